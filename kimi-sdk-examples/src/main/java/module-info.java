@@ -1,0 +1,4 @@
+/** Runnable examples for kimi-sdk. They use only what the SDK exports. */
+module io.github.kimisdk.examples {
+  requires io.github.kimisdk;
+}
