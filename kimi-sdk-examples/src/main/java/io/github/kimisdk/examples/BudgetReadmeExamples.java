@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The code shown in README.md's "Token counting and context budgets" section, kept here so that it
- * compiles. {@code BudgetReadmeExamplesTest} runs the methods that need no vocabulary file against
- * {@code FakeKimiServer}.
+ * A copy of the code shown in README.md's "Token counting and context budgets" section, one method
+ * per snippet, so that {@code BudgetReadmeExamplesTest} can run the methods that need no vocabulary
+ * file against {@code FakeKimiServer} ({@code ReadmeSnippetsTest} compiles the README's own text).
  */
 final class BudgetReadmeExamples {
 
@@ -50,20 +50,23 @@ final class BudgetReadmeExamples {
     ModelCatalog catalog = ModelCatalog.create();
     System.out.println(catalog.lookup("kimi-k2.6").contextWindow()); // 262144
     ContextBudget budget = ContextBudget.builder().catalog(catalog).clampOutput(true).build();
+    ChatRequest checked;
     try {
-      return budget.preflight(request); // maybe with a lower max_completion_tokens
+      checked = budget.preflight(request); // maybe with a lower max_completion_tokens
     } catch (ContextBudgetExceededException e) {
       System.out.println("over by " + e.excessTokens() + " of " + e.contextWindow());
-      return budget.trim(request); // drop the oldest turns
+      checked = budget.trim(request); // drop the oldest turns
     } catch (PreflightException e) {
       System.out.println(e.problems()); // e.g. [kimi-k2.6 accepts only top_p 0.95: 0.5; ...]
       throw e;
     }
+    return checked;
   }
 
   static KimiClient checkedClient(String key, String baseUrl) {
     // README: preflight client
-    return KimiClient.builder().apiKey(key).baseUrl(baseUrl).preflight(true).build();
+    KimiClient checking = KimiClient.builder().apiKey(key).baseUrl(baseUrl).preflight(true).build();
+    return checking;
   }
 
   static List<Message> trim(List<Message> history, int maxTokens) {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The code shown in README.md's "Files, balance, health check, batches and many calls" section,
- * kept here so that it compiles. {@code PlatformReadmeExamplesTest} runs it against {@code
- * FakeKimiServer}.
+ * A copy of the code shown in README.md's "Files, balance, health check, batches and many calls"
+ * section, one method per snippet, so that {@code PlatformReadmeExamplesTest} can run it against
+ * {@code FakeKimiServer} ({@code ReadmeSnippetsTest} compiles the README's own text).
  */
 final class PlatformReadmeExamples {
 
@@ -28,7 +28,8 @@ final class PlatformReadmeExamples {
     Message doc = kimi.files().documentMessage(paper, true); // upload, extract, delete
     ChatRequest ask =
         ChatRequest.builder("kimi-k2.6").addMessage(doc).addUser("Summarise it").build();
-    return kimi.chat(ask).text();
+    String answer = kimi.chat(ask).text();
+    return answer;
   }
 
   static List<FileObject> files(KimiClient kimi, Path photo) {
@@ -73,13 +74,14 @@ final class PlatformReadmeExamples {
     Batch batch = kimi.batches().create(requests, "24h", Map.of("job", "nightly"));
     // ... later, poll until it is finished
     batch = kimi.batches().get(batch.id());
-    if (!batch.isFinished()) {
-      return List.of();
+    if (batch.isFinished()) {
+      List<BatchResult> results = kimi.batches().results(batch, requests); // in input order
+      for (BatchResult r : results) {
+        System.out.println(
+            r.isSuccess() ? r.completion().text() : "failed: " + r.error().message());
+      }
+      return results;
     }
-    List<BatchResult> results = kimi.batches().results(batch, requests); // in input order
-    for (BatchResult r : results) {
-      System.out.println(r.isSuccess() ? r.completion().text() : "failed: " + r.error().message());
-    }
-    return results;
+    return List.of();
   }
 }

@@ -1,0 +1,114 @@
+package io.github.kimisdk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.examples.ReadmeSnippets.Kind;
+import io.github.kimisdk.examples.ReadmeSnippets.Snippet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code ```java} snippet of the repository's README.md compiles against the SDK, so the
+ * README cannot rot. How snippets are wrapped (preludes, whole types, statement lists) is described
+ * in {@link ReadmeSnippets}; a snippet that does not compile fails this test with its README line.
+ */
+class ReadmeSnippetsTest {
+
+  static final Path README = Path.of("..", "README.md");
+
+  @TempDir Path out;
+
+  @Test
+  void everyJavaSnippetInTheReadmeCompiles() throws Exception {
+    List<String> markdown = Files.readAllLines(README, StandardCharsets.UTF_8);
+    List<Snippet> snippets = ReadmeSnippets.extract("README.md", markdown);
+    assertThat(snippets).as("```java blocks in README.md").hasSizeGreaterThan(10);
+    assertThat(snippets).extracting(Snippet::kind).contains(Kind.PRELUDE, Kind.STATEMENTS);
+    List<String> errors =
+        ReadmeSnippets.compile("README.md", snippets, ChildProcess.sdkLocation(), out);
+    assertThat(errors)
+        .as("README.md snippets that do not compile (fix the README, see ReadmeSnippets)")
+        .isEmpty();
+  }
+
+  @Test
+  void aSnippetThatDoesNotCompileIsReportedWithItsLine() throws Exception {
+    List<String> markdown =
+        List.of(
+            "# Title", // 1
+            "```java", // 2
+            "import io.github.kimisdk.*;", // 3
+            "String key;", // 4
+            "```", // 5
+            "Some prose.", // 6
+            "```java", // 7
+            "KimiClient kimi = KimiClient.builder().apiKey(key).build();", // 8
+            "kimi.chatt(null);", // 9
+            "```", // 10
+            "  ```java", // 11: inside a list item
+            "  record Point(int x, int y) {}", // 12
+            "  ```"); // 13
+    List<Snippet> snippets = ReadmeSnippets.extract("DOC.md", markdown);
+    assertThat(snippets)
+        .extracting(Snippet::line, Snippet::kind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(3, Kind.PRELUDE),
+            org.assertj.core.groups.Tuple.tuple(8, Kind.STATEMENTS),
+            org.assertj.core.groups.Tuple.tuple(12, Kind.STATEMENTS));
+    List<String> errors =
+        ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out);
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).startsWith("DOC.md:9: cannot find symbol").contains("kimi.chatt");
+  }
+
+  @Test
+  void aTypeDeclarationIsCompiledAsItsOwnFileWithThePreludeImports() throws Exception {
+    List<String> markdown =
+        List.of(
+            "```java",
+            "import io.github.kimisdk.chat.*;",
+            "```",
+            "```java",
+            "public final class Greeter {",
+            "  ChatRequest hello() { return ChatRequest.of(\"kimi-k2.6\", \"Hello\"); }",
+            "}",
+            "```",
+            "```java",
+            "record Greeting(ChatRequest request) {}",
+            "```");
+    List<Snippet> snippets = ReadmeSnippets.extract("DOC.md", markdown);
+    assertThat(snippets)
+        .extracting(Snippet::kind)
+        .containsExactly(Kind.PRELUDE, Kind.TYPE, Kind.TYPE);
+    assertThat(ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out))
+        .isEmpty();
+    assertThat(out.resolve("readme/l5/Greeter.class")).exists();
+  }
+
+  @Test
+  void snippetsSeeOnlyWhatTheSdkExports() throws Exception {
+    List<String> markdown =
+        List.of(
+            "```java",
+            "var codec = io.github.kimisdk.internal.codec.ChatCodec.class;",
+            "String fine = io.github.kimisdk.chat.ChatRequest.class.getName();",
+            "```");
+    List<String> errors =
+        ReadmeSnippets.compile(
+            "DOC.md", ReadmeSnippets.extract("DOC.md", markdown), ChildProcess.sdkLocation(), out);
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0)).startsWith("DOC.md:2: package io.github.kimisdk.internal.codec");
+  }
+
+  @Test
+  void anUnclosedBlockIsAnError() {
+    List<String> markdown = List.of("text", "```java", "int x = 1;");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> ReadmeSnippets.extract("DOC.md", markdown))
+        .hasMessage("DOC.md:2: the ```java block is never closed");
+  }
+}
