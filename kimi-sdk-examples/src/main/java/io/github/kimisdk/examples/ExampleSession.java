@@ -72,6 +72,16 @@ final class ExampleSession implements AutoCloseable {
     return model;
   }
 
+  /**
+   * A builder for another client on the same server as {@link #kimi()}: the real API from the
+   * environment, or the fake. The caller closes the client it builds.
+   */
+  KimiClient.Builder clientBuilder() {
+    return server == null
+        ? KimiClient.builder().fromEnv()
+        : KimiClient.builder().apiKey("offline-demo-key").baseUrl(server.baseUrl());
+  }
+
   boolean isOffline() {
     return server != null;
   }

@@ -37,7 +37,7 @@ class TokenCountingTest {
   }
 
   /** A byte-level vocabulary: the 256 single bytes, then the merges "ab" and "abc". */
-  private static Path tinyVocabulary(Path dir) throws IOException {
+  static Path tinyVocabulary(Path dir) throws IOException {
     List<String> lines = new ArrayList<>();
     int rank = 0;
     for (int b = 0; b < 256; b++) {
