@@ -2,36 +2,29 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
-import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonException;
-import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code kimi-chat}: an interactive terminal chat that streams replies and keeps the conversation.
- * Type a message, or a command ({@code /help} lists them). Ctrl-C stops the reply being streamed
- * and keeps what arrived; Ctrl-D (end of input) or {@code /quit} leaves.
+ * {@code kimi-chat}: an interactive terminal chat that streams replies and keeps the conversation
+ * in a {@link Conversation} (system prompt included), which {@code /save} and {@code /load} write
+ * and read in its JSON form. Type a message, or a command ({@code /help} lists them). Ctrl-C stops
+ * the reply being streamed and keeps what arrived; Ctrl-D (end of input) or {@code /quit} leaves.
  *
  * <p>Ctrl-C is caught with {@code sun.misc.Signal} from the {@code jdk.unsupported} module (the
  * examples module {@code requires} it; the SDK itself does not use it). Where the signal cannot be
@@ -50,9 +43,9 @@ public final class KimiChat {
           "  /model NAME        switch model",
           "  /system TEXT       set the system prompt (/system alone clears it)",
           "  /thinking on|off   show the model's reasoning (thinking models)",
-          "  /save FILE         save the conversation as JSON",
-          "  /load FILE         load a conversation saved with /save",
-          "  /clear             forget the conversation",
+          "  /save FILE         save the conversation (JSON, Conversation.save)",
+          "  /load FILE         continue a conversation saved with /save",
+          "  /clear             start a new conversation (keeps the system prompt)",
           "  /usage             tokens used by the last reply and in total",
           "  /help              this list",
           "  /quit              leave (or Ctrl-D); Ctrl-C stops a reply");
@@ -60,9 +53,8 @@ public final class KimiChat {
   private final KimiClient kimi;
   private final PrintStream out;
   private String model;
-  private String system;
   private boolean thinking;
-  private final List<Message> history = new ArrayList<>();
+  private Conversation conversation = Conversation.create();
   private Usage lastUsage;
   private Usage totalUsage;
   private volatile Thread replyThread;
@@ -157,8 +149,8 @@ public final class KimiChat {
         }
         break;
       case "/system":
-        system = arg.isEmpty() ? null : arg;
-        out.println(system == null ? "System prompt cleared." : "System prompt set.");
+        conversation = withSystem(conversation, arg);
+        out.println(arg.isEmpty() ? "System prompt cleared." : "System prompt set.");
         break;
       case "/thinking":
         if (arg.equals("on") || arg.equals("off")) {
@@ -175,7 +167,11 @@ public final class KimiChat {
         load(arg);
         break;
       case "/clear":
-        history.clear();
+        String system = system();
+        conversation = Conversation.create();
+        if (!system.isEmpty()) {
+          conversation.addSystem(system);
+        }
         out.println("Conversation cleared.");
         break;
       case "/usage":
@@ -185,8 +181,9 @@ public final class KimiChat {
                 + "\nThis session: "
                 + (totalUsage == null ? "none" : describe(totalUsage))
                 + "\nConversation: "
-                + history.size()
-                + " messages");
+                + conversation.size()
+                + " messages, id "
+                + conversation.id());
         break;
       default:
         out.println("Unknown command " + name + ". /help lists the commands.");
@@ -206,13 +203,12 @@ public final class KimiChat {
   }
 
   private void reply(String text) {
-    ChatRequest.Builder b = ChatRequest.builder(model);
-    if (system != null) {
-      b.addSystem(system);
-    }
     UserMessage user = Message.user(text);
+    // The user message joins the conversation only with its reply, so a failed call leaves the
+    // conversation as it was.
     ChatRequest request =
-        b.addMessages(history)
+        conversation
+            .request(model)
             .addMessage(user)
             .thinking(thinking ? Thinking.enabled() : Thinking.disabled())
             .includeUsage(true)
@@ -244,8 +240,8 @@ public final class KimiChat {
                 out.flush();
               });
       out.println();
-      history.add(user);
-      history.add(Message.assistant(done.text() == null ? "" : done.text()));
+      conversation.add(user);
+      conversation.addReply(done); // as received, reasoning included
       count(done.usage());
     } catch (KimiException | UncheckedIOException e) {
       handleFailure(e, user, answer);
@@ -270,8 +266,8 @@ public final class KimiChat {
     }
     if (answer.length() > 0) {
       // Keep what arrived, so the conversation stays coherent.
-      history.add(user);
-      history.add(Message.assistant(answer.toString()));
+      conversation.add(user);
+      conversation.add(Message.assistant(answer.toString()));
     }
   }
 
@@ -287,18 +283,9 @@ public final class KimiChat {
       out.println("Usage: /save FILE");
       return;
     }
-    JsonArray.Builder messages = JsonArray.builder();
-    if (system != null) {
-      messages.add(JsonObject.builder().put("role", "system").put("content", system).build());
-    }
-    for (Message m : history) {
-      messages.add(JsonObject.builder().put("role", m.role()).put("content", text(m)).build());
-    }
-    JsonObject doc =
-        JsonObject.builder().put("model", model).put("messages", messages.build()).build();
     try {
-      Files.writeString(Path.of(file), Json.writePretty(doc) + "\n", StandardCharsets.UTF_8);
-      out.println("Saved " + history.size() + " messages to " + file + ".");
+      conversation.save(Path.of(file));
+      out.println("Saved " + conversation.size() + " messages to " + file + ".");
     } catch (IOException e) {
       out.println("[error] cannot write " + file + ": " + e);
     }
@@ -310,57 +297,61 @@ public final class KimiChat {
       return;
     }
     try {
-      JsonValue parsed = Json.parse(Files.readString(Path.of(file), StandardCharsets.UTF_8));
-      if (!(parsed instanceof JsonObject doc) || !(doc.get("messages") instanceof JsonArray arr)) {
-        out.println("[error] " + file + " is not a conversation saved with /save");
-        return;
-      }
-      List<Message> loaded = new ArrayList<>();
-      String loadedSystem = null;
-      for (JsonValue v : arr) {
-        JsonObject m = (JsonObject) v;
-        String role = ((JsonString) m.get("role")).value();
-        String content = ((JsonString) m.get("content")).value();
-        switch (role) {
-          case "system" -> loadedSystem = content;
-          case "user" -> loaded.add(Message.user(content));
-          case "assistant" -> loaded.add(Message.assistant(content));
-          default -> throw new JsonException("unknown role " + role);
-        }
-      }
-      history.clear();
-      history.addAll(loaded);
-      system = loadedSystem;
-      if (doc.get("model") instanceof JsonString s) {
-        model = s.value();
-      }
-      out.println("Loaded " + loaded.size() + " messages from " + file + " (model " + model + ").");
+      conversation = Conversation.load(Path.of(file));
+      String system = system();
+      out.println(
+          "Loaded "
+              + conversation.size()
+              + " messages from "
+              + file
+              + " (id "
+              + conversation.id()
+              + (system.isEmpty() ? "" : ", system prompt \"" + system + "\"")
+              + ").");
     } catch (IOException e) {
       out.println("[error] cannot read " + file + ": " + e);
-    } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       out.println("[error] " + file + " is not a conversation saved with /save: " + e.getMessage());
     }
   }
 
-  private static String text(Message m) {
-    if (m instanceof UserMessage u) {
-      return u.text();
+  /** The system prompt: the conversation's leading system message, or "" when it has none. */
+  private String system() {
+    List<Message> messages = conversation.messages();
+    return !messages.isEmpty() && messages.get(0) instanceof SystemMessage s ? s.content() : "";
+  }
+
+  /**
+   * The same conversation, same id (so Kimi's prefix cache and a saved file still match it), under
+   * another system prompt: none when {@code system} is blank.
+   */
+  private static Conversation withSystem(Conversation from, String system) {
+    Conversation c = Conversation.withId(from.id());
+    if (!system.isEmpty()) {
+      c.addSystem(system);
     }
-    if (m instanceof AssistantMessage a) {
-      return a.text() == null ? "" : a.text();
+    for (Message m : from.messages()) {
+      if (!(m instanceof SystemMessage)) {
+        c.add(m);
+      }
     }
-    if (m instanceof SystemMessage s) {
-      return s.content();
-    }
-    throw new AssertionError(m);
+    return c;
   }
 
   /** The conversation so far (for tests). */
+  Conversation conversation() {
+    return conversation;
+  }
+
   List<Message> history() {
-    return List.copyOf(history);
+    return conversation.messages();
   }
 
   String model() {
     return model;
+  }
+
+  boolean thinking() {
+    return thinking;
   }
 }

@@ -3,6 +3,9 @@ package io.github.kimisdk.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.Conversation;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -88,7 +91,7 @@ class KimiChatTest {
             "kimi> (thinking) The user wrote \"Why?\". I will repeat it back.\nkimi> You said: Why?\n")
         .containsPattern(
             "Last reply: \\d+ prompt \\+ \\d+ completion \\(9 reasoning\\) = \\d+ tokens")
-        .contains("Conversation: 2 messages")
+        .containsPattern("Conversation: 3 messages, id [0-9a-f-]{36}\n")
         .contains("/save FILE")
         .contains("Unknown command /bogus. /help lists the commands.")
         .contains("Usage: /thinking on|off (now on)")
@@ -103,32 +106,88 @@ class KimiChatTest {
   }
 
   @Test
-  void savesAndLoadsTheConversation(@TempDir Path dir) throws Exception {
+  void savesLoadsAndContinuesTheConversationUnderItsId(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("chat.json");
     Captured first = new Captured();
     KimiChat chat = new KimiChat(kimi, "kimi-k2.6", first.out);
-    drive(chat, "/system You are a parrot.\nHello\n/save " + file + "\n", first);
-    assertThat(first.text()).contains("Saved 2 messages to " + file + ".");
-    assertThat(Files.readString(file)).contains("\"role\": \"system\"").contains("You said: Hello");
+    drive(
+        chat,
+        "/system You are a parrot.\n/thinking on\nHello\n/save " + file + "\n/usage\n",
+        first);
+    String id = chat.conversation().id();
+    assertThat(first.text())
+        .contains("Saved 3 messages to " + file + ".")
+        .contains("Conversation: 3 messages, id " + id);
+    Conversation saved = Conversation.load(file);
+    assertThat(saved.id()).isEqualTo(id);
+    assertThat(saved.messages()).isEqualTo(chat.history());
+    assertThat(((AssistantMessage) saved.messages().get(2)).reasoningContent())
+        .as("the reply is saved as received, reasoning included")
+        .contains("I will repeat it back");
 
     Captured second = new Captured();
-    KimiChat resumed = new KimiChat(kimi, "other-model", second.out);
+    KimiChat resumed = new KimiChat(kimi, "kimi-k2-thinking", second.out);
     drive(
-        resumed, "/load " + file + "\nAgain\n/load " + dir.resolve("missing.json") + "\n", second);
+        resumed,
+        "/load "
+            + file
+            + "\nAgain\n/save "
+            + file
+            + "\n/load "
+            + dir.resolve("missing.json")
+            + "\n/usage\n",
+        second);
     assertThat(second.text())
-        .contains("Loaded 2 messages from " + file + " (model kimi-k2.6).")
+        .contains(
+            "Loaded 3 messages from "
+                + file
+                + " (id "
+                + id
+                + ", system prompt \"You are a parrot.\").")
         .contains("kimi> You said: Again\n")
-        .contains("[error] cannot read");
+        .contains("Saved 5 messages to " + file + ".")
+        .contains("[error] cannot read")
+        .contains("Conversation: 5 messages, id " + id);
     server.takeRequest();
     JsonObject body = (JsonObject) server.takeRequest().json();
-    assertThat(body.get("model").toString()).isEqualTo("\"kimi-k2.6\"");
-    assertThat(body.get("messages").toString())
-        .isEqualTo(
-            "[{\"role\":\"system\",\"content\":\"You are a parrot.\"},"
-                + "{\"role\":\"user\",\"content\":\"Hello\"},"
-                + "{\"role\":\"assistant\",\"content\":\"You said: Hello\"},"
-                + "{\"role\":\"user\",\"content\":\"Again\"}]");
-    assertThat(resumed.history()).hasSize(4);
+    assertThat(body.get("model").asString())
+        .as("the model is the chat's own")
+        .isEqualTo("kimi-k2-thinking");
+    assertThat(body.get("prompt_cache_key").asString()).isEqualTo(id);
+    JsonArray messages = (JsonArray) body.get("messages");
+    assertThat(messages.size()).isEqualTo(4);
+    assertThat(messages.get(0).toString())
+        .isEqualTo("{\"role\":\"system\",\"content\":\"You are a parrot.\"}");
+    assertThat(messages.get(2).get("reasoning_content").asString())
+        .contains("I will repeat it back");
+    assertThat(messages.get(3).toString()).isEqualTo("{\"role\":\"user\",\"content\":\"Again\"}");
+    assertThat(Conversation.load(file).messages()).hasSize(5);
+  }
+
+  @Test
+  void changingTheSystemPromptKeepsTheHistoryAndIdWhileClearKeepsOnlyThePrompt() {
+    Captured c = new Captured();
+    KimiChat chat = new KimiChat(kimi, "kimi-k2.6", c.out);
+    drive(chat, "Hello\n/system Be brief.\n", c);
+    String id = chat.conversation().id();
+    assertThat(chat.history())
+        .extracting(Message::role)
+        .containsExactly("system", "user", "assistant");
+    drive(chat, "/system Be very brief.\n", c);
+    assertThat(chat.conversation().id()).isEqualTo(id);
+    assertThat(chat.history().get(0)).isEqualTo(Message.system("Be very brief."));
+    assertThat(chat.history()).hasSize(3);
+    drive(chat, "/system\n", c);
+    assertThat(chat.history()).extracting(Message::role).containsExactly("user", "assistant");
+    drive(chat, "/system Be brief.\n/clear\nHi\n", c);
+    assertThat(chat.conversation().id()).isNotEqualTo(id);
+    assertThat(chat.history())
+        .extracting(Message::role)
+        .containsExactly("system", "user", "assistant");
+    assertThat(c.text())
+        .contains("System prompt set.")
+        .contains("System prompt cleared.")
+        .contains("Conversation cleared.");
   }
 
   @Test
