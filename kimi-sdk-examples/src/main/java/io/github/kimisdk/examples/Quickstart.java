@@ -22,6 +22,7 @@ import java.util.Map;
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.args="Tell me a joke"
+ * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.Quickstart
  * </pre>
  */
 public final class Quickstart {

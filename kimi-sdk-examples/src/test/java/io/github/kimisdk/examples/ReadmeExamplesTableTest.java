@@ -1,0 +1,65 @@
+package io.github.kimisdk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README.md's examples table names exactly the runnable programs of this module, and its run
+ * command is the one the examples' Javadoc gives, so no example is missing from the README and the
+ * README names none that does not exist.
+ */
+class ReadmeExamplesTableTest {
+
+  static final String COMMAND =
+      "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"
+          + " -Dexec.mainClass=io.github.kimisdk.examples.";
+  static final Path SOURCES = Path.of("src/main/java/io/github/kimisdk/examples");
+
+  @Test
+  void theTableListsEveryProgramWithAMainAndNothingElse() throws IOException {
+    String readme = Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    String section = readme.substring(readme.indexOf("\n## Examples\n"));
+    section = section.substring(0, section.indexOf("\n## ", 1));
+    assertThat(section).contains(COMMAND + "X\n");
+    TreeSet<String> listed = new TreeSet<>();
+    Matcher row = Pattern.compile("\n\\| `([A-Za-z]+)` \\|").matcher(section);
+    while (row.find()) {
+      if (!row.group(1).equals("X")) {
+        listed.add(row.group(1));
+      }
+    }
+    TreeSet<String> programs = new TreeSet<>();
+    try (Stream<Path> files = Files.list(SOURCES)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String code = Files.readString(f, StandardCharsets.UTF_8);
+        if (code.contains("public static void main(String[] args)")) {
+          String name = f.getFileName().toString().replace(".java", "");
+          programs.add(name);
+          // each program's Javadoc shows the same one-line command
+          assertThat(code).as(name).contains(COMMAND + name);
+        }
+      }
+    }
+    assertThat(programs).hasSizeGreaterThanOrEqualTo(14);
+    assertThat(listed).isEqualTo(programs);
+  }
+
+  @Test
+  void theDefaultMainClassIsTheQuickstartTheReadmeRunsFirst() throws IOException {
+    String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
+    assertThat(pom)
+        .contains("<exec.mainClass>io.github.kimisdk.examples.Quickstart</exec.mainClass>");
+    List<String> readme = Files.readAllLines(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    assertThat(readme).contains("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
+  }
+}
