@@ -133,6 +133,7 @@ public final class ChatAccumulator {
   private static final class ChoiceState {
     StringBuilder content;
     StringBuilder reasoning;
+    StringBuilder signature;
     FinishReason finishReason;
     Usage usage;
     final TreeMap<Integer, CallState> calls = new TreeMap<>();
@@ -153,6 +154,12 @@ public final class ChatAccumulator {
           reasoning = new StringBuilder();
         }
         reasoning.append(d.reasoningContent());
+      }
+      if (d.reasoningSignature() != null) {
+        if (signature == null) {
+          signature = new StringBuilder();
+        }
+        signature.append(d.reasoningSignature());
       }
       if (!d.toolCalls().isEmpty()) {
         addToolCalls(d.toolCalls());
@@ -217,7 +224,8 @@ public final class ChatAccumulator {
               reasoning == null ? null : reasoning.toString(),
               toolCalls,
               null,
-              false);
+              false,
+              signature == null ? null : signature.toString());
       return new Choice(index, message, finishReason, usage);
     }
   }
