@@ -142,6 +142,22 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
+   * Returns the base URL of the Anthropic-compatible surface, {@code
+   * http://127.0.0.1:<port>/anthropic}; clients append {@code /v1/messages}, and a client built
+   * with it speaks {@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES} by default. The
+   * surface answers with the same deterministic model; scripted responses, written in the
+   * chat-completions shape, are translated into Messages shapes (a completion into a message,
+   * chunks into events, error envelopes into Anthropic error envelopes); bodies of any other shape
+   * are sent unchanged.
+   *
+   * @return the base URL
+   * @throws IllegalStateException if the server is not started
+   */
+  public String anthropicBaseUrl() {
+    return "http://127.0.0.1:" + port() + "/anthropic";
+  }
+
+  /**
    * Returns the port the server listens on.
    *
    * @return the port
@@ -310,11 +326,20 @@ public final class FakeKimiServer implements AutoCloseable {
       if (response == null) {
         response = responder.apply(request);
       }
+      boolean messages = MessagesFacade.handles(request);
+      if (response == null && messages) {
+        Object asked = MessagesFacade.translateRequest(request);
+        response =
+            asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
+      }
       if (response == null) {
         response = platform.respond(request);
       }
       if (response == null) {
         response = model.respond(request);
+      }
+      if (messages) {
+        response = MessagesFacade.translateResponse(response);
       }
       send(exchange, response);
     } catch (Dropped d) {

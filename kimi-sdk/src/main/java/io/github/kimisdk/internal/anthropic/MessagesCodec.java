@@ -207,23 +207,41 @@ public final class MessagesCodec {
     return Math.max(MIN_THINKING_BUDGET, maxTokens - 1);
   }
 
-  /** Writes the non-system messages, merging tool results and user turns that follow them. */
+  /**
+   * Writes the non-system messages, merging tool results and user messages that follow each other
+   * into one user turn. A turn that is a single text is written as a plain string.
+   */
   private static void writeMessages(JsonWriter w, List<Message> messages) {
-    boolean userOpen = false;
+    List<Message> turn = new ArrayList<>();
     for (Message m : messages) {
       if (m instanceof SystemMessage) {
         continue;
       }
-      boolean user = m instanceof ToolMessage || m instanceof UserMessage;
-      if (userOpen && !user) {
-        w.endArray().endObject();
-        userOpen = false;
+      if (m instanceof ToolMessage || m instanceof UserMessage) {
+        turn.add(m);
+      } else if (m instanceof AssistantMessage a) {
+        writeUserTurn(w, turn);
+        writeAssistant(w, a);
+      } else {
+        throw new AssertionError(m);
       }
-      if (user) {
-        if (!userOpen) {
-          w.beginObject().name("role").value("user").name("content").beginArray();
-          userOpen = true;
-        }
+    }
+    writeUserTurn(w, turn);
+  }
+
+  private static void writeUserTurn(JsonWriter w, List<Message> turn) {
+    if (turn.isEmpty()) {
+      return;
+    }
+    w.beginObject().name("role").value("user").name("content");
+    if (turn.size() == 1
+        && turn.get(0) instanceof UserMessage u
+        && u.content().size() == 1
+        && u.content().get(0) instanceof ContentPart.TextPart t) {
+      w.value(t.text());
+    } else {
+      w.beginArray();
+      for (Message m : turn) {
         if (m instanceof ToolMessage t) {
           w.beginObject().name("type").value("tool_result");
           w.name("tool_use_id").value(t.toolCallId());
@@ -232,15 +250,11 @@ public final class MessagesCodec {
         } else {
           writeUserParts(w, (UserMessage) m);
         }
-      } else if (m instanceof AssistantMessage a) {
-        writeAssistant(w, a);
-      } else {
-        throw new AssertionError(m);
       }
+      w.endArray();
     }
-    if (userOpen) {
-      w.endArray().endObject();
-    }
+    w.endObject();
+    turn.clear();
   }
 
   private static void writeUserParts(JsonWriter w, UserMessage u) {

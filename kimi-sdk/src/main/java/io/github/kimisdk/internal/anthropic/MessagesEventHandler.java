@@ -20,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the events of one Messages stream into chat chunks: {@code message_start} gives the role,
- * content blocks give content, reasoning, signature and tool-call fragments (a tool call's index is
- * its position among the tool-use blocks), {@code message_delta} gives the finish reason and usage,
- * {@code message_stop} completes, {@code error} fails, EOF before {@code message_stop} is a
- * truncated stream. Events it does not know ({@code ping}, future ones) are skipped.
+ * Turns the events of one Messages stream into chat chunks: {@code message_start} gives the role
+ * (carried by the first chunk that has something else to carry), content blocks give content,
+ * reasoning, signature and tool-call fragments (a tool call's index is its position among the
+ * tool-use blocks), {@code message_delta} gives the finish reason and usage, {@code message_stop}
+ * completes (an event that carries nothing gives no chunk), {@code error} fails, EOF before {@code
+ * message_stop} is a truncated stream. Events it does not know ({@code ping}, future ones) are
+ * skipped.
  */
 public final class MessagesEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
@@ -35,6 +37,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   private String id;
   private String model;
   private JsonObject startUsage;
+  private boolean rolePending;
 
   /**
    * Creates a handler for one response.
@@ -98,7 +101,9 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
           id = MessagesCodec.string(m, "id");
           model = MessagesCodec.string(m, "model");
           startUsage = m.get("usage") instanceof JsonObject u ? u : null;
-          return chunk(new Delta("assistant", null, null, List.of(), null), null, null);
+          // the role rides on the first chunk that carries something
+          rolePending = true;
+          return null;
         }
       case "content_block_start":
         {
@@ -177,13 +182,9 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
           if (o.get("delta") instanceof JsonObject d) {
             finish = MessagesCodec.finishReason(MessagesCodec.string(d, "stop_reason"));
           }
-          Usage usage = null;
-          if (o.get("usage") instanceof JsonObject u) {
-            usage = MessagesCodec.usage(u, startUsage);
-          } else if (startUsage != null) {
-            usage = MessagesCodec.usage(startUsage, null);
-          }
-          return chunk(Delta.EMPTY, finish, usage);
+          Usage usage =
+              o.get("usage") instanceof JsonObject u ? MessagesCodec.usage(u, startUsage) : null;
+          return finish == null && usage == null ? null : chunk(Delta.EMPTY, finish, usage);
         }
       default:
         return null; // message_stop, content_block_stop, ping, unknown events
@@ -191,6 +192,16 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   }
 
   private ChatCompletionChunk chunk(Delta delta, FinishReason finish, Usage usage) {
+    if (rolePending) {
+      rolePending = false;
+      delta =
+          new Delta(
+              "assistant",
+              delta.content(),
+              delta.reasoningContent(),
+              delta.toolCalls(),
+              delta.reasoningSignature());
+    }
     return new ChatCompletionChunk(
         id, 0, model, List.of(new ChunkChoice(0, delta, finish, null)), usage, null);
   }
