@@ -269,7 +269,12 @@ final class MessagesFacade {
         return response;
       }
       String body = new String(parts.get(0).bytes(), StandardCharsets.UTF_8);
-      String translated = translateJson(body);
+      String translated;
+      try {
+        translated = translateJson(body);
+      } catch (RuntimeException notExpressible) {
+        translated = null; // such as malformed tool arguments: sent as they are
+      }
       if (translated == null) {
         return response;
       }
