@@ -470,6 +470,10 @@ final class MessagesFacade {
         out.append(event);
         return;
       }
+      if (o.get("choices") == null && o.get("type") instanceof JsonString) {
+        out.append(event); // already a Messages event
+        return;
+      }
       if (o.get("error") instanceof JsonObject e && o.get("choices") == null) {
         emit(
             out,

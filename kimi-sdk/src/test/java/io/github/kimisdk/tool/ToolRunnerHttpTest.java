@@ -284,8 +284,8 @@ class ToolRunnerHttpTest {
   void malformedArgumentsBecomeAnErrorAndTheLoopGoesOn() {
     assumeFalse(
         anthropic(),
-        "Messages carries a tool's input as a JSON object: a non-streamed reply cannot hold"
-            + " malformed arguments (MessagesStreamHttpTest covers malformed partial_json)");
+        "Messages carries a tool's input as a JSON object: a reply cannot hold malformed"
+            + " arguments, and they could not be sent back in the history either");
     server.enqueue(FakeResponse.json(toolCallReply("r", "add", "{\"a\": 1,")));
     List<JsonValue> seen = new ArrayList<>();
     ToolRunner.Result r =
