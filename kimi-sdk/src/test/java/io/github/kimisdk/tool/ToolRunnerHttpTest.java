@@ -537,8 +537,10 @@ class ToolRunnerHttpTest {
       assertThat(body.get("prompt_cache_key")).isNull();
       assertThat(body.get("system")).isEqualTo(JsonString.of("Use the tools."));
       assertThat(messages.size()).isEqualTo(7);
+      // the reloaded tool turn still carries its reasoning and the reasoning's signature
       assertThat(Json.write(messages.get(1)))
-          .contains("{\"type\":\"thinking\",\"thinking\":\"I will call add.\"");
+          .contains(
+              "{\"type\":\"thinking\",\"thinking\":\"I will call add.\",\"signature\":\"fake-sig-");
     } else {
       assertThat(body.get("prompt_cache_key")).isEqualTo(JsonString.of("thread-42"));
       assertThat(messages.size()).isEqualTo(8);
