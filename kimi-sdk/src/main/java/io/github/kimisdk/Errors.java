@@ -77,7 +77,7 @@ final class Errors implements ErrorFactory {
     return new TruncatedStreamException(
         "The stream was cut off: "
             + how
-            + " before its end ('data: [DONE]', or message_stop over Anthropic Messages). The chunks that arrived are in partial()"
+            + " before 'data: [DONE]' (message_stop over Anthropic Messages). The chunks that arrived are in partial()"
             + idSuffix(metadata)
             + ".",
         cause,

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *   <li>Content and {@code reasoning_content} fragments are joined per choice; a reasoning that
  *       arrived only as {@code ""} stays {@code ""} (thinking models reject a tool-call message
  *       without it), and a field that never arrived stays null.
+ *   <li>Reasoning-signature fragments (Anthropic Messages) are joined like reasoning.
  *   <li>Tool-call fragments are joined by {@code index}. A fragment without an index is placed by
  *       position: one with an id starts a new call, and one without an id continues the call at the
  *       same position among the calls most recently started.

@@ -54,6 +54,11 @@ import java.util.function.Function;
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded.
  *
+ * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
+ * Anthropic-compatible surface, served by the same model: it requires {@code x-api-key} and {@code
+ * anthropic-version}, answers with Messages shapes (thinking blocks carry a signature that must
+ * come back unchanged), and translates scripted chat-completions responses into Messages shapes.
+ *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
  *     KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl()).build()) {
