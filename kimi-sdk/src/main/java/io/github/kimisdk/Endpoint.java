@@ -15,8 +15,13 @@ import java.util.Objects;
  * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA).build();
  * }</pre>
  *
+ * <p>Each platform also has an Anthropic-compatible surface ({@link #GLOBAL_ANTHROPIC}, {@link
+ * #CHINA_ANTHROPIC}, {@link #KIMI_CODE_ANTHROPIC}), which a client reaches with {@link
+ * WireProtocol#ANTHROPIC_MESSAGES}.
+ *
  * <p>Keys are tied to one surface: a global platform key is rejected by the China platform and the
- * other way round, and Kimi Code ({@code sk-kimi-}) keys work only on {@link #KIMI_CODE}.
+ * other way round, and Kimi Code ({@code sk-kimi-}) keys work only on Kimi Code ({@link
+ * #KIMI_CODE}, {@link #KIMI_CODE_ANTHROPIC}).
  */
 public final class Endpoint {
 
@@ -29,6 +34,33 @@ public final class Endpoint {
   /** Kimi Code, {@code https://api.kimi.com/coding/v1} ({@code sk-kimi-} keys). */
   public static final Endpoint KIMI_CODE =
       new Endpoint(URI.create("https://api.kimi.com/coding/v1"));
+
+  /**
+   * The global open platform's Anthropic-compatible surface, {@code
+   * https://api.moonshot.ai/anthropic} (platform keys); speaks {@link
+   * WireProtocol#ANTHROPIC_MESSAGES}.
+   */
+  public static final Endpoint GLOBAL_ANTHROPIC =
+      new Endpoint(URI.create("https://api.moonshot.ai/anthropic"));
+
+  /**
+   * The China open platform's Anthropic-compatible surface, {@code
+   * https://api.moonshot.cn/anthropic} (platform keys); speaks {@link
+   * WireProtocol#ANTHROPIC_MESSAGES}.
+   */
+  public static final Endpoint CHINA_ANTHROPIC =
+      new Endpoint(URI.create("https://api.moonshot.cn/anthropic"));
+
+  /**
+   * Kimi Code's Anthropic-compatible surface, {@code https://api.kimi.com/coding} ({@code sk-kimi-}
+   * keys); speaks {@link WireProtocol#ANTHROPIC_MESSAGES}.
+   */
+  public static final Endpoint KIMI_CODE_ANTHROPIC =
+      new Endpoint(URI.create("https://api.kimi.com/coding"));
+
+  private static final Endpoint[] PRESETS = {
+    GLOBAL, CHINA, KIMI_CODE, GLOBAL_ANTHROPIC, CHINA_ANTHROPIC, KIMI_CODE_ANTHROPIC
+  };
 
   private final URI uri;
 
@@ -78,7 +110,7 @@ public final class Endpoint {
       path = path.substring(0, path.length() - 1);
     }
     URI normal = URI.create(scheme + "://" + uri.getRawAuthority() + path);
-    for (Endpoint preset : new Endpoint[] {GLOBAL, CHINA, KIMI_CODE}) {
+    for (Endpoint preset : PRESETS) {
       if (preset.uri.equals(normal)) {
         return preset;
       }
@@ -112,6 +144,44 @@ public final class Endpoint {
    */
   public URI resolve(String path) {
     return URI.create(baseUrl() + "/" + path);
+  }
+
+  /**
+   * Returns the wire protocol this endpoint speaks unless the client sets one: {@link
+   * WireProtocol#ANTHROPIC_MESSAGES} for the Anthropic presets and for any base URL whose path ends
+   * in {@code /anthropic}, else {@link WireProtocol#CHAT_COMPLETIONS}.
+   *
+   * @return the default protocol
+   */
+  public WireProtocol defaultProtocol() {
+    if (this == KIMI_CODE_ANTHROPIC || uri.getRawPath().endsWith("/anthropic")) {
+      return WireProtocol.ANTHROPIC_MESSAGES;
+    }
+    return WireProtocol.CHAT_COMPLETIONS;
+  }
+
+  /**
+   * Returns the preset of the same platform that speaks {@code protocol}, for example {@link
+   * #GLOBAL_ANTHROPIC} for {@link #GLOBAL} and {@link WireProtocol#ANTHROPIC_MESSAGES}. Other
+   * endpoints, and presets that already speak it, are returned unchanged.
+   *
+   * @param protocol the protocol
+   * @return the matching endpoint
+   * @throws NullPointerException if {@code protocol} is null
+   */
+  public Endpoint forProtocol(WireProtocol protocol) {
+    Objects.requireNonNull(protocol, "protocol");
+    boolean anthropic = protocol == WireProtocol.ANTHROPIC_MESSAGES;
+    if (this == GLOBAL || this == GLOBAL_ANTHROPIC) {
+      return anthropic ? GLOBAL_ANTHROPIC : GLOBAL;
+    }
+    if (this == CHINA || this == CHINA_ANTHROPIC) {
+      return anthropic ? CHINA_ANTHROPIC : CHINA;
+    }
+    if (this == KIMI_CODE || this == KIMI_CODE_ANTHROPIC) {
+      return anthropic ? KIMI_CODE_ANTHROPIC : KIMI_CODE;
+    }
+    return this;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.UnsupportedRequestException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class Errors implements ErrorFactory {
     return new TruncatedStreamException(
         "The stream was cut off: "
             + how
-            + " before 'data: [DONE]'. The chunks that arrived are in partial()"
+            + " before 'data: [DONE]' (message_stop over Anthropic Messages). The chunks that arrived are in partial()"
             + idSuffix(metadata)
             + ".",
         cause,
@@ -117,6 +118,9 @@ final class Errors implements ErrorFactory {
     Throwable t = unwrap(error);
     if (t instanceof KimiException k) {
       return k;
+    }
+    if (t instanceof UnsupportedRequestException u) {
+      return new ConfigurationException(u.getMessage(), u);
     }
     if (t instanceof HttpConnectTimeoutException) {
       return new KimiTimeoutException(
@@ -184,6 +188,7 @@ final class Errors implements ErrorFactory {
     Duration retryAfter = retryAfter(md, serverMessage);
 
     if (t.equals("exceeded_current_quota_error")
+        || t.equals("billing_error")
         || lower.contains("exceeded your current token quota")
         || lower.contains("insufficient balance")
         || lower.contains("is suspended")
@@ -191,7 +196,7 @@ final class Errors implements ErrorFactory {
       ApiError e = error(md, status, body, retryAfter, false, inStream, quotaHint(lower));
       return new QuotaExceededException(e, lower.contains("suspended"));
     }
-    if (t.equals("engine_overloaded_error")) {
+    if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
       return new EngineOverloadedException(
           error(
               md,
@@ -204,7 +209,9 @@ final class Errors implements ErrorFactory {
                   + " backoff"
                   + waitHint(retryAfter)));
     }
-    if (t.equals("rate_limit_reached_error") || (status == 429 && type == null)) {
+    if (t.equals("rate_limit_reached_error")
+        || t.equals("rate_limit_error")
+        || (status == 429 && type == null)) {
       if (TPD.matcher(serverMessage).find()) {
         return new TokensPerDayLimitException(
             error(
@@ -243,11 +250,13 @@ final class Errors implements ErrorFactory {
     }
     if (t.equals("invalid_authentication_error")
         || t.equals("incorrect_api_key_error")
+        || t.equals("authentication_error")
         || status == 401) {
       return new AuthenticationException(
           error(md, status, body, retryAfter, false, inStream, authHint()));
     }
     if (t.equals("permission_denied_error")
+        || t.equals("permission_error")
         || t.equals("access_terminated_error")
         || status == 403) {
       boolean gated =
@@ -266,7 +275,10 @@ final class Errors implements ErrorFactory {
       return new PermissionDeniedException(
           error(md, status, body, retryAfter, false, inStream, hint), gated);
     }
-    if (t.equals("resource_not_found_error") || t.equals("url.not_found") || status == 404) {
+    if (t.equals("resource_not_found_error")
+        || t.equals("not_found_error")
+        || t.equals("url.not_found")
+        || status == 404) {
       String hint =
           lower.contains("model") && !t.equals("url.not_found")
               ? "Check the model id; list the models this key can use with GET "
@@ -277,7 +289,10 @@ final class Errors implements ErrorFactory {
                   + ") ends in /v1";
       return new NotFoundException(error(md, status, body, retryAfter, false, inStream, hint));
     }
-    if (t.equals("invalid_request_error") || status == 400 || status == 413) {
+    if (t.equals("invalid_request_error")
+        || t.equals("request_too_large")
+        || status == 400
+        || status == 413) {
       if (CONTEXT.matcher(serverMessage).find()) {
         long limit = number(LIMIT, serverMessage);
         long requested = number(REQUESTED, serverMessage);
@@ -299,6 +314,8 @@ final class Errors implements ErrorFactory {
           error(md, status, body, retryAfter, false, inStream, null));
     }
     if (t.equals("server_error")
+        || t.equals("api_error")
+        || t.equals("timeout_error")
         || t.equals("unexpected_output")
         || t.equals("server_unavailable")
         || status >= 500) {

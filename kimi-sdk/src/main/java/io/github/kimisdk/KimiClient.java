@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -57,6 +58,7 @@ public final class KimiClient implements AutoCloseable {
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
 
   private final Endpoint endpoint;
+  private final WireProtocol wireProtocol;
   private final String userAgent;
   private final Timeouts timeouts;
   private final HttpTransport transport;
@@ -70,6 +72,7 @@ public final class KimiClient implements AutoCloseable {
 
   private KimiClient(Builder b, String apiKey) {
     this.endpoint = b.endpoint;
+    this.wireProtocol = b.resolvedProtocol;
     this.userAgent = b.userAgent;
     this.timeouts = b.timeouts;
     this.preflight = b.preflight;
@@ -106,6 +109,9 @@ public final class KimiClient implements AutoCloseable {
             b.maxResponseBytes,
             b.sseLimits,
             errors);
+    if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
+      transport.useProtocol(new AnthropicProtocol(apiKey));
+    }
     this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts);
   }
 
@@ -130,7 +136,8 @@ public final class KimiClient implements AutoCloseable {
    * Returns a client configured from the environment: the key from {@code MOONSHOT_API_KEY}, {@code
    * KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} (the first one set), the base URL from {@code
    * KIMI_BASE_URL}, or else Kimi Code for {@code sk-kimi-} keys and the global platform for the
-   * rest.
+   * rest; {@code KIMI_PROTOCOL=anthropic} selects {@link WireProtocol#ANTHROPIC_MESSAGES} (see
+   * {@link WireProtocol#parse(String)}).
    *
    * @return the client
    * @throws ConfigurationException if no key is set, or the key or base URL is malformed
@@ -227,6 +234,11 @@ public final class KimiClient implements AutoCloseable {
     }
     ChatRequest nonStreaming =
         request.stream() ? request.toBuilder().stream(false).build() : request;
+    try {
+      transport.check(nonStreaming);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(transport.errors().failure(e, null, null));
+    }
     CompletableFuture<KimiResponse<ChatCompletion>> f =
         retrier.call(() -> transport.chat(nonStreaming));
     inFlight.add(f);
@@ -256,6 +268,11 @@ public final class KimiClient implements AutoCloseable {
       request = preflight.preflight(request);
     }
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
+    try {
+      transport.check(streaming);
+    } catch (RuntimeException e) {
+      throw transport.errors().failure(e, null, null);
+    }
     Retrier.RetryingStream call = retrier.stream(streaming, () -> transport.stream(streaming));
     ChatStream stream = ChatStream.of(call, call::metadata);
     synchronized (streams) {
@@ -512,6 +529,15 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Returns the wire protocol this client speaks for chat.
+   *
+   * @return the protocol
+   */
+  public WireProtocol wireProtocol() {
+    return wireProtocol;
+  }
+
+  /**
    * Returns the endpoint this client talks to.
    *
    * @return the endpoint
@@ -594,6 +620,8 @@ public final class KimiClient implements AutoCloseable {
     private String apiKey;
     private String keySource = "apiKey";
     private Endpoint endpoint;
+    private WireProtocol wireProtocol;
+    private WireProtocol resolvedProtocol;
     private HttpClient httpClient;
     private Executor executor;
     private Timeouts timeouts = Timeouts.defaults();
@@ -636,6 +664,23 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
+     * Sets the wire protocol for chat: {@link WireProtocol#CHAT_COMPLETIONS} or {@link
+     * WireProtocol#ANTHROPIC_MESSAGES}. Unset, the endpoint decides ({@link
+     * Endpoint#defaultProtocol()}). Set, a Moonshot preset endpoint is switched to the surface of
+     * the same platform that speaks it ({@link Endpoint#forProtocol}), so this one setting moves a
+     * client from {@code https://api.moonshot.ai/v1} to {@code https://api.moonshot.ai/anthropic};
+     * other base URLs are used as they are.
+     *
+     * @param wireProtocol the protocol
+     * @return this builder
+     * @throws NullPointerException if {@code wireProtocol} is null
+     */
+    public Builder wireProtocol(WireProtocol wireProtocol) {
+      this.wireProtocol = Objects.requireNonNull(wireProtocol, "wireProtocol");
+      return this;
+    }
+
+    /**
      * Sets the endpoint from a base URL, such as {@code https://api.moonshot.cn/v1} or a local
      * {@code http://127.0.0.1:8080/v1}.
      *
@@ -653,8 +698,8 @@ public final class KimiClient implements AutoCloseable {
      * other settings can be added.
      *
      * @return this builder
-     * @throws ConfigurationException if no key variable is set, or {@code KIMI_BASE_URL} is
-     *     malformed
+     * @throws ConfigurationException if no key variable is set, or {@code KIMI_BASE_URL} or {@code
+     *     KIMI_PROTOCOL} is malformed
      */
     public Builder fromEnv() {
       return fromEnv(System.getenv());
@@ -677,6 +722,10 @@ public final class KimiClient implements AutoCloseable {
       }
       this.apiKey = env.get(found);
       this.keySource = found;
+      String protocol = env.get("KIMI_PROTOCOL");
+      if (protocol != null && !protocol.isBlank()) {
+        this.wireProtocol = WireProtocol.parse(protocol, "KIMI_PROTOCOL");
+      }
       String base = env.get("KIMI_BASE_URL");
       if (base != null && !base.isBlank()) {
         this.endpoint = Endpoint.of(base);
@@ -904,6 +953,8 @@ public final class KimiClient implements AutoCloseable {
       if (ep == null) {
         ep = apiKey.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
       }
+      WireProtocol protocol = wireProtocol != null ? wireProtocol : ep.defaultProtocol();
+      ep = ep.forProtocol(protocol);
       if (ep.isCleartext() && !ep.isLoopback()) {
         throw new ConfigurationException(
             "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
@@ -922,6 +973,7 @@ public final class KimiClient implements AutoCloseable {
         }
       }
       this.endpoint = ep;
+      this.resolvedProtocol = protocol;
       return new KimiClient(this, apiKey);
     }
 

@@ -314,6 +314,13 @@ class ErrorsTest {
     assertThat(GLOBAL.failure(new SseException("line too long"), md(200), partial))
         .isInstanceOf(ResponseTooLargeException.class)
         .hasMessageContaining("line too long");
+    assertThat(
+            GLOBAL.failure(
+                new io.github.kimisdk.internal.http.UnsupportedRequestException("no n over it"),
+                null,
+                null))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("no n over it");
     assertThat(GLOBAL.failure(new IllegalStateException("odd"), null, null))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("odd");

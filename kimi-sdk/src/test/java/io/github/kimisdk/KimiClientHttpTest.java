@@ -32,6 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * The chat, streaming and error suite over chat completions; {@link KimiClientAnthropicHttpTest}
+ * runs every case again over Anthropic Messages with the same expectations.
+ */
 class KimiClientHttpTest {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
@@ -44,11 +48,21 @@ class KimiClientHttpTest {
   void start() {
     server = new FakeKimiServer().start();
     kimi =
-        KimiClient.builder()
-            .apiKey(KEY)
-            .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.none())
-            .build();
+        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).retryPolicy(RetryPolicy.none()).build();
+  }
+
+  /** The wire protocol the suite runs over; {@link KimiClientAnthropicHttpTest} overrides it. */
+  WireProtocol protocol() {
+    return WireProtocol.CHAT_COMPLETIONS;
+  }
+
+  boolean anthropic() {
+    return protocol() == WireProtocol.ANTHROPIC_MESSAGES;
+  }
+
+  /** The fake's base URL for the suite's protocol. */
+  String baseUrl() {
+    return anthropic() ? server.anthropicBaseUrl() : server.baseUrl();
   }
 
   @AfterEach
@@ -82,8 +96,15 @@ class KimiClientHttpTest {
     assertThat(c.text()).isEqualTo("You said: Hello there");
     RecordedRequest r = server.takeRequest();
     assertThat(r.method()).isEqualTo("POST");
-    assertThat(r.path()).isEqualTo("/v1/chat/completions");
-    assertThat(r.header("Authorization")).contains("Bearer " + KEY);
+    if (anthropic()) {
+      assertThat(r.path()).isEqualTo("/anthropic/v1/messages");
+      assertThat(r.header("x-api-key")).contains(KEY);
+      assertThat(r.header("anthropic-version")).contains("2023-06-01");
+      assertThat(r.header("Authorization")).as("the key is sent once, as x-api-key").isEmpty();
+    } else {
+      assertThat(r.path()).isEqualTo("/v1/chat/completions");
+      assertThat(r.header("Authorization")).contains("Bearer " + KEY);
+    }
     assertThat(r.header("User-Agent"))
         .hasValueSatisfying(ua -> assertThat(ua).startsWith("kimi-sdk-java/"));
     assertThat(r.header("Accept")).contains("application/json");
@@ -543,7 +564,7 @@ class KimiClientHttpTest {
     try (KimiClient impatient =
         KimiClient.builder()
             .apiKey(KEY)
-            .baseUrl(server.baseUrl())
+            .baseUrl(baseUrl())
             .retryPolicy(RetryPolicy.none())
             .timeouts(Timeouts.defaults().withResponseHeaders(Duration.ofMillis(200)))
             .build()) {
@@ -590,7 +611,7 @@ class KimiClientHttpTest {
   @Test
   void oversizedBodiesAreRefused() {
     try (KimiClient small =
-        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).maxResponseBytes(1024).build()) {
+        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).maxResponseBytes(1024).build()) {
       server.enqueue(FakeResponse.json("{\"id\":\"" + "x".repeat(4000) + "\"}"));
       assertThatThrownBy(() -> small.chat(HELLO))
           .isInstanceOf(ResponseTooLargeException.class)
@@ -605,7 +626,7 @@ class KimiClientHttpTest {
     try (KimiClient small =
         KimiClient.builder()
             .apiKey(KEY)
-            .baseUrl(server.baseUrl())
+            .baseUrl(baseUrl())
             .sseLimits(io.github.kimisdk.sse.SseLimits.defaults().withMaxLineBytes(100))
             .build()) {
       server.enqueue(FakeResponse.stream(List.of(content("z".repeat(500)))));

@@ -1,6 +1,7 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonWriter;
@@ -43,19 +44,31 @@ final class ExampleSession implements AutoCloseable {
       out.println("Using " + kimi.endpoint() + " with model " + m + ".");
       return new ExampleSession(kimi, null, m);
     }
-    return offline(out, model != null ? model : defaultModel);
+    return offline(out, model != null ? model : defaultModel, env);
   }
 
   /** Opens a session against a started fake, whatever the environment holds. */
   static ExampleSession offline(PrintStream out, String model) {
+    return offline(out, model, Map.of());
+  }
+
+  /**
+   * Opens a session against a started fake, on its Anthropic-compatible surface when {@code env}
+   * has {@code KIMI_PROTOCOL=anthropic} (as {@code fromEnv()} does for the real API).
+   */
+  static ExampleSession offline(PrintStream out, String model, Map<String, String> env) {
+    String setting = env.getOrDefault("KIMI_PROTOCOL", "");
+    WireProtocol protocol =
+        setting.isBlank() ? WireProtocol.CHAT_COMPLETIONS : WireProtocol.parse(setting);
     FakeKimiServer server = new FakeKimiServer().start();
-    KimiClient kimi =
-        KimiClient.builder().apiKey("offline-demo-key").baseUrl(server.baseUrl()).build();
+    String base =
+        protocol == WireProtocol.ANTHROPIC_MESSAGES ? server.anthropicBaseUrl() : server.baseUrl();
+    KimiClient kimi = KimiClient.builder().apiKey("offline-demo-key").baseUrl(base).build();
     out.println(
         "No API key in "
             + String.join(", ", KEY_VARIABLES)
             + ": using FakeKimiServer at "
-            + server.baseUrl()
+            + base
             + " (offline).");
     return new ExampleSession(kimi, server, model);
   }

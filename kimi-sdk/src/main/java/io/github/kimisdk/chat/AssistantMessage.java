@@ -17,9 +17,18 @@ import java.util.List;
  * @param name an optional name (the character's voice in partial mode); null when absent
  * @param partial whether this is the prefix of the reply in partial mode; such a message must be
  *     the last one of a request
+ * @param reasoningSignature the signature of the reasoning, as the Anthropic Messages protocol
+ *     sends it with a thinking block ({@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES});
+ *     sent back with the reasoning over that protocol. Null when absent, always null over chat
+ *     completions
  */
 public record AssistantMessage(
-    String content, String reasoningContent, List<ToolCall> toolCalls, String name, boolean partial)
+    String content,
+    String reasoningContent,
+    List<ToolCall> toolCalls,
+    String name,
+    boolean partial,
+    String reasoningSignature)
     implements Message {
 
   /**
@@ -32,6 +41,7 @@ public record AssistantMessage(
    * @param name an optional name (the character's voice in partial mode); null when absent
    * @param partial whether this is the prefix of the reply in partial mode; such a message must be
    *     the last one of a request
+   * @param reasoningSignature the signature of the reasoning (Anthropic Messages); null when absent
    * @throws NullPointerException if an element of {@code toolCalls} is null
    * @throws IllegalArgumentException if {@code partial} is set without non-empty content
    */
@@ -41,6 +51,28 @@ public record AssistantMessage(
       throw new IllegalArgumentException(
           "a partial assistant message needs non-empty content: the text the reply starts with");
     }
+  }
+
+  /**
+   * Creates a message without a reasoning signature.
+   *
+   * @param content the text; null when the message has none (for example only tool calls)
+   * @param reasoningContent the model's reasoning ({@code reasoning_content}); null when absent,
+   *     possibly {@code ""}
+   * @param toolCalls the tool calls, in order; never null, empty when there are none
+   * @param name an optional name (the character's voice in partial mode); null when absent
+   * @param partial whether this is the prefix of the reply in partial mode; such a message must be
+   *     the last one of a request
+   * @throws NullPointerException if an element of {@code toolCalls} is null
+   * @throws IllegalArgumentException if {@code partial} is set without non-empty content
+   */
+  public AssistantMessage(
+      String content,
+      String reasoningContent,
+      List<ToolCall> toolCalls,
+      String name,
+      boolean partial) {
+    this(content, reasoningContent, toolCalls, name, partial, null);
   }
 
   /**
@@ -88,6 +120,7 @@ public record AssistantMessage(
    * @return the new message, no longer partial
    */
   public AssistantMessage withContent(String content) {
-    return new AssistantMessage(content, reasoningContent, toolCalls, name, false);
+    return new AssistantMessage(
+        content, reasoningContent, toolCalls, name, false, reasoningSignature);
   }
 }

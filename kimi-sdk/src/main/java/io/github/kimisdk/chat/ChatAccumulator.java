@@ -15,6 +15,7 @@ import java.util.TreeMap;
  *   <li>Content and {@code reasoning_content} fragments are joined per choice; a reasoning that
  *       arrived only as {@code ""} stays {@code ""} (thinking models reject a tool-call message
  *       without it), and a field that never arrived stays null.
+ *   <li>Reasoning-signature fragments (Anthropic Messages) are joined like reasoning.
  *   <li>Tool-call fragments are joined by {@code index}. A fragment without an index is placed by
  *       position: one with an id starts a new call, and one without an id continues the call at the
  *       same position among the calls most recently started.
@@ -133,6 +134,7 @@ public final class ChatAccumulator {
   private static final class ChoiceState {
     StringBuilder content;
     StringBuilder reasoning;
+    StringBuilder signature;
     FinishReason finishReason;
     Usage usage;
     final TreeMap<Integer, CallState> calls = new TreeMap<>();
@@ -153,6 +155,12 @@ public final class ChatAccumulator {
           reasoning = new StringBuilder();
         }
         reasoning.append(d.reasoningContent());
+      }
+      if (d.reasoningSignature() != null) {
+        if (signature == null) {
+          signature = new StringBuilder();
+        }
+        signature.append(d.reasoningSignature());
       }
       if (!d.toolCalls().isEmpty()) {
         addToolCalls(d.toolCalls());
@@ -217,7 +225,8 @@ public final class ChatAccumulator {
               reasoning == null ? null : reasoning.toString(),
               toolCalls,
               null,
-              false);
+              false,
+              signature == null ? null : signature.toString());
       return new Choice(index, message, finishReason, usage);
     }
   }

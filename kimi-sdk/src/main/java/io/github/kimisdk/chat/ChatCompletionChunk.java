@@ -127,12 +127,32 @@ public record ChatCompletionChunk(
    * @param content a content fragment; null when absent
    * @param reasoningContent a reasoning fragment; null when absent, possibly {@code ""}
    * @param toolCalls tool-call fragments; never null
+   * @param reasoningSignature a fragment of the reasoning's signature (Anthropic Messages {@code
+   *     signature_delta}); null when absent, always null over chat completions
    */
   public record Delta(
-      String role, String content, String reasoningContent, List<ToolCallDelta> toolCalls) {
+      String role,
+      String content,
+      String reasoningContent,
+      List<ToolCallDelta> toolCalls,
+      String reasoningSignature) {
 
     /** An empty delta. */
-    public static final Delta EMPTY = new Delta(null, null, null, List.of());
+    public static final Delta EMPTY = new Delta(null, null, null, List.of(), null);
+
+    /**
+     * Creates a delta without a reasoning signature.
+     *
+     * @param role the role, {@code assistant}, sent only in the first delta; null otherwise
+     * @param content a content fragment; null when absent
+     * @param reasoningContent a reasoning fragment; null when absent, possibly {@code ""}
+     * @param toolCalls tool-call fragments; never null
+     * @throws NullPointerException if an element of {@code toolCalls} is null
+     */
+    public Delta(
+        String role, String content, String reasoningContent, List<ToolCallDelta> toolCalls) {
+      this(role, content, reasoningContent, toolCalls, null);
+    }
 
     /**
      * Copies the tool-call fragments.
@@ -141,6 +161,7 @@ public record ChatCompletionChunk(
      * @param content a content fragment; null when absent
      * @param reasoningContent a reasoning fragment; null when absent, possibly {@code ""}
      * @param toolCalls tool-call fragments; never null
+     * @param reasoningSignature a fragment of the reasoning's signature; null when absent
      * @throws NullPointerException if an element of {@code toolCalls} is null
      */
     public Delta {

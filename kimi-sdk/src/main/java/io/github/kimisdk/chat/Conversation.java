@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -275,7 +277,17 @@ public final class Conversation {
     w.name("id").value(id);
     w.name("messages").beginArray();
     for (Message m : messages) {
-      ChatCodec.writeMessage(w, m);
+      if (m instanceof AssistantMessage a && a.reasoningSignature() != null) {
+        // kept beside the reasoning so an Anthropic Messages thinking block replays signed
+        JsonWriter one = new JsonWriter();
+        ChatCodec.writeMessage(one, m);
+        JsonObject o = Json.parse(one.toString()).asObject();
+        Map<String, JsonValue> members = new LinkedHashMap<>(o.members());
+        members.put("reasoning_signature", JsonString.of(a.reasoningSignature()));
+        w.value(JsonObject.of(members));
+      } else {
+        ChatCodec.writeMessage(w, m);
+      }
     }
     w.endArray();
     w.endObject();
@@ -387,7 +399,12 @@ public final class Conversation {
         }
         boolean partial = m.get("partial") instanceof JsonBoolean b && b.value();
         return new AssistantMessage(
-            optString(m, "content"), optString(m, "reasoning_content"), calls, name, partial);
+            optString(m, "content"),
+            optString(m, "reasoning_content"),
+            calls,
+            name,
+            partial,
+            optString(m, "reasoning_signature"));
       case "tool":
         return new ToolMessage(m.get("tool_call_id").asString(), name, m.get("content").asString());
       default:

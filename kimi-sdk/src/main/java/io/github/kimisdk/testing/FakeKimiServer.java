@@ -54,6 +54,11 @@ import java.util.function.Function;
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded.
  *
+ * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
+ * Anthropic-compatible surface, served by the same model: it requires {@code x-api-key} and {@code
+ * anthropic-version}, answers with Messages shapes (thinking blocks carry a signature that must
+ * come back unchanged), and translates scripted chat-completions responses into Messages shapes.
+ *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
  *     KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl()).build()) {
@@ -139,6 +144,22 @@ public final class FakeKimiServer implements AutoCloseable {
    */
   public String baseUrl() {
     return "http://127.0.0.1:" + port() + "/v1";
+  }
+
+  /**
+   * Returns the base URL of the Anthropic-compatible surface, {@code
+   * http://127.0.0.1:<port>/anthropic}; clients append {@code /v1/messages}, and a client built
+   * with it speaks {@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES} by default. The
+   * surface answers with the same deterministic model; scripted responses, written in the
+   * chat-completions shape, are translated into Messages shapes (a completion into a message,
+   * chunks into events, error envelopes into Anthropic error envelopes); bodies of any other shape
+   * are sent unchanged.
+   *
+   * @return the base URL
+   * @throws IllegalStateException if the server is not started
+   */
+  public String anthropicBaseUrl() {
+    return "http://127.0.0.1:" + port() + "/anthropic";
   }
 
   /**
@@ -310,11 +331,20 @@ public final class FakeKimiServer implements AutoCloseable {
       if (response == null) {
         response = responder.apply(request);
       }
+      boolean messages = MessagesFacade.handles(request);
+      if (response == null && messages) {
+        Object asked = MessagesFacade.translateRequest(request);
+        response =
+            asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
+      }
       if (response == null) {
         response = platform.respond(request);
       }
       if (response == null) {
         response = model.respond(request);
+      }
+      if (messages) {
+        response = MessagesFacade.translateResponse(response);
       }
       send(exchange, response);
     } catch (Dropped d) {

@@ -292,6 +292,11 @@ public final class FakeResponse {
     return new FakeResponse(status, headers, parts, true, true, headersDelay);
   }
 
+  /** Returns a copy with other body parts (the Messages translation). */
+  FakeResponse withParts(List<Part> parts) {
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay);
+  }
+
   int status() {
     return status;
   }

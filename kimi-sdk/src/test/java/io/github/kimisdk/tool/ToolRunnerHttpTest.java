@@ -2,10 +2,12 @@ package io.github.kimisdk.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.kimisdk.ApiException;
 import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -35,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * The tool-runner suite over chat completions; {@link ToolRunnerAnthropicHttpTest} runs every case
+ * again over Anthropic Messages with the same expectations.
+ */
 class ToolRunnerHttpTest {
 
   static final JsonSchema ADD_SCHEMA =
@@ -48,10 +54,28 @@ class ToolRunnerHttpTest {
   FakeKimiServer server;
   KimiClient kimi;
 
+  /** The wire protocol the suite runs over; {@link ToolRunnerAnthropicHttpTest} overrides it. */
+  WireProtocol protocol() {
+    return WireProtocol.CHAT_COMPLETIONS;
+  }
+
+  boolean anthropic() {
+    return protocol() == WireProtocol.ANTHROPIC_MESSAGES;
+  }
+
+  /** Picks the wire form an assertion expects: chat completions' or Anthropic Messages'. */
+  String wire(String chatCompletions, String messages) {
+    return anthropic() ? messages : chatCompletions;
+  }
+
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("test-key").baseUrl(server.baseUrl()).build();
+    kimi =
+        KimiClient.builder()
+            .apiKey("test-key")
+            .baseUrl(anthropic() ? server.anthropicBaseUrl() : server.baseUrl())
+            .build();
   }
 
   @AfterEach
@@ -158,8 +182,14 @@ class ToolRunnerHttpTest {
     // Every request carries the same tools; the second one replays the reasoning.
     String second = server.requests().get(1).bodyText();
     assertThat(second)
-        .contains("\"reasoning_content\":\"I will call add.\"")
-        .contains("\"tool_call_id\":\"functions.add:0\",\"name\":\"add\",\"content\":\"5\"");
+        .contains(
+            wire(
+                "\"reasoning_content\":\"I will call add.\"",
+                "{\"type\":\"thinking\",\"thinking\":\"I will call add.\",\"signature\":\"fake-sig-"))
+        .contains(
+            wire(
+                "\"tool_call_id\":\"functions.add:0\",\"name\":\"add\",\"content\":\"5\"",
+                "{\"type\":\"tool_result\",\"tool_use_id\":\"functions.add:0\",\"content\":\"5\"}"));
   }
 
   @Test
@@ -231,7 +261,8 @@ class ToolRunnerHttpTest {
     assertThat(((ToolMessage) r.transcript().get(2)).content())
         .isEqualTo("Error: there is no tool named \"nope_tool\"; the tools are: add, echo_text");
     // The empty reasoning of the scripted reply went back as "", which the fake requires.
-    assertThat(server.requests().get(1).bodyText()).contains("\"reasoning_content\":\"\"");
+    assertThat(server.requests().get(1).bodyText())
+        .contains(wire("\"reasoning_content\":\"\"", "{\"type\":\"thinking\",\"thinking\":\"\""));
   }
 
   @Test
@@ -251,6 +282,10 @@ class ToolRunnerHttpTest {
 
   @Test
   void malformedArgumentsBecomeAnErrorAndTheLoopGoesOn() {
+    assumeFalse(
+        anthropic(),
+        "Messages carries a tool's input as a JSON object: a reply cannot hold malformed"
+            + " arguments, and they could not be sent back in the history either");
     server.enqueue(FakeResponse.json(toolCallReply("r", "add", "{\"a\": 1,")));
     List<JsonValue> seen = new ArrayList<>();
     ToolRunner.Result r =
@@ -350,6 +385,7 @@ class ToolRunnerHttpTest {
 
   @Test
   void webSearchArgumentsGoBackUnchanged() {
+    assumeFalse(anthropic(), "built-in tools are refused over Messages (MessagesCodecTest)");
     ToolRunner.Result r =
         ToolRunner.builder(kimi)
             .webSearch()
@@ -465,7 +501,10 @@ class ToolRunnerHttpTest {
     assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
     List<RecordedRequest> sent = server.requests();
     assertThat(sent.get(0).bodyText())
-        .contains("\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"echo_text\"}}")
+        .contains(
+            wire(
+                "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"echo_text\"}}",
+                "\"tool_choice\":{\"type\":\"tool\",\"name\":\"echo_text\"}"))
         .contains("\"thinking\":{\"type\":\"disabled\"}");
     assertThat(sent.get(1).bodyText()).doesNotContain("tool_choice");
   }
@@ -491,11 +530,24 @@ class ToolRunnerHttpTest {
     assertThat(second.text()).isEqualTo("From the tools: echo_text says bye.");
     assertThat(again.size()).isEqualTo(9);
     JsonObject body = (JsonObject) server.requests().get(server.requestCount() - 1).json();
-    assertThat(body.get("prompt_cache_key")).isEqualTo(JsonString.of("thread-42"));
     JsonArray messages = (JsonArray) body.get("messages");
-    assertThat(messages.size()).isEqualTo(8);
-    // The reloaded tool turn still carries its reasoning, or the fake would have refused it.
-    assertThat(Json.write(messages.get(2))).contains("\"reasoning_content\":\"I will call add.\"");
+    if (anthropic()) {
+      // no prompt_cache_key over Messages; the system message is top-level, and the user turns
+      // around the tool results are merged
+      assertThat(body.get("prompt_cache_key")).isNull();
+      assertThat(body.get("system")).isEqualTo(JsonString.of("Use the tools."));
+      assertThat(messages.size()).isEqualTo(7);
+      // the reloaded tool turn still carries its reasoning and the reasoning's signature
+      assertThat(Json.write(messages.get(1)))
+          .contains(
+              "{\"type\":\"thinking\",\"thinking\":\"I will call add.\",\"signature\":\"fake-sig-");
+    } else {
+      assertThat(body.get("prompt_cache_key")).isEqualTo(JsonString.of("thread-42"));
+      assertThat(messages.size()).isEqualTo(8);
+      // The reloaded tool turn still carries its reasoning, or the fake would have refused it.
+      assertThat(Json.write(messages.get(2)))
+          .contains("\"reasoning_content\":\"I will call add.\"");
+    }
   }
 
   @Test

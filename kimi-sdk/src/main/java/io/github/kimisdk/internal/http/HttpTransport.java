@@ -6,7 +6,6 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -53,6 +52,7 @@ public final class HttpTransport {
   private final long maxResponseBytes;
   private final SseLimits sseLimits;
   private final ErrorFactory errors;
+  private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
 
   /**
    * Creates a transport. Arguments are validated by the client builder.
@@ -88,6 +88,25 @@ public final class HttpTransport {
     this.errors = errors;
   }
 
+  /**
+   * Sets the chat wire protocol; call once, right after construction (default: chat completions).
+   *
+   * @param protocol the protocol
+   */
+  public void useProtocol(ChatProtocol protocol) {
+    this.protocol = protocol;
+  }
+
+  /**
+   * Checks that a chat request can be sent over this transport's protocol.
+   *
+   * @param request the request
+   * @throws UnsupportedRequestException if the protocol cannot express it
+   */
+  public void check(ChatRequest request) {
+    protocol.check(request);
+  }
+
   /** Returns the exception factory. */
   public ErrorFactory errors() {
     return errors;
@@ -100,8 +119,8 @@ public final class HttpTransport {
    * @return the decoded completion with its metadata; fails with a {@link KimiException}
    */
   public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request) {
-    byte[] body = ChatCodec.encodeRequest(request);
-    HttpRequest httpRequest = newRequest("chat/completions", body, "application/json");
+    byte[] body = protocol.encode(request);
+    HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "application/json");
     return send(httpRequest, this::completionSubscriber);
   }
 
@@ -112,8 +131,8 @@ public final class HttpTransport {
    * @return a cold, single-subscriber publisher of chunks
    */
   public StreamCall stream(ChatRequest request) {
-    byte[] body = ChatCodec.encodeRequest(request);
-    return new StreamCall(this, newRequest("chat/completions", body, "text/event-stream"));
+    byte[] body = protocol.encode(request);
+    return new StreamCall(this, newRequest(protocol.chatPath(), body, "text/event-stream"));
   }
 
   /**
@@ -161,6 +180,11 @@ public final class HttpTransport {
       String contentType,
       boolean errorEnvelopes,
       java.util.function.Function<byte[], T> decode) {
+    String refusal = protocol.platformRefusal();
+    if (refusal != null) {
+      return CompletableFuture.failedFuture(
+          errors.failure(new UnsupportedRequestException(refusal), null, null));
+    }
     HttpRequest httpRequest =
         request(
             method,
@@ -254,7 +278,10 @@ public final class HttpTransport {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       b.setHeader(h.getKey(), h.getValue());
     }
-    b.setHeader("Authorization", authorization);
+    if (protocol.bearerAuth()) {
+      b.setHeader("Authorization", authorization);
+    }
+    protocol.addHeaders(b);
     b.setHeader("User-Agent", userAgent);
     b.setHeader("Accept", accept);
     if (contentType != null) {
@@ -282,7 +309,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return new KimiResponse<>(ChatCodec.decodeCompletion(b, 0, b.length), md);
+            return new KimiResponse<>(protocol.decodeCompletion(b, 0, b.length), md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -300,7 +327,7 @@ public final class HttpTransport {
       ResponseMetadata md, StreamCall call) {
     if (isSuccess(md.statusCode()) && isEventStream(md)) {
       SseSubscriber<ChatCompletionChunk> sse =
-          new SseSubscriber<>(new ChunkEventHandler(md, errors), sseLimits);
+          new SseSubscriber<>(protocol.streamHandler(md, errors), sseLimits);
       call.attach(sse);
       return sse;
     }

@@ -1,0 +1,115 @@
+package io.github.kimisdk;
+
+/**
+ * The wire format a {@link KimiClient} speaks for chat: Kimi's OpenAI-compatible chat completions
+ * (the default) or its Anthropic-compatible Messages API. The same {@link
+ * io.github.kimisdk.chat.ChatRequest}, {@link io.github.kimisdk.chat.ChatCompletion}, {@link
+ * io.github.kimisdk.chat.ChatStream} and exceptions work with both; only the bytes on the wire
+ * differ.
+ *
+ * <pre>{@code
+ * KimiClient kimi = KimiClient.builder()
+ *     .apiKey(key)
+ *     .wireProtocol(WireProtocol.ANTHROPIC_MESSAGES) // https://api.moonshot.ai/anthropic
+ *     .build();
+ * }</pre>
+ *
+ * <p>How a request maps onto Messages ({@code POST <base>/v1/messages}, headers {@code x-api-key}
+ * and {@code anthropic-version: 2023-06-01}):
+ *
+ * <ul>
+ *   <li>System messages, wherever they are, are joined in order (blank line between) into the
+ *       top-level {@code system}; user and assistant messages become content blocks; tool results
+ *       become {@code tool_result} blocks, consecutive ones (and a user message right after them)
+ *       merged into one user turn.
+ *   <li>Assistant history: reasoning becomes a {@code thinking} block (with its {@link
+ *       io.github.kimisdk.chat.AssistantMessage#reasoningSignature() signature} when there is one),
+ *       tool calls become {@code tool_use} blocks, a partial assistant message becomes the prefill
+ *       that the reply continues.
+ *   <li>Images must be {@code data:} URLs (base64 image blocks); {@code ms://} file references and
+ *       videos have no Messages equivalent and are refused.
+ *   <li>{@code max_completion_tokens} becomes {@code max_tokens}, which Messages requires: when the
+ *       request has none, {@value #DEFAULT_MAX_TOKENS} is sent.
+ *   <li>{@link io.github.kimisdk.chat.Thinking#enabled()} becomes {@code {"type":"enabled",
+ *       "budget_tokens": max_tokens - 1}} (at least 1024): Kimi's thinking has no separate budget,
+ *       so the whole allowance is offered. {@link io.github.kimisdk.chat.Thinking#disabled()}
+ *       becomes {@code {"type":"disabled"}}; the {@code keep} of {@link
+ *       io.github.kimisdk.chat.Thinking#preserved()} is dropped (thinking blocks sent back in the
+ *       history carry the reasoning instead).
+ *   <li>Function tools become {@code {name, description, input_schema}} ({@code strict} is
+ *       dropped); tool choice {@code auto}, {@code none}, {@code required} and a named function
+ *       become {@code auto}, {@code none}, {@code any} and {@code tool}.
+ *   <li>{@code stop} becomes {@code stop_sequences}; {@code temperature} and {@code top_p} keep
+ *       their names; the safety identifier becomes {@code metadata.user_id}; extra body fields are
+ *       written as they are.
+ *   <li>Dropped, because Messages has no such field and leaving it out changes nothing the caller
+ *       sees: {@code include_usage} (usage always arrives), {@code prompt_cache_key}, a {@code
+ *       text} response format, {@code n = 1}, the {@code name} of user, system and tool messages.
+ *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
+ *       answer: {@code n > 1}, presence and frequency penalties, JSON response formats and built-in
+ *       tools such as {@code $web_search}.
+ * </ul>
+ *
+ * <p>Replies map back as: text blocks joined into the content, thinking blocks into the reasoning
+ * (and its signature), {@code tool_use} blocks into tool calls with JSON-text arguments; stop
+ * reasons {@code end_turn} and {@code stop_sequence} to {@code stop}, {@code max_tokens} to {@code
+ * length}, {@code tool_use} to {@code tool_calls}, {@code refusal} to {@code content_filter}; usage
+ * {@code input_tokens} plus cache reads and writes to prompt tokens, cache reads to cached tokens.
+ * Streams map {@code message_start}, {@code content_block_*}, {@code message_delta} and {@code
+ * message_stop} events onto chunks (tool-call fragments by block index), so {@link
+ * io.github.kimisdk.chat.ChatAccumulator} and {@link io.github.kimisdk.tool.ToolRunner} behave the
+ * same. Anthropic error envelopes map onto the same exceptions and retry rules ({@code
+ * overloaded_error} is an {@link EngineOverloadedException}, {@code rate_limit_error} a {@link
+ * RateLimitException}, and so on).
+ *
+ * <p>Only chat runs over Messages: files, batches, models, balance and token counting exist only on
+ * the chat-completions surface, and a client on this protocol refuses them with a {@link
+ * ConfigurationException}; use a second client for them.
+ */
+public enum WireProtocol {
+
+  /** OpenAI-compatible chat completions, {@code POST <base>/chat/completions} (the default). */
+  CHAT_COMPLETIONS,
+
+  /** Anthropic-compatible Messages, {@code POST <base>/v1/messages}. */
+  ANTHROPIC_MESSAGES;
+
+  /** The {@code max_tokens} sent over Messages when a request sets no output cap. */
+  public static final int DEFAULT_MAX_TOKENS = 32768;
+
+  /**
+   * Returns the protocol for a setting such as the {@code KIMI_PROTOCOL} environment variable:
+   * {@code anthropic}, {@code anthropic-messages} or {@code messages} for {@link
+   * #ANTHROPIC_MESSAGES}; {@code openai}, {@code chat-completions} or {@code chat} for {@link
+   * #CHAT_COMPLETIONS}. Case, surrounding blanks and {@code _} versus {@code -} do not matter.
+   *
+   * @param value the setting
+   * @return the protocol
+   * @throws ConfigurationException if the value names no protocol
+   * @throws NullPointerException if {@code value} is null
+   */
+  public static WireProtocol parse(String value) {
+    return parse(value, "The wire protocol");
+  }
+
+  static WireProtocol parse(String value, String source) {
+    String v = value.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    switch (v) {
+      case "anthropic":
+      case "anthropic-messages":
+      case "messages":
+        return ANTHROPIC_MESSAGES;
+      case "openai":
+      case "chat-completions":
+      case "chat":
+        return CHAT_COMPLETIONS;
+      default:
+        throw new ConfigurationException(
+            source
+                + " '"
+                + value
+                + "' is not a protocol; use 'anthropic' (Anthropic Messages) or"
+                + " 'chat-completions' (the OpenAI-compatible default)");
+    }
+  }
+}

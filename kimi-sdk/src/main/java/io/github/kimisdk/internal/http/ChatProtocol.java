@@ -1,0 +1,87 @@
+package io.github.kimisdk.internal.http;
+
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.sse.SseEventHandler;
+import java.net.http.HttpRequest;
+
+/**
+ * The chat wire format of a transport: path, body encoding, authentication headers and response
+ * decoding. {@link #CHAT_COMPLETIONS} is the default; the Anthropic Messages one lives in {@code
+ * internal.anthropic}.
+ */
+public interface ChatProtocol {
+
+  /** OpenAI-compatible chat completions with a bearer key. */
+  ChatProtocol CHAT_COMPLETIONS =
+      new ChatProtocol() {
+        @Override
+        public String chatPath() {
+          return "chat/completions";
+        }
+
+        @Override
+        public void check(ChatRequest request) {}
+
+        @Override
+        public byte[] encode(ChatRequest request) {
+          return ChatCodec.encodeRequest(request);
+        }
+
+        @Override
+        public ChatCompletion decodeCompletion(byte[] b, int off, int len) {
+          return ChatCodec.decodeCompletion(b, off, len);
+        }
+
+        @Override
+        public SseEventHandler<ChatCompletionChunk> streamHandler(
+            ResponseMetadata metadata, ErrorFactory errors) {
+          return new ChunkEventHandler(metadata, errors);
+        }
+
+        @Override
+        public boolean bearerAuth() {
+          return true;
+        }
+
+        @Override
+        public void addHeaders(HttpRequest.Builder b) {}
+
+        @Override
+        public String platformRefusal() {
+          return null;
+        }
+      };
+
+  /** Returns the chat path below the base URL, without leading slash. */
+  String chatPath();
+
+  /**
+   * Checks that the request can be expressed in this format.
+   *
+   * @throws UnsupportedRequestException if it cannot
+   */
+  void check(ChatRequest request);
+
+  /** Encodes the request body; throws {@link UnsupportedRequestException} like {@link #check}. */
+  byte[] encode(ChatRequest request);
+
+  /** Decodes a 2xx non-streaming body. */
+  ChatCompletion decodeCompletion(byte[] b, int off, int len);
+
+  /** Returns the handler that turns one response's events into chunks. */
+  SseEventHandler<ChatCompletionChunk> streamHandler(
+      ResponseMetadata metadata, ErrorFactory errors);
+
+  /** Tells whether the key is sent as {@code Authorization: Bearer}. */
+  boolean bearerAuth();
+
+  /** Adds the format's own headers (after the caller's, so they win). */
+  void addHeaders(HttpRequest.Builder b);
+
+  /** Returns why non-chat calls are refused, or null when they are served. */
+  String platformRefusal();
+}
