@@ -85,6 +85,21 @@ final class Errors implements ErrorFactory {
   }
 
   @Override
+  public KimiException aborted(
+      ResponseMetadata metadata, ChatCompletion partial, KimiException reason) {
+    if (reason instanceof StreamException) {
+      return reason;
+    }
+    return new StreamAbortedException(
+        "The stream failed after chunks had arrived: "
+            + reason.getMessage()
+            + ". The chunks that arrived are in partial(); resumeRequest() continues the reply",
+        reason,
+        metadata != null ? metadata : reason.metadata().orElse(null),
+        partial);
+  }
+
+  @Override
   public KimiException malformedChunk(
       ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
     return new MalformedChunkException(

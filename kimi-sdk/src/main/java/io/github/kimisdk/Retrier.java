@@ -412,6 +412,9 @@ final class Retrier {
             if (cancelled || done) {
               return;
             }
+            if (!delivered && k instanceof StreamAbortedException a) {
+              k = a.reason(); // the caller saw no chunk: report (and retry) the plain failure
+            }
             failures.add(k);
             if (!delivered) {
               wait = nextDelay(k, attempts, started);

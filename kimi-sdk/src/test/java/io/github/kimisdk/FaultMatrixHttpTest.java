@@ -309,10 +309,19 @@ class FaultMatrixHttpTest {
         m ->
             List.of(FakeResponse.sse().data(chunk("Hi")).data(err("server_error", "boom")).build()),
         b -> b,
-        ServerException.class,
+        StreamAbortedException.class,
         1,
         0,
-        null);
+        "Hi");
+    add(
+        "oversized line after a chunk",
+        Set.of(Mode.STREAM),
+        m -> List.of(FakeResponse.sse().data(chunk("Hi")).data(chunk("x".repeat(4096))).build()),
+        b -> b.sseLimits(SseLimits.defaults().withMaxLineBytes(1024)),
+        StreamAbortedException.class,
+        1,
+        0,
+        "Hi");
     add(
         "stall before the headers beyond the response timeout, then success",
         Set.of(Mode.values()),
