@@ -348,6 +348,25 @@ class FaultMatrixHttpTest {
         0,
         "Hi");
     add(
+        "stall in the middle of a non-streamed body beyond the idle timeout, three times",
+        Set.of(Mode.CHAT, Mode.ASYNC),
+        m -> {
+          FakeResponse stalled =
+              FakeResponse.sse()
+                  .raw("{\"id\":\"x\",\"choices\":[")
+                  .pause(Duration.ofSeconds(4))
+                  .raw("]")
+                  .raw("}")
+                  .build()
+                  .withHeader("Content-Type", "application/json");
+          return List.of(stalled, stalled, stalled);
+        },
+        b -> b.timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300))),
+        KimiTimeoutException.class,
+        3,
+        1125,
+        null);
+    add(
         "stall before the first chunk beyond the idle timeout, then success",
         Set.of(Mode.STREAM),
         m ->

@@ -27,12 +27,14 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;
+  private final int maxDepth;
   private final ChatAccumulator accumulator = new ChatAccumulator();
   private boolean sawChunk; // guarded by this
 
-  ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors) {
+  ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
     this.metadata = metadata;
     this.errors = errors;
+    this.maxDepth = maxDepth;
   }
 
   @Override
@@ -62,7 +64,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
     if ("error".equals(type) || indexOf(data, start, end, ERROR_KEY) >= 0) {
       JsonValue v;
       try {
-        v = Json.parse(data, start, end - start);
+        v = Json.parse(data, start, end - start, maxDepth);
       } catch (RuntimeException e) {
         throw errors.malformedChunk(metadata, partial(), e);
       }
@@ -74,7 +76,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
     }
     ChatCompletionChunk chunk;
     try {
-      chunk = ChatCodec.decodeChunk(data, start, end - start);
+      chunk = ChatCodec.decodeChunk(data, start, end - start, maxDepth);
     } catch (RuntimeException e) {
       throw errors.malformedChunk(metadata, partial(), e);
     }

@@ -31,6 +31,9 @@ public interface ErrorFactory {
   /** A 2xx body that cannot be decoded. */
   KimiException decoding(ResponseMetadata metadata, String problem, Throwable cause);
 
+  /** No bytes of a response body arrived for {@code idle} after the headers. */
+  KimiException idle(ResponseMetadata metadata, java.time.Duration idle);
+
   /** A body larger than the configured limit. */
   KimiException tooLarge(ResponseMetadata metadata, long limit);
 
