@@ -27,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -64,6 +66,12 @@ public final class KimiClient implements AutoCloseable {
    */
   public static final String LOGGER_NAME = "io.github.kimisdk.http";
 
+  /**
+   * The most threads the client's own executor runs: four per processor, at least 8. However many
+   * calls and streams are in flight, the client never runs more (the JDK's selector thread aside).
+   */
+  static final int DEFAULT_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+
   private static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
 
@@ -94,7 +102,16 @@ public final class KimiClient implements AutoCloseable {
       if (b.executor != null) {
         hb.executor(b.executor);
       } else {
-        owned = Executors.newCachedThreadPool(new DaemonThreads());
+        ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(
+                DEFAULT_THREADS,
+                DEFAULT_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new DaemonThreads());
+        pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
+        owned = pool;
         hb.executor(owned);
       }
       http = hb.build();
@@ -729,7 +746,12 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the executor for the HTTP client's asynchronous work and callbacks. By default the
-     * client creates daemon threads and stops them on {@link KimiClient#close()}.
+     * client runs them on its own daemon threads, at most four per processor (at least 8) however
+     * many calls and streams are in flight, created on demand, released after 30 seconds idle and
+     * stopped on {@link KimiClient#close()}. Because that pool is bounded, do not block in a
+     * callback that runs on it (such as a {@code thenApply} on a future from {@code chatAsync});
+     * hand blocking work to your own executor with the {@code *Async} variants, or supply an
+     * executor here.
      *
      * @param executor the executor; it is not shut down by the client
      * @return this builder

@@ -124,7 +124,7 @@ public final class FakeKimiServer implements AutoCloseable {
               return t;
             });
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new UncheckedIOException("Cannot open a loopback port for FakeKimiServer", e);
