@@ -957,10 +957,10 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the nesting limit for arrays and objects in decoded responses (default {@value
-     * #DEFAULT_MAX_JSON_DEPTH}): completions and stream chunks. A deeper response fails with a
-     * {@link DecodingException} (a {@link MalformedChunkException} inside a stream) naming the
-     * limit, instead of exhausting the stack. Raise it only for tool arguments or structured output
-     * that is legitimately deeper.
+     * KimiClient#DEFAULT_MAX_JSON_DEPTH}): completions and stream chunks. A deeper response fails
+     * with a {@link DecodingException} (a {@link MalformedChunkException} inside a stream) naming
+     * the limit, instead of exhausting the stack. Raise it only for tool arguments or structured
+     * output that is legitimately deeper.
      *
      * @param maxJsonDepth the limit, from 8 to 100000
      * @return this builder

@@ -83,12 +83,15 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
   @Override
   public void onError(Throwable error) {
+    buf = null; // the idle watchdog may hold this subscriber a while longer
     result.completeExceptionally(error);
   }
 
   @Override
   public void onComplete() {
-    result.complete(Arrays.copyOf(buf, size));
+    byte[] body = Arrays.copyOf(buf, size);
+    buf = null;
+    result.complete(body);
   }
 
   @Override
