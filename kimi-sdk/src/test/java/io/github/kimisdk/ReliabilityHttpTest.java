@@ -102,19 +102,20 @@ class ReliabilityHttpTest {
     try (KimiClient kimi = client().build()) {
       kimi.chat(HELLO);
       kimi.stream(HELLO).toCompletion();
+      kimi.listModels(); // a GET, which the JDK would offer to upgrade (see below)
     }
     for (RecordedRequest r : server.requests()) {
       assertThat(r.header("Upgrade")).as("Upgrade").isEmpty();
       assertThat(r.header("HTTP2-Settings")).as("HTTP2-Settings").isEmpty();
       assertThat(r.header("Connection").orElse("")).doesNotContainIgnoringCase("upgrade");
     }
-    assertThat(server.requests()).hasSize(2);
+    assertThat(server.requests()).hasSize(3);
   }
 
   @Test
   void forcingHttp2OnCleartextMakesTheJdkOfferTheUpgrade() {
     try (KimiClient kimi = client().httpVersion(HttpClient.Version.HTTP_2).build()) {
-      assertThat(kimi.chat(HELLO).text()).isEqualTo("You said: Hello there");
+      assertThat(kimi.listModels()).isNotEmpty();
     }
     assertThat(server.takeRequest().header("Upgrade")).hasValue("h2c");
   }
