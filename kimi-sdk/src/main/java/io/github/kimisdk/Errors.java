@@ -86,10 +86,28 @@ final class Errors implements ErrorFactory {
   }
 
   @Override
+  public KimiException aborted(
+      ResponseMetadata metadata, ChatCompletion partial, KimiException reason) {
+    if (reason instanceof StreamException) {
+      return reason;
+    }
+    return new StreamAbortedException(
+        "The stream failed after chunks had arrived: "
+            + reason.getMessage()
+            + ". The chunks that arrived are in partial(); resumeRequest() continues the reply",
+        reason,
+        metadata != null ? metadata : reason.metadata().orElse(null),
+        partial);
+  }
+
+  @Override
   public KimiException malformedChunk(
       ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
     return new MalformedChunkException(
-        "A stream event is not a valid chat chunk: " + describe(cause) + idSuffix(metadata),
+        "A stream event is not a valid chat chunk: "
+            + describe(cause)
+            + depthHint(cause)
+            + idSuffix(metadata),
         cause,
         metadata,
         partial);
@@ -97,8 +115,22 @@ final class Errors implements ErrorFactory {
 
   @Override
   public KimiException decoding(ResponseMetadata metadata, String problem, Throwable cause) {
-    String detail = cause == null ? "" : ": " + describe(cause);
+    String detail = cause == null ? "" : ": " + describe(cause) + depthHint(cause);
     return new DecodingException(problem + detail + idSuffix(metadata), cause, metadata);
+  }
+
+  @Override
+  public KimiException idle(ResponseMetadata metadata, Duration idle) {
+    return new KimiTimeoutException(
+        "The response headers arrived (HTTP "
+            + metadata.statusCode()
+            + ") but no bytes of the body followed for "
+            + human(idle)
+            + "; the exchange was aborted. Raise Timeouts.withStreamIdle(...) if the server is"
+            + " this slow"
+            + idSuffix(metadata),
+        null,
+        metadata);
   }
 
   @Override
@@ -436,6 +468,15 @@ final class Errors implements ErrorFactory {
       return "";
     }
     return md.requestId().map(id -> " [request id " + id + "]").orElse("");
+  }
+
+  /** Points at the setting when a JSON nesting limit was hit. */
+  private static String depthHint(Throwable cause) {
+    return cause instanceof JsonException
+            && cause.getMessage() != null
+            && cause.getMessage().contains("Nesting is deeper than the limit")
+        ? " (raise KimiClient.builder().maxJsonDepth(...) if such deep JSON is expected)"
+        : "";
   }
 
   private static String describe(Throwable t) {

@@ -6,8 +6,10 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
@@ -26,9 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,6 +57,21 @@ public final class KimiClient implements AutoCloseable {
 
   /** The default limit on a non-streaming response body: 32 MiB. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
+  /** The default nesting limit for decoding JSON responses: {@value}. */
+  public static final int DEFAULT_MAX_JSON_DEPTH = JsonReader.DEFAULT_MAX_DEPTH;
+
+  /**
+   * The name of the {@link System.Logger} the client logs to unless {@link Builder#logger} sets
+   * another: {@value}.
+   */
+  public static final String LOGGER_NAME = "io.github.kimisdk.http";
+
+  /**
+   * The most threads the client's own executor runs: four per processor, at least 8. However many
+   * calls and streams are in flight, the client never runs more (the JDK's selector thread aside).
+   */
+  static final int DEFAULT_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
   private static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
@@ -86,7 +105,16 @@ public final class KimiClient implements AutoCloseable {
       if (b.executor != null) {
         hb.executor(b.executor);
       } else {
-        owned = Executors.newCachedThreadPool(new DaemonThreads());
+        ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(
+                DEFAULT_THREADS,
+                DEFAULT_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new DaemonThreads());
+        pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
+        owned = pool;
         hb.executor(owned);
       }
       http = hb.build();
@@ -98,6 +126,7 @@ public final class KimiClient implements AutoCloseable {
         Scheduler.system(ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
     Errors errors = new Errors(endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
+    System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
     this.transport =
         new HttpTransport(
             http,
@@ -108,11 +137,18 @@ public final class KimiClient implements AutoCloseable {
             timeouts.responseHeaders(),
             b.maxResponseBytes,
             b.sseLimits,
-            errors);
+            errors,
+            new TransportOptions(
+                b.httpVersion,
+                b.maxJsonDepth,
+                logger,
+                b.logMessageContents,
+                timeouts.streamIdle(),
+                system::schedule));
     if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }
-    this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts);
+    this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts, logger);
   }
 
   /**
@@ -240,7 +276,7 @@ public final class KimiClient implements AutoCloseable {
       return CompletableFuture.failedFuture(transport.errors().failure(e, null, null));
     }
     CompletableFuture<KimiResponse<ChatCompletion>> f =
-        retrier.call(() -> transport.chat(nonStreaming));
+        retrier.call(attempt -> transport.chat(nonStreaming, attempt));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -273,7 +309,8 @@ public final class KimiClient implements AutoCloseable {
     } catch (RuntimeException e) {
       throw transport.errors().failure(e, null, null);
     }
-    Retrier.RetryingStream call = retrier.stream(streaming, () -> transport.stream(streaming));
+    Retrier.RetryingStream call =
+        retrier.stream(streaming, attempt -> transport.stream(streaming, attempt));
     ChatStream stream = ChatStream.of(call, call::metadata);
     synchronized (streams) {
       streams.add(stream);
@@ -633,6 +670,11 @@ public final class KimiClient implements AutoCloseable {
     private ContextBudget preflight;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Scheduler scheduler;
+    private boolean allowPlainHttp;
+    private HttpClient.Version httpVersion;
+    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+    private System.Logger logger;
+    private boolean logMessageContents;
 
     private Builder() {}
 
@@ -753,7 +795,12 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the executor for the HTTP client's asynchronous work and callbacks. By default the
-     * client creates daemon threads and stops them on {@link KimiClient#close()}.
+     * client runs them on its own daemon threads, at most four per processor (at least 8) however
+     * many calls and streams are in flight, created on demand, released after 30 seconds idle and
+     * stopped on {@link KimiClient#close()}. Because that pool is bounded, do not block in a
+     * callback that runs on it (such as a {@code thenApply} on a future from {@code chatAsync});
+     * hand blocking work to your own executor with the {@code *Async} variants, or supply an
+     * executor here.
      *
      * @param executor the executor; it is not shut down by the client
      * @return this builder
@@ -928,6 +975,84 @@ public final class KimiClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Allows a plain {@code http://} base URL to a host that is not a loopback address (default
+     * off). Plain HTTP sends the API key and every message unencrypted, so this is only for test
+     * setups such as a fake server in another container; loopback hosts ({@code localhost}, {@code
+     * 127.0.0.1}, {@code ::1}) never need it.
+     *
+     * @param allow whether to allow plain HTTP to any host
+     * @return this builder
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /**
+     * Forces one HTTP version for every request. By default a plain {@code http://} base URL uses
+     * HTTP/1.1 (no {@code h2c} upgrade, which many local and compatible servers mishandle) and an
+     * {@code https://} one lets the JDK negotiate HTTP/2 over TLS, falling back to HTTP/1.1. {@code
+     * HTTP_1_1} suits proxies that break HTTP/2; {@code HTTP_2} on plain HTTP makes the JDK try the
+     * {@code h2c} upgrade.
+     *
+     * @param version the version; null restores the default
+     * @return this builder
+     */
+    public Builder httpVersion(HttpClient.Version version) {
+      this.httpVersion = version;
+      return this;
+    }
+
+    /**
+     * Sets the nesting limit for arrays and objects in decoded responses (default {@value
+     * KimiClient#DEFAULT_MAX_JSON_DEPTH}): completions and stream chunks. A deeper response fails
+     * with a {@link DecodingException} (a {@link MalformedChunkException} inside a stream) naming
+     * the limit, instead of exhausting the stack. Raise it only for tool arguments or structured
+     * output that is legitimately deeper.
+     *
+     * @param maxJsonDepth the limit, from 8 to 100000
+     * @return this builder
+     * @throws IllegalArgumentException if the limit is out of range
+     */
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      if (maxJsonDepth < 8 || maxJsonDepth > 100_000) {
+        throw new IllegalArgumentException("maxJsonDepth must be in [8, 100000]: " + maxJsonDepth);
+      }
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
+
+    /**
+     * Sets the logger for per-attempt debug lines (default {@code
+     * System.getLogger("io.github.kimisdk.http")}, see {@link KimiClient#LOGGER_NAME}). At {@code
+     * DEBUG} each attempt logs its method, URL, attempt number, status, request id and timings
+     * (time to the response headers and in total; a stream's line is written when it ends), and
+     * each retry its reason and wait. The API key and headers are never logged; message contents
+     * only with {@link #logMessageContents(boolean)}.
+     *
+     * @param logger the logger
+     * @return this builder
+     * @throws NullPointerException if {@code logger} is null
+     */
+    public Builder logger(System.Logger logger) {
+      this.logger = Objects.requireNonNull(logger, "logger");
+      return this;
+    }
+
+    /**
+     * Also logs request bodies and non-streamed response bodies at {@code DEBUG} (default off).
+     * They contain the conversation, so turn this on only where logs may hold it. The API key is
+     * never logged.
+     *
+     * @param on whether to log message contents
+     * @return this builder
+     */
+    public Builder logMessageContents(boolean on) {
+      this.logMessageContents = on;
+      return this;
+    }
+
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -939,8 +1064,8 @@ public final class KimiClient implements AutoCloseable {
      *
      * @return the client
      * @throws ConfigurationException if no key was set, the key is malformed, plain {@code http} is
-     *     used for a non-loopback host, or an HTTP client was combined with executor or timeout
-     *     settings
+     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, or an HTTP client
+     *     was combined with executor or timeout settings
      */
     public KimiClient build() {
       if (apiKey == null) {
@@ -955,11 +1080,12 @@ public final class KimiClient implements AutoCloseable {
       }
       WireProtocol protocol = wireProtocol != null ? wireProtocol : ep.defaultProtocol();
       ep = ep.forProtocol(protocol);
-      if (ep.isCleartext() && !ep.isLoopback()) {
+      if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
         throw new ConfigurationException(
             "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
                 + " API key is never sent unencrypted; use https:// for "
-                + ep.uri().getHost());
+                + ep.uri().getHost()
+                + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)");
       }
       if (httpClient != null && (executor != null || timeoutsSet)) {
         if (executor != null) {

@@ -11,7 +11,8 @@ import java.util.Optional;
  *       Kimi's {@code error.type}), before or inside a stream;
  *   <li>{@link ConnectionException}: the request could not be sent or the connection broke;
  *   <li>{@link KimiTimeoutException}: connecting or waiting for the response took too long;
- *   <li>{@link StreamException}: a stream ended before {@code [DONE]} or carried a malformed chunk;
+ *   <li>{@link StreamException}: a stream ended before {@code [DONE]}, carried a malformed chunk,
+ *       or failed in any other way after its first chunk reached the caller;
  *   <li>{@link DecodingException}: a successful response body could not be decoded;
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
  * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, a re-subscribing publisher for
@@ -24,13 +24,12 @@ import java.util.function.Supplier;
  */
 final class Retrier {
 
-  private static final System.Logger LOG = System.getLogger("io.github.kimisdk.http");
-
   private final RetryPolicy policy;
   private final Scheduler scheduler;
   private final Errors errors;
   private final Timeouts timeouts;
   private final Scheduler watchdog;
+  private final System.Logger log;
 
   /**
    * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
@@ -41,12 +40,14 @@ final class Retrier {
       Scheduler scheduler,
       Scheduler watchdog,
       Errors errors,
-      Timeouts timeouts) {
+      Timeouts timeouts,
+      System.Logger log) {
     this.policy = policy;
     this.scheduler = scheduler;
     this.watchdog = watchdog;
     this.errors = errors;
     this.timeouts = timeouts;
+    this.log = log;
   }
 
   /** Returns the wait before the next attempt, or null when {@code failure} is final. */
@@ -85,8 +86,8 @@ final class Retrier {
     return last;
   }
 
-  private static void logRetry(int attempt, KimiException failure, Duration wait) {
-    LOG.log(
+  private void logRetry(int attempt, KimiException failure, Duration wait) {
+    log.log(
         Level.DEBUG,
         () ->
             "attempt "
@@ -103,7 +104,7 @@ final class Retrier {
    * Runs {@code attempt} until it succeeds or the policy gives up. Cancelling the result cancels
    * the attempt in flight and stops further attempts.
    */
-  <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> attempt) {
+  <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
     FutureCall<T> c = new FutureCall<>(attempt);
     c.start();
     return c.result;
@@ -111,13 +112,13 @@ final class Retrier {
 
   private final class FutureCall<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
-    private final Supplier<CompletableFuture<T>> attempt;
+    private final IntFunction<CompletableFuture<T>> attempt;
     private final List<KimiException> failures = new ArrayList<>();
     private volatile CompletableFuture<T> current;
     private long started;
     private int attempts;
 
-    FutureCall(Supplier<CompletableFuture<T>> attempt) {
+    FutureCall(IntFunction<CompletableFuture<T>> attempt) {
       this.attempt = attempt;
     }
 
@@ -160,7 +161,7 @@ final class Retrier {
       synchronized (this) {
         attempts++;
         try {
-          f = attempt.get();
+          f = attempt.apply(attempts);
         } catch (RuntimeException e) {
           onFailure(errors.failure(e, null, null));
           return;
@@ -197,7 +198,7 @@ final class Retrier {
   }
 
   /** Returns a publisher that retries {@code newCall} until the first chunk reaches downstream. */
-  RetryingStream stream(ChatRequest request, Supplier<StreamCall> newCall) {
+  RetryingStream stream(ChatRequest request, IntFunction<StreamCall> newCall) {
     return new RetryingStream(request, newCall);
   }
 
@@ -220,11 +221,11 @@ final class Retrier {
   /** A cold single-subscriber stream that re-sends the request while nothing was delivered. */
   final class RetryingStream implements Flow.Publisher<ChatCompletionChunk> {
     private final ChatRequest request;
-    private final Supplier<StreamCall> newCall;
+    private final IntFunction<StreamCall> newCall;
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile StreamCall currentCall;
 
-    RetryingStream(ChatRequest request, Supplier<StreamCall> newCall) {
+    RetryingStream(ChatRequest request, IntFunction<StreamCall> newCall) {
       this.request = request;
       this.newCall = newCall;
     }
@@ -308,7 +309,7 @@ final class Retrier {
             return;
           }
           attempts++;
-          call = newCall.get();
+          call = newCall.apply(attempts);
           currentCall = call;
         }
         call.subscribe(new Inner());
@@ -411,6 +412,9 @@ final class Retrier {
             inner = null;
             if (cancelled || done) {
               return;
+            }
+            if (!delivered && k instanceof StreamAbortedException a) {
+              k = a.reason(); // the caller saw no chunk: report (and retry) the plain failure
             }
             failures.add(k);
             if (!delivered) {

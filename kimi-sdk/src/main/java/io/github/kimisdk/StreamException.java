@@ -6,11 +6,17 @@ import java.util.Optional;
 
 /**
  * A stream failed after it started: it ended before {@code data: [DONE]} ({@link
- * TruncatedStreamException}) or carried a chunk that is not valid JSON ({@link
- * MalformedChunkException}). {@link #partial()} holds everything that arrived before the failure.
+ * TruncatedStreamException}), carried a chunk that is not valid JSON ({@link
+ * MalformedChunkException}), or was aborted by an error event or a size limit after chunks had
+ * reached the caller ({@link StreamAbortedException}). {@link #partial()} holds everything that
+ * arrived before the failure.
+ *
+ * <p>Once the first chunk of a stream has reached the caller, every failure of that stream is a
+ * {@code StreamException}: the stream is never retried from that point (the chunks would be
+ * delivered twice), and {@link #resumeRequest()} continues it instead.
  */
 public abstract sealed class StreamException extends KimiException
-    permits TruncatedStreamException, MalformedChunkException {
+    permits TruncatedStreamException, MalformedChunkException, StreamAbortedException {
 
   private static final long serialVersionUID = 1L;
 

@@ -9,10 +9,11 @@ import java.util.Optional;
  *
  * <p>The defaults suit thinking models, which may reason for minutes before answering: 10 seconds
  * to connect, 10 minutes for the response headers, and 5 minutes of silence between the bytes of a
- * stream. A non-streaming reply arrives with its headers only when the whole answer is ready, so
- * keep the response timeout long, or stream. There is no overall limit by default, so a long
- * healthy stream is never cut off; an overall limit set with {@link #withOverall(Duration)} applies
- * to {@code chat} and {@code chatAsync} calls, retries included.
+ * response body (a stream's events, or a non-streamed body after its headers). A non-streaming
+ * reply arrives with its headers only when the whole answer is ready, so keep the response timeout
+ * long, or stream. There is no overall limit by default, so a long healthy stream is never cut off;
+ * an overall limit set with {@link #withOverall(Duration)} applies to {@code chat} and {@code
+ * chatAsync} calls, retries included.
  *
  * <pre>{@code
  * Timeouts t = Timeouts.defaults()
@@ -74,7 +75,12 @@ public final class Timeouts {
   /**
    * Returns a copy with another stream idle timeout: a stream that receives no bytes for this long
    * while its consumer is waiting for a chunk is aborted (the connection is closed) and fails with
-   * a {@link TruncatedStreamException}. Time in which the consumer requests nothing does not count.
+   * a {@link TruncatedStreamException} (or, before the first chunk, is retried). Time in which the
+   * consumer requests nothing does not count.
+   *
+   * <p>The same limit guards the body of a non-streamed response after its headers arrived: when no
+   * bytes of it come for this long, the exchange is aborted and the attempt fails with a {@link
+   * KimiTimeoutException}, which the {@link RetryPolicy} may retry.
    *
    * @param streamIdle the longest silence; positive
    * @return the new timeouts
@@ -117,7 +123,8 @@ public final class Timeouts {
   }
 
   /**
-   * Returns the longest silence allowed between the bytes of a stream being read.
+   * Returns the longest silence allowed between the bytes of a response body being read: a stream,
+   * or a non-streamed body after its headers.
    *
    * @return the stream idle timeout
    */

@@ -28,7 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every scripted fault against {@code chat}, {@code chatAsync} and {@code stream}: the outcome
  * (success after retries, or the typed exception), the number of requests the server saw, the
- * attempts on the exception and the virtual time spent waiting; and no client thread left behind.
+ * attempts on the exception and the virtual time spent waiting; and afterwards no client thread
+ * left behind, no connection with an exchange still in progress, and a client-side close for every
+ * exchange the client had to abort (the server counts connections through {@link
+ * FakeKimiServer#trackConnections()}).
  */
 class FaultMatrixHttpTest {
 
@@ -45,7 +48,7 @@ class FaultMatrixHttpTest {
 
   @BeforeAll
   static void start() {
-    server = new FakeKimiServer().start();
+    server = new FakeKimiServer().trackConnections().start();
   }
 
   @AfterAll
@@ -309,10 +312,19 @@ class FaultMatrixHttpTest {
         m ->
             List.of(FakeResponse.sse().data(chunk("Hi")).data(err("server_error", "boom")).build()),
         b -> b,
-        ServerException.class,
+        StreamAbortedException.class,
         1,
         0,
-        null);
+        "Hi");
+    add(
+        "oversized line after a chunk",
+        Set.of(Mode.STREAM),
+        m -> List.of(FakeResponse.sse().data(chunk("Hi")).data(chunk("x".repeat(4096))).build()),
+        b -> b.sseLimits(SseLimits.defaults().withMaxLineBytes(1024)),
+        StreamAbortedException.class,
+        1,
+        0,
+        "Hi");
     add(
         "stall before the headers beyond the response timeout, then success",
         Set.of(Mode.values()),
@@ -338,6 +350,25 @@ class FaultMatrixHttpTest {
         1,
         0,
         "Hi");
+    add(
+        "stall in the middle of a non-streamed body beyond the idle timeout, three times",
+        Set.of(Mode.CHAT, Mode.ASYNC),
+        m -> {
+          FakeResponse stalled =
+              FakeResponse.sse()
+                  .raw("{\"id\":\"x\",\"choices\":[")
+                  .pause(Duration.ofSeconds(4))
+                  .raw("]")
+                  .raw("}")
+                  .build()
+                  .withHeader("Content-Type", "application/json");
+          return List.of(stalled, stalled, stalled);
+        },
+        b -> b.timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300))),
+        KimiTimeoutException.class,
+        3,
+        1125,
+        null);
     add(
         "stall before the first chunk beyond the idle timeout, then success",
         Set.of(Mode.STREAM),
@@ -415,6 +446,7 @@ class FaultMatrixHttpTest {
     VirtualScheduler time = new VirtualScheduler();
     int served = server.requestCount();
     int disconnects = server.disconnectCount();
+    int clientCloses = server.clientClosedConnections();
     c.script().forEach(server::enqueue);
     Object result;
     Throwable thrown;
@@ -470,7 +502,26 @@ class FaultMatrixHttpTest {
       assertThat(server.awaitDisconnect(Duration.ofSeconds(30))).as("watchdog closed").isTrue();
     }
     assertThat(server.disconnectCount()).isGreaterThanOrEqualTo(disconnects);
+    assertThat(server.awaitNoBusyConnections(Duration.ofSeconds(20)))
+        .as("no connection left with an exchange in progress")
+        .isTrue();
+    if (clientMustAbort(c)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (server.clientClosedConnections() == clientCloses && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(server.clientClosedConnections() - clientCloses)
+          .as("connections the client closed")
+          .isPositive();
+    }
     assertNoNewClientThreads(before);
+  }
+
+  /** Tells whether the case leaves the client to abort an exchange the server keeps open. */
+  static boolean clientMustAbort(Case c) {
+    String f = c.fault();
+    return f.startsWith("stall")
+        || (f.startsWith("keep the connection open") && c.mode() == Mode.STREAM);
   }
 
   static void assertNoNewClientThreads(Set<String> before) throws InterruptedException {

@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -322,7 +323,7 @@ class KimiClientHttpTest {
   }
 
   @Test
-  void inBandErrorEventIsAnApiError() {
+  void inBandErrorEventAfterAChunkIsAStreamErrorCarryingTheApiError() {
     server.enqueue(
         FakeResponse.sse()
             .data(content("partial"))
@@ -330,10 +331,26 @@ class KimiClientHttpTest {
             .done()
             .build());
     Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
-    assertThat(t).isInstanceOf(ServerException.class);
-    ApiException a = (ApiException) t;
+    assertThat(t).isInstanceOf(StreamAbortedException.class);
+    StreamAbortedException s = (StreamAbortedException) t;
+    assertThat(s.partial().text()).isEqualTo("partial");
+    assertThat(s.resumeRequest().orElseThrow().messages())
+        .last()
+        .isEqualTo(Message.partial("partial"));
+    assertThat(s.reason()).isInstanceOf(ServerException.class).isSameAs(s.getCause());
+    ApiException a = (ApiException) s.reason();
     assertThat(a.isInStream()).isTrue();
     assertThat(a.serverMessage()).isEqualTo("The engine broke");
+    assertThat(s.getMessage()).contains("The engine broke").contains("partial()");
+    assertThat(s.attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void inBandErrorEventBeforeAnyChunkIsThePlainApiError() {
+    server.enqueue(FakeResponse.sse().data(err("server_error", "The engine broke")).build());
+    Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    assertThat(t).isInstanceOf(ServerException.class);
+    assertThat(((ApiException) t).isInStream()).isTrue();
   }
 
   @Test

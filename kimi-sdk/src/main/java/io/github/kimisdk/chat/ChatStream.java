@@ -37,9 +37,11 @@ import java.util.stream.StreamSupport;
  *
  * <p>The stream completes at Kimi's {@code data: [DONE]}. It fails with a {@link
  * io.github.kimisdk.KimiException}: an {@link io.github.kimisdk.ApiException} for an HTTP error or
- * an error event, a {@link io.github.kimisdk.TruncatedStreamException} (carrying what arrived) when
- * the response ends before {@code [DONE]}. Closing the stream early cancels the call and closes the
- * connection.
+ * an error event before any chunk, a {@link io.github.kimisdk.TruncatedStreamException} (carrying
+ * what arrived) when the response ends before {@code [DONE]}; once a chunk has arrived, every
+ * failure is a {@link io.github.kimisdk.StreamException} carrying what arrived (an error event then
+ * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
+ * stream early cancels the call and closes the connection.
  */
 public final class ChatStream
     implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable {

@@ -81,6 +81,11 @@ public final class FakeKimiServer implements AutoCloseable {
   private final Semaphore disconnects = new Semaphore(0);
   private final AtomicInteger disconnectCount = new AtomicInteger();
   private final AtomicInteger dropCount = new AtomicInteger();
+  private final AtomicInteger activeExchanges = new AtomicInteger();
+  private final java.util.Set<Integer> busyPorts =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private boolean trackConnections;
+  private ConnectionRelay relay;
   private final FakeModel model;
   private final FakePlatform platform;
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
@@ -124,7 +129,7 @@ public final class FakeKimiServer implements AutoCloseable {
               return t;
             });
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new UncheckedIOException("Cannot open a loopback port for FakeKimiServer", e);
@@ -132,6 +137,15 @@ public final class FakeKimiServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
+    if (trackConnections) {
+      try {
+        relay = new ConnectionRelay(server.getAddress(), "fake-kimi-" + id, busyPorts);
+      } catch (IOException e) {
+        server.stop(0);
+        executor.shutdownNow();
+        throw new UncheckedIOException("Cannot open a loopback port for FakeKimiServer", e);
+      }
+    }
     LOG.log(System.Logger.Level.DEBUG, () -> "FakeKimiServer listening on " + baseUrl());
     return this;
   }
@@ -172,7 +186,121 @@ public final class FakeKimiServer implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("Call start() first");
     }
-    return server.getAddress().getPort();
+    return relay != null ? relay.port() : server.getAddress().getPort();
+  }
+
+  /**
+   * Counts connections: clients then connect through a relay that records every connection, which
+   * side closed it, and whether an exchange is in progress on it (see {@link #openConnections()}).
+   * Call before {@link #start()}. It costs two threads per open connection, so it is off by
+   * default.
+   *
+   * <pre>{@code
+   * FakeKimiServer server = new FakeKimiServer().trackConnections().start();
+   * // ... a client cancels a stream ...
+   * assertTrue(server.awaitNoBusyConnections(Duration.ofSeconds(5)));
+   * assertEquals(1, server.clientClosedConnections());
+   * }</pre>
+   *
+   * @return this server
+   * @throws IllegalStateException if already started
+   */
+  public synchronized FakeKimiServer trackConnections() {
+    if (server != null) {
+      throw new IllegalStateException("Call trackConnections() before start()");
+    }
+    trackConnections = true;
+    return this;
+  }
+
+  /**
+   * Returns the number of responses being written or held open right now.
+   *
+   * @return the exchanges in progress
+   */
+  public int activeExchanges() {
+    return activeExchanges.get();
+  }
+
+  /**
+   * Returns the number of client connections accepted so far.
+   *
+   * @return the count
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public int connectionCount() {
+    return tracker().opened();
+  }
+
+  /**
+   * Returns the number of client connections open now, busy or idle (kept alive by the client's
+   * pool for reuse).
+   *
+   * @return the open connections
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public int openConnections() {
+    return tracker().open();
+  }
+
+  /**
+   * Returns the number of open connections with an exchange in progress (a response being written
+   * or held open).
+   *
+   * @return the busy connections
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public int busyConnections() {
+    ConnectionRelay r = tracker();
+    return r.open() - r.idle();
+  }
+
+  /**
+   * Returns the number of connections the client closed (or reset) first: a cancelled call, an
+   * aborted stream, or a client shutting down its pool.
+   *
+   * @return the count
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public int clientClosedConnections() {
+    return tracker().closedByClient();
+  }
+
+  /**
+   * Returns the number of connections the server side closed first (a scripted drop, {@code
+   * Connection: close}, or {@link #close()}).
+   *
+   * @return the count
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public int serverClosedConnections() {
+    return tracker().closedByServer();
+  }
+
+  /**
+   * Waits until no open connection has an exchange in progress: every response was completed or
+   * abandoned and closed.
+   *
+   * @param timeout the longest wait
+   * @return true if that happened in time
+   * @throws IllegalStateException without {@link #trackConnections()}
+   */
+  public boolean awaitNoBusyConnections(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (busyConnections() > 0 || activeExchanges() > 0) {
+      if (System.nanoTime() > deadline || !pause(Duration.ofMillis(10))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private synchronized ConnectionRelay tracker() {
+    if (relay == null) {
+      throw new IllegalStateException(
+          "Connection tracking is off: call trackConnections() before start()");
+    }
+    return relay;
   }
 
   /**
@@ -300,6 +428,9 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     closed = true;
     if (server != null) {
+      if (relay != null) {
+        relay.close();
+      }
       server.stop(0);
       executor.shutdownNow();
     }
@@ -312,6 +443,9 @@ public final class FakeKimiServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     boolean dropped = false;
+    int port = exchange.getRemoteAddress().getPort();
+    activeExchanges.incrementAndGet();
+    busyPorts.add(port);
     try {
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
@@ -359,6 +493,8 @@ public final class FakeKimiServer implements AutoCloseable {
       if (!dropped) {
         exchange.close();
       }
+      busyPorts.remove(port);
+      activeExchanges.decrementAndGet();
     }
   }
 

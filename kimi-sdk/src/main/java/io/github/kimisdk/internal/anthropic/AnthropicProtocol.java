@@ -39,14 +39,14 @@ public final class AnthropicProtocol implements ChatProtocol {
   }
 
   @Override
-  public ChatCompletion decodeCompletion(byte[] b, int off, int len) {
-    return MessagesCodec.decodeMessage(b, off, len);
+  public ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth) {
+    return MessagesCodec.decodeMessage(b, off, len, maxDepth);
   }
 
   @Override
   public SseEventHandler<ChatCompletionChunk> streamHandler(
-      ResponseMetadata metadata, ErrorFactory errors) {
-    return new MessagesEventHandler(metadata, errors);
+      ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+    return new MessagesEventHandler(metadata, errors, maxDepth);
   }
 
   @Override

@@ -19,6 +19,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
@@ -341,7 +342,21 @@ public final class MessagesCodec {
    * @throws RuntimeException if the body is not a message
    */
   public static ChatCompletion decodeMessage(byte[] b, int off, int len) {
-    JsonObject o = Json.parse(b, off, len).asObject();
+    return decodeMessage(b, off, len, JsonReader.DEFAULT_MAX_DEPTH);
+  }
+
+  /**
+   * Decodes a non-streaming Messages reply with a JSON nesting limit.
+   *
+   * @param b the buffer
+   * @param off the offset
+   * @param len the length
+   * @param maxDepth the nesting limit
+   * @return the completion, with one choice
+   * @throws RuntimeException if the body is not a message or nests deeper than {@code maxDepth}
+   */
+  public static ChatCompletion decodeMessage(byte[] b, int off, int len, int maxDepth) {
+    JsonObject o = Json.parse(b, off, len, maxDepth).asObject();
     if (!(o.get("content") instanceof JsonArray content)) {
       throw new IllegalArgumentException("the message has no content array");
     }

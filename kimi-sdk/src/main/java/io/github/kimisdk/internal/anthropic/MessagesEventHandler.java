@@ -38,16 +38,19 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   private String model;
   private JsonObject startUsage;
   private boolean rolePending;
+  private final int maxDepth;
 
   /**
    * Creates a handler for one response.
    *
    * @param metadata the response metadata
    * @param errors builds the exceptions
+   * @param maxDepth the JSON nesting limit for event payloads
    */
-  public MessagesEventHandler(ResponseMetadata metadata, ErrorFactory errors) {
+  public MessagesEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
     this.metadata = metadata;
     this.errors = errors;
+    this.maxDepth = maxDepth;
   }
 
   @Override
@@ -64,7 +67,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     }
     JsonObject o;
     try {
-      o = Json.parse(data, off, len).asObject();
+      o = Json.parse(data, off, len, maxDepth).asObject();
     } catch (RuntimeException e) {
       throw errors.malformedChunk(metadata, partial(), e);
     }

@@ -390,7 +390,22 @@ public final class ChatCodec {
    * @throws io.github.kimisdk.json.JsonException if the input is not a JSON object, or is malformed
    */
   public static ChatCompletion decodeCompletion(byte[] b, int off, int len) {
-    JsonReader r = JsonReader.of(b, off, len);
+    return decodeCompletion(b, off, len, JsonReader.DEFAULT_MAX_DEPTH);
+  }
+
+  /**
+   * Decodes a non-streamed chat completion nested at most {@code maxDepth} levels.
+   *
+   * @param b the buffer
+   * @param off where the JSON starts
+   * @param len its length in bytes
+   * @param maxDepth the nesting limit for arrays and objects
+   * @return the completion
+   * @throws io.github.kimisdk.json.JsonException if the input is not a JSON object, is malformed or
+   *     nested too deeply
+   */
+  public static ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth) {
+    JsonReader r = JsonReader.of(b, off, len, maxDepth);
     ChatCompletion c = readCompletion(r);
     r.endDocument();
     return c;
@@ -417,7 +432,22 @@ public final class ChatCodec {
    * @throws io.github.kimisdk.json.JsonException if the input is not a JSON object, or is malformed
    */
   public static ChatCompletionChunk decodeChunk(byte[] b, int off, int len) {
-    JsonReader r = JsonReader.of(b, off, len);
+    return decodeChunk(b, off, len, JsonReader.DEFAULT_MAX_DEPTH);
+  }
+
+  /**
+   * Decodes one stream chunk nested at most {@code maxDepth} levels.
+   *
+   * @param b the buffer
+   * @param off where the JSON starts
+   * @param len its length in bytes
+   * @param maxDepth the nesting limit for arrays and objects
+   * @return the chunk
+   * @throws io.github.kimisdk.json.JsonException if the input is not a JSON object, is malformed or
+   *     nested too deeply
+   */
+  public static ChatCompletionChunk decodeChunk(byte[] b, int off, int len, int maxDepth) {
+    JsonReader r = JsonReader.of(b, off, len, maxDepth);
     String knownId = knownChunkId(b, off, len);
     ChatCompletionChunk c = readChunk(r, knownId);
     r.endDocument();

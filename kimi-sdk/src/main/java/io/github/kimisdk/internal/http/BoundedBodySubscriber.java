@@ -10,13 +10,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
-/** Collects a whole body into a byte array, cancelling the exchange once it exceeds a limit. */
+/**
+ * Collects a whole body into a byte array, cancelling the exchange once it exceeds a limit or is
+ * {@linkplain #abort aborted} (the body idle watchdog).
+ */
 final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
   private final long limit;
   private final Supplier<KimiException> tooLarge;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-  private Flow.Subscription subscription;
+  private volatile Flow.Subscription subscription;
+  private volatile long lastActivityNanos = System.nanoTime();
   private byte[] buf = new byte[1024];
   private int size;
 
@@ -28,11 +32,37 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
+    lastActivityNanos = System.nanoTime();
+    if (result.isDone()) {
+      s.cancel(); // aborted before the body started
+      return;
+    }
     s.request(Long.MAX_VALUE);
+  }
+
+  /** Returns when bytes last arrived (or the body started), as {@link System#nanoTime()}. */
+  long lastActivityNanos() {
+    return lastActivityNanos;
+  }
+
+  /** Tells whether the body completed, failed or was aborted. */
+  boolean isDone() {
+    return result.isDone();
+  }
+
+  /** Fails the body with {@code error} and cancels the exchange (closing the connection). */
+  void abort(KimiException error) {
+    if (result.completeExceptionally(error)) {
+      Flow.Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+    }
   }
 
   @Override
   public void onNext(List<ByteBuffer> items) {
+    lastActivityNanos = System.nanoTime();
     if (result.isDone()) {
       return;
     }
@@ -53,12 +83,15 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
   @Override
   public void onError(Throwable error) {
+    buf = null; // the idle watchdog may hold this subscriber a while longer
     result.completeExceptionally(error);
   }
 
   @Override
   public void onComplete() {
-    result.complete(Arrays.copyOf(buf, size));
+    byte[] body = Arrays.copyOf(buf, size);
+    buf = null;
+    result.complete(body);
   }
 
   @Override

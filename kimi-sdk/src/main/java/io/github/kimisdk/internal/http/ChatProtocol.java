@@ -32,14 +32,14 @@ public interface ChatProtocol {
         }
 
         @Override
-        public ChatCompletion decodeCompletion(byte[] b, int off, int len) {
-          return ChatCodec.decodeCompletion(b, off, len);
+        public ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth) {
+          return ChatCodec.decodeCompletion(b, off, len, maxDepth);
         }
 
         @Override
         public SseEventHandler<ChatCompletionChunk> streamHandler(
-            ResponseMetadata metadata, ErrorFactory errors) {
-          return new ChunkEventHandler(metadata, errors);
+            ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+          return new ChunkEventHandler(metadata, errors, maxDepth);
         }
 
         @Override
@@ -69,12 +69,12 @@ public interface ChatProtocol {
   /** Encodes the request body; throws {@link UnsupportedRequestException} like {@link #check}. */
   byte[] encode(ChatRequest request);
 
-  /** Decodes a 2xx non-streaming body. */
-  ChatCompletion decodeCompletion(byte[] b, int off, int len);
+  /** Decodes a 2xx non-streaming body, nesting at most {@code maxDepth} levels deep. */
+  ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth);
 
-  /** Returns the handler that turns one response's events into chunks. */
+  /** Returns the handler that turns one response's events into chunks, with a JSON depth limit. */
   SseEventHandler<ChatCompletionChunk> streamHandler(
-      ResponseMetadata metadata, ErrorFactory errors);
+      ResponseMetadata metadata, ErrorFactory errors, int maxDepth);
 
   /** Tells whether the key is sent as {@code Authorization: Bearer}. */
   boolean bearerAuth();

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.http;
 
+import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -13,9 +14,11 @@ import io.github.kimisdk.json.JsonValue;
 /**
  * Decodes each SSE data payload of a chat stream into a chunk: {@code [DONE]} completes at once, a
  * top-level {@code error} object fails with an API error, EOF before {@code [DONE]} fails with a
- * truncated-stream error. Every chunk is also folded into an accumulator, so a failure can carry
- * what arrived. The accumulator is guarded by this handler's lock because {@link #mapError} may run
- * on another thread (an abort) while an event is being handled.
+ * truncated-stream error. Once a chunk was decoded, every failure is a stream error: an API error
+ * or a broken limit is wrapped with what arrived (the retrier unwraps it if the caller saw
+ * nothing). Every chunk is also folded into an accumulator, so a failure can carry what arrived.
+ * The accumulator is guarded by this handler's lock because {@link #mapError} may run on another
+ * thread (an abort) while an event is being handled.
  */
 final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
@@ -24,11 +27,14 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;
+  private final int maxDepth;
   private final ChatAccumulator accumulator = new ChatAccumulator();
+  private boolean sawChunk; // guarded by this
 
-  ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors) {
+  ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
     this.metadata = metadata;
     this.errors = errors;
+    this.maxDepth = maxDepth;
   }
 
   @Override
@@ -58,7 +64,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
     if ("error".equals(type) || indexOf(data, start, end, ERROR_KEY) >= 0) {
       JsonValue v;
       try {
-        v = Json.parse(data, start, end - start);
+        v = Json.parse(data, start, end - start, maxDepth);
       } catch (RuntimeException e) {
         throw errors.malformedChunk(metadata, partial(), e);
       }
@@ -70,12 +76,13 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
     }
     ChatCompletionChunk chunk;
     try {
-      chunk = ChatCodec.decodeChunk(data, start, end - start);
+      chunk = ChatCodec.decodeChunk(data, start, end - start, maxDepth);
     } catch (RuntimeException e) {
       throw errors.malformedChunk(metadata, partial(), e);
     }
     synchronized (this) {
       accumulator.add(chunk);
+      sawChunk = true;
     }
     out.emit(chunk);
   }
@@ -87,7 +94,14 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   @Override
   public Throwable mapError(Throwable error) {
-    return errors.failure(error, metadata, partial());
+    ChatCompletion partial;
+    boolean started;
+    synchronized (this) {
+      partial = accumulator.toCompletion();
+      started = sawChunk;
+    }
+    KimiException k = errors.failure(error, metadata, partial);
+    return started ? errors.aborted(metadata, partial, k) : k;
   }
 
   private synchronized ChatCompletion partial() {

@@ -19,11 +19,20 @@ public interface ErrorFactory {
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
   KimiException truncated(ResponseMetadata metadata, ChatCompletion partial, Throwable cause);
 
+  /**
+   * A stream that already produced chunks failed with {@code reason}, an error that is not itself a
+   * stream error (an in-stream API error, a broken SSE limit).
+   */
+  KimiException aborted(ResponseMetadata metadata, ChatCompletion partial, KimiException reason);
+
   /** A stream event that does not decode as a chunk. */
   KimiException malformedChunk(ResponseMetadata metadata, ChatCompletion partial, Throwable cause);
 
   /** A 2xx body that cannot be decoded. */
   KimiException decoding(ResponseMetadata metadata, String problem, Throwable cause);
+
+  /** No bytes of a response body arrived for {@code idle} after the headers. */
+  KimiException idle(ResponseMetadata metadata, java.time.Duration idle);
 
   /** A body larger than the configured limit. */
   KimiException tooLarge(ResponseMetadata metadata, long limit);

@@ -41,8 +41,6 @@ public final class HttpTransport {
   /** The SDK version from the build, for the default User-Agent. */
   public static final String VERSION = readVersion();
 
-  private static final System.Logger LOG = System.getLogger("io.github.kimisdk.http");
-
   private final HttpClient client;
   private final URI baseUri;
   private final String authorization;
@@ -53,6 +51,7 @@ public final class HttpTransport {
   private final SseLimits sseLimits;
   private final ErrorFactory errors;
   private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
+  private final TransportOptions options;
 
   /**
    * Creates a transport. Arguments are validated by the client builder.
@@ -66,6 +65,7 @@ public final class HttpTransport {
    * @param maxResponseBytes the largest non-streaming body accepted
    * @param sseLimits the limits for event streams
    * @param errors builds the exceptions
+   * @param options the HTTP version, JSON depth, logging and body idle settings
    */
   public HttpTransport(
       HttpClient client,
@@ -76,7 +76,8 @@ public final class HttpTransport {
       Duration responseTimeout,
       long maxResponseBytes,
       SseLimits sseLimits,
-      ErrorFactory errors) {
+      ErrorFactory errors,
+      TransportOptions options) {
     this.client = client;
     this.baseUri = baseUri;
     this.authorization = "Bearer " + apiKey;
@@ -86,6 +87,7 @@ public final class HttpTransport {
     this.maxResponseBytes = maxResponseBytes;
     this.sseLimits = sseLimits;
     this.errors = errors;
+    this.options = options;
   }
 
   /**
@@ -119,9 +121,21 @@ public final class HttpTransport {
    * @return the decoded completion with its metadata; fails with a {@link KimiException}
    */
   public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request) {
+    return chat(request, 1);
+  }
+
+  /**
+   * Sends a non-streaming chat request as attempt {@code attempt} of a call (for the log).
+   *
+   * @param request the request; its {@code stream} flag is forced off
+   * @param attempt the attempt number, from 1
+   * @return the decoded completion with its metadata; fails with a {@link KimiException}
+   */
+  public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request, int attempt) {
     byte[] body = protocol.encode(request);
     HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "application/json");
-    return send(httpRequest, this::completionSubscriber);
+    logContent(httpRequest, attempt, body);
+    return send(httpRequest, this::completionSubscriber, attempt);
   }
 
   /**
@@ -131,8 +145,21 @@ public final class HttpTransport {
    * @return a cold, single-subscriber publisher of chunks
    */
   public StreamCall stream(ChatRequest request) {
+    return stream(request, 1);
+  }
+
+  /**
+   * Prepares a streaming chat request as attempt {@code attempt} of a call (for the log).
+   *
+   * @param request the request; its {@code stream} flag must be on
+   * @param attempt the attempt number, from 1
+   * @return a cold, single-subscriber publisher of chunks
+   */
+  public StreamCall stream(ChatRequest request, int attempt) {
     byte[] body = protocol.encode(request);
-    return new StreamCall(this, newRequest(protocol.chatPath(), body, "text/event-stream"));
+    HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "text/event-stream");
+    logContent(httpRequest, attempt, body);
+    return new StreamCall(this, httpRequest, attempt);
   }
 
   /**
@@ -193,7 +220,7 @@ public final class HttpTransport {
             // file content may be text/plain
             "application/json, text/plain;q=0.9, */*;q=0.8",
             contentType);
-    return send(httpRequest, info -> jsonSubscriber(info, errorEnvelopes, decode));
+    return send(httpRequest, info -> jsonSubscriber(info, errorEnvelopes, decode), 1);
   }
 
   /**
@@ -201,12 +228,19 @@ public final class HttpTransport {
    * exchange when the returned future is cancelled.
    */
   private <T> CompletableFuture<KimiResponse<T>> send(
-      HttpRequest httpRequest, HttpResponse.BodyHandler<KimiResponse<T>> handler) {
+      HttpRequest httpRequest, HttpResponse.BodyHandler<KimiResponse<T>> handler, int attempt) {
     long started = System.nanoTime();
+    long[] headersAt = {0}; // written by the handler before the body, read after completion
     CompletableFuture<KimiResponse<T>> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<KimiResponse<T>>> sent;
     try {
-      sent = client.sendAsync(httpRequest, handler);
+      sent =
+          client.sendAsync(
+              httpRequest,
+              info -> {
+                headersAt[0] = System.nanoTime();
+                return handler.apply(info);
+              });
     } catch (RuntimeException e) {
       result.completeExceptionally(errors.failure(e, null, null));
       return result;
@@ -215,10 +249,10 @@ public final class HttpTransport {
         (response, error) -> {
           if (error != null) {
             KimiException k = errors.failure(error, null, null);
-            log(httpRequest, k.metadata().orElse(null), started, k);
+            log(httpRequest, attempt, k.metadata().orElse(null), started, headersAt[0], k);
             result.completeExceptionally(k);
           } else {
-            log(httpRequest, response.body().metadata(), started, null);
+            log(httpRequest, attempt, response.body().metadata(), started, headersAt[0], null);
             result.complete(response.body());
           }
         });
@@ -234,11 +268,11 @@ public final class HttpTransport {
   private <T> BodySubscriber<KimiResponse<T>> jsonSubscriber(
       ResponseInfo info, boolean errorEnvelopes, java.util.function.Function<byte[], T> decode) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
-    BoundedBodySubscriber bytes =
-        new BoundedBodySubscriber(maxResponseBytes, () -> errors.tooLarge(md, maxResponseBytes));
+    BoundedBodySubscriber bytes = bounded(md);
     return BodySubscribers.mapping(
         bytes,
         b -> {
+          logBody(md, b);
           if (!isSuccess(info.statusCode()) || (errorEnvelopes && isErrorEnvelope(b))) {
             throw errors.httpError(md, b, 0, b.length);
           }
@@ -251,8 +285,40 @@ public final class HttpTransport {
         });
   }
 
+  /** Returns a body collector bounded by the size limit and watched by the body idle timeout. */
+  private BoundedBodySubscriber bounded(ResponseMetadata md) {
+    BoundedBodySubscriber b =
+        new BoundedBodySubscriber(maxResponseBytes, () -> errors.tooLarge(md, maxResponseBytes));
+    watchBody(b, md);
+    return b;
+  }
+
+  /** Aborts {@code body} once no bytes arrived for the body idle timeout; re-arms until done. */
+  private void watchBody(BoundedBodySubscriber body, ResponseMetadata md) {
+    Duration idle = options.bodyIdle();
+    Duration period = Duration.ofNanos(Math.max(idle.toNanos() / 4, 1_000_000));
+    options
+        .schedule()
+        .accept(
+            () -> {
+              if (body.isDone()) {
+                return;
+              }
+              if (System.nanoTime() - body.lastActivityNanos() >= idle.toNanos()) {
+                body.abort(errors.idle(md, idle));
+              } else {
+                watchBody(body, md);
+              }
+            },
+            period);
+  }
+
   HttpClient client() {
     return client;
+  }
+
+  int maxJsonDepth() {
+    return options.maxJsonDepth();
   }
 
   HttpRequest newRequest(String path, byte[] body, String accept) {
@@ -271,8 +337,10 @@ public final class HttpTransport {
         HttpRequest.newBuilder(URI.create(baseUri + "/" + path))
             .timeout(responseTimeout)
             .method(method, body);
-    if ("http".equals(baseUri.getScheme())) {
-      // h2c upgrade breaks many local and compatible servers
+    if (options.httpVersion() != null) {
+      b.version(options.httpVersion());
+    } else if ("http".equals(baseUri.getScheme())) {
+      // h2c upgrade breaks many local and compatible servers; over TLS the JDK negotiates HTTP/2
       b.version(HttpClient.Version.HTTP_1_1);
     }
     for (Map.Entry<String, String> h : headers.entrySet()) {
@@ -292,8 +360,7 @@ public final class HttpTransport {
 
   private BodySubscriber<KimiResponse<ChatCompletion>> completionSubscriber(ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
-    BoundedBodySubscriber bytes =
-        new BoundedBodySubscriber(maxResponseBytes, () -> errors.tooLarge(md, maxResponseBytes));
+    BoundedBodySubscriber bytes = bounded(md);
     if (!isSuccess(info.statusCode())) {
       return BodySubscribers.mapping(
           bytes,
@@ -304,12 +371,14 @@ public final class HttpTransport {
     return BodySubscribers.mapping(
         bytes,
         b -> {
+          logBody(md, b);
           if (isErrorEnvelope(b)) {
             // some gateways answer 200 with Kimi's error envelope
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return new KimiResponse<>(protocol.decodeCompletion(b, 0, b.length), md);
+            return new KimiResponse<>(
+                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()), md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -327,12 +396,12 @@ public final class HttpTransport {
       ResponseMetadata md, StreamCall call) {
     if (isSuccess(md.statusCode()) && isEventStream(md)) {
       SseSubscriber<ChatCompletionChunk> sse =
-          new SseSubscriber<>(protocol.streamHandler(md, errors), sseLimits);
+          new SseSubscriber<>(
+              protocol.streamHandler(md, errors, options.maxJsonDepth()), sseLimits);
       call.attach(sse);
       return sse;
     }
-    BoundedBodySubscriber bytes =
-        new BoundedBodySubscriber(maxResponseBytes, () -> errors.tooLarge(md, maxResponseBytes));
+    BoundedBodySubscriber bytes = bounded(md);
     if (!isSuccess(md.statusCode())) {
       return BodySubscribers.mapping(
           bytes,
@@ -353,26 +422,72 @@ public final class HttpTransport {
         });
   }
 
-  void log(HttpRequest request, ResponseMetadata md, long startedNanos, Throwable error) {
-    if (!LOG.isLoggable(Level.DEBUG)) {
+  /**
+   * Logs one attempt at DEBUG: method, URL, attempt, status, request id, time to the response
+   * headers and in total. Never headers, so never the key.
+   */
+  void log(
+      HttpRequest request,
+      int attempt,
+      ResponseMetadata md,
+      long startedNanos,
+      long headersNanos,
+      Throwable error) {
+    System.Logger log = options.logger();
+    if (!log.isLoggable(Level.DEBUG)) {
       return;
     }
-    long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+    long now = System.nanoTime();
     String id = md == null ? "" : md.requestId().map(s -> " request-id=" + s).orElse("");
     String status = md == null ? "no response" : "HTTP " + md.statusCode();
-    LOG.log(
+    String headers =
+        headersNanos == 0 ? "" : " headers " + (headersNanos - startedNanos) / 1_000_000 + " ms,";
+    log.log(
         Level.DEBUG,
-        () ->
-            request.method()
-                + " "
-                + request.uri()
-                + " -> "
-                + status
-                + id
-                + " in "
-                + ms
-                + " ms"
-                + (error == null ? "" : " failed: " + error.getClass().getSimpleName()));
+        request.method()
+            + " "
+            + request.uri()
+            + " attempt "
+            + attempt
+            + " -> "
+            + status
+            + id
+            + ","
+            + headers
+            + " total "
+            + (now - startedNanos) / 1_000_000
+            + " ms"
+            + (error == null ? "" : ", failed: " + error.getClass().getSimpleName()));
+  }
+
+  /** Logs a request body at DEBUG when the user opted in to message contents. */
+  private void logContent(HttpRequest request, int attempt, byte[] body) {
+    System.Logger log = options.logger();
+    if (options.logContent() && log.isLoggable(Level.DEBUG)) {
+      log.log(
+          Level.DEBUG,
+          request.method()
+              + " "
+              + request.uri()
+              + " attempt "
+              + attempt
+              + " request body: "
+              + new String(body, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Logs a non-streamed response body at DEBUG when the user opted in to message contents. */
+  private void logBody(ResponseMetadata md, byte[] body) {
+    System.Logger log = options.logger();
+    if (options.logContent() && log.isLoggable(Level.DEBUG)) {
+      log.log(
+          Level.DEBUG,
+          "HTTP "
+              + md.statusCode()
+              + md.requestId().map(s -> " request-id=" + s).orElse("")
+              + " response body: "
+              + new String(body, StandardCharsets.UTF_8));
+    }
   }
 
   /** Tells whether a body is a JSON object with an {@code error} member and no {@code choices}. */

@@ -20,13 +20,18 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
 
   private final HttpTransport transport;
   private final HttpRequest request;
+  private final int attempt;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private volatile ResponseMetadata metadata;
   private volatile SseSubscriber<ChatCompletionChunk> sse;
+  private volatile long startedNanos;
+  private volatile long headersNanos;
+  private final AtomicBoolean logged = new AtomicBoolean();
 
-  StreamCall(HttpTransport transport, HttpRequest request) {
+  StreamCall(HttpTransport transport, HttpRequest request, int attempt) {
     this.transport = transport;
     this.request = request;
+    this.attempt = attempt;
   }
 
   /** Returns the response metadata, or null until the response headers arrived. */
@@ -87,12 +92,12 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
       refuseSecondSubscriber(subscriber);
       return;
     }
-    Relay relay = new Relay(subscriber);
+    Relay relay = new Relay(subscriber, this::ended);
     subscriber.onSubscribe(relay);
     if (relay.isCancelled()) {
       return;
     }
-    long started = System.nanoTime();
+    startedNanos = System.nanoTime();
     CompletableFuture<HttpResponse<Flow.Publisher<ChatCompletionChunk>>> exchange;
     try {
       exchange =
@@ -101,6 +106,7 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
               .sendAsync(
                   request,
                   info -> {
+                    headersNanos = System.nanoTime();
                     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
                     metadata = md;
                     return transport.streamSubscriber(md, this);
@@ -114,13 +120,21 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
         (response, error) -> {
           if (error != null) {
             KimiException k = transport.errors().failure(error, metadata, null);
-            transport.log(request, metadata, started, k);
+            ended(k);
             relay.fail(k);
           } else {
-            transport.log(request, metadata, started, null);
             response.body().subscribe(relay.upstreamSubscriber());
           }
         });
+  }
+
+  /**
+   * Logs the attempt once, when the stream ends: completed, failed ({@code error}) or cancelled.
+   */
+  private void ended(Throwable error) {
+    if (logged.compareAndSet(false, true)) {
+      transport.log(request, attempt, metadata, startedNanos, headersNanos, error);
+    }
   }
 
   /**
@@ -129,6 +143,7 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
    */
   private static final class Relay implements Flow.Subscription {
     private volatile Flow.Subscriber<? super ChatCompletionChunk> downstream;
+    private final java.util.function.Consumer<Throwable> onEnd;
     private final Object lock = new Object();
     private Flow.Subscription upstream;
     private CompletableFuture<?> exchange;
@@ -136,8 +151,11 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
     private boolean cancelled;
     private boolean terminated;
 
-    Relay(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+    Relay(
+        Flow.Subscriber<? super ChatCompletionChunk> downstream,
+        java.util.function.Consumer<Throwable> onEnd) {
       this.downstream = downstream;
+      this.onEnd = onEnd;
     }
 
     boolean isCancelled() {
@@ -196,6 +214,7 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
       }
       downstream = null;
       if (up != null) {
+        onEnd.accept(new java.util.concurrent.CancellationException("cancelled"));
         up.cancel();
       } else if (f != null) {
         f.cancel(true);
@@ -261,6 +280,7 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
 
         @Override
         public void onError(Throwable error) {
+          onEnd.accept(error);
           Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
           if (d != null) {
             d.onError(error);
@@ -269,6 +289,7 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
 
         @Override
         public void onComplete() {
+          onEnd.accept(null);
           Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
           if (d != null) {
             d.onComplete();

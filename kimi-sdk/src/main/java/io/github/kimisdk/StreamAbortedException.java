@@ -1,0 +1,44 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.chat.ChatCompletion;
+
+/**
+ * A stream that had already delivered chunks was aborted by an error that is not a cut-off or a
+ * malformed chunk: an {@code {"error": ...}} event from Kimi, or an event stream line or event over
+ * the {@link io.github.kimisdk.sse.SseLimits}. {@link #reason()} (also {@link #getCause()}) is the
+ * exception the same failure raises before the first chunk: an {@link ApiException} whose {@link
+ * ApiException#isInStream()} is true, or a {@link ResponseTooLargeException}. Like every {@link
+ * StreamException} it carries the {@link #partial()} completion and a {@link #resumeRequest()}.
+ *
+ * <pre>{@code
+ * } catch (StreamAbortedException e) {
+ *   if (e.reason() instanceof ApiException api) {
+ *     log.log(WARNING, "Kimi stopped the stream: " + api.serverMessage());
+ *   }
+ *   String rest = kimi.stream(e.resumeRequest().orElseThrow()).toCompletion().text();
+ *   String whole = e.partial().text() + rest;
+ * }
+ * }</pre>
+ */
+public final class StreamAbortedException extends StreamException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final KimiException reason;
+
+  StreamAbortedException(
+      String message, KimiException reason, ResponseMetadata metadata, ChatCompletion partial) {
+    super(message, reason, metadata, partial);
+    this.reason = reason;
+  }
+
+  /**
+   * Returns why the stream was aborted: an in-stream {@link ApiException} or a {@link
+   * ResponseTooLargeException}.
+   *
+   * @return the reason, never null
+   */
+  public KimiException reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,33 @@
+package io.github.kimisdk.internal.http;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * The transport's reliability settings, validated by the client builder.
+ *
+ * @param httpVersion the HTTP version to force, or null for HTTP/1.1 on cleartext and the client's
+ *     default (HTTP/2 negotiated over TLS) on {@code https}
+ * @param maxJsonDepth the nesting limit for decoding completions and chunks
+ * @param logger where per-attempt debug lines go
+ * @param logContent whether request and response bodies are logged too
+ * @param bodyIdle the longest silence allowed while a non-streamed body is read
+ * @param schedule runs a task after a delay, on real time (the body idle watchdog)
+ */
+public record TransportOptions(
+    HttpClient.Version httpVersion,
+    int maxJsonDepth,
+    System.Logger logger,
+    boolean logContent,
+    Duration bodyIdle,
+    BiConsumer<Runnable, Duration> schedule) {
+
+  /** Checks the components. */
+  public TransportOptions {
+    Objects.requireNonNull(logger, "logger");
+    Objects.requireNonNull(bodyIdle, "bodyIdle");
+    Objects.requireNonNull(schedule, "schedule");
+  }
+}
