@@ -121,6 +121,11 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     wakeConsumer();
   }
 
+  /** Returns whether the consumer is parked (or about to park) for an empty queue; for tests. */
+  boolean consumerWaiting() {
+    return waiter != null;
+  }
+
   /** Unparks the consumer if it waits; harmless otherwise. */
   void wakeConsumer() {
     Thread w = waiter;
