@@ -263,11 +263,17 @@ final class Retrier {
         this.downstream = downstream;
       }
 
+      // The pending watchdog check reaches this stream only through this holder, cleared when
+      // the stream ends: a check still queued (for up to a quarter of the idle timeout) then
+      // keeps no call, body parser or accumulated chunks alive.
+      private final WatchTask watchTask = new WatchTask();
+
       void start() {
         started = scheduler.nanoTime();
         attempt();
         Duration idle = timeouts.streamIdle();
-        watchdog.schedule(() -> watch(idle), watchPeriod(idle));
+        watchTask.check = () -> watch(idle);
+        watchdog.schedule(watchTask, watchPeriod(idle));
       }
 
       private Duration watchPeriod(Duration idle) {
@@ -280,6 +286,7 @@ final class Retrier {
         long since;
         synchronized (this) {
           if (done || cancelled) {
+            watchTask.check = null;
             return;
           }
           call = currentCall;
@@ -298,7 +305,7 @@ final class Retrier {
             }
           }
         }
-        watchdog.schedule(() -> watch(idle), watchPeriod(idle));
+        watchdog.schedule(watchTask, watchPeriod(idle));
       }
 
       private void attempt() {
@@ -352,6 +359,7 @@ final class Retrier {
           cancelled = true;
           s = inner;
         }
+        watchTask.check = null;
         // without an inner subscription, Inner.onSubscribe sees the flag and cancels
         downstream = null;
         if (s != null) {
@@ -364,6 +372,7 @@ final class Retrier {
           return null;
         }
         done = true;
+        watchTask.check = null;
         Flow.Subscriber<? super ChatCompletionChunk> d = downstream;
         downstream = null;
         return d;
@@ -438,6 +447,19 @@ final class Retrier {
             d.onComplete();
           }
         }
+      }
+    }
+  }
+
+  /** A scheduled watchdog check that runs {@code check} unless it was cleared meanwhile. */
+  private static final class WatchTask implements Runnable {
+    volatile Runnable check;
+
+    @Override
+    public void run() {
+      Runnable c = check;
+      if (c != null) {
+        c.run();
       }
     }
   }
