@@ -14,6 +14,12 @@ import java.util.List;
  * thread, {@link #defer} (called by a subscriber that just queued an item for a parked consumer)
  * records the subscriber instead of waking its consumer; {@code flush()} then wakes each recorded
  * consumer once. Everything here is confined to the producing thread.
+ *
+ * <p>The producer must not wait for a consumer it fed inside a batch before the batch is flushed:
+ * that consumer has not been woken yet. {@link SseSubscriber}'s drain loop never waits, and it
+ * flushes after each buffer and when the loop ends. A subscriber placed between it and a {@code
+ * BlockingSubscriber} that, inside its {@code onNext}, waited for that iterator's consumer would
+ * wait until the end of the buffer's batch, which never comes while it waits.
  */
 final class WakeBatch {
 
