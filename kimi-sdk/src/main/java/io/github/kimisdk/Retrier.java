@@ -264,11 +264,17 @@ final class Retrier {
         this.downstream = downstream;
       }
 
+      // The pending watchdog check reaches this stream only through this holder, cleared when
+      // the stream ends: a check still queued (for up to a quarter of the idle timeout) then
+      // keeps no call, body parser or accumulated chunks alive.
+      private final WatchTask watchTask = new WatchTask();
+
       void start() {
         started = scheduler.nanoTime();
         attempt();
         Duration idle = timeouts.streamIdle();
-        watchdog.schedule(() -> watch(idle), watchPeriod(idle));
+        watchTask.check = () -> watch(idle);
+        watchdog.schedule(watchTask, watchPeriod(idle));
       }
 
       private Duration watchPeriod(Duration idle) {
@@ -281,6 +287,7 @@ final class Retrier {
         long since;
         synchronized (this) {
           if (done || cancelled) {
+            watchTask.check = null;
             return;
           }
           call = currentCall;
@@ -299,7 +306,7 @@ final class Retrier {
             }
           }
         }
-        watchdog.schedule(() -> watch(idle), watchPeriod(idle));
+        watchdog.schedule(watchTask, watchPeriod(idle));
       }
 
       private void attempt() {
@@ -353,6 +360,7 @@ final class Retrier {
           cancelled = true;
           s = inner;
         }
+        watchTask.check = null;
         // without an inner subscription, Inner.onSubscribe sees the flag and cancels
         downstream = null;
         if (s != null) {
@@ -365,6 +373,7 @@ final class Retrier {
           return null;
         }
         done = true;
+        watchTask.check = null;
         Flow.Subscriber<? super ChatCompletionChunk> d = downstream;
         downstream = null;
         return d;
@@ -442,6 +451,19 @@ final class Retrier {
             d.onComplete();
           }
         }
+      }
+    }
+  }
+
+  /** A scheduled watchdog check that runs {@code check} unless it was cleared meanwhile. */
+  private static final class WatchTask implements Runnable {
+    volatile Runnable check;
+
+    @Override
+    public void run() {
+      Runnable c = check;
+      if (c != null) {
+        c.run();
       }
     }
   }
