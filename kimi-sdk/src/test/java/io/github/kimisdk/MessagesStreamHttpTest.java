@@ -182,8 +182,12 @@ class MessagesStreamHttpTest {
                     "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
                         + "\"message\":\"Overloaded\"}}")));
     Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
-    assertThat(t).isInstanceOf(EngineOverloadedException.class);
-    EngineOverloadedException e = (EngineOverloadedException) t;
+    // after a chunk, the error comes as a StreamAbortedException carrying the partial reply
+    assertThat(t).isInstanceOf(StreamAbortedException.class);
+    StreamAbortedException aborted = (StreamAbortedException) t;
+    assertThat(aborted.partial().text()).isEqualTo("Half");
+    assertThat(aborted.reason()).isInstanceOf(EngineOverloadedException.class);
+    EngineOverloadedException e = (EngineOverloadedException) aborted.reason();
     assertThat(e.isInStream()).isTrue();
     assertThat(e.isRetryable()).isTrue();
     assertThat(e.errorType()).contains("overloaded_error");

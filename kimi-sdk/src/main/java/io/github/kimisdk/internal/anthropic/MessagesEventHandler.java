@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.anthropic;
 
+import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -33,6 +34,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;
   private final ChatAccumulator accumulator = new ChatAccumulator();
+  private boolean sawChunk; // guarded by this
   private final Map<Long, Integer> toolIndexByBlock = new HashMap<>();
   private String id;
   private String model;
@@ -88,6 +90,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     if (chunk != null) {
       synchronized (this) {
         accumulator.add(chunk);
+        sawChunk = true;
       }
       out.emit(chunk);
     }
@@ -228,7 +231,15 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
 
   @Override
   public Throwable mapError(Throwable error) {
-    return errors.failure(error, metadata, partial());
+    ChatCompletion partial;
+    boolean started;
+    synchronized (this) {
+      partial = accumulator.toCompletion();
+      started = sawChunk;
+    }
+    KimiException k = errors.failure(error, metadata, partial);
+    // after the first chunk every failure carries the partial reply, as over chat completions
+    return started ? errors.aborted(metadata, partial, k) : k;
   }
 
   private synchronized ChatCompletion partial() {
