@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A client for Kimi's chat API: blocking, asynchronous and streaming calls over the JDK's {@link
@@ -66,6 +68,8 @@ public final class KimiClient implements AutoCloseable {
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<ChatStream> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private final ContextBudget preflight;
+  private final RateLimit rateLimit;
+  private final RateLimiter limiter;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
@@ -107,6 +111,8 @@ public final class KimiClient implements AutoCloseable {
             b.sseLimits,
             errors);
     this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts);
+    this.rateLimit = b.rateLimit;
+    this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
   }
 
   /**
@@ -227,8 +233,15 @@ public final class KimiClient implements AutoCloseable {
     }
     ChatRequest nonStreaming =
         request.stream() ? request.toBuilder().stream(false).build() : request;
+    long charge;
+    try {
+      charge = charge(nonStreaming);
+    } catch (PreflightException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<KimiResponse<ChatCompletion>> f =
-        retrier.call(() -> transport.chat(nonStreaming));
+        retrier.call(
+            () -> limited(nonStreaming.model(), charge, true, () -> transport.chat(nonStreaming)));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -256,8 +269,12 @@ public final class KimiClient implements AutoCloseable {
       request = preflight.preflight(request);
     }
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
+    long charge = charge(streaming);
     Retrier.RetryingStream call = retrier.stream(streaming, () -> transport.stream(streaming));
-    ChatStream stream = ChatStream.of(call, call::metadata);
+    ChatStream stream =
+        ChatStream.of(
+            limiter == null ? call : new LimitedStream(call, limiter, streaming.model(), charge),
+            call::metadata);
     synchronized (streams) {
       streams.add(stream);
     }
@@ -416,7 +433,8 @@ public final class KimiClient implements AutoCloseable {
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     ensureOpen();
     CompletableFuture<KimiResponse<byte[]>> f =
-        transport.exchange(method, path, body, contentType, false, b -> b);
+        limited(
+            null, 0, false, () -> transport.exchange(method, path, body, contentType, false, b -> b));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -448,7 +466,12 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<List<ListedModel>> listModelsAsync() {
     ensureOpen();
-    return track(transport.exchange("GET", "models", null, PlatformCodec::decodeModels));
+    return track(
+        limited(
+            null,
+            0,
+            false,
+            () -> transport.exchange("GET", "models", null, PlatformCodec::decodeModels)));
   }
 
   /**
@@ -479,11 +502,36 @@ public final class KimiClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     ensureOpen();
     return track(
-        transport.exchange(
-            "POST",
-            "tokenizers/estimate-token-count",
-            PlatformCodec.encodeCountRequest(request),
-            PlatformCodec::decodeCount));
+        limited(
+            null,
+            0,
+            false,
+            () ->
+                transport.exchange(
+                    "POST",
+                    "tokenizers/estimate-token-count",
+                    PlatformCodec.encodeCountRequest(request),
+                    PlatformCodec::decodeCount)));
+  }
+
+  /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
+  private long charge(ChatRequest request) {
+    if (limiter == null) {
+      return 0;
+    }
+    long charge = limiter.charge(request);
+    limiter.checkCharge(request, charge);
+    return charge;
+  }
+
+  /** Sends through the rate limiter when the client has one (see {@link RateLimit}). */
+  private <T> CompletableFuture<T> limited(
+      String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
+    return limiter == null ? call.get() : limiter.call(model, charge, slot, call);
+  }
+
+  RateLimiter limiter() {
+    return limiter;
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {
@@ -536,6 +584,16 @@ public final class KimiClient implements AutoCloseable {
    */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * Returns the client-side rate limits, if the client was built with {@link
+   * Builder#rateLimit(RateLimit)}.
+   *
+   * @return the limits, or empty when calls are not limited
+   */
+  public Optional<RateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
   }
 
   /**
@@ -605,6 +663,7 @@ public final class KimiClient implements AutoCloseable {
     private ContextBudget preflight;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Scheduler scheduler;
+    private RateLimit rateLimit;
 
     private Builder() {}
 
@@ -876,6 +935,23 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Limits this client's calls on the client side (default: no limit): concurrency, requests and
+     * tokens per minute, with a shared pause for everyone when Kimi answers 429. See {@link
+     * RateLimit}.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(RateLimit.tier(1)).build();
+     * }</pre>
+     *
+     * @param rateLimit the limits; null switches limiting off
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
       return this;
     }
 
