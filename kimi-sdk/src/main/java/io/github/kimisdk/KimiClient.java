@@ -434,7 +434,10 @@ public final class KimiClient implements AutoCloseable {
     ensureOpen();
     CompletableFuture<KimiResponse<byte[]>> f =
         limited(
-            null, 0, false, () -> transport.exchange(method, path, body, contentType, false, b -> b));
+            null,
+            0,
+            false,
+            () -> transport.exchange(method, path, body, contentType, false, b -> b));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;

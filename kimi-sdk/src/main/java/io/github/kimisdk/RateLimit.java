@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * The client-side rate limits of a {@link KimiClient}: how many calls may be in flight at once,
- * how many requests and how many tokens may be sent per minute. Set it with {@link
+ * The client-side rate limits of a {@link KimiClient}: how many calls may be in flight at once, how
+ * many requests and how many tokens may be sent per minute. Set it with {@link
  * KimiClient.Builder#rateLimit(RateLimit)}; every caller sharing the client then waits its turn
  * instead of being refused by Kimi.
  *
@@ -38,13 +38,13 @@ import java.util.OptionalLong;
  * closed.
  *
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
- * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause
- * ends ({@code Retry-After}, or Kimi's "try again after N seconds", or else 1 s doubling per
- * repeated refusal up to 60 s). After the pause one request goes first; the others follow once it
- * succeeds. When Kimi's message states the organisation's limit ("max RPM: 100", "max concurrency:
- * 15", "TPM rate limit, current:…, limit:…"), the client lowers its own limit to match. The
- * refused call itself fails or is retried as the {@link RetryPolicy} says, its retry queued behind
- * the pause like everyone else.
+ * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends
+ * ({@code Retry-After}, or Kimi's "try again after N seconds", or else 1 s doubling per repeated
+ * refusal up to 60 s). After the pause one request goes first; the others follow once it succeeds.
+ * When Kimi's message states the organisation's limit ("max RPM: 100", "max concurrency: 15", "TPM
+ * rate limit, current:…, limit:…"), the client lowers its own limit to match. The refused call
+ * itself fails or is retried as the {@link RetryPolicy} says, its retry queued behind the pause
+ * like everyone else.
  *
  * <p>Moonshot's limits are per organisation, not per key or per client, and they change: the
  * presets are the published tables (see {@link #tier(int)}); give your own numbers when several

@@ -357,7 +357,10 @@ final class RateLimiter {
       this.probe = probe;
     }
 
-    /** Returns the permit: {@code failure} is the call's error or {@link #CANCELLED}, null on success. */
+    /**
+     * Returns the permit: {@code failure} is the call's error or {@link #CANCELLED}, null on
+     * success.
+     */
     void finish(Throwable failure) {
       if (done.compareAndSet(false, true)) {
         finished(this, failure);

@@ -103,10 +103,10 @@ public final class FakeKimiServer implements AutoCloseable {
   /**
    * Enforces an organisation requests-per-minute limit as Kimi does: once {@code limit} requests
    * were accepted within the last 60 seconds of the server's clock, further requests to any path
-   * get HTTP 429 {@code rate_limit_reached_error} ("request reached organization max RPM: N,
-   * please try again after T seconds") with a {@code Retry-After: T} header, T being the seconds
-   * until a slot frees. Refused requests do not count against the limit; scripted responses are
-   * served only to accepted requests.
+   * get HTTP 429 {@code rate_limit_reached_error} ("request reached organization max RPM: N, please
+   * try again after T seconds") with a {@code Retry-After: T} header, T being the seconds until a
+   * slot frees. Refused requests do not count against the limit; scripted responses are served only
+   * to accepted requests.
    *
    * @param limit the requests per minute, at least 1; 0 switches the limit off
    * @return this server
