@@ -70,6 +70,7 @@ public final class KimiClient implements AutoCloseable {
   private final ContextBudget preflight;
   private final RateLimit rateLimit;
   private final RateLimiter limiter;
+  private final Scheduler scheduler;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
@@ -112,6 +113,7 @@ public final class KimiClient implements AutoCloseable {
             errors);
     this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts);
     this.rateLimit = b.rateLimit;
+    this.scheduler = scheduler;
     this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
   }
 
@@ -309,7 +311,21 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public Balance balance() {
-    KimiResponse<byte[]> r = await(send("GET", "users/me/balance", null, null));
+    return await(balanceAsync());
+  }
+
+  /**
+   * Returns the account balance without blocking (see {@link #balance()}).
+   *
+   * @return the future balance; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Balance> balanceAsync() {
+    return PlatformCalls.map(
+        send("GET", "users/me/balance", null, null), this::decodeBalance, transport.errors());
+  }
+
+  private Balance decodeBalance(KimiResponse<byte[]> r) {
     JsonObject o = PlatformCalls.object(r, transport.errors(), "a balance");
     if (!(o.get("data") instanceof JsonObject data)) {
       throw transport.errors().decoding(r.metadata(), "The balance response has no data", null);
@@ -535,6 +551,11 @@ public final class KimiClient implements AutoCloseable {
 
   RateLimiter limiter() {
     return limiter;
+  }
+
+  /** Returns the clock and delayer of retries, the rate limiter and batch polling. */
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {

@@ -57,6 +57,25 @@ final class ManualScheduler implements Scheduler {
     }
   }
 
+  /** Moves the clock to the earliest task and runs the tasks due then; false if none is queued. */
+  boolean advanceToNext() {
+    long due;
+    synchronized (this) {
+      if (tasks.isEmpty()) {
+        return false;
+      }
+      due = tasks.stream().mapToLong(Task::due).min().getAsLong();
+    }
+    long n = nanoTime();
+    advance(Duration.ofNanos(Math.max(0, due - n)));
+    return true;
+  }
+
+  /** Returns the virtual time passed since creation. */
+  synchronized Duration elapsed() {
+    return Duration.ofNanos(now - 5_000_000_000L);
+  }
+
   synchronized int pending() {
     return tasks.size();
   }
