@@ -145,16 +145,16 @@ final class LimitedStream implements Flow.Publisher<ChatCompletionChunk> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
       long n;
+      boolean refuse;
       synchronized (this) {
-        if (cancelled) {
-          n = 0;
-        } else {
+        refuse = cancelled;
+        n = pending;
+        if (!refuse) {
           upstream = s;
-          n = pending;
           pending = 0;
         }
       }
-      if (upstream != s) {
+      if (refuse) {
         s.cancel();
       } else if (n != 0) {
         s.request(n);

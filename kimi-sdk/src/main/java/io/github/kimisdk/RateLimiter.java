@@ -244,10 +244,9 @@ final class RateLimiter {
   }
 
   private void onTimer() {
+    // always disarm: a timer that fired early must not leave the queue without one
     synchronized (this) {
-      if (timerAt != Long.MAX_VALUE && scheduler.nanoTime() - timerAt >= 0) {
-        timerAt = Long.MAX_VALUE;
-      }
+      timerAt = Long.MAX_VALUE;
     }
     drain();
   }
