@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,7 @@ final class RateLimiter {
   private final Window requests;
   private final Window tokens;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final AtomicInteger draining = new AtomicInteger();
   private int maxConcurrency;
   private int inFlight;
   private long pauseUntil;
@@ -174,8 +176,26 @@ final class RateLimiter {
     return requests.capacity;
   }
 
-  /** Grants every queued permit the limits allow now, and arms a timer for the next one. */
+  /**
+   * Grants every queued permit the limits allow now, and arms a timer for the next one. One thread
+   * drains at a time; a drain requested meanwhile (also from a granted call's own callbacks) makes
+   * it loop again instead of recursing, so a long queue of calls that fail at once stays flat.
+   */
   void drain() {
+    if (draining.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    while (true) {
+      drainOnce();
+      missed = draining.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void drainOnce() {
     List<Waiter> granted = new ArrayList<>();
     List<Waiter> failed = new ArrayList<>();
     long now;

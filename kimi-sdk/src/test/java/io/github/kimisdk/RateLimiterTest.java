@@ -248,6 +248,27 @@ class RateLimiterTest {
     assertThat(c).isDone();
   }
 
+  @Test
+  void aLongQueueOfCallsFailingAtOnceDoesNotRecurse() {
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(1).build());
+    var first = l.acquire("m", 0, true);
+    List<CompletableFuture<Object>> calls = new ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      calls.add(
+          l.call(
+              "m",
+              0,
+              true,
+              () -> CompletableFuture.failedFuture(new ConnectionException("down", null, null))));
+    }
+    assertThat(calls).noneMatch(CompletableFuture::isDone);
+
+    first.join().finish(null);
+
+    assertThat(calls).allMatch(CompletableFuture::isCompletedExceptionally);
+    assertThat(l.acquire("m", 0, true)).isDone();
+  }
+
   static RateLimitException rateLimited(Duration retryAfter, String message) {
     return new RateLimitException(
         new ApiError(
