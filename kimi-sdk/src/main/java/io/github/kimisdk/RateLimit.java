@@ -34,9 +34,10 @@ import java.util.OptionalLong;
  * model's default cap from {@link ModelCatalog#defaults()} is charged (1,024 for an unknown model,
  * 32,768 for kimi-k2.5), so set a modest explicit cap to fit more calls into a minute. Platform
  * calls (files, batches, balance, models, token counts) count as requests but charge no tokens and
- * take no concurrency slot. A stream holds its concurrency slot until it completes, fails or is
- * closed; the retries a stream makes before its first chunk reuse its slot and its charge. Time
- * spent waiting for the limiter counts against {@link Timeouts#overall()}.
+ * take no concurrency slot, so they never wait behind calls that wait only for a slot. A stream
+ * holds its concurrency slot until it completes, fails or is closed; the retries a stream makes
+ * before its first chunk reuse its slot and its charge. Time spent waiting for the limiter counts
+ * against {@link Timeouts#overall()}.
  *
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
  * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends

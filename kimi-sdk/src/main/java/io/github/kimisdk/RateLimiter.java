@@ -18,8 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Enforces a {@link RateLimit} for one client: a FIFO queue of callers served as the concurrency
- * slots, the rolling-minute request and token windows and the shared 429 pause allow. Waiting is
+ * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
+ * concurrency slots, the rolling-minute request and token windows and the shared 429 pause allow;
+ * calls that need no slot (platform calls) may pass callers waiting only for a slot. Waiting is
  * done with {@link Scheduler} timers, never by blocking a thread.
  *
  * <p>Invariants (guarded by {@code this}): {@code inFlight} counts granted slot-holding permits not
@@ -42,7 +43,9 @@ final class RateLimiter {
   private final Scheduler scheduler;
   private final Window requests;
   private final Window tokens;
-  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> slotQueue = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> freeQueue = new ArrayDeque<>();
+  private long sequence;
   private final AtomicInteger draining = new AtomicInteger();
   private int maxConcurrency;
   private int inFlight;
@@ -155,7 +158,8 @@ final class RateLimiter {
   CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
     Waiter w = new Waiter(model, charge, slot);
     synchronized (this) {
-      queue.add(w);
+      w.seq = sequence++;
+      (slot ? slotQueue : freeQueue).add(w);
     }
     drain();
     return w.future;
@@ -203,35 +207,33 @@ final class RateLimiter {
     long wake = -1;
     synchronized (this) {
       now = scheduler.nanoTime();
-      while (!queue.isEmpty()) {
-        Waiter w = queue.peek();
-        if (w.future.isDone()) {
-          queue.poll();
-          continue;
+      while (true) {
+        Waiter s = live(slotQueue, failed);
+        Waiter f = live(freeQueue, failed);
+        if (s == null && f == null) {
+          break;
         }
-        if (w.charge > tokens.capacity) {
-          queue.poll();
-          failed.add(w);
-          continue;
-        }
-        long wait;
         if (pausing && now - pauseUntil < 0) {
-          wait = pauseUntil - now;
-        } else {
-          pausing = false;
-          if (probing && probeOut) {
-            break;
-          }
-          if (w.slot && inFlight >= maxConcurrency) {
-            break;
-          }
-          wait = Math.max(requests.waitFor(1, now), tokens.waitFor(w.charge, now));
+          wake = pauseUntil;
+          break;
         }
+        pausing = false;
+        if (probing && probeOut) {
+          break;
+        }
+        if (s != null && inFlight >= maxConcurrency) {
+          s = null; // slot holders wait for a release; calls needing no slot may pass them
+        }
+        Waiter w = s == null ? f : f == null || s.seq < f.seq ? s : f;
+        if (w == null) {
+          break;
+        }
+        long wait = Math.max(requests.waitFor(1, now), tokens.waitFor(w.charge, now));
         if (wait > 0) {
           wake = now + wait;
           break;
         }
-        queue.poll();
+        (w.slot ? slotQueue : freeQueue).poll();
         requests.take(1, now);
         tokens.take(w.charge, now);
         if (w.slot) {
@@ -261,6 +263,22 @@ final class RateLimiter {
     if (wake != -1) {
       scheduler.schedule(this::onTimer, Duration.ofNanos(wake - now));
     }
+  }
+
+  /** Returns the first waiter of {@code q} still wanted, dropping cancelled and unfittable ones. */
+  private Waiter live(ArrayDeque<Waiter> q, List<Waiter> failed) {
+    while (!q.isEmpty()) {
+      Waiter w = q.peek();
+      if (w.future.isDone()) {
+        q.poll();
+      } else if (w.charge > tokens.capacity) {
+        q.poll();
+        failed.add(w);
+      } else {
+        return w;
+      }
+    }
+    return null;
   }
 
   private void onTimer() {
@@ -356,6 +374,7 @@ final class RateLimiter {
     final long charge;
     final boolean slot;
     final CompletableFuture<Permit> future = new CompletableFuture<>();
+    long seq;
     Permit permit;
 
     Waiter(String model, long charge, boolean slot) {

@@ -260,6 +260,53 @@ class RateLimitHttpTest {
         .isEqualTo("You said: after");
   }
 
+  @Test
+  void aStreamRefusedWithA429PausesEveryoneSharingTheClient() {
+    kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(http)
+            .scheduler(time)
+            .retryPolicy(RetryPolicy.none())
+            .rateLimit(RateLimit.builder().maxConcurrency(4).build())
+            .build();
+    server.enqueue(
+        FakeResponse.error(
+                429,
+                "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                    + " o<a> request reached organization max concurrency: 2, please try again after"
+                    + " 7 seconds\"}}")
+            .withHeader("Retry-After", "7"));
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
+    assertThatThrownBy(() -> stream.forEachText(t -> {})).isInstanceOf(RateLimitException.class);
+    http.awaitSettled();
+    assertThat(kimi.limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
+    assertThat(kimi.limiter().maxConcurrency()).isEqualTo(2);
+
+    CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
+    assertThat(http.sent()).isEqualTo(1);
+    time.advance(Duration.ofSeconds(7));
+    assertThat(next.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: n");
+  }
+
+  @Test
+  void closingTheClientCancelsCallsWaitingForTheLimiter() {
+    client(RateLimit.builder().maxConcurrency(1).build());
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
+    assertThat(stream.iterator().next().text()).isEqualTo("first");
+    CompletableFuture<ChatCompletion> waiting = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "x"));
+    CompletableFuture<Balance> balance = kimi.balanceAsync();
+    assertThat(balance.orTimeout(30, TimeUnit.SECONDS).join()).isNotNull(); // no slot needed
+
+    kimi.close();
+
+    assertThat(waiting.orTimeout(30, TimeUnit.SECONDS).handle((r, e) -> e).join()).isNotNull();
+    assertThat(waiting.isCompletedExceptionally()).isTrue();
+    assertThat(http.sent()).isEqualTo(2);
+  }
+
   /**
    * A {@link Clock} reading the test's virtual time, so the fake counts minutes as the client does.
    */

@@ -110,6 +110,26 @@ class RateLimiterTest {
   }
 
   @Test
+  void aPlatformCallPassesChatsWaitingOnlyForASlotButNotOnesWaitingForTheMinute() {
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(1).requestsPerMinute(3).build());
+    var chat = l.acquire("m", 0, true);
+    var queuedChat = l.acquire("m", 0, true);
+    var balance = l.acquire(null, 0, false);
+    assertThat(balance).isDone(); // passed the chat waiting for the slot
+    assertThat(queuedChat).isNotDone();
+
+    var files = l.acquire(null, 0, false); // the minute's third request
+    assertThat(files).isDone();
+    var models = l.acquire(null, 0, false);
+    chat.join().finish(null);
+    assertThat(queuedChat).isNotDone(); // the slot is free, the minute is spent
+    assertThat(models).isNotDone(); // and it does not pass an older caller waiting on time
+    time.advance(Duration.ofSeconds(60));
+    assertThat(queuedChat).isDone();
+    assertThat(models).isDone();
+  }
+
+  @Test
   void requestsPerMinuteWaitsOnVirtualTimeWithoutBlocking() {
     RateLimiter l = limiter(RateLimit.builder().requestsPerMinute(2).build());
     var a = l.acquire("m", 0, true);
