@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A client for Kimi's chat API: blocking, asynchronous and streaming calls over the JDK's {@link
@@ -87,6 +89,9 @@ public final class KimiClient implements AutoCloseable {
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<ChatStream> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private final ContextBudget preflight;
+  private final RateLimit rateLimit;
+  private final RateLimiter limiter;
+  private final Scheduler scheduler;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
@@ -149,6 +154,9 @@ public final class KimiClient implements AutoCloseable {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }
     this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts, logger);
+    this.rateLimit = b.rateLimit;
+    this.scheduler = scheduler;
+    this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
   }
 
   /**
@@ -275,8 +283,20 @@ public final class KimiClient implements AutoCloseable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(transport.errors().failure(e, null, null));
     }
+    long charge;
+    try {
+      charge = charge(nonStreaming);
+    } catch (PreflightException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     CompletableFuture<KimiResponse<ChatCompletion>> f =
-        retrier.call(attempt -> transport.chat(nonStreaming, attempt));
+        retrier.call(
+            attempt ->
+                limited(
+                    nonStreaming.model(),
+                    charge,
+                    true,
+                    () -> transport.chat(nonStreaming, attempt)));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -309,9 +329,13 @@ public final class KimiClient implements AutoCloseable {
     } catch (RuntimeException e) {
       throw transport.errors().failure(e, null, null);
     }
+    long charge = charge(streaming);
     Retrier.RetryingStream call =
         retrier.stream(streaming, attempt -> transport.stream(streaming, attempt));
-    ChatStream stream = ChatStream.of(call, call::metadata);
+    ChatStream stream =
+        ChatStream.of(
+            limiter == null ? call : new LimitedStream(call, limiter, streaming.model(), charge),
+            call::metadata);
     synchronized (streams) {
       streams.add(stream);
     }
@@ -346,7 +370,21 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public Balance balance() {
-    KimiResponse<byte[]> r = await(send("GET", "users/me/balance", null, null));
+    return await(balanceAsync());
+  }
+
+  /**
+   * Returns the account balance without blocking (see {@link #balance()}).
+   *
+   * @return the future balance; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Balance> balanceAsync() {
+    return PlatformCalls.map(
+        send("GET", "users/me/balance", null, null), this::decodeBalance, transport.errors());
+  }
+
+  private Balance decodeBalance(KimiResponse<byte[]> r) {
     JsonObject o = PlatformCalls.object(r, transport.errors(), "a balance");
     if (!(o.get("data") instanceof JsonObject data)) {
       throw transport.errors().decoding(r.metadata(), "The balance response has no data", null);
@@ -470,7 +508,11 @@ public final class KimiClient implements AutoCloseable {
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     ensureOpen();
     CompletableFuture<KimiResponse<byte[]>> f =
-        transport.exchange(method, path, body, contentType, false, b -> b);
+        limited(
+            null,
+            0,
+            false,
+            () -> transport.exchange(method, path, body, contentType, false, b -> b));
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -502,7 +544,12 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<List<ListedModel>> listModelsAsync() {
     ensureOpen();
-    return track(transport.exchange("GET", "models", null, PlatformCodec::decodeModels));
+    return track(
+        limited(
+            null,
+            0,
+            false,
+            () -> transport.exchange("GET", "models", null, PlatformCodec::decodeModels)));
   }
 
   /**
@@ -533,11 +580,41 @@ public final class KimiClient implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     ensureOpen();
     return track(
-        transport.exchange(
-            "POST",
-            "tokenizers/estimate-token-count",
-            PlatformCodec.encodeCountRequest(request),
-            PlatformCodec::decodeCount));
+        limited(
+            null,
+            0,
+            false,
+            () ->
+                transport.exchange(
+                    "POST",
+                    "tokenizers/estimate-token-count",
+                    PlatformCodec.encodeCountRequest(request),
+                    PlatformCodec::decodeCount)));
+  }
+
+  /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
+  private long charge(ChatRequest request) {
+    if (limiter == null) {
+      return 0;
+    }
+    long charge = limiter.charge(request);
+    limiter.checkCharge(request, charge);
+    return charge;
+  }
+
+  /** Sends through the rate limiter when the client has one (see {@link RateLimit}). */
+  private <T> CompletableFuture<T> limited(
+      String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
+    return limiter == null ? call.get() : limiter.call(model, charge, slot, call);
+  }
+
+  RateLimiter limiter() {
+    return limiter;
+  }
+
+  /** Returns the clock and delayer of retries, the rate limiter and batch polling. */
+  Scheduler scheduler() {
+    return scheduler;
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {
@@ -599,6 +676,16 @@ public final class KimiClient implements AutoCloseable {
    */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * Returns the client-side rate limits, if the client was built with {@link
+   * Builder#rateLimit(RateLimit)}.
+   *
+   * @return the limits, or empty when calls are not limited
+   */
+  public Optional<RateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
   }
 
   /**
@@ -675,6 +762,7 @@ public final class KimiClient implements AutoCloseable {
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private System.Logger logger;
     private boolean logMessageContents;
+    private RateLimit rateLimit;
 
     private Builder() {}
 
@@ -1050,6 +1138,23 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder logMessageContents(boolean on) {
       this.logMessageContents = on;
+      return this;
+    }
+
+    /**
+     * Limits this client's calls on the client side (default: no limit): concurrency, requests and
+     * tokens per minute, with a shared pause for everyone when Kimi answers 429. See {@link
+     * RateLimit}.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(RateLimit.tier(1)).build();
+     * }</pre>
+     *
+     * @param rateLimit the limits; null switches limiting off
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Kimi's file API ({@code /files}), reached through {@link KimiClient#files()}. Uploads stream the
@@ -66,6 +67,11 @@ public final class KimiFiles {
    * @throws KimiException for any other failure
    */
   public FileObject upload(Path file, String filename, FilePurpose purpose) {
+    return client.await(uploadAsync(file, filename, purpose));
+  }
+
+  private CompletableFuture<KimiResponse<byte[]>> sendUpload(
+      Path file, String filename, FilePurpose purpose) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(purpose, "purpose");
@@ -83,15 +89,48 @@ public final class KimiFiles {
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("file cannot be read: " + file.toAbsolutePath(), e);
     }
-    KimiResponse<byte[]> r = client.await(client.send("POST", "files", body, form.contentType()));
-    return decode(r);
+    return client.send("POST", "files", body, form.contentType());
+  }
+
+  /**
+   * Uploads a file without blocking (see {@link #upload(Path, FilePurpose)}). The file is checked
+   * before the call starts.
+   *
+   * @param file the file; its name is sent as the file name
+   * @param purpose what the file is for
+   * @return the future stored file; it completes exceptionally with a {@link KimiException}, and
+   *     cancelling it aborts the upload
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(Path file, FilePurpose purpose) {
+    Objects.requireNonNull(file, "file");
+    Path name = file.getFileName();
+    return uploadAsync(file, name == null ? "file" : name.toString(), purpose);
+  }
+
+  /**
+   * Uploads a file under another file name without blocking (see {@link #upload(Path, String,
+   * FilePurpose)}).
+   *
+   * @param file the file
+   * @param filename the name to store it under
+   * @param purpose what the file is for
+   * @return the future stored file; it completes exceptionally with a {@link KimiException}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(
+      Path file, String filename, FilePurpose purpose) {
+    return decodeAsync(sendUpload(file, filename, purpose));
   }
 
   /** Uploads bytes held in memory; for generated files such as batch input. */
-  FileObject uploadBytes(byte[] content, String filename, FilePurpose purpose) {
+  CompletableFuture<FileObject> uploadBytesAsync(
+      byte[] content, String filename, FilePurpose purpose) {
     Multipart form = new Multipart().field("purpose", purpose.value());
     BodyPublisher body = form.bytes("file", filename, "application/jsonl", content);
-    return decode(client.await(client.send("POST", "files", body, form.contentType())));
+    return decodeAsync(client.send("POST", "files", body, form.contentType()));
   }
 
   /**
@@ -102,7 +141,20 @@ public final class KimiFiles {
    * @throws KimiException for any other failure
    */
   public List<FileObject> list() {
-    KimiResponse<byte[]> r = client.await(client.send("GET", "files", null, null));
+    return client.await(listAsync());
+  }
+
+  /**
+   * Lists the files without blocking (see {@link #list()}).
+   *
+   * @return the future files; it completes exceptionally with a {@link KimiException}
+   */
+  public CompletableFuture<List<FileObject>> listAsync() {
+    return PlatformCalls.map(
+        client.send("GET", "files", null, null), this::decodeList, client.errors());
+  }
+
+  private List<FileObject> decodeList(KimiResponse<byte[]> r) {
     JsonObject o = PlatformCalls.object(r, client.errors(), "a file list");
     List<FileObject> out = new ArrayList<>();
     if (o.get("data") instanceof JsonArray data) {
@@ -124,9 +176,19 @@ public final class KimiFiles {
    * @throws KimiException for any other failure
    */
   public FileObject get(String fileId) {
-    KimiResponse<byte[]> r =
-        client.await(client.send("GET", "files/" + segment(fileId), null, null));
-    return decode(r);
+    return client.await(getAsync(fileId));
+  }
+
+  /**
+   * Returns one file's metadata without blocking (see {@link #get(String)}).
+   *
+   * @param fileId the file id
+   * @return the future file; it completes exceptionally with a {@link KimiException}, such as
+   *     {@link NotFoundException}
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<FileObject> getAsync(String fileId) {
+    return decodeAsync(client.send("GET", "files/" + segment(fileId), null, null));
   }
 
   /**
@@ -139,8 +201,24 @@ public final class KimiFiles {
    * @throws KimiException for any other failure
    */
   public FileContent content(String fileId) {
-    KimiResponse<byte[]> r =
-        client.await(client.send("GET", "files/" + segment(fileId) + "/content", null, null));
+    return client.await(contentAsync(fileId));
+  }
+
+  /**
+   * Returns a file's content without blocking (see {@link #content(String)}).
+   *
+   * @param fileId the file id
+   * @return the future content; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<FileContent> contentAsync(String fileId) {
+    return PlatformCalls.map(
+        client.send("GET", "files/" + segment(fileId) + "/content", null, null),
+        KimiFiles::decodeContent,
+        client.errors());
+  }
+
+  private static FileContent decodeContent(KimiResponse<byte[]> r) {
     String text = new String(r.value(), StandardCharsets.UTF_8);
     JsonValue json = null;
     String t = text.strip();
@@ -164,10 +242,25 @@ public final class KimiFiles {
    * @throws KimiException for any other failure
    */
   public boolean delete(String fileId) {
-    KimiResponse<byte[]> r =
-        client.await(client.send("DELETE", "files/" + segment(fileId), null, null));
-    JsonObject o = PlatformCalls.object(r, client.errors(), "a deletion result");
-    return o.get("deleted") instanceof JsonBoolean b && b.value();
+    return client.await(deleteAsync(fileId));
+  }
+
+  /**
+   * Deletes a file without blocking (see {@link #delete(String)}).
+   *
+   * @param fileId the file id
+   * @return the future outcome: true if the server reported it deleted; it completes exceptionally
+   *     with a {@link KimiException}
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<Boolean> deleteAsync(String fileId) {
+    return PlatformCalls.map(
+        client.send("DELETE", "files/" + segment(fileId), null, null),
+        r -> {
+          JsonObject o = PlatformCalls.object(r, client.errors(), "a deletion result");
+          return o.get("deleted") instanceof JsonBoolean b && b.value();
+        },
+        client.errors());
   }
 
   /**
@@ -200,6 +293,10 @@ public final class KimiFiles {
         delete(f.id());
       }
     }
+  }
+
+  private CompletableFuture<FileObject> decodeAsync(CompletableFuture<KimiResponse<byte[]>> f) {
+    return PlatformCalls.map(f, this::decode, client.errors());
   }
 
   private FileObject decode(KimiResponse<byte[]> r) {

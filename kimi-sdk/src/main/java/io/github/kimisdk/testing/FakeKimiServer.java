@@ -88,6 +88,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private ConnectionRelay relay;
   private final FakeModel model;
   private final FakePlatform platform;
+  private final FakeRateLimit rateLimit;
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
   private ExecutorService executor;
@@ -106,6 +107,36 @@ public final class FakeKimiServer implements AutoCloseable {
   public FakeKimiServer(Clock clock) {
     this.model = new FakeModel(Objects.requireNonNull(clock, "clock"));
     this.platform = new FakePlatform(clock, this::answerChat);
+    this.rateLimit = new FakeRateLimit(clock);
+  }
+
+  /**
+   * Enforces an organisation requests-per-minute limit as Kimi does: once {@code limit} requests
+   * were accepted within the last 60 seconds of the server's clock, further requests to any path
+   * get HTTP 429 {@code rate_limit_reached_error} ("request reached organization max RPM: N, please
+   * try again after T seconds") with a {@code Retry-After: T} header, T being the seconds until a
+   * slot frees. Refused requests do not count against the limit; scripted responses are served only
+   * to accepted requests.
+   *
+   * @param limit the requests per minute, at least 1; 0 switches the limit off
+   * @return this server
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
+  public FakeKimiServer requestsPerMinute(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be 0 (off) or positive: " + limit);
+    }
+    rateLimit.limit(limit);
+    return this;
+  }
+
+  /**
+   * Returns how many requests the {@link #requestsPerMinute(int)} limit refused.
+   *
+   * @return the count of 429 rate-limit answers
+   */
+  public int rateLimitedCount() {
+    return rateLimit.rejected();
   }
 
   /**
@@ -461,7 +492,10 @@ public final class FakeKimiServer implements AutoCloseable {
               body);
       requests.add(request);
       unclaimed.add(request);
-      FakeResponse response = script.poll();
+      FakeResponse response = rateLimit.admit();
+      if (response == null) {
+        response = script.poll();
+      }
       if (response == null) {
         response = responder.apply(request);
       }

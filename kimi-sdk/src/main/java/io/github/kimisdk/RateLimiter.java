@@ -1,0 +1,472 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.token.ModelCatalog;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
+ * concurrency slots, the rolling-minute request and token windows and the shared 429 pause allow;
+ * calls that need no slot (platform calls) may pass callers waiting only for a slot. Waiting is
+ * done with {@link Scheduler} timers, never by blocking a thread.
+ *
+ * <p>Invariants (guarded by {@code this}): {@code inFlight} counts granted slot-holding permits not
+ * yet finished; a timer is armed for {@code timerAt} whenever the queue head waits on time; while
+ * {@code probing}, at most one permit ({@code probeOut}) is out until one succeeds.
+ */
+final class RateLimiter {
+
+  static final long MINUTE_NANOS = 60_000_000_000L;
+  private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+  private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
+  private static final Pattern RPM = Pattern.compile("max RPM:\\s*(\\d+)");
+  private static final Pattern CONCURRENCY = Pattern.compile("max concurrency:\\s*(\\d+)");
+  private static final Pattern TPM = Pattern.compile("TPM rate limit.*?limit:\\s*(\\d+)");
+
+  /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
+  static final Throwable CANCELLED = new CancellationException("cancelled");
+
+  private final RateLimit limit;
+  private final Scheduler scheduler;
+  private final Window requests;
+  private final Window tokens;
+  private final ArrayDeque<Waiter> slotQueue = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> freeQueue = new ArrayDeque<>();
+  private long sequence;
+  private final AtomicInteger draining = new AtomicInteger();
+  private int maxConcurrency;
+  private int inFlight;
+  private long pauseUntil;
+  private boolean pausing;
+  private int refusals;
+  private boolean probing;
+  private boolean probeOut;
+  private long timerAt = Long.MAX_VALUE;
+  private int rejected;
+
+  RateLimiter(RateLimit limit, Scheduler scheduler) {
+    this.limit = limit;
+    this.scheduler = scheduler;
+    this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
+    this.requests = new Window(limit.requestsPerMinute().orElse(Integer.MAX_VALUE));
+    this.tokens = new Window(limit.tokensPerMinute().orElse(Long.MAX_VALUE));
+  }
+
+  /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
+  long charge(ChatRequest request) {
+    Integer cap = request.maxCompletionTokens();
+    long out =
+        cap != null ? cap : ModelCatalog.defaults().lookup(request.model()).defaultMaxOutput();
+    return limit.tokenCounter().count(request).total() + out;
+  }
+
+  /**
+   * Fails fast when {@code charge} can never fit the tokens-per-minute window.
+   *
+   * @throws PreflightException saying what to change
+   */
+  void checkCharge(ChatRequest request, long charge) {
+    long capacity;
+    synchronized (this) {
+      capacity = tokens.capacity;
+    }
+    if (charge > capacity) {
+      throw tooLarge(request.model(), charge, capacity, request.maxCompletionTokens() == null);
+    }
+  }
+
+  private static PreflightException tooLarge(
+      String model, long charge, long capacity, boolean defaultCap) {
+    return new PreflightException(
+        model,
+        List.of(
+            "its rate-limit charge of "
+                + charge
+                + " tokens (estimated prompt plus "
+                + (defaultCap ? "the model's default output cap" : "max_completion_tokens")
+                + ") exceeds the whole tokens-per-minute limit of "
+                + capacity
+                + "; set a smaller maxCompletionTokens, shorten the prompt, or raise"
+                + " RateLimit tokensPerMinute"));
+  }
+
+  /**
+   * Runs {@code call} once a permit is granted and releases the permit when its future completes.
+   * Cancelling the result withdraws from the queue or cancels the call.
+   */
+  <T> CompletableFuture<T> call(
+      String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
+    CompletableFuture<Permit> acquired = acquire(model, charge, slot);
+    CompletableFuture<T> out = new CompletableFuture<>();
+    out.whenComplete(
+        (r, e) -> {
+          if (out.isCancelled()) {
+            acquired.cancel(false);
+          }
+        });
+    acquired.whenComplete(
+        (permit, error) -> {
+          if (error != null) {
+            out.completeExceptionally(unwrap(error));
+            return;
+          }
+          if (out.isDone()) {
+            permit.finish(CANCELLED);
+            return;
+          }
+          CompletableFuture<T> f;
+          try {
+            f = call.get();
+          } catch (RuntimeException e) {
+            permit.finish(e);
+            out.completeExceptionally(e);
+            return;
+          }
+          out.whenComplete(
+              (r, e) -> {
+                if (out.isCancelled()) {
+                  f.cancel(true);
+                }
+              });
+          f.whenComplete(
+              (r, e) -> {
+                permit.finish(e);
+                if (e != null) {
+                  out.completeExceptionally(unwrap(e));
+                } else {
+                  out.complete(r);
+                }
+              });
+        });
+    return out;
+  }
+
+  /** Queues for a permit; the future completes once the limits allow, or fails fast. */
+  CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
+    Waiter w = new Waiter(model, charge, slot);
+    synchronized (this) {
+      w.seq = sequence++;
+      (slot ? slotQueue : freeQueue).add(w);
+    }
+    drain();
+    return w.future;
+  }
+
+  /** Returns how many calls Kimi refused with a rate-limit 429 so far; for tests. */
+  synchronized int rejected() {
+    return rejected;
+  }
+
+  /** Returns the current concurrency limit (possibly lowered from Kimi's message); for tests. */
+  synchronized int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /** Returns the current requests-per-minute capacity; for tests. */
+  synchronized long requestsPerMinute() {
+    return requests.capacity;
+  }
+
+  /**
+   * Grants every queued permit the limits allow now, and arms a timer for the next one. One thread
+   * drains at a time; a drain requested meanwhile (also from a granted call's own callbacks) makes
+   * it loop again instead of recursing, so a long queue of calls that fail at once stays flat.
+   */
+  void drain() {
+    if (draining.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    while (true) {
+      drainOnce();
+      missed = draining.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  private void drainOnce() {
+    List<Waiter> granted = new ArrayList<>();
+    List<Waiter> failed = new ArrayList<>();
+    long now;
+    long capacity;
+    long wake = -1;
+    synchronized (this) {
+      now = scheduler.nanoTime();
+      while (true) {
+        Waiter s = live(slotQueue, failed);
+        Waiter f = live(freeQueue, failed);
+        if (s == null && f == null) {
+          break;
+        }
+        if (pausing && now - pauseUntil < 0) {
+          wake = pauseUntil;
+          break;
+        }
+        pausing = false;
+        if (probing && probeOut) {
+          break;
+        }
+        if (s != null && inFlight >= maxConcurrency) {
+          s = null; // slot holders wait for a release; calls needing no slot may pass them
+        }
+        Waiter w = s == null ? f : f == null || s.seq < f.seq ? s : f;
+        if (w == null) {
+          break;
+        }
+        long wait = Math.max(requests.waitFor(1, now), tokens.waitFor(w.charge, now));
+        if (wait > 0) {
+          wake = now + wait;
+          break;
+        }
+        (w.slot ? slotQueue : freeQueue).poll();
+        requests.take(1, now);
+        tokens.take(w.charge, now);
+        if (w.slot) {
+          inFlight++;
+        }
+        w.permit = new Permit(w.slot, probing);
+        if (probing) {
+          probeOut = true;
+        }
+        granted.add(w);
+      }
+      capacity = tokens.capacity;
+      if (wake != -1 && (timerAt == Long.MAX_VALUE || wake - timerAt < 0)) {
+        timerAt = wake;
+      } else {
+        wake = -1;
+      }
+    }
+    for (Waiter w : failed) {
+      w.future.completeExceptionally(tooLarge(w.model, w.charge, capacity, false));
+    }
+    for (Waiter w : granted) {
+      if (!w.future.complete(w.permit)) {
+        w.permit.finish(CANCELLED);
+      }
+    }
+    if (wake != -1) {
+      scheduler.schedule(this::onTimer, Duration.ofNanos(wake - now));
+    }
+  }
+
+  /** Returns the first waiter of {@code q} still wanted, dropping cancelled and unfittable ones. */
+  private Waiter live(ArrayDeque<Waiter> q, List<Waiter> failed) {
+    while (!q.isEmpty()) {
+      Waiter w = q.peek();
+      if (w.future.isDone()) {
+        q.poll();
+      } else if (w.charge > tokens.capacity) {
+        q.poll();
+        failed.add(w);
+      } else {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private void onTimer() {
+    // always disarm: a timer that fired early must not leave the queue without one
+    synchronized (this) {
+      timerAt = Long.MAX_VALUE;
+    }
+    drain();
+  }
+
+  /** Records how a granted call ended: a rate-limit refusal pauses everyone. */
+  private void finished(Permit p, Throwable failure) {
+    KimiException k = failure == null ? null : kimiCause(failure);
+    synchronized (this) {
+      if (p.slot) {
+        inFlight--;
+      }
+      if (p.probe) {
+        probeOut = false;
+      }
+      if (k instanceof RateLimitException || k instanceof EngineOverloadedException) {
+        rejected++;
+        refusals = p.probe ? refusals + 1 : Math.max(refusals, 1);
+        ApiException a = (ApiException) k;
+        Duration pause = a.retryAfter().orElse(backoff(refusals));
+        long until = scheduler.nanoTime() + pause.toNanos();
+        if (!pausing || until - pauseUntil > 0) {
+          pauseUntil = until;
+        }
+        pausing = true;
+        probing = true;
+        learn(a.serverMessage());
+      } else if (failure == null && p.probe) {
+        probing = false;
+        refusals = 0;
+      } else if (failure == null && !probing) {
+        refusals = 0;
+      }
+    }
+    drain();
+  }
+
+  private static Duration backoff(int refusals) {
+    long seconds = 1L << Math.min(Math.max(refusals - 1, 0), 6);
+    Duration d = FIRST_PAUSE.multipliedBy(seconds);
+    return d.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : d;
+  }
+
+  /** Lowers the limits to those Kimi states in a rate-limit message. */
+  private void learn(String message) {
+    if (message == null) {
+      return;
+    }
+    Matcher m = RPM.matcher(message);
+    if (m.find()) {
+      requests.lower(parse(m.group(1)));
+    }
+    m = CONCURRENCY.matcher(message);
+    if (m.find()) {
+      long n = parse(m.group(1));
+      if (n >= 1 && n < maxConcurrency) {
+        maxConcurrency = (int) n;
+      }
+    }
+    m = TPM.matcher(message);
+    if (m.find()) {
+      tokens.lower(parse(m.group(1)));
+    }
+  }
+
+  private static long parse(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static KimiException kimiCause(Throwable e) {
+    return unwrap(e) instanceof KimiException k ? k : null;
+  }
+
+  private static final class Waiter {
+    final String model;
+    final long charge;
+    final boolean slot;
+    final CompletableFuture<Permit> future = new CompletableFuture<>();
+    long seq;
+    Permit permit;
+
+    Waiter(String model, long charge, boolean slot) {
+      this.model = model;
+      this.charge = charge;
+      this.slot = slot;
+    }
+  }
+
+  /** A granted right to send; finish it exactly once (later calls are ignored). */
+  final class Permit {
+    private final boolean slot;
+    private final boolean probe;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    private Permit(boolean slot, boolean probe) {
+      this.slot = slot;
+      this.probe = probe;
+    }
+
+    /**
+     * Returns the permit: {@code failure} is the call's error or {@link #CANCELLED}, null on
+     * success.
+     */
+    void finish(Throwable failure) {
+      if (done.compareAndSet(false, true)) {
+        finished(this, failure);
+      }
+    }
+  }
+
+  /**
+   * A rolling one-minute budget: a bucket of {@code capacity} units in which every unit spent at
+   * time t comes back at t + 60 s. No 60-second window ever holds more than {@code capacity}.
+   */
+  static final class Window {
+    private final ArrayDeque<long[]> spent = new ArrayDeque<>();
+    long capacity;
+    private long used;
+
+    Window(long capacity) {
+      this.capacity = capacity;
+    }
+
+    private void expire(long now) {
+      while (!spent.isEmpty() && now - spent.peek()[0] >= MINUTE_NANOS) {
+        used -= spent.poll()[1];
+      }
+    }
+
+    /** Returns the nanoseconds until {@code amount} more fits, 0 if it fits now. */
+    long waitFor(long amount, long now) {
+      if (amount <= 0) {
+        return 0;
+      }
+      expire(now);
+      long free = capacity - used;
+      if (amount <= free) {
+        return 0;
+      }
+      for (long[] s : spent) {
+        free += s[1];
+        if (amount <= free) {
+          return s[0] + MINUTE_NANOS - now;
+        }
+      }
+      // only when the capacity was lowered below what is in the window: wait for all of it
+      return spent.isEmpty() ? 0 : spent.peekLast()[0] + MINUTE_NANOS - now;
+    }
+
+    void take(long amount, long now) {
+      if (amount > 0) {
+        spent.add(new long[] {now, amount});
+        used += amount;
+      }
+    }
+
+    void lower(long newCapacity) {
+      if (newCapacity >= 1 && newCapacity < capacity) {
+        capacity = newCapacity;
+      }
+    }
+
+    long used(long now) {
+      expire(now);
+      return used;
+    }
+  }
+
+  /** Returns the pause end as seen now, if any; for tests. */
+  synchronized Optional<Duration> pauseLeft() {
+    long left = pauseUntil - scheduler.nanoTime();
+    return pausing && left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
+  }
+}

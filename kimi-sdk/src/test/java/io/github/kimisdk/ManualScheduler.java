@@ -1,0 +1,82 @@
+package io.github.kimisdk;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Virtual time that moves only when a test calls {@link #advance}; due tasks then run in order. */
+final class ManualScheduler implements Scheduler {
+
+  private record Task(long due, long seq, Runnable run) {}
+
+  private final List<Task> tasks = new ArrayList<>();
+  private long now = 5_000_000_000L;
+  private long seq;
+
+  @Override
+  public synchronized long nanoTime() {
+    return now;
+  }
+
+  @Override
+  public synchronized void schedule(Runnable task, Duration delay) {
+    tasks.add(new Task(now + delay.toNanos(), seq++, task));
+  }
+
+  @Override
+  public double random() {
+    return 0.5;
+  }
+
+  /** Moves the clock forward by {@code d}, running each task when its time comes. */
+  void advance(Duration d) {
+    long end;
+    synchronized (this) {
+      end = now + d.toNanos();
+    }
+    while (true) {
+      Task next;
+      synchronized (this) {
+        next = null;
+        for (Task t : tasks) {
+          if (t.due() <= end
+              && (next == null
+                  || t.due() < next.due()
+                  || (t.due() == next.due() && t.seq() < next.seq()))) {
+            next = t;
+          }
+        }
+        if (next == null) {
+          now = end;
+          return;
+        }
+        tasks.remove(next);
+        now = Math.max(now, next.due());
+      }
+      next.run().run();
+    }
+  }
+
+  /** Moves the clock to the earliest task and runs the tasks due then; false if none is queued. */
+  boolean advanceToNext() {
+    long due;
+    synchronized (this) {
+      if (tasks.isEmpty()) {
+        return false;
+      }
+      due = tasks.stream().mapToLong(Task::due).min().getAsLong();
+    }
+    long n = nanoTime();
+    advance(Duration.ofNanos(Math.max(0, due - n)));
+    return true;
+  }
+
+  /** Returns the virtual time passed since creation. */
+  synchronized Duration elapsed() {
+    return Duration.ofNanos(now - 5_000_000_000L);
+  }
+
+  synchronized int pending() {
+    return tasks.size();
+  }
+}

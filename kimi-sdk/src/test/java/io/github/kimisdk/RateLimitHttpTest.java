@@ -1,0 +1,335 @@
+package io.github.kimisdk;
+
+import static io.github.kimisdk.KimiClientHttpTest.content;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rate limiter against a {@link FakeKimiServer} that enforces an RPM limit. Client and server
+ * share one virtual clock that moves only when every HTTP exchange has settled, so nothing sleeps
+ * and loopback latency cannot skew the count.
+ */
+class RateLimitHttpTest {
+
+  private static final int CALLERS = 50;
+
+  private final ManualScheduler time = new ManualScheduler();
+  private final CountingHttpClient http = new CountingHttpClient();
+  private final FakeKimiServer server = new FakeKimiServer(new VirtualClock(time)).start();
+  private KimiClient kimi;
+
+  @AfterEach
+  void close() {
+    if (kimi != null) {
+      kimi.close();
+    }
+    server.close();
+  }
+
+  private KimiClient client(RateLimit limit) {
+    kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(http)
+            .scheduler(time)
+            .rateLimit(limit)
+            .build();
+    return kimi;
+  }
+
+  /** Starts 50 callers at once and runs virtual time until all of them finished. */
+  private List<CompletableFuture<ChatCompletion>> fiftyCallers() {
+    List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
+    for (int i = 0; i < CALLERS; i++) {
+      calls.add(kimi.chatAsync(ChatRequest.of("kimi-k2.6", "question " + i)));
+    }
+    while (true) {
+      http.awaitSettled();
+      if (calls.stream().allMatch(CompletableFuture::isDone)) {
+        return calls;
+      }
+      if (!time.advanceToNext()) {
+        throw new AssertionError("calls wait on nothing: " + calls);
+      }
+    }
+  }
+
+  @Test
+  void fiftyCallersSharingALimitedClientAllSucceedWithoutA429() {
+    server.requestsPerMinute(10);
+    client(RateLimit.builder().maxConcurrency(5).requestsPerMinute(10).build());
+
+    List<CompletableFuture<ChatCompletion>> calls = fiftyCallers();
+
+    assertThat(calls).allMatch(f -> !f.isCompletedExceptionally());
+    assertThat(calls.get(7).join().text()).isEqualTo("You said: question 7");
+    assertThat(server.rateLimitedCount()).isZero();
+    assertThat(server.requestCount()).isEqualTo(CALLERS);
+    // 10 per rolling minute: the 50th request goes out in the fifth minute
+    assertThat(time.elapsed()).isBetween(Duration.ofMinutes(4), Duration.ofMinutes(5));
+  }
+
+  @Test
+  void aClientThatOverestimatesTheLimitPausesForEveryoneSoRefusalsStayBounded() {
+    // the console said Tier 1 but the organisation really has 10 RPM (limits change; kimi-api.md 6)
+    server.requestsPerMinute(10);
+    client(RateLimit.builder().maxConcurrency(5).requestsPerMinute(200).build());
+
+    List<CompletableFuture<ChatCompletion>> calls = fiftyCallers();
+
+    assertThat(calls).allMatch(f -> !f.isCompletedExceptionally());
+    // only the calls already in flight when the first 429 came back can be refused: at most the
+    // concurrency; then everyone pauses, one probe goes, and the limit stated in Kimi's message
+    // ("max RPM: 10") replaces the configured one
+    assertThat(server.rateLimitedCount()).isBetween(1, 5);
+    assertThat(kimi.limiter().requestsPerMinute()).isEqualTo(10);
+    assertThat(kimi.limiter().rejected()).isEqualTo(server.rateLimitedCount());
+    assertThat(server.requestCount()).isEqualTo(CALLERS + server.rateLimitedCount());
+  }
+
+  @Test
+  void withoutTheLimiterTheSameBurstBecomesARetryStorm() {
+    server.requestsPerMinute(10);
+    kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(http)
+            .scheduler(time)
+            .build();
+
+    List<CompletableFuture<ChatCompletion>> calls = fiftyCallers();
+
+    // every caller retries alone after Retry-After, all at the same moment: 40 + 30 + 20 refused
+    assertThat(server.rateLimitedCount()).isEqualTo(90);
+    assertThat(calls.stream().filter(CompletableFuture::isCompletedExceptionally)).hasSize(20);
+  }
+
+  @Test
+  void chatAllSharesTheLimit() {
+    server.requestsPerMinute(4);
+    client(RateLimit.builder().requestsPerMinute(4).build());
+    List<ChatRequest> requests =
+        IntStream.range(0, 9).mapToObj(i -> ChatRequest.of("kimi-k2.6", "q" + i)).toList();
+
+    CompletableFuture<List<ChatResult>> all = kimi.chatAllAsync(requests, 8, null);
+    while (!all.isDone()) {
+      http.awaitSettled();
+      if (!all.isDone() && !time.advanceToNext()) {
+        throw new AssertionError("chatAll waits on nothing");
+      }
+    }
+
+    assertThat(all.join()).allMatch(ChatResult::isSuccess);
+    assertThat(server.rateLimitedCount()).isZero();
+    assertThat(time.elapsed()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void platformCallsCountAsRequests() {
+    server.requestsPerMinute(2);
+    client(RateLimit.builder().requestsPerMinute(2).build());
+    CompletableFuture<List<ListedModel>> models = kimi.listModelsAsync();
+    CompletableFuture<Balance> balance = kimi.balanceAsync();
+    CompletableFuture<ChatCompletion> chat = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "hi"));
+    http.awaitSettled();
+    assertThat(models.join()).isNotEmpty();
+    assertThat(balance.join().available()).isPositive();
+    assertThat(chat).isNotDone();
+    assertThat(http.sent()).isEqualTo(2);
+
+    time.advanceToNext();
+    http.awaitSettled();
+    assertThat(chat.join().text()).isEqualTo("You said: hi");
+    assertThat(server.rateLimitedCount()).isZero();
+  }
+
+  @Test
+  void aRequestLargerThanTheWholeTokenBudgetFailsFast() {
+    client(RateLimit.builder().tokensPerMinute(5_000).build());
+    ChatRequest big =
+        ChatRequest.of("kimi-k2.6", "hi").toBuilder().maxCompletionTokens(8_000).build();
+
+    CompletableFuture<ChatCompletion> f = kimi.chatAsync(big);
+    assertThat(f).isCompletedExceptionally();
+    assertThatThrownBy(f::join)
+        .hasCauseInstanceOf(PreflightException.class)
+        .hasMessageContaining("exceeds the whole tokens-per-minute limit of 5000")
+        .hasMessageContaining("max_completion_tokens");
+    assertThatThrownBy(() -> kimi.chat(big)).isInstanceOf(PreflightException.class);
+    assertThatThrownBy(() -> kimi.stream(big)).isInstanceOf(PreflightException.class);
+    assertThat(http.sent()).isZero();
+  }
+
+  @Test
+  void anOpenStreamHoldsItsSlotUntilClosed() {
+    client(RateLimit.builder().maxConcurrency(1).build());
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
+    Iterator<ChatCompletionChunk> it = stream.iterator();
+    assertThat(it.next().text()).isEqualTo("first");
+
+    CompletableFuture<ChatCompletion> waiting = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "next"));
+    assertThat(http.sent()).isEqualTo(1);
+    assertThat(waiting).isNotDone();
+
+    stream.close();
+    assertThat(waiting.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: next");
+    assertThat(http.sent()).isEqualTo(2);
+  }
+
+  @Test
+  void aCancelledStreamSubscriptionReleasesItsSlot() {
+    client(RateLimit.builder().maxConcurrency(1).build());
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
+    CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+    CompletableFuture<String> first = new CompletableFuture<>();
+    stream.subscribe(
+        new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            subscribed.complete(s);
+            s.request(1);
+          }
+
+          @Override
+          public void onNext(ChatCompletionChunk item) {
+            first.complete(item.text());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            first.completeExceptionally(t);
+          }
+
+          @Override
+          public void onComplete() {}
+        });
+    assertThat(first.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo("first");
+    CompletableFuture<ChatCompletion> waiting = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "next"));
+    assertThat(waiting).isNotDone();
+
+    subscribed.join().cancel();
+    assertThat(waiting.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: next");
+  }
+
+  @Test
+  void aStreamQueuedBehindTheLimitStartsOnceASlotFrees() {
+    client(RateLimit.builder().maxConcurrency(1).build());
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    ChatStream holder = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
+    Iterator<ChatCompletionChunk> it = holder.iterator();
+    assertThat(it.next().text()).isEqualTo("first");
+
+    ChatStream queued = kimi.stream(ChatRequest.of("kimi-k2.6", "queued"));
+    CompletableFuture<ChatCompletion> whole =
+        CompletableFuture.supplyAsync(() -> queued.forEachText(t -> {}));
+    assertThat(http.sent()).isEqualTo(1);
+
+    holder.close();
+    assertThat(whole.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: queued");
+    // the finished stream gave its slot back too
+    assertThat(
+            kimi.chatAsync(ChatRequest.of("kimi-k2.6", "after"))
+                .orTimeout(30, TimeUnit.SECONDS)
+                .join()
+                .text())
+        .isEqualTo("You said: after");
+  }
+
+  @Test
+  void aStreamRefusedWithA429PausesEveryoneSharingTheClient() {
+    kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(http)
+            .scheduler(time)
+            .retryPolicy(RetryPolicy.none())
+            .rateLimit(RateLimit.builder().maxConcurrency(4).build())
+            .build();
+    server.enqueue(
+        FakeResponse.error(
+                429,
+                "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                    + " o<a> request reached organization max concurrency: 2, please try again after"
+                    + " 7 seconds\"}}")
+            .withHeader("Retry-After", "7"));
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
+    assertThatThrownBy(() -> stream.forEachText(t -> {})).isInstanceOf(RateLimitException.class);
+    http.awaitSettled();
+    assertThat(kimi.limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
+    assertThat(kimi.limiter().maxConcurrency()).isEqualTo(2);
+
+    CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
+    assertThat(http.sent()).isEqualTo(1);
+    time.advance(Duration.ofSeconds(7));
+    assertThat(next.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: n");
+  }
+
+  @Test
+  void closingTheClientCancelsCallsWaitingForTheLimiter() {
+    client(RateLimit.builder().maxConcurrency(1).build());
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
+    assertThat(stream.iterator().next().text()).isEqualTo("first");
+    CompletableFuture<ChatCompletion> waiting = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "x"));
+    CompletableFuture<Balance> balance = kimi.balanceAsync();
+    assertThat(balance.orTimeout(30, TimeUnit.SECONDS).join()).isNotNull(); // no slot needed
+
+    kimi.close();
+
+    assertThat(waiting.orTimeout(30, TimeUnit.SECONDS).handle((r, e) -> e).join()).isNotNull();
+    assertThat(waiting.isCompletedExceptionally()).isTrue();
+    assertThat(http.sent()).isEqualTo(2);
+  }
+
+  /**
+   * A {@link Clock} reading the test's virtual time, so the fake counts minutes as the client does.
+   */
+  static final class VirtualClock extends Clock {
+    private final ManualScheduler time;
+
+    VirtualClock(ManualScheduler time) {
+      this.time = time;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochSecond(1_700_000_000L).plusNanos(time.nanoTime());
+    }
+  }
+}
