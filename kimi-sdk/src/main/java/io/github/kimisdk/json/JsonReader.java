@@ -103,7 +103,8 @@ public final class JsonReader {
     JsonToken.END_DOCUMENT,
   };
 
-  // The stack holds four ints per open array, object or the document: the scope, the count of
+  // The stack holds four ints per open array, object or the document: the scope (kept in the field
+  // scope for the innermost level, and stored here when a level opens inside it), the count of
   // completed values (arrays), and the raw byte range inside the quotes of the last name read
   // (objects; start -1 when none), for path().
   private static final int SCOPE = 0;
@@ -140,6 +141,9 @@ public final class JsonReader {
   /** Index in {@link #stack} of the innermost level: {@code (stackSize - 1) * STRIDE}. */
   private int top;
 
+  /** The scope of the innermost level. */
+  private int scope = EMPTY_DOCUMENT;
+
   /** Stands in for the token stack in a reader that only runs {@link #fastTree()}. */
   private static final int[] NO_STACK = new int[0];
 
@@ -174,7 +178,6 @@ public final class JsonReader {
       return;
     }
     int[] st = new int[8 * STRIDE];
-    st[SCOPE] = EMPTY_DOCUMENT;
     st[NAME_START] = -1;
     stack = st;
   }
@@ -613,9 +616,9 @@ public final class JsonReader {
   public String path() {
     StringBuilder sb = new StringBuilder("$");
     int[] st = stack;
-    for (int i = STRIDE; i < stackSize * STRIDE; i += STRIDE) {
-      int scope = st[i + SCOPE];
-      if (scope == EMPTY_ARRAY || scope == NONEMPTY_ARRAY) {
+    for (int i = STRIDE; i <= top; i += STRIDE) {
+      int sc = i == top ? scope : st[i + SCOPE];
+      if (sc == EMPTY_ARRAY || sc == NONEMPTY_ARRAY) {
         sb.append('[').append(st[i + INDEX]).append(']');
       } else if (st[i + NAME_START] >= 0) {
         sb.append('.');
@@ -641,12 +644,10 @@ public final class JsonReader {
   // Tokenizer
 
   private int doPeek() {
-    int t = top;
-    int[] st = stack;
     int c;
-    switch (st[t + SCOPE]) {
+    switch (scope) {
       case EMPTY_ARRAY:
-        st[t + SCOPE] = NONEMPTY_ARRAY;
+        scope = NONEMPTY_ARRAY;
         c = skipWhitespace();
         if (c == ']') {
           tokenStart = pos++;
@@ -671,7 +672,7 @@ public final class JsonReader {
           tokenStart = pos++;
           return peeked = P_END_OBJECT;
         }
-        return peekName(st, t, c);
+        return peekName(c);
       case NONEMPTY_OBJECT:
         c = skipWhitespace();
         if (c == '}') {
@@ -682,18 +683,18 @@ public final class JsonReader {
           throw unexpected(c, "Expected ',' or '}'");
         }
         pos++;
-        return peekName(st, t, skipWhitespace());
+        return peekName(skipWhitespace());
       case DANGLING_NAME:
         c = skipWhitespace();
         if (c != ':') {
           throw unexpected(c, "Expected ':'");
         }
-        st[t + SCOPE] = NONEMPTY_OBJECT;
+        scope = NONEMPTY_OBJECT;
         pos++;
         c = skipWhitespace();
         break;
       case EMPTY_DOCUMENT:
-        st[t + SCOPE] = NONEMPTY_DOCUMENT;
+        scope = NONEMPTY_DOCUMENT;
         c = skipWhitespace();
         break;
       case NONEMPTY_DOCUMENT:
@@ -704,16 +705,16 @@ public final class JsonReader {
         }
         throw unexpected(c, "Expected the end of input after the top-level value");
       default:
-        throw new AssertionError(st[t + SCOPE]);
+        throw new AssertionError(scope);
     }
     return peekValue(c);
   }
 
-  private int peekName(int[] st, int t, int c) {
+  private int peekName(int c) {
     if (c != '"') {
       throw unexpected(c, "Expected a name (a double-quoted string)");
     }
-    st[t + SCOPE] = DANGLING_NAME;
+    scope = DANGLING_NAME;
     tokenStart = pos++;
     return peeked = P_NAME;
   }
@@ -1069,7 +1070,7 @@ public final class JsonReader {
     return -1;
   }
 
-  private void push(int scope) {
+  private void push(int newScope) {
     int size = stackSize;
     if (size > maxDepth) {
       throw syntax("Nesting is deeper than the limit of " + maxDepth, tokenStart);
@@ -1079,24 +1080,25 @@ public final class JsonReader {
     if (t == st.length) {
       st = stack = Arrays.copyOf(st, Math.min(size * 2, maxDepth + 1) * STRIDE);
     }
-    st[t + SCOPE] = scope;
+    st[top + SCOPE] = scope;
     st[t + INDEX] = 0;
     st[t + NAME_START] = -1;
     stackSize = size + 1;
     top = t;
+    scope = newScope;
   }
 
   private void pop() {
     stackSize--;
-    top -= STRIDE;
+    int t = top - STRIDE;
+    top = t;
+    scope = stack[t + SCOPE];
   }
 
   /** Counts a completed value in the enclosing array, for {@link #path()}. */
   private void afterValue() {
-    int t = top;
-    int[] st = stack;
-    if (st[t + SCOPE] == NONEMPTY_ARRAY) {
-      st[t + INDEX]++;
+    if (scope == NONEMPTY_ARRAY) {
+      stack[top + INDEX]++;
     }
   }
 
