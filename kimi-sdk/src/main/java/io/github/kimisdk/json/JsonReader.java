@@ -377,13 +377,67 @@ public final class JsonReader {
       q = scanString(plainEnd(b, s, end));
       index = scannedEscape ? names.indexOf(decode(s, q)) : -1;
     }
-    pos = q + 1;
     int t = top;
     int[] st = stack;
     st[t + NAME_START] = s;
     st[t + NAME_END] = q;
+    pos = q + 1;
     peeked = P_NONE;
+    peekCompactValue(b, q + 1);
     return index;
+  }
+
+  /**
+   * After a name, when a colon and then a value follow at once (compact JSON) and that value's
+   * first token is one that cannot be malformed at this point (the start of a string, object or
+   * array, {@code null}, or a plain integer that ends at a comma or closing brace), peeks it, as
+   * the next call would. Anything else is left to {@link #doPeek()}, so errors surface where they
+   * did.
+   */
+  private void peekCompactValue(byte[] b, int p) {
+    int lim = end;
+    if (lim - p < 3 || b[p] != ':') {
+      return;
+    }
+    int v = p + 1;
+    int c = b[v];
+    int kind;
+    int next;
+    if (c == '"') {
+      kind = P_STRING;
+      next = v + 1;
+    } else if (c >= '0' && c <= '9') {
+      // Up to 18 digits always fit in a long; no leading zero.
+      long value = c - '0';
+      int d = v + 1;
+      int max = Math.min(lim, v + 18);
+      while (d < max && (c = b[d]) >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        d++;
+      }
+      if (d >= lim || (c = b[d]) != ',' && c != '}' || (b[v] == '0' && d - v > 1)) {
+        return;
+      }
+      peekedLong = value;
+      numStart = v;
+      kind = P_LONG;
+      next = d;
+    } else if (c == '{') {
+      kind = P_BEGIN_OBJECT;
+      next = v + 1;
+    } else if (c == '[') {
+      kind = P_BEGIN_ARRAY;
+      next = v + 1;
+    } else if (c == 'n' && lim - v >= 4 && b[v + 1] == 'u' && b[v + 2] == 'l' && b[v + 3] == 'l') {
+      kind = P_NULL;
+      next = v + 4;
+    } else {
+      return;
+    }
+    scope = NONEMPTY_OBJECT;
+    tokenStart = v;
+    pos = next;
+    peeked = kind;
   }
 
   /**
@@ -644,8 +698,32 @@ public final class JsonReader {
   // Tokenizer
 
   private int doPeek() {
+    // The two scopes of nearly every token in an object come first, as plain comparisons: the
+    // branches predict better than a switch's jump.
+    int sc = scope;
     int c;
-    switch (scope) {
+    if (sc == DANGLING_NAME) {
+      c = skipWhitespace();
+      if (c != ':') {
+        throw unexpected(c, "Expected ':'");
+      }
+      scope = NONEMPTY_OBJECT;
+      pos++;
+      return peekValue(skipWhitespace());
+    }
+    if (sc == NONEMPTY_OBJECT) {
+      c = skipWhitespace();
+      if (c == ',') {
+        pos++;
+        return peekName(skipWhitespace());
+      }
+      if (c == '}') {
+        tokenStart = pos++;
+        return peeked = P_END_OBJECT;
+      }
+      throw unexpected(c, "Expected ',' or '}'");
+    }
+    switch (sc) {
       case EMPTY_ARRAY:
         scope = NONEMPTY_ARRAY;
         c = skipWhitespace();
@@ -673,26 +751,6 @@ public final class JsonReader {
           return peeked = P_END_OBJECT;
         }
         return peekName(c);
-      case NONEMPTY_OBJECT:
-        c = skipWhitespace();
-        if (c == '}') {
-          tokenStart = pos++;
-          return peeked = P_END_OBJECT;
-        }
-        if (c != ',') {
-          throw unexpected(c, "Expected ',' or '}'");
-        }
-        pos++;
-        return peekName(skipWhitespace());
-      case DANGLING_NAME:
-        c = skipWhitespace();
-        if (c != ':') {
-          throw unexpected(c, "Expected ':'");
-        }
-        scope = NONEMPTY_OBJECT;
-        pos++;
-        c = skipWhitespace();
-        break;
       case EMPTY_DOCUMENT:
         scope = NONEMPTY_DOCUMENT;
         c = skipWhitespace();
@@ -705,7 +763,7 @@ public final class JsonReader {
         }
         throw unexpected(c, "Expected the end of input after the top-level value");
       default:
-        throw new AssertionError(scope);
+        throw new AssertionError(sc);
     }
     return peekValue(c);
   }
@@ -721,6 +779,13 @@ public final class JsonReader {
 
   private int peekValue(int c) {
     tokenStart = pos;
+    if (c == '"') {
+      pos++;
+      return peeked = P_STRING;
+    }
+    if ((c >= '0' && c <= '9') || c == '-') {
+      return peeked = scanNumber();
+    }
     switch (c) {
       case '{':
         pos++;
@@ -728,9 +793,6 @@ public final class JsonReader {
       case '[':
         pos++;
         return peeked = P_BEGIN_ARRAY;
-      case '"':
-        pos++;
-        return peeked = P_STRING;
       case 't':
         literal('t', 'r', 'u', 'e');
         return peeked = P_TRUE;
@@ -744,18 +806,6 @@ public final class JsonReader {
       case 'n':
         literal('n', 'u', 'l', 'l');
         return peeked = P_NULL;
-      case '-':
-      case '0':
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7':
-      case '8':
-      case '9':
-        return peeked = scanNumber();
       default:
         throw unexpected(c, "Expected a value");
     }
