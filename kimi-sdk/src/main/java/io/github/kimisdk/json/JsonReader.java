@@ -1,5 +1,8 @@
 package io.github.kimisdk.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -73,6 +76,43 @@ public final class JsonReader {
     }
   }
 
+  /** Reads eight bytes at a time, for the string scans. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long SPACES = 0x2020202020202020L;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
+  /** The token kinds, by the peek codes above. */
+  private static final JsonToken[] TOKENS = {
+    null,
+    JsonToken.BEGIN_OBJECT,
+    JsonToken.END_OBJECT,
+    JsonToken.BEGIN_ARRAY,
+    JsonToken.END_ARRAY,
+    JsonToken.BOOLEAN,
+    JsonToken.BOOLEAN,
+    JsonToken.NULL,
+    JsonToken.STRING,
+    JsonToken.NAME,
+    JsonToken.NUMBER,
+    JsonToken.NUMBER,
+    JsonToken.END_DOCUMENT,
+  };
+
+  // The stack holds four ints per open array, object or the document: the scope (kept in the field
+  // scope for the innermost level, and stored here when a level opens inside it), the count of
+  // completed values (arrays), and the raw byte range inside the quotes of the last name read
+  // (objects; start -1 when none), for path().
+  private static final int SCOPE = 0;
+  private static final int INDEX = 1;
+  private static final int NAME_START = 2;
+  private static final int NAME_END = 3;
+  private static final int STRIDE = 4;
+
   private final byte[] buf;
   private final int start;
   private final int end;
@@ -92,16 +132,19 @@ public final class JsonReader {
   /** Set by {@link #scanString}: whether the string just scanned held an escape. */
   private boolean scannedEscape;
 
-  private int[] scopes;
-  private int[] indices;
+  /** {@link #STRIDE} ints per level; see {@link #SCOPE}. */
+  private int[] stack;
 
-  /** Raw byte range inside the quotes of the last name read at each object level, or -1. */
-  private int[] nameStarts;
-
-  private int[] nameEnds;
+  /** Open levels, the document included. */
   private int stackSize;
 
-  /** Stands in for the token stacks in a reader that only runs {@link #fastTree()}. */
+  /** Index in {@link #stack} of the innermost level: {@code (stackSize - 1) * STRIDE}. */
+  private int top;
+
+  /** The scope of the innermost level. */
+  private int scope = EMPTY_DOCUMENT;
+
+  /** Stands in for the token stack in a reader that only runs {@link #fastTree()}. */
   private static final int[] NO_STACK = new int[0];
 
   private JsonReader(byte[] buf, int off, int len, int maxDepth, boolean charInput) {
@@ -130,16 +173,13 @@ public final class JsonReader {
     this.pos = p;
     stackSize = 1;
     if (!tokens) {
-      // fastTree() never touches the stacks, and path() reads none of them at size 1.
-      scopes = indices = nameStarts = nameEnds = NO_STACK;
+      // fastTree() never touches the stack, and path() reads none of it at size 1.
+      stack = NO_STACK;
       return;
     }
-    scopes = new int[8];
-    indices = new int[8];
-    nameStarts = new int[8];
-    nameEnds = new int[8];
-    scopes[0] = EMPTY_DOCUMENT;
-    nameStarts[0] = -1;
+    int[] st = new int[8 * STRIDE];
+    st[NAME_START] = -1;
+    stack = st;
   }
 
   /**
@@ -218,7 +258,7 @@ public final class JsonReader {
    */
   public JsonToken peek() {
     int p = peeked == P_NONE ? doPeek() : peeked;
-    return token(p);
+    return TOKENS[p];
   }
 
   /**
@@ -246,7 +286,7 @@ public final class JsonReader {
     if (p != P_END_OBJECT) {
       throw mismatch(JsonToken.END_OBJECT, p);
     }
-    stackSize--;
+    pop();
     peeked = P_NONE;
     afterValue();
   }
@@ -276,7 +316,7 @@ public final class JsonReader {
     if (p != P_END_ARRAY) {
       throw mismatch(JsonToken.END_ARRAY, p);
     }
-    stackSize--;
+    pop();
     peeked = P_NONE;
     afterValue();
   }
@@ -305,8 +345,8 @@ public final class JsonReader {
     }
     int s = pos;
     String name = readName();
-    nameStarts[stackSize - 1] = s;
-    nameEnds[stackSize - 1] = pos - 1;
+    stack[top + NAME_START] = s;
+    stack[top + NAME_END] = pos - 1;
     peeked = P_NONE;
     return name;
   }
@@ -327,23 +367,77 @@ public final class JsonReader {
     }
     byte[] b = buf;
     int s = pos;
-    int q = s;
-    int lim = end;
-    while (q < lim && PLAIN[b[q] & 0xFF]) {
-      q++;
-    }
-    int index;
-    if (q < lim && b[q] == '"') {
-      index = names.indexOf(b, s, q - s);
+    int index = names.match(b, s, end);
+    int q;
+    if (index >= 0) {
+      // The bytes and the closing quote are exactly the name's: nothing else to check.
+      q = s + names.length(index);
     } else {
-      q = scanString(q);
-      index = scannedEscape ? names.indexOf(decode(s, q)) : names.indexOf(b, s, q - s);
+      // Not one of the names as written; only a name with escapes can still be one.
+      q = scanString(plainEnd(b, s, end));
+      index = scannedEscape ? names.indexOf(decode(s, q)) : -1;
     }
+    int t = top;
+    int[] st = stack;
+    st[t + NAME_START] = s;
+    st[t + NAME_END] = q;
     pos = q + 1;
-    nameStarts[stackSize - 1] = s;
-    nameEnds[stackSize - 1] = q;
     peeked = P_NONE;
+    peekCompactValue(b, q + 1);
     return index;
+  }
+
+  /**
+   * After a name, when a colon and then a value follow at once (compact JSON) and that value's
+   * first token is one that cannot be malformed at this point (the start of a string, object or
+   * array, {@code null}, or a plain integer that ends at a comma or closing brace), peeks it, as
+   * the next call would. Anything else is left to {@link #doPeek()}, so errors surface where they
+   * did.
+   */
+  private void peekCompactValue(byte[] b, int p) {
+    int lim = end;
+    if (lim - p < 3 || b[p] != ':') {
+      return;
+    }
+    int v = p + 1;
+    int c = b[v];
+    int kind;
+    int next;
+    if (c == '"') {
+      kind = P_STRING;
+      next = v + 1;
+    } else if (c >= '0' && c <= '9') {
+      // Up to 18 digits always fit in a long; no leading zero.
+      long value = c - '0';
+      int d = v + 1;
+      int max = Math.min(lim, v + 18);
+      while (d < max && (c = b[d]) >= '0' && c <= '9') {
+        value = value * 10 + (c - '0');
+        d++;
+      }
+      if (d >= lim || (c = b[d]) != ',' && c != '}' || (b[v] == '0' && d - v > 1)) {
+        return;
+      }
+      peekedLong = value;
+      numStart = v;
+      kind = P_LONG;
+      next = d;
+    } else if (c == '{') {
+      kind = P_BEGIN_OBJECT;
+      next = v + 1;
+    } else if (c == '[') {
+      kind = P_BEGIN_ARRAY;
+      next = v + 1;
+    } else if (c == 'n' && lim - v >= 4 && b[v + 1] == 'u' && b[v + 2] == 'l' && b[v + 3] == 'l') {
+      kind = P_NULL;
+      next = v + 4;
+    } else {
+      return;
+    }
+    scope = NONEMPTY_OBJECT;
+    tokenStart = v;
+    pos = next;
+    peeked = kind;
   }
 
   /**
@@ -515,23 +609,23 @@ public final class JsonReader {
         case P_END_OBJECT:
         case P_EOF:
           if (depth == 0) {
-            throw syntax("Expected a value to skip but was " + token(p), tokenStart);
+            throw syntax("Expected a value to skip but was " + TOKENS[p], tokenStart);
           }
-          stackSize--;
+          pop();
           depth--;
           break;
         case P_NAME:
           {
             int s = pos;
-            int q = scanString(s);
+            int q = scanString(plainEnd(buf, s, end));
             pos = q + 1;
-            nameStarts[stackSize - 1] = s;
-            nameEnds[stackSize - 1] = q;
+            stack[top + NAME_START] = s;
+            stack[top + NAME_END] = q;
             afterName = true;
             break;
           }
         case P_STRING:
-          pos = scanString(pos) + 1;
+          pos = scanString(plainEnd(buf, pos, end)) + 1;
           break;
         default:
           break;
@@ -575,14 +669,15 @@ public final class JsonReader {
    */
   public String path() {
     StringBuilder sb = new StringBuilder("$");
-    for (int i = 1; i < stackSize; i++) {
-      int scope = scopes[i];
-      if (scope == EMPTY_ARRAY || scope == NONEMPTY_ARRAY) {
-        sb.append('[').append(indices[i]).append(']');
-      } else if (nameStarts[i] >= 0) {
+    int[] st = stack;
+    for (int i = STRIDE; i <= top; i += STRIDE) {
+      int sc = i == top ? scope : st[i + SCOPE];
+      if (sc == EMPTY_ARRAY || sc == NONEMPTY_ARRAY) {
+        sb.append('[').append(st[i + INDEX]).append(']');
+      } else if (st[i + NAME_START] >= 0) {
         sb.append('.');
-        int s = nameStarts[i];
-        int q = nameEnds[i];
+        int s = st[i + NAME_START];
+        int q = st[i + NAME_END];
         String name = scanHasEscape(s, q) ? decode(s, q) : Utf8.decodeValid(buf, s, q - s);
         if (name.length() > 32) {
           sb.append(name, 0, 24).append("...");
@@ -603,11 +698,34 @@ public final class JsonReader {
   // Tokenizer
 
   private int doPeek() {
-    int top = stackSize - 1;
+    // The two scopes of nearly every token in an object come first, as plain comparisons: the
+    // branches predict better than a switch's jump.
+    int sc = scope;
     int c;
-    switch (scopes[top]) {
+    if (sc == DANGLING_NAME) {
+      c = skipWhitespace();
+      if (c != ':') {
+        throw unexpected(c, "Expected ':'");
+      }
+      scope = NONEMPTY_OBJECT;
+      pos++;
+      return peekValue(skipWhitespace());
+    }
+    if (sc == NONEMPTY_OBJECT) {
+      c = skipWhitespace();
+      if (c == ',') {
+        pos++;
+        return peekName(skipWhitespace());
+      }
+      if (c == '}') {
+        tokenStart = pos++;
+        return peeked = P_END_OBJECT;
+      }
+      throw unexpected(c, "Expected ',' or '}'");
+    }
+    switch (sc) {
       case EMPTY_ARRAY:
-        scopes[top] = NONEMPTY_ARRAY;
+        scope = NONEMPTY_ARRAY;
         c = skipWhitespace();
         if (c == ']') {
           tokenStart = pos++;
@@ -632,29 +750,9 @@ public final class JsonReader {
           tokenStart = pos++;
           return peeked = P_END_OBJECT;
         }
-        return peekName(top, c);
-      case NONEMPTY_OBJECT:
-        c = skipWhitespace();
-        if (c == '}') {
-          tokenStart = pos++;
-          return peeked = P_END_OBJECT;
-        }
-        if (c != ',') {
-          throw unexpected(c, "Expected ',' or '}'");
-        }
-        pos++;
-        return peekName(top, skipWhitespace());
-      case DANGLING_NAME:
-        c = skipWhitespace();
-        if (c != ':') {
-          throw unexpected(c, "Expected ':'");
-        }
-        scopes[top] = NONEMPTY_OBJECT;
-        pos++;
-        c = skipWhitespace();
-        break;
+        return peekName(c);
       case EMPTY_DOCUMENT:
-        scopes[top] = NONEMPTY_DOCUMENT;
+        scope = NONEMPTY_DOCUMENT;
         c = skipWhitespace();
         break;
       case NONEMPTY_DOCUMENT:
@@ -665,22 +763,29 @@ public final class JsonReader {
         }
         throw unexpected(c, "Expected the end of input after the top-level value");
       default:
-        throw new AssertionError(scopes[top]);
+        throw new AssertionError(sc);
     }
     return peekValue(c);
   }
 
-  private int peekName(int top, int c) {
+  private int peekName(int c) {
     if (c != '"') {
       throw unexpected(c, "Expected a name (a double-quoted string)");
     }
-    scopes[top] = DANGLING_NAME;
+    scope = DANGLING_NAME;
     tokenStart = pos++;
     return peeked = P_NAME;
   }
 
   private int peekValue(int c) {
     tokenStart = pos;
+    if (c == '"') {
+      pos++;
+      return peeked = P_STRING;
+    }
+    if ((c >= '0' && c <= '9') || c == '-') {
+      return peeked = scanNumber();
+    }
     switch (c) {
       case '{':
         pos++;
@@ -688,9 +793,6 @@ public final class JsonReader {
       case '[':
         pos++;
         return peeked = P_BEGIN_ARRAY;
-      case '"':
-        pos++;
-        return peeked = P_STRING;
       case 't':
         literal('t', 'r', 'u', 'e');
         return peeked = P_TRUE;
@@ -704,18 +806,6 @@ public final class JsonReader {
       case 'n':
         literal('n', 'u', 'l', 'l');
         return peeked = P_NULL;
-      case '-':
-      case '0':
-      case '1':
-      case '2':
-      case '3':
-      case '4':
-      case '5':
-      case '6':
-      case '7':
-      case '8':
-      case '9':
-        return peeked = scanNumber();
       default:
         throw unexpected(c, "Expected a value");
     }
@@ -801,6 +891,18 @@ public final class JsonReader {
 
   /** Returns the byte at pos after skipping whitespace (0x20, 0x09, 0x0A, 0x0D), or -1 at end. */
   private int skipWhitespace() {
+    int p = pos;
+    if (p < end) {
+      int c = buf[p] & 0xFF;
+      if (c > ' ') {
+        // Compact JSON: no whitespace between tokens.
+        return c;
+      }
+    }
+    return skipWhitespaceLoop();
+  }
+
+  private int skipWhitespaceLoop() {
     byte[] b = buf;
     int p = pos;
     int lim = end;
@@ -840,11 +942,8 @@ public final class JsonReader {
   private String readString() {
     byte[] b = buf;
     int s = pos;
-    int q = s;
     int lim = end;
-    while (q < lim && PLAIN[b[q] & 0xFF]) {
-      q++;
-    }
+    int q = plainEnd(b, s, lim);
     if (q < lim && b[q] == '"') {
       pos = q + 1;
       // Plain ASCII: Latin-1 decoding is a straight copy into a compact string.
@@ -853,6 +952,28 @@ public final class JsonReader {
     q = scanString(q);
     pos = q + 1;
     return scannedEscape ? decode(s, q) : Utf8.decodeValid(b, s, q - s);
+  }
+
+  /**
+   * Returns the index of the first byte in {@code b[p, lim)} that {@link #PLAIN} does not mark, or
+   * {@code lim}. Looks at eight bytes at a time while eight remain.
+   */
+  static int plainEnd(byte[] b, int p, int lim) {
+    while (lim - p >= 8) {
+      long w = (long) LONGS.get(b, p);
+      // Per byte, the high bit of: below 0x20 (the subtraction borrows), '"' or '\\' (the XOR
+      // leaves 0, which borrows), or 0x80 and above (set already). Bytes above the first flagged
+      // one may be flagged wrongly by a borrow; the lowest flag is exact.
+      long m = ((w - SPACES) | ((w ^ QUOTES) - ONES) | ((w ^ BACKSLASHES) - ONES) | w) & HIGHS;
+      if (m != 0) {
+        return p + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+      p += 8;
+    }
+    while (p < lim && PLAIN[b[p] & 0xFF]) {
+      p++;
+    }
+    return p;
   }
 
   /**
@@ -865,13 +986,12 @@ public final class JsonReader {
     int lim = end;
     boolean escape = false;
     while (true) {
+      p = plainEnd(b, p, lim);
       if (p >= lim) {
         throw syntax("Unterminated string", p);
       }
       int c = b[p] & 0xFF;
-      if (PLAIN[c]) {
-        p++;
-      } else if (c == '"') {
+      if (c == '"') {
         scannedEscape = escape;
         return p;
       } else if (c == '\\') {
@@ -909,11 +1029,14 @@ public final class JsonReader {
             "Unescaped control character " + describe(c, "") + " in string; write it as \\u00XX",
             p);
       } else {
-        int n = Utf8.sequenceLength(b, p, lim);
-        if (n < 0) {
-          throw syntax("Invalid UTF-8 byte sequence", p);
-        }
-        p += n;
+        // Multi-byte sequences; text in most scripts other than Latin is a run of them.
+        do {
+          int n = Utf8.sequenceLength(b, p, lim);
+          if (n < 0) {
+            throw syntax("Invalid UTF-8 byte sequence", p);
+          }
+          p += n;
+        } while (p < lim && b[p] < 0);
       }
     }
   }
@@ -997,29 +1120,35 @@ public final class JsonReader {
     return -1;
   }
 
-  private void push(int scope) {
+  private void push(int newScope) {
     int size = stackSize;
     if (size > maxDepth) {
       throw syntax("Nesting is deeper than the limit of " + maxDepth, tokenStart);
     }
-    if (size == scopes.length) {
-      int n = Math.min(size * 2, maxDepth + 1);
-      scopes = Arrays.copyOf(scopes, n);
-      indices = Arrays.copyOf(indices, n);
-      nameStarts = Arrays.copyOf(nameStarts, n);
-      nameEnds = Arrays.copyOf(nameEnds, n);
+    int t = size * STRIDE;
+    int[] st = stack;
+    if (t == st.length) {
+      st = stack = Arrays.copyOf(st, Math.min(size * 2, maxDepth + 1) * STRIDE);
     }
-    scopes[size] = scope;
-    indices[size] = 0;
-    nameStarts[size] = -1;
+    st[top + SCOPE] = scope;
+    st[t + INDEX] = 0;
+    st[t + NAME_START] = -1;
     stackSize = size + 1;
+    top = t;
+    scope = newScope;
+  }
+
+  private void pop() {
+    stackSize--;
+    int t = top - STRIDE;
+    top = t;
+    scope = stack[t + SCOPE];
   }
 
   /** Counts a completed value in the enclosing array, for {@link #path()}. */
   private void afterValue() {
-    int top = stackSize - 1;
-    if (scopes[top] == NONEMPTY_ARRAY) {
-      indices[top]++;
+    if (scope == NONEMPTY_ARRAY) {
+      stack[top + INDEX]++;
     }
   }
 
@@ -1261,7 +1390,7 @@ public final class JsonReader {
                         n);
               }
               top = mark - 1;
-              stackSize--;
+              pop();
             }
             break;
           case P_NAME:
@@ -1271,8 +1400,10 @@ public final class JsonReader {
             {
               int s = pos;
               String name = readName();
-              nameStarts[stackSize - 1] = s;
-              nameEnds[stackSize - 1] = pos - 1;
+              int[] st = stack;
+              int t = JsonReader.this.top;
+              st[t + NAME_START] = s;
+              st[t + NAME_END] = pos - 1;
               peeked = P_NONE;
               if (top >= names.length) {
                 grow();
@@ -1322,38 +1453,9 @@ public final class JsonReader {
   // ---------------------------------------------------------------------------------------------
   // Errors
 
-  private static JsonToken token(int p) {
-    switch (p) {
-      case P_BEGIN_OBJECT:
-        return JsonToken.BEGIN_OBJECT;
-      case P_END_OBJECT:
-        return JsonToken.END_OBJECT;
-      case P_BEGIN_ARRAY:
-        return JsonToken.BEGIN_ARRAY;
-      case P_END_ARRAY:
-        return JsonToken.END_ARRAY;
-      case P_TRUE:
-      case P_FALSE:
-        return JsonToken.BOOLEAN;
-      case P_NULL:
-        return JsonToken.NULL;
-      case P_STRING:
-        return JsonToken.STRING;
-      case P_NAME:
-        return JsonToken.NAME;
-      case P_LONG:
-      case P_NUMBER:
-        return JsonToken.NUMBER;
-      case P_EOF:
-        return JsonToken.END_DOCUMENT;
-      default:
-        throw new AssertionError(p);
-    }
-  }
-
   private JsonException mismatch(JsonToken expected, int actual) {
     String what = expected == null ? "a value" : expected.toString();
-    return syntax("Expected " + what + " but was " + token(actual), tokenStart);
+    return syntax("Expected " + what + " but was " + TOKENS[actual], tokenStart);
   }
 
   private JsonException unexpected(int c, String expected) {
@@ -1400,28 +1502,93 @@ public final class JsonReader {
    */
   public static final class Names {
     private final String[] names;
-    private final byte[][] encoded;
 
-    /** For each name length in bytes, the indices of the names of that length. */
-    private final int[][] byLength;
+    /** Each name's UTF-8 length in bytes. */
+    private final int[] lengths;
+
+    /**
+     * Each name's UTF-8 bytes followed by the closing quote, as little-endian 8-byte words: for a
+     * quoted length {@code n}, the {@code (n - 1) / 8} whole words from the start, then one more:
+     * the last eight bytes (which may overlap the previous word) when {@code n >= 8}, else the
+     * {@code n} bytes zero-padded, compared under {@link #masks}.
+     */
+    private final long[] words;
+
+    private final int[] wordStarts;
+    private final long[] masks;
+
+    /**
+     * For each first byte of a quoted name, the indices of the names that can match the input as
+     * written; {@code null} when none. A name that needs escaping (a quote, backslash or control
+     * char) or has no UTF-8 form is left out: it can only match through an escape.
+     */
+    private final int[][] byFirstByte;
 
     private Names(String[] names) {
       this.names = names;
-      this.encoded = new byte[names.length][];
-      int max = 0;
-      for (int i = 0; i < names.length; i++) {
-        encoded[i] = names[i].getBytes(StandardCharsets.UTF_8);
-        max = Math.max(max, encoded[i].length);
+      int count = names.length;
+      this.lengths = new int[count];
+      this.wordStarts = new int[count];
+      this.masks = new long[count];
+      byte[][] quoted = new byte[count][];
+      int totalWords = 0;
+      for (int i = 0; i < count; i++) {
+        byte[] e = names[i].getBytes(StandardCharsets.UTF_8);
+        lengths[i] = e.length;
+        quoted[i] = Arrays.copyOf(e, e.length + 1);
+        quoted[i][e.length] = '"';
+        wordStarts[i] = totalWords;
+        totalWords += e.length / 8 + 1;
       }
-      int[][] table = new int[max + 1][];
-      for (int i = 0; i < names.length; i++) {
-        int len = encoded[i].length;
-        int[] old = table[len];
-        int[] grown = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
-        grown[grown.length - 1] = i;
-        table[len] = grown;
+      this.words = new long[totalWords];
+      int[][] table = new int[256][];
+      for (int i = 0; i < count; i++) {
+        byte[] q = quoted[i];
+        int n = q.length;
+        int w = wordStarts[i];
+        int whole = (n - 1) / 8;
+        for (int k = 0; k < whole; k++) {
+          words[w + k] = word(q, 8 * k, 8);
+        }
+        if (n >= 8) {
+          words[w + whole] = word(q, n - 8, 8);
+          masks[i] = -1L;
+        } else {
+          words[w] = word(q, 0, n);
+          masks[i] = (1L << (8 * n)) - 1;
+        }
+        if (matchableAsWritten(names[i], n - 1, q)) {
+          int first = q[0] & 0xFF;
+          int[] old = table[first];
+          int[] grown = old == null ? new int[1] : Arrays.copyOf(old, old.length + 1);
+          grown[grown.length - 1] = i;
+          table[first] = grown;
+        }
       }
-      this.byLength = table;
+      this.byFirstByte = table;
+    }
+
+    /** Packs {@code len <= 8} bytes of {@code b} from {@code off} into a little-endian long. */
+    private static long word(byte[] b, int off, int len) {
+      long v = 0;
+      for (int k = len - 1; k >= 0; k--) {
+        v = v << 8 | (b[off + k] & 0xFF);
+      }
+      return v;
+    }
+
+    /**
+     * Whether the name's UTF-8 bytes can appear between quotes unescaped: no quote, backslash or
+     * control char, and a real UTF-8 form (no unpaired surrogate, which encodes as {@code '?'}).
+     */
+    private static boolean matchableAsWritten(String name, int len, byte[] quoted) {
+      for (int k = 0; k < len; k++) {
+        int c = quoted[k] & 0xFF;
+        if (c < 0x20 || c == '"' || c == '\\') {
+          return false;
+        }
+      }
+      return new String(quoted, 0, len, StandardCharsets.UTF_8).equals(name);
     }
 
     /**
@@ -1467,20 +1634,57 @@ public final class JsonReader {
       return names[index];
     }
 
-    int indexOf(byte[] b, int off, int len) {
-      if (len >= byLength.length) {
+    /**
+     * Returns the index of the name whose UTF-8 bytes and closing quote are exactly {@code b[s, s +
+     * length + 1)} within {@code lim}, or -1. Such bytes need no further check: they are
+     * well-formed and hold no escape. Reads whole 8-byte words; the last may extend past {@code
+     * lim} (never past the array) and is then masked.
+     */
+    int match(byte[] b, int s, int lim) {
+      if (s >= lim) {
         return -1;
       }
-      int[] candidates = byLength[len];
+      int[] candidates = byFirstByte[b[s] & 0xFF];
       if (candidates == null) {
         return -1;
       }
       for (int i : candidates) {
-        if (Arrays.equals(encoded[i], 0, len, b, off, off + len)) {
+        int n = lengths[i] + 1;
+        if (lim - s >= n && equalsAt(b, s, i, n)) {
           return i;
         }
       }
       return -1;
+    }
+
+    private boolean equalsAt(byte[] b, int s, int i, int n) {
+      long[] ws = words;
+      int w = wordStarts[i];
+      if (n >= 8) {
+        int whole = (n - 1) >>> 3;
+        for (int k = 0; k < whole; k++) {
+          if ((long) LONGS.get(b, s + 8 * k) != ws[w + k]) {
+            return false;
+          }
+        }
+        return (long) LONGS.get(b, s + n - 8) == ws[w + whole];
+      }
+      if (b.length - s >= 8) {
+        return (((long) LONGS.get(b, s) ^ ws[w]) & masks[i]) == 0;
+      }
+      // Near the end of the array: compare byte by byte.
+      long v = ws[w];
+      for (int k = 0; k < n; k++, v >>>= 8) {
+        if (b[s + k] != (byte) v) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The UTF-8 length in bytes of the name at {@code index}. */
+    int length(int index) {
+      return lengths[index];
     }
 
     int indexOf(String name) {

@@ -1007,9 +1007,11 @@ public final class ChatCodec {
   // rather than rejected, because the server owns these values.
 
   private static String readString(JsonReader r) {
-    switch (r.peek()) {
-      case STRING:
-        return r.nextString();
+    JsonToken t = r.peek();
+    if (t == JsonToken.STRING) {
+      return r.nextString();
+    }
+    switch (t) {
       case NULL:
         r.nextNull();
         return null;
