@@ -81,7 +81,7 @@ public final class TokenEstimator {
   static final int GREEK = 16;
   static final int ARABIC = 17;
   static final int HEBREW = 18;
-  static final int DEVANAGARI_BENGALI = 19;
+  static final int DEVANAGARI = 19;
   static final int INDIC_OTHER = 20;
   static final int THAI_LAO = 21;
   static final int ARMENIAN = 22;
@@ -89,7 +89,16 @@ public final class TokenEstimator {
   static final int OTHER_WORDS = 24;
   static final int SYMBOLS = 25;
   static final int SUPPLEMENTARY = 26;
-  static final int FEATURES = 27;
+  static final int ACCENTED = 27;
+  static final int VIETNAMESE = 28;
+  static final int CYRILLIC_EXTRA = 29;
+  static final int CYRILLIC_WORDS = 30;
+  static final int CYRILLIC_MARKED_WORDS = 31;
+  static final int BENGALI = 32;
+  static final int VIETNAMESE_WORDS = 33;
+  static final int GENERAL_PUNCT = 34;
+  static final int PUNCT_CHANGES = 35;
+  static final int FEATURES = 36;
 
   /**
    * One bit per code point in U+4E00..U+9FFF: set when the Han character is a single token in
@@ -149,38 +158,148 @@ public final class TokenEstimator {
     return bits;
   }
 
+  /**
+   * The feature each non-ASCII code point below {@link #TABLE_END} counts towards. Letters of an
+   * alphabetic script also form words (see {@link #WORD_GROUP}).
+   */
+  private static final byte[] SCRIPT = new byte[0x3200];
+
+  private static final int TABLE_END = SCRIPT.length;
+
+  // What a feature does to words: none, Latin letters, Cyrillic letters, other script letters.
+  private static final int G_NONE = 0;
+  private static final int G_LATIN = 1;
+  private static final int G_CYRILLIC = 2;
+  private static final int G_SCRIPT = 3;
+
+  private static final byte[] WORD_GROUP = new byte[FEATURES];
+
+  static {
+    fill(0x80, 0x3200, SYMBOLS);
+    fill(0xC0, 0x250, ACCENTED);
+    SCRIPT[0xD7] = SYMBOLS;
+    SCRIPT[0xF7] = SYMBOLS;
+    fill(0x370, 0x400, GREEK);
+    fill(0x400, 0x530, CYRILLIC_EXTRA);
+    // The 33 letters of the Russian alphabet; the hard sign, frequent in Bulgarian, counts as
+    // extra.
+    fill(0x410, 0x450, CYRILLIC);
+    SCRIPT[0x401] = CYRILLIC;
+    SCRIPT[0x451] = CYRILLIC;
+    SCRIPT[0x42A] = CYRILLIC_EXTRA;
+    SCRIPT[0x44A] = CYRILLIC_EXTRA;
+    fill(0x530, 0x590, ARMENIAN);
+    fill(0x590, 0x600, HEBREW);
+    fill(0x600, 0x900, ARABIC);
+    fill(0x900, 0x980, DEVANAGARI);
+    fill(0x980, 0xA00, BENGALI);
+    fill(0xA00, 0xE00, INDIC_OTHER);
+    fill(0xE00, 0xF00, THAI_LAO);
+    fill(0xF00, 0x1100, ALPHABET_OTHER); // Tibetan, Myanmar, Georgian
+    fill(0x1100, 0x1200, HANGUL);
+    fill(0x1200, 0x13A0, ALPHABET_OTHER); // Ethiopic
+    fill(0x1780, 0x1800, ALPHABET_OTHER); // Khmer
+    fill(0x1C80, 0x1C90, CYRILLIC_EXTRA);
+    fill(0x1C90, 0x1CC0, ALPHABET_OTHER); // Georgian capitals
+    fill(0x1E00, 0x1F00, VIETNAMESE); // Latin Extended Additional, mostly Vietnamese
+    SCRIPT[0x1A0] = VIETNAMESE; // O and U with horn
+    SCRIPT[0x1A1] = VIETNAMESE;
+    SCRIPT[0x1AF] = VIETNAMESE;
+    SCRIPT[0x1B0] = VIETNAMESE;
+    fill(0x1F00, 0x2000, GREEK);
+    fill(0x2000, 0x2070, GENERAL_PUNCT); // typographic quotes, dashes, ellipsis, spaces
+    fill(0x3000, 0x3040, CJK_PUNCT);
+    fill(0x3040, 0x3100, KANA);
+    fill(0x3130, 0x3190, HANGUL);
+    fill(0x31F0, 0x3200, KANA);
+    WORD_GROUP[ACCENTED] = G_LATIN;
+    WORD_GROUP[VIETNAMESE] = G_LATIN;
+    WORD_GROUP[CYRILLIC] = G_CYRILLIC;
+    WORD_GROUP[CYRILLIC_EXTRA] = G_CYRILLIC;
+    for (int f :
+        new int[] {
+          GREEK,
+          ARMENIAN,
+          HEBREW,
+          ARABIC,
+          DEVANAGARI,
+          BENGALI,
+          INDIC_OTHER,
+          THAI_LAO,
+          ALPHABET_OTHER
+        }) {
+      WORD_GROUP[f] = G_SCRIPT;
+    }
+  }
+
+  private static void fill(int from, int to, int feature) {
+    for (int c = from; c < to; c++) {
+      SCRIPT[c] = (byte) feature;
+    }
+  }
+
+  /** The feature of a non-ASCII character. */
+  private static int featureOf(char c) {
+    if (c < TABLE_END) {
+      return SCRIPT[c];
+    }
+    if (c >= 0x4E00 && c <= 0x9FFF) {
+      int bit = c - 0x4E00;
+      return (COMMON_HAN[bit >> 6] >>> bit & 1) != 0 ? HAN : HAN_RARE;
+    }
+    if (c >= 0xAC00 && c <= 0xD7AF) {
+      return HANGUL;
+    }
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      // A pair counts once, at its high surrogate.
+      return c <= 0xDBFF ? SUPPLEMENTARY : -1;
+    }
+    if (c >= 0x3400 && c <= 0x4DBF || c >= 0xF900 && c <= 0xFAFF) {
+      return HAN_RARE;
+    }
+    if (c >= 0xFF00 && c <= 0xFFEF) {
+      return CJK_PUNCT;
+    }
+    return SYMBOLS;
+  }
+
   private static final double[] KIMI_WEIGHTS = kimiWeights();
 
   /** Weights fitted on the calibration corpus (see the class comment); unlisted ones are 0. */
   private static double[] kimiWeights() {
     double[] w = new double[FEATURES];
-    w[WORDS] = 1.0700;
-    w[LONG6] = 0.0715;
-    w[UPPER] = 0.0476;
-    w[DIGIT_GROUPS] = 1.7242;
-    w[PUNCT] = 0.1147;
-    w[PUNCT_RUNS] = 0.4960;
-    w[SPACE_RUNS] = 0.5451;
-    w[TABS] = 0.5310;
-    w[NEWLINE_RUNS] = 1.0841;
-    w[HAN] = 0.6245;
-    w[CJK_PUNCT] = 0.8861;
-    w[KANA] = 0.7836;
-    w[HANGUL] = 0.9935;
-    w[CYRILLIC] = 0.4185;
-    w[ARABIC] = 0.5306;
-    w[DEVANAGARI_BENGALI] = 0.7100;
-    w[OTHER_WORDS] = 0.1023;
-    w[SYMBOLS] = 0.1845;
-    w[SUPPLEMENTARY] = 2.8570;
-    w[HAN_RARE] = 3.1734;
-    w[GREEK] = 0.6923;
-    w[ACCENTED_WORDS] = 5.4293;
-    w[INDIC_OTHER] = 0.9514;
-    w[THAI_LAO] = 0.8096;
-    w[ALPHABET_OTHER] = 0.8578;
-    w[ARMENIAN] = 0.6086;
-    w[HEBREW] = 0.6975;
+    w[WORDS] = 1.0433;
+    w[LONG6] = 0.0934;
+    w[UPPER] = 0.0677;
+    w[DIGIT_GROUPS] = 1.7430;
+    w[PUNCT] = 0.0610;
+    w[PUNCT_RUNS] = 0.4885;
+    w[SPACE_RUNS] = 0.5619;
+    w[TABS] = 0.5664;
+    w[NEWLINE_RUNS] = 1.2831;
+    w[HAN] = 0.7093;
+    w[HAN_RARE] = 3.0748;
+    w[CJK_PUNCT] = 0.2272;
+    w[KANA] = 0.8279;
+    w[HANGUL] = 1.0327;
+    w[ACCENTED_WORDS] = 5.0134;
+    w[CYRILLIC] = 0.2626;
+    w[GREEK] = 0.6783;
+    w[ARABIC] = 0.5052;
+    w[HEBREW] = 0.6822;
+    w[DEVANAGARI] = 0.6309;
+    w[INDIC_OTHER] = 0.8750;
+    w[THAI_LAO] = 0.8160;
+    w[ARMENIAN] = 0.5721;
+    w[ALPHABET_OTHER] = 0.8215;
+    w[OTHER_WORDS] = 0.3494;
+    w[SYMBOLS] = 0.0749;
+    w[SUPPLEMENTARY] = 2.8865;
+    w[CYRILLIC_WORDS] = 1.1881;
+    w[CYRILLIC_MARKED_WORDS] = 1.4742;
+    w[BENGALI] = 0.7592;
+    w[GENERAL_PUNCT] = 0.7367;
+    w[PUNCT_CHANGES] = 0.1898;
     return w;
   }
 
@@ -216,14 +335,26 @@ public final class TokenEstimator {
     return (int) Math.ceil(raw(text));
   }
 
+  /** The weighted feature sum before rounding. */
+  double raw(CharSequence text) {
+    int[] f = new int[FEATURES];
+    count(text, f);
+    double[] w = weights;
+    double sum = 0;
+    for (int k = 0; k < FEATURES; k++) {
+      sum += w[k] * f[k];
+    }
+    return sum;
+  }
+
   // Kinds of ASCII characters, and the previous character's kind for run and word boundaries.
   private static final byte K_LOWER = 1;
   private static final byte K_UPPER = 2;
   private static final byte K_DIGIT = 3;
   private static final byte K_NEWLINE = 4;
   private static final byte K_SPACE = 5;
-  private static final byte K_TAB = 6;
-  private static final byte K_PUNCT = 7;
+  private static final byte K_PUNCT = 6;
+  private static final byte K_CYRILLIC = 7;
   private static final byte K_SCRIPT = 8;
   private static final byte K_OTHER = 9;
 
@@ -240,9 +371,7 @@ public final class TokenEstimator {
         kind = K_DIGIT;
       } else if (c == '\n' || c == '\r') {
         kind = K_NEWLINE;
-      } else if (c == '\t') {
-        kind = K_TAB;
-      } else if (c == ' ' || c == 0x0B || c == 0x0C) {
+      } else if (c == ' ' || c == '\t' || c == 0x0B || c == 0x0C) {
         kind = K_SPACE;
       } else {
         kind = K_PUNCT;
@@ -251,221 +380,188 @@ public final class TokenEstimator {
     }
   }
 
-  /** The weighted feature sum before rounding. */
-  double raw(CharSequence text) {
+  private static boolean isKind(char c, byte kind) {
+    return c < 0x80 && ASCII[c] == kind;
+  }
+
+  /** Letters of a word beyond its 6th. */
+  private static int over6(int letters) {
+    return letters > 6 ? letters - 6 : 0;
+  }
+
+  /**
+   * Adds the feature counts of {@code text} to {@code f}. ASCII runs (a word's lower-case letters,
+   * digits, spaces, punctuation) are consumed by tight inner loops, so the per-run bookkeeping is
+   * paid once per run rather than once per character.
+   */
+  static void count(CharSequence text, int[] f) {
     int words = 0;
     int long6 = 0;
     int upper = 0;
     int digitGroups = 0;
     int punct = 0;
     int punctRuns = 0;
+    int punctChanges = 0;
     int spaceRuns = 0;
     int tabs = 0;
     int newlineRuns = 0;
-    int han = 0;
-    int hanRare = 0;
-    int cjkPunct = 0;
-    int kana = 0;
-    int hangul = 0;
-    int accentedWords = 0;
-    int cyrillic = 0;
-    int greek = 0;
-    int arabic = 0;
-    int hebrew = 0;
-    int devanagariBengali = 0;
-    int indicOther = 0;
-    int thaiLao = 0;
-    int armenian = 0;
-    int alphabetOther = 0;
-    int otherWords = 0;
-    int symbols = 0;
-    int supplementary = 0;
-
-    // prev: kind of the previous character; run: length of the current word, digit or space run.
-    int prev = K_OTHER;
-    int run = 0;
+    // The letters so far in the current Latin-script word, and whether it has an accented one.
+    int wordLen = 0;
     boolean accented = false;
+    boolean vietnamese = false;
+    // Whether the current Cyrillic word has a letter outside the Russian alphabet.
+    boolean marked = false;
+    int prev = K_OTHER;
     int n = text.length();
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while (i < n) {
       char c = text.charAt(i);
       if (c < 0x80) {
-        byte kind = ASCII[c];
-        if (kind == K_TAB) {
-          tabs++;
-          kind = K_SPACE;
-        }
-        switch (kind) {
+        int j = i + 1;
+        char d;
+        switch (ASCII[c]) {
           case K_LOWER:
             if (prev != K_LOWER && prev != K_UPPER) {
               words++;
-              run = 0;
+              wordLen = 0;
               accented = false;
+              vietnamese = false;
             }
-            if (++run > 6) {
-              long6++;
+            while (j < n && (d = text.charAt(j)) >= 'a' && d <= 'z') {
+              j++;
             }
+            long6 -= over6(wordLen);
+            wordLen += j - i;
+            long6 += over6(wordLen);
+            prev = K_LOWER;
             break;
           case K_UPPER:
-            if (prev == K_UPPER) {
-              upper++;
-            } else {
-              // A capital after a lower-case letter starts a new piece, as in camelCase.
-              words++;
-              run = 0;
-              accented = false;
+            // A capital after a lower-case letter starts a new piece, as in camelCase; each
+            // further capital in a run of them counts as UPPER.
+            while (j < n && (d = text.charAt(j)) >= 'A' && d <= 'Z') {
+              j++;
             }
-            if (++run > 6) {
-              long6++;
-            }
+            words++;
+            accented = false;
+            vietnamese = false;
+            upper += j - i - 1;
+            wordLen = j - i;
+            long6 += over6(wordLen);
+            prev = K_UPPER;
             break;
           case K_DIGIT:
-            if (prev != K_DIGIT) {
-              run = 0;
+            while (j < n && (d = text.charAt(j)) >= '0' && d <= '9') {
+              j++;
             }
             // Digits are split into groups of at most three.
-            if (run++ % 3 == 0) {
-              digitGroups++;
-            }
+            digitGroups += (j - i + 2) / 3;
+            prev = K_DIGIT;
             break;
           case K_NEWLINE:
-            if (prev != K_NEWLINE) {
-              newlineRuns++;
+            while (j < n && ((d = text.charAt(j)) == '\n' || d == '\r')) {
+              j++;
             }
+            newlineRuns++;
+            prev = K_NEWLINE;
             break;
           case K_SPACE:
-            if (prev != K_SPACE) {
-              run = 0;
+            if (c == '\t') {
+              tabs++;
             }
-            if (++run == 2) {
+            while (j < n && isKind(d = text.charAt(j), K_SPACE)) {
+              if (d == '\t') {
+                tabs++;
+              }
+              j++;
+            }
+            if (j - i >= 2) {
               spaceRuns++;
             }
+            prev = K_SPACE;
             break;
           default:
-            punct++;
-            if (prev != K_PUNCT) {
-              punctRuns++;
+            // Runs of one repeated symbol merge well; each change of symbol in a run costs more.
+            for (char p = c; j < n && isKind(d = text.charAt(j), K_PUNCT); p = d) {
+              if (d != p) {
+                punctChanges++;
+              }
+              j++;
             }
+            punct += j - i;
+            punctRuns++;
+            prev = K_PUNCT;
             break;
         }
-        prev = kind;
+        i = j;
         continue;
       }
-      if (c >= 0x4E00 && c <= 0x9FFF) {
-        int bit = c - 0x4E00;
-        if ((COMMON_HAN[bit >> 6] >>> bit & 1) != 0) {
-          han++;
-        } else {
-          hanRare++;
-        }
+      i++;
+      int feature = featureOf(c);
+      if (feature < 0) {
         prev = K_OTHER;
         continue;
       }
-      if (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7 || c >= 0x1E00 && c <= 0x1EFF) {
-        // Accented Latin letters continue the current word (Latin Extended Additional, mostly
-        // Vietnamese, continues it without marking it accented).
-        if (prev != K_LOWER && prev != K_UPPER) {
-          words++;
-          run = 0;
-          accented = false;
-        }
-        if (!accented && c < 0x1E00) {
-          accented = true;
-          accentedWords++;
-        }
-        run++;
-        prev = K_LOWER;
-        continue;
-      }
-      int script = -1;
-      if (c < 0x1000) {
-        if (c >= 0x370 && c <= 0x3FF) {
-          greek++;
-          script = 0;
-        } else if (c >= 0x400 && c <= 0x52F) {
-          cyrillic++;
-          script = 0;
-        } else if (c >= 0x530 && c <= 0x58F) {
-          armenian++;
-          script = 0;
-        } else if (c >= 0x590 && c <= 0x5FF) {
-          hebrew++;
-          script = 0;
-        } else if (c >= 0x600 && c <= 0x8FF) {
-          arabic++;
-          script = 0;
-        } else if (c >= 0x900 && c <= 0x9FF) {
-          devanagariBengali++;
-          script = 0;
-        } else if (c >= 0xA00 && c <= 0xDFF) {
-          indicOther++;
-          script = 0;
-        } else if (c >= 0xE00 && c <= 0xEFF) {
-          thaiLao++;
-          script = 0;
-        }
-      } else if (c <= 0x10FF) {
-        alphabetOther++;
-        script = 0;
-      } else if (Character.isSurrogate(c)) {
-        // A pair counts once, at its high surrogate.
-        if (Character.isHighSurrogate(c)) {
-          supplementary++;
-        }
-        script = 1;
-      } else if (c >= 0x3000 && c <= 0x303F || c >= 0xFF00 && c <= 0xFFEF) {
-        cjkPunct++;
-        script = 1;
-      } else if (c >= 0x3040 && c <= 0x30FF || c >= 0x31F0 && c <= 0x31FF) {
-        kana++;
-        script = 1;
-      } else if (c >= 0xAC00 && c <= 0xD7AF
-          || c >= 0x1100 && c <= 0x11FF
-          || c >= 0x3130 && c <= 0x318F) {
-        hangul++;
-        script = 1;
-      } else if (c >= 0x3400 && c <= 0x4DBF || c >= 0xF900 && c <= 0xFAFF) {
-        hanRare++;
-        script = 1;
-      }
-      if (script == 0) {
-        if (prev != K_SCRIPT) {
-          otherWords++;
-        }
-        prev = K_SCRIPT;
-      } else {
-        if (script < 0) {
-          symbols++;
-        }
-        prev = K_OTHER;
+      f[feature]++;
+      switch (WORD_GROUP[feature]) {
+        case G_LATIN:
+          // Accented Latin letters continue the current word.
+          if (prev != K_LOWER && prev != K_UPPER) {
+            words++;
+            wordLen = 0;
+            accented = false;
+            vietnamese = false;
+          }
+          // A word is either accented (European languages) or Vietnamese, which is cheaper.
+          if (feature == ACCENTED) {
+            if (!accented) {
+              accented = true;
+              if (!vietnamese) {
+                f[ACCENTED_WORDS]++;
+              }
+            }
+          } else if (!vietnamese) {
+            vietnamese = true;
+            f[VIETNAMESE_WORDS]++;
+            if (accented) {
+              f[ACCENTED_WORDS]--;
+            }
+          }
+          if (++wordLen > 6) {
+            long6++;
+          }
+          prev = K_LOWER;
+          break;
+        case G_CYRILLIC:
+          if (prev != K_CYRILLIC) {
+            f[CYRILLIC_WORDS]++;
+            marked = false;
+          }
+          if (feature == CYRILLIC_EXTRA && !marked) {
+            marked = true;
+            f[CYRILLIC_MARKED_WORDS]++;
+          }
+          prev = K_CYRILLIC;
+          break;
+        case G_SCRIPT:
+          if (prev != K_SCRIPT) {
+            f[OTHER_WORDS]++;
+          }
+          prev = K_SCRIPT;
+          break;
+        default:
+          prev = K_OTHER;
+          break;
       }
     }
-    double[] w = weights;
-    return w[WORDS] * words
-        + w[LONG6] * long6
-        + w[UPPER] * upper
-        + w[DIGIT_GROUPS] * digitGroups
-        + w[PUNCT] * punct
-        + w[PUNCT_RUNS] * punctRuns
-        + w[SPACE_RUNS] * spaceRuns
-        + w[TABS] * tabs
-        + w[NEWLINE_RUNS] * newlineRuns
-        + w[HAN] * han
-        + w[HAN_RARE] * hanRare
-        + w[CJK_PUNCT] * cjkPunct
-        + w[KANA] * kana
-        + w[HANGUL] * hangul
-        + w[ACCENTED_WORDS] * accentedWords
-        + w[CYRILLIC] * cyrillic
-        + w[GREEK] * greek
-        + w[ARABIC] * arabic
-        + w[HEBREW] * hebrew
-        + w[DEVANAGARI_BENGALI] * devanagariBengali
-        + w[INDIC_OTHER] * indicOther
-        + w[THAI_LAO] * thaiLao
-        + w[ARMENIAN] * armenian
-        + w[ALPHABET_OTHER] * alphabetOther
-        + w[OTHER_WORDS] * otherWords
-        + w[SYMBOLS] * symbols
-        + w[SUPPLEMENTARY] * supplementary;
+    f[WORDS] += words;
+    f[LONG6] += long6;
+    f[UPPER] += upper;
+    f[DIGIT_GROUPS] += digitGroups;
+    f[PUNCT] += punct;
+    f[PUNCT_RUNS] += punctRuns;
+    f[PUNCT_CHANGES] += punctChanges;
+    f[SPACE_RUNS] += spaceRuns;
+    f[TABS] += tabs;
+    f[NEWLINE_RUNS] += newlineRuns;
   }
 }
