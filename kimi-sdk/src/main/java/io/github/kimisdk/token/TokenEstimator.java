@@ -380,19 +380,33 @@ public final class TokenEstimator {
     }
   }
 
-  private static boolean isKind(char c, byte kind) {
-    return c < 0x80 && ASCII[c] == kind;
-  }
-
   /** Letters of a word beyond its 6th. */
   private static int over6(int letters) {
     return letters > 6 ? letters - 6 : 0;
   }
 
+  /** Characters copied out of the text at a time, so that the loops below index an array. */
+  private static final int CHUNK = 4096;
+
+  /** Copies {@code text[start, end)} to the start of {@code buf}. */
+  private static void copy(CharSequence text, int start, int end, char[] buf) {
+    if (text instanceof String) {
+      ((String) text).getChars(start, end, buf, 0);
+    } else if (text instanceof StringBuilder) {
+      ((StringBuilder) text).getChars(start, end, buf, 0);
+    } else {
+      for (int k = start; k < end; k++) {
+        buf[k - start] = text.charAt(k);
+      }
+    }
+  }
+
   /**
-   * Adds the feature counts of {@code text} to {@code f}. ASCII runs (a word's lower-case letters,
-   * digits, spaces, punctuation) are consumed by tight inner loops, so the per-run bookkeeping is
-   * paid once per run rather than once per character.
+   * Adds the feature counts of {@code text} to {@code f}. The text is copied a chunk at a time into
+   * a small array; ASCII runs (a word's lower-case letters, capitals, digits, spaces, line breaks,
+   * punctuation) are consumed by tight inner loops, so the bookkeeping is paid once per run rather
+   * than once per character. A run that a chunk boundary cuts in two continues through {@code prev}
+   * and the run lengths, so the counts do not depend on where the chunks fall.
    */
   static void count(CharSequence text, int[] f) {
     int words = 0;
@@ -405,152 +419,217 @@ public final class TokenEstimator {
     int spaceRuns = 0;
     int tabs = 0;
     int newlineRuns = 0;
-    // The letters so far in the current Latin-script word, and whether it has an accented one.
+    // The letters so far in the current Latin-script word, and what kind of accents it has.
     int wordLen = 0;
     boolean accented = false;
     boolean vietnamese = false;
     // Whether the current Cyrillic word has a letter outside the Russian alphabet.
     boolean marked = false;
+    // Lengths of the current digit and space runs, and the last character of a punctuation run.
+    int digitLen = 0;
+    int spaceLen = 0;
+    char lastPunct = 0;
     int prev = K_OTHER;
     int n = text.length();
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        int j = i + 1;
-        char d;
-        switch (ASCII[c]) {
-          case K_LOWER:
+    char[] buf = new char[Math.min(n, CHUNK)];
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      copy(text, start, start + len, buf);
+      int i = 0;
+      while (i < len) {
+        char c = buf[i];
+        if (c < 0x80) {
+          int j = i + 1;
+          char d;
+          switch (ASCII[c]) {
+            case K_LOWER:
+            case K_UPPER:
+              if (c >= 'a') {
+                if (prev != K_LOWER && prev != K_UPPER) {
+                  words++;
+                  wordLen = 0;
+                  accented = false;
+                  vietnamese = false;
+                }
+                j = i;
+              } else {
+                // A capital after a lower-case letter starts a new piece, as in camelCase; each
+                // further capital in a run of them counts as UPPER.
+                if (prev != K_UPPER) {
+                  words++;
+                  wordLen = 0;
+                  accented = false;
+                  vietnamese = false;
+                  upper--;
+                }
+                while (j < len && (d = buf[j]) >= 'A' && d <= 'Z') {
+                  j++;
+                }
+                upper += j - i;
+                long6 += over6(wordLen + j - i) - over6(wordLen);
+                wordLen += j - i;
+                i = j;
+              }
+              // Lower-case letters; then the commonest continuations stay in this loop: one space
+              // and another lower-case word, or a capital that starts the next camelCase piece.
+              for (; ; ) {
+                while (j < len && (d = buf[j]) >= 'a' && d <= 'z') {
+                  j++;
+                }
+                long6 += over6(wordLen + j - i) - over6(wordLen);
+                wordLen += j - i;
+                if (j + 1 >= len) {
+                  break;
+                }
+                d = buf[j];
+                if (d == ' ') {
+                  if ((d = buf[j + 1]) < 'a' || d > 'z') {
+                    break;
+                  }
+                  words++;
+                  wordLen = 0;
+                  accented = false;
+                  vietnamese = false;
+                  i = j + 1;
+                  j = i;
+                } else if (d >= 'A' && d <= 'Z') {
+                  words++;
+                  accented = false;
+                  vietnamese = false;
+                  i = j;
+                  j++;
+                  while (j < len && (d = buf[j]) >= 'A' && d <= 'Z') {
+                    j++;
+                  }
+                  upper += j - i - 1;
+                  wordLen = j - i;
+                  long6 += over6(wordLen);
+                  i = j;
+                } else {
+                  break;
+                }
+              }
+              prev = buf[j - 1] <= 'Z' ? K_UPPER : K_LOWER;
+              break;
+            case K_DIGIT:
+              while (j < len && (d = buf[j]) >= '0' && d <= '9') {
+                j++;
+              }
+              if (prev != K_DIGIT) {
+                digitLen = 0;
+              }
+              // Digits are split into groups of at most three.
+              digitGroups += (digitLen + j - i + 2) / 3 - (digitLen + 2) / 3;
+              digitLen += j - i;
+              prev = K_DIGIT;
+              break;
+            case K_NEWLINE:
+              while (j < len && ((d = buf[j]) == '\n' || d == '\r')) {
+                j++;
+              }
+              if (prev != K_NEWLINE) {
+                newlineRuns++;
+              }
+              prev = K_NEWLINE;
+              break;
+            case K_SPACE:
+              if (c == '\t') {
+                tabs++;
+              }
+              for (; j < len; j++) {
+                if ((d = buf[j]) != ' ') {
+                  if (d == '\t') {
+                    tabs++;
+                  } else if (d != 0x0B && d != 0x0C) {
+                    break;
+                  }
+                }
+              }
+              if (prev != K_SPACE) {
+                spaceLen = 0;
+              }
+              if (spaceLen < 2 && spaceLen + j - i >= 2) {
+                spaceRuns++;
+              }
+              spaceLen += j - i;
+              prev = K_SPACE;
+              break;
+            default:
+              if (prev != K_PUNCT) {
+                punctRuns++;
+              } else if (c != lastPunct) {
+                punctChanges++;
+              }
+              // Runs of one repeated symbol merge well; each change of symbol costs more.
+              for (char p = c; j < len && (d = buf[j]) < 0x80 && ASCII[d] == K_PUNCT; p = d) {
+                punctChanges += d != p ? 1 : 0;
+                j++;
+              }
+              lastPunct = buf[j - 1];
+              punct += j - i;
+              prev = K_PUNCT;
+              break;
+          }
+          i = j;
+          continue;
+        }
+        i++;
+        int feature = featureOf(c);
+        if (feature < 0) {
+          prev = K_OTHER;
+          continue;
+        }
+        f[feature]++;
+        switch (WORD_GROUP[feature]) {
+          case G_LATIN:
+            // Accented Latin letters continue the current word.
             if (prev != K_LOWER && prev != K_UPPER) {
               words++;
               wordLen = 0;
               accented = false;
               vietnamese = false;
             }
-            while (j < n && (d = text.charAt(j)) >= 'a' && d <= 'z') {
-              j++;
+            // A word is either accented (European languages) or Vietnamese, which is cheaper.
+            if (feature == ACCENTED) {
+              if (!accented) {
+                accented = true;
+                if (!vietnamese) {
+                  f[ACCENTED_WORDS]++;
+                }
+              }
+            } else if (!vietnamese) {
+              vietnamese = true;
+              f[VIETNAMESE_WORDS]++;
+              if (accented) {
+                f[ACCENTED_WORDS]--;
+              }
             }
-            long6 -= over6(wordLen);
-            wordLen += j - i;
-            long6 += over6(wordLen);
+            if (++wordLen > 6) {
+              long6++;
+            }
             prev = K_LOWER;
             break;
-          case K_UPPER:
-            // A capital after a lower-case letter starts a new piece, as in camelCase; each
-            // further capital in a run of them counts as UPPER.
-            while (j < n && (d = text.charAt(j)) >= 'A' && d <= 'Z') {
-              j++;
+          case G_CYRILLIC:
+            if (prev != K_CYRILLIC) {
+              f[CYRILLIC_WORDS]++;
+              marked = false;
             }
-            words++;
-            accented = false;
-            vietnamese = false;
-            upper += j - i - 1;
-            wordLen = j - i;
-            long6 += over6(wordLen);
-            prev = K_UPPER;
+            if (feature == CYRILLIC_EXTRA && !marked) {
+              marked = true;
+              f[CYRILLIC_MARKED_WORDS]++;
+            }
+            prev = K_CYRILLIC;
             break;
-          case K_DIGIT:
-            while (j < n && (d = text.charAt(j)) >= '0' && d <= '9') {
-              j++;
+          case G_SCRIPT:
+            if (prev != K_SCRIPT) {
+              f[OTHER_WORDS]++;
             }
-            // Digits are split into groups of at most three.
-            digitGroups += (j - i + 2) / 3;
-            prev = K_DIGIT;
-            break;
-          case K_NEWLINE:
-            while (j < n && ((d = text.charAt(j)) == '\n' || d == '\r')) {
-              j++;
-            }
-            newlineRuns++;
-            prev = K_NEWLINE;
-            break;
-          case K_SPACE:
-            if (c == '\t') {
-              tabs++;
-            }
-            while (j < n && isKind(d = text.charAt(j), K_SPACE)) {
-              if (d == '\t') {
-                tabs++;
-              }
-              j++;
-            }
-            if (j - i >= 2) {
-              spaceRuns++;
-            }
-            prev = K_SPACE;
+            prev = K_SCRIPT;
             break;
           default:
-            // Runs of one repeated symbol merge well; each change of symbol in a run costs more.
-            for (char p = c; j < n && isKind(d = text.charAt(j), K_PUNCT); p = d) {
-              if (d != p) {
-                punctChanges++;
-              }
-              j++;
-            }
-            punct += j - i;
-            punctRuns++;
-            prev = K_PUNCT;
+            prev = K_OTHER;
             break;
         }
-        i = j;
-        continue;
-      }
-      i++;
-      int feature = featureOf(c);
-      if (feature < 0) {
-        prev = K_OTHER;
-        continue;
-      }
-      f[feature]++;
-      switch (WORD_GROUP[feature]) {
-        case G_LATIN:
-          // Accented Latin letters continue the current word.
-          if (prev != K_LOWER && prev != K_UPPER) {
-            words++;
-            wordLen = 0;
-            accented = false;
-            vietnamese = false;
-          }
-          // A word is either accented (European languages) or Vietnamese, which is cheaper.
-          if (feature == ACCENTED) {
-            if (!accented) {
-              accented = true;
-              if (!vietnamese) {
-                f[ACCENTED_WORDS]++;
-              }
-            }
-          } else if (!vietnamese) {
-            vietnamese = true;
-            f[VIETNAMESE_WORDS]++;
-            if (accented) {
-              f[ACCENTED_WORDS]--;
-            }
-          }
-          if (++wordLen > 6) {
-            long6++;
-          }
-          prev = K_LOWER;
-          break;
-        case G_CYRILLIC:
-          if (prev != K_CYRILLIC) {
-            f[CYRILLIC_WORDS]++;
-            marked = false;
-          }
-          if (feature == CYRILLIC_EXTRA && !marked) {
-            marked = true;
-            f[CYRILLIC_MARKED_WORDS]++;
-          }
-          prev = K_CYRILLIC;
-          break;
-        case G_SCRIPT:
-          if (prev != K_SCRIPT) {
-            f[OTHER_WORDS]++;
-          }
-          prev = K_SCRIPT;
-          break;
-        default:
-          prev = K_OTHER;
-          break;
       }
     }
     f[WORDS] += words;
