@@ -409,6 +409,11 @@ public final class TokenEstimator {
    * and the run lengths, so the counts do not depend on where the chunks fall.
    */
   static void count(CharSequence text, int[] f) {
+    count(text, f, CHUNK);
+  }
+
+  /** {@link #count(CharSequence, int[])} with a given chunk size, for tests. */
+  static void count(CharSequence text, int[] f, int chunk) {
     int words = 0;
     int long6 = 0;
     int upper = 0;
@@ -431,9 +436,9 @@ public final class TokenEstimator {
     char lastPunct = 0;
     int prev = K_OTHER;
     int n = text.length();
-    char[] buf = new char[Math.min(n, CHUNK)];
-    for (int start = 0; start < n; start += CHUNK) {
-      int len = Math.min(CHUNK, n - start);
+    char[] buf = new char[Math.min(n, chunk)];
+    for (int start = 0; start < n; start += chunk) {
+      int len = Math.min(chunk, n - start);
       copy(text, start, start + len, buf);
       int i = 0;
       while (i < len) {
