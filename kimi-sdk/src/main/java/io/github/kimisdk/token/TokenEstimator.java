@@ -549,6 +549,18 @@ public final class TokenEstimator {
                 newlineRuns++;
               }
               prev = K_NEWLINE;
+              // Indentation after a line break, common in code, is taken here too.
+              if (j < len && buf[j] == ' ') {
+                i = j++;
+                while (j < len && buf[j] == ' ') {
+                  j++;
+                }
+                spaceLen = j - i;
+                if (spaceLen >= 2) {
+                  spaceRuns++;
+                }
+                prev = K_SPACE;
+              }
               break;
             case K_SPACE:
               if (c == '\t') {
@@ -589,6 +601,13 @@ public final class TokenEstimator {
               break;
           }
           i = j;
+          // One space after a run, then anything but more whitespace: the commonest separator,
+          // taken here rather than through another dispatch.
+          if (j + 1 < len && buf[j] == ' ' && buf[j + 1] > ' ') {
+            spaceLen = 1;
+            prev = K_SPACE;
+            i = j + 1;
+          }
           continue;
         }
         i++;
