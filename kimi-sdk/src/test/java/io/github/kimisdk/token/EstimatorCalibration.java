@@ -18,18 +18,12 @@ final class EstimatorCalibration {
 
   public static void main(String[] args) throws IOException {
     KimiTokenizer tokenizer = KimiTokenizer.load(Path.of(args[0]));
-    TokenEstimator[] unit = new TokenEstimator[TokenEstimator.FEATURES];
-    for (int k = 0; k < unit.length; k++) {
-      double[] w = new double[TokenEstimator.FEATURES];
-      w[k] = 1;
-      unit[k] = new TokenEstimator(w);
-    }
     List<Path> files;
     try (Stream<Path> s = Files.walk(Path.of(args[1]))) {
       files = s.filter(p -> p.toString().endsWith(".txt")).sorted().collect(Collectors.toList());
     }
     StringBuilder out = new StringBuilder("category,file,chars,exact,len4,cli");
-    for (int k = 0; k < unit.length; k++) {
+    for (int k = 0; k < TokenEstimator.FEATURES; k++) {
       out.append(",f").append(k);
     }
     System.out.println(out);
@@ -47,8 +41,10 @@ final class EstimatorCalibration {
           .append(Baselines.lengthOver4(text))
           .append(',')
           .append(Baselines.moonshotCli(text));
-      for (TokenEstimator e : unit) {
-        out.append(',').append((long) e.raw(text));
+      int[] features = new int[TokenEstimator.FEATURES];
+      TokenEstimator.count(text, features);
+      for (int f : features) {
+        out.append(',').append(f);
       }
       System.out.println(out);
     }
