@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.anthropic;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -237,9 +236,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
       partial = accumulator.toCompletion();
       started = sawChunk;
     }
-    KimiException k = errors.failure(error, metadata, partial);
-    // after the first chunk every failure carries the partial reply, as over chat completions
-    return started ? errors.aborted(metadata, partial, k) : k;
+    return errors.streamFailure(error, metadata, partial, started);
   }
 
   private synchronized ChatCompletion partial() {

@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -100,8 +99,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
       partial = accumulator.toCompletion();
       started = sawChunk;
     }
-    KimiException k = errors.failure(error, metadata, partial);
-    return started ? errors.aborted(metadata, partial, k) : k;
+    return errors.streamFailure(error, metadata, partial, started);
   }
 
   private synchronized ChatCompletion partial() {

@@ -42,4 +42,15 @@ public interface ErrorFactory {
    * stream accumulated so far, or null outside a stream; {@code metadata} may be null.
    */
   KimiException failure(Throwable error, ResponseMetadata metadata, ChatCompletion partial);
+
+  /**
+   * Maps the failure of a stream: once a chunk has been produced ({@code started}), every failure
+   * carries the partial reply (a stream error stays as it is, anything else becomes {@link
+   * #aborted}); before that it is mapped as by {@link #failure}.
+   */
+  default KimiException streamFailure(
+      Throwable error, ResponseMetadata metadata, ChatCompletion partial, boolean started) {
+    KimiException k = failure(error, metadata, partial);
+    return started ? aborted(metadata, partial, k) : k;
+  }
 }
