@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A subscriber that turns a publisher into a blocking iterator for plain loops.
@@ -29,12 +29,6 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The signal methods may be called from any thread; the iterator methods and {@code close()}
  * belong to the consuming thread ({@code close()} may also be called from another thread to wake
  * it).
- *
- * <p>Hand-over. Items go into a lock-free queue; the consumer parks only when the queue is empty,
- * and a producer wakes it only if it is parked. When the producer delivers inside a {@link
- * WakeBatch} (as {@link SseSubscriber} does for the events of one network buffer), the wake-up
- * waits for the end of the batch, so the consumer wakes once per buffer and takes the whole batch
- * without parking again. The end of the stream, failures and {@code close()} wake it at once.
  *
  * @param <T> the item type
  */
@@ -63,12 +57,13 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   private final int prefetch;
   private final int replenish;
-  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+  /** True while the consumer waits (or is about to wait) in {@code take()}; read by tests. */
+  private volatile boolean waiting;
+
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
   private volatile boolean closed;
-
-  /** The consumer thread while it is parked (or about to park) for an empty queue, else null. */
-  private volatile Thread waiter;
 
   // Consumer-thread state.
   private T next;
@@ -103,35 +98,16 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
   @Override
   public void onNext(T item) {
     queue.offer(Objects.requireNonNull(item, "item"));
-    // Read after the offer: a consumer that set waiter before polling is sure to be woken.
-    if (waiter != null && !WakeBatch.defer(this)) {
-      wakeConsumer();
-    }
   }
 
   @Override
   public void onError(Throwable error) {
     queue.offer(new Failure(Objects.requireNonNull(error, "error")));
-    wakeConsumer();
   }
 
   @Override
   public void onComplete() {
     queue.offer(COMPLETE);
-    wakeConsumer();
-  }
-
-  /** Returns whether the consumer is parked (or about to park) for an empty queue; for tests. */
-  boolean consumerWaiting() {
-    return waiter != null;
-  }
-
-  /** Unparks the consumer if it waits; harmless otherwise. */
-  void wakeConsumer() {
-    Thread w = waiter;
-    if (w != null) {
-      LockSupport.unpark(w);
-    }
   }
 
   /**
@@ -155,7 +131,20 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       }
       return false;
     }
-    Object o = take();
+    Object o;
+    waiting = true;
+    try {
+      o = queue.take();
+      waiting = false;
+    } catch (InterruptedException e) {
+      waiting = false;
+      close();
+      Thread.currentThread().interrupt();
+      CancellationException ce =
+          new CancellationException("interrupted while waiting for the next stream item");
+      ce.initCause(e);
+      throw ce;
+    }
     if (o == CLOSED) {
       return false;
     }
@@ -195,44 +184,6 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     return item;
   }
 
-  /**
-   * Takes the head of the queue, parking until there is one. Like {@code BlockingQueue.take()}, it
-   * gives up when the thread is interrupted on entry or while parked.
-   */
-  private Object take() {
-    if (Thread.interrupted()) {
-      throw interrupted();
-    }
-    Object o = queue.poll();
-    if (o != null) {
-      return o;
-    }
-    waiter = Thread.currentThread();
-    try {
-      // Poll again after publishing waiter: an item offered before that is seen here, one offered
-      // after it finds waiter set and unparks this thread.
-      while ((o = queue.poll()) == null) {
-        LockSupport.park(this);
-        if (Thread.interrupted()) {
-          waiter = null; // so close() does not unpark this very thread
-          throw interrupted();
-        }
-      }
-    } finally {
-      waiter = null;
-    }
-    return o;
-  }
-
-  private CancellationException interrupted() {
-    close();
-    Thread.currentThread().interrupt();
-    CancellationException ce =
-        new CancellationException("interrupted while waiting for the next stream item");
-    ce.initCause(new InterruptedException());
-    return ce;
-  }
-
   /** Cancels the subscription and ends the iteration; calling it again has no effect. */
   @Override
   public void close() {
@@ -244,8 +195,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     if (s != null) {
       s.cancel();
     }
-    queue.offer(CLOSED);
-    wakeConsumer(); // a consumer blocked in hasNext()
+    queue.offer(CLOSED); // wakes a consumer blocked in hasNext()
   }
 
   private static RuntimeException rethrow(Throwable error) {
@@ -259,5 +209,10 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       throw new UncheckedIOException(error.getMessage(), (IOException) error);
     }
     throw new RuntimeException(error.getMessage(), error);
+  }
+
+  /** Returns whether the consumer waits (or is about to wait) for an empty queue; for tests. */
+  boolean consumerWaiting() {
+    return waiting;
   }
 }

@@ -34,9 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * to parse. Received lists are parsed one {@code ByteBuffer} at a time, and only while demand is
  * unmet, so at most the events of one buffer wait ahead of demand.
  *
- * <p>Hand-over. The drain loop runs inside a {@link WakeBatch}, flushed after each parsed buffer,
- * so a {@link BlockingSubscriber} downstream wakes its consumer once per buffer.
- *
  * <p>Termination. A handler {@code complete()} cancels upstream (closing the connection) and
  * completes downstream after the queued items. A failure (handler {@code fail} or throw, a parser
  * limit, {@link #abort}, a non-positive request) cancels upstream and reaches downstream at once,
@@ -190,20 +187,14 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     if (wip.getAndIncrement() != 0) {
       return;
     }
-    // Items handed over in this loop wake a blocking consumer once per parsed buffer, not per item.
-    WakeBatch batch = WakeBatch.open();
-    try {
-      int missed = 1;
-      do {
-        drainOnce(batch);
-        missed = wip.addAndGet(-missed);
-      } while (missed != 0);
-    } finally {
-      batch.close();
-    }
+    int missed = 1;
+    do {
+      drainOnce();
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
   }
 
-  private void drainOnce(WakeBatch batch) {
+  private void drainOnce() {
     if (done) {
       received.clear(); // bytes that were in flight when the stream ended
       items.clear();
@@ -260,7 +251,6 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
         return;
       }
       if (parseNextBuffer()) {
-        batch.flush(); // the events of one buffer go to the consumer together
         continue;
       }
       requestUpstream();
