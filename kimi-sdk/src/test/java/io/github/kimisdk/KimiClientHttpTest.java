@@ -354,6 +354,46 @@ class KimiClientHttpTest {
   }
 
   @Test
+  void anErrorEventWhosePayloadIsNotJsonIsStillTheApiError() {
+    server.enqueue(FakeResponse.rawSse("event: error\ndata: upstream timed out\n\n"));
+    Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    assertThat(t).isInstanceOf(ApiException.class);
+    assertThat(((ApiException) t).isInStream()).isTrue();
+  }
+
+  @Test
+  void aChunkWithChoicesAndAnErrorMemberIsDeliveredAsAChunk() {
+    String withError =
+        "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"kimi-k2\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"kept\"}}],"
+            + "\"error\":{\"message\":\"not an error event\"}}";
+    server.enqueue(FakeResponse.sse().data(withError).data(chunk("{}", "stop")).done().build());
+    assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("kept");
+  }
+
+  @Test
+  void anErrorPayloadWithEmptyChoicesIsAChunkButWithoutChoicesIsTheApiError() {
+    String emptyChoicesAndError =
+        "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"kimi-k2\","
+            + "\"choices\":[],\"error\":{\"message\":\"still a chunk\"}}";
+    server.enqueue(
+        FakeResponse.sse()
+            .data(content("a"))
+            .data(emptyChoicesAndError)
+            .data(chunk("{}", "stop"))
+            .done()
+            .build());
+    assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("a");
+
+    String idAndError =
+        "{\"id\":\"c1\",\"error\":{\"message\":\"The engine broke\",\"type\":\"server_error\"}}";
+    server.enqueue(FakeResponse.sse().data(idAndError).build());
+    Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    assertThat(t).isInstanceOf(ServerException.class);
+    assertThat(((ApiException) t).serverMessage()).isEqualTo("The engine broke");
+  }
+
+  @Test
   void malformedChunkFailsTheStreamWithWhatArrived() {
     server.enqueue(FakeResponse.sse().data(content("ok")).data("{not json").done().build());
     Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());

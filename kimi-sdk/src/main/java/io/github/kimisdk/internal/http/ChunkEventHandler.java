@@ -60,24 +60,26 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
       out.complete();
       return;
     }
-    if ("error".equals(type) || indexOf(data, start, end, ERROR_KEY) >= 0) {
-      JsonValue v;
-      try {
-        v = Json.parse(data, start, end - start, maxDepth);
-      } catch (RuntimeException e) {
-        throw errors.malformedChunk(metadata, partial(), e);
-      }
-      if ("error".equals(type)
-          || (v instanceof JsonObject o && o.get("error") != null && o.get("choices") == null)) {
-        out.fail(errors.inStreamError(metadata, data, start, end - start));
-        return;
-      }
+    if ("error".equals(type)) {
+      out.fail(errors.inStreamError(metadata, data, start, end - start));
+      return;
     }
+    // Decode first: a chunk with choices is never an error payload, so only a payload that does
+    // not decode, or decodes without choices, is searched for a top-level "error" object. That
+    // keeps the search off the hot path of ordinary content chunks.
     ChatCompletionChunk chunk;
     try {
       chunk = ChatCodec.decodeChunk(data, start, end - start, maxDepth);
     } catch (RuntimeException e) {
+      if (isErrorPayload(data, start, end)) {
+        out.fail(errors.inStreamError(metadata, data, start, end - start));
+        return;
+      }
       throw errors.malformedChunk(metadata, partial(), e);
+    }
+    if (chunk.choices().isEmpty() && isErrorPayload(data, start, end)) {
+      out.fail(errors.inStreamError(metadata, data, start, end - start));
+      return;
     }
     synchronized (this) {
       accumulator.add(chunk);
@@ -104,6 +106,23 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   private synchronized ChatCompletion partial() {
     return accumulator.toCompletion();
+  }
+
+  /**
+   * Whether the payload is a JSON object with a top-level {@code error} member and no {@code
+   * choices} member: Kimi's in-band error event.
+   */
+  private boolean isErrorPayload(byte[] data, int start, int end) {
+    if (indexOf(data, start, end, ERROR_KEY) < 0) {
+      return false;
+    }
+    JsonValue v;
+    try {
+      v = Json.parse(data, start, end - start, maxDepth);
+    } catch (RuntimeException e) {
+      return false; // not JSON: the caller reports a malformed chunk
+    }
+    return v instanceof JsonObject o && o.get("error") != null && o.get("choices") == null;
   }
 
   private static boolean isSpace(byte b) {
