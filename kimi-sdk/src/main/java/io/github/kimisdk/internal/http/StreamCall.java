@@ -109,7 +109,17 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
                     headersNanos = System.nanoTime();
                     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
                     metadata = md;
-                    return transport.streamSubscriber(md, this);
+                    HttpResponse.BodySubscriber<Flow.Publisher<ChatCompletionChunk>> body =
+                        transport.streamSubscriber(md, this);
+                    SseSubscriber<ChatCompletionChunk> events = sse;
+                    if (events != null) {
+                      // Subscribe to the event stream here, on the thread that read the headers.
+                      // Waiting for the response future instead costs a thread hand-over per
+                      // call: sendAsync completes that future on the common pool, and on a
+                      // machine with fewer than three cores that means a new thread per call.
+                      events.publisher().subscribe(relay.upstreamSubscriber());
+                    }
+                    return body;
                   });
     } catch (RuntimeException e) {
       relay.fail(transport.errors().failure(e, null, null));
@@ -118,12 +128,16 @@ public final class StreamCall implements Flow.Publisher<ChatCompletionChunk> {
     relay.setExchange(exchange);
     exchange.whenComplete(
         (response, error) -> {
-          if (error != null) {
-            KimiException k = transport.errors().failure(error, metadata, null);
+          if (error == null) {
+            return; // the event stream was subscribed to when the headers arrived
+          }
+          KimiException k = transport.errors().failure(error, metadata, null);
+          SseSubscriber<ChatCompletionChunk> events = sse;
+          if (events == null) {
             ended(k);
             relay.fail(k);
           } else {
-            response.body().subscribe(relay.upstreamSubscriber());
+            events.abort(k); // the exchange failed after the stream started: end it in order
           }
         });
   }

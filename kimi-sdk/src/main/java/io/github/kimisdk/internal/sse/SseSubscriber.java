@@ -57,6 +57,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
 
   private final SseEventHandler<T> handler;
   private final SseParser parser;
+  private final Publisher publisher = new Publisher();
   private final CompletableFuture<Flow.Publisher<T>> body;
   private final Emitter emitter = new Emitter();
 
@@ -94,13 +95,23 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   public SseSubscriber(SseEventHandler<T> handler, SseLimits limits) {
     this.handler = Objects.requireNonNull(handler, "handler");
     this.parser = new SseParser(this::onEvent, Objects.requireNonNull(limits, "limits"));
-    this.body = CompletableFuture.completedFuture(new Publisher());
+    this.body = CompletableFuture.completedFuture(publisher);
     this.lastActivityNanos = System.nanoTime();
   }
 
   @Override
   public CompletionStage<Flow.Publisher<T>> getBody() {
     return body;
+  }
+
+  /**
+   * Returns the one-subscriber publisher of the items, the value of {@link #getBody()}, without
+   * going through a future.
+   *
+   * @return the publisher
+   */
+  public Flow.Publisher<T> publisher() {
+    return publisher;
   }
 
   /**
