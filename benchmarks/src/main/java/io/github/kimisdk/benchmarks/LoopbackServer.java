@@ -15,8 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback HTTP/1.1 server that answers every request with the same pre-built {@code
  * text/event-stream} body, chunked as a streaming server sends it. It does no per-request work
  * beyond draining the request body, so it costs every client the same.
+ *
+ * <p>The server's sockets are set to {@code TCP_NODELAY} (the JDK server's {@code
+ * sun.net.httpserver.nodelay} property, set here before the first server is created), as production
+ * servers such as nginx set it. Without it, Nagle's algorithm on the server meeting the client's
+ * delayed ACK stalls some responses for about 40 ms on Linux loopback: a run of 300 calls then
+ * shows a median near 1 ms and a 90th percentile near 44 ms, and calls per second measure those
+ * stalls rather than the clients.
  */
 final class LoopbackServer implements AutoCloseable {
+
+  static {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   private final HttpServer server;
   private final ExecutorService executor;
