@@ -66,6 +66,10 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     if (isBlank(data, off, len)) {
       return;
     }
+    if ("error".equals(type)) {
+      out.fail(errors.inStreamError(metadata, data, off, len)); // whatever the payload holds
+      return;
+    }
     JsonObject o;
     try {
       o = Json.parse(data, off, len, maxDepth).asObject();
@@ -76,7 +80,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     if (kind == null) {
       kind = type;
     }
-    if ("error".equals(kind) || "error".equals(type)) {
+    if ("error".equals(kind)) {
       out.fail(errors.inStreamError(metadata, data, off, len));
       return;
     }
