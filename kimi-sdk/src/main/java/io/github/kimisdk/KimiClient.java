@@ -86,6 +86,8 @@ public final class KimiClient implements AutoCloseable {
   private final RetryPolicy retryPolicy;
   private final Retrier retrier;
   private final ExecutorService ownedExecutor;
+  private final HttpClient ownedHttp;
+  private final System.Logger logger;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<ChatStream> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private final ContextBudget preflight;
@@ -125,6 +127,7 @@ public final class KimiClient implements AutoCloseable {
       http = hb.build();
     }
     this.ownedExecutor = owned;
+    this.ownedHttp = b.httpClient == null ? http : null;
     this.retryPolicy = b.retryPolicy;
     Executor ex = b.executor != null ? b.executor : owned;
     Scheduler system =
@@ -132,6 +135,7 @@ public final class KimiClient implements AutoCloseable {
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
     Errors errors = new Errors(endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
     System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
+    this.logger = logger;
     this.transport =
         new HttpTransport(
             http,
@@ -699,8 +703,10 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Cancels calls still in flight, closes open streams and releases the threads the client created.
-   * A caller-supplied {@link HttpClient} or executor is left running. Later calls throw {@link
-   * IllegalStateException}. Idempotent.
+   * On JDK 21 and later it also closes the {@link HttpClient} it built, and with it the idle pooled
+   * connections (in the background; on earlier JDKs they close when that client is garbage
+   * collected). A caller-supplied {@link HttpClient} or executor is left running. Later calls throw
+   * {@link IllegalStateException}. Idempotent.
    */
   @Override
   public void close() {
@@ -722,6 +728,33 @@ public final class KimiClient implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
+    closeOwnedHttpClient();
+  }
+
+  /**
+   * Closes the {@link HttpClient} this client built, and with it the pooled idle connections, where
+   * the JDK allows it: {@code HttpClient} is {@link AutoCloseable} from JDK 21. Its {@code close()}
+   * waits for exchanges to finish, and those were just cancelled, so it runs on a short-lived
+   * daemon thread rather than holding up the caller. On JDK 17 to 20 there is no way to close it;
+   * its connections and selector thread go when it is garbage collected.
+   */
+  private void closeOwnedHttpClient() {
+    if (!(ownedHttp instanceof AutoCloseable)) {
+      return;
+    }
+    AutoCloseable http = (AutoCloseable) ownedHttp;
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                http.close();
+              } catch (Exception e) {
+                logger.log(System.Logger.Level.DEBUG, "closing the HTTP client failed", e);
+              }
+            },
+            "kimi-http-close");
+    t.setDaemon(true);
+    t.start();
   }
 
   private void ensureOpen() {

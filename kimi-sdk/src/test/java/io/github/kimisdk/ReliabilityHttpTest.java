@@ -15,6 +15,7 @@ import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,86 @@ class ReliabilityHttpTest {
 
   static String nested(int depth) {
     return "\"extra\":" + "[".repeat(depth) + "]".repeat(depth) + ",";
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  @Test
+  void finishedStreamsLeaveTheirConnectionForTheNextCall() throws Exception {
+    try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start();
+        KimiClient kimi =
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(tracked.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .build()) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(kimi.stream(HELLO).toCompletion().text()).isNotEmpty();
+        try (var s = kimi.stream(HELLO)) {
+          for (var c : s) {
+            assertThat(c).isNotNull(); // read to [DONE] by iterating
+          }
+        }
+      }
+      kimi.chat(HELLO);
+      // [DONE] ends each stream at once, and the end of the body that follows it is still read,
+      // so the connection goes back to the pool instead of being closed (a new TLS handshake).
+      assertThat(tracked.connectionCount()).isEqualTo(1);
+      assertThat(tracked.clientClosedConnections()).isZero();
+    }
+  }
+
+  @Test
+  void closeClosesTheIdlePooledConnectionOnJdk21AndLater() throws Exception {
+    Assumptions.assumeTrue(
+        Runtime.version().feature() >= 21, "HttpClient can be closed from JDK 21 only");
+    try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start()) {
+      KimiClient kimi =
+          KimiClient.builder()
+              .apiKey(KEY)
+              .baseUrl(tracked.baseUrl())
+              .retryPolicy(RetryPolicy.none())
+              .build();
+      kimi.chat(HELLO);
+      kimi.stream(HELLO).toCompletion();
+      assertThat(tracked.connectionCount()).isEqualTo(1); // kept alive and reused
+      assertThat(tracked.openConnections()).isEqualTo(1);
+      kimi.close();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (tracked.openConnections() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(tracked.openConnections()).isZero();
+      assertThat(tracked.clientClosedConnections()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closeLeavesACallerSuppliedHttpClientAndItsConnectionsAlone() throws Exception {
+    try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start()) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      KimiClient kimi =
+          KimiClient.builder()
+              .apiKey(KEY)
+              .baseUrl(tracked.baseUrl())
+              .httpClient(http)
+              .retryPolicy(RetryPolicy.none())
+              .build();
+      kimi.chat(HELLO);
+      kimi.close();
+      Thread.sleep(200);
+      assertThat(tracked.openConnections()).isEqualTo(1);
+      KimiClient again =
+          KimiClient.builder()
+              .apiKey(KEY)
+              .baseUrl(tracked.baseUrl())
+              .httpClient(http)
+              .retryPolicy(RetryPolicy.none())
+              .build();
+      again.chat(HELLO); // the caller's client still works, on the same connection
+      assertThat(tracked.connectionCount()).isEqualTo(1);
+      again.close();
+    }
   }
 
   // ------------------------------------------------------------------ plain HTTP

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends one HTTP exchange per call and lets the response status choose the body handling: JSON for
@@ -392,12 +393,31 @@ public final class HttpTransport {
         });
   }
 
+  /**
+   * How long a finished stream ({@code [DONE]} or {@code message_stop}) keeps reading for the end
+   * of the HTTP body, so the connection goes back to the pool rather than being closed.
+   */
+  static final Duration STREAM_LINGER = Duration.ofSeconds(2);
+
+  /**
+   * Runs the end of a linger on the JDK's shared delay thread, not on the client's executor: the
+   * task only cancels a body subscription, and it must still run after the client was closed (its
+   * executor shut down) so that no connection is left open.
+   */
+  private static void lingerTimer(Runnable task, Duration delay) {
+    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
+        .execute(task);
+  }
+
   BodySubscriber<Flow.Publisher<ChatCompletionChunk>> streamSubscriber(
       ResponseMetadata md, StreamCall call) {
     if (isSuccess(md.statusCode()) && isEventStream(md)) {
       SseSubscriber<ChatCompletionChunk> sse =
           new SseSubscriber<>(
-              protocol.streamHandler(md, errors, options.maxJsonDepth()), sseLimits);
+              protocol.streamHandler(md, errors, options.maxJsonDepth()),
+              sseLimits,
+              HttpTransport::lingerTimer,
+              STREAM_LINGER);
       call.attach(sse);
       return sse;
     }

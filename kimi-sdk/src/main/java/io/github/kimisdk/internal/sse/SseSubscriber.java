@@ -5,6 +5,7 @@ import io.github.kimisdk.sse.SseParser;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 /**
  * A body subscriber that parses a {@code text/event-stream} response body and publishes what its
@@ -34,12 +36,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * to parse. Received lists are parsed one {@code ByteBuffer} at a time, and only while demand is
  * unmet, so at most the events of one buffer wait ahead of demand.
  *
- * <p>Termination. A handler {@code complete()} cancels upstream (closing the connection) and
- * completes downstream after the queued items. A failure (handler {@code fail} or throw, a parser
- * limit, {@link #abort}, a non-positive request) cancels upstream and reaches downstream at once,
- * once, through {@link SseEventHandler#mapError}. An upstream error (the connection broke) is
- * delivered after the bytes that arrived before it. A throwing {@code onNext} counts as a
- * cancellation (Reactive Streams rule 2.13): upstream is cancelled and the error is logged.
+ * <p>Termination. A handler {@code complete()} completes downstream after the queued items and
+ * cancels upstream, which closes the connection. With a linger timer (the client's constructor),
+ * upstream is instead read to its end, discarding what follows, so that the HTTP client can keep
+ * the connection alive for the next call: a server sends the end of the body right after its last
+ * event, but when that end has not yet been read, cancelling loses the connection (and the next
+ * call pays a new TCP and TLS handshake). The linger ends, cancelling upstream, after {@link
+ * #LINGER_MAX_BYTES} discarded bytes or when the timer fires, so a server that holds the body open
+ * costs the connection, never a leak. A failure (handler {@code fail} or throw, a parser limit,
+ * {@link #abort}, a non-positive request) cancels upstream and reaches downstream at once, once,
+ * through {@link SseEventHandler#mapError}. An upstream error (the connection broke) is delivered
+ * after the bytes that arrived before it. A throwing {@code onNext} counts as a cancellation
+ * (Reactive Streams rule 2.13): upstream is cancelled and the error is logged.
  *
  * @param <T> the item type
  */
@@ -55,11 +63,16 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
         public void cancel() {}
       };
 
+  /** The most bytes read and discarded after the end before the connection is given up. */
+  static final int LINGER_MAX_BYTES = 64 * 1024;
+
   private final SseEventHandler<T> handler;
   private final SseParser parser;
   private final Publisher publisher = new Publisher();
   private final CompletableFuture<Flow.Publisher<T>> body;
   private final Emitter emitter = new Emitter();
+  private final BiConsumer<Runnable, Duration> lingerTimer;
+  private final Duration linger;
 
   // Upstream: the HTTP client's body subscription and what it delivered.
   private final AtomicReference<Flow.Subscription> upstream = new AtomicReference<>();
@@ -85,6 +98,9 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private int currentIndex;
   private boolean inputEnded;
   private boolean done;
+  private boolean lingering; // done, reading upstream to its end to keep the connection
+  private long discarded;
+  private volatile boolean lingerExpired;
 
   /**
    * Creates a subscriber whose body is already complete with its one-subscriber publisher.
@@ -93,6 +109,26 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
    * @param limits the parser's line and event limits
    */
   public SseSubscriber(SseEventHandler<T> handler, SseLimits limits) {
+    this(handler, limits, null, Duration.ZERO);
+  }
+
+  /**
+   * Creates a subscriber that, after a handler {@code complete()}, reads the rest of the body for
+   * at most {@code linger} (and {@link #LINGER_MAX_BYTES}) so the connection can be reused, as the
+   * class comment describes.
+   *
+   * @param handler turns events into items
+   * @param limits the parser's line and event limits
+   * @param lingerTimer runs a task after a delay; null to cancel upstream at once on completion
+   * @param linger how long to wait for the end of the body after completion
+   */
+  public SseSubscriber(
+      SseEventHandler<T> handler,
+      SseLimits limits,
+      BiConsumer<Runnable, Duration> lingerTimer,
+      Duration linger) {
+    this.lingerTimer = lingerTimer;
+    this.linger = Objects.requireNonNull(linger, "linger");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.parser = new SseParser(this::onEvent, Objects.requireNonNull(limits, "limits"));
     this.body = CompletableFuture.completedFuture(publisher);
@@ -207,8 +243,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
 
   private void drainOnce() {
     if (done) {
-      received.clear(); // bytes that were in flight when the stream ended
       items.clear();
+      if (lingering) {
+        linger();
+      } else {
+        received.clear(); // bytes that were in flight when the stream ended
+      }
       return;
     }
     while (true) {
@@ -226,7 +266,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
         }
         return;
       }
-      if (completeRequested) {
+      if (completeRequested && lingerTimer == null) {
         cancelUpstream();
       }
       if (s == null) {
@@ -239,7 +279,11 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
         return; // no demand left; a request() brings us back
       }
       if (completeRequested) {
-        terminate();
+        if (lingerTimer != null) {
+          startLinger();
+        } else {
+          terminate();
+        }
         signalComplete(s);
         return;
       }
@@ -360,6 +404,57 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     Flow.Subscription s = upstream.getAndSet(CANCELLED);
     if (s != null && s != CANCELLED) {
       s.cancel();
+    }
+  }
+
+  /**
+   * Ends the stream for the subscriber but keeps reading upstream to its end, discarding, so the
+   * connection stays reusable; see the class comment.
+   */
+  private void startLinger() {
+    done = true;
+    downstream = null; // rule 3.13
+    items.clear();
+    current = null;
+    if (upstreamComplete || upstreamError != null) {
+      received.clear();
+      return; // the body already ended: the connection is back in the pool
+    }
+    lingering = true;
+    try {
+      lingerTimer.accept(
+          () -> {
+            lingerExpired = true;
+            drain();
+          },
+          linger);
+    } catch (RuntimeException e) {
+      lingerExpired = true; // no timer (a client being closed): give the connection up now
+    }
+    linger();
+  }
+
+  /** One step of the linger: discard what arrived, then read on, or give the connection up. */
+  private void linger() {
+    List<ByteBuffer> got;
+    while ((got = received.poll()) != null) {
+      for (ByteBuffer b : got) {
+        discarded += b.remaining();
+      }
+    }
+    if (upstreamComplete || upstreamError != null) {
+      lingering = false; // read to the end: the HTTP client keeps the connection
+      return;
+    }
+    if (lingerExpired || discarded > LINGER_MAX_BYTES) {
+      lingering = false;
+      cancelUpstream();
+      return;
+    }
+    Flow.Subscription up = upstream.get();
+    if (up != null && up != CANCELLED && !upstreamRequested) {
+      upstreamRequested = true;
+      up.request(1);
     }
   }
 
