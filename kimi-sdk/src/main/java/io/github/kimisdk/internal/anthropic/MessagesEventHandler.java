@@ -1,8 +1,6 @@
 package io.github.kimisdk.internal.anthropic;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.chat.ChatAccumulator;
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
@@ -10,6 +8,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.StreamProgress;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
@@ -32,8 +31,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
 
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;
-  private final ChatAccumulator accumulator = new ChatAccumulator();
-  private boolean sawChunk; // guarded by this
+  private final StreamProgress progress;
   private final Map<Long, Integer> toolIndexByBlock = new HashMap<>();
   private String id;
   private String model;
@@ -52,6 +50,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     this.metadata = metadata;
     this.errors = errors;
     this.maxDepth = maxDepth;
+    this.progress = new StreamProgress(metadata, errors);
   }
 
   @Override
@@ -74,7 +73,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     try {
       o = Json.parse(data, off, len, maxDepth).asObject();
     } catch (RuntimeException e) {
-      throw errors.malformedChunk(metadata, partial(), e);
+      throw errors.malformedChunk(metadata, progress.partial(), e);
     }
     String kind = MessagesCodec.string(o, "type");
     if (kind == null) {
@@ -88,13 +87,10 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
     try {
       chunk = map(kind, o);
     } catch (RuntimeException e) {
-      throw errors.malformedChunk(metadata, partial(), e);
+      throw errors.malformedChunk(metadata, progress.partial(), e);
     }
     if (chunk != null) {
-      synchronized (this) {
-        accumulator.add(chunk);
-        sawChunk = true;
-      }
+      progress.add(chunk);
       out.emit(chunk);
     }
     if ("message_stop".equals(kind)) {
@@ -229,22 +225,12 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
 
   @Override
   public void onEndOfInput(Emitter<ChatCompletionChunk> out) {
-    out.fail(errors.truncated(metadata, partial(), null));
+    out.fail(progress.truncated());
   }
 
   @Override
   public Throwable mapError(Throwable error) {
-    ChatCompletion partial;
-    boolean started;
-    synchronized (this) {
-      partial = accumulator.toCompletion();
-      started = sawChunk;
-    }
-    return errors.streamFailure(error, metadata, partial, started);
-  }
-
-  private synchronized ChatCompletion partial() {
-    return accumulator.toCompletion();
+    return progress.failure(error);
   }
 
   private static boolean isBlank(byte[] data, int off, int len) {

@@ -1,8 +1,6 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.chat.ChatAccumulator;
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseEventHandler;
@@ -15,9 +13,7 @@ import io.github.kimisdk.json.JsonValue;
  * top-level {@code error} object fails with an API error, EOF before {@code [DONE]} fails with a
  * truncated-stream error. Once a chunk was decoded, every failure is a stream error: an API error
  * or a broken limit is wrapped with what arrived (the retrier unwraps it if the caller saw
- * nothing). Every chunk is also folded into an accumulator, so a failure can carry what arrived.
- * The accumulator is guarded by this handler's lock because {@link #mapError} may run on another
- * thread (an abort) while an event is being handled.
+ * nothing). What arrived is kept in a {@link StreamProgress}, so a failure can carry it.
  */
 final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
@@ -27,13 +23,13 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;
   private final int maxDepth;
-  private final ChatAccumulator accumulator = new ChatAccumulator();
-  private boolean sawChunk; // guarded by this
+  private final StreamProgress progress;
 
   ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
     this.metadata = metadata;
     this.errors = errors;
     this.maxDepth = maxDepth;
+    this.progress = new StreamProgress(metadata, errors);
   }
 
   @Override
@@ -75,37 +71,24 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
         out.fail(errors.inStreamError(metadata, data, start, end - start));
         return;
       }
-      throw errors.malformedChunk(metadata, partial(), e);
+      throw errors.malformedChunk(metadata, progress.partial(), e);
     }
     if (chunk.choices().isEmpty() && isErrorPayload(data, start, end)) {
       out.fail(errors.inStreamError(metadata, data, start, end - start));
       return;
     }
-    synchronized (this) {
-      accumulator.add(chunk);
-      sawChunk = true;
-    }
+    progress.add(chunk);
     out.emit(chunk);
   }
 
   @Override
   public void onEndOfInput(Emitter<ChatCompletionChunk> out) {
-    out.fail(errors.truncated(metadata, partial(), null));
+    out.fail(progress.truncated());
   }
 
   @Override
   public Throwable mapError(Throwable error) {
-    ChatCompletion partial;
-    boolean started;
-    synchronized (this) {
-      partial = accumulator.toCompletion();
-      started = sawChunk;
-    }
-    return errors.streamFailure(error, metadata, partial, started);
-  }
-
-  private synchronized ChatCompletion partial() {
-    return accumulator.toCompletion();
+    return progress.failure(error);
   }
 
   /**
