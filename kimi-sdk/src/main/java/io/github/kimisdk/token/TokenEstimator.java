@@ -120,7 +120,10 @@ public final class TokenEstimator {
   static final int VIETNAMESE_WORDS = 33;
   static final int GENERAL_PUNCT = 34;
   static final int PUNCT_CHANGES = 35;
-  static final int FEATURES = 36;
+  static final int VOWEL_ENDS = 36;
+  static final int LETTER_DIGIT = 37;
+  static final int CAPS_THEN_LOWER = 38;
+  static final int FEATURES = 39;
 
   /**
    * One bit per code point in U+4E00..U+9FFF: set when the Han character is a single token in
@@ -402,6 +405,18 @@ public final class TokenEstimator {
     }
   }
 
+  /**
+   * 1 for the letters a, i and o. Words of three letters or more that end in one of them are common
+   * in Italian, Spanish, Portuguese and Latin and rare in English; they split into more tokens.
+   */
+  private static final byte[] VOWEL_END = new byte[128];
+
+  static {
+    VOWEL_END['a'] = 1;
+    VOWEL_END['i'] = 1;
+    VOWEL_END['o'] = 1;
+  }
+
   /** Letters of a word beyond its 6th. */
   private static int over6(int letters) {
     return letters > 6 ? letters - 6 : 0;
@@ -457,11 +472,23 @@ public final class TokenEstimator {
     int spaceLen = 0;
     char lastPunct = 0;
     int prev = K_OTHER;
+    int vowelEnds = 0;
+    int pendingVowelEnd = 0;
+    int letterDigit = 0;
+    int capsThenLower = 0;
+    // The length of the run of capitals that ends at the previous character.
+    int upperLen = 0;
     int n = text.length();
     char[] buf = new char[Math.min(n, chunk)];
     for (int start = 0; start < n; start += chunk) {
       int len = Math.min(chunk, n - start);
       copy(text, start, start + len, buf);
+      if (pendingVowelEnd != 0) {
+        if (buf[0] < 'a' || buf[0] > 'z') {
+          vowelEnds += pendingVowelEnd;
+        }
+        pendingVowelEnd = 0;
+      }
       int i = 0;
       while (i < len) {
         char c = buf[i];
@@ -471,13 +498,17 @@ public final class TokenEstimator {
           switch (ASCII[c]) {
             case K_LOWER:
             case K_UPPER:
+              // Capitals right before the lower-case letters that follow, if two or more count.
+              int caps;
               if (c >= 'a') {
                 if (prev != K_LOWER && prev != K_UPPER) {
                   words++;
                   wordLen = 0;
                   accented = false;
                   vietnamese = false;
+                  letterDigit += prev == K_DIGIT ? 1 : 0;
                 }
+                caps = prev == K_UPPER ? upperLen : 0;
                 j = i;
               } else {
                 // A capital after a lower-case letter starts a new piece, as in camelCase; each
@@ -488,11 +519,15 @@ public final class TokenEstimator {
                   accented = false;
                   vietnamese = false;
                   upper--;
+                  letterDigit += prev == K_DIGIT ? 1 : 0;
+                  upperLen = 0;
                 }
                 while (j < len && (d = buf[j]) >= 'A' && d <= 'Z') {
                   j++;
                 }
                 upper += j - i;
+                upperLen += j - i;
+                caps = upperLen;
                 long6 += over6(wordLen + j - i) - over6(wordLen);
                 wordLen += j - i;
                 i = j;
@@ -505,6 +540,20 @@ public final class TokenEstimator {
                 }
                 long6 += over6(wordLen + j - i) - over6(wordLen);
                 wordLen += j - i;
+                // Two or more capitals and then lower-case letters, as in base64 (or HTTPServer).
+                if (caps >= 2 && j > i) {
+                  capsThenLower++;
+                }
+                caps = 0;
+                // A word of three letters or more ending in a, i or o. A run that the chunk ends
+                // is settled by the next chunk's first character.
+                if (j < len) {
+                  if (wordLen >= 3) {
+                    vowelEnds += VOWEL_END[buf[j - 1]];
+                  }
+                } else {
+                  pendingVowelEnd = wordLen >= 3 ? VOWEL_END[buf[j - 1]] : 0;
+                }
                 if (j + 1 >= len) {
                   break;
                 }
@@ -530,6 +579,8 @@ public final class TokenEstimator {
                   }
                   upper += j - i - 1;
                   wordLen = j - i;
+                  upperLen = j - i;
+                  caps = upperLen;
                   long6 += over6(wordLen);
                   i = j;
                 } else {
@@ -544,6 +595,8 @@ public final class TokenEstimator {
               }
               if (prev != K_DIGIT) {
                 digitLen = 0;
+                // Digits right after a letter, as in hex and base64.
+                letterDigit += prev == K_LOWER || prev == K_UPPER ? 1 : 0;
               }
               // Digits are split into groups of at most three.
               digitGroups += (digitLen + j - i + 2) / 3 - (digitLen + 2) / 3;
@@ -688,5 +741,8 @@ public final class TokenEstimator {
     f[SPACE_RUNS] += spaceRuns;
     f[TABS] += tabs;
     f[NEWLINE_RUNS] += newlineRuns;
+    f[VOWEL_ENDS] += vowelEnds + pendingVowelEnd;
+    f[LETTER_DIGIT] += letterDigit;
+    f[CAPS_THEN_LOWER] += capsThenLower;
   }
 }

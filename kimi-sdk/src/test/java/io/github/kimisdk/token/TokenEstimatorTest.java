@@ -75,7 +75,13 @@ class TokenEstimatorTest {
     // Runs of every kind, cut at every possible place by small chunks.
     String[] pieces = {
       "word",
+      "casa",
+      "Ciao",
       "camelCase",
+      "dataSource",
+      "QZXa",
+      "ab12",
+      "3f9a0b",
       "HTTPServer",
       "ABC",
       " ",
