@@ -120,9 +120,9 @@ public final class TokenEstimator {
   static final int VIETNAMESE_WORDS = 33;
   static final int GENERAL_PUNCT = 34;
   static final int PUNCT_CHANGES = 35;
-  static final int VOWEL_ENDS = 36;
-  static final int LETTER_DIGIT = 37;
-  static final int CAPS_THEN_LOWER = 38;
+  static final int LETTER_DIGIT = 36;
+  static final int CAPS_THEN_LOWER = 37;
+  static final int UNKNOWN_WORDS = 38;
   static final int FEATURES = 39;
 
   /**
@@ -293,38 +293,44 @@ public final class TokenEstimator {
   /** Weights fitted on the calibration corpus (see the class comment); unlisted ones are 0. */
   private static double[] kimiWeights() {
     double[] w = new double[FEATURES];
-    w[WORDS] = 1.0433;
-    w[LONG6] = 0.0934;
-    w[UPPER] = 0.0677;
-    w[DIGIT_GROUPS] = 1.7430;
-    w[PUNCT] = 0.0610;
-    w[PUNCT_RUNS] = 0.4885;
-    w[SPACE_RUNS] = 0.5619;
-    w[TABS] = 0.5664;
-    w[NEWLINE_RUNS] = 1.2831;
-    w[HAN] = 0.7093;
-    w[HAN_RARE] = 3.0748;
-    w[CJK_PUNCT] = 0.2272;
-    w[KANA] = 0.8279;
-    w[HANGUL] = 1.0327;
-    w[ACCENTED_WORDS] = 5.0134;
-    w[CYRILLIC] = 0.2626;
-    w[GREEK] = 0.6783;
-    w[ARABIC] = 0.5052;
-    w[HEBREW] = 0.6822;
-    w[DEVANAGARI] = 0.6309;
-    w[INDIC_OTHER] = 0.8750;
-    w[THAI_LAO] = 0.8160;
-    w[ARMENIAN] = 0.5721;
-    w[ALPHABET_OTHER] = 0.8215;
-    w[OTHER_WORDS] = 0.3494;
-    w[SYMBOLS] = 0.0749;
-    w[SUPPLEMENTARY] = 2.8865;
-    w[CYRILLIC_WORDS] = 1.1881;
-    w[CYRILLIC_MARKED_WORDS] = 1.4742;
-    w[BENGALI] = 0.7592;
-    w[GENERAL_PUNCT] = 0.7367;
-    w[PUNCT_CHANGES] = 0.1898;
+    w[WORDS] = 0.9716;
+    w[LONG6] = 0.0675;
+    w[UPPER] = 0.1909;
+    w[DIGIT_GROUPS] = 1.8086;
+    w[PUNCT] = 0.0478;
+    w[PUNCT_RUNS] = 0.4122;
+    w[SPACE_RUNS] = 0.7826;
+    w[TABS] = 0.5332;
+    w[NEWLINE_RUNS] = 1.2486;
+    w[HAN] = 0.7126;
+    w[HAN_RARE] = 3.1884;
+    w[CJK_PUNCT] = 0.0221;
+    w[KANA] = 0.7984;
+    w[HANGUL] = 1.0340;
+    w[ACCENTED_WORDS] = 0.6486;
+    w[CYRILLIC] = 0.2591;
+    w[GREEK] = 0.6996;
+    w[ARABIC] = 0.5269;
+    w[HEBREW] = 0.7121;
+    w[DEVANAGARI] = 0.6599;
+    w[INDIC_OTHER] = 0.8941;
+    w[THAI_LAO] = 0.8310;
+    w[ARMENIAN] = 0.5918;
+    w[ALPHABET_OTHER] = 0.8341;
+    w[OTHER_WORDS] = 0.2190;
+    w[SYMBOLS] = 0.3862;
+    w[SUPPLEMENTARY] = 2.7359;
+    w[ACCENTED] = 0.7800;
+    w[VIETNAMESE] = 0.0291;
+    w[CYRILLIC_WORDS] = 1.1609;
+    w[CYRILLIC_MARKED_WORDS] = 1.7375;
+    w[BENGALI] = 0.7854;
+    w[VIETNAMESE_WORDS] = 1.4667;
+    w[GENERAL_PUNCT] = 1.3657;
+    w[PUNCT_CHANGES] = 0.4403;
+    w[LETTER_DIGIT] = -0.5494;
+    w[CAPS_THEN_LOWER] = 2.6396;
+    w[UNKNOWN_WORDS] = 3.0459;
     return w;
   }
 
@@ -357,7 +363,19 @@ public final class TokenEstimator {
    */
   public int estimate(CharSequence text) {
     Objects.requireNonNull(text, "text");
-    return (int) Math.ceil(raw(text));
+    return (int) Math.ceil(raw(text) * (1 + lean(text.length())));
+  }
+
+  /** How much the estimate leans up on long texts, at full strength from 1,000 characters. */
+  static final double LEAN = 0.02;
+
+  /**
+   * The upward lean of a text of {@code length} characters: none up to 500, {@link #LEAN} from
+   * 1,000, linear between. A safety margin against what the features miss, where an undercount
+   * matters most.
+   */
+  static double lean(int length) {
+    return length <= 500 ? 0 : length >= 1000 ? LEAN : LEAN * (length - 500) / 500;
   }
 
   /** The weighted feature sum before rounding. */
@@ -405,16 +423,9 @@ public final class TokenEstimator {
     }
   }
 
-  /**
-   * 1 for the letters a, i and o. Words of three letters or more that end in one of them are common
-   * in Italian, Spanish, Portuguese and Latin and rare in English; they split into more tokens.
-   */
-  private static final byte[] VOWEL_END = new byte[128];
-
-  static {
-    VOWEL_END['a'] = 1;
-    VOWEL_END['i'] = 1;
-    VOWEL_END['o'] = 1;
+  /** 1 if a run of lower-case letters is four or more long and certainly not one token. */
+  private static int unknown(char a, char b, char y, char z, int length) {
+    return length >= 4 && !KnownWords.mayBeKnown(a, b, y, z, length) ? 1 : 0;
   }
 
   /** Letters of a word beyond its 6th. */
@@ -472,9 +483,15 @@ public final class TokenEstimator {
     int spaceLen = 0;
     char lastPunct = 0;
     int prev = K_OTHER;
-    int vowelEnds = 0;
-    int pendingVowelEnd = 0;
     int letterDigit = 0;
+    int unknownWords = 0;
+    // The lower-case run that the previous chunk ended in: its length so far (0 for none), its
+    // first two and its last two letters.
+    int carryLen = 0;
+    char carryA = 0;
+    char carryB = 0;
+    char carryY = 0;
+    char carryZ = 0;
     int capsThenLower = 0;
     // The length of the run of capitals that ends at the previous character.
     int upperLen = 0;
@@ -483,11 +500,9 @@ public final class TokenEstimator {
     for (int start = 0; start < n; start += chunk) {
       int len = Math.min(chunk, n - start);
       copy(text, start, start + len, buf);
-      if (pendingVowelEnd != 0) {
-        if (buf[0] < 'a' || buf[0] > 'z') {
-          vowelEnds += pendingVowelEnd;
-        }
-        pendingVowelEnd = 0;
+      if (carryLen != 0 && (buf[0] < 'a' || buf[0] > 'z')) {
+        unknownWords += unknown(carryA, carryB, carryY, carryZ, carryLen);
+        carryLen = 0;
       }
       int i = 0;
       while (i < len) {
@@ -540,20 +555,36 @@ public final class TokenEstimator {
                 }
                 long6 += over6(wordLen + j - i) - over6(wordLen);
                 wordLen += j - i;
+                // A run of four or more lower-case letters that is certainly not one token. A run
+                // that touches a chunk boundary is carried over (rare: once per chunk at most).
+                if (j > i) {
+                  if (j < len && carryLen == 0) {
+                    if (j - i >= 4
+                        && !KnownWords.mayBeKnown(
+                            buf[i], buf[i + 1], buf[j - 2], buf[j - 1], j - i)) {
+                      unknownWords++;
+                    }
+                  } else {
+                    if (carryLen == 0) {
+                      carryA = buf[i];
+                      carryB = j - i >= 2 ? buf[i + 1] : 0;
+                    } else if (carryLen == 1) {
+                      carryB = buf[i];
+                    }
+                    carryY = j - i >= 2 ? buf[j - 2] : carryZ;
+                    carryZ = buf[j - 1];
+                    carryLen += j - i;
+                    if (j < len) {
+                      unknownWords += unknown(carryA, carryB, carryY, carryZ, carryLen);
+                      carryLen = 0;
+                    }
+                  }
+                }
                 // Two or more capitals and then lower-case letters, as in base64 (or HTTPServer).
                 if (caps >= 2 && j > i) {
                   capsThenLower++;
                 }
                 caps = 0;
-                // A word of three letters or more ending in a, i or o. A run that the chunk ends
-                // is settled by the next chunk's first character.
-                if (j < len) {
-                  if (wordLen >= 3) {
-                    vowelEnds += VOWEL_END[buf[j - 1]];
-                  }
-                } else {
-                  pendingVowelEnd = wordLen >= 3 ? VOWEL_END[buf[j - 1]] : 0;
-                }
                 if (j + 1 >= len) {
                   break;
                 }
@@ -741,8 +772,9 @@ public final class TokenEstimator {
     f[SPACE_RUNS] += spaceRuns;
     f[TABS] += tabs;
     f[NEWLINE_RUNS] += newlineRuns;
-    f[VOWEL_ENDS] += vowelEnds + pendingVowelEnd;
     f[LETTER_DIGIT] += letterDigit;
     f[CAPS_THEN_LOWER] += capsThenLower;
+    f[UNKNOWN_WORDS] +=
+        unknownWords + (carryLen != 0 ? unknown(carryA, carryB, carryY, carryZ, carryLen) : 0);
   }
 }

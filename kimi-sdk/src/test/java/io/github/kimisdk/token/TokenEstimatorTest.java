@@ -76,6 +76,10 @@ class TokenEstimatorTest {
     String[] pieces = {
       "word",
       "casa",
+      "uitvoer",
+      "Gemeinschaftsgartens",
+      "the",
+      "ab",
       "Ciao",
       "camelCase",
       "dataSource",

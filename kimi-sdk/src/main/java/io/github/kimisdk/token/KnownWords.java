@@ -1,0 +1,169 @@
+package io.github.kimisdk.token;
+
+import java.util.Base64;
+
+/**
+ * Signatures of the lower-case words that are one token in Kimi's vocabulary, for {@link
+ * TokenEstimator}: a run of four or more lower-case ASCII letters whose signature (first two and
+ * last two letters, length capped at 20, hashed to 16 bits) is not in this 8 KB bitmap is certainly
+ * not a single token. Derived from {@code tiktoken.model} by {@code word_table.py} in {@code
+ * benchmarks/estimator-calibration}.
+ */
+final class KnownWords {
+  private KnownWords() {}
+
+  private static final int BITS = 16;
+
+  private static final long[] TABLE = table();
+
+  private static long[] table() {
+    byte[] bytes =
+        Base64.getDecoder()
+            .decode(
+                "FBIDAAN87AMFm7UB1RUEGWacXJJYDgWEAIAQCgmKlAEcJhHghJawLV0WFuvREOkBANMkD44GwWgLwGAAk4AHVcCy"
+                    + "YJwDBUhRHaHd47AJStEpvIrpKgEUCVMwwuCPaLPBGbBLzRQ0SwGbiAZiEADQZKkHQeSGxQUgTXwkADMQBS6gCEAw"
+                    + "CDwAoUJlZmiiQRAMtwAioobBAKkYCaEgKFiBoMAIABQCYRuoKoFgD0RJs1EQJoBGgMAIEsBCgFhlC4mMDJBRwgQM"
+                    + "DIxRgwQGwV4xMIjIiTw6xO6RMgQzS9GAQQu7KIoBARS0QhKAamwcLJMNMSqlAODBKhWi9KAZhwCjA0GQs0MFAAFF"
+                    + "oABSAdxagQDiHALQbISgTi5QBPIEDnwKqEAoMQACgCCQABlWAhgQAIFMIEYSmGGFnAawhENoisIJGDkAAYIQJBYC"
+                    + "TIEIKgDwVRhWEKVlgBwCkyloVoGUMhZGIKAyiU4JQYgQigiC6AFAAoUgKRSmuINRxtISheKpoEEpIQGFmCPoJBUU"
+                    + "ITAIDBQoJAAAEKIfAgcKUWy8VcnUcGhKYANikEQKFXBXmFNBEQgMCiF5IhAZwQgxKIUtiXw5zQLCEBcQSEliSoAA"
+                    + "gAWswRYCD4AREIARFduAEBLsUBjNBZJUppQwgkgqoSSQDEEAEAEoQ1MYWDCIOFWOgApwEiAfDKksMxKWAaqQYQJa"
+                    + "XGAzfRdDCOAAYIipBgIAMdozhRVAQJPUFRUL7MNgUBIDQkiECAQEIhAACoRCAwgAEIwECLxF09IQUMhHoghQgAko"
+                    + "IQMgxsCROAEAYwiTQAIgdLbQIXHEDpAz3oISAIxgVCKMRODYGGcLrWgGwxEi4FflABpHvBRLowAcy4fMFoWMIIMA"
+                    + "D8JHgAIhIkEYAAjDJIURBRUQAlAJhKPxGZwoAEdFjq5hACBQ6JVggFQTrQAJAQwBQBAg9AppsGBJUGGwBICVRgdY"
+                    + "rIy7QJiJxkqAGDSBgiBoaoAI00ZMHQjL3F0Q4YZ7AAyTMgiRQkSECAACK0IIDBQ7IADJCKnRSQEAjAk4gmrg7KSD"
+                    + "FnXpjRCBl4E/BwgaRRgQAA0DUQo8D0AEkgBE9WFJiQbDMMCNVzhcinRguRANQ0iRUAgJYyFZwgAKsCC2yClUahYQ"
+                    + "y1qYn4FJcCk8WwAMCDFAgACYjOYGYAAgARHDABQEi4ogVUaEMgEaszEEwdEiAGRgGCCAREBBAABgBUnMA1AAsIRH"
+                    + "gHiCSFiAmQlhSCQBYRDDhSAZMuNQxAAUE6DZCold4EeiRodFU5BIvwCUgkeDEQAQNKkgomksAwYJGjCygGwIKQFz"
+                    + "EhAI8NI2csqAeDwAG6KKaCWEkdAhBAQgGEkGSyNCtFQoMQDkKYgTKDJIhAEhESIIFIBlIQCCSpF8tARCSQAaxM4Q"
+                    + "yh13Ay7uiC1ExjhVgERGQsZlDAJwVEoIDhqhBEIQYlmeDfA4EAmDpvAZEkQCsUgBJ6BESi7CgCkCwALYQBpOtEhQ"
+                    + "FMIABjkZxa2NoKibpMCSsBQL0cGuEDkDDDiB4kYBDgCYj1kQEhfLC1MIqcJ2RVqHljMcQiEDgQgwoKBAgDUD11Up"
+                    + "iIsNM7CIikjVCkDOWKFQlE02MFA+UgZANHBQTQQaAIQEmcIMgCWTMgxCSIlqtAgOdzHAIUODeSGUjILCCAjXpBCg"
+                    + "AAyLgCog1EyrUJoCY6I8GMZitFjg0HEHQAkKQhgwdCGCbVACgpNyJSQpqWJAH4v2JMBAApHDAgyrAEUCTQaBIQAR"
+                    + "ALihYqY5AfAMMAtBTxgxTKKJKISBBGSFAyQFcioICMmAqRbEhlSAFmJGgog0RKafVVaGIuSMHJZCidUEgANhKQoY"
+                    + "DBEgTjQAEBkgkKMiKCqYyOUDIBLETp8tShFBBDCQAcnQRBoIQVBlGgMAcCWPW1AdFDEgwKUAbhcCIxA5FqAARUqC"
+                    + "BCIcESQRI6D4BIMmZBTWi6JAIEZroCmJihiRAHQIjWUIKMOCrDRISLBWyIkUIREANlCY4FEeHmcNCnFEmKAxFERh"
+                    + "igBgQGUCAAgIGCYQJMwQrLgfwFKokGDigUgNCiEMMmAlEkGjYBMBgQgJAiTUoUnAw+sBSWC8BzZAeYGCoxMIFNjE"
+                    + "UYQEsAaELwJPBAQklAFASnAuhjSppz6xNnA0UI0AihECAADSMVDCgCIrigASMAFjNFCAGwNakCEfUSAjGToIBAuT"
+                    + "boCCAdFSJABShgBOAMroMAwFeUMggQpujAhhGBgEsS4QIwgwN0uFgAq0BmRBWiWUEVBW2xSBATF5SAaBNEgKV6IQ"
+                    + "ESgkgSAIoOBwCCBSuDNjEIyH5IQSAsmgUwJoVYMSJNNMoAMqkitnUACQIiBADICgz10Tbt1GYEwIyGUwWGLqViAw"
+                    + "URkpiBUDxEYBQEAAhUCAUAIlCOKIjEKUBDIKEotyh6DGhSgIBtQRAgQISTSYOBFQO1BAodTLERAeq9kwQA0Acf8g"
+                    + "wgawCNEAAGd6JVdEkBkIGMDEoARCRQEUoAwWW3pCKIUA5UyOk1KnBkWMQpMgxoQJIGYEMEABMZBhAQV9EkKR5ihk"
+                    + "jDBEQoMGA1kwcQa4sfgAhEKxIUKGTCuYACGSkbhwG8mTQBTLIUEOQpQAMCqJIDCAAARWAwCLCAxEhJAcoANh4WjN"
+                    + "UKCKG+QBCEBokBwAgzBFJCIgFLywGiASIGoIUjSwZ0SpOEKajUCAlxIhAgBViBAAkTCHgIQBpA4EJQyoCwnIUpLW"
+                    + "9IGwQJrrJpACXAjIPgDEMESAMg9lOmRioRLgFFIGBfJy0grGoGAZ10QYCFcBIGVCwAem1NAAIQ4wNhBEpocCDgcC"
+                    + "okfQ4MIPCCmkjIGjCQEEiCUYAAARho0QADA7YZFMACDEL0IT2ZwNgoRRGKYEkxQSdAwmAUgYBEQgACSFAGwYAFbB"
+                    + "eSCVBXAQGIgBQZBTJAmIKCZEkYCEDIQIuiMWDBSpCChyEFECEcmOLiBFIycMJEUQARFimEikkTkBBCgEETgDmpBM"
+                    + "CKKQSEIUArxUxSYSjiIJII0Xx+ESQooAS1AKgRGJkw2OBIVMHBrhYDxJCIifeJiBJ6BgADYjYIAc0AHwIAAgS4Fg"
+                    + "ygQAKWZGYPU0kiQo0A6IGSrUYaCQAQSAGSQGFbAgiI4E1NRSVkzhcFhukEypC/UUXDILPEFkAgICDGgwSBgVEgbA"
+                    + "hxACoADHEABsARAFohU+VCEBEASCimUjKQgdAVAAFIInQEAMOJSgACQH2ZDRHIgDwsExEE1AMCOBQIGIHQLIIBAi"
+                    + "KiEANAS6CDSCBIYQaGNsD8IxEgQICaVcnYnAsUixB0QikACx+ORQLZgi4uccmq7AIKNOCkAgMCo0TilwjEgBBHQA"
+                    + "R0AJCgKBnbhhCJLi7EPcfrMgDox4QNAsNIUAQAAHEFAkAOABAFEYAaEKkBAjAAACGAU4N85aVIE1EpGQ4zHCKKGA"
+                    + "AgogBQG7JQLYAo6BCSgG0siIIICHIAFkgQMmyLYAL6kAAQKEwBhogkYBKwwQjVA4CwJls3kOCCyhWxElS80DCCwB"
+                    + "UAwFBIIzBBYYI0BAoljHcOBIIgyIz14CSBYpZAQnAqGkIAQhQBkeKmBOE1FgpShoA5QjdxggBkixIioFA7ARIAZF"
+                    + "iGgIgiogTCohRLLgBzAiYJqEgdGRuBSAEEGanAIShhGiBEgAESoDBBBAJA5KJYALFeHMGOUqQAJkyAdDaDJeg4YI"
+                    + "QuQRGCIMMEYEAkGJEKcUGNwOCCNEoAcv4CY5zdQpUkiAQCNqEEQACAlwgJAiEASmYqCABKBoZGAwcA9RAYEcoHJg"
+                    + "OMHEJR0kwEEIAApBJMJoIQ0Z4Zy5EMMsGiC4DVNEgCARVKFB6JQSYAhLgAgCQ4SCISLZBTgmwrIISIYjxQmygZYr"
+                    + "HBhUeOQQAxGAcASEEJkIHECgwTYHjAxYYRB1BcScEMIBIC2OAcxCIA0AURSOBAqQcDQTJDALKDG+wpCgPigKK2sq"
+                    + "AgOOiI6BBAuxCiRSxOQyDAMB4sHz8S0RhApB4KGDtS5CGwAUB5BEOJAiYKIEkFngEASRCiEmAtCMEQRcRgsWcIgB"
+                    + "9QApECYBA44FaGqkUXkQiQRBSBgKIIAhkYSKh0sYAsozQWzB6oUnBsZIhRAmmFogiYgQgZ6AiRDAZQKUDIc4S0ak"
+                    + "LUuQFBrAkCkLCgBzgAAgQ4GBaI6ARrOKQNRxGuKABSSlQALIRmwRDEoLEQCKvOQwWIEQUwlAAiAisQgICgCgSJhD"
+                    + "IY1DRqqmE0IEA+QQCeFGkLMMBoJsBiOkjREzuhQPTSITGKBFYiEZLQKilAODQUERCCmAhIIIqwBgSYkMETARDsgC"
+                    + "IAkSWRGhYEEXQoFiyBQighiQiSshoEicoqkwXACBkmCHBGg9CGAEooAAGIIJQg0UQmMAAhgBmTMAJBYCEGgNRAMM"
+                    + "F6cK8ZABel6ECq8AKiRFAVAlZRBgIAArSjiGAXEBYQGAIEQSdEACAFE91M8/EEADBswgKa6KBRTwCRBkUZicBJM8"
+                    + "cE4eCTBYTIiJCyFMokkDBIQCBRAKEwIMEBAIAArQ0BgPXiLgfQAwJ5TYdlxmEAIOTID6GpOGcRjcAECgMDFqBcAg"
+                    + "aBqGQGAdsNGaUhKUqpJojJaPMDFiBUCAphyAQIpQCiEy5IQMMwPouRVMMREjkAAiFGRH9ILMMdFcwBBYNAKAoYgo"
+                    + "XAKWRBielFhCCyQTSsEouQ+KJiBJCA+BRAwEgKIMABMIAMERCiDhRUpS5rAYs04gWbTRgOOEAAwoBFIaFAHSYSCO"
+                    + "GYN4PGA7NVVg1AIkAFVoCdiGcAzGwrT0AJsBBTAQiJEUTJiiCNPsFZogYGJYhkoQiIjVbrkIoIBrJCBgBoACEIgc"
+                    + "zQEIAQ1hwIECxgUU2QMVzUslIUCaBQOAIsQGODENCBGICBBA5QAKAIDE4tJhRyEKQNjPZ6dMwMBKCBESpBCISgx8"
+                    + "QhEACjHRAAACuBRUIRPNQU8tWJhxhLEEkIUhYwYCpMxTYRNgQMAmZIZAQKiIE2mBFuXR1EZBAsVj4AZJocK/WmyA"
+                    + "IAIABIFAIhUIiBK9agyMIHAdZA+AFGhARU1AGaOHBSBAXhJSMTAggBuAYAYBjIAMgS6YA5gQAsRGKFOCQCgAmDFQ"
+                    + "RRABgIEV4JAAAhAAiISDYWBqMybhDBKvA4kkaIogBNgCBCBJGMgAJEEBXACgIwiCMout5DmmQ8VRoBZFkkCwN4TA"
+                    + "EGIiBQEQDADCJgA0iFurRMIU0h04SEKLWiIUBTJIBggAEIMHBAgOoiA4AiASc6AAAhAYnsBQAa1MJkCKUSJDGkEM"
+                    + "jNRIIxkfAAQCARUKhsCIQIQEgSDUdBygkEwGKhUQrQRD4VJpdyr1ByEAIAAIAQPQyINICSTDFDpQnJHDM07VTuCF"
+                    + "tgHCE1AsEPQAFBCrGGFYCAJEjHQ4CAQS4UCLQXJWKFwA9Am22AlJSGgDQwKCLIdJABAAILJLIEtkSJRQyoKnixnJ"
+                    + "Vg2FpEUiNUgqotCnAsIIFMAhIiA0ksyVEw1Z5w9GKOGzdE4QUWJkASASEBGEEelwlDAsBBE2QEkGCUMpCtSddTkQ"
+                    + "amAwOBXAGUpNEQJGBwSAFAAARAGAYYEygIuTULvnA0VgskGMRiG3AAEGGMgUIqtAQQRAAwwAiwoAIjUQhjNDFYok"
+                    + "SJtQEpAkC4QBAIgLSA4ZBqChCLxAAMGMCQgweoAdlgLKhqUNouu4BuMSMHUGUkQoFBAMhIBVgAnWQigSoqKofAZC"
+                    + "GYI4mEQOsStsgeCyQwIFhjHiIIAAibgEhWJAwRIlDXERDhlQCgJciBFQMoaAoNEIJgSIRUQRns7GAjhEYScEiRxD"
+                    + "6gGASABwgBcu10KARYKUEgYYTAIEIwTELBEgMIOJIpmIcZHoIzzIA8LUFMVKpKBKEbFCJBAIlnhwUIhEMqBYZURq"
+                    + "EWkSe4VDP9iGYyqlBAFVGBgCmkQiCA6BMBEyBhgMwSRTBOiePIZLBjLAiBYKLIgDoQCIpAKCQOCkoABBJDloDhYA"
+                    + "KMopBoADczZPJ1oQGEaRC3UAAWEeGQDGEhhEiCIBAtBKWiJiRE5VV3OwU+GBAJFGiwQTVAiBxGMgCSWQAAQoALrh"
+                    + "CoJI5RUdJDUOLxFpiD5BCABUnbByBggBAIhIi0EIFERgYwZIlsUmMAjnJCEjQgBWQXOxBwAAADgEAwsAMAaAVFBU"
+                    + "DIkEyKHYAyKANEyZQeMoPalUAZRcYhGhENCmAUFiQDKAwCkjDoqBsAIWiwwckGWAmUAlgQEgSAhAF6MHkIZKLQQA"
+                    + "hAapRJKbQQFYAZBgg6v2Ci5CYBiCodMWiEqIIwCRAgEIMRHKFATAEAuOy4rBF1nggYAVB0IkMGCGhpVUCABxSMBK"
+                    + "BhCDEEYCkoBwKBCIZ7ogAHQSGQSCIZIICwpiXC0MSSAjQiAKDBBYhIaBQhADOgYAe6pNgamDGCnGZgw4EAJCOIKg"
+                    + "B4CwLkAAOUgkGEQl8iYGCol3kUgChLgqoUKA8wCiAkQIFAGIgAAiaBJQQAgIEzECC4ZBkIAgAEbBUItKLQQsCEGO"
+                    + "GFAAIEhCTBCAEqAmrFAEksEBcvUMBA9RoxhoQDHDGAlqDBLACYioSdACKYIxA8QxrTdRPOAagQMQaAfLExEyThAd"
+                    + "KGYRSlbYMA0EEOtIANoTuiF8XLlW6DQAsWAJJAqQFuIQUU30wEAGEUUIoAAAkFFyPZIAoAEm/zbbCD6EoCwKCQDI"
+                    + "FBGKRCcRCARSCBQUdSECAfgWACA2BKDJhmB9lAMIIDASlDER5CjgI3AuCgUEkOICCU0MA2s3BSIkqwCNg6FqV0A7"
+                    + "fwgEQMK5ASASIApMEASQAFSGJdIiDhKMQ8COYaABAggBGKDIKA1W4DADAGBmAADBEAGAJAJOc/oyGc8UAxFODUEC"
+                    + "EArEhQAmSoOgHqACQY1FCRQJUhSABr8gOAWg1R5DQp5RCZBSskmGLAAUrWAQgBQv4CMAAMJEdwARQKJ8xBOv+qig"
+                    + "pJglGWGCBYqUMAZWSRAAASUwUBgrMsFNCARVrEb3OABXEOIEiJoDIUKGiCFyAIaHCiEABIwQQIgxUuyUH5EN5RtJ"
+                    + "JBBtREigASkKCBaWUlAiFwVyiRMYlhABl1YKlACjFGEQXIkSpsVoJRgLAQaZiQYUAKrESELQAJQIAKzwECCBoREI"
+                    + "ERRFewEMYoKsAwEMQCAAEMUAQjgAQXNuviE4AJWIXcOMQ7KEyZOKhEMKAAwQD0HF1AgBggJIRIyZAukICpKJCDDS"
+                    + "IGMOESOyARKZOp1iRASHA8BQkSiQsEglGApQQYMkGimS9CwQQn10sUAi0WCQU5mUspAEAhAEAACgwEEHhCAZHIxJ"
+                    + "9VQsqmqSJCAIqkJa6EJKAMAMAAuAMAwOQGTIgOoIiXGgDqQkIEEAj0pw0LrBLKmkWowSEgoCIIiQKYgYTEAUGf9A"
+                    + "IG4K2063XjTbBTCwhtCCiCABAQEjKoKMESAYJIAWNkAOKismXBYSFP0ITwQBMgIUMgJUKcMIgQDgjhAEqEBQwZED"
+                    + "iCAmlc8u0cHXZGCWAcdhHUIJBFUwiAADSFUUAgBQBwEBk1J7IBQN7yDATkFEJACgADRRTAiQAAAAqhYAE4gNgiCZ"
+                    + "MMgYEKmyAQsEVCkyhkSQpU0oUgUQdGvmESCEQSAEnTAJoHBoFR0JIkBAhAi6MFSNQiIdGQAKCSkAmjEACBsgQQAw"
+                    + "gIJkMdAIzuAIGUQ0KRBBIBiGETKkJKRVABwBSrQgAEhBgFCSAMohKVyEy8fYYoak2RhQTgYBZQWc5YBQMACCYAgY"
+                    + "AAlaAJacMCAkAqhB0xjcAIlAdeCFAjEdciKABVkQAAJQlUgQAQBBmA0DIuCMApFr0CgBgAB6FRMKBAIAFGYBCDwU"
+                    + "AARTAABMAICAISaAhdQcICqCjCYCULIYBIACdMADDEAhgEwCUKKZEA5IoDhdFtHEyN4MgRkABK0rRFogRUXAYLQA"
+                    + "gQFAKaINgIFKBTHCnI00QkEjAA7TNPAIIKEJJRCPIUKgABQJILIBCMVJCBwAjKMmlMEEHYkBHXRBYGAo4eOFEkAC"
+                    + "QQgQEEsAGiSMRBcARJQGVMLDgWaDGBrU5pEVABkM7QEB0QDjJCCUABiEYJCFACqmHgEwSDNSaYYKCWAA5mMsF4ao"
+                    + "c0kAAwCEIJUQBGhDoIOkbjAgAQA1WUCEEaCUC0CEBEILAQAlGBQyjuUwCBAmQFXJlvUDNSkRlUADgDDsIxkBACCC"
+                    + "FlBBggBBhAIAQQAgB0rXbykBl0MgBIJiYuCAyUkRIA8NN0TXYBioBGMEQAcUArRSxIFBjA+74gQSdUcvUSiEICUD"
+                    + "EFxOLINDkEXAsBBhgBjzWgAcE+gJC5LgIG4hucNAIroalQpmDIBGYVSEAIDgiDRESBMKBsqASKYMDwak2CgWQyEQ"
+                    + "aIJfAwUA4EWoBgIBlYISKI7BFEEYAPH8EgoiAwhiEMQCQQQRmJ9ECkAOANMIHACCAAQACRCIVgqUDwRzUTUsw2QQ"
+                    + "ZILOmQVphUJhEDgKgEkh7C4gExEUpCgQEhAHATE4oERI0FMHyg9VxSJAQog4IKFC4KQqEXRhmEFlYwTOmxh2hSEN"
+                    + "RFIiglCIBaRgGSRCACA4wWM8DSg9V2KRwCA42sYWJICgKjyOKgNIckKEQXAoWAFUyAgsyCEQAIgBIhUAdYliIQKE"
+                    + "A6N0mcYrEUYQWpFDeKgeQXsAEgBBQfDI1xI7UK6KmUpol8SBHQBICCAzFAAFAecAAUKJAQiARIhEIr020IbkMAIS"
+                    + "wihYrXGZMBgYNIyAAM4UT0ABicABoDLqDmAhYSpbVqUxMwObEYggyKvYmBWLxUBgCAEsDFQAAgAkkBgQIKVkLorK"
+                    + "IkBAEtNMvAgCErCkBBABVjFWAIBIEMAI5QHiVKAEUaK8FBiAlwQRgdHnCw4CBAAoJAAAAawEF8MGACIoRQCDOk6N"
+                    + "AxpahJAxNA4AYCrJSovATIkEBKAAyEADIBBokAfXRPAQHFEIEWVFJNV4GASUKTYOwgKlCBgggkGRAAABypgEiSoB"
+                    + "LQQCiSJcxKZZFHKxBEnjJ6hPxHkhA8RCJBBMsgAJlSotnMMAhB2YDHFurJcAazACIdQAaAlVZNQQQiigFxAADI2U"
+                    + "OFYSa9DwBqUtQGaAPHTUigOOqgMMACCBBJAAAQMAsAAwYgApDgloEhgaE6UVIDSqzGGEBAOIIihAEpARgBRJACBi"
+                    + "MDzQgGQDKQ4CoVMFgQcHABgEoCASIQoBR0BNAWAAECCAV08AAJqGdABNCLC74hRwZcgAgWIAIpsiACLBaAIkIEHi"
+                    + "VAGoEDJCBBJxCUsvQWg3BoYCMVAGhMAwgJAgCAECAAjwoLlDzSAjUlkU4qBQPoA4EBC5FoAhWA1EKJgRIAoBGAAJ"
+                    + "E0KBvJEAJMMKmDBWYH262odwIIxrpIAgZDaAOgIQDylAEICoakRIEB/GBQgRTEcwxgAVWkBIhODQO0EQYJMgCBsU"
+                    + "19hwCCEAeoaQAxyAIAgRQueNIpRoIRMCkhmlEMAFEIkCA4wkACEiBNmDYYQeC9HiuDChGnAEFBURQAXJBAcSZEgW"
+                    + "SzRmBIIBEECuC0ERA64GBDrZGABCaoUYI4WCQkEAErBhCICAUEBQDQDgECAOCzkQu0Yw6Q2NMkCk3DEAjAJ8sEAA"
+                    + "VFMMDUAAEAG/jBBAMECOYJZqyg3IqPECRkCDNwOoAZGISBAmQSXCgZwAoIAB6nBkIMnIFDi+ZICAQAlRhYUaMQzA"
+                    + "QkIEFIQ0I/kUQCAwFRzYoVJNRZZrGCAtHYAxUgwBSCQApASqygCCJMgAEAOhZxwFwuAANLACW9NiMBeCsQEoj0Tk"
+                    + "kCBeAkABRIGAiwBRA8DjqUAHkOcgGYdMARskiCUlEFUAy8wSZKxLACkKAFAsEYxGAwuZUAKgIYiVCiwmUoiIoEC5"
+                    + "SSgBAmdMAoqgKTEAzeAyEEADLDgeYBMAEVT9F6pzSCUUAZYYAA7rwACO5AsNEoQEMBEEmVBSCt8ZLhBQdRgKJxCa"
+                    + "CUiBZjmQjKAGKAIAaQxhEAgsA4AQDAGNNNmqsUGoghASSgQojv2wglQJgmBgABqhEAEE2WSEkgQ8SPRAaoQmIrEx"
+                    + "EA6JFavUQK3AMAdEDRA0hifhpEGAQmBNqo9cIAggkHexC5lHwQCNJCJuIBpUNA9FaAwAACAIBpgBJBIigAVsCHxC"
+                    + "tj4AknCRwBAxSAYAIZQQTGrBVAoRIYGIjY+QAQK2F0jRbilewAUBAQ0Ki+GUGcYAUghkoDKKISsGjhghkgbAMFwA"
+                    + "42IxAQwJCAMAiRAomYCADIdpAAAgAACc0gLhsLQG5hbOZCRIKiNDiEKFADvVnAFzDBJCAAIiAUEFQEAhVFjJEENv"
+                    + "pGJnQ1lmNIgQI5UyIVgAATAAA4gQIToCE+oUADCJnIAeBihg+C0K9YYI0AgAEIZENAAKqQBCBwMAEDghAIMQGIaw"
+                    + "oTloklIAKS8AqQhAyzIGQEAVDgkAghjmYmAigEAAUEcLDEawEVRMy1MkmCyBQDVFUSQCBLBAIhEBzWyKJo4UNgaJ"
+                    + "ITo0RisyKJ6Cy4Q+bsBIJCABAoukFCmkqAAQAOFIQQVtISrR4YBQd9EygkhTGgimYiWACBBAARIGk6RsERCIBcJB"
+                    + "DbkgSRAIeArLOxacCGmaKCCKAg4iBgsAQgEgFiRjOeAMjBTCTAS2oFVKFWuqJAAokpAagYgFwFJHB0QQChAVAkCB"
+                    + "sGbOCBqkBWQAIgoVroKgHAigIoIASLlscFUMg0QIAFRwACDBEYIi1KAtAKiMMLsFA2YgBWfAIFkqFANEQTgaAAiR"
+                    + "ZqFDCQFCxfLhMPElEW2cCPIqUiAcFkFR7CAChYAUKAEQIQIYkIQyKTLiCtNwzLthiAgSp6x9tAigBVCAMoB0QQAE"
+                    + "AhlQooSEAjJdK9AoJDdvEkS9SAAEMAUYMAFIJYAQTABwhwgGALpRaNeOw3EJMbIsNlFiTABLgQEbxGC8EgCgijtA"
+                    + "IrAQCAAB5EA=");
+    long[] bits = new long[bytes.length / 8];
+    for (int i = 0; i < bytes.length; i++) {
+      bits[i >> 3] |= (bytes[i] & 0xFFL) << ((i & 7) << 3);
+    }
+    return bits;
+  }
+
+  /**
+   * Whether a run of lower-case letters may be one token.
+   *
+   * @param a its first letter
+   * @param b its second letter
+   * @param y its second-to-last letter
+   * @param z its last letter
+   * @param length its length, at least 4
+   */
+  static boolean mayBeKnown(char a, char b, char y, char z, int length) {
+    int h = (((a - 'a') * 26 + (b - 'a')) * 26 + (y - 'a')) * 26 + (z - 'a');
+    int s = ((h * 32 + Math.min(length, 20)) * 0x9E3779B1) >>> (32 - BITS);
+    return (TABLE[s >>> 6] >>> s & 1) != 0;
+  }
+}
