@@ -14,8 +14,8 @@ BITS = 16
 
 
 def signature(w):
-    h = ((((ord(w[0]) - 97) * 26 + ord(w[1]) - 97) * 26 + ord(w[-2]) - 97) * 26 + ord(w[-1]) - 97)
-    h = h * 32 + min(len(w), 20)
+    h = (ord(w[0]) & 31) << 15 | (ord(w[1]) & 31) << 10 | (ord(w[-2]) & 31) << 5 | ord(w[-1]) & 31
+    h = h << 5 | min(len(w), 20)
     return (h * 0x9E3779B1 & 0xFFFFFFFF) >> (32 - BITS)
 
 

@@ -293,44 +293,42 @@ public final class TokenEstimator {
   /** Weights fitted on the calibration corpus (see the class comment); unlisted ones are 0. */
   private static double[] kimiWeights() {
     double[] w = new double[FEATURES];
-    w[WORDS] = 0.9716;
-    w[LONG6] = 0.0675;
-    w[UPPER] = 0.1909;
-    w[DIGIT_GROUPS] = 1.8086;
-    w[PUNCT] = 0.0478;
-    w[PUNCT_RUNS] = 0.4122;
-    w[SPACE_RUNS] = 0.7826;
-    w[TABS] = 0.5332;
-    w[NEWLINE_RUNS] = 1.2486;
-    w[HAN] = 0.7126;
-    w[HAN_RARE] = 3.1884;
-    w[CJK_PUNCT] = 0.0221;
-    w[KANA] = 0.7984;
-    w[HANGUL] = 1.0340;
-    w[ACCENTED_WORDS] = 0.6486;
-    w[CYRILLIC] = 0.2591;
-    w[GREEK] = 0.6996;
-    w[ARABIC] = 0.5269;
-    w[HEBREW] = 0.7121;
-    w[DEVANAGARI] = 0.6599;
-    w[INDIC_OTHER] = 0.8941;
-    w[THAI_LAO] = 0.8310;
-    w[ARMENIAN] = 0.5918;
-    w[ALPHABET_OTHER] = 0.8341;
-    w[OTHER_WORDS] = 0.2190;
-    w[SYMBOLS] = 0.3862;
-    w[SUPPLEMENTARY] = 2.7359;
-    w[ACCENTED] = 0.7800;
-    w[VIETNAMESE] = 0.0291;
-    w[CYRILLIC_WORDS] = 1.1609;
-    w[CYRILLIC_MARKED_WORDS] = 1.7375;
-    w[BENGALI] = 0.7854;
-    w[VIETNAMESE_WORDS] = 1.4667;
-    w[GENERAL_PUNCT] = 1.3657;
-    w[PUNCT_CHANGES] = 0.4403;
-    w[LETTER_DIGIT] = -0.5494;
-    w[CAPS_THEN_LOWER] = 2.6396;
-    w[UNKNOWN_WORDS] = 3.0459;
+    w[WORDS] = 0.9930;
+    w[LONG6] = 0.0433;
+    w[UPPER] = 0.1966;
+    w[DIGIT_GROUPS] = 1.8246;
+    w[PUNCT] = 0.0499;
+    w[PUNCT_RUNS] = 0.3696;
+    w[SPACE_RUNS] = 0.8703;
+    w[TABS] = 0.5237;
+    w[NEWLINE_RUNS] = 1.1741;
+    w[HAN] = 0.7063;
+    w[HAN_RARE] = 3.2857;
+    w[KANA] = 0.8120;
+    w[HANGUL] = 1.0455;
+    w[ACCENTED_WORDS] = 0.5158;
+    w[CYRILLIC] = 0.2968;
+    w[GREEK] = 0.7079;
+    w[ARABIC] = 0.5350;
+    w[HEBREW] = 0.7387;
+    w[DEVANAGARI] = 0.6714;
+    w[INDIC_OTHER] = 0.9011;
+    w[THAI_LAO] = 0.8388;
+    w[ARMENIAN] = 0.5975;
+    w[ALPHABET_OTHER] = 0.8424;
+    w[OTHER_WORDS] = 0.1935;
+    w[SYMBOLS] = 0.2912;
+    w[SUPPLEMENTARY] = 2.7792;
+    w[ACCENTED] = 0.9531;
+    w[CYRILLIC_WORDS] = 0.9749;
+    w[CYRILLIC_MARKED_WORDS] = 1.7578;
+    w[BENGALI] = 0.7990;
+    w[VIETNAMESE_WORDS] = 1.4606;
+    w[GENERAL_PUNCT] = 1.5513;
+    w[PUNCT_CHANGES] = 0.4870;
+    w[LETTER_DIGIT] = -0.5747;
+    w[CAPS_THEN_LOWER] = 2.6227;
+    w[UNKNOWN_WORDS] = 2.8786;
     return w;
   }
 
@@ -423,9 +421,8 @@ public final class TokenEstimator {
     }
   }
 
-  /** 1 if a run of lower-case letters is four or more long and certainly not one token. */
-  private static int unknown(char a, char b, char y, char z, int length) {
-    return length >= 4 && !KnownWords.mayBeKnown(a, b, y, z, length) ? 1 : 0;
+  private static boolean isLower(char c) {
+    return c >= 'a' && c <= 'z';
   }
 
   /** Letters of a word beyond its 6th. */
@@ -485,25 +482,22 @@ public final class TokenEstimator {
     int prev = K_OTHER;
     int letterDigit = 0;
     int unknownWords = 0;
-    // The lower-case run that the previous chunk ended in: its length so far (0 for none), its
-    // first two and its last two letters.
-    int carryLen = 0;
-    char carryA = 0;
-    char carryB = 0;
-    char carryY = 0;
-    char carryZ = 0;
     int capsThenLower = 0;
     // The length of the run of capitals that ends at the previous character.
     int upperLen = 0;
     int n = text.length();
-    char[] buf = new char[Math.min(n, chunk)];
-    for (int start = 0; start < n; start += chunk) {
-      int len = Math.min(chunk, n - start);
-      copy(text, start, start + len, buf);
-      if (carryLen != 0 && (buf[0] < 'a' || buf[0] > 'z')) {
-        unknownWords += unknown(carryA, carryB, carryY, carryZ, carryLen);
-        carryLen = 0;
+    final char[] buf = new char[Math.min(n, chunk + 64)];
+    for (int start = 0, end; start < n; start = end) {
+      // A chunk does not end inside a run of lower-case letters: it takes the rest of the run, up
+      // to 64 letters, so that UNKNOWN_WORDS sees whole words. (Other runs that a chunk boundary
+      // cuts continue through prev and the run lengths.)
+      end = Math.min(start + chunk, n);
+      int limit = Math.min(n, start + buf.length);
+      while (end < limit && isLower(text.charAt(end)) && isLower(text.charAt(end - 1))) {
+        end++;
       }
+      int len = end - start;
+      copy(text, start, end, buf);
       int i = 0;
       while (i < len) {
         char c = buf[i];
@@ -555,30 +549,11 @@ public final class TokenEstimator {
                 }
                 long6 += over6(wordLen + j - i) - over6(wordLen);
                 wordLen += j - i;
-                // A run of four or more lower-case letters that is certainly not one token. A run
-                // that touches a chunk boundary is carried over (rare: once per chunk at most).
-                if (j > i) {
-                  if (j < len && carryLen == 0) {
-                    if (j - i >= 4
-                        && !KnownWords.mayBeKnown(
-                            buf[i], buf[i + 1], buf[j - 2], buf[j - 1], j - i)) {
-                      unknownWords++;
-                    }
-                  } else {
-                    if (carryLen == 0) {
-                      carryA = buf[i];
-                      carryB = j - i >= 2 ? buf[i + 1] : 0;
-                    } else if (carryLen == 1) {
-                      carryB = buf[i];
-                    }
-                    carryY = j - i >= 2 ? buf[j - 2] : carryZ;
-                    carryZ = buf[j - 1];
-                    carryLen += j - i;
-                    if (j < len) {
-                      unknownWords += unknown(carryA, carryB, carryY, carryZ, carryLen);
-                      carryLen = 0;
-                    }
-                  }
+                // A run of four or more lower-case letters that is certainly not one token: Dutch,
+                // German or Finnish words, say, that English-like features would take for one.
+                if (j - i >= 4
+                    && KnownWords.bit(buf[i], buf[i + 1], buf[j - 2], buf[j - 1], j - i) == 0) {
+                  unknownWords++;
                 }
                 // Two or more capitals and then lower-case letters, as in base64 (or HTTPServer).
                 if (caps >= 2 && j > i) {
@@ -774,7 +749,6 @@ public final class TokenEstimator {
     f[NEWLINE_RUNS] += newlineRuns;
     f[LETTER_DIGIT] += letterDigit;
     f[CAPS_THEN_LOWER] += capsThenLower;
-    f[UNKNOWN_WORDS] +=
-        unknownWords + (carryLen != 0 ? unknown(carryA, carryB, carryY, carryZ, carryLen) : 0);
+    f[UNKNOWN_WORDS] += unknownWords;
   }
 }
