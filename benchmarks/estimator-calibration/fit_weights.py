@@ -28,6 +28,9 @@ LEAN = float(os.environ.get('LEAN', 0.02))
 # Weights are non-negative, except LETTER_DIGIT's: each letter-digit switch also starts a word or
 # a digit group, and hex or base64 costs less per switch than prose pays per word.
 NEGATIVE = {'LETTER_DIGIT'}
+# A text of nothing but CJK punctuation must not be estimated at 0 tokens; the fit alone would
+# let its cost ride on the neighbouring characters.
+FLOOR = {'CJK_PUNCT': 0.05}
 
 rows = list(csv.DictReader(open(sys.argv[1])))
 F = len(NAMES)
@@ -51,6 +54,7 @@ def fit(train):
     wcat = {c: 1 / np.sqrt(max(1, (cat[m] == c).sum())) for c in cats}
     doc = np.array([wcat[c] for c in cat])
     start, _ = nnls((X * (doc / y)[:, None])[m], (y * doc / y)[m])
+    start = np.maximum(start, [FLOOR.get(n, 0) for n in NAMES])
     Xt, yt, cw = X[m], y[m], doc[m] ** 2
     lt = LAMBDA_LONG * (chars[m] > 1000)
 
@@ -66,7 +70,7 @@ def fit(train):
         ul = np.maximum(0, -e - MARGIN_LONG)
         return Xt.T @ (cw * (2 * e - 2 * LAMBDA * u - 2 * lt * ul) / yt)
 
-    bounds = [(None, None) if n in NEGATIVE else (0, None) for n in NAMES]
+    bounds = [(None, None) if n in NEGATIVE else (FLOOR.get(n, 0), None) for n in NAMES]
     return minimize(loss, start, jac=grad, method='L-BFGS-B', bounds=bounds).x
 
 
