@@ -153,19 +153,15 @@ final class KnownWords {
   }
 
   /**
-   * Whether a run of lower-case letters may be one token.
+   * 1 if a run of lower-case letters may be one token, 0 if it certainly is not.
    *
    * @param a its first letter
    * @param b its second letter
    * @param y its second-to-last letter
    * @param z its last letter
    * @param length its length, at least 4
+   * @return 1 or 0
    */
-  static boolean mayBeKnown(char a, char b, char y, char z, int length) {
-    return bit(a, b, y, z, length) != 0;
-  }
-
-  /** {@link #mayBeKnown} as 1 or 0, without a branch. */
   static int bit(char a, char b, char y, char z, int length) {
     int h = (a & 31) << 15 | (b & 31) << 10 | (y & 31) << 5 | z & 31;
     int s = ((h << 5 | Math.min(length, 20)) * 0x9E3779B1) >>> (32 - BITS);
