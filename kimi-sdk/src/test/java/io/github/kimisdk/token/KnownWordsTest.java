@@ -60,7 +60,7 @@ class KnownWordsTest {
   }
 
   @Test
-  void mostWordsOfSeveralTokensAreReportedUnknown() throws IOException, URISyntaxException {
+  void manyWordsOfSeveralTokensAreReportedUnknown() throws IOException, URISyntaxException {
     // The bitmap must tell something: a table of all ones would pass the test above.
     KimiTokenizer tokenizer = Goldens.tokenizer();
     int several = 0;
