@@ -81,7 +81,7 @@ public final class ContextBudgeting {
               + " euros. Please note the open questions about wiring, drainage and the window"
               + " frames, and remind me what the builder said about the damp in the "
               + room
-              + ".");
+              + ". The electrician comes on Thursday, and the skip must be gone by the weekend.");
       b.addMessage(
           Message.assistant(
               "Noted for day "

@@ -75,7 +75,17 @@ class TokenEstimatorTest {
     // Runs of every kind, cut at every possible place by small chunks.
     String[] pieces = {
       "word",
+      "casa",
+      "uitvoer",
+      "Gemeinschaftsgartens",
+      "the",
+      "ab",
+      "Ciao",
       "camelCase",
+      "dataSource",
+      "QZXa",
+      "ab12",
+      "3f9a0b",
       "HTTPServer",
       "ABC",
       " ",
