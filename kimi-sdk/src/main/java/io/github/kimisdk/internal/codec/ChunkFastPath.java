@@ -134,6 +134,9 @@ final class ChunkFastPath {
   private int p;
   private boolean failed;
 
+  /** Whether the last {@link #shared} call returned the value kept from an earlier chunk. */
+  private boolean sharedHit;
+
   private ChunkFastPath(byte[] b, int off, int end) {
     this.b = b;
     this.start = off;
@@ -159,6 +162,7 @@ final class ChunkFastPath {
     Usage usage = null;
     String fingerprint = null;
     boolean next;
+    boolean sameStream = false;
     Prefix pre = lastPrefix;
     int n = pre == null ? 0 : pre.raw.length;
     if (n != 0 && end - start > n && Arrays.equals(b, start, start + n, pre.raw, 0, n)) {
@@ -182,6 +186,7 @@ final class ChunkFastPath {
       switch (name(CHUNK)) {
         case 0:
           id = shared(ID);
+          sameStream = sharedHit;
           break;
         case 2:
           created = created();
@@ -190,7 +195,10 @@ final class ChunkFastPath {
           model = shared(MODEL);
           break;
         case 4:
-          if (!failed && p - start <= MAX_SHARED) {
+          // Kept from the second chunk of a stream on (the id repeats the last chunk's), so chunks
+          // of
+          // streams decoded in turn do not copy headers that never match.
+          if (sameStream && !failed && p - start <= MAX_SHARED) {
             lastPrefix =
                 new Prefix(Arrays.copyOfRange(b, start, p), id, created, model, usage, fingerprint);
           }
@@ -642,6 +650,7 @@ final class ChunkFastPath {
    * when the bytes inside the quotes are the same.
    */
   private String shared(int slot) {
+    sharedHit = false;
     int c = ws();
     if (c == '"') {
       byte[] a = b;
@@ -652,6 +661,7 @@ final class ChunkFastPath {
         int n = q - s;
         Seen last = SEEN[slot];
         if (last != null && last.raw.length == n && Arrays.equals(a, s, q, last.raw, 0, n)) {
+          sharedHit = true;
           return last.value;
         }
         String value = new String(a, s, n, StandardCharsets.ISO_8859_1);
