@@ -573,28 +573,37 @@ final class ChunkFastPath {
     byte[] a = b;
     int lim = end;
     int s = p + 1;
-    int q = s;
-    int c = 0;
-    while (q < lim && (c = a[q]) != '"') {
-      if (c < 0x20 || c == '\\') {
-        // Negative bytes (non-ASCII) land here too.
-        return fail(-1);
-      }
-      q++;
-    }
-    if (q >= lim) {
-      return fail(-1);
-    }
-    int n = q - s;
+    // A known name is its bytes and then the closing quote (known names hold no quote or escape).
     int found = -1;
+    int q = s;
     for (int i = 0; i < names.length; i++) {
       byte[] name = names[i];
-      if (name.length == n && same(a, s, name)) {
+      int e = s + name.length;
+      if (e < lim && a[e] == '"' && same(a, s, name)) {
         found = i;
+        q = e;
         break;
       }
     }
-    p = q + 1;
+    if (found < 0) {
+      int c = 0;
+      while (q < lim && (c = a[q]) != '"') {
+        if (c < 0x20 || c == '\\') {
+          // Negative bytes (non-ASCII) land here too.
+          return fail(-1);
+        }
+        q++;
+      }
+      if (q >= lim) {
+        return fail(-1);
+      }
+    }
+    q++;
+    if (q < lim && a[q] == ':') {
+      p = q + 1;
+      return found;
+    }
+    p = q;
     if (ws() != ':') {
       return fail(-1);
     }
@@ -723,8 +732,16 @@ final class ChunkFastPath {
     int c = ws();
     switch (c) {
       case '"':
-        string();
-        return;
+        {
+          int s = p + 1;
+          int q = plainEnd(b, s, end);
+          if (q < end && b[q] == '"') {
+            p = q + 1;
+          } else {
+            escapedString(s, q);
+          }
+          return;
+        }
       case 'n':
         nullLiteral();
         return;
