@@ -23,8 +23,8 @@ import java.util.Objects;
  *
  * <p>Accepted: objects with members in any order, unknown members whose value is a string, number,
  * {@code true}, {@code false} or {@code null}, whitespace between tokens, strings with escapes and
- * non-ASCII text (decoded and checked by a {@link JsonReader} over just that string), {@code null}
- * for every field the general path reads, and integers written without fraction or exponent.
+ * non-ASCII text (checked as strictly as the general path does; see {@code escapedString}), {@code
+ * null} for every field the general path reads, and integers written without fraction or exponent.
  * Everything else gives up: an unknown member holding an object or array, a {@code null} element in
  * {@code choices} or {@code tool_calls}, content or arguments that are not a string, a scalar of
  * another type than expected (the general path converts it leniently), a byte order mark, a
@@ -690,12 +690,15 @@ final class ChunkFastPath {
 
   /**
    * Reads a string that holds an escape, a non-ASCII or a control byte at {@code q}, whose content
-   * starts at {@code s}: finds its closing quote, then lets a {@link JsonReader} over just that
-   * string decode and check it, so the rules (escapes, strict UTF-8) are the general path's.
+   * starts at {@code s}. Finds its closing quote; without escapes, decodes it as UTF-8 with the
+   * JDK, which replaces every malformed sequence with U+FFFD, so a result without U+FFFD proves the
+   * bytes well-formed. Otherwise lets a {@link JsonReader} over just that string decode and check
+   * it, so the rules (escapes, strict UTF-8) are the general path's.
    */
   private String escapedString(int s, int q) {
     byte[] a = b;
     int lim = end;
+    boolean escapes = false;
     while (true) {
       q = plainEnd(a, q, lim);
       if (q >= lim) {
@@ -706,12 +709,20 @@ final class ChunkFastPath {
         break;
       }
       if (c == '\\') {
+        escapes = true;
         q += 2;
       } else if (c < 0) {
         q++;
       } else {
         // An unescaped control character: malformed.
         return fail(null);
+      }
+    }
+    if (!escapes) {
+      String value = new String(a, s, q - s, StandardCharsets.UTF_8);
+      if (value.indexOf('\uFFFD') < 0) {
+        p = q + 1;
+        return value;
       }
     }
     try {

@@ -172,6 +172,9 @@ class ChunkFastPathTest {
           + "\"choices\":[{\"delta\":{\"content\":\"caf\\u00e9 \u4f60\u597d \\ud83d\\ude00 \ud83d\ude00"
           + " \\\"q\\\"\\n\\t\\/\\\\\\b\\f\\r\",\"reasoning_content\":\"\\\\\"}}]}",
       "{\"choices\":[{\"delta\":{\"content\":\"\\\"\"}}]}",
+      // U+FFFD itself, written out and escaped, next to other non-ASCII text.
+      "{\"choices\":[{\"delta\":{\"content\":\"\ufffd\u4f60\",\"reasoning_content\":\"\\ufffd\"}}]}",
+      "{\"choices\":[{\"delta\":{\"content\":\"\u4f60\u597d\uff0c\u4e16\u754c\u3002\ud83d\ude00\u00e9\"}}]}",
       "{\"choices\":[{\"delta\":{\"content\":\"\\\\\"}}]}",
       // Numbers at their limits.
       "{\"created\":0,\"choices\":[{\"index\":0,\"usage\":{\"prompt_tokens\":0}}]}",
