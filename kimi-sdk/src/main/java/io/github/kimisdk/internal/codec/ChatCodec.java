@@ -436,7 +436,9 @@ public final class ChatCodec {
   }
 
   /**
-   * Decodes one stream chunk nested at most {@code maxDepth} levels.
+   * Decodes one stream chunk nested at most {@code maxDepth} levels. Chunks in the shape servers
+   * send are read straight from the bytes by {@link ChunkFastPath}; anything else (and every error)
+   * goes through the general {@link JsonReader} path, which gives the same result.
    *
    * @param b the buffer
    * @param off where the JSON starts
