@@ -32,11 +32,13 @@ import java.util.Objects;
  * it accepts it decodes to a chunk equal to the general path's, which {@code ChunkFastPathTest}
  * checks on tables, generated chunks and mutated recorded ones.
  *
- * <p>A stream repeats its {@code id}, {@code model} and {@code system_fingerprint} in every chunk.
- * The last plain-ASCII value of each is kept with its bytes, and a chunk whose bytes are equal
- * shares the {@code String} instead of allocating a new one. The holders are immutable and read
- * racily: concurrent streams only cost each other misses, never a wrong value, since a value is
- * shared only when the bytes are equal.
+ * <p>A stream repeats its {@code id}, {@code model} and {@code system_fingerprint} in every chunk,
+ * and usually the whole header before {@code choices}. Recent plain-ASCII values of each are kept
+ * with their bytes, in small tables indexed by a hash of the bytes (so several streams decoded in
+ * turn keep theirs), and a chunk whose bytes are equal shares the {@code String} (or, for the
+ * header, every field read from it) instead of decoding it again. The holders are immutable and
+ * read racily: streams only cost each other misses, never a wrong value, since a value is shared
+ * only when the bytes are equal.
  */
 final class ChunkFastPath {
 
@@ -87,8 +89,11 @@ final class ChunkFastPath {
   private static final int MODEL = 1;
   private static final int FINGERPRINT = 2;
 
-  /** The last value per shared field; see the class comment. */
-  private static final Seen[] SEEN = new Seen[3];
+  /** Slots per table of kept values; a power of two. */
+  private static final int SLOTS = 8;
+
+  /** Recent values of the shared fields, {@link #SLOTS} per field; see the class comment. */
+  private static final Seen[] SEEN = new Seen[3 * SLOTS];
 
   /** A string value and its bytes inside the quotes. */
   private static final class Seen {
@@ -102,14 +107,14 @@ final class ChunkFastPath {
   }
 
   /**
-   * The bytes of the last chunk from its start to the value of its {@code choices} member (where
+   * The bytes of recent chunks from their start to the value of their {@code choices} member (where
    * servers write {@code id}, {@code object}, {@code created} and {@code model}), and the fields
-   * read from them. A chunk that starts with the same bytes is read from there with those fields,
-   * which is what reading the bytes again would give.
+   * read from them, indexed by {@link #prefixSlot}. A chunk that starts with the same bytes is read
+   * from there with those fields, which is what reading the bytes again would give.
    */
-  private static Prefix lastPrefix;
+  private static final Prefix[] PREFIXES = new Prefix[SLOTS];
 
-  /** See {@link #lastPrefix}. */
+  /** See {@link #PREFIXES}. */
   private static final class Prefix {
     final byte[] raw;
     final String id;
@@ -163,7 +168,8 @@ final class ChunkFastPath {
     String fingerprint = null;
     boolean next;
     boolean sameStream = false;
-    Prefix pre = lastPrefix;
+    int slot = prefixSlot();
+    Prefix pre = PREFIXES[slot];
     int n = pre == null ? 0 : pre.raw.length;
     if (n != 0 && end - start > n && Arrays.equals(b, start, start + n, pre.raw, 0, n)) {
       // The same bytes up to the value of "choices" as the last chunk: the same members so far.
@@ -199,7 +205,7 @@ final class ChunkFastPath {
           // of
           // streams decoded in turn do not copy headers that never match.
           if (sameStream && !failed && p - start <= MAX_SHARED) {
-            lastPrefix =
+            PREFIXES[slot] =
                 new Prefix(Arrays.copyOfRange(b, start, p), id, created, model, usage, fingerprint);
           }
           choices = choices();
@@ -220,6 +226,22 @@ final class ChunkFastPath {
       return null;
     }
     return new ChatCompletionChunk(id, created, model, choices, usage, fingerprint);
+  }
+
+  /**
+   * The {@link #PREFIXES} slot of this chunk: a hash of its bytes 8 to 31 (inside the id in
+   * servers' chunks), or 0 for a shorter chunk. Only where a header is looked for; a header is
+   * still shared only when all its bytes are equal.
+   */
+  private int prefixSlot() {
+    if (end - start < 32) {
+      return 0;
+    }
+    long h =
+        (long) LONGS.get(b, start + 8)
+            ^ (long) LONGS.get(b, start + 16) * 31
+            ^ (long) LONGS.get(b, start + 24) * 961;
+    return (int) ((h * 0x9E3779B97F4A7C15L) >>> 61) & (SLOTS - 1);
   }
 
   private List<ChunkChoice> choices() {
@@ -655,10 +677,11 @@ final class ChunkFastPath {
   }
 
   /**
-   * Reads a string or null like {@link #string()}, returning the last value read for {@code slot}
-   * when the bytes inside the quotes are the same.
+   * Reads a string or null like {@link #string()}, returning a value kept for {@code field} when
+   * the bytes inside the quotes are the same.
    */
-  private String shared(int slot) {
+  private String shared(int field) {
+    int slot = field;
     sharedHit = false;
     int c = ws();
     if (c == '"') {
@@ -668,6 +691,9 @@ final class ChunkFastPath {
       if (q < end && a[q] == '"') {
         p = q + 1;
         int n = q - s;
+        // The table index: the field's table, and a hash of the length and two bytes.
+        int h = n * 31 + a[q - 1] * 7 + a[s + (n >> 1)];
+        slot = slot * SLOTS + ((h ^ (h >>> 3)) & (SLOTS - 1));
         Seen last = SEEN[slot];
         if (last != null && last.raw.length == n && Arrays.equals(a, s, q, last.raw, 0, n)) {
           sharedHit = true;

@@ -108,6 +108,20 @@ class ChunkFastPathTest {
   }
 
   @Test
+  void streamsDecodedInTurnShareNothingWrong() {
+    List<byte[]> chunks = recordedChunks();
+    int n = chunks.size();
+    Random random = new Random(3);
+    for (int round = 0; round < 20; round++) {
+      // Every 31st chunk in turn, then a random order: consecutive chunks of different streams.
+      for (int i = 0; i < n; i++) {
+        byte[] c = chunks.get(round == 0 ? (int) ((long) i * 31 % n) : random.nextInt(n));
+        assertThat(agree(c, 0, c.length)).isNotNull();
+      }
+    }
+  }
+
+  @Test
   void acceptsTheVariationsTheGeneralPathReadsTheSame() {
     String[] table = {
       // Members in other orders, at every level.
