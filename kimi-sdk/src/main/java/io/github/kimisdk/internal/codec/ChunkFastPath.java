@@ -172,7 +172,7 @@ final class ChunkFastPath {
     Prefix pre = PREFIXES[slot];
     int n = pre == null ? 0 : pre.raw.length;
     if (n != 0 && end - start > n && Arrays.equals(b, start, start + n, pre.raw, 0, n)) {
-      // The same bytes up to the value of "choices" as the last chunk: the same members so far.
+      // The same bytes up to the value of "choices" as a recent chunk: the same members so far.
       p = start + n;
       id = pre.id;
       created = pre.created;
@@ -201,9 +201,8 @@ final class ChunkFastPath {
           model = shared(MODEL);
           break;
         case 4:
-          // Kept from the second chunk of a stream on (the id repeats the last chunk's), so chunks
-          // of
-          // streams decoded in turn do not copy headers that never match.
+          // Kept from a stream's second chunk on (its id is one kept already), so a stream's
+          // first chunk does not copy a header that may never be seen again.
           if (sameStream && !failed && p - start <= MAX_SHARED) {
             PREFIXES[slot] =
                 new Prefix(Arrays.copyOfRange(b, start, p), id, created, model, usage, fingerprint);
