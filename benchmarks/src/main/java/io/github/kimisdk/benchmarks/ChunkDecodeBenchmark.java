@@ -55,16 +55,24 @@ public class ChunkDecodeBenchmark {
   };
 
   private byte[][] chunks;
+  private byte[][] interleaved;
   private int next;
+  private int nextInterleaved;
   private ObjectMapper mapper;
 
   /** Loads the chunks and checks that both decoders read the same values from each. */
   @Setup
   public void setUp() {
     chunks = loadChunks();
+    interleaved = interleave(chunks);
     mapper = newMapper();
     for (byte[] c : chunks) {
       String ours = summary(ChatCodec.decodeChunk(c, 0, c.length));
+      String general = summary(ChatCodec.readChunk(JsonReader.of(c, 0, c.length)));
+      if (!ours.equals(general)) {
+        throw new IllegalStateException(
+            "decodeChunk and readChunk disagree: " + ours + " vs " + general);
+      }
       String theirs;
       try {
         theirs = mapper.readValue(c, JacksonChunk.class).summary();
@@ -122,6 +130,19 @@ public class ChunkDecodeBenchmark {
     return out.toArray(new byte[0][]);
   }
 
+  /**
+   * The same chunks in an order where no two consecutive chunks come from the same stream (every
+   * 31st chunk, and no stream has more than 30), as when a client decodes several streams in turn:
+   * the decoder's sharing of what the previous chunk repeated then never applies to the header.
+   */
+  static byte[][] interleave(byte[][] chunks) {
+    byte[][] out = new byte[chunks.length][];
+    for (int i = 0; i < chunks.length; i++) {
+      out[i] = chunks[(int) ((long) i * 31 % chunks.length)];
+    }
+    return out;
+  }
+
   static ObjectMapper newMapper() {
     return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   }
@@ -137,6 +158,32 @@ public class ChunkDecodeBenchmark {
   public ChatCompletionChunk kimiSdk() {
     byte[] c = nextChunk();
     return ChatCodec.decodeChunk(c, 0, c.length);
+  }
+
+  /**
+   * Decodes one chunk with the SDK's codec, taking the chunks in {@link #interleave(byte[][])}
+   * order: the case of several streams decoded in turn.
+   */
+  @Benchmark
+  public ChatCompletionChunk kimiSdkInterleaved() {
+    int i = nextInterleaved;
+    nextInterleaved = i + 1 == interleaved.length ? 0 : i + 1;
+    byte[] c = interleaved[i];
+    return ChatCodec.decodeChunk(c, 0, c.length);
+  }
+
+  /**
+   * Decodes one chunk with the codec's general path over {@link JsonReader} ({@code
+   * ChatCodec.readChunk}), which {@code decodeChunk} falls back to for chunks its fast path does
+   * not take.
+   */
+  @Benchmark
+  public ChatCompletionChunk kimiSdkGeneralPath() {
+    byte[] c = nextChunk();
+    JsonReader r = JsonReader.of(c, 0, c.length);
+    ChatCompletionChunk chunk = ChatCodec.readChunk(r);
+    r.endDocument();
+    return chunk;
   }
 
   /**

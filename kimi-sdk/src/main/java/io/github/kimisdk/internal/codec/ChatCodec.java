@@ -436,7 +436,9 @@ public final class ChatCodec {
   }
 
   /**
-   * Decodes one stream chunk nested at most {@code maxDepth} levels.
+   * Decodes one stream chunk nested at most {@code maxDepth} levels. Chunks in the shape servers
+   * send are read straight from the bytes by {@link ChunkFastPath}; anything else (and every error)
+   * goes through the general {@link JsonReader} path, which gives the same result.
    *
    * @param b the buffer
    * @param off where the JSON starts
@@ -447,6 +449,21 @@ public final class ChatCodec {
    *     nested too deeply
    */
   public static ChatCompletionChunk decodeChunk(byte[] b, int off, int len, int maxDepth) {
+    if (maxDepth >= ChunkFastPath.DEPTH) {
+      // The chunks servers send, straight from the bytes; null for anything else.
+      ChatCompletionChunk c = ChunkFastPath.decode(b, off, len);
+      if (c != null) {
+        return c;
+      }
+    }
+    return decodeChunkGeneral(b, off, len, maxDepth);
+  }
+
+  /**
+   * Decodes one stream chunk with the general {@link JsonReader} path, which {@link ChunkFastPath}
+   * falls back to; the tests compare the two.
+   */
+  static ChatCompletionChunk decodeChunkGeneral(byte[] b, int off, int len, int maxDepth) {
     JsonReader r = JsonReader.of(b, off, len, maxDepth);
     String knownId = knownChunkId(b, off, len);
     ChatCompletionChunk c = readChunk(r, knownId);
