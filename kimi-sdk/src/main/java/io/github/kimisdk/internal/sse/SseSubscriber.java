@@ -101,6 +101,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private boolean lingering; // done, reading upstream to its end to keep the connection
   private long discarded;
   private volatile boolean lingerExpired;
+  private AtomicReference<SseSubscriber<?>> lingerRelease;
 
   /**
    * Creates a subscriber whose body is already complete with its one-subscriber publisher.
@@ -421,17 +422,37 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       return; // the body already ended: the connection is back in the pool
     }
     lingering = true;
+    AtomicReference<SseSubscriber<?>> release = new AtomicReference<>(this);
+    lingerRelease = release;
     try {
-      lingerTimer.accept(
-          () -> {
-            lingerExpired = true;
-            drain();
-          },
-          linger);
+      lingerTimer.accept(lingerTimeout(release), linger);
     } catch (RuntimeException e) {
       lingerExpired = true; // no timer (a client being closed): give the connection up now
     }
     linger();
+  }
+
+  /**
+   * The timer's task. It reaches the subscriber through {@code release}, which the linger clears
+   * when it ends, so a pending timer does not keep a finished subscriber and its buffers reachable.
+   */
+  private static Runnable lingerTimeout(AtomicReference<SseSubscriber<?>> release) {
+    return () -> {
+      SseSubscriber<?> s = release.getAndSet(null);
+      if (s != null) {
+        s.lingerExpired = true;
+        s.drain();
+      }
+    };
+  }
+
+  private void endLinger() {
+    lingering = false;
+    AtomicReference<SseSubscriber<?>> r = lingerRelease;
+    if (r != null) {
+      r.set(null);
+      lingerRelease = null;
+    }
   }
 
   /** One step of the linger: discard what arrived, then read on, or give the connection up. */
@@ -443,11 +464,11 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       }
     }
     if (upstreamComplete || upstreamError != null) {
-      lingering = false; // read to the end: the HTTP client keeps the connection
+      endLinger(); // read to the end: the HTTP client keeps the connection
       return;
     }
     if (lingerExpired || discarded > LINGER_MAX_BYTES) {
-      lingering = false;
+      endLinger();
       cancelUpstream();
       return;
     }
