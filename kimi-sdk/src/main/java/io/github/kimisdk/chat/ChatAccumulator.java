@@ -43,6 +43,9 @@ public final class ChatAccumulator {
   private Usage usage;
   private int chunks;
   private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+  // The state of the choice the last fragment went to: chunks of one choice come in a row.
+  private ChoiceState lastChoice;
+  private int lastIndex;
 
   /** Creates an empty accumulator. */
   public ChatAccumulator() {}
@@ -73,7 +76,13 @@ public final class ChatAccumulator {
       usage = u;
     }
     for (ChatCompletionChunk.ChunkChoice c : chunk.choices()) {
-      choices.computeIfAbsent(c.index(), i -> new ChoiceState()).add(c);
+      ChoiceState state = lastChoice;
+      if (state == null || c.index() != lastIndex) {
+        state = choices.computeIfAbsent(c.index(), i -> new ChoiceState());
+        lastChoice = state;
+        lastIndex = c.index();
+      }
+      state.add(c);
     }
   }
 

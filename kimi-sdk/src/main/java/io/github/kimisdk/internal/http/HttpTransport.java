@@ -327,6 +327,21 @@ public final class HttpTransport {
         "POST", path, HttpRequest.BodyPublishers.ofByteArray(body), accept, "application/json");
   }
 
+  /** The last path's URI, kept because a client mostly calls one path (chat completions). */
+  private volatile PathUri lastUri;
+
+  private record PathUri(String path, URI uri) {}
+
+  private URI uri(String path) {
+    PathUri last = lastUri;
+    if (last != null && last.path().equals(path)) {
+      return last.uri();
+    }
+    URI uri = URI.create(baseUri + "/" + path);
+    lastUri = new PathUri(path, uri);
+    return uri;
+  }
+
   /** Builds a request with the client's headers, key, User-Agent and HTTP version rule. */
   private HttpRequest request(
       String method,
@@ -335,9 +350,7 @@ public final class HttpTransport {
       String accept,
       String contentType) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(baseUri + "/" + path))
-            .timeout(responseTimeout)
-            .method(method, body);
+        HttpRequest.newBuilder(uri(path)).timeout(responseTimeout).method(method, body);
     if (options.httpVersion() != null) {
       b.version(options.httpVersion());
     } else if ("http".equals(baseUri.getScheme())) {
