@@ -87,8 +87,11 @@ class ReliabilityHttpTest {
       kimi.chat(HELLO);
       // [DONE] ends each stream at once, and the end of the body that follows it is still read,
       // so the connection goes back to the pool instead of being closed (a new TLS handshake).
-      assertThat(tracked.connectionCount()).isEqualTo(1);
+      // A call made the moment a stream ends may find that connection still finishing and open
+      // a second one, but the count does not grow with the calls (it was one per stream before).
+      assertThat(tracked.awaitNoBusyConnections(Duration.ofSeconds(10))).isTrue();
       assertThat(tracked.clientClosedConnections()).isZero();
+      assertThat(tracked.connectionCount()).isBetween(1, 3);
     }
   }
 
