@@ -1,5 +1,6 @@
 package io.github.kimisdk.json;
 
+import io.github.kimisdk.internal.scan.ByteScan;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -79,12 +80,6 @@ public final class JsonReader {
   /** Reads eight bytes at a time, for the string scans. */
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long SPACES = 0x2020202020202020L;
-  private static final long QUOTES = 0x2222222222222222L;
-  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
   /** The token kinds, by the peek codes above. */
   private static final JsonToken[] TOKENS = {
@@ -959,21 +954,7 @@ public final class JsonReader {
    * {@code lim}. Looks at eight bytes at a time while eight remain.
    */
   static int plainEnd(byte[] b, int p, int lim) {
-    while (lim - p >= 8) {
-      long w = (long) LONGS.get(b, p);
-      // Per byte, the high bit of: below 0x20 (the subtraction borrows), '"' or '\\' (the XOR
-      // leaves 0, which borrows), or 0x80 and above (set already). Bytes above the first flagged
-      // one may be flagged wrongly by a borrow; the lowest flag is exact.
-      long m = ((w - SPACES) | ((w ^ QUOTES) - ONES) | ((w ^ BACKSLASHES) - ONES) | w) & HIGHS;
-      if (m != 0) {
-        return p + (Long.numberOfTrailingZeros(m) >>> 3);
-      }
-      p += 8;
-    }
-    while (p < lim && PLAIN[b[p] & 0xFF]) {
-      p++;
-    }
-    return p;
+    return ByteScan.plainEnd(b, p, lim);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.scan.ByteScan;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonReader;
 import java.lang.invoke.MethodHandles;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * Decodes the stream chunks servers actually send straight from the bytes, without a {@link
@@ -50,11 +52,6 @@ final class ChunkFastPath {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long SPACES = 0x2020202020202020L;
-  private static final long QUOTES = 0x2222222222222222L;
-  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
   // Member names, in the order servers write them (tried in this order).
   private static final byte[][] CHUNK =
@@ -244,6 +241,14 @@ final class ChunkFastPath {
   }
 
   private List<ChunkChoice> choices() {
+    return array(this::choice);
+  }
+
+  /**
+   * Reads an array (or {@code null}, as empty) whose elements {@code element} reads, given their
+   * position. One element, the usual case, takes no array.
+   */
+  private <T> List<T> array(IntFunction<T> element) {
     int c = ws();
     if (c == 'n') {
       nullLiteral();
@@ -257,21 +262,23 @@ final class ChunkFastPath {
       p++;
       return List.of();
     }
-    ChunkChoice first = choice(0);
+    T first = element.apply(0);
     if (!more(']')) {
       return failed ? List.of() : List.of(first);
     }
-    // Several choices: rare.
-    ChunkChoice[] all = {first, null, null, null};
+    // Several elements: rare.
+    Object[] all = {first, null, null, null};
     int n = 1;
     do {
       if (n == all.length) {
         all = Arrays.copyOf(all, n * 2);
       }
-      all[n] = choice(n);
+      all[n] = element.apply(n);
       n++;
     } while (more(']'));
-    return failed ? List.of() : List.of(Arrays.copyOf(all, n));
+    @SuppressWarnings("unchecked")
+    List<T> list = failed ? List.of() : (List<T>) List.of(Arrays.copyOf(all, n));
+    return list;
   }
 
   private ChunkChoice choice(int position) {
@@ -367,32 +374,7 @@ final class ChunkFastPath {
   }
 
   private List<ToolCallDelta> toolCalls() {
-    int c = ws();
-    if (c == 'n') {
-      nullLiteral();
-      return List.of();
-    }
-    if (c != '[') {
-      return fail(List.of());
-    }
-    p++;
-    if (ws() == ']') {
-      p++;
-      return List.of();
-    }
-    ToolCallDelta first = toolCall();
-    if (!more(']')) {
-      return failed ? List.of() : List.of(first);
-    }
-    ToolCallDelta[] all = {first, null, null, null};
-    int n = 1;
-    do {
-      if (n == all.length) {
-        all = Arrays.copyOf(all, n * 2);
-      }
-      all[n++] = toolCall();
-    } while (more(']'));
-    return failed ? List.of() : List.of(Arrays.copyOf(all, n));
+    return array(position -> toolCall());
   }
 
   private ToolCallDelta toolCall() {
@@ -661,7 +643,7 @@ final class ChunkFastPath {
     if (c == '"') {
       byte[] a = b;
       int s = p + 1;
-      int q = plainEnd(a, s, end);
+      int q = ByteScan.plainEnd(a, s, end);
       if (q < end && a[q] == '"') {
         p = q + 1;
         return new String(a, s, q - s, StandardCharsets.ISO_8859_1);
@@ -686,7 +668,7 @@ final class ChunkFastPath {
     if (c == '"') {
       byte[] a = b;
       int s = p + 1;
-      int q = plainEnd(a, s, end);
+      int q = ByteScan.plainEnd(a, s, end);
       if (q < end && a[q] == '"') {
         p = q + 1;
         int n = q - s;
@@ -725,7 +707,7 @@ final class ChunkFastPath {
     int lim = end;
     boolean escapes = false;
     while (true) {
-      q = plainEnd(a, q, lim);
+      q = ByteScan.plainEnd(a, q, lim);
       if (q >= lim) {
         return fail(null);
       }
@@ -770,7 +752,7 @@ final class ChunkFastPath {
       case '"':
         {
           int s = p + 1;
-          int q = plainEnd(b, s, end);
+          int q = ByteScan.plainEnd(b, s, end);
           if (q < end && b[q] == '"') {
             p = q + 1;
           } else {
@@ -919,31 +901,6 @@ final class ChunkFastPath {
       return null;
     }
     return fail(null);
-  }
-
-  /**
-   * Returns the index of the first byte in {@code a[q, lim)} that is not printable ASCII other than
-   * {@code "} and {@code \}, or {@code lim}; eight bytes at a time while eight remain.
-   */
-  private static int plainEnd(byte[] a, int q, int lim) {
-    while (lim - q >= 8) {
-      long w = (long) LONGS.get(a, q);
-      // The high bit of each byte below 0x20, equal to '"' or '\\', or at least 0x80; borrows may
-      // flag bytes above the first flagged one, but the lowest flag is exact.
-      long m = ((w - SPACES) | ((w ^ QUOTES) - ONES) | ((w ^ BACKSLASHES) - ONES) | w) & HIGHS;
-      if (m != 0) {
-        return q + (Long.numberOfTrailingZeros(m) >>> 3);
-      }
-      q += 8;
-    }
-    while (q < lim) {
-      int c = a[q];
-      if (c < 0x20 || c == '"' || c == '\\') {
-        return q;
-      }
-      q++;
-    }
-    return q;
   }
 
   private static byte[][] names(String... names) {
