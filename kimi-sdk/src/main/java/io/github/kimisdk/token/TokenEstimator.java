@@ -84,13 +84,12 @@ import java.util.Objects;
  * benchmarks/estimator-calibration} (its README gives the steps; {@code --cv} prints the
  * cross-validation).
  *
- * <p><b>Speed.</b> On 64 KB samples on an idle 2-core machine, keeping the best of 100 interleaved
- * rounds ({@code TokenEstimatorSpeed} in the benchmarks module): 606 to 638 MB/s on English, 7.2 to
- * 11.4 times the exact tokenizer's speed on the same text (the exact tokenizer ran at 85 or 56
- * MB/s, depending on how the JIT compiled it in that run); 432 to 473 MB/s on Java source (6.3x to
- * 7.0x); 424 to 452 MB/s on Chinese (27x). JMH ({@code TokenEstimatorBenchmark}): 524 to 565 MB/s
- * on English (7.4x), 370 MB/s on code (5.1x to 5.5x). Looking up unknown words costs about a third
- * of the speed on English; see {@code benchmarks/README.md}.
+ * <p><b>Speed.</b> On 64 KB samples on an idle 2-core machine, each counter alone in its JVM for 8
+ * s ({@code TokenSteadySpeed} in the benchmarks module), fastest call: 596 to 598 MB/s on English,
+ * 5.8x the exact tokenizer's speed on the same text; 476 to 505 MB/s on Java source (5.6x); 465 to
+ * 487 MB/s on Chinese (23x). JMH ({@code TokenEstimatorBenchmark}) gave 524 to 565 MB/s on English.
+ * Looking up unknown words costs about a sixth of the speed on English; see {@code
+ * benchmarks/README.md}.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
