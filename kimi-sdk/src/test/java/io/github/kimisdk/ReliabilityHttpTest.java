@@ -41,10 +41,12 @@ class ReliabilityHttpTest {
   }
 
   KimiClient.Builder client() {
-    return KimiClient.builder()
-        .apiKey(KEY)
-        .baseUrl(server.baseUrl())
-        .retryPolicy(RetryPolicy.none());
+    return client(server);
+  }
+
+  /** A client of {@code s} that does not retry. */
+  static KimiClient.Builder client(FakeKimiServer s) {
+    return KimiClient.builder().apiKey(KEY).baseUrl(s.baseUrl()).retryPolicy(RetryPolicy.none());
   }
 
   static String chunk(String text) {
@@ -70,12 +72,7 @@ class ReliabilityHttpTest {
   @Test
   void finishedStreamsLeaveTheirConnectionForTheNextCall() throws Exception {
     try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start();
-        KimiClient kimi =
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(tracked.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .build()) {
+        KimiClient kimi = client(tracked).build()) {
       for (int i = 0; i < 5; i++) {
         assertThat(kimi.stream(HELLO).toCompletion().text()).isNotEmpty();
         try (var s = kimi.stream(HELLO)) {
@@ -100,12 +97,7 @@ class ReliabilityHttpTest {
     Assumptions.assumeTrue(
         Runtime.version().feature() >= 21, "HttpClient can be closed from JDK 21 only");
     try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start()) {
-      KimiClient kimi =
-          KimiClient.builder()
-              .apiKey(KEY)
-              .baseUrl(tracked.baseUrl())
-              .retryPolicy(RetryPolicy.none())
-              .build();
+      KimiClient kimi = client(tracked).build();
       kimi.chat(HELLO);
       kimi.stream(HELLO).toCompletion();
       assertThat(tracked.awaitNoBusyConnections(Duration.ofSeconds(10))).isTrue();
@@ -126,24 +118,12 @@ class ReliabilityHttpTest {
   void closeLeavesACallerSuppliedHttpClientAndItsConnectionsAlone() throws Exception {
     try (FakeKimiServer tracked = new FakeKimiServer().trackConnections().start()) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      KimiClient kimi =
-          KimiClient.builder()
-              .apiKey(KEY)
-              .baseUrl(tracked.baseUrl())
-              .httpClient(http)
-              .retryPolicy(RetryPolicy.none())
-              .build();
+      KimiClient kimi = client(tracked).httpClient(http).build();
       kimi.chat(HELLO);
       kimi.close();
       Thread.sleep(200);
       assertThat(tracked.openConnections()).isEqualTo(1);
-      KimiClient again =
-          KimiClient.builder()
-              .apiKey(KEY)
-              .baseUrl(tracked.baseUrl())
-              .httpClient(http)
-              .retryPolicy(RetryPolicy.none())
-              .build();
+      KimiClient again = client(tracked).httpClient(http).build();
       again.chat(HELLO); // the caller's client still works, on the same connection
       assertThat(tracked.connectionCount()).isEqualTo(1);
       again.close();
