@@ -21,6 +21,15 @@ class RecordingSubscriber<T> implements Flow.Subscriber<T> {
     this.initialRequest = initialRequest;
   }
 
+  /**
+   * A recorder subscribed to the event stream of {@code body}, requesting {@code initialRequest}.
+   */
+  static <T> RecordingSubscriber<T> subscribedTo(SseSubscriber<T> body, long initialRequest) {
+    RecordingSubscriber<T> s = new RecordingSubscriber<>(initialRequest);
+    body.getBody().toCompletableFuture().join().subscribe(s);
+    return s;
+  }
+
   @Override
   public synchronized void onSubscribe(Flow.Subscription s) {
     subscription = s;

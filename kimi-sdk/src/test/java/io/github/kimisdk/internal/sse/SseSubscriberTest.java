@@ -51,9 +51,7 @@ class SseSubscriberTest {
   private final FakeUpstream upstream = new FakeUpstream(body);
 
   private RecordingSubscriber<String> subscribe(long initialRequest) {
-    RecordingSubscriber<String> s = new RecordingSubscriber<>(initialRequest);
-    body.getBody().toCompletableFuture().join().subscribe(s);
-    return s;
+    return RecordingSubscriber.subscribedTo(body, initialRequest);
   }
 
   @Test
