@@ -2,7 +2,6 @@ package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.TokenEstimator;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -22,20 +21,13 @@ public final class TokenEstimatorSpeed {
    * @param args sample names; english, code and chinese when none
    */
   public static void main(String[] args) {
-    KimiTokenizer tokenizer =
-        KimiTokenizer.load(new ByteArrayInputStream(TokenizerBenchmark.resource("tiktoken.model")));
+    KimiTokenizer tokenizer = TokenizerBenchmark.loadTokenizer();
     TokenEstimator estimator = TokenEstimator.forKimi();
     String[] samples = args.length > 0 ? args : new String[] {"english", "code", "chinese"};
     long sink = 0;
     for (int pass = 0; pass < 2; pass++) {
       for (String sample : samples) {
-        String fixture =
-            new String(TokenizerBenchmark.resource(sample + ".txt"), StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder();
-        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 64 * 1024) {
-          sb.append(fixture).append('\n');
-        }
-        String text = sb.toString();
+        String text = TokenizerBenchmark.sampleText(sample);
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         long bestEstimate = Long.MAX_VALUE;
         long bestCount = Long.MAX_VALUE;

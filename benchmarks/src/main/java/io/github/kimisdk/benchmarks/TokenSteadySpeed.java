@@ -2,7 +2,6 @@ package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.TokenEstimator;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,20 +27,10 @@ public final class TokenSteadySpeed {
       System.exit(2);
     }
     boolean exact = args[0].equals("exact");
-    String fixture =
-        new String(TokenizerBenchmark.resource(args[1] + ".txt"), StandardCharsets.UTF_8);
-    StringBuilder sb = new StringBuilder();
-    while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 64 * 1024) {
-      sb.append(fixture).append('\n');
-    }
-    String text = sb.toString();
+    String text = TokenizerBenchmark.sampleText(args[1]);
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     long seconds = args.length > 2 ? Long.parseLong(args[2]) : 8;
-    KimiTokenizer tokenizer =
-        exact
-            ? KimiTokenizer.load(
-                new ByteArrayInputStream(TokenizerBenchmark.resource("tiktoken.model")))
-            : null;
+    KimiTokenizer tokenizer = exact ? TokenizerBenchmark.loadTokenizer() : null;
     TokenEstimator estimator = TokenEstimator.forKimi();
     long sink = 0;
     long best = Long.MAX_VALUE;

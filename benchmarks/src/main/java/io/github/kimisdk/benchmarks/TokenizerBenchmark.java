@@ -47,6 +47,24 @@ public class TokenizerBenchmark {
     }
   }
 
+  /**
+   * A sample's fixture ({@code english}, {@code chinese} or {@code code}) repeated, each copy
+   * ending in a line break, until it holds at least 64 KB of UTF-8.
+   */
+  static String sampleText(String sample) {
+    String fixture = new String(resource(sample + ".txt"), StandardCharsets.UTF_8);
+    StringBuilder sb = new StringBuilder();
+    while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 64 * 1024) {
+      sb.append(fixture).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** Kimi's tokenizer, from the vocabulary bundled with the benchmarks. */
+  static KimiTokenizer loadTokenizer() {
+    return KimiTokenizer.load(new ByteArrayInputStream(resource("tiktoken.model")));
+  }
+
   /** The vocabulary file's bytes, read once, so that loading measures parsing, not disk I/O. */
   @State(Scope.Benchmark)
   public static class Vocabulary {
@@ -70,13 +88,8 @@ public class TokenizerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      String fixture = new String(resource(sample + ".txt"), StandardCharsets.UTF_8);
-      StringBuilder sb = new StringBuilder();
-      while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 64 * 1024) {
-        sb.append(fixture).append('\n');
-      }
-      text = sb.toString();
-      tokenizer = KimiTokenizer.load(new ByteArrayInputStream(resource("tiktoken.model")));
+      text = sampleText(sample);
+      tokenizer = loadTokenizer();
       estimator = TokenEstimator.forKimi();
       sampleBytes = text.getBytes(StandardCharsets.UTF_8).length;
       System.out.printf(
