@@ -462,8 +462,8 @@ public final class TokenEstimator {
    * the lower-case loop a counted, unrolled loop without a safepoint poll per character, which in
    * this large method it otherwise did not (seen in the generated code on JDK 17); that loop also
    * has its own index, so that its head is not the head of the loop around it. The two changes made
-   * the estimate 1.1 to 1.25 times as fast on English, code and Chinese; the same form for the
-   * other run loops was slower on code.
+   * the estimate 1.1 to 1.4 times as fast on English, code and Chinese; the same form for the other
+   * run loops was slower on code.
    */
   static void count(CharSequence text, int[] f) {
     count(text, f, CHUNK);
