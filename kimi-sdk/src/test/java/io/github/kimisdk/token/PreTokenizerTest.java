@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written matcher must split exactly as Moonshot's pattern does in java.util.regex. */
+/**
+ * The hand-written matcher must split exactly as Moonshot's pattern does in java.util.regex, on
+ * every character this JDK's Unicode tables know as Unicode 16.0 does.
+ */
 class PreTokenizerTest {
   /** Code points chosen to hit every class boundary of the pattern. */
   private static final int[] ALPHABET = {
@@ -83,6 +86,12 @@ class PreTokenizerTest {
   @Test
   void agreesWithTheRegexOnEveryBmpCharacterBetweenLetters() {
     for (int c = 0; c < 0x10000; c++) {
+      int listed = PreTokenizer.unicode16(c);
+      if (listed >= 0 && listed != PreTokenizer.jdkClass(c)) {
+        // A character this JDK's tables predate: the matcher follows Unicode 16.0, java.util.regex
+        // does not (PreTokenizerUnicodeTest covers these).
+        continue;
+      }
       String text = "a" + (char) c + "b " + (char) c + (char) c + "'s\n";
       assertThat(byHand(text, 0, text.length()))
           .as("U+%04X", c)
