@@ -13,8 +13,8 @@ package io.github.kimisdk.token;
  * JDK does not know Unicode 16: {@link #UNICODE_16} gives the classes of the 10,125 code points
  * that JDK 17 (Unicode 13.0) leaves unassigned or gives another class, such as the 4,192 Han
  * characters of CJK Extension H. The table is JDK 25's own classes for them; a test checks that on
- * JDK 25 and later. On JDK 17 to 24, {@link KimiTokenizer#PRE_TOKENIZE} in {@code java.util.regex}
- * therefore differs from this matcher on exactly those code points.
+ * JDK 24 and 25, whose tables are Unicode 16.0. On JDK 17 to 24, {@link KimiTokenizer#PRE_TOKENIZE}
+ * in {@code java.util.regex} therefore differs from this matcher on exactly those code points.
  */
 final class PreTokenizer {
   /** {@code \p{L}}. */
