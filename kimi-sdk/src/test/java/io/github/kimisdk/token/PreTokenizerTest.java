@@ -39,7 +39,8 @@ class PreTokenizerTest {
     return out;
   }
 
-  private static List<String> byHand(String text, int from, int to) {
+  /** The pieces of {@code text[from, to)} by {@link PreTokenizer#next}. */
+  static List<String> byHand(String text, int from, int to) {
     List<String> out = new ArrayList<>();
     for (int pos = from; pos < to; ) {
       int end = PreTokenizer.next(text, pos, to);

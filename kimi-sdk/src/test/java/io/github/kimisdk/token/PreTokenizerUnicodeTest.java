@@ -3,7 +3,6 @@ package io.github.kimisdk.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,13 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class PreTokenizerUnicodeTest {
   private static List<String> pieces(String text) {
-    List<String> out = new ArrayList<>();
-    for (int pos = 0; pos < text.length(); ) {
-      int end = PreTokenizer.next(text, pos, text.length());
-      out.add(text.substring(pos, end));
-      pos = end;
-    }
-    return out;
+    return PreTokenizerTest.byHand(text, 0, text.length());
   }
 
   private static String cp(int... codePoints) {
