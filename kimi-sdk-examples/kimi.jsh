@@ -1,7 +1,8 @@
 // kimi-sdk in jshell. From the repository root:
 //   mvn -B -q -pl kimi-sdk package -DskipTests
 //   jshell --class-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar kimi-sdk-examples/kimi.jsh
-// It defines `kimi` (a ready KimiClient), `model`, and `ask("...")`, which streams a reply.
+// It defines `kimi` (a ready KimiClient), `model`, `ask("...")`, which streams a reply and returns
+// its text, and `last`, the whole last reply (`last.usage()`, `last.finishReason()`).
 // With MOONSHOT_API_KEY, KIMI_API_KEY or KIMI_CODING_API_KEY set it talks to the real API;
 // without one it starts a local FakeKimiServer (offline; it echoes your prompt) and says so.
 import io.github.kimisdk.*;
@@ -18,15 +19,18 @@ FakeKimiServer fake = hasKey ? null : new FakeKimiServer().start();
 KimiClient kimi = hasKey ? KimiClient.fromEnv() : KimiClient.builder().apiKey("offline-demo-key").baseUrl(fake.baseUrl()).build();
 String model = System.getenv("KIMI_MODEL") != null && !System.getenv("KIMI_MODEL").isBlank() ? System.getenv("KIMI_MODEL") : kimi.endpoint().isKimiCode() ? "kimi-for-coding" : "kimi-k2.6";
 
-/** Streams the reply to {@code prompt}, printing it as it arrives, and returns the completion. */
-ChatCompletion ask(String prompt) {
+/** The last reply {@code ask} received, whole: text, usage, finish reason. */
+ChatCompletion last = null;
+
+/** Streams the reply to {@code prompt}, printing it as it arrives, and returns its text. */
+String ask(String prompt) {
   try (ChatStream s = kimi.stream(ChatRequest.builder(model).addUser(prompt).thinking(Thinking.disabled()).includeUsage(true).build())) {
-    ChatCompletion c = s.forEachText(t -> { System.out.print(t); System.out.flush(); });
+    last = s.forEachText(t -> { System.out.print(t); System.out.flush(); });
     System.out.println();
-    return c;
+    return last.text();
   }
 }
 
 System.out.println(hasKey
-    ? "kimi: " + kimi.endpoint() + ", model " + model + ". Try: ask(\"Hello\")"
-    : "kimi: no API key, so FakeKimiServer at " + fake.baseUrl() + " (offline; it echoes your prompt), model " + model + ". Try: ask(\"Hello\")");
+    ? "kimi: " + kimi.endpoint() + ", model " + model + ". Try: ask(\"Hello\"), then last.usage()"
+    : "kimi: no API key, so FakeKimiServer at " + fake.baseUrl() + " (offline; it echoes your prompt), model " + model + ". Try: ask(\"Hello\"), then last.usage()");

@@ -23,7 +23,9 @@ import java.util.Map;
  *
  * <p>Without arguments it writes a small sample document (a bakery's notice) and asks about it;
  * pass your own file (PDF, Word, text...) and question as arguments. Offline, {@code
- * FakeKimiServer} "extracts" UTF-8 text files as they are and its model echoes the question.
+ * FakeKimiServer} "extracts" UTF-8 text files as they are and its model echoes the question. It
+ * always runs over chat completions, since files exist only there: with {@code
+ * KIMI_PROTOCOL=anthropic} it says so at start.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ChatWithDocument
@@ -70,12 +72,22 @@ public final class ChatWithDocument {
         document = Files.writeString(sampleDir.resolve("bakery-notice.txt"), SAMPLE);
       } else {
         document = Path.of(args[0]);
+        String problem = ExampleSession.unreadable(document);
+        if (problem != null) {
+          out.println(problem);
+          return 2;
+        }
       }
       String question =
           args.length > 1
               ? String.join(" ", Arrays.asList(args).subList(1, args.length))
               : DEFAULT_QUESTION;
-      try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+      try (ExampleSession session =
+          ExampleSession.openChatCompletions(
+              env,
+              out,
+              "kimi-k2.6",
+              "files (upload, extracted text, delete) exist only on the chat-completions surface")) {
         return ask(session, document, question, out);
       }
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -107,10 +108,20 @@ public final class ContextBudgeting {
         vocab = args[i + 1];
       }
     }
+    if (!vocab.isBlank() && ExampleSession.unreadable(Path.of(vocab)) != null) {
+      out.println(ExampleSession.unreadable(Path.of(vocab)));
+      return 2;
+    }
     KimiTokenizer tokenizer = vocab.isBlank() ? null : KimiTokenizer.load(Path.of(vocab));
     try (ExampleSession session = ExampleSession.open(env, out, MODEL)) {
       if (session.isOffline() && tokenizer != null) {
         session.server().tokenizer(tokenizer); // the fake's countTokens becomes exact too
+      }
+      boolean messages = session.kimi().wireProtocol() != WireProtocol.CHAT_COMPLETIONS;
+      if (messages) {
+        out.println(
+            "(Anthropic Messages serves chat only: step 2 asks the server's token count through a"
+                + " second client on chat completions.)");
       }
       ModelCatalog catalog = ModelCatalog.create();
       int window = catalog.lookup(MODEL).contextWindow();
@@ -146,8 +157,10 @@ public final class ContextBudgeting {
             "  locally with %s: %,d tokens = %,d text + %,d template (the estimate was %s)%n",
             vocab, exact.total(), exact.text(), exact.template(), off(estimate.total(), exact));
       }
-      try {
-        int server = session.kimi().countTokens(request);
+      // token counting exists only on the chat-completions surface
+      try (KimiClient counting =
+          messages ? session.clientBuilder(WireProtocol.CHAT_COMPLETIONS).build() : null) {
+        int server = (counting != null ? counting : session.kimi()).countTokens(request);
         out.printf(
             "  by the server (POST /tokenizers/estimate-token-count): %,d tokens%s%n",
             server,

@@ -18,7 +18,8 @@ import java.util.Map;
  * 401) and a stream that breaks off before {@code data: [DONE]}. Each failure is a {@link
  * KimiException} subclass carrying the server's message and request id; the truncated stream keeps
  * the text that did arrive. It always runs against a scripted {@link FakeKimiServer}: the real API
- * cannot be asked to fail on cue.
+ * cannot be asked to fail on cue. With {@code KIMI_PROTOCOL=anthropic} the same failures come over
+ * the fake's Anthropic Messages surface.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ErrorHandling
@@ -34,7 +35,7 @@ public final class ErrorHandling {
    * @param args ignored
    */
   public static void main(String[] args) {
-    ExampleSession.exit(run(Map.of(), System.out));
+    ExampleSession.exit(run(System.getenv(), System.out));
   }
 
   private static FakeResponse rateLimited() {
@@ -48,7 +49,7 @@ public final class ErrorHandling {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.offline(out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.offline(out, "kimi-k2.6", env)) {
       FakeKimiServer server = session.server();
       KimiClient kimi = session.kimi();
       ChatRequest hello =
@@ -63,12 +64,7 @@ public final class ErrorHandling {
       show(() -> kimi.chat(hello).text(), out);
       out.println("  RetryPolicy.none(): the caller sees the 429 at once");
       server.enqueue(rateLimited());
-      try (KimiClient noRetries =
-          KimiClient.builder()
-              .baseUrl(server.baseUrl())
-              .apiKey("sk-offline-demo")
-              .retryPolicy(RetryPolicy.none())
-              .build()) {
+      try (KimiClient noRetries = session.clientBuilder().retryPolicy(RetryPolicy.none()).build()) {
         show(() -> noRetries.chat(hello).text(), out);
       }
 

@@ -6,7 +6,14 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.testing.FakeKimiServer;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,21 +37,58 @@ final class ExampleSession implements AutoCloseable {
     this.model = model;
   }
 
+  /** The protocol {@code KIMI_PROTOCOL} in {@code env} asks for (chat completions when unset). */
+  static WireProtocol protocol(Map<String, String> env) {
+    String setting = env.getOrDefault("KIMI_PROTOCOL", "");
+    return setting.isBlank() ? WireProtocol.CHAT_COMPLETIONS : WireProtocol.parse(setting);
+  }
+
   /**
-   * Opens a session: the real API with a key in {@code env}, else a started fake. The model is
-   * {@code KIMI_MODEL} when set, else {@code defaultModel} (or {@code kimi-for-coding} on the Kimi
-   * Code endpoint).
+   * Opens a session for an example that needs the chat-completions surface: when {@code env} asks
+   * for Anthropic Messages it says so first, with {@code why}, and stays on chat completions.
+   */
+  static ExampleSession openChatCompletions(
+      Map<String, String> env, PrintStream out, String defaultModel, String why) {
+    if (protocol(env) != WireProtocol.CHAT_COMPLETIONS) {
+      out.println(
+          "KIMI_PROTOCOL="
+              + env.get("KIMI_PROTOCOL")
+              + " is not used here: this example stays on chat completions because "
+              + why
+              + ".");
+    }
+    return open(env, out, defaultModel, WireProtocol.CHAT_COMPLETIONS);
+  }
+
+  /**
+   * Opens a session: the real API with a key in {@code env}, else a started fake, over the protocol
+   * {@code KIMI_PROTOCOL} names. The model is {@code KIMI_MODEL} when set, else {@code
+   * defaultModel} (or {@code kimi-for-coding} on the Kimi Code endpoint).
    */
   static ExampleSession open(Map<String, String> env, PrintStream out, String defaultModel) {
+    return open(env, out, defaultModel, null);
+  }
+
+  private static ExampleSession open(
+      Map<String, String> env, PrintStream out, String defaultModel, WireProtocol only) {
     String model = env.getOrDefault("KIMI_MODEL", "").isBlank() ? null : env.get("KIMI_MODEL");
     if (hasKey(env)) {
-      KimiClient kimi = KimiClient.builder().fromEnv().build();
+      KimiClient.Builder builder = KimiClient.builder().fromEnv();
+      if (only != null) {
+        builder.wireProtocol(only);
+      }
+      KimiClient kimi = builder.build();
       String m =
           model != null ? model : kimi.endpoint().isKimiCode() ? "kimi-for-coding" : defaultModel;
       out.println("Using " + kimi.endpoint() + " with model " + m + ".");
       return new ExampleSession(kimi, null, m);
     }
-    return offline(out, model != null ? model : defaultModel, env);
+    Map<String, String> settings = env;
+    if (only != null) {
+      settings = new HashMap<>(env);
+      settings.put("KIMI_PROTOCOL", only.toString());
+    }
+    return offline(out, model != null ? model : defaultModel, settings);
   }
 
   /** Opens a session against a started fake, whatever the environment holds. */
@@ -57,13 +101,10 @@ final class ExampleSession implements AutoCloseable {
    * has {@code KIMI_PROTOCOL=anthropic} (as {@code fromEnv()} does for the real API).
    */
   static ExampleSession offline(PrintStream out, String model, Map<String, String> env) {
-    String setting = env.getOrDefault("KIMI_PROTOCOL", "");
-    WireProtocol protocol =
-        setting.isBlank() ? WireProtocol.CHAT_COMPLETIONS : WireProtocol.parse(setting);
+    WireProtocol protocol = protocol(env);
     FakeKimiServer server = new FakeKimiServer().start();
-    String base =
-        protocol == WireProtocol.ANTHROPIC_MESSAGES ? server.anthropicBaseUrl() : server.baseUrl();
-    KimiClient kimi = KimiClient.builder().apiKey("offline-demo-key").baseUrl(base).build();
+    KimiClient kimi = fakeClient(server, protocol).build();
+    String base = kimi.endpoint().baseUrl();
     out.println(
         "No API key in "
             + String.join(", ", KEY_VARIABLES)
@@ -90,9 +131,22 @@ final class ExampleSession implements AutoCloseable {
    * environment, or the fake. The caller closes the client it builds.
    */
   KimiClient.Builder clientBuilder() {
-    return server == null
-        ? KimiClient.builder().fromEnv()
-        : KimiClient.builder().apiKey("offline-demo-key").baseUrl(server.baseUrl());
+    return clientBuilder(kimi.wireProtocol());
+  }
+
+  /** As {@link #clientBuilder()}, for the surface of the same platform that speaks {@code p}. */
+  KimiClient.Builder clientBuilder(WireProtocol p) {
+    return server == null ? KimiClient.builder().fromEnv().wireProtocol(p) : fakeClient(server, p);
+  }
+
+  /** A builder for a client of {@code server}'s surface for {@code protocol}. */
+  static KimiClient.Builder fakeClient(FakeKimiServer server, WireProtocol protocol) {
+    return KimiClient.builder()
+        .apiKey("offline-demo-key")
+        .baseUrl(
+            protocol == WireProtocol.ANTHROPIC_MESSAGES
+                ? server.anthropicBaseUrl()
+                : server.baseUrl());
   }
 
   boolean isOffline() {
@@ -128,6 +182,48 @@ final class ExampleSession implements AutoCloseable {
         + ", total "
         + usage.totalTokens()
         + " tokens";
+  }
+
+  /** Counts messages in words: {@code 1 message}, {@code 5 messages}. */
+  static String messages(int count) {
+    return count == 1 ? "1 message" : count + " messages";
+  }
+
+  /**
+   * One line saying why {@code file} cannot be used, from the I/O failure {@code e} (or its cause),
+   * for a program that should not answer a mistyped path with a stack trace.
+   */
+  static String fileProblem(Path file, Throwable e) {
+    Throwable cause = e;
+    while (!(cause instanceof IOException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String reason;
+    if (cause instanceof NoSuchFileException) {
+      reason = "no such file or directory";
+    } else if (cause instanceof AccessDeniedException) {
+      reason = "permission denied";
+    } else if (cause instanceof FileSystemException f && f.getReason() != null) {
+      reason = f.getReason();
+    } else if (cause.getMessage() != null) {
+      reason = cause.getMessage();
+    } else {
+      reason = cause.getClass().getSimpleName();
+    }
+    return "Cannot use " + file + ": " + reason + ".";
+  }
+
+  /** Returns null when {@code file} is a file this process can read, else {@link #fileProblem}. */
+  static String unreadable(Path file) {
+    if (Files.isDirectory(file)) {
+      return "Cannot use " + file + ": it is a directory, not a file.";
+    }
+    try {
+      Files.newInputStream(file).close();
+      return null;
+    } catch (IOException e) {
+      return fileProblem(file, e);
+    }
   }
 
   static String finish(ChatCompletion done) {

@@ -18,6 +18,9 @@ import java.util.Map;
  * JSON output: {@code response_format: json_object} (any JSON object), then {@code json_schema} (an
  * object matching a schema), each reply parsed with the SDK's {@link Json} and its fields read.
  *
+ * <p>It always runs over chat completions: with {@code KIMI_PROTOCOL=anthropic} it says so and why
+ * at start.
+ *
  * <p>Offline the fake is scripted with the two replies a model would give (it cannot write JSON on
  * its own); the requests still go over HTTP, so the {@code response_format} sent is printed too.
  *
@@ -51,7 +54,12 @@ public final class JsonOutput {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session =
+        ExampleSession.openChatCompletions(
+            env,
+            out,
+            "kimi-k2.6",
+            "Kimi's Anthropic Messages protocol has no response_format (json_object, json_schema)")) {
       if (session.isOffline()) {
         out.println("(offline: the fake is scripted with the two JSON replies)");
         String m = session.model();

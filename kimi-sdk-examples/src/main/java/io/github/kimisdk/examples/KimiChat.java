@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code kimi-chat}: an interactive terminal chat that streams replies and keeps the conversation
@@ -72,16 +73,25 @@ public final class KimiChat {
    * @param args ignored
    */
   public static void main(String[] args) {
-    try (ExampleSession session = ExampleSession.open(System.getenv(), System.out, "kimi-k2.6")) {
-      KimiChat chat = new KimiChat(session.kimi(), session.model(), System.out);
-      boolean ctrlC = CtrlC.install(chat::stopReply);
-      System.out.println(
+    run(
+        System.getenv(),
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+        System.out,
+        true);
+  }
+
+  /** Opens a session as {@code env} says and chats on {@code in} until the user leaves. */
+  static void run(Map<String, String> env, BufferedReader in, PrintStream out, boolean catchCtrlC) {
+    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+      KimiChat chat = new KimiChat(session.kimi(), session.model(), out);
+      boolean ctrlC = catchCtrlC && CtrlC.install(chat::stopReply);
+      out.println(
           "kimi-chat with "
               + session.model()
               + ". /help for commands"
               + (ctrlC ? "; Ctrl-C stops a reply" : "")
               + ", Ctrl-D or /quit to leave.");
-      chat.run(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+      chat.run(in);
     }
   }
 
@@ -181,8 +191,8 @@ public final class KimiChat {
                 + "\nThis session: "
                 + (totalUsage == null ? "none" : describe(totalUsage))
                 + "\nConversation: "
-                + conversation.size()
-                + " messages, id "
+                + ExampleSession.messages(conversation.size())
+                + ", id "
                 + conversation.id());
         break;
       default:
@@ -285,9 +295,9 @@ public final class KimiChat {
     }
     try {
       conversation.save(Path.of(file));
-      out.println("Saved " + conversation.size() + " messages to " + file + ".");
+      out.println("Saved " + ExampleSession.messages(conversation.size()) + " to " + file + ".");
     } catch (IOException e) {
-      out.println("[error] cannot write " + file + ": " + e);
+      out.println("[error] " + ExampleSession.fileProblem(Path.of(file), e));
     }
   }
 
@@ -301,15 +311,15 @@ public final class KimiChat {
       String system = system();
       out.println(
           "Loaded "
-              + conversation.size()
-              + " messages from "
+              + ExampleSession.messages(conversation.size())
+              + " from "
               + file
               + " (id "
               + conversation.id()
               + (system.isEmpty() ? "" : ", system prompt \"" + system + "\"")
               + ").");
     } catch (IOException e) {
-      out.println("[error] cannot read " + file + ": " + e);
+      out.println("[error] " + ExampleSession.fileProblem(Path.of(file), e));
     } catch (IllegalArgumentException e) {
       out.println("[error] " + file + " is not a conversation saved with /save: " + e.getMessage());
     }

@@ -47,8 +47,24 @@ public final class ManyRequests {
    * @param args the most requests in flight at once (optional, default 4)
    */
   public static void main(String[] args) {
-    int concurrency = args.length == 0 ? 4 : Integer.parseInt(args[0]);
-    ExampleSession.exit(run(concurrency, System.getenv(), System.out));
+    ExampleSession.exit(run(args, System.getenv(), System.out));
+  }
+
+  /** Runs with the concurrency the arguments give, or says in one line that they give none. */
+  static int run(String[] args, Map<String, String> env, PrintStream out) {
+    int concurrency;
+    try {
+      concurrency = args.length == 0 ? 4 : Integer.parseInt(args[0].strip());
+    } catch (NumberFormatException e) {
+      concurrency = 0;
+    }
+    if (concurrency < 1) {
+      out.println(
+          "The argument is how many requests may be in flight at once, a whole number from 1: "
+              + args[0]);
+      return 2;
+    }
+    return run(concurrency, env, out);
   }
 
   static String question(String city) {

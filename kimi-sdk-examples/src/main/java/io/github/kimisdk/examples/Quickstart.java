@@ -3,6 +3,7 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -17,7 +18,8 @@ import java.util.Map;
  *
  * <p>With {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} set it
  * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k2.6}); without one it
- * starts a local {@link FakeKimiServer} and says so, so it runs offline on a fresh clone:
+ * starts a local {@link FakeKimiServer} and says so, so it runs offline on a fresh clone. {@code
+ * KIMI_PROTOCOL=anthropic} switches it to Kimi's Anthropic Messages surface, online or offline:
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java
@@ -59,12 +61,18 @@ public final class Quickstart {
     }
     try (FakeKimiServer server = new FakeKimiServer().start();
         KimiClient kimi =
-            KimiClient.builder().apiKey("offline-demo-key").baseUrl(server.baseUrl()).build()) {
+            KimiClient.builder()
+                .apiKey("offline-demo-key")
+                .baseUrl(
+                    ExampleSession.protocol(env) == WireProtocol.ANTHROPIC_MESSAGES
+                        ? server.anthropicBaseUrl()
+                        : server.baseUrl())
+                .build()) {
       out.println(
           "No API key in "
               + String.join(", ", KEY_VARIABLES)
               + ": using FakeKimiServer at "
-              + server.baseUrl()
+              + kimi.endpoint().baseUrl()
               + " (offline; it echoes your prompt).");
       return chat(kimi, model != null ? model : "kimi-k2.6", prompt, out);
     }

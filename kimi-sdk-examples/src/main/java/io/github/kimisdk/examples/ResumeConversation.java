@@ -1,6 +1,7 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiException;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Conversation;
@@ -50,19 +51,28 @@ public final class ResumeConversation {
 
   static int run(String[] args, Map<String, String> env, PrintStream out) {
     Path tempDir = null;
+    Path file = null;
     try {
-      Path file;
       if (args.length == 0) {
         tempDir = Files.createTempDirectory("kimi-conversation");
         file = tempDir.resolve("conversation.json");
       } else {
         file = Path.of(args[0]);
+        String problem = Files.exists(file) ? ExampleSession.unreadable(file) : null;
+        if (problem != null) {
+          out.println(problem);
+          return 2;
+        }
       }
       try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
         return run(session, file, tempDir != null, out);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      if (file == null) {
+        throw new UncheckedIOException(e); // no temporary directory: nothing the user can fix
+      }
+      out.println(ExampleSession.fileProblem(file, e));
+      return 2;
     } finally {
       if (tempDir != null) {
         try {
@@ -90,8 +100,11 @@ public final class ResumeConversation {
         }
         chat.save(file);
         out.printf(
-            "Saved %d messages to %s (%,d bytes)%s:%n",
-            chat.size(), file, Files.size(file), temporary ? ", a temporary file" : "");
+            "Saved %s to %s (%,d bytes)%s:%n",
+            ExampleSession.messages(chat.size()),
+            file,
+            Files.size(file),
+            temporary ? ", a temporary file" : "");
         Files.readAllLines(file).stream().limit(6).forEach(l -> out.println("  " + l));
         out.println("  ...");
         out.println();
@@ -99,14 +112,14 @@ public final class ResumeConversation {
       }
       Conversation again = Conversation.load(file);
       out.printf(
-          "Loaded %s: id %s, %d messages (%s)%n",
+          "Loaded %s: id %s, %s (%s)%n",
           file,
           again.id(),
-          again.size(),
+          ExampleSession.messages(again.size()),
           again.messages().stream().map(Message::role).collect(Collectors.joining(", ")));
       turn(session, again, LATER, out);
       again.save(file);
-      out.println("Saved " + again.size() + " messages to " + file + ".");
+      out.println("Saved " + ExampleSession.messages(again.size()) + " to " + file + ".");
       if (temporary) {
         out.println("(Pass a file name as the argument to keep it, and run again to continue.)");
       }
@@ -130,9 +143,10 @@ public final class ResumeConversation {
     out.println(reply.text().strip());
     out.println(
         "  [sent "
-            + request.messages().size()
-            + " messages, prompt_cache_key "
-            + request.promptCacheKey()
+            + ExampleSession.messages(request.messages().size())
+            + (session.kimi().wireProtocol() == WireProtocol.CHAT_COMPLETIONS
+                ? ", prompt_cache_key " + request.promptCacheKey()
+                : "; Anthropic Messages has no prompt_cache_key, so the id stays local")
             + "]");
     out.println("  " + ExampleSession.usageLine(reply.usage()));
   }

@@ -61,8 +61,17 @@ public final class TokenCounting {
       if (args[i].equals("--vocab") && i + 1 < args.length) {
         vocab = args[++i];
       } else {
+        String problem = ExampleSession.unreadable(Path.of(args[i]));
+        if (problem != null) {
+          out.println(problem);
+          return 2;
+        }
         texts.put(args[i], read(Path.of(args[i])));
       }
+    }
+    if (!vocab.isBlank() && ExampleSession.unreadable(Path.of(vocab)) != null) {
+      out.println(ExampleSession.unreadable(Path.of(vocab)));
+      return 2;
     }
     if (texts.isEmpty()) {
       texts.putAll(SAMPLES);

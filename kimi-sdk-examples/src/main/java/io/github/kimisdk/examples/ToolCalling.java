@@ -69,11 +69,10 @@ public final class ToolCalling {
       }
     }
     try (FakeKimiServer server = new FakeKimiServer().start();
-        KimiClient kimi =
-            KimiClient.builder().apiKey("offline-demo-key").baseUrl(server.baseUrl()).build()) {
+        KimiClient kimi = ExampleSession.fakeClient(server, ExampleSession.protocol(env)).build()) {
       out.println(
           "No API key: using FakeKimiServer at "
-              + server.baseUrl()
+              + kimi.endpoint().baseUrl()
               + " (offline; its model calls the tools your prompt names).");
       return agent(kimi, model, prompt, out, clock);
     }

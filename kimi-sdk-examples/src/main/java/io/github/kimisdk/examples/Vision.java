@@ -53,6 +53,11 @@ public final class Vision {
       out.println("Drew a 32x32 PNG in memory (" + png.length + " bytes): a red square on white.");
       image = ContentPart.image(png, "image/png");
     } else {
+      String problem = ExampleSession.unreadable(file);
+      if (problem != null) {
+        out.println(problem);
+        return 2;
+      }
       out.println("Sending " + file + ".");
       image = ContentPart.image(file);
     }
@@ -69,7 +74,7 @@ public final class Vision {
         if (session.isOffline()) {
           // The fake cannot see; show what went over the wire instead.
           RecordedRequest sent = session.server().takeRequest();
-          out.println("[sent] image_url " + abbreviate(imageUrl(sent.json())));
+          out.println("[sent] " + sentImage(sent.json()));
         }
         out.println(ExampleSession.usageLine(done.usage()));
         return 0;
@@ -80,15 +85,24 @@ public final class Vision {
     }
   }
 
-  private static String imageUrl(JsonValue body) {
+  /** The image part of the last message, as chat completions or Anthropic Messages sends it. */
+  private static String sentImage(JsonValue body) {
     JsonArray messages = (JsonArray) ((JsonObject) body).get("messages");
     JsonObject last = (JsonObject) messages.get(messages.size() - 1);
     for (JsonValue part : (JsonArray) last.get("content")) {
       if (part instanceof JsonObject p && p.get("image_url") instanceof JsonObject url) {
-        return ((JsonString) url.get("url")).value();
+        return "image_url " + abbreviate(((JsonString) url.get("url")).value());
+      }
+      if (part instanceof JsonObject p && p.get("source") instanceof JsonObject source) {
+        return "image source "
+            + source.get("type").asString()
+            + " "
+            + source.get("media_type").asString()
+            + " "
+            + abbreviate(source.get("data").asString());
       }
     }
-    return "(none)";
+    return "no image part";
   }
 
   static String abbreviate(String url) {

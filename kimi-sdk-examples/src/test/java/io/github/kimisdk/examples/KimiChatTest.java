@@ -106,6 +106,15 @@ class KimiChatTest {
   }
 
   @Test
+  void countsOneMessageInTheSingular() {
+    Captured c = new Captured();
+    KimiChat chat = new KimiChat(kimi, "kimi-k2.6", c.out);
+    assertThat(drive(chat, "/usage\n/system Be brief.\n/usage\n", c))
+        .containsPattern("Conversation: 0 messages, id [0-9a-f-]{36}\n")
+        .containsPattern("Conversation: 1 message, id [0-9a-f-]{36}\n");
+  }
+
+  @Test
   void savesLoadsAndContinuesTheConversationUnderItsId(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("chat.json");
     Captured first = new Captured();
@@ -146,7 +155,8 @@ class KimiChatTest {
                 + ", system prompt \"You are a parrot.\").")
         .contains("kimi> You said: Again\n")
         .contains("Saved 5 messages to " + file + ".")
-        .contains("[error] cannot read")
+        .contains(
+            "[error] Cannot use " + dir.resolve("missing.json") + ": no such file or directory.\n")
         .contains("Conversation: 5 messages, id " + id);
     server.takeRequest();
     JsonObject body = (JsonObject) server.takeRequest().json();

@@ -28,7 +28,7 @@ class KimiJshTest {
         Files.writeString(
             dir.resolve("session.jsh"),
             "var reply = ask(\"Hello from jshell\");\n"
-                + "System.out.println(\"finish=\" + reply.finishReason() + \" text=\" + reply.text());\n"
+                + "System.out.println(\"reply=\" + reply + \" finish=\" + last.finishReason());\n"
                 + "/exit\n");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -55,9 +55,9 @@ class KimiJshTest {
     assertThat(exited).as(out).isTrue();
     assertThat(out)
         .contains("kimi: no API key, so FakeKimiServer at http://127.0.0.1:")
-        .contains("model kimi-k2.6. Try: ask(\"Hello\")")
+        .contains("model kimi-k2.6. Try: ask(\"Hello\"), then last.usage()")
         .contains("You said: Hello from jshell\n")
-        .contains("finish=stop text=You said: Hello from jshell")
+        .contains("reply=You said: Hello from jshell finish=stop")
         .doesNotContain("Error")
         .doesNotContain("Exception");
     assertThat(p.exitValue()).as(out).isZero();

@@ -52,12 +52,16 @@ import java.util.function.Function;
  * call, and a changed {@code $web_search} result.
  *
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
- * path; then a {@link #respondWith responder}, if set. Every request is recorded.
+ * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
  *
  * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
  * Anthropic-compatible surface, served by the same model: it requires {@code x-api-key} and {@code
  * anthropic-version}, answers with Messages shapes (thinking blocks carry a signature that must
- * come back unchanged), and translates scripted chat-completions responses into Messages shapes.
+ * come back unchanged), and translates scripted chat-completions responses into Messages shapes. A
+ * responder sees a Messages call as the chat-completions request it stands for (system prompt,
+ * messages with a prefill marked {@code "partial": true}, {@code max_completion_tokens}, tools,
+ * thinking), so one responder serves both protocols; {@link #takeRequest()} returns the request as
+ * it was sent.
  *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
@@ -496,12 +500,25 @@ public final class FakeKimiServer implements AutoCloseable {
       if (response == null) {
         response = script.poll();
       }
-      if (response == null) {
-        response = responder.apply(request);
-      }
       boolean messages = MessagesFacade.handles(request);
+      // A Messages call is answered in the chat-completions shape and translated back, so the
+      // responder, like the model, sees the chat-completions request it stands for.
+      Object asked = null;
+      RuntimeException untranslatable = null;
+      if (messages && response == null) {
+        try {
+          asked = MessagesFacade.translateRequest(request);
+        } catch (RuntimeException malformed) {
+          untranslatable = malformed;
+        }
+      }
+      if (response == null) {
+        response = responder.apply(asked instanceof RecordedRequest chat ? chat : request);
+      }
       if (response == null && messages) {
-        Object asked = MessagesFacade.translateRequest(request);
+        if (untranslatable != null) {
+          throw untranslatable;
+        }
         response =
             asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
       }

@@ -18,11 +18,12 @@ import java.util.Map;
 /**
  * Serves {@code POST /v1/messages} (and {@code /anthropic/v1/messages}) in front of the
  * chat-completions fake: the Anthropic request is translated into a chat-completions request for
- * {@link FakeModel}, and every answer (the model's, a scripted one or a responder's, all written in
- * the chat-completions shape) is translated back into Messages shapes: a completion into a message,
- * chunks into Messages events, error envelopes into Anthropic error envelopes. Bodies that are not
- * chat-completions JSON (already Anthropic-shaped, HTML, malformed) pass unchanged, so faults stay
- * faults.
+ * {@link FakeModel} and the server's responder (a final assistant message, Anthropic's prefill,
+ * becomes Kimi's {@code "partial": true} message), and every answer (the model's, a scripted one or
+ * a responder's, all written in the chat-completions shape) is translated back into Messages
+ * shapes: a completion into a message, chunks into Messages events, error envelopes into Anthropic
+ * error envelopes. Bodies that are not chat-completions JSON (already Anthropic-shaped, HTML,
+ * malformed) pass unchanged, so faults stay faults.
  */
 final class MessagesFacade {
 
@@ -81,12 +82,14 @@ final class MessagesFacade {
     }
     Map<String, String> toolNames = new HashMap<>();
     if (body.get("messages") instanceof JsonArray messages) {
-      for (JsonValue v : messages.values()) {
-        JsonObject m = v.asObject();
+      List<JsonValue> all = messages.values();
+      for (int i = 0; i < all.size(); i++) {
+        JsonObject m = all.get(i).asObject();
         String role = m.get("role").asString();
         JsonValue content = m.get("content");
         if (role.equals("assistant")) {
-          String problem = writeAssistant(w, content, toolNames);
+          // A final assistant message is Anthropic's prefill: Kimi's partial mode.
+          String problem = writeAssistant(w, content, toolNames, i == all.size() - 1);
           if (problem != null) {
             return error(400, "invalid_request_error", problem);
           }
@@ -186,10 +189,14 @@ final class MessagesFacade {
   }
 
   private static String writeAssistant(
-      JsonWriter w, JsonValue content, Map<String, String> toolNames) {
+      JsonWriter w, JsonValue content, Map<String, String> toolNames, boolean last) {
     w.beginObject().name("role").value("assistant");
     if (content instanceof JsonString s) {
-      w.name("content").value(s.value()).endObject();
+      w.name("content").value(s.value());
+      if (last) {
+        w.name("partial").value(true);
+      }
+      w.endObject();
       return null;
     }
     StringBuilder text = new StringBuilder();
@@ -228,6 +235,8 @@ final class MessagesFacade {
         w.name("arguments").value(Json.write(c.get("input"))).endObject().endObject();
       }
       w.endArray();
+    } else if (last) {
+      w.name("partial").value(true);
     }
     w.endObject();
     return null;
