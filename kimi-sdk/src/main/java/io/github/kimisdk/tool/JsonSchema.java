@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Holds a JSON Schema that Kimi accepts for tool parameters: Moonshot Flavored JSON Schema (MFJS).
- * Build one with the factories, or check a schema you already have with {@link #of(JsonValue)}.
+ * Build one with the factories, derive one from a record with {@link #of(Class)}, or check a schema
+ * you already have with {@link #of(JsonValue)}.
  *
  * <pre>{@code
  * JsonSchema params = JsonSchema.object()
