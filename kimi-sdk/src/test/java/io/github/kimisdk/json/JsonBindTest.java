@@ -370,6 +370,28 @@ class JsonBindTest {
         .isEqualTo("{\"ints\":[1,2],\"names\":[\"x\"],\"flags\":[true],\"values\":[0.5,-1.0]}");
   }
 
+  record Primitives(
+      byte[] bytes, short[] shorts, long[] longs, float[] floats, Long[] boxed, Sky[] skies) {}
+
+  @Test
+  void everyPrimitiveArrayRoundTrips() {
+    String json =
+        "{\"bytes\":[-128,127],\"shorts\":[300],\"longs\":[9007199254740993],"
+            + "\"floats\":[0.1,-0.0],\"boxed\":[1,2],\"skies\":[\"CLOUDY\"]}";
+    Primitives p = Json.bind(Json.parse(json), Primitives.class);
+    assertThat(p.bytes()).containsExactly((byte) -128, (byte) 127);
+    assertThat(p.shorts()).containsExactly((short) 300);
+    assertThat(p.longs()).containsExactly(9007199254740993L);
+    assertThat(p.floats()).containsExactly(0.1f, -0.0f);
+    assertThat(p.boxed()).containsExactly(1L, 2L);
+    assertThat(p.skies()).containsExactly(Sky.CLOUDY);
+    assertThat(Json.write(Json.toJson(p))).isEqualTo(json);
+    assertThat(Json.write(Json.toJson(new Object[] {new short[] {1}, new byte[] {2}})))
+        .isEqualTo("[[1],[2]]");
+    assertThatThrownBy(() -> Json.bind(Json.parse(json.replace("300", "70000")), Primitives.class))
+        .hasMessageContaining("$.shorts[0] (Primitives.shorts)");
+  }
+
   @Test
   void jsonValueComponentsTakeTheValueAsItIs() {
     Raw r =
