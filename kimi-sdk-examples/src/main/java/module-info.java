@@ -7,4 +7,8 @@ module io.github.kimisdk.examples {
   // minimal runtime image needs no jdk.unsupported: on the module path add it with
   // --add-modules jdk.unsupported; without it Ctrl-C simply exits.
   requires static jdk.unsupported;
+
+  // TypedOutput's records are read by the SDK (schemas, binding); a named module has to let it.
+  opens io.github.kimisdk.examples to
+      io.github.kimisdk;
 }

@@ -3,6 +3,8 @@ package io.github.kimisdk;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
@@ -209,6 +211,44 @@ public final class KimiClient implements AutoCloseable {
    */
   public ChatCompletion chat(ChatRequest request) {
     return chatWithResponse(request).value();
+  }
+
+  /**
+   * Sends a chat request whose reply is a record, and returns the record. Unless the request sets a
+   * response format, it is sent with {@link ResponseFormat#jsonSchema(Class)}, so Kimi's reply
+   * follows the record's schema; the reply is then bound with {@link ChatCompletion#parse(Class)}.
+   *
+   * <pre>{@code
+   * record Weather(String city, @Description("degrees Celsius") double temperature) {}
+   * Weather w = kimi.chat(ChatRequest.of("kimi-k2.6", "Weather in Paris?"), Weather.class);
+   * }</pre>
+   *
+   * @param <T> the record type
+   * @param request the request; its own response format, if any, is kept
+   * @param type the record class
+   * @return the record
+   * @throws DecodingException if the reply does not fit {@code type}; its cause is a {@link
+   *     StructuredOutputException} holding the reply's text and the JSON path that failed
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure (connection, timeout, decoding)
+   * @throws IllegalArgumentException if no schema can be derived from {@code type} (see {@link
+   *     io.github.kimisdk.tool.JsonSchema#of(Class)})
+   * @throws IllegalStateException if the client is closed
+   */
+  public <T> T chat(ChatRequest request, Class<T> type) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(type, "type");
+    ChatRequest typed =
+        request.responseFormat() != null
+            ? request
+            : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
+    KimiResponse<ChatCompletion> reply = chatWithResponse(typed);
+    try {
+      return reply.value().parse(type);
+    } catch (StructuredOutputException e) {
+      String id = reply.metadata().requestId().map(r -> " [request id " + r + "]").orElse("");
+      throw new DecodingException(e.getMessage() + id, e, reply.metadata());
+    }
   }
 
   /**

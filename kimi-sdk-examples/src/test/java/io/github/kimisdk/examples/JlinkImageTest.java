@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Links a runtime image holding only the modules the SDK needs and runs the Quickstart on it,
- * offline. The image stays in {@code target/jlink/image}; its size and the JDK's are written to
- * {@code target/jlink/sizes.txt} (the README quotes them).
+ * offline, then {@code TypedOutput}, whose records the SDK reads by reflection. The image stays in
+ * {@code target/jlink/image}; its size and the JDK's are written to {@code target/jlink/sizes.txt}
+ * (the README quotes them).
  */
 class JlinkImageTest {
 
@@ -63,6 +64,19 @@ class JlinkImageTest {
             "Hello from a jlink image");
     assertThat(run.status()).as(run.describe()).isZero();
     LaunchModesTest.assertStreamedOfflineReply(run, "Hello from a jlink image");
+
+    // The SDK reads the examples' records (an open package) with nothing added to the image.
+    ChildProcess typed =
+        ChildProcess.run(
+            LaunchModesTest.TIMEOUT,
+            java.toString(),
+            "--module",
+            "io.github.kimisdk.examples/io.github.kimisdk.examples.TypedOutput");
+    assertThat(typed.status()).as(typed.describe()).isZero();
+    assertThat(typed.stdout())
+        .as(typed.describe())
+        .contains("Weather[city=Paris, temperature=21.5, sky=CLEAR")
+        .contains("[tool] get_forecast(Forecast[city=Paris, days=3])");
 
     long imageBytes = sizeOf(image);
     long jdkBytes = sizeOf(Path.of(System.getProperty("java.home")));

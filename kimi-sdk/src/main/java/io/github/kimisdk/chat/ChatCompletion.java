@@ -1,7 +1,11 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Holds the server's reply to a {@link ChatRequest}, or the result of folding a stream with a
@@ -87,5 +91,78 @@ public record ChatCompletion(
    */
   public FinishReason finishReason() {
     return choices.isEmpty() ? null : choices.get(0).finishReason();
+  }
+
+  /**
+   * Parses the first choice's text as JSON and binds it to {@code type}, typically the record whose
+   * schema the request sent with {@link ResponseFormat#jsonSchema(Class)}. The text may be wrapped
+   * in a Markdown code fence (some models add one in JSON object mode); the fence is dropped.
+   *
+   * <pre>{@code
+   * record Weather(String city, double temperature) {}
+   * ChatRequest request = ChatRequest.builder("kimi-k2.6")
+   *     .addUser("Weather in Paris?")
+   *     .responseFormat(ResponseFormat.jsonSchema(Weather.class))
+   *     .build();
+   * Weather w = kimi.chat(request).parse(Weather.class);
+   * }</pre>
+   *
+   * <p>For a stream, parse what it accumulated: {@code stream.forEachText(System.out::print)
+   * .parse(Weather.class)}.
+   *
+   * @param <T> the type
+   * @param type the class to bind to (see {@link Json#bind(JsonValue, Class)})
+   * @return the bound value
+   * @throws NullPointerException if {@code type} is null
+   * @throws StructuredOutputException if the text is not JSON or does not fit {@code type}; it
+   *     holds the text and the JSON path that failed, and its message says when the reply was cut
+   *     off by the token limit
+   * @throws IllegalArgumentException if {@code type} is not a type the SDK can bind to
+   */
+  public <T> T parse(Class<T> type) {
+    Objects.requireNonNull(type, "type must not be null");
+    String text = text();
+    JsonValue json;
+    try {
+      json = Json.parse(unfenced(text));
+    } catch (JsonException e) {
+      throw new StructuredOutputException(
+          problem(type, "is not JSON: " + e.getMessage()), this, type, "$", e);
+    }
+    try {
+      return Json.bind(json, type);
+    } catch (JsonException e) {
+      throw new StructuredOutputException(
+          problem(type, "does not match it: " + e.getMessage()), this, type, e.path(), e);
+    }
+  }
+
+  private String problem(Class<?> type, String what) {
+    StringBuilder sb = new StringBuilder("The reply for ").append(type.getSimpleName());
+    if (text().isEmpty()) {
+      sb.append(" has no text");
+      if (!toolCalls().isEmpty()) {
+        sb.append(", only tool calls");
+      }
+    } else {
+      sb.append(' ').append(what);
+    }
+    if (FinishReason.LENGTH.equals(finishReason())) {
+      sb.append("; it was cut off at the token limit (finish_reason length): raise maxTokens");
+    }
+    return sb.toString();
+  }
+
+  /** The text without one Markdown code fence around it, such as {@code ```json ... ```}. */
+  private static String unfenced(String text) {
+    String t = text.strip();
+    if (!t.startsWith("```") || !t.endsWith("```") || t.length() < 6) {
+      return text;
+    }
+    int firstLine = t.indexOf('\n');
+    if (firstLine < 0) {
+      return text;
+    }
+    return t.substring(firstLine + 1, t.length() - 3);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.JsonSchema;
 import java.util.Objects;
 
 /**
@@ -102,5 +103,33 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
    */
   public static ResponseFormat jsonSchema(String name, JsonValue schema, boolean strict) {
     return new ResponseFormat(Type.JSON_SCHEMA, name, schema, strict);
+  }
+
+  /**
+   * Returns a strict JSON schema format for a record: the schema is {@link JsonSchema#of(Class)},
+   * named after the record. Read the reply with {@link ChatCompletion#parse(Class)}, or let {@link
+   * io.github.kimisdk.KimiClient#chat(ChatRequest, Class)} do both.
+   *
+   * @param type a record class
+   * @return the format, with {@code strict} set to true
+   * @throws NullPointerException if {@code type} is null
+   * @throws IllegalArgumentException if no schema can be derived from {@code type} (see {@link
+   *     JsonSchema#of(Class)})
+   */
+  public static ResponseFormat jsonSchema(Class<?> type) {
+    JsonSchema schema = JsonSchema.of(Objects.requireNonNull(type, "type must not be null"));
+    return new ResponseFormat(Type.JSON_SCHEMA, schemaName(type), schema.toJson(), true);
+  }
+
+  /** The record's simple name, reduced to the characters OpenAI-style schema names allow. */
+  private static String schemaName(Class<?> type) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : type.getSimpleName().toCharArray()) {
+      boolean ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+      sb.append(ok ? c : '_');
+    }
+    String name = sb.length() > 64 ? sb.substring(0, 64) : sb.toString();
+    return name.isEmpty() ? "response" : name;
   }
 }

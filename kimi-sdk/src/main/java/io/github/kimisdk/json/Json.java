@@ -1,6 +1,9 @@
 package io.github.kimisdk.json;
 
+import io.github.kimisdk.internal.bind.BindFailure;
+import io.github.kimisdk.internal.bind.Binding;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Parses and writes JSON (RFC 8259) as {@link JsonValue} trees.
@@ -62,6 +65,58 @@ import java.nio.charset.StandardCharsets;
  * written; {@code equals} and {@code hashCode} of the tree do recurse, so trees nested tens of
  * thousands deep (which the parser builds only with a raised depth limit) can overflow the stack
  * there.
+ *
+ * <h2>Records and other Java types</h2>
+ *
+ * <p>{@link #bind(JsonValue, Class)} turns a tree into a record (or any type below), and {@link
+ * #toJson(Object)} does the reverse:
+ *
+ * <pre>{@code
+ * record Weather(String city, double temperature, List<String> warnings) {}
+ * Weather w = Json.bind(Json.parse("{\"city\":\"Paris\",\"temperature\":21.5,\"warnings\":[]}"),
+ *     Weather.class);
+ * JsonValue back = Json.toJson(w);   // {"city":"Paris","temperature":21.5,"warnings":[]}
+ * }</pre>
+ *
+ * <table>
+ *   <caption>How Java types map to JSON</caption>
+ *   <tr><th>Java</th><th>JSON</th></tr>
+ *   <tr><td>record</td><td>object, one member per component, named as the component</td></tr>
+ *   <tr><td>sealed interface whose permitted subtypes are records (or sealed interfaces of
+ *       records)</td><td>object with a discriminator member {@code "type"} holding the record's
+ *       simple name, such as {@code {"type":"Circle","radius":2}}; every such record writes it</td>
+ *   </tr>
+ *   <tr><td>enum</td><td>string: the constant's {@code name()}</td></tr>
+ *   <tr><td>{@code String}</td><td>string</td></tr>
+ *   <tr><td>{@code boolean}, {@code Boolean}</td><td>{@code true} or {@code false}</td></tr>
+ *   <tr><td>{@code byte}, {@code short}, {@code int}, {@code long} (and boxed), {@code
+ *       BigInteger}</td><td>number with an integral value that fits the type</td></tr>
+ *   <tr><td>{@code float}, {@code double} (and boxed), {@code BigDecimal}</td><td>number</td></tr>
+ *   <tr><td>{@code Instant}, {@code OffsetDateTime}, {@code ZonedDateTime}, {@code
+ *       LocalDateTime}, {@code LocalDate}, {@code LocalTime}, {@code YearMonth}, {@code
+ *       Duration}, {@code Period}</td><td>string in ISO 8601, as the type's {@code toString()}
+ *       writes it and its {@code parse} reads it</td></tr>
+ *   <tr><td>{@code List<T>}, {@code Collection<T>}, {@code Set<T>}, {@code T[]} (also primitive
+ *       arrays but {@code char[]})</td><td>array</td></tr>
+ *   <tr><td>{@code Map<String, T>}</td><td>object with any member names</td></tr>
+ *   <tr><td>{@code JsonValue}, {@code JsonObject}, {@code JsonArray}</td><td>the value as
+ *       is</td></tr>
+ *   <tr><td>{@code Optional<T>}, {@code OptionalInt}, {@code OptionalLong}, {@code
+ *       OptionalDouble}, as a record component</td><td>the member, or no member when
+ *       empty</td></tr>
+ * </table>
+ *
+ * <p>A component is required unless it is an {@code Optional} or marked {@link JsonOptional};
+ * {@code null} is accepted only for those. Members the record does not declare are ignored. Bound
+ * lists, sets and maps are unmodifiable and keep the JSON order. Generic records, raw collections,
+ * {@code Object}, {@code char} and other types are not supported.
+ *
+ * <p>Records are read through {@code java.lang.reflect.RecordComponent}, and created through their
+ * canonical constructor (so a compact constructor's checks apply). What is learnt about a class is
+ * kept, so a class is inspected once. On the class path any record works; a record in a named
+ * module must be public in an exported package, or its package must be open to {@code
+ * io.github.kimisdk} ({@code opens com.example.model to io.github.kimisdk;} in its {@code
+ * module-info.java}).
  */
 public final class Json {
   private Json() {}
@@ -160,6 +215,55 @@ public final class Json {
     byte[] out = w.value(requireValue(value)).toByteArray();
     giveBack(w);
     return out;
+  }
+
+  /**
+   * Binds a JSON tree to a Java type, typically a record; the class comment lists the types and how
+   * they map.
+   *
+   * @param <T> the type
+   * @param value the tree, for example from {@link #parse(String)}
+   * @param type the class to bind to
+   * @return the bound value; never null (a JSON {@code null} fails unless {@code type} is {@link
+   *     JsonValue})
+   * @throws NullPointerException if an argument is null
+   * @throws JsonException if the tree does not fit {@code type}: a member is missing or has the
+   *     wrong kind of value, a number does not fit, a string is not one of the enum's names, or the
+   *     record's constructor rejected the values. The message names the JSON path and the record
+   *     component, such as {@code "$.days[2].temperature (Day.temperature): expected a number but
+   *     was a string"}, and {@link JsonException#path()} returns the path
+   * @throws IllegalArgumentException if {@code type} (or a type it contains) is not supported, or
+   *     its module does not let the SDK read it; the message names the component
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> T bind(JsonValue value, Class<T> type) {
+    Objects.requireNonNull(value, "value must not be null (use JsonNull.INSTANCE)");
+    Objects.requireNonNull(type, "type must not be null");
+    try {
+      return (T) Binding.bind(value, type);
+    } catch (BindFailure f) {
+      throw new JsonException(f.getMessage(), f.path(), f.getCause());
+    }
+  }
+
+  /**
+   * Turns a Java value into a JSON tree: a record, and any type {@link #bind(JsonValue, Class)}
+   * takes, by its runtime class. A {@code null} becomes {@link JsonNull#INSTANCE}, an empty
+   * optional too (and an empty optional or a null {@link JsonOptional} component is left out).
+   *
+   * @param value the value; may be null
+   * @return the tree
+   * @throws JsonException if a {@code double} or {@code float} is NaN or infinite, or a map has a
+   *     key that is not a string; the message names the path
+   * @throws IllegalArgumentException if the value's type (or a component's) is not supported, or
+   *     its module does not let the SDK read it
+   */
+  public static JsonValue toJson(Object value) {
+    try {
+      return Binding.toJson(value);
+    } catch (BindFailure f) {
+      throw new JsonException(f.getMessage(), f.path(), f.getCause());
+    }
   }
 
   /**

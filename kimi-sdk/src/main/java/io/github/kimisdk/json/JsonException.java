@@ -48,6 +48,15 @@ public final class JsonException extends RuntimeException {
     this.path = path == null ? "" : path;
   }
 
+  /** Creates an exception whose message already names the path, for values bound to types. */
+  JsonException(String message, String path, Throwable cause) {
+    super(message, cause);
+    this.line = -1;
+    this.column = -1;
+    this.offset = -1;
+    this.path = path;
+  }
+
   private static String format(String reason, int line, int column, long offset, String path) {
     StringBuilder sb = new StringBuilder(reason);
     if (line > 0) {

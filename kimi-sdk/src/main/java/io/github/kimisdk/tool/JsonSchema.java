@@ -17,7 +17,8 @@ import java.util.Set;
 
 /**
  * Holds a JSON Schema that Kimi accepts for tool parameters: Moonshot Flavored JSON Schema (MFJS).
- * Build one with the factories, or check a schema you already have with {@link #of(JsonValue)}.
+ * Build one with the factories, derive one from a record with {@link #of(Class)}, or check a schema
+ * you already have with {@link #of(JsonValue)}.
  *
  * <pre>{@code
  * JsonSchema params = JsonSchema.object()
@@ -185,6 +186,63 @@ public final class JsonSchema {
   public static JsonSchema of(JsonValue schema) {
     validate(schema);
     return new JsonSchema((JsonObject) schema);
+  }
+
+  /**
+   * Derives the schema of a record: one property per component, named as the component, in
+   * declaration order. This is the schema that {@link io.github.kimisdk.json.Json#bind(JsonValue,
+   * Class)} binds by and {@link io.github.kimisdk.json.Json#toJson(Object)} writes by; the {@code
+   * Json} class comment lists the supported types.
+   *
+   * <pre>{@code
+   * @Description("Current weather at one place")
+   * record Weather(
+   *     String city,
+   *     @Description("degrees Celsius") double temperature,
+   *     List<String> warnings) {}
+   *
+   * JsonSchema.of(Weather.class);
+   * // {"type":"object","description":"Current weather at one place",
+   * //  "properties":{"city":{"type":"string"},
+   * //    "temperature":{"type":"number","description":"degrees Celsius"},
+   * //    "warnings":{"type":"array","items":{"type":"string"}}},
+   * //  "required":["city","temperature","warnings"],"additionalProperties":false}
+   * }</pre>
+   *
+   * <p>How types become schemas, within Kimi's rules:
+   *
+   * <ul>
+   *   <li>a record is an object with {@code "additionalProperties": false}; every component is
+   *       required unless it is an {@code Optional} or marked {@link
+   *       io.github.kimisdk.json.JsonOptional}. A record or sealed interface that contains itself
+   *       is written once under {@code $defs} and referenced as {@code "#/$defs/Name"};
+   *   <li>a sealed interface of records is an {@code anyOf} of its records (at most 10), each with
+   *       a required {@code "type"} property whose only allowed value is the record's simple name
+   *       ({@code "enum": ["Circle"]}, since Kimi takes no {@code const});
+   *   <li>an enum is a string with {@code enum} of the constants' names;
+   *   <li>{@code java.time} types are strings; Kimi takes no {@code format}, so the format (such as
+   *       "ISO 8601 date, such as 2026-03-25") goes in the {@code description}, after the {@link
+   *       Description} text if there is one;
+   *   <li>lists, sets and arrays are arrays with {@code items}; {@code Map<String, V>} is an object
+   *       with {@code additionalProperties}; {@code JsonValue} is any type.
+   * </ul>
+   *
+   * <p>{@link Description} on a component, or on a record, enum or sealed interface, becomes the
+   * {@code description}. The result passes {@link #validate(JsonValue)}, and is derived once per
+   * class.
+   *
+   * @param type a record class
+   * @return the schema
+   * @throws NullPointerException if {@code type} is null
+   * @throws IllegalArgumentException if {@code type} is not a record, or a component has a type
+   *     that is not supported (the message gives the component's path, such as {@code
+   *     Trip.legs[].when}), a component is named after a schema keyword Kimi rejects ({@code
+   *     required}, {@code anyOf}, {@code additionalProperties}, {@code $ref}, {@code $defs}), a
+   *     sealed interface permits more than 10 records, or the record's module does not let the SDK
+   *     read it
+   */
+  public static JsonSchema of(Class<?> type) {
+    return RecordSchemas.of(Objects.requireNonNull(type, "type must not be null"));
   }
 
   /**

@@ -188,6 +188,7 @@ public final class ToolRunner {
     all.forEach(t -> available.add(t.name()));
     List<Message> transcript = new ArrayList<>(request.messages());
     int initial = transcript.size();
+    AtomicInteger argumentErrors = new AtomicInteger();
     Usage usage = null;
     ChatCompletion last = null;
     ToolChoice choice = request.toolChoice();
@@ -205,7 +206,8 @@ public final class ToolRunner {
       try {
         last = streaming ? streamStep(step, stepRequest) : kimi.chat(stepRequest);
       } catch (KimiException e) {
-        return new Result(Outcome.FAILED, transcript, initial, last, usage, step, e);
+        return new Result(
+            Outcome.FAILED, transcript, initial, last, usage, step, e, argumentErrors.get());
       }
       usage = usage == null ? last.usage() : usage.plus(last.usage());
       if (last.choices().isEmpty()) {
@@ -216,7 +218,8 @@ public final class ToolRunner {
             last,
             usage,
             step,
-            new IllegalStateException("Kimi returned a completion without choices: " + last.id()));
+            new IllegalStateException("Kimi returned a completion without choices: " + last.id()),
+            argumentErrors.get());
       }
       AssistantMessage reply = last.choices().get(0).message();
       transcript.add(reply);
@@ -225,11 +228,12 @@ public final class ToolRunner {
         listener.onUsage(step, last.usage(), usage);
       }
       if (!reply.hasToolCalls()) {
-        return new Result(Outcome.ANSWERED, transcript, initial, last, usage, step, null);
+        return new Result(
+            Outcome.ANSWERED, transcript, initial, last, usage, step, null, argumentErrors.get());
       }
       List<ToolResult> results;
       try {
-        results = execute(step, reply.toolCalls(), builtins, available);
+        results = execute(step, reply.toolCalls(), builtins, available, argumentErrors);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         // Answer every call so the transcript stays valid history (a conversation can go on).
@@ -241,14 +245,23 @@ public final class ToolRunner {
                       Duration.ZERO)
                   .toMessage());
         }
-        return new Result(Outcome.FAILED, transcript, initial, last, usage, step, cancelled(e));
+        return new Result(
+            Outcome.FAILED,
+            transcript,
+            initial,
+            last,
+            usage,
+            step,
+            cancelled(e),
+            argumentErrors.get());
       }
       for (ToolResult r : results) {
         transcript.add(r.toMessage());
         listener.onToolResult(step, r);
       }
     }
-    return new Result(Outcome.STEP_LIMIT, transcript, initial, last, usage, maxSteps, null);
+    return new Result(
+        Outcome.STEP_LIMIT, transcript, initial, last, usage, maxSteps, null, argumentErrors.get());
   }
 
   /**
@@ -302,12 +315,16 @@ public final class ToolRunner {
   }
 
   private List<ToolResult> execute(
-      int step, List<ToolCall> calls, List<String> builtins, List<String> available)
+      int step,
+      List<ToolCall> calls,
+      List<String> builtins,
+      List<String> available,
+      AtomicInteger argumentErrors)
       throws InterruptedException {
     List<CompletableFuture<ToolResult>> futures = new ArrayList<>(calls.size());
     for (ToolCall call : calls) {
       listener.onToolCall(step, call);
-      futures.add(start(call, builtins, available));
+      futures.add(start(call, builtins, available, argumentErrors));
     }
     List<ToolResult> results = new ArrayList<>(calls.size());
     try {
@@ -324,7 +341,7 @@ public final class ToolRunner {
   }
 
   private CompletableFuture<ToolResult> start(
-      ToolCall call, List<String> builtins, List<String> available) {
+      ToolCall call, List<String> builtins, List<String> available, AtomicInteger argumentErrors) {
     String name = call.name() == null ? "" : call.name();
     if (builtins.contains(name)) {
       // Kimi's built-ins run on the server: the call's arguments go back unchanged.
@@ -344,6 +361,7 @@ public final class ToolRunner {
     try {
       arguments = call.argumentsJson();
     } catch (JsonException e) {
+      argumentErrors.incrementAndGet();
       return CompletableFuture.completedFuture(
           error(
               call,
@@ -356,7 +374,7 @@ public final class ToolRunner {
                   + " again with a JSON object that follows its schema",
               Duration.ZERO));
     }
-    Execution ex = new Execution(call, handler, arguments);
+    Execution ex = new Execution(call, handler, arguments, argumentErrors);
     pool.execute(ex);
     return ex.out;
   }
@@ -371,13 +389,16 @@ public final class ToolRunner {
     private final ToolCall call;
     private final Registered handler;
     private final JsonValue arguments;
+    private final AtomicInteger argumentErrors;
     private Thread worker; // guarded by this; set while the handler runs
     private long started;
 
-    Execution(ToolCall call, Registered handler, JsonValue arguments) {
+    Execution(
+        ToolCall call, Registered handler, JsonValue arguments, AtomicInteger argumentErrors) {
       this.call = call;
       this.handler = handler;
       this.arguments = arguments;
+      this.argumentErrors = argumentErrors;
       out.whenComplete(
           (r, e) -> {
             if (e instanceof CancellationException) {
@@ -400,7 +421,7 @@ public final class ToolRunner {
           CompletableFuture.delayedExecutor(toolTimeout.toNanos(), TimeUnit.NANOSECONDS));
       ToolResult result;
       try {
-        ToolResult r = handler.invoke(call, arguments);
+        ToolResult r = handler.invoke(call, arguments, argumentErrors);
         result = new ToolResult(call, r.content(), r.error(), elapsed());
       } catch (Exception e) {
         result = error(call, call.name() + " failed: " + describe(e), elapsed());
@@ -452,22 +473,46 @@ public final class ToolRunner {
     String call(JsonValue arguments) throws Exception;
   }
 
+  /** Calls a tool with its arguments already decoded. */
+  private interface DecodedInvoker {
+    String call(Object decoded) throws Exception;
+  }
+
   private static final class Registered {
     final FunctionTool tool;
     final Invoker invoker;
     final Function<? super JsonValue, ?> decoder;
+    final DecodedInvoker decodedInvoker;
 
     Registered(FunctionTool tool, Function<? super JsonValue, ?> decoder, Invoker invoker) {
+      this(tool, decoder, invoker, null);
+    }
+
+    private Registered(
+        FunctionTool tool,
+        Function<? super JsonValue, ?> decoder,
+        Invoker invoker,
+        DecodedInvoker decodedInvoker) {
       this.tool = tool;
       this.decoder = decoder;
       this.invoker = invoker;
+      this.decodedInvoker = decodedInvoker;
     }
 
-    ToolResult invoke(ToolCall call, JsonValue arguments) throws Exception {
+    /** A tool whose handler takes the decoded arguments, so they are decoded once. */
+    static Registered decoded(
+        FunctionTool tool, Function<? super JsonValue, ?> decoder, DecodedInvoker invoker) {
+      return new Registered(tool, Objects.requireNonNull(decoder), null, invoker);
+    }
+
+    ToolResult invoke(ToolCall call, JsonValue arguments, AtomicInteger argumentErrors)
+        throws Exception {
+      Object decoded = null;
       if (decoder != null) {
         try {
-          decoder.apply(arguments);
+          decoded = decoder.apply(arguments);
         } catch (RuntimeException e) {
+          argumentErrors.incrementAndGet();
           return error(
               call,
               "the arguments of "
@@ -478,7 +523,8 @@ public final class ToolRunner {
               Duration.ZERO);
         }
       }
-      String content = invoker.call(arguments);
+      String content =
+          decodedInvoker != null ? decodedInvoker.call(decoded) : invoker.call(arguments);
       if (content == null || content.isEmpty()) {
         content = "(no output)";
       }
@@ -651,6 +697,9 @@ public final class ToolRunner {
    * @param usage the tokens of all steps, summed; null when no step reported usage
    * @param steps the number of model calls made (or attempted, for a failure)
    * @param error why the run failed; null unless {@code outcome} is {@link Outcome#FAILED}
+   * @param argumentErrors how many tool calls had arguments that were not valid JSON or did not
+   *     bind to the tool's parameters; each was answered with an error so the model could call
+   *     again
    */
   public record Result(
       Outcome outcome,
@@ -659,7 +708,8 @@ public final class ToolRunner {
       ChatCompletion lastCompletion,
       Usage usage,
       int steps,
-      RuntimeException error) {
+      RuntimeException error,
+      int argumentErrors) {
 
     /**
      * Copies the transcript.
@@ -671,11 +721,35 @@ public final class ToolRunner {
      * @param usage the summed tokens; may be null
      * @param steps the number of model calls
      * @param error why the run failed; may be null
+     * @param argumentErrors how many tool calls had arguments that did not parse or bind
      * @throws NullPointerException if {@code outcome} or {@code transcript} is null
      */
     public Result {
       Objects.requireNonNull(outcome, "outcome must not be null");
       transcript = List.copyOf(transcript);
+    }
+
+    /**
+     * Creates a result with no argument errors counted.
+     *
+     * @param outcome how it ended
+     * @param transcript every message
+     * @param newMessageIndex the index of the first message the run added
+     * @param lastCompletion the last reply; may be null
+     * @param usage the summed tokens; may be null
+     * @param steps the number of model calls
+     * @param error why the run failed; may be null
+     * @throws NullPointerException if {@code outcome} or {@code transcript} is null
+     */
+    public Result(
+        Outcome outcome,
+        List<Message> transcript,
+        int newMessageIndex,
+        ChatCompletion lastCompletion,
+        Usage usage,
+        int steps,
+        RuntimeException error) {
+      this(outcome, transcript, newMessageIndex, lastCompletion, usage, steps, error, 0);
     }
 
     /**
@@ -812,7 +886,64 @@ public final class ToolRunner {
       Objects.requireNonNull(decoder, "decoder must not be null");
       Objects.requireNonNull(handler, "handler must not be null");
       FunctionTool tool = Tool.function(name, description, parameters.toJson());
-      return register(new Registered(tool, decoder, args -> handler.call(decoder.apply(args))));
+      return register(Registered.decoded(tool, decoder, d -> handler.call(decodedAs(d))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T decodedAs(Object decoded) {
+      return (T) decoded; // the decoder made it, and the decoder returns a T
+    }
+
+    /**
+     * Registers a function tool whose arguments are a record: the schema is {@link
+     * JsonSchema#of(Class)}, the model's arguments are bound to the record with {@link
+     * Json#bind(JsonValue, Class)}, and the handler's result goes back as text: a {@code String} as
+     * it is, anything else (a record, a list, a number, a {@code JsonValue}) written as JSON with
+     * {@link Json#toJson(Object)}; {@code null} becomes {@code "(no output)"}.
+     *
+     * <pre>{@code
+     * record Forecast(
+     *     String city,
+     *     @Description("days ahead, 1 to 7") int days,
+     *     @JsonOptional Unit unit) {}
+     * enum Unit { CELSIUS, FAHRENHEIT }
+     *
+     * builder.tool("get_forecast", "Weather forecast for a city", Forecast.class,
+     *     f -> weatherService.forecast(f.city(), f.days()));
+     * }</pre>
+     *
+     * <p>Arguments that do not bind (a missing component, a string for a number, a value the
+     * record's constructor rejects) are not an exception: the call is answered with an error naming
+     * the JSON path and the component, so the model can call again, and the run counts it in {@link
+     * Result#argumentErrors()}.
+     *
+     * @param <P> the record type of the arguments
+     * @param name the function name, matching {@link FunctionTool#NAME_PATTERN}
+     * @param description what the tool does, for the model
+     * @param parameters the record class of the arguments
+     * @param handler runs the tool with the bound arguments
+     * @return this builder
+     * @throws NullPointerException if {@code name}, {@code parameters} or {@code handler} is null
+     * @throws IllegalArgumentException if the name is invalid or already registered, or no schema
+     *     can be derived from {@code parameters} (see {@link JsonSchema#of(Class)})
+     */
+    public <P> Builder tool(
+        String name, String description, Class<P> parameters, Function<? super P, ?> handler) {
+      Objects.requireNonNull(parameters, "parameters must not be null");
+      Objects.requireNonNull(handler, "handler must not be null");
+      FunctionTool tool = Tool.function(name, description, JsonSchema.of(parameters).toJson());
+      return register(
+          Registered.decoded(
+              tool,
+              args -> Json.bind(args, parameters),
+              d -> render(handler.apply(parameters.cast(d)))));
+    }
+
+    private static String render(Object result) {
+      if (result == null || result instanceof String) {
+        return (String) result;
+      }
+      return Json.write(Json.toJson(result));
     }
 
     /**

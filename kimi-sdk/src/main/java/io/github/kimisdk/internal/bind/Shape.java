@@ -1,0 +1,32 @@
+package io.github.kimisdk.internal.bind;
+
+import io.github.kimisdk.json.JsonValue;
+
+/**
+ * How one Java type reads from and writes to JSON. Built by {@link TypeReader}, cached per class by
+ * {@link Binding}; schema derivation walks the same shapes.
+ */
+public abstract sealed class Shape
+    permits ScalarShape, EnumShape, RecordShape, UnionShape, ListShape, MapShape, OptionalShape {
+
+  Shape() {}
+
+  /**
+   * Binds a JSON value: {@link io.github.kimisdk.json.JsonNull#INSTANCE} for a JSON null, never a
+   * Java null.
+   *
+   * @param value the value
+   * @return the Java value, never null
+   * @throws BindFailure if the value does not fit
+   */
+  public abstract Object bind(JsonValue value);
+
+  /**
+   * Writes a non-null Java value of this shape's type.
+   *
+   * @param value the value
+   * @return the JSON value
+   * @throws BindFailure if the value cannot be written (a NaN, a non-string map key)
+   */
+  public abstract JsonValue write(Object value);
+}
