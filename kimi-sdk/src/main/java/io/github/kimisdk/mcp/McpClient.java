@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -395,7 +396,8 @@ public final class McpClient implements AutoCloseable {
         .handle(
             (r, e) -> {
               if (e != null) {
-                Throwable c = e.getCause() != null ? e.getCause() : e;
+                Throwable c =
+                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (c instanceof McpException m
                     && m.errorCode().orElse(0) == -32601
                     && defs.isEmpty()

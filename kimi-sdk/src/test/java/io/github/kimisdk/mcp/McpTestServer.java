@@ -343,6 +343,7 @@ final class McpTestServer {
           return;
         case "ranged":
         case "dotted.name":
+        case "added_tool":
           ch.send(result(id, text(name + " ok")));
           return;
         case "hang":
