@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -156,7 +157,15 @@ final class Rpc implements Transport.Sink {
             cancelOnServer(p, "the client cancelled the request");
           }
         });
-    p.timeout = timer.schedule(() -> timeOut(p, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      p.timeout =
+          timer.schedule(() -> timeOut(p, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      p.future.completeExceptionally(
+          new McpException(
+              name(), McpException.Kind.CLOSED, what + " not sent: the client is closed", e));
+      return p.future;
+    }
     if (p.future.isDone()) {
       p.timeout.cancel(false);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,11 +173,6 @@ final class StreamableHttp implements Transport {
     Body body;
     if (status / 100 == 2 && type.startsWith(EVENT_STREAM)) {
       body = new Body(ex, Mode.EVENTS, status);
-      if (ex.listen) {
-        synchronized (this) {
-          listenFailures = 0;
-        }
-      }
     } else if (status == 202 || status == 204) {
       body = new Body(ex, Mode.DISCARD, status);
     } else if (status / 100 == 2) {
@@ -438,7 +434,7 @@ final class StreamableHttp implements Transport {
     if (body != null && body.mode == Mode.EVENTS && !last.isEmpty() && vain < MAX_EMPTY_RESUMES) {
       long delay = retryMillis(body, DEFAULT_RETRY_MILLIS);
       long id = ex.id;
-      timer.schedule(() -> resume(id, last, vain), delay, TimeUnit.MILLISECONDS);
+      later(() -> resume(id, last, vain), delay);
       return;
     }
     McpException.Kind kind =
@@ -463,6 +459,14 @@ final class StreamableHttp implements Transport {
               + (cause == null ? "" : " (" + cause + ")");
     }
     sink.failed(ex.id, new McpException(sink.name(), kind, detail, cause));
+  }
+
+  private void later(Runnable task, long delayMillis) {
+    try {
+      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the client closed meanwhile
+    }
   }
 
   private static long retryMillis(Body body, long fallback) {
@@ -507,7 +511,7 @@ final class StreamableHttp implements Transport {
     if (closed.get()) {
       return;
     }
-    Exchange ex = new Exchange(-1, "GET listening", true, 0, "");
+    Exchange ex = new Exchange(-1, "GET listening", true, 0, lastEventId);
     listening = ex;
     HttpRequest.Builder b = request(ex).header("Accept", EVENT_STREAM).GET();
     if (!lastEventId.isEmpty()) {
@@ -528,9 +532,14 @@ final class StreamableHttp implements Transport {
     boolean streamed = body != null && body.mode == Mode.EVENTS;
     int failures;
     synchronized (this) {
-      failures = streamed ? 0 : ++listenFailures;
+      // A stream that brought something resets the count; one that ended empty backs off, and
+      // refusals (no event stream at all) end the listening after a few in a row.
+      failures = streamed && body.events > 0 ? 0 : ++listenFailures;
+      if (failures == 0) {
+        listenFailures = 0;
+      }
     }
-    if (failures > MAX_LISTEN_FAILURES) {
+    if (!streamed && failures > MAX_LISTEN_FAILURES) {
       LOG.log(
           Level.WARNING,
           () ->
@@ -545,9 +554,10 @@ final class StreamableHttp implements Transport {
     }
     long delay =
         Math.min(
-            MAX_RETRY_MILLIS, retryMillis(body, DEFAULT_RETRY_MILLIS) << Math.max(0, failures - 1));
-    String last = body == null ? "" : body.lastEventId;
-    timer.schedule(() -> listen(last), delay, TimeUnit.MILLISECONDS);
+            MAX_RETRY_MILLIS,
+            retryMillis(body, DEFAULT_RETRY_MILLIS) << Math.min(5, Math.max(0, failures - 1)));
+    String last = body != null && !body.lastEventId.isEmpty() ? body.lastEventId : ex.resumedFrom;
+    later(() -> listen(last), delay);
   }
 
   @Override

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class McpClientStdioTest {
 
@@ -445,10 +447,11 @@ class McpClientStdioTest {
     assertThat(after).allMatch(p -> !p.isAlive());
   }
 
-  @Test
-  void anOlderVersionTheServerPicksIsUsed() {
-    try (McpClient mcp = McpClient.stdio(stdio("version=2025-03-26"))) {
-      assertThat(mcp.protocolVersion()).isEqualTo("2025-03-26");
+  @ParameterizedTest
+  @ValueSource(strings = {"2025-06-18", "2025-03-26", "2024-11-05"})
+  void anOlderVersionTheServerPicksIsUsed(String version) {
+    try (McpClient mcp = McpClient.stdio(stdio("version=" + version))) {
+      assertThat(mcp.protocolVersion()).isEqualTo(version);
       assertThat(mcp.call("echo", args("text", "old")).text()).isEqualTo("echo: old");
     }
   }
