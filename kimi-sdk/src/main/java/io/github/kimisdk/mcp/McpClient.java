@@ -245,7 +245,10 @@ public final class McpClient implements AutoCloseable {
       name = McpTools.cut(i.name().strip());
     }
     transport.initialized(version);
-    rpc.notify("notifications/initialized", null);
+    transport.sendAndWait(
+        JsonObject.of(
+            "jsonrpc", JsonString.of("2.0"), "method", JsonString.of("notifications/initialized")),
+        initializeTimeout);
     transport.ready();
   }
 

@@ -152,6 +152,42 @@ final class StreamableHttp implements Transport {
     exchange(ex, b.build());
   }
 
+  /**
+   * Sends a notification and waits until the server took it, so that what follows cannot overtake
+   * it (the handshake's {@code notifications/initialized}).
+   */
+  @Override
+  public void sendAndWait(JsonObject message, Duration timeout) {
+    Exchange ex = new Exchange(-1, "POST " + McpTools.string(message, "method"), false, 0, "");
+    HttpRequest request =
+        request(ex)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, " + EVENT_STREAM)
+            .timeout(timeout)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(message)))
+            .build();
+    try {
+      HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() / 100 != 2) {
+        throw McpException.httpStatus(
+            sink.name(),
+            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
+            r.statusCode());
+      }
+    } catch (java.io.IOException e) {
+      throw new McpException(
+          sink.name(),
+          e instanceof HttpTimeoutException
+              ? McpException.Kind.TIMEOUT
+              : McpException.Kind.CONNECTION,
+          ex.what + ": cannot reach " + describe() + " (" + e + ")",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new McpException(sink.name(), McpException.Kind.CLOSED, ex.what + " interrupted", e);
+    }
+  }
+
   private void exchange(Exchange ex, HttpRequest request) {
     CompletableFuture<HttpResponse<Void>> f =
         client.sendAsync(request, info -> subscriber(ex, info));
@@ -443,7 +479,7 @@ final class StreamableHttp implements Transport {
             : McpException.Kind.CONNECTION;
     String detail;
     if (body == null) {
-      detail = "cannot reach " + describe() + " (" + cause + ")";
+      detail = ex.what + ": cannot reach " + describe() + " (" + cause + ")";
     } else if (body.mode == Mode.EVENTS) {
       detail =
           ex.what

@@ -17,6 +17,16 @@ interface Transport {
    */
   void send(JsonObject message, long id);
 
+  /**
+   * Sends a notification and returns once the server has it, so that later messages cannot overtake
+   * it.
+   *
+   * @throws McpException when it cannot be delivered
+   */
+  default void sendAndWait(JsonObject message, java.time.Duration timeout) {
+    send(message, -1);
+  }
+
   /** Stops waiting for the answer to request {@code id}, releasing what its exchange holds. */
   default void abandon(long id) {}
 

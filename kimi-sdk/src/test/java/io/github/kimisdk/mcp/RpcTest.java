@@ -8,9 +8,9 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 /** The JSON-RPC engine over an in-memory transport: matching, dispatch and bounds. */
 class RpcTest {
 
-  private final List<String> sent = new ArrayList<>();
-  private final List<String> peerSaw = new ArrayList<>();
+  private final List<String> sent = new CopyOnWriteArrayList<>();
+  private final List<String> peerSaw = new CopyOnWriteArrayList<>();
   private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
-  private final List<Long> abandoned = new ArrayList<>();
+  private final List<Long> abandoned = new CopyOnWriteArrayList<>();
 
   private final Transport transport =
       new Transport() {
@@ -173,7 +173,7 @@ class RpcTest {
   }
 
   @Test
-  void whatIsNotJsonRpcIsCountedAndQuotedWhenARequestTimesOut() {
+  void whatIsNotJsonRpcIsCountedAndQuotedWhenARequestTimesOut() throws Exception {
     CompletableFuture<JsonValue> a = rpc.request("slow", null, Duration.ofMillis(100), null, false);
     rpc.message(Json.parse("42"));
     rpc.message(Json.parse("{\"jsonrpc\":\"2.0\"}"));
@@ -184,6 +184,9 @@ class RpcTest {
                 + " meanwhile the server wrote 2 messages that are not JSON-RPC, the last:"
                 + " {\"jsonrpc\":\"2.0\"} (neither a request, a notification nor an answer);"
                 + " (diagnostics)");
+    // The caller may see the failure before the cancellation is sent.
+    timer.shutdown();
+    assertThat(timer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     assertThat(abandoned).containsExactly(1L);
     assertThat(sent)
         .last()
