@@ -486,7 +486,8 @@ public final class McpClient implements AutoCloseable {
    * McpToolResult#isError()} set, not an exception.
    *
    * @param toolName the tool's name as {@link #tools()} gives it to Kimi, or as the server lists it
-   *     (Kimi's names are looked up first); a name not listed is sent as it is
+   *     (Kimi's names are looked up first, once the tools were listed); any other name is sent as
+   *     it is
    * @param arguments the arguments: a JSON object, or null for none
    * @return the result
    * @throws NullPointerException if {@code toolName} is null
@@ -891,6 +892,8 @@ public final class McpClient implements AutoCloseable {
 
     /**
      * Sets an environment variable of the child process (for example a token the server reads).
+     * Pass secrets this way rather than as arguments: until the server names itself, the command is
+     * the client's name, which appears in exception messages.
      *
      * @param name the variable's name
      * @param value its value
