@@ -17,5 +17,6 @@ module io.github.kimisdk {
   exports io.github.kimisdk.token;
   exports io.github.kimisdk.json;
   exports io.github.kimisdk.sse;
+  exports io.github.kimisdk.mcp;
   exports io.github.kimisdk.testing;
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);
  *   <li>{@link PreflightException}: the request was stopped before sending because the model would
- *       reject it or it does not fit the context window ({@link ContextBudgetExceededException}).
+ *       reject it or it does not fit the context window ({@link ContextBudgetExceededException});
+ *   <li>{@link McpException}: a Model Context Protocol server failed or could not be reached.
  * </ul>
  *
  * <pre>{@code
@@ -40,7 +41,8 @@ public abstract sealed class KimiException extends RuntimeException
         DecodingException,
         ResponseTooLargeException,
         ConfigurationException,
-        PreflightException {
+        PreflightException,
+        McpException {
 
   private static final long serialVersionUID = 1L;
 

@@ -15,12 +15,18 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.McpClient;
+import io.github.kimisdk.mcp.McpTool;
+import io.github.kimisdk.mcp.McpToolResult;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a bounded tool-calling loop: it calls the model, executes the tool calls of each turn in
@@ -73,6 +80,15 @@ import java.util.function.Function;
  * request that names one of the runner's tools declares them itself, with {@code
  * .tools(runner.tools())}; the runner does not add a tool the request already declares.
  *
+ * <p>Tools of Model Context Protocol servers join the local ones with {@link
+ * Builder#mcp(McpClient)}. Their list is read again before each step, so a server that announces a
+ * changed list is seen at the next step. A server tool whose name is already taken (by a local tool
+ * or another server's) is offered as {@code <server>_<name>} (then {@code _2}, {@code _3}, ...);
+ * the runner keeps the mapping, so each call reaches the right server and tool. A tool's error
+ * result ({@code isError}) reaches the model as an error text, and so does a failed or timed-out
+ * call. A server that cannot list its tools ends the run with {@link Outcome#FAILED} and the {@link
+ * io.github.kimisdk.McpException} as {@link Result#error()}.
+ *
  * <p>A runner is immutable and thread-safe: several loops may run on it at once.
  */
 public final class ToolRunner {
@@ -96,10 +112,12 @@ public final class ToolRunner {
   private final boolean streaming;
   private final Listener listener;
   private final ThreadPoolExecutor pool;
+  private final List<McpSource> mcp;
 
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
     this.handlers = Map.copyOf(b.handlers);
+    this.mcp = List.copyOf(b.mcp);
     List<Tool> all = new ArrayList<>();
     b.handlers.values().forEach(r -> all.add(r.tool));
     all.addAll(b.builtins);
@@ -138,12 +156,13 @@ public final class ToolRunner {
 
   /**
    * Returns the tools this runner declares to the model: the registered functions, then the
-   * built-ins.
+   * built-ins, then the tools of its MCP servers as they list them now.
    *
    * @return the tools
+   * @throws io.github.kimisdk.McpException if an MCP server cannot list its tools
    */
   public List<Tool> tools() {
-    return tools;
+    return mcp.isEmpty() ? tools : toolset(List.of()).all;
   }
 
   /**
@@ -155,37 +174,11 @@ public final class ToolRunner {
    * @return how the run ended, with the full transcript and summed usage
    * @throws NullPointerException if {@code request} is null
    * @throws IllegalArgumentException if the request declares a tool with the same name as one of
-   *     this runner's but a different declaration, or the tools together break one of Kimi's rules
-   *     (more than 128)
+   *     this runner's local tools but a different declaration, or the tools together break one of
+   *     Kimi's rules (more than 128)
    */
   public Result run(ChatRequest request) {
     Objects.requireNonNull(request, "request must not be null");
-    List<Tool> all = new ArrayList<>(request.tools());
-    for (Tool t : tools) {
-      Tool same = null;
-      for (Tool x : all) {
-        if (x.name().equals(t.name())) {
-          same = x;
-        }
-      }
-      if (same == null) {
-        all.add(t);
-      } else if (!same.equals(t)) {
-        throw new IllegalArgumentException(
-            "the request declares a tool named \""
-                + t.name()
-                + "\" that differs from the one this runner registers; remove it from the"
-                + " request or declare runner.tools() there");
-      }
-    }
-    List<String> builtins = new ArrayList<>();
-    for (Tool t : all) {
-      if (t instanceof BuiltinTool) {
-        builtins.add(t.name());
-      }
-    }
-    List<String> available = new ArrayList<>();
-    all.forEach(t -> available.add(t.name()));
     List<Message> transcript = new ArrayList<>(request.messages());
     int initial = transcript.size();
     AtomicInteger argumentErrors = new AtomicInteger();
@@ -193,7 +186,13 @@ public final class ToolRunner {
     ChatCompletion last = null;
     ToolChoice choice = request.toolChoice();
     for (int step = 1; step <= maxSteps; step++) {
-      ChatRequest.Builder next = request.toBuilder().messages(transcript).tools(all);
+      Toolset ts;
+      try {
+        ts = toolset(request.tools());
+      } catch (KimiException e) {
+        return new Result(Outcome.FAILED, transcript, initial, last, usage, step, e);
+      }
+      ChatRequest.Builder next = request.toBuilder().messages(transcript).tools(ts.all);
       next.toolChoice(choice);
       if (streaming) {
         next.stream(true).includeUsage(true);
@@ -233,7 +232,7 @@ public final class ToolRunner {
       }
       List<ToolResult> results;
       try {
-        results = execute(step, reply.toolCalls(), builtins, available, argumentErrors);
+        results = execute(step, reply.toolCalls(), ts, argumentErrors);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         // Answer every call so the transcript stays valid history (a conversation can go on).
@@ -262,6 +261,106 @@ public final class ToolRunner {
     }
     return new Result(
         Outcome.STEP_LIMIT, transcript, initial, last, usage, maxSteps, null, argumentErrors.get());
+  }
+
+  /** The tools of one step: what the model is told, and how each call is answered. */
+  private static final class Toolset {
+    final List<Tool> all;
+    final Map<String, Registered> handlers;
+    final List<String> builtins = new ArrayList<>();
+    final List<String> available = new ArrayList<>();
+
+    Toolset(List<Tool> all, Map<String, Registered> handlers) {
+      this.all = List.copyOf(all);
+      this.handlers = handlers;
+      for (Tool t : all) {
+        available.add(t.name());
+        if (t instanceof BuiltinTool) {
+          builtins.add(t.name());
+        }
+      }
+    }
+  }
+
+  /** A server whose tools the runner offers, and which of them. */
+  private static final class McpSource {
+    final McpClient client;
+    final Predicate<? super McpTool> filter;
+
+    McpSource(McpClient client, Predicate<? super McpTool> filter) {
+      this.client = client;
+      this.filter = filter;
+    }
+  }
+
+  private Toolset toolset(List<Tool> requestTools) {
+    List<Tool> all = new ArrayList<>(requestTools);
+    for (Tool t : tools) {
+      Tool same = null;
+      for (Tool x : all) {
+        if (x.name().equals(t.name())) {
+          same = x;
+        }
+      }
+      if (same == null) {
+        all.add(t);
+      } else if (!same.equals(t)) {
+        throw new IllegalArgumentException(
+            "the request declares a tool named \""
+                + t.name()
+                + "\" that differs from the one this runner registers; remove it from the"
+                + " request or declare runner.tools() there");
+      }
+    }
+    if (mcp.isEmpty()) {
+      return new Toolset(all, handlers);
+    }
+    Map<String, Registered> withMcp = new HashMap<>(handlers);
+    Set<String> taken = new HashSet<>();
+    all.forEach(t -> taken.add(t.name()));
+    for (McpSource source : mcp) {
+      for (McpTool t : source.client.listTools()) {
+        FunctionTool f = t.function();
+        if (f == null || !source.filter.test(t)) {
+          continue;
+        }
+        if (taken.contains(f.name()) && !all.contains(f)) {
+          f = renamed(source.client.name(), f, all, taken);
+        }
+        if (taken.add(f.name())) {
+          all.add(f);
+        }
+        withMcp.put(f.name(), new Registered(f, source.client, t));
+      }
+    }
+    return new Toolset(all, withMcp);
+  }
+
+  /**
+   * Renames an MCP tool whose name is taken: the server's name in front, then a number; a name the
+   * request already declares for the same tool is kept.
+   */
+  private static FunctionTool renamed(
+      String server, FunctionTool f, List<Tool> all, Set<String> taken) {
+    String label = server.replaceAll("[^A-Za-z0-9_-]", "_");
+    char first = label.isEmpty() ? '0' : label.charAt(0);
+    boolean usable =
+        first == '_' || (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z');
+    String base = usable ? label + "_" + f.name() : f.name();
+    if (base.length() > 64) {
+      base = base.substring(0, 64);
+    }
+    String candidate = base;
+    for (int i = 2; ; i++) {
+      FunctionTool g = new FunctionTool(candidate, f.description(), f.parameters(), f.strict());
+      if (!taken.contains(candidate) || all.contains(g)) {
+        return g;
+      }
+      String suffix = "_" + i;
+      candidate =
+          (base.length() + suffix.length() > 64 ? base.substring(0, 64 - suffix.length()) : base)
+              + suffix;
+    }
   }
 
   /**
@@ -315,16 +414,12 @@ public final class ToolRunner {
   }
 
   private List<ToolResult> execute(
-      int step,
-      List<ToolCall> calls,
-      List<String> builtins,
-      List<String> available,
-      AtomicInteger argumentErrors)
+      int step, List<ToolCall> calls, Toolset ts, AtomicInteger argumentErrors)
       throws InterruptedException {
     List<CompletableFuture<ToolResult>> futures = new ArrayList<>(calls.size());
     for (ToolCall call : calls) {
       listener.onToolCall(step, call);
-      futures.add(start(call, builtins, available, argumentErrors));
+      futures.add(start(call, ts, argumentErrors));
     }
     List<ToolResult> results = new ArrayList<>(calls.size());
     try {
@@ -341,14 +436,16 @@ public final class ToolRunner {
   }
 
   private CompletableFuture<ToolResult> start(
-      ToolCall call, List<String> builtins, List<String> available, AtomicInteger argumentErrors) {
+      ToolCall call, Toolset ts, AtomicInteger argumentErrors) {
+    List<String> builtins = ts.builtins;
+    List<String> available = ts.available;
     String name = call.name() == null ? "" : call.name();
     if (builtins.contains(name)) {
       // Kimi's built-ins run on the server: the call's arguments go back unchanged.
       return CompletableFuture.completedFuture(
           new ToolResult(call, call.arguments(), false, Duration.ZERO));
     }
-    Registered handler = handlers.get(name);
+    Registered handler = ts.handlers.get(name);
     if (handler == null) {
       String why =
           available.contains(name)
@@ -483,6 +580,8 @@ public final class ToolRunner {
     final Invoker invoker;
     final Function<? super JsonValue, ?> decoder;
     final DecodedInvoker decodedInvoker;
+    final McpClient server;
+    final McpTool serverTool;
 
     Registered(FunctionTool tool, Function<? super JsonValue, ?> decoder, Invoker invoker) {
       this(tool, decoder, invoker, null);
@@ -497,6 +596,17 @@ public final class ToolRunner {
       this.decoder = decoder;
       this.invoker = invoker;
       this.decodedInvoker = decodedInvoker;
+      this.server = null;
+      this.serverTool = null;
+    }
+
+    Registered(FunctionTool tool, McpClient server, McpTool serverTool) {
+      this.tool = tool;
+      this.decoder = null;
+      this.invoker = null;
+      this.decodedInvoker = null;
+      this.server = server;
+      this.serverTool = serverTool;
     }
 
     /** A tool whose handler takes the decoded arguments, so they are decoded once. */
@@ -507,6 +617,13 @@ public final class ToolRunner {
 
     ToolResult invoke(ToolCall call, JsonValue arguments, AtomicInteger argumentErrors)
         throws Exception {
+      if (server != null) {
+        McpToolResult r = server.call(serverTool, arguments);
+        String text = r.text().isEmpty() ? "(no output)" : r.text();
+        return r.isError()
+            ? error(call, text, Duration.ZERO)
+            : new ToolResult(call, text, false, Duration.ZERO);
+      }
       Object decoded = null;
       if (decoder != null) {
         try {
@@ -776,6 +893,7 @@ public final class ToolRunner {
     private final KimiClient kimi;
     private final Map<String, Registered> handlers = new LinkedHashMap<>();
     private final List<Tool> builtins = new ArrayList<>();
+    private final List<McpSource> mcp = new ArrayList<>();
     private int maxSteps = DEFAULT_MAX_STEPS;
     private int parallelism = DEFAULT_PARALLELISM;
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
@@ -968,6 +1086,48 @@ public final class ToolRunner {
       if (!builtins.contains(tool)) {
         builtins.add(tool);
       }
+      return this;
+    }
+
+    /**
+     * Offers every tool of an MCP server to the model, beside the local tools (see the class
+     * comment for names and errors). The runner does not close the client.
+     *
+     * <pre>{@code
+     * try (McpClient everything = McpClient.stdio(List.of("npx", "-y", "@modelcontextprotocol/server-everything"))) {
+     *   ToolRunner runner = ToolRunner.builder(kimi).mcp(everything).build();
+     * }
+     * }</pre>
+     *
+     * @param client the connected server
+     * @return this builder
+     * @throws NullPointerException if {@code client} is null
+     * @throws IllegalArgumentException if the client was already added
+     */
+    public Builder mcp(McpClient client) {
+      return mcp(client, t -> true);
+    }
+
+    /**
+     * Offers the tools of an MCP server that {@code filter} accepts, such as {@code
+     * McpTool::readOnly} or {@code t -> t.name().startsWith("get")}.
+     *
+     * @param client the connected server
+     * @param filter decides for each tool, as the server lists it, whether the model sees it
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the client was already added
+     */
+    public Builder mcp(McpClient client, Predicate<? super McpTool> filter) {
+      Objects.requireNonNull(client, "client must not be null");
+      Objects.requireNonNull(filter, "filter must not be null");
+      for (McpSource s : mcp) {
+        if (s.client == client) {
+          throw new IllegalArgumentException(
+              "the MCP client " + client.name() + " is already added");
+        }
+      }
+      mcp.add(new McpSource(client, filter));
       return this;
     }
 

@@ -1,0 +1,392 @@
+package io.github.kimisdk.mcp;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link McpTestServer} over Streamable HTTP on loopback, written against the specification: a
+ * session id assigned at {@code initialize} and required afterwards (404 once ended), answers as
+ * event streams with event ids kept for resumption, or as JSON ({@code json}), a listening GET
+ * stream (405 with {@code no-get}), resumption with {@code Last-Event-ID}, {@code DELETE}.
+ *
+ * <p>Options: {@code json} answers requests with JSON bodies; {@code poll} ends each POST stream
+ * right after a priming event, so every answer must be fetched by resuming; {@code no-get} refuses
+ * the listening stream; {@code token=T} requires {@code Authorization: Bearer T}.
+ */
+final class McpHttpTestServer implements AutoCloseable {
+
+  final McpTestServer core;
+  final List<String> requests = new CopyOnWriteArrayList<>();
+  private final Set<String> options;
+  private final HttpServer http;
+  private final ExecutorService pool;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger sessionIds = new AtomicInteger();
+
+  private McpHttpTestServer(Set<String> options) throws IOException {
+    this.options = options;
+    this.core = new McpTestServer(options);
+    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "mcp-http-test");
+              t.setDaemon(true);
+              return t;
+            });
+    http.setExecutor(pool);
+    http.createContext("/mcp", this::handle);
+    http.start();
+  }
+
+  static McpHttpTestServer start(String... options) throws IOException {
+    return new McpHttpTestServer(Set.of(options));
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp";
+  }
+
+  /** Ends every session, as a server restart would: later requests get 404. */
+  void endSessions() {
+    sessions.clear();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    pool.shutdownNow();
+  }
+
+  /** One session: its event ids, streams and listening stream. */
+  private final class Session {
+    final String id;
+    final AtomicInteger eventIds = new AtomicInteger();
+    final List<Stream> streams = new CopyOnWriteArrayList<>();
+    volatile Stream listening;
+
+    Session(String id) {
+      this.id = id;
+    }
+  }
+
+  /** An event stream: its events kept for resumption, and the connection it is written to. */
+  private final class Stream {
+    final Session session;
+    final List<String[]> events = new ArrayList<>(); // {id, data}
+    HttpExchange conn;
+    boolean done;
+
+    Stream(Session session) {
+      this.session = session;
+    }
+
+    synchronized void write(String data, boolean last) {
+      String id = session.id + "-" + session.eventIds.incrementAndGet();
+      events.add(new String[] {id, data});
+      if (conn != null && !send(conn, id, data)) {
+        conn = null;
+      }
+      if (last) {
+        done = true;
+        if (conn != null) {
+          conn.close();
+          conn = null;
+        }
+      }
+    }
+
+    synchronized boolean has(String eventId) {
+      for (String[] e : events) {
+        if (e[0].equals(eventId)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    synchronized void attach(HttpExchange c, String afterEventId) {
+      boolean after = afterEventId == null;
+      for (String[] e : events) {
+        if (after) {
+          send(c, e[0], e[1]);
+        } else if (e[0].equals(afterEventId)) {
+          after = true;
+        }
+      }
+      if (done) {
+        c.close();
+      } else {
+        conn = c;
+      }
+    }
+
+    synchronized void detach() {
+      if (conn != null) {
+        conn.close();
+        conn = null;
+      }
+    }
+  }
+
+  private static boolean send(HttpExchange c, String id, String data) {
+    try {
+      OutputStream os = c.getResponseBody();
+      os.write(("id: " + id + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+      os.flush();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    String session = ex.getRequestHeaders().getFirst("Mcp-Session-Id");
+    String version = ex.getRequestHeaders().getFirst("MCP-Protocol-Version");
+    String token = option("token=");
+    if (token != null
+        && !("Bearer " + token).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+      requests.add(ex.getRequestMethod() + " unauthorized");
+      reply(ex, 401, "text/plain", "unauthorized");
+      return;
+    }
+    switch (ex.getRequestMethod()) {
+      case "POST":
+        post(ex, session, version);
+        return;
+      case "GET":
+        get(ex, session, version);
+        return;
+      case "DELETE":
+        requests.add("DELETE session=" + session);
+        reply(ex, sessions.remove(String.valueOf(session)) == null ? 404 : 200, "text/plain", "");
+        return;
+      default:
+        reply(ex, 405, "text/plain", "");
+    }
+  }
+
+  private String option(String prefix) {
+    for (String o : options) {
+      if (o.startsWith(prefix)) {
+        return o.substring(prefix.length());
+      }
+    }
+    return null;
+  }
+
+  private void post(HttpExchange ex, String sessionId, String version) throws IOException {
+    JsonValue message;
+    try {
+      message = Json.parse(ex.getRequestBody().readAllBytes());
+    } catch (JsonException e) {
+      reply(
+          ex,
+          400,
+          "application/json",
+          "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}");
+      return;
+    }
+    JsonObject m = message.asObject();
+    String method = m.get("method") instanceof JsonString s ? s.value() : "response";
+    requests.add(
+        "POST "
+            + method
+            + " session="
+            + sessionId
+            + " version="
+            + version
+            + " accept="
+            + ex.getRequestHeaders().getFirst("Accept"));
+    Session session;
+    if (method.equals("initialize")) {
+      session = new Session("s" + sessionIds.incrementAndGet());
+      sessions.put(session.id, session);
+      ex.getResponseHeaders().set("Mcp-Session-Id", session.id);
+    } else if (sessionId == null) {
+      reply(ex, 400, "text/plain", "no session id");
+      return;
+    } else {
+      session = sessions.get(sessionId);
+      if (session == null) {
+        reply(
+            ex,
+            404,
+            "application/json",
+            "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":\"Session not found\"}}");
+        return;
+      }
+    }
+    core.unasked = listeningChannel(session);
+    if (!m.has("id") || !m.has("method")) {
+      core.handle(m, listeningChannel(session));
+      reply(ex, 202, "text/plain", "");
+      return;
+    }
+    JsonValue id = m.get("id");
+    if (options.contains("json")) {
+      core.handle(
+          m,
+          new McpTestServer.Channel() {
+            @Override
+            public void send(JsonObject out) {
+              if (id.equals(out.get("id")) && !out.has("method")) {
+                try {
+                  reply(ex, 200, "application/json", Json.write(out));
+                } catch (IOException e) {
+                  // the client went away
+                }
+              } else {
+                listeningChannel(session).send(out);
+              }
+            }
+
+            @Override
+            public void die() {
+              crash();
+            }
+
+            @Override
+            public void garbage(String text) {
+              try {
+                reply(ex, 200, "application/json", text);
+              } catch (IOException e) {
+                // the client went away
+              }
+            }
+          });
+      return;
+    }
+    Stream stream = new Stream(session);
+    session.streams.add(stream);
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    stream.attach(ex, null);
+    if (options.contains("poll")) {
+      stream.write("", false); // a priming event: an id and no data
+      stream.detach();
+    }
+    core.handle(
+        m,
+        new McpTestServer.Channel() {
+          @Override
+          public void send(JsonObject out) {
+            stream.write(Json.write(out), id.equals(out.get("id")) && !out.has("method"));
+          }
+
+          @Override
+          public void die() {
+            crash();
+          }
+
+          @Override
+          public void garbage(String text) {
+            stream.write(text, true);
+          }
+        });
+  }
+
+  private void crash() {
+    Thread t = new Thread(() -> http.stop(0), "mcp-http-test-crash");
+    t.start();
+  }
+
+  private McpTestServer.Channel listeningChannel(Session session) {
+    return new McpTestServer.Channel() {
+      @Override
+      public void send(JsonObject out) {
+        Stream l = session.listening;
+        if (l != null) {
+          l.write(Json.write(out), false);
+        }
+      }
+
+      @Override
+      public void die() {
+        crash();
+      }
+
+      @Override
+      public void garbage(String text) {}
+    };
+  }
+
+  private void get(HttpExchange ex, String sessionId, String version) throws IOException {
+    String last = ex.getRequestHeaders().getFirst("Last-Event-ID");
+    requests.add("GET session=" + sessionId + " version=" + version + " last-event-id=" + last);
+    Session session = sessionId == null ? null : sessions.get(sessionId);
+    if (session == null) {
+      reply(ex, sessionId == null ? 400 : 404, "text/plain", "no such session");
+      return;
+    }
+    String accept = ex.getRequestHeaders().getFirst("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      reply(ex, 406, "text/plain", "");
+      return;
+    }
+    if (last != null) {
+      for (Stream s : session.streams) {
+        if (s.has(last)) {
+          ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+          ex.sendResponseHeaders(200, 0);
+          s.attach(ex, last);
+          return;
+        }
+      }
+      Stream l = session.listening;
+      if (l != null && l.has(last)) {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        l.attach(ex, last);
+        return;
+      }
+      reply(ex, 404, "text/plain", "unknown event id");
+      return;
+    }
+    if (options.contains("no-get")) {
+      reply(ex, 405, "text/plain", "");
+      return;
+    }
+    if (session.listening != null && session.listening.conn != null) {
+      reply(ex, 409, "text/plain", "already listening");
+      return;
+    }
+    Stream l = new Stream(session);
+    session.listening = l;
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    l.attach(ex, null);
+  }
+
+  private static void reply(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    if (status == 202 || b.length == 0) {
+      ex.sendResponseHeaders(status, -1);
+    } else {
+      ex.sendResponseHeaders(status, b.length);
+      ex.getResponseBody().write(b);
+    }
+    ex.close();
+  }
+}

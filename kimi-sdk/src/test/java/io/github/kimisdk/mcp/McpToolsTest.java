@@ -1,0 +1,151 @@
+package io.github.kimisdk.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.JsonSchema;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class McpToolsTest {
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "echo|echo",
+        "get-sum|get-sum",
+        "dotted.name|dotted_name",
+        "a b/c|a_b_c",
+        "21st_builder|mcp_21st_builder",
+        "-dash|mcp_-dash",
+        "ab|ab_",
+        "x|x__",
+        "'$web'|_web",
+        "''|tool",
+        "ünïcode|_n_code"
+      })
+  void namesBecomeNamesKimiAccepts(String mcpName, String kimiName) {
+    assertThat(McpTools.kimiName("", mcpName))
+        .isEqualTo(kimiName)
+        .matches(FunctionTool.NAME_PATTERN);
+  }
+
+  @Test
+  void longNamesAreCutTo64Characters() {
+    String name = McpTools.kimiName("", "n".repeat(100));
+    assertThat(name).hasSize(64).matches(FunctionTool.NAME_PATTERN);
+    assertThat(McpTools.kimiName("p_", "echo")).isEqualTo("p_echo");
+  }
+
+  @Test
+  void anyNameBecomesAValidOne() {
+    Random random = new Random(26);
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder s = new StringBuilder();
+      int len = random.nextInt(90);
+      for (int j = 0; j < len; j++) {
+        s.append(
+            (char) (random.nextInt(3) == 0 ? random.nextInt(0x3000) : 32 + random.nextInt(95)));
+      }
+      assertThat(McpTools.kimiName("", s.toString())).matches(FunctionTool.NAME_PATTERN);
+    }
+  }
+
+  @Test
+  void takenNamesGetANumberWithinTheLengthLimit() {
+    assertThat(McpTools.unique("echo", Set.of())).isEqualTo("echo");
+    assertThat(McpTools.unique("echo", Set.of("echo"))).isEqualTo("echo_2");
+    assertThat(McpTools.unique("echo", Set.of("echo", "echo_2"))).isEqualTo("echo_3");
+    String long64 = "n".repeat(64);
+    assertThat(McpTools.unique(long64, Set.of(long64))).isEqualTo("n".repeat(62) + "_2");
+  }
+
+  @Test
+  void aSchemaKimiAcceptsIsSentAsItIs() {
+    JsonValue schema =
+        Json.parse(
+            "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\",\"description\":\"x\"}},"
+                + "\"required\":[\"q\"]}");
+    assertThat(McpTools.kimiSchema(schema)).isSameAs(schema);
+  }
+
+  @Test
+  void keywordsKimiRejectsAreRemovedWherePropertiesAreKept() {
+    JsonValue schema =
+        Json.parse(
+            "{\"type\":\"object\",\"title\":\"Args\",\"properties\":{"
+                + "\"title\":{\"type\":\"string\",\"format\":\"email\"},"
+                + "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},"
+                + "\"list\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\","
+                + "\"format\":\"uri\"}},"
+                + "\"either\":{\"anyOf\":[{\"type\":\"string\",\"format\":\"date\"},{\"type\":\"null\"}]}},"
+                + "\"required\":[\"title\"]}");
+    JsonValue fixed = McpTools.kimiSchema(schema);
+    JsonSchema.validate(fixed);
+    assertThat(Json.write(fixed))
+        .isEqualTo(
+            "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},"
+                + "\"n\":{\"type\":\"integer\"},"
+                + "\"list\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
+                + "\"either\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}},"
+                + "\"required\":[\"title\"]}");
+  }
+
+  @Test
+  void aMissingRootTypeIsObject() {
+    assertThat(Json.write(McpTools.kimiSchema(Json.parse("{\"properties\":{}}"))))
+        .isEqualTo("{\"type\":\"object\",\"properties\":{}}");
+    assertThat(Json.write(McpTools.kimiSchema(null))).isEqualTo("{\"type\":\"object\"}");
+    assertThat(Json.write(McpTools.kimiSchema(JsonString.of("nonsense"))))
+        .isEqualTo("{\"type\":\"object\"}");
+  }
+
+  @Test
+  void aSchemaThatCannotBeFixedIsQuotedForTheModel() {
+    JsonValue schema =
+        Json.parse("{\"type\":\"object\",\"properties\":{\"x\":{\"description\":\"untyped\"}}}");
+    JsonValue fixed = McpTools.kimiSchema(schema);
+    JsonSchema.validate(fixed);
+    assertThat(fixed.get("type")).isEqualTo(JsonString.of("object"));
+    assertThat(fixed.get("description").asString())
+        .isEqualTo("Arguments, as this JSON Schema describes: " + Json.write(schema));
+  }
+
+  @Test
+  void resultsAreTextForTheModel() {
+    JsonObject sum = JsonObject.of("sum", JsonNumber.of(5));
+    List<JsonValue> textOnly =
+        List.of(
+            Json.parse("{\"type\":\"text\",\"text\":\"a\"}"),
+            Json.parse("{\"type\":\"text\",\"text\":\"b\"}"));
+    assertThat(McpTools.text(textOnly, null)).isEqualTo("a\nb");
+    assertThat(McpTools.text(List.of(), null)).isEmpty();
+    assertThat(McpTools.text(List.of(), sum)).isEqualTo("{\"sum\":5}");
+    assertThat(McpTools.text(textOnly, sum)).isEqualTo("a\nb\n{\"sum\":5}");
+    assertThat(
+            McpTools.text(
+                List.of(Json.parse("{\"type\":\"text\",\"text\":\" {\\\"sum\\\": 5} \"}")), sum))
+        .isEqualTo(" {\"sum\": 5} ");
+    assertThat(
+            McpTools.text(
+                List.of(
+                    Json.parse(
+                        "{\"type\":\"audio\",\"mimeType\":\"audio/wav\",\"data\":\"AAAA\"}")),
+                null))
+        .isEqualTo("[audio audio/wav, 3 bytes, not shown]");
+    assertThat(McpTools.text(List.of(Json.parse("{\"type\":\"hologram\",\"x\":1}")), null))
+        .isEqualTo("[content of type hologram: {\"type\":\"hologram\",\"x\":1}]");
+    assertThat(McpTools.text(List.of(JsonString.of("loose")), null))
+        .isEqualTo("[content of type (none): \"loose\"]");
+  }
+}
