@@ -80,7 +80,13 @@ public final class TypedOutput {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session =
+        ExampleSession.openChatCompletions(
+            env,
+            out,
+            "kimi-k2.6",
+            "its structured reply is a response_format json_schema, which Kimi's Anthropic"
+                + " Messages protocol cannot express")) {
       String m = session.model();
       if (session.isOffline()) {
         out.println("(offline: the fake is scripted with the structured replies)");

@@ -265,4 +265,33 @@ class ExamplesOverBothProtocolsTest {
         .containsPattern("Conversation: 4 messages, id [0-9a-f-]{36}\n")
         .endsWith("Bye.\n");
   }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void typedOutputStaysOnChatCompletionsAndSaysWhy(Wire wire) {
+    Captured c = new Captured();
+    assertThat(TypedOutput.run(wire.env, c.out)).as(c.text()).isZero();
+    assertThat(c.text().contains(STAYS + "its structured reply is a response_format json_schema"))
+        .isEqualTo(wire == Wire.MESSAGES);
+    assertThat(c.text())
+        .containsPattern(CHAT_FAKE)
+        .contains("Weather[city=Paris, temperature=21.5, sky=CLEAR")
+        .contains("[failed at] $.temperature\n")
+        .contains("[tool] get_forecast(Forecast[city=Paris, days=3])\n")
+        .contains("[argument errors] 0\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void mcpToolCalling(Wire wire) {
+    Captured c = new Captured();
+    assertThat(McpToolCalling.run(McpToolCalling.DEFAULT_PROMPT, null, null, wire.env, c.out))
+        .as(c.text())
+        .isZero();
+    assertThat(c.text())
+        .containsPattern(wire.fake())
+        .contains("[step 1] notes_add -> Saved note 1.\n")
+        .contains("[step 2] notes_list -> 1. Buy milk\n")
+        .contains("[done] answered in 3 steps\n");
+  }
 }

@@ -148,6 +148,9 @@ class ReadmeShellCommandsTest {
                       .contains("You said: In one sentence, what is a server-sent event?\n")),
           Check.here(EXAMPLE + "ToolCalling", prints("[done] answered in 3 steps")),
           Check.here(
+              EXAMPLE + "McpToolCalling",
+              prints("MCP server notes 1.0", "notes_list -> 1. Buy milk", "[done] answered")),
+          Check.here(
               EXAMPLE + "X",
               (run, copy) ->
                   assertThat(run.stdout() + run.stderr())
