@@ -1,7 +1,6 @@
 package io.github.kimisdk.testing;
 
 import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.internal.tool.ModelThinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -197,7 +196,9 @@ final class FakeModel {
     if (thinking instanceof JsonObject o && o.get("type") instanceof JsonString type) {
       t = type.value().equals("disabled") ? Thinking.disabled() : Thinking.enabled();
     }
-    return ModelThinking.thinks(model, t);
+    io.github.kimisdk.token.ModelInfo info =
+        io.github.kimisdk.token.ModelCatalog.defaults().lookup(model);
+    return info.thinksWith(t) || (t != null && t.isEnabled());
   }
 
   // ---- tools: Kimi's strict checks, then a deterministic plan of calls ----

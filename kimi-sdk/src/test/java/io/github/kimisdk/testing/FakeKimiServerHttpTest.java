@@ -160,8 +160,7 @@ class FakeKimiServerHttpTest {
 
   @Test
   void thinkingModelsReasonUnlessDisabled() throws Exception {
-    for (String model :
-        List.of("kimi-thinking-preview", "kimi-k2.5", "kimi-k2.7-code", "kimi-k3")) {
+    for (String model : List.of("kimi-k2-thinking", "kimi-k2.5", "kimi-k2.7-code", "kimi-k3")) {
       JsonObject o =
           (JsonObject)
               Json.parse(
