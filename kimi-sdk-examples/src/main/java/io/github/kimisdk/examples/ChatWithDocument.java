@@ -75,7 +75,7 @@ public final class ChatWithDocument {
           args.length > 1
               ? String.join(" ", Arrays.asList(args).subList(1, args.length))
               : DEFAULT_QUESTION;
-      try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+      try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
         return ask(session, document, question, out);
       }
     } catch (IOException e) {

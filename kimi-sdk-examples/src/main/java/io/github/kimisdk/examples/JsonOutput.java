@@ -51,7 +51,7 @@ public final class JsonOutput {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       if (session.isOffline()) {
         out.println("(offline: the fake is scripted with the two JSON replies)");
         String m = session.model();
@@ -112,7 +112,7 @@ public final class JsonOutput {
             .addSystem("Reply with JSON only.")
             .addUser(prompt)
             .responseFormat(format)
-            .thinking(io.github.kimisdk.chat.Thinking.disabled())
+            .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
             .build();
     ChatCompletion done = session.kimi().chat(request);
     if (session.isOffline()) {

@@ -72,7 +72,8 @@ public final class KimiChat {
    * @param args ignored
    */
   public static void main(String[] args) {
-    try (ExampleSession session = ExampleSession.open(System.getenv(), System.out, "kimi-k2.6")) {
+    try (ExampleSession session =
+        ExampleSession.open(System.getenv(), System.out, ExampleSession.DEFAULT_MODEL)) {
       KimiChat chat = new KimiChat(session.kimi(), session.model(), System.out);
       boolean ctrlC = CtrlC.install(chat::stopReply);
       System.out.println(
@@ -210,7 +211,8 @@ public final class KimiChat {
         conversation
             .request(model)
             .addMessage(user)
-            .thinking(thinking ? Thinking.enabled() : Thinking.disabled())
+            .thinking(
+                thinking ? Thinking.enabled() : ExampleSession.thinkingOffWherePossible(model))
             .includeUsage(true)
             .build();
     StringBuilder answer = new StringBuilder();
@@ -224,6 +226,9 @@ public final class KimiChat {
       ChatCompletion done =
           stream.forEachText(
               reasoning -> {
+                if (!thinking) {
+                  return; // shown only with /thinking on, as /help says
+                }
                 if (!reasoningShown[0]) {
                   reasoningShown[0] = true;
                   out.print("(thinking) ");

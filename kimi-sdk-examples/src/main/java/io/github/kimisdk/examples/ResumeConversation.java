@@ -58,7 +58,7 @@ public final class ResumeConversation {
       } else {
         file = Path.of(args[0]);
       }
-      try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+      try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
         return run(session, file, tempDir != null, out);
       }
     } catch (IOException e) {

@@ -18,7 +18,9 @@ class AnthropicProtocolExamplesTest {
         .containsPattern("using FakeKimiServer at http://127\\.0\\.0\\.1:\\d+/anthropic ")
         .contains("> one two three\nYou| said:| one| two| three\n")
         .containsPattern(
-            "\\[usage\\] prompt \\d+, completion 5, total \\d+ tokens; finish reason stop");
+            "\\[usage\\] prompt \\d+, completion "
+                + (StreamingTest.REASONING + StreamingTest.ANSWER)
+                + ", total \\d+ tokens; finish reason stop");
   }
 
   @Test

@@ -55,7 +55,7 @@ class KimiJshTest {
     assertThat(exited).as(out).isTrue();
     assertThat(out)
         .contains("kimi: no API key, so FakeKimiServer at http://127.0.0.1:")
-        .contains("model kimi-k2.6. Try: ask(\"Hello\")")
+        .contains("model kimi-k3. Try: ask(\"Hello\")")
         .contains("You said: Hello from jshell\n")
         .contains("finish=stop text=You said: Hello from jshell")
         .doesNotContain("Error")
