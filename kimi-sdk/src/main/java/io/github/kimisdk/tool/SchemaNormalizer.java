@@ -109,7 +109,7 @@ final class SchemaNormalizer {
       top.put("type", JsonString.of("object"));
       change("$", "added \"type\": \"object\" (Kimi takes arguments as an object)");
     }
-    JsonObject body = node(JsonObject.of(top), "$", 0, true);
+    JsonObject body = node(JsonObject.of(top), "$", 0);
     // definitions referenced by name are normalized on first use; the rest are left out
     for (String name : sourceDefs.keySet()) {
       if (!defs.containsKey(name)) {
@@ -132,7 +132,7 @@ final class SchemaNormalizer {
   }
 
   /** Normalizes one schema object found at {@code path}. */
-  private JsonObject node(JsonObject in, String path, int depth, boolean root) {
+  private JsonObject node(JsonObject in, String path, int depth) {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException(
           "tool schema at " + path + ": nested deeper than " + MAX_DEPTH + " levels");
@@ -191,7 +191,7 @@ final class SchemaNormalizer {
         String at = path + ".properties." + p.getKey();
         JsonObject s = asSchema(p.getValue(), at);
         if (s != null) {
-          out.put(p.getKey(), node(s, at, depth + 1, false));
+          out.put(p.getKey(), node(s, at, depth + 1));
         }
       }
       m.put("properties", JsonObject.of(out));
@@ -205,7 +205,7 @@ final class SchemaNormalizer {
       if (s == null) {
         m.remove("items");
       } else {
-        m.put("items", node(s, path + ".items", depth + 1, false));
+        m.put("items", node(s, path + ".items", depth + 1));
       }
     }
     if (m.get("prefixItems") instanceof JsonArray tuple) {
@@ -213,7 +213,7 @@ final class SchemaNormalizer {
       for (int i = 0; i < tuple.size(); i++) {
         String at = path + ".prefixItems[" + i + "]";
         JsonObject s = asSchema(tuple.get(i), at);
-        b.add(s == null ? typed("string") : node(s, at, depth + 1, false));
+        b.add(s == null ? typed("string") : node(s, at, depth + 1));
       }
       m.put("prefixItems", b.build());
     } else if (m.containsKey("prefixItems")) {
@@ -222,7 +222,7 @@ final class SchemaNormalizer {
     }
     JsonValue additional = m.get("additionalProperties");
     if (additional instanceof JsonObject a && !a.isEmpty()) {
-      m.put("additionalProperties", node(a, path + ".additionalProperties", depth + 1, false));
+      m.put("additionalProperties", node(a, path + ".additionalProperties", depth + 1));
     } else if (additional != null
         && !(additional instanceof JsonBoolean)
         && !(additional instanceof JsonObject)) {
@@ -518,7 +518,7 @@ final class SchemaNormalizer {
       if (!shared.isEmpty()) {
         b = JsonObject.of(merge(shared, b.members(), at, false));
       }
-      out.add(node(b, at, depth + 1, false));
+      out.add(node(b, at, depth + 1));
       kept++;
     }
     if (kept == 0) {
@@ -563,6 +563,10 @@ final class SchemaNormalizer {
   }
 
   private Map<String, JsonValue> mergeAllOf(Map<String, JsonValue> m, String path, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "tool schema at " + path + ": allOf nests (or refers to itself) too deeply to merge");
+    }
     JsonValue all = m.remove("allOf");
     if (!(all instanceof JsonArray branches)) {
       change(path, "dropped \"allOf\": not an array of schemas");
@@ -656,7 +660,7 @@ final class SchemaNormalizer {
     change(path, "inlined $ref " + ref);
     inlining.push(pointer);
     try {
-      return node(JsonObject.of(merged), path, depth + 1, false);
+      return node(JsonObject.of(merged), path, depth + 1);
     } finally {
       inlining.pop();
     }
@@ -708,7 +712,7 @@ final class SchemaNormalizer {
     normalizingDefs.add(name);
     defs.put(name, JsonObject.of()); // reserves the position; filled below
     try {
-      JsonObject n = node(source, "$.$defs." + name, depth + 1, false);
+      JsonObject n = node(source, "$.$defs." + name, depth + 1);
       defs.put(name, n);
       return n;
     } finally {

@@ -234,6 +234,13 @@ class JsonSchemaNormalizeTest {
                     Json.parse(
                         "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/Nope\"}}}")))
         .hasMessageContaining("$ref #/$defs/Nope points to nothing in the schema");
+    assertThatThrownBy(
+            () ->
+                JsonSchema.normalize(
+                    Json.parse(
+                        "{\"type\":\"object\",\"$defs\":{\"A\":{\"allOf\":[{\"$ref\":\"#/$defs/A\"}]}},"
+                            + "\"properties\":{\"x\":{\"$ref\":\"#/$defs/A\",\"nullable\":true}}}")))
+        .hasMessageContaining("too deeply");
     assertThatThrownBy(() -> JsonSchema.normalize(null)).isInstanceOf(NullPointerException.class);
     assertThat(JsonSchema.normalize(JsonBoolean.of(true)).schema())
         .isEqualTo(Json.parse("{\"type\":\"object\"}"));
