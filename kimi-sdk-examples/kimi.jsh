@@ -17,14 +17,16 @@ import java.util.*;
 boolean hasKey = java.util.stream.Stream.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY").anyMatch(v -> System.getenv(v) != null && !System.getenv(v).isBlank());
 FakeKimiServer fake = hasKey ? null : new FakeKimiServer().start();
 KimiClient kimi = hasKey ? KimiClient.fromEnv() : KimiClient.builder().apiKey("offline-demo-key").baseUrl(fake.baseUrl()).build();
-String model = System.getenv("KIMI_MODEL") != null && !System.getenv("KIMI_MODEL").isBlank() ? System.getenv("KIMI_MODEL") : kimi.endpoint().isKimiCode() ? "kimi-for-coding" : "kimi-k2.6";
+String model = System.getenv("KIMI_MODEL") != null && !System.getenv("KIMI_MODEL").isBlank() ? System.getenv("KIMI_MODEL") : kimi.endpoint().isKimiCode() ? "kimi-for-coding" : "kimi-k3";
 
 /** The last reply {@code ask} received, whole: text, usage, finish reason. */
 ChatCompletion last = null;
 
 /** Streams the reply to {@code prompt}, printing it as it arrives, and returns its text. */
 String ask(String prompt) {
-  try (ChatStream s = kimi.stream(ChatRequest.builder(model).addUser(prompt).thinking(Thinking.disabled()).includeUsage(true).build())) {
+  // thinking off for a quick answer where the model allows it (kimi-k3 always thinks)
+  Thinking quick = ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.SWITCHABLE ? Thinking.disabled() : null;
+  try (ChatStream s = kimi.stream(ChatRequest.builder(model).addUser(prompt).thinking(quick).includeUsage(true).build())) {
     last = s.forEachText(t -> { System.out.print(t); System.out.flush(); });
     System.out.println();
     return last.text();

@@ -35,7 +35,13 @@ package io.github.kimisdk;
  *       so the whole allowance is offered. {@link io.github.kimisdk.chat.Thinking#disabled()}
  *       becomes {@code {"type":"disabled"}}; the {@code keep} of {@link
  *       io.github.kimisdk.chat.Thinking#preserved()} is dropped (thinking blocks sent back in the
- *       history carry the reasoning instead).
+ *       history carry the reasoning instead). An effort, from {@link
+ *       io.github.kimisdk.chat.Thinking#withEffort(String)} or {@link
+ *       io.github.kimisdk.chat.ChatRequest.Builder#reasoningEffort(String)}, becomes {@code
+ *       output_config.effort}, where Kimi's Messages endpoints read it (reported by third parties
+ *       only); a request that also sets {@code output_config} as an extra body field is refused.
+ *       Over chat completions the effort is sent as set ({@code thinking.effort} or {@code
+ *       reasoning_effort}), and {@code thinking.budget_tokens} never, since Kimi ignores it there.
  *   <li>Function tools become {@code {name, description, input_schema}} ({@code strict} is
  *       dropped); tool choice {@code auto}, {@code none}, {@code required} and a named function
  *       become {@code auto}, {@code none}, {@code any} and {@code tool}.

@@ -51,7 +51,9 @@ class BudgetHttpTest {
     assertThat(k3.contextLength()).isEqualTo(1_048_576);
     assertThat(k3.supportsReasoning()).isTrue();
     assertThat(k3.supportsImageIn()).isTrue();
-    assertThat(k3.supportsVideoIn()).isFalse();
+    assertThat(k3.supportsVideoIn()).isTrue();
+    assertThat(k3.supportsThinkingType()).isEqualTo("only");
+    assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.ownedBy()).isEqualTo("moonshot");
     RecordedRequest r = server.takeRequest();
     assertThat(r.method()).isEqualTo("GET");
@@ -150,7 +152,40 @@ class BudgetHttpTest {
   @Test
   void preflightIsOffByDefault() {
     ChatRequest wrong = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.3).build();
-    assertThat(kimi.chat(wrong).text()).isEqualTo("You said: hi");
+    // sent as it is: the (strict) fake answers as Kimi does
+    assertThatThrownBy(() -> kimi.chat(wrong))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("invalid temperature: only 1 is allowed for this model");
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void anAdaptingRequestReachesTheStrictServerWithoutTheValuesItsModelFixes() {
+    ChatRequest portable =
+        ChatRequest.builder("kimi-k3")
+            .addUser("hi")
+            .temperature(0.2)
+            .topP(0.5)
+            .n(1)
+            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
+            .build();
+    assertThat(kimi.chat(portable).text()).isEqualTo("You said: hi");
+    JsonObject sent = (JsonObject) server.takeRequest().json();
+    assertThat(sent.get("temperature")).isNull();
+    assertThat(sent.get("top_p")).isNull();
+    assertThat(sent.get("n").toString()).isEqualTo("1");
+    try (KimiClient checked =
+        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).preflight(true).build()) {
+      assertThat(checked.chat(portable).text()).isEqualTo("You said: hi");
+      ChatRequest refusing =
+          portable.toBuilder()
+              .temperature(0.2)
+              .samplingPolicy(ChatRequest.SamplingPolicy.REFUSE)
+              .build();
+      assertThatThrownBy(() -> checked.chat(refusing))
+          .isInstanceOf(PreflightException.class)
+          .hasMessageContaining("kimi-k3 accepts only temperature 1.0: 0.2");
+    }
   }
 
   @Test
@@ -184,6 +219,7 @@ class BudgetHttpTest {
   void preflightWithACustomBudgetClampsTheCapItSends() {
     ModelCatalog catalog =
         ModelCatalog.create().put(ModelInfo.unknown("small").withContextWindow(2_000));
+    server.addModel(catalog.lookup("small")); // the fake checks the same window
     ContextBudget budget =
         ContextBudget.builder().catalog(catalog).clampOutput(true).minOutput(10).build();
     try (KimiClient checked =
@@ -208,8 +244,11 @@ class BudgetHttpTest {
             .preflight(true)
             .preflight((ContextBudget) null)
             .build()) {
-      assertThat(off.chat(ChatRequest.builder("kimi-k2.6").addUser("x").topP(0.1).build()).text())
-          .isEqualTo("You said: x");
+      assertThatThrownBy(
+              () -> off.chat(ChatRequest.builder("kimi-k2.6").addUser("x").topP(0.1).build()))
+          .as("sent without a preflight check: the server refuses it")
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("invalid top_p: only 0.95 is allowed");
     }
   }
 }

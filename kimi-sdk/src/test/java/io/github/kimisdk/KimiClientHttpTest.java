@@ -14,6 +14,7 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.TokenEstimator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,7 +41,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KimiClientHttpTest {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
-  static final ChatRequest HELLO = ChatRequest.of("moonshot-v1-8k", "Hello there");
+  // An output cap that fits moonshot-v1-8k's window: Messages requires one, and without it the SDK
+  // sends 32768, which Kimi (and the strict fake) refuse for an 8,192 token model.
+  static final ChatRequest HELLO =
+      ChatRequest.builder("moonshot-v1-8k")
+          .addUser("Hello there")
+          .maxCompletionTokens(1024)
+          .build();
 
   FakeKimiServer server;
   KimiClient kimi;
@@ -162,7 +169,8 @@ class KimiClientHttpTest {
     assertThat(sb).hasToString("You said: Hello there");
     assertThat(done.text()).isEqualTo("You said: Hello there");
     assertThat(done.usage()).isNotNull();
-    assertThat(done.usage().completionTokens()).isEqualTo(4);
+    assertThat(done.usage().completionTokens())
+        .isEqualTo(TokenEstimator.forKimi().estimate("You said: Hello there"));
     assertThat(done.finishReason().value()).isEqualTo("stop");
 
     assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("You said: Hello there");

@@ -263,19 +263,32 @@ class MessagesStreamHttpTest {
   }
 
   @Test
-  void theFakeRejectsARequestWithoutTheKeyHeaderInAnthropicsShape() throws Exception {
+  void theFakeRejectsARequestWithoutAKeyInAnthropicsShape() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.http.HttpResponse<String> r =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(server.anthropicBaseUrl() + "/v1/messages"))
-                    .header("Authorization", "Bearer " + KEY)
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.anthropicBaseUrl() + "/v1/messages"))
+                .header("anthropic-version", "2023-06-01")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.body())
         .startsWith("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\"");
+    // A bearer key is taken as well: newer Anthropic clients send one, and Kimi's surface takes
+    // it (kimi-api.md section 1.2); this body then fails on its content, not its key.
+    java.net.http.HttpResponse<String> bearer =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.anthropicBaseUrl() + "/v1/messages"))
+                .header("Authorization", "Bearer " + KEY)
+                .header("anthropic-version", "2023-06-01")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(bearer.statusCode()).isEqualTo(400);
+    assertThat(bearer.body()).contains("max_tokens: Field required");
   }
 
   @Test

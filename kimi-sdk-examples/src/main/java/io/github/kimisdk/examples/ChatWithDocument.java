@@ -86,7 +86,7 @@ public final class ChatWithDocument {
           ExampleSession.openChatCompletions(
               env,
               out,
-              "kimi-k2.6",
+              ExampleSession.DEFAULT_MODEL,
               "files (upload, extracted text, delete) exist only on the chat-completions surface")) {
         return ask(session, document, question, out);
       }

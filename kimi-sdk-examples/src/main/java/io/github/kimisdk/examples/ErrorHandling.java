@@ -49,13 +49,13 @@ public final class ErrorHandling {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.offline(out, "kimi-k2.6", env)) {
+    try (ExampleSession session = ExampleSession.offline(out, ExampleSession.DEFAULT_MODEL, env)) {
       FakeKimiServer server = session.server();
       KimiClient kimi = session.kimi();
       ChatRequest hello =
           ChatRequest.builder(session.model())
               .addUser("Hello")
-              .thinking(io.github.kimisdk.chat.Thinking.disabled())
+              .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
               .build();
 
       out.println("== 1. Rate limited (scripted HTTP 429, Retry-After: 3) ==");

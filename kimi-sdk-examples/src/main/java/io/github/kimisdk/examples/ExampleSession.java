@@ -3,9 +3,12 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -26,6 +29,12 @@ final class ExampleSession implements AutoCloseable {
 
   static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
+
+  /**
+   * The model the examples use unless {@code KIMI_MODEL} names another: Kimi's flagship since July
+   * 2026, the one model new Open Platform accounts reportedly see, and the first the fake lists.
+   */
+  static final String DEFAULT_MODEL = "kimi-k3";
 
   private final KimiClient kimi;
   private final FakeKimiServer server;
@@ -112,6 +121,17 @@ final class ExampleSession implements AutoCloseable {
             + base
             + " (offline).");
     return new ExampleSession(kimi, server, model);
+  }
+
+  /**
+   * Thinking switched off for a quick answer where the model lets the caller choose (kimi-k2.6),
+   * else left to the model (kimi-k3 always thinks and refuses {@code disabled}), as the model table
+   * says.
+   */
+  static Thinking thinkingOffWherePossible(String model) {
+    return ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.SWITCHABLE
+        ? Thinking.disabled()
+        : null;
   }
 
   static boolean hasKey(Map<String, String> env) {

@@ -58,7 +58,7 @@ public final class JsonOutput {
         ExampleSession.openChatCompletions(
             env,
             out,
-            "kimi-k2.6",
+            ExampleSession.DEFAULT_MODEL,
             "Kimi's Anthropic Messages protocol has no response_format (json_object, json_schema)")) {
       if (session.isOffline()) {
         out.println("(offline: the fake is scripted with the two JSON replies)");
@@ -120,7 +120,7 @@ public final class JsonOutput {
             .addSystem("Reply with JSON only.")
             .addUser(prompt)
             .responseFormat(format)
-            .thinking(io.github.kimisdk.chat.Thinking.disabled())
+            .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
             .build();
     ChatCompletion done = session.kimi().chat(request);
     if (session.isOffline()) {

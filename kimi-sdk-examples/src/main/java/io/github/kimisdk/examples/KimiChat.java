@@ -82,7 +82,7 @@ public final class KimiChat {
 
   /** Opens a session as {@code env} says and chats on {@code in} until the user leaves. */
   static void run(Map<String, String> env, BufferedReader in, PrintStream out, boolean catchCtrlC) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       KimiChat chat = new KimiChat(session.kimi(), session.model(), out);
       boolean ctrlC = catchCtrlC && CtrlC.install(chat::stopReply);
       out.println(
@@ -220,7 +220,8 @@ public final class KimiChat {
         conversation
             .request(model)
             .addMessage(user)
-            .thinking(thinking ? Thinking.enabled() : Thinking.disabled())
+            .thinking(
+                thinking ? Thinking.enabled() : ExampleSession.thinkingOffWherePossible(model))
             .includeUsage(true)
             .build();
     StringBuilder answer = new StringBuilder();
@@ -234,6 +235,9 @@ public final class KimiChat {
       ChatCompletion done =
           stream.forEachText(
               reasoning -> {
+                if (!thinking) {
+                  return; // shown only with /thinking on, as /help says
+                }
                 if (!reasoningShown[0]) {
                   reasoningShown[0] = true;
                   out.print("(thinking) ");

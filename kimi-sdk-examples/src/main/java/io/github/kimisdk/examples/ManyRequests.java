@@ -3,7 +3,6 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonValue;
@@ -72,7 +71,7 @@ public final class ManyRequests {
   }
 
   static int run(int concurrency, Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       if (session.isOffline()) {
         session.server().respondWith(ManyRequests::slowAnswer);
       }
@@ -83,7 +82,7 @@ public final class ManyRequests {
         requests.add(
             ChatRequest.builder(model)
                 .addUser(question(CITIES.get(i)))
-                .thinking(Thinking.disabled())
+                .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
                 .build());
       }
       out.printf("%d requests, at most %d in flight:%n", requests.size(), concurrency);

@@ -58,7 +58,7 @@ public final class PartialMode {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       if (session.isOffline()) {
         session.server().respondWith(PartialMode::scripted);
         out.println("(offline: the fake is scripted to continue two canned answers)");
@@ -80,7 +80,7 @@ public final class PartialMode {
         ChatRequest.builder(session.model())
             .addUser(PREFILL_QUESTION)
             .addMessage(Message.partial(PREFILL))
-            .thinking(io.github.kimisdk.chat.Thinking.disabled())
+            .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
             .build();
     ChatCompletion done = session.kimi().chat(request);
     // The reply continues the prefill; it does not repeat it.
@@ -97,7 +97,7 @@ public final class PartialMode {
           ChatRequest.builder(session.model())
               .addUser(LONG_QUESTION)
               .maxCompletionTokens(TOKENS_PER_ROUND)
-              .thinking(io.github.kimisdk.chat.Thinking.disabled());
+              .thinking(ExampleSession.thinkingOffWherePossible(session.model()));
       if (answer.length() > 0) {
         b.addMessage(Message.partial(answer.toString()));
       }

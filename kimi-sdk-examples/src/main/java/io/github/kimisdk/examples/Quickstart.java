@@ -17,7 +17,7 @@ import java.util.Map;
  * A streaming chat: prints Kimi's reply as it arrives, then the token usage.
  *
  * <p>With {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} set it
- * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k2.6}); without one it
+ * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k3}); without one it
  * starts a local {@link FakeKimiServer} and says so, so it runs offline on a fresh clone. {@code
  * KIMI_PROTOCOL=anthropic} switches it to Kimi's Anthropic Messages surface, online or offline:
  *
@@ -74,12 +74,12 @@ public final class Quickstart {
               + ": using FakeKimiServer at "
               + kimi.endpoint().baseUrl()
               + " (offline; it echoes your prompt).");
-      return chat(kimi, model != null ? model : "kimi-k2.6", prompt, out);
+      return chat(kimi, model != null ? model : ExampleSession.DEFAULT_MODEL, prompt, out);
     }
   }
 
   private static String defaultModel(Endpoint endpoint) {
-    return endpoint.isKimiCode() ? "kimi-for-coding" : "kimi-k2.6";
+    return endpoint.isKimiCode() ? "kimi-for-coding" : ExampleSession.DEFAULT_MODEL;
   }
 
   private static int chat(KimiClient kimi, String model, String prompt, PrintStream out) {

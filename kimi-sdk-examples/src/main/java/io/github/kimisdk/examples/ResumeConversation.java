@@ -64,7 +64,7 @@ public final class ResumeConversation {
           return 2;
         }
       }
-      try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+      try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
         return run(session, file, tempDir != null, out);
       }
     } catch (IOException e) {

@@ -4,7 +4,6 @@ import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
-import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import java.io.PrintStream;
 import java.util.Map;
@@ -36,13 +35,13 @@ public final class Streaming {
   }
 
   static int run(String prompt, Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       out.println("> " + prompt);
       // Thinking off: this example is about the answer's tokens (see Thinking for reasoning).
       ChatRequest request =
           ChatRequest.builder(session.model())
               .addUser(prompt)
-              .thinking(Thinking.disabled())
+              .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
               .includeUsage(true)
               .build();
       long start = System.nanoTime();

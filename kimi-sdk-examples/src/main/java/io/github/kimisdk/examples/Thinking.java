@@ -32,7 +32,7 @@ public final class Thinking {
   }
 
   static int run(String prompt, Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       out.println("> " + prompt);
       ChatRequest request =
           ChatRequest.builder(session.model())

@@ -26,8 +26,8 @@ import java.util.Map;
  * a file line counter), possibly several at once, until it can answer. Each step is printed.
  *
  * <p>With {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} set it
- * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k2.6}); without one it
- * runs offline against {@link FakeKimiServer}, whose model calls the tools the prompt names ("then"
+ * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k3}); without one it runs
+ * offline against {@link FakeKimiServer}, whose model calls the tools the prompt names ("then"
  * separates turns):
  *
  * <pre>
@@ -61,7 +61,9 @@ public final class ToolCalling {
   static int run(String prompt, Map<String, String> env, PrintStream out, Clock clock) {
     boolean hasKey = KEY_VARIABLES.stream().anyMatch(v -> !env.getOrDefault(v, "").isBlank());
     String model =
-        env.getOrDefault("KIMI_MODEL", "").isBlank() ? "kimi-k2.6" : env.get("KIMI_MODEL");
+        env.getOrDefault("KIMI_MODEL", "").isBlank()
+            ? ExampleSession.DEFAULT_MODEL
+            : env.get("KIMI_MODEL");
     if (hasKey) {
       try (KimiClient kimi = KimiClient.fromEnv()) {
         out.println("Using " + kimi.endpoint() + " with model " + model + ".");

@@ -61,12 +61,12 @@ public final class Vision {
       out.println("Sending " + file + ".");
       image = ContentPart.image(file);
     }
-    try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6")) {
+    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       out.println("> " + QUESTION + " [image]");
       ChatRequest request =
           ChatRequest.builder(session.model())
               .addMessage(Message.user(QUESTION, image))
-              .thinking(io.github.kimisdk.chat.Thinking.disabled())
+              .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
               .build();
       try {
         ChatCompletion done = session.kimi().chat(request);

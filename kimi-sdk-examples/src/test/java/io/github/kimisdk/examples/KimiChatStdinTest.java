@@ -46,7 +46,7 @@ class KimiChatStdinTest {
       type(
           in,
           "Hello",
-          "/model kimi-k2-thinking",
+          "/model kimi-k2.7-code",
           "/system Answer in French.",
           "/thinking on",
           "How are you?",
@@ -64,9 +64,9 @@ class KimiChatStdinTest {
     assertThat(text)
         .as(text)
         .contains("No API key in MOONSHOT_API_KEY, KIMI_API_KEY, KIMI_CODING_API_KEY")
-        .contains("kimi-chat with kimi-k2.6.")
+        .contains("kimi-chat with kimi-k3.")
         .contains("you> kimi> You said: Hello\n")
-        .contains("Model set to kimi-k2-thinking.")
+        .contains("Model set to kimi-k2.7-code.")
         .contains("System prompt set.")
         .contains("Thinking on.")
         .contains(

@@ -11,6 +11,7 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.TokenEstimator;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -80,17 +81,20 @@ class KimiChatTest {
     String transcript =
         drive(
             chat,
-            "/model kimi-k2-thinking\n/system Be brief.\n/thinking on\nWhy?\n/usage\n/help\n"
+            "/model kimi-k2.7-code\n/system Be brief.\n/thinking on\nWhy?\n/usage\n/help\n"
                 + "/bogus\n/thinking maybe\n/quit\nnever sent\n",
             c);
     assertThat(transcript)
-        .contains("Model set to kimi-k2-thinking.")
+        .contains("Model set to kimi-k2.7-code.")
         .contains("System prompt set.")
         .contains("Thinking on.")
         .contains(
             "kimi> (thinking) The user wrote \"Why?\". I will repeat it back.\nkimi> You said: Why?\n")
         .containsPattern(
-            "Last reply: \\d+ prompt \\+ \\d+ completion \\(9 reasoning\\) = \\d+ tokens")
+            "Last reply: \\d+ prompt \\+ \\d+ completion \\("
+                + TokenEstimator.forKimi()
+                    .estimate("The user wrote \"Why?\". I will repeat it back.")
+                + " reasoning\\) = \\d+ tokens")
         .containsPattern("Conversation: 3 messages, id [0-9a-f-]{36}\n")
         .contains("/save FILE")
         .contains("Unknown command /bogus. /help lists the commands.")
@@ -99,7 +103,7 @@ class KimiChatTest {
         .doesNotContain("never sent");
     assertThat(server.requestCount()).isEqualTo(1);
     JsonObject body = (JsonObject) server.takeRequest().json();
-    assertThat(body.get("model").toString()).isEqualTo("\"kimi-k2-thinking\"");
+    assertThat(body.get("model").toString()).isEqualTo("\"kimi-k2.7-code\"");
     assertThat(body.get("thinking").toString()).isEqualTo("{\"type\":\"enabled\"}");
     assertThat(body.get("messages").toString())
         .startsWith("[{\"role\":\"system\",\"content\":\"Be brief.\"}");
@@ -135,7 +139,7 @@ class KimiChatTest {
         .contains("I will repeat it back");
 
     Captured second = new Captured();
-    KimiChat resumed = new KimiChat(kimi, "kimi-k2-thinking", second.out);
+    KimiChat resumed = new KimiChat(kimi, "kimi-k2.7-code", second.out);
     drive(
         resumed,
         "/load "
@@ -162,7 +166,7 @@ class KimiChatTest {
     JsonObject body = (JsonObject) server.takeRequest().json();
     assertThat(body.get("model").asString())
         .as("the model is the chat's own")
-        .isEqualTo("kimi-k2-thinking");
+        .isEqualTo("kimi-k2.7-code");
     assertThat(body.get("prompt_cache_key").asString()).isEqualTo(id);
     JsonArray messages = (JsonArray) body.get("messages");
     assertThat(messages.size()).isEqualTo(4);

@@ -55,7 +55,7 @@ class KimiJshTest {
     assertThat(exited).as(out).isTrue();
     assertThat(out)
         .contains("kimi: no API key, so FakeKimiServer at http://127.0.0.1:")
-        .contains("model kimi-k2.6. Try: ask(\"Hello\"), then last.usage()")
+        .contains("model kimi-k3. Try: ask(\"Hello\"), then last.usage()")
         .contains("You said: Hello from jshell\n")
         .contains("reply=You said: Hello from jshell finish=stop")
         .doesNotContain("Error")

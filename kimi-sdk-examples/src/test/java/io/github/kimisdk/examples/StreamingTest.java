@@ -2,10 +2,17 @@ package io.github.kimisdk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.token.TokenEstimator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StreamingTest {
+
+  /** What the fake's kimi-k3 reasons and answers, counted as it counts them (the estimator). */
+  static final int REASONING =
+      TokenEstimator.forKimi().estimate("The user wrote \"one two three\". I will repeat it back.");
+
+  static final int ANSWER = TokenEstimator.forKimi().estimate("You said: one two three");
 
   @Test
   void printsThePiecesAsTheyArriveThenUsageAndSpeed() {
@@ -16,7 +23,11 @@ class StreamingTest {
         .contains("using FakeKimiServer")
         .contains("> one two three\nYou| said:| one| two| three\n")
         .containsPattern(
-            "\\[usage\\] prompt \\d+, completion 5, total \\d+ tokens; finish reason stop")
+            "\\[usage\\] prompt \\d+, completion "
+                + (REASONING + ANSWER)
+                + " \\(reasoning "
+                + REASONING
+                + "\\), total \\d+ tokens; finish reason stop")
         .containsPattern(
             "\\[speed\\] 5 text pieces, first after [0-9.]+ ms, [0-9.]+ completion tokens/s");
   }

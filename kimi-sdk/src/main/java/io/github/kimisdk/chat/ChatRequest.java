@@ -1,8 +1,10 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.internal.codec.ChatCodec;
-import io.github.kimisdk.internal.tool.ModelThinking;
+import io.github.kimisdk.internal.model.SamplingAdapter;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolChoice;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Holds one chat completion request, checked against Kimi's documented rules when it is built.
@@ -33,14 +36,44 @@ import java.util.Set;
  * ChatRequest next = request.toBuilder().addMessage(reply).addUser("And three lakes").build();
  * }</pre>
  *
- * <p>Model ids are open strings. Some models fix sampling parameters (kimi-k2.5 and kimi-k2.6
- * accept only their own temperature, top_p, n and penalties; kimi-k3 only temperature 1); the
- * server reports a violation as an invalid request, so leave these unset for such models.
+ * <p>Model ids are open strings. What a model accepts comes from {@link ModelCatalog}, the one
+ * table of Kimi's model rules; {@link Builder#build() building} checks only what is cheap and
+ * certain, and a preflight check ({@link io.github.kimisdk.token.ContextBudget#preflight}, or a
+ * client built with {@code preflight(true)}) checks the rest before anything is sent.
  *
- * <p>Kimi rejects tool choice {@code required} or a named function while the model thinks, so
+ * <p><b>Fixed sampling.</b> kimi-k2.5, k2.6, k2.7-code and k3 fix temperature, {@code top_p} and
+ * (some of them) {@code n} and the penalties, and answer any other value with 400; leave these
+ * unset for such models. A preflight check refuses such a request by default. With {@link
+ * Builder#samplingPolicy(SamplingPolicy) samplingPolicy(SamplingPolicy.ADAPT)} the request drops
+ * the values its model fixes instead (when it is built, by {@link ModelCatalog#defaults()}, and
+ * again in a preflight check, by that check's catalog), logging what changed at {@code DEBUG} on
+ * the {@code io.github.kimisdk.sampling} logger:
+ *
+ * <pre>{@code
+ * ChatRequest r = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.2).topP(0.5)
+ *     .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
+ *     .build();                     // r.temperature() and r.topP() are null: kimi-k3 fixes them
+ * }</pre>
+ *
+ * <p><b>Effort.</b> {@link Builder#reasoningEffort(String)} sends the top-level {@code
+ * reasoning_effort} (kimi-k3 on the Open Platform); {@link Thinking#withEffort(String)} sends
+ * {@code thinking.effort} (Kimi Code). Levels are open strings, checked against the model's {@link
+ * ModelInfo#efforts() levels} only in preflight.
+ *
+ * <p><b>Tool choice and thinking.</b> Kimi rejects a named function as tool choice while the model
+ * thinks, and {@code required} too on every thinking model but kimi-k3 (and Kimi Code's k3 ids), so
  * {@link Builder#build()} refuses such a request unless {@link
- * Builder#onThinkingConflict(ToolChoice.ThinkingFallback)} chooses a fallback (see {@link
- * ToolChoice} for which models think).
+ * Builder#onThinkingConflict(ToolChoice.ThinkingFallback)} chooses a fallback. Which models think
+ * comes from {@link ModelCatalog#defaults()}; a model it does not know thinks only when {@code
+ * thinking} is enabled.
+ *
+ * <p><b>Imported histories.</b> With thinking on, Kimi rejects a history whose assistant message
+ * calls tools without {@code reasoning_content} (and kimi-k3, or any request with {@link
+ * Thinking#preserved()}, wants it on every assistant message). Replies received through this SDK
+ * carry it and are sent back exactly as received, even {@code ""}. For messages that never had one
+ * (a history from another SDK or a database) the chat-completions encoder sends {@code " "}, a
+ * single space: the one value no report says Kimi rejects ({@code ""} is reported both rejected and
+ * accepted), so the whole request is not refused for a field the server cannot check anyway.
  *
  * <p>Optional fields are null (or empty, for lists and maps) when unset, and unset fields are not
  * sent, so the server applies its defaults.
@@ -61,13 +94,17 @@ import java.util.Set;
  * @param responseFormat the reply's format; null for free text
  * @param tools the tools the model may call, at most 128 with unique names; never null
  * @param toolChoice whether and which tool to call; null for the server's default (auto)
- * @param thinking whether the model thinks, for models that let the caller choose; null for the
- *     model's default
+ * @param thinking whether the model thinks, for models that let the caller choose, and its {@code
+ *     keep} and {@code effort}; null for the model's default
+ * @param reasoningEffort how hard the model thinks, sent as the top-level {@code reasoning_effort}
+ *     (kimi-k3), such as {@code "high"}; null for the model's default
  * @param promptCacheKey a stable session or task id that improves prefix-cache hits (required by
  *     Kimi Code); null when absent
  * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
  * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
  *     null, in insertion order
+ * @param samplingPolicy what a preflight check does with sampling values the model fixes: refuse
+ *     the request (the default) or drop them; never null
  */
 public record ChatRequest(
     String model,
@@ -85,9 +122,27 @@ public record ChatRequest(
     List<Tool> tools,
     ToolChoice toolChoice,
     Thinking thinking,
+    String reasoningEffort,
     String promptCacheKey,
     String safetyIdentifier,
-    Map<String, JsonValue> extraBody) {
+    Map<String, JsonValue> extraBody,
+    SamplingPolicy samplingPolicy) {
+
+  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
+
+  /** Says what happens to a sampling value the request's model fixes. */
+  public enum SamplingPolicy {
+    /**
+     * The value is sent as set; a preflight check refuses the request, and without one the server
+     * answers 400 (the default).
+     */
+    REFUSE,
+    /**
+     * The value is dropped (left to the server, which applies the model's value), and a temperature
+     * above 1 on a model that does not fix it becomes 1; each change is logged at {@code DEBUG}.
+     */
+    ADAPT
+  }
 
   /** The most stop sequences Kimi accepts. */
   public static final int MAX_STOP_SEQUENCES = 5;
@@ -126,13 +181,17 @@ public record ChatRequest(
    * @param responseFormat the reply's format; null for free text
    * @param tools the tools the model may call, at most 128 with unique names; never null
    * @param toolChoice whether and which tool to call; null for the server's default (auto)
-   * @param thinking whether the model thinks, for models that let the caller choose; null for the
-   *     model's default
+   * @param thinking whether the model thinks, for models that let the caller choose, and its {@code
+   *     keep} and {@code effort}; null for the model's default
+   * @param reasoningEffort how hard the model thinks, sent as {@code reasoning_effort}; null for
+   *     the model's default
    * @param promptCacheKey a stable session or task id that improves prefix-cache hits (required by
    *     Kimi Code); null when absent
    * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
    * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
    *     null, in insertion order
+   * @param samplingPolicy what a preflight check does with fixed sampling values; null for {@link
+   *     SamplingPolicy#REFUSE}
    * @throws NullPointerException if {@code model}, {@code messages} or an element of a collection
    *     is null
    * @throws IllegalArgumentException if a value is out of range or values do not fit together; the
@@ -229,8 +288,33 @@ public record ChatRequest(
       throw new IllegalArgumentException(
           "toolChoice names function \"" + f.name() + "\", which is not among the request's tools");
     }
+    if (reasoningEffort != null) {
+      if (reasoningEffort.isBlank()) {
+        throw new IllegalArgumentException("reasoningEffort must not be blank, such as \"high\"");
+      }
+      if (thinking != null && !thinking.isEnabled()) {
+        throw new IllegalArgumentException(
+            "reasoningEffort \""
+                + reasoningEffort
+                + "\" needs thinking, but thinking is disabled; drop one of them");
+      }
+      if (thinking != null
+          && thinking.effort() != null
+          && !thinking.effort().equals(reasoningEffort)) {
+        throw new IllegalArgumentException(
+            "reasoningEffort \""
+                + reasoningEffort
+                + "\" and thinking effort \""
+                + thinking.effort()
+                + "\" disagree; set the effort once (reasoningEffort for kimi-k3 on the Open"
+                + " Platform, Thinking.withEffort on Kimi Code)");
+      }
+    }
     if (thinkingConflict(model, toolChoice, thinking)) {
       throw new IllegalArgumentException(conflictMessage(model, toolChoice));
+    }
+    if (samplingPolicy == null) {
+      samplingPolicy = SamplingPolicy.REFUSE;
     }
     if (extraBody == null) {
       extraBody = Map.of();
@@ -247,10 +331,14 @@ public record ChatRequest(
     }
   }
 
-  /** Kimi rejects {@code required} or a named function while the model thinks. */
+  /** Kimi rejects a named function, and on most models {@code required}, while it thinks. */
   private static boolean thinkingConflict(String model, ToolChoice choice, Thinking thinking) {
     return (choice == ToolChoice.Mode.REQUIRED || choice instanceof ToolChoice.Function)
-        && ModelThinking.thinks(model, thinking);
+        && !ModelCatalog.defaults().lookup(model).acceptsToolChoice(choice, thinking);
+  }
+
+  private static boolean canDisableThinking(String model) {
+    return ModelCatalog.defaults().lookup(model).thinking() != ModelInfo.ThinkingSupport.ALWAYS;
   }
 
   private static String conflictMessage(String model, ToolChoice choice) {
@@ -262,7 +350,10 @@ public record ChatRequest(
         choice instanceof ToolChoice.Function
             ? "tool_choice 'specified' is incompatible with thinking enabled"
             : "tool_choice 'required' is incompatible with thinking enabled";
-    boolean canDisable = ModelThinking.canDisable(model);
+    boolean canDisable = canDisableThinking(model);
+    boolean requiredHelps =
+        choice instanceof ToolChoice.Function
+            && ModelCatalog.defaults().lookup(model).requiredToolChoiceWhileThinking();
     return what
         + " cannot be sent while "
         + model
@@ -274,8 +365,11 @@ public record ChatRequest(
                 + " or let the builder do it with onThinkingConflict(ThinkingFallback"
                 + ".DISABLE_THINKING or AUTO)"
             : model
-                + " always thinks: use toolChoice(ToolChoice.auto()) or"
-                + " onThinkingConflict(ThinkingFallback.AUTO)");
+                + " always thinks: use toolChoice(ToolChoice.auto())"
+                + (requiredHelps
+                    ? " or toolChoice(ToolChoice.required()) with only that tool declared"
+                    : "")
+                + " or onThinkingConflict(ThinkingFallback.AUTO)");
   }
 
   private static void checkRange(String name, Double v, double min, double max, String why) {
@@ -347,9 +441,11 @@ public record ChatRequest(
     b.tools.addAll(tools);
     b.toolChoice = toolChoice;
     b.thinking = thinking;
+    b.reasoningEffort = reasoningEffort;
     b.promptCacheKey = promptCacheKey;
     b.safetyIdentifier = safetyIdentifier;
     b.extraBody.putAll(extraBody);
+    b.samplingPolicy = samplingPolicy;
     return b;
   }
 
@@ -373,6 +469,8 @@ public record ChatRequest(
     private final List<Tool> tools = new ArrayList<>();
     private ToolChoice toolChoice;
     private Thinking thinking;
+    private String reasoningEffort;
+    private SamplingPolicy samplingPolicy = SamplingPolicy.REFUSE;
     private String promptCacheKey;
     private String safetyIdentifier;
     private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
@@ -644,6 +742,38 @@ public record ChatRequest(
     }
 
     /**
+     * Sets the top-level {@code reasoning_effort}: how hard the model thinks, for kimi-k3 on the
+     * Open Platform ({@code low}, {@code high} or {@code max}; omitted means the model's default).
+     * On Kimi Code, where Moonshot's own client sends the effort inside {@code thinking}, use
+     * {@code thinking(Thinking.enabled().withEffort(level))} instead. The level is an open string,
+     * checked against the model's levels only in preflight.
+     *
+     * @param reasoningEffort the level; null for the model's default
+     * @return this builder
+     */
+    public Builder reasoningEffort(String reasoningEffort) {
+      this.reasoningEffort = reasoningEffort;
+      return this;
+    }
+
+    /**
+     * Chooses what happens to sampling values the model fixes (see {@link SamplingPolicy}): with
+     * {@link SamplingPolicy#ADAPT}, {@link #build()} drops them by {@link ModelCatalog#defaults()}
+     * and a preflight check drops them by its own catalog; with {@link SamplingPolicy#REFUSE} (the
+     * default) a preflight check refuses the request. The policy is kept by {@link
+     * ChatRequest#toBuilder()}.
+     *
+     * @param samplingPolicy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code samplingPolicy} is null
+     */
+    public Builder samplingPolicy(SamplingPolicy samplingPolicy) {
+      this.samplingPolicy =
+          Objects.requireNonNull(samplingPolicy, "samplingPolicy must not be null");
+      return this;
+    }
+
+    /**
      * Sets the prompt cache key.
      *
      * @param promptCacheKey a stable session or task id; null for none
@@ -667,7 +797,7 @@ public record ChatRequest(
 
     /**
      * Sets one extra top-level body field, for a parameter the SDK does not model yet (such as
-     * {@code reasoning_effort}).
+     * {@code seed}).
      *
      * @param name the field name; must not be one the request sends itself
      * @param value the value; null removes the field
@@ -712,14 +842,17 @@ public record ChatRequest(
       if (model != null && !model.isBlank() && thinkingConflict(model, toolChoice, thinking)) {
         switch (thinkingFallback) {
           case DISABLE_THINKING:
-            if (!ModelThinking.canDisable(model)) {
+            if (!canDisableThinking(model)) {
               throw new IllegalArgumentException(
                   "onThinkingConflict(DISABLE_THINKING) cannot help: "
                       + model
                       + " always thinks; use onThinkingConflict(ThinkingFallback.AUTO) or"
                       + " toolChoice(ToolChoice.auto())");
             }
-            thinking = Thinking.disabled();
+            thinking =
+                ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.NONE
+                    ? null
+                    : Thinking.disabled();
             break;
           case AUTO:
             toolChoice = ToolChoice.auto();
@@ -730,15 +863,27 @@ public record ChatRequest(
             throw new AssertionError(thinkingFallback);
         }
       }
+      SamplingAdapter.Values sampling =
+          new SamplingAdapter.Values(temperature, topP, n, presencePenalty, frequencyPenalty);
+      if (samplingPolicy == SamplingPolicy.ADAPT && model != null && !model.isBlank()) {
+        ModelInfo info = ModelCatalog.defaults().lookup(model);
+        List<String> changes = new ArrayList<>();
+        sampling = SamplingAdapter.adapt(sampling, info, info.thinksWith(thinking), changes);
+        if (!changes.isEmpty()) {
+          String m = model;
+          Supplier<String> line = () -> "Adapted sampling for " + m + ": " + changes;
+          SAMPLING_LOG.log(System.Logger.Level.DEBUG, line);
+        }
+      }
       return new ChatRequest(
           model,
           messages,
           maxCompletionTokens,
-          temperature,
-          topP,
-          n,
-          presencePenalty,
-          frequencyPenalty,
+          sampling.temperature(),
+          sampling.topP(),
+          sampling.n(),
+          sampling.presencePenalty(),
+          sampling.frequencyPenalty(),
           stop,
           stream,
           includeUsage,
@@ -746,9 +891,11 @@ public record ChatRequest(
           tools,
           toolChoice,
           thinking,
+          reasoningEffort,
           promptCacheKey,
           safetyIdentifier,
-          extraBody);
+          extraBody,
+          samplingPolicy);
     }
   }
 }

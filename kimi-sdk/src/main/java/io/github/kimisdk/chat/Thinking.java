@@ -3,18 +3,33 @@ package io.github.kimisdk.chat;
 import java.util.Objects;
 
 /**
- * Switches the model's thinking on or off, for models that let the caller choose (kimi-k2.5,
- * kimi-k2.6). Other models either always think or do not accept the setting; leave it unset for
- * them.
+ * Switches the model's thinking on or off, and sets how hard it thinks. kimi-k2.5 and kimi-k2.6 let
+ * the caller switch thinking off; kimi-k2.7-code, kimi-k3 and the Kimi Code models always think;
+ * older models never do (see {@link io.github.kimisdk.token.ModelCatalog}).
  *
- * <p>{@link #preserved()} asks kimi-k2.6 to use the {@code reasoning_content} of earlier assistant
- * messages ("preserved thinking"); by default the server ignores it.
+ * <p>{@link #preserved()} asks the model to use the {@code reasoning_content} of earlier assistant
+ * messages ("preserved thinking", {@code keep: "all"}); by default the server ignores it.
+ *
+ * <p>{@link #withEffort(String)} sends the effort inside the object, {@code "thinking":
+ * {"type":"enabled","effort":"high"}}, which is how Moonshot's own client talks to Kimi Code. On
+ * the Open Platform kimi-k3 takes the effort as the top-level {@code reasoning_effort} instead: use
+ * {@link ChatRequest.Builder#reasoningEffort(String)} there. Effort levels are the server's open
+ * strings (kimi-k3 documents {@code low}, {@code high} and {@code max}); they are checked against
+ * the model's levels only by a preflight check.
+ *
+ * <pre>{@code
+ * ChatRequest r = ChatRequest.builder("k3")
+ *     .addUser("Plan the refactor")
+ *     .thinking(Thinking.enabled().withEffort("high"))
+ *     .build();
+ * }</pre>
  *
  * @param type whether the model thinks
  * @param keep which earlier reasoning the server keeps, such as {@code "all"}; null for the
  *     server's default (none)
+ * @param effort how hard the model thinks, such as {@code "high"}; null for the model's default
  */
-public record Thinking(Type type, String keep) {
+public record Thinking(Type type, String keep, String effort) {
 
   /** Says whether the model thinks. */
   public enum Type {
@@ -24,17 +39,19 @@ public record Thinking(Type type, String keep) {
     DISABLED
   }
 
-  private static final Thinking ENABLED = new Thinking(Type.ENABLED, null);
-  private static final Thinking DISABLED = new Thinking(Type.DISABLED, null);
+  private static final Thinking ENABLED = new Thinking(Type.ENABLED, null, null);
+  private static final Thinking DISABLED = new Thinking(Type.DISABLED, null, null);
 
   /**
-   * Validates that {@code keep} is used only with thinking enabled.
+   * Validates that {@code keep} and {@code effort} are used only with thinking enabled.
    *
    * @param type whether the model thinks
    * @param keep which earlier reasoning the server keeps, such as {@code "all"}; null for the
    *     server's default (none)
+   * @param effort how hard the model thinks; null for the model's default
    * @throws NullPointerException if {@code type} is null
-   * @throws IllegalArgumentException if {@code keep} is set while thinking is disabled, or blank
+   * @throws IllegalArgumentException if {@code keep} or {@code effort} is set while thinking is
+   *     disabled, or blank
    */
   public Thinking {
     Objects.requireNonNull(type, "thinking type must not be null");
@@ -47,6 +64,30 @@ public record Thinking(Type type, String keep) {
         throw new IllegalArgumentException("thinking keep must not be blank, such as \"all\"");
       }
     }
+    if (effort != null) {
+      if (type != Type.ENABLED) {
+        throw new IllegalArgumentException(
+            "thinking effort applies only when thinking is enabled; use"
+                + " Thinking.enabled().withEffort(\""
+                + effort
+                + "\")");
+      }
+      if (effort.isBlank()) {
+        throw new IllegalArgumentException("thinking effort must not be blank, such as \"high\"");
+      }
+    }
+  }
+
+  /**
+   * Creates a setting without an effort.
+   *
+   * @param type whether the model thinks
+   * @param keep which earlier reasoning the server keeps; null for the server's default
+   * @throws NullPointerException if {@code type} is null
+   * @throws IllegalArgumentException if {@code keep} is set while thinking is disabled, or blank
+   */
+  public Thinking(Type type, String keep) {
+    this(type, keep, null);
   }
 
   /**
@@ -69,12 +110,23 @@ public record Thinking(Type type, String keep) {
 
   /**
    * Returns the setting that turns thinking on and keeps all earlier reasoning ({@code keep:
-   * "all"}, kimi-k2.6).
+   * "all"}; kimi-k2.6, k2.7-code, k3; kimi-k2.5 rejects it).
    *
    * @return thinking enabled, keeping all reasoning
    */
   public static Thinking preserved() {
-    return new Thinking(Type.ENABLED, "all");
+    return new Thinking(Type.ENABLED, "all", null);
+  }
+
+  /**
+   * Returns a copy that sends {@code effort} as {@code thinking.effort}.
+   *
+   * @param effort the level, such as {@code "high"}; null for the model's default
+   * @return the copy
+   * @throws IllegalArgumentException if thinking is disabled, or {@code effort} is blank
+   */
+  public Thinking withEffort(String effort) {
+    return new Thinking(type, keep, effort);
   }
 
   /**

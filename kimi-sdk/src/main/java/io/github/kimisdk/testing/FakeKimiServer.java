@@ -34,9 +34,31 @@ import java.util.function.Function;
  * /v1/chat/completions} answers (streaming or not) with a reply derived from the last user message,
  * shaped like Kimi's responses (ids, {@code reasoning_content} for thinking models, {@code usage}
  * inside the finishing choice, a trailing usage chunk when {@code stream_options.include_usage} is
- * set). {@code GET /v1/models} lists a few models with Kimi's capability fields, and {@code POST
- * /v1/tokenizers/estimate-token-count} counts the messages (see {@link #tokenizer}). Requests
- * without a bearer key get 401; unknown paths get 404.
+ * set). Usage is counted as the SDK counts it: with {@link
+ * io.github.kimisdk.token.RequestTokens#estimated()} and {@link
+ * io.github.kimisdk.token.TokenEstimator}, or exactly with the {@link #tokenizer tokenizer} given;
+ * {@code n} gives that many choices. {@code GET /v1/models} lists its models with Kimi's capability
+ * fields (by default kimi-k3 first, then kimi-k2.6, kimi-k2.5, kimi-k2.7-code(-highspeed),
+ * kimi-for-coding(-highspeed), k3, k3-256k and moonshot-v1-8k; see {@link #models(String...)} and
+ * {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages.
+ * Requests without a bearer key get 401; unknown paths get 404.
+ *
+ * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
+ * io.github.kimisdk.token.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
+ * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
+ * found the model X or Permission denied"); every other refusal is 400 {@code
+ * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
+ * for this model"), thinking on a model that does not think or off on one that always does
+ * ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where the model
+ * has none, an effort the model does not list ("Unsupported value: 'reasoning_effort' does not
+ * support 'medium' with this model. Supported values are: ..."), {@code thinking} beside {@code
+ * reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read, a tool schema
+ * that is not Moonshot Flavored JSON Schema ("tools.function.parameters is not a valid moonshot
+ * flavored json schema, details: &lt;At path '...': ...&gt;"; not checked for {@code strict:
+ * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
+ * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
+ * limit: N"). Where kimi-api.md records no wording the message follows Kimi's nearest template.
+ * {@link #lenient()} switches these checks off for tests about something else.
  *
  * <p>With tools declared, the default model calls them, deterministically: the tools named in the
  * last user message are called in the order named, with the word "then" separating turns (tools
@@ -55,13 +77,16 @@ import java.util.function.Function;
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
  *
  * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
- * Anthropic-compatible surface, served by the same model: it requires {@code x-api-key} and {@code
- * anthropic-version}, answers with Messages shapes (thinking blocks carry a signature that must
- * come back unchanged), and translates scripted chat-completions responses into Messages shapes. A
- * responder sees a Messages call as the chat-completions request it stands for (system prompt,
- * messages with a prefill marked {@code "partial": true}, {@code max_completion_tokens}, tools,
- * thinking), so one responder serves both protocols; {@link #takeRequest()} returns the request as
- * it was sent.
+ * Anthropic-compatible surface, served by the same model and rules: it requires a key ({@code
+ * x-api-key}, or a bearer token as newer Anthropic clients send) and {@code anthropic-version},
+ * answers with Messages shapes ({@code msg_} ids, the input tokens already in {@code
+ * message_start}, thinking blocks carrying a signature that must come back unchanged), translates
+ * scripted chat-completions responses into Messages shapes, and answers any other path below {@link
+ * #anthropicBaseUrl()} with an Anthropic-shaped 404. A responder sees a Messages call as the
+ * chat-completions request it stands for (system prompt, messages with a prefill marked {@code
+ * "partial": true}, {@code max_completion_tokens}, tools, thinking), so one responder serves both
+ * protocols; {@link #takeRequest()} returns the request as it was sent. The official OpenAI and
+ * Anthropic client libraries work against it (tested with their Node versions).
  *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
@@ -132,6 +157,66 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     rateLimit.limit(limit);
     return this;
+  }
+
+  /**
+   * Switches off the checks that make the fake as strict as Kimi: any model id is answered (as the
+   * built-in catalog describes it), and sampling, thinking, effort, media, tool schema, preserved
+   * thinking and context window are not checked. Tool names, tool choice with thinking, tool
+   * history and {@code reasoning_content} on tool-call messages are still checked, as before the
+   * fake became strict. For tests about something else; call before or after {@link #start()}.
+   *
+   * @return this server
+   */
+  public FakeKimiServer lenient() {
+    model.lenient = true;
+    return this;
+  }
+
+  /**
+   * Replaces the models the fake lists and answers with these, described by {@link
+   * io.github.kimisdk.token.ModelCatalog#defaults()} (an id it does not know gets {@link
+   * io.github.kimisdk.token.ModelInfo#unknown conservative defaults}), in this order.
+   *
+   * @param ids the model ids, at least one
+   * @return this server
+   * @throws IllegalArgumentException if {@code ids} is empty
+   */
+  public FakeKimiServer models(String... ids) {
+    if (ids.length == 0) {
+      throw new IllegalArgumentException("list at least one model");
+    }
+    model.clearModels();
+    for (String id : ids) {
+      model.addModel(io.github.kimisdk.token.ModelCatalog.defaults().lookup(id));
+    }
+    return this;
+  }
+
+  /**
+   * Adds a model to the list (or replaces the entry with the same id), answered by its rules.
+   *
+   * <pre>{@code
+   * server.addModel(ModelInfo.builder("my-proxy-model").contextWindow(8_000).build());
+   * }</pre>
+   *
+   * @param info the model
+   * @return this server
+   * @throws NullPointerException if {@code info} is null
+   */
+  public FakeKimiServer addModel(io.github.kimisdk.token.ModelInfo info) {
+    model.addModel(Objects.requireNonNull(info, "info"));
+    return this;
+  }
+
+  /**
+   * Returns the ids the fake lists in {@code GET /v1/models}, in order; chat requests for any other
+   * model get 404 unless the server is {@link #lenient()}.
+   *
+   * @return the ids
+   */
+  public List<String> modelIds() {
+    return List.copyOf(model.order);
   }
 
   /**
@@ -522,6 +607,9 @@ public final class FakeKimiServer implements AutoCloseable {
         response =
             asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
       }
+      if (response == null && !messages && isAnthropicPath(request.path())) {
+        response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());
+      }
       if (response == null) {
         response = platform.respond(request);
       }
@@ -605,6 +693,12 @@ public final class FakeKimiServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  private static boolean isAnthropicPath(String path) {
+    return path.equals("/anthropic")
+        || path.startsWith("/anthropic/")
+        || path.startsWith("/anthropic?");
   }
 
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */

@@ -1,7 +1,5 @@
 package io.github.kimisdk.testing;
 
-import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.internal.tool.ModelThinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -10,6 +8,8 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,12 +25,47 @@ import java.util.regex.Pattern;
 /** The deterministic "model" behind {@link FakeKimiServer} when nothing is scripted. */
 final class FakeModel {
 
+  /**
+   * The models the fake lists and answers by default, first the one the examples use: today's Open
+   * Platform lineup (kimi-k3, k2.6, k2.5, k2.7-code), Kimi Code's ids, and moonshot-v1-8k, retired
+   * on the real API in 2026 but kept for its small window.
+   */
+  static final List<String> DEFAULT_MODELS =
+      List.of(
+          "kimi-k3",
+          "kimi-k2.6",
+          "kimi-k2.5",
+          "kimi-k2.7-code",
+          "kimi-k2.7-code-highspeed",
+          "kimi-for-coding",
+          "kimi-for-coding-highspeed",
+          "k3",
+          "k3-256k",
+          "moonshot-v1-8k");
+
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   final FakeTokenCounter tokenCounter = new FakeTokenCounter();
+  final Map<String, ModelInfo> models = new java.util.concurrent.ConcurrentHashMap<>();
+  final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+  volatile boolean lenient;
 
   FakeModel(Clock clock) {
     this.clock = clock;
+    for (String id : DEFAULT_MODELS) {
+      addModel(ModelCatalog.defaults().lookup(id));
+    }
+  }
+
+  void addModel(ModelInfo info) {
+    if (models.put(info.id(), info) == null) {
+      order.add(info.id());
+    }
+  }
+
+  void clearModels() {
+    models.clear();
+    order.clear();
   }
 
   FakeResponse respond(RecordedRequest request) {
@@ -67,14 +102,58 @@ final class FakeModel {
     if (!(body.get("messages") instanceof JsonArray messages) || messages.values().isEmpty()) {
       return error(400, "invalid_request_error", "Invalid request: messages must not be empty");
     }
-    boolean thinking = thinks(model, body.get("thinking"));
-    FakeResponse invalid = checkTools(body, thinking);
+    ModelInfo info = models.get(model);
+    if (info == null) {
+      if (!lenient) {
+        return error(
+            404,
+            "resource_not_found_error",
+            "Not found the model " + model + " or Permission denied");
+      }
+      info = ModelCatalog.defaults().lookup(model);
+    }
+    FakeRules.Thinking asked = FakeRules.Thinking.of(body);
+    boolean thinking = asked.thinks(info);
+    boolean preserved = info.preservedThinking() || "all".equals(asked.keep());
+    FakeResponse invalid = lenient ? null : FakeRules.sampling(body, info, thinking);
+    if (invalid == null && !lenient) {
+      invalid = FakeRules.thinking(asked, info);
+    }
+    if (invalid == null && !lenient) {
+      invalid = FakeRules.media(messages, info);
+    }
     if (invalid == null) {
-      invalid = checkHistory(messages, thinking);
+      invalid = checkTools(body, info, asked);
+    }
+    if (invalid == null && !lenient) {
+      invalid = FakeRules.toolSchemas(body, info);
+    }
+    if (invalid == null) {
+      invalid = checkHistory(messages);
+    }
+    if (invalid == null) {
+      invalid = FakeRules.reasoning(messages, thinking, preserved && !lenient);
     }
     if (invalid != null) {
       return invalid;
     }
+    int promptTokens;
+    try {
+      promptTokens = tokenCounter.countPrompt(body);
+    } catch (RuntimeException e) {
+      return error(400, "invalid_request_error", "Invalid request: " + e.getMessage());
+    }
+    long cap = body.get("max_completion_tokens") instanceof JsonNumber n ? n.longValue() : -1;
+    if (cap < 0 && body.get("max_tokens") instanceof JsonNumber n) {
+      cap = n.longValue();
+    }
+    if (!lenient && (long) promptTokens + Math.max(0, cap) > info.contextWindow()) {
+      return error(
+          400,
+          "invalid_request_error",
+          "Invalid request: Your request exceeded model token limit: " + info.contextWindow());
+    }
+    int choices = body.get("n") instanceof JsonNumber nn ? Math.max(1, nn.intValue()) : 1;
     String userText = lastUserText(messages);
     List<Call> calls = plan(body, messages, userText);
     List<String> reasoning;
@@ -92,28 +171,23 @@ final class FakeModel {
               : List.of();
       content = pieces(reply);
     }
-    long cap = body.get("max_completion_tokens") instanceof JsonNumber n ? n.longValue() : -1;
-    if (cap < 0 && body.get("max_tokens") instanceof JsonNumber n) {
-      cap = n.longValue();
-    }
     String finish = calls.isEmpty() ? "stop" : "tool_calls";
-    if (calls.isEmpty() && cap >= 0 && reasoning.size() + content.size() > cap) {
-      finish = "length";
-      int keepReasoning = (int) Math.min(cap, reasoning.size());
-      reasoning = reasoning.subList(0, keepReasoning);
-      content = content.subList(0, (int) Math.max(0, cap - keepReasoning));
+    if (calls.isEmpty() && cap >= 0) {
+      List<String> keptReasoning = fit(reasoning, cap);
+      List<String> keptContent =
+          fit(content, cap - tokenCounter.countText(String.join("", keptReasoning)));
+      if (keptReasoning.size() < reasoning.size() || keptContent.size() < content.size()) {
+        finish = "length";
+      }
+      reasoning = keptReasoning;
+      content = keptContent;
     }
-    int promptTokens = 8;
-    for (JsonValue m : messages.values()) {
-      promptTokens += 4 + text(m).length() / 4;
-      promptTokens += searchTokens(m);
-    }
-    int callTokens = 0;
+    int reasoningTokens = tokenCounter.countText(String.join("", reasoning));
+    int completionTokens = reasoningTokens + tokenCounter.countText(String.join("", content));
     for (Call c : calls) {
-      callTokens += 4 + c.arguments.length() / 4;
+      completionTokens += tokenCounter.countText(c.name + c.arguments);
     }
-    Usage usage =
-        new Usage(promptTokens, reasoning.size() + content.size() + callTokens, reasoning.size());
+    Usage usage = new Usage(promptTokens, completionTokens * choices, reasoningTokens * choices);
     long created = clock.millis() / 1000;
     long seq = sequence.incrementAndGet();
     String id = String.format("chatcmpl-%08x%016x", created, seq * 0x9E3779B97F4A7C15L);
@@ -122,7 +196,15 @@ final class FakeModel {
     if (!stream) {
       return FakeResponse.json(
               completion(
-                  id, created, model, String.join("", content), reasoning, calls, finish, usage))
+                  id,
+                  created,
+                  model,
+                  String.join("", content),
+                  reasoning,
+                  calls,
+                  finish,
+                  usage,
+                  choices))
           .withHeader("Msh-Request-Id", requestId);
     }
     boolean includeUsage =
@@ -130,56 +212,64 @@ final class FakeModel {
             && so.get("include_usage") instanceof JsonBoolean iu
             && iu.value();
     FakeResponse.SseBuilder sse = FakeResponse.sse();
-    sse.data(
-        chunk(
-            id,
-            created,
-            model,
-            w -> w.name("role").value("assistant").name("content").value(""),
-            null,
-            null));
-    for (String r : reasoning) {
-      sse.data(chunk(id, created, model, w -> w.name("reasoning_content").value(r), null, null));
-    }
-    for (String c : content) {
-      sse.data(chunk(id, created, model, w -> w.name("content").value(c), null, null));
-    }
-    for (int i = 0; i < calls.size(); i++) {
-      Call call = calls.get(i);
-      int index = i;
-      int half = call.arguments.length() / 2;
+    for (int choice = 0; choice < choices; choice++) {
+      int ci = choice;
       sse.data(
           chunk(
               id,
               created,
               model,
-              w -> {
-                w.name("tool_calls").beginArray().beginObject();
-                w.name("index").value(index).name("id").value(call.id);
-                w.name("type").value("function").name("function").beginObject();
-                w.name("name").value(call.name).name("arguments").value("");
-                w.endObject().endObject().endArray();
-              },
+              ci,
+              w -> w.name("role").value("assistant").name("content").value(""),
               null,
               null));
-      for (String part :
-          List.of(call.arguments.substring(0, half), call.arguments.substring(half))) {
+      for (String r : reasoning) {
+        sse.data(
+            chunk(id, created, model, ci, w -> w.name("reasoning_content").value(r), null, null));
+      }
+      for (String c : content) {
+        sse.data(chunk(id, created, model, ci, w -> w.name("content").value(c), null, null));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        Call call = calls.get(i);
+        int index = i;
+        int half = call.arguments.length() / 2;
         sse.data(
             chunk(
                 id,
                 created,
                 model,
+                ci,
                 w -> {
                   w.name("tool_calls").beginArray().beginObject();
-                  w.name("index").value(index).name("function").beginObject();
-                  w.name("arguments").value(part).endObject();
-                  w.endObject().endArray();
+                  w.name("index").value(index).name("id").value(call.id);
+                  w.name("type").value("function").name("function").beginObject();
+                  w.name("name").value(call.name).name("arguments").value("");
+                  w.endObject().endObject().endArray();
                 },
                 null,
                 null));
+        for (String part :
+            List.of(call.arguments.substring(0, half), call.arguments.substring(half))) {
+          sse.data(
+              chunk(
+                  id,
+                  created,
+                  model,
+                  ci,
+                  w -> {
+                    w.name("tool_calls").beginArray().beginObject();
+                    w.name("index").value(index).name("function").beginObject();
+                    w.name("arguments").value(part).endObject();
+                    w.endObject().endArray();
+                  },
+                  null,
+                  null));
+        }
       }
+      // Kimi puts usage inside the finishing choice; with n > 1 the last one carries the total
+      sse.data(chunk(id, created, model, ci, w -> {}, finish, ci == choices - 1 ? usage : null));
     }
-    sse.data(chunk(id, created, model, w -> {}, finish, usage));
     if (includeUsage) {
       JsonWriter w = new JsonWriter();
       header(w, id, created, model, "chat.completion.chunk");
@@ -192,12 +282,18 @@ final class FakeModel {
     return sse.done().build().withHeader("Msh-Request-Id", requestId);
   }
 
-  private static boolean thinks(String model, JsonValue thinking) {
-    Thinking t = null;
-    if (thinking instanceof JsonObject o && o.get("type") instanceof JsonString type) {
-      t = type.value().equals("disabled") ? Thinking.disabled() : Thinking.enabled();
+  /** The longest prefix of {@code pieces} whose text fits {@code budget} tokens. */
+  private List<String> fit(List<String> pieces, long budget) {
+    int keep = 0;
+    StringBuilder text = new StringBuilder();
+    while (keep < pieces.size()) {
+      text.append(pieces.get(keep));
+      if (tokenCounter.countText(text.toString()) > budget) {
+        break;
+      }
+      keep++;
     }
-    return ModelThinking.thinks(model, t);
+    return pieces.subList(0, keep);
   }
 
   // ---- tools: Kimi's strict checks, then a deterministic plan of calls ----
@@ -214,7 +310,8 @@ final class FakeModel {
     return error(400, "invalid_request_error", message);
   }
 
-  private static FakeResponse checkTools(JsonObject body, boolean thinking) {
+  private static FakeResponse checkTools(
+      JsonObject body, ModelInfo info, FakeRules.Thinking asked) {
     JsonValue tools = body.get("tools");
     if (tools instanceof JsonArray list) {
       if (list.size() > 128) {
@@ -244,7 +341,11 @@ final class FakeModel {
       }
     }
     JsonValue choice = body.get("tool_choice");
-    if (thinking && choice instanceof JsonString c && c.value().equals("required")) {
+    boolean thinking = asked.thinks(info);
+    if (thinking
+        && choice instanceof JsonString c
+        && c.value().equals("required")
+        && !info.requiredToolChoiceWhileThinking()) {
       return invalid("tool_choice 'required' is incompatible with thinking enabled");
     }
     if (thinking && choice instanceof JsonObject) {
@@ -253,7 +354,7 @@ final class FakeModel {
     return null;
   }
 
-  private static FakeResponse checkHistory(JsonArray messages, boolean thinking) {
+  private static FakeResponse checkHistory(JsonArray messages) {
     Map<String, String> open = new LinkedHashMap<>();
     Map<String, String> webSearchArguments = new HashMap<>();
     for (JsonValue v : messages.values()) {
@@ -268,11 +369,6 @@ final class FakeModel {
                 + " are not answered by tool messages before the next message");
       }
       if (role.equals("assistant") && m.get("tool_calls") instanceof JsonArray calls) {
-        if (thinking && !calls.isEmpty() && !(m.get("reasoning_content") instanceof JsonString)) {
-          return invalid(
-              "thinking is enabled but reasoning_content is missing in assistant tool call"
-                  + " message");
-        }
         for (JsonValue c : calls.values()) {
           String callId =
               c instanceof JsonObject co && co.get("id") instanceof JsonString id ? id.value() : "";
@@ -634,27 +730,33 @@ final class FakeModel {
       List<String> reasoning,
       List<Call> calls,
       String finish,
-      Usage usage) {
+      Usage usage,
+      int choices) {
     JsonWriter w = new JsonWriter();
     header(w, id, created, model, "chat.completion");
-    w.name("choices").beginArray().beginObject();
-    w.name("index").value(0);
-    w.name("message").beginObject().name("role").value("assistant").name("content").value(content);
-    if (!reasoning.isEmpty()) {
-      w.name("reasoning_content").value(String.join("", reasoning));
-    }
-    if (!calls.isEmpty()) {
-      w.name("tool_calls").beginArray();
-      for (Call c : calls) {
-        w.beginObject().name("id").value(c.id).name("type").value("function");
-        w.name("function").beginObject().name("name").value(c.name);
-        w.name("arguments").value(c.arguments).endObject().endObject();
+    w.name("choices").beginArray();
+    for (int i = 0; i < choices; i++) {
+      w.beginObject();
+      w.name("index").value(i);
+      w.name("message").beginObject().name("role").value("assistant");
+      w.name("content").value(content);
+      if (!reasoning.isEmpty()) {
+        w.name("reasoning_content").value(String.join("", reasoning));
       }
-      w.endArray();
+      if (!calls.isEmpty()) {
+        w.name("tool_calls").beginArray();
+        for (Call c : calls) {
+          w.beginObject().name("id").value(c.id).name("type").value("function");
+          w.name("function").beginObject().name("name").value(c.name);
+          w.name("arguments").value(c.arguments).endObject().endObject();
+        }
+        w.endArray();
+      }
+      w.endObject();
+      w.name("finish_reason").value(finish);
+      w.endObject();
     }
-    w.endObject();
-    w.name("finish_reason").value(finish);
-    w.endObject().endArray();
+    w.endArray();
     w.name("usage");
     usage.write(w);
     return w.endObject().toString();
@@ -665,11 +767,17 @@ final class FakeModel {
   }
 
   private static String chunk(
-      String id, long created, String model, DeltaWriter delta, String finish, Usage usage) {
+      String id,
+      long created,
+      String model,
+      int index,
+      DeltaWriter delta,
+      String finish,
+      Usage usage) {
     JsonWriter w = new JsonWriter();
     header(w, id, created, model, "chat.completion.chunk");
     w.name("choices").beginArray().beginObject();
-    w.name("index").value(0);
+    w.name("index").value(index);
     w.name("delta").beginObject();
     delta.write(w);
     w.endObject();
@@ -695,29 +803,39 @@ final class FakeModel {
     w.name("model").value(model);
   }
 
-  private static FakeResponse models() {
+  private FakeResponse models() {
     JsonWriter w = new JsonWriter();
     w.beginObject().name("object").value("list").name("data").beginArray();
-    for (String id : List.of("kimi-k2.6", "kimi-k2.5", "kimi-k3", "moonshot-v1-8k")) {
-      boolean v1 = id.startsWith("moonshot-v1");
-      w.beginObject()
-          .name("id")
-          .value(id)
-          .name("object")
-          .value("model")
-          .name("created")
-          .value(1_700_000_000L)
-          .name("owned_by")
-          .value("moonshot")
-          .name("context_length")
-          .value(v1 ? 8_192 : id.equals("kimi-k3") ? 1_048_576 : 262_144)
-          .name("supports_image_in")
-          .value(!v1)
-          .name("supports_video_in")
-          .value(!v1 && !id.equals("kimi-k3"))
-          .name("supports_reasoning")
-          .value(!v1)
-          .endObject();
+    for (String id : order) {
+      ModelInfo m = models.get(id);
+      if (m == null) {
+        continue;
+      }
+      w.beginObject().name("id").value(id).name("object").value("model");
+      w.name("created").value(1_700_000_000L).name("owned_by").value("moonshot");
+      w.name("context_length").value(m.contextWindow());
+      w.name("supports_image_in").value(m.vision());
+      w.name("supports_video_in").value(m.video());
+      w.name("supports_reasoning").value(m.thinking() != ModelInfo.ThinkingSupport.NONE);
+      w.name("supports_tool_use").value(m.toolUse());
+      w.name("supports_thinking_type")
+          .value(
+              switch (m.thinking()) {
+                case ALWAYS -> "only";
+                case SWITCHABLE -> "both";
+                case NONE -> "no";
+              });
+      if (!m.efforts().isEmpty()) {
+        w.name("think_efforts").beginObject().name("support").value(true);
+        w.name("valid_efforts").beginArray();
+        m.efforts().forEach(w::value);
+        w.endArray();
+        if (m.defaultEffort() != null) {
+          w.name("default_effort").value(m.defaultEffort());
+        }
+        w.endObject();
+      }
+      w.endObject();
     }
     return FakeResponse.json(w.endArray().endObject().toString());
   }

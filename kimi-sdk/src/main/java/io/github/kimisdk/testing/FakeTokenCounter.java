@@ -7,27 +7,71 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.RequestTokens;
+import io.github.kimisdk.token.TokenEstimator;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Answers {@code POST /v1/tokenizers/estimate-token-count} for {@link FakeKimiServer}: the messages
- * are counted with {@link RequestTokens}, exactly when the server was given a tokenizer, else with
- * the estimator.
+ * Counts tokens for {@link FakeKimiServer} as the SDK does: prompts with {@link RequestTokens} and
+ * replies with the same text count, exactly when the server was given a tokenizer, else with the
+ * estimator. It answers {@code POST /v1/tokenizers/estimate-token-count} and counts the usage of
+ * every chat reply.
  */
 final class FakeTokenCounter {
 
+  private static final TokenEstimator ESTIMATOR = TokenEstimator.forKimi();
+
   private volatile RequestTokens counter = RequestTokens.estimated();
+  private volatile KimiTokenizer tokenizer;
 
   void tokenizer(KimiTokenizer tokenizer) {
+    this.tokenizer = tokenizer;
     counter = tokenizer == null ? RequestTokens.estimated() : RequestTokens.exact(tokenizer);
+  }
+
+  /** The tokens of a reply's text. */
+  int countText(String text) {
+    KimiTokenizer t = tokenizer;
+    return text.isEmpty() ? 0 : t != null ? t.count(text) : ESTIMATOR.estimate(text);
+  }
+
+  /** The prompt tokens of a chat request body: its messages and tools. */
+  int countPrompt(JsonObject body) {
+    ChatRequest chat = decode(body);
+    if (body.get("tools") instanceof JsonArray tools) {
+      List<Tool> list = new ArrayList<>();
+      for (JsonValue v : tools.values()) {
+        list.add(tool(v));
+      }
+      chat = chat.toBuilder().tools(list).build();
+    }
+    return counter.count(chat).total();
+  }
+
+  private static Tool tool(JsonValue v) {
+    JsonObject t = (JsonObject) v;
+    JsonObject f = (JsonObject) t.get("function");
+    String name = string(f, "name");
+    if ("builtin_function".equals(string(t, "type"))) {
+      return Tool.builtin(name);
+    }
+    Boolean strict = f.get("strict") instanceof JsonBoolean b ? b.value() : null;
+    try {
+      return new FunctionTool(name, string(f, "description"), f.get("parameters"), strict);
+    } catch (IllegalArgumentException notMfjs) {
+      // a lenient server still counts a schema the SDK would refuse
+      return new FunctionTool(name, string(f, "description"), f.get("parameters"), false);
+    }
   }
 
   FakeResponse respond(RecordedRequest request) {

@@ -56,6 +56,11 @@ final class MessagesFacade {
   static Object translateRequest(RecordedRequest request) {
     String key = request.header("x-api-key").orElse("");
     if (key.isBlank()) {
+      // newer Anthropic clients send the key as a bearer token, which Kimi's surface also takes
+      String auth = request.header("Authorization").orElse("");
+      key = auth.startsWith("Bearer ") ? auth.substring(7).strip() : "";
+    }
+    if (key.isBlank()) {
       return error(401, "authentication_error", "x-api-key header is required");
     }
     if (request.header("anthropic-version").isEmpty()) {
@@ -134,8 +139,24 @@ final class MessagesFacade {
         default -> w.value(type);
       }
     }
+    String effort =
+        body.get("output_config") instanceof JsonObject oc
+                && oc.get("effort") instanceof JsonString e
+            ? e.value()
+            : null;
     if (body.get("thinking") instanceof JsonObject thinking) {
-      w.name("thinking").beginObject().name("type").value(thinking.get("type")).endObject();
+      // Kimi's Messages endpoints take "adaptive" as thinking on; a budget has no chat equivalent
+      String type =
+          thinking.get("type") instanceof JsonString t && t.value().equals("disabled")
+              ? "disabled"
+              : "enabled";
+      w.name("thinking").beginObject().name("type").value(type);
+      if (effort != null) {
+        w.name("effort").value(effort);
+      }
+      w.endObject();
+    } else if (effort != null) {
+      w.name("reasoning_effort").value(effort);
     }
     w.endObject();
     Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
@@ -292,7 +313,7 @@ final class MessagesFacade {
               new FakeResponse.Part(
                   parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
     }
-    StreamTranslator t = new StreamTranslator();
+    StreamTranslator t = new StreamTranslator(lastUsage(response.parts()));
     List<FakeResponse.Part> out = new ArrayList<>();
     for (FakeResponse.Part p : response.parts()) {
       if (p.bytes() == FakeResponse.DROP) {
@@ -332,7 +353,7 @@ final class MessagesFacade {
     JsonObject choice = choices.get(0).asObject();
     JsonObject message = choice.get("message").asObject();
     JsonWriter w = new JsonWriter();
-    w.beginObject().name("id").value(o.get("id")).name("type").value("message");
+    w.beginObject().name("id").value(messageId(o.get("id"))).name("type").value("message");
     w.name("role").value("assistant");
     if (o.get("model") != null) {
       w.name("model").value(o.get("model"));
@@ -365,6 +386,51 @@ final class MessagesFacade {
     }
     w.endObject();
     return w.toString();
+  }
+
+  /** Anthropic message ids start with {@code msg_}; the chat id's own part is kept. */
+  static String messageId(JsonValue chatId) {
+    String id = chatId instanceof JsonString s ? s.value() : "";
+    if (id.startsWith("msg_")) {
+      return id;
+    }
+    for (String prefix : List.of("chatcmpl-", "cmpl-")) {
+      if (id.startsWith(prefix)) {
+        return "msg_" + id.substring(prefix.length());
+      }
+    }
+    return "msg_" + (id.isEmpty() ? "fake" : id);
+  }
+
+  /** The last usage a chat-completions stream carries, to report in {@code message_start}. */
+  private static JsonObject lastUsage(List<FakeResponse.Part> parts) {
+    StringBuilder all = new StringBuilder();
+    for (FakeResponse.Part p : parts) {
+      if (p.bytes() != FakeResponse.DROP) {
+        all.append(new String(p.bytes(), StandardCharsets.UTF_8));
+      }
+    }
+    JsonObject usage = null;
+    for (String line : all.toString().replace("\r\n", "\n").split("\n")) {
+      if (!line.startsWith("data:")) {
+        continue;
+      }
+      try {
+        JsonObject o = Json.parse(line.substring(5).strip()).asObject();
+        if (o.get("usage") instanceof JsonObject u) {
+          usage = u;
+        }
+        if (o.get("choices") instanceof JsonArray c
+            && !c.isEmpty()
+            && c.get(0) instanceof JsonObject choice
+            && choice.get("usage") instanceof JsonObject u) {
+          usage = u;
+        }
+      } catch (RuntimeException notJson) {
+        // [DONE], comments and malformed payloads carry no usage
+      }
+    }
+    return usage;
   }
 
   private static void writeUsage(JsonWriter w, JsonObject u) {
@@ -432,6 +498,12 @@ final class MessagesFacade {
     private final Map<Integer, Integer> blockOfTool = new HashMap<>();
     private String finish;
     private JsonObject usage;
+    private final JsonObject expected;
+
+    /** Starts a stream whose {@code message_start} reports {@code expected} (null: zeros). */
+    StreamTranslator(JsonObject expected) {
+      this.expected = expected;
+    }
 
     String feed(String text) {
       pending.append(text.replace("\r\n", "\n"));
@@ -496,15 +568,23 @@ final class MessagesFacade {
         started = true;
         JsonWriter w = new JsonWriter();
         w.beginObject().name("type").value("message_start").name("message").beginObject();
-        w.name("id").value(o.get("id") == null ? JsonString.of("") : o.get("id"));
+        w.name("id").value(messageId(o.get("id")));
         w.name("type").value("message").name("role").value("assistant");
         if (o.get("model") != null) {
           w.name("model").value(o.get("model"));
         }
         w.name("content").beginArray().endArray();
         w.name("stop_reason").nullValue().name("stop_sequence").nullValue();
-        w.name("usage").beginObject().name("input_tokens").value(0);
-        w.name("output_tokens").value(0).endObject();
+        // As Anthropic does: the input is known at the start, the output only counts up from 1.
+        w.name("usage");
+        if (expected != null) {
+          JsonObject.Builder start = JsonObject.builder();
+          expected.members().forEach(start::put);
+          start.put("completion_tokens", JsonNumber.of(1));
+          writeUsage(w, start.build());
+        } else {
+          w.beginObject().name("input_tokens").value(0).name("output_tokens").value(0).endObject();
+        }
         w.endObject().endObject();
         emit(out, "message_start", w.toString());
       }

@@ -1,13 +1,28 @@
 package io.github.kimisdk.token;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -15,12 +30,14 @@ import java.util.regex.Pattern;
  * Kimi-Linear and Moonlight does.
  *
  * <p>The vocabulary is Kimi's {@code tiktoken.model} rank file (163,584 byte-level BPE ranks, about
- * 2.8 MB). The SDK jar does not bundle it: load it once from a file, a stream or a class-path
- * resource you ship, and share the instance. Loading takes a fraction of a second and keeps about 7
- * MB of heap.
+ * 2.8 MB). The SDK jar does not bundle it. {@link #standard()} fetches the file Moonshot publishes
+ * once into a cache folder, checks its SHA-256 and loads it (offline, point {@value #VOCAB_ENV} at
+ * a copy); or load it yourself from a file, a stream or a class-path resource you ship. Share the
+ * instance: loading takes a fraction of a second and keeps about 7 MB of heap.
  *
  * <pre>{@code
- * KimiTokenizer tokenizer = KimiTokenizer.load(Path.of("tiktoken.model"));
+ * KimiTokenizer tokenizer = KimiTokenizer.standard();   // fetched once, then from the cache
+ * KimiTokenizer same = KimiTokenizer.load(Path.of("tiktoken.model"));
  * int n = tokenizer.count("你好，世界！");          // 4
  * int[] ids = tokenizer.encode("Hello, Kimi");
  * String back = tokenizer.decode(ids);            // "Hello, Kimi"
@@ -82,6 +99,28 @@ public final class KimiTokenizer {
   static final int SCAN_LIMIT = 32;
 
   private static final int NONE = Integer.MAX_VALUE;
+
+  /**
+   * Where Moonshot publishes the vocabulary: beside its Kimi K2 weights on Hugging Face ({@code
+   * moonshotai/Kimi-K2-Instruct}); K2.x and K3 use the same file.
+   */
+  public static final String STANDARD_URL =
+      "https://huggingface.co/moonshotai/Kimi-K2-Instruct/resolve/main/tiktoken.model";
+
+  /** The SHA-256 of Moonshot's {@code tiktoken.model} (2,795,286 bytes), in lower-case hex. */
+  public static final String STANDARD_SHA256 =
+      "b6c497a7469b33ced9c38afb1ad6e47f03f5e5dc05f15930799210ec050c5103";
+
+  /**
+   * The environment variable (or system property) that names a local copy of the vocabulary: when
+   * set, {@link #standard()} and {@link Fetcher#load()} read that file and never go to the network.
+   */
+  public static final String VOCAB_ENV = "KIMI_TOKENIZER_VOCAB";
+
+  /** The most bytes a fetch reads: the file is 2.8 MB. */
+  static final int MAX_FETCH_BYTES = 16 * 1024 * 1024;
+
+  private static volatile KimiTokenizer standard;
 
   private final Vocabulary vocabulary;
 
@@ -172,6 +211,357 @@ public final class KimiTokenizer {
       return load(stream);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close resource " + name, e);
+    }
+  }
+
+  /**
+   * Returns the tokenizer for Moonshot's published vocabulary, loading it on first use as {@link
+   * #fetcher()} does with its defaults: from the file {@value #VOCAB_ENV} names when that is set,
+   * else from the cache folder, else fetched from {@link #STANDARD_URL} into the cache; the bytes
+   * are checked against {@link #STANDARD_SHA256} in every case. Later calls return the same
+   * instance.
+   *
+   * @return the tokenizer
+   * @throws UncheckedIOException if the file cannot be read or fetched
+   * @throws IllegalStateException if the bytes do not have the expected SHA-256
+   */
+  public static KimiTokenizer standard() {
+    KimiTokenizer t = standard;
+    if (t == null) {
+      synchronized (KimiTokenizer.class) {
+        t = standard;
+        if (t == null) {
+          t = fetcher().load();
+          standard = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Starts configuring where Moonshot's vocabulary comes from: a local file, a cache folder, or the
+   * network, always checked by its SHA-256.
+   *
+   * <pre>{@code
+   * KimiTokenizer t = KimiTokenizer.fetcher()
+   *     .cacheDirectory(Path.of("/var/cache/my-app"))
+   *     .offline(true)                 // never fetch: fail unless the cache or a file has it
+   *     .load();
+   * }</pre>
+   *
+   * @return a fetcher with the defaults: {@link #STANDARD_URL}, {@link #STANDARD_SHA256}, the
+   *     folder {@code $XDG_CACHE_HOME/kimi-sdk} (or {@code ~/.cache/kimi-sdk}), network allowed
+   */
+  public static Fetcher fetcher() {
+    return new Fetcher();
+  }
+
+  /**
+   * Loads Moonshot's vocabulary from a file, the cache or the network; see {@link #fetcher()}. Not
+   * thread-safe; {@link #load()} may be called from several processes at once (the cache file is
+   * written whole, then moved into place).
+   */
+  public static final class Fetcher {
+    private URI url = URI.create(STANDARD_URL);
+    private String sha256 = STANDARD_SHA256;
+    private Path cacheDirectory;
+    private Path file;
+    private boolean offline;
+    private Duration timeout = Duration.ofMinutes(2);
+    private Function<String, String> environment = Fetcher::setting;
+    private int maxBytes = MAX_FETCH_BYTES;
+
+    private Fetcher() {}
+
+    private static String setting(String name) {
+      String p = System.getProperty(name);
+      return p != null ? p : System.getenv(name);
+    }
+
+    /**
+     * Sets where the file is fetched from (default {@link #STANDARD_URL}); plain HTTP only to a
+     * loopback address.
+     *
+     * @param url the address
+     * @return this fetcher
+     * @throws NullPointerException if {@code url} is null
+     * @throws IllegalArgumentException if the address is neither HTTPS nor HTTP to loopback
+     */
+    public Fetcher url(URI url) {
+      Objects.requireNonNull(url, "url");
+      String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(url.getHost()))) {
+        throw new IllegalArgumentException(
+            "the vocabulary must be fetched over HTTPS (plain HTTP only from loopback): " + url);
+      }
+      this.url = url;
+      return this;
+    }
+
+    /**
+     * Sets the SHA-256 the bytes must have (default {@link #STANDARD_SHA256}).
+     *
+     * @param sha256 64 hexadecimal digits
+     * @return this fetcher
+     * @throws IllegalArgumentException if {@code sha256} is not 64 hexadecimal digits
+     */
+    public Fetcher sha256(String sha256) {
+      if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException("sha256 must be 64 hexadecimal digits: " + sha256);
+      }
+      this.sha256 = sha256.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    /**
+     * Sets the folder the fetched file is kept in (default {@code $XDG_CACHE_HOME/kimi-sdk}, or
+     * {@code ~/.cache/kimi-sdk}); it is created when needed.
+     *
+     * @param cacheDirectory the folder
+     * @return this fetcher
+     * @throws NullPointerException if {@code cacheDirectory} is null
+     */
+    public Fetcher cacheDirectory(Path cacheDirectory) {
+      this.cacheDirectory = Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+      return this;
+    }
+
+    /**
+     * Reads the vocabulary from this file instead, which wins over {@value #VOCAB_ENV}, the cache
+     * and the network; its SHA-256 is still checked. To load a different vocabulary, use {@link
+     * KimiTokenizer#load(Path)}.
+     *
+     * @param file the file; null to look at {@value #VOCAB_ENV} and the cache again
+     * @return this fetcher
+     */
+    public Fetcher file(Path file) {
+      this.file = file;
+      return this;
+    }
+
+    /**
+     * Forbids fetching: the vocabulary must come from a file or the cache (default false).
+     *
+     * @param offline true to stay off the network
+     * @return this fetcher
+     */
+    public Fetcher offline(boolean offline) {
+      this.offline = offline;
+      return this;
+    }
+
+    /**
+     * Sets how long a fetch may take (default 2 minutes).
+     *
+     * @param timeout the limit
+     * @return this fetcher
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Fetcher timeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Replaces the environment lookup, for tests. */
+    Fetcher environment(Function<String, String> environment) {
+      this.environment = environment;
+      return this;
+    }
+
+    /** Lowers the fetch limit, for tests. */
+    Fetcher maxBytes(int maxBytes) {
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /**
+     * Returns the cache file the vocabulary is kept in: {@code kimi-tiktoken-<sha256>.model} in the
+     * cache folder.
+     *
+     * @return the path, whether or not the file exists
+     */
+    public Path cacheFile() {
+      Path dir = cacheDirectory;
+      if (dir == null) {
+        String xdg = environment.apply("XDG_CACHE_HOME");
+        dir =
+            xdg != null && !xdg.isBlank()
+                ? Path.of(xdg, "kimi-sdk")
+                : Path.of(System.getProperty("user.home"), ".cache", "kimi-sdk");
+      }
+      return dir.resolve("kimi-tiktoken-" + sha256 + ".model");
+    }
+
+    /**
+     * Loads the vocabulary: from {@link #file(Path)} when set, else from the file {@value
+     * #VOCAB_ENV} names, else from {@link #cacheFile()}, else (unless offline) fetched into the
+     * cache. A cached file whose SHA-256 is wrong is fetched again.
+     *
+     * @return the tokenizer
+     * @throws UncheckedIOException if a file cannot be read, or the fetch fails or is refused
+     * @throws IllegalStateException if the bytes do not have the expected SHA-256, or the
+     *     vocabulary is not cached while offline
+     */
+    public KimiTokenizer load() {
+      Path given = file;
+      String source = "the file given";
+      if (given == null) {
+        String env = environment.apply(VOCAB_ENV);
+        if (env != null && !env.isBlank()) {
+          given = Path.of(env);
+          source = VOCAB_ENV + "=" + env;
+        }
+      }
+      if (given != null) {
+        byte[] bytes = read(given);
+        verify(bytes, source + " (" + given + ")");
+        return new KimiTokenizer(Vocabulary.parse(bytes));
+      }
+      Path cache = cacheFile();
+      if (Files.isRegularFile(cache)) {
+        byte[] bytes = read(cache);
+        if (digest(bytes).equals(sha256)) {
+          return new KimiTokenizer(Vocabulary.parse(bytes));
+        }
+        if (offline) {
+          throw new IllegalStateException(
+              "the cached vocabulary "
+                  + cache
+                  + " does not have SHA-256 "
+                  + sha256
+                  + "; delete it, or allow fetching");
+        }
+      } else if (offline) {
+        throw new IllegalStateException(
+            "Kimi's tiktoken.model is not cached at "
+                + cache
+                + " and fetching is off; set "
+                + VOCAB_ENV
+                + " to a copy of the file, or allow fetching");
+      }
+      byte[] bytes = fetch();
+      verify(bytes, url.toString());
+      store(cache, bytes);
+      return new KimiTokenizer(Vocabulary.parse(bytes));
+    }
+
+    private static byte[] read(Path path) {
+      try {
+        return Files.readAllBytes(path);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read tiktoken rank file " + path, e);
+      }
+    }
+
+    private void verify(byte[] bytes, String from) {
+      String actual = digest(bytes);
+      if (!actual.equals(sha256)) {
+        throw new IllegalStateException(
+            "the vocabulary from "
+                + from
+                + " has SHA-256 "
+                + actual
+                + " ("
+                + bytes.length
+                + " bytes), not the expected "
+                + sha256
+                + "; it is not Moonshot's tiktoken.model (use KimiTokenizer.load for another file)");
+      }
+    }
+
+    private byte[] fetch() {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+      try {
+        HttpResponse<InputStream> response =
+            client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+          if (response.statusCode() != 200) {
+            throw new UncheckedIOException(
+                new IOException(
+                    "fetching "
+                        + url
+                        + " answered HTTP "
+                        + response.statusCode()
+                        + "; set "
+                        + VOCAB_ENV
+                        + " to a local copy of tiktoken.model"));
+          }
+          ByteArrayOutputStream out = new ByteArrayOutputStream(3 * 1024 * 1024);
+          byte[] buf = new byte[64 * 1024];
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            if (out.size() + n > maxBytes) {
+              throw new UncheckedIOException(
+                  new IOException(
+                      "fetching " + url + " sent more than " + maxBytes + " bytes; stopped"));
+            }
+            out.write(buf, 0, n);
+          }
+          return out.toByteArray();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot fetch " + url + " (offline? set " + VOCAB_ENV + " to a local copy)", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UncheckedIOException(new IOException("interrupted while fetching " + url, e));
+      }
+    }
+
+    private static void store(Path cache, byte[] bytes) {
+      try {
+        Files.createDirectories(cache.getParent());
+        Path part = Files.createTempFile(cache.getParent(), ".kimi-tiktoken-", ".part");
+        try {
+          Files.write(part, bytes);
+          try {
+            Files.move(part, cache, StandardCopyOption.ATOMIC_MOVE);
+          } catch (AtomicMoveNotSupportedException e) {
+            Files.move(part, cache, StandardCopyOption.REPLACE_EXISTING);
+          }
+        } finally {
+          Files.deleteIfExists(part);
+        }
+      } catch (IOException e) {
+        // the tokenizer still works; only the next process fetches again
+        System.getLogger("io.github.kimisdk.token")
+            .log(System.Logger.Level.WARNING, "cannot cache Kimi's vocabulary at " + cache, e);
+      }
+    }
+
+    private static boolean isLoopback(String host) {
+      if (host == null) {
+        return false;
+      }
+      if (host.equalsIgnoreCase("localhost")) {
+        return true;
+      }
+      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+      if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        return false; // never resolve names here
+      }
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+
+  static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("every JDK has SHA-256", e);
     }
   }
 

@@ -14,49 +14,72 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Knows the context window, output limits and capabilities of Kimi's models. It starts with the
- * models Moonshot documents (below), takes your own entries ({@link #put(ModelInfo)}), and updates
- * itself from the server's model list ({@link #refresh(KimiClient)}). A model it does not know gets
- * {@link ModelInfo#unknown(String) conservative defaults}, never an error.
+ * The one table of what Kimi's models accept: context window, output limits, thinking (never,
+ * always or switchable), effort levels, preserved thinking ({@code keep}), vision, video, the
+ * sampling values a model fixes and which {@code tool_choice} values combine with thinking. {@link
+ * io.github.kimisdk.chat.ChatRequest} reads it when a request is built (tool choice against
+ * thinking, and {@link io.github.kimisdk.chat.ChatRequest.SamplingPolicy#ADAPT adapted} sampling),
+ * {@link ContextBudget#preflight} reads it before a request is sent, and {@code FakeKimiServer}
+ * answers as it says. It starts with the models Moonshot documents (below), takes your own entries
+ * ({@link #put(ModelInfo)}), and learns from the server's model list ({@link #update(Collection)}
+ * with {@code KimiClient.listModels()}). A model it does not know gets {@link
+ * ModelInfo#unknown(String) conservative defaults}, never an error.
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.create();
- * catalog.lookup("kimi-k2.6").contextWindow();   // 262144
- * catalog.lookup("my-fine-tune").known();        // false: a 131,072 token window is assumed
- * catalog.refresh(kimi);                         // windows and capabilities from GET /models
+ * catalog.lookup("kimi-k3").contextWindow();      // 1048576
+ * catalog.lookup("my-fine-tune").known();         // false: a 131,072 token window is assumed
+ * catalog.update(kimi.listModels());              // windows and capabilities from GET /models
  * }</pre>
  *
  * <table>
- *   <caption>Built-in models (kimi-api.md section 6)</caption>
- *   <tr><th>model</th><th>window</th><th>default output</th><th>thinking</th><th>media</th>
- *       <th>fixed sampling</th></tr>
- *   <tr><td>moonshot-v1-8k, -32k, -128k, -auto</td><td>8,192 / 32,768 / 131,072 / 131,072</td>
- *       <td>1,024</td><td>none</td><td>-</td><td>-</td></tr>
- *   <tr><td>moonshot-v1-8k/32k/128k-vision-preview</td><td>as above</td><td>1,024</td>
- *       <td>none</td><td>image</td><td>-</td></tr>
- *   <tr><td>kimi-latest</td><td>131,072</td><td>1,024</td><td>none</td><td>image</td><td>-</td></tr>
- *   <tr><td>kimi-k2-0711-preview</td><td>131,072</td><td>1,024</td><td>none</td><td>-</td>
+ *   <caption>Built-in models (kimi-api.md sections 2 and 6, as of 2026-11)</caption>
+ *   <tr><th>model</th><th>window</th><th>default output</th><th>thinking</th><th>effort</th>
+ *       <th>keep all</th><th>media</th><th>fixed sampling</th><th>required while thinking</th></tr>
+ *   <tr><td>moonshot-v1-8k, -32k, -128k, -auto</td><td>8,192 / 32,768 / 131,072 /
+ *       131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td><td>-</td><td>-</td>
  *       <td>-</td></tr>
+ *   <tr><td>moonshot-v1-8k/32k/128k-vision-preview</td><td>as above</td><td>1,024</td>
+ *       <td>never</td><td>-</td><td>no</td><td>image</td><td>-</td><td>-</td></tr>
+ *   <tr><td>kimi-latest</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>image</td><td>-</td><td>-</td></tr>
+ *   <tr><td>kimi-k2-0711-preview</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td>
+ *       <td>no</td><td>-</td><td>-</td><td>-</td></tr>
  *   <tr><td>kimi-k2-0905-preview, kimi-k2-turbo-preview</td><td>262,144</td><td>1,024</td>
- *       <td>none</td><td>-</td><td>-</td></tr>
+ *       <td>never</td><td>-</td><td>no</td><td>-</td><td>-</td><td>-</td></tr>
  *   <tr><td>kimi-k2-thinking, kimi-k2-thinking-turbo</td><td>262,144</td><td>1,024</td>
- *       <td>always</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2.5, kimi-k2.6</td><td>262,144</td><td>32,768</td><td>switchable</td>
- *       <td>image, video</td><td>temperature 1.0 thinking / 0.6 not, top_p 0.95, n 1,
- *       penalties 0; no forced tool_choice while thinking</td></tr>
+ *       <td>always</td><td>-</td><td>no</td><td>-</td><td>-</td><td>no</td></tr>
+ *   <tr><td>kimi-k2.5</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
+ *       <td>no</td><td>image, video</td><td>temperature 1.0 thinking / 0.6 not, top_p 0.95, n 1,
+ *       penalties 0</td><td>no</td></tr>
+ *   <tr><td>kimi-k2.6</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
+ *       <td>yes</td><td>image, video</td><td>as kimi-k2.5</td><td>no</td></tr>
  *   <tr><td>kimi-k2.7-code, kimi-k2.7-code-highspeed</td><td>262,144</td><td>32,768</td>
- *       <td>always</td><td>-</td><td>no forced tool_choice</td></tr>
- *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>always</td><td>-</td>
- *       <td>temperature 1</td></tr>
+ *       <td>always</td><td>-</td><td>yes</td><td>image, video</td><td>temperature 1, top_p
+ *       0.95</td><td>no</td></tr>
+ *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>always (preserved)</td>
+ *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>temperature 1,
+ *       top_p 0.95, n 1, penalties 0</td><td>yes</td></tr>
+ *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>always (preserved)</td>
+ *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as
+ *       kimi-k3</td><td>yes</td></tr>
+ *   <tr><td>k3-256k (Kimi Code)</td><td>262,144</td><td>32,768</td><td>always (preserved)</td>
+ *       <td>low, high, max (default max)</td><td>yes</td><td>image</td><td>as kimi-k3</td>
+ *       <td>yes</td></tr>
  *   <tr><td>kimi-for-coding, kimi-for-coding-highspeed (Kimi Code)</td><td>262,144</td>
- *       <td>32,768</td><td>always</td><td>image, video</td><td>-</td></tr>
+ *       <td>32,768</td><td>always</td><td>-</td><td>yes</td><td>image, video</td><td>as
+ *       kimi-k2.7-code</td><td>no</td></tr>
  * </table>
  *
  * <p>Where Moonshot states no default output (everything but kimi-k2.5, k2.6 and k3) the table uses
  * the "such as 1024" of the chat docs, and 32,768 for the K2.x coding models; the maximum output is
- * the whole window, since Kimi limits output only by {@code window - prompt}. Capabilities that the
- * docs leave open (vision on kimi-k3 and kimi-k2.7-code) are off until {@link #refresh} says
- * otherwise.
+ * the whole window, since Kimi limits output only by {@code window - prompt}. A named function as
+ * {@code tool_choice} is refused by every model while it thinks. The effort levels are in flux (the
+ * default on Kimi Code is reported as both {@code high} and {@code max}); where the table and the
+ * server differ, {@link #update(Collection)} with the server's list wins. kimi-for-coding is the
+ * K2.7 Code series, so it shares that model's fixed sampling; no effort levels are documented for
+ * it. Several of the older ids were retired during 2026 (kimi-api.md section 6); they stay in the
+ * table so histories and proxies that still use them are checked.
  *
  * <p>Instances are thread-safe; updates are visible to later lookups.
  */
@@ -144,10 +167,14 @@ public final class ModelCatalog {
   }
 
   /**
-   * Updates the catalog from a model list: for each entry the window becomes its {@code
-   * context_length}, and {@code supports_reasoning}, {@code supports_image_in} and {@code
-   * supports_video_in} switch thinking, vision and video. A known model keeps its other values
-   * (fixed sampling, whether thinking is switchable, output defaults); a new one starts from {@link
+   * Updates the catalog from a model list ({@code GET /models}): for each entry the window becomes
+   * its {@code context_length}; {@code supports_thinking_type} ({@code only}, {@code both}, {@code
+   * no}) sets thinking, or, from older servers without it, {@code supports_reasoning} does (true
+   * makes a model that did not think always think; false, never); the effort levels and default
+   * ({@code think_efforts}, or the older flat {@code support_efforts} and {@code default_effort})
+   * replace the known ones; {@code supports_image_in}, {@code supports_video_in} and {@code
+   * supports_tool_use} switch vision, video and tools. A known model keeps its other values (fixed
+   * sampling, preserved thinking, output defaults); a new one starts from {@link
    * ModelInfo#unknown(String)} and is then marked known. Fields the server leaves out change
    * nothing; models missing from the list stay.
    *
@@ -179,25 +206,42 @@ public final class ModelCatalog {
     if (l.contextLength() != null && l.contextLength() > 0) {
       m = m.withContextWindow(l.contextLength());
     }
-    ThinkingSupport thinking = m.thinking();
-    if (Boolean.TRUE.equals(l.supportsReasoning()) && thinking == ThinkingSupport.NONE) {
-      thinking = ThinkingSupport.ALWAYS;
+    ModelInfo.Builder b = m.toBuilder().known(true);
+    ThinkingSupport thinking = thinkingType(l.supportsThinkingType());
+    if (thinking != null) {
+      b.thinking(thinking);
+    } else if (Boolean.TRUE.equals(l.supportsReasoning()) && m.thinking() == ThinkingSupport.NONE) {
+      b.thinking(ThinkingSupport.ALWAYS);
     } else if (Boolean.FALSE.equals(l.supportsReasoning())) {
-      thinking = ThinkingSupport.NONE;
+      b.thinking(ThinkingSupport.NONE);
     }
-    boolean vision = l.supportsImageIn() != null ? l.supportsImageIn() : m.vision();
-    boolean video = l.supportsVideoIn() != null ? l.supportsVideoIn() : m.video();
-    return new ModelInfo(
-        m.id(),
-        m.contextWindow(),
-        m.defaultMaxOutput(),
-        m.maxOutput(),
-        thinking,
-        vision,
-        video,
-        m.sampling(),
-        m.forcedToolChoiceNeedsThinkingOff(),
-        true);
+    if (!l.efforts().isEmpty()) {
+      String def = l.efforts().contains(l.defaultEffort()) ? l.defaultEffort() : null;
+      b.efforts(l.efforts(), def);
+    }
+    if (l.supportsImageIn() != null) {
+      b.vision(l.supportsImageIn());
+    }
+    if (l.supportsVideoIn() != null) {
+      b.video(l.supportsVideoIn());
+    }
+    if (l.supportsToolUse() != null) {
+      b.toolUse(l.supportsToolUse());
+    }
+    return b.build();
+  }
+
+  /** Reads {@code supports_thinking_type}; null for an absent or unknown value. */
+  private static ThinkingSupport thinkingType(String type) {
+    if (type == null) {
+      return null;
+    }
+    return switch (type) {
+      case "only" -> ThinkingSupport.ALWAYS;
+      case "both" -> ThinkingSupport.SWITCHABLE;
+      case "no" -> ThinkingSupport.NONE;
+      default -> null;
+    };
   }
 
   private static List<ModelInfo> builtIn() {
@@ -214,87 +258,59 @@ public final class ModelCatalog {
     l.add(plain("kimi-k2-0905-preview", 262_144, false));
     l.add(plain("kimi-k2-turbo-preview", 262_144, false));
     for (String id : List.of("kimi-k2-thinking", "kimi-k2-thinking-turbo")) {
-      l.add(
-          new ModelInfo(
-              id,
-              262_144,
-              1_024,
-              262_144,
-              ThinkingSupport.ALWAYS,
-              false,
-              false,
-              FixedSampling.NONE,
-              false,
-              true));
+      l.add(ModelInfo.builder(id).contextWindow(262_144).thinking(ThinkingSupport.ALWAYS).build());
     }
     for (String id : List.of("kimi-k2.5", "kimi-k2.6")) {
       l.add(
-          new ModelInfo(
-              id,
-              262_144,
-              32_768,
-              262_144,
-              ThinkingSupport.SWITCHABLE,
-              true,
-              true,
-              FixedSampling.K2_5,
-              true,
-              true));
+          ModelInfo.builder(id)
+              .contextWindow(262_144)
+              .defaultMaxOutput(32_768)
+              .thinking(ThinkingSupport.SWITCHABLE)
+              .keepAll(id.equals("kimi-k2.6"))
+              .vision(true)
+              .video(true)
+              .sampling(FixedSampling.K2_5)
+              .build());
     }
-    for (String id : List.of("kimi-k2.7-code", "kimi-k2.7-code-highspeed")) {
+    for (String id :
+        List.of(
+            "kimi-k2.7-code",
+            "kimi-k2.7-code-highspeed",
+            "kimi-for-coding",
+            "kimi-for-coding-highspeed")) {
       l.add(
-          new ModelInfo(
-              id,
-              262_144,
-              32_768,
-              262_144,
-              ThinkingSupport.ALWAYS,
-              false,
-              false,
-              FixedSampling.NONE,
-              true,
-              true));
+          ModelInfo.builder(id)
+              .contextWindow(262_144)
+              .defaultMaxOutput(32_768)
+              .thinking(ThinkingSupport.ALWAYS)
+              .keepAll(true)
+              .vision(true)
+              .video(true)
+              .sampling(FixedSampling.K2_7_CODE)
+              .build());
     }
-    l.add(
-        new ModelInfo(
-            "kimi-k3",
-            1_048_576,
-            131_072,
-            1_048_576,
-            ThinkingSupport.ALWAYS,
-            false,
-            false,
-            FixedSampling.K3,
-            false,
-            true));
-    for (String id : List.of("kimi-for-coding", "kimi-for-coding-highspeed")) {
-      l.add(
-          new ModelInfo(
-              id,
-              262_144,
-              32_768,
-              262_144,
-              ThinkingSupport.ALWAYS,
-              true,
-              true,
-              FixedSampling.NONE,
-              false,
-              true));
-    }
+    l.add(k3("kimi-k3", 1_048_576, 131_072, true));
+    l.add(k3("k3", 1_048_576, 131_072, true));
+    l.add(k3("k3-256k", 262_144, 32_768, false));
     return List.copyOf(l);
   }
 
+  private static ModelInfo k3(String id, int window, int defaultOutput, boolean video) {
+    return ModelInfo.builder(id)
+        .contextWindow(window)
+        .defaultMaxOutput(defaultOutput)
+        .thinking(ThinkingSupport.ALWAYS)
+        .efforts(List.of("low", "high", "max"), "max")
+        .keepAll(true)
+        .preservedThinking(true)
+        .vision(true)
+        .video(video)
+        .sampling(FixedSampling.K3)
+        .requiredToolChoiceWhileThinking(true)
+        .build();
+  }
+
   private static ModelInfo plain(String id, int window, boolean vision) {
-    return new ModelInfo(
-        id,
-        window,
-        1_024,
-        window,
-        ThinkingSupport.NONE,
-        vision,
-        false,
-        FixedSampling.NONE,
-        false,
-        true);
+    return ModelInfo.builder(id).contextWindow(window).vision(vision).build();
   }
 }

@@ -5,6 +5,7 @@ import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.internal.model.SamplingAdapter;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,42 +13,29 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Describes what one Kimi model accepts: its context window, its output limits and the request
- * settings it rejects. {@link ModelCatalog} holds these for the models Moonshot documents; {@link
- * #problems(ChatRequest)} finds the settings the model would reject before anything is sent.
+ * Describes what one Kimi model accepts: its context window and output limits, whether it thinks
+ * and at which effort levels, the media it reads, the sampling values it fixes and the tool choices
+ * it takes while thinking. {@link ModelCatalog} holds these for the models Moonshot documents;
+ * {@link #problems(ChatRequest)} finds the settings the model would reject before anything is sent,
+ * and {@link #adapt(ChatRequest)} drops the sampling values the model fixes.
  *
  * <pre>{@code
- * ModelInfo k26 = ModelCatalog.defaults().lookup("kimi-k2.6");
- * k26.contextWindow();               // 262144
- * k26.problems(request);  // e.g. ["kimi-k2.6 accepts only top_p 0.95: 0.8; leave top_p unset"]
+ * ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3");
+ * k3.contextWindow();            // 1048576
+ * k3.efforts();                  // [low, high, max]
+ * k3.problems(request);          // e.g. ["kimi-k3 accepts only top_p 0.95: 0.8; leave top_p unset"]
+ *
+ * ModelInfo mine = ModelInfo.builder("my-proxy-model")
+ *     .contextWindow(200_000)
+ *     .thinking(ModelInfo.ThinkingSupport.SWITCHABLE)
+ *     .efforts(List.of("low", "high"), "high")
+ *     .build();
  * }</pre>
  *
- * @param id the model id, as sent in {@code model}
- * @param contextWindow the context window in tokens: prompt plus output must fit in it
- * @param defaultMaxOutput the output cap the server applies when a request sets no {@code
- *     max_completion_tokens}
- * @param maxOutput the largest {@code max_completion_tokens} the model accepts (Kimi limits output
- *     only by the window, so this is the window unless a model says otherwise)
- * @param thinking whether the model thinks always, on request, or never
- * @param vision whether the model accepts image parts
- * @param video whether the model accepts video parts
- * @param sampling the sampling values the model fixes; {@link FixedSampling#NONE} when free
- * @param forcedToolChoiceNeedsThinkingOff whether the model rejects {@code tool_choice} {@code
- *     "required"} or a named function while thinking is on (kimi-k2.5, k2.6, k2.7)
- * @param known whether the values come from Moonshot's documentation or {@code GET /models}, rather
- *     than the conservative defaults for an unknown model
+ * <p>Instances are immutable. Effort levels and model ids are the server's open strings; the
+ * catalog compares them exactly.
  */
-public record ModelInfo(
-    String id,
-    int contextWindow,
-    int defaultMaxOutput,
-    int maxOutput,
-    ThinkingSupport thinking,
-    boolean vision,
-    boolean video,
-    FixedSampling sampling,
-    boolean forcedToolChoiceNeedsThinkingOff,
-    boolean known) {
+public final class ModelInfo {
 
   /** The context window assumed for a model the catalog does not know: 131,072 tokens. */
   public static final int UNKNOWN_CONTEXT_WINDOW = 131_072;
@@ -63,11 +51,20 @@ public record ModelInfo(
 
   /** Says whether a model thinks before it answers. */
   public enum ThinkingSupport {
-    /** The model always thinks; a request must not switch thinking off (kimi-k2.7-code, k3). */
+    /**
+     * The model always thinks; a request must not switch thinking off (kimi-k2.7-code, kimi-k3,
+     * kimi-for-coding; {@code supports_thinking_type: "only"}).
+     */
     ALWAYS,
-    /** Thinking is on by default and a request may switch it off (kimi-k2.5, k2.6). */
+    /**
+     * Thinking is on by default and a request may switch it off (kimi-k2.5, k2.6; {@code
+     * supports_thinking_type: "both"}).
+     */
     SWITCHABLE,
-    /** The model never thinks and does not accept the {@code thinking} setting. */
+    /**
+     * The model never thinks and does not accept the {@code thinking} setting ({@code
+     * supports_thinking_type: "no"}).
+     */
     NONE
   }
 
@@ -97,8 +94,11 @@ public record ModelInfo(
      */
     public static final FixedSampling K2_5 = new FixedSampling(1.0, 0.6, 0.95, 1, 0.0);
 
-    /** Kimi-k3: temperature 1 only. */
-    public static final FixedSampling K3 = new FixedSampling(1.0, 1.0, null, null, null);
+    /** Kimi-k2.7-code and the Kimi Code models built on it: temperature 1, {@code top_p} 0.95. */
+    public static final FixedSampling K2_7_CODE = new FixedSampling(1.0, 1.0, 0.95, null, null);
+
+    /** Kimi-k3: temperature 1, {@code top_p} 0.95, {@code n} 1, penalties 0. */
+    public static final FixedSampling K3 = new FixedSampling(1.0, 1.0, 0.95, 1, 0.0);
 
     /**
      * Tells whether this fixes no value at all.
@@ -110,27 +110,39 @@ public record ModelInfo(
     }
   }
 
-  /**
-   * Validates the limits.
-   *
-   * @param id the model id, as sent in {@code model}
-   * @param contextWindow the context window in tokens
-   * @param defaultMaxOutput the output cap the server applies when none is set
-   * @param maxOutput the largest {@code max_completion_tokens} accepted
-   * @param thinking whether the model thinks always, on request, or never
-   * @param vision whether the model accepts image parts
-   * @param video whether the model accepts video parts
-   * @param sampling the sampling values the model fixes
-   * @param forcedToolChoiceNeedsThinkingOff whether a forced tool choice needs thinking off
-   * @param known whether the values are documented rather than defaults
-   * @throws NullPointerException if {@code id}, {@code thinking} or {@code sampling} is null
-   * @throws IllegalArgumentException if a limit is not positive, or an output limit exceeds the
-   *     window
-   */
-  public ModelInfo {
-    Objects.requireNonNull(id, "id must not be null");
-    Objects.requireNonNull(thinking, "thinking must not be null");
-    Objects.requireNonNull(sampling, "sampling must not be null (use FixedSampling.NONE)");
+  private final String id;
+  private final int contextWindow;
+  private final int defaultMaxOutput;
+  private final int maxOutput;
+  private final ThinkingSupport thinking;
+  private final List<String> efforts;
+  private final String defaultEffort;
+  private final boolean keepAll;
+  private final boolean preservedThinking;
+  private final boolean vision;
+  private final boolean video;
+  private final boolean toolUse;
+  private final FixedSampling sampling;
+  private final boolean requiredToolChoiceWhileThinking;
+  private final boolean known;
+
+  private ModelInfo(Builder b) {
+    this.id = b.id;
+    this.contextWindow = b.contextWindow;
+    this.maxOutput = b.maxOutput != null ? b.maxOutput : b.contextWindow;
+    this.defaultMaxOutput =
+        b.defaultMaxOutput != null ? b.defaultMaxOutput : Math.min(1_024, this.maxOutput);
+    this.thinking = b.thinking;
+    this.efforts = b.efforts;
+    this.defaultEffort = b.defaultEffort;
+    this.keepAll = b.keepAll;
+    this.preservedThinking = b.preservedThinking;
+    this.vision = b.vision;
+    this.video = b.video;
+    this.toolUse = b.toolUse;
+    this.sampling = b.sampling;
+    this.requiredToolChoiceWhileThinking = b.requiredToolChoiceWhileThinking;
+    this.known = b.known;
     if (contextWindow < 1) {
       throw new IllegalArgumentException("contextWindow must be positive: " + contextWindow);
     }
@@ -142,6 +154,48 @@ public record ModelInfo(
       throw new IllegalArgumentException(
           "defaultMaxOutput must be in [1, maxOutput " + maxOutput + "]: " + defaultMaxOutput);
     }
+    if (defaultEffort != null && !efforts.isEmpty() && !efforts.contains(defaultEffort)) {
+      throw new IllegalArgumentException(
+          "defaultEffort \"" + defaultEffort + "\" is not among the efforts " + efforts);
+    }
+  }
+
+  /**
+   * Starts a description of a model. Unset values are a model's conservative defaults: a 131,072
+   * token window, a 1,024 token default output, the whole window as the largest output, no
+   * thinking, no effort levels, no media, tools accepted, no fixed sampling; the description counts
+   * as {@link #known() known}.
+   *
+   * @param id the model id, as sent in {@code model}
+   * @return the builder
+   * @throws NullPointerException if {@code id} is null
+   */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /**
+   * Returns a builder holding this description's values, to derive another.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(id);
+    b.contextWindow = contextWindow;
+    b.defaultMaxOutput = defaultMaxOutput;
+    b.maxOutput = maxOutput;
+    b.thinking = thinking;
+    b.efforts = efforts;
+    b.defaultEffort = defaultEffort;
+    b.keepAll = keepAll;
+    b.preservedThinking = preservedThinking;
+    b.vision = vision;
+    b.video = video;
+    b.toolUse = toolUse;
+    b.sampling = sampling;
+    b.requiredToolChoiceWhileThinking = requiredToolChoiceWhileThinking;
+    b.known = known;
+    return b;
   }
 
   /**
@@ -154,17 +208,151 @@ public record ModelInfo(
    * @throws NullPointerException if {@code id} is null
    */
   public static ModelInfo unknown(String id) {
-    return new ModelInfo(
-        id,
-        UNKNOWN_CONTEXT_WINDOW,
-        UNKNOWN_DEFAULT_MAX_OUTPUT,
-        UNKNOWN_CONTEXT_WINDOW,
-        ThinkingSupport.NONE,
-        false,
-        false,
-        FixedSampling.NONE,
-        false,
-        false);
+    return builder(id).known(false).build();
+  }
+
+  /**
+   * Returns the model id, as sent in {@code model}.
+   *
+   * @return the id
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Returns the context window in tokens: prompt plus output must fit in it.
+   *
+   * @return the window
+   */
+  public int contextWindow() {
+    return contextWindow;
+  }
+
+  /**
+   * Returns the output cap the server applies when a request sets no {@code max_completion_tokens}.
+   *
+   * @return the default cap in tokens
+   */
+  public int defaultMaxOutput() {
+    return defaultMaxOutput;
+  }
+
+  /**
+   * Returns the largest {@code max_completion_tokens} the model accepts (Kimi limits output only by
+   * the window, so this is the window unless a model says otherwise).
+   *
+   * @return the largest cap in tokens
+   */
+  public int maxOutput() {
+    return maxOutput;
+  }
+
+  /**
+   * Returns whether the model thinks always, on request, or never.
+   *
+   * @return the thinking support
+   */
+  public ThinkingSupport thinking() {
+    return thinking;
+  }
+
+  /**
+   * Returns the effort levels the model takes ({@code reasoning_effort} or {@code
+   * thinking.effort}), such as {@code [low, high, max]} for kimi-k3; empty when the model has none
+   * or none is known.
+   *
+   * @return the levels, in the server's order
+   */
+  public List<String> efforts() {
+    return efforts;
+  }
+
+  /**
+   * Returns the effort the server uses when a request sets none.
+   *
+   * @return the default level; null when unknown or when the model has no levels
+   */
+  public String defaultEffort() {
+    return defaultEffort;
+  }
+
+  /**
+   * Tells whether the model accepts {@code thinking.keep: "all"} (preserved thinking): kimi-k2.6,
+   * k2.7-code and k3 do, kimi-k2.5 answers 400.
+   *
+   * @return true when {@link Thinking#preserved()} may be sent
+   */
+  public boolean keepAll() {
+    return keepAll;
+  }
+
+  /**
+   * Tells whether the model always preserves thinking (kimi-k3): it then wants {@code
+   * reasoning_content} on every assistant message of the history, not only on tool-call ones.
+   *
+   * @return true for a preserved-thinking model
+   */
+  public boolean preservedThinking() {
+    return preservedThinking;
+  }
+
+  /**
+   * Tells whether the model accepts image parts.
+   *
+   * @return true for a vision model
+   */
+  public boolean vision() {
+    return vision;
+  }
+
+  /**
+   * Tells whether the model accepts video parts.
+   *
+   * @return true for a video model
+   */
+  public boolean video() {
+    return video;
+  }
+
+  /**
+   * Tells whether the model accepts {@code tools} ({@code supports_tool_use}; true unless the
+   * server says otherwise).
+   *
+   * @return true when tools may be declared
+   */
+  public boolean toolUse() {
+    return toolUse;
+  }
+
+  /**
+   * Returns the sampling values the model fixes.
+   *
+   * @return the fixed values; {@link FixedSampling#NONE} when free
+   */
+  public FixedSampling sampling() {
+    return sampling;
+  }
+
+  /**
+   * Tells whether the model takes {@code tool_choice: "required"} while it thinks (kimi-k3 does;
+   * kimi-k2.5, k2.6 and k2.7-code answer 400). A named function is refused by every model while it
+   * thinks.
+   *
+   * @return true when {@code required} combines with thinking
+   */
+  public boolean requiredToolChoiceWhileThinking() {
+    return requiredToolChoiceWhileThinking;
+  }
+
+  /**
+   * Tells whether the values come from Moonshot's documentation, {@code GET /models} or your own
+   * entry, rather than the conservative defaults for an unknown model.
+   *
+   * @return false for {@link #unknown(String)}
+   */
+  public boolean known() {
+    return known;
   }
 
   /**
@@ -176,17 +364,11 @@ public record ModelInfo(
    */
   public ModelInfo withContextWindow(int contextWindow) {
     int max = maxOutput == this.contextWindow ? contextWindow : Math.min(maxOutput, contextWindow);
-    return new ModelInfo(
-        id,
-        contextWindow,
-        Math.min(defaultMaxOutput, max),
-        max,
-        thinking,
-        vision,
-        video,
-        sampling,
-        forcedToolChoiceNeedsThinkingOff,
-        known);
+    return toBuilder()
+        .contextWindow(contextWindow)
+        .maxOutput(max)
+        .defaultMaxOutput(Math.min(defaultMaxOutput, max))
+        .build();
   }
 
   /**
@@ -206,12 +388,114 @@ public record ModelInfo(
   }
 
   /**
+   * Tells whether a request asks this model to think: as {@link #thinksWith(Thinking)}, and also
+   * when thinking is explicitly enabled for a model that does not think (Kimi then refuses the
+   * request, and the thinking rules of tool choice apply to it).
+   */
+  private boolean asksToThink(Thinking setting) {
+    return thinking == ThinkingSupport.ALWAYS
+        || (setting != null ? setting.isEnabled() : thinking == ThinkingSupport.SWITCHABLE);
+  }
+
+  /**
+   * Tells whether Kimi takes {@code choice} with this thinking setting: {@code auto} and {@code
+   * none} always; {@code required} unless the model thinks and does not take it while thinking
+   * ({@link #requiredToolChoiceWhileThinking()}); a named function only while the model does not
+   * think. The model thinks when it always does, when it thinks by default and the setting does not
+   * switch it off, or when the setting enables thinking. {@link ChatRequest} checks this when it is
+   * built.
+   *
+   * @param choice the tool choice; null for the server's default
+   * @param thinkingSetting the request's {@code thinking}; null when unset
+   * @return true when Kimi accepts the combination
+   */
+  public boolean acceptsToolChoice(ToolChoice choice, Thinking thinkingSetting) {
+    if (choice != ToolChoice.required() && !(choice instanceof ToolChoice.Function)) {
+      return true;
+    }
+    if (!asksToThink(thinkingSetting)) {
+      return true;
+    }
+    return choice == ToolChoice.required() && requiredToolChoiceWhileThinking;
+  }
+
+  /**
+   * Returns a copy of {@code request} without the sampling values this model fixes: a fixed
+   * temperature, {@code top_p}, {@code n} or penalty that differs from the model's only value is
+   * left unset, so the server applies that value; a temperature above Kimi's range (OpenAI allows
+   * up to 2) on a model that does not fix it becomes 1. Values the model accepts stay, and so does
+   * every other setting. {@link ContextBudget#preflight} applies this to requests built with {@link
+   * ChatRequest.SamplingPolicy#ADAPT}.
+   *
+   * @param request the request
+   * @return the adapted request and what changed
+   * @throws NullPointerException if {@code request} is null
+   */
+  public Adapted adapt(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    List<String> changes = new ArrayList<>();
+    SamplingAdapter.Values v =
+        SamplingAdapter.adapt(
+            new SamplingAdapter.Values(
+                request.temperature(),
+                request.topP(),
+                request.n(),
+                request.presencePenalty(),
+                request.frequencyPenalty()),
+            this,
+            thinksWith(request.thinking()),
+            changes);
+    if (changes.isEmpty()) {
+      return new Adapted(request, changes);
+    }
+    ChatRequest adapted =
+        request.toBuilder()
+            .temperature(v.temperature())
+            .topP(v.topP())
+            .n(v.n())
+            .presencePenalty(v.presencePenalty())
+            .frequencyPenalty(v.frequencyPenalty())
+            .build();
+    return new Adapted(adapted, changes);
+  }
+
+  /**
+   * A request adapted to a model's fixed sampling values.
+   *
+   * @param request the request to send
+   * @param changes what was changed, one sentence each (such as {@code "kimi-k3 fixes top_p at
+   *     0.95: dropped 0.5"}); empty when nothing was
+   */
+  public record Adapted(ChatRequest request, List<String> changes) {
+
+    /**
+     * Copies the list of changes.
+     *
+     * @param request the request to send
+     * @param changes what was changed
+     * @throws NullPointerException if an argument is null
+     */
+    public Adapted {
+      Objects.requireNonNull(request, "request");
+      changes = List.copyOf(changes);
+    }
+  }
+
+  private static boolean differs(double a, double b) {
+    return Math.abs(a - b) > 1e-9;
+  }
+
+  /**
    * Lists the settings of {@code request} that this model rejects, each as a sentence that names
-   * the parameter, the accepted value and the fix. Checked: temperature in [0, 1]; {@code n > 1}
-   * with a temperature below 0.3; the fixed sampling values ({@link #sampling()}); switching
-   * thinking off on a model that always thinks; a forced {@code tool_choice} with thinking on where
-   * the model rejects it; image and video parts on a model that does not take them (known models
-   * only). The request's {@code model} is not compared with {@link #id()}.
+   * the parameter, the accepted value and the fix. Checked for every model: temperature in [0, 1];
+   * {@code n > 1} with a temperature below 0.3; the fixed sampling values ({@link #sampling()});
+   * switching thinking off on a model that always thinks; {@code tool_choice} {@code required} or a
+   * named function while the model thinks ({@link #acceptsToolChoice}). Checked for {@link #known()
+   * known} models only: thinking enabled on a model that does not think; {@code thinking.keep} on a
+   * model without {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code
+   * thinking.effort}) on a model that does not think, that lists no levels, or that is not among
+   * {@link #efforts()}; tools on a model without {@link #toolUse()}; image and video parts on a
+   * model that does not take them. The request's {@code model} is not compared with {@link #id()}.
    *
    * @param request the request
    * @return the problems, empty when none is found
@@ -220,7 +504,8 @@ public record ModelInfo(
   public List<String> problems(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     List<String> out = new ArrayList<>();
-    boolean thinks = thinksWith(request.thinking());
+    Thinking setting = request.thinking();
+    boolean thinks = thinksWith(setting);
     samplingProblems(
         out,
         request.temperature(),
@@ -229,27 +514,79 @@ public record ModelInfo(
         request.presencePenalty(),
         request.frequencyPenalty(),
         thinks);
-    if (thinking == ThinkingSupport.ALWAYS
-        && request.thinking() != null
-        && !request.thinking().isEnabled()) {
+    if (thinking == ThinkingSupport.ALWAYS && setting != null && !setting.isEnabled()) {
       out.add(id + " always thinks and rejects thinking disabled; leave thinking unset");
     }
+    if (known && thinking == ThinkingSupport.NONE && setting != null && setting.isEnabled()) {
+      out.add(id + " does not think and rejects thinking enabled; leave thinking unset");
+    }
+    if (known && setting != null && setting.keep() != null && !keepAll) {
+      out.add(
+          id
+              + " rejects thinking.keep \""
+              + setting.keep()
+              + "\" (preserved thinking); use Thinking.enabled()");
+    }
+    if (known) {
+      effortProblems(out, setting, request.reasoningEffort(), thinks);
+    }
     ToolChoice choice = request.toolChoice();
-    if (thinks
-        && forcedToolChoiceNeedsThinkingOff
-        && (choice == ToolChoice.required() || choice instanceof ToolChoice.Function)) {
-      String what = choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "";
+    if (!acceptsToolChoice(choice, setting)) {
+      String what =
+          choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "\"required\"";
+      boolean can = thinking == ThinkingSupport.SWITCHABLE;
       out.add(
           id
               + " rejects tool_choice "
-              + (what.isEmpty() ? "\"required\"" : what)
+              + what
               + " while thinking is on; use tool_choice auto"
-              + (thinking == ThinkingSupport.SWITCHABLE ? " or Thinking.disabled()" : ""));
+              + (choice instanceof ToolChoice.Function && requiredToolChoiceWhileThinking
+                  ? " or required"
+                  : "")
+              + (can ? " or Thinking.disabled()" : ""));
+    }
+    if (known && !toolUse && !request.tools().isEmpty()) {
+      out.add(id + " does not take tools; leave tools unset or use a model with tool use");
     }
     if (known) {
       mediaProblems(out, request.messages());
     }
     return out;
+  }
+
+  private void effortProblems(
+      List<String> out, Thinking setting, String reasoning, boolean thinks) {
+    String nested = setting != null ? setting.effort() : null;
+    for (String[] e :
+        new String[][] {{"reasoning_effort", reasoning}, {"thinking.effort", nested}}) {
+      String field = e[0];
+      String value = e[1];
+      if (value == null) {
+        continue;
+      }
+      if (!thinks) {
+        out.add(
+            id + " does not think here, so " + field + " \"" + value + "\" has no use; drop it");
+      } else if (efforts.isEmpty()) {
+        out.add(
+            id
+                + " lists no effort levels, so "
+                + field
+                + " \""
+                + value
+                + "\" may be refused; leave it unset, or update the catalog from GET /models");
+      } else if (!efforts.contains(value)) {
+        out.add(
+            id
+                + " accepts "
+                + field
+                + " "
+                + String.join(", ", efforts)
+                + ": \""
+                + value
+                + "\"; use one of those");
+      }
+    }
   }
 
   /**
@@ -279,9 +616,7 @@ public record ModelInfo(
     }
     Double fixedTemperature =
         thinks ? sampling.temperatureThinking() : sampling.temperatureNoThinking();
-    if (temperature != null
-        && fixedTemperature != null
-        && Math.abs(temperature - fixedTemperature) > 1e-9) {
+    if (temperature != null && fixedTemperature != null && differs(temperature, fixedTemperature)) {
       String mode =
           sampling.temperatureThinking() != null
                   && sampling.temperatureThinking().equals(sampling.temperatureNoThinking())
@@ -305,7 +640,7 @@ public record ModelInfo(
   }
 
   private void fixed(List<String> out, String name, Double value, Double only) {
-    if (value != null && only != null && Math.abs(value - only) > 1e-9) {
+    if (value != null && only != null && differs(value, only)) {
       out.add(
           id
               + " accepts only "
@@ -332,16 +667,291 @@ public record ModelInfo(
       }
     }
     if (image && !vision) {
-      out.add(id + " does not accept images; use a vision model such as kimi-k2.6");
+      out.add(id + " does not accept images; use a vision model such as kimi-k3");
     }
     if (vid && !video) {
-      out.add(id + " does not accept video; use a video model such as kimi-k2.6");
+      out.add(id + " does not accept video; use a video model such as kimi-k3");
     }
   }
 
-  private static String num(double d) {
+  static String num(double d) {
     return d == Math.rint(d) && Math.abs(d) < 1e9
         ? String.format(Locale.ROOT, "%.1f", d)
         : Double.toString(d);
+  }
+
+  /**
+   * Tells whether {@code o} describes the same model with the same values.
+   *
+   * @param o the other object
+   * @return true when every value is equal
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelInfo m
+        && id.equals(m.id)
+        && contextWindow == m.contextWindow
+        && defaultMaxOutput == m.defaultMaxOutput
+        && maxOutput == m.maxOutput
+        && thinking == m.thinking
+        && efforts.equals(m.efforts)
+        && Objects.equals(defaultEffort, m.defaultEffort)
+        && keepAll == m.keepAll
+        && preservedThinking == m.preservedThinking
+        && vision == m.vision
+        && video == m.video
+        && toolUse == m.toolUse
+        && sampling.equals(m.sampling)
+        && requiredToolChoiceWhileThinking == m.requiredToolChoiceWhileThinking
+        && known == m.known;
+  }
+
+  /**
+   * Returns a hash of the values.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        id,
+        contextWindow,
+        defaultMaxOutput,
+        maxOutput,
+        thinking,
+        efforts,
+        defaultEffort,
+        keepAll,
+        preservedThinking,
+        vision,
+        video,
+        toolUse,
+        sampling,
+        requiredToolChoiceWhileThinking,
+        known);
+  }
+
+  /**
+   * Returns the values, such as {@code ModelInfo[kimi-k3, window 1048576, ...]}.
+   *
+   * @return the description
+   */
+  @Override
+  public String toString() {
+    return "ModelInfo["
+        + id
+        + ", window "
+        + contextWindow
+        + ", output "
+        + defaultMaxOutput
+        + "/"
+        + maxOutput
+        + ", thinking "
+        + thinking
+        + (efforts.isEmpty() ? "" : ", efforts " + efforts + " default " + defaultEffort)
+        + (keepAll ? ", keep all" : "")
+        + (preservedThinking ? ", preserved thinking" : "")
+        + (vision ? ", images" : "")
+        + (video ? ", video" : "")
+        + (toolUse ? "" : ", no tools")
+        + (sampling.isFree() ? "" : ", fixed " + sampling)
+        + (requiredToolChoiceWhileThinking ? ", required while thinking" : "")
+        + (known ? "" : ", unknown")
+        + "]";
+  }
+
+  /**
+   * Configures a {@link ModelInfo}; reached through {@link ModelInfo#builder(String)} or {@link
+   * ModelInfo#toBuilder()}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String id;
+    private int contextWindow = UNKNOWN_CONTEXT_WINDOW;
+    private Integer defaultMaxOutput;
+    private Integer maxOutput;
+    private ThinkingSupport thinking = ThinkingSupport.NONE;
+    private List<String> efforts = List.of();
+    private String defaultEffort;
+    private boolean keepAll;
+    private boolean preservedThinking;
+    private boolean vision;
+    private boolean video;
+    private boolean toolUse = true;
+    private FixedSampling sampling = FixedSampling.NONE;
+    private boolean requiredToolChoiceWhileThinking;
+    private boolean known = true;
+
+    private Builder(String id) {
+      this.id = Objects.requireNonNull(id, "id must not be null");
+    }
+
+    /**
+     * Sets the context window (default 131,072).
+     *
+     * @param contextWindow the window in tokens
+     * @return this builder
+     */
+    public Builder contextWindow(int contextWindow) {
+      this.contextWindow = contextWindow;
+      return this;
+    }
+
+    /**
+     * Sets the output cap the server applies when a request sets none (default 1,024, or the
+     * largest output when that is smaller).
+     *
+     * @param defaultMaxOutput the cap in tokens
+     * @return this builder
+     */
+    public Builder defaultMaxOutput(int defaultMaxOutput) {
+      this.defaultMaxOutput = defaultMaxOutput;
+      return this;
+    }
+
+    /**
+     * Sets the largest {@code max_completion_tokens} accepted (default the whole window).
+     *
+     * @param maxOutput the cap in tokens
+     * @return this builder
+     */
+    public Builder maxOutput(int maxOutput) {
+      this.maxOutput = maxOutput;
+      return this;
+    }
+
+    /**
+     * Sets whether the model thinks always, on request, or never (default never).
+     *
+     * @param thinking the support
+     * @return this builder
+     * @throws NullPointerException if {@code thinking} is null
+     */
+    public Builder thinking(ThinkingSupport thinking) {
+      this.thinking = Objects.requireNonNull(thinking, "thinking must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the effort levels the model takes and the one it uses by default (default none).
+     *
+     * @param efforts the levels, such as {@code [low, high, max]}; empty for none
+     * @param defaultEffort the default level, one of {@code efforts}; null when unknown
+     * @return this builder
+     * @throws NullPointerException if {@code efforts} or an element is null
+     * @throws IllegalArgumentException if a level is blank
+     */
+    public Builder efforts(List<String> efforts, String defaultEffort) {
+      List<String> copy = List.copyOf(efforts);
+      for (String e : copy) {
+        if (e.isBlank()) {
+          throw new IllegalArgumentException("effort levels must not be blank: " + copy);
+        }
+      }
+      this.efforts = copy;
+      this.defaultEffort = defaultEffort;
+      return this;
+    }
+
+    /**
+     * Sets whether the model accepts {@code thinking.keep: "all"} (default false).
+     *
+     * @param keepAll true when preserved thinking may be asked for
+     * @return this builder
+     */
+    public Builder keepAll(boolean keepAll) {
+      this.keepAll = keepAll;
+      return this;
+    }
+
+    /**
+     * Sets whether the model always preserves thinking and so wants {@code reasoning_content} on
+     * every assistant message (default false).
+     *
+     * @param preservedThinking true for a preserved-thinking model
+     * @return this builder
+     */
+    public Builder preservedThinking(boolean preservedThinking) {
+      this.preservedThinking = preservedThinking;
+      return this;
+    }
+
+    /**
+     * Sets whether the model accepts image parts (default false).
+     *
+     * @param vision true for a vision model
+     * @return this builder
+     */
+    public Builder vision(boolean vision) {
+      this.vision = vision;
+      return this;
+    }
+
+    /**
+     * Sets whether the model accepts video parts (default false).
+     *
+     * @param video true for a video model
+     * @return this builder
+     */
+    public Builder video(boolean video) {
+      this.video = video;
+      return this;
+    }
+
+    /**
+     * Sets whether the model accepts tools (default true).
+     *
+     * @param toolUse false for a model without tool use
+     * @return this builder
+     */
+    public Builder toolUse(boolean toolUse) {
+      this.toolUse = toolUse;
+      return this;
+    }
+
+    /**
+     * Sets the sampling values the model fixes (default none).
+     *
+     * @param sampling the fixed values
+     * @return this builder
+     * @throws NullPointerException if {@code sampling} is null (use {@link FixedSampling#NONE})
+     */
+    public Builder sampling(FixedSampling sampling) {
+      this.sampling =
+          Objects.requireNonNull(sampling, "sampling must not be null (use FixedSampling.NONE)");
+      return this;
+    }
+
+    /**
+     * Sets whether the model takes {@code tool_choice: "required"} while thinking (default false).
+     *
+     * @param allowed true for a model such as kimi-k3
+     * @return this builder
+     */
+    public Builder requiredToolChoiceWhileThinking(boolean allowed) {
+      this.requiredToolChoiceWhileThinking = allowed;
+      return this;
+    }
+
+    /**
+     * Sets whether the description is known rather than assumed (default true).
+     *
+     * @param known false for conservative defaults
+     * @return this builder
+     */
+    public Builder known(boolean known) {
+      this.known = known;
+      return this;
+    }
+
+    /**
+     * Builds the description.
+     *
+     * @return the description
+     * @throws IllegalArgumentException if a limit is not positive, an output limit exceeds the
+     *     window, or the default effort is not among the levels
+     */
+    public ModelInfo build() {
+      return new ModelInfo(this);
+    }
   }
 }

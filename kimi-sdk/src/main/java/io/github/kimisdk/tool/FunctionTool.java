@@ -8,8 +8,13 @@ import java.util.regex.Pattern;
  * Declares a function the caller implements, sent as {@code "type": "function"}.
  *
  * <p>Kimi validates {@code parameters} as Moonshot Flavored JSON Schema: the root is an object
- * schema, every nested property has a {@code type}, and {@code format}, {@code title}, {@code
- * minimum}/{@code maximum} and {@code minItems}/{@code maxItems} are not supported.
+ * schema, every nested property has a {@code type}, {@code type} never stands beside {@code anyOf}
+ * or {@code $ref}, and {@code format} is not supported (see {@link JsonSchema}). The constructor
+ * checks this with {@link JsonSchema#validate(JsonValue)}, unless {@code strict} is {@code false}:
+ * then the schema is sent as it is, since it only guides the model (with {@code strict: false}
+ * Moonshot's own pipeline reduces it to "an object"; whether the server then skips its check is not
+ * verified). For a schema written for someone else, {@link JsonSchema#normalize(JsonValue)} is the
+ * safer route.
  *
  * @param name the function name; Kimi expects 3 to 64 characters matching {@code
  *     [A-Za-z_][A-Za-z0-9_-]*}
@@ -37,8 +42,8 @@ public record FunctionTool(String name, String description, JsonValue parameters
    *     default (true in current Kimi docs)
    * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if {@code name} is blank, starts with {@code $} or does not
-   *     match {@link #NAME_PATTERN}, or if {@code parameters} is not a schema Kimi accepts (see
-   *     {@link JsonSchema#validate(JsonValue)})
+   *     match {@link #NAME_PATTERN}, or if {@code strict} is not {@code false} and {@code
+   *     parameters} is not a schema Kimi accepts (see {@link JsonSchema#validate(JsonValue)})
    */
   public FunctionTool {
     Objects.requireNonNull(name, "function tool name must not be null");
@@ -58,7 +63,7 @@ public record FunctionTool(String name, String description, JsonValue parameters
               + " (3 to 64 letters, digits, '_' or '-', not starting with a digit or '-'): "
               + name);
     }
-    if (parameters != null) {
+    if (parameters != null && !Boolean.FALSE.equals(strict)) {
       try {
         JsonSchema.validate(parameters);
       } catch (IllegalArgumentException e) {

@@ -36,12 +36,27 @@ import java.util.Set;
  *   <li>the root is {@code "type": "object"};
  *   <li>every schema has a {@code type} (a name or a list of names), unless it is a {@code $ref} or
  *       an {@code anyOf}/{@code oneOf}/{@code allOf} whose branches have one;
- *   <li>{@code title}, {@code format}, {@code minimum}, {@code maximum}, {@code minItems}, {@code
- *       maxItems} and {@code prefixItems} are not supported;
+ *   <li>no {@code type} stands beside {@code anyOf} or {@code $ref} (it belongs in the branches, or
+ *       in the referenced schema);
+ *   <li>{@code format} is not supported, nor is the tuple form of {@code items} (an array of
+ *       schemas); {@code title}, {@code minimum}, {@code maximum}, {@code minItems}, {@code
+ *       maxItems} and {@code prefixItems} are accepted, as Kimi's current validator accepts them;
  *   <li>{@code enum} values are all strings or all numbers, never mixed;
- *   <li>{@code $defs} (and {@code definitions}) appear only at the root, and {@code $ref} points
- *       inside the schema ({@code #/$defs/...}) at a definition that exists.
+ *   <li>{@code $defs} appear only at the root, and {@code $ref} is {@code "#"} (the whole schema,
+ *       for recursion) or points at a root definition that exists, as {@code #/$defs/Name};
+ *   <li>no property is named {@code $defs}, {@code $ref}, {@code anyOf}, {@code required} or {@code
+ *       additionalProperties}.
  * </ul>
+ *
+ * <p>A schema written for someone else (an MCP server's {@code inputSchema}, another SDK's tool, a
+ * Pydantic or zod export) rarely follows all of these. {@link #normalize(JsonValue)} rewrites it
+ * into one Kimi accepts and says what it changed:
+ *
+ * <pre>{@code
+ * JsonSchema.Normalized n = JsonSchema.normalize(mcpTool.inputSchema());
+ * n.changes().forEach(System.out::println);   // $.properties.mode: added "type": "string" ...
+ * FunctionTool tool = Tool.function(mcpTool.name(), mcpTool.description(), n.schema());
+ * }</pre>
  *
  * <p>Instances are immutable; the modifiers return new schemas.
  */
@@ -49,9 +64,11 @@ public final class JsonSchema {
 
   private static final Set<String> TYPES =
       Set.of("object", "string", "number", "integer", "boolean", "array", "null");
-  private static final List<String> UNSUPPORTED =
-      List.of("title", "format", "minimum", "maximum", "minItems", "maxItems", "prefixItems");
+  private static final List<String> UNSUPPORTED = List.of("format");
   private static final List<String> COMBINATORS = List.of("anyOf", "oneOf", "allOf");
+  private static final Set<String> RESERVED_PROPERTY_NAMES =
+      Set.of("$defs", "$ref", "anyOf", "required", "additionalProperties");
+  private static final String NORMALIZE = "; JsonSchema.normalize(schema) does this";
 
   private final JsonObject json;
 
@@ -274,32 +291,111 @@ public final class JsonSchema {
       throw invalid(
           "$", "the root must have \"type\": \"object\" (Kimi takes arguments as an object)");
     }
-    Set<String> defs = Set.of();
-    for (String key : List.of("$defs", "definitions")) {
-      JsonValue d = root.get(key);
-      if (d != null) {
-        if (!(d instanceof JsonObject dobj)) {
-          throw invalid("$." + key, "must be an object of named schemas");
-        }
-        defs = merge(defs, key, dobj.names());
+    Set<String> defs = new java.util.HashSet<>();
+    defs.add("#");
+    JsonValue d = root.get("$defs");
+    if (d != null) {
+      if (!(d instanceof JsonObject dobj)) {
+        throw invalid("$.$defs", "must be an object of named schemas");
+      }
+      for (String n : dobj.names()) {
+        defs.add("#/$defs/" + n);
       }
     }
     check(root, "$", true, defs);
-    for (String key : List.of("$defs", "definitions")) {
-      if (root.get(key) instanceof JsonObject dobj) {
-        for (Map.Entry<String, JsonValue> e : dobj.members().entrySet()) {
-          check(e.getValue(), "$." + key + "." + e.getKey(), false, defs);
-        }
+    if (d instanceof JsonObject dobj) {
+      for (Map.Entry<String, JsonValue> e : dobj.members().entrySet()) {
+        check(e.getValue(), "$.$defs." + e.getKey(), false, defs);
       }
     }
   }
 
-  private static Set<String> merge(Set<String> defs, String key, Set<String> names) {
-    java.util.HashSet<String> all = new java.util.HashSet<>(defs);
-    for (String n : names) {
-      all.add("#/" + key + "/" + n);
+  /**
+   * A schema rewritten by {@link #normalize(JsonValue)}, and what was changed.
+   *
+   * @param schema the schema Kimi accepts
+   * @param changes one sentence per change, each starting with the path it applies to (such as
+   *     {@code $.properties.mode: added "type": "string" (from its other keywords)}); empty when
+   *     the schema was already fine
+   */
+  public record Normalized(JsonObject schema, List<String> changes) {
+
+    /**
+     * Copies the list of changes.
+     *
+     * @param schema the schema Kimi accepts
+     * @param changes what was changed
+     * @throws NullPointerException if an argument is null
+     */
+    public Normalized {
+      Objects.requireNonNull(schema, "schema");
+      changes = List.copyOf(changes);
     }
-    return all;
+
+    /**
+     * Tells whether anything was changed.
+     *
+     * @return false when the schema came back as it was
+     */
+    public boolean changed() {
+      return !changes.isEmpty();
+    }
+
+    /**
+     * Wraps the schema as a {@link JsonSchema}, checking it.
+     *
+     * @return the schema, validated
+     * @throws IllegalArgumentException if a rule that cannot be fixed automatically is still broken
+     *     (such as a property named {@code required})
+     */
+    public JsonSchema toSchema() {
+      return of(schema);
+    }
+  }
+
+  /**
+   * Rewrites a JSON Schema written for someone else (an MCP server, another SDK, a Pydantic or zod
+   * export) into one Kimi accepts, and says what it changed. The input is not modified.
+   *
+   * <ul>
+   *   <li>A schema without {@code type} gets one: from its {@code enum} or {@code const} values, or
+   *       from keywords that imply one ({@code properties} an object, {@code items} an array,
+   *       {@code minLength} a string, {@code minimum} a number); the root becomes an object; a
+   *       schema that allowed any value becomes a string, as Moonshot's own client does. ({@code
+   *       "additionalProperties": {}} stays: it is Kimi's way to say "anything".)
+   *   <li>Keywords beside {@code anyOf} other than {@code description} and {@code title}, the
+   *       {@code type} first of all, move into every branch; {@code oneOf} becomes {@code anyOf};
+   *       the branches of {@code allOf} are merged into one schema.
+   *   <li>References: {@code "#"} stays; {@code #/definitions/X} becomes {@code #/$defs/X} (the
+   *       definitions move to {@code $defs}); a {@code type} beside {@code $ref} is dropped, and a
+   *       {@code description} or {@code title} beside it too when the target has its own; any other
+   *       local reference (a JSON pointer such as {@code #/properties/a}, or a reference with other
+   *       keywords beside it) is inlined, or moved to {@code $defs} when it is recursive.
+   *       Definitions nothing refers to are dropped.
+   *   <li>The tuple form of {@code items} (an array of schemas) becomes {@code prefixItems}, and
+   *       {@code additionalItems} becomes {@code items}.
+   *   <li>{@code const} becomes a one-value {@code enum}; {@code nullable: true} adds {@code
+   *       "null"} to the type; an enum that mixes strings and numbers becomes all strings; an enum
+   *       holding null adds {@code "null"} to the type; {@code required} names that are not
+   *       properties are dropped.
+   *   <li>What Kimi does not support is dropped: {@code format} and {@code pattern} (both kept for
+   *       the model in the {@code description}), {@code $schema}, {@code $comment}, {@code not},
+   *       {@code if}/{@code then}/{@code else}, {@code patternProperties}, {@code examples} and
+   *       every other keyword outside the list above.
+   * </ul>
+   *
+   * <p>What cannot be fixed without changing the arguments the model sends (a property named {@code
+   * required}, more than 100 properties) is left for {@link #validate(JsonValue)} to report. Every
+   * normalized schema of the MCP reference servers validates (see the tests).
+   *
+   * @param schema the schema, an object (or {@code true}, the schema that allows anything)
+   * @return the schema Kimi accepts and what was changed
+   * @throws NullPointerException if {@code schema} is null
+   * @throws IllegalArgumentException if the schema is not an object, or a {@code $ref} points
+   *     outside the schema or at nothing in it
+   */
+  public static Normalized normalize(JsonValue schema) {
+    return SchemaNormalizer.normalize(Objects.requireNonNull(schema, "schema must not be null"));
   }
 
   private static void check(JsonValue node, String path, boolean root, Set<String> defs) {
@@ -311,7 +407,7 @@ public final class JsonSchema {
         throw invalid(path, "\"" + key + "\" is not supported by Kimi; remove it" + hint(key));
       }
     }
-    if (!root && (o.has("$defs") || o.has("definitions"))) {
+    if (!root && o.has("$defs")) {
       throw invalid(path, "$defs are allowed only at the root of the schema; move them there");
     }
     JsonValue ref = o.get("$ref");
@@ -320,9 +416,26 @@ public final class JsonSchema {
         throw invalid(
             path,
             "$ref must point to a definition at the root of this schema, such as"
-                + " \"#/$defs/Name\": "
-                + ref);
+                + " \"#/$defs/Name\", or be \"#\": "
+                + ref
+                + (ref instanceof JsonString r && r.value().startsWith("#/")
+                    ? " (Kimi resolves only #/$defs/...)" + NORMALIZE
+                    : ""));
       }
+      if (o.has("type")) {
+        throw invalid(
+            path,
+            "\"type\" must not stand beside \"$ref\" (Kimi answers \"type should be defined in"
+                + " the referenced schema\"); drop it"
+                + NORMALIZE);
+      }
+    }
+    if (o.has("anyOf") && o.has("type")) {
+      throw invalid(
+          path,
+          "\"type\" must not stand beside \"anyOf\" (Kimi answers \"type should be defined in"
+              + " anyOf items instead of the parent schema\"); move it into each branch"
+              + NORMALIZE);
     }
     boolean combinator = false;
     for (String key : COMBINATORS) {
@@ -343,7 +456,8 @@ public final class JsonSchema {
       throw invalid(
           path,
           "every schema needs a \"type\" (Kimi rejects untyped properties); add one such as"
-              + " \"type\": \"string\"");
+              + " \"type\": \"string\""
+              + NORMALIZE);
     }
     JsonValue e = o.get("enum");
     if (e != null) {
@@ -355,6 +469,11 @@ public final class JsonSchema {
         throw invalid(path + ".properties", "must be an object mapping names to schemas");
       }
       for (Map.Entry<String, JsonValue> m : p.members().entrySet()) {
+        if (RESERVED_PROPERTY_NAMES.contains(m.getKey())) {
+          throw invalid(
+              path + ".properties",
+              "Kimi does not accept a property named \"" + m.getKey() + "\"; rename it");
+        }
         check(m.getValue(), path + ".properties." + m.getKey(), false, defs);
       }
     }
@@ -379,15 +498,27 @@ public final class JsonSchema {
       if (items instanceof JsonArray) {
         throw invalid(
             path + ".items",
-            "must be one schema; tuple forms (an array of schemas, prefixItems) are not supported"
-                + " by Kimi");
+            "must be one schema (Kimi answers \"items must be an object\"); write a tuple as"
+                + " \"prefixItems\""
+                + NORMALIZE);
       }
       check(items, path + ".items", false, defs);
     }
+    JsonValue prefix = o.get("prefixItems");
+    if (prefix != null) {
+      if (!(prefix instanceof JsonArray tuple)) {
+        throw invalid(path + ".prefixItems", "must be an array of schemas");
+      }
+      for (int i = 0; i < tuple.size(); i++) {
+        check(tuple.get(i), path + ".prefixItems[" + i + "]", false, defs);
+      }
+    }
     JsonValue additional = o.get("additionalProperties");
-    if (additional instanceof JsonObject) {
+    if (additional instanceof JsonObject a && !a.isEmpty()) { // {} is Kimi's "anything"
       check(additional, path + ".additionalProperties", false, defs);
-    } else if (additional != null && !(additional instanceof JsonBoolean)) {
+    } else if (additional != null
+        && !(additional instanceof JsonBoolean)
+        && !(additional instanceof JsonObject)) {
       throw invalid(path + ".additionalProperties", "must be a boolean or a schema");
     }
   }
@@ -440,18 +571,7 @@ public final class JsonSchema {
   }
 
   private static String hint(String key) {
-    switch (key) {
-      case "format":
-      case "minimum":
-      case "maximum":
-      case "minItems":
-      case "maxItems":
-        return " (state the constraint in the \"description\" instead)";
-      case "prefixItems":
-        return " (use \"items\" with one schema)";
-      default:
-        return "";
-    }
+    return key.equals("format") ? " (state the constraint in the \"description\" instead)" : "";
   }
 
   private static IllegalArgumentException invalid(String path, String message) {

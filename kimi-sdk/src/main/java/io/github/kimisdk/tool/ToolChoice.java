@@ -6,15 +6,18 @@ import java.util.Objects;
  * Tells the model whether and which tool to call: {@link #auto()}, {@link #none()}, {@link
  * #required()} or one named {@link #function(String)}.
  *
- * <p>Kimi's thinking models (kimi-k2.5, k2.6, k2.7) reject {@code required} and a named function
- * while thinking is enabled; send {@link io.github.kimisdk.chat.Thinking#disabled()} for that turn
- * or fall back to {@link #auto()}. Older Kimi docs say {@code required} is not supported at all.
+ * <p>While a model thinks, Kimi rejects a named function as tool choice, and {@code required} too
+ * on every thinking model but kimi-k3 (and Kimi Code's k3 ids); send {@link
+ * io.github.kimisdk.chat.Thinking#disabled()} for that turn (kimi-k2.5, k2.6) or fall back to
+ * {@link #auto()} (or to {@link #required()} with only that tool declared, on kimi-k3). Older Kimi
+ * docs say {@code required} is not supported at all.
  *
  * <p>{@link io.github.kimisdk.chat.ChatRequest} refuses such a request when it is built, before
- * anything is sent. The model thinks when thinking is explicitly enabled, or when it is a model
- * that thinks by default (kimi-k2.5, kimi-k2.6 unless thinking is disabled) or always (kimi-k2.7*,
- * kimi-k3*, kimi-for-coding, any {@code *thinking*} model). To have the builder resolve the
- * conflict instead, choose a {@link ThinkingFallback}:
+ * anything is sent. Which models think, and which take {@code required} while thinking, comes from
+ * {@link io.github.kimisdk.token.ModelCatalog#defaults()}: kimi-k2.5 and k2.6 think unless thinking
+ * is disabled; kimi-k2.7-code, kimi-k3, the Kimi Code models and the {@code kimi-k2-thinking}
+ * models always think; a model the catalog does not know thinks when thinking is enabled. To have
+ * the builder resolve the conflict instead, choose a {@link ThinkingFallback}:
  *
  * <pre>{@code
  * ChatRequest request = ChatRequest.builder("kimi-k2.6")

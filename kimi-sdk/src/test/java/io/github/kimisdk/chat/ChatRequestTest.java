@@ -106,7 +106,20 @@ class ChatRequestTest {
         rule(
             "extraBodyMaxTokens",
             b -> b.extraBody("max_tokens", JsonString.of("1")),
-            "use maxCompletionTokens"));
+            "use maxCompletionTokens"),
+        rule(
+            "extraBodyReasoningEffort",
+            b -> b.extraBody("reasoning_effort", JsonString.of("high")),
+            "extraBody must not hold \"reasoning_effort\""),
+        rule("blankReasoningEffort", b -> b.reasoningEffort(" "), "reasoningEffort must not be"),
+        rule(
+            "reasoningEffortWithThinkingDisabled",
+            b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
+            "reasoningEffort \"high\" needs thinking, but thinking is disabled"),
+        rule(
+            "twoDifferentEfforts",
+            b -> b.reasoningEffort("high").thinking(Thinking.enabled().withEffort("low")),
+            "reasoningEffort \"high\" and thinking effort \"low\" disagree"));
   }
 
   private static Arguments rule(
@@ -156,7 +169,13 @@ class ChatRequestTest {
                     .toolChoice(ToolChoice.required())
                     .thinking(Thinking.disabled()),
             ""),
-        rule("unknownExtraField", b -> b.extraBody("reasoning_effort", JsonString.of("high")), ""),
+        rule("unknownExtraField", b -> b.extraBody("seed", JsonString.of("42")), ""),
+        // Effort levels are the server's open strings: any non-blank one builds.
+        rule("anyReasoningEffort", b -> b.reasoningEffort("ultra"), ""),
+        rule(
+            "sameEffortTwice",
+            b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("max")),
+            ""),
         // Model ids are open and fixed sampling rules are the server's business.
         rule(
             "fixedSamplingModelAcceptsAnyTemperature",
@@ -225,9 +244,15 @@ class ChatRequestTest {
             .thinking(Thinking.disabled())
             .promptCacheKey("session-1")
             .safetyIdentifier("user-hash")
-            .extraBody("reasoning_effort", JsonString.of("high"))
+            .extraBody("seed", JsonString.of("42"))
+            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
             .build();
     assertThat(r.toBuilder().build()).isEqualTo(r);
+    assertThat(r.samplingPolicy()).isEqualTo(ChatRequest.SamplingPolicy.ADAPT);
+    ChatRequest effort =
+        base().thinking(Thinking.preserved().withEffort("high")).reasoningEffort("high").build();
+    assertThat(effort.toBuilder().build()).isEqualTo(effort);
+    assertThat(effort.thinking().keep()).isEqualTo("all");
     ChatRequest changed = r.toBuilder().temperature(null).stop(List.of()).build();
     assertThat(changed.temperature()).isNull();
     assertThat(changed.stop()).isEmpty();
@@ -281,6 +306,60 @@ class ChatRequestTest {
   }
 
   @Test
+  void adaptPolicyDropsTheSamplingValuesTheModelFixesWhenBuilt() {
+    ChatRequest k3 =
+        ChatRequest.builder("kimi-k3")
+            .addUser("hi")
+            .temperature(0.2)
+            .topP(0.5)
+            .n(1)
+            .presencePenalty(0.0)
+            .frequencyPenalty(1.0)
+            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
+            .build();
+    assertThat(k3.temperature()).isNull();
+    assertThat(k3.topP()).isNull();
+    assertThat(k3.n()).isEqualTo(1); // the fixed value itself is accepted and kept
+    assertThat(k3.presencePenalty()).isEqualTo(0.0);
+    assertThat(k3.frequencyPenalty()).isNull();
+    // kimi-k2.6 fixes temperature by thinking: 0.6 without, 1.0 with
+    ChatRequest.Builder k26 =
+        ChatRequest.builder("kimi-k2.6")
+            .addUser("hi")
+            .temperature(0.6)
+            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT);
+    assertThat(k26.build().temperature()).isNull();
+    assertThat(k26.thinking(Thinking.disabled()).build().temperature()).isEqualTo(0.6);
+    // a model that fixes nothing keeps its values; OpenAI's range is brought into Kimi's
+    ChatRequest free =
+        ChatRequest.builder("moonshot-v1-8k")
+            .addUser("hi")
+            .temperature(1.7)
+            .topP(0.5)
+            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
+            .build();
+    assertThat(free.temperature()).isEqualTo(1.0);
+    assertThat(free.topP()).isEqualTo(0.5);
+    // refusing stays the default: the request is built as asked and a preflight check refuses it
+    ChatRequest asked = ChatRequest.builder("kimi-k3").addUser("hi").topP(0.5).build();
+    assertThat(asked.topP()).isEqualTo(0.5);
+    assertThatThrownBy(() -> ChatRequest.builder("kimi-k3").addUser("hi").temperature(1.5).build())
+        .hasMessageContaining("temperature must be in [0, 1]");
+  }
+
+  @Test
+  void thinkingEffortNeedsThinkingEnabled() {
+    assertThat(Thinking.enabled().withEffort("high").effort()).isEqualTo("high");
+    assertThat(Thinking.enabled().withEffort("high").withEffort(null))
+        .isEqualTo(Thinking.enabled());
+    assertThatThrownBy(() -> Thinking.disabled().withEffort("high"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("thinking effort applies only when thinking is enabled");
+    assertThatThrownBy(() -> Thinking.enabled().withEffort(""))
+        .hasMessageContaining("thinking effort must not be blank");
+  }
+
+  @Test
   void nullStopElementIsRejected() {
     assertThatThrownBy(() -> base().stop(Collections.singletonList(null)).build())
         .isInstanceOf(NullPointerException.class);
@@ -307,8 +386,11 @@ class ChatRequestTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     assertThat(r.stop()).isEmpty();
+    assertThat(r.samplingPolicy()).isEqualTo(ChatRequest.SamplingPolicy.REFUSE);
     assertThat(r.tools()).isEmpty();
     assertThat(r.extraBody()).isEmpty();
   }

@@ -9,6 +9,7 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.token.TokenEstimator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,7 +102,8 @@ class FakeKimiServerHttpTest {
     assertThat(message.get("reasoning_content")).isNull();
     assertThat(str(choice(o).get("finish_reason"))).isEqualTo("stop");
     JsonObject usage = (JsonObject) o.get("usage");
-    assertThat(((JsonNumber) usage.get("completion_tokens")).intValue()).isEqualTo(4);
+    assertThat(((JsonNumber) usage.get("completion_tokens")).intValue())
+        .isEqualTo(TokenEstimator.forKimi().estimate("You said: Hi there"));
   }
 
   @Test
@@ -161,7 +163,7 @@ class FakeKimiServerHttpTest {
   @Test
   void thinkingModelsReasonUnlessDisabled() throws Exception {
     for (String model :
-        List.of("kimi-thinking-preview", "kimi-k2.5", "kimi-k2.7-code", "kimi-k3")) {
+        List.of("kimi-k2.5", "kimi-k2.7-code", "kimi-k3", "k3", "kimi-for-coding")) {
       JsonObject o =
           (JsonObject)
               Json.parse(
@@ -184,7 +186,17 @@ class FakeKimiServerHttpTest {
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"a b c d\"}]}")
                     .body());
     assertThat(str(choice(o).get("finish_reason"))).isEqualTo("length");
-    assertThat(str(((JsonObject) choice(o).get("message")).get("content"))).isEqualTo("You said:");
+    // the longest word-wise prefix of the reply whose estimate fits the 2 tokens
+    TokenEstimator estimator = TokenEstimator.forKimi();
+    String reply = "You said: a b c d";
+    String content = str(((JsonObject) choice(o).get("message")).get("content"));
+    assertThat(content).isNotEmpty();
+    assertThat(reply).startsWith(content);
+    assertThat(estimator.estimate(content)).isLessThanOrEqualTo(2);
+    assertThat(estimator.estimate(reply.substring(0, reply.indexOf(' ', content.length() + 1))))
+        .isGreaterThan(2);
+    assertThat(((JsonNumber) ((JsonObject) o.get("usage")).get("completion_tokens")).intValue())
+        .isEqualTo(estimator.estimate(content));
     JsonObject legacy =
         (JsonObject)
             Json.parse(
@@ -216,7 +228,7 @@ class FakeKimiServerHttpTest {
                         choice(
                                 (JsonObject)
                                     Json.parse(
-                                        chat("{\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}")
+                                        chat("{\"model\":\"moonshot-v1-8k\",\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}")
                                             .body()))
                             .get("message"))
                     .get("content")))

@@ -3,7 +3,11 @@ package io.github.kimisdk.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ListedModel;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,14 +27,26 @@ class ModelCatalogTest {
     assertThat(k26.thinking()).isEqualTo(ThinkingSupport.SWITCHABLE);
     assertThat(k26.vision() && k26.video()).isTrue();
     assertThat(k26.sampling()).isEqualTo(ModelInfo.FixedSampling.K2_5);
-    assertThat(k26.forcedToolChoiceNeedsThinkingOff()).isTrue();
+    assertThat(k26.requiredToolChoiceWhileThinking()).isFalse();
+    assertThat(k26.keepAll()).isTrue();
+    assertThat(c.lookup("kimi-k2.5").keepAll()).isFalse();
     ModelInfo k3 = c.lookup("kimi-k3");
     assertThat(k3.contextWindow()).isEqualTo(1_048_576);
     assertThat(k3.defaultMaxOutput()).isEqualTo(131_072);
-    assertThat(k3.sampling().temperatureThinking()).isEqualTo(1.0);
+    assertThat(k3.sampling()).isEqualTo(new ModelInfo.FixedSampling(1.0, 1.0, 0.95, 1, 0.0));
+    assertThat(k3.vision() && k3.video()).isTrue();
+    assertThat(k3.efforts()).containsExactly("low", "high", "max");
+    assertThat(k3.defaultEffort()).isEqualTo("max");
+    assertThat(k3.requiredToolChoiceWhileThinking()).isTrue();
+    assertThat(k3.preservedThinking()).isTrue();
+    assertThat(c.lookup("k3").contextWindow()).isEqualTo(1_048_576);
+    assertThat(c.lookup("k3-256k").contextWindow()).isEqualTo(262_144);
+    assertThat(c.lookup("k3-256k").video()).isFalse();
+    assertThat(c.lookup("k3-256k").vision()).isTrue();
     ModelInfo code = c.lookup("kimi-k2.7-code");
     assertThat(code.thinking()).isEqualTo(ThinkingSupport.ALWAYS);
-    assertThat(code.forcedToolChoiceNeedsThinkingOff()).isTrue();
+    assertThat(code.requiredToolChoiceWhileThinking()).isFalse();
+    assertThat(code.sampling()).isEqualTo(ModelInfo.FixedSampling.K2_7_CODE);
     ModelInfo coding = c.lookup("kimi-for-coding");
     assertThat(coding.contextWindow()).isEqualTo(262_144);
     assertThat(coding.thinking()).isEqualTo(ThinkingSupport.ALWAYS);
@@ -39,6 +55,8 @@ class ModelCatalogTest {
     assertThat(c.models())
         .extracting(ModelInfo::id)
         .containsExactly(
+            "k3",
+            "k3-256k",
             "kimi-for-coding",
             "kimi-for-coding-highspeed",
             "kimi-k2-0711-preview",
@@ -111,5 +129,90 @@ class ModelCatalogTest {
     assertThat(fresh.video()).isTrue();
     assertThat(fresh.vision()).isFalse();
     assertThat(c.lookup("moonshot-v1-8k").thinking()).isEqualTo(ThinkingSupport.NONE);
+  }
+
+  static List<ListedModel> fixture() throws IOException {
+    try (InputStream in =
+        ModelCatalogTest.class.getResourceAsStream("/token/models-2026-11.json")) {
+      return PlatformCodec.decodeModels(in.readAllBytes());
+    }
+  }
+
+  @Test
+  void readsTheNewModelListFieldsLeniently() throws IOException {
+    List<ListedModel> listed = fixture();
+    assertThat(listed)
+        .extracting(ListedModel::id)
+        .containsExactly(
+            "kimi-k3",
+            "k3",
+            "kimi-for-coding",
+            "kimi-k2.6",
+            "k3-claude",
+            "kimi-embed-preview",
+            "odd-gateway-entry");
+    ListedModel k3 = listed.get(0);
+    assertThat(k3.supportsToolUse()).isTrue();
+    assertThat(k3.supportsThinkingType()).isEqualTo("only");
+    assertThat(k3.efforts()).containsExactly("low", "high", "max");
+    assertThat(k3.defaultEffort()).isEqualTo("max");
+    assertThat(k3.displayName()).isEqualTo("Kimi K3");
+    assertThat(k3.protocol()).isNull();
+    ListedModel flat = listed.get(2);
+    assertThat(flat.efforts()).containsExactly("low", "medium", "high");
+    assertThat(flat.defaultEffort()).isEqualTo("medium");
+    assertThat(flat.supportsToolUse()).isNull();
+    ListedModel unsupported = listed.get(3);
+    assertThat(unsupported.efforts()).as("think_efforts with support false").isEmpty();
+    assertThat(unsupported.defaultEffort()).isNull();
+    assertThat(listed.get(4).protocol()).isEqualTo("anthropic");
+    ListedModel odd = listed.get(6);
+    assertThat(odd.contextLength()).isNull();
+    assertThat(odd.supportsImageIn()).isNull();
+    assertThat(odd.supportsThinkingType()).isNull();
+    assertThat(odd.efforts()).isEmpty();
+    assertThat(odd.displayName()).isNull();
+  }
+
+  @Test
+  void learnsThinkingEffortsToolsAndMediaFromTheModelList() throws IOException {
+    ModelCatalog c = ModelCatalog.create();
+    c.update(fixture());
+    ModelInfo k3 = c.lookup("k3");
+    assertThat(k3.contextWindow()).isEqualTo(524_288);
+    assertThat(k3.defaultEffort()).as("the server's default wins").isEqualTo("high");
+    assertThat(k3.sampling()).as("kept from the table").isEqualTo(ModelInfo.FixedSampling.K3);
+    assertThat(k3.requiredToolChoiceWhileThinking()).isTrue();
+    ModelInfo coding = c.lookup("kimi-for-coding");
+    assertThat(coding.efforts()).containsExactly("low", "medium", "high");
+    assertThat(coding.defaultEffort()).isEqualTo("medium");
+    ChatRequest medium =
+        ChatRequest.builder("kimi-for-coding").addUser("x").reasoningEffort("medium").build();
+    assertThat(coding.problems(medium)).isEmpty();
+    assertThat(ModelCatalog.create().lookup("kimi-for-coding").problems(medium))
+        .singleElement()
+        .asString()
+        .contains("kimi-for-coding lists no effort levels");
+    assertThat(c.lookup("kimi-k2.6")).isEqualTo(ModelCatalog.create().lookup("kimi-k2.6"));
+    ModelInfo claude = c.lookup("k3-claude");
+    assertThat(claude.known()).isTrue();
+    assertThat(claude.thinking()).isEqualTo(ThinkingSupport.ALWAYS);
+    assertThat(claude.vision()).isTrue();
+    assertThat(claude.video()).isFalse();
+    ModelInfo embed = c.lookup("kimi-embed-preview");
+    assertThat(embed.thinking())
+        .as("supports_thinking_type wins over supports_reasoning")
+        .isEqualTo(ThinkingSupport.NONE);
+    assertThat(embed.toolUse()).isFalse();
+    ChatRequest withTool =
+        ChatRequest.builder("kimi-embed-preview")
+            .addUser("x")
+            .addTool(io.github.kimisdk.tool.Tool.function("ping", null, null))
+            .build();
+    assertThat(embed.problems(withTool)).singleElement().asString().contains("does not take tools");
+    ModelInfo odd = c.lookup("odd-gateway-entry");
+    assertThat(odd.known()).isTrue();
+    assertThat(odd.contextWindow()).isEqualTo(ModelInfo.UNKNOWN_CONTEXT_WINDOW);
+    assertThat(c.lookup("kimi-k3")).isEqualTo(ModelCatalog.create().lookup("kimi-k3"));
   }
 }

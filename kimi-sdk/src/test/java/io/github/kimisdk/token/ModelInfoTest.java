@@ -106,7 +106,7 @@ class ModelInfoTest {
             -1.0,
             "kimi-k2.6 accepts only frequency_penalty 0.0: -1.0"),
         row("kimi-k2.6", false, null, null, null, 0.0, 0.0, ""),
-        // k3: temperature 1 only, whatever thinking says
+        // k3: temperature 1, top_p 0.95, n 1, penalties 0, whatever thinking says
         row(
             "kimi-k3",
             true,
@@ -116,10 +116,51 @@ class ModelInfoTest {
             null,
             null,
             "kimi-k3 accepts only temperature 1.0: 0.7"),
-        row("kimi-k3", true, 1.0, 0.5, 3, 1.0, 1.0, ""),
+        row("kimi-k3", true, null, 0.5, null, null, null, "kimi-k3 accepts only top_p 0.95: 0.5"),
+        row("kimi-k3", true, null, null, 3, null, null, "kimi-k3 accepts only n 1: 3"),
+        row(
+            "kimi-k3",
+            true,
+            null,
+            null,
+            null,
+            1.0,
+            null,
+            "kimi-k3 accepts only presence_penalty 0.0: 1.0"),
+        row(
+            "kimi-k3",
+            true,
+            null,
+            null,
+            null,
+            null,
+            -1.0,
+            "kimi-k3 accepts only frequency_penalty 0.0: -1.0"),
+        row("kimi-k3", true, 1.0, 0.95, 1, 0.0, 0.0, ""),
+        row("k3-256k", true, null, 0.5, null, null, null, "k3-256k accepts only top_p 0.95"),
+        // k2.7-code and the Kimi Code models on it: temperature 1 and top_p 0.95 only
+        row(
+            "kimi-k2.7-code",
+            true,
+            0.2,
+            null,
+            null,
+            null,
+            null,
+            "kimi-k2.7-code accepts only temperature 1.0: 0.2"),
+        row(
+            "kimi-for-coding",
+            true,
+            null,
+            0.9,
+            null,
+            null,
+            null,
+            "kimi-for-coding accepts only top_p 0.95: 0.9"),
+        row("kimi-k2.7-code", true, 1.0, 0.95, 2, 1.0, null, ""),
+        row("kimi-for-coding", true, null, null, 2, null, 0.5, ""),
         // models with free sampling
-        row("kimi-k2.7-code", true, 0.2, 0.5, null, 1.0, null, ""),
-        row("kimi-for-coding", true, 0.9, 0.9, 2, null, null, ""),
+        row("kimi-k2-0905-preview", false, 0.9, 0.9, 2, 1.5, -1.5, ""),
         row("no-such-model", true, 0.7, 0.1, 2, 2.0, -2.0, ""));
   }
 
@@ -196,6 +237,10 @@ class ModelInfoTest {
             ""),
         Arguments.of("kimi-k2.7-code", required, "kimi-k2.7-code rejects tool_choice"),
         Arguments.of("kimi-k3", required, ""),
+        Arguments.of("kimi-k3", named, "kimi-k3 rejects tool_choice a named function get_weather"),
+        Arguments.of("kimi-k3", image, ""),
+        Arguments.of("kimi-k3", video, ""),
+        Arguments.of("k3-256k", video, "k3-256k does not accept video"),
         Arguments.of("kimi-k2-0905-preview", required, ""),
         Arguments.of(
             "kimi-k2.7-code",
@@ -254,32 +299,25 @@ class ModelInfoTest {
     assertThatThrownBy(() -> u.withContextWindow(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
-                new ModelInfo(
-                    "m",
-                    100,
-                    10,
-                    101,
-                    ModelInfo.ThinkingSupport.NONE,
-                    false,
-                    false,
-                    ModelInfo.FixedSampling.NONE,
-                    false,
-                    true))
+                ModelInfo.builder("m")
+                    .contextWindow(100)
+                    .defaultMaxOutput(10)
+                    .maxOutput(101)
+                    .build())
         .hasMessageContaining("maxOutput must be in [1, contextWindow 100]: 101");
     assertThatThrownBy(
             () ->
-                new ModelInfo(
-                    "m",
-                    100,
-                    0,
-                    100,
-                    ModelInfo.ThinkingSupport.NONE,
-                    false,
-                    false,
-                    ModelInfo.FixedSampling.NONE,
-                    false,
-                    true))
+                ModelInfo.builder("m")
+                    .contextWindow(100)
+                    .defaultMaxOutput(0)
+                    .maxOutput(100)
+                    .build())
         .hasMessageContaining("defaultMaxOutput");
+    assertThatThrownBy(() -> ModelInfo.builder("m").efforts(List.of("low", "high"), "max").build())
+        .hasMessageContaining("defaultEffort \"max\" is not among the efforts [low, high]");
+    assertThatThrownBy(() -> ModelInfo.builder("m").efforts(List.of(" "), null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ModelInfo.builder(null)).isInstanceOf(NullPointerException.class);
     assertThat(ModelInfo.FixedSampling.NONE.isFree()).isTrue();
     assertThat(ModelInfo.FixedSampling.K3.isFree()).isFalse();
     ModelInfo small = CATALOG.lookup("kimi-k2.6").withContextWindow(16_000);

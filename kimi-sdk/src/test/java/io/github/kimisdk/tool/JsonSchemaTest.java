@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonValue;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,33 +79,39 @@ class JsonSchemaTest {
             "format",
             "{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"string\",\"format\":\"date\"}}}",
             "at $.properties.d: \"format\" is not supported by Kimi; remove it"),
-        Arguments.of("title", "{\"type\":\"object\",\"title\":\"T\"}", "at $: \"title\""),
-        Arguments.of(
-            "minimum",
-            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1}}}",
-            "at $.properties.n: \"minimum\""),
-        Arguments.of(
-            "maximum",
-            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"maximum\":1}}}",
-            "\"maximum\""),
-        Arguments.of(
-            "minItemsNested",
-            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":"
-                + "{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"minItems\":1}}}}",
-            "at $.properties.a.items: \"minItems\""),
-        Arguments.of(
-            "maxItems",
-            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":"
-                + "{\"type\":\"string\"},\"maxItems\":3}}}",
-            "\"maxItems\""),
-        Arguments.of(
-            "prefixItems",
-            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"prefixItems\":[]}}}",
-            "\"prefixItems\" is not supported"),
         Arguments.of(
             "tupleItems",
             "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":[]}}}",
-            "at $.properties.a.items: must be one schema"),
+            "at $.properties.a.items: must be one schema (Kimi answers \"items must be an object\")"),
+        Arguments.of(
+            "prefixItemsElementUntyped",
+            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\","
+                + "\"prefixItems\":[{\"type\":\"string\"},{}]}}}",
+            "at $.properties.a.prefixItems[1]: every schema needs"),
+        Arguments.of(
+            "typeBesideAnyOf",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\","
+                + "\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}}}",
+            "at $.properties.x: \"type\" must not stand beside \"anyOf\""),
+        Arguments.of(
+            "typeBesideRef",
+            "{\"type\":\"object\",\"$defs\":{\"A\":{\"type\":\"string\"}},"
+                + "\"properties\":{\"x\":{\"type\":\"string\",\"$ref\":\"#/$defs/A\"}}}",
+            "at $.properties.x: \"type\" must not stand beside \"$ref\""),
+        Arguments.of(
+            "refToDefinitions",
+            "{\"type\":\"object\",\"definitions\":{\"A\":{\"type\":\"string\"}},"
+                + "\"properties\":{\"x\":{\"$ref\":\"#/definitions/A\"}}}",
+            "(Kimi resolves only #/$defs/...); JsonSchema.normalize(schema) does this"),
+        Arguments.of(
+            "pointerRef",
+            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                + "\"b\":{\"$ref\":\"#/properties/a\"}}}",
+            "at $.properties.b: $ref must point"),
+        Arguments.of(
+            "reservedPropertyName",
+            "{\"type\":\"object\",\"properties\":{\"required\":{\"type\":\"boolean\"}}}",
+            "at $.properties: Kimi does not accept a property named \"required\""),
         Arguments.of(
             "mixedEnum",
             "{\"type\":\"object\",\"properties\":{\"e\":{\"type\":\"string\",\"enum\":[\"a\",1]}}}",
@@ -178,7 +185,30 @@ class JsonSchemaTest {
                 + "\"enum\":[\"a\",null]}}}"),
         Arguments.of(
             "numberEnum",
-            "{\"type\":\"object\",\"properties\":{\"e\":{\"type\":\"number\",\"enum\":[1,2.5]}}}"));
+            "{\"type\":\"object\",\"properties\":{\"e\":{\"type\":\"number\",\"enum\":[1,2.5]}}}"),
+        // Accepted by Kimi's current validator (kimi-api.md section 2.3).
+        Arguments.of("title", "{\"type\":\"object\",\"title\":\"T\"}"),
+        Arguments.of(
+            "minimumAndMaximum",
+            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1,"
+                + "\"maximum\":9}}}"),
+        Arguments.of(
+            "minItemsAndMaxItems",
+            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":"
+                + "{\"type\":\"string\"},\"minItems\":1,\"maxItems\":3}}}"),
+        Arguments.of(
+            "prefixItems",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\","
+                + "\"prefixItems\":[{\"type\":\"number\"},{\"type\":\"number\"}]}}}"),
+        Arguments.of(
+            "selfReference",
+            "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                + "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}"),
+        Arguments.of(
+            "refWithDescription",
+            "{\"type\":\"object\",\"$defs\":{\"A\":{\"type\":\"string\"}},"
+                + "\"properties\":{\"x\":{\"$ref\":\"#/$defs/A\",\"description\":\"an A\"}}}"),
+        Arguments.of("anythingGoes", "{\"type\":\"object\",\"additionalProperties\":{}}"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -186,6 +216,19 @@ class JsonSchemaTest {
   void validatorAccepts(String name, String schema) {
     JsonSchema.validate(Json.parse(schema));
     assertThat(JsonSchema.parse(schema).toJson()).isEqualTo(Json.parse(schema));
+  }
+
+  @Test
+  void aNonStrictFunctionToolSendsItsSchemaUnchecked() {
+    JsonValue loose =
+        Json.parse("{\"type\":\"object\",\"properties\":{\"d\":{\"format\":\"date\"}}}");
+    FunctionTool tool = new FunctionTool("when", null, loose, false);
+    assertThat(tool.parameters()).isEqualTo(loose);
+    assertThatThrownBy(() -> new FunctionTool("when", null, loose, true))
+        .hasMessageContaining("at $.properties.d");
+    assertThatThrownBy(() -> new FunctionTool("when", null, loose, null))
+        .hasMessageContaining("at $.properties.d");
+    assertThatThrownBy(() -> tool.withStrict(null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

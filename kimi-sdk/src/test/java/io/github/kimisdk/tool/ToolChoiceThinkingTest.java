@@ -18,30 +18,35 @@ class ToolChoiceThinkingTest {
         .thinking(thinking);
   }
 
-  @ParameterizedTest(name = "{0} thinking={1} -> refused={2}")
+  @ParameterizedTest(name = "{0} thinking={1} -> required refused={2}, named refused={3}")
   @CsvSource({
-    "kimi-k2.6, , true",
-    "kimi-k2.5, , true",
-    "kimi-k2.6, enabled, true",
-    "kimi-k2.6, disabled, false",
-    "kimi-k2.7-code, , true",
-    "kimi-k2.7-code-highspeed, , true",
-    "kimi-k3, , true",
-    "k3, , true",
-    "kimi-k2-thinking-turbo, , true",
-    "kimi-for-coding, , true",
-    "moonshot-v1-8k, , false",
-    "moonshot-v1-8k, enabled, true",
-    "kimi-k2-turbo-preview, , false",
+    "kimi-k2.6, , true, true",
+    "kimi-k2.5, , true, true",
+    "kimi-k2.6, enabled, true, true",
+    "kimi-k2.6, disabled, false, false",
+    "kimi-k2.7-code, , true, true",
+    "kimi-k2.7-code-highspeed, , true, true",
+    "kimi-k3, , false, true",
+    "kimi-k3, enabled, false, true",
+    "k3, , false, true",
+    "k3-256k, , false, true",
+    "kimi-k2-thinking-turbo, , true, true",
+    "kimi-for-coding, , true, true",
+    "moonshot-v1-8k, , false, false",
+    "moonshot-v1-8k, enabled, true, true",
+    "kimi-k2-turbo-preview, , false, false",
+    "no-such-model, , false, false",
+    "no-such-model, enabled, true, true",
   })
   void requiredAndNamedChoicesAreRefusedWhileTheModelThinks(
-      String model, String thinking, boolean refused) {
+      String model, String thinking, boolean requiredRefused, boolean namedRefused) {
     Thinking t =
         thinking == null
             ? null
             : thinking.equals("enabled") ? Thinking.enabled() : Thinking.disabled();
     for (ToolChoice choice :
         new ToolChoice[] {ToolChoice.required(), ToolChoice.function("ping")}) {
+      boolean refused = choice == ToolChoice.required() ? requiredRefused : namedRefused;
       if (refused) {
         assertThatThrownBy(() -> request(model, choice, t).build())
             .as(model + " " + choice)
@@ -60,6 +65,14 @@ class ToolChoiceThinkingTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @CsvSource({"kimi-k3", "k3"})
+  void aNamedChoiceOnKimiK3PointsToRequired(String model) {
+    assertThatThrownBy(() -> request(model, ToolChoice.function("ping"), null).build())
+        .hasMessageContaining("tool_choice 'specified' is incompatible with thinking enabled")
+        .hasMessageContaining("toolChoice(ToolChoice.required()) with only that tool declared");
+  }
+
+  @ParameterizedTest(name = "{0}")
   @CsvSource({"kimi-k2.6", "kimi-k2.5"})
   void disableThinkingFallbackKeepsTheChoice(String model) {
     ChatRequest r =
@@ -74,7 +87,7 @@ class ToolChoiceThinkingTest {
   @CsvSource({"kimi-k2.6", "kimi-k3", "kimi-for-coding"})
   void autoFallbackKeepsThinking(String model) {
     ChatRequest r =
-        request(model, ToolChoice.required(), null)
+        request(model, ToolChoice.function("ping"), null)
             .onThinkingConflict(ToolChoice.ThinkingFallback.AUTO)
             .build();
     assertThat(r.thinking()).isNull();
@@ -86,12 +99,12 @@ class ToolChoiceThinkingTest {
   void disablingThinkingCannotHelpAModelThatAlwaysThinks(String model) {
     assertThatThrownBy(
             () ->
-                request(model, ToolChoice.required(), null)
+                request(model, ToolChoice.function("ping"), null)
                     .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(model + " always thinks");
-    assertThatThrownBy(() -> request(model, ToolChoice.required(), null).build())
+    assertThatThrownBy(() -> request(model, ToolChoice.function("ping"), null).build())
         .hasMessageContaining(model + " always thinks: use toolChoice(ToolChoice.auto())");
   }
 

@@ -363,17 +363,26 @@ class ToolRunnerHttpTest {
   }
 
   @Test
-  void theFakeRejectsAToolTurnWithoutReasoningSoTheRunnerMustKeepIt() {
+  void theRunnerKeepsReasoningAndAnImportedToolTurnGetsASpace() {
     ToolRunner.Result r = runner().build().run(ChatRequest.of("kimi-k2.6", "add a=1 b=1"));
     AssistantMessage call = (AssistantMessage) r.transcript().get(1);
     assertThat(call.reasoningContent()).isNotNull();
+    // A history from elsewhere, without reasoning: the fake (as Kimi) refuses that with thinking
+    // on (FakeKimiServerHttpTest), so the encoder sends " " and the turn goes through.
     List<Message> stripped = new ArrayList<>(r.transcript().subList(0, 3));
     stripped.set(1, new AssistantMessage(call.content(), null, call.toolCalls(), null, false));
-    assertThatThrownBy(() -> kimi.chat(ChatRequest.builder("kimi-k2.6").messages(stripped).build()))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining(
-            "thinking is enabled but reasoning_content is missing in assistant tool call message");
-    // With thinking disabled the same history is fine, as on Kimi.
+    int before = server.requestCount();
+    ChatRequest importedTurn = ChatRequest.builder("kimi-k2.6").messages(stripped).build();
+    if (anthropic()) {
+      // Messages thinking blocks carry signatures that cannot be made up: nothing is filled in.
+      assertThatThrownBy(() -> kimi.chat(importedTurn))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("reasoning_content is missing in assistant tool call message");
+    } else {
+      assertThat(kimi.chat(importedTurn).text()).isEqualTo("From the tools: add says 2.");
+      assertThat(server.requests().get(before).bodyText()).contains("\"reasoning_content\":\" \"");
+    }
+    // With thinking disabled nothing is added, and the same history is fine, as on Kimi.
     ChatCompletion ok =
         kimi.chat(
             ChatRequest.builder("kimi-k2.6")
@@ -381,6 +390,10 @@ class ToolRunnerHttpTest {
                 .thinking(Thinking.disabled())
                 .build());
     assertThat(ok.text()).isEqualTo("From the tools: add says 2.");
+    if (!anthropic()) {
+      assertThat(server.requests().get(server.requestCount() - 1).bodyText())
+          .doesNotContain("reasoning_content");
+    }
   }
 
   @Test

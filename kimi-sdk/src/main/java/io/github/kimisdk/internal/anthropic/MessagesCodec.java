@@ -65,6 +65,11 @@ public final class MessagesCodec {
     if (r.frequencyPenalty() != null) {
       throw unsupported("frequency_penalty", "leave it unset");
     }
+    if (effort(r) != null && r.extraBody().containsKey("output_config")) {
+      throw unsupported(
+          "an effort and an extra body field output_config (where Messages carries the effort)",
+          "set the effort once, either with the effort setting or inside output_config");
+    }
     if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
       throw unsupported(
           "response_format " + r.responseFormat().type().name().toLowerCase(Locale.ROOT),
@@ -193,6 +198,10 @@ public final class MessagesCodec {
       }
       w.endObject();
     }
+    String effort = effort(r);
+    if (effort != null) {
+      w.name("output_config").beginObject().name("effort").value(effort).endObject();
+    }
     if (r.safetyIdentifier() != null) {
       w.name("metadata").beginObject().name("user_id").value(r.safetyIdentifier()).endObject();
     }
@@ -201,6 +210,14 @@ public final class MessagesCodec {
     }
     w.endObject();
     return w.toByteArray();
+  }
+
+  /** The effort of a request, from {@code thinking.effort} or {@code reasoning_effort}. */
+  private static String effort(ChatRequest r) {
+    if (r.thinking() != null && r.thinking().effort() != null) {
+      return r.thinking().effort();
+    }
+    return r.reasoningEffort();
   }
 
   /** Returns the thinking budget for a reply allowance: all of it but one token, at least 1024. */

@@ -18,6 +18,8 @@ import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
@@ -59,6 +61,7 @@ public final class ChatCodec {
           "tools",
           "tool_choice",
           "thinking",
+          "reasoning_effort",
           "prompt_cache_key",
           "safety_identifier");
 
@@ -98,8 +101,17 @@ public final class ChatCodec {
     w.beginObject();
     w.name("model").value(r.model());
     w.name("messages").beginArray();
+    int fill = reasoningToFill(r);
     for (Message m : r.messages()) {
-      writeMessage(w, m);
+      if (fill != FILL_NONE
+          && m instanceof AssistantMessage a
+          && a.reasoningContent() == null
+          && !a.partial()
+          && (fill == FILL_EVERY || !a.toolCalls().isEmpty())) {
+        writeMessage(w, a, SYNTHETIC_REASONING);
+      } else {
+        writeMessage(w, m);
+      }
     }
     w.endArray();
     if (r.maxCompletionTokens() != null) {
@@ -152,6 +164,9 @@ public final class ChatCodec {
       w.name("thinking");
       writeThinking(w, r.thinking());
     }
+    if (r.reasoningEffort() != null) {
+      w.name("reasoning_effort").value(r.reasoningEffort());
+    }
     if (r.promptCacheKey() != null) {
       w.name("prompt_cache_key").value(r.promptCacheKey());
     }
@@ -162,6 +177,44 @@ public final class ChatCodec {
       w.name(e.getKey()).value(e.getValue());
     }
     w.endObject();
+  }
+
+  /**
+   * The {@code reasoning_content} sent for an assistant history message that has none while the
+   * model thinks: a single space, the one value no report says Kimi rejects (an empty string is
+   * reported both rejected and accepted; see kimi-api.md section 2.6).
+   */
+  public static final String SYNTHETIC_REASONING = " ";
+
+  private static final int FILL_NONE = 0;
+  private static final int FILL_TOOL_CALLS = 1;
+  private static final int FILL_EVERY = 2;
+
+  /**
+   * Decides which assistant messages without reasoning get {@link #SYNTHETIC_REASONING}: none when
+   * the model does not think; those with tool calls when it thinks (Kimi answers "reasoning_content
+   * is missing in assistant tool call message" otherwise); every one with preserved thinking
+   * (kimi-k3, or {@code keep: "all"}).
+   */
+  private static int reasoningToFill(ChatRequest r) {
+    boolean missing = false;
+    for (Message m : r.messages()) {
+      if (m instanceof AssistantMessage a && a.reasoningContent() == null && !a.partial()) {
+        missing = true;
+        break;
+      }
+    }
+    if (!missing) {
+      return FILL_NONE; // the common case: no catalog lookup
+    }
+    Thinking t = r.thinking();
+    ModelInfo model = ModelCatalog.defaults().lookup(r.model());
+    boolean thinks = model.thinksWith(t) || (t != null && t.isEnabled());
+    if (!thinks) {
+      return FILL_NONE;
+    }
+    boolean preserved = model.preservedThinking() || (t != null && "all".equals(t.keep()));
+    return preserved ? FILL_EVERY : FILL_TOOL_CALLS;
   }
 
   /**
@@ -179,6 +232,10 @@ public final class ChatCodec {
    * @param m the message
    */
   public static void writeMessage(JsonWriter w, Message m) {
+    writeMessage(w, m, null);
+  }
+
+  private static void writeMessage(JsonWriter w, Message m, String fillReasoning) {
     w.beginObject();
     if (m instanceof SystemMessage s) {
       w.name("role").value("system");
@@ -200,6 +257,8 @@ public final class ChatCodec {
       }
       if (a.reasoningContent() != null) {
         w.name("reasoning_content").value(a.reasoningContent());
+      } else if (fillReasoning != null) {
+        w.name("reasoning_content").value(fillReasoning);
       }
       if (!a.toolCalls().isEmpty()) {
         w.name("tool_calls").beginArray();
@@ -345,6 +404,10 @@ public final class ChatCodec {
     if (t.keep() != null) {
       w.name("keep").value(t.keep());
     }
+    if (t.effort() != null) {
+      w.name("effort").value(t.effort());
+    }
+    // no budget_tokens: Kimi's chat completions ignore it (kimi-api.md section 2.6)
     w.endObject();
   }
 

@@ -23,7 +23,15 @@ public final class PlatformCodec {
           "supports_reasoning",
           "supports_image_in",
           "supports_video_in",
-          "display_name");
+          "display_name",
+          "supports_tool_use",
+          "supports_thinking_type",
+          "think_efforts",
+          "support_efforts",
+          "default_effort",
+          "protocol");
+  private static final JsonReader.Names EFFORTS =
+      JsonReader.Names.of("support", "valid_efforts", "default_effort");
   private static final JsonReader.Names COUNT = JsonReader.Names.of("total_tokens");
 
   private PlatformCodec() {}
@@ -70,6 +78,13 @@ public final class PlatformCodec {
     Boolean reasoning = null;
     Boolean image = null;
     Boolean video = null;
+    Boolean toolUse = null;
+    String thinkingType = null;
+    List<String> thinkEfforts = null; // from think_efforts, when its support is true
+    String thinkDefault = null;
+    List<String> flatEfforts = null; // the older flat support_efforts
+    String flatDefault = null;
+    String protocol = null;
     r.beginObject();
     while (r.hasNext()) {
       int field = r.selectName(MODEL);
@@ -78,20 +93,102 @@ public final class PlatformCodec {
       }
       switch (field) {
         case 0 -> id = r.nextString();
-        case 1 -> ownedBy = r.nextString();
-        case 2 -> created = r.nextLong();
-        case 3 -> context = (int) Math.min(Integer.MAX_VALUE, r.nextLong());
-        case 4 -> reasoning = r.nextBoolean();
-        case 5 -> image = r.nextBoolean();
-        case 6 -> video = r.nextBoolean();
-        case 7 -> displayName = r.nextString();
+        case 1 -> ownedBy = string(r);
+        case 2 -> created = r.peek() == JsonToken.NUMBER ? r.nextLong() : skip(r, 0L);
+        case 3 ->
+            context =
+                r.peek() == JsonToken.NUMBER
+                    ? (int) Math.min(Integer.MAX_VALUE, r.nextLong())
+                    : skip(r, null);
+        case 4 -> reasoning = bool(r);
+        case 5 -> image = bool(r);
+        case 6 -> video = bool(r);
+        case 7 -> displayName = string(r);
+        case 8 -> toolUse = bool(r);
+        case 9 -> thinkingType = string(r);
+        case 10 -> {
+          if (r.peek() != JsonToken.BEGIN_OBJECT) {
+            r.skipValue();
+            break;
+          }
+          boolean support = false;
+          List<String> valid = null;
+          String def = null;
+          r.beginObject();
+          while (r.hasNext()) {
+            int f = r.selectName(EFFORTS);
+            if (f >= 0 && r.nextIfNull()) {
+              continue;
+            }
+            switch (f) {
+              case 0 -> support = Boolean.TRUE.equals(bool(r));
+              case 1 -> valid = strings(r);
+              case 2 -> def = string(r);
+              default -> r.skipValue();
+            }
+          }
+          r.endObject();
+          if (support) {
+            thinkEfforts = valid == null ? List.of() : valid;
+            thinkDefault = def;
+          }
+        }
+        case 11 -> flatEfforts = strings(r);
+        case 12 -> flatDefault = string(r);
+        case 13 -> protocol = string(r);
         default -> r.skipValue();
       }
     }
     r.endObject();
-    return id == null
-        ? null
-        : new ListedModel(id, ownedBy, created, context, reasoning, image, video, displayName);
+    if (id == null) {
+      return null;
+    }
+    boolean nested = thinkEfforts != null;
+    return new ListedModel(
+        id,
+        ownedBy,
+        created,
+        context,
+        reasoning,
+        image,
+        video,
+        displayName,
+        toolUse,
+        thinkingType,
+        nested ? thinkEfforts : flatEfforts,
+        nested ? thinkDefault : flatDefault,
+        protocol);
+  }
+
+  // Capability fields are read leniently: a value of an unexpected type counts as absent.
+
+  private static Boolean bool(JsonReader r) {
+    return r.peek() == JsonToken.BOOLEAN ? r.nextBoolean() : skip(r, null);
+  }
+
+  private static String string(JsonReader r) {
+    return r.peek() == JsonToken.STRING ? r.nextString() : skip(r, null);
+  }
+
+  private static List<String> strings(JsonReader r) {
+    if (r.peek() != JsonToken.BEGIN_ARRAY) {
+      return skip(r, null);
+    }
+    List<String> out = new ArrayList<>();
+    r.beginArray();
+    while (r.hasNext()) {
+      String s = string(r);
+      if (s != null && !s.isBlank() && !out.contains(s)) {
+        out.add(s);
+      }
+    }
+    r.endArray();
+    return out;
+  }
+
+  private static <T> T skip(JsonReader r, T value) {
+    r.skipValue();
+    return value;
   }
 
   /**

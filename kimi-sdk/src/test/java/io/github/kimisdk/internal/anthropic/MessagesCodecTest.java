@@ -15,6 +15,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.http.UnsupportedRequestException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
@@ -73,6 +74,15 @@ class MessagesCodecTest {
             "preserved thinking drops keep",
             b -> b.thinking(Thinking.preserved()),
             "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":32767}"),
+        rule(
+            "thinking effort becomes output_config.effort",
+            b -> b.maxCompletionTokens(4000).thinking(Thinking.enabled().withEffort("high")),
+            "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":3999},"
+                + "\"output_config\":{\"effort\":\"high\"}"),
+        rule(
+            "reasoning effort becomes output_config.effort",
+            b -> b.reasoningEffort("max"),
+            "\"output_config\":{\"effort\":\"max\"}"),
         rule(
             "safety identifier becomes metadata.user_id",
             b -> b.safetyIdentifier("user-7"),
@@ -192,7 +202,13 @@ class MessagesCodecTest {
                             Message.assistant(
                                 null, null, List.of(ToolCall.function("c1", "add", "{\"a\":"))))
                         .addMessage(Message.tool("c1", "add", "x")),
-            "not valid JSON"));
+            "not valid JSON"),
+        Arguments.of(
+            (UnaryOperator<ChatRequest.Builder>)
+                b ->
+                    b.reasoningEffort("high")
+                        .extraBody("output_config", JsonObject.of("effort", JsonString.of("low"))),
+            "an effort and an extra body field output_config"));
   }
 
   @ParameterizedTest(name = "refuses {1}")

@@ -129,18 +129,30 @@ class ChatCodecEncodeTest {
             b -> b.thinking(Thinking.preserved()),
             ",\"thinking\":{\"type\":\"enabled\",\"keep\":\"all\"}}"),
         field(
+            "thinkingEffortInsideThinkingNeverABudget",
+            b -> b.thinking(Thinking.enabled().withEffort("high")),
+            ",\"thinking\":{\"type\":\"enabled\",\"effort\":\"high\"}}"),
+        field(
+            "preservedThinkingWithEffort",
+            b -> b.thinking(Thinking.preserved().withEffort("max")),
+            ",\"thinking\":{\"type\":\"enabled\",\"keep\":\"all\",\"effort\":\"max\"}}"),
+        field(
+            "reasoningEffortAtTheTopLevel",
+            b -> b.reasoningEffort("low"),
+            ",\"reasoning_effort\":\"low\"}"),
+        field(
             "promptCacheKeyAndSafetyIdentifier",
             b -> b.promptCacheKey("task-7").safetyIdentifier("u-hash"),
             ",\"prompt_cache_key\":\"task-7\",\"safety_identifier\":\"u-hash\"}"),
         field(
             "extraBodyMergedLastInOrder",
             b ->
-                b.extraBody("reasoning_effort", JsonString.of("high"))
+                b.extraBody("user_tag", JsonString.of("high"))
                     .extraBody("seed", JsonNumber.of(42))
                     .extraBody("logprobs", JsonBoolean.of(false))
                     .extraBody("meta", JsonObject.of("a", JsonArray.of(JsonNull.INSTANCE)))
                     .maxCompletionTokens(5),
-            ",\"max_completion_tokens\":5,\"reasoning_effort\":\"high\",\"seed\":42,"
+            ",\"max_completion_tokens\":5,\"user_tag\":\"high\",\"seed\":42,"
                 + "\"logprobs\":false,\"meta\":{\"a\":[null]}}"));
   }
 
@@ -252,6 +264,72 @@ class ChatCodecEncodeTest {
   @Test
   void requestFieldNamesAreKnown() {
     assertThat(ChatCodec.isRequestField("stream_options")).isTrue();
-    assertThat(ChatCodec.isRequestField("reasoning_effort")).isFalse();
+    assertThat(ChatCodec.isRequestField("reasoning_effort")).isTrue();
+    assertThat(ChatCodec.isRequestField("seed")).isFalse();
+  }
+
+  // ------------------------------------------------------------ imported histories
+
+  private static final ToolCall CALL = ToolCall.function("c1", "ping", "{}");
+
+  private static List<String> sentReasoning(ChatRequest r) {
+    JsonObject body = (JsonObject) Json.parse(encode(r));
+    return ((JsonArray) body.get("messages"))
+        .values().stream()
+            .map(v -> (JsonObject) v)
+            .filter(m -> m.get("role").equals(JsonString.of("assistant")))
+            .map(m -> m.get("reasoning_content") instanceof JsonString s ? s.value() : null)
+            .toList();
+  }
+
+  private static ChatRequest history(String model, Thinking thinking) {
+    return ChatRequest.builder(model)
+        .addUser("hi")
+        .addMessage(Message.assistant("plain answer")) // never had reasoning
+        .addUser("ping it")
+        .addMessage(Message.assistant(null, null, List.of(CALL))) // imported: no reasoning
+        .addMessage(Message.tool("c1", "ping", "pong"))
+        .addMessage(Message.assistant("done", "", List.of())) // received with "" reasoning
+        .addUser("again")
+        .addMessage(Message.assistant(null, "I call ping.", List.of(CALL))) // received
+        .addMessage(Message.tool("c1", "ping", "pong"))
+        .thinking(thinking)
+        .build();
+  }
+
+  @Test
+  void aThinkingModelGetsASpaceForImportedToolCallMessagesOnly() {
+    assertThat(sentReasoning(history("kimi-k2.6", null)))
+        .containsExactly(null, " ", "", "I call ping.");
+    assertThat(sentReasoning(history("kimi-k2.7-code", null)))
+        .containsExactly(null, " ", "", "I call ping.");
+    // a model the catalog does not know thinks when thinking is enabled
+    assertThat(sentReasoning(history("my-proxy", Thinking.enabled())))
+        .containsExactly(null, " ", "", "I call ping.");
+  }
+
+  @Test
+  void preservedThinkingGetsASpaceOnEveryAssistantMessage() {
+    assertThat(sentReasoning(history("kimi-k3", null)))
+        .containsExactly(" ", " ", "", "I call ping.");
+    assertThat(sentReasoning(history("kimi-k2.6", Thinking.preserved())))
+        .containsExactly(" ", " ", "", "I call ping.");
+  }
+
+  @Test
+  void nothingIsFilledInWithoutThinking() {
+    assertThat(sentReasoning(history("kimi-k2.6", Thinking.disabled())))
+        .containsExactly(null, null, "", "I call ping.");
+    assertThat(sentReasoning(history("moonshot-v1-8k", null)))
+        .containsExactly(null, null, "", "I call ping.");
+    assertThat(sentReasoning(history("my-proxy", null)))
+        .containsExactly(null, null, "", "I call ping.");
+  }
+
+  @Test
+  void aPartialPrefillIsNotGivenReasoning() {
+    ChatRequest r =
+        ChatRequest.builder("kimi-k3").addUser("hi").addMessage(Message.partial("Once")).build();
+    assertThat(sentReasoning(r)).containsExactly((String) null);
   }
 }

@@ -345,8 +345,14 @@ class ChatCodecRecordedTest {
       acc.add(ChatCodec.decodeChunk(line, 0, line.length));
     }
     AssistantMessage reply = acc.toCompletion().message();
+    // A model that does not think, so that nothing is filled in for replies without reasoning
+    // (ChatCodecEncodeTest covers the filling).
     ChatRequest next =
-        ChatRequest.builder("kimi-k3").addUser("q").addMessage(reply).addUser("more").build();
+        ChatRequest.builder("moonshot-v1-8k")
+            .addUser("q")
+            .addMessage(reply)
+            .addUser("more")
+            .build();
     JsonObject sent =
         (JsonObject)
             ((io.github.kimisdk.json.JsonArray)

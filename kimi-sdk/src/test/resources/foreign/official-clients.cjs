@@ -1,0 +1,143 @@
+// Runs the official OpenAI and Anthropic Node clients against FakeKimiServer: a chat, a stream, a
+// tool call and an error with each, printing one JSON line per result for the Java test to check.
+// Environment: KIMI_BASE_URL (chat completions) and KIMI_ANTHROPIC_BASE_URL (Messages).
+const OpenAI = require("openai").default;
+const Anthropic = require("@anthropic-ai/sdk").default;
+
+const out = (what, value) => console.log(JSON.stringify({ what, ...value }));
+const weather = {
+  name: "get_weather",
+  description: "Weather for a city",
+  schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
+
+async function openai() {
+  const client = new OpenAI({ apiKey: "test-key", baseURL: process.env.KIMI_BASE_URL, maxRetries: 0 });
+  const chat = await client.chat.completions.create({
+    model: "kimi-k3",
+    messages: [{ role: "user", content: "Hello from openai" }],
+  });
+  out("openai.chat", {
+    id: chat.id,
+    text: chat.choices[0].message.content,
+    reasoning: chat.choices[0].message.reasoning_content,
+    prompt: chat.usage.prompt_tokens,
+  });
+  let text = "";
+  const stream = await client.chat.completions.create({
+    model: "kimi-k2.6",
+    messages: [{ role: "user", content: "Stream please" }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let usage = null;
+  for await (const chunk of stream) {
+    if (chunk.choices.length > 0 && chunk.choices[0].delta.content) {
+      text += chunk.choices[0].delta.content;
+    }
+    if (chunk.usage) usage = chunk.usage;
+  }
+  out("openai.stream", { text, total: usage && usage.total_tokens });
+  const tools = [
+    {
+      type: "function",
+      function: { name: weather.name, description: weather.description, parameters: weather.schema },
+    },
+  ];
+  const messages = [{ role: "user", content: "get_weather city=Paris" }];
+  const first = await client.chat.completions.create({ model: "kimi-k3", messages, tools });
+  const call = first.choices[0].message.tool_calls[0];
+  messages.push(first.choices[0].message); // reasoning_content rides along, as Kimi needs
+  messages.push({ role: "tool", tool_call_id: call.id, name: call.function.name, content: "sunny" });
+  const second = await client.chat.completions.create({ model: "kimi-k3", messages, tools });
+  out("openai.tools", {
+    finish: first.choices[0].finish_reason,
+    name: call.function.name,
+    arguments: JSON.parse(call.function.arguments),
+    answer: second.choices[0].message.content,
+  });
+  try {
+    await client.chat.completions.create({
+      model: "kimi-k9",
+      messages: [{ role: "user", content: "x" }],
+    });
+    out("openai.error", { error: "none" });
+  } catch (e) {
+    out("openai.error", {
+      notFound: e instanceof OpenAI.NotFoundError,
+      status: e.status,
+      type: e.type ?? (e.error && e.error.type),
+    });
+  }
+}
+
+async function anthropic() {
+  const client = new Anthropic({
+    apiKey: "test-key",
+    baseURL: process.env.KIMI_ANTHROPIC_BASE_URL,
+    maxRetries: 0,
+  });
+  const msg = await client.messages.create({
+    model: "kimi-k3",
+    max_tokens: 1024,
+    messages: [{ role: "user", content: "Hello from anthropic" }],
+  });
+  out("anthropic.chat", {
+    id: msg.id,
+    blocks: msg.content.map((b) => b.type),
+    text: msg.content.filter((b) => b.type === "text").map((b) => b.text).join(""),
+    input: msg.usage.input_tokens,
+  });
+  let streamed = "";
+  let startInput = null;
+  const stream = client.messages.stream({
+    model: "kimi-k3",
+    max_tokens: 1024,
+    messages: [{ role: "user", content: "Stream please" }],
+  });
+  stream.on("streamEvent", (e) => {
+    if (e.type === "message_start") startInput = e.message.usage.input_tokens;
+  });
+  stream.on("text", (t) => (streamed += t));
+  const final = await stream.finalMessage();
+  out("anthropic.stream", { text: streamed, startInput, stop: final.stop_reason, id: final.id });
+  const tools = [{ name: weather.name, description: weather.description, input_schema: weather.schema }];
+  const messages = [{ role: "user", content: "get_weather city=Paris" }];
+  const first = await client.messages.create({ model: "kimi-k3", max_tokens: 1024, messages, tools });
+  const use = first.content.find((b) => b.type === "tool_use");
+  messages.push({ role: "assistant", content: first.content }); // thinking block and signature back
+  messages.push({
+    role: "user",
+    content: [{ type: "tool_result", tool_use_id: use.id, content: "sunny" }],
+  });
+  const second = await client.messages.create({ model: "kimi-k3", max_tokens: 1024, messages, tools });
+  out("anthropic.tools", {
+    stop: first.stop_reason,
+    name: use.name,
+    input: use.input,
+    answer: second.content.filter((b) => b.type === "text").map((b) => b.text).join(""),
+  });
+  try {
+    await client.messages.create({
+      model: "kimi-k9",
+      max_tokens: 16,
+      messages: [{ role: "user", content: "x" }],
+    });
+    out("anthropic.error", { error: "none" });
+  } catch (e) {
+    out("anthropic.error", {
+      notFound: e instanceof Anthropic.NotFoundError,
+      status: e.status,
+      type: e.error && e.error.error && e.error.error.type,
+    });
+  }
+}
+
+(async () => {
+  await openai();
+  await anthropic();
+  out("done", {});
+})().catch((e) => {
+  console.log(JSON.stringify({ what: "crash", message: String(e && e.stack ? e.stack : e) }));
+  process.exit(1);
+});
