@@ -71,7 +71,11 @@ class ExamplesOverBothProtocolsTest {
         .containsPattern(wire.fake())
         .contains("> one two three\nYou| said:| one| two| three\n")
         .containsPattern(
-            "\\[usage\\] prompt \\d+, completion 5, total \\d+ tokens; finish reason stop");
+            "\\[usage\\] prompt \\d+, completion "
+                + (StreamingTest.REASONING + StreamingTest.ANSWER)
+                // Messages usage has no separate reasoning count
+                + (wire == Wire.MESSAGES ? "" : " \\(reasoning " + StreamingTest.REASONING + "\\)")
+                + ", total \\d+ tokens; finish reason stop");
   }
 
   @ParameterizedTest
@@ -258,7 +262,7 @@ class ExamplesOverBothProtocolsTest {
         false);
     assertThat(c.text())
         .containsPattern(wire.fake())
-        .contains("kimi-chat with kimi-k2.6. /help for commands, Ctrl-D or /quit to leave.\n")
+        .contains("kimi-chat with kimi-k3. /help for commands, Ctrl-D or /quit to leave.\n")
         .contains("you> kimi> You said: Hello\n")
         .contains("kimi> (thinking) The user wrote \"Why?\". I will repeat it back.\n")
         .contains("kimi> You said: Why?\n")

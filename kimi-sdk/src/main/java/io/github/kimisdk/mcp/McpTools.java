@@ -1,7 +1,6 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -10,7 +9,6 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Turns MCP tool definitions and results into what Kimi reads: schemas, names and text. */
@@ -19,82 +17,31 @@ final class McpTools {
   /** The longest server text (a schema, an unknown content block) quoted to the model. */
   static final int QUOTE_CHARS = 4096;
 
-  private static final List<String> REJECTED =
-      List.of("title", "format", "minimum", "maximum", "minItems", "maxItems", "prefixItems");
-  private static final List<String> SCHEMA_LISTS = List.of("anyOf", "oneOf", "allOf");
-  private static final List<String> SCHEMA_MAPS = List.of("properties", "$defs", "definitions");
-
   private McpTools() {}
 
   /**
-   * Returns the parameters schema Kimi is sent for an MCP tool's {@code inputSchema}: the schema
-   * itself when {@link JsonSchema#validate} accepts it, else a copy without the keywords it
-   * rejects, else a schema that accepts any object and quotes the original in its description.
-   *
-   * <p>Replaced by JsonSchema.normalize (issue 22) when it lands: this does only what is needed to
-   * build a valid {@link FunctionTool} today.
+   * Returns the parameters schema Kimi is sent for an MCP tool's {@code inputSchema}: the schema as
+   * {@link JsonSchema#normalize} rewrites it for Kimi; when even that leaves it invalid (a property
+   * named {@code required}, a reference to nothing), a schema that accepts any object and quotes
+   * the original in its description, so the tool stays usable and one odd schema never fails the
+   * whole request.
    */
   static JsonValue kimiSchema(JsonValue inputSchema) {
-    JsonObject schema =
-        inputSchema instanceof JsonObject o ? o : JsonObject.of("type", JsonString.of("object"));
-    if (!schema.has("type")) {
-      schema = with(schema, "type", JsonString.of("object"));
+    if (!(inputSchema instanceof JsonObject)) {
+      return JsonObject.of("type", JsonString.of("object"));
     }
-    if (valid(schema)) {
-      return schema;
-    }
-    JsonValue stripped = strip(schema, 0);
-    if (valid(stripped)) {
-      return stripped;
-    }
-    return JsonObject.of(
-        "type",
-        JsonString.of("object"),
-        "description",
-        JsonString.of("Arguments, as this JSON Schema describes: " + cut(Json.write(inputSchema))));
-  }
-
-  private static boolean valid(JsonValue schema) {
     try {
+      JsonObject schema = JsonSchema.normalize(inputSchema).schema();
       JsonSchema.validate(schema);
-      return true;
+      return schema;
     } catch (IllegalArgumentException e) {
-      return false;
+      return JsonObject.of(
+          "type",
+          JsonString.of("object"),
+          "description",
+          JsonString.of(
+              "Arguments, as this JSON Schema describes: " + cut(Json.write(inputSchema))));
     }
-  }
-
-  /** Removes the keywords Kimi rejects from a schema and every schema nested in it. */
-  private static JsonValue strip(JsonValue node, int depth) {
-    if (!(node instanceof JsonObject o) || depth > 64) {
-      return node;
-    }
-    JsonObject.Builder b = JsonObject.builder();
-    for (Map.Entry<String, JsonValue> m : o.members().entrySet()) {
-      String key = m.getKey();
-      JsonValue v = m.getValue();
-      if (REJECTED.contains(key)) {
-        continue;
-      }
-      if (SCHEMA_MAPS.contains(key) && v instanceof JsonObject named) {
-        JsonObject.Builder inner = JsonObject.builder();
-        named.members().forEach((k, s) -> inner.put(k, strip(s, depth + 1)));
-        v = inner.build();
-      } else if (SCHEMA_LISTS.contains(key) && v instanceof JsonArray list) {
-        JsonArray.Builder inner = JsonArray.builder();
-        list.values().forEach(s -> inner.add(strip(s, depth + 1)));
-        v = inner.build();
-      } else if (key.equals("items") || key.equals("additionalProperties")) {
-        v = strip(v, depth + 1);
-      }
-      b.put(key, v);
-    }
-    return b.build();
-  }
-
-  private static JsonObject with(JsonObject o, String name, JsonValue value) {
-    JsonObject.Builder b = JsonObject.builder().put(name, value);
-    o.members().forEach(b::put);
-    return b.build();
   }
 
   /**

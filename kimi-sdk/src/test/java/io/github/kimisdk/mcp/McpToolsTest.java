@@ -76,35 +76,34 @@ class McpToolsTest {
         Json.parse(
             "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\",\"description\":\"x\"}},"
                 + "\"required\":[\"q\"]}");
-    assertThat(McpTools.kimiSchema(schema)).isSameAs(schema);
+    assertThat(McpTools.kimiSchema(schema)).isEqualTo(schema);
   }
 
   @Test
-  void keywordsKimiRejectsAreRemovedWherePropertiesAreKept() {
+  void schemasGoThroughTheNormalizerWherePropertiesAreKept() {
     JsonValue schema =
         Json.parse(
-            "{\"type\":\"object\",\"title\":\"Args\",\"properties\":{"
-                + "\"title\":{\"type\":\"string\",\"format\":\"email\"},"
-                + "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5},"
-                + "\"list\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"string\","
-                + "\"format\":\"uri\"}},"
-                + "\"either\":{\"anyOf\":[{\"type\":\"string\",\"format\":\"date\"},{\"type\":\"null\"}]}},"
-                + "\"required\":[\"title\"]}");
+            "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
+                + "\"properties\":{"
+                + "\"mode\":{\"enum\":[\"fast\",\"full\"]},"
+                + "\"either\":{\"type\":\"string\",\"anyOf\":[{\"minLength\":1},{\"maxLength\":0}]},"
+                + "\"n\":{\"type\":\"integer\",\"minimum\":1,\"not\":{\"const\":3}}},"
+                + "\"required\":[\"mode\"]}");
     JsonValue fixed = McpTools.kimiSchema(schema);
     JsonSchema.validate(fixed);
-    assertThat(Json.write(fixed))
-        .isEqualTo(
-            "{\"type\":\"object\",\"properties\":{\"title\":{\"type\":\"string\"},"
-                + "\"n\":{\"type\":\"integer\"},"
-                + "\"list\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-                + "\"either\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}},"
-                + "\"required\":[\"title\"]}");
+    assertThat(fixed).isEqualTo(JsonSchema.normalize(schema).schema());
+    assertThat(fixed.get("$schema")).isNull();
+    assertThat(fixed.get("required")).isEqualTo(Json.parse("[\"mode\"]"));
+    assertThat(((JsonObject) fixed.get("properties")).members().keySet())
+        .containsExactly("mode", "either", "n");
+    assertThat(fixed.get("properties").get("mode"))
+        .isEqualTo(Json.parse("{\"type\":\"string\",\"enum\":[\"fast\",\"full\"]}"));
   }
 
   @Test
   void aMissingRootTypeIsObject() {
-    assertThat(Json.write(McpTools.kimiSchema(Json.parse("{\"properties\":{}}"))))
-        .isEqualTo("{\"type\":\"object\",\"properties\":{}}");
+    assertThat(McpTools.kimiSchema(Json.parse("{\"properties\":{}}")))
+        .isEqualTo(Json.parse("{\"type\":\"object\",\"properties\":{}}"));
     assertThat(Json.write(McpTools.kimiSchema(null))).isEqualTo("{\"type\":\"object\"}");
     assertThat(Json.write(McpTools.kimiSchema(JsonString.of("nonsense"))))
         .isEqualTo("{\"type\":\"object\"}");
@@ -112,13 +111,17 @@ class McpToolsTest {
 
   @Test
   void aSchemaThatCannotBeFixedIsQuotedForTheModel() {
-    JsonValue schema =
-        Json.parse("{\"type\":\"object\",\"properties\":{\"x\":{\"description\":\"untyped\"}}}");
-    JsonValue fixed = McpTools.kimiSchema(schema);
-    JsonSchema.validate(fixed);
-    assertThat(fixed.get("type")).isEqualTo(JsonString.of("object"));
-    assertThat(fixed.get("description").asString())
-        .isEqualTo("Arguments, as this JSON Schema describes: " + Json.write(schema));
+    for (String text :
+        List.of(
+            "{\"type\":\"object\",\"properties\":{\"required\":{\"type\":\"boolean\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/missing\"}}}")) {
+      JsonValue schema = Json.parse(text);
+      JsonValue fixed = McpTools.kimiSchema(schema);
+      JsonSchema.validate(fixed);
+      assertThat(fixed.get("type")).isEqualTo(JsonString.of("object"));
+      assertThat(fixed.get("description").asString())
+          .isEqualTo("Arguments, as this JSON Schema describes: " + Json.write(schema));
+    }
   }
 
   @Test
