@@ -2,7 +2,10 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -377,7 +380,7 @@ public final class KimiBatches {
                   + " is still "
                   + (b == null ? "not reported" : b.status())
                   + " after "
-                  + Errors.human(timeout)
+                  + ErrorFactory.human(timeout)
                   + "; it keeps running on the server: wait again, or cancel it with"
                   + " batches().cancel(id)",
               null,

@@ -4,6 +4,12 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
+import io.github.kimisdk.internal.client.ChatAll;
+import io.github.kimisdk.internal.client.LimitedStream;
+import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.RateLimiter;
+import io.github.kimisdk.internal.client.Retrier;
+import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.TransportOptions;
@@ -133,7 +139,9 @@ public final class KimiClient implements AutoCloseable {
     Scheduler system =
         Scheduler.system(ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
-    Errors errors = new Errors(endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
+    ErrorFactory errors =
+        new ErrorFactory(
+            Errors.INSTANCE, endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
     System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
     this.logger = logger;
     this.transport =

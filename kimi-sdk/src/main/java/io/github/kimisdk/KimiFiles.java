@@ -1,6 +1,7 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.http.Multipart;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;

@@ -1,7 +1,7 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.sse.BlockingSubscriber;
+import io.github.kimisdk.internal.flow.BlockingSubscriber;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,11 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.EngineOverloadedException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.token.ModelCatalog;
 import java.time.Duration;
@@ -27,7 +33,7 @@ import java.util.regex.Pattern;
  * yet finished; a timer is armed for {@code timerAt} whenever the queue head waits on time; while
  * {@code probing}, at most one permit ({@code probeOut}) is out until one succeeds.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
   static final long MINUTE_NANOS = 60_000_000_000L;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -37,7 +43,7 @@ final class RateLimiter {
   private static final Pattern TPM = Pattern.compile("TPM rate limit.*?limit:\\s*(\\d+)");
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
-  static final Throwable CANCELLED = new CancellationException("cancelled");
+  public static final Throwable CANCELLED = new CancellationException("cancelled");
 
   private final RateLimit limit;
   private final Scheduler scheduler;
@@ -57,7 +63,7 @@ final class RateLimiter {
   private long timerAt = Long.MAX_VALUE;
   private int rejected;
 
-  RateLimiter(RateLimit limit, Scheduler scheduler) {
+  public RateLimiter(RateLimit limit, Scheduler scheduler) {
     this.limit = limit;
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
@@ -66,7 +72,7 @@ final class RateLimiter {
   }
 
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
-  long charge(ChatRequest request) {
+  public long charge(ChatRequest request) {
     Integer cap = request.maxCompletionTokens();
     long out =
         cap != null ? cap : ModelCatalog.defaults().lookup(request.model()).defaultMaxOutput();
@@ -78,7 +84,7 @@ final class RateLimiter {
    *
    * @throws PreflightException saying what to change
    */
-  void checkCharge(ChatRequest request, long charge) {
+  public void checkCharge(ChatRequest request, long charge) {
     long capacity;
     synchronized (this) {
       capacity = tokens.capacity;
@@ -107,7 +113,7 @@ final class RateLimiter {
    * Runs {@code call} once a permit is granted and releases the permit when its future completes.
    * Cancelling the result withdraws from the queue or cancels the call.
    */
-  <T> CompletableFuture<T> call(
+  public <T> CompletableFuture<T> call(
       String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
     CompletableFuture<Permit> acquired = acquire(model, charge, slot);
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -155,7 +161,7 @@ final class RateLimiter {
   }
 
   /** Queues for a permit; the future completes once the limits allow, or fails fast. */
-  CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
+  public CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
     Waiter w = new Waiter(model, charge, slot);
     synchronized (this) {
       w.seq = sequence++;
@@ -166,17 +172,17 @@ final class RateLimiter {
   }
 
   /** Returns how many calls Kimi refused with a rate-limit 429 so far; for tests. */
-  synchronized int rejected() {
+  public synchronized int rejected() {
     return rejected;
   }
 
   /** Returns the current concurrency limit (possibly lowered from Kimi's message); for tests. */
-  synchronized int maxConcurrency() {
+  public synchronized int maxConcurrency() {
     return maxConcurrency;
   }
 
   /** Returns the current requests-per-minute capacity; for tests. */
-  synchronized long requestsPerMinute() {
+  public synchronized long requestsPerMinute() {
     return requests.capacity;
   }
 
@@ -185,7 +191,7 @@ final class RateLimiter {
    * drains at a time; a drain requested meanwhile (also from a granted call's own callbacks) makes
    * it loop again instead of recursing, so a long queue of calls that fail at once stays flat.
    */
-  void drain() {
+  public void drain() {
     if (draining.getAndIncrement() != 0) {
       return;
     }
@@ -385,7 +391,7 @@ final class RateLimiter {
   }
 
   /** A granted right to send; finish it exactly once (later calls are ignored). */
-  final class Permit {
+  public final class Permit {
     private final boolean slot;
     private final boolean probe;
     private final AtomicBoolean done = new AtomicBoolean();
@@ -399,7 +405,7 @@ final class RateLimiter {
      * Returns the permit: {@code failure} is the call's error or {@link #CANCELLED}, null on
      * success.
      */
-    void finish(Throwable failure) {
+    public void finish(Throwable failure) {
       if (done.compareAndSet(false, true)) {
         finished(this, failure);
       }
@@ -465,7 +471,7 @@ final class RateLimiter {
   }
 
   /** Returns the pause end as seen now, if any; for tests. */
-  synchronized Optional<Duration> pauseLeft() {
+  public synchronized Optional<Duration> pauseLeft() {
     long left = pauseUntil - scheduler.nanoTime();
     return pausing && left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
   }

@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.sse;
+package io.github.kimisdk.internal.flow;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -212,7 +212,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
   }
 
   /** Returns whether the consumer waits (or is about to wait) for an empty queue; for tests. */
-  boolean consumerWaiting() {
+  public boolean consumerWaiting() {
     return waiting;
   }
 }

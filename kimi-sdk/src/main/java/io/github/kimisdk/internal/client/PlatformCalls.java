@@ -1,5 +1,7 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
@@ -12,12 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /** Blocking waits and JSON decoding shared by the platform endpoints (files, balance, batches). */
-final class PlatformCalls {
+public final class PlatformCalls {
 
   private PlatformCalls() {}
 
   /** Waits for a future, mapping every failure to a {@link KimiException}. */
-  static <T> T await(CompletableFuture<T> f, ErrorFactory errors) {
+  public static <T> T await(CompletableFuture<T> f, ErrorFactory errors) {
     try {
       return f.get();
     } catch (ExecutionException e) {
@@ -33,7 +35,7 @@ final class PlatformCalls {
    * Decodes a platform response without blocking. The result completes exceptionally with the
    * {@link KimiException} itself (not wrapped); cancelling it cancels {@code f}.
    */
-  static <R, T> CompletableFuture<T> map(
+  public static <R, T> CompletableFuture<T> map(
       CompletableFuture<R> f, Function<R, T> decode, ErrorFactory errors) {
     CompletableFuture<T> out = new CompletableFuture<>();
     f.whenComplete(
@@ -61,7 +63,7 @@ final class PlatformCalls {
    * Runs {@code next} on the result of {@code f} without blocking; failures and cancellation as in
    * {@link #map}.
    */
-  static <R, T> CompletableFuture<T> compose(
+  public static <R, T> CompletableFuture<T> compose(
       CompletableFuture<R> f, Function<R, CompletableFuture<T>> next, ErrorFactory errors) {
     CompletableFuture<T> out = new CompletableFuture<>();
     f.whenComplete(
@@ -102,7 +104,7 @@ final class PlatformCalls {
   }
 
   /** Parses a 2xx body as a JSON object, or fails with a decoding error naming {@code what}. */
-  static JsonObject object(KimiResponse<byte[]> r, ErrorFactory errors, String what) {
+  public static JsonObject object(KimiResponse<byte[]> r, ErrorFactory errors, String what) {
     byte[] b = r.value();
     try {
       if (Json.parse(b) instanceof JsonObject o) {
@@ -115,15 +117,15 @@ final class PlatformCalls {
         r.metadata(), "The response is not " + what + " (not a JSON object)", null);
   }
 
-  static String string(JsonObject o, String name) {
+  public static String string(JsonObject o, String name) {
     return o.get(name) instanceof JsonString s ? s.value() : null;
   }
 
-  static long number(JsonObject o, String name) {
+  public static long number(JsonObject o, String name) {
     return o.get(name) instanceof JsonNumber n ? n.longValue() : 0;
   }
 
-  static BigDecimal decimal(JsonObject o, String name) {
+  public static BigDecimal decimal(JsonObject o, String name) {
     JsonValue v = o.get(name);
     return v instanceof JsonNumber n ? n.bigDecimalValue() : BigDecimal.ZERO;
   }

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.internal.http.StreamCall;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holds the permit until the stream completes, fails or is cancelled. Demand that arrives while
  * waiting is passed on once the real stream starts.
  */
-final class LimitedStream implements Flow.Publisher<ChatCompletionChunk> {
+public final class LimitedStream implements Flow.Publisher<ChatCompletionChunk> {
 
   private final Flow.Publisher<ChatCompletionChunk> source;
   private final RateLimiter limiter;
@@ -20,7 +20,7 @@ final class LimitedStream implements Flow.Publisher<ChatCompletionChunk> {
   private final long charge;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  LimitedStream(
+  public LimitedStream(
       Flow.Publisher<ChatCompletionChunk> source, RateLimiter limiter, String model, long charge) {
     this.source = source;
     this.limiter = limiter;

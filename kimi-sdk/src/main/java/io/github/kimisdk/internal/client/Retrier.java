@@ -1,10 +1,18 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.StreamAbortedException;
+import io.github.kimisdk.StreamException;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamCall;
 import io.github.kimisdk.internal.http.StreamIdleException;
 import java.lang.System.Logger.Level;
@@ -22,11 +30,11 @@ import java.util.function.IntFunction;
  * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, a re-subscribing publisher for
  * streams. Waits are scheduled, never slept, so no thread is blocked between attempts.
  */
-final class Retrier {
+public final class Retrier {
 
   private final RetryPolicy policy;
   private final Scheduler scheduler;
-  private final Errors errors;
+  private final ErrorFactory errors;
   private final Timeouts timeouts;
   private final Scheduler watchdog;
   private final System.Logger log;
@@ -35,11 +43,11 @@ final class Retrier {
    * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
    * because they compare with {@link System#nanoTime()} stamps taken as bytes arrive.
    */
-  Retrier(
+  public Retrier(
       RetryPolicy policy,
       Scheduler scheduler,
       Scheduler watchdog,
-      Errors errors,
+      ErrorFactory errors,
       Timeouts timeouts,
       System.Logger log) {
     this.policy = policy;
@@ -48,6 +56,35 @@ final class Retrier {
     this.errors = errors;
     this.timeouts = timeouts;
     this.log = log;
+  }
+
+  /**
+   * Returns the backoff before retry {@code retry} (1 for the first retry), before jitter.
+   *
+   * @param policy the policy
+   * @param retry the retry number, from 1
+   * @return the wait ceiling for that retry
+   */
+  public static Duration backoffCeiling(RetryPolicy policy, int retry) {
+    long ms = policy.initialBackoff().toMillis();
+    long max = policy.maxBackoff().toMillis();
+    for (int i = 1; i < retry && ms < max; i++) {
+      ms *= 2;
+    }
+    return Duration.ofMillis(Math.min(ms, max));
+  }
+
+  /**
+   * Returns the jittered wait before retry {@code retry}: between half and all of the ceiling.
+   *
+   * @param policy the policy
+   * @param retry the retry number, from 1
+   * @param random a number in [0, 1)
+   * @return the wait
+   */
+  public static Duration backoff(RetryPolicy policy, int retry, double random) {
+    long ceiling = backoffCeiling(policy, retry).toMillis();
+    return Duration.ofMillis(ceiling / 2 + (long) (random * (ceiling - ceiling / 2)));
   }
 
   /** Returns the wait before the next attempt, or null when {@code failure} is final. */
@@ -64,7 +101,7 @@ final class Retrier {
       }
       wait = asked.get();
     } else {
-      wait = policy.backoff(attemptsMade, scheduler.random());
+      wait = backoff(policy, attemptsMade, scheduler.random());
     }
     Optional<Duration> deadline = policy.deadline();
     if (deadline.isPresent()) {
@@ -76,14 +113,8 @@ final class Retrier {
     return wait;
   }
 
-  static KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
-    for (KimiException e : failures) {
-      if (e != last) {
-        last.addSuppressed(e);
-      }
-    }
-    last.attempts(attempts);
-    return last;
+  private KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
+    return errors.finish(last, failures, attempts);
   }
 
   private void logRetry(int attempt, KimiException failure, Duration wait) {
@@ -104,7 +135,7 @@ final class Retrier {
    * Runs {@code attempt} until it succeeds or the policy gives up. Cancelling the result cancels
    * the attempt in flight and stops further attempts.
    */
-  <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
+  public <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
     FutureCall<T> c = new FutureCall<>(attempt);
     c.start();
     return c.result;
@@ -137,13 +168,7 @@ final class Retrier {
               scheduler.schedule(
                   () -> {
                     if (!result.isDone()) {
-                      KimiException k =
-                          new KimiTimeoutException(
-                              "The call did not complete within the overall timeout of "
-                                  + Errors.human(d)
-                                  + " (Timeouts.withOverall)",
-                              null,
-                              null);
+                      KimiException k = errors.overallTimeout(d);
                       synchronized (this) {
                         result.completeExceptionally(finish(k, failures, attempts));
                       }
@@ -198,12 +223,12 @@ final class Retrier {
   }
 
   /** Returns a publisher that retries {@code newCall} until the first chunk reaches downstream. */
-  RetryingStream stream(ChatRequest request, IntFunction<StreamCall> newCall) {
+  public RetryingStream stream(ChatRequest request, IntFunction<StreamCall> newCall) {
     return new RetryingStream(request, newCall);
   }
 
   /** Builds the request that continues {@code request} after {@code partial} arrived. */
-  static ChatRequest resume(ChatRequest request, ChatCompletion partial) {
+  public static ChatRequest resume(ChatRequest request, ChatCompletion partial) {
     String text = partial.text();
     if (text.isEmpty()) {
       return request;
@@ -219,7 +244,7 @@ final class Retrier {
   }
 
   /** A cold single-subscriber stream that re-sends the request while nothing was delivered. */
-  final class RetryingStream implements Flow.Publisher<ChatCompletionChunk> {
+  public final class RetryingStream implements Flow.Publisher<ChatCompletionChunk> {
     private final ChatRequest request;
     private final IntFunction<StreamCall> newCall;
     private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -231,7 +256,7 @@ final class Retrier {
     }
 
     /** Returns the metadata of the current attempt's response, or null before its headers. */
-    ResponseMetadata metadata() {
+    public ResponseMetadata metadata() {
       StreamCall c = currentCall;
       return c == null ? null : c.metadata();
     }
@@ -301,7 +326,7 @@ final class Retrier {
               call.abort(
                   new StreamIdleException(
                       "no data for "
-                          + Errors.human(idle)
+                          + ErrorFactory.human(idle)
                           + " while the stream was read (Timeouts.withStreamIdle)"));
             }
           }
@@ -436,7 +461,7 @@ final class Retrier {
             return;
           }
           if (delivered && k instanceof StreamException se) {
-            se.resumeRequest(resume(request, se.partial()));
+            errors.resumeRequest(se, resume(request, se.partial()));
           }
           Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
           if (d != null) {

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** The time source, delayer and randomness of retries and timeouts; tests replace it. */
-interface Scheduler {
+public interface Scheduler {
 
   /** Returns a monotonic time in nanoseconds. */
   long nanoTime();

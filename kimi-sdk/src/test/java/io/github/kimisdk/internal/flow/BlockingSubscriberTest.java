@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.sse;
+package io.github.kimisdk.internal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
