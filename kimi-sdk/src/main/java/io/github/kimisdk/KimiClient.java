@@ -5,11 +5,11 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.client.ChatAll;
-import io.github.kimisdk.internal.client.LimitedStream;
 import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.client.RateLimiter;
 import io.github.kimisdk.internal.client.Retrier;
 import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.client.StreamingCall;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.TransportOptions;
@@ -342,12 +342,14 @@ public final class KimiClient implements AutoCloseable {
       throw transport.errors().failure(e, null, null);
     }
     long charge = charge(streaming);
-    Retrier.RetryingStream call =
-        retrier.stream(streaming, attempt -> transport.stream(streaming, attempt));
-    ChatStream stream =
-        ChatStream.of(
-            limiter == null ? call : new LimitedStream(call, limiter, streaming.model(), charge),
-            call::metadata);
+    StreamingCall call =
+        retrier.stream(
+            streaming,
+            attempt -> transport.stream(streaming, attempt),
+            limiter,
+            charge,
+            () -> closed);
+    ChatStream stream = ChatStream.of(call, call::metadata);
     synchronized (streams) {
       streams.add(stream);
     }

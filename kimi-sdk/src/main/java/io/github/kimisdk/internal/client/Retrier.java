@@ -2,32 +2,25 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.ApiException;
 import io.github.kimisdk.KimiException;
-import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.StreamAbortedException;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamCall;
-import io.github.kimisdk.internal.http.StreamIdleException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
- * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, a re-subscribing publisher for
+ * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, {@link StreamingCall} for
  * streams. Waits are scheduled, never slept, so no thread is blocked between attempts.
  */
 public final class Retrier {
@@ -42,6 +35,13 @@ public final class Retrier {
   /**
    * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
    * because they compare with {@link System#nanoTime()} stamps taken as bytes arrive.
+   *
+   * @param policy when to retry
+   * @param scheduler the clock and delayer of retries (virtual in tests)
+   * @param watchdog the real-time delayer of stream idle checks
+   * @param errors builds the exceptions
+   * @param timeouts the overall and stream idle timeouts
+   * @param log where retries are logged
    */
   public Retrier(
       RetryPolicy policy,
@@ -87,6 +87,22 @@ public final class Retrier {
     return Duration.ofMillis(ceiling / 2 + (long) (random * (ceiling - ceiling / 2)));
   }
 
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Scheduler watchdog() {
+    return watchdog;
+  }
+
+  ErrorFactory errors() {
+    return errors;
+  }
+
+  Timeouts timeouts() {
+    return timeouts;
+  }
+
   /** Returns the wait before the next attempt, or null when {@code failure} is final. */
   Duration nextDelay(KimiException failure, int attemptsMade, long startedNanos) {
     if (attemptsMade > policy.maxRetries() || !policy.isRetryable(failure)) {
@@ -117,7 +133,7 @@ public final class Retrier {
     return errors.finish(last, failures, attempts);
   }
 
-  private void logRetry(int attempt, KimiException failure, Duration wait) {
+  void logRetry(int attempt, KimiException failure, Duration wait) {
     log.log(
         Level.DEBUG,
         () ->
@@ -222,9 +238,24 @@ public final class Retrier {
     }
   }
 
-  /** Returns a publisher that retries {@code newCall} until the first chunk reaches downstream. */
-  public RetryingStream stream(ChatRequest request, IntFunction<StreamCall> newCall) {
-    return new RetryingStream(request, newCall);
+  /**
+   * Returns a streaming call that sends {@code request} through {@code newCall}, each attempt
+   * behind a permit of {@code limiter} when there is one.
+   *
+   * @param request the streaming request
+   * @param newCall makes attempt {@code n} (from 1)
+   * @param limiter the client's rate limiter, or null
+   * @param charge the request's token charge for the limiter
+   * @param clientClosed tells whether the client is closing, for the message of a stopped stream
+   * @return the cold, single-subscriber stream
+   */
+  public StreamingCall stream(
+      ChatRequest request,
+      IntFunction<StreamCall> newCall,
+      RateLimiter limiter,
+      long charge,
+      BooleanSupplier clientClosed) {
+    return new StreamingCall(this, request, newCall, limiter, charge, clientClosed);
   }
 
   /** Builds the request that continues {@code request} after {@code partial} arrived. */
@@ -241,255 +272,5 @@ public final class Retrier {
       messages.add(Message.partial(text));
     }
     return request.toBuilder().messages(messages).build();
-  }
-
-  /** A cold single-subscriber stream that re-sends the request while nothing was delivered. */
-  public final class RetryingStream implements Flow.Publisher<ChatCompletionChunk> {
-    private final ChatRequest request;
-    private final IntFunction<StreamCall> newCall;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
-    private volatile StreamCall currentCall;
-
-    RetryingStream(ChatRequest request, IntFunction<StreamCall> newCall) {
-      this.request = request;
-      this.newCall = newCall;
-    }
-
-    /** Returns the metadata of the current attempt's response, or null before its headers. */
-    public ResponseMetadata metadata() {
-      StreamCall c = currentCall;
-      return c == null ? null : c.metadata();
-    }
-
-    @Override
-    public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
-      Objects.requireNonNull(subscriber, "subscriber");
-      if (!subscribed.compareAndSet(false, true)) {
-        StreamCall.refuseSecondSubscriber(subscriber);
-        return;
-      }
-      Outer outer = new Outer(subscriber);
-      subscriber.onSubscribe(outer);
-      outer.start();
-    }
-
-    private final class Outer implements Flow.Subscription {
-      private volatile Flow.Subscriber<? super ChatCompletionChunk> downstream;
-      private final List<KimiException> failures = new ArrayList<>();
-      private Flow.Subscription inner;
-      private long outstanding;
-      private long demandSince = System.nanoTime();
-      private boolean delivered;
-      private boolean cancelled;
-      private boolean done;
-      private int attempts;
-      private long started;
-
-      Outer(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
-        this.downstream = downstream;
-      }
-
-      // The pending watchdog check reaches this stream only through this holder, cleared when
-      // the stream ends: a check still queued (for up to a quarter of the idle timeout) then
-      // keeps no call, body parser or accumulated chunks alive.
-      private final WatchTask watchTask = new WatchTask();
-
-      void start() {
-        started = scheduler.nanoTime();
-        attempt();
-        Duration idle = timeouts.streamIdle();
-        watchTask.check = () -> watch(idle);
-        watchdog.schedule(watchTask, watchPeriod(idle));
-      }
-
-      private Duration watchPeriod(Duration idle) {
-        return Duration.ofNanos(Math.max(idle.toNanos() / 4, 1_000_000));
-      }
-
-      /** Aborts the stream when no bytes came for {@code idle} while the subscriber wanted some. */
-      private void watch(Duration idle) {
-        StreamCall call;
-        long since;
-        synchronized (this) {
-          if (done || cancelled) {
-            watchTask.check = null;
-            return;
-          }
-          call = currentCall;
-          since = outstanding > 0 ? demandSince : Long.MAX_VALUE;
-        }
-        if (call != null && since != Long.MAX_VALUE) {
-          long last = call.lastActivityNanos();
-          if (last != Long.MIN_VALUE) {
-            long idleFor = System.nanoTime() - Math.max(last, since);
-            if (idleFor >= idle.toNanos()) {
-              call.abort(
-                  new StreamIdleException(
-                      "no data for "
-                          + ErrorFactory.human(idle)
-                          + " while the stream was read (Timeouts.withStreamIdle)"));
-            }
-          }
-        }
-        watchdog.schedule(watchTask, watchPeriod(idle));
-      }
-
-      private void attempt() {
-        StreamCall call;
-        synchronized (this) {
-          if (cancelled || done) {
-            return;
-          }
-          attempts++;
-          call = newCall.apply(attempts);
-          currentCall = call;
-        }
-        call.subscribe(new Inner());
-      }
-
-      @Override
-      public void request(long n) {
-        if (n <= 0) {
-          Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
-          cancel();
-          if (d != null) {
-            d.onError(
-                new IllegalArgumentException(
-                    "request(n) needs n > 0 (Reactive Streams 3.9): " + n));
-          }
-          return;
-        }
-        Flow.Subscription s;
-        synchronized (this) {
-          if (cancelled || done) {
-            return;
-          }
-          if (outstanding == 0) {
-            demandSince = System.nanoTime();
-          }
-          outstanding = outstanding + n < 0 ? Long.MAX_VALUE : outstanding + n;
-          s = inner;
-        }
-        if (s != null) {
-          s.request(n);
-        }
-      }
-
-      @Override
-      public void cancel() {
-        Flow.Subscription s;
-        synchronized (this) {
-          if (cancelled) {
-            return;
-          }
-          cancelled = true;
-          s = inner;
-        }
-        watchTask.check = null;
-        // without an inner subscription, Inner.onSubscribe sees the flag and cancels
-        downstream = null;
-        if (s != null) {
-          s.cancel();
-        }
-      }
-
-      private synchronized Flow.Subscriber<? super ChatCompletionChunk> terminate() {
-        if (done) {
-          return null;
-        }
-        done = true;
-        watchTask.check = null;
-        Flow.Subscriber<? super ChatCompletionChunk> d = downstream;
-        downstream = null;
-        return d;
-      }
-
-      private final class Inner implements Flow.Subscriber<ChatCompletionChunk> {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          long n;
-          synchronized (Outer.this) {
-            if (cancelled || done) {
-              n = -1;
-            } else {
-              inner = s;
-              n = outstanding;
-            }
-          }
-          if (n < 0) {
-            s.cancel();
-          } else if (n > 0) {
-            s.request(n);
-          }
-        }
-
-        @Override
-        public void onNext(ChatCompletionChunk item) {
-          Flow.Subscriber<? super ChatCompletionChunk> d;
-          synchronized (Outer.this) {
-            delivered = true;
-            if (outstanding != Long.MAX_VALUE) {
-              outstanding--;
-            }
-            d = downstream;
-          }
-          if (d != null) {
-            d.onNext(item);
-          }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          KimiException k = errors.failure(error, null, null);
-          Duration wait = null;
-          synchronized (Outer.this) {
-            inner = null;
-            if (cancelled || done) {
-              return;
-            }
-            if (!delivered && k instanceof StreamAbortedException a) {
-              k = a.reason(); // the caller saw no chunk: report (and retry) the plain failure
-            }
-            failures.add(k);
-            if (!delivered) {
-              wait = nextDelay(k, attempts, started);
-            }
-          }
-          if (wait != null) {
-            logRetry(attempts, k, wait);
-            scheduler.schedule(Outer.this::attempt, wait);
-            return;
-          }
-          if (delivered && k instanceof StreamException se) {
-            errors.resumeRequest(se, resume(request, se.partial()));
-          }
-          Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
-          if (d != null) {
-            d.onError(finish(k, failures, attempts));
-          }
-        }
-
-        @Override
-        public void onComplete() {
-          Flow.Subscriber<? super ChatCompletionChunk> d = terminate();
-          if (d != null) {
-            d.onComplete();
-          }
-        }
-      }
-    }
-  }
-
-  /** A scheduled watchdog check that runs {@code check} unless it was cleared meanwhile. */
-  private static final class WatchTask implements Runnable {
-    volatile Runnable check;
-
-    @Override
-    public void run() {
-      Runnable c = check;
-      if (c != null) {
-        c.run();
-      }
-    }
   }
 }

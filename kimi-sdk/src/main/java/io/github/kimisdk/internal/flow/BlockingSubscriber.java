@@ -10,6 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A subscriber that turns a publisher into a blocking iterator for plain loops.
@@ -22,9 +23,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * exception wrapped in a {@code RuntimeException}. {@link #close()} cancels the subscription
  * (releasing the connection) and ends the iteration.
  *
- * <p>When the thread is interrupted while {@code hasNext()} waits, the subscription is cancelled,
- * the interrupt flag is set again and a {@link CancellationException} (whose cause is the {@code
- * InterruptedException}) is thrown.
+ * <p>When the thread is interrupted while {@code hasNext()} waits, the interrupt flag is set again
+ * and an exception is thrown: by default the subscription is cancelled and the exception is a
+ * {@link CancellationException} whose cause is the {@code InterruptedException}; a subscriber made
+ * with an interrupt handler throws what the handler returns (which stops the stream its own way).
+ *
+ * <p>{@link #closing()} announces that the stream is being stopped: a failure that arrives next is
+ * thrown at once, ahead of the items still queued, because the consumer was told to stop.
  *
  * <p>The signal methods may be called from any thread; the iterator methods and {@code close()}
  * belong to the consuming thread ({@code close()} may also be called from another thread to wake
@@ -63,7 +68,9 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
   private volatile boolean waiting;
 
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+  private final Function<InterruptedException, RuntimeException> onInterrupt;
   private volatile boolean closed;
+  private volatile boolean closing;
 
   // Consumer-thread state.
   private T next;
@@ -78,6 +85,19 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
    * @throws IllegalArgumentException if {@code prefetch} is less than 1
    */
   public BlockingSubscriber(int prefetch) {
+    this(prefetch, null);
+  }
+
+  /**
+   * Creates a subscriber whose interrupted consumer throws what {@code onInterrupt} returns.
+   *
+   * @param prefetch how many items to request ahead; at least 1
+   * @param onInterrupt stops the stream and returns the exception to throw; null for the default
+   * @throws IllegalArgumentException if {@code prefetch} is less than 1
+   */
+  public BlockingSubscriber(
+      int prefetch, Function<InterruptedException, RuntimeException> onInterrupt) {
+    this.onInterrupt = onInterrupt;
     if (prefetch < 1) {
       throw new IllegalArgumentException("prefetch must be at least 1: " + prefetch);
     }
@@ -102,7 +122,19 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   @Override
   public void onError(Throwable error) {
-    queue.offer(new Failure(Objects.requireNonNull(error, "error")));
+    Failure f = new Failure(Objects.requireNonNull(error, "error"));
+    if (closing) {
+      queue.clear(); // the consumer was told to stop: the failure goes ahead of the items
+    }
+    queue.offer(f);
+  }
+
+  /**
+   * Announces that the stream is being stopped from outside: a failure arriving from now on is
+   * thrown ahead of the items still queued. Any thread.
+   */
+  public void closing() {
+    closing = true;
   }
 
   @Override
@@ -115,7 +147,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
    *
    * @return true if {@link #next()} returns an item, false at the end or after {@link #close()}
    * @throws RuntimeException the stream's failure, as described in the class comment
-   * @throws CancellationException if the thread was interrupted while waiting
+   * @throws RuntimeException if the thread was interrupted while waiting, as the class comment says
    */
   @Override
   public boolean hasNext() {
@@ -138,12 +170,20 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       waiting = false;
     } catch (InterruptedException e) {
       waiting = false;
-      close();
+      RuntimeException thrown;
+      if (onInterrupt == null) {
+        close();
+        CancellationException ce =
+            new CancellationException("interrupted while waiting for the next stream item");
+        ce.initCause(e);
+        thrown = ce;
+      } else {
+        thrown = onInterrupt.apply(e);
+        finished = true;
+        failure = thrown;
+      }
       Thread.currentThread().interrupt();
-      CancellationException ce =
-          new CancellationException("interrupted while waiting for the next stream item");
-      ce.initCause(e);
-      throw ce;
+      throw thrown;
     }
     if (o == CLOSED) {
       return false;

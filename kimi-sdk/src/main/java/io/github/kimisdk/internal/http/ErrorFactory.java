@@ -242,6 +242,24 @@ public final class ErrorFactory {
     return started ? aborted(metadata, partial, k) : k;
   }
 
+  /**
+   * The failure of a stream stopped by its consumer's side: closed ({@code ChatStream.close()} or,
+   * when {@code client}, {@code KimiClient.close()}) or, when {@code interrupt} is set, interrupted
+   * while the consumer waited. Its cause is a cancellation or the interrupt, so it is never
+   * retried.
+   */
+  public KimiException closed(InterruptedException interrupt, boolean client) {
+    if (interrupt != null) {
+      return make.connection(
+          "The stream was interrupted while its consumer waited, and closed", interrupt, null);
+    }
+    String how = client ? "KimiClient.close()" : "ChatStream.close()";
+    return make.connection(
+        "The stream was closed (" + how + ") before it ended",
+        new CancellationException("closed by " + how),
+        null);
+  }
+
   /** A call that did not complete within {@link Timeouts#overall()}. */
   public KimiException overallTimeout(Duration limit) {
     return make.timeout(
