@@ -10,6 +10,7 @@ import io.github.kimisdk.internal.client.RateLimiter;
 import io.github.kimisdk.internal.client.Retrier;
 import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.client.StreamingCall;
+import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.TransportOptions;
@@ -100,6 +101,7 @@ public final class KimiClient implements AutoCloseable {
   private final RateLimit rateLimit;
   private final RateLimiter limiter;
   private final Scheduler scheduler;
+  private final DaemonTimer timer;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
@@ -136,8 +138,10 @@ public final class KimiClient implements AutoCloseable {
     this.ownedHttp = b.httpClient == null ? http : null;
     this.retryPolicy = b.retryPolicy;
     Executor ex = b.executor != null ? b.executor : owned;
+    this.timer = new DaemonTimer("kimi-timer");
     Scheduler system =
-        Scheduler.system(ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
+        Scheduler.system(
+            timer, ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
     ErrorFactory errors =
         new ErrorFactory(
@@ -735,6 +739,7 @@ public final class KimiClient implements AutoCloseable {
     for (ChatStream s : open) {
       s.close();
     }
+    timer.close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

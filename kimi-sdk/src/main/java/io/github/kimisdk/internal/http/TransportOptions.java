@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * @param logger where per-attempt debug lines go
  * @param logContent whether request and response bodies are logged too
  * @param bodyIdle the longest silence allowed while a non-streamed body is read
- * @param schedule runs a task after a delay, on real time (the body idle watchdog)
+ * @param schedule runs a task after a delay, on real time (the body idle watchdog, the end of a
+ *     stream's linger); a task still waiting when the client closes runs then
  */
 public record TransportOptions(
     HttpClient.Version httpVersion,
