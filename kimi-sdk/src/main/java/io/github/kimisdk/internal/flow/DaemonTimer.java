@@ -26,6 +26,7 @@ public final class DaemonTimer implements AutoCloseable {
   private static final Runnable NOTHING = () -> {};
 
   private final String name;
+  private final long keepAliveMillis;
   private ScheduledThreadPoolExecutor pool; // guarded by this; created on first use
   private boolean closed; // guarded by this
   private final Set<Task> waiting = ConcurrentHashMap.newKeySet();
@@ -36,7 +37,12 @@ public final class DaemonTimer implements AutoCloseable {
    * @param name the thread's name prefix
    */
   public DaemonTimer(String name) {
+    this(name, TimeUnit.SECONDS.toMillis(KEEP_ALIVE_SECONDS));
+  }
+
+  DaemonTimer(String name, long keepAliveMillis) {
     this.name = name;
+    this.keepAliveMillis = keepAliveMillis;
   }
 
   /**
@@ -57,7 +63,7 @@ public final class DaemonTimer implements AutoCloseable {
       p = pool;
       if (p == null) {
         p = new ScheduledThreadPoolExecutor(1, new Daemons(name));
-        p.setKeepAliveTime(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+        p.setKeepAliveTime(keepAliveMillis, TimeUnit.MILLISECONDS);
         p.allowCoreThreadTimeOut(true);
         p.setRemoveOnCancelPolicy(true);
         pool = p;
@@ -123,9 +129,9 @@ public final class DaemonTimer implements AutoCloseable {
     }
   }
 
-  /** Whether the timer thread is running; for tests. */
-  synchronized boolean started() {
-    return pool != null && pool.getPoolSize() > 0;
+  /** Returns how many timer threads run (0 or 1); for tests. */
+  synchronized int threads() {
+    return pool == null ? 0 : pool.getPoolSize();
   }
 
   private static final class Daemons implements ThreadFactory {
