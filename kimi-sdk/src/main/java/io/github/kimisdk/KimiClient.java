@@ -4,6 +4,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
+import io.github.kimisdk.internal.client.Calls;
 import io.github.kimisdk.internal.client.ChatAll;
 import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.client.RateLimiter;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -92,6 +92,7 @@ public final class KimiClient implements AutoCloseable {
   private final HttpTransport transport;
   private final RetryPolicy retryPolicy;
   private final Retrier retrier;
+  private final Calls calls;
   private final ExecutorService ownedExecutor;
   private final HttpClient ownedHttp;
   private final System.Logger logger;
@@ -169,7 +170,8 @@ public final class KimiClient implements AutoCloseable {
     if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }
-    this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts, logger);
+    this.calls = new Calls(errors);
+    this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
     this.rateLimit = b.rateLimit;
     this.scheduler = scheduler;
     this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
@@ -234,16 +236,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<ChatCompletion> chatWithResponse(ChatRequest request) {
-    CompletableFuture<KimiResponse<ChatCompletion>> f = chatWithResponseAsync(request);
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      throw transport.errors().failure(e, null, null);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw transport.errors().failure(e, null, null);
-    }
+    return calls.await(chatWithResponseAsync(request));
   }
 
   /**
@@ -255,23 +248,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
-    CompletableFuture<KimiResponse<ChatCompletion>> f = chatWithResponseAsync(request);
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
-    f.whenComplete(
-        (r, e) -> {
-          if (e != null) {
-            out.completeExceptionally(transport.errors().failure(e, null, null));
-          } else {
-            out.complete(r.value());
-          }
-        });
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            f.cancel(true);
-          }
-        });
-    return out;
+    return calls.map(chatWithResponseAsync(request), KimiResponse::value);
   }
 
   /**
@@ -297,7 +274,7 @@ public final class KimiClient implements AutoCloseable {
     try {
       transport.check(nonStreaming);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(transport.errors().failure(e, null, null));
+      return calls.failed(e);
     }
     long charge;
     try {
@@ -313,9 +290,7 @@ public final class KimiClient implements AutoCloseable {
                     charge,
                     true,
                     () -> transport.chat(nonStreaming, attempt)));
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    return f;
+    return tracked(f);
   }
 
   /**
@@ -343,7 +318,7 @@ public final class KimiClient implements AutoCloseable {
     try {
       transport.check(streaming);
     } catch (RuntimeException e) {
-      throw transport.errors().failure(e, null, null);
+      throw calls.kimi(e);
     }
     long charge = charge(streaming);
     StreamingCall call =
@@ -398,8 +373,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Balance> balanceAsync() {
-    return PlatformCalls.map(
-        send("GET", "users/me/balance", null, null), this::decodeBalance, transport.errors());
+    return calls.map(send("GET", "users/me/balance", null, null), this::decodeBalance);
   }
 
   private Balance decodeBalance(KimiResponse<byte[]> r) {
@@ -512,25 +486,23 @@ public final class KimiClient implements AutoCloseable {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
     ensureOpen();
-    return new ChatAll(
-            all,
-            maxConcurrency,
-            listener,
-            this::chatAsync,
-            e -> transport.errors().failure(e, null, null))
-        .start();
+    return new ChatAll(all, maxConcurrency, listener, this::chatAsync, calls::kimi).start();
   }
 
   /** Sends a platform request, tracked like chat calls so {@link #close()} cancels it. */
   CompletableFuture<KimiResponse<byte[]>> send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     ensureOpen();
-    CompletableFuture<KimiResponse<byte[]>> f =
+    return tracked(
         limited(
             null,
             0,
             false,
-            () -> transport.exchange(method, path, body, contentType, false, b -> b));
+            () -> transport.exchange(method, path, body, contentType, false, b -> b)));
+  }
+
+  /** Tracks {@code f} until it completes, so that {@link #close()} cancels it. */
+  <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -538,6 +510,11 @@ public final class KimiClient implements AutoCloseable {
 
   ErrorFactory errors() {
     return transport.errors();
+  }
+
+  /** Returns how the client waits for, chains and maps the failures of its futures. */
+  Calls calls() {
+    return calls;
   }
 
   /**
@@ -636,28 +613,11 @@ public final class KimiClient implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    CompletableFuture<T> out = f.thenApply(KimiResponse::value);
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            f.cancel(true);
-          }
-        });
-    return out;
+    return calls.map(tracked(f), KimiResponse::value);
   }
 
   <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      throw transport.errors().failure(e, null, null);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw transport.errors().failure(e, null, null);
-    }
+    return calls.await(f);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.token.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -116,17 +115,11 @@ public final class RateLimiter {
   public <T> CompletableFuture<T> call(
       String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
     CompletableFuture<Permit> acquired = acquire(model, charge, slot);
-    CompletableFuture<T> out = new CompletableFuture<>();
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            acquired.cancel(false);
-          }
-        });
+    CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);
     acquired.whenComplete(
         (permit, error) -> {
           if (error != null) {
-            out.completeExceptionally(unwrap(error));
+            out.completeExceptionally(Futures.unwrap(error));
             return;
           }
           if (out.isDone()) {
@@ -141,17 +134,12 @@ public final class RateLimiter {
             out.completeExceptionally(e);
             return;
           }
-          out.whenComplete(
-              (r, e) -> {
-                if (out.isCancelled()) {
-                  f.cancel(true);
-                }
-              });
+          Futures.cancelling(out, f);
           f.whenComplete(
               (r, e) -> {
                 permit.finish(e);
                 if (e != null) {
-                  out.completeExceptionally(unwrap(e));
+                  out.completeExceptionally(Futures.unwrap(e));
                 } else {
                   out.complete(r);
                 }
@@ -363,16 +351,8 @@ public final class RateLimiter {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
   private static KimiException kimiCause(Throwable e) {
-    return unwrap(e) instanceof KimiException k ? k : null;
+    return Futures.unwrap(e) instanceof KimiException k ? k : null;
   }
 
   private static final class Waiter {

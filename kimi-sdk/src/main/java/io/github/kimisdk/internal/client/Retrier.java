@@ -28,6 +28,7 @@ public final class Retrier {
   private final RetryPolicy policy;
   private final Scheduler scheduler;
   private final ErrorFactory errors;
+  private final Calls calls;
   private final Timeouts timeouts;
   private final Scheduler watchdog;
   private final System.Logger log;
@@ -39,7 +40,7 @@ public final class Retrier {
    * @param policy when to retry
    * @param scheduler the clock and delayer of retries (virtual in tests)
    * @param watchdog the real-time delayer of stream idle checks
-   * @param errors builds the exceptions
+   * @param calls maps failures and builds the exceptions
    * @param timeouts the overall and stream idle timeouts
    * @param log where retries are logged
    */
@@ -47,13 +48,14 @@ public final class Retrier {
       RetryPolicy policy,
       Scheduler scheduler,
       Scheduler watchdog,
-      ErrorFactory errors,
+      Calls calls,
       Timeouts timeouts,
       System.Logger log) {
     this.policy = policy;
     this.scheduler = scheduler;
     this.watchdog = watchdog;
-    this.errors = errors;
+    this.calls = calls;
+    this.errors = calls.errors();
     this.timeouts = timeouts;
     this.log = log;
   }
@@ -97,6 +99,10 @@ public final class Retrier {
 
   ErrorFactory errors() {
     return errors;
+  }
+
+  Calls calls() {
+    return calls;
   }
 
   Timeouts timeouts() {
@@ -204,7 +210,7 @@ public final class Retrier {
         try {
           f = attempt.apply(attempts);
         } catch (RuntimeException e) {
-          onFailure(errors.failure(e, null, null));
+          onFailure(calls.kimi(e));
           return;
         }
         current = f;
@@ -218,7 +224,7 @@ public final class Retrier {
             if (e == null) {
               result.complete(r);
             } else {
-              onFailure(errors.failure(e, null, null));
+              onFailure(calls.kimi(e));
             }
           });
     }

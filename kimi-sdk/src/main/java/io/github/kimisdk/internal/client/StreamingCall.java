@@ -129,7 +129,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
         (p, error) -> {
           if (error != null) {
             if (!f.isCancelled()) {
-              relay.fail(errors.failure(error, null, null)); // a charge that no longer fits
+              relay.fail(retrier.calls().kimi(error)); // a charge that no longer fits
             }
             return;
           }
@@ -155,7 +155,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       call = newCall.apply(n);
     } catch (RuntimeException e) {
       release(e);
-      relay.fail(errors.finish(errors.failure(e, null, null), failures, n));
+      relay.fail(errors.finish(retrier.calls().kimi(e), failures, n));
       return;
     }
     synchronized (this) {
@@ -190,7 +190,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
    * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
    */
   private Throwable attemptFailed(StreamCall call, Throwable error, boolean delivered) {
-    KimiException k = errors.failure(error, null, null);
+    KimiException k = retrier.calls().kimi(error);
     if (call != null) {
       call.ended(k);
     }

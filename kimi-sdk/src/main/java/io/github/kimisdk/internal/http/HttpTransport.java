@@ -6,6 +6,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -256,13 +257,7 @@ public final class HttpTransport {
             result.complete(response.body());
           }
         });
-    result.whenComplete(
-        (r, e) -> {
-          if (result.isCancelled()) {
-            sent.cancel(true);
-          }
-        });
-    return result;
+    return Futures.cancelling(result, sent);
   }
 
   private <T> BodySubscriber<KimiResponse<T>> jsonSubscriber(
