@@ -8,6 +8,7 @@ import io.github.kimisdk.StreamException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
 import java.io.IOException;
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -176,7 +175,7 @@ public final class ErrorFactory {
    * stream accumulated so far, or null outside a stream; {@code metadata} may be null.
    */
   public KimiException failure(Throwable error, ResponseMetadata metadata, ChatCompletion partial) {
-    Throwable t = unwrap(error);
+    Throwable t = Futures.unwrap(error);
     if (t instanceof KimiException k) {
       return k;
     }
@@ -287,15 +286,6 @@ public final class ErrorFactory {
   /** Records the request that continues a failed stream. */
   public void resumeRequest(StreamException failure, ChatRequest request) {
     make.resumeRequest(failure, request);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   ApiException classify(ResponseMetadata md, int status, ErrorBody body, boolean inStream) {
