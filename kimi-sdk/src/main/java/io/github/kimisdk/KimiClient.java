@@ -519,8 +519,8 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Lists the models the key can use ({@code GET /models}), with their context windows and
-   * capabilities where the server states them. {@link io.github.kimisdk.token.ModelCatalog#refresh}
-   * feeds them to a catalog.
+   * capabilities where the server states them. {@code catalog.update(kimi.listModels())} feeds them
+   * to a {@link io.github.kimisdk.token.ModelCatalog}.
    *
    * @return the models, in the server's order
    * @throws ApiException if Kimi answered with an error (see its subclasses)

@@ -1,6 +1,5 @@
 package io.github.kimisdk.token;
 
-import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.token.ModelInfo.FixedSampling;
 import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
@@ -16,14 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Knows the context window, output limits and capabilities of Kimi's models. It starts with the
  * models Moonshot documents (below), takes your own entries ({@link #put(ModelInfo)}), and updates
- * itself from the server's model list ({@link #refresh(KimiClient)}). A model it does not know gets
- * {@link ModelInfo#unknown(String) conservative defaults}, never an error.
+ * itself from the server's model list ({@link #update(Collection)} with {@code kimi.listModels()}).
+ * A model it does not know gets {@link ModelInfo#unknown(String) conservative defaults}, never an
+ * error.
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.create();
  * catalog.lookup("kimi-k2.6").contextWindow();   // 262144
  * catalog.lookup("my-fine-tune").known();        // false: a 131,072 token window is assumed
- * catalog.refresh(kimi);                         // windows and capabilities from GET /models
+ * catalog.update(kimi.listModels());             // windows and capabilities from GET /models
  * }</pre>
  *
  * <table>
@@ -55,7 +55,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Where Moonshot states no default output (everything but kimi-k2.5, k2.6 and k3) the table uses
  * the "such as 1024" of the chat docs, and 32,768 for the K2.x coding models; the maximum output is
  * the whole window, since Kimi limits output only by {@code window - prompt}. Capabilities that the
- * docs leave open (vision on kimi-k3 and kimi-k2.7-code) are off until {@link #refresh} says
+ * docs leave open (vision on kimi-k3 and kimi-k2.7-code) are off until {@link #update} says
  * otherwise.
  *
  * <p>Instances are thread-safe; updates are visible to later lookups.
@@ -160,19 +160,6 @@ public final class ModelCatalog {
       models.compute(l.id(), (id, old) -> merge(old == null ? ModelInfo.unknown(id) : old, l));
     }
     return this;
-  }
-
-  /**
-   * Fetches {@code GET /models} with {@code client} and {@link #update(Collection) updates} the
-   * catalog from it.
-   *
-   * @param client the client
-   * @return this catalog
-   * @throws io.github.kimisdk.KimiException if the list cannot be fetched
-   * @throws NullPointerException if {@code client} is null
-   */
-  public ModelCatalog refresh(KimiClient client) {
-    return update(Objects.requireNonNull(client, "client").listModels());
   }
 
   private static ModelInfo merge(ModelInfo m, ListedModel l) {
