@@ -676,11 +676,12 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Cancels calls still in flight, closes open streams and releases the threads the client created.
-   * On JDK 21 and later it also closes the {@link HttpClient} it built, and with it the idle pooled
-   * connections (in the background; on earlier JDKs they close when that client is garbage
-   * collected). A caller-supplied {@link HttpClient} or executor is left running. Later calls throw
-   * {@link IllegalStateException}. Idempotent.
+   * Cancels calls still in flight, closes open streams and releases the threads the client created:
+   * a thread waiting for a call or consuming a stream gets a {@link KimiException} saying so, and
+   * no thread of the client outlives this call. On JDK 21 and later it also closes the {@link
+   * HttpClient} it built, and with it the idle pooled connections (in the background; on earlier
+   * JDKs they close when that client is garbage collected). A caller-supplied {@link HttpClient} or
+   * executor is left running. Later calls throw {@link IllegalStateException}. Idempotent.
    */
   @Override
   public void close() {
