@@ -5,11 +5,12 @@ import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -62,7 +63,11 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   private final int prefetch;
   private final int replenish;
-  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  // Items and terminal markers, offered by the serial signals and taken by the consumer; the
+  // consumer parks only when it is empty, with {@code waiter} set so an offer knows to wake it.
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  private volatile Thread waiter;
+  private volatile Failure overtaking; // a failure that arrived after closing(): taken first
 
   /** True while the consumer waits (or is about to wait) in {@code take()}; read by tests. */
   private volatile boolean waiting;
@@ -117,16 +122,63 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   @Override
   public void onNext(T item) {
-    queue.offer(Objects.requireNonNull(item, "item"));
+    offer(Objects.requireNonNull(item, "item"));
   }
 
   @Override
   public void onError(Throwable error) {
     Failure f = new Failure(Objects.requireNonNull(error, "error"));
     if (closing) {
-      queue.clear(); // the consumer was told to stop: the failure goes ahead of the items
+      overtaking = f; // the consumer was told to stop: the failure goes ahead of the items
+      wake();
+    } else {
+      offer(f);
     }
-    queue.offer(f);
+  }
+
+  private void offer(Object o) {
+    queue.offer(o);
+    wake();
+  }
+
+  private void wake() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /** Takes what comes next, without waiting: a failure that overtakes, the close, or the queue. */
+  private Object poll() {
+    Failure f = overtaking;
+    if (f != null) {
+      return f;
+    }
+    return closed ? CLOSED : queue.poll();
+  }
+
+  /** Waits for what comes next. */
+  private Object take() throws InterruptedException {
+    Object o = poll();
+    if (o != null) {
+      return o;
+    }
+    waiting = true;
+    waiter = Thread.currentThread();
+    try {
+      // A signal offers, then reads waiter; this thread sets waiter, then polls: one of the two
+      // sees the other, so no item is left behind a parked consumer.
+      while ((o = poll()) == null) {
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      return o;
+    } finally {
+      waiter = null;
+      waiting = false;
+    }
   }
 
   /**
@@ -139,7 +191,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   @Override
   public void onComplete() {
-    queue.offer(COMPLETE);
+    offer(COMPLETE);
   }
 
   /**
@@ -164,12 +216,9 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       return false;
     }
     Object o;
-    waiting = true;
     try {
-      o = queue.take();
-      waiting = false;
+      o = take();
     } catch (InterruptedException e) {
-      waiting = false;
       RuntimeException thrown;
       if (onInterrupt == null) {
         close();
@@ -235,7 +284,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     if (s != null) {
       s.cancel();
     }
-    queue.offer(CLOSED); // wakes a consumer blocked in hasNext()
+    wake(); // a consumer blocked in hasNext() sees closed and returns false
   }
 
   private static RuntimeException rethrow(Throwable error) {
