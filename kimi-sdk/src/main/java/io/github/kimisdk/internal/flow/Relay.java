@@ -97,8 +97,8 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean delivered;
 
-  // Guarded by this.
-  private Flow.Subscription upstream;
+  // Guarded by this; upstream is also read without the lock on the fast path of request.
+  private volatile Flow.Subscription upstream;
   private long requested;
   private boolean cancelled;
 
@@ -182,7 +182,13 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
       fail(new IllegalArgumentException("request(n) needs n > 0 (Reactive Streams 3.9): " + n));
       return;
     }
-    Flow.Subscription up;
+    Flow.Subscription up = upstream;
+    if (up != null && delivered) {
+      // Once an item went out no other upstream can follow, so the total asked is no longer
+      // needed: pass the demand on without the lock (after a cancel the upstream ignores it).
+      up.request(n);
+      return;
+    }
     synchronized (this) {
       if (cancelled) {
         return;

@@ -271,10 +271,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
 
   private void drainOnce() {
     if (done) {
-      items.clear();
+      if (!items.isEmpty()) {
+        items.clear();
+      }
       if (lingering) {
         linger();
-      } else {
+      } else if (!received.isEmpty()) {
         received.clear(); // bytes that were in flight when the stream ended
       }
       return;

@@ -150,6 +150,20 @@ class RelayTest {
   }
 
   @Test
+  void demandAfterTheFirstItemGoesStraightThroughAndNotAfterCancel() {
+    Recorder r = new Recorder(1);
+    Relay<Integer> relay = started(r);
+    Upstream up = new Upstream();
+    relay.onSubscribe(up);
+    relay.onNext(1);
+    r.subscription.request(3);
+    r.subscription.cancel();
+    r.subscription.request(4);
+    assertThat(up.requests).containsExactly(1L, 3L);
+    assertThat(r.items).containsExactly(1);
+  }
+
+  @Test
   void demandAddsUpToLongMaxValue() {
     Recorder r = new Recorder(Long.MAX_VALUE);
     Relay<Integer> relay = started(r);
