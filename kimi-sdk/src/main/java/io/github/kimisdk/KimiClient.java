@@ -166,7 +166,8 @@ public final class KimiClient implements AutoCloseable {
                 logger,
                 b.logMessageContents,
                 timeouts.streamIdle(),
-                system::schedule));
+                system::schedule,
+                (task, delay) -> timer.schedule(task, delay.toNanos())));
     if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }

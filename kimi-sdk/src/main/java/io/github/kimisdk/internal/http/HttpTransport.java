@@ -413,7 +413,7 @@ public final class HttpTransport {
           new SseSubscriber<>(
               protocol.streamHandler(md, errors, options.maxJsonDepth()),
               sseLimits,
-              options.schedule(), // closing the client runs a pending end of linger at once
+              options.lingerTimer(), // closing the client runs a pending end of linger at once
               STREAM_LINGER);
       call.attach(sse);
       return sse;
