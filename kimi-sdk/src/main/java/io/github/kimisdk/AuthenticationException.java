@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * Kimi rejected the API key (HTTP 401, {@code invalid_authentication_error} or {@code
  * incorrect_api_key_error}). Keys belong to one platform: a global key fails on the China endpoint

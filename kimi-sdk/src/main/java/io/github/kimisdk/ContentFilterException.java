@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * Kimi's content filter rejected the input or the output ({@code content_filter}). Retrying the
  * same request does not help; change the input.

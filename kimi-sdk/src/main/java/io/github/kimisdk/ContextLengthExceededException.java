@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
 import java.util.OptionalLong;
 
 /**

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * Kimi's servers are overloaded (HTTP 429, {@code engine_overloaded_error}). This is server-side
  * capacity, not your account's limit: retry later with backoff.

@@ -1,497 +1,132 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.internal.http.UnsupportedRequestException;
-import io.github.kimisdk.json.JsonException;
-import io.github.kimisdk.sse.SseException;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.http.ApiError;
+import io.github.kimisdk.internal.http.Exceptions;
 
 /**
- * Turns HTTP responses and failures into the {@link KimiException} family. One instance per client,
- * because the hints depend on the endpoint, the kind of key and the User-Agent (never on the key
- * itself).
+ * Builds the exceptions, whose constructors are package-private: the root package's one class that
+ * is not public. What to build is decided in {@link io.github.kimisdk.internal.http.ErrorFactory}.
  */
-final class Errors implements ErrorFactory {
+final class Errors implements Exceptions {
 
-  private static final Pattern TRY_AGAIN =
-      Pattern.compile(
-          "try again (?:after|in) ([0-9]+(?:\\.[0-9]+)?) ?s(?:ec(?:ond)?s?)?\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern CONTEXT =
-      Pattern.compile(
-          "exceeded model token limit|input token length too long|maximum context length"
-              + "|context length exceeded|context_length_exceeded|prompt is too long",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern LIMIT =
-      Pattern.compile(
-          "(?:token limit|max_model_length|maximum context length(?: is)?|limit|max)"
-              + "\\s*[:=]?\\s*([0-9]+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern REQUESTED =
-      Pattern.compile(
-          "(?:you requested|requested|input tokens?|input length|actual|current)"
-              + "\\s*[:=]?\\s*([0-9]+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern TPD =
-      Pattern.compile("\\bTPD\\b|tokens per day|daily token", Pattern.CASE_INSENSITIVE);
+  static final Errors INSTANCE = new Errors();
 
-  private final Endpoint endpoint;
-  private final boolean kimiCodeKey;
-  private final String userAgent;
-  private final Timeouts timeouts;
+  private Errors() {}
 
-  Errors(Endpoint endpoint, boolean kimiCodeKey, String userAgent, Timeouts timeouts) {
-    this.endpoint = endpoint;
-    this.kimiCodeKey = kimiCodeKey;
-    this.userAgent = userAgent;
-    this.timeouts = timeouts;
+  @Override
+  public ApiException api(ApiError e) {
+    return new ApiException(e);
   }
 
   @Override
-  public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
+  public QuotaExceededException quotaExceeded(ApiError e, boolean suspended) {
+    return new QuotaExceededException(e, suspended);
   }
 
   @Override
-  public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
+  public EngineOverloadedException engineOverloaded(ApiError e) {
+    return new EngineOverloadedException(e);
   }
 
   @Override
-  public KimiException truncated(
-      ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
-    String how =
-        cause == null ? "the response ended" : "the connection failed (" + describe(cause) + ")";
-    return new TruncatedStreamException(
-        "The stream was cut off: "
-            + how
-            + " before 'data: [DONE]' (message_stop over Anthropic Messages). The chunks that arrived are in partial()"
-            + idSuffix(metadata)
-            + ".",
-        cause,
-        metadata,
-        partial);
+  public TokensPerDayLimitException tokensPerDay(ApiError e) {
+    return new TokensPerDayLimitException(e);
   }
 
   @Override
-  public KimiException aborted(
-      ResponseMetadata metadata, ChatCompletion partial, KimiException reason) {
-    if (reason instanceof StreamException) {
-      return reason;
-    }
-    return new StreamAbortedException(
-        "The stream failed after chunks had arrived: "
-            + reason.getMessage()
-            + ". The chunks that arrived are in partial(); resumeRequest() continues the reply",
-        reason,
-        metadata != null ? metadata : reason.metadata().orElse(null),
-        partial);
+  public RateLimitException rateLimit(ApiError e) {
+    return new RateLimitException(e);
   }
 
   @Override
-  public KimiException malformedChunk(
-      ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
-    return new MalformedChunkException(
-        "A stream event is not a valid chat chunk: "
-            + describe(cause)
-            + depthHint(cause)
-            + idSuffix(metadata),
-        cause,
-        metadata,
-        partial);
+  public ContentFilterException contentFilter(ApiError e) {
+    return new ContentFilterException(e);
   }
 
   @Override
-  public KimiException decoding(ResponseMetadata metadata, String problem, Throwable cause) {
-    String detail = cause == null ? "" : ": " + describe(cause) + depthHint(cause);
-    return new DecodingException(problem + detail + idSuffix(metadata), cause, metadata);
+  public AuthenticationException authentication(ApiError e) {
+    return new AuthenticationException(e);
   }
 
   @Override
-  public KimiException idle(ResponseMetadata metadata, Duration idle) {
-    return new KimiTimeoutException(
-        "The response headers arrived (HTTP "
-            + metadata.statusCode()
-            + ") but no bytes of the body followed for "
-            + human(idle)
-            + "; the exchange was aborted. Raise Timeouts.withStreamIdle(...) if the server is"
-            + " this slow"
-            + idSuffix(metadata),
-        null,
-        metadata);
+  public PermissionDeniedException permissionDenied(ApiError e, boolean gated) {
+    return new PermissionDeniedException(e, gated);
   }
 
   @Override
-  public KimiException tooLarge(ResponseMetadata metadata, long limit) {
-    return new ResponseTooLargeException(
-        "The response body exceeded the limit of "
-            + limit
-            + " bytes and was abandoned; raise it with KimiClient.builder().maxResponseBytes(...)"
-            + " if this is expected"
-            + idSuffix(metadata),
-        null,
-        metadata);
+  public NotFoundException notFound(ApiError e) {
+    return new NotFoundException(e);
   }
 
   @Override
-  public KimiException failure(Throwable error, ResponseMetadata metadata, ChatCompletion partial) {
-    Throwable t = unwrap(error);
-    if (t instanceof KimiException k) {
-      return k;
-    }
-    if (t instanceof UnsupportedRequestException u) {
-      return new ConfigurationException(u.getMessage(), u);
-    }
-    if (t instanceof HttpConnectTimeoutException) {
-      return new KimiTimeoutException(
-          "Could not connect to "
-              + endpoint.uri().getHost()
-              + " within "
-              + human(timeouts.connect())
-              + "; check the network, or raise Timeouts.withConnect(...)",
-          t,
-          metadata);
-    }
-    if (t instanceof HttpTimeoutException) {
-      return new KimiTimeoutException(
-          "No response headers from "
-              + endpoint.uri().getHost()
-              + " within "
-              + human(timeouts.responseHeaders())
-              + "; use stream(...) for long generations, or raise"
-              + " Timeouts.withResponseHeaders(...)",
-          t,
-          metadata);
-    }
-    if (t instanceof JsonException && partial != null) {
-      return malformedChunk(metadata, partial, t);
-    }
-    if (t instanceof IOException && partial != null) {
-      return truncated(metadata, partial, t);
-    }
-    if (t instanceof ConnectException) {
-      return new ConnectionException(
-          "Could not connect to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
-    }
-    if (t instanceof IOException) {
-      return new ConnectionException(
-          "I/O failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
-    }
-    if (t instanceof InterruptedException) {
-      return new ConnectionException("The call was interrupted and cancelled", t, metadata);
-    }
-    if (t instanceof CancellationException) {
-      return new ConnectionException("The call was cancelled", t, metadata);
-    }
-    if (t instanceof SseException) {
-      return new ResponseTooLargeException(
-          "The event stream broke a size limit: " + describe(t), t, metadata);
-    }
-    return new ConnectionException(
-        "Unexpected failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
+  public ContextLengthExceededException contextLength(ApiError e, long limit, long requested) {
+    return new ContextLengthExceededException(e, limit, requested);
   }
 
-  static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+  @Override
+  public InvalidRequestException invalidRequest(ApiError e) {
+    return new InvalidRequestException(e);
   }
 
-  ApiException classify(ResponseMetadata md, int status, ErrorBody body, boolean inStream) {
-    String type = body.type();
-    String serverMessage = body.message() == null ? "" : body.message();
-    String lower = serverMessage.toLowerCase(Locale.ROOT);
-    String t = type == null ? "" : type;
-    Duration retryAfter = retryAfter(md, serverMessage);
-
-    if (t.equals("exceeded_current_quota_error")
-        || t.equals("billing_error")
-        || lower.contains("exceeded your current token quota")
-        || lower.contains("insufficient balance")
-        || lower.contains("is suspended")
-        || lower.contains("usage limit")) {
-      ApiError e = error(md, status, body, retryAfter, false, inStream, quotaHint(lower));
-      return new QuotaExceededException(e, lower.contains("suspended"));
-    }
-    if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
-      return new EngineOverloadedException(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              true,
-              inStream,
-              "Kimi is overloaded on its side (an account upgrade does not help); retry with"
-                  + " backoff"
-                  + waitHint(retryAfter)));
-    }
-    if (t.equals("rate_limit_reached_error")
-        || t.equals("rate_limit_error")
-        || (status == 429 && type == null)) {
-      if (TPD.matcher(serverMessage).find()) {
-        return new TokensPerDayLimitException(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
-                false,
-                inStream,
-                "The organisation's daily token allowance (TPD) is used up; retrying today will"
-                    + " not help. Raise the account tier on the platform console"));
-      }
-      return new RateLimitException(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              true,
-              inStream,
-              "A rate limit (concurrency, RPM or TPM) was hit; retry"
-                  + (retryAfter == null ? " after a short wait" : waitHint(retryAfter))
-                  + " or send fewer requests at once"));
-    }
-    if (t.equals("content_filter")) {
-      return new ContentFilterException(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              false,
-              inStream,
-              "Kimi's content filter flagged the input or the output; retrying the same request"
-                  + " will not help"));
-    }
-    if (t.equals("invalid_authentication_error")
-        || t.equals("incorrect_api_key_error")
-        || t.equals("authentication_error")
-        || status == 401) {
-      return new AuthenticationException(
-          error(md, status, body, retryAfter, false, inStream, authHint()));
-    }
-    if (t.equals("permission_denied_error")
-        || t.equals("permission_error")
-        || t.equals("access_terminated_error")
-        || status == 403) {
-      boolean gated =
-          t.equals("access_terminated_error")
-              && (lower.contains("coding agent") || endpoint.isKimiCode());
-      String hint =
-          gated
-              ? "Kimi Code serves only recognised coding agents and decides by the User-Agent"
-                  + " header; this client sent '"
-                  + userAgent
-                  + "'. If Kimi Code's terms allow your use, set an accepted agent name with"
-                  + " KimiClient.builder().userAgent(...); otherwise use the open platform"
-                  + " (Endpoint.GLOBAL) with a platform key"
-              : "The key is valid but may not use this API, model or network location (check"
-                  + " the organisation's IP allow-list and the API's availability)";
-      return new PermissionDeniedException(
-          error(md, status, body, retryAfter, false, inStream, hint), gated);
-    }
-    if (t.equals("resource_not_found_error")
-        || t.equals("not_found_error")
-        || t.equals("url.not_found")
-        || status == 404) {
-      String hint =
-          lower.contains("model") && !t.equals("url.not_found")
-              ? "Check the model id; list the models this key can use with GET "
-                  + endpoint.baseUrl()
-                  + "/models"
-              : "The URL path does not exist; check the base URL ("
-                  + endpoint.baseUrl()
-                  + ") ends in /v1";
-      return new NotFoundException(error(md, status, body, retryAfter, false, inStream, hint));
-    }
-    if (t.equals("invalid_request_error")
-        || t.equals("request_too_large")
-        || status == 400
-        || status == 413) {
-      if (CONTEXT.matcher(serverMessage).find()) {
-        long limit = number(LIMIT, serverMessage);
-        long requested = number(REQUESTED, serverMessage);
-        return new ContextLengthExceededException(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
-                false,
-                inStream,
-                "The request does not fit the model's context"
-                    + (limit >= 0 ? " of " + limit + " tokens" : "")
-                    + "; shorten the conversation or lower max_completion_tokens"),
-            limit,
-            requested);
-      }
-      return new InvalidRequestException(
-          error(md, status, body, retryAfter, false, inStream, null));
-    }
-    if (t.equals("server_error")
-        || t.equals("api_error")
-        || t.equals("timeout_error")
-        || t.equals("unexpected_output")
-        || t.equals("server_unavailable")
-        || status >= 500) {
-      String hint =
-          status == 504
-              ? "The gateway timed out waiting for the answer; use stream(...) for long"
-                  + " generations"
-              : "Kimi failed on its side; retrying later may help";
-      return new ServerException(error(md, status, body, retryAfter, true, inStream, hint));
-    }
-    boolean retryable = status == 408 || status == 409;
-    return new ApiException(error(md, status, body, retryAfter, retryable, inStream, null));
+  @Override
+  public ServerException server(ApiError e) {
+    return new ServerException(e);
   }
 
-  private ApiError error(
-      ResponseMetadata md,
-      int status,
-      ErrorBody body,
-      Duration retryAfter,
-      boolean retryable,
-      boolean inStream,
-      String hint) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(inStream ? "Kimi error event in the stream (HTTP " : "Kimi API error (HTTP ");
-    sb.append(status);
-    if (body.type() != null) {
-      sb.append(", ").append(body.type());
-    }
-    sb.append("): ");
-    sb.append(body.message() == null ? "(no message)" : body.message());
-    if (hint != null) {
-      sb.append(". ").append(hint);
-    }
-    sb.append(idSuffix(md));
-    return new ApiError(
-        md,
-        status,
-        body.type(),
-        body.code(),
-        body.message(),
-        sb.toString(),
-        retryAfter,
-        retryable,
-        inStream,
-        hint);
+  @Override
+  public ConnectionException connection(
+      String message, Throwable cause, ResponseMetadata metadata) {
+    return new ConnectionException(message, cause, metadata);
   }
 
-  private String authHint() {
-    if (endpoint.isKimiCode() && !kimiCodeKey) {
-      return "Kimi Code ("
-          + endpoint.baseUrl()
-          + ") takes sk-kimi- keys from"
-          + " kimi.com/code/console; an open platform key needs Endpoint.GLOBAL or"
-          + " Endpoint.CHINA";
-    }
-    if (!endpoint.isKimiCode() && kimiCodeKey) {
-      return "Keys starting with sk-kimi- are Kimi Code keys, which the open platform rejects;"
-          + " use Endpoint.KIMI_CODE (https://api.kimi.com/coding/v1)";
-    }
-    if (endpoint.isChina()) {
-      return "Keys are tied to one region: check the key belongs to the China platform"
-          + " (platform.kimi.com, formerly platform.moonshot.cn). A key from the global platform"
-          + " (platform.kimi.ai) needs Endpoint.GLOBAL";
-    }
-    if (endpoint.isGlobal()) {
-      return "Keys are tied to one region: check the key belongs to the global platform"
-          + " (platform.kimi.ai, formerly platform.moonshot.ai). A key from the China platform"
-          + " (platform.kimi.com) needs Endpoint.CHINA";
-    }
-    if (endpoint.isKimiCode()) {
-      return "Check the Kimi Code key is current (kimi.com/code/console)";
-    }
-    return "Check the API key is valid for " + endpoint.baseUrl();
+  @Override
+  public KimiTimeoutException timeout(String message, Throwable cause, ResponseMetadata metadata) {
+    return new KimiTimeoutException(message, cause, metadata);
   }
 
-  private static String quotaHint(String lower) {
-    if (lower.contains("suspended")) {
-      return "The account is suspended; check the plan and billing on the console. Retrying will"
-          + " not help";
-    }
-    return "The balance or plan quota is used up; top up or check the plan on the console."
-        + " Retrying will not help";
+  @Override
+  public DecodingException decoding(String message, Throwable cause, ResponseMetadata metadata) {
+    return new DecodingException(message, cause, metadata);
   }
 
-  private static String waitHint(Duration d) {
-    return d == null ? "" : " after " + human(d);
+  @Override
+  public ResponseTooLargeException tooLarge(
+      String message, Throwable cause, ResponseMetadata metadata) {
+    return new ResponseTooLargeException(message, cause, metadata);
   }
 
-  static Duration retryAfter(ResponseMetadata md, String message) {
-    if (md != null) {
-      Optional<Duration> header = md.retryAfter();
-      if (header.isPresent()) {
-        return header.get();
-      }
-    }
-    Matcher m = TRY_AGAIN.matcher(message);
-    if (m.find()) {
-      return Duration.ofMillis((long) (Double.parseDouble(m.group(1)) * 1000));
-    }
-    return null;
+  @Override
+  public ConfigurationException configuration(String message, Throwable cause) {
+    return new ConfigurationException(message, cause);
   }
 
-  private static long number(Pattern p, String message) {
-    Matcher m = p.matcher(message);
-    long found = -1;
-    while (m.find()) {
-      try {
-        found = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        found = -1;
-      }
-    }
-    return found;
+  @Override
+  public TruncatedStreamException truncatedStream(
+      String message, Throwable cause, ResponseMetadata metadata, ChatCompletion partial) {
+    return new TruncatedStreamException(message, cause, metadata, partial);
   }
 
-  private static String idSuffix(ResponseMetadata md) {
-    if (md == null) {
-      return "";
-    }
-    return md.requestId().map(id -> " [request id " + id + "]").orElse("");
+  @Override
+  public MalformedChunkException malformedChunk(
+      String message, Throwable cause, ResponseMetadata metadata, ChatCompletion partial) {
+    return new MalformedChunkException(message, cause, metadata, partial);
   }
 
-  /** Points at the setting when a JSON nesting limit was hit. */
-  private static String depthHint(Throwable cause) {
-    return cause instanceof JsonException
-            && cause.getMessage() != null
-            && cause.getMessage().contains("Nesting is deeper than the limit")
-        ? " (raise KimiClient.builder().maxJsonDepth(...) if such deep JSON is expected)"
-        : "";
+  @Override
+  public StreamAbortedException streamAborted(
+      String message, KimiException reason, ResponseMetadata metadata, ChatCompletion partial) {
+    return new StreamAbortedException(message, reason, metadata, partial);
   }
 
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  @Override
+  public void attempts(KimiException failure, int attempts) {
+    failure.attempts(attempts);
   }
 
-  static String human(Duration d) {
-    if (d.toMillis() % 1000 != 0) {
-      return d.toMillis() + " ms";
-    }
-    long s = d.toSeconds();
-    if (s % 60 == 0 && s >= 60) {
-      return (s / 60) + " min";
-    }
-    return s + " s";
+  @Override
+  public void resumeRequest(StreamException failure, ChatRequest request) {
+    failure.resumeRequest(request);
   }
 }

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * Kimi rejected the request as malformed or not allowed for the model (HTTP 400, {@code
  * invalid_request_error}): a fixed sampling parameter, a thinking-mode conflict, an unsupported

@@ -2,7 +2,10 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -88,10 +91,11 @@ public final class KimiBatches {
       throw new IllegalArgumentException("requests must not be empty");
     }
     byte[] input = jsonl(requests);
-    return PlatformCalls.compose(
-        client.files().uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
-        file -> sendCreate(file, completionWindow, metadata),
-        client.errors());
+    return client
+        .calls()
+        .compose(
+            client.files().uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
+            file -> sendCreate(file, completionWindow, metadata));
   }
 
   private CompletableFuture<Batch> sendCreate(
@@ -202,8 +206,7 @@ public final class KimiBatches {
       throw new IllegalArgumentException("limit must be in [1, 100]: " + limit);
     }
     String query = "batches?limit=" + limit + (after == null ? "" : "&after=" + segment(after));
-    return PlatformCalls.map(
-        client.send("GET", query, null, null), this::decodeList, client.errors());
+    return client.calls().map(client.send("GET", query, null, null), this::decodeList);
   }
 
   private List<Batch> decodeList(KimiResponse<byte[]> r) {
@@ -330,10 +333,10 @@ public final class KimiBatches {
   public CompletableFuture<List<BatchResult>> awaitResultsAsync(
       String batchId, List<ChatRequest> requests, Duration pollInterval, Duration timeout) {
     Objects.requireNonNull(requests, "requests");
-    return PlatformCalls.compose(
-        awaitFinishedAsync(batchId, pollInterval, timeout),
-        b -> resultsAsync(b, requests),
-        client.errors());
+    return client
+        .calls()
+        .compose(
+            awaitFinishedAsync(batchId, pollInterval, timeout), b -> resultsAsync(b, requests));
   }
 
   /** One polling loop: get, and if not finished, schedule the next get; a timer ends it. */
@@ -362,7 +365,7 @@ public final class KimiBatches {
           });
       scheduler.schedule(this::expire, timeout);
       poll();
-      return result;
+      return client.tracked(result); // closing the client ends the polling
     }
 
     private void expire() {
@@ -377,7 +380,7 @@ public final class KimiBatches {
                   + " is still "
                   + (b == null ? "not reported" : b.status())
                   + " after "
-                  + Errors.human(timeout)
+                  + ErrorFactory.human(timeout)
                   + "; it keeps running on the server: wait again, or cancel it with"
                   + " batches().cancel(id)",
               null,
@@ -392,14 +395,14 @@ public final class KimiBatches {
       try {
         f = getAsync(batchId);
       } catch (RuntimeException e) {
-        result.completeExceptionally(client.errors().failure(e, null, null));
+        result.completeExceptionally(client.calls().kimi(e));
         return;
       }
       current = f;
       f.whenComplete(
           (b, e) -> {
             if (e != null) {
-              result.completeExceptionally(client.errors().failure(e, null, null));
+              result.completeExceptionally(client.calls().kimi(e));
             } else if (b.isFinished()) {
               result.complete(b);
             } else {
@@ -438,20 +441,18 @@ public final class KimiBatches {
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(requests, "requests");
     CompletableFuture<String> output = text(batch.outputFileId());
-    return PlatformCalls.compose(
-        output,
-        o ->
-            PlatformCalls.map(
-                text(batch.errorFileId()), e -> match(batch, requests, o, e), client.errors()),
-        client.errors());
+    return client
+        .calls()
+        .compose(
+            output,
+            o -> client.calls().map(text(batch.errorFileId()), e -> match(batch, requests, o, e)));
   }
 
   private CompletableFuture<String> text(String fileId) {
     if (fileId == null || fileId.isEmpty()) {
       return CompletableFuture.completedFuture("");
     }
-    return PlatformCalls.map(
-        client.files().contentAsync(fileId), FileContent::text, client.errors());
+    return client.calls().map(client.files().contentAsync(fileId), FileContent::text);
   }
 
   private List<BatchResult> match(
@@ -573,7 +574,7 @@ public final class KimiBatches {
   }
 
   private CompletableFuture<Batch> decodeAsync(CompletableFuture<KimiResponse<byte[]>> f) {
-    return PlatformCalls.map(f, this::decode, client.errors());
+    return client.calls().map(f, this::decode);
   }
 
   private Batch decode(KimiResponse<byte[]> r) {

@@ -6,6 +6,14 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
+import io.github.kimisdk.internal.client.Calls;
+import io.github.kimisdk.internal.client.ChatAll;
+import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.RateLimiter;
+import io.github.kimisdk.internal.client.Retrier;
+import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.client.StreamingCall;
+import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.TransportOptions;
@@ -28,7 +36,6 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -87,6 +94,7 @@ public final class KimiClient implements AutoCloseable {
   private final HttpTransport transport;
   private final RetryPolicy retryPolicy;
   private final Retrier retrier;
+  private final Calls calls;
   private final ExecutorService ownedExecutor;
   private final HttpClient ownedHttp;
   private final System.Logger logger;
@@ -96,6 +104,7 @@ public final class KimiClient implements AutoCloseable {
   private final RateLimit rateLimit;
   private final RateLimiter limiter;
   private final Scheduler scheduler;
+  private final DaemonTimer timer;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
@@ -132,10 +141,14 @@ public final class KimiClient implements AutoCloseable {
     this.ownedHttp = b.httpClient == null ? http : null;
     this.retryPolicy = b.retryPolicy;
     Executor ex = b.executor != null ? b.executor : owned;
+    this.timer = new DaemonTimer("kimi-timer");
     Scheduler system =
-        Scheduler.system(ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
+        Scheduler.system(
+            timer, ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
-    Errors errors = new Errors(endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
+    ErrorFactory errors =
+        new ErrorFactory(
+            Errors.INSTANCE, endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
     System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
     this.logger = logger;
     this.transport =
@@ -155,11 +168,13 @@ public final class KimiClient implements AutoCloseable {
                 logger,
                 b.logMessageContents,
                 timeouts.streamIdle(),
-                system::schedule));
+                system::schedule,
+                (task, delay) -> timer.schedule(task, delay.toNanos())));
     if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }
-    this.retrier = new Retrier(retryPolicy, scheduler, system, errors, timeouts, logger);
+    this.calls = new Calls(errors);
+    this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
     this.rateLimit = b.rateLimit;
     this.scheduler = scheduler;
     this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
@@ -262,16 +277,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<ChatCompletion> chatWithResponse(ChatRequest request) {
-    CompletableFuture<KimiResponse<ChatCompletion>> f = chatWithResponseAsync(request);
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      throw transport.errors().failure(e, null, null);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw transport.errors().failure(e, null, null);
-    }
+    return calls.await(chatWithResponseAsync(request));
   }
 
   /**
@@ -283,23 +289,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
-    CompletableFuture<KimiResponse<ChatCompletion>> f = chatWithResponseAsync(request);
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
-    f.whenComplete(
-        (r, e) -> {
-          if (e != null) {
-            out.completeExceptionally(transport.errors().failure(e, null, null));
-          } else {
-            out.complete(r.value());
-          }
-        });
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            f.cancel(true);
-          }
-        });
-    return out;
+    return calls.map(chatWithResponseAsync(request), KimiResponse::value);
   }
 
   /**
@@ -325,7 +315,7 @@ public final class KimiClient implements AutoCloseable {
     try {
       transport.check(nonStreaming);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(transport.errors().failure(e, null, null));
+      return calls.failed(e);
     }
     long charge;
     try {
@@ -341,9 +331,7 @@ public final class KimiClient implements AutoCloseable {
                     charge,
                     true,
                     () -> transport.chat(nonStreaming, attempt)));
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    return f;
+    return tracked(f);
   }
 
   /**
@@ -371,15 +359,17 @@ public final class KimiClient implements AutoCloseable {
     try {
       transport.check(streaming);
     } catch (RuntimeException e) {
-      throw transport.errors().failure(e, null, null);
+      throw calls.kimi(e);
     }
     long charge = charge(streaming);
-    Retrier.RetryingStream call =
-        retrier.stream(streaming, attempt -> transport.stream(streaming, attempt));
-    ChatStream stream =
-        ChatStream.of(
-            limiter == null ? call : new LimitedStream(call, limiter, streaming.model(), charge),
-            call::metadata);
+    StreamingCall call =
+        retrier.stream(
+            streaming,
+            attempt -> transport.stream(streaming, attempt),
+            limiter,
+            charge,
+            () -> closed);
+    ChatStream stream = ChatStream.of(call, call::metadata);
     synchronized (streams) {
       streams.add(stream);
     }
@@ -424,8 +414,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Balance> balanceAsync() {
-    return PlatformCalls.map(
-        send("GET", "users/me/balance", null, null), this::decodeBalance, transport.errors());
+    return calls.map(send("GET", "users/me/balance", null, null), this::decodeBalance);
   }
 
   private Balance decodeBalance(KimiResponse<byte[]> r) {
@@ -538,25 +527,23 @@ public final class KimiClient implements AutoCloseable {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
     ensureOpen();
-    return new ChatAll(
-            all,
-            maxConcurrency,
-            listener,
-            this::chatAsync,
-            e -> transport.errors().failure(e, null, null))
-        .start();
+    return new ChatAll(all, maxConcurrency, listener, this::chatAsync, calls::kimi).start();
   }
 
   /** Sends a platform request, tracked like chat calls so {@link #close()} cancels it. */
   CompletableFuture<KimiResponse<byte[]>> send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     ensureOpen();
-    CompletableFuture<KimiResponse<byte[]>> f =
+    return tracked(
         limited(
             null,
             0,
             false,
-            () -> transport.exchange(method, path, body, contentType, false, b -> b));
+            () -> transport.exchange(method, path, body, contentType, false, b -> b)));
+  }
+
+  /** Tracks {@code f} until it completes, so that {@link #close()} cancels it. */
+  <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
     inFlight.add(f);
     f.whenComplete((r, e) -> inFlight.remove(f));
     return f;
@@ -566,10 +553,15 @@ public final class KimiClient implements AutoCloseable {
     return transport.errors();
   }
 
+  /** Returns how the client waits for, chains and maps the failures of its futures. */
+  Calls calls() {
+    return calls;
+  }
+
   /**
    * Lists the models the key can use ({@code GET /models}), with their context windows and
-   * capabilities where the server states them. {@link io.github.kimisdk.token.ModelCatalog#refresh}
-   * feeds them to a catalog.
+   * capabilities where the server states them. {@code catalog.update(kimi.listModels())} feeds them
+   * to a {@link io.github.kimisdk.token.ModelCatalog}.
    *
    * @return the models, in the server's order
    * @throws ApiException if Kimi answered with an error (see its subclasses)
@@ -662,28 +654,11 @@ public final class KimiClient implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    CompletableFuture<T> out = f.thenApply(KimiResponse::value);
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            f.cancel(true);
-          }
-        });
-    return out;
+    return calls.map(tracked(f), KimiResponse::value);
   }
 
   <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get();
-    } catch (ExecutionException e) {
-      throw transport.errors().failure(e, null, null);
-    } catch (InterruptedException e) {
-      f.cancel(true);
-      Thread.currentThread().interrupt();
-      throw transport.errors().failure(e, null, null);
-    }
+    return calls.await(f);
   }
 
   /**
@@ -742,11 +717,12 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Cancels calls still in flight, closes open streams and releases the threads the client created.
-   * On JDK 21 and later it also closes the {@link HttpClient} it built, and with it the idle pooled
-   * connections (in the background; on earlier JDKs they close when that client is garbage
-   * collected). A caller-supplied {@link HttpClient} or executor is left running. Later calls throw
-   * {@link IllegalStateException}. Idempotent.
+   * Cancels calls still in flight, closes open streams and releases the threads the client created:
+   * a thread waiting for a call or consuming a stream gets a {@link KimiException} saying so, and
+   * no thread of the client outlives this call. On JDK 21 and later it also closes the {@link
+   * HttpClient} it built, and with it the idle pooled connections (in the background; on earlier
+   * JDKs they close when that client is garbage collected). A caller-supplied {@link HttpClient} or
+   * executor is left running. Later calls throw {@link IllegalStateException}. Idempotent.
    */
   @Override
   public void close() {
@@ -765,6 +741,7 @@ public final class KimiClient implements AutoCloseable {
     for (ChatStream s : open) {
       s.close();
     }
+    timer.close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }

@@ -1,6 +1,7 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.http.Multipart;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -150,8 +151,7 @@ public final class KimiFiles {
    * @return the future files; it completes exceptionally with a {@link KimiException}
    */
   public CompletableFuture<List<FileObject>> listAsync() {
-    return PlatformCalls.map(
-        client.send("GET", "files", null, null), this::decodeList, client.errors());
+    return client.calls().map(client.send("GET", "files", null, null), this::decodeList);
   }
 
   private List<FileObject> decodeList(KimiResponse<byte[]> r) {
@@ -212,10 +212,11 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileContent> contentAsync(String fileId) {
-    return PlatformCalls.map(
-        client.send("GET", "files/" + segment(fileId) + "/content", null, null),
-        KimiFiles::decodeContent,
-        client.errors());
+    return client
+        .calls()
+        .map(
+            client.send("GET", "files/" + segment(fileId) + "/content", null, null),
+            KimiFiles::decodeContent);
   }
 
   private static FileContent decodeContent(KimiResponse<byte[]> r) {
@@ -254,13 +255,14 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<Boolean> deleteAsync(String fileId) {
-    return PlatformCalls.map(
-        client.send("DELETE", "files/" + segment(fileId), null, null),
-        r -> {
-          JsonObject o = PlatformCalls.object(r, client.errors(), "a deletion result");
-          return o.get("deleted") instanceof JsonBoolean b && b.value();
-        },
-        client.errors());
+    return client
+        .calls()
+        .map(
+            client.send("DELETE", "files/" + segment(fileId), null, null),
+            r -> {
+              JsonObject o = PlatformCalls.object(r, client.errors(), "a deletion result");
+              return o.get("deleted") instanceof JsonBoolean b && b.value();
+            });
   }
 
   /**
@@ -296,7 +298,7 @@ public final class KimiFiles {
   }
 
   private CompletableFuture<FileObject> decodeAsync(CompletableFuture<KimiResponse<byte[]>> f) {
-    return PlatformCalls.map(f, this::decode, client.errors());
+    return client.calls().map(f, this::decode);
   }
 
   private FileObject decode(KimiResponse<byte[]> r) {

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * The model or path does not exist, or the key may not use it (HTTP 404, {@code
  * resource_not_found_error}). List the models the key can use with {@code GET /models}.

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * The key is valid but may not do this (HTTP 403, {@code permission_denied_error} or Kimi Code's
  * {@code access_terminated_error}): an API not open to the account, an IP allow-list, or Kimi

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * The account cannot be served until its owner acts: the balance or plan quota is used up, or the
  * account is suspended ({@code exceeded_current_quota_error}, or Kimi Code's usage limits). Never

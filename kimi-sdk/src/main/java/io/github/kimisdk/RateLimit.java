@@ -35,9 +35,9 @@ import java.util.OptionalLong;
  * 32,768 for kimi-k2.5), so set a modest explicit cap to fit more calls into a minute. Platform
  * calls (files, batches, balance, models, token counts) count as requests but charge no tokens and
  * take no concurrency slot, so they never wait behind calls that wait only for a slot. A stream
- * holds its concurrency slot until it completes, fails or is closed; the retries a stream makes
- * before its first chunk reuse its slot and its charge. Time spent waiting for the limiter counts
- * against {@link Timeouts#overall()}.
+ * holds its concurrency slot until it completes, fails or is closed. Every attempt is a request of
+ * its own: a retry, of a call or of a stream before its first chunk, waits for a new permit and is
+ * charged again. Time spent waiting for the limiter counts against {@link Timeouts#overall()}.
  *
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
  * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends

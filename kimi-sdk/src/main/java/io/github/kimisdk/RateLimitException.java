@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * The organisation hit a rate limit: concurrency, requests per minute or tokens per minute (HTTP
  * 429, {@code rate_limit_reached_error}). Wait {@link #retryAfter()} (taken from the {@code

@@ -221,32 +221,6 @@ public final class RetryPolicy {
     return failure instanceof TruncatedStreamException;
   }
 
-  /**
-   * Returns the backoff before retry {@code retry} (1 for the first retry), before jitter.
-   *
-   * @param retry the retry number, from 1
-   * @return the wait ceiling for that retry
-   */
-  Duration backoffCeiling(int retry) {
-    long ms = initialBackoff.toMillis();
-    for (int i = 1; i < retry && ms < maxBackoff.toMillis(); i++) {
-      ms *= 2;
-    }
-    return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
-  }
-
-  /**
-   * Returns the jittered wait before retry {@code retry}: between half and all of the ceiling.
-   *
-   * @param retry the retry number, from 1
-   * @param random a number in [0, 1)
-   * @return the wait
-   */
-  Duration backoff(int retry, double random) {
-    long ceiling = backoffCeiling(retry).toMillis();
-    return Duration.ofMillis(ceiling / 2 + (long) (random * (ceiling - ceiling / 2)));
-  }
-
   private static void notNegative(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isNegative()) {

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * Kimi failed on its side (HTTP 5xx, {@code server_error}, {@code unexpected_output}, {@code
  * server_unavailable}). A 504 gateway timeout usually means a long non-streaming call: use {@link

@@ -4,10 +4,13 @@ import io.github.kimisdk.chat.ChatCompletion;
 
 /**
  * A stream that had already delivered chunks was aborted by an error that is not a cut-off or a
- * malformed chunk: an {@code {"error": ...}} event from Kimi, or an event stream line or event over
- * the {@link io.github.kimisdk.sse.SseLimits}. {@link #reason()} (also {@link #getCause()}) is the
- * exception the same failure raises before the first chunk: an {@link ApiException} whose {@link
- * ApiException#isInStream()} is true, or a {@link ResponseTooLargeException}. Like every {@link
+ * malformed chunk: an {@code {"error": ...}} event from Kimi, an event stream line or event over
+ * the {@link io.github.kimisdk.sse.SseLimits}, or the stream being closed ({@link
+ * io.github.kimisdk.chat.ChatStream#close()}, {@link KimiClient#close()}) or its consumer being
+ * interrupted while it waited. {@link #reason()} (also {@link #getCause()}) is the exception the
+ * same failure raises before the first chunk: an {@link ApiException} whose {@link
+ * ApiException#isInStream()} is true, a {@link ResponseTooLargeException}, or a {@link
+ * ConnectionException} saying the stream was closed or interrupted. Like every {@link
  * StreamException} it carries the {@link #partial()} completion and a {@link #resumeRequest()}.
  *
  * <pre>{@code
@@ -33,8 +36,9 @@ public final class StreamAbortedException extends StreamException {
   }
 
   /**
-   * Returns why the stream was aborted: an in-stream {@link ApiException} or a {@link
-   * ResponseTooLargeException}.
+   * Returns why the stream was aborted: an in-stream {@link ApiException}, a {@link
+   * ResponseTooLargeException}, or a {@link ConnectionException} for a closed or interrupted
+   * stream.
    *
    * @return the reason, never null
    */

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ApiError;
+
 /**
  * The organisation's tokens-per-day limit is used up (HTTP 429, TPD). Retrying does not help until
  * the next day; raise the account tier instead.

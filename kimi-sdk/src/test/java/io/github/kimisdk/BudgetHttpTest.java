@@ -78,10 +78,10 @@ class BudgetHttpTest {
   }
 
   @Test
-  void refreshesACatalogOverLoopback() {
+  void updatesACatalogFromTheModelListOverLoopback() {
     ModelCatalog catalog = ModelCatalog.create();
     catalog.put(ModelInfo.unknown("kimi-k3").withContextWindow(1_000));
-    catalog.refresh(kimi);
+    catalog.update(kimi.listModels());
     assertThat(catalog.lookup("kimi-k3").contextWindow()).isEqualTo(1_048_576);
     assertThat(catalog.lookup("kimi-k3").known()).isTrue();
     assertThat(catalog.lookup("moonshot-v1-8k").contextWindow()).isEqualTo(8_192);

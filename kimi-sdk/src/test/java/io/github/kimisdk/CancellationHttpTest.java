@@ -72,6 +72,29 @@ class CancellationHttpTest {
   }
 
   @Test
+  void closingTheClientGivesUpAConnectionStillLingeringAfterDone() {
+    // [DONE], then the body is held open: the SDK reads on for up to 2 s to keep the connection
+    String done =
+        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
+    server.enqueue(endlessDrip("text/event-stream", done));
+    // a caller's HttpClient, which close() leaves open: only the linger's own end can let go
+    KimiClient own =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(java.net.http.HttpClient.newHttpClient())
+            .build();
+    assertThat(own.stream(PING).toCompletion().text()).isEqualTo("Hi");
+    long closed = System.nanoTime();
+    own.close();
+    assertThat(server.awaitDisconnect(Duration.ofSeconds(20))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - closed))
+        .as("given up at close, not when the 2 s linger ran out")
+        .isLessThan(Duration.ofMillis(1500));
+  }
+
+  @Test
   void overallTimeoutAbortsAChatCall() throws Exception {
     server.enqueue(endlessDrip("application/json", "{"));
     try (KimiClient strict =

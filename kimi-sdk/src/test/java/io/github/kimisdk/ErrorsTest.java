@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class ErrorsTest {
 
-  private static final Errors GLOBAL =
-      new Errors(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
+  private static final ErrorFactory GLOBAL =
+      TestErrors.factory(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
 
   private static ResponseMetadata md(int status, String... headers) {
     Map<String, List<String>> h = new java.util.HashMap<>();
@@ -31,7 +32,8 @@ class ErrorsTest {
     return new ResponseMetadata(status, h);
   }
 
-  private static KimiException http(Errors errors, int status, String body, String... headers) {
+  private static KimiException http(
+      ErrorFactory errors, int status, String body, String... headers) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     return errors.httpError(md(status, headers), b, 0, b.length);
   }
@@ -64,29 +66,33 @@ class ErrorsTest {
   @Test
   void authenticationHintsDependOnRegionAndKeyKind() {
     String body = err("invalid_authentication_error", "Invalid Authentication");
-    Errors china = new Errors(Endpoint.CHINA, false, "ua", Timeouts.defaults());
+    ErrorFactory china = TestErrors.factory(Endpoint.CHINA, false, "ua", Timeouts.defaults());
     assertThat(http(china, 401, body).getMessage())
         .contains("check the key belongs to the China platform")
         .contains("Endpoint.GLOBAL");
     assertThat(http(GLOBAL, 401, body).getMessage())
         .contains("check the key belongs to the global platform")
         .contains("Endpoint.CHINA");
-    Errors kimiKeyOnPlatform = new Errors(Endpoint.GLOBAL, true, "ua", Timeouts.defaults());
+    ErrorFactory kimiKeyOnPlatform =
+        TestErrors.factory(Endpoint.GLOBAL, true, "ua", Timeouts.defaults());
     assertThat(http(kimiKeyOnPlatform, 401, body).getMessage())
         .contains("sk-kimi- are Kimi Code keys")
         .contains("Endpoint.KIMI_CODE");
-    Errors platformKeyOnKimiCode = new Errors(Endpoint.KIMI_CODE, false, "ua", Timeouts.defaults());
+    ErrorFactory platformKeyOnKimiCode =
+        TestErrors.factory(Endpoint.KIMI_CODE, false, "ua", Timeouts.defaults());
     assertThat(http(platformKeyOnKimiCode, 401, body).getMessage()).contains("takes sk-kimi- keys");
-    Errors kimiCode = new Errors(Endpoint.KIMI_CODE, true, "ua", Timeouts.defaults());
+    ErrorFactory kimiCode = TestErrors.factory(Endpoint.KIMI_CODE, true, "ua", Timeouts.defaults());
     assertThat(http(kimiCode, 401, body).getMessage()).contains("kimi.com/code/console");
-    Errors other =
-        new Errors(Endpoint.of("https://proxy.example/v1"), false, "ua", Timeouts.defaults());
+    ErrorFactory other =
+        TestErrors.factory(
+            Endpoint.of("https://proxy.example/v1"), false, "ua", Timeouts.defaults());
     assertThat(http(other, 401, body).getMessage()).contains("https://proxy.example/v1");
   }
 
   @Test
   void kimiCodeUserAgentGatingIsExplained() {
-    Errors kimiCode = new Errors(Endpoint.KIMI_CODE, true, "kimi-sdk-java/9", Timeouts.defaults());
+    ErrorFactory kimiCode =
+        TestErrors.factory(Endpoint.KIMI_CODE, true, "kimi-sdk-java/9", Timeouts.defaults());
     KimiException e =
         http(
             kimiCode,
@@ -336,8 +342,8 @@ class ErrorsTest {
 
   @Test
   void durationsAreHumanReadable() {
-    assertThat(Errors.human(Duration.ofMillis(1500))).isEqualTo("1500 ms");
-    assertThat(Errors.human(Duration.ofMinutes(2))).isEqualTo("2 min");
-    assertThat(Errors.human(Duration.ofSeconds(90))).isEqualTo("90 s");
+    assertThat(ErrorFactory.human(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+    assertThat(ErrorFactory.human(Duration.ofMinutes(2))).isEqualTo("2 min");
+    assertThat(ErrorFactory.human(Duration.ofSeconds(90))).isEqualTo("90 s");
   }
 }

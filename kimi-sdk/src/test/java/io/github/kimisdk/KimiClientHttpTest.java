@@ -248,7 +248,7 @@ class KimiClientHttpTest {
   }
 
   @Test
-  void cancellingBeforeTheResponseDeliversNothingAndClosesTheConnection() {
+  void closingBeforeTheResponseDeliversNoItemAndClosesTheConnection() {
     server.enqueue(
         FakeResponse.stream(List.of(content("late")))
             .withHeadersDelay(Duration.ofMillis(300))
@@ -268,7 +268,8 @@ class KimiClientHttpTest {
     // had the cancel been lost, "late" and [DONE] would arrive before the connection closed
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
     assertThat(rec.items).isEmpty();
-    assertThat(rec.done.getCount()).isEqualTo(1);
+    // the subscriber is told that the stream was closed (issue 20), not left waiting
+    assertThat(rec.await()).isInstanceOf(ConnectionException.class).hasMessageContaining("closed");
   }
 
   @Test
@@ -729,6 +730,58 @@ class KimiClientHttpTest {
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("interrupted");
     assertThat(flag.get()).isTrue();
+  }
+
+  @Test
+  void interruptedStreamIterationFailsLikeAnInterruptedCallAndKeepsTheFlag() {
+    server.enqueue(
+        FakeResponse.sse()
+            .data(content("late"))
+            .done()
+            .build()
+            .withHeadersDelay(Duration.ofSeconds(2)));
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<Boolean> flag = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              failure.set(catchThrowable(() -> kimi.stream(HELLO).iterator().hasNext()));
+              flag.set(Thread.currentThread().isInterrupted());
+            });
+    t.start();
+    server.takeRequest();
+    t.interrupt();
+    assertThat(joined(t)).isTrue();
+    assertThat(failure.get())
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(flag.get()).isTrue();
+  }
+
+  @Test
+  void interruptedToCompletionAfterAChunkKeepsWhatArrivedAndTheFlag() throws Exception {
+    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<Boolean> flag = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              failure.set(catchThrowable(() -> kimi.stream(HELLO).toCompletion()));
+              flag.set(Thread.currentThread().isInterrupted());
+            });
+    t.start();
+    server.takeRequest();
+    Thread.sleep(200); // the chunk arrives and the consumer waits for the next one
+    t.interrupt();
+    assertThat(joined(t)).isTrue();
+    assertThat(failure.get())
+        .isInstanceOf(StreamAbortedException.class)
+        .hasMessageContaining("interrupted");
+    StreamAbortedException e = (StreamAbortedException) failure.get();
+    assertThat(e.partial().text()).isEqualTo("first");
+    assertThat(e.reason()).isInstanceOf(ConnectionException.class);
+    assertThat(flag.get()).isTrue();
+    assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
   }
 
   private static boolean joined(Thread t) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.client.Retrier;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +15,10 @@ class RetryPolicyTest {
   void defaultsAreTwoRetriesFromHalfASecondCappedAtEight() {
     RetryPolicy p = RetryPolicy.defaults();
     assertThat(p.maxRetries()).isEqualTo(2);
-    assertThat(p.backoffCeiling(1)).isEqualTo(Duration.ofMillis(500));
-    assertThat(p.backoffCeiling(2)).isEqualTo(Duration.ofSeconds(1));
-    assertThat(p.backoffCeiling(5)).isEqualTo(Duration.ofSeconds(8));
-    assertThat(p.backoffCeiling(12)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(Retrier.backoffCeiling(p, 1)).isEqualTo(Duration.ofMillis(500));
+    assertThat(Retrier.backoffCeiling(p, 2)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(Retrier.backoffCeiling(p, 5)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(Retrier.backoffCeiling(p, 12)).isEqualTo(Duration.ofSeconds(8));
     assertThat(p.deadline()).isEmpty();
     assertThat(p.maxServerWait()).isEqualTo(Duration.ofSeconds(60));
   }
@@ -25,8 +26,9 @@ class RetryPolicyTest {
   @Test
   void jitterStaysBetweenHalfAndAllOfTheCeiling() {
     RetryPolicy p = RetryPolicy.defaults();
-    assertThat(p.backoff(3, 0.0)).isEqualTo(Duration.ofMillis(1000));
-    assertThat(p.backoff(3, 0.999)).isBetween(Duration.ofMillis(1990), Duration.ofMillis(2000));
+    assertThat(Retrier.backoff(p, 3, 0.0)).isEqualTo(Duration.ofMillis(1000));
+    assertThat(Retrier.backoff(p, 3, 0.999))
+        .isBetween(Duration.ofMillis(1990), Duration.ofMillis(2000));
   }
 
   @Test

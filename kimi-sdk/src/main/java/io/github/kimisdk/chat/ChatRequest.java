@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.codec.RequestFields;
 import io.github.kimisdk.internal.model.SamplingAdapter;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.token.ModelCatalog;
@@ -388,7 +388,7 @@ public record ChatRequest(
       throw new IllegalArgumentException(
           "extraBody must not hold \"max_tokens\" (deprecated by Kimi); use maxCompletionTokens(n)");
     }
-    if (ChatCodec.isRequestField(key)) {
+    if (RequestFields.contains(key)) {
       throw new IllegalArgumentException(
           "extraBody must not hold \""
               + key

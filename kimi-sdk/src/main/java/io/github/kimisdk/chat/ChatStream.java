@@ -1,7 +1,9 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.sse.BlockingSubscriber;
+import io.github.kimisdk.internal.flow.BlockingSubscriber;
+import io.github.kimisdk.internal.flow.Relay;
+import io.github.kimisdk.internal.flow.StoppablePublisher;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,23 +44,41 @@ import java.util.stream.StreamSupport;
  * failure is a {@link io.github.kimisdk.StreamException} carrying what arrived (an error event then
  * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
  * stream early cancels the call and closes the connection.
+ *
+ * <p>A stream from {@link io.github.kimisdk.KimiClient#stream} that is closed ({@link #close()} or
+ * {@link io.github.kimisdk.KimiClient#close()}) while another thread consumes it, or whose
+ * consuming thread is interrupted while it waits, fails that consumer (the iterator, {@link
+ * #forEachText}, {@link #toCompletion()} or a {@code Flow} subscriber) with a {@link
+ * io.github.kimisdk.KimiException} that says so: a {@link io.github.kimisdk.StreamAbortedException}
+ * carrying what arrived once chunks had arrived, else a {@link
+ * io.github.kimisdk.ConnectionException}. An interrupted consumer keeps its interrupt status set.
+ * Such a stream is never retried. A stream wrapping your own publisher ({@link #of}) is cancelled
+ * by {@link #close()} and simply ends.
  */
 public final class ChatStream
     implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable {
 
   private static final int PREFETCH = 32;
+  private static final String CONSUMED =
+      "This ChatStream was already consumed; a ChatStream can be consumed only once";
 
   private final Flow.Publisher<ChatCompletionChunk> source;
+  private final StoppablePublisher<ChatCompletionChunk> sdk; // the SDK's own stream, else null
   private final Supplier<ResponseMetadata> metadata;
   private final Object lock = new Object();
   private boolean started;
   private boolean closed;
-  private Flow.Subscription subscription;
+  private Relay<ChatCompletionChunk> foreign; // in front of a publisher of the user's
   private BlockingSubscriber<ChatCompletionChunk> blocking;
 
+  @SuppressWarnings("unchecked") // a StoppablePublisher of chunks is what the client hands over
   private ChatStream(
       Flow.Publisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
     this.source = source;
+    this.sdk =
+        source instanceof StoppablePublisher<?> s
+            ? (StoppablePublisher<ChatCompletionChunk>) s
+            : null;
     this.metadata = metadata;
   }
 
@@ -101,40 +121,53 @@ public final class ChatStream
     Objects.requireNonNull(subscriber, "subscriber");
     String refusal = null;
     synchronized (lock) {
-      if (closed) {
+      if (started) {
+        refusal = CONSUMED;
+      } else if (closed) {
         refusal = "This ChatStream is closed";
-      } else if (started) {
-        refusal = "This ChatStream was already consumed; a ChatStream can be consumed only once";
       } else {
         started = true;
       }
     }
     if (refusal != null) {
-      subscriber.onSubscribe(new NoSubscription());
-      subscriber.onError(new IllegalStateException(refusal));
+      Relay.refuse(subscriber, refusal);
       return;
     }
-    source.subscribe(new Tracking(subscriber));
+    if (sdk != null) {
+      sdk.subscribe(subscriber);
+      return;
+    }
+    Relay<ChatCompletionChunk> relay = new Relay<>(subscriber, (error, cancelled) -> {});
+    boolean closedMeanwhile;
+    synchronized (lock) {
+      foreign = relay;
+      closedMeanwhile = closed;
+    }
+    relay.start();
+    if (closedMeanwhile) {
+      relay.cancel();
+    }
+    source.subscribe(relay);
   }
 
   /**
    * Starts the call and returns a blocking iterator over its chunks. {@code hasNext()} waits for
-   * the next chunk and throws the stream's {@link io.github.kimisdk.KimiException} if it failed.
-   * Interrupting a waiting thread cancels the stream.
+   * the next chunk and throws the stream's {@link io.github.kimisdk.KimiException} if it failed, or
+   * was closed or interrupted as the class comment says.
    *
    * @return the iterator; it can be obtained once
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   @Override
   public Iterator<ChatCompletionChunk> iterator() {
-    BlockingSubscriber<ChatCompletionChunk> b = new BlockingSubscriber<>(PREFETCH);
+    BlockingSubscriber<ChatCompletionChunk> b =
+        new BlockingSubscriber<>(PREFETCH, sdk == null ? null : sdk::stop);
     synchronized (lock) {
+      if (started) {
+        throw new IllegalStateException(CONSUMED);
+      }
       if (closed) {
         throw new IllegalStateException("This ChatStream is closed");
-      }
-      if (started) {
-        throw new IllegalStateException(
-            "This ChatStream was already consumed; a ChatStream can be consumed only once");
       }
       blocking = b;
     }
@@ -234,26 +267,38 @@ public final class ChatStream
   }
 
   /**
-   * Cancels the call: stops delivery and closes the connection. Idempotent; a no-op once the stream
-   * has completed.
+   * Cancels the call: stops delivery and closes the connection. A consumer waiting on another
+   * thread fails with a {@link io.github.kimisdk.KimiException} saying the stream was closed (see
+   * the class comment). Idempotent; a no-op once the stream has ended.
    */
   @Override
   public void close() {
-    Flow.Subscription s;
+    Relay<ChatCompletionChunk> f;
     BlockingSubscriber<ChatCompletionChunk> b;
+    boolean wasStarted;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      s = subscription;
+      f = foreign;
       b = blocking;
+      wasStarted = started;
+    }
+    if (sdk != null) {
+      if (wasStarted && !sdk.isEnded()) {
+        if (b != null) {
+          b.closing();
+        }
+        sdk.stop(null);
+      }
+      return;
     }
     if (b != null) {
       b.close();
     }
-    if (s != null) {
-      s.cancel();
+    if (f != null) {
+      f.cancel();
     }
   }
 
@@ -262,50 +307,5 @@ public final class ChatStream
     synchronized (lock) {
       return "ChatStream[" + (closed ? "closed" : started ? "started" : "not started") + "]";
     }
-  }
-
-  /** Remembers the subscription so {@link #close()} can cancel it. */
-  private final class Tracking implements Flow.Subscriber<ChatCompletionChunk> {
-    private final Flow.Subscriber<? super ChatCompletionChunk> delegate;
-
-    Tracking(Flow.Subscriber<? super ChatCompletionChunk> delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      boolean cancelNow;
-      synchronized (lock) {
-        subscription = s;
-        cancelNow = closed;
-      }
-      delegate.onSubscribe(s);
-      if (cancelNow) {
-        s.cancel();
-      }
-    }
-
-    @Override
-    public void onNext(ChatCompletionChunk item) {
-      delegate.onNext(item);
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      delegate.onError(error);
-    }
-
-    @Override
-    public void onComplete() {
-      delegate.onComplete();
-    }
-  }
-
-  private static final class NoSubscription implements Flow.Subscription {
-    @Override
-    public void request(long n) {}
-
-    @Override
-    public void cancel() {}
   }
 }

@@ -2,7 +2,6 @@ package io.github.kimisdk.json;
 
 import io.github.kimisdk.internal.bind.BindFailure;
 import io.github.kimisdk.internal.bind.Binding;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -183,10 +182,7 @@ public final class Json {
    * @throws NullPointerException if {@code value} is null; use {@link JsonNull#INSTANCE}
    */
   public static String write(JsonValue value) {
-    JsonWriter w = borrowWriter(null);
-    String out = w.value(requireValue(value)).toString();
-    giveBack(w);
-    return out;
+    return JsonText.write(value);
   }
 
   /**
@@ -197,10 +193,7 @@ public final class Json {
    * @throws NullPointerException if {@code value} is null; use {@link JsonNull#INSTANCE}
    */
   public static String writePretty(JsonValue value) {
-    JsonWriter w = borrowWriter("  ");
-    String out = w.value(requireValue(value)).toString();
-    giveBack(w);
-    return out;
+    return JsonText.writePretty(value);
   }
 
   /**
@@ -211,10 +204,7 @@ public final class Json {
    * @throws NullPointerException if {@code value} is null; use {@link JsonNull#INSTANCE}
    */
   public static byte[] writeBytes(JsonValue value) {
-    JsonWriter w = borrowWriter(null);
-    byte[] out = w.value(requireValue(value)).toByteArray();
-    giveBack(w);
-    return out;
+    return JsonText.writeBytes(value);
   }
 
   /**
@@ -263,78 +253,6 @@ public final class Json {
       return Binding.toJson(value);
     } catch (BindFailure f) {
       throw new JsonException(f.getMessage(), f.path(), f.getCause());
-    }
-  }
-
-  /**
-   * One output buffer per thread, reused across writes so that a write allocates little more than
-   * its result. A writer takes the buffer out while it works (so a nested or failed write simply
-   * allocates its own), and only buffers up to {@link #MAX_RECYCLED} bytes are kept.
-   */
-  private static final ThreadLocal<byte[][]> BUFFER = ThreadLocal.withInitial(() -> new byte[1][]);
-
-  private static final int MAX_RECYCLED = 64 * 1024;
-
-  private static JsonWriter borrowWriter(String indent) {
-    byte[][] holder = BUFFER.get();
-    byte[] b = holder[0];
-    holder[0] = null;
-    return new JsonWriter(b != null ? b : new byte[4096], indent);
-  }
-
-  private static void giveBack(JsonWriter w) {
-    byte[] b = w.buffer();
-    if (b.length <= MAX_RECYCLED) {
-      BUFFER.get()[0] = b;
-    }
-  }
-
-  private static JsonValue requireValue(JsonValue value) {
-    if (value == null) {
-      throw new NullPointerException("value (use JsonNull.INSTANCE for a JSON null)");
-    }
-    return value;
-  }
-
-  /** Names the kind of a value for messages: "an object", "a string", ... */
-  static String describe(JsonValue v) {
-    switch (v.type()) {
-      case BEGIN_OBJECT:
-        return "an object";
-      case BEGIN_ARRAY:
-        return "an array";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      default:
-        return "null";
-    }
-  }
-
-  /** Tells whether {@code s} is exactly one JSON number literal, without whitespace. */
-  static boolean isNumberLiteral(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    char first = s.charAt(0);
-    char last = s.charAt(s.length() - 1);
-    if (!(first == '-' || (first >= '0' && first <= '9')) || last < '0' || last > '9') {
-      return false;
-    }
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    try {
-      JsonReader r = JsonReader.of(b);
-      if (r.peek() != JsonToken.NUMBER) {
-        return false;
-      }
-      r.skipValue();
-      r.endDocument();
-      return true;
-    } catch (JsonException e) {
-      return false;
     }
   }
 }

@@ -140,7 +140,7 @@ public final class JsonArray implements JsonValue, Iterable<JsonValue> {
    */
   @Override
   public String toString() {
-    return Json.write(this);
+    return JsonText.write(this);
   }
 
   /** Builds a {@link JsonArray}; each {@code add} appends. */

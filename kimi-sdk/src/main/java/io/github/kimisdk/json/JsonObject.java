@@ -285,7 +285,7 @@ public final class JsonObject implements JsonValue {
    */
   @Override
   public String toString() {
-    return Json.write(this);
+    return JsonText.write(this);
   }
 
   private int indexOf(String name) {

@@ -57,6 +57,6 @@ public final class JsonString implements JsonValue {
    */
   @Override
   public String toString() {
-    return Json.write(this);
+    return JsonText.write(this);
   }
 }

@@ -141,6 +141,6 @@ public sealed interface JsonValue
   JsonToken type();
 
   private JsonException typeMismatch(String expected) {
-    return new JsonException("Expected " + expected + " but was " + Json.describe(this));
+    return new JsonException("Expected " + expected + " but was " + JsonText.describe(this));
   }
 }

@@ -266,7 +266,7 @@ public final class JsonWriter {
       text = value.toString();
     } else {
       text = value.toString();
-      if (!Json.isNumberLiteral(text)) {
+      if (!JsonText.isNumberLiteral(text)) {
         throw new JsonException(
             value.getClass().getName() + " prints as \"" + text + "\", which is not a JSON number");
       }

@@ -1,6 +1,6 @@
 package io.github.kimisdk.sse;
 
-import io.github.kimisdk.internal.sse.BlockingSubscriber;
+import io.github.kimisdk.internal.flow.BlockingSubscriber;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Spliterator;

@@ -1,6 +1,5 @@
 package io.github.kimisdk.token;
 
-import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.token.ModelInfo.FixedSampling;
 import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
@@ -187,19 +186,6 @@ public final class ModelCatalog {
       models.compute(l.id(), (id, old) -> merge(old == null ? ModelInfo.unknown(id) : old, l));
     }
     return this;
-  }
-
-  /**
-   * Fetches {@code GET /models} with {@code client} and {@link #update(Collection) updates} the
-   * catalog from it.
-   *
-   * @param client the client
-   * @return this catalog
-   * @throws io.github.kimisdk.KimiException if the list cannot be fetched
-   * @throws NullPointerException if {@code client} is null
-   */
-  public ModelCatalog refresh(KimiClient client) {
-    return update(Objects.requireNonNull(client, "client").listModels());
   }
 
   private static ModelInfo merge(ModelInfo m, ListedModel l) {

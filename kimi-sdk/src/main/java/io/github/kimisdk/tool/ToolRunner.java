@@ -12,6 +12,7 @@ import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
@@ -480,6 +481,13 @@ public final class ToolRunner {
     return new ToolResult(call, "Error: " + message, true, elapsed);
   }
 
+  /**
+   * The timer of tool timeouts, shared by every runner: its one daemon thread exists only while a
+   * tool runs (a finished tool withdraws its timeout), never the JVM-long thread of {@code
+   * CompletableFuture.delayedExecutor}.
+   */
+  private static final DaemonTimer TIMEOUTS = new DaemonTimer("kimi-tool-timeout");
+
   /** One tool call on a pool thread, with a timeout that interrupts it. */
   private final class Execution implements Runnable {
     final CompletableFuture<ToolResult> out = new CompletableFuture<>();
@@ -513,9 +521,7 @@ public final class ToolRunner {
         worker = Thread.currentThread();
       }
       started = System.nanoTime();
-      CompletableFuture.runAsync(
-          this::timeOut,
-          CompletableFuture.delayedExecutor(toolTimeout.toNanos(), TimeUnit.NANOSECONDS));
+      Runnable withdrawTimeout = TIMEOUTS.schedule(this::timeOut, toolTimeout.toNanos());
       ToolResult result;
       try {
         ToolResult r = handler.invoke(call, arguments, argumentErrors);
@@ -526,6 +532,7 @@ public final class ToolRunner {
         out.complete(error(call, call.name() + " failed: " + describe(e), elapsed()));
         throw e;
       } finally {
+        withdrawTimeout.run();
         synchronized (this) {
           worker = null;
           // A timeout may have interrupted us after the handler returned: do not leak that

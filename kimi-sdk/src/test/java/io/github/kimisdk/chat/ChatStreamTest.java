@@ -156,6 +156,20 @@ class ChatStreamTest {
   }
 
   @Test
+  void aStreamConsumedToTheEndSaysItCanBeConsumedOnlyOnce() {
+    ChatStream s = ChatStream.of(new ListPublisher(chunk("x")));
+    assertThat(s.toCompletion().text()).isEqualTo("x");
+    assertThatThrownBy(s::toCompletion)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only once")
+        .hasMessageNotContaining("is closed");
+    assertThatThrownBy(s::iterator).hasMessageContaining("only once");
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    s.subscribe(errorRecorder(error));
+    assertThat(error.get()).hasMessageContaining("only once");
+  }
+
+  @Test
   void metadataComesFromTheSupplier() {
     AtomicReference<ResponseMetadata> md = new AtomicReference<>();
     ChatStream s = ChatStream.of(new ListPublisher(), md::get);

@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
@@ -43,28 +42,6 @@ import java.util.Set;
 public final class ChatCodec {
   private ChatCodec() {}
 
-  // Top-level request fields the encoder writes; extra body fields must not collide with them.
-  private static final Set<String> REQUEST_FIELDS =
-      Set.of(
-          "model",
-          "messages",
-          "max_completion_tokens",
-          "temperature",
-          "top_p",
-          "n",
-          "presence_penalty",
-          "frequency_penalty",
-          "stop",
-          "stream",
-          "stream_options",
-          "response_format",
-          "tools",
-          "tool_choice",
-          "thinking",
-          "reasoning_effort",
-          "prompt_cache_key",
-          "safety_identifier");
-
   /**
    * Tells whether {@code name} is a top-level request field that {@link #encodeRequest} writes
    * itself.
@@ -73,7 +50,7 @@ public final class ChatCodec {
    * @return true for a known request field
    */
   public static boolean isRequestField(String name) {
-    return REQUEST_FIELDS.contains(name);
+    return RequestFields.contains(name);
   }
 
   // ---------------------------------------------------------------------------------------------

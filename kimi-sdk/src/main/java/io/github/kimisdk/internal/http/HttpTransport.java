@@ -6,6 +6,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends one HTTP exchange per call and lets the response status choose the body handling: JSON for
@@ -257,13 +257,7 @@ public final class HttpTransport {
             result.complete(response.body());
           }
         });
-    result.whenComplete(
-        (r, e) -> {
-          if (result.isCancelled()) {
-            sent.cancel(true);
-          }
-        });
-    return result;
+    return Futures.cancelling(result, sent);
   }
 
   private <T> BodySubscriber<KimiResponse<T>> jsonSubscriber(
@@ -412,16 +406,6 @@ public final class HttpTransport {
    */
   static final Duration STREAM_LINGER = Duration.ofSeconds(2);
 
-  /**
-   * Runs the end of a linger on the JDK's shared delay thread, not on the client's executor: the
-   * task only cancels a body subscription, and it must still run after the client was closed (its
-   * executor shut down) so that no connection is left open.
-   */
-  private static void lingerTimer(Runnable task, Duration delay) {
-    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
-        .execute(task);
-  }
-
   BodySubscriber<Flow.Publisher<ChatCompletionChunk>> streamSubscriber(
       ResponseMetadata md, StreamCall call) {
     if (isSuccess(md.statusCode()) && isEventStream(md)) {
@@ -429,7 +413,7 @@ public final class HttpTransport {
           new SseSubscriber<>(
               protocol.streamHandler(md, errors, options.maxJsonDepth()),
               sseLimits,
-              HttpTransport::lingerTimer,
+              options.lingerTimer(), // closing the client runs a pending end of linger at once
               STREAM_LINGER);
       call.attach(sse);
       return sse;

@@ -14,7 +14,10 @@ import java.util.function.BiConsumer;
  * @param logger where per-attempt debug lines go
  * @param logContent whether request and response bodies are logged too
  * @param bodyIdle the longest silence allowed while a non-streamed body is read
- * @param schedule runs a task after a delay, on real time (the body idle watchdog)
+ * @param schedule runs a task after a delay on real time, handing it to the client's executor (the
+ *     body idle watchdog, whose abort completes the caller's future)
+ * @param lingerTimer runs the end of a stream's linger after a delay on the timer thread itself: it
+ *     only gives up a connection; a task still waiting when the client closes runs then
  */
 public record TransportOptions(
     HttpClient.Version httpVersion,
@@ -22,12 +25,14 @@ public record TransportOptions(
     System.Logger logger,
     boolean logContent,
     Duration bodyIdle,
-    BiConsumer<Runnable, Duration> schedule) {
+    BiConsumer<Runnable, Duration> schedule,
+    BiConsumer<Runnable, Duration> lingerTimer) {
 
   /** Checks the components. */
   public TransportOptions {
     Objects.requireNonNull(logger, "logger");
     Objects.requireNonNull(bodyIdle, "bodyIdle");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(lingerTimer, "lingerTimer");
   }
 }

@@ -81,6 +81,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private volatile boolean upstreamComplete;
   private volatile Throwable upstreamError;
   private volatile long lastActivityNanos;
+  private volatile long demandSince; // when the downstream's demand last rose from zero
 
   // Downstream.
   private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -97,7 +98,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private List<ByteBuffer> current;
   private int currentIndex;
   private boolean inputEnded;
-  private boolean done;
+  private volatile boolean done; // also read by idleNanos
   private boolean lingering; // done, reading upstream to its end to keep the connection
   private long discarded;
   private volatile boolean lingerExpired;
@@ -174,6 +175,32 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     return lastActivityNanos;
   }
 
+  /**
+   * Returns {@link SseEventHandler#mapError}'s answer for {@code cause}: the failure the subscriber
+   * gets when the stream is aborted with it now.
+   *
+   * @param cause why the stream would be aborted
+   * @return the failure to deliver
+   */
+  public Throwable mapFailure(Throwable cause) {
+    return mapError(Objects.requireNonNull(cause, "cause"));
+  }
+
+  /**
+   * Returns for how long no bytes arrived while the downstream subscriber had unmet demand, in
+   * nanoseconds at {@code now} ({@link System#nanoTime()}), or 0 when it wants nothing or the
+   * stream ended: what an idle watchdog compares with its limit.
+   *
+   * @param now the current {@code System.nanoTime()}
+   * @return the idle time, or 0
+   */
+  public long idleNanos(long now) {
+    if (done || demand.get() == 0) {
+      return 0;
+    }
+    return Math.max(0, now - Math.max(lastActivityNanos, demandSince));
+  }
+
   // --- upstream signals (from the HTTP client) ---
 
   @Override
@@ -244,10 +271,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
 
   private void drainOnce() {
     if (done) {
-      items.clear();
+      if (!items.isEmpty()) {
+        items.clear();
+      }
       if (lingering) {
         linger();
-      } else {
+      } else if (!received.isEmpty()) {
         received.clear(); // bytes that were in flight when the stream ended
       }
       return;
@@ -571,6 +600,9 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
           current = demand.get();
           next = current + n < 0 ? Long.MAX_VALUE : current + n;
         } while (!demand.compareAndSet(current, next));
+        if (current == 0) {
+          demandSince = System.nanoTime();
+        }
       }
       drain();
     }

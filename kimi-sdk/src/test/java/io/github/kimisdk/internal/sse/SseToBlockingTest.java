@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.internal.flow.BlockingSubscriber;
 import io.github.kimisdk.sse.SseLimits;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,15 +1,17 @@
-package io.github.kimisdk.internal.sse;
+package io.github.kimisdk.internal.flow;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * A subscriber that turns a publisher into a blocking iterator for plain loops.
@@ -22,9 +24,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * exception wrapped in a {@code RuntimeException}. {@link #close()} cancels the subscription
  * (releasing the connection) and ends the iteration.
  *
- * <p>When the thread is interrupted while {@code hasNext()} waits, the subscription is cancelled,
- * the interrupt flag is set again and a {@link CancellationException} (whose cause is the {@code
- * InterruptedException}) is thrown.
+ * <p>When the thread is interrupted while {@code hasNext()} waits, the interrupt flag is set again
+ * and an exception is thrown: by default the subscription is cancelled and the exception is a
+ * {@link CancellationException} whose cause is the {@code InterruptedException}; a subscriber made
+ * with an interrupt handler throws what the handler returns (which stops the stream its own way).
+ *
+ * <p>{@link #closing()} announces that the stream is being stopped: a failure that arrives next is
+ * thrown at once, ahead of the items still queued, because the consumer was told to stop.
  *
  * <p>The signal methods may be called from any thread; the iterator methods and {@code close()}
  * belong to the consuming thread ({@code close()} may also be called from another thread to wake
@@ -57,13 +63,19 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   private final int prefetch;
   private final int replenish;
-  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  // Items and terminal markers, offered by the serial signals and taken by the consumer; the
+  // consumer parks only when it is empty, with {@code waiter} set so an offer knows to wake it.
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+  private volatile Thread waiter;
+  private volatile Failure overtaking; // a failure that arrived after closing(): taken first
 
   /** True while the consumer waits (or is about to wait) in {@code take()}; read by tests. */
   private volatile boolean waiting;
 
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+  private final Function<InterruptedException, RuntimeException> onInterrupt;
   private volatile boolean closed;
+  private volatile boolean closing;
 
   // Consumer-thread state.
   private T next;
@@ -78,6 +90,19 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
    * @throws IllegalArgumentException if {@code prefetch} is less than 1
    */
   public BlockingSubscriber(int prefetch) {
+    this(prefetch, null);
+  }
+
+  /**
+   * Creates a subscriber whose interrupted consumer throws what {@code onInterrupt} returns.
+   *
+   * @param prefetch how many items to request ahead; at least 1
+   * @param onInterrupt stops the stream and returns the exception to throw; null for the default
+   * @throws IllegalArgumentException if {@code prefetch} is less than 1
+   */
+  public BlockingSubscriber(
+      int prefetch, Function<InterruptedException, RuntimeException> onInterrupt) {
+    this.onInterrupt = onInterrupt;
     if (prefetch < 1) {
       throw new IllegalArgumentException("prefetch must be at least 1: " + prefetch);
     }
@@ -97,17 +122,76 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
 
   @Override
   public void onNext(T item) {
-    queue.offer(Objects.requireNonNull(item, "item"));
+    offer(Objects.requireNonNull(item, "item"));
   }
 
   @Override
   public void onError(Throwable error) {
-    queue.offer(new Failure(Objects.requireNonNull(error, "error")));
+    Failure f = new Failure(Objects.requireNonNull(error, "error"));
+    if (closing) {
+      overtaking = f; // the consumer was told to stop: the failure goes ahead of the items
+      wake();
+    } else {
+      offer(f);
+    }
+  }
+
+  private void offer(Object o) {
+    queue.offer(o);
+    wake();
+  }
+
+  private void wake() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /** Takes what comes next, without waiting: a failure that overtakes, the close, or the queue. */
+  private Object poll() {
+    Failure f = overtaking;
+    if (f != null) {
+      return f;
+    }
+    return closed ? CLOSED : queue.poll();
+  }
+
+  /** Waits for what comes next. */
+  private Object take() throws InterruptedException {
+    Object o = poll();
+    if (o != null) {
+      return o;
+    }
+    waiting = true;
+    waiter = Thread.currentThread();
+    try {
+      // A signal offers, then reads waiter; this thread sets waiter, then polls: one of the two
+      // sees the other, so no item is left behind a parked consumer.
+      while ((o = poll()) == null) {
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      return o;
+    } finally {
+      waiter = null;
+      waiting = false;
+    }
+  }
+
+  /**
+   * Announces that the stream is being stopped from outside: a failure arriving from now on is
+   * thrown ahead of the items still queued. Any thread.
+   */
+  public void closing() {
+    closing = true;
   }
 
   @Override
   public void onComplete() {
-    queue.offer(COMPLETE);
+    offer(COMPLETE);
   }
 
   /**
@@ -115,7 +199,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
    *
    * @return true if {@link #next()} returns an item, false at the end or after {@link #close()}
    * @throws RuntimeException the stream's failure, as described in the class comment
-   * @throws CancellationException if the thread was interrupted while waiting
+   * @throws RuntimeException if the thread was interrupted while waiting, as the class comment says
    */
   @Override
   public boolean hasNext() {
@@ -132,18 +216,23 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       return false;
     }
     Object o;
-    waiting = true;
     try {
-      o = queue.take();
-      waiting = false;
+      o = take();
     } catch (InterruptedException e) {
-      waiting = false;
-      close();
+      RuntimeException thrown;
+      if (onInterrupt == null) {
+        close();
+        CancellationException ce =
+            new CancellationException("interrupted while waiting for the next stream item");
+        ce.initCause(e);
+        thrown = ce;
+      } else {
+        thrown = onInterrupt.apply(e);
+        finished = true;
+        failure = thrown;
+      }
       Thread.currentThread().interrupt();
-      CancellationException ce =
-          new CancellationException("interrupted while waiting for the next stream item");
-      ce.initCause(e);
-      throw ce;
+      throw thrown;
     }
     if (o == CLOSED) {
       return false;
@@ -195,7 +284,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     if (s != null) {
       s.cancel();
     }
-    queue.offer(CLOSED); // wakes a consumer blocked in hasNext()
+    wake(); // a consumer blocked in hasNext() sees closed and returns false
   }
 
   private static RuntimeException rethrow(Throwable error) {
@@ -212,7 +301,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
   }
 
   /** Returns whether the consumer waits (or is about to wait) for an empty queue; for tests. */
-  boolean consumerWaiting() {
+  public boolean consumerWaiting() {
     return waiting;
   }
 }

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;

@@ -1,6 +1,13 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.EngineOverloadedException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.token.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -9,8 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -27,7 +32,7 @@ import java.util.regex.Pattern;
  * yet finished; a timer is armed for {@code timerAt} whenever the queue head waits on time; while
  * {@code probing}, at most one permit ({@code probeOut}) is out until one succeeds.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
   static final long MINUTE_NANOS = 60_000_000_000L;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -37,7 +42,7 @@ final class RateLimiter {
   private static final Pattern TPM = Pattern.compile("TPM rate limit.*?limit:\\s*(\\d+)");
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
-  static final Throwable CANCELLED = new CancellationException("cancelled");
+  public static final Throwable CANCELLED = new CancellationException("cancelled");
 
   private final RateLimit limit;
   private final Scheduler scheduler;
@@ -57,7 +62,7 @@ final class RateLimiter {
   private long timerAt = Long.MAX_VALUE;
   private int rejected;
 
-  RateLimiter(RateLimit limit, Scheduler scheduler) {
+  public RateLimiter(RateLimit limit, Scheduler scheduler) {
     this.limit = limit;
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
@@ -66,7 +71,7 @@ final class RateLimiter {
   }
 
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
-  long charge(ChatRequest request) {
+  public long charge(ChatRequest request) {
     Integer cap = request.maxCompletionTokens();
     long out =
         cap != null ? cap : ModelCatalog.defaults().lookup(request.model()).defaultMaxOutput();
@@ -78,7 +83,7 @@ final class RateLimiter {
    *
    * @throws PreflightException saying what to change
    */
-  void checkCharge(ChatRequest request, long charge) {
+  public void checkCharge(ChatRequest request, long charge) {
     long capacity;
     synchronized (this) {
       capacity = tokens.capacity;
@@ -107,20 +112,14 @@ final class RateLimiter {
    * Runs {@code call} once a permit is granted and releases the permit when its future completes.
    * Cancelling the result withdraws from the queue or cancels the call.
    */
-  <T> CompletableFuture<T> call(
+  public <T> CompletableFuture<T> call(
       String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
     CompletableFuture<Permit> acquired = acquire(model, charge, slot);
-    CompletableFuture<T> out = new CompletableFuture<>();
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            acquired.cancel(false);
-          }
-        });
+    CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);
     acquired.whenComplete(
         (permit, error) -> {
           if (error != null) {
-            out.completeExceptionally(unwrap(error));
+            out.completeExceptionally(Futures.unwrap(error));
             return;
           }
           if (out.isDone()) {
@@ -135,17 +134,12 @@ final class RateLimiter {
             out.completeExceptionally(e);
             return;
           }
-          out.whenComplete(
-              (r, e) -> {
-                if (out.isCancelled()) {
-                  f.cancel(true);
-                }
-              });
+          Futures.cancelling(out, f);
           f.whenComplete(
               (r, e) -> {
                 permit.finish(e);
                 if (e != null) {
-                  out.completeExceptionally(unwrap(e));
+                  out.completeExceptionally(Futures.unwrap(e));
                 } else {
                   out.complete(r);
                 }
@@ -155,7 +149,7 @@ final class RateLimiter {
   }
 
   /** Queues for a permit; the future completes once the limits allow, or fails fast. */
-  CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
+  public CompletableFuture<Permit> acquire(String model, long charge, boolean slot) {
     Waiter w = new Waiter(model, charge, slot);
     synchronized (this) {
       w.seq = sequence++;
@@ -166,17 +160,17 @@ final class RateLimiter {
   }
 
   /** Returns how many calls Kimi refused with a rate-limit 429 so far; for tests. */
-  synchronized int rejected() {
+  public synchronized int rejected() {
     return rejected;
   }
 
   /** Returns the current concurrency limit (possibly lowered from Kimi's message); for tests. */
-  synchronized int maxConcurrency() {
+  public synchronized int maxConcurrency() {
     return maxConcurrency;
   }
 
   /** Returns the current requests-per-minute capacity; for tests. */
-  synchronized long requestsPerMinute() {
+  public synchronized long requestsPerMinute() {
     return requests.capacity;
   }
 
@@ -185,7 +179,7 @@ final class RateLimiter {
    * drains at a time; a drain requested meanwhile (also from a granted call's own callbacks) makes
    * it loop again instead of recursing, so a long queue of calls that fail at once stays flat.
    */
-  void drain() {
+  public void drain() {
     if (draining.getAndIncrement() != 0) {
       return;
     }
@@ -357,16 +351,8 @@ final class RateLimiter {
     }
   }
 
-  private static Throwable unwrap(Throwable e) {
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
   private static KimiException kimiCause(Throwable e) {
-    return unwrap(e) instanceof KimiException k ? k : null;
+    return Futures.unwrap(e) instanceof KimiException k ? k : null;
   }
 
   private static final class Waiter {
@@ -385,7 +371,7 @@ final class RateLimiter {
   }
 
   /** A granted right to send; finish it exactly once (later calls are ignored). */
-  final class Permit {
+  public final class Permit {
     private final boolean slot;
     private final boolean probe;
     private final AtomicBoolean done = new AtomicBoolean();
@@ -399,7 +385,7 @@ final class RateLimiter {
      * Returns the permit: {@code failure} is the call's error or {@link #CANCELLED}, null on
      * success.
      */
-    void finish(Throwable failure) {
+    public void finish(Throwable failure) {
       if (done.compareAndSet(false, true)) {
         finished(this, failure);
       }
@@ -465,7 +451,7 @@ final class RateLimiter {
   }
 
   /** Returns the pause end as seen now, if any; for tests. */
-  synchronized Optional<Duration> pauseLeft() {
+  public synchronized Optional<Duration> pauseLeft() {
     long left = pauseUntil - scheduler.nanoTime();
     return pausing && left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
   }

@@ -1,11 +1,11 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Virtual time that moves only when a test calls {@link #advance}; due tasks then run in order. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
 
   private record Task(long due, long seq, Runnable run) {}
 
@@ -29,7 +29,7 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Moves the clock forward by {@code d}, running each task when its time comes. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long end;
     synchronized (this) {
       end = now + d.toNanos();
@@ -58,7 +58,7 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Moves the clock to the earliest task and runs the tasks due then; false if none is queued. */
-  boolean advanceToNext() {
+  public boolean advanceToNext() {
     long due;
     synchronized (this) {
       if (tasks.isEmpty()) {
@@ -72,11 +72,11 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Returns the virtual time passed since creation. */
-  synchronized Duration elapsed() {
+  public synchronized Duration elapsed() {
     return Duration.ofNanos(now - 5_000_000_000L);
   }
 
-  synchronized int pending() {
+  public synchronized int pending() {
     return tasks.size();
   }
 }

@@ -1,5 +1,8 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.ChatAllListener;
+import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import java.util.ArrayList;
@@ -12,7 +15,7 @@ import java.util.function.Function;
  * Runs many chat calls with at most {@code limit} in flight: each completion starts the next
  * request, so no thread waits on a permit.
  */
-final class ChatAll {
+public final class ChatAll {
 
   private final List<ChatRequest> requests;
   private final int limit;
@@ -26,7 +29,7 @@ final class ChatAll {
   private int completed;
   private int failed;
 
-  ChatAll(
+  public ChatAll(
       List<ChatRequest> requests,
       int limit,
       ChatAllListener listener,
@@ -40,7 +43,7 @@ final class ChatAll {
     this.results = new ChatResult[requests.size()];
   }
 
-  CompletableFuture<List<ChatResult>> start() {
+  public CompletableFuture<List<ChatResult>> start() {
     if (requests.isEmpty()) {
       done.complete(List.of());
       return done;

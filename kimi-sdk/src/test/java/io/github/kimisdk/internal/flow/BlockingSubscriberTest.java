@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.sse;
+package io.github.kimisdk.internal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -166,6 +166,64 @@ class BlockingSubscriberTest {
         .hasCauseInstanceOf(InterruptedException.class);
     assertThat(flag.get()).isTrue();
     assertThat(subscription.cancels).isEqualTo(1);
+  }
+
+  @Test
+  void anInterruptHandlerChoosesWhatTheInterruptedConsumerThrowsAndTheFlagStaysSet()
+      throws Exception {
+    List<InterruptedException> seen = new ArrayList<>();
+    IllegalStateException stopped = new IllegalStateException("stopped by the interrupt");
+    BlockingSubscriber<String> handled =
+        new BlockingSubscriber<>(
+            4,
+            e -> {
+              seen.add(e);
+              return stopped;
+            });
+    handled.onSubscribe(subscription);
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Boolean> flag = new AtomicReference<>();
+    Thread consumer =
+        new Thread(
+            () -> {
+              try {
+                handled.hasNext();
+              } catch (Throwable t) {
+                thrown.set(t);
+                flag.set(Thread.currentThread().isInterrupted());
+              }
+            });
+    consumer.start();
+    while (!handled.consumerWaiting()) {
+      Thread.onSpinWait();
+    }
+    consumer.interrupt();
+    consumer.join(10_000);
+    assertThat(thrown.get()).isSameAs(stopped);
+    assertThat(flag.get()).isTrue();
+    assertThat(seen).hasSize(1);
+    assertThat(subscription.cancels).as("the handler stops the stream its own way").isZero();
+    assertThatThrownBy(handled::hasNext).isSameAs(stopped);
+  }
+
+  @Test
+  void aFailureAfterClosingOvertakesTheQueuedItems() {
+    it.onSubscribe(subscription);
+    it.onNext("a");
+    it.onNext("b");
+    it.closing();
+    IllegalStateException closed = new IllegalStateException("closed");
+    it.onError(closed);
+    assertThatThrownBy(it::hasNext).isSameAs(closed);
+  }
+
+  @Test
+  void withoutClosingAFailureWaitsBehindTheItems() {
+    it.onSubscribe(subscription);
+    it.onNext("a");
+    it.onError(new IllegalStateException("cut"));
+    assertThat(it.next()).isEqualTo("a");
+    assertThatThrownBy(it::hasNext).hasMessage("cut");
   }
 
   @Test

@@ -1,13 +1,13 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.internal.flow.DaemonTimer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /** The time source, delayer and randomness of retries and timeouts; tests replace it. */
-interface Scheduler {
+public interface Scheduler {
 
   /** Returns a monotonic time in nanoseconds. */
   long nanoTime();
@@ -20,8 +20,11 @@ interface Scheduler {
     return ThreadLocalRandom.current().nextDouble();
   }
 
-  /** Returns the real scheduler: the JDK's shared delay thread hands tasks to {@code executor}. */
-  static Scheduler system(Executor executor) {
+  /**
+   * Returns the real scheduler: {@code timer} (the client's own, closed with the client) hands each
+   * due task to {@code executor}, or runs it itself once the executor refuses (it was shut down).
+   */
+  static Scheduler system(DaemonTimer timer, Executor executor) {
     return new Scheduler() {
       @Override
       public long nanoTime() {
@@ -30,8 +33,15 @@ interface Scheduler {
 
       @Override
       public void schedule(Runnable task, Duration delay) {
-        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor)
-            .execute(task);
+        timer.schedule(
+            () -> {
+              try {
+                executor.execute(task);
+              } catch (RejectedExecutionException shutDown) {
+                task.run();
+              }
+            },
+            delay.toNanos());
       }
     };
   }

@@ -1,7 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ class ChatAllTest {
           calls.add(f);
           return f;
         },
-        e -> new ConnectionException("failed: " + e, e, null));
+        e -> TestErrors.exceptions().connection("failed: " + e, e, null));
   }
 
   @Test
@@ -67,7 +69,7 @@ class ChatAllTest {
             r -> {
               throw new IllegalStateException("closed");
             },
-            e -> new ConnectionException("mapped", e, null));
+            e -> TestErrors.exceptions().connection("mapped", e, null));
     List<ChatResult> results = all.start().join();
     assertThat(results).singleElement().satisfies(r -> assertThat(r.isSuccess()).isFalse());
   }

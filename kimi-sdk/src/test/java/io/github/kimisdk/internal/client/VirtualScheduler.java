@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Virtual time for retry tests: a wait up to {@code autoRunLimit} advances the clock and runs the
  * task at once; longer waits are held until {@link #runHeld()}. Jitter is fixed at 0.5.
  */
-final class VirtualScheduler implements Scheduler {
+public final class VirtualScheduler implements Scheduler {
 
   private final Duration autoRunLimit;
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
@@ -17,11 +17,11 @@ final class VirtualScheduler implements Scheduler {
   private final List<Duration> waits = new ArrayList<>();
   private final List<Runnable> held = new ArrayList<>();
 
-  VirtualScheduler() {
+  public VirtualScheduler() {
     this(Duration.ofSeconds(65));
   }
 
-  VirtualScheduler(Duration autoRunLimit) {
+  public VirtualScheduler(Duration autoRunLimit) {
     this.autoRunLimit = autoRunLimit;
   }
 
@@ -51,15 +51,15 @@ final class VirtualScheduler implements Scheduler {
   }
 
   /** Returns the virtual time passed, in milliseconds. */
-  long elapsedMillis() {
+  public long elapsedMillis() {
     return (now.get() - start) / 1_000_000;
   }
 
-  synchronized List<Duration> waits() {
+  public synchronized List<Duration> waits() {
     return List.copyOf(waits);
   }
 
-  void runHeld() {
+  public void runHeld() {
     List<Runnable> tasks;
     synchronized (this) {
       tasks = List.copyOf(held);

@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.sse;
+package io.github.kimisdk.internal.flow;
 
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;

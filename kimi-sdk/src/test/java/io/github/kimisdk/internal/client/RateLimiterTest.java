@@ -1,8 +1,14 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.EngineOverloadedException;
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.http.ApiError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +102,7 @@ class RateLimiterTest {
     assertThat(d).isNotDone();
     b.join().finish(null); // a second finish is ignored
     assertThat(d).isNotDone();
-    a.join().finish(new ConnectionException("boom", null, null));
+    a.join().finish(TestErrors.exceptions().connection("boom", null, null));
     assertThat(d).isDone();
   }
 
@@ -238,7 +244,7 @@ class RateLimiterTest {
   @Test
   void otherFailuresNeitherPauseNorLearn() {
     RateLimiter l = limiter(RateLimit.builder().maxConcurrency(3).build());
-    l.acquire("m", 0, true).join().finish(new ConnectionException("reset", null, null));
+    l.acquire("m", 0, true).join().finish(TestErrors.exceptions().connection("reset", null, null));
     l.acquire("m", 0, true).join().finish(RateLimiter.CANCELLED);
     assertThat(l.pauseLeft()).isEmpty();
     assertThat(l.acquire("m", 0, true)).isDone();
@@ -279,7 +285,9 @@ class RateLimiterTest {
               "m",
               0,
               true,
-              () -> CompletableFuture.failedFuture(new ConnectionException("down", null, null))));
+              () ->
+                  CompletableFuture.failedFuture(
+                      TestErrors.exceptions().connection("down", null, null))));
     }
     assertThat(calls).noneMatch(CompletableFuture::isDone);
 
@@ -290,24 +298,27 @@ class RateLimiterTest {
   }
 
   static RateLimitException rateLimited(Duration retryAfter, String message) {
-    return new RateLimitException(
-        new ApiError(
-            null,
-            429,
-            "rate_limit_reached_error",
-            null,
-            message,
-            message,
-            retryAfter,
-            true,
-            false,
-            null));
+    return TestErrors.exceptions()
+        .rateLimit(
+            new ApiError(
+                null,
+                429,
+                "rate_limit_reached_error",
+                null,
+                message,
+                message,
+                retryAfter,
+                true,
+                false,
+                null));
   }
 
   static EngineOverloadedException overloaded() {
     String m = "The engine is currently overloaded, please try again later";
-    return new EngineOverloadedException(
-        new ApiError(null, 429, "engine_overloaded_error", null, m, m, null, true, false, null));
+    return TestErrors.exceptions()
+        .engineOverloaded(
+            new ApiError(
+                null, 429, "engine_overloaded_error", null, m, m, null, true, false, null));
   }
 
   /** The limiter's prompt estimate, computed the documented way. */

@@ -1,0 +1,156 @@
+package io.github.kimisdk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.kimisdk.ConfigurationException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.ServerSentEvent;
+import io.github.kimisdk.sse.SseParser;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.token.KimiTokenizer;
+import io.github.kimisdk.token.TokenEstimator;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToIntBiFunction;
+import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls every name that {@code DESIGN.md} lists as fixed ("Names that are fixed"), from a named
+ * module that sees only the SDK's exports, as the conformance harnesses do. Each is taken once as a
+ * typed method reference, so a change of its package, name, parameters or result type breaks this
+ * module's build, and once called, so a change of what it does fails the test.
+ */
+class FixedNamesTest {
+
+  // The signatures, exactly as fixed.
+  static final Function<String, JsonValue> PARSE_STRING = Json::parse;
+  static final Function<byte[], JsonValue> PARSE_BYTES = Json::parse;
+  static final Function<JsonValue, String> WRITE = Json::write;
+  static final Function<Consumer<ServerSentEvent>, SseParser> NEW_PARSER = SseParser::new;
+  static final BiConsumer<SseParser, ByteBuffer> FEED = SseParser::feed;
+  static final Consumer<SseParser> CLOSE_PARSER = SseParser::close;
+  static final ToLongFunction<SseParser> RETRY_MILLIS = SseParser::retryMillis;
+  static final Supplier<KimiClient.Builder> BUILDER = KimiClient::builder;
+  static final BiFunction<KimiClient.Builder, String, KimiClient.Builder> API_KEY =
+      KimiClient.Builder::apiKey;
+  static final BiFunction<KimiClient.Builder, String, KimiClient.Builder> BASE_URL =
+      KimiClient.Builder::baseUrl;
+  static final Function<KimiClient.Builder, KimiClient> BUILD = KimiClient.Builder::build;
+  static final Supplier<KimiClient> FROM_ENV = KimiClient::fromEnv;
+  static final BiFunction<KimiClient, ChatRequest, ChatCompletion> CHAT = KimiClient::chat;
+  static final BiFunction<KimiClient, ChatRequest, CompletableFuture<ChatCompletion>> CHAT_ASYNC =
+      KimiClient::chatAsync;
+  static final BiFunction<KimiClient, ChatRequest, ChatStream> STREAM = KimiClient::stream;
+  static final BiFunction<String, String, ChatRequest> REQUEST_OF = ChatRequest::of;
+  static final Function<ChatCompletionChunk, String> CHUNK_TEXT = ChatCompletionChunk::text;
+  static final Function<ChatCompletion, String> COMPLETION_TEXT = ChatCompletion::text;
+  static final Supplier<FakeKimiServer> NEW_SERVER = FakeKimiServer::new;
+  static final Function<FakeKimiServer, FakeKimiServer> START = FakeKimiServer::start;
+  static final Function<FakeKimiServer, String> SERVER_BASE_URL = FakeKimiServer::baseUrl;
+  static final Consumer<FakeKimiServer> CLOSE_SERVER = FakeKimiServer::close;
+  static final Function<Path, KimiTokenizer> LOAD = KimiTokenizer::load;
+  static final BiFunction<KimiTokenizer, String, int[]> ENCODE = KimiTokenizer::encode;
+  static final ToIntBiFunction<KimiTokenizer, String> COUNT = KimiTokenizer::count;
+  static final Supplier<TokenEstimator> FOR_KIMI = TokenEstimator::forKimi;
+  static final ToIntBiFunction<TokenEstimator, CharSequence> ESTIMATE = TokenEstimator::estimate;
+
+  @Test
+  void jsonParsesWritesAndReportsWhereItFailed() {
+    JsonValue v = PARSE_STRING.apply("{\"a\":[1,true,null]}");
+    assertThat(WRITE.apply(v)).isEqualTo("{\"a\":[1,true,null]}");
+    assertThat(WRITE.apply(PARSE_BYTES.apply("\"\u00e9\"".getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo("\"\u00e9\"");
+    Throwable bad = catchThrowable(() -> PARSE_BYTES.apply(new byte[] {'"', (byte) 0xC3, '"'}));
+    assertThat(bad).as("strict UTF-8").isInstanceOf(JsonException.class);
+    JsonException e = (JsonException) catchThrowable(() -> PARSE_STRING.apply("{\n  \"a\": }"));
+    assertThat(e).isInstanceOf(RuntimeException.class);
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.column()).isPositive();
+    assertThat(e.offset()).isPositive();
+  }
+
+  @Test
+  void sseParserTakesAnyChunkingAndKeepsTheRetryAndIds() {
+    List<ServerSentEvent> events = new ArrayList<>();
+    SseParser parser = NEW_PARSER.apply(events::add);
+    assertThat(RETRY_MILLIS.applyAsLong(parser)).isEqualTo(-1);
+    byte[] stream =
+        "retry: 1500\ndata: one\n\nevent: done\nid: 7\ndata: two\n\n"
+            .getBytes(StandardCharsets.UTF_8);
+    for (byte b : stream) {
+      FEED.accept(parser, ByteBuffer.wrap(new byte[] {b}));
+    }
+    CLOSE_PARSER.accept(parser);
+    assertThat(events)
+        .containsExactly(
+            new ServerSentEvent("message", "one", ""), new ServerSentEvent("done", "two", "7"));
+    assertThat(RETRY_MILLIS.applyAsLong(parser)).isEqualTo(1500);
+  }
+
+  @Test
+  void aClientChatsCallsAsyncAndStreamsAgainstTheFakeServer() throws Exception {
+    FakeKimiServer server = START.apply(NEW_SERVER.get());
+    try (KimiClient kimi =
+        BUILD.apply(
+            BASE_URL.apply(
+                API_KEY.apply(BUILDER.get(), "sk-fixed-names"), SERVER_BASE_URL.apply(server)))) {
+      ChatRequest hello = REQUEST_OF.apply("kimi-k2.6", "Hello");
+      assertThat(COMPLETION_TEXT.apply(CHAT.apply(kimi, hello))).isEqualTo("You said: Hello");
+      assertThat(COMPLETION_TEXT.apply(CHAT_ASYNC.apply(kimi, hello).get(30, TimeUnit.SECONDS)))
+          .isEqualTo("You said: Hello");
+      StringBuilder text = new StringBuilder();
+      try (ChatStream stream = STREAM.apply(kimi, hello)) {
+        Iterable<ChatCompletionChunk> chunks = stream;
+        AutoCloseable closeable = stream;
+        assertThat(closeable).isSameAs(stream);
+        for (ChatCompletionChunk c : chunks) {
+          text.append(CHUNK_TEXT.apply(c));
+        }
+      }
+      assertThat(text).hasToString("You said: Hello");
+    } finally {
+      CLOSE_SERVER.accept(server);
+    }
+  }
+
+  @Test
+  void everyFailureIsAnUncheckedSealedKimiException() {
+    assertThat(RuntimeException.class).isAssignableFrom(KimiException.class);
+    assertThat(KimiException.class.isSealed()).isTrue();
+    Throwable t = catchThrowable(() -> FROM_ENV.get().close());
+    // without a key in the environment (the build's case) fromEnv says so; with one it works
+    if (t != null) {
+      assertThat(t).isInstanceOf(ConfigurationException.class).isInstanceOf(KimiException.class);
+    }
+  }
+
+  @Test
+  void theTokenizerAndTheEstimatorCount(@TempDir Path dir) throws Exception {
+    KimiTokenizer tokenizer = LOAD.apply(TokenCountingTest.tinyVocabulary(dir));
+    assertThat(ENCODE.apply(tokenizer, "abcabc")).containsExactly(257, 257);
+    assertThat(COUNT.applyAsInt(tokenizer, "abcabc")).isEqualTo(2);
+    TokenEstimator estimator = FOR_KIMI.get();
+    assertThat(ESTIMATE.applyAsInt(estimator, new StringBuilder("Hello, world"))).isPositive();
+  }
+}

@@ -1,0 +1,113 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * How the client waits for and chains its futures: every failure leaves as the {@link
+ * KimiException} it is, or is mapped once by {@link #kimi}, and cancelling a future handed out
+ * cancels the work behind it.
+ */
+public final class Calls {
+
+  private final ErrorFactory errors;
+
+  /**
+   * Creates the helper of one client.
+   *
+   * @param errors builds the exceptions
+   */
+  public Calls(ErrorFactory errors) {
+    this.errors = errors;
+  }
+
+  /** Returns the client's exception factory. */
+  public ErrorFactory errors() {
+    return errors;
+  }
+
+  /**
+   * Returns {@code error} as a {@link KimiException}: unwrapped from completion wrappers, itself if
+   * it is one, else mapped by {@link ErrorFactory#failure}. Every failure the client's futures and
+   * blocking calls report passes here.
+   */
+  public KimiException kimi(Throwable error) {
+    return errors.failure(error, null, null);
+  }
+
+  /**
+   * Waits for {@code f}. An interrupt cancels it, keeps the thread's interrupt status set and
+   * throws a {@link KimiException} saying so, as every blocking call of the client does.
+   */
+  public <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      throw kimi(e);
+    } catch (InterruptedException e) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw kimi(e);
+    }
+  }
+
+  /** Returns a future of {@code f}'s value through {@code fn}; cancelling it cancels {@code f}. */
+  public <R, T> CompletableFuture<T> map(CompletableFuture<R> f, Function<R, T> fn) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            out.completeExceptionally(kimi(e));
+            return;
+          }
+          try {
+            out.complete(fn.apply(r));
+          } catch (RuntimeException d) {
+            out.completeExceptionally(kimi(d));
+          }
+        });
+    return Futures.cancelling(out, f);
+  }
+
+  /**
+   * Runs {@code next} on the value of {@code f} without blocking; failures and cancellation as in
+   * {@link #map}, for both futures.
+   */
+  public <R, T> CompletableFuture<T> compose(
+      CompletableFuture<R> f, Function<R, CompletableFuture<T>> next) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            out.completeExceptionally(kimi(e));
+            return;
+          }
+          CompletableFuture<T> g;
+          try {
+            g = next.apply(r);
+          } catch (RuntimeException d) {
+            out.completeExceptionally(kimi(d));
+            return;
+          }
+          Futures.cancelling(out, g);
+          g.whenComplete(
+              (x, y) -> {
+                if (y != null) {
+                  out.completeExceptionally(kimi(y));
+                } else {
+                  out.complete(x);
+                }
+              });
+        });
+    return Futures.cancelling(out, f);
+  }
+
+  /** Returns a future failed with {@code error} as a {@link KimiException}. */
+  public <T> CompletableFuture<T> failed(Throwable error) {
+    return CompletableFuture.failedFuture(kimi(error));
+  }
+}

@@ -1,0 +1,282 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.StreamCall;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+/**
+ * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, {@link StreamingCall} for
+ * streams. Waits are scheduled, never slept, so no thread is blocked between attempts.
+ */
+public final class Retrier {
+
+  private final RetryPolicy policy;
+  private final Scheduler scheduler;
+  private final ErrorFactory errors;
+  private final Calls calls;
+  private final Timeouts timeouts;
+  private final Scheduler watchdog;
+  private final System.Logger log;
+
+  /**
+   * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
+   * because they compare with {@link System#nanoTime()} stamps taken as bytes arrive.
+   *
+   * @param policy when to retry
+   * @param scheduler the clock and delayer of retries (virtual in tests)
+   * @param watchdog the real-time delayer of stream idle checks
+   * @param calls maps failures and builds the exceptions
+   * @param timeouts the overall and stream idle timeouts
+   * @param log where retries are logged
+   */
+  public Retrier(
+      RetryPolicy policy,
+      Scheduler scheduler,
+      Scheduler watchdog,
+      Calls calls,
+      Timeouts timeouts,
+      System.Logger log) {
+    this.policy = policy;
+    this.scheduler = scheduler;
+    this.watchdog = watchdog;
+    this.calls = calls;
+    this.errors = calls.errors();
+    this.timeouts = timeouts;
+    this.log = log;
+  }
+
+  /**
+   * Returns the backoff before retry {@code retry} (1 for the first retry), before jitter.
+   *
+   * @param policy the policy
+   * @param retry the retry number, from 1
+   * @return the wait ceiling for that retry
+   */
+  public static Duration backoffCeiling(RetryPolicy policy, int retry) {
+    long ms = policy.initialBackoff().toMillis();
+    long max = policy.maxBackoff().toMillis();
+    for (int i = 1; i < retry && ms < max; i++) {
+      ms *= 2;
+    }
+    return Duration.ofMillis(Math.min(ms, max));
+  }
+
+  /**
+   * Returns the jittered wait before retry {@code retry}: between half and all of the ceiling.
+   *
+   * @param policy the policy
+   * @param retry the retry number, from 1
+   * @param random a number in [0, 1)
+   * @return the wait
+   */
+  public static Duration backoff(RetryPolicy policy, int retry, double random) {
+    long ceiling = backoffCeiling(policy, retry).toMillis();
+    return Duration.ofMillis(ceiling / 2 + (long) (random * (ceiling - ceiling / 2)));
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  Scheduler watchdog() {
+    return watchdog;
+  }
+
+  ErrorFactory errors() {
+    return errors;
+  }
+
+  Calls calls() {
+    return calls;
+  }
+
+  Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /** Returns the wait before the next attempt, or null when {@code failure} is final. */
+  Duration nextDelay(KimiException failure, int attemptsMade, long startedNanos) {
+    if (attemptsMade > policy.maxRetries() || !policy.isRetryable(failure)) {
+      return null;
+    }
+    Optional<Duration> asked =
+        failure instanceof ApiException a ? a.retryAfter() : Optional.empty();
+    Duration wait;
+    if (asked.isPresent()) {
+      if (asked.get().compareTo(policy.maxServerWait()) > 0) {
+        return null;
+      }
+      wait = asked.get();
+    } else {
+      wait = backoff(policy, attemptsMade, scheduler.random());
+    }
+    Optional<Duration> deadline = policy.deadline();
+    if (deadline.isPresent()) {
+      long elapsed = scheduler.nanoTime() - startedNanos;
+      if (elapsed + wait.toNanos() > deadline.get().toNanos()) {
+        return null;
+      }
+    }
+    return wait;
+  }
+
+  private KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
+    return errors.finish(last, failures, attempts);
+  }
+
+  void logRetry(int attempt, KimiException failure, Duration wait) {
+    log.log(
+        Level.DEBUG,
+        () ->
+            "attempt "
+                + attempt
+                + " failed ("
+                + failure.getClass().getSimpleName()
+                + failure.requestId().map(id -> ", request-id=" + id).orElse("")
+                + "); retrying in "
+                + wait.toMillis()
+                + " ms");
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds or the policy gives up. Cancelling the result cancels
+   * the attempt in flight and stops further attempts.
+   */
+  public <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
+    FutureCall<T> c = new FutureCall<>(attempt);
+    c.start();
+    return c.result;
+  }
+
+  private final class FutureCall<T> {
+    final CompletableFuture<T> result = new CompletableFuture<>();
+    private final IntFunction<CompletableFuture<T>> attempt;
+    private final List<KimiException> failures = new ArrayList<>();
+    private volatile CompletableFuture<T> current;
+    private long started;
+    private int attempts;
+
+    FutureCall(IntFunction<CompletableFuture<T>> attempt) {
+      this.attempt = attempt;
+    }
+
+    void start() {
+      started = scheduler.nanoTime();
+      result.whenComplete(
+          (r, e) -> {
+            CompletableFuture<T> c = current;
+            if (c != null && !c.isDone()) {
+              c.cancel(true);
+            }
+          });
+      Optional<Duration> overall = timeouts.overall();
+      overall.ifPresent(
+          d ->
+              scheduler.schedule(
+                  () -> {
+                    if (!result.isDone()) {
+                      KimiException k = errors.overallTimeout(d);
+                      synchronized (this) {
+                        result.completeExceptionally(finish(k, failures, attempts));
+                      }
+                    }
+                  },
+                  d));
+      next();
+    }
+
+    private void next() {
+      if (result.isDone()) {
+        return;
+      }
+      CompletableFuture<T> f;
+      synchronized (this) {
+        attempts++;
+        try {
+          f = attempt.apply(attempts);
+        } catch (RuntimeException e) {
+          onFailure(calls.kimi(e));
+          return;
+        }
+        current = f;
+      }
+      if (result.isDone()) {
+        f.cancel(true);
+        return;
+      }
+      f.whenComplete(
+          (r, e) -> {
+            if (e == null) {
+              result.complete(r);
+            } else {
+              onFailure(calls.kimi(e));
+            }
+          });
+    }
+
+    private synchronized void onFailure(KimiException k) {
+      if (result.isDone()) {
+        return;
+      }
+      failures.add(k);
+      Duration wait = nextDelay(k, attempts, started);
+      if (wait == null) {
+        result.completeExceptionally(finish(k, failures, attempts));
+        return;
+      }
+      logRetry(attempts, k, wait);
+      scheduler.schedule(this::next, wait);
+    }
+  }
+
+  /**
+   * Returns a streaming call that sends {@code request} through {@code newCall}, each attempt
+   * behind a permit of {@code limiter} when there is one.
+   *
+   * @param request the streaming request
+   * @param newCall makes attempt {@code n} (from 1)
+   * @param limiter the client's rate limiter, or null
+   * @param charge the request's token charge for the limiter
+   * @param clientClosed tells whether the client is closing, for the message of a stopped stream
+   * @return the cold, single-subscriber stream
+   */
+  public StreamingCall stream(
+      ChatRequest request,
+      IntFunction<StreamCall> newCall,
+      RateLimiter limiter,
+      long charge,
+      BooleanSupplier clientClosed) {
+    return new StreamingCall(this, request, newCall, limiter, charge, clientClosed);
+  }
+
+  /** Builds the request that continues {@code request} after {@code partial} arrived. */
+  public static ChatRequest resume(ChatRequest request, ChatCompletion partial) {
+    String text = partial.text();
+    if (text.isEmpty()) {
+      return request;
+    }
+    List<Message> messages = new ArrayList<>(request.messages());
+    Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+    if (last instanceof AssistantMessage a && a.partial() && a.content() != null) {
+      messages.set(messages.size() - 1, Message.partial(a.content() + text, a.name()));
+    } else {
+      messages.add(Message.partial(text));
+    }
+    return request.toBuilder().messages(messages).build();
+  }
+}

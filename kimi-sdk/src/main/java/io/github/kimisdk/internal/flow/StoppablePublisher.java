@@ -1,0 +1,30 @@
+package io.github.kimisdk.internal.flow;
+
+import java.util.concurrent.Flow;
+
+/**
+ * A cold, single-subscriber publisher that can be stopped while it runs, telling its subscriber
+ * why: the SDK's own streams, so that a consumer on another thread learns that its stream was
+ * closed or its thread interrupted instead of seeing a quiet end.
+ *
+ * @param <T> the item type
+ */
+public interface StoppablePublisher<T> extends Flow.Publisher<T> {
+
+  /**
+   * Stops the stream, for good: it is not retried. A subscriber that has not ended gets {@code
+   * onError} with the returned failure.
+   *
+   * @param interrupt the interrupt of the consuming thread, or null when the stream was closed
+   * @return the failure that says so: the one the subscriber got, or, when the stream had not
+   *     started or had already ended, one built the same way
+   */
+  RuntimeException stop(InterruptedException interrupt);
+
+  /**
+   * Tells whether the stream ended: completed, failed, stopped or cancelled.
+   *
+   * @return true once ended
+   */
+  boolean isEnded();
+}

@@ -1,0 +1,116 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The threads a client starts are gone after {@link KimiClient#close()}, so a program that closes
+ * its client exits at once, even under a launcher that waits for daemon threads ({@code mvn
+ * exec:java}). Checked in a fresh JVM, because a thread such as the JDK's shared {@code
+ * CompletableFutureDelayScheduler} lives as long as the JVM once anything started it.
+ */
+class ClientThreadsTest {
+
+  @Test
+  void noThreadTheClientStartedOutlivesClose() throws Exception {
+    List<String> left = runChild();
+    assertThat(left)
+        .as("threads alive after close (on JDK %d)", Runtime.version().feature())
+        .noneMatch(n -> n.startsWith("kimi-"))
+        .noneMatch(n -> n.startsWith("CompletableFutureDelayScheduler"));
+    if (Runtime.version().feature() >= 21) {
+      // HttpClient is AutoCloseable from JDK 21: the client closes the one it built
+      assertThat(left).noneMatch(n -> n.startsWith("HttpClient-"));
+    }
+  }
+
+  /** Runs {@link Child} in a new JVM and returns the names it printed. */
+  private static List<String> runChild() throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> path = new ArrayList<>();
+    for (String p : new String[] {"jdk.module.path", "java.class.path"}) {
+      String v = System.getProperty(p);
+      if (v != null && !v.isBlank()) {
+        path.add(v);
+      }
+    }
+    Process p =
+        new ProcessBuilder(
+                java, "-cp", String.join(File.pathSeparator, path), Child.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String text = new String(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(text).isZero();
+    return text.lines()
+        .filter(l -> l.startsWith("alive: "))
+        .map(l -> l.substring(7))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Makes a chat call, a retried chat call, a stream and a rate-limited call, closes the client and
+   * the server, waits up to 10 s for the threads started meanwhile to end and prints those still
+   * alive.
+   */
+  static final class Child {
+    private Child() {}
+
+    public static void main(String[] args) throws Exception {
+      Set<Thread> before = Thread.getAllStackTraces().keySet();
+      FakeKimiServer server = new FakeKimiServer().start();
+      KimiClient kimi =
+          KimiClient.builder()
+              .apiKey("sk-test")
+              .baseUrl(server.baseUrl())
+              .rateLimit(RateLimit.builder().maxConcurrency(2).build())
+              .build();
+      ChatRequest hello = ChatRequest.of("kimi-k2.6", "Hello");
+      kimi.chat(hello);
+      server.enqueue(FakeResponse.error(500, "{\"error\":{\"type\":\"server_error\"}}"));
+      kimi.chat(hello); // retried after a scheduled backoff
+      kimi.stream(hello).toCompletion();
+      kimi.close();
+      server.close();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      List<Thread> left;
+      do {
+        left = started(before);
+        if (left.stream().noneMatch(Child::ours)) {
+          break;
+        }
+        Thread.sleep(50);
+      } while (System.nanoTime() < deadline);
+      for (Thread t : left) {
+        System.out.println("alive: " + t.getName());
+      }
+    }
+
+    private static List<Thread> started(Set<Thread> before) {
+      return Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> !before.contains(t) && t.isAlive())
+          .toList();
+    }
+
+    private static boolean ours(Thread t) {
+      String n = t.getName();
+      return n.startsWith("kimi-")
+          || n.startsWith("CompletableFutureDelayScheduler")
+          || (Runtime.version().feature() >= 21 && n.startsWith("HttpClient-"));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.Exceptions;
+
+/**
+ * The SDK's exceptions for tests outside the root package, where their constructors cannot be
+ * called.
+ */
+@SuppressWarnings("exports") // a test fixture for the internal packages
+public final class TestErrors {
+
+  private TestErrors() {}
+
+  /** Returns the constructors of the exceptions. */
+  public static Exceptions exceptions() {
+    return Errors.INSTANCE;
+  }
+
+  /** Returns the error factory of a client of {@link Endpoint#GLOBAL} with default timeouts. */
+  public static ErrorFactory factory() {
+    return factory(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
+  }
+
+  /** Returns the error factory of a client with these settings. */
+  public static ErrorFactory factory(
+      Endpoint endpoint, boolean kimiCodeKey, String userAgent, Timeouts timeouts) {
+    return new ErrorFactory(Errors.INSTANCE, endpoint, kimiCodeKey, userAgent, timeouts);
+  }
+
+  /** Returns a connection failure with {@code message}. */
+  public static ConnectionException connection(String message) {
+    return new ConnectionException(message, null, null);
+  }
+}

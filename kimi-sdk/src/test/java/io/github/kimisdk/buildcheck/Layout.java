@@ -1,0 +1,431 @@
+package io.github.kimisdk.buildcheck;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The SDK's layout as its compiled classes show it, and the rules of {@code DESIGN.md} checked
+ * against it. A class file names every class it uses in its constant pool (class entries, and the
+ * descriptors and generic signatures of fields and methods), so reading the pools gives the
+ * file-level dependencies between top-level classes; nested classes count as their top-level class.
+ *
+ * <p>The rules (packages relative to {@code io.github.kimisdk}):
+ *
+ * <ul>
+ *   <li>No cycle between top-level classes of different packages. A sealed type naming the classes
+ *       it permits does not count as using them, so a family may span packages.
+ *   <li>{@code json}, {@code sse} and the plumbing they share ({@code internal.flow}, {@code
+ *       internal.sse}, {@code internal.scan}, and {@code internal.bind}, the record binder behind
+ *       {@code Json.bind}) know nothing of Kimi: they use only each other.
+ *   <li>{@code chat}, {@code tool} and {@code token} never reach the transport ({@code
+ *       internal.http}, {@code internal.client}, {@code internal.anthropic}).
+ *   <li>{@code token} does not call the client ({@code KimiClient}, {@code KimiFiles}, {@code
+ *       KimiBatches}).
+ *   <li>The root package holds public types only, and one package-private class, {@code Errors},
+ *       which builds the exceptions whose constructors are package-private.
+ * </ul>
+ *
+ * <p>Not a rule: a cycle between packages whose classes form no cycle. The public API fixes several
+ * ({@code chat.AssistantMessage} uses {@code tool.ToolCall} while {@code tool.ToolRunner} uses
+ * {@code chat.ChatRequest}; {@code chat.ChatStream} returns the root's {@code ResponseMetadata}
+ * while {@code KimiClient} takes a {@code chat.ChatRequest}). {@code internal.tool} ({@code
+ * ModelThinking}, used by {@code chat.ChatRequest}) is left for issue 22, which folds it into
+ * {@code token.ModelCatalog}; no rule here names it.
+ */
+final class Layout {
+
+  static final String BASE = "io/github/kimisdk/";
+
+  private static final Set<String> NEUTRAL =
+      Set.of("json", "sse", "internal.flow", "internal.sse", "internal.scan", "internal.bind");
+  private static final Set<String> MODEL = Set.of("chat", "tool", "token");
+  private static final Set<String> TRANSPORT =
+      Set.of("internal.http", "internal.client", "internal.anthropic");
+  private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
+  private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
+
+  /**
+   * Cycles known and being removed, each exactly as {@link #violations()} reports it. The one here
+   * came from merging issue 22 (ChatRequest reads ModelInfo while ModelInfo.problems and adapt take
+   * a ChatRequest); its fix moves those two methods out of ModelInfo. Keep this set empty.
+   */
+  private static final Set<String> KNOWN_CYCLES =
+      Set.of(
+          "chat.ChatRequest -> internal.model.SamplingAdapter -> token.ModelInfo -> chat.ChatRequest");
+
+  private static final int ACC_PUBLIC = 0x0001;
+  private static final int UTF8 = 1;
+  private static final int INTEGER = 3;
+  private static final int FLOAT = 4;
+  private static final int LONG = 5;
+  private static final int DOUBLE = 6;
+  private static final int CLASS = 7;
+  private static final int STRING = 8;
+  private static final int FIELDREF = 9;
+  private static final int METHODREF = 10;
+  private static final int INTERFACE_METHODREF = 11;
+  private static final int NAME_AND_TYPE = 12;
+  private static final int METHOD_HANDLE = 15;
+  private static final int METHOD_TYPE = 16;
+  private static final int DYNAMIC = 17;
+  private static final int INVOKE_DYNAMIC = 18;
+  private static final int MODULE = 19;
+  private static final int PACKAGE = 20;
+
+  /** Top-level class (dotted, relative to the base) to the top-level classes it uses. */
+  private final Map<String, Set<String>> uses = new TreeMap<>();
+
+  /** Top-level classes that are not public. */
+  private final Set<String> nonPublic = new TreeSet<>();
+
+  private Layout() {}
+
+  /** Reads every class file under a directory or in a jar. */
+  static Layout read(Path classesDirOrJar) throws IOException {
+    Layout layout = new Layout();
+    if (Files.isDirectory(classesDirOrJar)) {
+      List<Path> files;
+      try (Stream<Path> all = Files.walk(classesDirOrJar)) {
+        files = all.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+      }
+      for (Path f : files) {
+        layout.add(Files.readAllBytes(f));
+      }
+    } else {
+      try (ZipFile jar = new ZipFile(classesDirOrJar.toFile())) {
+        for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
+          ZipEntry entry = e.nextElement();
+          if (entry.getName().endsWith(".class")) {
+            try (InputStream in = jar.getInputStream(entry)) {
+              layout.add(in.readAllBytes());
+            }
+          }
+        }
+      }
+    }
+    return layout;
+  }
+
+  /** Returns the top-level classes read, by name relative to the base package. */
+  Set<String> classes() {
+    return uses.keySet();
+  }
+
+  /** Returns the top-level classes {@code name} uses. */
+  Set<String> uses(String name) {
+    return uses.getOrDefault(name, Set.of());
+  }
+
+  /** Returns every broken rule, one line each; empty when the layout keeps them all. */
+  List<String> violations() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : uses.entrySet()) {
+      String from = e.getKey();
+      String fromPackage = packageOf(from);
+      for (String to : e.getValue()) {
+        String toPackage = packageOf(to);
+        if (fromPackage.equals(toPackage)) {
+          continue;
+        }
+        if (NEUTRAL.contains(fromPackage) && !NEUTRAL.contains(toPackage)) {
+          out.add("one-way: " + from + " uses " + to + " (json and sse know nothing of Kimi)");
+        }
+        if (MODEL.contains(fromPackage) && TRANSPORT.contains(toPackage)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (chat, tool and token never reach the transport)");
+        }
+        if (fromPackage.equals("token") && toPackage.isEmpty() && CLIENT.contains(to)) {
+          out.add("one-way: " + from + " uses " + to + " (token does not call the client)");
+        }
+      }
+    }
+    for (String c : nonPublic) {
+      if (packageOf(c).isEmpty() && !ROOT_NON_PUBLIC_ALLOWED.contains(c)) {
+        out.add(
+            "root package: "
+                + c
+                + " is not public (the root holds public types and Errors; machinery goes to"
+                + " internal.*)");
+      }
+    }
+    for (List<String> cycle : crossPackageCycles()) {
+      if (!KNOWN_CYCLES.contains(String.join(" -> ", cycle))) {
+        out.add("cycle across packages: " + String.join(" -> ", cycle));
+      }
+    }
+    return out;
+  }
+
+  /** Returns one cycle for each group of mutually dependent classes that spans packages. */
+  List<List<String>> crossPackageCycles() {
+    List<List<String>> out = new ArrayList<>();
+    for (Set<String> group : stronglyConnected()) {
+      Set<String> packages = new HashSet<>();
+      group.forEach(c -> packages.add(packageOf(c)));
+      if (packages.size() > 1) {
+        out.add(cycleThrough(group));
+      }
+    }
+    return out;
+  }
+
+  static String packageOf(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(0, dot);
+  }
+
+  // --- reading one class file ---
+
+  private void add(byte[] classFile) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
+    if (in.readInt() != 0xCAFEBABE) {
+      throw new IOException("bad magic number");
+    }
+    in.readUnsignedShort();
+    in.readUnsignedShort();
+    int count = in.readUnsignedShort();
+    int[] tags = new int[count];
+    String[] utf8 = new String[count];
+    int[] first = new int[count];
+    for (int i = 1; i < count; i++) {
+      int tag = in.readUnsignedByte();
+      tags[i] = tag;
+      switch (tag) {
+        case UTF8 -> utf8[i] = in.readUTF();
+        case INTEGER, FLOAT -> in.readInt();
+        case LONG, DOUBLE -> {
+          in.readLong();
+          i++;
+        }
+        case CLASS, STRING, METHOD_TYPE, MODULE, PACKAGE -> first[i] = in.readUnsignedShort();
+        case FIELDREF, METHODREF, INTERFACE_METHODREF, NAME_AND_TYPE, DYNAMIC, INVOKE_DYNAMIC -> {
+          in.readUnsignedShort();
+          in.readUnsignedShort();
+        }
+        case METHOD_HANDLE -> {
+          in.readUnsignedByte();
+          in.readUnsignedShort();
+        }
+        default -> throw new IOException("unknown constant pool tag " + tag + " at " + i);
+      }
+    }
+    int access = in.readUnsignedShort();
+    String self = utf8[first[in.readUnsignedShort()]];
+    if (!self.startsWith(BASE) || self.endsWith("/package-info") || self.equals("module-info")) {
+      return;
+    }
+    in.readUnsignedShort(); // super class, also a class entry
+    skip(in, in.readUnsignedShort() * 2); // interfaces, class entries too
+    for (int members = 0; members < 2; members++) { // fields, then methods
+      int n = in.readUnsignedShort();
+      for (int m = 0; m < n; m++) {
+        skip(in, 6);
+        skipAttributes(in);
+      }
+    }
+    Set<String> permitted = new HashSet<>();
+    int attributes = in.readUnsignedShort();
+    for (int a = 0; a < attributes; a++) {
+      String name = utf8[in.readUnsignedShort()];
+      int length = in.readInt();
+      if (name.equals("PermittedSubclasses")) {
+        int n = in.readUnsignedShort();
+        for (int k = 0; k < n; k++) {
+          permitted.add(topLevel(utf8[first[in.readUnsignedShort()]]));
+        }
+      } else {
+        skip(in, length);
+      }
+    }
+
+    String from = topLevel(self);
+    Set<String> used = uses.computeIfAbsent(from, k -> new TreeSet<>());
+    if (self.indexOf('$') < 0 && (access & ACC_PUBLIC) == 0) {
+      nonPublic.add(from);
+    }
+    for (int i = 1; i < count; i++) {
+      if (tags[i] == CLASS) {
+        addUse(used, from, permitted, element(utf8[first[i]]));
+      } else if (tags[i] == UTF8) {
+        String s = utf8[i];
+        int at = s.indexOf("L" + BASE);
+        while (at >= 0) {
+          int end = indexOfAny(s, at + 1);
+          addUse(used, from, permitted, s.substring(at + 1, end));
+          at = s.indexOf("L" + BASE, end);
+        }
+      }
+    }
+  }
+
+  private static int indexOfAny(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ';' || c == '<') {
+        return i;
+      }
+    }
+    return s.length();
+  }
+
+  private static void addUse(Set<String> used, String from, Set<String> permitted, String name) {
+    if (!name.startsWith(BASE)) {
+      return;
+    }
+    String to = topLevel(name);
+    if (!to.equals(from) && !permitted.contains(to)) {
+      used.add(to);
+    }
+  }
+
+  /** The dotted name relative to the base of the top-level class of an internal name. */
+  private static String topLevel(String internalName) {
+    String n = internalName.substring(BASE.length());
+    int dollar = n.indexOf('$');
+    return (dollar < 0 ? n : n.substring(0, dollar)).replace('/', '.');
+  }
+
+  private static String element(String name) {
+    String t = name;
+    while (t.startsWith("[")) {
+      t = t.substring(1);
+    }
+    return t.startsWith("L") && t.endsWith(";") ? t.substring(1, t.length() - 1) : t;
+  }
+
+  private static void skipAttributes(DataInputStream in) throws IOException {
+    int n = in.readUnsignedShort();
+    for (int a = 0; a < n; a++) {
+      in.readUnsignedShort();
+      skip(in, in.readInt());
+    }
+  }
+
+  private static void skip(DataInputStream in, int bytes) throws IOException {
+    in.skipNBytes(bytes);
+  }
+
+  // --- cycles ---
+
+  /** Tarjan's strongly connected components of the class graph (only classes that were read). */
+  private List<Set<String>> stronglyConnected() {
+    Map<String, Integer> index = new HashMap<>();
+    Map<String, Integer> low = new HashMap<>();
+    Deque<String> stack = new ArrayDeque<>();
+    Set<String> onStack = new HashSet<>();
+    List<Set<String>> out = new ArrayList<>();
+    int[] next = {0};
+    for (String v : uses.keySet()) {
+      if (!index.containsKey(v)) {
+        connect(v, index, low, stack, onStack, out, next);
+      }
+    }
+    return out;
+  }
+
+  private void connect(
+      String v,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> out,
+      int[] next) {
+    index.put(v, next[0]);
+    low.put(v, next[0]);
+    next[0]++;
+    stack.push(v);
+    onStack.add(v);
+    for (String w : uses(v)) {
+      if (!uses.containsKey(w)) {
+        continue;
+      }
+      if (!index.containsKey(w)) {
+        connect(w, index, low, stack, onStack, out, next);
+        low.put(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.contains(w)) {
+        low.put(v, Math.min(low.get(v), index.get(w)));
+      }
+    }
+    if (low.get(v).equals(index.get(v))) {
+      Set<String> group = new TreeSet<>();
+      String w;
+      do {
+        w = stack.pop();
+        onStack.remove(w);
+        group.add(w);
+      } while (!w.equals(v));
+      if (group.size() > 1) {
+        out.add(group);
+      }
+    }
+  }
+
+  /**
+   * Returns a cycle in {@code group} that crosses packages: the first edge between two packages,
+   * then the shortest way back, ending where it starts.
+   */
+  private List<String> cycleThrough(Set<String> group) {
+    for (String v : group) {
+      for (String w : uses(v)) {
+        if (group.contains(w) && !packageOf(v).equals(packageOf(w))) {
+          List<String> cycle = new ArrayList<>();
+          cycle.add(v);
+          cycle.addAll(shortestPath(w, v, group));
+          return cycle;
+        }
+      }
+    }
+    throw new AssertionError("no edge between packages in " + group);
+  }
+
+  /**
+   * Returns the classes from {@code from} to {@code to} along a shortest path within {@code group}.
+   */
+  private List<String> shortestPath(String from, String to, Set<String> group) {
+    Map<String, String> parent = new HashMap<>();
+    Deque<String> queue = new ArrayDeque<>(List.of(from));
+    parent.put(from, from);
+    while (!queue.isEmpty()) {
+      String v = queue.poll();
+      if (v.equals(to)) {
+        List<String> path = new ArrayList<>();
+        for (String x = to; ; x = parent.get(x)) {
+          path.add(0, x);
+          if (x.equals(from)) {
+            return path;
+          }
+        }
+      }
+      for (String w : uses(v)) {
+        if (group.contains(w) && !parent.containsKey(w)) {
+          parent.put(w, v);
+          queue.add(w);
+        }
+      }
+    }
+    throw new AssertionError("no path from " + from + " to " + to + " in " + group);
+  }
+}

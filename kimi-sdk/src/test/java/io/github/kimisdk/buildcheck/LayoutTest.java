@@ -1,0 +1,129 @@
+package io.github.kimisdk.buildcheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The layout stays as {@code DESIGN.md} draws it: {@link Layout} reads the compiled classes and
+ * checks its rules (no class cycle across packages, the one-way rules, a root package of public
+ * nouns). The checker itself is tested on small compiled layouts that break each rule.
+ */
+class LayoutTest {
+
+  @Test
+  void theSdkKeepsItsLayout() throws Exception {
+    Path sdk = BuildTools.sdkLocation();
+    Layout layout = Layout.read(sdk);
+    assertThat(layout.classes()).as("classes read from %s", sdk).hasSizeGreaterThan(100);
+    assertThat(layout.uses("KimiClient")).contains("chat.ChatRequest", "internal.client.Retrier");
+    assertThat(layout.violations()).as("layout rules broken in %s", sdk).isEmpty();
+  }
+
+  @Test
+  void theCheckFlagsEachBrokenRule(@TempDir Path dir) throws Exception {
+    Map<String, String> sources = new TreeMap<>(clean());
+    sources.put("io/github/kimisdk/Helper.java", "package io.github.kimisdk; class Helper { }");
+    sources.put(
+        "io/github/kimisdk/json/Reader.java",
+        "package io.github.kimisdk.json; public class Reader { io.github.kimisdk.chat.Chunk c; }");
+    sources.put(
+        "io/github/kimisdk/chat/Chunk.java",
+        """
+        package io.github.kimisdk.chat;
+        public class Chunk {
+          io.github.kimisdk.json.Reader reader;
+          Object send() { return new io.github.kimisdk.internal.http.Transport(); }
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/http/Transport.java",
+        "package io.github.kimisdk.internal.http; public class Transport { }");
+    sources.put(
+        "io/github/kimisdk/token/Catalog.java",
+        """
+        package io.github.kimisdk.token;
+        public class Catalog {
+          public void refresh(io.github.kimisdk.KimiClient client) { }
+        }
+        """);
+
+    Layout layout = Layout.read(compile(dir, sources));
+
+    assertThat(layout.violations())
+        .containsExactlyInAnyOrder(
+            "one-way: json.Reader uses chat.Chunk (json and sse know nothing of Kimi)",
+            "one-way: chat.Chunk uses internal.http.Transport (chat, tool and token never reach"
+                + " the transport)",
+            "one-way: token.Catalog uses KimiClient (token does not call the client)",
+            "root package: Helper is not public (the root holds public types and Errors;"
+                + " machinery goes to internal.*)",
+            "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk");
+  }
+
+  @Test
+  void aCleanLayoutPassesAndASealedFamilyMaySpanPackages(@TempDir Path dir) throws Exception {
+    Layout layout = Layout.read(compile(dir, clean()));
+    assertThat(layout.classes())
+        .containsExactlyInAnyOrder(
+            "KimiClient", "Errors", "chat.Message", "tool.ToolMessage", "internal.flow.Stage");
+    assertThat(layout.uses("tool.ToolMessage")).containsExactly("chat.Message");
+    assertThat(layout.uses("chat.Message")).as("permits do not count").isEmpty();
+    assertThat(layout.violations()).isEmpty();
+  }
+
+  /** A layout that keeps every rule: a public client, Errors, a family across two packages. */
+  private static Map<String, String> clean() {
+    Map<String, String> sources = new TreeMap<>();
+    sources.put("module-info.java", "module synth { }");
+    sources.put(
+        "io/github/kimisdk/KimiClient.java",
+        """
+        package io.github.kimisdk;
+        public class KimiClient {
+          Errors errors;
+          io.github.kimisdk.internal.flow.Stage<io.github.kimisdk.chat.Message> stage;
+        }
+        """);
+    sources.put("io/github/kimisdk/Errors.java", "package io.github.kimisdk; class Errors { }");
+    sources.put(
+        "io/github/kimisdk/chat/Message.java",
+        """
+        package io.github.kimisdk.chat;
+        public sealed interface Message permits io.github.kimisdk.tool.ToolMessage { }
+        """);
+    sources.put(
+        "io/github/kimisdk/tool/ToolMessage.java",
+        """
+        package io.github.kimisdk.tool;
+        public final class ToolMessage implements io.github.kimisdk.chat.Message { }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/flow/Stage.java",
+        "package io.github.kimisdk.internal.flow; public class Stage<T> { }");
+    return sources;
+  }
+
+  /** Compiles {@code sources} (path to text) as one module; returns the classes directory. */
+  private static Path compile(Path dir, Map<String, String> sources) throws IOException {
+    Path src = dir.resolve("src");
+    Path classes = dir.resolve("classes");
+    List<String> args = new ArrayList<>(List.of("-nowarn", "-d", classes.toString()));
+    for (Map.Entry<String, String> s : sources.entrySet()) {
+      Path file = src.resolve(s.getKey());
+      Files.createDirectories(file.getParent() == null ? src : file.getParent());
+      Files.writeString(file, s.getValue());
+      args.add(file.toString());
+    }
+    BuildTools.run("javac", args.toArray(String[]::new));
+    return classes;
+  }
+}

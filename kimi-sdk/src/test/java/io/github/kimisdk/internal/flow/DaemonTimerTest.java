@@ -1,0 +1,94 @@
+package io.github.kimisdk.internal.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class DaemonTimerTest {
+
+  private static void awaitThreads(DaemonTimer timer, int n) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (timer.threads() != n && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void noThreadUntilTheFirstTask() {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    assertThat(timer.threads()).isZero();
+    timer.close();
+    assertThat(timer.threads()).isZero();
+  }
+
+  @Test
+  void runsTasksAfterTheirDelayOnADaemonThread() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    CountDownLatch ran = new CountDownLatch(1);
+    List<Thread> on = new CopyOnWriteArrayList<>();
+    long start = System.nanoTime();
+    timer.schedule(
+        () -> {
+          on.add(Thread.currentThread());
+          ran.countDown();
+        },
+        Duration.ofMillis(50).toNanos());
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+    assertThat(on.get(0).isDaemon()).isTrue();
+    assertThat(on.get(0).getName()).startsWith("test-timer-");
+    timer.close();
+  }
+
+  @Test
+  void theThreadEndsWhenNoTaskWaitsAndComesBackForTheNext() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer", 50);
+    CountDownLatch first = new CountDownLatch(1);
+    timer.schedule(first::countDown, 0);
+    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+    awaitThreads(timer, 0);
+    assertThat(timer.threads()).isZero();
+    CountDownLatch second = new CountDownLatch(1);
+    timer.schedule(second::countDown, 0);
+    assertThat(second.await(10, TimeUnit.SECONDS)).isTrue();
+    timer.close();
+  }
+
+  @Test
+  void aWithdrawnTaskNeverRuns() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    List<String> runs = new CopyOnWriteArrayList<>();
+    Runnable withdraw =
+        timer.schedule(() -> runs.add("withdrawn"), Duration.ofMillis(20).toNanos());
+    withdraw.run();
+    CountDownLatch later = new CountDownLatch(1);
+    timer.schedule(later::countDown, Duration.ofMillis(60).toNanos());
+    assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
+    timer.close();
+    assertThat(runs).isEmpty();
+  }
+
+  @Test
+  void closingRunsTheWaitingTasksOnceEndsTheThreadAndDropsLaterOnes() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    List<String> runs = new CopyOnWriteArrayList<>();
+    timer.schedule(() -> runs.add("a"), Duration.ofHours(1).toNanos());
+    timer.schedule(() -> runs.add("b"), Duration.ofHours(2).toNanos());
+    Runnable withdrawn = timer.schedule(() -> runs.add("c"), Duration.ofHours(1).toNanos());
+    withdrawn.run();
+    assertThat(timer.threads()).isEqualTo(1);
+    timer.close();
+    timer.close();
+    assertThat(runs).containsExactlyInAnyOrder("a", "b");
+    timer.schedule(() -> runs.add("late"), 0).run();
+    Thread.sleep(50);
+    assertThat(runs).containsExactlyInAnyOrder("a", "b");
+    awaitThreads(timer, 0);
+    assertThat(timer.threads()).isZero();
+  }
+}
