@@ -298,6 +298,9 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
     Flow.Subscriber<? super T> d = downstream;
     downstream = null;
     Throwable error = t == COMPLETE ? null : (Throwable) t;
+    // the owner hears first (the attempt is logged, its permit returned): a consumer that exits
+    // the JVM the moment its stream completes must not lose the attempt's log line
+    end(error, false);
     if (d != null) {
       try {
         if (error == null) {
@@ -309,7 +312,6 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
         LOG.log(Level.WARNING, "a subscriber threw from its terminal signal", e);
       }
     }
-    end(error, false);
   }
 
   private void end(Throwable error, boolean byCancel) {
