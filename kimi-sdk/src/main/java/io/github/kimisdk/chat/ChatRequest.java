@@ -1,7 +1,6 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.internal.codec.RequestFields;
-import io.github.kimisdk.internal.model.SamplingAdapter;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.ModelInfo;
@@ -160,7 +159,7 @@ public record ChatRequest(
    * The lowest temperature at which Kimi returns more than one reply; near 0 it refuses {@code n >
    * 1}.
    */
-  public static final double MIN_TEMPERATURE_FOR_N = 0.3;
+  public static final double MIN_TEMPERATURE_FOR_N = ModelInfo.NEAR_ZERO_TEMPERATURE;
 
   /**
    * Validates the request against Kimi's documented rules and copies the collections.
@@ -447,6 +446,74 @@ public record ChatRequest(
     b.extraBody.putAll(extraBody);
     b.samplingPolicy = samplingPolicy;
     return b;
+  }
+
+  /**
+   * Lists the settings of this request that {@code model} rejects, each as a sentence that names
+   * the parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
+   * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
+   * temperature below 0.3; the {@link ModelInfo#sampling() fixed sampling values}; switching
+   * thinking off on a model that always thinks; {@code tool_choice} {@code required} or a named
+   * function while the model thinks ({@link ModelInfo#acceptsToolChoice}). Checked for {@link
+   * ModelInfo#known() known} models only: thinking enabled on a model that does not think; {@code
+   * thinking.keep} on a model without {@link ModelInfo#keepAll()}; an effort ({@code
+   * reasoning_effort} or {@code thinking.effort}) on a model that does not think, that lists no
+   * levels, or that is not among {@link ModelInfo#efforts()}; tools on a model without {@link
+   * ModelInfo#toolUse()}; image and video parts on a model that does not take them. This request's
+   * {@link #model()} is not compared with {@link ModelInfo#id()}. A preflight check ({@link
+   * io.github.kimisdk.token.ContextBudget#preflight}) refuses a request with any problem.
+   *
+   * <pre>{@code
+   * List<String> problems =
+   *     request.problemsFor(ModelCatalog.defaults().lookup(request.model()));
+   * }</pre>
+   *
+   * @param model the model to check against, usually {@code
+   *     ModelCatalog.defaults().lookup(model())}
+   * @return the problems, empty when none is found
+   * @throws NullPointerException if {@code model} is null
+   */
+  public List<String> problemsFor(ModelInfo model) {
+    return ModelRules.problems(this, Objects.requireNonNull(model, "model must not be null"));
+  }
+
+  /**
+   * Returns a copy of this request without the sampling values {@code model} fixes: a fixed
+   * temperature, {@code top_p}, {@code n} or penalty that differs from the model's only value is
+   * left unset, so the server applies that value; a temperature above Kimi's range (OpenAI allows
+   * up to 2) on a model that does not fix it becomes 1. Values the model accepts stay, and so does
+   * every other setting; when nothing changes the result holds this very request. A preflight check
+   * ({@link io.github.kimisdk.token.ContextBudget#preflight}) applies this to requests built with
+   * {@link SamplingPolicy#ADAPT}, with its own catalog.
+   *
+   * @param model the model to adapt to
+   * @return the adapted request and what changed
+   * @throws NullPointerException if {@code model} is null
+   */
+  public Adapted adaptedTo(ModelInfo model) {
+    return ModelRules.adapt(this, Objects.requireNonNull(model, "model must not be null"));
+  }
+
+  /**
+   * A request adapted to a model's fixed sampling values, from {@link #adaptedTo(ModelInfo)}.
+   *
+   * @param request the request to send
+   * @param changes what was changed, one sentence each (such as {@code "kimi-k3 fixes top_p at
+   *     0.95: dropped 0.5"}); empty when nothing was
+   */
+  public record Adapted(ChatRequest request, List<String> changes) {
+
+    /**
+     * Copies the list of changes.
+     *
+     * @param request the request to send
+     * @param changes what was changed
+     * @throws NullPointerException if an argument is null
+     */
+    public Adapted {
+      Objects.requireNonNull(request, "request");
+      changes = List.copyOf(changes);
+    }
   }
 
   /**
@@ -863,12 +930,12 @@ public record ChatRequest(
             throw new AssertionError(thinkingFallback);
         }
       }
-      SamplingAdapter.Values sampling =
-          new SamplingAdapter.Values(temperature, topP, n, presencePenalty, frequencyPenalty);
+      ModelRules.Sampling sampling =
+          new ModelRules.Sampling(temperature, topP, n, presencePenalty, frequencyPenalty);
       if (samplingPolicy == SamplingPolicy.ADAPT && model != null && !model.isBlank()) {
         ModelInfo info = ModelCatalog.defaults().lookup(model);
         List<String> changes = new ArrayList<>();
-        sampling = SamplingAdapter.adapt(sampling, info, info.thinksWith(thinking), changes);
+        sampling = ModelRules.adaptSampling(sampling, info, info.thinksWith(thinking), changes);
         if (!changes.isEmpty()) {
           String m = model;
           Supplier<String> line = () -> "Adapted sampling for " + m + ": " + changes;

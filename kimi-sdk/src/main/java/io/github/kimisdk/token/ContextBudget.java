@@ -14,8 +14,8 @@ import java.util.function.ToIntFunction;
 
 /**
  * Checks before sending that a request fits its model: the model's request rules ({@link
- * ModelInfo#problems}) and the context window, where the prompt plus the output must fit. It can
- * lower {@code max_completion_tokens} to what fits, and trim a conversation to the window.
+ * ChatRequest#problemsFor}) and the context window, where the prompt plus the output must fit. It
+ * can lower {@code max_completion_tokens} to what fits, and trim a conversation to the window.
  *
  * <pre>{@code
  * ContextBudget budget = ContextBudget.defaults();          // estimator, 50,000 token reserve
@@ -155,7 +155,7 @@ public final class ContextBudget {
   /**
    * Checks a request before it is sent: first the model's rules, then the window. A request built
    * with {@link ChatRequest.SamplingPolicy#ADAPT} first loses the sampling values its model fixes
-   * ({@link ModelInfo#adapt}, logged at {@code DEBUG} on {@code io.github.kimisdk.sampling});
+   * ({@link ChatRequest#adaptedTo}, logged at {@code DEBUG} on {@code io.github.kimisdk.sampling});
    * otherwise such a value is one of the problems. When clamping is on and the prompt fits with
    * room for at least the minimum output, a {@code max_completion_tokens} (or the reserve, when
    * none is set) that does not fit is lowered to what fits, and the changed request is returned.
@@ -163,7 +163,8 @@ public final class ContextBudget {
    * @param request the request
    * @return the request, or a copy without the fixed sampling values it adapts or with a lower
    *     {@code max_completion_tokens}
-   * @throws PreflightException if the model would reject a setting (see {@link ModelInfo#problems})
+   * @throws PreflightException if the model would reject a setting (see {@link
+   *     ChatRequest#problemsFor})
    * @throws ContextBudgetExceededException if prompt plus output does not fit the window (and
    *     cannot be clamped)
    * @throws NullPointerException if {@code request} is null
@@ -172,7 +173,7 @@ public final class ContextBudget {
     Objects.requireNonNull(request, "request");
     ModelInfo model = catalog.lookup(request.model());
     if (request.samplingPolicy() == ChatRequest.SamplingPolicy.ADAPT) {
-      ModelInfo.Adapted adapted = model.adapt(request);
+      ChatRequest.Adapted adapted = request.adaptedTo(model);
       if (!adapted.changes().isEmpty()) {
         SAMPLING_LOG.log(
             System.Logger.Level.DEBUG,
@@ -180,7 +181,7 @@ public final class ContextBudget {
         request = adapted.request();
       }
     }
-    List<String> problems = model.problems(request);
+    List<String> problems = request.problemsFor(model);
     if (!problems.isEmpty()) {
       throw new PreflightException(request.model(), problems);
     }

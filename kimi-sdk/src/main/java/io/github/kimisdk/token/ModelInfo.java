@@ -1,29 +1,27 @@
 package io.github.kimisdk.token;
 
-import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.ContentPart;
-import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.model.SamplingAdapter;
 import io.github.kimisdk.tool.ToolChoice;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Describes what one Kimi model accepts: its context window and output limits, whether it thinks
  * and at which effort levels, the media it reads, the sampling values it fixes and the tool choices
- * it takes while thinking. {@link ModelCatalog} holds these for the models Moonshot documents;
- * {@link #problems(ChatRequest)} finds the settings the model would reject before anything is sent,
- * and {@link #adapt(ChatRequest)} drops the sampling values the model fixes.
+ * it takes while thinking. {@link ModelCatalog} holds these for the models Moonshot documents. A
+ * request is checked against one with {@link io.github.kimisdk.chat.ChatRequest#problemsFor
+ * ChatRequest.problemsFor(model)}, which finds the settings the model would reject before anything
+ * is sent, and adapted to one with {@link io.github.kimisdk.chat.ChatRequest#adaptedTo
+ * ChatRequest.adaptedTo(model)}, which drops the sampling values the model fixes; this class holds
+ * the values and the predicates on plain values those checks use.
  *
  * <pre>{@code
  * ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3");
  * k3.contextWindow();            // 1048576
  * k3.efforts();                  // [low, high, max]
- * k3.problems(request);          // e.g. ["kimi-k3 accepts only top_p 0.95: 0.8; leave top_p unset"]
+ * k3.thinksWith(Thinking.disabled());                        // true: kimi-k3 always thinks
+ * k3.acceptsToolChoice(ToolChoice.function("ping"), null);    // false: not while thinking
+ * request.problemsFor(k3);       // e.g. ["kimi-k3 accepts only top_p 0.95: 0.8; leave top_p unset"]
  *
  * ModelInfo mine = ModelInfo.builder("my-proxy-model")
  *     .contextWindow(200_000)
@@ -47,7 +45,7 @@ public final class ModelInfo {
    * Below this temperature Kimi treats sampling as greedy and rejects {@code n > 1}: 0.3, the
    * threshold litellm uses for Kimi's "near 0".
    */
-  public static final double NEAR_ZERO_TEMPERATURE = ChatRequest.MIN_TEMPERATURE_FOR_N;
+  public static final double NEAR_ZERO_TEMPERATURE = 0.3;
 
   /** Says whether a model thinks before it answers. */
   public enum ThinkingSupport {
@@ -402,8 +400,8 @@ public final class ModelInfo {
    * none} always; {@code required} unless the model thinks and does not take it while thinking
    * ({@link #requiredToolChoiceWhileThinking()}); a named function only while the model does not
    * think. The model thinks when it always does, when it thinks by default and the setting does not
-   * switch it off, or when the setting enables thinking. {@link ChatRequest} checks this when it is
-   * built.
+   * switch it off, or when the setting enables thinking. {@link io.github.kimisdk.chat.ChatRequest}
+   * checks this when it is built.
    *
    * @param choice the tool choice; null for the server's default
    * @param thinkingSetting the request's {@code thinking}; null when unset
@@ -417,267 +415,6 @@ public final class ModelInfo {
       return true;
     }
     return choice == ToolChoice.required() && requiredToolChoiceWhileThinking;
-  }
-
-  /**
-   * Returns a copy of {@code request} without the sampling values this model fixes: a fixed
-   * temperature, {@code top_p}, {@code n} or penalty that differs from the model's only value is
-   * left unset, so the server applies that value; a temperature above Kimi's range (OpenAI allows
-   * up to 2) on a model that does not fix it becomes 1. Values the model accepts stay, and so does
-   * every other setting. {@link ContextBudget#preflight} applies this to requests built with {@link
-   * ChatRequest.SamplingPolicy#ADAPT}.
-   *
-   * @param request the request
-   * @return the adapted request and what changed
-   * @throws NullPointerException if {@code request} is null
-   */
-  public Adapted adapt(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    List<String> changes = new ArrayList<>();
-    SamplingAdapter.Values v =
-        SamplingAdapter.adapt(
-            new SamplingAdapter.Values(
-                request.temperature(),
-                request.topP(),
-                request.n(),
-                request.presencePenalty(),
-                request.frequencyPenalty()),
-            this,
-            thinksWith(request.thinking()),
-            changes);
-    if (changes.isEmpty()) {
-      return new Adapted(request, changes);
-    }
-    ChatRequest adapted =
-        request.toBuilder()
-            .temperature(v.temperature())
-            .topP(v.topP())
-            .n(v.n())
-            .presencePenalty(v.presencePenalty())
-            .frequencyPenalty(v.frequencyPenalty())
-            .build();
-    return new Adapted(adapted, changes);
-  }
-
-  /**
-   * A request adapted to a model's fixed sampling values.
-   *
-   * @param request the request to send
-   * @param changes what was changed, one sentence each (such as {@code "kimi-k3 fixes top_p at
-   *     0.95: dropped 0.5"}); empty when nothing was
-   */
-  public record Adapted(ChatRequest request, List<String> changes) {
-
-    /**
-     * Copies the list of changes.
-     *
-     * @param request the request to send
-     * @param changes what was changed
-     * @throws NullPointerException if an argument is null
-     */
-    public Adapted {
-      Objects.requireNonNull(request, "request");
-      changes = List.copyOf(changes);
-    }
-  }
-
-  private static boolean differs(double a, double b) {
-    return Math.abs(a - b) > 1e-9;
-  }
-
-  /**
-   * Lists the settings of {@code request} that this model rejects, each as a sentence that names
-   * the parameter, the accepted value and the fix. Checked for every model: temperature in [0, 1];
-   * {@code n > 1} with a temperature below 0.3; the fixed sampling values ({@link #sampling()});
-   * switching thinking off on a model that always thinks; {@code tool_choice} {@code required} or a
-   * named function while the model thinks ({@link #acceptsToolChoice}). Checked for {@link #known()
-   * known} models only: thinking enabled on a model that does not think; {@code thinking.keep} on a
-   * model without {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code
-   * thinking.effort}) on a model that does not think, that lists no levels, or that is not among
-   * {@link #efforts()}; tools on a model without {@link #toolUse()}; image and video parts on a
-   * model that does not take them. The request's {@code model} is not compared with {@link #id()}.
-   *
-   * @param request the request
-   * @return the problems, empty when none is found
-   * @throws NullPointerException if {@code request} is null
-   */
-  public List<String> problems(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    List<String> out = new ArrayList<>();
-    Thinking setting = request.thinking();
-    boolean thinks = thinksWith(setting);
-    samplingProblems(
-        out,
-        request.temperature(),
-        request.topP(),
-        request.n(),
-        request.presencePenalty(),
-        request.frequencyPenalty(),
-        thinks);
-    if (thinking == ThinkingSupport.ALWAYS && setting != null && !setting.isEnabled()) {
-      out.add(id + " always thinks and rejects thinking disabled; leave thinking unset");
-    }
-    if (known && thinking == ThinkingSupport.NONE && setting != null && setting.isEnabled()) {
-      out.add(id + " does not think and rejects thinking enabled; leave thinking unset");
-    }
-    if (known && setting != null && setting.keep() != null && !keepAll) {
-      out.add(
-          id
-              + " rejects thinking.keep \""
-              + setting.keep()
-              + "\" (preserved thinking); use Thinking.enabled()");
-    }
-    if (known) {
-      effortProblems(out, setting, request.reasoningEffort(), thinks);
-    }
-    ToolChoice choice = request.toolChoice();
-    if (!acceptsToolChoice(choice, setting)) {
-      String what =
-          choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "\"required\"";
-      boolean can = thinking == ThinkingSupport.SWITCHABLE;
-      out.add(
-          id
-              + " rejects tool_choice "
-              + what
-              + " while thinking is on; use tool_choice auto"
-              + (choice instanceof ToolChoice.Function && requiredToolChoiceWhileThinking
-                  ? " or required"
-                  : "")
-              + (can ? " or Thinking.disabled()" : ""));
-    }
-    if (known && !toolUse && !request.tools().isEmpty()) {
-      out.add(id + " does not take tools; leave tools unset or use a model with tool use");
-    }
-    if (known) {
-      mediaProblems(out, request.messages());
-    }
-    return out;
-  }
-
-  private void effortProblems(
-      List<String> out, Thinking setting, String reasoning, boolean thinks) {
-    String nested = setting != null ? setting.effort() : null;
-    for (String[] e :
-        new String[][] {{"reasoning_effort", reasoning}, {"thinking.effort", nested}}) {
-      String field = e[0];
-      String value = e[1];
-      if (value == null) {
-        continue;
-      }
-      if (!thinks) {
-        out.add(
-            id + " does not think here, so " + field + " \"" + value + "\" has no use; drop it");
-      } else if (efforts.isEmpty()) {
-        out.add(
-            id
-                + " lists no effort levels, so "
-                + field
-                + " \""
-                + value
-                + "\" may be refused; leave it unset, or update the catalog from GET /models");
-      } else if (!efforts.contains(value)) {
-        out.add(
-            id
-                + " accepts "
-                + field
-                + " "
-                + String.join(", ", efforts)
-                + ": \""
-                + value
-                + "\"; use one of those");
-      }
-    }
-  }
-
-  /**
-   * Checks sampling values one by one; package-private so that values {@link ChatRequest} itself
-   * rejects can still be table-tested.
-   */
-  void samplingProblems(
-      List<String> out,
-      Double temperature,
-      Double topP,
-      Integer n,
-      Double presencePenalty,
-      Double frequencyPenalty,
-      boolean thinks) {
-    if (temperature != null && !(temperature >= 0 && temperature <= 1)) {
-      out.add(
-          "temperature must be in [0, 1] for Kimi models (not OpenAI's [0, 2]): "
-              + num(temperature));
-    }
-    if (n != null && n > 1 && temperature != null && temperature < NEAR_ZERO_TEMPERATURE) {
-      out.add(
-          "n "
-              + n
-              + " needs a temperature of at least 0.3; at "
-              + num(temperature)
-              + " Kimi returns a single choice and rejects n > 1");
-    }
-    Double fixedTemperature =
-        thinks ? sampling.temperatureThinking() : sampling.temperatureNoThinking();
-    if (temperature != null && fixedTemperature != null && differs(temperature, fixedTemperature)) {
-      String mode =
-          sampling.temperatureThinking() != null
-                  && sampling.temperatureThinking().equals(sampling.temperatureNoThinking())
-              ? ""
-              : thinks ? " with thinking on" : " with thinking off";
-      out.add(
-          id
-              + " accepts only temperature "
-              + num(fixedTemperature)
-              + mode
-              + ": "
-              + num(temperature)
-              + "; leave temperature unset");
-    }
-    fixed(out, "top_p", topP, sampling.topP());
-    if (n != null && sampling.n() != null && !n.equals(sampling.n())) {
-      out.add(id + " accepts only n " + sampling.n() + ": " + n + "; leave n unset");
-    }
-    fixed(out, "presence_penalty", presencePenalty, sampling.penalty());
-    fixed(out, "frequency_penalty", frequencyPenalty, sampling.penalty());
-  }
-
-  private void fixed(List<String> out, String name, Double value, Double only) {
-    if (value != null && only != null && differs(value, only)) {
-      out.add(
-          id
-              + " accepts only "
-              + name
-              + " "
-              + num(only)
-              + ": "
-              + num(value)
-              + "; leave "
-              + name
-              + " unset");
-    }
-  }
-
-  private void mediaProblems(List<String> out, List<Message> messages) {
-    boolean image = false;
-    boolean vid = false;
-    for (Message m : messages) {
-      if (m instanceof UserMessage u) {
-        for (ContentPart p : u.content()) {
-          image |= p instanceof ContentPart.ImagePart;
-          vid |= p instanceof ContentPart.VideoPart;
-        }
-      }
-    }
-    if (image && !vision) {
-      out.add(id + " does not accept images; use a vision model such as kimi-k3");
-    }
-    if (vid && !video) {
-      out.add(id + " does not accept video; use a video model such as kimi-k3");
-    }
-  }
-
-  static String num(double d) {
-    return d == Math.rint(d) && Math.abs(d) < 1e9
-        ? String.format(Locale.ROOT, "%.1f", d)
-        : Double.toString(d);
   }
 
   /**

@@ -46,9 +46,8 @@ import java.util.zip.ZipFile;
  * <p>Not a rule: a cycle between packages whose classes form no cycle. The public API fixes several
  * ({@code chat.AssistantMessage} uses {@code tool.ToolCall} while {@code tool.ToolRunner} uses
  * {@code chat.ChatRequest}; {@code chat.ChatStream} returns the root's {@code ResponseMetadata}
- * while {@code KimiClient} takes a {@code chat.ChatRequest}). {@code internal.tool} ({@code
- * ModelThinking}, used by {@code chat.ChatRequest}) is left for issue 22, which folds it into
- * {@code token.ModelCatalog}; no rule here names it.
+ * while {@code KimiClient} takes a {@code chat.ChatRequest}; {@code chat.ChatRequest} reads {@code
+ * token.ModelInfo} while {@code token.ContextBudget} checks a {@code chat.ChatRequest}).
  */
 final class Layout {
 
@@ -61,15 +60,6 @@ final class Layout {
       Set.of("internal.http", "internal.client", "internal.anthropic");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
   private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
-
-  /**
-   * Cycles known and being removed, each exactly as {@link #violations()} reports it. The one here
-   * came from merging issue 22 (ChatRequest reads ModelInfo while ModelInfo.problems and adapt take
-   * a ChatRequest); its fix moves those two methods out of ModelInfo. Keep this set empty.
-   */
-  private static final Set<String> KNOWN_CYCLES =
-      Set.of(
-          "chat.ChatRequest -> internal.model.SamplingAdapter -> token.ModelInfo -> chat.ChatRequest");
 
   private static final int ACC_PUBLIC = 0x0001;
   private static final int UTF8 = 1;
@@ -171,9 +161,7 @@ final class Layout {
       }
     }
     for (List<String> cycle : crossPackageCycles()) {
-      if (!KNOWN_CYCLES.contains(String.join(" -> ", cycle))) {
-        out.add("cycle across packages: " + String.join(" -> ", cycle));
-      }
+      out.add("cycle across packages: " + String.join(" -> ", cycle));
     }
     return out;
   }

@@ -138,7 +138,7 @@ class ModelRulesTableTest {
   private static List<String> problems(Row row, Consumer<ChatRequest.Builder> setting) {
     ChatRequest.Builder b = ChatRequest.builder(row.model()).addUser("hi");
     setting.accept(b);
-    return CATALOG.lookup(row.model()).problems(b.build());
+    return b.build().problemsFor(CATALOG.lookup(row.model()));
   }
 
   private static boolean mentions(List<String> problems, String word) {
@@ -197,7 +197,7 @@ class ModelRulesTableTest {
             .presencePenalty(0.5)
             .frequencyPenalty(0.5)
             .build();
-    ModelInfo.Adapted adapted = CATALOG.lookup(row.model()).adapt(asked);
+    ChatRequest.Adapted adapted = asked.adaptedTo(CATALOG.lookup(row.model()));
     ChatRequest r = adapted.request();
     assertThat(r.temperature() == null).isEqualTo(row.fixesTemperature());
     assertThat(r.topP() == null).isEqualTo(row.fixesTopP());
@@ -210,7 +210,7 @@ class ModelRulesTableTest {
             + (row.fixesN() ? 1 : 0)
             + (row.fixesPenalties() ? 2 : 0);
     assertThat(adapted.changes()).hasSize(fixed);
-    assertThat(CATALOG.lookup(row.model()).problems(r)).isEmpty();
+    assertThat(r.problemsFor(CATALOG.lookup(row.model()))).isEmpty();
     assertThat(r.messages()).isEqualTo(asked.messages());
   }
 
@@ -283,7 +283,7 @@ class ModelRulesTableTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("incompatible with thinking enabled");
     } else {
-      assertThat(m.problems(b.build())).as(choice.toString()).isEmpty();
+      assertThat(b.build().problemsFor(m)).as(choice.toString()).isEmpty();
     }
   }
 }

@@ -28,7 +28,7 @@ class SamplingAdaptTest {
     assertThat(r.topP()).isNull();
     ChatRequest asked =
         ChatRequest.builder("kimi-k3").addUser("hi").temperature(0.2).topP(0.5).build();
-    assertThat(ModelCatalog.defaults().lookup("kimi-k3").adapt(asked).changes())
+    assertThat(asked.adaptedTo(ModelCatalog.defaults().lookup("kimi-k3")).changes())
         .containsExactly(
             "kimi-k3 fixes temperature at 1.0: dropped 0.2",
             "kimi-k3 fixes top_p at 0.95: dropped 0.5");
@@ -59,7 +59,7 @@ class SamplingAdaptTest {
     ChatRequest sent = budget.preflight(adapt);
     assertThat(sent.temperature()).isNull();
     assertThat(sent.samplingPolicy()).isEqualTo(ChatRequest.SamplingPolicy.ADAPT);
-    assertThat(catalog.lookup("my-proxy").adapt(adapt).changes())
+    assertThat(adapt.adaptedTo(catalog.lookup("my-proxy")).changes())
         .containsExactly("my-proxy fixes temperature at 0.7: dropped 0.2");
   }
 
@@ -67,9 +67,9 @@ class SamplingAdaptTest {
   void adaptingFollowsTheThinkingSetting() {
     ModelInfo k26 = ModelCatalog.create().lookup("kimi-k2.6");
     ChatRequest on = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.6).build();
-    assertThat(k26.adapt(on).request().temperature()).isNull();
+    assertThat(on.adaptedTo(k26).request().temperature()).isNull();
     ChatRequest off = on.toBuilder().thinking(Thinking.disabled()).build();
-    assertThat(k26.adapt(off).request()).isSameAs(off);
-    assertThat(k26.adapt(off).changes()).isEmpty();
+    assertThat(off.adaptedTo(k26).request()).isSameAs(off);
+    assertThat(off.adaptedTo(k26).changes()).isEmpty();
   }
 }

@@ -1,0 +1,267 @@
+package io.github.kimisdk.chat;
+
+import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.tool.ToolChoice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A request against one model's rules: the problems the model would reject and the sampling values
+ * it fixes. Here, not in {@link ModelInfo}, so that {@code token} never reaches back to {@code
+ * chat.ChatRequest}.
+ */
+final class ModelRules {
+
+  private ModelRules() {}
+
+  /** The five sampling values of a request; each null when unset. */
+  record Sampling(
+      Double temperature, Double topP, Integer n, Double presencePenalty, Double frequencyPenalty) {
+
+    static Sampling of(ChatRequest r) {
+      return new Sampling(
+          r.temperature(), r.topP(), r.n(), r.presencePenalty(), r.frequencyPenalty());
+    }
+  }
+
+  /** Backs {@link ChatRequest#problemsFor(ModelInfo)}. */
+  static List<String> problems(ChatRequest request, ModelInfo model) {
+    List<String> out = new ArrayList<>();
+    String id = model.id();
+    ThinkingSupport thinking = model.thinking();
+    boolean known = model.known();
+    Thinking setting = request.thinking();
+    boolean thinks = model.thinksWith(setting);
+    samplingProblems(out, model, Sampling.of(request), thinks);
+    if (thinking == ThinkingSupport.ALWAYS && setting != null && !setting.isEnabled()) {
+      out.add(id + " always thinks and rejects thinking disabled; leave thinking unset");
+    }
+    if (known && thinking == ThinkingSupport.NONE && setting != null && setting.isEnabled()) {
+      out.add(id + " does not think and rejects thinking enabled; leave thinking unset");
+    }
+    if (known && setting != null && setting.keep() != null && !model.keepAll()) {
+      out.add(
+          id
+              + " rejects thinking.keep \""
+              + setting.keep()
+              + "\" (preserved thinking); use Thinking.enabled()");
+    }
+    if (known) {
+      effortProblems(out, model, setting, request.reasoningEffort(), thinks);
+    }
+    ToolChoice choice = request.toolChoice();
+    if (!model.acceptsToolChoice(choice, setting)) {
+      String what =
+          choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "\"required\"";
+      boolean can = thinking == ThinkingSupport.SWITCHABLE;
+      out.add(
+          id
+              + " rejects tool_choice "
+              + what
+              + " while thinking is on; use tool_choice auto"
+              + (choice instanceof ToolChoice.Function && model.requiredToolChoiceWhileThinking()
+                  ? " or required"
+                  : "")
+              + (can ? " or Thinking.disabled()" : ""));
+    }
+    if (known && !model.toolUse() && !request.tools().isEmpty()) {
+      out.add(id + " does not take tools; leave tools unset or use a model with tool use");
+    }
+    if (known) {
+      mediaProblems(out, model, request.messages());
+    }
+    return out;
+  }
+
+  /** Backs {@link ChatRequest#adaptedTo(ModelInfo)}. */
+  static ChatRequest.Adapted adapt(ChatRequest request, ModelInfo model) {
+    List<String> changes = new ArrayList<>();
+    Sampling v =
+        adaptSampling(Sampling.of(request), model, model.thinksWith(request.thinking()), changes);
+    if (changes.isEmpty()) {
+      return new ChatRequest.Adapted(request, changes);
+    }
+    ChatRequest adapted =
+        request.toBuilder()
+            .temperature(v.temperature())
+            .topP(v.topP())
+            .n(v.n())
+            .presencePenalty(v.presencePenalty())
+            .frequencyPenalty(v.frequencyPenalty())
+            .build();
+    return new ChatRequest.Adapted(adapted, changes);
+  }
+
+  /**
+   * Adapts {@code in} to {@code model}: a fixed value that differs from the model's only value is
+   * dropped (the server then applies that value); a temperature above 1 on a model that does not
+   * fix it becomes 1. Each change is added to {@code changes} as a sentence.
+   */
+  static Sampling adaptSampling(
+      Sampling in, ModelInfo model, boolean thinks, List<String> changes) {
+    ModelInfo.FixedSampling fixed = model.sampling();
+    String id = model.id();
+    Double temperature = in.temperature();
+    Double only = thinks ? fixed.temperatureThinking() : fixed.temperatureNoThinking();
+    if (temperature != null && only != null && differs(temperature, only)) {
+      changes.add(id + " fixes temperature at " + num(only) + ": dropped " + num(temperature));
+      temperature = null;
+    } else if (temperature != null && temperature > 1 && only == null) {
+      changes.add("temperature " + num(temperature) + " is above Kimi's range [0, 1]: sent as 1.0");
+      temperature = 1.0;
+    }
+    Double topP = drop(id, "top_p", in.topP(), fixed.topP(), changes);
+    Integer n = in.n();
+    if (n != null && fixed.n() != null && !n.equals(fixed.n())) {
+      changes.add(id + " fixes n at " + fixed.n() + ": dropped " + n);
+      n = null;
+    }
+    Double presence = drop(id, "presence_penalty", in.presencePenalty(), fixed.penalty(), changes);
+    Double frequency =
+        drop(id, "frequency_penalty", in.frequencyPenalty(), fixed.penalty(), changes);
+    return new Sampling(temperature, topP, n, presence, frequency);
+  }
+
+  private static Double drop(
+      String id, String name, Double value, Double only, List<String> changes) {
+    if (value != null && only != null && differs(value, only)) {
+      changes.add(id + " fixes " + name + " at " + num(only) + ": dropped " + num(value));
+      return null;
+    }
+    return value;
+  }
+
+  /**
+   * Checks sampling values one by one; separate so that values {@link ChatRequest} itself rejects
+   * can still be table-tested.
+   */
+  static void samplingProblems(List<String> out, ModelInfo model, Sampling s, boolean thinks) {
+    Double temperature = s.temperature();
+    Integer n = s.n();
+    ModelInfo.FixedSampling sampling = model.sampling();
+    String id = model.id();
+    if (temperature != null && !(temperature >= 0 && temperature <= 1)) {
+      out.add(
+          "temperature must be in [0, 1] for Kimi models (not OpenAI's [0, 2]): "
+              + num(temperature));
+    }
+    if (n != null
+        && n > 1
+        && temperature != null
+        && temperature < ModelInfo.NEAR_ZERO_TEMPERATURE) {
+      out.add(
+          "n "
+              + n
+              + " needs a temperature of at least 0.3; at "
+              + num(temperature)
+              + " Kimi returns a single choice and rejects n > 1");
+    }
+    Double fixedTemperature =
+        thinks ? sampling.temperatureThinking() : sampling.temperatureNoThinking();
+    if (temperature != null && fixedTemperature != null && differs(temperature, fixedTemperature)) {
+      String mode =
+          sampling.temperatureThinking() != null
+                  && sampling.temperatureThinking().equals(sampling.temperatureNoThinking())
+              ? ""
+              : thinks ? " with thinking on" : " with thinking off";
+      out.add(
+          id
+              + " accepts only temperature "
+              + num(fixedTemperature)
+              + mode
+              + ": "
+              + num(temperature)
+              + "; leave temperature unset");
+    }
+    fixed(out, id, "top_p", s.topP(), sampling.topP());
+    if (n != null && sampling.n() != null && !n.equals(sampling.n())) {
+      out.add(id + " accepts only n " + sampling.n() + ": " + n + "; leave n unset");
+    }
+    fixed(out, id, "presence_penalty", s.presencePenalty(), sampling.penalty());
+    fixed(out, id, "frequency_penalty", s.frequencyPenalty(), sampling.penalty());
+  }
+
+  private static void fixed(List<String> out, String id, String name, Double value, Double only) {
+    if (value != null && only != null && differs(value, only)) {
+      out.add(
+          id
+              + " accepts only "
+              + name
+              + " "
+              + num(only)
+              + ": "
+              + num(value)
+              + "; leave "
+              + name
+              + " unset");
+    }
+  }
+
+  private static void effortProblems(
+      List<String> out, ModelInfo model, Thinking setting, String reasoning, boolean thinks) {
+    String id = model.id();
+    List<String> efforts = model.efforts();
+    String nested = setting != null ? setting.effort() : null;
+    for (String[] e :
+        new String[][] {{"reasoning_effort", reasoning}, {"thinking.effort", nested}}) {
+      String field = e[0];
+      String value = e[1];
+      if (value == null) {
+        continue;
+      }
+      if (!thinks) {
+        out.add(
+            id + " does not think here, so " + field + " \"" + value + "\" has no use; drop it");
+      } else if (efforts.isEmpty()) {
+        out.add(
+            id
+                + " lists no effort levels, so "
+                + field
+                + " \""
+                + value
+                + "\" may be refused; leave it unset, or update the catalog from GET /models");
+      } else if (!efforts.contains(value)) {
+        out.add(
+            id
+                + " accepts "
+                + field
+                + " "
+                + String.join(", ", efforts)
+                + ": \""
+                + value
+                + "\"; use one of those");
+      }
+    }
+  }
+
+  private static void mediaProblems(List<String> out, ModelInfo model, List<Message> messages) {
+    boolean image = false;
+    boolean vid = false;
+    for (Message m : messages) {
+      if (m instanceof UserMessage u) {
+        for (ContentPart p : u.content()) {
+          image |= p instanceof ContentPart.ImagePart;
+          vid |= p instanceof ContentPart.VideoPart;
+        }
+      }
+    }
+    if (image && !model.vision()) {
+      out.add(model.id() + " does not accept images; use a vision model such as kimi-k3");
+    }
+    if (vid && !model.video()) {
+      out.add(model.id() + " does not accept video; use a video model such as kimi-k3");
+    }
+  }
+
+  private static boolean differs(double a, double b) {
+    return Math.abs(a - b) > 1e-9;
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e9
+        ? String.format(Locale.ROOT, "%.1f", d)
+        : Double.toString(d);
+  }
+}
