@@ -74,24 +74,6 @@ final class ForbiddenReferences {
   private static final List<String> FORBIDDEN_CLASS_METHOD_PREFIXES =
       List.of("getDeclared", "getMethod", "getField", "getConstructor");
 
-  private static final int UTF8 = 1;
-  private static final int INTEGER = 3;
-  private static final int FLOAT = 4;
-  private static final int LONG = 5;
-  private static final int DOUBLE = 6;
-  private static final int CLASS = 7;
-  private static final int STRING = 8;
-  private static final int FIELDREF = 9;
-  private static final int METHODREF = 10;
-  private static final int INTERFACE_METHODREF = 11;
-  private static final int NAME_AND_TYPE = 12;
-  private static final int METHOD_HANDLE = 15;
-  private static final int METHOD_TYPE = 16;
-  private static final int DYNAMIC = 17;
-  private static final int INVOKE_DYNAMIC = 18;
-  private static final int MODULE = 19;
-  private static final int PACKAGE = 20;
-
   private ForbiddenReferences() {}
 
   /** Scans every class file under a directory or in a jar; returns "Class: reason" lines. */
@@ -147,48 +129,22 @@ final class ForbiddenReferences {
   }
 
   private static List<String> violations(DataInputStream in) throws IOException {
-    if (in.readInt() != 0xCAFEBABE) {
-      throw new IOException("bad magic number");
-    }
-    in.readUnsignedShort(); // minor version
-    in.readUnsignedShort(); // major version
-    int count = in.readUnsignedShort();
-    int[] tags = new int[count];
-    String[] utf8 = new String[count];
-    int[] first = new int[count];
-    int[] second = new int[count];
-    for (int i = 1; i < count; i++) {
-      int tag = in.readUnsignedByte();
-      tags[i] = tag;
-      switch (tag) {
-        case UTF8 -> utf8[i] = in.readUTF(); // u2 length + modified UTF-8, as DataInput reads it
-        case INTEGER, FLOAT -> in.readInt();
-        case LONG, DOUBLE -> {
-          in.readLong();
-          i++; // eight-byte constants take two slots
-        }
-        case CLASS, STRING, METHOD_TYPE, MODULE, PACKAGE -> first[i] = in.readUnsignedShort();
-        case FIELDREF, METHODREF, INTERFACE_METHODREF, NAME_AND_TYPE, DYNAMIC, INVOKE_DYNAMIC -> {
-          first[i] = in.readUnsignedShort();
-          second[i] = in.readUnsignedShort();
-        }
-        case METHOD_HANDLE -> {
-          first[i] = in.readUnsignedByte(); // reference kind
-          second[i] = in.readUnsignedShort();
-        }
-        default -> throw new IOException("unknown constant pool tag " + tag + " at " + i);
-      }
-    }
+    ConstantPool pool = ConstantPool.read(in);
+    int count = pool.count;
+    int[] tags = pool.tags;
+    String[] utf8 = pool.utf8;
+    int[] first = pool.first;
+    int[] second = pool.second;
     List<String> out = new ArrayList<>();
     for (int i = 1; i < count; i++) {
       switch (tags[i]) {
-        case CLASS -> {
+        case ConstantPool.CLASS -> {
           String type = elementType(utf8[first[i]]);
           if (isForbiddenType(type)) {
             out.add("uses class " + type.replace('/', '.'));
           }
         }
-        case UTF8 -> {
+        case ConstantPool.UTF8 -> {
           // Field, method and generic signatures: a forbidden type in a descriptor ("L...;").
           for (String prefix : FORBIDDEN_TYPE_PREFIXES) {
             int at = utf8[i].indexOf("L" + prefix);
@@ -204,7 +160,7 @@ final class ForbiddenReferences {
             }
           }
         }
-        case FIELDREF, METHODREF, INTERFACE_METHODREF -> {
+        case ConstantPool.FIELDREF, ConstantPool.METHODREF, ConstantPool.INTERFACE_METHODREF -> {
           String owner = elementType(utf8[first[first[i]]]);
           String name = utf8[first[second[i]]];
           String reason = forbiddenMember(owner, name);

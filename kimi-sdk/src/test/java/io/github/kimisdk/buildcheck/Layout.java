@@ -62,23 +62,6 @@ final class Layout {
   private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
 
   private static final int ACC_PUBLIC = 0x0001;
-  private static final int UTF8 = 1;
-  private static final int INTEGER = 3;
-  private static final int FLOAT = 4;
-  private static final int LONG = 5;
-  private static final int DOUBLE = 6;
-  private static final int CLASS = 7;
-  private static final int STRING = 8;
-  private static final int FIELDREF = 9;
-  private static final int METHODREF = 10;
-  private static final int INTERFACE_METHODREF = 11;
-  private static final int NAME_AND_TYPE = 12;
-  private static final int METHOD_HANDLE = 15;
-  private static final int METHOD_TYPE = 16;
-  private static final int DYNAMIC = 17;
-  private static final int INVOKE_DYNAMIC = 18;
-  private static final int MODULE = 19;
-  private static final int PACKAGE = 20;
 
   /** Top-level class (dotted, relative to the base) to the top-level classes it uses. */
   private final Map<String, Set<String>> uses = new TreeMap<>();
@@ -188,39 +171,13 @@ final class Layout {
 
   private void add(byte[] classFile) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
-    if (in.readInt() != 0xCAFEBABE) {
-      throw new IOException("bad magic number");
-    }
-    in.readUnsignedShort();
-    in.readUnsignedShort();
-    int count = in.readUnsignedShort();
-    int[] tags = new int[count];
-    String[] utf8 = new String[count];
-    int[] first = new int[count];
-    for (int i = 1; i < count; i++) {
-      int tag = in.readUnsignedByte();
-      tags[i] = tag;
-      switch (tag) {
-        case UTF8 -> utf8[i] = in.readUTF();
-        case INTEGER, FLOAT -> in.readInt();
-        case LONG, DOUBLE -> {
-          in.readLong();
-          i++;
-        }
-        case CLASS, STRING, METHOD_TYPE, MODULE, PACKAGE -> first[i] = in.readUnsignedShort();
-        case FIELDREF, METHODREF, INTERFACE_METHODREF, NAME_AND_TYPE, DYNAMIC, INVOKE_DYNAMIC -> {
-          in.readUnsignedShort();
-          in.readUnsignedShort();
-        }
-        case METHOD_HANDLE -> {
-          in.readUnsignedByte();
-          in.readUnsignedShort();
-        }
-        default -> throw new IOException("unknown constant pool tag " + tag + " at " + i);
-      }
-    }
+    ConstantPool pool = ConstantPool.read(in);
+    int count = pool.count;
+    int[] tags = pool.tags;
+    String[] utf8 = pool.utf8;
+    int[] first = pool.first;
     int access = in.readUnsignedShort();
-    String self = utf8[first[in.readUnsignedShort()]];
+    String self = pool.className(in.readUnsignedShort());
     if (!self.startsWith(BASE) || self.endsWith("/package-info") || self.equals("module-info")) {
       return;
     }
@@ -241,7 +198,7 @@ final class Layout {
       if (name.equals("PermittedSubclasses")) {
         int n = in.readUnsignedShort();
         for (int k = 0; k < n; k++) {
-          permitted.add(topLevel(utf8[first[in.readUnsignedShort()]]));
+          permitted.add(topLevel(pool.className(in.readUnsignedShort())));
         }
       } else {
         skip(in, length);
@@ -254,9 +211,9 @@ final class Layout {
       nonPublic.add(from);
     }
     for (int i = 1; i < count; i++) {
-      if (tags[i] == CLASS) {
+      if (tags[i] == ConstantPool.CLASS) {
         addUse(used, from, permitted, element(utf8[first[i]]));
-      } else if (tags[i] == UTF8) {
+      } else if (tags[i] == ConstantPool.UTF8) {
         String s = utf8[i];
         int at = s.indexOf("L" + BASE);
         while (at >= 0) {
