@@ -1,7 +1,6 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiException;
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -12,7 +11,6 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolRunner;
 import java.io.BufferedReader;
 import java.io.File;
@@ -112,7 +110,7 @@ public final class McpToolCalling {
           ToolRunner.builder(session.kimi())
               .mcp(mcp)
               .streaming(true)
-              .listener(new Printer(out))
+              .listener(new StepPrinter(out))
               .build();
       out.println("> " + prompt);
       ToolRunner.Result result =
@@ -167,44 +165,6 @@ public final class McpToolCalling {
       return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Prints each step as it happens. */
-  private static final class Printer implements ToolRunner.Listener {
-    private final PrintStream out;
-    private boolean answering;
-
-    Printer(PrintStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void onText(int step, String text) {
-      if (!answering) {
-        out.print("[step " + step + "] ");
-        answering = true;
-      }
-      out.print(text);
-      out.flush();
-    }
-
-    @Override
-    public void onReply(int step, ChatCompletion completion) {
-      if (answering) {
-        out.println();
-        answering = false;
-      }
-    }
-
-    @Override
-    public void onToolCall(int step, ToolCall call) {
-      out.println("[step " + step + "] model calls " + call.name() + " " + call.arguments());
-    }
-
-    @Override
-    public void onToolResult(int step, ToolRunner.ToolResult result) {
-      out.println("[step " + step + "] " + result.call().name() + " -> " + result.content());
     }
   }
 

@@ -1,13 +1,11 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolRunner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -111,7 +109,7 @@ public final class ToolCalling {
                     .build(),
                 ToolCalling::countLines)
             .streaming(true)
-            .listener(new Printer(out))
+            .listener(new StepPrinter(out))
             .build();
     out.println("> " + prompt);
     ToolRunner.Result result =
@@ -145,44 +143,6 @@ public final class ToolCalling {
     Path path = Path.of(args.get("path").asString());
     try (var lines = Files.lines(path)) {
       return lines.count() + " lines in " + path;
-    }
-  }
-
-  /** Prints each step as it happens. */
-  private static final class Printer implements ToolRunner.Listener {
-    private final PrintStream out;
-    private boolean answering;
-
-    Printer(PrintStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void onText(int step, String text) {
-      if (!answering) {
-        out.print("[step " + step + "] ");
-        answering = true;
-      }
-      out.print(text);
-      out.flush();
-    }
-
-    @Override
-    public void onReply(int step, ChatCompletion completion) {
-      if (answering) {
-        out.println();
-        answering = false;
-      }
-    }
-
-    @Override
-    public void onToolCall(int step, ToolCall call) {
-      out.println("[step " + step + "] model calls " + call.name() + " " + call.arguments());
-    }
-
-    @Override
-    public void onToolResult(int step, ToolRunner.ToolResult result) {
-      out.println("[step " + step + "] " + result.call().name() + " -> " + result.content());
     }
   }
 

@@ -1,0 +1,44 @@
+package io.github.kimisdk.examples;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolRunner;
+import java.io.PrintStream;
+
+/** Prints each step of a tool-running conversation as it happens: text, tool calls, results. */
+final class StepPrinter implements ToolRunner.Listener {
+  private final PrintStream out;
+  private boolean answering;
+
+  StepPrinter(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void onText(int step, String text) {
+    if (!answering) {
+      out.print("[step " + step + "] ");
+      answering = true;
+    }
+    out.print(text);
+    out.flush();
+  }
+
+  @Override
+  public void onReply(int step, ChatCompletion completion) {
+    if (answering) {
+      out.println();
+      answering = false;
+    }
+  }
+
+  @Override
+  public void onToolCall(int step, ToolCall call) {
+    out.println("[step " + step + "] model calls " + call.name() + " " + call.arguments());
+  }
+
+  @Override
+  public void onToolResult(int step, ToolRunner.ToolResult result) {
+    out.println("[step " + step + "] " + result.call().name() + " -> " + result.content());
+  }
+}
