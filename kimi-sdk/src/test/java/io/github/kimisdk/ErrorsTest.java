@@ -169,7 +169,11 @@ class ErrorsTest {
     KimiException e =
         http(400, err("invalid_request_error", "invalid temperature: only 1 is allowed"));
     assertThat(e).isExactlyInstanceOf(InvalidRequestException.class);
-    assertThat(((ApiException) e).hint()).isEmpty();
+    assertThat(((ApiException) e).hint())
+        .hasValueSatisfying(h -> assertThat(h).contains("leave temperature unset"));
+    assertThat(
+            ((ApiException) http(400, err("invalid_request_error", "unknown field: foo"))).hint())
+        .isEmpty();
     assertThat(http(400, err("content_filter", "high risk")))
         .isInstanceOf(ContentFilterException.class);
   }

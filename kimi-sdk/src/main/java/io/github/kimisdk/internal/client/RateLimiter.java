@@ -8,6 +8,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.token.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
@@ -37,9 +36,6 @@ public final class RateLimiter {
   static final long MINUTE_NANOS = 60_000_000_000L;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
-  private static final Pattern RPM = Pattern.compile("max RPM:\\s*(\\d+)");
-  private static final Pattern CONCURRENCY = Pattern.compile("max concurrency:\\s*(\\d+)");
-  private static final Pattern TPM = Pattern.compile("TPM rate limit.*?limit:\\s*(\\d+)");
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
   public static final Throwable CANCELLED = new CancellationException("cancelled");
@@ -326,28 +322,18 @@ public final class RateLimiter {
     if (message == null) {
       return;
     }
-    Matcher m = RPM.matcher(message);
-    if (m.find()) {
-      requests.lower(parse(m.group(1)));
+    // linear scans of the (already bounded) server message, never a regex
+    long rpm = ServerText.numberAfterAnchor(message, "max RPM:", "");
+    if (rpm >= 0) {
+      requests.lower(rpm);
     }
-    m = CONCURRENCY.matcher(message);
-    if (m.find()) {
-      long n = parse(m.group(1));
-      if (n >= 1 && n < maxConcurrency) {
-        maxConcurrency = (int) n;
-      }
+    long n = ServerText.numberAfterAnchor(message, "max concurrency:", "");
+    if (n >= 1 && n < maxConcurrency) {
+      maxConcurrency = (int) n;
     }
-    m = TPM.matcher(message);
-    if (m.find()) {
-      tokens.lower(parse(m.group(1)));
-    }
-  }
-
-  private static long parse(String digits) {
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException tooLong) {
-      return Long.MAX_VALUE;
+    long tpm = ServerText.numberAfterAnchor(message, "TPM rate limit", "limit:");
+    if (tpm >= 0) {
+      tokens.lower(tpm);
     }
   }
 

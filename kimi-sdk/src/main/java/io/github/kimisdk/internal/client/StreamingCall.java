@@ -129,7 +129,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
         (p, error) -> {
           if (error != null) {
             if (!f.isCancelled()) {
-              relay.fail(retrier.calls().kimi(error)); // a charge that no longer fits
+              relay.fail(retrier.calls().failure(error)); // a charge that no longer fits
             }
             return;
           }
@@ -190,6 +190,14 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
    * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
    */
   private Throwable attemptFailed(StreamCall call, Throwable error, boolean delivered) {
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      if (call != null) {
+        call.ended(fatal);
+      }
+      release(fatal);
+      return fatal; // never wrapped, never retried
+    }
     KimiException k = retrier.calls().kimi(error);
     if (call != null) {
       call.ended(k);
