@@ -467,6 +467,77 @@ class HostileServerHttpTest {
     }
   }
 
+  @Test
+  void anUntrustedCertificateIsNotRetried(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path store = dir.resolve("self-signed.p12");
+    java.nio.file.Path keytool =
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Process p =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "s",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit")
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "keytool could not make a key");
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(store)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    java.util.concurrent.atomic.AtomicInteger handshakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpsServer https =
+        com.sun.net.httpserver.HttpsServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(
+        new com.sun.net.httpserver.HttpsConfigurator(tls) {
+          @Override
+          public void configure(com.sun.net.httpserver.HttpsParameters params) {
+            handshakes.incrementAndGet();
+            super.configure(params);
+          }
+        });
+    https.createContext("/", ex -> ex.close());
+    https.start();
+    try (KimiClient kimi =
+        client().baseUrl("https://127.0.0.1:" + https.getAddress().getPort() + "/v1").build()) {
+      Throwable e = catchThrowable(() -> kimi.chat(HELLO));
+      assertThat(e)
+          .isInstanceOf(ConnectionException.class)
+          .hasMessageContaining("is not trusted")
+          .hasMessageContaining("retrying will not help");
+      assertThat(((KimiException) e).attempts()).isEqualTo(1);
+      assertThat(handshakes.get()).isEqualTo(1);
+    } finally {
+      https.stop(0);
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** One send seen by {@link ThrowingHttpClient}. */

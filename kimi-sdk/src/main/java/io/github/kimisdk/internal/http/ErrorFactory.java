@@ -403,7 +403,8 @@ public final class ErrorFactory {
         || lower.contains("insufficient balance")
         || lower.contains("is suspended")
         || lower.contains("usage limit")) {
-      ApiError e = error(md, status, body, retryAfter, false, inStream, quotaHint(lower));
+      ApiError e =
+          error(md, status, body, retryAfter, false, inStream, quotaHint(lower, retryAfter));
       return make.quotaExceeded(e, lower.contains("suspended"));
     }
     if (status == 429
@@ -639,7 +640,8 @@ public final class ErrorFactory {
                     + "', which is not an agent Kimi Code is known to accept; that cause never"
                     + " clears by waiting)"
                 : "")
-            + ". Genuine overload also happens; quick retries rarely help, wait minutes";
+            + ". Genuine overload also happens; quick retries rarely help, wait minutes"
+            + (retryAfter == null ? "" : " (the server asks for " + human(retryAfter) + ")");
     return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
   }
 
@@ -746,10 +748,20 @@ public final class ErrorFactory {
     return "Check the API key is valid for " + endpoint.baseUrl();
   }
 
-  private static String quotaHint(String lower) {
+  private String quotaHint(String lower, Duration retryAfter) {
     if (lower.contains("suspended")) {
       return "The account is suspended; check the plan and billing on the console. Retrying will"
           + " not help";
+    }
+    if (lower.contains("usage limit")) {
+      // Kimi Code's plan windows (kimi-api.md 4.3): a 5-hour window, a weekly or monthly one
+      return "The plan's usage limit for "
+          + (lower.contains("month") ? "this month" : "the current window")
+          + " is reached; "
+          + (retryAfter != null
+              ? "the server says it resets in " + human(retryAfter)
+              : "GET /usages on Kimi Code says when it resets")
+          + ". Retrying before then will not help";
     }
     return "The balance or plan quota is used up; top up or check the plan on the console."
         + " Retrying will not help";
