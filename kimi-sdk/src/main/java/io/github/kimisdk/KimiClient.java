@@ -177,7 +177,8 @@ public final class KimiClient implements AutoCloseable {
     this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
     this.rateLimit = b.rateLimit;
     this.scheduler = scheduler;
-    this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
+    this.limiter =
+        b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler, errors::queueTimeout);
   }
 
   /**

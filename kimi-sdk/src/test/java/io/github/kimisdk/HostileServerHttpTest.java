@@ -538,6 +538,64 @@ class HostileServerHttpTest {
     }
   }
 
+  // ------------------------------------------------------------------ 13. bounds a user can set
+
+  /** An event stream that sends nothing but keep-alive comments, forever. */
+  static HostileServer.Reply keepAliveForever() {
+    return out -> {
+      out.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      for (int i = 0; i < 600; i++) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(100);
+      }
+    };
+  }
+
+  @Test
+  void aStreamOfOnlyKeepAliveCommentsEndsAtItsTotalTime() {
+    server.always(keepAliveForever());
+    try (KimiClient kimi =
+        client().timeouts(Timeouts.defaults().withStreamTotal(Duration.ofMillis(800))).build()) {
+      long t0 = System.nanoTime();
+      Throwable e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+      assertThat(e)
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("Timeouts.withStreamTotal");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
+    }
+    assertThat(server.requests()).hasSize(1); // not retried
+  }
+
+  @Test
+  void aCallThatWaitsTooLongForTheLimiterFailsUnsent() throws Exception {
+    server.always(keepAliveForever());
+    try (KimiClient kimi =
+        client()
+            .rateLimit(
+                RateLimit.builder().maxConcurrency(1).maxQueueWait(Duration.ofMillis(300)).build())
+            .build()) {
+      var holding = kimi.stream(HELLO); // takes the only slot and keeps it
+      var it = holding.iterator();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.requests().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Throwable e = catchThrowable(() -> kimi.chat(HELLO));
+      assertThat(e)
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("rate-limit queue")
+          .hasMessageContaining("RateLimit.Builder.maxQueueWait");
+      assertThat(((KimiException) e).attempts()).isEqualTo(1);
+      assertThat(server.requests()).hasSize(1); // the queued call was never sent
+      holding.close();
+      assertThat(it).isNotNull();
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /** One send seen by {@link ThrowingHttpClient}. */

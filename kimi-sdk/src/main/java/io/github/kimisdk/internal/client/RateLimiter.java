@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,7 @@ public final class RateLimiter {
   public static final Throwable CANCELLED = new CancellationException("cancelled");
 
   private final RateLimit limit;
+  private final Function<Duration, KimiException> queueTimeout;
   private final Scheduler scheduler;
   private final Window requests;
   private final Window tokens;
@@ -59,6 +61,16 @@ public final class RateLimiter {
   private int rejected;
 
   public RateLimiter(RateLimit limit, Scheduler scheduler) {
+    this(limit, scheduler, null);
+  }
+
+  /**
+   * Creates the limiter of one client; {@code queueTimeout} makes the failure of a call that waited
+   * longer than {@link RateLimit#maxQueueWait()} (required when that is set).
+   */
+  public RateLimiter(
+      RateLimit limit, Scheduler scheduler, Function<Duration, KimiException> queueTimeout) {
+    this.queueTimeout = queueTimeout;
     this.limit = limit;
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
@@ -152,6 +164,19 @@ public final class RateLimiter {
       (slot ? slotQueue : freeQueue).add(w);
     }
     drain();
+    Optional<Duration> wait = limit.maxQueueWait();
+    if (wait.isPresent() && !w.future.isDone()) {
+      Duration d = wait.get();
+      // a waiter whose future is done is dropped by the next drain; the timer holds the future only
+      CompletableFuture<Permit> f = w.future;
+      scheduler.schedule(
+          () -> {
+            if (f.completeExceptionally(queueFailure(d))) {
+              drain();
+            }
+          },
+          d);
+    }
     return w.future;
   }
 
@@ -335,6 +360,13 @@ public final class RateLimiter {
     if (tpm >= 0) {
       tokens.lower(tpm);
     }
+  }
+
+  private KimiException queueFailure(Duration d) {
+    if (queueTimeout == null) {
+      throw new IllegalStateException("a RateLimiter with maxQueueWait needs its failure");
+    }
+    return queueTimeout.apply(d);
   }
 
   private static KimiException kimiCause(Throwable e) {

@@ -365,6 +365,32 @@ public final class ErrorFactory {
         null);
   }
 
+  /** A stream that did not end within {@link Timeouts#streamTotal()}: never retried. */
+  public KimiException streamTotalTimeout(Duration limit) {
+    return make.timeout(
+        "The stream did not finish within its total time of "
+            + human(limit)
+            + " (Timeouts.withStreamTotal); a server that sends only keep-alive comments, or an"
+            + " answer longer than expected, ends here. Raise the limit or leave it unset",
+        new java.util.concurrent.TimeoutException("stream total time"),
+        null);
+  }
+
+  /**
+   * A call that waited longer than {@code RateLimit.Builder.maxQueueWait} for a permit: nothing was
+   * sent, and it is not retried (a retry would queue again).
+   */
+  public KimiException queueTimeout(Duration limit) {
+    return make.timeout(
+        "The call waited "
+            + human(limit)
+            + " in the client's rate-limit queue without a permit and was not sent"
+            + " (RateLimit.Builder.maxQueueWait); lower the load, raise the limits, or allow a"
+            + " longer wait",
+        new java.util.concurrent.TimeoutException("rate limiter queue"),
+        null);
+  }
+
   /**
    * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
    * suppressed in it and the number of attempts recorded.
