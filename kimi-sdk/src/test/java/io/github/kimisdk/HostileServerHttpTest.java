@@ -372,6 +372,39 @@ class HostileServerHttpTest {
   }
 
   @Test
+  void anSseStarletteStreamWithCrlfPingsAndNoDoneIsComplete() {
+    // sse-starlette's shape: CRLF line ends, ": ping - <time>" comments, and an app that yields
+    // its chunks and returns without [DONE]
+    String sse =
+        ": ping - 2026-11-23 10:00:00.000000+00:00\r\n\r\n"
+            + "data: "
+            + chunk(0, "Hel", null)
+            + "\r\n\r\n"
+            + ": ping - 2026-11-23 10:00:15.000000+00:00\r\n\r\n"
+            + "event: message\r\ndata: "
+            + chunk(0, "lo", "stop")
+            + "\r\n\r\n";
+    server.enqueue(HostileServer.sse(sse));
+    try (KimiClient kimi = client().build()) {
+      assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("Hello");
+    }
+  }
+
+  @Test
+  void eventsSentAsTextPlainAreReadButATextPlainBodyWithoutEventsIsADecodingError() {
+    String sse = "data: " + chunk(0, "Hi", "stop") + "\n\ndata: [DONE]\n\n";
+    server
+        .enqueue(HostileServer.http(200, "Content-Type: text/plain; charset=utf-8", sse))
+        .enqueue(HostileServer.http(200, "Content-Type: text/plain", "hello there"));
+    try (KimiClient kimi = client().build()) {
+      assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("Hi");
+      Throwable e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+      assertThat(e).isInstanceOf(DecodingException.class).hasMessageContaining("no event");
+      assertThat(((KimiException) e).attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aStreamCutBeforeAFinishReasonIsStillTruncated() {
     server.always(HostileServer.sse("data: " + chunk(0, "Hel", null) + "\n\n"));
     try (KimiClient kimi = client().build()) {

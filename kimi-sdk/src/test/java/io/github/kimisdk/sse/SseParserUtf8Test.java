@@ -92,7 +92,7 @@ class SseParserUtf8Test {
     for (int p = 0; p < pieces; p++) {
       int kind = r.nextInt(8);
       switch (kind) {
-        case 0 -> b.write('a' + r.nextInt(26));
+        case 0 -> b.write(r.nextInt(0x80)); // any ASCII, DEL and NUL included
         case 1 -> b.writeBytes(cp(0x80 + r.nextInt(0x800 - 0x80)));
         case 2 -> {
           int c = 0x800 + r.nextInt(0x10000 - 0x800);
@@ -147,6 +147,8 @@ class SseParserUtf8Test {
             .isEqualTo(s + "\uFFFD" + s);
       }
     }
+    byte[] del = {0x7F, (byte) 0xFF, 0x00};
+    assertThat(SseParser.decodeUtf8(del, 0, del.length)).isEqualTo("\u007F\uFFFD\u0000");
     // an encoded surrogate is three errors (WHATWG), not one (the JDK)
     byte[] surrogate = {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'b'};
     assertThat(SseParser.decodeUtf8(surrogate, 0, surrogate.length))

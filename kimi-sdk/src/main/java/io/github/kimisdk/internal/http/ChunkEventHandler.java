@@ -27,6 +27,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
   private final StreamProgress progress;
   private final int choices;
   private final boolean usage;
+  private boolean sawEvent; // only touched in the drain loop
 
   ChunkEventHandler(
       ResponseMetadata metadata, ErrorFactory errors, int maxDepth, int choices, boolean usage) {
@@ -47,6 +48,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
       String lastEventId,
       Emitter<ChatCompletionChunk> out)
       throws Exception {
+    sawEvent = true;
     int start = off;
     int end = off + len;
     while (start < end && isSpace(data[start])) {
@@ -89,6 +91,17 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   @Override
   public void onEndOfInput(Emitter<ChatCompletionChunk> out) {
+    if (!sawEvent && HttpTransport.isLooseStream(metadata)) {
+      // a body not typed as an event stream, read as one on trust, held no event at all
+      out.fail(
+          errors.decoding(
+              metadata,
+              "Expected an event stream (text/event-stream) but got Content-Type "
+                  + metadata.contentType().orElse("none")
+                  + " with no event in it",
+              null));
+      return;
+    }
     if (progress.finished(choices, usage)) {
       out.complete(); // a gateway that ends without [DONE] once everything arrived
       return;

@@ -483,7 +483,9 @@ public final class HttpTransport {
             throw new AssertionError("refused body completed");
           });
     }
-    if (isSuccess(md.statusCode()) && isEventStream(md)) {
+    if (isSuccess(md.statusCode())
+        && (isEventStream(md)
+            || (protocol == ChatProtocol.CHAT_COMPLETIONS && isLooseStream(md)))) {
       SseSubscriber<ChatCompletionChunk> sse =
           new SseSubscriber<>(
               protocol.streamHandler(md, errors, options.maxJsonDepth(), call.request()),
@@ -604,6 +606,17 @@ public final class HttpTransport {
     return md.contentType()
         .map(ct -> ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
         .orElse(false);
+  }
+
+  /**
+   * Tells whether a 2xx answer to a streaming chat-completions request is read as an event stream
+   * although it is not typed as one: {@code text/plain} or no type, which some OpenAI-compatible
+   * servers send for their events (the official clients parse the body whatever its type). If no
+   * event comes, the stream fails as a decoding error, not as a truncated one.
+   */
+  static boolean isLooseStream(ResponseMetadata md) {
+    String ct = md.contentType().map(c -> c.strip().toLowerCase(Locale.ROOT)).orElse("");
+    return ct.isEmpty() || ct.startsWith("text/plain");
   }
 
   /** A short excerpt of a body for a decoding error: 200 bytes at most, the key redacted. */
