@@ -402,7 +402,7 @@ public final class KimiBatches {
       f.whenComplete(
           (b, e) -> {
             if (e != null) {
-              result.completeExceptionally(client.calls().kimi(e));
+              result.completeExceptionally(client.calls().failure(e));
             } else if (b.isFinished()) {
               result.complete(b);
             } else {

@@ -96,7 +96,7 @@ public final class KimiClient implements AutoCloseable {
   private final Retrier retrier;
   private final Calls calls;
   private final ExecutorService ownedExecutor;
-  private final HttpClient ownedHttp;
+  private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
   private final System.Logger logger;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<ChatStream> streams = Collections.newSetFromMap(new WeakHashMap<>());
@@ -148,7 +148,7 @@ public final class KimiClient implements AutoCloseable {
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
     ErrorFactory errors =
         new ErrorFactory(
-            Errors.INSTANCE, endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts);
+            Errors.INSTANCE, endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts, apiKey);
     System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
     this.logger = logger;
     this.transport =
@@ -177,7 +177,8 @@ public final class KimiClient implements AutoCloseable {
     this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
     this.rateLimit = b.rateLimit;
     this.scheduler = scheduler;
-    this.limiter = b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler);
+    this.limiter =
+        b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler, errors::queueTimeout);
   }
 
   /**
@@ -553,6 +554,11 @@ public final class KimiClient implements AutoCloseable {
     return transport.errors();
   }
 
+  /** Returns the HTTP client this client built, or null when the caller supplied one; for tests. */
+  HttpClient ownedHttpClient() {
+    return ownedHttp;
+  }
+
   /** Returns how the client waits for, chains and maps the failures of its futures. */
   Calls calls() {
     return calls;
@@ -745,7 +751,10 @@ public final class KimiClient implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-    closeOwnedHttpClient();
+    transport.release();
+    HttpClient http = ownedHttp;
+    ownedHttp = null;
+    closeOwnedHttpClient(http);
   }
 
   /**
@@ -755,11 +764,11 @@ public final class KimiClient implements AutoCloseable {
    * daemon thread rather than holding up the caller. On JDK 17 to 20 there is no way to close it;
    * its connections and selector thread go when it is garbage collected.
    */
-  private void closeOwnedHttpClient() {
-    if (!(ownedHttp instanceof AutoCloseable)) {
+  private void closeOwnedHttpClient(HttpClient owned) {
+    if (!(owned instanceof AutoCloseable)) {
       return;
     }
-    AutoCloseable http = (AutoCloseable) ownedHttp;
+    AutoCloseable http = (AutoCloseable) owned;
     Thread t =
         new Thread(
             () -> {
@@ -920,7 +929,9 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool). Its own
      * connect timeout and executor apply; {@link #executor} and {@link #connectTimeout} cannot be
-     * combined with it.
+     * combined with it. It must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
+     * default): a client that does sends the {@code Authorization} header, and with it the key, on
+     * to the host a redirect names, so {@link #build()} refuses it.
      *
      * @param httpClient the client
      * @return this builder
@@ -1219,8 +1230,8 @@ public final class KimiClient implements AutoCloseable {
      *
      * @return the client
      * @throws ConfigurationException if no key was set, the key is malformed, plain {@code http} is
-     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, or an HTTP client
-     *     was combined with executor or timeout settings
+     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was
+     *     combined with executor or timeout settings, or the HTTP client follows redirects
      */
     public KimiClient build() {
       if (apiKey == null) {
@@ -1241,6 +1252,14 @@ public final class KimiClient implements AutoCloseable {
                 + " API key is never sent unencrypted; use https:// for "
                 + ep.uri().getHost()
                 + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)");
+      }
+      if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+        throw new ConfigurationException(
+            "The HttpClient given to httpClient(...) follows redirects ("
+                + httpClient.followRedirects()
+                + "), and the JDK then sends the Authorization header, and with it the API key,"
+                + " to whatever host a redirect names; build it with"
+                + " followRedirects(HttpClient.Redirect.NEVER), the JDK's default");
       }
       if (httpClient != null && (executor != null || timeoutsSet)) {
         if (executor != null) {

@@ -2,7 +2,9 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.RequestTokens;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -37,7 +39,8 @@ import java.util.OptionalLong;
  * take no concurrency slot, so they never wait behind calls that wait only for a slot. A stream
  * holds its concurrency slot until it completes, fails or is closed. Every attempt is a request of
  * its own: a retry, of a call or of a stream before its first chunk, waits for a new permit and is
- * charged again. Time spent waiting for the limiter counts against {@link Timeouts#overall()}.
+ * charged again. Time spent waiting for the limiter counts against {@link Timeouts#overall()}, and
+ * {@link Builder#maxQueueWait} bounds it for each attempt.
  *
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
  * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends
@@ -68,8 +71,10 @@ public final class RateLimit {
   private final int requestsPerMinute;
   private final long tokensPerMinute;
   private final RequestTokens tokenCounter;
+  private final Duration maxQueueWait;
 
   private RateLimit(Builder b) {
+    this.maxQueueWait = b.maxQueueWait;
     this.maxConcurrency = b.maxConcurrency;
     this.requestsPerMinute = b.requestsPerMinute;
     this.tokensPerMinute = b.tokensPerMinute;
@@ -135,7 +140,17 @@ public final class RateLimit {
     b.requestsPerMinute = requestsPerMinute;
     b.tokensPerMinute = tokensPerMinute;
     b.tokenCounter = tokenCounter;
+    b.maxQueueWait = maxQueueWait;
     return b;
+  }
+
+  /**
+   * Returns the longest a call waits in the queue for its turn.
+   *
+   * @return the limit, or empty when a call waits as long as it takes (the default)
+   */
+  public Optional<Duration> maxQueueWait() {
+    return Optional.ofNullable(maxQueueWait);
   }
 
   /**
@@ -192,6 +207,7 @@ public final class RateLimit {
     private int requestsPerMinute;
     private long tokensPerMinute;
     private RequestTokens tokenCounter = RequestTokens.estimated();
+    private Duration maxQueueWait;
 
     private Builder() {}
 
@@ -254,6 +270,25 @@ public final class RateLimit {
      */
     public Builder tokenCounter(RequestTokens tokenCounter) {
       this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
+      return this;
+    }
+
+    /**
+     * Sets the longest one attempt of a call or stream waits in the queue for its turn. A call that
+     * waited that long fails with a {@link KimiTimeoutException} without being sent, and is not
+     * retried. By default a call waits as long as it takes (bounded only by {@link
+     * Timeouts#withOverall} for {@code chat}), since waiting its turn is what the limiter is for.
+     *
+     * @param maxQueueWait the limit; positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxQueueWait} is zero or negative
+     */
+    public Builder maxQueueWait(Duration maxQueueWait) {
+      Objects.requireNonNull(maxQueueWait, "maxQueueWait");
+      if (maxQueueWait.isZero() || maxQueueWait.isNegative()) {
+        throw new IllegalArgumentException("maxQueueWait must be positive: " + maxQueueWait);
+      }
+      this.maxQueueWait = maxQueueWait;
       return this;
     }
 

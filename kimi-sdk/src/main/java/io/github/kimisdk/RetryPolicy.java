@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.ErrorFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,8 +13,12 @@ import java.util.concurrent.CancellationException;
  * <p>Retried: connection failures and timeouts before a response, 429 {@code
  * engine_overloaded_error} and {@code rate_limit_reached_error} (but not the tokens-per-day limit),
  * and HTTP 500, 502, 503 and 504. Never retried: 400, 401, 402, 403, 404, {@code
- * exceeded_current_quota_error}, a suspended account, the daily token limit, a cancelled call. A
- * stream is retried only before its first chunk reached the caller.
+ * exceeded_current_quota_error}, a suspended account, the daily token limit, a cancelled call, an
+ * untrusted TLS certificate, a wait or total time bound the caller set ({@link
+ * RateLimit.Builder#maxQueueWait}, {@link Timeouts#withStreamTotal}), a body the SDK cannot decode
+ * (such as {@code Content-Encoding: gzip}), and an {@link Error} such as {@link OutOfMemoryError},
+ * which is never wrapped in a {@link KimiException} but thrown as it is. A stream is retried only
+ * before its first chunk reached the caller.
  *
  * <p>The wait before retry {@code n} (counting from 1) is a random duration between half and all of
  * {@code initialBackoff * 2^(n-1)}, capped at {@code maxBackoff}. When the server asks for a wait
@@ -211,11 +216,14 @@ public final class RetryPolicy {
       return RETRIED_STATUS.contains(s.status()) || s.status() < 500;
     }
     if (failure instanceof KimiTimeoutException) {
-      return true;
+      // a bound the caller set (the rate limiter's queue wait, a stream's total time) is final
+      return !(failure.getCause() instanceof java.util.concurrent.TimeoutException);
     }
     if (failure instanceof ConnectionException) {
       Throwable c = failure.getCause();
-      return !(c instanceof CancellationException || c instanceof InterruptedException);
+      return !(c instanceof CancellationException
+          || c instanceof InterruptedException
+          || ErrorFactory.untrustedCertificate(c));
     }
     // only seen for a stream that broke before its first chunk reached the caller
     return failure instanceof TruncatedStreamException;

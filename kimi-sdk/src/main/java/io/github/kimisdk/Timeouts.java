@@ -13,7 +13,8 @@ import java.util.Optional;
  * reply arrives with its headers only when the whole answer is ready, so keep the response timeout
  * long, or stream. There is no overall limit by default, so a long healthy stream is never cut off;
  * an overall limit set with {@link #withOverall(Duration)} applies to {@code chat} and {@code
- * chatAsync} calls, retries included.
+ * chatAsync} calls, retries included, and one set with {@link #withStreamTotal(Duration)} to
+ * streams.
  *
  * <pre>{@code
  * Timeouts t = Timeouts.defaults()
@@ -30,13 +31,24 @@ public final class Timeouts {
   private final Duration responseHeaders;
   private final Duration streamIdle;
   private final Duration overall;
+  private final Duration streamTotal;
 
   private Timeouts(
       Duration connect, Duration responseHeaders, Duration streamIdle, Duration overall) {
+    this(connect, responseHeaders, streamIdle, overall, null);
+  }
+
+  private Timeouts(
+      Duration connect,
+      Duration responseHeaders,
+      Duration streamIdle,
+      Duration overall,
+      Duration streamTotal) {
     this.connect = positive(connect, "connect");
     this.responseHeaders = positive(responseHeaders, "responseHeaders");
     this.streamIdle = positive(streamIdle, "streamIdle");
     this.overall = overall == null ? null : positive(overall, "overall");
+    this.streamTotal = streamTotal == null ? null : positive(streamTotal, "streamTotal");
   }
 
   /**
@@ -57,7 +69,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code connect} is zero or negative
    */
   public Timeouts withConnect(Duration connect) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall);
+    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
   }
 
   /**
@@ -69,7 +81,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code responseHeaders} is zero or negative
    */
   public Timeouts withResponseHeaders(Duration responseHeaders) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall);
+    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
   }
 
   /**
@@ -87,7 +99,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code streamIdle} is zero or negative
    */
   public Timeouts withStreamIdle(Duration streamIdle) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall);
+    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
   }
 
   /**
@@ -101,7 +113,31 @@ public final class Timeouts {
    */
   public Timeouts withOverall(Duration overall) {
     return new Timeouts(
-        connect, responseHeaders, streamIdle, Objects.requireNonNull(overall, "overall"));
+        connect,
+        responseHeaders,
+        streamIdle,
+        Objects.requireNonNull(overall, "overall"),
+        streamTotal);
+  }
+
+  /**
+   * Returns a copy with a limit on a stream's total time, from subscribing to its end, retries
+   * included. When it passes, the exchange in flight is aborted and the stream fails with a {@link
+   * KimiTimeoutException} that is not retried. The stream idle timeout cannot catch a server that
+   * sends only {@code : keep-alive} comments; this can. There is none by default, so that a long
+   * healthy answer is never cut off.
+   *
+   * @param streamTotal the limit; positive
+   * @return the new timeouts
+   * @throws IllegalArgumentException if {@code streamTotal} is zero or negative
+   */
+  public Timeouts withStreamTotal(Duration streamTotal) {
+    return new Timeouts(
+        connect,
+        responseHeaders,
+        streamIdle,
+        overall,
+        Objects.requireNonNull(streamTotal, "streamTotal"));
   }
 
   /**
@@ -141,6 +177,15 @@ public final class Timeouts {
     return Optional.ofNullable(overall);
   }
 
+  /**
+   * Returns the limit on a stream's total time.
+   *
+   * @return the limit, or empty when there is none (the default)
+   */
+  public Optional<Duration> streamTotal() {
+    return Optional.ofNullable(streamTotal);
+  }
+
   private static Duration positive(Duration d, String name) {
     Objects.requireNonNull(d, name);
     if (d.isZero() || d.isNegative()) {
@@ -155,12 +200,13 @@ public final class Timeouts {
         && t.connect.equals(connect)
         && t.responseHeaders.equals(responseHeaders)
         && t.streamIdle.equals(streamIdle)
-        && Objects.equals(t.overall, overall);
+        && Objects.equals(t.overall, overall)
+        && Objects.equals(t.streamTotal, streamTotal);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(connect, responseHeaders, streamIdle, overall);
+    return Objects.hash(connect, responseHeaders, streamIdle, overall, streamTotal);
   }
 
   @Override
@@ -172,6 +218,7 @@ public final class Timeouts {
         + ", streamIdle="
         + streamIdle
         + (overall == null ? "" : ", overall=" + overall)
+        + (streamTotal == null ? "" : ", streamTotal=" + streamTotal)
         + "]";
   }
 }

@@ -169,7 +169,11 @@ class ErrorsTest {
     KimiException e =
         http(400, err("invalid_request_error", "invalid temperature: only 1 is allowed"));
     assertThat(e).isExactlyInstanceOf(InvalidRequestException.class);
-    assertThat(((ApiException) e).hint()).isEmpty();
+    assertThat(((ApiException) e).hint())
+        .hasValueSatisfying(h -> assertThat(h).contains("leave temperature unset"));
+    assertThat(
+            ((ApiException) http(400, err("invalid_request_error", "unknown field: foo"))).hint())
+        .isEmpty();
     assertThat(http(400, err("content_filter", "high risk")))
         .isInstanceOf(ContentFilterException.class);
   }
@@ -345,5 +349,144 @@ class ErrorsTest {
     assertThat(ErrorFactory.human(Duration.ofMillis(1500))).isEqualTo("1500 ms");
     assertThat(ErrorFactory.human(Duration.ofMinutes(2))).isEqualTo("2 min");
     assertThat(ErrorFactory.human(Duration.ofSeconds(90))).isEqualTo("90 s");
+  }
+
+  @Test
+  void theCommonBadRequestsCarryAHintThatSaysWhatToDo() {
+    // kimi-api.md 4.2.1: matched by substring, so relays' prefixes and wrappers do not matter
+    Map<String, String> table = new java.util.LinkedHashMap<>();
+    table.put(
+        "Invalid request: invalid temperature: only 0.6 is allowed for this model",
+        "leave temperature unset");
+    table.put("invalid top_p: only 0.95 is allowed for this model", "leave top_p unset");
+    table.put("invalid n: only 1 is allowed for this model", "fix n at 1");
+    table.put("invalid presence_penalty: only 0 is allowed for this model", "both penalties");
+    table.put(
+        "Error from provider (Moonshot AI): tools.function.parameters is not a valid moonshot"
+            + " flavored json schema, details: <At path 'properties.x': type is not defined>",
+        "give that subschema an explicit type");
+    table.put(
+        "tools.function.parameters is not a valid moonshot flavored json schema, details: <At"
+            + " path 'properties.x': when using anyOf, type should be defined in anyOf items"
+            + " instead of the parent schema>",
+        "move the type into each anyOf branch");
+    table.put(
+        "tools.function.parameters is not a valid moonshot flavored json schema, details: <At"
+            + " path 'x': $defs not found for reference: #/definitions/A>",
+        "#/$defs/<name>");
+    table.put(
+        "response_format.json_schema is not a valid moonshot flavored json schema, details: <At"
+            + " path 'items': items must be an object>",
+        "structured-output schema (response_format)");
+    table.put(
+        "thinking is enabled but reasoning_content is missing in assistant tool call message at"
+            + " index 3",
+        "send back the AssistantMessage of the completion");
+    table.put("total message size 2300000 exceeds limit 2097152", "caps a request body at 2 MiB");
+    for (Map.Entry<String, String> row : table.entrySet()) {
+      ApiException e =
+          (ApiException) http(400, err("invalid_request_error", row.getKey().replace("\"", "")));
+      assertThat(e).as(row.getKey()).isExactlyInstanceOf(InvalidRequestException.class);
+      assertThat(e.hint())
+          .as(row.getKey())
+          .hasValueSatisfying(h -> assertThat(h).contains(row.getValue()));
+      assertThat(e.serverMessage()).isEqualTo(row.getKey());
+      assertThat(e.getMessage()).contains(row.getKey()).contains(row.getValue());
+    }
+    assertThat(
+            ((ApiException)
+                    http(
+                        400,
+                        err(
+                            "invalid_request_error",
+                            "tools.function.parameters is not a valid moonshot flavored json schema, details: <At path 'p': odd>")))
+                .hint())
+        .hasValueSatisfying(
+            h ->
+                assertThat(h)
+                    .contains("tool's parameters schema")
+                    .contains("JsonSchema.normalize"));
+  }
+
+  private static final String ANTHROPIC_OVERLOADED =
+      "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":"
+          + "\"The engine is currently overloaded, please try again later\"}}";
+
+  @Test
+  void kimiCodesOverloaded429IsToldApartWhereTheEvidenceAllows() {
+    // the Anthropic-style surface with the SDK's own User-Agent: the client gate, every time
+    ErrorFactory sdkAgent =
+        TestErrors.factory(Endpoint.KIMI_CODE, true, "kimi-sdk-java/1.0", Timeouts.defaults());
+    KimiException gate = http(sdkAgent, 429, ANTHROPIC_OVERLOADED);
+    assertThat(gate).isInstanceOf(PermissionDeniedException.class);
+    assertThat(((ApiException) gate).isRetryable()).isFalse();
+    assertThat(gate.getMessage()).contains("User-Agent").contains("kimi-sdk-java/1.0");
+
+    // an agent Kimi Code accepts: a plan limit or overload, retryable, with the wait when known
+    ErrorFactory agent =
+        TestErrors.factory(Endpoint.KIMI_CODE, true, "KimiCLI/1.30.0", Timeouts.defaults());
+    ApiException plan = (ApiException) http(agent, 429, ANTHROPIC_OVERLOADED, "Retry-After", "120");
+    assertThat(plan).isInstanceOf(EngineOverloadedException.class);
+    assertThat(plan.isRetryable()).isTrue();
+    assertThat(plan.hint())
+        .hasValueSatisfying(
+            h ->
+                assertThat(h)
+                    .contains("usage limit")
+                    .contains("GET /usages")
+                    .contains("2 min")
+                    .doesNotContain("does not recognise"));
+
+    // an unknown agent on the Anthropic-style surface: the gate is one of the causes named
+    ErrorFactory custom =
+        TestErrors.factory(Endpoint.KIMI_CODE, true, "my-app/2", Timeouts.defaults());
+    assertThat(((ApiException) http(custom, 429, ANTHROPIC_OVERLOADED)).hint())
+        .hasValueSatisfying(h -> assertThat(h).contains("'my-app/2'").contains("never clears"));
+
+    // the chat surface's engine_overloaded_error on Kimi Code: plan limit or effort first
+    ApiException chat =
+        (ApiException)
+            http(
+                sdkAgent,
+                429,
+                err(
+                    "engine_overloaded_error",
+                    "The engine is currently overloaded, please try again later"));
+    assertThat(chat).isInstanceOf(EngineOverloadedException.class);
+    assertThat(chat.hint()).hasValueSatisfying(h -> assertThat(h).contains("thinking effort"));
+
+    // on the open platform the same body is a plain overload
+    assertThat(
+            ((ApiException)
+                    http(429, err("engine_overloaded_error", "The engine is currently overloaded")))
+                .hint())
+        .hasValueSatisfying(h -> assertThat(h).doesNotContain("usage limit"));
+  }
+
+  @Test
+  void kimiCodesPlanLimitIsAQuotaThatSaysWhenItResets() {
+    ErrorFactory agent =
+        TestErrors.factory(Endpoint.KIMI_CODE, true, "KimiCLI/1.30.0", Timeouts.defaults());
+    ApiException window =
+        (ApiException)
+            http(
+                agent,
+                429,
+                err("rate_limit_reached_error", "You've reached your usage limit for this period"),
+                "Retry-After",
+                "3600");
+    assertThat(window).isInstanceOf(QuotaExceededException.class);
+    assertThat(window.isRetryable()).isFalse();
+    assertThat(window.hint())
+        .hasValueSatisfying(
+            h -> assertThat(h).contains("current window").contains("resets in 60 min"));
+    ApiException month =
+        (ApiException)
+            http(
+                agent,
+                429,
+                err("rate_limit_reached_error", "You've reached kimi monthly usage limit"));
+    assertThat(month.hint())
+        .hasValueSatisfying(h -> assertThat(h).contains("this month").contains("GET /usages"));
   }
 }

@@ -45,7 +45,7 @@ public final class AnthropicProtocol implements ChatProtocol {
 
   @Override
   public SseEventHandler<ChatCompletionChunk> streamHandler(
-      ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+      ResponseMetadata metadata, ErrorFactory errors, int maxDepth, ChatRequest request) {
     return new MessagesEventHandler(metadata, errors, maxDepth);
   }
 

@@ -40,6 +40,16 @@ public final class Calls {
   }
 
   /**
+   * Returns what a future handed out fails with for {@code error}: an {@link Error} as it is (never
+   * wrapped, never retried), else {@link #kimi}'s exception. For callbacks, where a thrown {@code
+   * Error} would be lost and leave the future pending.
+   */
+  public Throwable failure(Throwable error) {
+    Error fatal = ErrorFactory.fatal(error);
+    return fatal != null ? fatal : kimi(error);
+  }
+
+  /**
    * Waits for {@code f}. An interrupt cancels it, keeps the thread's interrupt status set and
    * throws a {@link KimiException} saying so, as every blocking call of the client does.
    */
@@ -61,7 +71,7 @@ public final class Calls {
     f.whenComplete(
         (r, e) -> {
           if (e != null) {
-            out.completeExceptionally(kimi(e));
+            out.completeExceptionally(failure(e));
             return;
           }
           try {
@@ -83,7 +93,7 @@ public final class Calls {
     f.whenComplete(
         (r, e) -> {
           if (e != null) {
-            out.completeExceptionally(kimi(e));
+            out.completeExceptionally(failure(e));
             return;
           }
           CompletableFuture<T> g;
@@ -97,7 +107,7 @@ public final class Calls {
           g.whenComplete(
               (x, y) -> {
                 if (y != null) {
-                  out.completeExceptionally(kimi(y));
+                  out.completeExceptionally(failure(y));
                 } else {
                   out.complete(x);
                 }

@@ -5,6 +5,7 @@ import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,12 +86,18 @@ public final class ChatAll {
       running.add(f);
     }
     f.whenComplete(
-        (c, e) ->
-            finish(
-                e == null
-                    ? new ChatResult(index, request, c, null)
-                    : new ChatResult(index, request, null, mapError.apply(e)),
-                f));
+        (c, e) -> {
+          Error fatal = ErrorFactory.fatal(e);
+          if (fatal != null) {
+            done.completeExceptionally(fatal); // not a failed request: the whole call fails
+            return;
+          }
+          finish(
+              e == null
+                  ? new ChatResult(index, request, c, null)
+                  : new ChatResult(index, request, null, mapError.apply(e)),
+              f);
+        });
   }
 
   private void finish(ChatResult result, CompletableFuture<ChatCompletion> f) {

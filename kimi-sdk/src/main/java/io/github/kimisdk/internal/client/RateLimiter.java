@@ -8,6 +8,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.token.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,9 +19,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
@@ -37,14 +37,12 @@ public final class RateLimiter {
   static final long MINUTE_NANOS = 60_000_000_000L;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
-  private static final Pattern RPM = Pattern.compile("max RPM:\\s*(\\d+)");
-  private static final Pattern CONCURRENCY = Pattern.compile("max concurrency:\\s*(\\d+)");
-  private static final Pattern TPM = Pattern.compile("TPM rate limit.*?limit:\\s*(\\d+)");
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
   public static final Throwable CANCELLED = new CancellationException("cancelled");
 
   private final RateLimit limit;
+  private final Function<Duration, KimiException> queueTimeout;
   private final Scheduler scheduler;
   private final Window requests;
   private final Window tokens;
@@ -63,6 +61,16 @@ public final class RateLimiter {
   private int rejected;
 
   public RateLimiter(RateLimit limit, Scheduler scheduler) {
+    this(limit, scheduler, null);
+  }
+
+  /**
+   * Creates the limiter of one client; {@code queueTimeout} makes the failure of a call that waited
+   * longer than {@link RateLimit#maxQueueWait()} (required when that is set).
+   */
+  public RateLimiter(
+      RateLimit limit, Scheduler scheduler, Function<Duration, KimiException> queueTimeout) {
+    this.queueTimeout = queueTimeout;
     this.limit = limit;
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
@@ -156,6 +164,19 @@ public final class RateLimiter {
       (slot ? slotQueue : freeQueue).add(w);
     }
     drain();
+    Optional<Duration> wait = limit.maxQueueWait();
+    if (wait.isPresent() && !w.future.isDone()) {
+      Duration d = wait.get();
+      // a waiter whose future is done is dropped by the next drain; the timer holds the future only
+      CompletableFuture<Permit> f = w.future;
+      scheduler.schedule(
+          () -> {
+            if (f.completeExceptionally(queueFailure(d))) {
+              drain();
+            }
+          },
+          d);
+    }
     return w.future;
   }
 
@@ -326,29 +347,26 @@ public final class RateLimiter {
     if (message == null) {
       return;
     }
-    Matcher m = RPM.matcher(message);
-    if (m.find()) {
-      requests.lower(parse(m.group(1)));
+    // linear scans of the (already bounded) server message, never a regex
+    long rpm = ServerText.numberAfterAnchor(message, "max RPM:", "");
+    if (rpm >= 0) {
+      requests.lower(rpm);
     }
-    m = CONCURRENCY.matcher(message);
-    if (m.find()) {
-      long n = parse(m.group(1));
-      if (n >= 1 && n < maxConcurrency) {
-        maxConcurrency = (int) n;
-      }
+    long n = ServerText.numberAfterAnchor(message, "max concurrency:", "");
+    if (n >= 1 && n < maxConcurrency) {
+      maxConcurrency = (int) n;
     }
-    m = TPM.matcher(message);
-    if (m.find()) {
-      tokens.lower(parse(m.group(1)));
+    long tpm = ServerText.numberAfterAnchor(message, "TPM rate limit", "limit:");
+    if (tpm >= 0) {
+      tokens.lower(tpm);
     }
   }
 
-  private static long parse(String digits) {
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException tooLong) {
-      return Long.MAX_VALUE;
+  private KimiException queueFailure(Duration d) {
+    if (queueTimeout == null) {
+      throw new IllegalStateException("a RateLimiter with maxQueueWait needs its failure");
     }
+    return queueTimeout.apply(d);
   }
 
   private static KimiException kimiCause(Throwable e) {

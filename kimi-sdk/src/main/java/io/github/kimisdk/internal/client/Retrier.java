@@ -221,8 +221,11 @@ public final class Retrier {
       }
       f.whenComplete(
           (r, e) -> {
+            Error fatal = ErrorFactory.fatal(e);
             if (e == null) {
               result.complete(r);
+            } else if (fatal != null) {
+              result.completeExceptionally(fatal); // never retried
             } else {
               onFailure(calls.kimi(e));
             }

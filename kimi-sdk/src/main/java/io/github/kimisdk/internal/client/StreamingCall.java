@@ -46,6 +46,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
   // The pending idle check reaches this call only through this holder, cleared when the stream
   // ends, so a check still queued keeps no call, parser or accumulated chunks alive.
   private final WatchTask watchTask = new WatchTask();
+  private final WatchTask totalTask = new WatchTask();
   private final List<KimiException> failures = new ArrayList<>();
 
   private volatile StreamCall current;
@@ -102,6 +103,14 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     Duration idle = retrier.timeouts().streamIdle();
     watchTask.check = () -> watch(idle);
     retrier.watchdog().schedule(watchTask, watchPeriod(idle));
+    retrier
+        .timeouts()
+        .streamTotal()
+        .ifPresent(
+            total -> {
+              totalTask.check = () -> stopWith(errors.streamTotalTimeout(total));
+              retrier.watchdog().schedule(totalTask, total);
+            });
     nextAttempt();
   }
 
@@ -129,7 +138,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
         (p, error) -> {
           if (error != null) {
             if (!f.isCancelled()) {
-              relay.fail(retrier.calls().kimi(error)); // a charge that no longer fits
+              relay.fail(retrier.calls().failure(error)); // a charge that no longer fits
             }
             return;
           }
@@ -190,6 +199,14 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
    * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
    */
   private Throwable attemptFailed(StreamCall call, Throwable error, boolean delivered) {
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      if (call != null) {
+        call.ended(fatal);
+      }
+      release(fatal);
+      return fatal; // never wrapped, never retried
+    }
     KimiException k = retrier.calls().kimi(error);
     if (call != null) {
       call.ended(k);
@@ -238,6 +255,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       stop = stopped != null;
     }
     watchTask.check = null;
+    totalTask.check = null;
     if (f != null) {
       f.cancel(false);
     }
@@ -252,7 +270,11 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
 
   @Override
   public RuntimeException stop(InterruptedException interrupt) {
-    KimiException reason = errors.closed(interrupt, clientClosed.getAsBoolean());
+    return stopWith(errors.closed(interrupt, clientClosed.getAsBoolean()));
+  }
+
+  /** Ends the stream with {@code reason} (carrying what arrived), never retried. */
+  private RuntimeException stopWith(KimiException reason) {
     Relay<ChatCompletionChunk> r;
     StreamCall call;
     synchronized (this) {

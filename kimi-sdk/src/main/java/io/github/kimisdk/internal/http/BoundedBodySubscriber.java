@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * Collects a whole body into a byte array, cancelling the exchange once it exceeds a limit or is
- * {@linkplain #abort aborted} (the body idle watchdog).
+ * {@linkplain #abort aborted} (the body idle watchdog, a refused header). Whichever way it fails,
+ * the buffer is dropped at that moment: the JDK may keep this subscriber reachable from its
+ * exchange for a while, and a failed call must not keep up to the limit's worth of bytes alive.
  */
 final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
@@ -21,7 +23,7 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
   private volatile long lastActivityNanos = System.nanoTime();
-  private byte[] buf = new byte[1024];
+  private byte[] buf = new byte[1024]; // guarded by this; null once the body ended
   private int size;
 
   BoundedBodySubscriber(long limit, Supplier<KimiException> tooLarge) {
@@ -52,6 +54,9 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
   /** Fails the body with {@code error} and cancels the exchange (closing the connection). */
   void abort(KimiException error) {
+    synchronized (this) {
+      buf = null;
+    }
     if (result.completeExceptionally(error)) {
       Flow.Subscription s = subscription;
       if (s != null) {
@@ -63,35 +68,49 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   @Override
   public void onNext(List<ByteBuffer> items) {
     lastActivityNanos = System.nanoTime();
-    if (result.isDone()) {
-      return;
-    }
-    for (ByteBuffer b : items) {
-      int n = b.remaining();
-      if ((long) size + n > limit) {
-        subscription.cancel();
-        result.completeExceptionally(tooLarge.get());
+    synchronized (this) {
+      if (buf == null) {
+        return; // ended: aborted meanwhile
+      }
+      for (ByteBuffer b : items) {
+        int n = b.remaining();
+        if ((long) size + n > limit) {
+          buf = null;
+          break;
+        }
+        if (size + n > buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(size + n, buf.length * 2L)));
+        }
+        b.get(buf, size, n);
+        size += n;
+      }
+      if (buf != null) {
         return;
       }
-      if (size + n > buf.length) {
-        buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(size + n, buf.length * 2L)));
-      }
-      b.get(buf, size, n);
-      size += n;
     }
+    // callbacks of the result run outside the lock
+    subscription.cancel();
+    result.completeExceptionally(tooLarge.get());
   }
 
   @Override
   public void onError(Throwable error) {
-    buf = null; // the idle watchdog may hold this subscriber a while longer
+    synchronized (this) {
+      buf = null;
+    }
     result.completeExceptionally(error);
   }
 
   @Override
   public void onComplete() {
-    byte[] body = Arrays.copyOf(buf, size);
-    buf = null;
-    result.complete(body);
+    byte[] b;
+    synchronized (this) {
+      b = buf;
+      buf = null;
+    }
+    if (b != null) {
+      result.complete(b.length == size ? b : Arrays.copyOf(b, size));
+    }
   }
 
   @Override

@@ -38,8 +38,13 @@ public interface ChatProtocol {
 
         @Override
         public SseEventHandler<ChatCompletionChunk> streamHandler(
-            ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
-          return new ChunkEventHandler(metadata, errors, maxDepth);
+            ResponseMetadata metadata, ErrorFactory errors, int maxDepth, ChatRequest request) {
+          return new ChunkEventHandler(
+              metadata,
+              errors,
+              maxDepth,
+              request.n() == null ? 1 : Math.max(1, request.n()),
+              request.includeUsage());
         }
 
         @Override
@@ -72,9 +77,12 @@ public interface ChatProtocol {
   /** Decodes a 2xx non-streaming body, nesting at most {@code maxDepth} levels deep. */
   ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth);
 
-  /** Returns the handler that turns one response's events into chunks, with a JSON depth limit. */
+  /**
+   * Returns the handler that turns one response's events into chunks, with a JSON depth limit;
+   * {@code request} tells what a whole answer holds (its choices, its usage).
+   */
   SseEventHandler<ChatCompletionChunk> streamHandler(
-      ResponseMetadata metadata, ErrorFactory errors, int maxDepth);
+      ResponseMetadata metadata, ErrorFactory errors, int maxDepth, ChatRequest request);
 
   /** Tells whether the key is sent as {@code Authorization: Bearer}. */
   boolean bearerAuth();

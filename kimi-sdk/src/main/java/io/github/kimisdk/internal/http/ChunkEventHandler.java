@@ -11,8 +11,9 @@ import io.github.kimisdk.json.JsonValue;
 /**
  * Decodes each SSE data payload of a chat stream into a chunk: {@code [DONE]} completes at once, a
  * top-level {@code error} object fails with an API error, EOF before {@code [DONE]} fails with a
- * truncated-stream error. Once a chunk was decoded, every failure is a stream error: an API error
- * or a broken limit is wrapped with what arrived (the retrier unwraps it if the caller saw
+ * truncated-stream error unless every choice the request asked for has its finish reason (and the
+ * usage, when asked for) already. Once a chunk was decoded, every failure is a stream error: an API
+ * error or a broken limit is wrapped with what arrived (the retrier unwraps it if the caller saw
  * nothing). What arrived is kept in a {@link StreamProgress}, so a failure can carry it.
  */
 final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
@@ -24,8 +25,14 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
   private final ErrorFactory errors;
   private final int maxDepth;
   private final StreamProgress progress;
+  private final int choices;
+  private final boolean usage;
+  private boolean sawEvent; // only touched in the drain loop
 
-  ChunkEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+  ChunkEventHandler(
+      ResponseMetadata metadata, ErrorFactory errors, int maxDepth, int choices, boolean usage) {
+    this.choices = choices;
+    this.usage = usage;
     this.metadata = metadata;
     this.errors = errors;
     this.maxDepth = maxDepth;
@@ -41,6 +48,7 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
       String lastEventId,
       Emitter<ChatCompletionChunk> out)
       throws Exception {
+    sawEvent = true;
     int start = off;
     int end = off + len;
     while (start < end && isSpace(data[start])) {
@@ -83,6 +91,21 @@ final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   @Override
   public void onEndOfInput(Emitter<ChatCompletionChunk> out) {
+    if (!sawEvent && HttpTransport.isLooseStream(metadata)) {
+      // a body not typed as an event stream, read as one on trust, held no event at all
+      out.fail(
+          errors.decoding(
+              metadata,
+              "Expected an event stream (text/event-stream) but got Content-Type "
+                  + metadata.contentType().orElse("none")
+                  + " with no event in it",
+              null));
+      return;
+    }
+    if (progress.finished(choices, usage)) {
+      out.complete(); // a gateway that ends without [DONE] once everything arrived
+      return;
+    }
     out.fail(progress.truncated());
   }
 

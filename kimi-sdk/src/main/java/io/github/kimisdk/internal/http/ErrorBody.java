@@ -1,55 +1,140 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The parts of an error body the SDK uses, read leniently: Kimi's {@code {"error":{...}}} envelope,
- * the gateway's {@code {"code":5,"error":"url.not_found",...}} envelope, a bare {@code
- * {"message":...}}, an HTML page or plain text. Every part may be null.
+ * The parts of an error body the SDK uses, read leniently: Kimi's {@code {"error":{...}}} envelope
+ * (also inside Anthropic's {@code {"type":"error",...}}), the gateway's {@code
+ * {"code":5,"error":"url.not_found",...}} envelope, FastAPI's {@code {"detail": ...}}, a bare
+ * {@code {"message":...}}, an HTML page or plain text. Every part may be null; every part is cut to
+ * a few KiB with the client's key redacted ({@link ServerText#keep}).
  */
 record ErrorBody(String type, String message, String code) {
 
-  private static final int MAX_EXCERPT = 300;
-  private static final Pattern TITLE =
-      Pattern.compile("<title[^>]*>(.*?)</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-  private static final Pattern H1 =
-      Pattern.compile("<h1[^>]*>(.*?)</h1>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  /** The most {@code detail[].msg} entries of a FastAPI validation error that are read. */
+  private static final int MAX_DETAILS = 8;
 
-  static ErrorBody parse(byte[] body, int off, int len) {
+  static ErrorBody parse(byte[] body, int off, int len, ServerText text) {
     if (len == 0) {
       return new ErrorBody(null, null, null);
     }
-    try {
-      JsonValue root = Json.parse(body, off, len);
-      if (root instanceof JsonObject object) {
-        return fromObject(object);
+    if (looksLikeJson(body, off, len)) {
+      try {
+        JsonValue root = Json.parse(body, off, len);
+        if (root instanceof JsonObject object) {
+          return fromObject(object, text);
+        }
+      } catch (RuntimeException notJson) {
+        // fall through: a truncated or broken JSON body is shown as text
       }
-    } catch (RuntimeException notJson) {
-      // fall through: HTML gateway pages and plain text are common here
     }
-    String text = new String(body, off, len, StandardCharsets.UTF_8);
-    return new ErrorBody(null, excerpt(text), null);
+    String excerpt = ServerText.excerpt(ServerText.prefix(body, off, len, ServerText.MAX_SCANNED));
+    return new ErrorBody(null, text.keep(excerpt, ServerText.MAX_MESSAGE), null);
   }
 
-  static ErrorBody fromObject(JsonObject root) {
+  static ErrorBody fromObject(JsonObject root, ServerText text) {
     JsonValue error = root.get("error");
+    String type;
+    String message;
+    String code;
     if (error instanceof JsonObject e) {
-      return new ErrorBody(string(e.get("type")), string(e.get("message")), scalar(e.get("code")));
-    }
-    if (error instanceof JsonString s) {
+      type = string(e.get("type"));
+      message = string(e.get("message"));
+      code = scalar(e.get("code"));
+    } else if (error instanceof JsonString s) {
       // gateway envelope: {"code":5,"error":"url.not_found","message":"...",...}
-      return new ErrorBody(s.value(), string(root.get("message")), scalar(root.get("code")));
+      type = s.value();
+      message = string(root.get("message"));
+      code = scalar(root.get("code"));
+    } else {
+      type = string(root.get("type"));
+      message = string(root.get("message"));
+      code = scalar(root.get("code"));
+      if (message == null) {
+        message = detail(root.get("detail"));
+      }
     }
     return new ErrorBody(
-        string(root.get("type")), string(root.get("message")), scalar(root.get("code")));
+        text.keep(type, ServerText.MAX_SHORT),
+        text.keep(message, ServerText.MAX_MESSAGE),
+        text.keep(code, ServerText.MAX_SHORT));
+  }
+
+  /**
+   * FastAPI's {@code detail}: a string, or a list of validation errors whose {@code msg} (with the
+   * {@code loc} path, when given) is joined with "; ".
+   */
+  private static String detail(JsonValue detail) {
+    if (detail instanceof JsonString s) {
+      return string(s);
+    }
+    if (!(detail instanceof JsonArray list)) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    int n = 0;
+    for (JsonValue item : list) {
+      if (!(item instanceof JsonObject o) || string(o.get("msg")) == null) {
+        continue;
+      }
+      if (n == MAX_DETAILS || sb.length() > ServerText.MAX_MESSAGE) {
+        sb.append("; ... (").append(list.size()).append(" errors in all)");
+        break;
+      }
+      if (n > 0) {
+        sb.append("; ");
+      }
+      String loc = location(o.get("loc"));
+      if (loc != null) {
+        sb.append(loc).append(": ");
+      }
+      sb.append(string(o.get("msg")));
+      n++;
+    }
+    return n == 0 ? null : sb.toString();
+  }
+
+  /** FastAPI's {@code loc}, such as {@code ["body","temperature"]}, as {@code body.temperature}. */
+  private static String location(JsonValue loc) {
+    if (!(loc instanceof JsonArray parts) || parts.size() == 0) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (JsonValue p : parts) {
+      String s = scalar(p);
+      if (s == null || sb.length() > ServerText.MAX_SHORT) {
+        return null;
+      }
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(s);
+    }
+    return sb.toString();
+  }
+
+  private static boolean looksLikeJson(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      byte c = b[i];
+      if (c == '{' || c == '[') {
+        return true;
+      }
+      if (c != ' '
+          && c != '\t'
+          && c != '\r'
+          && c != '\n'
+          && c != (byte) 0xEF
+          && c != (byte) 0xBB
+          && c != (byte) 0xBF) {
+        return false; // HTML, text, or binary such as gzip: not worth a parse
+      }
+    }
+    return false;
   }
 
   private static String string(JsonValue v) {
@@ -64,31 +149,5 @@ record ErrorBody(String type, String message, String code) {
       return n.literal();
     }
     return string(v);
-  }
-
-  /** A short, single-line, tag-free excerpt of a non-JSON body. */
-  static String excerpt(String text) {
-    String t = text;
-    String lower = t.toLowerCase(Locale.ROOT);
-    if (lower.contains("<html") || lower.contains("<!doctype") || lower.contains("<body")) {
-      Matcher m = TITLE.matcher(t);
-      Matcher h1 = H1.matcher(t);
-      if (m.find()) {
-        t = m.group(1);
-      } else if (h1.find()) {
-        t = h1.group(1);
-      }
-      t = t.replaceAll("<[^>]*>", " ");
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      sb.append(Character.isISOControl(c) || Character.isWhitespace(c) ? ' ' : c);
-    }
-    String clean = sb.toString().replaceAll(" {2,}", " ").strip();
-    if (clean.length() > MAX_EXCERPT) {
-      clean = clean.substring(0, MAX_EXCERPT) + "...";
-    }
-    return clean.isEmpty() ? null : clean;
   }
 }

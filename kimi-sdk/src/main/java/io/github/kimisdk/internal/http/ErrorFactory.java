@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Decides which {@link KimiException} an HTTP response or a failure is, with its message and hint,
@@ -31,33 +29,33 @@ import java.util.regex.Pattern;
  */
 public final class ErrorFactory {
 
-  private static final Pattern TRY_AGAIN =
-      Pattern.compile(
-          "try again (?:after|in) ([0-9]+(?:\\.[0-9]+)?) ?s(?:ec(?:ond)?s?)?\\b",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern CONTEXT =
-      Pattern.compile(
-          "exceeded model token limit|input token length too long|maximum context length"
-              + "|context length exceeded|context_length_exceeded|prompt is too long",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern LIMIT =
-      Pattern.compile(
-          "(?:token limit|max_model_length|maximum context length(?: is)?|limit|max)"
-              + "\\s*[:=]?\\s*([0-9]+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern REQUESTED =
-      Pattern.compile(
-          "(?:you requested|requested|input tokens?|input length|actual|current)"
-              + "\\s*[:=]?\\s*([0-9]+)",
-          Pattern.CASE_INSENSITIVE);
-  private static final Pattern TPD =
-      Pattern.compile("\\bTPD\\b|tokens per day|daily token", Pattern.CASE_INSENSITIVE);
+  // every scan of server text is a hand-written linear one (ServerText), never a regex
+  private static final String[] CONTEXT = {
+    "exceeded model token limit",
+    "input token length too long",
+    "maximum context length",
+    "context length exceeded",
+    "context_length_exceeded",
+    "prompt is too long"
+  };
+  private static final String[] LIMIT = {
+    "token limit",
+    "max_model_length",
+    "maximum context length is",
+    "maximum context length",
+    "limit",
+    "max"
+  };
+  private static final String[] REQUESTED = {
+    "you requested", "requested", "input tokens", "input token", "input length", "actual", "current"
+  };
 
   private final Exceptions make;
   private final Endpoint endpoint;
   private final boolean kimiCodeKey;
   private final String userAgent;
   private final Timeouts timeouts;
+  private final ServerText text;
 
   /**
    * Creates the factory of one client.
@@ -74,21 +72,61 @@ public final class ErrorFactory {
       boolean kimiCodeKey,
       String userAgent,
       Timeouts timeouts) {
+    this(make, endpoint, kimiCodeKey, userAgent, timeouts, null);
+  }
+
+  /**
+   * Creates the factory of one client that redacts {@code apiKey} from every server text it keeps.
+   *
+   * @param make builds the exceptions (their constructors are not public)
+   * @param endpoint where the client sends requests, for hints
+   * @param kimiCodeKey whether the key is a Kimi Code key ({@code sk-kimi-}), for hints
+   * @param userAgent the User-Agent the client sends, for hints
+   * @param timeouts the client's timeouts, for messages
+   * @param apiKey the client's key, redacted wherever a server echoes it; null for none
+   */
+  public ErrorFactory(
+      Exceptions make,
+      Endpoint endpoint,
+      boolean kimiCodeKey,
+      String userAgent,
+      Timeouts timeouts,
+      String apiKey) {
     this.make = make;
     this.endpoint = endpoint;
     this.kimiCodeKey = kimiCodeKey;
     this.userAgent = userAgent;
     this.timeouts = timeouts;
+    this.text = new ServerText(apiKey);
+  }
+
+  /** Returns the rules for server texts: their cut and the key's redaction. */
+  public ServerText text() {
+    return text;
   }
 
   /** A non-2xx response with its (bounded) body. */
   public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
+    String encoding = encoding(metadata);
+    if (encoding != null) {
+      // the body is compressed: classify by status alone, and say why there is no message
+      return classify(
+          metadata,
+          metadata.statusCode(),
+          new ErrorBody(
+              null,
+              "(a body with Content-Encoding: "
+                  + text.keep(encoding, ServerText.MAX_SHORT)
+                  + ", which the SDK does not decode)",
+              null),
+          false);
+    }
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len, text), false);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
   public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len, text), true);
   }
 
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
@@ -158,6 +196,50 @@ public final class ErrorFactory {
         metadata);
   }
 
+  /**
+   * Returns the response's {@code Content-Encoding} when it is one the SDK cannot read (anything
+   * but {@code identity}), or null.
+   *
+   * @param md the response metadata
+   * @return the encoding, or null for a plain body
+   */
+  public static String encoding(ResponseMetadata md) {
+    String e = md.header("Content-Encoding").map(String::strip).orElse("");
+    return e.isEmpty() || e.equalsIgnoreCase("identity") ? null : e;
+  }
+
+  /**
+   * A 2xx body in a {@code Content-Encoding} the SDK cannot read: the same answer every time, so it
+   * is a decoding error that is not retried.
+   */
+  public KimiException encoded(ResponseMetadata metadata, String encoding) {
+    return make.decoding(
+        "The response has Content-Encoding: "
+            + text.keep(encoding, ServerText.MAX_SHORT)
+            + ", which the SDK does not decode. The SDK sends no Accept-Encoding, so the server"
+            + " (or a proxy in between) compressed it unasked; turn compression off there"
+            + idSuffix(metadata),
+        null,
+        metadata);
+  }
+
+  /**
+   * A response whose {@code Content-Length} already exceeds the body limit: refused at the headers,
+   * before a byte of it is read.
+   */
+  public KimiException tooLarge(ResponseMetadata metadata, long limit, long contentLength) {
+    return make.tooLarge(
+        "The response announced "
+            + contentLength
+            + " bytes (Content-Length), above the limit of "
+            + limit
+            + " bytes, and was refused before its body was read; raise the limit with"
+            + " KimiClient.builder().maxResponseBytes(...) if this is expected"
+            + idSuffix(metadata),
+        null,
+        metadata);
+  }
+
   /** A body larger than the configured limit. */
   public KimiException tooLarge(ResponseMetadata metadata, long limit) {
     return make.tooLarge(
@@ -178,6 +260,9 @@ public final class ErrorFactory {
     Throwable t = Futures.unwrap(error);
     if (t instanceof KimiException k) {
       return k;
+    }
+    if (t instanceof Error fatal) {
+      throw fatal; // an OutOfMemoryError (any Error) is never wrapped, and so never retried
     }
     if (t instanceof UnsupportedRequestException u) {
       return make.configuration(u.getMessage(), u);
@@ -208,6 +293,17 @@ public final class ErrorFactory {
     }
     if (t instanceof IOException && partial != null) {
       return truncated(metadata, partial, t);
+    }
+    if (untrustedCertificate(t)) {
+      return make.connection(
+          "The TLS certificate of "
+              + endpoint.uri().getHost()
+              + " is not trusted ("
+              + describe(t)
+              + "); retrying will not help. Behind a TLS-inspecting proxy or with a private CA,"
+              + " pass an HttpClient with its SSLContext to KimiClient.builder().httpClient(...)",
+          t,
+          metadata);
     }
     if (t instanceof ConnectException) {
       return make.connection(
@@ -269,6 +365,32 @@ public final class ErrorFactory {
         null);
   }
 
+  /** A stream that did not end within {@link Timeouts#streamTotal()}: never retried. */
+  public KimiException streamTotalTimeout(Duration limit) {
+    return make.timeout(
+        "The stream did not finish within its total time of "
+            + human(limit)
+            + " (Timeouts.withStreamTotal); a server that sends only keep-alive comments, or an"
+            + " answer longer than expected, ends here. Raise the limit or leave it unset",
+        new java.util.concurrent.TimeoutException("stream total time"),
+        null);
+  }
+
+  /**
+   * A call that waited longer than {@code RateLimit.Builder.maxQueueWait} for a permit: nothing was
+   * sent, and it is not retried (a retry would queue again).
+   */
+  public KimiException queueTimeout(Duration limit) {
+    return make.timeout(
+        "The call waited "
+            + human(limit)
+            + " in the client's rate-limit queue without a permit and was not sent"
+            + " (RateLimit.Builder.maxQueueWait); lower the load, raise the limits, or allow a"
+            + " longer wait",
+        new java.util.concurrent.TimeoutException("rate limiter queue"),
+        null);
+  }
+
   /**
    * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
    * suppressed in it and the number of attempts recorded.
@@ -295,14 +417,26 @@ public final class ErrorFactory {
     String t = type == null ? "" : type;
     Duration retryAfter = retryAfter(md, serverMessage);
 
+    String code = body.code() == null ? "" : body.code();
+    if (status >= 300 && status < 400) {
+      return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
+    }
     if (t.equals("exceeded_current_quota_error")
         || t.equals("billing_error")
+        || t.equals("insufficient_quota")
+        || code.equals("insufficient_quota")
         || lower.contains("exceeded your current token quota")
         || lower.contains("insufficient balance")
         || lower.contains("is suspended")
         || lower.contains("usage limit")) {
-      ApiError e = error(md, status, body, retryAfter, false, inStream, quotaHint(lower));
+      ApiError e =
+          error(md, status, body, retryAfter, false, inStream, quotaHint(lower, retryAfter));
       return make.quotaExceeded(e, lower.contains("suspended"));
+    }
+    if (status == 429
+        && endpoint.isKimiCode()
+        && lower.contains("engine is currently overloaded")) {
+      return kimiCodeOverloaded(md, body, retryAfter, inStream, t.equals("rate_limit_error"));
     }
     if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
       return make.engineOverloaded(
@@ -317,10 +451,9 @@ public final class ErrorFactory {
                   + " backoff"
                   + waitHint(retryAfter)));
     }
-    if (t.equals("rate_limit_reached_error")
-        || t.equals("rate_limit_error")
-        || (status == 429 && type == null)) {
-      if (TPD.matcher(serverMessage).find()) {
+    if (t.equals("rate_limit_reached_error") || t.equals("rate_limit_error") || status == 429) {
+      // any other 429 too: OpenAI's "requests"/"tokens" types, which gateways pass through
+      if (tokensPerDay(serverMessage)) {
         return make.tokensPerDay(
             error(
                 md,
@@ -400,7 +533,7 @@ public final class ErrorFactory {
         || t.equals("request_too_large")
         || status == 400
         || status == 413) {
-      if (CONTEXT.matcher(serverMessage).find()) {
+      if (ServerText.containsAny(serverMessage, CONTEXT)) {
         long limit = number(LIMIT, serverMessage);
         long requested = number(REQUESTED, serverMessage);
         return make.contextLength(
@@ -417,7 +550,8 @@ public final class ErrorFactory {
             limit,
             requested);
       }
-      return make.invalidRequest(error(md, status, body, retryAfter, false, inStream, null));
+      return make.invalidRequest(
+          error(md, status, body, retryAfter, false, inStream, invalidRequestHint(lower)));
     }
     if (t.equals("server_error")
         || t.equals("api_error")
@@ -451,9 +585,10 @@ public final class ErrorFactory {
       sb.append(", ").append(body.type());
     }
     sb.append("): ");
-    sb.append(body.message() == null ? "(no message)" : body.message());
+    String message = body.message() == null ? "(no message)" : body.message();
+    sb.append(message);
     if (hint != null) {
-      sb.append(". ").append(hint);
+      sb.append(endsSentence(message) ? " " : ". ").append(hint);
     }
     sb.append(idSuffix(md));
     return new ApiError(
@@ -467,6 +602,148 @@ public final class ErrorFactory {
         retryable,
         inStream,
         hint);
+  }
+
+  /** Tells whether a server message already ends with a full stop (or "!" or "?"). */
+  private static boolean endsSentence(String message) {
+    return message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
+  }
+
+  /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */
+  private String redirectHint(ResponseMetadata md) {
+    String where =
+        md == null ? null : md.header("Location").map(l -> text.keep(l, 512)).orElse(null);
+    return "The server answered with a redirect"
+        + (where == null ? "" : " to " + where)
+        + ", which the SDK does not follow, so the API key is never sent to another address;"
+        + " check the base URL ("
+        + endpoint.baseUrl()
+        + ")"
+        + (where == null ? "" : " and use the address it points to if you trust it");
+  }
+
+  /**
+   * Kimi Code's 429 "The engine is currently overloaded", which has several causes the body does
+   * not tell apart (kimi-api.md sections 1.3 and 4.3). On the Anthropic-style surface (its envelope
+   * type {@code rate_limit_error}) the User-Agent gate answers with it, every time, to a client it
+   * does not recognise: with the SDK's own User-Agent that is the likely cause, and retrying cannot
+   * help, so it is a {@link io.github.kimisdk.PermissionDeniedException} for the gate. Otherwise it
+   * is an overload whose hint names the likelier causes.
+   */
+  private ApiException kimiCodeOverloaded(
+      ResponseMetadata md,
+      ErrorBody body,
+      Duration retryAfter,
+      boolean inStream,
+      boolean anthropic) {
+    boolean sdkAgent = userAgent.startsWith(DEFAULT_AGENT_PREFIX);
+    if (anthropic && sdkAgent) {
+      return make.permissionDenied(
+          error(
+              md,
+              429,
+              body,
+              retryAfter,
+              false,
+              inStream,
+              "On Kimi Code's Anthropic-style surface this 429 is what a client that Kimi Code"
+                  + " does not recognise gets, every time, whatever the load: it serves coding"
+                  + " agents only, decided by the User-Agent header, and this client sent '"
+                  + userAgent
+                  + "'. Retrying will not help. If Kimi Code's terms allow your use, set an"
+                  + " accepted agent name with KimiClient.builder().userAgent(...); otherwise use"
+                  + " the open platform (Endpoint.GLOBAL) with a platform key"),
+          true);
+    }
+    String causes =
+        "On Kimi Code this 429 usually is not load: the likely causes are the plan's usage"
+            + " limit for the current window (GET /usages tells; waiting for its reset is what"
+            + " helps), a thinking effort the model does not accept (such as 'max' on"
+            + " kimi-for-coding: lower it or leave it unset)"
+            + (anthropic && !knownAgent(userAgent)
+                ? ", or a client that Kimi Code does not recognise (this client sent User-Agent '"
+                    + userAgent
+                    + "', which is not an agent Kimi Code is known to accept; that cause never"
+                    + " clears by waiting)"
+                : "")
+            + ". Genuine overload also happens; quick retries rarely help, wait minutes"
+            + (retryAfter == null ? "" : " (the server asks for " + human(retryAfter) + ")");
+    return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
+  }
+
+  /** The SDK's default User-Agent starts with this. */
+  private static final String DEFAULT_AGENT_PREFIX = "kimi-sdk-java/";
+
+  /**
+   * Tells whether {@code ua} names a coding agent that Kimi Code was seen to accept (kimi-api.md
+   * section 1.3: curl probes with these names got 200).
+   */
+  private static boolean knownAgent(String ua) {
+    String l = ua.toLowerCase(Locale.ROOT);
+    return l.startsWith("kimicli/") || l.startsWith("claude-cli/") || l.startsWith("kilo-code/");
+  }
+
+  /**
+   * A sentence that says what to do for the common 400s of kimi-api.md section 4.2.1, matched by
+   * substring (relays prefix and wrap Kimi's text); null for others.
+   */
+  static String invalidRequestHint(String lower) {
+    if (lower.contains("invalid temperature")) {
+      return "Kimi's K-series models fix temperature (1; 0.6 on kimi-k2.5 and kimi-k2.6 without"
+          + " thinking): leave temperature unset, or build the request with"
+          + " samplingPolicy(ChatRequest.SamplingPolicy.ADAPT) so the SDK drops what the model"
+          + " fixes";
+    }
+    if (lower.contains("invalid top_p")) {
+      return "Kimi's K-series models fix top_p at 0.95: leave top_p unset, or build the request"
+          + " with samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)";
+    }
+    if (lower.contains("invalid n:")
+        || lower.contains("invalid presence_penalty")
+        || lower.contains("invalid frequency_penalty")) {
+      return "Kimi's K-series models fix n at 1 and both penalties at 0: leave them unset, or"
+          + " build the request with samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)";
+    }
+    if (lower.contains("not a valid moonshot flavored json schema")) {
+      String what =
+          lower.contains("response_format")
+              ? "The structured-output schema (response_format) is not valid Moonshot Flavored"
+                  + " JSON Schema at the path the message names"
+              : "A tool's parameters schema is not valid Moonshot Flavored JSON Schema at the path"
+                  + " the message names (it does not say which tool; the whole request fails"
+                  + " while that tool is declared)";
+      String fix;
+      if (lower.contains("type is not defined")) {
+        fix = "give that subschema an explicit type";
+      } else if (lower.contains("when using anyof")) {
+        fix = "move the type into each anyOf branch";
+      } else if (lower.contains("when using $ref")) {
+        fix = "drop the type beside $ref, or inline the reference";
+      } else if (lower.contains("$defs not found") || lower.contains("references must start")) {
+        fix = "use root $defs referenced as #/$defs/<name> (or #)";
+      } else {
+        fix = "fix it there";
+      }
+      return what
+          + ": "
+          + fix
+          + ". JsonSchema.normalize(...) rewrites most schemas written for other APIs into one"
+          + " Kimi accepts";
+    }
+    if (lower.contains("reasoning_content is missing")
+        || lower.contains("missing reasoning_content")
+        || lower.contains("is missing reasoning_content")) {
+      return "With thinking on, Kimi wants each earlier assistant message (with tool calls, or"
+          + " every one with preserved thinking) to carry the reasoning_content it returned:"
+          + " send back the AssistantMessage of the completion (or of ChatAccumulator) as it"
+          + " is, rather than one rebuilt from its text, or turn thinking off for this request";
+    }
+    if (lower.contains("total message size") && lower.contains("exceeds")) {
+      return "Kimi Code caps a request body at 2 MiB (2,097,152 bytes): trim or summarise the"
+          + " history, or upload images and documents with KimiClient.files() and refer to"
+          + " them instead of inlining base64";
+    }
+    return null;
   }
 
   private String authHint() {
@@ -497,10 +774,20 @@ public final class ErrorFactory {
     return "Check the API key is valid for " + endpoint.baseUrl();
   }
 
-  private static String quotaHint(String lower) {
+  private String quotaHint(String lower, Duration retryAfter) {
     if (lower.contains("suspended")) {
       return "The account is suspended; check the plan and billing on the console. Retrying will"
           + " not help";
+    }
+    if (lower.contains("usage limit")) {
+      // Kimi Code's plan windows (kimi-api.md 4.3): a 5-hour window, a weekly or monthly one
+      return "The plan's usage limit for "
+          + (lower.contains("month") ? "this month" : "the current window")
+          + " is reached; "
+          + (retryAfter != null
+              ? "the server says it resets in " + human(retryAfter)
+              : "GET /usages on Kimi Code says when it resets")
+          + ". Retrying before then will not help";
     }
     return "The balance or plan quota is used up; top up or check the plan on the console."
         + " Retrying will not help";
@@ -517,31 +804,65 @@ public final class ErrorFactory {
         return header.get();
       }
     }
-    Matcher m = TRY_AGAIN.matcher(message);
-    if (m.find()) {
-      return Duration.ofMillis((long) (Double.parseDouble(m.group(1)) * 1000));
-    }
-    return null;
+    double seconds = ServerText.tryAgainSeconds(message);
+    return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
   }
 
-  private static long number(Pattern p, String message) {
-    Matcher m = p.matcher(message);
-    long found = -1;
-    while (m.find()) {
-      try {
-        found = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        found = -1;
-      }
-    }
-    return found;
+  /** Tells whether a (bounded) server message speaks of the tokens-per-day limit. */
+  static boolean tokensPerDay(CharSequence message) {
+    return ServerText.containsWord(message, "TPD")
+        || ServerText.containsAny(message, "tokens per day", "daily token");
+  }
+
+  /** The number after the last of {@code keywords} in a (bounded) server message, or -1. */
+  static long number(String[] keywords, CharSequence message) {
+    long n = ServerText.lastNumberAfter(message, keywords);
+    return n == Long.MAX_VALUE ? -1 : n;
   }
 
   private static String idSuffix(ResponseMetadata md) {
     if (md == null) {
       return "";
     }
-    return md.requestId().map(id -> " [request id " + id + "]").orElse("");
+    return md.requestId()
+        .map(id -> " [request id " + ServerText.cut(id, 128, id.length()) + "]")
+        .orElse("");
+  }
+
+  /**
+   * Returns the {@link Error} inside {@code error} (unwrapped from completion wrappers), or null:
+   * the failures that are never mapped to a {@link KimiException} nor retried, but handed on as
+   * they are.
+   *
+   * @param error a failure, possibly wrapped
+   * @return the error, or null when it is none
+   */
+  public static Error fatal(Throwable error) {
+    return Futures.unwrap(error) instanceof Error e ? e : null;
+  }
+
+  /**
+   * Tells whether {@code t} is a TLS handshake that failed on the server's certificate (untrusted,
+   * expired, for another name): the same every time, so never worth a retry.
+   *
+   * @param t a failure
+   * @return true for a certificate problem
+   */
+  public static boolean untrustedCertificate(Throwable t) {
+    boolean handshake = false;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLHandshakeException
+          || c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        handshake = true;
+      }
+      if (handshake && c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   /** Points at the setting when a JSON nesting limit was hit. */
@@ -553,9 +874,11 @@ public final class ErrorFactory {
         : "";
   }
 
-  private static String describe(Throwable t) {
+  private String describe(Throwable t) {
     String m = t.getMessage();
-    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    return m == null || m.isBlank()
+        ? t.getClass().getSimpleName()
+        : text.keep(m, ServerText.MAX_MESSAGE);
   }
 
   public static String human(Duration d) {

@@ -28,8 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends one HTTP exchange per call and lets the response status choose the body handling: JSON for
@@ -42,7 +44,10 @@ public final class HttpTransport {
   /** The SDK version from the build, for the default User-Agent. */
   public static final String VERSION = readVersion();
 
-  private final HttpClient client;
+  // Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last exchange, and with it
+  // the body handler and this transport, reachable; the HttpClient (its facade) must not be, or
+  // the JDK's cleaner never closes it and its selector thread and connections live on.
+  private volatile HttpClient client;
   private final URI baseUri;
   private final String authorization;
   private final String userAgent;
@@ -160,7 +165,7 @@ public final class HttpTransport {
     byte[] body = protocol.encode(request);
     HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "text/event-stream");
     logContent(httpRequest, attempt, body);
-    return new StreamCall(this, httpRequest, attempt);
+    return new StreamCall(this, httpRequest, attempt, request);
   }
 
   /**
@@ -236,18 +241,24 @@ public final class HttpTransport {
     CompletableFuture<HttpResponse<KimiResponse<T>>> sent;
     try {
       sent =
-          client.sendAsync(
-              httpRequest,
-              info -> {
-                headersAt[0] = System.nanoTime();
-                return handler.apply(info);
-              });
+          client()
+              .sendAsync(
+                  httpRequest,
+                  info -> {
+                    headersAt[0] = System.nanoTime();
+                    return handler.apply(info);
+                  });
     } catch (RuntimeException e) {
       result.completeExceptionally(errors.failure(e, null, null));
       return result;
     }
     sent.whenComplete(
         (response, error) -> {
+          Error fatal = ErrorFactory.fatal(error);
+          if (fatal != null) {
+            result.completeExceptionally(fatal); // never mapped, never retried
+            return;
+          }
           if (error != null) {
             KimiException k = errors.failure(error, null, null);
             log(httpRequest, attempt, k.metadata().orElse(null), started, headersAt[0], k);
@@ -264,6 +275,7 @@ public final class HttpTransport {
       ResponseInfo info, boolean errorEnvelopes, java.util.function.Function<byte[], T> decode) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
+    refuseEncoded(bytes, md);
     return BodySubscribers.mapping(
         bytes,
         b -> {
@@ -280,36 +292,87 @@ public final class HttpTransport {
         });
   }
 
-  /** Returns a body collector bounded by the size limit and watched by the body idle timeout. */
+  /**
+   * Returns a body collector bounded by the size limit and watched by the body idle timeout. A
+   * {@code Content-Length} above the limit fails it at once, before a byte of the body is read.
+   */
   private BoundedBodySubscriber bounded(ResponseMetadata md) {
     BoundedBodySubscriber b =
         new BoundedBodySubscriber(maxResponseBytes, () -> errors.tooLarge(md, maxResponseBytes));
-    watchBody(b, md);
+    long announced = contentLength(md);
+    if (announced > maxResponseBytes) {
+      b.abort(errors.tooLarge(md, maxResponseBytes, announced));
+      return b;
+    }
+    AtomicReference<BoundedBodySubscriber> watched = new AtomicReference<>(b);
+    // the pending check reaches the body only through this holder, cleared the moment the body
+    // ends: a failed exchange's buffer is not kept until the next tick of the watchdog
+    b.getBody().whenComplete((r, e) -> watched.set(null));
+    watchBody(watched, md);
     return b;
   }
 
-  /** Aborts {@code body} once no bytes arrived for the body idle timeout; re-arms until done. */
-  private void watchBody(BoundedBodySubscriber body, ResponseMetadata md) {
+  /** Fails {@code bytes} at once when a 2xx body is in an encoding the SDK cannot read. */
+  private void refuseEncoded(BoundedBodySubscriber bytes, ResponseMetadata md) {
+    String encoding = ErrorFactory.encoding(md);
+    if (encoding != null && isSuccess(md.statusCode())) {
+      bytes.abort(errors.encoded(md, encoding));
+    }
+  }
+
+  /** The {@code Content-Length} header's value, or -1 when it is absent or malformed. */
+  private static long contentLength(ResponseMetadata md) {
+    String v = md.header("Content-Length").map(String::strip).orElse("");
+    if (v.isEmpty()) {
+      return -1;
+    }
+    for (int i = 0; i < v.length(); i++) {
+      if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** Aborts the body once no bytes arrived for the body idle timeout; re-arms until done. */
+  private void watchBody(AtomicReference<BoundedBodySubscriber> watched, ResponseMetadata md) {
     Duration idle = options.bodyIdle();
     Duration period = Duration.ofNanos(Math.max(idle.toNanos() / 4, 1_000_000));
     options
         .schedule()
         .accept(
             () -> {
-              if (body.isDone()) {
+              BoundedBodySubscriber body = watched.get();
+              if (body == null || body.isDone()) {
                 return;
               }
               if (System.nanoTime() - body.lastActivityNanos() >= idle.toNanos()) {
                 body.abort(errors.idle(md, idle));
               } else {
-                watchBody(body, md);
+                watchBody(watched, md);
               }
             },
             period);
   }
 
+  /**
+   * Forgets the HTTP client, so that nothing an exchange left behind keeps it reachable once the
+   * owning client is closed. Later sends fail as cancelled.
+   */
+  public void release() {
+    client = null;
+  }
+
   HttpClient client() {
-    return client;
+    HttpClient c = client;
+    if (c == null) {
+      throw new CancellationException("the KimiClient was closed");
+    }
+    return c;
   }
 
   int maxJsonDepth() {
@@ -369,6 +432,7 @@ public final class HttpTransport {
   private BodySubscriber<KimiResponse<ChatCompletion>> completionSubscriber(ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
+    refuseEncoded(bytes, md);
     if (!isSuccess(info.statusCode())) {
       return BodySubscribers.mapping(
           bytes,
@@ -408,10 +472,23 @@ public final class HttpTransport {
 
   BodySubscriber<Flow.Publisher<ChatCompletionChunk>> streamSubscriber(
       ResponseMetadata md, StreamCall call) {
-    if (isSuccess(md.statusCode()) && isEventStream(md)) {
+    String encoding = ErrorFactory.encoding(md);
+    if (encoding != null && isSuccess(md.statusCode())) {
+      // a compressed event stream would parse as garbage and end "cut off": say why, once
+      BoundedBodySubscriber refused = bounded(md);
+      refused.abort(errors.encoded(md, encoding));
+      return BodySubscribers.mapping(
+          refused,
+          b -> {
+            throw new AssertionError("refused body completed");
+          });
+    }
+    if (isSuccess(md.statusCode())
+        && (isEventStream(md)
+            || (protocol == ChatProtocol.CHAT_COMPLETIONS && isLooseStream(md)))) {
       SseSubscriber<ChatCompletionChunk> sse =
           new SseSubscriber<>(
-              protocol.streamHandler(md, errors, options.maxJsonDepth()),
+              protocol.streamHandler(md, errors, options.maxJsonDepth(), call.request()),
               sseLimits,
               options.lingerTimer(), // closing the client runs a pending end of linger at once
               STREAM_LINGER);
@@ -503,7 +580,7 @@ public final class HttpTransport {
               + md.statusCode()
               + md.requestId().map(s -> " request-id=" + s).orElse("")
               + " response body: "
-              + new String(body, StandardCharsets.UTF_8));
+              + errors.text().redact(new String(body, StandardCharsets.UTF_8)));
     }
   }
 
@@ -531,9 +608,21 @@ public final class HttpTransport {
         .orElse(false);
   }
 
-  private static String excerpt(byte[] b) {
-    String s = new String(b, 0, Math.min(b.length, 200), StandardCharsets.UTF_8).strip();
-    return s.isEmpty() ? "(empty body)" : s.replaceAll("\\s+", " ");
+  /**
+   * Tells whether a 2xx answer to a streaming chat-completions request is read as an event stream
+   * although it is not typed as one: {@code text/plain} or no type, which some OpenAI-compatible
+   * servers send for their events (the official clients parse the body whatever its type). If no
+   * event comes, the stream fails as a decoding error, not as a truncated one.
+   */
+  static boolean isLooseStream(ResponseMetadata md) {
+    String ct = md.contentType().map(c -> c.strip().toLowerCase(Locale.ROOT)).orElse("");
+    return ct.isEmpty() || ct.startsWith("text/plain");
+  }
+
+  /** A short excerpt of a body for a decoding error: 200 bytes at most, the key redacted. */
+  private String excerpt(byte[] b) {
+    String s = ServerText.fold(ServerText.prefix(b, 0, b.length, 200), false);
+    return s == null ? "(empty body)" : errors.text().keep(s, 200);
   }
 
   private static String readVersion() {

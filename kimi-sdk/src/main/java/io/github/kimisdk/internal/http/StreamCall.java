@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.http;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ public final class StreamCall {
   private final HttpTransport transport;
   private final HttpRequest request;
   private final int attempt;
+  private final ChatRequest chatRequest;
   private final AtomicBoolean logged = new AtomicBoolean();
   private volatile ResponseMetadata metadata;
   private volatile SseSubscriber<ChatCompletionChunk> sse;
@@ -29,10 +31,16 @@ public final class StreamCall {
   private volatile long startedNanos;
   private volatile long headersNanos;
 
-  StreamCall(HttpTransport transport, HttpRequest request, int attempt) {
+  StreamCall(HttpTransport transport, HttpRequest request, int attempt, ChatRequest chatRequest) {
+    this.chatRequest = chatRequest;
     this.transport = transport;
     this.request = request;
     this.attempt = attempt;
+  }
+
+  /** Returns the chat request this attempt sends. */
+  ChatRequest request() {
+    return chatRequest;
   }
 
   /** Returns the response metadata, or null until the response headers arrived. */
@@ -42,10 +50,11 @@ public final class StreamCall {
 
   /**
    * Sends the request. The event stream, if the response is one, is subscribed by {@code events};
-   * any failure before it is mapped to a {@link KimiException} and handed to {@code failed}, once.
+   * any failure before it is mapped to a {@link KimiException} (an {@link Error} is handed on as it
+   * is) and handed to {@code failed}, once.
    */
   public void start(
-      Flow.Subscriber<? super ChatCompletionChunk> events, Consumer<KimiException> failed) {
+      Flow.Subscriber<? super ChatCompletionChunk> events, Consumer<Throwable> failed) {
     startedNanos = System.nanoTime();
     CompletableFuture<HttpResponse<Flow.Publisher<ChatCompletionChunk>>> sent;
     try {
@@ -79,7 +88,8 @@ public final class StreamCall {
           if (error == null) {
             return; // the event stream was subscribed to when the headers arrived
           }
-          KimiException k = transport.errors().failure(error, metadata, null);
+          Error fatal = ErrorFactory.fatal(error);
+          Throwable k = fatal != null ? fatal : transport.errors().failure(error, metadata, null);
           SseSubscriber<ChatCompletionChunk> s = sse;
           if (s == null) {
             failed.accept(k);

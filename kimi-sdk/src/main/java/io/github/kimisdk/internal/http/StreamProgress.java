@@ -4,6 +4,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.Choice;
 
 /**
  * What one stream delivered so far, for the stream handlers of both wire protocols: every chunk is
@@ -63,6 +64,30 @@ public final class StreamProgress {
       started = sawChunk;
     }
     return errors.streamFailure(error, metadata, partial, started);
+  }
+
+  /**
+   * Tells whether what arrived is a whole answer although the end event never came: at least {@code
+   * choices} choices, each with its finish reason, and usage when {@code usage} was asked for (at
+   * the top level or in every choice). Several gateways end a stream that way.
+   *
+   * @param choices how many choices the request asked for
+   * @param usage whether the request asked for a usage chunk
+   * @return true when nothing is missing
+   */
+  public boolean finished(int choices, boolean usage) {
+    ChatCompletion c = partial();
+    if (c.choices().isEmpty() || c.choices().size() < choices) {
+      return false;
+    }
+    boolean choiceUsage = true;
+    for (Choice choice : c.choices()) {
+      if (choice.finishReason() == null) {
+        return false;
+      }
+      choiceUsage &= choice.usage() != null;
+    }
+    return !usage || c.usage() != null || choiceUsage;
   }
 
   /**
