@@ -46,6 +46,8 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
   // The pending idle check reaches this call only through this holder, cleared when the stream
   // ends, so a check still queued keeps no call, parser or accumulated chunks alive.
   private final WatchTask watchTask = new WatchTask();
+  // The whole-call timeout of RequestOptions, held the same way.
+  private final WatchTask deadlineTask = new WatchTask();
   private final List<KimiException> failures = new ArrayList<>();
 
   private volatile StreamCall current;
@@ -102,6 +104,16 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     Duration idle = retrier.timeouts().streamIdle();
     watchTask.check = () -> watch(idle);
     retrier.watchdog().schedule(watchTask, watchPeriod(idle));
+    Duration total = retrier.callTimeout();
+    if (total != null) {
+      deadlineTask.check =
+          () -> {
+            if (!isEnded()) {
+              stopWith(retrier.timedOut(total));
+            }
+          };
+      retrier.scheduler().schedule(deadlineTask, total);
+    }
     nextAttempt();
   }
 
@@ -238,6 +250,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       stop = stopped != null;
     }
     watchTask.check = null;
+    deadlineTask.check = null;
     if (f != null) {
       f.cancel(false);
     }
@@ -252,7 +265,14 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
 
   @Override
   public RuntimeException stop(InterruptedException interrupt) {
-    KimiException reason = errors.closed(interrupt, clientClosed.getAsBoolean());
+    return stopWith(errors.closed(interrupt, clientClosed.getAsBoolean()));
+  }
+
+  /**
+   * Ends the stream with {@code reason} (a close, an interrupt, the whole-call timeout), never
+   * retried; once chunks were delivered the failure carries them.
+   */
+  private RuntimeException stopWith(KimiException reason) {
     Relay<ChatCompletionChunk> r;
     StreamCall call;
     synchronized (this) {
