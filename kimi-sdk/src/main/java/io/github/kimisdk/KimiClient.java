@@ -805,6 +805,16 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Returns Kimi Code's service endpoints: the plan's quota ({@code /usages}), web search and page
+   * fetching. They exist on {@link Endpoint#KIMI_CODE}; other endpoints answer 404.
+   *
+   * @return the Kimi Code services of this client
+   */
+  public KimiCode kimiCode() {
+    return new KimiCode(this);
+  }
+
+  /**
    * Returns the batch API: create from chat requests, get, list, cancel and results.
    *
    * @return the batch API of this client

@@ -365,6 +365,25 @@ class RequestOptionsHttpTest {
     assertThat(unlimited.chat(ChatRequest.of("kimi-k3", huge)).text()).isEqualTo("fine");
   }
 
+  // ---------------------------------------------------------------- client sampling policy
+
+  @Test
+  void aClientThatAdaptsDropsAFixedTemperatureThatOneThatRefusesSends() {
+    ChatRequest hot = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.3).build();
+    KimiClient refusing = client();
+    assertThatThrownBy(() -> refusing.chat(hot)).isInstanceOf(InvalidRequestException.class);
+    assertThat(server.takeRequest().bodyText()).contains("\"temperature\":0.3");
+    KimiClient adapting =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT));
+    assertThat(adapting.chat(hot).text()).isNotEmpty();
+    assertThat(server.takeRequest().bodyText()).doesNotContain("temperature");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private void awaitRequests(int n) throws InterruptedException {

@@ -117,6 +117,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private ConnectionRelay relay;
   private final FakeModel model;
   private final FakePlatform platform;
+  private final FakeServices services;
   private final FakeRateLimit rateLimit;
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
@@ -136,6 +137,7 @@ public final class FakeKimiServer implements AutoCloseable {
   public FakeKimiServer(Clock clock) {
     this.model = new FakeModel(Objects.requireNonNull(clock, "clock"));
     this.platform = new FakePlatform(clock, this::answerChat);
+    this.services = new FakeServices(clock);
     this.rateLimit = new FakeRateLimit(clock);
   }
 
@@ -612,6 +614,9 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       if (response == null) {
         response = platform.respond(request);
+      }
+      if (response == null) {
+        response = services.respond(request);
       }
       if (response == null) {
         response = model.respond(request);
