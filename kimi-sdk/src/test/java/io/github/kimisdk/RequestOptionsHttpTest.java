@@ -321,6 +321,43 @@ class RequestOptionsHttpTest {
         .isInstanceOf(AuthenticationException.class);
   }
 
+  @Test
+  void anEventStreamHoldsItsRateLimitSlotUntilItEndsAndClosingTheClientEndsIt() throws Exception {
+    KimiClient kimi =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
+    server.enqueue(
+        FakeResponse.sse().data("first").pause(Duration.ofSeconds(30)).data("never").build());
+    KimiResponse<EventStream> open = kimi.requestEvents("GET", "events", null);
+    java.util.Iterator<ServerSentEvent> it = open.value().iterator();
+    assertThat(it.next().data()).isEqualTo("first");
+    CompletableFuture<KimiResponse<JsonValue>> waiting = kimi.requestAsync("GET", "other", null);
+    Thread.sleep(300);
+    assertThat(server.requestCount()).as("the open stream holds the only slot").isEqualTo(1);
+    kimi.close();
+    assertThatThrownBy(it::hasNext).isInstanceOf(KimiException.class);
+    assertThat(waiting).isCompletedExceptionally();
+  }
+
+  @Test
+  void aPerCallTimeoutBoundsAnEventStream() {
+    KimiClient kimi = client();
+    server.enqueue(
+        FakeResponse.sse().data("first").pause(Duration.ofSeconds(5)).data("late").build());
+    RequestOptions quick = RequestOptions.builder().timeout(Duration.ofMillis(1500)).build();
+    List<String> seen = new ArrayList<>();
+    try (EventStream events = kimi.requestEvents("GET", "events", null, quick).value()) {
+      assertThatThrownBy(() -> events.forEach(e -> seen.add(e.data())))
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("RequestOptions.timeout");
+    }
+    assertThat(seen).containsExactly("first");
+  }
+
   // ---------------------------------------------------------------- request size limit
 
   @Test
