@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.client.Calls;
 import io.github.kimisdk.internal.client.ChatAll;
+import io.github.kimisdk.internal.client.EventCall;
 import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.client.RateLimiter;
 import io.github.kimisdk.internal.client.Retrier;
@@ -16,10 +17,17 @@ import io.github.kimisdk.internal.client.StreamingCall;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.http.Overrides;
+import io.github.kimisdk.internal.http.StreamCall;
 import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.EventStream;
+import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
@@ -38,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -84,6 +93,13 @@ public final class KimiClient implements AutoCloseable {
    */
   static final int DEFAULT_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
+  /**
+   * Kimi Code's limit on a request body as reported ("total message size exceeds 2097152"): 2 MiB.
+   * The figure is not confirmed by Kimi's documentation, so {@link Builder#maxRequestBytes(long)}
+   * can change it.
+   */
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
   private static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
 
@@ -98,16 +114,28 @@ public final class KimiClient implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
   private final System.Logger logger;
-  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-  private final Set<ChatStream> streams = Collections.newSetFromMap(new WeakHashMap<>());
+  private final Set<CompletableFuture<?>> inFlight;
+  private final Set<ChatStream> streams;
+  private final Set<EventCall.Handle> eventStreams;
   private final ContextBudget preflight;
   private final RateLimit rateLimit;
   private final RateLimiter limiter;
   private final Scheduler scheduler;
   private final DaemonTimer timer;
+  private final ChatRequest.SamplingPolicy samplingPolicy;
+  private final KimiClient root;
+  private final RequestOptions defaults;
+  private final Overrides defaultOverrides;
   private volatile boolean closed;
 
   private KimiClient(Builder b, String apiKey) {
+    this.root = this;
+    this.defaults = RequestOptions.none();
+    this.defaultOverrides = Overrides.NONE;
+    this.inFlight = ConcurrentHashMap.newKeySet();
+    this.streams = Collections.newSetFromMap(new WeakHashMap<>());
+    this.eventStreams = Collections.newSetFromMap(new WeakHashMap<>());
+    this.samplingPolicy = b.samplingPolicy;
     this.endpoint = b.endpoint;
     this.wireProtocol = b.resolvedProtocol;
     this.userAgent = b.userAgent;
@@ -173,12 +201,44 @@ public final class KimiClient implements AutoCloseable {
     if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(apiKey));
     }
+    if (b.maxRequestBytes > 0) {
+      transport.limitRequestBytes(b.maxRequestBytes, "the client's request size limit");
+    } else if (b.maxRequestBytes < 0 && endpoint.isKimiCode()) {
+      transport.limitRequestBytes(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
+    }
     this.calls = new Calls(errors);
     this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
     this.rateLimit = b.rateLimit;
     this.scheduler = scheduler;
     this.limiter =
         b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler, errors::queueTimeout);
+  }
+
+  /** A client derived from {@code parent}: everything shared, {@code options} on every call. */
+  private KimiClient(KimiClient parent, RequestOptions options) {
+    this.root = parent.root;
+    this.defaults = parent.defaults.merge(options);
+    this.defaultOverrides = Overrides.of(defaults.headers(), defaults.queryParams());
+    this.inFlight = parent.inFlight;
+    this.streams = parent.streams;
+    this.eventStreams = parent.eventStreams;
+    this.samplingPolicy = parent.samplingPolicy;
+    this.endpoint = parent.endpoint;
+    this.wireProtocol = parent.wireProtocol;
+    this.userAgent = parent.userAgent;
+    this.timeouts = parent.timeouts;
+    this.transport = parent.transport;
+    this.retryPolicy = defaults.retryPolicy().orElse(root.retryPolicy);
+    this.retrier = root.retrier;
+    this.calls = parent.calls;
+    this.ownedExecutor = null; // the root owns the threads and the HTTP client
+    this.ownedHttp = null;
+    this.logger = parent.logger;
+    this.preflight = parent.preflight;
+    this.rateLimit = parent.rateLimit;
+    this.limiter = parent.limiter;
+    this.scheduler = parent.scheduler;
+    this.timer = parent.timer;
   }
 
   /**
@@ -230,6 +290,26 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Sends a chat request with settings of its own (headers, query parameters, timeout, retries) and
+   * waits for the whole reply.
+   *
+   * <pre>{@code
+   * ChatCompletion reply = kimi.chat(ChatRequest.of("kimi-k3", "Hi"),
+   *     RequestOptions.builder().header("X-Trace-Id", "abc").timeout(Duration.ofSeconds(20)).build());
+   * }</pre>
+   *
+   * @param request the request; a {@code stream} flag is ignored (use {@link #stream})
+   * @param options the call's settings, on top of the client's
+   * @return the completion
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure (connection, timeout, decoding)
+   * @throws IllegalStateException if the client is closed
+   */
+  public ChatCompletion chat(ChatRequest request, RequestOptions options) {
+    return chatWithResponse(request, options).value();
+  }
+
+  /**
    * Sends a chat request whose reply is a record, and returns the record. Unless the request sets a
    * response format, it is sent with {@link ResponseFormat#jsonSchema(Class)}, so Kimi's reply
    * follows the record's schema; the reply is then bound with {@link ChatCompletion#parse(Class)}.
@@ -269,7 +349,7 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Sends a chat request and waits for the reply and its response metadata (request ids, rate-limit
-   * headers).
+   * headers) and exact body bytes ({@link KimiResponse#rawBody()}).
    *
    * @param request the request; a {@code stream} flag is ignored
    * @return the completion with its metadata
@@ -279,6 +359,22 @@ public final class KimiClient implements AutoCloseable {
    */
   public KimiResponse<ChatCompletion> chatWithResponse(ChatRequest request) {
     return calls.await(chatWithResponseAsync(request));
+  }
+
+  /**
+   * Sends a chat request with settings of its own and waits for the reply with its metadata and
+   * body bytes.
+   *
+   * @param request the request; a {@code stream} flag is ignored
+   * @param options the call's settings, on top of the client's
+   * @return the completion with its metadata
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiResponse<ChatCompletion> chatWithResponse(
+      ChatRequest request, RequestOptions options) {
+    return calls.await(chatWithResponseAsync(request, options));
   }
 
   /**
@@ -294,6 +390,18 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Sends a chat request with settings of its own without blocking.
+   *
+   * @param request the request; a {@code stream} flag is ignored
+   * @param options the call's settings, on top of the client's
+   * @return the future completion; cancelling it aborts the exchange
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request, RequestOptions options) {
+    return calls.map(chatWithResponseAsync(request, options), KimiResponse::value);
+  }
+
+  /**
    * Sends a chat request without blocking and returns the reply with its response metadata.
    *
    * @param request the request; a {@code stream} flag is ignored
@@ -302,14 +410,28 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<KimiResponse<ChatCompletion>> chatWithResponseAsync(
       ChatRequest request) {
+    return chatWithResponseAsync(request, RequestOptions.none());
+  }
+
+  /**
+   * Sends a chat request with settings of its own without blocking and returns the reply with its
+   * response metadata.
+   *
+   * @param request the request; a {@code stream} flag is ignored
+   * @param options the call's settings, on top of the client's
+   * @return the future completion with its metadata; cancelling it aborts the exchange
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<KimiResponse<ChatCompletion>> chatWithResponseAsync(
+      ChatRequest request, RequestOptions options) {
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
     ensureOpen();
-    if (preflight != null) {
-      try {
-        request = preflight.preflight(request);
-      } catch (PreflightException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+    Call call = call(options);
+    try {
+      request = prepare(request);
+    } catch (PreflightException e) {
+      return CompletableFuture.failedFuture(e);
     }
     ChatRequest nonStreaming =
         request.stream() ? request.toBuilder().stream(false).build() : request;
@@ -325,13 +447,13 @@ public final class KimiClient implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<KimiResponse<ChatCompletion>> f =
-        retrier.call(
+        call.retrier.call(
             attempt ->
                 limited(
                     nonStreaming.model(),
                     charge,
                     true,
-                    () -> transport.chat(nonStreaming, attempt)));
+                    () -> transport.chat(nonStreaming, attempt, call.overrides)));
     return tracked(f);
   }
 
@@ -351,11 +473,27 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public ChatStream stream(ChatRequest request) {
+    return stream(request, RequestOptions.none());
+  }
+
+  /**
+   * Prepares a streaming chat call with settings of its own; a {@link RequestOptions#timeout()}
+   * bounds the whole stream, up to its last chunk. Nothing is sent until the returned stream is
+   * iterated or subscribed to; close it to cancel early.
+   *
+   * @param request the request; it is sent with {@code stream: true}
+   * @param options the call's settings, on top of the client's
+   * @return the stream
+   * @throws PreflightException if the client runs a preflight check and the request fails it, or
+   *     the request is over the request size limit
+   * @throws IllegalStateException if the client is closed
+   */
+  public ChatStream stream(ChatRequest request, RequestOptions options) {
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
     ensureOpen();
-    if (preflight != null) {
-      request = preflight.preflight(request);
-    }
+    Call call = call(options);
+    request = prepare(request);
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
     try {
       transport.check(streaming);
@@ -363,18 +501,298 @@ public final class KimiClient implements AutoCloseable {
       throw calls.kimi(e);
     }
     long charge = charge(streaming);
-    StreamingCall call =
-        retrier.stream(
+    // The first attempt is prepared now, so a body over the size limit fails here, not later
+    StreamCall first = transport.stream(streaming, 1, call.overrides);
+    StreamingCall streamingCall =
+        call.retrier.stream(
             streaming,
-            attempt -> transport.stream(streaming, attempt),
+            attempt -> attempt == 1 ? first : transport.stream(streaming, attempt, call.overrides),
             limiter,
             charge,
-            () -> closed);
-    ChatStream stream = ChatStream.of(call, call::metadata);
+            () -> root.closed);
+    ChatStream stream = ChatStream.of(streamingCall, streamingCall::metadata);
     synchronized (streams) {
       streams.add(stream);
     }
     return stream;
+  }
+
+  /**
+   * Applies the client's sampling policy and preflight check to a request about to be sent.
+   *
+   * @throws PreflightException if the preflight check fails
+   */
+  private ChatRequest prepare(ChatRequest request) {
+    if (samplingPolicy == ChatRequest.SamplingPolicy.ADAPT
+        && request.samplingPolicy() != ChatRequest.SamplingPolicy.ADAPT) {
+      // build() adapts by the built-in catalog (logging what changed); a preflight check then
+      // adapts by its own
+      request = request.toBuilder().samplingPolicy(ChatRequest.SamplingPolicy.ADAPT).build();
+    }
+    return preflight == null ? request : preflight.preflight(request);
+  }
+
+  /** A call's effective settings: the retrier (policy, whole-call timeout) and HTTP overrides. */
+  private record Call(Retrier retrier, Overrides overrides, RequestOptions options) {}
+
+  private Call call(RequestOptions perCall) {
+    RequestOptions o = defaults.merge(perCall);
+    Overrides ov = o == defaults ? defaultOverrides : Overrides.of(o.headers(), o.queryParams());
+    return new Call(retrier.forCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)), ov, o);
+  }
+
+  /**
+   * Returns a client that adds {@code options} to every call, on top of this client's settings, and
+   * shares everything else with it: the connection pool, threads, scheduler, rate limiter and key.
+   * A call's own options still win over these. Closing the derived client makes it refuse new calls
+   * and leaves this one, and calls already started, running; closing this client closes every
+   * client derived from it.
+   *
+   * <pre>{@code
+   * KimiClient tenant = kimi.withOptions(RequestOptions.builder()
+   *     .header("X-Tenant", "acme").retryPolicy(RetryPolicy.none()).build());
+   * tenant.chat(ChatRequest.of("kimi-k3", "Hi"));   // counts against kimi's rate limit
+   * }</pre>
+   *
+   * @param options the settings added to every call
+   * @return the derived client
+   * @throws NullPointerException if {@code options} is null
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiClient withOptions(RequestOptions options) {
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    return new KimiClient(this, options);
+  }
+
+  /**
+   * Returns the settings this client adds to every call: empty unless it was made by {@link
+   * #withOptions(RequestOptions)}.
+   *
+   * @return the options
+   */
+  public RequestOptions options() {
+    return defaults;
+  }
+
+  /**
+   * Sends a request to any endpoint below the base URL, one the SDK does not model yet, with
+   * everything a chat call gets: the key, the client's headers, retries, rate limiter, timeouts,
+   * logging and error classification. A 2xx JSON body is parsed; an empty one is {@code null}, a
+   * non-JSON one a {@link io.github.kimisdk.json.JsonString} of its text. The exact bytes are in
+   * {@link KimiResponse#rawBody()}.
+   *
+   * <pre>{@code
+   * KimiResponse<JsonValue> r = kimi.request("POST", "responses", Json.parse("""
+   *     {"model": "kimi-k3", "input": "Say hi", "store": false}"""));
+   * }</pre>
+   *
+   * @param method the HTTP method, such as {@code "GET"} or {@code "POST"}
+   * @param path the path below the base URL, such as {@code "responses"} or {@code
+   *     "formulas/x/tools"}; a leading {@code /} is ignored and a query is allowed
+   * @param body the JSON body; null sends none
+   * @return the decoded body with its metadata and bytes
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if the method or path is malformed, or the path is an absolute
+   *     URL
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiResponse<JsonValue> request(String method, String path, JsonValue body) {
+    return await(requestAsync(method, path, body, RequestOptions.none()));
+  }
+
+  /**
+   * Sends a request to any endpoint below the base URL with settings of its own (see {@link
+   * #request(String, String, JsonValue)}).
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @param options the call's settings, on top of the client's
+   * @return the decoded body with its metadata and bytes
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiResponse<JsonValue> request(
+      String method, String path, JsonValue body, RequestOptions options) {
+    return await(requestAsync(method, path, body, options));
+  }
+
+  /**
+   * Sends a request to any endpoint below the base URL without blocking (see {@link
+   * #request(String, String, JsonValue)}).
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @return the future response; it completes exceptionally with a {@link KimiException}, and
+   *     cancelling it aborts the exchange
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
+      String method, String path, JsonValue body) {
+    return requestAsync(method, path, body, RequestOptions.none());
+  }
+
+  /**
+   * Sends a request to any endpoint below the base URL with settings of its own, without blocking.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @param options the call's settings, on top of the client's
+   * @return the future response; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
+      String method, String path, JsonValue body, RequestOptions options) {
+    String m = checkMethod(method);
+    String p = checkPath(path);
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    Call call = call(options);
+    byte[] bytes = body == null ? null : Json.writeBytes(body);
+    String model = modelOf(body);
+    return tracked(
+        call.retrier.call(
+            attempt ->
+                limited(
+                    model,
+                    0,
+                    true,
+                    () -> transport.json(m, p, bytes, call.overrides, attempt, model))));
+  }
+
+  /**
+   * Sends a request whose answer is a stream of server-sent events, to any endpoint below the base
+   * URL (see {@link #request(String, String, JsonValue)}), and waits until the stream starts.
+   * Attempts are retried, behind the rate limiter, until one answers with a 2xx {@code
+   * text/event-stream}; a stream that started is never retried. Events are passed on as they are,
+   * {@code data: [DONE]} included, which ends the stream. The stream holds its rate-limiter slot
+   * until it ends; close it to stop early.
+   *
+   * <pre>{@code
+   * try (EventStream events = kimi.requestEvents("POST", "responses", body).value()) {
+   *   events.forEach(e -> System.out.println(e.event() + ": " + e.data()));
+   * }
+   * }</pre>
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @return the started stream with the response metadata
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure, before or while the events are read
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiResponse<EventStream> requestEvents(String method, String path, JsonValue body) {
+    return requestEvents(method, path, body, RequestOptions.none());
+  }
+
+  /**
+   * Sends a request whose answer is an event stream, with settings of its own; a {@link
+   * RequestOptions#timeout()} bounds the whole stream (see {@link #requestEvents(String, String,
+   * JsonValue)}).
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @param options the call's settings, on top of the client's
+   * @return the started stream with the response metadata
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public KimiResponse<EventStream> requestEvents(
+      String method, String path, JsonValue body, RequestOptions options) {
+    KimiResponse<Flow.Publisher<ServerSentEvent>> r =
+        await(requestEventsAsync(method, path, body, options));
+    return new KimiResponse<>(EventStream.of(r.value()), r.metadata());
+  }
+
+  /**
+   * Sends a request whose answer is an event stream without blocking. The future completes when the
+   * stream started, with a one-subscriber publisher of its events; a failure while they are read
+   * reaches the subscriber as a {@link KimiException}.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @param options the call's settings, on top of the client's
+   * @return the future stream; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalArgumentException if the method or path is malformed
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<KimiResponse<Flow.Publisher<ServerSentEvent>>> requestEventsAsync(
+      String method, String path, JsonValue body, RequestOptions options) {
+    String m = checkMethod(method);
+    String p = checkPath(path);
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    Call call = call(options);
+    byte[] bytes = body == null ? null : Json.writeBytes(body);
+    String model = modelOf(body);
+    EventCall events =
+        new EventCall(
+            call.retrier,
+            limiter,
+            attempt -> transport.events(m, p, bytes, call.overrides, attempt, model));
+    CompletableFuture<KimiResponse<EventCall.Handle>> started = tracked(events.start());
+    return calls.map(
+        started,
+        r -> {
+          EventCall.Handle h = r.value();
+          synchronized (eventStreams) {
+            if (root.closed) {
+              h.abort(calls.kimi(new IllegalStateException("This KimiClient is closed")));
+            } else {
+              eventStreams.add(h);
+            }
+          }
+          return new KimiResponse<>(h.publisher(), r.metadata());
+        });
+  }
+
+  private static String checkMethod(String method) {
+    Objects.requireNonNull(method, "method");
+    if (method.isEmpty() || !method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+      throw new IllegalArgumentException(
+          "method must be an upper-case HTTP method such as GET or POST: '" + method + "'");
+    }
+    return method;
+  }
+
+  /** Returns {@code path} without a leading slash; refuses what would leave the base URL. */
+  private static String checkPath(String path) {
+    Objects.requireNonNull(path, "path");
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    if (p.isEmpty() || p.startsWith("/") || p.contains("://") || p.contains("#")) {
+      throw new IllegalArgumentException(
+          "path must be relative to the base URL, such as \"responses\": '" + path + "'");
+    }
+    try {
+      java.net.URI.create("http://h/" + p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "path is not a valid URL path (percent-encode spaces and other special characters): '"
+              + path
+              + "'",
+          e);
+    }
+    return p;
+  }
+
+  private static String modelOf(JsonValue body) {
+    return body instanceof JsonObject o && o.get("model") instanceof JsonString s
+        ? s.value()
+        : null;
   }
 
   /**
@@ -385,6 +803,16 @@ public final class KimiClient implements AutoCloseable {
    */
   public KimiFiles files() {
     return new KimiFiles(this);
+  }
+
+  /**
+   * Returns Kimi Code's service endpoints: the plan's quota ({@code /usages}), web search and page
+   * fetching. They exist on {@link Endpoint#KIMI_CODE}; other endpoints answer 404.
+   *
+   * @return the Kimi Code services of this client
+   */
+  public KimiCode kimiCode() {
+    return new KimiCode(this);
   }
 
   /**
@@ -416,6 +844,20 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<Balance> balanceAsync() {
     return calls.map(send("GET", "users/me/balance", null, null), this::decodeBalance);
+  }
+
+  /**
+   * Returns the account balance with settings of its own (see {@link #balance()}).
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the balance
+   * @throws ApiException if Kimi answered with an error
+   * @throws KimiException for any other failure
+   * @throws IllegalStateException if the client is closed
+   */
+  public Balance balance(RequestOptions options) {
+    return await(
+        calls.map(send("GET", "users/me/balance", null, null, call(options)), this::decodeBalance));
   }
 
   private Balance decodeBalance(KimiResponse<byte[]> r) {
@@ -535,12 +977,34 @@ public final class KimiClient implements AutoCloseable {
   CompletableFuture<KimiResponse<byte[]>> send(
       String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     ensureOpen();
-    return tracked(
-        limited(
-            null,
-            0,
-            false,
-            () -> transport.exchange(method, path, body, contentType, false, b -> b)));
+    return send(method, path, body, contentType, call(RequestOptions.none()));
+  }
+
+  private CompletableFuture<KimiResponse<byte[]>> send(
+      String method, String path, HttpRequest.BodyPublisher body, String contentType, Call call) {
+    ensureOpen();
+    return platform(
+        call,
+        (ov, attempt) ->
+            transport.exchange(method, path, body, contentType, false, b -> b, ov, attempt));
+  }
+
+  /** One attempt of a platform call, with the call's HTTP overrides. */
+  private interface PlatformAttempt<T> {
+    CompletableFuture<KimiResponse<T>> send(Overrides overrides, int attempt);
+  }
+
+  /**
+   * Sends a platform call: without a slot of the rate limiter, tracked for {@link #close()}, sent
+   * once unless the call's options give a retry policy, bounded by their timeout if any.
+   */
+  private <T> CompletableFuture<KimiResponse<T>> platform(Call call, PlatformAttempt<T> attempt) {
+    RequestOptions o = call.options();
+    if (o.retryPolicy().isEmpty() && o.timeout().isEmpty()) {
+      return tracked(limited(null, 0, false, () -> attempt.send(call.overrides(), 1)));
+    }
+    Retrier r = retrier.forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null));
+    return tracked(r.call(n -> limited(null, 0, false, () -> attempt.send(call.overrides(), n))));
   }
 
   /** Tracks {@code f} until it completes, so that {@link #close()} cancels it. */
@@ -585,13 +1049,32 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<ListedModel>> listModelsAsync() {
+    return listModelsAsync(RequestOptions.none());
+  }
+
+  /**
+   * Lists the models with settings of its own (see {@link #listModels()}).
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the models, in the server's order
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<ListedModel> listModels(RequestOptions options) {
+    return await(listModelsAsync(options));
+  }
+
+  private CompletableFuture<List<ListedModel>> listModelsAsync(RequestOptions options) {
+    Objects.requireNonNull(options, "options");
     ensureOpen();
-    return track(
-        limited(
-            null,
-            0,
-            false,
-            () -> transport.exchange("GET", "models", null, PlatformCodec::decodeModels)));
+    return calls.map(
+        platform(
+            call(options),
+            (ov, attempt) ->
+                transport.exchange(
+                    "GET", "models", null, null, true, PlatformCodec::decodeModels, ov, attempt)),
+        KimiResponse::value);
   }
 
   /**
@@ -619,19 +1102,43 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
+    return countTokensAsync(request, RequestOptions.none());
+  }
+
+  /**
+   * Asks Kimi for a request's prompt tokens with settings of its own (see {@link
+   * #countTokens(ChatRequest)}).
+   *
+   * @param request the request whose prompt is counted
+   * @param options the call's settings, on top of the client's
+   * @return the total tokens
+   * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws KimiException for any other failure
+   * @throws IllegalStateException if the client is closed
+   */
+  public int countTokens(ChatRequest request, RequestOptions options) {
+    return await(countTokensAsync(request, options));
+  }
+
+  private CompletableFuture<Integer> countTokensAsync(ChatRequest request, RequestOptions options) {
     Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(options, "options");
     ensureOpen();
-    return track(
-        limited(
-            null,
-            0,
-            false,
-            () ->
+    byte[] body = PlatformCodec.encodeCountRequest(request);
+    return calls.map(
+        platform(
+            call(options),
+            (ov, attempt) ->
                 transport.exchange(
                     "POST",
                     "tokenizers/estimate-token-count",
-                    PlatformCodec.encodeCountRequest(request),
-                    PlatformCodec::decodeCount)));
+                    HttpRequest.BodyPublishers.ofByteArray(body),
+                    "application/json",
+                    true,
+                    PlatformCodec::decodeCount,
+                    ov,
+                    attempt)),
+        KimiResponse::value);
   }
 
   /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
@@ -729,6 +1236,9 @@ public final class KimiClient implements AutoCloseable {
    * HttpClient} it built, and with it the idle pooled connections (in the background; on earlier
    * JDKs they close when that client is garbage collected). A caller-supplied {@link HttpClient} or
    * executor is left running. Later calls throw {@link IllegalStateException}. Idempotent.
+   *
+   * <p>On a client made by {@link #withOptions(RequestOptions)} it only makes that client refuse
+   * new calls: the threads, pool and calls in flight belong to the client it was derived from.
    */
   @Override
   public void close() {
@@ -736,6 +1246,9 @@ public final class KimiClient implements AutoCloseable {
       return;
     }
     closed = true;
+    if (root != this) {
+      return; // a derived client owns nothing: the root's calls, streams and threads go on
+    }
     for (CompletableFuture<?> f : inFlight) {
       f.cancel(true);
     }
@@ -746,6 +1259,14 @@ public final class KimiClient implements AutoCloseable {
     }
     for (ChatStream s : open) {
       s.close();
+    }
+    List<EventCall.Handle> events;
+    synchronized (eventStreams) {
+      events = List.copyOf(eventStreams);
+      eventStreams.clear();
+    }
+    for (EventCall.Handle h : events) {
+      h.abort(calls.kimi(new IllegalStateException("This KimiClient is closed")));
     }
     timer.close();
     if (ownedExecutor != null) {
@@ -784,7 +1305,7 @@ public final class KimiClient implements AutoCloseable {
   }
 
   private void ensureOpen() {
-    if (closed) {
+    if (closed || root.closed) {
       throw new IllegalStateException("This KimiClient is closed");
     }
   }
@@ -792,7 +1313,13 @@ public final class KimiClient implements AutoCloseable {
   /** Returns the endpoint and User-Agent; never the key. */
   @Override
   public String toString() {
-    return "KimiClient[endpoint=" + endpoint + ", userAgent=" + userAgent + ", apiKey=***]";
+    return "KimiClient[endpoint="
+        + endpoint
+        + ", userAgent="
+        + userAgent
+        + ", apiKey=***"
+        + (defaults.isEmpty() ? "" : ", options=" + defaults)
+        + "]";
   }
 
   /**
@@ -822,6 +1349,8 @@ public final class KimiClient implements AutoCloseable {
     private System.Logger logger;
     private boolean logMessageContents;
     private RateLimit rateLimit;
+    private ChatRequest.SamplingPolicy samplingPolicy = ChatRequest.SamplingPolicy.REFUSE;
+    private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
 
@@ -1216,6 +1745,46 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder rateLimit(RateLimit rateLimit) {
       this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /**
+     * Sets what the client does with a sampling value the model fixes (temperature, top_p, n,
+     * penalties) in requests that leave it to the client: {@link ChatRequest.SamplingPolicy#REFUSE}
+     * (the default) sends it as set, so a preflight check or Kimi refuses it; {@link
+     * ChatRequest.SamplingPolicy#ADAPT} drops or replaces it, logging each change at {@code DEBUG}.
+     * A request built with {@code samplingPolicy(ADAPT)} adapts whatever the client says.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv()
+     *     .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT).build();
+     * }</pre>
+     *
+     * @param policy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     */
+    public Builder samplingPolicy(ChatRequest.SamplingPolicy policy) {
+      this.samplingPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Limits the size of an encoded request body: a larger chat, streaming or {@link
+     * KimiClient#request} call fails with a {@link PreflightException} before anything is sent. By
+     * default the limit is {@link KimiClient#KIMI_CODE_MAX_REQUEST_BYTES} on a Kimi Code endpoint
+     * (Kimi Code answers a larger body with a 400) and there is none elsewhere; 0 switches it off.
+     * File uploads are not counted.
+     *
+     * @param maxBytes the largest body sent, or 0 for no limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxBytes} is negative
+     */
+    public Builder maxRequestBytes(long maxBytes) {
+      if (maxBytes < 0) {
+        throw new IllegalArgumentException("maxRequestBytes must not be negative: " + maxBytes);
+      }
+      this.maxRequestBytes = maxBytes;
       return this;
     }
 

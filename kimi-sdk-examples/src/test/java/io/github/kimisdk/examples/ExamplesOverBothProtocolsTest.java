@@ -121,6 +121,23 @@ class ExamplesOverBothProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Wire.class)
+  void responsesApiStaysBesideChatCompletionsAndSaysWhy(Wire wire) {
+    Captured c = new Captured();
+    assertThat(ResponsesApi.run("Say hi", wire.env, c.out)).isZero();
+    String text = c.text();
+    assertThat(text)
+        .containsPattern(CHAT_FAKE)
+        .contains("[response] You said: Say hi\n")
+        .contains("[streamed] You said: Say hi\n");
+    if (wire == Wire.MESSAGES) {
+      assertThat(text).startsWith(STAYS + "the Responses API lives beside chat completions");
+    } else {
+      assertThat(text).doesNotContain("KIMI_PROTOCOL");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
   void jsonOutputStaysOnChatCompletionsAndSaysWhy(Wire wire) {
     Captured c = new Captured();
     assertThat(JsonOutput.run(wire.env, c.out)).isZero();

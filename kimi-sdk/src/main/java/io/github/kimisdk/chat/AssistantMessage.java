@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 
@@ -21,6 +22,9 @@ import java.util.List;
  *     sends it with a thinking block ({@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES});
  *     sent back with the reasoning over that protocol. Null when absent, always null over chat
  *     completions
+ * @param additionalFields members of the message the server sent that this record does not model;
+ *     written back as they are when the message is replayed over chat completions (Kimi's history
+ *     is the assistant message as it came), never over Anthropic Messages. Empty, never null
  */
 public record AssistantMessage(
     String content,
@@ -28,7 +32,8 @@ public record AssistantMessage(
     List<ToolCall> toolCalls,
     String name,
     boolean partial,
-    String reasoningSignature)
+    String reasoningSignature,
+    JsonObject additionalFields)
     implements Message {
 
   /**
@@ -42,15 +47,40 @@ public record AssistantMessage(
    * @param partial whether this is the prefix of the reply in partial mode; such a message must be
    *     the last one of a request
    * @param reasoningSignature the signature of the reasoning (Anthropic Messages); null when absent
+   * @param additionalFields members the record does not model, replayed as they are; null is empty
    * @throws NullPointerException if an element of {@code toolCalls} is null
    * @throws IllegalArgumentException if {@code partial} is set without non-empty content
    */
   public AssistantMessage {
     toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
     if (partial && (content == null || content.isEmpty())) {
       throw new IllegalArgumentException(
           "a partial assistant message needs non-empty content: the text the reply starts with");
     }
+  }
+
+  /**
+   * Creates a message without additional fields.
+   *
+   * @param content the text; null when the message has none (for example only tool calls)
+   * @param reasoningContent the model's reasoning ({@code reasoning_content}); null when absent,
+   *     possibly {@code ""}
+   * @param toolCalls the tool calls, in order; never null, empty when there are none
+   * @param name an optional name (the character's voice in partial mode); null when absent
+   * @param partial whether this is the prefix of the reply in partial mode
+   * @param reasoningSignature the signature of the reasoning (Anthropic Messages); null when absent
+   * @throws NullPointerException if an element of {@code toolCalls} is null
+   * @throws IllegalArgumentException if {@code partial} is set without non-empty content
+   */
+  public AssistantMessage(
+      String content,
+      String reasoningContent,
+      List<ToolCall> toolCalls,
+      String name,
+      boolean partial,
+      String reasoningSignature) {
+    this(content, reasoningContent, toolCalls, name, partial, reasoningSignature, null);
   }
 
   /**
@@ -121,6 +151,6 @@ public record AssistantMessage(
    */
   public AssistantMessage withContent(String content) {
     return new AssistantMessage(
-        content, reasoningContent, toolCalls, name, false, reasoningSignature);
+        content, reasoningContent, toolCalls, name, false, reasoningSignature, additionalFields);
   }
 }

@@ -1,7 +1,10 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +44,7 @@ public final class ChatAccumulator {
   private long created;
   private String systemFingerprint;
   private Usage usage;
+  private LinkedHashMap<String, JsonValue> extra;
   private int chunks;
   private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
   // The state of the choice the last fragment went to: chunks of one choice come in a row.
@@ -74,6 +78,13 @@ public final class ChatAccumulator {
     Usage u = chunk.usage();
     if (u != null) {
       usage = u;
+    }
+    if (!chunk.additionalFields().isEmpty()) {
+      // members the chunk does not model carry over to the completion; a later chunk's win
+      if (extra == null) {
+        extra = new LinkedHashMap<>();
+      }
+      extra.putAll(chunk.additionalFields().members());
     }
     for (ChatCompletionChunk.ChunkChoice c : chunk.choices()) {
       ChoiceState state = lastChoice;
@@ -136,7 +147,14 @@ public final class ChatAccumulator {
       list.add(e.getValue().toChoice(e.getKey()));
     }
     return new ChatCompletion(
-        id, "chat.completion", created, model, list, usage, systemFingerprint);
+        id,
+        "chat.completion",
+        created,
+        model,
+        list,
+        usage,
+        systemFingerprint,
+        extra == null ? null : JsonObject.of(extra));
   }
 
   /** What has arrived for one choice. */

@@ -2,6 +2,7 @@ package io.github.kimisdk.chat;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param choices the alternative replies, usually one; never null
  * @param usage the token counts; null when absent
  * @param systemFingerprint the backend configuration fingerprint; null when absent
+ * @param additionalFields the members the server sent that this record does not model, as they
+ *     came; empty, never null
  */
 public record ChatCompletion(
     String id,
@@ -26,7 +29,8 @@ public record ChatCompletion(
     String model,
     List<Choice> choices,
     Usage usage,
-    String systemFingerprint) {
+    String systemFingerprint,
+    JsonObject additionalFields) {
 
   /**
    * Copies the choices.
@@ -38,10 +42,36 @@ public record ChatCompletion(
    * @param choices the alternative replies, usually one; never null
    * @param usage the token counts; null when absent
    * @param systemFingerprint the backend configuration fingerprint; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
    * @throws NullPointerException if an element of {@code choices} is null
    */
   public ChatCompletion {
     choices = choices == null ? List.of() : List.copyOf(choices);
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a completion without additional fields.
+   *
+   * @param id the completion id; null when absent
+   * @param object the object type, {@code chat.completion}; null when absent
+   * @param created when the reply was created, in seconds since the epoch; 0 when absent
+   * @param model the model that answered; null when absent
+   * @param choices the alternative replies, usually one; never null
+   * @param usage the token counts; null when absent
+   * @param systemFingerprint the backend configuration fingerprint; null when absent
+   * @throws NullPointerException if an element of {@code choices} is null
+   */
+  public ChatCompletion(
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      Usage usage,
+      String systemFingerprint) {
+    this(id, object, created, model, choices, usage, systemFingerprint, null);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ import java.util.List;
  * @param choices the choices this chunk updates; never null, possibly empty
  * @param usage the top-level usage; null when absent (see {@link #usage()})
  * @param systemFingerprint the backend configuration fingerprint; null when absent
+ * @param additionalFields the members the server sent that this record does not model, as they
+ *     came; empty, never null
  */
 public record ChatCompletionChunk(
     String id,
@@ -24,7 +27,8 @@ public record ChatCompletionChunk(
     String model,
     List<ChunkChoice> choices,
     Usage usage,
-    String systemFingerprint) {
+    String systemFingerprint,
+    JsonObject additionalFields) {
 
   /**
    * Copies the choices.
@@ -35,10 +39,34 @@ public record ChatCompletionChunk(
    * @param choices the choices this chunk updates; never null, possibly empty
    * @param usage the top-level usage; null when absent (see {@link #usage()})
    * @param systemFingerprint the backend configuration fingerprint; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
    * @throws NullPointerException if an element of {@code choices} is null
    */
   public ChatCompletionChunk {
     choices = choices == null ? List.of() : List.copyOf(choices);
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a chunk without additional fields.
+   *
+   * @param id the completion id; null when absent
+   * @param created when the reply was created, in seconds since the epoch; 0 when absent
+   * @param model the model that answers; null when absent
+   * @param choices the choices this chunk updates; never null, possibly empty
+   * @param usage the top-level usage; null when absent
+   * @param systemFingerprint the backend configuration fingerprint; null when absent
+   * @throws NullPointerException if an element of {@code choices} is null
+   */
+  public ChatCompletionChunk(
+      String id,
+      long created,
+      String model,
+      List<ChunkChoice> choices,
+      Usage usage,
+      String systemFingerprint) {
+    this(id, created, model, choices, usage, systemFingerprint, null);
   }
 
   /**

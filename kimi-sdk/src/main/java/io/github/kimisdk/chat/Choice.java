@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
 import java.util.List;
 
 /**
@@ -9,8 +10,15 @@ import java.util.List;
  * @param message the reply, which can be appended to the history as it is; never null
  * @param finishReason why the model stopped; null when the server did not say
  * @param usage the usage Kimi reported for this choice (streams put it here); null when absent
+ * @param additionalFields the members the server sent that this record does not model, as they
+ *     came; empty, never null
  */
-public record Choice(int index, AssistantMessage message, FinishReason finishReason, Usage usage) {
+public record Choice(
+    int index,
+    AssistantMessage message,
+    FinishReason finishReason,
+    Usage usage,
+    JsonObject additionalFields) {
 
   /**
    * Replaces a missing message with an empty one.
@@ -19,11 +27,26 @@ public record Choice(int index, AssistantMessage message, FinishReason finishRea
    * @param message the reply, which can be appended to the history as it is; never null
    * @param finishReason why the model stopped; null when the server did not say
    * @param usage the usage Kimi reported for this choice (streams put it here); null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
    */
   public Choice {
     if (message == null) {
       message = new AssistantMessage(null, null, List.of(), null, false);
     }
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a choice without additional fields.
+   *
+   * @param index the position of this choice, 0 for the first
+   * @param message the reply; null becomes an empty one
+   * @param finishReason why the model stopped; null when the server did not say
+   * @param usage the usage Kimi reported for this choice; null when absent
+   */
+  public Choice(int index, AssistantMessage message, FinishReason finishReason, Usage usage) {
+    this(index, message, finishReason, usage, null);
   }
 
   /**

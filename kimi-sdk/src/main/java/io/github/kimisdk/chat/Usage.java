@@ -1,5 +1,7 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
+
 /**
  * Counts the tokens of one call. Kimi reports usage in the finishing choice of a stream, at the top
  * level of a non-stream response, and (with {@code include_usage}) in a trailing stream chunk.
@@ -12,13 +14,49 @@ package io.github.kimisdk.chat;
  *     server did not say
  * @param reasoningTokens completion tokens spent on reasoning ({@code
  *     completion_tokens_details.reasoning_tokens}); null when the server did not say
+ * @param additionalFields the members the server sent that this record does not model, as they
+ *     came; empty, never null
  */
 public record Usage(
     int promptTokens,
     int completionTokens,
     int totalTokens,
     Integer cachedTokens,
-    Integer reasoningTokens) {
+    Integer reasoningTokens,
+    JsonObject additionalFields) {
+
+  /**
+   * Replaces null additional fields with none.
+   *
+   * @param promptTokens tokens of the request, 0 when absent
+   * @param completionTokens tokens of the reply, reasoning included, 0 when absent
+   * @param totalTokens prompt plus completion tokens, 0 when absent
+   * @param cachedTokens prompt tokens served from Kimi's prefix cache; null when absent
+   * @param reasoningTokens completion tokens spent on reasoning; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
+   */
+  public Usage {
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a usage without additional fields.
+   *
+   * @param promptTokens tokens of the request, 0 when absent
+   * @param completionTokens tokens of the reply, reasoning included, 0 when absent
+   * @param totalTokens prompt plus completion tokens, 0 when absent
+   * @param cachedTokens prompt tokens served from Kimi's prefix cache; null when absent
+   * @param reasoningTokens completion tokens spent on reasoning; null when absent
+   */
+  public Usage(
+      int promptTokens,
+      int completionTokens,
+      int totalTokens,
+      Integer cachedTokens,
+      Integer reasoningTokens) {
+    this(promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens, null);
+  }
 
   /**
    * Creates a usage without cache or reasoning details.
@@ -34,7 +72,7 @@ public record Usage(
 
   /**
    * Returns the sum of this usage and {@code other}, for totals across several calls. A detail that
-   * is null on both sides stays null.
+   * is null on both sides stays null; additional fields are not kept, since they cannot be summed.
    *
    * @param other the usage to add; null adds nothing
    * @return the sum

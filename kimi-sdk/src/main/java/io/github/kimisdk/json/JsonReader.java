@@ -657,6 +657,25 @@ public final class JsonReader {
   }
 
   /**
+   * Returns the name of the member whose value is next: the name {@link #nextName()} or {@link
+   * #selectName} just consumed. A reader that keeps members it does not know calls it when {@code
+   * selectName} returned -1, before reading the value.
+   *
+   * @return the member name
+   * @throws IllegalStateException if the reader is not inside an object after a member name
+   */
+  public String lastName() {
+    int t = top;
+    int sc = scope;
+    int s = stack[t + NAME_START];
+    if (t == 0 || (sc != DANGLING_NAME && sc != NONEMPTY_OBJECT) || s < 0) {
+      throw new IllegalStateException("no member name was read at " + path());
+    }
+    int q = stack[t + NAME_END];
+    return scanHasEscape(s, q) ? decode(s, q) : Utf8.decodeValid(buf, s, q - s);
+  }
+
+  /**
    * Returns the JSON path of the current position, such as {@code $.choices[0].delta}: the array
    * indices and member names that lead to the value being read.
    *

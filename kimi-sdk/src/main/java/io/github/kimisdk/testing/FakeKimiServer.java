@@ -41,7 +41,13 @@ import java.util.function.Function;
  * fields (by default kimi-k3 first, then kimi-k2.6, kimi-k2.5, kimi-k2.7-code(-highspeed),
  * kimi-for-coding(-highspeed), k3, k3-256k and moonshot-v1-8k; see {@link #models(String...)} and
  * {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages.
- * Requests without a bearer key get 401; unknown paths get 404.
+ * Beside chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages}
+ * (a plan summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and
+ * {@code POST /v1/fetch} (markdown text), a stateless {@code POST /v1/responses} (echoing the last
+ * user input, streamed when asked; {@code store: true} and {@code previous_response_id} are 400 as
+ * on Kimi) and one official tool formula, {@code moonshot/base64:latest}, under {@code
+ * /v1/formulas} (its tools, and fibers that encode or decode). Requests without a bearer key get
+ * 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.token.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
@@ -117,6 +123,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private ConnectionRelay relay;
   private final FakeModel model;
   private final FakePlatform platform;
+  private final FakeServices services;
   private final FakeRateLimit rateLimit;
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
@@ -136,6 +143,7 @@ public final class FakeKimiServer implements AutoCloseable {
   public FakeKimiServer(Clock clock) {
     this.model = new FakeModel(Objects.requireNonNull(clock, "clock"));
     this.platform = new FakePlatform(clock, this::answerChat);
+    this.services = new FakeServices(clock);
     this.rateLimit = new FakeRateLimit(clock);
   }
 
@@ -612,6 +620,9 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       if (response == null) {
         response = platform.respond(request);
+      }
+      if (response == null) {
+        response = services.respond(request);
       }
       if (response == null) {
         response = model.respond(request);

@@ -1097,6 +1097,57 @@ public final class ToolRunner {
     }
 
     /**
+     * Offers the tools of one of Kimi's official formulas (such as {@code
+     * moonshot/web-search:latest} or {@code moonshot/date:latest}) beside the local tools: their
+     * declarations are fetched now ({@code GET /formulas/{uri}/tools}) and each call the model
+     * makes runs on Kimi as a fiber ({@code POST /formulas/{uri}/fibers}), whose output, or error,
+     * is handed back to the model. The calls go through {@code kimi}: key, retries, rate limiter
+     * and errors.
+     *
+     * <pre>{@code
+     * ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/date:latest").build();
+     * }</pre>
+     *
+     * @param uri the formula URI, as Kimi's official tools page lists it
+     * @return this builder
+     * @throws NullPointerException if {@code uri} is null
+     * @throws IllegalArgumentException if the URI is malformed, or a tool name is already
+     *     registered
+     * @throws IllegalStateException if the formula declares no function tools
+     * @throws KimiException if the declarations cannot be fetched
+     */
+    public Builder formula(String uri) {
+      Objects.requireNonNull(uri, "uri must not be null");
+      OfficialTools.formula(kimi, uri).forEach(this::tool);
+      return this;
+    }
+
+    /**
+     * Offers Kimi Code's web search to the model as the function {@code search_web} (query, an
+     * optional limit), run by {@link io.github.kimisdk.KimiCode#search}. The client must talk to
+     * Kimi Code ({@link io.github.kimisdk.Endpoint#KIMI_CODE}).
+     *
+     * @return this builder
+     * @throws IllegalArgumentException if a tool named {@code search_web} is already registered
+     */
+    public Builder kimiCodeSearch() {
+      io.github.kimisdk.KimiCode code = kimi.kimiCode();
+      return tool(OfficialTools.searchTool(), args -> OfficialTools.search(code, args));
+    }
+
+    /**
+     * Offers Kimi Code's page fetching to the model as the function {@code fetch_url}, run by
+     * {@link io.github.kimisdk.KimiCode#fetch}. The client must talk to Kimi Code.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException if a tool named {@code fetch_url} is already registered
+     */
+    public Builder kimiCodeFetch() {
+      io.github.kimisdk.KimiCode code = kimi.kimiCode();
+      return tool(OfficialTools.fetchTool(), args -> OfficialTools.fetch(code, args));
+    }
+
+    /**
      * Offers every tool of an MCP server to the model, beside the local tools (see the class
      * comment for names and errors). The runner does not close the client.
      *

@@ -16,6 +16,25 @@ class JsonReaderTest {
   }
 
   @Test
+  void lastNameGivesTheMemberNameJustReadEscapedOrNot() {
+    JsonReader r = JsonReader.of("{\"a\":1,\"b\\u0063\":{\"d\":2}}");
+    JsonReader.Names none = JsonReader.Names.of("zz");
+    r.beginObject();
+    assertThat(r.selectName(none)).isEqualTo(-1);
+    assertThat(r.lastName()).isEqualTo("a");
+    r.skipValue();
+    assertThat(r.selectName(none)).isEqualTo(-1);
+    assertThat(r.lastName()).isEqualTo("bc");
+    r.beginObject();
+    assertThat(r.nextName()).isEqualTo("d");
+    assertThat(r.lastName()).isEqualTo("d");
+    r.skipValue();
+    r.endObject();
+    r.endObject();
+    assertThatThrownBy(r::lastName).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void readsAnObjectTokenByToken() {
     JsonReader r = reader("{\"a\": \"x\", \"b\": [1, -2.5, true, false, null], \"c\": {}}");
     assertThat(r.peek()).isEqualTo(JsonToken.BEGIN_OBJECT);

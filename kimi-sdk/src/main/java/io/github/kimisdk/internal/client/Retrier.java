@@ -32,6 +32,8 @@ public final class Retrier {
   private final Timeouts timeouts;
   private final Scheduler watchdog;
   private final System.Logger log;
+  private final Duration callTimeout;
+  private final boolean clientOverall;
 
   /**
    * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
@@ -51,6 +53,18 @@ public final class Retrier {
       Calls calls,
       Timeouts timeouts,
       System.Logger log) {
+    this(policy, scheduler, watchdog, calls, timeouts, log, null, true);
+  }
+
+  private Retrier(
+      RetryPolicy policy,
+      Scheduler scheduler,
+      Scheduler watchdog,
+      Calls calls,
+      Timeouts timeouts,
+      System.Logger log,
+      Duration callTimeout,
+      boolean clientOverall) {
     this.policy = policy;
     this.scheduler = scheduler;
     this.watchdog = watchdog;
@@ -58,6 +72,73 @@ public final class Retrier {
     this.errors = calls.errors();
     this.timeouts = timeouts;
     this.log = log;
+    this.callTimeout = callTimeout;
+    this.clientOverall = clientOverall;
+  }
+
+  /**
+   * Returns the retrier of one call with its own settings ({@code RequestOptions}): {@code policy}
+   * replaces this one's when not null, and {@code callTimeout}, when not null, bounds the whole
+   * call, a stream included, in place of {@link Timeouts#overall()}. Returns this retrier when
+   * neither is set.
+   *
+   * @param policy the call's retry policy, or null
+   * @param callTimeout the call's whole-call timeout, or null
+   * @return the retrier for the call
+   */
+  public Retrier forCall(RetryPolicy policy, Duration callTimeout) {
+    if (policy == null && callTimeout == null) {
+      return this;
+    }
+    return new Retrier(
+        policy != null ? policy : this.policy,
+        scheduler,
+        watchdog,
+        calls,
+        timeouts,
+        log,
+        callTimeout,
+        true);
+  }
+
+  /**
+   * Returns the retrier of a platform call (files, batches, models...): sent once unless {@code
+   * policy} is given, and bounded only by {@code callTimeout}, never by {@link Timeouts#overall()},
+   * which covers chat calls.
+   *
+   * @param policy the call's retry policy, or null to send it once
+   * @param callTimeout the call's whole-call timeout, or null for none
+   * @return the retrier for the call
+   */
+  public Retrier forPlatformCall(RetryPolicy policy, Duration callTimeout) {
+    return new Retrier(
+        policy != null ? policy : RetryPolicy.none(),
+        scheduler,
+        watchdog,
+        calls,
+        timeouts,
+        log,
+        callTimeout,
+        false);
+  }
+
+  /** Returns the whole-call timeout set for this call, bounding streams too, or null. */
+  Duration callTimeout() {
+    return callTimeout;
+  }
+
+  /** Returns the timeout that bounds a non-streaming call, and the setting that chose it. */
+  private Optional<Duration> overall() {
+    if (callTimeout != null) {
+      return Optional.of(callTimeout);
+    }
+    return clientOverall ? timeouts.overall() : Optional.empty();
+  }
+
+  /** Returns the failure of a call that ran past its whole-call timeout. */
+  KimiException timedOut(Duration limit) {
+    return errors.overallTimeout(
+        limit, callTimeout != null ? "RequestOptions.timeout" : "Timeouts.withOverall");
   }
 
   /**
@@ -184,13 +265,13 @@ public final class Retrier {
               c.cancel(true);
             }
           });
-      Optional<Duration> overall = timeouts.overall();
+      Optional<Duration> overall = overall();
       overall.ifPresent(
           d ->
               scheduler.schedule(
                   () -> {
                     if (!result.isDone()) {
-                      KimiException k = errors.overallTimeout(d);
+                      KimiException k = timedOut(d);
                       synchronized (this) {
                         result.completeExceptionally(finish(k, failures, attempts));
                       }

@@ -47,6 +47,8 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
   // ends, so a check still queued keeps no call, parser or accumulated chunks alive.
   private final WatchTask watchTask = new WatchTask();
   private final WatchTask totalTask = new WatchTask();
+  // The whole-call timeout of RequestOptions, held the same way.
+  private final WatchTask deadlineTask = new WatchTask();
   private final List<KimiException> failures = new ArrayList<>();
 
   private volatile StreamCall current;
@@ -111,6 +113,16 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
               totalTask.check = () -> stopWith(errors.streamTotalTimeout(total));
               retrier.watchdog().schedule(totalTask, total);
             });
+    Duration deadline = retrier.callTimeout();
+    if (deadline != null) {
+      deadlineTask.check =
+          () -> {
+            if (!isEnded()) {
+              stopWith(retrier.timedOut(deadline));
+            }
+          };
+      retrier.scheduler().schedule(deadlineTask, deadline);
+    }
     nextAttempt();
   }
 
@@ -256,6 +268,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     }
     watchTask.check = null;
     totalTask.check = null;
+    deadlineTask.check = null;
     if (f != null) {
       f.cancel(false);
     }
@@ -273,7 +286,10 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     return stopWith(errors.closed(interrupt, clientClosed.getAsBoolean()));
   }
 
-  /** Ends the stream with {@code reason} (carrying what arrived), never retried. */
+  /**
+   * Ends the stream with {@code reason} (a close, an interrupt, the whole-call timeout), never
+   * retried; once chunks were delivered the failure carries them.
+   */
   private RuntimeException stopWith(KimiException reason) {
     Relay<ChatCompletionChunk> r;
     StreamCall call;

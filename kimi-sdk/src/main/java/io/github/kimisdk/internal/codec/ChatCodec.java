@@ -14,6 +14,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
@@ -28,8 +29,10 @@ import io.github.kimisdk.tool.ToolChoice;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
@@ -250,6 +253,13 @@ public final class ChatCodec {
       if (a.partial()) {
         w.name("partial").value(true);
       }
+      // What the server sent beside the modelled members goes back as it came; a modelled name
+      // is never written twice.
+      for (Map.Entry<String, JsonValue> e : a.additionalFields().members().entrySet()) {
+        if (!MESSAGE_MEMBERS.contains(e.getKey())) {
+          w.name(e.getKey()).value(e.getValue());
+        }
+      }
     } else if (m instanceof ToolMessage t) {
       w.name("role").value("tool");
       w.name("tool_call_id").value(t.toolCallId());
@@ -396,7 +406,8 @@ public final class ChatCodec {
           "id", "object", "created", "model", "choices", "usage", "system_fingerprint");
   // Chunk decoding uses its own name sets: fewer names of equal length means fewer comparisons.
   private static final JsonReader.Names CHUNK =
-      JsonReader.Names.of("id", "created", "model", "choices", "usage", "system_fingerprint");
+      JsonReader.Names.of(
+          "id", "created", "model", "choices", "usage", "system_fingerprint", "object");
   private static final JsonReader.Names CHUNK_CHOICE =
       JsonReader.Names.of("index", "delta", "finish_reason", "usage");
   private static final JsonReader.Names DELTA =
@@ -405,6 +416,8 @@ public final class ChatCodec {
       JsonReader.Names.of("index", "message", "delta", "finish_reason", "usage");
   private static final JsonReader.Names MESSAGE =
       JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
+  private static final Set<String> MESSAGE_MEMBERS =
+      Set.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
   private static final JsonReader.Names TOOL_CALL =
       JsonReader.Names.of("index", "id", "type", "function");
   private static final JsonReader.Names FUNCTION = JsonReader.Names.of("name", "arguments");
@@ -539,6 +552,7 @@ public final class ChatCodec {
     List<Choice> choices = List.of();
     Usage usage = null;
     String fingerprint = null;
+    Map<String, JsonValue> extra = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(COMPLETION)) {
@@ -564,11 +578,12 @@ public final class ChatCodec {
           fingerprint = readString(r);
           break;
         default:
-          r.skipValue();
+          extra = keep(r, extra);
       }
     }
     r.endObject();
-    return new ChatCompletion(id, object, created, model, choices, usage, fingerprint);
+    return new ChatCompletion(
+        id, object, created, model, choices, usage, fingerprint, fields(extra));
   }
 
   /**
@@ -592,6 +607,7 @@ public final class ChatCodec {
     List<ChatCompletionChunk.ChunkChoice> choices = List.of();
     Usage usage = null;
     String fingerprint = null;
+    Map<String, JsonValue> extra = null;
     boolean first = true;
     r.beginObject();
     while (r.hasNext()) {
@@ -619,14 +635,17 @@ public final class ChatCodec {
         case 5:
           fingerprint = readString(r);
           break;
-        default:
-          // Includes "object", always "chat.completion.chunk": skipping it saves a string.
+        case 6:
+          // "object", always "chat.completion.chunk": skipping it saves a string.
           r.skipValue();
+          break;
+        default:
+          extra = keep(r, extra);
       }
       first = false;
     }
     r.endObject();
-    return new ChatCompletionChunk(id, created, model, choices, usage, fingerprint);
+    return new ChatCompletionChunk(id, created, model, choices, usage, fingerprint, fields(extra));
   }
 
   // A stream repeats its id in every chunk. The last id seen is kept with its raw bytes so the
@@ -678,6 +697,7 @@ public final class ChatCodec {
       AssistantMessage message = null;
       FinishReason finish = null;
       Usage usage = null;
+      Map<String, JsonValue> extra = null;
       r.beginObject();
       while (r.hasNext()) {
         switch (r.selectName(CHOICE)) {
@@ -693,12 +713,15 @@ public final class ChatCodec {
           case 4:
             usage = readUsage(r);
             break;
-          default:
+          case 2: // "delta", which only a chunk's choice has
             r.skipValue();
+            break;
+          default:
+            extra = keep(r, extra);
         }
       }
       r.endObject();
-      list.add(new Choice(index, message, finish, usage));
+      list.add(new Choice(index, message, finish, usage, fields(extra)));
     }
     r.endArray();
     return list;
@@ -779,6 +802,7 @@ public final class ChatCodec {
     List<ToolCall> calls = List.of();
     String name = null;
     boolean partial = false;
+    Map<String, JsonValue> extra = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(MESSAGE)) {
@@ -797,8 +821,11 @@ public final class ChatCodec {
         case 5:
           partial = readBoolean(r);
           break;
-        default:
+        case 0: // "role", always "assistant" here
           r.skipValue();
+          break;
+        default:
+          extra = keep(r, extra);
       }
     }
     r.endObject();
@@ -807,7 +834,7 @@ public final class ChatCodec {
     if (partial && (content == null || content.isEmpty())) {
       partial = false;
     }
-    return new AssistantMessage(content, reasoning, calls, name, partial);
+    return new AssistantMessage(content, reasoning, calls, name, partial, null, fields(extra));
   }
 
   private static ChatCompletionChunk.Delta readDelta(JsonReader r) {
@@ -1012,6 +1039,7 @@ public final class ChatCodec {
     Integer cached = null;
     Integer detailsCached = null;
     Integer reasoning = null;
+    Map<String, JsonValue> extra = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(USAGE)) {
@@ -1034,11 +1062,33 @@ public final class ChatCodec {
           reasoning = readDetail(r, REASONING);
           break;
         default:
-          r.skipValue();
+          extra = keep(r, extra);
       }
     }
     r.endObject();
-    return new Usage(prompt, completion, total, cached != null ? cached : detailsCached, reasoning);
+    return new Usage(
+        prompt,
+        completion,
+        total,
+        cached != null ? cached : detailsCached,
+        reasoning,
+        fields(extra));
+  }
+
+  /**
+   * Reads the value of the member just named, which the record does not model, into {@code extra}
+   * (made on first use) and returns it.
+   */
+  private static Map<String, JsonValue> keep(JsonReader r, Map<String, JsonValue> extra) {
+    String name = r.lastName();
+    JsonValue value = r.nextValue();
+    Map<String, JsonValue> m = extra == null ? new LinkedHashMap<>(4) : extra;
+    m.put(name, value);
+    return m;
+  }
+
+  private static JsonObject fields(Map<String, JsonValue> extra) {
+    return extra == null ? null : JsonObject.of(extra);
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object. */

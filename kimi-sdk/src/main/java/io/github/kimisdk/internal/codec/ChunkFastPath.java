@@ -23,16 +23,17 @@ import java.util.function.IntFunction;
  * JsonReader}; gives up (returns null) on anything outside that shape, and {@link ChatCodec} then
  * decodes the chunk with its general reader, which also reports every error.
  *
- * <p>Accepted: objects with members in any order, unknown members whose value is a string, number,
- * {@code true}, {@code false} or {@code null}, whitespace between tokens, strings with escapes and
- * non-ASCII text (checked as strictly as the general path does; see {@code escapedString}), {@code
- * null} for every field the general path reads, and integers written without fraction or exponent.
- * Everything else gives up: an unknown member holding an object or array, a {@code null} element in
- * {@code choices} or {@code tool_calls}, content or arguments that are not a string, a scalar of
- * another type than expected (the general path converts it leniently), a byte order mark, a
- * negative or long number, a name with an escape or a non-ASCII byte, and any malformed input. What
- * it accepts it decodes to a chunk equal to the general path's, which {@code ChunkFastPathTest}
- * checks on tables, generated chunks and mutated recorded ones.
+ * <p>Accepted: objects with members in any order, unknown members of a choice, delta or tool call
+ * whose value is a string, number, {@code true}, {@code false} or {@code null} (an unknown member
+ * of the chunk or of its usage gives up, so the general path keeps it), whitespace between tokens,
+ * strings with escapes and non-ASCII text (checked as strictly as the general path does; see {@code
+ * escapedString}), {@code null} for every field the general path reads, and integers written
+ * without fraction or exponent. Everything else gives up: an unknown member holding an object or
+ * array, a {@code null} element in {@code choices} or {@code tool_calls}, content or arguments that
+ * are not a string, a scalar of another type than expected (the general path converts it
+ * leniently), a byte order mark, a negative or long number, a name with an escape or a non-ASCII
+ * byte, and any malformed input. What it accepts it decodes to a chunk equal to the general path's,
+ * which {@code ChunkFastPathTest} checks on tables, generated chunks and mutated recorded ones.
  *
  * <p>A stream repeats its {@code id}, {@code model} and {@code system_fingerprint} in every chunk,
  * and usually the whole header before {@code choices}. Recent plain-ASCII values of each are kept
@@ -212,9 +213,12 @@ final class ChunkFastPath {
         case 6:
           fingerprint = shared(FINGERPRINT);
           break;
+        case 1:
+          skipScalar(); // "object", which the general path skips too
+          break;
         default:
-          // Includes "object", which the general path skips too.
-          skipScalar();
+          // A member the chunk does not model: the general path keeps it in additionalFields.
+          return null;
       }
       next = more('}');
     }
@@ -476,7 +480,8 @@ final class ChunkFastPath {
             reasoning = detail(REASONING);
             break;
           default:
-            skipScalar();
+            // A member Usage does not model: the general path keeps it in additionalFields.
+            return fail(null);
         }
       } while (more('}'));
     }

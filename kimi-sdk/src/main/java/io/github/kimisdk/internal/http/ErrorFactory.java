@@ -357,10 +357,17 @@ public final class ErrorFactory {
 
   /** A call that did not complete within {@link Timeouts#overall()}. */
   public KimiException overallTimeout(Duration limit) {
+    return overallTimeout(limit, "Timeouts.withOverall");
+  }
+
+  /** A call that did not complete within the whole-call timeout {@code setting} gave it. */
+  public KimiException overallTimeout(Duration limit, String setting) {
     return make.timeout(
         "The call did not complete within the overall timeout of "
             + human(limit)
-            + " (Timeouts.withOverall)",
+            + " ("
+            + setting
+            + ")",
         null,
         null);
   }

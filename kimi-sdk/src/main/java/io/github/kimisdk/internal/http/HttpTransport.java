@@ -9,7 +9,11 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +62,8 @@ public final class HttpTransport {
   private final ErrorFactory errors;
   private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
   private final TransportOptions options;
+  private long maxRequestBytes;
+  private String requestLimitName = "";
 
   /**
    * Creates a transport. Arguments are validated by the client builder.
@@ -106,6 +112,36 @@ public final class HttpTransport {
   }
 
   /**
+   * Limits the size of encoded request bodies; call once, right after construction. A larger body
+   * is not sent: the call fails with a {@link io.github.kimisdk.PreflightException}.
+   *
+   * @param maxBytes the largest body sent, or 0 for no limit
+   * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
+   */
+  public void limitRequestBytes(long maxBytes, String name) {
+    this.maxRequestBytes = maxBytes;
+    this.requestLimitName = name;
+  }
+
+  /** Returns the failure for a body over the request size limit, or null when it fits. */
+  private KimiException checkSize(String model, byte[] body) {
+    if (maxRequestBytes <= 0 || body.length <= maxRequestBytes) {
+      return null;
+    }
+    return new io.github.kimisdk.PreflightException(
+        model == null || model.isBlank() ? "this endpoint" : model,
+        java.util.List.of(
+            "the request body is "
+                + body.length
+                + " bytes, over "
+                + requestLimitName
+                + " of "
+                + maxRequestBytes
+                + " bytes (KimiClient.Builder.maxRequestBytes); drop or shorten old messages and"
+                + " shrink images, or raise the limit if the server accepts more"));
+  }
+
+  /**
    * Checks that a chat request can be sent over this transport's protocol.
    *
    * @param request the request
@@ -138,8 +174,33 @@ public final class HttpTransport {
    * @return the decoded completion with its metadata; fails with a {@link KimiException}
    */
   public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request, int attempt) {
+    return chat(request, attempt, Overrides.NONE);
+  }
+
+  /**
+   * Sends a non-streaming chat request as attempt {@code attempt} of a call, with the call's
+   * headers and query parameters.
+   *
+   * @param request the request; its {@code stream} flag is forced off
+   * @param attempt the attempt number, from 1
+   * @param overrides what the call adds to the HTTP request
+   * @return the decoded completion with its metadata; fails with a {@link KimiException}
+   */
+  public CompletableFuture<KimiResponse<ChatCompletion>> chat(
+      ChatRequest request, int attempt, Overrides overrides) {
     byte[] body = protocol.encode(request);
-    HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "application/json");
+    KimiException tooLarge = checkSize(request.model(), body);
+    if (tooLarge != null) {
+      return CompletableFuture.failedFuture(tooLarge);
+    }
+    HttpRequest httpRequest =
+        request(
+            "POST",
+            overrides.apply(protocol.chatPath()),
+            HttpRequest.BodyPublishers.ofByteArray(body),
+            "application/json",
+            "application/json",
+            overrides);
     logContent(httpRequest, attempt, body);
     return send(httpRequest, this::completionSubscriber, attempt);
   }
@@ -162,8 +223,33 @@ public final class HttpTransport {
    * @return a cold, single-subscriber publisher of chunks
    */
   public StreamCall stream(ChatRequest request, int attempt) {
+    return stream(request, attempt, Overrides.NONE);
+  }
+
+  /**
+   * Prepares a streaming chat request as attempt {@code attempt} of a call, with the call's headers
+   * and query parameters.
+   *
+   * @param request the request; its {@code stream} flag must be on
+   * @param attempt the attempt number, from 1
+   * @param overrides what the call adds to the HTTP request
+   * @return a cold, single-subscriber publisher of chunks
+   * @throws KimiException if the encoded request is over the request size limit
+   */
+  public StreamCall stream(ChatRequest request, int attempt, Overrides overrides) {
     byte[] body = protocol.encode(request);
-    HttpRequest httpRequest = newRequest(protocol.chatPath(), body, "text/event-stream");
+    KimiException tooLarge = checkSize(request.model(), body);
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
+    HttpRequest httpRequest =
+        request(
+            "POST",
+            overrides.apply(protocol.chatPath()),
+            HttpRequest.BodyPublishers.ofByteArray(body),
+            "text/event-stream",
+            "application/json",
+            overrides);
     logContent(httpRequest, attempt, body);
     return new StreamCall(this, httpRequest, attempt, request);
   }
@@ -213,6 +299,34 @@ public final class HttpTransport {
       String contentType,
       boolean errorEnvelopes,
       java.util.function.Function<byte[], T> decode) {
+    return exchange(method, path, body, contentType, errorEnvelopes, decode, Overrides.NONE, 1);
+  }
+
+  /**
+   * Sends an exchange as {@link #exchange(String, String, HttpRequest.BodyPublisher, String,
+   * boolean, java.util.function.Function)} does, with the call's headers and query parameters, as
+   * attempt {@code attempt} of a call.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL, without leading slash, query included
+   * @param body the body; null for none
+   * @param contentType the body's Content-Type; null for none
+   * @param errorEnvelopes whether a 2xx body that is Kimi's error envelope counts as an error
+   * @param decode turns the body into the result
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @param <T> the result type
+   * @return the decoded result with its metadata; fails with a {@link KimiException}
+   */
+  public <T> CompletableFuture<KimiResponse<T>> exchange(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      boolean errorEnvelopes,
+      java.util.function.Function<byte[], T> decode,
+      Overrides overrides,
+      int attempt) {
     String refusal = protocol.platformRefusal();
     if (refusal != null) {
       return CompletableFuture.failedFuture(
@@ -221,12 +335,165 @@ public final class HttpTransport {
     HttpRequest httpRequest =
         request(
             method,
-            path,
+            overrides.apply(path),
             body == null ? HttpRequest.BodyPublishers.noBody() : body,
             // file content may be text/plain
             "application/json, text/plain;q=0.9, */*;q=0.8",
-            contentType);
-    return send(httpRequest, info -> jsonSubscriber(info, errorEnvelopes, decode), 1);
+            contentType,
+            overrides);
+    return send(httpRequest, info -> jsonSubscriber(info, errorEnvelopes, decode), attempt);
+  }
+
+  /**
+   * Sends any request below the base URL with the client's key and headers and the call's own, and
+   * decodes a 2xx body leniently (see {@link #decodeAny}); errors are mapped like chat's. Used for
+   * endpoints the SDK does not model, on either wire protocol.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL, without leading slash, query allowed
+   * @param body the JSON body; null for none
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @param model the model the body names, for a size-limit message; may be null
+   * @return the decoded body with its metadata and bytes; fails with a {@link KimiException}
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> json(
+      String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
+    if (body != null) {
+      KimiException tooLarge = checkSize(model, body);
+      if (tooLarge != null) {
+        return CompletableFuture.failedFuture(tooLarge);
+      }
+    }
+    HttpRequest httpRequest =
+        request(
+            method,
+            overrides.apply(path),
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body),
+            "application/json, text/plain;q=0.9, */*;q=0.8",
+            body == null ? null : "application/json",
+            overrides);
+    if (body != null) {
+      logContent(httpRequest, attempt, body);
+    }
+    return send(httpRequest, info -> anySubscriber(info), attempt);
+  }
+
+  /**
+   * Sends any request whose answer is an event stream; the future completes when the headers of a
+   * 2xx {@code text/event-stream} response arrive, with the subscriber that parses its events (see
+   * {@link RawEventHandler}). Anything else fails as chat's errors do.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL, without leading slash, query allowed
+   * @param body the JSON body; null for none
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @param model the model the body names, for a size-limit message; may be null
+   * @return the event subscriber with the response metadata; fails with a {@link KimiException}
+   */
+  public CompletableFuture<KimiResponse<SseSubscriber<ServerSentEvent>>> events(
+      String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
+    if (body != null) {
+      KimiException tooLarge = checkSize(model, body);
+      if (tooLarge != null) {
+        return CompletableFuture.failedFuture(tooLarge);
+      }
+    }
+    HttpRequest httpRequest =
+        request(
+            method,
+            overrides.apply(path),
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body),
+            "text/event-stream",
+            body == null ? null : "application/json",
+            overrides);
+    if (body != null) {
+      logContent(httpRequest, attempt, body);
+    }
+    return send(httpRequest, this::eventSubscriber, attempt);
+  }
+
+  private BodySubscriber<KimiResponse<SseSubscriber<ServerSentEvent>>> eventSubscriber(
+      ResponseInfo info) {
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    if (isSuccess(md.statusCode()) && isEventStream(md)) {
+      SseSubscriber<ServerSentEvent> sse =
+          new SseSubscriber<>(
+              new RawEventHandler(md, errors), sseLimits, options.lingerTimer(), STREAM_LINGER);
+      return BodySubscribers.mapping(sse, events -> new KimiResponse<>(sse, md));
+    }
+    BoundedBodySubscriber bytes = bounded(md);
+    return BodySubscribers.mapping(
+        bytes,
+        b -> {
+          if (!isSuccess(md.statusCode())) {
+            throw errors.httpError(md, b, 0, b.length);
+          }
+          throw errors.decoding(
+              md,
+              "Expected an event stream (text/event-stream) but got Content-Type "
+                  + md.contentType().orElse("none")
+                  + ": "
+                  + excerpt(b),
+              null);
+        });
+  }
+
+  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info) {
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    BoundedBodySubscriber bytes = bounded(md);
+    return BodySubscribers.mapping(
+        bytes,
+        b -> {
+          logBody(md, b);
+          if (!isSuccess(md.statusCode())) {
+            throw errors.httpError(md, b, 0, b.length);
+          }
+          JsonValue value = decodeAny(md, b);
+          if (value instanceof JsonObject o
+              && o.size() == 1
+              && o.get("error") instanceof JsonObject) {
+            // Kimi's error envelope and nothing else: some gateways send it with 200
+            throw errors.httpError(md, b, 0, b.length);
+          }
+          return new KimiResponse<>(value, md, b);
+        });
+  }
+
+  /**
+   * Decodes a 2xx body of an endpoint the SDK does not model: nothing (or only whitespace) is JSON
+   * {@code null}; a JSON {@code Content-Type} (or none) is parsed as JSON, and a body without a
+   * type that does not parse becomes its text; any other type becomes its text as a {@link
+   * JsonString}.
+   */
+  private JsonValue decodeAny(ResponseMetadata md, byte[] b) {
+    int start = 0;
+    while (start < b.length
+        && (b[start] == ' ' || b[start] == '\n' || b[start] == '\r' || b[start] == '\t')) {
+      start++;
+    }
+    if (start == b.length) {
+      return JsonNull.INSTANCE;
+    }
+    String type = md.contentType().map(t -> t.toLowerCase(Locale.ROOT)).orElse(null);
+    boolean json = type == null || type.contains("json");
+    if (!json) {
+      return JsonString.of(new String(b, StandardCharsets.UTF_8));
+    }
+    try {
+      return Json.parse(b, 0, b.length, options.maxJsonDepth());
+    } catch (RuntimeException e) {
+      if (type == null) {
+        return JsonString.of(new String(b, StandardCharsets.UTF_8));
+      }
+      throw errors.decoding(
+          md, "The response is not valid JSON (" + b.length + " bytes): " + excerpt(b), e);
+    }
   }
 
   /**
@@ -284,7 +551,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return new KimiResponse<>(decode.apply(b), md);
+            return new KimiResponse<>(decode.apply(b), md, b);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md, "Unexpected response body (" + b.length + " bytes): " + excerpt(b), e);
@@ -379,11 +646,6 @@ public final class HttpTransport {
     return options.maxJsonDepth();
   }
 
-  HttpRequest newRequest(String path, byte[] body, String accept) {
-    return request(
-        "POST", path, HttpRequest.BodyPublishers.ofByteArray(body), accept, "application/json");
-  }
-
   /** The last path's URI, kept because a client mostly calls one path (chat completions). */
   private volatile PathUri lastUri;
 
@@ -399,13 +661,17 @@ public final class HttpTransport {
     return uri;
   }
 
-  /** Builds a request with the client's headers, key, User-Agent and HTTP version rule. */
+  /**
+   * Builds a request with the client's headers, key, User-Agent and HTTP version rule, then the
+   * call's own headers, which win.
+   */
   private HttpRequest request(
       String method,
       String path,
       HttpRequest.BodyPublisher body,
       String accept,
-      String contentType) {
+      String contentType,
+      Overrides overrides) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri(path)).timeout(responseTimeout).method(method, body);
     if (options.httpVersion() != null) {
@@ -425,6 +691,9 @@ public final class HttpTransport {
     b.setHeader("Accept", accept);
     if (contentType != null) {
       b.setHeader("Content-Type", contentType);
+    }
+    for (Map.Entry<String, String> h : overrides.headers().entrySet()) {
+      b.setHeader(h.getKey(), h.getValue());
     }
     return b.build();
   }
@@ -450,7 +719,7 @@ public final class HttpTransport {
           }
           try {
             return new KimiResponse<>(
-                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()), md);
+                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()), md, b);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,

@@ -11,7 +11,9 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,7 +31,7 @@ class ChatCodecDecodeTest {
   }
 
   @Test
-  void chunkSkipsUnknownFieldsAtEveryLevel() {
+  void chunkKeepsUnknownMembersOfTheChunkAndUsageAndSkipsTheOthers() {
     ChatCompletionChunk c =
         chunk(
             "{\"future\":{\"a\":[1,{\"b\":null}]},\"id\":\"x\",\"choices\":[{\"logprobs\":{\"content\":[]},"
@@ -43,7 +45,11 @@ class ChatCodecDecodeTest {
     assertThat(c.text()).isEqualTo("hi");
     assertThat(c.choices().get(0).delta().toolCalls())
         .containsExactly(new ToolCallDelta(0, null, null, "f", "{}"));
-    assertThat(c.usage()).isEqualTo(new Usage(1, 2, 3, null, 1));
+    assertThat(c.usage())
+        .isEqualTo(new Usage(1, 2, 3, null, 1, (JsonObject) Json.parse("{\"tpm\":9}")));
+    assertThat(c.additionalFields())
+        .isEqualTo(
+            Json.parse("{\"future\":{\"a\":[1,{\"b\":null}]},\"service_tier\":\"default\"}"));
   }
 
   @Test

@@ -1,0 +1,384 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Kimi Code's service endpoints, reached through {@link KimiClient#kimiCode()}: the plan's quota
+ * ({@code GET /usages}), web search ({@code POST /search}) and page fetching ({@code POST /fetch}).
+ * They exist on Kimi Code ({@link Endpoint#KIMI_CODE}) with an {@code sk-kimi-} key; on the Open
+ * Platform they answer 404. Every call goes through the client: key, retries, rate limiter,
+ * timeouts and error classification.
+ *
+ * <pre>{@code
+ * KimiCode code = kimi.kimiCode();
+ * KimiCode.Usages u = code.usages();
+ * for (KimiCode.Window w : u.windows()) {
+ *   System.out.println(w.label() + ": " + w.used() + "/" + w.limit() + ", resets " + w.resetTime());
+ * }
+ * List<KimiCode.SearchResult> hits = code.search("JDK 25 release date");
+ * String page = code.fetch(hits.get(0).url());   // the page's main text, as markdown
+ * }</pre>
+ *
+ * <p>The shapes follow Moonshot's own clients (see the project's protocol notes): numbers that
+ * arrive as decimal strings are read as numbers, unknown members are ignored.
+ */
+public final class KimiCode {
+
+  private final KimiClient client;
+
+  KimiCode(KimiClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Returns the plan's quota: the plan-wide summary and each limited window, with what was used,
+   * the limit and when it resets, and the booster wallet when there is one.
+   *
+   * @return the usage
+   * @throws NotFoundException if the endpoint has no usage service (not a Kimi Code key)
+   * @throws ApiException if Kimi answered with another error
+   * @throws KimiException for any other failure
+   * @throws IllegalStateException if the client is closed
+   */
+  public Usages usages() {
+    KimiResponse<JsonValue> r = client.request("GET", "usages", null);
+    if (!(r.value() instanceof JsonObject o)) {
+      throw client.errors().decoding(r.metadata(), "The /usages response is not an object", null);
+    }
+    Window summary = o.get("usage") instanceof JsonObject u ? window("plan", null, u) : null;
+    List<Window> windows = new ArrayList<>();
+    if (o.get("limits") instanceof JsonArray rows) {
+      for (JsonValue v : rows.values()) {
+        if (v instanceof JsonObject row && row.get("detail") instanceof JsonObject detail) {
+          Duration length = row.get("window") instanceof JsonObject w ? duration(w) : null;
+          String name = row.get("name") instanceof JsonString n ? n.value() : null;
+          windows.add(window(name, length, detail));
+        }
+      }
+    }
+    return new Usages(summary, windows, booster(o.get("boosterWallet")));
+  }
+
+  /**
+   * Searches the web with Kimi Code's search service, sending only the query (the server picks how
+   * many results).
+   *
+   * @param query what to search for
+   * @return the results, in the server's order
+   * @throws ApiException if Kimi answered with an error
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code query} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<SearchResult> search(String query) {
+    return search(query, 0, false, RequestOptions.none());
+  }
+
+  /**
+   * Searches the web with Kimi Code's search service.
+   *
+   * @param query what to search for
+   * @param limit the most results, 1 to 20; 0 leaves it to the server
+   * @param pageCrawling whether each result carries the page's content ({@link
+   *     SearchResult#content()}), which costs many more tokens when a model reads it
+   * @param options the call's settings; a search answering a tool call sends the call's id in
+   *     {@code X-Msh-Tool-Call-Id}, and one with crawling may need a long {@link
+   *     RequestOptions#timeout()}
+   * @return the results, in the server's order
+   * @throws ApiException if Kimi answered with an error
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<SearchResult> search(
+      String query, int limit, boolean pageCrawling, RequestOptions options) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(options, "options");
+    if (query.isBlank()) {
+      throw new IllegalArgumentException("query must not be blank");
+    }
+    if (limit < 0 || limit > 20) {
+      throw new IllegalArgumentException("limit must be 0 (the server's) or 1 to 20: " + limit);
+    }
+    JsonObject.Builder b = JsonObject.builder().put("text_query", JsonString.of(query));
+    if (limit > 0) {
+      b.put("limit", JsonNumber.of(limit));
+    }
+    if (pageCrawling) {
+      b.put("enable_page_crawling", JsonBoolean.TRUE);
+    }
+    JsonObject body = b.build();
+    KimiResponse<JsonValue> r = client.request("POST", "search", body, options);
+    if (!(r.value() instanceof JsonObject o)) {
+      throw client.errors().decoding(r.metadata(), "The /search response is not an object", null);
+    }
+    List<SearchResult> out = new ArrayList<>();
+    if (o.get("search_results") instanceof JsonArray results) {
+      for (JsonValue v : results.values()) {
+        if (v instanceof JsonObject s) {
+          out.add(
+              new SearchResult(
+                  text(s, "title"),
+                  text(s, "url"),
+                  text(s, "snippet"),
+                  text(s, "site_name"),
+                  text(s, "date"),
+                  text(s, "content")));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Fetches a web page with Kimi Code's fetch service and returns its main content as markdown
+   * text.
+   *
+   * @param url the page's address
+   * @return the page's main content
+   * @throws ApiException if Kimi answered with an error
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code url} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public String fetch(String url) {
+    return fetch(url, RequestOptions.none());
+  }
+
+  /**
+   * Fetches a web page with settings of its own (see {@link #fetch(String)}).
+   *
+   * @param url the page's address
+   * @param options the call's settings, such as the {@code X-Msh-Tool-Call-Id} of the tool call it
+   *     answers
+   * @return the page's main content
+   * @throws ApiException if Kimi answered with an error
+   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code url} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public String fetch(String url, RequestOptions options) {
+    Objects.requireNonNull(url, "url");
+    Objects.requireNonNull(options, "options");
+    if (url.isBlank()) {
+      throw new IllegalArgumentException("url must not be blank");
+    }
+    RequestOptions markdown =
+        RequestOptions.builder().header("Accept", "text/markdown").build().merge(options);
+    KimiResponse<JsonValue> r =
+        client.request("POST", "fetch", JsonObject.of("url", JsonString.of(url)), markdown);
+    return new String(r.rawBody().orElse(new byte[0]), StandardCharsets.UTF_8);
+  }
+
+  private static Window window(String name, Duration length, JsonObject detail) {
+    return new Window(
+        name,
+        length,
+        number(detail.get("used")),
+        number(detail.get("limit")),
+        instant(detail.get("resetTime")));
+  }
+
+  /** A count that arrives as a decimal string or a JSON number; 0 when absent or unreadable. */
+  private static long number(JsonValue v) {
+    try {
+      if (v instanceof JsonNumber n) {
+        return n.bigDecimalValue().longValue();
+      }
+      if (v instanceof JsonString s) {
+        return new BigDecimal(s.value().strip()).longValue();
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static Instant instant(JsonValue v) {
+    if (v instanceof JsonString s && !s.value().isBlank()) {
+      try {
+        return Instant.parse(s.value().strip());
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  private static Duration duration(JsonObject window) {
+    long n = number(window.get("duration"));
+    String unit = window.get("timeUnit") instanceof JsonString s ? s.value() : "";
+    return switch (unit) {
+      case "TIME_UNIT_MINUTE" -> Duration.ofMinutes(n);
+      case "TIME_UNIT_HOUR" -> Duration.ofHours(n);
+      case "TIME_UNIT_DAY" -> Duration.ofDays(n);
+      case "TIME_UNIT_WEEK" -> Duration.ofDays(7 * n);
+      default -> null;
+    };
+  }
+
+  private static Optional<BoosterWallet> booster(JsonValue v) {
+    if (!(v instanceof JsonObject w) || !(w.get("balance") instanceof JsonObject balance)) {
+      return Optional.empty();
+    }
+    boolean booster = balance.get("type") instanceof JsonString t && t.value().equals("BOOSTER");
+    long amount = number(balance.get("amount"));
+    if (!booster || amount <= 0) {
+      return Optional.empty(); // Moonshot's client ignores any other wallet
+    }
+    BigDecimal million = BigDecimal.valueOf(1_000_000);
+    JsonObject cap = w.get("monthlyChargeLimit") instanceof JsonObject c ? c : JsonObject.of();
+    JsonObject used = w.get("monthlyUsed") instanceof JsonObject u ? u : JsonObject.of();
+    String currency =
+        cap.get("currency") instanceof JsonString c
+            ? c.value()
+            : used.get("currency") instanceof JsonString u ? u.value() : null;
+    return Optional.of(
+        new BoosterWallet(
+            BigDecimal.valueOf(amount).divide(million),
+            BigDecimal.valueOf(number(balance.get("amountLeft"))).divide(million),
+            w.get("monthlyChargeLimitEnabled") instanceof JsonBoolean b && b.value(),
+            number(cap.get("priceInCents")),
+            number(used.get("priceInCents")),
+            currency));
+  }
+
+  private static String text(JsonObject o, String name) {
+    return o.get(name) instanceof JsonString s ? s.value() : null;
+  }
+
+  /**
+   * Kimi Code's quota.
+   *
+   * @param plan the plan-wide summary (Moonshot's client shows it as the weekly limit, since the
+   *     server gives it no window); null when absent
+   * @param windows the limited windows, such as the 5-hour one, in the server's order
+   * @param booster the booster wallet (extra paid usage), when the account has one
+   */
+  public record Usages(Window plan, List<Window> windows, Optional<BoosterWallet> booster) {
+
+    /**
+     * Copies the windows.
+     *
+     * @param plan the plan-wide summary; null when absent
+     * @param windows the limited windows
+     * @param booster the booster wallet, or empty
+     */
+    public Usages {
+      windows = List.copyOf(windows);
+      booster = Objects.requireNonNull(booster, "booster");
+    }
+
+    /**
+     * Returns the window closest to its limit (the plan summary included), the one that stops calls
+     * first.
+     *
+     * @return the fullest window, or empty when there is none
+     */
+    public Optional<Window> tightest() {
+      Window best = plan;
+      for (Window w : windows) {
+        if (best == null || w.fraction() > best.fraction()) {
+          best = w;
+        }
+      }
+      return Optional.ofNullable(best);
+    }
+  }
+
+  /**
+   * One quota window.
+   *
+   * @param name the window's name when the server gives one (the summary is {@code "plan"}); may be
+   *     null
+   * @param length how long the window is, such as 5 hours; null for the plan summary or an unknown
+   *     unit
+   * @param used what was used in the window
+   * @param limit the window's limit
+   * @param resetTime when the window resets; null when the server did not say
+   */
+  public record Window(String name, Duration length, long used, long limit, Instant resetTime) {
+
+    /**
+     * Returns what is left.
+     *
+     * @return {@code limit - used}, not below 0
+     */
+    public long remaining() {
+      return Math.max(0, limit - used);
+    }
+
+    /**
+     * Returns the share used.
+     *
+     * @return {@code used / limit}, 0 when the limit is 0
+     */
+    public double fraction() {
+      return limit <= 0 ? 0 : (double) used / limit;
+    }
+
+    /**
+     * Returns a short label: the name, or the window's length such as {@code 5h}.
+     *
+     * @return the label
+     */
+    public String label() {
+      if (name != null) {
+        return name;
+      }
+      if (length == null) {
+        return "window";
+      }
+      return length.toDays() > 0 && length.toHoursPart() == 0
+          ? length.toDays() + "d"
+          : length.toMinutesPart() == 0 ? length.toHours() + "h" : length.toMinutes() + "m";
+    }
+  }
+
+  /**
+   * Kimi Code's booster wallet: extra paid usage beyond the plan. The units follow Moonshot's
+   * client (amounts are fixed-point, divided by a million to give cents); Kimi does not document
+   * them.
+   *
+   * @param balanceCents what was put in, in cents
+   * @param leftCents what is left, in cents
+   * @param monthlyChargeLimitEnabled whether a monthly cap is set
+   * @param monthlyChargeLimitCents the monthly cap in cents, 0 when absent
+   * @param monthlyUsedCents what was charged this month, in cents
+   * @param currency the currency of the monthly figures, such as {@code USD}; null when absent
+   */
+  public record BoosterWallet(
+      BigDecimal balanceCents,
+      BigDecimal leftCents,
+      boolean monthlyChargeLimitEnabled,
+      long monthlyChargeLimitCents,
+      long monthlyUsedCents,
+      String currency) {}
+
+  /**
+   * One web search result.
+   *
+   * @param title the page title; null when absent
+   * @param url the page's address; null when absent
+   * @param snippet a short extract; null when absent
+   * @param siteName the site's name; null when absent
+   * @param date the page's date as the server wrote it; null when absent
+   * @param content the page's content, with page crawling only; null otherwise
+   */
+  public record SearchResult(
+      String title, String url, String snippet, String siteName, String date, String content) {}
+}

@@ -1,0 +1,345 @@
+package io.github.kimisdk;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Settings for one call, or for every call of a client derived with {@link
+ * KimiClient#withOptions(RequestOptions)}: extra headers and query parameters, a timeout for the
+ * whole call and a retry policy. What is not set here comes from the client.
+ *
+ * <pre>{@code
+ * RequestOptions traced = RequestOptions.builder()
+ *     .header("X-Trace-Id", traceId)
+ *     .timeout(Duration.ofSeconds(30))
+ *     .retryPolicy(RetryPolicy.none())
+ *     .build();
+ * ChatCompletion reply = kimi.chat(ChatRequest.of("kimi-k3", "Hi"), traced);
+ * }</pre>
+ *
+ * <p>Options are immutable and never print header values, which may hold credentials.
+ */
+public final class RequestOptions {
+
+  private static final RequestOptions NONE = new RequestOptions(Map.of(), Map.of(), null, null);
+
+  /** Headers the client manages itself; a call cannot set them. */
+  private static final Set<String> MANAGED =
+      Set.of("content-length", "host", "connection", "expect", "upgrade", "content-type");
+
+  private final Map<String, String> headers;
+  private final Map<String, String> queryParams;
+  private final Duration timeout;
+  private final RetryPolicy retryPolicy;
+
+  private RequestOptions(
+      Map<String, String> headers,
+      Map<String, String> queryParams,
+      Duration timeout,
+      RetryPolicy retryPolicy) {
+    this.headers = headers;
+    this.queryParams = queryParams;
+    this.timeout = timeout;
+    this.retryPolicy = retryPolicy;
+  }
+
+  /**
+   * Returns options that set nothing: every setting comes from the client.
+   *
+   * @return the empty options
+   */
+  public static RequestOptions none() {
+    return NONE;
+  }
+
+  /**
+   * Returns a builder with nothing set.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding these options, to change some of them.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.headers.putAll(headers);
+    b.queryParams.putAll(queryParams);
+    b.timeout = timeout;
+    b.retryPolicy = retryPolicy;
+    return b;
+  }
+
+  /**
+   * Returns these options with {@code later}'s settings on top: its headers and query parameters
+   * are added (replacing a header or parameter of the same name), its timeout and retry policy
+   * replace these where it sets them. A derived client merges its options with each call's this
+   * way.
+   *
+   * @param later the options that win
+   * @return the merged options
+   * @throws NullPointerException if {@code later} is null
+   */
+  public RequestOptions merge(RequestOptions later) {
+    Objects.requireNonNull(later, "later");
+    if (later.isEmpty()) {
+      return this;
+    }
+    if (isEmpty()) {
+      return later;
+    }
+    Builder b = toBuilder();
+    later.headers.forEach(b::header);
+    later.queryParams.forEach(b::queryParam);
+    if (later.timeout != null) {
+      b.timeout = later.timeout;
+    }
+    if (later.retryPolicy != null) {
+      b.retryPolicy = later.retryPolicy;
+    }
+    return b.build();
+  }
+
+  /**
+   * Tells whether these options set nothing.
+   *
+   * @return true when every setting comes from the client
+   */
+  public boolean isEmpty() {
+    return headers.isEmpty() && queryParams.isEmpty() && timeout == null && retryPolicy == null;
+  }
+
+  /**
+   * Returns the extra headers, in the order they were set.
+   *
+   * @return the headers by name; unmodifiable
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the extra query parameters, in the order they were set.
+   *
+   * @return the parameters by name; unmodifiable
+   */
+  public Map<String, String> queryParams() {
+    return queryParams;
+  }
+
+  /**
+   * Returns the time allowed for the whole call, if set: retries and waits for the rate limiter
+   * included, and for a stream everything up to its last event.
+   *
+   * @return the timeout, or empty to use the client's ({@link Timeouts#overall()})
+   */
+  public Optional<Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /**
+   * Returns the retry policy, if set.
+   *
+   * @return the policy, or empty to use the client's
+   */
+  public Optional<RetryPolicy> retryPolicy() {
+    return Optional.ofNullable(retryPolicy);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RequestOptions r
+        && r.headers.equals(headers)
+        && r.queryParams.equals(queryParams)
+        && Objects.equals(r.timeout, timeout)
+        && Objects.equals(r.retryPolicy, retryPolicy);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(headers, queryParams, timeout, retryPolicy);
+  }
+
+  /** Lists what is set: header and parameter names, never their values. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("RequestOptions[");
+    String sep = "";
+    if (!headers.isEmpty()) {
+      sb.append("headers=").append(headers.keySet());
+      sep = ", ";
+    }
+    if (!queryParams.isEmpty()) {
+      sb.append(sep).append("queryParams=").append(queryParams.keySet());
+      sep = ", ";
+    }
+    if (timeout != null) {
+      sb.append(sep).append("timeout=").append(timeout);
+      sep = ", ";
+    }
+    if (retryPolicy != null) {
+      sb.append(sep).append("retryPolicy=").append(retryPolicy);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** Builds {@link RequestOptions}. Not thread-safe. */
+  public static final class Builder {
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final Map<String, String> queryParams = new LinkedHashMap<>();
+    private Duration timeout;
+    private RetryPolicy retryPolicy;
+
+    private Builder() {}
+
+    /**
+     * Adds a header to the call, replacing an earlier value of the same name (names compare without
+     * case) and the client's own value of it: {@code User-Agent} and {@code Accept} too. The key's
+     * headers ({@code Authorization}, {@code x-api-key}) and those the client manages ({@code
+     * Content-Type}, {@code Content-Length}, {@code Host}, {@code Connection}, {@code Expect},
+     * {@code Upgrade}) cannot be set.
+     *
+     * @param name the header name
+     * @param value the header value
+     * @return this builder
+     * @throws ConfigurationException if the name is not a valid token or is reserved, or the value
+     *     contains CR, LF or another control character
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+        throw new ConfigurationException("Header name '" + name + "' is not a valid HTTP token");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals("authorization") || lower.equals("x-api-key")) {
+        throw new ConfigurationException(
+            "The key is set with KimiClient.builder().apiKey(...); the "
+                + name
+                + " header cannot be set per call");
+      }
+      if (MANAGED.contains(lower)) {
+        throw new ConfigurationException("Header '" + name + "' is managed by the client");
+      }
+      checkValue("Header '" + name + "'", value);
+      headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+      headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Adds headers to the call (see {@link #header(String, String)}).
+     *
+     * @param headers the headers
+     * @return this builder
+     * @throws ConfigurationException if a name or value is invalid
+     * @throws NullPointerException if {@code headers} or an entry is null
+     */
+    public Builder headers(Map<String, String> headers) {
+      Objects.requireNonNull(headers, "headers").forEach(this::header);
+      return this;
+    }
+
+    /**
+     * Adds a query parameter to the call's URL, replacing an earlier value of the same name. Both
+     * are percent-encoded when sent.
+     *
+     * @param name the parameter name, not empty
+     * @param value the value
+     * @return this builder
+     * @throws IllegalArgumentException if the name is empty
+     * @throws ConfigurationException if the name or value contains a control character
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder queryParam(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("a query parameter name must not be empty");
+      }
+      checkValue("Query parameter '" + name + "'", name);
+      checkValue("Query parameter '" + name + "'", value);
+      queryParams.put(name, value);
+      return this;
+    }
+
+    /**
+     * Sets the time allowed for the whole call: every attempt, the waits between them and for the
+     * rate limiter; for a stream, everything up to its last event. When it passes the call fails
+     * with a {@link KimiTimeoutException} (a stream that already delivered chunks with a {@link
+     * StreamAbortedException} carrying them). It replaces {@link Timeouts#overall()} for this call.
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must be positive: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets when the call is sent again; {@link RetryPolicy#none()} sends it once. Platform calls
+     * (files, batches, balance, models, token counts), which the client otherwise sends once, are
+     * retried by this policy too.
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code retryPolicy} is null
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public RequestOptions build() {
+      if (headers.isEmpty() && queryParams.isEmpty() && timeout == null && retryPolicy == null) {
+        return NONE;
+      }
+      return new RequestOptions(
+          Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+          Collections.unmodifiableMap(new LinkedHashMap<>(queryParams)),
+          timeout,
+          retryPolicy);
+    }
+
+    private static void checkValue(String what, String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c == '\r' || c == '\n') {
+          throw new ConfigurationException(
+              what + " contains CR or LF, which could inject headers; remove it");
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+          throw new ConfigurationException(what + " contains a control character at index " + i);
+        }
+      }
+    }
+
+    private static boolean isTokenChar(int c) {
+      return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    }
+  }
+}

@@ -1,0 +1,458 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.EventStream;
+import io.github.kimisdk.sse.ServerSentEvent;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Per-call options, derived clients, raw bodies and calls to endpoints the SDK does not model. */
+class RequestOptionsHttpTest {
+
+  private static final String KEY = "sk-test-0123456789abcdefghijklmnop";
+  private static final ChatRequest HI = ChatRequest.of("kimi-k3", "Hi");
+
+  private final FakeKimiServer server = new FakeKimiServer().start();
+  private final List<KimiClient> clients = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    clients.forEach(KimiClient::close);
+    server.close();
+  }
+
+  private KimiClient client(KimiClient.Builder b) {
+    KimiClient c = b.build();
+    clients.add(c);
+    return c;
+  }
+
+  private KimiClient client() {
+    return client(
+        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(RetryPolicy.none()));
+  }
+
+  private static RetryPolicy fastRetries() {
+    return RetryPolicy.defaults()
+        .withMaxRetries(2)
+        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
+  }
+
+  @Test
+  void aPerCallHeaderAndQueryReachTheServerAndTheNextCallCarriesNeither() {
+    KimiClient kimi = client();
+    RequestOptions traced =
+        RequestOptions.builder().header("X-Trace-Id", "abc").queryParam("q", "a b&c").build();
+    kimi.chat(HI, traced);
+    kimi.chat(HI);
+    RecordedRequest first = server.takeRequest();
+    RecordedRequest second = server.takeRequest();
+    assertThat(first.header("X-Trace-Id")).contains("abc");
+    assertThat(first.path()).isEqualTo("/v1/chat/completions?q=a%20b%26c");
+    assertThat(second.header("X-Trace-Id")).isEmpty();
+    assertThat(second.path()).isEqualTo("/v1/chat/completions");
+  }
+
+  @Test
+  void aPerCallHeaderReachesStreamsAndPlatformCalls() {
+    KimiClient kimi = client();
+    RequestOptions o = RequestOptions.builder().header("X-Trace-Id", "s1").build();
+    try (ChatStream s = kimi.stream(HI, o)) {
+      s.forEach(c -> {});
+    }
+    kimi.listModels(o);
+    kimi.balance(o);
+    for (int i = 0; i < 3; i++) {
+      assertThat(server.takeRequest().header("X-Trace-Id")).contains("s1");
+    }
+  }
+
+  @Test
+  void aPerCallTimeoutFiresWhileTheClientDefaultWouldNot() {
+    KimiClient kimi = client();
+    server.enqueue(slowCompletion(Duration.ofSeconds(2)));
+    long started = System.nanoTime();
+    assertThatThrownBy(
+            () -> kimi.chat(HI, RequestOptions.builder().timeout(Duration.ofMillis(200)).build()))
+        .isInstanceOf(KimiTimeoutException.class)
+        .hasMessageContaining("RequestOptions.timeout");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1800));
+    server.enqueue(slowCompletion(Duration.ofMillis(400)));
+    assertThat(kimi.chat(HI).text()).isEqualTo("slow");
+  }
+
+  @Test
+  void aPerCallTimeoutBoundsAStreamUpToItsLastChunk() {
+    KimiClient kimi = client();
+    kimi.chat(HI); // warm up, so the first chunk surely arrives within the timeout
+    server.enqueue(
+        FakeResponse.sse()
+            .data(KimiClientHttpTest.content("a"))
+            .pause(Duration.ofSeconds(4))
+            .data(KimiClientHttpTest.content("b"))
+            .done()
+            .build());
+    List<String> seen = new ArrayList<>();
+    try (ChatStream s =
+        kimi.stream(HI, RequestOptions.builder().timeout(Duration.ofMillis(800)).build())) {
+      Throwable t = catchIt(() -> s.forEach(c -> seen.add(c.text())));
+      assertThat(t)
+          .isInstanceOf(StreamAbortedException.class)
+          .hasMessageContaining("RequestOptions.timeout");
+    }
+    assertThat(seen).containsExactly("a");
+  }
+
+  @Test
+  void aPerCallRetryPolicyRetriesWhatTheClientWouldNot() {
+    KimiClient kimi = client();
+    server.enqueue(FakeResponse.error(500, err("server_error", "boom")));
+    ChatCompletion c = kimi.chat(HI, RequestOptions.builder().retryPolicy(fastRetries()).build());
+    assertThat(c.text()).isNotEmpty();
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void reservedHeadersAreRefusedAndOptionsNeverPrintHeaderValues() {
+    RequestOptions.Builder b = RequestOptions.builder();
+    for (String name : List.of("Authorization", "x-api-key", "Content-Length", "Host")) {
+      assertThatThrownBy(() -> b.header(name, "v")).isInstanceOf(ConfigurationException.class);
+    }
+    assertThatThrownBy(() -> b.header("X-A", "v\r\nX-B: w"))
+        .isInstanceOf(ConfigurationException.class);
+    RequestOptions o = b.header("X-Secret", "hunter2").build();
+    assertThat(o.toString()).contains("X-Secret").doesNotContain("hunter2");
+  }
+
+  @Test
+  void laterOptionsWinWhenMerged() {
+    RequestOptions base =
+        RequestOptions.builder()
+            .header("A", "1")
+            .header("B", "1")
+            .timeout(Duration.ofSeconds(1))
+            .build();
+    RequestOptions merged =
+        base.merge(
+            RequestOptions.builder().header("b", "2").retryPolicy(RetryPolicy.none()).build());
+    assertThat(merged.headers()).containsEntry("A", "1").containsEntry("b", "2").hasSize(2);
+    assertThat(merged.timeout()).contains(Duration.ofSeconds(1));
+    assertThat(merged.retryPolicy()).contains(RetryPolicy.none());
+    assertThat(base.merge(RequestOptions.none())).isSameAs(base);
+  }
+
+  // ---------------------------------------------------------------- derived clients
+
+  @Test
+  void aDerivedClientAddsItsOptionsToEveryCallAndACallsOwnWin() {
+    KimiClient kimi = client();
+    KimiClient tenant =
+        kimi.withOptions(RequestOptions.builder().header("X-Tenant", "acme").build());
+    tenant.chat(HI);
+    tenant.chat(HI, RequestOptions.builder().header("X-Tenant", "other").build());
+    kimi.chat(HI);
+    assertThat(server.takeRequest().header("X-Tenant")).contains("acme");
+    assertThat(server.takeRequest().header("X-Tenant")).contains("other");
+    assertThat(server.takeRequest().header("X-Tenant")).isEmpty();
+    assertThat(tenant.toString()).contains("X-Tenant").doesNotContain(KEY).doesNotContain("acme");
+    assertThat(tenant.options().headers()).containsEntry("X-Tenant", "acme");
+  }
+
+  @Test
+  void aDerivedClientsCallsCountAgainstTheParentsRateLimitAndSurviveItsClose() throws Exception {
+    KimiClient kimi =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
+    KimiClient derived = kimi.withOptions(RequestOptions.builder().header("X-D", "1").build());
+    assertThat(derived.limiter()).isSameAs(kimi.limiter());
+    server.enqueue(slowCompletion(Duration.ofMillis(800)));
+    CompletableFuture<ChatCompletion> slow = derived.chatAsync(HI);
+    awaitRequests(1);
+    derived.close();
+    CompletableFuture<ChatCompletion> parents = kimi.chatAsync(HI);
+    Thread.sleep(300);
+    assertThat(server.requestCount())
+        .as("the parent waits for the derived client's slot")
+        .isEqualTo(1);
+    assertThat(slow.get(5, TimeUnit.SECONDS).text()).isEqualTo("slow");
+    assertThat(parents.get(5, TimeUnit.SECONDS).text()).isNotEmpty();
+    assertThatThrownBy(() -> derived.chat(HI)).isInstanceOf(IllegalStateException.class);
+    assertThat(kimi.chat(HI).text()).isNotEmpty();
+  }
+
+  @Test
+  void closingTheParentClosesItsDerivedClients() {
+    KimiClient kimi = client();
+    KimiClient derived = kimi.withOptions(RequestOptions.builder().header("X-D", "1").build());
+    kimi.close();
+    assertThatThrownBy(() -> derived.chat(HI)).isInstanceOf(IllegalStateException.class);
+  }
+
+  // ---------------------------------------------------------------- raw body
+
+  @Test
+  void rawBodyIsTheExactBytesTheServerSent() {
+    KimiClient kimi = client();
+    String body =
+        "{ \"id\":\"chatcmpl-9\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"kimi-k3\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"h\u00e9\"},"
+            + "\"finish_reason\":\"stop\"}],  \"x_new\": [1, 2] }\n";
+    server.enqueue(FakeResponse.json(body));
+    KimiResponse<ChatCompletion> r = kimi.chatWithResponse(HI);
+    assertThat(r.rawBody())
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(body.getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.value().text()).isEqualTo("h\u00e9");
+  }
+
+  // ---------------------------------------------------------------- any endpoint
+
+  @Test
+  void requestSendsJsonWithTheKeyAndReturnsTheParsedBodyAndBytes() {
+    KimiClient kimi = client();
+    server.enqueue(FakeResponse.json("{\"ok\": true}"));
+    KimiResponse<JsonValue> r =
+        kimi.request(
+            "POST",
+            "/things?x=1",
+            Json.parse("{\"a\":1}"),
+            RequestOptions.builder().header("X-T", "t").build());
+    assertThat(r.value()).isEqualTo(Json.parse("{\"ok\":true}"));
+    assertThat(new String(r.rawBody().orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"ok\": true}");
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.method()).isEqualTo("POST");
+    assertThat(sent.path()).isEqualTo("/v1/things?x=1");
+    assertThat(sent.header("Authorization")).contains("Bearer " + KEY);
+    assertThat(sent.header("X-T")).contains("t");
+    assertThat(sent.bodyText()).isEqualTo("{\"a\":1}");
+  }
+
+  @Test
+  void requestRetriesA429AsChatDoes() {
+    KimiClient kimi =
+        client(
+            KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(fastRetries()));
+    server.enqueue(
+        FakeResponse.error(429, err("rate_limit_reached_error", "slow down"))
+            .withHeader("Retry-After-Ms", "5"));
+    server.enqueue(FakeResponse.json("{\"n\": 2}"));
+    assertThat(kimi.request("GET", "anything", null).value()).isEqualTo(Json.parse("{\"n\":2}"));
+    assertThat(server.requestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void requestClassifiesA401AsChatDoes() {
+    KimiClient kimi = client();
+    String unauthorized = err("invalid_authentication_error", "Invalid Authentication");
+    server.enqueue(FakeResponse.error(401, unauthorized));
+    server.enqueue(FakeResponse.error(401, unauthorized));
+    Throwable viaRequest = catchIt(() -> kimi.request("GET", "formulas/x/tools", null));
+    Throwable viaChat = catchIt(() -> kimi.chat(HI));
+    assertThat(viaRequest).isInstanceOf(AuthenticationException.class);
+    assertThat(viaChat).isInstanceOf(AuthenticationException.class);
+    assertThat(((ApiException) viaRequest).status()).isEqualTo(401);
+  }
+
+  @Test
+  void requestRefusesPathsThatLeaveTheBaseUrl() {
+    KimiClient kimi = client();
+    for (String p : List.of("https://evil.example/x", "//evil.example/x", "", "a b")) {
+      assertThatThrownBy(() -> kimi.request("GET", p, null))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> kimi.request("get", "x", null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(server.requestCount()).isZero();
+  }
+
+  @Test
+  void requestEventsPassesEveryEventOnAndEndsAtDone() {
+    KimiClient kimi = client();
+    server.enqueue(
+        FakeResponse.rawSse(
+            "event: response.created\ndata: {\"id\":\"r1\"}\n\n"
+                + "event: response.output_text.delta\ndata: {\"delta\":\"Hi\"}\n\n"
+                + "data: [DONE]\n\n"));
+    List<ServerSentEvent> seen = new ArrayList<>();
+    try (EventStream events =
+        kimi.requestEvents("POST", "responses", Json.parse("{\"stream\":true}")).value()) {
+      events.forEach(seen::add);
+    }
+    assertThat(seen)
+        .extracting(ServerSentEvent::event)
+        .containsExactly("response.created", "response.output_text.delta", "message");
+    assertThat(seen.get(1).data()).isEqualTo("{\"delta\":\"Hi\"}");
+    assertThat(server.takeRequest().header("Accept")).contains("text/event-stream");
+  }
+
+  @Test
+  void requestEventsRetriesBeforeTheStreamStartsAndClassifiesErrors() {
+    KimiClient kimi =
+        client(
+            KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(fastRetries()));
+    server.enqueue(FakeResponse.error(503, err("server_error", "busy")));
+    server.enqueue(FakeResponse.rawSse("data: one\n\n"));
+    try (EventStream events = kimi.requestEvents("GET", "events", null).value()) {
+      assertThat(events.stream().map(ServerSentEvent::data)).containsExactly("one");
+    }
+    server.enqueue(FakeResponse.error(401, err("invalid_authentication_error", "no")));
+    assertThatThrownBy(() -> kimi.requestEvents("GET", "events", null))
+        .isInstanceOf(AuthenticationException.class);
+  }
+
+  @Test
+  void anEventStreamHoldsItsRateLimitSlotUntilItEndsAndClosingTheClientEndsIt() throws Exception {
+    KimiClient kimi =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
+    server.enqueue(
+        FakeResponse.sse().data("first").pause(Duration.ofSeconds(30)).data("never").build());
+    KimiResponse<EventStream> open = kimi.requestEvents("GET", "events", null);
+    java.util.Iterator<ServerSentEvent> it = open.value().iterator();
+    assertThat(it.next().data()).isEqualTo("first");
+    CompletableFuture<KimiResponse<JsonValue>> waiting = kimi.requestAsync("GET", "other", null);
+    Thread.sleep(300);
+    assertThat(server.requestCount()).as("the open stream holds the only slot").isEqualTo(1);
+    kimi.close();
+    assertThatThrownBy(it::hasNext).isInstanceOf(KimiException.class);
+    assertThat(waiting).isCompletedExceptionally();
+  }
+
+  @Test
+  void aPerCallTimeoutBoundsAnEventStream() {
+    KimiClient kimi = client();
+    server.enqueue(
+        FakeResponse.sse().data("first").pause(Duration.ofSeconds(5)).data("late").build());
+    RequestOptions quick = RequestOptions.builder().timeout(Duration.ofMillis(1500)).build();
+    List<String> seen = new ArrayList<>();
+    try (EventStream events = kimi.requestEvents("GET", "events", null, quick).value()) {
+      assertThatThrownBy(() -> events.forEach(e -> seen.add(e.data())))
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("RequestOptions.timeout");
+    }
+    assertThat(seen).containsExactly("first");
+  }
+
+  // ---------------------------------------------------------------- request size limit
+
+  @Test
+  void aBodyOverTheRequestLimitFailsBeforeAnythingIsSent() {
+    KimiClient kimi =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .maxRequestBytes(1000));
+    ChatRequest big = ChatRequest.of("kimi-k3", "x".repeat(2000));
+    assertThatThrownBy(() -> kimi.chat(big))
+        .isInstanceOf(PreflightException.class)
+        .hasMessageContaining("over the client's request size limit of 1000 bytes");
+    assertThatThrownBy(() -> kimi.stream(big)).isInstanceOf(PreflightException.class);
+    JsonObject bigJson =
+        JsonObject.of("input", io.github.kimisdk.json.JsonString.of("y".repeat(2000)));
+    assertThatThrownBy(() -> kimi.request("POST", "responses", bigJson))
+        .isInstanceOf(PreflightException.class);
+    assertThat(server.requestCount()).isZero();
+    assertThat(kimi.chat(HI).text()).isNotEmpty();
+  }
+
+  @Test
+  void kimiCodeClientsLimitBodiesToTwoMebibytesByDefaultAndOthersDoNot() {
+    String huge = "z".repeat((int) KimiClient.KIMI_CODE_MAX_REQUEST_BYTES);
+    ChatRequest big = ChatRequest.of("kimi-for-coding", huge);
+    KimiClient code =
+        client(
+            KimiClient.builder().apiKey("sk-kimi-0123456789abcdef").endpoint(Endpoint.KIMI_CODE));
+    assertThatThrownBy(() -> code.chat(big))
+        .isInstanceOf(PreflightException.class)
+        .hasMessageContaining("Kimi Code's request size limit of 2097152 bytes");
+    KimiClient unlimited =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none()));
+    server.enqueue(FakeResponse.json(completionJson("fine")));
+    assertThat(unlimited.chat(ChatRequest.of("kimi-k3", huge)).text()).isEqualTo("fine");
+  }
+
+  // ---------------------------------------------------------------- client sampling policy
+
+  @Test
+  void aClientThatAdaptsDropsAFixedTemperatureThatOneThatRefusesSends() {
+    ChatRequest hot = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.3).build();
+    KimiClient refusing = client();
+    assertThatThrownBy(() -> refusing.chat(hot)).isInstanceOf(InvalidRequestException.class);
+    assertThat(server.takeRequest().bodyText()).contains("\"temperature\":0.3");
+    KimiClient adapting =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT));
+    assertThat(adapting.chat(hot).text()).isNotEmpty();
+    assertThat(server.takeRequest().bodyText()).doesNotContain("temperature");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void awaitRequests(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (server.requestCount() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(server.requestCount()).isEqualTo(n);
+  }
+
+  private static FakeResponse slowCompletion(Duration delay) {
+    return FakeResponse.json(completionJson("slow")).withHeadersDelay(delay);
+  }
+
+  static String completionJson(String text) {
+    return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,"
+        + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+        + "\"assistant\",\"content\":\""
+        + text
+        + "\"},\"finish_reason\":\"stop\"}]}";
+  }
+
+  static String err(String type, String message) {
+    return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\"}}";
+  }
+
+  private static Throwable catchIt(Runnable r) {
+    try {
+      r.run();
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+}
