@@ -51,12 +51,17 @@ public final class StreamProgress {
 
   /**
    * The failure to report for {@code error}: a stream error carrying what arrived once a chunk was
-   * delivered, else the error itself (see {@link ErrorFactory#streamFailure}).
+   * delivered, else the error itself (see {@link ErrorFactory#streamFailure}); an {@link Error} is
+   * returned as it is.
    *
    * @param error why the stream failed
    * @return the failure to deliver
    */
   public Throwable failure(Throwable error) {
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      return fatal; // never wrapped, never retried
+    }
     ChatCompletion partial;
     boolean started;
     synchronized (this) {
