@@ -664,9 +664,9 @@ public final class ErrorFactory {
     }
     String causes =
         "On Kimi Code this 429 usually is not load: the likely causes are the plan's usage"
-            + " limit for the current window (GET /usages tells; waiting for its reset is what"
-            + " helps), a thinking effort the model does not accept (such as 'max' on"
-            + " kimi-for-coding: lower it or leave it unset)"
+            + " limit for the current window (kimi.kimiCode().usages(), GET /usages, tells;"
+            + " waiting for its reset is what helps), a thinking effort the model does not"
+            + " accept (such as 'max' on kimi-for-coding: lower it or leave it unset)"
             + (anthropic && !knownAgent(userAgent)
                 ? ", or a client that Kimi Code does not recognise (this client sent User-Agent '"
                     + userAgent
@@ -793,7 +793,7 @@ public final class ErrorFactory {
           + " is reached; "
           + (retryAfter != null
               ? "the server says it resets in " + human(retryAfter)
-              : "GET /usages on Kimi Code says when it resets")
+              : "kimi.kimiCode().usages() (GET /usages) says when it resets")
           + ". Retrying before then will not help";
     }
     return "The balance or plan quota is used up; top up or check the plan on the console."
