@@ -359,26 +359,15 @@ public final class HttpTransport {
    */
   public CompletableFuture<KimiResponse<JsonValue>> json(
       String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
-    if (body != null) {
-      KimiException tooLarge = checkSize(model, body);
-      if (tooLarge != null) {
-        return CompletableFuture.failedFuture(tooLarge);
-      }
-    }
-    HttpRequest httpRequest =
-        request(
-            method,
-            overrides.apply(path),
-            body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body),
-            "application/json, text/plain;q=0.9, */*;q=0.8",
-            body == null ? null : "application/json",
-            overrides);
-    if (body != null) {
-      logContent(httpRequest, attempt, body);
-    }
-    return send(httpRequest, info -> anySubscriber(info), attempt);
+    return sendRaw(
+        method,
+        path,
+        body,
+        overrides,
+        attempt,
+        model,
+        "application/json, text/plain;q=0.9, */*;q=0.8",
+        this::anySubscriber);
   }
 
   /**
@@ -396,6 +385,20 @@ public final class HttpTransport {
    */
   public CompletableFuture<KimiResponse<SseSubscriber<ServerSentEvent>>> events(
       String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
+    return sendRaw(
+        method, path, body, overrides, attempt, model, "text/event-stream", this::eventSubscriber);
+  }
+
+  /** Sends a request of {@link #json} or {@link #events}: size check, request, content log. */
+  private <T> CompletableFuture<KimiResponse<T>> sendRaw(
+      String method,
+      String path,
+      byte[] body,
+      Overrides overrides,
+      int attempt,
+      String model,
+      String accept,
+      HttpResponse.BodyHandler<KimiResponse<T>> handler) {
     if (body != null) {
       KimiException tooLarge = checkSize(model, body);
       if (tooLarge != null) {
@@ -409,13 +412,13 @@ public final class HttpTransport {
             body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body),
-            "text/event-stream",
+            accept,
             body == null ? null : "application/json",
             overrides);
     if (body != null) {
       logContent(httpRequest, attempt, body);
     }
-    return send(httpRequest, this::eventSubscriber, attempt);
+    return send(httpRequest, handler, attempt);
   }
 
   private BodySubscriber<KimiResponse<SseSubscriber<ServerSentEvent>>> eventSubscriber(
