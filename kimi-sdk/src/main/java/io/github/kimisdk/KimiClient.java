@@ -30,6 +30,10 @@ import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.token.SamplingPolicy;
+import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -100,6 +104,8 @@ public final class KimiClient implements AutoCloseable {
    */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
+  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
+
   private static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
 
@@ -122,7 +128,10 @@ public final class KimiClient implements AutoCloseable {
   private final RateLimiter limiter;
   private final Scheduler scheduler;
   private final DaemonTimer timer;
-  private final ChatRequest.SamplingPolicy samplingPolicy;
+  private final SamplingPolicy samplingPolicy;
+  private final ThinkingFallback thinkingFallback;
+  private final boolean modelChecks;
+  private final ModelCatalog catalog;
   private final KimiClient root;
   private final RequestOptions defaults;
   private final Overrides defaultOverrides;
@@ -136,6 +145,9 @@ public final class KimiClient implements AutoCloseable {
     this.streams = Collections.newSetFromMap(new WeakHashMap<>());
     this.eventStreams = Collections.newSetFromMap(new WeakHashMap<>());
     this.samplingPolicy = b.samplingPolicy;
+    this.thinkingFallback = b.thinkingFallback;
+    this.modelChecks = b.modelChecks;
+    this.catalog = b.catalog;
     this.endpoint = b.endpoint;
     this.wireProtocol = b.resolvedProtocol;
     this.userAgent = b.userAgent;
@@ -223,6 +235,9 @@ public final class KimiClient implements AutoCloseable {
     this.streams = parent.streams;
     this.eventStreams = parent.eventStreams;
     this.samplingPolicy = parent.samplingPolicy;
+    this.thinkingFallback = parent.thinkingFallback;
+    this.modelChecks = parent.modelChecks;
+    this.catalog = parent.catalog;
     this.endpoint = parent.endpoint;
     this.wireProtocol = parent.wireProtocol;
     this.userAgent = parent.userAgent;
@@ -429,7 +444,7 @@ public final class KimiClient implements AutoCloseable {
     ensureOpen();
     Call call = call(options);
     try {
-      request = prepare(request);
+      request = prepare(request, call.options());
     } catch (PreflightException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -493,7 +508,7 @@ public final class KimiClient implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     ensureOpen();
     Call call = call(options);
-    request = prepare(request);
+    request = prepare(request, call.options());
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
     try {
       transport.check(streaming);
@@ -518,18 +533,59 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Applies the client's sampling policy and preflight check to a request about to be sent.
+   * Applies the client's (or the call's) policies and the model's rules to a request about to be
+   * sent: adapts it ({@link ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code
+   * io.github.kimisdk.sampling}), then refuses it if the model would ({@link ModelInfo#problems}),
+   * then runs the preflight budget when one is set.
    *
-   * @throws PreflightException if the preflight check fails
+   * @throws PreflightException if the model would reject the request, or it does not fit
    */
-  private ChatRequest prepare(ChatRequest request) {
-    if (samplingPolicy == ChatRequest.SamplingPolicy.ADAPT
-        && request.samplingPolicy() != ChatRequest.SamplingPolicy.ADAPT) {
-      // build() adapts by the built-in catalog (logging what changed); a preflight check then
-      // adapts by its own
-      request = request.toBuilder().samplingPolicy(ChatRequest.SamplingPolicy.ADAPT).build();
+  private ChatRequest prepare(ChatRequest request, RequestOptions options) {
+    ModelInfo model = catalog.lookup(request.model());
+    request = adapt(model, request, options);
+    if (preflight != null) {
+      return preflight.preflight(request);
     }
-    return preflight == null ? request : preflight.preflight(request);
+    if (modelChecks) {
+      List<String> problems = model.problems(request);
+      if (!problems.isEmpty()) {
+        throw new PreflightException(request.model(), problems);
+      }
+    }
+    return request;
+  }
+
+  /**
+   * Returns {@code request} as this client sends it to its model, before the model checks: a
+   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, and a
+   * tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so
+   * ({@link ModelInfo#adapt}, against the client's catalog; each change logged at {@code DEBUG} on
+   * {@code io.github.kimisdk.sampling}). A loop that sends several requests, such as {@code
+   * ToolRunner}, adapts the first one this way so the later ones continue what was sent.
+   *
+   * @param request the request
+   * @return the request as it would be sent; {@code request} itself when nothing changes
+   * @throws NullPointerException if {@code request} is null
+   */
+  public ChatRequest adapt(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return adapt(catalog.lookup(request.model()), request, defaults);
+  }
+
+  private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
+    ModelInfo.Adapted adapted =
+        model.adapt(
+            request,
+            options.samplingPolicy().orElse(samplingPolicy),
+            options.thinkingFallback().orElse(thinkingFallback));
+    if (adapted.changes().isEmpty()) {
+      return request;
+    }
+    String id = request.model();
+    SAMPLING_LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "Adapted the request for " + id + ": " + adapted.changes());
+    return adapted.request();
   }
 
   /** A call's effective settings: the retrier (policy, whole-call timeout) and HTTP overrides. */
@@ -1349,7 +1405,10 @@ public final class KimiClient implements AutoCloseable {
     private System.Logger logger;
     private boolean logMessageContents;
     private RateLimit rateLimit;
-    private ChatRequest.SamplingPolicy samplingPolicy = ChatRequest.SamplingPolicy.REFUSE;
+    private SamplingPolicy samplingPolicy = SamplingPolicy.REFUSE;
+    private ThinkingFallback thinkingFallback = ThinkingFallback.REJECT;
+    private boolean modelChecks = true;
+    private ModelCatalog catalog = ModelCatalog.defaults();
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
@@ -1615,16 +1674,52 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Switches the preflight check on or off (default off). When on, every chat and stream call
-     * first runs {@link ContextBudget#defaults()}: the model's request rules and the context window
-     * with the estimated prompt. A failing request is not sent; the call fails with {@link
-     * PreflightException} or {@link ContextBudgetExceededException}.
+     * Switches the preflight budget on or off (default off). When on, every chat and stream call
+     * also checks the context window with the estimated prompt ({@link ContextBudget}, with this
+     * client's catalog). A request that does not fit is not sent; the call fails with {@link
+     * ContextBudgetExceededException}. The model's rules are checked whether this is on or not (see
+     * {@link #modelChecks(boolean)}).
      *
      * @param on whether to check
      * @return this builder
      */
     public Builder preflight(boolean on) {
-      this.preflight = on ? ContextBudget.defaults() : null;
+      this.preflight = on ? ContextBudget.builder().catalog(catalog).build() : null;
+      return this;
+    }
+
+    /**
+     * Switches the model checks on or off (default on). When on, every chat and stream call first
+     * checks the request against its model's rules in this client's catalog ({@link
+     * ModelInfo#problems}: fixed sampling, thinking and effort, tool choice while thinking, tools,
+     * vision and video), with no token estimate and no round trip; a request the model would reject
+     * fails with a {@link PreflightException} naming each problem and its fix. Off, such a request
+     * is sent and Kimi answers 400. The client's policies ({@link #samplingPolicy}, {@link
+     * #thinkingFallback}) adapt the request first, on or off.
+     *
+     * @param on whether to check
+     * @return this builder
+     */
+    public Builder modelChecks(boolean on) {
+      this.modelChecks = on;
+      return this;
+    }
+
+    /**
+     * Sets the model table the client checks and adapts requests against (default {@link
+     * ModelCatalog#defaults()}, which {@code catalog.update(kimi.listModels())} can refresh). A
+     * preflight budget set with {@link #preflight(ContextBudget)} reads its own catalog for the
+     * window.
+     *
+     * @param catalog the catalog
+     * @return this builder
+     * @throws NullPointerException if {@code catalog} is null
+     */
+    public Builder catalog(ModelCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      if (preflight != null && preflight.catalog() != catalog) {
+        preflight = ContextBudget.builder().catalog(catalog).build();
+      }
       return this;
     }
 
@@ -1750,22 +1845,39 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets what the client does with a sampling value the model fixes (temperature, top_p, n,
-     * penalties) in requests that leave it to the client: {@link ChatRequest.SamplingPolicy#REFUSE}
-     * (the default) sends it as set, so a preflight check or Kimi refuses it; {@link
-     * ChatRequest.SamplingPolicy#ADAPT} drops or replaces it, logging each change at {@code DEBUG}.
-     * A request built with {@code samplingPolicy(ADAPT)} adapts whatever the client says.
+     * penalties): {@link SamplingPolicy#REFUSE} (the default) sends it as set, so the model check
+     * (or Kimi) refuses it; {@link SamplingPolicy#ADAPT} drops or replaces it, logging each change
+     * at {@code DEBUG} on {@code io.github.kimisdk.sampling}. A call's {@link
+     * RequestOptions.Builder#samplingPolicy} wins over this.
      *
      * <pre>{@code
      * KimiClient kimi = KimiClient.builder().fromEnv()
-     *     .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT).build();
+     *     .samplingPolicy(SamplingPolicy.ADAPT).build();
      * }</pre>
      *
      * @param policy the policy
      * @return this builder
      * @throws NullPointerException if {@code policy} is null
      */
-    public Builder samplingPolicy(ChatRequest.SamplingPolicy policy) {
+    public Builder samplingPolicy(SamplingPolicy policy) {
       this.samplingPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets what the client does when a request's tool choice is {@code required} or a named
+     * function while its model thinks, which Kimi rejects: {@link ThinkingFallback#REJECT} (the
+     * default) lets the model check refuse it, naming the fixes; {@link
+     * ThinkingFallback#DISABLE_THINKING} sends it with thinking disabled for that turn, where the
+     * model can switch thinking off; {@link ThinkingFallback#AUTO} sends tool choice {@code auto}.
+     * A call's {@link RequestOptions.Builder#thinkingFallback} wins over this.
+     *
+     * @param fallback the fallback
+     * @return this builder
+     * @throws NullPointerException if {@code fallback} is null
+     */
+    public Builder thinkingFallback(ThinkingFallback fallback) {
+      this.thinkingFallback = Objects.requireNonNull(fallback, "fallback");
       return this;
     }
 

@@ -11,8 +11,8 @@ import java.util.OptionalInt;
  * what happened and, for a server run as a child process, ends with what it last wrote to its
  * standard error. {@link #kind()} classifies the failure.
  *
- * <p>Inside a {@link io.github.kimisdk.tool.ToolRunner} a failing MCP tool call does not throw: the
- * model reads this message as the tool's error result, as for any local tool that throws.
+ * <p>Inside a {@link io.github.kimisdk.agent.ToolRunner} a failing MCP tool call does not throw:
+ * the model reads this message as the tool's error result, as for any local tool that throws.
  *
  * <pre>{@code
  * try {

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.token.SamplingPolicy;
+import io.github.kimisdk.token.ThinkingFallback;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,7 +14,8 @@ import java.util.Set;
 /**
  * Settings for one call, or for every call of a client derived with {@link
  * KimiClient#withOptions(RequestOptions)}: extra headers and query parameters, a timeout for the
- * whole call and a retry policy. What is not set here comes from the client.
+ * whole call, a retry policy, and what the client does with settings the model rejects ({@link
+ * SamplingPolicy}, {@link ThinkingFallback}). What is not set here comes from the client.
  *
  * <pre>{@code
  * RequestOptions traced = RequestOptions.builder()
@@ -27,7 +30,8 @@ import java.util.Set;
  */
 public final class RequestOptions {
 
-  private static final RequestOptions NONE = new RequestOptions(Map.of(), Map.of(), null, null);
+  private static final RequestOptions NONE =
+      new RequestOptions(Map.of(), Map.of(), null, null, null, null);
 
   /** Headers the client manages itself; a call cannot set them. */
   private static final Set<String> MANAGED =
@@ -37,16 +41,22 @@ public final class RequestOptions {
   private final Map<String, String> queryParams;
   private final Duration timeout;
   private final RetryPolicy retryPolicy;
+  private final SamplingPolicy samplingPolicy;
+  private final ThinkingFallback thinkingFallback;
 
   private RequestOptions(
       Map<String, String> headers,
       Map<String, String> queryParams,
       Duration timeout,
-      RetryPolicy retryPolicy) {
+      RetryPolicy retryPolicy,
+      SamplingPolicy samplingPolicy,
+      ThinkingFallback thinkingFallback) {
     this.headers = headers;
     this.queryParams = queryParams;
     this.timeout = timeout;
     this.retryPolicy = retryPolicy;
+    this.samplingPolicy = samplingPolicy;
+    this.thinkingFallback = thinkingFallback;
   }
 
   /**
@@ -78,14 +88,15 @@ public final class RequestOptions {
     b.queryParams.putAll(queryParams);
     b.timeout = timeout;
     b.retryPolicy = retryPolicy;
+    b.samplingPolicy = samplingPolicy;
+    b.thinkingFallback = thinkingFallback;
     return b;
   }
 
   /**
    * Returns these options with {@code later}'s settings on top: its headers and query parameters
-   * are added (replacing a header or parameter of the same name), its timeout and retry policy
-   * replace these where it sets them. A derived client merges its options with each call's this
-   * way.
+   * are added (replacing a header or parameter of the same name), its other settings replace these
+   * where it sets them. A derived client merges its options with each call's this way.
    *
    * @param later the options that win
    * @return the merged options
@@ -108,6 +119,12 @@ public final class RequestOptions {
     if (later.retryPolicy != null) {
       b.retryPolicy = later.retryPolicy;
     }
+    if (later.samplingPolicy != null) {
+      b.samplingPolicy = later.samplingPolicy;
+    }
+    if (later.thinkingFallback != null) {
+      b.thinkingFallback = later.thinkingFallback;
+    }
     return b.build();
   }
 
@@ -117,7 +134,12 @@ public final class RequestOptions {
    * @return true when every setting comes from the client
    */
   public boolean isEmpty() {
-    return headers.isEmpty() && queryParams.isEmpty() && timeout == null && retryPolicy == null;
+    return headers.isEmpty()
+        && queryParams.isEmpty()
+        && timeout == null
+        && retryPolicy == null
+        && samplingPolicy == null
+        && thinkingFallback == null;
   }
 
   /**
@@ -157,18 +179,39 @@ public final class RequestOptions {
     return Optional.ofNullable(retryPolicy);
   }
 
+  /**
+   * Returns what the call does with sampling values its model fixes, if set.
+   *
+   * @return the policy, or empty to use the client's
+   */
+  public Optional<SamplingPolicy> samplingPolicy() {
+    return Optional.ofNullable(samplingPolicy);
+  }
+
+  /**
+   * Returns what the call does with a tool choice its model rejects while thinking, if set.
+   *
+   * @return the fallback, or empty to use the client's
+   */
+  public Optional<ThinkingFallback> thinkingFallback() {
+    return Optional.ofNullable(thinkingFallback);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RequestOptions r
         && r.headers.equals(headers)
         && r.queryParams.equals(queryParams)
         && Objects.equals(r.timeout, timeout)
-        && Objects.equals(r.retryPolicy, retryPolicy);
+        && Objects.equals(r.retryPolicy, retryPolicy)
+        && r.samplingPolicy == samplingPolicy
+        && r.thinkingFallback == thinkingFallback;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(headers, queryParams, timeout, retryPolicy);
+    return Objects.hash(
+        headers, queryParams, timeout, retryPolicy, samplingPolicy, thinkingFallback);
   }
 
   /** Lists what is set: header and parameter names, never their values. */
@@ -190,6 +233,14 @@ public final class RequestOptions {
     }
     if (retryPolicy != null) {
       sb.append(sep).append("retryPolicy=").append(retryPolicy);
+      sep = ", ";
+    }
+    if (samplingPolicy != null) {
+      sb.append(sep).append("samplingPolicy=").append(samplingPolicy);
+      sep = ", ";
+    }
+    if (thinkingFallback != null) {
+      sb.append(sep).append("thinkingFallback=").append(thinkingFallback);
     }
     return sb.append(']').toString();
   }
@@ -200,6 +251,8 @@ public final class RequestOptions {
     private final Map<String, String> queryParams = new LinkedHashMap<>();
     private Duration timeout;
     private RetryPolicy retryPolicy;
+    private SamplingPolicy samplingPolicy;
+    private ThinkingFallback thinkingFallback;
 
     private Builder() {}
 
@@ -310,19 +363,52 @@ public final class RequestOptions {
     }
 
     /**
+     * Sets what the call does with a sampling value its model fixes, instead of the client's {@code
+     * samplingPolicy}.
+     *
+     * @param samplingPolicy the policy
+     * @return this builder
+     * @throws NullPointerException if {@code samplingPolicy} is null
+     */
+    public Builder samplingPolicy(SamplingPolicy samplingPolicy) {
+      this.samplingPolicy = Objects.requireNonNull(samplingPolicy, "samplingPolicy");
+      return this;
+    }
+
+    /**
+     * Sets what the call does with a tool choice its model rejects while thinking, instead of the
+     * client's {@code thinkingFallback}.
+     *
+     * @param thinkingFallback the fallback
+     * @return this builder
+     * @throws NullPointerException if {@code thinkingFallback} is null
+     */
+    public Builder thinkingFallback(ThinkingFallback thinkingFallback) {
+      this.thinkingFallback = Objects.requireNonNull(thinkingFallback, "thinkingFallback");
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
      */
     public RequestOptions build() {
-      if (headers.isEmpty() && queryParams.isEmpty() && timeout == null && retryPolicy == null) {
+      if (headers.isEmpty()
+          && queryParams.isEmpty()
+          && timeout == null
+          && retryPolicy == null
+          && samplingPolicy == null
+          && thinkingFallback == null) {
         return NONE;
       }
       return new RequestOptions(
           Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
           Collections.unmodifiableMap(new LinkedHashMap<>(queryParams)),
           timeout,
-          retryPolicy);
+          retryPolicy,
+          samplingPolicy,
+          thinkingFallback);
     }
 
     private static void checkValue(String what, String value) {

@@ -63,7 +63,7 @@ package io.github.kimisdk;
  * {@code input_tokens} plus cache reads and writes to prompt tokens, cache reads to cached tokens.
  * Streams map {@code message_start}, {@code content_block_*}, {@code message_delta} and {@code
  * message_stop} events onto chunks (tool-call fragments by block index), so {@link
- * io.github.kimisdk.chat.ChatAccumulator} and {@link io.github.kimisdk.tool.ToolRunner} behave the
+ * io.github.kimisdk.chat.ChatAccumulator} and {@link io.github.kimisdk.agent.ToolRunner} behave the
  * same. Anthropic error envelopes map onto the same exceptions and retry rules ({@code
  * overloaded_error} is an {@link EngineOverloadedException}, {@code rate_limit_error} a {@link
  * RateLimitException}, and so on).

@@ -16,6 +16,7 @@ import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.ModelInfo;
 import io.github.kimisdk.token.RequestTokens;
+import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -150,38 +151,36 @@ class BudgetHttpTest {
   }
 
   @Test
-  void preflightIsOffByDefault() {
+  void modelChecksAreOnByDefaultAndCostNoRoundTrip() {
     ChatRequest wrong = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.3).build();
-    // sent as it is: the (strict) fake answers as Kimi does
     assertThatThrownBy(() -> kimi.chat(wrong))
-        .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("invalid temperature: only 1 is allowed for this model");
+        .isInstanceOf(PreflightException.class)
+        .hasMessageContaining("kimi-k2.6 accepts only temperature 1.0 with thinking on: 0.3");
+    assertThat(server.requestCount()).isZero();
+    try (KimiClient unchecked =
+        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).modelChecks(false).build()) {
+      // sent as it is: the (strict) fake answers as Kimi does
+      assertThatThrownBy(() -> unchecked.chat(wrong))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("invalid temperature: only 1 is allowed for this model");
+    }
     assertThat(server.requestCount()).isEqualTo(1);
   }
 
   @Test
   void anAdaptingRequestReachesTheStrictServerWithoutTheValuesItsModelFixes() {
     ChatRequest portable =
-        ChatRequest.builder("kimi-k3")
-            .addUser("hi")
-            .temperature(0.2)
-            .topP(0.5)
-            .n(1)
-            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
-            .build();
-    assertThat(kimi.chat(portable).text()).isEqualTo("You said: hi");
+        ChatRequest.builder("kimi-k3").addUser("hi").temperature(0.2).topP(0.5).n(1).build();
+    RequestOptions adapt = RequestOptions.builder().samplingPolicy(SamplingPolicy.ADAPT).build();
+    assertThat(kimi.chat(portable, adapt).text()).isEqualTo("You said: hi");
     JsonObject sent = (JsonObject) server.takeRequest().json();
     assertThat(sent.get("temperature")).isNull();
     assertThat(sent.get("top_p")).isNull();
     assertThat(sent.get("n").toString()).isEqualTo("1");
     try (KimiClient checked =
         KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).preflight(true).build()) {
-      assertThat(checked.chat(portable).text()).isEqualTo("You said: hi");
-      ChatRequest refusing =
-          portable.toBuilder()
-              .temperature(0.2)
-              .samplingPolicy(ChatRequest.SamplingPolicy.REFUSE)
-              .build();
+      assertThat(checked.chat(portable, adapt).text()).isEqualTo("You said: hi");
+      ChatRequest refusing = portable.toBuilder().temperature(0.2).build();
       assertThatThrownBy(() -> checked.chat(refusing))
           .isInstanceOf(PreflightException.class)
           .hasMessageContaining("kimi-k3 accepts only temperature 1.0: 0.2");
@@ -243,6 +242,7 @@ class BudgetHttpTest {
             .baseUrl(server.baseUrl())
             .preflight(true)
             .preflight((ContextBudget) null)
+            .modelChecks(false)
             .build()) {
       assertThatThrownBy(
               () -> off.chat(ChatRequest.builder("kimi-k2.6").addUser("x").topP(0.1).build()))

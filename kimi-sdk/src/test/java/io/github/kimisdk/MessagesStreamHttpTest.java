@@ -293,7 +293,9 @@ class MessagesStreamHttpTest {
 
   @Test
   void requestsMessagesCannotExpressFailBeforeSending() {
-    ChatRequest twoChoices = HELLO.toBuilder().n(2).temperature(0.6).build();
+    // a model that fixes no sampling value, so only the wire refuses n = 2
+    ChatRequest twoChoices =
+        HELLO.toBuilder().model("moonshot-v1-8k").n(2).temperature(0.6).build();
     assertThatThrownBy(() -> kimi.chat(twoChoices))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("n = 2")

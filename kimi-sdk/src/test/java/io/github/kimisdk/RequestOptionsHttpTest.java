@@ -14,6 +14,7 @@ import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.SamplingPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -407,16 +408,28 @@ class RequestOptionsHttpTest {
   @Test
   void aClientThatAdaptsDropsAFixedTemperatureThatOneThatRefusesSends() {
     ChatRequest hot = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.3).build();
-    KimiClient refusing = client();
+    KimiClient refusing =
+        client(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())
+                .modelChecks(false));
     assertThatThrownBy(() -> refusing.chat(hot)).isInstanceOf(InvalidRequestException.class);
     assertThat(server.takeRequest().bodyText()).contains("\"temperature\":0.3");
+    RequestOptions adaptThisCall =
+        RequestOptions.builder().samplingPolicy(SamplingPolicy.ADAPT).build();
+    assertThat(refusing.chat(hot, adaptThisCall).text()).isNotEmpty();
+    assertThat(server.takeRequest().bodyText())
+        .as("a call's policy wins over the client's")
+        .doesNotContain("temperature");
     KimiClient adapting =
         client(
             KimiClient.builder()
                 .apiKey(KEY)
                 .baseUrl(server.baseUrl())
                 .retryPolicy(RetryPolicy.none())
-                .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT));
+                .samplingPolicy(SamplingPolicy.ADAPT));
     assertThat(adapting.chat(hot).text()).isNotEmpty();
     assertThat(server.takeRequest().bodyText()).doesNotContain("temperature");
   }

@@ -1,6 +1,8 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiException;
+import io.github.kimisdk.agent.McpToolset;
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -11,7 +13,7 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.tool.ToolRunner;
+import io.github.kimisdk.tool.FunctionTool;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,8 +99,13 @@ public final class McpToolCalling {
               + ", protocol "
               + info.protocolVersion()
               + ". Its tools:");
+      McpToolset toolset = McpToolset.of(mcp);
+      Map<McpTool, String> kimiNames = new HashMap<>();
+      for (FunctionTool f : toolset.tools()) {
+        kimiNames.put(toolset.serverTool(f.name()).orElseThrow(), f.name());
+      }
       for (McpTool t : mcp.listTools()) {
-        String seen = t.function() == null ? null : t.function().name();
+        String seen = kimiNames.get(t);
         out.println(
             "  "
                 + t.name()
@@ -108,7 +116,7 @@ public final class McpToolCalling {
       }
       ToolRunner runner =
           ToolRunner.builder(session.kimi())
-              .mcp(mcp)
+              .mcp(toolset)
               .streaming(true)
               .listener(new StepPrinter(out))
               .build();

@@ -1,8 +1,8 @@
 package io.github.kimisdk.examples;
 
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.tool.ToolCall;
-import io.github.kimisdk.tool.ToolRunner;
 import java.io.PrintStream;
 
 /** Prints each step of a tool-running conversation as it happens: text, tool calls, results. */

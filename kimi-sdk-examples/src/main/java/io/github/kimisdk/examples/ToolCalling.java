@@ -1,12 +1,12 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.KimiException;
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.chat.Thinking;
@@ -10,7 +11,6 @@ import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.Description;
 import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolRunner;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.List;

@@ -2,8 +2,6 @@ package io.github.kimisdk.chat;
 
 import io.github.kimisdk.internal.codec.RequestFields;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.token.ModelCatalog;
-import io.github.kimisdk.token.ModelInfo;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolChoice;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Holds one chat completion request, checked against Kimi's documented rules when it is built.
@@ -35,36 +32,22 @@ import java.util.function.Supplier;
  * ChatRequest next = request.toBuilder().addMessage(reply).addUser("And three lakes").build();
  * }</pre>
  *
- * <p>Model ids are open strings. What a model accepts comes from {@link ModelCatalog}, the one
- * table of Kimi's model rules; {@link Builder#build() building} checks only what is cheap and
- * certain, and a preflight check ({@link io.github.kimisdk.token.ContextBudget#preflight}, or a
- * client built with {@code preflight(true)}) checks the rest before anything is sent.
+ * <p>Model ids are open strings. Building checks only what holds for every Kimi model, and reads no
+ * global state: the same values give the same request, or the same refusal, wherever they are
+ * built. What depends on the model (fixed sampling, thinking and effort, tool choice while the
+ * model thinks, vision and video) is checked by the client before each call, against the model
+ * table it was built with ({@code ModelInfo.problems(request)} in {@code io.github.kimisdk.token}),
+ * and adapted there when the client's policies say so ({@code samplingPolicy}, {@code
+ * thinkingFallback}).
  *
  * <p><b>Fixed sampling.</b> kimi-k2.5, k2.6, k2.7-code and k3 fix temperature, {@code top_p} and
  * (some of them) {@code n} and the penalties, and answer any other value with 400; leave these
- * unset for such models. A preflight check refuses such a request by default. With {@link
- * Builder#samplingPolicy(SamplingPolicy) samplingPolicy(SamplingPolicy.ADAPT)} the request drops
- * the values its model fixes instead (when it is built, by {@link ModelCatalog#defaults()}, and
- * again in a preflight check, by that check's catalog), logging what changed at {@code DEBUG} on
- * the {@code io.github.kimisdk.sampling} logger:
- *
- * <pre>{@code
- * ChatRequest r = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.2).topP(0.5)
- *     .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
- *     .build();                     // r.temperature() and r.topP() are null: kimi-k3 fixes them
- * }</pre>
+ * unset for such models.
  *
  * <p><b>Effort.</b> {@link Builder#reasoningEffort(String)} sends the top-level {@code
  * reasoning_effort} (kimi-k3 on the Open Platform); {@link Thinking#withEffort(String)} sends
- * {@code thinking.effort} (Kimi Code). Levels are open strings, checked against the model's {@link
- * ModelInfo#efforts() levels} only in preflight.
- *
- * <p><b>Tool choice and thinking.</b> Kimi rejects a named function as tool choice while the model
- * thinks, and {@code required} too on every thinking model but kimi-k3 (and Kimi Code's k3 ids), so
- * {@link Builder#build()} refuses such a request unless {@link
- * Builder#onThinkingConflict(ToolChoice.ThinkingFallback)} chooses a fallback. Which models think
- * comes from {@link ModelCatalog#defaults()}; a model it does not know thinks only when {@code
- * thinking} is enabled.
+ * {@code thinking.effort} (Kimi Code). Levels are open strings, checked against the model's levels
+ * by the client.
  *
  * <p><b>Imported histories.</b> With thinking on, Kimi rejects a history whose assistant message
  * calls tools without {@code reasoning_content} (and kimi-k3, or any request with {@link
@@ -81,7 +64,8 @@ import java.util.function.Supplier;
  * @param messages the conversation so far; never empty
  * @param maxCompletionTokens the output cap, reasoning included (sent as {@code
  *     max_completion_tokens}); null for the server's default
- * @param temperature sampling temperature in [0, 1]; null for the model's default
+ * @param temperature sampling temperature in [0, 2] (Kimi's models take [0, 1]: the client refuses
+ *     more, or sends 1 when its sampling policy adapts); null for the model's default
  * @param topP nucleus sampling mass in [0, 1]; null for the model's default
  * @param n the number of alternative replies, 1 to 5; null for 1
  * @param presencePenalty penalty in [-2, 2] for tokens already present; null for 0
@@ -102,8 +86,6 @@ import java.util.function.Supplier;
  * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
  * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
  *     null, in insertion order
- * @param samplingPolicy what a preflight check does with sampling values the model fixes: refuse
- *     the request (the default) or drop them; never null
  */
 public record ChatRequest(
     String model,
@@ -124,24 +106,7 @@ public record ChatRequest(
     String reasoningEffort,
     String promptCacheKey,
     String safetyIdentifier,
-    Map<String, JsonValue> extraBody,
-    SamplingPolicy samplingPolicy) {
-
-  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
-
-  /** Says what happens to a sampling value the request's model fixes. */
-  public enum SamplingPolicy {
-    /**
-     * The value is sent as set; a preflight check refuses the request, and without one the server
-     * answers 400 (the default).
-     */
-    REFUSE,
-    /**
-     * The value is dropped (left to the server, which applies the model's value), and a temperature
-     * above 1 on a model that does not fix it becomes 1; each change is logged at {@code DEBUG}.
-     */
-    ADAPT
-  }
+    Map<String, JsonValue> extraBody) {
 
   /** The most stop sequences Kimi accepts. */
   public static final int MAX_STOP_SEQUENCES = 5;
@@ -159,7 +124,7 @@ public record ChatRequest(
    * The lowest temperature at which Kimi returns more than one reply; near 0 it refuses {@code n >
    * 1}.
    */
-  public static final double MIN_TEMPERATURE_FOR_N = ModelInfo.NEAR_ZERO_TEMPERATURE;
+  public static final double MIN_TEMPERATURE_FOR_N = 0.3;
 
   /**
    * Validates the request against Kimi's documented rules and copies the collections.
@@ -168,7 +133,7 @@ public record ChatRequest(
    * @param messages the conversation so far; never empty
    * @param maxCompletionTokens the output cap, reasoning included (sent as {@code
    *     max_completion_tokens}); null for the server's default
-   * @param temperature sampling temperature in [0, 1]; null for the model's default
+   * @param temperature sampling temperature in [0, 2]; null for the model's default
    * @param topP nucleus sampling mass in [0, 1]; null for the model's default
    * @param n the number of alternative replies, 1 to 5; null for 1
    * @param presencePenalty penalty in [-2, 2] for tokens already present; null for 0
@@ -189,8 +154,6 @@ public record ChatRequest(
    * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
    * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
    *     null, in insertion order
-   * @param samplingPolicy what a preflight check does with fixed sampling values; null for {@link
-   *     SamplingPolicy#REFUSE}
    * @throws NullPointerException if {@code model}, {@code messages} or an element of a collection
    *     is null
    * @throws IllegalArgumentException if a value is out of range or values do not fit together; the
@@ -221,7 +184,8 @@ public record ChatRequest(
       throw new IllegalArgumentException(
           "maxCompletionTokens must be at least 1: " + maxCompletionTokens);
     }
-    checkRange("temperature", temperature, 0, 1, " for Kimi models (not OpenAI's [0, 2])");
+    checkRange(
+        "temperature", temperature, 0, 2, " (Kimi's models take [0, 1]; the client checks that)");
     checkRange("topP", topP, 0, 1, "");
     if (n != null && (n < 1 || n > MAX_N)) {
       throw new IllegalArgumentException("n must be in 1.." + MAX_N + " for Kimi models: " + n);
@@ -309,12 +273,6 @@ public record ChatRequest(
                 + " Platform, Thinking.withEffort on Kimi Code)");
       }
     }
-    if (thinkingConflict(model, toolChoice, thinking)) {
-      throw new IllegalArgumentException(conflictMessage(model, toolChoice));
-    }
-    if (samplingPolicy == null) {
-      samplingPolicy = SamplingPolicy.REFUSE;
-    }
     if (extraBody == null) {
       extraBody = Map.of();
     } else {
@@ -328,47 +286,6 @@ public record ChatRequest(
       }
       extraBody = Collections.unmodifiableMap(copy);
     }
-  }
-
-  /** Kimi rejects a named function, and on most models {@code required}, while it thinks. */
-  private static boolean thinkingConflict(String model, ToolChoice choice, Thinking thinking) {
-    return (choice == ToolChoice.Mode.REQUIRED || choice instanceof ToolChoice.Function)
-        && !ModelCatalog.defaults().lookup(model).acceptsToolChoice(choice, thinking);
-  }
-
-  private static boolean canDisableThinking(String model) {
-    return ModelCatalog.defaults().lookup(model).thinking() != ModelInfo.ThinkingSupport.ALWAYS;
-  }
-
-  private static String conflictMessage(String model, ToolChoice choice) {
-    String what =
-        choice instanceof ToolChoice.Function f
-            ? "toolChoice function(\"" + f.name() + "\")"
-            : "toolChoice required";
-    String kimi =
-        choice instanceof ToolChoice.Function
-            ? "tool_choice 'specified' is incompatible with thinking enabled"
-            : "tool_choice 'required' is incompatible with thinking enabled";
-    boolean canDisable = canDisableThinking(model);
-    boolean requiredHelps =
-        choice instanceof ToolChoice.Function
-            && ModelCatalog.defaults().lookup(model).requiredToolChoiceWhileThinking();
-    return what
-        + " cannot be sent while "
-        + model
-        + " thinks (Kimi answers \""
-        + kimi
-        + "\"); "
-        + (canDisable
-            ? "send thinking(Thinking.disabled()) for this turn or use toolChoice(ToolChoice.auto()),"
-                + " or let the builder do it with onThinkingConflict(ThinkingFallback"
-                + ".DISABLE_THINKING or AUTO)"
-            : model
-                + " always thinks: use toolChoice(ToolChoice.auto())"
-                + (requiredHelps
-                    ? " or toolChoice(ToolChoice.required()) with only that tool declared"
-                    : "")
-                + " or onThinkingConflict(ThinkingFallback.AUTO)");
   }
 
   private static void checkRange(String name, Double v, double min, double max, String why) {
@@ -444,76 +361,7 @@ public record ChatRequest(
     b.promptCacheKey = promptCacheKey;
     b.safetyIdentifier = safetyIdentifier;
     b.extraBody.putAll(extraBody);
-    b.samplingPolicy = samplingPolicy;
     return b;
-  }
-
-  /**
-   * Lists the settings of this request that {@code model} rejects, each as a sentence that names
-   * the parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
-   * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
-   * temperature below 0.3; the {@link ModelInfo#sampling() fixed sampling values}; switching
-   * thinking off on a model that always thinks; {@code tool_choice} {@code required} or a named
-   * function while the model thinks ({@link ModelInfo#acceptsToolChoice}). Checked for {@link
-   * ModelInfo#known() known} models only: thinking enabled on a model that does not think; {@code
-   * thinking.keep} on a model without {@link ModelInfo#keepAll()}; an effort ({@code
-   * reasoning_effort} or {@code thinking.effort}) on a model that does not think, that lists no
-   * levels, or that is not among {@link ModelInfo#efforts()}; tools on a model without {@link
-   * ModelInfo#toolUse()}; image and video parts on a model that does not take them. This request's
-   * {@link #model()} is not compared with {@link ModelInfo#id()}. A preflight check ({@link
-   * io.github.kimisdk.token.ContextBudget#preflight}) refuses a request with any problem.
-   *
-   * <pre>{@code
-   * List<String> problems =
-   *     request.problemsFor(ModelCatalog.defaults().lookup(request.model()));
-   * }</pre>
-   *
-   * @param model the model to check against, usually {@code
-   *     ModelCatalog.defaults().lookup(model())}
-   * @return the problems, empty when none is found
-   * @throws NullPointerException if {@code model} is null
-   */
-  public List<String> problemsFor(ModelInfo model) {
-    return ModelRules.problems(this, Objects.requireNonNull(model, "model must not be null"));
-  }
-
-  /**
-   * Returns a copy of this request without the sampling values {@code model} fixes: a fixed
-   * temperature, {@code top_p}, {@code n} or penalty that differs from the model's only value is
-   * left unset, so the server applies that value; a temperature above Kimi's range (OpenAI allows
-   * up to 2) on a model that does not fix it becomes 1. Values the model accepts stay, and so does
-   * every other setting; when nothing changes the result holds this very request. A preflight check
-   * ({@link io.github.kimisdk.token.ContextBudget#preflight}) applies this to requests built with
-   * {@link SamplingPolicy#ADAPT}, with its own catalog.
-   *
-   * @param model the model to adapt to
-   * @return the adapted request and what changed
-   * @throws NullPointerException if {@code model} is null
-   */
-  public Adapted adaptedTo(ModelInfo model) {
-    return ModelRules.adapt(this, Objects.requireNonNull(model, "model must not be null"));
-  }
-
-  /**
-   * A request adapted to a model's fixed sampling values, from {@link #adaptedTo(ModelInfo)}.
-   *
-   * @param request the request to send
-   * @param changes what was changed, one sentence each (such as {@code "kimi-k3 fixes top_p at
-   *     0.95: dropped 0.5"}); empty when nothing was
-   */
-  public record Adapted(ChatRequest request, List<String> changes) {
-
-    /**
-     * Copies the list of changes.
-     *
-     * @param request the request to send
-     * @param changes what was changed
-     * @throws NullPointerException if an argument is null
-     */
-    public Adapted {
-      Objects.requireNonNull(request, "request");
-      changes = List.copyOf(changes);
-    }
   }
 
   /**
@@ -537,11 +385,9 @@ public record ChatRequest(
     private ToolChoice toolChoice;
     private Thinking thinking;
     private String reasoningEffort;
-    private SamplingPolicy samplingPolicy = SamplingPolicy.REFUSE;
     private String promptCacheKey;
     private String safetyIdentifier;
     private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
-    private ToolChoice.ThinkingFallback thinkingFallback = ToolChoice.ThinkingFallback.REJECT;
 
     private Builder(String model) {
       this.model = model;
@@ -634,7 +480,8 @@ public record ChatRequest(
     /**
      * Sets the sampling temperature.
      *
-     * @param temperature the temperature in [0, 1]; null for the model's default
+     * @param temperature the temperature in [0, 2] (Kimi's models take [0, 1], which the client
+     *     checks); null for the model's default
      * @return this builder
      */
     public Builder temperature(Double temperature) {
@@ -783,21 +630,6 @@ public record ChatRequest(
     }
 
     /**
-     * Chooses what {@link #build()} does when the tool choice is {@code required} or a named
-     * function while the model thinks, which Kimi rejects: refuse (the default), send with thinking
-     * disabled for this turn, or send with tool choice {@code auto}. The choice is not kept by
-     * {@link ChatRequest#toBuilder()}: it is applied once, at build time.
-     *
-     * @param fallback the fallback
-     * @return this builder
-     * @throws NullPointerException if {@code fallback} is null
-     */
-    public Builder onThinkingConflict(ToolChoice.ThinkingFallback fallback) {
-      this.thinkingFallback = Objects.requireNonNull(fallback, "fallback must not be null");
-      return this;
-    }
-
-    /**
      * Sets whether the model thinks.
      *
      * @param thinking the setting; null for the model's default
@@ -820,23 +652,6 @@ public record ChatRequest(
      */
     public Builder reasoningEffort(String reasoningEffort) {
       this.reasoningEffort = reasoningEffort;
-      return this;
-    }
-
-    /**
-     * Chooses what happens to sampling values the model fixes (see {@link SamplingPolicy}): with
-     * {@link SamplingPolicy#ADAPT}, {@link #build()} drops them by {@link ModelCatalog#defaults()}
-     * and a preflight check drops them by its own catalog; with {@link SamplingPolicy#REFUSE} (the
-     * default) a preflight check refuses the request. The policy is kept by {@link
-     * ChatRequest#toBuilder()}.
-     *
-     * @param samplingPolicy the policy
-     * @return this builder
-     * @throws NullPointerException if {@code samplingPolicy} is null
-     */
-    public Builder samplingPolicy(SamplingPolicy samplingPolicy) {
-      this.samplingPolicy =
-          Objects.requireNonNull(samplingPolicy, "samplingPolicy must not be null");
       return this;
     }
 
@@ -904,53 +719,15 @@ public record ChatRequest(
      *     parameter and the fix
      */
     public ChatRequest build() {
-      ToolChoice toolChoice = this.toolChoice;
-      Thinking thinking = this.thinking;
-      if (model != null && !model.isBlank() && thinkingConflict(model, toolChoice, thinking)) {
-        switch (thinkingFallback) {
-          case DISABLE_THINKING:
-            if (!canDisableThinking(model)) {
-              throw new IllegalArgumentException(
-                  "onThinkingConflict(DISABLE_THINKING) cannot help: "
-                      + model
-                      + " always thinks; use onThinkingConflict(ThinkingFallback.AUTO) or"
-                      + " toolChoice(ToolChoice.auto())");
-            }
-            thinking =
-                ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.NONE
-                    ? null
-                    : Thinking.disabled();
-            break;
-          case AUTO:
-            toolChoice = ToolChoice.auto();
-            break;
-          case REJECT:
-            break;
-          default:
-            throw new AssertionError(thinkingFallback);
-        }
-      }
-      ModelRules.Sampling sampling =
-          new ModelRules.Sampling(temperature, topP, n, presencePenalty, frequencyPenalty);
-      if (samplingPolicy == SamplingPolicy.ADAPT && model != null && !model.isBlank()) {
-        ModelInfo info = ModelCatalog.defaults().lookup(model);
-        List<String> changes = new ArrayList<>();
-        sampling = ModelRules.adaptSampling(sampling, info, info.thinksWith(thinking), changes);
-        if (!changes.isEmpty()) {
-          String m = model;
-          Supplier<String> line = () -> "Adapted sampling for " + m + ": " + changes;
-          SAMPLING_LOG.log(System.Logger.Level.DEBUG, line);
-        }
-      }
       return new ChatRequest(
           model,
           messages,
           maxCompletionTokens,
-          sampling.temperature(),
-          sampling.topP(),
-          sampling.n(),
-          sampling.presencePenalty(),
-          sampling.frequencyPenalty(),
+          temperature,
+          topP,
+          n,
+          presencePenalty,
+          frequencyPenalty,
           stop,
           stream,
           includeUsage,
@@ -961,8 +738,7 @@ public record ChatRequest(
           reasoningEffort,
           promptCacheKey,
           safetyIdentifier,
-          extraBody,
-          samplingPolicy);
+          extraBody);
     }
   }
 }

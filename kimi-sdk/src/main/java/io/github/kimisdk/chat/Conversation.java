@@ -3,7 +3,6 @@ package io.github.kimisdk.chat;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -47,7 +46,7 @@ import java.util.UUID;
  *
  * <p>The history is checked as it grows: a tool message must answer a call of the latest assistant
  * message that is still open, and no other message may follow until every call is answered ({@link
- * #pendingToolCalls()} lists the open ones). A {@link io.github.kimisdk.tool.ToolRunner} appends
+ * #pendingToolCalls()} lists the open ones). A {@link io.github.kimisdk.agent.ToolRunner} appends
  * whole tool turns with {@code runner.run(conversation, conversation.request(model))}.
  *
  * <p>The saved form is a JSON object {@code {"format": "kimi-sdk.conversation", "version": 1, "id":
@@ -366,84 +365,12 @@ public final class Conversation {
     Conversation c = new Conversation(id.value());
     for (int i = 0; i < list.size(); i++) {
       try {
-        c.add(readMessage(list.get(i)));
+        c.add(ChatCodec.readMessage(list.get(i).asObject()));
       } catch (IllegalArgumentException | NullPointerException | JsonException e) {
         throw new IllegalArgumentException("saved message " + i + ": " + e.getMessage(), e);
       }
     }
     return c;
-  }
-
-  private static Message readMessage(JsonValue v) {
-    JsonObject m = v.asObject();
-    String role = m.get("role").asString();
-    String name = optString(m, "name");
-    switch (role) {
-      case "system":
-        return new SystemMessage(m.get("content").asString(), name);
-      case "user":
-        return new UserMessage(readParts(m.get("content")), name);
-      case "assistant":
-        List<ToolCall> calls = new ArrayList<>();
-        if (m.get("tool_calls") instanceof JsonArray a) {
-          for (JsonValue c : a.values()) {
-            JsonObject co = c.asObject();
-            JsonObject fn = co.get("function").asObject();
-            calls.add(
-                new ToolCall(
-                    optString(co, "id"),
-                    optString(co, "type"),
-                    optString(fn, "name"),
-                    optString(fn, "arguments")));
-          }
-        }
-        boolean partial = m.get("partial") instanceof JsonBoolean b && b.value();
-        return new AssistantMessage(
-            optString(m, "content"),
-            optString(m, "reasoning_content"),
-            calls,
-            name,
-            partial,
-            optString(m, "reasoning_signature"));
-      case "tool":
-        return new ToolMessage(m.get("tool_call_id").asString(), name, m.get("content").asString());
-      default:
-        throw new IllegalArgumentException("unknown role \"" + role + "\"");
-    }
-  }
-
-  private static List<ContentPart> readParts(JsonValue content) {
-    if (content instanceof JsonString s) {
-      return List.of(ContentPart.text(s.value()));
-    }
-    List<ContentPart> parts = new ArrayList<>();
-    for (JsonValue p : content.asArray().values()) {
-      JsonObject po = p.asObject();
-      String type = po.get("type").asString();
-      switch (type) {
-        case "text":
-          parts.add(ContentPart.text(po.get("text").asString()));
-          break;
-        case "image_url":
-          parts.add(ContentPart.imageUrl(url(po.get("image_url"))));
-          break;
-        case "video_url":
-          parts.add(ContentPart.videoUrl(url(po.get("video_url"))));
-          break;
-        default:
-          throw new IllegalArgumentException("unknown content part type \"" + type + "\"");
-      }
-    }
-    return parts;
-  }
-
-  private static String url(JsonValue v) {
-    return v instanceof JsonString s ? s.value() : v.asObject().get("url").asString();
-  }
-
-  private static String optString(JsonObject o, String name) {
-    JsonValue v = o.get(name);
-    return v == null || v.isNull() ? null : v.asString();
   }
 
   /**

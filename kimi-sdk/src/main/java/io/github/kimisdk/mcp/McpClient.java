@@ -6,7 +6,6 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.FunctionTool;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,13 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
- * A client of one Model Context Protocol server, whose tools a {@link
- * io.github.kimisdk.tool.ToolRunner} can offer to Kimi beside local tools. It speaks JSON-RPC 2.0
- * over one of the two standard transports: <b>stdio</b> (the server is a child process started from
- * a command) or <b>Streamable HTTP</b> (the server is at a URL).
+ * A client of one Model Context Protocol server. It speaks JSON-RPC 2.0 over one of the two
+ * standard transports: <b>stdio</b> (the server is a child process started from a command) or
+ * <b>Streamable HTTP</b> (the server is at a URL).
  *
  * <pre>{@code
  * try (McpClient files =
@@ -55,11 +52,10 @@ import java.util.regex.Pattern;
  * #close()} ends the connection: a child process has its input closed, then is terminated, then
  * killed if it lingers; an HTTP session is ended with {@code DELETE}.
  *
- * <p>{@link #tools()} lists the server's tools (following pagination) as {@link FunctionTool}s Kimi
- * accepts: names that match {@link FunctionTool#NAME_PATTERN} and are unique among this server's
- * tools (characters Kimi rejects become {@code _}; clashes get {@code _2}, {@code _3}), and input
- * schemas made acceptable to Kimi. The list is kept until the server says it changed. {@link
- * #call(String, JsonValue)} takes either name, Kimi's or the server's.
+ * <p>{@link #listTools()} lists the server's tools (following pagination) as the server defines
+ * them; the list is kept until the server says it changed. This client knows MCP only: the agent
+ * package's {@code McpToolset} turns a server's tools into declarations Kimi accepts (names,
+ * schemas) and runs the model's calls through {@link #call(String, JsonValue)}.
  *
  * <p>Everything the server controls is bounded: the size of each message ({@link
  * Builder#maxMessageBytes(int)}), the number of requests waiting for answers ({@link
@@ -92,14 +88,12 @@ public final class McpClient implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
   private static final AtomicInteger CLIENTS = new AtomicInteger();
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]{0,32}");
   private static final int MAX_TOOLS = 10_000;
 
   private final Transport transport;
   private final Rpc rpc;
   private final ScheduledThreadPoolExecutor timer;
   private final String givenName;
-  private final String toolPrefix;
   private final Duration callTimeout;
   private final Duration initializeTimeout;
   private final McpListener listener;
@@ -111,14 +105,12 @@ public final class McpClient implements AutoCloseable {
   private volatile Catalog catalog;
   private volatile boolean toolsStale = true;
 
-  /** The server's tools as last listed, with their names both ways. */
-  private record Catalog(
-      List<McpTool> tools, Map<String, McpTool> byKimiName, Map<String, McpTool> byName) {}
+  /** The server's tools as last listed, and by name. */
+  private record Catalog(List<McpTool> tools, Map<String, McpTool> byName) {}
 
   private McpClient(
       Builder<?> b, BiFunction<McpClient, ScheduledExecutorService, Transport> transport) {
     this.givenName = b.name;
-    this.toolPrefix = b.toolPrefix;
     this.callTimeout = b.callTimeout;
     this.initializeTimeout = b.initializeTimeout;
     this.listener = b.listener;
@@ -340,25 +332,9 @@ public final class McpClient implements AutoCloseable {
   }
 
   /**
-   * Returns the server's tools as Kimi sees them, listing them first if needed (every page), and
-   * again after the server said its list changed. A tool that can run only as a task is left out.
-   *
-   * @return the function declarations, in the server's order
-   * @throws McpException if listing fails
-   */
-  public List<FunctionTool> tools() {
-    List<FunctionTool> out = new ArrayList<>();
-    for (McpTool t : catalog().tools()) {
-      if (t.function() != null) {
-        out.add(t.function());
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  /**
-   * Returns every tool the server lists, with its definition as sent and its declaration for Kimi;
-   * listed as {@link #tools()} is.
+   * Returns every tool the server lists, with its definition as sent, listing them first if needed
+   * (every page), and again after the server said its list changed. The same list is returned until
+   * then.
    *
    * @return the tools, in the server's order
    * @throws McpException if listing fails
@@ -445,49 +421,25 @@ public final class McpClient implements AutoCloseable {
 
   private Catalog catalog(List<JsonObject> defs) {
     List<McpTool> tools = new ArrayList<>();
-    Map<String, McpTool> byKimi = new LinkedHashMap<>();
     Map<String, McpTool> byName = new LinkedHashMap<>();
-    Set<String> taken = new HashSet<>();
     for (JsonObject def : defs) {
       String toolName = McpTools.string(def, "name");
       if (byName.containsKey(toolName)) {
         LOG.log(Level.WARNING, () -> name + " lists the tool " + toolName + " twice");
         continue;
       }
-      FunctionTool function = null;
-      if (!taskOnly(def)) {
-        String kimiName = McpTools.unique(McpTools.kimiName(toolPrefix, toolName), taken);
-        taken.add(kimiName);
-        String description = McpTools.string(def, "description");
-        if (description == null) {
-          description = McpTools.string(def, "title");
-        }
-        function =
-            new FunctionTool(
-                kimiName, description, McpTools.kimiSchema(def.get("inputSchema")), null);
-      }
-      McpTool t = new McpTool(toolName, function, def);
+      McpTool t = new McpTool(toolName, def);
       tools.add(t);
       byName.put(toolName, t);
-      if (function != null) {
-        byKimi.put(function.name(), t);
-      }
     }
-    return new Catalog(List.copyOf(tools), Map.copyOf(byKimi), Map.copyOf(byName));
-  }
-
-  private static boolean taskOnly(JsonObject def) {
-    return def.get("execution") instanceof JsonObject e
-        && "required".equals(McpTools.string(e, "taskSupport"));
+    return new Catalog(List.copyOf(tools), Map.copyOf(byName));
   }
 
   /**
    * Calls a tool and waits for its result. An error the tool reports is a result with {@link
    * McpToolResult#isError()} set, not an exception.
    *
-   * @param toolName the tool's name as {@link #tools()} gives it to Kimi, or as the server lists it
-   *     (Kimi's names are looked up first, once the tools were listed); any other name is sent as
-   *     it is
+   * @param toolName the tool's name as the server lists it
    * @param arguments the arguments: a JSON object, or null for none
    * @return the result
    * @throws NullPointerException if {@code toolName} is null
@@ -520,7 +472,7 @@ public final class McpClient implements AutoCloseable {
   /**
    * Calls a tool without waiting. Cancelling the future cancels the call on the server.
    *
-   * @param toolName the tool's name, Kimi's or the server's
+   * @param toolName the tool's name as the server lists it
    * @param arguments the arguments: a JSON object, or null for none
    * @return the result, or an {@link McpException} as {@link #call(String, JsonValue)} throws it
    * @throws NullPointerException if {@code toolName} is null
@@ -531,14 +483,8 @@ public final class McpClient implements AutoCloseable {
     return startCall(mcpName, arguments(mcpName, arguments));
   }
 
-  private String serverName(String toolName) {
-    Objects.requireNonNull(toolName, "toolName must not be null");
-    Catalog c = catalog;
-    if (c == null) {
-      return toolName;
-    }
-    McpTool t = c.byKimiName().get(toolName);
-    return t != null ? t.name() : toolName;
+  private static String serverName(String toolName) {
+    return Objects.requireNonNull(toolName, "toolName must not be null");
   }
 
   private static JsonObject arguments(String tool, JsonValue arguments) {
@@ -730,7 +676,6 @@ public final class McpClient implements AutoCloseable {
   public abstract static sealed class Builder<B extends Builder<B>>
       permits StdioBuilder, HttpBuilder {
     String name;
-    String toolPrefix = "";
     Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     Duration initializeTimeout = DEFAULT_INITIALIZE_TIMEOUT;
     int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
@@ -755,25 +700,6 @@ public final class McpClient implements AutoCloseable {
         throw new IllegalArgumentException("name must not be blank");
       }
       this.name = name;
-      return self();
-    }
-
-    /**
-     * Puts a prefix before the name of every tool Kimi sees, such as {@code "github_"}, to tell
-     * servers apart.
-     *
-     * @param prefix up to 32 letters, digits, {@code _} or {@code -}; default {@code ""}
-     * @return this builder
-     * @throws NullPointerException if {@code prefix} is null
-     * @throws IllegalArgumentException if {@code prefix} has other characters or is too long
-     */
-    public B toolPrefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix must not be null");
-      if (!PREFIX.matcher(prefix).matches()) {
-        throw new IllegalArgumentException(
-            "toolPrefix must be up to 32 letters, digits, '_' or '-': " + prefix);
-      }
-      this.toolPrefix = prefix;
       return self();
     }
 

@@ -20,8 +20,8 @@ public interface McpListener {
   default void onProgress(McpClient client, McpProgress progress) {}
 
   /**
-   * Called when the server says its tool list changed; the next {@link McpClient#tools()} fetches
-   * it again.
+   * Called when the server says its tool list changed; the next {@link McpClient#listTools()}
+   * fetches it again.
    *
    * @param client the client the server is connected to
    */

@@ -3,27 +3,22 @@ package io.github.kimisdk.mcp;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.FunctionTool;
 import java.util.Objects;
 
 /**
- * Holds one tool a server lists: its definition as the server sent it, and the function Kimi is
- * shown for it.
+ * Holds one tool a server lists, with its definition as the server sent it.
  *
  * @param name the tool's name on the server, used in {@code tools/call}
- * @param function the declaration Kimi sees: a name that Kimi accepts and that is unique among this
- *     server's tools, the description, and the input schema made acceptable to Kimi; null when the
- *     tool is not offered to Kimi (it can be run only as a task, which this client does not do)
  * @param definition the tool's definition as the server sent it ({@code name}, {@code title},
- *     {@code description}, {@code inputSchema}, {@code outputSchema}, {@code annotations}, ...)
+ *     {@code description}, {@code inputSchema}, {@code outputSchema}, {@code annotations}, {@code
+ *     execution}, ...)
  */
-public record McpTool(String name, FunctionTool function, JsonObject definition) {
+public record McpTool(String name, JsonObject definition) {
 
   /**
    * Validates the components.
    *
    * @param name the tool's name on the server
-   * @param function the declaration Kimi sees; may be null
    * @param definition the definition as sent
    * @throws NullPointerException if {@code name} or {@code definition} is null
    */
@@ -82,5 +77,17 @@ public record McpTool(String name, FunctionTool function, JsonObject definition)
     return definition.get("annotations") instanceof JsonObject a
         && a.get("readOnlyHint") instanceof JsonBoolean b
         && b.value();
+  }
+
+  /**
+   * Tells whether the server runs the tool only as a task ({@code execution.taskSupport} is {@code
+   * "required"}), which this client does not do: such a tool cannot be called with {@link
+   * McpClient#call(McpTool, JsonValue)}.
+   *
+   * @return true when the tool must run as a task
+   */
+  public boolean taskOnly() {
+    return definition.get("execution") instanceof JsonObject e
+        && "required".equals(McpTools.string(e, "taskSupport"));
   }
 }

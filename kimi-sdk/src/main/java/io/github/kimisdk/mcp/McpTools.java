@@ -6,94 +6,15 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.FunctionTool;
-import io.github.kimisdk.tool.JsonSchema;
 import java.util.List;
-import java.util.Set;
 
-/** Turns MCP tool definitions and results into what Kimi reads: schemas, names and text. */
+/** Reads MCP's JSON: fields of definitions and results, and results rendered as text. */
 final class McpTools {
 
   /** The longest server text (a schema, an unknown content block) quoted to the model. */
   static final int QUOTE_CHARS = 4096;
 
   private McpTools() {}
-
-  /**
-   * Returns the parameters schema Kimi is sent for an MCP tool's {@code inputSchema}: the schema as
-   * {@link JsonSchema#normalize} rewrites it for Kimi; when even that leaves it invalid (a property
-   * named {@code required}, a reference to nothing), a schema that accepts any object and quotes
-   * the original in its description, so the tool stays usable and one odd schema never fails the
-   * whole request.
-   */
-  static JsonValue kimiSchema(JsonValue inputSchema) {
-    if (!(inputSchema instanceof JsonObject)) {
-      return JsonObject.of("type", JsonString.of("object"));
-    }
-    try {
-      JsonObject schema = JsonSchema.normalize(inputSchema).schema();
-      JsonSchema.validate(schema);
-      return schema;
-    } catch (IllegalArgumentException e) {
-      return JsonObject.of(
-          "type",
-          JsonString.of("object"),
-          "description",
-          JsonString.of(
-              "Arguments, as this JSON Schema describes: " + cut(Json.write(inputSchema))));
-    }
-  }
-
-  /**
-   * Returns a function name Kimi accepts ({@link FunctionTool#NAME_PATTERN}) for an MCP tool name:
-   * characters outside {@code [A-Za-z0-9_-]} become {@code _}, a name that does not start with a
-   * letter or {@code _} gets {@code mcp_} in front, a short one is padded with {@code _}, a long
-   * one is cut to 64 characters.
-   */
-  static String kimiName(String prefix, String mcpName) {
-    String raw = prefix + mcpName;
-    StringBuilder s = new StringBuilder(Math.min(raw.length(), 80));
-    for (int i = 0; i < raw.length() && s.length() < 70; i++) {
-      char c = raw.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || c == '_'
-              || c == '-';
-      s.append(ok ? c : '_');
-    }
-    if (s.length() == 0) {
-      s.append("tool");
-    }
-    char first = s.charAt(0);
-    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_')) {
-      s.insert(0, "mcp_");
-    }
-    while (s.length() < 3) {
-      s.append('_');
-    }
-    return s.length() > 64 ? s.substring(0, 64) : s.toString();
-  }
-
-  /**
-   * Returns {@code name}, or when it is taken, {@code name_2}, {@code name_3}, ... cut so that the
-   * result stays within 64 characters.
-   */
-  static String unique(String name, Set<String> taken) {
-    if (!taken.contains(name)) {
-      return name;
-    }
-    for (int i = 2; ; i++) {
-      String suffix = "_" + i;
-      String base =
-          name.length() + suffix.length() > 64 ? name.substring(0, 64 - suffix.length()) : name;
-      String candidate = base + suffix;
-      if (!taken.contains(candidate)) {
-        return candidate;
-      }
-    }
-  }
 
   /**
    * Renders a tool result as the text the model reads: text blocks as they are, other blocks

@@ -14,8 +14,9 @@ import java.util.function.ToIntFunction;
 
 /**
  * Checks before sending that a request fits its model: the model's request rules ({@link
- * ChatRequest#problemsFor}) and the context window, where the prompt plus the output must fit. It
- * can lower {@code max_completion_tokens} to what fits, and trim a conversation to the window.
+ * ModelInfo#problems(ChatRequest)}) and the context window, where the prompt plus the output must
+ * fit. It can lower {@code max_completion_tokens} to what fits, and trim a conversation to the
+ * window.
  *
  * <pre>{@code
  * ContextBudget budget = ContextBudget.defaults();          // estimator, 50,000 token reserve
@@ -47,8 +48,6 @@ public final class ContextBudget {
 
   /** The default smallest {@code max_completion_tokens} clamping may produce: 256. */
   public static final int DEFAULT_MIN_OUTPUT = 256;
-
-  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
 
   private final ModelCatalog catalog;
   private final RequestTokens counter;
@@ -153,18 +152,16 @@ public final class ContextBudget {
   }
 
   /**
-   * Checks a request before it is sent: first the model's rules, then the window. A request built
-   * with {@link ChatRequest.SamplingPolicy#ADAPT} first loses the sampling values its model fixes
-   * ({@link ChatRequest#adaptedTo}, logged at {@code DEBUG} on {@code io.github.kimisdk.sampling});
-   * otherwise such a value is one of the problems. When clamping is on and the prompt fits with
-   * room for at least the minimum output, a {@code max_completion_tokens} (or the reserve, when
-   * none is set) that does not fit is lowered to what fits, and the changed request is returned.
+   * Checks a request before it is sent: first the model's rules ({@link
+   * ModelInfo#problems(ChatRequest)}), then the window. When clamping is on and the prompt fits
+   * with room for at least the minimum output, a {@code max_completion_tokens} (or the reserve,
+   * when none is set) that does not fit is lowered to what fits, and the changed request is
+   * returned.
    *
    * @param request the request
-   * @return the request, or a copy without the fixed sampling values it adapts or with a lower
-   *     {@code max_completion_tokens}
+   * @return the request, or a copy with a lower {@code max_completion_tokens}
    * @throws PreflightException if the model would reject a setting (see {@link
-   *     ChatRequest#problemsFor})
+   *     ModelInfo#problems(ChatRequest)})
    * @throws ContextBudgetExceededException if prompt plus output does not fit the window (and
    *     cannot be clamped)
    * @throws NullPointerException if {@code request} is null
@@ -172,16 +169,7 @@ public final class ContextBudget {
   public ChatRequest preflight(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     ModelInfo model = catalog.lookup(request.model());
-    if (request.samplingPolicy() == ChatRequest.SamplingPolicy.ADAPT) {
-      ChatRequest.Adapted adapted = request.adaptedTo(model);
-      if (!adapted.changes().isEmpty()) {
-        SAMPLING_LOG.log(
-            System.Logger.Level.DEBUG,
-            () -> "Adapted sampling for " + adapted.request().model() + ": " + adapted.changes());
-        request = adapted.request();
-      }
-    }
-    List<String> problems = request.problemsFor(model);
+    List<String> problems = model.problems(request);
     if (!problems.isEmpty()) {
       throw new PreflightException(request.model(), problems);
     }

@@ -16,13 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one table of what Kimi's models accept: context window, output limits, thinking (never,
  * always or switchable), effort levels, preserved thinking ({@code keep}), vision, video, the
  * sampling values a model fixes and which {@code tool_choice} values combine with thinking. {@link
- * io.github.kimisdk.chat.ChatRequest} reads it when a request is built (tool choice against
- * thinking, and {@link io.github.kimisdk.chat.ChatRequest.SamplingPolicy#ADAPT adapted} sampling),
- * {@link ContextBudget#preflight} reads it before a request is sent, and {@code FakeKimiServer}
- * answers as it says. It starts with the models Moonshot documents (below), takes your own entries
- * ({@link #put(ModelInfo)}), and learns from the server's model list ({@link #update(Collection)}
- * with {@code KimiClient.listModels()}). A model it does not know gets {@link
- * ModelInfo#unknown(String) conservative defaults}, never an error.
+ * ModelInfo#problems} and {@link ModelInfo#adapt} apply it to a request: a client runs both before
+ * every call, against the catalog it was built with; {@link ContextBudget#preflight} reads it for
+ * the window as well, and {@code FakeKimiServer} answers as it says. It starts with the models
+ * Moonshot documents (below), takes your own entries ({@link #put(ModelInfo)}), and learns from the
+ * server's model list ({@link #update(Collection)} with {@code KimiClient.listModels()}). A model
+ * it does not know gets {@link ModelInfo#unknown(String) conservative defaults}, never an error.
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.create();

@@ -1,5 +1,6 @@
 package io.github.kimisdk.token;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.List;
@@ -9,19 +10,18 @@ import java.util.Objects;
  * Describes what one Kimi model accepts: its context window and output limits, whether it thinks
  * and at which effort levels, the media it reads, the sampling values it fixes and the tool choices
  * it takes while thinking. {@link ModelCatalog} holds these for the models Moonshot documents. A
- * request is checked against one with {@link io.github.kimisdk.chat.ChatRequest#problemsFor
- * ChatRequest.problemsFor(model)}, which finds the settings the model would reject before anything
- * is sent, and adapted to one with {@link io.github.kimisdk.chat.ChatRequest#adaptedTo
- * ChatRequest.adaptedTo(model)}, which drops the sampling values the model fixes; this class holds
- * the values and the predicates on plain values those checks use.
+ * request is checked against one with {@link #problems(ChatRequest)}, which finds the settings the
+ * model would reject before anything is sent, and adapted to one with {@link #adapt}, which applies
+ * a client's {@link SamplingPolicy} and {@link ThinkingFallback}. A client runs both on every call,
+ * against the catalog it was built with; a {@link ChatRequest} itself checks only what holds for
+ * every model.
  *
  * <pre>{@code
  * ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3");
  * k3.contextWindow();            // 1048576
  * k3.efforts();                  // [low, high, max]
- * k3.thinksWith(Thinking.disabled());                        // true: kimi-k3 always thinks
  * k3.acceptsToolChoice(ToolChoice.function("ping"), null);    // false: not while thinking
- * request.problemsFor(k3);       // e.g. ["kimi-k3 accepts only top_p 0.95: 0.8; leave top_p unset"]
+ * k3.problems(request);          // e.g. ["kimi-k3 accepts only top_p 0.95: 0.8; leave top_p unset"]
  *
  * ModelInfo mine = ModelInfo.builder("my-proxy-model")
  *     .contextWindow(200_000)
@@ -45,7 +45,7 @@ public final class ModelInfo {
    * Below this temperature Kimi treats sampling as greedy and rejects {@code n > 1}: 0.3, the
    * threshold litellm uses for Kimi's "near 0".
    */
-  public static final double NEAR_ZERO_TEMPERATURE = 0.3;
+  public static final double NEAR_ZERO_TEMPERATURE = ChatRequest.MIN_TEMPERATURE_FOR_N;
 
   /** Says whether a model thinks before it answers. */
   public enum ThinkingSupport {
@@ -423,6 +423,78 @@ public final class ModelInfo {
    * @param o the other object
    * @return true when every value is equal
    */
+  /**
+   * Lists the settings of {@code request} this model rejects, each as a sentence that names the
+   * parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
+   * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
+   * temperature below 0.3; the {@link #sampling() fixed sampling values}; switching thinking off on
+   * a model that always thinks; {@code tool_choice} {@code required} or a named function while the
+   * model thinks ({@link #acceptsToolChoice}). Checked for {@link #known() known} models only:
+   * thinking enabled on a model that does not think; {@code thinking.keep} on a model without
+   * {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code thinking.effort}) on a model
+   * that does not think, that lists no levels, or that is not among {@link #efforts()}; tools on a
+   * model without {@link #toolUse()}; image and video parts on a model that does not take them. The
+   * request's model id is not compared with {@link #id()}. A client runs this check before every
+   * call, against its own catalog, and refuses a request with any problem.
+   *
+   * <pre>{@code
+   * List<String> problems = ModelCatalog.defaults().lookup(request.model()).problems(request);
+   * }</pre>
+   *
+   * @param request the request to check
+   * @return the problems, empty when none is found
+   * @throws NullPointerException if {@code request} is null
+   */
+  public List<String> problems(ChatRequest request) {
+    return ModelRules.problems(Objects.requireNonNull(request, "request must not be null"), this);
+  }
+
+  /**
+   * Returns {@code request} adapted to this model by a client's policies. With {@link
+   * SamplingPolicy#ADAPT}, a fixed temperature, {@code top_p}, {@code n} or penalty that differs
+   * from the model's only value is left unset, so the server applies that value, and a temperature
+   * above Kimi's range (OpenAI allows up to 2) on a model that does not fix it becomes 1. With a
+   * {@link ThinkingFallback} other than {@link ThinkingFallback#REJECT}, a tool choice the model
+   * rejects while it thinks is resolved: tool choice {@code auto}, or thinking disabled for the
+   * turn where the model can switch it off. Every other setting stays; when nothing changes the
+   * result holds this very request.
+   *
+   * @param request the request to adapt
+   * @param sampling what to do with fixed sampling values
+   * @param fallback what to do with a tool choice the model rejects while thinking
+   * @return the adapted request and what changed
+   * @throws NullPointerException if an argument is null
+   */
+  public Adapted adapt(ChatRequest request, SamplingPolicy sampling, ThinkingFallback fallback) {
+    return ModelRules.adapt(
+        Objects.requireNonNull(request, "request must not be null"),
+        this,
+        Objects.requireNonNull(sampling, "sampling must not be null"),
+        Objects.requireNonNull(fallback, "fallback must not be null"));
+  }
+
+  /**
+   * A request adapted to a model by a client's policies, from {@link #adapt}.
+   *
+   * @param request the request to send
+   * @param changes what was changed, one sentence each (such as {@code "kimi-k3 fixes top_p at
+   *     0.95: dropped 0.5"}); empty when nothing was
+   */
+  public record Adapted(ChatRequest request, List<String> changes) {
+
+    /**
+     * Copies the list of changes.
+     *
+     * @param request the request to send
+     * @param changes what was changed
+     * @throws NullPointerException if an argument is null
+     */
+    public Adapted {
+      Objects.requireNonNull(request, "request must not be null");
+      changes = List.copyOf(changes);
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelInfo m

@@ -12,21 +12,10 @@ import java.util.Objects;
  * {@link #auto()} (or to {@link #required()} with only that tool declared, on kimi-k3). Older Kimi
  * docs say {@code required} is not supported at all.
  *
- * <p>{@link io.github.kimisdk.chat.ChatRequest} refuses such a request when it is built, before
- * anything is sent. Which models think, and which take {@code required} while thinking, comes from
- * {@link io.github.kimisdk.token.ModelCatalog#defaults()}: kimi-k2.5 and k2.6 think unless thinking
- * is disabled; kimi-k2.7-code, kimi-k3, the Kimi Code models and the {@code kimi-k2-thinking}
- * models always think; a model the catalog does not know thinks when thinking is enabled. To have
- * the builder resolve the conflict instead, choose a {@link ThinkingFallback}:
- *
- * <pre>{@code
- * ChatRequest request = ChatRequest.builder("kimi-k2.6")
- *     .addUser("Weather in Paris?")
- *     .addTool(weather)
- *     .toolChoice(ToolChoice.function("get_weather"))
- *     .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
- *     .build(); // sent with "thinking": {"type": "disabled"}
- * }</pre>
+ * <p>A client checks this before each call, against its model table, and refuses such a request
+ * before anything is sent; or resolves it when its {@code thinkingFallback} says so ({@link
+ * io.github.kimisdk.token.ThinkingFallback}). Which models think, and which take {@code required}
+ * while thinking, comes from the model table ({@link io.github.kimisdk.token.ModelInfo}).
  */
 public sealed interface ToolChoice permits ToolChoice.Mode, ToolChoice.Function {
 
@@ -67,23 +56,6 @@ public sealed interface ToolChoice permits ToolChoice.Mode, ToolChoice.Function 
    */
   static ToolChoice function(String name) {
     return new Function(name);
-  }
-
-  /**
-   * Says what {@link io.github.kimisdk.chat.ChatRequest.Builder#build()} does with {@code required}
-   * or a named function while the model thinks, which Kimi rejects.
-   */
-  enum ThinkingFallback {
-    /** Refuses to build the request, with a message naming both fixes (the default). */
-    REJECT,
-    /**
-     * Sends the request with thinking disabled for this turn, keeping the tool choice. Only for
-     * models that can switch thinking off (kimi-k2.5, kimi-k2.6); for a model that always thinks
-     * the build still fails.
-     */
-    DISABLE_THINKING,
-    /** Sends the request with tool choice {@code auto}, keeping thinking on. */
-    AUTO
   }
 
   /** Selects a tool-calling mode without naming a tool. */

@@ -2,8 +2,8 @@
  * Tools the model may call: {@link io.github.kimisdk.tool.Tool} declarations sent with a request,
  * the {@link io.github.kimisdk.tool.ToolCall}s the model answers with, and the {@link
  * io.github.kimisdk.tool.ToolChoice} that steers it; {@link io.github.kimisdk.tool.JsonSchema}
- * builds and checks parameter schemas Kimi accepts, and {@link io.github.kimisdk.tool.ToolRunner}
- * runs the whole bounded tool-calling loop.
+ * builds and checks parameter schemas Kimi accepts. The loop that runs the tools is {@link
+ * io.github.kimisdk.agent.ToolRunner}, a floor above.
  *
  * <p>Example: declare a function and Kimi's built-in web search.
  *

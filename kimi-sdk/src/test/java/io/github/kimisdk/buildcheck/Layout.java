@@ -41,13 +41,14 @@ import java.util.zip.ZipFile;
  *       KimiBatches}).
  *   <li>The root package holds public types only, and one package-private class, {@code Errors},
  *       which builds the exceptions whose constructors are package-private.
+ *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
+ *       exceptions ({@link #ROOT_VALUES}): a lower package may use the root's exceptions (the one
+ *       failure family every package reports through) and a few plain values of the root, each
+ *       named with its reason.
+ *   <li>{@code mcp} is a plain MCP client: it uses no Kimi package ({@code chat}, {@code tool},
+ *       {@code token}, {@code agent}).
+ *   <li>{@code agent} stands above everything else: no other package uses it.
  * </ul>
- *
- * <p>Not a rule: a cycle between packages whose classes form no cycle. The public API fixes several
- * ({@code chat.AssistantMessage} uses {@code tool.ToolCall} while {@code tool.ToolRunner} uses
- * {@code chat.ChatRequest}; {@code chat.ChatStream} returns the root's {@code ResponseMetadata}
- * while {@code KimiClient} takes a {@code chat.ChatRequest}; {@code chat.ChatRequest} reads {@code
- * token.ModelInfo} while {@code token.ContextBudget} checks a {@code chat.ChatRequest}).
  */
 final class Layout {
 
@@ -60,6 +61,24 @@ final class Layout {
       Set.of("internal.http", "internal.client", "internal.anthropic");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
   private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
+
+  /** The exported packages, relative to the base. */
+  static final Set<String> EXPORTED =
+      Set.of("", "chat", "tool", "agent", "token", "json", "sse", "mcp", "testing");
+
+  /**
+   * Root classes a lower exported package may use without making the root and that package use each
+   * other, each with its reason. Every root class whose name ends in {@code Exception} is one too:
+   * the sealed {@code KimiException} family is the one failure family of every package.
+   */
+  static final Map<String, String> ROOT_VALUES =
+      Map.of(
+          "ResponseMetadata",
+          "a plain value: chat.ChatStream hands out the metadata of the response it streams",
+          "ListedModel",
+          "a plain value: token.ModelCatalog.update reads the models GET /models listed");
+
+  private static final Set<String> KIMI = Set.of("chat", "tool", "token", "agent");
 
   private static final int ACC_PUBLIC = 0x0001;
 
@@ -132,6 +151,12 @@ final class Layout {
         if (fromPackage.equals("token") && toPackage.isEmpty() && CLIENT.contains(to)) {
           out.add("one-way: " + from + " uses " + to + " (token does not call the client)");
         }
+        if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
+          out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");
+        }
+        if (toPackage.equals("agent")) {
+          out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");
+        }
       }
     }
     for (String c : nonPublic) {
@@ -146,7 +171,60 @@ final class Layout {
     for (List<String> cycle : crossPackageCycles()) {
       out.add("cycle across packages: " + String.join(" -> ", cycle));
     }
+    out.addAll(exportedPackagesUsingEachOther());
     return out;
+  }
+
+  /**
+   * Returns one line for each pair of exported packages that use each other, naming one use each
+   * way; uses of {@link #ROOT_VALUES} and of the root's exceptions do not count.
+   */
+  List<String> exportedPackagesUsingEachOther() {
+    Map<String, Map<String, String>> packageUses = new TreeMap<>(); // from -> to -> one example
+    for (Map.Entry<String, Set<String>> e : uses.entrySet()) {
+      String from = e.getKey();
+      String fromPackage = packageOf(from);
+      if (!EXPORTED.contains(fromPackage)) {
+        continue;
+      }
+      for (String to : e.getValue()) {
+        String toPackage = packageOf(to);
+        if (toPackage.equals(fromPackage) || !EXPORTED.contains(toPackage)) {
+          continue;
+        }
+        if (toPackage.isEmpty() && (to.endsWith("Exception") || ROOT_VALUES.containsKey(to))) {
+          continue;
+        }
+        packageUses
+            .computeIfAbsent(fromPackage, k -> new TreeMap<>())
+            .putIfAbsent(toPackage, from + " uses " + to);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Map<String, String>> e : packageUses.entrySet()) {
+      String a = e.getKey();
+      for (Map.Entry<String, String> use : e.getValue().entrySet()) {
+        String b = use.getKey();
+        String back = packageUses.getOrDefault(b, Map.of()).get(a);
+        if (back != null && name(a).compareTo(name(b)) < 0) {
+          out.add(
+              "exported packages use each other: "
+                  + name(a)
+                  + " <-> "
+                  + name(b)
+                  + " ("
+                  + use.getValue()
+                  + "; "
+                  + back
+                  + ")");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String name(String pkg) {
+    return pkg.isEmpty() ? "(root)" : pkg;
   }
 
   /** Returns one cycle for each group of mutually dependent classes that spans packages. */

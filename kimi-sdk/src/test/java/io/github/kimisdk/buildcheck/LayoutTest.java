@@ -56,10 +56,25 @@ class LayoutTest {
         }
         """);
 
+    sources.put(
+        "io/github/kimisdk/mcp/Client.java",
+        "package io.github.kimisdk.mcp; public class Client { io.github.kimisdk.tool.Decl d; }");
+    sources.put(
+        "io/github/kimisdk/tool/Decl.java",
+        "package io.github.kimisdk.tool; public class Decl { io.github.kimisdk.agent.Runner r; }");
+    sources.put(
+        "io/github/kimisdk/agent/Runner.java",
+        "package io.github.kimisdk.agent; public class Runner { io.github.kimisdk.mcp.Client c; }");
+
     Layout layout = Layout.read(compile(dir, sources));
 
     assertThat(layout.violations())
         .containsExactlyInAnyOrder(
+            "one-way: mcp.Client uses tool.Decl (mcp is a plain MCP client)",
+            "one-way: tool.Decl uses agent.Runner (agent stands above every package)",
+            "cycle across packages: agent.Runner -> mcp.Client -> tool.Decl -> agent.Runner",
+            "exported packages use each other: chat <-> json (chat.Chunk uses json.Reader;"
+                + " json.Reader uses chat.Chunk)",
             "one-way: json.Reader uses chat.Chunk (json and sse know nothing of Kimi)",
             "one-way: chat.Chunk uses internal.http.Transport (chat, tool and token never reach"
                 + " the transport)",
@@ -74,8 +89,16 @@ class LayoutTest {
     Layout layout = Layout.read(compile(dir, clean()));
     assertThat(layout.classes())
         .containsExactlyInAnyOrder(
-            "KimiClient", "Errors", "chat.Message", "tool.ToolMessage", "internal.flow.Stage");
-    assertThat(layout.uses("tool.ToolMessage")).containsExactly("chat.Message");
+            "KimiClient",
+            "KimiException",
+            "Errors",
+            "chat.Message",
+            "tool.ToolMessage",
+            "internal.flow.Stage");
+    assertThat(layout.uses("tool.ToolMessage"))
+        .as("the root's exceptions are an allowed exception")
+        .contains("KimiException");
+    assertThat(layout.uses("tool.ToolMessage")).containsExactly("KimiException", "chat.Message");
     assertThat(layout.uses("chat.Message")).as("permits do not count").isEmpty();
     assertThat(layout.violations()).isEmpty();
   }
@@ -95,6 +118,9 @@ class LayoutTest {
         """);
     sources.put("io/github/kimisdk/Errors.java", "package io.github.kimisdk; class Errors { }");
     sources.put(
+        "io/github/kimisdk/KimiException.java",
+        "package io.github.kimisdk; public class KimiException extends RuntimeException { }");
+    sources.put(
         "io/github/kimisdk/chat/Message.java",
         """
         package io.github.kimisdk.chat;
@@ -104,7 +130,9 @@ class LayoutTest {
         "io/github/kimisdk/tool/ToolMessage.java",
         """
         package io.github.kimisdk.tool;
-        public final class ToolMessage implements io.github.kimisdk.chat.Message { }
+        public final class ToolMessage implements io.github.kimisdk.chat.Message {
+          io.github.kimisdk.KimiException failure;
+        }
         """);
     sources.put(
         "io/github/kimisdk/internal/flow/Stage.java",

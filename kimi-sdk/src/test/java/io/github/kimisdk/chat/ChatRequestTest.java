@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
@@ -43,12 +45,14 @@ class ChatRequestTest {
             "zeroMaxTokens",
             b -> b.maxCompletionTokens(0),
             "maxCompletionTokens must be at least 1"),
+        // Kimi's [0, 1] is a model rule (ModelRulesTest): OpenAI's range builds, so a client that
+        // adapts can send 1 instead
         rule(
-            "temperatureAboveOne",
-            b -> b.temperature(1.5),
-            "temperature must be in [0, 1] for Kimi models (not OpenAI's [0, 2]): 1.5"),
-        rule("temperatureNegative", b -> b.temperature(-0.1), "temperature must be in [0, 1]"),
-        rule("temperatureNaN", b -> b.temperature(Double.NaN), "temperature must be in [0, 1]"),
+            "temperatureAboveTwo",
+            b -> b.temperature(2.5),
+            "temperature must be in [0, 2] (Kimi's models take [0, 1]; the client checks that): 2.5"),
+        rule("temperatureNegative", b -> b.temperature(-0.1), "temperature must be in [0, 2]"),
+        rule("temperatureNaN", b -> b.temperature(Double.NaN), "temperature must be in [0, 2]"),
         rule("topPAboveOne", b -> b.topP(1.01), "topP must be in [0, 1]: 1.01"),
         rule("nZero", b -> b.n(0), "n must be in 1..5 for Kimi models: 0"),
         rule("nSix", b -> b.n(6), "n must be in 1..5 for Kimi models: 6"),
@@ -245,10 +249,8 @@ class ChatRequestTest {
             .promptCacheKey("session-1")
             .safetyIdentifier("user-hash")
             .extraBody("seed", JsonString.of("42"))
-            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
             .build();
     assertThat(r.toBuilder().build()).isEqualTo(r);
-    assertThat(r.samplingPolicy()).isEqualTo(ChatRequest.SamplingPolicy.ADAPT);
     ChatRequest effort =
         base().thinking(Thinking.preserved().withEffort("high")).reasoningEffort("high").build();
     assertThat(effort.toBuilder().build()).isEqualTo(effort);
@@ -306,48 +308,6 @@ class ChatRequestTest {
   }
 
   @Test
-  void adaptPolicyDropsTheSamplingValuesTheModelFixesWhenBuilt() {
-    ChatRequest k3 =
-        ChatRequest.builder("kimi-k3")
-            .addUser("hi")
-            .temperature(0.2)
-            .topP(0.5)
-            .n(1)
-            .presencePenalty(0.0)
-            .frequencyPenalty(1.0)
-            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
-            .build();
-    assertThat(k3.temperature()).isNull();
-    assertThat(k3.topP()).isNull();
-    assertThat(k3.n()).isEqualTo(1); // the fixed value itself is accepted and kept
-    assertThat(k3.presencePenalty()).isEqualTo(0.0);
-    assertThat(k3.frequencyPenalty()).isNull();
-    // kimi-k2.6 fixes temperature by thinking: 0.6 without, 1.0 with
-    ChatRequest.Builder k26 =
-        ChatRequest.builder("kimi-k2.6")
-            .addUser("hi")
-            .temperature(0.6)
-            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT);
-    assertThat(k26.build().temperature()).isNull();
-    assertThat(k26.thinking(Thinking.disabled()).build().temperature()).isEqualTo(0.6);
-    // a model that fixes nothing keeps its values; OpenAI's range is brought into Kimi's
-    ChatRequest free =
-        ChatRequest.builder("moonshot-v1-8k")
-            .addUser("hi")
-            .temperature(1.7)
-            .topP(0.5)
-            .samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)
-            .build();
-    assertThat(free.temperature()).isEqualTo(1.0);
-    assertThat(free.topP()).isEqualTo(0.5);
-    // refusing stays the default: the request is built as asked and a preflight check refuses it
-    ChatRequest asked = ChatRequest.builder("kimi-k3").addUser("hi").topP(0.5).build();
-    assertThat(asked.topP()).isEqualTo(0.5);
-    assertThatThrownBy(() -> ChatRequest.builder("kimi-k3").addUser("hi").temperature(1.5).build())
-        .hasMessageContaining("temperature must be in [0, 1]");
-  }
-
-  @Test
   void thinkingEffortNeedsThinkingEnabled() {
     assertThat(Thinking.enabled().withEffort("high").effort()).isEqualTo("high");
     assertThat(Thinking.enabled().withEffort("high").withEffort(null))
@@ -357,6 +317,30 @@ class ChatRequestTest {
         .hasMessageContaining("thinking effort applies only when thinking is enabled");
     assertThatThrownBy(() -> Thinking.enabled().withEffort(""))
         .hasMessageContaining("thinking effort must not be blank");
+  }
+
+  @Test
+  void buildingReadsNoCatalog() {
+    ChatRequest.Builder forced =
+        ChatRequest.builder("catalog-independence-model")
+            .addUser("hi")
+            .addTool(Tool.function("ping", null, null))
+            .toolChoice(ToolChoice.required())
+            .temperature(0.2);
+    ChatRequest before = forced.build();
+    // Another part of the program says this model always thinks, fixes temperature and refuses
+    // required while thinking: the same values still build the same request.
+    ModelCatalog.defaults()
+        .put(
+            ModelInfo.builder("catalog-independence-model")
+                .thinking(ModelInfo.ThinkingSupport.ALWAYS)
+                .requiredToolChoiceWhileThinking(false)
+                .sampling(ModelInfo.FixedSampling.K3)
+                .build());
+    assertThat(forced.build()).isEqualTo(before);
+    assertThat(ModelCatalog.defaults().lookup("catalog-independence-model").problems(before))
+        .as("the catalog's rules apply where a client checks the request")
+        .hasSize(2);
   }
 
   @Test
@@ -387,10 +371,8 @@ class ChatRequestTest {
             null,
             null,
             null,
-            null,
             null);
     assertThat(r.stop()).isEmpty();
-    assertThat(r.samplingPolicy()).isEqualTo(ChatRequest.SamplingPolicy.REFUSE);
     assertThat(r.tools()).isEmpty();
     assertThat(r.extraBody()).isEmpty();
   }

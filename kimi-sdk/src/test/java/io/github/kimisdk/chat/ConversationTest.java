@@ -3,6 +3,9 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.json.JsonNull;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +95,35 @@ class ConversationTest {
     // Empty reasoning survives the round trip: thinking models need it.
     assertThat(((AssistantMessage) back.messages().get(3)).reasoningContent()).isEmpty();
     assertThat(Conversation.fromJson(c.toJson()).messages()).isEqualTo(c.messages());
+  }
+
+  @Test
+  void aSaveAndLoadKeepsEveryFieldTheCodecWrites() {
+    AssistantMessage reply =
+        new AssistantMessage(
+            "It is sunny.",
+            "",
+            List.of(),
+            "narrator",
+            false,
+            null,
+            JsonObject.of(
+                "audio", JsonObject.of("id", JsonString.of("a-1")), "refusal", JsonNull.INSTANCE));
+    Conversation c =
+        Conversation.withId("round-trip")
+            .addSystem("Be brief.")
+            .add(
+                Message.user(
+                    "Look",
+                    ContentPart.text("at this"),
+                    ContentPart.imageUrl("data:image/png;base64,AA==")))
+            .add(reply);
+    Conversation loaded = Conversation.fromJson(c.toJson());
+    assertThat(loaded.messages()).isEqualTo(c.messages());
+    AssistantMessage back = (AssistantMessage) loaded.messages().get(2);
+    assertThat(back.additionalFields()).isEqualTo(reply.additionalFields());
+    assertThat(back.reasoningContent()).as("an empty reasoning stays empty").isEmpty();
+    assertThat(loaded.toJson()).isEqualTo(c.toJson());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.McpException;
+import io.github.kimisdk.agent.McpToolset;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -42,7 +43,7 @@ class McpClientHttpTest {
         McpClient mcp = McpClient.http(server.url())) {
       assertThat(mcp.serverInfo().name()).isEqualTo("test-server");
       assertThat(mcp.protocolVersion()).isEqualTo("2025-11-25");
-      assertThat(mcp.tools()).hasSize(16);
+      assertThat(McpToolset.of(mcp).tools()).hasSize(16);
       assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
       assertThat(mcp.call("fail", null).isError()).isTrue();
       assertThat(mcp.toString())
@@ -127,10 +128,12 @@ class McpClientHttpTest {
                 .build()) {
       await(server.requests, r -> r.startsWith("GET "));
       Thread.sleep(200); // the listening stream is attached once its headers are sent
-      assertThat(mcp.tools()).extracting(FunctionTool::name).doesNotContain("added_tool");
+      assertThat(McpToolset.of(mcp).tools())
+          .extracting(FunctionTool::name)
+          .doesNotContain("added_tool");
       mcp.call("add_tool", null);
       assertThat(changed.await(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(mcp.tools()).extracting(FunctionTool::name).contains("added_tool");
+      assertThat(McpToolset.of(mcp).tools()).extracting(FunctionTool::name).contains("added_tool");
     }
   }
 

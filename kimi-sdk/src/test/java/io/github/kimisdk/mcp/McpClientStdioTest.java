@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.McpException;
+import io.github.kimisdk.agent.McpToolset;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -67,7 +68,8 @@ class McpClientStdioTest {
   @Test
   void listsEveryPageAsToolsKimiAccepts() throws Exception {
     try (McpClient mcp = McpClient.stdio(stdio())) {
-      List<FunctionTool> tools = mcp.tools();
+      McpToolset toolset = McpToolset.of(mcp);
+      List<FunctionTool> tools = toolset.tools();
       assertThat(tools)
           .extracting(FunctionTool::name)
           .containsExactly(
@@ -101,13 +103,14 @@ class McpClientStdioTest {
       assertThat(all).hasSize(17);
       McpTool research = all.get(16);
       assertThat(research.name()).isEqualTo("research");
-      assertThat(research.function()).as("a task-only tool is not offered to Kimi").isNull();
+      assertThat(research.taskOnly()).as("a task-only tool is not offered to Kimi").isTrue();
+      assertThat(tools).extracting(FunctionTool::name).doesNotContain("research");
       assertThat(all.get(6).name()).isEqualTo("dotted.name");
-      assertThat(all.get(6).function().name()).isEqualTo("dotted_name");
+      assertThat(toolset.serverTool("dotted_name")).contains(all.get(6));
       String stderr = awaitStderr(mcp, "event tools/list 15");
       assertThat(stderr)
           .contains("event tools/list 0", "event tools/list 3", "event tools/list 12");
-      assertThat(mcp.tools()).as("kept until the server says it changed").isEqualTo(tools);
+      assertThat(toolset.tools()).as("kept until the server says it changed").isEqualTo(tools);
       Thread.sleep(100);
       assertThat(mcp.stderr().split("event tools/list 0", -1)).hasSize(2);
     }
@@ -143,8 +146,7 @@ class McpClientStdioTest {
   @Test
   void callsTakeKimisNameOrTheServersName() {
     try (McpClient mcp = McpClient.stdio(stdio())) {
-      mcp.tools();
-      assertThat(mcp.call("dotted_name", null).text()).isEqualTo("dotted.name ok");
+      assertThat(McpToolset.of(mcp).call("dotted_name", null).text()).isEqualTo("dotted.name ok");
       assertThat(mcp.call("dotted.name", null).text()).isEqualTo("dotted.name ok");
       assertThat(mcp.call(mcp.listTools().get(6), null).text()).isEqualTo("dotted.name ok");
     }
@@ -363,10 +365,12 @@ class McpClientStdioTest {
           }
         };
     try (McpClient mcp = McpClient.stdioBuilder(stdio()).listener(listener).build()) {
-      assertThat(mcp.tools()).extracting(FunctionTool::name).doesNotContain("added_tool");
+      assertThat(McpToolset.of(mcp).tools())
+          .extracting(FunctionTool::name)
+          .doesNotContain("added_tool");
       mcp.call("add_tool", null);
       assertThat(changed.await(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(mcp.tools()).extracting(FunctionTool::name).contains("added_tool");
+      assertThat(McpToolset.of(mcp).tools()).extracting(FunctionTool::name).contains("added_tool");
     }
   }
 
@@ -468,16 +472,19 @@ class McpClientStdioTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> McpClient.stdioBuilder(stdio()).maxPendingRequests(0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> McpClient.stdioBuilder(stdio()).toolPrefix("a.b"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("toolPrefix must be up to 32 letters, digits, '_' or '-': a.b");
+    try (McpClient mcp = McpClient.stdio(stdio())) {
+      assertThatThrownBy(() -> McpToolset.builder(mcp).toolPrefix("a.b"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("toolPrefix must be up to 32 letters, digits, '_' or '-': a.b");
+    }
   }
 
   @Test
   void aToolPrefixGoesBeforeEveryName() {
-    try (McpClient mcp = McpClient.stdioBuilder(stdio()).toolPrefix("t_").build()) {
-      assertThat(mcp.tools().get(0).name()).isEqualTo("t_echo");
-      assertThat(mcp.call("t_echo", args("text", "p")).text()).isEqualTo("echo: p");
+    try (McpClient mcp = McpClient.stdio(stdio())) {
+      McpToolset toolset = McpToolset.builder(mcp).toolPrefix("t_").build();
+      assertThat(toolset.tools().get(0).name()).isEqualTo("t_echo");
+      assertThat(toolset.call("t_echo", args("text", "p")).text()).isEqualTo("echo: p");
     }
   }
 }

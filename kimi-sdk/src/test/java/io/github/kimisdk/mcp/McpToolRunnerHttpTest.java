@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.McpException;
+import io.github.kimisdk.agent.McpToolset;
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
-import io.github.kimisdk.tool.ToolRunner;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -88,8 +89,8 @@ class McpToolRunnerHttpTest {
                   "A local echo",
                   JsonSchema.object().required("text", JsonSchema.string()).build(),
                   x -> "local " + x.get("text").asString())
-              .mcp(a, t -> t.name().equals("echo"))
-              .mcp(b, t -> t.name().equals("echo"))
+              .mcp(McpToolset.builder(a).filter(t -> t.name().equals("echo")).build())
+              .mcp(McpToolset.builder(b).filter(t -> t.name().equals("echo")).build())
               .build();
       assertThat(runner.tools())
           .extracting(Tool::name)

@@ -3,6 +3,8 @@ package io.github.kimisdk.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agent.McpToolset;
+import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.foreign.ForeignProcess;
@@ -14,7 +16,6 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,8 @@ class ServerEverythingConformanceTest {
       assertThat(mcp.serverInfo().name()).isEqualTo("mcp-servers/everything");
       assertThat(mcp.protocolVersion()).isEqualTo(McpClient.LATEST_PROTOCOL_VERSION);
       List<McpTool> tools = mcp.listTools();
+      McpToolset toolset = McpToolset.of(mcp);
+      List<FunctionTool> declared = toolset.tools();
       assertThat(tools)
           .extracting(McpTool::name)
           .contains("echo", "get-sum", "get-tiny-image", "trigger-long-running-operation");
@@ -75,11 +78,16 @@ class ServerEverythingConformanceTest {
         boolean taskOnly =
             t.definition().get("execution") instanceof JsonObject e
                 && JsonString.of("required").equals(e.get("taskSupport"));
+        assertThat(t.taskOnly()).as(t.name()).isEqualTo(taskOnly);
+        FunctionTool f =
+            declared.stream()
+                .filter(d -> toolset.serverTool(d.name()).orElseThrow().equals(t))
+                .findFirst()
+                .orElse(null);
         if (taskOnly) {
-          assertThat(t.function()).as(t.name()).isNull();
+          assertThat(f).as(t.name()).isNull();
           continue;
         }
-        FunctionTool f = t.function();
         assertThat(f).as(t.name()).isNotNull();
         assertThat(f.name()).as(t.name()).matches(FunctionTool.NAME_PATTERN);
         JsonSchema.validate(f.parameters());
@@ -93,8 +101,7 @@ class ServerEverythingConformanceTest {
             .as(t.name())
             .isEqualTo(t.inputSchema().get("required"));
       }
-      assertThat(mcp.tools())
-          .hasSize((int) tools.stream().filter(t -> t.function() != null).count());
+      assertThat(declared).hasSize((int) tools.stream().filter(t -> !t.taskOnly()).count());
       mcp.ping();
     }
   }

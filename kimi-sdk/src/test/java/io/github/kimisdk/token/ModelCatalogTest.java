@@ -188,8 +188,8 @@ class ModelCatalogTest {
     assertThat(coding.defaultEffort()).isEqualTo("medium");
     ChatRequest medium =
         ChatRequest.builder("kimi-for-coding").addUser("x").reasoningEffort("medium").build();
-    assertThat(medium.problemsFor(coding)).isEmpty();
-    assertThat(medium.problemsFor(ModelCatalog.create().lookup("kimi-for-coding")))
+    assertThat(coding.problems(medium)).isEmpty();
+    assertThat(ModelCatalog.create().lookup("kimi-for-coding").problems(medium))
         .singleElement()
         .asString()
         .contains("kimi-for-coding lists no effort levels");
@@ -209,10 +209,7 @@ class ModelCatalogTest {
             .addUser("x")
             .addTool(io.github.kimisdk.tool.Tool.function("ping", null, null))
             .build();
-    assertThat(withTool.problemsFor(embed))
-        .singleElement()
-        .asString()
-        .contains("does not take tools");
+    assertThat(embed.problems(withTool)).singleElement().asString().contains("does not take tools");
     ModelInfo odd = c.lookup("odd-gateway-entry");
     assertThat(odd.known()).isTrue();
     assertThat(odd.contextWindow()).isEqualTo(ModelInfo.UNKNOWN_CONTEXT_WINDOW);

@@ -78,7 +78,7 @@ class ModelInfoTest {
   @ParameterizedTest(name = "{0}: {2}")
   @MethodSource("requestTable")
   void checksRequestsPerModel(String model, ChatRequest request, String expected) {
-    List<String> problems = request.problemsFor(CATALOG.lookup(model));
+    List<String> problems = CATALOG.lookup(model).problems(request);
     if (expected.isEmpty()) {
       assertThat(problems).isEmpty();
     } else {
@@ -90,7 +90,7 @@ class ModelInfoTest {
   void reportsEveryProblemOfARequest() {
     ChatRequest r =
         ChatRequest.builder("kimi-k2.5").addUser("x").temperature(0.9).topP(0.5).n(2).build();
-    assertThat(r.problemsFor(CATALOG.lookup("kimi-k2.5")))
+    assertThat(CATALOG.lookup("kimi-k2.5").problems(r))
         .containsExactly(
             "kimi-k2.5 accepts only temperature 1.0 with thinking on: 0.9; leave temperature unset",
             "kimi-k2.5 accepts only top_p 0.95: 0.5; leave top_p unset",

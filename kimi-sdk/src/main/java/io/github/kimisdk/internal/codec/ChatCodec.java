@@ -14,8 +14,11 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
@@ -785,6 +788,99 @@ public final class ChatCodec {
     }
     r.endObject();
     return new ChatCompletionChunk.ChunkChoice(index, delta, finish, usage);
+  }
+
+  /**
+   * Reads one message as {@link #writeMessage} writes it, of any role: the inverse of that method,
+   * so that what was written reads back equal, an assistant message's {@code additionalFields}
+   * included. A {@code reasoning_signature} member (kept beside an Anthropic thinking block by a
+   * saved conversation) becomes the assistant message's signature.
+   *
+   * @param m the message object
+   * @return the message
+   * @throws IllegalArgumentException if the object is not a message (the text says what is wrong)
+   */
+  public static Message readMessage(JsonObject m) {
+    JsonValue roleValue = m.get("role");
+    if (!(roleValue instanceof JsonString roleString)) {
+      throw new IllegalArgumentException("a message needs a \"role\" string");
+    }
+    String role = roleString.value();
+    String name = optString(m, "name");
+    switch (role) {
+      case "system":
+        return new SystemMessage(text(m, "content"), name);
+      case "user":
+        return new UserMessage(readParts(m.get("content")), name);
+      case "assistant":
+        String signature = optString(m, "reasoning_signature");
+        JsonObject wire = m;
+        if (m.get("reasoning_signature") != null) {
+          Map<String, JsonValue> members = new LinkedHashMap<>(m.members());
+          members.remove("reasoning_signature");
+          wire = JsonObject.of(members);
+        }
+        AssistantMessage a =
+            readAssistantMessage(JsonReader.of(Json.write(wire).getBytes(StandardCharsets.UTF_8)));
+        return signature == null
+            ? a
+            : new AssistantMessage(
+                a.content(),
+                a.reasoningContent(),
+                a.toolCalls(),
+                a.name(),
+                a.partial(),
+                signature,
+                a.additionalFields());
+      case "tool":
+        return new ToolMessage(text(m, "tool_call_id"), name, text(m, "content"));
+      default:
+        throw new IllegalArgumentException("unknown role \"" + role + "\"");
+    }
+  }
+
+  private static List<ContentPart> readParts(JsonValue content) {
+    if (content instanceof JsonString s) {
+      return List.of(ContentPart.text(s.value()));
+    }
+    if (!(content instanceof JsonArray array)) {
+      throw new IllegalArgumentException("a user message needs \"content\": a string or parts");
+    }
+    List<ContentPart> parts = new ArrayList<>();
+    for (JsonValue p : array.values()) {
+      JsonObject po = p.asObject();
+      String type = text(po, "type");
+      switch (type) {
+        case "text":
+          parts.add(ContentPart.text(text(po, "text")));
+          break;
+        case "image_url":
+          parts.add(ContentPart.imageUrl(url(po.get("image_url"))));
+          break;
+        case "video_url":
+          parts.add(ContentPart.videoUrl(url(po.get("video_url"))));
+          break;
+        default:
+          throw new IllegalArgumentException("unknown content part type \"" + type + "\"");
+      }
+    }
+    return parts;
+  }
+
+  private static String url(JsonValue v) {
+    return v instanceof JsonString s ? s.value() : text(v.asObject(), "url");
+  }
+
+  private static String text(JsonObject o, String name) {
+    if (!(o.get(name) instanceof JsonString s)) {
+      throw new IllegalArgumentException("\"" + name + "\" must be a string");
+    }
+    return s.value();
+  }
+
+  private static String optString(JsonObject o, String name) {
+    JsonValue v = o.get(name);
+    return v == null || v.isNull() ? null : v.asString();
   }
 
   /**

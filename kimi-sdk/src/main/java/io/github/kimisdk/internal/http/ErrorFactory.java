@@ -697,19 +697,19 @@ public final class ErrorFactory {
   static String invalidRequestHint(String lower) {
     if (lower.contains("invalid temperature")) {
       return "Kimi's K-series models fix temperature (1; 0.6 on kimi-k2.5 and kimi-k2.6 without"
-          + " thinking): leave temperature unset, or build the request with"
-          + " samplingPolicy(ChatRequest.SamplingPolicy.ADAPT) so the SDK drops what the model"
-          + " fixes";
+          + " thinking): leave temperature unset, or build the client (or the call's"
+          + " RequestOptions) with samplingPolicy(SamplingPolicy.ADAPT) so the SDK drops what the"
+          + " model fixes";
     }
     if (lower.contains("invalid top_p")) {
-      return "Kimi's K-series models fix top_p at 0.95: leave top_p unset, or build the request"
-          + " with samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)";
+      return "Kimi's K-series models fix top_p at 0.95: leave top_p unset, or set"
+          + " samplingPolicy(SamplingPolicy.ADAPT) on the client or the call";
     }
     if (lower.contains("invalid n:")
         || lower.contains("invalid presence_penalty")
         || lower.contains("invalid frequency_penalty")) {
       return "Kimi's K-series models fix n at 1 and both penalties at 0: leave them unset, or"
-          + " build the request with samplingPolicy(ChatRequest.SamplingPolicy.ADAPT)";
+          + " set samplingPolicy(SamplingPolicy.ADAPT) on the client or the call";
     }
     if (lower.contains("not a valid moonshot flavored json schema")) {
       String what =

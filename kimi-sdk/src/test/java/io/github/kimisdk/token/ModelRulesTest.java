@@ -1,9 +1,9 @@
-package io.github.kimisdk.chat;
+package io.github.kimisdk.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.chat.ChatRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The sampling rules of {@link ModelRules} value by value, including values {@link ChatRequest}
  * itself refuses to build; the request-level checks are table-tested through {@link
- * ChatRequest#problemsFor} in {@code token.ModelInfoTest} and {@code token.ModelRulesTableTest}.
+ * ModelInfo#problems} in {@code token.ModelInfoTest} and {@code token.ModelRulesTableTest}.
  */
 class ModelRulesTest {
 
@@ -202,10 +202,14 @@ class ModelRulesTest {
   }
 
   @Test
-  void chatRequestItselfRejectsTemperatureOutsideTheRangeAndNWithGreedySampling() {
-    assertThatThrownBy(() -> ChatRequest.builder("m").addUser("x").temperature(1.5).build())
+  void chatRequestItselfRejectsTemperatureOutsideOpenAisRangeAndNWithGreedySampling() {
+    assertThatThrownBy(() -> ChatRequest.builder("m").addUser("x").temperature(2.5).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("temperature must be in [0, 1]");
+        .hasMessageContaining("temperature must be in [0, 2]");
+    ChatRequest hot = ChatRequest.builder("m").addUser("x").temperature(1.5).build();
+    assertThat(ModelCatalog.create().lookup("m").problems(hot))
+        .as("Kimi's [0, 1] is checked against the model")
+        .anyMatch(p -> p.contains("temperature must be in [0, 1]"));
     assertThatThrownBy(() -> ChatRequest.builder("m").addUser("x").temperature(0.1).n(2).build())
         .isInstanceOf(IllegalArgumentException.class);
   }

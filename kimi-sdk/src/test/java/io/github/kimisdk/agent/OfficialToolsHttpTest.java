@@ -1,4 +1,4 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.tool.Tool;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,10 @@
-package io.github.kimisdk.chat;
+package io.github.kimisdk.token;
 
-import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ContentPart;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
@@ -8,9 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A request against one model's rules: the problems the model would reject and the sampling values
- * it fixes. Here, not in {@link ModelInfo}, so that {@code token} never reaches back to {@code
- * chat.ChatRequest}.
+ * A request against one model's rules: the problems the model would reject, and the adaptations a
+ * client's policies make. Backs {@link ModelInfo#problems} and {@link ModelInfo#adapt}.
  */
 final class ModelRules {
 
@@ -26,7 +29,7 @@ final class ModelRules {
     }
   }
 
-  /** Backs {@link ChatRequest#problemsFor(ModelInfo)}. */
+  /** Backs {@link ModelInfo#problems(ChatRequest)}. */
   static List<String> problems(ChatRequest request, ModelInfo model) {
     List<String> out = new ArrayList<>();
     String id = model.id();
@@ -53,18 +56,7 @@ final class ModelRules {
     }
     ToolChoice choice = request.toolChoice();
     if (!model.acceptsToolChoice(choice, setting)) {
-      String what =
-          choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "\"required\"";
-      boolean can = thinking == ThinkingSupport.SWITCHABLE;
-      out.add(
-          id
-              + " rejects tool_choice "
-              + what
-              + " while thinking is on; use tool_choice auto"
-              + (choice instanceof ToolChoice.Function && model.requiredToolChoiceWhileThinking()
-                  ? " or required"
-                  : "")
-              + (can ? " or Thinking.disabled()" : ""));
+      out.add(toolChoiceProblem(model, choice));
     }
     if (known && !model.toolUse() && !request.tools().isEmpty()) {
       out.add(id + " does not take tools; leave tools unset or use a model with tool use");
@@ -75,23 +67,72 @@ final class ModelRules {
     return out;
   }
 
-  /** Backs {@link ChatRequest#adaptedTo(ModelInfo)}. */
-  static ChatRequest.Adapted adapt(ChatRequest request, ModelInfo model) {
+  /** The tool choice a thinking model rejects: Kimi's words, and the fixes. */
+  private static String toolChoiceProblem(ModelInfo model, ToolChoice choice) {
+    String id = model.id();
+    boolean named = choice instanceof ToolChoice.Function;
+    String what =
+        choice instanceof ToolChoice.Function f ? "a named function " + f.name() : "\"required\"";
+    String kimi =
+        named
+            ? "tool_choice 'specified' is incompatible with thinking enabled"
+            : "tool_choice 'required' is incompatible with thinking enabled";
+    String fix =
+        model.thinking() == ThinkingSupport.SWITCHABLE
+            ? "use toolChoice(ToolChoice.auto()) or thinking(Thinking.disabled()) for this turn, or"
+                + " let the client do it with thinkingFallback(ThinkingFallback.AUTO or"
+                + " DISABLE_THINKING)"
+            : id
+                + " always thinks: use toolChoice(ToolChoice.auto())"
+                + (named && model.requiredToolChoiceWhileThinking()
+                    ? " or toolChoice(ToolChoice.required()) with only that tool declared"
+                    : "")
+                + ", or thinkingFallback(ThinkingFallback.AUTO)";
+    return id
+        + " rejects tool_choice "
+        + what
+        + " while thinking is on (Kimi answers \""
+        + kimi
+        + "\"); "
+        + fix;
+  }
+
+  /** Backs {@link ModelInfo#adapt}. */
+  static ModelInfo.Adapted adapt(
+      ChatRequest request, ModelInfo model, SamplingPolicy sampling, ThinkingFallback fallback) {
     List<String> changes = new ArrayList<>();
-    Sampling v =
-        adaptSampling(Sampling.of(request), model, model.thinksWith(request.thinking()), changes);
+    ToolChoice choice = request.toolChoice();
+    Thinking thinking = request.thinking();
+    if (fallback != ThinkingFallback.REJECT
+        && (choice == ToolChoice.Mode.REQUIRED || choice instanceof ToolChoice.Function)
+        && !model.acceptsToolChoice(choice, thinking)) {
+      if (fallback == ThinkingFallback.AUTO) {
+        choice = ToolChoice.auto();
+        changes.add(model.id() + " rejects this tool choice while thinking: sent tool_choice auto");
+      } else if (model.thinking() == ThinkingSupport.SWITCHABLE) {
+        thinking = Thinking.disabled();
+        changes.add(
+            model.id() + " rejects this tool choice while thinking: sent with thinking disabled");
+      }
+    }
+    Sampling v = Sampling.of(request);
+    if (sampling == SamplingPolicy.ADAPT) {
+      v = adaptSampling(v, model, model.thinksWith(thinking), changes);
+    }
     if (changes.isEmpty()) {
-      return new ChatRequest.Adapted(request, changes);
+      return new ModelInfo.Adapted(request, changes);
     }
     ChatRequest adapted =
         request.toBuilder()
+            .toolChoice(choice)
+            .thinking(thinking)
             .temperature(v.temperature())
             .topP(v.topP())
             .n(v.n())
             .presencePenalty(v.presencePenalty())
             .frequencyPenalty(v.frequencyPenalty())
             .build();
-    return new ChatRequest.Adapted(adapted, changes);
+    return new ModelInfo.Adapted(adapted, changes);
   }
 
   /**
@@ -99,7 +140,7 @@ final class ModelRules {
    * dropped (the server then applies that value); a temperature above 1 on a model that does not
    * fix it becomes 1. Each change is added to {@code changes} as a sentence.
    */
-  static Sampling adaptSampling(
+  private static Sampling adaptSampling(
       Sampling in, ModelInfo model, boolean thinks, List<String> changes) {
     ModelInfo.FixedSampling fixed = model.sampling();
     String id = model.id();

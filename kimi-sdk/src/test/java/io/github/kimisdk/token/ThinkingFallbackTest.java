@@ -1,14 +1,24 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.tool.Tool;
+import io.github.kimisdk.tool.ToolChoice;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ToolChoiceThinkingTest {
+/**
+ * A forced tool choice while the model thinks: refused by the model's rules ({@link
+ * ModelInfo#problems}), resolved by a client's {@link ThinkingFallback} ({@link ModelInfo#adapt}).
+ * Building a request never refuses it: that depends on the model.
+ */
+class ThinkingFallbackTest {
+
+  private static final ModelCatalog CATALOG = ModelCatalog.create();
 
   private static ChatRequest.Builder request(String model, ToolChoice choice, Thinking thinking) {
     return ChatRequest.builder(model)
@@ -16,6 +26,18 @@ class ToolChoiceThinkingTest {
         .addTool(Tool.function("ping", null, null))
         .toolChoice(choice)
         .thinking(thinking);
+  }
+
+  private static List<String> problems(ChatRequest r) {
+    return CATALOG.lookup(r.model()).problems(r);
+  }
+
+  private static ChatRequest adapt(ChatRequest r, ThinkingFallback fallback) {
+    return CATALOG.lookup(r.model()).adapt(r, SamplingPolicy.REFUSE, fallback).request();
+  }
+
+  private static String joined(ChatRequest r) {
+    return String.join("\n", problems(r));
   }
 
   @ParameterizedTest(name = "{0} thinking={1} -> required refused={2}, named refused={3}")
@@ -47,39 +69,39 @@ class ToolChoiceThinkingTest {
     for (ToolChoice choice :
         new ToolChoice[] {ToolChoice.required(), ToolChoice.function("ping")}) {
       boolean refused = choice == ToolChoice.required() ? requiredRefused : namedRefused;
+      ChatRequest r = request(model, choice, t).build();
+      assertThat(r.toolChoice()).as("building never refuses it").isEqualTo(choice);
       if (refused) {
-        assertThatThrownBy(() -> request(model, choice, t).build())
+        assertThat(joined(r))
             .as(model + " " + choice)
-            .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("cannot be sent while " + model + " thinks")
-            .hasMessageContaining("is incompatible with thinking enabled")
-            .hasMessageContaining("ToolChoice.auto()");
+            .contains(model + " rejects tool_choice")
+            .contains("is incompatible with thinking enabled")
+            .contains("ToolChoice.auto()");
       } else {
-        assertThat(request(model, choice, t).build().toolChoice()).isEqualTo(choice);
+        assertThat(problems(r)).as(model + " " + choice).isEmpty();
       }
     }
-    assertThat(request(model, ToolChoice.auto(), t).build().toolChoice())
-        .isEqualTo(ToolChoice.auto());
-    assertThat(request(model, ToolChoice.none(), t).build().toolChoice())
-        .isEqualTo(ToolChoice.none());
+    assertThat(joined(request(model, ToolChoice.auto(), t).build())).doesNotContain("tool_choice");
+    assertThat(joined(request(model, ToolChoice.none(), t).build())).doesNotContain("tool_choice");
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"kimi-k3", "k3"})
   void aNamedChoiceOnKimiK3PointsToRequired(String model) {
-    assertThatThrownBy(() -> request(model, ToolChoice.function("ping"), null).build())
-        .hasMessageContaining("tool_choice 'specified' is incompatible with thinking enabled")
-        .hasMessageContaining("toolChoice(ToolChoice.required()) with only that tool declared");
+    assertThat(joined(request(model, ToolChoice.function("ping"), null).build()))
+        .contains("tool_choice 'specified' is incompatible with thinking enabled")
+        .contains("toolChoice(ToolChoice.required()) with only that tool declared");
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"kimi-k2.6", "kimi-k2.5"})
   void disableThinkingFallbackKeepsTheChoice(String model) {
     ChatRequest r =
-        request(model, ToolChoice.function("ping"), null)
-            .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
-            .build();
+        adapt(
+            request(model, ToolChoice.function("ping"), null).build(),
+            ThinkingFallback.DISABLE_THINKING);
     assertThat(r.thinking()).isEqualTo(Thinking.disabled());
+    assertThat(problems(r)).isEmpty();
     assertThat(r.toolChoice()).isEqualTo(ToolChoice.function("ping"));
   }
 
@@ -87,9 +109,7 @@ class ToolChoiceThinkingTest {
   @CsvSource({"kimi-k2.6", "kimi-k3", "kimi-for-coding"})
   void autoFallbackKeepsThinking(String model) {
     ChatRequest r =
-        request(model, ToolChoice.function("ping"), null)
-            .onThinkingConflict(ToolChoice.ThinkingFallback.AUTO)
-            .build();
+        adapt(request(model, ToolChoice.function("ping"), null).build(), ThinkingFallback.AUTO);
     assertThat(r.thinking()).isNull();
     assertThat(r.toolChoice()).isEqualTo(ToolChoice.auto());
   }
@@ -97,26 +117,18 @@ class ToolChoiceThinkingTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"kimi-k3", "kimi-k2.7-code", "kimi-k2-thinking"})
   void disablingThinkingCannotHelpAModelThatAlwaysThinks(String model) {
-    assertThatThrownBy(
-            () ->
-                request(model, ToolChoice.function("ping"), null)
-                    .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
-                    .build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(model + " always thinks");
-    assertThatThrownBy(() -> request(model, ToolChoice.function("ping"), null).build())
-        .hasMessageContaining(model + " always thinks: use toolChoice(ToolChoice.auto())");
+    ChatRequest named = request(model, ToolChoice.function("ping"), null).build();
+    ChatRequest kept = adapt(named, ThinkingFallback.DISABLE_THINKING);
+    assertThat(kept).as("nothing to disable").isSameAs(named);
+    assertThat(joined(kept)).contains(model + " always thinks: use toolChoice(ToolChoice.auto())");
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"kimi-k2.6", "moonshot-v1-8k"})
   void fallbackIsNotAppliedWithoutAConflict(String model) {
-    ChatRequest r =
-        request(model, ToolChoice.auto(), null)
-            .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
-            .build();
-    assertThat(r.thinking()).isNull();
-    assertThatThrownBy(() -> ChatRequest.builder("m").addUser("x").onThinkingConflict(null))
+    ChatRequest asked = request(model, ToolChoice.auto(), null).build();
+    assertThat(adapt(asked, ThinkingFallback.DISABLE_THINKING)).isSameAs(asked);
+    assertThatThrownBy(() -> CATALOG.lookup(model).adapt(asked, SamplingPolicy.REFUSE, null))
         .isInstanceOf(NullPointerException.class);
   }
 }

@@ -1,4 +1,4 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiCode;
@@ -9,6 +9,8 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,17 +1,18 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
-import static io.github.kimisdk.tool.ToolRunnerHttpTest.toolCallReply;
+import static io.github.kimisdk.agent.ToolRunnerHttpTest.toolCallReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
-import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.tool.Description;
+import io.github.kimisdk.tool.JsonSchema;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -171,25 +172,25 @@ class ToolRunnerTypedHttpTest {
   }
 
   @Test
-  void legacyTypedToolsDecodeOnceAndCountTheirErrors() {
-    AtomicInteger decoded = new AtomicInteger();
+  void aRecordToolRunsItsHandlerOncePerCallAndCountsArgumentErrors() {
+    AtomicInteger handled = new AtomicInteger();
     ToolRunner runner =
         ToolRunner.builder(kimi)
-            .typedTool(
+            .tool(
                 "sum",
                 "Adds",
-                ToolRunnerHttpTest.ADD_SCHEMA,
-                v -> {
-                  decoded.incrementAndGet();
-                  return Json.bind(v, Sum.class);
-                },
-                s -> "sum=" + (s.a() + s.b()))
+                Sum.class,
+                s -> {
+                  handled.incrementAndGet();
+                  return "sum=" + (s.a() + s.b());
+                })
             .build();
     ToolRunner.Result good = runner.run(ChatRequest.of("kimi-k2.6", "sum a=40 b=2"));
     assertThat(((ToolMessage) good.transcript().get(2)).content()).isEqualTo("sum=42");
-    assertThat(decoded).hasValue(1);
+    assertThat(handled).hasValue(1);
     server.enqueue(FakeResponse.json(toolCallReply("", "sum", "{\"a\": \"one\", \"b\": 2}")));
     assertThat(runner.run(ChatRequest.of("kimi-k2.6", "sum")).argumentErrors()).isEqualTo(1);
+    assertThat(handled).as("not run on arguments that do not bind").hasValue(1);
   }
 
   record Sum(long a, long b) {}

@@ -1,4 +1,4 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
 import io.github.kimisdk.WireProtocol;
 

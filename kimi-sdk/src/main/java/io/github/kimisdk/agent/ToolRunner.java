@@ -1,11 +1,9 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.AssistantMessage;
-import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Conversation;
@@ -19,6 +17,12 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpToolResult;
+import io.github.kimisdk.tool.BuiltinTool;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.tool.Tool;
+import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolChoice;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +40,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Runs a bounded tool-calling loop: it calls the model, executes the tool calls of each turn in
@@ -77,12 +80,15 @@ import java.util.function.Predicate;
  * called on the thread that called {@link #run(ChatRequest)}, so a listener needs no locking.
  *
  * <p>A {@code required} or named {@link ToolChoice} in the request applies to the first step only;
- * later steps use the server's default ({@code auto}), otherwise the model could never answer. A
+ * later steps use the server's default ({@code auto}), otherwise the model could never answer. The
+ * request is first adapted as the client sends it ({@link KimiClient#adapt}): when the client's
+ * {@code thinkingFallback} turns thinking off for a forced choice, it stays off for the run. A
  * request that names one of the runner's tools declares them itself, with {@code
  * .tools(runner.tools())}; the runner does not add a tool the request already declares.
  *
  * <p>Tools of Model Context Protocol servers join the local ones with {@link
- * Builder#mcp(McpClient)}. Their list is read again before each step, so a server that announces a
+ * Builder#mcp(McpToolset)} (see {@link McpToolset} for how their names and schemas are made
+ * acceptable to Kimi). Their list is read again before each step, so a server that announces a
  * changed list is seen at the next step. A server tool whose name is already taken (by a local tool
  * or another server's) is offered as {@code <server>_<name>} (then {@code _2}, {@code _3}, ...);
  * the runner keeps the mapping, so each call reaches the right server and tool. A tool's error
@@ -106,21 +112,21 @@ public final class ToolRunner {
   private static final AtomicInteger RUNNERS = new AtomicInteger();
 
   private final KimiClient kimi;
-  private final Map<String, Registered> handlers;
+  private final Map<String, Registration> handlers;
   private final List<Tool> tools;
   private final int maxSteps;
   private final Duration toolTimeout;
   private final boolean streaming;
   private final Listener listener;
   private final ThreadPoolExecutor pool;
-  private final List<McpSource> mcp;
+  private final List<McpToolset> mcp;
 
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
     this.handlers = Map.copyOf(b.handlers);
     this.mcp = List.copyOf(b.mcp);
     List<Tool> all = new ArrayList<>();
-    b.handlers.values().forEach(r -> all.add(r.tool));
+    b.handlers.values().forEach(r -> all.add(r.tool()));
     all.addAll(b.builtins);
     this.tools = List.copyOf(all);
     this.maxSteps = b.maxSteps;
@@ -180,6 +186,9 @@ public final class ToolRunner {
    */
   public Result run(ChatRequest request) {
     Objects.requireNonNull(request, "request must not be null");
+    // As the client sends it: later steps continue what the first one sent (a forced tool choice
+    // resolved by turning thinking off keeps thinking off for the whole run).
+    request = kimi.adapt(request);
     List<Message> transcript = new ArrayList<>(request.messages());
     int initial = transcript.size();
     AtomicInteger argumentErrors = new AtomicInteger();
@@ -267,11 +276,11 @@ public final class ToolRunner {
   /** The tools of one step: what the model is told, and how each call is answered. */
   private static final class Toolset {
     final List<Tool> all;
-    final Map<String, Registered> handlers;
+    final Map<String, Registration> handlers;
     final List<String> builtins = new ArrayList<>();
     final List<String> available = new ArrayList<>();
 
-    Toolset(List<Tool> all, Map<String, Registered> handlers) {
+    Toolset(List<Tool> all, Map<String, Registration> handlers) {
       this.all = List.copyOf(all);
       this.handlers = handlers;
       for (Tool t : all) {
@@ -280,17 +289,6 @@ public final class ToolRunner {
           builtins.add(t.name());
         }
       }
-    }
-  }
-
-  /** A server whose tools the runner offers, and which of them. */
-  private static final class McpSource {
-    final McpClient client;
-    final Predicate<? super McpTool> filter;
-
-    McpSource(McpClient client, Predicate<? super McpTool> filter) {
-      this.client = client;
-      this.filter = filter;
     }
   }
 
@@ -316,22 +314,20 @@ public final class ToolRunner {
     if (mcp.isEmpty()) {
       return new Toolset(all, handlers);
     }
-    Map<String, Registered> withMcp = new HashMap<>(handlers);
+    Map<String, Registration> withMcp = new HashMap<>(handlers);
     Set<String> taken = new HashSet<>();
     all.forEach(t -> taken.add(t.name()));
-    for (McpSource source : mcp) {
-      for (McpTool t : source.client.listTools()) {
-        FunctionTool f = t.function();
-        if (f == null || !source.filter.test(t)) {
-          continue;
-        }
+    for (McpToolset source : mcp) {
+      for (FunctionTool declared : source.tools()) {
+        McpTool t = source.serverTool(declared.name()).orElseThrow();
+        FunctionTool f = declared;
         if (taken.contains(f.name()) && !all.contains(f)) {
-          f = renamed(source.client.name(), f, all, taken);
+          f = renamed(source.client().name(), f, all, taken);
         }
         if (taken.add(f.name())) {
           all.add(f);
         }
-        withMcp.put(f.name(), new Registered(f, source.client, t));
+        withMcp.put(f.name(), new Registration.FromMcp(f, source.client(), t));
       }
     }
     return new Toolset(all, withMcp);
@@ -397,21 +393,9 @@ public final class ToolRunner {
   }
 
   private ChatCompletion streamStep(int step, ChatRequest request) {
-    ChatAccumulator acc = new ChatAccumulator();
     try (ChatStream stream = kimi.stream(request)) {
-      for (ChatCompletionChunk chunk : stream) {
-        acc.add(chunk);
-        String reasoning = chunk.reasoning();
-        if (!reasoning.isEmpty()) {
-          listener.onReasoning(step, reasoning);
-        }
-        String text = chunk.text();
-        if (!text.isEmpty()) {
-          listener.onText(step, text);
-        }
-      }
+      return stream.forEachText(r -> listener.onReasoning(step, r), t -> listener.onText(step, t));
     }
-    return acc.toCompletion();
   }
 
   private List<ToolResult> execute(
@@ -446,7 +430,7 @@ public final class ToolRunner {
       return CompletableFuture.completedFuture(
           new ToolResult(call, call.arguments(), false, Duration.ZERO));
     }
-    Registered handler = ts.handlers.get(name);
+    Registration handler = ts.handlers.get(name);
     if (handler == null) {
       String why =
           available.contains(name)
@@ -492,14 +476,14 @@ public final class ToolRunner {
   private final class Execution implements Runnable {
     final CompletableFuture<ToolResult> out = new CompletableFuture<>();
     private final ToolCall call;
-    private final Registered handler;
+    private final Registration handler;
     private final JsonValue arguments;
     private final AtomicInteger argumentErrors;
     private Thread worker; // guarded by this; set while the handler runs
     private long started;
 
     Execution(
-        ToolCall call, Registered handler, JsonValue arguments, AtomicInteger argumentErrors) {
+        ToolCall call, Registration handler, JsonValue arguments, AtomicInteger argumentErrors) {
       this.call = call;
       this.handler = handler;
       this.arguments = arguments;
@@ -524,7 +508,7 @@ public final class ToolRunner {
       Runnable withdrawTimeout = TIMEOUTS.schedule(this::timeOut, toolTimeout.toNanos());
       ToolResult result;
       try {
-        ToolResult r = handler.invoke(call, arguments, argumentErrors);
+        ToolResult r = invoke(handler, call, arguments, argumentErrors);
         result = new ToolResult(call, r.content(), r.error(), elapsed());
       } catch (Exception e) {
         result = error(call, call.name() + " failed: " + describe(e), elapsed());
@@ -572,88 +556,50 @@ public final class ToolRunner {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
-  /** A registered tool: its declaration and how to call it. */
-  private interface Invoker {
-    String call(JsonValue arguments) throws Exception;
+  /** Runs one call of a registered tool; the model reads the result. */
+  private static ToolResult invoke(
+      Registration r, ToolCall call, JsonValue arguments, AtomicInteger argumentErrors)
+      throws Exception {
+    String content;
+    if (r instanceof Registration.FromMcp m) {
+      McpToolResult result = m.server().call(m.serverTool(), arguments);
+      String text = result.text().isEmpty() ? "(no output)" : result.text();
+      return result.isError()
+          ? error(call, text, Duration.ZERO)
+          : new ToolResult(call, text, false, Duration.ZERO);
+    } else if (r instanceof Registration.Plain p) {
+      content = p.handler().call(arguments);
+    } else if (r instanceof Registration.Bound<?> b) {
+      Object bound;
+      try {
+        bound = Json.bind(arguments, b.type());
+      } catch (RuntimeException e) {
+        argumentErrors.incrementAndGet();
+        return error(
+            call,
+            "the arguments of "
+                + b.tool().name()
+                + " do not fit its schema ("
+                + describe(e)
+                + "); call it again with arguments that follow the schema",
+            Duration.ZERO);
+      }
+      content = render(b.apply(bound));
+    } else {
+      throw new AssertionError(r);
+    }
+    if (content == null || content.isEmpty()) {
+      content = "(no output)";
+    }
+    return new ToolResult(call, content, false, Duration.ZERO);
   }
 
-  /** Calls a tool with its arguments already decoded. */
-  private interface DecodedInvoker {
-    String call(Object decoded) throws Exception;
-  }
-
-  private static final class Registered {
-    final FunctionTool tool;
-    final Invoker invoker;
-    final Function<? super JsonValue, ?> decoder;
-    final DecodedInvoker decodedInvoker;
-    final McpClient server;
-    final McpTool serverTool;
-
-    Registered(FunctionTool tool, Function<? super JsonValue, ?> decoder, Invoker invoker) {
-      this(tool, decoder, invoker, null);
+  /** A handler's result as text: a {@code String} as it is, anything else written as JSON. */
+  private static String render(Object result) {
+    if (result == null || result instanceof String) {
+      return (String) result;
     }
-
-    private Registered(
-        FunctionTool tool,
-        Function<? super JsonValue, ?> decoder,
-        Invoker invoker,
-        DecodedInvoker decodedInvoker) {
-      this.tool = tool;
-      this.decoder = decoder;
-      this.invoker = invoker;
-      this.decodedInvoker = decodedInvoker;
-      this.server = null;
-      this.serverTool = null;
-    }
-
-    Registered(FunctionTool tool, McpClient server, McpTool serverTool) {
-      this.tool = tool;
-      this.decoder = null;
-      this.invoker = null;
-      this.decodedInvoker = null;
-      this.server = server;
-      this.serverTool = serverTool;
-    }
-
-    /** A tool whose handler takes the decoded arguments, so they are decoded once. */
-    static Registered decoded(
-        FunctionTool tool, Function<? super JsonValue, ?> decoder, DecodedInvoker invoker) {
-      return new Registered(tool, Objects.requireNonNull(decoder), null, invoker);
-    }
-
-    ToolResult invoke(ToolCall call, JsonValue arguments, AtomicInteger argumentErrors)
-        throws Exception {
-      if (server != null) {
-        McpToolResult r = server.call(serverTool, arguments);
-        String text = r.text().isEmpty() ? "(no output)" : r.text();
-        return r.isError()
-            ? error(call, text, Duration.ZERO)
-            : new ToolResult(call, text, false, Duration.ZERO);
-      }
-      Object decoded = null;
-      if (decoder != null) {
-        try {
-          decoded = decoder.apply(arguments);
-        } catch (RuntimeException e) {
-          argumentErrors.incrementAndGet();
-          return error(
-              call,
-              "the arguments of "
-                  + tool.name()
-                  + " do not fit its schema ("
-                  + describe(e)
-                  + "); call it again with arguments that follow the schema",
-              Duration.ZERO);
-        }
-      }
-      String content =
-          decodedInvoker != null ? decodedInvoker.call(decoded) : invoker.call(arguments);
-      if (content == null || content.isEmpty()) {
-        content = "(no output)";
-      }
-      return new ToolResult(call, content, false, Duration.ZERO);
-    }
+    return Json.write(Json.toJson(result));
   }
 
   /** Handles a tool call: JSON arguments in, text out. */
@@ -667,36 +613,6 @@ public final class ToolRunner {
      * @throws Exception on failure; the model reads the exception's class and message
      */
     String call(JsonValue arguments) throws Exception;
-  }
-
-  /** Handles a tool call: JSON arguments in, JSON out (sent to the model as compact JSON text). */
-  @FunctionalInterface
-  public interface JsonHandler {
-    /**
-     * Runs the tool.
-     *
-     * @param arguments the call's arguments, parsed (usually a JSON object)
-     * @return the result; null becomes {@code "(no output)"}
-     * @throws Exception on failure; the model reads the exception's class and message
-     */
-    JsonValue call(JsonValue arguments) throws Exception;
-  }
-
-  /**
-   * Handles a tool call whose arguments were decoded into a value, typically a record.
-   *
-   * @param <T> the type of the decoded arguments
-   */
-  @FunctionalInterface
-  public interface TypedHandler<T> {
-    /**
-     * Runs the tool.
-     *
-     * @param arguments the decoded arguments
-     * @return the result the model reads
-     * @throws Exception on failure; the model reads the exception's class and message
-     */
-    String call(T arguments) throws Exception;
   }
 
   /**
@@ -898,9 +814,9 @@ public final class ToolRunner {
   /** Builds a {@link ToolRunner}. Not thread-safe. */
   public static final class Builder {
     private final KimiClient kimi;
-    private final Map<String, Registered> handlers = new LinkedHashMap<>();
+    private final Map<String, Registration> handlers = new LinkedHashMap<>();
     private final List<Tool> builtins = new ArrayList<>();
-    private final List<McpSource> mcp = new ArrayList<>();
+    private final List<McpToolset> mcp = new ArrayList<>();
     private int maxSteps = DEFAULT_MAX_STEPS;
     private int parallelism = DEFAULT_PARALLELISM;
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
@@ -911,8 +827,8 @@ public final class ToolRunner {
       this.kimi = kimi;
     }
 
-    private Builder register(Registered r) {
-      String name = r.tool.name();
+    private Builder register(Registration r) {
+      String name = r.tool().name();
       if (handlers.containsKey(name)) {
         throw new IllegalArgumentException("a tool named \"" + name + "\" is already registered");
       }
@@ -932,7 +848,7 @@ public final class ToolRunner {
     public Builder tool(FunctionTool tool, Handler handler) {
       Objects.requireNonNull(tool, "tool must not be null");
       Objects.requireNonNull(handler, "handler must not be null");
-      return register(new Registered(tool, null, handler::call));
+      return register(new Registration.Plain(tool, handler));
     }
 
     /**
@@ -949,74 +865,6 @@ public final class ToolRunner {
     public Builder tool(String name, String description, JsonSchema parameters, Handler handler) {
       Objects.requireNonNull(parameters, "parameters must not be null");
       return tool(Tool.function(name, description, parameters.toJson()), handler);
-    }
-
-    /**
-     * Registers a function tool whose handler returns JSON.
-     *
-     * @param tool the declaration sent to the model
-     * @param handler runs the tool: arguments in, JSON out
-     * @return this builder
-     * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if a tool with that name is already registered
-     */
-    public Builder jsonTool(FunctionTool tool, JsonHandler handler) {
-      Objects.requireNonNull(tool, "tool must not be null");
-      Objects.requireNonNull(handler, "handler must not be null");
-      return register(
-          new Registered(
-              tool,
-              null,
-              args -> {
-                JsonValue v = handler.call(args);
-                return v == null ? null : Json.write(v);
-              }));
-    }
-
-    /**
-     * Registers a function tool whose arguments are decoded into a value (typically a record)
-     * before the handler runs. A decoder that throws makes the call an error result the model can
-     * read.
-     *
-     * <pre>{@code
-     * record Zone(String zone) {
-     *   static final JsonSchema SCHEMA =
-     *       JsonSchema.object().required("zone", JsonSchema.string()).build();
-     *   static Zone fromJson(JsonValue v) {
-     *     return new Zone(v.get("zone").asString());
-     *   }
-     * }
-     * builder.typedTool("current_time", "Time in a zone", Zone.SCHEMA, Zone::fromJson,
-     *     z -> ZonedDateTime.now(ZoneId.of(z.zone())).toString());
-     * }</pre>
-     *
-     * @param <T> the type of the decoded arguments
-     * @param name the function name, matching {@link FunctionTool#NAME_PATTERN}
-     * @param description what the tool does, for the model
-     * @param parameters the schema of the arguments
-     * @param decoder turns the parsed arguments into a value; throws when they do not fit
-     * @param handler runs the tool with the decoded value
-     * @return this builder
-     * @throws NullPointerException if {@code name}, {@code parameters}, {@code decoder} or {@code
-     *     handler} is null
-     * @throws IllegalArgumentException if the name is invalid or already registered
-     */
-    public <T> Builder typedTool(
-        String name,
-        String description,
-        JsonSchema parameters,
-        Function<? super JsonValue, ? extends T> decoder,
-        TypedHandler<? super T> handler) {
-      Objects.requireNonNull(parameters, "parameters must not be null");
-      Objects.requireNonNull(decoder, "decoder must not be null");
-      Objects.requireNonNull(handler, "handler must not be null");
-      FunctionTool tool = Tool.function(name, description, parameters.toJson());
-      return register(Registered.decoded(tool, decoder, d -> handler.call(decodedAs(d))));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T decodedAs(Object decoded) {
-      return (T) decoded; // the decoder made it, and the decoder returns a T
     }
 
     /**
@@ -1057,18 +905,7 @@ public final class ToolRunner {
       Objects.requireNonNull(parameters, "parameters must not be null");
       Objects.requireNonNull(handler, "handler must not be null");
       FunctionTool tool = Tool.function(name, description, JsonSchema.of(parameters).toJson());
-      return register(
-          Registered.decoded(
-              tool,
-              args -> Json.bind(args, parameters),
-              d -> render(handler.apply(parameters.cast(d)))));
-    }
-
-    private static String render(Object result) {
-      if (result == null || result instanceof String) {
-        return (String) result;
-      }
-      return Json.write(Json.toJson(result));
+      return register(new Registration.Bound<>(tool, parameters, handler));
     }
 
     /**
@@ -1148,8 +985,9 @@ public final class ToolRunner {
     }
 
     /**
-     * Offers every tool of an MCP server to the model, beside the local tools (see the class
-     * comment for names and errors). The runner does not close the client.
+     * Offers every tool of an MCP server to the model, beside the local tools, named as {@link
+     * McpToolset#of(McpClient)} names them (see the class comment for clashes and errors). The
+     * runner does not close the client.
      *
      * <pre>{@code
      * try (McpClient everything = McpClient.stdio(List.of("npx", "-y", "@modelcontextprotocol/server-everything"))) {
@@ -1163,29 +1001,28 @@ public final class ToolRunner {
      * @throws IllegalArgumentException if the client was already added
      */
     public Builder mcp(McpClient client) {
-      return mcp(client, t -> true);
+      return mcp(McpToolset.of(client));
     }
 
     /**
-     * Offers the tools of an MCP server that {@code filter} accepts, such as {@code
-     * McpTool::readOnly} or {@code t -> t.name().startsWith("get")}.
+     * Offers the tools of an MCP server as a toolset declares them: with a name prefix, or only
+     * those a filter accepts, such as {@code
+     * McpToolset.builder(client).filter(McpTool::readOnly).build()}.
      *
-     * @param client the connected server
-     * @param filter decides for each tool, as the server lists it, whether the model sees it
+     * @param toolset the server's tools as Kimi sees them
      * @return this builder
-     * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the client was already added
+     * @throws NullPointerException if {@code toolset} is null
+     * @throws IllegalArgumentException if the toolset's client was already added
      */
-    public Builder mcp(McpClient client, Predicate<? super McpTool> filter) {
-      Objects.requireNonNull(client, "client must not be null");
-      Objects.requireNonNull(filter, "filter must not be null");
-      for (McpSource s : mcp) {
-        if (s.client == client) {
+    public Builder mcp(McpToolset toolset) {
+      Objects.requireNonNull(toolset, "toolset must not be null");
+      for (McpToolset s : mcp) {
+        if (s.client() == toolset.client()) {
           throw new IllegalArgumentException(
-              "the MCP client " + client.name() + " is already added");
+              "the MCP client " + toolset.client().name() + " is already added");
         }
       }
-      mcp.add(new McpSource(client, filter));
+      mcp.add(toolset);
       return this;
     }
 

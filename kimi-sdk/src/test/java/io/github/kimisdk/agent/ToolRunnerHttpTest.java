@@ -1,4 +1,4 @@
-package io.github.kimisdk.tool;
+package io.github.kimisdk.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import io.github.kimisdk.ApiException;
 import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -18,12 +19,18 @@ import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.ThinkingFallback;
+import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.tool.Tool;
+import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,6 +92,10 @@ class ToolRunnerHttpTest {
   }
 
   ToolRunner.Builder runner() {
+    return runner(kimi);
+  }
+
+  ToolRunner.Builder runner(KimiClient kimi) {
     return ToolRunner.builder(kimi)
         .tool(
             "add", "Adds a and b", ADD_SCHEMA, a -> a.get("a").asLong() + a.get("b").asLong() + "")
@@ -307,18 +318,14 @@ class ToolRunnerHttpTest {
     assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
   }
 
-  record Sum(long a, long b) {
-    static Sum fromJson(JsonValue v) {
-      return new Sum(v.get("a").asLong(), v.get("b").asLong());
-    }
-  }
+  record Sum(long a, long b) {}
 
   @Test
   void typedToolsDecodeTheirArguments() {
     server.enqueue(FakeResponse.json(toolCallReply("r", "sum", "{\"a\": \"one\", \"b\": 2}")));
     ToolRunner runner =
         ToolRunner.builder(kimi)
-            .typedTool("sum", "Adds", ADD_SCHEMA, Sum::fromJson, s -> "sum=" + (s.a() + s.b()))
+            .tool("sum", "Adds", Sum.class, s -> "sum=" + (s.a() + s.b()))
             .build();
     ToolRunner.Result bad = runner.run(ChatRequest.of("kimi-k2.6", "Use sum"));
     assertThat(((ToolMessage) bad.transcript().get(2)).content())
@@ -328,12 +335,14 @@ class ToolRunnerHttpTest {
   }
 
   @Test
-  void jsonToolsReplyWithCompactJson() {
+  void jsonResultsReachTheModelAsCompactJson() {
     ToolRunner.Result r =
         ToolRunner.builder(kimi)
-            .jsonTool(
-                Tool.function("stats", "Stats", ADD_SCHEMA.toJson()),
-                a -> JsonObject.of("sum", a.get("a"), "max", a.get("b")))
+            .tool(
+                "stats",
+                "Stats",
+                Sum.class,
+                s -> JsonObject.of("sum", JsonNumber.of(s.a()), "max", JsonNumber.of(s.b())))
             .build()
             .run(ChatRequest.of("kimi-k2.6", "stats a=1 b=2"));
     assertThat(((ToolMessage) r.transcript().get(2)).content()).isEqualTo("{\"sum\":1,\"max\":2}");
@@ -502,16 +511,18 @@ class ToolRunnerHttpTest {
 
   @Test
   void aRequiredChoiceAppliesToTheFirstStepOnly() {
-    ToolRunner runner = runner().build();
+    KimiClient disabling =
+        kimi.withOptions(
+            RequestOptions.builder().thinkingFallback(ThinkingFallback.DISABLE_THINKING).build());
+    ToolRunner runner = runner(disabling).build();
     ToolRunner.Result r =
         runner.run(
             ChatRequest.builder("kimi-k2.6")
                 .addUser("anything")
                 .tools(runner.tools())
                 .toolChoice(ToolChoice.function("echo_text"))
-                .onThinkingConflict(ToolChoice.ThinkingFallback.DISABLE_THINKING)
                 .build());
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
     List<RecordedRequest> sent = server.requests();
     assertThat(sent.get(0).bodyText())
         .contains(

@@ -1,0 +1,33 @@
+package io.github.kimisdk.agent;
+
+import io.github.kimisdk.mcp.McpClient;
+import io.github.kimisdk.mcp.McpTool;
+import io.github.kimisdk.tool.FunctionTool;
+import java.util.function.Function;
+
+/** A tool a {@link ToolRunner} answers: its declaration, and what runs a call of it. */
+sealed interface Registration {
+
+  /** Returns the declaration the model is sent. */
+  FunctionTool tool();
+
+  /** A tool whose handler takes the parsed JSON arguments. */
+  record Plain(FunctionTool tool, ToolRunner.Handler handler) implements Registration {}
+
+  /**
+   * A tool whose arguments are bound to a record before its handler runs.
+   *
+   * @param <P> the record type
+   */
+  record Bound<P>(FunctionTool tool, Class<P> type, Function<? super P, ?> handler)
+      implements Registration {
+
+    /** Runs the handler on arguments bound to {@link #type()}. */
+    Object apply(Object bound) {
+      return handler.apply(type.cast(bound));
+    }
+  }
+
+  /** A tool of an MCP server, run by {@code tools/call} on that server. */
+  record FromMcp(FunctionTool tool, McpClient server, McpTool serverTool) implements Registration {}
+}
