@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.flow.DaemonTimer;
@@ -84,7 +85,9 @@ import java.util.function.Function;
  * request is first adapted as the client sends it ({@link KimiClient#adapt}): when the client's
  * {@code thinkingFallback} turns thinking off for a forced choice, it stays off for the run. A
  * request that names one of the runner's tools declares them itself, with {@code
- * .tools(runner.tools())}; the runner does not add a tool the request already declares.
+ * .tools(runner.tools())}; the runner does not add a tool the request already declares, in its
+ * tools or (kimi-k3's dynamic tools) in a system message: a registered handler answers the calls of
+ * a tool declared either way.
  *
  * <p>Tools of Model Context Protocol servers join the local ones with {@link
  * Builder#mcp(McpToolset)} (see {@link McpToolset} for how their names and schemas are made
@@ -169,7 +172,7 @@ public final class ToolRunner {
    * @throws io.github.kimisdk.McpException if an MCP server cannot list its tools
    */
   public List<Tool> tools() {
-    return mcp.isEmpty() ? tools : toolset(List.of()).all;
+    return mcp.isEmpty() ? tools : toolset(List.of(), List.of()).all;
   }
 
   /**
@@ -195,10 +198,16 @@ public final class ToolRunner {
     Usage usage = null;
     ChatCompletion last = null;
     ToolChoice choice = request.toolChoice();
+    List<FunctionTool> dynamic = new ArrayList<>();
+    for (Message m : request.messages()) {
+      if (m instanceof SystemMessage s) {
+        dynamic.addAll(s.tools());
+      }
+    }
     for (int step = 1; step <= maxSteps; step++) {
       Toolset ts;
       try {
-        ts = toolset(request.tools());
+        ts = toolset(request.tools(), dynamic);
       } catch (KimiException e) {
         return new Result(Outcome.FAILED, transcript, initial, last, usage, step, e);
       }
@@ -280,7 +289,7 @@ public final class ToolRunner {
     final List<String> builtins = new ArrayList<>();
     final List<String> available = new ArrayList<>();
 
-    Toolset(List<Tool> all, Map<String, Registration> handlers) {
+    Toolset(List<Tool> all, List<FunctionTool> dynamic, Map<String, Registration> handlers) {
       this.all = List.copyOf(all);
       this.handlers = handlers;
       for (Tool t : all) {
@@ -289,14 +298,24 @@ public final class ToolRunner {
           builtins.add(t.name());
         }
       }
+      dynamic.forEach(t -> available.add(t.name()));
     }
   }
 
-  private Toolset toolset(List<Tool> requestTools) {
+  /**
+   * The tools of a step: the request's own, then the runner's that the request does not declare (in
+   * its tools or, kimi-k3's dynamic tools, in its system messages), then the MCP servers'.
+   */
+  private Toolset toolset(List<Tool> requestTools, List<FunctionTool> dynamic) {
     List<Tool> all = new ArrayList<>(requestTools);
     for (Tool t : tools) {
       Tool same = null;
       for (Tool x : all) {
+        if (x.name().equals(t.name())) {
+          same = x;
+        }
+      }
+      for (Tool x : dynamic) {
         if (x.name().equals(t.name())) {
           same = x;
         }
@@ -312,11 +331,12 @@ public final class ToolRunner {
       }
     }
     if (mcp.isEmpty()) {
-      return new Toolset(all, handlers);
+      return new Toolset(all, dynamic, handlers);
     }
     Map<String, Registration> withMcp = new HashMap<>(handlers);
     Set<String> taken = new HashSet<>();
     all.forEach(t -> taken.add(t.name()));
+    dynamic.forEach(t -> taken.add(t.name()));
     for (McpToolset source : mcp) {
       for (FunctionTool declared : source.tools()) {
         McpTool t = source.serverTool(declared.name()).orElseThrow();
@@ -330,7 +350,7 @@ public final class ToolRunner {
         withMcp.put(f.name(), new Registration.FromMcp(f, source.client(), t));
       }
     }
-    return new Toolset(all, withMcp);
+    return new Toolset(all, dynamic, withMcp);
   }
 
   /**

@@ -242,12 +242,33 @@ public record ChatRequest(
             "tool names must be unique, but \"" + t.name() + "\" is declared twice");
       }
     }
-    if (toolChoice == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
+    Set<String> functions = new HashSet<>();
+    for (Tool t : tools) {
+      if (t instanceof FunctionTool) {
+        functions.add(t.name());
+      }
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i) instanceof SystemMessage sm) {
+        for (FunctionTool t : sm.tools()) {
+          if (!toolNames.add(t.name())) {
+            throw new IllegalArgumentException(
+                "tool names must be unique across the request's tools and the tools its messages"
+                    + " declare, but \""
+                    + t.name()
+                    + "\" is declared again in message "
+                    + i
+                    + " (Kimi refuses the request)");
+          }
+          functions.add(t.name());
+        }
+      }
+    }
+    if (toolChoice == ToolChoice.Mode.REQUIRED && toolNames.isEmpty()) {
       throw new IllegalArgumentException(
           "toolChoice required needs at least one tool; add tools or drop the tool choice");
     }
-    if (toolChoice instanceof ToolChoice.Function f
-        && tools.stream().noneMatch(t -> t instanceof FunctionTool && t.name().equals(f.name()))) {
+    if (toolChoice instanceof ToolChoice.Function f && !functions.contains(f.name())) {
       throw new IllegalArgumentException(
           "toolChoice names function \"" + f.name() + "\", which is not among the request's tools");
     }
@@ -260,17 +281,6 @@ public record ChatRequest(
             "reasoningEffort \""
                 + reasoningEffort
                 + "\" needs thinking, but thinking is disabled; drop one of them");
-      }
-      if (thinking != null
-          && thinking.effort() != null
-          && !thinking.effort().equals(reasoningEffort)) {
-        throw new IllegalArgumentException(
-            "reasoningEffort \""
-                + reasoningEffort
-                + "\" and thinking effort \""
-                + thinking.effort()
-                + "\" disagree; set the effort once (reasoningEffort for kimi-k3 on the Open"
-                + " Platform, Thinking.withEffort on Kimi Code)");
       }
     }
     if (extraBody == null) {
@@ -334,6 +344,25 @@ public record ChatRequest(
    */
   public static Builder builder(String model) {
     return new Builder(Objects.requireNonNull(model, "model must not be null"));
+  }
+
+  /**
+   * Returns every tool the model may call: the request's {@link #tools()}, then the functions its
+   * system messages declare (kimi-k3's dynamic tools, see {@link SystemMessage}), in order.
+   *
+   * @return the tools; names are unique
+   */
+  public List<Tool> declaredTools() {
+    List<Tool> all = null;
+    for (Message m : messages) {
+      if (m instanceof SystemMessage sm && sm.declaresTools()) {
+        if (all == null) {
+          all = new ArrayList<>(tools);
+        }
+        all.addAll(sm.tools());
+      }
+    }
+    return all == null ? tools : List.copyOf(all);
   }
 
   /**
@@ -644,8 +673,10 @@ public record ChatRequest(
      * Sets the top-level {@code reasoning_effort}: how hard the model thinks, for kimi-k3 on the
      * Open Platform ({@code low}, {@code high} or {@code max}; omitted means the model's default).
      * On Kimi Code, where Moonshot's own client sends the effort inside {@code thinking}, use
-     * {@code thinking(Thinking.enabled().withEffort(level))} instead. The level is an open string,
-     * checked against the model's levels only in preflight.
+     * {@code thinking(Thinking.enabled().withEffort(level))} instead. Both may be set: kimi-k3 then
+     * applies {@code thinking.effort} and ignores this one (Moonshot's K3 contract), so the request
+     * is sent as it is. The level is an open string, checked against the model's levels by the
+     * client.
      *
      * @param reasoningEffort the level; null for the model's default
      * @return this builder

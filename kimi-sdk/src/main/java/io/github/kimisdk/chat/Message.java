@@ -1,7 +1,10 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Holds one message of a conversation: {@link SystemMessage}, {@link UserMessage}, {@link
@@ -36,6 +39,23 @@ public sealed interface Message permits SystemMessage, UserMessage, AssistantMes
    */
   static SystemMessage system(String content) {
     return new SystemMessage(content, null);
+  }
+
+  /**
+   * Creates a system message that declares tools mid-conversation, which kimi-k3 lets the model
+   * call from then on ("dynamic tools"); see {@link SystemMessage} for Kimi's rules.
+   *
+   * @param tools the functions, at least one, each name once
+   * @return the message, with empty content
+   * @throws NullPointerException if {@code tools} or a tool is null
+   * @throws IllegalArgumentException if {@code tools} is empty or names a tool twice
+   */
+  static SystemMessage tools(FunctionTool... tools) {
+    Objects.requireNonNull(tools, "tools must not be null");
+    if (tools.length == 0) {
+      throw new IllegalArgumentException("Message.tools needs at least one tool");
+    }
+    return new SystemMessage("", null, Arrays.asList(tools));
   }
 
   /**

@@ -13,9 +13,10 @@ import java.util.Objects;
  * <p>{@link #withEffort(String)} sends the effort inside the object, {@code "thinking":
  * {"type":"enabled","effort":"high"}}, which is how Moonshot's own client talks to Kimi Code. On
  * the Open Platform kimi-k3 takes the effort as the top-level {@code reasoning_effort} instead: use
- * {@link ChatRequest.Builder#reasoningEffort(String)} there. Effort levels are the server's open
- * strings (kimi-k3 documents {@code low}, {@code high} and {@code max}); they are checked against
- * the model's levels only by a preflight check.
+ * {@link ChatRequest.Builder#reasoningEffort(String)} there. When both are set, kimi-k3 applies
+ * {@code thinking.effort} and ignores {@code reasoning_effort}. Effort levels are the server's open
+ * strings (kimi-k3 documents {@code low}, {@code high} and {@code max}, {@code max} when omitted);
+ * the client checks them against the model's levels.
  *
  * <pre>{@code
  * ChatRequest r = ChatRequest.builder("k3")
@@ -25,8 +26,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param type whether the model thinks
- * @param keep which earlier reasoning the server keeps, such as {@code "all"}; null for the
- *     server's default (none)
+ * @param keep which earlier reasoning the server keeps: {@code "all"}, the one value Kimi accepts;
+ *     null for the server's default
  * @param effort how hard the model thinks, such as {@code "high"}; null for the model's default
  */
 public record Thinking(Type type, String keep, String effort) {
@@ -51,7 +52,7 @@ public record Thinking(Type type, String keep, String effort) {
    * @param effort how hard the model thinks; null for the model's default
    * @throws NullPointerException if {@code type} is null
    * @throws IllegalArgumentException if {@code keep} or {@code effort} is set while thinking is
-   *     disabled, or blank
+   *     disabled, {@code keep} is not {@code "all"}, or {@code effort} is blank
    */
   public Thinking {
     Objects.requireNonNull(type, "thinking type must not be null");
@@ -60,8 +61,12 @@ public record Thinking(Type type, String keep, String effort) {
         throw new IllegalArgumentException(
             "thinking keep applies only when thinking is enabled; use Thinking.preserved()");
       }
-      if (keep.isBlank()) {
-        throw new IllegalArgumentException("thinking keep must not be blank, such as \"all\"");
+      if (!keep.equals("all")) {
+        throw new IllegalArgumentException(
+            "thinking keep must be \"all\" (Kimi refuses any other value while the model thinks):"
+                + " \""
+                + keep
+                + "\"; use Thinking.preserved()");
       }
     }
     if (effort != null) {

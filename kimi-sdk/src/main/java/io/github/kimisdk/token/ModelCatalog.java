@@ -55,13 +55,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>kimi-k2.7-code, kimi-k2.7-code-highspeed</td><td>262,144</td><td>32,768</td>
  *       <td>always</td><td>-</td><td>yes</td><td>image, video</td><td>temperature 1, top_p
  *       0.95</td><td>no</td></tr>
- *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>always (preserved)</td>
+ *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>temperature 1,
  *       top_p 0.95, n 1, penalties 0</td><td>yes</td></tr>
- *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>always (preserved)</td>
+ *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as
  *       kimi-k3</td><td>yes</td></tr>
- *   <tr><td>k3-256k (Kimi Code)</td><td>262,144</td><td>32,768</td><td>always (preserved)</td>
+ *   <tr><td>k3-256k (Kimi Code)</td><td>262,144</td><td>32,768</td><td>on unless disabled (preserved)</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image</td><td>as kimi-k3</td>
  *       <td>yes</td></tr>
  *   <tr><td>kimi-for-coding, kimi-for-coding-highspeed (Kimi Code)</td><td>262,144</td>
@@ -72,12 +72,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Where Moonshot states no default output (everything but kimi-k2.5, k2.6 and k3) the table uses
  * the "such as 1024" of the chat docs, and 32,768 for the K2.x coding models; the maximum output is
  * the whole window, since Kimi limits output only by {@code window - prompt}. A named function as
- * {@code tool_choice} is refused by every model while it thinks. The effort levels are in flux (the
- * default on Kimi Code is reported as both {@code high} and {@code max}); where the table and the
- * server differ, {@link #update(Collection)} with the server's list wins. kimi-for-coding is the
- * K2.7 Code series, so it shares that model's fixed sampling; no effort levels are documented for
- * it. Several of the older ids were retired during 2026 (kimi-api.md section 6); they stay in the
- * table so histories and proxies that still use them are checked.
+ * {@code tool_choice} is refused by every model while it thinks. kimi-k3 and Kimi Code's k3 ids
+ * think unless thinking is disabled ({@code thinking:{"type":"disabled"}} is accepted, Moonshot's
+ * K3 contract) and take tools declared in system messages ({@link ModelInfo#dynamicTools()}). The
+ * effort levels are in flux (the default on Kimi Code is reported as both {@code high} and {@code
+ * max}); where the table and the server differ, {@link #update(Collection)} with the server's list
+ * wins. kimi-for-coding is the K2.7 Code series, so it shares that model's fixed sampling; no
+ * effort levels are documented for it. Several of the older ids were retired during 2026
+ * (kimi-api.md section 6); they stay in the table so histories and proxies that still use them are
+ * checked.
  *
  * <p>Instances are thread-safe; updates are visible to later lookups.
  */
@@ -284,7 +287,7 @@ public final class ModelCatalog {
     return ModelInfo.builder(id)
         .contextWindow(window)
         .defaultMaxOutput(defaultOutput)
-        .thinking(ThinkingSupport.ALWAYS)
+        .thinking(ThinkingSupport.SWITCHABLE)
         .efforts(List.of("low", "high", "max"), "max")
         .keepAll(true)
         .preservedThinking(true)
@@ -292,6 +295,7 @@ public final class ModelCatalog {
         .video(video)
         .sampling(FixedSampling.K3)
         .requiredToolChoiceWhileThinking(true)
+        .dynamicTools(true)
         .build();
   }
 

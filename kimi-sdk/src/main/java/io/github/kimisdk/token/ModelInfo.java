@@ -122,6 +122,7 @@ public final class ModelInfo {
   private final boolean toolUse;
   private final FixedSampling sampling;
   private final boolean requiredToolChoiceWhileThinking;
+  private final boolean dynamicTools;
   private final boolean known;
 
   private ModelInfo(Builder b) {
@@ -140,6 +141,7 @@ public final class ModelInfo {
     this.toolUse = b.toolUse;
     this.sampling = b.sampling;
     this.requiredToolChoiceWhileThinking = b.requiredToolChoiceWhileThinking;
+    this.dynamicTools = b.dynamicTools;
     this.known = b.known;
     if (contextWindow < 1) {
       throw new IllegalArgumentException("contextWindow must be positive: " + contextWindow);
@@ -192,6 +194,7 @@ public final class ModelInfo {
     b.toolUse = toolUse;
     b.sampling = sampling;
     b.requiredToolChoiceWhileThinking = requiredToolChoiceWhileThinking;
+    b.dynamicTools = dynamicTools;
     b.known = known;
     return b;
   }
@@ -341,6 +344,17 @@ public final class ModelInfo {
    */
   public boolean requiredToolChoiceWhileThinking() {
     return requiredToolChoiceWhileThinking;
+  }
+
+  /**
+   * Tells whether the model takes tools declared in system messages mid-conversation (kimi-k3's
+   * "dynamic tools", see {@link io.github.kimisdk.chat.SystemMessage}); other models answer
+   * "tokenization failed".
+   *
+   * @return true when it does
+   */
+  public boolean dynamicTools() {
+    return dynamicTools;
   }
 
   /**
@@ -512,6 +526,7 @@ public final class ModelInfo {
         && toolUse == m.toolUse
         && sampling.equals(m.sampling)
         && requiredToolChoiceWhileThinking == m.requiredToolChoiceWhileThinking
+        && dynamicTools == m.dynamicTools
         && known == m.known;
   }
 
@@ -537,6 +552,7 @@ public final class ModelInfo {
         toolUse,
         sampling,
         requiredToolChoiceWhileThinking,
+        dynamicTools,
         known);
   }
 
@@ -565,6 +581,7 @@ public final class ModelInfo {
         + (toolUse ? "" : ", no tools")
         + (sampling.isFree() ? "" : ", fixed " + sampling)
         + (requiredToolChoiceWhileThinking ? ", required while thinking" : "")
+        + (dynamicTools ? ", dynamic tools" : "")
         + (known ? "" : ", unknown")
         + "]";
   }
@@ -588,6 +605,7 @@ public final class ModelInfo {
     private boolean toolUse = true;
     private FixedSampling sampling = FixedSampling.NONE;
     private boolean requiredToolChoiceWhileThinking;
+    private boolean dynamicTools;
     private boolean known = true;
 
     private Builder(String id) {
@@ -738,6 +756,17 @@ public final class ModelInfo {
      */
     public Builder requiredToolChoiceWhileThinking(boolean allowed) {
       this.requiredToolChoiceWhileThinking = allowed;
+      return this;
+    }
+
+    /**
+     * Sets whether the model takes tools declared in system messages (default false).
+     *
+     * @param dynamicTools true for kimi-k3's dynamic tools
+     * @return this builder
+     */
+    public Builder dynamicTools(boolean dynamicTools) {
+      this.dynamicTools = dynamicTools;
       return this;
     }
 

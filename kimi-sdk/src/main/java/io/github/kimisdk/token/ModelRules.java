@@ -3,6 +3,7 @@ package io.github.kimisdk.token;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
@@ -58,13 +59,29 @@ final class ModelRules {
     if (!model.acceptsToolChoice(choice, setting)) {
       out.add(toolChoiceProblem(model, choice));
     }
-    if (known && !model.toolUse() && !request.tools().isEmpty()) {
+    if (known && !model.dynamicTools() && declaresTools(request)) {
+      out.add(
+          id
+              + " does not take tools declared in system messages (kimi-k3's dynamic tools; other"
+              + " models answer \"tokenization failed\"); declare them in the request's tools, or"
+              + " use kimi-k3");
+    }
+    if (known && !model.toolUse() && !request.declaredTools().isEmpty()) {
       out.add(id + " does not take tools; leave tools unset or use a model with tool use");
     }
     if (known) {
       mediaProblems(out, model, request.messages());
     }
     return out;
+  }
+
+  private static boolean declaresTools(ChatRequest request) {
+    for (Message m : request.messages()) {
+      if (m instanceof SystemMessage s && s.declaresTools()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The tool choice a thinking model rejects: Kimi's words, and the fixes. */
@@ -77,17 +94,17 @@ final class ModelRules {
         named
             ? "tool_choice 'specified' is incompatible with thinking enabled"
             : "tool_choice 'required' is incompatible with thinking enabled";
+    boolean switchable = model.thinking() == ThinkingSupport.SWITCHABLE;
     String fix =
-        model.thinking() == ThinkingSupport.SWITCHABLE
-            ? "use toolChoice(ToolChoice.auto()) or thinking(Thinking.disabled()) for this turn, or"
-                + " let the client do it with thinkingFallback(ThinkingFallback.AUTO or"
-                + " DISABLE_THINKING)"
-            : id
-                + " always thinks: use toolChoice(ToolChoice.auto())"
-                + (named && model.requiredToolChoiceWhileThinking()
-                    ? " or toolChoice(ToolChoice.required()) with only that tool declared"
-                    : "")
-                + ", or thinkingFallback(ThinkingFallback.AUTO)";
+        (switchable ? "use" : id + " always thinks: use")
+            + " toolChoice(ToolChoice.auto())"
+            + (named && model.requiredToolChoiceWhileThinking()
+                ? " or toolChoice(ToolChoice.required()) with only that tool declared"
+                : "")
+            + (switchable
+                ? " or thinking(Thinking.disabled()) for this turn, or let the client do it with"
+                    + " thinkingFallback(ThinkingFallback.AUTO or DISABLE_THINKING)"
+                : ", or thinkingFallback(ThinkingFallback.AUTO)");
     return id
         + " rejects tool_choice "
         + what

@@ -8,8 +8,6 @@ import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.internal.codec.ChatCodec;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +47,9 @@ import java.util.function.ToIntFunction;
  *       <|tool_call_argument_begin|>} + the arguments string + {@code <|tool_call_end|>}, then
  *       {@code <|tool_calls_section_end|>};
  *   <li>a tool message: {@code ## Return of <tool_call_id>\n<content>};
+ *   <li>a system message that declares tools (kimi-k3's dynamic tools): {@code tool_declare} + its
+ *       {@code tools} array as compact JSON, in place of the name and content (an assumption, as
+ *       for the request's tools);
  *   <li>reasoning ({@code reasoning_content}, when not empty) of the assistant messages after the
  *       last user message, or of all of them when the request sets {@code thinking.keep}: {@code
  *       <think>} + reasoning + {@code </think>}, the tags one token each; earlier reasoning is
@@ -278,14 +279,16 @@ public final class RequestTokens {
   }
 
   private static String toolsJson(ChatRequest request) {
-    // the tools exactly as the codec sends them
-    JsonObject body = (JsonObject) Json.parse(ChatCodec.encodeRequest(request));
-    return Json.write(body.get("tools"));
+    return ChatCodec.toolsJson(request.tools()); // the tools exactly as the codec sends them
   }
 
   private void message(Message m, boolean withReasoning, Tally t) {
     t.specials += MESSAGE_SPECIALS;
-    if (m instanceof SystemMessage s) {
+    if (m instanceof SystemMessage s && s.declaresTools()) {
+      // kimi-k3 renders dynamic tools as a tool declaration where the message stands
+      t.text("tool_declare");
+      t.text(ChatCodec.toolsJson(s.tools()));
+    } else if (m instanceof SystemMessage s) {
       t.text(s.name() != null ? s.name() : "system");
       t.text(s.content());
     } else if (m instanceof UserMessage u) {

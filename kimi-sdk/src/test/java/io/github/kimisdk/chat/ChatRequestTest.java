@@ -121,9 +121,17 @@ class ChatRequestTest {
             b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
             "reasoningEffort \"high\" needs thinking, but thinking is disabled"),
         rule(
-            "twoDifferentEfforts",
-            b -> b.reasoningEffort("high").thinking(Thinking.enabled().withEffort("low")),
-            "reasoningEffort \"high\" and thinking effort \"low\" disagree"));
+            "dynamicToolRepeatsAGlobalOne",
+            b ->
+                b.addTool(Tool.function("get_weather", null, null))
+                    .addMessage(Message.tools(Tool.function("get_weather", null, null))),
+            "\"get_weather\" is declared again in message 1"),
+        rule(
+            "dynamicToolRepeatedAcrossMessages",
+            b ->
+                b.addMessage(Message.tools(Tool.function("get_time", null, null)))
+                    .addMessage(Message.tools(Tool.function("get_time", null, null))),
+            "\"get_time\" is declared again in message 2"));
   }
 
   private static Arguments rule(
@@ -179,6 +187,17 @@ class ChatRequestTest {
         rule(
             "sameEffortTwice",
             b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("max")),
+            ""),
+        // K3's contract: both may be sent, and thinking.effort wins
+        rule(
+            "twoDifferentEfforts",
+            b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("low")),
+            ""),
+        rule(
+            "dynamicToolsWithRequiredChoice",
+            b ->
+                b.addMessage(Message.tools(Tool.function("get_weather", null, null)))
+                    .toolChoice(ToolChoice.required()),
             ""),
         // Model ids are open and fixed sampling rules are the server's business.
         rule(

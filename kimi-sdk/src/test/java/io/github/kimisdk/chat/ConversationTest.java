@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,8 +120,12 @@ class ConversationTest {
                     ContentPart.text("at this"),
                     ContentPart.imageUrl("data:image/png;base64,AA==")))
             .add(reply);
+    c.add(Message.tools(Tool.function("get_time", "The time", null)));
     Conversation loaded = Conversation.fromJson(c.toJson());
     assertThat(loaded.messages()).isEqualTo(c.messages());
+    assertThat(((SystemMessage) loaded.messages().get(3)).tools())
+        .extracting(FunctionTool::name)
+        .containsExactly("get_time");
     AssistantMessage back = (AssistantMessage) loaded.messages().get(2);
     assertThat(back.additionalFields()).isEqualTo(reply.additionalFields());
     assertThat(back.reasoningContent()).as("an empty reasoning stays empty").isEmpty();

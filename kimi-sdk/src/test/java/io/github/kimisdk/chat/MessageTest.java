@@ -3,6 +3,8 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,28 @@ class MessageTest {
     assertThat(Message.tool("id1", "ping", "pong"))
         .isEqualTo(new ToolMessage("id1", "ping", "pong"));
     assertThat(Message.tool("id1", "ping", "pong").role()).isEqualTo("tool");
+  }
+
+  @Test
+  void aSystemMessageDeclaresToolsWithEmptyContentAndEachNameOnce() {
+    FunctionTool weather = Tool.function("get_weather", null, null);
+    FunctionTool time = Tool.function("get_time", null, null);
+    SystemMessage m = Message.tools(weather, time);
+    assertThat(m.content()).isEmpty();
+    assertThat(m.tools()).containsExactly(weather, time);
+    assertThat(m.declaresTools()).isTrue();
+    assertThat(Message.system("s").declaresTools()).isFalse();
+    assertThat(Message.system("s").tools()).isEmpty();
+    assertThatThrownBy(() -> new SystemMessage("not empty", null, List.of(weather)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must have empty content");
+    assertThatThrownBy(() -> Message.tools(weather, weather))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("declares the tool \"get_weather\" twice");
+    assertThatThrownBy(() -> Message.tools())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one tool");
+    assertThatThrownBy(() -> Message.tools(weather, null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test

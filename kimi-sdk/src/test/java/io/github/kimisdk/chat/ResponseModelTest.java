@@ -140,6 +140,10 @@ class ResponseModelTest {
         .hasMessageContaining("keep applies only when thinking is enabled");
     assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, ""))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, "none"))
+        .as("K3's contract: keep other than all is refused while thinking")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("thinking keep must be \"all\"");
     assertThatThrownBy(() -> new Thinking(null, null)).isInstanceOf(NullPointerException.class);
   }
 }

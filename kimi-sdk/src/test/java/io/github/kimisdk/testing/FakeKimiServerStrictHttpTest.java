@@ -279,7 +279,7 @@ class FakeKimiServerStrictHttpTest {
             "k3-256k",
             "moonshot-v1-8k");
     ListedModel k3 = listed.get(0);
-    assertThat(k3.supportsThinkingType()).isEqualTo("only");
+    assertThat(k3.supportsThinkingType()).isEqualTo("both");
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.supportsToolUse()).isTrue();

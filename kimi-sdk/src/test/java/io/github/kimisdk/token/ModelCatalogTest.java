@@ -153,7 +153,7 @@ class ModelCatalogTest {
             "odd-gateway-entry");
     ListedModel k3 = listed.get(0);
     assertThat(k3.supportsToolUse()).isTrue();
-    assertThat(k3.supportsThinkingType()).isEqualTo("only");
+    assertThat(k3.supportsThinkingType()).isEqualTo("both");
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.displayName()).isEqualTo("Kimi K3");

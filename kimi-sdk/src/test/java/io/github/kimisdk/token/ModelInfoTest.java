@@ -87,6 +87,44 @@ class ModelInfoTest {
   }
 
   @Test
+  void dynamicToolsAreForKimiK3Only() {
+    ChatRequest.Builder b =
+        ChatRequest.builder("m")
+            .addUser("hi")
+            .addMessage(Message.tools(new FunctionTool("get_time", null, null, null)));
+    for (String k3 : List.of("kimi-k3", "k3", "k3-256k")) {
+      assertThat(CATALOG.lookup(k3).problems(b.model(k3).build())).as(k3).isEmpty();
+      assertThat(CATALOG.lookup(k3).dynamicTools()).isTrue();
+    }
+    assertThat(CATALOG.lookup("kimi-k2.6").problems(b.model("kimi-k2.6").build()))
+        .containsExactly(
+            "kimi-k2.6 does not take tools declared in system messages (kimi-k3's dynamic tools;"
+                + " other models answer \"tokenization failed\"); declare them in the request's"
+                + " tools, or use kimi-k3");
+    assertThat(CATALOG.lookup("my-proxy").problems(b.model("my-proxy").build()))
+        .as("a model the catalog does not know is not refused")
+        .isEmpty();
+  }
+
+  @Test
+  void kimiK3ThinksUnlessThinkingIsDisabled() {
+    ModelInfo k3 = CATALOG.lookup("kimi-k3");
+    assertThat(k3.thinking()).isEqualTo(ModelInfo.ThinkingSupport.SWITCHABLE);
+    assertThat(k3.thinksWith(null)).isTrue();
+    assertThat(k3.thinksWith(Thinking.disabled())).isFalse();
+    ChatRequest off =
+        ChatRequest.builder("kimi-k3").addUser("hi").thinking(Thinking.disabled()).build();
+    assertThat(k3.problems(off)).as("K3's contract accepts thinking disabled").isEmpty();
+    ChatRequest both =
+        ChatRequest.builder("kimi-k3")
+            .addUser("hi")
+            .thinking(Thinking.preserved().withEffort("low"))
+            .reasoningEffort("max")
+            .build();
+    assertThat(k3.problems(both)).as("thinking.effort wins; both may be sent").isEmpty();
+  }
+
+  @Test
   void reportsEveryProblemOfARequest() {
     ChatRequest r =
         ChatRequest.builder("kimi-k2.5").addUser("x").temperature(0.9).topP(0.5).n(2).build();
@@ -101,7 +139,8 @@ class ModelInfoTest {
   void thinkingFollowsTheModelsSupport() {
     assertThat(CATALOG.lookup("kimi-k2.6").thinksWith(null)).isTrue();
     assertThat(CATALOG.lookup("kimi-k2.6").thinksWith(Thinking.disabled())).isFalse();
-    assertThat(CATALOG.lookup("kimi-k3").thinksWith(Thinking.disabled())).isTrue();
+    assertThat(CATALOG.lookup("kimi-k3").thinksWith(Thinking.disabled())).isFalse();
+    assertThat(CATALOG.lookup("kimi-k2.7-code").thinksWith(Thinking.disabled())).isTrue();
     assertThat(CATALOG.lookup("moonshot-v1-8k").thinksWith(Thinking.enabled())).isFalse();
   }
 

@@ -122,9 +122,10 @@ class ModelRulesTableTest {
               true,
               true,
               false),
-          new Row("kimi-k3", A, true, true, true, true, K3_EFFORTS, true, true, true, true),
-          new Row("k3", A, true, true, true, true, K3_EFFORTS, true, true, true, true),
-          new Row("k3-256k", A, true, true, true, true, K3_EFFORTS, true, true, false, true));
+          // K3 thinks unless thinking is disabled (Moonshot's K3 vendor contract)
+          new Row("kimi-k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
+          new Row("k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
+          new Row("k3-256k", S, true, true, true, true, K3_EFFORTS, true, true, false, true));
 
   private static Row plain(String model, boolean vision) {
     return new Row(model, N, false, false, false, false, List.of(), false, vision, false, false);

@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
@@ -49,6 +50,19 @@ class RequestTokensTest {
     // pinned: "system", "user", "assistant" are one token each in Kimi's vocabulary
     assertThat(List.of(t("system"), t("user"), t("assistant"))).containsOnly(1);
     assertThat(c.total()).isEqualTo(8 + 3 + t("Be brief.") + t("Hello, Kimi!"));
+  }
+
+  @Test
+  void aSystemMessageDeclaringToolsCountsAsAToolDeclarationWhereItStands() {
+    FunctionTool time = new FunctionTool("get_time", "The time", null, null);
+    ChatRequest plain = ChatRequest.builder("kimi-k3").addSystem("Be brief.").addUser("Hi").build();
+    ChatRequest dynamic = plain.toBuilder().addMessage(Message.tools(time)).build();
+    int declaration = 3 + t("tool_declare") + t(ChatCodec.toolsJson(List.of(time)));
+    assertThat(EXACT.count(dynamic).total()).isEqualTo(EXACT.count(plain).total() + declaration);
+    ChatRequest global = plain.toBuilder().addTool(time).build();
+    assertThat(EXACT.count(global).total())
+        .as("the same declaration as in the request's tools")
+        .isEqualTo(EXACT.count(dynamic).total());
   }
 
   @Test

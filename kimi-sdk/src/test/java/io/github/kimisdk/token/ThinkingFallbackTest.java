@@ -94,7 +94,7 @@ class ThinkingFallbackTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"kimi-k2.6", "kimi-k2.5"})
+  @CsvSource({"kimi-k2.6", "kimi-k2.5", "kimi-k3", "k3"})
   void disableThinkingFallbackKeepsTheChoice(String model) {
     ChatRequest r =
         adapt(
@@ -115,7 +115,7 @@ class ThinkingFallbackTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"kimi-k3", "kimi-k2.7-code", "kimi-k2-thinking"})
+  @CsvSource({"kimi-k2.7-code", "kimi-for-coding", "kimi-k2-thinking"})
   void disablingThinkingCannotHelpAModelThatAlwaysThinks(String model) {
     ChatRequest named = request(model, ToolChoice.function("ping"), null).build();
     ChatRequest kept = adapt(named, ThinkingFallback.DISABLE_THINKING);

@@ -82,6 +82,12 @@ public final class MessagesCodec {
       }
     }
     for (Message m : r.messages()) {
+      if (m instanceof SystemMessage s && s.declaresTools()) {
+        throw unsupported(
+            "tools declared in a system message (kimi-k3's dynamic tools; Messages has one system"
+                + " prompt and one tools list)",
+            "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS");
+      }
       if (m instanceof UserMessage u) {
         for (ContentPart p : u.content()) {
           if (p instanceof ContentPart.VideoPart) {

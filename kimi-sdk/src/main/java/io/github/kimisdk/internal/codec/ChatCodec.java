@@ -226,6 +226,13 @@ public final class ChatCodec {
       if (s.name() != null) {
         w.name("name").value(s.name());
       }
+      if (s.declaresTools()) {
+        w.name("tools").beginArray();
+        for (Tool t : s.tools()) {
+          writeTool(w, t);
+        }
+        w.endArray();
+      }
     } else if (m instanceof UserMessage u) {
       w.name("role").value("user");
       w.name("content");
@@ -311,6 +318,22 @@ public final class ChatCodec {
     w.name("arguments").value(c.arguments());
     w.endObject();
     w.endObject();
+  }
+
+  /**
+   * Returns tools as the request sends them: the compact JSON of the {@code tools} array.
+   *
+   * @param tools the tools
+   * @return the JSON text
+   */
+  public static String toolsJson(List<? extends Tool> tools) {
+    JsonWriter w = new JsonWriter();
+    w.beginArray();
+    for (Tool t : tools) {
+      writeTool(w, t);
+    }
+    w.endArray();
+    return w.toString();
   }
 
   private static void writeTool(JsonWriter w, Tool t) {
@@ -809,7 +832,7 @@ public final class ChatCodec {
     String name = optString(m, "name");
     switch (role) {
       case "system":
-        return new SystemMessage(text(m, "content"), name);
+        return new SystemMessage(text(m, "content"), name, readTools(m.get("tools")));
       case "user":
         return new UserMessage(readParts(m.get("content")), name);
       case "assistant":
@@ -837,6 +860,32 @@ public final class ChatCodec {
       default:
         throw new IllegalArgumentException("unknown role \"" + role + "\"");
     }
+  }
+
+  /** Reads the function tools a system message declares, as {@link #writeMessage} writes them. */
+  private static List<FunctionTool> readTools(JsonValue tools) {
+    if (tools == null || tools.isNull()) {
+      return List.of();
+    }
+    if (!(tools instanceof JsonArray array)) {
+      throw new IllegalArgumentException("\"tools\" must be an array");
+    }
+    List<FunctionTool> out = new ArrayList<>();
+    for (JsonValue t : array.values()) {
+      JsonObject o = t.asObject();
+      if (!"function".equals(optString(o, "type"))
+          || !(o.get("function") instanceof JsonObject f)) {
+        throw new IllegalArgumentException("a message can declare only function tools: " + t);
+      }
+      JsonValue strict = f.get("strict");
+      out.add(
+          new FunctionTool(
+              text(f, "name"),
+              optString(f, "description"),
+              f.get("parameters"),
+              strict == null || strict.isNull() ? null : strict.asBoolean()));
+    }
+    return out;
   }
 
   private static List<ContentPart> readParts(JsonValue content) {

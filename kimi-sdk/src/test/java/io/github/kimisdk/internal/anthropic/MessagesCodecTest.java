@@ -208,7 +208,11 @@ class MessagesCodecTest {
                 b ->
                     b.reasoningEffort("high")
                         .extraBody("output_config", JsonObject.of("effort", JsonString.of("low"))),
-            "an effort and an extra body field output_config"));
+            "an effort and an extra body field output_config"),
+        Arguments.of(
+            (UnaryOperator<ChatRequest.Builder>)
+                b -> b.addMessage(Message.tools(Tool.function("get_time", null, null))),
+            "tools declared in a system message"));
   }
 
   @ParameterizedTest(name = "refuses {1}")

@@ -180,6 +180,11 @@ class ChatCodecEncodeTest {
             new SystemMessage("s", "rules"),
             "{\"role\":\"system\",\"content\":\"s\",\"name\":\"rules\"}"),
         message(
+            "systemDeclaringToolsHasEmptyContent",
+            Message.tools(Tool.function("get_time", "The time", null)),
+            "{\"role\":\"system\",\"content\":\"\",\"tools\":[{\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_time\",\"description\":\"The time\"}}]}"),
+        message(
             "userSingleTextIsPlainString",
             Message.user("hi"),
             "{\"role\":\"user\",\"content\":\"hi\"}"),
