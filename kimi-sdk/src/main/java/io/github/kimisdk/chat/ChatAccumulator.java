@@ -21,7 +21,9 @@ import java.util.TreeMap;
  *   <li>Reasoning-signature fragments (Anthropic Messages) are joined like reasoning.
  *   <li>Tool-call fragments are joined by {@code index}. A fragment without an index is placed by
  *       position: one with an id starts a new call, and one without an id continues the call at the
- *       same position among the calls most recently started.
+ *       same position among the calls most recently started. A call whose id never arrived (or
+ *       arrived blank, as kimi-k3 may stream it) gets one ({@link ToolCall#withIds}).
+ *   <li>Log probabilities, when asked for, are joined per choice in the order they arrive.
  *   <li>Usage is taken from the top level of a chunk, else from its choice; the last one seen wins.
  *       Each choice also keeps its own last usage.
  *   <li>Id, model, created and system fingerprint come from the first chunk that has them.
@@ -164,6 +166,7 @@ public final class ChatAccumulator {
     StringBuilder signature;
     FinishReason finishReason;
     Usage usage;
+    Logprobs logprobs;
     final TreeMap<Integer, CallState> calls = new TreeMap<>();
 
     /** The calls started by the latest chunk that started index-less calls, by position. */
@@ -198,6 +201,9 @@ public final class ChatAccumulator {
       if (c.usage() != null) {
         usage = c.usage();
       }
+      if (c.logprobs() != null) {
+        logprobs = logprobs == null ? c.logprobs() : logprobs.plus(c.logprobs());
+      }
     }
 
     private void addToolCalls(List<ChatCompletionChunk.ToolCallDelta> fragments) {
@@ -207,7 +213,7 @@ public final class ChatAccumulator {
         CallState call;
         if (f.index() != null) {
           call = calls.computeIfAbsent(f.index(), i -> new CallState());
-        } else if (f.id() != null) {
+        } else if (f.id() != null && !f.id().isBlank()) {
           call = findById(f.id());
           if (call == null) {
             call = new CallState();
@@ -250,11 +256,11 @@ public final class ChatAccumulator {
           new AssistantMessage(
               content == null ? null : content.toString(),
               reasoning == null ? null : reasoning.toString(),
-              toolCalls,
+              ToolCall.withIds(toolCalls),
               null,
               false,
               signature == null ? null : signature.toString());
-      return new Choice(index, message, finishReason, usage);
+      return new Choice(index, message, finishReason, usage, logprobs, null);
     }
   }
 
@@ -266,8 +272,9 @@ public final class ChatAccumulator {
     final StringBuilder arguments = new StringBuilder();
 
     void add(ChatCompletionChunk.ToolCallDelta f) {
-      // Some servers repeat id, type and name in every fragment: the first value wins.
-      if (id == null) {
+      // Some servers repeat id, type and name in every fragment: the first value wins (a blank id,
+      // which kimi-k3 may stream, is no value).
+      if (id == null || id.isBlank()) {
         id = f.id();
       }
       if (type == null) {

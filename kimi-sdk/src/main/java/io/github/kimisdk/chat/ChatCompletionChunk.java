@@ -130,8 +130,11 @@ public record ChatCompletionChunk(
    * @param delta what this chunk adds to the choice; never null
    * @param finishReason why the model stopped; null until the last chunk of the choice
    * @param usage the usage of the choice (Kimi sends it with the finish reason); null when absent
+   * @param logprobs the log probabilities of this chunk's tokens, when the request asked for them;
+   *     null otherwise
    */
-  public record ChunkChoice(int index, Delta delta, FinishReason finishReason, Usage usage) {
+  public record ChunkChoice(
+      int index, Delta delta, FinishReason finishReason, Usage usage, Logprobs logprobs) {
 
     /**
      * Replaces a missing delta with an empty one.
@@ -140,11 +143,24 @@ public record ChatCompletionChunk(
      * @param delta what this chunk adds to the choice; never null
      * @param finishReason why the model stopped; null until the last chunk of the choice
      * @param usage the usage of the choice (Kimi sends it with the finish reason); null when absent
+     * @param logprobs the log probabilities of this chunk's tokens; null when not asked for
      */
     public ChunkChoice {
       if (delta == null) {
         delta = Delta.EMPTY;
       }
+    }
+
+    /**
+     * Creates a choice update without log probabilities.
+     *
+     * @param index the position of the choice updated
+     * @param delta what this chunk adds to the choice; null is empty
+     * @param finishReason why the model stopped; null until the last chunk of the choice
+     * @param usage the usage of the choice; null when absent
+     */
+    public ChunkChoice(int index, Delta delta, FinishReason finishReason, Usage usage) {
+      this(index, delta, finishReason, usage, null);
     }
   }
 

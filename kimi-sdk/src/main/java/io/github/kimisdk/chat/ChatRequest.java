@@ -86,6 +86,11 @@ import java.util.Set;
  * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
  * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
  *     null, in insertion order
+ * @param logprobs whether the reply carries the log probability of each token ({@link
+ *     Choice#logprobs()}); null for the server's default (no)
+ * @param topLogprobs how many of the most likely tokens each position lists, 0 to 20; needs {@code
+ *     logprobs}; null for none
+ * @param prediction the text the reply is expected to largely repeat; null for none
  */
 public record ChatRequest(
     String model,
@@ -106,7 +111,10 @@ public record ChatRequest(
     String reasoningEffort,
     String promptCacheKey,
     String safetyIdentifier,
-    Map<String, JsonValue> extraBody) {
+    Map<String, JsonValue> extraBody,
+    Boolean logprobs,
+    Integer topLogprobs,
+    Prediction prediction) {
 
   /** The most stop sequences Kimi accepts. */
   public static final int MAX_STOP_SEQUENCES = 5;
@@ -116,6 +124,9 @@ public record ChatRequest(
 
   /** The most tools Kimi accepts in one request. */
   public static final int MAX_TOOLS = 128;
+
+  /** The most alternatives per token position ({@code top_logprobs}) Kimi lists. */
+  public static final int MAX_TOP_LOGPROBS = 20;
 
   /** The most alternative replies ({@code n}) Kimi returns. */
   public static final int MAX_N = 5;
@@ -154,6 +165,10 @@ public record ChatRequest(
    * @param safetyIdentifier a stable, preferably hashed, id of the end user; null when absent
    * @param extraBody further top-level body fields the SDK does not model, sent as they are; never
    *     null, in insertion order
+   * @param logprobs whether the reply carries each token's log probability; null for no
+   * @param topLogprobs how many of the most likely tokens each position lists, 0 to 20; needs
+   *     {@code logprobs}; null for none
+   * @param prediction the text the reply is expected to largely repeat; null for none
    * @throws NullPointerException if {@code model}, {@code messages} or an element of a collection
    *     is null
    * @throws IllegalArgumentException if a value is out of range or values do not fit together; the
@@ -283,6 +298,16 @@ public record ChatRequest(
                 + "\" needs thinking, but thinking is disabled; drop one of them");
       }
     }
+    if (topLogprobs != null) {
+      if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {
+        throw new IllegalArgumentException(
+            "topLogprobs must be in 0.." + MAX_TOP_LOGPROBS + " for Kimi: " + topLogprobs);
+      }
+      if (!Boolean.TRUE.equals(logprobs)) {
+        throw new IllegalArgumentException(
+            "topLogprobs " + topLogprobs + " needs logprobs(true); set it, or drop topLogprobs");
+      }
+    }
     if (extraBody == null) {
       extraBody = Map.of();
     } else {
@@ -389,6 +414,9 @@ public record ChatRequest(
     b.reasoningEffort = reasoningEffort;
     b.promptCacheKey = promptCacheKey;
     b.safetyIdentifier = safetyIdentifier;
+    b.logprobs = logprobs;
+    b.topLogprobs = topLogprobs;
+    b.prediction = prediction;
     b.extraBody.putAll(extraBody);
     return b;
   }
@@ -417,6 +445,9 @@ public record ChatRequest(
     private String promptCacheKey;
     private String safetyIdentifier;
     private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
+    private Boolean logprobs;
+    private Integer topLogprobs;
+    private Prediction prediction;
 
     private Builder(String model) {
       this.model = model;
@@ -709,6 +740,41 @@ public record ChatRequest(
     }
 
     /**
+     * Sets whether the reply carries the log probability of each of its tokens ({@link
+     * Choice#logprobs()}, and each chunk's in a stream).
+     *
+     * @param logprobs true to ask for them; null for the server's default (no)
+     * @return this builder
+     */
+    public Builder logprobs(Boolean logprobs) {
+      this.logprobs = logprobs;
+      return this;
+    }
+
+    /**
+     * Sets how many of the most likely tokens each position of the reply lists, beside the chosen
+     * one; needs {@link #logprobs(Boolean) logprobs(true)}.
+     *
+     * @param topLogprobs 0 to 20; null for none
+     * @return this builder
+     */
+    public Builder topLogprobs(Integer topLogprobs) {
+      this.topLogprobs = topLogprobs;
+      return this;
+    }
+
+    /**
+     * Sets the predicted output: text the reply is expected to largely repeat.
+     *
+     * @param prediction the prediction; null for none
+     * @return this builder
+     */
+    public Builder prediction(Prediction prediction) {
+      this.prediction = prediction;
+      return this;
+    }
+
+    /**
      * Sets one extra top-level body field, for a parameter the SDK does not model yet (such as
      * {@code seed}).
      *
@@ -769,7 +835,10 @@ public record ChatRequest(
           reasoningEffort,
           promptCacheKey,
           safetyIdentifier,
-          extraBody);
+          extraBody,
+          logprobs,
+          topLogprobs,
+          prediction);
     }
   }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param message the reply, which can be appended to the history as it is; never null
  * @param finishReason why the model stopped; null when the server did not say
  * @param usage the usage Kimi reported for this choice (streams put it here); null when absent
+ * @param logprobs the log probabilities of the reply's tokens, when the request asked for them
+ *     ({@link ChatRequest.Builder#logprobs(Boolean)}); null otherwise
  * @param additionalFields the members the server sent that this record does not model, as they
  *     came; empty, never null
  */
@@ -18,6 +20,7 @@ public record Choice(
     AssistantMessage message,
     FinishReason finishReason,
     Usage usage,
+    Logprobs logprobs,
     JsonObject additionalFields) {
 
   /**
@@ -27,6 +30,7 @@ public record Choice(
    * @param message the reply, which can be appended to the history as it is; never null
    * @param finishReason why the model stopped; null when the server did not say
    * @param usage the usage Kimi reported for this choice (streams put it here); null when absent
+   * @param logprobs the log probabilities of the reply's tokens; null when not asked for
    * @param additionalFields the members the server sent that this record does not model; null is
    *     empty
    */
@@ -46,7 +50,26 @@ public record Choice(
    * @param usage the usage Kimi reported for this choice; null when absent
    */
   public Choice(int index, AssistantMessage message, FinishReason finishReason, Usage usage) {
-    this(index, message, finishReason, usage, null);
+    this(index, message, finishReason, usage, null, null);
+  }
+
+  /**
+   * Creates a choice without log probabilities.
+   *
+   * @param index the position of this choice, 0 for the first
+   * @param message the reply; null becomes an empty one
+   * @param finishReason why the model stopped; null when the server did not say
+   * @param usage the usage Kimi reported for this choice; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
+   */
+  public Choice(
+      int index,
+      AssistantMessage message,
+      FinishReason finishReason,
+      Usage usage,
+      JsonObject additionalFields) {
+    this(index, message, finishReason, usage, null, additionalFields);
   }
 
   /**

@@ -2,12 +2,20 @@ package io.github.kimisdk.tool;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Records one call of a tool by the model, as found in an assistant message's {@code tool_calls}.
  *
  * <p>Ids are opaque strings chosen by the server, such as {@code functions.get_weather:0} or {@code
- * get_weather_0}; echo them back unchanged in the tool message that answers the call.
+ * get_weather_0}; echo them back unchanged in the tool message that answers the call. kimi-k3's ids
+ * are per turn ({@code get_weather:0}) and recur in later turns, so a result answers the call of
+ * its own turn, never one found by id across the conversation; and a stream may leave an id blank,
+ * which the SDK then fills in ({@link #withIds(List)}), so the reply and its answer stay paired
+ * when they are sent back.
  *
  * @param id the call id; null only when the server sent none
  * @param type the call type, {@code "function"} for both function and built-in tools; never null
@@ -20,6 +28,9 @@ public record ToolCall(String id, String type, String name, String arguments) {
 
   /** The call type Kimi uses for function and built-in tools. */
   public static final String FUNCTION = "function";
+
+  /** The longest id the SDK generates, as Moonshot's own client caps them. */
+  public static final int MAX_GENERATED_ID = 64;
 
   /**
    * Fills in the defaults for {@code type} and {@code arguments}.
@@ -74,5 +85,51 @@ public record ToolCall(String id, String type, String name, String arguments) {
    */
   public boolean isBuiltin() {
     return name != null && name.startsWith("$");
+  }
+
+  /**
+   * Returns {@code calls} with an id given to every call whose id is missing or blank, as kimi-k3
+   * can stream them: {@code <name>:<position>} in kimi-k3's own style (or {@code call:<position>}
+   * without a name), made unique among the calls of the list and cut to {@value #MAX_GENERATED_ID}
+   * characters. Calls that have an id keep it, and so does the order.
+   *
+   * @param calls the calls of one assistant message
+   * @return the same list when every call has an id, else a copy with ids filled in
+   * @throws NullPointerException if {@code calls} or a call is null
+   */
+  public static List<ToolCall> withIds(List<ToolCall> calls) {
+    boolean missing = false;
+    Set<String> taken = new HashSet<>();
+    for (ToolCall c : calls) {
+      if (c.id() == null || c.id().isBlank()) {
+        missing = true;
+      } else {
+        taken.add(c.id());
+      }
+    }
+    if (!missing) {
+      return calls;
+    }
+    List<ToolCall> out = new ArrayList<>(calls.size());
+    for (int i = 0; i < calls.size(); i++) {
+      ToolCall c = calls.get(i);
+      if (c.id() != null && !c.id().isBlank()) {
+        out.add(c);
+        continue;
+      }
+      String base = (c.name() == null || c.name().isBlank() ? "call" : c.name()) + ":" + i;
+      String id = cut(base, "");
+      for (int n = 2; taken.contains(id); n++) {
+        id = cut(base, "_" + n);
+      }
+      taken.add(id);
+      out.add(new ToolCall(id, c.type(), c.name(), c.arguments()));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String cut(String base, String suffix) {
+    int room = MAX_GENERATED_ID - suffix.length();
+    return (base.length() > room ? base.substring(0, room) : base) + suffix;
   }
 }

@@ -36,6 +36,38 @@ class ChatAccumulatorTest {
   }
 
   @Test
+  void blankOrMissingStreamedIdsGetOneEachAndRealOnesStay() {
+    ChatAccumulator acc = new ChatAccumulator();
+    acc.add(chunk(calls(0, start(0, "", "get_weather"), start(1, null, "get_time"))));
+    acc.add(chunk(calls(0, args(0, "{}"), args(1, "{}"))));
+    acc.add(chunk(calls(0, start(2, "get_weather:2", "get_weather"))));
+    assertThat(acc.toCompletion().choices().get(0).message().toolCalls())
+        .extracting(ToolCall::id)
+        .containsExactly("get_weather:0", "get_time:1", "get_weather:2");
+    ChatAccumulator later = new ChatAccumulator();
+    later.add(chunk(calls(0, start(0, "", "get_weather"))));
+    later.add(chunk(calls(0, start(0, "get_weather:0", null))));
+    assertThat(later.toCompletion().choices().get(0).message().toolCalls())
+        .as("an id that arrives after a blank one is kept")
+        .extracting(ToolCall::id)
+        .containsExactly("get_weather:0");
+  }
+
+  @Test
+  void logprobsAreJoinedPerChoiceInOrder() {
+    Logprobs.Token a = new Logprobs.Token("A", -0.1, null, null);
+    Logprobs.Token b = new Logprobs.Token("B", -0.2, null, null);
+    ChatAccumulator acc = new ChatAccumulator();
+    acc.add(chunk(new ChunkChoice(0, null, null, null, new Logprobs(List.of(a)))));
+    acc.add(chunk(new ChunkChoice(0, null, null, null, null)));
+    acc.add(chunk(new ChunkChoice(0, null, null, null, new Logprobs(List.of(b)))));
+    assertThat(acc.toCompletion().choices().get(0).logprobs().content()).containsExactly(a, b);
+    ChatAccumulator none = new ChatAccumulator();
+    none.add(chunk(content(0, "x")));
+    assertThat(none.toCompletion().choices().get(0).logprobs()).isNull();
+  }
+
+  @Test
   void emptyAccumulatorGivesEmptyCompletion() {
     ChatAccumulator acc = new ChatAccumulator();
     ChatCompletion c = acc.toCompletion();
@@ -120,7 +152,7 @@ class ChatAccumulatorTest {
     acc.add(chunk(calls(0, args(null, "{}"))));
     acc.add(chunk(calls(0, args(null, " "), args(null, "x"))));
     assertThat(acc.toCompletion().toolCalls())
-        .containsExactly(new ToolCall(null, "function", null, "{} x"));
+        .containsExactly(new ToolCall("call:0", "function", null, "{} x"));
   }
 
   @Test

@@ -120,6 +120,11 @@ class ChatRequestTest {
             "reasoningEffortWithThinkingDisabled",
             b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
             "reasoningEffort \"high\" needs thinking, but thinking is disabled"),
+        rule("topLogprobsWithoutLogprobs", b -> b.topLogprobs(3), "needs logprobs(true)"),
+        rule(
+            "topLogprobsAboveTwenty",
+            b -> b.logprobs(true).topLogprobs(21),
+            "topLogprobs must be in 0..20 for Kimi: 21"),
         rule(
             "dynamicToolRepeatsAGlobalOne",
             b ->
@@ -383,6 +388,9 @@ class ChatRequestTest {
             null,
             false,
             false,
+            null,
+            null,
+            null,
             null,
             null,
             null,

@@ -70,6 +70,12 @@ public final class MessagesCodec {
           "an effort and an extra body field output_config (where Messages carries the effort)",
           "set the effort once, either with the effort setting or inside output_config");
     }
+    if (r.logprobs() != null || r.topLogprobs() != null) {
+      throw unsupported("logprobs", "use WireProtocol.CHAT_COMPLETIONS for log probabilities");
+    }
+    if (r.prediction() != null) {
+      throw unsupported("prediction", "leave it unset, or use WireProtocol.CHAT_COMPLETIONS");
+    }
     if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
       throw unsupported(
           "response_format " + r.responseFormat().type().name().toLowerCase(Locale.ROOT),

@@ -7,7 +7,9 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
@@ -16,6 +18,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
@@ -155,6 +158,26 @@ public final class ChatCodec {
     }
     if (r.safetyIdentifier() != null) {
       w.name("safety_identifier").value(r.safetyIdentifier());
+    }
+    if (r.logprobs() != null) {
+      w.name("logprobs").value((boolean) r.logprobs());
+    }
+    if (r.topLogprobs() != null) {
+      w.name("top_logprobs").value((long) r.topLogprobs());
+    }
+    if (r.prediction() != null) {
+      w.name("prediction").beginObject().name("type").value("content").name("content");
+      Prediction p = r.prediction();
+      if (p.text() != null) {
+        w.value(p.text());
+      } else {
+        w.beginArray();
+        for (String part : p.parts()) {
+          w.beginObject().name("type").value("text").name("text").value(part).endObject();
+        }
+        w.endArray();
+      }
+      w.endObject();
     }
     for (Map.Entry<String, JsonValue> e : r.extraBody().entrySet()) {
       w.name(e.getKey()).value(e.getValue());
@@ -435,11 +458,11 @@ public final class ChatCodec {
       JsonReader.Names.of(
           "id", "created", "model", "choices", "usage", "system_fingerprint", "object");
   private static final JsonReader.Names CHUNK_CHOICE =
-      JsonReader.Names.of("index", "delta", "finish_reason", "usage");
+      JsonReader.Names.of("index", "delta", "finish_reason", "usage", "logprobs");
   private static final JsonReader.Names DELTA =
       JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls");
   private static final JsonReader.Names CHOICE =
-      JsonReader.Names.of("index", "message", "delta", "finish_reason", "usage");
+      JsonReader.Names.of("index", "message", "delta", "finish_reason", "usage", "logprobs");
   private static final JsonReader.Names MESSAGE =
       JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
   private static final Set<String> MESSAGE_MEMBERS =
@@ -723,6 +746,7 @@ public final class ChatCodec {
       AssistantMessage message = null;
       FinishReason finish = null;
       Usage usage = null;
+      Logprobs logprobs = null;
       Map<String, JsonValue> extra = null;
       r.beginObject();
       while (r.hasNext()) {
@@ -742,12 +766,29 @@ public final class ChatCodec {
           case 2: // "delta", which only a chunk's choice has
             r.skipValue();
             break;
+          case 5:
+            logprobs = readLogprobs(r);
+            break;
           default:
             extra = keep(r, extra);
         }
       }
       r.endObject();
-      list.add(new Choice(index, message, finish, usage, fields(extra)));
+      if (message != null) {
+        List<ToolCall> calls = ToolCall.withIds(message.toolCalls());
+        if (calls != message.toolCalls()) { // kimi-k3 may leave ids blank: give them one
+          message =
+              new AssistantMessage(
+                  message.content(),
+                  message.reasoningContent(),
+                  calls,
+                  message.name(),
+                  message.partial(),
+                  message.reasoningSignature(),
+                  message.additionalFields());
+        }
+      }
+      list.add(new Choice(index, message, finish, usage, logprobs, fields(extra)));
     }
     r.endArray();
     return list;
@@ -790,6 +831,7 @@ public final class ChatCodec {
     ChatCompletionChunk.Delta delta = null;
     FinishReason finish = null;
     Usage usage = null;
+    Logprobs logprobs = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(CHUNK_CHOICE)) {
@@ -805,12 +847,15 @@ public final class ChatCodec {
         case 3:
           usage = readUsage(r);
           break;
+        case 4:
+          logprobs = readLogprobs(r);
+          break;
         default:
           r.skipValue();
       }
     }
     r.endObject();
-    return new ChatCompletionChunk.ChunkChoice(index, delta, finish, usage);
+    return new ChatCompletionChunk.ChunkChoice(index, delta, finish, usage, logprobs);
   }
 
   /**
@@ -1172,6 +1217,53 @@ public final class ChatCodec {
       return r.nextValue().toString();
     }
     return readString(r);
+  }
+
+  /**
+   * Reads a choice's {@code logprobs} leniently: {@code content} entries with {@code token}, {@code
+   * logprob}, {@code bytes} and {@code top_logprobs}; what has another shape is left out.
+   */
+  private static Logprobs readLogprobs(JsonReader r) {
+    JsonValue v = r.nextValue();
+    if (!(v instanceof JsonObject o) || !(o.get("content") instanceof JsonArray content)) {
+      return null;
+    }
+    List<Logprobs.Token> tokens = new ArrayList<>(content.size());
+    for (JsonValue e : content.values()) {
+      if (e instanceof JsonObject t && t.get("logprob") instanceof JsonNumber lp) {
+        List<Logprobs.Alternative> top = new ArrayList<>();
+        if (t.get("top_logprobs") instanceof JsonArray alternatives) {
+          for (JsonValue a : alternatives.values()) {
+            if (a instanceof JsonObject ao && ao.get("logprob") instanceof JsonNumber alp) {
+              top.add(
+                  new Logprobs.Alternative(
+                      stringOrNull(ao.get("token")), alp.doubleValue(), bytes(ao.get("bytes"))));
+            }
+          }
+        }
+        tokens.add(
+            new Logprobs.Token(
+                stringOrNull(t.get("token")), lp.doubleValue(), bytes(t.get("bytes")), top));
+      }
+    }
+    return new Logprobs(tokens);
+  }
+
+  private static String stringOrNull(JsonValue v) {
+    return v instanceof JsonString s ? s.value() : null;
+  }
+
+  private static List<Integer> bytes(JsonValue v) {
+    if (!(v instanceof JsonArray a)) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>(a.size());
+    for (JsonValue b : a.values()) {
+      if (b instanceof JsonNumber n) {
+        out.add(n.intValue());
+      }
+    }
+    return out;
   }
 
   private static Usage readUsage(JsonReader r) {

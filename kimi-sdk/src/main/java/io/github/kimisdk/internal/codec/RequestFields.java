@@ -30,7 +30,10 @@ public final class RequestFields {
           "thinking",
           "reasoning_effort",
           "prompt_cache_key",
-          "safety_identifier");
+          "safety_identifier",
+          "logprobs",
+          "top_logprobs",
+          "prediction");
 
   /**
    * Tells whether {@code name} is a top-level request field the encoder writes itself.

@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
@@ -50,6 +51,59 @@ class ChatCodecDecodeTest {
     assertThat(c.additionalFields())
         .isEqualTo(
             Json.parse("{\"future\":{\"a\":[1,{\"b\":null}]},\"service_tier\":\"default\"}"));
+  }
+
+  @Test
+  void logprobsAreDecodedInCompletionsAndChunksAndOddShapesAreLeftOut() {
+    String lp =
+        "{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"bytes\":[72,105],"
+            + "\"top_logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"bytes\":[72,105]},"
+            + "{\"token\":\"Hey\",\"logprob\":-1.5,\"bytes\":null}]},"
+            + "{\"token\":7,\"logprob\":\"x\"}],\"refusal\":null}";
+    ChatCompletion c =
+        completion(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Hi\"},\"finish_reason\":\"stop\",\"logprobs\":"
+                + lp
+                + "}]}");
+    Logprobs.Token hi = c.choices().get(0).logprobs().content().get(0);
+    assertThat(c.choices().get(0).logprobs().content()).as("the odd entry is left out").hasSize(1);
+    assertThat(hi.token()).isEqualTo("Hi");
+    assertThat(hi.logprob()).isEqualTo(-0.25);
+    assertThat(hi.bytes()).containsExactly(72, 105);
+    assertThat(hi.topLogprobs())
+        .containsExactly(
+            new Logprobs.Alternative("Hi", -0.25, List.of(72, 105)),
+            new Logprobs.Alternative("Hey", -1.5, null));
+    assertThat(c.choices().get(0).additionalFields().members()).doesNotContainKey("logprobs");
+    ChatCompletionChunk k =
+        chunk(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+                + "\"logprobs\":"
+                + lp
+                + "}]}");
+    assertThat(k.choices().get(0).logprobs().content()).containsExactly(hi);
+    assertThat(
+            chunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null}]}")
+                .choices()
+                .get(0)
+                .logprobs())
+        .isNull();
+  }
+
+  @Test
+  void aCompletionsBlankToolCallIdsAreFilledInPerTurn() {
+    ChatCompletion c =
+        completion(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"tool_calls\":[{\"id\":\"\",\"type\":\"function\",\"function\":{\"name\":"
+                + "\"get_weather\",\"arguments\":\"{}\"}},{\"id\":\"get_weather:1\",\"type\":"
+                + "\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":"
+                + "\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}");
+    assertThat(c.choices().get(0).message().toolCalls())
+        .extracting(ToolCall::id)
+        .containsExactly("get_weather:0", "get_weather:1", "get_weather:2");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
@@ -56,6 +57,19 @@ class ChatCodecEncodeTest {
             b -> b.maxCompletionTokens(1024),
             ",\"max_completion_tokens\":1024}"),
         field("temperature", b -> b.temperature(0.6), ",\"temperature\":0.6}"),
+        field(
+            "logprobs",
+            b -> b.logprobs(true).topLogprobs(2),
+            ",\"logprobs\":true,\"top_logprobs\":2}"),
+        field(
+            "predictionAsText",
+            b -> b.prediction(Prediction.of("int x = 1;")),
+            ",\"prediction\":{\"type\":\"content\",\"content\":\"int x = 1;\"}}"),
+        field(
+            "predictionAsParts",
+            b -> b.prediction(Prediction.parts(List.of("a", "b"))),
+            ",\"prediction\":{\"type\":\"content\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
+                + "{\"type\":\"text\",\"text\":\"b\"}]}}"),
         field("topP", b -> b.topP(0.95), ",\"top_p\":0.95}"),
         field("n", b -> b.n(2), ",\"n\":2}"),
         field(
