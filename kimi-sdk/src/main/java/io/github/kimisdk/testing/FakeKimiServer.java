@@ -182,6 +182,74 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
+   * Chooses the ids of the tool calls the built-in model makes. By default they are unique across
+   * the conversation, as kimi-k2.x sends them ({@code functions.get_weather:3}); {@link
+   * ToolCallIds#PER_TURN} numbers each turn's calls from 0 as K3 does ({@code get_weather:0}), so
+   * the same id comes back in later turns, and a client must pair each tool result with the call of
+   * its own turn. The fake's history check pairs them that way too.
+   *
+   * <pre>{@code
+   * server.toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN);
+   * // turn 1 calls get_weather:0, turn 2 (after its result) calls get_weather:0 again
+   * }</pre>
+   *
+   * @param ids how the ids are made
+   * @return this server
+   * @throws NullPointerException if {@code ids} is null
+   */
+  public FakeKimiServer toolCallIds(ToolCallIds ids) {
+    model.toolCallIds = Objects.requireNonNull(ids, "ids");
+    return this;
+  }
+
+  /**
+   * Chooses what the first delta of each streamed tool call carries as its {@code id}: the call's
+   * id (the default), an empty string, or no {@code id} at all, as K3's streams sometimes do; the
+   * client must then give the call an id of its own and use it in the history it sends back. The
+   * non-streamed answer and the Anthropic-compatible surface always carry the id.
+   *
+   * <pre>{@code
+   * server.toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN)
+   *     .streamedToolCallIds(FakeKimiServer.StreamedToolCallIds.BLANK);
+   * // data: {... "delta":{"tool_calls":[{"index":0,"id":"","type":"function",...}]} ...}
+   * }</pre>
+   *
+   * @param ids what a streamed call's first delta carries
+   * @return this server
+   * @throws NullPointerException if {@code ids} is null
+   */
+  public FakeKimiServer streamedToolCallIds(StreamedToolCallIds ids) {
+    model.streamedIds = Objects.requireNonNull(ids, "ids");
+    return this;
+  }
+
+  /** How the built-in model makes the ids of its tool calls; see {@link #toolCallIds}. */
+  public enum ToolCallIds {
+    /**
+     * Unique across the conversation, counting every call so far: {@code functions.get_weather:0},
+     * then {@code functions.get_weather:1} in the next turn (kimi-k2.x's shape).
+     */
+    UNIQUE,
+    /**
+     * Numbered from 0 within each turn, as K3 sends them: {@code get_weather:0} in every turn that
+     * calls get_weather first, so ids recur across the conversation.
+     */
+    PER_TURN
+  }
+
+  /**
+   * What a streamed tool call's first delta carries as its id; see {@link #streamedToolCallIds}.
+   */
+  public enum StreamedToolCallIds {
+    /** The call's id. */
+    SENT,
+    /** An empty string: {@code "id":""}. */
+    BLANK,
+    /** No {@code id} member at all. */
+    OMITTED
+  }
+
+  /**
    * Replaces the models the fake lists and answers with these, described by {@link
    * io.github.kimisdk.token.ModelCatalog#defaults()} (an id it does not know gets {@link
    * io.github.kimisdk.token.ModelInfo#unknown conservative defaults}), in this order.
@@ -613,7 +681,9 @@ public final class FakeKimiServer implements AutoCloseable {
           throw untranslatable;
         }
         response =
-            asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
+            asked instanceof RecordedRequest chat
+                ? model.respond(chat, true)
+                : (FakeResponse) asked;
       }
       if (response == null && !messages && isAnthropicPath(request.path())) {
         response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());
