@@ -809,7 +809,7 @@ final class FakeModel {
       StringBuilder sb = new StringBuilder();
       for (JsonValue p : parts.values()) {
         if (p instanceof JsonObject o && o.get("text") instanceof JsonString t) {
-          sb.append(sb.length() == 0 ? "" : " ").append(t.value());
+          sb.append(t.value()); // text parts join as written, as in the prompt
         }
       }
       return sb.toString();
