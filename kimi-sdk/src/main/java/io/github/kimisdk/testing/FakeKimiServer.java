@@ -63,21 +63,48 @@ import java.util.function.Function;
  * flavored json schema, details: &lt;At path '...': ...&gt;"; not checked for {@code strict:
  * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
  * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
- * limit: N"). Where kimi-api.md records no wording the message follows Kimi's nearest template.
- * {@link #lenient()} switches these checks off for tests about something else.
+ * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
+ * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
+ * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
+ * #lenient()} switches these checks off for tests about something else.
  *
- * <p>With tools declared, the default model calls them, deterministically: the tools named in the
- * last user message are called in the order named, with the word "then" separating turns (tools
- * named within one turn are called in parallel); with none named, the first declared tool is
- * called. Arguments satisfy the tool's schema, taking {@code name=value} (or {@code name="quoted
- * value"}) pairs from the message. Once a turn's results are present it calls the next turn's
- * tools, and after the last turn it answers by quoting the results. {@code $web_search} is answered
- * as Kimi does: the call carries a search id, the echoed arguments come back as the tool result,
- * and the answer follows. Like Kimi it rejects with 400 {@code invalid_request_error}: more than
- * 128 tools, invalid or duplicate names, {@code required} or a named tool choice while the model
- * thinks, and, for a thinking model, an assistant tool-call message without {@code
- * reasoning_content}; it also rejects tool calls left unanswered, tool messages that answer no open
- * call, and a changed {@code $web_search} result.
+ * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
+ * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
+ * requests, streamed and not, is a case in this class's tests): a system message may declare tools,
+ * {@code {"role":"system","content":"","tools":[...]}}, at any position, several per message, in
+ * several messages and beside the request's {@code tools}; the model calls them like any other
+ * tool. Refused with 400: tools on any other role, content beside them, {@code tools} that is not
+ * an array of objects, a tool that is not {@code type: "function"} or lacks {@code function} or its
+ * {@code name}, an invalid name, a name declared twice anywhere ("function name X is duplicated"),
+ * and a tool message without {@code tool_call_id}; every other model answers a message with tools
+ * "tokenization failed". {@code tool_choice} is {@code auto}, {@code none} or {@code required}, and
+ * {@code required} needs a tool (in {@code tools} or in a message); any other value is refused, the
+ * named-function form while thinking. {@code thinking.type: "disabled"} is taken (the answer has no
+ * {@code reasoning_content}, and {@code keep} and the efforts are then ignored), a missing {@code
+ * type} means enabled, {@code keep} other than {@code "all"} while thinking is refused ("invalid
+ * thinking: only keep=all is allowed for this model"), and {@code thinking.effort} and {@code
+ * reasoning_effort} may both be sent. Its history needs {@code reasoning_content} only on tool-call
+ * messages. A tool message needs no {@code name}, and every role's content may be a list of text
+ * parts, as the official OpenAI client sends them (for every model).
+ *
+ * <p>With tools declared (in {@code tools} or in system messages), the default model calls them,
+ * deterministically: the tools named in the last user message are called in the order named, with
+ * the word "then" separating turns (tools named within one turn are called in parallel); with none
+ * named, the tool whose name shares most words with the message ({@code get_weather} for "what is
+ * the weather?"), or else the first declared. Arguments satisfy the tool's schema, taking {@code
+ * name=value} (or {@code name="quoted value"}) pairs from the message. Once a turn's results are
+ * present it calls the next turn's tools, and after the last turn it answers by quoting the
+ * results. Call ids are unique across the conversation unless {@link #toolCallIds(ToolCallIds)}
+ * asks for K3's per-turn ids, and a stream can be made to send them blank or not at all ({@link
+ * #streamedToolCallIds(StreamedToolCallIds)}). {@code $web_search} is answered as Kimi does: the
+ * call carries a search id, the echoed arguments come back as the tool result, and the answer
+ * follows. Like Kimi it rejects with 400 {@code invalid_request_error}: more than 128 tools,
+ * invalid or duplicate names, {@code required} or a named tool choice while the model thinks (but
+ * K3 takes {@code required}), and, for a thinking model, an assistant tool-call message without
+ * {@code reasoning_content}; it also rejects tool calls left unanswered, tool messages that answer
+ * no open call, and a changed {@code $web_search} result. With {@code response_format} {@code
+ * json_object} it answers a JSON object, with {@code json_schema} an instance of the schema (its
+ * tokens count in the prompt).
  *
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
@@ -170,9 +197,11 @@ public final class FakeKimiServer implements AutoCloseable {
   /**
    * Switches off the checks that make the fake as strict as Kimi: any model id is answered (as the
    * built-in catalog describes it), and sampling, thinking, effort, media, tool schema, preserved
-   * thinking and context window are not checked. Tool names, tool choice with thinking, tool
-   * history and {@code reasoning_content} on tool-call messages are still checked, as before the
-   * fake became strict. For tests about something else; call before or after {@link #start()}.
+   * thinking, context window, response format and K3's tool choice values are not checked, and
+   * every model takes tools declared in system messages. Tool names (also of tools declared in
+   * messages), tool choice with thinking, tool history and {@code reasoning_content} on tool-call
+   * messages are still checked, as before the fake became strict. For tests about something else;
+   * call before or after {@link #start()}.
    *
    * @return this server
    */
