@@ -809,7 +809,12 @@ final class FakeModel {
       StringBuilder sb = new StringBuilder();
       for (JsonValue p : parts.values()) {
         if (p instanceof JsonObject o && o.get("text") instanceof JsonString t) {
-          sb.append(t.value()); // text parts join as written, as in the prompt
+          // parts read as words: a space between them unless one already sits there
+          boolean spaced =
+              sb.length() == 0
+                  || Character.isWhitespace(sb.charAt(sb.length() - 1))
+                  || (!t.value().isEmpty() && Character.isWhitespace(t.value().charAt(0)));
+          sb.append(spaced ? "" : " ").append(t.value());
         }
       }
       return sb.toString();

@@ -272,12 +272,12 @@ class FakeModelK3HttpTest {
           + "\"arguments\":\"{}\"}}]}",
       "{\"role\":\"tool\",\"tool_call_id\":\"get_weather:0\",\"content\":%s}"
     };
-    String[] texts = {"Be brief.", "get_weather city=Paris", "Checking.", "sunny"};
+    String[] texts = {"Be brief.", "get_weather city=Paris", "Checking it.", "sunny and warm"};
     List<String> asString = new ArrayList<>();
     List<String> asParts = new ArrayList<>();
     for (int i = 0; i < messages.length; i++) {
       String string = Json.write(JsonString.of(texts[i]));
-      int half = texts[i].length() / 2;
+      int half = texts[i].indexOf(' ') + 1; // "sunny " and "and warm"
       String parts =
           "[{\"type\":\"text\",\"text\":"
               + Json.write(JsonString.of(texts[i].substring(0, half)))
@@ -296,7 +296,7 @@ class FakeModelK3HttpTest {
     JsonValue answer = Json.parse(split.body());
     assertThat(answer.get("choices").get(0).get("message").get("content").asString())
         .as("the tool message has no name: the call it answers names the tool")
-        .isEqualTo("From the tools: get_weather says sunny.");
+        .isEqualTo("From the tools: get_weather says sunny and warm.");
     assertThat(answer.get("usage").get("prompt_tokens"))
         .isEqualTo(Json.parse(plain.body()).get("usage").get("prompt_tokens"));
   }
