@@ -1,5 +1,6 @@
 // Runs the official OpenAI and Anthropic Node clients against FakeKimiServer: a chat, a stream, a
-// tool call and an error with each, printing one JSON line per result for the Java test to check.
+// tool call and an error with each, and with OpenAI's a tool round trip with content as text parts,
+// printing one JSON line per result for the Java test to check.
 // Environment: KIMI_BASE_URL (chat completions) and KIMI_ANTHROPIC_BASE_URL (Messages).
 const OpenAI = require("openai").default;
 const Anthropic = require("@anthropic-ai/sdk").default;
@@ -48,13 +49,39 @@ async function openai() {
   const first = await client.chat.completions.create({ model: "kimi-k3", messages, tools });
   const call = first.choices[0].message.tool_calls[0];
   messages.push(first.choices[0].message); // reasoning_content rides along, as Kimi needs
-  messages.push({ role: "tool", tool_call_id: call.id, name: call.function.name, content: "sunny" });
+  // the tool message as the client's types have it: no name
+  messages.push({ role: "tool", tool_call_id: call.id, content: "sunny" });
   const second = await client.chat.completions.create({ model: "kimi-k3", messages, tools });
   out("openai.tools", {
     finish: first.choices[0].finish_reason,
     name: call.function.name,
     arguments: JSON.parse(call.function.arguments),
     answer: second.choices[0].message.content,
+  });
+  // system, user and tool content as text parts, the tool message again without a name
+  const parts = [
+    { role: "system", content: [{ type: "text", text: "Answer briefly." }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "get_weather " },
+        { type: "text", text: "city=Rome" },
+      ],
+    },
+  ];
+  const asked = await client.chat.completions
+    .create({ model: "kimi-k3", messages: parts, tools })
+    .withResponse();
+  const partsCall = asked.data.choices[0].message.tool_calls[0];
+  parts.push(asked.data.choices[0].message);
+  parts.push({ role: "tool", tool_call_id: partsCall.id, content: [{ type: "text", text: "cloudy" }] });
+  const answered = await client.chat.completions
+    .create({ model: "kimi-k3", messages: parts, tools })
+    .withResponse();
+  out("openai.parts", {
+    statuses: [asked.response.status, answered.response.status],
+    arguments: JSON.parse(partsCall.function.arguments),
+    answer: answered.data.choices[0].message.content,
   });
   try {
     await client.chat.completions.create({
@@ -80,7 +107,8 @@ async function anthropic() {
   const msg = await client.messages.create({
     model: "kimi-k3",
     max_tokens: 1024,
-    messages: [{ role: "user", content: "Hello from anthropic" }],
+    system: [{ type: "text", text: "Answer briefly." }], // the system prompt as text blocks
+    messages: [{ role: "user", content: [{ type: "text", text: "Hello from anthropic" }] }],
   });
   out("anthropic.chat", {
     id: msg.id,

@@ -63,21 +63,48 @@ import java.util.function.Function;
  * flavored json schema, details: &lt;At path '...': ...&gt;"; not checked for {@code strict:
  * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
  * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
- * limit: N"). Where kimi-api.md records no wording the message follows Kimi's nearest template.
- * {@link #lenient()} switches these checks off for tests about something else.
+ * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
+ * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
+ * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
+ * #lenient()} switches these checks off for tests about something else.
  *
- * <p>With tools declared, the default model calls them, deterministically: the tools named in the
- * last user message are called in the order named, with the word "then" separating turns (tools
- * named within one turn are called in parallel); with none named, the first declared tool is
- * called. Arguments satisfy the tool's schema, taking {@code name=value} (or {@code name="quoted
- * value"}) pairs from the message. Once a turn's results are present it calls the next turn's
- * tools, and after the last turn it answers by quoting the results. {@code $web_search} is answered
- * as Kimi does: the call carries a search id, the echoed arguments come back as the tool result,
- * and the answer follows. Like Kimi it rejects with 400 {@code invalid_request_error}: more than
- * 128 tools, invalid or duplicate names, {@code required} or a named tool choice while the model
- * thinks, and, for a thinking model, an assistant tool-call message without {@code
- * reasoning_content}; it also rejects tool calls left unanswered, tool messages that answer no open
- * call, and a changed {@code $web_search} result.
+ * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
+ * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
+ * requests, streamed and not, is a case in this class's tests): a system message may declare tools,
+ * {@code {"role":"system","content":"","tools":[...]}}, at any position, several per message, in
+ * several messages and beside the request's {@code tools}; the model calls them like any other
+ * tool. Refused with 400: tools on any other role, content beside them, {@code tools} that is not
+ * an array of objects, a tool that is not {@code type: "function"} or lacks {@code function} or its
+ * {@code name}, an invalid name, a name declared twice anywhere ("function name X is duplicated"),
+ * and a tool message without {@code tool_call_id}; every other model answers a message with tools
+ * "tokenization failed". {@code tool_choice} is {@code auto}, {@code none} or {@code required}, and
+ * {@code required} needs a tool (in {@code tools} or in a message); any other value is refused, the
+ * named-function form while thinking. {@code thinking.type: "disabled"} is taken (the answer has no
+ * {@code reasoning_content}, and {@code keep} and the efforts are then ignored), a missing {@code
+ * type} means enabled, {@code keep} other than {@code "all"} while thinking is refused ("invalid
+ * thinking: only keep=all is allowed for this model"), and {@code thinking.effort} and {@code
+ * reasoning_effort} may both be sent. Its history needs {@code reasoning_content} only on tool-call
+ * messages. A tool message needs no {@code name}, and every role's content may be a list of text
+ * parts, as the official OpenAI client sends them (for every model).
+ *
+ * <p>With tools declared (in {@code tools} or in system messages), the default model calls them,
+ * deterministically: the tools named in the last user message are called in the order named, with
+ * the word "then" separating turns (tools named within one turn are called in parallel); with none
+ * named, the tool whose name shares most words with the message ({@code get_weather} for "what is
+ * the weather?"), or else the first declared. Arguments satisfy the tool's schema, taking {@code
+ * name=value} (or {@code name="quoted value"}) pairs from the message. Once a turn's results are
+ * present it calls the next turn's tools, and after the last turn it answers by quoting the
+ * results. Call ids are unique across the conversation unless {@link #toolCallIds(ToolCallIds)}
+ * asks for K3's per-turn ids, and a stream can be made to send them blank or not at all ({@link
+ * #streamedToolCallIds(StreamedToolCallIds)}). {@code $web_search} is answered as Kimi does: the
+ * call carries a search id, the echoed arguments come back as the tool result, and the answer
+ * follows. Like Kimi it rejects with 400 {@code invalid_request_error}: more than 128 tools,
+ * invalid or duplicate names, {@code required} or a named tool choice while the model thinks (but
+ * K3 takes {@code required}), and, for a thinking model, an assistant tool-call message without
+ * {@code reasoning_content}; it also rejects tool calls left unanswered, tool messages that answer
+ * no open call, and a changed {@code $web_search} result. With {@code response_format} {@code
+ * json_object} it answers a JSON object, with {@code json_schema} an instance of the schema (its
+ * tokens count in the prompt).
  *
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
@@ -170,15 +197,85 @@ public final class FakeKimiServer implements AutoCloseable {
   /**
    * Switches off the checks that make the fake as strict as Kimi: any model id is answered (as the
    * built-in catalog describes it), and sampling, thinking, effort, media, tool schema, preserved
-   * thinking and context window are not checked. Tool names, tool choice with thinking, tool
-   * history and {@code reasoning_content} on tool-call messages are still checked, as before the
-   * fake became strict. For tests about something else; call before or after {@link #start()}.
+   * thinking, context window, response format and K3's tool choice values are not checked, and
+   * every model takes tools declared in system messages. Tool names (also of tools declared in
+   * messages), tool choice with thinking, tool history and {@code reasoning_content} on tool-call
+   * messages are still checked, as before the fake became strict. For tests about something else;
+   * call before or after {@link #start()}.
    *
    * @return this server
    */
   public FakeKimiServer lenient() {
     model.lenient = true;
     return this;
+  }
+
+  /**
+   * Chooses the ids of the tool calls the built-in model makes. By default they are unique across
+   * the conversation, as kimi-k2.x sends them ({@code functions.get_weather:3}); {@link
+   * ToolCallIds#PER_TURN} numbers each turn's calls from 0 as K3 does ({@code get_weather:0}), so
+   * the same id comes back in later turns, and a client must pair each tool result with the call of
+   * its own turn. The fake's history check pairs them that way too.
+   *
+   * <pre>{@code
+   * server.toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN);
+   * // turn 1 calls get_weather:0, turn 2 (after its result) calls get_weather:0 again
+   * }</pre>
+   *
+   * @param ids how the ids are made
+   * @return this server
+   * @throws NullPointerException if {@code ids} is null
+   */
+  public FakeKimiServer toolCallIds(ToolCallIds ids) {
+    model.toolCallIds = Objects.requireNonNull(ids, "ids");
+    return this;
+  }
+
+  /**
+   * Chooses what the first delta of each streamed tool call carries as its {@code id}: the call's
+   * id (the default), an empty string, or no {@code id} at all, as K3's streams sometimes do; the
+   * client must then give the call an id of its own and use it in the history it sends back. The
+   * non-streamed answer and the Anthropic-compatible surface always carry the id.
+   *
+   * <pre>{@code
+   * server.toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN)
+   *     .streamedToolCallIds(FakeKimiServer.StreamedToolCallIds.BLANK);
+   * // data: {... "delta":{"tool_calls":[{"index":0,"id":"","type":"function",...}]} ...}
+   * }</pre>
+   *
+   * @param ids what a streamed call's first delta carries
+   * @return this server
+   * @throws NullPointerException if {@code ids} is null
+   */
+  public FakeKimiServer streamedToolCallIds(StreamedToolCallIds ids) {
+    model.streamedIds = Objects.requireNonNull(ids, "ids");
+    return this;
+  }
+
+  /** How the built-in model makes the ids of its tool calls; see {@link #toolCallIds}. */
+  public enum ToolCallIds {
+    /**
+     * Unique across the conversation, counting every call so far: {@code functions.get_weather:0},
+     * then {@code functions.get_weather:1} in the next turn (kimi-k2.x's shape).
+     */
+    UNIQUE,
+    /**
+     * Numbered from 0 within each turn, as K3 sends them: {@code get_weather:0} in every turn that
+     * calls get_weather first, so ids recur across the conversation.
+     */
+    PER_TURN
+  }
+
+  /**
+   * What a streamed tool call's first delta carries as its id; see {@link #streamedToolCallIds}.
+   */
+  public enum StreamedToolCallIds {
+    /** The call's id. */
+    SENT,
+    /** An empty string: {@code "id":""}. */
+    BLANK,
+    /** No {@code id} member at all. */
+    OMITTED
   }
 
   /**
@@ -613,7 +710,9 @@ public final class FakeKimiServer implements AutoCloseable {
           throw untranslatable;
         }
         response =
-            asked instanceof RecordedRequest chat ? model.respond(chat) : (FakeResponse) asked;
+            asked instanceof RecordedRequest chat
+                ? model.respond(chat, true)
+                : (FakeResponse) asked;
       }
       if (response == null && !messages && isAnthropicPath(request.path())) {
         response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());

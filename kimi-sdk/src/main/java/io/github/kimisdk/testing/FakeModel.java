@@ -49,6 +49,8 @@ final class FakeModel {
   final Map<String, ModelInfo> models = new java.util.concurrent.ConcurrentHashMap<>();
   final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile boolean lenient;
+  volatile FakeKimiServer.ToolCallIds toolCallIds = FakeKimiServer.ToolCallIds.UNIQUE;
+  volatile FakeKimiServer.StreamedToolCallIds streamedIds = FakeKimiServer.StreamedToolCallIds.SENT;
 
   FakeModel(Clock clock) {
     this.clock = clock;
@@ -69,6 +71,14 @@ final class FakeModel {
   }
 
   FakeResponse respond(RecordedRequest request) {
+    return respond(request, false);
+  }
+
+  /**
+   * Answers a request; {@code messagesSurface} when it stands for a Messages call, whose streamed
+   * tool calls always carry their ids (the Anthropic shape has no place for a missing one).
+   */
+  FakeResponse respond(RecordedRequest request, boolean messagesSurface) {
     String path = request.path();
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -79,7 +89,7 @@ final class FakeModel {
       return error(401, "invalid_authentication_error", "Invalid Authentication");
     }
     if (path.equals("/v1/chat/completions") && request.method().equals("POST")) {
-      return chat(request);
+      return chat(request, messagesSurface);
     }
     if (path.equals("/v1/models") && request.method().equals("GET")) {
       return models();
@@ -90,7 +100,7 @@ final class FakeModel {
     return error(404, "resource_not_found_error", "Not found the path " + path);
   }
 
-  private FakeResponse chat(RecordedRequest request) {
+  private FakeResponse chat(RecordedRequest request, boolean messagesSurface) {
     JsonValue parsed = request.json();
     if (!(parsed instanceof JsonObject body)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
@@ -114,7 +124,10 @@ final class FakeModel {
     }
     FakeRules.Thinking asked = FakeRules.Thinking.of(body);
     boolean thinking = asked.thinks(info);
-    boolean preserved = info.preservedThinking() || "all".equals(asked.keep());
+    boolean k3 = FakeRules.k3(info);
+    // KVV test_dynamic_tool_in_subsequent_system_message: K3 takes an assistant message without
+    // reasoning_content (and without tool calls) in its history, though it preserves thinking
+    boolean preserved = !k3 && (info.preservedThinking() || "all".equals(asked.keep()));
     FakeResponse invalid = lenient ? null : FakeRules.sampling(body, info, thinking);
     if (invalid == null && !lenient) {
       invalid = FakeRules.thinking(asked, info);
@@ -124,6 +137,15 @@ final class FakeModel {
     }
     if (invalid == null) {
       invalid = checkTools(body, info, asked);
+    }
+    if (invalid == null) {
+      invalid = FakeRules.dynamicTools(body, messages, info, lenient);
+    }
+    if (invalid == null && !lenient && k3) {
+      invalid = FakeRules.toolChoice(body);
+    }
+    if (invalid == null && !lenient) {
+      invalid = FakeRules.responseFormat(body);
     }
     if (invalid == null && !lenient) {
       invalid = FakeRules.toolSchemas(body, info);
@@ -137,9 +159,12 @@ final class FakeModel {
     if (invalid != null) {
       return invalid;
     }
+    // the reasoning of earlier turns counts where it is kept: K3 keeps all, as does keep "all"
+    boolean historyReasoning =
+        thinking && (k3 || info.preservedThinking() || "all".equals(asked.keep()));
     int promptTokens;
     try {
-      promptTokens = tokenCounter.countPrompt(body);
+      promptTokens = tokenCounter.countPrompt(body, historyReasoning);
     } catch (RuntimeException e) {
       return error(400, "invalid_request_error", "Invalid request: " + e.getMessage());
     }
@@ -164,7 +189,7 @@ final class FakeModel {
       reasoning = thinking ? pieces("I will call " + String.join(" and ", names) + ".") : List.of();
       content = List.of();
     } else {
-      String reply = answer(messages, userText);
+      String reply = structured(body, answer(messages, userText), userText);
       reasoning =
           thinking
               ? pieces("The user wrote \"" + userText + "\". I will repeat it back.")
@@ -242,7 +267,12 @@ final class FakeModel {
                 ci,
                 w -> {
                   w.name("tool_calls").beginArray().beginObject();
-                  w.name("index").value(index).name("id").value(call.id);
+                  w.name("index").value(index);
+                  switch (messagesSurface ? FakeKimiServer.StreamedToolCallIds.SENT : streamedIds) {
+                    case SENT -> w.name("id").value(call.id);
+                    case BLANK -> w.name("id").value("");
+                    case OMITTED -> {}
+                  }
                   w.name("type").value("function").name("function").beginObject();
                   w.name("name").value(call.name).name("arguments").value("");
                   w.endObject().endObject().endArray();
@@ -298,8 +328,9 @@ final class FakeModel {
 
   // ---- tools: Kimi's strict checks, then a deterministic plan of calls ----
 
-  private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$");
   private static final Pattern THEN = Pattern.compile("(?i)\\bthen\\b");
+  private static final Pattern WORD_SPLIT =
+      Pattern.compile("[^\\p{L}\\p{N}]+|(?<=\\p{Ll})(?=\\p{Lu})");
   private static final Pattern ASSIGNMENT =
       Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"([^\"]*)\"|[^\\s,;]+)");
 
@@ -329,7 +360,7 @@ final class FakeModel {
           }
         } else if (!type.equals("function")) {
           return invalid("Invalid request: unsupported tool type " + type);
-        } else if (!TOOL_NAME.matcher(name).matches()) {
+        } else if (!FakeRules.TOOL_NAME.matcher(name).matches()) {
           return invalid(
               "Invalid request: function name "
                   + name
@@ -357,8 +388,9 @@ final class FakeModel {
   private static FakeResponse checkHistory(JsonArray messages) {
     Map<String, String> open = new LinkedHashMap<>();
     Map<String, String> webSearchArguments = new HashMap<>();
-    for (JsonValue v : messages.values()) {
-      if (!(v instanceof JsonObject m)) {
+    List<JsonValue> all = messages.values();
+    for (int i = 0; i < all.size(); i++) {
+      if (!(all.get(i) instanceof JsonObject m)) {
         return invalid("Invalid request: every message must be an object");
       }
       String role = m.get("role") instanceof JsonString r ? r.value() : "";
@@ -379,6 +411,13 @@ final class FakeModel {
           }
         }
       } else if (role.equals("tool")) {
+        if (!(m.get("tool_call_id") instanceof JsonString)) {
+          // KVV test_tool_role_without_tool_call_id_rejected
+          return invalid(
+              "Invalid request: the tool message at index "
+                  + i
+                  + " has no tool_call_id; set it to the id of the tool call it answers");
+        }
         String callId = m.get("tool_call_id") instanceof JsonString id ? id.value() : "";
         if (open.remove(callId) == null) {
           return invalid(
@@ -397,12 +436,7 @@ final class FakeModel {
   }
 
   private static String toolName(JsonValue toolOrCall) {
-    if (toolOrCall instanceof JsonObject o
-        && o.get("function") instanceof JsonObject f
-        && f.get("name") instanceof JsonString n) {
-      return n.value();
-    }
-    return "";
+    return FakeRules.toolName(toolOrCall);
   }
 
   private static String arguments(JsonValue call) {
@@ -415,13 +449,16 @@ final class FakeModel {
   }
 
   /**
-   * Decides the tool calls of this turn. Tools named in the last user message are called in the
+   * Decides the tool calls of this turn, among the tools the request declares (its {@code tools},
+   * then those system messages declare). Tools named in the last user message are called in the
    * order named; "then" separates turns, and tools named in one turn are called in parallel. With
-   * no tool named, the first declared tool is called once. A turn is due while fewer assistant
-   * tool-call messages follow the last user message than there are turns.
+   * no tool named, the tool whose name shares most words with the message is called once ({@code
+   * get_weather} for "what is the weather?"), or else the first declared. A turn is due while fewer
+   * assistant tool-call messages follow the last user message than there are turns.
    */
   private List<Call> plan(JsonObject body, JsonArray messages, String userText) {
-    if (!(body.get("tools") instanceof JsonArray tools) || tools.isEmpty()) {
+    List<JsonObject> tools = FakeRules.declaredTools(body);
+    if (tools.isEmpty()) {
       return List.of();
     }
     JsonValue choice = body.get("tool_choice");
@@ -429,8 +466,8 @@ final class FakeModel {
       return List.of();
     }
     Map<String, JsonValue> declared = new LinkedHashMap<>();
-    for (JsonValue t : tools.values()) {
-      declared.put(toolName(t), t);
+    for (JsonValue t : tools) {
+      declared.putIfAbsent(toolName(t), t);
     }
     List<List<String>> turns = new ArrayList<>();
     List<String> groupTexts = new ArrayList<>();
@@ -452,7 +489,7 @@ final class FakeModel {
       turns = List.of(List.of(toolName(choice)));
       groupTexts = List.of(userText);
     } else if (turns.isEmpty()) {
-      turns = List.of(List.of(declared.keySet().iterator().next()));
+      turns = List.of(List.of(closest(declared.keySet(), userText)));
       groupTexts = List.of(userText);
     }
     List<JsonValue> all = messages.values();
@@ -483,7 +520,11 @@ final class FakeModel {
     List<Call> out = new ArrayList<>();
     String text = groupTexts.get(done);
     for (String name : turns.get(done)) {
-      String id = "functions." + name + ":" + (callsSoFar + out.size());
+      String id =
+          switch (toolCallIds) {
+            case UNIQUE -> "functions." + name + ":" + (callsSoFar + out.size());
+            case PER_TURN -> name + ":" + out.size();
+          };
       String args;
       if (name.equals("$web_search")) {
         long n = sequence.incrementAndGet();
@@ -501,6 +542,37 @@ final class FakeModel {
         args = Json.write(params == null ? JsonObject.of() : instance(params, params, text, "", 0));
       }
       out.add(new Call(id, name, args));
+    }
+    return out;
+  }
+
+  /** The name sharing most words with the text ("get_weather" and "weather"), else the first. */
+  private static String closest(Iterable<String> names, String text) {
+    Set<String> words = words(text);
+    String best = null;
+    int bestScore = 0;
+    for (String name : names) {
+      if (best == null) {
+        best = name;
+      }
+      Set<String> shared = words(name);
+      shared.retainAll(words);
+      int score = shared.size();
+      if (score > bestScore) {
+        best = name;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /** The lower-cased words of a text or a tool name (split at non-letters and camelCase). */
+  private static Set<String> words(String text) {
+    Set<String> out = new HashSet<>();
+    for (String w : WORD_SPLIT.split(text)) {
+      if (!w.isEmpty()) {
+        out.add(w.toLowerCase(java.util.Locale.ROOT));
+      }
     }
     return out;
   }
@@ -618,21 +690,39 @@ final class FakeModel {
   /** The reply once tool results follow the last user message: it quotes them. */
   private static String answer(JsonArray messages, String userText) {
     List<JsonValue> all = messages.values();
+    int start = all.size();
+    while (start > 0
+        && !(all.get(start - 1) instanceof JsonObject m
+            && m.get("role") instanceof JsonString r
+            && r.value().equals("user"))) {
+      start--;
+    }
     List<String> results = new ArrayList<>();
-    for (int i = all.size() - 1; i >= 0; i--) {
+    // a tool message names its tool, or the call it answers does: the latest call with its id,
+    // since ids are unique only within a turn (K3 numbers each turn's calls from 0)
+    Map<String, String> calledNames = new HashMap<>();
+    for (int i = start; i < all.size(); i++) {
       JsonObject m = (JsonObject) all.get(i);
       String role = m.get("role") instanceof JsonString r ? r.value() : "";
-      if (role.equals("user")) {
-        break;
+      if (role.equals("assistant") && m.get("tool_calls") instanceof JsonArray calls) {
+        for (JsonValue c : calls.values()) {
+          if (c instanceof JsonObject co && co.get("id") instanceof JsonString id) {
+            calledNames.put(id.value(), toolName(c));
+          }
+        }
       }
       if (role.equals("tool")) {
-        String name = m.get("name") instanceof JsonString n ? n.value() : "tool";
+        String callId = m.get("tool_call_id") instanceof JsonString id ? id.value() : "";
+        String name =
+            m.get("name") instanceof JsonString n
+                ? n.value()
+                : calledNames.getOrDefault(callId, "tool");
         String content = text(m);
         if (name.equals("$web_search")) {
           results.add(
-              0, "the web says \"" + userText + "\" is well covered (" + searchId(content) + ")");
+              "the web says \"" + userText + "\" is well covered (" + searchId(content) + ")");
         } else {
-          results.add(0, name + " says " + content);
+          results.add(name + " says " + content);
         }
       }
     }
@@ -640,6 +730,27 @@ final class FakeModel {
       return userText.isBlank() ? "You said nothing." : "You said: " + userText;
     }
     return "From the tools: " + String.join("; ", results) + ".";
+  }
+
+  /**
+   * The reply in the shape {@code response_format} asks for: a JSON object holding the reply for
+   * {@code json_object}, an instance of the schema for {@code json_schema} (taking {@code
+   * name=value} pairs from the user's message, as tool arguments do), else the reply itself.
+   */
+  private static String structured(JsonObject body, String reply, String userText) {
+    if (!(body.get("response_format") instanceof JsonObject format)
+        || !(format.get("type") instanceof JsonString type)) {
+      return reply;
+    }
+    if (type.value().equals("json_object")) {
+      return Json.write(JsonObject.of("answer", JsonString.of(reply)));
+    }
+    if (type.value().equals("json_schema")
+        && format.get("json_schema") instanceof JsonObject js
+        && js.get("schema") instanceof JsonObject schema) {
+      return Json.write(instance(schema, schema, userText, "", 0));
+    }
+    return reply;
   }
 
   private static String searchId(String arguments) {
@@ -698,7 +809,12 @@ final class FakeModel {
       StringBuilder sb = new StringBuilder();
       for (JsonValue p : parts.values()) {
         if (p instanceof JsonObject o && o.get("text") instanceof JsonString t) {
-          sb.append(sb.length() == 0 ? "" : " ").append(t.value());
+          // parts read as words: a space between them unless one already sits there
+          boolean spaced =
+              sb.length() == 0
+                  || Character.isWhitespace(sb.charAt(sb.length() - 1))
+                  || (!t.value().isEmpty() && Character.isWhitespace(t.value().charAt(0)));
+          sb.append(spaced ? "" : " ").append(t.value());
         }
       }
       return sb.toString();

@@ -1,7 +1,9 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -11,17 +13,38 @@ import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
 import io.github.kimisdk.tool.JsonSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The request rules {@link FakeKimiServer} enforces as Kimi does, read from the model's {@link
- * ModelInfo}: fixed sampling, thinking, keep, effort, media and tool schemas. Each check answers
- * with Kimi's status, type and message where kimi-api.md records them; where it records none the
- * message follows Kimi's nearest template.
+ * ModelInfo}: fixed sampling, thinking, keep, effort, media, tool schemas, and K3's contract
+ * (dynamic tools, tool choice, response format). Each check answers with Kimi's status, type and
+ * message where kimi-api.md records them; where it records none the message follows Kimi's nearest
+ * template and says what to change.
  */
 final class FakeRules {
 
   private FakeRules() {}
+
+  /** Kimi's tool name pattern: a letter or underscore, then 2 to 63 letters, digits, - or _. */
+  static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$");
+
+  /**
+   * Tells whether the model keeps K3's contract (Moonshot's Kimi-Vendor-Verifier, {@code
+   * tests/k3_features}): kimi-k3 and Kimi Code's k3 and k3-256k. {@link ModelInfo} has no flag for
+   * it yet, so the fake takes the one trait only K3 has: it takes {@code tool_choice: "required"}
+   * while thinking. The contract adds to the catalog's rules: thinking may be switched off ({@code
+   * type: "disabled"}, then {@code keep} and the efforts are ignored), {@code keep} other than
+   * {@code "all"} is refused while thinking, system messages may declare tools, {@code tool_choice}
+   * is {@code auto}, {@code none} or {@code required} (which needs a tool), and the history needs
+   * no {@code reasoning_content} on assistant messages without tool calls.
+   */
+  static boolean k3(ModelInfo m) {
+    return m.requiredToolChoiceWhileThinking();
+  }
 
   /** The thinking a request asks for: {@code type}, {@code keep} and the effort fields. */
   record Thinking(String type, String keep, String effort, String reasoningEffort, boolean sent) {
@@ -40,10 +63,13 @@ final class FakeRules {
       return new Thinking(type, keep, effort, reasoning, sent);
     }
 
-    /** Whether the model thinks: as the catalog says, or as asked for a model that does not. */
+    /**
+     * Whether the model thinks: as the catalog says, or as asked for a model that does not; K3,
+     * which the catalog says always thinks, takes {@code type: "disabled"}.
+     */
     boolean thinks(ModelInfo m) {
       if (m.thinking() == ThinkingSupport.ALWAYS) {
-        return true;
+        return !(k3(m) && "disabled".equals(type));
       }
       if (type != null) {
         return !type.equals("disabled");
@@ -115,20 +141,26 @@ final class FakeRules {
     if (t.type() != null && !t.type().equals("disabled") && m.thinking() == ThinkingSupport.NONE) {
       return invalid("invalid thinking: only type=disabled is allowed for this model");
     }
-    if ("disabled".equals(t.type()) && m.thinking() == ThinkingSupport.ALWAYS) {
+    if ("disabled".equals(t.type()) && m.thinking() == ThinkingSupport.ALWAYS && !k3(m)) {
       return invalid("invalid thinking: only type=enabled is allowed for this model");
     }
     if (t.keep() != null && !m.keepAll()) {
       return invalid("invalid thinking: keep is not supported for this model");
     }
+    boolean thinks = t.thinks(m);
+    // KVV test_keep_not_all_rejected: K3 keeps all reasoning while it thinks; ignored when off
+    if (k3(m) && thinks && t.keep() != null && !t.keep().equals("all")) {
+      return invalid("invalid thinking: only keep=all is allowed for this model");
+    }
     for (String[] e :
         new String[][] {
           {"reasoning_effort", t.reasoningEffort()}, {"thinking.effort", t.effort()}
         }) {
-      if (e[1] == null) {
-        continue;
+      if (e[1] == null || (k3(m) && !thinks)) {
+        continue; // K3 ignores the efforts when thinking is off; thinking.effort wins over the
+        // other
       }
-      if (m.efforts().isEmpty() || !t.thinks(m)) {
+      if (m.efforts().isEmpty() || !thinks) {
         return invalid("Unsupported parameter: '" + e[0] + "' is not supported with this model.");
       }
       if (!m.efforts().contains(e[1])) {
@@ -177,13 +209,14 @@ final class FakeRules {
 
   /** Tool use at all, and every function's parameters as Moonshot Flavored JSON Schema. */
   static FakeResponse toolSchemas(JsonObject body, ModelInfo m) {
-    if (!(body.get("tools") instanceof JsonArray tools) || tools.isEmpty()) {
+    List<JsonObject> tools = declaredTools(body);
+    if (tools.isEmpty()) {
       return null;
     }
     if (!m.toolUse()) {
       return invalid("Invalid request: the model " + m.id() + " does not support tools");
     }
-    for (JsonValue t : tools.values()) {
+    for (JsonValue t : tools) {
       if (!(t instanceof JsonObject tool)
           || !(tool.get("function") instanceof JsonObject f)
           || f.get("parameters") == null) {
@@ -202,6 +235,219 @@ final class FakeRules {
                 + kimiDetails(e.getMessage())
                 + ">");
       }
+    }
+    return null;
+  }
+
+  /**
+   * The tools a request declares: the request's {@code tools}, then those system messages declare
+   * ({@code {"role":"system","content":"","tools":[...]}}, K3's dynamic tools), in message order.
+   */
+  static List<JsonObject> declaredTools(JsonObject body) {
+    List<JsonObject> out = new ArrayList<>();
+    if (body.get("tools") instanceof JsonArray global) {
+      global.values().forEach(t -> addTool(out, t));
+    }
+    if (body.get("messages") instanceof JsonArray messages) {
+      for (JsonValue v : messages.values()) {
+        if (v instanceof JsonObject m
+            && m.get("role") instanceof JsonString r
+            && r.value().equals("system")
+            && m.get("tools") instanceof JsonArray dynamic) {
+          dynamic.values().forEach(t -> addTool(out, t));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void addTool(List<JsonObject> out, JsonValue tool) {
+    if (tool instanceof JsonObject o) {
+      out.add(o);
+    }
+  }
+
+  /**
+   * Tools declared in messages (KVV {@code test_dynamic_tools.py}): only K3 takes them, other
+   * models answer "tokenization failed"; only a system message with empty content may carry them,
+   * as an array of complete {@code function} tools whose names are valid and unique across the
+   * messages and the request's {@code tools}. The shape is checked also when {@code lenient}, as
+   * tool names are; the model is not.
+   */
+  static FakeResponse dynamicTools(
+      JsonObject body, JsonArray messages, ModelInfo m, boolean lenient) {
+    Set<String> names = new HashSet<>();
+    if (body.get("tools") instanceof JsonArray global) {
+      global.values().forEach(t -> names.add(toolName(t)));
+    }
+    List<JsonValue> all = messages.values();
+    for (int i = 0; i < all.size(); i++) {
+      if (!(all.get(i) instanceof JsonObject msg)
+          || msg.get("tools") == null
+          || msg.get("tools") instanceof JsonNull) {
+        continue;
+      }
+      if (!lenient && !k3(m)) {
+        return invalid("tokenization failed");
+      }
+      String role = msg.get("role") instanceof JsonString r ? r.value() : "";
+      if (!role.equals("system")) {
+        return invalid(
+            "Invalid request: tools are only allowed in system messages, but message "
+                + i
+                + " is "
+                + (role.startsWith("a") ? "an " : "a ")
+                + role
+                + " message; declare them in a message {\"role\":\"system\",\"content\":\"\","
+                + "\"tools\":[...]}");
+      }
+      if (!(msg.get("tools") instanceof JsonArray tools)) {
+        return invalid("Invalid request: messages[" + i + "].tools must be an array of tools");
+      }
+      if (!empty(msg.get("content"))) {
+        return invalid(
+            "Invalid request: a system message that declares tools must have empty content"
+                + " (message "
+                + i
+                + "); put the text in a system message of its own");
+      }
+      for (int j = 0; j < tools.size(); j++) {
+        String at = "messages[" + i + "].tools[" + j + "]";
+        if (!(tools.get(j) instanceof JsonObject tool)) {
+          return invalid(
+              "Invalid request: "
+                  + at
+                  + " must be a tool object, such as {\"type\":\"function\",\"function\":"
+                  + "{\"name\":...,\"parameters\":...}}");
+        }
+        JsonValue type = tool.get("type");
+        if (type == null || type instanceof JsonNull) {
+          return invalid("Invalid request: " + at + ".type is required; set it to \"function\"");
+        }
+        if (!(type instanceof JsonString ts && ts.value().equals("function"))) {
+          return invalid(
+              "Invalid request: unsupported tool type "
+                  + (type instanceof JsonString ts ? ts.value() : Json.write(type))
+                  + " in "
+                  + at
+                  + "; a message may declare only \"function\" tools");
+        }
+        if (!(tool.get("function") instanceof JsonObject f)) {
+          return invalid("Invalid request: " + at + ".function is required");
+        }
+        if (!(f.get("name") instanceof JsonString n)) {
+          return invalid("Invalid request: " + at + ".function.name is required");
+        }
+        if (!TOOL_NAME.matcher(n.value()).matches()) {
+          return invalid(
+              "Invalid request: function name "
+                  + n.value()
+                  + " is invalid, it must match ^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$");
+        }
+        if (!names.add(n.value())) {
+          return invalid("function name " + n.value() + " is duplicated");
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean empty(JsonValue content) {
+    return content == null
+        || content instanceof JsonNull
+        || (content instanceof JsonString s && s.value().isEmpty())
+        || (content instanceof JsonArray a && a.isEmpty());
+  }
+
+  static String toolName(JsonValue toolOrCall) {
+    if (toolOrCall instanceof JsonObject o
+        && o.get("function") instanceof JsonObject f
+        && f.get("name") instanceof JsonString n) {
+      return n.value();
+    }
+    return "";
+  }
+
+  /**
+   * K3's {@code tool_choice} (KVV {@code test_tool_choice.py}): {@code auto} and {@code none}
+   * always, {@code required} only with a tool declared (in {@code tools} or in a message); any
+   * other value is refused. The named-function form is judged with thinking, elsewhere.
+   */
+  static FakeResponse toolChoice(JsonObject body) {
+    JsonValue choice = body.get("tool_choice");
+    if (choice == null || choice instanceof JsonNull || choice instanceof JsonObject) {
+      return null;
+    }
+    String value = choice instanceof JsonString s ? s.value() : null;
+    if ("auto".equals(value) || "none".equals(value)) {
+      return null;
+    }
+    if ("required".equals(value)) {
+      return declaredTools(body).isEmpty()
+          ? invalid(
+              "Invalid request: tool_choice 'required' needs at least one tool, but the request"
+                  + " declares none; add tools or use 'auto'")
+          : null;
+    }
+    return invalid(
+        "Invalid request: tool_choice must be 'auto', 'none' or 'required', not "
+            + (value != null ? "'" + value + "'" : Json.write(choice)));
+  }
+
+  /**
+   * {@code response_format} (KVV {@code test_response_format.py}): an object whose {@code type} is
+   * {@code text}, {@code json_object} or {@code json_schema}; {@code json_schema} needs a {@code
+   * json_schema} object with a {@code name}, a {@code schema} object and, if given, a boolean
+   * {@code strict}.
+   */
+  static FakeResponse responseFormat(JsonObject body) {
+    JsonValue format = body.get("response_format");
+    if (format == null || format instanceof JsonNull) {
+      return null;
+    }
+    if (!(format instanceof JsonObject o)) {
+      return invalid(
+          "Invalid request: response_format must be an object, such as"
+              + " {\"type\":\"json_object\"}");
+    }
+    String type = o.get("type") instanceof JsonString s ? s.value() : null;
+    if (type == null) {
+      return invalid(
+          "Invalid request: response_format.type is required: 'text', 'json_object' or"
+              + " 'json_schema'");
+    }
+    if (!type.equals("text") && !type.equals("json_object") && !type.equals("json_schema")) {
+      return invalid(
+          "Invalid request: response_format.type must be 'text', 'json_object' or 'json_schema',"
+              + " not '"
+              + type
+              + "'");
+    }
+    if (!type.equals("json_schema")) {
+      return null;
+    }
+    if (!(o.get("json_schema") instanceof JsonObject js)) {
+      return invalid(
+          "Invalid request: response_format.json_schema is required when type is 'json_schema':"
+              + " {\"name\":...,\"schema\":{...}}");
+    }
+    if (!(js.get("name") instanceof JsonString)) {
+      return invalid(
+          "Invalid request: response_format.json_schema.name is required (a string naming the"
+              + " schema)");
+    }
+    JsonValue schema = js.get("schema");
+    if (schema == null || schema instanceof JsonNull) {
+      return invalid("Invalid request: response_format.json_schema.schema is required");
+    }
+    if (!(schema instanceof JsonObject)) {
+      return invalid(
+          "Invalid request: response_format.json_schema.schema must be an object (a JSON"
+              + " Schema)");
+    }
+    JsonValue strict = js.get("strict");
+    if (strict != null && !(strict instanceof JsonNull) && !(strict instanceof JsonBoolean)) {
+      return invalid("Invalid request: response_format.json_schema.strict must be a boolean");
     }
     return null;
   }

@@ -5,7 +5,9 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
+import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
@@ -45,17 +47,31 @@ final class FakeTokenCounter {
     return text.isEmpty() ? 0 : t != null ? t.count(text) : ESTIMATOR.estimate(text);
   }
 
-  /** The prompt tokens of a chat request body: its messages and tools. */
-  int countPrompt(JsonObject body) {
+  /**
+   * The prompt tokens of a chat request body: its messages (with the tools system messages declare,
+   * in place), its tools and a {@code json_schema} response format.
+   *
+   * @param keptReasoning whether the reasoning of earlier turns counts (K3, {@code keep: "all"})
+   */
+  int countPrompt(JsonObject body, boolean keptReasoning) {
     ChatRequest chat = decode(body);
+    ChatRequest.Builder b = chat.toBuilder();
     if (body.get("tools") instanceof JsonArray tools) {
       List<Tool> list = new ArrayList<>();
       for (JsonValue v : tools.values()) {
         list.add(tool(v));
       }
-      chat = chat.toBuilder().tools(list).build();
+      b.tools(list);
     }
-    return counter.count(chat).total();
+    if (keptReasoning) {
+      b.thinking(Thinking.preserved());
+    }
+    int total = counter.count(b.build()).total();
+    if (body.get("response_format") instanceof JsonObject format
+        && format.get("json_schema") instanceof JsonObject schema) {
+      total += countText(Json.write(schema)); // the schema is part of the prompt on Kimi
+    }
+    return total;
   }
 
   private static Tool tool(JsonValue v) {
@@ -96,11 +112,21 @@ final class FakeTokenCounter {
     }
     List<Message> out = new ArrayList<>();
     for (JsonValue v : messages.values()) {
-      out.add(message((JsonObject) v));
+      if (!(v instanceof JsonObject m)) {
+        throw new IllegalArgumentException("every message must be an object");
+      }
+      out.add(message(m));
     }
     return ChatRequest.builder(model.value()).messages(out).build();
   }
 
+  /**
+   * The SDK message a wire message counts as. Kimi takes more than the SDK's typed messages hold (a
+   * tool message without {@code name}, content as text parts for every role, tools declared in a
+   * system message), so the decoding is lenient: text parts are joined, a missing name counts as
+   * the role, and a system message declaring tools counts as the {@code tool_declare} message the
+   * request's tools make. Empty text counts as one blank, keeping the message's template tokens.
+   */
   private static Message message(JsonObject m) {
     String role = string(m, "role");
     String name = string(m, "name");
@@ -109,43 +135,72 @@ final class FakeTokenCounter {
     }
     switch (role) {
       case "system":
-        return new SystemMessage(string(m, "content"), name);
+        if (m.get("tools") instanceof JsonArray tools) {
+          return new SystemMessage(Json.write(tools), "tool_declare");
+        }
+        return new SystemMessage(orBlank(text(m.get("content"))), name);
       case "user":
         return new UserMessage(parts(m.get("content")), name);
       case "assistant":
         List<ToolCall> calls = new ArrayList<>();
         if (m.get("tool_calls") instanceof JsonArray a) {
           for (JsonValue c : a.values()) {
-            JsonObject call = (JsonObject) c;
-            JsonObject f = (JsonObject) call.get("function");
+            JsonObject call = c instanceof JsonObject co ? co : JsonObject.of();
+            JsonObject f = call.get("function") instanceof JsonObject fo ? fo : JsonObject.of();
             calls.add(
                 ToolCall.function(string(call, "id"), string(f, "name"), string(f, "arguments")));
           }
         }
+        String content = text(m.get("content"));
         return new AssistantMessage(
-            string(m, "content"), string(m, "reasoning_content"), calls, name, false);
+            content.isEmpty() ? null : content, string(m, "reasoning_content"), calls, name, false);
       case "tool":
-        return Message.tool(string(m, "tool_call_id"), name, string(m, "content"));
+        String id = string(m, "tool_call_id");
+        return Message.tool(
+            id == null ? "" : id, name == null ? "tool" : name, text(m.get("content")));
       default:
         throw new IllegalArgumentException("unknown role " + role);
     }
   }
 
-  private static List<ContentPart> parts(JsonValue content) {
+  /** The text of a content: the string, or its text parts joined; "" when there is none. */
+  private static String text(JsonValue content) {
     if (content instanceof JsonString s) {
-      return List.of(ContentPart.text(s.value()));
+      return s.value();
+    }
+    StringBuilder sb = new StringBuilder();
+    if (content instanceof JsonArray parts) {
+      for (JsonValue p : parts.values()) {
+        if (p instanceof JsonObject o && o.get("text") instanceof JsonString t) {
+          sb.append(t.value());
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String orBlank(String text) {
+    return text.isEmpty() ? " " : text;
+  }
+
+  private static List<ContentPart> parts(JsonValue content) {
+    if (!(content instanceof JsonArray array)) {
+      return List.of(ContentPart.text(orBlank(text(content))));
     }
     List<ContentPart> parts = new ArrayList<>();
-    for (JsonValue v : ((JsonArray) content).values()) {
-      JsonObject p = (JsonObject) v;
+    for (JsonValue v : array.values()) {
+      JsonObject p = v instanceof JsonObject o ? o : JsonObject.of();
       String type = string(p, "type");
       if ("image_url".equals(type)) {
         parts.add(ContentPart.imageUrl(url(p.get("image_url"))));
       } else if ("video_url".equals(type)) {
         parts.add(ContentPart.videoUrl(url(p.get("video_url"))));
-      } else {
+      } else if (string(p, "text") != null && !string(p, "text").isEmpty()) {
         parts.add(ContentPart.text(string(p, "text")));
       }
+    }
+    if (parts.isEmpty()) {
+      parts.add(ContentPart.text(" "));
     }
     return parts;
   }

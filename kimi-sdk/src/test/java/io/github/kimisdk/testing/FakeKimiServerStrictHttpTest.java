@@ -171,12 +171,29 @@ class FakeKimiServerStrictHttpTest {
                 + "}",
             "thinking is enabled but reasoning_content is missing in assistant tool call message"
                 + " at index 1"),
+        // kimi-k3 takes this history (KVV test_dynamic_tool_in_subsequent_system_message, see
+        // acceptsWhatKimiAccepts); keep "all" asked of kimi-k2.6 still wants the reasoning back
         refusal(
             "preservedThinkingWithoutReasoning",
-            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
-                + "{\"role\":\"assistant\",\"content\":\"y\"},{\"role\":\"user\",\"content\":\"z\"}]}",
+            "{\"model\":\"kimi-k2.6\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"content\":\"y\"},{\"role\":\"user\",\"content\":\"z\"}],"
+                + "\"thinking\":{\"type\":\"enabled\",\"keep\":\"all\"}}",
             "preserved thinking (thinking.keep=all) requires reasoning_content on every assistant"
                 + " message, but assistant message at index 1 is missing reasoning_content"),
+        refusal(
+            "dynamicToolsOnAModelOtherThanK3",
+            "{\"model\":\"kimi-k2.6\",\"messages\":[{\"role\":\"system\",\"content\":\"\","
+                + TOOL.substring(1)
+                + "},{\"role\":\"user\",\"content\":\"hi\"}]}",
+            "tokenization failed"),
+        refusal(
+            "responseFormatNotAnObject",
+            body("kimi-k2.6", ",\"response_format\":\"json\""),
+            "response_format must be an object"),
+        refusal(
+            "k3ToolChoiceNotAString",
+            body("kimi-k3", TOOL + ",\"tool_choice\":5"),
+            "tool_choice must be 'auto', 'none' or 'required', not 5"),
         refusal(
             "outputOverTheWindow",
             body("moonshot-v1-8k", ",\"max_completion_tokens\":8192"),
@@ -227,7 +244,19 @@ class FakeKimiServerStrictHttpTest {
                 + "{\"role\":\"assistant\",\"content\":\"y\",\"reasoning_content\":\"\"},"
                 + "{\"role\":\"user\",\"content\":\"z\"},"
                 + "{\"role\":\"assistant\",\"content\":\"Once\",\"partial\":true}]}"),
-        Arguments.of(body("moonshot-v1-8k", ",\"max_completion_tokens\":8000")));
+        Arguments.of(body("moonshot-v1-8k", ",\"max_completion_tokens\":8000")),
+        // KVV test_dynamic_tool_in_subsequent_system_message: K3 needs no reasoning_content on an
+        // assistant message without tool calls
+        Arguments.of(
+            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"content\":\"y\"},{\"role\":\"user\",\"content\":\"z\"}]}"),
+        // KVV test_thinking_effort.py: K3 takes thinking off, and both efforts (thinking.effort
+        // wins)
+        Arguments.of(body("kimi-k3", ",\"thinking\":{\"type\":\"disabled\",\"keep\":\"none\"}")),
+        Arguments.of(
+            body(
+                "k3",
+                ",\"thinking\":{\"type\":\"enabled\",\"effort\":\"low\"},\"reasoning_effort\":\"max\"")));
   }
 
   @ParameterizedTest

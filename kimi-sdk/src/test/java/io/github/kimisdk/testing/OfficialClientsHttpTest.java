@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The official OpenAI and Anthropic clients use FakeKimiServer as a Kimi stand-in: their Node
- * versions (pinned) run a chat, a stream, a tool call and an error each against the strict fake.
- * The Python clients would be the natural choice, but PyPI is not reachable from the build machines
- * while npm is; the Node clients share the wire handling the check is about. Skipped, with the
- * reason, when Node or npm is missing.
+ * versions (pinned) run a chat, a stream, a tool call and an error each against the strict fake,
+ * sending messages as those clients do: a tool message without {@code name}, and system, user and
+ * tool content as text parts (which Kimi takes, so the fake must too). The Python clients would be
+ * the natural choice, but PyPI is not reachable from the build machines while npm is; the Node
+ * clients share the wire handling the check is about. Skipped, with the reason, when Node or npm is
+ * missing.
  */
 class OfficialClientsHttpTest {
 
@@ -73,7 +75,13 @@ class OfficialClientsHttpTest {
     assertThat(str(tools, "finish")).isEqualTo("tool_calls");
     assertThat(str(tools, "name")).isEqualTo("get_weather");
     assertThat(tools.get("arguments")).isEqualTo(Json.parse("{\"city\":\"Paris\"}"));
-    assertThat(str(tools, "answer")).isEqualTo("From the tools: get_weather says sunny.");
+    assertThat(str(tools, "answer"))
+        .as("the tool message had no name: the call it answers names the tool")
+        .isEqualTo("From the tools: get_weather says sunny.");
+    JsonObject parts = results.get("openai.parts");
+    assertThat(parts.get("statuses")).isEqualTo(Json.parse("[200,200]"));
+    assertThat(parts.get("arguments")).isEqualTo(Json.parse("{\"city\":\"Rome\"}"));
+    assertThat(str(parts, "answer")).isEqualTo("From the tools: get_weather says cloudy.");
     JsonObject error = results.get("openai.error");
     assertThat(error.get("notFound")).isEqualTo(Json.parse("true"));
     assertThat(num(error, "status")).isEqualTo(404);
