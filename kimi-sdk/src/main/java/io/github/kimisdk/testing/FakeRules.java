@@ -34,16 +34,15 @@ final class FakeRules {
 
   /**
    * Tells whether the model keeps K3's contract (Moonshot's Kimi-Vendor-Verifier, {@code
-   * tests/k3_features}): kimi-k3 and Kimi Code's k3 and k3-256k. {@link ModelInfo} has no flag for
-   * it yet, so the fake takes the one trait only K3 has: it takes {@code tool_choice: "required"}
-   * while thinking. The contract adds to the catalog's rules: thinking may be switched off ({@code
-   * type: "disabled"}, then {@code keep} and the efforts are ignored), {@code keep} other than
-   * {@code "all"} is refused while thinking, system messages may declare tools, {@code tool_choice}
-   * is {@code auto}, {@code none} or {@code required} (which needs a tool), and the history needs
-   * no {@code reasoning_content} on assistant messages without tool calls.
+   * tests/k3_features}): kimi-k3 and Kimi Code's k3 and k3-256k, the models whose {@link
+   * ModelInfo#dynamicTools()} is set. The contract adds to the catalog's rules: thinking may be
+   * switched off ({@code type: "disabled"}, then {@code keep} and the efforts are ignored), {@code
+   * keep} other than {@code "all"} is refused while thinking, system messages may declare tools,
+   * {@code tool_choice} is {@code auto}, {@code none} or {@code required} (which needs a tool), and
+   * the history needs no {@code reasoning_content} on assistant messages without tool calls.
    */
   static boolean k3(ModelInfo m) {
-    return m.requiredToolChoiceWhileThinking();
+    return m.dynamicTools();
   }
 
   /** The thinking a request asks for: {@code type}, {@code keep} and the effort fields. */
@@ -63,13 +62,10 @@ final class FakeRules {
       return new Thinking(type, keep, effort, reasoning, sent);
     }
 
-    /**
-     * Whether the model thinks: as the catalog says, or as asked for a model that does not; K3,
-     * which the catalog says always thinks, takes {@code type: "disabled"}.
-     */
+    /** Whether the model thinks: as the catalog says, or as asked for a model that does not. */
     boolean thinks(ModelInfo m) {
       if (m.thinking() == ThinkingSupport.ALWAYS) {
-        return !(k3(m) && "disabled".equals(type));
+        return true;
       }
       if (type != null) {
         return !type.equals("disabled");
@@ -135,7 +131,10 @@ final class FakeRules {
 
   /** The thinking object and both effort fields against the model. */
   static FakeResponse thinking(Thinking t, ModelInfo m) {
-    if (t.sent() && t.reasoningEffort() != null && m.thinking() == ThinkingSupport.SWITCHABLE) {
+    if (t.sent()
+        && t.reasoningEffort() != null
+        && m.thinking() == ThinkingSupport.SWITCHABLE
+        && !k3(m)) {
       return invalid("cannot specify both 'thinking' and 'reasoning_effort'");
     }
     if (t.type() != null && !t.type().equals("disabled") && m.thinking() == ThinkingSupport.NONE) {
