@@ -39,13 +39,14 @@ class AdditionalFieldsHttpTest {
         FakeResponse.json(
             "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"kimi-k3\","
                 + "\"service_tier\":\"priority\","
-                + "\"choices\":[{\"index\":0,\"logprobs\":null,\"message\":{\"role\":\"assistant\","
+                + "\"choices\":[{\"index\":0,\"logprobs\":null,\"x_choice\":null,\"message\":{\"role\":\"assistant\","
                 + "\"content\":\"hi\",\"x_cache_key\":{\"k\":[1,2]}},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4,"
                 + "\"x_billing\":\"0.01\"}}"));
     ChatCompletion c = kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
     assertThat(c.additionalFields()).isEqualTo(Json.parse("{\"service_tier\":\"priority\"}"));
-    assertThat(c.choices().get(0).additionalFields()).isEqualTo(Json.parse("{\"logprobs\":null}"));
+    assertThat(c.choices().get(0).additionalFields()).isEqualTo(Json.parse("{\"x_choice\":null}"));
+    assertThat(c.choices().get(0).logprobs()).as("logprobs is modelled").isNull();
     AssistantMessage m = c.message();
     assertThat(m.additionalFields()).isEqualTo(Json.parse("{\"x_cache_key\":{\"k\":[1,2]}}"));
     assertThat(c.usage().additionalFields()).isEqualTo(Json.parse("{\"x_billing\":\"0.01\"}"));

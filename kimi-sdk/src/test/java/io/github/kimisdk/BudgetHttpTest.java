@@ -53,7 +53,7 @@ class BudgetHttpTest {
     assertThat(k3.supportsReasoning()).isTrue();
     assertThat(k3.supportsImageIn()).isTrue();
     assertThat(k3.supportsVideoIn()).isTrue();
-    assertThat(k3.supportsThinkingType()).isEqualTo("only");
+    assertThat(k3.supportsThinkingType()).isEqualTo("both");
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.ownedBy()).isEqualTo("moonshot");
     RecordedRequest r = server.takeRequest();

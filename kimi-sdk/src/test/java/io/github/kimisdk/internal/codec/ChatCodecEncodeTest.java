@@ -163,11 +163,11 @@ class ChatCodecEncodeTest {
             b ->
                 b.extraBody("user_tag", JsonString.of("high"))
                     .extraBody("seed", JsonNumber.of(42))
-                    .extraBody("logprobs", JsonBoolean.of(false))
+                    .extraBody("parallel_tool_calls", JsonBoolean.of(false))
                     .extraBody("meta", JsonObject.of("a", JsonArray.of(JsonNull.INSTANCE)))
                     .maxCompletionTokens(5),
             ",\"max_completion_tokens\":5,\"user_tag\":\"high\",\"seed\":42,"
-                + "\"logprobs\":false,\"meta\":{\"a\":[null]}}"));
+                + "\"parallel_tool_calls\":false,\"meta\":{\"a\":[null]}}"));
   }
 
   @ParameterizedTest(name = "{0}")
