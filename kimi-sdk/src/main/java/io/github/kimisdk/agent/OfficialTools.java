@@ -125,6 +125,12 @@ final class OfficialTools {
     Scheduler time = polling.time();
     long start = time.nanoTime();
     Duration delay = FIRST_POLL_DELAY;
+    long maxWait;
+    try {
+      maxWait = polling.maxWait().toNanos();
+    } catch (ArithmeticException centuries) {
+      maxWait = Long.MAX_VALUE;
+    }
     int polls = 0;
     String id = "";
     while (status(fiber).equals("pending")) {
@@ -142,7 +148,7 @@ final class OfficialTools {
                 + "); its result will not arrive",
             true);
       }
-      long left = polling.maxWait().toNanos() - (time.nanoTime() - start);
+      long left = maxWait - (time.nanoTime() - start);
       if (polls >= polling.maxPolls() || left <= 0) {
         return new Answer(
             "the fiber "
