@@ -312,4 +312,16 @@ class OfficialToolsHttpTest {
     assertThat(body.get("arguments").asString()).isEqualTo(sent);
     assertThat(body.get("name").asString()).isEqualTo("base64_encode");
   }
+
+  @Test
+  void fiberPollingRefusesNegativeBounds() {
+    ToolRunner.Builder b = ToolRunner.builder(kimi);
+    assertThatThrownBy(() -> b.fiberPolling(-1, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPolls must be 0 or more: -1");
+    assertThatThrownBy(() -> b.fiberPolling(1, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxWait must not be negative: PT-1S");
+    assertThatThrownBy(() -> b.fiberPolling(1, null)).isInstanceOf(NullPointerException.class);
+  }
 }
