@@ -3,18 +3,23 @@ package io.github.kimisdk.agent;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiCode;
 import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.tool.ToolCall;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 
 /**
  * Kimi's official tools for {@link ToolRunner}: formulas run as fibers, Kimi Code's search and
@@ -24,11 +29,37 @@ final class OfficialTools {
 
   private OfficialTools() {}
 
+  /** The wait before the first poll of a pending fiber; each next wait doubles. */
+  static final Duration FIRST_POLL_DELAY = Duration.ofMillis(500);
+
+  /** The longest wait between two polls of a pending fiber. */
+  static final Duration MAX_POLL_DELAY = Duration.ofSeconds(4);
+
+  /** Fiber ids the SDK puts into a URL path: what Kimi's look like, and bounded. */
+  private static final Pattern FIBER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
   /**
-   * Fetches the declarations of formula {@code uri} ({@code GET formulas/{uri}/tools}) and returns
-   * each with a handler that runs it as a fiber ({@code POST formulas/{uri}/fibers}).
+   * How long a pending fiber is waited for.
+   *
+   * @param maxPolls the most polls
+   * @param maxWait the most time from the first answer on
+   * @param time the clock and delayer of the waits
    */
-  static Map<FunctionTool, ToolRunner.Handler> formula(KimiClient kimi, String uri) {
+  record Polling(int maxPolls, Duration maxWait, Scheduler time) {}
+
+  /**
+   * What a fiber answered the model.
+   *
+   * @param text the tool message's content (without the {@code "Error: "} of a failure)
+   * @param error whether the call failed or its fiber was still running when the wait ended
+   */
+  record Answer(String text, boolean error) {}
+
+  /**
+   * Fetches the declarations of formula {@code uri} ({@code GET formulas/{uri}/tools}): Kimi's
+   * {@code {"tools":[...]}}, read leniently (a bare array, or one under {@code data}, also do).
+   */
+  static List<FunctionTool> formula(KimiClient kimi, String uri) {
     if (uri.isBlank()
         || uri.startsWith("/")
         || uri.contains("..")
@@ -38,7 +69,7 @@ final class OfficialTools {
     }
     KimiResponse<JsonValue> r = kimi.request("GET", "formulas/" + uri + "/tools", null);
     JsonValue v = r.value();
-    // Lenient: a bare array, or one wrapped in "tools" or "data"
+    // Lenient: a bare array, or one wrapped in "tools" (as Kimi answers) or "data"
     if (v instanceof JsonObject o) {
       v = o.get("tools") != null ? o.get("tools") : o.get("data");
     }
@@ -46,7 +77,7 @@ final class OfficialTools {
       throw new IllegalStateException(
           "the formula " + uri + " listed no tools: " + excerpt(Json.write(r.value())));
     }
-    Map<FunctionTool, ToolRunner.Handler> out = new LinkedHashMap<>();
+    List<FunctionTool> out = new ArrayList<>();
     for (JsonValue t : list.values()) {
       JsonObject fn =
           t instanceof JsonObject o && o.get("function") instanceof JsonObject f
@@ -64,8 +95,7 @@ final class OfficialTools {
         // the server's own schema: send it as it is rather than refuse the formula
         tool = new FunctionTool(name.value(), description, parameters, false);
       }
-      String function = name.value();
-      out.put(tool, arguments -> fiber(kimi, uri, function, arguments));
+      out.add(tool);
     }
     if (out.isEmpty()) {
       throw new IllegalStateException("the formula " + uri + " declares no function tools");
@@ -73,27 +103,147 @@ final class OfficialTools {
     return out;
   }
 
-  /** Runs one call of a formula's function and returns the fiber's output. */
-  private static String fiber(KimiClient kimi, String uri, String name, JsonValue arguments) {
+  /**
+   * Runs one call of a formula's function as a fiber ({@code POST formulas/{uri}/fibers}, the body
+   * {@code {"name", "arguments"}} with the model's arguments string unchanged) and, while the fiber
+   * is {@code pending}, polls it ({@code GET formulas/{uri}/fibers/{id}}; Kimi's docs do not show
+   * how a pending fiber is read again, so this path is the SDK's reading of the REST shape) after
+   * 0.5 s, then 1 s, 2 s and 4 s between polls, within {@code polling}'s bounds.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits between polls
+   * @throws io.github.kimisdk.KimiException if a request fails
+   */
+  static Answer fiber(KimiClient kimi, String uri, ToolCall call, Polling polling)
+      throws InterruptedException {
+    String name = call.name();
+    // Verbatim: Kimi hands the string to the formula as the model wrote it. A call without
+    // arguments streams as "", which is no JSON: it becomes {}.
+    String arguments = call.arguments().isBlank() ? "{}" : call.arguments();
     JsonObject body =
-        JsonObject.of(
-            "name", JsonString.of(name), "arguments", JsonString.of(Json.write(arguments)));
-    KimiResponse<JsonValue> r = kimi.request("POST", "formulas/" + uri + "/fibers", body);
+        JsonObject.of("name", JsonString.of(name), "arguments", JsonString.of(arguments));
+    JsonObject fiber = fiberOf(kimi.request("POST", "formulas/" + uri + "/fibers", body));
+    Scheduler time = polling.time();
+    long start = time.nanoTime();
+    Duration delay = FIRST_POLL_DELAY;
+    long maxWait;
+    try {
+      maxWait = polling.maxWait().toNanos();
+    } catch (ArithmeticException centuries) {
+      maxWait = Long.MAX_VALUE;
+    }
+    int polls = 0;
+    String id = "";
+    while (status(fiber).equals("pending")) {
+      if (fiber.get("id") instanceof JsonString s) {
+        id = s.value(); // a poll's answer without an id keeps the first one
+      }
+      if (!FIBER_ID.matcher(id).matches()) {
+        return new Answer(
+            "the formula "
+                + uri
+                + " answered that "
+                + name
+                + " is still running but gave no fiber id the SDK can poll ("
+                + (id.isEmpty() ? "none" : "a malformed one")
+                + "); its result will not arrive",
+            true);
+      }
+      long left = maxWait - (time.nanoTime() - start);
+      if (polls >= polling.maxPolls() || left <= 0) {
+        return new Answer(
+            "the fiber "
+                + id
+                + " ("
+                + name
+                + " of "
+                + uri
+                + ") is still running after "
+                + human(Duration.ofNanos(time.nanoTime() - start))
+                + " and "
+                + polls
+                + (polls == 1 ? " poll" : " polls")
+                + "; the SDK stopped waiting for it, so its result will not arrive: call "
+                + name
+                + " again, or answer without it",
+            true);
+      }
+      sleep(time, Duration.ofNanos(Math.min(delay.toNanos(), left)));
+      fiber = fiberOf(kimi.request("GET", "formulas/" + uri + "/fibers/" + id, null));
+      polls++;
+      Duration doubled = delay.multipliedBy(2);
+      delay = doubled.compareTo(MAX_POLL_DELAY) > 0 ? MAX_POLL_DELAY : doubled;
+    }
+    return finished(uri, name, fiber);
+  }
+
+  private static JsonObject fiberOf(KimiResponse<JsonValue> r) {
     if (!(r.value() instanceof JsonObject fiber)) {
       throw new IllegalStateException("the fiber answered " + excerpt(Json.write(r.value())));
     }
+    return fiber;
+  }
+
+  private static String status(JsonObject fiber) {
+    return fiber.get("status") instanceof JsonString s ? s.value() : "";
+  }
+
+  /** A finished fiber's answer: {@code encrypted_output} when present, else {@code output}. */
+  private static Answer finished(String uri, String name, JsonObject fiber) {
+    String status = status(fiber);
     JsonObject context = fiber.get("context") instanceof JsonObject c ? c : JsonObject.of();
-    String status = fiber.get("status") instanceof JsonString s ? s.value() : "";
-    JsonValue output =
-        context.get("output") != null ? context.get("output") : context.get("encrypted_output");
-    if ((status.isEmpty() || status.equals("succeeded")) && output != null) {
-      return output instanceof JsonString s ? s.value() : Json.write(output);
+    JsonValue output = present(context.get("encrypted_output"));
+    if (output == null) {
+      output = present(context.get("output"));
     }
-    JsonValue error = fiber.get("error") != null ? fiber.get("error") : context.get("error");
-    String why =
-        error instanceof JsonString s ? s.value() : error != null ? Json.write(error) : status;
-    throw new IllegalStateException(
-        "the formula " + uri + " failed to run " + name + ": " + excerpt(why));
+    if (status.equals("succeeded") || (status.isEmpty() && output != null)) {
+      if (output == null) {
+        return new Answer("", false);
+      }
+      return new Answer(output instanceof JsonString s ? s.value() : Json.write(output), false);
+    }
+    String id =
+        fiber.get("id") instanceof JsonString s ? " (fiber " + cut(s.value(), 64) + ")" : "";
+    if (status.equals("failed")) {
+      JsonValue error = present(context.get("error"));
+      if (error == null) {
+        error = present(fiber.get("error"));
+      }
+      String why =
+          error == null
+              ? "no reason given"
+              : error instanceof JsonString s ? s.value() : Json.write(error);
+      return new Answer(
+          "the formula " + uri + " failed to run " + name + id + ": " + excerpt(why), true);
+    }
+    return new Answer(
+        "the formula "
+            + uri
+            + " answered "
+            + name
+            + id
+            + " with the status '"
+            + cut(status, 64)
+            + "', neither succeeded nor failed",
+        true);
+  }
+
+  private static JsonValue present(JsonValue v) {
+    return v == null || v == JsonNull.INSTANCE ? null : v;
+  }
+
+  /** Waits on the runner's clock; an interrupt (a tool timeout, a cancelled run) ends it. */
+  private static void sleep(Scheduler time, Duration d) throws InterruptedException {
+    CompletableFuture<Void> wake = new CompletableFuture<>();
+    time.schedule(() -> wake.complete(null), d);
+    try {
+      wake.get();
+    } catch (ExecutionException e) {
+      throw new AssertionError("the wake-up never fails", e);
+    }
+  }
+
+  private static String human(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
   /** Kimi Code's web search as a function tool. */
@@ -154,7 +304,12 @@ final class OfficialTools {
     }
   }
 
+  /** A server's text for a message, cut at 500 chars. */
   private static String excerpt(String s) {
-    return s.length() <= 500 ? s : s.substring(0, 500) + "...";
+    return cut(s, 500);
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
   }
 }

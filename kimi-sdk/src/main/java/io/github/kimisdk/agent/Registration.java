@@ -28,6 +28,13 @@ sealed interface Registration {
     }
   }
 
+  /**
+   * A function of one of Kimi's official formulas, run on Kimi as a fiber ({@code POST
+   * formulas/{uri}/fibers}) with the call's {@code arguments} string as the model wrote it, then
+   * polled while it is pending, within the runner's bounds.
+   */
+  record Formula(FunctionTool tool, String uri) implements Registration {}
+
   /** A tool of an MCP server, run by {@code tools/call} on that server. */
   record FromMcp(FunctionTool tool, McpClient server, McpTool serverTool) implements Registration {}
 }

@@ -11,6 +11,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
@@ -71,6 +72,9 @@ import java.util.function.Function;
  *       rejects empty content;
  *   <li>for a built-in tool such as {@code $web_search}, the call's arguments unchanged (Kimi runs
  *       the search on the next call);
+ *   <li>for a function of one of Kimi's official formulas ({@link Builder#formula(String)}), the
+ *       fiber's {@code encrypted_output} or {@code output}, or an error when it failed or was still
+ *       running when the runner stopped waiting ({@link Builder#fiberPolling(int, Duration)});
  *   <li>an error text starting with {@code "Error: "} when the tool is unknown, the arguments are
  *       not valid JSON or do not decode, the handler throws, or it runs past the per-tool timeout
  *       (its thread is then interrupted). The model can read it and try again.
@@ -112,6 +116,12 @@ public final class ToolRunner {
   /** The default time a tool call may run before it is cancelled. */
   public static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The default number of times a pending fiber of an official tool is polled. */
+  public static final int DEFAULT_FIBER_POLLS = 10;
+
+  /** The default time a pending fiber of an official tool is waited for. */
+  public static final Duration DEFAULT_FIBER_WAIT = Duration.ofSeconds(30);
+
   private static final AtomicInteger RUNNERS = new AtomicInteger();
 
   private final KimiClient kimi;
@@ -123,6 +133,7 @@ public final class ToolRunner {
   private final Listener listener;
   private final ThreadPoolExecutor pool;
   private final List<McpToolset> mcp;
+  private final OfficialTools.Polling fiberPolling;
 
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
@@ -136,6 +147,11 @@ public final class ToolRunner {
     this.toolTimeout = b.toolTimeout;
     this.streaming = b.streaming;
     this.listener = b.listener;
+    this.fiberPolling =
+        new OfficialTools.Polling(
+            b.fiberPolls,
+            b.fiberWait,
+            b.time != null ? b.time : Scheduler.system(TIMEOUTS, Runnable::run));
     int id = RUNNERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.pool =
@@ -486,9 +502,9 @@ public final class ToolRunner {
   }
 
   /**
-   * The timer of tool timeouts, shared by every runner: its one daemon thread exists only while a
-   * tool runs (a finished tool withdraws its timeout), never the JVM-long thread of {@code
-   * CompletableFuture.delayedExecutor}.
+   * The timer of tool timeouts and of the waits between fiber polls, shared by every runner: its
+   * one daemon thread exists only while a tool runs (a finished tool withdraws its timeout), never
+   * the JVM-long thread of {@code CompletableFuture.delayedExecutor}.
    */
   private static final DaemonTimer TIMEOUTS = new DaemonTimer("kimi-tool-timeout");
 
@@ -577,11 +593,17 @@ public final class ToolRunner {
   }
 
   /** Runs one call of a registered tool; the model reads the result. */
-  private static ToolResult invoke(
+  private ToolResult invoke(
       Registration r, ToolCall call, JsonValue arguments, AtomicInteger argumentErrors)
       throws Exception {
     String content;
-    if (r instanceof Registration.FromMcp m) {
+    if (r instanceof Registration.Formula f) {
+      OfficialTools.Answer a = OfficialTools.fiber(kimi, f.uri(), call, fiberPolling);
+      if (a.error()) {
+        return error(call, a.text(), Duration.ZERO);
+      }
+      content = a.text();
+    } else if (r instanceof Registration.FromMcp m) {
       McpToolResult result = m.server().call(m.serverTool(), arguments);
       String text = result.text().isEmpty() ? "(no output)" : result.text();
       return result.isError()
@@ -842,6 +864,9 @@ public final class ToolRunner {
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
     private boolean streaming;
     private Listener listener = new Listener() {};
+    private int fiberPolls = DEFAULT_FIBER_POLLS;
+    private Duration fiberWait = DEFAULT_FIBER_WAIT;
+    private Scheduler time;
 
     private Builder(KimiClient kimi) {
       this.kimi = kimi;
@@ -930,7 +955,9 @@ public final class ToolRunner {
 
     /**
      * Declares Kimi's built-in {@code $web_search}; the runner answers its calls by echoing the
-     * arguments, as Kimi documents. Kimi's docs say it needs thinking disabled.
+     * arguments, as Kimi documents. Kimi's docs say it needs thinking disabled. It fails on Kimi's
+     * side with {@code kimi-k3}: there, and for new code, use the official web search formula
+     * instead, {@code formula("moonshot/web-search:latest")} (see {@link #formula(String)}).
      *
      * @return this builder
      */
@@ -956,13 +983,21 @@ public final class ToolRunner {
     /**
      * Offers the tools of one of Kimi's official formulas (such as {@code
      * moonshot/web-search:latest} or {@code moonshot/date:latest}) beside the local tools: their
-     * declarations are fetched now ({@code GET /formulas/{uri}/tools}) and each call the model
-     * makes runs on Kimi as a fiber ({@code POST /formulas/{uri}/fibers}), whose output, or error,
-     * is handed back to the model. The calls go through {@code kimi}: key, retries, rate limiter
-     * and errors.
+     * declarations are fetched now ({@code GET /formulas/{uri}/tools}, which answers {@code
+     * {"tools":[...]}}) and each call the model makes runs on Kimi as a fiber ({@code POST
+     * /formulas/{uri}/fibers} with the call's name and its {@code arguments} string exactly as the
+     * model wrote it). The fiber's {@code encrypted_output} (what protected formulas such as web
+     * search answer, readable by the model only) or else its {@code output} is handed back to the
+     * model as it is; a failed fiber's error comes back as an error result. A fiber that answers
+     * {@code pending} is polled ({@code GET /formulas/{uri}/fibers/{id}}, the SDK's reading of
+     * Kimi's REST shape, which its docs do not show) within the bounds of {@link #fiberPolling(int,
+     * Duration)}. The calls go through {@code kimi}: key, retries, rate limiter and errors.
+     *
+     * <p>The web search formula is the way to search the web with {@code kimi-k3}, where the
+     * built-in {@code $web_search} ({@link #webSearch()}) fails:
      *
      * <pre>{@code
-     * ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/date:latest").build();
+     * ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/web-search:latest").build();
      * }</pre>
      *
      * @param uri the formula URI, as Kimi's official tools page lists it
@@ -975,7 +1010,9 @@ public final class ToolRunner {
      */
     public Builder formula(String uri) {
       Objects.requireNonNull(uri, "uri must not be null");
-      OfficialTools.formula(kimi, uri).forEach(this::tool);
+      for (FunctionTool tool : OfficialTools.formula(kimi, uri)) {
+        register(new Registration.Formula(tool, uri));
+      }
       return this;
     }
 
@@ -1103,6 +1140,40 @@ public final class ToolRunner {
      */
     public Builder streaming(boolean streaming) {
       this.streaming = streaming;
+      return this;
+    }
+
+    /**
+     * Bounds the wait for a fiber of one of Kimi's official tools ({@link #formula(String)}) that
+     * answers {@code "status": "pending"}: the runner polls it, first after 0.5 s, then after twice
+     * the previous wait up to 4 s, until it finishes, {@code maxPolls} polls were made, or {@code
+     * maxWait} passed since its first answer. A fiber still pending then is answered with an error
+     * result naming the fiber, so the model knows the call did not finish. The tool timeout ({@link
+     * #toolTimeout(Duration)}) still ends the whole call, so keep {@code maxWait} below it.
+     *
+     * @param maxPolls the most polls, 0 to not wait at all; default {@value
+     *     ToolRunner#DEFAULT_FIBER_POLLS}
+     * @param maxWait the most time to wait; default 30 seconds
+     * @return this builder
+     * @throws NullPointerException if {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxPolls} or {@code maxWait} is negative
+     */
+    public Builder fiberPolling(int maxPolls, Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait must not be null");
+      if (maxPolls < 0) {
+        throw new IllegalArgumentException("maxPolls must be 0 or more: " + maxPolls);
+      }
+      if (maxWait.isNegative()) {
+        throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+      }
+      this.fiberPolls = maxPolls;
+      this.fiberWait = maxWait;
+      return this;
+    }
+
+    /** Replaces the clock and delayer of the waits between fiber polls; for tests. */
+    Builder scheduler(Scheduler time) {
+      this.time = Objects.requireNonNull(time, "time");
       return this;
     }
 

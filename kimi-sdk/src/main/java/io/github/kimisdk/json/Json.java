@@ -105,10 +105,12 @@ import java.util.Objects;
  *       empty</td></tr>
  * </table>
  *
- * <p>A component is required unless it is an {@code Optional} or marked {@link JsonOptional};
- * {@code null} is accepted only for those. Members the record does not declare are ignored. Bound
- * lists, sets and maps are unmodifiable and keep the JSON order. Generic records, raw collections,
- * {@code Object}, {@code char} and other types are not supported.
+ * <p>A component is required (its member must be there) unless it is an {@code Optional} or marked
+ * {@link JsonOptional}. A JSON {@code null} binds to a Java {@code null} wherever Java can hold
+ * one, so that {@code bind(toJson(x))} equals {@code x}; {@link #bind(JsonValue, Class)} lists what
+ * {@code null} means for each kind of component. Members the record does not declare are ignored.
+ * Bound lists, sets and maps are unmodifiable and keep the JSON order. Generic records, raw
+ * collections, {@code Object}, {@code char} and other types are not supported.
  *
  * <p>Records are read through {@code java.lang.reflect.RecordComponent}, and created through their
  * canonical constructor (so a compact constructor's checks apply). What is learnt about a class is
@@ -210,6 +212,35 @@ public final class Json {
   /**
    * Binds a JSON tree to a Java type, typically a record; the class comment lists the types and how
    * they map.
+   *
+   * <p><b>Null.</b> {@code bind(toJson(x), X.class)} equals {@code x} for every record {@code x} of
+   * a supported type, {@code null}s included, because a JSON {@code null} binds to what {@link
+   * #toJson(Object)} writes it for:
+   *
+   * <ul>
+   *   <li>a component of reference type (a nested or recursive record, a sealed interface, an enum,
+   *       {@code String}, a boxed number or {@code Boolean}, {@code BigInteger}, {@code
+   *       BigDecimal}, a {@code java.time} value, a list, set, array or map, {@code JsonObject},
+   *       {@code JsonArray}): {@code null} is written as a {@code null} member, and a {@code null}
+   *       member binds to {@code null}. The member must still be there: a missing one is an error,
+   *       so a forgotten member is told apart from a {@code null} one;
+   *   <li>a {@link JsonOptional} component: {@code null} is written as no member, and a missing or
+   *       {@code null} member binds to {@code null};
+   *   <li>an {@code Optional}, {@code OptionalInt}, {@code OptionalLong} or {@code OptionalDouble}
+   *       component: empty is written as no member, and a missing or {@code null} member binds to
+   *       the empty optional (a component holding a {@code null} optional, which {@code Optional}'s
+   *       contract rules out, is written the same and so comes back empty);
+   *   <li>an element of a list, set or object array, and a value of a map: {@code null} both ways,
+   *       as for a component of reference type (bound collections may hold {@code null});
+   *   <li>a {@code JsonValue} component or element: a {@code null} binds to {@link
+   *       JsonNull#INSTANCE}, the tree's own null (so a Java {@code null} there, written as {@code
+   *       null}, comes back as {@code JsonNull.INSTANCE});
+   *   <li>a primitive component or an element of a primitive array: a {@code null} is an error.
+   * </ul>
+   *
+   * <p>A schema derived from a record ({@code JsonSchema.of}) still asks for a non-null value for
+   * every required component, so a model that follows the schema sends none; binding is the more
+   * lenient of the two.
    *
    * @param <T> the type
    * @param value the tree, for example from {@link #parse(String)}

@@ -45,9 +45,11 @@ import java.util.function.Function;
  * (a plan summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and
  * {@code POST /v1/fetch} (markdown text), a stateless {@code POST /v1/responses} (echoing the last
  * user input, streamed when asked; {@code store: true} and {@code previous_response_id} are 400 as
- * on Kimi) and one official tool formula, {@code moonshot/base64:latest}, under {@code
- * /v1/formulas} (its tools, and fibers that encode or decode). Requests without a bearer key get
- * 401; unknown paths get 404.
+ * on Kimi) and two of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}) and {@code
+ * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
+ * as Kimi's does); fibers can be made to stay {@code pending} for a number of polls ({@link
+ * #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.token.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
@@ -191,6 +193,22 @@ public final class FakeKimiServer implements AutoCloseable {
       throw new IllegalArgumentException("limit must be 0 (off) or positive: " + limit);
     }
     rateLimit.limit(limit);
+    return this;
+  }
+
+  /**
+   * Makes the official tools' fibers started from now on run a while, as a slow one does on Kimi:
+   * {@code POST /v1/formulas/{uri}/fibers} answers {@code "status":"pending"}, and polling {@code
+   * GET /v1/formulas/{uri}/fibers/{id}} answers {@code pending} until the {@code polls}-th poll,
+   * which answers the result. {@code Integer.MAX_VALUE} keeps them pending for good; 0 (the
+   * default) answers the result at once.
+   *
+   * @param polls the poll that finishes each fiber; 0 for none
+   * @return this server
+   * @throws IllegalArgumentException if {@code polls} is negative
+   */
+  public FakeKimiServer fibersPendingFor(int polls) {
+    services.formulas.pendingFor(polls);
     return this;
   }
 

@@ -8,34 +8,21 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service endpoints of {@link FakeKimiServer} beside chat: Kimi Code's {@code /usages}, {@code
- * /search} and {@code /fetch}, the stateless {@code /responses} and one official tool formula
- * ({@code moonshot/base64:latest}) under {@code /formulas}. Returns null for any other path.
+ * /search} and {@code /fetch}, the stateless {@code /responses} and Kimi's official tools under
+ * {@code /formulas} ({@link FakeFormulas}). Returns null for any other path.
  */
 final class FakeServices {
 
-  /** The one formula the fake serves. */
-  static final String FORMULA = "moonshot/base64:latest";
-
-  private static final String TOOLS =
-      "[{\"type\":\"function\",\"function\":{\"name\":\"base64_encode\",\"description\":"
-          + "\"Encodes UTF-8 text as base64\",\"parameters\":{\"type\":\"object\",\"properties\":"
-          + "{\"data\":{\"type\":\"string\",\"description\":\"the text\"}},\"required\":"
-          + "[\"data\"]}}},{\"type\":\"function\",\"function\":{\"name\":\"base64_decode\","
-          + "\"description\":\"Decodes base64 to UTF-8 text\",\"parameters\":{\"type\":"
-          + "\"object\",\"properties\":{\"data\":{\"type\":\"string\",\"description\":"
-          + "\"the base64\"}},\"required\":[\"data\"]}}}]";
-
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
+  final FakeFormulas formulas = new FakeFormulas();
 
   FakeServices(Clock clock) {
     this.clock = clock;
@@ -79,7 +66,7 @@ final class FakeServices {
       case "/v1/search" -> search(body);
       case "/v1/fetch" -> fetch(body);
       case "/v1/responses" -> responses(body);
-      default -> formula(method, path.substring("/v1/formulas/".length()), body);
+      default -> formulas.respond(method, path.substring("/v1/formulas/".length()), body);
     };
   }
 
@@ -231,62 +218,5 @@ final class FakeServices {
       }
     }
     return last;
-  }
-
-  private FakeResponse formula(String method, String rest, JsonObject body) {
-    if (rest.equals(FORMULA + "/tools") && method.equals("GET")) {
-      return FakeResponse.json(TOOLS);
-    }
-    if (!rest.equals(FORMULA + "/fibers")) {
-      return FakeModel.error(404, "resource_not_found_error", "formula not found: " + rest);
-    }
-    if (!method.equals("POST")) {
-      return FakeModel.error(405, "invalid_request_error", "Method not allowed: " + method);
-    }
-    String name = body.get("name") instanceof JsonString s ? s.value() : "";
-    String fiber = "fiber-" + sequence.incrementAndGet();
-    JsonObject args;
-    try {
-      args =
-          body.get("arguments") instanceof JsonString a
-              ? (JsonObject) Json.parse(a.value())
-              : JsonObject.of();
-    } catch (RuntimeException e) {
-      return failed(fiber, "arguments is not a JSON object string");
-    }
-    if (!(args.get("data") instanceof JsonString data)) {
-      return failed(fiber, "missing required argument: data");
-    }
-    String output;
-    switch (name) {
-      case "base64_encode" ->
-          output =
-              Base64.getEncoder().encodeToString(data.value().getBytes(StandardCharsets.UTF_8));
-      case "base64_decode" -> {
-        try {
-          output = new String(Base64.getDecoder().decode(data.value()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-          return failed(fiber, "invalid base64: " + e.getMessage());
-        }
-      }
-      default -> {
-        return failed(fiber, "unknown function: " + name);
-      }
-    }
-    return FakeResponse.json(
-        "{\"id\":\""
-            + fiber
-            + "\",\"status\":\"succeeded\",\"context\":{\"output\":"
-            + Json.write(JsonString.of(output))
-            + "}}");
-  }
-
-  private static FakeResponse failed(String fiber, String error) {
-    return FakeResponse.json(
-        "{\"id\":\""
-            + fiber
-            + "\",\"status\":\"failed\",\"error\":"
-            + Json.write(JsonString.of(error))
-            + "}");
   }
 }

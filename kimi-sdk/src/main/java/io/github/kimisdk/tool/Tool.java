@@ -57,6 +57,11 @@ public sealed interface Tool permits FunctionTool, BuiltinTool {
    * tool message whose content is the call's arguments, unmodified; the server then runs the
    * search. Kimi documents that thinking must be disabled for this tool.
    *
+   * <p>It fails on Kimi's side with {@code kimi-k3}. There, and for new code, use the official web
+   * search formula {@code moonshot/web-search:latest} instead: a function tool that Kimi runs as a
+   * fiber, which {@code io.github.kimisdk.agent.ToolRunner.Builder.formula(String)} declares and
+   * answers.
+   *
    * @return the {@code $web_search} tool
    */
   static BuiltinTool webSearch() {

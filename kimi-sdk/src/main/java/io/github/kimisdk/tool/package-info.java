@@ -5,7 +5,7 @@
  * builds and checks parameter schemas Kimi accepts. The loop that runs the tools is {@link
  * io.github.kimisdk.agent.ToolRunner}, a floor above.
  *
- * <p>Example: declare a function and Kimi's built-in web search.
+ * <p>Example: declare a function.
  *
  * <pre>{@code
  * JsonValue params = Json.parse(

@@ -136,9 +136,9 @@ class JsonBindTest {
             "$.city (Weather.city): required member is missing"),
         Arguments.of(
             Weather.class,
-            "{\"city\":null,\"temperature\":1,\"warnings\":[]}",
-            "$.city",
-            "$.city (Weather.city): expected a string but was null"),
+            "{\"city\":\"a\",\"temperature\":null,\"warnings\":[]}",
+            "$.temperature",
+            "$.temperature (Weather.temperature): expected a number but was null"),
         Arguments.of(
             Weather.class,
             "{\"city\":\"a\",\"temperature\":1,\"warnings\":[\"x\",2]}",
@@ -234,10 +234,10 @@ class JsonBindTest {
             "$.figures[0].side",
             "$.figures[0].side (Square.side): expected a number but was a string"),
         Arguments.of(
-            Prices.class,
-            "{\"prices\":{\"tea\":1.5,\"cake\":null}}",
-            "$.prices.cake",
-            "$.prices.cake (Prices.prices): expected a number but was null"),
+            Arrays.class,
+            "{\"ints\":[1,null],\"names\":[],\"flags\":[],\"values\":[]}",
+            "$.ints[1]",
+            "$.ints[1] (Arrays.ints): expected a number but was null"),
         Arguments.of(
             Arrays.class,
             "{\"ints\":[1,\"2\"],\"names\":[],\"flags\":[],\"values\":[]}",

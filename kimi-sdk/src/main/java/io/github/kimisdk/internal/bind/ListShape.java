@@ -1,12 +1,12 @@
 package io.github.kimisdk.internal.bind;
 
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonValue;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.function.IntFunction;
 
 /** A {@code List}, {@code Set}, {@code Collection} or array: a JSON array. */
@@ -14,9 +14,12 @@ public final class ListShape extends Shape {
 
   /** The Java container. */
   public enum Kind {
-    /** {@code List} or {@code Collection}: an unmodifiable list. */
+    /** {@code List} or {@code Collection}: an unmodifiable list, which may hold null. */
     LIST,
-    /** {@code Set}: an unmodifiable set in JSON order; repeated elements collapse. */
+    /**
+     * {@code Set}: an unmodifiable set in JSON order, which may hold null; repeated elements
+     * collapse.
+     */
     SET,
     /** An array. */
     ARRAY
@@ -26,12 +29,14 @@ public final class ListShape extends Shape {
   private final Shape element;
   private final ScalarShape.Kind primitive;
   private final IntFunction<Object[]> newArray;
+  private final boolean nullElements;
 
   ListShape(Kind kind, Shape element, ScalarShape.Kind primitive, IntFunction<Object[]> newArray) {
     this.kind = kind;
     this.element = element;
     this.primitive = primitive;
     this.newArray = newArray;
+    this.nullElements = primitive == null && element.nullBindsToJavaNull();
   }
 
   /**
@@ -60,15 +65,19 @@ public final class ListShape extends Shape {
     int n = a.size();
     Object[] out = primitive == null && kind == Kind.ARRAY ? newArray.apply(n) : new Object[n];
     for (int i = 0; i < n; i++) {
+      JsonValue e = a.get(i);
+      if (nullElements && e == JsonNull.INSTANCE) {
+        continue; // a null element, as toJson writes one
+      }
       try {
-        out[i] = element.bind(a.get(i));
+        out[i] = element.bind(e);
       } catch (BindFailure f) {
         throw f.at("[" + i + "]", null);
       }
     }
     switch (kind) {
       case LIST:
-        return List.of(out);
+        return Collections.unmodifiableList(Arrays.asList(out));
       case SET:
         return Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(out)));
       default:

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.bind;
 
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import java.util.Collections;
@@ -30,6 +31,10 @@ public final class MapShape extends Shape {
     }
     Map<String, Object> out = new LinkedHashMap<>(o.size() * 2);
     for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+      if (e.getValue() == JsonNull.INSTANCE && value.nullBindsToJavaNull()) {
+        out.put(e.getKey(), null); // a null value, as toJson writes one
+        continue;
+      }
       try {
         out.put(e.getKey(), value.bind(e.getValue()));
       } catch (BindFailure f) {

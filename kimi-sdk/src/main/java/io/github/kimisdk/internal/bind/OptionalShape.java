@@ -54,6 +54,11 @@ public final class OptionalShape extends Shape {
   }
 
   @Override
+  public boolean nullBindsToJavaNull() {
+    return false;
+  }
+
+  @Override
   public Object bind(JsonValue v) {
     if (v == JsonNull.INSTANCE) {
       return empty();

@@ -23,10 +23,12 @@ public final class RecordShape extends Shape {
    * @param name the component's name, which is the JSON member's
    * @param shape the component's shape (for an {@code Optional}, its {@link OptionalShape})
    * @param optional whether JSON may leave it out
+   * @param nullable whether a JSON {@code null} binds to a Java {@code null}: a component of
+   *     reference type that is neither optional nor a {@code JsonValue}
    * @param annotations the component's annotations
    */
   public record Component(
-      String name, Shape shape, boolean optional, List<Annotation> annotations) {}
+      String name, Shape shape, boolean optional, boolean nullable, List<Annotation> annotations) {}
 
   /** Calls the canonical constructor. */
   interface Creator {
@@ -46,6 +48,7 @@ public final class RecordShape extends Shape {
   private String[] names;
   private Shape[] shapes;
   private boolean[] optional;
+  private boolean[] nullable;
   private Object[] absent;
   private String[] labels;
   private Creator creator;
@@ -62,6 +65,7 @@ public final class RecordShape extends Shape {
     this.names = new String[n];
     this.shapes = new Shape[n];
     this.optional = new boolean[n];
+    this.nullable = new boolean[n];
     this.absent = new Object[n];
     this.labels = new String[n];
     for (int i = 0; i < n; i++) {
@@ -69,6 +73,7 @@ public final class RecordShape extends Shape {
       names[i] = c.name();
       shapes[i] = c.shape();
       optional[i] = c.optional();
+      nullable[i] = c.nullable();
       absent[i] = c.shape() instanceof OptionalShape o ? o.empty() : null;
       labels[i] = type.getSimpleName() + "." + c.name();
     }
@@ -127,6 +132,10 @@ public final class RecordShape extends Shape {
           throw new BindFailure("required member is missing", null).at("." + names[i], labels[i]);
         }
         args[i] = absent[i];
+        continue;
+      }
+      if (nullable[i] && m == JsonNull.INSTANCE) {
+        args[i] = null; // as toJson writes a null component
         continue;
       }
       try {

@@ -160,6 +160,11 @@ public final class ScalarShape extends Shape {
   }
 
   @Override
+  public boolean nullBindsToJavaNull() {
+    return kind != Kind.JSON_VALUE;
+  }
+
+  @Override
   public Object bind(JsonValue v) {
     switch (kind) {
       case STRING:

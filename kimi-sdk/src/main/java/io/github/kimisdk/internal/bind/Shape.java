@@ -29,4 +29,17 @@ public abstract sealed class Shape
    * @throws BindFailure if the value cannot be written (a NaN, a non-string map key)
    */
   public abstract JsonValue write(Object value);
+
+  /**
+   * Tells whether a JSON {@code null} in a slot of this shape that Java can leave null (a component
+   * or element of reference type) binds to a Java {@code null}, as {@link
+   * io.github.kimisdk.json.Json#toJson} writes a Java {@code null}. True but for a {@code
+   * JsonValue}, which holds JSON null as {@link io.github.kimisdk.json.JsonNull#INSTANCE}, and an
+   * optional, which is empty instead.
+   *
+   * @return whether JSON null means Java null here
+   */
+  public boolean nullBindsToJavaNull() {
+    return true;
+  }
 }

@@ -210,7 +210,9 @@ final class TypeReader {
         s = shape(rc.getGenericType(), at);
         optional = marked;
       }
-      components.add(new RecordShape.Component(name, s, optional, List.of(rc.getAnnotations())));
+      boolean nullable = !rc.getType().isPrimitive() && s.nullBindsToJavaNull();
+      components.add(
+          new RecordShape.Component(name, s, optional, nullable, List.of(rc.getAnnotations())));
       Method accessor = rc.getAccessor();
       open(accessor, c);
       accessors[i] = record -> read(accessor, record);
