@@ -121,12 +121,12 @@ public final class ErrorFactory {
               null),
           false);
     }
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len, text), false);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
   public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len, text), true);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
   }
 
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
@@ -417,14 +417,21 @@ public final class ErrorFactory {
     make.resumeRequest(failure, request);
   }
 
-  ApiException classify(ResponseMetadata md, int status, ErrorBody body, boolean inStream) {
-    String type = body.type();
-    String serverMessage = body.message() == null ? "" : body.message();
+  /**
+   * Classifies an error response by what the server said ({@code server}, read before redaction, so
+   * a short test key cannot hide a context overflow), and builds an exception that keeps only the
+   * redacted, cut texts.
+   */
+  ApiException classify(ResponseMetadata md, int status, ErrorBody server, boolean inStream) {
+    ErrorBody read = server.read();
+    ErrorBody body = server.shown(text);
+    String type = read.type();
+    String serverMessage = read.message() == null ? "" : read.message();
     String lower = serverMessage.toLowerCase(Locale.ROOT);
     String t = type == null ? "" : type;
     Duration retryAfter = retryAfter(md, serverMessage);
 
-    String code = body.code() == null ? "" : body.code();
+    String code = read.code() == null ? "" : read.code();
     if (status >= 300 && status < 400) {
       return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
     }
