@@ -412,6 +412,16 @@ public final class ErrorFactory {
     return last;
   }
 
+  /**
+   * Returns {@code failure} as a blocking call throws it: when it was made on another thread (the
+   * HttpClient's), with the waiting thread's frames added to its trace ({@link
+   * Futures#withCallerFrames}), so that it shows the caller's line as {@code HttpClient.send}'s
+   * exceptions do; otherwise as it is, its trace already the caller's.
+   */
+  public KimiException awaited(KimiException failure) {
+    return make.madeOnAnotherThread(failure) ? Futures.withCallerFrames(failure) : failure;
+  }
+
   /** Records the request that continues a failed stream. */
   public void resumeRequest(StreamException failure, ChatRequest request) {
     make.resumeRequest(failure, request);
