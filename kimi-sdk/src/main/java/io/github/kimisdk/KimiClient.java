@@ -972,6 +972,11 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
       List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
+    Objects.requireNonNull(requests, "requests");
+    int i = 0;
+    for (ChatRequest r : requests) {
+      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
+    }
     List<ChatRequest> all = List.copyOf(requests);
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
