@@ -163,7 +163,13 @@ class ReadmeShellCommandsTest {
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.KimiChat",
-              prints("kimi-chat with kimi-k3. /help for commands; Ctrl-C stops a reply", "Bye.\n"),
+              // the banner offers Ctrl-C unless SIGINT is ignored here (a background job)
+              prints(
+                  "kimi-chat with kimi-k3. /help for commands"
+                      + (Boolean.TRUE.equals(KimiChatStdinTest.sigintIgnoredHere())
+                          ? ", Ctrl-D or /quit to leave."
+                          : "; Ctrl-C stops a reply"),
+                  "Bye.\n"),
               SKIP_JAVADOC),
           Check.here(
               "mvn -B -q -pl kimi-sdk package -DskipTests\n"
