@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -303,6 +304,12 @@ public final class KimiChat {
       return;
     }
     try {
+      // a directory that is not there yet is made, so "/save target/chat.json" works from a
+      // fresh clone's root and keeps the file out of the sources
+      Path parent = Path.of(file).toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       conversation.save(Path.of(file));
       out.println("Saved " + ExampleSession.messages(conversation.size()) + " to " + file + ".");
     } catch (IOException e) {
