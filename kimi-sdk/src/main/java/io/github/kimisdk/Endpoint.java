@@ -109,6 +109,10 @@ public final class Endpoint {
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
+    String wrongPath = wrongPath(uri.getHost().toLowerCase(Locale.ROOT), path);
+    if (wrongPath != null) {
+      throw new ConfigurationException("baseUrl '" + baseUrl + "' " + wrongPath);
+    }
     URI normal = URI.create(scheme + "://" + uri.getRawAuthority() + path);
     for (Endpoint preset : PRESETS) {
       if (preset.uri.equals(normal)) {
@@ -116,6 +120,85 @@ public final class Endpoint {
       }
     }
     return new Endpoint(normal);
+  }
+
+  /**
+   * Says what is wrong with the path of a base URL (without its trailing slashes), or returns null:
+   * a path that ends in what the client appends itself ({@code /chat/completions}, {@code
+   * /v1/messages}), and on Moonshot's own API hosts any path but those of their surfaces.
+   */
+  private static String wrongPath(String host, String path) {
+    boolean moonshot = host.equals("api.moonshot.ai") || host.equals("api.moonshot.cn");
+    boolean kimiCode = host.equals("api.kimi.com");
+    String lower = path.toLowerCase(Locale.ROOT);
+    boolean chat = lower.endsWith("/chat/completions");
+    boolean messages = lower.endsWith("/v1/messages") || lower.endsWith("/anthropic/v1");
+    if (moonshot || kimiCode) {
+      Endpoint chatSurface = kimiCode ? KIMI_CODE : host.endsWith(".cn") ? CHINA : GLOBAL;
+      Endpoint messagesSurface = chatSurface.forProtocol(WireProtocol.ANTHROPIC_MESSAGES);
+      if (path.equals(chatSurface.uri.getRawPath())
+          || path.equals(messagesSurface.uri.getRawPath())) {
+        return null;
+      }
+      String use =
+          messages
+              ? "use "
+                  + messagesSurface.baseUrl()
+                  + " ("
+                  + name(messagesSurface)
+                  + "), to which the client appends /v1/messages itself"
+              : "use "
+                  + chatSurface.baseUrl()
+                  + " ("
+                  + name(chatSurface)
+                  + "), to which the client appends /chat/completions itself, or "
+                  + messagesSurface.baseUrl()
+                  + " ("
+                  + name(messagesSurface)
+                  + ") for the Anthropic-compatible surface";
+      String what =
+          chat
+              ? "ends in /chat/completions"
+              : messages
+                  ? "ends in " + (lower.endsWith("/v1/messages") ? "/v1/messages" : "/anthropic/v1")
+                  : path.isEmpty()
+                      ? "has no path, and "
+                          + host
+                          + " serves its API below "
+                          + chatSurface.uri.getRawPath()
+                      : "has the path "
+                          + path
+                          + ", which is not one of "
+                          + host
+                          + "'s API surfaces";
+      return what + "; " + use;
+    }
+    if (chat) {
+      return "ends in /chat/completions, which the client appends itself; drop it (use the part"
+          + " before it, such as https://host/v1)";
+    }
+    if (lower.endsWith("/v1/messages")) {
+      return "ends in /v1/messages, which the client appends itself (Anthropic Messages); drop it";
+    }
+    return null;
+  }
+
+  /** The name of a preset, for messages. */
+  private static String name(Endpoint preset) {
+    String[] names = {
+      "Endpoint.GLOBAL",
+      "Endpoint.CHINA",
+      "Endpoint.KIMI_CODE",
+      "Endpoint.GLOBAL_ANTHROPIC",
+      "Endpoint.CHINA_ANTHROPIC",
+      "Endpoint.KIMI_CODE_ANTHROPIC"
+    };
+    for (int i = 0; i < PRESETS.length; i++) {
+      if (PRESETS[i] == preset) {
+        return names[i];
+      }
+    }
+    throw new AssertionError(preset);
   }
 
   /**

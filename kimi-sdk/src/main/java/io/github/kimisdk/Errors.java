@@ -129,4 +129,9 @@ final class Errors implements Exceptions {
   public void resumeRequest(StreamException failure, ChatRequest request) {
     failure.resumeRequest(request);
   }
+
+  @Override
+  public boolean madeOnAnotherThread(KimiException failure) {
+    return failure.madeOnAnotherThread();
+  }
 }

@@ -37,6 +37,7 @@ import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +189,13 @@ public final class KimiClient implements AutoCloseable {
     Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
     ErrorFactory errors =
         new ErrorFactory(
-            Errors.INSTANCE, endpoint, apiKey.startsWith("sk-kimi-"), userAgent, timeouts, apiKey);
+            Errors.INSTANCE,
+            endpoint,
+            apiKey.startsWith("sk-kimi-"),
+            userAgent,
+            timeouts,
+            apiKey,
+            http.proxy().orElse(null));
     System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
     this.logger = logger;
     this.transport =
@@ -1021,6 +1028,11 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
       List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
+    Objects.requireNonNull(requests, "requests");
+    int i = 0;
+    for (ChatRequest r : requests) {
+      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
+    }
     List<ChatRequest> all = List.copyOf(requests);
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
@@ -1484,12 +1496,26 @@ public final class KimiClient implements AutoCloseable {
 
     Builder fromEnv(Map<String, String> env) {
       String found = null;
+      List<String> empty = new ArrayList<>();
       for (String name : KEY_VARIABLES) {
         String v = env.get(name);
         if (v != null && !v.isBlank()) {
           found = name;
           break;
         }
+        if (v != null) {
+          empty.add(name);
+        }
+      }
+      if (found == null && !empty.isEmpty()) {
+        throw new ConfigurationException(
+            String.join(" and ", empty)
+                + (empty.size() == 1 ? " is" : " are")
+                + " set but empty"
+                + (empty.stream().allMatch(n -> env.get(n).isEmpty()) ? "" : " (only whitespace)")
+                + ", and no other key variable is set: put the key in it (an open platform key in"
+                + " MOONSHOT_API_KEY or KIMI_API_KEY, a Kimi Code sk-kimi- key in"
+                + " KIMI_CODING_API_KEY), or pass a key with KimiClient.builder().apiKey(...)");
       }
       if (found == null) {
         throw new ConfigurationException(
@@ -1927,6 +1953,7 @@ public final class KimiClient implements AutoCloseable {
       }
       WireProtocol protocol = wireProtocol != null ? wireProtocol : ep.defaultProtocol();
       ep = ep.forProtocol(protocol);
+      checkKeyFitsEndpoint(apiKey, keySource, ep);
       if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
         throw new ConfigurationException(
             "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
@@ -1984,6 +2011,35 @@ public final class KimiClient implements AutoCloseable {
                   + i
                   + "; keys are printable ASCII");
         }
+      }
+    }
+
+    /**
+     * Refuses a key the endpoint is known to reject (kimi-api.md section 1.1, "key isolation"): a
+     * Kimi Code key ({@code sk-kimi-}) on the open platform's hosts, and an open platform key
+     * ({@code sk-} but not {@code sk-kimi-}) on Kimi Code's. Other keys (a proxy's, an OAuth token)
+     * and other hosts are left to the server.
+     */
+    private static void checkKeyFitsEndpoint(String key, String source, Endpoint ep) {
+      String what = source.equals("apiKey") ? "The API key" : "The API key in " + source;
+      boolean kimiCodeKey = key.startsWith("sk-kimi-");
+      if (kimiCodeKey && (ep.isGlobal() || ep.isChina())) {
+        throw new ConfigurationException(
+            what
+                + " starts with sk-kimi-: it is a Kimi Code key, which the open platform ("
+                + ep.baseUrl()
+                + ") rejects with 401. Use it with Endpoint.KIMI_CODE (https://api.kimi.com/coding/v1,"
+                + " the default for sk-kimi- keys), or use an open platform key (platform.kimi.ai"
+                + " for Endpoint.GLOBAL, platform.kimi.com for Endpoint.CHINA)");
+      }
+      if (!kimiCodeKey && key.startsWith("sk-") && ep.isKimiCode()) {
+        throw new ConfigurationException(
+            what
+                + " is an open platform key (sk- without kimi-), which Kimi Code ("
+                + ep.baseUrl()
+                + ") rejects with 401. Use it with Endpoint.GLOBAL (platform.kimi.ai keys) or"
+                + " Endpoint.CHINA (platform.kimi.com keys), or use a Kimi Code key (sk-kimi-, from"
+                + " kimi.com/code/console)");
       }
     }
 

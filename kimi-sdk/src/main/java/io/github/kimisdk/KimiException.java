@@ -48,6 +48,9 @@ public abstract sealed class KimiException extends RuntimeException
 
   private final transient ResponseMetadata metadata;
   private volatile int attempts = 1;
+  // The thread that made this exception: a blocking call that receives one made on another thread
+  // (the HttpClient's) adds its own frames to the trace, as HttpClient.send does.
+  private final transient long thread = Thread.currentThread().getId();
 
   KimiException(String message, Throwable cause, ResponseMetadata metadata) {
     super(message, cause);
@@ -76,6 +79,10 @@ public abstract sealed class KimiException extends RuntimeException
 
   void attempts(int attempts) {
     this.attempts = attempts;
+  }
+
+  boolean madeOnAnotherThread() {
+    return thread != Thread.currentThread().getId();
   }
 
   /**

@@ -122,4 +122,17 @@ class ChatAllHttpTest {
     assertThatThrownBy(() -> new ChatResult(0, ChatRequest.of("kimi-k2.6", "x"), null, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aNullRequestIsNamedByItsIndex() {
+    List<ChatRequest> withNull = new java.util.ArrayList<>(requests(3));
+    withNull.set(1, null);
+    assertThatThrownBy(() -> kimi.chatAll(withNull, 4, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("requests[1] is null");
+    assertThatThrownBy(() -> kimi.chatAllAsync(null, 4, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("requests");
+    assertThat(server.requestCount()).as("nothing was sent").isZero();
+  }
 }

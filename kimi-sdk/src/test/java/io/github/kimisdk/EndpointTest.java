@@ -67,4 +67,65 @@ class EndpointTest {
     assertThat(Endpoint.of("http://localhost/v1").isCleartext()).isTrue();
     assertThat(Endpoint.GLOBAL.isCleartext()).isFalse();
   }
+
+  @Test
+  void aBaseUrlWithAPathTheClientAppendsOrNotOneOfMoonshotsSurfacesIsRefused() {
+    // base URL, what the message must say
+    String[][] refused = {
+      {
+        "https://api.moonshot.ai", "has no path", "use https://api.moonshot.ai/v1 (Endpoint.GLOBAL)"
+      },
+      {"https://api.moonshot.ai/", "has no path", "Endpoint.GLOBAL_ANTHROPIC"},
+      {"https://api.moonshot.cn", "has no path", "use https://api.moonshot.cn/v1 (Endpoint.CHINA)"},
+      {
+        "https://api.moonshot.ai/v1/chat/completions",
+        "ends in /chat/completions",
+        "use https://api.moonshot.ai/v1 (Endpoint.GLOBAL), to which the client appends"
+            + " /chat/completions itself"
+      },
+      {"https://api.moonshot.cn/v1/chat/completions/", "ends in /chat/completions", "CHINA)"},
+      {"https://api.moonshot.ai/api/v1", "has the path /api/v1", "Endpoint.GLOBAL"},
+      {
+        "https://api.moonshot.ai/anthropic/v1/messages",
+        "ends in /v1/messages",
+        "use https://api.moonshot.ai/anthropic (Endpoint.GLOBAL_ANTHROPIC), to which the client"
+            + " appends /v1/messages itself"
+      },
+      {"https://api.moonshot.cn/anthropic/v1", "ends in /anthropic/v1", "CHINA_ANTHROPIC"},
+      {
+        "https://api.kimi.com",
+        "has no path",
+        "use https://api.kimi.com/coding/v1 (Endpoint.KIMI_CODE)"
+      },
+      {"https://api.kimi.com/v1", "has the path /v1", "Endpoint.KIMI_CODE"},
+      {
+        "https://api.kimi.com/coding/v1/chat/completions", "ends in /chat/completions", "KIMI_CODE)"
+      },
+      {"https://api.kimi.com/coding/v1/messages", "ends in /v1/messages", "KIMI_CODE_ANTHROPIC"},
+      {"https://proxy.example/kimi/v1/chat/completions", "ends in /chat/completions", "drop it"},
+      {"http://127.0.0.1:8080/v1/chat/completions", "ends in /chat/completions", "drop it"},
+      {"https://gateway.example/v1/messages", "ends in /v1/messages", "drop it"},
+    };
+    for (String[] row : refused) {
+      assertThatThrownBy(() -> Endpoint.of(row[0]))
+          .as(row[0])
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith("baseUrl '" + row[0] + "' " + row[1])
+          .hasMessageContaining(row[2]);
+    }
+    String[] accepted = {
+      "https://api.moonshot.ai/v1",
+      "https://api.moonshot.ai/anthropic/",
+      "https://api.moonshot.cn/v1",
+      "https://api.moonshot.cn/anthropic",
+      "https://api.kimi.com/coding/v1",
+      "https://api.kimi.com/coding",
+      "https://proxy.example/kimi/v1",
+      "https://gateway.example/anthropic",
+      "http://127.0.0.1:8080",
+    };
+    for (String url : accepted) {
+      assertThat(Endpoint.of(url).baseUrl()).as(url).isEqualTo(url.replaceAll("/$", ""));
+    }
+  }
 }

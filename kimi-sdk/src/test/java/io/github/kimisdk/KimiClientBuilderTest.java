@@ -151,6 +151,86 @@ class KimiClientBuilderTest {
   }
 
   @Test
+  void aKeyTheEndpointIsKnownToRejectIsRefusedAtBuild() {
+    String codeKey = "sk-kimi-0123456789abcdefghijklmnop";
+    // key, endpoint, what the message must say (null: it builds)
+    Object[][] table = {
+      {codeKey, Endpoint.GLOBAL, "it is a Kimi Code key, which the open platform"},
+      {codeKey, Endpoint.CHINA, "(https://api.moonshot.cn/v1) rejects with 401"},
+      {codeKey, Endpoint.GLOBAL_ANTHROPIC, "Use it with Endpoint.KIMI_CODE"},
+      {codeKey, Endpoint.CHINA_ANTHROPIC, "platform.kimi.com for Endpoint.CHINA"},
+      {KEY, Endpoint.KIMI_CODE, "is an open platform key (sk- without kimi-), which Kimi Code"},
+      {KEY, Endpoint.KIMI_CODE_ANTHROPIC, "Use it with Endpoint.GLOBAL"},
+      {codeKey, Endpoint.KIMI_CODE, null},
+      {codeKey, Endpoint.KIMI_CODE_ANTHROPIC, null},
+      {KEY, Endpoint.GLOBAL, null},
+      {KEY, Endpoint.CHINA_ANTHROPIC, null},
+      // not an sk- key (a proxy's key, an OAuth token): left to the server
+      {"eyJhbGciOiJSUzI1NiJ9.payload.signature", Endpoint.KIMI_CODE, null},
+      {codeKey, Endpoint.of("https://proxy.example/v1"), null},
+      {KEY, Endpoint.of("https://proxy.example/v1"), null},
+    };
+    for (Object[] row : table) {
+      String key = (String) row[0];
+      KimiClient.Builder b = KimiClient.builder().apiKey(key).endpoint((Endpoint) row[1]);
+      if (row[2] == null) {
+        b.build().close();
+      } else {
+        assertThatThrownBy(b::build)
+            .as("%s with %s", key, row[1])
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining((String) row[2])
+            .hasMessageNotContaining(key);
+      }
+    }
+    // the same for a key from the environment, named by its variable
+    assertThatThrownBy(
+            () ->
+                KimiClient.fromEnv(
+                    Map.of(
+                        "KIMI_CODING_API_KEY",
+                        codeKey,
+                        "KIMI_BASE_URL",
+                        "https://api.moonshot.ai/v1")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("The API key in KIMI_CODING_API_KEY starts with sk-kimi-");
+    // the protocol setting moves the endpoint first: a Kimi Code key lands on Kimi Code's surface
+    try (KimiClient c =
+        KimiClient.builder()
+            .apiKey(codeKey)
+            .wireProtocol(WireProtocol.ANTHROPIC_MESSAGES)
+            .build()) {
+      assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE_ANTHROPIC);
+    }
+  }
+
+  @Test
+  void fromEnvReportsAnEmptyKeyVariableAsEmpty() {
+    // environment, what the message must say
+    Object[][] table = {
+      {Map.of("MOONSHOT_API_KEY", ""), "MOONSHOT_API_KEY is set but empty, and no other"},
+      {Map.of("KIMI_API_KEY", "  "), "KIMI_API_KEY is set but empty (only whitespace)"},
+      {
+        Map.of("MOONSHOT_API_KEY", "", "KIMI_CODING_API_KEY", ""),
+        "MOONSHOT_API_KEY and KIMI_CODING_API_KEY are set but empty"
+      },
+      {Map.of(), "No Kimi API key found: set MOONSHOT_API_KEY"},
+    };
+    for (Object[] row : table) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> env = (Map<String, String>) row[0];
+      assertThatThrownBy(() -> KimiClient.fromEnv(env))
+          .as("%s", env)
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining((String) row[1]);
+    }
+    // an empty variable does not hide a later one that is set
+    try (KimiClient c = KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", "", "KIMI_API_KEY", KEY))) {
+      assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
+    }
+  }
+
+  @Test
   void skKimiKeysDefaultToKimiCode() {
     try (KimiClient c = KimiClient.builder().apiKey("sk-kimi-123").build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE);

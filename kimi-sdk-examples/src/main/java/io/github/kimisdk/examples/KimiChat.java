@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import java.util.Map;
  *
  * <p>Ctrl-C is caught with {@code sun.misc.Signal} from the {@code jdk.unsupported} module (the
  * examples module {@code requires} it; the SDK itself does not use it). Where the signal cannot be
- * handled, Ctrl-C ends the program as usual.
+ * handled, Ctrl-C ends the program as usual; where SIGINT is ignored (a background job of a
+ * script), Ctrl-C cannot reach the program at all. In both cases the chat does not offer it.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.KimiChat
@@ -37,19 +39,21 @@ import java.util.Map;
  */
 public final class KimiChat {
 
-  static final String HELP =
-      String.join(
-          "\n",
-          "Commands:",
-          "  /model NAME        switch model",
-          "  /system TEXT       set the system prompt (/system alone clears it)",
-          "  /thinking on|off   show the model's reasoning (thinking models)",
-          "  /save FILE         save the conversation (JSON, Conversation.save)",
-          "  /load FILE         continue a conversation saved with /save",
-          "  /clear             start a new conversation (keeps the system prompt)",
-          "  /usage             tokens used by the last reply and in total",
-          "  /help              this list",
-          "  /quit              leave (or Ctrl-D); Ctrl-C stops a reply");
+  /** The list {@code /help} prints; with {@code ctrlC}, it says that Ctrl-C stops a reply. */
+  static String help(boolean ctrlC) {
+    return String.join(
+        "\n",
+        "Commands:",
+        "  /model NAME        switch model",
+        "  /system TEXT       set the system prompt (/system alone clears it)",
+        "  /thinking on|off   show the model's reasoning (thinking models)",
+        "  /save FILE         save the conversation (JSON, Conversation.save)",
+        "  /load FILE         continue a conversation saved with /save",
+        "  /clear             start a new conversation (keeps the system prompt)",
+        "  /usage             tokens used by the last reply and in total",
+        "  /help              this list",
+        "  /quit              leave (or Ctrl-D)" + (ctrlC ? "; Ctrl-C stops a reply" : ""));
+  }
 
   private final KimiClient kimi;
   private final PrintStream out;
@@ -60,6 +64,7 @@ public final class KimiChat {
   private Usage totalUsage;
   private volatile Thread replyThread;
   private volatile boolean stopRequested;
+  private boolean ctrlC; // whether Ctrl-C is caught, so that /help offers it
 
   KimiChat(KimiClient kimi, String model, PrintStream out) {
     this.kimi = kimi;
@@ -85,6 +90,7 @@ public final class KimiChat {
     try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       KimiChat chat = new KimiChat(session.kimi(), session.model(), out);
       boolean ctrlC = catchCtrlC && CtrlC.install(chat::stopReply);
+      chat.ctrlC = ctrlC;
       out.println(
           "kimi-chat with "
               + session.model()
@@ -148,7 +154,7 @@ public final class KimiChat {
       case "/exit":
         return false;
       case "/help":
-        out.println(HELP);
+        out.println(help(ctrlC));
         break;
       case "/model":
         if (arg.isEmpty()) {
@@ -298,6 +304,12 @@ public final class KimiChat {
       return;
     }
     try {
+      // a directory that is not there yet is made, so "/save target/chat.json" works from a
+      // fresh clone's root and keeps the file out of the sources
+      Path parent = Path.of(file).toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       conversation.save(Path.of(file));
       out.println("Saved " + ExampleSession.messages(conversation.size()) + " to " + file + ".");
     } catch (IOException e) {

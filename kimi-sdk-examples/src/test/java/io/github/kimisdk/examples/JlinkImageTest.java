@@ -1,6 +1,7 @@
 package io.github.kimisdk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +102,39 @@ class JlinkImageTest {
     Files.writeString(work.resolve("sizes.txt"), report);
     // The whole point: far smaller than the JDK it came from.
     assertThat(imageBytes).as(report).isLessThan(jdkBytes / 3);
+    theReadmeQuotesTheseSizes(imageBytes, sdk, report);
+  }
+
+  /**
+   * The README's figures stay true: its table row for this JDK (found by its version, such as
+   * {@code 17.0.15}; none for another JDK) gives the image size within 3%, and its jar size is
+   * within 10% of this build's jar.
+   */
+  static void theReadmeQuotesTheseSizes(long imageBytes, Path sdk, String report)
+      throws IOException {
+    String readme = ReadmeInStepTest.readme();
+    String version =
+        Runtime.version().version().stream()
+            .limit(3)
+            .map(String::valueOf)
+            .collect(java.util.stream.Collectors.joining("."));
+    Matcher row =
+        Pattern.compile(
+                "\n\\| [^|\n]*\\b" + Pattern.quote(version) + "\\b[^\n]*\\| ([0-9.]+) MiB \\|\n")
+            .matcher(readme);
+    if (row.find()) {
+      double quoted = Double.parseDouble(row.group(1));
+      assertThat(quoted)
+          .as("README.md's image size for JDK %s against the measured one:%n%s", version, report)
+          .isCloseTo(imageBytes / 1048576.0, withinPercentage(3));
+    }
+    if (Files.isRegularFile(sdk)) {
+      Matcher jar = Pattern.compile("\\(it was ([0-9]+) KB on ").matcher(readme);
+      assertThat(jar.find()).as("README.md quotes the jar's size as \"(it was N KB on\"").isTrue();
+      assertThat(Double.parseDouble(jar.group(1)))
+          .as("README.md's jar size in KB against %s", sdk)
+          .isCloseTo(Files.size(sdk) / 1000.0, withinPercentage(10));
+    }
   }
 
   /** The SDK and examples, plus the JDK's jmods when it has them (JDK 25 links without them). */

@@ -205,6 +205,15 @@ class KimiChatTest {
   }
 
   @Test
+  void saveMakesTheDirectoriesItNeeds(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("target/sessions/chat.json");
+    Captured c = new Captured();
+    drive(new KimiChat(kimi, "kimi-k2.6", c.out), "Hello\n/save " + file + "\n", c);
+    assertThat(c.text()).contains("Saved 2 messages to " + file + ".");
+    assertThat(Conversation.load(file).size()).isEqualTo(2);
+  }
+
+  @Test
   void loadingAFileThatIsNotAConversationSaysSo(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("x.json"), "[1, 2");
     Captured c = new Captured();

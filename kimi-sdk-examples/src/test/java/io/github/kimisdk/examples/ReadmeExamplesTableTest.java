@@ -55,6 +55,32 @@ class ReadmeExamplesTableTest {
   }
 
   @Test
+  void theReadmeNamesTheExamplesThatStayOnChatCompletions() throws IOException {
+    TreeSet<String> staying = new TreeSet<>();
+    try (Stream<Path> files = Files.list(SOURCES)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString().replace(".java", "");
+        if (!name.equals("ExampleSession")
+            && Files.readString(f, StandardCharsets.UTF_8)
+                .contains("ExampleSession.openChatCompletions(")) {
+          staying.add(name);
+        }
+      }
+    }
+    String readme = Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    int at =
+        readme.indexOf("With `KIMI_PROTOCOL=anthropic` every example talks Anthropic Messages");
+    assertThat(at).as("the paragraph on KIMI_PROTOCOL=anthropic in Examples").isPositive();
+    String paragraph = readme.substring(at, readme.indexOf("\n\n", at));
+    String[] counts = {"no", "one", "two", "three", "four", "five", "six", "seven", "eight"};
+    assertThat(staying).hasSizeLessThan(counts.length);
+    assertThat(paragraph)
+        .contains("with " + counts[staying.size()] + " exceptions that say so")
+        .contains(staying.stream().map(n -> "`" + n + "`").toList());
+    assertThat(readme).contains("the " + counts[staying.size()] + " that need chat");
+  }
+
+  @Test
   void theDefaultMainClassIsTheQuickstartTheReadmeRunsFirst() throws IOException {
     String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
     assertThat(pom)

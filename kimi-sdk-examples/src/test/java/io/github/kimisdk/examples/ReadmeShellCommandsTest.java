@@ -95,6 +95,34 @@ class ReadmeShellCommandsTest {
 
   static final List<String> LIBRARY_JARS = List.of(".jar", "-sources.jar", "-javadoc.jar");
 
+  static final String JLINK =
+      "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
+          + "rm -rf kimi-sdk-examples/target/image   # jlink's --output must not exist yet\n"
+          + "jlink --module-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
+          + "  --add-modules io.github.kimisdk,io.github.kimisdk.examples,java.base,"
+          + "java.net.http,jdk.httpserver \\\n"
+          + "  --strip-debug --no-header-files --no-man-pages --compress=2"
+          + " --output kimi-sdk-examples/target/image   # zip-6 on JDK 21+\n"
+          + "kimi-sdk-examples/target/image/bin/java"
+          + " -m io.github.kimisdk.examples/io.github.kimisdk.examples.Quickstart";
+
+  /**
+   * The jlink block answers, leaves its image under the examples' {@code target/} (nothing new in
+   * the repository's root), and runs again as it is, over the image of the first run.
+   */
+  static Verify jlinkTwiceOutsideTheSources() {
+    String answer = "You said: In one sentence, what is a server-sent event?\n";
+    return (run, copy) -> {
+      assertThat(run.stdout()).as(run.describe()).contains(answer);
+      assertThat(copy.resolve("kimi-sdk-examples/target/image/bin/java")).isRegularFile();
+      assertThat(copy.resolve("image")).doesNotExist();
+      Run again = run(copy, JLINK, System.getProperty("kimisdk.maven.home", ""));
+      assertThat(again.status()).as("a second run\n" + again.describe()).isZero();
+      assertThat(again.stdout()).as(again.describe()).contains(answer);
+    };
+  }
+
   /**
    * The kimi-sdk jars a verify builds (the test deletes them before a verify block), unsigned:
    * signing is off by default.
@@ -163,7 +191,13 @@ class ReadmeShellCommandsTest {
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.KimiChat",
-              prints("kimi-chat with kimi-k3. /help for commands; Ctrl-C stops a reply", "Bye.\n"),
+              // the banner offers Ctrl-C unless SIGINT is ignored here (a background job)
+              prints(
+                  "kimi-chat with kimi-k3. /help for commands"
+                      + (Boolean.TRUE.equals(KimiChatStdinTest.sigintIgnoredHere())
+                          ? ", Ctrl-D or /quit to leave."
+                          : "; Ctrl-C stops a reply"),
+                  "Bye.\n"),
               SKIP_JAVADOC),
           Check.here(
               "mvn -B -q -pl kimi-sdk package -DskipTests\n"
@@ -188,18 +222,7 @@ class ReadmeShellCommandsTest {
                             + " HTTP 200 request-id=fake-");
               },
               SKIP_JAVADOC),
-          Check.here(
-              "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
-                  + "jlink --module-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
-                  + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
-                  + "  --add-modules io.github.kimisdk,io.github.kimisdk.examples,java.base,"
-                  + "java.net.http,jdk.httpserver \\\n"
-                  + "  --strip-debug --no-header-files --no-man-pages --compress=2 --output image"
-                  + "   # zip-6 on JDK 21+\n"
-                  + "image/bin/java -m io.github.kimisdk.examples/io.github.kimisdk.examples"
-                  + ".Quickstart",
-              prints("You said: In one sentence, what is a server-sent event?\n"),
-              SKIP_JAVADOC));
+          Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC));
 
   /** One {@code ```sh} block of the README, with the line it starts on. */
   record Block(int line, String text) {}
@@ -311,6 +334,12 @@ class ReadmeShellCommandsTest {
                   }
                   Run run = run(copy, command, mavenHome);
                   assertThat(run.status()).as(run.describe()).isZero();
+                  // every block runs Maven with -B: piped, its output has no terminal escapes
+                  // (Debian's Maven 3.8.7 printed jansi's resets until .mvn/jvm.config said
+                  // -Djansi.noreset=true)
+                  assertThat(run.stdout() + run.stderr())
+                      .as("terminal escapes in\n" + run.describe())
+                      .doesNotContain("\u001b[");
                   check.verify().check(run, copy);
                   if (command.contains("exec:java")) {
                     assertThat(run.millisAfterLastLine())

@@ -50,14 +50,17 @@ public final class Calls {
   }
 
   /**
-   * Waits for {@code f}. An interrupt cancels it, keeps the thread's interrupt status set and
-   * throws a {@link KimiException} saying so, as every blocking call of the client does.
+   * Waits for {@code f}: every blocking call of the client waits here. A failure is thrown as the
+   * {@link KimiException} it is, with this thread's frames added to its trace when another thread
+   * made it ({@link ErrorFactory#awaited}), so it shows the caller's line. An interrupt cancels
+   * {@code f}, keeps the thread's interrupt status set and throws a {@link KimiException} saying
+   * so.
    */
   public <T> T await(CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (ExecutionException e) {
-      throw kimi(e);
+      throw errors.awaited(kimi(e));
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();

@@ -21,8 +21,10 @@ import java.util.function.Function;
  * item, the end or a failure arrives. A failure is rethrown by {@code hasNext()} and {@code next()}
  * once the items that arrived before it were taken: a {@code RuntimeException} or {@code Error} as
  * it is, an {@code IOException} wrapped in an {@link UncheckedIOException}, any other checked
- * exception wrapped in a {@code RuntimeException}. {@link #close()} cancels the subscription
- * (releasing the connection) and ends the iteration.
+ * exception wrapped in a {@code RuntimeException}. A {@code RuntimeException} signalled on another
+ * thread gets the consumer's frames added to its trace ({@link Futures#withCallerFrames}), so it
+ * shows the line that iterated. {@link #close()} cancels the subscription (releasing the
+ * connection) and ends the iteration.
  *
  * <p>When the thread is interrupted while {@code hasNext()} waits, the interrupt flag is set again
  * and an exception is thrown: by default the subscription is cancelled and the exception is a
@@ -52,9 +54,10 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
         public void cancel() {}
       };
 
-  /** A failure in the queue, behind the items that came before it. */
+  /** A failure in the queue, behind the items that came before it, and the thread it came on. */
   private static final class Failure {
     final Throwable error;
+    final Thread thread = Thread.currentThread();
 
     Failure(Throwable error) {
       this.error = error;
@@ -241,9 +244,12 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
       finished = true;
       return false;
     }
-    if (o instanceof Failure) {
+    if (o instanceof Failure f) {
       finished = true;
-      failure = ((Failure) o).error;
+      failure = f.error;
+      if (failure instanceof RuntimeException && f.thread != Thread.currentThread()) {
+        Futures.withCallerFrames(failure);
+      }
       throw rethrow(failure);
     }
     @SuppressWarnings("unchecked")

@@ -11,15 +11,40 @@ import io.github.kimisdk.json.JsonValue;
  * The parts of an error body the SDK uses, read leniently: Kimi's {@code {"error":{...}}} envelope
  * (also inside Anthropic's {@code {"type":"error",...}}), the gateway's {@code
  * {"code":5,"error":"url.not_found",...}} envelope, FastAPI's {@code {"detail": ...}}, a bare
- * {@code {"message":...}}, an HTML page or plain text. Every part may be null; every part is cut to
- * a few KiB with the client's key redacted ({@link ServerText#keep}).
+ * {@code {"message":...}}, an HTML page or plain text. Every part may be null. The parts are as the
+ * server sent them, from a body already read within its limit: the classifier reads their bounded
+ * prefixes ({@link #read}), before any redaction could change what they say, and an exception keeps
+ * them cut to a few KiB with the client's key redacted ({@link #shown}).
  */
 record ErrorBody(String type, String message, String code) {
 
   /** The most {@code detail[].msg} entries of a FastAPI validation error that are read. */
   private static final int MAX_DETAILS = 8;
 
-  static ErrorBody parse(byte[] body, int off, int len, ServerText text) {
+  /**
+   * Returns the parts cut to what the classifier scans ({@link ServerText#MAX_SHORT}, {@link
+   * ServerText#MAX_MESSAGE}), not redacted: never shown.
+   */
+  ErrorBody read() {
+    return new ErrorBody(
+        head(type, ServerText.MAX_SHORT),
+        head(message, ServerText.MAX_MESSAGE),
+        head(code, ServerText.MAX_SHORT));
+  }
+
+  /** Returns the parts as an exception keeps them: cut, with the client's key redacted. */
+  ErrorBody shown(ServerText text) {
+    return new ErrorBody(
+        text.keep(type, ServerText.MAX_SHORT),
+        text.keep(message, ServerText.MAX_MESSAGE),
+        text.keep(code, ServerText.MAX_SHORT));
+  }
+
+  private static String head(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+
+  static ErrorBody parse(byte[] body, int off, int len) {
     if (len == 0) {
       return new ErrorBody(null, null, null);
     }
@@ -27,17 +52,17 @@ record ErrorBody(String type, String message, String code) {
       try {
         JsonValue root = Json.parse(body, off, len);
         if (root instanceof JsonObject object) {
-          return fromObject(object, text);
+          return fromObject(object);
         }
       } catch (RuntimeException notJson) {
         // fall through: a truncated or broken JSON body is shown as text
       }
     }
     String excerpt = ServerText.excerpt(ServerText.prefix(body, off, len, ServerText.MAX_SCANNED));
-    return new ErrorBody(null, text.keep(excerpt, ServerText.MAX_MESSAGE), null);
+    return new ErrorBody(null, excerpt, null);
   }
 
-  static ErrorBody fromObject(JsonObject root, ServerText text) {
+  static ErrorBody fromObject(JsonObject root) {
     JsonValue error = root.get("error");
     String type;
     String message;
@@ -59,10 +84,7 @@ record ErrorBody(String type, String message, String code) {
         message = detail(root.get("detail"));
       }
     }
-    return new ErrorBody(
-        text.keep(type, ServerText.MAX_SHORT),
-        text.keep(message, ServerText.MAX_MESSAGE),
-        text.keep(code, ServerText.MAX_SHORT));
+    return new ErrorBody(type, message, code);
   }
 
   /**

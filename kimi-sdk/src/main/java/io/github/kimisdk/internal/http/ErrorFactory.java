@@ -13,8 +13,15 @@ import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +63,7 @@ public final class ErrorFactory {
   private final String userAgent;
   private final Timeouts timeouts;
   private final ServerText text;
+  private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
 
   /**
    * Creates the factory of one client.
@@ -92,12 +100,37 @@ public final class ErrorFactory {
       String userAgent,
       Timeouts timeouts,
       String apiKey) {
+    this(make, endpoint, kimiCodeKey, userAgent, timeouts, apiKey, null);
+  }
+
+  /**
+   * Creates the factory of one client that redacts {@code apiKey} and names the proxy its
+   * HttpClient goes through when a connection fails.
+   *
+   * @param make builds the exceptions (their constructors are not public)
+   * @param endpoint where the client sends requests, for hints
+   * @param kimiCodeKey whether the key is a Kimi Code key ({@code sk-kimi-}), for hints
+   * @param userAgent the User-Agent the client sends, for hints
+   * @param timeouts the client's timeouts, for messages
+   * @param apiKey the client's key, redacted wherever a server echoes it; null for none
+   * @param proxies the HttpClient's proxy selector ({@code HttpClient.proxy()}); null when it has
+   *     none, so that it uses the JDK's default ({@link ProxySelector#getDefault()})
+   */
+  public ErrorFactory(
+      Exceptions make,
+      Endpoint endpoint,
+      boolean kimiCodeKey,
+      String userAgent,
+      Timeouts timeouts,
+      String apiKey,
+      ProxySelector proxies) {
     this.make = make;
     this.endpoint = endpoint;
     this.kimiCodeKey = kimiCodeKey;
     this.userAgent = userAgent;
     this.timeouts = timeouts;
     this.text = new ServerText(apiKey);
+    this.proxies = proxies;
   }
 
   /** Returns the rules for server texts: their cut and the key's redaction. */
@@ -121,12 +154,12 @@ public final class ErrorFactory {
               null),
           false);
     }
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len, text), false);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
   public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len, text), true);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
   }
 
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
@@ -305,9 +338,8 @@ public final class ErrorFactory {
           t,
           metadata);
     }
-    if (t instanceof ConnectException) {
-      return make.connection(
-          "Could not connect to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
+    if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
+      return make.connection(connectFailure(t), t, metadata);
     }
     if (t instanceof IOException) {
       return make.connection(
@@ -324,6 +356,98 @@ public final class ErrorFactory {
     }
     return make.connection(
         "Unexpected failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
+  }
+
+  /**
+   * Says why a connection could not be made: refused (by the server, or by the proxy when one is
+   * set), a host name that does not resolve, or what else the JDK said; with the URL and the proxy.
+   */
+  private String connectFailure(Throwable t) {
+    URI uri = endpoint.uri();
+    String proxy = proxyFor(uri);
+    String via = proxy == null ? "" : " through the proxy " + proxy;
+    if (causedBy(t, UnresolvedAddressException.class) || causedBy(t, UnknownHostException.class)) {
+      return proxy == null
+          ? "Could not connect to "
+              + endpoint.baseUrl()
+              + ": the host name "
+              + uri.getHost()
+              + " does not resolve (DNS); check the base URL's host and the network"
+          : "Could not connect to the proxy "
+              + proxy
+              + ", whose host name does not resolve (DNS), to reach "
+              + endpoint.baseUrl()
+              + "; check the proxy's address (the HttpClient's ProxySelector, or the"
+              + " https.proxyHost system property)";
+    }
+    if (refused(t)) {
+      return proxy == null
+          ? "Connection refused by "
+              + hostAndPort(uri)
+              + " ("
+              + endpoint.baseUrl()
+              + "): nothing accepts connections there. Check the base URL (host and port) and"
+              + " that the server runs"
+          : "Connection refused by the proxy "
+              + proxy
+              + ", through which the client reaches "
+              + endpoint.baseUrl()
+              + ": check that the proxy runs and its address (the HttpClient's ProxySelector, or"
+              + " the https.proxyHost and https.proxyPort system properties)";
+    }
+    return "Could not connect to " + endpoint.baseUrl() + via + ": " + describe(t);
+  }
+
+  /**
+   * Tells whether {@code t} is a refused connection. The JDK's HttpClient reports one as a {@code
+   * ConnectException} without a message whose cause is a {@code ClosedChannelException} (JDK 17 to
+   * 25 on Linux), elsewhere with the text "Connection refused".
+   */
+  private static boolean refused(Throwable t) {
+    Throwable last = t;
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.toLowerCase(Locale.ROOT).contains("connection refused")) {
+        return true;
+      }
+      last = c;
+    }
+    return t instanceof ConnectException
+        && t.getMessage() == null
+        && last instanceof ClosedChannelException;
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String hostAndPort(URI uri) {
+    int port = uri.getPort() >= 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+    String host = uri.getHost();
+    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** The proxy the HttpClient uses for {@code uri}, as host:port, or null for a direct one. */
+  private String proxyFor(URI uri) {
+    ProxySelector selector = proxies != null ? proxies : ProxySelector.getDefault();
+    if (selector == null) {
+      return null;
+    }
+    try {
+      for (Proxy p : selector.select(uri)) {
+        if (p.type() != Proxy.Type.DIRECT && p.address() instanceof InetSocketAddress a) {
+          return a.getHostString() + ":" + a.getPort();
+        }
+      }
+    } catch (RuntimeException e) {
+      return null; // a selector that fails here fails the call its own way; say nothing of it
+    }
+    return null;
   }
 
   /**
@@ -412,19 +536,36 @@ public final class ErrorFactory {
     return last;
   }
 
+  /**
+   * Returns {@code failure} as a blocking call throws it: when it was made on another thread (the
+   * HttpClient's), with the waiting thread's frames added to its trace ({@link
+   * Futures#withCallerFrames}), so that it shows the caller's line as {@code HttpClient.send}'s
+   * exceptions do; otherwise as it is, its trace already the caller's.
+   */
+  public KimiException awaited(KimiException failure) {
+    return make.madeOnAnotherThread(failure) ? Futures.withCallerFrames(failure) : failure;
+  }
+
   /** Records the request that continues a failed stream. */
   public void resumeRequest(StreamException failure, ChatRequest request) {
     make.resumeRequest(failure, request);
   }
 
-  ApiException classify(ResponseMetadata md, int status, ErrorBody body, boolean inStream) {
-    String type = body.type();
-    String serverMessage = body.message() == null ? "" : body.message();
+  /**
+   * Classifies an error response by what the server said ({@code server}, read before redaction, so
+   * a short test key cannot hide a context overflow), and builds an exception that keeps only the
+   * redacted, cut texts.
+   */
+  ApiException classify(ResponseMetadata md, int status, ErrorBody server, boolean inStream) {
+    ErrorBody read = server.read();
+    ErrorBody body = server.shown(text);
+    String type = read.type();
+    String serverMessage = read.message() == null ? "" : read.message();
     String lower = serverMessage.toLowerCase(Locale.ROOT);
     String t = type == null ? "" : type;
     Duration retryAfter = retryAfter(md, serverMessage);
 
-    String code = body.code() == null ? "" : body.code();
+    String code = read.code() == null ? "" : read.code();
     if (status >= 300 && status < 400) {
       return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
     }

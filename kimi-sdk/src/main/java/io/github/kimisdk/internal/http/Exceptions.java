@@ -80,4 +80,7 @@ public interface Exceptions {
 
   /** Records on {@code failure} the request that continues the stream. */
   void resumeRequest(StreamException failure, ChatRequest request);
+
+  /** Tells whether {@code failure} was made on a thread other than the current one. */
+  boolean madeOnAnotherThread(KimiException failure);
 }

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the SDK keeps of a text a server controls (an error message, an HTML page, a header): a
  * prefix cut on a character boundary with the full length said, the client's key redacted, tags
- * stripped by a linear scan. Every scan here reads its input once, or a bounded number of times, so
- * its work grows linearly with the input and never with the input squared; callers hand it bounded
- * prefixes besides.
+ * stripped by a linear scan. Redaction never touches a text that does not hold the whole key: a key
+ * of {@link #MIN_SEARCHED_KEY} characters or more is replaced wherever it appears, a shorter one (a
+ * test key such as {@code "k"} or {@code "test"}, never a real Kimi key) only where it stands as a
+ * whole token after {@code Bearer }, the form in which a server echoes the header. Every scan here
+ * reads its input once, or a bounded number of times, so its work grows linearly with the input and
+ * never with the input squared; callers hand it bounded prefixes besides.
  */
 public final class ServerText {
 
@@ -29,6 +32,16 @@ public final class ServerText {
 
   /** What replaces the client's key wherever a server echoed it. */
   public static final String REDACTED = "[API key redacted]";
+
+  /**
+   * The shortest key that is searched for anywhere in a text. Real Kimi keys are some 50 characters
+   * ({@code sk-} and 48 more; Kimi Code's {@code sk-kimi-} ones longer); a shorter key is a test or
+   * a proxy's key, which would match inside ordinary words ("k" in every "token"), so it is
+   * redacted only as an exact {@code Bearer <key>}.
+   */
+  public static final int MIN_SEARCHED_KEY = 20;
+
+  private static final String BEARER = "Bearer ";
 
   private final String secret;
 
@@ -52,14 +65,17 @@ public final class ServerText {
     if (text == null) {
       return null;
     }
-    // redact in a prefix long enough to hold a key that starts below the cut, then cut
-    int window = secret == null ? max : max + secret.length();
+    // redact in a prefix long enough to hold a key that starts below the cut (and the character
+    // after it, which tells a whole token), then cut
+    int window = secret == null ? max : max + secret.length() + 1;
     String head = text.length() > window ? text.substring(0, window) : text;
     return cut(redact(head), max, text.length());
   }
 
   /**
-   * Returns the key redacted in {@code text}, over the whole text (for logs the user asked for).
+   * Returns the key redacted in {@code text}, over the whole text (for logs the user asked for):
+   * every occurrence of a key of {@link #MIN_SEARCHED_KEY} characters or more, or of a shorter key
+   * only as a whole token after {@code Bearer } (matched without case).
    *
    * @param text a text
    * @return the text without the key
@@ -68,18 +84,45 @@ public final class ServerText {
     if (secret == null || text == null || text.isEmpty()) {
       return text;
     }
-    int at = text.indexOf(secret);
-    if (at < 0) {
-      return text;
-    }
-    StringBuilder sb = new StringBuilder(text.length());
+    boolean anywhere = secret.length() >= MIN_SEARCHED_KEY;
+    StringBuilder sb = null;
     int from = 0;
+    // the search resumes after each match, or one character on after a refused one
+    int at = text.indexOf(secret);
     while (at >= 0) {
+      if (!anywhere && !afterBearer(text, at)) {
+        at = text.indexOf(secret, at + 1);
+        continue;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(text.length());
+      }
       sb.append(text, from, at).append(REDACTED);
       from = at + secret.length();
       at = text.indexOf(secret, from);
     }
-    return sb.append(text, from, text.length()).toString();
+    return sb == null ? text : sb.append(text, from, text.length()).toString();
+  }
+
+  /**
+   * Tells whether the key at {@code at} stands as a whole token after {@code Bearer }: the scheme
+   * starts the text or follows a character that is not a letter or digit, and no character of a
+   * bearer token (RFC 6750: letters, digits, {@code -._~+/=}) follows the key.
+   */
+  private boolean afterBearer(String text, int at) {
+    int scheme = at - BEARER.length();
+    if (scheme < 0 || !matchesAt(text, scheme, BEARER)) {
+      return false;
+    }
+    if (scheme > 0 && Character.isLetterOrDigit(text.charAt(scheme - 1))) {
+      return false;
+    }
+    int end = at + secret.length();
+    return end == text.length() || !isTokenChar(text.charAt(end));
+  }
+
+  private static boolean isTokenChar(char c) {
+    return isWordChar(c) || "-~+/=".indexOf(c) >= 0;
   }
 
   /**

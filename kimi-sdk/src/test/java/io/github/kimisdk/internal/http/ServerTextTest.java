@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
  * times). The cut and the redaction of what is kept are pinned too.
  */
 class ServerTextTest {
+
+  static final String R = ServerText.REDACTED;
 
   static final int MIB = 1 << 20;
 
@@ -172,6 +175,57 @@ class ServerTextTest {
   }
 
   @Test
+  void aKeyShorterThanARealOneIsRedactedOnlyAsAWholeBearerToken() {
+    // key, server text, what is kept
+    String[][] table = {
+      {"k", "Invalid request: Your request exceeded model token limit: 8192", null},
+      {"k", "Incorrect API key provided: Bearer k", "Incorrect API key provided: Bearer " + R},
+      {"k", "header was 'bearer k', not valid", "header was 'bearer " + R + "', not valid"},
+      {"k", "Bearer kimi is not a key", null},
+      {"k", "xBearer k", null},
+      {"test", "Not found the model test-model or Permission denied", null},
+      {"test", "Bearer test-model", null},
+      {"test", "Bearer test.", "Bearer " + R + "."},
+      {"test", "Bearer test and Bearer test", "Bearer " + R + " and Bearer " + R},
+      {"offline-demo-key", "the key offline-demo-key is unknown", null},
+      {"offline-demo-key", "Authorization: Bearer offline-demo-key", "Authorization: Bearer " + R},
+      {"sk-0123456789abcdef", "sk-0123456789abcdef-model", null},
+      // from MIN_SEARCHED_KEY characters on, the key is redacted wherever it appears
+      {"sk-0123456789abcdefg", "sk-0123456789abcdefg-model", R + "-model"},
+      {"sk-0123456789abcdefg", "Bearer sk-0123456789abcdefgh", "Bearer " + R + "h"},
+    };
+    assertThat("sk-0123456789abcdefg").hasSize(ServerText.MIN_SEARCHED_KEY);
+    for (String[] row : table) {
+      ServerText text = new ServerText(row[0]);
+      String expected = row[2] == null ? row[1] : row[2];
+      assertThat(text.redact(row[1])).as("key %s in %s", row[0], row[1]).isEqualTo(expected);
+      assertThat(text.keep(row[1], ServerText.MAX_MESSAGE)).as("kept").isEqualTo(expected);
+    }
+    // a Bearer token cut by the limit is still redacted, not left half-visible
+    ServerText text = new ServerText("test");
+    assertThat(text.keep("x".repeat(90) + "Bearer test", 100)).doesNotContain("test");
+  }
+
+  @Test
+  void theClassifierReadsTheServersWordsAndAnExceptionKeepsThemRedacted() {
+    String key = "sk-secret-0123456789";
+    byte[] json =
+        ("{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"token limit for "
+                + key
+                + "\",\"code\":\""
+                + key
+                + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    ErrorBody server = ErrorBody.parse(json, 0, json.length);
+    assertThat(server.read().message()).isEqualTo("token limit for " + key);
+    assertThat(server.read().code()).isEqualTo(key);
+    ErrorBody shown = server.shown(new ServerText(key));
+    assertThat(shown.type()).isEqualTo("invalid_request_error");
+    assertThat(shown.message()).isEqualTo("token limit for " + R);
+    assertThat(shown.code()).isEqualTo(R);
+  }
+
+  @Test
   void aBodyPrefixDropsACharacterCutByTheLimitAndReplacesMalformedBytes() {
     byte[] b = "ab\u00e9".getBytes(StandardCharsets.UTF_8); // é is two bytes
     assertThat(ServerText.prefix(b, 0, b.length, 3)).isEqualTo("ab");
@@ -185,17 +239,21 @@ class ServerTextTest {
     ServerText text = new ServerText("sk-k");
     for (Map.Entry<String, String> e : adversarial().entrySet()) {
       byte[] html = ("<html><title>" + e.getValue()).getBytes(StandardCharsets.UTF_8);
-      ErrorBody b = ErrorBody.parse(html, 0, html.length, text);
-      assertThat(b.message() == null ? 0 : b.message().length())
-          .as(e.getKey())
-          .isLessThanOrEqualTo(ServerText.MAX_EXCERPT + 3);
+      ErrorBody b = ErrorBody.parse(html, 0, html.length);
+      for (ErrorBody kept : List.of(b.read(), b.shown(text))) {
+        assertThat(kept.message() == null ? 0 : kept.message().length())
+            .as(e.getKey())
+            .isLessThanOrEqualTo(ServerText.MAX_EXCERPT + 3);
+      }
       byte[] json =
           ("{\"error\":{\"message\":\"" + e.getValue().replace("\"", "") + "\"}}")
               .getBytes(StandardCharsets.UTF_8);
-      ErrorBody j = ErrorBody.parse(json, 0, json.length, text);
-      assertThat(j.message() == null ? 0 : j.message().length())
-          .as(e.getKey())
-          .isLessThanOrEqualTo(ServerText.MAX_MESSAGE + 64);
+      ErrorBody j = ErrorBody.parse(json, 0, json.length);
+      for (ErrorBody kept : List.of(j.read(), j.shown(text))) {
+        assertThat(kept.message() == null ? 0 : kept.message().length())
+            .as(e.getKey())
+            .isLessThanOrEqualTo(ServerText.MAX_MESSAGE + 64);
+      }
     }
   }
 }
