@@ -24,8 +24,10 @@ import java.util.concurrent.TimeUnit;
  * recorded 300-chunk Kimi stream of {@link RecordedStream}, pre-encoded) runs in a process of its
  * own, so its CPU is in no client's figure. Rounds are interleaved (every client once per round, in
  * turn) and the table gives medians over rounds, ratios to the bare floor and to openai-java, bytes
- * allocated per chunk by all the client's threads, and optionally the whole CPU and wall time of a
- * fresh JVM that makes a few calls (start-up included).
+ * allocated per chunk by all the client's threads, the same CPU figure less the JIT compiler
+ * threads' CPU (on two cores C2 is still compiling between the two call counts, and that is the
+ * noisiest part), and optionally the whole CPU and wall time of a fresh JVM that makes a few calls
+ * (start-up included).
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.CpuPerCall [rounds] [n1] [n2] [--fresh N] [--clients a,b,...] [--jvm
@@ -171,14 +173,15 @@ public final class CpuPerCall {
             double sys = (big.get("sysTicks") - small.get("sysTicks")) * tick / calls;
             double inJvm = (big.get("cpuNs") - big.get("markCpuNs")) / calls / 1000.0;
             double perChunk = big.get("allocSinceMark") / calls / stream.chunks;
+            double noJit = perCall - (big.get("jitTicks") - small.get("jitTicks")) * tick / calls;
             double threads = big.get("threadsSinceMark") / calls;
             samples
                 .computeIfAbsent(spec.label(), k -> new ArrayList<>())
-                .add(new double[] {perCall, user, sys, inJvm, perChunk, threads});
+                .add(new double[] {perCall, user, sys, inJvm, perChunk, threads, noJit});
             log.printf(
                 Locale.ROOT,
                 "round %d %s n1cpu=%d n2cpu=%d perCallUs=%.1f userUs=%.1f sysUs=%.1f inJvmUs=%.1f"
-                    + " allocPerChunk=%.1f threadsPerCall=%.3f%n",
+                    + " allocPerChunk=%.1f threadsPerCall=%.3f noJitUs=%.1f%n",
                 r,
                 spec.label(),
                 small.get("cpuNs"),
@@ -188,7 +191,8 @@ public final class CpuPerCall {
                 sys,
                 inJvm,
                 perChunk,
-                threads);
+                threads,
+                noJit);
             if (fresh > 0) {
               Result f = run(java, extra, spec, url, fresh, 0, stream, out);
               freshSamples
@@ -305,8 +309,10 @@ public final class CpuPerCall {
         stream.chunks);
     System.out.println(
         "| client | CPU µs/call | rounds (min-max) | user µs | sys µs | vs floor | vs openai-java"
-            + " | in-JVM µs/call | B/chunk allocated | threads started/call |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | without JIT µs/call | without JIT vs floor | in-JVM µs/call | B/chunk allocated"
+            + " | threads started/call |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Double floorNoJit = samples.containsKey("floor") ? median(samples.get("floor"), 6) : null;
     for (Map.Entry<String, List<double[]>> e : samples.entrySet()) {
       List<double[]> rows = e.getValue();
       double m = median(rows, 0);
@@ -314,7 +320,8 @@ public final class CpuPerCall {
       double max = rows.stream().mapToDouble(r -> r[0]).max().orElse(0);
       System.out.printf(
           Locale.ROOT,
-          "| %s | %,.0f | %,.0f-%,.0f | %,.0f | %,.0f | %s | %s | %,.0f | %,.0f | %.2f |%n",
+          "| %s | %,.0f | %,.0f-%,.0f | %,.0f | %,.0f | %s | %s | %,.0f | %s | %,.0f | %,.0f | %.2f"
+              + " |%n",
           e.getKey(),
           m,
           min,
@@ -323,10 +330,19 @@ public final class CpuPerCall {
           median(rows, 2),
           floor == null ? "" : String.format(Locale.ROOT, "%.2fx", m / floor),
           openai == null ? "" : String.format(Locale.ROOT, "%.2fx", m / openai),
+          median(rows, 6),
+          floorNoJit == null
+              ? ""
+              : String.format(Locale.ROOT, "%.2fx", median(rows, 6) / floorNoJit),
           median(rows, 3),
           median(rows, 4),
           median(rows, 5));
     }
+    System.out.println();
+    System.out.println(
+        "without JIT: the same difference less the CPU of the JIT compiler threads, which are still"
+            + " compiling between the two call counts; in-JVM: CPU from call n1 to n2 inside the n2"
+            + " JVM; B/chunk: bytes allocated by all client threads from call n1 to n2, per chunk.");
     if (!fresh.isEmpty()) {
       Double fo = fresh.containsKey("openai") ? median(fresh.get("openai"), 0) : null;
       Double fw = fresh.containsKey("openai") ? median(fresh.get("openai"), 1) : null;

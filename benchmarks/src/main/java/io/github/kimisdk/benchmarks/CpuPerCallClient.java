@@ -49,8 +49,11 @@ public final class CpuPerCallClient {
     Allocation alloc = new Allocation();
     long markCpu = 0;
     long[] markTicks = {0, 0};
+    long markJit = 0;
     long markAlloc = 0;
     long markThreads = 0;
+    boolean perThread = Boolean.getBoolean("cpupercall.threads");
+    Map<String, long[]> markPerThread = null;
     try (Call c = open(client, url)) {
       for (int i = 1; i <= n; i++) {
         long[] seen = c.call();
@@ -72,21 +75,24 @@ public final class CpuPerCallClient {
           System.exit(1);
         }
         if (i == mark) {
+          markPerThread = perThread ? threadTicks() : null;
           markCpu = processCpuNanos();
           markTicks = ticks();
+          markJit = jitTicks(threadTicks());
           markAlloc = alloc.total();
           markThreads = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
         }
       }
       long endCpu = processCpuNanos();
       long[] endTicks = ticks();
+      long endJit = jitTicks(threadTicks());
       long endAlloc = alloc.total();
       long endThreads = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
       long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
       System.out.printf(
           "RESULT client=%s calls=%d cpuNs=%d userTicks=%d sysTicks=%d markCpuNs=%d"
               + " markUserTicks=%d markSysTicks=%d allocSinceMark=%d threadsSinceMark=%d"
-              + " uptimeMs=%d%n",
+              + " jitTicks=%d markJitTicks=%d uptimeMs=%d%n",
           client,
           n,
           endCpu,
@@ -97,8 +103,81 @@ public final class CpuPerCallClient {
           markTicks[1],
           mark == 0 ? 0 : endAlloc - markAlloc,
           mark == 0 ? 0 : endThreads - markThreads,
+          endJit,
+          markJit,
           uptime);
       alloc.stop();
+      if (markPerThread != null) {
+        printThreads(
+            markPerThread,
+            threadTicks(),
+            endTicks[0] + endTicks[1] - markTicks[0] - markTicks[1],
+            n - mark);
+      }
+    }
+  }
+
+  /**
+   * User and system ticks of every live thread of this process, by thread name with digits replaced
+   * by {@code N} (so a pool's threads add up), from {@code /proc/self/task}; includes the JVM's own
+   * threads (GC, JIT compilers), which {@code ThreadMXBean} does not see.
+   */
+  static Map<String, long[]> threadTicks() {
+    Map<String, long[]> out = new HashMap<>();
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          String key = t.getFileName() + " " + name;
+          out.put(key, new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])});
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
+  /** Clock ticks of the JIT compiler threads among {@code ticks}. */
+  static long jitTicks(Map<String, long[]> ticks) {
+    long sum = 0;
+    for (Map.Entry<String, long[]> e : ticks.entrySet()) {
+      if (e.getKey().contains(" CompilerThre")) {
+        sum += e.getValue()[0] + e.getValue()[1];
+      }
+    }
+    return sum;
+  }
+
+  private static void printThreads(
+      Map<String, long[]> before, Map<String, long[]> after, long totalTicks, int calls) {
+    Map<String, long[]> byName = new java.util.TreeMap<>();
+    long seen = 0;
+    for (Map.Entry<String, long[]> e : after.entrySet()) {
+      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      long u = e.getValue()[0] - b[0];
+      long s = e.getValue()[1] - b[1];
+      String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+", "N");
+      long[] acc = byName.computeIfAbsent(name, k -> new long[2]);
+      acc[0] += u;
+      acc[1] += s;
+      seen += u + s;
+    }
+    byName.put("(threads that ended)", new long[] {totalTicks - seen, 0});
+    for (Map.Entry<String, long[]> e : byName.entrySet()) {
+      long[] v = e.getValue();
+      if (v[0] + v[1] != 0) {
+        System.out.printf(
+            "THREAD %-28s user %7.1f us/call  sys %7.1f us/call  %5.1f%%%n",
+            e.getKey(),
+            v[0] * 10_000.0 / calls,
+            v[1] * 10_000.0 / calls,
+            100.0 * (v[0] + v[1]) / totalTicks);
+      }
     }
   }
 
