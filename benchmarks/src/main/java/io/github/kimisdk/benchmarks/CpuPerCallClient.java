@@ -131,7 +131,13 @@ public final class CpuPerCallClient {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           String key = t.getFileName() + " " + name;
-          out.put(key, new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])});
+          long switches = 0;
+          for (String line : Files.readAllLines(t.resolve("status"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+              switches = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          out.put(key, new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), switches});
         } catch (IOException | RuntimeException e) {
           // the thread ended meanwhile
         }
@@ -158,25 +164,28 @@ public final class CpuPerCallClient {
     Map<String, long[]> byName = new java.util.TreeMap<>();
     long seen = 0;
     for (Map.Entry<String, long[]> e : after.entrySet()) {
-      long[] b = before.getOrDefault(e.getKey(), new long[2]);
+      long[] b = before.getOrDefault(e.getKey(), new long[3]);
       long u = e.getValue()[0] - b[0];
       long s = e.getValue()[1] - b[1];
       String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+", "N");
-      long[] acc = byName.computeIfAbsent(name, k -> new long[2]);
+      long[] acc = byName.computeIfAbsent(name, k -> new long[3]);
       acc[0] += u;
       acc[1] += s;
+      acc[2] += e.getValue()[2] - b[2];
       seen += u + s;
     }
-    byName.put("(threads that ended)", new long[] {totalTicks - seen, 0});
+    byName.put("(threads that ended)", new long[] {totalTicks - seen, 0, 0});
     for (Map.Entry<String, long[]> e : byName.entrySet()) {
       long[] v = e.getValue();
       if (v[0] + v[1] != 0) {
         System.out.printf(
-            "THREAD %-28s user %7.1f us/call  sys %7.1f us/call  %5.1f%%%n",
+            "THREAD %-28s user %7.1f us/call  sys %7.1f us/call  %5.1f%%  %6.1f voluntary"
+                + " context switches/call%n",
             e.getKey(),
             v[0] * 10_000.0 / calls,
             v[1] * 10_000.0 / calls,
-            100.0 * (v[0] + v[1]) / totalTicks);
+            100.0 * (v[0] + v[1]) / totalTicks,
+            v[2] / (double) calls);
       }
     }
   }
