@@ -27,7 +27,9 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -le $((streams + 1000)) ]
 fi
 main=io.github.kimisdk.benchmarks.StreamScaleRun
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$jdk25/bin/java" -Xmx3g -cp "$jar" $main virtual "$streams" "$chunks" "$gap" "$jdk25/bin/java"
-"$java17" -Xmx3g -cp "$jar" $main "pool:$pool" "$streams" "$chunks" "$gap" "$jdk25/bin/java"
-"$java17" -Xmx3g -cp "$jar" $main flow "$streams" "$chunks" "$gap" "$jdk25/bin/java"
+status=0
+"$jdk25/bin/java" -Xmx3g -cp "$jar" $main virtual "$streams" "$chunks" "$gap" "$jdk25/bin/java" || status=1
+"$java17" -Xmx3g -cp "$jar" $main "pool:$pool" "$streams" "$chunks" "$gap" "$jdk25/bin/java" || status=1
+"$java17" -Xmx3g -cp "$jar" $main flow "$streams" "$chunks" "$gap" "$jdk25/bin/java" || status=1
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $status

@@ -2,6 +2,7 @@ package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -115,6 +116,10 @@ public final class StreamScaleRun {
             .apiKey("sk-scale-run")
             .baseUrl(url)
             .retryPolicy(RetryPolicy.none())
+            // 10,000 connections opened at once overflow the loopback listener's accept queue on
+            // a small machine; the kernel then retries SYNs after 1, 3 and 7 s, past the default
+            // 10 s connect timeout. That is the server's queue, not the client: allow a minute.
+            .timeouts(Timeouts.defaults().withConnect(Duration.ofMinutes(1)))
             .build()) {
       Thread sampler =
           new Thread(
@@ -211,8 +216,12 @@ public final class StreamScaleRun {
           "  all held streams open after %.2f s: %s; server %s; every stream done: %s in %.2f s;"
               + " streams failed or with a missing or misplaced chunk: %d%n",
           openNanos / 1e9, allOpen, released.trim(), finished, nanos / 1e9, bad);
-      if (firstError != null) {
-        System.out.println("  first failure: " + firstError);
+      for (Throwable t = firstError; t != null; t = t.getCause()) {
+        System.out.println(
+            (t == firstError ? "  first failure: " : "    caused by: ")
+                + t.getClass().getName()
+                + ": "
+                + t.getMessage());
       }
       System.out.printf(
           "  heap used after GC: %.1f MiB before, %.1f MiB with %d streams open: %.1f KiB per"
