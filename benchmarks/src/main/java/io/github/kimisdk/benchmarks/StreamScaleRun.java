@@ -182,6 +182,9 @@ public final class StreamScaleRun {
       long openNanos = System.nanoTime() - started;
       long heapOpen = usedAfterGc();
       sampleThreads(mx, peaks, peakPlatform);
+      if (Boolean.getBoolean("scale.histogram")) {
+        histogram();
+      }
       String released = release(url);
       boolean finished = done.await(10, TimeUnit.MINUTES);
       long nanos = System.nanoTime() - started;
@@ -246,6 +249,29 @@ public final class StreamScaleRun {
       server.waitFor(10, TimeUnit.SECONDS);
     }
     System.exit(exit);
+  }
+
+  /** Prints the top of this JVM's class histogram ({@code jcmd GC.class_histogram}). */
+  private static void histogram() throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p =
+        new ProcessBuilder(jcmd, Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    String[] lines =
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n");
+    p.waitFor();
+    long sdk = 0;
+    for (int i = 0; i < lines.length; i++) {
+      if (i < 30) {
+        System.out.println("  histogram " + lines[i]);
+      }
+      String[] f = lines[i].trim().split("\\s+");
+      if (f.length >= 4 && f[3].startsWith("io.github.kimisdk.")) {
+        sdk += Long.parseLong(f[2]);
+      }
+    }
+    System.out.println("  histogram: bytes in io.github.kimisdk classes' instances: " + sdk);
   }
 
   private static long usedAfterGc() throws InterruptedException {
