@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  * "args"] [--out dir]} (defaults 3, 300, 1500, fresh 200, every client). A client is {@code
  * kimiIterator}, {@code kimiFlow}, {@code kimiForEachText}, {@code floor} or {@code openai},
  * optionally {@code name@label=path.jar} to run it from another jar (an A/B of two builds in one
- * run). {@code benchmarks/cpu-per-call.sh} runs it.
+ * run), and optionally followed by {@code %option}s for its JVM alone (such as {@code
+ * kimiIterator%-Dsome.property=value}: an A/B of a JVM setting). {@code benchmarks/cpu-per-call.sh}
+ * runs it.
  */
 public final class CpuPerCall {
 
@@ -43,12 +45,16 @@ public final class CpuPerCall {
 
   private CpuPerCall() {}
 
-  /** One client as run: its name, label and class path. */
-  record Spec(String name, String label, String classPath) {
-    static Spec parse(String s, String defaultClassPath) {
+  /** One client as run: its name, label, class path and JVM options of its own. */
+  record Spec(String name, String label, String classPath, List<String> jvmArgs) {
+    static Spec parse(String spec, String defaultClassPath) {
+      String[] parts = spec.split("%");
+      String s = parts[0];
+      List<String> own = List.of(Arrays.copyOfRange(parts, 1, parts.length));
+      String suffix = own.isEmpty() ? "" : "%" + String.join("%", own);
       int at = s.indexOf('@');
       if (at < 0) {
-        return new Spec(s, s, defaultClassPath);
+        return new Spec(s, s + suffix, defaultClassPath, own);
       }
       String name = s.substring(0, at);
       String rest = s.substring(at + 1);
@@ -56,7 +62,7 @@ public final class CpuPerCall {
       String label =
           eq < 0 ? name + "@" + new File(rest).getName() : name + "@" + rest.substring(0, eq);
       String path = eq < 0 ? rest : rest.substring(eq + 1);
-      return new Spec(name, label, path);
+      return new Spec(name, label + suffix, path, own);
     }
   }
 
@@ -234,6 +240,7 @@ public final class CpuPerCall {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(extra);
+    cmd.addAll(spec.jvmArgs());
     cmd.add("-cp");
     cmd.add(spec.classPath());
     cmd.add(CpuPerCallClient.class.getName());
