@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), so the
-# benchmarks never rot. Fails when any benchmark throws (JMH then prints "<failure>" and, with
-# -foe true, exits non-zero). Run after `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
+# CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), and
+# cpu-per-call.sh in a tiny form, so the benchmarks never rot. Fails when any benchmark throws
+# (JMH then prints "<failure>" and, with -foe true, exits non-zero) and when the CPU-per-call
+# harness fails. Run after `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar
@@ -15,6 +16,13 @@ status=${PIPESTATUS[0]}
 set -e
 if [ "$status" -ne 0 ] || grep -q -e '<failure>' -e 'ERROR' "$log"; then
   echo "smoke.sh: a benchmark failed (exit $status); see $log" >&2
+  exit 1
+fi
+# The CPU-per-call harness in its tiniest form (one round, 1 and 2 calls, the floor and kimi-sdk's
+# iterator: about 4 s on an idle machine), so it never rots; its numbers mean nothing at this size.
+if ! "$root/benchmarks/cpu-per-call.sh" 1 1 2 --fresh 0 --clients floor,kimiIterator \
+    > "$root/benchmarks/target/smoke-cpu-per-call.log" 2>&1; then
+  echo "smoke.sh: cpu-per-call.sh failed; see benchmarks/target/smoke-cpu-per-call.log" >&2
   exit 1
 fi
 echo "smoke.sh: all benchmarks ran in $(( $(date +%s) - start )) s"
