@@ -2,14 +2,23 @@ package io.github.kimisdk;
 
 /**
  * A successful response could not be decoded: the body is not the JSON or the event stream Kimi
- * sends, or has an unexpected content type. The cause is usually a {@link
- * io.github.kimisdk.json.JsonException}.
+ * sends, or has an unexpected content type (the cause is usually a {@link
+ * io.github.kimisdk.json.JsonException}); or a reply does not fit the record it was asked for
+ * ({@link StructuredOutputException}).
  */
-public final class DecodingException extends KimiException {
+public sealed class DecodingException extends KimiException permits StructuredOutputException {
 
   private static final long serialVersionUID = 1L;
 
-  DecodingException(String message, Throwable cause, ResponseMetadata metadata) {
+  /**
+   * Creates the exception, for code that decodes what a call returned (such as a tool loop that
+   * gets a reply without choices).
+   *
+   * @param message what could not be decoded
+   * @param cause the decoding failure; may be null
+   * @param metadata the response the body came with; may be null
+   */
+  public DecodingException(String message, Throwable cause, ResponseMetadata metadata) {
     super(message, cause, metadata);
   }
 }

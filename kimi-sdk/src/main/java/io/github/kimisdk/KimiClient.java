@@ -4,7 +4,6 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.client.Calls;
 import io.github.kimisdk.internal.client.ChatAll;
@@ -345,8 +344,8 @@ public final class KimiClient implements AutoCloseable {
    * @param request the request; its own response format, if any, is kept
    * @param type the record class
    * @return the record
-   * @throws DecodingException if the reply does not fit {@code type}; its cause is a {@link
-   *     StructuredOutputException} holding the reply's text and the JSON path that failed
+   * @throws StructuredOutputException if the reply does not fit {@code type}: it holds the reply's
+   *     text and the JSON path that failed
    * @throws ApiException if Kimi answered with an error (see its subclasses)
    * @throws KimiException for any other failure (connection, timeout, decoding)
    * @throws IllegalArgumentException if no schema can be derived from {@code type} (see {@link
@@ -360,13 +359,7 @@ public final class KimiClient implements AutoCloseable {
         request.responseFormat() != null
             ? request
             : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
-    KimiResponse<ChatCompletion> reply = chatWithResponse(typed);
-    try {
-      return reply.value().parse(type);
-    } catch (StructuredOutputException e) {
-      String id = reply.metadata().requestId().map(r -> " [request id " + r + "]").orElse("");
-      throw new DecodingException(e.getMessage() + id, e, reply.metadata());
-    }
+    return chat(typed).parse(type);
   }
 
   /**
@@ -1318,7 +1311,7 @@ public final class KimiClient implements AutoCloseable {
       return; // a derived client owns nothing: the root's calls, streams and threads go on
     }
     for (CompletableFuture<?> f : inFlight) {
-      f.cancel(true);
+      f.completeExceptionally(transport.errors().clientClosed()); // cancels the work behind it
     }
     List<ChatStream> open;
     synchronized (streams) {

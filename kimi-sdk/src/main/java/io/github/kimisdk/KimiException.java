@@ -10,10 +10,13 @@ import java.util.Optional;
  *   <li>{@link ApiException} and its subclasses: Kimi answered with an error (HTTP status and
  *       Kimi's {@code error.type}), before or inside a stream;
  *   <li>{@link ConnectionException}: the request could not be sent or the connection broke;
+ *   <li>{@link CancelledException}: the caller stopped the call or stream (closed it, closed the
+ *       client, interrupted the waiting thread, or cancelled the call);
  *   <li>{@link KimiTimeoutException}: connecting or waiting for the response took too long;
  *   <li>{@link StreamException}: a stream ended before {@code [DONE]}, carried a malformed chunk,
  *       or failed in any other way after its first chunk reached the caller;
- *   <li>{@link DecodingException}: a successful response body could not be decoded;
+ *   <li>{@link DecodingException}: a successful response body could not be decoded, or a reply does
+ *       not fit the record asked for ({@link StructuredOutputException});
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);
  *   <li>{@link PreflightException}: the request was stopped before sending because the model would
@@ -36,6 +39,7 @@ import java.util.Optional;
 public abstract sealed class KimiException extends RuntimeException
     permits ApiException,
         ConnectionException,
+        CancelledException,
         KimiTimeoutException,
         StreamException,
         DecodingException,

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 
 /**
  * When and how long a {@link KimiClient} waits before sending a failed call again.
@@ -220,10 +219,7 @@ public final class RetryPolicy {
       return !(failure.getCause() instanceof java.util.concurrent.TimeoutException);
     }
     if (failure instanceof ConnectionException) {
-      Throwable c = failure.getCause();
-      return !(c instanceof CancellationException
-          || c instanceof InterruptedException
-          || ErrorFactory.untrustedCertificate(c));
+      return !ErrorFactory.untrustedCertificate(failure.getCause());
     }
     // only seen for a stream that broke before its first chunk reached the caller
     return failure instanceof TruncatedStreamException;

@@ -10,7 +10,7 @@ import io.github.kimisdk.chat.ChatCompletion;
  * interrupted while it waited. {@link #reason()} (also {@link #getCause()}) is the exception the
  * same failure raises before the first chunk: an {@link ApiException} whose {@link
  * ApiException#isInStream()} is true, a {@link ResponseTooLargeException}, or a {@link
- * ConnectionException} saying the stream was closed or interrupted. Like every {@link
+ * CancelledException} saying the stream was closed or interrupted. Like every {@link
  * StreamException} it carries the {@link #partial()} completion and a {@link #resumeRequest()}.
  *
  * <pre>{@code
@@ -37,8 +37,7 @@ public final class StreamAbortedException extends StreamException {
 
   /**
    * Returns why the stream was aborted: an in-stream {@link ApiException}, a {@link
-   * ResponseTooLargeException}, or a {@link ConnectionException} for a closed or interrupted
-   * stream.
+   * ResponseTooLargeException}, or a {@link CancelledException} for a closed or interrupted stream.
    *
    * @return the reason, never null
    */

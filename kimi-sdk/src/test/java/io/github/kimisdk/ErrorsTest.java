@@ -316,10 +316,10 @@ class ErrorsTest {
     assertThat(GLOBAL.failure(new JsonException("bad", 1, 2, 3, "$"), md(200), partial))
         .isInstanceOf(MalformedChunkException.class);
     assertThat(GLOBAL.failure(new InterruptedException(), null, null))
-        .isInstanceOf(ConnectionException.class)
+        .isInstanceOf(CancelledException.class)
         .hasMessageContaining("interrupted");
     assertThat(GLOBAL.failure(new CancellationException(), null, null))
-        .isInstanceOf(ConnectionException.class)
+        .isInstanceOf(CancelledException.class)
         .hasMessageContaining("cancelled");
     assertThat(GLOBAL.failure(new SseException("line too long"), md(200), partial))
         .isInstanceOf(ResponseTooLargeException.class)

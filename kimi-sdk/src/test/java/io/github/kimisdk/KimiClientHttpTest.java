@@ -269,7 +269,7 @@ class KimiClientHttpTest {
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
     assertThat(rec.items).isEmpty();
     // the subscriber is told that the stream was closed (issue 20), not left waiting
-    assertThat(rec.await()).isInstanceOf(ConnectionException.class).hasMessageContaining("closed");
+    assertThat(rec.await()).isInstanceOf(CancelledException.class).hasMessageContaining("closed");
   }
 
   @Test
@@ -461,7 +461,12 @@ class KimiClientHttpTest {
     CompletableFuture<KimiResponse<ChatCompletion>> f = kimi.chatWithResponseAsync(HELLO);
     server.takeRequest();
     kimi.close();
-    assertThat(f).isCancelled();
+    // a KimiException that says why, not a bare CancellationException (issue 31)
+    assertThatThrownBy(f::join)
+        .cause()
+        .isInstanceOfSatisfying(
+            CancelledException.class,
+            c -> assertThat(c.reason()).isEqualTo(CancelledException.Reason.CLIENT_CLOSED));
     assertThatThrownBy(() -> kimi.chat(HELLO)).isInstanceOf(IllegalStateException.class);
   }
 
@@ -727,7 +732,7 @@ class KimiClientHttpTest {
     t.interrupt();
     assertThat(joined(t)).isTrue();
     assertThat(failure.get())
-        .isInstanceOf(ConnectionException.class)
+        .isInstanceOf(CancelledException.class)
         .hasMessageContaining("interrupted");
     assertThat(flag.get()).isTrue();
   }
@@ -753,7 +758,7 @@ class KimiClientHttpTest {
     t.interrupt();
     assertThat(joined(t)).isTrue();
     assertThat(failure.get())
-        .isInstanceOf(ConnectionException.class)
+        .isInstanceOf(CancelledException.class)
         .hasMessageContaining("interrupted");
     assertThat(flag.get()).isTrue();
   }
@@ -779,7 +784,7 @@ class KimiClientHttpTest {
         .hasMessageContaining("interrupted");
     StreamAbortedException e = (StreamAbortedException) failure.get();
     assertThat(e.partial().text()).isEqualTo("first");
-    assertThat(e.reason()).isInstanceOf(ConnectionException.class);
+    assertThat(e.reason()).isInstanceOf(CancelledException.class);
     assertThat(flag.get()).isTrue();
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
   }

@@ -7,7 +7,6 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonString;
@@ -91,16 +90,16 @@ class KimiClientStructuredOutputHttpTest {
   }
 
   @Test
-  void aReplyThatDoesNotFitIsADecodingExceptionHoldingTheTextAndThePath() {
+  void aReplyThatDoesNotFitIsAStructuredOutputExceptionHoldingTheTextAndThePath() {
     String text = "{\"city\":\"Paris\",\"temperature\":\"warm\",\"warnings\":[]}";
     server.enqueue(FakeResponse.json(reply(text, "stop")).withHeader("Msh-Request-Id", "req-7"));
     assertThatThrownBy(() -> kimi.chat(ChatRequest.of("kimi-k2.6", "Weather?"), Weather.class))
         .isInstanceOfSatisfying(
-            DecodingException.class,
-            e -> {
-              assertThat(e.requestId()).contains("req-7");
-              assertThat(e.metadata()).isPresent();
-              StructuredOutputException s = (StructuredOutputException) e.getCause();
+            StructuredOutputException.class,
+            s -> {
+              assertThat(s).isInstanceOf(DecodingException.class);
+              assertThat(s.requestId()).contains("req-7");
+              assertThat(s.metadata()).isPresent();
               assertThat(s.text()).isEqualTo(text);
               assertThat(s.path()).isEqualTo("$.temperature");
               assertThat(s.type()).isEqualTo(Weather.class);
@@ -118,7 +117,6 @@ class KimiClientStructuredOutputHttpTest {
         .isInstanceOf(DecodingException.class)
         .hasMessageStartingWith("The reply for Weather is not JSON: ")
         .hasMessageNotContaining("Sorry")
-        .cause()
         .isInstanceOfSatisfying(
             StructuredOutputException.class,
             s -> {

@@ -66,8 +66,10 @@ class RetryPolicyTest {
     RetryPolicy p = RetryPolicy.defaults();
     assertThat(
             p.isRetryable(
-                new ConnectionException(
-                    "cancelled", new java.util.concurrent.CancellationException(), null)))
+                new CancelledException(
+                    CancelledException.Reason.CANCELLED,
+                    "cancelled",
+                    new java.util.concurrent.CancellationException())))
         .isFalse();
     assertThat(p.isRetryable(new ConnectionException("reset", new java.io.IOException(), null)))
         .isTrue();

@@ -171,7 +171,7 @@ class StreamCloseHttpTest {
     s.close();
 
     Throwable t = outcome(result);
-    assertThat(t).isInstanceOf(ConnectionException.class).hasMessageContaining("closed");
+    assertThat(t).isInstanceOf(CancelledException.class).hasMessageContaining("closed");
     assertThat(server.requestCount()).as("closing is never retried").isEqualTo(1);
   }
 
@@ -205,7 +205,7 @@ class StreamCloseHttpTest {
       queued.close();
 
       assertThat(outcome(result))
-          .isInstanceOf(ConnectionException.class)
+          .isInstanceOf(CancelledException.class)
           .hasMessageContaining("closed");
       assertThat(server.requestCount()).isEqualTo(1);
       holder.close();

@@ -1,10 +1,9 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.StructuredOutputException;
+import io.github.kimisdk.StructuredOutputException;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
@@ -122,11 +121,10 @@ public final class TypedOutput {
           session.kimi().chat(request(m, WEATHER_PROMPT), Weather.class);
           out.println("[unexpected] the reply fitted");
           return 1;
-        } catch (DecodingException e) {
-          StructuredOutputException s = (StructuredOutputException) e.getCause();
-          out.println("[failed at] " + s.path());
+        } catch (StructuredOutputException e) {
+          out.println("[failed at] " + e.path());
           out.println("[message] " + e.getMessage());
-          out.println("[raw] " + s.text());
+          out.println("[raw] " + e.text());
         }
       }
 

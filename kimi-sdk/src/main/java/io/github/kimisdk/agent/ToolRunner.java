@@ -1,5 +1,7 @@
 package io.github.kimisdk.agent;
 
+import io.github.kimisdk.CancelledException;
+import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.AssistantMessage;
@@ -252,7 +254,8 @@ public final class ToolRunner {
             last,
             usage,
             step,
-            new IllegalStateException("Kimi returned a completion without choices: " + last.id()),
+            new DecodingException(
+                "Kimi returned a completion without choices: " + last.id(), null, last.metadata()),
             argumentErrors.get());
       }
       AssistantMessage reply = last.choices().get(0).message();
@@ -422,10 +425,12 @@ public final class ToolRunner {
     return r;
   }
 
-  private static CancellationException cancelled(InterruptedException e) {
-    CancellationException c = new CancellationException("the tool loop was interrupted");
-    c.initCause(e);
-    return c;
+  private static CancelledException cancelled(InterruptedException e) {
+    return new CancelledException(
+        CancelledException.Reason.INTERRUPTED,
+        "The tool loop was interrupted while its tools ran; the open calls were answered with"
+            + " errors",
+        e);
   }
 
   private ChatCompletion streamStep(int step, ChatRequest request) {
@@ -778,7 +783,9 @@ public final class ToolRunner {
    * @param lastCompletion the last reply of the model; null when the first call failed
    * @param usage the tokens of all steps, summed; null when no step reported usage
    * @param steps the number of model calls made (or attempted, for a failure)
-   * @param error why the run failed; null unless {@code outcome} is {@link Outcome#FAILED}
+   * @param error why the run failed, a {@link KimiException} like every failure of the SDK (a
+   *     {@link CancelledException} when the run was interrupted); null unless {@code outcome} is
+   *     {@link Outcome#FAILED}
    * @param argumentErrors how many tool calls had arguments that were not valid JSON or did not
    *     bind to the tool's parameters; each was answered with an error so the model could call
    *     again
@@ -790,7 +797,7 @@ public final class ToolRunner {
       ChatCompletion lastCompletion,
       Usage usage,
       int steps,
-      RuntimeException error,
+      KimiException error,
       int argumentErrors) {
 
     /**
@@ -830,7 +837,7 @@ public final class ToolRunner {
         ChatCompletion lastCompletion,
         Usage usage,
         int steps,
-        RuntimeException error) {
+        KimiException error) {
       this(outcome, transcript, newMessageIndex, lastCompletion, usage, steps, error, 0);
     }
 

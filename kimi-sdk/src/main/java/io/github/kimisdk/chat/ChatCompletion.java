@@ -1,5 +1,7 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
@@ -21,6 +23,10 @@ import java.util.Objects;
  * @param systemFingerprint the backend configuration fingerprint; null when absent
  * @param additionalFields the members the server sent that this record does not model, as they
  *     came; empty, never null
+ * @param metadata the status and headers of the response this completion came in (Kimi's request
+ *     id, rate-limit headers), also for one accumulated from a client's stream; null for a
+ *     completion that did not come from a call (built, decoded or loaded). It takes no part in
+ *     {@link #equals(Object)}: two completions with the same content are equal
  */
 public record ChatCompletion(
     String id,
@@ -30,7 +36,8 @@ public record ChatCompletion(
     List<Choice> choices,
     Usage usage,
     String systemFingerprint,
-    JsonObject additionalFields) {
+    JsonObject additionalFields,
+    ResponseMetadata metadata) {
 
   /**
    * Copies the choices.
@@ -44,11 +51,38 @@ public record ChatCompletion(
    * @param systemFingerprint the backend configuration fingerprint; null when absent
    * @param additionalFields the members the server sent that this record does not model; null is
    *     empty
+   * @param metadata the response this completion came in; null when it came from none
    * @throws NullPointerException if an element of {@code choices} is null
    */
   public ChatCompletion {
     choices = choices == null ? List.of() : List.copyOf(choices);
     additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a completion that came from no response.
+   *
+   * @param id the completion id; null when absent
+   * @param object the object type, {@code chat.completion}; null when absent
+   * @param created when the reply was created, in seconds since the epoch; 0 when absent
+   * @param model the model that answered; null when absent
+   * @param choices the alternative replies, usually one; never null
+   * @param usage the token counts; null when absent
+   * @param systemFingerprint the backend configuration fingerprint; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
+   * @throws NullPointerException if an element of {@code choices} is null
+   */
+  public ChatCompletion(
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      Usage usage,
+      String systemFingerprint,
+      JsonObject additionalFields) {
+    this(id, object, created, model, choices, usage, systemFingerprint, additionalFields, null);
   }
 
   /**
@@ -71,7 +105,43 @@ public record ChatCompletion(
       List<Choice> choices,
       Usage usage,
       String systemFingerprint) {
-    this(id, object, created, model, choices, usage, systemFingerprint, null);
+    this(id, object, created, model, choices, usage, systemFingerprint, null, null);
+  }
+
+  /**
+   * Returns this completion as it came in the response {@code metadata} describes.
+   *
+   * @param metadata the response's status and headers; null for none
+   * @return a completion with the same content and {@code metadata}
+   */
+  public ChatCompletion withMetadata(ResponseMetadata metadata) {
+    return new ChatCompletion(
+        id, object, created, model, choices, usage, systemFingerprint, additionalFields, metadata);
+  }
+
+  /**
+   * Compares the content: every component but {@link #metadata()}.
+   *
+   * @param o the other object
+   * @return true when {@code o} is a completion with the same content
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ChatCompletion c
+        && created == c.created
+        && Objects.equals(id, c.id)
+        && Objects.equals(object, c.object)
+        && Objects.equals(model, c.model)
+        && choices.equals(c.choices)
+        && Objects.equals(usage, c.usage)
+        && Objects.equals(systemFingerprint, c.systemFingerprint)
+        && additionalFields.equals(c.additionalFields);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        id, object, created, model, choices, usage, systemFingerprint, additionalFields);
   }
 
   /**
@@ -179,6 +249,9 @@ public record ChatCompletion(
     }
     if (FinishReason.LENGTH.equals(finishReason())) {
       sb.append("; it was cut off at the token limit (finish_reason length): raise maxTokens");
+    }
+    if (metadata != null) {
+      metadata.requestId().ifPresent(id -> sb.append(" [request id ").append(id).append(']'));
     }
     return sb.toString();
   }

@@ -51,7 +51,7 @@ import java.util.stream.StreamSupport;
  * #forEachText}, {@link #toCompletion()} or a {@code Flow} subscriber) with a {@link
  * io.github.kimisdk.KimiException} that says so: a {@link io.github.kimisdk.StreamAbortedException}
  * carrying what arrived once chunks had arrived, else a {@link
- * io.github.kimisdk.ConnectionException}. An interrupted consumer keeps its interrupt status set.
+ * io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status set.
  * Such a stream is never retried. A stream wrapping your own publisher ({@link #of}) is cancelled
  * by {@link #close()} and simply ends.
  */
@@ -242,7 +242,7 @@ public final class ChatStream
     } finally {
       close();
     }
-    return acc.toCompletion();
+    return acc.toCompletion().withMetadata(metadata.get());
   }
 
   /**

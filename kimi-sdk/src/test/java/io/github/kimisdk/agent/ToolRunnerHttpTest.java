@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.github.kimisdk.ApiException;
+import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
@@ -487,7 +488,10 @@ class ToolRunnerHttpTest {
     t.interrupt();
     ToolRunner.Result r = result.get(10, TimeUnit.SECONDS);
     assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.FAILED);
-    assertThat(r.error()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(r.error())
+        .isInstanceOfSatisfying(
+            CancelledException.class,
+            c -> assertThat(c.reason()).isEqualTo(CancelledException.Reason.INTERRUPTED));
     assertThat(((ToolMessage) r.transcript().get(2)).content())
         .isEqualTo("Error: the run was interrupted before wait_tool finished");
     assertThat(toolInterrupted.await(10, TimeUnit.SECONDS)).isTrue();

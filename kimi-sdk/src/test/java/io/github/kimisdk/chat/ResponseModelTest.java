@@ -3,6 +3,7 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.json.JsonString;
@@ -57,6 +58,18 @@ class ResponseModelTest {
     assertThat(c.toolCalls()).containsExactly(call);
     assertThat(c.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     assertThat(c.choices().get(0).text()).isEqualTo("hi");
+  }
+
+  @Test
+  void metadataTakesNoPartInEquality() {
+    ChatCompletion c = new ChatCompletion("id", null, 0, "m", List.of(), null, null);
+    ResponseMetadata md =
+        new ResponseMetadata(200, java.util.Map.of("Msh-Request-Id", List.of("req-1")));
+    ChatCompletion received = c.withMetadata(md);
+    assertThat(c.metadata()).isNull();
+    assertThat(received.metadata()).isSameAs(md);
+    assertThat(received).isEqualTo(c).hasSameHashCodeAs(c);
+    assertThat(received.withMetadata(null).metadata()).isNull();
   }
 
   @Test

@@ -72,8 +72,9 @@ public final class Futures {
   }
 
   /**
-   * Cancels {@code inner} when {@code outer} is cancelled: the future a caller holds passes its
-   * cancellation on to the work it stands for.
+   * Cancels {@code inner} when {@code outer} is cancelled or fails first: the future a caller holds
+   * passes its cancellation (or a failure forced on it, such as the client's close) on to the work
+   * it stands for.
    *
    * @param outer the future handed out
    * @param inner the work behind it
@@ -83,7 +84,7 @@ public final class Futures {
   public static <F extends CompletableFuture<?>> F cancelling(F outer, Future<?> inner) {
     outer.whenComplete(
         (r, e) -> {
-          if (outer.isCancelled()) {
+          if (e != null && !inner.isDone()) {
             inner.cancel(true);
           }
         });

@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ApiException;
+import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
@@ -346,10 +347,12 @@ public final class ErrorFactory {
           "I/O failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
     }
     if (t instanceof InterruptedException) {
-      return make.connection("The call was interrupted and cancelled", t, metadata);
+      return new CancelledException(
+          CancelledException.Reason.INTERRUPTED, "The call was interrupted and cancelled", t);
     }
     if (t instanceof CancellationException) {
-      return make.connection("The call was cancelled", t, metadata);
+      return new CancelledException(
+          CancelledException.Reason.CANCELLED, "The call was cancelled", t);
     }
     if (t instanceof SseException) {
       return make.tooLarge("The event stream broke a size limit: " + describe(t), t, metadata);
@@ -469,14 +472,24 @@ public final class ErrorFactory {
    */
   public KimiException closed(InterruptedException interrupt, boolean client) {
     if (interrupt != null) {
-      return make.connection(
-          "The stream was interrupted while its consumer waited, and closed", interrupt, null);
+      return new CancelledException(
+          CancelledException.Reason.INTERRUPTED,
+          "The stream was interrupted while its consumer waited, and closed",
+          interrupt);
     }
-    String how = client ? "KimiClient.close()" : "ChatStream.close()";
-    return make.connection(
+    String how = client ? "KimiClient.close()" : "close() on the stream";
+    return new CancelledException(
+        client ? CancelledException.Reason.CLIENT_CLOSED : CancelledException.Reason.CLOSED,
         "The stream was closed (" + how + ") before it ended",
-        new CancellationException("closed by " + how),
-        null);
+        new CancellationException("closed by " + how));
+  }
+
+  /** The failure of a call still in flight when its client was closed. */
+  public KimiException clientClosed() {
+    return new CancelledException(
+        CancelledException.Reason.CLIENT_CLOSED,
+        "The call was cancelled because its KimiClient was closed (KimiClient.close())",
+        new CancellationException("closed by KimiClient.close()"));
   }
 
   /** A call that did not complete within {@link Timeouts#overall()}. */

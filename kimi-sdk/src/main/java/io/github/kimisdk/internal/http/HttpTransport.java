@@ -722,7 +722,9 @@ public final class HttpTransport {
           }
           try {
             return new KimiResponse<>(
-                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()), md, b);
+                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()).withMetadata(md),
+                md,
+                b);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,

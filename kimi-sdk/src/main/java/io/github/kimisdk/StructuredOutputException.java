@@ -1,36 +1,55 @@
-package io.github.kimisdk.chat;
+package io.github.kimisdk;
 
+import io.github.kimisdk.chat.ChatCompletion;
 import java.util.Objects;
 
 /**
  * Signals that a reply does not fit the type asked for: its text is not JSON, or the JSON does not
- * bind to the record (see {@link ChatCompletion#parse(Class)}). It holds the reply's text and the
- * JSON path that failed; the message names the path and the record component, never the reply's
- * content.
- *
- * <p>{@link io.github.kimisdk.KimiClient#chat(ChatRequest, Class)} reports this as a {@link
- * io.github.kimisdk.DecodingException} whose cause is this exception:
+ * bind to the record (see {@link ChatCompletion#parse(Class)} and {@link
+ * KimiClient#chat(io.github.kimisdk.chat.ChatRequest, Class)}). It is a {@link DecodingException},
+ * so a {@code catch (KimiException e)} sees it like every other failure. It holds the reply's text
+ * and the JSON path that failed; the message names the path and the record component, never the
+ * reply's content.
  *
  * <pre>{@code
  * try {
  *   Weather w = kimi.chat(request, Weather.class);
- * } catch (DecodingException e) {
- *   if (e.getCause() instanceof StructuredOutputException s) {
- *     log(s.path() + " failed in: " + s.text());
- *   }
+ * } catch (StructuredOutputException e) {
+ *   log(e.path() + " failed in: " + e.text());
  * }
  * }</pre>
  */
-public final class StructuredOutputException extends RuntimeException {
+public final class StructuredOutputException extends DecodingException {
   private static final long serialVersionUID = 1L;
 
   private final transient ChatCompletion completion;
   private final transient Class<?> type;
   private final String path;
 
-  StructuredOutputException(
+  /**
+   * Creates the exception, as {@link ChatCompletion#parse(Class)} does; a reply from a call carries
+   * its response metadata.
+   *
+   * @param message what does not fit, naming the path and the record component
+   * @param completion the reply
+   * @param type the type the reply was bound to
+   * @param path the JSON path where the reply stopped fitting
+   * @param cause the JSON failure
+   * @throws NullPointerException if {@code completion}, {@code type} or {@code path} is null
+   */
+  public StructuredOutputException(
       String message, ChatCompletion completion, Class<?> type, String path, Throwable cause) {
-    super(message, cause);
+    this(message, completion, type, path, cause, completion.metadata());
+  }
+
+  StructuredOutputException(
+      String message,
+      ChatCompletion completion,
+      Class<?> type,
+      String path,
+      Throwable cause,
+      ResponseMetadata metadata) {
+    super(message, cause, metadata);
     this.completion = Objects.requireNonNull(completion, "completion");
     this.type = Objects.requireNonNull(type, "type");
     this.path = Objects.requireNonNull(path, "path");
