@@ -4,9 +4,10 @@ package io.github.kimisdk;
  * A successful response could not be decoded: the body is not the JSON or the event stream Kimi
  * sends, or has an unexpected content type (the cause is usually a {@link
  * io.github.kimisdk.json.JsonException}); or a reply does not fit the record it was asked for
- * ({@link StructuredOutputException}).
+ * ({@link io.github.kimisdk.chat.StructuredOutputException}).
  */
-public sealed class DecodingException extends KimiException permits StructuredOutputException {
+public sealed class DecodingException extends KimiException
+    permits io.github.kimisdk.chat.StructuredOutputException {
 
   private static final long serialVersionUID = 1L;
 

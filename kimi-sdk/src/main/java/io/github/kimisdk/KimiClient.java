@@ -1,23 +1,24 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.client.Calls;
 import io.github.kimisdk.internal.client.ChatAll;
-import io.github.kimisdk.internal.client.EventCall;
 import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.client.RateLimiter;
 import io.github.kimisdk.internal.client.Retrier;
 import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.client.SdkStreams;
 import io.github.kimisdk.internal.client.StreamingCall;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.Overrides;
-import io.github.kimisdk.internal.http.StreamCall;
 import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
@@ -25,7 +26,6 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
@@ -50,7 +50,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -121,8 +120,7 @@ public final class KimiClient implements AutoCloseable {
   private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
   private final System.Logger logger;
   private final Set<CompletableFuture<?>> inFlight;
-  private final Set<ChatStream> streams;
-  private final Set<EventCall.Handle> eventStreams;
+  private final Set<AutoCloseable> streams;
   private final ContextBudget preflight;
   private final RateLimit rateLimit;
   private final RateLimiter limiter;
@@ -143,7 +141,6 @@ public final class KimiClient implements AutoCloseable {
     this.defaultOverrides = Overrides.NONE;
     this.inFlight = ConcurrentHashMap.newKeySet();
     this.streams = Collections.newSetFromMap(new WeakHashMap<>());
-    this.eventStreams = Collections.newSetFromMap(new WeakHashMap<>());
     this.samplingPolicy = b.samplingPolicy;
     this.thinkingFallback = b.thinkingFallback;
     this.modelChecks = b.modelChecks;
@@ -239,7 +236,6 @@ public final class KimiClient implements AutoCloseable {
     this.defaultOverrides = Overrides.of(defaults.headers(), defaults.queryParams());
     this.inFlight = parent.inFlight;
     this.streams = parent.streams;
-    this.eventStreams = parent.eventStreams;
     this.samplingPolicy = parent.samplingPolicy;
     this.thinkingFallback = parent.thinkingFallback;
     this.modelChecks = parent.modelChecks;
@@ -450,26 +446,23 @@ public final class KimiClient implements AutoCloseable {
     }
     ChatRequest nonStreaming =
         request.stream() ? request.toBuilder().stream(false).build() : request;
+    byte[] body;
+    long charge;
     try {
-      transport.check(nonStreaming);
+      body = transport.encode(nonStreaming);
+      charge = charge(nonStreaming);
     } catch (RuntimeException e) {
       return calls.failed(e);
     }
-    long charge;
-    try {
-      charge = charge(nonStreaming);
-    } catch (PreflightException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    CompletableFuture<KimiResponse<ChatCompletion>> f =
+    CompletableFuture<ChatCompletion> f =
         call.retrier.call(
             attempt ->
                 limited(
                     nonStreaming.model(),
                     charge,
                     true,
-                    () -> transport.chat(nonStreaming, attempt, call.overrides)));
-    return tracked(f);
+                    () -> transport.chat(body, attempt, call.overrides)));
+    return calls.map(tracked(f), c -> new KimiResponse<>(c, c.metadata()));
   }
 
   /**
@@ -510,26 +503,24 @@ public final class KimiClient implements AutoCloseable {
     Call call = call(options);
     request = prepare(request, call.options());
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
+    byte[] body;
     try {
-      transport.check(streaming);
+      body = transport.encode(streaming); // a body over the size limit fails here, not later
     } catch (RuntimeException e) {
       throw calls.kimi(e);
     }
     long charge = charge(streaming);
-    // The first attempt is prepared now, so a body over the size limit fails here, not later
-    StreamCall first = transport.stream(streaming, 1, call.overrides);
-    StreamingCall streamingCall =
-        call.retrier.stream(
-            streaming,
-            attempt -> attempt == 1 ? first : transport.stream(streaming, attempt, call.overrides),
+    StreamingCall<ChatCompletionChunk> streamingCall =
+        new StreamingCall<>(
+            call.retrier,
+            new StreamingCall.Spec<>(
+                attempt -> transport.stream(streaming, body, attempt, call.overrides),
+                streaming.model(),
+                charge,
+                partial -> Retrier.resume(streaming, partial)),
             limiter,
-            charge,
             () -> root.closed);
-    ChatStream stream = ChatStream.of(streamingCall, streamingCall::metadata);
-    synchronized (streams) {
-      streams.add(stream);
-    }
-    return stream;
+    return open(SdkStreams.chat(streamingCall));
   }
 
   /**
@@ -714,26 +705,30 @@ public final class KimiClient implements AutoCloseable {
     Call call = call(options);
     byte[] bytes = body == null ? null : Json.writeBytes(body);
     String model = modelOf(body);
+    if (bytes != null) {
+      try {
+        transport.checkSize(model, bytes);
+      } catch (RuntimeException e) {
+        return calls.failed(e);
+      }
+    }
     return tracked(
         call.retrier.call(
             attempt ->
                 limited(
-                    model,
-                    0,
-                    true,
-                    () -> transport.json(m, p, bytes, call.overrides, attempt, model))));
+                    model, 0, true, () -> transport.json(m, p, bytes, call.overrides, attempt))));
   }
 
   /**
-   * Sends a request whose answer is a stream of server-sent events, to any endpoint below the base
-   * URL (see {@link #request(String, String, JsonValue)}), and waits until the stream starts.
-   * Attempts are retried, behind the rate limiter, until one answers with a 2xx {@code
-   * text/event-stream}; a stream that started is never retried. Events are passed on as they are,
-   * {@code data: [DONE]} included, which ends the stream. The stream holds its rate-limiter slot
-   * until it ends; close it to stop early.
+   * Prepares a request whose answer is a stream of server-sent events, to any endpoint below the
+   * base URL (see {@link #request(String, String, JsonValue)}). Nothing is sent until the stream is
+   * consumed; then attempts are retried, behind the rate limiter, until one delivers its first
+   * event (an error answer is thrown from the iteration, as a chat stream's is). Events are passed
+   * on as they are, {@code data: [DONE]} included, which ends the stream. The stream holds its
+   * rate-limiter slot until it ends; close it to stop early.
    *
    * <pre>{@code
-   * try (EventStream events = kimi.requestEvents("POST", "responses", body).value()) {
+   * try (KimiEventStream events = kimi.requestEvents("POST", "responses", body)) {
    *   events.forEach(e -> System.out.println(e.event() + ": " + e.data()));
    * }
    * }</pre>
@@ -741,18 +736,18 @@ public final class KimiClient implements AutoCloseable {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
-   * @return the started stream with the response metadata
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure, before or while the events are read
-   * @throws IllegalArgumentException if the method or path is malformed
+   * @return the stream
+   * @throws PreflightException if the body is over the request size limit
+   * @throws IllegalArgumentException if the method or path is malformed, or the path is an absolute
+   *     URL
    * @throws IllegalStateException if the client is closed
    */
-  public KimiResponse<EventStream> requestEvents(String method, String path, JsonValue body) {
+  public KimiEventStream requestEvents(String method, String path, JsonValue body) {
     return requestEvents(method, path, body, RequestOptions.none());
   }
 
   /**
-   * Sends a request whose answer is an event stream, with settings of its own; a {@link
+   * Prepares a request whose answer is an event stream, with settings of its own; a {@link
    * RequestOptions#timeout()} bounds the whole stream (see {@link #requestEvents(String, String,
    * JsonValue)}).
    *
@@ -760,33 +755,12 @@ public final class KimiClient implements AutoCloseable {
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
    * @param options the call's settings, on top of the client's
-   * @return the started stream with the response metadata
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
+   * @return the stream
+   * @throws PreflightException if the body is over the request size limit
    * @throws IllegalArgumentException if the method or path is malformed
    * @throws IllegalStateException if the client is closed
    */
-  public KimiResponse<EventStream> requestEvents(
-      String method, String path, JsonValue body, RequestOptions options) {
-    KimiResponse<Flow.Publisher<ServerSentEvent>> r =
-        await(requestEventsAsync(method, path, body, options));
-    return new KimiResponse<>(EventStream.of(r.value()), r.metadata());
-  }
-
-  /**
-   * Sends a request whose answer is an event stream without blocking. The future completes when the
-   * stream started, with a one-subscriber publisher of its events; a failure while they are read
-   * reaches the subscriber as a {@link KimiException}.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL
-   * @param body the JSON body; null sends none
-   * @param options the call's settings, on top of the client's
-   * @return the future stream; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<KimiResponse<Flow.Publisher<ServerSentEvent>>> requestEventsAsync(
+  public KimiEventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
     String m = checkMethod(method);
     String p = checkPath(path);
@@ -795,25 +769,25 @@ public final class KimiClient implements AutoCloseable {
     Call call = call(options);
     byte[] bytes = body == null ? null : Json.writeBytes(body);
     String model = modelOf(body);
-    EventCall events =
-        new EventCall(
+    if (bytes != null) {
+      transport.checkSize(model, bytes);
+    }
+    StreamingCall<ServerSentEvent> events =
+        new StreamingCall<>(
             call.retrier,
+            new StreamingCall.Spec<>(
+                attempt -> transport.events(m, p, bytes, call.overrides, attempt), model, 0, null),
             limiter,
-            attempt -> transport.events(m, p, bytes, call.overrides, attempt, model));
-    CompletableFuture<KimiResponse<EventCall.Handle>> started = tracked(events.start());
-    return calls.map(
-        started,
-        r -> {
-          EventCall.Handle h = r.value();
-          synchronized (eventStreams) {
-            if (root.closed) {
-              h.abort(calls.kimi(new IllegalStateException("This KimiClient is closed")));
-            } else {
-              eventStreams.add(h);
-            }
-          }
-          return new KimiResponse<>(h.publisher(), r.metadata());
-        });
+            () -> root.closed);
+    return open(SdkStreams.events(events));
+  }
+
+  /** Tracks an open stream until the client closes, which closes it. */
+  private <S extends AutoCloseable> S open(S stream) {
+    synchronized (streams) {
+      streams.add(stream);
+    }
+    return stream;
   }
 
   private static String checkMethod(String method) {
@@ -1313,21 +1287,17 @@ public final class KimiClient implements AutoCloseable {
     for (CompletableFuture<?> f : inFlight) {
       f.completeExceptionally(transport.errors().clientClosed()); // cancels the work behind it
     }
-    List<ChatStream> open;
+    List<AutoCloseable> open;
     synchronized (streams) {
       open = List.copyOf(streams);
       streams.clear();
     }
-    for (ChatStream s : open) {
-      s.close();
-    }
-    List<EventCall.Handle> events;
-    synchronized (eventStreams) {
-      events = List.copyOf(eventStreams);
-      eventStreams.clear();
-    }
-    for (EventCall.Handle h : events) {
-      h.abort(calls.kimi(new IllegalStateException("This KimiClient is closed")));
+    for (AutoCloseable s : open) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        throw new AssertionError(e); // the SDK's streams do not throw from close()
+      }
     }
     timer.close();
     if (ownedExecutor != null) {

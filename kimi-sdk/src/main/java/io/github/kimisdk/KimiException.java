@@ -16,7 +16,7 @@ import java.util.Optional;
  *   <li>{@link StreamException}: a stream ended before {@code [DONE]}, carried a malformed chunk,
  *       or failed in any other way after its first chunk reached the caller;
  *   <li>{@link DecodingException}: a successful response body could not be decoded, or a reply does
- *       not fit the record asked for ({@link StructuredOutputException});
+ *       not fit the record asked for ({@link io.github.kimisdk.chat.StructuredOutputException});
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);
  *   <li>{@link PreflightException}: the request was stopped before sending because the model would

@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonString;

@@ -1,6 +1,7 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.json.Json;
@@ -9,7 +10,6 @@ import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.io.PrintStream;
 import java.util.Map;
@@ -60,8 +60,8 @@ public final class ResponsesApi {
         out.println("[raw] " + r.rawBody().map(b -> b.length).orElse(0) + " bytes");
 
         out.print("[streamed] ");
-        try (EventStream events =
-            kimi.requestEvents("POST", "responses", body(session, prompt, true)).value()) {
+        try (KimiEventStream events =
+            kimi.requestEvents("POST", "responses", body(session, prompt, true))) {
           for (ServerSentEvent e : events) {
             if (e.event().equals("response.output_text.delta")
                 && Json.parse(e.data()) instanceof JsonObject delta

@@ -3,7 +3,7 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.StructuredOutputException;
+import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;

@@ -1,7 +1,6 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;

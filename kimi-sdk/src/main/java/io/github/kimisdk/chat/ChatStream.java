@@ -1,9 +1,9 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.flow.BlockingSubscriber;
-import io.github.kimisdk.internal.flow.Relay;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A streaming chat reply: chunks as Kimi produces them. It is cold (nothing is sent until it is
- * subscribed to or iterated) and can be consumed once, in one of these ways:
+ * A streaming chat reply: chunks as Kimi produces them. It keeps the contract every stream of the
+ * SDK keeps ({@link io.github.kimisdk.KimiEventStream} too): it is cold (nothing is sent until it
+ * is subscribed to or iterated) and can be consumed once, in one of these ways:
  *
  * <pre>{@code
  * // print the text as it arrives, then use the whole completion
@@ -45,41 +46,35 @@ import java.util.stream.StreamSupport;
  * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
  * stream early cancels the call and closes the connection.
  *
- * <p>A stream from {@link io.github.kimisdk.KimiClient#stream} that is closed ({@link #close()} or
- * {@link io.github.kimisdk.KimiClient#close()}) while another thread consumes it, or whose
- * consuming thread is interrupted while it waits, fails that consumer (the iterator, {@link
- * #forEachText}, {@link #toCompletion()} or a {@code Flow} subscriber) with a {@link
- * io.github.kimisdk.KimiException} that says so: a {@link io.github.kimisdk.StreamAbortedException}
- * carrying what arrived once chunks had arrived, else a {@link
- * io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status set.
- * Such a stream is never retried. A stream wrapping your own publisher ({@link #of}) is cancelled
- * by {@link #close()} and simply ends.
+ * <p>A stream that is closed ({@link #close()} or {@link io.github.kimisdk.KimiClient#close()})
+ * while another thread consumes it, or whose consuming thread is interrupted while it waits, fails
+ * that consumer (the iterator, {@link #forEachText}, {@link #toCompletion()} or a {@code Flow}
+ * subscriber) with a {@link io.github.kimisdk.KimiException} that says so: a {@link
+ * io.github.kimisdk.StreamAbortedException} carrying what arrived once chunks had arrived, else a
+ * {@link io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status
+ * set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends it quietly. A
+ * stream wrapping your own publisher ({@link #of}) behaves the same way (its failures are your
+ * publisher's, passed on as they are).
  */
-public final class ChatStream
-    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable {
+public sealed class ChatStream
+    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable
+    permits io.github.kimisdk.internal.client.SdkStreams.Chat {
 
-  private static final int PREFETCH = 32;
-  private static final String CONSUMED =
-      "This ChatStream was already consumed; a ChatStream can be consumed only once";
-
-  private final Flow.Publisher<ChatCompletionChunk> source;
-  private final StoppablePublisher<ChatCompletionChunk> sdk; // the SDK's own stream, else null
+  private final StreamHandle<ChatCompletionChunk> handle;
   private final Supplier<ResponseMetadata> metadata;
-  private final Object lock = new Object();
-  private boolean started;
-  private boolean closed;
-  private Relay<ChatCompletionChunk> foreign; // in front of a publisher of the user's
-  private BlockingSubscriber<ChatCompletionChunk> blocking;
 
-  @SuppressWarnings("unchecked") // a StoppablePublisher of chunks is what the client hands over
-  private ChatStream(
-      Flow.Publisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    this.source = source;
-    this.sdk =
-        source instanceof StoppablePublisher<?> s
-            ? (StoppablePublisher<ChatCompletionChunk>) s
-            : null;
-    this.metadata = metadata;
+  /**
+   * Creates the stream of a call the SDK makes; {@code ChatStream} is sealed, so only the SDK's own
+   * streams come this way (yours come from {@link #of}).
+   *
+   * @param source the call's chunks, stopped by {@link #close()} or an interrupt
+   * @param metadata returns the response metadata, or null until the response headers arrived
+   */
+  @SuppressWarnings("exports") // the SDK's own subclass is the only caller: this class is sealed
+  protected ChatStream(
+      StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
+    this.handle = new StreamHandle<>(source, "ChatStream");
+    this.metadata = Objects.requireNonNull(metadata, "metadata");
   }
 
   /**
@@ -103,8 +98,19 @@ public final class ChatStream
    */
   public static ChatStream of(
       Flow.Publisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    return new ChatStream(
-        Objects.requireNonNull(source, "source"), Objects.requireNonNull(metadata, "metadata"));
+    return new ChatStream(StreamHandle.foreign(source, ChatStream::stopped), metadata);
+  }
+
+  private static RuntimeException stopped(InterruptedException interrupt) {
+    return interrupt != null
+        ? new CancelledException(
+            CancelledException.Reason.INTERRUPTED,
+            "The stream was interrupted while its consumer waited, and closed",
+            interrupt)
+        : new CancelledException(
+            CancelledException.Reason.CLOSED,
+            "The stream was closed (close() on the stream) before it ended",
+            null);
   }
 
   /**
@@ -117,37 +123,8 @@ public final class ChatStream
    * @throws NullPointerException if {@code subscriber} is null
    */
   @Override
-  public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
-    Objects.requireNonNull(subscriber, "subscriber");
-    String refusal = null;
-    synchronized (lock) {
-      if (started) {
-        refusal = CONSUMED;
-      } else if (closed) {
-        refusal = "This ChatStream is closed";
-      } else {
-        started = true;
-      }
-    }
-    if (refusal != null) {
-      Relay.refuse(subscriber, refusal);
-      return;
-    }
-    if (sdk != null) {
-      sdk.subscribe(subscriber);
-      return;
-    }
-    Relay<ChatCompletionChunk> relay = new Relay<>(subscriber, (error, cancelled) -> {});
-    boolean closedMeanwhile;
-    synchronized (lock) {
-      foreign = relay;
-      closedMeanwhile = closed;
-    }
-    relay.start();
-    if (closedMeanwhile) {
-      relay.cancel();
-    }
-    source.subscribe(relay);
+  public final void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+    handle.subscribe(subscriber);
   }
 
   /**
@@ -159,20 +136,8 @@ public final class ChatStream
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   @Override
-  public Iterator<ChatCompletionChunk> iterator() {
-    BlockingSubscriber<ChatCompletionChunk> b =
-        new BlockingSubscriber<>(PREFETCH, sdk == null ? null : sdk::stop);
-    synchronized (lock) {
-      if (started) {
-        throw new IllegalStateException(CONSUMED);
-      }
-      if (closed) {
-        throw new IllegalStateException("This ChatStream is closed");
-      }
-      blocking = b;
-    }
-    subscribe(b);
-    return b;
+  public final Iterator<ChatCompletionChunk> iterator() {
+    return handle.iterator();
   }
 
   /**
@@ -187,7 +152,7 @@ public final class ChatStream
    * @return the stream of chunks
    * @throws IllegalStateException if the stream was already consumed or closed
    */
-  public Stream<ChatCompletionChunk> stream() {
+  public final Stream<ChatCompletionChunk> stream() {
     Spliterator<ChatCompletionChunk> split =
         Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL);
     return StreamSupport.stream(split, false).onClose(this::close);
@@ -199,11 +164,11 @@ public final class ChatStream
    *
    * @param sink receives the text pieces, for example {@code System.out::print}
    * @return everything the stream carried, folded into one completion (text, reasoning, tool calls,
-   *     finish reason, usage)
+   *     finish reason, usage) with the response metadata
    * @throws io.github.kimisdk.KimiException if the call or the stream fails
    * @throws NullPointerException if {@code sink} is null
    */
-  public ChatCompletion forEachText(Consumer<String> sink) {
+  public final ChatCompletion forEachText(Consumer<String> sink) {
     Objects.requireNonNull(sink, "sink");
     return forEachText(reasoning -> {}, sink);
   }
@@ -219,11 +184,12 @@ public final class ChatStream
    *
    * @param reasoningSink receives the reasoning pieces
    * @param textSink receives the answer text pieces
-   * @return everything the stream carried, folded into one completion
+   * @return everything the stream carried, folded into one completion with the response metadata
    * @throws io.github.kimisdk.KimiException if the call or the stream fails
    * @throws NullPointerException if a sink is null
    */
-  public ChatCompletion forEachText(Consumer<String> reasoningSink, Consumer<String> textSink) {
+  public final ChatCompletion forEachText(
+      Consumer<String> reasoningSink, Consumer<String> textSink) {
     Objects.requireNonNull(reasoningSink, "reasoningSink");
     Objects.requireNonNull(textSink, "textSink");
     ChatAccumulator acc = new ChatAccumulator();
@@ -252,7 +218,7 @@ public final class ChatStream
    * @return the accumulated completion
    * @throws io.github.kimisdk.KimiException if the call or the stream fails
    */
-  public ChatCompletion toCompletion() {
+  public final ChatCompletion toCompletion() {
     return forEachText(text -> {});
   }
 
@@ -262,7 +228,7 @@ public final class ChatStream
    *
    * @return the metadata, or empty before the response headers arrived
    */
-  public Optional<ResponseMetadata> metadata() {
+  public final Optional<ResponseMetadata> metadata() {
     return Optional.ofNullable(metadata.get());
   }
 
@@ -272,40 +238,12 @@ public final class ChatStream
    * the class comment). Idempotent; a no-op once the stream has ended.
    */
   @Override
-  public void close() {
-    Relay<ChatCompletionChunk> f;
-    BlockingSubscriber<ChatCompletionChunk> b;
-    boolean wasStarted;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      f = foreign;
-      b = blocking;
-      wasStarted = started;
-    }
-    if (sdk != null) {
-      if (wasStarted && !sdk.isEnded()) {
-        if (b != null) {
-          b.closing();
-        }
-        sdk.stop(null);
-      }
-      return;
-    }
-    if (b != null) {
-      b.close();
-    }
-    if (f != null) {
-      f.cancel();
-    }
+  public final void close() {
+    handle.close();
   }
 
   @Override
-  public String toString() {
-    synchronized (lock) {
-      return "ChatStream[" + (closed ? "closed" : started ? "started" : "not started") + "]";
-    }
+  public final String toString() {
+    return "ChatStream[" + handle.state() + "]";
   }
 }

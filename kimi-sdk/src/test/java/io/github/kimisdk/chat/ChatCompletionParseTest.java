@@ -3,7 +3,6 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.StructuredOutputException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;

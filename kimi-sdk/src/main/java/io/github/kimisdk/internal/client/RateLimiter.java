@@ -180,6 +180,18 @@ public final class RateLimiter {
     return w.future;
   }
 
+  /** Returns how many calls wait for a permit now; for tests. */
+  public synchronized int queued() {
+    int n = 0;
+    for (Waiter w : slotQueue) {
+      n += w.future.isDone() ? 0 : 1;
+    }
+    for (Waiter w : freeQueue) {
+      n += w.future.isDone() ? 0 : 1;
+    }
+    return n;
+  }
+
   /** Returns how many calls Kimi refused with a rate-limit 429 so far; for tests. */
   public synchronized int rejected() {
     return rejected;

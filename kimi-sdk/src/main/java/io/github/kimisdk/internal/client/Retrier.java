@@ -9,14 +9,12 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.internal.http.StreamCall;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
@@ -326,26 +324,6 @@ public final class Retrier {
       logRetry(attempts, k, wait);
       scheduler.schedule(this::next, wait);
     }
-  }
-
-  /**
-   * Returns a streaming call that sends {@code request} through {@code newCall}, each attempt
-   * behind a permit of {@code limiter} when there is one.
-   *
-   * @param request the streaming request
-   * @param newCall makes attempt {@code n} (from 1)
-   * @param limiter the client's rate limiter, or null
-   * @param charge the request's token charge for the limiter
-   * @param clientClosed tells whether the client is closing, for the message of a stopped stream
-   * @return the cold, single-subscriber stream
-   */
-  public StreamingCall stream(
-      ChatRequest request,
-      IntFunction<StreamCall> newCall,
-      RateLimiter limiter,
-      long charge,
-      BooleanSupplier clientClosed) {
-    return new StreamingCall(this, request, newCall, limiter, charge, clientClosed);
   }
 
   /** Builds the request that continues {@code request} after {@code partial} arrived. */

@@ -1,19 +1,25 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.Delayer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The time source, delayer and randomness of retries and timeouts; tests replace it. */
-public interface Scheduler {
+public interface Scheduler extends Delayer {
 
   /** Returns a monotonic time in nanoseconds. */
   long nanoTime();
 
-  /** Runs {@code task} once after {@code delay}; the task checks itself whether it is still due. */
-  void schedule(Runnable task, Duration delay);
+  /**
+   * Runs {@code task} once after {@code delay}; the task checks itself whether it is still due.
+   *
+   * @return withdraws the task from the timer when run before it ran
+   */
+  @Override
+  Runnable schedule(Runnable task, Duration delay);
 
   /** Returns a random number in [0, 1) for backoff jitter. */
   default double random() {
@@ -32,8 +38,8 @@ public interface Scheduler {
       }
 
       @Override
-      public void schedule(Runnable task, Duration delay) {
-        timer.schedule(
+      public Runnable schedule(Runnable task, Duration delay) {
+        return timer.schedule(
             () -> {
               try {
                 executor.execute(task);

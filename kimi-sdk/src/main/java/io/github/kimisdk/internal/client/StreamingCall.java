@@ -4,8 +4,9 @@ import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.StreamAbortedException;
 import io.github.kimisdk.StreamException;
-import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.flow.Relay;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -19,78 +20,104 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * One streaming chat call as a cold, single-subscriber publisher. Subscribing hands the subscriber
- * a {@link Relay}; each attempt then waits for a rate-limit permit of its own (so a retry waits
+ * One streaming call as a cold, single-subscriber publisher: every stream of the SDK (a chat
+ * stream, the events of {@code requestEvents}) runs on it. Subscribing hands the subscriber a
+ * {@link Relay}; each attempt then waits for a rate-limit permit of its own (so a retry waits
  * behind the pause a 429 started, like everyone's), sends, and attaches its event stream to the
- * relay. An attempt that fails before a chunk reached the subscriber is retried as the {@link
+ * relay. An attempt that fails before an item reached the subscriber is retried as the {@link
  * Retrier} says; once one has, the stream's failure is final and carries what arrived. {@link
  * #stop} (a close, or the consumer's interrupt) fails the subscriber with a failure that says so
  * and is never retried.
  *
  * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}; a
- * permit is held only while its attempt runs; after {@code ended} nothing starts.
+ * permit is held only while its attempt runs; after {@code ended} nothing starts, and every timer
+ * the call armed (idle watch, total time, whole-call deadline) is withdrawn.
+ *
+ * @param <T> the item type
  */
-public final class StreamingCall implements StoppablePublisher<ChatCompletionChunk>, Relay.Owner {
+public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
+
+  /** What one streaming call sends and how it is limited. */
+  public record Spec<T>(
+      IntFunction<StreamCall<T>> attempt,
+      String model,
+      long charge,
+      Function<ChatCompletion, ChatRequest> resume) {
+
+    /**
+     * Checks the spec.
+     *
+     * @param attempt makes attempt {@code n} (from 1)
+     * @param model the model, for the rate limiter's per-model pause; may be null
+     * @param charge the token charge for the rate limiter
+     * @param resume builds the request that continues the stream after what arrived, for a chat
+     *     stream's failure; null for other streams
+     */
+    public Spec {
+      Objects.requireNonNull(attempt, "attempt");
+    }
+  }
 
   private final Retrier retrier;
   private final ErrorFactory errors;
-  private final ChatRequest request;
-  private final IntFunction<StreamCall> newCall;
+  private final Spec<T> spec;
   private final RateLimiter limiter;
-  private final long charge;
   private final BooleanSupplier clientClosed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
-  // The pending idle check reaches this call only through this holder, cleared when the stream
-  // ends, so a check still queued keeps no call, parser or accumulated chunks alive.
-  private final WatchTask watchTask = new WatchTask();
-  private final WatchTask totalTask = new WatchTask();
-  // The whole-call timeout of RequestOptions, held the same way.
-  private final WatchTask deadlineTask = new WatchTask();
   private final List<KimiException> failures = new ArrayList<>();
 
-  private volatile StreamCall current;
-  private Relay<ChatCompletionChunk> relay;
+  private volatile StreamCall<T> current;
+  private Relay<T> relay;
   private RateLimiter.Permit permit;
   private CompletableFuture<RateLimiter.Permit> acquiring;
   private RuntimeException stopped;
   private boolean ended;
   private int attempts;
   private long started;
+  // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
+  private IdleWatch idle;
+  private Runnable withdrawTotal = () -> {};
+  private Runnable withdrawDeadline = () -> {};
 
-  StreamingCall(
-      Retrier retrier,
-      ChatRequest request,
-      IntFunction<StreamCall> newCall,
-      RateLimiter limiter,
-      long charge,
-      BooleanSupplier clientClosed) {
+  /**
+   * Prepares a call; nothing is sent until it is subscribed to.
+   *
+   * @param retrier the call's retrier (policy, timeouts, scheduler)
+   * @param spec what is sent
+   * @param limiter the client's rate limiter, or null
+   * @param clientClosed tells whether the client is closing, for the message of a stopped stream
+   */
+  public StreamingCall(
+      Retrier retrier, Spec<T> spec, RateLimiter limiter, BooleanSupplier clientClosed) {
     this.retrier = retrier;
     this.errors = retrier.errors();
-    this.request = request;
-    this.newCall = newCall;
+    this.spec = spec;
     this.limiter = limiter;
-    this.charge = charge;
     this.clientClosed = clientClosed;
   }
 
-  /** Returns the metadata of the current attempt's response, or null before its headers. */
+  /**
+   * Returns the metadata of the current attempt's response.
+   *
+   * @return the metadata, or null before its headers
+   */
   public ResponseMetadata metadata() {
-    StreamCall c = current;
+    StreamCall<T> c = current;
     return c == null ? null : c.metadata();
   }
 
   @Override
-  public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+  public void subscribe(Flow.Subscriber<? super T> subscriber) {
     Objects.requireNonNull(subscriber, "subscriber");
     if (!subscribed.compareAndSet(false, true)) {
-      Relay.refuse(
-          subscriber, "This stream was already subscribed; a ChatStream can be consumed only once");
+      Relay.refuse(subscriber, "This stream was already subscribed; it can be consumed only once");
       return;
     }
-    Relay<ChatCompletionChunk> r = new Relay<>(subscriber, this);
+    Relay<T> r = new Relay<>(subscriber, this);
     RuntimeException early;
     synchronized (this) {
       relay = r;
@@ -102,26 +129,45 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       r.fail(early);
       return;
     }
-    Duration idle = retrier.timeouts().streamIdle();
-    watchTask.check = () -> watch(idle);
-    retrier.watchdog().schedule(watchTask, watchPeriod(idle));
-    retrier
-        .timeouts()
-        .streamTotal()
-        .ifPresent(
-            total -> {
-              totalTask.check = () -> stopWith(errors.streamTotalTimeout(total));
-              retrier.watchdog().schedule(totalTask, total);
+    Duration limit = retrier.timeouts().streamIdle();
+    IdleWatch watch =
+        IdleWatch.start(
+            retrier.watchdog(),
+            limit,
+            now -> {
+              StreamCall<T> c = current;
+              return c == null ? 0 : c.idleNanos(now);
+            },
+            () -> {
+              StreamCall<T> c = current;
+              if (c != null) {
+                c.abort(
+                    new StreamIdleException(
+                        "no data for "
+                            + ErrorFactory.human(limit)
+                            + " while the stream was read (Timeouts.withStreamIdle)"));
+              }
             });
+    Runnable total =
+        retrier
+            .timeouts()
+            .streamTotal()
+            .map(t -> retrier.watchdog().schedule(() -> stopWith(errors.streamTotalTimeout(t)), t))
+            .orElse(() -> {});
     Duration deadline = retrier.callTimeout();
-    if (deadline != null) {
-      deadlineTask.check =
-          () -> {
-            if (!isEnded()) {
-              stopWith(retrier.timedOut(deadline));
-            }
-          };
-      retrier.scheduler().schedule(deadlineTask, deadline);
+    Runnable dead =
+        deadline == null
+            ? () -> {}
+            : retrier.scheduler().schedule(() -> stopWith(retrier.timedOut(deadline)), deadline);
+    boolean over;
+    synchronized (this) {
+      over = ended;
+      idle = watch;
+      withdrawTotal = total;
+      withdrawDeadline = dead;
+    }
+    if (over) {
+      withdrawTimers();
     }
     nextAttempt();
   }
@@ -139,7 +185,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       send(n);
       return;
     }
-    CompletableFuture<RateLimiter.Permit> f = limiter.acquire(request.model(), charge, true);
+    CompletableFuture<RateLimiter.Permit> f = limiter.acquire(spec.model(), spec.charge(), true);
     synchronized (this) {
       acquiring = f;
       if (ended) {
@@ -171,9 +217,9 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
   }
 
   private void send(int n) {
-    StreamCall call;
+    StreamCall<T> call;
     try {
-      call = newCall.apply(n);
+      call = spec.attempt().apply(n);
     } catch (RuntimeException e) {
       release(e);
       relay.fail(errors.finish(retrier.calls().kimi(e), failures, n));
@@ -190,7 +236,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       release(RateLimiter.CANCELLED);
       return;
     }
-    StreamCall attempt = call;
+    StreamCall<T> attempt = call;
     call.start(
         relay,
         k -> {
@@ -210,7 +256,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
    * Judges a failed attempt: returns the failure to deliver, or null when a retry was scheduled.
    * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
    */
-  private Throwable attemptFailed(StreamCall call, Throwable error, boolean delivered) {
+  private Throwable attemptFailed(StreamCall<T> call, Throwable error, boolean delivered) {
     Error fatal = ErrorFactory.fatal(error);
     if (fatal != null) {
       if (call != null) {
@@ -232,7 +278,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       made = attempts;
       if (stop == null && !ended) {
         if (!delivered && k instanceof StreamAbortedException a) {
-          k = a.reason(); // the caller saw no chunk: report (and retry) the plain failure
+          k = a.reason(); // the caller saw no item: report (and retry) the plain failure
         }
         failures.add(k);
         if (!delivered) {
@@ -248,15 +294,20 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       retrier.scheduler().schedule(this::nextAttempt, wait);
       return null;
     }
-    if (delivered && k instanceof StreamException se) {
-      errors.resumeRequest(se, Retrier.resume(request, se.partial()));
-    }
+    resumable(k, delivered);
     return errors.finish(k, failures, made);
+  }
+
+  /** Gives a chat stream's failure, once items were delivered, the request that continues it. */
+  private void resumable(Throwable failure, boolean delivered) {
+    if (delivered && spec.resume() != null && failure instanceof StreamException se) {
+      errors.resumeRequest(se, spec.resume().apply(se.partial()));
+    }
   }
 
   @Override
   public void ended(Throwable error, boolean cancelled) {
-    StreamCall call;
+    StreamCall<T> call;
     CompletableFuture<RateLimiter.Permit> f;
     boolean stop;
     synchronized (this) {
@@ -266,9 +317,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
       acquiring = null;
       stop = stopped != null;
     }
-    watchTask.check = null;
-    totalTask.check = null;
-    deadlineTask.check = null;
+    withdrawTimers();
     if (f != null) {
       f.cancel(false);
     }
@@ -281,18 +330,37 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     }
   }
 
+  private void withdrawTimers() {
+    IdleWatch w;
+    Runnable total;
+    Runnable deadline;
+    synchronized (this) {
+      w = idle;
+      idle = null;
+      total = withdrawTotal;
+      deadline = withdrawDeadline;
+      withdrawTotal = () -> {};
+      withdrawDeadline = () -> {};
+    }
+    if (w != null) {
+      w.stop();
+    }
+    total.run();
+    deadline.run();
+  }
+
   @Override
   public RuntimeException stop(InterruptedException interrupt) {
     return stopWith(errors.closed(interrupt, clientClosed.getAsBoolean()));
   }
 
   /**
-   * Ends the stream with {@code reason} (a close, an interrupt, the whole-call timeout), never
-   * retried; once chunks were delivered the failure carries them.
+   * Ends the stream with {@code reason} (a close, an interrupt, a total or whole-call timeout),
+   * never retried; once items were delivered the failure carries what arrived.
    */
   private RuntimeException stopWith(KimiException reason) {
-    Relay<ChatCompletionChunk> r;
-    StreamCall call;
+    Relay<T> r;
+    StreamCall<T> call;
     synchronized (this) {
       if (stopped != null) {
         return stopped;
@@ -306,9 +374,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     }
     Throwable mapped = call == null ? reason : call.failureFor(reason);
     RuntimeException failure = mapped instanceof RuntimeException re ? re : reason;
-    if (failure instanceof StreamException se && r.delivered()) {
-      errors.resumeRequest(se, Retrier.resume(request, se.partial()));
-    }
+    resumable(failure, r.delivered());
     synchronized (this) {
       if (stopped == null) {
         stopped = failure;
@@ -321,7 +387,7 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
 
   @Override
   public boolean isEnded() {
-    Relay<ChatCompletionChunk> r;
+    Relay<T> r;
     synchronized (this) {
       if (ended) {
         return true;
@@ -340,43 +406,6 @@ public final class StreamingCall implements StoppablePublisher<ChatCompletionChu
     }
     if (p != null) {
       p.finish(outcome);
-    }
-  }
-
-  private static Duration watchPeriod(Duration idle) {
-    return Duration.ofNanos(Math.max(idle.toNanos() / 4, 1_000_000));
-  }
-
-  /** Aborts the stream when no bytes came for {@code idle} while the subscriber wanted some. */
-  private void watch(Duration idle) {
-    StreamCall call;
-    synchronized (this) {
-      if (ended) {
-        watchTask.check = null;
-        return;
-      }
-      call = current;
-    }
-    if (call != null && call.idleNanos(System.nanoTime()) >= idle.toNanos()) {
-      call.abort(
-          new StreamIdleException(
-              "no data for "
-                  + ErrorFactory.human(idle)
-                  + " while the stream was read (Timeouts.withStreamIdle)"));
-    }
-    retrier.watchdog().schedule(watchTask, watchPeriod(idle));
-  }
-
-  /** A scheduled idle check that runs {@code check} unless it was cleared meanwhile. */
-  private static final class WatchTask implements Runnable {
-    volatile Runnable check;
-
-    @Override
-    public void run() {
-      Runnable c = check;
-      if (c != null) {
-        c.run();
-      }
     }
   }
 }

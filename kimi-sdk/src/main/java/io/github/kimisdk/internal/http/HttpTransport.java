@@ -7,6 +7,8 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.IdleWatch;
+import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
@@ -18,7 +20,6 @@ import io.github.kimisdk.sse.SseLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +35,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Sends one HTTP exchange per call and lets the response status choose the body handling: JSON for
- * 2xx, SSE for 2xx {@code text/event-stream}, error mapping for anything else. It makes exactly one
- * attempt; retries belong in a layer above that calls {@link #chat} or re-subscribes a fresh {@link
- * StreamCall}.
+ * Sends one HTTP exchange per attempt and lets the response status choose the body handling: JSON
+ * for 2xx, SSE for 2xx {@code text/event-stream}, error mapping for anything else. It makes exactly
+ * one attempt; retries belong in the layer above, which calls {@link #chat} again or starts the
+ * next {@link StreamCall}. It makes each {@link StreamCall} with everything the attempt needs; the
+ * attempt never calls back. Every attempt is observed in one place, {@link AttemptLog}.
  */
 public final class HttpTransport {
 
@@ -62,6 +64,7 @@ public final class HttpTransport {
   private final ErrorFactory errors;
   private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
   private final TransportOptions options;
+  private final AttemptLog log;
   private long maxRequestBytes;
   private String requestLimitName = "";
 
@@ -100,6 +103,7 @@ public final class HttpTransport {
     this.sseLimits = sseLimits;
     this.errors = errors;
     this.options = options;
+    this.log = new AttemptLog(options.logger(), options.logContent(), errors.text());
   }
 
   /**
@@ -124,7 +128,7 @@ public final class HttpTransport {
   }
 
   /** Returns the failure for a body over the request size limit, or null when it fits. */
-  private KimiException checkSize(String model, byte[] body) {
+  private KimiException sizeFailure(String model, byte[] body) {
     if (maxRequestBytes <= 0 || body.length <= maxRequestBytes) {
       return null;
     }
@@ -142,13 +146,32 @@ public final class HttpTransport {
   }
 
   /**
-   * Checks that a chat request can be sent over this transport's protocol.
+   * Encodes a chat request as this transport's protocol sends it: once per call, every attempt
+   * sends these bytes.
    *
-   * @param request the request
-   * @throws UnsupportedRequestException if the protocol cannot express it
+   * @param request the request, its {@code stream} flag set as it is to be sent
+   * @return the body
+   * @throws UnsupportedRequestException if the protocol cannot express the request
+   * @throws io.github.kimisdk.PreflightException if the body is over the request size limit
    */
-  public void check(ChatRequest request) {
-    protocol.check(request);
+  public byte[] encode(ChatRequest request) {
+    byte[] body = protocol.encode(request);
+    checkSize(request.model(), body);
+    return body;
+  }
+
+  /**
+   * Refuses a body over the request size limit.
+   *
+   * @param model the model the body names, for the message; may be null
+   * @param body the body
+   * @throws io.github.kimisdk.PreflightException if the body is over the limit
+   */
+  public void checkSize(String model, byte[] body) {
+    KimiException tooLarge = sizeFailure(model, body);
+    if (tooLarge != null) {
+      throw tooLarge;
+    }
   }
 
   /** Returns the exception factory. */
@@ -157,42 +180,15 @@ public final class HttpTransport {
   }
 
   /**
-   * Sends a non-streaming chat request. Cancelling the returned future aborts the exchange.
-   *
-   * @param request the request; its {@code stream} flag is forced off
-   * @return the decoded completion with its metadata; fails with a {@link KimiException}
-   */
-  public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request) {
-    return chat(request, 1);
-  }
-
-  /**
-   * Sends a non-streaming chat request as attempt {@code attempt} of a call (for the log).
-   *
-   * @param request the request; its {@code stream} flag is forced off
-   * @param attempt the attempt number, from 1
-   * @return the decoded completion with its metadata; fails with a {@link KimiException}
-   */
-  public CompletableFuture<KimiResponse<ChatCompletion>> chat(ChatRequest request, int attempt) {
-    return chat(request, attempt, Overrides.NONE);
-  }
-
-  /**
    * Sends a non-streaming chat request as attempt {@code attempt} of a call, with the call's
-   * headers and query parameters.
+   * headers and query parameters. Cancelling the returned future aborts the exchange.
    *
-   * @param request the request; its {@code stream} flag is forced off
+   * @param body the request as {@link #encode} made it, with {@code stream} off
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
-   * @return the decoded completion with its metadata; fails with a {@link KimiException}
+   * @return the completion, carrying its response metadata; fails with a {@link KimiException}
    */
-  public CompletableFuture<KimiResponse<ChatCompletion>> chat(
-      ChatRequest request, int attempt, Overrides overrides) {
-    byte[] body = protocol.encode(request);
-    KimiException tooLarge = checkSize(request.model(), body);
-    if (tooLarge != null) {
-      return CompletableFuture.failedFuture(tooLarge);
-    }
+  public CompletableFuture<ChatCompletion> chat(byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -201,47 +197,20 @@ public final class HttpTransport {
             "application/json",
             "application/json",
             overrides);
-    logContent(httpRequest, attempt, body);
-    return send(httpRequest, this::completionSubscriber, attempt);
+    return send(httpRequest, body, this::completionSubscriber, attempt);
   }
 
   /**
-   * Prepares a streaming chat request; nothing is sent until the returned publisher is subscribed.
+   * Prepares attempt {@code attempt} of a streaming chat call; nothing is sent until it starts.
    *
-   * @param request the request; its {@code stream} flag must be on
-   * @return a cold, single-subscriber publisher of chunks
-   */
-  public StreamCall stream(ChatRequest request) {
-    return stream(request, 1);
-  }
-
-  /**
-   * Prepares a streaming chat request as attempt {@code attempt} of a call (for the log).
-   *
-   * @param request the request; its {@code stream} flag must be on
-   * @param attempt the attempt number, from 1
-   * @return a cold, single-subscriber publisher of chunks
-   */
-  public StreamCall stream(ChatRequest request, int attempt) {
-    return stream(request, attempt, Overrides.NONE);
-  }
-
-  /**
-   * Prepares a streaming chat request as attempt {@code attempt} of a call, with the call's headers
-   * and query parameters.
-   *
-   * @param request the request; its {@code stream} flag must be on
+   * @param request the request, for what a whole answer holds (its choices, its usage)
+   * @param body the request as {@link #encode} made it, with {@code stream} on
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
-   * @return a cold, single-subscriber publisher of chunks
-   * @throws KimiException if the encoded request is over the request size limit
+   * @return the attempt
    */
-  public StreamCall stream(ChatRequest request, int attempt, Overrides overrides) {
-    byte[] body = protocol.encode(request);
-    KimiException tooLarge = checkSize(request.model(), body);
-    if (tooLarge != null) {
-      throw tooLarge;
-    }
+  public StreamCall<ChatCompletionChunk> stream(
+      ChatRequest request, byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -250,31 +219,68 @@ public final class HttpTransport {
             "text/event-stream",
             "application/json",
             overrides);
-    logContent(httpRequest, attempt, body);
-    return new StreamCall(this, httpRequest, attempt, request);
+    return streamCall(
+        httpRequest,
+        body,
+        attempt,
+        md ->
+            streamBody(
+                md,
+                protocol == ChatProtocol.CHAT_COMPLETIONS,
+                () -> protocol.streamHandler(md, errors, options.maxJsonDepth(), request)));
   }
 
   /**
-   * Sends a small JSON exchange to another endpoint ({@code GET /models}, {@code POST
-   * /tokenizers/...}) and hands the 2xx body to {@code decode}; errors are mapped like chat's.
+   * Prepares attempt {@code attempt} of a call whose answer is an event stream the SDK does not
+   * model: every event is passed on as it is (see {@link RawEventHandler}); anything but a 2xx
+   * {@code text/event-stream} fails the attempt as chat's errors do.
    *
-   * @param method {@code GET} or {@code POST}
-   * @param path the path below the base URL, without leading slash
-   * @param body the JSON body for {@code POST}; null for {@code GET}
-   * @param decode turns the body into the result; a {@code RuntimeException} becomes a decoding
-   *     error
-   * @param <T> the result type
-   * @return the decoded result with its metadata; fails with a {@link KimiException}
+   * @param method the HTTP method
+   * @param path the path below the base URL, without leading slash, query allowed
+   * @param body the JSON body; null for none
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @return the attempt
    */
-  public <T> CompletableFuture<KimiResponse<T>> exchange(
-      String method, String path, byte[] body, java.util.function.Function<byte[], T> decode) {
-    return exchange(
-        method,
-        path,
-        body == null ? null : HttpRequest.BodyPublishers.ofByteArray(body),
-        body == null ? null : "application/json",
-        true,
-        decode);
+  public StreamCall<ServerSentEvent> events(
+      String method, String path, byte[] body, Overrides overrides, int attempt) {
+    HttpRequest httpRequest = raw(method, path, body, overrides, "text/event-stream");
+    return streamCall(
+        httpRequest,
+        body,
+        attempt,
+        md -> streamBody(md, false, () -> new RawEventHandler(md, errors)));
+  }
+
+  private <T> StreamCall<T> streamCall(
+      HttpRequest httpRequest,
+      byte[] body,
+      int attempt,
+      Function<ResponseMetadata, StreamCall.Body<T>> bodyFor) {
+    return new StreamCall<>(
+        handler -> client().sendAsync(httpRequest, handler),
+        bodyFor,
+        errors,
+        log.start(httpRequest, attempt, body));
+  }
+
+  /**
+   * Sends any request below the base URL with the client's key and headers and the call's own, and
+   * decodes a 2xx body leniently (see {@link #decodeAny}); errors are mapped like chat's. Used for
+   * endpoints the SDK does not model, on either wire protocol.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL, without leading slash, query allowed
+   * @param body the JSON body; null for none
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @return the decoded body with its metadata and bytes; fails with a {@link KimiException}
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> json(
+      String method, String path, byte[] body, Overrides overrides, int attempt) {
+    HttpRequest httpRequest =
+        raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
+    return send(httpRequest, body, this::anySubscriber, attempt);
   }
 
   /**
@@ -287,31 +293,6 @@ public final class HttpTransport {
    * @param contentType the body's Content-Type; null for none
    * @param errorEnvelopes whether a 2xx body that is Kimi's error envelope counts as an error
    *     (false for file content, which may be any JSON)
-   * @param decode turns the body into the result; a {@code RuntimeException} becomes a decoding
-   *     error
-   * @param <T> the result type
-   * @return the decoded result with its metadata; fails with a {@link KimiException}
-   */
-  public <T> CompletableFuture<KimiResponse<T>> exchange(
-      String method,
-      String path,
-      HttpRequest.BodyPublisher body,
-      String contentType,
-      boolean errorEnvelopes,
-      java.util.function.Function<byte[], T> decode) {
-    return exchange(method, path, body, contentType, errorEnvelopes, decode, Overrides.NONE, 1);
-  }
-
-  /**
-   * Sends an exchange as {@link #exchange(String, String, HttpRequest.BodyPublisher, String,
-   * boolean, java.util.function.Function)} does, with the call's headers and query parameters, as
-   * attempt {@code attempt} of a call.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL, without leading slash, query included
-   * @param body the body; null for none
-   * @param contentType the body's Content-Type; null for none
-   * @param errorEnvelopes whether a 2xx body that is Kimi's error envelope counts as an error
    * @param decode turns the body into the result
    * @param overrides what the call adds to the HTTP request
    * @param attempt the attempt number, from 1
@@ -324,7 +305,7 @@ public final class HttpTransport {
       HttpRequest.BodyPublisher body,
       String contentType,
       boolean errorEnvelopes,
-      java.util.function.Function<byte[], T> decode,
+      Function<byte[], T> decode,
       Overrides overrides,
       int attempt) {
     String refusal = protocol.platformRefusal();
@@ -341,110 +322,21 @@ public final class HttpTransport {
             "application/json, text/plain;q=0.9, */*;q=0.8",
             contentType,
             overrides);
-    return send(httpRequest, info -> jsonSubscriber(info, errorEnvelopes, decode), attempt);
+    return send(httpRequest, null, info -> jsonSubscriber(info, errorEnvelopes, decode), attempt);
   }
 
-  /**
-   * Sends any request below the base URL with the client's key and headers and the call's own, and
-   * decodes a 2xx body leniently (see {@link #decodeAny}); errors are mapped like chat's. Used for
-   * endpoints the SDK does not model, on either wire protocol.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL, without leading slash, query allowed
-   * @param body the JSON body; null for none
-   * @param overrides what the call adds to the HTTP request
-   * @param attempt the attempt number, from 1
-   * @param model the model the body names, for a size-limit message; may be null
-   * @return the decoded body with its metadata and bytes; fails with a {@link KimiException}
-   */
-  public CompletableFuture<KimiResponse<JsonValue>> json(
-      String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
-    return sendRaw(
+  /** Builds the request of {@link #json} or {@link #events}. */
+  private HttpRequest raw(
+      String method, String path, byte[] body, Overrides overrides, String accept) {
+    return request(
         method,
-        path,
-        body,
-        overrides,
-        attempt,
-        model,
-        "application/json, text/plain;q=0.9, */*;q=0.8",
-        this::anySubscriber);
-  }
-
-  /**
-   * Sends any request whose answer is an event stream; the future completes when the headers of a
-   * 2xx {@code text/event-stream} response arrive, with the subscriber that parses its events (see
-   * {@link RawEventHandler}). Anything else fails as chat's errors do.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL, without leading slash, query allowed
-   * @param body the JSON body; null for none
-   * @param overrides what the call adds to the HTTP request
-   * @param attempt the attempt number, from 1
-   * @param model the model the body names, for a size-limit message; may be null
-   * @return the event subscriber with the response metadata; fails with a {@link KimiException}
-   */
-  public CompletableFuture<KimiResponse<SseSubscriber<ServerSentEvent>>> events(
-      String method, String path, byte[] body, Overrides overrides, int attempt, String model) {
-    return sendRaw(
-        method, path, body, overrides, attempt, model, "text/event-stream", this::eventSubscriber);
-  }
-
-  /** Sends a request of {@link #json} or {@link #events}: size check, request, content log. */
-  private <T> CompletableFuture<KimiResponse<T>> sendRaw(
-      String method,
-      String path,
-      byte[] body,
-      Overrides overrides,
-      int attempt,
-      String model,
-      String accept,
-      HttpResponse.BodyHandler<KimiResponse<T>> handler) {
-    if (body != null) {
-      KimiException tooLarge = checkSize(model, body);
-      if (tooLarge != null) {
-        return CompletableFuture.failedFuture(tooLarge);
-      }
-    }
-    HttpRequest httpRequest =
-        request(
-            method,
-            overrides.apply(path),
-            body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body),
-            accept,
-            body == null ? null : "application/json",
-            overrides);
-    if (body != null) {
-      logContent(httpRequest, attempt, body);
-    }
-    return send(httpRequest, handler, attempt);
-  }
-
-  private BodySubscriber<KimiResponse<SseSubscriber<ServerSentEvent>>> eventSubscriber(
-      ResponseInfo info) {
-    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
-    if (isSuccess(md.statusCode()) && isEventStream(md)) {
-      SseSubscriber<ServerSentEvent> sse =
-          new SseSubscriber<>(
-              new RawEventHandler(md, errors), sseLimits, options.lingerTimer(), STREAM_LINGER);
-      return BodySubscribers.mapping(sse, events -> new KimiResponse<>(sse, md));
-    }
-    BoundedBodySubscriber bytes = bounded(md);
-    return BodySubscribers.mapping(
-        bytes,
-        b -> {
-          if (!isSuccess(md.statusCode())) {
-            throw errors.httpError(md, b, 0, b.length);
-          }
-          throw errors.decoding(
-              md,
-              "Expected an event stream (text/event-stream) but got Content-Type "
-                  + md.contentType().orElse("none")
-                  + ": "
-                  + excerpt(b),
-              null);
-        });
+        overrides.apply(path),
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body),
+        accept,
+        body == null ? null : "application/json",
+        overrides);
   }
 
   private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info) {
@@ -453,7 +345,7 @@ public final class HttpTransport {
     return BodySubscribers.mapping(
         bytes,
         b -> {
-          logBody(md, b);
+          log.body(md, b);
           if (!isSuccess(md.statusCode())) {
             throw errors.httpError(md, b, 0, b.length);
           }
@@ -503,19 +395,23 @@ public final class HttpTransport {
    * Sends {@code httpRequest}, maps failures to {@link KimiException}s, logs, and cancels the
    * exchange when the returned future is cancelled.
    */
-  private <T> CompletableFuture<KimiResponse<T>> send(
-      HttpRequest httpRequest, HttpResponse.BodyHandler<KimiResponse<T>> handler, int attempt) {
-    long started = System.nanoTime();
-    long[] headersAt = {0}; // written by the handler before the body, read after completion
-    CompletableFuture<KimiResponse<T>> result = new CompletableFuture<>();
-    CompletableFuture<HttpResponse<KimiResponse<T>>> sent;
+  private <T> CompletableFuture<T> send(
+      HttpRequest httpRequest,
+      byte[] body,
+      Function<ResponseInfo, BodySubscriber<T>> handler,
+      int attempt) {
+    AttemptLog.Attempt a = log.start(httpRequest, attempt, body);
+    ResponseMetadata[] md = {null}; // written by the handler before the body, read after
+    CompletableFuture<T> result = new CompletableFuture<>();
+    CompletableFuture<HttpResponse<T>> sent;
     try {
       sent =
           client()
               .sendAsync(
                   httpRequest,
                   info -> {
-                    headersAt[0] = System.nanoTime();
+                    a.headers();
+                    md[0] = ResponseMetadata.of(info.statusCode(), info.headers());
                     return handler.apply(info);
                   });
     } catch (RuntimeException e) {
@@ -531,10 +427,10 @@ public final class HttpTransport {
           }
           if (error != null) {
             KimiException k = errors.failure(error, null, null);
-            log(httpRequest, attempt, k.metadata().orElse(null), started, headersAt[0], k);
+            a.ended(k.metadata().orElse(md[0]), k);
             result.completeExceptionally(k);
           } else {
-            log(httpRequest, attempt, response.body().metadata(), started, headersAt[0], null);
+            a.ended(md[0], null);
             result.complete(response.body());
           }
         });
@@ -542,14 +438,14 @@ public final class HttpTransport {
   }
 
   private <T> BodySubscriber<KimiResponse<T>> jsonSubscriber(
-      ResponseInfo info, boolean errorEnvelopes, java.util.function.Function<byte[], T> decode) {
+      ResponseInfo info, boolean errorEnvelopes, Function<byte[], T> decode) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
     return BodySubscribers.mapping(
         bytes,
         b -> {
-          logBody(md, b);
+          log.body(md, b);
           if (!isSuccess(info.statusCode()) || (errorEnvelopes && isErrorEnvelope(b))) {
             throw errors.httpError(md, b, 0, b.length);
           }
@@ -574,11 +470,16 @@ public final class HttpTransport {
       b.abort(errors.tooLarge(md, maxResponseBytes, announced));
       return b;
     }
-    AtomicReference<BoundedBodySubscriber> watched = new AtomicReference<>(b);
-    // the pending check reaches the body only through this holder, cleared the moment the body
-    // ends: a failed exchange's buffer is not kept until the next tick of the watchdog
-    b.getBody().whenComplete((r, e) -> watched.set(null));
-    watchBody(watched, md);
+    Duration idle = options.bodyIdle();
+    IdleWatch watch =
+        IdleWatch.start(
+            options.schedule(),
+            idle,
+            now -> b.isDone() ? 0 : now - b.lastActivityNanos(),
+            () -> b.abort(errors.idle(md, idle)));
+    // the watch lets go of the body the moment it ends: a failed exchange's buffer is not kept
+    // until the next tick, and no check stays queued
+    b.getBody().whenComplete((r, e) -> watch.stop());
     return b;
   }
 
@@ -606,27 +507,6 @@ public final class HttpTransport {
     } catch (NumberFormatException tooLong) {
       return Long.MAX_VALUE;
     }
-  }
-
-  /** Aborts the body once no bytes arrived for the body idle timeout; re-arms until done. */
-  private void watchBody(AtomicReference<BoundedBodySubscriber> watched, ResponseMetadata md) {
-    Duration idle = options.bodyIdle();
-    Duration period = Duration.ofNanos(Math.max(idle.toNanos() / 4, 1_000_000));
-    options
-        .schedule()
-        .accept(
-            () -> {
-              BoundedBodySubscriber body = watched.get();
-              if (body == null || body.isDone()) {
-                return;
-              }
-              if (System.nanoTime() - body.lastActivityNanos() >= idle.toNanos()) {
-                body.abort(errors.idle(md, idle));
-              } else {
-                watchBody(watched, md);
-              }
-            },
-            period);
   }
 
   /**
@@ -701,7 +581,7 @@ public final class HttpTransport {
     return b.build();
   }
 
-  private BodySubscriber<KimiResponse<ChatCompletion>> completionSubscriber(ResponseInfo info) {
+  private BodySubscriber<ChatCompletion> completionSubscriber(ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -715,16 +595,15 @@ public final class HttpTransport {
     return BodySubscribers.mapping(
         bytes,
         b -> {
-          logBody(md, b);
+          log.body(md, b);
           if (isErrorEnvelope(b)) {
             // some gateways answer 200 with Kimi's error envelope
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return new KimiResponse<>(
-                protocol.decodeCompletion(b, 0, b.length, options.maxJsonDepth()).withMetadata(md),
-                md,
-                b);
+            return protocol
+                .decodeCompletion(b, 0, b.length, options.maxJsonDepth())
+                .withMetadata(md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -744,118 +623,59 @@ public final class HttpTransport {
    */
   static final Duration STREAM_LINGER = Duration.ofSeconds(2);
 
-  BodySubscriber<Flow.Publisher<ChatCompletionChunk>> streamSubscriber(
-      ResponseMetadata md, StreamCall call) {
+  /**
+   * Chooses how a streaming attempt reads its response: an event stream parsed by {@code handler}
+   * for a 2xx {@code text/event-stream} (or, when {@code loose}, a 2xx typed {@code text/plain} or
+   * not at all, as some OpenAI-compatible servers send their events); anything else fails the
+   * attempt with the error it is.
+   */
+  private <T> StreamCall.Body<T> streamBody(
+      ResponseMetadata md, boolean loose, Supplier<SseEventHandler<T>> handler) {
     String encoding = ErrorFactory.encoding(md);
     if (encoding != null && isSuccess(md.statusCode())) {
       // a compressed event stream would parse as garbage and end "cut off": say why, once
       BoundedBodySubscriber refused = bounded(md);
       refused.abort(errors.encoded(md, encoding));
-      return BodySubscribers.mapping(
-          refused,
-          b -> {
-            throw new AssertionError("refused body completed");
-          });
+      return new StreamCall.Body<>(
+          BodySubscribers.mapping(
+              refused,
+              b -> {
+                throw new AssertionError("refused body completed");
+              }),
+          null);
     }
-    if (isSuccess(md.statusCode())
-        && (isEventStream(md)
-            || (protocol == ChatProtocol.CHAT_COMPLETIONS && isLooseStream(md)))) {
-      SseSubscriber<ChatCompletionChunk> sse =
+    if (isSuccess(md.statusCode()) && (isEventStream(md) || (loose && isLooseStream(md)))) {
+      SseSubscriber<T> sse =
           new SseSubscriber<>(
-              protocol.streamHandler(md, errors, options.maxJsonDepth(), call.request()),
+              handler.get(),
               sseLimits,
               options.lingerTimer(), // closing the client runs a pending end of linger at once
               STREAM_LINGER);
-      call.attach(sse);
-      return sse;
+      return new StreamCall.Body<>(sse, sse);
     }
     BoundedBodySubscriber bytes = bounded(md);
     if (!isSuccess(md.statusCode())) {
-      return BodySubscribers.mapping(
-          bytes,
-          b -> {
-            throw errors.httpError(md, b, 0, b.length);
-          });
+      return new StreamCall.Body<>(
+          BodySubscribers.mapping(
+              bytes,
+              b -> {
+                throw errors.httpError(md, b, 0, b.length);
+              }),
+          null);
     }
-    return BodySubscribers.mapping(
-        bytes,
-        b -> {
-          throw errors.decoding(
-              md,
-              "Expected an event stream (text/event-stream) but got Content-Type "
-                  + md.contentType().orElse("none")
-                  + ": "
-                  + excerpt(b),
-              null);
-        });
-  }
-
-  /**
-   * Logs one attempt at DEBUG: method, URL, attempt, status, request id, time to the response
-   * headers and in total. Never headers, so never the key.
-   */
-  void log(
-      HttpRequest request,
-      int attempt,
-      ResponseMetadata md,
-      long startedNanos,
-      long headersNanos,
-      Throwable error) {
-    System.Logger log = options.logger();
-    if (!log.isLoggable(Level.DEBUG)) {
-      return;
-    }
-    long now = System.nanoTime();
-    String id = md == null ? "" : md.requestId().map(s -> " request-id=" + s).orElse("");
-    String status = md == null ? "no response" : "HTTP " + md.statusCode();
-    String headers =
-        headersNanos == 0 ? "" : " headers " + (headersNanos - startedNanos) / 1_000_000 + " ms,";
-    log.log(
-        Level.DEBUG,
-        request.method()
-            + " "
-            + request.uri()
-            + " attempt "
-            + attempt
-            + " -> "
-            + status
-            + id
-            + ","
-            + headers
-            + " total "
-            + (now - startedNanos) / 1_000_000
-            + " ms"
-            + (error == null ? "" : ", failed: " + error.getClass().getSimpleName()));
-  }
-
-  /** Logs a request body at DEBUG when the user opted in to message contents. */
-  private void logContent(HttpRequest request, int attempt, byte[] body) {
-    System.Logger log = options.logger();
-    if (options.logContent() && log.isLoggable(Level.DEBUG)) {
-      log.log(
-          Level.DEBUG,
-          request.method()
-              + " "
-              + request.uri()
-              + " attempt "
-              + attempt
-              + " request body: "
-              + new String(body, StandardCharsets.UTF_8));
-    }
-  }
-
-  /** Logs a non-streamed response body at DEBUG when the user opted in to message contents. */
-  private void logBody(ResponseMetadata md, byte[] body) {
-    System.Logger log = options.logger();
-    if (options.logContent() && log.isLoggable(Level.DEBUG)) {
-      log.log(
-          Level.DEBUG,
-          "HTTP "
-              + md.statusCode()
-              + md.requestId().map(s -> " request-id=" + s).orElse("")
-              + " response body: "
-              + errors.text().redact(new String(body, StandardCharsets.UTF_8)));
-    }
+    return new StreamCall.Body<>(
+        BodySubscribers.mapping(
+            bytes,
+            b -> {
+              throw errors.decoding(
+                  md,
+                  "Expected an event stream (text/event-stream) but got Content-Type "
+                      + md.contentType().orElse("none")
+                      + ": "
+                      + excerpt(b),
+                  null);
+            }),
+        null);
   }
 
   /** Tells whether a body is a JSON object with an {@code error} member and no {@code choices}. */

@@ -2,45 +2,53 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.chat.ChatCompletionChunk;
-import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.sse.SseSubscriber;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One attempt of a streaming chat call: {@link #start} sends the request and, when the response is
- * an event stream, subscribes the given subscriber to it on the thread that read the headers. A
- * failure before that (no connection, an HTTP error, a body that is no event stream) goes to the
- * failure callback instead; the subscriber then sees nothing of this attempt.
+ * One attempt of a streaming call, made by the transport with everything it needs: {@link #start}
+ * sends the request and, when the response is an event stream, subscribes the given subscriber to
+ * it on the thread that read the headers. A failure before that (no connection, an HTTP error, a
+ * body that is no event stream) goes to the failure callback instead; the subscriber then sees
+ * nothing of this attempt. It never calls back into the transport.
+ *
+ * @param <T> the item type: chunks of a chat stream, or raw events
  */
-public final class StreamCall {
+public final class StreamCall<T> {
 
-  private final HttpTransport transport;
-  private final HttpRequest request;
-  private final int attempt;
-  private final ChatRequest chatRequest;
-  private final AtomicBoolean logged = new AtomicBoolean();
+  /**
+   * How the transport reads a response's body: the body subscriber, and the event subscriber when
+   * the response is an event stream (null when the body fails the attempt).
+   */
+  record Body<T>(HttpResponse.BodySubscriber<Flow.Publisher<T>> subscriber, SseSubscriber<T> sse) {}
+
+  private final Function<
+          HttpResponse.BodyHandler<Flow.Publisher<T>>,
+          CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
+      send;
+  private final Function<ResponseMetadata, Body<T>> body;
+  private final ErrorFactory errors;
+  private final AttemptLog.Attempt log;
   private volatile ResponseMetadata metadata;
-  private volatile SseSubscriber<ChatCompletionChunk> sse;
+  private volatile SseSubscriber<T> sse;
   private volatile CompletableFuture<?> exchange;
-  private volatile long startedNanos;
-  private volatile long headersNanos;
 
-  StreamCall(HttpTransport transport, HttpRequest request, int attempt, ChatRequest chatRequest) {
-    this.chatRequest = chatRequest;
-    this.transport = transport;
-    this.request = request;
-    this.attempt = attempt;
-  }
-
-  /** Returns the chat request this attempt sends. */
-  ChatRequest request() {
-    return chatRequest;
+  StreamCall(
+      Function<
+              HttpResponse.BodyHandler<Flow.Publisher<T>>,
+              CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
+          send,
+      Function<ResponseMetadata, Body<T>> body,
+      ErrorFactory errors,
+      AttemptLog.Attempt log) {
+    this.send = send;
+    this.body = body;
+    this.errors = errors;
+    this.log = log;
   }
 
   /** Returns the response metadata, or null until the response headers arrived. */
@@ -52,34 +60,32 @@ public final class StreamCall {
    * Sends the request. The event stream, if the response is one, is subscribed by {@code events};
    * any failure before it is mapped to a {@link KimiException} (an {@link Error} is handed on as it
    * is) and handed to {@code failed}, once.
+   *
+   * @param events subscribes to the events once the response is an event stream
+   * @param failed hears a failure before the events started
    */
-  public void start(
-      Flow.Subscriber<? super ChatCompletionChunk> events, Consumer<Throwable> failed) {
-    startedNanos = System.nanoTime();
-    CompletableFuture<HttpResponse<Flow.Publisher<ChatCompletionChunk>>> sent;
+  public void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
+    CompletableFuture<HttpResponse<Flow.Publisher<T>>> sent;
     try {
       sent =
-          transport
-              .client()
-              .sendAsync(
-                  request,
-                  info -> {
-                    headersNanos = System.nanoTime();
-                    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
-                    metadata = md;
-                    HttpResponse.BodySubscriber<Flow.Publisher<ChatCompletionChunk>> body =
-                        transport.streamSubscriber(md, this);
-                    SseSubscriber<ChatCompletionChunk> s = sse;
-                    if (s != null) {
-                      // Subscribe here, on the thread that read the headers: waiting for the
-                      // response future instead costs a thread hand-over per call (sendAsync
-                      // completes it on the common pool, a new thread per call on small machines).
-                      s.publisher().subscribe(events);
-                    }
-                    return body;
-                  });
+          send.apply(
+              info -> {
+                log.headers();
+                ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+                metadata = md;
+                Body<T> b = body.apply(md);
+                SseSubscriber<T> s = b.sse();
+                if (s != null) {
+                  sse = s;
+                  // Subscribe here, on the thread that read the headers: waiting for the
+                  // response future instead costs a thread hand-over per call (sendAsync
+                  // completes it on the common pool, a new thread per call on small machines).
+                  s.publisher().subscribe(events);
+                }
+                return b.subscriber();
+              });
     } catch (RuntimeException e) {
-      failed.accept(transport.errors().failure(e, null, null));
+      failed.accept(errors.failure(e, null, null));
       return;
     }
     exchange = sent;
@@ -89,8 +95,8 @@ public final class StreamCall {
             return; // the event stream was subscribed to when the headers arrived
           }
           Error fatal = ErrorFactory.fatal(error);
-          Throwable k = fatal != null ? fatal : transport.errors().failure(error, metadata, null);
-          SseSubscriber<ChatCompletionChunk> s = sse;
+          Throwable k = fatal != null ? fatal : errors.failure(error, metadata, null);
+          SseSubscriber<T> s = sse;
           if (s == null) {
             failed.accept(k);
           } else {
@@ -113,37 +119,45 @@ public final class StreamCall {
   /**
    * Returns for how long the started event stream has received no bytes while its subscriber wanted
    * items, or 0 (not started, nothing wanted).
+   *
+   * @param now the current {@link System#nanoTime()}
+   * @return the idle time in nanoseconds
    */
   public long idleNanos(long now) {
-    SseSubscriber<ChatCompletionChunk> s = sse;
+    SseSubscriber<T> s = sse;
     return s == null ? 0 : s.idleNanos(now);
   }
 
-  /** Aborts a started event stream with {@code cause} (closing the connection); else no effect. */
+  /**
+   * Aborts a started event stream with {@code cause} (closing the connection); else no effect.
+   *
+   * @param cause why
+   */
   public void abort(Throwable cause) {
-    SseSubscriber<ChatCompletionChunk> s = sse;
+    SseSubscriber<T> s = sse;
     if (s != null) {
       s.abort(cause);
     }
   }
 
   /**
-   * Returns the failure the subscriber would get for {@code cause}: once chunks arrived, a stream
-   * error carrying them; before, {@code cause} itself.
+   * Returns the failure the subscriber would get for {@code cause}: once items arrived, a stream
+   * error carrying them where the stream keeps them; before, {@code cause} itself.
+   *
+   * @param cause the reason
+   * @return the failure to deliver
    */
   public Throwable failureFor(Throwable cause) {
-    SseSubscriber<ChatCompletionChunk> s = sse;
+    SseSubscriber<T> s = sse;
     return s == null ? cause : s.mapFailure(cause);
   }
 
-  void attach(SseSubscriber<ChatCompletionChunk> subscriber) {
-    this.sse = subscriber;
-  }
-
-  /** Logs the attempt once, when it ends: completed, failed ({@code error}) or cancelled. */
+  /**
+   * Notes, once, that the attempt ended: completed, failed ({@code error}) or cancelled.
+   *
+   * @param error the failure, or null
+   */
   public void ended(Throwable error) {
-    if (logged.compareAndSet(false, true)) {
-      transport.log(request, attempt, metadata, startedNanos, headersNanos, error);
-    }
+    log.ended(metadata, error);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.http;
 
+import io.github.kimisdk.internal.flow.Delayer;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public record TransportOptions(
     System.Logger logger,
     boolean logContent,
     Duration bodyIdle,
-    BiConsumer<Runnable, Duration> schedule,
+    Delayer schedule,
     BiConsumer<Runnable, Duration> lingerTimer) {
 
   /** Checks the components. */

@@ -19,8 +19,14 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
-  public synchronized void schedule(Runnable task, Duration delay) {
-    tasks.add(new Task(now + delay.toNanos(), seq++, task));
+  public synchronized Runnable schedule(Runnable task, Duration delay) {
+    Task t = new Task(now + delay.toNanos(), seq++, task);
+    tasks.add(t);
+    return () -> {
+      synchronized (this) {
+        tasks.remove(t);
+      }
+    };
   }
 
   @Override

@@ -31,18 +31,23 @@ public final class VirtualScheduler implements Scheduler {
   }
 
   @Override
-  public void schedule(Runnable task, Duration delay) {
+  public Runnable schedule(Runnable task, Duration delay) {
     if (delay.compareTo(autoRunLimit) <= 0) {
       synchronized (this) {
         waits.add(delay);
       }
       now.addAndGet(delay.toNanos());
       task.run();
-    } else {
-      synchronized (this) {
-        held.add(task);
-      }
+      return () -> {};
     }
+    synchronized (this) {
+      held.add(task);
+    }
+    return () -> {
+      synchronized (this) {
+        held.remove(task);
+      }
+    };
   }
 
   @Override

@@ -1,15 +1,15 @@
-package io.github.kimisdk;
+package io.github.kimisdk.chat;
 
-import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.DecodingException;
 import java.util.Objects;
 
 /**
  * Signals that a reply does not fit the type asked for: its text is not JSON, or the JSON does not
  * bind to the record (see {@link ChatCompletion#parse(Class)} and {@link
- * KimiClient#chat(io.github.kimisdk.chat.ChatRequest, Class)}). It is a {@link DecodingException},
- * so a {@code catch (KimiException e)} sees it like every other failure. It holds the reply's text
- * and the JSON path that failed; the message names the path and the record component, never the
- * reply's content.
+ * io.github.kimisdk.KimiClient#chat(ChatRequest, Class)}). It is a {@link DecodingException}, so a
+ * {@code catch (KimiException e)} sees it like every other failure. It holds the reply's text and
+ * the JSON path that failed; the message names the path and the record component, never the reply's
+ * content.
  *
  * <pre>{@code
  * try {
@@ -26,30 +26,10 @@ public final class StructuredOutputException extends DecodingException {
   private final transient Class<?> type;
   private final String path;
 
-  /**
-   * Creates the exception, as {@link ChatCompletion#parse(Class)} does; a reply from a call carries
-   * its response metadata.
-   *
-   * @param message what does not fit, naming the path and the record component
-   * @param completion the reply
-   * @param type the type the reply was bound to
-   * @param path the JSON path where the reply stopped fitting
-   * @param cause the JSON failure
-   * @throws NullPointerException if {@code completion}, {@code type} or {@code path} is null
-   */
-  public StructuredOutputException(
-      String message, ChatCompletion completion, Class<?> type, String path, Throwable cause) {
-    this(message, completion, type, path, cause, completion.metadata());
-  }
-
+  /** Creates the exception with the metadata of the response the reply came in, if any. */
   StructuredOutputException(
-      String message,
-      ChatCompletion completion,
-      Class<?> type,
-      String path,
-      Throwable cause,
-      ResponseMetadata metadata) {
-    super(message, cause, metadata);
+      String message, ChatCompletion completion, Class<?> type, String path, Throwable cause) {
+    super(message, cause, completion.metadata());
     this.completion = Objects.requireNonNull(completion, "completion");
     this.type = Objects.requireNonNull(type, "type");
     this.path = Objects.requireNonNull(path, "path");
