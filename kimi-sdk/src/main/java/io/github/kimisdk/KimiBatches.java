@@ -1,25 +1,15 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Scheduler;
-import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonNumber;
-import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonWriter;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,79 +30,115 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * <p>Every call has an {@code ...Async} variant returning a {@link CompletableFuture} that
- * completes exceptionally with a {@link KimiException}. Kimi limits batch metadata to 16 pairs,
- * keys of up to 64 characters and values of up to 512, and the completion window to 12 hours
- * through 7 days; {@link #create} checks both before sending.
+ * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
+ * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}, each with or
+ * without per-call {@link RequestOptions} (a waiting operation applies them to each of its polls
+ * and downloads). Kimi limits batch metadata to 16 pairs, keys of up to 64 characters and values of
+ * up to 512, and the completion window to 12 hours through 7 days; {@link #create} checks both
+ * before sending.
  */
 public final class KimiBatches {
 
-  private static final String PREFIX = "request-";
+  private final ClientScope scope;
 
-  private final KimiClient client;
-
-  KimiBatches(KimiClient client) {
-    this.client = client;
+  KimiBatches(ClientScope scope) {
+    this.scope = scope;
   }
 
   /**
    * Writes the requests as JSONL, uploads it with purpose {@code batch} and creates the batch.
    *
    * @param requests the chat requests, at least one; a {@code stream} flag is turned off
-   * @param completionWindow how long the server may take, such as {@code "24h"}
+   * @param completionWindow how long the server may take, {@code "12h"} to {@code "7d"}
    * @param metadata up to 16 key/value pairs kept with the batch; may be empty
    * @return the created batch
-   * @throws IllegalArgumentException if {@code requests} is empty
-   * @throws ApiException if Kimi refused the upload or the batch
-   * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code requests} is empty, or the window or metadata break
+   *     Kimi's limits
+   * @throws KimiException if a call fails
    */
   public Batch create(
       List<ChatRequest> requests, String completionWindow, Map<String, String> metadata) {
-    return client.await(createAsync(requests, completionWindow, metadata));
+    return create(requests, completionWindow, metadata, RequestOptions.none());
   }
 
   /**
-   * Creates a batch without blocking (see {@link #create}); the arguments are checked before
-   * anything is sent.
+   * Creates a batch with settings of its own for the upload and the creation.
    *
    * @param requests the chat requests, at least one
-   * @param completionWindow how long the server may take, {@code "12h"} to {@code "7d"}
-   * @param metadata up to 16 pairs; keys up to 64 characters, values up to 512
-   * @return the future batch; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalArgumentException if {@code requests} is empty, or the window or metadata break
-   *     Kimi's limits
+   * @param completionWindow how long the server may take
+   * @param metadata up to 16 key/value pairs; may be empty
+   * @param options each call's settings, on top of the client's
+   * @return the created batch
+   * @throws IllegalArgumentException if the arguments break Kimi's limits
+   * @throws KimiException if a call fails
+   */
+  public Batch create(
+      List<ChatRequest> requests,
+      String completionWindow,
+      Map<String, String> metadata,
+      RequestOptions options) {
+    return scope.await(createAsync(requests, completionWindow, metadata, options));
+  }
+
+  /**
+   * Creates a batch without blocking; the arguments are checked before anything is sent.
+   *
+   * @param requests the chat requests, at least one
+   * @param completionWindow how long the server may take
+   * @param metadata up to 16 key/value pairs; may be empty
+   * @return the future batch
+   * @throws IllegalArgumentException if the arguments break Kimi's limits
    */
   public CompletableFuture<Batch> createAsync(
       List<ChatRequest> requests, String completionWindow, Map<String, String> metadata) {
+    return createAsync(requests, completionWindow, metadata, RequestOptions.none());
+  }
+
+  /**
+   * Creates a batch with settings of its own, without blocking.
+   *
+   * @param requests the chat requests, at least one
+   * @param completionWindow how long the server may take
+   * @param metadata up to 16 key/value pairs; may be empty
+   * @param options each call's settings, on top of the client's
+   * @return the future batch
+   * @throws IllegalArgumentException if the arguments break Kimi's limits
+   */
+  public CompletableFuture<Batch> createAsync(
+      List<ChatRequest> requests,
+      String completionWindow,
+      Map<String, String> metadata,
+      RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
     checkWindow(completionWindow);
     checkMetadata(metadata);
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("requests must not be empty");
     }
-    byte[] input = jsonl(requests);
-    return client
+    byte[] input = PlatformCodec.batchInput(requests, scope.core().config().catalog());
+    return scope
         .calls()
         .compose(
-            client.files().uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
-            file -> sendCreate(file, completionWindow, metadata));
-  }
-
-  private CompletableFuture<Batch> sendCreate(
-      FileObject input, String completionWindow, Map<String, String> metadata) {
-    JsonWriter w = new JsonWriter().beginObject();
-    w.name("input_file_id").value(input.id());
-    w.name("endpoint").value("/v1/chat/completions");
-    w.name("completion_window").value(completionWindow);
-    if (!metadata.isEmpty()) {
-      w.name("metadata").beginObject();
-      metadata.forEach((k, v) -> w.name(k).value(v));
-      w.endObject();
-    }
-    byte[] body = w.endObject().toByteArray();
-    return decodeAsync(
-        client.send(
-            "POST", "batches", HttpRequest.BodyPublishers.ofByteArray(body), "application/json"));
+            new KimiFiles(scope).uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, options),
+            file -> {
+              JsonWriter w = new JsonWriter().beginObject();
+              w.name("input_file_id").value(file.id());
+              w.name("endpoint").value("/v1/chat/completions");
+              w.name("completion_window").value(completionWindow);
+              if (!metadata.isEmpty()) {
+                w.name("metadata").beginObject();
+                metadata.forEach((k, v) -> w.name(k).value(v));
+                w.endObject();
+              }
+              return scope.platform(
+                  options,
+                  "POST",
+                  "batches",
+                  HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
+                  "application/json",
+                  true,
+                  PlatformCodec::batch);
+            });
   }
 
   /** Kimi's documented completion windows: 12 hours to 7 days, written like {@code "24h"}. */
@@ -164,20 +190,47 @@ public final class KimiBatches {
    * @return the batch
    * @throws NotFoundException if there is no such batch
    * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public Batch get(String batchId) {
-    return client.await(getAsync(batchId));
+    return get(batchId, RequestOptions.none());
   }
 
   /**
-   * Returns a batch's current state without blocking (see {@link #get(String)}).
+   * Returns a batch's current state with settings of its own.
    *
    * @param batchId the batch id
-   * @return the future batch; it completes exceptionally with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return the batch
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code batchId} is blank
+   */
+  public Batch get(String batchId, RequestOptions options) {
+    return scope.await(getAsync(batchId, options));
+  }
+
+  /**
+   * Returns a batch's current state without blocking.
+   *
+   * @param batchId the batch id
+   * @return the future batch
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public CompletableFuture<Batch> getAsync(String batchId) {
-    return decodeAsync(client.send("GET", "batches/" + segment(batchId), null, null));
+    return getAsync(batchId, RequestOptions.none());
+  }
+
+  /**
+   * Returns a batch's current state with settings of its own, without blocking.
+   *
+   * @param batchId the batch id
+   * @param options the call's settings, on top of the client's
+   * @return the future batch
+   * @throws IllegalArgumentException if {@code batchId} is blank
+   */
+  public CompletableFuture<Batch> getAsync(String batchId, RequestOptions options) {
+    return scope.platform(
+        options, "GET", "batches/" + segment(batchId), null, null, true, PlatformCodec::batch);
   }
 
   /**
@@ -190,36 +243,50 @@ public final class KimiBatches {
    * @throws KimiException if the call fails
    */
   public List<Batch> list(String after, int limit) {
-    return client.await(listAsync(after, limit));
+    return list(after, limit, RequestOptions.none());
   }
 
   /**
-   * Lists batches without blocking (see {@link #list(String, int)}).
+   * Lists batches with settings of its own.
    *
    * @param after the id to list after, or null to start at the newest
    * @param limit how many to return, 1 to 100
-   * @return the future batches; it completes exceptionally with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return the batches
+   * @throws IllegalArgumentException if {@code limit} is outside 1..100
+   * @throws KimiException if the call fails
+   */
+  public List<Batch> list(String after, int limit, RequestOptions options) {
+    return scope.await(listAsync(after, limit, options));
+  }
+
+  /**
+   * Lists batches without blocking.
+   *
+   * @param after the id to list after, or null to start at the newest
+   * @param limit how many to return, 1 to 100
+   * @return the future batches
    * @throws IllegalArgumentException if {@code limit} is outside 1..100
    */
   public CompletableFuture<List<Batch>> listAsync(String after, int limit) {
+    return listAsync(after, limit, RequestOptions.none());
+  }
+
+  /**
+   * Lists batches with settings of its own, without blocking.
+   *
+   * @param after the id to list after, or null to start at the newest
+   * @param limit how many to return, 1 to 100
+   * @param options the call's settings, on top of the client's
+   * @return the future batches
+   * @throws IllegalArgumentException if {@code limit} is outside 1..100
+   */
+  public CompletableFuture<List<Batch>> listAsync(String after, int limit, RequestOptions options) {
     if (limit < 1 || limit > 100) {
       throw new IllegalArgumentException("limit must be in [1, 100]: " + limit);
     }
     String query = "batches?limit=" + limit + (after == null ? "" : "&after=" + segment(after));
-    return client.calls().map(client.send("GET", query, null, null), this::decodeList);
-  }
-
-  private List<Batch> decodeList(KimiResponse<byte[]> r) {
-    JsonObject o = PlatformCalls.object(r, client.errors(), "a batch list");
-    List<Batch> out = new ArrayList<>();
-    if (o.get("data") instanceof JsonArray data) {
-      for (JsonValue v : data.values()) {
-        if (v instanceof JsonObject b) {
-          out.add(decode(b, r));
-        }
-      }
-    }
-    return List.copyOf(out);
+    return scope.platform(options, "GET", query, null, null, true, PlatformCodec::batches);
   }
 
   /**
@@ -229,25 +296,53 @@ public final class KimiBatches {
    * @return the batch, usually {@code cancelling}
    * @throws NotFoundException if there is no such batch
    * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public Batch cancel(String batchId) {
-    return client.await(cancelAsync(batchId));
+    return cancel(batchId, RequestOptions.none());
   }
 
   /**
-   * Asks the server to cancel a batch without blocking (see {@link #cancel(String)}).
+   * Asks the server to cancel a batch, with settings of its own.
    *
    * @param batchId the batch id
-   * @return the future batch; it completes exceptionally with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return the batch
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code batchId} is blank
+   */
+  public Batch cancel(String batchId, RequestOptions options) {
+    return scope.await(cancelAsync(batchId, options));
+  }
+
+  /**
+   * Asks the server to cancel a batch without blocking.
+   *
+   * @param batchId the batch id
+   * @return the future batch
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public CompletableFuture<Batch> cancelAsync(String batchId) {
-    return decodeAsync(
-        client.send(
-            "POST",
-            "batches/" + segment(batchId) + "/cancel",
-            HttpRequest.BodyPublishers.noBody(),
-            null));
+    return cancelAsync(batchId, RequestOptions.none());
+  }
+
+  /**
+   * Asks the server to cancel a batch with settings of its own, without blocking.
+   *
+   * @param batchId the batch id
+   * @param options the call's settings, on top of the client's
+   * @return the future batch
+   * @throws IllegalArgumentException if {@code batchId} is blank
+   */
+  public CompletableFuture<Batch> cancelAsync(String batchId, RequestOptions options) {
+    return scope.platform(
+        options,
+        "POST",
+        "batches/" + segment(batchId) + "/cancel",
+        HttpRequest.BodyPublishers.noBody(),
+        null,
+        true,
+        PlatformCodec::batch);
   }
 
   /**
@@ -270,7 +365,24 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
    */
   public Batch awaitFinished(String batchId, Duration pollInterval, Duration timeout) {
-    return client.await(awaitFinishedAsync(batchId, pollInterval, timeout));
+    return awaitFinished(batchId, pollInterval, timeout, RequestOptions.none());
+  }
+
+  /**
+   * Polls a batch until it is finished, each poll with settings of its own.
+   *
+   * @param batchId the batch id
+   * @param pollInterval the wait between polls, at least 1 second
+   * @param timeout how long to wait in all
+   * @param options each poll's settings, on top of the client's
+   * @return the finished batch
+   * @throws KimiTimeoutException if the batch is still running when the timeout passes
+   * @throws KimiException if a poll fails
+   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
+   */
+  public Batch awaitFinished(
+      String batchId, Duration pollInterval, Duration timeout, RequestOptions options) {
+    return scope.await(awaitFinishedAsync(batchId, pollInterval, timeout, options));
   }
 
   /**
@@ -280,15 +392,31 @@ public final class KimiBatches {
    * @param batchId the batch id
    * @param pollInterval the wait between polls, at least 1 second
    * @param timeout how long to wait in all
-   * @return the future finished batch; it completes exceptionally with a {@link KimiException},
-   *     {@link KimiTimeoutException} when the timeout passes first
+   * @return the future finished batch; {@link KimiTimeoutException} when the timeout passes first
    * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
    */
   public CompletableFuture<Batch> awaitFinishedAsync(
       String batchId, Duration pollInterval, Duration timeout) {
+    return awaitFinishedAsync(batchId, pollInterval, timeout, RequestOptions.none());
+  }
+
+  /**
+   * Polls a batch without blocking a thread until it is finished, each poll with settings of its
+   * own.
+   *
+   * @param batchId the batch id
+   * @param pollInterval the wait between polls, at least 1 second
+   * @param timeout how long to wait in all
+   * @param options each poll's settings, on top of the client's
+   * @return the future finished batch
+   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
+   */
+  public CompletableFuture<Batch> awaitFinishedAsync(
+      String batchId, Duration pollInterval, Duration timeout, RequestOptions options) {
     segment(batchId);
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(options, "options");
     if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "pollInterval must be at least 1 second (every poll is a request counted against your"
@@ -298,7 +426,8 @@ public final class KimiBatches {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
-    return new Poll(batchId, pollInterval, timeout).start();
+    scope.ensureOpen();
+    return new Poll(batchId, pollInterval, timeout, options).start();
   }
 
   /**
@@ -315,7 +444,27 @@ public final class KimiBatches {
    */
   public List<BatchResult> awaitResults(
       String batchId, List<ChatRequest> requests, Duration pollInterval, Duration timeout) {
-    return client.await(awaitResultsAsync(batchId, requests, pollInterval, timeout));
+    return awaitResults(batchId, requests, pollInterval, timeout, RequestOptions.none());
+  }
+
+  /**
+   * Waits until a batch is finished and returns its results, each call with settings of its own.
+   *
+   * @param batchId the batch id
+   * @param requests the same list given to {@link #create}
+   * @param pollInterval the wait between polls, at least 1 second
+   * @param timeout how long to wait in all
+   * @param options each call's settings, on top of the client's
+   * @return one result per request, in input order
+   * @throws KimiException if a poll or a download fails
+   */
+  public List<BatchResult> awaitResults(
+      String batchId,
+      List<ChatRequest> requests,
+      Duration pollInterval,
+      Duration timeout,
+      RequestOptions options) {
+    return scope.await(awaitResultsAsync(batchId, requests, pollInterval, timeout, options));
   }
 
   /**
@@ -326,17 +475,38 @@ public final class KimiBatches {
    * @param requests the same list given to {@link #create}
    * @param pollInterval the wait between polls, at least 1 second
    * @param timeout how long to wait in all
-   * @return the future results, in input order; it completes exceptionally with a {@link
-   *     KimiException}
+   * @return the future results, in input order
    * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
    */
   public CompletableFuture<List<BatchResult>> awaitResultsAsync(
       String batchId, List<ChatRequest> requests, Duration pollInterval, Duration timeout) {
+    return awaitResultsAsync(batchId, requests, pollInterval, timeout, RequestOptions.none());
+  }
+
+  /**
+   * Waits without blocking until a batch is finished, then fetches its results, each call with
+   * settings of its own.
+   *
+   * @param batchId the batch id
+   * @param requests the same list given to {@link #create}
+   * @param pollInterval the wait between polls, at least 1 second
+   * @param timeout how long to wait in all
+   * @param options each call's settings, on top of the client's
+   * @return the future results, in input order
+   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
+   */
+  public CompletableFuture<List<BatchResult>> awaitResultsAsync(
+      String batchId,
+      List<ChatRequest> requests,
+      Duration pollInterval,
+      Duration timeout,
+      RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
-    return client
+    return scope
         .calls()
         .compose(
-            awaitFinishedAsync(batchId, pollInterval, timeout), b -> resultsAsync(b, requests));
+            awaitFinishedAsync(batchId, pollInterval, timeout, options),
+            b -> resultsAsync(b, requests, options));
   }
 
   /** One polling loop: get, and if not finished, schedule the next get; a timer ends it. */
@@ -344,28 +514,34 @@ public final class KimiBatches {
     private final String batchId;
     private final Duration interval;
     private final Duration timeout;
+    private final RequestOptions options;
     private final CompletableFuture<Batch> result = new CompletableFuture<>();
-    private final Scheduler scheduler = client.scheduler();
+    private final Scheduler scheduler = scope.core().scheduler();
     private volatile CompletableFuture<Batch> current;
     private volatile Batch last;
+    private volatile Runnable withdraw = () -> {};
+    private volatile Runnable withdrawExpiry = () -> {};
 
-    Poll(String batchId, Duration interval, Duration timeout) {
+    Poll(String batchId, Duration interval, Duration timeout, RequestOptions options) {
       this.batchId = batchId;
       this.interval = interval;
       this.timeout = timeout;
+      this.options = options;
     }
 
     CompletableFuture<Batch> start() {
       result.whenComplete(
           (r, e) -> {
+            withdraw.run();
+            withdrawExpiry.run();
             CompletableFuture<Batch> c = current;
             if (c != null) {
               c.cancel(true);
             }
           });
-      scheduler.schedule(this::expire, timeout);
+      withdrawExpiry = scheduler.schedule(this::expire, timeout);
       poll();
-      return client.tracked(result); // closing the client ends the polling
+      return scope.core().tracked(result); // closing the client ends the polling
     }
 
     private void expire() {
@@ -393,22 +569,22 @@ public final class KimiBatches {
       }
       CompletableFuture<Batch> f;
       try {
-        f = getAsync(batchId);
+        f = getAsync(batchId, options);
       } catch (RuntimeException e) {
-        result.completeExceptionally(client.calls().kimi(e));
+        result.completeExceptionally(scope.calls().kimi(e));
         return;
       }
       current = f;
       f.whenComplete(
           (b, e) -> {
             if (e != null) {
-              result.completeExceptionally(client.calls().failure(e));
+              result.completeExceptionally(scope.calls().failure(e));
             } else if (b.isFinished()) {
               result.complete(b);
             } else {
               last = b;
               if (!result.isDone()) {
-                scheduler.schedule(this::poll, interval);
+                withdraw = scheduler.schedule(this::poll, interval);
               }
             }
           });
@@ -425,7 +601,21 @@ public final class KimiBatches {
    * @throws KimiException if a download fails or a line cannot be read
    */
   public List<BatchResult> results(Batch batch, List<ChatRequest> requests) {
-    return client.await(resultsAsync(batch, requests));
+    return results(batch, requests, RequestOptions.none());
+  }
+
+  /**
+   * Downloads and matches a batch's results, each download with settings of its own.
+   *
+   * @param batch the batch, as returned after it finished
+   * @param requests the same list given to {@link #create}
+   * @param options each download's settings, on top of the client's
+   * @return one result per request, in input order
+   * @throws KimiException if a download fails or a line cannot be read
+   */
+  public List<BatchResult> results(
+      Batch batch, List<ChatRequest> requests, RequestOptions options) {
+    return scope.await(resultsAsync(batch, requests, options));
   }
 
   /**
@@ -433,183 +623,42 @@ public final class KimiBatches {
    *
    * @param batch the batch, as returned after it finished
    * @param requests the same list given to {@link #create}
-   * @return the future results, in input order; it completes exceptionally with a {@link
-   *     KimiException}
+   * @return the future results, in input order
    */
   public CompletableFuture<List<BatchResult>> resultsAsync(
       Batch batch, List<ChatRequest> requests) {
-    Objects.requireNonNull(batch, "batch");
-    Objects.requireNonNull(requests, "requests");
-    CompletableFuture<String> output = text(batch.outputFileId());
-    return client
-        .calls()
-        .compose(
-            output,
-            o -> client.calls().map(text(batch.errorFileId()), e -> match(batch, requests, o, e)));
+    return resultsAsync(batch, requests, RequestOptions.none());
   }
 
-  private CompletableFuture<String> text(String fileId) {
+  /**
+   * Downloads and matches a batch's results with settings of its own, without blocking.
+   *
+   * @param batch the batch, as returned after it finished
+   * @param requests the same list given to {@link #create}
+   * @param options each download's settings, on top of the client's
+   * @return the future results, in input order
+   */
+  public CompletableFuture<List<BatchResult>> resultsAsync(
+      Batch batch, List<ChatRequest> requests, RequestOptions options) {
+    Objects.requireNonNull(batch, "batch");
+    Objects.requireNonNull(requests, "requests");
+    return scope
+        .calls()
+        .compose(
+            text(batch.outputFileId(), options),
+            o ->
+                scope
+                    .calls()
+                    .map(
+                        text(batch.errorFileId(), options),
+                        e -> PlatformCodec.batchResults(batch, requests, o, e)));
+  }
+
+  private CompletableFuture<String> text(String fileId, RequestOptions options) {
     if (fileId == null || fileId.isEmpty()) {
       return CompletableFuture.completedFuture("");
     }
-    return client.calls().map(client.files().contentAsync(fileId), FileContent::text);
-  }
-
-  private List<BatchResult> match(
-      Batch batch, List<ChatRequest> requests, String outputText, String errorText) {
-    BatchResult[] out = new BatchResult[requests.size()];
-    String[] ids = {batch.outputFileId(), batch.errorFileId()};
-    String[] texts = {outputText, errorText};
-    for (int f = 0; f < 2; f++) {
-      String fileId = ids[f];
-      String text = texts[f];
-      for (String line : text.split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        BatchResult r = line(line, requests, fileId);
-        if (r != null) {
-          out[r.index()] = r;
-        }
-      }
-    }
-    List<BatchResult> all = new ArrayList<>(out.length);
-    for (int i = 0; i < out.length; i++) {
-      all.add(
-          out[i] != null
-              ? out[i]
-              : new BatchResult(
-                  i,
-                  PREFIX + i,
-                  requests.get(i),
-                  null,
-                  new BatchResult.Error(
-                      0,
-                      null,
-                      "No result for this request (batch status " + batch.status() + ")")));
-    }
-    return List.copyOf(all);
-  }
-
-  private BatchResult line(String line, List<ChatRequest> requests, String fileId) {
-    JsonObject o;
-    try {
-      o = (JsonObject) Json.parse(line);
-    } catch (RuntimeException e) {
-      throw client.errors().decoding(null, "Batch result file " + fileId + " has a bad line", e);
-    }
-    String customId = PlatformCalls.string(o, "custom_id");
-    if (customId == null || !customId.startsWith(PREFIX)) {
-      return null;
-    }
-    int index;
-    try {
-      index = Integer.parseInt(customId.substring(PREFIX.length()));
-    } catch (NumberFormatException e) {
-      return null;
-    }
-    if (index < 0 || index >= requests.size()) {
-      return null;
-    }
-    ChatRequest request = requests.get(index);
-    JsonObject response = o.get("response") instanceof JsonObject r ? r : null;
-    int status =
-        response != null && response.get("status_code") instanceof JsonNumber n ? n.intValue() : 0;
-    if (response != null
-        && status >= 200
-        && status < 300
-        && response.get("body") instanceof JsonObject body) {
-      byte[] b = Json.writeBytes(body);
-      ChatCompletion c;
-      try {
-        c = ChatCodec.decodeCompletion(b, 0, b.length);
-      } catch (RuntimeException e) {
-        throw client
-            .errors()
-            .decoding(null, "Batch result " + customId + " is not a completion", e);
-      }
-      return new BatchResult(index, customId, request, c, null);
-    }
-    JsonObject error = o.get("error") instanceof JsonObject e ? e : null;
-    if (error == null
-        && response != null
-        && response.get("body") instanceof JsonObject body
-        && body.get("error") instanceof JsonObject e) {
-      error = e;
-    }
-    String type = null;
-    String message = "Request failed with HTTP " + status;
-    if (error != null) {
-      type = PlatformCalls.string(error, "type");
-      if (type == null) {
-        type = PlatformCalls.string(error, "code");
-      }
-      if (error.get("message") instanceof JsonString m) {
-        message = m.value();
-      }
-    }
-    return new BatchResult(
-        index, customId, request, null, new BatchResult.Error(status, type, message));
-  }
-
-  static byte[] jsonl(List<ChatRequest> requests) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (int i = 0; i < requests.size(); i++) {
-      ChatRequest r = Objects.requireNonNull(requests.get(i), "requests[" + i + "]");
-      ChatRequest once = r.stream() ? r.toBuilder().stream(false).build() : r;
-      byte[] head =
-          ("{\"custom_id\":\""
-                  + PREFIX
-                  + i
-                  + "\",\"method\":\"POST\","
-                  + "\"url\":\"/v1/chat/completions\",\"body\":")
-              .getBytes(StandardCharsets.UTF_8);
-      out.write(head, 0, head.length);
-      byte[] body = ChatCodec.encodeRequest(once);
-      out.write(body, 0, body.length);
-      out.write('}');
-      out.write('\n');
-    }
-    return out.toByteArray();
-  }
-
-  private CompletableFuture<Batch> decodeAsync(CompletableFuture<KimiResponse<byte[]>> f) {
-    return client.calls().map(f, this::decode);
-  }
-
-  private Batch decode(KimiResponse<byte[]> r) {
-    return decode(PlatformCalls.object(r, client.errors(), "a batch"), r);
-  }
-
-  private Batch decode(JsonObject o, KimiResponse<byte[]> r) {
-    String id = PlatformCalls.string(o, "id");
-    String status = PlatformCalls.string(o, "status");
-    if (id == null || status == null) {
-      throw client.errors().decoding(r.metadata(), "A batch has no id or status", null);
-    }
-    JsonObject counts = o.get("request_counts") instanceof JsonObject c ? c : JsonObject.of();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    if (o.get("metadata") instanceof JsonObject m) {
-      m.members()
-          .forEach(
-              (k, v) -> {
-                if (v instanceof JsonString s) {
-                  metadata.put(k, s.value());
-                }
-              });
-    }
-    return new Batch(
-        id,
-        status,
-        PlatformCalls.string(o, "input_file_id"),
-        PlatformCalls.string(o, "output_file_id"),
-        PlatformCalls.string(o, "error_file_id"),
-        PlatformCalls.string(o, "completion_window"),
-        PlatformCalls.number(o, "created_at"),
-        (int) PlatformCalls.number(counts, "total"),
-        (int) PlatformCalls.number(counts, "completed"),
-        (int) PlatformCalls.number(counts, "failed"),
-        metadata);
+    return scope.calls().map(new KimiFiles(scope).contentAsync(fileId, options), FileContent::text);
   }
 
   private static String segment(String id) {

@@ -1,32 +1,20 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.StructuredOutputException;
-import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
-import io.github.kimisdk.internal.client.Calls;
-import io.github.kimisdk.internal.client.ChatAll;
-import io.github.kimisdk.internal.client.PlatformCalls;
-import io.github.kimisdk.internal.client.RateLimiter;
-import io.github.kimisdk.internal.client.Retrier;
+import io.github.kimisdk.internal.client.ClientConfig;
+import io.github.kimisdk.internal.client.ClientCore;
+import io.github.kimisdk.internal.client.ClientScope;
+import io.github.kimisdk.internal.client.Keys;
 import io.github.kimisdk.internal.client.Scheduler;
-import io.github.kimisdk.internal.client.SdkStreams;
-import io.github.kimisdk.internal.client.StreamingCall;
-import io.github.kimisdk.internal.flow.DaemonTimer;
-import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.internal.http.Overrides;
-import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.platform.PlatformCodec;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
-import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.ModelCatalog;
@@ -36,36 +24,23 @@ import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
- * A client for Kimi's chat API: blocking, asynchronous and streaming calls over the JDK's {@link
- * HttpClient}. It is thread-safe; create one and share it.
+ * A client for Kimi's API: every operation in a blocking, an asynchronous and, where the answer is
+ * a stream, a streaming form, each with or without per-call {@link RequestOptions}, over the JDK's
+ * {@link HttpClient}. It is thread-safe; create one and share it.
  *
  * <pre>{@code
  * try (KimiClient kimi = KimiClient.fromEnv()) {   // MOONSHOT_API_KEY, KIMI_API_KEY, ...
  *   ChatCompletion reply = kimi.chat(ChatRequest.of("kimi-k2.6", "Say hi"));
- *   System.out.println(reply.text());
+ *   System.out.println(reply.text() + " (request " + reply.metadata().requestId() + ")");
  *
  *   try (ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "Count to 5"))) {
  *     stream.forEachText(System.out::print);
@@ -73,8 +48,12 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>Every failure is a {@link KimiException}; asynchronous calls complete exceptionally with one.
- * The API key never appears in {@link #toString()}, exception messages or logs.
+ * <p>Every failure is a {@link KimiException}; asynchronous calls complete exceptionally with one,
+ * and cancelling their future aborts the exchange. What a call returns carries its response
+ * metadata ({@link ChatCompletion#metadata()}, {@link ChatStream#metadata()}, {@link
+ * KimiEventStream#metadata()}); {@link KimiResponse} holds the answer of {@link #request} with its
+ * exact bytes. The platform's services are {@link #files()}, {@link #batches()} and {@link
+ * #kimiCode()}. The API key never appears in {@link #toString()}, exception messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 
@@ -88,174 +67,23 @@ public final class KimiClient implements AutoCloseable {
    * The name of the {@link System.Logger} the client logs to unless {@link Builder#logger} sets
    * another: {@value}.
    */
-  public static final String LOGGER_NAME = "io.github.kimisdk.http";
-
-  /**
-   * The most threads the client's own executor runs: four per processor, at least 8. However many
-   * calls and streams are in flight, the client never runs more (the JDK's selector thread aside).
-   */
-  static final int DEFAULT_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+  public static final String LOGGER_NAME = ClientCore.LOGGER_NAME;
 
   /**
    * Kimi Code's limit on a request body as reported ("total message size exceeds 2097152"): 2 MiB.
    * The figure is not confirmed by Kimi's documentation, so {@link Builder#maxRequestBytes(long)}
    * can change it.
    */
-  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = ClientCore.KIMI_CODE_MAX_REQUEST_BYTES;
 
-  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
+  static final int DEFAULT_THREADS = ClientCore.DEFAULT_THREADS;
 
-  private static final List<String> KEY_VARIABLES =
-      List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
+  private final ClientScope scope;
+  private final ClientConfig config;
 
-  private final Endpoint endpoint;
-  private final WireProtocol wireProtocol;
-  private final String userAgent;
-  private final Timeouts timeouts;
-  private final HttpTransport transport;
-  private final RetryPolicy retryPolicy;
-  private final Retrier retrier;
-  private final Calls calls;
-  private final ExecutorService ownedExecutor;
-  private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
-  private final System.Logger logger;
-  private final Set<CompletableFuture<?>> inFlight;
-  private final Set<AutoCloseable> streams;
-  private final ContextBudget preflight;
-  private final RateLimit rateLimit;
-  private final RateLimiter limiter;
-  private final Scheduler scheduler;
-  private final DaemonTimer timer;
-  private final SamplingPolicy samplingPolicy;
-  private final ThinkingFallback thinkingFallback;
-  private final boolean modelChecks;
-  private final ModelCatalog catalog;
-  private final KimiClient root;
-  private final RequestOptions defaults;
-  private final Overrides defaultOverrides;
-  private volatile boolean closed;
-
-  private KimiClient(Builder b, String apiKey) {
-    this.root = this;
-    this.defaults = RequestOptions.none();
-    this.defaultOverrides = Overrides.NONE;
-    this.inFlight = ConcurrentHashMap.newKeySet();
-    this.streams = Collections.newSetFromMap(new WeakHashMap<>());
-    this.samplingPolicy = b.samplingPolicy;
-    this.thinkingFallback = b.thinkingFallback;
-    this.modelChecks = b.modelChecks;
-    this.catalog = b.catalog;
-    this.endpoint = b.endpoint;
-    this.wireProtocol = b.resolvedProtocol;
-    this.userAgent = b.userAgent;
-    this.timeouts = b.timeouts;
-    this.preflight = b.preflight;
-    HttpClient http = b.httpClient;
-    ExecutorService owned = null;
-    if (http == null) {
-      HttpClient.Builder hb =
-          HttpClient.newBuilder()
-              .connectTimeout(timeouts.connect())
-              .followRedirects(HttpClient.Redirect.NEVER);
-      if (b.executor != null) {
-        hb.executor(b.executor);
-      } else {
-        ThreadPoolExecutor pool =
-            new ThreadPoolExecutor(
-                DEFAULT_THREADS,
-                DEFAULT_THREADS,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                new DaemonThreads());
-        pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
-        owned = pool;
-        hb.executor(owned);
-      }
-      http = hb.build();
-    }
-    this.ownedExecutor = owned;
-    this.ownedHttp = b.httpClient == null ? http : null;
-    this.retryPolicy = b.retryPolicy;
-    Executor ex = b.executor != null ? b.executor : owned;
-    this.timer = new DaemonTimer("kimi-timer");
-    Scheduler system =
-        Scheduler.system(
-            timer, ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
-    Scheduler scheduler = b.scheduler == null ? system : b.scheduler;
-    ErrorFactory errors =
-        new ErrorFactory(
-            Errors.INSTANCE,
-            endpoint,
-            apiKey.startsWith("sk-kimi-"),
-            userAgent,
-            timeouts,
-            apiKey,
-            http.proxy().orElse(null));
-    System.Logger logger = b.logger != null ? b.logger : System.getLogger(LOGGER_NAME);
-    this.logger = logger;
-    this.transport =
-        new HttpTransport(
-            http,
-            endpoint.uri(),
-            apiKey,
-            userAgent,
-            b.headers,
-            timeouts.responseHeaders(),
-            b.maxResponseBytes,
-            b.sseLimits,
-            errors,
-            new TransportOptions(
-                b.httpVersion,
-                b.maxJsonDepth,
-                logger,
-                b.logMessageContents,
-                timeouts.streamIdle(),
-                system::schedule,
-                (task, delay) -> timer.schedule(task, delay.toNanos())));
-    if (wireProtocol == WireProtocol.ANTHROPIC_MESSAGES) {
-      transport.useProtocol(new AnthropicProtocol(apiKey));
-    }
-    if (b.maxRequestBytes > 0) {
-      transport.limitRequestBytes(b.maxRequestBytes, "the client's request size limit");
-    } else if (b.maxRequestBytes < 0 && endpoint.isKimiCode()) {
-      transport.limitRequestBytes(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
-    }
-    this.calls = new Calls(errors);
-    this.retrier = new Retrier(retryPolicy, scheduler, system, calls, timeouts, logger);
-    this.rateLimit = b.rateLimit;
-    this.scheduler = scheduler;
-    this.limiter =
-        b.rateLimit == null ? null : new RateLimiter(b.rateLimit, scheduler, errors::queueTimeout);
-  }
-
-  /** A client derived from {@code parent}: everything shared, {@code options} on every call. */
-  private KimiClient(KimiClient parent, RequestOptions options) {
-    this.root = parent.root;
-    this.defaults = parent.defaults.merge(options);
-    this.defaultOverrides = Overrides.of(defaults.headers(), defaults.queryParams());
-    this.inFlight = parent.inFlight;
-    this.streams = parent.streams;
-    this.samplingPolicy = parent.samplingPolicy;
-    this.thinkingFallback = parent.thinkingFallback;
-    this.modelChecks = parent.modelChecks;
-    this.catalog = parent.catalog;
-    this.endpoint = parent.endpoint;
-    this.wireProtocol = parent.wireProtocol;
-    this.userAgent = parent.userAgent;
-    this.timeouts = parent.timeouts;
-    this.transport = parent.transport;
-    this.retryPolicy = defaults.retryPolicy().orElse(root.retryPolicy);
-    this.retrier = root.retrier;
-    this.calls = parent.calls;
-    this.ownedExecutor = null; // the root owns the threads and the HTTP client
-    this.ownedHttp = null;
-    this.logger = parent.logger;
-    this.preflight = parent.preflight;
-    this.rateLimit = parent.rateLimit;
-    this.limiter = parent.limiter;
-    this.scheduler = parent.scheduler;
-    this.timer = parent.timer;
+  private KimiClient(ClientScope scope) {
+    this.scope = scope;
+    this.config = scope.core().config();
   }
 
   /**
@@ -293,17 +121,21 @@ public final class KimiClient implements AutoCloseable {
     return builder().fromEnv(env).build();
   }
 
+  // --- chat ---------------------------------------------------------------------------------
+
   /**
    * Sends a chat request and waits for the whole reply.
    *
    * @param request the request; a {@code stream} flag is ignored (use {@link #stream})
-   * @return the completion
+   * @return the completion, with its {@link ChatCompletion#metadata() response metadata}
    * @throws ApiException if Kimi answered with an error (see its subclasses)
+   * @throws PreflightException if the model would reject the request (see {@link
+   *     Builder#modelChecks}) or it does not fit
    * @throws KimiException for any other failure (connection, timeout, decoding)
    * @throws IllegalStateException if the client is closed
    */
   public ChatCompletion chat(ChatRequest request) {
-    return chatWithResponse(request).value();
+    return chat(request, RequestOptions.none());
   }
 
   /**
@@ -317,19 +149,21 @@ public final class KimiClient implements AutoCloseable {
    *
    * @param request the request; a {@code stream} flag is ignored (use {@link #stream})
    * @param options the call's settings, on top of the client's
-   * @return the completion
+   * @return the completion, with its response metadata
    * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure (connection, timeout, decoding)
+   * @throws KimiException for any other failure
    * @throws IllegalStateException if the client is closed
    */
   public ChatCompletion chat(ChatRequest request, RequestOptions options) {
-    return chatWithResponse(request, options).value();
+    return scope.await(chatAsync(request, options));
   }
 
   /**
-   * Sends a chat request whose reply is a record, and returns the record. Unless the request sets a
-   * response format, it is sent with {@link ResponseFormat#jsonSchema(Class)}, so Kimi's reply
-   * follows the record's schema; the reply is then bound with {@link ChatCompletion#parse(Class)}.
+   * Sends a chat request whose reply is a record, and returns the record: the one typed form.
+   * Unless the request sets a response format, it is sent with {@link
+   * ResponseFormat#jsonSchema(Class)}, so Kimi's reply follows the record's schema; the reply is
+   * then bound with {@link ChatCompletion#parse(Class)} (do the same with {@link
+   * #chatAsync(ChatRequest, RequestOptions)} for other settings or without blocking).
    *
    * <pre>{@code
    * record Weather(String city, @Description("degrees Celsius") double temperature) {}
@@ -342,8 +176,7 @@ public final class KimiClient implements AutoCloseable {
    * @return the record
    * @throws StructuredOutputException if the reply does not fit {@code type}: it holds the reply's
    *     text and the JSON path that failed
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure (connection, timeout, decoding)
+   * @throws KimiException for any other failure
    * @throws IllegalArgumentException if no schema can be derived from {@code type} (see {@link
    *     io.github.kimisdk.tool.JsonSchema#of(Class)})
    * @throws IllegalStateException if the client is closed
@@ -359,45 +192,15 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Sends a chat request and waits for the reply and its response metadata (request ids, rate-limit
-   * headers) and exact body bytes ({@link KimiResponse#rawBody()}).
+   * Sends a chat request without blocking.
    *
    * @param request the request; a {@code stream} flag is ignored
-   * @return the completion with its metadata
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public KimiResponse<ChatCompletion> chatWithResponse(ChatRequest request) {
-    return calls.await(chatWithResponseAsync(request));
-  }
-
-  /**
-   * Sends a chat request with settings of its own and waits for the reply with its metadata and
-   * body bytes.
-   *
-   * @param request the request; a {@code stream} flag is ignored
-   * @param options the call's settings, on top of the client's
-   * @return the completion with its metadata
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public KimiResponse<ChatCompletion> chatWithResponse(
-      ChatRequest request, RequestOptions options) {
-    return calls.await(chatWithResponseAsync(request, options));
-  }
-
-  /**
-   * Sends a chat request without blocking. The future completes exceptionally with a {@link
-   * KimiException}; cancelling it aborts the HTTP exchange.
-   *
-   * @param request the request; a {@code stream} flag is ignored
-   * @return the future completion
+   * @return the future completion; it completes exceptionally with a {@link KimiException}, and
+   *     cancelling it aborts the exchange
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
-    return calls.map(chatWithResponseAsync(request), KimiResponse::value);
+    return chatAsync(request, RequestOptions.none());
   }
 
   /**
@@ -409,60 +212,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request, RequestOptions options) {
-    return calls.map(chatWithResponseAsync(request, options), KimiResponse::value);
-  }
-
-  /**
-   * Sends a chat request without blocking and returns the reply with its response metadata.
-   *
-   * @param request the request; a {@code stream} flag is ignored
-   * @return the future completion with its metadata; cancelling it aborts the exchange
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<KimiResponse<ChatCompletion>> chatWithResponseAsync(
-      ChatRequest request) {
-    return chatWithResponseAsync(request, RequestOptions.none());
-  }
-
-  /**
-   * Sends a chat request with settings of its own without blocking and returns the reply with its
-   * response metadata.
-   *
-   * @param request the request; a {@code stream} flag is ignored
-   * @param options the call's settings, on top of the client's
-   * @return the future completion with its metadata; cancelling it aborts the exchange
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<KimiResponse<ChatCompletion>> chatWithResponseAsync(
-      ChatRequest request, RequestOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    Call call = call(options);
-    try {
-      request = prepare(request, call.options());
-    } catch (PreflightException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    ChatRequest nonStreaming =
-        request.stream() ? request.toBuilder().stream(false).build() : request;
-    byte[] body;
-    long charge;
-    try {
-      body = transport.encode(nonStreaming);
-      charge = charge(nonStreaming);
-    } catch (RuntimeException e) {
-      return calls.failed(e);
-    }
-    CompletableFuture<ChatCompletion> f =
-        call.retrier.call(
-            attempt ->
-                limited(
-                    nonStreaming.model(),
-                    charge,
-                    true,
-                    () -> transport.chat(body, attempt, call.overrides)));
-    return calls.map(tracked(f), c -> new KimiResponse<>(c, c.metadata()));
+    return scope.chat(request, options);
   }
 
   /**
@@ -477,7 +227,8 @@ public final class KimiClient implements AutoCloseable {
    *
    * @param request the request; it is sent with {@code stream: true}
    * @return the stream
-   * @throws PreflightException if the client runs a preflight check and the request fails it
+   * @throws PreflightException if the model would reject the request, it does not fit, or it is
+   *     over the request size limit
    * @throws IllegalStateException if the client is closed
    */
   public ChatStream stream(ChatRequest request) {
@@ -486,64 +237,104 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Prepares a streaming chat call with settings of its own; a {@link RequestOptions#timeout()}
-   * bounds the whole stream, up to its last chunk. Nothing is sent until the returned stream is
-   * iterated or subscribed to; close it to cancel early.
+   * bounds the whole stream, up to its last chunk (see {@link #stream(ChatRequest)}).
    *
    * @param request the request; it is sent with {@code stream: true}
    * @param options the call's settings, on top of the client's
    * @return the stream
-   * @throws PreflightException if the client runs a preflight check and the request fails it, or
-   *     the request is over the request size limit
+   * @throws PreflightException if the request fails the checks before sending
    * @throws IllegalStateException if the client is closed
    */
   public ChatStream stream(ChatRequest request, RequestOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    Call call = call(options);
-    request = prepare(request, call.options());
-    ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
-    byte[] body;
-    try {
-      body = transport.encode(streaming); // a body over the size limit fails here, not later
-    } catch (RuntimeException e) {
-      throw calls.kimi(e);
-    }
-    long charge = charge(streaming);
-    StreamingCall<ChatCompletionChunk> streamingCall =
-        new StreamingCall<>(
-            call.retrier,
-            new StreamingCall.Spec<>(
-                attempt -> transport.stream(streaming, body, attempt, call.overrides),
-                streaming.model(),
-                charge,
-                partial -> Retrier.resume(streaming, partial)),
-            limiter,
-            () -> root.closed);
-    return open(SdkStreams.chat(streamingCall));
+    return scope.stream(request, options);
   }
 
   /**
-   * Applies the client's (or the call's) policies and the model's rules to a request about to be
-   * sent: adapts it ({@link ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code
-   * io.github.kimisdk.sampling}), then refuses it if the model would ({@link ModelInfo#problems}),
-   * then runs the preflight budget when one is set.
+   * Sends many chat requests with at most {@code maxConcurrency} in flight and waits for all of
+   * them. Results come back in input order; a failed request yields a {@link ChatResult} holding
+   * its exception and does not stop the others.
    *
-   * @throws PreflightException if the model would reject the request, or it does not fit
+   * <pre>{@code
+   * List<ChatResult> results = kimi.chatAll(requests, 4,
+   *     (r, done, failed, total) -> System.out.printf("%d/%d (%d failed)%n", done, total, failed));
+   * }</pre>
+   *
+   * @param requests the requests, sent in list order as slots free up
+   * @param maxConcurrency the most calls in flight at once, at least 1
+   * @param listener receives progress after each request; may be null
+   * @return one result per request, in input order
+   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+   * @throws NullPointerException if {@code requests} or an element is null
+   * @throws KimiException if the waiting thread is interrupted (the remaining calls are cancelled)
+   * @throws IllegalStateException if the client is closed
    */
-  private ChatRequest prepare(ChatRequest request, RequestOptions options) {
-    ModelInfo model = catalog.lookup(request.model());
-    request = adapt(model, request, options);
-    if (preflight != null) {
-      return preflight.preflight(request);
+  public List<ChatResult> chatAll(
+      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
+    return chatAll(requests, maxConcurrency, listener, RequestOptions.none());
+  }
+
+  /**
+   * Sends many chat requests, each with {@code options} (see {@link #chatAll(List, int,
+   * ChatAllListener)}).
+   *
+   * @param requests the requests
+   * @param maxConcurrency the most calls in flight at once, at least 1
+   * @param listener receives progress after each request; may be null
+   * @param options each call's settings, on top of the client's
+   * @return one result per request, in input order
+   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<ChatResult> chatAll(
+      List<ChatRequest> requests,
+      int maxConcurrency,
+      ChatAllListener listener,
+      RequestOptions options) {
+    return scope.await(chatAllAsync(requests, maxConcurrency, listener, options));
+  }
+
+  /**
+   * Sends many chat requests without blocking (see {@link #chatAll(List, int, ChatAllListener)}).
+   * The future never completes exceptionally because of a failed request; cancelling it cancels the
+   * calls in flight and starts no more.
+   *
+   * @param requests the requests
+   * @param maxConcurrency the most calls in flight at once, at least 1
+   * @param listener receives progress after each request; may be null
+   * @return the future results, in input order
+   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<ChatResult>> chatAllAsync(
+      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
+    return chatAllAsync(requests, maxConcurrency, listener, RequestOptions.none());
+  }
+
+  /**
+   * Sends many chat requests, each with {@code options}, without blocking.
+   *
+   * @param requests the requests
+   * @param maxConcurrency the most calls in flight at once, at least 1
+   * @param listener receives progress after each request; may be null
+   * @param options each call's settings, on top of the client's
+   * @return the future results, in input order
+   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<ChatResult>> chatAllAsync(
+      List<ChatRequest> requests,
+      int maxConcurrency,
+      ChatAllListener listener,
+      RequestOptions options) {
+    Objects.requireNonNull(requests, "requests");
+    int i = 0;
+    for (ChatRequest r : requests) {
+      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
     }
-    if (modelChecks) {
-      List<String> problems = model.problems(request);
-      if (!problems.isEmpty()) {
-        throw new PreflightException(request.model(), problems);
-      }
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
-    return request;
+    return scope.chatAll(List.copyOf(requests), maxConcurrency, listener, options);
   }
 
   /**
@@ -559,75 +350,17 @@ public final class KimiClient implements AutoCloseable {
    * @throws NullPointerException if {@code request} is null
    */
   public ChatRequest adapt(ChatRequest request) {
-    Objects.requireNonNull(request, "request");
-    return adapt(catalog.lookup(request.model()), request, defaults);
+    return scope.adapt(request);
   }
 
-  private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
-    ModelInfo.Adapted adapted =
-        model.adapt(
-            request,
-            options.samplingPolicy().orElse(samplingPolicy),
-            options.thinkingFallback().orElse(thinkingFallback));
-    if (adapted.changes().isEmpty()) {
-      return request;
-    }
-    String id = request.model();
-    SAMPLING_LOG.log(
-        System.Logger.Level.DEBUG,
-        () -> "Adapted the request for " + id + ": " + adapted.changes());
-    return adapted.request();
-  }
-
-  /** A call's effective settings: the retrier (policy, whole-call timeout) and HTTP overrides. */
-  private record Call(Retrier retrier, Overrides overrides, RequestOptions options) {}
-
-  private Call call(RequestOptions perCall) {
-    RequestOptions o = defaults.merge(perCall);
-    Overrides ov = o == defaults ? defaultOverrides : Overrides.of(o.headers(), o.queryParams());
-    return new Call(retrier.forCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)), ov, o);
-  }
-
-  /**
-   * Returns a client that adds {@code options} to every call, on top of this client's settings, and
-   * shares everything else with it: the connection pool, threads, scheduler, rate limiter and key.
-   * A call's own options still win over these. Closing the derived client makes it refuse new calls
-   * and leaves this one, and calls already started, running; closing this client closes every
-   * client derived from it.
-   *
-   * <pre>{@code
-   * KimiClient tenant = kimi.withOptions(RequestOptions.builder()
-   *     .header("X-Tenant", "acme").retryPolicy(RetryPolicy.none()).build());
-   * tenant.chat(ChatRequest.of("kimi-k3", "Hi"));   // counts against kimi's rate limit
-   * }</pre>
-   *
-   * @param options the settings added to every call
-   * @return the derived client
-   * @throws NullPointerException if {@code options} is null
-   * @throws IllegalStateException if the client is closed
-   */
-  public KimiClient withOptions(RequestOptions options) {
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    return new KimiClient(this, options);
-  }
-
-  /**
-   * Returns the settings this client adds to every call: empty unless it was made by {@link
-   * #withOptions(RequestOptions)}.
-   *
-   * @return the options
-   */
-  public RequestOptions options() {
-    return defaults;
-  }
+  // --- any endpoint -------------------------------------------------------------------------
 
   /**
    * Sends a request to any endpoint below the base URL, one the SDK does not model yet, with
    * everything a chat call gets: the key, the client's headers, retries, rate limiter, timeouts,
    * logging and error classification. A 2xx JSON body is parsed; an empty one is {@code null}, a
-   * non-JSON one a {@link io.github.kimisdk.json.JsonString} of its text. The exact bytes are in
-   * {@link KimiResponse#rawBody()}.
+   * non-JSON one a {@link io.github.kimisdk.json.JsonString} of its text; {@link
+   * KimiResponse#body()} has the exact bytes.
    *
    * <pre>{@code
    * KimiResponse<JsonValue> r = kimi.request("POST", "responses", Json.parse("""
@@ -635,8 +368,8 @@ public final class KimiClient implements AutoCloseable {
    * }</pre>
    *
    * @param method the HTTP method, such as {@code "GET"} or {@code "POST"}
-   * @param path the path below the base URL, such as {@code "responses"} or {@code
-   *     "formulas/x/tools"}; a leading {@code /} is ignored and a query is allowed
+   * @param path the path below the base URL, such as {@code "responses"}; a leading {@code /} is
+   *     ignored and a query is allowed
    * @param body the JSON body; null sends none
    * @return the decoded body with its metadata and bytes
    * @throws ApiException if Kimi answered with an error (see its subclasses)
@@ -646,37 +379,35 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<JsonValue> request(String method, String path, JsonValue body) {
-    return await(requestAsync(method, path, body, RequestOptions.none()));
+    return request(method, path, body, RequestOptions.none());
   }
 
   /**
-   * Sends a request to any endpoint below the base URL with settings of its own (see {@link
-   * #request(String, String, JsonValue)}).
+   * Sends a request to any endpoint with settings of its own (see {@link #request(String, String,
+   * JsonValue)}).
    *
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
    * @param options the call's settings, on top of the client's
    * @return the decoded body with its metadata and bytes
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalArgumentException if the method or path is malformed
    * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<JsonValue> request(
       String method, String path, JsonValue body, RequestOptions options) {
-    return await(requestAsync(method, path, body, options));
+    return scope.await(requestAsync(method, path, body, options));
   }
 
   /**
-   * Sends a request to any endpoint below the base URL without blocking (see {@link
-   * #request(String, String, JsonValue)}).
+   * Sends a request to any endpoint without blocking (see {@link #request(String, String,
+   * JsonValue)}).
    *
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
-   * @return the future response; it completes exceptionally with a {@link KimiException}, and
-   *     cancelling it aborts the exchange
+   * @return the future response; it completes exceptionally with a {@link KimiException}
    * @throws IllegalArgumentException if the method or path is malformed
    * @throws IllegalStateException if the client is closed
    */
@@ -686,7 +417,7 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Sends a request to any endpoint below the base URL with settings of its own, without blocking.
+   * Sends a request to any endpoint with settings of its own, without blocking.
    *
    * @param method the HTTP method
    * @param path the path below the base URL
@@ -698,33 +429,15 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
       String method, String path, JsonValue body, RequestOptions options) {
-    String m = checkMethod(method);
-    String p = checkPath(path);
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    Call call = call(options);
-    byte[] bytes = body == null ? null : Json.writeBytes(body);
-    String model = modelOf(body);
-    if (bytes != null) {
-      try {
-        transport.checkSize(model, bytes);
-      } catch (RuntimeException e) {
-        return calls.failed(e);
-      }
-    }
-    return tracked(
-        call.retrier.call(
-            attempt ->
-                limited(
-                    model, 0, true, () -> transport.json(m, p, bytes, call.overrides, attempt))));
+    return scope.request(method, path, body, options);
   }
 
   /**
    * Prepares a request whose answer is a stream of server-sent events, to any endpoint below the
-   * base URL (see {@link #request(String, String, JsonValue)}). Nothing is sent until the stream is
-   * consumed; then attempts are retried, behind the rate limiter, until one delivers its first
-   * event (an error answer is thrown from the iteration, as a chat stream's is). Events are passed
-   * on as they are, {@code data: [DONE]} included, which ends the stream. The stream holds its
+   * base URL (see {@link #request(String, String, JsonValue)}). It is streamed as a chat is:
+   * nothing is sent until the stream is consumed; attempts are retried, behind the rate limiter,
+   * until one delivers its first event (an error answer is thrown from the first read); the events
+   * are passed on as they are, {@code data: [DONE]} included, which ends the stream. It holds its
    * rate-limiter slot until it ends; close it to stop early.
    *
    * <pre>{@code
@@ -738,8 +451,7 @@ public final class KimiClient implements AutoCloseable {
    * @param body the JSON body; null sends none
    * @return the stream
    * @throws PreflightException if the body is over the request size limit
-   * @throws IllegalArgumentException if the method or path is malformed, or the path is an absolute
-   *     URL
+   * @throws IllegalArgumentException if the method or path is malformed
    * @throws IllegalStateException if the client is closed
    */
   public KimiEventStream requestEvents(String method, String path, JsonValue body) {
@@ -762,68 +474,10 @@ public final class KimiClient implements AutoCloseable {
    */
   public KimiEventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
-    String m = checkMethod(method);
-    String p = checkPath(path);
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    Call call = call(options);
-    byte[] bytes = body == null ? null : Json.writeBytes(body);
-    String model = modelOf(body);
-    if (bytes != null) {
-      transport.checkSize(model, bytes);
-    }
-    StreamingCall<ServerSentEvent> events =
-        new StreamingCall<>(
-            call.retrier,
-            new StreamingCall.Spec<>(
-                attempt -> transport.events(m, p, bytes, call.overrides, attempt), model, 0, null),
-            limiter,
-            () -> root.closed);
-    return open(SdkStreams.events(events));
+    return scope.requestEvents(method, path, body, options);
   }
 
-  /** Tracks an open stream until the client closes, which closes it. */
-  private <S extends AutoCloseable> S open(S stream) {
-    synchronized (streams) {
-      streams.add(stream);
-    }
-    return stream;
-  }
-
-  private static String checkMethod(String method) {
-    Objects.requireNonNull(method, "method");
-    if (method.isEmpty() || !method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
-      throw new IllegalArgumentException(
-          "method must be an upper-case HTTP method such as GET or POST: '" + method + "'");
-    }
-    return method;
-  }
-
-  /** Returns {@code path} without a leading slash; refuses what would leave the base URL. */
-  private static String checkPath(String path) {
-    Objects.requireNonNull(path, "path");
-    String p = path.startsWith("/") ? path.substring(1) : path;
-    if (p.isEmpty() || p.startsWith("/") || p.contains("://") || p.contains("#")) {
-      throw new IllegalArgumentException(
-          "path must be relative to the base URL, such as \"responses\": '" + path + "'");
-    }
-    try {
-      java.net.URI.create("http://h/" + p);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "path is not a valid URL path (percent-encode spaces and other special characters): '"
-              + path
-              + "'",
-          e);
-    }
-    return p;
-  }
-
-  private static String modelOf(JsonValue body) {
-    return body instanceof JsonObject o && o.get("model") instanceof JsonString s
-        ? s.value()
-        : null;
-  }
+  // --- the platform -------------------------------------------------------------------------
 
   /**
    * Returns the file API: upload, list, get, content and delete, plus the "chat with a document"
@@ -832,7 +486,16 @@ public final class KimiClient implements AutoCloseable {
    * @return the file API of this client
    */
   public KimiFiles files() {
-    return new KimiFiles(this);
+    return new KimiFiles(scope);
+  }
+
+  /**
+   * Returns the batch API: create from chat requests, get, list, cancel, wait and results.
+   *
+   * @return the batch API of this client
+   */
+  public KimiBatches batches() {
+    return new KimiBatches(scope);
   }
 
   /**
@@ -842,28 +505,137 @@ public final class KimiClient implements AutoCloseable {
    * @return the Kimi Code services of this client
    */
   public KimiCode kimiCode() {
-    return new KimiCode(this);
+    return new KimiCode(scope);
   }
 
   /**
-   * Returns the batch API: create from chat requests, get, list, cancel and results.
+   * Lists the models the key can use ({@code GET /models}), with their context windows and
+   * capabilities where the server states them. {@code catalog.update(kimi.listModels())} feeds them
+   * to a {@link ModelCatalog}.
    *
-   * @return the batch API of this client
+   * @return the models, in the server's order
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
    */
-  public KimiBatches batches() {
-    return new KimiBatches(this);
+  public List<ListedModel> listModels() {
+    return listModels(RequestOptions.none());
   }
 
   /**
-   * Returns the account balance ({@code GET /users/me/balance}).
+   * Lists the models with settings of its own (see {@link #listModels()}).
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the models, in the server's order
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<ListedModel> listModels(RequestOptions options) {
+    return scope.await(listModelsAsync(options));
+  }
+
+  /**
+   * Lists the models without blocking (see {@link #listModels()}).
+   *
+   * @return the future models; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<ListedModel>> listModelsAsync() {
+    return listModelsAsync(RequestOptions.none());
+  }
+
+  /**
+   * Lists the models with settings of its own, without blocking.
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the future models; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<ListedModel>> listModelsAsync(RequestOptions options) {
+    return scope.platform(options, "GET", "models", null, null, true, PlatformCodec::decodeModels);
+  }
+
+  /**
+   * Asks Kimi how many prompt tokens a request's messages cost ({@code POST
+   * /tokenizers/estimate-token-count}). This is the server's own count, images and video included;
+   * only {@code model} and {@code messages} are sent, as Moonshot documents, so tool definitions
+   * are not counted. For a local count see {@link io.github.kimisdk.token.RequestTokens}.
+   *
+   * @param request the request whose prompt is counted
+   * @return the total tokens
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public int countTokens(ChatRequest request) {
+    return countTokens(request, RequestOptions.none());
+  }
+
+  /**
+   * Asks Kimi for a request's prompt tokens with settings of its own (see {@link
+   * #countTokens(ChatRequest)}).
+   *
+   * @param request the request whose prompt is counted
+   * @param options the call's settings, on top of the client's
+   * @return the total tokens
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public int countTokens(ChatRequest request, RequestOptions options) {
+    return scope.await(countTokensAsync(request, options));
+  }
+
+  /**
+   * Asks Kimi for a request's prompt tokens without blocking (see {@link
+   * #countTokens(ChatRequest)}).
+   *
+   * @param request the request whose prompt is counted
+   * @return the future total; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
+    return countTokensAsync(request, RequestOptions.none());
+  }
+
+  /**
+   * Asks Kimi for a request's prompt tokens with settings of its own, without blocking.
+   *
+   * @param request the request whose prompt is counted
+   * @param options the call's settings, on top of the client's
+   * @return the future total; it completes exceptionally with a {@link KimiException}
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Integer> countTokensAsync(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(request, "request");
+    return scope.platform(
+        options,
+        "POST",
+        "tokenizers/estimate-token-count",
+        HttpRequest.BodyPublishers.ofByteArray(PlatformCodec.encodeCountRequest(request)),
+        "application/json",
+        true,
+        PlatformCodec::decodeCount);
+  }
+
+  /**
+   * Returns the account balance ({@code GET /users/me/balance}); amounts are exact.
    *
    * @return the balance
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalStateException if the client is closed
    */
   public Balance balance() {
-    return await(balanceAsync());
+    return balance(RequestOptions.none());
+  }
+
+  /**
+   * Returns the account balance with settings of its own (see {@link #balance()}).
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the balance
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public Balance balance(RequestOptions options) {
+    return scope.await(balanceAsync(options));
   }
 
   /**
@@ -873,32 +645,19 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Balance> balanceAsync() {
-    return calls.map(send("GET", "users/me/balance", null, null), this::decodeBalance);
+    return balanceAsync(RequestOptions.none());
   }
 
   /**
-   * Returns the account balance with settings of its own (see {@link #balance()}).
+   * Returns the account balance with settings of its own, without blocking.
    *
    * @param options the call's settings, on top of the client's
-   * @return the balance
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @return the future balance; it completes exceptionally with a {@link KimiException}
    * @throws IllegalStateException if the client is closed
    */
-  public Balance balance(RequestOptions options) {
-    return await(
-        calls.map(send("GET", "users/me/balance", null, null, call(options)), this::decodeBalance));
-  }
-
-  private Balance decodeBalance(KimiResponse<byte[]> r) {
-    JsonObject o = PlatformCalls.object(r, transport.errors(), "a balance");
-    if (!(o.get("data") instanceof JsonObject data)) {
-      throw transport.errors().decoding(r.metadata(), "The balance response has no data", null);
-    }
-    return new Balance(
-        PlatformCalls.decimal(data, "available_balance"),
-        PlatformCalls.decimal(data, "voucher_balance"),
-        PlatformCalls.decimal(data, "cash_balance"));
+  public CompletableFuture<Balance> balanceAsync(RequestOptions options) {
+    return scope.platform(
+        options, "GET", "users/me/balance", null, null, true, PlatformCodec::balance);
   }
 
   /**
@@ -920,27 +679,58 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public PingResult ping() {
+    return ping(RequestOptions.none());
+  }
+
+  /**
+   * Checks the API with settings of its own (see {@link #ping()}).
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the outcome
+   * @throws IllegalStateException if the client is closed
+   */
+  public PingResult ping(RequestOptions options) {
+    return scope.await(pingAsync(options));
+  }
+
+  /**
+   * Checks the API without blocking (see {@link #ping()}); the future completes with the outcome
+   * and never exceptionally for a bad key or an unreachable host.
+   *
+   * @return the future outcome
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<PingResult> pingAsync() {
+    return pingAsync(RequestOptions.none());
+  }
+
+  /**
+   * Checks the API with settings of its own, without blocking.
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the future outcome
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<PingResult> pingAsync(RequestOptions options) {
     long started = System.nanoTime();
-    try {
-      KimiResponse<byte[]> r = await(send("GET", "models", null, null));
-      return new PingResult(
-          PingResult.Status.OK,
-          r.metadata().statusCode(),
-          Duration.ofNanos(System.nanoTime() - started),
-          null);
-    } catch (KimiException e) {
-      Duration took = Duration.ofNanos(System.nanoTime() - started);
-      int status = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
-      PingResult.Status outcome;
-      if (e instanceof AuthenticationException || e instanceof PermissionDeniedException) {
-        outcome = PingResult.Status.BAD_KEY;
-      } else if (e instanceof ConnectionException || e instanceof KimiTimeoutException) {
-        outcome = PingResult.Status.UNREACHABLE;
-      } else {
-        outcome = PingResult.Status.ERROR;
-      }
-      return new PingResult(outcome, status, took, e);
-    }
+    return scope
+        .status(options, "GET", "models")
+        .handle(
+            (ok, error) -> {
+              Duration took = Duration.ofNanos(System.nanoTime() - started);
+              if (error == null) {
+                return new PingResult(PingResult.Status.OK, ok, took, null);
+              }
+              KimiException e = scope.calls().kimi(error);
+              PingResult.Status outcome =
+                  e instanceof AuthenticationException || e instanceof PermissionDeniedException
+                      ? PingResult.Status.BAD_KEY
+                      : e instanceof ConnectionException || e instanceof KimiTimeoutException
+                          ? PingResult.Status.UNREACHABLE
+                          : PingResult.Status.ERROR;
+              int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
+              return new PingResult(outcome, code, took, e);
+            });
   }
 
   /**
@@ -953,260 +743,38 @@ public final class KimiClient implements AutoCloseable {
     return ping().isOk();
   }
 
+  // --- the client ---------------------------------------------------------------------------
+
   /**
-   * Sends many chat requests with at most {@code maxConcurrency} in flight and waits for all of
-   * them. Results come back in input order; a failed request yields a {@link ChatResult} holding
-   * its exception and does not stop the others.
+   * Returns a client that adds {@code options} to every call, on top of this client's settings, and
+   * shares everything else with it: the connection pool, threads, scheduler, rate limiter and key.
+   * A call's own options still win over these. Closing the derived client makes it refuse new calls
+   * and leaves this one, and calls already started, running; closing this client closes every
+   * client derived from it.
    *
    * <pre>{@code
-   * List<ChatResult> results = kimi.chatAll(requests, 4,
-   *     (r, done, failed, total) -> System.out.printf("%d/%d (%d failed)%n", done, total, failed));
-   * for (ChatResult r : results) {
-   *   System.out.println(r.isSuccess() ? r.completion().text() : r.error().getMessage());
-   * }
+   * KimiClient tenant = kimi.withOptions(RequestOptions.builder()
+   *     .header("X-Tenant", "acme").retryPolicy(RetryPolicy.none()).build());
+   * tenant.chat(ChatRequest.of("kimi-k3", "Hi"));   // counts against kimi's rate limit
    * }</pre>
    *
-   * @param requests the requests, sent in list order as slots free up
-   * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
-   * @return one result per request, in input order
-   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws NullPointerException if {@code requests} or an element is null
-   * @throws KimiException if the waiting thread is interrupted (the remaining calls are cancelled)
+   * @param options the settings added to every call
+   * @return the derived client
+   * @throws NullPointerException if {@code options} is null
    * @throws IllegalStateException if the client is closed
    */
-  public List<ChatResult> chatAll(
-      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
-    return await(chatAllAsync(requests, maxConcurrency, listener));
+  public KimiClient withOptions(RequestOptions options) {
+    return new KimiClient(scope.derive(Objects.requireNonNull(options, "options")));
   }
 
   /**
-   * Like {@link #chatAll(List, int, ChatAllListener)} without blocking. The future never completes
-   * exceptionally because of a failed request; cancelling it cancels the calls in flight and starts
-   * no more.
+   * Returns the settings this client adds to every call: empty unless it was made by {@link
+   * #withOptions(RequestOptions)}.
    *
-   * @param requests the requests
-   * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
-   * @return the future results, in input order
-   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws NullPointerException if {@code requests} or an element is null
-   * @throws IllegalStateException if the client is closed
+   * @return the options
    */
-  public CompletableFuture<List<ChatResult>> chatAllAsync(
-      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
-    Objects.requireNonNull(requests, "requests");
-    int i = 0;
-    for (ChatRequest r : requests) {
-      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
-    }
-    List<ChatRequest> all = List.copyOf(requests);
-    if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
-    }
-    ensureOpen();
-    return new ChatAll(all, maxConcurrency, listener, this::chatAsync, calls::kimi).start();
-  }
-
-  /** Sends a platform request, tracked like chat calls so {@link #close()} cancels it. */
-  CompletableFuture<KimiResponse<byte[]>> send(
-      String method, String path, HttpRequest.BodyPublisher body, String contentType) {
-    ensureOpen();
-    return send(method, path, body, contentType, call(RequestOptions.none()));
-  }
-
-  private CompletableFuture<KimiResponse<byte[]>> send(
-      String method, String path, HttpRequest.BodyPublisher body, String contentType, Call call) {
-    ensureOpen();
-    return platform(
-        call,
-        (ov, attempt) ->
-            transport.exchange(method, path, body, contentType, false, b -> b, ov, attempt));
-  }
-
-  /** One attempt of a platform call, with the call's HTTP overrides. */
-  private interface PlatformAttempt<T> {
-    CompletableFuture<KimiResponse<T>> send(Overrides overrides, int attempt);
-  }
-
-  /**
-   * Sends a platform call: without a slot of the rate limiter, tracked for {@link #close()}, sent
-   * once unless the call's options give a retry policy, bounded by their timeout if any.
-   */
-  private <T> CompletableFuture<KimiResponse<T>> platform(Call call, PlatformAttempt<T> attempt) {
-    RequestOptions o = call.options();
-    if (o.retryPolicy().isEmpty() && o.timeout().isEmpty()) {
-      return tracked(limited(null, 0, false, () -> attempt.send(call.overrides(), 1)));
-    }
-    Retrier r = retrier.forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null));
-    return tracked(r.call(n -> limited(null, 0, false, () -> attempt.send(call.overrides(), n))));
-  }
-
-  /** Tracks {@code f} until it completes, so that {@link #close()} cancels it. */
-  <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    return f;
-  }
-
-  ErrorFactory errors() {
-    return transport.errors();
-  }
-
-  /** Returns the HTTP client this client built, or null when the caller supplied one; for tests. */
-  HttpClient ownedHttpClient() {
-    return ownedHttp;
-  }
-
-  /** Returns how the client waits for, chains and maps the failures of its futures. */
-  Calls calls() {
-    return calls;
-  }
-
-  /**
-   * Lists the models the key can use ({@code GET /models}), with their context windows and
-   * capabilities where the server states them. {@code catalog.update(kimi.listModels())} feeds them
-   * to a {@link io.github.kimisdk.token.ModelCatalog}.
-   *
-   * @return the models, in the server's order
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public List<ListedModel> listModels() {
-    return await(listModelsAsync());
-  }
-
-  /**
-   * Lists the models without blocking (see {@link #listModels()}).
-   *
-   * @return the future models; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<List<ListedModel>> listModelsAsync() {
-    return listModelsAsync(RequestOptions.none());
-  }
-
-  /**
-   * Lists the models with settings of its own (see {@link #listModels()}).
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the models, in the server's order
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public List<ListedModel> listModels(RequestOptions options) {
-    return await(listModelsAsync(options));
-  }
-
-  private CompletableFuture<List<ListedModel>> listModelsAsync(RequestOptions options) {
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    return calls.map(
-        platform(
-            call(options),
-            (ov, attempt) ->
-                transport.exchange(
-                    "GET", "models", null, null, true, PlatformCodec::decodeModels, ov, attempt)),
-        KimiResponse::value);
-  }
-
-  /**
-   * Asks Kimi how many prompt tokens a request's messages cost ({@code POST
-   * /tokenizers/estimate-token-count}). This is the server's own count, images and video included;
-   * only {@code model} and {@code messages} are sent, as Moonshot documents, so tool definitions
-   * are not counted. For a local count see {@link io.github.kimisdk.token.RequestTokens}.
-   *
-   * @param request the request whose prompt is counted
-   * @return the total tokens
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public int countTokens(ChatRequest request) {
-    return await(countTokensAsync(request));
-  }
-
-  /**
-   * Asks Kimi for a request's prompt tokens without blocking (see {@link
-   * #countTokens(ChatRequest)}).
-   *
-   * @param request the request whose prompt is counted
-   * @return the future total; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
-    return countTokensAsync(request, RequestOptions.none());
-  }
-
-  /**
-   * Asks Kimi for a request's prompt tokens with settings of its own (see {@link
-   * #countTokens(ChatRequest)}).
-   *
-   * @param request the request whose prompt is counted
-   * @param options the call's settings, on top of the client's
-   * @return the total tokens
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
-   */
-  public int countTokens(ChatRequest request, RequestOptions options) {
-    return await(countTokensAsync(request, options));
-  }
-
-  private CompletableFuture<Integer> countTokensAsync(ChatRequest request, RequestOptions options) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(options, "options");
-    ensureOpen();
-    byte[] body = PlatformCodec.encodeCountRequest(request);
-    return calls.map(
-        platform(
-            call(options),
-            (ov, attempt) ->
-                transport.exchange(
-                    "POST",
-                    "tokenizers/estimate-token-count",
-                    HttpRequest.BodyPublishers.ofByteArray(body),
-                    "application/json",
-                    true,
-                    PlatformCodec::decodeCount,
-                    ov,
-                    attempt)),
-        KimiResponse::value);
-  }
-
-  /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
-  private long charge(ChatRequest request) {
-    if (limiter == null) {
-      return 0;
-    }
-    long charge = limiter.charge(request);
-    limiter.checkCharge(request, charge);
-    return charge;
-  }
-
-  /** Sends through the rate limiter when the client has one (see {@link RateLimit}). */
-  private <T> CompletableFuture<T> limited(
-      String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
-    return limiter == null ? call.get() : limiter.call(model, charge, slot, call);
-  }
-
-  RateLimiter limiter() {
-    return limiter;
-  }
-
-  /** Returns the clock and delayer of retries, the rate limiter and batch polling. */
-  Scheduler scheduler() {
-    return scheduler;
-  }
-
-  private <T> CompletableFuture<T> track(CompletableFuture<KimiResponse<T>> f) {
-    return calls.map(tracked(f), KimiResponse::value);
-  }
-
-  <T> T await(CompletableFuture<T> f) {
-    return calls.await(f);
+  public RequestOptions options() {
+    return scope.defaults();
   }
 
   /**
@@ -1215,7 +783,7 @@ public final class KimiClient implements AutoCloseable {
    * @return the protocol
    */
   public WireProtocol wireProtocol() {
-    return wireProtocol;
+    return config.wireProtocol();
   }
 
   /**
@@ -1224,7 +792,7 @@ public final class KimiClient implements AutoCloseable {
    * @return the endpoint
    */
   public Endpoint endpoint() {
-    return endpoint;
+    return config.endpoint();
   }
 
   /**
@@ -1233,16 +801,16 @@ public final class KimiClient implements AutoCloseable {
    * @return the timeouts
    */
   public Timeouts timeouts() {
-    return timeouts;
+    return config.timeouts();
   }
 
   /**
-   * Returns the retry policy this client applies.
+   * Returns the retry policy this client applies: its {@link #options()}' when they set one.
    *
    * @return the retry policy
    */
   public RetryPolicy retryPolicy() {
-    return retryPolicy;
+    return scope.defaults().retryPolicy().orElse(config.retryPolicy());
   }
 
   /**
@@ -1252,7 +820,7 @@ public final class KimiClient implements AutoCloseable {
    * @return the limits, or empty when calls are not limited
    */
   public Optional<RateLimit> rateLimit() {
-    return Optional.ofNullable(rateLimit);
+    return Optional.ofNullable(config.rateLimit());
   }
 
   /**
@@ -1261,13 +829,13 @@ public final class KimiClient implements AutoCloseable {
    * @return the User-Agent
    */
   public String userAgent() {
-    return userAgent;
+    return config.userAgent();
   }
 
   /**
    * Cancels calls still in flight, closes open streams and releases the threads the client created:
-   * a thread waiting for a call or consuming a stream gets a {@link KimiException} saying so, and
-   * no thread of the client outlives this call. On JDK 21 and later it also closes the {@link
+   * a thread waiting for a call or consuming a stream gets a {@link CancelledException} saying so,
+   * and no thread of the client outlives this call. On JDK 21 and later it also closes the {@link
    * HttpClient} it built, and with it the idle pooled connections (in the background; on earlier
    * JDKs they close when that client is garbage collected). A caller-supplied {@link HttpClient} or
    * executor is left running. Later calls throw {@link IllegalStateException}. Idempotent.
@@ -1277,80 +845,25 @@ public final class KimiClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (root != this) {
-      return; // a derived client owns nothing: the root's calls, streams and threads go on
-    }
-    for (CompletableFuture<?> f : inFlight) {
-      f.completeExceptionally(transport.errors().clientClosed()); // cancels the work behind it
-    }
-    List<AutoCloseable> open;
-    synchronized (streams) {
-      open = List.copyOf(streams);
-      streams.clear();
-    }
-    for (AutoCloseable s : open) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        throw new AssertionError(e); // the SDK's streams do not throw from close()
-      }
-    }
-    timer.close();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-    }
-    transport.release();
-    HttpClient http = ownedHttp;
-    ownedHttp = null;
-    closeOwnedHttpClient(http);
-  }
-
-  /**
-   * Closes the {@link HttpClient} this client built, and with it the pooled idle connections, where
-   * the JDK allows it: {@code HttpClient} is {@link AutoCloseable} from JDK 21. Its {@code close()}
-   * waits for exchanges to finish, and those were just cancelled, so it runs on a short-lived
-   * daemon thread rather than holding up the caller. On JDK 17 to 20 there is no way to close it;
-   * its connections and selector thread go when it is garbage collected.
-   */
-  private void closeOwnedHttpClient(HttpClient owned) {
-    if (!(owned instanceof AutoCloseable)) {
-      return;
-    }
-    AutoCloseable http = (AutoCloseable) owned;
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                http.close();
-              } catch (Exception e) {
-                logger.log(System.Logger.Level.DEBUG, "closing the HTTP client failed", e);
-              }
-            },
-            "kimi-http-close");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private void ensureOpen() {
-    if (closed || root.closed) {
-      throw new IllegalStateException("This KimiClient is closed");
-    }
+    scope.close();
   }
 
   /** Returns the endpoint and User-Agent; never the key. */
   @Override
   public String toString() {
+    RequestOptions o = scope.defaults();
     return "KimiClient[endpoint="
-        + endpoint
+        + config.endpoint()
         + ", userAgent="
-        + userAgent
+        + config.userAgent()
         + ", apiKey=***"
-        + (defaults.isEmpty() ? "" : ", options=" + defaults)
+        + (o.isEmpty() ? "" : ", options=" + o)
         + "]";
+  }
+
+  /** Returns the shared machinery; for tests. */
+  ClientCore core() {
+    return scope.core();
   }
 
   /**
@@ -1362,7 +875,6 @@ public final class KimiClient implements AutoCloseable {
     private String keySource = "apiKey";
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
-    private WireProtocol resolvedProtocol;
     private HttpClient httpClient;
     private Executor executor;
     private Timeouts timeouts = Timeouts.defaults();
@@ -1458,36 +970,12 @@ public final class KimiClient implements AutoCloseable {
     }
 
     Builder fromEnv(Map<String, String> env) {
-      String found = null;
-      List<String> empty = new ArrayList<>();
-      for (String name : KEY_VARIABLES) {
-        String v = env.get(name);
-        if (v != null && !v.isBlank()) {
-          found = name;
-          break;
-        }
-        if (v != null) {
-          empty.add(name);
-        }
+      Keys.Found found = Keys.find(env);
+      if (found.problem() != null) {
+        throw new ConfigurationException(found.problem());
       }
-      if (found == null && !empty.isEmpty()) {
-        throw new ConfigurationException(
-            String.join(" and ", empty)
-                + (empty.size() == 1 ? " is" : " are")
-                + " set but empty"
-                + (empty.stream().allMatch(n -> env.get(n).isEmpty()) ? "" : " (only whitespace)")
-                + ", and no other key variable is set: put the key in it (an open platform key in"
-                + " MOONSHOT_API_KEY or KIMI_API_KEY, a Kimi Code sk-kimi- key in"
-                + " KIMI_CODING_API_KEY), or pass a key with KimiClient.builder().apiKey(...)");
-      }
-      if (found == null) {
-        throw new ConfigurationException(
-            "No Kimi API key found: set MOONSHOT_API_KEY (or KIMI_API_KEY) to an open platform"
-                + " key, or KIMI_CODING_API_KEY to a Kimi Code sk-kimi- key, or pass a key with"
-                + " KimiClient.builder().apiKey(...)");
-      }
-      this.apiKey = env.get(found);
-      this.keySource = found;
+      this.apiKey = env.get(found.variable());
+      this.keySource = found.variable();
       String protocol = env.get("KIMI_PROTOCOL");
       if (protocol != null && !protocol.isBlank()) {
         this.wireProtocol = WireProtocol.parse(protocol, "KIMI_PROTOCOL");
@@ -1495,7 +983,8 @@ public final class KimiClient implements AutoCloseable {
       String base = env.get("KIMI_BASE_URL");
       if (base != null && !base.isBlank()) {
         this.endpoint = Endpoint.of(base);
-      } else if (found.equals("KIMI_CODING_API_KEY") || apiKey.strip().startsWith("sk-kimi-")) {
+      } else if (found.variable().equals("KIMI_CODING_API_KEY")
+          || apiKey.strip().startsWith("sk-kimi-")) {
         this.endpoint = Endpoint.KIMI_CODE;
       } else {
         this.endpoint = Endpoint.GLOBAL;
@@ -1574,7 +1063,7 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder userAgent(String userAgent) {
       Objects.requireNonNull(userAgent, "userAgent");
-      checkHeaderValue("User-Agent", userAgent);
+      refuse(HeaderPolicy.valueProblem("Header 'User-Agent'", userAgent));
       if (userAgent.isBlank()) {
         throw new ConfigurationException("userAgent must not be blank");
       }
@@ -1583,9 +1072,12 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Adds a header sent with every request, replacing an earlier value of the same name. {@code
-     * Authorization} is set from the API key and cannot be given here; {@code User-Agent} is the
-     * same as {@link #userAgent(String)}.
+     * Adds a header sent with every request, replacing an earlier value of the same name. The key's
+     * headers ({@code Authorization}, {@code x-api-key}) are set from the API key and those the
+     * client manages ({@code Content-Type}, {@code Content-Length}, {@code Host}, {@code
+     * Connection}, {@code Expect}, {@code Upgrade}) cannot be given, here or per call (the same
+     * policy as {@link RequestOptions.Builder#header}); {@code User-Agent} is the same as {@link
+     * #userAgent(String)}.
      *
      * @param name the header name
      * @param value the header value
@@ -1597,22 +1089,10 @@ public final class KimiClient implements AutoCloseable {
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
-      if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
-        throw new ConfigurationException("Header name '" + name + "' is not a valid HTTP token");
-      }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals("user-agent")) {
+      if (name.equalsIgnoreCase("User-Agent")) {
         return userAgent(value);
       }
-      if (lower.equals("authorization")) {
-        throw new ConfigurationException(
-            "Set the key with apiKey(...); the Authorization header cannot be set directly");
-      }
-      if (Set.of("content-length", "host", "connection", "expect", "upgrade", "content-type")
-          .contains(lower)) {
-        throw new ConfigurationException("Header '" + name + "' is managed by the client");
-      }
-      checkHeaderValue(name, value);
+      refuse(HeaderPolicy.problem(name, value, false));
       headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
       headers.put(name, value);
       return this;
@@ -1909,14 +1389,14 @@ public final class KimiClient implements AutoCloseable {
             "No API key: call apiKey(...) or use KimiClient.fromEnv() with MOONSHOT_API_KEY,"
                 + " KIMI_API_KEY or KIMI_CODING_API_KEY set");
       }
-      checkKey(apiKey, keySource);
+      refuse(Keys.problem(apiKey, keySource));
       Endpoint ep = endpoint;
       if (ep == null) {
         ep = apiKey.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
       }
       WireProtocol protocol = wireProtocol != null ? wireProtocol : ep.defaultProtocol();
       ep = ep.forProtocol(protocol);
-      checkKeyFitsEndpoint(apiKey, keySource, ep);
+      refuse(Keys.endpointProblem(apiKey, keySource, ep));
       if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
         throw new ConfigurationException(
             "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
@@ -1943,98 +1423,40 @@ public final class KimiClient implements AutoCloseable {
               "connectTimeout cannot be combined with httpClient(...); set it on your HttpClient");
         }
       }
-      this.endpoint = ep;
-      this.resolvedProtocol = protocol;
-      return new KimiClient(this, apiKey);
+      return new KimiClient(
+          ClientScope.of(
+              ClientCore.start(
+                  new ClientConfig(
+                      apiKey,
+                      ep,
+                      protocol,
+                      httpClient,
+                      executor,
+                      timeouts,
+                      userAgent,
+                      headers,
+                      maxResponseBytes,
+                      sseLimits,
+                      preflight,
+                      retryPolicy,
+                      scheduler,
+                      httpVersion,
+                      maxJsonDepth,
+                      logger,
+                      logMessageContents,
+                      rateLimit,
+                      samplingPolicy,
+                      thinkingFallback,
+                      modelChecks,
+                      catalog,
+                      maxRequestBytes),
+                  Errors.INSTANCE)));
     }
 
-    private static void checkKey(String key, String source) {
-      String what = source.equals("apiKey") ? "The API key" : "The API key in " + source;
-      if (key.isBlank()) {
-        throw new ConfigurationException(what + " is empty");
+    private static void refuse(String problem) {
+      if (problem != null) {
+        throw new ConfigurationException(problem);
       }
-      if (!key.equals(key.strip())) {
-        throw new ConfigurationException(
-            what + " has leading or trailing whitespace (a copied newline?); remove it");
-      }
-      if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        throw new ConfigurationException(
-            what + " starts with 'Bearer '; pass the key alone, the client adds the prefix");
-      }
-      for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
-        if (c == '"' || c == '\'' || c == '`') {
-          throw new ConfigurationException(
-              what + " contains a quote character at index " + i + "; remove the quotes");
-        }
-        if (c <= 0x20 || c >= 0x7f) {
-          throw new ConfigurationException(
-              what
-                  + " contains whitespace, a control character or a non-ASCII character at index "
-                  + i
-                  + "; keys are printable ASCII");
-        }
-      }
-    }
-
-    /**
-     * Refuses a key the endpoint is known to reject (kimi-api.md section 1.1, "key isolation"): a
-     * Kimi Code key ({@code sk-kimi-}) on the open platform's hosts, and an open platform key
-     * ({@code sk-} but not {@code sk-kimi-}) on Kimi Code's. Other keys (a proxy's, an OAuth token)
-     * and other hosts are left to the server.
-     */
-    private static void checkKeyFitsEndpoint(String key, String source, Endpoint ep) {
-      String what = source.equals("apiKey") ? "The API key" : "The API key in " + source;
-      boolean kimiCodeKey = key.startsWith("sk-kimi-");
-      if (kimiCodeKey && (ep.isGlobal() || ep.isChina())) {
-        throw new ConfigurationException(
-            what
-                + " starts with sk-kimi-: it is a Kimi Code key, which the open platform ("
-                + ep.baseUrl()
-                + ") rejects with 401. Use it with Endpoint.KIMI_CODE (https://api.kimi.com/coding/v1,"
-                + " the default for sk-kimi- keys), or use an open platform key (platform.kimi.ai"
-                + " for Endpoint.GLOBAL, platform.kimi.com for Endpoint.CHINA)");
-      }
-      if (!kimiCodeKey && key.startsWith("sk-") && ep.isKimiCode()) {
-        throw new ConfigurationException(
-            what
-                + " is an open platform key (sk- without kimi-), which Kimi Code ("
-                + ep.baseUrl()
-                + ") rejects with 401. Use it with Endpoint.GLOBAL (platform.kimi.ai keys) or"
-                + " Endpoint.CHINA (platform.kimi.com keys), or use a Kimi Code key (sk-kimi-, from"
-                + " kimi.com/code/console)");
-      }
-    }
-
-    private static void checkHeaderValue(String name, String value) {
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c == '\r' || c == '\n') {
-          throw new ConfigurationException(
-              "Header '" + name + "' contains CR or LF, which could inject headers; remove it");
-        }
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-          throw new ConfigurationException(
-              "Header '" + name + "' contains a control character at index " + i);
-        }
-      }
-    }
-
-    private static boolean isTokenChar(int c) {
-      return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-    }
-  }
-
-  private static final class DaemonThreads implements ThreadFactory {
-    private static final AtomicInteger POOL = new AtomicInteger();
-    private final int pool = POOL.incrementAndGet();
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "kimi-http-" + pool + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.client.ClientScope;
+import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Kimi Code's service endpoints, reached through {@link KimiClient#kimiCode()}: the plan's quota
@@ -33,15 +36,18 @@ import java.util.Optional;
  * String page = code.fetch(hits.get(0).url());   // the page's main text, as markdown
  * }</pre>
  *
- * <p>The shapes follow Moonshot's own clients (see the project's protocol notes): numbers that
- * arrive as decimal strings are read as numbers, unknown members are ignored.
+ * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
+ * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}, each with or
+ * without per-call {@link RequestOptions}. The shapes follow Moonshot's own clients (see the
+ * project's protocol notes): numbers that arrive as decimal strings are read as numbers, unknown
+ * members are ignored.
  */
 public final class KimiCode {
 
-  private final KimiClient client;
+  private final ClientScope scope;
 
-  KimiCode(KimiClient client) {
-    this.client = client;
+  KimiCode(ClientScope scope) {
+    this.scope = scope;
   }
 
   /**
@@ -50,27 +56,44 @@ public final class KimiCode {
    *
    * @return the usage
    * @throws NotFoundException if the endpoint has no usage service (not a Kimi Code key)
-   * @throws ApiException if Kimi answered with another error
    * @throws KimiException for any other failure
    * @throws IllegalStateException if the client is closed
    */
   public Usages usages() {
-    KimiResponse<JsonValue> r = client.request("GET", "usages", null);
-    if (!(r.value() instanceof JsonObject o)) {
-      throw client.errors().decoding(r.metadata(), "The /usages response is not an object", null);
-    }
-    Window summary = o.get("usage") instanceof JsonObject u ? window("plan", null, u) : null;
-    List<Window> windows = new ArrayList<>();
-    if (o.get("limits") instanceof JsonArray rows) {
-      for (JsonValue v : rows.values()) {
-        if (v instanceof JsonObject row && row.get("detail") instanceof JsonObject detail) {
-          Duration length = row.get("window") instanceof JsonObject w ? duration(w) : null;
-          String name = row.get("name") instanceof JsonString n ? n.value() : null;
-          windows.add(window(name, length, detail));
-        }
-      }
-    }
-    return new Usages(summary, windows, booster(o.get("boosterWallet")));
+    return usages(RequestOptions.none());
+  }
+
+  /**
+   * Returns the plan's quota with settings of its own.
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the usage
+   * @throws KimiException if the call fails
+   * @throws IllegalStateException if the client is closed
+   */
+  public Usages usages(RequestOptions options) {
+    return scope.await(usagesAsync(options));
+  }
+
+  /**
+   * Returns the plan's quota without blocking.
+   *
+   * @return the future usage
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Usages> usagesAsync() {
+    return usagesAsync(RequestOptions.none());
+  }
+
+  /**
+   * Returns the plan's quota with settings of its own, without blocking.
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the future usage
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<Usages> usagesAsync(RequestOptions options) {
+    return scope.request("GET", "usages", null, options, r -> usages(r.value()));
   }
 
   /**
@@ -79,13 +102,27 @@ public final class KimiCode {
    *
    * @param query what to search for
    * @return the results, in the server's order
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code query} is blank
    * @throws IllegalStateException if the client is closed
    */
   public List<SearchResult> search(String query) {
-    return search(query, 0, false, RequestOptions.none());
+    return search(query, RequestOptions.none());
+  }
+
+  /**
+   * Searches the web with settings of its own; a search answering a tool call sends the call's id
+   * in {@code X-Msh-Tool-Call-Id}.
+   *
+   * @param query what to search for
+   * @param options the call's settings, on top of the client's
+   * @return the results, in the server's order
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code query} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<SearchResult> search(String query, RequestOptions options) {
+    return search(query, 0, false, options);
   }
 
   /**
@@ -95,19 +132,57 @@ public final class KimiCode {
    * @param limit the most results, 1 to 20; 0 leaves it to the server
    * @param pageCrawling whether each result carries the page's content ({@link
    *     SearchResult#content()}), which costs many more tokens when a model reads it
-   * @param options the call's settings; a search answering a tool call sends the call's id in
-   *     {@code X-Msh-Tool-Call-Id}, and one with crawling may need a long {@link
+   * @param options the call's settings; one with crawling may need a long {@link
    *     RequestOptions#timeout()}
    * @return the results, in the server's order
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
    * @throws IllegalStateException if the client is closed
    */
   public List<SearchResult> search(
       String query, int limit, boolean pageCrawling, RequestOptions options) {
+    return scope.await(searchAsync(query, limit, pageCrawling, options));
+  }
+
+  /**
+   * Searches the web without blocking.
+   *
+   * @param query what to search for
+   * @return the future results
+   * @throws IllegalArgumentException if {@code query} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<SearchResult>> searchAsync(String query) {
+    return searchAsync(query, RequestOptions.none());
+  }
+
+  /**
+   * Searches the web with settings of its own, without blocking.
+   *
+   * @param query what to search for
+   * @param options the call's settings, on top of the client's
+   * @return the future results
+   * @throws IllegalArgumentException if {@code query} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<SearchResult>> searchAsync(String query, RequestOptions options) {
+    return searchAsync(query, 0, false, options);
+  }
+
+  /**
+   * Searches the web without blocking (see {@link #search(String, int, boolean, RequestOptions)}).
+   *
+   * @param query what to search for
+   * @param limit the most results, 1 to 20; 0 leaves it to the server
+   * @param pageCrawling whether each result carries the page's content
+   * @param options the call's settings, on top of the client's
+   * @return the future results
+   * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<SearchResult>> searchAsync(
+      String query, int limit, boolean pageCrawling, RequestOptions options) {
     Objects.requireNonNull(query, "query");
-    Objects.requireNonNull(options, "options");
     if (query.isBlank()) {
       throw new IllegalArgumentException("query must not be blank");
     }
@@ -121,27 +196,7 @@ public final class KimiCode {
     if (pageCrawling) {
       b.put("enable_page_crawling", JsonBoolean.TRUE);
     }
-    JsonObject body = b.build();
-    KimiResponse<JsonValue> r = client.request("POST", "search", body, options);
-    if (!(r.value() instanceof JsonObject o)) {
-      throw client.errors().decoding(r.metadata(), "The /search response is not an object", null);
-    }
-    List<SearchResult> out = new ArrayList<>();
-    if (o.get("search_results") instanceof JsonArray results) {
-      for (JsonValue v : results.values()) {
-        if (v instanceof JsonObject s) {
-          out.add(
-              new SearchResult(
-                  text(s, "title"),
-                  text(s, "url"),
-                  text(s, "snippet"),
-                  text(s, "site_name"),
-                  text(s, "date"),
-                  text(s, "content")));
-        }
-      }
-    }
-    return List.copyOf(out);
+    return scope.request("POST", "search", b.build(), options, r -> searchResults(r.value()));
   }
 
   /**
@@ -150,8 +205,7 @@ public final class KimiCode {
    *
    * @param url the page's address
    * @return the page's main content
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code url} is blank
    * @throws IllegalStateException if the client is closed
    */
@@ -166,12 +220,36 @@ public final class KimiCode {
    * @param options the call's settings, such as the {@code X-Msh-Tool-Call-Id} of the tool call it
    *     answers
    * @return the page's main content
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code url} is blank
    * @throws IllegalStateException if the client is closed
    */
   public String fetch(String url, RequestOptions options) {
+    return scope.await(fetchAsync(url, options));
+  }
+
+  /**
+   * Fetches a web page without blocking.
+   *
+   * @param url the page's address
+   * @return the future content
+   * @throws IllegalArgumentException if {@code url} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<String> fetchAsync(String url) {
+    return fetchAsync(url, RequestOptions.none());
+  }
+
+  /**
+   * Fetches a web page with settings of its own, without blocking.
+   *
+   * @param url the page's address
+   * @param options the call's settings, on top of the client's
+   * @return the future content
+   * @throws IllegalArgumentException if {@code url} is blank
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<String> fetchAsync(String url, RequestOptions options) {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(options, "options");
     if (url.isBlank()) {
@@ -179,22 +257,77 @@ public final class KimiCode {
     }
     RequestOptions markdown =
         RequestOptions.builder().header("Accept", "text/markdown").build().merge(options);
-    KimiResponse<JsonValue> r =
-        client.request("POST", "fetch", JsonObject.of("url", JsonString.of(url)), markdown);
-    return new String(r.rawBody().orElse(new byte[0]), StandardCharsets.UTF_8);
+    return scope.request(
+        "POST",
+        "fetch",
+        JsonObject.of("url", JsonString.of(url)),
+        markdown,
+        r -> new String(r.body(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Decodes Kimi Code's quota ({@code GET /usages}).
+   *
+   * @param v the body
+   * @return the usage
+   */
+  static Usages usages(JsonValue v) {
+    if (!(v instanceof JsonObject o)) {
+      throw new MalformedBodyException("The /usages response is not an object", null);
+    }
+    Window summary = o.get("usage") instanceof JsonObject u ? window("plan", null, u) : null;
+    List<Window> windows = new ArrayList<>();
+    if (o.get("limits") instanceof JsonArray rows) {
+      for (JsonValue row : rows.values()) {
+        if (row instanceof JsonObject r && r.get("detail") instanceof JsonObject detail) {
+          Duration length = r.get("window") instanceof JsonObject w ? duration(w) : null;
+          String name = r.get("name") instanceof JsonString n ? n.value() : null;
+          windows.add(window(name, length, detail));
+        }
+      }
+    }
+    return new Usages(summary, windows, booster(o.get("boosterWallet")));
+  }
+
+  /**
+   * Decodes Kimi Code's search results ({@code POST /search}).
+   *
+   * @param v the body
+   * @return the results, in the server's order
+   */
+  static List<SearchResult> searchResults(JsonValue v) {
+    if (!(v instanceof JsonObject o)) {
+      throw new MalformedBodyException("The /search response is not an object", null);
+    }
+    List<SearchResult> out = new ArrayList<>();
+    if (o.get("search_results") instanceof JsonArray results) {
+      for (JsonValue r : results.values()) {
+        if (r instanceof JsonObject s) {
+          out.add(
+              new SearchResult(
+                  string(s, "title"),
+                  string(s, "url"),
+                  string(s, "snippet"),
+                  string(s, "site_name"),
+                  string(s, "date"),
+                  string(s, "content")));
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static Window window(String name, Duration length, JsonObject detail) {
     return new Window(
         name,
         length,
-        number(detail.get("used")),
-        number(detail.get("limit")),
+        count(detail.get("used")),
+        count(detail.get("limit")),
         instant(detail.get("resetTime")));
   }
 
   /** A count that arrives as a decimal string or a JSON number; 0 when absent or unreadable. */
-  private static long number(JsonValue v) {
+  private static long count(JsonValue v) {
     try {
       if (v instanceof JsonNumber n) {
         return n.bigDecimalValue().longValue();
@@ -220,7 +353,7 @@ public final class KimiCode {
   }
 
   private static Duration duration(JsonObject window) {
-    long n = number(window.get("duration"));
+    long n = count(window.get("duration"));
     String unit = window.get("timeUnit") instanceof JsonString s ? s.value() : "";
     return switch (unit) {
       case "TIME_UNIT_MINUTE" -> Duration.ofMinutes(n);
@@ -236,7 +369,7 @@ public final class KimiCode {
       return Optional.empty();
     }
     boolean booster = balance.get("type") instanceof JsonString t && t.value().equals("BOOSTER");
-    long amount = number(balance.get("amount"));
+    long amount = count(balance.get("amount"));
     if (!booster || amount <= 0) {
       return Optional.empty(); // Moonshot's client ignores any other wallet
     }
@@ -250,14 +383,14 @@ public final class KimiCode {
     return Optional.of(
         new BoosterWallet(
             BigDecimal.valueOf(amount).divide(million),
-            BigDecimal.valueOf(number(balance.get("amountLeft"))).divide(million),
+            BigDecimal.valueOf(count(balance.get("amountLeft"))).divide(million),
             w.get("monthlyChargeLimitEnabled") instanceof JsonBoolean b && b.value(),
-            number(cap.get("priceInCents")),
-            number(used.get("priceInCents")),
+            count(cap.get("priceInCents")),
+            count(used.get("priceInCents")),
             currency));
   }
 
-  private static String text(JsonObject o, String name) {
+  private static String string(JsonObject o, String name) {
     return o.get(name) instanceof JsonString s ? s.value() : null;
   }
 

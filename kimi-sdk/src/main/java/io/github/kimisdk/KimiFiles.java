@@ -1,13 +1,9 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.internal.client.PlatformCalls;
+import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.Multipart;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonBoolean;
-import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.internal.platform.PlatformCodec;
 import java.io.FileNotFoundException;
 import java.net.URLConnection;
 import java.net.URLEncoder;
@@ -15,7 +11,6 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -26,33 +21,49 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * FileObject f = kimi.files().upload(Path.of("report.pdf"), FilePurpose.FILE_EXTRACT);
- * String text = kimi.files().content(f.id()).extractedText();
+ * String text = kimi.files().content(f.id()).text();
  * kimi.files().delete(f.id());
  * }</pre>
+ *
+ * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
+ * {@link CompletableFuture} that completes exceptionally with a {@link KimiException} (cancelling
+ * it aborts the exchange), each with or without per-call {@link RequestOptions}. A file call is
+ * sent once unless its options give a {@link RequestOptions.Builder#retryPolicy retry policy}.
  */
 public final class KimiFiles {
 
-  private final KimiClient client;
+  private final ClientScope scope;
 
-  KimiFiles(KimiClient client) {
-    this.client = client;
+  KimiFiles(ClientScope scope) {
+    this.scope = scope;
   }
 
   /**
-   * Uploads a file ({@code POST /files}, multipart), streaming it from disk.
+   * Uploads a file ({@code POST /files}, multipart), streaming it from disk; its name is sent as
+   * the file name.
    *
-   * @param file the file; its name is sent as the file name
+   * @param file the file
    * @param purpose what the file is for
    * @return the stored file
-   * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   * @throws ApiException if Kimi refused the upload
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    */
   public FileObject upload(Path file, FilePurpose purpose) {
-    Objects.requireNonNull(file, "file");
-    Path name = file.getFileName();
-    return upload(file, name == null ? "file" : name.toString(), purpose);
+    return upload(file, purpose, RequestOptions.none());
+  }
+
+  /**
+   * Uploads a file with settings of its own (see {@link #upload(Path, FilePurpose)}).
+   *
+   * @param file the file
+   * @param purpose what the file is for
+   * @param options the call's settings, on top of the client's
+   * @return the stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   * @throws KimiException if the call fails
+   */
+  public FileObject upload(Path file, FilePurpose purpose, RequestOptions options) {
+    return scope.await(uploadAsync(file, purpose, options));
   }
 
   /**
@@ -62,17 +73,84 @@ public final class KimiFiles {
    * @param filename the name to store it under; quotes, CR and LF are escaped on the wire
    * @param purpose what the file is for
    * @return the stored file
-   * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   * @throws ApiException if Kimi refused the upload
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    */
   public FileObject upload(Path file, String filename, FilePurpose purpose) {
-    return client.await(uploadAsync(file, filename, purpose));
+    return upload(file, filename, purpose, RequestOptions.none());
   }
 
-  private CompletableFuture<KimiResponse<byte[]>> sendUpload(
+  /**
+   * Uploads a file under another file name with settings of its own.
+   *
+   * @param file the file
+   * @param filename the name to store it under
+   * @param purpose what the file is for
+   * @param options the call's settings, on top of the client's
+   * @return the stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   * @throws KimiException if the call fails
+   */
+  public FileObject upload(
+      Path file, String filename, FilePurpose purpose, RequestOptions options) {
+    return scope.await(uploadAsync(file, filename, purpose, options));
+  }
+
+  /**
+   * Uploads a file without blocking (see {@link #upload(Path, FilePurpose)}). The file is checked
+   * before the call starts.
+   *
+   * @param file the file
+   * @param purpose what the file is for
+   * @return the future stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(Path file, FilePurpose purpose) {
+    return uploadAsync(file, purpose, RequestOptions.none());
+  }
+
+  /**
+   * Uploads a file with settings of its own, without blocking.
+   *
+   * @param file the file
+   * @param purpose what the file is for
+   * @param options the call's settings, on top of the client's
+   * @return the future stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(
+      Path file, FilePurpose purpose, RequestOptions options) {
+    Objects.requireNonNull(file, "file");
+    Path name = file.getFileName();
+    return uploadAsync(file, name == null ? "file" : name.toString(), purpose, options);
+  }
+
+  /**
+   * Uploads a file under another file name without blocking.
+   *
+   * @param file the file
+   * @param filename the name to store it under
+   * @param purpose what the file is for
+   * @return the future stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(
       Path file, String filename, FilePurpose purpose) {
+    return uploadAsync(file, filename, purpose, RequestOptions.none());
+  }
+
+  /**
+   * Uploads a file under another file name with settings of its own, without blocking.
+   *
+   * @param file the file
+   * @param filename the name to store it under
+   * @param purpose what the file is for
+   * @param options the call's settings, on top of the client's
+   * @return the future stored file
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<FileObject> uploadAsync(
+      Path file, String filename, FilePurpose purpose, RequestOptions options) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(purpose, "purpose");
@@ -90,81 +168,57 @@ public final class KimiFiles {
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("file cannot be read: " + file.toAbsolutePath(), e);
     }
-    return client.send("POST", "files", body, form.contentType());
-  }
-
-  /**
-   * Uploads a file without blocking (see {@link #upload(Path, FilePurpose)}). The file is checked
-   * before the call starts.
-   *
-   * @param file the file; its name is sent as the file name
-   * @param purpose what the file is for
-   * @return the future stored file; it completes exceptionally with a {@link KimiException}, and
-   *     cancelling it aborts the upload
-   * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   */
-  public CompletableFuture<FileObject> uploadAsync(Path file, FilePurpose purpose) {
-    Objects.requireNonNull(file, "file");
-    Path name = file.getFileName();
-    return uploadAsync(file, name == null ? "file" : name.toString(), purpose);
-  }
-
-  /**
-   * Uploads a file under another file name without blocking (see {@link #upload(Path, String,
-   * FilePurpose)}).
-   *
-   * @param file the file
-   * @param filename the name to store it under
-   * @param purpose what the file is for
-   * @return the future stored file; it completes exceptionally with a {@link KimiException}
-   * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   */
-  public CompletableFuture<FileObject> uploadAsync(
-      Path file, String filename, FilePurpose purpose) {
-    return decodeAsync(sendUpload(file, filename, purpose));
+    return scope.platform(
+        options, "POST", "files", body, form.contentType(), true, PlatformCodec::file);
   }
 
   /** Uploads bytes held in memory; for generated files such as batch input. */
   CompletableFuture<FileObject> uploadBytesAsync(
-      byte[] content, String filename, FilePurpose purpose) {
+      byte[] content, String filename, FilePurpose purpose, RequestOptions options) {
     Multipart form = new Multipart().field("purpose", purpose.value());
     BodyPublisher body = form.bytes("file", filename, "application/jsonl", content);
-    return decodeAsync(client.send("POST", "files", body, form.contentType()));
+    return scope.platform(
+        options, "POST", "files", body, form.contentType(), true, PlatformCodec::file);
   }
 
   /**
    * Lists the files of the account ({@code GET /files}).
    *
    * @return the files, in the server's order
-   * @throws ApiException if Kimi answered with an error
-   * @throws KimiException for any other failure
+   * @throws KimiException if the call fails
    */
   public List<FileObject> list() {
-    return client.await(listAsync());
+    return list(RequestOptions.none());
   }
 
   /**
-   * Lists the files without blocking (see {@link #list()}).
+   * Lists the files with settings of its own.
    *
-   * @return the future files; it completes exceptionally with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return the files, in the server's order
+   * @throws KimiException if the call fails
    */
-  public CompletableFuture<List<FileObject>> listAsync() {
-    return client.calls().map(client.send("GET", "files", null, null), this::decodeList);
+  public List<FileObject> list(RequestOptions options) {
+    return scope.await(listAsync(options));
   }
 
-  private List<FileObject> decodeList(KimiResponse<byte[]> r) {
-    JsonObject o = PlatformCalls.object(r, client.errors(), "a file list");
-    List<FileObject> out = new ArrayList<>();
-    if (o.get("data") instanceof JsonArray data) {
-      for (JsonValue v : data.values()) {
-        if (v instanceof JsonObject f) {
-          out.add(decode(f, r));
-        }
-      }
-    }
-    return List.copyOf(out);
+  /**
+   * Lists the files without blocking.
+   *
+   * @return the future files
+   */
+  public CompletableFuture<List<FileObject>> listAsync() {
+    return listAsync(RequestOptions.none());
+  }
+
+  /**
+   * Lists the files with settings of its own, without blocking.
+   *
+   * @param options the call's settings, on top of the client's
+   * @return the future files
+   */
+  public CompletableFuture<List<FileObject>> listAsync(RequestOptions options) {
+    return scope.platform(options, "GET", "files", null, null, true, PlatformCodec::files);
   }
 
   /**
@@ -174,21 +228,47 @@ public final class KimiFiles {
    * @return the file
    * @throws NotFoundException if there is no such file
    * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public FileObject get(String fileId) {
-    return client.await(getAsync(fileId));
+    return get(fileId, RequestOptions.none());
   }
 
   /**
-   * Returns one file's metadata without blocking (see {@link #get(String)}).
+   * Returns one file's metadata with settings of its own.
    *
    * @param fileId the file id
-   * @return the future file; it completes exceptionally with a {@link KimiException}, such as
-   *     {@link NotFoundException}
+   * @param options the call's settings, on top of the client's
+   * @return the file
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public FileObject get(String fileId, RequestOptions options) {
+    return scope.await(getAsync(fileId, options));
+  }
+
+  /**
+   * Returns one file's metadata without blocking.
+   *
+   * @param fileId the file id
+   * @return the future file
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileObject> getAsync(String fileId) {
-    return decodeAsync(client.send("GET", "files/" + segment(fileId), null, null));
+    return getAsync(fileId, RequestOptions.none());
+  }
+
+  /**
+   * Returns one file's metadata with settings of its own, without blocking.
+   *
+   * @param fileId the file id
+   * @param options the call's settings, on top of the client's
+   * @return the future file
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<FileObject> getAsync(String fileId, RequestOptions options) {
+    return scope.platform(
+        options, "GET", "files/" + segment(fileId), null, null, true, PlatformCodec::file);
   }
 
   /**
@@ -199,39 +279,54 @@ public final class KimiFiles {
    * @return the content as text, and as JSON when it parses
    * @throws NotFoundException if there is no such file
    * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public FileContent content(String fileId) {
-    return client.await(contentAsync(fileId));
+    return content(fileId, RequestOptions.none());
   }
 
   /**
-   * Returns a file's content without blocking (see {@link #content(String)}).
+   * Returns a file's content with settings of its own.
    *
    * @param fileId the file id
-   * @return the future content; it completes exceptionally with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return the content
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public FileContent content(String fileId, RequestOptions options) {
+    return scope.await(contentAsync(fileId, options));
+  }
+
+  /**
+   * Returns a file's content without blocking.
+   *
+   * @param fileId the file id
+   * @return the future content
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileContent> contentAsync(String fileId) {
-    return client
-        .calls()
-        .map(
-            client.send("GET", "files/" + segment(fileId) + "/content", null, null),
-            KimiFiles::decodeContent);
+    return contentAsync(fileId, RequestOptions.none());
   }
 
-  private static FileContent decodeContent(KimiResponse<byte[]> r) {
-    String text = new String(r.value(), StandardCharsets.UTF_8);
-    JsonValue json = null;
-    String t = text.strip();
-    if (t.startsWith("{") || t.startsWith("[")) {
-      try {
-        json = Json.parse(r.value());
-      } catch (RuntimeException notJson) {
-        // JSONL (batch output) or text that merely starts with a brace: text only
-        json = null;
-      }
-    }
-    return new FileContent(text, json);
+  /**
+   * Returns a file's content with settings of its own, without blocking. A file's content may be
+   * any JSON, so a 2xx body is never read as an error envelope here.
+   *
+   * @param fileId the file id
+   * @param options the call's settings, on top of the client's
+   * @return the future content
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<FileContent> contentAsync(String fileId, RequestOptions options) {
+    return scope.platform(
+        options,
+        "GET",
+        "files/" + segment(fileId) + "/content",
+        null,
+        null,
+        false,
+        PlatformCodec::content);
   }
 
   /**
@@ -241,28 +336,47 @@ public final class KimiFiles {
    * @return true if the server reported it deleted
    * @throws NotFoundException if there is no such file
    * @throws KimiException for any other failure
+   * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public boolean delete(String fileId) {
-    return client.await(deleteAsync(fileId));
+    return delete(fileId, RequestOptions.none());
   }
 
   /**
-   * Deletes a file without blocking (see {@link #delete(String)}).
+   * Deletes a file with settings of its own.
    *
    * @param fileId the file id
-   * @return the future outcome: true if the server reported it deleted; it completes exceptionally
-   *     with a {@link KimiException}
+   * @param options the call's settings, on top of the client's
+   * @return true if the server reported it deleted
+   * @throws KimiException if the call fails
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public boolean delete(String fileId, RequestOptions options) {
+    return scope.await(deleteAsync(fileId, options));
+  }
+
+  /**
+   * Deletes a file without blocking.
+   *
+   * @param fileId the file id
+   * @return the future outcome: true if the server reported it deleted
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<Boolean> deleteAsync(String fileId) {
-    return client
-        .calls()
-        .map(
-            client.send("DELETE", "files/" + segment(fileId), null, null),
-            r -> {
-              JsonObject o = PlatformCalls.object(r, client.errors(), "a deletion result");
-              return o.get("deleted") instanceof JsonBoolean b && b.value();
-            });
+    return deleteAsync(fileId, RequestOptions.none());
+  }
+
+  /**
+   * Deletes a file with settings of its own, without blocking.
+   *
+   * @param fileId the file id
+   * @param options the call's settings, on top of the client's
+   * @return the future outcome
+   * @throws IllegalArgumentException if {@code fileId} is blank
+   */
+  public CompletableFuture<Boolean> deleteAsync(String fileId, RequestOptions options) {
+    return scope.platform(
+        options, "DELETE", "files/" + segment(fileId), null, null, true, PlatformCodec::deleted);
   }
 
   /**
@@ -287,37 +401,72 @@ public final class KimiFiles {
    * @throws KimiException if a call fails
    */
   public Message documentMessage(Path file, boolean deleteAfter) {
-    FileObject f = upload(file, FilePurpose.FILE_EXTRACT);
-    try {
-      return Message.system(content(f.id()).text());
-    } finally {
-      if (deleteAfter) {
-        delete(f.id());
-      }
-    }
+    return documentMessage(file, deleteAfter, RequestOptions.none());
   }
 
-  private CompletableFuture<FileObject> decodeAsync(CompletableFuture<KimiResponse<byte[]>> f) {
-    return client.calls().map(f, this::decode);
+  /**
+   * The "chat with a document" pattern with settings of its own for each of its calls.
+   *
+   * @param file the document
+   * @param deleteAfter whether to delete the uploaded file once its text is fetched
+   * @param options each call's settings, on top of the client's
+   * @return a system message holding the extracted text
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   * @throws KimiException if a call fails
+   */
+  public Message documentMessage(Path file, boolean deleteAfter, RequestOptions options) {
+    return scope.await(documentMessageAsync(file, deleteAfter, options));
   }
 
-  private FileObject decode(KimiResponse<byte[]> r) {
-    return decode(PlatformCalls.object(r, client.errors(), "a file object"), r);
+  /**
+   * The "chat with a document" pattern without blocking (see {@link #documentMessage(Path,
+   * boolean)}); the file is deleted afterwards, when asked, whether fetching its text worked.
+   *
+   * @param file the document
+   * @param deleteAfter whether to delete the uploaded file once its text is fetched
+   * @return the future message
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<Message> documentMessageAsync(Path file, boolean deleteAfter) {
+    return documentMessageAsync(file, deleteAfter, RequestOptions.none());
   }
 
-  private FileObject decode(JsonObject o, KimiResponse<byte[]> r) {
-    String id = PlatformCalls.string(o, "id");
-    if (id == null) {
-      throw client.errors().decoding(r.metadata(), "A file object has no id", null);
-    }
-    return new FileObject(
-        id,
-        PlatformCalls.number(o, "bytes"),
-        PlatformCalls.number(o, "created_at"),
-        PlatformCalls.string(o, "filename"),
-        FilePurpose.of(PlatformCalls.string(o, "purpose")),
-        PlatformCalls.string(o, "status"),
-        PlatformCalls.string(o, "status_details"));
+  /**
+   * The "chat with a document" pattern with settings of its own, without blocking.
+   *
+   * @param file the document
+   * @param deleteAfter whether to delete the uploaded file once its text is fetched
+   * @param options each call's settings, on top of the client's
+   * @return the future message
+   * @throws IllegalArgumentException if {@code file} is not a readable regular file
+   */
+  public CompletableFuture<Message> documentMessageAsync(
+      Path file, boolean deleteAfter, RequestOptions options) {
+    return scope
+        .calls()
+        .compose(
+            uploadAsync(file, FilePurpose.FILE_EXTRACT, options),
+            f -> {
+              CompletableFuture<Message> text =
+                  scope.calls().map(contentAsync(f.id(), options), c -> Message.system(c.text()));
+              if (!deleteAfter) {
+                return text;
+              }
+              CompletableFuture<Message> out = new CompletableFuture<>();
+              text.whenComplete(
+                  (m, e) ->
+                      deleteAsync(f.id(), options)
+                          .whenComplete(
+                              (deleted, d) -> {
+                                if (e != null || d != null) {
+                                  out.completeExceptionally(
+                                      scope.calls().failure(e != null ? e : d));
+                                } else {
+                                  out.complete(m);
+                                }
+                              }));
+              return out;
+            });
   }
 
   private static String segment(String id) {

@@ -2,38 +2,43 @@ package io.github.kimisdk;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * A decoded result together with the HTTP response it came from, so a caller can quote Kimi's
- * request id in a support ticket, or read what the SDK does not model in the body's exact bytes.
+ * The answer of {@link KimiClient#request}, a call to an endpoint the SDK does not model: the
+ * decoded body with the HTTP response it came from, so a caller can quote Kimi's request id in a
+ * support ticket, or read what the decoding left out in the body's exact bytes. (The other calls
+ * return their value, which carries its metadata where there is some: {@link
+ * io.github.kimisdk.chat.ChatCompletion#metadata()}.)
  *
  * <pre>{@code
- * KimiResponse<ChatCompletion> r = kimi.chatWithResponse(ChatRequest.of("kimi-k2.6", "Hi"));
- * System.out.println(r.value().text() + " (request " + r.metadata().requestId().orElse("?") + ")");
- * byte[] exact = r.rawBody().orElseThrow();   // the bytes Kimi sent
+ * KimiResponse<JsonValue> r = kimi.request("GET", "models", null);
+ * System.out.println(r.value() + " (request " + r.metadata().requestId().orElse("?") + ")");
+ * byte[] exact = r.body();   // the bytes Kimi sent
  * }</pre>
  *
  * @param value the decoded body
  * @param metadata the response status and headers
- * @param body the exact bytes of the response body; null for a streamed response (see {@link
- *     #rawBody()})
+ * @param body the exact bytes of the response body; the response keeps this array (it is not
+ *     copied), and {@link #body()} hands out copies
  * @param <T> the type of the decoded body
  */
 public record KimiResponse<T>(T value, ResponseMetadata metadata, byte[] body) {
 
+  private static final byte[] NONE = {};
+
   /**
-   * Checks that value and metadata are present and copies the body.
+   * Checks that value and metadata are present. The body is kept as it is, not copied: the response
+   * owns it from here on.
    *
    * @param value the decoded body
    * @param metadata the response status and headers
-   * @param body the exact bytes of the response body; null when there is none to keep
+   * @param body the exact bytes of the response body; null is none
    * @throws NullPointerException if {@code value} or {@code metadata} is null
    */
   public KimiResponse {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(metadata, "metadata");
-    body = body == null ? null : body.clone();
+    body = body == null ? NONE : body;
   }
 
   /**
@@ -48,24 +53,14 @@ public record KimiResponse<T>(T value, ResponseMetadata metadata, byte[] body) {
   }
 
   /**
-   * Returns a copy of the body bytes.
+   * Returns a copy of the exact bytes the server sent as the body, before any decoding: what to
+   * read when the SDK does not model a field yet. Each call copies; keep the result.
    *
-   * @return a copy of the exact bytes of the response body, or null for a streamed response
+   * @return a copy of the body; empty when there was none
    */
   @Override
   public byte[] body() {
-    return body == null ? null : body.clone();
-  }
-
-  /**
-   * Returns the exact bytes the server sent as the body of a non-streamed answer, before any
-   * decoding: what to read when the SDK does not model a field yet. Empty for a stream, whose
-   * events are read as they arrive.
-   *
-   * @return a copy of the body, or empty for a streamed response
-   */
-  public Optional<byte[]> rawBody() {
-    return Optional.ofNullable(body());
+    return body.clone();
   }
 
   /**
@@ -94,7 +89,8 @@ public record KimiResponse<T>(T value, ResponseMetadata metadata, byte[] body) {
         + value
         + ", metadata="
         + metadata
-        + (body == null ? "" : ", body=" + body.length + " bytes")
-        + "]";
+        + ", body="
+        + body.length
+        + " bytes]";
   }
 }

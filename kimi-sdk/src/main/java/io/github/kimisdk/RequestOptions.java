@@ -1,15 +1,14 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Settings for one call, or for every call of a client derived with {@link
@@ -32,10 +31,6 @@ public final class RequestOptions {
 
   private static final RequestOptions NONE =
       new RequestOptions(Map.of(), Map.of(), null, null, null, null);
-
-  /** Headers the client manages itself; a call cannot set them. */
-  private static final Set<String> MANAGED =
-      Set.of("content-length", "host", "connection", "expect", "upgrade", "content-type");
 
   private final Map<String, String> headers;
   private final Map<String, String> queryParams;
@@ -273,20 +268,10 @@ public final class RequestOptions {
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
-      if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
-        throw new ConfigurationException("Header name '" + name + "' is not a valid HTTP token");
+      String problem = HeaderPolicy.problem(name, value, true);
+      if (problem != null) {
+        throw new ConfigurationException(problem);
       }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.equals("authorization") || lower.equals("x-api-key")) {
-        throw new ConfigurationException(
-            "The key is set with KimiClient.builder().apiKey(...); the "
-                + name
-                + " header cannot be set per call");
-      }
-      if (MANAGED.contains(lower)) {
-        throw new ConfigurationException("Header '" + name + "' is managed by the client");
-      }
-      checkValue("Header '" + name + "'", value);
       headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
       headers.put(name, value);
       return this;
@@ -412,20 +397,10 @@ public final class RequestOptions {
     }
 
     private static void checkValue(String what, String value) {
-      for (int i = 0; i < value.length(); i++) {
-        char c = value.charAt(i);
-        if (c == '\r' || c == '\n') {
-          throw new ConfigurationException(
-              what + " contains CR or LF, which could inject headers; remove it");
-        }
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-          throw new ConfigurationException(what + " contains a control character at index " + i);
-        }
+      String problem = HeaderPolicy.valueProblem(what, value);
+      if (problem != null) {
+        throw new ConfigurationException(problem);
       }
-    }
-
-    private static boolean isTokenChar(int c) {
-      return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
     }
   }
 }

@@ -37,7 +37,7 @@ class ClosedClientLeakTest {
         try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
           s.toCompletion();
         }
-        refs.add(new WeakReference<>(k.ownedHttpClient()));
+        refs.add(new WeakReference<>(k.core().ownedHttpClient()));
         k.close();
       }
       long alive = CLIENTS;

@@ -173,13 +173,13 @@ class FixtureReplayHttpTest {
       assertThat(a.errorType()).contains(((JsonString) error.get("type")).value());
       return;
     }
-    KimiResponse<ChatCompletion> r = kimi.chatWithResponse(ChatRequest.of("kimi-k3", "replay"));
+    ChatCompletion r = kimi.chat(ChatRequest.of("kimi-k3", "replay"));
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    assertThat(r.value()).isEqualTo(ChatCodec.decodeCompletion(bytes, 0, bytes.length));
+    assertThat(r).isEqualTo(ChatCodec.decodeCompletion(bytes, 0, bytes.length));
     JsonObject message =
         (JsonObject) ((JsonObject) ((JsonArray) tree.get("choices")).get(0)).get("message");
-    assertThat(r.value().text()).isEqualTo(((JsonString) message.get("content")).value());
-    assertThat(r.value().id()).isEqualTo(((JsonString) tree.get("id")).value());
+    assertThat(r.text()).isEqualTo(((JsonString) message.get("content")).value());
+    assertThat(r.id()).isEqualTo(((JsonString) tree.get("id")).value());
   }
 
   /** What a stream should accumulate to, computed from the JSON trees alone. */

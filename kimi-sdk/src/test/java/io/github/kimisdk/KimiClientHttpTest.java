@@ -123,9 +123,9 @@ class KimiClientHttpTest {
   }
 
   @Test
-  void chatWithResponseExposesTheMetadata() {
-    KimiResponse<ChatCompletion> r = kimi.chatWithResponse(HELLO);
-    assertThat(r.value().text()).isEqualTo("You said: Hello there");
+  void chatExposesTheMetadataOnTheCompletion() {
+    ChatCompletion r = kimi.chat(HELLO);
+    assertThat(r.text()).isEqualTo("You said: Hello there");
     assertThat(r.metadata().statusCode()).isEqualTo(200);
     assertThat(r.metadata().requestId())
         .hasValueSatisfying(id -> assertThat(id).startsWith("fake-"));
@@ -142,7 +142,7 @@ class KimiClientHttpTest {
   void chatAsyncCompletesWithTheCompletion() throws Exception {
     assertThat(kimi.chatAsync(HELLO).get(10, TimeUnit.SECONDS).text())
         .isEqualTo("You said: Hello there");
-    assertThat(kimi.chatWithResponseAsync(HELLO).get(10, TimeUnit.SECONDS).metadata().statusCode())
+    assertThat(kimi.chatAsync(HELLO).get(10, TimeUnit.SECONDS).metadata().statusCode())
         .isEqualTo(200);
   }
 
@@ -458,7 +458,7 @@ class KimiClientHttpTest {
   @Test
   void closingTheClientCancelsCallsInFlight() {
     server.enqueue(FakeResponse.json("{}").withHeadersDelay(Duration.ofSeconds(2)));
-    CompletableFuture<KimiResponse<ChatCompletion>> f = kimi.chatWithResponseAsync(HELLO);
+    CompletableFuture<ChatCompletion> f = kimi.chatAsync(HELLO);
     server.takeRequest();
     kimi.close();
     // a KimiException that says why, not a bare CancellationException (issue 31)

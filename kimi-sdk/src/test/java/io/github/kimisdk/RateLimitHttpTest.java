@@ -105,8 +105,8 @@ class RateLimitHttpTest {
     // concurrency; then everyone pauses, one probe goes, and the limit stated in Kimi's message
     // ("max RPM: 10") replaces the configured one
     assertThat(server.rateLimitedCount()).isBetween(1, 5);
-    assertThat(kimi.limiter().requestsPerMinute()).isEqualTo(10);
-    assertThat(kimi.limiter().rejected()).isEqualTo(server.rateLimitedCount());
+    assertThat(kimi.core().limiter().requestsPerMinute()).isEqualTo(10);
+    assertThat(kimi.core().limiter().rejected()).isEqualTo(server.rateLimitedCount());
     assertThat(server.requestCount()).isEqualTo(CALLERS + server.rateLimitedCount());
   }
 
@@ -282,8 +282,8 @@ class RateLimitHttpTest {
     ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
     assertThatThrownBy(() -> stream.forEachText(t -> {})).isInstanceOf(RateLimitException.class);
     http.awaitSettled();
-    assertThat(kimi.limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
-    assertThat(kimi.limiter().maxConcurrency()).isEqualTo(2);
+    assertThat(kimi.core().limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
+    assertThat(kimi.core().limiter().maxConcurrency()).isEqualTo(2);
 
     CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
     assertThat(http.sent()).isEqualTo(1);

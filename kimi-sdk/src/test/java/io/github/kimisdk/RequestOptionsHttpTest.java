@@ -185,13 +185,13 @@ class RequestOptionsHttpTest {
                 .retryPolicy(RetryPolicy.none())
                 .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
     KimiClient derived = kimi.withOptions(RequestOptions.builder().header("X-D", "1").build());
-    assertThat(derived.limiter()).isSameAs(kimi.limiter());
+    assertThat(derived.core().limiter()).isSameAs(kimi.core().limiter());
     server.enqueue(slowCompletion(Duration.ofMillis(800)));
     CompletableFuture<ChatCompletion> slow = derived.chatAsync(HI); // takes the slot at once
     server.takeRequest();
     derived.close();
     CompletableFuture<ChatCompletion> parents = kimi.chatAsync(HI);
-    assertThat(kimi.limiter().queued())
+    assertThat(kimi.core().limiter().queued())
         .as("the parent waits for the derived client's slot")
         .isEqualTo(1);
     assertThat(parents).isNotDone();
@@ -228,8 +228,7 @@ class RequestOptionsHttpTest {
     server.enqueue(FakeResponse.json(body));
     KimiResponse<JsonValue> r =
         kimi.request("POST", "chat/completions", Json.parse("{\"model\":\"kimi-k3\"}"));
-    assertThat(r.rawBody())
-        .hasValueSatisfying(b -> assertThat(b).isEqualTo(body.getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
   }
 
   // ---------------------------------------------------------------- any endpoint
@@ -245,8 +244,7 @@ class RequestOptionsHttpTest {
             Json.parse("{\"a\":1}"),
             RequestOptions.builder().header("X-T", "t").build());
     assertThat(r.value()).isEqualTo(Json.parse("{\"ok\":true}"));
-    assertThat(new String(r.rawBody().orElseThrow(), StandardCharsets.UTF_8))
-        .isEqualTo("{\"ok\": true}");
+    assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\": true}");
     RecordedRequest sent = server.takeRequest();
     assertThat(sent.method()).isEqualTo("POST");
     assertThat(sent.path()).isEqualTo("/v1/things?x=1");
@@ -345,7 +343,9 @@ class RequestOptionsHttpTest {
     java.util.Iterator<ServerSentEvent> it = open.iterator();
     assertThat(it.next().data()).isEqualTo("first");
     CompletableFuture<KimiResponse<JsonValue>> waiting = kimi.requestAsync("GET", "other", null);
-    assertThat(kimi.limiter().queued()).as("the open stream holds the only slot").isEqualTo(1);
+    assertThat(kimi.core().limiter().queued())
+        .as("the open stream holds the only slot")
+        .isEqualTo(1);
     assertThat(waiting).isNotDone();
     kimi.close();
     assertThatThrownBy(it::hasNext).isInstanceOf(KimiException.class);

@@ -57,7 +57,7 @@ public final class ResponsesApi {
         if (response.get("usage") instanceof JsonObject usage) {
           out.println("[usage] " + Json.write(usage));
         }
-        out.println("[raw] " + r.rawBody().map(b -> b.length).orElse(0) + " bytes");
+        out.println("[raw] " + r.body().length + " bytes");
 
         out.print("[streamed] ");
         try (KimiEventStream events =

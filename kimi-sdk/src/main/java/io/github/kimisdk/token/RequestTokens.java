@@ -5,10 +5,13 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
+import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToIntFunction;
@@ -134,8 +137,35 @@ public final class RequestTokens {
    * @return the counter
    */
   public static RequestTokens estimated() {
-    return estimated(TokenEstimator.forKimi());
+    return ESTIMATED;
   }
+
+  private static final RequestTokens ESTIMATED = estimated(TokenEstimator.forKimi());
+
+  /**
+   * The last count, by identity of what it depends on: a client counts a request for its preflight
+   * budget and again for its rate limiter's charge, and the second count is this one. Weakly held,
+   * so it keeps no request alive.
+   */
+  private record Memo(
+      WeakReference<List<Message>> messages,
+      WeakReference<List<Tool>> tools,
+      Thinking thinking,
+      Count count) {
+
+    boolean isFor(ChatRequest r) {
+      return same(messages.get(), r.messages())
+          && same(tools.get(), r.tools())
+          && java.util.Objects.equals(thinking, r.thinking());
+    }
+
+    /** The same list, or an equal one (a request rebuilt with another flag copies its lists). */
+    private static boolean same(List<?> kept, List<?> now) {
+      return kept == now || (kept != null && kept.equals(now));
+    }
+  }
+
+  private volatile Memo last;
 
   /**
    * Returns a copy that counts each image and video part as the given number of tokens.
@@ -191,6 +221,21 @@ public final class RequestTokens {
    */
   public Count count(ChatRequest request) {
     Objects.requireNonNull(request, "request");
+    Memo m = last;
+    if (m != null && m.isFor(request)) {
+      return m.count();
+    }
+    Count c = countNow(request);
+    last =
+        new Memo(
+            new WeakReference<>(request.messages()),
+            new WeakReference<>(request.tools()),
+            request.thinking(),
+            c);
+    return c;
+  }
+
+  private Count countNow(ChatRequest request) {
     Tally t = new Tally();
     overhead(request, t);
     List<Message> messages = request.messages();

@@ -24,7 +24,8 @@ class LayoutTest {
     Path sdk = BuildTools.sdkLocation();
     Layout layout = Layout.read(sdk);
     assertThat(layout.classes()).as("classes read from %s", sdk).hasSizeGreaterThan(100);
-    assertThat(layout.uses("KimiClient")).contains("chat.ChatRequest", "internal.client.Retrier");
+    assertThat(layout.uses("KimiClient"))
+        .contains("chat.ChatRequest", "internal.client.ClientScope");
     assertThat(layout.violations()).as("layout rules broken in %s", sdk).isEmpty();
   }
 

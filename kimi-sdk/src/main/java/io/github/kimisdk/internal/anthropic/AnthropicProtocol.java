@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ChatProtocol;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.sse.SseEventHandler;
+import io.github.kimisdk.token.ModelCatalog;
 import java.net.http.HttpRequest;
 
 /** Anthropic Messages: {@code POST v1/messages} with {@code x-api-key} and a version header. */
@@ -29,12 +30,7 @@ public final class AnthropicProtocol implements ChatProtocol {
   }
 
   @Override
-  public void check(ChatRequest request) {
-    MessagesCodec.check(request);
-  }
-
-  @Override
-  public byte[] encode(ChatRequest request) {
+  public byte[] encode(ChatRequest request, ModelCatalog catalog) {
     return MessagesCodec.encodeRequest(request);
   }
 

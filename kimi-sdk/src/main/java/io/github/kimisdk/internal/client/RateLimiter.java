@@ -43,6 +43,7 @@ public final class RateLimiter {
 
   private final RateLimit limit;
   private final Function<Duration, KimiException> queueTimeout;
+  private final ModelCatalog catalog; // the client's: a model's default output cap is charged
   private final Scheduler scheduler;
   private final Window requests;
   private final Window tokens;
@@ -61,7 +62,7 @@ public final class RateLimiter {
   private int rejected;
 
   public RateLimiter(RateLimit limit, Scheduler scheduler) {
-    this(limit, scheduler, null);
+    this(limit, scheduler, null, ModelCatalog.defaults());
   }
 
   /**
@@ -69,7 +70,11 @@ public final class RateLimiter {
    * longer than {@link RateLimit#maxQueueWait()} (required when that is set).
    */
   public RateLimiter(
-      RateLimit limit, Scheduler scheduler, Function<Duration, KimiException> queueTimeout) {
+      RateLimit limit,
+      Scheduler scheduler,
+      Function<Duration, KimiException> queueTimeout,
+      ModelCatalog catalog) {
+    this.catalog = catalog;
     this.queueTimeout = queueTimeout;
     this.limit = limit;
     this.scheduler = scheduler;
@@ -81,8 +86,7 @@ public final class RateLimiter {
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
   public long charge(ChatRequest request) {
     Integer cap = request.maxCompletionTokens();
-    long out =
-        cap != null ? cap : ModelCatalog.defaults().lookup(request.model()).defaultMaxOutput();
+    long out = cap != null ? cap : catalog.lookup(request.model()).defaultMaxOutput();
     return limit.tokenCounter().count(request).total() + out;
   }
 

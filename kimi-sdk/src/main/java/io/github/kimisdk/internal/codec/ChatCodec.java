@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
@@ -65,15 +66,56 @@ public final class ChatCodec {
   // ---------------------------------------------------------------------------------------------
   // Encoding
 
+  // How many request bodies and tools arrays were encoded: a test checks that a call encodes its
+  // request once per attempt and counts its tools once, whatever checks the client runs first.
+  private static final LongAdder REQUESTS = new LongAdder();
+  private static final LongAdder TOOLS = new LongAdder();
+
+  /** The last tools array encoded by {@link #toolsJson}, by identity of the list. */
+  private record ToolsMemo(List<? extends Tool> tools, String json) {}
+
+  private static volatile ToolsMemo toolsMemo;
+
   /**
-   * Encodes a request as the JSON body of {@code POST /chat/completions}.
+   * Returns how many request bodies were encoded so far; for tests.
+   *
+   * @return the count
+   */
+  public static long requestEncodings() {
+    return REQUESTS.sum();
+  }
+
+  /**
+   * Returns how many tools arrays {@link #toolsJson} encoded so far (a repeat of the last list is
+   * not encoded again); for tests.
+   *
+   * @return the count
+   */
+  public static long toolsEncodings() {
+    return TOOLS.sum();
+  }
+
+  /**
+   * Encodes a request as the JSON body of {@code POST /chat/completions}, against the default model
+   * catalog.
    *
    * @param request the request
    * @return the UTF-8 body
    */
   public static byte[] encodeRequest(ChatRequest request) {
+    return encodeRequest(request, ModelCatalog.defaults());
+  }
+
+  /**
+   * Encodes a request as the JSON body of {@code POST /chat/completions}.
+   *
+   * @param request the request
+   * @param catalog the models, for what a model that thinks needs in its history
+   * @return the UTF-8 body
+   */
+  public static byte[] encodeRequest(ChatRequest request, ModelCatalog catalog) {
     JsonWriter w = new JsonWriter();
-    writeRequest(w, request);
+    writeRequest(w, request, catalog);
     return w.toByteArray();
   }
 
@@ -82,12 +124,14 @@ public final class ChatCodec {
    *
    * @param w the writer
    * @param r the request
+   * @param catalog the models, for what a model that thinks needs in its history
    */
-  public static void writeRequest(JsonWriter w, ChatRequest r) {
+  public static void writeRequest(JsonWriter w, ChatRequest r, ModelCatalog catalog) {
+    REQUESTS.increment();
     w.beginObject();
     w.name("model").value(r.model());
     w.name("messages").beginArray();
-    int fill = reasoningToFill(r);
+    int fill = reasoningToFill(r, catalog);
     for (Message m : r.messages()) {
       if (fill != FILL_NONE
           && m instanceof AssistantMessage a
@@ -202,7 +246,7 @@ public final class ChatCodec {
    * is missing in assistant tool call message" otherwise); every one with preserved thinking
    * (kimi-k3, or {@code keep: "all"}).
    */
-  private static int reasoningToFill(ChatRequest r) {
+  private static int reasoningToFill(ChatRequest r, ModelCatalog catalog) {
     boolean missing = false;
     for (Message m : r.messages()) {
       if (m instanceof AssistantMessage a && a.reasoningContent() == null && !a.partial()) {
@@ -214,7 +258,7 @@ public final class ChatCodec {
       return FILL_NONE; // the common case: no catalog lookup
     }
     Thinking t = r.thinking();
-    ModelInfo model = ModelCatalog.defaults().lookup(r.model());
+    ModelInfo model = catalog.lookup(r.model());
     boolean thinks = model.thinksWith(t) || (t != null && t.isEnabled());
     if (!thinks) {
       return FILL_NONE;
@@ -350,6 +394,17 @@ public final class ChatCodec {
    * @return the JSON text
    */
   public static String toolsJson(List<? extends Tool> tools) {
+    ToolsMemo last = toolsMemo;
+    if (last != null && (last.tools() == tools || last.tools().equals(tools))) {
+      return last.json(); // the same (immutable) list counted again: preflight, then the limiter
+    }
+    String json = encodeTools(tools);
+    toolsMemo = new ToolsMemo(tools, json);
+    return json;
+  }
+
+  private static String encodeTools(List<? extends Tool> tools) {
+    TOOLS.increment();
     JsonWriter w = new JsonWriter();
     w.beginArray();
     for (Tool t : tools) {

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseEventHandler;
+import io.github.kimisdk.token.ModelCatalog;
 import java.net.http.HttpRequest;
 
 /**
@@ -24,11 +25,8 @@ public interface ChatProtocol {
         }
 
         @Override
-        public void check(ChatRequest request) {}
-
-        @Override
-        public byte[] encode(ChatRequest request) {
-          return ChatCodec.encodeRequest(request);
+        public byte[] encode(ChatRequest request, ModelCatalog catalog) {
+          return ChatCodec.encodeRequest(request, catalog);
         }
 
         @Override
@@ -65,14 +63,10 @@ public interface ChatProtocol {
   String chatPath();
 
   /**
-   * Checks that the request can be expressed in this format.
-   *
-   * @throws UnsupportedRequestException if it cannot
+   * Encodes the request body, reading what depends on the model from {@code catalog}; throws {@link
+   * UnsupportedRequestException} when the format cannot express the request.
    */
-  void check(ChatRequest request);
-
-  /** Encodes the request body; throws {@link UnsupportedRequestException} like {@link #check}. */
-  byte[] encode(ChatRequest request);
+  byte[] encode(ChatRequest request, ModelCatalog catalog);
 
   /** Decodes a 2xx non-streaming body, nesting at most {@code maxDepth} levels deep. */
   ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth);

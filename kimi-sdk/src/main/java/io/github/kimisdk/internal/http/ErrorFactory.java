@@ -301,6 +301,9 @@ public final class ErrorFactory {
     if (t instanceof UnsupportedRequestException u) {
       return make.configuration(u.getMessage(), u);
     }
+    if (t instanceof MalformedBodyException m) {
+      return decoding(metadata, m.getMessage(), m.getCause());
+    }
     if (t instanceof HttpConnectTimeoutException) {
       return make.timeout(
           "Could not connect to "

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -155,7 +156,7 @@ public final class HttpTransport {
    * @throws io.github.kimisdk.PreflightException if the body is over the request size limit
    */
   public byte[] encode(ChatRequest request) {
-    byte[] body = protocol.encode(request);
+    byte[] body = protocol.encode(request, options.catalog());
     checkSize(request.model(), body);
     return body;
   }
@@ -293,19 +294,20 @@ public final class HttpTransport {
    * @param contentType the body's Content-Type; null for none
    * @param errorEnvelopes whether a 2xx body that is Kimi's error envelope counts as an error
    *     (false for file content, which may be any JSON)
-   * @param decode turns the body into the result
+   * @param decode turns the response (its status and headers, and its body) into the result
    * @param overrides what the call adds to the HTTP request
    * @param attempt the attempt number, from 1
    * @param <T> the result type
-   * @return the decoded result with its metadata; fails with a {@link KimiException}
+   * @return the decoded result; fails with a {@link KimiException} (a decoder's {@link
+   *     MalformedBodyException} becomes a decoding error with its message)
    */
-  public <T> CompletableFuture<KimiResponse<T>> exchange(
+  public <T> CompletableFuture<T> exchange(
       String method,
       String path,
       HttpRequest.BodyPublisher body,
       String contentType,
       boolean errorEnvelopes,
-      Function<byte[], T> decode,
+      BiFunction<ResponseMetadata, byte[], T> decode,
       Overrides overrides,
       int attempt) {
     String refusal = protocol.platformRefusal();
@@ -437,8 +439,8 @@ public final class HttpTransport {
     return Futures.cancelling(result, sent);
   }
 
-  private <T> BodySubscriber<KimiResponse<T>> jsonSubscriber(
-      ResponseInfo info, boolean errorEnvelopes, Function<byte[], T> decode) {
+  private <T> BodySubscriber<T> jsonSubscriber(
+      ResponseInfo info, boolean errorEnvelopes, BiFunction<ResponseMetadata, byte[], T> decode) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -450,7 +452,11 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return new KimiResponse<>(decode.apply(b), md, b);
+            return decode.apply(md, b);
+          } catch (MalformedBodyException e) {
+            throw errors.decoding(md, e.getMessage(), e.getCause());
+          } catch (KimiException e) {
+            throw e;
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md, "Unexpected response body (" + b.length + " bytes): " + excerpt(b), e);

@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.internal.flow.Delayer;
+import io.github.kimisdk.token.ModelCatalog;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.function.BiConsumer;
  *     body idle watchdog, whose abort completes the caller's future)
  * @param lingerTimer runs the end of a stream's linger after a delay on the timer thread itself: it
  *     only gives up a connection; a task still waiting when the client closes runs then
+ * @param catalog the client's models, for what a request body depends on
  */
 public record TransportOptions(
     HttpClient.Version httpVersion,
@@ -27,7 +29,8 @@ public record TransportOptions(
     boolean logContent,
     Duration bodyIdle,
     Delayer schedule,
-    BiConsumer<Runnable, Duration> lingerTimer) {
+    BiConsumer<Runnable, Duration> lingerTimer,
+    ModelCatalog catalog) {
 
   /** Checks the components. */
   public TransportOptions {
@@ -35,5 +38,6 @@ public record TransportOptions(
     Objects.requireNonNull(bodyIdle, "bodyIdle");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(lingerTimer, "lingerTimer");
+    Objects.requireNonNull(catalog, "catalog");
   }
 }

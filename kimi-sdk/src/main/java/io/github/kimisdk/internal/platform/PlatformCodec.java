@@ -1,16 +1,45 @@
 package io.github.kimisdk.internal.platform;
 
+import io.github.kimisdk.Balance;
+import io.github.kimisdk.Batch;
+import io.github.kimisdk.BatchResult;
+import io.github.kimisdk.FileContent;
+import io.github.kimisdk.FileObject;
+import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.ListedModel;
+import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.http.MalformedBodyException;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonToken;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
+import io.github.kimisdk.token.ModelCatalog;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-/** Reads and writes the bodies of Kimi's model list and token-count endpoints. */
+/**
+ * Reads and writes the bodies of Kimi's platform endpoints, every one in this class: the model
+ * list, token counts, files, balance and batches (their JSONL input and result files); Kimi Code's
+ * answers, which come through the generic request path as JSON, are read by {@code KimiCode} with
+ * the same {@link MalformedBodyException}. A decoder fails with {@link MalformedBodyException}
+ * saying what the body lacks; the transport turns that into a decoding error with the response's
+ * metadata and request id.
+ */
 public final class PlatformCodec {
 
   private static final JsonReader.Names LIST = JsonReader.Names.of("data");
@@ -239,5 +268,328 @@ public final class PlatformCodec {
       throw new IllegalArgumentException("no data.total_tokens in the token count response");
     }
     return (int) total;
+  }
+
+  // --------------------------------------------------------------------------------------------
+  // JSON objects: files, balance, batches, Kimi Code
+
+  /**
+   * Parses a body that must be a JSON object.
+   *
+   * @param b the body
+   * @param what what the body should be, for the message ({@code "a file object"})
+   * @return the object
+   * @throws MalformedBodyException if it is not JSON or not an object
+   */
+  public static JsonObject object(byte[] b, String what) {
+    JsonValue v;
+    try {
+      v = Json.parse(b);
+    } catch (RuntimeException e) {
+      throw new MalformedBodyException("The response is not " + what + " (malformed JSON)", e);
+    }
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw new MalformedBodyException("The response is not " + what + " (not a JSON object)", null);
+  }
+
+  /**
+   * Decodes a file object ({@code POST /files}, {@code GET /files/{id}}).
+   *
+   * @param b the body
+   * @return the file
+   */
+  public static FileObject file(byte[] b) {
+    return file(object(b, "a file object"));
+  }
+
+  /**
+   * Decodes a file list ({@code GET /files}).
+   *
+   * @param b the body
+   * @return the files, in the server's order
+   */
+  public static List<FileObject> files(byte[] b) {
+    JsonObject o = object(b, "a file list");
+    List<FileObject> out = new ArrayList<>();
+    if (o.get("data") instanceof JsonArray data) {
+      for (JsonValue v : data.values()) {
+        if (v instanceof JsonObject f) {
+          out.add(file(f));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static FileObject file(JsonObject o) {
+    String id = string(o, "id");
+    if (id == null) {
+      throw new MalformedBodyException("A file object has no id", null);
+    }
+    return new FileObject(
+        id,
+        number(o, "bytes"),
+        number(o, "created_at"),
+        string(o, "filename"),
+        FilePurpose.of(string(o, "purpose")),
+        string(o, "status"),
+        string(o, "status_details"));
+  }
+
+  /**
+   * Decodes a file's content ({@code GET /files/{id}/content}): its text, and its JSON when it is
+   * JSON.
+   *
+   * @param b the body
+   * @return the content
+   */
+  public static FileContent content(byte[] b) {
+    String text = new String(b, StandardCharsets.UTF_8);
+    JsonValue json = null;
+    String t = text.strip();
+    if (t.startsWith("{") || t.startsWith("[")) {
+      try {
+        json = Json.parse(b);
+      } catch (RuntimeException notJson) {
+        // JSONL (batch output) or text that merely starts with a brace: text only
+        json = null;
+      }
+    }
+    return new FileContent(text, json);
+  }
+
+  /**
+   * Decodes a deletion result ({@code DELETE /files/{id}}).
+   *
+   * @param b the body
+   * @return whether the server reported the file deleted
+   */
+  public static boolean deleted(byte[] b) {
+    return object(b, "a deletion result").get("deleted") instanceof JsonBoolean d && d.value();
+  }
+
+  /**
+   * Decodes the balance ({@code GET /users/me/balance}).
+   *
+   * @param b the body
+   * @return the balance
+   */
+  public static Balance balance(byte[] b) {
+    JsonObject o = object(b, "a balance");
+    if (!(o.get("data") instanceof JsonObject data)) {
+      throw new MalformedBodyException("The balance response has no data", null);
+    }
+    return new Balance(
+        decimal(data, "available_balance"),
+        decimal(data, "voucher_balance"),
+        decimal(data, "cash_balance"));
+  }
+
+  /**
+   * Decodes a batch ({@code POST /batches}, {@code GET /batches/{id}}, its cancel).
+   *
+   * @param b the body
+   * @return the batch
+   */
+  public static Batch batch(byte[] b) {
+    return batch(object(b, "a batch"));
+  }
+
+  /**
+   * Decodes a batch list ({@code GET /batches}).
+   *
+   * @param b the body
+   * @return the batches, newest first as the server sends them
+   */
+  public static List<Batch> batches(byte[] b) {
+    JsonObject o = object(b, "a batch list");
+    List<Batch> out = new ArrayList<>();
+    if (o.get("data") instanceof JsonArray data) {
+      for (JsonValue v : data.values()) {
+        if (v instanceof JsonObject batch) {
+          out.add(batch(batch));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static Batch batch(JsonObject o) {
+    String id = string(o, "id");
+    String status = string(o, "status");
+    if (id == null || status == null) {
+      throw new MalformedBodyException("A batch has no id or status", null);
+    }
+    JsonObject counts = o.get("request_counts") instanceof JsonObject c ? c : JsonObject.of();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    if (o.get("metadata") instanceof JsonObject m) {
+      m.members()
+          .forEach(
+              (k, v) -> {
+                if (v instanceof JsonString s) {
+                  metadata.put(k, s.value());
+                }
+              });
+    }
+    return new Batch(
+        id,
+        status,
+        string(o, "input_file_id"),
+        string(o, "output_file_id"),
+        string(o, "error_file_id"),
+        string(o, "completion_window"),
+        number(o, "created_at"),
+        (int) number(counts, "total"),
+        (int) number(counts, "completed"),
+        (int) number(counts, "failed"),
+        metadata);
+  }
+
+  /** How a batch line names its request: this prefix and the request's index. */
+  private static final String PREFIX = "request-";
+
+  /**
+   * Writes chat requests as a batch's JSONL input, each line's {@code custom_id} naming its index.
+   *
+   * @param requests the requests; a {@code stream} flag is turned off
+   * @param catalog the models, for what a request body depends on
+   * @return the JSONL
+   */
+  public static byte[] batchInput(List<ChatRequest> requests, ModelCatalog catalog) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < requests.size(); i++) {
+      ChatRequest r = Objects.requireNonNull(requests.get(i), "requests[" + i + "]");
+      ChatRequest once = r.stream() ? r.toBuilder().stream(false).build() : r;
+      byte[] head =
+          ("{\"custom_id\":\""
+                  + PREFIX
+                  + i
+                  + "\",\"method\":\"POST\","
+                  + "\"url\":\"/v1/chat/completions\",\"body\":")
+              .getBytes(StandardCharsets.UTF_8);
+      out.write(head, 0, head.length);
+      byte[] body = ChatCodec.encodeRequest(once, catalog);
+      out.write(body, 0, body.length);
+      out.write('}');
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Matches the lines of a batch's output and error files back to its requests by {@code
+   * custom_id}; a request with no line gets an error result.
+   *
+   * @param batch the finished batch
+   * @param requests the requests the batch was created from
+   * @param outputText the output file's text, {@code ""} when there is none
+   * @param errorText the error file's text, {@code ""} when there is none
+   * @return one result per request, in input order
+   */
+  public static List<BatchResult> batchResults(
+      Batch batch, List<ChatRequest> requests, String outputText, String errorText) {
+    BatchResult[] out = new BatchResult[requests.size()];
+    String[] ids = {batch.outputFileId(), batch.errorFileId()};
+    String[] texts = {outputText, errorText};
+    for (int f = 0; f < 2; f++) {
+      for (String line : texts[f].split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        BatchResult r = batchLine(line, requests, ids[f]);
+        if (r != null) {
+          out[r.index()] = r;
+        }
+      }
+    }
+    List<BatchResult> all = new ArrayList<>(out.length);
+    for (int i = 0; i < out.length; i++) {
+      all.add(
+          out[i] != null
+              ? out[i]
+              : new BatchResult(
+                  i,
+                  PREFIX + i,
+                  requests.get(i),
+                  null,
+                  new BatchResult.Error(
+                      0,
+                      null,
+                      "No result for this request (batch status " + batch.status() + ")")));
+    }
+    return List.copyOf(all);
+  }
+
+  private static BatchResult batchLine(String line, List<ChatRequest> requests, String fileId) {
+    JsonObject o;
+    try {
+      o = (JsonObject) Json.parse(line);
+    } catch (RuntimeException e) {
+      throw new MalformedBodyException("Batch result file " + fileId + " has a bad line", e);
+    }
+    String customId = string(o, "custom_id");
+    if (customId == null || !customId.startsWith(PREFIX)) {
+      return null;
+    }
+    int index;
+    try {
+      index = Integer.parseInt(customId.substring(PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    if (index < 0 || index >= requests.size()) {
+      return null;
+    }
+    ChatRequest request = requests.get(index);
+    JsonObject response = o.get("response") instanceof JsonObject r ? r : null;
+    int status =
+        response != null && response.get("status_code") instanceof JsonNumber n ? n.intValue() : 0;
+    if (response != null
+        && status >= 200
+        && status < 300
+        && response.get("body") instanceof JsonObject body) {
+      byte[] b = Json.writeBytes(body);
+      ChatCompletion c;
+      try {
+        c = ChatCodec.decodeCompletion(b, 0, b.length);
+      } catch (RuntimeException e) {
+        throw new MalformedBodyException("Batch result " + customId + " is not a completion", e);
+      }
+      return new BatchResult(index, customId, request, c, null);
+    }
+    JsonObject error = o.get("error") instanceof JsonObject e ? e : null;
+    if (error == null
+        && response != null
+        && response.get("body") instanceof JsonObject body
+        && body.get("error") instanceof JsonObject e) {
+      error = e;
+    }
+    String type = null;
+    String message = "Request failed with HTTP " + status;
+    if (error != null) {
+      type = string(error, "type");
+      if (type == null) {
+        type = string(error, "code");
+      }
+      if (error.get("message") instanceof JsonString m) {
+        message = m.value();
+      }
+    }
+    return new BatchResult(
+        index, customId, request, null, new BatchResult.Error(status, type, message));
+  }
+
+  private static String string(JsonObject o, String name) {
+    return o.get(name) instanceof JsonString s ? s.value() : null;
+  }
+
+  private static long number(JsonObject o, String name) {
+    return o.get(name) instanceof JsonNumber n ? n.longValue() : 0;
+  }
+
+  private static BigDecimal decimal(JsonObject o, String name) {
+    return o.get(name) instanceof JsonNumber n ? n.bigDecimalValue() : BigDecimal.ZERO;
   }
 }

@@ -1,0 +1,141 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.token.ModelInfo;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Chat calls, blocking-free and streamed: each request is adapted to its model, checked, encoded
+ * once, charged to the rate limiter once, and its bytes sent by every attempt.
+ */
+final class ChatCalls {
+
+  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
+
+  private final ClientCore core;
+  private final ClientConfig config;
+  private final HttpTransport transport;
+
+  ChatCalls(ClientCore core) {
+    this.core = core;
+    this.config = core.config();
+    this.transport = core.transport();
+  }
+
+  /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */
+  CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call) {
+    ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
+    ChatRequest sent;
+    byte[] body;
+    long charge;
+    try {
+      sent = prepare(once, call.options());
+      body = transport.encode(sent);
+      charge = charge(sent);
+    } catch (RuntimeException e) {
+      return core.calls().failed(e);
+    }
+    return core.tracked(
+        call.retrier()
+            .call(
+                attempt ->
+                    limited(
+                        sent.model(),
+                        charge,
+                        () -> transport.chat(body, attempt, call.overrides()))));
+  }
+
+  /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
+  ChatStream stream(ChatRequest request, Call call) {
+    ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
+    ChatRequest sent;
+    byte[] body;
+    long charge;
+    try {
+      sent = prepare(streaming, call.options());
+      body = transport.encode(sent);
+      charge = charge(sent);
+    } catch (RuntimeException e) {
+      throw core.calls().kimi(e);
+    }
+    StreamingCall<ChatCompletionChunk> streamingCall =
+        new StreamingCall<>(
+            call.retrier(),
+            new StreamingCall.Spec<>(
+                attempt -> transport.stream(sent, body, attempt, call.overrides()),
+                sent.model(),
+                charge,
+                partial -> Retrier.resume(sent, partial)),
+            core.limiter(),
+            core::isClosed);
+    return core.open(SdkStreams.chat(streamingCall));
+  }
+
+  /**
+   * Applies the client's (or the call's) policies and the model's rules to a request about to be
+   * sent: adapts it ({@link ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code
+   * io.github.kimisdk.sampling}), then refuses it if the model would ({@link ModelInfo#problems}),
+   * then runs the preflight budget when one is set.
+   *
+   * @throws PreflightException if the model would reject the request, or it does not fit
+   */
+  private ChatRequest prepare(ChatRequest request, RequestOptions options) {
+    ModelInfo model = config.catalog().lookup(request.model());
+    request = adapt(model, request, options);
+    if (config.preflight() != null) {
+      return config.preflight().preflight(request);
+    }
+    if (config.modelChecks()) {
+      List<String> problems = model.problems(request);
+      if (!problems.isEmpty()) {
+        throw new PreflightException(request.model(), problems);
+      }
+    }
+    return request;
+  }
+
+  /** Returns {@code request} as the client sends it to its model, before the model checks. */
+  ChatRequest adapt(ChatRequest request, RequestOptions options) {
+    return adapt(config.catalog().lookup(request.model()), request, options);
+  }
+
+  private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
+    ModelInfo.Adapted adapted =
+        model.adapt(
+            request,
+            options.samplingPolicy().orElse(config.samplingPolicy()),
+            options.thinkingFallback().orElse(config.thinkingFallback()));
+    if (adapted.changes().isEmpty()) {
+      return request;
+    }
+    String id = request.model();
+    SAMPLING_LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "Adapted the request for " + id + ": " + adapted.changes());
+    return adapted.request();
+  }
+
+  /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
+  private long charge(ChatRequest request) {
+    RateLimiter limiter = core.limiter();
+    if (limiter == null) {
+      return 0;
+    }
+    long charge = limiter.charge(request);
+    limiter.checkCharge(request, charge);
+    return charge;
+  }
+
+  private <T> CompletableFuture<T> limited(
+      String model, long charge, java.util.function.Supplier<CompletableFuture<T>> send) {
+    RateLimiter limiter = core.limiter();
+    return limiter == null ? send.get() : limiter.call(model, charge, true, send);
+  }
+}

@@ -1,0 +1,356 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
+import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.Exceptions;
+import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.http.Overrides;
+import io.github.kimisdk.internal.http.TransportOptions;
+import java.net.http.HttpClient;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The machinery one {@code KimiClient} and every client derived from it share, wired once, in one
+ * direction: threads, timer and scheduler, the transport, the retrier, the rate limiter, and the
+ * per-shape calls built on them ({@link ChatCalls}, {@link Exchanges}). It tracks the calls and
+ * streams in flight so that {@link #close()} ends them, and releases what it created.
+ *
+ * <p>Invariants: {@code closed} goes from false to true once; after it, no call starts (the facade
+ * checks {@link #isClosed()} first) and every call or stream that was tracked has been ended with a
+ * {@code CancelledException}.
+ */
+public final class ClientCore {
+
+  /**
+   * The most threads the client's own executor runs: four per processor, at least 8. However many
+   * calls and streams are in flight, the client never runs more (the JDK's selector thread aside).
+   */
+  public static final int DEFAULT_THREADS =
+      Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+
+  /** The logger of attempts unless the builder sets another (see {@code KimiClient}). */
+  public static final String LOGGER_NAME = "io.github.kimisdk.http";
+
+  /** Kimi Code's reported limit on a request body: 2 MiB (see {@code KimiClient}). */
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
+  private final ClientConfig config;
+  private final ExecutorService ownedExecutor;
+  private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
+  private final DaemonTimer timer;
+  private final Scheduler scheduler;
+  private final System.Logger logger;
+  private final HttpTransport transport;
+  private final Calls calls;
+  private final Retrier retrier;
+  private final RateLimiter limiter;
+  private final ChatCalls chats;
+  private final Exchanges exchanges;
+  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
+  private volatile boolean closed;
+
+  private ClientCore(ClientConfig c, Exceptions make) {
+    this.config = c;
+    HttpClient http = c.httpClient();
+    ExecutorService owned = null;
+    if (http == null) {
+      HttpClient.Builder hb =
+          HttpClient.newBuilder()
+              .connectTimeout(c.timeouts().connect())
+              .followRedirects(HttpClient.Redirect.NEVER);
+      if (c.executor() != null) {
+        hb.executor(c.executor());
+      } else {
+        ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(
+                DEFAULT_THREADS,
+                DEFAULT_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new DaemonThreads());
+        pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
+        owned = pool;
+        hb.executor(owned);
+      }
+      http = hb.build();
+    }
+    this.ownedExecutor = owned;
+    this.ownedHttp = c.httpClient() == null ? http : null;
+    Executor ex = c.executor() != null ? c.executor() : owned;
+    this.timer = new DaemonTimer("kimi-timer");
+    Scheduler system =
+        Scheduler.system(
+            timer, ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
+    this.scheduler = c.scheduler() == null ? system : c.scheduler();
+    ErrorFactory errors =
+        new ErrorFactory(
+            make,
+            c.endpoint(),
+            c.apiKey().startsWith("sk-kimi-"),
+            c.userAgent(),
+            c.timeouts(),
+            c.apiKey(),
+            http.proxy().orElse(null));
+    this.logger = c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME);
+    this.transport =
+        new HttpTransport(
+            http,
+            c.endpoint().uri(),
+            c.apiKey(),
+            c.userAgent(),
+            c.headers(),
+            c.timeouts().responseHeaders(),
+            c.maxResponseBytes(),
+            c.sseLimits(),
+            errors,
+            new TransportOptions(
+                c.httpVersion(),
+                c.maxJsonDepth(),
+                logger,
+                c.logMessageContents(),
+                c.timeouts().streamIdle(),
+                system,
+                (task, delay) -> timer.schedule(task, delay.toNanos()),
+                c.catalog()));
+    if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+      transport.useProtocol(new AnthropicProtocol(c.apiKey()));
+    }
+    if (c.maxRequestBytes() > 0) {
+      transport.limitRequestBytes(c.maxRequestBytes(), "the client's request size limit");
+    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
+      transport.limitRequestBytes(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
+    }
+    this.calls = new Calls(errors);
+    this.retrier = new Retrier(c.retryPolicy(), scheduler, system, calls, c.timeouts(), logger);
+    this.limiter =
+        c.rateLimit() == null
+            ? null
+            : new RateLimiter(c.rateLimit(), scheduler, errors::queueTimeout, c.catalog());
+    this.chats = new ChatCalls(this);
+    this.exchanges = new Exchanges(this);
+  }
+
+  /**
+   * Wires a client's machinery; nothing starts a thread until the first call.
+   *
+   * @param config the checked settings
+   * @param make the constructors of the exceptions
+   * @return the core
+   */
+  public static ClientCore start(ClientConfig config, Exceptions make) {
+    return new ClientCore(config, make);
+  }
+
+  /**
+   * Returns the settings the client was built with.
+   *
+   * @return the settings
+   */
+  public ClientConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns a call's effective settings: {@code options} (the client's and the call's, merged) over
+   * this client's.
+   *
+   * @param options the merged options of the client and the call
+   * @return the call's retrier and HTTP overrides
+   */
+  public Call call(RequestOptions options) {
+    return new Call(
+        retrier.forCall(options.retryPolicy().orElse(null), options.timeout().orElse(null)),
+        Overrides.of(options.headers(), options.queryParams()),
+        options);
+  }
+
+  ChatCalls chats() {
+    return chats;
+  }
+
+  Exchanges exchanges() {
+    return exchanges;
+  }
+
+  HttpTransport transport() {
+    return transport;
+  }
+
+  Retrier retrier() {
+    return retrier;
+  }
+
+  /**
+   * Returns how the client waits for, chains and maps the failures of its futures.
+   *
+   * @return the helper
+   */
+  public Calls calls() {
+    return calls;
+  }
+
+  /**
+   * Returns the exception factory.
+   *
+   * @return the factory
+   */
+  public ErrorFactory errors() {
+    return transport.errors();
+  }
+
+  /**
+   * Returns the client's rate limiter.
+   *
+   * @return the limiter, or null when calls are not limited
+   */
+  public RateLimiter limiter() {
+    return limiter;
+  }
+
+  /**
+   * Returns the clock and delayer of retries, the rate limiter and batch polling.
+   *
+   * @return the scheduler
+   */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Returns the HTTP client this client built, or null when the caller supplied one or it was
+   * closed; for tests.
+   *
+   * @return the client, or null
+   */
+  public HttpClient ownedHttpClient() {
+    return ownedHttp;
+  }
+
+  /**
+   * Tracks {@code f} until it completes, so that {@link #close()} ends it.
+   *
+   * @param f the future handed out
+   * @param <T> the value type
+   * @return {@code f}
+   */
+  public <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
+    inFlight.add(f);
+    f.whenComplete((r, e) -> inFlight.remove(f));
+    return f;
+  }
+
+  /**
+   * Tracks an open stream until the client closes, which closes it.
+   *
+   * @param stream the stream
+   * @param <S> its type
+   * @return {@code stream}
+   */
+  public <S extends AutoCloseable> S open(S stream) {
+    synchronized (streams) {
+      streams.add(stream);
+    }
+    return stream;
+  }
+
+  /**
+   * Tells whether {@link #close()} was called.
+   *
+   * @return true once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Ends every call and stream in flight (each fails with a {@code CancelledException}), stops the
+   * timer and the threads the client created, and lets go of the HTTP client it built. Idempotent.
+   */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (CompletableFuture<?> f : inFlight) {
+      f.completeExceptionally(errors().clientClosed()); // cancels the work behind it
+    }
+    List<AutoCloseable> open;
+    synchronized (streams) {
+      open = List.copyOf(streams);
+      streams.clear();
+    }
+    for (AutoCloseable s : open) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        throw new AssertionError(e); // the SDK's streams do not throw from close()
+      }
+    }
+    timer.close();
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    transport.release();
+    HttpClient http = ownedHttp;
+    ownedHttp = null;
+    closeOwnedHttpClient(http);
+  }
+
+  /**
+   * Closes the {@link HttpClient} this client built, and with it the pooled idle connections, where
+   * the JDK allows it: {@code HttpClient} is {@link AutoCloseable} from JDK 21. Its {@code close()}
+   * waits for exchanges to finish, and those were just cancelled, so it runs on a short-lived
+   * daemon thread rather than holding up the caller. On JDK 17 to 20 there is no way to close it;
+   * its connections and selector thread go when it is garbage collected.
+   */
+  private void closeOwnedHttpClient(HttpClient owned) {
+    if (!(owned instanceof AutoCloseable)) {
+      return;
+    }
+    AutoCloseable http = (AutoCloseable) owned;
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                http.close();
+              } catch (Exception e) {
+                logger.log(System.Logger.Level.DEBUG, "closing the HTTP client failed", e);
+              }
+            },
+            "kimi-http-close");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The client's own pool threads: daemons, named after the pool. */
+  private static final class DaemonThreads implements ThreadFactory {
+    private static final AtomicInteger POOL = new AtomicInteger();
+    private final int pool = POOL.incrementAndGet();
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "kimi-http-" + pool + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.ChatAllListener;
+import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.KimiEventStream;
+import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.http.MalformedBodyException;
+import io.github.kimisdk.json.JsonValue;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * What one {@code KimiClient} sends with: the machinery it shares with the clients derived from it
+ * ({@link ClientCore}) and the options it adds to every call. Every operation of the client and of
+ * its services (files, batches, Kimi Code) takes a call's options here, merged over the client's,
+ * and returns a future; the blocking forms wait for it with {@link #await}.
+ */
+public final class ClientScope {
+
+  private final ClientCore core;
+  private final RequestOptions defaults;
+  private final boolean root;
+  private volatile boolean closed;
+
+  private ClientScope(ClientCore core, RequestOptions defaults, boolean root) {
+    this.core = core;
+    this.defaults = defaults;
+    this.root = root;
+  }
+
+  /**
+   * Returns the scope of a client built on {@code core}: no options of its own.
+   *
+   * @param core the machinery
+   * @return the scope
+   */
+  public static ClientScope of(ClientCore core) {
+    return new ClientScope(core, RequestOptions.none(), true);
+  }
+
+  /**
+   * Returns the scope of a client derived from this one: everything shared, {@code options} on top
+   * of this one's.
+   *
+   * @param options the options added to every call
+   * @return the derived scope
+   */
+  public ClientScope derive(RequestOptions options) {
+    ensureOpen();
+    return new ClientScope(core, defaults.merge(options), false);
+  }
+
+  /**
+   * Returns the options this client adds to every call.
+   *
+   * @return the options; empty for a client built by the builder
+   */
+  public RequestOptions defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns the shared machinery.
+   *
+   * @return the core
+   */
+  public ClientCore core() {
+    return core;
+  }
+
+  /**
+   * Closes the client: the core, with every call and stream in flight, for the client the builder
+   * made; only this scope (new calls are refused) for a derived one. Idempotent.
+   */
+  public void close() {
+    closed = true;
+    if (root) {
+      core.close();
+    }
+  }
+
+  /**
+   * Refuses a call on a closed client.
+   *
+   * @throws IllegalStateException if this client or the one it derives from is closed
+   */
+  public void ensureOpen() {
+    if (closed || core.isClosed()) {
+      throw new IllegalStateException("This KimiClient is closed");
+    }
+  }
+
+  private Call call(RequestOptions options) {
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    return core.call(defaults.merge(options));
+  }
+
+  /**
+   * Sends a chat request.
+   *
+   * @param request the request; a {@code stream} flag is ignored
+   * @param options the call's options
+   * @return the completion; it fails with a {@code KimiException}, and cancelling it aborts
+   */
+  public CompletableFuture<ChatCompletion> chat(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().chat(request, call(options));
+  }
+
+  /**
+   * Prepares a streaming chat call.
+   *
+   * @param request the request; it is sent with {@code stream: true}
+   * @param options the call's options
+   * @return the cold stream
+   */
+  public ChatStream stream(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().stream(request, call(options));
+  }
+
+  /**
+   * Sends many chat requests, at most {@code maxConcurrency} in flight.
+   *
+   * @param requests the requests, checked
+   * @param maxConcurrency the most in flight, at least 1
+   * @param listener hears progress; may be null
+   * @param options the options of each call
+   * @return the results in input order
+   */
+  public CompletableFuture<List<ChatResult>> chatAll(
+      List<ChatRequest> requests,
+      int maxConcurrency,
+      ChatAllListener listener,
+      RequestOptions options) {
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    return new ChatAll(
+            requests, maxConcurrency, listener, r -> chat(r, options), core.calls()::kimi)
+        .start();
+  }
+
+  /**
+   * Returns {@code request} as this client sends it to its model, before the model checks.
+   *
+   * @param request the request
+   * @return the adapted request, or {@code request} itself
+   */
+  public ChatRequest adapt(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().adapt(request, defaults);
+  }
+
+  /**
+   * Sends JSON to any endpoint below the base URL.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the body; null for none
+   * @param options the call's options
+   * @return the answer with its metadata and bytes
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> request(
+      String method, String path, JsonValue body, RequestOptions options) {
+    return core.exchanges().request(method, path, body, call(options));
+  }
+
+  /**
+   * Sends JSON to any endpoint below the base URL and decodes the answer; a decoder's {@link
+   * MalformedBodyException} fails the call with a decoding error carrying the metadata.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the body; null for none
+   * @param options the call's options
+   * @param decode turns the answer into the result
+   * @param <T> the result type
+   * @return the result
+   */
+  public <T> CompletableFuture<T> request(
+      String method,
+      String path,
+      JsonValue body,
+      RequestOptions options,
+      Function<KimiResponse<JsonValue>, T> decode) {
+    return core.calls()
+        .map(
+            request(method, path, body, options),
+            r -> {
+              try {
+                return decode.apply(r);
+              } catch (MalformedBodyException e) {
+                throw core.errors().decoding(r.metadata(), e.getMessage(), e.getCause());
+              }
+            });
+  }
+
+  /**
+   * Prepares a request whose answer is an event stream.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the body; null for none
+   * @param options the call's options
+   * @return the cold stream
+   */
+  public KimiEventStream requestEvents(
+      String method, String path, JsonValue body, RequestOptions options) {
+    return core.exchanges().requestEvents(method, path, body, call(options));
+  }
+
+  /**
+   * Sends a platform call (files, batches, models, balance, token counts).
+   *
+   * @param options the call's options
+   * @param method the HTTP method
+   * @param path the path below the base URL, query included
+   * @param body the body; null for none
+   * @param contentType the body's type; null for none
+   * @param errorEnvelopes whether a 2xx error envelope counts as an error
+   * @param decode turns the 2xx body into the result
+   * @param <T> the result type
+   * @return the result
+   */
+  public <T> CompletableFuture<T> platform(
+      RequestOptions options,
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      boolean errorEnvelopes,
+      Function<byte[], T> decode) {
+    return core.exchanges()
+        .platform(
+            call(options),
+            method,
+            path,
+            body,
+            contentType,
+            errorEnvelopes,
+            (md, b) -> decode.apply(b));
+  }
+
+  /**
+   * Sends a platform call whose answer only matters by its status, such as a health check.
+   *
+   * @param options the call's options
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @return the 2xx status
+   */
+  public CompletableFuture<Integer> status(RequestOptions options, String method, String path) {
+    return core.exchanges()
+        .platform(call(options), method, path, null, null, true, (md, b) -> md.statusCode());
+  }
+
+  /**
+   * Waits for {@code f} as every blocking call does (see {@link Calls#await}).
+   *
+   * @param f the future
+   * @param <T> its value type
+   * @return its value
+   */
+  public <T> T await(CompletableFuture<T> f) {
+    return core.calls().await(f);
+  }
+
+  /**
+   * Returns the helper that maps and chains the client's futures.
+   *
+   * @return the helper
+   */
+  public Calls calls() {
+    return core.calls();
+  }
+}

@@ -1,0 +1,156 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.KimiEventStream;
+import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.ServerSentEvent;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * Calls other than chat: to any endpoint below the base URL ({@code request}, {@code
+ * requestEvents}), retried and limited as chat is, and the platform's (files, batches, models,
+ * balance, token counts), which take no concurrency slot and are sent once unless the call's
+ * options give a retry policy.
+ */
+final class Exchanges {
+
+  private final ClientCore core;
+  private final HttpTransport transport;
+
+  Exchanges(ClientCore core) {
+    this.core = core;
+    this.transport = core.transport();
+  }
+
+  /** Sends JSON to any endpoint; the answer is decoded leniently and keeps its bytes. */
+  CompletableFuture<KimiResponse<JsonValue>> request(
+      String method, String path, JsonValue body, Call call) {
+    String m = checkMethod(method);
+    String p = checkPath(path);
+    byte[] bytes = body == null ? null : Json.writeBytes(body);
+    String model = modelOf(body);
+    if (bytes != null) {
+      try {
+        transport.checkSize(model, bytes);
+      } catch (RuntimeException e) {
+        return core.calls().failed(e);
+      }
+    }
+    return core.tracked(
+        call.retrier()
+            .call(
+                attempt ->
+                    limited(
+                        model,
+                        true,
+                        () -> transport.json(m, p, bytes, call.overrides(), attempt))));
+  }
+
+  /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
+  KimiEventStream requestEvents(String method, String path, JsonValue body, Call call) {
+    String m = checkMethod(method);
+    String p = checkPath(path);
+    byte[] bytes = body == null ? null : Json.writeBytes(body);
+    String model = modelOf(body);
+    if (bytes != null) {
+      transport.checkSize(model, bytes);
+    }
+    StreamingCall<ServerSentEvent> events =
+        new StreamingCall<>(
+            call.retrier(),
+            new StreamingCall.Spec<>(
+                attempt -> transport.events(m, p, bytes, call.overrides(), attempt),
+                model,
+                0,
+                null),
+            core.limiter(),
+            core::isClosed);
+    return core.open(SdkStreams.events(events));
+  }
+
+  /**
+   * Sends a platform call: without a slot of the rate limiter (it still counts as a request),
+   * tracked for the client's close, sent once unless the call's options give a retry policy, and
+   * bounded only by their timeout.
+   */
+  <T> CompletableFuture<T> platform(
+      Call call,
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      boolean errorEnvelopes,
+      BiFunction<ResponseMetadata, byte[], T> decode) {
+    RequestOptions o = call.options();
+    Retrier once =
+        core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null));
+    return core.tracked(
+        once.call(
+            attempt ->
+                limited(
+                    null,
+                    false,
+                    () ->
+                        transport.exchange(
+                            method,
+                            path,
+                            body,
+                            contentType,
+                            errorEnvelopes,
+                            decode,
+                            call.overrides(),
+                            attempt))));
+  }
+
+  private <T> CompletableFuture<T> limited(
+      String model, boolean slot, Supplier<CompletableFuture<T>> send) {
+    RateLimiter limiter = core.limiter();
+    return limiter == null ? send.get() : limiter.call(model, 0, slot, send);
+  }
+
+  private static String checkMethod(String method) {
+    Objects.requireNonNull(method, "method");
+    if (method.isEmpty() || !method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+      throw new IllegalArgumentException(
+          "method must be an upper-case HTTP method such as GET or POST: '" + method + "'");
+    }
+    return method;
+  }
+
+  /** Returns {@code path} without a leading slash; refuses what would leave the base URL. */
+  private static String checkPath(String path) {
+    Objects.requireNonNull(path, "path");
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    if (p.isEmpty() || p.startsWith("/") || p.contains("://") || p.contains("#")) {
+      throw new IllegalArgumentException(
+          "path must be relative to the base URL, such as \"responses\": '" + path + "'");
+    }
+    try {
+      URI.create("http://h/" + p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "path is not a valid URL path (percent-encode spaces and other special characters): '"
+              + path
+              + "'",
+          e);
+    }
+    return p;
+  }
+
+  private static String modelOf(JsonValue body) {
+    return body instanceof JsonObject o && o.get("model") instanceof JsonString s
+        ? s.value()
+        : null;
+  }
+}
