@@ -304,7 +304,7 @@ public final class ErrorFactory {
     if (t instanceof MalformedBodyException m) {
       return decoding(metadata, m.getMessage(), m.getCause());
     }
-    if (t instanceof HttpConnectTimeoutException) {
+    if (connectTimedOut(t)) {
       return make.timeout(
           "Could not connect to "
               + endpoint.uri().getHost()
@@ -362,6 +362,26 @@ public final class ErrorFactory {
     }
     return make.connection(
         "Unexpected failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
+  }
+
+  /**
+   * Tells whether {@code t} is the connect timeout firing: an {@link HttpConnectTimeoutException}
+   * anywhere in its causes (the JDK may wrap it in a {@code ConnectException} or another timeout),
+   * or a plain {@link HttpTimeoutException} that says it was the connect that timed out. Only then
+   * is it the connect timeout; any other {@code HttpTimeoutException} is the response headers'.
+   */
+  static boolean connectTimedOut(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof HttpConnectTimeoutException) {
+        return true;
+      }
+      if (c instanceof HttpTimeoutException
+          && c.getMessage() != null
+          && c.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,9 +1,33 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.CancelledException;
+import io.github.kimisdk.ConfigurationException;
+import io.github.kimisdk.ConnectionException;
+import io.github.kimisdk.ContentFilterException;
+import io.github.kimisdk.ContextLengthExceededException;
+import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.EngineOverloadedException;
+import io.github.kimisdk.InvalidRequestException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.MalformedChunkException;
+import io.github.kimisdk.NotFoundException;
+import io.github.kimisdk.PermissionDeniedException;
+import io.github.kimisdk.QuotaExceededException;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.ResponseTooLargeException;
+import io.github.kimisdk.ServerException;
+import io.github.kimisdk.TestErrors;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.TokensPerDayLimitException;
+import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
 import java.io.IOException;
@@ -19,7 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
-class ErrorsTest {
+class ErrorFactoryTest {
 
   private static final ErrorFactory GLOBAL =
       TestErrors.factory(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
@@ -292,6 +316,32 @@ class ErrorsTest {
     assertThat(e.status()).isEqualTo(200);
     assertThat(e.getMessage())
         .startsWith("Kimi error event in the stream (HTTP 200, server_error): stream broke");
+  }
+
+  @Test
+  void aConnectTimeoutIsNeverReportedAsMissingResponseHeaders() {
+    // the JDK reports the connect timeout as HttpConnectTimeoutException, wrapped or not, and on
+    // some paths as a plain HttpTimeoutException saying so: each is the 10 s connect timeout
+    List<Throwable> connect =
+        List.of(
+            new HttpConnectTimeoutException("HTTP connect timed out"),
+            new ConnectException("x") {
+              {
+                initCause(new HttpConnectTimeoutException("HTTP connect timed out"));
+              }
+            },
+            new HttpTimeoutException("HTTP connect timed out"),
+            new CompletionException(new HttpTimeoutException("connect timed out")));
+    for (Throwable t : connect) {
+      assertThat(GLOBAL.failure(t, null, null))
+          .as("%s", t)
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("Could not connect to api.moonshot.ai within 10 s")
+          .hasMessageNotContaining("response headers");
+    }
+    assertThat(GLOBAL.failure(new HttpTimeoutException("request timed out"), null, null))
+        .isInstanceOf(KimiTimeoutException.class)
+        .hasMessageContaining("No response headers from api.moonshot.ai within 10 min");
   }
 
   @Test
