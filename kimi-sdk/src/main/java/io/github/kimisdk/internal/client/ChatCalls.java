@@ -67,6 +67,7 @@ final class ChatCalls {
     }
     StreamingCall<ChatCompletionChunk> streamingCall =
         new StreamingCall<>(
+            core.context(),
             call.retrier(),
             new StreamingCall.Spec<>(
                 attempt -> transport.stream(sent, body, attempt, call.overrides()),

@@ -58,6 +58,7 @@ public final class ClientCore {
   private final System.Logger logger;
   private final HttpTransport transport;
   private final Calls calls;
+  private final CallContext context;
   private final Retrier retrier;
   private final RateLimiter limiter;
   private final ChatCalls chats;
@@ -139,7 +140,8 @@ public final class ClientCore {
       transport.limitRequestBytes(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
     }
     this.calls = new Calls(errors);
-    this.retrier = new Retrier(c.retryPolicy(), scheduler, system, calls, c.timeouts(), logger);
+    this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
+    this.retrier = new Retrier(c.retryPolicy(), context);
     this.limiter =
         c.rateLimit() == null
             ? null
@@ -196,6 +198,10 @@ public final class ClientCore {
 
   Retrier retrier() {
     return retrier;
+  }
+
+  CallContext context() {
+    return context;
   }
 
   /**

@@ -68,6 +68,7 @@ final class Exchanges {
     }
     StreamingCall<ServerSentEvent> events =
         new StreamingCall<>(
+            core.context(),
             call.retrier(),
             new StreamingCall.Spec<>(
                 attempt -> transport.events(m, p, bytes, call.overrides(), attempt),

@@ -24,52 +24,24 @@ import java.util.function.IntFunction;
 public final class Retrier {
 
   private final RetryPolicy policy;
-  private final Scheduler scheduler;
-  private final ErrorFactory errors;
-  private final Calls calls;
-  private final Timeouts timeouts;
-  private final Scheduler watchdog;
-  private final System.Logger log;
+  private final CallContext context;
   private final Duration callTimeout;
   private final boolean clientOverall;
 
   /**
-   * Creates a retrier. The {@code watchdog} scheduler runs the stream idle checks on real time,
-   * because they compare with {@link System#nanoTime()} stamps taken as bytes arrive.
+   * Creates the retrier of a client.
    *
    * @param policy when to retry
-   * @param scheduler the clock and delayer of retries (virtual in tests)
-   * @param watchdog the real-time delayer of stream idle checks
-   * @param calls maps failures and builds the exceptions
-   * @param timeouts the overall and stream idle timeouts
-   * @param log where retries are logged
+   * @param context the clock, failure mapping, timeouts and log the calls run on
    */
-  public Retrier(
-      RetryPolicy policy,
-      Scheduler scheduler,
-      Scheduler watchdog,
-      Calls calls,
-      Timeouts timeouts,
-      System.Logger log) {
-    this(policy, scheduler, watchdog, calls, timeouts, log, null, true);
+  public Retrier(RetryPolicy policy, CallContext context) {
+    this(policy, context, null, true);
   }
 
   private Retrier(
-      RetryPolicy policy,
-      Scheduler scheduler,
-      Scheduler watchdog,
-      Calls calls,
-      Timeouts timeouts,
-      System.Logger log,
-      Duration callTimeout,
-      boolean clientOverall) {
+      RetryPolicy policy, CallContext context, Duration callTimeout, boolean clientOverall) {
     this.policy = policy;
-    this.scheduler = scheduler;
-    this.watchdog = watchdog;
-    this.calls = calls;
-    this.errors = calls.errors();
-    this.timeouts = timeouts;
-    this.log = log;
+    this.context = context;
     this.callTimeout = callTimeout;
     this.clientOverall = clientOverall;
   }
@@ -88,15 +60,7 @@ public final class Retrier {
     if (policy == null && callTimeout == null) {
       return this;
     }
-    return new Retrier(
-        policy != null ? policy : this.policy,
-        scheduler,
-        watchdog,
-        calls,
-        timeouts,
-        log,
-        callTimeout,
-        true);
+    return new Retrier(policy != null ? policy : this.policy, context, callTimeout, true);
   }
 
   /**
@@ -109,19 +73,15 @@ public final class Retrier {
    * @return the retrier for the call
    */
   public Retrier forPlatformCall(RetryPolicy policy, Duration callTimeout) {
-    return new Retrier(
-        policy != null ? policy : RetryPolicy.none(),
-        scheduler,
-        watchdog,
-        calls,
-        timeouts,
-        log,
-        callTimeout,
-        false);
+    return new Retrier(policy != null ? policy : RetryPolicy.none(), context, callTimeout, false);
   }
 
-  /** Returns the whole-call timeout set for this call, bounding streams too, or null. */
-  Duration callTimeout() {
+  /**
+   * Returns the whole-call timeout set for this call, bounding streams too.
+   *
+   * @return the timeout, or null
+   */
+  public Duration callTimeout() {
     return callTimeout;
   }
 
@@ -130,13 +90,20 @@ public final class Retrier {
     if (callTimeout != null) {
       return Optional.of(callTimeout);
     }
-    return clientOverall ? timeouts.overall() : Optional.empty();
+    return clientOverall ? context.timeouts().overall() : Optional.empty();
   }
 
-  /** Returns the failure of a call that ran past its whole-call timeout. */
-  KimiException timedOut(Duration limit) {
-    return errors.overallTimeout(
-        limit, callTimeout != null ? "RequestOptions.timeout" : "Timeouts.withOverall");
+  /**
+   * Returns the failure of a call that ran past its whole-call timeout.
+   *
+   * @param limit the timeout
+   * @return the failure, naming the setting that gave the timeout
+   */
+  public KimiException timedOut(Duration limit) {
+    return context
+        .errors()
+        .overallTimeout(
+            limit, callTimeout != null ? "RequestOptions.timeout" : "Timeouts.withOverall");
   }
 
   /**
@@ -168,28 +135,16 @@ public final class Retrier {
     return Duration.ofMillis(ceiling / 2 + (long) (random * (ceiling - ceiling / 2)));
   }
 
-  Scheduler scheduler() {
-    return scheduler;
-  }
-
-  Scheduler watchdog() {
-    return watchdog;
-  }
-
-  ErrorFactory errors() {
-    return errors;
-  }
-
-  Calls calls() {
-    return calls;
-  }
-
-  Timeouts timeouts() {
-    return timeouts;
-  }
-
-  /** Returns the wait before the next attempt, or null when {@code failure} is final. */
-  Duration nextDelay(KimiException failure, int attemptsMade, long startedNanos) {
+  /**
+   * Returns the wait before the next attempt, or null when {@code failure} is final: the policy's
+   * retry count, its retryable failures, the server's asked wait and the policy's deadline decide.
+   *
+   * @param failure the last attempt's failure
+   * @param attemptsMade how many attempts were made
+   * @param startedNanos when the call started, on the context's scheduler
+   * @return the wait, or null
+   */
+  public Duration nextDelay(KimiException failure, int attemptsMade, long startedNanos) {
     if (attemptsMade > policy.maxRetries() || !policy.isRetryable(failure)) {
       return null;
     }
@@ -202,11 +157,11 @@ public final class Retrier {
       }
       wait = asked.get();
     } else {
-      wait = backoff(policy, attemptsMade, scheduler.random());
+      wait = backoff(policy, attemptsMade, context.scheduler().random());
     }
     Optional<Duration> deadline = policy.deadline();
     if (deadline.isPresent()) {
-      long elapsed = scheduler.nanoTime() - startedNanos;
+      long elapsed = context.scheduler().nanoTime() - startedNanos;
       if (elapsed + wait.toNanos() > deadline.get().toNanos()) {
         return null;
       }
@@ -215,11 +170,19 @@ public final class Retrier {
   }
 
   private KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
-    return errors.finish(last, failures, attempts);
+    return context.errors().finish(last, failures, attempts);
   }
 
-  void logRetry(int attempt, KimiException failure, Duration wait) {
-    log.log(
+  /**
+   * Logs at {@code DEBUG} that attempt {@code attempt} failed and the next comes after {@code
+   * wait}.
+   *
+   * @param attempt the failed attempt's number
+   * @param failure its failure
+   * @param wait the wait before the next
+   */
+  public void logRetry(int attempt, KimiException failure, Duration wait) {
+    context.log().log(
         Level.DEBUG,
         () ->
             "attempt "
@@ -255,7 +218,7 @@ public final class Retrier {
     }
 
     void start() {
-      started = scheduler.nanoTime();
+      started = context.scheduler().nanoTime();
       result.whenComplete(
           (r, e) -> {
             CompletableFuture<T> c = current;
@@ -264,18 +227,23 @@ public final class Retrier {
             }
           });
       Optional<Duration> overall = overall();
-      overall.ifPresent(
-          d ->
-              scheduler.schedule(
-                  () -> {
-                    if (!result.isDone()) {
-                      KimiException k = timedOut(d);
-                      synchronized (this) {
-                        result.completeExceptionally(finish(k, failures, attempts));
+      if (overall.isPresent()) {
+        Duration d = overall.get();
+        Runnable withdraw =
+            context
+                .scheduler()
+                .schedule(
+                    () -> {
+                      if (!result.isDone()) {
+                        KimiException k = timedOut(d);
+                        synchronized (this) {
+                          result.completeExceptionally(finish(k, failures, attempts));
+                        }
                       }
-                    }
-                  },
-                  d));
+                    },
+                    d);
+        result.whenComplete((r, e) -> withdraw.run()); // no timer entry outlives the call
+      }
       next();
     }
 
@@ -289,7 +257,7 @@ public final class Retrier {
         try {
           f = attempt.apply(attempts);
         } catch (RuntimeException e) {
-          onFailure(calls.kimi(e));
+          onFailure(context.calls().kimi(e));
           return;
         }
         current = f;
@@ -306,7 +274,7 @@ public final class Retrier {
             } else if (fatal != null) {
               result.completeExceptionally(fatal); // never retried
             } else {
-              onFailure(calls.kimi(e));
+              onFailure(context.calls().kimi(e));
             }
           });
     }
@@ -322,7 +290,7 @@ public final class Retrier {
         return;
       }
       logRetry(attempts, k, wait);
-      scheduler.schedule(this::next, wait);
+      context.scheduler().schedule(this::next, wait);
     }
   }
 

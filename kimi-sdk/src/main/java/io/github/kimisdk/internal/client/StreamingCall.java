@@ -10,7 +10,7 @@ import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.flow.Relay;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.internal.http.StreamCall;
+import io.github.kimisdk.internal.http.StreamAttempt;
 import io.github.kimisdk.internal.http.StreamIdleException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
   /** What one streaming call sends and how it is limited. */
   public record Spec<T>(
-      IntFunction<StreamCall<T>> attempt,
+      IntFunction<StreamAttempt<T>> attempt,
       String model,
       long charge,
       Function<ChatCompletion, ChatRequest> resume) {
@@ -62,6 +62,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
   }
 
+  private final CallContext context;
   private final Retrier retrier;
   private final ErrorFactory errors;
   private final Spec<T> spec;
@@ -70,7 +71,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private final List<KimiException> failures = new ArrayList<>();
 
-  private volatile StreamCall<T> current;
+  private volatile StreamAttempt<T> current;
   private Relay<T> relay;
   private RateLimiter.Permit permit;
   private CompletableFuture<RateLimiter.Permit> acquiring;
@@ -86,15 +87,21 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   /**
    * Prepares a call; nothing is sent until it is subscribed to.
    *
-   * @param retrier the call's retrier (policy, timeouts, scheduler)
+   * @param context the clocks, failure mapping and timeouts the call runs on
+   * @param retrier the call's retry rule and whole-call timeout
    * @param spec what is sent
    * @param limiter the client's rate limiter, or null
    * @param clientClosed tells whether the client is closing, for the message of a stopped stream
    */
   public StreamingCall(
-      Retrier retrier, Spec<T> spec, RateLimiter limiter, BooleanSupplier clientClosed) {
+      CallContext context,
+      Retrier retrier,
+      Spec<T> spec,
+      RateLimiter limiter,
+      BooleanSupplier clientClosed) {
+    this.context = context;
     this.retrier = retrier;
-    this.errors = retrier.errors();
+    this.errors = context.errors();
     this.spec = spec;
     this.limiter = limiter;
     this.clientClosed = clientClosed;
@@ -106,7 +113,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * @return the metadata, or null before its headers
    */
   public ResponseMetadata metadata() {
-    StreamCall<T> c = current;
+    StreamAttempt<T> c = current;
     return c == null ? null : c.metadata();
   }
 
@@ -122,24 +129,24 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     synchronized (this) {
       relay = r;
       early = stopped;
-      started = retrier.scheduler().nanoTime();
+      started = context.scheduler().nanoTime();
     }
     r.start();
     if (early != null) {
       r.fail(early);
       return;
     }
-    Duration limit = retrier.timeouts().streamIdle();
+    Duration limit = context.timeouts().streamIdle();
     IdleWatch watch =
         IdleWatch.start(
-            retrier.watchdog(),
+            context.watchdog(),
             limit,
             now -> {
-              StreamCall<T> c = current;
+              StreamAttempt<T> c = current;
               return c == null ? 0 : c.idleNanos(now);
             },
             () -> {
-              StreamCall<T> c = current;
+              StreamAttempt<T> c = current;
               if (c != null) {
                 c.abort(
                     new StreamIdleException(
@@ -149,16 +156,16 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
               }
             });
     Runnable total =
-        retrier
+        context
             .timeouts()
             .streamTotal()
-            .map(t -> retrier.watchdog().schedule(() -> stopWith(errors.streamTotalTimeout(t)), t))
+            .map(t -> context.watchdog().schedule(() -> stopWith(errors.streamTotalTimeout(t)), t))
             .orElse(() -> {});
     Duration deadline = retrier.callTimeout();
     Runnable dead =
         deadline == null
             ? () -> {}
-            : retrier.scheduler().schedule(() -> stopWith(retrier.timedOut(deadline)), deadline);
+            : context.scheduler().schedule(() -> stopWith(retrier.timedOut(deadline)), deadline);
     boolean over;
     synchronized (this) {
       over = ended;
@@ -196,7 +203,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         (p, error) -> {
           if (error != null) {
             if (!f.isCancelled()) {
-              relay.fail(retrier.calls().failure(error)); // a charge that no longer fits
+              relay.fail(context.calls().failure(error)); // a charge that no longer fits
             }
             return;
           }
@@ -217,12 +224,12 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   }
 
   private void send(int n) {
-    StreamCall<T> call;
+    StreamAttempt<T> call;
     try {
       call = spec.attempt().apply(n);
     } catch (RuntimeException e) {
       release(e);
-      relay.fail(errors.finish(retrier.calls().kimi(e), failures, n));
+      relay.fail(errors.finish(context.calls().kimi(e), failures, n));
       return;
     }
     synchronized (this) {
@@ -236,7 +243,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       release(RateLimiter.CANCELLED);
       return;
     }
-    StreamCall<T> attempt = call;
+    StreamAttempt<T> attempt = call;
     call.start(
         relay,
         k -> {
@@ -256,7 +263,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * Judges a failed attempt: returns the failure to deliver, or null when a retry was scheduled.
    * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
    */
-  private Throwable attemptFailed(StreamCall<T> call, Throwable error, boolean delivered) {
+  private Throwable attemptFailed(StreamAttempt<T> call, Throwable error, boolean delivered) {
     Error fatal = ErrorFactory.fatal(error);
     if (fatal != null) {
       if (call != null) {
@@ -265,7 +272,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       release(fatal);
       return fatal; // never wrapped, never retried
     }
-    KimiException k = retrier.calls().kimi(error);
+    KimiException k = context.calls().kimi(error);
     if (call != null) {
       call.ended(k);
     }
@@ -291,7 +298,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     if (wait != null) {
       retrier.logRetry(made, k, wait);
-      retrier.scheduler().schedule(this::nextAttempt, wait);
+      context.scheduler().schedule(this::nextAttempt, wait);
       return null;
     }
     resumable(k, delivered);
@@ -307,7 +314,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
   @Override
   public void ended(Throwable error, boolean cancelled) {
-    StreamCall<T> call;
+    StreamAttempt<T> call;
     CompletableFuture<RateLimiter.Permit> f;
     boolean stop;
     synchronized (this) {
@@ -360,7 +367,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    */
   private RuntimeException stopWith(KimiException reason) {
     Relay<T> r;
-    StreamCall<T> call;
+    StreamAttempt<T> call;
     synchronized (this) {
       if (stopped != null) {
         return stopped;

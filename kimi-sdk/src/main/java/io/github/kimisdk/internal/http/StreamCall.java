@@ -18,7 +18,7 @@ import java.util.function.Function;
  *
  * @param <T> the item type: chunks of a chat stream, or raw events
  */
-public final class StreamCall<T> {
+public final class StreamCall<T> implements StreamAttempt<T> {
 
   /**
    * How the transport reads a response's body: the body subscriber, and the event subscriber when
@@ -52,6 +52,7 @@ public final class StreamCall<T> {
   }
 
   /** Returns the response metadata, or null until the response headers arrived. */
+  @Override
   public ResponseMetadata metadata() {
     return metadata;
   }
@@ -64,6 +65,7 @@ public final class StreamCall<T> {
    * @param events subscribes to the events once the response is an event stream
    * @param failed hears a failure before the events started
    */
+  @Override
   public void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
     CompletableFuture<HttpResponse<Flow.Publisher<T>>> sent;
     try {
@@ -109,6 +111,7 @@ public final class StreamCall<T> {
    * Abandons the exchange while no event stream has started (a started one is cancelled by its
    * subscriber).
    */
+  @Override
   public void cancel() {
     CompletableFuture<?> f = exchange;
     if (f != null && sse == null) {
@@ -123,6 +126,7 @@ public final class StreamCall<T> {
    * @param now the current {@link System#nanoTime()}
    * @return the idle time in nanoseconds
    */
+  @Override
   public long idleNanos(long now) {
     SseSubscriber<T> s = sse;
     return s == null ? 0 : s.idleNanos(now);
@@ -133,6 +137,7 @@ public final class StreamCall<T> {
    *
    * @param cause why
    */
+  @Override
   public void abort(Throwable cause) {
     SseSubscriber<T> s = sse;
     if (s != null) {
@@ -147,6 +152,7 @@ public final class StreamCall<T> {
    * @param cause the reason
    * @return the failure to deliver
    */
+  @Override
   public Throwable failureFor(Throwable cause) {
     SseSubscriber<T> s = sse;
     return s == null ? cause : s.mapFailure(cause);
@@ -157,6 +163,7 @@ public final class StreamCall<T> {
    *
    * @param error the failure, or null
    */
+  @Override
   public void ended(Throwable error) {
     log.ended(metadata, error);
   }

@@ -1,0 +1,64 @@
+package io.github.kimisdk.internal.http;
+
+import io.github.kimisdk.ResponseMetadata;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+
+/**
+ * One attempt of a streaming call, as the layer that retries it sees it: sent by {@link #start},
+ * watched while it runs, ended once. {@link StreamCall} is the one over HTTP.
+ *
+ * @param <T> the item type
+ */
+public interface StreamAttempt<T> {
+
+  /**
+   * Sends the attempt. Its items, once the answer is a stream, go to {@code events}; a failure
+   * before that goes to {@code failed}, once, and {@code events} sees nothing of this attempt.
+   *
+   * @param events subscribes to the items
+   * @param failed hears a failure before the items started
+   */
+  void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed);
+
+  /**
+   * Returns the response metadata.
+   *
+   * @return the metadata, or null before the response headers arrived
+   */
+  ResponseMetadata metadata();
+
+  /** Abandons the exchange while no stream has started. */
+  void cancel();
+
+  /**
+   * Returns for how long the started stream has received nothing while its subscriber wanted items.
+   *
+   * @param now the current {@link System#nanoTime()}
+   * @return the idle time in nanoseconds, or 0
+   */
+  long idleNanos(long now);
+
+  /**
+   * Aborts a started stream with {@code cause}; else no effect.
+   *
+   * @param cause why
+   */
+  void abort(Throwable cause);
+
+  /**
+   * Returns the failure the subscriber would get for {@code cause} now: once items arrived, one
+   * carrying them where the stream keeps them; before, {@code cause} itself.
+   *
+   * @param cause the reason
+   * @return the failure to deliver
+   */
+  Throwable failureFor(Throwable cause);
+
+  /**
+   * Notes, once, that the attempt ended: completed, failed ({@code error}) or cancelled.
+   *
+   * @param error the failure, or null
+   */
+  void ended(Throwable error);
+}

@@ -1,0 +1,217 @@
+package io.github.kimisdk.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.CancelledException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServerException;
+import io.github.kimisdk.TestErrors;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.StreamIdleException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link StreamingCall} in memory and on virtual time: attempts are {@link FakeAttempt}s the test
+ * drives, retries and deadlines wait on a {@link ManualScheduler}, and so do the idle and
+ * total-time watches. Nothing sleeps.
+ */
+class StreamingCallTest {
+
+  private final ManualScheduler time = new ManualScheduler();
+  private final ManualScheduler watchdog = new ManualScheduler();
+  private final ErrorFactory errors = TestErrors.factory();
+  private final List<FakeAttempt> attempts = new ArrayList<>();
+  private final Recorder out = new Recorder();
+
+  private CallContext context(Timeouts timeouts) {
+    return new CallContext(
+        time, watchdog, new Calls(errors), timeouts, System.getLogger("StreamingCallTest"));
+  }
+
+  private StreamingCall<String> call(Timeouts timeouts, RetryPolicy policy, Duration deadline) {
+    CallContext c = context(timeouts);
+    return new StreamingCall<>(
+        c,
+        new Retrier(policy, c).forCall(null, deadline),
+        new StreamingCall.Spec<>(
+            n -> {
+              FakeAttempt a = new FakeAttempt(n);
+              attempts.add(a);
+              return a;
+            },
+            "kimi-k2.6",
+            0,
+            null),
+        null,
+        () -> false);
+  }
+
+  private StreamingCall<String> call() {
+    return call(Timeouts.defaults(), RetryPolicy.defaults(), null);
+  }
+
+  private KimiException serverError() {
+    byte[] body =
+        "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}"
+            .getBytes(StandardCharsets.UTF_8);
+    return errors.httpError(new ResponseMetadata(503, Map.of()), body, 0, body.length);
+  }
+
+  @Test
+  void anAttemptThatFailsBeforeItsFirstItemIsRetriedAfterTheBackoff() {
+    StreamingCall<String> s = call();
+    s.subscribe(out);
+    attempts.get(0).refuse(serverError());
+    assertThat(attempts).as("the retry waits for its backoff").hasSize(1);
+    assertThat(time.advanceToNext()).isTrue();
+    assertThat(time.elapsed()).isEqualTo(Retrier.backoff(RetryPolicy.defaults(), 1, 0.5));
+    attempts.get(1).open().send("a", "b").complete();
+
+    assertThat(out.items).containsExactly("a", "b");
+    assertThat(out.completed).isTrue();
+    assertThat(out.error).isNull();
+    assertThat(s.metadata().requestId()).contains("req-2");
+    assertThat(attempts.get(0).ended).singleElement().isInstanceOf(ServerException.class);
+  }
+
+  @Test
+  void aFailureAfterTheFirstItemIsFinalAndCountsItsAttempts() {
+    StreamingCall<String> s = call();
+    s.subscribe(out);
+    attempts.get(0).refuse(serverError());
+    time.advanceToNext();
+    KimiException broken = TestErrors.connection("reset");
+    attempts.get(1).open().send("a").fail(broken);
+
+    assertThat(out.items).containsExactly("a");
+    assertThat(out.error).isSameAs(broken);
+    assertThat(broken.attempts()).isEqualTo(2);
+    assertThat(broken.getSuppressed()).singleElement().isInstanceOf(ServerException.class);
+    assertThat(time.pending()).as("nothing is retried once an item went out").isZero();
+  }
+
+  @Test
+  void stoppingARunningStreamFailsItsSubscriberAndIsNeverRetried() {
+    StreamingCall<String> s = call();
+    s.subscribe(out);
+    attempts.get(0).open().send("a");
+
+    RuntimeException stop = s.stop(null);
+
+    assertThat(stop).isInstanceOf(CancelledException.class);
+    assertThat(((CancelledException) stop).reason()).isEqualTo(CancelledException.Reason.CLOSED);
+    assertThat(out.error).isSameAs(stop);
+    assertThat(attempts.get(0).cancelled).as("the attempt's stream was cancelled").isTrue();
+    assertThat(s.isEnded()).isTrue();
+    assertThat(s.stop(null)).as("idempotent").isSameAs(stop);
+    assertThat(attempts).hasSize(1);
+  }
+
+  @Test
+  void aStreamStoppedBeforeItsSubscriberArrivesRefusesThatSubscriber() {
+    StreamingCall<String> s = call();
+    RuntimeException stop = s.stop(new InterruptedException());
+    s.subscribe(out);
+    assertThat(((CancelledException) stop).reason())
+        .isEqualTo(CancelledException.Reason.INTERRUPTED);
+    assertThat(out.error).isSameAs(stop);
+    assertThat(attempts).as("nothing was sent").isEmpty();
+  }
+
+  @Test
+  void aSecondSubscriberIsRefused() {
+    StreamingCall<String> s = call();
+    s.subscribe(out);
+    Recorder second = new Recorder();
+    s.subscribe(second);
+    assertThat(second.error).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void theWholeCallTimeoutStopsTheStreamOnVirtualTime() {
+    StreamingCall<String> s = call(Timeouts.defaults(), RetryPolicy.none(), Duration.ofSeconds(5));
+    s.subscribe(out);
+    attempts.get(0).open();
+    time.advance(Duration.ofSeconds(4));
+    assertThat(out.error).isNull();
+
+    time.advance(Duration.ofSeconds(1));
+
+    assertThat(out.error)
+        .isInstanceOf(KimiTimeoutException.class)
+        .hasMessageContaining("RequestOptions.timeout");
+  }
+
+  @Test
+  void theIdleWatchAbortsAStreamThatStaysQuietWhileItsSubscriberWaits() {
+    Duration idle = Duration.ofSeconds(8);
+    StreamingCall<String> s =
+        call(Timeouts.defaults().withStreamIdle(idle), RetryPolicy.none(), null);
+    s.subscribe(out);
+    FakeAttempt a = attempts.get(0).open();
+    a.idle = idle.toNanos() / 2;
+    watchdog.advance(Duration.ofSeconds(2)); // a check, a quarter of the limit apart
+    assertThat(a.aborts).isEmpty();
+
+    a.idle = idle.toNanos();
+    watchdog.advance(Duration.ofSeconds(2));
+
+    assertThat(a.aborts).singleElement().isInstanceOf(StreamIdleException.class);
+    assertThat(out.error).isInstanceOf(KimiException.class).hasMessageContaining("no data for 8 s");
+  }
+
+  @Test
+  void everyTimerIsWithdrawnWhenTheStreamEnds() {
+    StreamingCall<String> s =
+        call(
+            Timeouts.defaults().withStreamTotal(Duration.ofMinutes(5)),
+            RetryPolicy.none(),
+            Duration.ofMinutes(1));
+    s.subscribe(out);
+    assertThat(watchdog.pending()).as("the idle and total-time watches").isEqualTo(2);
+    assertThat(time.pending()).as("the whole-call deadline").isEqualTo(1);
+
+    attempts.get(0).open().send("a").complete();
+
+    assertThat(out.completed).isTrue();
+    assertThat(watchdog.pending()).isZero();
+    assertThat(time.pending()).isZero();
+  }
+
+  /** Records what a subscriber receives; requests everything. */
+  static final class Recorder implements Flow.Subscriber<String> {
+    final List<String> items = new ArrayList<>();
+    Throwable error;
+    boolean completed;
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(String item) {
+      items.add(item);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      error = t;
+    }
+
+    @Override
+    public void onComplete() {
+      completed = true;
+    }
+  }
+}

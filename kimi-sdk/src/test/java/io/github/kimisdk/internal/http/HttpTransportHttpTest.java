@@ -1,0 +1,260 @@
+package io.github.kimisdk.internal.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.TestErrors;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.client.ManualScheduler;
+import io.github.kimisdk.sse.ServerSentEvent;
+import io.github.kimisdk.sse.SseLimits;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.ModelCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link HttpTransport} on its own, over loopback: one exchange per attempt, headers in order, the
+ * body chosen by the answer, failures mapped, every attempt logged once through {@link AttemptLog},
+ * and no idle watch left queued once a body ended (its delayer is a {@link ManualScheduler}).
+ */
+@ExtendWith(FakeKimiExtension.class)
+class HttpTransportHttpTest {
+
+  private final ManualScheduler bodyWatch = new ManualScheduler();
+  private final List<String> logged = new ArrayList<>();
+  private HttpClient http;
+  private FakeKimiServer server;
+  private HttpTransport transport;
+
+  @BeforeEach
+  void start(FakeKimiServer server) {
+    this.server = server;
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    transport =
+        new HttpTransport(
+            http,
+            URI.create(server.baseUrl()),
+            "sk-test",
+            "kimi-sdk-java/test",
+            Map.of("X-Client", "c", "User-Agent", "ignored"),
+            Duration.ofSeconds(10),
+            1 << 20,
+            SseLimits.defaults(),
+            TestErrors.factory(),
+            new TransportOptions(
+                null,
+                512,
+                new ListLogger(logged),
+                false,
+                Duration.ofSeconds(30),
+                bodyWatch,
+                (task, delay) -> {},
+                ModelCatalog.create()));
+  }
+
+  @AfterEach
+  void stop() {
+    transport.release();
+  }
+
+  private static <T> T done(CompletableFuture<T> f) {
+    return f.orTimeout(20, TimeUnit.SECONDS).join();
+  }
+
+  private static Throwable failure(CompletableFuture<?> f) {
+    Throwable e = f.orTimeout(20, TimeUnit.SECONDS).handle((r, x) -> x).join();
+    return e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+  }
+
+  @Test
+  void aChatSendsTheEncodedBodyWithTheClientsAndTheCallsHeaders() {
+    byte[] body = transport.encode(ChatRequest.of("kimi-k2.6", "Hi"));
+    Overrides call = Overrides.of(Map.of("X-Call", "1", "X-Client", "call wins"), Map.of("q", "v"));
+
+    ChatCompletion c = done(transport.chat(body, 1, call));
+
+    assertThat(c.text()).isEqualTo("You said: Hi");
+    assertThat(c.metadata().requestId())
+        .hasValueSatisfying(id -> assertThat(id).startsWith("fake-"));
+    RecordedRequest r = server.takeRequest();
+    assertThat(r.body()).isEqualTo(body);
+    assertThat(r.path()).endsWith("/chat/completions?q=v");
+    assertThat(r.header("Authorization")).contains("Bearer sk-test");
+    assertThat(r.header("X-Client")).contains("call wins");
+    assertThat(r.header("X-Call")).contains("1");
+    assertThat(r.header("User-Agent")).contains("kimi-sdk-java/test");
+    assertThat(r.header("Accept")).contains("application/json");
+    assertThat(bodyWatch.pending()).as("the body's idle watch is withdrawn").isZero();
+    assertThat(logged).singleElement().asString().contains("attempt 1 -> HTTP 200 request-id=");
+  }
+
+  @Test
+  void anErrorAnswerIsTheExceptionItDescribesAndIsLoggedOnce() {
+    server.enqueue(
+        FakeResponse.error(
+            429, "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"x\"}}"));
+    Throwable t =
+        failure(
+            transport.chat(transport.encode(ChatRequest.of("kimi-k2.6", "Hi")), 2, Overrides.NONE));
+    assertThat(t).isInstanceOf(RateLimitException.class);
+    assertThat(logged)
+        .singleElement()
+        .asString()
+        .contains("attempt 2 -> HTTP 429")
+        .contains("failed: RateLimitException");
+  }
+
+  @Test
+  void aBodyOverTheSizeLimitIsRefusedBeforeSending() {
+    transport.limitRequestBytes(10, "a test's limit");
+    Throwable e =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> transport.encode(ChatRequest.of("kimi-k2.6", "a request longer than ten bytes")));
+    assertThat(e).isInstanceOf(PreflightException.class);
+    assertThat(e).hasMessageContaining("over a test's limit of 10 bytes");
+    assertThat(server.requestCount()).isZero();
+  }
+
+  @Test
+  void aDecodersMalformedBodyIsADecodingErrorWithTheRequestId() {
+    server.enqueue(FakeResponse.json("{\"data\":[]}").withHeader("Msh-Request-Id", "req-9"));
+    Throwable t =
+        failure(
+            transport.exchange(
+                "GET",
+                "files",
+                null,
+                null,
+                true,
+                (md, b) -> {
+                  throw new MalformedBodyException("A file list has no files", null);
+                },
+                Overrides.NONE,
+                1));
+    assertThat(t)
+        .isInstanceOf(DecodingException.class)
+        .hasMessageContaining("A file list has no files")
+        .hasMessageContaining("req-9");
+  }
+
+  @Test
+  void aStreamingAttemptStartsItsEventsOnlyForAnEventStream() {
+    server.enqueue(FakeResponse.rawSse("event: e\ndata: one\n\ndata: [DONE]\n\n"));
+    StreamCall<ServerSentEvent> events = transport.events("GET", "events", null, Overrides.NONE, 1);
+    Collected<ServerSentEvent> got = new Collected<>();
+    events.start(got, got::failBefore);
+    assertThat(done(got.end)).extracting(ServerSentEvent::data).containsExactly("one", "[DONE]");
+    assertThat(events.metadata().statusCode()).isEqualTo(200);
+
+    server.enqueue(FakeResponse.json("{\"not\":\"a stream\"}"));
+    StreamCall<ChatCompletionChunk> chat =
+        transport.stream(
+            ChatRequest.of("kimi-k2.6", "Hi"),
+            transport.encode(ChatRequest.builder("kimi-k2.6").addUser("Hi").stream(true).build()),
+            1,
+            Overrides.NONE);
+    Collected<ChatCompletionChunk> none = new Collected<>();
+    chat.start(none, none::failBefore);
+    assertThat(failure(none.end))
+        .isInstanceOf(DecodingException.class)
+        .hasMessageContaining("Expected an event stream");
+    assertThat(none.subscribed).as("the subscriber saw nothing of the failed attempt").isFalse();
+  }
+
+  @Test
+  void aReleasedTransportSendsNothing() {
+    transport.release();
+    Throwable t = failure(transport.json("GET", "models", null, Overrides.NONE, 1));
+    assertThat(t).isInstanceOf(KimiException.class);
+    assertThat(server.requestCount()).isZero();
+  }
+
+  /** Collects a stream's items; {@code end} completes with them or fails. */
+  static final class Collected<T> implements Flow.Subscriber<T> {
+    final List<T> items = new ArrayList<>();
+    final CompletableFuture<List<T>> end = new CompletableFuture<>();
+    volatile boolean subscribed;
+
+    void failBefore(Throwable t) {
+      end.completeExceptionally(t);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscribed = true;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(T item) {
+      items.add(item);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      end.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      end.complete(items);
+    }
+  }
+
+  /** A logger at DEBUG that keeps its lines. */
+  static final class ListLogger implements System.Logger {
+    private final List<String> lines;
+
+    ListLogger(List<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public String getName() {
+      return "test";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+      synchronized (lines) {
+        lines.add(msg);
+      }
+    }
+
+    @Override
+    public void log(Level level, Supplier<String> msg) {
+      log(level, null, msg.get(), (Throwable) null);
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      log(level, bundle, format, (Throwable) null);
+    }
+  }
+}
