@@ -87,14 +87,12 @@ class ClientThreadsTest {
       kimi.close();
       server.close();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      List<Thread> left;
-      do {
-        left = started(before);
-        if (left.stream().noneMatch(Child::ours)) {
-          break;
+      for (Thread t : started(before)) {
+        if (ours(t)) { // wait for it to end, no longer than the deadline in all
+          t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
-        Thread.sleep(50);
-      } while (System.nanoTime() < deadline);
+      }
+      List<Thread> left = started(before);
       for (Thread t : left) {
         System.out.println("alive: " + t.getName());
       }

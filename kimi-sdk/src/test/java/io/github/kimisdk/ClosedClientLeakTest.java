@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,16 +22,17 @@ class ClosedClientLeakTest {
 
   static final int CLIENTS = 40;
 
-  static long selectorThreads() {
+  static List<Thread> selectorThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().contains("SelectorManager"))
-        .count();
+        .toList();
   }
 
   @Test
   void closedClientsAreCollectedWithTheirSelectorThreads() throws Exception {
     try (FakeKimiServer server = new FakeKimiServer().lenient().start()) {
-      long before = selectorThreads();
+      List<Thread> before = selectorThreads();
+      ReferenceQueue<HttpClient> collected = new ReferenceQueue<>();
       List<WeakReference<HttpClient>> refs = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
         KimiClient k = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
@@ -37,17 +40,26 @@ class ClosedClientLeakTest {
         try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
           s.toCompletion();
         }
-        refs.add(new WeakReference<>(k.core().ownedHttpClient()));
+        refs.add(new WeakReference<>(k.core().ownedHttpClient(), collected));
         k.close();
       }
-      long alive = CLIENTS;
-      long extraThreads = CLIENTS;
-      for (int i = 0; i < 60 && (alive > 0 || extraThreads > 0); i++) {
+      // wait for the collector to clear each reference: a GC, then the queue's own wait
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      int cleared = 0;
+      while (cleared < CLIENTS && System.nanoTime() < deadline) {
         System.gc();
-        Thread.sleep(250);
-        alive = refs.stream().filter(r -> r.get() != null).count();
-        extraThreads = selectorThreads() - before;
+        while (collected.remove(100) != null) {
+          cleared++;
+        }
       }
+      long alive = refs.stream().filter(r -> r.get() != null).count();
+      // a bare JDK client's selector thread ends within seconds of its collection: join them
+      for (Thread t : selectorThreads()) {
+        if (!before.contains(t)) {
+          t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+      }
+      long extraThreads = selectorThreads().stream().filter(t -> !before.contains(t)).count();
       assertThat(alive).as("closed HttpClients still reachable").isZero();
       // a bare JDK client's selector thread ends within seconds of its collection
       assertThat(extraThreads).as("selector threads left").isLessThanOrEqualTo(0);

@@ -28,17 +28,26 @@ final class CountingHttpClient extends DelegatingHttpClient {
   /** Waits (real time, for loopback I/O only) until no exchange is outstanding. */
   void awaitSettled() {
     long give = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (outstanding.get() > 0) {
-      if (System.nanoTime() - give > 0) {
-        throw new AssertionError("HTTP exchanges did not settle: " + outstanding.get());
+    synchronized (outstanding) {
+      while (outstanding.get() > 0) {
+        long left = give - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("HTTP exchanges did not settle: " + outstanding.get());
+        }
+        try {
+          outstanding.wait(Math.max(1, left / 1_000_000)); // woken by settled()
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
       }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    }
+  }
+
+  private void settled() {
+    synchronized (outstanding) {
+      outstanding.decrementAndGet();
+      outstanding.notifyAll();
     }
   }
 
@@ -52,7 +61,7 @@ final class CountingHttpClient extends DelegatingHttpClient {
     try {
       f = delegate.sendAsync(request, handler);
     } catch (RuntimeException e) {
-      outstanding.decrementAndGet();
+      settled();
       throw e;
     }
     f.whenComplete(
@@ -64,7 +73,7 @@ final class CountingHttpClient extends DelegatingHttpClient {
               out.complete(r);
             }
           } finally {
-            outstanding.decrementAndGet();
+            settled();
           }
         });
     out.whenComplete(

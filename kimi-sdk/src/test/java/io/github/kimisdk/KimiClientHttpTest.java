@@ -768,15 +768,17 @@ class KimiClientHttpTest {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
+    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
     Thread t =
         new Thread(
             () -> {
-              failure.set(catchThrowable(() -> kimi.stream(HELLO).toCompletion()));
+              // forEachText is toCompletion with a sink: it says when the chunk arrived
+              failure.set(
+                  catchThrowable(() -> kimi.stream(HELLO).forEachText(text -> first.countDown())));
               flag.set(Thread.currentThread().isInterrupted());
             });
     t.start();
-    server.takeRequest();
-    Thread.sleep(200); // the chunk arrives and the consumer waits for the next one
+    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue(); // the consumer waits for the next
     t.interrupt();
     assertThat(joined(t)).isTrue();
     assertThat(failure.get())

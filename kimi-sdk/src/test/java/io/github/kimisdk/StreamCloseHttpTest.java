@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,20 +45,25 @@ class StreamCloseHttpTest {
     server.close();
   }
 
-  /** How the consumer reads the stream; each returns what it ended with (a failure, or null). */
+  /**
+   * How the consumer reads the stream; each returns what it ended with (a failure, or null) and
+   * counts {@code first} down when the first chunk reached it.
+   */
   enum Consumer {
     ITERATOR(
-        s -> {
+        (s, first) -> {
           Iterator<ChatCompletionChunk> it = s.iterator();
           while (it.hasNext()) {
             it.next();
+            first.countDown();
           }
           return null;
         }),
-    TO_COMPLETION(ChatStream::toCompletion),
-    FOR_EACH_TEXT(s -> s.forEachText(t -> {})),
+    // toCompletion() is forEachText with a sink that ignores the text: this one says it arrived
+    TO_COMPLETION((s, first) -> s.forEachText(t -> first.countDown())),
+    FOR_EACH_TEXT((s, first) -> s.forEachText(r -> {}, t -> first.countDown())),
     FLOW_SUBSCRIBER(
-        s -> {
+        (s, first) -> {
           CompletableFuture<Void> end = new CompletableFuture<>();
           s.subscribe(
               new Flow.Subscriber<>() {
@@ -68,7 +73,9 @@ class StreamCloseHttpTest {
                 }
 
                 @Override
-                public void onNext(ChatCompletionChunk item) {}
+                public void onNext(ChatCompletionChunk item) {
+                  first.countDown();
+                }
 
                 @Override
                 public void onError(Throwable t) {
@@ -83,21 +90,31 @@ class StreamCloseHttpTest {
           return end.join();
         });
 
-    final Function<ChatStream, Object> read;
+    final BiFunction<ChatStream, CountDownLatch, Object> read;
 
-    Consumer(Function<ChatStream, Object> read) {
+    Consumer(BiFunction<ChatStream, CountDownLatch, Object> read) {
       this.read = read;
     }
   }
 
-  /** Consumes {@code s} on another thread; the future holds what the consumer ended with. */
-  static CompletableFuture<Throwable> consume(ChatStream s, Consumer how) {
+  /** What a consumer on another thread ended with, and when its first chunk came. */
+  record Consuming(CompletableFuture<Throwable> outcome, CountDownLatch first) {
+
+    /** Waits until the consumer holds the first chunk (and waits for the next). */
+    void awaitFirstChunk() throws InterruptedException {
+      assertThat(first.await(10, TimeUnit.SECONDS)).as("the first chunk arrived").isTrue();
+    }
+  }
+
+  /** Consumes {@code s} on another thread. */
+  static Consuming consume(ChatStream s, Consumer how) {
     CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    CountDownLatch first = new CountDownLatch(1);
     Thread t =
         new Thread(
             () -> {
               try {
-                how.read.apply(s);
+                how.read.apply(s, first);
                 outcome.complete(null);
               } catch (java.util.concurrent.CompletionException e) {
                 outcome.complete(e.getCause());
@@ -107,17 +124,11 @@ class StreamCloseHttpTest {
             });
     t.setDaemon(true);
     t.start();
-    return outcome;
+    return new Consuming(outcome, first);
   }
 
   private static Throwable outcome(CompletableFuture<Throwable> f) {
     return f.orTimeout(20, TimeUnit.SECONDS).join();
-  }
-
-  /** Waits until the server sent the first chunk and the consumer is past it. */
-  private static void awaitFirstChunk(FakeKimiServer server) throws InterruptedException {
-    server.takeRequest();
-    Thread.sleep(200); // the chunk crosses loopback and the consumer blocks for the next one
   }
 
   @ParameterizedTest
@@ -125,12 +136,12 @@ class StreamCloseHttpTest {
   void closingTheStreamFailsTheWaitingConsumerWithWhatArrived(Consumer how) throws Exception {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
     ChatStream s = kimi.stream(HELLO);
-    CompletableFuture<Throwable> result = consume(s, how);
-    awaitFirstChunk(server);
+    Consuming result = consume(s, how);
+    result.awaitFirstChunk();
 
     s.close();
 
-    Throwable t = outcome(result);
+    Throwable t = outcome(result.outcome());
     assertThat(t).isInstanceOf(StreamAbortedException.class).hasMessageContaining("closed");
     assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
     assertThat(((StreamAbortedException) t).reason()).hasMessageContaining("closed");
@@ -143,12 +154,12 @@ class StreamCloseHttpTest {
   void closingTheClientFailsTheWaitingConsumerWithWhatArrived(Consumer how) throws Exception {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
     ChatStream s = kimi.stream(HELLO);
-    CompletableFuture<Throwable> result = consume(s, how);
-    awaitFirstChunk(server);
+    Consuming result = consume(s, how);
+    result.awaitFirstChunk();
 
     kimi.close();
 
-    Throwable t = outcome(result);
+    Throwable t = outcome(result.outcome());
     assertThat(t).isInstanceOf(StreamAbortedException.class).hasMessageContaining("closed");
     assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
     assertThat(server.requestCount()).isEqualTo(1);
@@ -164,13 +175,12 @@ class StreamCloseHttpTest {
             .build()
             .withHeadersDelay(Duration.ofSeconds(5)));
     ChatStream s = kimi.stream(HELLO);
-    CompletableFuture<Throwable> result = consume(s, how);
-    server.takeRequest();
-    Thread.sleep(100);
+    Consuming result = consume(s, how);
+    server.takeRequest(); // sent, its answer held back: closing does not wait for the consumer
 
     s.close();
 
-    Throwable t = outcome(result);
+    Throwable t = outcome(result.outcome());
     assertThat(t).isInstanceOf(CancelledException.class).hasMessageContaining("closed");
     assertThat(server.requestCount()).as("closing is never retried").isEqualTo(1);
   }
@@ -187,20 +197,18 @@ class StreamCloseHttpTest {
       ChatStream holder = limited.stream(HELLO);
       assertThat(holder.iterator().next().text()).isEqualTo("first");
       ChatStream queued = limited.stream(HELLO);
-      CountDownLatch consuming = new CountDownLatch(1);
+      java.util.Iterator<ChatCompletionChunk> it = queued.iterator(); // queued in the limiter now
+      assertThat(limited.core().limiter().queued()).isEqualTo(1);
       CompletableFuture<Throwable> result =
           CompletableFuture.supplyAsync(
                   () -> {
-                    consuming.countDown();
                     try {
-                      return "returned: " + queued.toCompletion().text();
+                      return "returned: " + it.hasNext();
                     } catch (Throwable e) {
                       return e;
                     }
                   })
               .thenApply(o -> o instanceof Throwable e ? e : new AssertionError(o));
-      consuming.await();
-      Thread.sleep(200);
 
       queued.close();
 

@@ -126,8 +126,7 @@ class McpClientHttpTest {
                       }
                     })
                 .build()) {
-      await(server.requests, r -> r.startsWith("GET "));
-      Thread.sleep(200); // the listening stream is attached once its headers are sent
+      assertThat(server.listening.await(10, TimeUnit.SECONDS)).as("listening").isTrue();
       assertThat(McpToolset.of(mcp).tools())
           .extracting(FunctionTool::name)
           .doesNotContain("added_tool");

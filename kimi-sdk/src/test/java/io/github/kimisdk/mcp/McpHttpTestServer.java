@@ -77,6 +77,9 @@ final class McpHttpTestServer implements AutoCloseable {
     pool.shutdownNow();
   }
 
+  /** Counted down once a listening stream is attached: what it sends now reaches the client. */
+  final java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
+
   /** One session: its event ids, streams and listening stream. */
   private final class Session {
     final String id;
@@ -375,6 +378,7 @@ final class McpHttpTestServer implements AutoCloseable {
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
     ex.sendResponseHeaders(200, 0);
     l.attach(ex, null);
+    listening.countDown();
   }
 
   private static void reply(HttpExchange ex, int status, String type, String body)

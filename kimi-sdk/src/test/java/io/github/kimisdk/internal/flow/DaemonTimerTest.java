@@ -11,13 +11,6 @@ import org.junit.jupiter.api.Test;
 
 class DaemonTimerTest {
 
-  private static void awaitThreads(DaemonTimer timer, int n) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (timer.threads() != n && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-  }
-
   @Test
   void noThreadUntilTheFirstTask() {
     DaemonTimer timer = new DaemonTimer("test-timer");
@@ -49,9 +42,16 @@ class DaemonTimerTest {
   void theThreadEndsWhenNoTaskWaitsAndComesBackForTheNext() throws Exception {
     DaemonTimer timer = new DaemonTimer("test-timer", 50);
     CountDownLatch first = new CountDownLatch(1);
-    timer.schedule(first::countDown, 0);
+    List<Thread> on = new CopyOnWriteArrayList<>();
+    timer.schedule(
+        () -> {
+          on.add(Thread.currentThread());
+          first.countDown();
+        },
+        0);
     assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
-    awaitThreads(timer, 0);
+    on.get(0).join(10_000); // the timer thread ends once no task waits
+    assertThat(on.get(0).isAlive()).isFalse();
     assertThat(timer.threads()).isZero();
     CountDownLatch second = new CountDownLatch(1);
     timer.schedule(second::countDown, 0);
@@ -86,9 +86,8 @@ class DaemonTimerTest {
     timer.close();
     assertThat(runs).containsExactlyInAnyOrder("a", "b");
     timer.schedule(() -> runs.add("late"), 0).run();
-    Thread.sleep(50);
-    assertThat(runs).containsExactlyInAnyOrder("a", "b");
-    awaitThreads(timer, 0);
+    // closed: no thread is left, and none is started for the late task, so it cannot run
     assertThat(timer.threads()).isZero();
+    assertThat(runs).containsExactlyInAnyOrder("a", "b");
   }
 }
