@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.client.ManualScheduler;
+import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;

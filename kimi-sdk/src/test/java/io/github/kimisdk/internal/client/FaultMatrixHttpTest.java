@@ -1,12 +1,32 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.ConnectionException;
+import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.InvalidRequestException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.MalformedChunkException;
+import io.github.kimisdk.NotFoundException;
+import io.github.kimisdk.PermissionDeniedException;
+import io.github.kimisdk.QuotaExceededException;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.ResponseTooLargeException;
+import io.github.kimisdk.ServerException;
+import io.github.kimisdk.StreamAbortedException;
+import io.github.kimisdk.StreamException;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.TokensPerDayLimitException;
+import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.internal.client.VirtualScheduler;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -453,8 +473,7 @@ class FaultMatrixHttpTest {
     Throwable thrown;
     try (KimiClient kimi =
         c.config()
-            .apply(KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()))
-            .scheduler(time)
+            .apply(ClientInternals.builder(time).apiKey("sk-test").baseUrl(server.baseUrl()))
             .build()) {
       thrown =
           catchThrowable(

@@ -1,9 +1,18 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ConfigurationException;
+import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.MalformedChunkException;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.StreamException;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

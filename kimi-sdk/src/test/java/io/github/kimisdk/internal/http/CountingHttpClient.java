@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,21 +12,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * after the SDK's synchronous reaction to its response has run (the next attempt queued or sent),
  * so zero outstanding means the client waits on nothing but virtual time.
  */
-final class CountingHttpClient extends DelegatingHttpClient {
+public final class CountingHttpClient extends DelegatingHttpClient {
 
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger sent = new AtomicInteger();
 
-  int outstanding() {
+  public int outstanding() {
     return outstanding.get();
   }
 
-  int sent() {
+  public int sent() {
     return sent.get();
   }
 
   /** Waits (real time, for loopback I/O only) until no exchange is outstanding. */
-  void awaitSettled() {
+  public void awaitSettled() {
     long give = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     synchronized (outstanding) {
       while (outstanding.get() > 0) {

@@ -1,7 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

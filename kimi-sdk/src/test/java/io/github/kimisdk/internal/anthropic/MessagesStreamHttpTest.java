@@ -1,9 +1,23 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.ConfigurationException;
+import io.github.kimisdk.EngineOverloadedException;
+import io.github.kimisdk.InvalidRequestException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.MalformedChunkException;
+import io.github.kimisdk.NotFoundException;
+import io.github.kimisdk.PermissionDeniedException;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServerException;
+import io.github.kimisdk.StreamAbortedException;
+import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;

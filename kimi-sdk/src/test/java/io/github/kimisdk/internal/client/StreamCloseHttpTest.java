@@ -1,8 +1,14 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
-import static io.github.kimisdk.KimiClientHttpTest.content;
+import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.CancelledException;
+import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.StreamAbortedException;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -198,7 +204,7 @@ class StreamCloseHttpTest {
       assertThat(holder.iterator().next().text()).isEqualTo("first");
       ChatStream queued = limited.stream(HELLO);
       java.util.Iterator<ChatCompletionChunk> it = queued.iterator(); // queued in the limiter now
-      assertThat(limited.core().limiter().queued()).isEqualTo(1);
+      assertThat(ClientInternals.core(limited).limiter().queued()).isEqualTo(1);
       CompletableFuture<Throwable> result =
           CompletableFuture.supplyAsync(
                   () -> {

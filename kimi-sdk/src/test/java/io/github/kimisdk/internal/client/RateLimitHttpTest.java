@@ -1,14 +1,23 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
-import static io.github.kimisdk.KimiClientHttpTest.content;
+import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.Balance;
+import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.ListedModel;
+import io.github.kimisdk.PreflightException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
-import io.github.kimisdk.internal.client.ManualScheduler;
+import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Clock;
@@ -50,11 +59,10 @@ class RateLimitHttpTest {
 
   private KimiClient client(RateLimit limit) {
     kimi =
-        KimiClient.builder()
+        ClientInternals.builder(time)
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .httpClient(http)
-            .scheduler(time)
             .rateLimit(limit)
             .build();
     return kimi;
@@ -105,8 +113,9 @@ class RateLimitHttpTest {
     // concurrency; then everyone pauses, one probe goes, and the limit stated in Kimi's message
     // ("max RPM: 10") replaces the configured one
     assertThat(server.rateLimitedCount()).isBetween(1, 5);
-    assertThat(kimi.core().limiter().requestsPerMinute()).isEqualTo(10);
-    assertThat(kimi.core().limiter().rejected()).isEqualTo(server.rateLimitedCount());
+    assertThat(ClientInternals.core(kimi).limiter().requestsPerMinute()).isEqualTo(10);
+    assertThat(ClientInternals.core(kimi).limiter().rejected())
+        .isEqualTo(server.rateLimitedCount());
     assertThat(server.requestCount()).isEqualTo(CALLERS + server.rateLimitedCount());
   }
 
@@ -114,11 +123,10 @@ class RateLimitHttpTest {
   void withoutTheLimiterTheSameBurstBecomesARetryStorm() {
     server.requestsPerMinute(10);
     kimi =
-        KimiClient.builder()
+        ClientInternals.builder(time)
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .httpClient(http)
-            .scheduler(time)
             .build();
 
     List<CompletableFuture<ChatCompletion>> calls = fiftyCallers();
@@ -264,11 +272,10 @@ class RateLimitHttpTest {
   @Test
   void aStreamRefusedWithA429PausesEveryoneSharingTheClient() {
     kimi =
-        KimiClient.builder()
+        ClientInternals.builder(time)
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .httpClient(http)
-            .scheduler(time)
             .retryPolicy(RetryPolicy.none())
             .rateLimit(RateLimit.builder().maxConcurrency(4).build())
             .build();
@@ -282,8 +289,8 @@ class RateLimitHttpTest {
     ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
     assertThatThrownBy(() -> stream.forEachText(t -> {})).isInstanceOf(RateLimitException.class);
     http.awaitSettled();
-    assertThat(kimi.core().limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
-    assertThat(kimi.core().limiter().maxConcurrency()).isEqualTo(2);
+    assertThat(ClientInternals.core(kimi).limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
+    assertThat(ClientInternals.core(kimi).limiter().maxConcurrency()).isEqualTo(2);
 
     CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
     assertThat(http.sent()).isEqualTo(1);

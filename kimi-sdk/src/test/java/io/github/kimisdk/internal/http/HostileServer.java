@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,15 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.ContextLengthExceededException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.NotFoundException;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServerException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

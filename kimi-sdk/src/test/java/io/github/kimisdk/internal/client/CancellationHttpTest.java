@@ -1,8 +1,11 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;

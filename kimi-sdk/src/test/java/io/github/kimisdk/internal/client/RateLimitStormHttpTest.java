@@ -1,9 +1,13 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.client.ManualScheduler;
+import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
@@ -44,11 +48,10 @@ class RateLimitStormHttpTest {
               })
           .start();
   private final KimiClient kimi =
-      KimiClient.builder()
+      ClientInternals.builder(time)
           .apiKey("sk-test")
           .baseUrl(server.baseUrl())
           .httpClient(http)
-          .scheduler(time)
           .rateLimit(RateLimit.tier(1))
           .build();
 

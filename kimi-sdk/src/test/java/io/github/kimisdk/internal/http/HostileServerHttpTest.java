@@ -1,9 +1,26 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ApiException;
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.ConfigurationException;
+import io.github.kimisdk.ConnectionException;
+import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.InvalidRequestException;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.QuotaExceededException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.ResponseTooLargeException;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServerException;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;

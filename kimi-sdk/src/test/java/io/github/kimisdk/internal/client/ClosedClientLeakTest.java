@@ -1,7 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.lang.ref.ReferenceQueue;
@@ -40,7 +42,7 @@ class ClosedClientLeakTest {
         try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
           s.toCompletion();
         }
-        refs.add(new WeakReference<>(k.core().ownedHttpClient(), collected));
+        refs.add(new WeakReference<>(ClientInternals.core(k).ownedHttpClient(), collected));
         k.close();
       }
       // wait for the collector to clear each reference: a GC, then the queue's own wait

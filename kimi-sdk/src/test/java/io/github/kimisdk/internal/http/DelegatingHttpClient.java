@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.http;
 
 import java.io.IOException;
 import java.net.Authenticator;
@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /** An {@link HttpClient} that hands everything to a JDK client; tests override what they fake. */
-abstract class DelegatingHttpClient extends HttpClient {
+public abstract class DelegatingHttpClient extends HttpClient {
 
   final HttpClient delegate = HttpClient.newHttpClient();
 

@@ -1,7 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -160,6 +162,6 @@ class LoadHttpTest {
     assertThat(peak.get())
         .as("peak client threads")
         .isPositive()
-        .isLessThanOrEqualTo(KimiClient.DEFAULT_THREADS);
+        .isLessThanOrEqualTo(ClientCore.DEFAULT_THREADS);
   }
 }

@@ -1,0 +1,34 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.internal.client.ClientCore;
+import io.github.kimisdk.internal.client.Scheduler;
+
+/**
+ * What tests of the machinery, outside the root package, reach of a client that its public API does
+ * not show: its shared core, a builder on virtual time, and the chunk bodies the tests stream.
+ */
+@SuppressWarnings("exports") // a test fixture for the internal packages
+public final class ClientInternals {
+
+  private ClientInternals() {}
+
+  /** Returns the machinery {@code kimi} shares with the clients derived from it. */
+  public static ClientCore core(KimiClient kimi) {
+    return kimi.core();
+  }
+
+  /** Returns a builder whose retries, waits and limiter run on {@code time}. */
+  public static KimiClient.Builder builder(Scheduler time) {
+    return KimiClient.builder().scheduler(time);
+  }
+
+  /** Returns a chat-completions chunk with {@code deltaJson} and a finish reason (or null). */
+  public static String chunk(String deltaJson, String finish) {
+    return KimiClientHttpTest.chunk(deltaJson, finish);
+  }
+
+  /** Returns a chat-completions chunk carrying {@code text} as content. */
+  public static String content(String text) {
+    return KimiClientHttpTest.content(text);
+  }
+}
