@@ -34,7 +34,6 @@ final class SchemaNormalizer {
           "required",
           "additionalProperties",
           "items",
-          "prefixItems",
           "anyOf",
           "minLength",
           "maxLength",
@@ -208,18 +207,6 @@ final class SchemaNormalizer {
         m.put("items", node(s, path + ".items", depth + 1));
       }
     }
-    if (m.get("prefixItems") instanceof JsonArray tuple) {
-      JsonArray.Builder b = JsonArray.builder();
-      for (int i = 0; i < tuple.size(); i++) {
-        String at = path + ".prefixItems[" + i + "]";
-        JsonObject s = asSchema(tuple.get(i), at);
-        b.add(s == null ? typed("string") : node(s, at, depth + 1));
-      }
-      m.put("prefixItems", b.build());
-    } else if (m.containsKey("prefixItems")) {
-      m.remove("prefixItems");
-      change(path, "dropped \"prefixItems\": not an array of schemas");
-    }
     JsonValue additional = m.get("additionalProperties");
     if (additional instanceof JsonObject a && !a.isEmpty()) {
       m.put("additionalProperties", node(a, path + ".additionalProperties", depth + 1));
@@ -359,26 +346,65 @@ final class SchemaNormalizer {
     return JsonArray.of(names);
   }
 
+  /**
+   * A tuple (the array form of {@code items}, or {@code prefixItems}) becomes one {@code items}
+   * schema: Kimi has no tuples. The element schemas become the branches of an anyOf (one schema
+   * when they are all the same), and a closed tuple keeps its length as {@code maxItems}.
+   */
   private void convertTuple(Map<String, JsonValue> m, String path) {
     JsonValue items = m.get("items");
+    JsonValue prefix = m.remove("prefixItems");
     JsonValue additional = m.remove("additionalItems");
+    List<JsonValue> positions;
+    JsonValue rest;
+    String what;
     if (items instanceof JsonArray tuple) {
-      m.remove("items");
-      if (!m.containsKey("prefixItems")) {
-        m.put("prefixItems", tuple);
-        change(path, "tuple \"items\" (an array of schemas) became \"prefixItems\"");
-      } else {
-        change(path, "dropped tuple \"items\" beside \"prefixItems\"");
+      positions = tuple.values();
+      rest = additional;
+      what = "tuple \"items\" (an array of schemas)";
+      if (prefix != null) {
+        change(path, "dropped \"prefixItems\" beside a tuple \"items\"");
       }
-      if (additional instanceof JsonObject rest) {
-        m.put("items", rest);
-        change(path, "\"additionalItems\" became \"items\"");
-      } else if (additional != null) {
+    } else if (prefix instanceof JsonArray tuple) {
+      positions = tuple.values();
+      rest = items;
+      what = "\"prefixItems\"";
+      if (additional != null) {
         change(path, "dropped \"additionalItems\"");
       }
-    } else if (additional != null) {
-      change(path, "dropped \"additionalItems\"");
+    } else {
+      if (prefix != null) {
+        change(path, "dropped \"prefixItems\": not an array of schemas");
+      }
+      if (additional != null) {
+        change(path, "dropped \"additionalItems\"");
+      }
+      return;
     }
+    m.remove("items");
+    Set<JsonValue> kinds = new LinkedHashSet<>();
+    for (JsonValue p : positions) {
+      kinds.add(p instanceof JsonBoolean b && b.value() ? JsonObject.of() : p);
+    }
+    boolean closed = rest instanceof JsonBoolean b && !b.value();
+    if (rest instanceof JsonObject || (rest instanceof JsonBoolean b && b.value())) {
+      kinds.add(rest instanceof JsonObject ? rest : JsonObject.of());
+    }
+    kinds.removeIf(k -> k instanceof JsonBoolean);
+    if (kinds.size() == 1) {
+      m.put("items", kinds.iterator().next());
+    } else if (!kinds.isEmpty()) {
+      m.put("items", JsonObject.of("anyOf", JsonArray.of(new ArrayList<>(kinds))));
+    }
+    if (closed && !m.containsKey("maxItems")) {
+      m.put("maxItems", JsonNumber.of(positions.size()));
+    }
+    change(
+        path,
+        what
+            + " became \"items\""
+            + (kinds.size() > 1 ? " with an anyOf of the element schemas" : "")
+            + " (Kimi has no tuples; the positions are no longer enforced)");
   }
 
   /** Drops a constraint Kimi does not check and keeps it for the model in the description. */

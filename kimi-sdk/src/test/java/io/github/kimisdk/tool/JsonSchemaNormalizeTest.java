@@ -97,14 +97,23 @@ class JsonSchemaNormalizeTest {
             "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
                 + "\"b\":{\"type\":\"integer\"}},\"required\":[\"a\",\"b\"]}",
             "$: merged the 2 \"allOf\" branches into one schema"),
+        // walle refuses prefixItems ("unsupported keywords", model.go SupportedKeywords): a tuple
+        // becomes one items schema, and a closed one keeps its length
         rule(
-            "tupleItemsBecomePrefixItems",
+            "tupleItemsBecomeOneItemsSchema",
             "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":["
                 + "{\"type\":\"number\"},{\"type\":\"number\"}],\"additionalItems\":false}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":"
+                + "{\"type\":\"number\"},\"maxItems\":2}}}",
+            "$.properties.p: tuple \"items\" (an array of schemas) became \"items\" (Kimi has no"
+                + " tuples"),
+        rule(
+            "prefixItemsBecomeAnAnyOf",
             "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"prefixItems\":["
-                + "{\"type\":\"number\"},{\"type\":\"number\"}]}}}",
-            "$.properties.p: tuple \"items\" (an array of schemas) became \"prefixItems\"",
-            "$.properties.p: dropped \"additionalItems\""),
+                + "{\"type\":\"number\"},{\"type\":\"string\"}]}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":"
+                + "{\"anyOf\":[{\"type\":\"number\"},{\"type\":\"string\"}]}}}}",
+            "$.properties.p: \"prefixItems\" became \"items\" with an anyOf of the element schemas"),
         rule(
             "selfReferenceStays",
             "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\","
