@@ -77,8 +77,8 @@ final class MfjsValidator {
   /** JSON nesting (objects and arrays) beyond which a schema is refused outright. */
   static final int MAX_NESTING = 512;
 
-  /** Steps of the exact depth search through recursive definitions before the estimate. */
-  private static final int DEPTH_SEARCH_BUDGET = 200_000;
+  /** Steps of the exact depth search through recursive definitions, per schema. */
+  private static final int DEPTH_SEARCH_BUDGET = 100_000;
 
   private static final Set<String> TYPES =
       Set.of("null", "boolean", "object", "array", "number", "integer", "string");
@@ -1543,6 +1543,7 @@ final class MfjsValidator {
         java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<String> knownRefs = new HashSet<>();
     private int steps;
+    private boolean overBudget;
 
     int deepestSite() {
       if (sites.isEmpty()) {
@@ -1592,14 +1593,16 @@ final class MfjsValidator {
         return 0;
       }
       index(target);
-      try {
-        steps = 0;
-        Set<String> followed = new HashSet<>();
-        followed.add(ref);
-        return exact(target, followed, 0);
-      } catch (Budget b) {
-        return estimate(target);
+      if (!overBudget) {
+        try {
+          Set<String> followed = new HashSet<>();
+          followed.add(ref);
+          return exact(target, followed, 0);
+        } catch (Budget b) {
+          overBudget = true; // one budget for the whole schema: estimate from here on
+        }
       }
+      return estimate(target);
     }
 
     /** A definition, or a place in one reached through properties and additionalProperties. */
