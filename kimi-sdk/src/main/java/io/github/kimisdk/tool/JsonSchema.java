@@ -348,11 +348,11 @@ public final class JsonSchema {
     }
 
     /**
-     * Wraps the schema as a {@link JsonSchema}, checking it.
+     * Wraps the schema as a {@link JsonSchema}, checking it as tool parameters.
      *
      * @return the schema, validated
-     * @throws IllegalArgumentException if a rule that cannot be fixed automatically is still broken
-     *     (such as a property named {@code required})
+     * @throws IllegalArgumentException if the root is not {@code "type": "object"} (a schema whose
+     *     root was, for example, {@code {"type": "string"}})
      */
     public JsonSchema toSchema() {
       return of(schema);
@@ -361,29 +361,43 @@ public final class JsonSchema {
 
   /**
    * Rewrites a JSON Schema written for someone else (an MCP server, another SDK, a Pydantic or zod
-   * export) into one Kimi accepts, and says what it changed. The input is not modified.
+   * export) into one Kimi accepts, and says what it changed. The input is not modified. The result
+   * always passes {@link #validateMfjs(JsonValue)} (Moonshot's validator, walle); a schema walle
+   * accepts is never refused.
    *
    * <ul>
    *   <li>A schema without {@code type} gets one: from its {@code enum} or {@code const} values, or
    *       from keywords that imply one ({@code properties} an object, {@code items} an array,
    *       {@code minLength} a string, {@code minimum} a number); the root becomes an object; a
-   *       schema that allowed any value becomes a string, as Moonshot's own client does. ({@code
-   *       "additionalProperties": {}} stays: it is Kimi's way to say "anything".)
+   *       schema that allowed any value becomes a string, as Moonshot's own client does (walle
+   *       accepts an untyped schema, but its documentation says a type is expected). ({@code
+   *       "additionalProperties": {}} stays: it is Kimi's way to say "anything".) A type name Kimi
+   *       does not know is translated ({@code "int"} becomes {@code "integer"}) or inferred.
+   *   <li>Keywords a type does not take are dropped ({@code minimum} on a string, {@code required}
+   *       on an array); a list of types with other keywords beside it becomes an {@code anyOf} of
+   *       one schema per type; ranges become non-negative whole counts and bounds that fit.
    *   <li>Keywords beside {@code anyOf} other than {@code description} and {@code title}, the
-   *       {@code type} first of all, move into every branch; {@code oneOf} becomes {@code anyOf};
-   *       the branches of {@code allOf} are merged into one schema.
+   *       {@code type} first of all, move into every branch; a {@code description} that a branch
+   *       also has moves into the branches; {@code oneOf} becomes {@code anyOf}; the branches of
+   *       {@code allOf} are merged into one schema.
    *   <li>References: {@code "#"} stays; {@code #/definitions/X} becomes {@code #/$defs/X} (the
    *       definitions move to {@code $defs}); a {@code type} beside {@code $ref} is dropped, and a
-   *       {@code description} or {@code title} beside it too when the target has its own; any other
-   *       local reference (a JSON pointer such as {@code #/properties/a}, or a reference with other
-   *       keywords beside it) is inlined, or moved to {@code $defs} when it is recursive.
-   *       Definitions nothing refers to are dropped.
-   *   <li>The tuple form of {@code items} (an array of schemas) becomes {@code prefixItems}, and
-   *       {@code additionalItems} becomes {@code items}.
+   *       {@code description} or {@code title} beside it too when the referenced schema (or a
+   *       branch of it, or an alias on the way) has its own; any other local reference (a JSON
+   *       pointer such as {@code #/properties/a}, a reference with other keywords beside it, or one
+   *       to a definition holding a name with {@code /}) is inlined, or moved to {@code $defs} when
+   *       it is recursive or inlining it would grow the schema beyond a bound proportional to the
+   *       input. A root that is only a reference becomes the schema it points to. Definitions
+   *       nothing refers to are dropped.
+   *   <li>Tool arguments are one object: a root {@code anyOf} whose branches are all objects
+   *       becomes one object with the properties of all, required where every branch requires them.
+   *   <li>A tuple (the array form of {@code items}, or {@code prefixItems}) becomes one {@code
+   *       items} schema, an {@code anyOf} of the element schemas; a closed tuple keeps its length
+   *       as {@code maxItems}.
    *   <li>{@code const} becomes a one-value {@code enum}; {@code nullable: true} adds {@code
-   *       "null"} to the type; an enum that mixes strings and numbers becomes all strings; an enum
-   *       holding null adds {@code "null"} to the type; {@code required} names that are not
-   *       properties are dropped.
+   *       "null"} to the type; enum values that mix types become strings (so do those of a string
+   *       type); an enum holding null adds {@code "null"} to the type, first for a number type;
+   *       {@code required} names that are not properties are dropped.
    *   <li>What Kimi does not support is dropped: {@code format} and {@code pattern} (both kept for
    *       the model in the {@code description}), {@code $schema}, {@code $comment}, {@code not},
    *       {@code if}/{@code then}/{@code else}, {@code patternProperties}, {@code examples} and
@@ -391,14 +405,19 @@ public final class JsonSchema {
    * </ul>
    *
    * <p>What cannot be fixed without changing the arguments the model sends (a property named {@code
-   * required}, more than 100 properties) is left for {@link #validate(JsonValue)} to report. Every
-   * normalized schema of the MCP reference servers validates (see the tests).
+   * required} or with no name, more than 3000 property names, nesting deeper than 10 levels, a
+   * recursion that cannot end, more than 1000 enum values) is refused with the validator's message.
+   * A root that stays something other than an object (such as {@code {"type": "string"}}) is
+   * returned, since walle accepts it; {@link Normalized#toSchema()} and {@link
+   * #validate(JsonValue)} then refuse it as tool parameters. Every normalized schema of the MCP
+   * reference servers, and of walle's 395 test cases, passes walle's rules (see the tests).
    *
    * @param schema the schema, an object (or {@code true}, the schema that allows anything)
    * @return the schema Kimi accepts and what was changed
    * @throws NullPointerException if {@code schema} is null
-   * @throws IllegalArgumentException if the schema is not an object, or a {@code $ref} points
-   *     outside the schema or at nothing in it
+   * @throws IllegalArgumentException if the schema is not an object, a {@code $ref} points outside
+   *     the schema or at nothing in it, or a rule that cannot be fixed is broken (the message names
+   *     the path, as {@link #validate(JsonValue)} does)
    */
   public static Normalized normalize(JsonValue schema) {
     return SchemaNormalizer.normalize(Objects.requireNonNull(schema, "schema must not be null"));

@@ -142,11 +142,12 @@ final class MfjsValidator {
           Set.of("type", "enum", "default", "description", "title"),
           "null",
           Set.of("type", "enum", "default", "description", "title"));
-  private static final String NORMALIZE = " (JsonSchema.normalize(schema) does this)";
+  private static final String NORMALIZE_HINT = " (JsonSchema.normalize(schema) does this)";
 
   private final JsonObject root;
   private final Limits limits;
   private final String label;
+  private final boolean hints;
   private int totalProperties;
 
   /** Every $ref string met by the traversal, in order. */
@@ -160,10 +161,16 @@ final class MfjsValidator {
 
   private record Site(String ref, int depth) {}
 
-  private MfjsValidator(JsonObject root, Limits limits, String label) {
+  private MfjsValidator(JsonObject root, Limits limits, String label, boolean hints) {
     this.root = root;
     this.limits = limits;
     this.label = label;
+    this.hints = hints;
+  }
+
+  /** Where JsonSchema.normalize fixes a rule, the message says so, unless it comes from there. */
+  private String hint() {
+    return hints ? NORMALIZE_HINT : "";
   }
 
   // ---------------------------------------------------------------------------------- entry
@@ -175,7 +182,17 @@ final class MfjsValidator {
    */
   static void check(JsonValue schema, Limits limits, String label) {
     JsonObject root = requireObject(schema, label);
-    new MfjsValidator(root, limits, label).run();
+    new MfjsValidator(root, limits, label, true).run();
+  }
+
+  /** Checks the result of JsonSchema.normalize: messages do not point back at it. */
+  static void checkNormalized(JsonObject schema) {
+    new MfjsValidator(schema, Limits.KIMI, "tool schema", false).run();
+  }
+
+  /** The keywords walle accepts on a schema of one type, besides $defs and $id at the root. */
+  static Set<String> allowedKeywords(String type) {
+    return ALLOWED.get(type);
   }
 
   /**
@@ -192,7 +209,7 @@ final class MfjsValidator {
               + " and answers \"tools.function.parameters.type is required and must be"
               + " \\\"object\\\"\"); declare the arguments as properties of an object schema");
     }
-    new MfjsValidator(root, limits, label).run();
+    new MfjsValidator(root, limits, label, true).run();
   }
 
   private static JsonObject requireObject(JsonValue schema, String label) {
@@ -234,7 +251,11 @@ final class MfjsValidator {
     if (size > limits.maxSize()) {
       throw fail(
           Path.ROOT,
-          "schema exceeds maximum allowed size (" + size + " bytes, at most " + limits.maxSize(),
+          "schema exceeds maximum allowed size ("
+              + size
+              + " bytes, at most "
+              + limits.maxSize()
+              + ")",
           "shorten the descriptions, or split the tool into smaller ones");
     }
     int depth = traverse(root, Path.ROOT, 0);
@@ -358,7 +379,7 @@ final class MfjsValidator {
           "remove them; MFJS takes only type, properties, required, additionalProperties, items,"
               + " anyOf, enum, $ref, $defs, $id, description, title, default, minLength,"
               + " maxLength, pattern, minimum, maximum, minItems and maxItems"
-              + NORMALIZE);
+              + hint());
     }
     int max = depth;
     if (node.get("$defs") instanceof JsonObject defs) {
@@ -376,14 +397,14 @@ final class MfjsValidator {
             path,
             "\"type\" must not stand beside \"anyOf\" (Kimi answers \"when using anyOf, type"
                 + " should be defined in anyOf items instead of the parent schema\")",
-            "move it into each branch" + NORMALIZE);
+            "move it into each branch" + hint());
       }
       if (node.has("$ref")) {
         throw fail(
             path,
             "\"type\" must not stand beside \"$ref\" (Kimi answers \"when using $ref, type should"
                 + " be defined in the referenced schema instead of the parent schema\")",
-            "drop it; the referenced schema has its own" + NORMALIZE);
+            "drop it; the referenced schema has its own" + hint());
       }
       if (node.get("type") instanceof JsonArray list && list.size() > 1 && node.has("enum")) {
         for (JsonValue t : list.values()) {
@@ -497,7 +518,7 @@ final class MfjsValidator {
           throw fail(
               path,
               "keyword " + k + " must be at root level",
-              "move it to the root of the schema" + NORMALIZE);
+              "move it to the root of the schema" + hint());
         }
       }
     }
@@ -662,7 +683,7 @@ final class MfjsValidator {
             throw fail(
                 path.key(k),
                 "must be one schema (Kimi answers \"items must be an object\"), not " + v,
-                "give one schema for every element; Kimi has no tuples (prefixItems)" + NORMALIZE);
+                "give one schema for every element; Kimi has no tuples (prefixItems)" + hint());
           }
         }
         case "pattern" -> {
@@ -728,7 +749,7 @@ final class MfjsValidator {
         throw fail(
             at,
             "property schema for '" + name + "' must be an object, not " + p.getValue(),
-            "write a schema object such as {\"type\": \"string\"}" + NORMALIZE);
+            "write a schema object such as {\"type\": \"string\"}" + hint());
       }
     }
   }
@@ -825,7 +846,7 @@ final class MfjsValidator {
       throw fail(
           path,
           "type is not defined (an enum needs a \"type\" beside it)",
-          "add a \"type\" matching the values, such as \"string\"" + NORMALIZE);
+          "add a \"type\" matching the values, such as \"string\"" + hint());
     }
     List<String> types = new ArrayList<>();
     if (type instanceof JsonString s) {
@@ -953,7 +974,7 @@ final class MfjsValidator {
           "references must start with #/$defs/: " + r,
           "point at a definition under the root's $defs, such as \"#/$defs/Name\", or use \"#\""
               + " for the whole schema"
-              + (r.startsWith("#/") ? NORMALIZE : "; Kimi resolves only references inside"));
+              + (r.startsWith("#/") ? hint() : "; Kimi resolves only references inside"));
     }
     if (r.length() == "#/$defs/".length()) {
       throw fail(at, "definition name cannot be empty", "name the definition after #/$defs/");
@@ -977,7 +998,7 @@ final class MfjsValidator {
           "only description and title may stand beside $ref; move '"
               + k
               + "' into the referenced schema"
-              + NORMALIZE);
+              + hint());
     }
     refs.add(r);
   }
@@ -1014,7 +1035,7 @@ final class MfjsValidator {
           "only description and title may stand beside anyOf; move '"
               + k
               + "' into each branch"
-              + NORMALIZE);
+              + hint());
     }
   }
 
@@ -1189,7 +1210,7 @@ final class MfjsValidator {
           "conflicting keywords found after $ref expansion: keywords ("
               + join(both)
               + ") are defined both alongside \"$ref\" and in the referenced schema",
-          "remove the duplicates, keeping them in one place" + NORMALIZE);
+          "remove the duplicates, keeping them in one place" + hint());
     }
     boolean typeBeside = site.has("type");
     boolean anyOfBeside = site.has("anyOf");
@@ -1217,7 +1238,7 @@ final class MfjsValidator {
               "conflicting keywords found in anyOf after ref expansion: keywords ("
                   + join(clash)
                   + ") are defined alongside \"$ref\" and inside anyOf in the referenced schema",
-              "define them in only one place" + NORMALIZE);
+              "define them in only one place" + hint());
         }
       }
     }
