@@ -3,6 +3,7 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.token.ModelCatalog;
@@ -169,7 +170,7 @@ class ChatRequestTest {
             "partialWithJsonSchema",
             b ->
                 b.addMessage(Message.partial("{"))
-                    .responseFormat(ResponseFormat.jsonSchema("s", JsonString.of("x"))),
+                    .responseFormat(ResponseFormat.jsonSchema("s", JsonObject.of())),
             ""),
         rule("exactly128Tools", b -> b.tools(tools(128)), ""),
         rule(
