@@ -291,12 +291,6 @@ public record ChatRequest(
       if (reasoningEffort.isBlank()) {
         throw new IllegalArgumentException("reasoningEffort must not be blank, such as \"high\"");
       }
-      if (thinking != null && !thinking.isEnabled()) {
-        throw new IllegalArgumentException(
-            "reasoningEffort \""
-                + reasoningEffort
-                + "\" needs thinking, but thinking is disabled; drop one of them");
-      }
     }
     if (topLogprobs != null) {
       if (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS) {

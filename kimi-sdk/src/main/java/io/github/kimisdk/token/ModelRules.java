@@ -270,8 +270,10 @@ final class ModelRules {
         continue;
       }
       if (!thinks) {
-        out.add(
-            id + " does not think here, so " + field + " \"" + value + "\" has no use; drop it");
+        if (model.thinking() == ThinkingSupport.NONE) {
+          out.add(id + " does not think, so " + field + " \"" + value + "\" has no use; drop it");
+        }
+        // with thinking switched off Kimi ignores the effort (Moonshot's K3 contract)
       } else if (efforts.isEmpty()) {
         out.add(
             id

@@ -117,10 +117,6 @@ class ChatRequestTest {
             b -> b.extraBody("reasoning_effort", JsonString.of("high")),
             "extraBody must not hold \"reasoning_effort\""),
         rule("blankReasoningEffort", b -> b.reasoningEffort(" "), "reasoningEffort must not be"),
-        rule(
-            "reasoningEffortWithThinkingDisabled",
-            b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
-            "reasoningEffort \"high\" needs thinking, but thinking is disabled"),
         rule("topLogprobsWithoutLogprobs", b -> b.topLogprobs(3), "needs logprobs(true)"),
         rule(
             "topLogprobsAboveTwenty",
@@ -195,6 +191,15 @@ class ChatRequestTest {
             b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("max")),
             ""),
         // K3's contract: both may be sent, and thinking.effort wins
+        // K3's contract: with thinking disabled the efforts and keep are ignored, not refused
+        rule(
+            "reasoningEffortWithThinkingDisabled",
+            b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
+            ""),
+        rule(
+            "disabledThinkingWithKeepAndEffort",
+            b -> b.thinking(new Thinking(Thinking.Type.DISABLED, "none", "high")),
+            ""),
         rule(
             "twoDifferentEfforts",
             b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("low")),
@@ -333,13 +338,11 @@ class ChatRequestTest {
   }
 
   @Test
-  void thinkingEffortNeedsThinkingEnabled() {
+  void thinkingEffortIsSentAsGivenAndIgnoredByKimiWhenThinkingIsOff() {
     assertThat(Thinking.enabled().withEffort("high").effort()).isEqualTo("high");
     assertThat(Thinking.enabled().withEffort("high").withEffort(null))
         .isEqualTo(Thinking.enabled());
-    assertThatThrownBy(() -> Thinking.disabled().withEffort("high"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("thinking effort applies only when thinking is enabled");
+    assertThat(Thinking.disabled().withEffort("high").effort()).isEqualTo("high");
     assertThatThrownBy(() -> Thinking.enabled().withEffort(""))
         .hasMessageContaining("thinking effort must not be blank");
   }

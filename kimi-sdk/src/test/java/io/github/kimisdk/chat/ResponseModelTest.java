@@ -165,13 +165,13 @@ class ResponseModelTest {
   }
 
   @Test
-  void thinkingKeepNeedsThinkingEnabled() {
+  void thinkingKeepIsAllWhileThinkingAndIgnoredByKimiWhenOff() {
     assertThat(Thinking.enabled().isEnabled()).isTrue();
     assertThat(Thinking.disabled().isEnabled()).isFalse();
     assertThat(Thinking.preserved()).isEqualTo(new Thinking(Thinking.Type.ENABLED, "all"));
-    assertThatThrownBy(() -> new Thinking(Thinking.Type.DISABLED, "all"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("keep applies only when thinking is enabled");
+    assertThat(new Thinking(Thinking.Type.DISABLED, "none").keep())
+        .as("K3's contract: keep is ignored while thinking is off")
+        .isEqualTo("none");
     assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, ""))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, "none"))

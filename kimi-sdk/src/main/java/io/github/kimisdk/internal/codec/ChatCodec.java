@@ -296,7 +296,9 @@ public final class ChatCodec {
     } else if (m instanceof ToolMessage t) {
       w.name("role").value("tool");
       w.name("tool_call_id").value(t.toolCallId());
-      w.name("name").value(t.name());
+      if (t.name() != null) {
+        w.name("name").value(t.name());
+      }
       w.name("content").value(t.content());
     } else {
       throw new AssertionError(m);
