@@ -897,7 +897,10 @@ public final class ToolRunner {
     }
 
     /**
-     * Registers a function tool built from a name, description and schema, and its handler.
+     * Registers a function tool built from a name, description and schema, and its handler: the
+     * same as {@code tool(Tool.function(name, description, parameters.toJson()), handler)}. A
+     * schema you hold as JSON (from an MCP server, a file) becomes a {@link JsonSchema} with {@link
+     * JsonSchema#of(JsonValue)}.
      *
      * @param name the function name, matching {@link FunctionTool#NAME_PATTERN}
      * @param description what the tool does, for the model

@@ -372,6 +372,21 @@ class ChatRequestTest {
   }
 
   @Test
+  void aNullMessageIsNamedByItsIndex() {
+    List<Message> list = new ArrayList<>();
+    list.add(Message.user("hi"));
+    list.add(null);
+    assertThatThrownBy(() -> ChatRequest.builder("kimi-k3").messages(list).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("messages[1] is null");
+  }
+
+  @Test
+  void maxTokensIsMaxCompletionTokensForCodePortedFromOpenAi() {
+    assertThat(base().maxTokens(64).build()).isEqualTo(base().maxCompletionTokens(64).build());
+  }
+
+  @Test
   void nullStopElementIsRejected() {
     assertThatThrownBy(() -> base().stop(Collections.singletonList(null)).build())
         .isInstanceOf(NullPointerException.class);
