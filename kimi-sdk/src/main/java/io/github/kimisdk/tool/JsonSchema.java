@@ -31,8 +31,8 @@ import java.util.Objects;
  * (github.com/MoonshotAI/walle), and answers a schema it refuses with a 400 "not a valid moonshot
  * flavored json schema" that fails the whole request. {@link #validate(JsonValue)} applies walle's
  * rules, in walle's order and with walle's words, and names the path (such as {@code
- * $.properties.city}) and the fix; it agrees with walle on all 395 of walle's own test cases. The
- * rules a schema most often breaks:
+ * $.properties.city}) and the fix; its MFJS check agrees with walle on all 395 of walle's own test
+ * cases. The rules a schema most often breaks:
  *
  * <ul>
  *   <li>tool parameters have {@code "type": "object"} at the root (Kimi's own check, before walle;

@@ -226,8 +226,8 @@ final class MfjsValidator {
         label
             + " at $: the schema must be a JSON object, not "
             + kind(schema)
-            + " (Kimi answers \"JSON schema parsing error\"); send an object schema such as"
-            + " {\"type\":\"object\"}");
+            + " (Moonshot's validator answers \"JSON schema parsing error\"); send an object"
+            + " schema such as {\"type\":\"object\"}");
   }
 
   private static String kind(JsonValue v) {
@@ -323,8 +323,8 @@ final class MfjsValidator {
             path,
             "the number "
                 + num.literal()
-                + " is beyond the range of a double (Kimi answers \"JSON schema parsing"
-                + " error\")",
+                + " is beyond the range of a double (Moonshot's validator answers \"JSON"
+                + " schema parsing error\")",
             "write a number between -1.8e308 and 1.8e308");
       }
       return num.literal().length();

@@ -67,8 +67,8 @@ class MfjsValidatorTest {
         accepted(
             "differentLabelsAlongAChainOfAliases",
             "{\"type\":\"object\",\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\",\"title\":\"A\"},"
-                + "\"b\":{\"$ref\":\"#/$defs/c\",\"description\":\"B\"},\"c\":{\"type\":\"string\"}},"
-                + "\"properties\":{\"x\":{\"$ref\":\"#/$defs/a\"}}}"),
+                + "\"b\":{\"$ref\":\"#/$defs/c\",\"description\":\"B\"},"
+                + "\"c\":{\"type\":\"string\"}},\"properties\":{\"x\":{\"$ref\":\"#/$defs/a\"}}}"),
         // ValidateRef: "#" is not checked for keywords beside it, only for clashes
         accepted(
             "anyKeywordBesideARefToTheRoot",
@@ -123,21 +123,22 @@ class MfjsValidatorTest {
             "{\"type\":\"object\",\"$defs\":{\"D\":"
                 + nested(6)
                 + "},"
-                + "\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"object\","
-                + "\"properties\":{\"c\":{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\","
-                + "\"properties\":{\"e\":{\"$ref\":\"#/$defs/D\"}}}}}}}}}}}",
+                + "\"properties\":{\"a\":"
+                + nestedAround("{\"$ref\":\"#/$defs/D\"}", 4)
+                + "}}",
             "at $: schema depth exceeds maximum limit of 10"),
         accepted(
             "depthIsNotCountedThroughItemsOfADefinition",
             "{\"type\":\"object\",\"$defs\":{\"L\":{\"type\":\"array\",\"items\":"
                 + nested(6)
                 + "}},"
-                + "\"properties\":{\"a\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"object\","
-                + "\"properties\":{\"c\":{\"type\":\"object\",\"properties\":{\"d\":{\"type\":\"object\","
-                + "\"properties\":{\"e\":{\"$ref\":\"#/$defs/L\"}}}}}}}}}}}"),
+                + "\"properties\":{\"a\":"
+                + nestedAround("{\"$ref\":\"#/$defs/L\"}", 4)
+                + "}}"),
         accepted(
             "aSelfReferenceToTheRootAddsNoDepth",
-            "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}"),
+            "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\","
+                + "\"items\":{\"$ref\":\"#\"}}}}"),
         // the numbers walle cannot parse
         refused(
             "aNumberBeyondADouble",
@@ -173,7 +174,12 @@ class MfjsValidatorTest {
 
   /** An object schema with {@code levels} levels of properties. */
   private static String nested(int levels) {
-    String s = "{\"type\":\"string\"}";
+    return nestedAround("{\"type\":\"string\"}", levels);
+  }
+
+  /** {@code inner} as the property of {@code levels} nested object schemas. */
+  private static String nestedAround(String inner, int levels) {
+    String s = inner;
     for (int i = 0; i < levels; i++) {
       s = "{\"type\":\"object\",\"properties\":{\"p\":" + s + "}}";
     }
