@@ -12,9 +12,11 @@ import java.util.Objects;
  * RoundingMode.HALF_UP)}.
  *
  * <pre>{@code
+ * // a recorded K3 reply: 90 prompt tokens, all cached, and 34 completion tokens
  * Cost c = PriceTable.defaults().cost("kimi-k3", reply.usage()).orElseThrow();
- * c.total();            // 0.000981 (USD)
- * c.cachedInput();      // what the prefix-cache hits cost
+ * c.cachedInput();      // 0.000027: 90 * 0.30 / 1,000,000
+ * c.output();           // 0.00051: 34 * 15.00 / 1,000,000
+ * c.total();            // 0.000537 (USD)
  * }</pre>
  *
  * <p>Amounts are kept without trailing zeros, so two costs of the same value are {@code equals}.
@@ -90,8 +92,8 @@ public record Cost(
   }
 
   /**
-   * Describes the cost with plain decimals, such as {@code USD 0.000981 (uncached input 0, cached
-   * input 0.000027, output 0.000954)}.
+   * Describes the cost with plain decimals, such as {@code USD 0.000537 (uncached input 0, cached
+   * input 0.000027, output 0.00051)}.
    *
    * @return the description
    */
