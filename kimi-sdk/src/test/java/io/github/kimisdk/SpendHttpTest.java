@@ -121,6 +121,26 @@ class SpendHttpTest {
   }
 
   @Test
+  void callsOverAnthropicMessagesCountTheSameWay() {
+    try (KimiClient messages =
+        KimiClient.builder().apiKey("test-key").baseUrl(server.anthropicBaseUrl()).build()) {
+      assertThat(messages.wireProtocol()).isEqualTo(WireProtocol.ANTHROPIC_MESSAGES);
+      ChatCompletion one = messages.chat(ChatRequest.of("kimi-k3", "Name a river"));
+      ChatCompletion two;
+      try (ChatStream s = messages.stream(ChatRequest.of("kimi-k3", "Name a lake"))) {
+        two = s.toCompletion();
+      }
+      assertThat(messages.spend())
+          .isEqualTo(
+              messages
+                  .prices()
+                  .spend("kimi-k3", one.usage())
+                  .plus(messages.prices().spend("kimi-k3", two.usage())));
+      assertThat(messages.spend().totalTokens()).isPositive();
+    }
+  }
+
+  @Test
   void aFailedCallCountsNothing() {
     try {
       kimi.chat(ChatRequest.of("no-such-model", "hi"));
