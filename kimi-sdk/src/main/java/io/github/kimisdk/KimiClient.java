@@ -13,6 +13,7 @@ import io.github.kimisdk.internal.client.PlatformCalls;
 import io.github.kimisdk.internal.client.RateLimiter;
 import io.github.kimisdk.internal.client.Retrier;
 import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.client.SpendMeter;
 import io.github.kimisdk.internal.client.StreamingCall;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -32,7 +33,9 @@ import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.token.PriceTable;
 import io.github.kimisdk.token.SamplingPolicy;
+import io.github.kimisdk.token.Spend;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -133,6 +136,7 @@ public final class KimiClient implements AutoCloseable {
   private final ThinkingFallback thinkingFallback;
   private final boolean modelChecks;
   private final ModelCatalog catalog;
+  private final SpendMeter meter;
   private final KimiClient root;
   private final RequestOptions defaults;
   private final Overrides defaultOverrides;
@@ -149,6 +153,7 @@ public final class KimiClient implements AutoCloseable {
     this.thinkingFallback = b.thinkingFallback;
     this.modelChecks = b.modelChecks;
     this.catalog = b.catalog;
+    this.meter = new SpendMeter(b.prices != null ? b.prices : defaultPrices(b.endpoint));
     this.endpoint = b.endpoint;
     this.wireProtocol = b.resolvedProtocol;
     this.userAgent = b.userAgent;
@@ -245,6 +250,7 @@ public final class KimiClient implements AutoCloseable {
     this.thinkingFallback = parent.thinkingFallback;
     this.modelChecks = parent.modelChecks;
     this.catalog = parent.catalog;
+    this.meter = parent.meter;
     this.endpoint = parent.endpoint;
     this.wireProtocol = parent.wireProtocol;
     this.userAgent = parent.userAgent;
@@ -475,7 +481,10 @@ public final class KimiClient implements AutoCloseable {
                     nonStreaming.model(),
                     charge,
                     true,
-                    () -> transport.chat(nonStreaming, attempt, call.overrides)));
+                    () ->
+                        meter.metered(
+                            nonStreaming.model(),
+                            transport.chat(nonStreaming, attempt, call.overrides))));
     return tracked(f);
   }
 
@@ -532,7 +541,8 @@ public final class KimiClient implements AutoCloseable {
             limiter,
             charge,
             () -> root.closed);
-    ChatStream stream = ChatStream.of(streamingCall, streamingCall::metadata);
+    ChatStream stream =
+        ChatStream.of(meter.metered(streaming.model(), streamingCall), streamingCall::metadata);
     synchronized (streams) {
       streams.add(stream);
     }
@@ -1038,7 +1048,8 @@ public final class KimiClient implements AutoCloseable {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
     ensureOpen();
-    return new ChatAll(all, maxConcurrency, listener, this::chatAsync, calls::kimi).start();
+    return new ChatAll(all, maxConcurrency, listener, this::chatAsync, calls::kimi, meter::of)
+        .start();
   }
 
   /** Sends a platform request, tracked like chat calls so {@link #close()} cancels it. */
@@ -1289,6 +1300,53 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Returns the model table this client checks and adapts requests against ({@link
+   * Builder#catalog(ModelCatalog)}).
+   *
+   * @return the catalog
+   */
+  public ModelCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Returns the price table this client prices its calls with ({@link Builder#prices(PriceTable)}).
+   *
+   * @return the prices
+   */
+  public PriceTable prices() {
+    return meter.prices();
+  }
+
+  /**
+   * Returns what this client has spent so far: the tokens of every reply of {@code chat}, {@code
+   * chatAsync}, {@code stream} and {@code chatAll} (also through a {@link #withOptions derived}
+   * client, which shares the total) and their cost, priced with {@link #prices()}. A reply counts
+   * before its caller receives it, and a stream's usage before the consumer sees the chunk that
+   * carries it (Kimi sends it with the finishing choice; a stream closed before that counts
+   * nothing, as no usage arrived). Calls to a model without a price add tokens only ({@link
+   * Spend#isComplete()}). Thread-safe.
+   *
+   * <pre>{@code
+   * Spend spent = kimi.spend();
+   * System.out.println(spent);   // 16342 tokens (prompt 15210, 12800 cached; completion 1132); USD 0.0251
+   * }</pre>
+   *
+   * @return the spend so far
+   */
+  public Spend spend() {
+    return meter.total();
+  }
+
+  /**
+   * Returns the prices a client uses unless told otherwise: none on Kimi Code (a subscription) and
+   * on the China platform (which bills in CNY), {@link PriceTable#defaults()} elsewhere.
+   */
+  private static PriceTable defaultPrices(Endpoint endpoint) {
+    return endpoint.isKimiCode() || endpoint.isChina() ? PriceTable.none() : PriceTable.defaults();
+  }
+
+  /**
    * Returns the {@code User-Agent} header this client sends.
    *
    * @return the User-Agent
@@ -1421,6 +1479,7 @@ public final class KimiClient implements AutoCloseable {
     private ThinkingFallback thinkingFallback = ThinkingFallback.REJECT;
     private boolean modelChecks = true;
     private ModelCatalog catalog = ModelCatalog.defaults();
+    private PriceTable prices; // null: by endpoint, see defaultPrices
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
@@ -1746,6 +1805,29 @@ public final class KimiClient implements AutoCloseable {
       if (preflight != null && preflight.catalog() != catalog) {
         preflight = ContextBudget.builder().catalog(catalog).build();
       }
+      return this;
+    }
+
+    /**
+     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}), for example
+     * your own on the China platform, which bills in CNY, or under a contract. By default the
+     * client uses {@link PriceTable#defaults()} (the global platform's list prices in USD), except
+     * on Kimi Code, a subscription without a per-token price, and on the China platform, where it
+     * uses {@link PriceTable#none()}: calls are then counted in tokens only.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA)
+     *     .prices(PriceTable.none().with("kimi-k3",
+     *         Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")))
+     *     .build();
+     * }</pre>
+     *
+     * @param prices the price table
+     * @return this builder
+     * @throws NullPointerException if {@code prices} is null
+     */
+    public Builder prices(PriceTable prices) {
+      this.prices = Objects.requireNonNull(prices, "prices");
       return this;
     }
 
