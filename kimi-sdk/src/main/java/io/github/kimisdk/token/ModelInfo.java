@@ -447,9 +447,10 @@ public final class ModelInfo {
    * thinking enabled on a model that does not think; {@code thinking.keep} on a model without
    * {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code thinking.effort}) on a model
    * that does not think, that lists no levels, or that is not among {@link #efforts()}; tools on a
-   * model without {@link #toolUse()}; image and video parts on a model that does not take them. The
-   * request's model id is not compared with {@link #id()}. A client runs this check before every
-   * call, against its own catalog, and refuses a request with any problem.
+   * model without {@link #toolUse()}; image and video parts on a model that does not take them; a
+   * {@code max_completion_tokens} over {@link #maxOutput()}. The request's model id is not compared
+   * with {@link #id()}. A client runs this check before every call, against its own catalog, and
+   * refuses a request with any problem.
    *
    * <pre>{@code
    * List<String> problems = ModelCatalog.defaults().lookup(request.model()).problems(request);

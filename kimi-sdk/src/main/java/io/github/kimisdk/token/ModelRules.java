@@ -71,6 +71,19 @@ final class ModelRules {
     }
     if (known) {
       mediaProblems(out, model, request.messages());
+      Integer cap = request.maxCompletionTokens();
+      if (cap != null && cap > model.maxOutput()) {
+        out.add(
+            "maxCompletionTokens "
+                + cap
+                + " is over "
+                + id
+                + "'s largest output, "
+                + model.maxOutput()
+                + " tokens (its context window is "
+                + model.contextWindow()
+                + "); lower it, or leave it unset for the model's default");
+      }
     }
     return out;
   }
