@@ -127,9 +127,9 @@ final class ExampleSession implements AutoCloseable {
   }
 
   /**
-   * Thinking switched off for a quick answer where the model lets the caller choose (kimi-k2.6),
-   * else left to the model (kimi-k3 always thinks and refuses {@code disabled}), as the model table
-   * says.
+   * Thinking switched off for a quick answer where the model lets the caller choose (kimi-k3,
+   * kimi-k2.6), else left to the model (kimi-k2.7-code always thinks and refuses {@code disabled}),
+   * as the model table says.
    */
   static Thinking thinkingOffWherePossible(String model) {
     return ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.SWITCHABLE
