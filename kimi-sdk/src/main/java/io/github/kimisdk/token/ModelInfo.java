@@ -432,12 +432,6 @@ public final class ModelInfo {
   }
 
   /**
-   * Tells whether {@code o} describes the same model with the same values.
-   *
-   * @param o the other object
-   * @return true when every value is equal
-   */
-  /**
    * Lists the settings of {@code request} this model rejects, each as a sentence that names the
    * parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
    * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
@@ -510,6 +504,12 @@ public final class ModelInfo {
     }
   }
 
+  /**
+   * Tells whether {@code o} describes the same model with the same values.
+   *
+   * @param o the other object
+   * @return true when every value is equal
+   */
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelInfo m
