@@ -19,7 +19,9 @@ import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.token.PriceTable;
 import io.github.kimisdk.token.SamplingPolicy;
+import io.github.kimisdk.token.Spend;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -824,6 +826,45 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Returns the model table this client checks and adapts requests against ({@link
+   * Builder#catalog(ModelCatalog)}).
+   *
+   * @return the catalog
+   */
+  public ModelCatalog catalog() {
+    return config.catalog();
+  }
+
+  /**
+   * Returns the price table this client prices its calls with ({@link Builder#prices(PriceTable)}).
+   *
+   * @return the prices
+   */
+  public PriceTable prices() {
+    return scope.core().meter().prices();
+  }
+
+  /**
+   * Returns what this client has spent so far: the tokens of every reply of {@code chat}, {@code
+   * chatAsync}, {@code stream} and {@code chatAll} (also through a {@link #withOptions derived}
+   * client, which shares the total) and their cost, priced with {@link #prices()}. A reply counts
+   * before its caller receives it, and a stream's usage before the consumer sees the chunk that
+   * carries it (Kimi sends it with the finishing choice; a stream closed before that counts
+   * nothing, as no usage arrived). Calls to a model without a price add tokens only ({@link
+   * Spend#isComplete()}). Thread-safe.
+   *
+   * <pre>{@code
+   * Spend spent = kimi.spend();
+   * System.out.println(spent);   // 16342 tokens (prompt 15210, 12800 cached; completion 1132); USD 0.0251
+   * }</pre>
+   *
+   * @return the spend so far
+   */
+  public Spend spend() {
+    return scope.core().meter().total();
+  }
+
+  /**
    * Returns the {@code User-Agent} header this client sends.
    *
    * @return the User-Agent
@@ -896,6 +937,7 @@ public final class KimiClient implements AutoCloseable {
     private ThinkingFallback thinkingFallback = ThinkingFallback.REJECT;
     private boolean modelChecks = true;
     private ModelCatalog catalog = ModelCatalog.defaults();
+    private PriceTable prices; // null: by endpoint, see ClientCore
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
@@ -1193,6 +1235,29 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
+     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}), for example
+     * your own on the China platform, which bills in CNY, or under a contract. By default the
+     * client uses {@link PriceTable#defaults()} (the global platform's list prices in USD), except
+     * on Kimi Code, a subscription without a per-token price, and on the China platform, where it
+     * uses {@link PriceTable#none()}: calls are then counted in tokens only.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA)
+     *     .prices(PriceTable.none().with("kimi-k3",
+     *         Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")))
+     *     .build();
+     * }</pre>
+     *
+     * @param prices the price table
+     * @return this builder
+     * @throws NullPointerException if {@code prices} is null
+     */
+    public Builder prices(PriceTable prices) {
+      this.prices = Objects.requireNonNull(prices, "prices");
+      return this;
+    }
+
+    /**
      * Runs {@code budget}'s preflight check on every chat and stream call: your catalog, an exact
      * counter, another reserve, or clamping of {@code max_completion_tokens}.
      *
@@ -1449,7 +1514,8 @@ public final class KimiClient implements AutoCloseable {
                       thinkingFallback,
                       modelChecks,
                       catalog,
-                      maxRequestBytes),
+                      maxRequestBytes,
+                      prices),
                   Errors.INSTANCE)));
     }
 

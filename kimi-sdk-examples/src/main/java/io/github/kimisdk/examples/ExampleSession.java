@@ -7,8 +7,10 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.token.Cost;
 import io.github.kimisdk.token.ModelCatalog;
 import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.token.Spend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -18,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -124,9 +127,9 @@ final class ExampleSession implements AutoCloseable {
   }
 
   /**
-   * Thinking switched off for a quick answer where the model lets the caller choose (kimi-k2.6),
-   * else left to the model (kimi-k3 always thinks and refuses {@code disabled}), as the model table
-   * says.
+   * Thinking switched off for a quick answer where the model lets the caller choose (kimi-k3,
+   * kimi-k2.6), else left to the model (kimi-k2.7-code always thinks and refuses {@code disabled}),
+   * as the model table says.
    */
   static Thinking thinkingOffWherePossible(String model) {
     return ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.SWITCHABLE
@@ -202,6 +205,45 @@ final class ExampleSession implements AutoCloseable {
         + ", total "
         + usage.totalTokens()
         + " tokens";
+  }
+
+  /**
+   * Formats what Kimi's prefix cache served of a prompt, such as {@code [cache] 301 of 329 prompt
+   * tokens from Kimi's prefix cache (91% hit)}.
+   */
+  static String cacheLine(Usage usage) {
+    if (usage == null) {
+      return "[cache] usage not reported";
+    }
+    int cached = usage.cachedTokens() == null ? 0 : usage.cachedTokens();
+    if (cached == 0) {
+      return "[cache] none of " + usage.promptTokens() + " prompt tokens cached yet";
+    }
+    return String.format(
+        Locale.ROOT,
+        "[cache] %d of %d prompt tokens from Kimi's prefix cache (%.0f%% hit)",
+        cached,
+        usage.promptTokens(),
+        usage.cacheHitRatio() * 100);
+  }
+
+  /**
+   * Formats tokens and cost, such as {@code 1,234 tokens (301 cached), USD 0.000537}, or {@code
+   * ..., no price for k3} when the client's price table has none.
+   */
+  static String spendLine(Spend spend) {
+    String tokens =
+        String.format(
+            Locale.ROOT, "%,d tokens (%,d cached)", spend.totalTokens(), spend.cachedTokens());
+    StringBuilder sb = new StringBuilder(tokens);
+    for (Cost c : spend.costs()) {
+      sb.append(", ").append(c.currency().getCurrencyCode()).append(' ');
+      sb.append(c.total().toPlainString());
+    }
+    if (!spend.isComplete()) {
+      sb.append(", no price for ").append(String.join(", ", spend.unpricedModels()));
+    }
+    return sb.toString();
   }
 
   /** Counts messages in words: {@code 1 message}, {@code 5 messages}. */

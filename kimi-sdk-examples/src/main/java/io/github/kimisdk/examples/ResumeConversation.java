@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  * Saves a conversation to a file and continues it later: two turns in a new {@link Conversation},
  * {@code save(file)}, then {@code Conversation.load(file)} as another process would, and one more
  * turn that the model answers with the whole history (sent with the conversation's id as {@code
- * prompt_cache_key}, which helps Kimi's prefix cache).
+ * prompt_cache_key}, which helps Kimi's prefix cache). Each turn prints how much of its prompt the
+ * prefix cache served: from the second turn on, the instructions and the earlier turns. At the end
+ * it prints the tokens and cost of the whole conversation, kept in the file across runs.
  *
  * <p>Without arguments the file is temporary and deleted at the end. With a file argument it is
  * kept, and when it already exists the example starts by loading it: run it twice to continue the
@@ -37,6 +39,28 @@ public final class ResumeConversation {
           "My name is Ada and I am planning a trip to Lisbon in May.",
           "Suggest two day trips from there, in one line each.");
   static final String LATER = "What was my name, and where am I going?";
+
+  /**
+   * The assistant's instructions: long enough (over 256 tokens) for Kimi's prefix cache, which then
+   * serves them, and every earlier turn, from the second request on.
+   */
+  static final String SYSTEM =
+      "You are a friendly travel assistant for a small agency in Porto. Keep answers short: one"
+          + " or two sentences unless the traveller asks for a plan. Remember what the traveller"
+          + " tells you about themselves (their name, where and when they travel, who comes along,"
+          + " what they like) and use it in later answers without asking again. Suggest places"
+          + " reachable by public transport first, and say how long the trip takes. Prefer"
+          + " museums, markets, gardens and viewpoints that are open in the season of the trip,"
+          + " and mention a rainy-day alternative when the plan is mostly outdoors. Give prices"
+          + " only when you are sure of them, in euros, and say when they were last known. Never"
+          + " book anything and never ask for payment details; point to the official website of"
+          + " the place instead. If a question is not about travel, answer it briefly and"
+          + " kindly, then offer to get back to the trip. When the traveller asks for a day plan,"
+          + " give a morning, an afternoon and an evening, each with one place and one place to"
+          + " eat nearby. Avoid long lists, superlatives and exclamation marks. Use the metric"
+          + " system and the 24-hour clock. If you do not know something, say so and suggest"
+          + " where the traveller could find out. Before you suggest a day trip, check that the"
+          + " last train or bus back leaves after the traveller's evening plans.";
 
   private ResumeConversation() {}
 
@@ -93,7 +117,7 @@ public final class ResumeConversation {
       } else {
         out.println("== 1. A new conversation ==");
         Conversation chat = Conversation.create();
-        chat.addSystem("You are a friendly travel assistant. Keep answers short.");
+        chat.addSystem(SYSTEM);
         out.println("id " + chat.id());
         for (String turn : FIRST_TURNS) {
           turn(session, chat, turn, out);
@@ -105,7 +129,9 @@ public final class ResumeConversation {
             file,
             Files.size(file),
             temporary ? ", a temporary file" : "");
-        Files.readAllLines(file).stream().limit(6).forEach(l -> out.println("  " + l));
+        Files.readAllLines(file).stream()
+            .limit(6)
+            .forEach(l -> out.println("  " + (l.length() > 96 ? l.substring(0, 96) + "..." : l)));
         out.println("  ...");
         out.println();
         out.println("== 2. Later, in another process: load the file and continue ==");
@@ -120,6 +146,9 @@ public final class ResumeConversation {
       turn(session, again, LATER, out);
       again.save(file);
       out.println("Saved " + ExampleSession.messages(again.size()) + " to " + file + ".");
+      out.println(
+          "The whole conversation so far: "
+              + ExampleSession.spendLine(session.kimi().prices().spend(again)));
       if (temporary) {
         out.println("(Pass a file name as the argument to keep it, and run again to continue.)");
       }
@@ -149,5 +178,6 @@ public final class ResumeConversation {
                 : "; Anthropic Messages has no prompt_cache_key, so the id stays local")
             + "]");
     out.println("  " + ExampleSession.usageLine(reply.usage()));
+    out.println("  " + ExampleSession.cacheLine(reply.usage()));
   }
 }

@@ -37,6 +37,26 @@ public final class ToolCalling {
   static final String DEFAULT_PROMPT =
       "Use calculator with expression=\"(17+25)*3\" and current_time with zone=Asia/Tokyo,"
           + " then count_lines with path=pom.xml.";
+
+  /**
+   * The agent's instructions, sent first in every step: with the tool declarations, long enough
+   * (over 256 tokens) for Kimi's prefix cache to serve them from the second step on.
+   */
+  static final String SYSTEM =
+      "You are a careful assistant with three local tools: a calculator, a clock that tells the"
+          + " current time in a time zone, and a line counter for local text files. Use a tool"
+          + " whenever the answer depends on arithmetic, on the current time or on the contents"
+          + " of a file; never guess such values. Call several tools in one turn when they do not"
+          + " depend on each other, and wait for a result before a call that needs it. Pass"
+          + " arguments exactly as the tool's schema describes them: an arithmetic expression"
+          + " with + - * / and parentheses, an IANA zone id such as Europe/Paris, a file path as"
+          + " the user wrote it. When a tool answers with an error, read the error, fix the"
+          + " arguments and call it again once; if it fails again, say what failed. Answer in one"
+          + " short paragraph that names each tool result you used.";
+
+  /** The most tokens one run may use, all steps together. */
+  static final long MAX_TOKENS = 400_000;
+
   private static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
 
@@ -109,12 +129,19 @@ public final class ToolCalling {
                     .build(),
                 ToolCalling::countLines)
             .streaming(true)
-            .listener(new StepPrinter(out))
+            .listener(new StepPrinter(out, true))
+            .maxTotalTokens(MAX_TOKENS)
             .build();
     out.println("> " + prompt);
     ToolRunner.Result result =
-        runner.run(ChatRequest.builder(model).addUser(prompt).maxCompletionTokens(16000).build());
+        runner.run(
+            ChatRequest.builder(model)
+                .addSystem(SYSTEM)
+                .addUser(prompt)
+                .maxCompletionTokens(16000)
+                .build());
     Usage usage = result.usage();
+    String spent = "; spent " + ExampleSession.spendLine(result.spend());
     switch (result.outcome()) {
       case ANSWERED:
         out.println(
@@ -128,10 +155,21 @@ public final class ToolCalling {
                         + ", completion "
                         + usage.completionTokens()
                         + ", total "
-                        + usage.totalTokens()));
+                        + usage.totalTokens())
+                + spent);
         return 0;
       case STEP_LIMIT:
-        out.println("[stopped] step limit of " + result.steps() + " reached");
+        out.println("[stopped] step limit of " + result.steps() + " reached" + spent);
+        return 2;
+      case SPEND_LIMIT:
+      case TOKEN_LIMIT:
+        out.println(
+            "[stopped] after "
+                + result.steps()
+                + " steps: the next could pass the "
+                + (result.outcome() == ToolRunner.Outcome.SPEND_LIMIT ? "spend" : "token")
+                + " limit"
+                + spent);
         return 2;
       default:
         out.println("[failed] " + result.error().getMessage());

@@ -72,9 +72,7 @@ class ExamplesOverBothProtocolsTest {
         .contains("> one two three\nYou| said:| one| two| three\n")
         .containsPattern(
             "\\[usage\\] prompt \\d+, completion "
-                + (StreamingTest.REASONING + StreamingTest.ANSWER)
-                // Messages usage has no separate reasoning count
-                + (wire == Wire.MESSAGES ? "" : " \\(reasoning " + StreamingTest.REASONING + "\\)")
+                + StreamingTest.ANSWER
                 + ", total \\d+ tokens; finish reason stop");
   }
 

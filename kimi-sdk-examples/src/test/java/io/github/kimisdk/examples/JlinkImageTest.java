@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code target/jlink/image}; its size and the JDK's are written to {@code target/jlink/sizes.txt}
  * (the README quotes them).
  */
+@Tag("slow") // links a runtime image: mvn -B -P slow verify
 class JlinkImageTest {
 
   static final List<String> IMAGE_MODULES =

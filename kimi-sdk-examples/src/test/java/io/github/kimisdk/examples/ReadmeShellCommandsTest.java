@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * within 2 s of its last line of output. The {@code X} of the examples' run command is each program
  * of the README's table in turn.
  *
- * <p>A few blocks cannot run inside this build: {@code mvn -B verify} is this build, and {@code
+ * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
+ * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
  * install} writes to the shared local repository. {@code .ci/run} runs those, and this test checks
  * that it holds each of their lines. Blocks whose purpose is not their tests run with {@code
  * -DskipTests}, and blocks that only package classes for {@code java}, {@code jshell} or {@code
@@ -157,6 +159,7 @@ class ReadmeShellCommandsTest {
                   "You said: In one sentence, what is a server-sent event?\n",
                   "[request id] fake-")),
           Check.ci("mvn -B verify"),
+          Check.ci("mvn -B -P slow verify"),
           Check.here("mvn -B -pl kimi-sdk -am verify", builtTheUnsignedLibraryJars(), SKIP_TESTS),
           Check.ci("mvn -B -pl kimi-sdk -am install -DskipTests"),
           Check.ci(
@@ -308,6 +311,7 @@ class ReadmeShellCommandsTest {
   }
 
   @TestFactory
+  @Tag("slow") // some 30 nested Maven builds: mvn -B -P slow verify
   Stream<DynamicTest> everyShellBlockRunsInACopyOfTheRepository(@TempDir Path copy)
       throws IOException {
     String mavenHome = System.getProperty("kimisdk.maven.home", "");

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn verify} (the kimi-sdk jars exist only after {@code package}); needs no {@code
  * install}.
  */
+@Tag("slow") // a second Maven build of kimi-sdk: mvn -B -P slow verify
 class ReproducibleBuildTest {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(20);

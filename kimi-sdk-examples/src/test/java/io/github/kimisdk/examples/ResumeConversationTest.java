@@ -29,7 +29,7 @@ class ResumeConversationTest {
         .contains("[sent 2 messages, prompt_cache_key " + id.group(1) + "]")
         .contains("[sent 4 messages, prompt_cache_key " + id.group(1) + "]")
         .containsPattern(
-            "Saved 5 messages to " + Pattern.quote(file.toString()) + " \\(\\d+ bytes\\):")
+            "Saved 5 messages to " + Pattern.quote(file.toString()) + " \\([\\d,]+ bytes\\):")
         .contains("\"format\": \"kimi-sdk.conversation\"")
         .contains("== 2. Later, in another process: load the file and continue ==")
         .contains(
@@ -42,6 +42,25 @@ class ResumeConversationTest {
         .contains("[sent 6 messages, prompt_cache_key " + id.group(1) + "]")
         .contains("Saved 7 messages to " + file + ".")
         .doesNotContain("temporary");
+    // the first turn finds nothing in the prefix cache; every later one finds the turns before it
+    Matcher cache =
+        Pattern.compile(
+                "\\[cache\\] (\\d+) of (\\d+) prompt tokens from Kimi's prefix cache \\((\\d+)% hit\\)")
+            .matcher(text);
+    assertThat(text).containsOnlyOnce("[cache] none of ");
+    int hits = 0;
+    while (cache.find()) {
+      hits++;
+      assertThat(Integer.parseInt(cache.group(1)))
+          .isGreaterThanOrEqualTo(256)
+          .isLessThan(Integer.parseInt(cache.group(2)));
+    }
+    assertThat(hits).as("the second and third turns").isEqualTo(2);
+    Matcher spent =
+        Pattern.compile(
+                "The whole conversation so far: ([\\d,]+) tokens \\(([\\d,]+) cached\\), USD 0\\.\\d+\n")
+            .matcher(text);
+    assertThat(spent.find()).as(text).isTrue();
 
     Conversation saved = Conversation.load(file);
     assertThat(saved.id()).isEqualTo(id.group(1));
@@ -59,6 +78,16 @@ class ResumeConversationTest {
         .contains("[sent 8 messages")
         .contains("Saved 9 messages")
         .doesNotContain("A new conversation");
+    Matcher later =
+        Pattern.compile("The whole conversation so far: ([\\d,]+) tokens").matcher(again.text());
+    assertThat(later.find()).isTrue();
+    assertThat(tokens(later.group(1)))
+        .as("the saved file keeps the tokens of the first run")
+        .isGreaterThan(tokens(spent.group(1)));
+  }
+
+  static long tokens(String grouped) {
+    return Long.parseLong(grouped.replace(",", ""));
   }
 
   @Test

@@ -35,12 +35,17 @@ class ToolCallingTest {
     assertThat(status).isZero();
     assertThat(text)
         .contains("No API key: using FakeKimiServer at http://127.0.0.1:")
+        .containsPattern("\\[step 1\\] \\[cache\\] none of \\d+ prompt tokens cached yet\n")
+        .containsPattern(
+            "\\[step 2\\] \\[cache\\] \\d+ of \\d+ prompt tokens from Kimi's prefix cache"
+                + " \\(\\d+% hit\\)\n\\[step 2\\] model calls count_lines")
         .contains(
             "[step 1] model calls calculator {\"expression\":\"(17+25)*3\"}\n"
                 + "[step 1] model calls current_time {\"zone\":\"Asia/Tokyo\"}\n"
                 + "[step 1] calculator -> 126\n"
-                + "[step 1] current_time -> 2026-09-01T21:00:00+09:00\n"
-                + "[step 2] model calls count_lines {\"path\":\""
+                + "[step 1] current_time -> 2026-09-01T21:00:00+09:00\n")
+        .contains(
+            "[step 2] model calls count_lines {\"path\":\""
                 + file
                 + "\"}\n"
                 + "[step 2] count_lines -> 3 lines in "
@@ -50,7 +55,9 @@ class ToolCallingTest {
                 + " 2026-09-01T21:00:00+09:00; count_lines says 3 lines in "
                 + file
                 + ".\n")
-        .containsPattern("\\[done\\] answered in 3 steps; tokens: prompt \\d+, completion \\d+");
+        .containsPattern(
+            "\\[done\\] answered in 3 steps; tokens: prompt \\d+, completion \\d+, total \\d+;"
+                + " spent [\\d,]+ tokens \\([\\d,]+ cached\\), USD 0\\.\\d+\n");
   }
 
   @Test

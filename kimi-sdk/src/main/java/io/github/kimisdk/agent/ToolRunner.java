@@ -21,14 +21,17 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpToolResult;
+import io.github.kimisdk.token.Spend;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,6 +108,12 @@ import java.util.function.Function;
  * call. A server that cannot list its tools ends the run with {@link Outcome#FAILED} and the {@link
  * io.github.kimisdk.McpException} as {@link Result#error()}.
  *
+ * <p>A run counts its tokens and their cost ({@link Result#spend()}, priced with the client's
+ * {@link KimiClient#prices()}), and can be bounded by them as by its step limit: with {@link
+ * Builder#maxSpend(BigDecimal, Currency)} or {@link Builder#maxTotalTokens(long)} it stops before a
+ * step that could take it past the limit ({@link Outcome#SPEND_LIMIT}, {@link
+ * Outcome#TOKEN_LIMIT}).
+ *
  * <p>A runner is immutable and thread-safe: several loops may run on it at once.
  */
 public final class ToolRunner {
@@ -136,6 +145,7 @@ public final class ToolRunner {
   private final ThreadPoolExecutor pool;
   private final List<McpToolset> mcp;
   private final OfficialTools.Polling fiberPolling;
+  private final RunLimits limits;
 
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
@@ -154,6 +164,7 @@ public final class ToolRunner {
             b.fiberPolls,
             b.fiberWait,
             b.time != null ? b.time : Scheduler.system(TIMEOUTS, Runnable::run));
+    this.limits = new RunLimits(b.kimi, b.maxSpend, b.spendCurrency, b.maxTotalTokens);
     int id = RUNNERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.pool =
@@ -199,14 +210,20 @@ public final class ToolRunner {
    * Outcome#FAILED} rather than an exception.
    *
    * @param request the first request
-   * @return how the run ended, with the full transcript and summed usage
+   * @return how the run ended, with the full transcript, summed usage and spend
    * @throws NullPointerException if {@code request} is null
    * @throws IllegalArgumentException if the request declares a tool with the same name as one of
    *     this runner's local tools but a different declaration, or the tools together break one of
-   *     Kimi's rules (more than 128)
+   *     Kimi's rules (more than 128); or a spend limit is set and the client's price table has no
+   *     price in its currency for the request's model
    */
   public Result run(ChatRequest request) {
     Objects.requireNonNull(request, "request must not be null");
+    RunLimits.Totals totals = limits.start(request.model());
+    return totals.finish(loop(request, totals));
+  }
+
+  private Result loop(ChatRequest request, RunLimits.Totals totals) {
     // As the client sends it: later steps continue what the first one sent (a forced tool choice
     // resolved by turning thinking off keeps thinking off for the whole run).
     request = kimi.adapt(request);
@@ -238,6 +255,11 @@ public final class ToolRunner {
       if (choice == ToolChoice.Mode.REQUIRED || choice instanceof ToolChoice.Function) {
         choice = null;
       }
+      Outcome limit = totals.check(stepRequest);
+      if (limit != null) {
+        return new Result(
+            limit, transcript, initial, last, usage, step - 1, null, argumentErrors.get());
+      }
       listener.onStep(step, stepRequest);
       try {
         last = streaming ? streamStep(step, stepRequest) : kimi.chat(stepRequest);
@@ -246,6 +268,7 @@ public final class ToolRunner {
             Outcome.FAILED, transcript, initial, last, usage, step, e, argumentErrors.get());
       }
       usage = usage == null ? last.usage() : usage.plus(last.usage());
+      totals.add(stepRequest.model(), last);
       if (last.choices().isEmpty()) {
         return new Result(
             Outcome.FAILED,
@@ -420,8 +443,11 @@ public final class ToolRunner {
   public Result run(Conversation conversation, ChatRequest.Builder settings) {
     Objects.requireNonNull(conversation, "conversation must not be null");
     Objects.requireNonNull(settings, "settings must not be null");
-    Result r = run(settings.messages(conversation.messages()).build());
+    ChatRequest request = settings.messages(conversation.messages()).build();
+    RunLimits.Totals totals = limits.start(request.model());
+    Result r = totals.finish(loop(request, totals));
     conversation.addAll(r.newMessages());
+    totals.byModel().forEach(conversation::addUsage);
     return r;
   }
 
@@ -768,6 +794,16 @@ public final class ToolRunner {
     /** The step limit was reached while the model still called tools. */
     STEP_LIMIT,
     /**
+     * The run stopped before a step that could have taken its cost past {@link
+     * Builder#maxSpend(BigDecimal, Currency)}; the model had not answered yet.
+     */
+    SPEND_LIMIT,
+    /**
+     * The run stopped before a step that could have taken its tokens past {@link
+     * Builder#maxTotalTokens(long)}; the model had not answered yet.
+     */
+    TOKEN_LIMIT,
+    /**
      * A model call failed, or the calling thread was interrupted while tools ran (the open calls
      * are then answered with error results); see {@link Result#error()}.
      */
@@ -789,6 +825,8 @@ public final class ToolRunner {
    * @param argumentErrors how many tool calls had arguments that were not valid JSON or did not
    *     bind to the tool's parameters; each was answered with an error so the model could call
    *     again
+   * @param spend the tokens of all steps and their cost, priced with the client's {@link
+   *     KimiClient#prices()}
    */
   public record Result(
       Outcome outcome,
@@ -798,7 +836,8 @@ public final class ToolRunner {
       Usage usage,
       int steps,
       KimiException error,
-      int argumentErrors) {
+      int argumentErrors,
+      Spend spend) {
 
     /**
      * Copies the transcript.
@@ -811,11 +850,47 @@ public final class ToolRunner {
      * @param steps the number of model calls
      * @param error why the run failed; may be null
      * @param argumentErrors how many tool calls had arguments that did not parse or bind
+     * @param spend the tokens and cost of all steps; null is {@link Spend#NONE}
      * @throws NullPointerException if {@code outcome} or {@code transcript} is null
      */
     public Result {
       Objects.requireNonNull(outcome, "outcome must not be null");
       transcript = List.copyOf(transcript);
+      spend = spend == null ? Spend.NONE : spend;
+    }
+
+    /**
+     * Creates a result without a spend ({@link Spend#NONE}).
+     *
+     * @param outcome how it ended
+     * @param transcript every message
+     * @param newMessageIndex the index of the first message the run added
+     * @param lastCompletion the last reply; may be null
+     * @param usage the summed tokens; may be null
+     * @param steps the number of model calls
+     * @param error why the run failed; may be null
+     * @param argumentErrors how many tool calls had arguments that did not parse or bind
+     * @throws NullPointerException if {@code outcome} or {@code transcript} is null
+     */
+    public Result(
+        Outcome outcome,
+        List<Message> transcript,
+        int newMessageIndex,
+        ChatCompletion lastCompletion,
+        Usage usage,
+        int steps,
+        KimiException error,
+        int argumentErrors) {
+      this(
+          outcome,
+          transcript,
+          newMessageIndex,
+          lastCompletion,
+          usage,
+          steps,
+          error,
+          argumentErrors,
+          Spend.NONE);
     }
 
     /**
@@ -838,7 +913,8 @@ public final class ToolRunner {
         Usage usage,
         int steps,
         KimiException error) {
-      this(outcome, transcript, newMessageIndex, lastCompletion, usage, steps, error, 0);
+      this(
+          outcome, transcript, newMessageIndex, lastCompletion, usage, steps, error, 0, Spend.NONE);
     }
 
     /**
@@ -874,6 +950,9 @@ public final class ToolRunner {
     private int fiberPolls = DEFAULT_FIBER_POLLS;
     private Duration fiberWait = DEFAULT_FIBER_WAIT;
     private Scheduler time;
+    private BigDecimal maxSpend;
+    private Currency spendCurrency;
+    private long maxTotalTokens;
 
     private Builder(KimiClient kimi) {
       this.kimi = kimi;
@@ -904,7 +983,10 @@ public final class ToolRunner {
     }
 
     /**
-     * Registers a function tool built from a name, description and schema, and its handler.
+     * Registers a function tool built from a name, description and schema, and its handler: the
+     * same as {@code tool(Tool.function(name, description, parameters.toJson()), handler)}. A
+     * schema you hold as JSON (from an MCP server, a file) becomes a {@link JsonSchema} with {@link
+     * JsonSchema#of(JsonValue)}.
      *
      * @param name the function name, matching {@link FunctionTool#NAME_PATTERN}
      * @param description what the tool does, for the model
@@ -1102,6 +1184,57 @@ public final class ToolRunner {
         throw new IllegalArgumentException("maxSteps must be at least 1: " + maxSteps);
       }
       this.maxSteps = maxSteps;
+      return this;
+    }
+
+    /**
+     * Sets a spend limit: the run stops, with {@link Outcome#SPEND_LIMIT}, before a step whose
+     * worst case could take the run's cost past {@code amount}. The worst case of a step is its
+     * prompt as the SDK's estimator counts it ({@link io.github.kimisdk.token.RequestTokens}), all
+     * billed at the cache-miss price, plus its whole output cap ({@code maxCompletionTokens}, else
+     * the model's default output in the client's catalog) at the output price. Set {@code
+     * maxCompletionTokens} on the request to make the estimate tighter. The client's price table
+     * ({@link KimiClient#prices()}) must price the request's model in {@code currency}, or {@link
+     * #run} throws.
+     *
+     * <pre>{@code
+     * ToolRunner runner = ToolRunner.builder(kimi)
+     *     .tool("add", "Adds a and b", schema, handler)
+     *     .maxSpend(new BigDecimal("0.50"), Currency.getInstance("USD"))
+     *     .build();
+     * }</pre>
+     *
+     * @param amount the most the run may cost, not negative
+     * @param currency the currency of {@code amount}
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code amount} is negative
+     */
+    public Builder maxSpend(BigDecimal amount, Currency currency) {
+      Objects.requireNonNull(amount, "amount must not be null");
+      Objects.requireNonNull(currency, "currency must not be null");
+      if (amount.signum() < 0) {
+        throw new IllegalArgumentException("maxSpend must not be negative: " + amount);
+      }
+      this.maxSpend = amount;
+      this.spendCurrency = currency;
+      return this;
+    }
+
+    /**
+     * Sets a token limit: the run stops, with {@link Outcome#TOKEN_LIMIT}, before a step whose
+     * estimated prompt and whole output cap (as for {@link #maxSpend}) could take the run's prompt
+     * and completion tokens, summed over its steps, past {@code maxTotalTokens}.
+     *
+     * @param maxTotalTokens the most tokens a run may use, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxTotalTokens} is below 1
+     */
+    public Builder maxTotalTokens(long maxTotalTokens) {
+      if (maxTotalTokens < 1) {
+        throw new IllegalArgumentException("maxTotalTokens must be at least 1: " + maxTotalTokens);
+      }
+      this.maxTotalTokens = maxTotalTokens;
       return this;
     }
 

@@ -180,6 +180,14 @@ public record ChatRequest(
       throw new IllegalArgumentException("model must not be blank, such as \"kimi-k2.6\"");
     }
     Objects.requireNonNull(messages, "messages must not be null");
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i) == null) {
+        throw new NullPointerException(
+            "messages["
+                + i
+                + "] is null; every message must be a Message, such as Message.user(..)");
+      }
+    }
     messages = List.copyOf(messages);
     if (messages.isEmpty()) {
       throw new IllegalArgumentException(
@@ -290,12 +298,6 @@ public record ChatRequest(
     if (reasoningEffort != null) {
       if (reasoningEffort.isBlank()) {
         throw new IllegalArgumentException("reasoningEffort must not be blank, such as \"high\"");
-      }
-      if (thinking != null && !thinking.isEnabled()) {
-        throw new IllegalArgumentException(
-            "reasoningEffort \""
-                + reasoningEffort
-                + "\" needs thinking, but thinking is disabled; drop one of them");
       }
     }
     if (topLogprobs != null) {
@@ -524,6 +526,18 @@ public record ChatRequest(
      */
     public Builder addUser(String text) {
       return addMessage(Message.user(text));
+    }
+
+    /**
+     * Sets the output cap, reasoning included, for code ported from the OpenAI SDKs: the same as
+     * {@link #maxCompletionTokens(Integer)}, sent as {@code max_completion_tokens} (Kimi deprecated
+     * {@code max_tokens}, and {@code max_completion_tokens} wins where both are sent).
+     *
+     * @param maxTokens the cap, at least 1; null for the server's default
+     * @return this builder
+     */
+    public Builder maxTokens(Integer maxTokens) {
+      return maxCompletionTokens(maxTokens);
     }
 
     /**

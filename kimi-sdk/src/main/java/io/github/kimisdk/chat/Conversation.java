@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,9 +50,14 @@ import java.util.UUID;
  * #pendingToolCalls()} lists the open ones). A {@link io.github.kimisdk.agent.ToolRunner} appends
  * whole tool turns with {@code runner.run(conversation, conversation.request(model))}.
  *
+ * <p>It counts the tokens of its replies per model ({@link #usage()}, {@link #usageByModel()}) as
+ * {@link #addReply(ChatCompletion)} adds them, and {@link #addUsage(String, Usage)} for calls whose
+ * messages arrive another way; a price table turns them into money: {@code
+ * kimi.prices().spend(conversation)}.
+ *
  * <p>The saved form is a JSON object {@code {"format": "kimi-sdk.conversation", "version": 1, "id":
- * ..., "messages": [...]}} whose messages are exactly what the API is sent. Instances are
- * thread-safe.
+ * ..., "messages": [...], "usage": {...}}} whose messages are exactly what the API is sent, and
+ * whose optional {@code usage} holds the tokens per model. Instances are thread-safe.
  */
 public final class Conversation {
 
@@ -64,6 +70,7 @@ public final class Conversation {
   private final String id;
   private final List<Message> messages = new ArrayList<>();
   private final Set<String> openCalls = new LinkedHashSet<>(); // guarded by this
+  private final Map<String, Usage> usage = new LinkedHashMap<>(); // guarded by this
   private AssistantMessage openCallsOwner; // guarded by this
 
   private Conversation(String id) {
@@ -235,7 +242,8 @@ public final class Conversation {
   }
 
   /**
-   * Appends the model's reply (the first choice's message) exactly as received.
+   * Appends the model's reply (the first choice's message) exactly as received, and counts its
+   * usage under the model the reply names.
    *
    * @param completion the reply
    * @return the appended message, whose tool calls (if any) are now open
@@ -249,7 +257,61 @@ public final class Conversation {
     }
     AssistantMessage reply = completion.choices().get(0).message();
     add(reply);
+    if (completion.usage() != null) {
+      addUsage(completion.model() == null ? "" : completion.model(), completion.usage());
+    }
     return reply;
+  }
+
+  /**
+   * Counts the tokens of calls made for this conversation whose replies were added another way, for
+   * example by a {@link io.github.kimisdk.agent.ToolRunner} run (which does this itself).
+   *
+   * @param model the model that answered
+   * @param usage the tokens of the calls
+   * @return this conversation
+   * @throws NullPointerException if an argument is null
+   */
+  public synchronized Conversation addUsage(String model, Usage usage) {
+    Objects.requireNonNull(model, "model must not be null");
+    Objects.requireNonNull(usage, "usage must not be null");
+    this.usage.merge(model, strip(usage), Usage::plus);
+    return this;
+  }
+
+  /**
+   * Returns the tokens of every call counted so far, over all models.
+   *
+   * @return the summed usage; zero counts when nothing was counted
+   */
+  public synchronized Usage usage() {
+    Usage sum = new Usage(0, 0, 0, null, null);
+    for (Usage u : usage.values()) {
+      sum = sum.plus(u);
+    }
+    return sum;
+  }
+
+  /**
+   * Returns the tokens counted so far per model, in the order the models first answered; {@code
+   * kimi.prices().spend(conversation)} prices them.
+   *
+   * @return an immutable copy, by model id
+   */
+  public synchronized Map<String, Usage> usageByModel() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(usage));
+  }
+
+  /** A usage without the server's extra fields, which a sum cannot keep. */
+  private static Usage strip(Usage u) {
+    return u.additionalFields().isEmpty()
+        ? u
+        : new Usage(
+            u.promptTokens(),
+            u.completionTokens(),
+            u.totalTokens(),
+            u.cachedTokens(),
+            u.reasoningTokens());
   }
 
   /**
@@ -289,6 +351,14 @@ public final class Conversation {
       }
     }
     w.endArray();
+    if (!usage.isEmpty()) {
+      w.name("usage").beginObject();
+      for (Map.Entry<String, Usage> e : usage.entrySet()) {
+        w.name(e.getKey());
+        ChatCodec.writeUsage(w, e.getValue());
+      }
+      w.endObject();
+    }
     w.endObject();
     return Json.writePretty(Json.parse(w.toString()));
   }
@@ -368,6 +438,24 @@ public final class Conversation {
         c.add(ChatCodec.readMessage(list.get(i).asObject()));
       } catch (IllegalArgumentException | NullPointerException | JsonException e) {
         throw new IllegalArgumentException("saved message " + i + ": " + e.getMessage(), e);
+      }
+    }
+    JsonValue saved = o.get("usage");
+    if (saved != null && !(saved instanceof JsonObject)) {
+      throw new IllegalArgumentException("\"usage\" of a saved conversation must be an object");
+    }
+    if (saved instanceof JsonObject byModel) {
+      for (Map.Entry<String, JsonValue> e : byModel.members().entrySet()) {
+        if (!(e.getValue() instanceof JsonObject u)) {
+          throw new IllegalArgumentException(
+              "the saved usage of " + e.getKey() + " must be an object");
+        }
+        try {
+          c.addUsage(e.getKey(), ChatCodec.readUsage(u));
+        } catch (JsonException bad) {
+          throw new IllegalArgumentException(
+              "the saved usage of " + e.getKey() + ": " + bad.getMessage(), bad);
+        }
       }
     }
     return c;

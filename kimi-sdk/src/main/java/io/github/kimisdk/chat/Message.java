@@ -162,10 +162,10 @@ public sealed interface Message permits SystemMessage, UserMessage, AssistantMes
    * Creates a tool message that answers one tool call.
    *
    * @param toolCallId the id of the call answered
-   * @param name the name of the tool called
+   * @param name the name of the tool called; null when unknown (Kimi accepts it without)
    * @param content the result, as text the model reads
    * @return the message
-   * @throws NullPointerException if any argument is null
+   * @throws NullPointerException if {@code toolCallId} or {@code content} is null
    */
   static ToolMessage tool(String toolCallId, String name, String content) {
     return new ToolMessage(toolCallId, name, content);

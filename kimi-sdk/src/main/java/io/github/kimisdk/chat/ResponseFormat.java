@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;
 import java.util.Objects;
@@ -8,9 +9,18 @@ import java.util.Objects;
  * Asks for a shape of reply: free {@link #text()}, any {@link #jsonObject() JSON object}, or JSON
  * that follows a {@link #jsonSchema(String, JsonValue) schema}.
  *
- * <p>In JSON object mode the prompt must still ask for JSON. Schemas must follow Moonshot Flavored
- * JSON Schema (see {@link io.github.kimisdk.tool.FunctionTool}). JSON object mode cannot be
- * combined with a partial assistant message.
+ * <p>In JSON object mode the prompt must still ask for JSON. JSON object mode cannot be combined
+ * with a partial assistant message.
+ *
+ * <p>A JSON schema format needs a name and a schema, and the schema must be a JSON object: Kimi
+ * answers 400 otherwise (K3's contract, Kimi-Vendor-Verifier {@code test_response_format.py}).
+ * Unless {@code strict} is {@code false}, the schema must also follow Moonshot Flavored JSON
+ * Schema, which {@link JsonSchema#validateMfjs(JsonValue)} checks here, as Kimi does
+ * ("response_format. json_schema is not a valid moonshot flavored json schema"). Unlike tool
+ * parameters, the root may be any schema walle accepts, such as {@code {"type": "string"}} or an
+ * {@code anyOf}: nothing known of Kimi refuses it, though a reply that is not an object suits
+ * {@link ChatCompletion#parse(Class)} less. With {@code strict: false} Kimi only promises valid
+ * JSON and the schema is sent unchecked (beyond being an object).
  *
  * @param type the kind of format
  * @param name the schema's name, for {@link Type#JSON_SCHEMA} only; null otherwise
@@ -43,7 +53,9 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
    * @param strict whether the reply must follow the schema exactly, for {@link Type#JSON_SCHEMA}
    *     only; null leaves the server's default (true)
    * @throws NullPointerException if {@code type} is null, or a schema format lacks name or schema
-   * @throws IllegalArgumentException if the name is blank, or another type has schema fields
+   * @throws IllegalArgumentException if the name is blank, the schema is not a JSON object, or
+   *     (unless {@code strict} is false) breaks an MFJS rule, the message naming the path and the
+   *     fix; or if another type has schema fields
    */
   public ResponseFormat {
     Objects.requireNonNull(type, "response format type must not be null");
@@ -52,6 +64,23 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
       Objects.requireNonNull(schema, "json_schema response format needs a schema");
       if (name.isBlank()) {
         throw new IllegalArgumentException("json_schema response format name must not be blank");
+      }
+      if (!(schema instanceof JsonObject)) {
+        throw new IllegalArgumentException(
+            "json_schema response format \""
+                + name
+                + "\": the schema must be a JSON object (Kimi answers 400 otherwise), not "
+                + schema
+                + "; pass an object schema such as {\"type\":\"object\",\"properties\":{...}}, or"
+                + " JsonSchema.of(RecordType.class).toJson()");
+      }
+      if (!Boolean.FALSE.equals(strict)) {
+        try {
+          JsonSchema.validateMfjs(schema);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "json_schema response format \"" + name + "\": " + e.getMessage(), e);
+        }
       }
     } else if (name != null || schema != null || strict != null) {
       throw new IllegalArgumentException(
@@ -82,10 +111,11 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
    * Returns a JSON schema format with the server's default strictness.
    *
    * @param name the schema's name
-   * @param schema the JSON Schema
+   * @param schema the JSON Schema, an object following MFJS
    * @return the format
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} is blank, or the schema is not an object or
+   *     breaks an MFJS rule (the message names the path and the fix)
    */
   public static ResponseFormat jsonSchema(String name, JsonValue schema) {
     return new ResponseFormat(Type.JSON_SCHEMA, name, schema, null);
@@ -95,11 +125,12 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
    * Returns a JSON schema format.
    *
    * @param name the schema's name
-   * @param schema the JSON Schema
+   * @param schema the JSON Schema, an object (following MFJS unless {@code strict} is false)
    * @param strict whether the reply must follow the schema exactly
    * @return the format
    * @throws NullPointerException if {@code name} or {@code schema} is null
-   * @throws IllegalArgumentException if {@code name} is blank
+   * @throws IllegalArgumentException if {@code name} is blank, the schema is not an object, or
+   *     {@code strict} is true and the schema breaks an MFJS rule
    */
   public static ResponseFormat jsonSchema(String name, JsonValue schema, boolean strict) {
     return new ResponseFormat(Type.JSON_SCHEMA, name, schema, strict);

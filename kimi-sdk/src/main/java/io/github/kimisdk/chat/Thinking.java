@@ -44,24 +44,25 @@ public record Thinking(Type type, String keep, String effort) {
   private static final Thinking DISABLED = new Thinking(Type.DISABLED, null, null);
 
   /**
-   * Validates that {@code keep} and {@code effort} are used only with thinking enabled.
+   * Validates {@code keep} and {@code effort}. With thinking disabled both are sent as given and
+   * Kimi ignores them (Moonshot's K3 contract); while the model thinks, {@code keep} must be {@code
+   * "all"}.
    *
    * @param type whether the model thinks
    * @param keep which earlier reasoning the server keeps, such as {@code "all"}; null for the
    *     server's default (none)
    * @param effort how hard the model thinks; null for the model's default
    * @throws NullPointerException if {@code type} is null
-   * @throws IllegalArgumentException if {@code keep} or {@code effort} is set while thinking is
-   *     disabled, {@code keep} is not {@code "all"}, or {@code effort} is blank
+   * @throws IllegalArgumentException if {@code keep} is not {@code "all"} while thinking is
+   *     enabled, or {@code keep} or {@code effort} is blank
    */
   public Thinking {
     Objects.requireNonNull(type, "thinking type must not be null");
     if (keep != null) {
-      if (type != Type.ENABLED) {
-        throw new IllegalArgumentException(
-            "thinking keep applies only when thinking is enabled; use Thinking.preserved()");
+      if (keep.isBlank()) {
+        throw new IllegalArgumentException("thinking keep must not be blank, such as \"all\"");
       }
-      if (!keep.equals("all")) {
+      if (type == Type.ENABLED && !keep.equals("all")) {
         throw new IllegalArgumentException(
             "thinking keep must be \"all\" (Kimi refuses any other value while the model thinks):"
                 + " \""
@@ -69,17 +70,8 @@ public record Thinking(Type type, String keep, String effort) {
                 + "\"; use Thinking.preserved()");
       }
     }
-    if (effort != null) {
-      if (type != Type.ENABLED) {
-        throw new IllegalArgumentException(
-            "thinking effort applies only when thinking is enabled; use"
-                + " Thinking.enabled().withEffort(\""
-                + effort
-                + "\")");
-      }
-      if (effort.isBlank()) {
-        throw new IllegalArgumentException("thinking effort must not be blank, such as \"high\"");
-      }
+    if (effort != null && effort.isBlank()) {
+      throw new IllegalArgumentException("thinking effort must not be blank, such as \"high\"");
     }
   }
 
@@ -128,7 +120,7 @@ public record Thinking(Type type, String keep, String effort) {
    *
    * @param effort the level, such as {@code "high"}; null for the model's default
    * @return the copy
-   * @throws IllegalArgumentException if thinking is disabled, or {@code effort} is blank
+   * @throws IllegalArgumentException if {@code effort} is blank
    */
   public Thinking withEffort(String effort) {
     return new Thinking(type, keep, effort);

@@ -6,7 +6,9 @@ import java.util.Objects;
  * Holds the result of one tool call, sent with role {@code tool}.
  *
  * @param toolCallId the id of the call this answers, exactly as the model sent it
- * @param name the name of the tool called; Kimi's examples always send it
+ * @param name the name of the tool called, sent as {@code name}: Kimi's examples always send it,
+ *     and so does the SDK when it answers a call; null when unknown (a history from a client that
+ *     does not send it, such as the official {@code openai} one), which Kimi accepts
  * @param content the result, as text the model reads
  */
 public record ToolMessage(String toolCallId, String name, String content) implements Message {
@@ -15,13 +17,12 @@ public record ToolMessage(String toolCallId, String name, String content) implem
    * Validates the fields.
    *
    * @param toolCallId the id of the call this answers, exactly as the model sent it
-   * @param name the name of the tool called; Kimi's examples always send it
+   * @param name the name of the tool called; null when unknown
    * @param content the result, as text the model reads
-   * @throws NullPointerException if any field is null
+   * @throws NullPointerException if {@code toolCallId} or {@code content} is null
    */
   public ToolMessage {
     Objects.requireNonNull(toolCallId, "tool message toolCallId must not be null");
-    Objects.requireNonNull(name, "tool message name must not be null (Kimi expects the tool name)");
     Objects.requireNonNull(content, "tool message content must not be null");
   }
 

@@ -6,12 +6,22 @@ import io.github.kimisdk.json.JsonObject;
  * Counts the tokens of one call. Kimi reports usage in the finishing choice of a stream, at the top
  * level of a non-stream response, and (with {@code include_usage}) in a trailing stream chunk.
  *
- * @param promptTokens tokens of the request, 0 when absent
+ * <p>The prompt tokens <em>include</em> the cached ones: {@link #cachedTokens()} is the part of
+ * {@link #promptTokens()} that Kimi's prefix cache served (billed at the cache-hit price), and
+ * {@link #uncachedPromptTokens()} the rest. Kimi spells the cached count two ways, its own
+ * top-level {@code cached_tokens} and OpenAI's {@code prompt_tokens_details.cached_tokens}, and
+ * sends either or both; the Anthropic-style surface reports {@code cache_read_input_tokens} beside
+ * an {@code input_tokens} that leaves them out. Each is read into the same two numbers, so {@link
+ * #cacheHitRatio()} is right whichever arrived. A cost follows with {@code
+ * io.github.kimisdk.token.Price#cost(Usage)}.
+ *
+ * @param promptTokens tokens of the request, cached ones included; 0 when absent
  * @param completionTokens tokens of the reply, reasoning included, 0 when absent
  * @param totalTokens prompt plus completion tokens, 0 when absent
- * @param cachedTokens prompt tokens served from Kimi's prefix cache (Kimi's top-level {@code
- *     cached_tokens}, else OpenAI-style {@code prompt_tokens_details.cached_tokens}); null when the
- *     server did not say
+ * @param cachedTokens the prompt tokens served from Kimi's prefix cache (Kimi's top-level {@code
+ *     cached_tokens}, else OpenAI-style {@code prompt_tokens_details.cached_tokens}, or the
+ *     Anthropic-style {@code cache_read_input_tokens}); null when the server did not say, which
+ *     Kimi does when nothing was cached
  * @param reasoningTokens completion tokens spent on reasoning ({@code
  *     completion_tokens_details.reasoning_tokens}); null when the server did not say
  * @param additionalFields the members the server sent that this record does not model, as they
@@ -71,8 +81,36 @@ public record Usage(
   }
 
   /**
+   * Returns the prompt tokens that missed Kimi's prefix cache: the prompt tokens less the cached
+   * ones, which they include.
+   *
+   * @return {@code promptTokens - cachedTokens}, never negative; all prompt tokens when the cached
+   *     count is absent
+   */
+  public int uncachedPromptTokens() {
+    int cached = cachedTokens == null ? 0 : Math.max(0, cachedTokens);
+    return Math.max(0, promptTokens - cached);
+  }
+
+  /**
+   * Returns the share of the prompt served from Kimi's prefix cache, for example 0.92 on the second
+   * turn of a conversation whose history was sent again unchanged.
+   *
+   * @return {@code cachedTokens / promptTokens}, from 0 to 1; 0 when there were no prompt tokens or
+   *     the cached count is absent
+   */
+  public double cacheHitRatio() {
+    if (promptTokens <= 0 || cachedTokens == null || cachedTokens <= 0) {
+      return 0;
+    }
+    return Math.min(1.0, (double) cachedTokens / promptTokens);
+  }
+
+  /**
    * Returns the sum of this usage and {@code other}, for totals across several calls. A detail that
    * is null on both sides stays null; additional fields are not kept, since they cannot be summed.
+   * A count stops at {@link Integer#MAX_VALUE} rather than wrap around; sums that may grow past it
+   * belong in a {@code long}, as {@code io.github.kimisdk.token.Spend} keeps them.
    *
    * @param other the usage to add; null adds nothing
    * @return the sum
@@ -82,9 +120,9 @@ public record Usage(
       return this;
     }
     return new Usage(
-        promptTokens + other.promptTokens,
-        completionTokens + other.completionTokens,
-        totalTokens + other.totalTokens,
+        add(promptTokens, other.promptTokens),
+        add(completionTokens, other.completionTokens),
+        add(totalTokens, other.totalTokens),
         sum(cachedTokens, other.cachedTokens),
         sum(reasoningTokens, other.reasoningTokens));
   }
@@ -93,6 +131,11 @@ public record Usage(
     if (a == null) {
       return b;
     }
-    return b == null ? a : a + b;
+    return b == null ? a : add(a, b);
+  }
+
+  private static int add(int a, int b) {
+    long sum = (long) a + b;
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum));
   }
 }

@@ -37,8 +37,10 @@ import java.util.function.Function;
  * set). Usage is counted as the SDK counts it: with {@link
  * io.github.kimisdk.token.RequestTokens#estimated()} and {@link
  * io.github.kimisdk.token.TokenEstimator}, or exactly with the {@link #tokenizer tokenizer} given;
- * {@code n} gives that many choices. {@code GET /v1/models} lists its models with Kimi's capability
- * fields (by default kimi-k3 first, then kimi-k2.6, kimi-k2.5, kimi-k2.7-code(-highspeed),
+ * {@code n} gives that many choices. Like Kimi's prefix cache, a request whose leading messages (at
+ * least 256 tokens of them) led an earlier request reports them as {@code cached_tokens} (in both
+ * of Kimi's spellings). {@code GET /v1/models} lists its models with Kimi's capability fields (by
+ * default kimi-k3 first, then kimi-k2.6, kimi-k2.5, kimi-k2.7-code(-highspeed),
  * kimi-for-coding(-highspeed), k3, k3-256k and moonshot-v1-8k; see {@link #models(String...)} and
  * {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages.
  * Beside chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages}

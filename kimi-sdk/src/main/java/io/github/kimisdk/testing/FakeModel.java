@@ -46,6 +46,7 @@ final class FakeModel {
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   final FakeTokenCounter tokenCounter = new FakeTokenCounter();
+  private final FakePromptCache promptCache = new FakePromptCache();
   final Map<String, ModelInfo> models = new java.util.concurrent.ConcurrentHashMap<>();
   final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   volatile boolean lenient;
@@ -212,7 +213,10 @@ final class FakeModel {
     for (Call c : calls) {
       completionTokens += tokenCounter.countText(c.name + c.arguments);
     }
-    Usage usage = new Usage(promptTokens, completionTokens * choices, reasoningTokens * choices);
+    int cachedTokens = promptCache.cachedTokens(body, promptTokens, tokenCounter, historyReasoning);
+    Usage usage =
+        new Usage(
+            promptTokens, cachedTokens, completionTokens * choices, reasoningTokens * choices);
     long created = clock.millis() / 1000;
     long seq = sequence.incrementAndGet();
     String id = String.format("chatcmpl-%08x%016x", created, seq * 0x9E3779B97F4A7C15L);
@@ -963,12 +967,18 @@ final class FakeModel {
     return FakeResponse.error(status, w.endObject().endObject().toString());
   }
 
-  private record Usage(int prompt, int completion, int reasoning) {
+  private record Usage(int prompt, int cached, int completion, int reasoning) {
     void write(JsonWriter w) {
       w.beginObject();
       w.name("prompt_tokens").value(prompt);
       w.name("completion_tokens").value(completion);
       w.name("total_tokens").value(prompt + completion);
+      if (cached > 0) {
+        // as K3 answers a cache hit: Kimi's own spelling and OpenAI's, both
+        w.name("cached_tokens").value(cached);
+        w.name("prompt_tokens_details").beginObject().name("cached_tokens").value(cached);
+        w.endObject();
+      }
       if (reasoning > 0) {
         w.name("completion_tokens_details").beginObject();
         w.name("reasoning_tokens").value(reasoning).endObject();

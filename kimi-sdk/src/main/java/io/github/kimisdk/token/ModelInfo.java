@@ -432,12 +432,6 @@ public final class ModelInfo {
   }
 
   /**
-   * Tells whether {@code o} describes the same model with the same values.
-   *
-   * @param o the other object
-   * @return true when every value is equal
-   */
-  /**
    * Lists the settings of {@code request} this model rejects, each as a sentence that names the
    * parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
    * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
@@ -447,9 +441,10 @@ public final class ModelInfo {
    * thinking enabled on a model that does not think; {@code thinking.keep} on a model without
    * {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code thinking.effort}) on a model
    * that does not think, that lists no levels, or that is not among {@link #efforts()}; tools on a
-   * model without {@link #toolUse()}; image and video parts on a model that does not take them. The
-   * request's model id is not compared with {@link #id()}. A client runs this check before every
-   * call, against its own catalog, and refuses a request with any problem.
+   * model without {@link #toolUse()}; image and video parts on a model that does not take them; a
+   * {@code max_completion_tokens} over {@link #maxOutput()}. The request's model id is not compared
+   * with {@link #id()}. A client runs this check before every call, against its own catalog, and
+   * refuses a request with any problem.
    *
    * <pre>{@code
    * List<String> problems = ModelCatalog.defaults().lookup(request.model()).problems(request);
@@ -509,6 +504,12 @@ public final class ModelInfo {
     }
   }
 
+  /**
+   * Tells whether {@code o} describes the same model with the same values.
+   *
+   * @param o the other object
+   * @return true when every value is equal
+   */
   @Override
   public boolean equals(Object o) {
     return o instanceof ModelInfo m

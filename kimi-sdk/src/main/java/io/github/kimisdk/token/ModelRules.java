@@ -71,6 +71,19 @@ final class ModelRules {
     }
     if (known) {
       mediaProblems(out, model, request.messages());
+      Integer cap = request.maxCompletionTokens();
+      if (cap != null && cap > model.maxOutput()) {
+        out.add(
+            "maxCompletionTokens "
+                + cap
+                + " is over "
+                + id
+                + "'s largest output, "
+                + model.maxOutput()
+                + " tokens (its context window is "
+                + model.contextWindow()
+                + "); lower it, or leave it unset for the model's default");
+      }
     }
     return out;
   }
@@ -270,8 +283,10 @@ final class ModelRules {
         continue;
       }
       if (!thinks) {
-        out.add(
-            id + " does not think here, so " + field + " \"" + value + "\" has no use; drop it");
+        if (model.thinking() == ThinkingSupport.NONE) {
+          out.add(id + " does not think, so " + field + " \"" + value + "\" has no use; drop it");
+        }
+        // with thinking switched off Kimi ignores the effort (Moonshot's K3 contract)
       } else if (efforts.isEmpty()) {
         out.add(
             id

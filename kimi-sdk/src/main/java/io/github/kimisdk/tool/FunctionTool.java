@@ -7,14 +7,18 @@ import java.util.regex.Pattern;
 /**
  * Declares a function the caller implements, sent as {@code "type": "function"}.
  *
- * <p>Kimi validates {@code parameters} as Moonshot Flavored JSON Schema: the root is an object
- * schema, every nested property has a {@code type}, {@code type} never stands beside {@code anyOf}
- * or {@code $ref}, and {@code format} is not supported (see {@link JsonSchema}). The constructor
- * checks this with {@link JsonSchema#validate(JsonValue)}, unless {@code strict} is {@code false}:
- * then the schema is sent as it is, since it only guides the model (with {@code strict: false}
- * Moonshot's own pipeline reduces it to "an object"; whether the server then skips its check is not
- * verified). For a schema written for someone else, {@link JsonSchema#normalize(JsonValue)} is the
- * safer route.
+ * <p>Kimi checks {@code parameters} before anything else: the root must be {@code "type": "object"}
+ * (Kimi answers "tools.function.parameters.type is required and must be \"object\""; the arguments
+ * the model sends are one JSON object), and the schema must pass Moonshot's MFJS validator, walle
+ * ("tools.function.parameters is not a valid moonshot flavored json schema"): only MFJS keywords,
+ * nothing but {@code description} and {@code title} beside {@code anyOf} or {@code $ref}, {@code
+ * $defs} at the root, recursion that can end, and so on (see {@link JsonSchema}). One bad tool
+ * fails every request that declares it. The constructor checks both with {@link
+ * JsonSchema#validate(JsonValue)}, unless {@code strict} is {@code false}: then the schema is sent
+ * as it is, since it only guides the model (with {@code strict: false} Moonshot's own pipeline
+ * reduces it to "an object"; whether the server then skips its check is not verified). A function
+ * without arguments may leave {@code parameters} out (null). For a schema written for someone else,
+ * {@link JsonSchema#normalize(JsonValue)} is the safer route.
  *
  * @param name the function name; Kimi expects 3 to 64 characters matching {@code
  *     [A-Za-z_][A-Za-z0-9_-]*}

@@ -2,7 +2,6 @@ package io.github.kimisdk.tool;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Holds a JSON Schema that Kimi accepts for tool parameters: Moonshot Flavored JSON Schema (MFJS).
@@ -29,24 +27,44 @@ import java.util.Set;
  * FunctionTool tool = Tool.function("get_weather", "Weather forecast for a city", params.toJson());
  * }</pre>
  *
- * <p>The rules Kimi enforces, and that {@link #validate(JsonValue)} checks with a message naming
- * the offending path (such as {@code $.properties.city}):
+ * <p>Kimi checks every schema with Moonshot's own MFJS validator, walle
+ * (github.com/MoonshotAI/walle), and answers a schema it refuses with a 400 "not a valid moonshot
+ * flavored json schema" that fails the whole request. {@link #validate(JsonValue)} applies walle's
+ * rules, in walle's order and with walle's words, and names the path (such as {@code
+ * $.properties.city}) and the fix; its MFJS check agrees with walle on all 395 of walle's own test
+ * cases. The rules a schema most often breaks:
  *
  * <ul>
- *   <li>the root is {@code "type": "object"};
- *   <li>every schema has a {@code type} (a name or a list of names), unless it is a {@code $ref} or
- *       an {@code anyOf}/{@code oneOf}/{@code allOf} whose branches have one;
- *   <li>no {@code type} stands beside {@code anyOf} or {@code $ref} (it belongs in the branches, or
- *       in the referenced schema);
- *   <li>{@code format} is not supported, nor is the tuple form of {@code items} (an array of
- *       schemas); {@code title}, {@code minimum}, {@code maximum}, {@code minItems}, {@code
- *       maxItems} and {@code prefixItems} are accepted, as Kimi's current validator accepts them;
- *   <li>{@code enum} values are all strings or all numbers, never mixed;
- *   <li>{@code $defs} appear only at the root, and {@code $ref} is {@code "#"} (the whole schema,
- *       for recursion) or points at a root definition that exists, as {@code #/$defs/Name};
- *   <li>no property is named {@code $defs}, {@code $ref}, {@code anyOf}, {@code required} or {@code
- *       additionalProperties}.
+ *   <li>tool parameters have {@code "type": "object"} at the root (Kimi's own check, before walle;
+ *       walle itself accepts any object schema, which {@link #validateMfjs(JsonValue)} checks);
+ *   <li>only the MFJS keywords: {@code type}, {@code properties}, {@code required}, {@code
+ *       additionalProperties}, {@code items} (one schema), {@code anyOf}, {@code enum}, {@code
+ *       $ref}, {@code $defs}, {@code $id}, {@code description}, {@code title}, {@code default},
+ *       {@code minLength}, {@code maxLength}, {@code pattern}, {@code minimum}, {@code maximum},
+ *       {@code minItems}, {@code maxItems}; no {@code format}, {@code const}, {@code oneOf}, {@code
+ *       allOf}, {@code prefixItems}, {@code patternProperties} and so on;
+ *   <li>each keyword on a type that has it: {@code properties} and {@code required} on an object,
+ *       {@code minLength} on a string, {@code minimum} on a number; a list of types takes nothing
+ *       beside it but {@code description} and {@code title} (and an {@code enum} when the list is
+ *       one type and {@code "null"});
+ *   <li>nothing beside {@code anyOf} or {@code $ref} but {@code description} and {@code title}, and
+ *       not when a branch or the referenced schema has its own;
+ *   <li>{@code enum} values match the {@code type} beside it (strings, numbers, integers, booleans
+ *       or null; a number type with null lists {@code "null"} first);
+ *   <li>{@code $defs} and {@code $id} only at the root, {@code $id} a string; definition names, and
+ *       every name inside a definition, without {@code /}; {@code $ref} is {@code "#"} or starts
+ *       with {@code #/$defs/} and resolves (into a definition too, such as {@code
+ *       #/$defs/Tree/properties/children});
+ *   <li>recursion can end: a recursive property is not required, or another required property or an
+ *       anyOf branch can end;
+ *   <li>no property named {@code $defs}, {@code $ref}, {@code anyOf}, {@code required} or {@code
+ *       additionalProperties}, and no empty name;
+ *   <li>limits: at most 10 levels of properties within properties (counted through {@code $ref}),
+ *       3000 property names, 1000 values per enum, 500 anyOf branches, 120000 bytes.
  * </ul>
+ *
+ * <p>A schema without {@code type} is accepted (walle's check for it is switched off), except
+ * beside an {@code enum}.
  *
  * <p>A schema written for someone else (an MCP server's {@code inputSchema}, another SDK's tool, a
  * Pydantic or zod export) rarely follows all of these. {@link #normalize(JsonValue)} rewrites it
@@ -61,14 +79,6 @@ import java.util.Set;
  * <p>Instances are immutable; the modifiers return new schemas.
  */
 public final class JsonSchema {
-
-  private static final Set<String> TYPES =
-      Set.of("object", "string", "number", "integer", "boolean", "array", "null");
-  private static final List<String> UNSUPPORTED = List.of("format");
-  private static final List<String> COMBINATORS = List.of("anyOf", "oneOf", "allOf");
-  private static final Set<String> RESERVED_PROPERTY_NAMES =
-      Set.of("$defs", "$ref", "anyOf", "required", "additionalProperties");
-  private static final String NORMALIZE = "; JsonSchema.normalize(schema) does this";
 
   private final JsonObject json;
 
@@ -192,9 +202,9 @@ public final class JsonSchema {
 
   /**
    * Checks a schema written elsewhere (for example by hand, or converted from another tool format)
-   * against Kimi's rules and wraps it.
+   * against Kimi's rules for tool parameters ({@link #validate(JsonValue)}) and wraps it.
    *
-   * @param schema the schema; its root must be an object schema
+   * @param schema the schema; its root must be {@code "type": "object"}
    * @return the schema
    * @throws NullPointerException if {@code schema} is null
    * @throws IllegalArgumentException if the schema breaks one of Kimi's rules; the message names
@@ -275,39 +285,35 @@ public final class JsonSchema {
   }
 
   /**
-   * Checks that {@code schema} is a tool-parameters schema Kimi accepts (see the class comment).
+   * Checks that {@code schema} is a tool-parameters schema Kimi accepts: {@code "type": "object"}
+   * at the root, then the rules of Moonshot's MFJS validator (see the class comment). The message
+   * names the path, the rule in Kimi's words, and the fix.
    *
    * @param schema the schema
    * @throws NullPointerException if {@code schema} is null
    * @throws IllegalArgumentException at the first rule broken, with a message such as {@code "tool
-   *     schema at $.properties.when: \"format\" is not supported by Kimi; remove it"}
+   *     schema at $.properties.when: unsupported keywords: format; remove them; ..."}
    */
   public static void validate(JsonValue schema) {
     Objects.requireNonNull(schema, "schema must not be null");
-    if (!(schema instanceof JsonObject root)) {
-      throw invalid("$", "the schema must be a JSON object with \"type\": \"object\"");
-    }
-    if (!(root.get("type") instanceof JsonString t) || !t.value().equals("object")) {
-      throw invalid(
-          "$", "the root must have \"type\": \"object\" (Kimi takes arguments as an object)");
-    }
-    Set<String> defs = new java.util.HashSet<>();
-    defs.add("#");
-    JsonValue d = root.get("$defs");
-    if (d != null) {
-      if (!(d instanceof JsonObject dobj)) {
-        throw invalid("$.$defs", "must be an object of named schemas");
-      }
-      for (String n : dobj.names()) {
-        defs.add("#/$defs/" + n);
-      }
-    }
-    check(root, "$", true, defs);
-    if (d instanceof JsonObject dobj) {
-      for (Map.Entry<String, JsonValue> e : dobj.members().entrySet()) {
-        check(e.getValue(), "$.$defs." + e.getKey(), false, defs);
-      }
-    }
+    MfjsValidator.checkToolParameters(schema, MfjsValidator.Limits.KIMI);
+  }
+
+  /**
+   * Checks {@code schema} against MFJS alone, as Moonshot's validator walle does, whatever the type
+   * of its root: the check for a {@link io.github.kimisdk.chat.ResponseFormat} schema. A tool's
+   * parameters must also have {@code "type": "object"} at the root; {@link #validate(JsonValue)}
+   * checks both.
+   *
+   * @param schema the schema, a JSON object
+   * @throws NullPointerException if {@code schema} is null
+   * @throws IllegalArgumentException at the first rule broken, with a message such as {@code
+   *     "schema at $.properties.tags: \"type\" must not stand beside \"anyOf\" (...); move it into
+   *     each branch"}
+   */
+  public static void validateMfjs(JsonValue schema) {
+    Objects.requireNonNull(schema, "schema must not be null");
+    MfjsValidator.check(schema, MfjsValidator.Limits.KIMI, "schema");
   }
 
   /**
@@ -342,11 +348,11 @@ public final class JsonSchema {
     }
 
     /**
-     * Wraps the schema as a {@link JsonSchema}, checking it.
+     * Wraps the schema as a {@link JsonSchema}, checking it as tool parameters.
      *
      * @return the schema, validated
-     * @throws IllegalArgumentException if a rule that cannot be fixed automatically is still broken
-     *     (such as a property named {@code required})
+     * @throws IllegalArgumentException if the root is not {@code "type": "object"} (a schema whose
+     *     root was, for example, {@code {"type": "string"}})
      */
     public JsonSchema toSchema() {
       return of(schema);
@@ -355,29 +361,43 @@ public final class JsonSchema {
 
   /**
    * Rewrites a JSON Schema written for someone else (an MCP server, another SDK, a Pydantic or zod
-   * export) into one Kimi accepts, and says what it changed. The input is not modified.
+   * export) into one Kimi accepts, and says what it changed. The input is not modified. The result
+   * always passes {@link #validateMfjs(JsonValue)} (Moonshot's validator, walle); a schema walle
+   * accepts is never refused.
    *
    * <ul>
    *   <li>A schema without {@code type} gets one: from its {@code enum} or {@code const} values, or
    *       from keywords that imply one ({@code properties} an object, {@code items} an array,
    *       {@code minLength} a string, {@code minimum} a number); the root becomes an object; a
-   *       schema that allowed any value becomes a string, as Moonshot's own client does. ({@code
-   *       "additionalProperties": {}} stays: it is Kimi's way to say "anything".)
+   *       schema that allowed any value becomes a string, as Moonshot's own client does (walle
+   *       accepts an untyped schema, but its documentation says a type is expected). ({@code
+   *       "additionalProperties": {}} stays: it is Kimi's way to say "anything".) A type name Kimi
+   *       does not know is translated ({@code "int"} becomes {@code "integer"}) or inferred.
+   *   <li>Keywords a type does not take are dropped ({@code minimum} on a string, {@code required}
+   *       on an array); a list of types with other keywords beside it becomes an {@code anyOf} of
+   *       one schema per type; ranges become non-negative whole counts and bounds that fit.
    *   <li>Keywords beside {@code anyOf} other than {@code description} and {@code title}, the
-   *       {@code type} first of all, move into every branch; {@code oneOf} becomes {@code anyOf};
-   *       the branches of {@code allOf} are merged into one schema.
+   *       {@code type} first of all, move into every branch; a {@code description} that a branch
+   *       also has moves into the branches; {@code oneOf} becomes {@code anyOf}; the branches of
+   *       {@code allOf} are merged into one schema.
    *   <li>References: {@code "#"} stays; {@code #/definitions/X} becomes {@code #/$defs/X} (the
    *       definitions move to {@code $defs}); a {@code type} beside {@code $ref} is dropped, and a
-   *       {@code description} or {@code title} beside it too when the target has its own; any other
-   *       local reference (a JSON pointer such as {@code #/properties/a}, or a reference with other
-   *       keywords beside it) is inlined, or moved to {@code $defs} when it is recursive.
-   *       Definitions nothing refers to are dropped.
-   *   <li>The tuple form of {@code items} (an array of schemas) becomes {@code prefixItems}, and
-   *       {@code additionalItems} becomes {@code items}.
+   *       {@code description} or {@code title} beside it too when the referenced schema (or a
+   *       branch of it, or an alias on the way) has its own; any other local reference (a JSON
+   *       pointer such as {@code #/properties/a}, a reference with other keywords beside it, or one
+   *       to a definition holding a name with {@code /}) is inlined, or moved to {@code $defs} when
+   *       it is recursive or inlining it would grow the schema beyond a bound proportional to the
+   *       input. A root that is only a reference becomes the schema it points to. Definitions
+   *       nothing refers to are dropped.
+   *   <li>Tool arguments are one object: a root {@code anyOf} whose branches are all objects
+   *       becomes one object with the properties of all, required where every branch requires them.
+   *   <li>A tuple (the array form of {@code items}, or {@code prefixItems}) becomes one {@code
+   *       items} schema, an {@code anyOf} of the element schemas; a closed tuple keeps its length
+   *       as {@code maxItems}.
    *   <li>{@code const} becomes a one-value {@code enum}; {@code nullable: true} adds {@code
-   *       "null"} to the type; an enum that mixes strings and numbers becomes all strings; an enum
-   *       holding null adds {@code "null"} to the type; {@code required} names that are not
-   *       properties are dropped.
+   *       "null"} to the type; enum values that mix types become strings (so do those of a string
+   *       type); an enum holding null adds {@code "null"} to the type, first for a number type;
+   *       {@code required} names that are not properties are dropped.
    *   <li>What Kimi does not support is dropped: {@code format} and {@code pattern} (both kept for
    *       the model in the {@code description}), {@code $schema}, {@code $comment}, {@code not},
    *       {@code if}/{@code then}/{@code else}, {@code patternProperties}, {@code examples} and
@@ -385,197 +405,22 @@ public final class JsonSchema {
    * </ul>
    *
    * <p>What cannot be fixed without changing the arguments the model sends (a property named {@code
-   * required}, more than 100 properties) is left for {@link #validate(JsonValue)} to report. Every
-   * normalized schema of the MCP reference servers validates (see the tests).
+   * required} or with no name, more than 3000 property names, nesting deeper than 10 levels, a
+   * recursion that cannot end, more than 1000 enum values) is refused with the validator's message.
+   * A root that stays something other than an object (such as {@code {"type": "string"}}) is
+   * returned, since walle accepts it; {@link Normalized#toSchema()} and {@link
+   * #validate(JsonValue)} then refuse it as tool parameters. Every normalized schema of the MCP
+   * reference servers, and of walle's 395 test cases, passes walle's rules (see the tests).
    *
    * @param schema the schema, an object (or {@code true}, the schema that allows anything)
    * @return the schema Kimi accepts and what was changed
    * @throws NullPointerException if {@code schema} is null
-   * @throws IllegalArgumentException if the schema is not an object, or a {@code $ref} points
-   *     outside the schema or at nothing in it
+   * @throws IllegalArgumentException if the schema is not an object, a {@code $ref} points outside
+   *     the schema or at nothing in it, or a rule that cannot be fixed is broken (the message names
+   *     the path, as {@link #validate(JsonValue)} does)
    */
   public static Normalized normalize(JsonValue schema) {
     return SchemaNormalizer.normalize(Objects.requireNonNull(schema, "schema must not be null"));
-  }
-
-  private static void check(JsonValue node, String path, boolean root, Set<String> defs) {
-    if (!(node instanceof JsonObject o)) {
-      throw invalid(path, "a schema must be a JSON object, not " + node);
-    }
-    for (String key : UNSUPPORTED) {
-      if (o.has(key)) {
-        throw invalid(path, "\"" + key + "\" is not supported by Kimi; remove it" + hint(key));
-      }
-    }
-    if (!root && o.has("$defs")) {
-      throw invalid(path, "$defs are allowed only at the root of the schema; move them there");
-    }
-    JsonValue ref = o.get("$ref");
-    if (ref != null) {
-      if (!(ref instanceof JsonString r) || !defs.contains(r.value())) {
-        throw invalid(
-            path,
-            "$ref must point to a definition at the root of this schema, such as"
-                + " \"#/$defs/Name\", or be \"#\": "
-                + ref
-                + (ref instanceof JsonString r && r.value().startsWith("#/")
-                    ? " (Kimi resolves only #/$defs/...)" + NORMALIZE
-                    : ""));
-      }
-      if (o.has("type")) {
-        throw invalid(
-            path,
-            "\"type\" must not stand beside \"$ref\" (Kimi answers \"type should be defined in"
-                + " the referenced schema\"); drop it"
-                + NORMALIZE);
-      }
-    }
-    if (o.has("anyOf") && o.has("type")) {
-      throw invalid(
-          path,
-          "\"type\" must not stand beside \"anyOf\" (Kimi answers \"type should be defined in"
-              + " anyOf items instead of the parent schema\"); move it into each branch"
-              + NORMALIZE);
-    }
-    boolean combinator = false;
-    for (String key : COMBINATORS) {
-      JsonValue v = o.get(key);
-      if (v != null) {
-        combinator = true;
-        if (!(v instanceof JsonArray arr) || arr.isEmpty()) {
-          throw invalid(path + "." + key, "must be a non-empty array of schemas");
-        }
-        for (int i = 0; i < arr.size(); i++) {
-          check(arr.get(i), path + "." + key + "[" + i + "]", false, defs);
-        }
-      }
-    }
-    JsonValue type = o.get("type");
-    Set<String> types = types(type, path);
-    if (types.isEmpty() && ref == null && !combinator) {
-      throw invalid(
-          path,
-          "every schema needs a \"type\" (Kimi rejects untyped properties); add one such as"
-              + " \"type\": \"string\""
-              + NORMALIZE);
-    }
-    JsonValue e = o.get("enum");
-    if (e != null) {
-      checkEnum(e, path, types);
-    }
-    JsonValue props = o.get("properties");
-    if (props != null) {
-      if (!(props instanceof JsonObject p)) {
-        throw invalid(path + ".properties", "must be an object mapping names to schemas");
-      }
-      for (Map.Entry<String, JsonValue> m : p.members().entrySet()) {
-        if (RESERVED_PROPERTY_NAMES.contains(m.getKey())) {
-          throw invalid(
-              path + ".properties",
-              "Kimi does not accept a property named \"" + m.getKey() + "\"; rename it");
-        }
-        check(m.getValue(), path + ".properties." + m.getKey(), false, defs);
-      }
-    }
-    JsonValue required = o.get("required");
-    if (required != null) {
-      if (!(required instanceof JsonArray r)) {
-        throw invalid(path + ".required", "must be an array of property names");
-      }
-      for (JsonValue v : r.values()) {
-        if (!(v instanceof JsonString s)) {
-          throw invalid(path + ".required", "must hold property names (strings): " + v);
-        }
-        if (!(props instanceof JsonObject p) || !p.has(s.value())) {
-          throw invalid(
-              path + ".required",
-              "names \"" + s.value() + "\", which is not among the properties; declare it");
-        }
-      }
-    }
-    JsonValue items = o.get("items");
-    if (items != null) {
-      if (items instanceof JsonArray) {
-        throw invalid(
-            path + ".items",
-            "must be one schema (Kimi answers \"items must be an object\"); write a tuple as"
-                + " \"prefixItems\""
-                + NORMALIZE);
-      }
-      check(items, path + ".items", false, defs);
-    }
-    JsonValue prefix = o.get("prefixItems");
-    if (prefix != null) {
-      if (!(prefix instanceof JsonArray tuple)) {
-        throw invalid(path + ".prefixItems", "must be an array of schemas");
-      }
-      for (int i = 0; i < tuple.size(); i++) {
-        check(tuple.get(i), path + ".prefixItems[" + i + "]", false, defs);
-      }
-    }
-    JsonValue additional = o.get("additionalProperties");
-    if (additional instanceof JsonObject a && !a.isEmpty()) { // {} is Kimi's "anything"
-      check(additional, path + ".additionalProperties", false, defs);
-    } else if (additional != null
-        && !(additional instanceof JsonBoolean)
-        && !(additional instanceof JsonObject)) {
-      throw invalid(path + ".additionalProperties", "must be a boolean or a schema");
-    }
-  }
-
-  private static Set<String> types(JsonValue type, String path) {
-    if (type == null) {
-      return Set.of();
-    }
-    List<JsonValue> names;
-    if (type instanceof JsonString) {
-      names = List.of(type);
-    } else if (type instanceof JsonArray a && !a.isEmpty()) {
-      names = a.values();
-    } else {
-      throw invalid(path + ".type", "must be a type name or a non-empty array of them: " + type);
-    }
-    java.util.HashSet<String> out = new java.util.HashSet<>();
-    for (JsonValue v : names) {
-      if (!(v instanceof JsonString s) || !TYPES.contains(s.value())) {
-        throw invalid(
-            path + ".type", "must be one of " + new java.util.TreeSet<>(TYPES) + ": " + v);
-      }
-      out.add(s.value());
-    }
-    return out;
-  }
-
-  private static void checkEnum(JsonValue e, String path, Set<String> types) {
-    if (!(e instanceof JsonArray a) || a.isEmpty()) {
-      throw invalid(path + ".enum", "must be a non-empty array");
-    }
-    boolean strings = false;
-    boolean numbers = false;
-    for (JsonValue v : a.values()) {
-      if (v instanceof JsonString) {
-        strings = true;
-      } else if (v instanceof JsonNumber) {
-        numbers = true;
-      } else if (v instanceof JsonNull && types.contains("null")) {
-        continue;
-      } else {
-        throw invalid(path + ".enum", "values must be strings or numbers: " + v);
-      }
-    }
-    if (strings && numbers) {
-      throw invalid(
-          path + ".enum",
-          "values must be all strings or all numbers, never mixed; make them all strings");
-    }
-  }
-
-  private static String hint(String key) {
-    return key.equals("format") ? " (state the constraint in the \"description\" instead)" : "";
-  }
-
-  private static IllegalArgumentException invalid(String path, String message) {
-    return new IllegalArgumentException("tool schema at " + path + ": " + message);
   }
 
   /**
@@ -593,26 +438,33 @@ public final class JsonSchema {
 
   /**
    * Returns a copy of this schema that also accepts {@code null}: its type becomes a list such as
-   * {@code ["string", "null"]}.
+   * {@code ["string", "null"]}, and an {@code enum} gets a {@code null} value. For a number or
+   * integer enum, {@code "null"} comes first ({@code ["null", "integer"]}): Kimi checks each enum
+   * value against the types in order and refuses {@code null} checked against a number type.
    *
    * @return the new schema; this schema when it already accepts null
    */
   public JsonSchema nullable() {
     JsonValue type = json.get("type");
-    JsonArray.Builder a = JsonArray.builder();
+    List<JsonValue> names = new ArrayList<>();
     if (type instanceof JsonString s) {
-      if (s.value().equals("null")) {
-        return this;
-      }
-      a.add(s);
+      names.add(s);
     } else if (type instanceof JsonArray arr) {
-      if (arr.values().contains(JsonString.of("null"))) {
-        return this;
-      }
-      arr.values().forEach(a::add);
+      names.addAll(arr.values());
     }
-    a.add(JsonString.of("null"));
-    JsonSchema out = with("type", a.build());
+    JsonString nul = JsonString.of("null");
+    if (names.contains(nul)) {
+      return this;
+    }
+    boolean enumerated = json.get("enum") instanceof JsonArray;
+    boolean numeric =
+        names.contains(JsonString.of("number")) || names.contains(JsonString.of("integer"));
+    if (enumerated && numeric) {
+      names.add(0, nul);
+    } else {
+      names.add(nul);
+    }
+    JsonSchema out = with("type", JsonArray.of(names));
     if (out.json.get("enum") instanceof JsonArray e && !e.values().contains(JsonNull.INSTANCE)) {
       JsonArray.Builder values = JsonArray.builder();
       e.values().forEach(values::add);

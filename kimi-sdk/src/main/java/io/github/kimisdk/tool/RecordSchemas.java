@@ -134,7 +134,11 @@ final class RecordSchemas {
         Shape s = pending.poll();
         String name = defNames.get(s);
         if (!defs.containsKey(name)) {
-          defs.put(name, s instanceof RecordShape r ? object(r) : anyOf((UnionShape) s));
+          defs.put(
+              name,
+              s instanceof RecordShape r
+                  ? object(r)
+                  : anyOf((UnionShape) s, description(((UnionShape) s).annotations())));
         }
       }
       Map<String, JsonValue> members = new LinkedHashMap<>(body.members());
@@ -199,7 +203,12 @@ final class RecordSchemas {
       return b.put("additionalProperties", JsonBoolean.FALSE).build();
     }
 
-    private JsonObject anyOf(UnionShape u) {
+    /**
+     * The anyOf of a union's records. Kimi refuses a description both beside the anyOf and inside a
+     * branch; when a record has its own, the outer description goes into each branch instead, in
+     * front of the record's.
+     */
+    private JsonObject anyOf(UnionShape u, String outer) {
       List<RecordShape> members = u.members();
       if (members.size() > MAX_ANY_OF) {
         throw new IllegalArgumentException(
@@ -211,16 +220,46 @@ final class RecordSchemas {
                 + " branches in an anyOf; group some of them in a nested sealed interface"
                 + " held by a record component");
       }
-      JsonObject.Builder b = JsonObject.builder();
-      String description = description(u.annotations());
-      if (description != null) {
-        b.put("description", description);
-      }
-      JsonArray.Builder branches = JsonArray.builder();
+      List<JsonObject> branches = new ArrayList<>();
+      boolean described = false;
       for (RecordShape r : members) {
-        branches.add(recursive.contains(r) ? ref(r) : object(r));
+        JsonObject b = recursive.contains(r) ? ref(r) : object(r);
+        described |= b.has("description");
+        branches.add(b);
       }
-      return b.put("anyOf", branches.build()).build();
+      JsonObject.Builder out = JsonObject.builder();
+      if (outer != null && !described) {
+        out.put("description", outer);
+      }
+      JsonArray.Builder list = JsonArray.builder();
+      for (int i = 0; i < branches.size(); i++) {
+        JsonObject b = branches.get(i);
+        if (outer != null && described) {
+          RecordShape r = members.get(i);
+          boolean refWithOwn = b.has("$ref") && description(r.annotations()) != null;
+          if (!refWithOwn) {
+            Map<String, JsonValue> m = new LinkedHashMap<>(b.members());
+            String own = b.get("description") instanceof JsonString d ? d.value() : null;
+            m.put("description", JsonString.of(own == null ? outer : outer + ": " + own));
+            b = JsonObject.of(m);
+          }
+        }
+        list.add(b);
+      }
+      return out.put("anyOf", list.build()).build();
+    }
+
+    /** Whether a description may stand beside a reference to this union's definition. */
+    private boolean describable(UnionShape u) {
+      if (description(u.annotations()) != null) {
+        return false;
+      }
+      for (RecordShape r : u.members()) {
+        if (!recursive.contains(r) && description(r.annotations()) != null) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private JsonObject ref(Shape s) {
@@ -259,28 +298,34 @@ final class RecordSchemas {
         b.put("additionalProperties", schema(m.value(), null));
         return described(b, description);
       }
-      JsonObject body;
-      List<Annotation> typeAnnotations;
-      if (s instanceof RecordShape r) {
-        typeAnnotations = r.annotations();
-        body = recursive.contains(r) ? ref(r) : object(r);
-      } else {
-        UnionShape u = (UnionShape) s;
-        typeAnnotations = u.annotations();
-        body = recursive.contains(u) ? ref(u) : anyOf(u);
+      if (s instanceof UnionShape u) {
+        if (!recursive.contains(u)) {
+          return anyOf(u, description != null ? description : description(u.annotations()));
+        }
+        JsonObject body = ref(u);
+        // Kimi refuses a description beside a $ref whose target, or a branch of it, has one too.
+        return description == null || !describable(u) ? body : besideRef(description, body);
       }
-      if (description == null) {
-        return body;
+      RecordShape r = (RecordShape) s;
+      if (!recursive.contains(r)) {
+        JsonObject body = object(r);
+        if (description == null) {
+          return body;
+        }
+        // The use's description replaces the type's, placed first for people reading the schema.
+        Map<String, JsonValue> m = new LinkedHashMap<>();
+        m.put("description", JsonString.of(description));
+        body.members().forEach(m::putIfAbsent);
+        return JsonObject.of(m);
       }
-      if (body.has("$ref") && description(typeAnnotations) != null) {
-        // Kimi rejects a description beside a $ref whose target has one too.
-        return body;
-      }
-      // The use's description replaces the type's, placed first for people reading the schema.
-      Map<String, JsonValue> m = new LinkedHashMap<>();
-      m.put("description", JsonString.of(description));
-      body.members().forEach(m::putIfAbsent);
-      return JsonObject.of(m);
+      JsonObject body = ref(r);
+      return description == null || description(r.annotations()) != null
+          ? body
+          : besideRef(description, body);
+    }
+
+    private static JsonObject besideRef(String description, JsonObject ref) {
+      return JsonObject.of("description", JsonString.of(description), "$ref", ref.get("$ref"));
     }
 
     private static JsonObject described(JsonObject.Builder b, String description) {

@@ -27,7 +27,8 @@ public sealed interface Tool permits FunctionTool, BuiltinTool {
    * @param name the function name, such as {@code get_weather}
    * @param description what the function does, for the model; may be null
    * @param parameters the JSON Schema of the arguments (an object schema); may be null for a
-   *     function without arguments
+   *     function without arguments; a {@link JsonSchema} built with {@link JsonSchema#object()} is
+   *     passed as {@code schema.toJson()}
    * @return the tool
    * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if {@code name} is blank, does not match {@link

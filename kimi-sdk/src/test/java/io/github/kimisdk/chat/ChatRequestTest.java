@@ -3,6 +3,7 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.token.ModelCatalog;
@@ -116,10 +117,6 @@ class ChatRequestTest {
             b -> b.extraBody("reasoning_effort", JsonString.of("high")),
             "extraBody must not hold \"reasoning_effort\""),
         rule("blankReasoningEffort", b -> b.reasoningEffort(" "), "reasoningEffort must not be"),
-        rule(
-            "reasoningEffortWithThinkingDisabled",
-            b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
-            "reasoningEffort \"high\" needs thinking, but thinking is disabled"),
         rule("topLogprobsWithoutLogprobs", b -> b.topLogprobs(3), "needs logprobs(true)"),
         rule(
             "topLogprobsAboveTwenty",
@@ -169,7 +166,7 @@ class ChatRequestTest {
             "partialWithJsonSchema",
             b ->
                 b.addMessage(Message.partial("{"))
-                    .responseFormat(ResponseFormat.jsonSchema("s", JsonString.of("x"))),
+                    .responseFormat(ResponseFormat.jsonSchema("s", JsonObject.of())),
             ""),
         rule("exactly128Tools", b -> b.tools(tools(128)), ""),
         rule(
@@ -194,6 +191,15 @@ class ChatRequestTest {
             b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("max")),
             ""),
         // K3's contract: both may be sent, and thinking.effort wins
+        // K3's contract: with thinking disabled the efforts and keep are ignored, not refused
+        rule(
+            "reasoningEffortWithThinkingDisabled",
+            b -> b.reasoningEffort("high").thinking(Thinking.disabled()),
+            ""),
+        rule(
+            "disabledThinkingWithKeepAndEffort",
+            b -> b.thinking(new Thinking(Thinking.Type.DISABLED, "none", "high")),
+            ""),
         rule(
             "twoDifferentEfforts",
             b -> b.reasoningEffort("max").thinking(Thinking.enabled().withEffort("low")),
@@ -332,13 +338,11 @@ class ChatRequestTest {
   }
 
   @Test
-  void thinkingEffortNeedsThinkingEnabled() {
+  void thinkingEffortIsSentAsGivenAndIgnoredByKimiWhenThinkingIsOff() {
     assertThat(Thinking.enabled().withEffort("high").effort()).isEqualTo("high");
     assertThat(Thinking.enabled().withEffort("high").withEffort(null))
         .isEqualTo(Thinking.enabled());
-    assertThatThrownBy(() -> Thinking.disabled().withEffort("high"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("thinking effort applies only when thinking is enabled");
+    assertThat(Thinking.disabled().withEffort("high").effort()).isEqualTo("high");
     assertThatThrownBy(() -> Thinking.enabled().withEffort(""))
         .hasMessageContaining("thinking effort must not be blank");
   }
@@ -365,6 +369,21 @@ class ChatRequestTest {
     assertThat(ModelCatalog.defaults().lookup("catalog-independence-model").problems(before))
         .as("the catalog's rules apply where a client checks the request")
         .hasSize(2);
+  }
+
+  @Test
+  void aNullMessageIsNamedByItsIndex() {
+    List<Message> list = new ArrayList<>();
+    list.add(Message.user("hi"));
+    list.add(null);
+    assertThatThrownBy(() -> ChatRequest.builder("kimi-k3").messages(list).build())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("messages[1] is null");
+  }
+
+  @Test
+  void maxTokensIsMaxCompletionTokensForCodePortedFromOpenAi() {
+    assertThat(base().maxTokens(64).build()).isEqualTo(base().maxCompletionTokens(64).build());
   }
 
   @Test

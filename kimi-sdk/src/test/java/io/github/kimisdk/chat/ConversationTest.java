@@ -173,4 +173,74 @@ class ConversationTest {
                         + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"audio\"}]}]}"))
         .hasMessage("saved message 0: unknown content part type \"audio\"");
   }
+
+  static ChatCompletion answer(String model, String text, Usage usage) {
+    return new ChatCompletion(
+        "c-" + text,
+        "chat.completion",
+        1,
+        model,
+        List.of(new Choice(0, Message.assistant(text), FinishReason.of("stop"), null)),
+        usage,
+        null);
+  }
+
+  @Test
+  void countsTheTokensOfItsRepliesPerModel() {
+    Conversation c = Conversation.withId("t-1").addUser("One");
+    c.addReply(answer("kimi-k3", "1", new Usage(300, 20, 320, null, 5)));
+    c.addUser("Two");
+    c.addReply(answer("kimi-k3", "2", new Usage(340, 30, 370, 300, 7)));
+    c.addUser("Three");
+    c.addReply(answer("kimi-k2.6", "3", Usage.of(50, 5, 55)));
+    c.addUser("Four");
+    c.addReply(answer("kimi-k2.6", "4", null)); // a reply without usage adds none
+
+    assertThat(c.usageByModel())
+        .containsExactly(
+            java.util.Map.entry("kimi-k3", new Usage(640, 50, 690, 300, 12)),
+            java.util.Map.entry("kimi-k2.6", Usage.of(50, 5, 55)));
+    assertThat(c.usage()).isEqualTo(new Usage(690, 55, 745, 300, 12));
+    assertThat(Conversation.create().usage()).isEqualTo(new Usage(0, 0, 0, null, null));
+
+    c.addUsage("kimi-k3", Usage.of(10, 1, 11));
+    assertThat(c.usageByModel().get("kimi-k3").promptTokens()).isEqualTo(650);
+  }
+
+  @Test
+  void aSaveAndLoadKeepsTheUsage(@TempDir Path dir) throws Exception {
+    Conversation c = Conversation.withId("t-2").addUser("One");
+    c.addReply(answer("kimi-k3", "1", new Usage(300, 20, 320, 256, 5)));
+    c.addUser("Two");
+    c.addReply(answer("kimi-k2.6", "2", Usage.of(40, 4, 44)));
+    Path file = dir.resolve("c.json");
+    c.save(file);
+
+    assertThat(Files.readString(file)).contains("\"usage\"", "\"cached_tokens\": 256");
+    Conversation back = Conversation.load(file);
+    assertThat(back.usageByModel()).isEqualTo(c.usageByModel());
+    assertThat(back.toJson()).isEqualTo(c.toJson());
+  }
+
+  @Test
+  void aSavedConversationWithoutUsageLoadsWithNone() {
+    Conversation c =
+        Conversation.fromJson(
+            "{\"format\":\"kimi-sdk.conversation\",\"version\":1,\"id\":\"a\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(c.usageByModel()).isEmpty();
+    assertThat(c.toJson()).doesNotContain("usage");
+  }
+
+  @Test
+  void aMalformedSavedUsageSaysWhere() {
+    String head =
+        "{\"format\":\"kimi-sdk.conversation\",\"version\":1,\"id\":\"a\",\"messages\":[],";
+    assertThatThrownBy(() -> Conversation.fromJson(head + "\"usage\":[]}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("\"usage\" of a saved conversation must be an object");
+    assertThatThrownBy(() -> Conversation.fromJson(head + "\"usage\":{\"kimi-k3\":5}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the saved usage of kimi-k3 must be an object");
+  }
 }

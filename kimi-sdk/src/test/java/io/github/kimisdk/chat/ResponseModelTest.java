@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -129,10 +132,10 @@ class ResponseModelTest {
   void responseFormatChecksSchemaFields() {
     assertThat(ResponseFormat.text().type()).isEqualTo(ResponseFormat.Type.TEXT);
     assertThat(ResponseFormat.jsonObject().type()).isEqualTo(ResponseFormat.Type.JSON_OBJECT);
-    ResponseFormat s = ResponseFormat.jsonSchema("answer", JsonString.of("x"), false);
+    ResponseFormat s = ResponseFormat.jsonSchema("answer", JsonObject.of(), false);
     assertThat(s.strict()).isFalse();
-    assertThat(ResponseFormat.jsonSchema("answer", JsonString.of("x")).strict()).isNull();
-    assertThatThrownBy(() -> ResponseFormat.jsonSchema(" ", JsonString.of("x")))
+    assertThat(ResponseFormat.jsonSchema("answer", JsonObject.of()).strict()).isNull();
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema(" ", JsonObject.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("name must not be blank");
     assertThatThrownBy(() -> ResponseFormat.jsonSchema("n", null))
@@ -143,14 +146,45 @@ class ResponseModelTest {
         .hasMessageContaining("apply only to a json_schema response format");
   }
 
+  /**
+   * K3's contract (Kimi-Vendor-Verifier test_response_format.py): json_schema needs an object
+   * schema; with strict (the default) it follows MFJS, whatever its root type.
+   */
   @Test
-  void thinkingKeepNeedsThinkingEnabled() {
+  void aJsonSchemaFormatNeedsAnObjectSchemaThatFollowsMfjs() {
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", JsonString.of("x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "json_schema response format \"weather\": the schema must be a JSON object (Kimi"
+                + " answers 400 otherwise), not \"x\"; pass an object schema");
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", Json.parse("[]"), false))
+        .hasMessageContaining("the schema must be a JSON object");
+    JsonValue typeBesideAnyOf =
+        Json.parse(
+            "{\"type\":\"object\",\"properties\":{\"t\":{\"type\":\"string\","
+                + "\"anyOf\":[{\"type\":\"string\"}]}}}");
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", typeBesideAnyOf))
+        .hasMessageStartingWith(
+            "json_schema response format \"weather\": schema at $.properties.t: \"type\" must not"
+                + " stand beside \"anyOf\"")
+        .hasMessageContaining("; move it into each branch");
+    assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", typeBesideAnyOf, true))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(ResponseFormat.jsonSchema("weather", typeBesideAnyOf, false).schema())
+        .isEqualTo(typeBesideAnyOf);
+    // walle accepts any object schema at the root; so does a response format
+    JsonValue string = Json.parse("{\"type\":\"string\",\"enum\":[\"yes\",\"no\"]}");
+    assertThat(ResponseFormat.jsonSchema("answer", string).schema()).isEqualTo(string);
+  }
+
+  @Test
+  void thinkingKeepIsAllWhileThinkingAndIgnoredByKimiWhenOff() {
     assertThat(Thinking.enabled().isEnabled()).isTrue();
     assertThat(Thinking.disabled().isEnabled()).isFalse();
     assertThat(Thinking.preserved()).isEqualTo(new Thinking(Thinking.Type.ENABLED, "all"));
-    assertThatThrownBy(() -> new Thinking(Thinking.Type.DISABLED, "all"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("keep applies only when thinking is enabled");
+    assertThat(new Thinking(Thinking.Type.DISABLED, "none").keep())
+        .as("K3's contract: keep is ignored while thinking is off")
+        .isEqualTo("none");
     assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, ""))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Thinking(Thinking.Type.ENABLED, "none"))

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class NpmTest {
@@ -22,6 +23,7 @@ class NpmTest {
   }
 
   @Test
+  @Tag("slow") // installs an npm package: mvn -B -P slow verify
   void installsOncePerMachineAndRunsThePackage() throws Exception {
     var dir = Npm.install("is-number@7.0.0");
     assertThat(Npm.install("is-number@7.0.0")).isEqualTo(dir);

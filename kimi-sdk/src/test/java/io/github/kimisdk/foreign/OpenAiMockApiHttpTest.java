@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * npm, pinned): its chat answers and event streams decode, and its error shapes (a 401 typed {@code
  * invalid_request_error}, a 400 for a conversation it has no answer for) are classified.
  */
+@Tag("slow") // installs npm packages: mvn -B -P slow verify
 class OpenAiMockApiHttpTest {
 
   static final String PACKAGE = "openai-mock-api@0.4.0";

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code @modelcontextprotocol/server-everything} from npm, over stdio and over Streamable HTTP.
  * Skipped, saying why, when npm or the registry is not available (see {@link Npm}).
  */
+@Tag("slow") // installs npm packages: mvn -B -P slow verify
 class ServerEverythingConformanceTest {
 
   static final String PACKAGE = "@modelcontextprotocol/server-everything@2026.8.31";

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * clients share the wire handling the check is about. Skipped, with the reason, when Node or npm is
  * missing.
  */
+@Tag("slow") // installs npm packages: mvn -B -P slow verify
 class OfficialClientsHttpTest {
 
   static final String OPENAI = "openai@7.57.0";

@@ -107,6 +107,22 @@ class ModelInfoTest {
   }
 
   @Test
+  void anOutputCapOverTheModelsLargestOutputIsAProblemBeforeSending() {
+    ModelInfo small = ModelInfo.builder("small").contextWindow(8_192).build();
+    ChatRequest.Builder b = ChatRequest.builder("small").addUser("hi");
+    assertThat(small.problems(b.maxCompletionTokens(8_192).build())).isEmpty();
+    assertThat(small.problems(b.maxCompletionTokens(8_193).build()))
+        .containsExactly(
+            "maxCompletionTokens 8193 is over small's largest output, 8192 tokens (its context"
+                + " window is 8192); lower it, or leave it unset for the model's default");
+    assertThat(
+            ModelInfo.unknown("proxy")
+                .problems(b.model("proxy").maxCompletionTokens(1 << 20).build()))
+        .as("a model the catalog does not know is not refused")
+        .isEmpty();
+  }
+
+  @Test
   void kimiK3ThinksUnlessThinkingIsDisabled() {
     ModelInfo k3 = CATALOG.lookup("kimi-k3");
     assertThat(k3.thinking()).isEqualTo(ModelInfo.ThinkingSupport.SWITCHABLE);

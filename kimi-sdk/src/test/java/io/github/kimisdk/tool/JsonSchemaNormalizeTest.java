@@ -97,14 +97,23 @@ class JsonSchemaNormalizeTest {
             "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
                 + "\"b\":{\"type\":\"integer\"}},\"required\":[\"a\",\"b\"]}",
             "$: merged the 2 \"allOf\" branches into one schema"),
+        // walle refuses prefixItems ("unsupported keywords", model.go SupportedKeywords): a tuple
+        // becomes one items schema, and a closed one keeps its length
         rule(
-            "tupleItemsBecomePrefixItems",
+            "tupleItemsBecomeOneItemsSchema",
             "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":["
                 + "{\"type\":\"number\"},{\"type\":\"number\"}],\"additionalItems\":false}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":"
+                + "{\"type\":\"number\"},\"maxItems\":2}}}",
+            "$.properties.p: tuple \"items\" (an array of schemas) became \"items\" (Kimi has no"
+                + " tuples"),
+        rule(
+            "prefixItemsBecomeAnAnyOf",
             "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"prefixItems\":["
-                + "{\"type\":\"number\"},{\"type\":\"number\"}]}}}",
-            "$.properties.p: tuple \"items\" (an array of schemas) became \"prefixItems\"",
-            "$.properties.p: dropped \"additionalItems\""),
+                + "{\"type\":\"number\"},{\"type\":\"string\"}]}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"array\",\"items\":"
+                + "{\"anyOf\":[{\"type\":\"number\"},{\"type\":\"string\"}]}}}}",
+            "$.properties.p: \"prefixItems\" became \"items\" with an anyOf of the element schemas"),
         rule(
             "selfReferenceStays",
             "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\","
@@ -191,6 +200,118 @@ class JsonSchemaNormalizeTest {
             "$.properties.e: added \"type\": \"string\"",
             "$.properties.e: \"enum\" values became strings",
             "$.properties.e: added \"null\" to \"type\": the enum holds null"),
+        // walle accepts boolean enums (TestEnforcerCases/valid, {"enum":[true],...})
+        rule(
+            "booleanEnumStays",
+            "{\"type\":\"object\",\"properties\":{\"b\":{\"enum\":[true]}}}",
+            "{\"type\":\"object\",\"properties\":{\"b\":{\"enum\":[true],\"type\":\"boolean\"}}}",
+            "$.properties.b: added \"type\": \"boolean\" (from its other keywords)"),
+        rule(
+            "nullComesFirstForANumberEnum",
+            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":[\"integer\",\"null\"],"
+                + "\"enum\":[1,null]}}}",
+            "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":[\"null\",\"integer\"],"
+                + "\"enum\":[1,null]}}}",
+            "$.properties.n: put \"null\" first in \"type\""),
+        rule(
+            "aStringTypeTurnsNumberValuesIntoStrings",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"enum\":[1,2]}}}",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"enum\":[\"1\",\"2\"]}}}",
+            "$.properties.s: \"enum\" values became strings, as the type says"),
+        rule(
+            "typeListWithOtherKeywordsBecomesAnAnyOf",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":[\"string\",\"null\"],"
+                + "\"maxLength\":5,\"default\":null,\"description\":\"d\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"description\":\"d\",\"anyOf\":["
+                + "{\"type\":\"string\",\"maxLength\":5},{\"type\":\"null\"}]}}}",
+            "$.properties.s: dropped \"default\" beside a list of types",
+            "$.properties.s: \"type\" [string, null] became an anyOf of one schema per type"),
+        rule(
+            "keywordsOfAnotherTypeAreDropped",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"minimum\":1,"
+                + "\"required\":[\"x\"]}}}",
+            "{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\"}}}",
+            "$.properties.s: dropped \"minimum\": Kimi does not take it on a schema of type string",
+            "$.properties.s: dropped \"required\""),
+        rule(
+            "rangesBecomeWhatKimiAccepts",
+            "{\"type\":\"object\",\"properties\":{\"i\":{\"type\":\"integer\",\"minimum\":1.5,"
+                + "\"maximum\":9.5},\"s\":{\"type\":\"string\",\"minLength\":-1,"
+                + "\"maxLength\":\"5\"},\"a\":{\"type\":\"array\",\"minItems\":5,\"maxItems\":2}}}",
+            "{\"type\":\"object\",\"properties\":{\"i\":{\"type\":\"integer\",\"minimum\":2,"
+                + "\"maximum\":9},\"s\":{\"type\":\"string\"},\"a\":{\"type\":\"array\"}}}",
+            "$.properties.i: \"minimum\" 1.5 became 2",
+            "$.properties.i: \"maximum\" 9.5 became 9",
+            "$.properties.s: dropped \"minLength\" -1: not a count",
+            "$.properties.s: dropped \"maxLength\" \"5\": not a count",
+            "$.properties.a: dropped \"minItems\" and \"maxItems\": no value fits both"),
+        // walle refuses a label beside anyOf that a branch has too (CheckAnyOfConflicts)
+        rule(
+            "aDescriptionBesideAnyOfMovesIntoTheBranches",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"description\":\"d\",\"title\":\"X\","
+                + "\"anyOf\":[{\"type\":\"string\",\"description\":\"s\",\"title\":\"S\"},"
+                + "{\"type\":\"null\"}]}}}",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"anyOf\":["
+                + "{\"type\":\"string\",\"description\":\"d: s\",\"title\":\"S\"},"
+                + "{\"type\":\"null\",\"description\":\"d\"}]}}}",
+            "$.properties.x: dropped \"title\" beside \"anyOf\": a branch has its own",
+            "$.properties.x: moved the \"description\" beside \"anyOf\" into each branch"),
+        // walle refuses a label beside $ref that a branch of the target has (CheckRefContext)
+        rule(
+            "aDescriptionBesideARefToAnAnyOfWithDescriptionsGoes",
+            "{\"type\":\"object\",\"$defs\":{\"U\":{\"anyOf\":[{\"type\":\"string\","
+                + "\"description\":\"s\"},{\"type\":\"null\"}]}},"
+                + "\"properties\":{\"x\":{\"$ref\":\"#/$defs/U\",\"description\":\"x\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/U\"}},"
+                + "\"$defs\":{\"U\":{\"anyOf\":[{\"type\":\"string\",\"description\":\"s\"},"
+                + "{\"type\":\"null\"}]}}}",
+            "$.properties.x: dropped \"description\" beside \"$ref\": the target has its own"),
+        // walle refuses a label met twice along a chain of aliases (ExpandRef)
+        rule(
+            "aTitleAlongAChainOfAliasesIsKeptOnce",
+            "{\"type\":\"object\",\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\",\"title\":\"A\"},"
+                + "\"b\":{\"type\":\"string\",\"title\":\"B\"}},"
+                + "\"properties\":{\"x\":{\"$ref\":\"#/$defs/a\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/a\"}},"
+                + "\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"type\":\"string\","
+                + "\"title\":\"B\"}}}",
+            "$.$defs.a: dropped \"title\" beside \"$ref\": the target has its own"),
+        // walle refuses '/' in any name inside $defs (ValidateDefs); outside it is fine
+        rule(
+            "aDefinitionWithASlashInANameIsInlined",
+            "{\"type\":\"object\",\"$defs\":{\"P\":{\"type\":\"object\",\"properties\":"
+                + "{\"a/b\":{\"type\":\"string\"}}}},\"properties\":{\"p\":{\"$ref\":\"#/$defs/P\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"p\":{\"type\":\"object\",\"properties\":"
+                + "{\"a/b\":{\"type\":\"string\"}}}}}",
+            "$.properties.p: inlined $ref #/$defs/P",
+            "$.$defs.P: dropped: no $ref uses it"),
+        rule(
+            "aRootReferenceBecomesTheSchemaItPointsTo",
+            "{\"$ref\":\"#/definitions/Args\",\"definitions\":{\"Args\":{\"type\":\"object\","
+                + "\"properties\":{\"q\":{\"type\":\"string\"}}}}}",
+            "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":\"string\"}}}",
+            "$.definitions: moved into $defs",
+            "$: the root $ref #/definitions/Args became the schema it points to",
+            "$.$defs.Args: dropped: no $ref uses it"),
+        // Kimi: tools.function.parameters.type is required and must be "object"
+        rule(
+            "aRootAnyOfOfObjectsBecomesOneObject",
+            "{\"type\":\"object\",\"description\":\"Provide one variant.\",\"anyOf\":["
+                + "{\"properties\":{\"f\":{\"type\":\"string\"},\"c\":{\"type\":\"string\"}},"
+                + "\"required\":[\"f\",\"c\"]},{\"properties\":{\"f\":{\"type\":\"string\"},"
+                + "\"u\":{\"type\":\"string\"}},\"required\":[\"f\",\"u\"]}]}",
+            "{\"type\":\"object\",\"description\":\"Provide one variant.\",\"properties\":{"
+                + "\"f\":{\"type\":\"string\"},\"c\":{\"type\":\"string\"},"
+                + "\"u\":{\"type\":\"string\"}},\"required\":[\"f\"]}",
+            "$: moved [type] from beside \"anyOf\" into each branch",
+            "$: merged the 2 \"anyOf\" branches of the root into one object"),
+        rule(
+            "typeNamesAndAliasesBecomeTypes",
+            "{\"type\":\"object\",\"properties\":{\"c\":\"string\",\"n\":{\"type\":\"int\"}}}",
+            "{\"type\":\"object\",\"properties\":{\"c\":{\"type\":\"string\"},"
+                + "\"n\":{\"type\":\"integer\"}}}",
+            "$.properties.c: the type name \"string\" became {\"type\": \"string\"}",
+            "$.properties.n: \"type\" \"int\" became \"integer\""),
         rule(
             "undeclaredRequiredNamesDropped",
             "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
@@ -244,6 +365,69 @@ class JsonSchemaNormalizeTest {
     assertThatThrownBy(() -> JsonSchema.normalize(null)).isInstanceOf(NullPointerException.class);
     assertThat(JsonSchema.normalize(JsonBoolean.of(true)).schema())
         .isEqualTo(Json.parse("{\"type\":\"object\"}"));
+  }
+
+  /**
+   * JSON pointers that each refer twice to the next: inlining them all would copy 2^40 schemas;
+   * past a budget proportional to the input, they move to $defs instead.
+   */
+  @Test
+  void inliningStaysProportionalToTheInput() {
+    Map<String, JsonValue> props = new java.util.LinkedHashMap<>();
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      JsonValue next = JsonObject.of("$ref", JsonString.of("#/properties/p" + (i + 1)));
+      JsonValue again =
+          JsonObject.of(
+              "$ref", JsonString.of("#/properties/p" + (i + 1)), "description", JsonString.of("x"));
+      props.put(
+          "p" + i,
+          JsonObject.of(
+              "type",
+              JsonString.of("array"),
+              "items",
+              JsonObject.of("anyOf", JsonArray.of(next, again))));
+    }
+    props.put("p" + n, JsonObject.of("type", JsonString.of("string")));
+    JsonObject input =
+        JsonObject.of("type", JsonString.of("object"), "properties", JsonObject.of(props));
+    JsonSchema.Normalized out = JsonSchema.normalize(input);
+    JsonSchema.validateMfjs(out.schema());
+    assertThat(out.schema().toString().length()).isLessThan(64 * input.toString().length());
+    assertThat(out.changes()).anyMatch(c -> c.contains("(inlining it would grow the schema)"));
+  }
+
+  // ------------------------------------------------------------ walle's cases
+
+  static Stream<Arguments> walleCases() throws IOException {
+    return WalleCasesTest.cases().stream().map(c -> Arguments.of(c));
+  }
+
+  /**
+   * normalize never refuses a schema walle accepts, and never returns one walle refuses: a schema
+   * walle refuses comes back fixed, or is refused with walle's reason; what comes back is a fixed
+   * point of normalize.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("walleCases")
+  void normalizesEveryWalleCaseIntoOneWalleAccepts(WalleCasesTest.Case c) {
+    JsonValue input;
+    try {
+      input = Json.parse(c.schema());
+    } catch (io.github.kimisdk.json.JsonException e) {
+      assertThat(c.unmarshal()).isTrue();
+      return;
+    }
+    JsonSchema.Normalized n;
+    try {
+      n = JsonSchema.normalize(input);
+    } catch (IllegalArgumentException e) {
+      assertThat(c.valid()).as("walle accepts %s, but: %s", c.schema(), e.getMessage()).isFalse();
+      assertThat(e.getMessage()).startsWith("tool schema at $");
+      return;
+    }
+    JsonSchema.validateMfjs(n.schema());
+    assertThat(JsonSchema.normalize(n.schema()).changes()).as("a fixed point").isEmpty();
   }
 
   // ------------------------------------------------------------ real MCP servers

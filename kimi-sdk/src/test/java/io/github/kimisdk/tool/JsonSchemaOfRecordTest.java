@@ -330,7 +330,10 @@ class JsonSchemaOfRecordTest {
     JsonValue figures = schema.get("properties").get("figures");
     assertThat(figures.get("type").asString()).isEqualTo("array");
     JsonValue union = figures.get("items");
-    assertThat(union.get("description").asString()).isEqualTo("A shape to draw");
+    // walle refuses a description both beside anyOf and inside a branch ("conflicting keywords
+    // found in anyOf with parent", validator.go CheckAnyOfConflicts at its default level), and
+    // Triangle has its own: the union's description goes into each branch instead.
+    assertThat(union.get("description")).isNull();
     assertThat(union.get("type")).as("no type beside anyOf").isNull();
     JsonArray branches = union.get("anyOf").asArray();
     assertThat(branches.size()).isEqualTo(3);
@@ -340,13 +343,34 @@ class JsonSchemaOfRecordTest {
                 "{\"type\":\"object\",\"properties\":{"
                     + "\"type\":{\"type\":\"string\",\"enum\":[\"Circle\"]},"
                     + "\"radius\":{\"type\":\"number\"}},"
-                    + "\"required\":[\"type\",\"radius\"],\"additionalProperties\":false}"));
-    assertThat(branches.get(2).get("description").asString()).isEqualTo("Three corners");
+                    + "\"required\":[\"type\",\"radius\"],\"additionalProperties\":false,"
+                    + "\"description\":\"A shape to draw\"}"));
+    assertThat(branches.get(1).get("description").asString()).isEqualTo("A shape to draw");
+    assertThat(branches.get(2).get("description").asString())
+        .isEqualTo("A shape to draw: Three corners");
     assertThat(branches.get(2).get("properties").get("type"))
         .isEqualTo(Json.parse("{\"type\":\"string\",\"enum\":[\"Triangle\"]}"));
-    assertThat(schema.get("properties").get("top").get("description").asString())
-        .isEqualTo("the one in front");
-    assertThat(schema.get("properties").get("top").get("anyOf")).isEqualTo(branches);
+    JsonValue top = schema.get("properties").get("top");
+    assertThat(top.get("description")).isNull();
+    JsonArray topBranches = top.get("anyOf").asArray();
+    assertThat(topBranches.get(0).get("description").asString()).isEqualTo("the one in front");
+    assertThat(topBranches.get(2).get("description").asString())
+        .isEqualTo("the one in front: Three corners");
+  }
+
+  record Plain(double size) implements Labelled {}
+
+  @Description("Something with a label")
+  sealed interface Labelled permits Plain {}
+
+  record Holder(Labelled thing) {}
+
+  @Test
+  void aUnionWhoseRecordsHaveNoDescriptionKeepsItsOwnBesideTheAnyOf() {
+    JsonObject schema = JsonSchema.of(Holder.class).toJson();
+    JsonValue thing = schema.get("properties").get("thing");
+    assertThat(thing.get("description").asString()).isEqualTo("Something with a label");
+    assertThat(thing.get("anyOf").asArray().get(0).get("description")).isNull();
   }
 
   sealed interface Expr permits Num, Add {}
@@ -469,5 +493,32 @@ class JsonSchemaOfRecordTest {
     assertThatThrownBy(() -> JsonSchema.of((Class<?>) null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("type");
+  }
+
+  /**
+   * Every record of this class whose schema can be derived gets one that Moonshot's validator
+   * accepts, as tool parameters and as a response format schema. (The records that cannot be
+   * derived fail for their component types, never with a schema rule.)
+   */
+  @Test
+  void everyDerivedSchemaPassesTheMfjsValidator() {
+    int derived = 0;
+    for (Class<?> c : JsonSchemaOfRecordTest.class.getDeclaredClasses()) {
+      if (!c.isRecord()) {
+        continue;
+      }
+      JsonObject schema;
+      try {
+        schema = JsonSchema.of(c).toJson();
+      } catch (IllegalArgumentException e) {
+        assertThat(e.getMessage()).as(c.getSimpleName()).doesNotContain("schema at $");
+        continue;
+      }
+      JsonSchema.validate(schema);
+      JsonSchema.validateMfjs(schema);
+      MfjsValidator.check(schema, MfjsValidator.Limits.WALLE_TESTS, "schema");
+      derived++;
+    }
+    assertThat(derived).isGreaterThanOrEqualTo(20);
   }
 }

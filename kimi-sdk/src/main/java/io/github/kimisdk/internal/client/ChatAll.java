@@ -6,10 +6,12 @@ import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.token.Spend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -23,6 +25,7 @@ public final class ChatAll {
   private final ChatAllListener listener;
   private final Function<ChatRequest, CompletableFuture<ChatCompletion>> call;
   private final Function<Throwable, KimiException> mapError;
+  private final BiFunction<String, ChatCompletion, Spend> spendOf;
   private final ChatResult[] results;
   private final CompletableFuture<List<ChatResult>> done = new CompletableFuture<>();
   private final List<CompletableFuture<ChatCompletion>> running = new ArrayList<>();
@@ -36,11 +39,23 @@ public final class ChatAll {
       ChatAllListener listener,
       Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
       Function<Throwable, KimiException> mapError) {
+    this(requests, limit, listener, call, mapError, (model, completion) -> Spend.NONE);
+  }
+
+  /** As above; {@code spendOf} gives each reply's spend from the model asked for and the reply. */
+  public ChatAll(
+      List<ChatRequest> requests,
+      int limit,
+      ChatAllListener listener,
+      Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
+      Function<Throwable, KimiException> mapError,
+      BiFunction<String, ChatCompletion, Spend> spendOf) {
     this.requests = requests;
     this.limit = limit;
     this.listener = listener;
     this.call = call;
     this.mapError = mapError;
+    this.spendOf = spendOf;
     this.results = new ChatResult[requests.size()];
   }
 
@@ -94,7 +109,7 @@ public final class ChatAll {
           }
           finish(
               e == null
-                  ? new ChatResult(index, request, c, null)
+                  ? new ChatResult(index, request, c, null, spendOf.apply(request.model(), c))
                   : new ChatResult(index, request, null, mapError.apply(e)),
               f);
         });

@@ -49,7 +49,11 @@ final class ChatCalls {
                     limited(
                         sent.model(),
                         charge,
-                        () -> transport.chat(body, attempt, call.overrides()))));
+                        () ->
+                            core.meter()
+                                .metered(
+                                    sent.model(),
+                                    transport.chat(body, attempt, call.overrides())))));
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
@@ -76,7 +80,9 @@ final class ChatCalls {
                 partial -> Retrier.resume(sent, partial)),
             core.limiter(),
             core::isClosed);
-    return core.open(SdkStreams.chat(streamingCall));
+    return core.open(
+        SdkStreams.chat(
+            core.meter().metered(sent.model(), streamingCall), streamingCall::metadata));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.PriceTable;
 import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
@@ -17,7 +18,7 @@ import java.util.concurrent.Executor;
 /**
  * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. Nullable
  * components are the settings left unset: {@code httpClient}, {@code executor}, {@code preflight},
- * {@code scheduler}, {@code httpVersion}, {@code logger}, {@code rateLimit}.
+ * {@code scheduler}, {@code httpVersion}, {@code logger}, {@code rateLimit}, {@code prices}.
  *
  * @param apiKey the key
  * @param endpoint the endpoint, already moved to the protocol's surface
@@ -42,6 +43,7 @@ import java.util.concurrent.Executor;
  * @param modelChecks whether the model's rules are checked before sending
  * @param catalog the models
  * @param maxRequestBytes the request size limit; 0 none, -1 Kimi Code's on Kimi Code
+ * @param prices the price table, or null for the endpoint's default
  */
 public record ClientConfig(
     String apiKey,
@@ -66,7 +68,8 @@ public record ClientConfig(
     ThinkingFallback thinkingFallback,
     boolean modelChecks,
     ModelCatalog catalog,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    PriceTable prices) {
 
   /** Copies the headers, keeping their order. */
   public ClientConfig {

@@ -9,6 +9,7 @@ import io.github.kimisdk.internal.http.Exceptions;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.http.TransportOptions;
+import io.github.kimisdk.token.PriceTable;
 import java.net.http.HttpClient;
 import java.util.Collections;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class ClientCore {
   private final RateLimiter limiter;
   private final ChatCalls chats;
   private final Exchanges exchanges;
+  private final SpendMeter meter;
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
@@ -146,6 +148,13 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors::queueTimeout, c.catalog());
+    this.meter =
+        new SpendMeter(
+            c.prices() != null
+                ? c.prices()
+                : c.endpoint().isKimiCode() || c.endpoint().isChina()
+                    ? PriceTable.none() // a subscription; the China platform bills in CNY
+                    : PriceTable.defaults());
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
   }
@@ -159,6 +168,15 @@ public final class ClientCore {
    */
   public static ClientCore start(ClientConfig config, Exceptions make) {
     return new ClientCore(config, make);
+  }
+
+  /**
+   * Returns what the client and every client derived from it have spent.
+   *
+   * @return the meter
+   */
+  public SpendMeter meter() {
+    return meter;
   }
 
   /**

@@ -144,7 +144,12 @@ public final class ClientScope {
     Objects.requireNonNull(options, "options");
     ensureOpen();
     return new ChatAll(
-            requests, maxConcurrency, listener, r -> chat(r, options), core.calls()::kimi)
+            requests,
+            maxConcurrency,
+            listener,
+            r -> chat(r, options),
+            core.calls()::kimi,
+            core.meter()::of)
         .start();
   }
 

@@ -20,11 +20,13 @@ public final class SdkStreams {
   /**
    * Returns the chat stream of a call.
    *
-   * @param call the call
+   * @param chunks the call's chunks (metered)
+   * @param metadata the call's response metadata
    * @return the stream
    */
-  public static ChatStream chat(StreamingCall<ChatCompletionChunk> call) {
-    return new Chat(call, call::metadata);
+  public static ChatStream chat(
+      StoppablePublisher<ChatCompletionChunk> chunks, Supplier<ResponseMetadata> metadata) {
+    return new Chat(chunks, metadata);
   }
 
   /**

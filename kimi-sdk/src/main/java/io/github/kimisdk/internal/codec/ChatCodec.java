@@ -340,7 +340,9 @@ public final class ChatCodec {
     } else if (m instanceof ToolMessage t) {
       w.name("role").value("tool");
       w.name("tool_call_id").value(t.toolCallId());
-      w.name("name").value(t.name());
+      if (t.name() != null) {
+        w.name("name").value(t.name());
+      }
       w.name("content").value(t.content());
     } else {
       throw new AssertionError(m);
@@ -1473,5 +1475,42 @@ public final class ChatCodec {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /**
+   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level and
+   * {@code completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its
+   * usage this way.
+   *
+   * @param w the writer
+   * @param u the usage
+   */
+  public static void writeUsage(JsonWriter w, Usage u) {
+    w.beginObject();
+    w.name("prompt_tokens").value(u.promptTokens());
+    w.name("completion_tokens").value(u.completionTokens());
+    w.name("total_tokens").value(u.totalTokens());
+    if (u.cachedTokens() != null) {
+      w.name("cached_tokens").value(u.cachedTokens());
+    }
+    if (u.reasoningTokens() != null) {
+      w.name("completion_tokens_details").beginObject();
+      w.name("reasoning_tokens").value(u.reasoningTokens()).endObject();
+    }
+    w.endObject();
+  }
+
+  /**
+   * Reads a usage object as a reply carries it, either spelling of the cached count included.
+   *
+   * @param u the usage object
+   * @return the usage
+   * @throws io.github.kimisdk.json.JsonException if a count is not a number
+   */
+  public static Usage readUsage(JsonObject u) {
+    JsonReader r = JsonReader.of(u.toString());
+    Usage usage = readUsage(r);
+    r.endDocument();
+    return usage;
   }
 }

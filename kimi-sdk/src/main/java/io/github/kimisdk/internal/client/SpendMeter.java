@@ -1,0 +1,177 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.token.PriceTable;
+import io.github.kimisdk.token.Spend;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What a client has spent: every reply's usage, priced with the client's table, added to one total
+ * that many threads update at once (an immutable {@link Spend} swapped atomically). A reply counts
+ * before its caller sees it, so a caller that reads the total after a call finds the call in it.
+ * The price of a reply is looked up under the model the reply names, else the model asked for.
+ */
+public final class SpendMeter {
+
+  private final PriceTable prices;
+  private final AtomicReference<Spend> total = new AtomicReference<>(Spend.NONE);
+
+  /**
+   * Creates a meter that prices with {@code prices}.
+   *
+   * @param prices the client's price table
+   */
+  public SpendMeter(PriceTable prices) {
+    this.prices = prices;
+  }
+
+  /** Returns the price table. */
+  public PriceTable prices() {
+    return prices;
+  }
+
+  /** Returns everything counted so far. */
+  public Spend total() {
+    return total.get();
+  }
+
+  /** Returns the spend of one reply, not counted. */
+  public Spend of(String requestModel, ChatCompletion completion) {
+    if (completion == null || completion.usage() == null) {
+      return Spend.NONE;
+    }
+    return prices.spend(model(completion.model(), requestModel), completion.usage());
+  }
+
+  /** Counts a reply's usage; returns its spend. */
+  Spend count(String model, Usage usage) {
+    Spend s = prices.spend(model, usage);
+    total.accumulateAndGet(s, Spend::plus);
+    return s;
+  }
+
+  /**
+   * Returns a future of {@code attempt}'s value that counts the reply's usage before completing;
+   * failures pass through unchanged, and cancelling it cancels {@code attempt}.
+   */
+  public CompletableFuture<ChatCompletion> metered(
+      String requestModel, CompletableFuture<ChatCompletion> attempt) {
+    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
+    attempt.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            out.completeExceptionally(e);
+            return;
+          }
+          try {
+            ChatCompletion c = r;
+            if (c != null && c.usage() != null) {
+              count(model(c.model(), requestModel), c.usage());
+            }
+          } catch (RuntimeException | Error accounting) {
+            out.completeExceptionally(accounting);
+            return;
+          }
+          out.complete(r);
+        });
+    return Futures.cancelling(out, attempt);
+  }
+
+  /**
+   * Returns {@code stream} with its usage counted as it passes, before the consumer sees the chunk
+   * that carries it: Kimi puts it in the finishing choice and, with {@code include_usage}, repeats
+   * it in a trailing chunk. A repeat counts only what it adds to the first (more tokens); one that
+   * differs otherwise is ignored, since what was counted cannot be taken back.
+   */
+  public StoppablePublisher<ChatCompletionChunk> metered(
+      String requestModel, StoppablePublisher<ChatCompletionChunk> stream) {
+    return new StoppablePublisher<>() {
+      @Override
+      public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+        stream.subscribe(new Counting(requestModel, subscriber));
+      }
+
+      @Override
+      public RuntimeException stop(InterruptedException interrupt) {
+        return stream.stop(interrupt);
+      }
+
+      @Override
+      public boolean isEnded() {
+        return stream.isEnded();
+      }
+    };
+  }
+
+  private static String model(String replyModel, String requestModel) {
+    return replyModel == null || replyModel.isBlank() ? requestModel : replyModel;
+  }
+
+  /** Passes every signal on, counting each usage as it passes; signals arrive serially. */
+  private final class Counting implements Flow.Subscriber<ChatCompletionChunk> {
+    private final String requestModel;
+    private final Flow.Subscriber<? super ChatCompletionChunk> downstream;
+    private Usage counted; // the usage counted so far for this stream
+
+    Counting(String requestModel, Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+      this.requestModel = requestModel;
+      this.downstream = downstream;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      downstream.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(ChatCompletionChunk chunk) {
+      Usage u = chunk.usage();
+      if (u != null) {
+        Usage add = counted == null ? u : added(counted, u);
+        if (add != null) {
+          count(model(chunk.model(), requestModel), add);
+          counted = u;
+        }
+      }
+      downstream.onNext(chunk);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      downstream.onError(error);
+    }
+
+    @Override
+    public void onComplete() {
+      downstream.onComplete();
+    }
+  }
+
+  /**
+   * Returns what {@code later} adds to {@code earlier}; null when nothing, or when it would take
+   * something away (fewer tokens, or prompt tokens moved from uncached to cached).
+   */
+  static Usage added(Usage earlier, Usage later) {
+    int prompt = later.promptTokens() - earlier.promptTokens();
+    int completion = later.completionTokens() - earlier.completionTokens();
+    int cached = orZero(later.cachedTokens()) - orZero(earlier.cachedTokens());
+    int reasoning = orZero(later.reasoningTokens()) - orZero(earlier.reasoningTokens());
+    if (prompt < 0 || completion < 0 || cached < 0 || reasoning < 0 || cached > prompt) {
+      return null;
+    }
+    if (prompt == 0 && completion == 0 && cached == 0 && reasoning == 0) {
+      return null;
+    }
+    return new Usage(prompt, completion, prompt + completion, cached, reasoning);
+  }
+
+  private static int orZero(Integer n) {
+    return n == null ? 0 : n;
+  }
+}

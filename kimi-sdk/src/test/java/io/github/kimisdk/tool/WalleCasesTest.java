@@ -1,0 +1,240 @@
+package io.github.kimisdk.tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Moonshot's own verdicts: every schema of walle's validator cases (test resources {@code walle/},
+ * see SOURCE.md there) through the SDK's MFJS check, which must accept what walle accepts and
+ * refuse what it refuses, naming a real place in the schema, the same kind of problem as walle's
+ * expected message (which it contains), and what to do.
+ */
+class WalleCasesTest {
+
+  /** The suites, as walle's validator_test.go lists them. */
+  private static final List<String> SUITES =
+      List.of(
+          "TestBasicTypes",
+          "TestSingleTypeInArray",
+          "TestAdditionalProperties",
+          "TestRequired",
+          "TestKeywordsValidation",
+          "TestReferences",
+          "TestAnyOf",
+          "TestDefs",
+          "TestNumberFormat",
+          "TestRefInProperties",
+          "TestTypeLocation",
+          "TestNestedDefsDepth",
+          "TestRangeConstraints",
+          "TestID",
+          "TestDescription",
+          "TestEnforcerCases");
+
+  /**
+   * The refusals that only walle's lowered test limit (5 levels) causes: with the limit Kimi
+   * reports (10), the public checks accept them.
+   */
+  private static final Set<String> DEEPER_THAN_FIVE_ONLY =
+      Set.of(
+          "TestNestedDefsDepth/invalid#3",
+          "TestNestedDefsDepth/invalid#4",
+          "TestNestedDefsDepth/invalid#5");
+
+  private static final Pattern MESSAGE = Pattern.compile("(?s)schema at (\\$[^:]*): (.+); (.+)");
+
+  record Case(String name, String schema, boolean valid, String expect, boolean unmarshal) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<Case> cases() throws IOException {
+    List<Case> out = new ArrayList<>();
+    for (String suite : SUITES) {
+      int i = 0;
+      for (String line : lines(suite + "/valid.jsonl")) {
+        out.add(new Case(suite + "/valid#" + ++i, line, true, null, false));
+      }
+      i = 0;
+      for (String line : lines(suite + "/invalid.jsonl")) {
+        JsonObject row = Json.parse(line).asObject();
+        out.add(
+            new Case(
+                suite + "/invalid#" + ++i,
+                ((JsonString) row.get("schema")).value(),
+                false,
+                ((JsonString) row.get("expect")).value(),
+                row.get("unmarshal").equals(io.github.kimisdk.json.JsonBoolean.TRUE)));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> lines(String file) throws IOException {
+    try (InputStream in =
+        WalleCasesTest.class.getResourceAsStream("/walle/validator_cases/" + file)) {
+      assertThat(in).as(file).isNotNull();
+      List<String> out = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          out.add(line.strip());
+        }
+      }
+      return out;
+    }
+  }
+
+  static Stream<Arguments> all() throws IOException {
+    return cases().stream().map(c -> Arguments.of(c));
+  }
+
+  @Test
+  void theResourcesHoldWallesThreeHundredNinetyFiveCases() throws IOException {
+    List<Case> cases = cases();
+    assertThat(cases).hasSize(395);
+    assertThat(cases.stream().filter(Case::valid)).hasSize(213);
+    assertThat(cases.stream().filter(c -> !c.valid())).hasSize(182);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void agreesWithWalle(Case c) {
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                MfjsValidator.check(
+                    Json.parse(c.schema()), MfjsValidator.Limits.WALLE_TESTS, "schema"));
+    if (c.valid()) {
+      assertThat(thrown).as("walle accepts %s", c.schema()).isNull();
+      return;
+    }
+    assertThat(thrown).as("walle refuses %s with \"%s\"", c.schema(), c.expect()).isNotNull();
+    if (thrown instanceof JsonException) {
+      assertThat(c.unmarshal()).as("only walle's parse errors fail to parse here").isTrue();
+      return;
+    }
+    assertThat(thrown).isInstanceOf(IllegalArgumentException.class);
+    String message = thrown.getMessage();
+    Matcher m = MESSAGE.matcher(message);
+    assertThat(m.matches()).as("path: problem; fix in %s", message).isTrue();
+    assertThat(resolves(Json.parse(c.schema()), m.group(1)))
+        .as("%s names a place in the schema", m.group(1))
+        .isTrue();
+    if (c.unmarshal()) {
+      // walle cannot parse these into a schema object; here they parse, and are refused whole
+      assertThat(message).contains("JSON schema parsing error");
+    } else {
+      assertThat(message.toLowerCase(Locale.ROOT))
+          .as("the same kind of problem as walle says")
+          .contains(c.expect().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * The public checks use Kimi's limits: {@link JsonSchema#validateMfjs} agrees with walle on every
+   * case but the three too deep only for walle's test limit; {@link JsonSchema#validate}, for tool
+   * parameters, also refuses a root that is not {@code "type": "object"}, and otherwise agrees.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("all")
+  void thePublicChecksAgreeWithKimisLimits(Case c) {
+    JsonValue schema;
+    try {
+      schema = Json.parse(c.schema());
+    } catch (JsonException e) {
+      assertThat(c.unmarshal()).isTrue();
+      return;
+    }
+    boolean accepted = c.valid() || DEEPER_THAN_FIVE_ONLY.contains(c.name());
+    if (accepted) {
+      assertThatCode(() -> JsonSchema.validateMfjs(schema)).doesNotThrowAnyException();
+    } else {
+      assertThat(catchThrowable(() -> JsonSchema.validateMfjs(schema)))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    boolean objectRoot =
+        schema instanceof JsonObject o && JsonString.of("object").equals(o.get("type"));
+    Throwable tool = catchThrowable(() -> JsonSchema.validate(schema));
+    if (accepted && objectRoot) {
+      assertThat(tool).isNull();
+    } else {
+      assertThat(tool).isInstanceOf(IllegalArgumentException.class);
+      assertThat(tool.getMessage()).startsWith("tool schema at $");
+      if (!objectRoot && schema instanceof JsonObject) {
+        assertThat(tool.getMessage()).contains("the root must have \"type\": \"object\"");
+      }
+    }
+  }
+
+  @Test
+  void theDeeperThanFiveCasesAreRefusedOnlyForDepth() throws IOException {
+    for (Case c : cases()) {
+      if (DEEPER_THAN_FIVE_ONLY.contains(c.name())) {
+        assertThat(c.expect()).isEqualTo("schema depth exceeds maximum limit");
+      }
+    }
+  }
+
+  /** Whether a path such as {@code $.properties.a.b.anyOf[1]} leads somewhere in the document. */
+  private static boolean resolves(JsonValue at, String path) {
+    if (path.isEmpty() || path.equals("$")) {
+      return true;
+    }
+    if (!path.startsWith("$")) {
+      return false;
+    }
+    return resolvesRest(at, path.substring(1));
+  }
+
+  private static boolean resolvesRest(JsonValue at, String rest) {
+    if (rest.isEmpty()) {
+      return true;
+    }
+    if (rest.startsWith("[")) {
+      int close = rest.indexOf(']');
+      int i = Integer.parseInt(rest.substring(1, close));
+      return at instanceof JsonArray a
+          && i < a.size()
+          && resolvesRest(a.get(i), rest.substring(close + 1));
+    }
+    if (!rest.startsWith(".") || !(at instanceof JsonObject o)) {
+      return false;
+    }
+    // names may hold dots: try every member whose name the path continues with
+    for (String name : o.names()) {
+      String after = rest.substring(1);
+      if (after.startsWith(name)) {
+        String tail = after.substring(name.length());
+        if ((tail.isEmpty() || tail.startsWith(".") || tail.startsWith("["))
+            && resolvesRest(o.get(name), tail)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
