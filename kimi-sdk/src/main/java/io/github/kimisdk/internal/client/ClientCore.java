@@ -111,7 +111,8 @@ public final class ClientCore {
             c.userAgent(),
             c.timeouts(),
             c.apiKey(),
-            http.proxy().orElse(null));
+            http.proxy().orElse(null),
+            c.catalog());
     this.logger = c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME);
     this.transport =
         new HttpTransport(

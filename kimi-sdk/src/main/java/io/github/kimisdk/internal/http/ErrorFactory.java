@@ -12,6 +12,8 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -65,6 +67,7 @@ public final class ErrorFactory {
   private final Timeouts timeouts;
   private final ServerText text;
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
+  private final ModelCatalog models; // null: no suggestions of model ids
 
   /**
    * Creates the factory of one client.
@@ -125,13 +128,113 @@ public final class ErrorFactory {
       Timeouts timeouts,
       String apiKey,
       ProxySelector proxies) {
+    this(make, endpoint, kimiCodeKey, userAgent, timeouts, apiKey, proxies, null);
+  }
+
+  /**
+   * Creates the factory of one client that also suggests the closest id of {@code models} when Kimi
+   * does not know a model.
+   *
+   * @param make builds the exceptions (their constructors are not public)
+   * @param endpoint the endpoint the client talks to
+   * @param kimiCodeKey whether the key is a Kimi Code key
+   * @param userAgent the User-Agent header the client sends
+   * @param timeouts the client's timeouts
+   * @param apiKey the key to redact; may be null
+   * @param proxies the HttpClient's proxy selector; may be null
+   * @param models the client's model table; may be null for no suggestions
+   */
+  public ErrorFactory(
+      Exceptions make,
+      Endpoint endpoint,
+      boolean kimiCodeKey,
+      String userAgent,
+      Timeouts timeouts,
+      String apiKey,
+      ProxySelector proxies,
+      ModelCatalog models) {
     this.make = make;
+    this.models = models;
     this.endpoint = endpoint;
     this.kimiCodeKey = kimiCodeKey;
     this.userAgent = userAgent;
     this.timeouts = timeouts;
     this.text = new ServerText(apiKey);
     this.proxies = proxies;
+  }
+
+  /**
+   * Returns what to say about the model a "not found the model ..." message names: that the table
+   * knows it (so the key is not entitled to it), the closest id the table knows, or null when the
+   * message names no model or nothing is close. Linear in the message; the id is cut at 128
+   * characters.
+   */
+  static String modelSuggestion(String serverMessage, ModelCatalog models) {
+    if (models == null || serverMessage == null) {
+      return null;
+    }
+    String lower = serverMessage.toLowerCase(Locale.ROOT);
+    int at = lower.indexOf("the model ");
+    if (at < 0) {
+      return null;
+    }
+    int start = at + "the model ".length();
+    int end = start;
+    while (end < serverMessage.length()
+        && end - start < 128
+        && !Character.isWhitespace(serverMessage.charAt(end))) {
+      end++;
+    }
+    String id = serverMessage.substring(start, end);
+    if (id.length() >= 2
+        && (id.startsWith("'") || id.startsWith("\""))
+        && id.endsWith(id.substring(0, 1))) {
+      id = id.substring(1, id.length() - 1);
+    }
+    if (id.isEmpty()) {
+      return null;
+    }
+    if (models.find(id).isPresent()) {
+      return "the SDK knows " + id + ", so this key is probably not entitled to it";
+    }
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (ModelInfo m : models.models()) {
+      int d = distance(id.toLowerCase(Locale.ROOT), m.id().toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        best = m.id();
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, id.length() / 3)
+        ? "did you mean " + best + "?"
+        : null;
+  }
+
+  /** Returns ": " and what to say about the model {@code serverMessage} names, or "". */
+  private String suggestion(String serverMessage) {
+    String s = modelSuggestion(serverMessage, models);
+    return s == null ? "" : ": " + s;
+  }
+
+  /** Levenshtein distance of two short strings (ids of at most 128 characters). */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   /** Returns the rules for server texts: their cut and the key's redaction. */
@@ -705,7 +808,9 @@ public final class ErrorFactory {
         || status == 404) {
       String hint =
           lower.contains("model") && !t.equals("url.not_found")
-              ? "Check the model id; list the models this key can use with GET "
+              ? "Check the model id"
+                  + suggestion(serverMessage)
+                  + "; list the models this key can use with GET "
                   + endpoint.baseUrl()
                   + "/models"
               : "The URL path does not exist; check the base URL ("

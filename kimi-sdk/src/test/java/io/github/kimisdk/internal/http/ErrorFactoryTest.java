@@ -30,6 +30,7 @@ import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.sse.SseException;
+import io.github.kimisdk.token.ModelCatalog;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -146,6 +147,54 @@ class ErrorFactoryTest {
         http(404, err("resource_not_found_error", "Not found the model x or Permission denied"));
     assertThat(e).isInstanceOf(NotFoundException.class);
     assertThat(e.getMessage()).contains("GET https://api.moonshot.ai/v1/models");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      nullValues = "none",
+      value = {
+        "Not found the model kimi-k2.6x or Permission denied | did you mean kimi-k2.6?",
+        "Not found the model KIMI-K3 or Permission denied | did you mean kimi-k3?",
+        "Not found the model kimi-k3-code or Permission denied | did you mean kimi-k2.7-code?",
+        "Not found the model 'moonshot-v1-8kk' or Permission denied | did you mean moonshot-v1-8k?",
+        "Not found the model kimi-k3 or Permission denied"
+            + " | the SDK knows kimi-k3, so this key is probably not entitled to it",
+        "Not found the model definitely-not-a-real-moonshot-model or Permission denied | none",
+        "Not found the model | none",
+        "Model gone | none",
+      })
+  void notFoundModelSuggestsTheClosestKnownId(String serverMessage, String expected) {
+    assertThat(ErrorFactory.modelSuggestion(serverMessage, ModelCatalog.create()))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void notFoundModelNamesTheSuggestionInTheMessage() {
+    ErrorFactory errors =
+        new ErrorFactory(
+            TestErrors.exceptions(),
+            Endpoint.GLOBAL,
+            false,
+            "kimi-sdk-java/test",
+            Timeouts.defaults(),
+            null,
+            null,
+            ModelCatalog.create());
+    KimiException e =
+        http(
+            errors,
+            404,
+            err("resource_not_found_error", "Not found the model kimi-k2.6x or Permission denied"));
+    assertThat(e).isInstanceOf(NotFoundException.class);
+    assertThat(e.getMessage())
+        .contains("Check the model id: did you mean kimi-k2.6?")
+        .contains("GET https://api.moonshot.ai/v1/models");
+    // a factory without a table says what it said before
+    assertThat(
+            http(404, err("resource_not_found_error", "Not found the model kimi-k2.6x"))
+                .getMessage())
+        .contains("Check the model id; list the models");
   }
 
   @Test

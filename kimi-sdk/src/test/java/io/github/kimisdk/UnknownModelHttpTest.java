@@ -1,0 +1,40 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.token.ModelInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A model id Kimi does not know fails with the closest id the client's table knows. */
+@ExtendWith(FakeKimiExtension.class)
+class UnknownModelHttpTest {
+
+  @Test
+  void aMistypedModelIdIsAnsweredWithTheClosestKnownId(KimiClient kimi) {
+    assertThatThrownBy(() -> kimi.chat(ChatRequest.of("kimi-k2.6x", "hi")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("Not found the model kimi-k2.6x")
+        .hasMessageContaining("did you mean kimi-k2.6?");
+  }
+
+  @Test
+  void theSuggestionComesFromTheClientsOwnTable(FakeKimiExtension.Clients clients) {
+    ModelCatalog mine = ModelCatalog.create().put(ModelInfo.unknown("my-fine-tune-2026"));
+    KimiClient kimi = clients.build(b -> b.catalog(mine));
+    assertThatThrownBy(() -> kimi.chat(ChatRequest.of("my-fine-tune-2062", "hi")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("did you mean my-fine-tune-2026?");
+  }
+
+  @Test
+  void anIdFarFromEveryKnownOneGetsNoGuess(KimiClient kimi) {
+    assertThatThrownBy(() -> kimi.chat(ChatRequest.of("definitely-not-a-real-model", "hi")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageNotContaining("did you mean")
+        .hasMessageContaining("list the models this key can use");
+  }
+}
