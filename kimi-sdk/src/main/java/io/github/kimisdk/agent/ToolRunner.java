@@ -1002,6 +1002,25 @@ public final class ToolRunner {
     }
 
     /**
+     * Registers a function tool from a name, description and a schema held as JSON (from an MCP
+     * server, a file), and its handler: the same arguments {@link Tool#function(String, String,
+     * JsonValue)} takes, so a declaration moves into a runner unchanged.
+     *
+     * @param name the function name, matching {@link FunctionTool#NAME_PATTERN}
+     * @param description what the tool does, for the model
+     * @param parameters the JSON Schema of the arguments (an object schema)
+     * @param handler runs the tool: arguments in, text out
+     * @return this builder
+     * @throws NullPointerException if {@code name}, {@code parameters} or {@code handler} is null
+     * @throws IllegalArgumentException if the name is invalid or already registered, or the schema
+     *     breaks Kimi's rules (the message names the path)
+     */
+    public Builder tool(String name, String description, JsonValue parameters, Handler handler) {
+      Objects.requireNonNull(parameters, "parameters must not be null");
+      return tool(Tool.function(name, description, parameters), handler);
+    }
+
+    /**
      * Registers a function tool whose arguments are a record: the schema is {@link
      * JsonSchema#of(Class)}, the model's arguments are bound to the record with {@link
      * Json#bind(JsonValue, Class)}, and the handler's result goes back as text: a {@code String} as

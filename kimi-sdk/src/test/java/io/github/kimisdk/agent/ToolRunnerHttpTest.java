@@ -205,6 +205,21 @@ class ToolRunnerHttpTest {
   }
 
   @Test
+  void aSchemaHeldAsJsonRegistersAsToolFunctionDeclaresIt() {
+    JsonValue schema = Json.parse(TEXT_SCHEMA.toJson().toString());
+    ToolRunner.Result r =
+        ToolRunner.builder(kimi)
+            .tool("echo_text", "Echoes text", schema, a -> a.get("text").asString())
+            .build()
+            .run(ChatRequest.of("kimi-k2.6", "Use echo_text with text=hi"));
+    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    assertThat(r.text()).isEqualTo("From the tools: echo_text says hi.");
+    JsonValue bad = Json.parse("{\"type\":\"array\"}");
+    assertThatThrownBy(() -> ToolRunner.builder(kimi).tool("bad_tool", null, bad, a -> ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void callsOfOneTurnRunInParallel() {
     CountDownLatch both = new CountDownLatch(2);
     ToolRunner.Handler meet =
