@@ -858,12 +858,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the wire protocol for chat: {@link WireProtocol#CHAT_COMPLETIONS} or {@link
-     * WireProtocol#ANTHROPIC_MESSAGES}. Unset, the endpoint decides ({@link
-     * Endpoint#defaultProtocol()}). Set, a Moonshot preset endpoint is switched to the surface of
-     * the same platform that speaks it ({@link Endpoint#forProtocol}), so this one setting moves a
-     * client from {@code https://api.moonshot.ai/v1} to {@code https://api.moonshot.ai/anthropic};
-     * other base URLs are used as they are.
+     * Sets the wire protocol for chat (unset, {@link Endpoint#defaultProtocol()}). A Moonshot
+     * preset endpoint is switched to the surface of the same platform that speaks it ({@link
+     * Endpoint#forProtocol}); other base URLs are used as they are.
      *
      * @param wireProtocol the protocol
      * @return this builder
@@ -910,11 +907,10 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool). Its own
-     * connect timeout and executor apply; {@link #executor} and {@link #connectTimeout} cannot be
-     * combined with it. It must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
-     * default): a client that does sends the {@code Authorization} header, and with it the key, on
-     * to the host a redirect names, so {@link #build()} refuses it.
+     * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool); its own
+     * connect timeout and executor apply. {@link #build()} refuses one combined with {@link
+     * #executor} or {@link #connectTimeout}, or one that follows redirects (it would send the key
+     * to the host a redirect names).
      *
      * @param httpClient the client
      * @return this builder
@@ -927,12 +923,8 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the executor for the HTTP client's asynchronous work and callbacks. By default the
-     * client runs them on its own daemon threads, at most four per processor (at least 8) however
-     * many calls and streams are in flight, created on demand, released after 30 seconds idle and
-     * stopped on {@link KimiClient#close()}. Because that pool is bounded, do not block in a
-     * callback that runs on it (such as a {@code thenApply} on a future from {@code chatAsync});
-     * hand blocking work to your own executor with the {@code *Async} variants, or supply an
-     * executor here.
+     * client runs them on a bounded pool of its own daemon threads (at most four per processor, at
+     * least 8), stopped on {@link KimiClient#close()}: do not block in a callback that runs on it.
      *
      * @param executor the executor; it is not shut down by the client
      * @return this builder
@@ -987,12 +979,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Adds a header sent with every request, replacing an earlier value of the same name. The key's
-     * headers ({@code Authorization}, {@code x-api-key}) are set from the API key and those the
-     * client manages ({@code Content-Type}, {@code Content-Length}, {@code Host}, {@code
-     * Connection}, {@code Expect}, {@code Upgrade}) cannot be given, here or per call (the same
-     * policy as {@link RequestOptions.Builder#header}); {@code User-Agent} is the same as {@link
-     * #userAgent(String)}.
+     * Adds a header sent with every request, replacing an earlier value of the same name, under the
+     * policy of {@link RequestOptions.Builder#header} (the key's and the managed headers cannot be
+     * set); {@code User-Agent} is the same as {@link #userAgent(String)}.
      *
      * @param name the header name
      * @param value the header value
@@ -1060,9 +1049,8 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Switches the preflight budget on or off (default off). When on, every chat and stream call
      * also checks the context window with the estimated prompt ({@link ContextBudget}, with this
-     * client's catalog). A request that does not fit is not sent; the call fails with {@link
-     * ContextBudgetExceededException}. The model's rules are checked whether this is on or not (see
-     * {@link #modelChecks(boolean)}).
+     * client's catalog); a request that does not fit fails unsent with {@link
+     * ContextBudgetExceededException}.
      *
      * @param on whether to check
      * @return this builder
@@ -1075,11 +1063,9 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Switches the model checks on or off (default on). When on, every chat and stream call first
      * checks the request against its model's rules in this client's catalog ({@link
-     * ModelInfo#problems}: fixed sampling, thinking and effort, tool choice while thinking, tools,
-     * vision and video), with no token estimate and no round trip; a request the model would reject
-     * fails with a {@link PreflightException} naming each problem and its fix. Off, such a request
-     * is sent and Kimi answers 400. The client's policies ({@link #samplingPolicy}, {@link
-     * #thinkingFallback}) adapt the request first, on or off.
+     * ModelInfo#problems}), with no round trip; a request the model would reject fails with a
+     * {@link PreflightException} naming each problem and its fix. The client's policies adapt the
+     * request first, on or off.
      *
      * @param on whether to check
      * @return this builder
@@ -1091,9 +1077,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the model table the client checks and adapts requests against (default {@link
-     * ModelCatalog#defaults()}, which {@code catalog.update(kimi.listModels())} can refresh). A
-     * preflight budget set with {@link #preflight(ContextBudget)} reads its own catalog for the
-     * window.
+     * ModelCatalog#defaults()}); a budget set with {@link #preflight(ContextBudget)} keeps its own.
      *
      * @param catalog the catalog
      * @return this builder
@@ -1108,18 +1092,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}), for example
-     * your own on the China platform, which bills in CNY, or under a contract. By default the
-     * client uses {@link PriceTable#defaults()} (the global platform's list prices in USD), except
-     * on Kimi Code, a subscription without a per-token price, and on the China platform, where it
-     * uses {@link PriceTable#none()}: calls are then counted in tokens only.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA)
-     *     .prices(PriceTable.none().with("kimi-k3",
-     *         Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")))
-     *     .build();
-     * }</pre>
+     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}). By default
+     * {@link PriceTable#defaults()} (the global platform's list prices in USD), and {@link
+     * PriceTable#none()} (tokens only) on Kimi Code and the China platform.
      *
      * @param prices the price table
      * @return this builder
@@ -1157,9 +1132,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Allows a plain {@code http://} base URL to a host that is not a loopback address (default
-     * off). Plain HTTP sends the API key and every message unencrypted, so this is only for test
-     * setups such as a fake server in another container; loopback hosts ({@code localhost}, {@code
-     * 127.0.0.1}, {@code ::1}) never need it.
+     * off), for test setups only: plain HTTP sends the API key unencrypted.
      *
      * @param allow whether to allow plain HTTP to any host
      * @return this builder
@@ -1171,10 +1144,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Forces one HTTP version for every request. By default a plain {@code http://} base URL uses
-     * HTTP/1.1 (no {@code h2c} upgrade, which many local and compatible servers mishandle) and an
-     * {@code https://} one lets the JDK negotiate HTTP/2 over TLS, falling back to HTTP/1.1. {@code
-     * HTTP_1_1} suits proxies that break HTTP/2; {@code HTTP_2} on plain HTTP makes the JDK try the
-     * {@code h2c} upgrade.
+     * HTTP/1.1 and an {@code https://} one lets the JDK negotiate HTTP/2 over TLS.
      *
      * @param version the version; null restores the default
      * @return this builder
@@ -1185,11 +1155,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the nesting limit for arrays and objects in decoded responses (default {@value
-     * KimiClient#DEFAULT_MAX_JSON_DEPTH}): completions and stream chunks. A deeper response fails
-     * with a {@link DecodingException} (a {@link MalformedChunkException} inside a stream) naming
-     * the limit, instead of exhausting the stack. Raise it only for tool arguments or structured
-     * output that is legitimately deeper.
+     * Sets the nesting limit for arrays and objects in decoded completions and chunks (default
+     * {@value KimiClient#DEFAULT_MAX_JSON_DEPTH}); a deeper response fails with a {@link
+     * DecodingException} naming the limit.
      *
      * @param maxJsonDepth the limit, from 8 to 100000
      * @return this builder
@@ -1204,11 +1172,8 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the logger for per-attempt debug lines (default {@code
-     * System.getLogger("io.github.kimisdk.http")}, see {@link KimiClient#LOGGER_NAME}). At {@code
-     * DEBUG} each attempt logs its method, URL, attempt number, status, request id and timings
-     * (time to the response headers and in total; a stream's line is written when it ends), and
-     * each retry its reason and wait. The API key and headers are never logged; message contents
+     * Sets the logger for the {@code DEBUG} lines of each attempt and retry (default the one named
+     * {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged; message contents
      * only with {@link #logMessageContents(boolean)}.
      *
      * @param logger the logger
@@ -1221,9 +1186,8 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Also logs request bodies and non-streamed response bodies at {@code DEBUG} (default off).
-     * They contain the conversation, so turn this on only where logs may hold it. The API key is
-     * never logged.
+     * Also logs request bodies and non-streamed response bodies, the conversation, at {@code DEBUG}
+     * (default off).
      *
      * @param on whether to log message contents
      * @return this builder
@@ -1235,12 +1199,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Limits this client's calls on the client side (default: no limit): concurrency, requests and
-     * tokens per minute, with a shared pause for everyone when Kimi answers 429. See {@link
-     * RateLimit}.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(RateLimit.tier(1)).build();
-     * }</pre>
+     * tokens per minute, with a shared pause when Kimi answers 429 (see {@link RateLimit}).
      *
      * @param rateLimit the limits; null switches limiting off
      * @return this builder
@@ -1251,16 +1210,10 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets what the client does with a sampling value the model fixes (temperature, top_p, n,
-     * penalties): {@link SamplingPolicy#REFUSE} (the default) sends it as set, so the model check
-     * (or Kimi) refuses it; {@link SamplingPolicy#ADAPT} drops or replaces it, logging each change
-     * at {@code DEBUG} on {@code io.github.kimisdk.sampling}. A call's {@link
+     * Sets what the client does with a sampling value the model fixes: {@link
+     * SamplingPolicy#REFUSE} (the default) sends it, so the model check refuses it; {@link
+     * SamplingPolicy#ADAPT} drops or replaces it. A call's {@link
      * RequestOptions.Builder#samplingPolicy} wins over this.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().fromEnv()
-     *     .samplingPolicy(SamplingPolicy.ADAPT).build();
-     * }</pre>
      *
      * @param policy the policy
      * @return this builder
@@ -1272,12 +1225,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets what the client does when a request's tool choice is {@code required} or a named
-     * function while its model thinks, which Kimi rejects: {@link ThinkingFallback#REJECT} (the
-     * default) lets the model check refuse it, naming the fixes; {@link
-     * ThinkingFallback#DISABLE_THINKING} sends it with thinking disabled for that turn, where the
-     * model can switch thinking off; {@link ThinkingFallback#AUTO} sends tool choice {@code auto}.
-     * A call's {@link RequestOptions.Builder#thinkingFallback} wins over this.
+     * Sets what the client does with a tool choice Kimi rejects while the model thinks ({@code
+     * required} or a named function): {@link ThinkingFallback#REJECT} (the default) lets the model
+     * check refuse it. A call's {@link RequestOptions.Builder#thinkingFallback} wins over this.
      *
      * @param fallback the fallback
      * @return this builder
@@ -1289,11 +1239,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Limits the size of an encoded request body: a larger chat, streaming or {@link
-     * KimiClient#request} call fails with a {@link PreflightException} before anything is sent. By
-     * default the limit is {@link KimiClient#KIMI_CODE_MAX_REQUEST_BYTES} on a Kimi Code endpoint
-     * (Kimi Code answers a larger body with a 400) and there is none elsewhere; 0 switches it off.
-     * File uploads are not counted.
+     * Limits the size of an encoded request body (not file uploads): a larger call fails unsent
+     * with a {@link PreflightException}. By default {@link KimiClient#KIMI_CODE_MAX_REQUEST_BYTES}
+     * on a Kimi Code endpoint and none elsewhere.
      *
      * @param maxBytes the largest body sent, or 0 for no limit
      * @return this builder
