@@ -12,7 +12,6 @@ import io.github.kimisdk.internal.client.Keys;
 import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.sse.SseLimits;
@@ -24,7 +23,6 @@ import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.token.Spend;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +33,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * A client for Kimi's API: every operation in a blocking, an asynchronous and, where the answer is
- * a stream, a streaming form, each with or without per-call {@link RequestOptions}, over the JDK's
- * {@link HttpClient}. It is thread-safe; create one and share it.
+ * A client for Kimi's API over the JDK's {@link HttpClient}. It is thread-safe; create one and
+ * share it.
  *
  * <pre>{@code
  * try (KimiClient kimi = KimiClient.fromEnv()) {   // MOONSHOT_API_KEY, KIMI_API_KEY, ...
@@ -50,12 +47,17 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
- * <p>Every failure is a {@link KimiException}; asynchronous calls complete exceptionally with one,
- * and cancelling their future aborts the exchange. What a call returns carries its response
- * metadata ({@link ChatCompletion#metadata()}, {@link ChatStream#metadata()}, {@link
- * KimiEventStream#metadata()}); {@link KimiResponse} holds the answer of {@link #request} with its
- * exact bytes. The platform's services are {@link #files()}, {@link #batches()} and {@link
- * #kimiCode()}. The API key never appears in {@link #toString()}, exception messages or logs.
+ * <p>Every operation comes in a blocking form, an asynchronous form ({@code ...Async}) and, where
+ * the answer is a stream, a streaming form; each also takes per-call {@link RequestOptions} as its
+ * last argument, added on top of the client's settings (the README's operations table lists them
+ * all). A blocking form throws a {@link KimiException} (an {@link ApiException} when Kimi answered
+ * with an error); an asynchronous form completes exceptionally with one, and cancelling its future
+ * aborts the exchange. Every operation throws {@link IllegalStateException} once the client is
+ * closed. What a call returns carries its response metadata ({@link ChatCompletion#metadata()},
+ * {@link ChatStream#metadata()}, {@link KimiEventStream#metadata()}); {@link KimiResponse} holds
+ * the answer of {@link #request} with its exact bytes. The platform's services are {@link
+ * #files()}, {@link #batches()} and {@link #kimiCode()}. The API key never appears in {@link
+ * #toString()}, exception messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 
@@ -132,29 +134,19 @@ public final class KimiClient implements AutoCloseable {
    * @return the completion, with its {@link ChatCompletion#metadata() response metadata}
    * @throws ApiException if Kimi answered with an error (see its subclasses)
    * @throws PreflightException if the model would reject the request (see {@link
-   *     Builder#modelChecks}) or it does not fit
+   *     Builder#modelChecks}), it does not fit, or it is over the request size limit
    * @throws KimiException for any other failure (connection, timeout, decoding)
-   * @throws IllegalStateException if the client is closed
    */
   public ChatCompletion chat(ChatRequest request) {
     return chat(request, RequestOptions.none());
   }
 
   /**
-   * Sends a chat request with settings of its own (headers, query parameters, timeout, retries) and
-   * waits for the whole reply.
+   * As {@link #chat(ChatRequest)}, with settings of the call's own.
    *
-   * <pre>{@code
-   * ChatCompletion reply = kimi.chat(ChatRequest.of("kimi-k3", "Hi"),
-   *     RequestOptions.builder().header("X-Trace-Id", "abc").timeout(Duration.ofSeconds(20)).build());
-   * }</pre>
-   *
-   * @param request the request; a {@code stream} flag is ignored (use {@link #stream})
+   * @param request the request
    * @param options the call's settings, on top of the client's
-   * @return the completion, with its response metadata
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
-   * @throws IllegalStateException if the client is closed
+   * @return the completion
    */
   public ChatCompletion chat(ChatRequest request, RequestOptions options) {
     return scope.await(chatAsync(request, options));
@@ -163,9 +155,9 @@ public final class KimiClient implements AutoCloseable {
   /**
    * Sends a chat request whose reply is a record, and returns the record: the one typed form.
    * Unless the request sets a response format, it is sent with {@link
-   * ResponseFormat#jsonSchema(Class)}, so Kimi's reply follows the record's schema; the reply is
-   * then bound with {@link ChatCompletion#parse(Class)} (do the same with {@link
-   * #chatAsync(ChatRequest, RequestOptions)} for other settings or without blocking).
+   * ResponseFormat#jsonSchema(Class)}; the reply is bound with {@link ChatCompletion#parse(Class)}
+   * (do the same with {@link #chatAsync(ChatRequest, RequestOptions)} for options or without
+   * blocking).
    *
    * <pre>{@code
    * record Weather(String city, @Description("degrees Celsius") double temperature) {}
@@ -178,40 +170,30 @@ public final class KimiClient implements AutoCloseable {
    * @return the record
    * @throws StructuredOutputException if the reply does not fit {@code type}: it holds the reply's
    *     text and the JSON path that failed
-   * @throws KimiException for any other failure
    * @throws IllegalArgumentException if no schema can be derived from {@code type} (see {@link
    *     io.github.kimisdk.tool.JsonSchema#of(Class)})
-   * @throws IllegalStateException if the client is closed
    */
   public <T> T chat(ChatRequest request, Class<T> type) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(type, "type");
-    ChatRequest typed =
-        request.responseFormat() != null
-            ? request
-            : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
-    return chat(typed).parse(type);
+    return scope.chat(request, type);
   }
 
   /**
-   * Sends a chat request without blocking.
+   * As {@link #chatAsync(ChatRequest, RequestOptions)} with no options.
    *
-   * @param request the request; a {@code stream} flag is ignored
-   * @return the future completion; it completes exceptionally with a {@link KimiException}, and
-   *     cancelling it aborts the exchange
-   * @throws IllegalStateException if the client is closed
+   * @param request the request
+   * @return the future completion
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
     return chatAsync(request, RequestOptions.none());
   }
 
   /**
-   * Sends a chat request with settings of its own without blocking.
+   * Sends a chat request without blocking (see {@link #chat(ChatRequest)}).
    *
    * @param request the request; a {@code stream} flag is ignored
    * @param options the call's settings, on top of the client's
-   * @return the future completion; cancelling it aborts the exchange
-   * @throws IllegalStateException if the client is closed
+   * @return the future completion; it completes exceptionally with a {@link KimiException}, and
+   *     cancelling it aborts the exchange
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request, RequestOptions options) {
     return scope.chat(request, options);
@@ -231,21 +213,18 @@ public final class KimiClient implements AutoCloseable {
    * @return the stream
    * @throws PreflightException if the model would reject the request, it does not fit, or it is
    *     over the request size limit
-   * @throws IllegalStateException if the client is closed
    */
   public ChatStream stream(ChatRequest request) {
     return stream(request, RequestOptions.none());
   }
 
   /**
-   * Prepares a streaming chat call with settings of its own; a {@link RequestOptions#timeout()}
-   * bounds the whole stream, up to its last chunk (see {@link #stream(ChatRequest)}).
+   * As {@link #stream(ChatRequest)}, with settings of the call's own; a {@link
+   * RequestOptions#timeout()} bounds the whole stream, up to its last chunk.
    *
-   * @param request the request; it is sent with {@code stream: true}
+   * @param request the request
    * @param options the call's settings, on top of the client's
    * @return the stream
-   * @throws PreflightException if the request fails the checks before sending
-   * @throws IllegalStateException if the client is closed
    */
   public ChatStream stream(ChatRequest request, RequestOptions options) {
     return scope.stream(request, options);
@@ -268,7 +247,6 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalArgumentException if {@code maxConcurrency < 1}
    * @throws NullPointerException if {@code requests} or an element is null
    * @throws KimiException if the waiting thread is interrupted (the remaining calls are cancelled)
-   * @throws IllegalStateException if the client is closed
    */
   public List<ChatResult> chatAll(
       List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
@@ -276,16 +254,13 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Sends many chat requests, each with {@code options} (see {@link #chatAll(List, int,
-   * ChatAllListener)}).
+   * As {@link #chatAll(List, int, ChatAllListener)}, each call with {@code options}.
    *
    * @param requests the requests
    * @param maxConcurrency the most calls in flight at once, at least 1
    * @param listener receives progress after each request; may be null
    * @param options each call's settings, on top of the client's
    * @return one result per request, in input order
-   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws IllegalStateException if the client is closed
    */
   public List<ChatResult> chatAll(
       List<ChatRequest> requests,
@@ -296,16 +271,12 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Sends many chat requests without blocking (see {@link #chatAll(List, int, ChatAllListener)}).
-   * The future never completes exceptionally because of a failed request; cancelling it cancels the
-   * calls in flight and starts no more.
+   * As {@link #chatAllAsync(List, int, ChatAllListener, RequestOptions)} with no options.
    *
    * @param requests the requests
    * @param maxConcurrency the most calls in flight at once, at least 1
    * @param listener receives progress after each request; may be null
    * @return the future results, in input order
-   * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
       List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
@@ -313,7 +284,9 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Sends many chat requests, each with {@code options}, without blocking.
+   * Sends many chat requests without blocking (see {@link #chatAll(List, int, ChatAllListener)}).
+   * The future never completes exceptionally because of a failed request; cancelling it cancels the
+   * calls in flight and starts no more.
    *
    * @param requests the requests
    * @param maxConcurrency the most calls in flight at once, at least 1
@@ -321,35 +294,25 @@ public final class KimiClient implements AutoCloseable {
    * @param options each call's settings, on top of the client's
    * @return the future results, in input order
    * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
       List<ChatRequest> requests,
       int maxConcurrency,
       ChatAllListener listener,
       RequestOptions options) {
-    Objects.requireNonNull(requests, "requests");
-    int i = 0;
-    for (ChatRequest r : requests) {
-      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
-    }
-    if (maxConcurrency < 1) {
-      throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
-    }
-    return scope.chatAll(List.copyOf(requests), maxConcurrency, listener, options);
+    return scope.chatAll(requests, maxConcurrency, listener, options);
   }
 
   /**
    * Returns {@code request} as this client sends it to its model, before the model checks: a
    * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, and a
    * tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so
-   * ({@link ModelInfo#adapt}, against the client's catalog; each change logged at {@code DEBUG} on
-   * {@code io.github.kimisdk.sampling}). A loop that sends several requests, such as {@code
-   * ToolRunner}, adapts the first one this way so the later ones continue what was sent.
+   * ({@link ModelInfo#adapt}, against the client's catalog). A loop that sends several requests,
+   * such as {@code ToolRunner}, adapts the first one this way so the later ones continue what was
+   * sent.
    *
    * @param request the request
    * @return the request as it would be sent; {@code request} itself when nothing changes
-   * @throws NullPointerException if {@code request} is null
    */
   public ChatRequest adapt(ChatRequest request) {
     return scope.adapt(request);
@@ -374,32 +337,38 @@ public final class KimiClient implements AutoCloseable {
    *     ignored and a query is allowed
    * @param body the JSON body; null sends none
    * @return the decoded body with its metadata and bytes
-   * @throws ApiException if Kimi answered with an error (see its subclasses)
-   * @throws KimiException for any other failure
    * @throws IllegalArgumentException if the method or path is malformed, or the path is an absolute
    *     URL
-   * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<JsonValue> request(String method, String path, JsonValue body) {
     return request(method, path, body, RequestOptions.none());
   }
 
   /**
-   * Sends a request to any endpoint with settings of its own (see {@link #request(String, String,
-   * JsonValue)}).
+   * As {@link #request(String, String, JsonValue)}, with settings of the call's own.
    *
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
    * @param options the call's settings, on top of the client's
    * @return the decoded body with its metadata and bytes
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
    */
   public KimiResponse<JsonValue> request(
       String method, String path, JsonValue body, RequestOptions options) {
     return scope.await(requestAsync(method, path, body, options));
+  }
+
+  /**
+   * As {@link #requestAsync(String, String, JsonValue, RequestOptions)} with no options.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the JSON body; null sends none
+   * @return the future response
+   */
+  public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
+      String method, String path, JsonValue body) {
+    return requestAsync(method, path, body, RequestOptions.none());
   }
 
   /**
@@ -409,25 +378,9 @@ public final class KimiClient implements AutoCloseable {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
-   * @return the future response; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
-      String method, String path, JsonValue body) {
-    return requestAsync(method, path, body, RequestOptions.none());
-  }
-
-  /**
-   * Sends a request to any endpoint with settings of its own, without blocking.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL
-   * @param body the JSON body; null sends none
    * @param options the call's settings, on top of the client's
-   * @return the future response; it completes exceptionally with a {@link KimiException}
+   * @return the future response
    * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
       String method, String path, JsonValue body, RequestOptions options) {
@@ -454,25 +407,20 @@ public final class KimiClient implements AutoCloseable {
    * @return the stream
    * @throws PreflightException if the body is over the request size limit
    * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
    */
   public KimiEventStream requestEvents(String method, String path, JsonValue body) {
     return requestEvents(method, path, body, RequestOptions.none());
   }
 
   /**
-   * Prepares a request whose answer is an event stream, with settings of its own; a {@link
-   * RequestOptions#timeout()} bounds the whole stream (see {@link #requestEvents(String, String,
-   * JsonValue)}).
+   * As {@link #requestEvents(String, String, JsonValue)}, with settings of the call's own; a {@link
+   * RequestOptions#timeout()} bounds the whole stream.
    *
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
    * @param options the call's settings, on top of the client's
    * @return the stream
-   * @throws PreflightException if the body is over the request size limit
-   * @throws IllegalArgumentException if the method or path is malformed
-   * @throws IllegalStateException if the client is closed
    */
   public KimiEventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
@@ -516,44 +464,38 @@ public final class KimiClient implements AutoCloseable {
    * to a {@link ModelCatalog}.
    *
    * @return the models, in the server's order
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public List<ListedModel> listModels() {
     return listModels(RequestOptions.none());
   }
 
   /**
-   * Lists the models with settings of its own (see {@link #listModels()}).
+   * As {@link #listModels()}, with settings of the call's own.
    *
    * @param options the call's settings, on top of the client's
    * @return the models, in the server's order
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public List<ListedModel> listModels(RequestOptions options) {
     return scope.await(listModelsAsync(options));
   }
 
   /**
-   * Lists the models without blocking (see {@link #listModels()}).
+   * As {@link #listModelsAsync(RequestOptions)} with no options.
    *
-   * @return the future models; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
+   * @return the future models
    */
   public CompletableFuture<List<ListedModel>> listModelsAsync() {
     return listModelsAsync(RequestOptions.none());
   }
 
   /**
-   * Lists the models with settings of its own, without blocking.
+   * Lists the models without blocking (see {@link #listModels()}).
    *
    * @param options the call's settings, on top of the client's
-   * @return the future models; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
+   * @return the future models
    */
   public CompletableFuture<List<ListedModel>> listModelsAsync(RequestOptions options) {
-    return scope.platform(options, "GET", "models", null, null, true, PlatformCodec::decodeModels);
+    return scope.listModels(options);
   }
 
   /**
@@ -564,25 +506,30 @@ public final class KimiClient implements AutoCloseable {
    *
    * @param request the request whose prompt is counted
    * @return the total tokens
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public int countTokens(ChatRequest request) {
     return countTokens(request, RequestOptions.none());
   }
 
   /**
-   * Asks Kimi for a request's prompt tokens with settings of its own (see {@link
-   * #countTokens(ChatRequest)}).
+   * As {@link #countTokens(ChatRequest)}, with settings of the call's own.
    *
    * @param request the request whose prompt is counted
    * @param options the call's settings, on top of the client's
    * @return the total tokens
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public int countTokens(ChatRequest request, RequestOptions options) {
     return scope.await(countTokensAsync(request, options));
+  }
+
+  /**
+   * As {@link #countTokensAsync(ChatRequest, RequestOptions)} with no options.
+   *
+   * @param request the request whose prompt is counted
+   * @return the future total
+   */
+  public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
+    return countTokensAsync(request, RequestOptions.none());
   }
 
   /**
@@ -590,76 +537,49 @@ public final class KimiClient implements AutoCloseable {
    * #countTokens(ChatRequest)}).
    *
    * @param request the request whose prompt is counted
-   * @return the future total; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
-    return countTokensAsync(request, RequestOptions.none());
-  }
-
-  /**
-   * Asks Kimi for a request's prompt tokens with settings of its own, without blocking.
-   *
-   * @param request the request whose prompt is counted
    * @param options the call's settings, on top of the client's
-   * @return the future total; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
+   * @return the future total
    */
   public CompletableFuture<Integer> countTokensAsync(ChatRequest request, RequestOptions options) {
-    Objects.requireNonNull(request, "request");
-    return scope.platform(
-        options,
-        "POST",
-        "tokenizers/estimate-token-count",
-        HttpRequest.BodyPublishers.ofByteArray(PlatformCodec.encodeCountRequest(request)),
-        "application/json",
-        true,
-        PlatformCodec::decodeCount);
+    return scope.countTokens(request, options);
   }
 
   /**
    * Returns the account balance ({@code GET /users/me/balance}); amounts are exact.
    *
    * @return the balance
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public Balance balance() {
     return balance(RequestOptions.none());
   }
 
   /**
-   * Returns the account balance with settings of its own (see {@link #balance()}).
+   * As {@link #balance()}, with settings of the call's own.
    *
    * @param options the call's settings, on top of the client's
    * @return the balance
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
    */
   public Balance balance(RequestOptions options) {
     return scope.await(balanceAsync(options));
   }
 
   /**
-   * Returns the account balance without blocking (see {@link #balance()}).
+   * As {@link #balanceAsync(RequestOptions)} with no options.
    *
-   * @return the future balance; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
+   * @return the future balance
    */
   public CompletableFuture<Balance> balanceAsync() {
     return balanceAsync(RequestOptions.none());
   }
 
   /**
-   * Returns the account balance with settings of its own, without blocking.
+   * Returns the account balance without blocking (see {@link #balance()}).
    *
    * @param options the call's settings, on top of the client's
-   * @return the future balance; it completes exceptionally with a {@link KimiException}
-   * @throws IllegalStateException if the client is closed
+   * @return the future balance
    */
   public CompletableFuture<Balance> balanceAsync(RequestOptions options) {
-    return scope.platform(
-        options, "GET", "users/me/balance", null, null, true, PlatformCodec::balance);
+    return scope.balance(options);
   }
 
   /**
@@ -678,68 +598,45 @@ public final class KimiClient implements AutoCloseable {
    * }</pre>
    *
    * @return the outcome
-   * @throws IllegalStateException if the client is closed
    */
   public PingResult ping() {
     return ping(RequestOptions.none());
   }
 
   /**
-   * Checks the API with settings of its own (see {@link #ping()}).
+   * As {@link #ping()}, with settings of the call's own.
    *
    * @param options the call's settings, on top of the client's
    * @return the outcome
-   * @throws IllegalStateException if the client is closed
    */
   public PingResult ping(RequestOptions options) {
     return scope.await(pingAsync(options));
   }
 
   /**
-   * Checks the API without blocking (see {@link #ping()}); the future completes with the outcome
-   * and never exceptionally for a bad key or an unreachable host.
+   * As {@link #pingAsync(RequestOptions)} with no options.
    *
    * @return the future outcome
-   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<PingResult> pingAsync() {
     return pingAsync(RequestOptions.none());
   }
 
   /**
-   * Checks the API with settings of its own, without blocking.
+   * Checks the API without blocking (see {@link #ping()}); the future completes with the outcome
+   * and never exceptionally for a bad key or an unreachable host.
    *
    * @param options the call's settings, on top of the client's
    * @return the future outcome
-   * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<PingResult> pingAsync(RequestOptions options) {
-    long started = System.nanoTime();
-    return scope
-        .status(options, "GET", "models")
-        .handle(
-            (ok, error) -> {
-              Duration took = Duration.ofNanos(System.nanoTime() - started);
-              if (error == null) {
-                return new PingResult(PingResult.Status.OK, ok, took, null);
-              }
-              KimiException e = scope.calls().kimi(error);
-              PingResult.Status outcome =
-                  e instanceof AuthenticationException || e instanceof PermissionDeniedException
-                      ? PingResult.Status.BAD_KEY
-                      : e instanceof ConnectionException || e instanceof KimiTimeoutException
-                          ? PingResult.Status.UNREACHABLE
-                          : PingResult.Status.ERROR;
-              int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
-              return new PingResult(outcome, code, took, e);
-            });
+    return scope.ping(options);
   }
 
   /**
    * Tells whether {@link #ping()} succeeds.
    *
    * @return true if the API is reachable and accepts the key
-   * @throws IllegalStateException if the client is closed
    */
   public boolean isAvailable() {
     return ping().isOk();
@@ -763,7 +660,6 @@ public final class KimiClient implements AutoCloseable {
    * @param options the settings added to every call
    * @return the derived client
    * @throws NullPointerException if {@code options} is null
-   * @throws IllegalStateException if the client is closed
    */
   public KimiClient withOptions(RequestOptions options) {
     return new KimiClient(scope.derive(Objects.requireNonNull(options, "options")));
@@ -816,8 +712,7 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Returns the client-side rate limits, if the client was built with {@link
-   * Builder#rateLimit(RateLimit)}.
+   * Returns the client-side rate limits ({@link Builder#rateLimit(RateLimit)}), if any.
    *
    * @return the limits, or empty when calls are not limited
    */
@@ -849,14 +744,8 @@ public final class KimiClient implements AutoCloseable {
    * chatAsync}, {@code stream} and {@code chatAll} (also through a {@link #withOptions derived}
    * client, which shares the total) and their cost, priced with {@link #prices()}. A reply counts
    * before its caller receives it, and a stream's usage before the consumer sees the chunk that
-   * carries it (Kimi sends it with the finishing choice; a stream closed before that counts
-   * nothing, as no usage arrived). Calls to a model without a price add tokens only ({@link
-   * Spend#isComplete()}). Thread-safe.
-   *
-   * <pre>{@code
-   * Spend spent = kimi.spend();
-   * System.out.println(spent);   // 16342 tokens (prompt 15210, 12800 cached; completion 1132); USD 0.0251
-   * }</pre>
+   * carries it (a stream closed before that counts nothing). Calls to a model without a price add
+   * tokens only ({@link Spend#isComplete()}). Thread-safe.
    *
    * @return the spend so far
    */
@@ -919,7 +808,6 @@ public final class KimiClient implements AutoCloseable {
     private HttpClient httpClient;
     private Executor executor;
     private Timeouts timeouts = Timeouts.defaults();
-    private boolean timeoutsSet;
     private String userAgent = "kimi-sdk-java/" + HttpTransport.VERSION;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -970,12 +858,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the wire protocol for chat: {@link WireProtocol#CHAT_COMPLETIONS} or {@link
-     * WireProtocol#ANTHROPIC_MESSAGES}. Unset, the endpoint decides ({@link
-     * Endpoint#defaultProtocol()}). Set, a Moonshot preset endpoint is switched to the surface of
-     * the same platform that speaks it ({@link Endpoint#forProtocol}), so this one setting moves a
-     * client from {@code https://api.moonshot.ai/v1} to {@code https://api.moonshot.ai/anthropic};
-     * other base URLs are used as they are.
+     * Sets the wire protocol for chat (unset, {@link Endpoint#defaultProtocol()}). A Moonshot
+     * preset endpoint is switched to the surface of the same platform that speaks it ({@link
+     * Endpoint#forProtocol}); other base URLs are used as they are.
      *
      * @param wireProtocol the protocol
      * @return this builder
@@ -1012,34 +897,20 @@ public final class KimiClient implements AutoCloseable {
     }
 
     Builder fromEnv(Map<String, String> env) {
-      Keys.Found found = Keys.find(env);
-      if (found.problem() != null) {
-        throw new ConfigurationException(found.problem());
-      }
-      this.apiKey = env.get(found.variable());
+      Keys.Env found = Keys.fromEnv(env, p -> WireProtocol.parse(p, "KIMI_PROTOCOL"));
+      refuse(found.problem());
+      this.apiKey = found.key();
       this.keySource = found.variable();
-      String protocol = env.get("KIMI_PROTOCOL");
-      if (protocol != null && !protocol.isBlank()) {
-        this.wireProtocol = WireProtocol.parse(protocol, "KIMI_PROTOCOL");
-      }
-      String base = env.get("KIMI_BASE_URL");
-      if (base != null && !base.isBlank()) {
-        this.endpoint = Endpoint.of(base);
-      } else if (found.variable().equals("KIMI_CODING_API_KEY")
-          || apiKey.strip().startsWith("sk-kimi-")) {
-        this.endpoint = Endpoint.KIMI_CODE;
-      } else {
-        this.endpoint = Endpoint.GLOBAL;
-      }
+      this.wireProtocol = found.protocol() != null ? found.protocol() : wireProtocol;
+      this.endpoint = found.endpoint();
       return this;
     }
 
     /**
-     * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool). Its own
-     * connect timeout and executor apply; {@link #executor} and {@link #connectTimeout} cannot be
-     * combined with it. It must not follow redirects ({@link HttpClient.Redirect#NEVER}, the JDK's
-     * default): a client that does sends the {@code Authorization} header, and with it the key, on
-     * to the host a redirect names, so {@link #build()} refuses it.
+     * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool); its own
+     * connect timeout and executor apply. {@link #build()} refuses one combined with {@link
+     * #executor} or {@link #connectTimeout}, or one that follows redirects (it would send the key
+     * to the host a redirect names).
      *
      * @param httpClient the client
      * @return this builder
@@ -1052,12 +923,8 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the executor for the HTTP client's asynchronous work and callbacks. By default the
-     * client runs them on its own daemon threads, at most four per processor (at least 8) however
-     * many calls and streams are in flight, created on demand, released after 30 seconds idle and
-     * stopped on {@link KimiClient#close()}. Because that pool is bounded, do not block in a
-     * callback that runs on it (such as a {@code thenApply} on a future from {@code chatAsync});
-     * hand blocking work to your own executor with the {@code *Async} variants, or supply an
-     * executor here.
+     * client runs them on a bounded pool of its own daemon threads (at most four per processor, at
+     * least 8), stopped on {@link KimiClient#close()}: do not block in a callback that runs on it.
      *
      * @param executor the executor; it is not shut down by the client
      * @return this builder
@@ -1078,7 +945,6 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder connectTimeout(Duration connect) {
       this.timeouts = timeouts.withConnect(connect);
-      this.timeoutsSet = true;
       return this;
     }
 
@@ -1091,7 +957,6 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder timeouts(Timeouts timeouts) {
       this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-      this.timeoutsSet = true;
       return this;
     }
 
@@ -1114,12 +979,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Adds a header sent with every request, replacing an earlier value of the same name. The key's
-     * headers ({@code Authorization}, {@code x-api-key}) are set from the API key and those the
-     * client manages ({@code Content-Type}, {@code Content-Length}, {@code Host}, {@code
-     * Connection}, {@code Expect}, {@code Upgrade}) cannot be given, here or per call (the same
-     * policy as {@link RequestOptions.Builder#header}); {@code User-Agent} is the same as {@link
-     * #userAgent(String)}.
+     * Adds a header sent with every request, replacing an earlier value of the same name, under the
+     * policy of {@link RequestOptions.Builder#header} (the key's and the managed headers cannot be
+     * set); {@code User-Agent} is the same as {@link #userAgent(String)}.
      *
      * @param name the header name
      * @param value the header value
@@ -1187,9 +1049,8 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Switches the preflight budget on or off (default off). When on, every chat and stream call
      * also checks the context window with the estimated prompt ({@link ContextBudget}, with this
-     * client's catalog). A request that does not fit is not sent; the call fails with {@link
-     * ContextBudgetExceededException}. The model's rules are checked whether this is on or not (see
-     * {@link #modelChecks(boolean)}).
+     * client's catalog); a request that does not fit fails unsent with {@link
+     * ContextBudgetExceededException}.
      *
      * @param on whether to check
      * @return this builder
@@ -1202,11 +1063,9 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Switches the model checks on or off (default on). When on, every chat and stream call first
      * checks the request against its model's rules in this client's catalog ({@link
-     * ModelInfo#problems}: fixed sampling, thinking and effort, tool choice while thinking, tools,
-     * vision and video), with no token estimate and no round trip; a request the model would reject
-     * fails with a {@link PreflightException} naming each problem and its fix. Off, such a request
-     * is sent and Kimi answers 400. The client's policies ({@link #samplingPolicy}, {@link
-     * #thinkingFallback}) adapt the request first, on or off.
+     * ModelInfo#problems}), with no round trip; a request the model would reject fails with a
+     * {@link PreflightException} naming each problem and its fix. The client's policies adapt the
+     * request first, on or off.
      *
      * @param on whether to check
      * @return this builder
@@ -1218,9 +1077,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the model table the client checks and adapts requests against (default {@link
-     * ModelCatalog#defaults()}, which {@code catalog.update(kimi.listModels())} can refresh). A
-     * preflight budget set with {@link #preflight(ContextBudget)} reads its own catalog for the
-     * window.
+     * ModelCatalog#defaults()}); a budget set with {@link #preflight(ContextBudget)} keeps its own.
      *
      * @param catalog the catalog
      * @return this builder
@@ -1235,18 +1092,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}), for example
-     * your own on the China platform, which bills in CNY, or under a contract. By default the
-     * client uses {@link PriceTable#defaults()} (the global platform's list prices in USD), except
-     * on Kimi Code, a subscription without a per-token price, and on the China platform, where it
-     * uses {@link PriceTable#none()}: calls are then counted in tokens only.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA)
-     *     .prices(PriceTable.none().with("kimi-k3",
-     *         Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")))
-     *     .build();
-     * }</pre>
+     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}). By default
+     * {@link PriceTable#defaults()} (the global platform's list prices in USD), and {@link
+     * PriceTable#none()} (tokens only) on Kimi Code and the China platform.
      *
      * @param prices the price table
      * @return this builder
@@ -1284,9 +1132,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Allows a plain {@code http://} base URL to a host that is not a loopback address (default
-     * off). Plain HTTP sends the API key and every message unencrypted, so this is only for test
-     * setups such as a fake server in another container; loopback hosts ({@code localhost}, {@code
-     * 127.0.0.1}, {@code ::1}) never need it.
+     * off), for test setups only: plain HTTP sends the API key unencrypted.
      *
      * @param allow whether to allow plain HTTP to any host
      * @return this builder
@@ -1298,10 +1144,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Forces one HTTP version for every request. By default a plain {@code http://} base URL uses
-     * HTTP/1.1 (no {@code h2c} upgrade, which many local and compatible servers mishandle) and an
-     * {@code https://} one lets the JDK negotiate HTTP/2 over TLS, falling back to HTTP/1.1. {@code
-     * HTTP_1_1} suits proxies that break HTTP/2; {@code HTTP_2} on plain HTTP makes the JDK try the
-     * {@code h2c} upgrade.
+     * HTTP/1.1 and an {@code https://} one lets the JDK negotiate HTTP/2 over TLS.
      *
      * @param version the version; null restores the default
      * @return this builder
@@ -1312,11 +1155,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the nesting limit for arrays and objects in decoded responses (default {@value
-     * KimiClient#DEFAULT_MAX_JSON_DEPTH}): completions and stream chunks. A deeper response fails
-     * with a {@link DecodingException} (a {@link MalformedChunkException} inside a stream) naming
-     * the limit, instead of exhausting the stack. Raise it only for tool arguments or structured
-     * output that is legitimately deeper.
+     * Sets the nesting limit for arrays and objects in decoded completions and chunks (default
+     * {@value KimiClient#DEFAULT_MAX_JSON_DEPTH}); a deeper response fails with a {@link
+     * DecodingException} naming the limit.
      *
      * @param maxJsonDepth the limit, from 8 to 100000
      * @return this builder
@@ -1331,11 +1172,8 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the logger for per-attempt debug lines (default {@code
-     * System.getLogger("io.github.kimisdk.http")}, see {@link KimiClient#LOGGER_NAME}). At {@code
-     * DEBUG} each attempt logs its method, URL, attempt number, status, request id and timings
-     * (time to the response headers and in total; a stream's line is written when it ends), and
-     * each retry its reason and wait. The API key and headers are never logged; message contents
+     * Sets the logger for the {@code DEBUG} lines of each attempt and retry (default the one named
+     * {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged; message contents
      * only with {@link #logMessageContents(boolean)}.
      *
      * @param logger the logger
@@ -1348,9 +1186,8 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Also logs request bodies and non-streamed response bodies at {@code DEBUG} (default off).
-     * They contain the conversation, so turn this on only where logs may hold it. The API key is
-     * never logged.
+     * Also logs request bodies and non-streamed response bodies, the conversation, at {@code DEBUG}
+     * (default off).
      *
      * @param on whether to log message contents
      * @return this builder
@@ -1362,12 +1199,7 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Limits this client's calls on the client side (default: no limit): concurrency, requests and
-     * tokens per minute, with a shared pause for everyone when Kimi answers 429. See {@link
-     * RateLimit}.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(RateLimit.tier(1)).build();
-     * }</pre>
+     * tokens per minute, with a shared pause when Kimi answers 429 (see {@link RateLimit}).
      *
      * @param rateLimit the limits; null switches limiting off
      * @return this builder
@@ -1378,16 +1210,10 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets what the client does with a sampling value the model fixes (temperature, top_p, n,
-     * penalties): {@link SamplingPolicy#REFUSE} (the default) sends it as set, so the model check
-     * (or Kimi) refuses it; {@link SamplingPolicy#ADAPT} drops or replaces it, logging each change
-     * at {@code DEBUG} on {@code io.github.kimisdk.sampling}. A call's {@link
+     * Sets what the client does with a sampling value the model fixes: {@link
+     * SamplingPolicy#REFUSE} (the default) sends it, so the model check refuses it; {@link
+     * SamplingPolicy#ADAPT} drops or replaces it. A call's {@link
      * RequestOptions.Builder#samplingPolicy} wins over this.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder().fromEnv()
-     *     .samplingPolicy(SamplingPolicy.ADAPT).build();
-     * }</pre>
      *
      * @param policy the policy
      * @return this builder
@@ -1399,12 +1225,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets what the client does when a request's tool choice is {@code required} or a named
-     * function while its model thinks, which Kimi rejects: {@link ThinkingFallback#REJECT} (the
-     * default) lets the model check refuse it, naming the fixes; {@link
-     * ThinkingFallback#DISABLE_THINKING} sends it with thinking disabled for that turn, where the
-     * model can switch thinking off; {@link ThinkingFallback#AUTO} sends tool choice {@code auto}.
-     * A call's {@link RequestOptions.Builder#thinkingFallback} wins over this.
+     * Sets what the client does with a tool choice Kimi rejects while the model thinks ({@code
+     * required} or a named function): {@link ThinkingFallback#REJECT} (the default) lets the model
+     * check refuse it. A call's {@link RequestOptions.Builder#thinkingFallback} wins over this.
      *
      * @param fallback the fallback
      * @return this builder
@@ -1416,11 +1239,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Limits the size of an encoded request body: a larger chat, streaming or {@link
-     * KimiClient#request} call fails with a {@link PreflightException} before anything is sent. By
-     * default the limit is {@link KimiClient#KIMI_CODE_MAX_REQUEST_BYTES} on a Kimi Code endpoint
-     * (Kimi Code answers a larger body with a 400) and there is none elsewhere; 0 switches it off.
-     * File uploads are not counted.
+     * Limits the size of an encoded request body (not file uploads): a larger call fails unsent
+     * with a {@link PreflightException}. By default {@link KimiClient#KIMI_CODE_MAX_REQUEST_BYTES}
+     * on a Kimi Code endpoint and none elsewhere.
      *
      * @param maxBytes the largest body sent, or 0 for no limit
      * @return this builder
@@ -1449,52 +1270,24 @@ public final class KimiClient implements AutoCloseable {
      *     combined with executor or timeout settings, or the HTTP client follows redirects
      */
     public KimiClient build() {
-      if (apiKey == null) {
-        throw new ConfigurationException(
-            "No API key: call apiKey(...) or use KimiClient.fromEnv() with MOONSHOT_API_KEY,"
-                + " KIMI_API_KEY or KIMI_CODING_API_KEY set");
-      }
-      refuse(Keys.problem(apiKey, keySource));
-      Endpoint ep = endpoint;
-      if (ep == null) {
-        ep = apiKey.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
-      }
-      WireProtocol protocol = wireProtocol != null ? wireProtocol : ep.defaultProtocol();
-      ep = ep.forProtocol(protocol);
-      refuse(Keys.endpointProblem(apiKey, keySource, ep));
-      if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
-        throw new ConfigurationException(
-            "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
-                + " API key is never sent unencrypted; use https:// for "
-                + ep.uri().getHost()
-                + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)");
-      }
-      if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
-        throw new ConfigurationException(
-            "The HttpClient given to httpClient(...) follows redirects ("
-                + httpClient.followRedirects()
-                + "), and the JDK then sends the Authorization header, and with it the API key,"
-                + " to whatever host a redirect names; build it with"
-                + " followRedirects(HttpClient.Redirect.NEVER), the JDK's default");
-      }
-      if (httpClient != null && (executor != null || timeoutsSet)) {
-        if (executor != null) {
-          throw new ConfigurationException(
-              "executor(...) cannot be combined with httpClient(...); set the executor on your"
-                  + " HttpClient");
-        }
-        if (!timeouts.connect().equals(Timeouts.defaults().connect())) {
-          throw new ConfigurationException(
-              "connectTimeout cannot be combined with httpClient(...); set it on your HttpClient");
-        }
-      }
+      Keys.Resolved r =
+          Keys.resolve(
+              apiKey,
+              keySource,
+              endpoint,
+              wireProtocol,
+              allowPlainHttp,
+              httpClient,
+              executor != null,
+              timeouts);
+      refuse(r.problem());
       return new KimiClient(
           ClientScope.of(
               ClientCore.start(
                   new ClientConfig(
                       apiKey,
-                      ep,
-                      protocol,
+                      r.endpoint(),
+                      r.protocol(),
                       httpClient,
                       executor,
                       timeouts,

@@ -29,13 +29,15 @@ final class ConnectionRelay implements AutoCloseable {
   private final AtomicInteger closedByClient = new AtomicInteger();
   private final AtomicInteger closedByServer = new AtomicInteger();
   private final AtomicInteger threads = new AtomicInteger();
+  private final Runnable changed;
   private volatile boolean closed;
 
-  ConnectionRelay(InetSocketAddress backend, String name, Set<Integer> busyPorts)
+  ConnectionRelay(InetSocketAddress backend, String name, Set<Integer> busyPorts, Runnable changed)
       throws IOException {
     this.backend = backend;
     this.name = name;
     this.busyPorts = busyPorts;
+    this.changed = changed;
     this.listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
     start("accept", this::acceptLoop);
   }
@@ -92,6 +94,7 @@ final class ConnectionRelay implements AutoCloseable {
       Link link = new Link(client, server);
       opened.incrementAndGet();
       open.add(link);
+      changed.run();
       start("c2s", () -> link.pump(client, server, true));
       start("s2c", () -> link.pump(server, client, false));
     }
@@ -160,6 +163,7 @@ final class ConnectionRelay implements AutoCloseable {
         (byClient ? closedByClient : closedByServer).incrementAndGet();
         closeQuietly(client);
         closeQuietly(server);
+        changed.run();
       }
     }
   }

@@ -152,6 +152,7 @@ public final class FakeKimiServer implements AutoCloseable {
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean trackConnections;
   private ConnectionRelay relay;
+  private final Object changes = new Object(); // notified when a connection or exchange changes
   private final FakeModel model;
   private final FakePlatform platform;
   private final FakeServices services;
@@ -384,7 +385,8 @@ public final class FakeKimiServer implements AutoCloseable {
     server.start();
     if (trackConnections) {
       try {
-        relay = new ConnectionRelay(server.getAddress(), "fake-kimi-" + id, busyPorts);
+        relay =
+            new ConnectionRelay(server.getAddress(), "fake-kimi-" + id, busyPorts, this::changed);
       } catch (IOException e) {
         server.stop(0);
         executor.shutdownNow();
@@ -531,13 +533,45 @@ public final class FakeKimiServer implements AutoCloseable {
    * @throws IllegalStateException without {@link #trackConnections()}
    */
   public boolean awaitNoBusyConnections(Duration timeout) {
+    tracker();
+    return awaitConnections(() -> busyConnections() == 0 && activeExchanges() == 0, timeout);
+  }
+
+  /**
+   * Waits until {@code condition} holds, checking it again each time a connection opens or closes
+   * or an exchange starts or ends: for example {@code server.awaitConnections(() ->
+   * server.openConnections() == 0, timeout)} once a client was closed. The condition should read
+   * only this server's counts ({@link #openConnections()}, {@link #clientClosedConnections()},
+   * {@link #activeExchanges()} and the like).
+   *
+   * @param condition the condition
+   * @param timeout the longest wait
+   * @return true if the condition held in time; false on timeout or interrupt (the interrupt flag
+   *     is kept)
+   */
+  public boolean awaitConnections(java.util.function.BooleanSupplier condition, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (busyConnections() > 0 || activeExchanges() > 0) {
-      if (System.nanoTime() > deadline || !pause(Duration.ofMillis(10))) {
-        return false;
+    synchronized (changes) {
+      while (!condition.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(changes, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
+      return true;
     }
-    return true;
+  }
+
+  private void changed() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
   }
 
   private synchronized ConnectionRelay tracker() {
@@ -691,6 +725,7 @@ public final class FakeKimiServer implements AutoCloseable {
     int port = exchange.getRemoteAddress().getPort();
     activeExchanges.incrementAndGet();
     busyPorts.add(port);
+    changed();
     try {
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
@@ -764,6 +799,7 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       busyPorts.remove(port);
       activeExchanges.decrementAndGet();
+      changed();
     }
   }
 

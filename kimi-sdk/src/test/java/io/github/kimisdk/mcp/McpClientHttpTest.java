@@ -25,15 +25,10 @@ class McpClientHttpTest {
     return JsonObject.of("text", JsonString.of(value));
   }
 
-  private static void await(List<String> log, Predicate<String> entry) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (log.stream().anyMatch(entry)) {
-        return;
-      }
-      Thread.sleep(20);
+  private static void await(WatchedLog log, Predicate<String> entry) throws InterruptedException {
+    if (!log.await(entry, Duration.ofSeconds(10))) {
+      throw new AssertionError("no such entry in " + log);
     }
-    throw new AssertionError("no such entry in " + log);
   }
 
   @ParameterizedTest

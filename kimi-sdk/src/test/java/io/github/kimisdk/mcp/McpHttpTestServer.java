@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class McpHttpTestServer implements AutoCloseable {
 
   final McpTestServer core;
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  final WatchedLog requests = new WatchedLog();
   private final Set<String> options;
   private final HttpServer http;
   private final ExecutorService pool;

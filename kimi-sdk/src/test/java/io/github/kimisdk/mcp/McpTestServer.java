@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +49,7 @@ final class McpTestServer {
   static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
 
   final Set<String> options;
-  final List<String> events = new CopyOnWriteArrayList<>();
+  final WatchedLog events = new WatchedLog();
   private final List<JsonObject> tools = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, CompletableFuture<JsonObject>> asked = new ConcurrentHashMap<>();
   private final AtomicInteger askedIds = new AtomicInteger();

@@ -21,12 +21,11 @@ class FakeKimiServerConnectionsHttpTest {
     return new Socket(InetAddress.getLoopbackAddress(), server.port());
   }
 
-  static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(condition.getAsBoolean()).as("condition within 10 s").isTrue();
+  /** Waits on the server's own signal of a changed connection or exchange, not a fixed sleep. */
+  static void await(FakeKimiServer server, java.util.function.BooleanSupplier condition) {
+    assertThat(server.awaitConnections(condition, Duration.ofSeconds(10)))
+        .as("condition within 10 s")
+        .isTrue();
   }
 
   @Test
@@ -51,12 +50,12 @@ class FakeKimiServerConnectionsHttpTest {
         byte[] head = new byte[12];
         assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
         assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
-        await(() -> server.activeExchanges() == 0);
+        await(server, () -> server.activeExchanges() == 0);
         assertThat(server.connectionCount()).isEqualTo(1);
         assertThat(server.openConnections()).isEqualTo(1);
         assertThat(server.busyConnections()).isZero();
       }
-      await(() -> server.openConnections() == 0);
+      await(server, () -> server.openConnections() == 0);
       assertThat(server.clientClosedConnections()).isEqualTo(1);
       assertThat(server.serverClosedConnections()).isZero();
     }
@@ -72,7 +71,7 @@ class FakeKimiServerConnectionsHttpTest {
               ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
                   .getBytes(StandardCharsets.US_ASCII));
       s.getInputStream().readNBytes(12);
-      await(() -> server.busyConnections() == 1);
+      await(server, () -> server.busyConnections() == 1);
       assertThat(server.awaitNoBusyConnections(Duration.ofMillis(100))).isFalse();
       s.close();
       assertThat(server.awaitNoBusyConnections(Duration.ofSeconds(10))).isTrue();
@@ -89,7 +88,7 @@ class FakeKimiServerConnectionsHttpTest {
         s.getOutputStream().write(REQUEST.getBytes(StandardCharsets.US_ASCII));
         assertThat(s.getInputStream().read()).isEqualTo(-1);
       }
-      await(() -> server.openConnections() == 0);
+      await(server, () -> server.openConnections() == 0);
       assertThat(server.serverClosedConnections()).isEqualTo(1);
       assertThat(server.dropCount()).isEqualTo(1);
     }

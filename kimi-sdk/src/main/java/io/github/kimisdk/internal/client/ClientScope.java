@@ -1,16 +1,28 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.AuthenticationException;
+import io.github.kimisdk.Balance;
 import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.ConnectionException;
 import io.github.kimisdk.KimiEventStream;
+import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.ListedModel;
+import io.github.kimisdk.PermissionDeniedException;
+import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.internal.http.MalformedBodyException;
+import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonValue;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -130,7 +142,7 @@ public final class ClientScope {
   /**
    * Sends many chat requests, at most {@code maxConcurrency} in flight.
    *
-   * @param requests the requests, checked
+   * @param requests the requests; none null
    * @param maxConcurrency the most in flight, at least 1
    * @param listener hears progress; may be null
    * @param options the options of each call
@@ -141,16 +153,43 @@ public final class ClientScope {
       int maxConcurrency,
       ChatAllListener listener,
       RequestOptions options) {
+    Objects.requireNonNull(requests, "requests");
+    int i = 0;
+    for (ChatRequest r : requests) {
+      Objects.requireNonNull(r, "requests[" + i++ + "] is null");
+    }
+    if (maxConcurrency < 1) {
+      throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
+    }
     Objects.requireNonNull(options, "options");
     ensureOpen();
     return new ChatAll(
-            requests,
+            List.copyOf(requests),
             maxConcurrency,
             listener,
             r -> chat(r, options),
             core.calls()::kimi,
             core.meter()::of)
         .start();
+  }
+
+  /**
+   * Sends a chat request whose reply is a record and binds the reply: unless the request sets a
+   * response format, it asks for the record's JSON schema.
+   *
+   * @param request the request
+   * @param type the record class
+   * @param <T> the record type
+   * @return the record
+   */
+  public <T> T chat(ChatRequest request, Class<T> type) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(type, "type");
+    ChatRequest typed =
+        request.responseFormat() != null
+            ? request
+            : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
+    return await(chat(typed, RequestOptions.none())).parse(type);
   }
 
   /**
@@ -265,6 +304,73 @@ public final class ClientScope {
   public CompletableFuture<Integer> status(RequestOptions options, String method, String path) {
     return core.exchanges()
         .platform(call(options), method, path, null, null, true, (md, b) -> md.statusCode());
+  }
+
+  /**
+   * Lists the models the key can use ({@code GET /models}).
+   *
+   * @param options the call's options
+   * @return the models
+   */
+  public CompletableFuture<List<ListedModel>> listModels(RequestOptions options) {
+    return platform(options, "GET", "models", null, null, true, PlatformCodec::decodeModels);
+  }
+
+  /**
+   * Asks Kimi for a request's prompt tokens ({@code POST /tokenizers/estimate-token-count}).
+   *
+   * @param request the request whose model and messages are counted
+   * @param options the call's options
+   * @return the total tokens
+   */
+  public CompletableFuture<Integer> countTokens(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(request, "request");
+    return platform(
+        options,
+        "POST",
+        "tokenizers/estimate-token-count",
+        HttpRequest.BodyPublishers.ofByteArray(PlatformCodec.encodeCountRequest(request)),
+        "application/json",
+        true,
+        PlatformCodec::decodeCount);
+  }
+
+  /**
+   * Returns the account balance ({@code GET /users/me/balance}).
+   *
+   * @param options the call's options
+   * @return the balance
+   */
+  public CompletableFuture<Balance> balance(RequestOptions options) {
+    return platform(options, "GET", "users/me/balance", null, null, true, PlatformCodec::balance);
+  }
+
+  /**
+   * Checks whether the API is reachable and accepts the key ({@code GET /models}); the future never
+   * completes exceptionally for those outcomes, which the result reports.
+   *
+   * @param options the call's options
+   * @return the outcome
+   */
+  public CompletableFuture<PingResult> ping(RequestOptions options) {
+    long started = System.nanoTime();
+    return status(options, "GET", "models")
+        .handle(
+            (ok, error) -> {
+              Duration took = Duration.ofNanos(System.nanoTime() - started);
+              if (error == null) {
+                return new PingResult(PingResult.Status.OK, ok, took, null);
+              }
+              KimiException e = calls().kimi(error);
+              PingResult.Status outcome =
+                  e instanceof AuthenticationException || e instanceof PermissionDeniedException
+                      ? PingResult.Status.BAD_KEY
+                      : e instanceof ConnectionException || e instanceof KimiTimeoutException
+                          ? PingResult.Status.UNREACHABLE
+                          : PingResult.Status.ERROR;
+              int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
+              return new PingResult(outcome, code, took, e);
+            });
   }
 
   /**

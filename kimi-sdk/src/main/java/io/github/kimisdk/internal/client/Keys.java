@@ -1,14 +1,18 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.WireProtocol;
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * What the client builder checks about an API key, before any round trip: its form, that it fits
- * the endpoint, and where {@code fromEnv} finds it. Each check returns why the key is refused, or
- * null; the builder throws.
+ * What the client builder checks before any round trip: the key's form, that it fits the endpoint,
+ * where {@code fromEnv} finds it, and the endpoint, protocol and HTTP client the settings resolve
+ * to. Each check returns why the settings are refused, or null; the builder throws.
  */
 public final class Keys {
 
@@ -127,6 +131,135 @@ public final class Keys {
           + " kimi.com/code/console)";
     }
     return null;
+  }
+
+  /**
+   * What {@code fromEnv} reads from the environment, or why it cannot.
+   *
+   * @param key the API key, or null
+   * @param variable the variable holding the key, or null
+   * @param protocol the protocol {@code KIMI_PROTOCOL} names, or null when it is not set
+   * @param endpoint the endpoint: {@code KIMI_BASE_URL}, else by the key; null with a problem
+   * @param problem why no key was found, or null
+   */
+  public record Env(
+      String key, String variable, WireProtocol protocol, Endpoint endpoint, String problem) {}
+
+  /**
+   * Reads the key, protocol and endpoint from {@code env} as {@code KimiClient.fromEnv()} does: the
+   * key from the first of {@link #VARIABLES} set, the protocol from {@code KIMI_PROTOCOL}, the
+   * endpoint from {@code KIMI_BASE_URL}, else Kimi Code for {@code KIMI_CODING_API_KEY} and {@code
+   * sk-kimi-} keys and the global platform for the rest.
+   *
+   * @param env the environment
+   * @param protocols reads {@code KIMI_PROTOCOL}'s value; it throws if the value is malformed
+   * @return what was found, or the problem
+   * @throws io.github.kimisdk.ConfigurationException if {@code KIMI_PROTOCOL} or {@code
+   *     KIMI_BASE_URL} is malformed
+   */
+  public static Env fromEnv(Map<String, String> env, Function<String, WireProtocol> protocols) {
+    Found found = find(env);
+    if (found.problem() != null) {
+      return new Env(null, null, null, null, found.problem());
+    }
+    String key = env.get(found.variable());
+    String protocol = env.get("KIMI_PROTOCOL");
+    WireProtocol wire = protocol != null && !protocol.isBlank() ? protocols.apply(protocol) : null;
+    String base = env.get("KIMI_BASE_URL");
+    Endpoint ep;
+    if (base != null && !base.isBlank()) {
+      ep = Endpoint.of(base);
+    } else if (found.variable().equals("KIMI_CODING_API_KEY")
+        || key.strip().startsWith("sk-kimi-")) {
+      ep = Endpoint.KIMI_CODE;
+    } else {
+      ep = Endpoint.GLOBAL;
+    }
+    return new Env(key, found.variable(), wire, ep, null);
+  }
+
+  /**
+   * The endpoint and protocol a client's settings resolve to, or why they are refused.
+   *
+   * @param endpoint the endpoint, switched to the protocol's surface; null with a problem
+   * @param protocol the chat protocol; null with a problem
+   * @param problem why the client cannot be built, or null
+   */
+  public record Resolved(Endpoint endpoint, WireProtocol protocol, String problem) {
+    static Resolved refused(String problem) {
+      return new Resolved(null, null, problem);
+    }
+  }
+
+  /**
+   * Checks the builder's settings and resolves its endpoint and protocol: a key is set and well
+   * formed, fits the endpoint, plain {@code http} goes only to loopback hosts unless allowed, and a
+   * caller's {@link HttpClient} neither follows redirects nor is combined with an executor or a
+   * connect timeout of the builder's.
+   *
+   * @param key the API key, or null when none was set
+   * @param source {@code "apiKey"} or the variable it came from
+   * @param endpoint the endpoint set, or null for the key's default
+   * @param protocol the protocol set, or null for the endpoint's
+   * @param allowPlainHttp whether plain {@code http} may go to any host
+   * @param httpClient the caller's HTTP client, or null
+   * @param executorSet whether the builder was given an executor
+   * @param timeouts the builder's timeouts
+   * @return the endpoint and protocol, or the problem
+   */
+  public static Resolved resolve(
+      String key,
+      String source,
+      Endpoint endpoint,
+      WireProtocol protocol,
+      boolean allowPlainHttp,
+      HttpClient httpClient,
+      boolean executorSet,
+      Timeouts timeouts) {
+    if (key == null) {
+      return Resolved.refused(
+          "No API key: call apiKey(...) or use KimiClient.fromEnv() with MOONSHOT_API_KEY,"
+              + " KIMI_API_KEY or KIMI_CODING_API_KEY set");
+    }
+    String problem = problem(key, source);
+    if (problem != null) {
+      return Resolved.refused(problem);
+    }
+    Endpoint ep = endpoint;
+    if (ep == null) {
+      ep = key.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
+    }
+    WireProtocol wire = protocol != null ? protocol : ep.defaultProtocol();
+    ep = ep.forProtocol(wire);
+    problem = endpointProblem(key, source, ep);
+    if (problem != null) {
+      return Resolved.refused(problem);
+    }
+    if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
+      return Resolved.refused(
+          "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
+              + " API key is never sent unencrypted; use https:// for "
+              + ep.uri().getHost()
+              + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)");
+    }
+    if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
+      return Resolved.refused(
+          "The HttpClient given to httpClient(...) follows redirects ("
+              + httpClient.followRedirects()
+              + "), and the JDK then sends the Authorization header, and with it the API key,"
+              + " to whatever host a redirect names; build it with"
+              + " followRedirects(HttpClient.Redirect.NEVER), the JDK's default");
+    }
+    if (httpClient != null && executorSet) {
+      return Resolved.refused(
+          "executor(...) cannot be combined with httpClient(...); set the executor on your"
+              + " HttpClient");
+    }
+    if (httpClient != null && !timeouts.connect().equals(Timeouts.defaults().connect())) {
+      return Resolved.refused(
+          "connectTimeout cannot be combined with httpClient(...); set it on your HttpClient");
+    }
+    return new Resolved(ep, wire, null);
   }
 
   private static String what(String source) {

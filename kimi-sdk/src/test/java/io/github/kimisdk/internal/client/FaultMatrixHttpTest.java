@@ -526,10 +526,8 @@ class FaultMatrixHttpTest {
         .as("no connection left with an exchange in progress")
         .isTrue();
     if (clientMustAbort(c)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (server.clientClosedConnections() == clientCloses && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      server.awaitConnections(
+          () -> server.clientClosedConnections() != clientCloses, Duration.ofSeconds(10));
       assertThat(server.clientClosedConnections() - clientCloses)
           .as("connections the client closed")
           .isPositive();

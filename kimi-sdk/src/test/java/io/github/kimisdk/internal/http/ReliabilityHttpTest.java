@@ -114,11 +114,11 @@ class ReliabilityHttpTest {
       assertThat(kept).isPositive();
       assertThat(tracked.clientClosedConnections()).isZero();
       kimi.close();
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (tracked.openConnections() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertThat(tracked.openConnections()).isZero();
+      assertThat(
+              tracked.awaitConnections(
+                  () -> tracked.openConnections() == 0, Duration.ofSeconds(10)))
+          .as("the pooled connections closed")
+          .isTrue();
       assertThat(tracked.clientClosedConnections()).isEqualTo(kept);
     }
   }
