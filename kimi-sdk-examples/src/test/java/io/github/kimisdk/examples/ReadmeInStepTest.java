@@ -93,6 +93,54 @@ class ReadmeInStepTest {
     }
   }
 
+  /** The 1-based line of the first line that is {@code text} exactly, or -1. */
+  static int lineOf(List<String> lines, String text) {
+    return lines.indexOf(text) + 1 == 0 ? -1 : lines.indexOf(text) + 1;
+  }
+
+  @Test
+  void theReadmeOpensWithUsageAndTheTwoCommands() throws IOException {
+    List<String> lines = readme().lines().toList();
+    int firstJava = lineOf(lines, "```java");
+    assertThat(firstJava).as("the first ```java block's line").isBetween(1, 60);
+    assertThat(lines.subList(firstJava, firstJava + 3))
+        .as("the first code a reader meets makes a KimiClient")
+        .anyMatch(l -> l.contains("KimiClient kimi = KimiClient."));
+    assertThat(lineOf(lines, "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"))
+        .as("the main example's command")
+        .isBetween(1, 100);
+    assertThat(lineOf(lines, "mvn -B verify")).as("the test command").isBetween(1, 100);
+    assertThat(lineOf(lines, "## Contents")).as("a table of contents").isBetween(1, 100);
+    // what contributors need comes after every section a user needs
+    int lastUserSection = lineOf(lines, "## MCP servers (Model Context Protocol)");
+    assertThat(lastUserSection).isPositive();
+    for (String contributors :
+        List.of("## Building and testing", "## Build rules", "## Architecture", "## Changes")) {
+      assertThat(lineOf(lines, contributors)).as(contributors).isGreaterThan(lastUserSection);
+    }
+    // every link of the table of contents points at a heading
+    String readme = readme();
+    int start = readme.indexOf("## Contents");
+    String toc = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    Matcher link = Pattern.compile("\\]\\(#([a-z0-9-]+)\\)").matcher(toc);
+    List<String> anchors = new ArrayList<>();
+    for (String l : lines) {
+      if (l.startsWith("## ") || l.startsWith("### ")) {
+        anchors.add(
+            l.replaceFirst("^#+ ", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9 -]", "")
+                .replace(' ', '-'));
+      }
+    }
+    int links = 0;
+    while (link.find()) {
+      links++;
+      assertThat(anchors).as("the heading of #" + link.group(1)).contains(link.group(1));
+    }
+    assertThat(links).isGreaterThan(10);
+  }
+
   @Test
   void theLoggingPropertiesShownAreTheExamplesFile() throws IOException {
     assertThat(blocks(readme(), "properties"))
