@@ -26,6 +26,7 @@ import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -938,6 +939,7 @@ public final class KimiClient implements AutoCloseable {
     private boolean modelChecks = true;
     private ModelCatalog catalog = ModelCatalog.defaults();
     private PriceTable prices; // null: by endpoint, see ClientCore
+    private final List<CallListener> listeners = new ArrayList<>();
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
@@ -1336,7 +1338,10 @@ public final class KimiClient implements AutoCloseable {
      * DEBUG} each attempt logs its method, URL, attempt number, status, request id and timings
      * (time to the response headers and in total; a stream's line is written when it ends), and
      * each retry its reason and wait. The API key and headers are never logged; message contents
-     * only with {@link #logMessageContents(boolean)}.
+     * only with {@link #logMessageContents(boolean)}. The switch {@code -Dkimi.log=info} (or the
+     * environment variable {@code KIMI_LOG=info}) writes these lines at {@code INFO}, which the
+     * JDK's default configuration prints, with the headers (the key redacted); {@code debug} adds
+     * the bodies, cut at 16 KiB.
      *
      * @param logger the logger
      * @return this builder
@@ -1344,6 +1349,21 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder logger(System.Logger logger) {
       this.logger = Objects.requireNonNull(logger, "logger");
+      return this;
+    }
+
+    /**
+     * Adds a listener of every call this client (and every client derived from it) makes: it hears
+     * each attempt, its headers, each retry, a stream's first chunk, and the call's end or failure
+     * (see {@link CallListener}). Several may be added; they hear each call in the order they were
+     * added, before the call's own ({@link RequestOptions.Builder#listener(CallListener)}).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(CallListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -1515,7 +1535,8 @@ public final class KimiClient implements AutoCloseable {
                       modelChecks,
                       catalog,
                       maxRequestBytes,
-                      prices),
+                      prices,
+                      listeners),
                   Errors.INSTANCE)));
     }
 
