@@ -132,7 +132,8 @@ public sealed interface CallEvent {
    * @param call the call
    * @param attempts how many attempts were sent
    * @param duration the time from the call's start to its failure
-   * @param failure the failure the caller sees
+   * @param failure the failure the caller sees (or, for a stream its consumer closed, would see); a
+   *     stream's failure after chunks arrived carries them ({@link StreamException#partial()})
    */
   record Failure(Call call, int attempts, Duration duration, KimiException failure)
       implements CallEvent {}

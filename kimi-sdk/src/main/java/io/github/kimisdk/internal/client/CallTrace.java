@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.token.Cost;
@@ -171,24 +172,29 @@ final class CallTrace implements AttemptObserver {
   }
 
   /**
-   * Hears the end of {@code f}: its value (a completion, a response, anything else) or failure.
-   *
-   * @return {@code f}
+   * Returns a future of {@code f}'s outcome that completes once the listeners heard it (its value:
+   * a completion, a response, anything else; or its failure), so a caller that sees the result
+   * finds the end already heard. Cancelling it cancels {@code f}.
    */
   <T> CompletableFuture<T> observe(CompletableFuture<T> f, Calls calls) {
+    CompletableFuture<T> out = new CompletableFuture<>();
     f.whenComplete(
         (r, error) -> {
           if (error != null) {
             failed(calls.kimi(error));
-          } else if (r instanceof ChatCompletion c) {
+            out.completeExceptionally(error);
+            return;
+          }
+          if (r instanceof ChatCompletion c) {
             ended(c.metadata(), c.finishReason(), c.usage(), c.model());
           } else if (r instanceof KimiResponse<?> k) {
             ended(k.metadata(), null, null, null);
           } else {
             ended(null, null, null, null);
           }
+          out.complete(r);
         });
-    return f;
+    return Futures.cancelling(out, f);
   }
 
   /**
@@ -204,7 +210,9 @@ final class CallTrace implements AttemptObserver {
 
       @Override
       public RuntimeException stop(InterruptedException interrupt) {
-        return stream.stop(interrupt);
+        RuntimeException stopped = stream.stop(interrupt);
+        failed(calls.kimi(stopped)); // ignored when the stream already ended
+        return stopped;
       }
 
       @Override

@@ -64,7 +64,7 @@ final class ChatCalls {
                                 .metered(
                                     sent.model(), transport.chat(body, attempt, c.overrides()))));
     if (t.trace() != null) {
-      t.trace().observe(f, core.calls());
+      f = t.trace().observe(f, core.calls());
     }
     return core.tracked(f);
   }

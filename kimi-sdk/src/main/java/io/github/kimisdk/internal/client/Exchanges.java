@@ -58,7 +58,7 @@ final class Exchanges {
                     limited(
                         model, true, () -> transport.json(m, p, bytes, c.overrides(), attempt)));
     if (t.trace() != null) {
-      t.trace().observe(f, core.calls());
+      f = t.trace().observe(f, core.calls());
     }
     return core.tracked(f);
   }
@@ -125,7 +125,7 @@ final class Exchanges {
                             overrides,
                             attempt)));
     if (t.trace() != null) {
-      t.trace().observe(f, core.calls());
+      f = t.trace().observe(f, core.calls());
     }
     return core.tracked(f);
   }
