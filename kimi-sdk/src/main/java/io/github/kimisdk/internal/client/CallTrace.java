@@ -161,6 +161,16 @@ final class CallTrace implements AttemptObserver {
     fire(l -> l.onEnd(e));
   }
 
+  /**
+   * The call failed with {@code error} as its future or stream reports it; an {@link Error} (such
+   * as {@link OutOfMemoryError}), which the SDK passes on as it is, is not heard.
+   */
+  private void failed(Throwable error, Calls calls) {
+    if (calls.failure(error) instanceof KimiException k) {
+      failed(k);
+    }
+  }
+
   /** The call failed; only the first end or failure is heard. */
   void failed(KimiException failure) {
     if (!done.compareAndSet(false, true)) {
@@ -181,18 +191,24 @@ final class CallTrace implements AttemptObserver {
     f.whenComplete(
         (r, error) -> {
           if (error != null) {
-            failed(calls.kimi(error));
-            out.completeExceptionally(error);
+            try {
+              failed(error, calls);
+            } finally {
+              out.completeExceptionally(error);
+            }
             return;
           }
-          if (r instanceof ChatCompletion c) {
-            ended(c.metadata(), c.finishReason(), c.usage(), c.model());
-          } else if (r instanceof KimiResponse<?> k) {
-            ended(k.metadata(), null, null, null);
-          } else {
-            ended(null, null, null, null);
+          try {
+            if (r instanceof ChatCompletion c) {
+              ended(c.metadata(), c.finishReason(), c.usage(), c.model());
+            } else if (r instanceof KimiResponse<?> k) {
+              ended(k.metadata(), null, null, null);
+            } else {
+              ended(null, null, null, null);
+            }
+          } finally {
+            out.complete(r);
           }
-          out.complete(r);
         });
     return Futures.cancelling(out, f);
   }
@@ -211,7 +227,7 @@ final class CallTrace implements AttemptObserver {
       @Override
       public RuntimeException stop(InterruptedException interrupt) {
         RuntimeException stopped = stream.stop(interrupt);
-        failed(calls.kimi(stopped)); // ignored when the stream already ended
+        failed(stopped, calls); // ignored when the stream already ended
         return stopped;
       }
 
@@ -288,8 +304,11 @@ final class CallTrace implements AttemptObserver {
 
     @Override
     public void onError(Throwable error) {
-      failed(calls.kimi(error));
-      downstream.onError(error);
+      try {
+        failed(error, calls);
+      } finally {
+        downstream.onError(error);
+      }
     }
 
     @Override
