@@ -24,6 +24,7 @@ import io.github.kimisdk.token.Spend;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -826,6 +827,7 @@ public final class KimiClient implements AutoCloseable {
     private boolean modelChecks = true;
     private ModelCatalog catalog = ModelCatalog.defaults();
     private PriceTable prices; // null: by endpoint, see ClientCore
+    private final List<CallListener> listeners = new ArrayList<>();
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
 
     private Builder() {}
@@ -1174,7 +1176,9 @@ public final class KimiClient implements AutoCloseable {
     /**
      * Sets the logger for the {@code DEBUG} lines of each attempt and retry (default the one named
      * {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged; message contents
-     * only with {@link #logMessageContents(boolean)}.
+     * only with {@link #logMessageContents(boolean)}. The switch {@code -Dkimi.log=info|debug} (or
+     * {@code KIMI_LOG}) writes these lines at {@code INFO}, with the headers (the key redacted)
+     * and, at {@code debug}, the bodies cut at 16 KiB.
      *
      * @param logger the logger
      * @return this builder
@@ -1182,6 +1186,21 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder logger(System.Logger logger) {
       this.logger = Objects.requireNonNull(logger, "logger");
+      return this;
+    }
+
+    /**
+     * Adds a listener of every call this client (and every client derived from it) makes: it hears
+     * each attempt, its headers, each retry, a stream's first chunk, and the call's end or failure
+     * (see {@link CallListener}). Several may be added; they hear each call in the order they were
+     * added, before the call's own ({@link RequestOptions.Builder#listener(CallListener)}).
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(CallListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -1308,7 +1327,8 @@ public final class KimiClient implements AutoCloseable {
                       modelChecks,
                       catalog,
                       maxRequestBytes,
-                      prices),
+                      prices,
+                      listeners),
                   Errors.INSTANCE)));
     }
 

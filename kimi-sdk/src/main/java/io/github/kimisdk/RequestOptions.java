@@ -4,8 +4,10 @@ import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +32,7 @@ import java.util.Optional;
 public final class RequestOptions {
 
   private static final RequestOptions NONE =
-      new RequestOptions(Map.of(), Map.of(), null, null, null, null);
+      new RequestOptions(Map.of(), Map.of(), null, null, null, null, List.of());
 
   private final Map<String, String> headers;
   private final Map<String, String> queryParams;
@@ -38,6 +40,7 @@ public final class RequestOptions {
   private final RetryPolicy retryPolicy;
   private final SamplingPolicy samplingPolicy;
   private final ThinkingFallback thinkingFallback;
+  private final List<CallListener> listeners;
 
   private RequestOptions(
       Map<String, String> headers,
@@ -45,13 +48,15 @@ public final class RequestOptions {
       Duration timeout,
       RetryPolicy retryPolicy,
       SamplingPolicy samplingPolicy,
-      ThinkingFallback thinkingFallback) {
+      ThinkingFallback thinkingFallback,
+      List<CallListener> listeners) {
     this.headers = headers;
     this.queryParams = queryParams;
     this.timeout = timeout;
     this.retryPolicy = retryPolicy;
     this.samplingPolicy = samplingPolicy;
     this.thinkingFallback = thinkingFallback;
+    this.listeners = listeners;
   }
 
   /**
@@ -85,13 +90,15 @@ public final class RequestOptions {
     b.retryPolicy = retryPolicy;
     b.samplingPolicy = samplingPolicy;
     b.thinkingFallback = thinkingFallback;
+    b.listeners.addAll(listeners);
     return b;
   }
 
   /**
    * Returns these options with {@code later}'s settings on top: its headers and query parameters
    * are added (replacing a header or parameter of the same name), its other settings replace these
-   * where it sets them. A derived client merges its options with each call's this way.
+   * where it sets them, and its listeners hear the call after these ones. A derived client merges
+   * its options with each call's this way.
    *
    * @param later the options that win
    * @return the merged options
@@ -120,6 +127,7 @@ public final class RequestOptions {
     if (later.thinkingFallback != null) {
       b.thinkingFallback = later.thinkingFallback;
     }
+    b.listeners.addAll(later.listeners);
     return b.build();
   }
 
@@ -134,7 +142,8 @@ public final class RequestOptions {
         && timeout == null
         && retryPolicy == null
         && samplingPolicy == null
-        && thinkingFallback == null;
+        && thinkingFallback == null
+        && listeners.isEmpty();
   }
 
   /**
@@ -192,6 +201,16 @@ public final class RequestOptions {
     return Optional.ofNullable(thinkingFallback);
   }
 
+  /**
+   * Returns the listeners of the call, in the order they were added; they hear it after the
+   * client's own ({@link KimiClient.Builder#listener(CallListener)}).
+   *
+   * @return the listeners; unmodifiable
+   */
+  public List<CallListener> listeners() {
+    return listeners;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RequestOptions r
@@ -200,13 +219,14 @@ public final class RequestOptions {
         && Objects.equals(r.timeout, timeout)
         && Objects.equals(r.retryPolicy, retryPolicy)
         && r.samplingPolicy == samplingPolicy
-        && r.thinkingFallback == thinkingFallback;
+        && r.thinkingFallback == thinkingFallback
+        && r.listeners.equals(listeners);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        headers, queryParams, timeout, retryPolicy, samplingPolicy, thinkingFallback);
+        headers, queryParams, timeout, retryPolicy, samplingPolicy, thinkingFallback, listeners);
   }
 
   /** Lists what is set: header and parameter names, never their values. */
@@ -236,6 +256,10 @@ public final class RequestOptions {
     }
     if (thinkingFallback != null) {
       sb.append(sep).append("thinkingFallback=").append(thinkingFallback);
+      sep = ", ";
+    }
+    if (!listeners.isEmpty()) {
+      sb.append(sep).append("listeners=").append(listeners.size());
     }
     return sb.append(']').toString();
   }
@@ -248,6 +272,7 @@ public final class RequestOptions {
     private RetryPolicy retryPolicy;
     private SamplingPolicy samplingPolicy;
     private ThinkingFallback thinkingFallback;
+    private final List<CallListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -374,6 +399,20 @@ public final class RequestOptions {
     }
 
     /**
+     * Adds a listener of the call: it hears the call's attempts, retries, first chunk and end (see
+     * {@link CallListener}), after the client's listeners. Several may be added; they hear the call
+     * in the order they were added.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(CallListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
@@ -384,7 +423,8 @@ public final class RequestOptions {
           && timeout == null
           && retryPolicy == null
           && samplingPolicy == null
-          && thinkingFallback == null) {
+          && thinkingFallback == null
+          && listeners.isEmpty()) {
         return NONE;
       }
       return new RequestOptions(
@@ -393,7 +433,8 @@ public final class RequestOptions {
           timeout,
           retryPolicy,
           samplingPolicy,
-          thinkingFallback);
+          thinkingFallback,
+          List.copyOf(listeners));
     }
 
     private static void checkValue(String what, String value) {

@@ -11,4 +11,12 @@ import io.github.kimisdk.internal.http.Overrides;
  * @param overrides the call's headers and query parameters
  * @param options the client's and the call's options, merged
  */
-public record Call(Retrier retrier, Overrides overrides, RequestOptions options) {}
+public record Call(Retrier retrier, Overrides overrides, RequestOptions options) {
+
+  /** Returns this call with {@code trace} hearing its attempts and retries; itself when null. */
+  Call observed(CallTrace trace) {
+    return trace == null
+        ? this
+        : new Call(retrier.observed(trace), overrides.observed(trace), options);
+  }
+}

@@ -1,11 +1,13 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.token.ModelInfo;
 import java.util.List;
@@ -42,8 +44,16 @@ final class ChatCalls {
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    return core.tracked(
-        call.retrier()
+    ClientCore.Traced t =
+        core.traced(
+            call,
+            CallEvent.Operation.CHAT,
+            sent.model(),
+            transport.chatPath(),
+            estimate(sent, charge));
+    Call c = t.call();
+    CompletableFuture<ChatCompletion> f =
+        c.retrier()
             .call(
                 attempt ->
                     limited(
@@ -52,8 +62,11 @@ final class ChatCalls {
                         () ->
                             core.meter()
                                 .metered(
-                                    sent.model(),
-                                    transport.chat(body, attempt, call.overrides())))));
+                                    sent.model(), transport.chat(body, attempt, c.overrides()))));
+    if (t.trace() != null) {
+      f = t.trace().observe(f, core.calls());
+    }
+    return core.tracked(f);
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
@@ -69,20 +82,37 @@ final class ChatCalls {
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
+    ClientCore.Traced t =
+        core.traced(
+            call,
+            CallEvent.Operation.CHAT_STREAM,
+            sent.model(),
+            transport.chatPath(),
+            estimate(sent, charge));
+    Call c = t.call();
     StreamingCall<ChatCompletionChunk> streamingCall =
         new StreamingCall<>(
             core.context(),
-            call.retrier(),
+            c.retrier(),
             new StreamingCall.Spec<>(
-                attempt -> transport.stream(sent, body, attempt, call.overrides()),
+                attempt -> transport.stream(sent, body, attempt, c.overrides()),
                 sent.model(),
                 charge,
                 partial -> Retrier.resume(sent, partial)),
             core.limiter(),
             core::isClosed);
-    return core.open(
-        SdkStreams.chat(
-            core.meter().metered(sent.model(), streamingCall), streamingCall::metadata));
+    StoppablePublisher<ChatCompletionChunk> heard =
+        core.meter().metered(sent.model(), streamingCall);
+    if (t.trace() != null) {
+      heard = t.trace().observe(heard, core.calls());
+    }
+    return core.open(SdkStreams.chat(heard, streamingCall::metadata));
+  }
+
+  /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
+  private Long estimate(ChatRequest request, long charge) {
+    RateLimiter limiter = core.limiter();
+    return limiter == null ? null : charge - limiter.outputCharge(request);
   }
 
   /**

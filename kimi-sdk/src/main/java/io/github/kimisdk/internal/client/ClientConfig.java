@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
@@ -12,6 +13,7 @@ import io.github.kimisdk.token.PriceTable;
 import io.github.kimisdk.token.SamplingPolicy;
 import io.github.kimisdk.token.ThinkingFallback;
 import java.net.http.HttpClient;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -44,6 +46,7 @@ import java.util.concurrent.Executor;
  * @param catalog the models
  * @param maxRequestBytes the request size limit; 0 none, -1 Kimi Code's on Kimi Code
  * @param prices the price table, or null for the endpoint's default
+ * @param listeners the listeners of every call, in the order they were added
  */
 public record ClientConfig(
     String apiKey,
@@ -69,11 +72,13 @@ public record ClientConfig(
     boolean modelChecks,
     ModelCatalog catalog,
     long maxRequestBytes,
-    PriceTable prices) {
+    PriceTable prices,
+    List<CallListener> listeners) {
 
-  /** Copies the headers, keeping their order. */
+  /** Copies the headers, keeping their order, and the listeners. */
   public ClientConfig {
     headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+    listeners = List.copyOf(listeners);
   }
 
   /** Never prints the key. */

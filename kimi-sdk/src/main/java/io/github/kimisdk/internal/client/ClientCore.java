@@ -1,5 +1,7 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
@@ -7,10 +9,13 @@ import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.Exceptions;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.http.TransportOptions;
+import io.github.kimisdk.internal.jfr.Jfr;
 import io.github.kimisdk.token.PriceTable;
 import java.net.http.HttpClient;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -65,6 +70,7 @@ public final class ClientCore {
   private final ChatCalls chats;
   private final Exchanges exchanges;
   private final SpendMeter meter;
+  private final List<CallListener> listeners; // the client's, then Flight Recorder's
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
@@ -113,7 +119,8 @@ public final class ClientCore {
             c.apiKey(),
             http.proxy().orElse(null),
             c.catalog());
-    this.logger = c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME);
+    LogSwitch logSwitch = LogSwitch.fromEnvironment();
+    this.logger = logSwitch.apply(c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME));
     this.transport =
         new HttpTransport(
             http,
@@ -129,7 +136,8 @@ public final class ClientCore {
                 c.httpVersion(),
                 c.maxJsonDepth(),
                 logger,
-                c.logMessageContents(),
+                c.logMessageContents() || logSwitch == LogSwitch.DEBUG,
+                logSwitch != LogSwitch.OFF,
                 c.timeouts().streamIdle(),
                 system,
                 (task, delay) -> timer.schedule(task, delay.toNanos()),
@@ -156,6 +164,12 @@ public final class ClientCore {
                 : c.endpoint().isKimiCode() || c.endpoint().isChina()
                     ? PriceTable.none() // a subscription; the China platform bills in CNY
                     : PriceTable.defaults());
+    List<CallListener> all = new ArrayList<>(c.listeners());
+    CallListener jfr = Jfr.listener();
+    if (jfr != null) {
+      all.add(jfr);
+    }
+    this.listeners = List.copyOf(all);
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
   }
@@ -202,6 +216,29 @@ public final class ClientCore {
         Overrides.of(options.headers(), options.queryParams()),
         options);
   }
+
+  /**
+   * Returns {@code call} heard by its listeners (the client's, Flight Recorder's, the call's) and
+   * the trace that tells them; the trace is null, and the call itself returned, when nobody
+   * listens.
+   */
+  Traced traced(
+      Call call, CallEvent.Operation operation, String model, String path, Long estimate) {
+    List<CallListener> callOwn = call.options().listeners();
+    List<CallListener> all;
+    if (callOwn.isEmpty()) {
+      all = listeners;
+    } else {
+      all = new ArrayList<>(listeners.size() + callOwn.size());
+      all.addAll(listeners);
+      all.addAll(callOwn);
+    }
+    CallTrace trace = CallTrace.start(all, operation, model, path, estimate, meter.prices());
+    return new Traced(call.observed(trace), trace);
+  }
+
+  /** A call and its trace (null when nobody listens). */
+  record Traced(Call call, CallTrace trace) {}
 
   ChatCalls chats() {
     return chats;

@@ -1,10 +1,12 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -47,14 +49,18 @@ final class Exchanges {
         return core.calls().failed(e);
       }
     }
-    return core.tracked(
-        call.retrier()
+    ClientCore.Traced t = core.traced(call, CallEvent.Operation.REQUEST, model, p, null);
+    Call c = t.call();
+    CompletableFuture<KimiResponse<JsonValue>> f =
+        c.retrier()
             .call(
                 attempt ->
                     limited(
-                        model,
-                        true,
-                        () -> transport.json(m, p, bytes, call.overrides(), attempt))));
+                        model, true, () -> transport.json(m, p, bytes, c.overrides(), attempt)));
+    if (t.trace() != null) {
+      f = t.trace().observe(f, core.calls());
+    }
+    return core.tracked(f);
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
@@ -66,18 +72,20 @@ final class Exchanges {
     if (bytes != null) {
       transport.checkSize(model, bytes);
     }
+    ClientCore.Traced t = core.traced(call, CallEvent.Operation.REQUEST_EVENTS, model, p, null);
+    Call c = t.call();
     StreamingCall<ServerSentEvent> events =
         new StreamingCall<>(
             core.context(),
-            call.retrier(),
+            c.retrier(),
             new StreamingCall.Spec<>(
-                attempt -> transport.events(m, p, bytes, call.overrides(), attempt),
-                model,
-                0,
-                null),
+                attempt -> transport.events(m, p, bytes, c.overrides(), attempt), model, 0, null),
             core.limiter(),
             core::isClosed);
-    return core.open(SdkStreams.events(events));
+    return core.open(
+        t.trace() == null
+            ? SdkStreams.events(events)
+            : SdkStreams.events(t.trace().observe(events, core.calls()), events::metadata));
   }
 
   /**
@@ -94,9 +102,13 @@ final class Exchanges {
       boolean errorEnvelopes,
       BiFunction<ResponseMetadata, byte[], T> decode) {
     RequestOptions o = call.options();
+    ClientCore.Traced t = core.traced(call, CallEvent.Operation.PLATFORM, null, path, null);
+    Overrides overrides = t.call().overrides();
     Retrier once =
-        core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null));
-    return core.tracked(
+        core.retrier()
+            .forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null))
+            .observed(t.trace());
+    CompletableFuture<T> f =
         once.call(
             attempt ->
                 limited(
@@ -110,8 +122,12 @@ final class Exchanges {
                             contentType,
                             errorEnvelopes,
                             decode,
-                            call.overrides(),
-                            attempt))));
+                            overrides,
+                            attempt)));
+    if (t.trace() != null) {
+      f = t.trace().observe(f, core.calls());
+    }
+    return core.tracked(f);
   }
 
   private <T> CompletableFuture<T> limited(

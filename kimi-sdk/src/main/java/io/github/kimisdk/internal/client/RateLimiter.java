@@ -85,9 +85,19 @@ public final class RateLimiter {
 
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
   public long charge(ChatRequest request) {
+    return limit.tokenCounter().count(request).total() + outputCharge(request);
+  }
+
+  /**
+   * Returns the part of {@link #charge} reserved for the output: the request's cap, else the
+   * model's default; the rest is the estimated prompt.
+   *
+   * @param request the request
+   * @return the output tokens charged
+   */
+  public long outputCharge(ChatRequest request) {
     Integer cap = request.maxCompletionTokens();
-    long out = cap != null ? cap : catalog.lookup(request.model()).defaultMaxOutput();
-    return limit.tokenCounter().count(request).total() + out;
+    return cap != null ? cap : catalog.lookup(request.model()).defaultMaxOutput();
   }
 
   /**

@@ -27,6 +27,7 @@ public final class Retrier {
   private final CallContext context;
   private final Duration callTimeout;
   private final boolean clientOverall;
+  private final CallTrace trace; // null when nobody listens to the call
 
   /**
    * Creates the retrier of a client.
@@ -35,15 +36,30 @@ public final class Retrier {
    * @param context the clock, failure mapping, timeouts and log the calls run on
    */
   public Retrier(RetryPolicy policy, CallContext context) {
-    this(policy, context, null, true);
+    this(policy, context, null, true, null);
   }
 
   private Retrier(
-      RetryPolicy policy, CallContext context, Duration callTimeout, boolean clientOverall) {
+      RetryPolicy policy,
+      CallContext context,
+      Duration callTimeout,
+      boolean clientOverall,
+      CallTrace trace) {
     this.policy = policy;
     this.context = context;
     this.callTimeout = callTimeout;
     this.clientOverall = clientOverall;
+    this.trace = trace;
+  }
+
+  /**
+   * Returns this retrier telling {@code trace} of each retry it schedules.
+   *
+   * @param trace the call's listeners, or null for none
+   * @return the retrier for the call
+   */
+  Retrier observed(CallTrace trace) {
+    return trace == null ? this : new Retrier(policy, context, callTimeout, clientOverall, trace);
   }
 
   /**
@@ -60,7 +76,7 @@ public final class Retrier {
     if (policy == null && callTimeout == null) {
       return this;
     }
-    return new Retrier(policy != null ? policy : this.policy, context, callTimeout, true);
+    return new Retrier(policy != null ? policy : this.policy, context, callTimeout, true, trace);
   }
 
   /**
@@ -73,7 +89,8 @@ public final class Retrier {
    * @return the retrier for the call
    */
   public Retrier forPlatformCall(RetryPolicy policy, Duration callTimeout) {
-    return new Retrier(policy != null ? policy : RetryPolicy.none(), context, callTimeout, false);
+    return new Retrier(
+        policy != null ? policy : RetryPolicy.none(), context, callTimeout, false, trace);
   }
 
   /**
@@ -175,13 +192,16 @@ public final class Retrier {
 
   /**
    * Logs at {@code DEBUG} that attempt {@code attempt} failed and the next comes after {@code
-   * wait}.
+   * wait}, and tells the call's listeners.
    *
    * @param attempt the failed attempt's number
    * @param failure its failure
    * @param wait the wait before the next
    */
   public void logRetry(int attempt, KimiException failure, Duration wait) {
+    if (trace != null) {
+      trace.retry(attempt, failure, wait);
+    }
     context.log().log(
         Level.DEBUG,
         () ->

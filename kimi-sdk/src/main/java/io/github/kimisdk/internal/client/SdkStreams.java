@@ -39,6 +39,18 @@ public final class SdkStreams {
     return new Events(call, call::metadata);
   }
 
+  /**
+   * Returns the event stream of a call whose events pass through {@code events} (its listeners).
+   *
+   * @param events the call's events
+   * @param metadata the call's response metadata
+   * @return the stream
+   */
+  public static KimiEventStream events(
+      StoppablePublisher<ServerSentEvent> events, Supplier<ResponseMetadata> metadata) {
+    return new Events(events, metadata);
+  }
+
   /** A chat stream of the SDK's. */
   public static final class Chat extends ChatStream {
     Chat(StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {

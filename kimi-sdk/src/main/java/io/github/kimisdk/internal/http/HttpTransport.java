@@ -104,7 +104,8 @@ public final class HttpTransport {
     this.sseLimits = sseLimits;
     this.errors = errors;
     this.options = options;
-    this.log = new AttemptLog(options.logger(), options.logContent(), errors.text());
+    this.log =
+        new AttemptLog(options.logger(), options.logContent(), options.logHeaders(), errors.text());
   }
 
   /**
@@ -175,6 +176,15 @@ public final class HttpTransport {
     }
   }
 
+  /**
+   * Returns the path of chat calls below the base URL in this transport's protocol.
+   *
+   * @return the path, such as {@code chat/completions}
+   */
+  public String chatPath() {
+    return protocol.chatPath();
+  }
+
   /** Returns the exception factory. */
   public ErrorFactory errors() {
     return errors;
@@ -198,7 +208,7 @@ public final class HttpTransport {
             "application/json",
             "application/json",
             overrides);
-    return send(httpRequest, body, this::completionSubscriber, attempt);
+    return send(httpRequest, body, this::completionSubscriber, attempt, overrides);
   }
 
   /**
@@ -224,6 +234,7 @@ public final class HttpTransport {
         httpRequest,
         body,
         attempt,
+        overrides,
         md ->
             streamBody(
                 md,
@@ -250,6 +261,7 @@ public final class HttpTransport {
         httpRequest,
         body,
         attempt,
+        overrides,
         md -> streamBody(md, false, () -> new RawEventHandler(md, errors)));
   }
 
@@ -257,12 +269,13 @@ public final class HttpTransport {
       HttpRequest httpRequest,
       byte[] body,
       int attempt,
+      Overrides overrides,
       Function<ResponseMetadata, StreamCall.Body<T>> bodyFor) {
     return new StreamCall<>(
         handler -> client().sendAsync(httpRequest, handler),
         bodyFor,
         errors,
-        log.start(httpRequest, attempt, body));
+        log.start(httpRequest, attempt, body, overrides.observer()));
   }
 
   /**
@@ -281,7 +294,7 @@ public final class HttpTransport {
       String method, String path, byte[] body, Overrides overrides, int attempt) {
     HttpRequest httpRequest =
         raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
-    return send(httpRequest, body, this::anySubscriber, attempt);
+    return send(httpRequest, body, this::anySubscriber, attempt, overrides);
   }
 
   /**
@@ -324,7 +337,12 @@ public final class HttpTransport {
             "application/json, text/plain;q=0.9, */*;q=0.8",
             contentType,
             overrides);
-    return send(httpRequest, null, info -> jsonSubscriber(info, errorEnvelopes, decode), attempt);
+    return send(
+        httpRequest,
+        null,
+        info -> jsonSubscriber(info, errorEnvelopes, decode),
+        attempt,
+        overrides);
   }
 
   /** Builds the request of {@link #json} or {@link #events}. */
@@ -401,8 +419,9 @@ public final class HttpTransport {
       HttpRequest httpRequest,
       byte[] body,
       Function<ResponseInfo, BodySubscriber<T>> handler,
-      int attempt) {
-    AttemptLog.Attempt a = log.start(httpRequest, attempt, body);
+      int attempt,
+      Overrides overrides) {
+    AttemptLog.Attempt a = log.start(httpRequest, attempt, body, overrides.observer());
     ResponseMetadata[] md = {null}; // written by the handler before the body, read after
     CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<HttpResponse<T>> sent;
@@ -412,8 +431,8 @@ public final class HttpTransport {
               .sendAsync(
                   httpRequest,
                   info -> {
-                    a.headers();
                     md[0] = ResponseMetadata.of(info.statusCode(), info.headers());
+                    a.headers(md[0]);
                     return handler.apply(info);
                   });
     } catch (RuntimeException e) {

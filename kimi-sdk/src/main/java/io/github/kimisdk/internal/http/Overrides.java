@@ -3,22 +3,35 @@ package io.github.kimisdk.internal.http;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What one call adds to every HTTP request it sends: headers set after the client's own (so they
- * win) and query parameters appended to the URL.
+ * win) and query parameters appended to the URL; and who hears its attempts.
  *
  * @param headers the extra headers, already validated
  * @param query the encoded query string without {@code ?}, or {@code ""}
+ * @param observer hears each attempt as it is sent and its headers arrive
  */
-public record Overrides(Map<String, String> headers, String query) {
+public record Overrides(Map<String, String> headers, String query, AttemptObserver observer) {
 
   /** Adds nothing. */
-  public static final Overrides NONE = new Overrides(Map.of(), "");
+  public static final Overrides NONE = new Overrides(Map.of(), "", AttemptObserver.NONE);
 
   /** Copies the headers. */
   public Overrides {
     headers = Map.copyOf(headers);
+    Objects.requireNonNull(observer, "observer");
+  }
+
+  /**
+   * Returns these overrides with {@code observer} hearing the attempts.
+   *
+   * @param observer the observer
+   * @return the overrides
+   */
+  public Overrides observed(AttemptObserver observer) {
+    return new Overrides(headers, query, observer);
   }
 
   /**
@@ -39,7 +52,7 @@ public record Overrides(Map<String, String> headers, String query) {
       }
       q.append(encode(e.getKey())).append('=').append(encode(e.getValue()));
     }
-    return new Overrides(headers, q.toString());
+    return new Overrides(headers, q.toString(), AttemptObserver.NONE);
   }
 
   /** Returns {@code path} with the query parameters appended. */

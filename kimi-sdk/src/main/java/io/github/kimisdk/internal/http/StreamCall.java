@@ -72,8 +72,8 @@ public final class StreamCall<T> implements StreamAttempt<T> {
       sent =
           send.apply(
               info -> {
-                log.headers();
                 ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+                log.headers(md);
                 metadata = md;
                 Body<T> b = body.apply(md);
                 SseSubscriber<T> s = b.sse();

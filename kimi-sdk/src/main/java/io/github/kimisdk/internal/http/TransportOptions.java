@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
  * @param maxJsonDepth the nesting limit for decoding completions and chunks
  * @param logger where per-attempt debug lines go
  * @param logContent whether request and response bodies are logged too
+ * @param logHeaders whether request and response headers are logged too (the key redacted)
  * @param bodyIdle the longest silence allowed while a non-streamed body is read
  * @param schedule runs a task after a delay on real time, handing it to the client's executor (the
  *     body idle watchdog, whose abort completes the caller's future)
@@ -27,6 +28,7 @@ public record TransportOptions(
     int maxJsonDepth,
     System.Logger logger,
     boolean logContent,
+    boolean logHeaders,
     Duration bodyIdle,
     Delayer schedule,
     BiConsumer<Runnable, Duration> lingerTimer,

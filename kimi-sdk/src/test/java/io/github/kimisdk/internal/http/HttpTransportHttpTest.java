@@ -67,6 +67,7 @@ class HttpTransportHttpTest {
                 512,
                 new ListLogger(logged),
                 false,
+                false,
                 Duration.ofSeconds(30),
                 bodyWatch,
                 (task, delay) -> {},

@@ -1,0 +1,140 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.token.Cost;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One moment of a call, as a {@link CallListener} hears it. Every event names its {@link Call} (id,
+ * operation, model, endpoint path); none holds the API key or message contents. Times are measured
+ * from when the call started, on the real clock ({@link System#nanoTime()}).
+ */
+public sealed interface CallEvent {
+
+  /**
+   * Returns the call the event belongs to.
+   *
+   * @return the call
+   */
+  Call call();
+
+  /** What kind of call it is. */
+  enum Operation {
+    /** A chat completion, not streamed ({@code KimiClient.chat}). */
+    CHAT,
+    /** A streamed chat completion ({@code KimiClient.stream}). */
+    CHAT_STREAM,
+    /** JSON sent to any endpoint ({@code KimiClient.request}). */
+    REQUEST,
+    /** An event stream from any endpoint ({@code KimiClient.requestEvents}). */
+    REQUEST_EVENTS,
+    /** A platform call: files, batches, models, balance, token counts. */
+    PLATFORM
+  }
+
+  /**
+   * Which call an event belongs to.
+   *
+   * @param id the call's number, unique within the process
+   * @param operation the kind of call
+   * @param model the model asked for; null when the call names none (most platform calls)
+   * @param path the endpoint path below the base URL, without query, such as {@code
+   *     chat/completions}
+   */
+  record Call(long id, Operation operation, String model, String path) {
+    /**
+     * Checks the components.
+     *
+     * @param id the call's number
+     * @param operation the kind of call
+     * @param model the model, or null
+     * @param path the path
+     */
+    public Call {
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(path, "path");
+    }
+  }
+
+  /**
+   * An attempt is about to be sent.
+   *
+   * @param call the call
+   * @param attempt the attempt number, from 1
+   * @param bodyBytes the size of the request body in bytes; 0 for none, -1 when unknown (a streamed
+   *     upload)
+   * @param estimatedPromptTokens the prompt tokens the client estimated for its rate limiter; null
+   *     when it made no estimate
+   */
+  record Request(Call call, int attempt, long bodyBytes, Long estimatedPromptTokens)
+      implements CallEvent {}
+
+  /**
+   * An attempt's response headers arrived.
+   *
+   * @param call the call
+   * @param attempt the attempt number, from 1
+   * @param metadata the status and headers (request id, rate-limit headers)
+   * @param timeToHeaders the time from the call's start to these headers
+   */
+  record Headers(Call call, int attempt, ResponseMetadata metadata, Duration timeToHeaders)
+      implements CallEvent {}
+
+  /**
+   * The first chunk of a stream reached its consumer.
+   *
+   * @param call the call
+   * @param timeToFirstChunk the time from the call's start to the first chunk, retries included
+   */
+  record FirstChunk(Call call, Duration timeToFirstChunk) implements CallEvent {}
+
+  /**
+   * An attempt failed and another follows after {@code delay}.
+   *
+   * @param call the call
+   * @param attempt the number of the attempt that failed
+   * @param failure why it failed: its status and error type, or the connection failure
+   * @param delay the wait before the next attempt
+   */
+  record Retry(Call call, int attempt, KimiException failure, Duration delay)
+      implements CallEvent {}
+
+  /**
+   * The call succeeded.
+   *
+   * @param call the call
+   * @param attempts how many attempts were sent
+   * @param duration the time from the call's start to its end (for a stream, its last chunk)
+   * @param metadata the last response's status and headers; null if none came
+   * @param finishReason why the model stopped (the first choice's); null for other operations or
+   *     when the reply gave none
+   * @param usage the tokens the reply reported; null when it reported none
+   * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}); null when
+   *     the model has no price or there was no usage
+   * @param timeToFirstChunk the time to a stream's first chunk; null for other calls
+   */
+  record End(
+      Call call,
+      int attempts,
+      Duration duration,
+      ResponseMetadata metadata,
+      FinishReason finishReason,
+      Usage usage,
+      Cost cost,
+      Duration timeToFirstChunk)
+      implements CallEvent {}
+
+  /**
+   * The call failed.
+   *
+   * @param call the call
+   * @param attempts how many attempts were sent
+   * @param duration the time from the call's start to its failure
+   * @param failure the failure the caller sees (or, for a stream its consumer closed, would see); a
+   *     stream's failure after chunks arrived carries them ({@link StreamException#partial()})
+   */
+  record Failure(Call call, int attempts, Duration duration, KimiException failure)
+      implements CallEvent {}
+}

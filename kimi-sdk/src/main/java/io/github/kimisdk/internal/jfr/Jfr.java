@@ -1,0 +1,33 @@
+package io.github.kimisdk.internal.jfr;
+
+import io.github.kimisdk.CallListener;
+
+/**
+ * The SDK's Flight Recorder support, reached without touching Flight Recorder: this class names no
+ * {@code jdk.jfr} type, so a runtime image without that module loads it safely.
+ */
+public final class Jfr {
+
+  private Jfr() {}
+
+  /**
+   * Tells whether this runtime has Flight Recorder: the module {@code jdk.jfr} is in the boot
+   * layer. It is not in a jlink image that leaves it out, nor for a modular application that
+   * neither requires it nor adds it ({@code --add-modules jdk.jfr}).
+   *
+   * @return true when Flight Recorder can be used
+   */
+  public static boolean isPresent() {
+    return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+  }
+
+  /**
+   * Returns the listener that records a {@code io.github.kimisdk.Call} event per call, or null when
+   * this runtime has no Flight Recorder; only then are the Flight Recorder classes loaded.
+   *
+   * @return the listener, or null
+   */
+  public static CallListener listener() {
+    return isPresent() ? new JfrCallListener() : null;
+  }
+}
