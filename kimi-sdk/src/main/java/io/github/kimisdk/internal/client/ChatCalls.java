@@ -31,40 +31,45 @@ final class ChatCalls {
     this.transport = core.transport();
   }
 
+  /** A request ready to send: adapted and checked, encoded once, charged once, heard. */
+  private record Ready(ChatRequest sent, byte[] body, long charge, ClientCore.Traced traced) {}
+
+  /** Adapts, checks, encodes and charges {@code request} once; throws if it cannot be sent. */
+  private Ready ready(ChatRequest request, Call call, CallEvent.Operation operation) {
+    ChatRequest sent = prepare(request, call.options());
+    byte[] body = transport.encode(sent);
+    long charge = charge(sent);
+    return new Ready(
+        sent,
+        body,
+        charge,
+        core.traced(call, operation, sent.model(), transport.chatPath(), estimate(sent, charge)));
+  }
+
   /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */
   CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call) {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
-    ChatRequest sent;
-    byte[] body;
-    long charge;
+    Ready r;
     try {
-      sent = prepare(once, call.options());
-      body = transport.encode(sent);
-      charge = charge(sent);
+      r = ready(once, call, CallEvent.Operation.CHAT);
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    ClientCore.Traced t =
-        core.traced(
-            call,
-            CallEvent.Operation.CHAT,
-            sent.model(),
-            transport.chatPath(),
-            estimate(sent, charge));
-    Call c = t.call();
+    Call c = r.traced().call();
     CompletableFuture<ChatCompletion> f =
         c.retrier()
             .call(
                 attempt ->
                     limited(
-                        sent.model(),
-                        charge,
+                        r.sent().model(),
+                        r.charge(),
                         () ->
                             core.meter()
                                 .metered(
-                                    sent.model(), transport.chat(body, attempt, c.overrides()))));
-    if (t.trace() != null) {
-      f = t.trace().observe(f, core.calls());
+                                    r.sent().model(),
+                                    transport.chat(r.body(), attempt, c.overrides()))));
+    if (r.traced().trace() != null) {
+      f = r.traced().trace().observe(f, core.calls());
     }
     return core.tracked(f);
   }
@@ -72,39 +77,29 @@ final class ChatCalls {
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
   ChatStream stream(ChatRequest request, Call call) {
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
-    ChatRequest sent;
-    byte[] body;
-    long charge;
+    Ready r;
     try {
-      sent = prepare(streaming, call.options());
-      body = transport.encode(sent);
-      charge = charge(sent);
+      r = ready(streaming, call, CallEvent.Operation.CHAT_STREAM);
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
-    ClientCore.Traced t =
-        core.traced(
-            call,
-            CallEvent.Operation.CHAT_STREAM,
-            sent.model(),
-            transport.chatPath(),
-            estimate(sent, charge));
-    Call c = t.call();
+    Call c = r.traced().call();
+    ChatRequest sent = r.sent();
     StreamingCall<ChatCompletionChunk> streamingCall =
         new StreamingCall<>(
             core.context(),
             c.retrier(),
             new StreamingCall.Spec<>(
-                attempt -> transport.stream(sent, body, attempt, c.overrides()),
+                attempt -> transport.stream(sent, r.body(), attempt, c.overrides()),
                 sent.model(),
-                charge,
+                r.charge(),
                 partial -> Retrier.resume(sent, partial)),
             core.limiter(),
             core::isClosed);
     StoppablePublisher<ChatCompletionChunk> heard =
         core.meter().metered(sent.model(), streamingCall);
-    if (t.trace() != null) {
-      heard = t.trace().observe(heard, core.calls());
+    if (r.traced().trace() != null) {
+      heard = r.traced().trace().observe(heard, core.calls());
     }
     return core.open(SdkStreams.chat(heard, streamingCall::metadata));
   }
