@@ -311,12 +311,16 @@ public final class PlatformCodec {
    * @return the files, in the server's order
    */
   public static List<FileObject> files(byte[] b) {
-    JsonObject o = object(b, "a file list");
-    List<FileObject> out = new ArrayList<>();
+    return list(object(b, "a file list"), PlatformCodec::file);
+  }
+
+  /** Decodes each object of a list's {@code data} array, in order; anything else is skipped. */
+  private static <T> List<T> list(JsonObject o, java.util.function.Function<JsonObject, T> decode) {
+    List<T> out = new ArrayList<>();
     if (o.get("data") instanceof JsonArray data) {
       for (JsonValue v : data.values()) {
-        if (v instanceof JsonObject f) {
-          out.add(file(f));
+        if (v instanceof JsonObject item) {
+          out.add(decode.apply(item));
         }
       }
     }
@@ -404,16 +408,7 @@ public final class PlatformCodec {
    * @return the batches, newest first as the server sends them
    */
   public static List<Batch> batches(byte[] b) {
-    JsonObject o = object(b, "a batch list");
-    List<Batch> out = new ArrayList<>();
-    if (o.get("data") instanceof JsonArray data) {
-      for (JsonValue v : data.values()) {
-        if (v instanceof JsonObject batch) {
-          out.add(batch(batch));
-        }
-      }
-    }
-    return List.copyOf(out);
+    return list(object(b, "a batch list"), PlatformCodec::batch);
   }
 
   private static Batch batch(JsonObject o) {
