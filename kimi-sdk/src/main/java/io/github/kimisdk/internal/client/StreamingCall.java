@@ -6,6 +6,7 @@ import io.github.kimisdk.StreamAbortedException;
 import io.github.kimisdk.StreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.BlockingSubscriber;
 import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.flow.Relay;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -79,6 +81,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private boolean ended;
   private int attempts;
   private long started;
+  // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
+  private Thread blockingThread;
   // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
   private IdleWatch idle;
   private Runnable withdrawTotal = () -> {};
@@ -130,6 +134,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       relay = r;
       early = stopped;
       started = context.scheduler().nanoTime();
+      if (subscriber instanceof BlockingSubscriber) {
+        blockingThread = Thread.currentThread();
+      }
     }
     r.start();
     if (early != null) {
@@ -176,7 +183,13 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     if (over) {
       withdrawTimers();
     }
-    nextAttempt();
+    try {
+      nextAttempt();
+    } finally {
+      synchronized (this) {
+        blockingThread = null;
+      }
+    }
   }
 
   /** Starts the next attempt: a permit first when the client limits its calls. */
@@ -244,14 +257,22 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return;
     }
     StreamAttempt<T> attempt = call;
-    call.start(
-        relay,
+    Consumer<Throwable> failed =
         k -> {
           Throwable out = attemptFailed(attempt, k, false);
           if (out != null) {
             relay.fail(out);
           }
-        });
+        };
+    boolean block;
+    synchronized (this) {
+      block = blockingThread == Thread.currentThread();
+    }
+    if (block) {
+      call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
+    } else {
+      call.start(relay, failed);
+    }
   }
 
   @Override
