@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -114,14 +115,17 @@ public final class StreamCall<T> implements StreamAttempt<T> {
       sending = Thread.currentThread();
     }
     Throwable error = null;
+    boolean madeElsewhere = false;
     boolean ours;
     try {
       blocking.send(handler(events));
     } catch (InterruptedException e) {
       error = e;
     } catch (IOException | RuntimeException | Error e) {
-      // send wraps what the exchange failed with in an IOException of its own: unwrap that
-      error = e.getClass() == IOException.class && e.getCause() != null ? e.getCause() : e;
+      // send wraps what the exchange failed with (on an HTTP client thread) in an IOException of
+      // its own: unwrap that
+      madeElsewhere = e.getClass() == IOException.class && e.getCause() != null;
+      error = madeElsewhere ? e.getCause() : e;
     } finally {
       synchronized (this) {
         sending = null;
@@ -139,7 +143,18 @@ public final class StreamCall<T> implements StreamAttempt<T> {
       return;
     }
     if (error != null) {
-      exchangeFailed(error, failed);
+      Throwable made = error;
+      boolean elsewhere = madeElsewhere;
+      exchangeFailed(
+          error,
+          k -> {
+            if (elsewhere && k == Futures.unwrap(made)) {
+              // made on another thread and thrown to this one: show the line that waited too, as
+              // a failure delivered from another thread does (BlockingSubscriber)
+              Futures.withCallerFrames(k);
+            }
+            failed.accept(k);
+          });
     }
   }
 
