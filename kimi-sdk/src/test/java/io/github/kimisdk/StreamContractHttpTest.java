@@ -172,6 +172,84 @@ class StreamContractHttpTest {
     }
   }
 
+  static Stream<Arguments> beforeHeaders() {
+    List<Arguments> out = new ArrayList<>();
+    for (Kind k : List.of(Kind.CHAT, Kind.EVENTS)) {
+      for (Stop s : List.of(Stop.CLOSE_STREAM, Stop.CLOSE_CLIENT, Stop.INTERRUPT)) {
+        out.add(Arguments.of(k, s));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * The same while the iterator's thread still waits for the response headers (it sends the request
+   * itself, so that a call starts no thread of its own): the wait ends at once, long before the
+   * held-back headers, with the same failure, never retried, and the consumer's interrupt status is
+   * set after an interrupt only.
+   */
+  @ParameterizedTest(name = "{0} {1} before the response headers")
+  @MethodSource("beforeHeaders")
+  void aStreamWaitingForItsHeadersStopsTheSameWay(
+      Kind kind, Stop stop, FakeKimiServer server, KimiClient kimi) throws Exception {
+    FakeResponse late =
+        FakeResponse.sse()
+            .data(kind == Kind.CHAT ? content("late") : "late")
+            .build()
+            .withHeadersDelay(Duration.ofMinutes(10));
+    server.enqueue(late);
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    CompletableFuture<Boolean> interruptKept = new CompletableFuture<>();
+    CompletableFuture<AutoCloseable> opened = new CompletableFuture<>();
+    List<Object> seen = new ArrayList<>();
+    Thread consumer =
+        new Thread(
+            () -> {
+              try {
+                Iterable<?> items =
+                    kind == Kind.CHAT
+                        ? kimi.stream(HELLO)
+                        : kimi.requestEvents("GET", "events", null);
+                opened.complete((AutoCloseable) items);
+                Iterator<?> it = items.iterator();
+                while (it.hasNext()) {
+                  seen.add(it.next());
+                }
+                outcome.complete(null);
+              } catch (Throwable e) {
+                outcome.complete(e);
+              } finally {
+                interruptKept.complete(Thread.currentThread().isInterrupted());
+              }
+            });
+    consumer.setDaemon(true);
+    consumer.start();
+    AutoCloseable stream = opened.get(10, TimeUnit.SECONDS);
+    server.takeRequest(); // the request is out, its headers held back
+
+    switch (stop) {
+      case CLOSE_STREAM -> stream.close();
+      case CLOSE_CLIENT -> kimi.close();
+      case INTERRUPT -> consumer.interrupt();
+      case CANCEL -> throw new AssertionError(stop);
+    }
+
+    Throwable t = outcome.get(20, TimeUnit.SECONDS);
+    CancelledException.Reason expected =
+        switch (stop) {
+          case CLOSE_STREAM -> CancelledException.Reason.CLOSED;
+          case CLOSE_CLIENT -> CancelledException.Reason.CLIENT_CLOSED;
+          default -> CancelledException.Reason.INTERRUPTED;
+        };
+    assertThat(t).isInstanceOf(CancelledException.class);
+    assertThat(((CancelledException) t).reason()).isEqualTo(expected);
+    assertThat(interruptKept.get(10, TimeUnit.SECONDS))
+        .as("the interrupt status is kept after an interrupt only")
+        .isEqualTo(stop == Stop.INTERRUPT);
+    assertThat(seen).isEmpty();
+    assertThat(server.requestCount()).as("a stopped stream is never retried").isEqualTo(1);
+  }
+
   private static Opened open(
       Kind kind, boolean afterFirst, FakeKimiServer server, KimiClient kimi) {
     switch (kind) {

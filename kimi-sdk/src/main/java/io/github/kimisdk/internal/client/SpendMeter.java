@@ -98,6 +98,11 @@ public final class SpendMeter {
       }
 
       @Override
+      public void subscribeBlocking(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+        stream.subscribeBlocking(new Counting(requestModel, subscriber));
+      }
+
+      @Override
       public RuntimeException stop(InterruptedException interrupt) {
         return stream.stop(interrupt);
       }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -79,6 +80,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private boolean ended;
   private int attempts;
   private long started;
+  // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
+  private Thread blockingThread;
   // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
   private IdleWatch idle;
   private Runnable withdrawTotal = () -> {};
@@ -119,6 +122,20 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
   @Override
   public void subscribe(Flow.Subscriber<? super T> subscriber) {
+    subscribe(subscriber, false);
+  }
+
+  /**
+   * Subscribes like {@link #subscribe}, sending the first attempt on the calling thread (when no
+   * rate limiter makes it wait for a permit): {@code HttpClient.send} instead of {@code sendAsync},
+   * whose completion costs a new thread per call on a machine with fewer than 3 processors.
+   */
+  @Override
+  public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+    subscribe(subscriber, true);
+  }
+
+  private void subscribe(Flow.Subscriber<? super T> subscriber, boolean blocking) {
     Objects.requireNonNull(subscriber, "subscriber");
     if (!subscribed.compareAndSet(false, true)) {
       Relay.refuse(subscriber, "This stream was already subscribed; it can be consumed only once");
@@ -130,6 +147,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       relay = r;
       early = stopped;
       started = context.scheduler().nanoTime();
+      if (blocking) {
+        blockingThread = Thread.currentThread();
+      }
     }
     r.start();
     if (early != null) {
@@ -176,7 +196,13 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     if (over) {
       withdrawTimers();
     }
-    nextAttempt();
+    try {
+      nextAttempt();
+    } finally {
+      synchronized (this) {
+        blockingThread = null;
+      }
+    }
   }
 
   /** Starts the next attempt: a permit first when the client limits its calls. */
@@ -244,14 +270,22 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return;
     }
     StreamAttempt<T> attempt = call;
-    call.start(
-        relay,
+    Consumer<Throwable> failed =
         k -> {
           Throwable out = attemptFailed(attempt, k, false);
           if (out != null) {
             relay.fail(out);
           }
-        });
+        };
+    boolean block;
+    synchronized (this) {
+      block = blockingThread == Thread.currentThread();
+    }
+    if (block) {
+      call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
+    } else {
+      call.start(relay, failed);
+    }
   }
 
   @Override

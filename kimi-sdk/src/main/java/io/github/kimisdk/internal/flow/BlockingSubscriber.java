@@ -171,8 +171,17 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
     try {
       // A signal offers, then reads waiter; this thread sets waiter, then polls: one of the two
       // sees the other, so no item is left behind a parked consumer.
+      boolean pulled = false;
       while ((o = poll()) == null) {
+        // Before parking, once per wake-up, let a source that can do its pending work here do it
+        // (parse what the HTTP client received): it then only wakes this thread for new bytes.
+        if (!pulled && subscription.get() instanceof Pull p) {
+          pulled = true;
+          p.pull(Thread.currentThread());
+          continue;
+        }
         LockSupport.park(this);
+        pulled = false;
         if (Thread.interrupted()) {
           throw new InterruptedException();
         }

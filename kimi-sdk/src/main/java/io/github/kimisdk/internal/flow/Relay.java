@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param <T> the item type
  */
-public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
+public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pull {
   private static final System.Logger LOG = System.getLogger(Relay.class.getName());
   private static final Object COMPLETE = new Object();
 
@@ -198,6 +198,19 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T> {
     }
     if (up != null) {
       up.request(n);
+    }
+  }
+
+  /**
+   * Passes a blocking consumer's pull on to the attached upstream when it is a {@link Pull};
+   * otherwise (no upstream yet, or one of someone else's) does nothing.
+   *
+   * @param waiter the consumer's thread
+   */
+  @Override
+  public void pull(Thread waiter) {
+    if (upstream instanceof Pull p) {
+      p.pull(waiter);
     }
   }
 

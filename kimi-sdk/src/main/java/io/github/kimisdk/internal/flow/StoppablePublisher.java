@@ -22,6 +22,19 @@ public interface StoppablePublisher<T> extends Flow.Publisher<T> {
   RuntimeException stop(InterruptedException interrupt);
 
   /**
+   * Subscribes a consumer whose thread, the calling one, blocks for the items anyway (the
+   * iterator): the source may do the first of its work on this thread before returning, such as
+   * sending the request and waiting for the response headers, instead of handing it to another. An
+   * interrupt of the calling thread during that work stays set, for the consumer to act on. By
+   * default, {@link #subscribe}.
+   *
+   * @param subscriber receives the items
+   */
+  default void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+    subscribe(subscriber);
+  }
+
+  /**
    * Tells whether the stream ended: completed, failed, stopped or cancelled.
    *
    * @return true once ended

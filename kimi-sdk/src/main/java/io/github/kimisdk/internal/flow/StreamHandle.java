@@ -102,7 +102,7 @@ public final class StreamHandle<T> {
       blocking = b;
       started = true;
     }
-    source.subscribe(b);
+    source.subscribeBlocking(b); // the iterator's thread waits for the items anyway
     return b;
   }
 

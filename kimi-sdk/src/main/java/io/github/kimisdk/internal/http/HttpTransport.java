@@ -273,6 +273,7 @@ public final class HttpTransport {
       Function<ResponseMetadata, StreamCall.Body<T>> bodyFor) {
     return new StreamCall<>(
         handler -> client().sendAsync(httpRequest, handler),
+        handler -> client().send(httpRequest, handler),
         bodyFor,
         errors,
         log.start(httpRequest, attempt, body, overrides.observer()));

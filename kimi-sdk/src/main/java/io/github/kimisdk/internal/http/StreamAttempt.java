@@ -22,6 +22,19 @@ public interface StreamAttempt<T> {
   void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed);
 
   /**
+   * Sends the attempt like {@link #start}, on the calling thread when the attempt can: for a
+   * consumer that blocks for the items anyway (the iterator). Returns once the answer's items
+   * started or the attempt failed; an interrupt of the calling thread abandons the attempt and
+   * stays set. By default, {@link #start}.
+   *
+   * @param events subscribes to the items
+   * @param failed hears a failure before the items started
+   */
+  default void startBlocking(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
+    start(events, failed);
+  }
+
+  /**
    * Returns the response metadata.
    *
    * @return the metadata, or null before the response headers arrived

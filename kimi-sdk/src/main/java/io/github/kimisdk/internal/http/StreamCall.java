@@ -2,7 +2,9 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -26,26 +28,39 @@ public final class StreamCall<T> implements StreamAttempt<T> {
    */
   record Body<T>(HttpResponse.BodySubscriber<Flow.Publisher<T>> subscriber, SseSubscriber<T> sse) {}
 
+  /** {@link java.net.http.HttpClient#send}: the exchange on the calling thread. */
+  @FunctionalInterface
+  interface Blocking<T> {
+    HttpResponse<Flow.Publisher<T>> send(HttpResponse.BodyHandler<Flow.Publisher<T>> handler)
+        throws IOException, InterruptedException;
+  }
+
   private final Function<
           HttpResponse.BodyHandler<Flow.Publisher<T>>,
           CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
       send;
+  private final Blocking<T> blocking;
   private final Function<ResponseMetadata, Body<T>> body;
   private final ErrorFactory errors;
   private final AttemptLog.Attempt log;
   private volatile ResponseMetadata metadata;
   private volatile SseSubscriber<T> sse;
   private volatile CompletableFuture<?> exchange;
+  // The thread inside startBlocking's send, and whether cancel interrupted it (guarded by this).
+  private Thread sending;
+  private boolean interrupted;
 
   StreamCall(
       Function<
               HttpResponse.BodyHandler<Flow.Publisher<T>>,
               CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
           send,
+      Blocking<T> blocking,
       Function<ResponseMetadata, Body<T>> body,
       ErrorFactory errors,
       AttemptLog.Attempt log) {
     this.send = send;
+    this.blocking = blocking;
     this.body = body;
     this.errors = errors;
     this.log = log;
@@ -69,23 +84,7 @@ public final class StreamCall<T> implements StreamAttempt<T> {
   public void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
     CompletableFuture<HttpResponse<Flow.Publisher<T>>> sent;
     try {
-      sent =
-          send.apply(
-              info -> {
-                ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
-                log.headers(md);
-                metadata = md;
-                Body<T> b = body.apply(md);
-                SseSubscriber<T> s = b.sse();
-                if (s != null) {
-                  sse = s;
-                  // Subscribe here, on the thread that read the headers: waiting for the
-                  // response future instead costs a thread hand-over per call (sendAsync
-                  // completes it on the common pool, a new thread per call on small machines).
-                  s.publisher().subscribe(events);
-                }
-                return b.subscriber();
-              });
+      sent = send.apply(handler(events));
     } catch (RuntimeException e) {
       failed.accept(errors.failure(e, null, null));
       return;
@@ -93,18 +92,99 @@ public final class StreamCall<T> implements StreamAttempt<T> {
     exchange = sent;
     sent.whenComplete(
         (response, error) -> {
-          if (error == null) {
-            return; // the event stream was subscribed to when the headers arrived
-          }
-          Error fatal = ErrorFactory.fatal(error);
-          Throwable k = fatal != null ? fatal : errors.failure(error, metadata, null);
-          SseSubscriber<T> s = sse;
-          if (s == null) {
-            failed.accept(k);
-          } else {
-            s.abort(k); // the exchange failed after the stream started: end it in order
-          }
+          if (error != null) {
+            exchangeFailed(error, failed);
+          } // else the event stream was subscribed to when the headers arrived
         });
+  }
+
+  /**
+   * Sends the request like {@link #start}, but on the calling thread, returning once the response
+   * headers were handled (or the exchange failed): for a consumer that blocks for the items anyway.
+   * {@code HttpClient.sendAsync} completes its future on a thread of its own, which on a machine
+   * with fewer than 3 processors is a new thread per call; {@code send} has none. An interrupt of
+   * the calling thread abandons the exchange and stays set for the consumer to act on; {@link
+   * #cancel} interrupts the send, and that interrupt is cleared again.
+   *
+   * @param events subscribes to the events once the response is an event stream
+   * @param failed hears a failure before the events started
+   */
+  @Override
+  public void startBlocking(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
+    synchronized (this) {
+      sending = Thread.currentThread();
+    }
+    Throwable error = null;
+    boolean madeElsewhere = false;
+    boolean ours;
+    try {
+      blocking.send(handler(events));
+    } catch (InterruptedException e) {
+      error = e;
+    } catch (IOException | RuntimeException | Error e) {
+      // send wraps what the exchange failed with (on an HTTP client thread) in an IOException of
+      // its own: unwrap that
+      madeElsewhere = e.getClass() == IOException.class && e.getCause() != null;
+      error = madeElsewhere ? e.getCause() : e;
+    } finally {
+      synchronized (this) {
+        sending = null;
+        ours = interrupted;
+      }
+    }
+    if (ours) {
+      Thread.interrupted(); // cancel's interrupt, whether or not send saw it; the stream has ended
+      return;
+    }
+    if (error instanceof InterruptedException) {
+      // The consumer's own interrupt: the exchange is abandoned; keep the status so that the
+      // consumer, about to wait for items, stops the stream with it as the contract says.
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (error != null) {
+      Throwable made = error;
+      boolean elsewhere = madeElsewhere;
+      exchangeFailed(
+          error,
+          k -> {
+            if (elsewhere && k == Futures.unwrap(made)) {
+              // made on another thread and thrown to this one: show the line that waited too, as
+              // a failure delivered from another thread does (BlockingSubscriber)
+              Futures.withCallerFrames(k);
+            }
+            failed.accept(k);
+          });
+    }
+  }
+
+  private HttpResponse.BodyHandler<Flow.Publisher<T>> handler(Flow.Subscriber<? super T> events) {
+    return info -> {
+      ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+      log.headers(md);
+      metadata = md;
+      Body<T> b = body.apply(md);
+      SseSubscriber<T> s = b.sse();
+      if (s != null) {
+        sse = s;
+        // Subscribe here, on the thread that read the headers: waiting for the response future
+        // instead costs a thread hand-over per call (sendAsync completes it on the common pool,
+        // a new thread per call on small machines).
+        s.publisher().subscribe(events);
+      }
+      return b.subscriber();
+    };
+  }
+
+  private void exchangeFailed(Throwable error, Consumer<Throwable> failed) {
+    Error fatal = ErrorFactory.fatal(error);
+    Throwable k = fatal != null ? fatal : errors.failure(error, metadata, null);
+    SseSubscriber<T> s = sse;
+    if (s == null) {
+      failed.accept(k);
+    } else {
+      s.abort(k); // the exchange failed after the stream started: end it in order
+    }
   }
 
   /**
@@ -116,6 +196,12 @@ public final class StreamCall<T> implements StreamAttempt<T> {
     CompletableFuture<?> f = exchange;
     if (f != null && sse == null) {
       f.cancel(true);
+    }
+    synchronized (this) {
+      if (sending != null && sse == null && !interrupted) {
+        interrupted = true;
+        sending.interrupt(); // send abandons the exchange when its thread is interrupted
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.sse;
 
+import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.sse.SseParser;
 import java.lang.System.Logger.Level;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
@@ -35,6 +37,12 @@ import java.util.function.BiConsumer;
  * downstream subscriber has unmet demand, no parsed item is waiting and no received bytes are left
  * to parse. Received lists are parsed one {@code ByteBuffer} at a time, and only while demand is
  * unmet, so at most the events of one buffer wait ahead of demand.
+ *
+ * <p>Pulling. A blocking consumer that calls {@link Pull#pull} (the iterator, before it parks)
+ * turns the parsing over to its own thread: from then on a received list is only queued and the
+ * consumer woken, and the consumer's next pull parses it; the next list is asked for as soon as one
+ * is taken up, so at most two lists are held. Terminal signals and abort still drain where they
+ * arrive.
  *
  * <p>Termination. A handler {@code complete()} completes downstream after the queued items and
  * cancels upstream, which closes the connection. With a linger timer (the client's constructor),
@@ -82,6 +90,8 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private volatile Throwable upstreamError;
   private volatile long lastActivityNanos;
   private volatile long demandSince; // when the downstream's demand last rose from zero
+  // A blocking consumer that pulls (see Pull): new bytes wake it instead of being parsed here.
+  private volatile Thread puller;
 
   // Downstream.
   private final AtomicBoolean subscribed = new AtomicBoolean();
@@ -221,6 +231,14 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     received.offer(buffers);
     // Cleared after the offer, so the drain loop never sees "nothing requested, nothing received".
     upstreamRequested = false;
+    Thread p = puller;
+    if (p != null && !done) {
+      LockSupport.unpark(p); // it parses them on its own thread when it pulls
+      if (done) {
+        drain(); // ended meanwhile: the drain loop discards or lingers
+      }
+      return;
+    }
     drain();
   }
 
@@ -374,6 +392,11 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       currentIndex = 0;
       if (current == null) {
         return false;
+      }
+      if (puller != null) {
+        // A pulling consumer parses on its own thread: have the next list read meanwhile, so
+        // that it is usually here when the consumer asks (at most this list and the next).
+        requestUpstream();
       }
     }
     ByteBuffer buffer = null;
@@ -585,7 +608,13 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     }
   }
 
-  private final class Subscription implements Flow.Subscription {
+  private final class Subscription implements Flow.Subscription, Pull {
+    @Override
+    public void pull(Thread waiter) {
+      puller = waiter;
+      drain();
+    }
+
     @Override
     public void request(long n) {
       if (n <= 0) {

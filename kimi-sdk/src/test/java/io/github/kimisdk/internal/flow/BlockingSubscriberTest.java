@@ -15,8 +15,51 @@ import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BlockingSubscriberTest {
+
+  /** A source that makes its items only when its consumer pulls, on the consumer's thread. */
+  static final class PullOnly implements Flow.Subscription, Pull {
+    final List<Thread> pulledOn = new ArrayList<>();
+    Flow.Subscriber<String> subscriber;
+    long demand;
+    int next;
+
+    @Override
+    public void request(long n) {
+      demand += n;
+    }
+
+    @Override
+    public void cancel() {}
+
+    @Override
+    public void pull(Thread waiter) {
+      pulledOn.add(waiter);
+      if (next == 2) {
+        subscriber.onComplete();
+      } else if (demand > 0) {
+        demand--;
+        subscriber.onNext("item " + next++);
+      }
+    }
+  }
+
+  @Test
+  @Timeout(60) // a consumer that did not pull would park for good: fail instead of hanging
+  void aConsumerWithNothingQueuedPullsBeforeItParks() {
+    PullOnly source = new PullOnly();
+    BlockingSubscriber<String> b = new BlockingSubscriber<>(1, null);
+    source.subscriber = b;
+    b.onSubscribe(source);
+
+    List<String> seen = new ArrayList<>();
+    b.forEachRemaining(seen::add); // would park for good if it did not pull: nothing else signals
+
+    assertThat(seen).containsExactly("item 0", "item 1");
+    assertThat(source.pulledOn).containsOnly(Thread.currentThread()).hasSize(3);
+  }
 
   /** A subscription that records what the subscriber asks of it. */
   static final class Recorded implements Flow.Subscription {

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.http;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -83,5 +84,18 @@ public final class CountingHttpClient extends DelegatingHttpClient {
           }
         });
     return out;
+  }
+
+  /** The iterator's first attempt: sent on the consumer's thread, settled when send returns. */
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    outstanding.incrementAndGet();
+    sent.incrementAndGet();
+    try {
+      return delegate.send(request, handler);
+    } finally {
+      settled();
+    }
   }
 }

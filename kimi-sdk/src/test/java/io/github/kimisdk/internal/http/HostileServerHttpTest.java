@@ -664,6 +664,18 @@ class HostileServerHttpTest {
       sends.add(new HttpRequestCount(request.uri().toString()));
       return CompletableFuture.failedFuture(failure);
     }
+
+    /** Fails as the JDK's send does: an IOException as it is, anything else wrapped in one. */
+    @Override
+    public <T> java.net.http.HttpResponse<T> send(
+        java.net.http.HttpRequest request, java.net.http.HttpResponse.BodyHandler<T> handler)
+        throws java.io.IOException {
+      sends.add(new HttpRequestCount(request.uri().toString()));
+      if (failure instanceof java.io.IOException e) {
+        throw e;
+      }
+      throw new java.io.IOException(failure.getMessage(), failure);
+    }
   }
 
   /** A logger that keeps every line it is given, at every level. */

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.sse.SseException;
 import io.github.kimisdk.sse.SseLimits;
 import java.io.IOException;
@@ -52,6 +53,47 @@ class SseSubscriberTest {
 
   private RecordingSubscriber<String> subscribe(long initialRequest) {
     return RecordingSubscriber.subscribedTo(body, initialRequest);
+  }
+
+  @Test
+  void aPullingConsumerParsesOnItsOwnThreadWhatAnotherThreadReceived() throws Exception {
+    List<Thread> parsedOn = new ArrayList<>();
+    SseSubscriber<String> sse =
+        new SseSubscriber<>(
+            new SseEventHandler<String>() {
+              @Override
+              public void onEvent(
+                  String type, byte[] data, int off, int len, String id, Emitter<String> out) {
+                parsedOn.add(Thread.currentThread());
+                out.emit(new String(data, off, len, StandardCharsets.UTF_8));
+              }
+            },
+            SseLimits.defaults());
+    FakeUpstream up = new FakeUpstream(sse);
+    RecordingSubscriber<String> s = RecordingSubscriber.subscribedTo(sse, 10);
+    Pull pull = (Pull) s.subscription;
+    pull.pull(Thread.currentThread());
+    assertThat(up.requested).isEqualTo(1);
+
+    Thread http = new Thread(() -> up.deliver("data: a\n\ndata: b\n\n"));
+    http.start();
+    http.join();
+    assertThat(s.items).as("the thread that received the bytes only queued them").isEmpty();
+    assertThat(parsedOn).isEmpty();
+
+    pull.pull(Thread.currentThread());
+    assertThat(s.items).containsExactly("a", "b");
+    assertThat(parsedOn).containsOnly(Thread.currentThread());
+    assertThat(up.requested).as("the next list was asked for as this one was taken up").isOne();
+  }
+
+  @Test
+  void withoutAPullTheThreadThatReceivesParses() throws Exception {
+    RecordingSubscriber<String> s = subscribe(10);
+    Thread http = new Thread(() -> upstream.deliver("data: a\n\n"));
+    http.start();
+    http.join();
+    assertThat(s.items).containsExactly("message:a:");
   }
 
   @Test
