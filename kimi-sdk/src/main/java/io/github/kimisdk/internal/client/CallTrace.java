@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.token.Cost;
@@ -225,6 +226,11 @@ final class CallTrace implements AttemptObserver {
       }
 
       @Override
+      public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+        stream.subscribeBlocking(new Heard<>(subscriber, calls));
+      }
+
+      @Override
       public RuntimeException stop(InterruptedException interrupt) {
         RuntimeException stopped = stream.stop(interrupt);
         failed(stopped, calls); // ignored when the stream already ended
@@ -271,18 +277,44 @@ final class CallTrace implements AttemptObserver {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
       downstream.onSubscribe(
-          new Flow.Subscription() {
-            @Override
-            public void request(long n) {
-              subscription.request(n);
-            }
+          subscription instanceof Pull pull
+              ? new PullingSubscription(subscription, pull)
+              : new HeardSubscription(subscription));
+    }
 
-            @Override
-            public void cancel() {
-              failed(calls.errors().closed(null, false));
-              subscription.cancel();
-            }
-          });
+    /** Passes demand on; a cancel by the consumer is heard as the call's failure first. */
+    private class HeardSubscription implements Flow.Subscription {
+      private final Flow.Subscription upstream;
+
+      HeardSubscription(Flow.Subscription upstream) {
+        this.upstream = upstream;
+      }
+
+      @Override
+      public void request(long n) {
+        upstream.request(n);
+      }
+
+      @Override
+      public void cancel() {
+        failed(calls.errors().closed(null, false));
+        upstream.cancel();
+      }
+    }
+
+    /** As above, and lets a blocking consumer pull as it would without the listener. */
+    private final class PullingSubscription extends HeardSubscription implements Pull {
+      private final Pull pull;
+
+      PullingSubscription(Flow.Subscription upstream, Pull pull) {
+        super(upstream);
+        this.pull = pull;
+      }
+
+      @Override
+      public void pull(Thread waiter) {
+        pull.pull(waiter);
+      }
     }
 
     @Override

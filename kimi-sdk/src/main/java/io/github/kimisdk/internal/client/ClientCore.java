@@ -70,7 +70,8 @@ public final class ClientCore {
   private final ChatCalls chats;
   private final Exchanges exchanges;
   private final SpendMeter meter;
-  private final List<CallListener> listeners; // the client's, then Flight Recorder's
+  private final List<CallListener> listeners; // the client's
+  private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
@@ -164,12 +165,8 @@ public final class ClientCore {
                 : c.endpoint().isKimiCode() || c.endpoint().isChina()
                     ? PriceTable.none() // a subscription; the China platform bills in CNY
                     : PriceTable.defaults());
-    List<CallListener> all = new ArrayList<>(c.listeners());
-    CallListener jfr = Jfr.listener();
-    if (jfr != null) {
-      all.add(jfr);
-    }
-    this.listeners = List.copyOf(all);
+    this.listeners = List.copyOf(c.listeners());
+    this.jfr = Jfr.listener();
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
   }
@@ -225,12 +222,17 @@ public final class ClientCore {
   Traced traced(
       Call call, CallEvent.Operation operation, String model, String path, Long estimate) {
     List<CallListener> callOwn = call.options().listeners();
+    // Flight Recorder's listener hears only calls that start while a recording wants its event
+    boolean recording = jfr != null && Jfr.recording();
     List<CallListener> all;
-    if (callOwn.isEmpty()) {
+    if (callOwn.isEmpty() && !recording) {
       all = listeners;
     } else {
-      all = new ArrayList<>(listeners.size() + callOwn.size());
+      all = new ArrayList<>(listeners.size() + callOwn.size() + 1);
       all.addAll(listeners);
+      if (recording) {
+        all.add(jfr);
+      }
       all.addAll(callOwn);
     }
     CallTrace trace = CallTrace.start(all, operation, model, path, estimate, meter.prices());

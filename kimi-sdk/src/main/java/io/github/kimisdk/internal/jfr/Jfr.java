@@ -18,7 +18,20 @@ public final class Jfr {
    * @return true when Flight Recorder can be used
    */
   public static boolean isPresent() {
-    return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+    return PRESENT;
+  }
+
+  private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+
+  /**
+   * Tells whether a call starting now should be heard by {@link #listener()}'s listener: Flight
+   * Recorder is present and a running recording enables the event. A call with nobody else
+   * listening then costs no listener machinery at all.
+   *
+   * @return true while a recording wants the SDK's events
+   */
+  public static boolean recording() {
+    return PRESENT && JfrCallListener.enabled();
   }
 
   /**

@@ -13,7 +13,14 @@ import java.time.Duration;
  */
 final class JfrCallListener implements CallListener {
 
+  private static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(KimiCallEvent.class);
+
   JfrCallListener() {}
+
+  /** Tells whether a running recording enables the event: a cheap check, made per call. */
+  static boolean enabled() {
+    return TYPE.isEnabled();
+  }
 
   @Override
   public void onEnd(CallEvent.End e) {
