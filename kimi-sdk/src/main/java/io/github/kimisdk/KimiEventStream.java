@@ -72,8 +72,10 @@ public sealed class KimiEventStream
   }
 
   /**
-   * Starts the call and returns a blocking iterator over its events; {@code hasNext()} throws the
-   * stream's {@link KimiException} when it failed, was closed or interrupted.
+   * Starts the call and returns a blocking iterator over its events. The request goes out on the
+   * calling thread, which waits here for the response headers; {@code hasNext()} throws the
+   * stream's {@link KimiException} when it failed (before the headers too), was closed or
+   * interrupted.
    *
    * @return the iterator; it can be obtained once
    * @throws IllegalStateException if the stream was already consumed or closed

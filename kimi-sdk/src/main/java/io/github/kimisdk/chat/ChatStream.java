@@ -128,9 +128,12 @@ public sealed class ChatStream
   }
 
   /**
-   * Starts the call and returns a blocking iterator over its chunks. {@code hasNext()} waits for
-   * the next chunk and throws the stream's {@link io.github.kimisdk.KimiException} if it failed, or
-   * was closed or interrupted as the class comment says.
+   * Starts the call and returns a blocking iterator over its chunks. For the SDK's own streams the
+   * request goes out on the calling thread, which waits here for the response headers (no other
+   * thread is involved); a failure, even one before the headers, is thrown by the first {@code
+   * hasNext()}. {@code hasNext()} waits for the next chunk and throws the stream's {@link
+   * io.github.kimisdk.KimiException} if it failed, or was closed or interrupted as the class
+   * comment says.
    *
    * @return the iterator; it can be obtained once
    * @throws IllegalStateException if the stream was already consumed or closed
