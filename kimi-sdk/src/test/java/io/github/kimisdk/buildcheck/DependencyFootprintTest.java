@@ -16,15 +16,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code jdeps} confirms that the SDK needs only {@code java.base} and {@code java.net.http}, and
+ * {@code jdeps} confirms that the SDK needs only {@code java.base} and {@code java.net.http},
  * {@code jdk.httpserver} only in {@code io.github.kimisdk.testing} (where {@code FakeKimiServer}
- * lives, behind {@code requires static}).
+ * lives) and {@code jdk.jfr} only in {@code io.github.kimisdk.internal.jfr} (the Flight Recorder
+ * event), both behind {@code requires static}.
  */
 class DependencyFootprintTest {
 
   private static final String SDK = "io.github.kimisdk";
   private static final Set<String> ALLOWED_EVERYWHERE = Set.of("java.base", "java.net.http", SDK);
   private static final String TESTING_PACKAGE = "io.github.kimisdk.testing";
+  private static final String JFR_PACKAGE = "io.github.kimisdk.internal.jfr";
 
   /** A package dependency line of {@code jdeps -verbose:package}: "from -> to module". */
   private static final Pattern DEPENDENCY =
@@ -33,9 +35,10 @@ class DependencyFootprintTest {
   @Test
   void jdepsFindsOnlyJavaBaseAndJavaNetHttpOutsideTheTestingPackage() throws Exception {
     Path sdk = BuildTools.sdkLocation();
-    // jdk.httpserver is a static dependency: jdeps resolves it only when asked to.
+    // jdk.httpserver and jdk.jfr are static dependencies: jdeps resolves them only when asked to.
     String report =
-        BuildTools.run("jdeps", "--add-modules", "jdk.httpserver", "-verbose:package", "" + sdk);
+        BuildTools.run(
+            "jdeps", "--add-modules", "jdk.httpserver,jdk.jfr", "-verbose:package", "" + sdk);
 
     List<String[]> dependencies = dependencies(report);
     assertThat(dependencies)
@@ -44,6 +47,9 @@ class DependencyFootprintTest {
     assertThat(dependencies)
         .as("the testing package's use of the JDK's HTTP server is seen")
         .anyMatch(d -> d[0].equals(TESTING_PACKAGE) && d[2].equals("jdk.httpserver"));
+    assertThat(dependencies)
+        .as("the Flight Recorder event's use of jdk.jfr is seen")
+        .anyMatch(d -> d[0].equals(JFR_PACKAGE) && d[2].equals("jdk.jfr"));
     assertThat(violations(report)).as("jdeps -verbose:package %s:%n%s", sdk, report).isEmpty();
   }
 
@@ -58,17 +64,20 @@ class DependencyFootprintTest {
            io.github.kimisdk.chat         -> java.util.logging         java.logging
            io.github.kimisdk.testing      -> com.sun.net.httpserver    jdk.httpserver
            io.github.kimisdk.internal.sse -> com.sun.net.httpserver    jdk.httpserver
+           io.github.kimisdk.internal.jfr -> jdk.jfr                   jdk.jfr
+           io.github.kimisdk.chat         -> jdk.jfr                   jdk.jfr
            io.github.kimisdk.token        -> com.example.vocab         not found
         """;
     assertThat(violations(report))
         .containsExactly(
             "io.github.kimisdk.chat -> java.util.logging (java.logging)",
             "io.github.kimisdk.internal.sse -> com.sun.net.httpserver (jdk.httpserver)",
+            "io.github.kimisdk.chat -> jdk.jfr (jdk.jfr)",
             "io.github.kimisdk.token -> com.example.vocab (not found)");
   }
 
   @Test
-  void theModuleRequiresOnlyJavaNetHttpAndStaticallyJdkHttpServer() throws Exception {
+  void theModuleRequiresOnlyJavaNetHttpAndStaticallyJdkHttpServerAndJdkJfr() throws Exception {
     ModuleDescriptor descriptor =
         ModuleFinder.of(BuildTools.sdkLocation()).find(SDK).orElseThrow().descriptor();
     Set<String> requires =
@@ -83,7 +92,11 @@ class DependencyFootprintTest {
             .map(String::trim)
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(requires)
-        .containsExactly("MANDATED java.base", "STATIC jdk.httpserver", "TRANSITIVE java.net.http");
+        .containsExactly(
+            "MANDATED java.base",
+            "STATIC jdk.httpserver",
+            "STATIC jdk.jfr",
+            "TRANSITIVE java.net.http");
   }
 
   /** "from -> to (module)" for every dependency the rule does not allow. */
@@ -92,7 +105,8 @@ class DependencyFootprintTest {
     for (String[] d : dependencies(jdepsReport)) {
       boolean allowed =
           ALLOWED_EVERYWHERE.contains(d[2])
-              || (d[2].equals("jdk.httpserver") && d[0].equals(TESTING_PACKAGE));
+              || (d[2].equals("jdk.httpserver") && d[0].equals(TESTING_PACKAGE))
+              || (d[2].equals("jdk.jfr") && d[0].equals(JFR_PACKAGE));
       if (!allowed) {
         out.add(d[0] + " -> " + d[1] + " (" + d[2] + ")");
       }
