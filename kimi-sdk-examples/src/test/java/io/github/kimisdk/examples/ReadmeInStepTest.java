@@ -62,7 +62,8 @@ class ReadmeInStepTest {
       seen.add(jar.group(1).replaceFirst("-(sources|javadoc)$", ""));
     }
     Matcher other =
-        Pattern.compile("(?:<version>|io\\.github\\.kimisdk:kimi-sdk:|kimi-sdk-java/)([^<\"\\s]+)")
+        Pattern.compile(
+                "(?:<version>|io\\.github\\.kimisdk:kimi-sdk:|kimi-sdk-java/)([^<\"\\s},]+)")
             .matcher(readme);
     while (other.find()) {
       if (!other.group(1).equals("3.5.0")) { // the exec-maven-plugin's version
