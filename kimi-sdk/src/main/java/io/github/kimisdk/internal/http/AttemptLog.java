@@ -60,26 +60,17 @@ public final class AttemptLog {
     if (logHeaders && logger.isLoggable(Level.DEBUG)) {
       logger.log(
           Level.DEBUG,
-          request.method()
-              + " "
-              + request.uri()
-              + " attempt "
-              + attempt
-              + " request headers: "
-              + headers(request.headers().map()));
+          line(request, attempt) + " request headers: " + headers(request.headers().map()));
     }
     if (body != null && logContent && logger.isLoggable(Level.DEBUG)) {
-      logger.log(
-          Level.DEBUG,
-          request.method()
-              + " "
-              + request.uri()
-              + " attempt "
-              + attempt
-              + " request body: "
-              + shown(body));
+      logger.log(Level.DEBUG, line(request, attempt) + " request body: " + shown(body));
     }
     return new Attempt(request, attempt, observer);
+  }
+
+  /** The start of every line about one attempt: "POST https://... attempt 2". */
+  private static String line(HttpRequest request, int attempt) {
+    return request.method() + " " + request.uri() + " attempt " + attempt;
   }
 
   /** Logs a non-streamed response body at DEBUG when the user opted in to message contents. */
@@ -165,11 +156,7 @@ public final class AttemptLog {
       if (logHeaders && logger.isLoggable(Level.DEBUG)) {
         logger.log(
             Level.DEBUG,
-            request.method()
-                + " "
-                + request.uri()
-                + " attempt "
-                + number
+            line(request, number)
                 + " -> HTTP "
                 + md.statusCode()
                 + " response headers: "
@@ -195,11 +182,7 @@ public final class AttemptLog {
           headersAt == 0 ? "" : " headers " + (headersAt - startedNanos) / 1_000_000 + " ms,";
       logger.log(
           Level.DEBUG,
-          request.method()
-              + " "
-              + request.uri()
-              + " attempt "
-              + number
+          line(request, number)
               + " -> "
               + status
               + id
