@@ -18,6 +18,7 @@ module io.github.kimisdk {
   exports io.github.kimisdk.chat;
   exports io.github.kimisdk.tool;
   exports io.github.kimisdk.agent;
+  exports io.github.kimisdk.model;
   exports io.github.kimisdk.token;
   exports io.github.kimisdk.json;
   exports io.github.kimisdk.sse;

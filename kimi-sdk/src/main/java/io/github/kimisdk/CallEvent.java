@@ -2,7 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.token.Cost;
+import io.github.kimisdk.model.Cost;
 import java.time.Duration;
 import java.util.Objects;
 

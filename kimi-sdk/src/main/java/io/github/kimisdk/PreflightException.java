@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A request was stopped before it was sent because the model would reject it: a sampling value the
  * model fixes, a forced tool choice with thinking on, media the model cannot read (see {@link
- * io.github.kimisdk.token.ModelInfo#problems}), or, as {@link ContextBudgetExceededException}, a
+ * io.github.kimisdk.model.ModelInfo#problems}), or, as {@link ContextBudgetExceededException}, a
  * prompt that does not fit the context window. Thrown by {@link
  * io.github.kimisdk.token.ContextBudget#preflight}, and by every client before a chat or stream
  * call (see {@link KimiClient.Builder#modelChecks(boolean)} and {@link

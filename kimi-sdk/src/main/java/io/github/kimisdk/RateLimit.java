@@ -1,6 +1,6 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.RequestTokens;
 import java.time.Duration;
 import java.util.Objects;

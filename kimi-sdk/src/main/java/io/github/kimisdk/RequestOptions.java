@@ -1,8 +1,8 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.internal.http.HeaderPolicy;
-import io.github.kimisdk.token.SamplingPolicy;
-import io.github.kimisdk.token.ThinkingFallback;
+import io.github.kimisdk.model.SamplingPolicy;
+import io.github.kimisdk.model.ThinkingFallback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,9 +3,9 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.token.ModelCatalog;
-import io.github.kimisdk.token.ModelInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -7,7 +7,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.KimiTokenizer;
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.RequestTokens;
 import io.github.kimisdk.token.TokenEstimator;
 import java.nio.file.Path;

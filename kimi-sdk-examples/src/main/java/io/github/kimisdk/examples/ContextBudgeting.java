@@ -13,7 +13,7 @@ import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.KimiTokenizer;
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.RequestTokens;
 import io.github.kimisdk.token.TokenEstimator;
 import java.io.PrintStream;

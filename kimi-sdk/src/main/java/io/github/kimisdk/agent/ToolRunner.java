@@ -21,7 +21,7 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpToolResult;
-import io.github.kimisdk.token.Spend;
+import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * Switches the model's thinking on or off, and sets how hard it thinks. kimi-k2.5 and kimi-k2.6 let
  * the caller switch thinking off; kimi-k2.7-code, kimi-k3 and the Kimi Code models always think;
- * older models never do (see {@link io.github.kimisdk.token.ModelCatalog}).
+ * older models never do (see {@link io.github.kimisdk.model.ModelCatalog}).
  *
  * <p>{@link #preserved()} asks the model to use the {@code reasoning_content} of earlier assistant
  * messages ("preserved thinking", {@code keep: "all"}); by default the server ignores it.

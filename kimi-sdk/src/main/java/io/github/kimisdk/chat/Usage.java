@@ -13,7 +13,7 @@ import io.github.kimisdk.json.JsonObject;
  * sends either or both; the Anthropic-style surface reports {@code cache_read_input_tokens} beside
  * an {@code input_tokens} that leaves them out. Each is read into the same two numbers, so {@link
  * #cacheHitRatio()} is right whichever arrived. A cost follows with {@code
- * io.github.kimisdk.token.Price#cost(Usage)}.
+ * io.github.kimisdk.model.Price#cost(Usage)}.
  *
  * @param promptTokens tokens of the request, cached ones included; 0 when absent
  * @param completionTokens tokens of the reply, reasoning included, 0 when absent
@@ -110,7 +110,7 @@ public record Usage(
    * Returns the sum of this usage and {@code other}, for totals across several calls. A detail that
    * is null on both sides stays null; additional fields are not kept, since they cannot be summed.
    * A count stops at {@link Integer#MAX_VALUE} rather than wrap around; sums that may grow past it
-   * belong in a {@code long}, as {@code io.github.kimisdk.token.Spend} keeps them.
+   * belong in a {@code long}, as {@code io.github.kimisdk.model.Spend} keeps them.
    *
    * @param other the usage to add; null adds nothing
    * @return the sum

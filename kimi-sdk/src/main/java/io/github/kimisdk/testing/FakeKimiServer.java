@@ -54,7 +54,7 @@ import java.util.function.Function;
  * #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
- * io.github.kimisdk.token.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
+ * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
  * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
  * found the model X or Permission denied"); every other refusal is 400 {@code
  * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
@@ -301,8 +301,8 @@ public final class FakeKimiServer implements AutoCloseable {
 
   /**
    * Replaces the models the fake lists and answers with these, described by {@link
-   * io.github.kimisdk.token.ModelCatalog#defaults()} (an id it does not know gets {@link
-   * io.github.kimisdk.token.ModelInfo#unknown conservative defaults}), in this order.
+   * io.github.kimisdk.model.ModelCatalog#defaults()} (an id it does not know gets {@link
+   * io.github.kimisdk.model.ModelInfo#unknown conservative defaults}), in this order.
    *
    * @param ids the model ids, at least one
    * @return this server
@@ -314,7 +314,7 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     model.clearModels();
     for (String id : ids) {
-      model.addModel(io.github.kimisdk.token.ModelCatalog.defaults().lookup(id));
+      model.addModel(io.github.kimisdk.model.ModelCatalog.defaults().lookup(id));
     }
     return this;
   }
@@ -330,7 +330,7 @@ public final class FakeKimiServer implements AutoCloseable {
    * @return this server
    * @throws NullPointerException if {@code info} is null
    */
-  public FakeKimiServer addModel(io.github.kimisdk.token.ModelInfo info) {
+  public FakeKimiServer addModel(io.github.kimisdk.model.ModelInfo info) {
     model.addModel(Objects.requireNonNull(info, "info"));
     return this;
   }

@@ -7,6 +7,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>A client checks this before each call, against its model table, and refuses such a request
  * before anything is sent; or resolves it when its {@code thinkingFallback} says so ({@link
- * io.github.kimisdk.token.ThinkingFallback}). Which models think, and which take {@code required}
- * while thinking, comes from the model table ({@link io.github.kimisdk.token.ModelInfo}).
+ * io.github.kimisdk.model.ThinkingFallback}). Which models think, and which take {@code required}
+ * while thinking, comes from the model table ({@link io.github.kimisdk.model.ModelInfo}).
  */
 public sealed interface ToolChoice permits ToolChoice.Mode, ToolChoice.Function {
 

@@ -35,10 +35,10 @@ import java.util.zip.ZipFile;
  *   <li>{@code json}, {@code sse} and the plumbing they share ({@code internal.flow}, {@code
  *       internal.sse}, {@code internal.scan}, and {@code internal.bind}, the record binder behind
  *       {@code Json.bind}) know nothing of Kimi: they use only each other.
- *   <li>{@code chat}, {@code tool} and {@code token} never reach the transport ({@code
- *       internal.http}, {@code internal.client}, {@code internal.anthropic}).
- *   <li>{@code token} does not call the client ({@code KimiClient}, {@code KimiFiles}, {@code
- *       KimiBatches}).
+ *   <li>{@code chat}, {@code tool}, {@code model} and {@code token} never reach the transport
+ *       ({@code internal.http}, {@code internal.client}, {@code internal.anthropic}).
+ *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
+ *       KimiFiles}, {@code KimiBatches}).
  *   <li>The root package holds public types only, and one package-private class, {@code Errors},
  *       which builds the exceptions whose constructors are package-private.
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
@@ -46,7 +46,7 @@ import java.util.zip.ZipFile;
  *       failure family every package reports through) and a few plain values of the root, each
  *       named with its reason.
  *   <li>{@code mcp} is a plain MCP client: it uses no Kimi package ({@code chat}, {@code tool},
- *       {@code token}, {@code agent}).
+ *       {@code model}, {@code token}, {@code agent}).
  *   <li>{@code agent} stands above everything else: no other package uses it.
  * </ul>
  */
@@ -56,15 +56,16 @@ final class Layout {
 
   private static final Set<String> NEUTRAL =
       Set.of("json", "sse", "internal.flow", "internal.sse", "internal.scan", "internal.bind");
-  private static final Set<String> MODEL = Set.of("chat", "tool", "token");
+  private static final Set<String> MODEL = Set.of("chat", "tool", "model", "token");
   private static final Set<String> TRANSPORT =
       Set.of("internal.http", "internal.client", "internal.anthropic");
+  private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
   private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
 
   /** The exported packages, relative to the base. */
   static final Set<String> EXPORTED =
-      Set.of("", "chat", "tool", "agent", "token", "json", "sse", "mcp", "testing");
+      Set.of("", "chat", "tool", "agent", "model", "token", "json", "sse", "mcp", "testing");
 
   /**
    * Root classes a lower exported package may use without making the root and that package use each
@@ -76,9 +77,9 @@ final class Layout {
           "ResponseMetadata",
           "a plain value: chat.ChatStream hands out the metadata of the response it streams",
           "ListedModel",
-          "a plain value: token.ModelCatalog.update reads the models GET /models listed");
+          "a plain value: model.ModelCatalog.update reads the models GET /models listed");
 
-  private static final Set<String> KIMI = Set.of("chat", "tool", "token", "agent");
+  private static final Set<String> KIMI = Set.of("chat", "tool", "model", "token", "agent");
 
   private static final int ACC_PUBLIC = 0x0001;
 
@@ -146,10 +147,12 @@ final class Layout {
                   + from
                   + " uses "
                   + to
-                  + " (chat, tool and token never reach the transport)");
+                  + " (chat, tool, model and token never reach the transport)");
         }
-        if (fromPackage.equals("token") && toPackage.isEmpty() && CLIENT.contains(to)) {
-          out.add("one-way: " + from + " uses " + to + " (token does not call the client)");
+        if (MODEL_AND_COUNTING.contains(fromPackage)
+            && toPackage.isEmpty()
+            && CLIENT.contains(to)) {
+          out.add("one-way: " + from + " uses " + to + " (model and token do not call the client)");
         }
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");

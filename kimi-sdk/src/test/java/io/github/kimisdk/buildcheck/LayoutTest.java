@@ -49,9 +49,9 @@ class LayoutTest {
         "io/github/kimisdk/internal/http/Transport.java",
         "package io.github.kimisdk.internal.http; public class Transport { }");
     sources.put(
-        "io/github/kimisdk/token/Catalog.java",
+        "io/github/kimisdk/model/Catalog.java",
         """
-        package io.github.kimisdk.token;
+        package io.github.kimisdk.model;
         public class Catalog {
           public void refresh(io.github.kimisdk.KimiClient client) { }
         }
@@ -77,9 +77,9 @@ class LayoutTest {
             "exported packages use each other: chat <-> json (chat.Chunk uses json.Reader;"
                 + " json.Reader uses chat.Chunk)",
             "one-way: json.Reader uses chat.Chunk (json and sse know nothing of Kimi)",
-            "one-way: chat.Chunk uses internal.http.Transport (chat, tool and token never reach"
-                + " the transport)",
-            "one-way: token.Catalog uses KimiClient (token does not call the client)",
+            "one-way: chat.Chunk uses internal.http.Transport (chat, tool, model and token never"
+                + " reach the transport)",
+            "one-way: model.Catalog uses KimiClient (model and token do not call the client)",
             "root package: Helper is not public (the root holds public types and Errors;"
                 + " machinery goes to internal.*)",
             "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk");

@@ -13,6 +13,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.token.Spend;
+import io.github.kimisdk.model.Spend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

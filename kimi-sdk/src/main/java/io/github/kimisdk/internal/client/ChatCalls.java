@@ -9,7 +9,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.token.ModelInfo;
+import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -13,7 +13,7 @@ import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.token.PriceTable;
+import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Collections;

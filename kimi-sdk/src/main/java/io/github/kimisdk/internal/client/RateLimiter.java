@@ -9,7 +9,7 @@ import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.http.ServerText;
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseEventHandler;
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpRequest;
 
 /**

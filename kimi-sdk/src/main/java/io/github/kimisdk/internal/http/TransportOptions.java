@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.internal.flow.Delayer;
-import io.github.kimisdk.token.ModelCatalog;
+import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;

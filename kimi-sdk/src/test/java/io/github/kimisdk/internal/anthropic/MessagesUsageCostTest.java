@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.codec.ChatCodec;
-import io.github.kimisdk.token.PriceTable;
+import io.github.kimisdk.model.PriceTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -1,8 +1,8 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import io.github.kimisdk.ListedModel;
-import io.github.kimisdk.token.ModelInfo.FixedSampling;
-import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.model.ModelInfo.FixedSampling;
+import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * always or switchable), effort levels, preserved thinking ({@code keep}), vision, video, the
  * sampling values a model fixes and which {@code tool_choice} values combine with thinking. {@link
  * ModelInfo#problems} and {@link ModelInfo#adapt} apply it to a request: a client runs both before
- * every call, against the catalog it was built with; {@link ContextBudget#preflight} reads it for
- * the window as well, and {@code FakeKimiServer} answers as it says. It starts with the models
- * Moonshot documents (below), takes your own entries ({@link #put(ModelInfo)}), and learns from the
- * server's model list ({@link #update(Collection)} with {@code KimiClient.listModels()}). A model
- * it does not know gets {@link ModelInfo#unknown(String) conservative defaults}, never an error.
+ * every call, against the catalog it was built with; {@link
+ * io.github.kimisdk.token.ContextBudget#preflight} reads it for the window as well, and {@code
+ * FakeKimiServer} answers as it says. It starts with the models Moonshot documents (below), takes
+ * your own entries ({@link #put(ModelInfo)}), and learns from the server's model list ({@link
+ * #update(Collection)} with {@code KimiClient.listModels()}). A model it does not know gets {@link
+ * ModelInfo#unknown(String) conservative defaults}, never an error.
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.create();

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.List;

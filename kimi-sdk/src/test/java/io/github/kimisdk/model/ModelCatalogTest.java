@@ -1,11 +1,11 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.platform.PlatformCodec;
-import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

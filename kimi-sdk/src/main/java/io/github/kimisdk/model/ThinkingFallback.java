@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 /**
  * Says what a client does when a request's tool choice is {@code required} or a named function

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
@@ -6,7 +6,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.token.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import io.github.kimisdk.chat.Usage;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 /**
  * Says what a client does with a sampling value ({@code temperature}, {@code top_p}, {@code n}, a

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import java.math.BigDecimal;
 import java.util.Currency;

@@ -1,4 +1,4 @@
-package io.github.kimisdk.token;
+package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
