@@ -10,6 +10,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,7 +116,12 @@ public final class KimiBatches {
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("requests must not be empty");
     }
-    byte[] input = PlatformCodec.batchInput(requests, scope.core().config().catalog());
+    List<ChatRequest> adapted = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      // each line is sent as a chat call would send it: adapted to its model by the client
+      adapted.add(scope.adapt(Objects.requireNonNull(requests.get(i), "requests[" + i + "]")));
+    }
+    byte[] input = PlatformCodec.batchInput(adapted);
     return scope
         .calls()
         .compose(

@@ -306,11 +306,13 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Returns {@code request} as this client sends it to its model, before the model checks: a
-   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, and a
-   * tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so
-   * ({@link ModelInfo#adapt}, against the client's catalog). A loop that sends several requests,
-   * such as {@code ToolRunner}, adapts the first one this way so the later ones continue what was
-   * sent.
+   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, a tool
+   * choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so, and
+   * earlier assistant turns of a thinking model given the reasoning it needs ({@link
+   * ModelInfo#adapt}, against the client's catalog). Encoded, this is byte for byte the body sent,
+   * over either wire protocol (unless a clamping preflight budget lowers {@code
+   * max_completion_tokens}). A loop that sends several requests, such as {@code ToolRunner}, adapts
+   * the first one this way so the later ones continue what was sent.
    *
    * @param request the request
    * @return the request as it would be sent; {@code request} itself when nothing changes
@@ -461,8 +463,8 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Lists the models the key can use ({@code GET /models}), with their context windows and
-   * capabilities where the server states them. {@code catalog.update(kimi.listModels())} feeds them
-   * to a {@link ModelCatalog}.
+   * capabilities where the server states them. {@code catalog.updated(kimi.listModels())} returns a
+   * {@link ModelCatalog} that knows them, for {@link Builder#catalog(ModelCatalog)}.
    *
    * @return the models, in the server's order
    */
@@ -1050,15 +1052,16 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Switches the preflight budget on or off (default off). When on, every chat and stream call
-     * also checks the context window with the estimated prompt ({@link ContextBudget}, with this
-     * client's catalog); a request that does not fit fails unsent with {@link
-     * ContextBudgetExceededException}.
+     * also checks the context window with the estimated prompt ({@link ContextBudget#defaults()},
+     * against the window in this client's catalog); a request that does not fit fails unsent with
+     * {@link ContextBudgetExceededException}. It checks the window only: the model's rules are
+     * {@link #modelChecks(boolean)}'s.
      *
      * @param on whether to check
      * @return this builder
      */
     public Builder preflight(boolean on) {
-      this.preflight = on ? ContextBudget.builder().catalog(catalog).build() : null;
+      this.preflight = on ? ContextBudget.defaults() : null;
       return this;
     }
 
@@ -1066,8 +1069,9 @@ public final class KimiClient implements AutoCloseable {
      * Switches the model checks on or off (default on). When on, every chat and stream call first
      * checks the request against its model's rules in this client's catalog ({@link
      * ModelInfo#problems}), with no round trip; a request the model would reject fails with a
-     * {@link PreflightException} naming each problem and its fix. The client's policies adapt the
-     * request first, on or off.
+     * {@link PreflightException} naming each problem and its fix. Off means no model checks at all,
+     * whatever {@link #preflight(boolean)} says. The client's policies adapt the request first, on
+     * or off.
      *
      * @param on whether to check
      * @return this builder
@@ -1078,8 +1082,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the model table the client checks and adapts requests against (default {@link
-     * ModelCatalog#defaults()}); a budget set with {@link #preflight(ContextBudget)} keeps its own.
+     * Sets the one model table the client checks and adapts requests against (default {@link
+     * ModelCatalog#defaults()}); its preflight budget, rate limiter and error messages read this
+     * table too.
      *
      * @param catalog the catalog
      * @return this builder
@@ -1087,9 +1092,6 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder catalog(ModelCatalog catalog) {
       this.catalog = Objects.requireNonNull(catalog, "catalog");
-      if (preflight != null && preflight.catalog() != catalog) {
-        preflight = ContextBudget.builder().catalog(catalog).build();
-      }
       return this;
     }
 
@@ -1108,8 +1110,9 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Runs {@code budget}'s preflight check on every chat and stream call: your catalog, an exact
-     * counter, another reserve, or clamping of {@code max_completion_tokens}.
+     * Runs {@code budget}'s preflight check on every chat and stream call, against the window in
+     * this client's catalog: an exact counter, another reserve, or clamping of {@code
+     * max_completion_tokens}.
      *
      * @param budget the budget; null switches the check off
      * @return this builder

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One entry of Kimi's model list ({@code GET /models}), as returned by {@link
  * KimiClient#listModels()}. Capability fields are nullable: older servers and compatible gateways
- * leave them out. {@link io.github.kimisdk.model.ModelCatalog#update} feeds them to the catalog.
+ * leave them out. {@link io.github.kimisdk.model.ModelCatalog#updated} makes a catalog of them.
  *
  * @param id the model id to send in {@code model}
  * @param ownedBy the owner, such as {@code "moonshot"}; null when absent

@@ -80,9 +80,10 @@ class BudgetHttpTest {
 
   @Test
   void updatesACatalogFromTheModelListOverLoopback() {
-    ModelCatalog catalog = ModelCatalog.create();
-    catalog.put(ModelInfo.unknown("kimi-k3").withContextWindow(1_000));
-    catalog.update(kimi.listModels());
+    ModelCatalog before =
+        ModelCatalog.defaults().with(ModelInfo.unknown("kimi-k3").withContextWindow(1_000));
+    ModelCatalog catalog = before.updated(kimi.listModels());
+    assertThat(before.lookup("kimi-k3").contextWindow()).as("a new table").isEqualTo(1_000);
     assertThat(catalog.lookup("kimi-k3").contextWindow()).isEqualTo(1_048_576);
     assertThat(catalog.lookup("kimi-k3").known()).isTrue();
     assertThat(catalog.lookup("moonshot-v1-8k").contextWindow()).isEqualTo(8_192);
@@ -217,18 +218,22 @@ class BudgetHttpTest {
   @Test
   void preflightWithACustomBudgetClampsTheCapItSends() {
     ModelCatalog catalog =
-        ModelCatalog.create().put(ModelInfo.unknown("small").withContextWindow(2_000));
+        ModelCatalog.defaults().with(ModelInfo.unknown("small").withContextWindow(2_000));
     server.addModel(catalog.lookup("small")); // the fake checks the same window
-    ContextBudget budget =
-        ContextBudget.builder().catalog(catalog).clampOutput(true).minOutput(10).build();
+    ContextBudget budget = ContextBudget.builder().clampOutput(true).minOutput(10).build();
     try (KimiClient checked =
-        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).preflight(budget).build()) {
+        KimiClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.baseUrl())
+            .preflight(budget)
+            .catalog(catalog)
+            .build()) {
       ChatRequest r =
           ChatRequest.builder("small")
               .addUser("hello ".repeat(500))
               .maxCompletionTokens(1_900)
               .build();
-      int prompt = budget.check(r).promptTokens();
+      int prompt = budget.check(r, catalog.lookup("small")).promptTokens();
       try (var stream = checked.stream(r)) {
         assertThat(stream.toCompletion().text()).startsWith("You said:");
       }

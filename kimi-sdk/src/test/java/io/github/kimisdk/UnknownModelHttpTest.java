@@ -23,7 +23,7 @@ class UnknownModelHttpTest {
 
   @Test
   void theSuggestionComesFromTheClientsOwnTable(FakeKimiExtension.Clients clients) {
-    ModelCatalog mine = ModelCatalog.create().put(ModelInfo.unknown("my-fine-tune-2026"));
+    ModelCatalog mine = ModelCatalog.defaults().with(ModelInfo.unknown("my-fine-tune-2026"));
     KimiClient kimi = clients.build(b -> b.catalog(mine));
     assertThatThrownBy(() -> kimi.chat(ChatRequest.of("my-fine-tune-2062", "hi")))
         .isInstanceOf(NotFoundException.class)

@@ -2,10 +2,10 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.RequestTokens;
@@ -47,18 +47,17 @@ final class BudgetReadmeExamples {
 
   static ChatRequest preflight(ChatRequest request) {
     // README: preflight
-    ModelCatalog catalog = ModelCatalog.create();
-    System.out.println(catalog.lookup("kimi-k2.6").contextWindow()); // 262144
-    ContextBudget budget = ContextBudget.builder().catalog(catalog).clampOutput(true).build();
+    ModelInfo model = ModelCatalog.defaults().lookup(request.model()); // or kimi.catalog()'s
+    System.out.println(model.contextWindow()); // 262144 for kimi-k2.6
+    System.out.println(model.problems(request)); // the model's rules, a check of their own: e.g.
+    // [kimi-k2.6 accepts only top_p 0.95: 0.5; ...]
+    ContextBudget budget = ContextBudget.builder().clampOutput(true).build();
     ChatRequest checked;
     try {
-      checked = budget.preflight(request); // maybe with a lower max_completion_tokens
+      checked = budget.preflight(request, model); // maybe with a lower max_completion_tokens
     } catch (ContextBudgetExceededException e) {
       System.out.println("over by " + e.excessTokens() + " of " + e.contextWindow());
-      checked = budget.trim(request); // drop the oldest turns
-    } catch (PreflightException e) {
-      System.out.println(e.problems()); // e.g. [kimi-k2.6 accepts only top_p 0.95: 0.5; ...]
-      throw e;
+      checked = budget.trim(request, model); // drop the oldest turns
     }
     return checked;
   }

@@ -3,7 +3,6 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -12,6 +11,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.RequestTokens;
@@ -123,7 +123,7 @@ public final class ContextBudgeting {
             "(Anthropic Messages serves chat only: step 2 asks the server's token count through a"
                 + " second client on chat completions.)");
       }
-      ModelCatalog catalog = ModelCatalog.create();
+      ModelCatalog catalog = ModelCatalog.defaults();
       int window = catalog.lookup(MODEL).contextWindow();
       ChatRequest request = longConversation();
       int chars = 0;
@@ -174,8 +174,9 @@ public final class ContextBudgeting {
       }
 
       out.println("\n== 3. Preflight: refused before anything is sent ==");
-      ContextBudget budget = ContextBudget.builder().catalog(catalog).counter(counter).build();
-      ContextBudget.Check check = budget.check(request);
+      ModelInfo model = catalog.lookup(MODEL);
+      ContextBudget budget = ContextBudget.builder().counter(counter).build();
+      ContextBudget.Check check = budget.check(request, model);
       out.printf(
           "  check: prompt %,d + output %,d = %,d tokens, window %,d: %s%n",
           check.promptTokens(),
@@ -200,14 +201,12 @@ public final class ContextBudgeting {
             "  chat requests the server received: " + (session.server().requestCount() - before));
       }
       ChatRequest wrong = ChatRequest.builder("kimi-k2.6").addUser(QUESTION).topP(0.5).build();
-      try {
-        budget.preflight(wrong);
-      } catch (PreflightException e) {
-        out.println("  the model's rules too: kimi-k2.6 with top_p 0.5 -> " + e.problems());
-      }
+      out.println(
+          "  the model's rules are a check of their own (modelChecks): kimi-k2.6 with top_p 0.5 -> "
+              + catalog.lookup("kimi-k2.6").problems(wrong));
 
       out.println("\n== 4. Trim the oldest turns, then send ==");
-      ChatRequest trimmed = budget.trim(request);
+      ChatRequest trimmed = budget.trim(request, model);
       int kept = trimmed.messages().size();
       out.printf(
           "  trim: kept %d of %d messages: %s, then the turns from \"%s\" on%n",
@@ -217,7 +216,7 @@ public final class ContextBudgeting {
               ? "the system message"
               : "no system message",
           firstWords(trimmed.messages().get(1)));
-      ContextBudget.Check after = budget.check(trimmed);
+      ContextBudget.Check after = budget.check(trimmed, model);
       out.printf(
           "  now: prompt %,d + output %,d = %,d of %,d: %s%n",
           after.promptTokens(),
@@ -228,16 +227,15 @@ public final class ContextBudgeting {
       ChatRequest greedy = trimmed.toBuilder().maxCompletionTokens(window).build();
       ChatRequest clamped =
           ContextBudget.builder()
-              .catalog(catalog)
               .counter(counter)
               .clampOutput(true)
               .build()
-              .preflight(greedy);
+              .preflight(greedy, model);
       out.printf(
           "  clampOutput(true) lowers a max_completion_tokens of %,d to %,d, what is left%n",
           greedy.maxCompletionTokens(), clamped.maxCompletionTokens());
       try {
-        ChatCompletion reply = session.kimi().chat(budget.preflight(trimmed));
+        ChatCompletion reply = session.kimi().chat(budget.preflight(trimmed, model));
         out.println("  > " + QUESTION);
         out.println("  " + reply.text().strip().replace("\n", "\n  "));
         out.println(

@@ -5,30 +5,31 @@ import io.github.kimisdk.model.ModelInfo.FixedSampling;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 
 /**
  * The one table of what Kimi's models accept: context window, output limits, thinking (never,
  * always or switchable), effort levels, preserved thinking ({@code keep}), vision, video, the
  * sampling values a model fixes and which {@code tool_choice} values combine with thinking. {@link
  * ModelInfo#problems} and {@link ModelInfo#adapt} apply it to a request: a client runs both before
- * every call, against the catalog it was built with; {@link
- * io.github.kimisdk.token.ContextBudget#preflight} reads it for the window as well, and {@code
- * FakeKimiServer} answers as it says. It starts with the models Moonshot documents (below), takes
- * your own entries ({@link #put(ModelInfo)}), and learns from the server's model list ({@link
- * #update(Collection)} with {@code KimiClient.listModels()}). A model it does not know gets {@link
- * ModelInfo#unknown(String) conservative defaults}, never an error.
+ * every call, against the one table it was built with, and its context budget, rate limiter and
+ * error messages read that same table; {@code FakeKimiServer} answers as the defaults say. It
+ * starts with the models Moonshot documents (below), takes your own entries ({@link
+ * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
+ * {@code KimiClient.listModels()}). A model it does not know gets {@link ModelInfo#unknown(String)
+ * conservative defaults}, never an error.
  *
  * <pre>{@code
- * ModelCatalog catalog = ModelCatalog.create();
- * catalog.lookup("kimi-k3").contextWindow();      // 1048576
- * catalog.lookup("my-fine-tune").known();         // false: a 131,072 token window is assumed
- * catalog.update(kimi.listModels());              // windows and capabilities from GET /models
+ * ModelCatalog catalog = ModelCatalog.defaults();
+ * catalog.lookup("kimi-k3").contextWindow();             // 1048576
+ * catalog.lookup("my-fine-tune").known();                // false: a 131,072 token window is assumed
+ * ModelCatalog learned = catalog.updated(kimi.listModels()); // a new table; catalog is unchanged
+ * KimiClient tuned = KimiClient.builder().fromEnv().catalog(learned).build();
  * }</pre>
  *
  * <table>
@@ -77,48 +78,32 @@ import java.util.concurrent.ConcurrentHashMap;
  * think unless thinking is disabled ({@code thinking:{"type":"disabled"}} is accepted, Moonshot's
  * K3 contract) and take tools declared in system messages ({@link ModelInfo#dynamicTools()}). The
  * effort levels are in flux (the default on Kimi Code is reported as both {@code high} and {@code
- * max}); where the table and the server differ, {@link #update(Collection)} with the server's list
+ * max}); where the table and the server differ, {@link #updated(Collection)} with the server's list
  * wins. kimi-for-coding is the K2.7 Code series, so it shares that model's fixed sampling; no
  * effort levels are documented for it. Several of the older ids were retired during 2026
  * (kimi-api.md section 6); they stay in the table so histories and proxies that still use them are
  * checked.
  *
- * <p>Instances are thread-safe; updates are visible to later lookups.
+ * <p>Instances are immutable values: {@link #with} and {@link #updated} return new tables, and two
+ * tables holding the same entries are {@code equals}.
  */
 public final class ModelCatalog {
 
-  private static final List<ModelInfo> BUILT_IN = builtIn();
+  private static final ModelCatalog DEFAULTS = new ModelCatalog(byId(builtIn()));
 
-  private final Map<String, ModelInfo> models = new ConcurrentHashMap<>();
+  private final Map<String, ModelInfo> models; // unmodifiable, sorted by id
 
-  private ModelCatalog() {
-    for (ModelInfo m : BUILT_IN) {
-      models.put(m.id(), m);
-    }
+  private ModelCatalog(Map<String, ModelInfo> models) {
+    this.models = Collections.unmodifiableMap(new TreeMap<>(models));
   }
 
   /**
-   * Creates a catalog holding the built-in models; changes to it affect only this instance.
+   * Returns the table of the built-in models: one constant, the same instance on every call.
    *
-   * @return a new catalog
-   */
-  public static ModelCatalog create() {
-    return new ModelCatalog();
-  }
-
-  /**
-   * Returns a shared catalog of the built-in models. It is modifiable: what you {@link #put} here
-   * is seen by every user of the default catalog, including a client's preflight check built with
-   * defaults. Use {@link #create()} for a private one.
-   *
-   * @return the shared catalog
+   * @return the default table
    */
   public static ModelCatalog defaults() {
-    return Shared.INSTANCE;
-  }
-
-  private static final class Shared {
-    static final ModelCatalog INSTANCE = new ModelCatalog();
+    return DEFAULTS;
   }
 
   /**
@@ -146,49 +131,87 @@ public final class ModelCatalog {
   }
 
   /**
-   * Adds a model or replaces the entry with the same id.
+   * Returns a table with {@code model} added, or replacing the entry with the same id; this table
+   * is unchanged.
    *
    * @param model the description
-   * @return this catalog
+   * @return the new table
    * @throws NullPointerException if {@code model} is null
    */
-  public ModelCatalog put(ModelInfo model) {
-    models.put(Objects.requireNonNull(model, "model").id(), model);
-    return this;
+  public ModelCatalog with(ModelInfo model) {
+    Map<String, ModelInfo> m = new TreeMap<>(models);
+    m.put(Objects.requireNonNull(model, "model").id(), model);
+    return new ModelCatalog(m);
   }
 
   /**
    * Returns every model held, sorted by id.
    *
-   * @return a snapshot of the entries
+   * @return the entries, unmodifiable
    */
   public List<ModelInfo> models() {
-    List<ModelInfo> all = new ArrayList<>(models.values());
-    all.sort(Comparator.comparing(ModelInfo::id));
-    return all;
+    return List.copyOf(models.values());
   }
 
   /**
-   * Updates the catalog from a model list ({@code GET /models}): for each entry the window becomes
-   * its {@code context_length}; {@code supports_thinking_type} ({@code only}, {@code both}, {@code
-   * no}) sets thinking, or, from older servers without it, {@code supports_reasoning} does (true
-   * makes a model that did not think always think; false, never); the effort levels and default
-   * ({@code think_efforts}, or the older flat {@code support_efforts} and {@code default_effort})
-   * replace the known ones; {@code supports_image_in}, {@code supports_video_in} and {@code
-   * supports_tool_use} switch vision, video and tools. A known model keeps its other values (fixed
-   * sampling, preserved thinking, output defaults); a new one starts from {@link
-   * ModelInfo#unknown(String)} and is then marked known. Fields the server leaves out change
-   * nothing; models missing from the list stay.
+   * Returns a table updated from a model list ({@code GET /models}); this table is unchanged. For
+   * each entry the window becomes its {@code context_length}; {@code supports_thinking_type}
+   * ({@code only}, {@code both}, {@code no}) sets thinking, or, from older servers without it,
+   * {@code supports_reasoning} does (true makes a model that did not think always think; false,
+   * never); the effort levels and default ({@code think_efforts}, or the older flat {@code
+   * support_efforts} and {@code default_effort}) replace the known ones; {@code supports_image_in},
+   * {@code supports_video_in} and {@code supports_tool_use} switch vision, video and tools. A known
+   * model keeps its other values (fixed sampling, preserved thinking, output defaults); a new one
+   * starts from {@link ModelInfo#unknown(String)} and is then marked known. Fields the server
+   * leaves out change nothing; models missing from the list stay.
    *
    * @param listed the server's models
-   * @return this catalog
+   * @return the new table
    * @throws NullPointerException if {@code listed} or an element is null
    */
-  public ModelCatalog update(Collection<ListedModel> listed) {
+  public ModelCatalog updated(Collection<ListedModel> listed) {
+    Map<String, ModelInfo> m = new TreeMap<>(models);
     for (ListedModel l : List.copyOf(listed)) {
-      models.compute(l.id(), (id, old) -> merge(old == null ? ModelInfo.unknown(id) : old, l));
+      m.compute(l.id(), (id, old) -> merge(old == null ? ModelInfo.unknown(id) : old, l));
     }
-    return this;
+    return new ModelCatalog(m);
+  }
+
+  /**
+   * Tells whether {@code o} is a catalog holding the same entries.
+   *
+   * @param o the object to compare
+   * @return whether both hold equal entries under the same ids
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ModelCatalog c && c.models.equals(models);
+  }
+
+  /**
+   * Returns a hash of the entries.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return models.hashCode();
+  }
+
+  /**
+   * Names the table by its size, and says whether it is the defaults.
+   *
+   * @return such as {@code ModelCatalog[defaults, 23 models]}
+   */
+  @Override
+  public String toString() {
+    return "ModelCatalog[" + (equals(DEFAULTS) ? "defaults, " : "") + models.size() + " models]";
+  }
+
+  private static Map<String, ModelInfo> byId(List<ModelInfo> list) {
+    Map<String, ModelInfo> m = new TreeMap<>();
+    list.forEach(i -> m.put(i.id(), i));
+    return m;
   }
 
   private static ModelInfo merge(ModelInfo m, ListedModel l) {

@@ -38,6 +38,13 @@ public final class ModelInfo {
   /** The context window assumed for a model the catalog does not know: 131,072 tokens. */
   public static final int UNKNOWN_CONTEXT_WINDOW = 131_072;
 
+  /**
+   * The {@code reasoning_content} {@link #adapt} gives an earlier assistant turn that has none
+   * while the model thinks: a single space, the one value no report says Kimi rejects (an empty
+   * string is reported both rejected and accepted; kimi-api.md section 2.6).
+   */
+  public static final String SYNTHETIC_REASONING = " ";
+
   /** The output cap assumed for a model the catalog does not know: 1,024 tokens (Kimi's docs). */
   public static final int UNKNOWN_DEFAULT_MAX_OUTPUT = 1_024;
 
@@ -465,8 +472,12 @@ public final class ModelInfo {
    * above Kimi's range (OpenAI allows up to 2) on a model that does not fix it becomes 1. With a
    * {@link ThinkingFallback} other than {@link ThinkingFallback#REJECT}, a tool choice the model
    * rejects while it thinks is resolved: tool choice {@code auto}, or thinking disabled for the
-   * turn where the model can switch it off. Every other setting stays; when nothing changes the
-   * result holds this very request.
+   * turn where the model can switch it off. Whatever the policies, when the model thinks (after
+   * those changes) an earlier assistant turn without reasoning gets {@link #SYNTHETIC_REASONING}:
+   * one with tool calls, or every one under preserved thinking (this model's {@link
+   * #preservedThinking()}, or {@code thinking.keep "all"}). Every other setting stays; when nothing
+   * changes the result holds this very request. A client sends exactly what this returns: the codec
+   * writes the request as given.
    *
    * @param request the request to adapt
    * @param sampling what to do with fixed sampling values

@@ -1,5 +1,6 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
@@ -149,11 +150,13 @@ final class ModelRules {
     if (sampling == SamplingPolicy.ADAPT) {
       v = adaptSampling(v, model, model.thinksWith(thinking), changes);
     }
+    List<Message> history = fillReasoning(request.messages(), model, thinking, changes);
     if (changes.isEmpty()) {
       return new ModelInfo.Adapted(request, changes);
     }
     ChatRequest adapted =
         request.toBuilder()
+            .messages(history)
             .toolChoice(choice)
             .thinking(thinking)
             .temperature(v.temperature())
@@ -163,6 +166,59 @@ final class ModelRules {
             .frequencyPenalty(v.frequencyPenalty())
             .build();
     return new ModelInfo.Adapted(adapted, changes);
+  }
+
+  /**
+   * Gives the earlier assistant turns that carry no reasoning {@link ModelInfo#SYNTHETIC_REASONING}
+   * when the model thinks with {@code thinking} (the setting after the fallbacks): those with tool
+   * calls (Kimi answers "thinking is enabled but reasoning_content is missing in assistant tool
+   * call message" otherwise), or every one under preserved thinking (kimi-k3, or {@code keep:
+   * "all"}). A partial prefix and reasoning the server returned, even {@code ""}, stay as they are.
+   * Returns {@code messages} itself when nothing is filled.
+   */
+  private static List<Message> fillReasoning(
+      List<Message> messages, ModelInfo model, Thinking thinking, List<String> changes) {
+    boolean thinks = model.thinksWith(thinking) || (thinking != null && thinking.isEnabled());
+    if (!thinks) {
+      return messages;
+    }
+    boolean every =
+        model.preservedThinking() || (thinking != null && "all".equals(thinking.keep()));
+    List<Message> out = null;
+    int filled = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i) instanceof AssistantMessage a
+          && a.reasoningContent() == null
+          && !a.partial()
+          && (every || !a.toolCalls().isEmpty())) {
+        if (out == null) {
+          out = new ArrayList<>(messages);
+        }
+        out.set(
+            i,
+            new AssistantMessage(
+                a.content(),
+                ModelInfo.SYNTHETIC_REASONING,
+                a.toolCalls(),
+                a.name(),
+                false,
+                a.reasoningSignature(),
+                a.additionalFields()));
+        filled++;
+      }
+    }
+    if (out == null) {
+      return messages;
+    }
+    changes.add(
+        model.id()
+            + " thinks and wants reasoning_content on "
+            + (every ? "every earlier assistant turn" : "earlier assistant turns with tool calls")
+            + ": sent \" \" on "
+            + filled
+            + (filled == 1 ? " turn" : " turns")
+            + " without reasoning");
+    return out;
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.github.kimisdk.token;
 
 import io.github.kimisdk.ContextBudgetExceededException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
@@ -15,15 +14,16 @@ import java.util.Objects;
 import java.util.function.ToIntFunction;
 
 /**
- * Checks before sending that a request fits its model: the model's request rules ({@link
- * ModelInfo#problems(ChatRequest)}) and the context window, where the prompt plus the output must
- * fit. It can lower {@code max_completion_tokens} to what fits, and trim a conversation to the
- * window.
+ * Checks before sending that a request fits its model's context window, where the prompt plus the
+ * output must fit. It can lower {@code max_completion_tokens} to what fits, and trim a conversation
+ * to the window. It checks the window only: the model's request rules are {@link
+ * ModelInfo#problems(ChatRequest)}, which a client runs under its own switch ({@code modelChecks}).
  *
  * <pre>{@code
  * ContextBudget budget = ContextBudget.defaults();          // estimator, 50,000 token reserve
  * ChatRequest checked = budget.preflight(request);         // throws before anything is sent
  * ChatRequest shorter = budget.trim(request);              // oldest turns dropped until it fits
+ * budget.preflight(request, kimi.catalog().lookup(request.model())); // another table's window
  *
  * KimiClient kimi = KimiClient.builder().fromEnv().preflight(true).build();  // on every call
  * }</pre>
@@ -33,8 +33,10 @@ import java.util.function.ToIntFunction;
  * {@link Builder#estimateMargin(double)} can add a margin), or exactly with {@link
  * RequestTokens#exact(KimiTokenizer)}. The output is the request's {@code max_completion_tokens};
  * when it sets none, the budget's reserve (50,000 tokens by default, never more than a quarter of
- * the window, so small models stay usable). The window comes from a {@link ModelCatalog}; a model
- * it does not know gets a 131,072 token window.
+ * the window, so small models stay usable). The window is the {@link ModelInfo} handed in: a client
+ * hands in its own table's entry, resolved once per call; the one-argument methods read {@link
+ * ModelCatalog#defaults()}, where a model it does not know gets a 131,072 token window. A budget
+ * holds no model table of its own.
  *
  * <p><b>Trimming</b> ({@link #trim(List, int)}) drops the oldest turns first, a turn being a user
  * message and everything up to the next one. It keeps every system message and the latest user
@@ -51,7 +53,6 @@ public final class ContextBudget {
   /** The default smallest {@code max_completion_tokens} clamping may produce: 256. */
   public static final int DEFAULT_MIN_OUTPUT = 256;
 
-  private final ModelCatalog catalog;
   private final RequestTokens counter;
   private final int reserve;
   private final boolean clamp;
@@ -59,7 +60,6 @@ public final class ContextBudget {
   private final double estimateMargin;
 
   private ContextBudget(Builder b) {
-    this.catalog = b.catalog;
     this.counter = b.counter;
     this.reserve = b.reserve;
     this.clamp = b.clamp;
@@ -68,8 +68,7 @@ public final class ContextBudget {
   }
 
   /**
-   * Returns a budget with the defaults: {@link ModelCatalog#defaults()}, the estimator, a 50,000
-   * token reserve and no clamping.
+   * Returns a budget with the defaults: the estimator, a 50,000 token reserve and no clamping.
    *
    * @return the budget
    */
@@ -84,15 +83,6 @@ public final class ContextBudget {
    */
   public static Builder builder() {
     return new Builder();
-  }
-
-  /**
-   * Returns the catalog the window comes from.
-   *
-   * @return the catalog
-   */
-  public ModelCatalog catalog() {
-    return catalog;
   }
 
   /**
@@ -136,14 +126,28 @@ public final class ContextBudget {
   }
 
   /**
-   * Measures a request against its model's window without throwing.
+   * Measures a request against its model's window in {@link ModelCatalog#defaults()} without
+   * throwing.
    *
    * @param request the request
    * @return the numbers
    * @throws NullPointerException if {@code request} is null
    */
   public Check check(ChatRequest request) {
-    ModelInfo model = catalog.lookup(request.model());
+    return check(request, defaultEntry(request));
+  }
+
+  /**
+   * Measures a request against {@code model}'s window without throwing.
+   *
+   * @param request the request
+   * @param model the model's entry in the caller's table, such as {@code
+   *     kimi.catalog().lookup(request.model())}
+   * @return the numbers
+   * @throws NullPointerException if an argument is null
+   */
+  public Check check(ChatRequest request, ModelInfo model) {
+    Objects.requireNonNull(model, "model");
     RequestTokens.Count count = counter.count(request);
     int prompt = count.total();
     if (!count.exact() && estimateMargin > 0) {
@@ -154,28 +158,36 @@ public final class ContextBudget {
   }
 
   /**
-   * Checks a request before it is sent: first the model's rules ({@link
-   * ModelInfo#problems(ChatRequest)}), then the window. When clamping is on and the prompt fits
-   * with room for at least the minimum output, a {@code max_completion_tokens} (or the reserve,
-   * when none is set) that does not fit is lowered to what fits, and the changed request is
-   * returned.
+   * Checks before it is sent that a request fits its model's window in {@link
+   * ModelCatalog#defaults()}; see {@link #preflight(ChatRequest, ModelInfo)}.
    *
    * @param request the request
    * @return the request, or a copy with a lower {@code max_completion_tokens}
-   * @throws PreflightException if the model would reject a setting (see {@link
-   *     ModelInfo#problems(ChatRequest)})
    * @throws ContextBudgetExceededException if prompt plus output does not fit the window (and
    *     cannot be clamped)
    * @throws NullPointerException if {@code request} is null
    */
   public ChatRequest preflight(ChatRequest request) {
+    return preflight(request, defaultEntry(request));
+  }
+
+  /**
+   * Checks before it is sent that a request fits {@code model}'s window; the window only, not the
+   * model's request rules ({@link ModelInfo#problems(ChatRequest)}). When clamping is on and the
+   * prompt fits with room for at least the minimum output, a {@code max_completion_tokens} (or the
+   * reserve, when none is set) that does not fit is lowered to what fits, and the changed request
+   * is returned.
+   *
+   * @param request the request
+   * @param model the model's entry in the caller's table
+   * @return the request, or a copy with a lower {@code max_completion_tokens}
+   * @throws ContextBudgetExceededException if prompt plus output does not fit the window (and
+   *     cannot be clamped)
+   * @throws NullPointerException if an argument is null
+   */
+  public ChatRequest preflight(ChatRequest request, ModelInfo model) {
     Objects.requireNonNull(request, "request");
-    ModelInfo model = catalog.lookup(request.model());
-    List<String> problems = model.problems(request);
-    if (!problems.isEmpty()) {
-      throw new PreflightException(request.model(), problems);
-    }
-    Check c = check(request);
+    Check c = check(request, model);
     if (c.fits()) {
       return request;
     }
@@ -198,7 +210,20 @@ public final class ContextBudget {
    * @throws NullPointerException if {@code request} is null
    */
   public ChatRequest trim(ChatRequest request) {
-    ModelInfo model = catalog.lookup(request.model());
+    return trim(request, defaultEntry(request));
+  }
+
+  /**
+   * Trims the messages of a request until prompt plus output fits {@code model}'s window, as {@link
+   * #trim(ChatRequest)} does.
+   *
+   * @param request the request
+   * @param model the model's entry in the caller's table
+   * @return the request, or a copy with fewer messages
+   * @throws NullPointerException if an argument is null
+   */
+  public ChatRequest trim(ChatRequest request, ModelInfo model) {
+    Objects.requireNonNull(model, "model");
     int forMessages = model.contextWindow() - outputFor(request, model) - counter.overhead(request);
     List<Message> kept = trimTurns(request.messages(), forMessages, this::cost);
     return kept.size() == request.messages().size()
@@ -282,6 +307,10 @@ public final class ContextBudget {
     return List.copyOf(kept);
   }
 
+  private static ModelInfo defaultEntry(ChatRequest request) {
+    return ModelCatalog.defaults().lookup(request.model());
+  }
+
   private int outputFor(ChatRequest request, ModelInfo model) {
     Integer cap = request.maxCompletionTokens();
     return cap != null ? cap : Math.min(reserve, model.contextWindow() / 4);
@@ -289,7 +318,6 @@ public final class ContextBudget {
 
   /** Configures a {@link ContextBudget}. */
   public static final class Builder {
-    private ModelCatalog catalog = ModelCatalog.defaults();
     private RequestTokens counter = RequestTokens.estimated();
     private int reserve = DEFAULT_RESERVE;
     private boolean clamp;
@@ -297,18 +325,6 @@ public final class ContextBudget {
     private double estimateMargin;
 
     private Builder() {}
-
-    /**
-     * Sets the catalog the windows come from (default {@link ModelCatalog#defaults()}).
-     *
-     * @param catalog the catalog
-     * @return this builder
-     * @throws NullPointerException if {@code catalog} is null
-     */
-    public Builder catalog(ModelCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
-      return this;
-    }
 
     /**
      * Sets how the prompt is counted (default {@link RequestTokens#estimated()}); pass {@link

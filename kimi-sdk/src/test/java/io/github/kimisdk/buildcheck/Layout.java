@@ -39,6 +39,9 @@ import java.util.zip.ZipFile;
  *       ({@code internal.http}, {@code internal.client}, {@code internal.anthropic}).
  *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
  *       KimiFiles}, {@code KimiBatches}).
+ *   <li>{@code internal.codec} uses neither {@code model} nor {@code token}: the codec writes the
+ *       request it is given, and every model-specific change happens before, in {@code
+ *       ModelInfo.adapt}.
  *   <li>The root package holds public types only, and one package-private class, {@code Errors},
  *       which builds the exceptions whose constructors are package-private.
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
@@ -153,6 +156,14 @@ final class Layout {
             && toPackage.isEmpty()
             && CLIENT.contains(to)) {
           out.add("one-way: " + from + " uses " + to + " (model and token do not call the client)");
+        }
+        if (fromPackage.equals("internal.codec") && MODEL_AND_COUNTING.contains(toPackage)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the codec writes what it is given: model rules apply before it)");
         }
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");

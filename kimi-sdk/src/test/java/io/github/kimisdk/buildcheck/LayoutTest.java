@@ -56,6 +56,18 @@ class LayoutTest {
           public void refresh(io.github.kimisdk.KimiClient client) { }
         }
         """);
+    sources.put(
+        "io/github/kimisdk/internal/codec/Codec.java",
+        """
+        package io.github.kimisdk.internal.codec;
+        public class Codec {
+          io.github.kimisdk.model.Catalog table;
+          io.github.kimisdk.token.Counter counter;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/token/Counter.java",
+        "package io.github.kimisdk.token; public class Counter { }");
 
     sources.put(
         "io/github/kimisdk/mcp/Client.java",
@@ -80,6 +92,10 @@ class LayoutTest {
             "one-way: chat.Chunk uses internal.http.Transport (chat, tool, model and token never"
                 + " reach the transport)",
             "one-way: model.Catalog uses KimiClient (model and token do not call the client)",
+            "one-way: internal.codec.Codec uses model.Catalog (the codec writes what it is given:"
+                + " model rules apply before it)",
+            "one-way: internal.codec.Codec uses token.Counter (the codec writes what it is given:"
+                + " model rules apply before it)",
             "root package: Helper is not public (the root holds public types and Errors;"
                 + " machinery goes to internal.*)",
             "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk");

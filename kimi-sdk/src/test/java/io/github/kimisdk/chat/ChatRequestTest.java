@@ -358,15 +358,16 @@ class ChatRequestTest {
     ChatRequest before = forced.build();
     // Another part of the program says this model always thinks, fixes temperature and refuses
     // required while thinking: the same values still build the same request.
-    ModelCatalog.defaults()
-        .put(
-            ModelInfo.builder("catalog-independence-model")
-                .thinking(ModelInfo.ThinkingSupport.ALWAYS)
-                .requiredToolChoiceWhileThinking(false)
-                .sampling(ModelInfo.FixedSampling.K3)
-                .build());
+    ModelCatalog other =
+        ModelCatalog.defaults()
+            .with(
+                ModelInfo.builder("catalog-independence-model")
+                    .thinking(ModelInfo.ThinkingSupport.ALWAYS)
+                    .requiredToolChoiceWhileThinking(false)
+                    .sampling(ModelInfo.FixedSampling.K3)
+                    .build());
     assertThat(forced.build()).isEqualTo(before);
-    assertThat(ModelCatalog.defaults().lookup("catalog-independence-model").problems(before))
+    assertThat(other.lookup("catalog-independence-model").problems(before))
         .as("the catalog's rules apply where a client checks the request")
         .hasSize(2);
   }

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class K3ContractTypedTest {
 
-  private static final ModelInfo K3 = ModelCatalog.create().lookup("kimi-k3");
+  private static final ModelInfo K3 = ModelCatalog.defaults().lookup("kimi-k3");
 
   /** A wire request the typed API has no way to say. */
   private static final class Inexpressible extends RuntimeException {

@@ -15,7 +15,7 @@ class ModelCatalogTest {
 
   @Test
   void knowsTheDocumentedModels() {
-    ModelCatalog c = ModelCatalog.create();
+    ModelCatalog c = ModelCatalog.defaults();
     assertThat(c.lookup("moonshot-v1-8k").contextWindow()).isEqualTo(8_192);
     assertThat(c.lookup("moonshot-v1-32k-vision-preview").vision()).isTrue();
     assertThat(c.lookup("moonshot-v1-128k").contextWindow()).isEqualTo(131_072);
@@ -81,7 +81,7 @@ class ModelCatalogTest {
 
   @Test
   void givesAnUnknownModelConservativeDefaults() {
-    ModelCatalog c = ModelCatalog.create();
+    ModelCatalog c = ModelCatalog.defaults();
     ModelInfo m = c.lookup("kimi-k9-preview");
     assertThat(m.known()).isFalse();
     assertThat(m.id()).isEqualTo("kimi-k9-preview");
@@ -95,29 +95,36 @@ class ModelCatalogTest {
 
   @Test
   void takesUserEntriesWithoutTouchingOtherCatalogs() {
-    ModelCatalog c = ModelCatalog.create();
+    ModelCatalog defaults = ModelCatalog.defaults();
     ModelInfo mine = ModelInfo.unknown("my-proxy-model").withContextWindow(32_000);
-    c.put(mine);
+    ModelCatalog c = defaults.with(mine);
     assertThat(c.lookup("my-proxy-model")).isEqualTo(mine);
-    assertThat(ModelCatalog.create().find("my-proxy-model")).isEmpty();
-    assertThat(ModelCatalog.defaults().find("my-proxy-model")).isEmpty();
+    assertThat(defaults.find("my-proxy-model")).as("with returns a new table").isEmpty();
+    assertThat(ModelCatalog.defaults()).isSameAs(defaults);
+    assertThat(defaults.with(mine)).isEqualTo(c).hasSameHashCodeAs(c).isNotSameAs(c);
+    assertThat(c).isNotEqualTo(defaults);
+    assertThat(c.models()).hasSize(defaults.models().size() + 1);
+    assertThat(defaults.toString()).startsWith("ModelCatalog[defaults, ");
   }
 
   @Test
   void updatesWindowsAndCapabilitiesFromTheModelList() {
-    ModelCatalog c = ModelCatalog.create();
-    c.update(
-        List.of(
-            new ListedModel("kimi-k3", "moonshot", 1, 2_097_152, true, true, false, null),
-            new ListedModel("kimi-k2.6", "moonshot", 1, null, null, null, null, null),
-            new ListedModel("kimi-k2.5", "moonshot", 1, 131_072, null, null, null, null),
-            new ListedModel("brand-new", "moonshot", 1, 400_000, true, false, true, "Brand new"),
-            new ListedModel("moonshot-v1-8k", "moonshot", 1, 8_192, false, false, false, null)));
+    ModelCatalog c =
+        ModelCatalog.defaults()
+            .updated(
+                List.of(
+                    new ListedModel("kimi-k3", "moonshot", 1, 2_097_152, true, true, false, null),
+                    new ListedModel("kimi-k2.6", "moonshot", 1, null, null, null, null, null),
+                    new ListedModel("kimi-k2.5", "moonshot", 1, 131_072, null, null, null, null),
+                    new ListedModel(
+                        "brand-new", "moonshot", 1, 400_000, true, false, true, "Brand new"),
+                    new ListedModel(
+                        "moonshot-v1-8k", "moonshot", 1, 8_192, false, false, false, null)));
     ModelInfo k3 = c.lookup("kimi-k3");
     assertThat(k3.contextWindow()).isEqualTo(2_097_152);
     assertThat(k3.vision()).isTrue();
     assertThat(k3.sampling()).isEqualTo(ModelInfo.FixedSampling.K3);
-    assertThat(c.lookup("kimi-k2.6")).isEqualTo(ModelCatalog.create().lookup("kimi-k2.6"));
+    assertThat(c.lookup("kimi-k2.6")).isEqualTo(ModelCatalog.defaults().lookup("kimi-k2.6"));
     ModelInfo k25 = c.lookup("kimi-k2.5");
     assertThat(k25.contextWindow()).isEqualTo(131_072);
     assertThat(k25.maxOutput()).isEqualTo(131_072);
@@ -176,8 +183,7 @@ class ModelCatalogTest {
 
   @Test
   void learnsThinkingEffortsToolsAndMediaFromTheModelList() throws IOException {
-    ModelCatalog c = ModelCatalog.create();
-    c.update(fixture());
+    ModelCatalog c = ModelCatalog.defaults().updated(fixture());
     ModelInfo k3 = c.lookup("k3");
     assertThat(k3.contextWindow()).isEqualTo(524_288);
     assertThat(k3.defaultEffort()).as("the server's default wins").isEqualTo("high");
@@ -189,11 +195,11 @@ class ModelCatalogTest {
     ChatRequest medium =
         ChatRequest.builder("kimi-for-coding").addUser("x").reasoningEffort("medium").build();
     assertThat(coding.problems(medium)).isEmpty();
-    assertThat(ModelCatalog.create().lookup("kimi-for-coding").problems(medium))
+    assertThat(ModelCatalog.defaults().lookup("kimi-for-coding").problems(medium))
         .singleElement()
         .asString()
         .contains("kimi-for-coding lists no effort levels");
-    assertThat(c.lookup("kimi-k2.6")).isEqualTo(ModelCatalog.create().lookup("kimi-k2.6"));
+    assertThat(c.lookup("kimi-k2.6")).isEqualTo(ModelCatalog.defaults().lookup("kimi-k2.6"));
     ModelInfo claude = c.lookup("k3-claude");
     assertThat(claude.known()).isTrue();
     assertThat(claude.thinking()).isEqualTo(ThinkingSupport.ALWAYS);
@@ -213,6 +219,6 @@ class ModelCatalogTest {
     ModelInfo odd = c.lookup("odd-gateway-entry");
     assertThat(odd.known()).isTrue();
     assertThat(odd.contextWindow()).isEqualTo(ModelInfo.UNKNOWN_CONTEXT_WINDOW);
-    assertThat(c.lookup("kimi-k3")).isEqualTo(ModelCatalog.create().lookup("kimi-k3"));
+    assertThat(c.lookup("kimi-k3")).isEqualTo(ModelCatalog.defaults().lookup("kimi-k3"));
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ModelInfoTest {
 
-  static final ModelCatalog CATALOG = ModelCatalog.create();
+  static final ModelCatalog CATALOG = ModelCatalog.defaults();
 
   /** model, request, expected problem or "". */
   static Stream<Arguments> requestTable() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModelRulesTableTest {
 
-  static final ModelCatalog CATALOG = ModelCatalog.create();
+  static final ModelCatalog CATALOG = ModelCatalog.defaults();
 
   /** One model's expected rules. */
   record Row(

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModelRulesTest {
 
-  static final ModelCatalog CATALOG = ModelCatalog.create();
+  static final ModelCatalog CATALOG = ModelCatalog.defaults();
 
   /** model, thinking on?, temperature, top_p, n, presence, frequency, expected problem or "". */
   static Stream<Arguments> samplingTable() {
@@ -207,7 +207,7 @@ class ModelRulesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("temperature must be in [0, 2]");
     ChatRequest hot = ChatRequest.builder("m").addUser("x").temperature(1.5).build();
-    assertThat(ModelCatalog.create().lookup("m").problems(hot))
+    assertThat(ModelCatalog.defaults().lookup("m").problems(hot))
         .as("Kimi's [0, 1] is checked against the model")
         .anyMatch(p -> p.contains("temperature must be in [0, 1]"));
     assertThatThrownBy(() -> ChatRequest.builder("m").addUser("x").temperature(0.1).n(2).build())

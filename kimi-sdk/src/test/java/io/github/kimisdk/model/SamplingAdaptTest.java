@@ -1,9 +1,7 @@
 package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.token.ContextBudget;
@@ -22,7 +20,7 @@ class SamplingAdaptTest {
 
   @Test
   void adaptingDropsWhatTheModelFixes() {
-    ModelInfo k3 = ModelCatalog.create().lookup("kimi-k3");
+    ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3");
     ChatRequest asked =
         ChatRequest.builder("kimi-k3").addUser("hi").temperature(0.2).topP(0.5).build();
     ChatRequest r = adapt(k3, asked).request();
@@ -42,30 +40,33 @@ class SamplingAdaptTest {
   }
 
   @Test
-  void preflightRefusesAndAdaptingUsesTheGivenModel() {
+  void theRulesRefuseTheBudgetDoesNotAndAdaptingUsesTheGivenModel() {
     ModelCatalog catalog =
-        ModelCatalog.create()
-            .put(
+        ModelCatalog.defaults()
+            .with(
                 ModelInfo.builder("my-proxy")
                     .sampling(new ModelInfo.FixedSampling(0.7, 0.7, null, null, null))
                     .build());
-    ContextBudget budget = ContextBudget.builder().catalog(catalog).build();
+    ContextBudget budget = ContextBudget.defaults();
     ChatRequest refuse = ChatRequest.builder("my-proxy").addUser("hi").temperature(0.2).build();
-    assertThatThrownBy(() -> budget.preflight(refuse))
-        .isInstanceOf(PreflightException.class)
-        .hasMessageContaining("my-proxy accepts only temperature 0.7: 0.2");
-    assertThat(adapt(ModelCatalog.create().lookup("my-proxy"), refuse).request().temperature())
+    assertThat(catalog.lookup("my-proxy").problems(refuse))
+        .containsExactly("my-proxy accepts only temperature 0.7: 0.2; leave temperature unset");
+    assertThat(budget.preflight(refuse, catalog.lookup("my-proxy")))
+        .as("the budget checks the window only")
+        .isSameAs(refuse);
+    assertThat(adapt(ModelCatalog.defaults().lookup("my-proxy"), refuse).request().temperature())
         .as("the default catalog does not know my-proxy")
         .isEqualTo(0.2);
     ModelInfo.Adapted adapted = adapt(catalog.lookup("my-proxy"), refuse);
     assertThat(adapted.request().temperature()).isNull();
-    assertThat(budget.preflight(adapted.request()).temperature()).isNull();
+    assertThat(budget.preflight(adapted.request(), catalog.lookup("my-proxy")).temperature())
+        .isNull();
     assertThat(adapted.changes()).containsExactly("my-proxy fixes temperature at 0.7: dropped 0.2");
   }
 
   @Test
   void adaptingFollowsTheThinkingSetting() {
-    ModelInfo k26 = ModelCatalog.create().lookup("kimi-k2.6");
+    ModelInfo k26 = ModelCatalog.defaults().lookup("kimi-k2.6");
     ChatRequest on = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.6).build();
     assertThat(adapt(k26, on).request().temperature()).isNull();
     ChatRequest off = on.toBuilder().thinking(Thinking.disabled()).build();
@@ -75,7 +76,7 @@ class SamplingAdaptTest {
 
   @Test
   void adaptPolicyDropsTheSamplingValuesTheModelFixes() {
-    ModelCatalog catalog = ModelCatalog.create();
+    ModelCatalog catalog = ModelCatalog.defaults();
     ChatRequest k3 =
         ChatRequest.builder("kimi-k3")
             .addUser("hi")

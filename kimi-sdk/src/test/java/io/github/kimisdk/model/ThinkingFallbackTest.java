@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ThinkingFallbackTest {
 
-  private static final ModelCatalog CATALOG = ModelCatalog.create();
+  private static final ModelCatalog CATALOG = ModelCatalog.defaults();
 
   private static ChatRequest.Builder request(String model, ToolChoice choice, Thinking thinking) {
     return ChatRequest.builder(model)

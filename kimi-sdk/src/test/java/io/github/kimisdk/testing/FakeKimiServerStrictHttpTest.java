@@ -314,9 +314,9 @@ class FakeKimiServerStrictHttpTest {
     assertThat(k3.supportsToolUse()).isTrue();
     assertThat(listed.get(1).supportsThinkingType()).isEqualTo("both");
     assertThat(listed.get(9).supportsThinkingType()).isEqualTo("no");
-    ModelCatalog learned = ModelCatalog.create().update(listed);
+    ModelCatalog learned = ModelCatalog.defaults().updated(listed);
     for (ListedModel l : listed) {
-      ModelInfo expected = ModelCatalog.create().lookup(l.id());
+      ModelInfo expected = ModelCatalog.defaults().lookup(l.id());
       assertThat(learned.lookup(l.id())).as(l.id()).isEqualTo(expected);
     }
   }

@@ -13,7 +13,6 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ class ContextBudgetTest {
 
   static final RequestTokens EXACT = RequestTokens.exact(Goldens.tokenizer());
 
-  /** A catalog with a tiny model, so windows are easy to reach. */
-  static ModelCatalog tiny(int window) {
-    return ModelCatalog.create().put(ModelInfo.unknown("tiny").withContextWindow(window));
+  /** A tiny model, so windows are easy to reach. */
+  static ModelInfo tiny(int window) {
+    return ModelInfo.unknown("tiny").withContextWindow(window);
   }
 
   static ChatRequest request(int words, Integer cap) {
@@ -38,10 +37,10 @@ class ContextBudgetTest {
 
   @Test
   void passesARequestThatFits() {
-    ContextBudget budget = ContextBudget.builder().catalog(tiny(1_000)).counter(EXACT).build();
+    ContextBudget budget = ContextBudget.builder().counter(EXACT).build();
     ChatRequest r = request(10, 100);
-    assertThat(budget.preflight(r)).isSameAs(r);
-    ContextBudget.Check c = budget.check(r);
+    assertThat(budget.preflight(r, tiny(1_000))).isSameAs(r);
+    ContextBudget.Check c = budget.check(r, tiny(1_000));
     assertThat(c.fits()).isTrue();
     assertThat(c.promptTokens()).isEqualTo(EXACT.count(r).total());
     assertThat(c.outputTokens()).isEqualTo(100);
@@ -52,11 +51,12 @@ class ContextBudgetTest {
 
   @Test
   void throwsWithTheNumbersWhenPromptPlusCapExceedsTheWindow() {
-    ContextBudget budget = ContextBudget.builder().catalog(tiny(1_000)).counter(EXACT).build();
+    ContextBudget budget = ContextBudget.builder().counter(EXACT).build();
     ChatRequest r = request(200, 900);
     int prompt = EXACT.count(r).total();
     ContextBudgetExceededException e =
-        catchThrowableOfType(ContextBudgetExceededException.class, () -> budget.preflight(r));
+        catchThrowableOfType(
+            ContextBudgetExceededException.class, () -> budget.preflight(r, tiny(1_000)));
     assertThat(e).isInstanceOf(PreflightException.class).isInstanceOf(KimiException.class);
     assertThat(e.promptTokens()).isEqualTo(prompt);
     assertThat(e.outputTokens()).isEqualTo(900);
@@ -78,26 +78,25 @@ class ContextBudgetTest {
 
   @Test
   void estimatesByDefaultAndSaysSo() {
-    ContextBudget budget = ContextBudget.builder().catalog(tiny(100)).build();
+    ContextBudget budget = ContextBudget.builder().build();
     ContextBudgetExceededException e =
         catchThrowableOfType(
-            ContextBudgetExceededException.class, () -> budget.preflight(request(200, 50)));
+            ContextBudgetExceededException.class,
+            () -> budget.preflight(request(200, 50), tiny(100)));
     assertThat(e.isExact()).isFalse();
     assertThat(e.getMessage()).startsWith("The prompt (estimated ");
     assertThat(budget.counter().isExact()).isFalse();
-    assertThat(budget.catalog().lookup("tiny").contextWindow()).isEqualTo(100);
   }
 
   @Test
   void addsTheMarginToEstimatesButNotToExactCounts() {
     ChatRequest r = request(100, 10);
     int estimate = RequestTokens.estimated().count(r).total();
-    ContextBudget margin =
-        ContextBudget.builder().catalog(tiny(10_000)).estimateMargin(0.1).build();
-    assertThat(margin.check(r).promptTokens()).isEqualTo((int) Math.ceil(estimate * 1.1));
-    ContextBudget exactMargin =
-        ContextBudget.builder().catalog(tiny(10_000)).counter(EXACT).estimateMargin(0.1).build();
-    assertThat(exactMargin.check(r).promptTokens()).isEqualTo(EXACT.count(r).total());
+    ContextBudget margin = ContextBudget.builder().estimateMargin(0.1).build();
+    assertThat(margin.check(r, tiny(10_000)).promptTokens())
+        .isEqualTo((int) Math.ceil(estimate * 1.1));
+    ContextBudget exactMargin = ContextBudget.builder().counter(EXACT).estimateMargin(0.1).build();
+    assertThat(exactMargin.check(r, tiny(10_000)).promptTokens()).isEqualTo(EXACT.count(r).total());
     assertThatThrownBy(() -> ContextBudget.builder().estimateMargin(1.5))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ContextBudget.builder().estimateMargin(Double.NaN))
@@ -114,49 +113,39 @@ class ContextBudgetTest {
     ContextBudget custom = ContextBudget.builder().counter(EXACT).reserve(10_000).build();
     assertThat(custom.check(k26).outputTokens()).isEqualTo(10_000);
     // a 200,000 token prompt does not fit kimi-k2.6 with the 50K reserve
-    ContextBudget big = ContextBudget.builder().catalog(tiny(400_000)).build();
+    ContextBudget big = ContextBudget.builder().build();
     ChatRequest longPrompt = request(20, null);
-    assertThat(big.check(longPrompt).outputTokens()).isEqualTo(50_000);
+    assertThat(big.check(longPrompt, tiny(400_000)).outputTokens()).isEqualTo(50_000);
     assertThatThrownBy(() -> ContextBudget.builder().reserve(-1))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void clampsTheCapToWhatFits() {
-    ContextBudget budget =
-        ContextBudget.builder().catalog(tiny(1_000)).counter(EXACT).clampOutput(true).build();
+    ContextBudget budget = ContextBudget.builder().counter(EXACT).clampOutput(true).build();
     ChatRequest r = request(200, 900);
     int prompt = EXACT.count(r).total();
-    ChatRequest clamped = budget.preflight(r);
+    ChatRequest clamped = budget.preflight(r, tiny(1_000));
     assertThat(clamped.maxCompletionTokens()).isEqualTo(1_000 - prompt);
     assertThat(clamped.messages()).isEqualTo(r.messages());
-    assertThat(budget.check(clamped).fits()).isTrue();
+    assertThat(budget.check(clamped, tiny(1_000)).fits()).isTrue();
     // no cap set: the reserve (a quarter of the window) is clamped into an explicit cap
     ChatRequest uncapped = request(800, null);
     int p2 = EXACT.count(uncapped).total();
     assertThat(p2).isBetween(751, 900);
     ContextBudget lowFloor =
-        ContextBudget.builder()
-            .catalog(tiny(1_000))
-            .counter(EXACT)
-            .clampOutput(true)
-            .minOutput(100)
-            .build();
-    assertThat(lowFloor.preflight(uncapped).maxCompletionTokens()).isEqualTo(1_000 - p2);
+        ContextBudget.builder().counter(EXACT).clampOutput(true).minOutput(100).build();
+    assertThat(lowFloor.preflight(uncapped, tiny(1_000)).maxCompletionTokens())
+        .isEqualTo(1_000 - p2);
   }
 
   @Test
   void refusesToClampBelowTheMinimumOutput() {
     ContextBudget budget =
-        ContextBudget.builder()
-            .catalog(tiny(1_000))
-            .counter(EXACT)
-            .clampOutput(true)
-            .minOutput(500)
-            .build();
+        ContextBudget.builder().counter(EXACT).clampOutput(true).minOutput(500).build();
     ChatRequest r = request(600, 900);
-    assertThat(budget.check(r).availableForOutput()).isBetween(1, 499);
-    assertThatThrownBy(() -> budget.preflight(r))
+    assertThat(budget.check(r, tiny(1_000)).availableForOutput()).isBetween(1, 499);
+    assertThatThrownBy(() -> budget.preflight(r, tiny(1_000)))
         .isInstanceOf(ContextBudgetExceededException.class);
     assertThatThrownBy(() -> ContextBudget.builder().minOutput(0))
         .isInstanceOf(IllegalArgumentException.class);
@@ -269,11 +258,11 @@ class ContextBudgetTest {
     }
     b.addUser("Which item was last?");
     ChatRequest r = b.maxCompletionTokens(200).build();
-    ContextBudget budget = ContextBudget.builder().catalog(tiny(1_000)).counter(EXACT).build();
-    assertThat(budget.check(r).fits()).isFalse();
-    ChatRequest trimmed = budget.trim(r);
-    assertThat(budget.check(trimmed).fits()).isTrue();
-    assertThat(budget.preflight(trimmed)).isSameAs(trimmed);
+    ContextBudget budget = ContextBudget.builder().counter(EXACT).build();
+    assertThat(budget.check(r, tiny(1_000)).fits()).isFalse();
+    ChatRequest trimmed = budget.trim(r, tiny(1_000));
+    assertThat(budget.check(trimmed, tiny(1_000)).fits()).isTrue();
+    assertThat(budget.preflight(trimmed, tiny(1_000))).isSameAs(trimmed);
     assertThat(trimmed.messages().get(0)).isEqualTo(r.messages().get(0));
     assertThat(trimmed.messages().get(1)).isInstanceOf(UserMessage.class);
     assertThat(trimmed.messages()).endsWith(r.messages().get(r.messages().size() - 1));
@@ -284,8 +273,8 @@ class ContextBudgetTest {
     List<Message> oneMore =
         new ArrayList<>(r.messages().subList(firstKept - 4, r.messages().size()));
     oneMore.add(0, r.messages().get(0));
-    assertThat(budget.check(r.toBuilder().messages(oneMore).build()).fits()).isFalse();
-    assertThat(budget.trim(trimmed)).isSameAs(trimmed);
+    assertThat(budget.check(r.toBuilder().messages(oneMore).build(), tiny(1_000)).fits()).isFalse();
+    assertThat(budget.trim(trimmed, tiny(1_000))).isSameAs(trimmed);
     assertThat(budget.trim(r.messages(), 1_000_000)).isEqualTo(r.messages());
   }
 

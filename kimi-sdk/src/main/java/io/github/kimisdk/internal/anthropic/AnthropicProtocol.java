@@ -7,7 +7,6 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ChatProtocol;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.sse.SseEventHandler;
-import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpRequest;
 
 /** Anthropic Messages: {@code POST v1/messages} with {@code x-api-key} and a version header. */
@@ -30,7 +29,7 @@ public final class AnthropicProtocol implements ChatProtocol {
   }
 
   @Override
-  public byte[] encode(ChatRequest request, ModelCatalog catalog) {
+  public byte[] encode(ChatRequest request) {
     return MessagesCodec.encodeRequest(request);
   }
 

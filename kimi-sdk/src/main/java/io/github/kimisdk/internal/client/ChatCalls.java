@@ -112,23 +112,25 @@ final class ChatCalls {
 
   /**
    * Applies the client's (or the call's) policies and the model's rules to a request about to be
-   * sent: adapts it ({@link ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code
-   * io.github.kimisdk.sampling}), then refuses it if the model would ({@link ModelInfo#problems}),
-   * then runs the preflight budget when one is set.
+   * sent, against one {@link ModelInfo} looked up once in the client's table: adapts it ({@link
+   * ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code io.github.kimisdk.sampling}),
+   * then, when {@code modelChecks} is on, refuses it if the model would ({@link
+   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window. Each
+   * switch governs its own check only.
    *
    * @throws PreflightException if the model would reject the request, or it does not fit
    */
   private ChatRequest prepare(ChatRequest request, RequestOptions options) {
     ModelInfo model = config.catalog().lookup(request.model());
     request = adapt(model, request, options);
-    if (config.preflight() != null) {
-      return config.preflight().preflight(request);
-    }
     if (config.modelChecks()) {
       List<String> problems = model.problems(request);
       if (!problems.isEmpty()) {
         throw new PreflightException(request.model(), problems);
       }
+    }
+    if (config.preflight() != null) {
+      return config.preflight().preflight(request, model);
     }
     return request;
   }

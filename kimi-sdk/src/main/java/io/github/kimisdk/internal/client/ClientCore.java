@@ -141,8 +141,7 @@ public final class ClientCore {
                 logSwitch != LogSwitch.OFF,
                 c.timeouts().streamIdle(),
                 system,
-                (task, delay) -> timer.schedule(task, delay.toNanos()),
-                c.catalog()));
+                (task, delay) -> timer.schedule(task, delay.toNanos())));
     if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
       transport.useProtocol(new AnthropicProtocol(c.apiKey()));
     }

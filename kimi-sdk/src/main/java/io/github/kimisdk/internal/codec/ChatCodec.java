@@ -25,8 +25,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
-import io.github.kimisdk.model.ModelCatalog;
-import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
@@ -96,52 +94,31 @@ public final class ChatCodec {
   }
 
   /**
-   * Encodes a request as the JSON body of {@code POST /chat/completions}, against the default model
-   * catalog.
+   * Encodes a request as the JSON body of {@code POST /chat/completions}, exactly as given: what a
+   * model needs changed is changed before, by {@code ModelInfo.adapt}.
    *
    * @param request the request
    * @return the UTF-8 body
    */
   public static byte[] encodeRequest(ChatRequest request) {
-    return encodeRequest(request, ModelCatalog.defaults());
-  }
-
-  /**
-   * Encodes a request as the JSON body of {@code POST /chat/completions}.
-   *
-   * @param request the request
-   * @param catalog the models, for what a model that thinks needs in its history
-   * @return the UTF-8 body
-   */
-  public static byte[] encodeRequest(ChatRequest request, ModelCatalog catalog) {
     JsonWriter w = new JsonWriter();
-    writeRequest(w, request, catalog);
+    writeRequest(w, request);
     return w.toByteArray();
   }
 
   /**
-   * Writes a request as a JSON object.
+   * Writes a request as a JSON object, exactly as given.
    *
    * @param w the writer
    * @param r the request
-   * @param catalog the models, for what a model that thinks needs in its history
    */
-  public static void writeRequest(JsonWriter w, ChatRequest r, ModelCatalog catalog) {
+  public static void writeRequest(JsonWriter w, ChatRequest r) {
     REQUESTS.increment();
     w.beginObject();
     w.name("model").value(r.model());
     w.name("messages").beginArray();
-    int fill = reasoningToFill(r, catalog);
     for (Message m : r.messages()) {
-      if (fill != FILL_NONE
-          && m instanceof AssistantMessage a
-          && a.reasoningContent() == null
-          && !a.partial()
-          && (fill == FILL_EVERY || !a.toolCalls().isEmpty())) {
-        writeMessage(w, a, SYNTHETIC_REASONING);
-      } else {
-        writeMessage(w, m);
-      }
+      writeMessage(w, m);
     }
     w.endArray();
     if (r.maxCompletionTokens() != null) {
@@ -230,44 +207,6 @@ public final class ChatCodec {
   }
 
   /**
-   * The {@code reasoning_content} sent for an assistant history message that has none while the
-   * model thinks: a single space, the one value no report says Kimi rejects (an empty string is
-   * reported both rejected and accepted; see kimi-api.md section 2.6).
-   */
-  public static final String SYNTHETIC_REASONING = " ";
-
-  private static final int FILL_NONE = 0;
-  private static final int FILL_TOOL_CALLS = 1;
-  private static final int FILL_EVERY = 2;
-
-  /**
-   * Decides which assistant messages without reasoning get {@link #SYNTHETIC_REASONING}: none when
-   * the model does not think; those with tool calls when it thinks (Kimi answers "reasoning_content
-   * is missing in assistant tool call message" otherwise); every one with preserved thinking
-   * (kimi-k3, or {@code keep: "all"}).
-   */
-  private static int reasoningToFill(ChatRequest r, ModelCatalog catalog) {
-    boolean missing = false;
-    for (Message m : r.messages()) {
-      if (m instanceof AssistantMessage a && a.reasoningContent() == null && !a.partial()) {
-        missing = true;
-        break;
-      }
-    }
-    if (!missing) {
-      return FILL_NONE; // the common case: no catalog lookup
-    }
-    Thinking t = r.thinking();
-    ModelInfo model = catalog.lookup(r.model());
-    boolean thinks = model.thinksWith(t) || (t != null && t.isEnabled());
-    if (!thinks) {
-      return FILL_NONE;
-    }
-    boolean preserved = model.preservedThinking() || (t != null && "all".equals(t.keep()));
-    return preserved ? FILL_EVERY : FILL_TOOL_CALLS;
-  }
-
-  /**
    * Writes one message as Kimi expects it.
    *
    * <ul>
@@ -282,10 +221,6 @@ public final class ChatCodec {
    * @param m the message
    */
   public static void writeMessage(JsonWriter w, Message m) {
-    writeMessage(w, m, null);
-  }
-
-  private static void writeMessage(JsonWriter w, Message m, String fillReasoning) {
     w.beginObject();
     if (m instanceof SystemMessage s) {
       w.name("role").value("system");
@@ -314,8 +249,6 @@ public final class ChatCodec {
       }
       if (a.reasoningContent() != null) {
         w.name("reasoning_content").value(a.reasoningContent());
-      } else if (fillReasoning != null) {
-        w.name("reasoning_content").value(fillReasoning);
       }
       if (!a.toolCalls().isEmpty()) {
         w.name("tool_calls").beginArray();

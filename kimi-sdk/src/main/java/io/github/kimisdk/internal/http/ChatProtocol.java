@@ -6,7 +6,6 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseEventHandler;
-import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpRequest;
 
 /**
@@ -25,8 +24,8 @@ public interface ChatProtocol {
         }
 
         @Override
-        public byte[] encode(ChatRequest request, ModelCatalog catalog) {
-          return ChatCodec.encodeRequest(request, catalog);
+        public byte[] encode(ChatRequest request) {
+          return ChatCodec.encodeRequest(request);
         }
 
         @Override
@@ -63,10 +62,10 @@ public interface ChatProtocol {
   String chatPath();
 
   /**
-   * Encodes the request body, reading what depends on the model from {@code catalog}; throws {@link
-   * UnsupportedRequestException} when the format cannot express the request.
+   * Encodes the request body exactly as given (the model's rules were applied before); throws
+   * {@link UnsupportedRequestException} when the format cannot express the request.
    */
-  byte[] encode(ChatRequest request, ModelCatalog catalog);
+  byte[] encode(ChatRequest request);
 
   /** Decodes a 2xx non-streaming body, nesting at most {@code maxDepth} levels deep. */
   ChatCompletion decodeCompletion(byte[] b, int off, int len, int maxDepth);

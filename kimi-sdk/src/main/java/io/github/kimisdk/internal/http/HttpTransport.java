@@ -157,7 +157,7 @@ public final class HttpTransport {
    * @throws io.github.kimisdk.PreflightException if the body is over the request size limit
    */
   public byte[] encode(ChatRequest request) {
-    byte[] body = protocol.encode(request, options.catalog());
+    byte[] body = protocol.encode(request);
     checkSize(request.model(), body);
     return body;
   }

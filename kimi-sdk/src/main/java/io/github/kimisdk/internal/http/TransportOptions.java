@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.internal.flow.Delayer;
-import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +20,6 @@ import java.util.function.BiConsumer;
  *     body idle watchdog, whose abort completes the caller's future)
  * @param lingerTimer runs the end of a stream's linger after a delay on the timer thread itself: it
  *     only gives up a connection; a task still waiting when the client closes runs then
- * @param catalog the client's models, for what a request body depends on
  */
 public record TransportOptions(
     HttpClient.Version httpVersion,
@@ -31,8 +29,7 @@ public record TransportOptions(
     boolean logHeaders,
     Duration bodyIdle,
     Delayer schedule,
-    BiConsumer<Runnable, Duration> lingerTimer,
-    ModelCatalog catalog) {
+    BiConsumer<Runnable, Duration> lingerTimer) {
 
   /** Checks the components. */
   public TransportOptions {
@@ -40,6 +37,5 @@ public record TransportOptions(
     Objects.requireNonNull(bodyIdle, "bodyIdle");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(lingerTimer, "lingerTimer");
-    Objects.requireNonNull(catalog, "catalog");
   }
 }

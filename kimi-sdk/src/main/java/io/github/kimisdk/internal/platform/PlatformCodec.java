@@ -22,7 +22,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
-import io.github.kimisdk.model.ModelCatalog;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -448,11 +447,11 @@ public final class PlatformCodec {
   /**
    * Writes chat requests as a batch's JSONL input, each line's {@code custom_id} naming its index.
    *
-   * @param requests the requests; a {@code stream} flag is turned off
-   * @param catalog the models, for what a request body depends on
+   * @param requests the requests, each as it is to be sent (adapted to its model); a {@code stream}
+   *     flag is turned off
    * @return the JSONL
    */
-  public static byte[] batchInput(List<ChatRequest> requests, ModelCatalog catalog) {
+  public static byte[] batchInput(List<ChatRequest> requests) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < requests.size(); i++) {
       ChatRequest r = Objects.requireNonNull(requests.get(i), "requests[" + i + "]");
@@ -465,7 +464,7 @@ public final class PlatformCodec {
                   + "\"url\":\"/v1/chat/completions\",\"body\":")
               .getBytes(StandardCharsets.UTF_8);
       out.write(head, 0, head.length);
-      byte[] body = ChatCodec.encodeRequest(once, catalog);
+      byte[] body = ChatCodec.encodeRequest(once);
       out.write(body, 0, body.length);
       out.write('}');
       out.write('\n');

@@ -81,8 +81,8 @@ class ChatCallsHttpTest {
     // a model only this client's catalog knows, one that thinks: Kimi wants reasoning_content on
     // every assistant tool-call message of its history, so the codec fills in the placeholder
     ModelCatalog mine =
-        ModelCatalog.create()
-            .put(
+        ModelCatalog.defaults()
+            .with(
                 ModelInfo.builder("house-thinker")
                     .contextWindow(131_072)
                     .thinking(ModelInfo.ThinkingSupport.ALWAYS)

@@ -165,7 +165,7 @@ class ErrorFactoryTest {
         "Model gone | none",
       })
   void notFoundModelSuggestsTheClosestKnownId(String serverMessage, String expected) {
-    assertThat(ErrorFactory.modelSuggestion(serverMessage, ModelCatalog.create()))
+    assertThat(ErrorFactory.modelSuggestion(serverMessage, ModelCatalog.defaults()))
         .isEqualTo(expected);
   }
 
@@ -180,7 +180,7 @@ class ErrorFactoryTest {
             Timeouts.defaults(),
             null,
             null,
-            ModelCatalog.create());
+            ModelCatalog.defaults());
     KimiException e =
         http(
             errors,

@@ -11,7 +11,6 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.client.ManualScheduler;
-import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -70,8 +69,7 @@ class HttpTransportHttpTest {
                 false,
                 Duration.ofSeconds(30),
                 bodyWatch,
-                (task, delay) -> {},
-                ModelCatalog.create()));
+                (task, delay) -> {}));
   }
 
   @AfterEach
