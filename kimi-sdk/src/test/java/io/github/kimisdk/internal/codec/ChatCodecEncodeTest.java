@@ -317,36 +317,12 @@ class ChatCodecEncodeTest {
   }
 
   @Test
-  void aThinkingModelGetsASpaceForImportedToolCallMessagesOnly() {
-    assertThat(sentReasoning(history("kimi-k2.6", null)))
-        .containsExactly(null, " ", "", "I call ping.");
-    assertThat(sentReasoning(history("kimi-k2.7-code", null)))
-        .containsExactly(null, " ", "", "I call ping.");
-    // a model the catalog does not know thinks when thinking is enabled
-    assertThat(sentReasoning(history("my-proxy", Thinking.enabled())))
-        .containsExactly(null, " ", "", "I call ping.");
-  }
-
-  @Test
-  void preservedThinkingGetsASpaceOnEveryAssistantMessage() {
+  void reasoningIsWrittenAsGivenAndNeverFilledIn() {
+    // the fill of a thinking model's history is ModelInfo.adapt's, before the codec
     assertThat(sentReasoning(history("kimi-k3", null)))
-        .containsExactly(" ", " ", "", "I call ping.");
+        .containsExactly(null, null, "", "I call ping.");
     assertThat(sentReasoning(history("kimi-k2.6", Thinking.preserved())))
-        .containsExactly(" ", " ", "", "I call ping.");
-  }
-
-  @Test
-  void nothingIsFilledInWithoutThinking() {
-    assertThat(sentReasoning(history("kimi-k2.6", Thinking.disabled())))
         .containsExactly(null, null, "", "I call ping.");
-    assertThat(sentReasoning(history("moonshot-v1-8k", null)))
-        .containsExactly(null, null, "", "I call ping.");
-    assertThat(sentReasoning(history("my-proxy", null)))
-        .containsExactly(null, null, "", "I call ping.");
-  }
-
-  @Test
-  void aPartialPrefillIsNotGivenReasoning() {
     ChatRequest r =
         ChatRequest.builder("kimi-k3").addUser("hi").addMessage(Message.partial("Once")).build();
     assertThat(sentReasoning(r)).containsExactly((String) null);
