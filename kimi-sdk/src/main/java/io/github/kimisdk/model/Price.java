@@ -24,8 +24,12 @@ import java.util.Objects;
  * @param inputCacheMiss the price of one million prompt tokens not served from the prefix cache
  * @param inputCacheHit the price of one million prompt tokens served from the prefix cache
  * @param output the price of one million completion tokens, reasoning included
+ *     <p>A price of a model Moonshot no longer sells (or sells only to existing users while it is
+ *     sunset) is kept for the accounting of past calls and marked {@link #retired()}.
  * @param asOf the day the figures were read; null when not stated
  * @param source where the figures come from; null when not stated
+ * @param retired whether the model is retired or in its sunset period: the price is kept for past
+ *     calls
  */
 public record Price(
     Currency currency,
@@ -33,7 +37,8 @@ public record Price(
     BigDecimal inputCacheHit,
     BigDecimal output,
     LocalDate asOf,
-    String source) {
+    String source,
+    boolean retired) {
 
   /**
    * Validates the amounts.
@@ -44,6 +49,7 @@ public record Price(
    * @param output the price of one million completion tokens, not negative
    * @param asOf the day the figures were read; may be null
    * @param source where the figures come from; may be null
+   * @param retired whether the model is retired or in its sunset period
    * @throws NullPointerException if the currency or an amount is null
    * @throws IllegalArgumentException if an amount is negative
    */
@@ -52,6 +58,28 @@ public record Price(
     check(inputCacheMiss, "inputCacheMiss");
     check(inputCacheHit, "inputCacheHit");
     check(output, "output");
+  }
+
+  /**
+   * Creates the price of a model on sale.
+   *
+   * @param currency the currency of the amounts
+   * @param inputCacheMiss the price of one million uncached prompt tokens, not negative
+   * @param inputCacheHit the price of one million cached prompt tokens, not negative
+   * @param output the price of one million completion tokens, not negative
+   * @param asOf the day the figures were read; may be null
+   * @param source where the figures come from; may be null
+   * @throws NullPointerException if the currency or an amount is null
+   * @throws IllegalArgumentException if an amount is negative
+   */
+  public Price(
+      Currency currency,
+      BigDecimal inputCacheMiss,
+      BigDecimal inputCacheHit,
+      BigDecimal output,
+      LocalDate asOf,
+      String source) {
+    this(currency, inputCacheMiss, inputCacheHit, output, asOf, source, false);
   }
 
   /**
@@ -93,7 +121,17 @@ public record Price(
    * @return the dated price
    */
   public Price dated(LocalDate asOf, String source) {
-    return new Price(currency, inputCacheMiss, inputCacheHit, output, asOf, source);
+    return new Price(currency, inputCacheMiss, inputCacheHit, output, asOf, source, retired);
+  }
+
+  /**
+   * Returns this price marked as that of a retired model (or one in its sunset period), kept for
+   * the accounting of past calls.
+   *
+   * @return the marked price
+   */
+  public Price asRetired() {
+    return new Price(currency, inputCacheMiss, inputCacheHit, output, asOf, source, true);
   }
 
   /**

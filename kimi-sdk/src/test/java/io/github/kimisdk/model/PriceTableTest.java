@@ -29,9 +29,10 @@ class PriceTableTest {
   /**
    * The hand computation of each recorded reply (kimi-api.md "Changes of 2026-11-23": kimi-k3 3.00
    * / 0.30 / 15.00, kimi-k2.6 0.95 / 0.16 / 4.00, kimi-k2.7-code 0.95 / 0.19 / 4.00 USD per 1M
-   * tokens, cache miss / hit / output). For example issue-19311: 101 prompt tokens, all cached, 32
-   * completion tokens (16 of them reasoning): 0 * 3.00 + 101 * 0.30 + 32 * 15.00 = 510.30 per 1M,
-   * so USD 0.0005103.
+   * tokens, cache miss / hit / output; "Changes of 2026-11-24": moonshot-v1-8k 0.20 / 0.20 (no
+   * cache-hit discount) / 2.00, kimi-k2.5 0.60 / 0.10 / 3.00, kimi-k2-turbo-preview 1.15 / 0.15 /
+   * 8.00). For example issue-19311: 101 prompt tokens, all cached, 32 completion tokens (16 of them
+   * reasoning): 0 * 3.00 + 101 * 0.30 + 32 * 15.00 = 510.30 per 1M, so USD 0.0005103.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -51,6 +52,12 @@ class PriceTableTest {
           moonshotai-file-reference-live.json          | kimi-k2.6      | 18     | 6      | 5          | 1         | 0.0000114      | 0.00000096   | 0.00002   | 0.00003236
           moonshotai-k2.6-tool-choice-omitted.json     | kimi-k2.6      | 41     | 0      | 32         | 31        | 0.00003895     | 0            | 0.000128  | 0.00016695
           moonshotai-k2.7-tool-choice-omitted.json     | kimi-k2.7-code | 41     | 0      | 28         | 16        | 0.00003895     | 0            | 0.000112  | 0.00015095
+          moonshotai-max-completion-tokens.json        | moonshot-v1-8k | 11     | 0      | 2          |           | 0.0000022      | 0            | 0.000004  | 0.0000062
+          moonshotai-max-completion-tokens.chunks.txt  | moonshot-v1-8k | 11     | 0      | 2          |           | 0.0000022      | 0            | 0.000004  | 0.0000062
+          moonshotai-v1-structured-output.json         | moonshot-v1-8k | 17     | 0      | 11         |           | 0.0000034      | 0            | 0.000022  | 0.0000254
+          moonshotai-stream-choice-usage.chunks.txt    | kimi-k2.5      | 12     | 0      | 5          | 1         | 0.0000072      | 0            | 0.000015  | 0.0000222
+          moonshotai-stream-explicit-tool-call-index.chunks.txt | kimi-k2.5 | 61 | 0    | 19         | 1         | 0.0000366      | 0            | 0.000057  | 0.0000936
+          kimi-cli-stream-usage.chunk.json             | kimi-k2-turbo-preview | 8 | 8  | 11         |           | 0              | 0.0000012    | 0.000088  | 0.0000892
           """)
   void aRecordedReplyCostsWhatTheHandComputationSays(
       String file,
@@ -58,7 +65,7 @@ class PriceTableTest {
       int prompt,
       int cached,
       int completion,
-      int reasoning,
+      Integer reasoning,
       String uncachedInput,
       String cachedInput,
       String output,
@@ -72,7 +79,7 @@ class PriceTableTest {
     assertThat(u.completionTokens()).isEqualTo(completion);
     assertThat(u.reasoningTokens()).isEqualTo(reasoning);
 
-    Cost cost = PriceTable.defaults().cost(reply.model(), u).orElseThrow();
+    Cost cost = PriceTable.defaults().cost(reply.model(), u);
 
     assertThat(cost.currency()).isEqualTo(USD);
     assertThat(cost.uncachedInput()).isEqualTo(new BigDecimal(uncachedInput));
@@ -82,25 +89,73 @@ class PriceTableTest {
     assertThat(cost.total().setScale(2, RoundingMode.HALF_UP)).isEqualTo(new BigDecimal("0.00"));
   }
 
+  /**
+   * Each model of point 5 of issue 38 (kimi-api.md "Changes of 2026-11-24"), priced by hand for a
+   * call of 1,000,000 prompt tokens of which 400,000 cached and 100,000 completion tokens: uncached
+   * = 600,000 * miss, cached = 400,000 * hit, output = 100,000 * out, each per 1M.
+   */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
-    "moonshotai-max-completion-tokens.json, moonshot-v1-8k",
-    "moonshotai-max-completion-tokens.chunks.txt, moonshot-v1-8k",
-    "moonshotai-v1-structured-output.json, moonshot-v1-8k",
-    "moonshotai-stream-choice-usage.chunks.txt, kimi-k2.5",
-    "moonshotai-stream-explicit-tool-call-index.chunks.txt, kimi-k2.5",
-    "kimi-cli-stream-usage.chunk.json, kimi-k2-turbo-preview"
-  })
-  void aRecordedReplyOfAModelWithoutAPriceHasNoCost(String file, String model) throws IOException {
-    ChatCompletion reply = read(file);
-    assertThat(reply.model()).isEqualTo(model);
-    assertThat(reply.usage()).isNotNull();
-    assertThat(PriceTable.defaults().cost(model, reply.usage())).isEmpty();
-    Spend spend = PriceTable.defaults().spend(model, reply.usage());
-    assertThat(spend.costs()).isEmpty();
-    assertThat(spend.isComplete()).isFalse();
-    assertThat(spend.unpricedModels()).containsExactly(model);
-    assertThat(spend.unpricedTokens()).isEqualTo(reply.usage().totalTokens());
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # model                          | miss | hit  | out   | uncached | cached | output | total | retired
+          kimi-k3                          | 3.00 | 0.30 | 15.00 | 1.8      | 0.12   | 1.5    | 3.42  | false
+          kimi-k2.7-code                   | 0.95 | 0.19 | 4.00  | 0.57     | 0.076  | 0.4    | 1.046 | false
+          kimi-k2.7-code-highspeed         | 1.90 | 0.38 | 8.00  | 1.14     | 0.152  | 0.8    | 2.092 | false
+          kimi-k2.6                        | 0.95 | 0.16 | 4.00  | 0.57     | 0.064  | 0.4    | 1.034 | false
+          kimi-k2.5                        | 0.60 | 0.10 | 3.00  | 0.36     | 0.04   | 0.3    | 0.7   | true
+          kimi-k2-0905-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
+          kimi-k2-0711-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
+          kimi-k2-thinking                 | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
+          kimi-k2-thinking-turbo           | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | false
+          kimi-k2-turbo-preview            | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | false
+          moonshot-v1-8k                   | 0.20 | 0.20 | 2.00  | 0.12     | 0.08   | 0.2    | 0.4   | true
+          moonshot-v1-8k-vision-preview    | 0.20 | 0.20 | 2.00  | 0.12     | 0.08   | 0.2    | 0.4   | true
+          moonshot-v1-32k                  | 1.00 | 1.00 | 3.00  | 0.6      | 0.4    | 0.3    | 1.3   | true
+          moonshot-v1-32k-vision-preview   | 1.00 | 1.00 | 3.00  | 0.6      | 0.4    | 0.3    | 1.3   | true
+          moonshot-v1-128k                 | 2.00 | 2.00 | 5.00  | 1.2      | 0.8    | 0.5    | 2.5   | true
+          moonshot-v1-128k-vision-preview  | 2.00 | 2.00 | 5.00  | 1.2      | 0.8    | 0.5    | 2.5   | true
+          """)
+  void everyDefaultModelCostsWhatTheHandComputationSays(
+      String model,
+      String miss,
+      String hit,
+      String out,
+      String uncached,
+      String cached,
+      String output,
+      String total,
+      boolean retired) {
+    Price p = PriceTable.defaults().find(model).orElseThrow();
+    assertThat(p.currency()).isEqualTo(USD);
+    assertThat(p.inputCacheMiss()).isEqualByComparingTo(miss);
+    assertThat(p.inputCacheHit()).isEqualByComparingTo(hit);
+    assertThat(p.output()).isEqualByComparingTo(out);
+    assertThat(p.asOf()).isNotNull();
+    assertThat(p.source()).contains("platform.kimi.ai");
+    assertThat(p.retired()).isEqualTo(retired);
+
+    Cost c =
+        PriceTable.defaults().cost(model, new Usage(1_000_000, 100_000, 1_100_000, 400_000, 0));
+
+    assertThat(c.uncachedInput()).isEqualTo(new BigDecimal(uncached));
+    assertThat(c.cachedInput()).isEqualTo(new BigDecimal(cached));
+    assertThat(c.output()).isEqualTo(new BigDecimal(output));
+    assertThat(c.total()).isEqualTo(new BigDecimal(total));
+  }
+
+  @Test
+  void everyModelOfTheDefaultCatalogIsPricedOrSaysWhyNot() {
+    for (ModelInfo m : ModelCatalog.defaults().models()) {
+      PriceTable t = PriceTable.defaults();
+      assertThat(t.find(m.id()).isPresent() || t.unpriced(m.id()).isPresent())
+          .as("%s has a price or a note", m.id())
+          .isTrue();
+    }
+    assertThat(PriceTable.defaults().unpriced("kimi-for-coding").orElseThrow())
+        .contains("Kimi Code", "subscription");
+    assertThat(PriceTable.defaults().find("kimi-for-coding")).isEmpty();
   }
 
   @Test
@@ -109,7 +164,7 @@ class PriceTableTest {
     // reasoning (billed as output): 234,567 * 3.00 + 1,000,000 * 0.30 + 45,678 * 15.00
     // = 703,701 + 300,000 + 685,170 = 1,688,871 per 1M = USD 1.688871, or 1.69 to the cent
     Usage u = new Usage(1_234_567, 45_678, 1_280_245, 1_000_000, 12_345);
-    Cost c = PriceTable.defaults().cost("kimi-k3", u).orElseThrow();
+    Cost c = PriceTable.defaults().cost("kimi-k3", u);
     assertThat(c.uncachedInput()).isEqualTo(new BigDecimal("0.703701"));
     assertThat(c.cachedInput()).isEqualTo(new BigDecimal("0.3"));
     assertThat(c.output()).isEqualTo(new BigDecimal("0.68517"));
@@ -140,25 +195,19 @@ class PriceTableTest {
     assertThat(u.uncachedPromptTokens()).isEqualTo(44);
     assertThat(u.cacheHitRatio()).isEqualTo(256.0 / 300);
     // 44 * 3.00 + 256 * 0.30 + 10 * 15.00 = 132 + 76.8 + 150 = 358.8 per 1M
-    assertThat(PriceTable.defaults().cost("kimi-k3", u).orElseThrow().total())
+    assertThat(PriceTable.defaults().cost("kimi-k3", u).total())
         .isEqualTo(new BigDecimal("0.0003588"));
   }
 
   @Test
   void theDefaultsAreDatedAndSourced() {
-    assertThat(PriceTable.defaults().prices())
-        .containsOnlyKeys("kimi-k2.6", "kimi-k2.7-code", "kimi-k2.7-code-highspeed", "kimi-k3");
+    assertThat(PriceTable.defaults().prices()).hasSize(16);
     Price k3 = PriceTable.defaults().find("kimi-k3").orElseThrow();
-    assertThat(k3.currency()).isEqualTo(USD);
-    assertThat(k3.inputCacheMiss()).isEqualTo(new BigDecimal("3.00"));
-    assertThat(k3.inputCacheHit()).isEqualTo(new BigDecimal("0.30"));
-    assertThat(k3.output()).isEqualTo(new BigDecimal("15.00"));
     assertThat(k3.asOf()).isEqualTo(LocalDate.of(2026, 11, 23));
     assertThat(k3.source()).contains("platform.kimi.ai", "genai-prices#467");
-    Price fast = PriceTable.defaults().find("kimi-k2.7-code-highspeed").orElseThrow();
-    assertThat(fast.inputCacheMiss()).isEqualTo(new BigDecimal("1.90"));
-    assertThat(fast.inputCacheHit()).isEqualTo(new BigDecimal("0.38"));
-    assertThat(fast.output()).isEqualTo(new BigDecimal("8.00"));
+    Price k25 = PriceTable.defaults().find("kimi-k2.5").orElseThrow();
+    assertThat(k25.asOf()).isEqualTo(LocalDate.of(2026, 11, 24));
+    assertThat(k25.source()).contains("pydantic/genai-prices", "0.1.8");
   }
 
   @Test
@@ -166,11 +215,42 @@ class PriceTableTest {
     Usage u = Usage.of(1000, 100, 1100);
     for (String model :
         new String[] {
-          "k3", "k3-256k", "kimi-for-coding", "kimi-for-coding-highspeed", "kimi-k2.5", "my-proxy"
+          "k3", "k3-256k", "kimi-for-coding", "kimi-for-coding-highspeed", "my-proxy"
         }) {
       assertThat(PriceTable.defaults().find(model)).as(model).isEmpty();
-      assertThat(PriceTable.defaults().cost(model, u)).as(model).isEmpty();
+      assertThatThrownBy(() -> PriceTable.defaults().cost(model, u))
+          .as(model)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(model + " has no per-token price in this table");
+      Spend spend = PriceTable.defaults().spend(model, u);
+      assertThat(spend.costs()).isEmpty();
+      assertThat(spend.unpricedModels()).containsExactly(model);
+      assertThat(spend.unpricedTokens()).isEqualTo(1100);
     }
+    assertThatThrownBy(() -> PriceTable.defaults().cost("k3", u))
+        .hasMessageContaining("(Kimi Code: a subscription billed by plan");
+    assertThat(PriceTable.defaults().unpriced("my-proxy")).isEmpty();
+    assertThat(PriceTable.defaults().unpriced("kimi-k3")).isEmpty();
+  }
+
+  @Test
+  void aPriceAndANoteNeverStandForTheSameModel() {
+    Price p = Price.perMillionTokens("USD", "1", "1", "1");
+    PriceTable t = PriceTable.defaults().with("k3", p);
+    assertThat(t.unpriced("k3")).isEmpty();
+    assertThat(t.find("k3")).contains(p);
+    PriceTable back = t.withUnpriced("k3", "ours: a flat fee");
+    assertThat(back.find("k3")).isEmpty();
+    assertThat(back.unpriced("k3")).contains("ours: a flat fee");
+    assertThat(back.without("k3").unpriced("k3")).isEmpty();
+    assertThatThrownBy(
+            () -> new PriceTable(java.util.Map.of("m", p), java.util.Map.of("m", "subscription")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("m has a per-token price and a note");
+    assertThat(new PriceTable(java.util.Map.of("m", p)).unpriced()).isEmpty();
+    assertThat(p.retired()).isFalse();
+    assertThat(p.asRetired().retired()).isTrue();
+    assertThat(p.asRetired().dated(LocalDate.of(2026, 1, 1), "x").retired()).isTrue();
   }
 
   @Test
@@ -180,7 +260,7 @@ class PriceTableTest {
             .dated(LocalDate.of(2026, 11, 1), "our contract");
     PriceTable mine = PriceTable.defaults().with("kimi-k3", cny).without("kimi-k2.6");
 
-    Cost c = mine.cost("kimi-k3", new Usage(1000, 100, 1100, 400, null)).orElseThrow();
+    Cost c = mine.cost("kimi-k3", new Usage(1000, 100, 1100, 400, null));
 
     // 600 * 20 + 400 * 2 + 100 * 100 = 12,000 + 800 + 10,000 = 22,800 per 1M
     assertThat(c.currency()).isEqualTo(Currency.getInstance("CNY"));
@@ -193,7 +273,7 @@ class PriceTableTest {
 
   @Test
   void aUsageWithoutACachedCountBillsEveryPromptTokenAsUncached() {
-    Cost c = PriceTable.defaults().cost("kimi-k3", Usage.of(1000, 0, 1000)).orElseThrow();
+    Cost c = PriceTable.defaults().cost("kimi-k3", Usage.of(1000, 0, 1000));
     assertThat(c.uncachedInput()).isEqualTo(new BigDecimal("0.003"));
     assertThat(c.cachedInput()).isEqualTo(BigDecimal.ZERO);
   }

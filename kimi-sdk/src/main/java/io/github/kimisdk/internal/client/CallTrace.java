@@ -143,7 +143,7 @@ final class CallTrace implements AttemptObserver {
     String model = replyModel == null || replyModel.isBlank() ? call.model() : replyModel;
     if (usage != null && model != null) {
       try {
-        cost = prices.cost(model, usage).orElse(null);
+        cost = prices.find(model).map(p -> p.cost(usage)).orElse(null);
       } catch (RuntimeException e) {
         cost = null; // a usage the price table refuses: no cost rather than no event
       }
