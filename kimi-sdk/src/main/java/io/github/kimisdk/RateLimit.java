@@ -33,14 +33,14 @@ import java.util.OptionalLong;
  * charged its estimated prompt ({@link RequestTokens#estimated()}, or the counter set with {@link
  * Builder#tokenCounter}) plus its {@code max_completion_tokens}, because Kimi reportedly charges
  * the cap up front rather than the output actually produced; when the request sets no cap, the
- * model's default cap from {@link ModelCatalog#defaults()} is charged (1,024 for an unknown model,
- * 32,768 for kimi-k2.5), so set a modest explicit cap to fit more calls into a minute. Platform
- * calls (files, batches, balance, models, token counts) count as requests but charge no tokens and
- * take no concurrency slot, so they never wait behind calls that wait only for a slot. A stream
- * holds its concurrency slot until it completes, fails or is closed. Every attempt is a request of
- * its own: a retry, of a call or of a stream before its first chunk, waits for a new permit and is
- * charged again. Time spent waiting for the limiter counts against {@link Timeouts#overall()}, and
- * {@link Builder#maxQueueWait} bounds it for each attempt.
+ * model's default cap from the client's {@link ModelCatalog} is charged (1,024 for an unknown
+ * model, 32,768 for kimi-k2.5), so set a modest explicit cap to fit more calls into a minute.
+ * Platform calls (files, batches, balance, models, token counts) count as requests but charge no
+ * tokens and take no concurrency slot, so they never wait behind calls that wait only for a slot. A
+ * stream holds its concurrency slot until it completes, fails or is closed. Every attempt is a
+ * request of its own: a retry, of a call or of a stream before its first chunk, waits for a new
+ * permit and is charged again. Time spent waiting for the limiter counts against {@link
+ * Timeouts#overall()}, and {@link Builder#maxQueueWait} bounds it for each attempt.
  *
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
  * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends

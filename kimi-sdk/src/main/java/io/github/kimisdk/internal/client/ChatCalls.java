@@ -34,16 +34,21 @@ final class ChatCalls {
   /** A request ready to send: adapted and checked, encoded once, charged once, heard. */
   private record Ready(ChatRequest sent, byte[] body, long charge, ClientCore.Traced traced) {}
 
-  /** Adapts, checks, encodes and charges {@code request} once; throws if it cannot be sent. */
+  /**
+   * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
+   * the client's table; throws if it cannot be sent.
+   */
   private Ready ready(ChatRequest request, Call call, CallEvent.Operation operation) {
-    ChatRequest sent = prepare(request, call.options());
+    ModelInfo model = config.catalog().lookup(request.model());
+    ChatRequest sent = prepare(model, request, call.options());
     byte[] body = transport.encode(sent);
-    long charge = charge(sent);
+    long charge = charge(sent, model);
     return new Ready(
         sent,
         body,
         charge,
-        core.traced(call, operation, sent.model(), transport.chatPath(), estimate(sent, charge)));
+        core.traced(
+            call, operation, sent.model(), transport.chatPath(), estimate(sent, model, charge)));
   }
 
   /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */
@@ -105,14 +110,14 @@ final class ChatCalls {
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
-  private Long estimate(ChatRequest request, long charge) {
+  private Long estimate(ChatRequest request, ModelInfo model, long charge) {
     RateLimiter limiter = core.limiter();
-    return limiter == null ? null : charge - limiter.outputCharge(request);
+    return limiter == null ? null : charge - limiter.outputCharge(request, model);
   }
 
   /**
    * Applies the client's (or the call's) policies and the model's rules to a request about to be
-   * sent, against one {@link ModelInfo} looked up once in the client's table: adapts it ({@link
+   * sent, against its {@link ModelInfo} (looked up once in the client's table): adapts it ({@link
    * ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code io.github.kimisdk.sampling}),
    * then, when {@code modelChecks} is on, refuses it if the model would ({@link
    * ModelInfo#problems}), then, when a preflight budget is set, checks the context window. Each
@@ -120,8 +125,7 @@ final class ChatCalls {
    *
    * @throws PreflightException if the model would reject the request, or it does not fit
    */
-  private ChatRequest prepare(ChatRequest request, RequestOptions options) {
-    ModelInfo model = config.catalog().lookup(request.model());
+  private ChatRequest prepare(ModelInfo model, ChatRequest request, RequestOptions options) {
     request = adapt(model, request, options);
     if (config.modelChecks()) {
       List<String> problems = model.problems(request);
@@ -157,12 +161,12 @@ final class ChatCalls {
   }
 
   /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
-  private long charge(ChatRequest request) {
+  private long charge(ChatRequest request, ModelInfo model) {
     RateLimiter limiter = core.limiter();
     if (limiter == null) {
       return 0;
     }
-    long charge = limiter.charge(request);
+    long charge = limiter.charge(request, model);
     limiter.checkCharge(request, charge);
     return charge;
   }

@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -85,7 +86,12 @@ public final class RateLimiter {
 
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
   public long charge(ChatRequest request) {
-    return limit.tokenCounter().count(request).total() + outputCharge(request);
+    return charge(request, catalog.lookup(request.model()));
+  }
+
+  /** As {@link #charge(ChatRequest)}, with the model the call already looked up. */
+  public long charge(ChatRequest request, ModelInfo model) {
+    return limit.tokenCounter().count(request).total() + outputCharge(request, model);
   }
 
   /**
@@ -96,8 +102,13 @@ public final class RateLimiter {
    * @return the output tokens charged
    */
   public long outputCharge(ChatRequest request) {
+    return outputCharge(request, catalog.lookup(request.model()));
+  }
+
+  /** As {@link #outputCharge(ChatRequest)}, with the model the call already looked up. */
+  public long outputCharge(ChatRequest request, ModelInfo model) {
     Integer cap = request.maxCompletionTokens();
-    return cap != null ? cap : catalog.lookup(request.model()).defaultMaxOutput();
+    return cap != null ? cap : model.defaultMaxOutput();
   }
 
   /**
