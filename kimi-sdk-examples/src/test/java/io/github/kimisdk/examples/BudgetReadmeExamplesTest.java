@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.token.RequestTokens;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ class BudgetReadmeExamplesTest {
   }
 
   @Test
-  void preflightClampsTrimsAndReportsRules() {
+  void preflightClampsAndTrimsWhileTheModelsRulesAreACheckOfTheirOwn() {
     ChatRequest ok = HELLO.toBuilder().maxCompletionTokens(1_000).build();
     assertThat(BudgetReadmeExamples.preflight(ok)).isSameAs(ok);
     ChatRequest.Builder b = ChatRequest.builder("moonshot-v1-8k").addSystem("Be brief.");
@@ -45,9 +45,11 @@ class BudgetReadmeExamplesTest {
     assertThat(trimmed.messages().get(trimmed.messages().size() - 1))
         .isEqualTo(big.messages().get(big.messages().size() - 1));
     ChatRequest wrong = HELLO.toBuilder().topP(0.5).build();
-    assertThatThrownBy(() -> BudgetReadmeExamples.preflight(wrong))
-        .isInstanceOf(PreflightException.class)
-        .hasMessageContaining("top_p 0.95");
+    assertThat(BudgetReadmeExamples.preflight(wrong))
+        .as("the budget checks the window only")
+        .isSameAs(wrong);
+    assertThat(ModelCatalog.defaults().lookup(wrong.model()).problems(wrong))
+        .anyMatch(p -> p.contains("top_p 0.95"));
   }
 
   @Test
