@@ -86,7 +86,7 @@ class CallListenerHttpTest {
     assertThat(end.attempts()).isEqualTo(1);
     assertThat(end.usage()).isEqualTo(c.usage());
     assertThat(end.finishReason()).isEqualTo(c.finishReason());
-    assertThat(end.cost()).isEqualTo(kimi.prices().cost("kimi-k3", c.usage()));
+    assertThat(end.cost()).isEqualTo(kimi.prices().cost("kimi-k3", c.usage()).orElseThrow());
     assertThat(end.metadata().requestId()).isEqualTo(c.metadata().requestId());
     assertThat(end.timeToFirstChunk()).isNull();
     CallEvent.Headers h = (CallEvent.Headers) client.events.get(1);
@@ -124,7 +124,7 @@ class CallListenerHttpTest {
     assertThat(end.call().operation()).isEqualTo(CallEvent.Operation.CHAT_STREAM);
     assertThat(end.usage()).isEqualTo(whole.usage()).isNotNull();
     assertThat(end.finishReason()).isEqualTo(FinishReason.STOP);
-    assertThat(end.cost()).isEqualTo(kimi.prices().cost("kimi-k3", whole.usage()));
+    assertThat(end.cost()).isEqualTo(kimi.prices().cost("kimi-k3", whole.usage()).orElseThrow());
     CallEvent.FirstChunk first = (CallEvent.FirstChunk) client.events.get(2);
     assertThat(end.timeToFirstChunk()).isEqualTo(first.timeToFirstChunk());
     assertThat(first.timeToFirstChunk()).isLessThanOrEqualTo(end.duration());

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * // a recorded K3 reply: 90 prompt tokens, all cached, and 34 completion tokens
- * Cost c = PriceTable.defaults().cost("kimi-k3", reply.usage());
+ * Cost c = PriceTable.defaults().cost("kimi-k3", reply.usage()).orElseThrow();
  * c.cachedInput();      // 0.000027: 90 * 0.30 / 1,000,000
  * c.output();           // 0.00051: 34 * 15.00 / 1,000,000
  * c.total();            // 0.000537 (USD)

@@ -18,8 +18,9 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * PriceTable usd = PriceTable.defaults();
- * usd.cost("kimi-k3", reply.usage());          // USD 0.000537 (...): what one call cost
- * usd.unpriced("kimi-for-coding");          // Optional[Kimi Code: a subscription, ...]
+ * usd.cost("kimi-k3", reply.usage());          // Optional[USD 0.000537 (...)]: one call
+ * usd.cost("kimi-for-coding", usage);         // Optional.empty, and unpriced(...) says why:
+ * usd.unpriced("kimi-for-coding");             // Optional[Kimi Code: a subscription, ...]
  * usd.find("moonshot-v1-8k").get().retired();  // true: kept for past calls
  *
  * PriceTable mine = PriceTable.none()          // the China platform bills in CNY: set your own
@@ -236,24 +237,13 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
    *
    * @param model the model id
    * @param usage the usage
-   * @return the cost
+   * @return the cost, or empty when the table has no per-token price for the model ({@link
+   *     #unpriced(String)} says why when the table knows)
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if the table has no per-token price for the model (check with
-   *     {@link #find(String)}); the message says why, from {@link #unpriced(String)} when the table
-   *     knows
    */
-  public Cost cost(String model, Usage usage) {
+  public Optional<Cost> cost(String model, Usage usage) {
     Objects.requireNonNull(usage, "usage must not be null");
-    Price p = prices.get(Objects.requireNonNull(model, "model must not be null"));
-    if (p == null) {
-      String why = unpriced.get(model);
-      throw new IllegalArgumentException(
-          model
-              + " has no per-token price in this table"
-              + (why != null ? " (" + why + ")" : "")
-              + "; add one with PriceTable.with, or count its tokens with spend(model, usage)");
-    }
-    return p.cost(usage);
+    return find(model).map(p -> p.cost(usage));
   }
 
   /**

@@ -79,7 +79,12 @@ class KimiCallEventHttpTest {
         .isEqualTo(chat.usage().cachedTokens() == null ? 0 : chat.usage().cachedTokens());
     assertThat(c.getString("cost"))
         .isEqualTo(
-            PriceTable.defaults().cost("kimi-k3", chat.usage()).total().toPlainString() + " USD");
+            PriceTable.defaults()
+                    .cost("kimi-k3", chat.usage())
+                    .orElseThrow()
+                    .total()
+                    .toPlainString()
+                + " USD");
     assertThat(c.getDuration("callDuration")).isPositive();
     assertThat(c.getDuration("timeToFirstChunk")).isZero();
 
