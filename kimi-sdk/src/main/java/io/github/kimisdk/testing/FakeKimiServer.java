@@ -362,12 +362,14 @@ public final class FakeKimiServer implements AutoCloseable {
    *
    * @return this server
    * @throws UncheckedIOException if the port cannot be opened
-   * @throws IllegalStateException if already started or closed
+   * @throws IllegalStateException if already started or closed, or if the runtime lacks the {@code
+   *     jdk.httpserver} module (a modular application adds {@code requires jdk.httpserver;})
    */
   public synchronized FakeKimiServer start() {
     if (server != null || closed) {
       throw new IllegalStateException("FakeKimiServer can be started once");
     }
+    requireHttpServer();
     int id = SERVERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     executor =
@@ -398,6 +400,22 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     LOG.log(System.Logger.Level.DEBUG, () -> "FakeKimiServer listening on " + baseUrl());
     return this;
+  }
+
+  /**
+   * Fails with what to do when this module cannot use the JDK's HTTP server: the SDK only {@code
+   * requires static jdk.httpserver}, so a modular application that does not require it runs without
+   * it, and the first use would be a bare {@link NoClassDefFoundError}.
+   */
+  private static void requireHttpServer() {
+    Module own = FakeKimiServer.class.getModule();
+    ModuleLayer layer = own.getLayer() != null ? own.getLayer() : ModuleLayer.boot();
+    if (!layer.findModule("jdk.httpserver").map(own::canRead).orElse(false)) {
+      throw new IllegalStateException(
+          "FakeKimiServer needs the module jdk.httpserver, which this runtime did not load: add"
+              + " `requires jdk.httpserver;` to your module-info.java (or run with --add-modules"
+              + " jdk.httpserver; a jlink image needs it in --add-modules)");
+    }
   }
 
   /**
