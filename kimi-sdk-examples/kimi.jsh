@@ -25,7 +25,8 @@ ChatCompletion last = null;
 
 /** Streams the reply to {@code prompt}, printing it as it arrives, and returns its text. */
 String ask(String prompt) {
-  // thinking off for a quick answer where the model allows it (kimi-k3 always thinks)
+  // thinking off for a quick answer where the model allows it (kimi-k3 and kimi-k2.6 do; the
+  // Kimi Code models always think)
   Thinking quick = ModelCatalog.defaults().lookup(model).thinking() == ModelInfo.ThinkingSupport.SWITCHABLE ? Thinking.disabled() : null;
   try (ChatStream s = kimi.stream(ChatRequest.builder(model).addUser(prompt).thinking(quick).includeUsage(true).build())) {
     last = s.forEachText(t -> { System.out.print(t); System.out.flush(); });

@@ -3,6 +3,8 @@ package io.github.kimisdk.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.ConfigurationException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiException;
@@ -10,17 +12,23 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseParser;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.token.KimiTokenizer;
 import io.github.kimisdk.token.TokenEstimator;
+import io.github.kimisdk.tool.ToolCall;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +82,18 @@ class FixedNamesTest {
   static final ToIntBiFunction<KimiTokenizer, String> COUNT = KimiTokenizer::count;
   static final Supplier<TokenEstimator> FOR_KIMI = TokenEstimator::forKimi;
   static final ToIntBiFunction<TokenEstimator, CharSequence> ESTIMATE = TokenEstimator::estimate;
+  static final Function<String, FakeResponse> REPLY = FakeResponse::reply;
+  static final Function<ToolCall[], FakeResponse> TOOL_CALLS = FakeResponse::toolCalls;
+  static final BiFunction<FakeKimiServer, FakeResponse, FakeKimiServer> ENQUEUE =
+      FakeKimiServer::enqueue;
+  static final Function<FakeKimiServer, RecordedRequest> TAKE_REQUEST = FakeKimiServer::takeRequest;
+  static final Function<CallEvent.Call, URI> ENDPOINT = CallEvent.Call::endpoint;
+  static final Function<CallEvent.Call, ChatRequest> SENT = CallEvent.Call::request;
+  static final Function<CallEvent.End, Duration> DURATION = CallEvent.End::duration;
+  static final Function<CallEvent.End, Duration> TIME_TO_FIRST_CHUNK =
+      CallEvent.End::timeToFirstChunk;
+  static final Function<CallEvent.End, String> RESPONSE_ID = CallEvent.End::responseId;
+  static final Function<CallEvent.End, String> RESPONSE_MODEL = CallEvent.End::responseModel;
 
   @Test
   void jsonParsesWritesAndReportsWhereItFailed() {
@@ -131,6 +151,56 @@ class FixedNamesTest {
       assertThat(text).hasToString("You said: Hello");
     } finally {
       CLOSE_SERVER.accept(server);
+    }
+  }
+
+  @Test
+  void typedRepliesScriptAToolLoopAndTheEndOfTheCallNamesTheCompletion() throws Exception {
+    CompletableFuture<CallEvent.End> ended = new CompletableFuture<>();
+    CompletableFuture<CallEvent.Call> called = new CompletableFuture<>();
+    CallListener listener =
+        new CallListener() {
+          @Override
+          public void onRequest(CallEvent.Request e) {
+            called.complete(e.call());
+          }
+
+          @Override
+          public void onEnd(CallEvent.End e) {
+            ended.complete(e);
+          }
+        };
+    try (FakeKimiServer server = START.apply(NEW_SERVER.get());
+        KimiClient kimi =
+            KimiClient.builder()
+                .apiKey("sk-fixed-names")
+                .baseUrl(server.baseUrl())
+                .listener(listener)
+                .build()) {
+      ENQUEUE.apply(
+          server, TOOL_CALLS.apply(new ToolCall[] {ToolCall.function(null, "get_time", "{}")}));
+      ENQUEUE.apply(server, REPLY.apply("noon"));
+      ChatCompletion calls = kimi.chat(ChatRequest.of("kimi-k2.6", "Time?"));
+      assertThat(calls.choices().get(0).message().toolCalls())
+          .extracting(ToolCall::name)
+          .containsExactly("get_time");
+      assertThat(TAKE_REQUEST.apply(server).path()).isEqualTo("/v1/chat/completions");
+      CallEvent.End end = ended.get(10, TimeUnit.SECONDS);
+      assertThat(ENDPOINT.apply(called.get()))
+          .isEqualTo(URI.create(server.baseUrl() + "/chat/completions"));
+      assertThat(SENT.apply(end.call()).model()).isEqualTo("kimi-k2.6");
+      assertThat(RESPONSE_ID.apply(end)).isEqualTo(calls.id());
+      assertThat(RESPONSE_MODEL.apply(end)).isEqualTo(calls.model());
+      assertThat(DURATION.apply(end)).isPositive();
+      assertThat(TIME_TO_FIRST_CHUNK.apply(end)).isNull(); // not a stream
+      ChatRequest answered =
+          ChatRequest.builder("kimi-k2.6")
+              .addUser("Time?")
+              .addMessage(calls.choices().get(0).message())
+              .addMessage(
+                  Message.tool(calls.choices().get(0).message().toolCalls().get(0), "12:00"))
+              .build();
+      assertThat(kimi.chat(answered).text()).isEqualTo("noon");
     }
   }
 

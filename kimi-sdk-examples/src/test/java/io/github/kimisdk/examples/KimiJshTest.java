@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,8 @@ class KimiJshTest {
             dir.resolve("session.jsh"),
             "var reply = ask(\"Hello from jshell\");\n"
                 + "System.out.println(\"reply=\" + reply + \" finish=\" + last.finishReason());\n"
+                + "ask(\"What is 2+2?\");\n"
+                + "System.out.println(\"usage=\" + last.usage());\n"
                 + "/exit\n");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -61,6 +65,12 @@ class KimiJshTest {
         .doesNotContain("Error")
         .doesNotContain("Exception");
     assertThat(p.exitValue()).as(out).isZero();
+    // README's sample session shows what the script prints for this prompt
+    Matcher usage = Pattern.compile("usage=(Usage\\[[^\n]*\\])").matcher(out);
+    assertThat(usage.find()).as(out).isTrue();
+    assertThat(ReadmeInStepTest.readme())
+        .contains("jshell> last.usage()\n$")
+        .contains(" ==> " + usage.group(1) + "\n");
   }
 
   private static String read(Path file) throws IOException {

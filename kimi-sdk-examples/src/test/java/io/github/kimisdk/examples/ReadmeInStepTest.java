@@ -142,6 +142,128 @@ class ReadmeInStepTest {
     assertThat(links).isGreaterThan(10);
   }
 
+  /**
+   * Where README.md says which build runs a test class, the class's {@code @Tag("slow")} agrees: a
+   * test named in a paragraph (or a paragraph and the list it introduces) that speaks of the
+   * default {@code mvn -B verify} must not be tagged slow, unless its own sentence or list item
+   * says {@code slow}; one whose sentence or item says {@code slow} must be tagged slow (the class
+   * or one of its tests). The "Changes" section, which is history, is left out.
+   */
+  @Test
+  void everyTestTheReadmeSaysABuildRunsIsTaggedForThatBuild() throws IOException {
+    String readme = readme();
+    readme = readme.substring(0, readme.indexOf("\n## Changes"));
+    List<String> wrong = new ArrayList<>();
+    int claims = 0;
+    for (String unit : claimUnits(readme)) {
+      boolean defaultBuild = DEFAULT_BUILD.matcher(unit).find();
+      for (String scope : scopes(unit)) {
+        Matcher test = TEST_CLASS.matcher(scope);
+        while (test.find()) {
+          boolean slow = scope.contains("slow");
+          if (!slow && !defaultBuild) {
+            continue; // no claim about a build
+          }
+          claims++;
+          String name = test.group(1);
+          String source = testSource(name);
+          if (source == null) {
+            wrong.add(name + ": README says a build runs it, but there is no such test class");
+          } else if (slow && !source.contains("@Tag(\"slow\")")) {
+            wrong.add(name + ": README says it runs with -P slow, but it is not tagged slow");
+          } else if (!slow && classTaggedSlow(source, name)) {
+            wrong.add(
+                name
+                    + ": README says mvn -B verify runs it, but it is tagged slow: \""
+                    + scope
+                    + "\"");
+          }
+        }
+      }
+    }
+    assertThat(claims).as("README's claims about which build runs a test").isGreaterThan(5);
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void aClaimThatTheDefaultBuildRunsASlowTestIsCaught() throws IOException {
+    String drifted =
+        "Tested by `.ci/run`. `mvn -B verify` checks all of this, and fails when:\n\n"
+            + "- the image does not run (`JlinkImageTest`);\n"
+            + "- the Quickstart does not run (`LaunchModesTest`).\n";
+    List<String> units = claimUnits(drifted);
+    assertThat(units).hasSize(1);
+    assertThat(scopes(units.get(0)))
+        .hasSize(4)
+        .contains("- the image does not run (`JlinkImageTest`);");
+    assertThat(classTaggedSlow(testSource("JlinkImageTest"), "JlinkImageTest")).isTrue();
+    assertThat(classTaggedSlow(testSource("LaunchModesTest"), "LaunchModesTest")).isFalse();
+  }
+
+  static final Pattern DEFAULT_BUILD = Pattern.compile("`mvn -B (?:clean )?verify`");
+  static final Pattern TEST_CLASS = Pattern.compile("`(?:[\\w./-]*/)?([A-Z]\\w*Test)`");
+
+  /**
+   * Splits Markdown into claim units: paragraphs, where a paragraph that ends with a colon takes
+   * the list after it along. Fenced code blocks are left out.
+   */
+  static List<String> claimUnits(String markdown) {
+    String prose = markdown.replaceAll("(?ms)^```.*?^```$", "");
+    List<String> units = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String block : prose.split("\n\\s*\n")) {
+      if (block.strip().startsWith("- ") && current.toString().strip().endsWith(":")) {
+        current.append('\n').append(block.strip());
+      } else {
+        if (!current.toString().isBlank()) {
+          units.add(current.toString().strip());
+        }
+        current = new StringBuilder(block);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      units.add(current.toString().strip());
+    }
+    return units;
+  }
+
+  /** A unit's list items, and the sentences of its other text. */
+  static List<String> scopes(String unit) {
+    List<String> out = new ArrayList<>();
+    String[] parts = unit.split("\n(?=- )");
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0 || parts[i].startsWith("- ")) {
+        out.add(parts[i]);
+      } else {
+        for (String sentence : parts[i].split("(?<=[.;:])\\s+(?=[A-Z`(])")) {
+          out.add(sentence);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The source of the test class {@code name} in any module of the repository, or null. */
+  static String testSource(String name) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(ROOT)) {
+      Path found =
+          files
+              .filter(p -> p.getFileName().toString().equals(name + ".java"))
+              .filter(p -> p.toString().contains("src" + java.io.File.separator + "test"))
+              .filter(p -> !p.toString().contains(java.io.File.separator + "target"))
+              .findFirst()
+              .orElse(null);
+      return found == null ? null : Files.readString(found, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Whether the class itself (not only some of its tests) is tagged slow. */
+  static boolean classTaggedSlow(String source, String name) {
+    int declaration = source.indexOf("class " + name);
+    int tag = source.indexOf("@Tag(\"slow\")");
+    return tag >= 0 && declaration >= 0 && tag < declaration;
+  }
+
   @Test
   void theLoggingPropertiesShownAreTheExamplesFile() throws IOException {
     assertThat(blocks(readme(), "properties"))

@@ -112,6 +112,9 @@ import java.util.function.Function;
  *
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
+ * The typed replies {@link FakeResponse#reply(String)} and {@link FakeResponse#toolCalls} script
+ * only what the model says: the model writes them out for the request they answer, streamed or not,
+ * over either protocol, after checking it as Kimi would.
  *
  * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
  * Anthropic-compatible surface, served by the same model and rules: it requires a key ({@code
@@ -359,12 +362,14 @@ public final class FakeKimiServer implements AutoCloseable {
    *
    * @return this server
    * @throws UncheckedIOException if the port cannot be opened
-   * @throws IllegalStateException if already started or closed
+   * @throws IllegalStateException if already started or closed, or if the runtime lacks the {@code
+   *     jdk.httpserver} module (a modular application adds {@code requires jdk.httpserver;})
    */
   public synchronized FakeKimiServer start() {
     if (server != null || closed) {
       throw new IllegalStateException("FakeKimiServer can be started once");
     }
+    requireHttpServer();
     int id = SERVERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     executor =
@@ -395,6 +400,22 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     LOG.log(System.Logger.Level.DEBUG, () -> "FakeKimiServer listening on " + baseUrl());
     return this;
+  }
+
+  /**
+   * Fails with what to do when this module cannot use the JDK's HTTP server: the SDK only {@code
+   * requires static jdk.httpserver}, so a modular application that does not require it runs without
+   * it, and the first use would be a bare {@link NoClassDefFoundError}.
+   */
+  private static void requireHttpServer() {
+    Module own = FakeKimiServer.class.getModule();
+    ModuleLayer layer = own.getLayer() != null ? own.getLayer() : ModuleLayer.boot();
+    if (!layer.findModule("jdk.httpserver").map(own::canRead).orElse(false)) {
+      throw new IllegalStateException(
+          "FakeKimiServer needs the module jdk.httpserver, which this runtime did not load: add"
+              + " `requires jdk.httpserver;` to your module-info.java (or run with --add-modules"
+              + " jdk.httpserver; a jlink image needs it in --add-modules)");
+    }
   }
 
   /**
@@ -750,7 +771,7 @@ public final class FakeKimiServer implements AutoCloseable {
       // responder, like the model, sees the chat-completions request it stands for.
       Object asked = null;
       RuntimeException untranslatable = null;
-      if (messages && response == null) {
+      if (messages && (response == null || response.answer() != null)) {
         try {
           asked = MessagesFacade.translateRequest(request);
         } catch (RuntimeException malformed) {
@@ -759,6 +780,19 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       if (response == null) {
         response = responder.apply(asked instanceof RecordedRequest chat ? chat : request);
+      }
+      if (response != null && response.answer() != null) {
+        // a typed reply: the model writes it out for this request, streamed or not
+        if (!messages) {
+          response = response.written(model.respond(request, false, response.answer()));
+        } else if (untranslatable != null) {
+          throw untranslatable;
+        } else {
+          response =
+              asked instanceof RecordedRequest chat
+                  ? response.written(model.respond(chat, true, response.answer()))
+                  : (FakeResponse) asked;
+        }
       }
       if (response == null && messages) {
         if (untranslatable != null) {
@@ -870,6 +904,9 @@ public final class FakeKimiServer implements AutoCloseable {
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */
   private FakeResponse answerChat(RecordedRequest request) {
     FakeResponse r = responder.apply(request);
+    if (r != null && r.answer() != null) {
+      return r.written(model.respond(request, false, r.answer()));
+    }
     return r != null ? r : model.respond(request);
   }
 

@@ -72,14 +72,20 @@ final class FakeModel {
   }
 
   FakeResponse respond(RecordedRequest request) {
-    return respond(request, false);
+    return respond(request, false, null);
+  }
+
+  FakeResponse respond(RecordedRequest request, boolean messagesSurface) {
+    return respond(request, messagesSurface, null);
   }
 
   /**
    * Answers a request; {@code messagesSurface} when it stands for a Messages call, whose streamed
-   * tool calls always carry their ids (the Anthropic shape has no place for a missing one).
+   * tool calls always carry their ids (the Anthropic shape has no place for a missing one); {@code
+   * scripted} says what the model says instead of its own answer, or is null.
    */
-  FakeResponse respond(RecordedRequest request, boolean messagesSurface) {
+  FakeResponse respond(
+      RecordedRequest request, boolean messagesSurface, FakeResponse.Answer scripted) {
     String path = request.path();
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -90,7 +96,7 @@ final class FakeModel {
       return error(401, "invalid_authentication_error", "Invalid Authentication");
     }
     if (path.equals("/v1/chat/completions") && request.method().equals("POST")) {
-      return chat(request, messagesSurface);
+      return chat(request, messagesSurface, scripted);
     }
     if (path.equals("/v1/models") && request.method().equals("GET")) {
       return models();
@@ -101,7 +107,8 @@ final class FakeModel {
     return error(404, "resource_not_found_error", "Not found the path " + path);
   }
 
-  private FakeResponse chat(RecordedRequest request, boolean messagesSurface) {
+  private FakeResponse chat(
+      RecordedRequest request, boolean messagesSurface, FakeResponse.Answer scripted) {
     JsonValue parsed = request.json();
     if (!(parsed instanceof JsonObject body)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
@@ -181,10 +188,14 @@ final class FakeModel {
     }
     int choices = body.get("n") instanceof JsonNumber nn ? Math.max(1, nn.intValue()) : 1;
     String userText = lastUserText(messages);
-    List<Call> calls = plan(body, messages, userText);
+    List<Call> calls =
+        scripted != null ? scripted(scripted, messages) : plan(body, messages, userText);
     List<String> reasoning;
     List<String> content;
-    if (!calls.isEmpty()) {
+    if (scripted != null && scripted.text() != null) {
+      reasoning = thinking ? pieces("I will answer with the reply I was given.") : List.of();
+      content = pieces(scripted.text());
+    } else if (!calls.isEmpty()) {
       List<String> names = new ArrayList<>();
       calls.forEach(c -> names.add(c.name));
       reasoning = thinking ? pieces("I will call " + String.join(" and ", names) + ".") : List.of();
@@ -546,6 +557,29 @@ final class FakeModel {
         args = Json.write(params == null ? JsonObject.of() : instance(params, params, text, "", 0));
       }
       out.add(new Call(id, name, args));
+    }
+    return out;
+  }
+
+  /** The scripted calls of a typed reply, each with an id made as {@link #plan} makes them. */
+  private List<Call> scripted(FakeResponse.Answer scripted, JsonArray messages) {
+    int callsSoFar = 0;
+    for (JsonValue v : messages.values()) {
+      if (v instanceof JsonObject m && m.get("tool_calls") instanceof JsonArray calls) {
+        callsSoFar += calls.size();
+      }
+    }
+    List<Call> out = new ArrayList<>();
+    for (io.github.kimisdk.tool.ToolCall c : scripted.calls()) {
+      String id = c.id();
+      if (id == null || id.isBlank()) {
+        id =
+            switch (toolCallIds) {
+              case UNIQUE -> "functions." + c.name() + ":" + (callsSoFar + out.size());
+              case PER_TURN -> c.name() + ":" + out.size();
+            };
+      }
+      out.add(new Call(id, c.name(), c.arguments().isBlank() ? "{}" : c.arguments()));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.ToolCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A scripted response for {@link FakeKimiServer#enqueue(FakeResponse)}: a JSON body, an event
- * stream, an error, or raw bytes. Instances are immutable; the {@code with*} methods return copies.
+ * A scripted response for {@link FakeKimiServer#enqueue(FakeResponse)}: what the model says ({@link
+ * #reply(String)}, {@link #toolCalls(ToolCall...)}), or a JSON body, an event stream, an error, or
+ * raw bytes. Instances are immutable; the {@code with*} methods return copies.
  *
  * <pre>{@code
+ * server.enqueue(FakeResponse.toolCalls(
+ *     ToolCall.function(null, "get_weather", "{\"city\":\"Paris\"}")));
+ * server.enqueue(FakeResponse.reply("Sunny in Paris."));   // streamed if the request streams
  * server.enqueue(FakeResponse.json("{\"id\":\"chatcmpl-1\",\"choices\":[]}"));
  * server.enqueue(FakeResponse.error(429, "{\"error\":{\"type\":\"engine_overloaded_error\"}}")
  *     .withHeader("Retry-After", "2"));
@@ -37,12 +42,23 @@ public final class FakeResponse {
   /** The bytes of a part that closes the connection abruptly instead of writing. */
   static final byte[] DROP = new byte[0];
 
+  /**
+   * What the model says in a typed reply, which the server's model writes out for the request it
+   * answers: {@code text} (null for tool calls) or {@code calls} (empty for text).
+   */
+  record Answer(String text, List<ToolCall> calls) {
+    Answer {
+      calls = List.copyOf(calls);
+    }
+  }
+
   private final int status;
   private final Map<String, String> headers;
   private final List<Part> parts;
   private final boolean streamed;
   private final boolean holdOpen;
   private final Duration headersDelay;
+  private final Answer answer; // null unless a typed reply, written out when served
 
   private FakeResponse(
       int status,
@@ -50,7 +66,7 @@ public final class FakeResponse {
       List<Part> parts,
       boolean streamed,
       boolean holdOpen) {
-    this(status, headers, parts, streamed, holdOpen, Duration.ZERO);
+    this(status, headers, parts, streamed, holdOpen, Duration.ZERO, null);
   }
 
   private FakeResponse(
@@ -59,7 +75,8 @@ public final class FakeResponse {
       List<Part> parts,
       boolean streamed,
       boolean holdOpen,
-      Duration headersDelay) {
+      Duration headersDelay,
+      Answer answer) {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status must be a 3-digit HTTP status: " + status);
     }
@@ -69,6 +86,60 @@ public final class FakeResponse {
     this.streamed = streamed;
     this.holdOpen = holdOpen;
     this.headersDelay = Objects.requireNonNull(headersDelay, "headersDelay");
+    this.answer = answer;
+  }
+
+  /**
+   * Returns the model's answer {@code text}: a chat completion, or an event stream of its chunks
+   * when the request streams, shaped as the server's own model shapes its answers (ids, usage
+   * counted, {@code reasoning_content} first when the model thinks, {@code max_tokens} cutting it
+   * short with {@code finish_reason} {@code length}), and over the Messages protocol a message or
+   * its events. The request is still judged by Kimi's rules: one Kimi would refuse gets Kimi's
+   * error instead (unless the server is {@link FakeKimiServer#lenient() lenient}).
+   *
+   * @param text the assistant's content
+   * @return the response
+   * @throws NullPointerException if {@code text} is null
+   */
+  public static FakeResponse reply(String text) {
+    return typed(new Answer(Objects.requireNonNull(text, "text"), List.of()));
+  }
+
+  /**
+   * Returns the model's answer calling tools, in parallel when there are several: {@code
+   * finish_reason} {@code tool_calls}, streamed when the request streams (each call's arguments in
+   * pieces), over either wire protocol, as {@link #reply(String)} does. A call without an id gets
+   * one as the server's model makes them ({@code functions.get_weather:0}, or per turn, see {@link
+   * FakeKimiServer#toolCallIds}); blank arguments are sent as {@code {}}. The tools need not be
+   * declared in the request; the results sent back are checked as Kimi checks them (every call
+   * answered, in order, before the next message).
+   *
+   * <pre>{@code
+   * server.enqueue(FakeResponse.toolCalls(
+   *     ToolCall.function(null, "get_weather", "{\"city\":\"Paris\"}"),
+   *     ToolCall.function(null, "get_time", "{\"zone\":\"Europe/Paris\"}")));
+   * }</pre>
+   *
+   * @param calls the calls, at least one, each with a name
+   * @return the response
+   * @throws IllegalArgumentException if there is no call, or a call has no name
+   * @throws NullPointerException if a call is null
+   */
+  public static FakeResponse toolCalls(ToolCall... calls) {
+    List<ToolCall> list = List.of(calls);
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("toolCalls needs at least one call");
+    }
+    for (ToolCall c : list) {
+      if (c.name() == null || c.name().isBlank()) {
+        throw new IllegalArgumentException("every tool call needs a name: " + c);
+      }
+    }
+    return typed(new Answer(null, list));
+  }
+
+  private static FakeResponse typed(Answer answer) {
+    return new FakeResponse(200, Map.of(), List.of(), false, false, Duration.ZERO, answer);
   }
 
   /**
@@ -254,7 +325,7 @@ public final class FakeResponse {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
     h.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay);
+    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer);
   }
 
   /**
@@ -264,7 +335,7 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse withStatus(int status) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
   }
 
   /**
@@ -278,7 +349,7 @@ public final class FakeResponse {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay, answer);
   }
 
   /**
@@ -289,12 +360,36 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse holdingOpen() {
-    return new FakeResponse(status, headers, parts, true, true, headersDelay);
+    return new FakeResponse(status, headers, parts, true, true, headersDelay, answer);
   }
 
   /** Returns a copy with other body parts (the Messages translation). */
   FakeResponse withParts(List<Part> parts) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
+  }
+
+  /** What the model says, for a typed reply; null for any other response. */
+  Answer answer() {
+    return answer;
+  }
+
+  /**
+   * Returns the model's {@code written} answer to this typed reply with this reply's status,
+   * headers, headers delay and holding open; an error (the request broke one of Kimi's rules) is
+   * returned as it is.
+   */
+  FakeResponse written(FakeResponse written) {
+    if (written.status / 100 != 2) {
+      return written;
+    }
+    Map<String, String> h = new LinkedHashMap<>(written.headers);
+    headers.forEach(
+        (name, value) -> {
+          h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+          h.put(name, value);
+        });
+    return new FakeResponse(
+        status, h, written.parts, written.streamed || holdOpen, holdOpen, headersDelay, null);
   }
 
   int status() {
@@ -323,6 +418,16 @@ public final class FakeResponse {
 
   @Override
   public String toString() {
+    if (answer != null) {
+      List<String> names = new ArrayList<>();
+      answer.calls().forEach(c -> names.add(c.name()));
+      return "FakeResponse["
+          + (answer.text() != null
+              ? "reply, " + answer.text().length() + " chars"
+              : "tool calls " + String.join(", ", names))
+          + (status != 200 ? ", status=" + status : "")
+          + "]";
+    }
     int bytes = parts.stream().mapToInt(p -> p.bytes().length).sum();
     return "FakeResponse[status="
         + status

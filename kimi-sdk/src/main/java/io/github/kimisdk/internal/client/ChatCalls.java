@@ -48,7 +48,12 @@ final class ChatCalls {
         body,
         charge,
         core.traced(
-            call, operation, sent.model(), transport.chatPath(), estimate(sent, model, charge)));
+            call,
+            operation,
+            sent.model(),
+            transport.chatPath(),
+            estimate(sent, model, charge),
+            sent));
   }
 
   /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */
