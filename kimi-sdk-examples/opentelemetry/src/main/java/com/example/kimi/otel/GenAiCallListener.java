@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Makes an OpenTelemetry GenAI client span and the two standard GenAI client metrics for every
- * chat call of a kimi-sdk client, as the OpenTelemetry semantic conventions for generative AI name
- * them. Copy this class into your application and register it on the client:
+ * Makes an OpenTelemetry GenAI client span and the two standard GenAI client metrics for every chat
+ * call of a kimi-sdk client, as the OpenTelemetry semantic conventions for generative AI name them.
+ * Copy this class into your application and register it on the client:
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()
@@ -41,8 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * by call id in between. Retries stay inside the one span, each as an event. Only chat calls
  * (blocking, async and streamed) make spans; platform calls (files, models, balance) do not.
  *
- * <p>Nothing here holds message contents or the API key: the attributes are the request's
- * settings, the server's address, the response's ids and the token counts.
+ * <p>Nothing here holds message contents or the API key: the attributes are the request's settings,
+ * the server's address, the response's ids and the token counts.
  */
 public final class GenAiCallListener implements CallListener {
 
@@ -54,7 +54,8 @@ public final class GenAiCallListener implements CallListener {
 
   // Attribute names from the GenAI semantic conventions (gen_ai.provider.name replaced the
   // deprecated gen_ai.system).
-  static final AttributeKey<String> OPERATION_NAME = AttributeKey.stringKey("gen_ai.operation.name");
+  static final AttributeKey<String> OPERATION_NAME =
+      AttributeKey.stringKey("gen_ai.operation.name");
   static final AttributeKey<String> PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");
   static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
   static final AttributeKey<Long> MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
@@ -62,7 +63,8 @@ public final class GenAiCallListener implements CallListener {
       AttributeKey.doubleKey("gen_ai.request.temperature");
   static final AttributeKey<Double> TOP_P = AttributeKey.doubleKey("gen_ai.request.top_p");
   static final AttributeKey<Long> SEED = AttributeKey.longKey("gen_ai.request.seed");
-  static final AttributeKey<Long> CHOICE_COUNT = AttributeKey.longKey("gen_ai.request.choice.count");
+  static final AttributeKey<Long> CHOICE_COUNT =
+      AttributeKey.longKey("gen_ai.request.choice.count");
   static final AttributeKey<List<String>> STOP_SEQUENCES =
       AttributeKey.stringArrayKey("gen_ai.request.stop_sequences");
   static final AttributeKey<Double> PRESENCE_PENALTY =
@@ -70,11 +72,13 @@ public final class GenAiCallListener implements CallListener {
   static final AttributeKey<Double> FREQUENCY_PENALTY =
       AttributeKey.doubleKey("gen_ai.request.frequency_penalty");
   static final AttributeKey<String> RESPONSE_ID = AttributeKey.stringKey("gen_ai.response.id");
-  static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+  static final AttributeKey<String> RESPONSE_MODEL =
+      AttributeKey.stringKey("gen_ai.response.model");
   static final AttributeKey<List<String>> FINISH_REASONS =
       AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
   static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  static final AttributeKey<Long> OUTPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
   static final AttributeKey<Long> CACHE_READ_TOKENS =
       AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens");
   static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
@@ -146,8 +150,7 @@ public final class GenAiCallListener implements CallListener {
     if (span != null) {
       span.addEvent(
           "kimi.retry",
-          Attributes.of(
-              ATTEMPT, (long) e.attempt(), ERROR_TYPE, e.failure().getClass().getName()));
+          Attributes.of(ATTEMPT, (long) e.attempt(), ERROR_TYPE, e.failure().getClass().getName()));
     }
   }
 
@@ -180,8 +183,7 @@ public final class GenAiCallListener implements CallListener {
     duration.record(seconds(e.duration()), metric);
     if (usage != null) {
       tokens.record(usage.promptTokens(), metric.toBuilder().put(TOKEN_TYPE, "input").build());
-      tokens.record(
-          usage.completionTokens(), metric.toBuilder().put(TOKEN_TYPE, "output").build());
+      tokens.record(usage.completionTokens(), metric.toBuilder().put(TOKEN_TYPE, "output").build());
     }
   }
 

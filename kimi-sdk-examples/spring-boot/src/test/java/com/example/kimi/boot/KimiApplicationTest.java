@@ -162,8 +162,7 @@ class KimiApplicationTest {
     // the reply's 20 s are over.
     assertThat(
             KIMI.awaitConnections(
-                () ->
-                    KIMI.clientClosedConnections() > closedBefore && KIMI.activeExchanges() == 0,
+                () -> KIMI.clientClosedConnections() > closedBefore && KIMI.activeExchanges() == 0,
                 WAIT))
         .as("the upstream connection closed by the client")
         .isTrue();
