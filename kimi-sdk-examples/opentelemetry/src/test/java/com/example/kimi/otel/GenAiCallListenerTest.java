@@ -264,6 +264,27 @@ class GenAiCallListenerTest {
   }
 
   @Test
+  void promptTokensServedFromTheCacheAreCacheReadInputTokens() throws Exception {
+    ChatRequest request =
+        ChatRequest.builder(MODEL)
+            .addSystem("You are a careful assistant. ".repeat(80)) // well over 256 tokens
+            .addUser("Hello")
+            .build();
+    kimi.chat(request); // fills the fake's prefix cache
+    assertTrue(ENDS.tryAcquire(5, TimeUnit.SECONDS));
+    SPANS.reset();
+
+    ChatCompletion again = kimi.chat(request);
+
+    SpanData span = awaitGenAiSpan();
+    assertTrue(again.usage().cachedTokens() > 0, "the second request hit the cache");
+    assertThat(span)
+        .hasAttributesSatisfying(
+            equalTo(GenAiCallListener.CACHE_READ_TOKENS, (long) again.usage().cachedTokens()),
+            equalTo(GenAiCallListener.INPUT_TOKENS, (long) again.usage().promptTokens()));
+  }
+
+  @Test
   void platformCallsMakeNoSpan() {
     assertFalse(kimi.listModels().isEmpty());
 
