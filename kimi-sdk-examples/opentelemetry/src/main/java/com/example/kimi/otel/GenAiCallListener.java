@@ -232,7 +232,7 @@ public final class GenAiCallListener implements CallListener {
     }
     // seed is not modelled by ChatRequest; it travels as an extra body field.
     JsonValue seed = r.extraBody().get("seed");
-    if (seed instanceof JsonNumber n) {
+    if (seed instanceof JsonNumber n && n.literal().matches("-?\\d{1,18}")) {
       a.put(SEED, n.longValue());
     }
     return a.build();
