@@ -1,15 +1,24 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.model.Cost;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * One moment of a call, as a {@link CallListener} hears it. Every event names its {@link Call} (id,
- * operation, model, endpoint path); none holds the API key or message contents. Times are measured
- * from when the call started, on the real clock ({@link System#nanoTime()}).
+ * operation, model, endpoint, and for a chat the request as sent); no event holds the API key, and
+ * no event's {@code toString} prints message contents. Times are measured from when the call
+ * started, on the real clock ({@link System#nanoTime()}).
+ *
+ * <p>What an OpenTelemetry GenAI span needs is here: {@code gen_ai.request.model} and the request's
+ * settings ({@code max_tokens}, {@code temperature}, ...) from {@link Call#request()}, {@code
+ * server.address} and {@code server.port} from {@link Call#endpoint()}, {@code gen_ai.response.id}
+ * and {@code gen_ai.response.model} from {@link End#responseId()} and {@link End#responseModel()},
+ * and the usage from {@link End#usage()}.
  */
 public sealed interface CallEvent {
 
@@ -42,8 +51,17 @@ public sealed interface CallEvent {
    * @param model the model asked for; null when the call names none (most platform calls)
    * @param path the endpoint path below the base URL, without query, such as {@code
    *     chat/completions}
+   * @param endpoint the URI called: the base URL and the path, without query (a call's query
+   *     parameters are left out, so a key passed in one never shows), such as {@code
+   *     https://api.moonshot.ai/v1/chat/completions}; its host and port are OpenTelemetry's {@code
+   *     server.address} and {@code server.port} ({@link URI#getPort()} is -1 for the scheme's
+   *     default port)
+   * @param request the chat request as sent, after the client adapted it to its model ({@link
+   *     KimiClient#adapt}) and set {@code stream}; null for calls that are not chats ({@link
+   *     Operation#REQUEST}, {@link Operation#REQUEST_EVENTS}, {@link Operation#PLATFORM})
    */
-  record Call(long id, Operation operation, String model, String path) {
+  record Call(
+      long id, Operation operation, String model, String path, URI endpoint, ChatRequest request) {
     /**
      * Checks the components.
      *
@@ -51,10 +69,33 @@ public sealed interface CallEvent {
      * @param operation the kind of call
      * @param model the model, or null
      * @param path the path
+     * @param endpoint the URI called
+     * @param request the chat request as sent, or null
      */
     public Call {
       Objects.requireNonNull(operation, "operation");
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(endpoint, "endpoint");
+    }
+
+    /**
+     * Returns the call without the request's contents: its id, operation, model, endpoint and, for
+     * a chat, how many messages it sent.
+     *
+     * @return the description
+     */
+    @Override
+    public String toString() {
+      return "Call[id="
+          + id
+          + ", operation="
+          + operation
+          + ", model="
+          + model
+          + ", endpoint="
+          + endpoint
+          + (request == null ? "" : ", request=" + request.messages().size() + " messages")
+          + "]";
     }
   }
 
@@ -114,6 +155,13 @@ public sealed interface CallEvent {
    * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}); null when
    *     the model has no price or there was no usage
    * @param timeToFirstChunk the time to a stream's first chunk; null for other calls
+   * @param responseId the completion's {@code id} as the server sent it (for a stream, its chunks';
+   *     over the Messages protocol, the message's {@code msg_} id); null for calls that are not
+   *     chats or when the server sent none. Not the request id of the headers ({@link
+   *     ResponseMetadata#requestId()})
+   * @param responseModel the model the server named in its reply, which may differ from the one
+   *     asked for ({@link Call#model()}); null for calls that are not chats or when the server
+   *     named none
    */
   record End(
       Call call,
@@ -123,7 +171,9 @@ public sealed interface CallEvent {
       FinishReason finishReason,
       Usage usage,
       Cost cost,
-      Duration timeToFirstChunk)
+      Duration timeToFirstChunk,
+      String responseId,
+      String responseModel)
       implements CallEvent {}
 
   /**

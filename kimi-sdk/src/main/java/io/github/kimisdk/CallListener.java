@@ -12,11 +12,23 @@ package io.github.kimisdk;
  * is to be sent again, {@link #onFirstChunk} once for a stream, and last exactly one of {@link
  * #onEnd} or {@link #onFailure}. Every method does nothing unless overridden.
  *
- * <p>A listener is called on whichever thread the moment happens on (the client's HTTP threads, its
- * timer, or the thread consuming a stream), possibly for many calls at once: keep it cheap and
- * thread-safe, and never block in it. A listener that throws does not break the call: the exception
- * is caught, and logged once per listener class at {@code WARNING} on {@code
- * io.github.kimisdk.listener}. Events never hold the API key or message contents.
+ * <p><b>Threads.</b> A listener is called on the thread the moment happens on, possibly for many
+ * calls at once: keep it cheap and thread-safe, and never block in it. Attempt 1's {@link
+ * #onRequest} runs on the caller's thread: the one calling {@code chat} or {@code chatAsync}, or
+ * the one that starts consuming a stream (iterating it, or requesting its first item); only a
+ * client rate limiter that makes the call wait moves it to the limiter's timer. That is the moment
+ * to read the caller's context (a tracing span's parent, a logging context). Every later moment may
+ * run on any thread: the client's HTTP threads or timer ({@link #onHeaders}, {@link #onRetry} and
+ * the attempts after it), the thread that delivers a stream's chunks ({@link #onFirstChunk}), and
+ * whichever thread completes the call ({@link #onEnd}, {@link #onFailure}; for {@code chat} not the
+ * caller's), so carry what they need from the first {@code onRequest} (keyed by {@link
+ * CallEvent.Call#id()}) rather than from thread-local state. The end or failure is heard before the
+ * caller has the result: a call that returned (or a stream that ended) was already heard.
+ *
+ * <p>A listener that throws does not break the call: the exception is caught, and logged once per
+ * listener class at {@code WARNING} on {@code io.github.kimisdk.listener}. Events never hold the
+ * API key; {@link CallEvent.Call#request()} holds a chat's request, messages included, but no
+ * event's {@code toString} prints them.
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()

@@ -7,6 +7,7 @@ import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.flow.Futures;
@@ -16,6 +17,8 @@ import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.PriceTable;
 import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -58,9 +61,13 @@ final class CallTrace implements AttemptObserver {
       String model,
       String path,
       Long estimate,
-      PriceTable prices) {
+      PriceTable prices,
+      URI base,
+      ChatRequest sent) {
     this.listeners = listeners;
-    this.call = new CallEvent.Call(IDS.incrementAndGet(), operation, model, pathOnly(path));
+    String p = pathOnly(path);
+    this.call =
+        new CallEvent.Call(IDS.incrementAndGet(), operation, model, p, endpoint(base, p), sent);
     this.estimate = estimate;
     this.prices = prices;
   }
@@ -74,6 +81,8 @@ final class CallTrace implements AttemptObserver {
    * @param path the path below the base URL; a query is dropped
    * @param estimate the estimated prompt tokens, or null
    * @param prices the client's prices, for the cost at the end
+   * @param base the client's base URL (no user info, no query)
+   * @param sent a chat's request as sent, or null
    * @return the trace, or null
    */
   static CallTrace start(
@@ -82,10 +91,25 @@ final class CallTrace implements AttemptObserver {
       String model,
       String path,
       Long estimate,
-      PriceTable prices) {
+      PriceTable prices,
+      URI base,
+      ChatRequest sent) {
     return listeners.isEmpty()
         ? null
-        : new CallTrace(listeners, operation, model, path, estimate, prices);
+        : new CallTrace(listeners, operation, model, path, estimate, prices, base, sent);
+  }
+
+  /** The URI the transport calls for {@code path}, or its quoted form if the path is not legal. */
+  static URI endpoint(URI base, String path) {
+    try {
+      return URI.create(base + "/" + path);
+    } catch (IllegalArgumentException notLegal) {
+      try {
+        return new URI(base.getScheme(), base.getAuthority(), base.getPath() + "/" + path, null);
+      } catch (URISyntaxException e) {
+        return base; // unreachable: the quoting constructor accepts any path below a valid base
+      }
+    }
   }
 
   private static String pathOnly(String path) {
@@ -134,7 +158,8 @@ final class CallTrace implements AttemptObserver {
   }
 
   /** The call succeeded; only the first end or failure is heard. */
-  void ended(ResponseMetadata md, FinishReason finish, Usage usage, String replyModel) {
+  void ended(
+      ResponseMetadata md, FinishReason finish, Usage usage, String replyId, String replyModel) {
     if (!done.compareAndSet(false, true)) {
       return;
     }
@@ -158,7 +183,9 @@ final class CallTrace implements AttemptObserver {
             finish,
             usage,
             cost,
-            first == 0 ? null : since(first));
+            first == 0 ? null : since(first),
+            replyId,
+            replyModel);
     fire(l -> l.onEnd(e));
   }
 
@@ -201,11 +228,11 @@ final class CallTrace implements AttemptObserver {
           }
           try {
             if (r instanceof ChatCompletion c) {
-              ended(c.metadata(), c.finishReason(), c.usage(), c.model());
+              ended(c.metadata(), c.finishReason(), c.usage(), c.id(), c.model());
             } else if (r instanceof KimiResponse<?> k) {
-              ended(k.metadata(), null, null, null);
+              ended(k.metadata(), null, null, null, null);
             } else {
-              ended(null, null, null, null);
+              ended(null, null, null, null, null);
             }
           } finally {
             out.complete(r);
@@ -267,6 +294,7 @@ final class CallTrace implements AttemptObserver {
     private final Calls calls;
     private FinishReason finish;
     private Usage usage;
+    private String id;
     private String model;
 
     Heard(Flow.Subscriber<? super T> downstream, Calls calls) {
@@ -327,6 +355,9 @@ final class CallTrace implements AttemptObserver {
         if (finish == null && c.finishReason() != null) {
           finish = c.finishReason();
         }
+        if (c.id() != null) {
+          id = c.id();
+        }
         if (c.model() != null) {
           model = c.model();
         }
@@ -345,7 +376,7 @@ final class CallTrace implements AttemptObserver {
 
     @Override
     public void onComplete() {
-      ended(null, finish, usage, model);
+      ended(null, finish, usage, id, model);
       downstream.onComplete();
     }
   }

@@ -43,7 +43,8 @@ final class ChatCalls {
         sent,
         body,
         charge,
-        core.traced(call, operation, sent.model(), transport.chatPath(), estimate(sent, charge)));
+        core.traced(
+            call, operation, sent.model(), transport.chatPath(), estimate(sent, charge), sent));
   }
 
   /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */

@@ -4,6 +4,7 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -221,6 +222,17 @@ public final class ClientCore {
    */
   Traced traced(
       Call call, CallEvent.Operation operation, String model, String path, Long estimate) {
+    return traced(call, operation, model, path, estimate, null);
+  }
+
+  /** As above, for a chat: {@code sent} is the request as sent, which its listeners see. */
+  Traced traced(
+      Call call,
+      CallEvent.Operation operation,
+      String model,
+      String path,
+      Long estimate,
+      ChatRequest sent) {
     List<CallListener> callOwn = call.options().listeners();
     // Flight Recorder's listener hears only calls that start while a recording wants its event
     boolean recording = jfr != null && Jfr.recording();
@@ -235,7 +247,9 @@ public final class ClientCore {
       }
       all.addAll(callOwn);
     }
-    CallTrace trace = CallTrace.start(all, operation, model, path, estimate, meter.prices());
+    CallTrace trace =
+        CallTrace.start(
+            all, operation, model, path, estimate, meter.prices(), config.endpoint().uri(), sent);
     return new Traced(call.observed(trace), trace);
   }
 
