@@ -1,0 +1,295 @@
+package com.example.kimi.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The application over HTTP, with Kimi played by FakeKimiServer. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class KimiApplicationTest {
+
+  private static final FakeKimiServer KIMI = new FakeKimiServer().trackConnections().start();
+  private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final HttpClient browser =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @LocalServerPort int port;
+  @Autowired KimiClient kimi;
+
+  @DynamicPropertySource
+  static void kimiProperties(DynamicPropertyRegistry registry) {
+    registry.add("kimi.api-key", () -> "sk-test");
+    registry.add("kimi.base-url", KIMI::baseUrl);
+  }
+
+  /** The application's OpenTelemetry, exporting its spans to memory. */
+  @TestConfiguration
+  static class Telemetry {
+    @Bean
+    OpenTelemetry openTelemetry() {
+      return OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
+                  .build())
+          .build();
+    }
+  }
+
+  @AfterAll
+  static void stopKimi() {
+    KIMI.close();
+  }
+
+  @BeforeEach
+  void forgetSpans() {
+    SPANS.reset();
+  }
+
+  @Test
+  void chatAnswersWithKimisReplyAndMakesAGenAiSpan() throws Exception {
+    HttpResponse<String> response = post("/chat", "{\"message\":\"Hello from Spring\"}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    // The listener's span reached the application's OpenTelemetry, with the completion's id.
+    List<SpanData> spans = SPANS.getFinishedSpanItems();
+    assertThat(spans).hasSize(1);
+    SpanData span = spans.get(0);
+    assertThat(span.getName()).isEqualTo("chat kimi-k3");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
+        .isEqualTo("moonshot");
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")))
+        .isEqualTo(answer.get("id").asText());
+    assertThat(answer.get("model").asText()).isEqualTo("kimi-k3");
+    assertThat(answer.get("text").asText()).isEqualTo(expectedReply("Hello from Spring"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/stream", "/stream/emitter"})
+  void streamSendsEveryPieceAsAJsonEventSoNoLeadingSpaceIsLost(String path) throws Exception {
+    String message = "Hello from a stream";
+    HttpResponse<String> response =
+        browser.send(
+            HttpRequest.newBuilder(uri(path + "?message=" + encode(message)))
+                .header("Accept", "text/event-stream")
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
+    List<String> data = dataLines(response.body());
+    assertThat(data).hasSizeGreaterThan(1).allSatisfy(d -> assertThat(d).startsWith("{"));
+    StringBuilder text = new StringBuilder();
+    for (String d : data) {
+      text.append(JSON.readTree(d).get("text").asText());
+    }
+    // Pieces after the first start with a space, which plain-text events would have lost.
+    assertThat(data.stream().skip(1).map(this::pieceText)).anyMatch(t -> t.startsWith(" "));
+    assertThat(text.toString()).isEqualTo(expectedReply(message));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/stream", "/stream/emitter"})
+  void browserLeavingMidStreamClosesTheUpstreamCall(String path) throws Exception {
+    int closedBefore = KIMI.clientClosedConnections();
+    // A long reply, one piece every 50 ms: 20 s if nobody stopped it, longer than the wait below.
+    FakeResponse.SseBuilder slow = FakeResponse.sse();
+    for (int i = 0; i < 400; i++) {
+      slow.data(chunk(i == 0 ? "Once" : " upon")).pause(Duration.ofMillis(50));
+    }
+    KIMI.enqueue(slow.done().build());
+
+    HttpResponse<InputStream> response =
+        browser.send(
+            HttpRequest.newBuilder(uri(path + "?message=story"))
+                .header("Accept", "text/event-stream")
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (BufferedReader events =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = events.readLine();
+      } while (line != null && !line.startsWith("data:"));
+      assertThat(line).isEqualTo("data:{\"text\":\"Once\"}");
+    } // the browser leaves
+
+    // The application cancels the stream and the SDK closes its connection to Kimi, long before
+    // the reply's 20 s are over.
+    assertThat(
+            KIMI.awaitConnections(
+                () -> KIMI.clientClosedConnections() > closedBefore && KIMI.activeExchanges() == 0,
+                WAIT))
+        .as("the upstream connection closed by the client")
+        .isTrue();
+  }
+
+  @Test
+  void kimiRejectingTheKeyIsA502ProblemWithTheRequestId() throws Exception {
+    KIMI.enqueue(
+        FakeResponse.error(
+                401,
+                "{\"error\":{\"type\":\"invalid_authentication_error\",\"message\":\"Invalid"
+                    + " Authentication\"}}")
+            .withHeader("Msh-Request-Id", "req-boot-401"));
+
+    HttpResponse<String> response = post("/chat", "{\"message\":\"Hello\"}");
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("status").asInt()).isEqualTo(502);
+    assertThat(problem.get("requestId").asText()).isEqualTo("req-boot-401");
+    assertThat(problem.get("kimiError").asText()).isEqualTo("AuthenticationException");
+    assertThat(problem.get("kimiStatus").asInt()).isEqualTo(401);
+    assertThat(response.body()).doesNotContain("sk-test");
+  }
+
+  @Test
+  void kimiRateLimitIsA503ProblemWithRetryAfter() throws Exception {
+    KIMI.enqueue(
+        FakeResponse.error(
+                429,
+                "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                    + " reached max request\"}}")
+            .withHeader("Retry-After", "120")
+            .withHeader("Msh-Request-Id", "req-boot-429"));
+
+    HttpResponse<String> response = post("/chat", "{\"message\":\"Hello\"}");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("120");
+    assertThat(JSON.readTree(response.body()).get("requestId").asText()).isEqualTo("req-boot-429");
+  }
+
+  @Test
+  void kimiRefusingTheRequestIsA400ProblemWithKimisMessage() throws Exception {
+    KIMI.enqueue(
+        FakeResponse.error(
+                400,
+                "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid request:"
+                    + " messages must not be empty\"}}")
+            .withHeader("Msh-Request-Id", "req-boot-400"));
+
+    HttpResponse<String> response = post("/chat", "{\"message\":\"Hello\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.get("detail").asText()).contains("messages must not be empty");
+    assertThat(problem.get("requestId").asText()).isEqualTo("req-boot-400");
+  }
+
+  @Test
+  void healthIsUpWhenKimiAnswersAndDownWhenItRejectsTheKey() throws Exception {
+    HttpResponse<String> up = get("/actuator/health/kimi");
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(up.body()).get("status").asText()).isEqualTo("UP");
+
+    KIMI.enqueue(
+        FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
+    HttpResponse<String> down = get("/actuator/health/kimi");
+    assertThat(down.statusCode()).isEqualTo(503);
+    JsonNode health = JSON.readTree(down.body());
+    assertThat(health.get("status").asText()).isEqualTo("DOWN");
+    assertThat(health.get("details").get("status").asText()).isEqualTo("BAD_KEY");
+  }
+
+  // What the fake's model answers to `message`, asked directly.
+  private String expectedReply(String message) {
+    return kimi.chat(ChatRequest.of("kimi-k3", message)).text();
+  }
+
+  private String pieceText(String data) {
+    try {
+      return JSON.readTree(data).get("text").asText();
+    } catch (Exception e) {
+      throw new AssertionError(data, e);
+    }
+  }
+
+  private static List<String> dataLines(String body) {
+    List<String> data = new ArrayList<>();
+    for (String line : body.split("\r?\n")) {
+      if (line.startsWith("data:")) {
+        data.add(line.substring("data:".length()));
+      }
+    }
+    return data;
+  }
+
+  private static String chunk(String text) {
+    return "{\"id\":\"chatcmpl-slow\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+        + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + text
+        + "\"},\"finish_reason\":null}]}";
+  }
+
+  private HttpResponse<String> post(String path, String json) throws Exception {
+    return browser.send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .timeout(WAIT)
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return browser.send(
+        HttpRequest.newBuilder(uri(path)).timeout(WAIT).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
