@@ -228,6 +228,56 @@ class MessagesStreamEndingHttpTest {
   }
 
   @Test
+  void theFakeEndsAFinishedStreamWithoutItsEndEventAlikeOnBothFaces(FakeKimiServer fake) {
+    FakeResponse noDone =
+        FakeResponse.sse()
+            .data(
+                "{\"id\":\"chatcmpl-1\",\"model\":\"kimi-k2.6\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"role\":\"assistant\",\"content\":\"Done here.\"}}]}")
+            .data(
+                "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},"
+                    + "\"finish_reason\":\"length\",\"usage\":{\"prompt_tokens\":12,"
+                    + "\"completion_tokens\":9,\"total_tokens\":21}}]}")
+            .build();
+    try (KimiClient overChat = client(fake.baseUrl());
+        KimiClient overMessages = client(fake.anthropicBaseUrl())) {
+      for (KimiClient kimi : List.of(overChat, overMessages)) {
+        fake.enqueue(noDone);
+        ChatCompletion c = kimi.stream(HELLO).toCompletion();
+        assertThat(c.text()).isEqualTo("Done here.");
+        assertThat(c.finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(c.usage()).isEqualTo(new Usage(12, 9, 21, null, null));
+      }
+      // the Messages face ends after message_delta: no message_stop was sent
+      fake.enqueue(noDone);
+      String raw = rawMessagesBody(fake);
+      assertThat(raw).contains("event: message_delta").doesNotContain("message_stop");
+    }
+  }
+
+  static String rawMessagesBody(FakeKimiServer fake) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(fake.anthropicBaseUrl() + "/v1/messages"))
+                      .header("x-api-key", FakeKimiExtension.KEY)
+                      .header("anthropic-version", "2023-06-01")
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"model\":\"kimi-k2.6\",\"max_tokens\":16,\"stream\":true,"
+                                  + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      return r.body();
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void aChatStreamFollowsTheSameRule(FakeKimiServer fake) throws Exception {
     String content =
         "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
