@@ -184,7 +184,7 @@ class BudgetHttpTest {
       ChatRequest refusing = portable.toBuilder().temperature(0.2).build();
       assertThatThrownBy(() -> checked.chat(refusing))
           .isInstanceOf(PreflightException.class)
-          .hasMessageContaining("kimi-k3 accepts only temperature 1.0: 0.2");
+          .hasMessageContaining("kimi-k3 accepts only temperature 1.0 with thinking on: 0.2");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
@@ -24,6 +25,12 @@ import java.util.TreeMap;
  *       same position among the calls most recently started. A call whose id never arrived (or
  *       arrived blank, as kimi-k3 may stream it) gets one ({@link ToolCall#withIds}).
  *   <li>Log probabilities, when asked for, are joined per choice in the order they arrive.
+ *   <li>Members the records do not model are kept at every level, as in a whole reply: those of a
+ *       chunk reach the completion's {@code additionalFields}, of a choice the choice's, of a delta
+ *       the message's, of a tool-call fragment the call's, and of log probabilities (such as {@code
+ *       refusal}) theirs. A delta's and log probabilities' strings and arrays are fragments, joined
+ *       in order like content; any other value, and every value at the other levels, is replaced by
+ *       a later chunk's; a {@code null} replaces nothing.
  *   <li>Usage is taken from the top level of a chunk, else from its choice; the last one seen wins.
  *       Each choice also keeps its own last usage.
  *   <li>Id, model, created and system fingerprint come from the first chunk that has them.
@@ -81,13 +88,8 @@ public final class ChatAccumulator {
     if (u != null) {
       usage = u;
     }
-    if (!chunk.additionalFields().isEmpty()) {
-      // members the chunk does not model carry over to the completion; a later chunk's win
-      if (extra == null) {
-        extra = new LinkedHashMap<>();
-      }
-      extra.putAll(chunk.additionalFields().members());
-    }
+    // members the chunk does not model carry over to the completion; a later chunk's win
+    extra = replace(extra, chunk.additionalFields());
     for (ChatCompletionChunk.ChunkChoice c : chunk.choices()) {
       ChoiceState state = lastChoice;
       if (state == null || c.index() != lastIndex) {
@@ -159,6 +161,25 @@ public final class ChatAccumulator {
         extra == null ? null : JsonObject.of(extra));
   }
 
+  /** Puts {@code later}'s members into {@code extra} (made on first use); null replaces nothing. */
+  private static LinkedHashMap<String, JsonValue> replace(
+      LinkedHashMap<String, JsonValue> extra, JsonObject later) {
+    if (later.isEmpty()) {
+      return extra;
+    }
+    LinkedHashMap<String, JsonValue> m = extra == null ? new LinkedHashMap<>() : extra;
+    for (Map.Entry<String, JsonValue> e : later.members().entrySet()) {
+      if (!(e.getValue() instanceof JsonNull) || !m.containsKey(e.getKey())) {
+        m.put(e.getKey(), e.getValue());
+      }
+    }
+    return m;
+  }
+
+  private static JsonObject object(LinkedHashMap<String, JsonValue> extra) {
+    return extra == null ? null : JsonObject.of(extra);
+  }
+
   /** What has arrived for one choice. */
   private static final class ChoiceState {
     StringBuilder content;
@@ -167,6 +188,8 @@ public final class ChatAccumulator {
     FinishReason finishReason;
     Usage usage;
     Logprobs logprobs;
+    LinkedHashMap<String, JsonValue> extra;
+    LinkedHashMap<String, JsonValue> messageExtra;
     final TreeMap<Integer, CallState> calls = new TreeMap<>();
 
     /** The calls started by the latest chunk that started index-less calls, by position. */
@@ -195,6 +218,16 @@ public final class ChatAccumulator {
       if (!d.toolCalls().isEmpty()) {
         addToolCalls(d.toolCalls());
       }
+      if (!d.additionalFields().isEmpty()) {
+        // fragments of members the delta does not model, such as refusal, join like content
+        if (messageExtra == null) {
+          messageExtra = new LinkedHashMap<>();
+        }
+        for (Map.Entry<String, JsonValue> e : d.additionalFields().members().entrySet()) {
+          messageExtra.put(e.getKey(), Logprobs.join(messageExtra.get(e.getKey()), e.getValue()));
+        }
+      }
+      extra = replace(extra, c.additionalFields());
       if (c.finishReason() != null) {
         finishReason = c.finishReason();
       }
@@ -250,7 +283,7 @@ public final class ChatAccumulator {
     Choice toChoice(int index) {
       List<ToolCall> toolCalls = new ArrayList<>(calls.size());
       for (CallState s : calls.values()) {
-        toolCalls.add(new ToolCall(s.id, s.type, s.name, s.arguments.toString()));
+        toolCalls.add(new ToolCall(s.id, s.type, s.name, s.arguments.toString(), object(s.extra)));
       }
       AssistantMessage message =
           new AssistantMessage(
@@ -259,8 +292,9 @@ public final class ChatAccumulator {
               ToolCall.withIds(toolCalls),
               null,
               false,
-              signature == null ? null : signature.toString());
-      return new Choice(index, message, finishReason, usage, logprobs, null);
+              signature == null ? null : signature.toString(),
+              object(messageExtra));
+      return new Choice(index, message, finishReason, usage, logprobs, object(extra));
     }
   }
 
@@ -270,6 +304,7 @@ public final class ChatAccumulator {
     String type;
     String name;
     final StringBuilder arguments = new StringBuilder();
+    LinkedHashMap<String, JsonValue> extra;
 
     void add(ChatCompletionChunk.ToolCallDelta f) {
       // Some servers repeat id, type and name in every fragment: the first value wins (a blank id,
@@ -286,6 +321,7 @@ public final class ChatAccumulator {
       if (f.arguments() != null) {
         arguments.append(f.arguments());
       }
+      extra = replace(extra, f.additionalFields());
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 
 /**
@@ -132,9 +133,16 @@ public record ChatCompletionChunk(
    * @param usage the usage of the choice (Kimi sends it with the finish reason); null when absent
    * @param logprobs the log probabilities of this chunk's tokens, when the request asked for them;
    *     null otherwise
+   * @param additionalFields the members of the choice the server sent that this record does not
+   *     model, as they came; empty, never null
    */
   public record ChunkChoice(
-      int index, Delta delta, FinishReason finishReason, Usage usage, Logprobs logprobs) {
+      int index,
+      Delta delta,
+      FinishReason finishReason,
+      Usage usage,
+      Logprobs logprobs,
+      JsonObject additionalFields) {
 
     /**
      * Replaces a missing delta with an empty one.
@@ -144,11 +152,28 @@ public record ChatCompletionChunk(
      * @param finishReason why the model stopped; null until the last chunk of the choice
      * @param usage the usage of the choice (Kimi sends it with the finish reason); null when absent
      * @param logprobs the log probabilities of this chunk's tokens; null when not asked for
+     * @param additionalFields the members the server sent that this record does not model; null is
+     *     empty
      */
     public ChunkChoice {
       if (delta == null) {
         delta = Delta.EMPTY;
       }
+      additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+    }
+
+    /**
+     * Creates a choice update without additional fields.
+     *
+     * @param index the position of the choice updated
+     * @param delta what this chunk adds to the choice; null is empty
+     * @param finishReason why the model stopped; null until the last chunk of the choice
+     * @param usage the usage of the choice; null when absent
+     * @param logprobs the log probabilities of this chunk's tokens; null when not asked for
+     */
+    public ChunkChoice(
+        int index, Delta delta, FinishReason finishReason, Usage usage, Logprobs logprobs) {
+      this(index, delta, finishReason, usage, logprobs, null);
     }
 
     /**
@@ -160,7 +185,7 @@ public record ChatCompletionChunk(
      * @param usage the usage of the choice; null when absent
      */
     public ChunkChoice(int index, Delta delta, FinishReason finishReason, Usage usage) {
-      this(index, delta, finishReason, usage, null);
+      this(index, delta, finishReason, usage, null, null);
     }
   }
 
@@ -173,16 +198,39 @@ public record ChatCompletionChunk(
    * @param toolCalls tool-call fragments; never null
    * @param reasoningSignature a fragment of the reasoning's signature (Anthropic Messages {@code
    *     signature_delta}); null when absent, always null over chat completions
+   * @param additionalFields the members of the delta the server sent that this record does not
+   *     model, as they came (such as {@code refusal}); {@link ChatAccumulator} folds them into the
+   *     message's {@link AssistantMessage#additionalFields()}; empty, never null
    */
   public record Delta(
       String role,
       String content,
       String reasoningContent,
       List<ToolCallDelta> toolCalls,
-      String reasoningSignature) {
+      String reasoningSignature,
+      JsonObject additionalFields) {
 
     /** An empty delta. */
-    public static final Delta EMPTY = new Delta(null, null, null, List.of(), null);
+    public static final Delta EMPTY = new Delta(null, null, null, List.of(), null, null);
+
+    /**
+     * Creates a delta without additional fields.
+     *
+     * @param role the role, {@code assistant}, sent only in the first delta; null otherwise
+     * @param content a content fragment; null when absent
+     * @param reasoningContent a reasoning fragment; null when absent, possibly {@code ""}
+     * @param toolCalls tool-call fragments; never null
+     * @param reasoningSignature a fragment of the reasoning's signature; null when absent
+     * @throws NullPointerException if an element of {@code toolCalls} is null
+     */
+    public Delta(
+        String role,
+        String content,
+        String reasoningContent,
+        List<ToolCallDelta> toolCalls,
+        String reasoningSignature) {
+      this(role, content, reasoningContent, toolCalls, reasoningSignature, null);
+    }
 
     /**
      * Creates a delta without a reasoning signature.
@@ -195,7 +243,7 @@ public record ChatCompletionChunk(
      */
     public Delta(
         String role, String content, String reasoningContent, List<ToolCallDelta> toolCalls) {
-      this(role, content, reasoningContent, toolCalls, null);
+      this(role, content, reasoningContent, toolCalls, null, null);
     }
 
     /**
@@ -206,10 +254,13 @@ public record ChatCompletionChunk(
      * @param reasoningContent a reasoning fragment; null when absent, possibly {@code ""}
      * @param toolCalls tool-call fragments; never null
      * @param reasoningSignature a fragment of the reasoning's signature; null when absent
+     * @param additionalFields the members the server sent that this record does not model; null is
+     *     empty
      * @throws NullPointerException if an element of {@code toolCalls} is null
      */
     public Delta {
       toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+      additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
     }
   }
 
@@ -223,7 +274,44 @@ public record ChatCompletionChunk(
    * @param type the call type, {@code function}; null when absent
    * @param name the tool name; null except in the first fragment of a call
    * @param arguments a piece of the arguments JSON text; null when absent
+   * @param additionalFields the members of the call the server sent that this record does not
+   *     model, as they came; they reach the call's {@link ToolCall#additionalFields()}; empty,
+   *     never null
    */
   public record ToolCallDelta(
-      Integer index, String id, String type, String name, String arguments) {}
+      Integer index,
+      String id,
+      String type,
+      String name,
+      String arguments,
+      JsonObject additionalFields) {
+
+    /**
+     * Replaces missing additional fields with none.
+     *
+     * @param index the position of the call; null when the server sent none
+     * @param id the call id; null except in the first fragment of a call
+     * @param type the call type; null when absent
+     * @param name the tool name; null except in the first fragment of a call
+     * @param arguments a piece of the arguments JSON text; null when absent
+     * @param additionalFields the members the server sent that this record does not model; null is
+     *     empty
+     */
+    public ToolCallDelta {
+      additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+    }
+
+    /**
+     * Creates a fragment without additional fields.
+     *
+     * @param index the position of the call; null when the server sent none
+     * @param id the call id; null except in the first fragment of a call
+     * @param type the call type; null when absent
+     * @param name the tool name; null except in the first fragment of a call
+     * @param arguments a piece of the arguments JSON text; null when absent
+     */
+    public ToolCallDelta(Integer index, String id, String type, String name, String arguments) {
+      this(index, id, type, name, arguments, null);
+    }
+  }
 }

@@ -38,10 +38,14 @@ import java.util.stream.StreamSupport;
  * kimi.stream(request).subscribe(mySubscriber);
  * }</pre>
  *
- * <p>The stream completes at Kimi's {@code data: [DONE]}. It fails with a {@link
+ * <p>The stream completes at Kimi's {@code data: [DONE]}. A stream is complete once it carried its
+ * finish reason, whether or not its end event follows: over chat completions once every choice
+ * asked for has its {@code finish_reason} (and the usage, when asked for), {@code data: [DONE]} or
+ * not; over Anthropic Messages once a {@code message_delta} carried a {@code stop_reason}, {@code
+ * message_stop} or not, and whether or not the body ends with a blank line. It fails with a {@link
  * io.github.kimisdk.KimiException}: an {@link io.github.kimisdk.ApiException} for an HTTP error or
  * an error event before any chunk, a {@link io.github.kimisdk.TruncatedStreamException} (carrying
- * what arrived) when the response ends before {@code [DONE]}; once a chunk has arrived, every
+ * what arrived) when the response ends before it is complete; once a chunk has arrived, every
  * failure is a {@link io.github.kimisdk.StreamException} carrying what arrived (an error event then
  * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
  * stream early cancels the call and closes the connection.

@@ -1,5 +1,10 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNull;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,21 +15,37 @@ import java.util.Objects;
  * chunk carries those of its own tokens; {@link ChatAccumulator} joins them in order.
  *
  * @param content one entry per token of the content, in order; never null
+ * @param additionalFields the members the server sent that this record does not model (such as
+ *     {@code refusal}, the log probabilities of a refusal), as they came; empty, never null
  */
-public record Logprobs(List<Token> content) {
+public record Logprobs(List<Token> content, JsonObject additionalFields) {
 
   /**
    * Copies the entries.
    *
    * @param content one entry per token; null is empty
+   * @param additionalFields the members the record does not model; null is empty
    * @throws NullPointerException if an entry is null
    */
   public Logprobs {
     content = content == null ? List.of() : List.copyOf(content);
+    additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
   }
 
   /**
-   * Returns these entries followed by {@code later}'s, as a stream delivers them.
+   * Creates log probabilities without additional fields.
+   *
+   * @param content one entry per token; null is empty
+   * @throws NullPointerException if an entry is null
+   */
+  public Logprobs(List<Token> content) {
+    this(content, null);
+  }
+
+  /**
+   * Returns these entries followed by {@code later}'s, as a stream delivers them; of the members
+   * this record does not model, arrays and strings are joined in order too, and any other value of
+   * {@code later} replaces this one's (a {@code null} replaces nothing).
    *
    * @param later the entries of a later chunk
    * @return the joined log probabilities
@@ -32,16 +53,48 @@ public record Logprobs(List<Token> content) {
    */
   public Logprobs plus(Logprobs later) {
     Objects.requireNonNull(later, "later must not be null");
-    if (later.content.isEmpty()) {
+    JsonObject extra = additionalFields;
+    if (!later.additionalFields.isEmpty()) {
+      java.util.Map<String, JsonValue> m = new java.util.LinkedHashMap<>(extra.members());
+      later.additionalFields.members().forEach((k, v) -> m.put(k, join(m.get(k), v)));
+      extra = JsonObject.of(m);
+    }
+    if (later.content.isEmpty() && extra == additionalFields) {
       return this;
     }
-    if (content.isEmpty()) {
+    if (content.isEmpty() && extra == later.additionalFields) {
       return later;
     }
     List<Token> all = new java.util.ArrayList<>(content.size() + later.content.size());
     all.addAll(content);
     all.addAll(later.content);
-    return new Logprobs(all);
+    return new Logprobs(all, extra);
+  }
+
+  /**
+   * Joins two values of a member a stream sends in fragments: strings and arrays are joined in
+   * order, any other value replaces the earlier one, and {@code null} replaces nothing.
+   *
+   * @param earlier the value so far; null when none
+   * @param later the value of a later chunk
+   * @return the joined value
+   */
+  static JsonValue join(JsonValue earlier, JsonValue later) {
+    if (earlier == null || earlier instanceof JsonNull) {
+      return later;
+    }
+    if (later instanceof JsonNull) {
+      return earlier;
+    }
+    if (earlier instanceof JsonString a && later instanceof JsonString b) {
+      return JsonString.of(a.value() + b.value());
+    }
+    if (earlier instanceof JsonArray a && later instanceof JsonArray b) {
+      List<JsonValue> all = new java.util.ArrayList<>(a.values());
+      all.addAll(b.values());
+      return JsonArray.of(all);
+    }
+    return later;
   }
 
   /**

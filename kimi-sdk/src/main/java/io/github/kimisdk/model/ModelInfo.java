@@ -102,8 +102,11 @@ public final class ModelInfo {
     /** Kimi-k2.7-code and the Kimi Code models built on it: temperature 1, {@code top_p} 0.95. */
     public static final FixedSampling K2_7_CODE = new FixedSampling(1.0, 1.0, 0.95, null, null);
 
-    /** Kimi-k3: temperature 1, {@code top_p} 0.95, {@code n} 1, penalties 0. */
-    public static final FixedSampling K3 = new FixedSampling(1.0, 1.0, 0.95, 1, 0.0);
+    /**
+     * Kimi-k3: temperature 1.0 with thinking and 0.6 without (Moonshot's vendor verifier), {@code
+     * top_p} 0.95, {@code n} 1, penalties 0.
+     */
+    public static final FixedSampling K3 = new FixedSampling(1.0, 0.6, 0.95, 1, 0.0);
 
     /**
      * Tells whether this fixes no value at all.

@@ -330,6 +330,13 @@ final class MessagesFacade {
     if (!rest.isEmpty()) {
       out.add(
           new FakeResponse.Part(java.time.Duration.ZERO, rest.getBytes(StandardCharsets.UTF_8)));
+    } else {
+      // a chat stream that ends without [DONE] once it finished ends after its message_delta
+      String end = t.endWithoutDone();
+      if (!end.isEmpty()) {
+        out.add(
+            new FakeResponse.Part(java.time.Duration.ZERO, end.getBytes(StandardCharsets.UTF_8)));
+      }
     }
     return response.withParts(out);
   }
@@ -519,6 +526,21 @@ final class MessagesFacade {
 
     String rest() {
       return pending.toString();
+    }
+
+    /**
+     * The end of a stream that finished without {@code [DONE]}: its {@code message_delta} with the
+     * stop reason and usage, and no {@code message_stop}, as some servers end a Messages stream;
+     * empty when the stream ended otherwise.
+     */
+    String endWithoutDone() {
+      if (!started || stopped || finish == null) {
+        return "";
+      }
+      StringBuilder out = new StringBuilder();
+      finish(out);
+      int stop = out.lastIndexOf("event: message_stop");
+      return out.substring(0, stop);
     }
 
     private void translate(String event, StringBuilder out) {

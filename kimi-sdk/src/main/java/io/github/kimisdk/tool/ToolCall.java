@@ -1,6 +1,7 @@
 package io.github.kimisdk.tool;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,8 +24,11 @@ import java.util.Set;
  * @param name the name of the tool called; null only when the server sent none
  * @param arguments the arguments as the raw JSON text the model produced (not necessarily valid
  *     JSON); never null (defaults to {@code ""})
+ * @param additionalFields members of the call the server sent that this record does not model,
+ *     replayed as they are when the message goes back; empty, never null
  */
-public record ToolCall(String id, String type, String name, String arguments) {
+public record ToolCall(
+    String id, String type, String name, String arguments, JsonObject additionalFields) {
 
   /** The call type Kimi uses for function and built-in tools. */
   public static final String FUNCTION = "function";
@@ -41,6 +45,7 @@ public record ToolCall(String id, String type, String name, String arguments) {
    * @param name the name of the tool called; null only when the server sent none
    * @param arguments the arguments as the raw JSON text the model produced (not necessarily valid
    *     JSON); never null (defaults to {@code ""})
+   * @param additionalFields members the record does not model; null is empty
    */
   public ToolCall {
     if (type == null) {
@@ -49,6 +54,21 @@ public record ToolCall(String id, String type, String name, String arguments) {
     if (arguments == null) {
       arguments = "";
     }
+    if (additionalFields == null) {
+      additionalFields = JsonObject.of();
+    }
+  }
+
+  /**
+   * Creates a call without additional fields.
+   *
+   * @param id the call id; null only when the server sent none
+   * @param type the call type; null is {@code "function"}
+   * @param name the name of the tool called; null only when the server sent none
+   * @param arguments the arguments as raw JSON text; null is {@code ""}
+   */
+  public ToolCall(String id, String type, String name, String arguments) {
+    this(id, type, name, arguments, null);
   }
 
   /**
@@ -123,7 +143,7 @@ public record ToolCall(String id, String type, String name, String arguments) {
         id = cut(base, "_" + n);
       }
       taken.add(id);
-      out.add(new ToolCall(id, c.type(), c.name(), c.arguments()));
+      out.add(new ToolCall(id, c.type(), c.name(), c.arguments(), c.additionalFields()));
     }
     return List.copyOf(out);
   }

@@ -71,7 +71,7 @@ class K3ContractTypedTest {
                 ((JsonNumber) c.get("status")).intValue()));
       }
     }
-    assertThat(out).hasSize(78);
+    assertThat(out).hasSize(108);
     return out.stream();
   }
 
@@ -98,6 +98,14 @@ class K3ContractTypedTest {
       for (String field : List.of("tool_choice", "reasoning_effort")) {
         assertThat(sent.get(field)).as("%s %s", id, field).isEqualTo(body.get(field));
       }
+      for (String field :
+          List.of("temperature", "top_p", "n", "presence_penalty", "frequency_penalty")) {
+        if (body.get(field) instanceof JsonNumber want) {
+          assertThat(((JsonNumber) sent.get(field)).doubleValue())
+              .as("%s %s", id, field)
+              .isEqualTo(want.doubleValue());
+        }
+      }
     } else {
       assertThat(problems).as("%s: K3 refuses it, the client must too", id).isNotEmpty();
     }
@@ -115,6 +123,11 @@ class K3ContractTypedTest {
           "thinking",
           "reasoning_effort",
           "max_tokens",
+          "temperature",
+          "top_p",
+          "n",
+          "presence_penalty",
+          "frequency_penalty",
           "stream",
           "stream_options");
 
@@ -163,6 +176,21 @@ class K3ContractTypedTest {
     }
     if (body.get("reasoning_effort") != null) {
       b.reasoningEffort(body.get("reasoning_effort").asString());
+    }
+    if (body.get("temperature") instanceof JsonNumber t) {
+      b.temperature(t.doubleValue());
+    }
+    if (body.get("top_p") instanceof JsonNumber t) {
+      b.topP(t.doubleValue());
+    }
+    if (body.get("n") instanceof JsonNumber t) {
+      b.n(t.intValue());
+    }
+    if (body.get("presence_penalty") instanceof JsonNumber t) {
+      b.presencePenalty(t.doubleValue());
+    }
+    if (body.get("frequency_penalty") instanceof JsonNumber t) {
+      b.frequencyPenalty(t.doubleValue());
     }
     if (body.get("max_tokens") != null) {
       b.maxCompletionTokens(((JsonNumber) body.get("max_tokens")).intValue());

@@ -33,7 +33,7 @@ class ModelCatalogTest {
     ModelInfo k3 = c.lookup("kimi-k3");
     assertThat(k3.contextWindow()).isEqualTo(1_048_576);
     assertThat(k3.defaultMaxOutput()).isEqualTo(131_072);
-    assertThat(k3.sampling()).isEqualTo(new ModelInfo.FixedSampling(1.0, 1.0, 0.95, 1, 0.0));
+    assertThat(k3.sampling()).isEqualTo(new ModelInfo.FixedSampling(1.0, 0.6, 0.95, 1, 0.0));
     assertThat(k3.vision() && k3.video()).isTrue();
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.defaultEffort()).isEqualTo("max");

@@ -106,7 +106,7 @@ class ModelRulesTest {
             -1.0,
             "kimi-k2.6 accepts only frequency_penalty 0.0: -1.0"),
         row("kimi-k2.6", false, null, null, null, 0.0, 0.0, ""),
-        // k3: temperature 1, top_p 0.95, n 1, penalties 0, whatever thinking says
+        // k3: temperature 1 with thinking and 0.6 without, top_p 0.95, n 1, penalties 0
         row(
             "kimi-k3",
             true,
@@ -115,7 +115,17 @@ class ModelRulesTest {
             null,
             null,
             null,
-            "kimi-k3 accepts only temperature 1.0: 0.7"),
+            "kimi-k3 accepts only temperature 1.0 with thinking on: 0.7"),
+        row(
+            "kimi-k3",
+            false,
+            1.0,
+            null,
+            null,
+            null,
+            null,
+            "kimi-k3 accepts only temperature 0.6 with thinking off: 1.0"),
+        row("kimi-k3", false, 0.6, 0.95, 1, 0.0, 0.0, ""),
         row("kimi-k3", true, null, 0.5, null, null, null, "kimi-k3 accepts only top_p 0.95: 0.5"),
         row("kimi-k3", true, null, null, 3, null, null, "kimi-k3 accepts only n 1: 3"),
         row(

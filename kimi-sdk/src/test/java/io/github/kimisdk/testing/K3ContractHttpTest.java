@@ -30,11 +30,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Moonshot's K3 vendor contract (Kimi-Vendor-Verifier, {@code tests/k3_features}) as a table: every
- * request its tests send, streamed and not streamed as its {@code conftest.py} runs them, gets from
- * the fake the status the test demands, a refusal in our words (the tests check no message), and a
- * 200 answer that passes what the test asserts of the request's form. The cases are data: {@code
- * /kvv/k3-contract.jsonl}, with its licence and source beside it.
+ * Moonshot's K3 vendor contract (Kimi-Vendor-Verifier, {@code tests/k3_features} and {@code
+ * tests/params}) as a table: every request its tests send, streamed and not streamed as its {@code
+ * conftest.py} runs them, gets from the fake the status the test demands, a refusal in our words
+ * (the tests check no message), and a 200 answer that passes what the test asserts of the request's
+ * form. The cases are data: {@code /kvv/k3-contract.jsonl}, with its licence and source beside it.
  */
 class K3ContractHttpTest {
 
@@ -122,7 +122,55 @@ class K3ContractHttpTest {
               "response_format.json_schema.schema must be an object"),
           Map.entry(
               "test_keep_not_all_rejected",
-              "invalid thinking: only keep=all is allowed for this model"));
+              "invalid thinking: only keep=all is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-temperature=1.1]",
+              "invalid temperature: 1.1 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-temperature=2.0]",
+              "invalid temperature: 2 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-temperature=-0.1]",
+              "invalid temperature: -0.1 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-top_p=0.8]",
+              "invalid top_p: only 0.95 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-presence_penalty=0.5]",
+              "invalid presence_penalty: only 0 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-frequency_penalty=0.5]",
+              "invalid frequency_penalty: only 0 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[non-thinking-n=2]",
+              "invalid n: only 1 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-temperature=1.1]",
+              "invalid temperature: 1.1 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-temperature=2.0]",
+              "invalid temperature: 2 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-temperature=-0.1]",
+              "invalid temperature: -0.1 is not in [0, 1]"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-top_p=0.8]",
+              "invalid top_p: only 0.95 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-presence_penalty=0.5]",
+              "invalid presence_penalty: only 0 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-frequency_penalty=0.5]",
+              "invalid frequency_penalty: only 0 is allowed for this model"),
+          Map.entry(
+              "test_wrong_param_rejected[thinking-n=2]",
+              "invalid n: only 1 is allowed for this model"),
+          Map.entry(
+              "test_default_param_accepted[thinking]#1",
+              "invalid temperature: only 1 is allowed for this model"),
+          Map.entry(
+              "test_default_param_accepted[thinking]#2",
+              "invalid temperature: only 1 is allowed for this model"));
 
   FakeKimiServer server;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -162,13 +210,14 @@ class K3ContractHttpTest {
   }
 
   @Test
-  void theTableHoldsEveryCaseOfTheFourTestFiles() throws IOException {
+  void theTableHoldsEveryCaseOfTheFiveTestFiles() throws IOException {
     List<JsonObject> cases = cases();
     Map<String, Integer> perFile = new TreeMap<>();
     cases.forEach(c -> perFile.merge(str(c.get("file")), 1, Integer::sum));
     assertThat(perFile)
         .containsExactly(
             Map.entry("test_dynamic_tools.py", 27),
+            Map.entry("test_params.py", 30),
             Map.entry("test_response_format.py", 12),
             Map.entry("test_thinking_effort.py", 29),
             Map.entry("test_tool_choice.py", 10));
@@ -179,6 +228,17 @@ class K3ContractHttpTest {
       }
     }
     assertThat(refused).containsExactlyInAnyOrderElementsOf(REFUSALS.keySet());
+    // where the verifier's demand and Kimi's recorded answer differ, status is Kimi's answer
+    List<String> conflicts = new ArrayList<>();
+    for (JsonObject c : cases) {
+      if (c.has("kvv_conflict")) {
+        conflicts.add(str(c.get("id")) + " " + c.get("kvv_status") + "->" + c.get("status"));
+      }
+    }
+    assertThat(conflicts)
+        .containsExactly(
+            "test_default_param_accepted[thinking]#1 200->400",
+            "test_default_param_accepted[thinking]#2 200->400");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -23,9 +23,14 @@ import java.util.Map;
  * (carried by the first chunk that has something else to carry), content blocks give content,
  * reasoning, signature and tool-call fragments (a tool call's index is its position among the
  * tool-use blocks), {@code message_delta} gives the finish reason and usage, {@code message_stop}
- * completes (an event that carries nothing gives no chunk), {@code error} fails, EOF before {@code
- * message_stop} is a truncated stream. Events it does not know ({@code ping}, future ones) are
- * skipped.
+ * completes (an event that carries nothing gives no chunk), {@code error} fails. Events it does not
+ * know ({@code ping}, future ones) are skipped.
+ *
+ * <p>A stream is complete once it carried its finish reason, whether or not its end event follows:
+ * here once a {@code message_delta} carried a {@code stop_reason}, so a body that ends without
+ * {@code message_stop}, or without the blank line that would dispatch it, still gives the whole
+ * reply with that delta's usage. A body that ends before any stop reason is a truncated stream
+ * carrying what arrived.
  */
 public final class MessagesEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
@@ -37,6 +42,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   private String model;
   private JsonObject startUsage;
   private boolean rolePending;
+  private boolean stopReasonSeen;
   private final int maxDepth;
 
   /**
@@ -186,6 +192,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
           FinishReason finish = null;
           if (o.get("delta") instanceof JsonObject d) {
             finish = MessagesCodec.finishReason(MessagesCodec.string(d, "stop_reason"));
+            stopReasonSeen |= finish != null;
           }
           Usage usage =
               o.get("usage") instanceof JsonObject u ? MessagesCodec.usage(u, startUsage) : null;
@@ -225,6 +232,10 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
 
   @Override
   public void onEndOfInput(Emitter<ChatCompletionChunk> out) {
+    if (stopReasonSeen) {
+      out.complete(); // the finish reason arrived; message_stop never did, or was not dispatched
+      return;
+    }
     out.fail(progress.truncated());
   }
 

@@ -319,6 +319,12 @@ public final class ChatCodec {
     }
     w.name("arguments").value(c.arguments());
     w.endObject();
+    // what the server sent beside the modelled members goes back as it came
+    for (Map.Entry<String, JsonValue> e : c.additionalFields().members().entrySet()) {
+      if (!TOOL_CALL_MEMBERS.contains(e.getKey())) {
+        w.name(e.getKey()).value(e.getValue());
+      }
+    }
     w.endObject();
   }
 
@@ -459,6 +465,7 @@ public final class ChatCodec {
       Set.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
   private static final JsonReader.Names TOOL_CALL =
       JsonReader.Names.of("index", "id", "type", "function");
+  private static final Set<String> TOOL_CALL_MEMBERS = Set.of("index", "id", "type", "function");
   private static final JsonReader.Names FUNCTION = JsonReader.Names.of("name", "arguments");
   private static final JsonReader.Names USAGE =
       JsonReader.Names.of(
@@ -822,6 +829,7 @@ public final class ChatCodec {
     FinishReason finish = null;
     Usage usage = null;
     Logprobs logprobs = null;
+    Map<String, JsonValue> extra = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(CHUNK_CHOICE)) {
@@ -841,11 +849,12 @@ public final class ChatCodec {
           logprobs = readLogprobs(r);
           break;
         default:
-          r.skipValue();
+          extra = keep(r, extra);
       }
     }
     r.endObject();
-    return new ChatCompletionChunk.ChunkChoice(index, delta, finish, usage, logprobs);
+    return new ChatCompletionChunk.ChunkChoice(
+        index, delta, finish, usage, logprobs, fields(extra));
   }
 
   /**
@@ -1025,6 +1034,7 @@ public final class ChatCodec {
     String content = null;
     String reasoning = null;
     List<ChatCompletionChunk.ToolCallDelta> calls = List.of();
+    Map<String, JsonValue> extra = null;
     r.beginObject();
     while (r.hasNext()) {
       switch (r.selectName(DELTA)) {
@@ -1041,14 +1051,14 @@ public final class ChatCodec {
           calls = readToolCallDeltas(r);
           break;
         default:
-          r.skipValue();
+          extra = keep(r, extra);
       }
     }
     r.endObject();
-    if (role == null && content == null && reasoning == null && calls.isEmpty()) {
+    if (role == null && content == null && reasoning == null && calls.isEmpty() && extra == null) {
       return ChatCompletionChunk.Delta.EMPTY;
     }
-    return new ChatCompletionChunk.Delta(role, content, reasoning, calls);
+    return new ChatCompletionChunk.Delta(role, content, reasoning, calls, null, fields(extra));
   }
 
   private static String readRole(JsonReader r) {
@@ -1099,9 +1109,13 @@ public final class ChatCodec {
       String id = null;
       String type = null;
       String[] fn = null;
+      Map<String, JsonValue> extra = null;
       r.beginObject();
       while (r.hasNext()) {
         switch (r.selectName(TOOL_CALL)) {
+          case 0: // "index", which only a stream's fragments need
+            r.skipValue();
+            break;
           case 1:
             id = readString(r);
             break;
@@ -1112,11 +1126,13 @@ public final class ChatCodec {
             fn = readFunction(r);
             break;
           default:
-            r.skipValue();
+            extra = keep(r, extra);
         }
       }
       r.endObject();
-      list.add(new ToolCall(id, type, fn == null ? null : fn[0], fn == null ? null : fn[1]));
+      list.add(
+          new ToolCall(
+              id, type, fn == null ? null : fn[0], fn == null ? null : fn[1], fields(extra)));
     }
     r.endArray();
     return list;
@@ -1137,6 +1153,7 @@ public final class ChatCodec {
       String id = null;
       String type = null;
       String[] fn = null;
+      Map<String, JsonValue> extra = null;
       r.beginObject();
       while (r.hasNext()) {
         switch (r.selectName(TOOL_CALL)) {
@@ -1153,13 +1170,13 @@ public final class ChatCodec {
             fn = readFunction(r);
             break;
           default:
-            r.skipValue();
+            extra = keep(r, extra);
         }
       }
       r.endObject();
       ChatCompletionChunk.ToolCallDelta d =
           new ChatCompletionChunk.ToolCallDelta(
-              index, id, type, fn == null ? null : fn[0], fn == null ? null : fn[1]);
+              index, id, type, fn == null ? null : fn[0], fn == null ? null : fn[1], fields(extra));
       if (first == null) {
         first = d;
       } else {
@@ -1211,15 +1228,18 @@ public final class ChatCodec {
 
   /**
    * Reads a choice's {@code logprobs} leniently: {@code content} entries with {@code token}, {@code
-   * logprob}, {@code bytes} and {@code top_logprobs}; what has another shape is left out.
+   * logprob}, {@code bytes} and {@code top_logprobs}; what has another shape is left out. Its other
+   * members (such as {@code refusal}) are kept as they came.
    */
   private static Logprobs readLogprobs(JsonReader r) {
     JsonValue v = r.nextValue();
-    if (!(v instanceof JsonObject o) || !(o.get("content") instanceof JsonArray content)) {
+    if (!(v instanceof JsonObject o)) {
       return null;
     }
+    List<JsonValue> content =
+        o.get("content") instanceof JsonArray array ? array.values() : List.<JsonValue>of();
     List<Logprobs.Token> tokens = new ArrayList<>(content.size());
-    for (JsonValue e : content.values()) {
+    for (JsonValue e : content) {
       if (e instanceof JsonObject t && t.get("logprob") instanceof JsonNumber lp) {
         List<Logprobs.Alternative> top = new ArrayList<>();
         if (t.get("top_logprobs") instanceof JsonArray alternatives) {
@@ -1236,7 +1256,19 @@ public final class ChatCodec {
                 stringOrNull(t.get("token")), lp.doubleValue(), bytes(t.get("bytes")), top));
       }
     }
-    return new Logprobs(tokens);
+    Map<String, JsonValue> extra = null;
+    for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+      if (!e.getKey().equals("content")) {
+        if (extra == null) {
+          extra = new LinkedHashMap<>(4);
+        }
+        extra.put(e.getKey(), e.getValue());
+      }
+    }
+    if (extra == null && !(o.get("content") instanceof JsonArray)) {
+      return null; // nothing of a known shape
+    }
+    return new Logprobs(tokens, fields(extra));
   }
 
   private static String stringOrNull(JsonValue v) {

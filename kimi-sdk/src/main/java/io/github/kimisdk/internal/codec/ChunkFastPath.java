@@ -23,17 +23,17 @@ import java.util.function.IntFunction;
  * JsonReader}; gives up (returns null) on anything outside that shape, and {@link ChatCodec} then
  * decodes the chunk with its general reader, which also reports every error.
  *
- * <p>Accepted: objects with members in any order, unknown members of a choice, delta or tool call
- * whose value is a string, number, {@code true}, {@code false} or {@code null} (an unknown member
- * of the chunk or of its usage gives up, so the general path keeps it), whitespace between tokens,
- * strings with escapes and non-ASCII text (checked as strictly as the general path does; see {@code
- * escapedString}), {@code null} for every field the general path reads, and integers written
- * without fraction or exponent. Everything else gives up: an unknown member holding an object or
- * array, a {@code null} element in {@code choices} or {@code tool_calls}, content or arguments that
- * are not a string, a scalar of another type than expected (the general path converts it
- * leniently), a byte order mark, a negative or long number, a name with an escape or a non-ASCII
- * byte, and any malformed input. What it accepts it decodes to a chunk equal to the general path's,
- * which {@code ChunkFastPathTest} checks on tables, generated chunks and mutated recorded ones.
+ * <p>Accepted: objects with members in any order, a choice's {@code logprobs} when it is {@code
+ * null}, whitespace between tokens, strings with escapes and non-ASCII text (checked as strictly as
+ * the general path does; see {@code escapedString}), {@code null} for every field the general path
+ * reads, and integers written without fraction or exponent. Everything else gives up: a member the
+ * records do not model, at any level (the general path keeps it in {@code additionalFields}),
+ * {@code logprobs} that are not {@code null}, a {@code null} element in {@code choices} or {@code
+ * tool_calls}, content or arguments that are not a string, a scalar of another type than expected
+ * (the general path converts it leniently), a byte order mark, a negative or long number, a name
+ * with an escape or a non-ASCII byte, and any malformed input. What it accepts it decodes to a
+ * chunk equal to the general path's, which {@code ChunkFastPathTest} checks on tables, generated
+ * chunks and mutated recorded ones.
  *
  * <p>A stream repeats its {@code id}, {@code model} and {@code system_fingerprint} in every chunk,
  * and usually the whole header before {@code choices}. Recent plain-ASCII values of each are kept
@@ -57,7 +57,8 @@ final class ChunkFastPath {
   // Member names, in the order servers write them (tried in this order).
   private static final byte[][] CHUNK =
       names("id", "object", "created", "model", "choices", "usage", "system_fingerprint");
-  private static final byte[][] CHOICE = names("index", "delta", "finish_reason", "usage");
+  private static final byte[][] CHOICE =
+      names("index", "delta", "finish_reason", "usage", "logprobs");
   private static final byte[][] DELTA = names("role", "content", "reasoning_content", "tool_calls");
   private static final byte[][] TOOL_CALL = names("index", "id", "type", "function");
   private static final byte[][] FUNCTION = names("name", "arguments");
@@ -309,8 +310,15 @@ final class ChunkFastPath {
           case 3:
             usage = usage();
             break;
+          case 4:
+            if (ws() != 'n') {
+              return fail(null); // log probabilities: the general path reads them
+            }
+            nullLiteral();
+            break;
           default:
-            skipScalar();
+            // A member ChunkChoice does not model: the general path keeps it.
+            return fail(null);
         }
       } while (more('}'));
     }
@@ -347,7 +355,8 @@ final class ChunkFastPath {
             calls = toolCalls();
             break;
           default:
-            skipScalar();
+            // A member Delta does not model: the general path keeps it.
+            return fail(null);
         }
       } while (more('}'));
     }
@@ -435,7 +444,8 @@ final class ChunkFastPath {
               break;
             }
           default:
-            skipScalar();
+            // A member ToolCallDelta does not model: the general path keeps it.
+            return fail(null);
         }
       } while (more('}'));
     }

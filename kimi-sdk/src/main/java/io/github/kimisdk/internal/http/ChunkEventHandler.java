@@ -10,11 +10,13 @@ import io.github.kimisdk.json.JsonValue;
 
 /**
  * Decodes each SSE data payload of a chat stream into a chunk: {@code [DONE]} completes at once, a
- * top-level {@code error} object fails with an API error, EOF before {@code [DONE]} fails with a
- * truncated-stream error unless every choice the request asked for has its finish reason (and the
- * usage, when asked for) already. Once a chunk was decoded, every failure is a stream error: an API
- * error or a broken limit is wrapped with what arrived (the retrier unwraps it if the caller saw
- * nothing). What arrived is kept in a {@link StreamProgress}, so a failure can carry it.
+ * top-level {@code error} object fails with an API error. A stream is complete once it carried its
+ * finish reason, whether or not its end event follows: here once every choice asked for has its
+ * {@code finish_reason} (and the usage, when asked for), {@code data: [DONE]} or not; EOF before
+ * that is a truncated stream carrying what arrived. Once a chunk was decoded, every failure is a
+ * stream error: an API error or a broken limit is wrapped with what arrived (the retrier unwraps it
+ * if the caller saw nothing). What arrived is kept in a {@link StreamProgress}, so a failure can
+ * carry it.
  */
 final class ChunkEventHandler implements SseEventHandler<ChatCompletionChunk> {
 

@@ -32,7 +32,7 @@ class ChatCodecDecodeTest {
   }
 
   @Test
-  void chunkKeepsUnknownMembersOfTheChunkAndUsageAndSkipsTheOthers() {
+  void chunkKeepsUnknownMembersAtEveryLevel() {
     ChatCompletionChunk c =
         chunk(
             "{\"future\":{\"a\":[1,{\"b\":null}]},\"id\":\"x\",\"choices\":[{\"logprobs\":{\"content\":[]},"
@@ -45,7 +45,12 @@ class ChatCodecDecodeTest {
     assertThat(c.id()).isEqualTo("x");
     assertThat(c.text()).isEqualTo("hi");
     assertThat(c.choices().get(0).delta().toolCalls())
-        .containsExactly(new ToolCallDelta(0, null, null, "f", "{}"));
+        .containsExactly(
+            new ToolCallDelta(
+                0, null, null, "f", "{}", (JsonObject) Json.parse("{\"extra\":true}")));
+    assertThat(c.choices().get(0).delta().additionalFields())
+        .isEqualTo(Json.parse("{\"audio\":[1,2]}"));
+    assertThat(c.choices().get(0).additionalFields()).isEqualTo(Json.parse("{}"));
     assertThat(c.usage())
         .isEqualTo(new Usage(1, 2, 3, null, 1, (JsonObject) Json.parse("{\"tpm\":9}")));
     assertThat(c.additionalFields())

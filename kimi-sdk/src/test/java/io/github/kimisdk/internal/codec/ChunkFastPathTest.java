@@ -132,12 +132,13 @@ class ChunkFastPathTest {
       HEAD
           + "{\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{}\",\"name\":\"f\"},"
           + "\"type\":\"function\",\"id\":\"f_0\",\"index\":0}]},\"index\":0}]}",
-      // Unknown scalar members below the chunk and its usage (those two keep theirs, so the
-      // general path decodes them: see declinesWhatTheGeneralPathReadsLenientlyOrRejectsNotHere).
+      // Null logprobs, and unknown scalar members where the records keep none (a function, the
+      // usage details); every other level keeps its unknown members, so the general path decodes
+      // them: see declinesWhatTheGeneralPathReadsLenientlyOrRejectsNotHere.
       "{\"id\":\"i\","
-          + "\"choices\":[{\"logprobs\":null,\"n\":-1.5e3,\"ok\":true,\"no\":false,\"x\":null,"
-          + "\"index\":0,\"delta\":{\"audio\":\"\",\"content\":\"c\","
-          + "\"tool_calls\":[{\"index\":1,\"extra\":0,\"function\":{\"name\":\"f\",\"x\":1.25,"
+          + "\"choices\":[{\"logprobs\":null,"
+          + "\"index\":0,\"delta\":{\"content\":\"c\","
+          + "\"tool_calls\":[{\"index\":1,\"function\":{\"name\":\"f\",\"x\":1.25,"
           + "\"arguments\":\"\"}}]},\"usage\":{\"prompt_tokens\":1,"
           + "\"prompt_tokens_details\":{\"audio_tokens\":0,\"cached_tokens\":1},"
           + "\"completion_tokens_details\":{\"other\":\"\\u00e9\",\"reasoning_tokens\":2}}}]}",
@@ -223,6 +224,14 @@ class ChunkFastPathTest {
       // Unknown members of the chunk or its usage, even scalars: the general path keeps them.
       "{\"id\":\"i\",\"service_tier\":\"default\",\"choices\":[]}",
       "{\"choices\":[{\"usage\":{\"prompt_tokens\":1,\"tpm\":9}}]}",
+      // Unknown members of a choice, a delta or a tool call, even scalars or null.
+      "{\"choices\":[{\"index\":0,\"x\":null}]}",
+      "{\"choices\":[{\"index\":0,\"n\":-1.5e3}]}",
+      "{\"choices\":[{\"delta\":{\"refusal\":null,\"content\":\"c\"}}]}",
+      "{\"choices\":[{\"delta\":{\"audio\":\"\"}}]}",
+      "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"extra\":0}]}}]}",
+      // Logprobs that are not null.
+      "{\"choices\":[{\"index\":0,\"logprobs\":{\"content\":[]}}]}",
       "{\"usage\":{\"x\":null}}",
       "{\"choices\":[{\"logprobs\":{\"content\":[]},\"index\":0}]}",
       "{\"choices\":[{\"delta\":{\"audio\":[1,2],\"content\":\"hi\"}}]}",
@@ -492,7 +501,7 @@ class ChunkFastPathTest {
     }
 
     private void object(List<Runnable> members) {
-      object(members, true);
+      object(members, wild); // an unknown member of a choice, delta or call leaves the fast path
     }
 
     private void object(List<Runnable> members, boolean unknown) {
