@@ -10,7 +10,7 @@ import java.time.Duration;
  * one account's budget instead of each spending all of it.
  *
  * <pre>{@code
- * RateLimitStore redis = RedisRateLimitStore.create(jedisPool, Fallback.IN_PROCESS); // yours
+ * RateLimitStore redis = RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED); // yours
  * KimiClient kimi = KimiClient.builder()
  *     .fromEnv()
  *     .rateLimit(RateLimit.tier(1).toBuilder()

@@ -124,7 +124,8 @@ class RedisRateLimitStoreTest {
     assertThat(one.tryTake("org-rpm", "", limit, 900, Duration.ZERO)) // tokens: 200 + 900 > 1000
         .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
     assertThat(one.tryTake("org-rpm", "", limit, 100, Duration.ZERO)).isZero();
-    assertThat(two.tryTake("org-rpm", "", limit, 1, Duration.ZERO)) // the third request was the last
+    // the third request was the minute's last
+    assertThat(two.tryTake("org-rpm", "", limit, 1, Duration.ZERO))
         .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
     try (RedisClient c = redis.client()) {
       assertThat(c.pttl(RedisRateLimitStore.keys("org-rpm").get(0))).isBetween(59_000L, 60_000L);
