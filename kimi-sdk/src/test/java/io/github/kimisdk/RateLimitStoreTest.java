@@ -34,7 +34,8 @@ class RateLimitStoreTest {
     assertThatThrownBy(() -> RateLimit.builder().store(store, key))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("account must be 1 to 128 characters: 129 characters");
-    assertThat(RateLimit.builder().store(store, "k".repeat(128)).maxConcurrency(1).build().account())
+    assertThat(
+            RateLimit.builder().store(store, "k".repeat(128)).maxConcurrency(1).build().account())
         .hasValue("k".repeat(128));
   }
 
