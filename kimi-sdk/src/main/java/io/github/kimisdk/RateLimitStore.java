@@ -75,6 +75,30 @@ public interface RateLimitStore {
    * @return a new, empty store
    */
   static RateLimitStore inProcess() {
-    return new LocalRateLimitStore(System::nanoTime);
+    LocalRateLimitStore counters = new LocalRateLimitStore(System::nanoTime);
+    return new RateLimitStore() {
+      @Override
+      public Duration tryTake(
+          String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+        return counters.tryTake(
+            account,
+            lease,
+            limits.maxConcurrency().orElse(Integer.MAX_VALUE),
+            limits.requestsPerMinute().orElse(Integer.MAX_VALUE),
+            limits.tokensPerMinute().orElse(Long.MAX_VALUE),
+            tokens,
+            leaseFor.compareTo(Duration.ZERO) > 0);
+      }
+
+      @Override
+      public void giveBack(String account, String lease) {
+        counters.giveBack(account, lease);
+      }
+
+      @Override
+      public String toString() {
+        return "RateLimitStore.inProcess()";
+      }
+    };
   }
 }

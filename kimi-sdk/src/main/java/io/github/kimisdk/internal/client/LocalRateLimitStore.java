@@ -1,7 +1,5 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,12 +8,14 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * The in-process {@link RateLimitStore}: a rolling-minute {@link RateLimiter.Window} for requests
- * and one for tokens, and the set of leases out, per account. Every method holds {@code this}; the
- * clock is the client's (virtual in tests). Leases never expire here: their holders live in the
- * same process.
+ * The in-process counters behind {@link io.github.kimisdk.RateLimitStore#inProcess()} and a client
+ * without a store: a rolling-minute {@link MinuteWindow} for requests and one for tokens, and the
+ * set of leases out, per account. It takes plain numbers rather than the root's types, so that the
+ * root package can build it without the two packages using each other. Every method holds {@code
+ * this}; the clock is the client's (virtual in tests). Leases never expire here: their holders live
+ * in the same process.
  */
-public final class LocalRateLimitStore implements RateLimitStore {
+public final class LocalRateLimitStore {
 
   /** How long a caller refused only for concurrency waits before asking again. */
   static final Duration LEASE_POLL = Duration.ofMillis(20);
@@ -32,19 +32,30 @@ public final class LocalRateLimitStore implements RateLimitStore {
     this.nanoTime = nanoTime;
   }
 
-  @Override
+  /**
+   * Takes one request, {@code tokens} tokens and (when {@code slot}) the lease {@code lease} of
+   * {@code account} if all fit, as {@link io.github.kimisdk.RateLimitStore#tryTake} describes;
+   * limits of {@link Long#MAX_VALUE} are not enforced.
+   *
+   * @return zero when taken, else how long to wait before asking again
+   */
   public synchronized Duration tryTake(
-      String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+      String account,
+      String lease,
+      long maxConcurrency,
+      long requestsPerMinute,
+      long tokensPerMinute,
+      long tokens,
+      boolean slot) {
     Account a = accounts.computeIfAbsent(account, k -> new Account());
     long now = nanoTime.getAsLong();
-    a.requests.capacity = limits.requestsPerMinute().orElse(Integer.MAX_VALUE);
-    a.tokens.capacity = limits.tokensPerMinute().orElse(Long.MAX_VALUE);
+    a.requests.capacity = requestsPerMinute;
+    a.tokens.capacity = tokensPerMinute;
     long wait = Math.max(a.requests.waitFor(1, now), a.tokens.waitFor(tokens, now));
     if (wait > 0) {
       return Duration.ofNanos(wait);
     }
-    boolean slot = leaseFor.compareTo(Duration.ZERO) > 0;
-    if (slot && a.leases.size() >= limits.maxConcurrency().orElse(Integer.MAX_VALUE)) {
+    if (slot && a.leases.size() >= maxConcurrency) {
       return LEASE_POLL;
     }
     a.requests.take(1, now);
@@ -55,7 +66,7 @@ public final class LocalRateLimitStore implements RateLimitStore {
     return Duration.ZERO;
   }
 
-  @Override
+  /** Gives back a lease; one never taken is ignored. */
   public synchronized void giveBack(String account, String lease) {
     Account a = accounts.get(account);
     if (a != null) {
@@ -69,20 +80,9 @@ public final class LocalRateLimitStore implements RateLimitStore {
     return a == null ? 0 : a.leases.size();
   }
 
-  /** Returns the tokens {@code account} spent in the last minute; for tests. */
-  synchronized long tokensUsed(String account) {
-    Account a = accounts.get(account);
-    return a == null ? 0 : a.tokens.used(nanoTime.getAsLong());
-  }
-
   private static final class Account {
-    final RateLimiter.Window requests = new RateLimiter.Window(Integer.MAX_VALUE);
-    final RateLimiter.Window tokens = new RateLimiter.Window(Long.MAX_VALUE);
+    final MinuteWindow requests = new MinuteWindow(Long.MAX_VALUE);
+    final MinuteWindow tokens = new MinuteWindow(Long.MAX_VALUE);
     final Set<String> leases = new HashSet<>();
-  }
-
-  @Override
-  public String toString() {
-    return "RateLimitStore.inProcess()";
   }
 }

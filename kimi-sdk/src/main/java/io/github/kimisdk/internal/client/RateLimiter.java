@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  */
 public final class RateLimiter {
 
-  static final long MINUTE_NANOS = 60_000_000_000L;
+  static final long MINUTE_NANOS = MinuteWindow.MINUTE_NANOS;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
 
@@ -61,7 +61,8 @@ public final class RateLimiter {
   private final BiFunction<String, RuntimeException, KimiException> storeFailed;
   private final ModelCatalog catalog; // the client's: a model's default output cap is charged
   private final Scheduler scheduler;
-  private final RateLimitStore store;
+  private final RateLimitStore store; // the user's, or null
+  private final LocalRateLimitStore local; // this client's own when there is no store
   private final String account;
   private final boolean shared; // the user's store: other clients and processes spend it too
   private final Duration leaseFor;
@@ -140,7 +141,8 @@ public final class RateLimiter {
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
     this.shared = limit.store().isPresent();
-    this.store = limit.store().orElseGet(() -> new LocalRateLimitStore(scheduler::nanoTime));
+    this.store = limit.store().orElse(null);
+    this.local = shared ? null : new LocalRateLimitStore(scheduler::nanoTime);
     this.account = limit.account().orElse("this client");
     this.leaseFor = leaseFor;
     this.leasePrefix = shared ? UUID.randomUUID() + ":" : "";
@@ -302,7 +304,11 @@ public final class RateLimiter {
   }
 
   private long tokenCapacity() {
-    return current.tokensPerMinute().orElse(Long.MAX_VALUE);
+    return tokenCapacity(current);
+  }
+
+  private static long tokenCapacity(RateLimit limits) {
+    return limits.tokensPerMinute().orElse(Long.MAX_VALUE);
   }
 
   /**
@@ -361,7 +367,7 @@ public final class RateLimiter {
       }
       Duration wait;
       try {
-        wait = store.tryTake(account, lease, limits, w.charge, w.slot ? leaseFor : Duration.ZERO);
+        wait = take(lease, limits, w.charge, w.slot);
       } catch (RuntimeException e) {
         synchronized (this) {
           (w.slot ? slotQueue : freeQueue).poll();
@@ -430,6 +436,21 @@ public final class RateLimiter {
     return null;
   }
 
+  /** Asks the store (the user's, or this client's own counters) for a permit, without the lock. */
+  private Duration take(String lease, RateLimit limits, long charge, boolean slot) {
+    if (shared) {
+      return store.tryTake(account, lease, limits, charge, slot ? leaseFor : Duration.ZERO);
+    }
+    return local.tryTake(
+        account,
+        lease,
+        limits.maxConcurrency().orElse(Integer.MAX_VALUE),
+        limits.requestsPerMinute().orElse(Integer.MAX_VALUE),
+        tokenCapacity(limits),
+        charge,
+        slot);
+  }
+
   private void onTimer() {
     // always disarm: a timer that fired early must not leave the queue without one
     synchronized (this) {
@@ -443,7 +464,11 @@ public final class RateLimiter {
     KimiException k = failure == null ? null : kimiCause(failure);
     if (p.slot) {
       try {
-        store.giveBack(account, p.lease);
+        if (shared) {
+          store.giveBack(account, p.lease);
+        } else {
+          local.giveBack(account, p.lease);
+        }
       } catch (RuntimeException e) {
         // the lease expires in the store by itself; the call's own outcome stands
       }
@@ -578,61 +603,10 @@ public final class RateLimiter {
     }
   }
 
-  /**
-   * A rolling one-minute budget: a bucket of {@code capacity} units in which every unit spent at
-   * time t comes back at t + 60 s. No 60-second window ever holds more than {@code capacity}.
-   */
-  static final class Window {
-    private final ArrayDeque<long[]> spent = new ArrayDeque<>();
-    long capacity;
-    private long used;
-
+  /** The rolling one-minute budget by its old name, which the tests use. */
+  static final class Window extends MinuteWindow {
     Window(long capacity) {
-      this.capacity = capacity;
-    }
-
-    private void expire(long now) {
-      while (!spent.isEmpty() && now - spent.peek()[0] >= MINUTE_NANOS) {
-        used -= spent.poll()[1];
-      }
-    }
-
-    /** Returns the nanoseconds until {@code amount} more fits, 0 if it fits now. */
-    long waitFor(long amount, long now) {
-      if (amount <= 0) {
-        return 0;
-      }
-      expire(now);
-      long free = capacity - used;
-      if (amount <= free) {
-        return 0;
-      }
-      for (long[] s : spent) {
-        free += s[1];
-        if (amount <= free) {
-          return s[0] + MINUTE_NANOS - now;
-        }
-      }
-      // only when the capacity was lowered below what is in the window: wait for all of it
-      return spent.isEmpty() ? 0 : spent.peekLast()[0] + MINUTE_NANOS - now;
-    }
-
-    void take(long amount, long now) {
-      if (amount > 0) {
-        spent.add(new long[] {now, amount});
-        used += amount;
-      }
-    }
-
-    void lower(long newCapacity) {
-      if (newCapacity >= 1 && newCapacity < capacity) {
-        capacity = newCapacity;
-      }
-    }
-
-    long used(long now) {
-      expire(now);
-      return used;
+      super(capacity);
     }
   }
 

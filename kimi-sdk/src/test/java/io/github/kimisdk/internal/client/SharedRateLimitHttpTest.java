@@ -67,7 +67,7 @@ class SharedRateLimitHttpTest {
   @Test
   void twoClientsSharingAStoreStayUnderTheAccountsLimitTogether() {
     server.requestsPerMinute(10);
-    LocalRateLimitStore store = new LocalRateLimitStore(time::nanoTime);
+    VirtualStore store = new VirtualStore(time);
     RateLimit limit = RateLimit.builder().requestsPerMinute(10).store(store, "org-a").build();
 
     List<CompletableFuture<ChatCompletion>> calls = burst(client(limit), client(limit));

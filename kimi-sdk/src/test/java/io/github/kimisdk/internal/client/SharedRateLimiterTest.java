@@ -42,7 +42,7 @@ class SharedRateLimiterTest {
 
   @Test
   void twoClientsSharingAStoreSplitOneMinuteOfRequests() {
-    LocalRateLimitStore store = new LocalRateLimitStore(time::nanoTime);
+    VirtualStore store = new VirtualStore(time);
     RateLimit limit = shared(store).requestsPerMinute(3).build();
     RateLimiter a = limiter(limit);
     RateLimiter b = limiter(limit);
@@ -62,7 +62,7 @@ class SharedRateLimiterTest {
 
   @Test
   void aSharedConcurrencyLeaseComesBackWhenTheOtherClientFinishes() {
-    LocalRateLimitStore store = new LocalRateLimitStore(time::nanoTime);
+    VirtualStore store = new VirtualStore(time);
     RateLimit limit = shared(store).maxConcurrency(1).build();
     RateLimiter a = limiter(limit);
     RateLimiter b = limiter(limit);
@@ -228,7 +228,7 @@ class SharedRateLimiterTest {
   void clientsSharingAStoreNeverExceedItsLimitsTogether() {
     // property: three clients take and finish calls at pseudo-random times; at no moment are more
     // leases out than the concurrency, and no minute holds more requests than the RPM
-    LocalRateLimitStore store = new LocalRateLimitStore(time::nanoTime);
+    VirtualStore store = new VirtualStore(time);
     RateLimit limit = shared(store).maxConcurrency(3).requestsPerMinute(10).build();
     List<RateLimiter> clients = List.of(limiter(limit), limiter(limit), limiter(limit));
     Random random = new Random(42);
