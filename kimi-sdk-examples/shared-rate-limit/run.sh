@@ -118,5 +118,7 @@ phase shared
 s=$rejected
 c=$peak
 
-echo "shared rate limit: processes $PROCESSES, requests $((PROCESSES * REQUESTS)), 429s in-process-only $x, shared $s, peak concurrency $c (limit $CONCURRENCY), lost $lost"
+summary="shared rate limit: processes $PROCESSES, requests $((PROCESSES * REQUESTS)),"
+summary="$summary 429s in-process-only $x, shared $s, peak concurrency $c (limit $CONCURRENCY),"
+echo "$summary lost $lost"
 [ "$x" -gt 0 ] && [ "$s" -eq 0 ] && [ "$c" -le "$CONCURRENCY" ] && [ "$lost" -eq 0 ]

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -72,7 +73,7 @@ public final class DemoClient {
         CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
             .exceptionally(e -> null)
             .get(45, TimeUnit.SECONDS);
-      } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+      } catch (TimeoutException | InterruptedException | ExecutionException e) {
         // those not done are counted as lost below
       }
       for (CompletableFuture<ChatCompletion> f : calls) {
