@@ -52,8 +52,9 @@ import java.util.OptionalLong;
  * like everyone else.
  *
  * <p>Moonshot's limits are per organisation, not per key or per client, and they change: the
- * presets are the published tables (see {@link #tier(int)}); give your own numbers when several
- * processes share an account.
+ * presets are the published tables (see {@link #tier(int)}). When several processes share an
+ * account, give them one {@link RateLimitStore} with {@link Builder#store} so that they split its
+ * budget, or give each its share of the numbers.
  */
 public final class RateLimit {
 
@@ -72,8 +73,12 @@ public final class RateLimit {
   private final long tokensPerMinute;
   private final RequestTokens tokenCounter;
   private final Duration maxQueueWait;
+  private final RateLimitStore store;
+  private final String account;
 
   private RateLimit(Builder b) {
+    this.store = b.store;
+    this.account = b.account;
     this.maxQueueWait = b.maxQueueWait;
     this.maxConcurrency = b.maxConcurrency;
     this.requestsPerMinute = b.requestsPerMinute;
@@ -141,6 +146,8 @@ public final class RateLimit {
     b.tokensPerMinute = tokensPerMinute;
     b.tokenCounter = tokenCounter;
     b.maxQueueWait = maxQueueWait;
+    b.store = store;
+    b.account = account;
     return b;
   }
 
@@ -189,6 +196,24 @@ public final class RateLimit {
     return tokenCounter;
   }
 
+  /**
+   * Returns the store the counters are kept in, shared with other clients and processes.
+   *
+   * @return the store, or empty when each client counts on its own in memory (the default)
+   */
+  public Optional<RateLimitStore> store() {
+    return Optional.ofNullable(store);
+  }
+
+  /**
+   * Returns the account whose budget the {@link #store()} holds.
+   *
+   * @return the account key, or empty when no store is set
+   */
+  public Optional<String> account() {
+    return Optional.ofNullable(account);
+  }
+
   /** Returns the limits; "unlimited" for those not set. */
   @Override
   public String toString() {
@@ -198,6 +223,7 @@ public final class RateLimit {
         + (requestsPerMinute == 0 ? "unlimited" : requestsPerMinute)
         + ", tokensPerMinute="
         + (tokensPerMinute == 0 ? "unlimited" : tokensPerMinute)
+        + (store == null ? "" : ", shared by account " + account)
         + "]";
   }
 
@@ -208,8 +234,41 @@ public final class RateLimit {
     private long tokensPerMinute;
     private RequestTokens tokenCounter = RequestTokens.estimated();
     private Duration maxQueueWait;
+    private RateLimitStore store;
+    private String account;
 
     private Builder() {}
+
+    /**
+     * Keeps the counters in {@code store}, under {@code account}: every client and process that
+     * names the same store and account shares one budget of these limits. A call that finds the
+     * budget full waits as it would for its own limits; one that waited {@link #maxQueueWait} fails
+     * with a {@link RateLimitException} saying the shared budget was full.
+     *
+     * @param store where the counters are kept, such as a Redis implementation of your own
+     * @param account the account key the processes agree on (an organisation id, not the API key);
+     *     1 to 128 characters, no spaces or control characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code account} is blank, too long or has spaces
+     */
+    public Builder store(RateLimitStore store, String account) {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(account, "account");
+      if (account.isEmpty() || account.length() > 128) {
+        throw new IllegalArgumentException(
+            "account must be 1 to 128 characters: " + account.length() + " characters");
+      }
+      for (int i = 0; i < account.length(); i++) {
+        char c = account.charAt(i);
+        if (c <= ' ' || c == 0x7f) {
+          throw new IllegalArgumentException(
+              "account must have no spaces or control characters (at index " + i + ")");
+        }
+      }
+      this.store = store;
+      this.account = account;
+      return this;
+    }
 
     /**
      * Sets the most chat calls and streams in flight at once.

@@ -207,8 +207,12 @@ public final class RetryPolicy {
    */
   public boolean isRetryable(KimiException failure) {
     Objects.requireNonNull(failure, "failure");
-    if (failure instanceof EngineOverloadedException || failure instanceof RateLimitException) {
+    if (failure instanceof EngineOverloadedException) {
       return true;
+    }
+    if (failure instanceof RateLimitException r) {
+      // Kimi's 429s are; the client's own refusal after RateLimit's maxQueueWait is final
+      return r.isRetryable();
     }
     if (failure instanceof ServerException s) {
       // typed server errors also arrive with status 200 (in a stream or a 200 error envelope)

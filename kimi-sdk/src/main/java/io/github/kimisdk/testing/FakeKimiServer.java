@@ -203,6 +203,35 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
+   * Enforces an organisation concurrency limit as Kimi does: a request that arrives while {@code
+   * limit} accepted requests are still being answered gets HTTP 429 {@code
+   * rate_limit_reached_error} ("request reached organization max concurrency: N, please try again
+   * after 1 seconds") with {@code Retry-After: 1}. A request counts until its answer is handed to
+   * the connection (a stream's, until it ends).
+   *
+   * @param limit the requests answered at once, at least 1; 0 switches the limit off
+   * @return this server
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
+  public FakeKimiServer maxConcurrency(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be 0 (off) or positive: " + limit);
+    }
+    rateLimit.maxConcurrency(limit);
+    return this;
+  }
+
+  /**
+   * Returns the most requests that were open at once, counting each arrival, refused or not: above
+   * {@link #maxConcurrency(int)} when clients sent more than it allows.
+   *
+   * @return the peak
+   */
+  public int peakConcurrency() {
+    return rateLimit.peak();
+  }
+
+  /**
    * Makes the official tools' fibers started from now on run a while, as a slow one does on Kimi:
    * {@code POST /v1/formulas/{uri}/fibers} answers {@code "status":"pending"}, and polling {@code
    * GET /v1/formulas/{uri}/fibers/{id}} answers {@code pending} until the {@code polls}-th poll,
@@ -349,7 +378,8 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
-   * Returns how many requests the {@link #requestsPerMinute(int)} limit refused.
+   * Returns how many requests the {@link #requestsPerMinute(int)} and {@link #maxConcurrency(int)}
+   * limits refused.
    *
    * @return the count of 429 rate-limit answers
    */
@@ -743,6 +773,7 @@ public final class FakeKimiServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     boolean dropped = false;
+    Runnable answered = () -> {};
     int port = exchange.getRemoteAddress().getPort();
     activeExchanges.incrementAndGet();
     busyPorts.add(port);
@@ -764,6 +795,7 @@ public final class FakeKimiServer implements AutoCloseable {
       unclaimed.add(request);
       FakeResponse response = rateLimit.admit();
       if (response == null) {
+        answered = once(rateLimit::release);
         response = script.poll();
       }
       boolean messages = MessagesFacade.handles(request);
@@ -818,7 +850,7 @@ public final class FakeKimiServer implements AutoCloseable {
       if (messages) {
         response = MessagesFacade.translateResponse(response);
       }
-      send(exchange, response);
+      send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
       dropped = true;
@@ -828,6 +860,7 @@ public final class FakeKimiServer implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, "FakeKimiServer failed to answer", e);
       throw e;
     } finally {
+      answered.run();
       if (!dropped) {
         exchange.close();
       }
@@ -837,7 +870,19 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
-  private void send(HttpExchange exchange, FakeResponse response) throws IOException {
+  private static Runnable once(Runnable r) {
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        r.run();
+      }
+    };
+  }
+
+  /** Sends the response; {@code answered} runs before a whole body is handed to the connection. */
+  private void send(HttpExchange exchange, FakeResponse response, Runnable answered)
+      throws IOException {
     if (!response.headersDelay().isZero() && !pause(response.headersDelay())) {
       return;
     }
@@ -852,6 +897,7 @@ public final class FakeKimiServer implements AutoCloseable {
     OutputStream out = exchange.getResponseBody();
     if (!response.streamed()) {
       byte[] bytes = parts.isEmpty() ? new byte[0] : parts.get(0).bytes();
+      answered.run(); // the client may send its next request as soon as it reads this
       exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
       out.write(bytes);
       return;

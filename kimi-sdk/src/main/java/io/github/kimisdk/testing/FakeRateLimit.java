@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
- * The organisation RPM limit of {@link FakeKimiServer}: at most {@code limit} accepted requests in
- * any 60 seconds of the server's clock; refused requests do not count.
+ * The organisation limits of {@link FakeKimiServer}: at most {@code limit} accepted requests in any
+ * 60 seconds of the server's clock, and at most {@code maxConcurrency} accepted requests open at
+ * once; refused requests do not count. Every admitted request is {@link #release released} once
+ * answered; {@link #peak()} counts the requests open at once, refused arrivals included.
  */
 final class FakeRateLimit {
 
@@ -16,6 +18,9 @@ final class FakeRateLimit {
   private final ArrayDeque<Long> accepted = new ArrayDeque<>();
   private int limit;
   private int rejected;
+  private int maxConcurrency;
+  private int open;
+  private int peak;
 
   FakeRateLimit(Clock clock) {
     this.clock = clock;
@@ -29,8 +34,45 @@ final class FakeRateLimit {
     return rejected;
   }
 
-  /** Admits a request now, or returns Kimi's 429 {@code rate_limit_reached_error}. */
+  synchronized void maxConcurrency(int maxConcurrency) {
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  synchronized int peak() {
+    return peak;
+  }
+
+  /** Ends an admitted request: it no longer counts against the concurrency limit. */
+  synchronized void release() {
+    open--;
+  }
+
+  /**
+   * Admits a request now (then {@link #release()} it once answered), or returns Kimi's 429 {@code
+   * rate_limit_reached_error}.
+   */
   synchronized FakeResponse admit() {
+    open++;
+    peak = Math.max(peak, open);
+    if (maxConcurrency > 0 && open > maxConcurrency) {
+      open--;
+      rejected++;
+      return FakeModel.error(
+              429,
+              "rate_limit_reached_error",
+              "Your account org-fake<ak-fake> request reached organization max concurrency: "
+                  + maxConcurrency
+                  + ", please try again after 1 seconds")
+          .withHeader("Retry-After", "1");
+    }
+    FakeResponse refused = admitPerMinute();
+    if (refused != null) {
+      open--;
+    }
+    return refused;
+  }
+
+  private FakeResponse admitPerMinute() {
     if (limit == 0) {
       return null;
     }

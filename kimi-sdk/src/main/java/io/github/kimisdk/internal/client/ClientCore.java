@@ -157,7 +157,7 @@ public final class ClientCore {
     this.limiter =
         c.rateLimit() == null
             ? null
-            : new RateLimiter(c.rateLimit(), scheduler, errors::queueTimeout, c.catalog());
+            : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
     this.meter =
         new SpendMeter(
             c.prices() != null

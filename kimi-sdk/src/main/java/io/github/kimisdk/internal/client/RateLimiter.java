@@ -6,8 +6,11 @@ import io.github.kimisdk.KimiException;
 import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
@@ -16,26 +19,37 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
- * concurrency slots, the rolling-minute request and token windows and the shared 429 pause allow;
- * calls that need no slot (platform calls) may pass callers waiting only for a slot. Waiting is
- * done with {@link Scheduler} timers, never by blocking a thread.
+ * concurrency slots, the {@link RateLimitStore} (the rolling-minute request and token windows and
+ * the account's leases) and the shared 429 pause allow; calls that need no slot (platform calls)
+ * may pass callers waiting only for a slot. Waiting is done with {@link Scheduler} timers, never by
+ * blocking a thread. Without a store of the user's, the store is a {@link LocalRateLimitStore} of
+ * this limiter's own.
  *
  * <p>Invariants (guarded by {@code this}): {@code inFlight} counts granted slot-holding permits not
  * yet finished; a timer is armed for {@code timerAt} whenever the queue head waits on time; while
- * {@code probing}, at most one permit ({@code probeOut}) is out until one succeeds.
+ * {@code probing}, at most one permit ({@code probeOut}) is out until one succeeds; {@code current}
+ * is the limit, lowered by what Kimi stated in 429s.
+ *
+ * <p>Thread model: {@link #drain} runs on one thread at a time (the {@code draining} counter); it
+ * picks the next waiter under the lock, asks the store without it (a shared store may do I/O), and
+ * grants under the lock again. Only the drain removes waiters from the queues, so the waiter it
+ * picked is still their head when it grants. {@link Permit#finish} gives the lease back to the
+ * store without the lock too.
  */
 public final class RateLimiter {
 
-  static final long MINUTE_NANOS = 60_000_000_000L;
+  static final long MINUTE_NANOS = MinuteWindow.MINUTE_NANOS;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
 
@@ -44,10 +58,19 @@ public final class RateLimiter {
 
   private final RateLimit limit;
   private final Function<Duration, KimiException> queueTimeout;
+  private final BiFunction<String, Duration, KimiException> sharedFull;
+  private final BiFunction<String, RuntimeException, KimiException> storeFailed;
   private final ModelCatalog catalog; // the client's: a model's default output cap is charged
   private final Scheduler scheduler;
-  private final Window requests;
-  private final Window tokens;
+  private final RateLimitStore store; // the user's, or null
+  private final LocalRateLimitStore local; // this client's own when there is no store
+  private final String account;
+  private final boolean shared; // the user's store: other clients and processes spend it too
+  private final Duration leaseFor;
+  private final String leasePrefix;
+  private long leases;
+  private RateLimit current;
+  private boolean storeFull; // the store refused the last waiter asked
   private final ArrayDeque<Waiter> slotQueue = new ArrayDeque<>();
   private final ArrayDeque<Waiter> freeQueue = new ArrayDeque<>();
   private long sequence;
@@ -67,6 +90,26 @@ public final class RateLimiter {
   }
 
   /**
+   * Creates the limiter of one client, whose failures {@code errors} makes; a concurrency lease in
+   * a shared store lasts twice the longest call {@code timeouts} allow.
+   */
+  public RateLimiter(
+      RateLimit limit,
+      Scheduler scheduler,
+      ErrorFactory errors,
+      ModelCatalog catalog,
+      Timeouts timeouts) {
+    this(
+        limit,
+        scheduler,
+        errors::queueTimeout,
+        errors::sharedBudgetFull,
+        errors::rateLimitStoreFailed,
+        catalog,
+        leaseFor(timeouts));
+  }
+
+  /**
    * Creates the limiter of one client; {@code queueTimeout} makes the failure of a call that waited
    * longer than {@link RateLimit#maxQueueWait()} (required when that is set).
    */
@@ -75,13 +118,52 @@ public final class RateLimiter {
       Scheduler scheduler,
       Function<Duration, KimiException> queueTimeout,
       ModelCatalog catalog) {
+    this(limit, scheduler, queueTimeout, null, null, catalog, leaseFor(Timeouts.defaults()));
+  }
+
+  /**
+   * Creates the limiter of one client; {@code sharedFull} and {@code storeFailed} make the failures
+   * of a call refused by, or failed in, the user's store (required when one is set).
+   */
+  RateLimiter(
+      RateLimit limit,
+      Scheduler scheduler,
+      Function<Duration, KimiException> queueTimeout,
+      BiFunction<String, Duration, KimiException> sharedFull,
+      BiFunction<String, RuntimeException, KimiException> storeFailed,
+      ModelCatalog catalog,
+      Duration leaseFor) {
     this.catalog = catalog;
     this.queueTimeout = queueTimeout;
+    this.sharedFull = sharedFull;
+    this.storeFailed = storeFailed;
     this.limit = limit;
+    this.current = limit;
     this.scheduler = scheduler;
     this.maxConcurrency = limit.maxConcurrency().orElse(Integer.MAX_VALUE);
-    this.requests = new Window(limit.requestsPerMinute().orElse(Integer.MAX_VALUE));
-    this.tokens = new Window(limit.tokensPerMinute().orElse(Long.MAX_VALUE));
+    this.shared = limit.store().isPresent();
+    this.store = limit.store().orElse(null);
+    this.local = shared ? null : new LocalRateLimitStore(scheduler::nanoTime);
+    this.account = limit.account().orElse("this client");
+    this.leaseFor = leaseFor;
+    this.leasePrefix = shared ? UUID.randomUUID() + ":" : "";
+  }
+
+  /**
+   * Returns how long a concurrency lease lasts: twice the longest a call may take, its overall or
+   * stream total time when set, else connecting plus waiting for the response headers.
+   */
+  static Duration leaseFor(Timeouts t) {
+    Duration call = t.connect().plus(t.responseHeaders());
+    if (t.overall().isPresent() || t.streamTotal().isPresent()) {
+      call = Duration.ZERO;
+      for (Optional<Duration> d : List.of(t.overall(), t.streamTotal())) {
+        if (d.isPresent() && d.get().compareTo(call) > 0) {
+          call = d.get();
+        }
+      }
+    }
+    return call.multipliedBy(2);
   }
 
   /** Returns the tokens a chat request is charged: estimated prompt plus its output cap. */
@@ -119,7 +201,7 @@ public final class RateLimiter {
   public void checkCharge(ChatRequest request, long charge) {
     long capacity;
     synchronized (this) {
-      capacity = tokens.capacity;
+      capacity = tokenCapacity();
     }
     if (charge > capacity) {
       throw tooLarge(request.model(), charge, capacity, request.maxCompletionTokens() == null);
@@ -229,7 +311,15 @@ public final class RateLimiter {
 
   /** Returns the current requests-per-minute capacity; for tests. */
   public synchronized long requestsPerMinute() {
-    return requests.capacity;
+    return current.requestsPerMinute().orElse(Integer.MAX_VALUE);
+  }
+
+  private long tokenCapacity() {
+    return tokenCapacity(current);
+  }
+
+  private static long tokenCapacity(RateLimit limits) {
+    return limits.tokensPerMinute().orElse(Long.MAX_VALUE);
   }
 
   /**
@@ -254,12 +344,15 @@ public final class RateLimiter {
   private void drainOnce() {
     List<Waiter> granted = new ArrayList<>();
     List<Waiter> failed = new ArrayList<>();
-    long now;
-    long capacity;
+    List<Waiter> broken = new ArrayList<>();
+    long now = scheduler.nanoTime();
     long wake = -1;
-    synchronized (this) {
-      now = scheduler.nanoTime();
-      while (true) {
+    while (true) {
+      Waiter w;
+      RateLimit limits;
+      String lease;
+      synchronized (this) {
+        now = scheduler.nanoTime();
         Waiter s = live(slotQueue, failed);
         Waiter f = live(freeQueue, failed);
         if (s == null && f == null) {
@@ -276,28 +369,46 @@ public final class RateLimiter {
         if (s != null && inFlight >= maxConcurrency) {
           s = null; // slot holders wait for a release; calls needing no slot may pass them
         }
-        Waiter w = s == null ? f : f == null || s.seq < f.seq ? s : f;
+        w = s == null ? f : f == null || s.seq < f.seq ? s : f;
         if (w == null) {
           break;
         }
-        long wait = Math.max(requests.waitFor(1, now), tokens.waitFor(w.charge, now));
-        if (wait > 0) {
-          wake = now + wait;
+        limits = current;
+        lease = w.slot ? leasePrefix + ++leases : "";
+      }
+      Duration wait;
+      try {
+        wait = take(lease, limits, w.charge, w.slot);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          (w.slot ? slotQueue : freeQueue).poll();
+        }
+        w.storeFailure = e;
+        broken.add(w);
+        continue;
+      }
+      synchronized (this) {
+        if (wait != null && wait.compareTo(Duration.ZERO) > 0) {
+          storeFull = true;
+          // the store's answer is bounded: at least a millisecond, at most the minute
+          wake = now + Math.max(1_000_000L, Math.min(wait.toNanos(), MINUTE_NANOS));
           break;
         }
+        storeFull = false;
         (w.slot ? slotQueue : freeQueue).poll();
-        requests.take(1, now);
-        tokens.take(w.charge, now);
         if (w.slot) {
           inFlight++;
         }
-        w.permit = new Permit(w.slot, probing);
+        w.permit = new Permit(w.slot, probing, lease);
         if (probing) {
           probeOut = true;
         }
         granted.add(w);
       }
-      capacity = tokens.capacity;
+    }
+    long capacity;
+    synchronized (this) {
+      capacity = tokenCapacity();
       if (wake != -1 && (timerAt == Long.MAX_VALUE || wake - timerAt < 0)) {
         timerAt = wake;
       } else {
@@ -306,6 +417,9 @@ public final class RateLimiter {
     }
     for (Waiter w : failed) {
       w.future.completeExceptionally(tooLarge(w.model, w.charge, capacity, false));
+    }
+    for (Waiter w : broken) {
+      w.future.completeExceptionally(storeFailure(w.storeFailure));
     }
     for (Waiter w : granted) {
       if (!w.future.complete(w.permit)) {
@@ -323,7 +437,7 @@ public final class RateLimiter {
       Waiter w = q.peek();
       if (w.future.isDone()) {
         q.poll();
-      } else if (w.charge > tokens.capacity) {
+      } else if (w.charge > tokenCapacity()) {
         q.poll();
         failed.add(w);
       } else {
@@ -331,6 +445,21 @@ public final class RateLimiter {
       }
     }
     return null;
+  }
+
+  /** Asks the store (the user's, or this client's own counters) for a permit, without the lock. */
+  private Duration take(String lease, RateLimit limits, long charge, boolean slot) {
+    if (shared) {
+      return store.tryTake(account, lease, limits, charge, slot ? leaseFor : Duration.ZERO);
+    }
+    return local.tryTake(
+        account,
+        lease,
+        limits.maxConcurrency().orElse(Integer.MAX_VALUE),
+        limits.requestsPerMinute().orElse(Integer.MAX_VALUE),
+        tokenCapacity(limits),
+        charge,
+        slot);
   }
 
   private void onTimer() {
@@ -344,6 +473,17 @@ public final class RateLimiter {
   /** Records how a granted call ended: a rate-limit refusal pauses everyone. */
   private void finished(Permit p, Throwable failure) {
     KimiException k = failure == null ? null : kimiCause(failure);
+    if (p.slot) {
+      try {
+        if (shared) {
+          store.giveBack(account, p.lease);
+        } else {
+          local.giveBack(account, p.lease);
+        }
+      } catch (RuntimeException e) {
+        // the lease expires in the store by itself; the call's own outcome stands
+      }
+    }
     synchronized (this) {
       if (p.slot) {
         inFlight--;
@@ -385,25 +525,49 @@ public final class RateLimiter {
       return;
     }
     // linear scans of the (already bounded) server message, never a regex
+    RateLimit.Builder lowered = current.toBuilder();
+    boolean lower = false;
     long rpm = ServerText.numberAfterAnchor(message, "max RPM:", "");
-    if (rpm >= 0) {
-      requests.lower(rpm);
+    if (rpm >= 1 && rpm < current.requestsPerMinute().orElse(Integer.MAX_VALUE)) {
+      lowered.requestsPerMinute((int) rpm);
+      lower = true;
     }
     long n = ServerText.numberAfterAnchor(message, "max concurrency:", "");
     if (n >= 1 && n < maxConcurrency) {
       maxConcurrency = (int) n;
+      lowered.maxConcurrency(maxConcurrency);
+      lower = true;
     }
     long tpm = ServerText.numberAfterAnchor(message, "TPM rate limit", "limit:");
-    if (tpm >= 0) {
-      tokens.lower(tpm);
+    if (tpm >= 1 && tpm < tokenCapacity()) {
+      lowered.tokensPerMinute(tpm);
+      lower = true;
+    }
+    if (lower) {
+      current = lowered.build();
     }
   }
 
   private KimiException queueFailure(Duration d) {
+    boolean full;
+    synchronized (this) {
+      // the waiter at the head was refused by the shared store; those behind it wait for it
+      full = shared && storeFull;
+    }
+    if (full && sharedFull != null) {
+      return sharedFull.apply(account, d);
+    }
     if (queueTimeout == null) {
       throw new IllegalStateException("a RateLimiter with maxQueueWait needs its failure");
     }
     return queueTimeout.apply(d);
+  }
+
+  private KimiException storeFailure(RuntimeException e) {
+    if (storeFailed == null) {
+      throw new IllegalStateException("a RateLimiter with a store needs its failure", e);
+    }
+    return storeFailed.apply(account, e);
   }
 
   private static KimiException kimiCause(Throwable e) {
@@ -417,6 +581,7 @@ public final class RateLimiter {
     final CompletableFuture<Permit> future = new CompletableFuture<>();
     long seq;
     Permit permit;
+    RuntimeException storeFailure;
 
     Waiter(String model, long charge, boolean slot) {
       this.model = model;
@@ -429,11 +594,13 @@ public final class RateLimiter {
   public final class Permit {
     private final boolean slot;
     private final boolean probe;
+    private final String lease;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    private Permit(boolean slot, boolean probe) {
+    private Permit(boolean slot, boolean probe, String lease) {
       this.slot = slot;
       this.probe = probe;
+      this.lease = lease;
     }
 
     /**
@@ -447,61 +614,10 @@ public final class RateLimiter {
     }
   }
 
-  /**
-   * A rolling one-minute budget: a bucket of {@code capacity} units in which every unit spent at
-   * time t comes back at t + 60 s. No 60-second window ever holds more than {@code capacity}.
-   */
-  static final class Window {
-    private final ArrayDeque<long[]> spent = new ArrayDeque<>();
-    long capacity;
-    private long used;
-
+  /** The rolling one-minute budget by its old name, which the tests use. */
+  static final class Window extends MinuteWindow {
     Window(long capacity) {
-      this.capacity = capacity;
-    }
-
-    private void expire(long now) {
-      while (!spent.isEmpty() && now - spent.peek()[0] >= MINUTE_NANOS) {
-        used -= spent.poll()[1];
-      }
-    }
-
-    /** Returns the nanoseconds until {@code amount} more fits, 0 if it fits now. */
-    long waitFor(long amount, long now) {
-      if (amount <= 0) {
-        return 0;
-      }
-      expire(now);
-      long free = capacity - used;
-      if (amount <= free) {
-        return 0;
-      }
-      for (long[] s : spent) {
-        free += s[1];
-        if (amount <= free) {
-          return s[0] + MINUTE_NANOS - now;
-        }
-      }
-      // only when the capacity was lowered below what is in the window: wait for all of it
-      return spent.isEmpty() ? 0 : spent.peekLast()[0] + MINUTE_NANOS - now;
-    }
-
-    void take(long amount, long now) {
-      if (amount > 0) {
-        spent.add(new long[] {now, amount});
-        used += amount;
-      }
-    }
-
-    void lower(long newCapacity) {
-      if (newCapacity >= 1 && newCapacity < capacity) {
-        capacity = newCapacity;
-      }
-    }
-
-    long used(long now) {
-      expire(now);
-      return used;
+      super(capacity);
     }
   }
 

@@ -662,6 +662,48 @@ public final class ErrorFactory {
   }
 
   /**
+   * A call that waited {@code limit} ({@code RateLimit.Builder.maxQueueWait}) while the account's
+   * budget in a shared {@code RateLimitStore} was full: nothing was sent, and it is not retried.
+   */
+  public KimiException sharedBudgetFull(String account, Duration limit) {
+    String hint =
+        "Other clients or processes sharing the account use its budget; lower the load, allow a"
+            + " longer maxQueueWait, or raise the limits if the account's tier allows";
+    return make.rateLimit(
+        new ApiError(
+            new ResponseMetadata(429, java.util.Map.of()),
+            429,
+            "rate_limit_reached_error",
+            null,
+            null,
+            "The shared rate-limit budget of account "
+                + account
+                + " stayed full for "
+                + human(limit)
+                + " (RateLimit.Builder.maxQueueWait), so the call was refused by the client and not"
+                + " sent. "
+                + hint,
+            null,
+            false,
+            false,
+            hint));
+  }
+
+  /**
+   * A call whose {@code RateLimitStore} failed: nothing was sent; retried like a lost connection.
+   */
+  public KimiException rateLimitStoreFailed(String account, RuntimeException failure) {
+    String why = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+    return make.connection(
+        "The shared rate-limit store of account "
+            + account
+            + " failed, so the call was not sent: "
+            + why.substring(0, Math.min(why.length(), 500)),
+        failure,
+        null);
+  }
+
+  /**
    * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
    * suppressed in it and the number of attempts recorded.
    */

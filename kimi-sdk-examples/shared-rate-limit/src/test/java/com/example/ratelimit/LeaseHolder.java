@@ -1,0 +1,29 @@
+package com.example.ratelimit;
+
+import io.github.kimisdk.RateLimit;
+import java.time.Duration;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * A process that takes one concurrency lease of {@code leaseFor} milliseconds in the Redis on port
+ * {@code args[0]}, says so, and then holds it until it is killed.
+ */
+final class LeaseHolder {
+
+  private LeaseHolder() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    RedisClient client = RedisClient.create("127.0.0.1", Integer.parseInt(args[0]));
+    var store = RedisRateLimitStore.create(client, RedisRateLimitStore.Fallback.FAIL_CLOSED);
+    Duration wait =
+        store.tryTake(
+            "org-killed",
+            "holder-lease",
+            RateLimit.builder().maxConcurrency(1).build(),
+            0,
+            Duration.ofMillis(Long.parseLong(args[1])));
+    System.out.println(wait.isZero() ? "held" : "refused");
+    System.out.flush();
+    new java.util.concurrent.CountDownLatch(1).await(); // until killed
+  }
+}

@@ -1,0 +1,95 @@
+package com.example.ratelimit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * A redis-server of the machine's packages on a free loopback port, without persistence, stopped
+ * by its process id. It is ready when it logs that it accepts connections.
+ */
+final class RedisServer implements AutoCloseable {
+
+  private final int port;
+  private Process process;
+
+  private RedisServer(int port) {
+    this.port = port;
+  }
+
+  /** Starts a server on a free loopback port. */
+  static RedisServer start() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    RedisServer r = new RedisServer(port);
+    r.restart();
+    return r;
+  }
+
+  /** Starts the server again on the same port, after {@link #stop()}. */
+  void restart() throws IOException {
+    process =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.contains("Ready to accept connections")) {
+        Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "redis-server output");
+        drain.setDaemon(true);
+        drain.start();
+        return;
+      }
+    }
+    throw new IOException("redis-server on port " + port + " ended before it was ready");
+  }
+
+  int port() {
+    return port;
+  }
+
+  /** Returns a client with short timeouts, as the store wants. */
+  RedisClient client() {
+    return RedisClient.builder()
+        .hostAndPort("127.0.0.1", port)
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(500)
+                .socketTimeoutMillis(500)
+                .build())
+        .build();
+  }
+
+  /** Stops the server by its process id and waits until it is gone. */
+  void stop() {
+    if (process != null) {
+      long pid = process.pid();
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

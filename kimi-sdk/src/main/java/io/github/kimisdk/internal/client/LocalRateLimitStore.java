@@ -1,0 +1,88 @@
+package io.github.kimisdk.internal.client;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The in-process counters behind {@link io.github.kimisdk.RateLimitStore#inProcess()} and a client
+ * without a store: a rolling-minute {@link MinuteWindow} for requests and one for tokens, and the
+ * set of leases out, per account. It takes plain numbers rather than the root's types, so that the
+ * root package can build it without the two packages using each other. Every method holds {@code
+ * this}; the clock is the client's (virtual in tests). Leases never expire here: their holders live
+ * in the same process.
+ */
+public final class LocalRateLimitStore {
+
+  /** How long a caller refused only for concurrency waits before asking again. */
+  static final Duration LEASE_POLL = Duration.ofMillis(20);
+
+  private final LongSupplier nanoTime;
+  private final Map<String, Account> accounts = new HashMap<>();
+
+  /**
+   * Creates an empty store.
+   *
+   * @param nanoTime the clock, as {@link System#nanoTime()}
+   */
+  public LocalRateLimitStore(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Takes one request, {@code tokens} tokens and (when {@code slot}) the lease {@code lease} of
+   * {@code account} if all fit, as {@link io.github.kimisdk.RateLimitStore#tryTake} describes;
+   * limits of {@link Long#MAX_VALUE} are not enforced.
+   *
+   * @return zero when taken, else how long to wait before asking again
+   */
+  public synchronized Duration tryTake(
+      String account,
+      String lease,
+      long maxConcurrency,
+      long requestsPerMinute,
+      long tokensPerMinute,
+      long tokens,
+      boolean slot) {
+    Account a = accounts.computeIfAbsent(account, k -> new Account());
+    long now = nanoTime.getAsLong();
+    a.requests.capacity = requestsPerMinute;
+    a.tokens.capacity = tokensPerMinute;
+    long wait = Math.max(a.requests.waitFor(1, now), a.tokens.waitFor(tokens, now));
+    if (wait > 0) {
+      return Duration.ofNanos(wait);
+    }
+    if (slot && a.leases.size() >= maxConcurrency) {
+      return LEASE_POLL;
+    }
+    a.requests.take(1, now);
+    a.tokens.take(tokens, now);
+    if (slot) {
+      a.leases.add(lease);
+    }
+    return Duration.ZERO;
+  }
+
+  /** Gives back a lease; one never taken is ignored. */
+  public synchronized void giveBack(String account, String lease) {
+    Account a = accounts.get(account);
+    if (a != null) {
+      a.leases.remove(lease);
+    }
+  }
+
+  /** Returns how many leases of {@code account} are out; for tests. */
+  synchronized int leases(String account) {
+    Account a = accounts.get(account);
+    return a == null ? 0 : a.leases.size();
+  }
+
+  private static final class Account {
+    final MinuteWindow requests = new MinuteWindow(Long.MAX_VALUE);
+    final MinuteWindow tokens = new MinuteWindow(Long.MAX_VALUE);
+    final Set<String> leases = new HashSet<>();
+  }
+}

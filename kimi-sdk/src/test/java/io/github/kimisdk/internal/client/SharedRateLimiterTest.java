@@ -1,0 +1,283 @@
+package io.github.kimisdk.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.ConnectionException;
+import io.github.kimisdk.KimiTimeoutException;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitException;
+import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.TestErrors;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.model.ModelCatalog;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The rate limiter through {@link RateLimitStore}: stores shared by clients, on virtual time. */
+class SharedRateLimiterTest {
+
+  private final ManualScheduler time = new ManualScheduler();
+
+  private RateLimiter limiter(RateLimit limit) {
+    return limiter(limit, Timeouts.defaults());
+  }
+
+  private RateLimiter limiter(RateLimit limit, Timeouts timeouts) {
+    return new RateLimiter(limit, time, TestErrors.factory(), ModelCatalog.defaults(), timeouts);
+  }
+
+  private static RateLimit.Builder shared(RateLimitStore store) {
+    return RateLimit.builder().store(store, "org-a");
+  }
+
+  @Test
+  void twoClientsSharingAStoreSplitOneMinuteOfRequests() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).requestsPerMinute(3).build();
+    RateLimiter a = limiter(limit);
+    RateLimiter b = limiter(limit);
+
+    var a1 = a.acquire("m", 0, false);
+    var b1 = b.acquire("m", 0, false);
+    var a2 = a.acquire("m", 0, false);
+    var b2 = b.acquire("m", 0, false);
+
+    assertThat(List.of(a1, b1, a2)).allMatch(CompletableFuture::isDone);
+    assertThat(b2).isNotDone(); // each client alone would have room; the account has none
+    time.advance(Duration.ofSeconds(59));
+    assertThat(b2).isNotDone();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(b2).isDone();
+  }
+
+  @Test
+  void aSharedConcurrencyLeaseComesBackWhenTheOtherClientFinishes() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).maxConcurrency(1).build();
+    RateLimiter a = limiter(limit);
+    RateLimiter b = limiter(limit);
+
+    var held = a.acquire("m", 0, true);
+    var waiting = b.acquire("m", 0, true);
+    var platform = b.acquire(null, 0, false);
+    assertThat(held).isDone();
+    assertThat(waiting).isNotDone();
+    assertThat(store.leases("org-a")).isEqualTo(1);
+
+    held.join().finish(null);
+    assertThat(store.leases("org-a")).isZero();
+    assertThat(waiting).isNotDone(); // b learns of it when it asks again
+    time.advance(LocalRateLimitStore.LEASE_POLL);
+    assertThat(waiting).isDone();
+    assertThat(platform).isDone();
+    assertThat(store.leases("org-a")).isEqualTo(1);
+  }
+
+  @Test
+  void theLimiterAsksTheStoreForTheAccountWithUniqueLeasesOfTwiceTheTimeout() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l =
+        limiter(
+            shared(store).maxConcurrency(5).build(),
+            Timeouts.defaults().withOverall(Duration.ofSeconds(30)));
+
+    var chat1 = l.acquire("m", 700, true);
+    var chat2 = l.acquire("m", 0, true);
+    var files = l.acquire(null, 0, false);
+
+    assertThat(store.asked).hasSize(3);
+    assertThat(store.asked).allMatch(t -> t.account().equals("org-a"));
+    assertThat(store.asked.get(0).tokens()).isEqualTo(700);
+    assertThat(store.asked.get(0).leaseFor()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(store.asked.get(2).leaseFor()).isZero();
+    assertThat(store.asked.get(0).lease()).isNotEqualTo(store.asked.get(1).lease());
+    assertThat(store.asked.get(0).limits().maxConcurrency()).hasValue(5);
+
+    chat1.join().finish(null);
+    chat1.join().finish(null); // a second finish is ignored
+    files.join().finish(null); // holds no lease
+    assertThat(store.givenBack).containsExactly(store.asked.get(0).lease());
+    chat2.join().finish(RateLimiter.CANCELLED);
+    assertThat(store.givenBack).hasSize(2);
+  }
+
+  @Test
+  void leasesOfTwoClientsOfOneAccountNeverCollide() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter a = limiter(shared(store).maxConcurrency(5).build());
+    RateLimiter b = limiter(shared(store).maxConcurrency(5).build());
+    a.acquire("m", 0, true);
+    b.acquire("m", 0, true);
+    assertThat(store.asked.get(0).lease()).isNotEqualTo(store.asked.get(1).lease());
+  }
+
+  @ParameterizedTest(name = "store says wait {0} ms: asked again after {1} ms")
+  @CsvSource({"1500, 1500", "0.000001, 1", "18000000, 60000"})
+  void theStoresWaitIsFollowedWithinBounds(double waitMillis, long askedAgainMillis) {
+    RecordingStore store = new RecordingStore();
+    store.answers.add(Duration.ofNanos((long) (waitMillis * 1_000_000)));
+    RateLimiter l = limiter(shared(store).requestsPerMinute(5).build());
+
+    var f = l.acquire("m", 0, false);
+    assertThat(f).isNotDone();
+    time.advance(Duration.ofMillis(askedAgainMillis).minusNanos(1));
+    assertThat(store.asked).hasSize(1);
+    time.advance(Duration.ofNanos(1));
+    assertThat(store.asked).hasSize(2);
+    assertThat(f).isDone();
+  }
+
+  @Test
+  void waitingPastMaxQueueWaitForAFullSharedBudgetIsARateLimitExceptionThatIsNotRetried() {
+    RecordingStore store = new RecordingStore();
+    for (int i = 0; i < 20; i++) {
+      store.answers.add(Duration.ofSeconds(1));
+    }
+    RateLimiter l =
+        limiter(shared(store).requestsPerMinute(5).maxQueueWait(Duration.ofSeconds(5)).build());
+
+    var f = l.acquire("m", 0, true);
+    time.advance(Duration.ofSeconds(5));
+
+    assertThat(f).isCompletedExceptionally();
+    assertThatThrownBy(f::join)
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("shared rate-limit budget of account org-a stayed full for 5 s")
+        .hasMessageContaining("not sent");
+    RateLimitException e = (RateLimitException) f.handle((p, t) -> t).join();
+    assertThat(RetryPolicy.defaults().isRetryable(e)).isFalse();
+    int asked = store.asked.size();
+    time.advance(Duration.ofSeconds(10));
+    assertThat(store.asked).hasSize(asked); // the refused call is no longer in the queue
+    assertThat(l.queued()).isZero();
+  }
+
+  @Test
+  void withoutAStoreWaitingPastMaxQueueWaitStaysATimeout() {
+    RateLimiter l =
+        limiter(
+            RateLimit.builder().requestsPerMinute(1).maxQueueWait(Duration.ofSeconds(5)).build());
+    l.acquire("m", 0, false);
+    var f = l.acquire("m", 0, false);
+    time.advance(Duration.ofSeconds(5));
+    assertThat(f.handle((p, t) -> t).join()).isInstanceOf(KimiTimeoutException.class);
+  }
+
+  @Test
+  void aStoreThatFailsFailsTheCallWithAConnectionErrorNamingTheStoreAndTheNextCallsGoOn() {
+    RecordingStore store = new RecordingStore();
+    store.failures.add(new IllegalStateException("Redis at 127.0.0.1:6379 is unreachable"));
+    RateLimiter l = limiter(shared(store).maxConcurrency(1).build());
+
+    var failed = l.acquire("m", 0, true);
+    var next = l.acquire("m", 0, true);
+
+    Throwable e = failed.handle((p, t) -> t).join();
+    assertThat(e)
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("shared rate-limit store of account org-a failed")
+        .hasMessageContaining("Redis at 127.0.0.1:6379 is unreachable")
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(RetryPolicy.defaults().isRetryable((ConnectionException) e)).isTrue();
+    assertThat(next).isDone(); // the failed call took no slot
+  }
+
+  @Test
+  void aCancelledWaiterIsNotAskedForAgain() {
+    RecordingStore store = new RecordingStore();
+    store.answers.add(Duration.ofSeconds(1));
+    RateLimiter l = limiter(shared(store).requestsPerMinute(5).build());
+    var f = l.acquire("m", 0, true);
+    f.cancel(false);
+    time.advance(Duration.ofSeconds(2));
+    assertThat(store.asked).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "defaults: connect plus headers, twice | -1 | -1  | 1220",
+        "an overall limit, twice               | 30 | -1  | 60",
+        "the longer of overall and stream total| 30 | 600 | 1200",
+      })
+  void aLeaseLastsTwiceTheCallsTimeout(String rule, long overall, long streamTotal, long seconds) {
+    Timeouts t = Timeouts.defaults();
+    if (overall > 0) {
+      t = t.withOverall(Duration.ofSeconds(overall));
+    }
+    if (streamTotal > 0) {
+      t = t.withStreamTotal(Duration.ofSeconds(streamTotal));
+    }
+    assertThat(RateLimiter.leaseFor(t)).as(rule).isEqualTo(Duration.ofSeconds(seconds));
+  }
+
+  @Test
+  void clientsSharingAStoreNeverExceedItsLimitsTogether() {
+    // property: three clients take and finish calls at pseudo-random times; at no moment are more
+    // leases out than the concurrency, and no minute holds more requests than the RPM
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).maxConcurrency(3).requestsPerMinute(10).build();
+    List<RateLimiter> clients = List.of(limiter(limit), limiter(limit), limiter(limit));
+    Random random = new Random(42);
+    List<Long> grants = new ArrayList<>();
+    ArrayDeque<RateLimiter.Permit> held = new ArrayDeque<>();
+    for (int step = 0; step < 400; step++) {
+      RateLimiter c = clients.get(random.nextInt(3));
+      if (random.nextInt(3) > 0) {
+        c.acquire("m", 0, random.nextInt(4) > 0)
+            .thenAccept(
+                p -> {
+                  grants.add(time.nanoTime());
+                  held.add(p);
+                });
+      } else if (!held.isEmpty()) {
+        held.poll().finish(null);
+      }
+      time.advance(Duration.ofMillis(random.nextInt(4_000)));
+      assertThat(store.leases("org-a")).isLessThanOrEqualTo(3);
+      long now = time.nanoTime();
+      assertThat(grants.stream().filter(g -> now - g < RateLimiter.MINUTE_NANOS).count())
+          .isLessThanOrEqualTo(10);
+    }
+    assertThat(grants.size()).isGreaterThan(50); // the property was exercised, not starved
+  }
+
+  private record Take(
+      String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {}
+
+  /** A store that records what it is asked and answers from a script (else grants). */
+  private static final class RecordingStore implements RateLimitStore {
+    final List<Take> asked = new ArrayList<>();
+    final List<String> givenBack = new ArrayList<>();
+    final ArrayDeque<Duration> answers = new ArrayDeque<>();
+    final ArrayDeque<RuntimeException> failures = new ArrayDeque<>();
+
+    @Override
+    public synchronized Duration tryTake(
+        String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+      asked.add(new Take(account, lease, limits, tokens, leaseFor));
+      if (!failures.isEmpty()) {
+        throw failures.poll();
+      }
+      return answers.isEmpty() ? Duration.ZERO : answers.poll();
+    }
+
+    @Override
+    public synchronized void giveBack(String account, String lease) {
+      givenBack.add(lease);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
+import java.time.Duration;
+
+/**
+ * What {@link RateLimitStore#inProcess()} is, on a test's clock: a store that clients of one JVM
+ * can share, with its leases counted for assertions.
+ */
+final class VirtualStore implements RateLimitStore {
+
+  private final LocalRateLimitStore counters;
+
+  VirtualStore(ManualScheduler time) {
+    this.counters = new LocalRateLimitStore(time::nanoTime);
+  }
+
+  @Override
+  public Duration tryTake(
+      String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+    return counters.tryTake(
+        account,
+        lease,
+        limits.maxConcurrency().orElse(Integer.MAX_VALUE),
+        limits.requestsPerMinute().orElse(Integer.MAX_VALUE),
+        limits.tokensPerMinute().orElse(Long.MAX_VALUE),
+        tokens,
+        leaseFor.compareTo(Duration.ZERO) > 0);
+  }
+
+  @Override
+  public void giveBack(String account, String lease) {
+    counters.giveBack(account, lease);
+  }
+
+  int leases(String account) {
+    return counters.leases(account);
+  }
+}
