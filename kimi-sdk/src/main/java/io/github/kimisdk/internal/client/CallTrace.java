@@ -46,7 +46,10 @@ final class CallTrace implements AttemptObserver {
   private final CallEvent.Call call;
   private final Long estimate;
   private final PriceTable prices;
-  private final long started = System.nanoTime();
+  // The clock: when attempt 1 was sent, else (a call that fails before sending, such as on the
+  // rate limiter's queue) when the call began to run: made, or for a stream, subscribed to.
+  private volatile long begun = System.nanoTime();
+  private volatile long sent;
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile ResponseMetadata last;
@@ -99,11 +102,20 @@ final class CallTrace implements AttemptObserver {
   }
 
   private Duration since(long nanos) {
-    return Duration.ofNanos(Math.max(0, nanos - started));
+    long s = sent;
+    return Duration.ofNanos(Math.max(0, nanos - (s != 0 ? s : begun)));
+  }
+
+  /** The call begins to run: a cold stream is subscribed to, long after it was made perhaps. */
+  void begin() {
+    begun = System.nanoTime();
   }
 
   @Override
   public void sending(int attempt, long bodyBytes) {
+    if (sent == 0) {
+      sent = System.nanoTime(); // the clock starts when the first attempt is sent
+    }
     attempts.accumulateAndGet(attempt, Math::max);
     CallEvent.Request e = new CallEvent.Request(call, attempt, bodyBytes, estimate);
     fire(l -> l.onRequest(e));
@@ -222,11 +234,13 @@ final class CallTrace implements AttemptObserver {
     return new StoppablePublisher<>() {
       @Override
       public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        begin();
         stream.subscribe(new Heard<>(subscriber, calls));
       }
 
       @Override
       public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+        begin();
         stream.subscribeBlocking(new Heard<>(subscriber, calls));
       }
 
