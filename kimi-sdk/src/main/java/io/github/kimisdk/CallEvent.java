@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * One moment of a call, as a {@link CallListener} hears it. Every event names its {@link Call} (id,
  * operation, model, endpoint path); none holds the API key or message contents. Times are measured
- * from when the call started, on the real clock ({@link System#nanoTime()}).
+ * from when the call's first attempt was sent (for a stream: once consumed, not when built), on the
+ * real clock ({@link System#nanoTime()}).
  */
 public sealed interface CallEvent {
 

@@ -12,11 +12,16 @@ package io.github.kimisdk;
  * is to be sent again, {@link #onFirstChunk} once for a stream, and last exactly one of {@link
  * #onEnd} or {@link #onFailure}. Every method does nothing unless overridden.
  *
- * <p>A listener is called on whichever thread the moment happens on (the client's HTTP threads, its
- * timer, or the thread consuming a stream), possibly for many calls at once: keep it cheap and
- * thread-safe, and never block in it. A listener that throws does not break the call: the exception
- * is caught, and logged once per listener class at {@code WARNING} on {@code
- * io.github.kimisdk.listener}. Events never hold the API key or message contents.
+ * <p>A listener is called on whichever thread the moment happens on, possibly for many calls at
+ * once: keep it cheap and thread-safe, and never block in it. The contract: {@link #onRequest} of
+ * the first attempt runs on the thread that started the call (the caller of {@code chat}, {@code
+ * chatAsync} or {@code request}, a stream's iterator, or the caller of {@code Flow.subscribe}),
+ * unless the call first waits for the rate limiter, so a tracing library finds the caller's context
+ * there. A blocking call sends on its caller's thread, which hears its end too; an async call's
+ * later moments run on the client's HTTP threads, retries on its timer's. A listener that throws
+ * does not break the call: the exception is caught, and logged once per listener class at {@code
+ * WARNING} on {@code io.github.kimisdk.listener}. Events never hold the API key or message
+ * contents.
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()
