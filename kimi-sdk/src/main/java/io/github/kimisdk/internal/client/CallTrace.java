@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
@@ -276,21 +277,20 @@ final class CallTrace implements AttemptObserver {
   }
 
   /** Passes every signal on, hearing it first; signals arrive serially. */
-  private final class Heard<T> implements Flow.Subscriber<T> {
-    private final Flow.Subscriber<? super T> downstream;
+  private final class Heard<T> extends ForwardingSubscriber<T> {
     private final Calls calls;
     private FinishReason finish;
     private Usage usage;
     private String model;
 
     Heard(Flow.Subscriber<? super T> downstream, Calls calls) {
-      this.downstream = downstream;
+      super(downstream);
       this.calls = calls;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-      downstream.onSubscribe(
+      super.onSubscribe(
           subscription instanceof Pull pull
               ? new PullingSubscription(subscription, pull)
               : new HeardSubscription(subscription));
@@ -345,7 +345,7 @@ final class CallTrace implements AttemptObserver {
           model = c.model();
         }
       }
-      downstream.onNext(item);
+      super.onNext(item);
     }
 
     @Override
@@ -353,14 +353,14 @@ final class CallTrace implements AttemptObserver {
       try {
         failed(error, calls);
       } finally {
-        downstream.onError(error);
+        super.onError(error);
       }
     }
 
     @Override
     public void onComplete() {
       ended(null, finish, usage, model);
-      downstream.onComplete();
+      super.onComplete();
     }
   }
 }
