@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * One moment of a call, as a {@link CallListener} hears it. Every event names its {@link Call} (id,
  * operation, model, endpoint, and for a chat the request as sent); no event holds the API key, and
- * no event's {@code toString} prints message contents. Times are measured from when the call
- * started, on the real clock ({@link System#nanoTime()}).
+ * no event's {@code toString} prints message contents. Times are measured from when the call's
+ * first attempt was sent (for a stream: once consumed, not when built), on the real clock ({@link
+ * System#nanoTime()}).
  *
  * <p>What an OpenTelemetry GenAI span needs is here: {@code gen_ai.request.model} and the request's
  * settings ({@code max_tokens}, {@code temperature}, ...) from {@link Call#request()}, {@code

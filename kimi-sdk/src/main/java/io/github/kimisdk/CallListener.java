@@ -20,10 +20,11 @@ package io.github.kimisdk;
  * to read the caller's context (a tracing span's parent, a logging context). Every later moment may
  * run on any thread: the client's HTTP threads or timer ({@link #onHeaders}, {@link #onRetry} and
  * the attempts after it), the thread that delivers a stream's chunks ({@link #onFirstChunk}), and
- * whichever thread completes the call ({@link #onEnd}, {@link #onFailure}; for {@code chat} not the
- * caller's), so carry what they need from the first {@code onRequest} (keyed by {@link
- * CallEvent.Call#id()}) rather than from thread-local state. The end or failure is heard before the
- * caller has the result: a call that returned (or a stream that ended) was already heard.
+ * whichever thread completes the call ({@link #onEnd}, {@link #onFailure}; a blocking call sends on
+ * its caller's thread, which hears its end too), so carry what they need from the first {@code
+ * onRequest} (keyed by {@link CallEvent.Call#id()}) rather than from thread-local state. The end or
+ * failure is heard before the caller has the result: a call that returned (or a stream that ended)
+ * was already heard.
  *
  * <p>A listener that throws does not break the call: the exception is caught, and logged once per
  * listener class at {@code WARNING} on {@code io.github.kimisdk.listener}. Events never hold the

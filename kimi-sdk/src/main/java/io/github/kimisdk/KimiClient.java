@@ -150,7 +150,7 @@ public final class KimiClient implements AutoCloseable {
    * @return the completion
    */
   public ChatCompletion chat(ChatRequest request, RequestOptions options) {
-    return scope.await(chatAsync(request, options));
+    return scope.chatBlocking(request, options);
   }
 
   /**
@@ -358,7 +358,7 @@ public final class KimiClient implements AutoCloseable {
    */
   public KimiResponse<JsonValue> request(
       String method, String path, JsonValue body, RequestOptions options) {
-    return scope.await(requestAsync(method, path, body, options));
+    return scope.requestBlocking(method, path, body, options);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
@@ -49,7 +50,10 @@ final class CallTrace implements AttemptObserver {
   private final CallEvent.Call call;
   private final Long estimate;
   private final PriceTable prices;
-  private final long started = System.nanoTime();
+  // The clock: when attempt 1 was sent, else (a call that fails before sending, such as on the
+  // rate limiter's queue) when the call began to run: made, or for a stream, subscribed to.
+  private volatile long begun = System.nanoTime();
+  private volatile long sent;
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicBoolean done = new AtomicBoolean();
   private volatile ResponseMetadata last;
@@ -123,11 +127,20 @@ final class CallTrace implements AttemptObserver {
   }
 
   private Duration since(long nanos) {
-    return Duration.ofNanos(Math.max(0, nanos - started));
+    long s = sent;
+    return Duration.ofNanos(Math.max(0, nanos - (s != 0 ? s : begun)));
+  }
+
+  /** The call begins to run: a cold stream is subscribed to, long after it was made perhaps. */
+  void begin() {
+    begun = System.nanoTime();
   }
 
   @Override
   public void sending(int attempt, long bodyBytes) {
+    if (sent == 0) {
+      sent = System.nanoTime(); // the clock starts when the first attempt is sent
+    }
     attempts.accumulateAndGet(attempt, Math::max);
     CallEvent.Request e = new CallEvent.Request(call, attempt, bodyBytes, estimate);
     fire(l -> l.onRequest(e));
@@ -249,11 +262,13 @@ final class CallTrace implements AttemptObserver {
     return new StoppablePublisher<>() {
       @Override
       public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        begin();
         stream.subscribe(new Heard<>(subscriber, calls));
       }
 
       @Override
       public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+        begin();
         stream.subscribeBlocking(new Heard<>(subscriber, calls));
       }
 
@@ -289,8 +304,7 @@ final class CallTrace implements AttemptObserver {
   }
 
   /** Passes every signal on, hearing it first; signals arrive serially. */
-  private final class Heard<T> implements Flow.Subscriber<T> {
-    private final Flow.Subscriber<? super T> downstream;
+  private final class Heard<T> extends ForwardingSubscriber<T> {
     private final Calls calls;
     private FinishReason finish;
     private Usage usage;
@@ -298,13 +312,13 @@ final class CallTrace implements AttemptObserver {
     private String model;
 
     Heard(Flow.Subscriber<? super T> downstream, Calls calls) {
-      this.downstream = downstream;
+      super(downstream);
       this.calls = calls;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-      downstream.onSubscribe(
+      super.onSubscribe(
           subscription instanceof Pull pull
               ? new PullingSubscription(subscription, pull)
               : new HeardSubscription(subscription));
@@ -362,7 +376,7 @@ final class CallTrace implements AttemptObserver {
           model = c.model();
         }
       }
-      downstream.onNext(item);
+      super.onNext(item);
     }
 
     @Override
@@ -370,14 +384,14 @@ final class CallTrace implements AttemptObserver {
       try {
         failed(error, calls);
       } finally {
-        downstream.onError(error);
+        super.onError(error);
       }
     }
 
     @Override
     public void onComplete() {
       ended(null, finish, usage, id, model);
-      downstream.onComplete();
+      super.onComplete();
     }
   }
 }

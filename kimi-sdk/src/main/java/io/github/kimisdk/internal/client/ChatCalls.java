@@ -56,8 +56,11 @@ final class ChatCalls {
             sent));
   }
 
-  /** Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. */
-  CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call) {
+  /**
+   * Sends a chat request; the future fails with a {@code KimiException}, cancelling aborts. When
+   * {@code blocking}, the caller waits for it anyway: its first attempt is sent on this thread.
+   */
+  CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call, boolean blocking) {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
     Ready r;
     try {
@@ -66,22 +69,20 @@ final class ChatCalls {
       return core.calls().failed(e);
     }
     Call c = r.traced().call();
-    CompletableFuture<ChatCompletion> f =
-        c.retrier()
-            .call(
-                attempt ->
-                    limited(
-                        r.sent().model(),
-                        r.charge(),
-                        () ->
-                            core.meter()
-                                .metered(
-                                    r.sent().model(),
-                                    transport.chat(r.body(), attempt, c.overrides()))));
-    if (r.traced().trace() != null) {
-      f = r.traced().trace().observe(f, core.calls());
-    }
-    return core.tracked(f);
+    CallTrace trace = r.traced().trace();
+    return c.retrier()
+        .call(
+            (attempt, here) ->
+                limited(
+                    r.sent().model(),
+                    r.charge(),
+                    () ->
+                        core.meter()
+                            .metered(
+                                r.sent().model(),
+                                transport.chat(r.body(), attempt, c.overrides(), here))),
+            blocking,
+            f -> core.tracked(trace == null ? f : trace.observe(f, core.calls())));
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */

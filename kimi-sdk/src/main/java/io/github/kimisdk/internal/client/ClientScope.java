@@ -124,7 +124,21 @@ public final class ClientScope {
    */
   public CompletableFuture<ChatCompletion> chat(ChatRequest request, RequestOptions options) {
     Objects.requireNonNull(request, "request");
-    return core.chats().chat(request, call(options));
+    return core.chats().chat(request, call(options), false);
+  }
+
+  /**
+   * Sends a chat request and waits for the completion, sending on this thread ({@code
+   * HttpClient.send}): no other thread takes part unless the call waits for the rate limiter or is
+   * retried.
+   *
+   * @param request the request; a {@code stream} flag is ignored
+   * @param options the call's options
+   * @return the completion
+   */
+  public ChatCompletion chatBlocking(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(request, "request");
+    return await(core.chats().chat(request, call(options), true));
   }
 
   /**
@@ -189,7 +203,7 @@ public final class ClientScope {
         request.responseFormat() != null
             ? request
             : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
-    return await(chat(typed, RequestOptions.none())).parse(type);
+    return chatBlocking(typed, RequestOptions.none()).parse(type);
   }
 
   /**
@@ -214,7 +228,22 @@ public final class ClientScope {
    */
   public CompletableFuture<KimiResponse<JsonValue>> request(
       String method, String path, JsonValue body, RequestOptions options) {
-    return core.exchanges().request(method, path, body, call(options));
+    return core.exchanges().request(method, path, body, call(options), false);
+  }
+
+  /**
+   * Sends JSON to any endpoint below the base URL and waits for the answer, sending on this thread
+   * as {@link #chatBlocking} does.
+   *
+   * @param method the HTTP method
+   * @param path the path below the base URL
+   * @param body the body; null for none
+   * @param options the call's options
+   * @return the answer with its metadata and bytes
+   */
+  public KimiResponse<JsonValue> requestBlocking(
+      String method, String path, JsonValue body, RequestOptions options) {
+    return await(core.exchanges().request(method, path, body, call(options), true));
   }
 
   /**

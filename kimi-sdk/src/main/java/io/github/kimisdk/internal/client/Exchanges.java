@@ -35,9 +35,12 @@ final class Exchanges {
     this.transport = core.transport();
   }
 
-  /** Sends JSON to any endpoint; the answer is decoded leniently and keeps its bytes. */
+  /**
+   * Sends JSON to any endpoint; the answer is decoded leniently and keeps its bytes. When {@code
+   * blocking}, the caller waits for it anyway: its first attempt is sent on this thread.
+   */
   CompletableFuture<KimiResponse<JsonValue>> request(
-      String method, String path, JsonValue body, Call call) {
+      String method, String path, JsonValue body, Call call, boolean blocking) {
     String m = checkMethod(method);
     String p = checkPath(path);
     byte[] bytes = body == null ? null : Json.writeBytes(body);
@@ -51,16 +54,14 @@ final class Exchanges {
     }
     ClientCore.Traced t = core.traced(call, CallEvent.Operation.REQUEST, model, p, null);
     Call c = t.call();
-    CompletableFuture<KimiResponse<JsonValue>> f =
-        c.retrier()
-            .call(
-                attempt ->
-                    limited(
-                        model, true, () -> transport.json(m, p, bytes, c.overrides(), attempt)));
-    if (t.trace() != null) {
-      f = t.trace().observe(f, core.calls());
-    }
-    return core.tracked(f);
+    CallTrace trace = t.trace();
+    return c.retrier()
+        .call(
+            (attempt, here) ->
+                limited(
+                    model, true, () -> transport.json(m, p, bytes, c.overrides(), attempt, here)),
+            blocking,
+            f -> core.tracked(trace == null ? f : trace.observe(f, core.calls())));
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */

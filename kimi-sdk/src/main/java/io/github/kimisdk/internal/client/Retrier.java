@@ -215,26 +215,65 @@ public final class Retrier {
                 + " ms");
   }
 
+  /** Sends one attempt of a call. */
+  @FunctionalInterface
+  public interface Attempts<T> {
+    /**
+     * Sends attempt {@code attempt}.
+     *
+     * @param attempt the attempt number, from 1
+     * @param here true when this thread is the blocking caller's: send on it ({@code
+     *     HttpClient.send}) and return a completed future
+     * @return the attempt's outcome
+     */
+    CompletableFuture<T> send(int attempt, boolean here);
+  }
+
   /**
    * Runs {@code attempt} until it succeeds or the policy gives up. Cancelling the result cancels
    * the attempt in flight and stops further attempts.
    */
   public <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
-    FutureCall<T> c = new FutureCall<>(attempt);
+    return call((n, here) -> attempt.apply(n), false, f -> f);
+  }
+
+  /**
+   * Runs a call as {@link #call(IntFunction)} does, handing its result to {@code around} (what
+   * hears and tracks the call) before the first attempt is sent, so a failure or cancel of what
+   * {@code around} returns reaches the attempt even while it is sent on this thread. When {@code
+   * blocking}, this thread is a blocking caller's: an attempt that starts on it (the first, unless
+   * the rate limiter makes it wait) is sent on it, and a cancel meanwhile interrupts the send (that
+   * interrupt does not stay set).
+   *
+   * @param attempt sends one attempt
+   * @param blocking whether the calling thread waits for the result anyway
+   * @param around wraps the result
+   * @return what {@code around} returned
+   */
+  public <T, R> CompletableFuture<R> call(
+      Attempts<T> attempt,
+      boolean blocking,
+      java.util.function.Function<CompletableFuture<T>, CompletableFuture<R>> around) {
+    FutureCall<T> c = new FutureCall<>(attempt, blocking ? Thread.currentThread() : null);
+    CompletableFuture<R> out = around.apply(c.result);
     c.start();
-    return c.result;
+    return out;
   }
 
   private final class FutureCall<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
-    private final IntFunction<CompletableFuture<T>> attempt;
+    private final Attempts<T> attempt;
+    private final Thread caller; // a blocking caller's thread, or null
     private final List<KimiException> failures = new ArrayList<>();
     private volatile CompletableFuture<T> current;
     private long started;
     private int attempts;
+    private Thread sendingHere; // the caller's thread while it sends (guarded by this)
+    private boolean interruptedHere; // whether a cancel interrupted that send (guarded by this)
 
-    FutureCall(IntFunction<CompletableFuture<T>> attempt) {
+    FutureCall(Attempts<T> attempt, Thread caller) {
       this.attempt = attempt;
+      this.caller = caller;
     }
 
     void start() {
@@ -244,6 +283,12 @@ public final class Retrier {
             CompletableFuture<T> c = current;
             if (c != null && !c.isDone()) {
               c.cancel(true);
+            }
+            synchronized (this) {
+              if (sendingHere != null && !interruptedHere) {
+                interruptedHere = true;
+                sendingHere.interrupt(); // HttpClient.send abandons the exchange
+              }
             }
           });
       Optional<Duration> overall = overall();
@@ -271,17 +316,30 @@ public final class Retrier {
       if (result.isDone()) {
         return;
       }
-      CompletableFuture<T> f;
+      boolean here = caller == Thread.currentThread();
+      int n;
       synchronized (this) {
-        attempts++;
-        try {
-          f = attempt.apply(attempts);
-        } catch (RuntimeException e) {
-          onFailure(context.calls().kimi(e));
-          return;
+        n = ++attempts;
+        if (here) {
+          sendingHere = caller;
         }
-        current = f;
       }
+      CompletableFuture<T> f;
+      try {
+        f = attempt.send(n, here);
+      } catch (RuntimeException e) {
+        f = CompletableFuture.failedFuture(e);
+      } finally {
+        if (here) {
+          synchronized (this) {
+            sendingHere = null;
+            if (interruptedHere) {
+              Thread.interrupted(); // the cancel's interrupt, not the caller's; the call ended
+            }
+          }
+        }
+      }
+      current = f;
       if (result.isDone()) {
         f.cancel(true);
         return;

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.model.PriceTable;
@@ -119,19 +120,13 @@ public final class SpendMeter {
   }
 
   /** Passes every signal on, counting each usage as it passes; signals arrive serially. */
-  private final class Counting implements Flow.Subscriber<ChatCompletionChunk> {
+  private final class Counting extends ForwardingSubscriber<ChatCompletionChunk> {
     private final String requestModel;
-    private final Flow.Subscriber<? super ChatCompletionChunk> downstream;
     private Usage counted; // the usage counted so far for this stream
 
     Counting(String requestModel, Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+      super(downstream);
       this.requestModel = requestModel;
-      this.downstream = downstream;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      downstream.onSubscribe(subscription);
     }
 
     @Override
@@ -144,17 +139,7 @@ public final class SpendMeter {
           counted = u;
         }
       }
-      downstream.onNext(chunk);
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      downstream.onError(error);
-    }
-
-    @Override
-    public void onComplete() {
-      downstream.onComplete();
+      super.onNext(chunk);
     }
   }
 

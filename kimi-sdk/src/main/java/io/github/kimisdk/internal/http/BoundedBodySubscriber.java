@@ -21,6 +21,7 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   private final long limit;
   private final Supplier<KimiException> tooLarge;
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+  private volatile CompletionStage<byte[]> body = result;
   private volatile Flow.Subscription subscription;
   private volatile long lastActivityNanos = System.nanoTime();
   private byte[] buf = new byte[1024]; // guarded by this; null once the body ended
@@ -113,8 +114,17 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
     }
   }
 
+  /**
+   * Runs {@code done} when the body ends, before anything that reads the body hears of it: the
+   * body's idle watch is withdrawn before the call it belongs to ends. Call before {@link
+   * #getBody}.
+   */
+  void whenDone(Runnable done) {
+    body = result.whenComplete((b, e) -> done.run());
+  }
+
   @Override
   public CompletionStage<byte[]> getBody() {
-    return result;
+    return body;
   }
 }

@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -197,9 +198,12 @@ public final class HttpTransport {
    * @param body the request as {@link #encode} made it, with {@code stream} off
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
+   * @param here whether to send on this thread ({@code HttpClient.send}), returning a completed
+   *     future: the thread of a caller that waits for the result anyway
    * @return the completion, carrying its response metadata; fails with a {@link KimiException}
    */
-  public CompletableFuture<ChatCompletion> chat(byte[] body, int attempt, Overrides overrides) {
+  public CompletableFuture<ChatCompletion> chat(
+      byte[] body, int attempt, Overrides overrides, boolean here) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -208,7 +212,7 @@ public final class HttpTransport {
             "application/json",
             "application/json",
             overrides);
-    return send(httpRequest, body, this::completionSubscriber, attempt, overrides);
+    return send(httpRequest, body, this::completionSubscriber, attempt, overrides, here);
   }
 
   /**
@@ -289,13 +293,14 @@ public final class HttpTransport {
    * @param body the JSON body; null for none
    * @param overrides what the call adds to the HTTP request
    * @param attempt the attempt number, from 1
+   * @param here whether to send on this thread, as {@link #chat} does
    * @return the decoded body with its metadata and bytes; fails with a {@link KimiException}
    */
   public CompletableFuture<KimiResponse<JsonValue>> json(
-      String method, String path, byte[] body, Overrides overrides, int attempt) {
+      String method, String path, byte[] body, Overrides overrides, int attempt, boolean here) {
     HttpRequest httpRequest =
         raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
-    return send(httpRequest, body, this::anySubscriber, attempt, overrides);
+    return send(httpRequest, body, this::anySubscriber, attempt, overrides, here);
   }
 
   /**
@@ -343,7 +348,8 @@ public final class HttpTransport {
         null,
         info -> jsonSubscriber(info, errorEnvelopes, decode),
         attempt,
-        overrides);
+        overrides,
+        false);
   }
 
   /** Builds the request of {@link #json} or {@link #events}. */
@@ -414,49 +420,143 @@ public final class HttpTransport {
 
   /**
    * Sends {@code httpRequest}, maps failures to {@link KimiException}s, logs, and cancels the
-   * exchange when the returned future is cancelled.
+   * exchange when the returned future is cancelled. When {@code here}, sends on this thread and
+   * returns a completed future; else the outcome is handed to the client's executor.
    */
   private <T> CompletableFuture<T> send(
       HttpRequest httpRequest,
       byte[] body,
       Function<ResponseInfo, BodySubscriber<T>> handler,
       int attempt,
-      Overrides overrides) {
+      Overrides overrides,
+      boolean here) {
     AttemptLog.Attempt a = log.start(httpRequest, attempt, body, overrides.observer());
     ResponseMetadata[] md = {null}; // written by the handler before the body, read after
+    HttpResponse.BodyHandler<T> heard =
+        info -> {
+          md[0] = ResponseMetadata.of(info.statusCode(), info.headers());
+          a.headers(md[0]);
+          return handler.apply(info);
+        };
     CompletableFuture<T> result = new CompletableFuture<>();
+    if (here) {
+      HttpResponse<T> response = null;
+      Throwable error = null;
+      try {
+        response = client().send(httpRequest, heard);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the caller's to act on (or the call's cancel's)
+        error = e;
+      } catch (IOException | RuntimeException | Error e) {
+        // send wraps what the exchange failed with (on an HTTP client thread) in an IOException
+        // of its own: unwrap that
+        error = e.getClass() == IOException.class && e.getCause() != null ? e.getCause() : e;
+      }
+      ended(a, md[0], response == null ? null : response.body(), error, result);
+      return result;
+    }
+    // sendAsync completes its future on the JDK's default executor, a new thread per task with 1
+    // or 2 CPUs: the outcome is taken from the body instead, on the client's HTTP thread that read
+    // it, before the JDK completes its future (whose stage follows this one), so whoever waits for
+    // that future finds the attempt ended. Only a failure before any body (no connection, no
+    // headers in time) still arrives through the JDK's future. The first of these ends it.
+    AtomicBoolean once = new AtomicBoolean();
+    HttpResponse.BodyHandler<T> read =
+        info ->
+            new EndingBody<>(
+                heard.apply(info),
+                (value, error) -> {
+                  if (once.compareAndSet(false, true)) {
+                    ended(a, md[0], value, error, result);
+                  }
+                });
     CompletableFuture<HttpResponse<T>> sent;
     try {
-      sent =
-          client()
-              .sendAsync(
-                  httpRequest,
-                  info -> {
-                    md[0] = ResponseMetadata.of(info.statusCode(), info.headers());
-                    a.headers(md[0]);
-                    return handler.apply(info);
-                  });
+      sent = client().sendAsync(httpRequest, read);
     } catch (RuntimeException e) {
       result.completeExceptionally(errors.failure(e, null, null));
       return result;
     }
     sent.whenComplete(
         (response, error) -> {
-          Error fatal = ErrorFactory.fatal(error);
-          if (fatal != null) {
-            result.completeExceptionally(fatal); // never mapped, never retried
-            return;
-          }
-          if (error != null) {
-            KimiException k = errors.failure(error, null, null);
-            a.ended(k.metadata().orElse(md[0]), k);
-            result.completeExceptionally(k);
-          } else {
-            a.ended(md[0], null);
-            result.complete(response.body());
+          if (error != null && once.compareAndSet(false, true)) {
+            ended(a, md[0], null, error, result);
           }
         });
-    return Futures.cancelling(result, sent);
+    // a cancel or a failure forced on the result (the client's close) abandons the exchange; the
+    // exchange's own outcome, decided above before the JDK's future completes, does not
+    result.whenComplete(
+        (r, e) -> {
+          if (e != null && once.compareAndSet(false, true)) {
+            sent.cancel(true);
+            a.ended(md[0], Futures.unwrap(e));
+          }
+        });
+    return result;
+  }
+
+  /** Completes {@code result} with an exchange's outcome, once logged; the first outcome wins. */
+  private <T> void ended(
+      AttemptLog.Attempt a,
+      ResponseMetadata md,
+      T value,
+      Throwable error,
+      CompletableFuture<T> result) {
+    if (result.isDone()) {
+      return;
+    }
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      result.completeExceptionally(fatal); // never mapped, never retried
+      return;
+    }
+    if (error != null) {
+      KimiException k = errors.failure(error, null, null);
+      a.ended(k.metadata().orElse(md), k);
+      result.completeExceptionally(k);
+    } else {
+      a.ended(md, null);
+      result.complete(value);
+    }
+  }
+
+  /**
+   * A body subscriber whose body stage runs {@code ended} first: the JDK's response future, and the
+   * exchange's end, follow it. Its body is one stage however often asked for.
+   */
+  private static final class EndingBody<T> implements BodySubscriber<T> {
+    private final BodySubscriber<T> body;
+    private final java.util.concurrent.CompletionStage<T> stage;
+
+    EndingBody(BodySubscriber<T> body, java.util.function.BiConsumer<T, Throwable> ended) {
+      this.body = body;
+      this.stage = body.getBody().whenComplete(ended);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<T> getBody() {
+      return stage;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      body.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(java.util.List<java.nio.ByteBuffer> item) {
+      body.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      body.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      body.onComplete();
+    }
   }
 
   private <T> BodySubscriber<T> jsonSubscriber(
@@ -505,7 +605,7 @@ public final class HttpTransport {
             () -> b.abort(errors.idle(md, idle)));
     // the watch lets go of the body the moment it ends: a failed exchange's buffer is not kept
     // until the next tick, and no check stays queued
-    b.getBody().whenComplete((r, e) -> watch.stop());
+    b.whenDone(watch::stop);
     return b;
   }
 

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.Timeouts;
@@ -118,5 +119,36 @@ class CancellationHttpTest {
       assertThat(t).isInstanceOf(KimiTimeoutException.class).hasMessageContaining("300 ms");
       assertThat(server.awaitDisconnect(Duration.ofSeconds(20))).isTrue();
     }
+  }
+
+  @Test
+  void overallTimeoutAbortsABlockingChatSentOnTheCallersThreadAndLeavesNoInterrupt() {
+    server.enqueue(endlessDrip("application/json", "{"));
+    try (KimiClient strict =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .timeouts(Timeouts.defaults().withOverall(Duration.ofMillis(300)))
+            .build()) {
+      Throwable t = catchThrowable(() -> strict.chat(PING));
+      assertThat(t).isInstanceOf(KimiTimeoutException.class).hasMessageContaining("300 ms");
+      // the timeout interrupted the send on this thread; that interrupt was the call's, not ours
+      assertThat(Thread.interrupted()).isFalse();
+      assertThat(server.awaitDisconnect(Duration.ofSeconds(20))).isTrue();
+    }
+  }
+
+  @Test
+  void closingTheClientEndsABlockingChatSentOnTheCallersThread() throws Exception {
+    server.enqueue(endlessDrip("application/json", "{"));
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    Thread caller = new Thread(() -> failure.complete(catchThrowable(() -> kimi.chat(PING))));
+    caller.start();
+    server.takeRequest(); // the caller is inside its send
+    kimi.close();
+    assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(CancelledException.class);
+    caller.join(10_000);
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(server.awaitDisconnect(Duration.ofSeconds(20))).isTrue();
   }
 }

@@ -7,14 +7,10 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -41,24 +37,8 @@ class ClientThreadsTest {
 
   /** Runs {@link Child} in a new JVM and returns the names it printed. */
   private static List<String> runChild() throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> path = new ArrayList<>();
-    for (String p : new String[] {"jdk.module.path", "java.class.path"}) {
-      String v = System.getProperty(p);
-      if (v != null && !v.isBlank()) {
-        path.add(v);
-      }
-    }
-    Process p =
-        new ProcessBuilder(
-                java, "-cp", String.join(File.pathSeparator, path), Child.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
-    return text.lines()
+    return ChildJvm.run(Child.class)
+        .lines()
         .filter(l -> l.startsWith("alive: "))
         .map(l -> l.substring(7))
         .collect(Collectors.toList());

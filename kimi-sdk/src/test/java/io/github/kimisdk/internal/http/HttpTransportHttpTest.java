@@ -91,7 +91,7 @@ class HttpTransportHttpTest {
     byte[] body = transport.encode(ChatRequest.of("kimi-k2.6", "Hi"));
     Overrides call = Overrides.of(Map.of("X-Call", "1", "X-Client", "call wins"), Map.of("q", "v"));
 
-    ChatCompletion c = done(transport.chat(body, 1, call));
+    ChatCompletion c = done(transport.chat(body, 1, call, false));
 
     assertThat(c.text()).isEqualTo("You said: Hi");
     assertThat(c.metadata().requestId())
@@ -115,7 +115,8 @@ class HttpTransportHttpTest {
             429, "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"x\"}}"));
     Throwable t =
         failure(
-            transport.chat(transport.encode(ChatRequest.of("kimi-k2.6", "Hi")), 2, Overrides.NONE));
+            transport.chat(
+                transport.encode(ChatRequest.of("kimi-k2.6", "Hi")), 2, Overrides.NONE, false));
     assertThat(t).isInstanceOf(RateLimitException.class);
     assertThat(logged)
         .singleElement()
@@ -184,7 +185,7 @@ class HttpTransportHttpTest {
   @Test
   void aReleasedTransportSendsNothing() {
     transport.release();
-    Throwable t = failure(transport.json("GET", "models", null, Overrides.NONE, 1));
+    Throwable t = failure(transport.json("GET", "models", null, Overrides.NONE, 1, false));
     assertThat(t).isInstanceOf(KimiException.class);
     assertThat(server.requestCount()).isZero();
   }

@@ -2,6 +2,8 @@ package io.github.kimisdk.internal.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -13,6 +15,8 @@ import io.github.kimisdk.testing.FakeResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -105,5 +109,71 @@ class KimiCallEventHttpTest {
     for (RecordedEvent e : events) {
       assertThat(e.toString()).doesNotContain(KEY).doesNotContain("Name a");
     }
+  }
+
+  /**
+   * A cold stream's clock starts when its request is sent, not when the stream was made: a stream
+   * consumed a second after it was built reports the exchange's own time, in its listener and in
+   * its Flight Recorder event.
+   */
+  @Test
+  void aColdStreamConsumedLaterIsTimedFromItsRequestNotFromWhenItWasBuilt() throws Exception {
+    CompletableFuture<CallEvent.End> heard = new CompletableFuture<>();
+    long[] requestAt = {0};
+    long[] endAt = {0};
+    List<RecordedEvent> events;
+    long exchangeNanos;
+    try (FakeKimiServer server = new FakeKimiServer().start();
+        KimiClient kimi =
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .listener(
+                    new CallListener() {
+                      @Override
+                      public void onRequest(CallEvent.Request e) {
+                        requestAt[0] = System.nanoTime();
+                      }
+
+                      @Override
+                      public void onEnd(CallEvent.End e) {
+                        endAt[0] = System.nanoTime();
+                        heard.complete(e);
+                      }
+                    })
+                .build();
+        Recording recording = new Recording()) {
+      recording.enable(KimiCallEvent.NAME);
+      recording.start();
+      try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k2.6", "Name a sea"))) {
+        // Deliberate, not a synchronisation: a web framework that subscribes a second after the
+        // handler built the stream. Nothing runs meanwhile; nothing was sent.
+        Thread.sleep(1_000);
+        long before = System.nanoTime();
+        s.toCompletion();
+        exchangeNanos = System.nanoTime() - before;
+      }
+      recording.stop();
+      Path file = dir.resolve("cold.jfr");
+      recording.dump(file);
+      events =
+          RecordingFile.readAllEvents(file).stream()
+              .filter(e -> e.getEventType().getName().equals(KimiCallEvent.NAME))
+              .collect(Collectors.toList());
+    }
+    Duration exchange = Duration.ofNanos(exchangeNanos);
+    CallEvent.End end = heard.get(10, TimeUnit.SECONDS);
+    // The exchange as the listener saw it, from its request to its end: the call's clock agrees
+    // with it (a clock started at build would add the second before it), and the whole exchange
+    // ran inside the window the consumer measured.
+    Duration heardExchange = Duration.ofNanos(endAt[0] - requestAt[0]);
+    assertThat(end.duration())
+        .isLessThanOrEqualTo(exchange)
+        .isBetween(heardExchange.minusMillis(200), heardExchange.plusMillis(200));
+    assertThat(end.timeToFirstChunk()).isPositive().isLessThanOrEqualTo(end.duration());
+    assertThat(events).hasSize(1);
+    RecordedEvent e = events.get(0);
+    assertThat(e.getDuration("callDuration")).isEqualTo(end.duration());
+    assertThat(e.getDuration("timeToFirstChunk")).isEqualTo(end.timeToFirstChunk());
   }
 }
