@@ -7,7 +7,6 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
-import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
@@ -31,29 +30,32 @@ final class ChatCalls {
     this.transport = core.transport();
   }
 
-  /** A request ready to send: adapted and checked, encoded once, charged once, heard. */
-  private record Ready(ChatRequest sent, byte[] body, long charge, ClientCore.Traced traced) {}
+  /** A request ready to send: adapted and checked, encoded once, charged once, described. */
+  private record Ready(Sending sending, byte[] body) {}
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
-   * the client's table; throws if it cannot be sent.
+   * the client's table, and describes the call for the chain; throws if it cannot be sent.
    */
-  private Ready ready(ChatRequest request, Call call, CallEvent.Operation operation) {
+  private Ready ready(
+      ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
     ChatRequest sent = prepare(model, request, call.options());
     byte[] body = transport.encode(sent);
     long charge = charge(sent, model);
-    return new Ready(
-        sent,
-        body,
-        charge,
-        core.traced(
-            call,
+    Sending s =
+        Sending.of(
             operation,
             sent.model(),
             transport.chatPath(),
+            charge,
+            true,
+            true,
             estimate(sent, model, charge),
-            sent));
+            sent,
+            call,
+            blocking);
+    return new Ready(s, body);
   }
 
   /**
@@ -64,25 +66,14 @@ final class ChatCalls {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
     Ready r;
     try {
-      r = ready(once, call, CallEvent.Operation.CHAT);
+      r = ready(once, call, CallEvent.Operation.CHAT, blocking);
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    Call c = r.traced().call();
-    CallTrace trace = r.traced().trace();
-    return c.retrier()
-        .call(
-            (attempt, here) ->
-                limited(
-                    r.sent().model(),
-                    r.charge(),
-                    () ->
-                        core.meter()
-                            .metered(
-                                r.sent().model(),
-                                transport.chat(r.body(), attempt, c.overrides(), here))),
-            blocking,
-            f -> core.tracked(trace == null ? f : trace.observe(f, core.calls())));
+    byte[] body = r.body();
+    return core.chain()
+        .future(
+            r.sending(), a -> transport.chat(body, a.attempt(), a.call().overrides(), a.here()));
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
@@ -90,29 +81,18 @@ final class ChatCalls {
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
     Ready r;
     try {
-      r = ready(streaming, call, CallEvent.Operation.CHAT_STREAM);
+      r = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false);
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
-    Call c = r.traced().call();
-    ChatRequest sent = r.sent();
-    StreamingCall<ChatCompletionChunk> streamingCall =
-        new StreamingCall<>(
-            core.context(),
-            c.retrier(),
-            new StreamingCall.Spec<>(
-                attempt -> transport.stream(sent, r.body(), attempt, c.overrides()),
-                sent.model(),
-                r.charge(),
-                partial -> Retrier.resume(sent, partial)),
-            core.limiter(),
-            core::isClosed);
-    StoppablePublisher<ChatCompletionChunk> heard =
-        core.meter().metered(sent.model(), streamingCall);
-    if (r.traced().trace() != null) {
-      heard = r.traced().trace().observe(heard, core.calls());
-    }
-    return core.open(SdkStreams.chat(heard, streamingCall::metadata));
+    ChatRequest sent = r.sending().request();
+    byte[] body = r.body();
+    Chain.Opened<ChatCompletionChunk> opened =
+        core.chain().stream(
+            r.sending(),
+            (a, n) -> transport.stream(sent, body, n, a.call().overrides()),
+            partial -> Retrier.resume(sent, partial));
+    return core.open(SdkStreams.chat(opened.stream(), opened.metadata()));
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
@@ -175,11 +155,5 @@ final class ChatCalls {
     long charge = limiter.charge(request, model);
     limiter.checkCharge(request, charge);
     return charge;
-  }
-
-  private <T> CompletableFuture<T> limited(
-      String model, long charge, java.util.function.Supplier<CompletableFuture<T>> send) {
-    RateLimiter limiter = core.limiter();
-    return limiter == null ? send.get() : limiter.call(model, charge, true, send);
   }
 }

@@ -34,9 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The machinery one {@code KimiClient} and every client derived from it share, wired once, in one
- * direction: threads, timer and scheduler, the transport, the retrier, the rate limiter, and the
- * per-shape calls built on them ({@link ChatCalls}, {@link Exchanges}). It tracks the calls and
- * streams in flight so that {@link #close()} ends them, and releases what it created.
+ * direction: threads, timer and scheduler, the transport, the retrier, the rate limiter, the {@link
+ * Chain} of interceptors every call goes through, and the per-shape calls built on them ({@link
+ * ChatCalls}, {@link Exchanges}). It tracks the calls and streams in flight so that {@link
+ * #close()} ends them, and releases what it created.
  *
  * <p>Invariants: {@code closed} goes from false to true once; after it, no call starts (the facade
  * checks {@link #isClosed()} first) and every call or stream that was tracked has been ended with a
@@ -71,6 +72,7 @@ public final class ClientCore {
   private final ChatCalls chats;
   private final Exchanges exchanges;
   private final SpendMeter meter;
+  private volatile Chain chain; // built once; a test may add an interceptor before its first call
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
@@ -167,6 +169,15 @@ public final class ClientCore {
                     : PriceTable.defaults());
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
+    List<Interceptor> concerns = new ArrayList<>();
+    concerns.add(new Tracking(this));
+    concerns.add(new Observing(this));
+    concerns.add(new Retrying());
+    if (limiter != null) {
+      concerns.add(new Limiting(limiter));
+    }
+    concerns.add(new Spending(meter));
+    this.chain = new Chain(this, concerns);
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
   }
@@ -254,6 +265,19 @@ public final class ClientCore {
 
   /** A call and its trace (null when nobody listens). */
   record Traced(Call call, CallTrace trace) {}
+
+  /**
+   * Returns the chain every call goes through: close tracking, listeners, retries, the rate limit,
+   * spend, then the transport.
+   */
+  Chain chain() {
+    return chain;
+  }
+
+  /** Adds {@code extra} at the end of the chain, below the retrier; for tests, before any call. */
+  void intercept(Interceptor extra) {
+    chain = chain.with(extra);
+  }
 
   ChatCalls chats() {
     return chats;

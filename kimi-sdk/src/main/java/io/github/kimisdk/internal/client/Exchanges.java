@@ -6,7 +6,6 @@ import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -17,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 
 /**
  * Calls other than chat: to any endpoint below the base URL ({@code request}, {@code
@@ -52,16 +50,11 @@ final class Exchanges {
         return core.calls().failed(e);
       }
     }
-    ClientCore.Traced t = core.traced(call, CallEvent.Operation.REQUEST, model, p, null);
-    Call c = t.call();
-    CallTrace trace = t.trace();
-    return c.retrier()
-        .call(
-            (attempt, here) ->
-                limited(
-                    model, true, () -> transport.json(m, p, bytes, c.overrides(), attempt, here)),
-            blocking,
-            f -> core.tracked(trace == null ? f : trace.observe(f, core.calls())));
+    Sending s =
+        Sending.of(
+            CallEvent.Operation.REQUEST, model, p, 0, true, false, null, null, call, blocking);
+    return core.chain()
+        .future(s, a -> transport.json(m, p, bytes, a.call().overrides(), a.attempt(), a.here()));
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
@@ -73,20 +66,13 @@ final class Exchanges {
     if (bytes != null) {
       transport.checkSize(model, bytes);
     }
-    ClientCore.Traced t = core.traced(call, CallEvent.Operation.REQUEST_EVENTS, model, p, null);
-    Call c = t.call();
-    StreamingCall<ServerSentEvent> events =
-        new StreamingCall<>(
-            core.context(),
-            c.retrier(),
-            new StreamingCall.Spec<>(
-                attempt -> transport.events(m, p, bytes, c.overrides(), attempt), model, 0, null),
-            core.limiter(),
-            core::isClosed);
-    return core.open(
-        t.trace() == null
-            ? SdkStreams.events(events)
-            : SdkStreams.events(t.trace().observe(events, core.calls()), events::metadata));
+    Sending s =
+        Sending.of(
+            CallEvent.Operation.REQUEST_EVENTS, model, p, 0, true, false, null, null, call, false);
+    Chain.Opened<ServerSentEvent> opened =
+        core.chain().stream(
+            s, (a, n) -> transport.events(m, p, bytes, a.call().overrides(), n), null);
+    return core.open(SdkStreams.events(opened.stream(), opened.metadata()));
   }
 
   /**
@@ -103,38 +89,27 @@ final class Exchanges {
       boolean errorEnvelopes,
       BiFunction<ResponseMetadata, byte[], T> decode) {
     RequestOptions o = call.options();
-    ClientCore.Traced t = core.traced(call, CallEvent.Operation.PLATFORM, null, path, null);
-    Overrides overrides = t.call().overrides();
-    Retrier once =
-        core.retrier()
-            .forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null))
-            .observed(t.trace());
-    CompletableFuture<T> f =
-        once.call(
-            attempt ->
-                limited(
-                    null,
-                    false,
-                    () ->
-                        transport.exchange(
-                            method,
-                            path,
-                            body,
-                            contentType,
-                            errorEnvelopes,
-                            decode,
-                            overrides,
-                            attempt)));
-    if (t.trace() != null) {
-      f = t.trace().observe(f, core.calls());
-    }
-    return core.tracked(f);
-  }
-
-  private <T> CompletableFuture<T> limited(
-      String model, boolean slot, Supplier<CompletableFuture<T>> send) {
-    RateLimiter limiter = core.limiter();
-    return limiter == null ? send.get() : limiter.call(model, 0, slot, send);
+    Call once =
+        new Call(
+            core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
+            call.overrides(),
+            o);
+    Sending s =
+        Sending.of(
+            CallEvent.Operation.PLATFORM, null, path, 0, false, false, null, null, once, false);
+    return core.chain()
+        .future(
+            s,
+            a ->
+                transport.exchange(
+                    method,
+                    path,
+                    body,
+                    contentType,
+                    errorEnvelopes,
+                    decode,
+                    a.call().overrides(),
+                    a.attempt()));
   }
 
   private static String checkMethod(String method) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -253,15 +254,25 @@ public final class Retrier {
   public <T, R> CompletableFuture<R> call(
       Attempts<T> attempt,
       boolean blocking,
-      java.util.function.Function<CompletableFuture<T>, CompletableFuture<R>> around) {
-    FutureCall<T> c = new FutureCall<>(attempt, blocking ? Thread.currentThread() : null);
-    CompletableFuture<R> out = around.apply(c.result);
+      Function<CompletableFuture<T>, CompletableFuture<R>> around) {
+    FutureCall<T> c = prepare(attempt, blocking);
+    CompletableFuture<R> out = around.apply(c.result());
     c.start();
     return out;
   }
 
-  private final class FutureCall<T> {
-    final CompletableFuture<T> result = new CompletableFuture<>();
+  /**
+   * Prepares a call as {@link #call(Attempts, boolean, Function)} runs it, without starting it:
+   * whoever holds the result wraps it first, then calls {@link FutureCall#start()} on the thread
+   * that started the call.
+   */
+  <T> FutureCall<T> prepare(Attempts<T> attempt, boolean blocking) {
+    return new FutureCall<>(attempt, blocking ? Thread.currentThread() : null);
+  }
+
+  /** One call with its retries, as futures: prepared, wrapped by its caller, then started. */
+  final class FutureCall<T> {
+    private final CompletableFuture<T> result = new CompletableFuture<>();
     private final Attempts<T> attempt;
     private final Thread caller; // a blocking caller's thread, or null
     private final List<KimiException> failures = new ArrayList<>();
@@ -276,6 +287,12 @@ public final class Retrier {
       this.caller = caller;
     }
 
+    /** Returns the call's outcome; cancelling it cancels the attempt in flight. */
+    CompletableFuture<T> result() {
+      return result;
+    }
+
+    /** Sends the first attempt; once. */
     void start() {
       started = context.scheduler().nanoTime();
       result.whenComplete(

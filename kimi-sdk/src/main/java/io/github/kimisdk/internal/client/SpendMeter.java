@@ -58,12 +58,12 @@ public final class SpendMeter {
   }
 
   /**
-   * Returns a future of {@code attempt}'s value that counts the reply's usage before completing;
-   * failures pass through unchanged, and cancelling it cancels {@code attempt}.
+   * Returns a future of {@code attempt}'s value that counts the reply's usage (a {@link
+   * ChatCompletion}'s) before completing; failures pass through unchanged, and cancelling it
+   * cancels {@code attempt}.
    */
-  public CompletableFuture<ChatCompletion> metered(
-      String requestModel, CompletableFuture<ChatCompletion> attempt) {
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
+  public <T> CompletableFuture<T> metered(String requestModel, CompletableFuture<T> attempt) {
+    CompletableFuture<T> out = new CompletableFuture<>();
     attempt.whenComplete(
         (r, e) -> {
           if (e != null) {
@@ -71,8 +71,7 @@ public final class SpendMeter {
             return;
           }
           try {
-            ChatCompletion c = r;
-            if (c != null && c.usage() != null) {
+            if (r instanceof ChatCompletion c && c.usage() != null) {
               count(model(c.model(), requestModel), c.usage());
             }
           } catch (RuntimeException | Error accounting) {
@@ -85,22 +84,22 @@ public final class SpendMeter {
   }
 
   /**
-   * Returns {@code stream} with its usage counted as it passes, before the consumer sees the chunk
-   * that carries it: Kimi puts it in the finishing choice and, with {@code include_usage}, repeats
-   * it in a trailing chunk. A repeat counts only what it adds to the first (more tokens); one that
-   * differs otherwise is ignored, since what was counted cannot be taken back.
+   * Returns {@code stream} with its usage (a chat chunk's) counted as it passes, before the
+   * consumer sees the chunk that carries it: Kimi puts it in the finishing choice and, with {@code
+   * include_usage}, repeats it in a trailing chunk. A repeat counts only what it adds to the first
+   * (more tokens); one that differs otherwise is ignored, since what was counted cannot be taken
+   * back.
    */
-  public StoppablePublisher<ChatCompletionChunk> metered(
-      String requestModel, StoppablePublisher<ChatCompletionChunk> stream) {
+  public <T> StoppablePublisher<T> metered(String requestModel, StoppablePublisher<T> stream) {
     return new StoppablePublisher<>() {
       @Override
-      public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
-        stream.subscribe(new Counting(requestModel, subscriber));
+      public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        stream.subscribe(new Counting<>(requestModel, subscriber));
       }
 
       @Override
-      public void subscribeBlocking(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
-        stream.subscribeBlocking(new Counting(requestModel, subscriber));
+      public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+        stream.subscribeBlocking(new Counting<>(requestModel, subscriber));
       }
 
       @Override
@@ -120,26 +119,26 @@ public final class SpendMeter {
   }
 
   /** Passes every signal on, counting each usage as it passes; signals arrive serially. */
-  private final class Counting extends ForwardingSubscriber<ChatCompletionChunk> {
+  private final class Counting<T> extends ForwardingSubscriber<T> {
     private final String requestModel;
     private Usage counted; // the usage counted so far for this stream
 
-    Counting(String requestModel, Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+    Counting(String requestModel, Flow.Subscriber<? super T> downstream) {
       super(downstream);
       this.requestModel = requestModel;
     }
 
     @Override
-    public void onNext(ChatCompletionChunk chunk) {
-      Usage u = chunk.usage();
-      if (u != null) {
+    public void onNext(T item) {
+      if (item instanceof ChatCompletionChunk chunk && chunk.usage() != null) {
+        Usage u = chunk.usage();
         Usage add = counted == null ? u : added(counted, u);
         if (add != null) {
           count(model(chunk.model(), requestModel), add);
           counted = u;
         }
       }
-      super.onNext(chunk);
+      super.onNext(item);
     }
   }
 

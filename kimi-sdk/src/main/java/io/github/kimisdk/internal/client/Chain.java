@@ -1,0 +1,174 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.internal.http.StreamAttempt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The interceptors of one client, in order, built once ({@link ClientCore}): every call shape hands
+ * its {@link Sending} and its transport step to {@link #future} or {@link #stream}, and each
+ * interceptor wraps the rest. Immutable; the cursors ({@link Futures}, {@link Streams}) are made
+ * per call.
+ */
+final class Chain {
+
+  /** Sends one attempt of a call whose answer is a future: the end of the chain. */
+  @FunctionalInterface
+  interface FutureSend<T> {
+    /**
+     * Sends {@code sending}'s attempt.
+     *
+     * @param sending the attempt, its overrides heard by its trace
+     * @return its answer
+     */
+    CompletableFuture<T> send(Sending sending);
+  }
+
+  /** Makes one attempt of a call whose answer is a stream. */
+  @FunctionalInterface
+  interface StreamSend<T> {
+    /**
+     * Makes attempt {@code n} of {@code sending}.
+     *
+     * @param sending the call, its overrides heard by its trace
+     * @param n the attempt number, from 1
+     * @return the attempt, not yet sent
+     */
+    StreamAttempt<T> attempt(Sending sending, int n);
+  }
+
+  /**
+   * A prepared stream and the metadata of its current attempt.
+   *
+   * @param stream the stream, as the interceptors wrapped it
+   * @param metadata the current attempt's response metadata (null before its headers)
+   */
+  record Opened<T>(StoppablePublisher<T> stream, Supplier<ResponseMetadata> metadata) {}
+
+  private final Interceptor[] interceptors;
+  private final ClientCore core;
+
+  Chain(ClientCore core, List<Interceptor> interceptors) {
+    this.core = core;
+    this.interceptors = interceptors.toArray(new Interceptor[0]);
+  }
+
+  /** Returns this chain with {@code extra} last, just before the transport; for tests. */
+  Chain with(Interceptor extra) {
+    List<Interceptor> all = new ArrayList<>(List.of(interceptors));
+    all.add(extra);
+    return new Chain(core, all);
+  }
+
+  /**
+   * Runs a call whose answer is a future; its first attempt is sent once every interceptor wrapped
+   * the answer, so a cancel or a close reaches it even while it is sent on this thread.
+   */
+  <T> CompletableFuture<T> future(Sending sending, FutureSend<T> send) {
+    Futures<T> head = new Futures<>(this, 0, send, new Runnable[1]);
+    CompletableFuture<T> out = head.proceed(sending);
+    Runnable start = head.start[0];
+    if (start != null) {
+      start.run();
+    }
+    return out;
+  }
+
+  /** Prepares a call whose answer is a stream; nothing is sent until it is subscribed to. */
+  <T> Opened<T> stream(
+      Sending sending, StreamSend<T> send, Function<ChatCompletion, ChatRequest> resume) {
+    Streams<T> head = new Streams<>(this, 0, send, resume, new StreamingCall<?>[1]);
+    StoppablePublisher<T> out = head.proceed(sending);
+    StreamingCall<?> call = head.built[0];
+    return new Opened<>(out, call::metadata);
+  }
+
+  /** The rest of the chain of a future call, from one interceptor on. */
+  static final class Futures<T> {
+    private final Chain chain;
+    private final int index;
+    private final FutureSend<T> send;
+    private final Runnable[] start; // shared by the call's cursors: what starts its first attempt
+
+    private Futures(Chain chain, int index, FutureSend<T> send, Runnable[] start) {
+      this.chain = chain;
+      this.index = index;
+      this.send = send;
+      this.start = start;
+    }
+
+    /**
+     * Hands {@code sending} to the next interceptor, or at the end of the chain, sends it.
+     *
+     * @param sending what is sent
+     * @return the answer
+     */
+    CompletableFuture<T> proceed(Sending sending) {
+      Interceptor[] all = chain.interceptors;
+      if (index == all.length) {
+        return send.send(sending);
+      }
+      return all[index].future(sending, new Futures<>(chain, index + 1, send, start));
+    }
+
+    /** Has {@code first} run once the interceptors above wrapped the answer; for the retrier. */
+    void startWhenWrapped(Runnable first) {
+      start[0] = first;
+    }
+  }
+
+  /** The rest of the chain of a streamed call, from one interceptor on. */
+  static final class Streams<T> {
+    private final Chain chain;
+    private final int index;
+    private final StreamSend<T> send;
+    private final Function<ChatCompletion, ChatRequest> resume;
+    private final StreamingCall<?>[] built; // shared by the call's cursors: the call at the end
+
+    private Streams(
+        Chain chain,
+        int index,
+        StreamSend<T> send,
+        Function<ChatCompletion, ChatRequest> resume,
+        StreamingCall<?>[] built) {
+      this.chain = chain;
+      this.index = index;
+      this.send = send;
+      this.resume = resume;
+      this.built = built;
+    }
+
+    /**
+     * Hands {@code sending} to the next interceptor, or at the end of the chain, prepares the call:
+     * its attempts, each with a permit of the rate limiter when the client has one, retried as its
+     * retrier says.
+     *
+     * @param sending what is sent
+     * @return the stream
+     */
+    StoppablePublisher<T> proceed(Sending sending) {
+      Interceptor[] all = chain.interceptors;
+      if (index < all.length) {
+        return all[index].stream(sending, new Streams<>(chain, index + 1, send, resume, built));
+      }
+      ClientCore core = chain.core;
+      StreamingCall<T> call =
+          new StreamingCall<>(
+              core.context(),
+              sending.call().retrier(),
+              new StreamingCall.Spec<>(
+                  n -> send.attempt(sending, n), sending.model(), sending.charge(), resume),
+              core.limiter(),
+              core::isClosed);
+      built[0] = call;
+      return call;
+    }
+  }
+}

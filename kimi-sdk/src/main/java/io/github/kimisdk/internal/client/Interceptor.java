@@ -1,0 +1,44 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.internal.flow.StoppablePublisher;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One cross-cutting concern of every call (its listeners, retries, rate limit, spend), wrapped
+ * around the rest of the {@link Chain} once per client. Every call shape hands the chain a {@link
+ * Sending}: {@code chat}, {@code request} and the platform's calls go through {@link #future},
+ * {@code stream} and {@code requestEvents} through {@link #stream}. By default a hook passes the
+ * call on unchanged.
+ *
+ * <p>Layers: above the retrying interceptor a future hook runs once per call ({@link
+ * Sending#attempt()} is 0); below it, once per attempt, with the attempt's number. The stream hook
+ * runs once per stream, when it is prepared; its attempts (and their permits) are the {@link
+ * StreamingCall} that the end of the chain builds. Hooks run on the thread that started the call,
+ * or for a retried attempt, on the thread that scheduled it; they must not block.
+ */
+interface Interceptor {
+
+  /**
+   * Runs a call, or one attempt of it, whose answer is a future.
+   *
+   * @param sending what is sent
+   * @param next the rest of the chain
+   * @param <T> the answer type
+   * @return the answer; cancelling it must cancel what {@code next} returned
+   */
+  default <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
+    return next.proceed(sending);
+  }
+
+  /**
+   * Prepares a call whose answer is a stream; nothing is sent until it is subscribed to.
+   *
+   * @param sending what is sent
+   * @param next the rest of the chain
+   * @param <T> the item type
+   * @return the stream; stopping it must stop what {@code next} returned
+   */
+  default <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
+    return next.proceed(sending);
+  }
+}

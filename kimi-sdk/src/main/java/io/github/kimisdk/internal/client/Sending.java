@@ -1,0 +1,72 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.chat.ChatRequest;
+
+/**
+ * What one call sends, as every {@link Interceptor} sees it: built by the call shape (its body is
+ * already encoded, in the shape's transport step), then refined on its way down the chain (its
+ * trace once heard, its attempt below the retrier).
+ *
+ * @param operation the kind of call
+ * @param model the model asked for, or null
+ * @param path the path below the base URL
+ * @param charge the rate limiter's token charge (0 for calls other than chat)
+ * @param slot whether the call takes a concurrency slot of the rate limiter
+ * @param spends whether the answer's usage is counted by the client's spend meter (chat)
+ * @param estimate the prompt tokens the rate limiter estimated, or null
+ * @param request a chat's request as sent, or null
+ * @param call the call's retrier, HTTP overrides and options
+ * @param trace the call's listeners, or null before they were found or when nobody listens
+ * @param blocking whether the thread that started the call waits for it anyway
+ * @param attempt 0 for the call; from 1, the attempt below the retrier
+ * @param here whether the attempt is sent on the blocking caller's thread
+ */
+record Sending(
+    CallEvent.Operation operation,
+    String model,
+    String path,
+    long charge,
+    boolean slot,
+    boolean spends,
+    Long estimate,
+    ChatRequest request,
+    Call call,
+    CallTrace trace,
+    boolean blocking,
+    int attempt,
+    boolean here) {
+
+  /** Describes a call before the chain: no trace yet, no attempt. */
+  static Sending of(
+      CallEvent.Operation operation,
+      String model,
+      String path,
+      long charge,
+      boolean slot,
+      boolean spends,
+      Long estimate,
+      ChatRequest request,
+      Call call,
+      boolean blocking) {
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, call, null, blocking, 0,
+        false);
+  }
+
+  /** Returns this call heard by {@code trace} (null: nobody listens), with {@code call}. */
+  Sending heard(Call heardCall, CallTrace heardBy) {
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, heardCall, heardBy,
+        blocking, attempt, here);
+  }
+
+  /**
+   * Returns attempt {@code n} of this call, sent on the blocking caller's thread when {@code here}.
+   */
+  Sending attempt(int n, boolean sentHere) {
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, call, trace, blocking, n,
+        sentHere);
+  }
+}
