@@ -1,0 +1,131 @@
+package io.github.kimisdk.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiEventStream;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.TestClients;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.sse.ServerSentEvent;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every call shape goes through the client's one {@link Chain}: an interceptor added through the
+ * internal seam sees each future call's attempts (a retried one included), and each stream once.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class ChainHttpTest {
+
+  static final ChatRequest HI = ChatRequest.of("kimi-k2.6", "Hi");
+  static final RetryPolicy FAST =
+      RetryPolicy.defaults()
+          .withMaxRetries(2)
+          .withBackoff(Duration.ofMillis(1), Duration.ofMillis(1));
+  static final String BUSY = "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}";
+
+  /**
+   * Writes down what passes: the operation and attempt of each future, the operation of each
+   * stream.
+   */
+  static final class Counting implements Interceptor {
+    final List<String> seen = new ArrayList<>();
+
+    @Override
+    public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
+      synchronized (seen) {
+        seen.add(sending.operation() + "#" + sending.attempt());
+      }
+      return next.proceed(sending);
+    }
+
+    @Override
+    public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
+      synchronized (seen) {
+        seen.add(sending.operation() + " stream");
+      }
+      return next.proceed(sending);
+    }
+
+    List<String> seen() {
+      synchronized (seen) {
+        return List.copyOf(seen);
+      }
+    }
+  }
+
+  KimiClient kimi;
+  Counting counting;
+
+  @BeforeEach
+  void counted(FakeKimiExtension.Clients clients) {
+    kimi = clients.build(b -> b.retryPolicy(FAST));
+    counting = new Counting();
+    TestClients.core(kimi).intercept(counting);
+  }
+
+  @Test
+  void aRetriedChatPassesTheInterceptorOncePerAttempt(FakeKimiServer server) {
+    server.enqueue(FakeResponse.error(503, BUSY));
+    server.enqueue(FakeResponse.reply("hello"));
+
+    assertThat(kimi.chat(HI).text()).isEqualTo("hello");
+
+    assertThat(counting.seen()).containsExactly("CHAT#1", "CHAT#2");
+  }
+
+  @Test
+  void aRetriedRequestPassesTheInterceptorOncePerAttempt(FakeKimiServer server) {
+    server.enqueue(FakeResponse.error(503, BUSY));
+    server.enqueue(FakeResponse.json("{\"ok\":true}"));
+
+    kimi.request("GET", "things", null);
+
+    assertThat(counting.seen()).containsExactly("REQUEST#1", "REQUEST#2");
+  }
+
+  @Test
+  void aRetriedPlatformCallPassesTheInterceptorOncePerAttempt(FakeKimiServer server) {
+    server.enqueue(FakeResponse.error(503, BUSY));
+    server.enqueue(FakeResponse.json("{\"object\":\"list\",\"data\":[]}"));
+
+    kimi.listModels(RequestOptions.builder().retryPolicy(FAST).build());
+
+    assertThat(counting.seen()).containsExactly("PLATFORM#1", "PLATFORM#2");
+  }
+
+  @Test
+  void aChatStreamPassesTheStreamHookOnceEvenWhenRetried(FakeKimiServer server) {
+    server.enqueue(FakeResponse.error(503, BUSY));
+    server.enqueue(FakeResponse.reply("hello"));
+
+    assertThat(kimi.stream(HI).toCompletion().text()).isEqualTo("hello");
+
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(counting.seen()).containsExactly("CHAT_STREAM stream");
+  }
+
+  @Test
+  void anEventStreamPassesTheStreamHookOnceEvenWhenRetried(FakeKimiServer server) {
+    server.enqueue(FakeResponse.error(503, BUSY));
+    server.enqueue(FakeResponse.rawSse("data: one\n\n"));
+
+    try (KimiEventStream events = kimi.requestEvents("GET", "events", null)) {
+      assertThat(events.stream().map(ServerSentEvent::data)).containsExactly("one");
+    }
+
+    assertThat(server.requestCount()).isEqualTo(2);
+    assertThat(counting.seen()).containsExactly("REQUEST_EVENTS stream");
+  }
+}
