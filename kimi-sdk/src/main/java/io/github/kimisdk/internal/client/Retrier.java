@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -235,36 +234,23 @@ public final class Retrier {
    * the attempt in flight and stops further attempts.
    */
   public <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
-    return call((n, here) -> attempt.apply(n), false, f -> f);
+    FutureCall<T> c = prepare((n, here) -> attempt.apply(n), false);
+    c.start();
+    return c.result();
   }
 
   /**
-   * Runs a call as {@link #call(IntFunction)} does, handing its result to {@code around} (what
-   * hears and tracks the call) before the first attempt is sent, so a failure or cancel of what
-   * {@code around} returns reaches the attempt even while it is sent on this thread. When {@code
-   * blocking}, this thread is a blocking caller's: an attempt that starts on it (the first, unless
-   * the rate limiter makes it wait) is sent on it, and a cancel meanwhile interrupts the send (that
-   * interrupt does not stay set).
+   * Prepares a call as {@link #call(IntFunction)} runs it, without sending anything: whoever holds
+   * {@link FutureCall#result()} wraps it first (what hears and tracks the call), then calls {@link
+   * FutureCall#start()}, so a failure or cancel of what it made reaches the attempt even while it
+   * is sent on this thread. When {@code blocking}, this thread is a blocking caller's: an attempt
+   * that starts on it (the first, unless the rate limiter makes it wait) is sent on it, and a
+   * cancel meanwhile interrupts the send (that interrupt does not stay set). The {@link Retrying}
+   * interceptor of the client's chain is the one caller.
    *
    * @param attempt sends one attempt
    * @param blocking whether the calling thread waits for the result anyway
-   * @param around wraps the result
-   * @return what {@code around} returned
-   */
-  public <T, R> CompletableFuture<R> call(
-      Attempts<T> attempt,
-      boolean blocking,
-      Function<CompletableFuture<T>, CompletableFuture<R>> around) {
-    FutureCall<T> c = prepare(attempt, blocking);
-    CompletableFuture<R> out = around.apply(c.result());
-    c.start();
-    return out;
-  }
-
-  /**
-   * Prepares a call as {@link #call(Attempts, boolean, Function)} runs it, without starting it:
-   * whoever holds the result wraps it first, then calls {@link FutureCall#start()} on the thread
-   * that started the call.
+   * @return the call, not started
    */
   <T> FutureCall<T> prepare(Attempts<T> attempt, boolean blocking) {
     return new FutureCall<>(attempt, blocking ? Thread.currentThread() : null);
