@@ -227,6 +227,11 @@ public final class DaemonTimer implements AutoCloseable {
     }
   }
 
+  /** Returns how many tasks wait; for tests. */
+  int waiting() {
+    return waiting.size();
+  }
+
   /** Returns how many timer threads run (0 or 1); for tests. */
   synchronized int threads() {
     return pool == null ? 0 : pool.getPoolSize();
