@@ -163,7 +163,7 @@ public final class ToolRunner {
         new OfficialTools.Polling(
             b.fiberPolls,
             b.fiberWait,
-            b.time != null ? b.time : Scheduler.system(TIMEOUTS, Runnable::run));
+            b.time != null ? b.time : Scheduler.system(DaemonTimer.shared(), Runnable::run));
     this.limits = new RunLimits(b.kimi, b.maxSpend, b.spendCurrency, b.maxTotalTokens);
     int id = RUNNERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
@@ -532,13 +532,6 @@ public final class ToolRunner {
     return new ToolResult(call, "Error: " + message, true, elapsed);
   }
 
-  /**
-   * The timer of tool timeouts and of the waits between fiber polls, shared by every runner: its
-   * one daemon thread exists only while a tool runs (a finished tool withdraws its timeout), never
-   * the JVM-long thread of {@code CompletableFuture.delayedExecutor}.
-   */
-  private static final DaemonTimer TIMEOUTS = new DaemonTimer("kimi-tool-timeout");
-
   /** One tool call on a pool thread, with a timeout that interrupts it. */
   private final class Execution implements Runnable {
     final CompletableFuture<ToolResult> out = new CompletableFuture<>();
@@ -572,7 +565,9 @@ public final class ToolRunner {
         worker = Thread.currentThread();
       }
       started = System.nanoTime();
-      Runnable withdrawTimeout = TIMEOUTS.schedule(this::timeOut, toolTimeout.toNanos());
+      // The SDK's shared timer (as McpClient's): its thread lives only while something waits.
+      Runnable withdrawTimeout =
+          DaemonTimer.shared().schedule(this::timeOut, toolTimeout.toNanos());
       ToolResult result;
       try {
         ToolResult r = invoke(handler, call, arguments, argumentErrors);

@@ -1,7 +1,9 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.McpException;
-import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.Delayer;
+import io.github.kimisdk.internal.version.SdkVersion;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -24,10 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -87,12 +86,11 @@ public final class McpClient implements AutoCloseable {
   public static final int DEFAULT_MAX_PENDING_REQUESTS = 64;
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
-  private static final AtomicInteger CLIENTS = new AtomicInteger();
   private static final int MAX_TOOLS = 10_000;
 
   private final Transport transport;
   private final Rpc rpc;
-  private final ScheduledThreadPoolExecutor timer;
+  private final DaemonTimer.Lease timer; // the SDK's shared timer, withdrawn from at close
   private final String givenName;
   private final Duration callTimeout;
   private final Duration initializeTimeout;
@@ -108,22 +106,12 @@ public final class McpClient implements AutoCloseable {
   /** The server's tools as last listed, and by name. */
   private record Catalog(List<McpTool> tools, Map<String, McpTool> byName) {}
 
-  private McpClient(
-      Builder<?> b, BiFunction<McpClient, ScheduledExecutorService, Transport> transport) {
+  private McpClient(Builder<?> b, BiFunction<McpClient, Delayer, Transport> transport) {
     this.givenName = b.name;
     this.callTimeout = b.callTimeout;
     this.initializeTimeout = b.initializeTimeout;
     this.listener = b.listener;
-    int n = CLIENTS.incrementAndGet();
-    this.timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "mcp-timer-" + n);
-              t.setDaemon(true);
-              return t;
-            });
-    timer.setRemoveOnCancelPolicy(true);
+    this.timer = DaemonTimer.shared().lease();
     this.transport = transport.apply(this, timer);
     this.name = givenName != null ? givenName : this.transport.describe();
     this.rpc = new Rpc(this.transport, new Peer(), timer, b.maxPendingRequests, () -> name);
@@ -188,7 +176,7 @@ public final class McpClient implements AutoCloseable {
     try {
       transport.start(rpc);
     } catch (RuntimeException e) {
-      timer.shutdownNow();
+      timer.close();
       throw e;
     }
     try {
@@ -209,7 +197,7 @@ public final class McpClient implements AutoCloseable {
                 "clientInfo",
                 JsonObject.of(
                     "name", JsonString.of("kimi-sdk-java"),
-                    "version", JsonString.of(HttpTransport.VERSION)))
+                    "version", JsonString.of(SdkVersion.VERSION)))
             .build();
     JsonValue r = await(rpc.request("initialize", params, initializeTimeout, null, false));
     if (!(r instanceof JsonObject o)) {
@@ -600,7 +588,7 @@ public final class McpClient implements AutoCloseable {
     try {
       transport.close();
     } finally {
-      timer.shutdownNow();
+      timer.close();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.McpException;
+import io.github.kimisdk.internal.flow.Delayer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -15,9 +16,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -45,7 +43,7 @@ final class Rpc implements Transport.Sink {
 
   private final Transport transport;
   private final Peer peer;
-  private final ScheduledExecutorService timer;
+  private final Delayer timer;
   private final int maxPending;
   private final Supplier<String> name;
   private final AtomicLong ids = new AtomicLong();
@@ -55,12 +53,7 @@ final class Rpc implements Transport.Sink {
   private volatile String lastMalformed;
   private volatile McpException closedBy;
 
-  Rpc(
-      Transport transport,
-      Peer peer,
-      ScheduledExecutorService timer,
-      int maxPending,
-      Supplier<String> name) {
+  Rpc(Transport transport, Peer peer, Delayer timer, int maxPending, Supplier<String> name) {
     this.transport = transport;
     this.peer = peer;
     this.timer = timer;
@@ -74,7 +67,7 @@ final class Rpc implements Transport.Sink {
     final String method;
     final String label;
     final CompletableFuture<JsonValue> future = new CompletableFuture<>();
-    volatile ScheduledFuture<?> timeout;
+    volatile Runnable timeout; // withdraws the timeout from the timer
 
     Pending(long id, String method, String label) {
       this.id = id;
@@ -149,17 +142,16 @@ final class Rpc implements Transport.Sink {
         (r, e) -> {
           pending.remove(id);
           inFlight.decrementAndGet();
-          ScheduledFuture<?> t = p.timeout;
+          Runnable t = p.timeout;
           if (t != null) {
-            t.cancel(false);
+            t.run();
           }
           if (e instanceof CancellationException) {
             cancelOnServer(p, "the client cancelled the request");
           }
         });
     try {
-      p.timeout =
-          timer.schedule(() -> timeOut(p, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      p.timeout = timer.schedule(() -> timeOut(p, timeout), timeout);
     } catch (RejectedExecutionException e) {
       p.future.completeExceptionally(
           new McpException(
@@ -167,7 +159,7 @@ final class Rpc implements Transport.Sink {
       return p.future;
     }
     if (p.future.isDone()) {
-      p.timeout.cancel(false);
+      p.timeout.run();
     }
     try {
       transport.send(m.build(), id);

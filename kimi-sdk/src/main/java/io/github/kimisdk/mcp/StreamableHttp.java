@@ -1,6 +1,7 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.McpException;
+import io.github.kimisdk.internal.flow.Delayer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
@@ -28,8 +29,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,7 +53,7 @@ final class StreamableHttp implements Transport {
   private final List<Map.Entry<String, String>> headers;
   private final Duration requestTimeout;
   private final int maxMessageBytes;
-  private final ScheduledExecutorService timer;
+  private final Delayer timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConcurrentHashMap<Long, Exchange> exchanges = new ConcurrentHashMap<>();
   private volatile Transport.Sink sink;
@@ -70,7 +69,7 @@ final class StreamableHttp implements Transport {
       List<Map.Entry<String, String>> headers,
       Duration requestTimeout,
       int maxMessageBytes,
-      ScheduledExecutorService timer) {
+      Delayer timer) {
     this.uri = uri;
     this.client = client;
     this.headers = List.copyOf(headers);
@@ -499,7 +498,7 @@ final class StreamableHttp implements Transport {
 
   private void later(Runnable task, long delayMillis) {
     try {
-      timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+      timer.schedule(task, Duration.ofMillis(delayMillis));
     } catch (RejectedExecutionException e) {
       // the client closed meanwhile
     }

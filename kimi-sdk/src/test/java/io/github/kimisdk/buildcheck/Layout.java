@@ -51,6 +51,13 @@ import java.util.zip.ZipFile;
  *   <li>{@code mcp} is a plain MCP client: it uses no Kimi package ({@code chat}, {@code tool},
  *       {@code model}, {@code token}, {@code agent}).
  *   <li>{@code agent} stands above everything else: no other package uses it.
+ *   <li>{@code mcp} and {@code agent} never use {@code internal.http}: the floors above the client
+ *       borrow its runtime instead of reaching into its transport.
+ *   <li>One timer mechanism, {@code internal.flow.DaemonTimer}: no class outside {@code
+ *       internal.flow} uses {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the
+ *       scheduled pools of {@code Executors}, or the delayer behind {@code CompletableFuture}'s
+ *       {@code delayedExecutor}, {@code orTimeout} and {@code completeOnTimeout} (a thread that
+ *       lives as long as the JVM).
  * </ul>
  */
 final class Layout {
@@ -84,10 +91,32 @@ final class Layout {
 
   private static final Set<String> KIMI = Set.of("chat", "tool", "model", "token", "agent");
 
+  private static final Set<String> ABOVE_THE_CLIENT = Set.of("mcp", "agent");
+
+  /** Timer classes of the JDK that only internal.flow may use. */
+  private static final Set<String> TIMER_CLASSES =
+      Set.of("java/util/Timer", "java/util/concurrent/ScheduledThreadPoolExecutor");
+
+  /** Timer methods of the JDK (class, then method) that only internal.flow may call. */
+  private static final Map<String, Set<String>> TIMER_METHODS =
+      Map.of(
+          "java/util/concurrent/Executors",
+          Set.of(
+              "newScheduledThreadPool",
+              "newSingleThreadScheduledExecutor",
+              "unconfigurableScheduledExecutorService"),
+          "java/util/concurrent/CompletableFuture",
+          Set.of("delayedExecutor", "orTimeout", "completeOnTimeout"));
+
+  private static final String TIMER_PACKAGE = "internal.flow";
+
   private static final int ACC_PUBLIC = 0x0001;
 
   /** Top-level class (dotted, relative to the base) to the top-level classes it uses. */
   private final Map<String, Set<String>> uses = new TreeMap<>();
+
+  /** Top-level class to the JDK timers it uses ({@code java.util.Timer}, ...), dotted. */
+  private final Map<String, Set<String>> timers = new TreeMap<>();
 
   /** Top-level classes that are not public. */
   private final Set<String> nonPublic = new TreeSet<>();
@@ -168,8 +197,28 @@ final class Layout {
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");
         }
+        if (ABOVE_THE_CLIENT.contains(fromPackage) && toPackage.equals("internal.http")) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (mcp and agent borrow the client's runtime, never internal.http)");
+        }
         if (toPackage.equals("agent")) {
           out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");
+        }
+      }
+    }
+    for (Map.Entry<String, Set<String>> e : timers.entrySet()) {
+      if (!packageOf(e.getKey()).equals(TIMER_PACKAGE)) {
+        for (String timer : e.getValue()) {
+          out.add(
+              "one timer: "
+                  + e.getKey()
+                  + " uses "
+                  + timer
+                  + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)");
         }
       }
     }
@@ -303,6 +352,17 @@ final class Layout {
       nonPublic.add(from);
     }
     for (int i = 1; i < count; i++) {
+      if (tags[i] == ConstantPool.CLASS && TIMER_CLASSES.contains(pool.className(i))) {
+        timers.computeIfAbsent(from, k -> new TreeSet<>()).add(pool.className(i).replace('/', '.'));
+      } else if (tags[i] == ConstantPool.METHODREF) {
+        String owner = pool.className(first[i]);
+        String method = utf8[first[pool.second[i]]];
+        if (TIMER_METHODS.getOrDefault(owner, Set.of()).contains(method)) {
+          timers
+              .computeIfAbsent(from, k -> new TreeSet<>())
+              .add(owner.replace('/', '.') + "." + method);
+        }
+      }
       if (tags[i] == ConstantPool.CLASS) {
         addUse(used, from, permitted, element(utf8[first[i]]));
       } else if (tags[i] == ConstantPool.UTF8) {

@@ -15,6 +15,7 @@ import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,40 @@ class McpToolRunnerHttpTest {
           .containsExactly("hang: Error: hang did not finish within 300 ms and was cancelled");
       awaitStderr(mcp, "event cancelled 8: the client cancelled the request");
     }
+  }
+
+  @Test
+  void anAgentRunWithAnMcpToolTimingOutUsesOneTimerMechanism() {
+    List<String> timers = new CopyOnWriteArrayList<>();
+    try (McpClient mcp =
+        McpClient.stdioBuilder(stdio()).callTimeout(Duration.ofMinutes(5)).build()) {
+      ToolRunner runner =
+          ToolRunner.builder(kimi)
+              .mcp(mcp)
+              .toolTimeout(Duration.ofMillis(300))
+              .listener(
+                  new ToolRunner.Listener() {
+                    @Override
+                    public void onToolResult(int step, ToolRunner.ToolResult result) {
+                      // Right after the timeout fired, while the MCP call's own timeout waits.
+                      for (Thread t : Thread.getAllStackTraces().keySet()) {
+                        String n = t.getName();
+                        if ((n.startsWith("mcp-") || n.startsWith("kimi-")) && n.contains("time")) {
+                          timers.add(n);
+                        }
+                      }
+                    }
+                  })
+              .build();
+      ToolRunner.Result r = runner.run(ChatRequest.of("kimi-k2.6", "Use hang"));
+      assertThat(toolMessages(r))
+          .containsExactly("hang: Error: hang did not finish within 300 ms and was cancelled");
+    }
+    assertThat(timers)
+        .as("the SDK's timer threads during the run: DaemonTimer's only")
+        .isNotEmpty()
+        .allMatch(n -> n.startsWith("kimi-timer-"), "start with kimi-timer-")
+        .anyMatch(n -> n.startsWith("kimi-timer-shared-"));
   }
 
   @Test

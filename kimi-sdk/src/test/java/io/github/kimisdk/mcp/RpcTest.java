@@ -73,7 +73,10 @@ class RpcTest {
               peerSaw.add(progress.toString());
             }
           },
-          timer,
+          (task, delay) -> {
+            var f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+          },
           2,
           () -> "mem");
 

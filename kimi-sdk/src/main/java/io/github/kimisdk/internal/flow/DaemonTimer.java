@@ -1,9 +1,11 @@
 package io.github.kimisdk.internal.flow;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wait for such threads).
  *
  * <p>Tasks run on the timer thread and must be short: hand real work to an executor.
+ *
+ * <p>It is the SDK's one timer mechanism (LayoutTest keeps every other out): each client has its
+ * own, closed with it; the floors above the client, which have no client to close them ({@code
+ * ToolRunner}'s tool timeouts and fiber waits, {@code McpClient}'s request timeouts and
+ * reconnections), share {@link #shared()}, each {@code McpClient} through a {@link Lease} it ends
+ * at its close.
  */
 public final class DaemonTimer implements AutoCloseable {
 
@@ -24,6 +32,9 @@ public final class DaemonTimer implements AutoCloseable {
   static final long KEEP_ALIVE_SECONDS = 5;
 
   private static final Runnable NOTHING = () -> {};
+
+  /** The timer of the floors above the client; never closed, its thread ends when idle. */
+  private static final DaemonTimer SHARED = new DaemonTimer("kimi-timer-shared");
 
   private final String name;
   private final long keepAliveMillis;
@@ -43,6 +54,27 @@ public final class DaemonTimer implements AutoCloseable {
   DaemonTimer(String name, long keepAliveMillis) {
     this.name = name;
     this.keepAliveMillis = keepAliveMillis;
+  }
+
+  /**
+   * Returns the timer shared by everything that has no client to borrow one from: it starts its
+   * thread with the first task and ends it after {@link #KEEP_ALIVE_SECONDS} without any, and it is
+   * never closed ({@link #close()} on it does nothing).
+   *
+   * @return the shared timer
+   */
+  public static DaemonTimer shared() {
+    return SHARED;
+  }
+
+  /**
+   * Returns a lease of this timer for one owner: the owner's tasks run on this timer's thread, and
+   * closing the lease withdraws those still waiting and refuses new ones.
+   *
+   * @return a new lease
+   */
+  public Lease lease() {
+    return new Lease();
   }
 
   /**
@@ -81,6 +113,9 @@ public final class DaemonTimer implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (this == SHARED) {
+      return;
+    }
     ScheduledThreadPoolExecutor p;
     synchronized (this) {
       if (closed) {
@@ -127,6 +162,74 @@ public final class DaemonTimer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * One owner's share of a timer (an {@code McpClient}'s): its tasks run on the timer's thread, and
+   * {@link #close()} withdraws those still waiting, without running them, and refuses new ones.
+   */
+  public final class Lease implements Delayer, AutoCloseable {
+    private final Set<Entry> withdrawals = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private Lease() {}
+
+    /**
+     * Runs {@code task} on the timer thread after {@code delay}.
+     *
+     * @param task the task
+     * @param delay the delay
+     * @return withdraws the task when run before it ran
+     * @throws java.util.concurrent.RejectedExecutionException if the lease was closed
+     */
+    @Override
+    public Runnable schedule(Runnable task, Duration delay) {
+      if (closed) {
+        throw new RejectedExecutionException("the timer's lease was closed");
+      }
+      Entry e = new Entry();
+      withdrawals.add(e);
+      e.withdraw =
+          DaemonTimer.this.schedule(
+              () -> {
+                withdrawals.remove(e);
+                task.run();
+              },
+              delay.toNanos());
+      if (closed) { // closed meanwhile: close() may have run before the task was on the timer
+        e.run();
+        throw new RejectedExecutionException("the timer's lease was closed");
+      }
+      return e;
+    }
+
+    /** Withdraws every task still waiting and refuses new ones. Idempotent; any thread. */
+    @Override
+    public void close() {
+      closed = true;
+      for (Entry e : List.copyOf(withdrawals)) {
+        e.run();
+      }
+    }
+
+    /** Withdraws one task of the lease from the timer. */
+    private final class Entry implements Runnable {
+      volatile Runnable withdraw; // null until the task is on the timer
+
+      @Override
+      public void run() {
+        withdrawals.remove(this);
+        Runnable w = withdraw;
+        if (w != null) {
+          w.run();
+        }
+      }
+    }
+  }
+
+  /** Returns how many tasks wait; for tests. */
+  int waiting() {
+    return waiting.size();
   }
 
   /** Returns how many timer threads run (0 or 1); for tests. */

@@ -6,8 +6,9 @@ import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 /**
- * The one contract of every stream the SDK hands out ({@code ChatStream}, {@code KimiEventStream}),
- * written once: the public stream types hold one of these and delegate to it.
+ * The one contract of every stream the SDK hands out ({@code ChatStream}, {@code KimiEventStream},
+ * {@code sse.EventStream}), written once: the public stream types hold one of these and delegate to
+ * it.
  *
  * <p>The contract. A stream is cold: nothing happens until it is consumed, by one {@link
  * #subscribe} or one {@link #iterator()}; a second consumer, or one after {@link #close()}, is
@@ -108,21 +109,38 @@ public final class StreamHandle<T> {
 
   private String refusal() {
     if (started) {
-      return "This " + name + " was already consumed; a " + name + " can be consumed only once";
+      String article = "AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ";
+      return "This "
+          + name
+          + " was already consumed; "
+          + article
+          + name
+          + " can be consumed only once";
     }
     return closed ? "This " + name + " is closed" : null;
+  }
+
+  /** What a {@link #close()} found. */
+  public enum Closed {
+    /** The stream had not been consumed: this close is the first, and nothing was started. */
+    BEFORE_START,
+    /** The stream had been consumed (it was stopped unless it had ended), or was closed before. */
+    OTHERWISE
   }
 
   /**
    * Closes the stream: stops it when it runs, so that its consumer fails saying so, and refuses
    * later consumers. Idempotent; any thread.
+   *
+   * @return {@link Closed#BEFORE_START} for the first close of a stream never consumed, whose
+   *     source was never subscribed to
    */
-  public void close() {
+  public Closed close() {
     BlockingSubscriber<T> b;
     boolean wasStarted;
     synchronized (lock) {
       if (closed) {
-        return;
+        return Closed.OTHERWISE;
       }
       closed = true;
       b = blocking;
@@ -134,6 +152,7 @@ public final class StreamHandle<T> {
       }
       source.stop(null);
     }
+    return wasStarted ? Closed.OTHERWISE : Closed.BEFORE_START;
   }
 
   /**

@@ -10,6 +10,7 @@ import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.internal.sse.SseSubscriber;
+import io.github.kimisdk.internal.version.SdkVersion;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
@@ -18,8 +19,6 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +31,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,8 +47,8 @@ import java.util.function.Supplier;
  */
 public final class HttpTransport {
 
-  /** The SDK version from the build, for the default User-Agent. */
-  public static final String VERSION = readVersion();
+  /** The SDK version from the build, for the default User-Agent ({@link SdkVersion}). */
+  public static final String VERSION = SdkVersion.VERSION;
 
   // Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last exchange, and with it
   // the body handler and this transport, reachable; the HttpClient (its facade) must not be, or
@@ -843,19 +841,5 @@ public final class HttpTransport {
   private String excerpt(byte[] b) {
     String s = ServerText.fold(ServerText.prefix(b, 0, b.length, 200), false);
     return s == null ? "(empty body)" : errors.text().keep(s, 200);
-  }
-
-  private static String readVersion() {
-    try (InputStream in = HttpTransport.class.getResourceAsStream("version.properties")) {
-      if (in == null) {
-        return "dev";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      String v = p.getProperty("version", "dev");
-      return v.startsWith("${") ? "dev" : v;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

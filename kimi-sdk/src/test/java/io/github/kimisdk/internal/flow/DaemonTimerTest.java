@@ -1,11 +1,14 @@
 package io.github.kimisdk.internal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +92,62 @@ class DaemonTimerTest {
     // closed: no thread is left, and none is started for the late task, so it cannot run
     assertThat(timer.threads()).isZero();
     assertThat(runs).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aLeaseWithdrawsItsWaitingTasksAtCloseAndRefusesNewOnes() {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    DaemonTimer.Lease a = timer.lease();
+    DaemonTimer.Lease b = timer.lease();
+    List<String> runs = new CopyOnWriteArrayList<>();
+    a.schedule(() -> runs.add("a"), Duration.ofHours(1));
+    b.schedule(() -> runs.add("b"), Duration.ofHours(1));
+    assertThat(timer.waiting()).isEqualTo(2);
+    a.close();
+    a.close();
+    assertThat(timer.waiting()).as("a's task left the timer").isEqualTo(1);
+    assertThatThrownBy(() -> a.schedule(() -> runs.add("late"), Duration.ZERO))
+        .isInstanceOf(RejectedExecutionException.class);
+    timer.close(); // runs what still waits: b's task only
+    assertThat(runs).containsExactly("b");
+  }
+
+  @Test
+  void aLeasesTasksRunOnItsTimersThreadUnlessWithdrawn() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    DaemonTimer.Lease lease = timer.lease();
+    List<String> runs = new CopyOnWriteArrayList<>();
+    lease.schedule(() -> runs.add("withdrawn"), Duration.ofMillis(20)).run();
+    CountDownLatch ran = new CountDownLatch(1);
+    lease.schedule(
+        () -> {
+          runs.add(Thread.currentThread().getName());
+          ran.countDown();
+        },
+        Duration.ofMillis(40));
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(runs).singleElement(STRING).startsWith("test-timer-");
+    assertThat(timer.waiting()).isZero();
+    timer.close();
+  }
+
+  @Test
+  void theSharedTimerOutlivesACloseAndRunsOnOneDaemonThread() throws Exception {
+    DaemonTimer shared = DaemonTimer.shared();
+    assertThat(DaemonTimer.shared()).isSameAs(shared);
+    shared.close();
+    CountDownLatch ran = new CountDownLatch(1);
+    List<Thread> on = new CopyOnWriteArrayList<>();
+    shared.schedule(
+        () -> {
+          on.add(Thread.currentThread());
+          ran.countDown();
+        },
+        0);
+    assertThat(ran.await(10, TimeUnit.SECONDS))
+        .as("a close does not stop the shared timer")
+        .isTrue();
+    assertThat(on.get(0).getName()).startsWith("kimi-timer-shared-");
+    assertThat(on.get(0).isDaemon()).isTrue();
   }
 }
