@@ -25,6 +25,11 @@ class RpcTest {
   private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
   private final List<Long> abandoned = new CopyOnWriteArrayList<>();
 
+  /** Timeouts a test holds back and fires itself, so no race with real time decides it. */
+  private final List<Runnable> heldTimeouts = new CopyOnWriteArrayList<>();
+
+  private volatile boolean holdTimeouts;
+
   private final Transport transport =
       new Transport() {
         @Override
@@ -74,6 +79,10 @@ class RpcTest {
             }
           },
           (task, delay) -> {
+            if (holdTimeouts) {
+              heldTimeouts.add(task);
+              return () -> heldTimeouts.remove(task);
+            }
             var f = timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
           },
@@ -177,9 +186,12 @@ class RpcTest {
 
   @Test
   void whatIsNotJsonRpcIsCountedAndQuotedWhenARequestTimesOut() throws Exception {
+    holdTimeouts = true;
     CompletableFuture<JsonValue> a = rpc.request("slow", null, Duration.ofMillis(100), null, false);
     rpc.message(Json.parse("42"));
     rpc.message(Json.parse("{\"jsonrpc\":\"2.0\"}"));
+    assertThat(heldTimeouts).hasSize(1);
+    heldTimeouts.forEach(timer::execute); // the 100 ms are up once both messages arrived
     assertThatThrownBy(() -> a.get(5, TimeUnit.SECONDS))
         .cause()
         .hasMessage(
