@@ -130,7 +130,7 @@ final class Chain {
     private final int index;
     private final StreamSend<T> send;
     private final Function<ChatCompletion, ChatRequest> resume;
-    private final StreamingCall<?>[] built; // shared by the call's cursors: the call at the end
+    private final StreamingCall<?>[] built; // shared by the call's cursors: the call with retries
 
     private Streams(
         Chain chain,
@@ -146,9 +146,8 @@ final class Chain {
     }
 
     /**
-     * Hands {@code sending} to the next interceptor, or at the end of the chain, prepares the call:
-     * its attempts, each with a permit of the rate limiter when the client has one, retried as its
-     * retrier says.
+     * Hands {@code sending} to the next interceptor; past the last one, the stream is retried here
+     * ({@link #retried}).
      *
      * @param sending what is sent
      * @return the stream
@@ -158,15 +157,33 @@ final class Chain {
       if (index < all.length) {
         return all[index].stream(sending, new Streams<>(chain, index + 1, send, resume, built));
       }
-      ClientCore core = chain.core;
+      return retried(sending);
+    }
+
+    /**
+     * Prepares the call with its retries, as its retrier says: each attempt passes the rest of the
+     * chain as a future ({@link Interceptor#future}, its attempt's number in {@link
+     * Sending#attempt()}), which completes when the attempt ended; at the chain's end the attempt
+     * is made and sent. The retrying interceptor calls this; the interceptors after it see each
+     * attempt, and no stream hook.
+     *
+     * @param sending the call, heard by its trace
+     * @return the stream
+     */
+    StoppablePublisher<T> retried(Sending sending) {
+      Chain c = chain;
+      int from = index;
       StreamingCall<T> call =
           new StreamingCall<>(
-              core.context(),
+              c.core.context(),
               sending.call().retrier(),
               new StreamingCall.Spec<>(
-                  n -> send.attempt(sending, n), sending.model(), sending.charge(), resume),
-              core.limiter(),
-              core::isClosed);
+                  (n, here, launch) ->
+                      new Futures<Void>(
+                              c, from, s -> launch.apply(send.attempt(s, n)), new Runnable[1])
+                          .proceed(sending.attempt(n, here)),
+                  resume),
+              c.core::isClosed);
       built[0] = call;
       return call;
     }

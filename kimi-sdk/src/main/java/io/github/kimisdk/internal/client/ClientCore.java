@@ -172,11 +172,11 @@ public final class ClientCore {
     List<Interceptor> concerns = new ArrayList<>();
     concerns.add(new Tracking(this));
     concerns.add(new Observing(this));
+    concerns.add(new Spending(meter));
     concerns.add(new Retrying());
     if (limiter != null) {
       concerns.add(new Limiting(limiter));
     }
-    concerns.add(new Spending(meter));
     this.chain = new Chain(this, concerns);
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);

@@ -10,16 +10,18 @@ import java.util.concurrent.CompletableFuture;
  * {@code stream} and {@code requestEvents} through {@link #stream}. By default a hook passes the
  * call on unchanged.
  *
- * <p>Layers: above the retrying interceptor a future hook runs once per call ({@link
- * Sending#attempt()} is 0); below it, once per attempt, with the attempt's number. The stream hook
- * runs once per stream, when it is prepared; its attempts (and their permits) are the {@link
- * StreamingCall} that the end of the chain builds. Hooks run on the thread that started the call,
- * or for a retried attempt, on the thread that scheduled it; they must not block.
+ * <p>Layers: above the retrying interceptor a hook runs once per call ({@link Sending#attempt()} is
+ * 0): {@link #future} for a future call, {@link #stream} for a stream, when it is prepared. Below
+ * it, every attempt of every shape passes {@link #future}, with the attempt's number: a stream's
+ * attempt as a future that completes when the attempt ended (with null once its items all went to
+ * the stream), so a concern that spans an attempt, such as a permit, is written once. Hooks run on
+ * the thread that started the call, or for a retried attempt, on the thread that scheduled it; they
+ * must not block.
  */
 interface Interceptor {
 
   /**
-   * Runs a call, or one attempt of it, whose answer is a future.
+   * Runs a call, or one attempt of a call of any shape (below the retrier).
    *
    * @param sending what is sent
    * @param next the rest of the chain

@@ -1,11 +1,12 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.internal.flow.StoppablePublisher;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Retries: turns a future call into its attempts, each sent through the rest of the chain as its
- * {@link Retrier} says. A stream's attempts are retried by the {@link StreamingCall} at the end of
- * the chain, under the same retrier, so the stream hook passes the call on.
+ * Retries: turns a call into its attempts, each sent through the rest of the chain as its {@link
+ * Retrier} says. A future call's attempts are futures ({@link Retrier.FutureCall}); a stream's are
+ * run by its {@link StreamingCall}, each passing the rest of the chain as a future of its end.
  */
 final class Retrying implements Interceptor {
 
@@ -18,5 +19,10 @@ final class Retrying implements Interceptor {
             .prepare((n, here) -> next.proceed(sending.attempt(n, here)), sending.blocking());
     next.startWhenWrapped(call::start);
     return call.result();
+  }
+
+  @Override
+  public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
+    return next.retried(sending);
   }
 }

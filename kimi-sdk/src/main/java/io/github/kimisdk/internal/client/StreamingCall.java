@@ -6,6 +6,7 @@ import io.github.kimisdk.StreamAbortedException;
 import io.github.kimisdk.StreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.flow.Relay;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
@@ -22,44 +23,57 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 /**
- * One streaming call as a cold, single-subscriber publisher: every stream of the SDK (a chat
- * stream, the events of {@code requestEvents}) runs on it. Subscribing hands the subscriber a
- * {@link Relay}; each attempt then waits for a rate-limit permit of its own (so a retry waits
- * behind the pause a 429 started, like everyone's), sends, and attaches its event stream to the
- * relay. An attempt that fails before an item reached the subscriber is retried as the {@link
- * Retrier} says; once one has, the stream's failure is final and carries what arrived. {@link
- * #stop} (a close, or the consumer's interrupt) fails the subscriber with a failure that says so
- * and is never retried.
+ * One streaming call with its retries, as a cold, single-subscriber publisher: every stream of the
+ * SDK (a chat stream, the events of {@code requestEvents}) runs on it, built by the retrying
+ * interceptor of the client's {@link Chain}. Subscribing hands the subscriber a {@link Relay}; each
+ * attempt then passes the rest of the chain as a future (so the rate limiter gives it a permit of
+ * its own, and a retry waits behind the pause a 429 started, like everyone's), and at the chain's
+ * end it is sent and attaches its event stream to the relay; that future completes when the attempt
+ * ends. An attempt that fails before an item reached the subscriber is retried as the {@link
+ * Retrier} says, judged once its failure passed back up the chain (a permit is back before the
+ * retry queues for the next); once an item has reached the subscriber, the stream's failure is
+ * final and carries what arrived. {@link #stop} (a close, or the consumer's interrupt) fails the
+ * subscriber with a failure that says so and is never retried.
  *
- * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}; a
- * permit is held only while its attempt runs; after {@code ended} nothing starts, and every timer
- * the call armed (idle watch, total time, whole-call deadline) is withdrawn.
+ * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}, and
+ * {@code currentEnd} completes once it ended; after {@code ended} nothing starts, an attempt still
+ * in the chain ({@code pending}) is cancelled, and every timer the call armed (idle watch, total
+ * time, whole-call deadline) is withdrawn.
  *
  * @param <T> the item type
  */
 public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
 
-  /** What one streaming call sends and how it is limited. */
-  public record Spec<T>(
-      IntFunction<StreamAttempt<T>> attempt,
-      String model,
-      long charge,
-      Function<ChatCompletion, ChatRequest> resume) {
-
+  /** Sends one attempt through the part of the chain below the retrier. */
+  @FunctionalInterface
+  public interface Attempts<T> {
     /**
-     * Checks the spec.
+     * Sends attempt {@code n}: through the interceptors below the retrier, then {@code launch} with
+     * the attempt made at the chain's end, which starts it and returns its end.
      *
-     * @param attempt makes attempt {@code n} (from 1)
-     * @param model the model, for the rate limiter's per-model pause; may be null
-     * @param charge the token charge for the rate limiter
-     * @param resume builds the request that continues the stream after what arrived, for a chat
-     *     stream's failure; null for other streams
+     * @param n the attempt number, from 1
+     * @param here whether the attempt starts on the thread of a consumer that blocks for it
+     * @param launch starts the attempt; its future completes when the attempt ended
+     * @return the attempt's end, as the interceptors passed it back
      */
+    CompletableFuture<Void> send(
+        int n, boolean here, Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
+  }
+
+  /**
+   * What one streaming call sends.
+   *
+   * @param attempts sends each attempt
+   * @param resume builds the request that continues the stream after what arrived, for a chat
+   *     stream's failure; null for other streams
+   */
+  public record Spec<T>(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
+
+    /** Checks the spec. */
     public Spec {
-      Objects.requireNonNull(attempt, "attempt");
+      Objects.requireNonNull(attempts, "attempts");
     }
   }
 
@@ -67,18 +81,18 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private final Retrier retrier;
   private final ErrorFactory errors;
   private final Spec<T> spec;
-  private final RateLimiter limiter;
   private final BooleanSupplier clientClosed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private final List<KimiException> failures = new ArrayList<>();
 
   private volatile StreamAttempt<T> current;
+  private CompletableFuture<Void> currentEnd; // completes when the current attempt ended
+  private CompletableFuture<Void> pending; // the current attempt as the chain passed it back
   private Relay<T> relay;
-  private RateLimiter.Permit permit;
-  private CompletableFuture<RateLimiter.Permit> acquiring;
   private RuntimeException stopped;
   private boolean ended;
   private int attempts;
+  private int judged; // the last attempt whose failure was judged
   private long started;
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
   private Thread blockingThread;
@@ -93,20 +107,14 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * @param context the clocks, failure mapping and timeouts the call runs on
    * @param retrier the call's retry rule and whole-call timeout
    * @param spec what is sent
-   * @param limiter the client's rate limiter, or null
    * @param clientClosed tells whether the client is closing, for the message of a stopped stream
    */
   public StreamingCall(
-      CallContext context,
-      Retrier retrier,
-      Spec<T> spec,
-      RateLimiter limiter,
-      BooleanSupplier clientClosed) {
+      CallContext context, Retrier retrier, Spec<T> spec, BooleanSupplier clientClosed) {
     this.context = context;
     this.retrier = retrier;
     this.errors = context.errors();
     this.spec = spec;
-    this.limiter = limiter;
     this.clientClosed = clientClosed;
   }
 
@@ -205,137 +213,164 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
   }
 
-  /** Starts the next attempt: a permit first when the client limits its calls. */
+  /**
+   * Starts the next attempt through the chain below the retrier; its failure is judged once it
+   * passed back up (the permits it held are back by then).
+   */
   private void nextAttempt() {
     int n;
+    boolean here;
     synchronized (this) {
       if (ended || stopped != null) {
         return;
       }
       n = ++attempts;
+      here = blockingThread == Thread.currentThread();
     }
-    if (limiter == null) {
-      send(n);
-      return;
+    CompletableFuture<Void> f;
+    try {
+      f = spec.attempts().send(n, here, attempt -> launch(attempt, n));
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<RateLimiter.Permit> f = limiter.acquire(spec.model(), spec.charge(), true);
+    boolean over;
     synchronized (this) {
-      acquiring = f;
-      if (ended) {
-        f.cancel(false);
+      over = ended;
+      if (!over) {
+        pending = f;
       }
     }
+    if (over) {
+      f.cancel(false); // still waiting for a permit, or ended meanwhile: withdraws it
+    }
     f.whenComplete(
-        (p, error) -> {
+        (r, error) -> {
           if (error != null) {
-            if (!f.isCancelled()) {
-              relay.fail(context.calls().failure(error)); // a charge that no longer fits
+            Throwable out = judge(n, Futures.unwrap(error));
+            if (out != null) {
+              relay.fail(out);
             }
-            return;
-          }
-          boolean drop;
-          synchronized (this) {
-            acquiring = null;
-            drop = ended;
-            if (!drop) {
-              permit = p;
-            }
-          }
-          if (drop) {
-            p.finish(RateLimiter.CANCELLED);
-          } else {
-            send(n);
           }
         });
   }
 
-  private void send(int n) {
-    StreamAttempt<T> call;
-    try {
-      call = spec.attempt().apply(n);
-    } catch (RuntimeException e) {
-      release(e);
-      relay.fail(errors.finish(context.calls().kimi(e), failures, n));
-      return;
-    }
-    synchronized (this) {
-      if (ended) {
-        call = null;
-      } else {
-        current = call;
-      }
-    }
-    if (call == null) {
-      release(RateLimiter.CANCELLED);
-      return;
-    }
-    StreamAttempt<T> attempt = call;
-    Consumer<Throwable> failed =
-        k -> {
-          Throwable out = attemptFailed(attempt, k, false);
-          if (out != null) {
-            relay.fail(out);
-          }
-        };
+  /** Starts attempt {@code n}, made at the chain's end; returns its end. */
+  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n) {
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    boolean drop;
     boolean block;
     synchronized (this) {
+      drop = ended;
+      if (!drop) {
+        current = call;
+        currentEnd = end;
+      }
       block = blockingThread == Thread.currentThread();
     }
+    if (drop) {
+      return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
+    }
+    Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
     if (block) {
       call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
     } else {
       call.start(relay, failed);
     }
+    return end;
   }
 
   @Override
   public Throwable upstreamFailed(Throwable error, boolean delivered) {
-    return attemptFailed(current, error, delivered);
-  }
-
-  /**
-   * Judges a failed attempt: returns the failure to deliver, or null when a retry was scheduled.
-   * The permit goes back first, so that a 429 pauses the limiter before the retry queues for it.
-   */
-  private Throwable attemptFailed(StreamAttempt<T> call, Throwable error, boolean delivered) {
-    Error fatal = ErrorFactory.fatal(error);
-    if (fatal != null) {
-      if (call != null) {
-        call.ended(fatal);
-      }
-      release(fatal);
-      return fatal; // never wrapped, never retried
+    StreamAttempt<T> call;
+    CompletableFuture<Void> end;
+    synchronized (this) {
+      call = current;
+      end = currentEnd;
     }
-    KimiException k = context.calls().kimi(error);
+    if (!delivered) {
+      attemptFailed(call, end, error);
+      return null; // judged once the failure passed back up the chain, as any attempt's
+    }
+    // an item reached the subscriber: final; the failure goes back up and is delivered here
+    Throwable fatal = ErrorFactory.fatal(error);
+    Throwable k = fatal != null ? fatal : context.calls().kimi(error);
+    synchronized (this) {
+      judged = attempts;
+    }
     if (call != null) {
       call.ended(k);
     }
-    release(k);
-    Duration wait = null;
+    if (end != null) {
+      end.completeExceptionally(k);
+    }
+    if (fatal != null) {
+      return fatal;
+    }
     RuntimeException stop;
     int made;
     synchronized (this) {
       stop = stopped;
       made = attempts;
       if (stop == null && !ended) {
-        if (!delivered && k instanceof StreamAbortedException a) {
-          k = a.reason(); // the caller saw no item: report (and retry) the plain failure
-        }
-        failures.add(k);
-        if (!delivered) {
-          wait = retrier.nextDelay(k, made, started);
-        }
+        failures.add((KimiException) k);
       }
+    }
+    if (stop != null) {
+      return stop;
+    }
+    resumable(k, true);
+    return errors.finish((KimiException) k, failures, made);
+  }
+
+  /** Ends a failed attempt before any of its items reached the subscriber. */
+  private void attemptFailed(StreamAttempt<T> call, CompletableFuture<Void> end, Throwable error) {
+    Throwable fatal = ErrorFactory.fatal(error);
+    Throwable k = fatal != null ? fatal : context.calls().kimi(error);
+    if (call != null) {
+      call.ended(k);
+    }
+    if (end != null) {
+      end.completeExceptionally(k); // judged once it passed back up the chain
+    }
+  }
+
+  /**
+   * Judges the failure of attempt {@code n}, delivered to no item: returns the failure to deliver,
+   * or null when a retry was scheduled or the stream is over.
+   */
+  private Throwable judge(int n, Throwable error) {
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      return fatal; // never wrapped, never retried
+    }
+    KimiException k = context.calls().kimi(error);
+    if (k instanceof StreamAbortedException a) {
+      k = a.reason(); // the caller saw no item: report (and retry) the plain failure
+    }
+    Duration wait;
+    RuntimeException stop;
+    int made;
+    synchronized (this) {
+      stop = stopped;
+      made = attempts;
+      if (ended || n != made || n <= judged) {
+        return null; // over, or an attempt already judged
+      }
+      judged = n;
+      if (stop == null) {
+        failures.add(k);
+      }
+      pending = null;
     }
     if (stop != null) {
       return stop; // closing is never retried
     }
+    wait = retrier.nextDelay(k, made, started);
     if (wait != null) {
       retrier.logRetry(made, k, wait);
       context.scheduler().schedule(this::nextAttempt, wait);
       return null;
     }
-    resumable(k, delivered);
     return errors.finish(k, failures, made);
   }
 
@@ -349,25 +384,34 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   @Override
   public void ended(Throwable error, boolean cancelled) {
     StreamAttempt<T> call;
-    CompletableFuture<RateLimiter.Permit> f;
+    CompletableFuture<Void> end;
+    CompletableFuture<Void> f;
     boolean stop;
     synchronized (this) {
       ended = true;
       call = current;
-      f = acquiring;
-      acquiring = null;
+      end = currentEnd;
+      f = pending;
+      pending = null;
       stop = stopped != null;
     }
     withdrawTimers();
-    if (f != null) {
-      f.cancel(false);
+    Throwable outcome = cancelled || stop ? RateLimiter.CANCELLED : error;
+    if (end != null) { // the attempt's end goes back up the chain: its permit first
+      if (outcome == null) {
+        end.complete(null);
+      } else {
+        end.completeExceptionally(outcome);
+      }
     }
-    release(cancelled || stop ? RateLimiter.CANCELLED : error);
+    if (f != null) {
+      f.cancel(false); // an attempt still in the chain, waiting for its permit
+    }
     if (call != null) {
       if (cancelled || error != null) {
         call.cancel(); // an exchange still waiting for its headers
       }
-      call.ended(cancelled ? RateLimiter.CANCELLED : error);
+      call.ended(outcome);
     }
   }
 
@@ -436,17 +480,5 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       r = relay;
     }
     return r != null && r.isEnded();
-  }
-
-  /** Returns the current attempt's permit, if any, with {@code outcome}. */
-  private void release(Throwable outcome) {
-    RateLimiter.Permit p;
-    synchronized (this) {
-      p = permit;
-      permit = null;
-    }
-    if (p != null) {
-      p.finish(outcome);
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.RequestOptions;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every call shape goes through the client's one {@link Chain}: an interceptor added through the
- * internal seam sees each future call's attempts (a retried one included), and each stream once.
+ * internal seam (below the retrier) sees each attempt of each of the five shapes once, a retried
+ * one included, streams' attempts as futures of their end.
  */
 @ExtendWith(FakeKimiExtension.class)
 class ChainHttpTest {
@@ -36,18 +38,27 @@ class ChainHttpTest {
   static final String BUSY = "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}";
 
   /**
-   * Writes down what passes: the operation and attempt of each future, the operation of each
-   * stream.
+   * Writes down what passes: the operation and attempt of each future, how each attempt ended, and
+   * the operation of each stream hook (never called below the retrier).
    */
   static final class Counting implements Interceptor {
     final List<String> seen = new ArrayList<>();
+    final List<String> ended = new ArrayList<>();
 
     @Override
     public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
+      String name = sending.operation() + "#" + sending.attempt();
       synchronized (seen) {
-        seen.add(sending.operation() + "#" + sending.attempt());
+        seen.add(name);
       }
-      return next.proceed(sending);
+      CompletableFuture<T> f = next.proceed(sending);
+      f.whenComplete(
+          (r, e) -> {
+            synchronized (seen) {
+              ended.add(name + (e == null ? " ok" : " failed"));
+            }
+          });
+      return f;
     }
 
     @Override
@@ -61,6 +72,12 @@ class ChainHttpTest {
     List<String> seen() {
       synchronized (seen) {
         return List.copyOf(seen);
+      }
+    }
+
+    List<String> ended() {
+      synchronized (seen) {
+        return List.copyOf(ended);
       }
     }
   }
@@ -106,18 +123,19 @@ class ChainHttpTest {
   }
 
   @Test
-  void aChatStreamPassesTheStreamHookOnceEvenWhenRetried(FakeKimiServer server) {
+  void aRetriedChatStreamPassesTheInterceptorOncePerAttempt(FakeKimiServer server) {
     server.enqueue(FakeResponse.error(503, BUSY));
     server.enqueue(FakeResponse.reply("hello"));
 
     assertThat(kimi.stream(HI).toCompletion().text()).isEqualTo("hello");
 
     assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(counting.seen()).containsExactly("CHAT_STREAM stream");
+    assertThat(counting.seen()).containsExactly("CHAT_STREAM#1", "CHAT_STREAM#2");
+    assertThat(counting.ended()).containsExactly("CHAT_STREAM#1 failed", "CHAT_STREAM#2 ok");
   }
 
   @Test
-  void anEventStreamPassesTheStreamHookOnceEvenWhenRetried(FakeKimiServer server) {
+  void aRetriedEventStreamPassesTheInterceptorOncePerAttempt(FakeKimiServer server) {
     server.enqueue(FakeResponse.error(503, BUSY));
     server.enqueue(FakeResponse.rawSse("data: one\n\n"));
 
@@ -126,6 +144,25 @@ class ChainHttpTest {
     }
 
     assertThat(server.requestCount()).isEqualTo(2);
-    assertThat(counting.seen()).containsExactly("REQUEST_EVENTS stream");
+    assertThat(counting.seen()).containsExactly("REQUEST_EVENTS#1", "REQUEST_EVENTS#2");
+    assertThat(counting.ended()).containsExactly("REQUEST_EVENTS#1 failed", "REQUEST_EVENTS#2 ok");
+  }
+
+  @Test
+  void aStreamAttemptRunsWhileItsItemsComeAndEndsCancelledWhenClosed(FakeKimiServer server) {
+    server.enqueue(
+        FakeResponse.sse()
+            .data(ClientInternals.content("hel"))
+            .pause(Duration.ofSeconds(30))
+            .data(ClientInternals.content("lo"))
+            .build());
+
+    try (var stream = kimi.stream(HI)) {
+      assertThat(stream.iterator().next().text()).isEqualTo("hel");
+      assertThat(counting.seen()).containsExactly("CHAT_STREAM#1");
+      assertThat(counting.ended()).as("the attempt runs while its items come").isEmpty();
+    }
+
+    assertThat(counting.ended()).containsExactly("CHAT_STREAM#1 failed");
   }
 }

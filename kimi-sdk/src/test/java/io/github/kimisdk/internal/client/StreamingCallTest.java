@@ -44,15 +44,12 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, deadline),
         new StreamingCall.Spec<>(
-            n -> {
+            (n, here, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
-              return a;
+              return launch.apply(a);
             },
-            "kimi-k2.6",
-            0,
             null),
-        null,
         () -> false);
   }
 
