@@ -30,16 +30,6 @@ public final class SdkStreams {
   }
 
   /**
-   * Returns the event stream of a call.
-   *
-   * @param call the call
-   * @return the stream
-   */
-  public static KimiEventStream events(StreamingCall<ServerSentEvent> call) {
-    return new Events(call, call::metadata);
-  }
-
-  /**
    * Returns the event stream of a call whose events pass through {@code events} (its listeners).
    *
    * @param events the call's events
