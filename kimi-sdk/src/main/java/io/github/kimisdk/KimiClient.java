@@ -1306,32 +1306,33 @@ public final class KimiClient implements AutoCloseable {
       return new KimiClient(
           ClientScope.of(
               ClientCore.start(
-                  new ClientConfig(
-                      apiKey,
-                      r.endpoint(),
-                      r.protocol(),
-                      httpClient,
-                      executor,
-                      timeouts,
-                      userAgent,
-                      headers,
-                      maxResponseBytes,
-                      sseLimits,
-                      preflight,
-                      retryPolicy,
-                      scheduler,
-                      httpVersion,
-                      maxJsonDepth,
-                      logger,
-                      logMessageContents,
-                      rateLimit,
-                      samplingPolicy,
-                      thinkingFallback,
-                      modelChecks,
-                      catalog,
-                      maxRequestBytes,
-                      prices,
-                      listeners),
+                  ClientConfig.builder()
+                      .apiKey(apiKey)
+                      .endpoint(r.endpoint())
+                      .wireProtocol(r.protocol())
+                      .httpClient(httpClient)
+                      .executor(executor)
+                      .timeouts(timeouts)
+                      .userAgent(userAgent)
+                      .headers(headers)
+                      .maxResponseBytes(maxResponseBytes)
+                      .sseLimits(sseLimits)
+                      .preflight(preflight)
+                      .retryPolicy(retryPolicy)
+                      .scheduler(scheduler)
+                      .httpVersion(httpVersion)
+                      .maxJsonDepth(maxJsonDepth)
+                      .logger(logger)
+                      .logMessageContents(logMessageContents)
+                      .rateLimit(rateLimit)
+                      .samplingPolicy(samplingPolicy)
+                      .thinkingFallback(thinkingFallback)
+                      .modelChecks(modelChecks)
+                      .catalog(catalog)
+                      .maxRequestBytes(maxRequestBytes)
+                      .prices(prices)
+                      .listeners(listeners)
+                      .build(),
                   Errors.INSTANCE)));
     }
 

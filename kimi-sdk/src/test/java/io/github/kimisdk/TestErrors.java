@@ -25,7 +25,11 @@ public final class TestErrors {
   /** Returns the error factory of a client with these settings. */
   public static ErrorFactory factory(
       Endpoint endpoint, boolean kimiCodeKey, String userAgent, Timeouts timeouts) {
-    return new ErrorFactory(Errors.INSTANCE, endpoint, kimiCodeKey, userAgent, timeouts);
+    return ErrorFactory.builder(Errors.INSTANCE, endpoint)
+        .kimiCodeKey(kimiCodeKey)
+        .userAgent(userAgent)
+        .timeouts(timeouts)
+        .build();
   }
 
   /** Returns a connection failure with {@code message}. */

@@ -13,77 +13,640 @@ import io.github.kimisdk.model.ThinkingFallback;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. Nullable
- * components are the settings left unset: {@code httpClient}, {@code executor}, {@code preflight},
- * {@code scheduler}, {@code httpVersion}, {@code logger}, {@code rateLimit}, {@code prices}.
- *
- * @param apiKey the key
- * @param endpoint the endpoint, already moved to the protocol's surface
- * @param wireProtocol the chat wire protocol
- * @param httpClient the caller's HTTP client, or null for one the client builds
- * @param executor the caller's executor, or null
- * @param timeouts the timeouts
- * @param userAgent the User-Agent header
- * @param headers the headers of every request
- * @param maxResponseBytes the largest non-streamed body accepted
- * @param sseLimits the limits of event streams
- * @param preflight the preflight budget, or null
- * @param retryPolicy the retry policy
- * @param scheduler the clock and delayer of retries (tests), or null for the real one
- * @param httpVersion the HTTP version to force, or null
- * @param maxJsonDepth the nesting limit of decoded responses
- * @param logger the logger, or null for {@code io.github.kimisdk.http}
- * @param logMessageContents whether bodies are logged
- * @param rateLimit the client-side limits, or null
- * @param samplingPolicy what to do with sampling values the model fixes
- * @param thinkingFallback what to do with a tool choice rejected while thinking
- * @param modelChecks whether the model's rules are checked before sending
- * @param catalog the models
- * @param maxRequestBytes the request size limit; 0 none, -1 Kimi Code's on Kimi Code
- * @param prices the price table, or null for the endpoint's default
- * @param listeners the listeners of every call, in the order they were added
+ * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. It is filled by
+ * name through {@link #builder()}, as Methanol's client reads its builder, so that two settings of
+ * one type cannot swap places. The nullable settings are those left unset: {@code httpClient},
+ * {@code executor}, {@code preflight}, {@code scheduler}, {@code httpVersion}, {@code logger},
+ * {@code rateLimit}, {@code prices}.
  */
-public record ClientConfig(
-    String apiKey,
-    Endpoint endpoint,
-    WireProtocol wireProtocol,
-    HttpClient httpClient,
-    Executor executor,
-    Timeouts timeouts,
-    String userAgent,
-    Map<String, String> headers,
-    long maxResponseBytes,
-    SseLimits sseLimits,
-    ContextBudget preflight,
-    RetryPolicy retryPolicy,
-    Scheduler scheduler,
-    HttpClient.Version httpVersion,
-    int maxJsonDepth,
-    System.Logger logger,
-    boolean logMessageContents,
-    RateLimit rateLimit,
-    SamplingPolicy samplingPolicy,
-    ThinkingFallback thinkingFallback,
-    boolean modelChecks,
-    ModelCatalog catalog,
-    long maxRequestBytes,
-    PriceTable prices,
-    List<CallListener> listeners) {
+public final class ClientConfig {
 
-  /** Copies the headers, keeping their order, and the listeners. */
-  public ClientConfig {
-    headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
-    listeners = List.copyOf(listeners);
+  private final String apiKey;
+  private final Endpoint endpoint;
+  private final WireProtocol wireProtocol;
+  private final HttpClient httpClient;
+  private final Executor executor;
+  private final Timeouts timeouts;
+  private final String userAgent;
+  private final Map<String, String> headers;
+  private final long maxResponseBytes;
+  private final SseLimits sseLimits;
+  private final ContextBudget preflight;
+  private final RetryPolicy retryPolicy;
+  private final Scheduler scheduler;
+  private final HttpClient.Version httpVersion;
+  private final int maxJsonDepth;
+  private final System.Logger logger;
+  private final boolean logMessageContents;
+  private final RateLimit rateLimit;
+  private final SamplingPolicy samplingPolicy;
+  private final ThinkingFallback thinkingFallback;
+  private final boolean modelChecks;
+  private final ModelCatalog catalog;
+  private final long maxRequestBytes;
+  private final PriceTable prices;
+  private final List<CallListener> listeners;
+
+  private ClientConfig(Builder b) {
+    this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
+    this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
+    this.wireProtocol = Objects.requireNonNull(b.wireProtocol, "wireProtocol");
+    this.httpClient = b.httpClient;
+    this.executor = b.executor;
+    this.timeouts = Objects.requireNonNull(b.timeouts, "timeouts");
+    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers)); // keeps the order
+    this.maxResponseBytes = positive(b.maxResponseBytes, "maxResponseBytes");
+    this.sseLimits = Objects.requireNonNull(b.sseLimits, "sseLimits");
+    this.preflight = b.preflight;
+    this.retryPolicy = Objects.requireNonNull(b.retryPolicy, "retryPolicy");
+    this.scheduler = b.scheduler;
+    this.httpVersion = b.httpVersion;
+    this.maxJsonDepth = (int) positive(b.maxJsonDepth, "maxJsonDepth");
+    this.logger = b.logger;
+    this.logMessageContents = b.logMessageContents;
+    this.rateLimit = b.rateLimit;
+    this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
+    this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
+    this.modelChecks = b.modelChecks;
+    this.catalog = Objects.requireNonNull(b.catalog, "catalog");
+    this.maxRequestBytes = b.maxRequestBytes;
+    this.prices = b.prices;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  private static long positive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalStateException(name + " must be set to a positive value: " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Returns an empty builder: every setting not documented as nullable must be set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the key.
+   *
+   * @return the key
+   */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /**
+   * Returns the endpoint, already moved to the protocol's surface.
+   *
+   * @return the endpoint
+   */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Returns the chat wire protocol.
+   *
+   * @return the protocol
+   */
+  public WireProtocol wireProtocol() {
+    return wireProtocol;
+  }
+
+  /**
+   * Returns the caller's HTTP client.
+   *
+   * @return the client, or null for one the client builds
+   */
+  public HttpClient httpClient() {
+    return httpClient;
+  }
+
+  /**
+   * Returns the caller's executor.
+   *
+   * @return the executor, or null
+   */
+  public Executor executor() {
+    return executor;
+  }
+
+  /**
+   * Returns the timeouts.
+   *
+   * @return the timeouts
+   */
+  public Timeouts timeouts() {
+    return timeouts;
+  }
+
+  /**
+   * Returns the User-Agent header.
+   *
+   * @return the User-Agent
+   */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  /**
+   * Returns the headers of every request, in the order they were added.
+   *
+   * @return the headers, unmodifiable
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the largest non-streamed body accepted.
+   *
+   * @return the limit in bytes
+   */
+  public long maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
+  /**
+   * Returns the limits of event streams.
+   *
+   * @return the limits
+   */
+  public SseLimits sseLimits() {
+    return sseLimits;
+  }
+
+  /**
+   * Returns the preflight budget.
+   *
+   * @return the budget, or null
+   */
+  public ContextBudget preflight() {
+    return preflight;
+  }
+
+  /**
+   * Returns the retry policy.
+   *
+   * @return the policy
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * Returns the clock and delayer of retries (tests).
+   *
+   * @return the scheduler, or null for the real one
+   */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Returns the HTTP version to force.
+   *
+   * @return the version, or null
+   */
+  public HttpClient.Version httpVersion() {
+    return httpVersion;
+  }
+
+  /**
+   * Returns the nesting limit of decoded responses.
+   *
+   * @return the limit
+   */
+  public int maxJsonDepth() {
+    return maxJsonDepth;
+  }
+
+  /**
+   * Returns the logger.
+   *
+   * @return the logger, or null for {@code io.github.kimisdk.http}
+   */
+  public System.Logger logger() {
+    return logger;
+  }
+
+  /**
+   * Tells whether bodies are logged.
+   *
+   * @return true to log bodies
+   */
+  public boolean logMessageContents() {
+    return logMessageContents;
+  }
+
+  /**
+   * Returns the client-side limits.
+   *
+   * @return the limits, or null
+   */
+  public RateLimit rateLimit() {
+    return rateLimit;
+  }
+
+  /**
+   * Returns what to do with sampling values the model fixes.
+   *
+   * @return the policy
+   */
+  public SamplingPolicy samplingPolicy() {
+    return samplingPolicy;
+  }
+
+  /**
+   * Returns what to do with a tool choice rejected while thinking.
+   *
+   * @return the fallback
+   */
+  public ThinkingFallback thinkingFallback() {
+    return thinkingFallback;
+  }
+
+  /**
+   * Tells whether the model's rules are checked before sending.
+   *
+   * @return true to check
+   */
+  public boolean modelChecks() {
+    return modelChecks;
+  }
+
+  /**
+   * Returns the models.
+   *
+   * @return the table
+   */
+  public ModelCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Returns the request size limit.
+   *
+   * @return the limit in bytes; 0 none, -1 Kimi Code's on Kimi Code
+   */
+  public long maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  /**
+   * Returns the price table.
+   *
+   * @return the table, or null for the endpoint's default
+   */
+  public PriceTable prices() {
+    return prices;
+  }
+
+  /**
+   * Returns the listeners of every call, in the order they were added.
+   *
+   * @return the listeners
+   */
+  public List<CallListener> listeners() {
+    return listeners;
   }
 
   /** Never prints the key. */
   @Override
   public String toString() {
     return "ClientConfig[endpoint=" + endpoint + ", apiKey=***]";
+  }
+
+  /**
+   * Gathers the settings by name; {@link #build()} checks that the required ones were set. Not
+   * thread-safe; one builder makes one config.
+   */
+  public static final class Builder {
+    private String apiKey;
+    private Endpoint endpoint;
+    private WireProtocol wireProtocol;
+    private HttpClient httpClient;
+    private Executor executor;
+    private Timeouts timeouts;
+    private String userAgent;
+    private Map<String, String> headers = Map.of();
+    private long maxResponseBytes;
+    private SseLimits sseLimits;
+    private ContextBudget preflight;
+    private RetryPolicy retryPolicy;
+    private Scheduler scheduler;
+    private HttpClient.Version httpVersion;
+    private int maxJsonDepth;
+    private System.Logger logger;
+    private boolean logMessageContents;
+    private RateLimit rateLimit;
+    private SamplingPolicy samplingPolicy;
+    private ThinkingFallback thinkingFallback;
+    private boolean modelChecks;
+    private ModelCatalog catalog;
+    private long maxRequestBytes;
+    private PriceTable prices;
+    private List<CallListener> listeners = List.of();
+
+    private Builder() {}
+
+    /**
+     * Sets the key (required).
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the endpoint, already moved to the protocol's surface (required).
+     *
+     * @param endpoint the endpoint
+     * @return this builder
+     */
+    public Builder endpoint(Endpoint endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Sets the chat wire protocol (required).
+     *
+     * @param wireProtocol the protocol
+     * @return this builder
+     */
+    public Builder wireProtocol(WireProtocol wireProtocol) {
+      this.wireProtocol = wireProtocol;
+      return this;
+    }
+
+    /**
+     * Sets the caller's HTTP client.
+     *
+     * @param httpClient the client, or null for one the client builds
+     * @return this builder
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = httpClient;
+      return this;
+    }
+
+    /**
+     * Sets the caller's executor.
+     *
+     * @param executor the executor, or null
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Sets the timeouts (required).
+     *
+     * @param timeouts the timeouts
+     * @return this builder
+     */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    /**
+     * Sets the User-Agent header (required).
+     *
+     * @param userAgent the User-Agent
+     * @return this builder
+     */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * Sets the headers of every request, copied in their order at {@link #build()}.
+     *
+     * @param headers the headers; none by default
+     * @return this builder
+     */
+    public Builder headers(Map<String, String> headers) {
+      this.headers = headers;
+      return this;
+    }
+
+    /**
+     * Sets the largest non-streamed body accepted (required, positive).
+     *
+     * @param maxResponseBytes the limit in bytes
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * Sets the limits of event streams (required).
+     *
+     * @param sseLimits the limits
+     * @return this builder
+     */
+    public Builder sseLimits(SseLimits sseLimits) {
+      this.sseLimits = sseLimits;
+      return this;
+    }
+
+    /**
+     * Sets the preflight budget.
+     *
+     * @param preflight the budget, or null for none
+     * @return this builder
+     */
+    public Builder preflight(ContextBudget preflight) {
+      this.preflight = preflight;
+      return this;
+    }
+
+    /**
+     * Sets the retry policy (required).
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
+      return this;
+    }
+
+    /**
+     * Sets the clock and delayer of retries (tests).
+     *
+     * @param scheduler the scheduler, or null for the real one
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /**
+     * Sets the HTTP version to force.
+     *
+     * @param httpVersion the version, or null
+     * @return this builder
+     */
+    public Builder httpVersion(HttpClient.Version httpVersion) {
+      this.httpVersion = httpVersion;
+      return this;
+    }
+
+    /**
+     * Sets the nesting limit of decoded responses (required, positive).
+     *
+     * @param maxJsonDepth the limit
+     * @return this builder
+     */
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
+
+    /**
+     * Sets the logger.
+     *
+     * @param logger the logger, or null for {@code io.github.kimisdk.http}
+     * @return this builder
+     */
+    public Builder logger(System.Logger logger) {
+      this.logger = logger;
+      return this;
+    }
+
+    /**
+     * Sets whether bodies are logged (default false).
+     *
+     * @param logMessageContents true to log bodies
+     * @return this builder
+     */
+    public Builder logMessageContents(boolean logMessageContents) {
+      this.logMessageContents = logMessageContents;
+      return this;
+    }
+
+    /**
+     * Sets the client-side limits.
+     *
+     * @param rateLimit the limits, or null for none
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /**
+     * Sets what to do with sampling values the model fixes (required).
+     *
+     * @param samplingPolicy the policy
+     * @return this builder
+     */
+    public Builder samplingPolicy(SamplingPolicy samplingPolicy) {
+      this.samplingPolicy = samplingPolicy;
+      return this;
+    }
+
+    /**
+     * Sets what to do with a tool choice rejected while thinking (required).
+     *
+     * @param thinkingFallback the fallback
+     * @return this builder
+     */
+    public Builder thinkingFallback(ThinkingFallback thinkingFallback) {
+      this.thinkingFallback = thinkingFallback;
+      return this;
+    }
+
+    /**
+     * Sets whether the model's rules are checked before sending (default false).
+     *
+     * @param modelChecks true to check
+     * @return this builder
+     */
+    public Builder modelChecks(boolean modelChecks) {
+      this.modelChecks = modelChecks;
+      return this;
+    }
+
+    /**
+     * Sets the models (required).
+     *
+     * @param catalog the table
+     * @return this builder
+     */
+    public Builder catalog(ModelCatalog catalog) {
+      this.catalog = catalog;
+      return this;
+    }
+
+    /**
+     * Sets the request size limit (default 0).
+     *
+     * @param maxRequestBytes the limit in bytes; 0 none, -1 Kimi Code's on Kimi Code
+     * @return this builder
+     */
+    public Builder maxRequestBytes(long maxRequestBytes) {
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /**
+     * Sets the price table.
+     *
+     * @param prices the table, or null for the endpoint's default
+     * @return this builder
+     */
+    public Builder prices(PriceTable prices) {
+      this.prices = prices;
+      return this;
+    }
+
+    /**
+     * Sets the listeners of every call, copied in their order at {@link #build()}.
+     *
+     * @param listeners the listeners; none by default
+     * @return this builder
+     */
+    public Builder listeners(List<CallListener> listeners) {
+      this.listeners = listeners;
+      return this;
+    }
+
+    /**
+     * Returns the config.
+     *
+     * @return the config
+     * @throws NullPointerException if a required setting was not set
+     * @throws IllegalStateException if a size limit was not set to a positive value
+     */
+    public ClientConfig build() {
+      return new ClientConfig(this);
+    }
   }
 }

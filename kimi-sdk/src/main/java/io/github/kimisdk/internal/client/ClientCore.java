@@ -12,7 +12,6 @@ import io.github.kimisdk.internal.http.Exceptions;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
-import io.github.kimisdk.internal.http.TransportOptions;
 import io.github.kimisdk.internal.jfr.Jfr;
 import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
@@ -61,7 +60,7 @@ public final class ClientCore {
   private final ClientConfig config;
   private final ExecutorService ownedExecutor;
   private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
-  private final DaemonTimer timer;
+  private final DaemonTimer.Lease timer; // of the SDK's shared timer, closed with the client
   private final Scheduler scheduler;
   private final System.Logger logger;
   private final HttpTransport transport;
@@ -81,78 +80,16 @@ public final class ClientCore {
 
   private ClientCore(ClientConfig c, Exceptions make) {
     this.config = c;
-    HttpClient http = c.httpClient();
-    ExecutorService owned = null;
-    if (http == null) {
-      HttpClient.Builder hb =
-          HttpClient.newBuilder()
-              .connectTimeout(c.timeouts().connect())
-              .followRedirects(HttpClient.Redirect.NEVER);
-      if (c.executor() != null) {
-        hb.executor(c.executor());
-      } else {
-        ThreadPoolExecutor pool =
-            new ThreadPoolExecutor(
-                DEFAULT_THREADS,
-                DEFAULT_THREADS,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                new DaemonThreads());
-        pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
-        owned = pool;
-        hb.executor(owned);
-      }
-      http = hb.build();
-    }
-    this.ownedExecutor = owned;
+    this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
+    HttpClient http = c.httpClient() != null ? c.httpClient() : newHttpClient(c, ownedExecutor);
     this.ownedHttp = c.httpClient() == null ? http : null;
-    Executor ex = c.executor() != null ? c.executor() : owned;
-    this.timer = new DaemonTimer("kimi-timer");
-    Scheduler system =
-        Scheduler.system(
-            timer, ex != null ? ex : http.executor().orElse(ForkJoinPool.commonPool()));
+    this.timer = DaemonTimer.shared().leaseRunningAtClose();
+    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor, http));
     this.scheduler = c.scheduler() == null ? system : c.scheduler();
-    ErrorFactory errors =
-        new ErrorFactory(
-            make,
-            c.endpoint(),
-            c.apiKey().startsWith("sk-kimi-"),
-            c.userAgent(),
-            c.timeouts(),
-            c.apiKey(),
-            http.proxy().orElse(null),
-            c.catalog());
+    ErrorFactory errors = errorFactory(c, make, http);
     LogSwitch logSwitch = LogSwitch.fromEnvironment();
     this.logger = logSwitch.apply(c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME));
-    this.transport =
-        new HttpTransport(
-            http,
-            c.endpoint().uri(),
-            c.apiKey(),
-            c.userAgent(),
-            c.headers(),
-            c.timeouts().responseHeaders(),
-            c.maxResponseBytes(),
-            c.sseLimits(),
-            errors,
-            new TransportOptions(
-                c.httpVersion(),
-                c.maxJsonDepth(),
-                logger,
-                c.logMessageContents() || logSwitch == LogSwitch.DEBUG,
-                logSwitch != LogSwitch.OFF,
-                c.timeouts().streamIdle(),
-                system,
-                (task, delay) -> timer.schedule(task, delay.toNanos())));
-    if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
-      transport.useProtocol(new AnthropicProtocol(c.apiKey()));
-    }
-    if (c.maxRequestBytes() > 0) {
-      transport.limitRequestBytes(c.maxRequestBytes(), "the client's request size limit");
-    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
-      transport.limitRequestBytes(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
-    }
+    this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
     this.calls = new Calls(errors);
     this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
     this.retrier = new Retrier(c.retryPolicy(), context);
@@ -160,13 +97,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter =
-        new SpendMeter(
-            c.prices() != null
-                ? c.prices()
-                : c.endpoint().isKimiCode() || c.endpoint().isChina()
-                    ? PriceTable.none() // a subscription; the China platform bills in CNY
-                    : PriceTable.defaults());
+    this.meter = new SpendMeter(prices(c));
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
@@ -180,6 +111,102 @@ public final class ClientCore {
     this.chain = new Chain(this, concerns);
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
+  }
+
+  /**
+   * Returns the client's own pool, for when the caller gave neither an HTTP client nor an executor:
+   * up to {@link #DEFAULT_THREADS} daemon threads, created on demand, ending when idle.
+   */
+  private static ExecutorService newPool() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            DEFAULT_THREADS,
+            DEFAULT_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new DaemonThreads());
+    pool.allowCoreThreadTimeOut(true); // threads are created on demand and die when idle
+    return pool;
+  }
+
+  /** Returns the HTTP client the client builds when the caller gave none; it never redirects. */
+  private static HttpClient newHttpClient(ClientConfig c, ExecutorService owned) {
+    return HttpClient.newBuilder()
+        .connectTimeout(c.timeouts().connect())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(c.executor() != null ? c.executor() : owned)
+        .build();
+  }
+
+  /** Returns where due timer tasks run: the caller's executor, the client's pool or the HTTP's. */
+  private static Executor executor(ClientConfig c, ExecutorService owned, HttpClient http) {
+    if (c.executor() != null) {
+      return c.executor();
+    }
+    return owned != null ? owned : http.executor().orElse(ForkJoinPool.commonPool());
+  }
+
+  /** Returns the factory of the client's exceptions: its hints name the endpoint, key and proxy. */
+  private static ErrorFactory errorFactory(ClientConfig c, Exceptions make, HttpClient http) {
+    return ErrorFactory.builder(make, c.endpoint())
+        .kimiCodeKey(c.apiKey().startsWith("sk-kimi-"))
+        .userAgent(c.userAgent())
+        .timeouts(c.timeouts())
+        .apiKey(c.apiKey())
+        .proxies(http.proxy().orElse(null))
+        .models(c.catalog())
+        .build();
+  }
+
+  /**
+   * Returns the transport: the settings of {@code c}, the logging {@code logSwitch} asks for, body
+   * idle watches on the real clock ({@code system}) and the ends of stream lingers on {@code
+   * timer}.
+   */
+  private static HttpTransport transport(
+      ClientConfig c,
+      HttpClient http,
+      ErrorFactory errors,
+      System.Logger logger,
+      LogSwitch logSwitch,
+      Scheduler system,
+      DaemonTimer.Lease timer) {
+    HttpTransport.Builder t =
+        HttpTransport.builder(http, c.endpoint().uri(), errors)
+            .apiKey(c.apiKey())
+            .userAgent(c.userAgent())
+            .headers(c.headers())
+            .responseTimeout(c.timeouts().responseHeaders())
+            .maxResponseBytes(c.maxResponseBytes())
+            .sseLimits(c.sseLimits())
+            .httpVersion(c.httpVersion())
+            .maxJsonDepth(c.maxJsonDepth())
+            .logger(logger)
+            .logContent(c.logMessageContents() || logSwitch == LogSwitch.DEBUG)
+            .logHeaders(logSwitch != LogSwitch.OFF)
+            .bodyIdle(c.timeouts().streamIdle())
+            .bodyWatch(system)
+            .lingerTimer(timer::schedule);
+    if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+      t.protocol(new AnthropicProtocol(c.apiKey()));
+    }
+    if (c.maxRequestBytes() > 0) {
+      t.requestLimit(c.maxRequestBytes(), "the client's request size limit");
+    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
+      t.requestLimit(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
+    }
+    return t.build();
+  }
+
+  /** Returns the price table: the caller's, else the endpoint's (none where it bills otherwise). */
+  private static PriceTable prices(ClientConfig c) {
+    if (c.prices() != null) {
+      return c.prices();
+    }
+    return c.endpoint().isKimiCode() || c.endpoint().isChina()
+        ? PriceTable.none() // a subscription; the China platform bills in CNY
+        : PriceTable.defaults();
   }
 
   /**
@@ -382,8 +409,10 @@ public final class ClientCore {
   }
 
   /**
-   * Ends every call and stream in flight (each fails with a {@code CancelledException}), stops the
-   * timer and the threads the client created, and lets go of the HTTP client it built. Idempotent.
+   * Ends every call and stream in flight (each fails with a {@code CancelledException}), closes its
+   * lease of the shared timer (its tasks still waiting run once, now, and do nothing unless still
+   * due), stops the threads the client created, and lets go of the HTTP client it built.
+   * Idempotent.
    */
   public void close() {
     if (closed) {

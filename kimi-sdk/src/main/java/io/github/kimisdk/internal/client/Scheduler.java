@@ -27,10 +27,11 @@ public interface Scheduler extends Delayer {
   }
 
   /**
-   * Returns the real scheduler: {@code timer} (the client's own, closed with the client) hands each
-   * due task to {@code executor}, or runs it itself once the executor refuses (it was shut down).
+   * Returns the real scheduler: {@code timer} (the client's lease of {@link DaemonTimer#shared()},
+   * closed with the client, or the shared timer itself) hands each due task to {@code executor}, or
+   * runs it itself once the executor refuses (it was shut down).
    */
-  static Scheduler system(DaemonTimer timer, Executor executor) {
+  static Scheduler system(Delayer timer, Executor executor) {
     return new Scheduler() {
       @Override
       public long nanoTime() {
@@ -47,7 +48,7 @@ public interface Scheduler extends Delayer {
                 task.run();
               }
             },
-            delay.toNanos());
+            delay);
       }
     };
   }

@@ -20,13 +20,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Tasks run on the timer thread and must be short: hand real work to an executor.
  *
- * <p>It is the SDK's one timer mechanism (LayoutTest keeps every other out): each client has its
- * own, closed with it; the floors above the client, which have no client to close them ({@code
- * ToolRunner}'s tool timeouts and fiber waits, {@code McpClient}'s request timeouts and
- * reconnections), share {@link #shared()}, each {@code McpClient} through a {@link Lease} it ends
- * at its close.
+ * <p>It is the SDK's one timer mechanism (LayoutTest keeps every other out), and one timer, {@link
+ * #shared()}, serves the whole SDK, so that an agent run has one timer thread: each client
+ * schedules on it through a {@link Lease} that runs its waiting tasks at the client's close (as a
+ * timer of its own would, {@link #leaseRunningAtClose()}), each {@code McpClient} through a lease
+ * that withdraws them at its close ({@link #lease()}), and {@code ToolRunner} (tool timeouts, fiber
+ * waits), which has nothing to close, on the timer itself. When a lease closes and no task waits,
+ * the thread ends at once rather than after {@link #KEEP_ALIVE_SECONDS}.
  */
-public final class DaemonTimer implements AutoCloseable {
+public final class DaemonTimer implements Delayer, AutoCloseable {
 
   /** How long the thread waits for a task before it ends. */
   static final long KEEP_ALIVE_SECONDS = 5;
@@ -36,7 +38,7 @@ public final class DaemonTimer implements AutoCloseable {
   /** The timer of the floors above the client; never closed, its thread ends when idle. */
   private static final DaemonTimer SHARED = new DaemonTimer("kimi-timer-shared");
 
-  private final String name;
+  private final ThreadFactory threads;
   private final long keepAliveMillis;
   private ScheduledThreadPoolExecutor pool; // guarded by this; created on first use
   private boolean closed; // guarded by this
@@ -52,7 +54,7 @@ public final class DaemonTimer implements AutoCloseable {
   }
 
   DaemonTimer(String name, long keepAliveMillis) {
-    this.name = name;
+    this.threads = new Daemons(name);
     this.keepAliveMillis = keepAliveMillis;
   }
 
@@ -74,7 +76,32 @@ public final class DaemonTimer implements AutoCloseable {
    * @return a new lease
    */
   public Lease lease() {
-    return new Lease();
+    return new Lease(false);
+  }
+
+  /**
+   * Returns a lease of this timer that ends as a timer of its own would ({@link #close()}): closing
+   * it runs each of its tasks still waiting once, now, on the calling thread, and a task scheduled
+   * after is dropped. A client's, whose tasks check whether they are still due and some of which
+   * (giving up a connection kept for reuse) must not be lost.
+   *
+   * @return a new lease
+   */
+  public Lease leaseRunningAtClose() {
+    return new Lease(true);
+  }
+
+  /**
+   * Runs {@code task} on the timer thread after {@code delay}; see {@link #schedule(Runnable,
+   * long)}.
+   *
+   * @param task the task
+   * @param delay the delay
+   * @return withdraws the task when run
+   */
+  @Override
+  public Runnable schedule(Runnable task, Duration delay) {
+    return schedule(task, delay.toNanos());
   }
 
   /**
@@ -94,16 +121,43 @@ public final class DaemonTimer implements AutoCloseable {
       }
       p = pool;
       if (p == null) {
-        p = new ScheduledThreadPoolExecutor(1, new Daemons(name));
+        p = new ScheduledThreadPoolExecutor(1, threads);
         p.setKeepAliveTime(keepAliveMillis, TimeUnit.MILLISECONDS);
         p.allowCoreThreadTimeOut(true);
         p.setRemoveOnCancelPolicy(true);
+        p.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // see endIfIdle()
         pool = p;
       }
       waiting.add(t);
     }
-    t.scheduled = p.schedule(t, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    try {
+      Future<?> f = p.schedule(t, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+      t.scheduled = f;
+      if (!waiting.contains(t)) { // withdrawn (or run) before it was on the pool
+        f.cancel(false);
+      }
+    } catch (RejectedExecutionException shutDown) {
+      // The pool was shut down since t joined waiting under the lock: by endIfIdle(), which does
+      // so only when nothing waits, so t was withdrawn already; or by close(), which runs t itself
+    }
     return t::cancel;
+  }
+
+  /**
+   * Ends the thread now, not after the keep-alive, when no task waits; the next task starts
+   * another. Called when a lease closes, which is when its owner's program may be about to end.
+   */
+  private void endIfIdle() {
+    ScheduledThreadPoolExecutor p;
+    synchronized (this) {
+      // schedule() adds its task to waiting under this lock before it uses the pool
+      if (pool == null || !waiting.isEmpty()) {
+        return;
+      }
+      p = pool;
+      pool = null;
+    }
+    p.shutdown(); // a task running now (it left waiting as it started) finishes
   }
 
   /**
@@ -165,14 +219,21 @@ public final class DaemonTimer implements AutoCloseable {
   }
 
   /**
-   * One owner's share of a timer (an {@code McpClient}'s): its tasks run on the timer's thread, and
-   * {@link #close()} withdraws those still waiting, without running them, and refuses new ones.
+   * One owner's share of a timer (a client's, an {@code McpClient}'s): its tasks run on the timer's
+   * thread; {@link #close()} takes those still waiting off the timer, and either runs each once,
+   * now ({@link #leaseRunningAtClose()}), or drops them ({@link #lease()}).
+   *
+   * <p>Each task is claimed once, by whichever comes first: the timer firing it, its withdrawal or
+   * the lease's close; only the claimer runs it (or drops it).
    */
   public final class Lease implements Delayer, AutoCloseable {
-    private final Set<Entry> withdrawals = ConcurrentHashMap.newKeySet();
+    private final boolean runAtClose;
+    private final Set<Entry> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private Lease() {}
+    private Lease(boolean runAtClose) {
+      this.runAtClose = runAtClose;
+    }
 
     /**
      * Runs {@code task} on the timer thread after {@code delay}.
@@ -180,48 +241,89 @@ public final class DaemonTimer implements AutoCloseable {
      * @param task the task
      * @param delay the delay
      * @return withdraws the task when run before it ran
-     * @throws java.util.concurrent.RejectedExecutionException if the lease was closed
+     * @throws java.util.concurrent.RejectedExecutionException if the lease was closed and does not
+     *     run its tasks at close (one that does drops the task, as a closed timer does)
      */
     @Override
     public Runnable schedule(Runnable task, Duration delay) {
       if (closed) {
-        throw new RejectedExecutionException("the timer's lease was closed");
+        return refused();
       }
-      Entry e = new Entry();
-      withdrawals.add(e);
-      e.withdraw =
-          DaemonTimer.this.schedule(
-              () -> {
-                withdrawals.remove(e);
-                task.run();
-              },
-              delay.toNanos());
-      if (closed) { // closed meanwhile: close() may have run before the task was on the timer
-        e.run();
-        throw new RejectedExecutionException("the timer's lease was closed");
+      Entry e = new Entry(task);
+      waiting.add(e);
+      Runnable off = DaemonTimer.this.schedule(e::fire, delay.toNanos());
+      e.off = off;
+      if (closed) { // closed meanwhile: close() may have passed e before it was on the timer
+        off.run();
+        e.claim(); // close() ran or dropped it if it saw it; otherwise it came after the close
+        return refused();
       }
       return e;
     }
 
-    /** Withdraws every task still waiting and refuses new ones. Idempotent; any thread. */
+    private Runnable refused() {
+      if (runAtClose) {
+        return NOTHING;
+      }
+      throw new RejectedExecutionException("the timer's lease was closed");
+    }
+
+    /**
+     * Takes every task still waiting off the timer, runs each once on this thread when the lease
+     * runs its tasks at close, and refuses (or drops) new ones; ends the timer's thread if nothing
+     * else waits. Idempotent; any thread.
+     */
     @Override
     public void close() {
       closed = true;
-      for (Entry e : List.copyOf(withdrawals)) {
-        e.run();
+      for (Entry e : List.copyOf(waiting)) {
+        if (e.claim()) {
+          e.takeOff();
+          if (runAtClose) {
+            try {
+              e.task.run();
+            } catch (RuntimeException x) {
+              System.getLogger(DaemonTimer.class.getName())
+                  .log(System.Logger.Level.DEBUG, "a timer task failed while its lease closed", x);
+            }
+          }
+        }
       }
+      endIfIdle();
     }
 
-    /** Withdraws one task of the lease from the timer. */
+    /** One task of the lease; running it withdraws the task. */
     private final class Entry implements Runnable {
-      volatile Runnable withdraw; // null until the task is on the timer
+      final Runnable task;
+      volatile Runnable off; // takes it off the timer; null until it is on the timer
+
+      Entry(Runnable task) {
+        this.task = task;
+      }
+
+      /** Tells whether this caller is the one that runs or drops the task. */
+      boolean claim() {
+        return waiting.remove(this);
+      }
+
+      void takeOff() {
+        Runnable o = off;
+        if (o != null) {
+          o.run();
+        }
+      }
+
+      /** The timer fired it. */
+      void fire() {
+        if (claim()) {
+          task.run();
+        }
+      }
 
       @Override
       public void run() {
-        withdrawals.remove(this);
-        Runnable w = withdraw;
-        if (w != null) {
-          w.run();
+        if (claim()) {
+          takeOff();
         }
       }
     }

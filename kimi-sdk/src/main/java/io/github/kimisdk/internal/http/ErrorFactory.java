@@ -28,6 +28,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -69,98 +70,123 @@ public final class ErrorFactory {
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
   private final ModelCatalog models; // null: no suggestions of model ids
 
-  /**
-   * Creates the factory of one client.
-   *
-   * @param make builds the exceptions (their constructors are not public)
-   * @param endpoint where the client sends requests, for hints
-   * @param kimiCodeKey whether the key is a Kimi Code key ({@code sk-kimi-}), for hints
-   * @param userAgent the User-Agent the client sends, for hints
-   * @param timeouts the client's timeouts, for messages
-   */
-  public ErrorFactory(
-      Exceptions make,
-      Endpoint endpoint,
-      boolean kimiCodeKey,
-      String userAgent,
-      Timeouts timeouts) {
-    this(make, endpoint, kimiCodeKey, userAgent, timeouts, null);
+  private ErrorFactory(Builder b) {
+    this.make = Objects.requireNonNull(b.make, "make");
+    this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
+    this.kimiCodeKey = b.kimiCodeKey;
+    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
+    this.timeouts = Objects.requireNonNull(b.timeouts, "timeouts");
+    this.text = new ServerText(b.apiKey);
+    this.proxies = b.proxies;
+    this.models = b.models;
   }
 
   /**
-   * Creates the factory of one client that redacts {@code apiKey} from every server text it keeps.
+   * Returns a builder of the factory of one client.
    *
    * @param make builds the exceptions (their constructors are not public)
    * @param endpoint where the client sends requests, for hints
-   * @param kimiCodeKey whether the key is a Kimi Code key ({@code sk-kimi-}), for hints
-   * @param userAgent the User-Agent the client sends, for hints
-   * @param timeouts the client's timeouts, for messages
-   * @param apiKey the client's key, redacted wherever a server echoes it; null for none
+   * @return the builder
    */
-  public ErrorFactory(
-      Exceptions make,
-      Endpoint endpoint,
-      boolean kimiCodeKey,
-      String userAgent,
-      Timeouts timeouts,
-      String apiKey) {
-    this(make, endpoint, kimiCodeKey, userAgent, timeouts, apiKey, null);
+  public static Builder builder(Exceptions make, Endpoint endpoint) {
+    return new Builder(make, endpoint);
   }
 
   /**
-   * Creates the factory of one client that redacts {@code apiKey} and names the proxy its
-   * HttpClient goes through when a connection fails.
-   *
-   * @param make builds the exceptions (their constructors are not public)
-   * @param endpoint where the client sends requests, for hints
-   * @param kimiCodeKey whether the key is a Kimi Code key ({@code sk-kimi-}), for hints
-   * @param userAgent the User-Agent the client sends, for hints
-   * @param timeouts the client's timeouts, for messages
-   * @param apiKey the client's key, redacted wherever a server echoes it; null for none
-   * @param proxies the HttpClient's proxy selector ({@code HttpClient.proxy()}); null when it has
-   *     none, so that it uses the JDK's default ({@link ProxySelector#getDefault()})
+   * Gathers what the factory of one client knows, by name; the User-Agent and the timeouts are
+   * required, the rest optional. Not thread-safe.
    */
-  public ErrorFactory(
-      Exceptions make,
-      Endpoint endpoint,
-      boolean kimiCodeKey,
-      String userAgent,
-      Timeouts timeouts,
-      String apiKey,
-      ProxySelector proxies) {
-    this(make, endpoint, kimiCodeKey, userAgent, timeouts, apiKey, proxies, null);
-  }
+  public static final class Builder {
+    private final Exceptions make;
+    private final Endpoint endpoint;
+    private boolean kimiCodeKey;
+    private String userAgent;
+    private Timeouts timeouts;
+    private String apiKey;
+    private ProxySelector proxies;
+    private ModelCatalog models;
 
-  /**
-   * Creates the factory of one client that also suggests the closest id of {@code models} when Kimi
-   * does not know a model.
-   *
-   * @param make builds the exceptions (their constructors are not public)
-   * @param endpoint the endpoint the client talks to
-   * @param kimiCodeKey whether the key is a Kimi Code key
-   * @param userAgent the User-Agent header the client sends
-   * @param timeouts the client's timeouts
-   * @param apiKey the key to redact; may be null
-   * @param proxies the HttpClient's proxy selector; may be null
-   * @param models the client's model table; may be null for no suggestions
-   */
-  public ErrorFactory(
-      Exceptions make,
-      Endpoint endpoint,
-      boolean kimiCodeKey,
-      String userAgent,
-      Timeouts timeouts,
-      String apiKey,
-      ProxySelector proxies,
-      ModelCatalog models) {
-    this.make = make;
-    this.models = models;
-    this.endpoint = endpoint;
-    this.kimiCodeKey = kimiCodeKey;
-    this.userAgent = userAgent;
-    this.timeouts = timeouts;
-    this.text = new ServerText(apiKey);
-    this.proxies = proxies;
+    private Builder(Exceptions make, Endpoint endpoint) {
+      this.make = make;
+      this.endpoint = endpoint;
+    }
+
+    /**
+     * Sets whether the key is a Kimi Code key ({@code sk-kimi-}), for hints (default false).
+     *
+     * @param kimiCodeKey true for a Kimi Code key
+     * @return this builder
+     */
+    public Builder kimiCodeKey(boolean kimiCodeKey) {
+      this.kimiCodeKey = kimiCodeKey;
+      return this;
+    }
+
+    /**
+     * Sets the User-Agent the client sends, for hints (required).
+     *
+     * @param userAgent the User-Agent
+     * @return this builder
+     */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * Sets the client's timeouts, for messages (required).
+     *
+     * @param timeouts the timeouts
+     * @return this builder
+     */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    /**
+     * Sets the client's key, redacted wherever a server echoes it.
+     *
+     * @param apiKey the key; null (the default) for none
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the proxy selector the client's HttpClient goes through, named when a connection fails.
+     *
+     * @param proxies the HttpClient's selector ({@code HttpClient.proxy()}); null (the default)
+     *     when it has none, so that it uses the JDK's default ({@link ProxySelector#getDefault()})
+     * @return this builder
+     */
+    public Builder proxies(ProxySelector proxies) {
+      this.proxies = proxies;
+      return this;
+    }
+
+    /**
+     * Sets the client's model table, whose closest id is suggested when Kimi does not know a model.
+     *
+     * @param models the table; null (the default) for no suggestions
+     * @return this builder
+     */
+    public Builder models(ModelCatalog models) {
+      this.models = models;
+      return this;
+    }
+
+    /**
+     * Returns the factory.
+     *
+     * @return the factory
+     * @throws NullPointerException if a required setting is missing
+     */
+    public ErrorFactory build() {
+      return new ErrorFactory(this);
+    }
   }
 
   /**

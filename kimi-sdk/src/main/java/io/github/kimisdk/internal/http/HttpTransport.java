@@ -6,6 +6,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.flow.Delayer;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.sse.SseEventHandler;
@@ -31,9 +32,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -43,7 +46,9 @@ import java.util.function.Supplier;
  * for 2xx, SSE for 2xx {@code text/event-stream}, error mapping for anything else. It makes exactly
  * one attempt; retries belong in the layer above, which calls {@link #chat} again or starts the
  * next {@link StreamCall}. It makes each {@link StreamCall} with everything the attempt needs; the
- * attempt never calls back. Every attempt is observed in one place, {@link AttemptLog}.
+ * attempt never calls back. Every attempt is observed in one place, {@link AttemptLog}. It is given
+ * everything it needs at construction, by name ({@link #builder}), and nothing changes after but
+ * {@link #release()}.
  */
 public final class HttpTransport {
 
@@ -62,70 +67,286 @@ public final class HttpTransport {
   private final long maxResponseBytes;
   private final SseLimits sseLimits;
   private final ErrorFactory errors;
-  private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
-  private final TransportOptions options;
+  private final ChatProtocol protocol;
+  private final long maxRequestBytes; // 0: no limit
+  private final String requestLimitName;
+  private final HttpClient.Version httpVersion; // null: HTTP/1.1 on cleartext, else the client's
+  private final int maxJsonDepth;
+  private final Duration bodyIdle;
+  private final Delayer bodyWatch;
+  private final BiConsumer<Runnable, Duration> lingerTimer;
   private final AttemptLog log;
-  private long maxRequestBytes;
-  private String requestLimitName = "";
+
+  private HttpTransport(Builder b) {
+    this.client = Objects.requireNonNull(b.client, "client");
+    this.baseUri = Objects.requireNonNull(b.baseUri, "baseUri");
+    this.errors = Objects.requireNonNull(b.errors, "errors");
+    this.authorization = "Bearer " + Objects.requireNonNull(b.apiKey, "apiKey");
+    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
+    this.headers = new LinkedHashMap<>(b.headers);
+    this.responseTimeout = Objects.requireNonNull(b.responseTimeout, "responseTimeout");
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.sseLimits = Objects.requireNonNull(b.sseLimits, "sseLimits");
+    this.protocol = b.protocol;
+    this.maxRequestBytes = b.maxRequestBytes;
+    this.requestLimitName = b.requestLimitName;
+    this.httpVersion = b.httpVersion;
+    this.maxJsonDepth = b.maxJsonDepth;
+    this.bodyIdle = Objects.requireNonNull(b.bodyIdle, "bodyIdle");
+    this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
+    this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
+    if (maxResponseBytes <= 0 || maxJsonDepth <= 0) {
+      throw new IllegalStateException(
+          "maxResponseBytes and maxJsonDepth must be set: "
+              + maxResponseBytes
+              + ", "
+              + maxJsonDepth);
+    }
+    this.log =
+        new AttemptLog(
+            Objects.requireNonNull(b.logger, "logger"), b.logContent, b.logHeaders, errors.text());
+  }
 
   /**
-   * Creates a transport. Arguments are validated by the client builder.
+   * Returns a builder of a transport that sends through {@code client} below {@code baseUri} and
+   * has {@code errors} build its exceptions. Settings are validated by the client builder; this one
+   * only checks that the required ones were set.
    *
    * @param client the JDK client
    * @param baseUri the base URL, without trailing slash
-   * @param apiKey the bearer key
-   * @param userAgent the User-Agent header
-   * @param headers extra headers for every request
-   * @param responseTimeout the time allowed until response headers
-   * @param maxResponseBytes the largest non-streaming body accepted
-   * @param sseLimits the limits for event streams
    * @param errors builds the exceptions
-   * @param options the HTTP version, JSON depth, logging and body idle settings
+   * @return the builder
    */
-  public HttpTransport(
-      HttpClient client,
-      URI baseUri,
-      String apiKey,
-      String userAgent,
-      Map<String, String> headers,
-      Duration responseTimeout,
-      long maxResponseBytes,
-      SseLimits sseLimits,
-      ErrorFactory errors,
-      TransportOptions options) {
-    this.client = client;
-    this.baseUri = baseUri;
-    this.authorization = "Bearer " + apiKey;
-    this.userAgent = userAgent;
-    this.headers = new LinkedHashMap<>(headers);
-    this.responseTimeout = responseTimeout;
-    this.maxResponseBytes = maxResponseBytes;
-    this.sseLimits = sseLimits;
-    this.errors = errors;
-    this.options = options;
-    this.log =
-        new AttemptLog(options.logger(), options.logContent(), options.logHeaders(), errors.text());
+  public static Builder builder(HttpClient client, URI baseUri, ErrorFactory errors) {
+    return new Builder(client, baseUri, errors);
   }
 
   /**
-   * Sets the chat wire protocol; call once, right after construction (default: chat completions).
-   *
-   * @param protocol the protocol
+   * Everything a transport needs, by name; it is fixed at {@link #build()}, and the transport never
+   * changes after. Required: the key, the User-Agent, the response timeout, the two size limits,
+   * the event stream limits, the logger and the body idle watch; the rest has a default. Not
+   * thread-safe.
    */
-  public void useProtocol(ChatProtocol protocol) {
-    this.protocol = protocol;
-  }
+  public static final class Builder {
+    private final HttpClient client;
+    private final URI baseUri;
+    private final ErrorFactory errors;
+    private String apiKey;
+    private String userAgent;
+    private Map<String, String> headers = Map.of();
+    private Duration responseTimeout;
+    private long maxResponseBytes;
+    private SseLimits sseLimits;
+    private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
+    private long maxRequestBytes;
+    private String requestLimitName = "";
+    private HttpClient.Version httpVersion;
+    private int maxJsonDepth;
+    private System.Logger logger;
+    private boolean logContent;
+    private boolean logHeaders;
+    private Duration bodyIdle;
+    private Delayer bodyWatch;
+    private BiConsumer<Runnable, Duration> lingerTimer;
 
-  /**
-   * Limits the size of encoded request bodies; call once, right after construction. A larger body
-   * is not sent: the call fails with a {@link io.github.kimisdk.PreflightException}.
-   *
-   * @param maxBytes the largest body sent, or 0 for no limit
-   * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
-   */
-  public void limitRequestBytes(long maxBytes, String name) {
-    this.maxRequestBytes = maxBytes;
-    this.requestLimitName = name;
+    private Builder(HttpClient client, URI baseUri, ErrorFactory errors) {
+      this.client = client;
+      this.baseUri = baseUri;
+      this.errors = errors;
+    }
+
+    /**
+     * Sets the bearer key (required).
+     *
+     * @param apiKey the key
+     * @return this builder
+     */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /**
+     * Sets the User-Agent header (required).
+     *
+     * @param userAgent the User-Agent
+     * @return this builder
+     */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /**
+     * Sets the extra headers of every request, copied in their order (default none).
+     *
+     * @param headers the headers
+     * @return this builder
+     */
+    public Builder headers(Map<String, String> headers) {
+      this.headers = headers;
+      return this;
+    }
+
+    /**
+     * Sets the time allowed until response headers (required).
+     *
+     * @param responseTimeout the timeout
+     * @return this builder
+     */
+    public Builder responseTimeout(Duration responseTimeout) {
+      this.responseTimeout = responseTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the largest non-streamed body accepted (required).
+     *
+     * @param maxResponseBytes the limit in bytes
+     * @return this builder
+     */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /**
+     * Sets the limits of event streams (required).
+     *
+     * @param sseLimits the limits
+     * @return this builder
+     */
+    public Builder sseLimits(SseLimits sseLimits) {
+      this.sseLimits = sseLimits;
+      return this;
+    }
+
+    /**
+     * Sets the chat wire protocol (default: chat completions).
+     *
+     * @param protocol the protocol
+     * @return this builder
+     */
+    public Builder protocol(ChatProtocol protocol) {
+      this.protocol = Objects.requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /**
+     * Limits the size of encoded request bodies (default: no limit). A larger body is not sent: the
+     * call fails with a {@link io.github.kimisdk.PreflightException}.
+     *
+     * @param maxBytes the largest body sent, or 0 for no limit
+     * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
+     * @return this builder
+     */
+    public Builder requestLimit(long maxBytes, String name) {
+      this.maxRequestBytes = maxBytes;
+      this.requestLimitName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * Sets the HTTP version to force.
+     *
+     * @param httpVersion the version, or null (the default) for HTTP/1.1 on cleartext and the
+     *     client's default (HTTP/2 negotiated over TLS) on {@code https}
+     * @return this builder
+     */
+    public Builder httpVersion(HttpClient.Version httpVersion) {
+      this.httpVersion = httpVersion;
+      return this;
+    }
+
+    /**
+     * Sets the nesting limit for decoding completions and chunks (required).
+     *
+     * @param maxJsonDepth the limit
+     * @return this builder
+     */
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
+
+    /**
+     * Sets where per-attempt debug lines go (required).
+     *
+     * @param logger the logger
+     * @return this builder
+     */
+    public Builder logger(System.Logger logger) {
+      this.logger = logger;
+      return this;
+    }
+
+    /**
+     * Sets whether request and response bodies are logged too (default false).
+     *
+     * @param logContent true to log bodies
+     * @return this builder
+     */
+    public Builder logContent(boolean logContent) {
+      this.logContent = logContent;
+      return this;
+    }
+
+    /**
+     * Sets whether request and response headers are logged too, the key redacted (default false).
+     *
+     * @param logHeaders true to log headers
+     * @return this builder
+     */
+    public Builder logHeaders(boolean logHeaders) {
+      this.logHeaders = logHeaders;
+      return this;
+    }
+
+    /**
+     * Sets the longest silence allowed while a non-streamed body is read (required).
+     *
+     * @param bodyIdle the longest silence
+     * @return this builder
+     */
+    public Builder bodyIdle(Duration bodyIdle) {
+      this.bodyIdle = bodyIdle;
+      return this;
+    }
+
+    /**
+     * Sets what runs the body idle watchdog after a delay on real time, handing it to the client's
+     * executor, since its abort completes the caller's future (required).
+     *
+     * @param bodyWatch the delayer
+     * @return this builder
+     */
+    public Builder bodyWatch(Delayer bodyWatch) {
+      this.bodyWatch = bodyWatch;
+      return this;
+    }
+
+    /**
+     * Sets what runs the end of a stream's linger after a delay on the timer thread itself: it only
+     * gives up a connection; a task still waiting when the client closes runs then (required).
+     *
+     * @param lingerTimer runs a task after a delay
+     * @return this builder
+     */
+    public Builder lingerTimer(BiConsumer<Runnable, Duration> lingerTimer) {
+      this.lingerTimer = lingerTimer;
+      return this;
+    }
+
+    /**
+     * Returns the transport, which keeps these settings for good.
+     *
+     * @return the transport
+     * @throws NullPointerException if a required setting is missing
+     * @throws IllegalStateException if a required size limit was not set
+     */
+    public HttpTransport build() {
+      return new HttpTransport(this);
+    }
   }
 
   /** Returns the failure for a body over the request size limit, or null when it fits. */
@@ -241,7 +462,7 @@ public final class HttpTransport {
             streamBody(
                 md,
                 protocol == ChatProtocol.CHAT_COMPLETIONS,
-                () -> protocol.streamHandler(md, errors, options.maxJsonDepth(), request)));
+                () -> protocol.streamHandler(md, errors, maxJsonDepth, request)));
   }
 
   /**
@@ -406,7 +627,7 @@ public final class HttpTransport {
       return JsonString.of(new String(b, StandardCharsets.UTF_8));
     }
     try {
-      return Json.parse(b, 0, b.length, options.maxJsonDepth());
+      return Json.parse(b, 0, b.length, maxJsonDepth);
     } catch (RuntimeException e) {
       if (type == null) {
         return JsonString.of(new String(b, StandardCharsets.UTF_8));
@@ -594,10 +815,10 @@ public final class HttpTransport {
       b.abort(errors.tooLarge(md, maxResponseBytes, announced));
       return b;
     }
-    Duration idle = options.bodyIdle();
+    Duration idle = bodyIdle;
     IdleWatch watch =
         IdleWatch.start(
-            options.schedule(),
+            bodyWatch,
             idle,
             now -> b.isDone() ? 0 : now - b.lastActivityNanos(),
             () -> b.abort(errors.idle(md, idle)));
@@ -650,7 +871,7 @@ public final class HttpTransport {
   }
 
   int maxJsonDepth() {
-    return options.maxJsonDepth();
+    return maxJsonDepth;
   }
 
   /** The last path's URI, kept because a client mostly calls one path (chat completions). */
@@ -681,8 +902,8 @@ public final class HttpTransport {
       Overrides overrides) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri(path)).timeout(responseTimeout).method(method, body);
-    if (options.httpVersion() != null) {
-      b.version(options.httpVersion());
+    if (httpVersion != null) {
+      b.version(httpVersion);
     } else if ("http".equals(baseUri.getScheme())) {
       // h2c upgrade breaks many local and compatible servers; over TLS the JDK negotiates HTTP/2
       b.version(HttpClient.Version.HTTP_1_1);
@@ -725,9 +946,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return protocol
-                .decodeCompletion(b, 0, b.length, options.maxJsonDepth())
-                .withMetadata(md);
+            return protocol.decodeCompletion(b, 0, b.length, maxJsonDepth).withMetadata(md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -773,7 +992,7 @@ public final class HttpTransport {
           new SseSubscriber<>(
               handler.get(),
               sseLimits,
-              options.lingerTimer(), // closing the client runs a pending end of linger at once
+              lingerTimer, // closing the client runs a pending end of linger at once
               STREAM_LINGER);
       return new StreamCall.Body<>(sse, sse);
     }

@@ -113,6 +113,53 @@ class DaemonTimerTest {
   }
 
   @Test
+  void aLeaseRunningAtCloseRunsItsWaitingTasksOnceAndDropsLaterOnes() {
+    DaemonTimer timer = new DaemonTimer("test-timer");
+    DaemonTimer.Lease client = timer.leaseRunningAtClose();
+    DaemonTimer.Lease other = timer.lease();
+    List<String> runs = new CopyOnWriteArrayList<>();
+    client.schedule(() -> runs.add("a"), Duration.ofHours(1));
+    client.schedule(() -> runs.add("withdrawn"), Duration.ofHours(1)).run();
+    other.schedule(() -> runs.add("other"), Duration.ofHours(1));
+    client.close();
+    client.close();
+    assertThat(runs).as("the client's waiting task ran once, on this thread").containsExactly("a");
+    assertThat(timer.waiting()).as("the other lease's task still waits").isEqualTo(1);
+    client.schedule(() -> runs.add("late"), Duration.ZERO).run(); // dropped, as a closed timer's
+    other.close();
+    timer.close();
+    assertThat(runs).containsExactly("a");
+  }
+
+  @Test
+  void closingALeaseEndsTheIdleThreadAtOnceUnlessAnotherTaskWaits() throws Exception {
+    DaemonTimer timer = new DaemonTimer("test-timer", Duration.ofMinutes(10).toMillis());
+    DaemonTimer.Lease first = timer.lease();
+    DaemonTimer.Lease second = timer.lease();
+    List<Thread> on = new CopyOnWriteArrayList<>();
+    CountDownLatch ran = new CountDownLatch(1);
+    first.schedule(
+        () -> {
+          on.add(Thread.currentThread());
+          ran.countDown();
+        },
+        Duration.ZERO);
+    assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+    first.schedule(() -> {}, Duration.ofHours(1));
+    second.schedule(() -> {}, Duration.ofHours(1));
+    first.close();
+    assertThat(timer.threads()).as("second's task still waits").isEqualTo(1);
+    second.close();
+    assertThat(timer.threads()).isZero();
+    on.get(0).join(10_000);
+    assertThat(on.get(0).isAlive()).as("ended long before its keep-alive").isFalse();
+    CountDownLatch again = new CountDownLatch(1);
+    timer.lease().schedule(again::countDown, Duration.ZERO);
+    assertThat(again.await(10, TimeUnit.SECONDS)).as("the next task starts a thread").isTrue();
+    timer.close();
+  }
+
+  @Test
   void aLeasesTasksRunOnItsTimersThreadUnlessWithdrawn() throws Exception {
     DaemonTimer timer = new DaemonTimer("test-timer");
     DaemonTimer.Lease lease = timer.lease();

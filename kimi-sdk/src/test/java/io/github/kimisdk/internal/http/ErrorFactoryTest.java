@@ -170,17 +170,31 @@ class ErrorFactoryTest {
   }
 
   @Test
+  void aFactoryIsBuiltByNameThroughItsOneConstructor() {
+    assertThat(ErrorFactory.class.getDeclaredConstructors()).hasSize(1);
+    assertThat(ErrorFactory.class.getConstructors())
+        .as("none public: the builder calls it")
+        .isEmpty();
+    assertThat(
+            ErrorFactory.builder(TestErrors.exceptions(), Endpoint.KIMI_CODE)
+                .kimiCodeKey(true)
+                .userAgent("kimi-sdk-java/test")
+                .timeouts(Timeouts.defaults())
+                .apiKey("sk-kimi-0123456789abcdefghij")
+                .build()
+                .text()
+                .redact("the key sk-kimi-0123456789abcdefghij was refused"))
+        .doesNotContain("sk-kimi-0123456789abcdefghij");
+  }
+
+  @Test
   void notFoundModelNamesTheSuggestionInTheMessage() {
     ErrorFactory errors =
-        new ErrorFactory(
-            TestErrors.exceptions(),
-            Endpoint.GLOBAL,
-            false,
-            "kimi-sdk-java/test",
-            Timeouts.defaults(),
-            null,
-            null,
-            ModelCatalog.defaults());
+        ErrorFactory.builder(TestErrors.exceptions(), Endpoint.GLOBAL)
+            .userAgent("kimi-sdk-java/test")
+            .timeouts(Timeouts.defaults())
+            .models(ModelCatalog.defaults())
+            .build();
     KimiException e =
         http(
             errors,

@@ -17,10 +17,12 @@ import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,26 +52,23 @@ class HttpTransportHttpTest {
   void start(FakeKimiServer server) {
     this.server = server;
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    transport =
-        new HttpTransport(
-            http,
-            URI.create(server.baseUrl()),
-            "sk-test",
-            "kimi-sdk-java/test",
-            Map.of("X-Client", "c", "User-Agent", "ignored"),
-            Duration.ofSeconds(10),
-            1 << 20,
-            SseLimits.defaults(),
-            TestErrors.factory(),
-            new TransportOptions(
-                null,
-                512,
-                new ListLogger(logged),
-                false,
-                false,
-                Duration.ofSeconds(30),
-                bodyWatch,
-                (task, delay) -> {}));
+    transport = transport().build();
+  }
+
+  /** The transport under test, by name, before it is built. */
+  private HttpTransport.Builder transport() {
+    return HttpTransport.builder(http, URI.create(server.baseUrl()), TestErrors.factory())
+        .apiKey("sk-test")
+        .userAgent("kimi-sdk-java/test")
+        .headers(Map.of("X-Client", "c", "User-Agent", "ignored"))
+        .responseTimeout(Duration.ofSeconds(10))
+        .maxResponseBytes(1 << 20)
+        .sseLimits(SseLimits.defaults())
+        .maxJsonDepth(512)
+        .logger(new ListLogger(logged))
+        .bodyIdle(Duration.ofSeconds(30))
+        .bodyWatch(bodyWatch)
+        .lingerTimer((task, delay) -> {});
   }
 
   @AfterEach
@@ -126,8 +125,23 @@ class HttpTransportHttpTest {
   }
 
   @Test
+  void aTransportIsFixedAtConstructionButForReleasingItsClient() {
+    List<String> changing =
+        Arrays.stream(HttpTransport.class.getDeclaredFields())
+            .filter(f -> !Modifier.isStatic(f.getModifiers()))
+            .filter(f -> !Modifier.isFinal(f.getModifiers()))
+            .map(f -> f.getName() + (Modifier.isVolatile(f.getModifiers()) ? " (volatile)" : ""))
+            .toList();
+    assertThat(changing)
+        .as("the HTTP client, forgotten at release(), and the cache of the last path's URI")
+        .containsExactlyInAnyOrder("client (volatile)", "lastUri (volatile)");
+    assertThat(HttpTransport.class.getConstructors()).as("built by name, by its builder").isEmpty();
+  }
+
+  @Test
   void aBodyOverTheSizeLimitIsRefusedBeforeSending() {
-    transport.limitRequestBytes(10, "a test's limit");
+    transport.release();
+    transport = transport().requestLimit(10, "a test's limit").build();
     Throwable e =
         org.assertj.core.api.Assertions.catchThrowable(
             () -> transport.encode(ChatRequest.of("kimi-k2.6", "a request longer than ten bytes")));
