@@ -26,10 +26,10 @@ import java.util.stream.StreamSupport;
  * blocking consumer gets it ahead of the items still queued. A blocking consumer whose thread is
  * interrupted while it waits stops the source the same way with the interrupt, gets the failure
  * thrown and keeps its interrupt status set. A {@code Flow} subscriber that cancels ends the stream
- * quietly, as Reactive Streams wants. Closing a stream that ended, or never started, only refuses
- * later consumers. Every failure comes from the source, so for the SDK's own sources it is a {@code
- * KimiException} carrying what arrived where there is something. A stream closed before it was
- * consumed lets its source release what it holds ({@link StoppablePublisher#discard()}).
+ * quietly, as Reactive Streams wants. Closing a stream that ended only refuses later consumers;
+ * closing one never consumed also lets its source release what it holds ({@link
+ * StoppablePublisher#discard()}). Every failure comes from the source, so for the SDK's own sources
+ * it is a {@code KimiException} carrying what arrived where there is something.
  *
  * <p>Invariants (guarded by {@code lock}): {@code started} and {@code closed} only go from false to
  * true; {@code blocking} is set at most once, before {@code started}.
