@@ -4,14 +4,10 @@ import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.flow.StreamHandle;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.util.Iterator;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * The server-sent events of a call to an endpoint the SDK does not model ({@link
@@ -41,8 +37,7 @@ public sealed class KimiEventStream
     implements Flow.Publisher<ServerSentEvent>, Iterable<ServerSentEvent>, AutoCloseable
     permits io.github.kimisdk.internal.client.SdkStreams.Events {
 
-  private final StreamHandle<ServerSentEvent> handle;
-  private final Supplier<ResponseMetadata> metadata;
+  private final StreamHandle<ServerSentEvent, ResponseMetadata> handle;
 
   /**
    * Creates the stream of a call the SDK makes; this class is sealed, so only the SDK's own streams
@@ -54,8 +49,7 @@ public sealed class KimiEventStream
   @SuppressWarnings("exports") // the SDK's own subclass is the only caller: this class is sealed
   protected KimiEventStream(
       StoppablePublisher<ServerSentEvent> source, Supplier<ResponseMetadata> metadata) {
-    this.handle = new StreamHandle<>(source, "KimiEventStream");
-    this.metadata = Objects.requireNonNull(metadata, "metadata");
+    this.handle = new StreamHandle<>(source, "KimiEventStream", metadata);
   }
 
   /**
@@ -92,9 +86,7 @@ public sealed class KimiEventStream
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   public final Stream<ServerSentEvent> stream() {
-    Spliterator<ServerSentEvent> split =
-        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL);
-    return StreamSupport.stream(split, false).onClose(this::close);
+    return handle.stream();
   }
 
   /**
@@ -103,7 +95,7 @@ public sealed class KimiEventStream
    * @return the metadata, or empty before the response headers arrived
    */
   public final Optional<ResponseMetadata> metadata() {
-    return Optional.ofNullable(metadata.get());
+    return handle.metadata();
   }
 
   /**
@@ -118,6 +110,6 @@ public sealed class KimiEventStream
 
   @Override
   public final String toString() {
-    return "KimiEventStream[" + handle.state() + "]";
+    return handle.toString();
   }
 }

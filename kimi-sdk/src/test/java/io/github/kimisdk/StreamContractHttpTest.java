@@ -2,25 +2,34 @@ package io.github.kimisdk;
 
 import static io.github.kimisdk.KimiClientHttpTest.content;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.sse.EventStream;
+import io.github.kimisdk.sse.ServerSentEvent;
+import io.github.kimisdk.sse.SseBodySubscribers;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,29 +38,52 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one stream contract, the same for every stream type the SDK hands out (a chat stream, the
- * events of {@code requestEvents}, and a {@code ChatStream} over a publisher of your own): closing
- * it from another thread, closing the client, interrupting its consumer and cancelling its
- * subscription behave alike, before and after the first item. Every failure is a {@link
- * KimiException}: a {@link CancelledException} naming the reason, carried by a {@link
- * StreamAbortedException} with what arrived where the stream keeps it (a chat stream's chunks).
- * Nothing waits on a fixed sleep: the consumer says when it holds the first item, and the server
- * when the request arrived.
+ * events of {@code requestEvents}, a {@code ChatStream} over a publisher of your own, and an {@code
+ * sse.EventStream} over a response body), one table run against each: a stream is cold, consumed
+ * once, refuses a consumer after {@code close()} (and lets a source it never consumed go), and its
+ * {@code stream()} closes it on close; closing it from another thread, closing the client,
+ * interrupting its consumer and cancelling its subscription behave alike, before and after the
+ * first item. Every failure of a Kimi stream is a {@link KimiException}: a {@link
+ * CancelledException} naming the reason, carried by a {@link StreamAbortedException} with what
+ * arrived where the stream keeps it (a chat stream's chunks); {@code sse}, which knows nothing of
+ * Kimi, fails with the JDK's {@link CancellationException}. Nothing waits on a fixed sleep: the
+ * consumer says when it holds the first item, and the server when the request arrived.
  */
 @ExtendWith(FakeKimiExtension.class)
 class StreamContractHttpTest {
 
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello");
 
+  /** Reads a response body for {@code sse.EventStream}, as a user of {@code java.net.http} does. */
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
   /** A stream type: how to open one that sends one item and then holds the connection open. */
   enum Kind {
-    CHAT(true),
-    EVENTS(true),
-    WRAPPED_PUBLISHER(false);
+    CHAT("ChatStream", true, true, true),
+    EVENTS("KimiEventStream", true, true, true),
+    WRAPPED_PUBLISHER("ChatStream", false, false, true),
+    EVENT_STREAM("EventStream", true, false, false);
 
+    final String type;
     final boolean overHttp;
+    final boolean ofClient;
+    final boolean kimi;
 
-    Kind(boolean overHttp) {
+    /**
+     * Describes a stream type.
+     *
+     * @param type the public type's simple name
+     * @param overHttp its items come from the fake over loopback
+     * @param ofClient a {@code KimiClient} makes it (it sends its request when consumed, and the
+     *     client's close stops it)
+     * @param kimi it is a {@code Flow.Publisher} failing with {@code KimiException}s
+     */
+    Kind(String type, boolean overHttp, boolean ofClient, boolean kimi) {
+      this.type = type;
       this.overHttp = overHttp;
+      this.ofClient = ofClient;
+      this.kimi = kimi;
     }
   }
 
@@ -63,11 +95,23 @@ class StreamContractHttpTest {
     CANCEL
   }
 
-  /** An open stream of any kind, seen through what every kind offers. */
+  /**
+   * An open stream of any kind, seen through what every kind offers.
+   *
+   * @param publisher the stream as a publisher, null for {@code sse.EventStream} (it is none)
+   * @param items the stream as an iterable
+   * @param stream the stream to close
+   * @param javaStream calls the stream's {@code stream()}
+   * @param started tells whether it sent its request or subscribed to its source
+   * @param sourceLetGo tells (waiting a while for it) whether its source was cancelled
+   * @param holdUntilRequested waits until a consumer made it send or subscribe
+   */
   record Opened(
       Flow.Publisher<?> publisher,
       Iterable<?> items,
       AutoCloseable stream,
+      Supplier<Stream<?>> javaStream,
+      BooleanSupplier started,
       BooleanSupplier sourceLetGo,
       Runnable holdUntilRequested) {}
 
@@ -75,8 +119,11 @@ class StreamContractHttpTest {
     List<Arguments> out = new ArrayList<>();
     for (Kind k : Kind.values()) {
       for (Stop s : Stop.values()) {
-        if (s == Stop.CLOSE_CLIENT && !k.overHttp) {
+        if (s == Stop.CLOSE_CLIENT && !k.ofClient) {
           continue; // a publisher of yours belongs to no client
+        }
+        if (s == Stop.CANCEL && !k.kimi) {
+          continue; // an sse.EventStream is no publisher
         }
         out.add(Arguments.of(k, s, true));
         if (s != Stop.CANCEL) {
@@ -142,6 +189,34 @@ class StreamContractHttpTest {
       return;
     }
     Throwable t = outcome.get(20, TimeUnit.SECONDS);
+    if (!kind.kimi) {
+      assertThat(t).isInstanceOf(CancellationException.class);
+      if (stop == Stop.INTERRUPT) {
+        assertThat(t).hasCauseInstanceOf(InterruptedException.class);
+      } else {
+        assertThat(t)
+            .hasMessage("The EventStream was closed (close() on the stream) before it ended");
+      }
+    } else {
+      assertKimiFailure(t, stop);
+    }
+    if (kind == Kind.CHAT && afterFirst) {
+      assertThat(t)
+          .as("a chat stream keeps what arrived")
+          .isInstanceOf(StreamAbortedException.class);
+      assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
+    }
+    assertThat(interruptKept.get(10, TimeUnit.SECONDS))
+        .as("the interrupt status is kept")
+        .isEqualTo(stop == Stop.INTERRUPT);
+    assertThat(seen).hasSize(afterFirst ? 1 : 0);
+    assertThat(s.sourceLetGo().getAsBoolean()).as("the source was let go").isTrue();
+    if (kind.overHttp) {
+      assertThat(server.requestCount()).as("a stopped stream is never retried").isEqualTo(1);
+    }
+  }
+
+  private static void assertKimiFailure(Throwable t, Stop stop) {
     CancelledException.Reason expected =
         switch (stop) {
           case CLOSE_STREAM -> CancelledException.Reason.CLOSED;
@@ -156,19 +231,95 @@ class StreamContractHttpTest {
       cancelled = (CancelledException) t;
     }
     assertThat(cancelled.reason()).isEqualTo(expected);
-    if (kind == Kind.CHAT && afterFirst) {
-      assertThat(t)
-          .as("a chat stream keeps what arrived")
-          .isInstanceOf(StreamAbortedException.class);
-      assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
+  }
+
+  /** What is done with a stream before, or instead of, reading it through. */
+  enum Life {
+    /** Nothing is sent or subscribed before it is consumed. */
+    COLD,
+    /** A second consumer is refused. */
+    CONSUMED_TWICE,
+    /** A consumer after {@code close()} is refused, and the source it never consumed let go. */
+    CLOSED_BEFORE_CONSUMED,
+    /** Closing what {@code stream()} returned closes the stream. */
+    STREAM_CLOSE_CLOSES
+  }
+
+  static Stream<Arguments> lives() {
+    List<Arguments> out = new ArrayList<>();
+    for (Kind k : Kind.values()) {
+      for (Life l : Life.values()) {
+        out.add(Arguments.of(k, l));
+      }
     }
-    assertThat(interruptKept.get(10, TimeUnit.SECONDS))
-        .as("the interrupt status is kept")
-        .isEqualTo(stop == Stop.INTERRUPT);
-    assertThat(seen).hasSize(afterFirst ? 1 : 0);
-    assertThat(s.sourceLetGo().getAsBoolean()).as("the source was let go").isTrue();
-    if (kind.overHttp) {
-      assertThat(server.requestCount()).as("a stopped stream is never retried").isEqualTo(1);
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("lives")
+  void everyStreamLivesTheSameWay(Kind kind, Life life, FakeKimiServer server, KimiClient kimi)
+      throws Exception {
+    Opened s = open(kind, true, server, kimi);
+    String type = kind.type;
+    assertThat(s.started().getAsBoolean()).as("nothing is sent before it is consumed").isFalse();
+    assertThat(s.stream()).hasToString(type + "[not started]");
+    switch (life) {
+      case COLD -> {
+        Iterator<?> it = s.items().iterator();
+        assertThat(it.hasNext()).isTrue();
+        assertThat(it.next()).isNotNull();
+        assertThat(s.started().getAsBoolean()).as("consuming it sent it").isTrue();
+        assertThat(s.stream()).hasToString(type + "[started]");
+        s.stream().close();
+      }
+      case CONSUMED_TWICE -> {
+        s.items().iterator();
+        String article = type.startsWith("E") ? "an " : "a ";
+        assertRefused(
+            s,
+            "This "
+                + type
+                + " was already consumed; "
+                + article
+                + type
+                + " can be consumed only once");
+        s.stream().close();
+      }
+      case CLOSED_BEFORE_CONSUMED -> {
+        s.stream().close();
+        s.stream().close();
+        assertRefused(s, "This " + type + " is closed");
+        if (kind.ofClient) {
+          assertThat(server.requestCount()).as("nothing was sent").isZero();
+        }
+      }
+      case STREAM_CLOSE_CLOSES -> {
+        try (Stream<?> items = s.javaStream().get()) {
+          assertThat(items.findFirst()).isPresent();
+        }
+      }
+    }
+    assertThat(s.stream()).hasToString(type + "[closed]");
+    if (life != Life.CLOSED_BEFORE_CONSUMED || !kind.ofClient) {
+      assertThat(s.sourceLetGo().getAsBoolean()).as("the source was let go").isTrue();
+    }
+  }
+
+  /** Every way to consume {@code s} again is refused with {@code message}. */
+  private static void assertRefused(Opened s, String message) throws Exception {
+    assertThatThrownBy(() -> s.items().iterator())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> s.javaStream().get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(message);
+    if (s.publisher() != null) {
+      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+      s.publisher()
+          .subscribe(cancellingAfterFirst(new ArrayList<>(), new CountDownLatch(1), outcome));
+      assertThat(outcome.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(message);
     }
   }
 
@@ -250,20 +401,38 @@ class StreamContractHttpTest {
     assertThat(server.requestCount()).as("a stopped stream is never retried").isEqualTo(1);
   }
 
-  private static Opened open(
-      Kind kind, boolean afterFirst, FakeKimiServer server, KimiClient kimi) {
+  private static Opened open(Kind kind, boolean afterFirst, FakeKimiServer server, KimiClient kimi)
+      throws Exception {
+    BooleanSupplier sent = () -> server.requestCount() > 0;
+    BooleanSupplier disconnected = () -> server.awaitDisconnect(Duration.ofSeconds(10));
     switch (kind) {
       case CHAT -> {
         server.enqueue(held(server, content("first"), afterFirst));
         ChatStream s = kimi.stream(HELLO);
-        return new Opened(
-            s, s, s, () -> server.awaitDisconnect(Duration.ofSeconds(10)), server::takeRequest);
+        return new Opened(s, s, s, s::stream, sent, disconnected, server::takeRequest);
       }
       case EVENTS -> {
         server.enqueue(held(server, "first", afterFirst));
         KimiEventStream s = kimi.requestEvents("GET", "events", null);
+        return new Opened(s, s, s, s::stream, sent, disconnected, server::takeRequest);
+      }
+      case EVENT_STREAM -> {
+        server.enqueue(held(server, "first", afterFirst));
+        HttpRequest get =
+            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/events"))
+                .header("Authorization", "Bearer " + FakeKimiExtension.KEY)
+                .build();
+        Flow.Publisher<ServerSentEvent> body =
+            HTTP.send(get, info -> SseBodySubscribers.ofEvents()).body();
+        CompletableFuture<Void> subscribed = new CompletableFuture<>();
+        EventStream s =
+            EventStream.of(
+                sub -> {
+                  body.subscribe(sub);
+                  subscribed.complete(null);
+                });
         return new Opened(
-            s, s, s, () -> server.awaitDisconnect(Duration.ofSeconds(10)), server::takeRequest);
+            null, s, s, s::stream, subscribed::isDone, disconnected, subscribed::join);
       }
       case WRAPPED_PUBLISHER -> {
         SubmissionPublisher<ChatCompletionChunk> pub = new SubmissionPublisher<>(Runnable::run, 8);
@@ -277,7 +446,14 @@ class StreamContractHttpTest {
               }
             };
         ChatStream s = ChatStream.of(source);
-        return new Opened(s, s, s, () -> pub.getNumberOfSubscribers() == 0, subscribed::join);
+        return new Opened(
+            s,
+            s,
+            s,
+            s::stream,
+            subscribed::isDone,
+            () -> subscribed.isDone() && pub.getNumberOfSubscribers() == 0,
+            subscribed::join);
       }
     }
     throw new AssertionError(kind);

@@ -7,13 +7,10 @@ import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A streaming chat reply: chunks as Kimi produces them. It keeps the contract every stream of the
@@ -58,14 +55,14 @@ import java.util.stream.StreamSupport;
  * {@link io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status
  * set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends it quietly. A
  * stream wrapping your own publisher ({@link #of}) behaves the same way (its failures are your
- * publisher's, passed on as they are).
+ * publisher's, passed on as they are); closed before it is consumed, it subscribes to your
+ * publisher only to cancel, so that what the publisher holds (a response body, say) is released.
  */
 public sealed class ChatStream
     implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable
     permits io.github.kimisdk.internal.client.SdkStreams.Chat {
 
-  private final StreamHandle<ChatCompletionChunk> handle;
-  private final Supplier<ResponseMetadata> metadata;
+  private final StreamHandle<ChatCompletionChunk, ResponseMetadata> handle;
 
   /**
    * Creates the stream of a call the SDK makes; {@code ChatStream} is sealed, so only the SDK's own
@@ -77,8 +74,7 @@ public sealed class ChatStream
   @SuppressWarnings("exports") // the SDK's own subclass is the only caller: this class is sealed
   protected ChatStream(
       StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    this.handle = new StreamHandle<>(source, "ChatStream");
-    this.metadata = Objects.requireNonNull(metadata, "metadata");
+    this.handle = new StreamHandle<>(source, "ChatStream", metadata);
   }
 
   /**
@@ -160,9 +156,7 @@ public sealed class ChatStream
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   public final Stream<ChatCompletionChunk> stream() {
-    Spliterator<ChatCompletionChunk> split =
-        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL);
-    return StreamSupport.stream(split, false).onClose(this::close);
+    return handle.stream();
   }
 
   /**
@@ -215,7 +209,7 @@ public sealed class ChatStream
     } finally {
       close();
     }
-    return acc.toCompletion().withMetadata(metadata.get());
+    return acc.toCompletion().withMetadata(handle.metadata().orElse(null));
   }
 
   /**
@@ -236,7 +230,7 @@ public sealed class ChatStream
    * @return the metadata, or empty before the response headers arrived
    */
   public final Optional<ResponseMetadata> metadata() {
-    return Optional.ofNullable(metadata.get());
+    return handle.metadata();
   }
 
   /**
@@ -251,6 +245,6 @@ public sealed class ChatStream
 
   @Override
   public final String toString() {
-    return "ChatStream[" + handle.state() + "]";
+    return handle.toString();
   }
 }

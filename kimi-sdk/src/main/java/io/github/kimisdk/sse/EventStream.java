@@ -3,12 +3,9 @@ package io.github.kimisdk.sse;
 import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A blocking, single-use view of an event stream for plain loops and streams. It keeps the contract
@@ -44,14 +41,12 @@ import java.util.stream.StreamSupport;
  */
 public final class EventStream implements Iterable<ServerSentEvent>, AutoCloseable {
 
-  private static final String NAME = "EventStream";
-
-  private final Flow.Publisher<ServerSentEvent> events;
-  private final StreamHandle<ServerSentEvent> handle;
+  private final StreamHandle<ServerSentEvent, Void> handle;
 
   private EventStream(Flow.Publisher<ServerSentEvent> events) {
-    this.events = events;
-    this.handle = new StreamHandle<>(StreamHandle.foreign(events, EventStream::stopped), NAME);
+    this.handle =
+        new StreamHandle<>(
+            StreamHandle.foreign(events, EventStream::stopped), "EventStream", () -> null);
   }
 
   /**
@@ -95,9 +90,7 @@ public final class EventStream implements Iterable<ServerSentEvent>, AutoCloseab
    * @throws IllegalStateException if the stream was iterated, streamed or closed before
    */
   public Stream<ServerSentEvent> stream() {
-    Spliterator<ServerSentEvent> spliterator =
-        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL);
-    return StreamSupport.stream(spliterator, false).onClose(this::close);
+    return handle.stream();
   }
 
   /**
@@ -107,32 +100,11 @@ public final class EventStream implements Iterable<ServerSentEvent>, AutoCloseab
    */
   @Override
   public void close() {
-    if (handle.close() == StreamHandle.Closed.BEFORE_START) {
-      events.subscribe(CancelAtOnce.INSTANCE);
-    }
+    handle.close();
   }
 
   @Override
   public String toString() {
-    return NAME + "[" + handle.state() + "]";
-  }
-
-  /** Cancels the subscription it gets: releases what a stream closed before its start holds. */
-  private enum CancelAtOnce implements Flow.Subscriber<ServerSentEvent> {
-    INSTANCE;
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscription.cancel();
-    }
-
-    @Override
-    public void onNext(ServerSentEvent item) {}
-
-    @Override
-    public void onError(Throwable throwable) {}
-
-    @Override
-    public void onComplete() {}
+    return handle.toString();
   }
 }

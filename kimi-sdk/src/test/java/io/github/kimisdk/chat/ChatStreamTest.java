@@ -143,7 +143,8 @@ class ChatStreamTest {
     AtomicReference<Throwable> error = new AtomicReference<>();
     closed.subscribe(errorRecorder(error));
     assertThat(error.get()).isInstanceOf(IllegalStateException.class);
-    assertThat(p.subscriptions).hasValue(0);
+    assertThat(p.subscriptions).as("subscribed to only to cancel, as sse.EventStream").hasValue(1);
+    assertThat(p.cancelled).isTrue();
 
     ChatStream used = ChatStream.of(new ListPublisher(chunk("x")));
     used.iterator();

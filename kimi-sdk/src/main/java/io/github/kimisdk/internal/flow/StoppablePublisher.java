@@ -35,6 +35,13 @@ public interface StoppablePublisher<T> extends Flow.Publisher<T> {
   }
 
   /**
+   * Releases what the source holds when its stream was closed before anyone consumed it; the source
+   * is never subscribed to afterwards. By default nothing: the SDK's own sources hold nothing until
+   * they are subscribed to.
+   */
+  default void discard() {}
+
+  /**
    * Tells whether the stream ended: completed, failed, stopped or cancelled.
    *
    * @return true once ended

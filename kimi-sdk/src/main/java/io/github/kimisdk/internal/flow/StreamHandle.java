@@ -2,13 +2,20 @@ package io.github.kimisdk.internal.flow;
 
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The one contract of every stream the SDK hands out ({@code ChatStream}, {@code KimiEventStream},
- * {@code sse.EventStream}), written once: the public stream types hold one of these and delegate to
- * it.
+ * {@code sse.EventStream}), written once: the public stream types hold one of these and each of
+ * their methods is one delegation to it, so that they differ only in their item type, their Javadoc
+ * and the failure a stop reports.
  *
  * <p>The contract. A stream is cold: nothing happens until it is consumed, by one {@link
  * #subscribe} or one {@link #iterator()}; a second consumer, or one after {@link #close()}, is
@@ -19,21 +26,24 @@ import java.util.function.Function;
  * blocking consumer gets it ahead of the items still queued. A blocking consumer whose thread is
  * interrupted while it waits stops the source the same way with the interrupt, gets the failure
  * thrown and keeps its interrupt status set. A {@code Flow} subscriber that cancels ends the stream
- * quietly, as Reactive Streams wants. Closing a stream that ended, or never started, only refuses
- * later consumers. Every failure comes from the source, so for the SDK's own sources it is a {@code
- * KimiException} carrying what arrived where there is something.
+ * quietly, as Reactive Streams wants. Closing a stream that ended only refuses later consumers;
+ * closing one never consumed also lets its source release what it holds ({@link
+ * StoppablePublisher#discard()}). Every failure comes from the source, so for the SDK's own sources
+ * it is a {@code KimiException} carrying what arrived where there is something.
  *
  * <p>Invariants (guarded by {@code lock}): {@code started} and {@code closed} only go from false to
  * true; {@code blocking} is set at most once, before {@code started}.
  *
  * @param <T> the item type
+ * @param <M> the type of the response metadata the stream reports ({@code Void} for none)
  */
-public final class StreamHandle<T> {
+public final class StreamHandle<T, M> {
 
   private static final int PREFETCH = 32;
 
   private final StoppablePublisher<T> source;
   private final String name;
+  private final Supplier<? extends M> metadata;
   private final Object lock = new Object();
   private boolean started;
   private boolean closed;
@@ -44,15 +54,18 @@ public final class StreamHandle<T> {
    *
    * @param source the items; subscribed at most once
    * @param name the public type's name, for messages ({@code "ChatStream"})
+   * @param metadata returns the response metadata, or null until it arrived (or when there is none)
    */
-  public StreamHandle(StoppablePublisher<T> source, String name) {
+  public StreamHandle(StoppablePublisher<T> source, String name, Supplier<? extends M> metadata) {
     this.source = Objects.requireNonNull(source, "source");
     this.name = Objects.requireNonNull(name, "name");
+    this.metadata = Objects.requireNonNull(metadata, "metadata");
   }
 
   /**
    * Returns a stoppable source over a publisher the SDK did not make: one {@link Relay} in front of
-   * it, which a stop fails with {@code stopped}'s failure (cancelling the publisher).
+   * it, which a stop fails with {@code stopped}'s failure (cancelling the publisher); discarded, it
+   * subscribes to the publisher only to cancel.
    *
    * @param publisher the items; subscribed at most once
    * @param stopped makes the failure of a stop: the interrupt, or null for a close
@@ -107,6 +120,28 @@ public final class StreamHandle<T> {
     return b;
   }
 
+  /**
+   * Starts the stream and returns its items as a sequential {@link Stream}, whose {@code close()}
+   * closes this stream.
+   *
+   * @return the stream of items
+   * @throws IllegalStateException if the stream was consumed or closed
+   */
+  public Stream<T> stream() {
+    Spliterator<T> split =
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED | Spliterator.NONNULL);
+    return StreamSupport.stream(split, false).onClose(this::close);
+  }
+
+  /**
+   * Returns the response metadata once it arrived.
+   *
+   * @return the metadata, or empty before it arrived
+   */
+  public Optional<M> metadata() {
+    return Optional.ofNullable(metadata.get());
+  }
+
   private String refusal() {
     if (started) {
       String article = "AEIOU".indexOf(name.charAt(0)) >= 0 ? "an " : "a ";
@@ -120,53 +155,51 @@ public final class StreamHandle<T> {
     return closed ? "This " + name + " is closed" : null;
   }
 
-  /** What a {@link #close()} found. */
-  public enum Closed {
-    /** The stream had not been consumed: this close is the first, and nothing was started. */
-    BEFORE_START,
-    /** The stream had been consumed (it was stopped unless it had ended), or was closed before. */
-    OTHERWISE
-  }
-
   /**
-   * Closes the stream: stops it when it runs, so that its consumer fails saying so, and refuses
-   * later consumers. Idempotent; any thread.
-   *
-   * @return {@link Closed#BEFORE_START} for the first close of a stream never consumed, whose
-   *     source was never subscribed to
+   * Closes the stream: stops it when it runs, so that its consumer fails saying so, lets a source
+   * never consumed release what it holds ({@link StoppablePublisher#discard()}), and refuses later
+   * consumers. Idempotent; any thread.
    */
-  public Closed close() {
+  public void close() {
     BlockingSubscriber<T> b;
     boolean wasStarted;
     synchronized (lock) {
       if (closed) {
-        return Closed.OTHERWISE;
+        return;
       }
       closed = true;
       b = blocking;
       wasStarted = started;
     }
-    if (wasStarted && !source.isEnded()) {
+    if (!wasStarted) {
+      source.discard(); // never subscribed, and never will be
+    } else if (!source.isEnded()) {
       if (b != null) {
         b.closing(); // the failure goes ahead of the items still queued
       }
       source.stop(null);
     }
-    return wasStarted ? Closed.OTHERWISE : Closed.BEFORE_START;
   }
 
   /**
-   * Describes the state for {@code toString}: not started, started or closed.
+   * Names the stream and its state, for the public type's {@code toString}: {@code ChatStream[not
+   * started]}, {@code [started]} or {@code [closed]}.
    *
-   * @return the state
+   * @return the description
    */
-  public String state() {
+  @Override
+  public String toString() {
+    String state;
     synchronized (lock) {
-      return closed ? "closed" : started ? "started" : "not started";
+      state = closed ? "closed" : started ? "started" : "not started";
     }
+    return name + "[" + state + "]";
   }
 
-  /** A publisher of someone else's behind one relay, which a stop fails. */
+  /**
+   * A publisher of someone else's behind one relay, which a stop fails; discarded, it is subscribed
+   * to only to cancel, so that a response body behind it is released.
+   */
   private static final class Foreign<T> implements StoppablePublisher<T>, Relay.Owner {
     private final Flow.Publisher<T> publisher;
     private final Function<InterruptedException, RuntimeException> stopped;
@@ -197,6 +230,11 @@ public final class StreamHandle<T> {
     }
 
     @Override
+    public void discard() {
+      publisher.subscribe(CancelAtOnce.INSTANCE);
+    }
+
+    @Override
     public boolean isEnded() {
       Relay<T> r = relay;
       return ended || (r != null && r.isEnded());
@@ -206,5 +244,24 @@ public final class StreamHandle<T> {
     public void ended(Throwable error, boolean cancelled) {
       ended = true;
     }
+  }
+
+  /** Cancels the subscription it gets. */
+  private enum CancelAtOnce implements Flow.Subscriber<Object> {
+    INSTANCE;
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(Object item) {}
+
+    @Override
+    public void onError(Throwable throwable) {}
+
+    @Override
+    public void onComplete() {}
   }
 }
