@@ -45,10 +45,10 @@ import java.util.function.Supplier;
  * Sends one HTTP exchange per attempt and lets the response status choose the body handling: JSON
  * for 2xx, SSE for 2xx {@code text/event-stream}, error mapping for anything else. It makes exactly
  * one attempt; retries belong in the layer above, which calls {@link #chat} again or starts the
- * next {@link StreamCall}. It makes each {@link StreamCall} with everything the attempt needs; the
- * attempt never calls back. Every attempt is observed in one place, {@link AttemptLog}. It is given
- * everything it needs at construction, by name ({@link #builder}), and nothing changes after but
- * {@link #release()}.
+ * next {@link HttpStreamAttempt}. It makes each {@link HttpStreamAttempt} with everything the
+ * attempt needs; the attempt never calls back. Every attempt is observed in one place, {@link
+ * AttemptLog}. It is given everything it needs at construction, by name ({@link #builder}), and
+ * nothing changes after but {@link #release()}.
  */
 public final class HttpTransport {
 
@@ -443,7 +443,7 @@ public final class HttpTransport {
    * @param overrides what the call adds to the HTTP request
    * @return the attempt
    */
-  public StreamCall<ChatCompletionChunk> stream(
+  public HttpStreamAttempt<ChatCompletionChunk> stream(
       ChatRequest request, byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
@@ -477,7 +477,7 @@ public final class HttpTransport {
    * @param attempt the attempt number, from 1
    * @return the attempt
    */
-  public StreamCall<ServerSentEvent> events(
+  public HttpStreamAttempt<ServerSentEvent> events(
       String method, String path, byte[] body, Overrides overrides, int attempt) {
     HttpRequest httpRequest = raw(method, path, body, overrides, "text/event-stream");
     return streamCall(
@@ -488,13 +488,13 @@ public final class HttpTransport {
         md -> streamBody(md, false, () -> new RawEventHandler(md, errors)));
   }
 
-  private <T> StreamCall<T> streamCall(
+  private <T> HttpStreamAttempt<T> streamCall(
       HttpRequest httpRequest,
       byte[] body,
       int attempt,
       Overrides overrides,
-      Function<ResponseMetadata, StreamCall.Body<T>> bodyFor) {
-    return new StreamCall<>(
+      Function<ResponseMetadata, HttpStreamAttempt.Body<T>> bodyFor) {
+    return new HttpStreamAttempt<>(
         handler -> client().sendAsync(httpRequest, handler),
         handler -> client().send(httpRequest, handler),
         bodyFor,
@@ -972,14 +972,14 @@ public final class HttpTransport {
    * not at all, as some OpenAI-compatible servers send their events); anything else fails the
    * attempt with the error it is.
    */
-  private <T> StreamCall.Body<T> streamBody(
+  private <T> HttpStreamAttempt.Body<T> streamBody(
       ResponseMetadata md, boolean loose, Supplier<SseEventHandler<T>> handler) {
     String encoding = ErrorFactory.encoding(md);
     if (encoding != null && isSuccess(md.statusCode())) {
       // a compressed event stream would parse as garbage and end "cut off": say why, once
       BoundedBodySubscriber refused = bounded(md);
       refused.abort(errors.encoded(md, encoding));
-      return new StreamCall.Body<>(
+      return new HttpStreamAttempt.Body<>(
           BodySubscribers.mapping(
               refused,
               b -> {
@@ -994,11 +994,11 @@ public final class HttpTransport {
               sseLimits,
               lingerTimer, // closing the client runs a pending end of linger at once
               STREAM_LINGER);
-      return new StreamCall.Body<>(sse, sse);
+      return new HttpStreamAttempt.Body<>(sse, sse);
     }
     BoundedBodySubscriber bytes = bounded(md);
     if (!isSuccess(md.statusCode())) {
-      return new StreamCall.Body<>(
+      return new HttpStreamAttempt.Body<>(
           BodySubscribers.mapping(
               bytes,
               b -> {
@@ -1006,7 +1006,7 @@ public final class HttpTransport {
               }),
           null);
     }
-    return new StreamCall.Body<>(
+    return new HttpStreamAttempt.Body<>(
         BodySubscribers.mapping(
             bytes,
             b -> {

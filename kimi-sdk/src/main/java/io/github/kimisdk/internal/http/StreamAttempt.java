@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * One attempt of a streaming call, as the layer that retries it sees it: sent by {@link #start},
- * watched while it runs, ended once. {@link StreamCall} is the one over HTTP.
+ * watched while it runs, ended once. {@link HttpStreamAttempt} is the one over HTTP.
  *
  * @param <T> the item type
  */

@@ -175,14 +175,15 @@ class HttpTransportHttpTest {
   @Test
   void aStreamingAttemptStartsItsEventsOnlyForAnEventStream() {
     server.enqueue(FakeResponse.rawSse("event: e\ndata: one\n\ndata: [DONE]\n\n"));
-    StreamCall<ServerSentEvent> events = transport.events("GET", "events", null, Overrides.NONE, 1);
+    HttpStreamAttempt<ServerSentEvent> events =
+        transport.events("GET", "events", null, Overrides.NONE, 1);
     Collected<ServerSentEvent> got = new Collected<>();
     events.start(got, got::failBefore);
     assertThat(done(got.end)).extracting(ServerSentEvent::data).containsExactly("one", "[DONE]");
     assertThat(events.metadata().statusCode()).isEqualTo(200);
 
     server.enqueue(FakeResponse.json("{\"not\":\"a stream\"}"));
-    StreamCall<ChatCompletionChunk> chat =
+    HttpStreamAttempt<ChatCompletionChunk> chat =
         transport.stream(
             ChatRequest.of("kimi-k2.6", "Hi"),
             transport.encode(ChatRequest.builder("kimi-k2.6").addUser("Hi").stream(true).build()),

@@ -20,7 +20,7 @@ import java.util.function.Function;
  *
  * @param <T> the item type: chunks of a chat stream, or raw events
  */
-public final class StreamCall<T> implements StreamAttempt<T> {
+public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
 
   /**
    * How the transport reads a response's body: the body subscriber, and the event subscriber when
@@ -50,7 +50,7 @@ public final class StreamCall<T> implements StreamAttempt<T> {
   private Thread sending;
   private boolean interrupted;
 
-  StreamCall(
+  HttpStreamAttempt(
       Function<
               HttpResponse.BodyHandler<Flow.Publisher<T>>,
               CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
