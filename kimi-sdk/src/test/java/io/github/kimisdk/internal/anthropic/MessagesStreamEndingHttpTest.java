@@ -10,21 +10,12 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.http.HostileServer;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -88,80 +79,6 @@ class MessagesStreamEndingHttpTest {
     return event.substring(0, event.length() - 1);
   }
 
-  /** Serves each queued body once, as a close-delimited event stream, over a plain socket. */
-  static final class RawServer implements AutoCloseable {
-    private final ServerSocket socket;
-    private final BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
-    private final Thread acceptor;
-
-    RawServer() throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      acceptor = new Thread(this::accept, "raw-messages-server");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    String anthropicBaseUrl() {
-      return "http://127.0.0.1:" + socket.getLocalPort() + "/anthropic";
-    }
-
-    void enqueue(String body) {
-      bodies.add(body);
-    }
-
-    private void accept() {
-      while (!socket.isClosed()) {
-        try (Socket s = socket.accept()) {
-          InputStream in = s.getInputStream();
-          long length = contentLength(readHead(in));
-          in.skipNBytes(length);
-          String body = bodies.poll(10, TimeUnit.SECONDS);
-          if (body != null) {
-            s.getOutputStream()
-                .write(
-                    ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                            + "Connection: close\r\n\r\n"
-                            + body)
-                        .getBytes(StandardCharsets.UTF_8));
-            s.getOutputStream().flush();
-          }
-        } catch (IOException | InterruptedException closed) {
-          return;
-        }
-      }
-    }
-
-    private static long contentLength(String head) {
-      for (String line : head.split("\r\n")) {
-        int colon = line.indexOf(':');
-        if (colon > 0
-            && line.substring(0, colon).strip().toLowerCase(Locale.ROOT).equals("content-length")) {
-          return Long.parseLong(line.substring(colon + 1).strip());
-        }
-      }
-      return 0;
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      int matched = 0;
-      int c;
-      while ((c = in.read()) >= 0) {
-        b.write(c);
-        matched = (c == '\r' || c == '\n') ? matched + 1 : 0;
-        if (matched == 4) {
-          break;
-        }
-      }
-      return b.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
-  }
-
   static KimiClient client(String baseUrl) {
     return KimiClient.builder()
         .apiKey(FakeKimiExtension.KEY)
@@ -181,12 +98,12 @@ class MessagesStreamEndingHttpTest {
   @Test
   void aMessagesStreamIsCompleteOnceAStopReasonArrivedHoweverTheBodyEnds(FakeKimiServer fake)
       throws Exception {
-    try (RawServer raw = new RawServer();
-        KimiClient overRaw = client(raw.anthropicBaseUrl());
+    try (HostileServer raw = new HostileServer();
+        KimiClient overRaw = client(raw.url("/anthropic"));
         KimiClient overFake = client(fake.anthropicBaseUrl())) {
       for (Ending ending : Ending.values()) {
         String body = START + TEXT + STOP_DELTA + ending.tail;
-        raw.enqueue(body);
+        raw.enqueue(HostileServer.sse(body));
         assertWhole(overRaw.stream(HELLO).toCompletion(), "raw, " + ending);
         fake.enqueue(FakeResponse.rawSse(body));
         assertWhole(overFake.stream(HELLO).toCompletion(), "fake, " + ending);
@@ -210,11 +127,11 @@ class MessagesStreamEndingHttpTest {
                   + "\"usage\":{\"output_tokens\":9}}")
           + STOP.substring(0, STOP.length() - 1),
     };
-    try (RawServer raw = new RawServer();
-        KimiClient overRaw = client(raw.anthropicBaseUrl());
+    try (HostileServer raw = new HostileServer();
+        KimiClient overRaw = client(raw.url("/anthropic"));
         KimiClient overFake = client(fake.anthropicBaseUrl())) {
       for (int i = 0; i < cases.length; i++) {
-        raw.enqueue(cases[i]);
+        raw.enqueue(HostileServer.sse(cases[i]));
         fake.enqueue(FakeResponse.rawSse(cases[i]));
         for (KimiClient kimi : List.of(overRaw, overFake)) {
           Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());

@@ -22,11 +22,18 @@ import java.util.concurrent.TimeUnit;
  * shapes, streams that end without {@code [DONE]}. One scripted reply per connection, which it
  * closes afterwards (unless the reply holds it open); the request headers are recorded.
  */
-final class HostileServer implements AutoCloseable {
+public final class HostileServer implements AutoCloseable {
 
   /** Writes one reply onto a connection. */
   @FunctionalInterface
-  interface Reply {
+  public interface Reply {
+    /**
+     * Writes the reply.
+     *
+     * @param out the connection
+     * @throws IOException when the client went away
+     * @throws InterruptedException when the test ended
+     */
     void write(OutputStream out) throws IOException, InterruptedException;
   }
 
@@ -37,7 +44,8 @@ final class HostileServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile Reply fallback;
 
-  HostileServer() throws IOException {
+  /** Starts listening on a free loopback port. */
+  public HostileServer() throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = new Thread(this::accept, "hostile-server");
     acceptor.setDaemon(true);
@@ -45,10 +53,16 @@ final class HostileServer implements AutoCloseable {
   }
 
   String baseUrl() {
-    return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
+    return url("/v1");
   }
 
-  HostileServer enqueue(Reply reply) {
+  /** Returns the server's URL with {@code path} ({@code "/anthropic"}). */
+  public String url(String path) {
+    return "http://127.0.0.1:" + socket.getLocalPort() + path;
+  }
+
+  /** Queues {@code reply} for the next connection. */
+  public HostileServer enqueue(Reply reply) {
     replies.add(reply);
     return this;
   }
@@ -92,7 +106,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** An event stream without {@code Content-Length} that ends when the connection closes. */
-  static Reply sse(String text) {
+  public static Reply sse(String text) {
     return out -> {
       out.write(
           ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + text)
