@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Histories;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.tool.ToolCall;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ReasoningFillTest {
 
   private static final ModelCatalog CATALOG = ModelCatalog.defaults();
-  private static final ToolCall CALL = ToolCall.function("c1", "ping", "{}");
+  private static final ToolCall CALL = Histories.PING;
 
   private static ModelInfo.Adapted adapt(ChatRequest r) {
     return CATALOG.lookup(r.model()).adapt(r, SamplingPolicy.REFUSE, ThinkingFallback.REJECT);
@@ -32,18 +33,7 @@ class ReasoningFillTest {
   }
 
   private static ChatRequest history(String model, Thinking thinking) {
-    return ChatRequest.builder(model)
-        .addUser("hi")
-        .addMessage(Message.assistant("plain answer")) // never had reasoning
-        .addUser("ping it")
-        .addMessage(Message.assistant(null, null, List.of(CALL))) // imported: no reasoning
-        .addMessage(Message.tool("c1", "ping", "pong"))
-        .addMessage(Message.assistant("done", "", List.of())) // received with "" reasoning
-        .addUser("again")
-        .addMessage(Message.assistant(null, "I call ping.", List.of(CALL))) // received
-        .addMessage(Message.tool("c1", "ping", "pong"))
-        .thinking(thinking)
-        .build();
+    return Histories.reasoningMix(model, thinking);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
+import io.github.kimisdk.chat.Histories;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
@@ -289,8 +290,6 @@ class ChatCodecEncodeTest {
 
   // ------------------------------------------------------------ imported histories
 
-  private static final ToolCall CALL = ToolCall.function("c1", "ping", "{}");
-
   private static List<String> sentReasoning(ChatRequest r) {
     JsonObject body = (JsonObject) Json.parse(encode(r));
     return ((JsonArray) body.get("messages"))
@@ -302,18 +301,7 @@ class ChatCodecEncodeTest {
   }
 
   private static ChatRequest history(String model, Thinking thinking) {
-    return ChatRequest.builder(model)
-        .addUser("hi")
-        .addMessage(Message.assistant("plain answer")) // never had reasoning
-        .addUser("ping it")
-        .addMessage(Message.assistant(null, null, List.of(CALL))) // imported: no reasoning
-        .addMessage(Message.tool("c1", "ping", "pong"))
-        .addMessage(Message.assistant("done", "", List.of())) // received with "" reasoning
-        .addUser("again")
-        .addMessage(Message.assistant(null, "I call ping.", List.of(CALL))) // received
-        .addMessage(Message.tool("c1", "ping", "pong"))
-        .thinking(thinking)
-        .build();
+    return Histories.reasoningMix(model, thinking);
   }
 
   @Test
