@@ -44,11 +44,11 @@ import java.util.function.Function;
  *
  * @param <T> the item type
  */
-public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
+final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
 
   /** Sends one attempt through the part of the chain below the retrier. */
   @FunctionalInterface
-  public interface Attempts<T> {
+  interface Attempts<T> {
     /**
      * Sends attempt {@code n}: through the interceptors below the retrier, then {@code launch} with
      * the attempt made at the chain's end, which starts it and returns its end.
@@ -69,10 +69,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * @param resume builds the request that continues the stream after what arrived, for a chat
    *     stream's failure; null for other streams
    */
-  public record Spec<T>(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
+  record Spec<T>(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
 
     /** Checks the spec. */
-    public Spec {
+    Spec {
       Objects.requireNonNull(attempts, "attempts");
     }
   }
@@ -109,8 +109,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * @param spec what is sent
    * @param clientClosed tells whether the client is closing, for the message of a stopped stream
    */
-  public StreamingCall(
-      CallContext context, Retrier retrier, Spec<T> spec, BooleanSupplier clientClosed) {
+  StreamingCall(CallContext context, Retrier retrier, Spec<T> spec, BooleanSupplier clientClosed) {
     this.context = context;
     this.retrier = retrier;
     this.errors = context.errors();
