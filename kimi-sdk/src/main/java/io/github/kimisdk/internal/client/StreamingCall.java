@@ -39,8 +39,11 @@ import java.util.function.Function;
  *
  * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}, and
  * {@code currentEnd} completes once it ended; after {@code ended} nothing starts, an attempt still
- * in the chain ({@code pending}) is cancelled, and every timer the call armed (idle watch, total
- * time, whole-call deadline) is withdrawn.
+ * in the chain ({@code pending}) is cancelled, and every timer the call armed is withdrawn. The
+ * call arms the bounds of the whole call (total time, whole-call deadline) once, when it is
+ * subscribed; each attempt arms its own idle watch when it starts ({@link #watch}), so a retried
+ * attempt is bounded exactly as the first one was. Every way the call ends reports the attempts
+ * sent and the earlier attempts' failures ({@link ErrorFactory#finish}).
  *
  * @param <T> the item type
  */
@@ -97,7 +100,8 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
   private Thread blockingThread;
   // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
-  private IdleWatch idle;
+  private IdleWatch idle; // the idle watch of watched, the attempt running now
+  private StreamAttempt<T> watched;
   private Runnable withdrawTotal = () -> {};
   private Runnable withdrawDeadline = () -> {};
 
@@ -163,25 +167,6 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       r.fail(early);
       return;
     }
-    Duration limit = context.timeouts().streamIdle();
-    IdleWatch watch =
-        IdleWatch.start(
-            context.watchdog(),
-            limit,
-            now -> {
-              StreamAttempt<T> c = current;
-              return c == null ? 0 : c.idleNanos(now);
-            },
-            () -> {
-              StreamAttempt<T> c = current;
-              if (c != null) {
-                c.abort(
-                    new StreamIdleException(
-                        "no data for "
-                            + ErrorFactory.human(limit)
-                            + " while the stream was read (Timeouts.withStreamIdle)"));
-              }
-            });
     Runnable total =
         context
             .timeouts()
@@ -196,7 +181,6 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     boolean over;
     synchronized (this) {
       over = ended;
-      idle = watch;
       withdrawTotal = total;
       withdrawDeadline = dead;
     }
@@ -269,6 +253,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     if (drop) {
       return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
     }
+    watch(call);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
     if (block) {
       call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
@@ -276,6 +261,41 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       call.start(relay, failed);
     }
     return end;
+  }
+
+  /**
+   * Arms the idle watch of attempt {@code call}, in place of the last attempt's: every attempt is
+   * watched from its own start, however the one before it ended (an idle watch that fired has
+   * stopped for good). The watch reaches only its own attempt, so a check of an earlier one still
+   * queued on the timer can never abort a later one.
+   */
+  private void watch(StreamAttempt<T> call) {
+    Duration limit = context.timeouts().streamIdle();
+    IdleWatch w =
+        IdleWatch.start(
+            context.watchdog(),
+            limit,
+            call::idleNanos,
+            () ->
+                call.abort(
+                    new StreamIdleException(
+                        "no data for "
+                            + ErrorFactory.human(limit)
+                            + " while the stream was read (Timeouts.withStreamIdle)")));
+    IdleWatch old;
+    boolean over;
+    synchronized (this) {
+      over = ended;
+      old = idle;
+      idle = over ? null : w;
+      watched = over ? null : call;
+    }
+    if (old != null) {
+      old.stop();
+    }
+    if (over) {
+      w.stop();
+    }
   }
 
   @Override
@@ -323,6 +343,17 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
 
   /** Ends a failed attempt before any of its items reached the subscriber. */
   private void attemptFailed(StreamAttempt<T> call, CompletableFuture<Void> end, Throwable error) {
+    IdleWatch w = null;
+    synchronized (this) {
+      if (call != null && watched == call) {
+        w = idle; // its watch ends with it; the next attempt arms its own
+        idle = null;
+        watched = null;
+      }
+    }
+    if (w != null) {
+      w.stop();
+    }
     Throwable fatal = ErrorFactory.fatal(error);
     Throwable k = fatal != null ? fatal : context.calls().kimi(error);
     if (call != null) {
@@ -421,6 +452,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     synchronized (this) {
       w = idle;
       idle = null;
+      watched = null;
       total = withdrawTotal;
       deadline = withdrawDeadline;
       withdrawTotal = () -> {};
@@ -459,6 +491,15 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     Throwable mapped = call == null ? reason : call.failureFor(reason);
     RuntimeException failure = mapped instanceof RuntimeException re ? re : reason;
     resumable(failure, r.delivered());
+    List<KimiException> earlier;
+    int made;
+    synchronized (this) {
+      earlier = List.copyOf(failures);
+      made = attempts;
+    }
+    if (failure instanceof KimiException k && made > 0) {
+      errors.finish(k, earlier, made); // every attempt sent, the earlier failures suppressed
+    }
     synchronized (this) {
       if (stopped == null) {
         stopped = failure;

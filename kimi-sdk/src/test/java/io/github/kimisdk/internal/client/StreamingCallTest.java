@@ -185,6 +185,101 @@ class StreamingCallTest {
     assertThat(time.pending()).isZero();
   }
 
+  @Test
+  void everyAttemptIsWatchedForIdlenessNotOnlyTheFirst() {
+    Duration idle = Duration.ofSeconds(8);
+    StreamingCall<String> s =
+        call(Timeouts.defaults().withStreamIdle(idle), RetryPolicy.defaults(), null);
+    s.subscribe(out);
+    for (int n = 0; n < 2; n++) { // headers, then silence: twice
+      FakeAttempt a = attempts.get(n).open();
+      a.idle = idle.toNanos();
+      watchdog.advance(Duration.ofSeconds(2));
+      assertThat(a.aborts)
+          .as("attempt %d is dropped by its own idle watch", n + 1)
+          .singleElement()
+          .isInstanceOf(StreamIdleException.class);
+      assertThat(time.advanceToNext()).as("retry %d is scheduled", n + 1).isTrue();
+    }
+    attempts.get(2).open().send("a").complete();
+
+    assertThat(out.items).containsExactly("a");
+    assertThat(out.completed).isTrue();
+    assertThat(watchdog.pending()).as("no watch outlives the stream").isZero();
+  }
+
+  @Test
+  void aWatchOfAnEarlierAttemptNeverReachesALaterOne() {
+    Duration idle = Duration.ofSeconds(8);
+    StreamingCall<String> s =
+        call(Timeouts.defaults().withStreamIdle(idle), RetryPolicy.defaults(), null);
+    s.subscribe(out);
+    attempts.get(0).refuse(serverError());
+    time.advanceToNext();
+    FakeAttempt second = attempts.get(1).open();
+    watchdog.advance(Duration.ofSeconds(6));
+    second.idle = idle.toNanos() / 2;
+    watchdog.advance(Duration.ofSeconds(2));
+    assertThat(second.aborts).as("quiet for half its limit").isEmpty();
+    assertThat(watchdog.pending()).as("one watch: the running attempt's").isEqualTo(1);
+  }
+
+  /** The ways a stream that was retried can end by a bound or a stop, each after two attempts. */
+  enum Ending {
+    TOTAL_TIME,
+    WHOLE_CALL_TIMEOUT,
+    CLOSED
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Ending.class)
+  void aStreamEndedAfterARetryCountsEveryAttempt(Ending ending) {
+    StreamingCall<String> s =
+        call(
+            Timeouts.defaults().withStreamTotal(Duration.ofSeconds(30)),
+            RetryPolicy.defaults(),
+            Duration.ofSeconds(20));
+    s.subscribe(out);
+    attempts.get(0).refuse(serverError());
+    time.advanceToNext();
+    attempts.get(1).open();
+
+    switch (ending) {
+      case TOTAL_TIME -> watchdog.advance(Duration.ofSeconds(30));
+      case WHOLE_CALL_TIMEOUT -> time.advance(Duration.ofSeconds(20));
+      case CLOSED -> s.stop(null);
+    }
+
+    assertThat(out.error).isInstanceOf(KimiException.class);
+    KimiException k = (KimiException) out.error;
+    assertThat(k.attempts()).as("attempts of %s", k).isEqualTo(2);
+    assertThat(k.getSuppressed()).singleElement().isInstanceOf(ServerException.class);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Ending.class)
+  void aStreamEndedAfterItemsCountsEveryAttempt(Ending ending) {
+    StreamingCall<String> s =
+        call(
+            Timeouts.defaults().withStreamTotal(Duration.ofSeconds(30)),
+            RetryPolicy.defaults(),
+            Duration.ofSeconds(20));
+    s.subscribe(out);
+    attempts.get(0).refuse(serverError());
+    time.advanceToNext();
+    attempts.get(1).open().send("a");
+
+    switch (ending) {
+      case TOTAL_TIME -> watchdog.advance(Duration.ofSeconds(30));
+      case WHOLE_CALL_TIMEOUT -> time.advance(Duration.ofSeconds(20));
+      case CLOSED -> s.stop(null);
+    }
+
+    KimiException k = (KimiException) out.error;
+    assertThat(k.attempts()).as("attempts of %s", k).isEqualTo(2);
+    assertThat(k.getSuppressed()).singleElement().isInstanceOf(ServerException.class);
+  }
+
   /** Records what a subscriber receives; requests everything. */
   static final class Recorder implements Flow.Subscriber<String> {
     final List<String> items = new ArrayList<>();
