@@ -48,6 +48,7 @@ public final class StreamHandle<T, M> {
   private boolean started;
   private boolean closed;
   private BlockingSubscriber<T> blocking;
+  private AbandonedStreams.Tracked tracked; // while the blocking iterator runs
 
   /**
    * Creates the handle of a stream.
@@ -108,6 +109,7 @@ public final class StreamHandle<T, M> {
    */
   public Iterator<T> iterator() {
     BlockingSubscriber<T> b = new BlockingSubscriber<>(PREFETCH, source::stop);
+    AbandonedStreams.Tracked t;
     synchronized (lock) {
       String refusal = refusal();
       if (refusal != null) {
@@ -115,9 +117,58 @@ public final class StreamHandle<T, M> {
       }
       blocking = b;
       started = true;
+      // Dropped without close() before it ends, the stream is stopped and its consumer's line is
+      // logged: see AbandonedStreams. The iterator handed out holds this handle, so a consumer
+      // that keeps only the iterator keeps the stream.
+      t = AbandonedStreams.track(this, name, source, b);
+      tracked = t;
     }
     source.subscribeBlocking(b); // the iterator's thread waits for the items anyway
-    return b;
+    return new Consuming<>(this, b, t);
+  }
+
+  /**
+   * The iterator a consumer holds: the blocking subscriber, and this handle, which must stay
+   * reachable for as long as the consumer can still read (the machinery holds only the subscriber).
+   * It untracks the stream once the iteration ended.
+   */
+  private static final class Consuming<T> implements Iterator<T> {
+    @SuppressWarnings({"unused", "FieldCanBeLocal"}) // held, never read: see the class comment
+    private final StreamHandle<T, ?> handle;
+
+    private final BlockingSubscriber<T> items;
+    private final AbandonedStreams.Tracked tracked;
+
+    Consuming(StreamHandle<T, ?> handle, BlockingSubscriber<T> items, AbandonedStreams.Tracked t) {
+      this.handle = handle;
+      this.items = items;
+      this.tracked = t;
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more;
+      try {
+        more = items.hasNext();
+      } catch (RuntimeException | Error e) {
+        tracked.done();
+        throw e;
+      } finally {
+        java.lang.ref.Reference.reachabilityFence(this); // reachable while the consumer waits
+      }
+      if (!more) {
+        tracked.done();
+      }
+      return more;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException("the stream has no more items");
+      }
+      return items.next();
+    }
   }
 
   /**
@@ -162,6 +213,7 @@ public final class StreamHandle<T, M> {
    */
   public void close() {
     BlockingSubscriber<T> b;
+    AbandonedStreams.Tracked t;
     boolean wasStarted;
     synchronized (lock) {
       if (closed) {
@@ -169,7 +221,11 @@ public final class StreamHandle<T, M> {
       }
       closed = true;
       b = blocking;
+      t = tracked;
       wasStarted = started;
+    }
+    if (t != null) {
+      t.done();
     }
     if (!wasStarted) {
       source.discard(); // never subscribed, and never will be
