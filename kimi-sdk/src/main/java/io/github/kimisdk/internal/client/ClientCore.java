@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The machinery one {@code KimiClient} and every client derived from it share, wired once, in one
@@ -75,6 +78,9 @@ public final class ClientCore {
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
   private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+  // Calls with their retries, each ended by close() with its attempts counted (see closing).
+  private final Map<CompletableFuture<?>, Consumer<KimiException>> retried =
+      new ConcurrentHashMap<>();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
 
@@ -104,7 +110,7 @@ public final class ClientCore {
     concerns.add(new Tracking(this));
     concerns.add(new Observing(this));
     concerns.add(new Spending(meter));
-    concerns.add(new Retrying());
+    concerns.add(new Retrying(this));
     if (limiter != null) {
       concerns.add(new Limiting(limiter));
     }
@@ -373,6 +379,22 @@ public final class ClientCore {
   }
 
   /**
+   * Has {@link #close()} end the call whose outcome is {@code f} through {@code stop}, which fails
+   * it with the failure it is given, its attempts counted and the earlier failures suppressed, until
+   * {@code f} completes.
+   *
+   * @param f the call's outcome
+   * @param stop ends the call with the given failure
+   */
+  void closing(CompletableFuture<?> f, Consumer<KimiException> stop) {
+    retried.put(f, stop);
+    f.whenComplete((r, e) -> retried.remove(f));
+    if (closed) {
+      stop.accept(errors().clientClosed());
+    }
+  }
+
+  /**
    * Tracks {@code f} until it completes, so that {@link #close()} ends it.
    *
    * @param f the future handed out
@@ -419,6 +441,9 @@ public final class ClientCore {
       return;
     }
     closed = true;
+    for (Consumer<KimiException> stop : retried.values()) {
+      stop.accept(errors().clientClosed()); // the call counts its attempts
+    }
     for (CompletableFuture<?> f : inFlight) {
       f.completeExceptionally(errors().clientClosed()); // cancels the work behind it
     }

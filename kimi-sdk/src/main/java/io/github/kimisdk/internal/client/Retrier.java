@@ -360,6 +360,17 @@ public final class Retrier {
           });
     }
 
+    /**
+     * Ends the call with {@code reason} (its client closed), its attempts counted and the earlier
+     * failures suppressed; cancelling the outcome cancels the attempt in flight. No effect once the
+     * call ended.
+     */
+    synchronized void stop(KimiException reason) {
+      if (!result.isDone()) {
+        result.completeExceptionally(finish(reason, failures, Math.max(attempts, 1)));
+      }
+    }
+
     private synchronized void onFailure(KimiException k) {
       if (result.isDone()) {
         return;

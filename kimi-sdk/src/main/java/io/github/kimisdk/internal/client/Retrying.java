@@ -10,6 +10,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Retrying implements Interceptor {
 
+  private final ClientCore core;
+
+  Retrying(ClientCore core) {
+    this.core = core;
+  }
+
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
     Retrier.FutureCall<T> call =
@@ -17,6 +23,8 @@ final class Retrying implements Interceptor {
             .call()
             .retrier()
             .prepare((n, here) -> next.proceed(sending.attempt(n, here)), sending.blocking());
+    // A close of the client ends the call here, where its attempts and their failures are known.
+    core.closing(call.result(), call::stop);
     next.startWhenWrapped(call::start);
     return call.result();
   }

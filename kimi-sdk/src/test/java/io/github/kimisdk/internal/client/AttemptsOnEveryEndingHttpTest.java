@@ -1,0 +1,115 @@
+package io.github.kimisdk.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiException;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@code attempts()} equals the attempts sent, the earlier failures suppressed, for every call
+ * shape and every way a retried call can end (issue 47, defect 2): the first attempt answers 503,
+ * the second waits for its headers until the call's whole-call timeout or the client's close ends
+ * it.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class AttemptsOnEveryEndingHttpTest {
+
+  enum Shape {
+    CHAT,
+    CHAT_ASYNC,
+    STREAM
+  }
+
+  enum Ending {
+    WHOLE_CALL_TIMEOUT,
+    CLIENT_CLOSED
+  }
+
+  static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello");
+
+  static Throwable call(KimiClient kimi, Shape shape, RequestOptions options) {
+    return catchThrowable(
+        () -> {
+          switch (shape) {
+            case CHAT -> kimi.chat(HELLO, options);
+            case CHAT_ASYNC -> {
+              CompletableFuture<?> f = kimi.chatAsync(HELLO, options);
+              try {
+                f.join();
+              } catch (RuntimeException e) {
+                throw Futures.unwrap(e);
+              }
+            }
+            case STREAM -> {
+              try (ChatStream s = kimi.stream(HELLO, options)) {
+                s.toCompletion();
+              }
+            }
+          }
+        });
+  }
+
+  static void endsAfterTwoAttempts(Shape shape, Ending ending, FakeKimiServer server, KimiClient kimi) {
+    server.enqueue(
+        FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}"));
+    server.enqueue(FakeResponse.reply("late").withHeadersDelay(Duration.ofSeconds(60)));
+    RequestOptions options =
+        ending == Ending.WHOLE_CALL_TIMEOUT
+            ? RequestOptions.builder().timeout(Duration.ofSeconds(2)).build()
+            : RequestOptions.builder().build();
+    if (ending == Ending.CLIENT_CLOSED) {
+      Thread closer =
+          new Thread(
+              () -> {
+                server.takeRequest();
+                server.takeRequest(); // the second attempt is waiting for its headers
+                kimi.close();
+              });
+      closer.setDaemon(true);
+      closer.start();
+    }
+
+    Throwable t = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(kimi, shape, options));
+
+    assertThat(t).isInstanceOf(KimiException.class);
+    assertThat(((KimiException) t).attempts()).as("attempts of %s", t).isEqualTo(2);
+    assertThat(t.getSuppressed())
+        .as("the 503 of the first attempt")
+        .anySatisfy(s -> assertThat(s).hasMessageContaining("busy"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aWholeCallTimeoutCountsBothAttempts(
+      Shape shape, FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    KimiClient kimi = clients.build(b -> b.retryPolicy(policy()));
+    endsAfterTwoAttempts(shape, Ending.WHOLE_CALL_TIMEOUT, server, kimi);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aClientClosedDuringTheSecondAttemptCountsBothAttempts(
+      Shape shape, FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    KimiClient kimi = clients.build(b -> b.retryPolicy(policy()));
+    endsAfterTwoAttempts(shape, Ending.CLIENT_CLOSED, server, kimi);
+  }
+
+  static RetryPolicy policy() {
+    return RetryPolicy.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(20));
+  }
+}
