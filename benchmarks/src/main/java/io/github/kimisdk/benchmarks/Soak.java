@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,10 +102,12 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.kimisdk.benchmarks.Soak [calls] [seed]
- *     [concurrency] [--virtual] [--hold-ms 5000]
+ *     [concurrency] [--virtual] [--hold-ms 25000]
  * </pre>
  *
- * Defaults: 500 calls, seed 47, concurrency 64, the server holding a silent response 5 s.
+ * Defaults: 500 calls, seed 47, concurrency 64, the server holding a silent response 25 s: longer
+ * than the total bound, so that a client that leaves a silent response open ends that call by its
+ * total bound, as the issue's user saw (and its {@code attempts()} is checked on that path too).
  */
 public final class Soak {
 
@@ -178,7 +181,7 @@ public final class Soak {
   public static void main(String[] args) throws Exception {
     List<String> positional = new ArrayList<>();
     boolean virtual = false;
-    long holdMillis = 5_000;
+    long holdMillis = 25_000;
     try {
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--virtual")) {
@@ -244,9 +247,9 @@ public final class Soak {
             TOTAL.toSeconds(),
             holdMillis);
         boolean finished = soak.phase(workers, concurrency, 0, warmup);
-        Resources before = finished ? Resources.measure(server) : null;
+        Resources before = finished ? Resources.measure(server, holdMillis) : null;
         finished = finished && soak.phase(workers, concurrency, warmup, calls);
-        Resources after = finished ? Resources.measure(server) : null;
+        Resources after = finished ? Resources.measure(server, holdMillis) : null;
         return soak.report(out, before, after, System.nanoTime() - started);
       } finally {
         sdkLog.removeHandler(soak.warnings);
@@ -422,16 +425,43 @@ public final class Soak {
     Plan lastPlan = last.plan;
     String script = script(attempts);
 
-    // bounds
+    // bounds: the call's wall time, its total bound, and each silent response the client held
     long allowed = allowance(attempts);
     long took = TimeUnit.NANOSECONDS.toMillis(o.nanos);
-    if (o.failure instanceof KimiTimeoutException t
-        && (t.getMessage().contains("withOverall") || t.getMessage().contains("withStreamTotal"))) {
-      tally.pastBounds(
-          call, who + " ended by its total bound after " + took + " ms; server: " + script);
+    boolean byTotalBound = endedByTotalBound(o.failure);
+    List<String> over = new ArrayList<>();
+    if (byTotalBound) {
+      over.add("ended by its total bound");
     } else if (took > allowed) {
+      over.add("allowed " + allowed + " ms");
+    }
+    for (int k = 0; k < n; k++) {
+      Attempt a = attempts.get(k);
+      if (a.gaveUp || a.heldMillis > IDLE.toMillis() + HOLD_SLACK_MS) {
+        over.add(
+            "attempt "
+                + (k + 1)
+                + "'s silent response held open "
+                + a.heldMillis
+                + " ms"
+                + (a.gaveUp ? ", until the server gave up" : "")
+                + " (idle timeout "
+                + IDLE.toMillis()
+                + " ms)");
+      }
+    }
+    if (!over.isEmpty()) {
       tally.pastBounds(
-          call, who + " took " + took + " ms, allowed " + allowed + " ms; server: " + script);
+          call,
+          who
+              + " took "
+              + took
+              + " ms: "
+              + String.join("; ", over)
+              + "; it ended with "
+              + (o.ok ? "a reply" : describe(o.failure))
+              + "; server: "
+              + script);
     }
 
     // attempts, as the server, the failure and the listener count them
@@ -556,7 +586,9 @@ public final class Soak {
           o.call, who + " failed with " + describe(f) + ", not a KimiException; server: " + script);
       return;
     }
-    if (plan.fault().whole()) {
+    if (endedByTotalBound(k)) {
+      // counted as past bounds; its type and retries follow from the bound, not the fault
+    } else if (plan.fault().whole()) {
       tally.lost(
           o.call,
           who
@@ -659,6 +691,13 @@ public final class Soak {
                 + script);
       }
     }
+  }
+
+  /** Tells whether a failure is a whole-call or stream-total timeout (the 20 s bound). */
+  private static boolean endedByTotalBound(Throwable failure) {
+    return failure instanceof KimiTimeoutException t
+        && (t.getMessage().contains("Timeouts.withOverall")
+            || t.getMessage().contains("Timeouts.withStreamTotal"));
   }
 
   /** The documented failure of an attempt that ended with {@code plan}'s fault. */
@@ -787,7 +826,9 @@ public final class Soak {
         spend.completionTokens(),
         deliveredPrompt.sum(),
         deliveredCompletion.sum());
-    server.overheld().forEach((call, what) -> tally.pastBounds(call, "call " + call + ": " + what));
+    server
+        .overheld()
+        .forEach((call, what) -> tally.pastBoundsOnce(call, "call " + call + ": " + what));
     int warned = warnings.count.get();
     if (warned > 0) {
       tally.unexpected(-1, warned + " warnings logged by the SDK, the first: " + warnings.first);
@@ -917,9 +958,9 @@ public final class Soak {
   private record Resources(long heapBytes, int threads, int fds) {
 
     /** Measures once every call ended: idle connections closed first, then GC. */
-    static Resources measure(SoakServer server) throws InterruptedException {
+    static Resources measure(SoakServer server, long holdMillis) throws InterruptedException {
       server.closeIdle();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis + 2_000);
       while (server.openConnections() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(20); // the server's held responses end within their hold time
       }
@@ -963,7 +1004,7 @@ public final class Soak {
   private static final class Tally {
     private final Map<String, TreeMap<Integer, String>> violations = new TreeMap<>();
     private final Map<String, Integer> counts = new TreeMap<>();
-    private final Map<String, java.util.BitSet> violators = new TreeMap<>();
+    private final Map<String, BitSet> violators = new TreeMap<>();
     private final int[] calls = new int[Shape.values().length];
     private final int[] ok = new int[Shape.values().length];
     private final long[] attemptsByShape = new long[Shape.values().length];
@@ -1016,6 +1057,14 @@ public final class Soak {
       add("past bounds", call, what);
     }
 
+    /** Counts a call past its bounds unless it was already counted so. */
+    synchronized void pastBoundsOnce(int call, String what) {
+      BitSet seen = violators.get("past bounds");
+      if (seen == null || !seen.get(call)) {
+        add("past bounds", call, what);
+      }
+    }
+
     synchronized void corrupt(int call, String what) {
       add("corrupt", call, what);
     }
@@ -1039,7 +1088,7 @@ public final class Soak {
     /** Counts a violating call once per kind, keeping the lowest-numbered calls' details. */
     private void add(String kind, int call, String what) {
       if (call >= 0) {
-        java.util.BitSet seen = violators.computeIfAbsent(kind, k -> new java.util.BitSet());
+        BitSet seen = violators.computeIfAbsent(kind, k -> new BitSet());
         if (seen.get(call)) {
           violations.get(kind).merge(call, what, (a, b) -> a.length() > 600 ? a : a + "; " + b);
           return;
