@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +51,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -116,7 +119,8 @@ public final class Soak {
     CHAT("chat"),
     CHAT_ASYNC("chatAsync"),
     STREAM("stream"),
-    STREAM_UNCLOSED("stream, no close()");
+    STREAM_UNCLOSED("stream, no close()"),
+    STREAM_DROPPED("stream, dropped");
 
     final String label;
 
@@ -125,7 +129,7 @@ public final class Soak {
     }
 
     boolean streamed() {
-      return this == STREAM || this == STREAM_UNCLOSED;
+      return this == STREAM || this == STREAM_UNCLOSED || this == STREAM_DROPPED;
     }
   }
 
@@ -138,6 +142,7 @@ public final class Soak {
   private static final long CALL_SLACK_MS = 2_000;
   private static final long HOLD_SLACK_MS = 1_500;
   private static final long UNFINISHED_MS = TOTAL.toMillis() + 10_000;
+  private static final long RELEASE_MS = 5_000;
   private static final String MODEL = "kimi-k2.6";
   private static final int EXAMPLES = 10;
 
@@ -151,13 +156,20 @@ public final class Soak {
   private final LongAdder deliveredPrompt = new LongAdder();
   private final LongAdder deliveredCompletion = new LongAdder();
   private final WarningCounter warnings = new WarningCounter();
+  private final BitSet dropped; // the calls whose stream was dropped after its first chunk; locked
+  private final AtomicLongArray droppedAt; // when each was dropped (System.nanoTime)
+  private final Map<Integer, Long> awaiting = new ConcurrentHashMap<>(); // dropped, end not heard
+  private long collected = System.nanoTime(); // the monitor's last System.gc()
+
   private volatile boolean stopping; // set when a call is unfinished: no worker starts another
 
   private Soak(int calls, long seed, SoakServer server) {
     this.calls = calls;
     this.seed = seed;
     this.server = server;
-    this.heard = new Heard(calls);
+    this.heard = new Heard(calls, seed, awaiting);
+    this.dropped = new BitSet(calls);
+    this.droppedAt = new AtomicLongArray(calls);
     this.kimi =
         KimiClient.builder()
             .apiKey("sk-soak-not-a-real-key")
@@ -230,6 +242,7 @@ public final class Soak {
                   });
       Logger sdkLog = Logger.getLogger("io.github.kimisdk");
       sdkLog.addHandler(soak.warnings);
+      sdkLog.setUseParentHandlers(false); // counted and summed up, not printed one by one
       try {
         out.printf(
             Locale.ROOT,
@@ -247,12 +260,15 @@ public final class Soak {
             TOTAL.toSeconds(),
             holdMillis);
         boolean finished = soak.phase(workers, concurrency, 0, warmup);
-        Resources before = finished ? Resources.measure(server, holdMillis) : null;
+        Resources before =
+            finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
         finished = finished && soak.phase(workers, concurrency, warmup, calls);
-        Resources after = finished ? Resources.measure(server, holdMillis) : null;
+        Resources after =
+            finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
         return soak.report(out, before, after, System.nanoTime() - started);
       } finally {
         sdkLog.removeHandler(soak.warnings);
+        sdkLog.setUseParentHandlers(true);
         workers.shutdownNow();
         soak.kimi.close();
       }
@@ -281,6 +297,7 @@ public final class Soak {
     }
     while (!done.await(250, TimeUnit.MILLISECONDS)) {
       long now = System.nanoTime();
+      collectForDropped(now);
       List<Integer> stuck = new ArrayList<>();
       inFlight.forEach(
           (call, start) -> {
@@ -304,6 +321,24 @@ public final class Soak {
       }
     }
     return true;
+  }
+
+  /**
+   * Runs the collector (at most once a second) while a dropped stream has waited over half a second
+   * for its end, as a busy application's allocations would; the SDK releases a dropped stream only
+   * once a collection found it unreachable. Runs on the monitoring thread.
+   */
+  private void collectForDropped(long now) {
+    if (now - collected < TimeUnit.SECONDS.toNanos(1)) {
+      return;
+    }
+    for (long since : awaiting.values()) {
+      if (now - since > TimeUnit.MILLISECONDS.toNanos(500)) {
+        System.gc();
+        collected = System.nanoTime();
+        return;
+      }
+    }
   }
 
   /** Makes call {@code call} in its shape, then checks it. Runs on a worker. */
@@ -334,6 +369,9 @@ public final class Soak {
           break;
         case STREAM_UNCLOSED:
           read(kimi.stream(request), o); // read to its end or failure, never closed
+          break;
+        case STREAM_DROPPED:
+          readFirst(kimi.stream(request), o); // its first chunk, then forgotten: never closed
           break;
         default:
           throw new AssertionError(shape);
@@ -367,9 +405,34 @@ public final class Soak {
     o.text = o.received.toString();
   }
 
-  /** The shape of call {@code call}: a quarter each, from the seed. */
+  private void readFirst(ChatStream s, Outcome o) { // s is unreachable once this returns
+    Iterator<ChatCompletionChunk> chunks = s.iterator();
+    if (chunks.hasNext()) {
+      ChatCompletionChunk chunk = chunks.next();
+      o.received.append(chunk.text());
+      o.chunks++;
+      o.id = chunk.id();
+      o.dropped = true;
+      long now = System.nanoTime();
+      droppedAt.set(o.call, now);
+      synchronized (dropped) {
+        dropped.set(o.call);
+      }
+      // awaits its end, unless the listener heard it already (it removes after counting)
+      awaiting.put(o.call, now);
+      if (heard.ends.get(o.call) > 0) {
+        awaiting.remove(o.call);
+      }
+    } else {
+      o.ok = true; // a stream without a chunk: checked as a reply (and found corrupt)
+      o.text = "";
+    }
+  }
+
+  /** The shape of call {@code call}: each as likely, from the seed. */
   static Shape shape(long seed, int call) {
-    return Shape.values()[new SplittableRandom(seed ^ (0x5DEECE66DL * (call + 1))).nextInt(4)];
+    Shape[] all = Shape.values();
+    return all[new SplittableRandom(seed ^ (0x5DEECE66DL * (call + 1))).nextInt(all.length)];
   }
 
   /** What a call's caller saw. Written by one worker, then read by the same one. */
@@ -386,6 +449,7 @@ public final class Soak {
     final StringBuilder received = new StringBuilder(); // a stream's text as its consumer read it
     int chunks;
     String mixedIds;
+    boolean dropped; // a chunk arrived and the stream was then forgotten
 
     Outcome(int call, Shape shape) {
       this.call = call;
@@ -479,7 +543,9 @@ public final class Soak {
               + "; server: "
               + script);
     }
-    if (heardEnds != 1) {
+    if (o.dropped) {
+      // its end comes when it is released (checked at the end of the run, by releasedDropped)
+    } else if (heardEnds != 1) {
       tally.unexpected(call, who + ": the listener heard " + heardEnds + " ends or failures");
     } else if (heardAttempts != n) {
       tally.wrongAttempts(
@@ -517,7 +583,9 @@ public final class Soak {
       }
     }
 
-    if (o.ok) {
+    if (o.dropped) {
+      checkDropped(o, who, lastPlan, script);
+    } else if (o.ok) {
       checkReply(o, who, lastPlan, script);
     } else {
       checkFailure(o, who, n, last, script);
@@ -576,6 +644,76 @@ public final class Soak {
     }
     deliveredPrompt.add(sent.promptTokens());
     deliveredCompletion.add(sent.completionTokens());
+  }
+
+  /** A stream dropped after its first chunk: that chunk must be the last attempt's. */
+  private void checkDropped(Outcome o, String who, Plan last, String script) {
+    String sent =
+        last.fault().whole()
+            ? last.reply().content()
+            : last.fault() == Fault.CUT || last.fault() == Fault.MALFORMED ? last.keptText() : "";
+    String received = o.received.toString();
+    if (!sent.startsWith(received) || !last.reply().id().equals(o.id)) {
+      tally.corrupt(
+          o.call,
+          who
+              + " received "
+              + quote(received)
+              + " with id "
+              + o.id
+              + " first; its last attempt sent "
+              + quote(sent)
+              + " with id "
+              + last.reply().id()
+              + "; server: "
+              + script);
+    }
+  }
+
+  /**
+   * Tells whether every dropped stream was released: its listener heard its end (a stream that had
+   * ended by itself, or one the SDK stopped once it found it unreachable).
+   */
+  private boolean releasedDropped() {
+    return awaiting.isEmpty();
+  }
+
+  /** Checks the dropped streams' ends, once the last measurement let the collector find them. */
+  private void checkDroppedEnds() {
+    synchronized (dropped) {
+      for (int c = dropped.nextSetBit(0); c >= 0; c = dropped.nextSetBit(c + 1)) {
+        String who = "call " + c + " (" + Shape.STREAM_DROPPED.label + ")";
+        int ends = heard.ends.get(c);
+        if (ends == 0) {
+          tally.unfinished(
+              c,
+              who
+                  + " never ended: dropped after its first chunk, it was not released (the listener"
+                  + " heard no end after GC)");
+        } else if (ends > 1) {
+          tally.unexpected(c, who + ": the listener heard " + ends + " ends or failures");
+        } else if (heard.endedAt.get(c) - droppedAt.get(c)
+            > TimeUnit.MILLISECONDS.toNanos(RELEASE_MS)) {
+          tally.pastBounds(
+              c,
+              who
+                  + " was released "
+                  + TimeUnit.NANOSECONDS.toMillis(heard.endedAt.get(c) - droppedAt.get(c))
+                  + " ms after it was dropped (allowed "
+                  + RELEASE_MS
+                  + " ms: the collector found it and the SDK released it); it held its connection"
+                  + " meanwhile");
+        } else if (heard.attempts.get(c) != heard.requests.get(c)) {
+          tally.wrongAttempts(
+              c,
+              who
+                  + ": the listener's end said "
+                  + heard.attempts.get(c)
+                  + " attempts, the server received "
+                  + heard.requests.get(c));
+        }
+      }
+    }
   }
 
   private void checkFailure(Outcome o, String who, int n, Attempt last, String script) {
@@ -728,6 +866,13 @@ public final class Soak {
     for (int k = 0; k < attempts.size(); k++) {
       Plan p = attempts.get(k).plan;
       ms += ATTEMPT_MS;
+      if (attempts.get(k).stream) {
+        ms +=
+            p.dripFor(
+                p.fault().whole()
+                    ? p.pieces().size()
+                    : p.fault() == Fault.CUT || p.fault() == Fault.MALFORMED ? p.keep() : 0);
+      }
       if (p.fault() == Fault.SLOW) {
         ms += p.delayMillis();
       } else if (p.fault() == Fault.SILENCE) {
@@ -777,15 +922,17 @@ public final class Soak {
   /** Prints the report and returns the exit status. */
   private int report(PrintStream out, Resources before, Resources after, long nanos) {
     out.println();
-    out.println("shape                calls      ok  failed  attempts   p50 ms   p99 ms   max ms");
+    out.println(
+        "shape                calls      ok  failed dropped  attempts   p50 ms   p99 ms   max ms");
     for (Shape s : Shape.values()) {
       out.printf(
           Locale.ROOT,
-          "%-19s %6d  %6d  %6d  %8d  %7d  %7d  %7d%n",
+          "%-19s %6d  %6d  %6d  %6d  %8d  %7d  %7d  %7d%n",
           s.label,
           tally.calls(s),
           tally.ok(s),
           tally.failed(s),
+          tally.dropped(s),
           tally.attempts(s),
           tally.percentile(s, 50),
           tally.percentile(s, 99),
@@ -815,21 +962,45 @@ public final class Soak {
     } else {
       flat = false;
     }
+    if (after != null) {
+      checkDroppedEnds();
+    }
     Spend spend = kimi.spend();
-    boolean spendEqual =
-        spend.promptTokens() == deliveredPrompt.sum()
-            && spend.completionTokens() == deliveredCompletion.sum();
+    long prompt = deliveredPrompt.sum() + heard.droppedPrompt.sum();
+    long completion = deliveredCompletion.sum() + heard.droppedCompletion.sum();
+    boolean spendEqual = spend.promptTokens() == prompt && spend.completionTokens() == completion;
     out.printf(
         Locale.ROOT,
-        "%nspend(): %d prompt + %d completion tokens; delivered in whole replies: %d + %d%n",
+        "%nspend(): %d prompt + %d completion tokens; delivered in whole replies %d + %d, and in"
+            + " dropped streams that ended (their listener's usage) %d + %d%n",
         spend.promptTokens(),
         spend.completionTokens(),
         deliveredPrompt.sum(),
-        deliveredCompletion.sum());
+        deliveredCompletion.sum(),
+        heard.droppedPrompt.sum(),
+        heard.droppedCompletion.sum());
+    int droppedCount;
+    synchronized (dropped) {
+      droppedCount = dropped.cardinality();
+    }
+    out.printf(
+        Locale.ROOT,
+        "dropped streams: %d; the SDK's warnings of streams dropped before their end: %d%n",
+        droppedCount,
+        warnings.abandoned.get());
+    if (warnings.abandoned.get() > droppedCount) {
+      tally.unexpected(
+          -1,
+          warnings.abandoned.get()
+              + " warnings of dropped streams, but only "
+              + droppedCount
+              + " were dropped: "
+              + warnings.firstAbandoned);
+    }
     server
         .overheld()
         .forEach((call, what) -> tally.pastBoundsOnce(call, "call " + call + ": " + what));
-    int warned = warnings.count.get();
+    int warned = warnings.other.get();
     if (warned > 0) {
       tally.unexpected(-1, warned + " warnings logged by the SDK, the first: " + warnings.first);
     }
@@ -897,8 +1068,16 @@ public final class Soak {
     final AtomicIntegerArray ends;
     final AtomicIntegerArray attempts;
     final AtomicLong untagged = new AtomicLong();
+    final LongAdder droppedPrompt = new LongAdder();
+    final LongAdder droppedCompletion = new LongAdder();
+    final AtomicLongArray endedAt; // when the end or failure was heard (System.nanoTime)
+    private final long seed;
+    private final Map<Integer, Long> awaiting;
 
-    Heard(int calls) {
+    Heard(int calls, long seed, Map<Integer, Long> awaiting) {
+      this.seed = seed;
+      this.awaiting = awaiting;
+      endedAt = new AtomicLongArray(calls);
       requests = new AtomicIntegerArray(calls);
       ends = new AtomicIntegerArray(calls);
       attempts = new AtomicIntegerArray(calls);
@@ -917,6 +1096,11 @@ public final class Soak {
     @Override
     public void onEnd(CallEvent.End e) {
       ended(e.call(), e.attempts());
+      int call = tag(e.call());
+      if (call >= 0 && e.usage() != null && shape(seed, call) == Shape.STREAM_DROPPED) {
+        droppedPrompt.add(e.usage().promptTokens());
+        droppedCompletion.add(e.usage().completionTokens());
+      }
     }
 
     @Override
@@ -927,21 +1111,36 @@ public final class Soak {
     private void ended(CallEvent.Call c, int n) {
       int call = tag(c);
       if (call >= 0) {
-        ends.incrementAndGet(call);
+        endedAt.set(call, System.nanoTime());
         attempts.set(call, n);
+        ends.incrementAndGet(call);
+        awaiting.remove(call);
       }
     }
   }
 
-  /** Counts the SDK's warnings (an abandoned stream's, a listener's failure). */
+  /**
+   * Counts the SDK's warnings: a dropped stream's (expected, at most one per dropped stream) and
+   * any other (a violation). It replaces the console output of the SDK's loggers during the run.
+   */
   private static final class WarningCounter extends Handler {
-    final AtomicInteger count = new AtomicInteger();
+    final AtomicInteger abandoned = new AtomicInteger();
+    final AtomicInteger other = new AtomicInteger();
+    volatile String firstAbandoned;
     volatile String first;
 
     @Override
     public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue() && count.getAndIncrement() == 0) {
-        first = r.getLoggerName() + ": " + r.getMessage();
+      if (r.getLevel().intValue() < Level.WARNING.intValue()) {
+        return;
+      }
+      String what = r.getLoggerName() + ": " + r.getMessage();
+      if (r.getLoggerName().endsWith(".AbandonedStreams")) {
+        if (abandoned.getAndIncrement() == 0) {
+          firstAbandoned = what;
+        }
+      } else if (other.getAndIncrement() == 0) {
+        first = what;
       }
     }
 
@@ -958,7 +1157,15 @@ public final class Soak {
   private record Resources(long heapBytes, int threads, int fds) {
 
     /** Measures once every call ended: idle connections closed first, then GC. */
-    static Resources measure(SoakServer server, long holdMillis) throws InterruptedException {
+    static Resources measure(SoakServer server, long holdMillis, BooleanSupplier released)
+        throws InterruptedException {
+      // dropped streams are released once the collector finds them unreachable: collect until
+      // every one was (bounded; the SDK sweeps once a second)
+      for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          !released.getAsBoolean() && System.nanoTime() < end; ) {
+        System.gc();
+        Thread.sleep(100);
+      }
       server.closeIdle();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis + 2_000);
       while (server.openConnections() > 0 && System.nanoTime() < deadline) {
@@ -973,10 +1180,13 @@ public final class Soak {
         stable = now == fds ? stable + 1 : 0;
         fds = now;
       }
+      // heap after GC: the least of several collections over 2 s, since what a dropped stream
+      // holds is let go by the SDK's sweep (once a second) after a collection found it unreachable
       long heap = Long.MAX_VALUE;
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 8; i++) {
         System.gc();
         heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        Thread.sleep(250);
       }
       int threads = 0;
       for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -1007,6 +1217,7 @@ public final class Soak {
     private final Map<String, BitSet> violators = new TreeMap<>();
     private final int[] calls = new int[Shape.values().length];
     private final int[] ok = new int[Shape.values().length];
+    private final int[] droppedByShape = new int[Shape.values().length];
     private final long[] attemptsByShape = new long[Shape.values().length];
     private final long[] faults = new long[Fault.values().length];
     private final Map<String, Integer> failures = new TreeMap<>();
@@ -1024,6 +1235,8 @@ public final class Soak {
       calls[s]++;
       if (o.ok) {
         ok[s]++;
+      } else if (o.dropped) {
+        droppedByShape[s]++;
       } else if (!attempts.isEmpty()) {
         Attempt last = attempts.get(attempts.size() - 1);
         failures.merge(
@@ -1120,7 +1333,11 @@ public final class Soak {
     }
 
     synchronized int failed(Shape s) {
-      return calls[s.ordinal()] - ok[s.ordinal()];
+      return calls[s.ordinal()] - ok[s.ordinal()] - droppedByShape[s.ordinal()];
+    }
+
+    synchronized int dropped(Shape s) {
+      return droppedByShape[s.ordinal()];
     }
 
     synchronized long attempts(Shape s) {

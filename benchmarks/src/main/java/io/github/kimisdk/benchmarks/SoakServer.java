@@ -46,7 +46,10 @@ final class SoakServer implements AutoCloseable {
 
   /** What the server does with one request. */
   enum Fault {
-    /** The whole reply, with its usage (streamed: role, content chunks, finish, [DONE]). */
+    /**
+     * The whole reply, with its usage (streamed: role, content chunks, finish, [DONE]); one in ten
+     * is long (80 to 120 chunks, streamed one every 50 to 90 ms).
+     */
     WHOLE(70),
     /** HTTP 429 with {@code Retry-After} 0 or 1 ({@code rate_limit_reached_error} or overload). */
     RATE_LIMITED(4),
@@ -106,6 +109,7 @@ final class SoakServer implements AutoCloseable {
    * @param reply the reply the attempt sends or starts sending
    * @param pieces the reply's content split into the stream's chunks, as JSON source (escapes
    *     included)
+   * @param dripMillis the pause before each content chunk of a long stream (0 for a short one)
    */
   record Plan(
       Fault fault,
@@ -116,7 +120,13 @@ final class SoakServer implements AutoCloseable {
       int keep,
       boolean topLevelUsage,
       Reply reply,
-      List<String> pieces) {
+      List<String> pieces,
+      int dripMillis) {
+
+    /** Returns how long the stream's content chunks take to drip ({@code sent} of them). */
+    long dripFor(int sent) {
+      return (long) sent * dripMillis;
+    }
 
     /** Returns the content a cut or malformed stream sends before it breaks, decoded. */
     String keptText() {
@@ -231,7 +241,11 @@ final class SoakServer implements AutoCloseable {
       }
       roll -= f.weight;
     }
-    int pieceCount = 2 + r.nextInt(7);
+    // one reply in ten is long, and streamed it drips (4 to 11 s): a stream dropped after its first
+    // chunk is then mid-answer and holds its connection until the client releases it
+    boolean isLong = r.nextInt(10) == 0;
+    int pieceCount = isLong ? 80 + r.nextInt(41) : 2 + r.nextInt(7);
+    int drip = isLong ? 50 + r.nextInt(41) : 0;
     List<String> pieces = new ArrayList<>(pieceCount);
     StringBuilder content = new StringBuilder();
     for (int p = 0; p < pieceCount; p++) {
@@ -261,7 +275,8 @@ final class SoakServer implements AutoCloseable {
         fault == Fault.CUT ? 1 + r.nextInt(pieceCount - 1) : r.nextInt(pieceCount),
         r.nextBoolean(),
         reply,
-        List.copyOf(pieces));
+        List.copyOf(pieces),
+        drip);
   }
 
   private static String word(SplittableRandom r) {
@@ -482,9 +497,7 @@ final class SoakServer implements AutoCloseable {
           if (stream) {
             head(out, 200, "OK", "text/event-stream", -1);
             chunk(out, roleChunk(p));
-            for (int i = 0; i < p.keep(); i++) {
-              chunk(out, contentChunk(p, p.pieces().get(i)));
-            }
+            pieces(out, p, 0, p.keep());
           } else {
             byte[] json = completion(p).getBytes(StandardCharsets.UTF_8);
             head(out, 200, "OK", "application/json", json.length);
@@ -496,9 +509,7 @@ final class SoakServer implements AutoCloseable {
           if (stream) {
             head(out, 200, "OK", "text/event-stream", -1);
             chunk(out, roleChunk(p));
-            for (int i = 0; i < p.keep(); i++) {
-              chunk(out, contentChunk(p, p.pieces().get(i)));
-            }
+            pieces(out, p, 0, p.keep());
             chunk(
                 out,
                 "data: {\"id\":\""
@@ -507,9 +518,7 @@ final class SoakServer implements AutoCloseable {
                     + "\"delta\":{\"content\":\"broken\n\n");
             // a server with a bug goes on as if nothing happened: a client that read on would
             // see [DONE] and report success, which the harness counts as corrupt
-            for (int i = p.keep(); i < p.pieces().size(); i++) {
-              chunk(out, contentChunk(p, p.pieces().get(i)));
-            }
+            pieces(out, p, p.keep(), p.pieces().size());
             chunk(out, finishChunk(p));
             chunk(out, "data: [DONE]\n\n");
             endChunks(out);
@@ -591,13 +600,21 @@ final class SoakServer implements AutoCloseable {
       return !stopped;
     }
 
+    /** Writes content chunks {@code from} to {@code to}, each after the plan's drip pause. */
+    private void pieces(OutputStream out, Plan p, int from, int to) throws IOException {
+      for (int i = from; i < to; i++) {
+        if (p.dripMillis() > 0 && !pause(p.dripMillis())) {
+          throw new IOException("the server stops");
+        }
+        chunk(out, contentChunk(p, p.pieces().get(i)));
+      }
+    }
+
     private boolean whole(OutputStream out, Plan p, boolean stream) throws IOException {
       if (stream) {
         head(out, 200, "OK", "text/event-stream", -1);
         chunk(out, roleChunk(p));
-        for (String piece : p.pieces()) {
-          chunk(out, contentChunk(p, piece));
-        }
+        pieces(out, p, 0, p.pieces().size());
         chunk(out, finishChunk(p));
         if (p.topLevelUsage()) {
           chunk(
