@@ -288,7 +288,11 @@ public final class Soak {
           () -> {
             try {
               for (int i; !stopping && (i = next.getAndIncrement()) < to; ) {
-                one(i);
+                try {
+                  one(i);
+                } catch (RuntimeException | Error e) { // the harness's own failure: counted, shown
+                  tally.unexpected(i, "call " + i + ": the harness failed: " + e);
+                }
               }
             } finally {
               done.countDown();
@@ -701,8 +705,8 @@ public final class Soak {
                   + TimeUnit.NANOSECONDS.toMillis(heard.endedAt.get(c) - droppedAt.get(c))
                   + " ms after it was dropped (allowed "
                   + RELEASE_MS
-                  + " ms: the collector found it and the SDK released it); it held its connection"
-                  + " meanwhile");
+                  + " ms for the collector to find it and the SDK to release it); it held its"
+                  + " connection meanwhile");
         } else if (heard.attempts.get(c) != heard.requests.get(c)) {
           tally.wrongAttempts(
               c,
