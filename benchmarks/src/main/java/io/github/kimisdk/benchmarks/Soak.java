@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
@@ -259,10 +260,10 @@ public final class Soak {
             IDLE.toSeconds(),
             TOTAL.toSeconds(),
             holdMillis);
-        boolean finished = soak.phase(workers, concurrency, 0, warmup);
+        boolean finished = soak.phase(workers, concurrency, 0, warmup, out);
         Resources before =
             finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
-        finished = finished && soak.phase(workers, concurrency, warmup, calls);
+        finished = finished && soak.phase(workers, concurrency, warmup, calls, out);
         Resources after =
             finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
         return soak.report(out, before, after, System.nanoTime() - started);
@@ -279,8 +280,9 @@ public final class Soak {
    * Runs calls {@code from} to {@code to} on {@code concurrency} workers; returns false when some
    * call did not end within {@link #UNFINISHED_MS} (the run stops there).
    */
-  private boolean phase(ExecutorService workers, int concurrency, int from, int to)
+  private boolean phase(ExecutorService workers, int concurrency, int from, int to, PrintStream out)
       throws InterruptedException {
+    long reported = System.nanoTime();
     AtomicInteger next = new AtomicInteger(from);
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int w = 0; w < concurrency; w++) {
@@ -302,6 +304,15 @@ public final class Soak {
     while (!done.await(250, TimeUnit.MILLISECONDS)) {
       long now = System.nanoTime();
       collectForDropped(now);
+      if (now - reported > TimeUnit.SECONDS.toNanos(30)) {
+        reported = now;
+        out.printf(
+            Locale.ROOT,
+            "soak: %d of %d calls ended, %d violations so far%n",
+            tally.endedCalls(),
+            calls,
+            tally.total());
+      }
       List<Integer> stuck = new ArrayList<>();
       inFlight.forEach(
           (call, start) -> {
@@ -1326,6 +1337,10 @@ public final class Soak {
 
     synchronized int total() {
       return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    synchronized int endedCalls() {
+      return Arrays.stream(calls).sum();
     }
 
     synchronized int calls(Shape s) {
