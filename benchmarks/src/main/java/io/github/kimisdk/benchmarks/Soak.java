@@ -1246,18 +1246,18 @@ public final class Soak {
         }
         long now = System.nanoTime();
         long late = TimeUnit.NANOSECONDS.toMillis(now - last) - TICK_MS;
-        if (late >= STALL_MS) {
-          record(last + TimeUnit.MILLISECONDS.toNanos(TICK_MS), now, late);
-        }
+        record(last + TimeUnit.MILLISECONDS.toNanos(TICK_MS), now, late);
         last = now;
       }
     }
 
     private synchronized void record(long start, long end, long late) {
-      from[count % KEPT] = start;
-      to[count % KEPT] = end;
-      count++;
       longest = Math.max(longest, late);
+      if (late >= STALL_MS) {
+        from[count % KEPT] = start;
+        to[count % KEPT] = end;
+        count++;
+      }
     }
 
     /** Returns the longest stall (ms) that overlaps {@code [start, end]}, or 0. */
