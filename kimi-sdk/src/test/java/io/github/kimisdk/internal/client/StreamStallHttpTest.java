@@ -78,6 +78,12 @@ class StreamStallHttpTest {
   }
 
   @Test
+  void everyCallIsBoundedByDefault() {
+    assertThat(Timeouts.defaults().streamTotal()).contains(Duration.ofHours(2));
+    assertThat(Timeouts.defaults().overall()).contains(Duration.ofHours(2));
+  }
+
+  @Test
   void theTotalBoundAfterARetryReportsBothAttempts(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.enqueue(headersThenSilence());
