@@ -380,8 +380,8 @@ public final class ClientCore {
 
   /**
    * Has {@link #close()} end the call whose outcome is {@code f} through {@code stop}, which fails
-   * it with the failure it is given, its attempts counted and the earlier failures suppressed, until
-   * {@code f} completes.
+   * it with the failure it is given, its attempts counted and the earlier failures suppressed,
+   * until {@code f} completes.
    *
    * @param f the call's outcome
    * @param stop ends the call with the given failure

@@ -117,7 +117,10 @@ class StreamStallHttpTest {
 
     assertThat(t).isInstanceOf(KimiTimeoutException.class).hasMessageContaining("total time");
     assertThat(((KimiException) t).attempts()).isEqualTo(2).isEqualTo(requests.get());
-    assertThat(t.getSuppressed()).as("the stalled first attempt").singleElement().isInstanceOf(KimiException.class);
+    assertThat(t.getSuppressed())
+        .as("the stalled first attempt")
+        .singleElement()
+        .isInstanceOf(KimiException.class);
     assertThat(server.requestCount()).isEqualTo(2);
   }
 }

@@ -221,7 +221,9 @@ class StreamingCallTest {
     second.idle = idle.toNanos() / 2;
     watchdog.advance(Duration.ofSeconds(2));
     assertThat(second.aborts).as("quiet for half its limit").isEmpty();
-    assertThat(watchdog.pending()).as("the running attempt's watch and the total time").isEqualTo(2);
+    assertThat(watchdog.pending())
+        .as("the running attempt's watch and the total time")
+        .isEqualTo(2);
   }
 
   /** The ways a stream that was retried can end by a bound or a stop, each after two attempts. */
