@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -831,6 +832,7 @@ public final class KimiClient implements AutoCloseable {
     private PriceTable prices; // null: by endpoint, see ClientCore
     private final List<CallListener> listeners = new ArrayList<>();
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
+    private CacheTtl promptCacheTtl;
 
     private Builder() {}
 
@@ -1277,6 +1279,21 @@ public final class KimiClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the prompt cache time to live of every chat and stream call whose request asks for none
+     * (default none: nothing is sent, and Kimi keeps five minutes). It is part of the request as
+     * sent ({@link KimiClient#adapt}), so {@link KimiClient#spend()} and a {@code ToolRunner}'s
+     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} only five
+     * minutes can be asked for.
+     *
+     * @param ttl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl ttl) {
+      this.promptCacheTtl = ttl;
+      return this;
+    }
+
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -1287,9 +1304,12 @@ public final class KimiClient implements AutoCloseable {
      * Builds the client.
      *
      * @return the client
-     * @throws ConfigurationException if no key was set, the key is malformed, plain {@code http} is
-     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was
-     *     combined with executor or timeout settings, or the HTTP client follows redirects
+     * @throws ConfigurationException if no key was set, the key is malformed or plainly not for
+     *     this endpoint (a Kimi Code key on the open platform, another vendor's such as {@code
+     *     sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain {@code http} is used for a
+     *     non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was combined
+     *     with executor or timeout settings, the HTTP client follows redirects, or a one-hour
+     *     prompt cache is asked of the Anthropic Messages protocol
      */
     public KimiClient build() {
       Keys.Resolved r =
@@ -1303,6 +1323,12 @@ public final class KimiClient implements AutoCloseable {
               executor != null,
               timeouts);
       refuse(r.problem());
+      if (promptCacheTtl == CacheTtl.ONE_HOUR && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+        refuse(
+            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol.ANTHROPIC_MESSAGES:"
+                + " Kimi documents no way to set the cache time to live there; use"
+                + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
+      }
       return new KimiClient(
           ClientScope.of(
               ClientCore.start(
@@ -1332,6 +1358,7 @@ public final class KimiClient implements AutoCloseable {
                       .maxRequestBytes(maxRequestBytes)
                       .prices(prices)
                       .listeners(listeners)
+                      .promptCacheTtl(promptCacheTtl)
                       .build(),
                   Errors.INSTANCE)));
     }

@@ -131,6 +131,9 @@ final class ChatCalls {
   }
 
   private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
+    if (request.promptCacheTtl() == null && config.promptCacheTtl() != null) {
+      request = request.toBuilder().promptCacheTtl(config.promptCacheTtl()).build();
+    }
     ModelInfo.Adapted adapted =
         model.adapt(
             request,
