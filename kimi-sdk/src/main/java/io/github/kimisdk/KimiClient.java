@@ -306,10 +306,11 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Returns {@code request} as this client sends it to its model, before the model checks: a
-   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, a tool
-   * choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so, and
-   * earlier assistant turns of a thinking model given the reasoning it needs ({@link
+   * Returns {@code request} as this client sends it to its model, before the model checks: the
+   * client's {@link Builder#promptCacheTtl prompt cache time to live} where the request asks for
+   * none, a sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts,
+   * a tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says
+   * so, and earlier assistant turns of a thinking model given the reasoning it needs ({@link
    * ModelInfo#adapt}, against the client's catalog). Encoded, this is byte for byte the body sent,
    * over either wire protocol (unless a clamping preflight budget lowers {@code
    * max_completion_tokens}). A loop that sends several requests, such as {@code ToolRunner}, adapts

@@ -168,7 +168,8 @@ public final class ErrorFactory {
     }
 
     /**
-     * Sets the client's model table, whose closest id is suggested when Kimi does not know a model.
+     * Sets the client's model table, whose closest id of the same family is suggested when Kimi
+     * does not know a model.
      *
      * @param models the table; null (the default) for no suggestions
      * @return this builder
