@@ -1058,7 +1058,11 @@ public final class KimiClient implements AutoCloseable {
      * also checks the context window with the estimated prompt ({@link ContextBudget#defaults()},
      * against the window in this client's catalog); a request that does not fit fails unsent with
      * {@link ContextBudgetExceededException}. It checks the window only: the model's rules are
-     * {@link #modelChecks(boolean)}'s.
+     * {@link #modelChecks(boolean)}'s. A model the catalog lacks is never refused on the window it
+     * assumes ({@link ModelInfo#windowKnown()}): the first such call asks {@code GET /models} for
+     * the window, once per client and on the calling thread, and keeps the list (or its failure); a
+     * model the list lacks is sent unchecked, said once at {@code WARNING} on {@code
+     * io.github.kimisdk.preflight}.
      *
      * @param on whether to check
      * @return this builder
