@@ -153,8 +153,9 @@ public sealed interface CallEvent {
    * @param finishReason why the model stopped (the first choice's); null for other operations or
    *     when the reply gave none
    * @param usage the tokens the reply reported; null when it reported none
-   * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}); null when
-   *     the model has no price or there was no usage
+   * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}), cache
+   *     writes at the time to live the request was sent with; null when the model has no price or
+   *     there was no usage
    * @param timeToFirstChunk the time to a stream's first chunk; null for other calls
    * @param responseId the completion's {@code id} as the server sent it (for a stream, its chunks';
    *     over the Messages protocol, the message's {@code msg_} id); null for calls that are not

@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -305,10 +306,11 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Returns {@code request} as this client sends it to its model, before the model checks: a
-   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, a tool
-   * choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so, and
-   * earlier assistant turns of a thinking model given the reasoning it needs ({@link
+   * Returns {@code request} as this client sends it to its model, before the model checks: the
+   * client's {@link Builder#promptCacheTtl prompt cache time to live} where the request asks for
+   * none, a sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts,
+   * a tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says
+   * so, and earlier assistant turns of a thinking model given the reasoning it needs ({@link
    * ModelInfo#adapt}, against the client's catalog). Encoded, this is byte for byte the body sent,
    * over either wire protocol (unless a clamping preflight budget lowers {@code
    * max_completion_tokens}). A loop that sends several requests, such as {@code ToolRunner}, adapts
@@ -831,6 +833,7 @@ public final class KimiClient implements AutoCloseable {
     private PriceTable prices; // null: by endpoint, see ClientCore
     private final List<CallListener> listeners = new ArrayList<>();
     private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
+    private CacheTtl promptCacheTtl;
 
     private Builder() {}
 
@@ -1055,7 +1058,11 @@ public final class KimiClient implements AutoCloseable {
      * also checks the context window with the estimated prompt ({@link ContextBudget#defaults()},
      * against the window in this client's catalog); a request that does not fit fails unsent with
      * {@link ContextBudgetExceededException}. It checks the window only: the model's rules are
-     * {@link #modelChecks(boolean)}'s.
+     * {@link #modelChecks(boolean)}'s. A model the catalog lacks is never refused on the window it
+     * assumes ({@link ModelInfo#windowKnown()}): the first such call asks {@code GET /models} for
+     * the window, once per client and on the calling thread, and keeps the list (or its failure); a
+     * model the list lacks is sent unchecked, said once at {@code WARNING} on {@code
+     * io.github.kimisdk.preflight}.
      *
      * @param on whether to check
      * @return this builder
@@ -1277,6 +1284,21 @@ public final class KimiClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets the prompt cache time to live of every chat and stream call whose request asks for none
+     * (default none: nothing is sent, and Kimi keeps five minutes). It is part of the request as
+     * sent ({@link KimiClient#adapt}), so {@link KimiClient#spend()} and a {@code ToolRunner}'s
+     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} only five
+     * minutes can be asked for.
+     *
+     * @param ttl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl ttl) {
+      this.promptCacheTtl = ttl;
+      return this;
+    }
+
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -1287,9 +1309,12 @@ public final class KimiClient implements AutoCloseable {
      * Builds the client.
      *
      * @return the client
-     * @throws ConfigurationException if no key was set, the key is malformed, plain {@code http} is
-     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was
-     *     combined with executor or timeout settings, or the HTTP client follows redirects
+     * @throws ConfigurationException if no key was set, the key is malformed or plainly not for
+     *     this endpoint (a Kimi Code key on the open platform, another vendor's such as {@code
+     *     sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain {@code http} is used for a
+     *     non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was combined
+     *     with executor or timeout settings, the HTTP client follows redirects, or a one-hour
+     *     prompt cache is asked of the Anthropic Messages protocol
      */
     public KimiClient build() {
       Keys.Resolved r =
@@ -1303,6 +1328,12 @@ public final class KimiClient implements AutoCloseable {
               executor != null,
               timeouts);
       refuse(r.problem());
+      if (promptCacheTtl == CacheTtl.ONE_HOUR && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+        refuse(
+            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol.ANTHROPIC_MESSAGES:"
+                + " Kimi documents no way to set the cache time to live there; use"
+                + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
+      }
       return new KimiClient(
           ClientScope.of(
               ClientCore.start(
@@ -1332,6 +1363,7 @@ public final class KimiClient implements AutoCloseable {
                       .maxRequestBytes(maxRequestBytes)
                       .prices(prices)
                       .listeners(listeners)
+                      .promptCacheTtl(promptCacheTtl)
                       .build(),
                   Errors.INSTANCE)));
     }

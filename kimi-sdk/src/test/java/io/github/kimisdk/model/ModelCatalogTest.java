@@ -69,6 +69,8 @@ class ModelCatalogTest {
             "kimi-k2.7-code",
             "kimi-k2.7-code-highspeed",
             "kimi-k3",
+            "kimi-k3.1-pro",
+            "kimi-k3.1-pro-highspeed",
             "kimi-latest",
             "moonshot-v1-128k",
             "moonshot-v1-128k-vision-preview",

@@ -298,6 +298,8 @@ class FakeKimiServerStrictHttpTest {
         .extracting(ListedModel::id)
         .containsExactly(
             "kimi-k3",
+            "kimi-k3.1-pro",
+            "kimi-k3.1-pro-highspeed",
             "kimi-k2.6",
             "kimi-k2.5",
             "kimi-k2.7-code",
@@ -313,7 +315,7 @@ class FakeKimiServerStrictHttpTest {
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.supportsToolUse()).isTrue();
     assertThat(listed.get(1).supportsThinkingType()).isEqualTo("both");
-    assertThat(listed.get(9).supportsThinkingType()).isEqualTo("no");
+    assertThat(listed.get(11).supportsThinkingType()).isEqualTo("no"); // moonshot-v1-8k
     ModelCatalog learned = ModelCatalog.defaults().updated(listed);
     for (ListedModel l : listed) {
       ModelInfo expected = ModelCatalog.defaults().lookup(l.id());

@@ -23,11 +23,13 @@ final class ChatCalls {
   private final ClientCore core;
   private final ClientConfig config;
   private final HttpTransport transport;
+  private final ModelWindows windows;
 
   ChatCalls(ClientCore core) {
     this.core = core;
     this.config = core.config();
     this.transport = core.transport();
+    this.windows = new ModelWindows(core);
   }
 
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
@@ -40,7 +42,7 @@ final class ChatCalls {
   private Ready ready(
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
-    ChatRequest sent = prepare(model, request, call.options());
+    ChatRequest sent = prepare(model, request, call);
     byte[] body = transport.encode(sent);
     long charge = charge(sent, model);
     Sending s =
@@ -106,13 +108,14 @@ final class ChatCalls {
    * sent, against its {@link ModelInfo} (looked up once in the client's table): adapts it ({@link
    * ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code io.github.kimisdk.sampling}),
    * then, when {@code modelChecks} is on, refuses it if the model would ({@link
-   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window. Each
-   * switch governs its own check only.
+   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window: of a
+   * model the table does not know, the window {@code GET /models} gives ({@link ModelWindows}),
+   * else none. Each switch governs its own check only.
    *
    * @throws PreflightException if the model would reject the request, or it does not fit
    */
-  private ChatRequest prepare(ModelInfo model, ChatRequest request, RequestOptions options) {
-    request = adapt(model, request, options);
+  private ChatRequest prepare(ModelInfo model, ChatRequest request, Call call) {
+    request = adapt(model, request, call.options());
     if (config.modelChecks()) {
       List<String> problems = model.problems(request);
       if (!problems.isEmpty()) {
@@ -120,7 +123,7 @@ final class ChatCalls {
       }
     }
     if (config.preflight() != null) {
-      return config.preflight().preflight(request, model);
+      return config.preflight().preflight(request, windows.forBudget(model, call));
     }
     return request;
   }
@@ -131,6 +134,9 @@ final class ChatCalls {
   }
 
   private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
+    if (request.promptCacheTtl() == null && config.promptCacheTtl() != null) {
+      request = request.toBuilder().promptCacheTtl(config.promptCacheTtl()).build();
+    }
     ModelInfo.Adapted adapted =
         model.adapt(
             request,

@@ -6,6 +6,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
@@ -54,6 +55,7 @@ public final class ClientConfig {
   private final long maxRequestBytes;
   private final PriceTable prices;
   private final List<CallListener> listeners;
+  private final CacheTtl promptCacheTtl;
 
   private ClientConfig(Builder b) {
     this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
@@ -81,6 +83,7 @@ public final class ClientConfig {
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
+    this.promptCacheTtl = b.promptCacheTtl;
   }
 
   private static long positive(long value, String name) {
@@ -280,6 +283,15 @@ public final class ClientConfig {
   }
 
   /**
+   * Returns the prompt cache time to live of a request that asks for none.
+   *
+   * @return the time to live; null to ask for nothing
+   */
+  public CacheTtl promptCacheTtl() {
+    return promptCacheTtl;
+  }
+
+  /**
    * Tells whether the model's rules are checked before sending.
    *
    * @return true to check
@@ -360,6 +372,7 @@ public final class ClientConfig {
     private long maxRequestBytes;
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
+    private CacheTtl promptCacheTtl;
 
     private Builder() {}
 
@@ -580,6 +593,17 @@ public final class ClientConfig {
      */
     public Builder thinkingFallback(ThinkingFallback thinkingFallback) {
       this.thinkingFallback = thinkingFallback;
+      return this;
+    }
+
+    /**
+     * Sets the prompt cache time to live of a request that asks for none (default none).
+     *
+     * @param promptCacheTtl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
+      this.promptCacheTtl = promptCacheTtl;
       return this;
     }
 

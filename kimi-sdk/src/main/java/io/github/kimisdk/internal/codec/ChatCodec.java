@@ -177,6 +177,11 @@ public final class ChatCodec {
     if (r.promptCacheKey() != null) {
       w.name("prompt_cache_key").value(r.promptCacheKey());
     }
+    if (r.promptCacheTtl() != null) {
+      // the one mode a generated Moonshot client knows (kimi-api.md, Changes of 2026-11-25)
+      w.name("prompt_cache_options").beginObject().name("mode").value("implicit");
+      w.name("ttl").value(r.promptCacheTtl().wireValue()).endObject();
+    }
     if (r.safetyIdentifier() != null) {
       w.name("safety_identifier").value(r.safetyIdentifier());
     }
@@ -474,8 +479,10 @@ public final class ChatCodec {
           "total_tokens",
           "cached_tokens",
           "prompt_tokens_details",
-          "completion_tokens_details");
-  private static final JsonReader.Names CACHED = JsonReader.Names.of("cached_tokens");
+          "completion_tokens_details",
+          "cache_creation_input_tokens");
+  private static final JsonReader.Names PROMPT_DETAILS =
+      JsonReader.Names.of("cached_tokens", "cache_write_tokens");
   private static final JsonReader.Names REASONING = JsonReader.Names.of("reasoning_tokens");
   private static final JsonReader.Names PART = JsonReader.Names.of("type", "text");
 
@@ -1296,7 +1303,8 @@ public final class ChatCodec {
     int completion = 0;
     int total = 0;
     Integer cached = null;
-    Integer detailsCached = null;
+    Integer[] details = {null, null}; // prompt_tokens_details: cached_tokens, cache_write_tokens
+    Integer creation = null;
     Integer reasoning = null;
     Map<String, JsonValue> extra = null;
     r.beginObject();
@@ -1315,10 +1323,13 @@ public final class ChatCodec {
           cached = readInteger(r);
           break;
         case 4:
-          detailsCached = readDetail(r, CACHED);
+          readDetails(r, PROMPT_DETAILS, details);
           break;
         case 5:
           reasoning = readDetail(r, REASONING);
+          break;
+        case 6:
+          creation = readInteger(r);
           break;
         default:
           extra = keep(r, extra);
@@ -1329,9 +1340,20 @@ public final class ChatCodec {
         prompt,
         completion,
         total,
-        cached != null ? cached : detailsCached,
+        cached != null ? cached : details[0],
         reasoning,
-        fields(extra));
+        fields(extra),
+        cacheWrites(details[1], creation));
+  }
+
+  /**
+   * Returns the prompt tokens written to the cache, from whichever spelling arrived: {@code
+   * prompt_tokens_details.cache_write_tokens}, else {@code cache_creation_input_tokens}; never
+   * their sum, since a server that sends both counts the same tokens twice (kimi-api.md, Changes of
+   * 2026-11-25).
+   */
+  static Integer cacheWrites(Integer detailsWrite, Integer creation) {
+    return detailsWrite != null ? detailsWrite : creation;
   }
 
   /**
@@ -1348,6 +1370,27 @@ public final class ChatCodec {
 
   private static JsonObject fields(Map<String, JsonValue> extra) {
     return extra == null ? null : JsonObject.of(extra);
+  }
+
+  /**
+   * Reads the integers named by {@code names} of a {@code *_tokens_details} object into {@code
+   * out}, by position; other members are skipped.
+   */
+  private static void readDetails(JsonReader r, JsonReader.Names names, Integer[] out) {
+    if (r.peek() != JsonToken.BEGIN_OBJECT) {
+      r.skipValue();
+      return;
+    }
+    r.beginObject();
+    while (r.hasNext()) {
+      int i = r.selectName(names);
+      if (i >= 0) {
+        out[i] = readInteger(r);
+      } else {
+        r.skipValue();
+      }
+    }
+    r.endObject();
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object. */
@@ -1443,9 +1486,10 @@ public final class ChatCodec {
   }
 
   /**
-   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level and
-   * {@code completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its
-   * usage this way.
+   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level, {@code
+   * prompt_tokens_details.cache_write_tokens} and {@code
+   * completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its usage
+   * this way.
    *
    * @param w the writer
    * @param u the usage
@@ -1457,6 +1501,10 @@ public final class ChatCodec {
     w.name("total_tokens").value(u.totalTokens());
     if (u.cachedTokens() != null) {
       w.name("cached_tokens").value(u.cachedTokens());
+    }
+    if (u.cacheWriteTokens() != null) {
+      w.name("prompt_tokens_details").beginObject();
+      w.name("cache_write_tokens").value(u.cacheWriteTokens()).endObject();
     }
     if (u.reasoningTokens() != null) {
       w.name("completion_tokens_details").beginObject();

@@ -156,7 +156,19 @@ class ErrorFactoryTest {
       value = {
         "Not found the model kimi-k2.6x or Permission denied | did you mean kimi-k2.6?",
         "Not found the model KIMI-K3 or Permission denied | did you mean kimi-k3?",
-        "Not found the model kimi-k3-code or Permission denied | did you mean kimi-k2.7-code?",
+        // only ids of the same family (the version an id names) are suggested, or none
+        "Not found the model kimi-k3-code or Permission denied | none",
+        "Not found the model kimi-k3.1-pro-highsped or Permission denied"
+            + " | did you mean kimi-k3.1-pro-highspeed?",
+        "Not found the model kimi-k3.1 or Permission denied | did you mean kimi-k3.1-pro?",
+        "Not found the model kimi-k3.2-pro or Permission denied | none",
+        // one edit from kimi-k3.1-pro-highspeed, but another version
+        "Not found the model kimi-k3.5-pro-highspeed or Permission denied | none",
+        "Not found the model kimi-k3-pro or Permission denied | none",
+        "Not found the model kimmi-k2.6 or Permission denied | did you mean kimi-k2.6?",
+        "Not found the model kimi-for-codng or Permission denied | did you mean kimi-for-coding?",
+        "Not found the model kimi-k3.1-pro-highspeed or Permission denied"
+            + " | the SDK knows kimi-k3.1-pro-highspeed, so this key is probably not entitled to it",
         "Not found the model 'moonshot-v1-8kk' or Permission denied | did you mean moonshot-v1-8k?",
         "Not found the model kimi-k3 or Permission denied"
             + " | the SDK knows kimi-k3, so this key is probably not entitled to it",
@@ -167,6 +179,24 @@ class ErrorFactoryTest {
   void notFoundModelSuggestsTheClosestKnownId(String serverMessage, String expected) {
     assertThat(ErrorFactory.modelSuggestion(serverMessage, ModelCatalog.defaults()))
         .isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> \"{1}\"")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "kimi-k3.1-pro-highspeed | k3.1",
+        "kimi-k3 | k3",
+        "k3-256k | k3",
+        "kimi-k2.7-code | k2.7",
+        "moonshot-v1-8k | v1",
+        "kimi-k2-0905-preview | k2",
+        "my-fine-tune-2026 | 2026",
+        "kimi-k3. | k3",
+        "kimi-for-coding | ''",
+      })
+  void aFamilyIsTheVersionAnIdNames(String id, String family) {
+    assertThat(ErrorFactory.family(id)).isEqualTo(family);
   }
 
   @Test
