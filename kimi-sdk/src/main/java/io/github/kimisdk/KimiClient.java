@@ -25,8 +25,6 @@ import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -806,34 +804,28 @@ public final class KimiClient implements AutoCloseable {
    * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys).
    */
   public static final class Builder {
+    // Who is called and how, resolved together at build(); every other setting goes straight into
+    // the one settings state the client is built from, read by name (ClientConfig).
     private String apiKey;
     private String keySource = "apiKey";
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
-    private HttpClient httpClient;
-    private Executor executor;
-    private Timeouts timeouts = Timeouts.defaults();
-    private String userAgent = "kimi-sdk-java/" + HttpTransport.VERSION;
-    private final Map<String, String> headers = new LinkedHashMap<>();
-    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-    private SseLimits sseLimits = SseLimits.defaults();
-    private ContextBudget preflight;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
-    private Scheduler scheduler;
     private boolean allowPlainHttp;
-    private HttpClient.Version httpVersion;
-    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private System.Logger logger;
-    private boolean logMessageContents;
-    private RateLimit rateLimit;
-    private SamplingPolicy samplingPolicy = SamplingPolicy.REFUSE;
-    private ThinkingFallback thinkingFallback = ThinkingFallback.REJECT;
-    private boolean modelChecks = true;
-    private ModelCatalog catalog = ModelCatalog.defaults();
-    private PriceTable prices; // null: by endpoint, see ClientCore
-    private final List<CallListener> listeners = new ArrayList<>();
-    private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
-    private CacheTtl promptCacheTtl;
+    private final ClientConfig.Builder settings =
+        ClientConfig.builder()
+            .timeouts(Timeouts.defaults())
+            .userAgent("kimi-sdk-java/" + HttpTransport.VERSION)
+            .maxResponseBytes(DEFAULT_MAX_RESPONSE_BYTES)
+            .sseLimits(SseLimits.defaults())
+            .retryPolicy(RetryPolicy.defaults())
+            .maxJsonDepth(DEFAULT_MAX_JSON_DEPTH)
+            .samplingPolicy(SamplingPolicy.REFUSE)
+            .thinkingFallback(ThinkingFallback.REJECT)
+            .modelChecks(true)
+            .catalog(ModelCatalog.defaults())
+            .maxRequestBytes(-1); // -1: Kimi Code's limit on Kimi Code, none elsewhere; prices
+
+    // null: by endpoint, see ClientCore
 
     private Builder() {}
 
@@ -924,7 +916,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code httpClient} is null
      */
     public Builder httpClient(HttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      settings.httpClient(Objects.requireNonNull(httpClient, "httpClient"));
       return this;
     }
 
@@ -938,7 +930,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code executor} is null
      */
     public Builder executor(Executor executor) {
-      this.executor = Objects.requireNonNull(executor, "executor");
+      settings.executor(Objects.requireNonNull(executor, "executor"));
       return this;
     }
 
@@ -951,7 +943,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code connect} is null
      */
     public Builder connectTimeout(Duration connect) {
-      this.timeouts = timeouts.withConnect(connect);
+      settings.timeouts(settings.timeouts().withConnect(connect));
       return this;
     }
 
@@ -963,7 +955,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code timeouts} is null
      */
     public Builder timeouts(Timeouts timeouts) {
-      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      settings.timeouts(Objects.requireNonNull(timeouts, "timeouts"));
       return this;
     }
 
@@ -981,7 +973,7 @@ public final class KimiClient implements AutoCloseable {
       if (userAgent.isBlank()) {
         throw new ConfigurationException("userAgent must not be blank");
       }
-      this.userAgent = userAgent;
+      settings.userAgent(userAgent);
       return this;
     }
 
@@ -1004,8 +996,7 @@ public final class KimiClient implements AutoCloseable {
         return userAgent(value);
       }
       refuse(HeaderPolicy.problem(name, value, false));
-      headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
-      headers.put(name, value);
+      settings.header(name, value);
       return this;
     }
 
@@ -1035,7 +1026,7 @@ public final class KimiClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "maxResponseBytes must be in [1024, 2147483639]: " + maxResponseBytes);
       }
-      this.maxResponseBytes = maxResponseBytes;
+      settings.maxResponseBytes(maxResponseBytes);
       return this;
     }
 
@@ -1049,7 +1040,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code sseLimits} is null
      */
     public Builder sseLimits(SseLimits sseLimits) {
-      this.sseLimits = Objects.requireNonNull(sseLimits, "sseLimits");
+      settings.sseLimits(Objects.requireNonNull(sseLimits, "sseLimits"));
       return this;
     }
 
@@ -1068,7 +1059,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder preflight(boolean on) {
-      this.preflight = on ? ContextBudget.defaults() : null;
+      settings.preflight(on ? ContextBudget.defaults() : null);
       return this;
     }
 
@@ -1084,7 +1075,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder modelChecks(boolean on) {
-      this.modelChecks = on;
+      settings.modelChecks(on);
       return this;
     }
 
@@ -1098,7 +1089,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code catalog} is null
      */
     public Builder catalog(ModelCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      settings.catalog(Objects.requireNonNull(catalog, "catalog"));
       return this;
     }
 
@@ -1112,7 +1103,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code prices} is null
      */
     public Builder prices(PriceTable prices) {
-      this.prices = Objects.requireNonNull(prices, "prices");
+      settings.prices(Objects.requireNonNull(prices, "prices"));
       return this;
     }
 
@@ -1125,7 +1116,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder preflight(ContextBudget budget) {
-      this.preflight = budget;
+      settings.preflight(budget);
       return this;
     }
 
@@ -1138,7 +1129,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code retryPolicy} is null
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      settings.retryPolicy(Objects.requireNonNull(retryPolicy, "retryPolicy"));
       return this;
     }
 
@@ -1162,7 +1153,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder httpVersion(HttpClient.Version version) {
-      this.httpVersion = version;
+      settings.httpVersion(version);
       return this;
     }
 
@@ -1179,7 +1170,7 @@ public final class KimiClient implements AutoCloseable {
       if (maxJsonDepth < 8 || maxJsonDepth > 100_000) {
         throw new IllegalArgumentException("maxJsonDepth must be in [8, 100000]: " + maxJsonDepth);
       }
-      this.maxJsonDepth = maxJsonDepth;
+      settings.maxJsonDepth(maxJsonDepth);
       return this;
     }
 
@@ -1195,7 +1186,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code logger} is null
      */
     public Builder logger(System.Logger logger) {
-      this.logger = Objects.requireNonNull(logger, "logger");
+      settings.logger(Objects.requireNonNull(logger, "logger"));
       return this;
     }
 
@@ -1210,7 +1201,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code listener} is null
      */
     public Builder listener(CallListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      settings.listener(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -1222,7 +1213,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder logMessageContents(boolean on) {
-      this.logMessageContents = on;
+      settings.logMessageContents(on);
       return this;
     }
 
@@ -1234,7 +1225,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder rateLimit(RateLimit rateLimit) {
-      this.rateLimit = rateLimit;
+      settings.rateLimit(rateLimit);
       return this;
     }
 
@@ -1249,7 +1240,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code policy} is null
      */
     public Builder samplingPolicy(SamplingPolicy policy) {
-      this.samplingPolicy = Objects.requireNonNull(policy, "policy");
+      settings.samplingPolicy(Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -1263,7 +1254,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code fallback} is null
      */
     public Builder thinkingFallback(ThinkingFallback fallback) {
-      this.thinkingFallback = Objects.requireNonNull(fallback, "fallback");
+      settings.thinkingFallback(Objects.requireNonNull(fallback, "fallback"));
       return this;
     }
 
@@ -1280,7 +1271,7 @@ public final class KimiClient implements AutoCloseable {
       if (maxBytes < 0) {
         throw new IllegalArgumentException("maxRequestBytes must not be negative: " + maxBytes);
       }
-      this.maxRequestBytes = maxBytes;
+      settings.maxRequestBytes(maxBytes);
       return this;
     }
 
@@ -1295,13 +1286,13 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder promptCacheTtl(CacheTtl ttl) {
-      this.promptCacheTtl = ttl;
+      settings.promptCacheTtl(ttl);
       return this;
     }
 
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      settings.scheduler(Objects.requireNonNull(scheduler, "scheduler"));
       return this;
     }
 
@@ -1324,48 +1315,20 @@ public final class KimiClient implements AutoCloseable {
               endpoint,
               wireProtocol,
               allowPlainHttp,
-              httpClient,
-              executor != null,
-              timeouts);
+              settings.httpClient(),
+              settings.hasExecutor(),
+              settings.timeouts());
       refuse(r.problem());
-      if (promptCacheTtl == CacheTtl.ONE_HOUR && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+      if (settings.promptCacheTtl() == CacheTtl.ONE_HOUR
+          && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
         refuse(
             "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol.ANTHROPIC_MESSAGES:"
                 + " Kimi documents no way to set the cache time to live there; use"
                 + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
       }
-      return new KimiClient(
-          ClientScope.of(
-              ClientCore.start(
-                  ClientConfig.builder()
-                      .apiKey(apiKey)
-                      .endpoint(r.endpoint())
-                      .wireProtocol(r.protocol())
-                      .httpClient(httpClient)
-                      .executor(executor)
-                      .timeouts(timeouts)
-                      .userAgent(userAgent)
-                      .headers(headers)
-                      .maxResponseBytes(maxResponseBytes)
-                      .sseLimits(sseLimits)
-                      .preflight(preflight)
-                      .retryPolicy(retryPolicy)
-                      .scheduler(scheduler)
-                      .httpVersion(httpVersion)
-                      .maxJsonDepth(maxJsonDepth)
-                      .logger(logger)
-                      .logMessageContents(logMessageContents)
-                      .rateLimit(rateLimit)
-                      .samplingPolicy(samplingPolicy)
-                      .thinkingFallback(thinkingFallback)
-                      .modelChecks(modelChecks)
-                      .catalog(catalog)
-                      .maxRequestBytes(maxRequestBytes)
-                      .prices(prices)
-                      .listeners(listeners)
-                      .promptCacheTtl(promptCacheTtl)
-                      .build(),
-                  Errors.INSTANCE)));
+      ClientConfig config =
+          settings.apiKey(apiKey).endpoint(r.endpoint()).wireProtocol(r.protocol()).build();
+      return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.INSTANCE)));
     }
 
     private static void refuse(String problem) {

@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
 
 class KimiClientBuilderTest {
 
+  @Test
+  void theBuilderHoldsOneSettingsStateNotACopyOfEachSetting() {
+    java.util.Set<String> fields = new java.util.TreeSet<>();
+    for (java.lang.reflect.Field f : KimiClient.Builder.class.getDeclaredFields()) {
+      fields.add(f.getName());
+    }
+    // who is called and how, resolved together at build(); everything else is the one state
+    assertThat(fields)
+        .containsExactly(
+            "allowPlainHttp", "apiKey", "endpoint", "keySource", "settings", "wireProtocol");
+  }
+
   private static final String KEY = "sk-abcdefghijklmnopqrstuvwxyz0123456789";
 
   @Test

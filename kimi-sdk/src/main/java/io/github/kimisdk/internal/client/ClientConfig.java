@@ -663,6 +663,70 @@ public final class ClientConfig {
     }
 
     /**
+     * Returns the HTTP client set so far, for the checks of the client's builder.
+     *
+     * @return the HTTP client, or null
+     */
+    public HttpClient httpClient() {
+      return httpClient;
+    }
+
+    /**
+     * Returns whether an executor was set, for the checks of the client's builder.
+     *
+     * @return true when one was set
+     */
+    public boolean hasExecutor() {
+      return executor != null;
+    }
+
+    /**
+     * Returns the timeouts set so far, for the client's builder, which changes one of them.
+     *
+     * @return the timeouts
+     */
+    public Timeouts timeouts() {
+      return timeouts;
+    }
+
+    /**
+     * Returns the cache time to live set so far, for the checks of the client's builder.
+     *
+     * @return the time to live, or null
+     */
+    public CacheTtl promptCacheTtl() {
+      return promptCacheTtl;
+    }
+
+    /**
+     * Adds a header of every request, replacing one of the same name in any case.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this builder
+     */
+    public Builder header(String name, String value) {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+      h.put(name, value);
+      this.headers = h;
+      return this;
+    }
+
+    /**
+     * Adds a listener of every call, after those added before.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(CallListener listener) {
+      List<CallListener> l = new java.util.ArrayList<>(listeners);
+      l.add(listener);
+      this.listeners = l;
+      return this;
+    }
+
+    /**
      * Returns the config.
      *
      * @return the config
