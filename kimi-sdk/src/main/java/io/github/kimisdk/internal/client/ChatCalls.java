@@ -46,17 +46,13 @@ final class ChatCalls {
     byte[] body = transport.encode(sent);
     long charge = charge(sent, model);
     Sending s =
-        Sending.of(
-            operation,
-            sent.model(),
-            transport.chatPath(),
-            charge,
-            true,
-            true,
-            estimate(sent, model, charge),
-            sent,
-            call,
-            blocking);
+        Sending.describe(operation, transport.chatPath(), call)
+            .model(sent.model())
+            .charge(charge, estimate(sent, model, charge))
+            .takesSlot()
+            .chat(sent)
+            .blocking(blocking)
+            .build();
     return new Ready(s, body);
   }
 

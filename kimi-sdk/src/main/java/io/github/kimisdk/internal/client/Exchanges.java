@@ -51,8 +51,11 @@ final class Exchanges {
       }
     }
     Sending s =
-        Sending.of(
-            CallEvent.Operation.REQUEST, model, p, 0, true, false, null, null, call, blocking);
+        Sending.describe(CallEvent.Operation.REQUEST, p, call)
+            .model(model)
+            .takesSlot()
+            .blocking(blocking)
+            .build();
     return core.chain()
         .future(s, a -> transport.json(m, p, bytes, a.call().overrides(), a.attempt(), a.here()));
   }
@@ -67,8 +70,10 @@ final class Exchanges {
       transport.checkSize(model, bytes);
     }
     Sending s =
-        Sending.of(
-            CallEvent.Operation.REQUEST_EVENTS, model, p, 0, true, false, null, null, call, false);
+        Sending.describe(CallEvent.Operation.REQUEST_EVENTS, p, call)
+            .model(model)
+            .takesSlot()
+            .build();
     Chain.Opened<ServerSentEvent> opened =
         core.chain().stream(
             s, (a, n) -> transport.events(m, p, bytes, a.call().overrides(), n), null);
@@ -94,9 +99,7 @@ final class Exchanges {
             core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
             call.overrides(),
             o);
-    Sending s =
-        Sending.of(
-            CallEvent.Operation.PLATFORM, null, path, 0, false, false, null, null, once, false);
+    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once).build();
     return core.chain()
         .future(
             s,
