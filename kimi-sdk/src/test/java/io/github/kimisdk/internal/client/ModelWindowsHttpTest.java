@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.kimisdk.CapturingLogger;
 import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
@@ -14,9 +15,6 @@ import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.token.ContextBudget;
 import java.util.List;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +31,14 @@ class ModelWindowsHttpTest {
   /** About 200,000 estimated tokens: over the assumed 131,072, well within a 1,048,576 window. */
   static final String LONG = "word ".repeat(200_000);
 
-  final List<String> warnings = new CopyOnWriteArrayList<>();
+  final CapturingLogger log = new CapturingLogger(System.Logger.Level.WARNING);
+  final List<String> warnings = log.lines;
   System.Logger before;
 
   @BeforeEach
   void hear() {
     before = ModelWindows.log;
-    ModelWindows.log = new Capture(warnings);
+    ModelWindows.log = log;
   }
 
   @AfterEach
@@ -139,39 +138,5 @@ class ModelWindowsHttpTest {
                 ContextBudgetExceededException.class,
                 () -> ContextBudget.defaults().preflight(ChatRequest.of("moonshot-v1-8k", LONG))))
         .isNotNull();
-  }
-
-  /** Keeps the messages logged at WARNING and above. */
-  record Capture(List<String> lines) implements System.Logger {
-    @Override
-    public String getName() {
-      return "capture";
-    }
-
-    @Override
-    public boolean isLoggable(Level level) {
-      return level.getSeverity() >= Level.WARNING.getSeverity();
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-      if (isLoggable(level)) {
-        lines.add(msg);
-      }
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-      if (isLoggable(level)) {
-        lines.add(format);
-      }
-    }
-
-    @Override
-    public void log(Level level, Supplier<String> msgSupplier) {
-      if (isLoggable(level)) {
-        lines.add(msgSupplier.get());
-      }
-    }
   }
 }
