@@ -18,6 +18,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
@@ -45,7 +46,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Decoding is lenient where the server owns the values: unknown fields are skipped, {@code null}
  * is accepted for every field, ids and other strings may arrive as numbers, and unknown finish
- * reasons keep their raw string. Malformed JSON is a {@link io.github.kimisdk.json.JsonException}.
+ * reasons keep their raw string. Malformed JSON is a {@link io.github.kimisdk.json.JsonException},
+ * and so is a stream's tool-call {@code index} that is not an integer: read as missing, it would
+ * misplace the fragment.
  */
 public final class ChatCodec {
   private ChatCodec() {}
@@ -1158,7 +1161,7 @@ public final class ChatCodec {
       while (r.hasNext()) {
         switch (r.selectName(TOOL_CALL)) {
           case 0:
-            index = readInteger(r);
+            index = readToolCallIndex(r);
             break;
           case 1:
             id = readString(r);
@@ -1192,6 +1195,53 @@ public final class ChatCodec {
       return List.of();
     }
     return more == null ? List.of(first) : more;
+  }
+
+  /**
+   * Reads a tool-call fragment's {@code index}: an integer (also written as a string, leniently),
+   * or null when it is {@code null}. Anything else is a malformed chunk, not a missing index: read
+   * as missing, it would place the fragment by position and finish the stream with a call whose
+   * arguments went elsewhere (vercel/ai keeps fixtures with {@code "index":"zero"}).
+   *
+   * @throws JsonException if the index is not an integer
+   */
+  private static Integer readToolCallIndex(JsonReader r) {
+    switch (r.peek()) {
+      case NULL:
+        r.nextNull();
+        return null;
+      case NUMBER:
+        return r.nextInt(); // throws, with the position, for a fraction or a value beyond an int
+      case STRING:
+        {
+          String path = r.path();
+          String s = r.nextString();
+          Integer index = parseInteger(s);
+          if (index == null) {
+            throw new JsonException(
+                "a tool call's index must be an integer, not the string \""
+                    + (s.length() > 32 ? s.substring(0, 32) + "..." : s)
+                    + "\"",
+                -1,
+                -1,
+                -1,
+                path);
+          }
+          return index;
+        }
+      default:
+        {
+          String path = r.path();
+          JsonToken t = r.peek();
+          r.skipValue();
+          String what =
+              t == JsonToken.BOOLEAN
+                  ? "a boolean"
+                  : t == JsonToken.BEGIN_OBJECT ? "an object" : "an array";
+          throw new JsonException(
+              "a tool call's index must be an integer, not " + what, -1, -1, -1, path);
+        }
+    }
   }
 
   /** Reads {@code {"name": ..., "arguments": ...}} as {name, arguments}; null for JSON null. */
