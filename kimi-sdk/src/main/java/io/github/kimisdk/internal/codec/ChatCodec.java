@@ -214,9 +214,10 @@ public final class ChatCodec {
    *
    * <ul>
    *   <li>User content that is a single text part is written as a plain string.
-   *   <li>Assistant content is left out when null or empty (Kimi rejects empty content and allows
-   *       none beside tool calls); {@code reasoning_content} is written whenever it is non-null,
-   *       even {@code ""}; {@code partial} only when true.
+   *   <li>Assistant content that is null or empty is written as {@code ""} beside tool calls
+   *       (Moonshot's OpenAPI document requires {@code content} on every message) and left out
+   *       otherwise (Kimi rejects an empty assistant message); {@code reasoning_content} is written
+   *       whenever it is non-null, even {@code ""}; {@code partial} only when true.
    *   <li>Tool messages carry {@code name} beside {@code tool_call_id}.
    * </ul>
    *
@@ -249,6 +250,10 @@ public final class ChatCodec {
       w.name("role").value("assistant");
       if (a.content() != null && !a.content().isEmpty()) {
         w.name("content").value(a.content());
+      } else if (!a.toolCalls().isEmpty()) {
+        // Moonshot's OpenAPI document requires content on every message: the empty string, never
+        // an empty text part (Kimi Code rejects those: "text content is empty").
+        w.name("content").value("");
       }
       if (a.reasoningContent() != null) {
         w.name("reasoning_content").value(a.reasoningContent());
@@ -863,8 +868,9 @@ public final class ChatCodec {
   /**
    * Reads one message as {@link #writeMessage} writes it, of any role: the inverse of that method,
    * so that what was written reads back equal, an assistant message's {@code additionalFields}
-   * included. A {@code reasoning_signature} member (kept beside an Anthropic thinking block by a
-   * saved conversation) becomes the assistant message's signature.
+   * included. An assistant message's empty content is read as none (null), as the writer sends none
+   * as {@code ""} beside tool calls. A {@code reasoning_signature} member (kept beside an Anthropic
+   * thinking block by a saved conversation) becomes the assistant message's signature.
    *
    * @param m the message object
    * @return the message
@@ -892,10 +898,11 @@ public final class ChatCodec {
         }
         AssistantMessage a =
             readAssistantMessage(JsonReader.of(Json.write(wire).getBytes(StandardCharsets.UTF_8)));
-        return signature == null
+        boolean noContent = a.content() != null && a.content().isEmpty();
+        return signature == null && !noContent
             ? a
             : new AssistantMessage(
-                a.content(),
+                noContent ? null : a.content(),
                 a.reasoningContent(),
                 a.toolCalls(),
                 a.name(),
