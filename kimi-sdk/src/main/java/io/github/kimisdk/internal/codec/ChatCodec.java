@@ -1284,19 +1284,39 @@ public final class ChatCodec {
   }
 
   /**
-   * Reads a choice's {@code logprobs} leniently: {@code content} entries with {@code token}, {@code
-   * logprob}, {@code bytes} and {@code top_logprobs}; what has another shape is left out. Its other
-   * members (such as {@code refusal}) are kept as they came.
+   * Reads a choice's {@code logprobs} leniently: the {@code content} and {@code refusal} entries
+   * with {@code token}, {@code logprob}, {@code bytes} and {@code top_logprobs}; what has another
+   * shape is left out. Its other members are kept as they came.
    */
   private static Logprobs readLogprobs(JsonReader r) {
     JsonValue v = r.nextValue();
     if (!(v instanceof JsonObject o)) {
       return null;
     }
-    List<JsonValue> content =
-        o.get("content") instanceof JsonArray array ? array.values() : List.<JsonValue>of();
-    List<Logprobs.Token> tokens = new ArrayList<>(content.size());
-    for (JsonValue e : content) {
+    Map<String, JsonValue> extra = null;
+    for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+      if (!e.getKey().equals("content") && !e.getKey().equals("refusal")) {
+        if (extra == null) {
+          extra = new LinkedHashMap<>(4);
+        }
+        extra.put(e.getKey(), e.getValue());
+      }
+    }
+    boolean content = o.get("content") instanceof JsonArray;
+    boolean refusal = o.get("refusal") instanceof JsonArray;
+    if (extra == null && !content && !refusal) {
+      return null; // nothing of a known shape
+    }
+    return new Logprobs(tokens(o.get("content")), tokens(o.get("refusal")), fields(extra));
+  }
+
+  /** Reads the entries of a token list of {@code logprobs}, leaving out those of another shape. */
+  private static List<Logprobs.Token> tokens(JsonValue list) {
+    if (!(list instanceof JsonArray array)) {
+      return List.of();
+    }
+    List<Logprobs.Token> tokens = new ArrayList<>(array.size());
+    for (JsonValue e : array.values()) {
       if (e instanceof JsonObject t && t.get("logprob") instanceof JsonNumber lp) {
         List<Logprobs.Alternative> top = new ArrayList<>();
         if (t.get("top_logprobs") instanceof JsonArray alternatives) {
@@ -1313,19 +1333,7 @@ public final class ChatCodec {
                 stringOrNull(t.get("token")), lp.doubleValue(), bytes(t.get("bytes")), top));
       }
     }
-    Map<String, JsonValue> extra = null;
-    for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
-      if (!e.getKey().equals("content")) {
-        if (extra == null) {
-          extra = new LinkedHashMap<>(4);
-        }
-        extra.put(e.getKey(), e.getValue());
-      }
-    }
-    if (extra == null && !(o.get("content") instanceof JsonArray)) {
-      return null; // nothing of a known shape
-    }
-    return new Logprobs(tokens, fields(extra));
+    return tokens;
   }
 
   private static String stringOrNull(JsonValue v) {
