@@ -233,6 +233,46 @@ class MessagesStreamHttpTest {
   }
 
   @Test
+  void aToolBlockIndexThatIsNotAnIntegerIsAMalformedChunk() {
+    String text =
+        START
+            + blockStart(0, "{\"type\":\"text\",\"text\":\"\"}")
+            + delta(0, "{\"type\":\"text_delta\",\"text\":\"ok\"}")
+            + blockStop(0);
+    String inputDelta =
+        "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\": 2, \\\"b\\\": 3}\"}";
+    // the block that starts the call, and a fragment of its arguments
+    server.enqueue(
+        FakeResponse.rawSse(
+            text
+                + event(
+                    "content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":\"zero\",\"content_block\":"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"add\","
+                        + "\"input\":{}}}")
+                + delta(1, inputDelta)));
+    server.enqueue(
+        FakeResponse.rawSse(
+            text
+                + blockStart(
+                    1, "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"add\",\"input\":{}}")
+                + event(
+                    "content_block_delta",
+                    "{\"type\":\"content_block_delta\",\"index\":\"not-a-number\",\"delta\":"
+                        + inputDelta
+                        + "}")));
+    for (int i = 0; i < 2; i++) {
+      Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+      assertThat(t).as("case %d", i).isInstanceOf(MalformedChunkException.class);
+      ChatCompletion partial = ((MalformedChunkException) t).partial();
+      assertThat(partial.text()).isEqualTo("ok");
+      assertThat(partial.toolCalls())
+          .extracting(ToolCall::arguments)
+          .containsExactly(i == 0 ? new String[0] : new String[] {""});
+    }
+  }
+
+  @Test
   void anthropicErrorEnvelopesMapOntoTheSameExceptions() {
     Object[][] cases = {
       {401, "authentication_error", AuthenticationException.class, false},
