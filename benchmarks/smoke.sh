@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), and
-# cpu-per-call.sh in a tiny form, so the benchmarks never rot. Fails when any benchmark throws
-# (JMH then prints "<failure>" and, with -foe true, exits non-zero) and when the CPU-per-call
-# harness fails. Run after `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
+# cpu-per-call.sh in a tiny form, so the benchmarks never rot, then a short soak (Soak, 2,000
+# calls). Fails when any benchmark throws (JMH then prints "<failure>" and, with -foe true, exits
+# non-zero), when the CPU-per-call harness fails and when the soak finds a violation. Run after
+# `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar
@@ -25,4 +26,13 @@ if ! "$root/benchmarks/cpu-per-call.sh" 1 1 2 --fresh 0 --clients floor,kimiIter
   echo "smoke.sh: cpu-per-call.sh failed; see benchmarks/target/smoke-cpu-per-call.log" >&2
   exit 1
 fi
+# The soak of issue 47, short: 2,000 seeded calls under random faults (about 30 s), exit 1 on any
+# violation; its summary goes to the log, its last line here.
+soak_log=$root/benchmarks/target/smoke-soak.log
+if ! java -cp "$jar" io.github.kimisdk.benchmarks.Soak 2000 47 64 > "$soak_log" 2>&1; then
+  tail -n 40 "$soak_log" >&2
+  echo "smoke.sh: the soak found violations; see benchmarks/target/smoke-soak.log" >&2
+  exit 1
+fi
+tail -n 1 "$soak_log"
 echo "smoke.sh: all benchmarks ran in $(( $(date +%s) - start )) s"
