@@ -2,10 +2,10 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -380,8 +380,8 @@ public final class ClientCore {
 
   /**
    * Has {@link #close()} end the call whose outcome is {@code f} through {@code stop}, which fails
-   * it with the failure it is given, its attempts counted and the earlier failures suppressed, until
-   * {@code f} completes.
+   * it with the failure it is given, its attempts counted and the earlier failures suppressed,
+   * until {@code f} completes.
    *
    * @param f the call's outcome
    * @param stop ends the call with the given failure

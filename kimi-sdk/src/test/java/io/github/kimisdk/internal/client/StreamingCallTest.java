@@ -2,14 +2,14 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.CancelledException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamIdleException;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +221,9 @@ class StreamingCallTest {
     second.idle = idle.toNanos() / 2;
     watchdog.advance(Duration.ofSeconds(2));
     assertThat(second.aborts).as("quiet for half its limit").isEmpty();
-    assertThat(watchdog.pending()).as("the running attempt's watch and the total time").isEqualTo(2);
+    assertThat(watchdog.pending())
+        .as("the running attempt's watch and the total time")
+        .isEqualTo(2);
   }
 
   /** The ways a stream that was retried can end by a bound or a stop, each after two attempts. */

@@ -101,7 +101,8 @@ class AbandonedStreamsHttpTest {
   void aClosedOrFinishedStreamIsUntrackedAndNeverWarnedAbout() {
     server.enqueue(FakeResponse.reply("one"));
     server.enqueue(slowAnswer());
-    try (KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
+    try (KimiClient kimi =
+        KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
       int before = AbandonedStreams.tracked();
       try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k2.6", "Hello"))) {
         s.forEach(c -> {});
