@@ -3,6 +3,8 @@ package io.github.kimisdk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.model.Cost;
 import java.net.URI;
 import java.time.Duration;

@@ -5,7 +5,16 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.StructuredOutputException;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.Errors;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.ResponseTooLargeException;
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
@@ -15,6 +24,7 @@ import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.PriceTable;
@@ -1328,7 +1338,7 @@ public final class KimiClient implements AutoCloseable {
       }
       ClientConfig config =
           settings.apiKey(apiKey).endpoint(r.endpoint()).wireProtocol(r.protocol()).build();
-      return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.INSTANCE)));
+      return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.exceptions())));
     }
 
     private static void refuse(String problem) {

@@ -1,5 +1,9 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.flow.StreamHandle;
 import io.github.kimisdk.sse.ServerSentEvent;

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.RateLimitException;
+
 /**
  * The wire format a {@link KimiClient} speaks for chat: Kimi's OpenAI-compatible chat completions
  * (the default) or its Anthropic-compatible Messages API. The same {@link

@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Conversation;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.testing.FakeKimiExtension;

@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiExtension;

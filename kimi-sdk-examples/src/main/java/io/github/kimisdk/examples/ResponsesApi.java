@@ -2,8 +2,8 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiEventStream;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;

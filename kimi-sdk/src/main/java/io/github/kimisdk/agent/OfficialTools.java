@@ -111,7 +111,7 @@ final class OfficialTools {
    * 0.5 s, then 1 s, 2 s and 4 s between polls, within {@code polling}'s bounds.
    *
    * @throws InterruptedException if the thread is interrupted while it waits between polls
-   * @throws io.github.kimisdk.KimiException if a request fails
+   * @throws io.github.kimisdk.errors.KimiException if a request fails
    */
   static Answer fiber(KimiClient kimi, String uri, ToolCall call, Polling polling)
       throws InterruptedException {

@@ -1,9 +1,6 @@
 package io.github.kimisdk.agent;
 
-import io.github.kimisdk.CancelledException;
-import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -14,6 +11,9 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.client.Scheduler;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.json.Json;
@@ -107,7 +107,7 @@ import java.util.function.Function;
  * the runner keeps the mapping, so each call reaches the right server and tool. A tool's error
  * result ({@code isError}) reaches the model as an error text, and so does a failed or timed-out
  * call. A server that cannot list its tools ends the run with {@link Outcome#FAILED} and the {@link
- * io.github.kimisdk.McpException} as {@link Result#error()}.
+ * io.github.kimisdk.errors.McpException} as {@link Result#error()}.
  *
  * <p>A run counts its tokens and their cost ({@link Result#spend()}, priced with the client's
  * {@link KimiClient#prices()}), and can be bounded by them as by its step limit: with {@link
@@ -201,7 +201,7 @@ public final class ToolRunner {
    * built-ins, then the tools of its MCP servers as they list them now.
    *
    * @return the tools
-   * @throws io.github.kimisdk.McpException if an MCP server cannot list its tools
+   * @throws io.github.kimisdk.errors.McpException if an MCP server cannot list its tools
    */
   public List<Tool> tools() {
     return mcp.isEmpty() ? tools : toolset(List.of(), List.of()).all;

@@ -1,7 +1,7 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
@@ -40,22 +40,23 @@ import java.util.stream.Stream;
  * asked for has its {@code finish_reason} (and the usage, when asked for), {@code data: [DONE]} or
  * not; over Anthropic Messages once a {@code message_delta} carried a {@code stop_reason}, {@code
  * message_stop} or not, and whether or not the body ends with a blank line. It fails with a {@link
- * io.github.kimisdk.KimiException}: an {@link io.github.kimisdk.ApiException} for an HTTP error or
- * an error event before any chunk, a {@link io.github.kimisdk.TruncatedStreamException} (carrying
- * what arrived) when the response ends before it is complete; once a chunk has arrived, every
- * failure is a {@link io.github.kimisdk.StreamException} carrying what arrived (an error event then
- * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
+ * io.github.kimisdk.errors.KimiException}: an {@link io.github.kimisdk.errors.ApiException} for an
+ * HTTP error or an error event before any chunk, a {@link
+ * io.github.kimisdk.errors.TruncatedStreamException} (carrying what arrived) when the response ends
+ * before it is complete; once a chunk has arrived, every failure is a {@link
+ * io.github.kimisdk.errors.StreamException} carrying what arrived (an error event then is a {@link
+ * io.github.kimisdk.errors.StreamAbortedException} whose reason is the API error). Closing the
  * stream early cancels the call and closes the connection.
  *
  * <p>A stream that is closed ({@link #close()} or {@link io.github.kimisdk.KimiClient#close()})
  * while another thread consumes it, or whose consuming thread is interrupted while it waits, fails
  * that consumer (the iterator, {@link #forEachText}, {@link #toCompletion()} or a {@code Flow}
- * subscriber) with a {@link io.github.kimisdk.KimiException} that says so: a {@link
- * io.github.kimisdk.StreamAbortedException} carrying what arrived once chunks had arrived, else a
- * {@link io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status
- * set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends it quietly. A
- * stream wrapping your own publisher ({@link #of}) behaves the same way (its failures are your
- * publisher's, passed on as they are); closed before it is consumed, it subscribes to your
+ * subscriber) with a {@link io.github.kimisdk.errors.KimiException} that says so: a {@link
+ * io.github.kimisdk.errors.StreamAbortedException} carrying what arrived once chunks had arrived,
+ * else a {@link io.github.kimisdk.errors.CancelledException}. An interrupted consumer keeps its
+ * interrupt status set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends
+ * it quietly. A stream wrapping your own publisher ({@link #of}) behaves the same way (its failures
+ * are your publisher's, passed on as they are); closed before it is consumed, it subscribes to your
  * publisher only to cancel, so that what the publisher holds (a response body, say) is released.
  */
 public sealed class ChatStream
@@ -132,7 +133,7 @@ public sealed class ChatStream
    * request goes out on the calling thread, which waits here for the response headers (no other
    * thread is involved); a failure, even one before the headers, is thrown by the first {@code
    * hasNext()}. {@code hasNext()} waits for the next chunk and throws the stream's {@link
-   * io.github.kimisdk.KimiException} if it failed, or was closed or interrupted as the class
+   * io.github.kimisdk.errors.KimiException} if it failed, or was closed or interrupted as the class
    * comment says.
    *
    * @return the iterator; it can be obtained once
@@ -166,7 +167,7 @@ public sealed class ChatStream
    * @param sink receives the text pieces, for example {@code System.out::print}
    * @return everything the stream carried, folded into one completion (text, reasoning, tool calls,
    *     finish reason, usage) with the response metadata
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if {@code sink} is null
    */
   public final ChatCompletion forEachText(Consumer<String> sink) {
@@ -186,7 +187,7 @@ public sealed class ChatStream
    * @param reasoningSink receives the reasoning pieces
    * @param textSink receives the answer text pieces
    * @return everything the stream carried, folded into one completion with the response metadata
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if a sink is null
    */
   public final ChatCompletion forEachText(
@@ -217,7 +218,7 @@ public sealed class ChatStream
    * would have returned it. The stream is closed afterwards.
    *
    * @return the accumulated completion
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    */
   public final ChatCompletion toCompletion() {
     return forEachText(text -> {});
@@ -235,8 +236,8 @@ public sealed class ChatStream
 
   /**
    * Cancels the call: stops delivery and closes the connection. A consumer waiting on another
-   * thread fails with a {@link io.github.kimisdk.KimiException} saying the stream was closed (see
-   * the class comment). Idempotent; a no-op once the stream has ended.
+   * thread fails with a {@link io.github.kimisdk.errors.KimiException} saying the stream was closed
+   * (see the class comment). Idempotent; a no-op once the stream has ended.
    */
   @Override
   public final void close() {

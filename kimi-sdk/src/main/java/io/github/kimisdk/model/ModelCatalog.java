@@ -1,6 +1,5 @@
 package io.github.kimisdk.model;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.model.ModelInfo.FixedSampling;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.util.ArrayList;

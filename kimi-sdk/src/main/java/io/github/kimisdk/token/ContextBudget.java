@@ -1,11 +1,11 @@
 package io.github.kimisdk.token;
 
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.ArrayList;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
@@ -17,6 +15,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;

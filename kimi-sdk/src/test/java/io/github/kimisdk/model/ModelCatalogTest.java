@@ -2,7 +2,6 @@ package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;

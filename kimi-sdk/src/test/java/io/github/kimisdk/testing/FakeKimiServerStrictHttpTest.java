@@ -2,7 +2,6 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -11,6 +10,7 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.KimiTokenizer;

@@ -3,11 +3,11 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;

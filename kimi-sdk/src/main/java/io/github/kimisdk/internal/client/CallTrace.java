@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.CacheTtl;
@@ -11,6 +10,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.Pull;

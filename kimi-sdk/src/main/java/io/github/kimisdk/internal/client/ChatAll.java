@@ -2,9 +2,9 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.model.Spend;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.http.ErrorFactory;

@@ -184,7 +184,7 @@ public final class Keys {
    * @param env the environment
    * @param protocols reads {@code KIMI_PROTOCOL}'s value; it throws if the value is malformed
    * @return what was found, or the problem
-   * @throws io.github.kimisdk.ConfigurationException if {@code KIMI_PROTOCOL} or {@code
+   * @throws io.github.kimisdk.errors.ConfigurationException if {@code KIMI_PROTOCOL} or {@code
    *     KIMI_BASE_URL} is malformed
    */
   public static Env fromEnv(Map<String, String> env, Function<String, WireProtocol> protocols) {

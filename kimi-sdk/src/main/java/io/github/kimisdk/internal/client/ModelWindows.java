@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.Set;

@@ -1,14 +1,14 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;

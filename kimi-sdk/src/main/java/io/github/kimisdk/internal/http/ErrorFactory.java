@@ -1,14 +1,15 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiError;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
@@ -1030,8 +1031,8 @@ public final class ErrorFactory {
    * not tell apart (kimi-api.md sections 1.3 and 4.3). On the Anthropic-style surface (its envelope
    * type {@code rate_limit_error}) the User-Agent gate answers with it, every time, to a client it
    * does not recognise: with the SDK's own User-Agent that is the likely cause, and retrying cannot
-   * help, so it is a {@link io.github.kimisdk.PermissionDeniedException} for the gate. Otherwise it
-   * is an overload whose hint names the likelier causes.
+   * help, so it is a {@link io.github.kimisdk.errors.PermissionDeniedException} for the gate.
+   * Otherwise it is an overload whose hint names the likelier causes.
    */
   private ApiException kimiCodeOverloaded(
       ResponseMetadata md,

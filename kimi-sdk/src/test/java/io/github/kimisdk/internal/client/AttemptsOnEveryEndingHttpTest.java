@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.kimisdk.CapturingLogger;
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiExtension;

@@ -2,14 +2,14 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.CancelledException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamIdleException;
 import java.nio.charset.StandardCharsets;
