@@ -29,8 +29,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Calls run on the caller's thread. Failures are LangChain4j's exceptions ({@code
- * dev.langchain4j.exception}): see the module's README for the table. The listeners hear every
- * call (LangChain4j's {@link ChatModel#chat(ChatRequest)} calls them around {@link
+ * dev.langchain4j.exception}): see the module's README for the table. The listeners hear every call
+ * (LangChain4j's {@link ChatModel#chat(ChatRequest)} calls them around {@link
  * #doChat(ChatRequest)}). Instances are immutable and thread-safe.
  */
 public final class KimiChatModel implements ChatModel {
@@ -60,8 +60,8 @@ public final class KimiChatModel implements ChatModel {
    * @param request the request, its parameters already merged with {@link
    *     #defaultRequestParameters()} (as {@link ChatModel#chat(ChatRequest)} does)
    * @return the answer
-   * @throws dev.langchain4j.exception.UnsupportedFeatureException for what Kimi does not take
-   *     (such as {@code topK}, audio, images by http URL)
+   * @throws dev.langchain4j.exception.UnsupportedFeatureException for what Kimi does not take (such
+   *     as {@code topK}, audio, images by http URL)
    * @throws dev.langchain4j.exception.LangChain4jException for a failed call, by its kind
    */
   @Override

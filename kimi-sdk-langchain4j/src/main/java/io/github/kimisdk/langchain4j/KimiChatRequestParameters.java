@@ -26,8 +26,8 @@ import java.util.Objects;
  * <p>Kimi's own parameters: {@link #thinking()} ({@code thinking}: on, off, or on with earlier
  * turns' reasoning kept), {@link #reasoningEffort()} ({@code reasoning_effort}), {@link
  * #promptCacheKey()} ({@code prompt_cache_key}), {@link #safetyIdentifier()} ({@code
- * safety_identifier}) and {@link #customParameters()}: further members of the request body, sent
- * as they are (such as {@code prompt_cache_options} for a cache lifetime).
+ * safety_identifier}) and {@link #customParameters()}: further members of the request body, sent as
+ * they are (such as {@code prompt_cache_options} for a cache lifetime).
  */
 public final class KimiChatRequestParameters extends DefaultChatRequestParameters {
 
@@ -181,7 +181,9 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         safetyIdentifier = that.safetyIdentifier != null ? that.safetyIdentifier : safetyIdentifier;
         if (!that.customParameters.isEmpty()) {
           Map<String, Object> merged =
-              customParameters == null ? new LinkedHashMap<>() : new LinkedHashMap<>(customParameters);
+              customParameters == null
+                  ? new LinkedHashMap<>()
+                  : new LinkedHashMap<>(customParameters);
           merged.putAll(that.customParameters);
           customParameters = merged;
         }
@@ -213,8 +215,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     }
 
     /**
-     * Sets the reasoning effort, such as {@code "low"}, {@code "high"} or {@code "max"} on
-     * kimi-k3.
+     * Sets the reasoning effort, such as {@code "low"}, {@code "high"} or {@code "max"} on kimi-k3.
      *
      * @param reasoningEffort the effort, or null for the model's default
      * @return this builder
@@ -248,10 +249,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     }
 
     /**
-     * Sets further members of the request body, sent as they are: strings, numbers, booleans,
-     * null, lists and maps of them, or the SDK's {@code JsonValue}s. A member the request sends
-     * itself (such as {@code temperature}) is refused when the request is made: set it with its
-     * own method.
+     * Sets further members of the request body, sent as they are: strings, numbers, booleans, null,
+     * lists and maps of them, or the SDK's {@code JsonValue}s. A member the request sends itself
+     * (such as {@code temperature}) is refused when the request is made: set it with its own
+     * method.
      *
      * <pre>{@code
      * .customParameters(Map.of("prompt_cache_options", Map.of("ttl", "1h")))
@@ -261,7 +262,8 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
      * @return this builder
      */
     public Builder customParameters(Map<String, Object> customParameters) {
-      this.customParameters = customParameters == null ? null : new LinkedHashMap<>(customParameters);
+      this.customParameters =
+          customParameters == null ? null : new LinkedHashMap<>(customParameters);
       return this;
     }
 

@@ -262,8 +262,8 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
   /**
    * Logs non-streamed response bodies at {@code DEBUG} on the logger {@value
-   * KimiClient#LOGGER_NAME}. The SDK logs requests and responses together: either switch turns
-   * both on.
+   * KimiClient#LOGGER_NAME}. The SDK logs requests and responses together: either switch turns both
+   * on.
    *
    * @param logResponses whether to log them
    * @return this builder
@@ -274,8 +274,8 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
-   * Says what the model's own client does with a sampling value the model fixes: refuse the
-   * request before sending it (the default), or drop the value ({@link SamplingPolicy#ADAPT}).
+   * Says what the model's own client does with a sampling value the model fixes: refuse the request
+   * before sending it (the default), or drop the value ({@link SamplingPolicy#ADAPT}).
    *
    * @param samplingPolicy the policy
    * @return this builder
@@ -297,8 +297,8 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
-   * Sets the request parameters every request starts from (a {@link KimiChatRequestParameters}
-   * for Kimi's own); the values set on this builder override them.
+   * Sets the request parameters every request starts from (a {@link KimiChatRequestParameters} for
+   * Kimi's own); the values set on this builder override them.
    *
    * @param parameters the parameters
    * @return this builder

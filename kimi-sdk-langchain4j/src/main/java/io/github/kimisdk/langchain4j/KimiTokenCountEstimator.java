@@ -24,8 +24,8 @@ import java.util.Objects;
  *
  * <p>The vocabulary is Moonshot's {@code tiktoken.model}, which the SDK does not bundle: {@link
  * KimiTokenizer#standard()} reads the file {@code KIMI_TOKENIZER_VOCAB} names, or its cache, or
- * fetches it once (checked by its SHA-256); or pass a tokenizer you loaded. Instances are
- * immutable and thread-safe.
+ * fetches it once (checked by its SHA-256); or pass a tokenizer you loaded. Instances are immutable
+ * and thread-safe.
  */
 public final class KimiTokenCountEstimator implements TokenCountEstimator {
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * The tokens of a Kimi call: input (prompt), output (completion, reasoning included) and total, as
- * {@link TokenUsage} has them, and the parts Kimi reports besides: the input tokens served from
- * its prompt cache and the output tokens spent reasoning.
+ * {@link TokenUsage} has them, and the parts Kimi reports besides: the input tokens served from its
+ * prompt cache and the output tokens spent reasoning.
  */
 public final class KimiTokenUsage extends TokenUsage {
 

@@ -9,9 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * LangChain4j's own test kit for a {@link ChatModel} ({@code AbstractChatModelIT}), run on
- * kimi-k3 with thinking as it comes and with thinking off, against {@link KitServer}. The
- * capability switches and their reasons are in the module's README ("LangChain4j's test kit").
+ * LangChain4j's own test kit for a {@link ChatModel} ({@code AbstractChatModelIT}), run on kimi-k3
+ * with thinking as it comes and with thinking off, against {@link KitServer}. The capability
+ * switches and their reasons are in the module's README ("LangChain4j's test kit").
  */
 class KimiChatModelKitTest extends AbstractChatModelIT {
 

@@ -131,21 +131,38 @@ final class KitAnswers implements Function<RecordedRequest, FakeResponse> {
         !(body.get("thinking") instanceof JsonObject t
             && t.get("type") instanceof JsonString type
             && type.value().equals("disabled"));
-    String head = "{\"id\":\"chatcmpl-kit\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-        + "\"model\":\"" + model + "\",\"choices\":[{\"index\":0,";
+    String head =
+        "{\"id\":\"chatcmpl-kit\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\""
+            + model
+            + "\",\"choices\":[{\"index\":0,";
     FakeResponse.SseBuilder sse = FakeResponse.sse();
-    sse.data(head + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
+    sse.data(
+        head + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
     if (thinking) {
-      sse.data(head + "\"delta\":{\"reasoning_content\":\"I will call " + name
-          + ".\"},\"finish_reason\":null}]}");
+      sse.data(
+          head
+              + "\"delta\":{\"reasoning_content\":\"I will call "
+              + name
+              + ".\"},\"finish_reason\":null}]}");
     }
-    sse.data(head + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"" + name + ":0\","
-        + "\"type\":\"function\",\"function\":{\"name\":\"" + name + "\",\"arguments\":\"\"}}]},"
-        + "\"finish_reason\":null}]}");
-    sse.data(head + "\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]},"
-        + "\"finish_reason\":null}]}");
-    sse.data(head + "\"delta\":{},\"finish_reason\":\"tool_calls\",\"usage\":{\"prompt_tokens\":"
-        + "42,\"completion_tokens\":9,\"total_tokens\":51}}]}");
+    sse.data(
+        head
+            + "\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\""
+            + name
+            + ":0\","
+            + "\"type\":\"function\",\"function\":{\"name\":\""
+            + name
+            + "\",\"arguments\":\"\"}}]},"
+            + "\"finish_reason\":null}]}");
+    sse.data(
+        head
+            + "\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]},"
+            + "\"finish_reason\":null}]}");
+    sse.data(
+        head
+            + "\"delta\":{},\"finish_reason\":\"tool_calls\",\"usage\":{\"prompt_tokens\":"
+            + "42,\"completion_tokens\":9,\"total_tokens\":51}}]}");
     return sse.done().build();
   }
 

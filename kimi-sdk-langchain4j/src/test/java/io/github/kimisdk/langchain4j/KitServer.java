@@ -69,8 +69,8 @@ final class KitServer implements AutoCloseable {
   }
 
   /**
-   * The listener kits set temperature 0.7 and top-p 1.0, which kimi-k3 fixes (at 1 and 0.95):
-   * those models drop them, as {@link SamplingPolicy#ADAPT} says, instead of refusing the request.
+   * The listener kits set temperature 0.7 and top-p 1.0, which kimi-k3 fixes (at 1 and 0.95): those
+   * models drop them, as {@link SamplingPolicy#ADAPT} says, instead of refusing the request.
    */
   KimiChatModel.Builder listened(ChatModelListener listener) {
     return chat(null).samplingPolicy(SamplingPolicy.ADAPT).listeners(List.of(listener));

@@ -102,7 +102,11 @@ public final class Responses {
       return null;
     }
     return new KimiTokenUsage(
-        u.promptTokens(), u.completionTokens(), u.totalTokens(), u.cachedTokens(), u.reasoningTokens());
+        u.promptTokens(),
+        u.completionTokens(),
+        u.totalTokens(),
+        u.cachedTokens(),
+        u.reasoningTokens());
   }
 
   /**

@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every chunk and makes every callback, so a handler sees all its callbacks on one thread, never
  * the caller's. {@link #cancel()} may come from any thread (the handler's, through a context's
  * {@link StreamingHandle}, or another): it sets {@code cancelled} (volatile) and closes the stream
- * ({@code stream}, volatile, set once by the reading thread), which ends the reading thread's
- * wait; after a cancel no callback is made. An exception a callback throws is passed to {@code
- * onError} and the stream goes on, as LangChain4j's providers do; an exception {@code onError}
- * throws is logged and dropped.
+ * ({@code stream}, volatile, set once by the reading thread), which ends the reading thread's wait;
+ * after a cancel no callback is made. An exception a callback throws is passed to {@code onError}
+ * and the stream goes on, as LangChain4j's providers do; an exception {@code onError} throws is
+ * logged and dropped.
  */
 public final class StreamingChat implements StreamingHandle {
 
@@ -280,9 +280,10 @@ public final class StreamingChat implements StreamingHandle {
     String id() {
       if (id == null) {
         String base = (name == null || name.isBlank() ? "call" : name) + ":" + index;
-        id = base.length() > ToolCall.MAX_GENERATED_ID
-            ? base.substring(base.length() - ToolCall.MAX_GENERATED_ID)
-            : base;
+        id =
+            base.length() > ToolCall.MAX_GENERATED_ID
+                ? base.substring(base.length() - ToolCall.MAX_GENERATED_ID)
+                : base;
       }
       return id;
     }
