@@ -70,9 +70,7 @@ public final class Requests {
           "modelName must be set, such as \"kimi-k3\", on the model's builder or the request");
     }
     ChatRequest.Builder b =
-        ChatRequest.builder(model)
-            .messages(messages(messages))
-            .stream(stream)
+        ChatRequest.builder(model).messages(messages(messages)).stream(stream)
             .temperature(p.temperature())
             .topP(p.topP())
             .frequencyPenalty(p.frequencyPenalty())
@@ -152,12 +150,7 @@ public final class Requests {
       }
       Object signature = a.attributes().get(REASONING_SIGNATURE);
       return new AssistantMessage(
-          a.text(),
-          a.thinking(),
-          calls,
-          null,
-          false,
-          signature instanceof String s ? s : null);
+          a.text(), a.thinking(), calls, null, false, signature instanceof String s ? s : null);
     }
     if (m instanceof ToolExecutionResultMessage t) {
       return Message.tool(t.id(), t.toolName(), t.text());
@@ -171,8 +164,8 @@ public final class Requests {
       return ContentPart.text(t.text());
     }
     if (c instanceof ImageContent i) {
-      return new ContentPart.ImagePart(url(i.image().url(), i.image().base64Data(), i.image()
-          .mimeType(), "image"));
+      return new ContentPart.ImagePart(
+          url(i.image().url(), i.image().base64Data(), i.image().mimeType(), "image"));
     }
     if (c instanceof VideoContent v) {
       Video video = v.video();
