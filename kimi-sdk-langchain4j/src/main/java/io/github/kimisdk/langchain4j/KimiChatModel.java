@@ -1,18 +1,12 @@
 package io.github.kimisdk.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.langchain4j.internal.Errors;
 import io.github.kimisdk.langchain4j.internal.Requests;
 import io.github.kimisdk.langchain4j.internal.Responses;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Kimi as a LangChain4j {@link ChatModel}, over a {@link KimiClient}: messages, tools, tool choice,
@@ -33,16 +27,10 @@ import java.util.Set;
  * (LangChain4j's {@link ChatModel#chat(ChatRequest)} calls them around {@link
  * #doChat(ChatRequest)}). Instances are immutable and thread-safe.
  */
-public final class KimiChatModel implements ChatModel {
-
-  private final KimiClient client;
-  private final KimiChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
+public final class KimiChatModel extends KimiModel implements ChatModel {
 
   private KimiChatModel(Builder builder) {
-    this.defaults = builder.resolvedParameters();
-    this.listeners = builder.resolvedListeners();
-    this.client = builder.resolvedClient();
+    super(builder);
   }
 
   /**
@@ -67,51 +55,12 @@ public final class KimiChatModel implements ChatModel {
   @Override
   public ChatResponse doChat(ChatRequest request) {
     io.github.kimisdk.chat.ChatRequest kimi =
-        Requests.toKimi(request.messages(), parameters(request), false);
+        Requests.toKimi(request.messages(), merged(request.parameters()), false);
     try {
-      return Responses.toChatResponse(client.chat(kimi));
+      return Responses.toChatResponse(client().chat(kimi));
     } catch (RuntimeException e) {
       throw Errors.map(e);
     }
-  }
-
-  private ChatRequestParameters parameters(ChatRequest request) {
-    ChatRequestParameters p = request.parameters();
-    return p instanceof KimiChatRequestParameters ? p : defaults.overrideWith(p);
-  }
-
-  @Override
-  public KimiChatRequestParameters defaultRequestParameters() {
-    return defaults;
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return listeners;
-  }
-
-  @Override
-  public ModelProvider provider() {
-    return ModelProvider.OTHER;
-  }
-
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-  }
-
-  /**
-   * Returns the client the model calls through.
-   *
-   * @return the client
-   */
-  public KimiClient client() {
-    return client;
-  }
-
-  @Override
-  public String toString() {
-    return "KimiChatModel[model=" + defaults.modelName() + ", client=" + client + "]";
   }
 
   /** Builds a {@link KimiChatModel}; see {@link KimiStreamingChatModel.Builder} for the twin. */

@@ -15,11 +15,11 @@ import java.util.Map;
 
 /**
  * The builder settings {@link KimiChatModel} and {@link KimiStreamingChatModel} share, named as
- * LangChain4j's providers name them. Either a client of the model's own ({@link #apiKey}, {@link
- * #baseUrl}, {@link #timeout}, {@link #maxRetries}, {@link #logRequests}, {@link #samplingPolicy};
+ * LangChain4j's providers name them. Either a client of the model's own ({@code apiKey}, {@code
+ * baseUrl}, {@code timeout}, {@code maxRetries}, {@code logRequests}, {@code samplingPolicy};
  * without an API key the client reads {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
- * KIMI_CODING_API_KEY}), or an existing {@link #client(KimiClient)}, which keeps its own settings.
- * Request parameters set here override those of {@link #defaultRequestParameters}.
+ * KIMI_CODING_API_KEY}), or an existing {@code client}, which keeps its own settings. Request
+ * parameters set here override those of {@code defaultRequestParameters}.
  *
  * @param <B> the concrete builder
  */
@@ -92,7 +92,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
   /**
    * Sets the temperature. Kimi's newer models fix it (kimi-k3: 1, or 0.6 without thinking); see
-   * {@link #samplingPolicy}.
+   * {@code samplingPolicy}.
    *
    * @param temperature the temperature, in [0, 1]
    * @return this builder
@@ -103,7 +103,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
-   * Sets top-p (fixed at 0.95 on Kimi's newer models; see {@link #samplingPolicy}).
+   * Sets top-p (fixed at 0.95 on Kimi's newer models; see {@code samplingPolicy}).
    *
    * @param topP top-p, in [0, 1]
    * @return this builder
@@ -148,7 +148,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
-   * The same as {@link #maxTokens(Integer)}, by Kimi's name for it.
+   * The same as {@code maxTokens}, by Kimi's name for it.
    *
    * @param maxCompletionTokens the limit
    * @return this builder

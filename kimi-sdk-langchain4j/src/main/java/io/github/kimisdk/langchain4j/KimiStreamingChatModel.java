@@ -1,18 +1,12 @@
 package io.github.kimisdk.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.langchain4j.internal.Requests;
 import io.github.kimisdk.langchain4j.internal.StreamingChat;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
@@ -41,18 +35,13 @@ import java.util.concurrent.Executor;
  * is sent; a failed call reaches {@code onError} as a LangChain4j exception (see the module's
  * README). Instances are immutable and thread-safe.
  */
-public final class KimiStreamingChatModel implements StreamingChatModel {
+public final class KimiStreamingChatModel extends KimiModel implements StreamingChatModel {
 
-  private final KimiClient client;
-  private final KimiChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
   private final Executor executor;
 
   private KimiStreamingChatModel(Builder builder) {
-    this.defaults = builder.resolvedParameters();
-    this.listeners = builder.resolvedListeners();
+    super(builder);
     this.executor = builder.executor == null ? StreamingChat.defaultExecutor() : builder.executor;
-    this.client = builder.resolvedClient();
   }
 
   /**
@@ -77,45 +66,11 @@ public final class KimiStreamingChatModel implements StreamingChatModel {
   @Override
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    ChatRequestParameters p = request.parameters();
-    if (!(p instanceof KimiChatRequestParameters)) {
-      p = defaults.overrideWith(p);
-    }
-    StreamingChat.start(client, Requests.toKimi(request.messages(), p, true), handler, executor);
-  }
-
-  @Override
-  public KimiChatRequestParameters defaultRequestParameters() {
-    return defaults;
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return listeners;
-  }
-
-  @Override
-  public ModelProvider provider() {
-    return ModelProvider.OTHER;
-  }
-
-  @Override
-  public Set<Capability> supportedCapabilities() {
-    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
-  }
-
-  /**
-   * Returns the client the model calls through.
-   *
-   * @return the client
-   */
-  public KimiClient client() {
-    return client;
-  }
-
-  @Override
-  public String toString() {
-    return "KimiStreamingChatModel[model=" + defaults.modelName() + ", client=" + client + "]";
+    StreamingChat.start(
+        client(),
+        Requests.toKimi(request.messages(), merged(request.parameters()), true),
+        handler,
+        executor);
   }
 
   /** Builds a {@link KimiStreamingChatModel}; the settings are {@link KimiChatModel.Builder}'s. */
