@@ -2,6 +2,7 @@ package io.github.kimisdk.langchain4j;
 
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Thinking;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,15 +26,17 @@ import java.util.Objects;
  *
  * <p>Kimi's own parameters: {@link #thinking()} ({@code thinking}: on, off, or on with earlier
  * turns' reasoning kept), {@link #reasoningEffort()} ({@code reasoning_effort}), {@link
- * #promptCacheKey()} ({@code prompt_cache_key}), {@link #safetyIdentifier()} ({@code
+ * #promptCacheKey()} ({@code prompt_cache_key}), {@link #promptCacheTtl()} ({@code
+ * prompt_cache_options}: how long Kimi keeps the prompt cache), {@link #safetyIdentifier()} ({@code
  * safety_identifier}) and {@link #customParameters()}: further members of the request body, sent as
- * they are (such as {@code prompt_cache_options} for a cache lifetime).
+ * they are.
  */
 public final class KimiChatRequestParameters extends DefaultChatRequestParameters {
 
   private final Thinking thinking;
   private final String reasoningEffort;
   private final String promptCacheKey;
+  private final CacheTtl promptCacheTtl;
   private final String safetyIdentifier;
   private final Map<String, Object> customParameters;
 
@@ -42,6 +45,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     this.thinking = builder.thinking;
     this.reasoningEffort = builder.reasoningEffort;
     this.promptCacheKey = builder.promptCacheKey;
+    this.promptCacheTtl = builder.promptCacheTtl;
     this.safetyIdentifier = builder.safetyIdentifier;
     this.customParameters =
         builder.customParameters == null
@@ -75,6 +79,16 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
    */
   public String promptCacheKey() {
     return promptCacheKey;
+  }
+
+  /**
+   * Returns how long Kimi keeps this request's prompt cache ({@code prompt_cache_options}), or null
+   * for Kimi's default of five minutes.
+   *
+   * @return the time to live, or null
+   */
+  public CacheTtl promptCacheTtl() {
+    return promptCacheTtl;
   }
 
   /**
@@ -112,6 +126,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         && Objects.equals(thinking, that.thinking)
         && Objects.equals(reasoningEffort, that.reasoningEffort)
         && Objects.equals(promptCacheKey, that.promptCacheKey)
+        && promptCacheTtl == that.promptCacheTtl
         && Objects.equals(safetyIdentifier, that.safetyIdentifier)
         && customParameters.equals(that.customParameters);
   }
@@ -123,6 +138,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         thinking,
         reasoningEffort,
         promptCacheKey,
+        promptCacheTtl,
         safetyIdentifier,
         customParameters);
   }
@@ -137,6 +153,8 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         + reasoningEffort
         + ", promptCacheKey="
         + promptCacheKey
+        + ", promptCacheTtl="
+        + promptCacheTtl
         + ", safetyIdentifier="
         + safetyIdentifier
         + ", customParameters="
@@ -159,6 +177,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     private Thinking thinking;
     private String reasoningEffort;
     private String promptCacheKey;
+    private CacheTtl promptCacheTtl;
     private String safetyIdentifier;
     private Map<String, Object> customParameters;
 
@@ -178,6 +197,7 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         thinking = that.thinking != null ? that.thinking : thinking;
         reasoningEffort = that.reasoningEffort != null ? that.reasoningEffort : reasoningEffort;
         promptCacheKey = that.promptCacheKey != null ? that.promptCacheKey : promptCacheKey;
+        promptCacheTtl = that.promptCacheTtl != null ? that.promptCacheTtl : promptCacheTtl;
         safetyIdentifier = that.safetyIdentifier != null ? that.safetyIdentifier : safetyIdentifier;
         if (!that.customParameters.isEmpty()) {
           Map<String, Object> merged =
@@ -234,6 +254,18 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
      */
     public Builder promptCacheKey(String promptCacheKey) {
       this.promptCacheKey = promptCacheKey;
+      return this;
+    }
+
+    /**
+     * Sets how long Kimi keeps the prompt cache ({@code prompt_cache_options}); cache writes are
+     * billed at this time to live's price.
+     *
+     * @param promptCacheTtl the time to live, or null for Kimi's default of five minutes
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
+      this.promptCacheTtl = promptCacheTtl;
       return this;
     }
 

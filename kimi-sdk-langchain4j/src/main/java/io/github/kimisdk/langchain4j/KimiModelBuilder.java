@@ -213,6 +213,17 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
+   * Sets how long Kimi keeps the prompt cache of every request ({@code prompt_cache_options}).
+   *
+   * @param promptCacheTtl the time to live, or null for Kimi's default of five minutes
+   * @return this builder
+   */
+  public B promptCacheTtl(io.github.kimisdk.chat.CacheTtl promptCacheTtl) {
+    parameters.promptCacheTtl(promptCacheTtl);
+    return self();
+  }
+
+  /**
    * Sets further members of every request's body (see {@link
    * KimiChatRequestParameters.Builder#customParameters}).
    *

@@ -101,6 +101,7 @@ public final class Requests {
       b.thinking(k.thinking())
           .reasoningEffort(k.reasoningEffort())
           .promptCacheKey(k.promptCacheKey())
+          .promptCacheTtl(k.promptCacheTtl())
           .safetyIdentifier(k.safetyIdentifier());
       for (Map.Entry<String, Object> e : k.customParameters().entrySet()) {
         Object v = e.getValue();

@@ -23,6 +23,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
 import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
@@ -290,14 +291,16 @@ class RequestsTest {
                 .reasoningEffort("low")
                 .promptCacheKey("cache-1")
                 .safetyIdentifier("user-hash")
-                .customParameters(Map.of("prompt_cache_options", Map.of("ttl", "1h")))
+                .promptCacheTtl(CacheTtl.ONE_HOUR)
+                .customParameters(Map.of("seed", 7))
                 .build(),
             UserMessage.from("Hi"));
     assertThat(r.thinking()).isEqualTo(Thinking.disabled());
     assertThat(r.reasoningEffort()).isEqualTo("low");
     assertThat(r.promptCacheKey()).isEqualTo("cache-1");
     assertThat(r.safetyIdentifier()).isEqualTo("user-hash");
-    assertThat(Json.write(r.extraBody().get("prompt_cache_options"))).isEqualTo("{\"ttl\":\"1h\"}");
+    assertThat(r.promptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
+    assertThat(Json.write(r.extraBody().get("seed"))).isEqualTo("7");
   }
 
   @Test
