@@ -18,7 +18,7 @@ import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
