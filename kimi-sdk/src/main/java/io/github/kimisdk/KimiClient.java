@@ -19,7 +19,7 @@ import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
@@ -31,6 +31,7 @@ import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.model.ThinkingFallback;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
@@ -64,10 +65,11 @@ import java.util.concurrent.Executor;
  * with an error); an asynchronous form completes exceptionally with one, and cancelling its future
  * aborts the exchange. Every operation throws {@link IllegalStateException} once the client is
  * closed. What a call returns carries its response metadata ({@link ChatCompletion#metadata()},
- * {@link ChatStream#metadata()}, {@link KimiEventStream#metadata()}); {@link KimiResponse} holds
- * the answer of {@link #request} with its exact bytes. The platform's services are {@link
- * #files()}, {@link #batches()} and {@link #kimiCode()}. The API key never appears in {@link
- * #toString()}, exception messages or logs.
+ * {@link ChatStream#metadata()}; the events of {@link #requestEvents} are {@code sse}'s, which
+ * knows nothing of Kimi, so their call's listeners get it); {@link KimiResponse} holds the answer
+ * of {@link #request} with its exact bytes. The platform's services are {@link #files()}, {@link
+ * #batches()} and {@link #kimiCode()}. The API key never appears in {@link #toString()}, exception
+ * messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 
@@ -406,10 +408,12 @@ public final class KimiClient implements AutoCloseable {
    * nothing is sent until the stream is consumed; attempts are retried, behind the rate limiter,
    * until one delivers its first event (an error answer is thrown from the first read); the events
    * are passed on as they are, {@code data: [DONE]} included, which ends the stream. It holds its
-   * rate-limiter slot until it ends; close it to stop early.
+   * rate-limiter slot until it ends; close it to stop early. Its failures are {@link
+   * KimiException}s, as a chat stream's are; its response metadata reaches the call's {@link
+   * CallListener}s ({@link CallEvent.Headers}).
    *
    * <pre>{@code
-   * try (KimiEventStream events = kimi.requestEvents("POST", "responses", body)) {
+   * try (EventStream events = kimi.requestEvents("POST", "responses", body)) {
    *   events.forEach(e -> System.out.println(e.event() + ": " + e.data()));
    * }
    * }</pre>
@@ -421,7 +425,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws PreflightException if the body is over the request size limit
    * @throws IllegalArgumentException if the method or path is malformed
    */
-  public KimiEventStream requestEvents(String method, String path, JsonValue body) {
+  public EventStream requestEvents(String method, String path, JsonValue body) {
     return requestEvents(method, path, body, RequestOptions.none());
   }
 
@@ -435,7 +439,7 @@ public final class KimiClient implements AutoCloseable {
    * @param options the call's settings, on top of the client's
    * @return the stream
    */
-  public KimiEventStream requestEvents(
+  public EventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
     return scope.requestEvents(method, path, body, options);
   }

@@ -36,7 +36,7 @@ import java.util.Set;
  * global state: the same values give the same request, or the same refusal, wherever they are
  * built. What depends on the model (fixed sampling, thinking and effort, tool choice while the
  * model thinks, vision and video) is checked by the client before each call, against the model
- * table it was built with ({@code ModelInfo.problems(request)} in {@code io.github.kimisdk.token}),
+ * table it was built with ({@code ModelInfo.problems(request)} in {@code io.github.kimisdk.model}),
  * and adapted there when the client's policies say so ({@code samplingPolicy}, {@code
  * thinkingFallback}).
  *

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * A streaming chat reply: chunks as Kimi produces them. It keeps the contract every stream of the
- * SDK keeps ({@link io.github.kimisdk.KimiEventStream} too): it is cold (nothing is sent until it
+ * SDK keeps ({@link io.github.kimisdk.sse.EventStream} too): it is cold (nothing is sent until it
  * is subscribed to or iterated) and can be consumed once, in one of these ways:
  *
  * <pre>{@code
@@ -59,21 +59,12 @@ import java.util.stream.Stream;
  * are your publisher's, passed on as they are); closed before it is consumed, it subscribes to your
  * publisher only to cancel, so that what the publisher holds (a response body, say) is released.
  */
-public sealed class ChatStream
-    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable
-    permits io.github.kimisdk.internal.client.SdkStreams.Chat {
+public final class ChatStream
+    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable {
 
   private final StreamHandle<ChatCompletionChunk, ResponseMetadata> handle;
 
-  /**
-   * Creates the stream of a call the SDK makes; {@code ChatStream} is sealed, so only the SDK's own
-   * streams come this way (yours come from {@link #of}).
-   *
-   * @param source the call's chunks, stopped by {@link #close()} or an interrupt
-   * @param metadata returns the response metadata, or null until the response headers arrived
-   */
-  @SuppressWarnings("exports") // the SDK's own subclass is the only caller: this class is sealed
-  protected ChatStream(
+  private ChatStream(
       StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
     this.handle = new StreamHandle<>(source, "ChatStream", metadata);
   }
@@ -90,7 +81,8 @@ public sealed class ChatStream
   }
 
   /**
-   * Wraps a publisher of chunks with a view of its response metadata.
+   * Wraps a publisher of chunks with a view of its response metadata. A {@code KimiClient} makes
+   * its streams this way, over the publisher of its call.
    *
    * @param source the chunks; subscribed at most once
    * @param metadata returns the response metadata, or null until the response headers arrived
@@ -99,7 +91,8 @@ public sealed class ChatStream
    */
   public static ChatStream of(
       Flow.Publisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    return new ChatStream(StreamHandle.foreign(source, ChatStream::stopped), metadata);
+    Objects.requireNonNull(metadata, "metadata");
+    return new ChatStream(StreamHandle.sourceOf(source, ChatStream::stopped), metadata);
   }
 
   private static RuntimeException stopped(InterruptedException interrupt) {
@@ -124,7 +117,7 @@ public sealed class ChatStream
    * @throws NullPointerException if {@code subscriber} is null
    */
   @Override
-  public final void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+  public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
     handle.subscribe(subscriber);
   }
 
@@ -140,7 +133,7 @@ public sealed class ChatStream
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   @Override
-  public final Iterator<ChatCompletionChunk> iterator() {
+  public Iterator<ChatCompletionChunk> iterator() {
     return handle.iterator();
   }
 
@@ -156,7 +149,7 @@ public sealed class ChatStream
    * @return the stream of chunks
    * @throws IllegalStateException if the stream was already consumed or closed
    */
-  public final Stream<ChatCompletionChunk> stream() {
+  public Stream<ChatCompletionChunk> stream() {
     return handle.stream();
   }
 
@@ -170,7 +163,7 @@ public sealed class ChatStream
    * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if {@code sink} is null
    */
-  public final ChatCompletion forEachText(Consumer<String> sink) {
+  public ChatCompletion forEachText(Consumer<String> sink) {
     Objects.requireNonNull(sink, "sink");
     return forEachText(reasoning -> {}, sink);
   }
@@ -190,8 +183,7 @@ public sealed class ChatStream
    * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if a sink is null
    */
-  public final ChatCompletion forEachText(
-      Consumer<String> reasoningSink, Consumer<String> textSink) {
+  public ChatCompletion forEachText(Consumer<String> reasoningSink, Consumer<String> textSink) {
     Objects.requireNonNull(reasoningSink, "reasoningSink");
     Objects.requireNonNull(textSink, "textSink");
     ChatAccumulator acc = new ChatAccumulator();
@@ -220,7 +212,7 @@ public sealed class ChatStream
    * @return the accumulated completion
    * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    */
-  public final ChatCompletion toCompletion() {
+  public ChatCompletion toCompletion() {
     return forEachText(text -> {});
   }
 
@@ -230,7 +222,7 @@ public sealed class ChatStream
    *
    * @return the metadata, or empty before the response headers arrived
    */
-  public final Optional<ResponseMetadata> metadata() {
+  public Optional<ResponseMetadata> metadata() {
     return handle.metadata();
   }
 
@@ -240,12 +232,12 @@ public sealed class ChatStream
    * (see the class comment). Idempotent; a no-op once the stream has ended.
    */
   @Override
-  public final void close() {
+  public void close() {
     handle.close();
   }
 
   @Override
-  public final String toString() {
+  public String toString() {
     return handle.toString();
   }
 }

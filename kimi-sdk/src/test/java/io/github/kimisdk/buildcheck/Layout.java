@@ -55,6 +55,8 @@ import java.util.zip.ZipFile;
  *   <li>{@code agent} stands above everything else: no other package uses it.
  *   <li>{@code mcp} and {@code agent} never use {@code internal.http}: the floors above the client
  *       borrow its runtime instead of reaching into its transport.
+ *   <li>Of the exported packages only the root, the client itself, uses {@code internal.client}:
+ *       what a feature package needs of time and scheduling is in {@code internal.flow}.
  *   <li>One timer mechanism, {@code internal.flow.DaemonTimer}: no class outside {@code
  *       internal.flow} uses {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the
  *       scheduled pools of {@code Executors}, or the delayer behind {@code CompletableFuture}'s
@@ -223,6 +225,17 @@ final class Layout {
                   + " uses "
                   + to
                   + " (errors stands low: it uses only the values a failure carries)");
+        }
+        if (toPackage.equals("internal.client")
+            && EXPORTED.contains(fromPackage)
+            && !fromPackage.isEmpty()) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (only the client uses internal.client; time and scheduling are in"
+                  + " internal.flow)");
         }
         if (toPackage.equals("agent")) {
           out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");

@@ -46,6 +46,9 @@ class LayoutTest {
         }
         """);
     sources.put(
+        "io/github/kimisdk/internal/client/Clock.java",
+        "package io.github.kimisdk.internal.client; public class Clock { }");
+    sources.put(
         "io/github/kimisdk/internal/http/Transport.java",
         "package io.github.kimisdk.internal.http; public class Transport { }");
     sources.put(
@@ -103,6 +106,7 @@ class LayoutTest {
         import java.util.concurrent.*;
         public class Timeouts {
           io.github.kimisdk.internal.http.Transport transport;
+          io.github.kimisdk.internal.client.Clock clock;
           Object a = Executors.newSingleThreadScheduledExecutor();
           Object b = new CompletableFuture<String>().orTimeout(1, TimeUnit.SECONDS);
           Object c = new java.util.Timer(true);
@@ -117,6 +121,8 @@ class LayoutTest {
                 + " runtime, never internal.http)",
             "one-way: agent.Timeouts uses internal.http.Transport (mcp and agent borrow the"
                 + " client's runtime, never internal.http)",
+            "one-way: agent.Timeouts uses internal.client.Clock (only the client uses"
+                + " internal.client; time and scheduling are in internal.flow)",
             "one timer: mcp.Version uses java.util.concurrent.ScheduledThreadPoolExecutor"
                 + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
             "one timer: agent.Timeouts uses"

@@ -90,7 +90,7 @@ final class ChatCalls {
             r.sending(),
             (a, n) -> transport.stream(sent, body, n, a.call().overrides()),
             partial -> Retrier.resume(sent, partial));
-    return core.open(SdkStreams.chat(opened.stream(), opened.metadata()));
+    return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */

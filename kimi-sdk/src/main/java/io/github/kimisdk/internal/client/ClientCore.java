@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.Exceptions;
 import io.github.kimisdk.internal.http.HttpTransport;

@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
@@ -10,6 +9,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -61,7 +61,7 @@ final class Exchanges {
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
-  KimiEventStream requestEvents(String method, String path, JsonValue body, Call call) {
+  EventStream requestEvents(String method, String path, JsonValue body, Call call) {
     String m = checkMethod(method);
     String p = checkPath(path);
     byte[] bytes = body == null ? null : Json.writeBytes(body);
@@ -77,7 +77,7 @@ final class Exchanges {
     Chain.Opened<ServerSentEvent> opened =
         core.chain().stream(
             s, (a, n) -> transport.events(m, p, bytes, a.call().overrides(), n), null);
-    return core.open(SdkStreams.events(opened.stream(), opened.metadata()));
+    return core.open(EventStream.of(opened.stream()));
   }
 
   /**

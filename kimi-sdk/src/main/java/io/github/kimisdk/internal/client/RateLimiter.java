@@ -10,6 +10,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;

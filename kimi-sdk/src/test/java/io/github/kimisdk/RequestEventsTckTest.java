@@ -1,6 +1,7 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -12,16 +13,16 @@ import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 
 /**
- * The Reactive Streams TCK against {@link KimiEventStream} as returned by {@link
+ * The Reactive Streams TCK against {@link EventStream} as returned by {@link
  * KimiClient#requestEvents}, over loopback: each publisher is a real HTTP call to {@link
  * FakeKimiServer}, as {@code ChatStreamTckTest} runs it against chat streams.
  */
-class KimiEventStreamTckTest extends FlowPublisherVerification<ServerSentEvent> {
+class RequestEventsTckTest extends FlowPublisherVerification<ServerSentEvent> {
 
   private FakeKimiServer server;
   private KimiClient kimi;
 
-  public KimiEventStreamTckTest() {
+  public RequestEventsTckTest() {
     super(new TestEnvironment(2000, 200));
   }
 
@@ -75,6 +76,6 @@ class KimiEventStreamTckTest extends FlowPublisherVerification<ServerSentEvent> 
 
   @Override
   public void optional_spec111_maySupportMultiSubscribe() {
-    throw new SkipException("a KimiEventStream is one HTTP call: one subscriber only, by design");
+    throw new SkipException("a EventStream is one HTTP call: one subscriber only, by design");
   }
 }

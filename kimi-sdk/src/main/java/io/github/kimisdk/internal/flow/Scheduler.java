@@ -1,7 +1,5 @@
-package io.github.kimisdk.internal.client;
+package io.github.kimisdk.internal.flow;
 
-import io.github.kimisdk.internal.flow.DaemonTimer;
-import io.github.kimisdk.internal.flow.Delayer;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
