@@ -3,6 +3,8 @@ package io.github.kimisdk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.model.Cost;
 import java.net.URI;
 import java.time.Duration;
@@ -153,8 +155,9 @@ public sealed interface CallEvent {
    * @param finishReason why the model stopped (the first choice's); null for other operations or
    *     when the reply gave none
    * @param usage the tokens the reply reported; null when it reported none
-   * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}); null when
-   *     the model has no price or there was no usage
+   * @param cost what the usage cost at the client's prices ({@link KimiClient#prices()}), cache
+   *     writes at the time to live the request was sent with; null when the model has no price or
+   *     there was no usage
    * @param timeToFirstChunk the time to a stream's first chunk; null for other calls
    * @param responseId the completion's {@code id} as the server sent it (for a stream, its chunks';
    *     over the Messages protocol, the message's {@code msg_} id); null for calls that are not

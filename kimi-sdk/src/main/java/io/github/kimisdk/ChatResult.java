@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.model.Spend;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -1,8 +1,12 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.Errors;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonWriter;
@@ -556,17 +560,18 @@ public final class KimiBatches {
       }
       Batch b = last;
       result.completeExceptionally(
-          new KimiTimeoutException(
-              "Batch "
-                  + batchId
-                  + " is still "
-                  + (b == null ? "not reported" : b.status())
-                  + " after "
-                  + ErrorFactory.human(timeout)
-                  + "; it keeps running on the server: wait again, or cancel it with"
-                  + " batches().cancel(id)",
-              null,
-              null));
+          Errors.exceptions()
+              .timeout(
+                  "Batch "
+                      + batchId
+                      + " is still "
+                      + (b == null ? "not reported" : b.status())
+                      + " after "
+                      + ErrorFactory.human(timeout)
+                      + "; it keeps running on the server: wait again, or cancel it with"
+                      + " batches().cancel(id)",
+                  null,
+                  null));
     }
 
     private void poll() {

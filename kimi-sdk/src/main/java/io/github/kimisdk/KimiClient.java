@@ -1,31 +1,41 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.StructuredOutputException;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.Errors;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.ResponseTooLargeException;
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.model.ThinkingFallback;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,10 +65,11 @@ import java.util.concurrent.Executor;
  * with an error); an asynchronous form completes exceptionally with one, and cancelling its future
  * aborts the exchange. Every operation throws {@link IllegalStateException} once the client is
  * closed. What a call returns carries its response metadata ({@link ChatCompletion#metadata()},
- * {@link ChatStream#metadata()}, {@link KimiEventStream#metadata()}); {@link KimiResponse} holds
- * the answer of {@link #request} with its exact bytes. The platform's services are {@link
- * #files()}, {@link #batches()} and {@link #kimiCode()}. The API key never appears in {@link
- * #toString()}, exception messages or logs.
+ * {@link ChatStream#metadata()}; the events of {@link #requestEvents} are {@code sse}'s, which
+ * knows nothing of Kimi, so their call's listeners get it); {@link KimiResponse} holds the answer
+ * of {@link #request} with its exact bytes. The platform's services are {@link #files()}, {@link
+ * #batches()} and {@link #kimiCode()}. The API key never appears in {@link #toString()}, exception
+ * messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 
@@ -305,10 +316,11 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * Returns {@code request} as this client sends it to its model, before the model checks: a
-   * sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts, a tool
-   * choice the model rejects while thinking resolved when its {@link ThinkingFallback} says so, and
-   * earlier assistant turns of a thinking model given the reasoning it needs ({@link
+   * Returns {@code request} as this client sends it to its model, before the model checks: the
+   * client's {@link Builder#promptCacheTtl prompt cache time to live} where the request asks for
+   * none, a sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts,
+   * a tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says
+   * so, and earlier assistant turns of a thinking model given the reasoning it needs ({@link
    * ModelInfo#adapt}, against the client's catalog). Encoded, this is byte for byte the body sent,
    * over either wire protocol (unless a clamping preflight budget lowers {@code
    * max_completion_tokens}). A loop that sends several requests, such as {@code ToolRunner}, adapts
@@ -396,10 +408,12 @@ public final class KimiClient implements AutoCloseable {
    * nothing is sent until the stream is consumed; attempts are retried, behind the rate limiter,
    * until one delivers its first event (an error answer is thrown from the first read); the events
    * are passed on as they are, {@code data: [DONE]} included, which ends the stream. It holds its
-   * rate-limiter slot until it ends; close it to stop early.
+   * rate-limiter slot until it ends; close it to stop early. Its failures are {@link
+   * KimiException}s, as a chat stream's are; its response metadata reaches the call's {@link
+   * CallListener}s ({@link CallEvent.Headers}).
    *
    * <pre>{@code
-   * try (KimiEventStream events = kimi.requestEvents("POST", "responses", body)) {
+   * try (EventStream events = kimi.requestEvents("POST", "responses", body)) {
    *   events.forEach(e -> System.out.println(e.event() + ": " + e.data()));
    * }
    * }</pre>
@@ -411,7 +425,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws PreflightException if the body is over the request size limit
    * @throws IllegalArgumentException if the method or path is malformed
    */
-  public KimiEventStream requestEvents(String method, String path, JsonValue body) {
+  public EventStream requestEvents(String method, String path, JsonValue body) {
     return requestEvents(method, path, body, RequestOptions.none());
   }
 
@@ -425,7 +439,7 @@ public final class KimiClient implements AutoCloseable {
    * @param options the call's settings, on top of the client's
    * @return the stream
    */
-  public KimiEventStream requestEvents(
+  public EventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
     return scope.requestEvents(method, path, body, options);
   }
@@ -804,33 +818,28 @@ public final class KimiClient implements AutoCloseable {
    * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys).
    */
   public static final class Builder {
+    // Who is called and how, resolved together at build(); every other setting goes straight into
+    // the one settings state the client is built from, read by name (ClientConfig).
     private String apiKey;
     private String keySource = "apiKey";
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
-    private HttpClient httpClient;
-    private Executor executor;
-    private Timeouts timeouts = Timeouts.defaults();
-    private String userAgent = "kimi-sdk-java/" + HttpTransport.VERSION;
-    private final Map<String, String> headers = new LinkedHashMap<>();
-    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-    private SseLimits sseLimits = SseLimits.defaults();
-    private ContextBudget preflight;
-    private RetryPolicy retryPolicy = RetryPolicy.defaults();
-    private Scheduler scheduler;
     private boolean allowPlainHttp;
-    private HttpClient.Version httpVersion;
-    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private System.Logger logger;
-    private boolean logMessageContents;
-    private RateLimit rateLimit;
-    private SamplingPolicy samplingPolicy = SamplingPolicy.REFUSE;
-    private ThinkingFallback thinkingFallback = ThinkingFallback.REJECT;
-    private boolean modelChecks = true;
-    private ModelCatalog catalog = ModelCatalog.defaults();
-    private PriceTable prices; // null: by endpoint, see ClientCore
-    private final List<CallListener> listeners = new ArrayList<>();
-    private long maxRequestBytes = -1; // -1: Kimi Code's limit on Kimi Code, none elsewhere
+    private final ClientConfig.Builder settings =
+        ClientConfig.builder()
+            .timeouts(Timeouts.defaults())
+            .userAgent("kimi-sdk-java/" + HttpTransport.VERSION)
+            .maxResponseBytes(DEFAULT_MAX_RESPONSE_BYTES)
+            .sseLimits(SseLimits.defaults())
+            .retryPolicy(RetryPolicy.defaults())
+            .maxJsonDepth(DEFAULT_MAX_JSON_DEPTH)
+            .samplingPolicy(SamplingPolicy.REFUSE)
+            .thinkingFallback(ThinkingFallback.REJECT)
+            .modelChecks(true)
+            .catalog(ModelCatalog.defaults())
+            .maxRequestBytes(-1); // -1: Kimi Code's limit on Kimi Code, none elsewhere; prices
+
+    // null: by endpoint, see ClientCore
 
     private Builder() {}
 
@@ -921,7 +930,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code httpClient} is null
      */
     public Builder httpClient(HttpClient httpClient) {
-      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      settings.httpClient(Objects.requireNonNull(httpClient, "httpClient"));
       return this;
     }
 
@@ -935,7 +944,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code executor} is null
      */
     public Builder executor(Executor executor) {
-      this.executor = Objects.requireNonNull(executor, "executor");
+      settings.executor(Objects.requireNonNull(executor, "executor"));
       return this;
     }
 
@@ -948,7 +957,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code connect} is null
      */
     public Builder connectTimeout(Duration connect) {
-      this.timeouts = timeouts.withConnect(connect);
+      settings.timeouts(settings.timeouts().withConnect(connect));
       return this;
     }
 
@@ -960,7 +969,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code timeouts} is null
      */
     public Builder timeouts(Timeouts timeouts) {
-      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      settings.timeouts(Objects.requireNonNull(timeouts, "timeouts"));
       return this;
     }
 
@@ -978,7 +987,7 @@ public final class KimiClient implements AutoCloseable {
       if (userAgent.isBlank()) {
         throw new ConfigurationException("userAgent must not be blank");
       }
-      this.userAgent = userAgent;
+      settings.userAgent(userAgent);
       return this;
     }
 
@@ -1001,8 +1010,7 @@ public final class KimiClient implements AutoCloseable {
         return userAgent(value);
       }
       refuse(HeaderPolicy.problem(name, value, false));
-      headers.keySet().removeIf(k -> k.equalsIgnoreCase(name));
-      headers.put(name, value);
+      settings.header(name, value);
       return this;
     }
 
@@ -1032,7 +1040,7 @@ public final class KimiClient implements AutoCloseable {
         throw new IllegalArgumentException(
             "maxResponseBytes must be in [1024, 2147483639]: " + maxResponseBytes);
       }
-      this.maxResponseBytes = maxResponseBytes;
+      settings.maxResponseBytes(maxResponseBytes);
       return this;
     }
 
@@ -1046,7 +1054,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code sseLimits} is null
      */
     public Builder sseLimits(SseLimits sseLimits) {
-      this.sseLimits = Objects.requireNonNull(sseLimits, "sseLimits");
+      settings.sseLimits(Objects.requireNonNull(sseLimits, "sseLimits"));
       return this;
     }
 
@@ -1055,13 +1063,17 @@ public final class KimiClient implements AutoCloseable {
      * also checks the context window with the estimated prompt ({@link ContextBudget#defaults()},
      * against the window in this client's catalog); a request that does not fit fails unsent with
      * {@link ContextBudgetExceededException}. It checks the window only: the model's rules are
-     * {@link #modelChecks(boolean)}'s.
+     * {@link #modelChecks(boolean)}'s. A model the catalog lacks is never refused on the window it
+     * assumes ({@link ModelInfo#windowKnown()}): the first such call asks {@code GET /models} for
+     * the window, once per client and on the calling thread, and keeps the list (or its failure); a
+     * model the list lacks is sent unchecked, said once at {@code WARNING} on {@code
+     * io.github.kimisdk.preflight}.
      *
      * @param on whether to check
      * @return this builder
      */
     public Builder preflight(boolean on) {
-      this.preflight = on ? ContextBudget.defaults() : null;
+      settings.preflight(on ? ContextBudget.defaults() : null);
       return this;
     }
 
@@ -1077,7 +1089,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder modelChecks(boolean on) {
-      this.modelChecks = on;
+      settings.modelChecks(on);
       return this;
     }
 
@@ -1091,7 +1103,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code catalog} is null
      */
     public Builder catalog(ModelCatalog catalog) {
-      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      settings.catalog(Objects.requireNonNull(catalog, "catalog"));
       return this;
     }
 
@@ -1105,7 +1117,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code prices} is null
      */
     public Builder prices(PriceTable prices) {
-      this.prices = Objects.requireNonNull(prices, "prices");
+      settings.prices(Objects.requireNonNull(prices, "prices"));
       return this;
     }
 
@@ -1118,7 +1130,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder preflight(ContextBudget budget) {
-      this.preflight = budget;
+      settings.preflight(budget);
       return this;
     }
 
@@ -1131,7 +1143,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code retryPolicy} is null
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      settings.retryPolicy(Objects.requireNonNull(retryPolicy, "retryPolicy"));
       return this;
     }
 
@@ -1155,7 +1167,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder httpVersion(HttpClient.Version version) {
-      this.httpVersion = version;
+      settings.httpVersion(version);
       return this;
     }
 
@@ -1172,7 +1184,7 @@ public final class KimiClient implements AutoCloseable {
       if (maxJsonDepth < 8 || maxJsonDepth > 100_000) {
         throw new IllegalArgumentException("maxJsonDepth must be in [8, 100000]: " + maxJsonDepth);
       }
-      this.maxJsonDepth = maxJsonDepth;
+      settings.maxJsonDepth(maxJsonDepth);
       return this;
     }
 
@@ -1188,7 +1200,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code logger} is null
      */
     public Builder logger(System.Logger logger) {
-      this.logger = Objects.requireNonNull(logger, "logger");
+      settings.logger(Objects.requireNonNull(logger, "logger"));
       return this;
     }
 
@@ -1203,7 +1215,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code listener} is null
      */
     public Builder listener(CallListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      settings.listener(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -1215,7 +1227,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder logMessageContents(boolean on) {
-      this.logMessageContents = on;
+      settings.logMessageContents(on);
       return this;
     }
 
@@ -1227,7 +1239,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder rateLimit(RateLimit rateLimit) {
-      this.rateLimit = rateLimit;
+      settings.rateLimit(rateLimit);
       return this;
     }
 
@@ -1242,7 +1254,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code policy} is null
      */
     public Builder samplingPolicy(SamplingPolicy policy) {
-      this.samplingPolicy = Objects.requireNonNull(policy, "policy");
+      settings.samplingPolicy(Objects.requireNonNull(policy, "policy"));
       return this;
     }
 
@@ -1256,7 +1268,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code fallback} is null
      */
     public Builder thinkingFallback(ThinkingFallback fallback) {
-      this.thinkingFallback = Objects.requireNonNull(fallback, "fallback");
+      settings.thinkingFallback(Objects.requireNonNull(fallback, "fallback"));
       return this;
     }
 
@@ -1273,13 +1285,28 @@ public final class KimiClient implements AutoCloseable {
       if (maxBytes < 0) {
         throw new IllegalArgumentException("maxRequestBytes must not be negative: " + maxBytes);
       }
-      this.maxRequestBytes = maxBytes;
+      settings.maxRequestBytes(maxBytes);
+      return this;
+    }
+
+    /**
+     * Sets the prompt cache time to live of every chat and stream call whose request asks for none
+     * (default none: nothing is sent, and Kimi keeps five minutes). It is part of the request as
+     * sent ({@link KimiClient#adapt}), so {@link KimiClient#spend()} and a {@code ToolRunner}'s
+     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} only five
+     * minutes can be asked for.
+     *
+     * @param ttl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl ttl) {
+      settings.promptCacheTtl(ttl);
       return this;
     }
 
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      settings.scheduler(Objects.requireNonNull(scheduler, "scheduler"));
       return this;
     }
 
@@ -1287,9 +1314,12 @@ public final class KimiClient implements AutoCloseable {
      * Builds the client.
      *
      * @return the client
-     * @throws ConfigurationException if no key was set, the key is malformed, plain {@code http} is
-     *     used for a non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was
-     *     combined with executor or timeout settings, or the HTTP client follows redirects
+     * @throws ConfigurationException if no key was set, the key is malformed or plainly not for
+     *     this endpoint (a Kimi Code key on the open platform, another vendor's such as {@code
+     *     sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain {@code http} is used for a
+     *     non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was combined
+     *     with executor or timeout settings, the HTTP client follows redirects, or a one-hour
+     *     prompt cache is asked of the Anthropic Messages protocol
      */
     public KimiClient build() {
       Keys.Resolved r =
@@ -1299,41 +1329,20 @@ public final class KimiClient implements AutoCloseable {
               endpoint,
               wireProtocol,
               allowPlainHttp,
-              httpClient,
-              executor != null,
-              timeouts);
+              settings.httpClient(),
+              settings.hasExecutor(),
+              settings.timeouts());
       refuse(r.problem());
-      return new KimiClient(
-          ClientScope.of(
-              ClientCore.start(
-                  ClientConfig.builder()
-                      .apiKey(apiKey)
-                      .endpoint(r.endpoint())
-                      .wireProtocol(r.protocol())
-                      .httpClient(httpClient)
-                      .executor(executor)
-                      .timeouts(timeouts)
-                      .userAgent(userAgent)
-                      .headers(headers)
-                      .maxResponseBytes(maxResponseBytes)
-                      .sseLimits(sseLimits)
-                      .preflight(preflight)
-                      .retryPolicy(retryPolicy)
-                      .scheduler(scheduler)
-                      .httpVersion(httpVersion)
-                      .maxJsonDepth(maxJsonDepth)
-                      .logger(logger)
-                      .logMessageContents(logMessageContents)
-                      .rateLimit(rateLimit)
-                      .samplingPolicy(samplingPolicy)
-                      .thinkingFallback(thinkingFallback)
-                      .modelChecks(modelChecks)
-                      .catalog(catalog)
-                      .maxRequestBytes(maxRequestBytes)
-                      .prices(prices)
-                      .listeners(listeners)
-                      .build(),
-                  Errors.INSTANCE)));
+      if (settings.promptCacheTtl() == CacheTtl.ONE_HOUR
+          && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+        refuse(
+            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol.ANTHROPIC_MESSAGES:"
+                + " Kimi documents no way to set the cache time to live there; use"
+                + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
+      }
+      ClientConfig config =
+          settings.apiKey(apiKey).endpoint(r.endpoint()).wireProtocol(r.protocol()).build();
+      return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.exceptions())));
     }
 
     private static void refuse(String problem) {

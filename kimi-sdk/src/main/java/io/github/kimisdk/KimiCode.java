@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.json.JsonArray;

@@ -1,6 +1,8 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.Multipart;
 import io.github.kimisdk.internal.platform.PlatformCodec;

@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.KimiException;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,5 +1,9 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.TokensPerDayLimitException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.RequestTokens;
 import java.time.Duration;

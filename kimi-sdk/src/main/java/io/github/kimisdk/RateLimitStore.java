@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.client.LocalRateLimitStore;
 import java.time.Duration;
 

@@ -1,5 +1,8 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.ThinkingFallback;

@@ -1,5 +1,13 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.time.Duration;
 import java.util.Objects;

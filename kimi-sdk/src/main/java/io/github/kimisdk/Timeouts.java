@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,10 +13,11 @@ import java.util.Optional;
  * to connect, 10 minutes for the response headers, and 5 minutes of silence between the bytes of a
  * response body (a stream's events, or a non-streamed body after its headers). A non-streaming
  * reply arrives with its headers only when the whole answer is ready, so keep the response timeout
- * long, or stream. There is no overall limit by default, so a long healthy stream is never cut off;
- * an overall limit set with {@link #withOverall(Duration)} applies to {@code chat} and {@code
- * chatAsync} calls, retries included, and one set with {@link #withStreamTotal(Duration)} to
- * streams.
+ * long, or stream. Every attempt is bounded by these; the whole call, retries included, by the
+ * overall limit ({@link #withOverall(Duration)}, {@code chat} and {@code chatAsync}) or the stream
+ * total ({@link #withStreamTotal(Duration)}, streams), both 2 hours by default: Kimi's longest
+ * documented gateway timeout, so a healthy answer never meets them, while a server that sends only
+ * keep-alive comments, or trickles a byte every few minutes, cannot hold a call forever.
  *
  * <pre>{@code
  * Timeouts t = Timeouts.defaults()
@@ -24,8 +27,20 @@ import java.util.Optional;
  */
 public final class Timeouts {
 
+  /**
+   * The default bound on a whole call, a stream's included: Kimi's longest documented gateway
+   * timeout, so a healthy answer never reaches it, yet no call can wait forever whatever a server
+   * sends.
+   */
+  static final Duration DEFAULT_TOTAL = Duration.ofHours(2);
+
   private static final Timeouts DEFAULTS =
-      new Timeouts(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofMinutes(5), null);
+      new Timeouts(
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(5),
+          DEFAULT_TOTAL,
+          DEFAULT_TOTAL);
 
   private final Duration connect;
   private final Duration responseHeaders;
@@ -53,7 +68,7 @@ public final class Timeouts {
 
   /**
    * Returns the defaults: 10 seconds to connect, 10 minutes to the response headers, 5 minutes of
-   * stream silence, no overall limit.
+   * stream silence, 2 hours for a whole call or stream.
    *
    * @return the default timeouts
    */
@@ -124,7 +139,7 @@ public final class Timeouts {
    * Returns a copy with a limit on a stream's total time, from subscribing to its end, retries
    * included. When it passes, the exchange in flight is aborted and the stream fails with a {@link
    * KimiTimeoutException} that is not retried. The stream idle timeout cannot catch a server that
-   * sends only {@code : keep-alive} comments; this can. There is none by default, so that a long
+   * sends only {@code : keep-alive} comments; this can. It is 2 hours by default, so that a long
    * healthy answer is never cut off.
    *
    * @param streamTotal the limit; positive
@@ -171,7 +186,7 @@ public final class Timeouts {
   /**
    * Returns the overall limit on a non-streaming call.
    *
-   * @return the limit, or empty when there is none (the default)
+   * @return the limit (2 hours by default); empty never, since every call is bounded
    */
   public Optional<Duration> overall() {
     return Optional.ofNullable(overall);
@@ -180,7 +195,7 @@ public final class Timeouts {
   /**
    * Returns the limit on a stream's total time.
    *
-   * @return the limit, or empty when there is none (the default)
+   * @return the limit (2 hours by default); empty never, since every stream is bounded
    */
   public Optional<Duration> streamTotal() {
     return Optional.ofNullable(streamTotal);

@@ -1,5 +1,9 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.RateLimitException;
+
 /**
  * The wire format a {@link KimiClient} speaks for chat: Kimi's OpenAI-compatible chat completions
  * (the default) or its Anthropic-compatible Messages API. The same {@link
@@ -50,17 +54,21 @@ package io.github.kimisdk;
  *       written as they are.
  *   <li>Dropped, because Messages has no such field and leaving it out changes nothing the caller
  *       sees: {@code include_usage} (usage always arrives), {@code prompt_cache_key}, a {@code
- *       text} response format, {@code n = 1}, the {@code name} of user, system and tool messages.
+ *       text} response format, {@code n = 1}, the {@code name} of user, system and tool messages, a
+ *       five-minute {@link io.github.kimisdk.chat.CacheTtl} (Kimi's default).
  *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
- *       answer: {@code n > 1}, presence and frequency penalties, JSON response formats and built-in
- *       tools such as {@code $web_search}.
+ *       answer: {@code n > 1}, presence and frequency penalties, JSON response formats, built-in
+ *       tools such as {@code $web_search}, and a one-hour prompt cache: Kimi documents no way to
+ *       ask its Messages surface for one, and Anthropic's {@code cache_control} (with its {@code
+ *       ttl}) is never sent, since it is not known to reach Kimi's cache.
  * </ul>
  *
  * <p>Replies map back as: text blocks joined into the content, thinking blocks into the reasoning
  * (and its signature), {@code tool_use} blocks into tool calls with JSON-text arguments; stop
  * reasons {@code end_turn} and {@code stop_sequence} to {@code stop}, {@code max_tokens} to {@code
  * length}, {@code tool_use} to {@code tool_calls}, {@code refusal} to {@code content_filter}; usage
- * {@code input_tokens} plus cache reads and writes to prompt tokens, cache reads to cached tokens.
+ * {@code input_tokens} plus cache reads and writes to prompt tokens, cache reads to cached tokens,
+ * cache writes ({@code cache_creation_input_tokens}) to cache-write tokens, priced at five minutes.
  * Streams map {@code message_start}, {@code content_block_*}, {@code message_delta} and {@code
  * message_stop} events onto chunks (tool-call fragments by block index), so {@link
  * io.github.kimisdk.chat.ChatAccumulator} and {@link io.github.kimisdk.agent.ToolRunner} behave the

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -61,7 +62,7 @@ class EveryFormTakesOptionsHttpTest {
         out,
         "requestEvents",
         (k, o, f) -> {
-          try (KimiEventStream events =
+          try (EventStream events =
               k.requestEvents("POST", "chat/completions", Json.parse(streamingBody()), o)) {
             return events.stream().count();
           }

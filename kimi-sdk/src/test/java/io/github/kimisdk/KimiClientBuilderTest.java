@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.errors.ConfigurationException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
@@ -10,6 +11,18 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class KimiClientBuilderTest {
+
+  @Test
+  void theBuilderHoldsOneSettingsStateNotACopyOfEachSetting() {
+    java.util.Set<String> fields = new java.util.TreeSet<>();
+    for (java.lang.reflect.Field f : KimiClient.Builder.class.getDeclaredFields()) {
+      fields.add(f.getName());
+    }
+    // who is called and how, resolved together at build(); everything else is the one state
+    assertThat(fields)
+        .containsExactly(
+            "allowPlainHttp", "apiKey", "endpoint", "keySource", "settings", "wireProtocol");
+  }
 
   private static final String KEY = "sk-abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -202,6 +215,43 @@ class KimiClientBuilderTest {
             .build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE_ANTHROPIC);
     }
+  }
+
+  @Test
+  void anotherVendorsKeyIsNamedAtBuild() {
+    String openAi = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    String service = "sk-svcacct-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    String anthropic = "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    // key, endpoint, what the message must say (null: it builds)
+    Object[][] table = {
+      {
+        openAi, Endpoint.GLOBAL, "The API key starts with sk-proj-: it is an OpenAI key, which Kimi"
+      },
+      {openAi, Endpoint.KIMI_CODE, "it is an OpenAI key, which Kimi (https://api.kimi.com/coding"},
+      {service, Endpoint.CHINA, "starts with sk-svcacct-: it is an OpenAI key"},
+      {anthropic, Endpoint.GLOBAL_ANTHROPIC, "starts with sk-ant-: it is an Anthropic key"},
+      {anthropic, Endpoint.KIMI_CODE_ANTHROPIC, "rejects with 401. Use a Moonshot key"},
+      // another host may take such keys (a gateway): left to the server
+      {openAi, Endpoint.of("https://proxy.example/v1"), null},
+      {anthropic, Endpoint.of("https://proxy.example/anthropic"), null},
+    };
+    for (Object[] row : table) {
+      String key = (String) row[0];
+      KimiClient.Builder b = KimiClient.builder().apiKey(key).endpoint((Endpoint) row[1]);
+      if (row[2] == null) {
+        b.build().close();
+      } else {
+        assertThatThrownBy(b::build)
+            .as("%s with %s", key, row[1])
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining((String) row[2])
+            .hasMessageNotContaining(key.substring(8));
+      }
+    }
+    assertThatThrownBy(() -> KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", openAi)))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("The API key in MOONSHOT_API_KEY starts with sk-proj-")
+        .hasMessageContaining("an OpenAI key");
   }
 
   @Test

@@ -7,7 +7,8 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.StructuredOutputException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonString;
@@ -104,7 +105,7 @@ class KimiClientStructuredOutputHttpTest {
               assertThat(s.text()).isEqualTo(text);
               assertThat(s.path()).isEqualTo("$.temperature");
               assertThat(s.type()).isEqualTo(Weather.class);
-              assertThat(s.completion().usage().totalTokens()).isEqualTo(15);
+              assertThat(s.usage().orElseThrow().totalTokens()).isEqualTo(15);
             })
         .hasMessage(
             "The reply for Weather does not match it: $.temperature (Weather.temperature):"

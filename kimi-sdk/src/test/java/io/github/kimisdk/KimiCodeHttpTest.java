@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ManualScheduler;
 import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.testing.FakeKimiServer;

@@ -3,6 +3,9 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;

@@ -6,10 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.SamplingPolicy;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -300,7 +309,7 @@ class RequestOptionsHttpTest {
                 + "event: response.output_text.delta\ndata: {\"delta\":\"Hi\"}\n\n"
                 + "data: [DONE]\n\n"));
     List<ServerSentEvent> seen = new ArrayList<>();
-    try (KimiEventStream events =
+    try (EventStream events =
         kimi.requestEvents("POST", "responses", Json.parse("{\"stream\":true}"))) {
       events.forEach(seen::add);
     }
@@ -318,12 +327,12 @@ class RequestOptionsHttpTest {
             KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(fastRetries()));
     server.enqueue(FakeResponse.error(503, err("server_error", "busy")));
     server.enqueue(FakeResponse.rawSse("data: one\n\n"));
-    try (KimiEventStream events = kimi.requestEvents("GET", "events", null)) {
+    try (EventStream events = kimi.requestEvents("GET", "events", null)) {
       assertThat(events.stream().map(ServerSentEvent::data)).containsExactly("one");
     }
     server.enqueue(FakeResponse.error(401, err("invalid_authentication_error", "no")));
     // the stream is cold (issue 31): the error comes from the first read, as a chat stream's does
-    KimiEventStream refused = kimi.requestEvents("GET", "events", null);
+    EventStream refused = kimi.requestEvents("GET", "events", null);
     assertThatThrownBy(() -> refused.iterator().hasNext())
         .isInstanceOf(AuthenticationException.class);
   }
@@ -339,7 +348,7 @@ class RequestOptionsHttpTest {
                 .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
     server.enqueue(
         FakeResponse.sse().data("first").pause(Duration.ofSeconds(30)).data("never").build());
-    KimiEventStream open = kimi.requestEvents("GET", "events", null);
+    EventStream open = kimi.requestEvents("GET", "events", null);
     java.util.Iterator<ServerSentEvent> it = open.iterator();
     assertThat(it.next().data()).isEqualTo("first");
     CompletableFuture<KimiResponse<JsonValue>> waiting = kimi.requestAsync("GET", "other", null);
@@ -359,7 +368,7 @@ class RequestOptionsHttpTest {
         FakeResponse.sse().data("first").pause(Duration.ofSeconds(5)).data("late").build());
     RequestOptions quick = RequestOptions.builder().timeout(Duration.ofMillis(1500)).build();
     List<String> seen = new ArrayList<>();
-    try (KimiEventStream events = kimi.requestEvents("GET", "events", null, quick)) {
+    try (EventStream events = kimi.requestEvents("GET", "events", null, quick)) {
       assertThatThrownBy(() -> events.forEach(e -> seen.add(e.data())))
           .isInstanceOf(KimiTimeoutException.class)
           .hasMessageContaining("RequestOptions.timeout");

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.client.Retrier;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -71,9 +74,11 @@ class RetryPolicyTest {
                     "cancelled",
                     new java.util.concurrent.CancellationException())))
         .isFalse();
-    assertThat(p.isRetryable(new ConnectionException("reset", new java.io.IOException(), null)))
+    assertThat(
+            p.isRetryable(
+                TestErrors.exceptions().connection("reset", new java.io.IOException(), null)))
         .isTrue();
-    assertThat(p.isRetryable(new KimiTimeoutException("slow", null, null))).isTrue();
+    assertThat(p.isRetryable(TestErrors.exceptions().timeout("slow", null, null))).isTrue();
     assertThat(p.isRetryable(new ConfigurationException("bad"))).isFalse();
   }
 

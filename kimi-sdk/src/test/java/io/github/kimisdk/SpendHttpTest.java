@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.Spend;

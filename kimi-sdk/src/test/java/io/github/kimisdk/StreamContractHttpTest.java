@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
@@ -38,15 +41,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one stream contract, the same for every stream type the SDK hands out (a chat stream, the
- * events of {@code requestEvents}, a {@code ChatStream} over a publisher of your own, and an {@code
- * sse.EventStream} over a response body), one table run against each: a stream is cold, consumed
- * once, refuses a consumer after {@code close()} (and lets a source it never consumed go), and its
- * {@code stream()} closes it on close; closing it from another thread, closing the client,
- * interrupting its consumer and cancelling its subscription behave alike, before and after the
- * first item. Every failure of a Kimi stream is a {@link KimiException}: a {@link
- * CancelledException} naming the reason, carried by a {@link StreamAbortedException} with what
- * arrived where the stream keeps it (a chat stream's chunks); {@code sse}, which knows nothing of
- * Kimi, fails with the JDK's {@link CancellationException}. Nothing waits on a fixed sleep: the
+ * {@code sse.EventStream} of {@code requestEvents}, a {@code ChatStream} over a publisher of your
+ * own, and an {@code sse.EventStream} over a response body), one table run against each: a stream
+ * is cold, consumed once, refuses a consumer after {@code close()} (and lets a source it never
+ * consumed go), and its {@code stream()} closes it on close; closing it from another thread,
+ * closing the client, interrupting its consumer and cancelling its subscription behave alike,
+ * before and after the first item. Every failure of a Kimi stream is a {@link KimiException}: a
+ * {@link CancelledException} naming the reason, carried by a {@link StreamAbortedException} with
+ * what arrived where the stream keeps it (a chat stream's chunks); {@code sse}, which knows nothing
+ * of Kimi, fails with the JDK's {@link CancellationException}. Nothing waits on a fixed sleep: the
  * consumer says when it holds the first item, and the server when the request arrived.
  */
 @ExtendWith(FakeKimiExtension.class)
@@ -61,7 +64,7 @@ class StreamContractHttpTest {
   /** A stream type: how to open one that sends one item and then holds the connection open. */
   enum Kind {
     CHAT("ChatStream", true, true, true),
-    EVENTS("KimiEventStream", true, true, true),
+    EVENTS("EventStream", true, true, true), // of requestEvents
     WRAPPED_PUBLISHER("ChatStream", false, false, true),
     EVENT_STREAM("EventStream", true, false, false);
 
@@ -77,7 +80,7 @@ class StreamContractHttpTest {
      * @param overHttp its items come from the fake over loopback
      * @param ofClient a {@code KimiClient} makes it (it sends its request when consumed, and the
      *     client's close stops it)
-     * @param kimi it is a {@code Flow.Publisher} failing with {@code KimiException}s
+     * @param kimi it fails with {@code KimiException}s
      */
     Kind(String type, boolean overHttp, boolean ofClient, boolean kimi) {
       this.type = type;
@@ -98,7 +101,7 @@ class StreamContractHttpTest {
   /**
    * An open stream of any kind, seen through what every kind offers.
    *
-   * @param publisher the stream as a publisher, null for {@code sse.EventStream} (it is none)
+   * @param publisher the stream as a publisher
    * @param items the stream as an iterable
    * @param stream the stream to close
    * @param javaStream calls the stream's {@code stream()}
@@ -121,9 +124,6 @@ class StreamContractHttpTest {
       for (Stop s : Stop.values()) {
         if (s == Stop.CLOSE_CLIENT && !k.ofClient) {
           continue; // a publisher of yours belongs to no client
-        }
-        if (s == Stop.CANCEL && !k.kimi) {
-          continue; // an sse.EventStream is no publisher
         }
         out.add(Arguments.of(k, s, true));
         if (s != Stop.CANCEL) {
@@ -413,7 +413,7 @@ class StreamContractHttpTest {
       }
       case EVENTS -> {
         server.enqueue(held(server, "first", afterFirst));
-        KimiEventStream s = kimi.requestEvents("GET", "events", null);
+        EventStream s = kimi.requestEvents("GET", "events", null);
         return new Opened(s, s, s, s::stream, sent, disconnected, server::takeRequest);
       }
       case EVENT_STREAM -> {
@@ -431,8 +431,7 @@ class StreamContractHttpTest {
                   body.subscribe(sub);
                   subscribed.complete(null);
                 });
-        return new Opened(
-            null, s, s, s::stream, subscribed::isDone, disconnected, subscribed::join);
+        return new Opened(s, s, s, s::stream, subscribed::isDone, disconnected, subscribed::join);
       }
       case WRAPPED_PUBLISHER -> {
         SubmissionPublisher<ChatCompletionChunk> pub = new SubmissionPublisher<>(Runnable::run, 8);

@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -25,7 +26,8 @@ class UnknownModelHttpTest {
   void theSuggestionComesFromTheClientsOwnTable(FakeKimiExtension.Clients clients) {
     ModelCatalog mine = ModelCatalog.defaults().with(ModelInfo.unknown("my-fine-tune-2026"));
     KimiClient kimi = clients.build(b -> b.catalog(mine));
-    assertThatThrownBy(() -> kimi.chat(ChatRequest.of("my-fine-tune-2062", "hi")))
+    // a typo in the name; another version number (my-fine-tune-2062) is another family: no guess
+    assertThatThrownBy(() -> kimi.chat(ChatRequest.of("my-fine-tnue-2026", "hi")))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("did you mean my-fine-tune-2026?");
   }

@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.errors.ConfigurationException;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;

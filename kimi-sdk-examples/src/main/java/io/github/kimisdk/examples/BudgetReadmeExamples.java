@@ -1,9 +1,9 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.ContextBudget;

@@ -2,10 +2,10 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.FileObject;
 import io.github.kimisdk.FilePurpose;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.token.TokenEstimator;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,8 +1,6 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -10,6 +8,8 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.ContextBudget;

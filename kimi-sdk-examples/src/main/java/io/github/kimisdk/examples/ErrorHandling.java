@@ -1,12 +1,12 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.ApiException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;

@@ -1,7 +1,6 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -11,6 +10,7 @@ import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.KimiException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

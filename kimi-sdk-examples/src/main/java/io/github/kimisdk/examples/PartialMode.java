@@ -1,10 +1,10 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;

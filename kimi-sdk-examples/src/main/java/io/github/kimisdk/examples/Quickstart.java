@@ -2,12 +2,12 @@ package io.github.kimisdk.examples;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.PrintStream;
 import java.util.List;

@@ -1,15 +1,15 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiEventStream;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.io.PrintStream;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class ResponsesApi {
         out.println("[raw] " + r.body().length + " bytes");
 
         out.print("[streamed] ");
-        try (KimiEventStream events =
+        try (EventStream events =
             kimi.requestEvents("POST", "responses", body(session, prompt, true))) {
           for (ServerSentEvent e : events) {
             if (e.event().equals("response.output_text.delta")

@@ -1,11 +1,11 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.KimiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

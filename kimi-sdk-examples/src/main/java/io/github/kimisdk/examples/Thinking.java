@@ -1,9 +1,9 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.KimiException;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,10 +1,10 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.StructuredOutputException;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.testing.FakeResponse;

@@ -3,10 +3,10 @@ package io.github.kimisdk.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.token.RequestTokens;

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.ConfigurationException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;

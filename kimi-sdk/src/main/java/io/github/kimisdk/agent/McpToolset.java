@@ -101,7 +101,7 @@ public final class McpToolset {
    * has not yet (or must again).
    *
    * @return the declarations, in the server's order
-   * @throws io.github.kimisdk.McpException if listing fails
+   * @throws io.github.kimisdk.errors.McpException if listing fails
    */
   public List<FunctionTool> tools() {
     return declared().tools();
@@ -113,7 +113,7 @@ public final class McpToolset {
    * @param kimiName a name from {@link #tools()}
    * @return the tool; empty when no declaration has that name
    * @throws NullPointerException if {@code kimiName} is null
-   * @throws io.github.kimisdk.McpException if listing fails
+   * @throws io.github.kimisdk.errors.McpException if listing fails
    */
   public Optional<McpTool> serverTool(String kimiName) {
     Objects.requireNonNull(kimiName, "kimiName must not be null");
@@ -130,7 +130,8 @@ public final class McpToolset {
    * @throws NullPointerException if {@code kimiName} is null
    * @throws IllegalArgumentException if no declaration has that name, or {@code arguments} is not a
    *     JSON object
-   * @throws io.github.kimisdk.McpException as {@link McpClient#call(McpTool, JsonValue)} does
+   * @throws io.github.kimisdk.errors.McpException as {@link McpClient#call(McpTool, JsonValue)}
+   *     does
    */
   public McpToolResult call(String kimiName, JsonValue arguments) {
     McpTool tool =

@@ -3,7 +3,7 @@ package io.github.kimisdk.agent;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiCode;
 import io.github.kimisdk.KimiResponse;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;
@@ -111,7 +111,7 @@ final class OfficialTools {
    * 0.5 s, then 1 s, 2 s and 4 s between polls, within {@code polling}'s bounds.
    *
    * @throws InterruptedException if the thread is interrupted while it waits between polls
-   * @throws io.github.kimisdk.KimiException if a request fails
+   * @throws io.github.kimisdk.errors.KimiException if a request fails
    */
   static Answer fiber(KimiClient kimi, String uri, ToolCall call, Polling polling)
       throws InterruptedException {

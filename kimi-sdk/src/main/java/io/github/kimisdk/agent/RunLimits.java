@@ -1,6 +1,7 @@
 package io.github.kimisdk.agent;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
@@ -16,10 +17,11 @@ import java.util.Map;
 /**
  * The spend and token limits of a {@link ToolRunner} and the totals of one run. Before each step
  * the run asks {@link Totals#check} whether the step's worst case fits what is left: its prompt as
- * {@link RequestTokens#estimated()} counts it, all of it at the cache-miss price, plus its whole
- * output cap ({@code maxCompletionTokens}, else the model's default output in the client's catalog)
- * at the output price. The worst case, not a guess at the likely cost, so a run never passes its
- * limit because of a step it chose to take (a server that ignores the output cap aside).
+ * {@link RequestTokens#estimated()} counts it, all of it at the cache-miss price or, when higher,
+ * the cache-write price of the step's time to live (all of it written), plus its whole output cap
+ * ({@code maxCompletionTokens}, else the model's default output in the client's catalog) at the
+ * output price. The worst case, not a guess at the likely cost, so a run never passes its limit
+ * because of a step it chose to take (a server that ignores the output cap aside).
  */
 final class RunLimits {
 
@@ -76,21 +78,25 @@ final class RunLimits {
       this.price = price;
     }
 
-    /** Counts a step's reply under the model it names, else the model asked for. */
-    void add(String requestModel, ChatCompletion reply) {
+    /**
+     * Counts a step's reply under the model it names, else the model asked for, its cache writes at
+     * the time to live the step was sent with.
+     */
+    void add(ChatRequest sent, ChatCompletion reply) {
       Usage u = reply.usage();
       if (u == null) {
         return;
       }
       String model =
-          reply.model() == null || reply.model().isBlank() ? requestModel : reply.model();
+          reply.model() == null || reply.model().isBlank() ? sent.model() : reply.model();
+      CacheTtl ttl = ttl(sent);
       byModel.merge(model, u, Usage::plus);
-      Spend step = kimi.prices().spend(model, u);
+      Spend step = kimi.prices().spend(model, u, ttl);
       spend = spend.plus(step);
       if (price != null) {
         // a reply naming a model without a price in the limit's currency counts at the price of
         // the model asked for, so the limit still holds
-        Cost cost = step.cost(currency).orElseGet(() -> price.cost(u));
+        Cost cost = step.cost(currency).orElseGet(() -> price.cost(u, ttl));
         spent = spent.add(cost.total());
       }
     }
@@ -109,12 +115,22 @@ final class RunLimits {
         return ToolRunner.Outcome.TOKEN_LIMIT;
       }
       if (maxSpend != null) {
-        BigDecimal worst = price.cost(prompt, 0, output).total();
+        // every prompt token a miss, or written when writing costs more (a one-hour cache)
+        BigDecimal worst =
+            price
+                .cost(prompt, 0, 0, output, CacheTtl.FIVE_MINUTES)
+                .total()
+                .max(price.cost(prompt, 0, prompt, output, ttl(next)).total());
         if (spent.add(worst).compareTo(maxSpend) > 0) {
           return ToolRunner.Outcome.SPEND_LIMIT;
         }
       }
       return null;
+    }
+
+    /** Returns the time to live a step's request as sent asks for; Kimi's five minutes if none. */
+    private CacheTtl ttl(ChatRequest sent) {
+      return sent.promptCacheTtl() != null ? sent.promptCacheTtl() : CacheTtl.FIVE_MINUTES;
     }
 
     /** Returns the tokens counted per model. */

@@ -1,10 +1,8 @@
 package io.github.kimisdk.agent;
 
-import io.github.kimisdk.CancelledException;
-import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -13,8 +11,11 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.client.Scheduler;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
@@ -106,7 +107,7 @@ import java.util.function.Function;
  * the runner keeps the mapping, so each call reaches the right server and tool. A tool's error
  * result ({@code isError}) reaches the model as an error text, and so does a failed or timed-out
  * call. A server that cannot list its tools ends the run with {@link Outcome#FAILED} and the {@link
- * io.github.kimisdk.McpException} as {@link Result#error()}.
+ * io.github.kimisdk.errors.McpException} as {@link Result#error()}.
  *
  * <p>A run counts its tokens and their cost ({@link Result#spend()}, priced with the client's
  * {@link KimiClient#prices()}), and can be bounded by them as by its step limit: with {@link
@@ -146,6 +147,7 @@ public final class ToolRunner {
   private final List<McpToolset> mcp;
   private final OfficialTools.Polling fiberPolling;
   private final RunLimits limits;
+  private final CacheTtl promptCacheTtl; // null: as the request and the client say
 
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
@@ -158,6 +160,7 @@ public final class ToolRunner {
     this.maxSteps = b.maxSteps;
     this.toolTimeout = b.toolTimeout;
     this.streaming = b.streaming;
+    this.promptCacheTtl = b.promptCacheTtl;
     this.listener = b.listener;
     this.fiberPolling =
         new OfficialTools.Polling(
@@ -198,7 +201,7 @@ public final class ToolRunner {
    * built-ins, then the tools of its MCP servers as they list them now.
    *
    * @return the tools
-   * @throws io.github.kimisdk.McpException if an MCP server cannot list its tools
+   * @throws io.github.kimisdk.errors.McpException if an MCP server cannot list its tools
    */
   public List<Tool> tools() {
     return mcp.isEmpty() ? tools : toolset(List.of(), List.of()).all;
@@ -224,8 +227,12 @@ public final class ToolRunner {
   }
 
   private Result loop(ChatRequest request, RunLimits.Totals totals) {
+    if (promptCacheTtl != null && request.promptCacheTtl() == null) {
+      request = request.toBuilder().promptCacheTtl(promptCacheTtl).build();
+    }
     // As the client sends it: later steps continue what the first one sent (a forced tool choice
-    // resolved by turning thinking off keeps thinking off for the whole run).
+    // resolved by turning thinking off keeps thinking off for the whole run; the client's cache
+    // time to live, when the request and the runner set none, is set).
     request = kimi.adapt(request);
     List<Message> transcript = new ArrayList<>(request.messages());
     int initial = transcript.size();
@@ -268,7 +275,7 @@ public final class ToolRunner {
             Outcome.FAILED, transcript, initial, last, usage, step, e, argumentErrors.get());
       }
       usage = usage == null ? last.usage() : usage.plus(last.usage());
-      totals.add(stepRequest.model(), last);
+      totals.add(stepRequest, last);
       if (last.choices().isEmpty()) {
         return new Result(
             Outcome.FAILED,
@@ -941,6 +948,7 @@ public final class ToolRunner {
     private int parallelism = DEFAULT_PARALLELISM;
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
     private boolean streaming;
+    private CacheTtl promptCacheTtl;
     private Listener listener = new Listener() {};
     private int fiberPolls = DEFAULT_FIBER_POLLS;
     private Duration fiberWait = DEFAULT_FIBER_WAIT;
@@ -1282,6 +1290,20 @@ public final class ToolRunner {
         throw new IllegalArgumentException("toolTimeout must be positive: " + toolTimeout);
       }
       this.toolTimeout = toolTimeout;
+      return this;
+    }
+
+    /**
+     * Sets the prompt cache time to live of every step whose request sets none (default none: the
+     * client's, else Kimi's five minutes). A loop resends a growing history step after step, so its
+     * prefix is read back at once; {@link CacheTtl#ONE_HOUR} pays when tools run for minutes. The
+     * run's spend and spend limit price its cache writes at it.
+     *
+     * @param ttl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl ttl) {
+      this.promptCacheTtl = ttl;
       return this;
     }
 

@@ -24,13 +24,14 @@ import java.util.TreeMap;
  *       position: one with an id starts a new call, and one without an id continues the call at the
  *       same position among the calls most recently started. A call whose id never arrived (or
  *       arrived blank, as kimi-k3 may stream it) gets one ({@link ToolCall#withIds}).
- *   <li>Log probabilities, when asked for, are joined per choice in the order they arrive.
+ *   <li>Log probabilities, when asked for, are joined per choice in the order they arrive: those of
+ *       the content, and those of a refusal ({@link Logprobs#refusal()}) likewise.
  *   <li>Members the records do not model are kept at every level, as in a whole reply: those of a
  *       chunk reach the completion's {@code additionalFields}, of a choice the choice's, of a delta
- *       the message's, of a tool-call fragment the call's, and of log probabilities (such as {@code
- *       refusal}) theirs. A delta's and log probabilities' strings and arrays are fragments, joined
- *       in order like content; any other value, and every value at the other levels, is replaced by
- *       a later chunk's; a {@code null} replaces nothing.
+ *       the message's, of a tool-call fragment the call's, and of log probabilities theirs. A
+ *       delta's and log probabilities' strings and arrays are fragments, joined in order like
+ *       content; any other value, and every value at the other levels, is replaced by a later
+ *       chunk's; a {@code null} replaces nothing.
  *   <li>Usage is taken from the top level of a chunk, else from its choice; the last one seen wins.
  *       Each choice also keeps its own last usage.
  *   <li>Id, model, created and system fingerprint come from the first chunk that has them.

@@ -1,6 +1,7 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
@@ -225,15 +226,19 @@ public record ChatCompletion(
     try {
       json = Json.parse(unfenced(text));
     } catch (JsonException e) {
-      throw new StructuredOutputException(
-          problem(type, "is not JSON: " + e.getMessage()), this, type, "$", e);
+      throw unfit(problem(type, "is not JSON: " + e.getMessage()), type, "$", e);
     }
     try {
       return Json.bind(json, type);
     } catch (JsonException e) {
-      throw new StructuredOutputException(
-          problem(type, "does not match it: " + e.getMessage()), this, type, e.path(), e);
+      throw unfit(problem(type, "does not match it: " + e.getMessage()), type, e.path(), e);
     }
+  }
+
+  private StructuredOutputException unfit(
+      String message, Class<?> type, String path, JsonException cause) {
+    return new StructuredOutputException(
+        message, text(), reasoning(), finishReason(), usage, metadata, type, path, cause);
   }
 
   private String problem(Class<?> type, String what) {

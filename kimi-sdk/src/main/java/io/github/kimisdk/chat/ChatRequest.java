@@ -36,7 +36,7 @@ import java.util.Set;
  * global state: the same values give the same request, or the same refusal, wherever they are
  * built. What depends on the model (fixed sampling, thinking and effort, tool choice while the
  * model thinks, vision and video) is checked by the client before each call, against the model
- * table it was built with ({@code ModelInfo.problems(request)} in {@code io.github.kimisdk.token}),
+ * table it was built with ({@code ModelInfo.problems(request)} in {@code io.github.kimisdk.model}),
  * and adapted there when the client's policies say so ({@code samplingPolicy}, {@code
  * thinkingFallback}).
  *
@@ -91,6 +91,9 @@ import java.util.Set;
  * @param topLogprobs how many of the most likely tokens each position lists, 0 to 20; needs {@code
  *     logprobs}; null for none
  * @param prediction the text the reply is expected to largely repeat; null for none
+ * @param promptCacheTtl how long Kimi keeps the prompt's prefix in its cache, sent as {@code
+ *     prompt_cache_options}; null to ask for nothing (Kimi's default, five minutes, or the client's
+ *     {@code promptCacheTtl})
  */
 public record ChatRequest(
     String model,
@@ -114,7 +117,8 @@ public record ChatRequest(
     Map<String, JsonValue> extraBody,
     Boolean logprobs,
     Integer topLogprobs,
-    Prediction prediction) {
+    Prediction prediction,
+    CacheTtl promptCacheTtl) {
 
   /** The most stop sequences Kimi accepts. */
   public static final int MAX_STOP_SEQUENCES = 5;
@@ -169,6 +173,8 @@ public record ChatRequest(
    * @param topLogprobs how many of the most likely tokens each position lists, 0 to 20; needs
    *     {@code logprobs}; null for none
    * @param prediction the text the reply is expected to largely repeat; null for none
+   * @param promptCacheTtl how long Kimi keeps the prompt's prefix in its cache; null to ask for
+   *     nothing
    * @throws NullPointerException if {@code model}, {@code messages} or an element of a collection
    *     is null
    * @throws IllegalArgumentException if a value is out of range or values do not fit together; the
@@ -419,6 +425,7 @@ public record ChatRequest(
     b.logprobs = logprobs;
     b.topLogprobs = topLogprobs;
     b.prediction = prediction;
+    b.promptCacheTtl = promptCacheTtl;
     b.extraBody.putAll(extraBody);
     return b;
   }
@@ -450,6 +457,7 @@ public record ChatRequest(
     private Boolean logprobs;
     private Integer topLogprobs;
     private Prediction prediction;
+    private CacheTtl promptCacheTtl;
 
     private Builder(String model) {
       this.model = model;
@@ -743,6 +751,21 @@ public record ChatRequest(
     }
 
     /**
+     * Sets how long Kimi keeps this prompt's prefix in its cache, sent as {@code
+     * "prompt_cache_options":{"mode":"implicit","ttl":"1h"}}. Writes to the cache are billed by it
+     * ({@code Price.cacheWrite}); left unset, nothing is sent and Kimi keeps five minutes (or the
+     * client's {@code promptCacheTtl} applies). Not sent over Anthropic Messages, where the way to
+     * set it is not documented: there the client refuses {@link CacheTtl#ONE_HOUR}.
+     *
+     * @param promptCacheTtl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
+      this.promptCacheTtl = promptCacheTtl;
+      return this;
+    }
+
+    /**
      * Sets the safety identifier.
      *
      * @param safetyIdentifier a stable, preferably hashed, end-user id; null for none
@@ -852,7 +875,8 @@ public record ChatRequest(
           extraBody,
           logprobs,
           topLogprobs,
-          prediction);
+          prediction,
+          promptCacheTtl);
     }
   }
 }

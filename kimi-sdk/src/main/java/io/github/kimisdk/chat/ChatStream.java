@@ -1,7 +1,7 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * A streaming chat reply: chunks as Kimi produces them. It keeps the contract every stream of the
- * SDK keeps ({@link io.github.kimisdk.KimiEventStream} too): it is cold (nothing is sent until it
+ * SDK keeps ({@link io.github.kimisdk.sse.EventStream} too): it is cold (nothing is sent until it
  * is subscribed to or iterated) and can be consumed once, in one of these ways:
  *
  * <pre>{@code
@@ -40,39 +40,31 @@ import java.util.stream.Stream;
  * asked for has its {@code finish_reason} (and the usage, when asked for), {@code data: [DONE]} or
  * not; over Anthropic Messages once a {@code message_delta} carried a {@code stop_reason}, {@code
  * message_stop} or not, and whether or not the body ends with a blank line. It fails with a {@link
- * io.github.kimisdk.KimiException}: an {@link io.github.kimisdk.ApiException} for an HTTP error or
- * an error event before any chunk, a {@link io.github.kimisdk.TruncatedStreamException} (carrying
- * what arrived) when the response ends before it is complete; once a chunk has arrived, every
- * failure is a {@link io.github.kimisdk.StreamException} carrying what arrived (an error event then
- * is a {@link io.github.kimisdk.StreamAbortedException} whose reason is the API error). Closing the
+ * io.github.kimisdk.errors.KimiException}: an {@link io.github.kimisdk.errors.ApiException} for an
+ * HTTP error or an error event before any chunk, a {@link
+ * io.github.kimisdk.errors.TruncatedStreamException} (carrying what arrived) when the response ends
+ * before it is complete; once a chunk has arrived, every failure is a {@link
+ * io.github.kimisdk.errors.StreamException} carrying what arrived (an error event then is a {@link
+ * io.github.kimisdk.errors.StreamAbortedException} whose reason is the API error). Closing the
  * stream early cancels the call and closes the connection.
  *
  * <p>A stream that is closed ({@link #close()} or {@link io.github.kimisdk.KimiClient#close()})
  * while another thread consumes it, or whose consuming thread is interrupted while it waits, fails
  * that consumer (the iterator, {@link #forEachText}, {@link #toCompletion()} or a {@code Flow}
- * subscriber) with a {@link io.github.kimisdk.KimiException} that says so: a {@link
- * io.github.kimisdk.StreamAbortedException} carrying what arrived once chunks had arrived, else a
- * {@link io.github.kimisdk.CancelledException}. An interrupted consumer keeps its interrupt status
- * set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends it quietly. A
- * stream wrapping your own publisher ({@link #of}) behaves the same way (its failures are your
- * publisher's, passed on as they are); closed before it is consumed, it subscribes to your
+ * subscriber) with a {@link io.github.kimisdk.errors.KimiException} that says so: a {@link
+ * io.github.kimisdk.errors.StreamAbortedException} carrying what arrived once chunks had arrived,
+ * else a {@link io.github.kimisdk.errors.CancelledException}. An interrupted consumer keeps its
+ * interrupt status set. Such a stream is never retried. A {@code Flow} subscriber that cancels ends
+ * it quietly. A stream wrapping your own publisher ({@link #of}) behaves the same way (its failures
+ * are your publisher's, passed on as they are); closed before it is consumed, it subscribes to your
  * publisher only to cancel, so that what the publisher holds (a response body, say) is released.
  */
-public sealed class ChatStream
-    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable
-    permits io.github.kimisdk.internal.client.SdkStreams.Chat {
+public final class ChatStream
+    implements Flow.Publisher<ChatCompletionChunk>, Iterable<ChatCompletionChunk>, AutoCloseable {
 
   private final StreamHandle<ChatCompletionChunk, ResponseMetadata> handle;
 
-  /**
-   * Creates the stream of a call the SDK makes; {@code ChatStream} is sealed, so only the SDK's own
-   * streams come this way (yours come from {@link #of}).
-   *
-   * @param source the call's chunks, stopped by {@link #close()} or an interrupt
-   * @param metadata returns the response metadata, or null until the response headers arrived
-   */
-  @SuppressWarnings("exports") // the SDK's own subclass is the only caller: this class is sealed
-  protected ChatStream(
+  private ChatStream(
       StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
     this.handle = new StreamHandle<>(source, "ChatStream", metadata);
   }
@@ -89,7 +81,8 @@ public sealed class ChatStream
   }
 
   /**
-   * Wraps a publisher of chunks with a view of its response metadata.
+   * Wraps a publisher of chunks with a view of its response metadata. A {@code KimiClient} makes
+   * its streams this way, over the publisher of its call.
    *
    * @param source the chunks; subscribed at most once
    * @param metadata returns the response metadata, or null until the response headers arrived
@@ -98,7 +91,8 @@ public sealed class ChatStream
    */
   public static ChatStream of(
       Flow.Publisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    return new ChatStream(StreamHandle.foreign(source, ChatStream::stopped), metadata);
+    Objects.requireNonNull(metadata, "metadata");
+    return new ChatStream(StreamHandle.sourceOf(source, ChatStream::stopped), metadata);
   }
 
   private static RuntimeException stopped(InterruptedException interrupt) {
@@ -123,7 +117,7 @@ public sealed class ChatStream
    * @throws NullPointerException if {@code subscriber} is null
    */
   @Override
-  public final void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
+  public void subscribe(Flow.Subscriber<? super ChatCompletionChunk> subscriber) {
     handle.subscribe(subscriber);
   }
 
@@ -132,14 +126,14 @@ public sealed class ChatStream
    * request goes out on the calling thread, which waits here for the response headers (no other
    * thread is involved); a failure, even one before the headers, is thrown by the first {@code
    * hasNext()}. {@code hasNext()} waits for the next chunk and throws the stream's {@link
-   * io.github.kimisdk.KimiException} if it failed, or was closed or interrupted as the class
+   * io.github.kimisdk.errors.KimiException} if it failed, or was closed or interrupted as the class
    * comment says.
    *
    * @return the iterator; it can be obtained once
    * @throws IllegalStateException if the stream was already consumed or closed
    */
   @Override
-  public final Iterator<ChatCompletionChunk> iterator() {
+  public Iterator<ChatCompletionChunk> iterator() {
     return handle.iterator();
   }
 
@@ -155,7 +149,7 @@ public sealed class ChatStream
    * @return the stream of chunks
    * @throws IllegalStateException if the stream was already consumed or closed
    */
-  public final Stream<ChatCompletionChunk> stream() {
+  public Stream<ChatCompletionChunk> stream() {
     return handle.stream();
   }
 
@@ -166,10 +160,10 @@ public sealed class ChatStream
    * @param sink receives the text pieces, for example {@code System.out::print}
    * @return everything the stream carried, folded into one completion (text, reasoning, tool calls,
    *     finish reason, usage) with the response metadata
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if {@code sink} is null
    */
-  public final ChatCompletion forEachText(Consumer<String> sink) {
+  public ChatCompletion forEachText(Consumer<String> sink) {
     Objects.requireNonNull(sink, "sink");
     return forEachText(reasoning -> {}, sink);
   }
@@ -186,11 +180,10 @@ public sealed class ChatStream
    * @param reasoningSink receives the reasoning pieces
    * @param textSink receives the answer text pieces
    * @return everything the stream carried, folded into one completion with the response metadata
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    * @throws NullPointerException if a sink is null
    */
-  public final ChatCompletion forEachText(
-      Consumer<String> reasoningSink, Consumer<String> textSink) {
+  public ChatCompletion forEachText(Consumer<String> reasoningSink, Consumer<String> textSink) {
     Objects.requireNonNull(reasoningSink, "reasoningSink");
     Objects.requireNonNull(textSink, "textSink");
     ChatAccumulator acc = new ChatAccumulator();
@@ -217,9 +210,9 @@ public sealed class ChatStream
    * would have returned it. The stream is closed afterwards.
    *
    * @return the accumulated completion
-   * @throws io.github.kimisdk.KimiException if the call or the stream fails
+   * @throws io.github.kimisdk.errors.KimiException if the call or the stream fails
    */
-  public final ChatCompletion toCompletion() {
+  public ChatCompletion toCompletion() {
     return forEachText(text -> {});
   }
 
@@ -229,22 +222,22 @@ public sealed class ChatStream
    *
    * @return the metadata, or empty before the response headers arrived
    */
-  public final Optional<ResponseMetadata> metadata() {
+  public Optional<ResponseMetadata> metadata() {
     return handle.metadata();
   }
 
   /**
    * Cancels the call: stops delivery and closes the connection. A consumer waiting on another
-   * thread fails with a {@link io.github.kimisdk.KimiException} saying the stream was closed (see
-   * the class comment). Idempotent; a no-op once the stream has ended.
+   * thread fails with a {@link io.github.kimisdk.errors.KimiException} saying the stream was closed
+   * (see the class comment). Idempotent; a no-op once the stream has ended.
    */
   @Override
-  public final void close() {
+  public void close() {
     handle.close();
   }
 
   @Override
-  public final String toString() {
+  public String toString() {
     return handle.toString();
   }
 }

@@ -42,7 +42,8 @@ import java.util.UUID;
  * }</pre>
  *
  * <p>The id is sent as {@code prompt_cache_key} by {@link #request(String)}, which improves Kimi's
- * prefix-cache hits and is required by Kimi Code. Replies are kept exactly as received, {@code
+ * prefix-cache hits and is required by Kimi Code, and with it the conversation's cache time to live
+ * when one is set ({@link #promptCacheTtl(CacheTtl)}). Replies are kept exactly as received, {@code
  * reasoning_content} included, so tool-call turns replay correctly on thinking models.
  *
  * <p>The history is checked as it grows: a tool message must answer a call of the latest assistant
@@ -56,8 +57,9 @@ import java.util.UUID;
  * kimi.prices().spend(conversation)}.
  *
  * <p>The saved form is a JSON object {@code {"format": "kimi-sdk.conversation", "version": 1, "id":
- * ..., "messages": [...], "usage": {...}}} whose messages are exactly what the API is sent, and
- * whose optional {@code usage} holds the tokens per model. Instances are thread-safe.
+ * ..., "messages": [...], "usage": {...}}} whose messages are exactly what the API is sent, whose
+ * optional {@code usage} holds the tokens per model, and whose optional {@code prompt_cache_ttl}
+ * ({@code "5m"} or {@code "1h"}) the time to live. Instances are thread-safe.
  */
 public final class Conversation {
 
@@ -72,6 +74,7 @@ public final class Conversation {
   private final Set<String> openCalls = new LinkedHashSet<>(); // guarded by this
   private final Map<String, Usage> usage = new LinkedHashMap<>(); // guarded by this
   private AssistantMessage openCallsOwner; // guarded by this
+  private CacheTtl promptCacheTtl; // guarded by this
 
   private Conversation(String id) {
     this.id = id;
@@ -109,6 +112,31 @@ public final class Conversation {
    */
   public String id() {
     return id;
+  }
+
+  /**
+   * Sets how long Kimi keeps this conversation's prefix in its cache: every {@link
+   * #request(String)} asks for it ({@link ChatRequest.Builder#promptCacheTtl}), and {@code
+   * PriceTable.spend(conversation)} prices the cache writes at it. A long pause between turns (a
+   * user who answers after ten minutes) is where {@link CacheTtl#ONE_HOUR} pays: each write costs
+   * more, each later hit is a hit rather than a new write.
+   *
+   * @param ttl the time to live; null to ask for nothing (Kimi's five minutes, or the client's
+   *     default)
+   * @return this conversation
+   */
+  public synchronized Conversation promptCacheTtl(CacheTtl ttl) {
+    this.promptCacheTtl = ttl;
+    return this;
+  }
+
+  /**
+   * Returns the time to live this conversation's requests ask for.
+   *
+   * @return the time to live; null when it asks for none
+   */
+  public synchronized CacheTtl promptCacheTtl() {
+    return promptCacheTtl;
   }
 
   /**
@@ -311,18 +339,24 @@ public final class Conversation {
             u.completionTokens(),
             u.totalTokens(),
             u.cachedTokens(),
-            u.reasoningTokens());
+            u.reasoningTokens(),
+            null,
+            u.cacheWriteTokens());
   }
 
   /**
-   * Starts a request holding the history, with the id as {@code prompt_cache_key}.
+   * Starts a request holding the history, with the id as {@code prompt_cache_key} and the
+   * conversation's {@link #promptCacheTtl() time to live}, if any.
    *
    * @param model the model id, such as {@code kimi-k2.6}
    * @return the builder; add settings and build
    * @throws NullPointerException if {@code model} is null
    */
   public synchronized ChatRequest.Builder request(String model) {
-    return ChatRequest.builder(model).messages(messages).promptCacheKey(id);
+    return ChatRequest.builder(model)
+        .messages(messages)
+        .promptCacheKey(id)
+        .promptCacheTtl(promptCacheTtl);
   }
 
   /**
@@ -336,6 +370,9 @@ public final class Conversation {
     w.name("format").value(FORMAT);
     w.name("version").value(VERSION);
     w.name("id").value(id);
+    if (promptCacheTtl != null) {
+      w.name("prompt_cache_ttl").value(promptCacheTtl.wireValue());
+    }
     w.name("messages").beginArray();
     for (Message m : messages) {
       if (m instanceof AssistantMessage a && a.reasoningSignature() != null) {
@@ -433,6 +470,13 @@ public final class Conversation {
       throw new IllegalArgumentException("a saved conversation needs a \"messages\" array");
     }
     Conversation c = new Conversation(id.value());
+    JsonValue ttl = o.get("prompt_cache_ttl");
+    if (ttl != null) {
+      if (!(ttl instanceof JsonString t)) {
+        throw new IllegalArgumentException("\"prompt_cache_ttl\" must be \"5m\" or \"1h\": " + ttl);
+      }
+      c.promptCacheTtl = CacheTtl.ofWireValue(t.value());
+    }
     for (int i = 0; i < list.size(); i++) {
       try {
         c.add(ChatCodec.readMessage(list.get(i).asObject()));

@@ -11,41 +11,58 @@ import java.util.Objects;
 /**
  * Holds the log probabilities of a reply's tokens, returned when the request asked for them with
  * {@link ChatRequest.Builder#logprobs(Boolean) logprobs} (and {@link
- * ChatRequest.Builder#topLogprobs(Integer) topLogprobs} for the alternatives). In a stream each
- * chunk carries those of its own tokens; {@link ChatAccumulator} joins them in order.
+ * ChatRequest.Builder#topLogprobs(Integer) topLogprobs} for the alternatives): those of the content
+ * and, when the model refused, those of the refusal. In a stream each chunk carries those of its
+ * own tokens; {@link ChatAccumulator} joins them in order.
  *
  * @param content one entry per token of the content, in order; never null
- * @param additionalFields the members the server sent that this record does not model (such as
- *     {@code refusal}, the log probabilities of a refusal), as they came; empty, never null
+ * @param refusal one entry per token of the refusal ({@code refusal}), in order, as the OpenAI
+ *     protocol sends them when the model declines; never null, empty when there was none
+ * @param additionalFields the members the server sent that this record does not model, as they
+ *     came; empty, never null
  */
-public record Logprobs(List<Token> content, JsonObject additionalFields) {
+public record Logprobs(List<Token> content, List<Token> refusal, JsonObject additionalFields) {
 
   /**
    * Copies the entries.
    *
-   * @param content one entry per token; null is empty
+   * @param content one entry per token of the content; null is empty
+   * @param refusal one entry per token of the refusal; null is empty
    * @param additionalFields the members the record does not model; null is empty
    * @throws NullPointerException if an entry is null
    */
   public Logprobs {
     content = content == null ? List.of() : List.copyOf(content);
+    refusal = refusal == null ? List.of() : List.copyOf(refusal);
     additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
   }
 
   /**
-   * Creates log probabilities without additional fields.
+   * Creates log probabilities of content only, with additional fields.
+   *
+   * @param content one entry per token; null is empty
+   * @param additionalFields the members the record does not model; null is empty
+   * @throws NullPointerException if an entry is null
+   */
+  public Logprobs(List<Token> content, JsonObject additionalFields) {
+    this(content, null, additionalFields);
+  }
+
+  /**
+   * Creates log probabilities of content only, without additional fields.
    *
    * @param content one entry per token; null is empty
    * @throws NullPointerException if an entry is null
    */
   public Logprobs(List<Token> content) {
-    this(content, null);
+    this(content, null, null);
   }
 
   /**
-   * Returns these entries followed by {@code later}'s, as a stream delivers them; of the members
-   * this record does not model, arrays and strings are joined in order too, and any other value of
-   * {@code later} replaces this one's (a {@code null} replaces nothing).
+   * Returns these entries followed by {@code later}'s, as a stream delivers them: content after
+   * content, refusal after refusal; of the members this record does not model, arrays and strings
+   * are joined in order too, and any other value of {@code later} replaces this one's (a {@code
+   * null} replaces nothing).
    *
    * @param later the entries of a later chunk
    * @return the joined log probabilities
@@ -59,16 +76,26 @@ public record Logprobs(List<Token> content, JsonObject additionalFields) {
       later.additionalFields.members().forEach((k, v) -> m.put(k, join(m.get(k), v)));
       extra = JsonObject.of(m);
     }
-    if (later.content.isEmpty() && extra == additionalFields) {
+    if (later.content.isEmpty() && later.refusal.isEmpty() && extra == additionalFields) {
       return this;
     }
-    if (content.isEmpty() && extra == later.additionalFields) {
+    if (content.isEmpty() && refusal.isEmpty() && extra == later.additionalFields) {
       return later;
     }
-    List<Token> all = new java.util.ArrayList<>(content.size() + later.content.size());
-    all.addAll(content);
-    all.addAll(later.content);
-    return new Logprobs(all, extra);
+    return new Logprobs(concat(content, later.content), concat(refusal, later.refusal), extra);
+  }
+
+  private static List<Token> concat(List<Token> a, List<Token> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<Token> all = new java.util.ArrayList<>(a.size() + b.size());
+    all.addAll(a);
+    all.addAll(b);
+    return all;
   }
 
   /**

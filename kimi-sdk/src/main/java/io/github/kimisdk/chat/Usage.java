@@ -13,7 +13,14 @@ import io.github.kimisdk.json.JsonObject;
  * sends either or both; the Anthropic-style surface reports {@code cache_read_input_tokens} beside
  * an {@code input_tokens} that leaves them out. Each is read into the same two numbers, so {@link
  * #cacheHitRatio()} is right whichever arrived. A cost follows with {@code
- * io.github.kimisdk.model.Price#cost(Usage)}.
+ * io.github.kimisdk.model.Price#cost(Usage, CacheTtl)}.
+ *
+ * <p>Kimi bills the prompt tokens a request writes to its cache ({@link #cacheWriteTokens()}), a
+ * part of {@link #promptTokens()} as the cached ones are. Which member reports them is not
+ * documented: the SDK reads {@code prompt_tokens_details.cache_write_tokens}, else {@code
+ * cache_creation_input_tokens} (the Anthropic-style surface's spelling, which gateways use on chat
+ * completions too), never adding one to the other; any other member stays in {@link
+ * #additionalFields()}.
  *
  * @param promptTokens tokens of the request, cached ones included; 0 when absent
  * @param completionTokens tokens of the reply, reasoning included, 0 when absent
@@ -26,6 +33,10 @@ import io.github.kimisdk.json.JsonObject;
  *     completion_tokens_details.reasoning_tokens}); null when the server did not say
  * @param additionalFields the members the server sent that this record does not model, as they
  *     came; empty, never null
+ * @param cacheWriteTokens the prompt tokens written to Kimi's prefix cache, billed at the
+ *     cache-write price of the request's time to live ({@code
+ *     prompt_tokens_details.cache_write_tokens}, else {@code cache_creation_input_tokens}); null
+ *     when the server did not say
  */
 public record Usage(
     int promptTokens,
@@ -33,7 +44,8 @@ public record Usage(
     int totalTokens,
     Integer cachedTokens,
     Integer reasoningTokens,
-    JsonObject additionalFields) {
+    JsonObject additionalFields,
+    Integer cacheWriteTokens) {
 
   /**
    * Replaces null additional fields with none.
@@ -45,9 +57,38 @@ public record Usage(
    * @param reasoningTokens completion tokens spent on reasoning; null when absent
    * @param additionalFields the members the server sent that this record does not model; null is
    *     empty
+   * @param cacheWriteTokens prompt tokens written to Kimi's prefix cache; null when absent
    */
   public Usage {
     additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
+  }
+
+  /**
+   * Creates a usage without a cache-write count.
+   *
+   * @param promptTokens tokens of the request, 0 when absent
+   * @param completionTokens tokens of the reply, reasoning included, 0 when absent
+   * @param totalTokens prompt plus completion tokens, 0 when absent
+   * @param cachedTokens prompt tokens served from Kimi's prefix cache; null when absent
+   * @param reasoningTokens completion tokens spent on reasoning; null when absent
+   * @param additionalFields the members the server sent that this record does not model; null is
+   *     empty
+   */
+  public Usage(
+      int promptTokens,
+      int completionTokens,
+      int totalTokens,
+      Integer cachedTokens,
+      Integer reasoningTokens,
+      JsonObject additionalFields) {
+    this(
+        promptTokens,
+        completionTokens,
+        totalTokens,
+        cachedTokens,
+        reasoningTokens,
+        additionalFields,
+        null);
   }
 
   /**
@@ -65,7 +106,7 @@ public record Usage(
       int totalTokens,
       Integer cachedTokens,
       Integer reasoningTokens) {
-    this(promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens, null);
+    this(promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens, null, null);
   }
 
   /**
@@ -82,7 +123,7 @@ public record Usage(
 
   /**
    * Returns the prompt tokens that missed Kimi's prefix cache: the prompt tokens less the cached
-   * ones, which they include.
+   * ones, which they include. The tokens written to the cache are among them.
    *
    * @return {@code promptTokens - cachedTokens}, never negative; all prompt tokens when the cached
    *     count is absent
@@ -124,7 +165,9 @@ public record Usage(
         add(completionTokens, other.completionTokens),
         add(totalTokens, other.totalTokens),
         sum(cachedTokens, other.cachedTokens),
-        sum(reasoningTokens, other.reasoningTokens));
+        sum(reasoningTokens, other.reasoningTokens),
+        null,
+        sum(cacheWriteTokens, other.cacheWriteTokens));
   }
 
   private static Integer sum(Integer a, Integer b) {

@@ -1,6 +1,6 @@
 package io.github.kimisdk.mcp;
 
-import io.github.kimisdk.McpException;
+import io.github.kimisdk.errors.McpException;
 import io.github.kimisdk.internal.flow.Delayer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.mcp;
 
-import io.github.kimisdk.McpException;
+import io.github.kimisdk.errors.McpException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 

@@ -6,10 +6,10 @@ import java.util.Objects;
 
 /**
  * What one or more calls cost, split as Kimi bills it: prompt tokens that missed the prefix cache,
- * prompt tokens served from it, and output tokens (reasoning included). The amounts are exact
- * decimals in {@link #currency()}; nothing is rounded, so a cost summed over many calls equals the
- * cost of the summed tokens. Round only to show it, for example {@code cost.total().setScale(2,
- * RoundingMode.HALF_UP)}.
+ * prompt tokens served from it, prompt tokens written to it, and output tokens (reasoning
+ * included). The amounts are exact decimals in {@link #currency()}; nothing is rounded, so a cost
+ * summed over many calls equals the cost of the summed tokens. Round only to show it, for example
+ * {@code cost.total().setScale(2, RoundingMode.HALF_UP)}.
  *
  * <pre>{@code
  * // a recorded K3 reply: 90 prompt tokens, all cached, and 34 completion tokens
@@ -25,9 +25,15 @@ import java.util.Objects;
  * @param uncachedInput the prompt tokens billed at the cache-miss price
  * @param cachedInput the prompt tokens billed at the cache-hit price
  * @param output the completion tokens, reasoning included, billed at the output price
+ * @param cacheWrite the prompt tokens written to the prefix cache, billed at the cache-write price
+ *     of the time to live the call asked for ({@link Price#cacheWrite})
  */
 public record Cost(
-    Currency currency, BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal output) {
+    Currency currency,
+    BigDecimal uncachedInput,
+    BigDecimal cachedInput,
+    BigDecimal output,
+    BigDecimal cacheWrite) {
 
   /**
    * Validates the amounts and drops their trailing zeros.
@@ -36,6 +42,7 @@ public record Cost(
    * @param uncachedInput the cost of the uncached prompt tokens, not negative
    * @param cachedInput the cost of the cached prompt tokens, not negative
    * @param output the cost of the completion tokens, not negative
+   * @param cacheWrite the cost of the prompt tokens written to the cache, not negative
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if an amount is negative
    */
@@ -44,6 +51,22 @@ public record Cost(
     uncachedInput = amount(uncachedInput, "uncachedInput");
     cachedInput = amount(cachedInput, "cachedInput");
     output = amount(output, "output");
+    cacheWrite = amount(cacheWrite, "cacheWrite");
+  }
+
+  /**
+   * Creates a cost without cache writes.
+   *
+   * @param currency the currency of every amount
+   * @param uncachedInput the cost of the uncached prompt tokens, not negative
+   * @param cachedInput the cost of the cached prompt tokens, not negative
+   * @param output the cost of the completion tokens, not negative
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if an amount is negative
+   */
+  public Cost(
+      Currency currency, BigDecimal uncachedInput, BigDecimal cachedInput, BigDecimal output) {
+    this(currency, uncachedInput, cachedInput, output, BigDecimal.ZERO);
   }
 
   /**
@@ -54,16 +77,16 @@ public record Cost(
    * @throws NullPointerException if {@code currency} is null
    */
   public static Cost zero(Currency currency) {
-    return new Cost(currency, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    return new Cost(currency, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
   }
 
   /**
-   * Returns the sum of the three parts.
+   * Returns the sum of the parts.
    *
    * @return the total, exact
    */
   public BigDecimal total() {
-    return normal(uncachedInput.add(cachedInput).add(output));
+    return normal(uncachedInput.add(cachedInput).add(cacheWrite).add(output));
   }
 
   /**
@@ -88,12 +111,14 @@ public record Cost(
         currency,
         uncachedInput.add(other.uncachedInput),
         cachedInput.add(other.cachedInput),
-        output.add(other.output));
+        output.add(other.output),
+        cacheWrite.add(other.cacheWrite));
   }
 
   /**
    * Describes the cost with plain decimals, such as {@code USD 0.000537 (uncached input 0, cached
-   * input 0.000027, output 0.00051)}.
+   * input 0.000027, output 0.00051)}; cache writes are named when there are any ({@code ..., cache
+   * writes 0.006, output ...}).
    *
    * @return the description
    */
@@ -106,6 +131,7 @@ public record Cost(
         + uncachedInput.toPlainString()
         + ", cached input "
         + cachedInput.toPlainString()
+        + (cacheWrite.signum() == 0 ? "" : ", cache writes " + cacheWrite.toPlainString())
         + ", output "
         + output.toPlainString()
         + ")";

@@ -1,6 +1,5 @@
 package io.github.kimisdk.model;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.model.ModelInfo.FixedSampling;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.util.ArrayList;
@@ -22,12 +21,14 @@ import java.util.TreeMap;
  * starts with the models Moonshot documents (below), takes your own entries ({@link
  * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
  * {@code KimiClient.listModels()}). A model it does not know gets {@link ModelInfo#unknown(String)
- * conservative defaults}, never an error.
+ * conservative defaults}, never an error: it is sent as it is, checked only by the rules every Kimi
+ * model shares, and never refused for a window the table assumed (a client's preflight learns an
+ * unknown model's window from {@code GET /models}).
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.defaults();
  * catalog.lookup("kimi-k3").contextWindow();             // 1048576
- * catalog.lookup("my-fine-tune").known();                // false: a 131,072 token window is assumed
+ * catalog.lookup("my-fine-tune").known();                // false: only the shared rules apply
  * ModelCatalog learned = catalog.updated(kimi.listModels()); // a new table; catalog is unchanged
  * KimiClient tuned = KimiClient.builder().fromEnv().catalog(learned).build();
  * }</pre>
@@ -60,6 +61,9 @@ import java.util.TreeMap;
  *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>temperature 1,
  *       top_p 0.95, n 1, penalties 0</td><td>yes</td></tr>
+ *   <tr><td>kimi-k3.1-pro, kimi-k3.1-pro-highspeed</td><td>1,048,576</td><td>131,072*</td>
+ *       <td>on unless disabled* (preserved)</td><td>low, high, max (default max*)</td><td>yes*</td>
+ *       <td>image, video*</td><td>as kimi-k3*</td><td>yes*</td></tr>
  *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as
  *       kimi-k3</td><td>yes</td></tr>
@@ -70,6 +74,15 @@ import java.util.TreeMap;
  *       <td>32,768</td><td>always</td><td>-</td><td>yes</td><td>image, video</td><td>as
  *       kimi-k2.7-code</td><td>no</td></tr>
  * </table>
+ *
+ * <p>kimi-k3.1-pro is a post-trained K3 (released 2026-10-23): its window, its efforts and its
+ * preserved thinking are sourced (kimi-api.md, "Changes of 2026-11-25"); the values marked * are
+ * <b>inferred</b> from kimi-k3, since no source states them: the default output, that thinking may
+ * be disabled, the default effort, {@code keep: "all"}, images and video, the fixed sampling (one
+ * third party advises sending temperature 1 and top_p 0.95), {@code required} while thinking, and
+ * dynamic tools. Each inferred rule is K3's more permissive reading where one exists, so the table
+ * refuses nothing on K3.1 that K3 accepts. K3.1 is a family of its own: {@code kimi-k3.1-pro} is
+ * not matched by a prefix of {@code kimi-k3}, and no rule keys on an id prefix.
  *
  * <p>Where Moonshot states no default output (everything but kimi-k2.5, k2.6 and k3) the table uses
  * the "such as 1024" of the chat docs, and 32,768 for the K2.x coding models; the maximum output is
@@ -302,6 +315,9 @@ public final class ModelCatalog {
               .build());
     }
     l.add(k3("kimi-k3", 1_048_576, 131_072, true));
+    // K3.1 Pro: window, efforts and preserved thinking sourced; every other value inferred from K3
+    l.add(k3("kimi-k3.1-pro", 1_048_576, 131_072, true));
+    l.add(k3("kimi-k3.1-pro-highspeed", 1_048_576, 131_072, true));
     l.add(k3("k3", 1_048_576, 131_072, true));
     l.add(k3("k3-256k", 262_144, 32_768, false));
     return List.copyOf(l);

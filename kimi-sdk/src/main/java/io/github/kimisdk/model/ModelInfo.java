@@ -35,7 +35,11 @@ import java.util.Objects;
  */
 public final class ModelInfo {
 
-  /** The context window assumed for a model the catalog does not know: 131,072 tokens. */
+  /**
+   * The context window an {@link #unknown(String) unknown} model's description holds: 131,072
+   * tokens. It is a placeholder, not a limit: no check refuses or clamps a request on it (a
+   * client's preflight asks {@code GET /models} for the real window).
+   */
   public static final int UNKNOWN_CONTEXT_WINDOW = 131_072;
 
   /**
@@ -134,6 +138,7 @@ public final class ModelInfo {
   private final boolean requiredToolChoiceWhileThinking;
   private final boolean dynamicTools;
   private final boolean known;
+  private final boolean windowKnown;
 
   private ModelInfo(Builder b) {
     this.id = b.id;
@@ -153,6 +158,7 @@ public final class ModelInfo {
     this.requiredToolChoiceWhileThinking = b.requiredToolChoiceWhileThinking;
     this.dynamicTools = b.dynamicTools;
     this.known = b.known;
+    this.windowKnown = b.known || b.windowSet;
     if (contextWindow < 1) {
       throw new IllegalArgumentException("contextWindow must be positive: " + contextWindow);
     }
@@ -206,13 +212,15 @@ public final class ModelInfo {
     b.requiredToolChoiceWhileThinking = requiredToolChoiceWhileThinking;
     b.dynamicTools = dynamicTools;
     b.known = known;
+    b.windowSet = windowKnown;
     return b;
   }
 
   /**
    * Returns the conservative description used for a model the catalog does not know: a 131,072
-   * token window, a 1,024 token default output, no thinking, no media and no fixed sampling, so
-   * only the rules every Kimi model shares are checked.
+   * token window (a placeholder no check acts on: {@link #windowKnown()} is false), a 1,024 token
+   * default output, no thinking, no media and no fixed sampling, so only the rules every Kimi model
+   * shares are checked.
    *
    * @param id the model id
    * @return the description, with {@link #known()} false
@@ -375,6 +383,19 @@ public final class ModelInfo {
    */
   public boolean known() {
     return known;
+  }
+
+  /**
+   * Tells whether the context window is stated rather than assumed: for a {@link #known() known}
+   * model, and for an unknown one whose window was set ({@link #withContextWindow(int)}, {@link
+   * Builder#contextWindow(int)}), such as {@code ModelInfo.unknown("my-proxy").withContextWindow(
+   * 32_000)}. A preflight budget checks only a stated window; the placeholder of {@link
+   * #unknown(String)} refuses nothing.
+   *
+   * @return false for {@link #unknown(String)} as it comes
+   */
+  public boolean windowKnown() {
+    return windowKnown;
   }
 
   /**
@@ -542,7 +563,8 @@ public final class ModelInfo {
         && sampling.equals(m.sampling)
         && requiredToolChoiceWhileThinking == m.requiredToolChoiceWhileThinking
         && dynamicTools == m.dynamicTools
-        && known == m.known;
+        && known == m.known
+        && windowKnown == m.windowKnown;
   }
 
   /**
@@ -568,7 +590,8 @@ public final class ModelInfo {
         sampling,
         requiredToolChoiceWhileThinking,
         dynamicTools,
-        known);
+        known,
+        windowKnown);
   }
 
   /**
@@ -597,7 +620,7 @@ public final class ModelInfo {
         + (sampling.isFree() ? "" : ", fixed " + sampling)
         + (requiredToolChoiceWhileThinking ? ", required while thinking" : "")
         + (dynamicTools ? ", dynamic tools" : "")
-        + (known ? "" : ", unknown")
+        + (known ? "" : windowKnown ? ", unknown" : ", unknown, window assumed")
         + "]";
   }
 
@@ -622,6 +645,7 @@ public final class ModelInfo {
     private boolean requiredToolChoiceWhileThinking;
     private boolean dynamicTools;
     private boolean known = true;
+    private boolean windowSet;
 
     private Builder(String id) {
       this.id = Objects.requireNonNull(id, "id must not be null");
@@ -635,6 +659,7 @@ public final class ModelInfo {
      */
     public Builder contextWindow(int contextWindow) {
       this.contextWindow = contextWindow;
+      this.windowSet = true;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Usage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -8,14 +9,25 @@ import java.util.Objects;
 
 /**
  * What one model costs per million tokens: prompt tokens that miss Kimi's prefix cache, prompt
- * tokens served from it, and output tokens (reasoning bills as output), in one currency, with the
- * date and source of the figures. {@link PriceTable} holds one per model.
+ * tokens served from it, prompt tokens written to it (per {@link CacheTtl time to live}), and
+ * output tokens (reasoning bills as output), in one currency, with the date and source of the
+ * figures. {@link PriceTable} holds one per model.
  *
  * <pre>{@code
  * Price k3 = PriceTable.defaults().find("kimi-k3").orElseThrow();   // USD 3.00 / 0.30 / 15.00
- * Price contract = Price.perMillionTokens("CNY", "4.00", "1.00", "21.00")
+ * k3.cacheWrite(CacheTtl.ONE_HOUR);                                  // 6.00
+ * Price contract = Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")
+ *     .withCacheWrites("20.00", "40.00")
  *     .dated(LocalDate.of(2026, 11, 1), "our contract with Moonshot, appendix B");
  * }</pre>
+ *
+ * <p><b>Cache writes.</b> Kimi bills the prompt tokens a request writes to its prefix cache at a
+ * price of their own, by the time to live the request asked for (kimi-k3: 3.00 for five minutes,
+ * 6.00 for an hour, against 3.00 for a miss). They are a part of the prompt tokens, as the cached
+ * ones are, and billed at the write price <em>instead of</em> the cache-miss price: the reading of
+ * the gateways that report them ({@code prompt_tokens_details.cache_write_tokens}, {@code
+ * cache_creation_input_tokens}), not confirmed by Moonshot (kimi-api.md, "Changes of 2026-11-25").
+ * A price without write prices (a null component) bills written tokens as cache misses.
  *
  * <p>Amounts are exact decimals; build them from strings ({@code new BigDecimal("0.30")}), never
  * from a {@code double}, whose binary value is not the price.
@@ -30,6 +42,10 @@ import java.util.Objects;
  * @param source where the figures come from; null when not stated
  * @param retired whether the model is retired or in its sunset period: the price is kept for past
  *     calls
+ * @param cacheWriteFiveMinutes the price of one million prompt tokens written to the prefix cache
+ *     for five minutes; null when the model has no such price (they bill as cache misses)
+ * @param cacheWriteOneHour the price of one million prompt tokens written to the prefix cache for
+ *     an hour; null when the model has no such price (they bill as cache misses)
  */
 public record Price(
     Currency currency,
@@ -38,7 +54,9 @@ public record Price(
     BigDecimal output,
     LocalDate asOf,
     String source,
-    boolean retired) {
+    boolean retired,
+    BigDecimal cacheWriteFiveMinutes,
+    BigDecimal cacheWriteOneHour) {
 
   /**
    * Validates the amounts.
@@ -50,7 +68,11 @@ public record Price(
    * @param asOf the day the figures were read; may be null
    * @param source where the figures come from; may be null
    * @param retired whether the model is retired or in its sunset period
-   * @throws NullPointerException if the currency or an amount is null
+   * @param cacheWriteFiveMinutes the price of one million tokens written for five minutes, not
+   *     negative; null for none
+   * @param cacheWriteOneHour the price of one million tokens written for an hour, not negative;
+   *     null for none
+   * @throws NullPointerException if the currency or a miss, hit or output amount is null
    * @throws IllegalArgumentException if an amount is negative
    */
   public Price {
@@ -58,6 +80,36 @@ public record Price(
     check(inputCacheMiss, "inputCacheMiss");
     check(inputCacheHit, "inputCacheHit");
     check(output, "output");
+    if (cacheWriteFiveMinutes != null) {
+      check(cacheWriteFiveMinutes, "cacheWriteFiveMinutes");
+    }
+    if (cacheWriteOneHour != null) {
+      check(cacheWriteOneHour, "cacheWriteOneHour");
+    }
+  }
+
+  /**
+   * Creates a price without cache-write prices (written tokens bill as cache misses).
+   *
+   * @param currency the currency of the amounts
+   * @param inputCacheMiss the price of one million uncached prompt tokens, not negative
+   * @param inputCacheHit the price of one million cached prompt tokens, not negative
+   * @param output the price of one million completion tokens, not negative
+   * @param asOf the day the figures were read; may be null
+   * @param source where the figures come from; may be null
+   * @param retired whether the model is retired or in its sunset period
+   * @throws NullPointerException if the currency or an amount is null
+   * @throws IllegalArgumentException if an amount is negative
+   */
+  public Price(
+      Currency currency,
+      BigDecimal inputCacheMiss,
+      BigDecimal inputCacheHit,
+      BigDecimal output,
+      LocalDate asOf,
+      String source,
+      boolean retired) {
+    this(currency, inputCacheMiss, inputCacheHit, output, asOf, source, retired, null, null);
   }
 
   /**
@@ -121,7 +173,55 @@ public record Price(
    * @return the dated price
    */
   public Price dated(LocalDate asOf, String source) {
-    return new Price(currency, inputCacheMiss, inputCacheHit, output, asOf, source, retired);
+    return new Price(
+        currency,
+        inputCacheMiss,
+        inputCacheHit,
+        output,
+        asOf,
+        source,
+        retired,
+        cacheWriteFiveMinutes,
+        cacheWriteOneHour);
+  }
+
+  /**
+   * Returns this price with the prices of cache writes, per million written tokens.
+   *
+   * @param fiveMinutes the price of tokens written for five minutes, such as {@code "3.00"}
+   * @param oneHour the price of tokens written for an hour, such as {@code "6.00"}
+   * @return the price with cache-write prices
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if an amount is not a decimal number or is negative
+   */
+  public Price withCacheWrites(String fiveMinutes, String oneHour) {
+    return new Price(
+        currency,
+        inputCacheMiss,
+        inputCacheHit,
+        output,
+        asOf,
+        source,
+        retired,
+        decimal(fiveMinutes, "cacheWriteFiveMinutes"),
+        decimal(oneHour, "cacheWriteOneHour"));
+  }
+
+  /**
+   * Returns the price of one million prompt tokens written to the prefix cache for {@code ttl}: its
+   * cache-write price, or the cache-miss price when the model has none.
+   *
+   * @param ttl the time to live the request asked for
+   * @return the price per million written tokens
+   * @throws NullPointerException if {@code ttl} is null
+   */
+  public BigDecimal cacheWrite(CacheTtl ttl) {
+    BigDecimal p =
+        switch (Objects.requireNonNull(ttl, "ttl must not be null")) {
+          case FIVE_MINUTES -> cacheWriteFiveMinutes;
+          case ONE_HOUR -> cacheWriteOneHour;
+        };
+    return p != null ? p : inputCacheMiss;
   }
 
   /**
@@ -131,32 +231,66 @@ public record Price(
    * @return the marked price
    */
   public Price asRetired() {
-    return new Price(currency, inputCacheMiss, inputCacheHit, output, asOf, source, true);
+    return new Price(
+        currency,
+        inputCacheMiss,
+        inputCacheHit,
+        output,
+        asOf,
+        source,
+        true,
+        cacheWriteFiveMinutes,
+        cacheWriteOneHour);
   }
 
   /**
-   * Returns what a call with this usage costs. The prompt tokens Kimi reports include the cached
-   * ones, so the uncached part is {@code promptTokens - cachedTokens}; a usage that does not say
-   * how many were cached counts every prompt token as uncached (Kimi leaves the count out when
-   * nothing was cached). Completion tokens, reasoning included, bill at the output price. The
-   * result is exact: {@code tokens * price / 1,000,000} with no rounding.
-   *
-   * <p>The counts come from the server, so nonsense never throws here: a negative count counts as
-   * 0, and a cached count above the prompt count as the whole prompt cached.
+   * Returns what a call with this usage costs, its cache writes (if any) billed at the five-minute
+   * price, Kimi's default time to live: {@link #cost(Usage, CacheTtl)}.
    *
    * @param usage the usage of the call (or a sum over calls)
    * @return the cost
    * @throws NullPointerException if {@code usage} is null
    */
   public Cost cost(Usage usage) {
-    Objects.requireNonNull(usage, "usage must not be null");
-    long prompt = Math.max(0, usage.promptTokens());
-    long cached = usage.cachedTokens() == null ? 0 : Math.max(0, usage.cachedTokens());
-    return cost(prompt, Math.min(cached, prompt), Math.max(0, usage.completionTokens()));
+    return cost(usage, CacheTtl.FIVE_MINUTES);
   }
 
   /**
-   * Returns what the given token counts cost, as {@link #cost(Usage)} does.
+   * Returns what a call with this usage costs when it asked for {@code ttl}. The prompt tokens Kimi
+   * reports include the cached ones and the ones written to the cache, so the cache misses are
+   * {@code promptTokens - cachedTokens - cacheWriteTokens}; a usage that does not say how many were
+   * cached or written counts none (Kimi leaves the counts out when there were none). Written tokens
+   * bill at {@link #cacheWrite(CacheTtl)}, completion tokens, reasoning included, at the output
+   * price. The result is exact: {@code tokens * price / 1,000,000} with no rounding.
+   *
+   * <p>The usage cannot tell which time to live a write was billed at: it is the one the request
+   * asked for, which a client knows ({@code KimiClient.spend()} prices each call with its own).
+   *
+   * <p>The counts come from the server, so nonsense never throws here: a negative count counts as
+   * 0, a cached count above the prompt count as the whole prompt cached, and a written count above
+   * what is left of the prompt as the rest of it written.
+   *
+   * @param usage the usage of the call (or a sum over calls)
+   * @param ttl the time to live the call asked for; {@link CacheTtl#FIVE_MINUTES} when it asked for
+   *     none
+   * @return the cost
+   * @throws NullPointerException if an argument is null
+   */
+  public Cost cost(Usage usage, CacheTtl ttl) {
+    Objects.requireNonNull(usage, "usage must not be null");
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    long prompt = Math.max(0, usage.promptTokens());
+    long cached =
+        Math.min(prompt, usage.cachedTokens() == null ? 0 : Math.max(0, usage.cachedTokens()));
+    long written =
+        Math.min(
+            prompt - cached,
+            usage.cacheWriteTokens() == null ? 0 : Math.max(0, usage.cacheWriteTokens()));
+    return cost(prompt, cached, written, Math.max(0, usage.completionTokens()), ttl);
+  }
+
+  /**
+   * Returns what the given token counts cost, none written to the cache.
    *
    * @param promptTokens the prompt tokens, cached ones included
    * @param cachedTokens the prompt tokens served from the prefix cache
@@ -166,12 +300,37 @@ public record Price(
    *     the prompt
    */
   public Cost cost(long promptTokens, long cachedTokens, long completionTokens) {
-    if (promptTokens < 0 || cachedTokens < 0 || completionTokens < 0) {
+    return cost(promptTokens, cachedTokens, 0, completionTokens, CacheTtl.FIVE_MINUTES);
+  }
+
+  /**
+   * Returns what the given token counts cost, as {@link #cost(Usage, CacheTtl)} does.
+   *
+   * @param promptTokens the prompt tokens, cached and written ones included
+   * @param cachedTokens the prompt tokens served from the prefix cache
+   * @param cacheWriteTokens the prompt tokens written to the prefix cache
+   * @param completionTokens the completion tokens, reasoning included
+   * @param ttl the time to live the writes were asked for
+   * @return the cost
+   * @throws IllegalArgumentException if a count is negative, or more tokens are cached and written
+   *     than were in the prompt
+   * @throws NullPointerException if {@code ttl} is null
+   */
+  public Cost cost(
+      long promptTokens,
+      long cachedTokens,
+      long cacheWriteTokens,
+      long completionTokens,
+      CacheTtl ttl) {
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    if (promptTokens < 0 || cachedTokens < 0 || cacheWriteTokens < 0 || completionTokens < 0) {
       throw new IllegalArgumentException(
           "token counts must not be negative: prompt "
               + promptTokens
               + ", cached "
               + cachedTokens
+              + ", written "
+              + cacheWriteTokens
               + ", completion "
               + completionTokens);
     }
@@ -183,11 +342,22 @@ public record Price(
               + promptTokens
               + "): prompt_tokens includes the cached ones");
     }
+    if (cachedTokens + cacheWriteTokens > promptTokens) {
+      throw new IllegalArgumentException(
+          "cached ("
+              + cachedTokens
+              + ") and written ("
+              + cacheWriteTokens
+              + ") tokens cannot exceed prompt tokens ("
+              + promptTokens
+              + "): prompt_tokens includes both");
+    }
     return new Cost(
         currency,
-        per(promptTokens - cachedTokens, inputCacheMiss),
+        per(promptTokens - cachedTokens - cacheWriteTokens, inputCacheMiss),
         per(cachedTokens, inputCacheHit),
-        per(completionTokens, output));
+        per(completionTokens, output),
+        per(cacheWriteTokens, cacheWrite(ttl)));
   }
 
   private static BigDecimal per(long tokens, BigDecimal pricePerMillion) {

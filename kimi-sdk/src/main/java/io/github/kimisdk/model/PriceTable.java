@@ -1,5 +1,6 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Usage;
 import java.time.LocalDate;
@@ -25,35 +26,43 @@ import java.util.TreeMap;
  *
  * PriceTable mine = PriceTable.none()          // the China platform bills in CNY: set your own
  *     .with("kimi-k3", Price.perMillionTokens("CNY", "20.00", "2.00", "100.00")
+ *         .withCacheWrites("20.00", "40.00")
  *         .dated(LocalDate.of(2026, 11, 1), "our contract, appendix B"));
  * }</pre>
  *
  * <table>
  *   <caption>{@link #defaults()}: USD per million tokens</caption>
  *   <tr><th>model</th><th>input, cache miss</th><th>input, cache hit</th><th>output</th>
- *       <th>as of</th></tr>
- *   <tr><td>kimi-k3</td><td>3.00</td><td>0.30</td><td>15.00</td><td>2026-11-23</td></tr>
- *   <tr><td>kimi-k2.7-code</td><td>0.95</td><td>0.19</td><td>4.00</td><td>2026-11-23</td></tr>
- *   <tr><td>kimi-k2.7-code-highspeed</td><td>1.90</td><td>0.38</td><td>8.00</td>
+ *       <th>cache write, 5 min / 1 h</th><th>as of</th></tr>
+ *   <tr><td>kimi-k3.1-pro</td><td>2.00</td><td>0.20</td><td>10.00</td><td>2.00 / 4.00</td>
+ *       <td>2026-11-25</td></tr>
+ *   <tr><td>kimi-k3.1-pro-highspeed</td><td>4.00</td><td>0.20</td><td>20.00</td>
+ *       <td>4.00 / 8.00</td><td>2026-11-25</td></tr>
+ *   <tr><td>kimi-k3</td><td>3.00</td><td>0.30</td><td>15.00</td><td>3.00 / 6.00</td>
+ *       <td>2026-11-23 (writes 2026-11-25)</td></tr>
+ *   <tr><td>kimi-k2.7-code</td><td>0.95</td><td>0.19</td><td>4.00</td><td>-</td><td>2026-11-23</td></tr>
+ *   <tr><td>kimi-k2.7-code-highspeed</td><td>1.90</td><td>0.38</td><td>8.00</td><td>-</td>
  *       <td>2026-11-23</td></tr>
- *   <tr><td>kimi-k2.6</td><td>0.95</td><td>0.16</td><td>4.00</td><td>2026-11-23</td></tr>
- *   <tr><td>kimi-k2.5 (sunset: retired)</td><td>0.60</td><td>0.10</td><td>3.00</td>
+ *   <tr><td>kimi-k2.6</td><td>0.95</td><td>0.16</td><td>4.00</td><td>-</td><td>2026-11-23</td></tr>
+ *   <tr><td>kimi-k2.5 (sunset: retired)</td><td>0.60</td><td>0.10</td><td>3.00</td><td>-</td>
  *       <td>2026-11-24</td></tr>
  *   <tr><td>kimi-k2-0905-preview, kimi-k2-0711-preview, kimi-k2-thinking</td><td>0.60</td>
- *       <td>0.15</td><td>2.50</td><td>2026-11-24</td></tr>
+ *       <td>0.15</td><td>2.50</td><td>-</td><td>2026-11-24</td></tr>
  *   <tr><td>kimi-k2-turbo-preview, kimi-k2-thinking-turbo</td><td>1.15</td><td>0.15</td>
- *       <td>8.00</td><td>2026-11-24</td></tr>
+ *       <td>8.00</td><td>-</td><td>2026-11-24</td></tr>
  *   <tr><td>moonshot-v1-8k and its vision preview (retired)</td><td>0.20</td><td>0.20</td>
- *       <td>2.00</td><td>2026-11-24</td></tr>
+ *       <td>2.00</td><td>-</td><td>2026-11-24</td></tr>
  *   <tr><td>moonshot-v1-32k and its vision preview (retired)</td><td>1.00</td><td>1.00</td>
- *       <td>3.00</td><td>2026-11-24</td></tr>
+ *       <td>3.00</td><td>-</td><td>2026-11-24</td></tr>
  *   <tr><td>moonshot-v1-128k and its vision preview (retired)</td><td>2.00</td><td>2.00</td>
- *       <td>5.00</td><td>2026-11-24</td></tr>
+ *       <td>5.00</td><td>-</td><td>2026-11-24</td></tr>
  * </table>
  *
- * <p>The defaults are the global platform's list prices ({@link #DEFAULTS_SOURCE} for the first
- * four; the rest from the data file of pydantic/genai-prices, which reads the same pricing pages
- * and agrees with the first four to the cent). moonshot-v1 has no cache-hit discount, so its cached
+ * <p>The defaults are the global platform's list prices ({@link #DEFAULTS_SOURCE} for kimi-k3,
+ * k2.7-code and k2.6; the older models from the data file of pydantic/genai-prices, which reads the
+ * same pricing pages and agrees with those to the cent; kimi-k3.1-pro and the cache-write prices
+ * from {@link #CACHE_WRITES_SOURCE}). A price without cache-write prices bills written tokens as
+ * cache misses ({@link Price#cacheWrite}). moonshot-v1 has no cache-hit discount, so its cached
  * tokens bill at the input price. kimi-k2.5 (in its sunset period) and moonshot-v1 (reported
  * retired on 2026-08-31) keep their prices, {@link Price#retired() marked retired}, for the
  * accounting of past calls. Kimi Code's ids ({@code k3}, {@code k3-256k}, {@code kimi-for-coding},
@@ -71,13 +80,22 @@ import java.util.TreeMap;
  */
 public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced) {
 
-  /** The day the first four {@link #defaults()} were read: 2026-11-23. */
+  /** The day the prices of kimi-k3, k2.7-code and k2.6 were read: 2026-11-23. */
   public static final LocalDate DEFAULTS_AS_OF = LocalDate.of(2026, 11, 23);
 
-  /** Where the first four {@link #defaults()} come from. */
+  /** Where the prices of kimi-k3 (but its cache writes), k2.7-code and k2.6 come from. */
   public static final String DEFAULTS_SOURCE =
       "platform.kimi.ai pricing pages, as reported in pydantic/genai-prices#467 and #626,"
           + " BerriAI/litellm#38576 and simonw/llm-prices#60";
+
+  /** The day the prices of kimi-k3.1-pro and of cache writes were read: 2026-11-25. */
+  public static final LocalDate CACHE_WRITES_AS_OF = LocalDate.of(2026, 11, 25);
+
+  /** Where the prices of kimi-k3.1-pro and of cache writes come from. */
+  public static final String CACHE_WRITES_SOURCE =
+      "forum.moonshot.ai \"Context caching upgrade: 5 min / 1 hour TTL options\" (kimi-k3 cache"
+          + " writes); docs.apiyi.com api-capabilities/kimi-k3-1 (kimi-k3.1-pro, \"configured"
+          + " prices match official\"), as reported in kimi-api.md, Changes of 2026-11-25";
 
   /** The day the other defaults were read. */
   private static final LocalDate GENAI_PRICES_AS_OF = LocalDate.of(2026, 11, 24);
@@ -231,9 +249,10 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
   }
 
   /**
-   * Returns what one call to {@code model} with this usage cost ({@link Price#cost(Usage)}). A sum
-   * over calls is a {@link Spend} ({@link #spend(String, Usage)}, {@link #spend(Conversation)}),
-   * which also counts the tokens of models without a price.
+   * Returns what one call to {@code model} with this usage cost ({@link Price#cost(Usage)}: its
+   * cache writes, if any, at the five-minute price). A sum over calls is a {@link Spend} ({@link
+   * #spend(String, Usage)}, {@link #spend(Conversation)}), which also counts the tokens of models
+   * without a price.
    *
    * @param model the model id
    * @param usage the usage
@@ -247,6 +266,22 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
   }
 
   /**
+   * Returns what one call to {@code model} that asked for {@code ttl} cost with this usage ({@link
+   * Price#cost(Usage, CacheTtl)}).
+   *
+   * @param model the model id
+   * @param usage the usage
+   * @param ttl the prompt cache time to live the call asked for, which prices its cache writes
+   * @return the cost, or empty when the table has no per-token price for the model
+   * @throws NullPointerException if an argument is null
+   */
+  public Optional<Cost> cost(String model, Usage usage, CacheTtl ttl) {
+    Objects.requireNonNull(usage, "usage must not be null");
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    return find(model).map(p -> p.cost(usage, ttl));
+  }
+
+  /**
    * Returns the tokens and cost of calls to one model whose usage adds up to {@code usage}: the
    * start of a sum ({@link Spend#plus}). Its tokens count as unpriced when the table has no price
    * for the model.
@@ -257,13 +292,30 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
    * @throws NullPointerException if an argument is null
    */
   public Spend spend(String model, Usage usage) {
+    return spend(model, usage, CacheTtl.FIVE_MINUTES);
+  }
+
+  /**
+   * Returns the tokens and cost of calls to one model that asked for {@code ttl}, as {@link
+   * #spend(String, Usage)} does.
+   *
+   * @param model the model id
+   * @param usage the usage
+   * @param ttl the prompt cache time to live the calls asked for, which prices their cache writes
+   * @return the spend
+   * @throws NullPointerException if an argument is null
+   */
+  public Spend spend(String model, Usage usage, CacheTtl ttl) {
     Objects.requireNonNull(usage, "usage must not be null");
-    return Spend.of(model, usage, find(model).map(p -> p.cost(usage)).orElse(null));
+    Objects.requireNonNull(ttl, "ttl must not be null");
+    return Spend.of(model, usage, find(model).map(p -> p.cost(usage, ttl)).orElse(null));
   }
 
   /**
    * Returns the tokens and cost of a conversation's replies so far ({@link
-   * Conversation#usageByModel()}), each model priced by this table.
+   * Conversation#usageByModel()}), each model priced by this table, cache writes at the
+   * conversation's time to live ({@link Conversation#promptCacheTtl()}; five minutes when it sets
+   * none, whatever default the client that sent it had).
    *
    * @param conversation the conversation
    * @return the spend
@@ -271,9 +323,11 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
    */
   public Spend spend(Conversation conversation) {
     Objects.requireNonNull(conversation, "conversation must not be null");
+    CacheTtl ttl = conversation.promptCacheTtl();
+    ttl = ttl != null ? ttl : CacheTtl.FIVE_MINUTES;
     Spend total = Spend.NONE;
     for (Map.Entry<String, Usage> e : conversation.usageByModel().entrySet()) {
-      total = total.plus(spend(e.getKey(), e.getValue()));
+      total = total.plus(spend(e.getKey(), e.getValue(), ttl));
     }
     return total;
   }
@@ -281,7 +335,15 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
   private static PriceTable buildDefaults() {
     PriceTable t =
         none()
-            .with("kimi-k3", usd("3.00", "0.30", "15.00"))
+            .with(
+                "kimi-k3",
+                usd("3.00", "0.30", "15.00")
+                    .withCacheWrites("3.00", "6.00")
+                    .dated(
+                        DEFAULTS_AS_OF,
+                        DEFAULTS_SOURCE + "; cache writes (2026-11-25): " + CACHE_WRITES_SOURCE))
+            .with("kimi-k3.1-pro", k31("2.00", "10.00").withCacheWrites("2.00", "4.00"))
+            .with("kimi-k3.1-pro-highspeed", k31("4.00", "20.00").withCacheWrites("4.00", "8.00"))
             .with("kimi-k2.7-code", usd("0.95", "0.19", "4.00"))
             .with("kimi-k2.7-code-highspeed", usd("1.90", "0.38", "8.00"))
             .with("kimi-k2.6", usd("0.95", "0.16", "4.00"))
@@ -310,6 +372,12 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
 
   private static Price usd(String miss, String hit, String output) {
     return Price.perMillionTokens("USD", miss, hit, output).dated(DEFAULTS_AS_OF, DEFAULTS_SOURCE);
+  }
+
+  /** K3.1 Pro: the cache-hit price is 0.20 for both ids. */
+  private static Price k31(String miss, String output) {
+    return Price.perMillionTokens("USD", miss, "0.20", output)
+        .dated(CACHE_WRITES_AS_OF, CACHE_WRITES_SOURCE);
   }
 
   private static Price read(String miss, String hit, String output) {

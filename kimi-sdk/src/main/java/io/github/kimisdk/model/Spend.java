@@ -31,6 +31,7 @@ import java.util.TreeSet;
  * @param unpricedTokens the prompt and completion tokens of calls whose model had no price
  * @param unpricedModels the models that had no price, sorted; at most {@value #MAX_UNPRICED_MODELS}
  *     are named
+ * @param cacheWriteTokens the prompt tokens written to Kimi's prefix cache, as far as replies said
  */
 public record Spend(
     long promptTokens,
@@ -39,13 +40,14 @@ public record Spend(
     long reasoningTokens,
     List<Cost> costs,
     long unpricedTokens,
-    List<String> unpricedModels) {
+    List<String> unpricedModels,
+    long cacheWriteTokens) {
 
   /** The most models {@link #unpricedModels()} names; the ids come from the server's replies. */
   public static final int MAX_UNPRICED_MODELS = 10;
 
   /** Nothing spent. */
-  public static final Spend NONE = new Spend(0, 0, 0, 0, List.of(), 0, List.of());
+  public static final Spend NONE = new Spend(0, 0, 0, 0, List.of(), 0, List.of(), 0);
 
   /**
    * Validates the counts and copies the lists.
@@ -57,12 +59,14 @@ public record Spend(
    * @param costs the costs, at most one per currency
    * @param unpricedTokens the tokens without a price, not negative
    * @param unpricedModels the models without a price
+   * @param cacheWriteTokens the prompt tokens written to the cache, not negative
    * @throws NullPointerException if a list or an element is null
    * @throws IllegalArgumentException if a count is negative, or two costs share a currency
    */
   public Spend {
     if (promptTokens < 0
         || cachedTokens < 0
+        || cacheWriteTokens < 0
         || completionTokens < 0
         || reasoningTokens < 0
         || unpricedTokens < 0) {
@@ -85,6 +89,38 @@ public record Spend(
   }
 
   /**
+   * Creates a spend without cache writes.
+   *
+   * @param promptTokens the prompt tokens, not negative
+   * @param cachedTokens the cached prompt tokens, not negative
+   * @param completionTokens the completion tokens, not negative
+   * @param reasoningTokens the reasoning tokens, not negative
+   * @param costs the costs, at most one per currency
+   * @param unpricedTokens the tokens without a price, not negative
+   * @param unpricedModels the models without a price
+   * @throws NullPointerException if a list or an element is null
+   * @throws IllegalArgumentException if a count is negative, or two costs share a currency
+   */
+  public Spend(
+      long promptTokens,
+      long cachedTokens,
+      long completionTokens,
+      long reasoningTokens,
+      List<Cost> costs,
+      long unpricedTokens,
+      List<String> unpricedModels) {
+    this(
+        promptTokens,
+        cachedTokens,
+        completionTokens,
+        reasoningTokens,
+        costs,
+        unpricedTokens,
+        unpricedModels,
+        0);
+  }
+
+  /**
    * Returns the spend of one call, or of a sum of calls to one model.
    *
    * @param model the model id
@@ -100,11 +136,19 @@ public record Spend(
     long completion = Math.max(0, usage.completionTokens());
     long cached = usage.cachedTokens() == null ? 0 : Math.max(0, usage.cachedTokens());
     long reasoning = usage.reasoningTokens() == null ? 0 : Math.max(0, usage.reasoningTokens());
+    long written = usage.cacheWriteTokens() == null ? 0 : Math.max(0, usage.cacheWriteTokens());
     if (cost == null) {
       return new Spend(
-          prompt, cached, completion, reasoning, List.of(), prompt + completion, List.of(model));
+          prompt,
+          cached,
+          completion,
+          reasoning,
+          List.of(),
+          prompt + completion,
+          List.of(model),
+          written);
     }
-    return new Spend(prompt, cached, completion, reasoning, List.of(cost), 0, List.of());
+    return new Spend(prompt, cached, completion, reasoning, List.of(cost), 0, List.of(), written);
   }
 
   /**
@@ -137,7 +181,8 @@ public record Spend(
         reasoningTokens + other.reasoningTokens,
         sum,
         unpricedTokens + other.unpricedTokens,
-        models);
+        models,
+        cacheWriteTokens + other.cacheWriteTokens);
   }
 
   /**
@@ -210,7 +255,8 @@ public record Spend(
 
   /**
    * Describes the spend, such as {@code 1234 tokens (prompt 1000, 900 cached; completion 234); USD
-   * 0.0042}.
+   * 0.0042}; tokens written to the cache are named when there are any ({@code 900 cached, 100
+   * written}).
    *
    * @return the description
    */
@@ -223,7 +269,9 @@ public record Spend(
             .append(promptTokens)
             .append(", ")
             .append(cachedTokens)
-            .append(" cached; completion ")
+            .append(" cached")
+            .append(cacheWriteTokens == 0 ? "" : ", " + cacheWriteTokens + " written")
+            .append("; completion ")
             .append(completionTokens)
             .append(")");
     for (Cost c : costs) {

@@ -8,11 +8,14 @@ import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 
 /**
- * A blocking, single-use view of an event stream for plain loops and streams. It keeps the contract
- * of the SDK's other streams ({@code ChatStream}, {@code KimiEventStream}): it is cold, subscribing
- * to its publisher only when it is iterated or streamed, and can be consumed once. Closing it
- * cancels the subscription, which closes the connection when the events come from {@link
- * SseBodySubscribers}.
+ * A stream of server-sent events, single-use, for plain loops, streams and {@code Flow}
+ * subscribers: the events of a response read with {@link SseBodySubscribers}, and the events of
+ * {@code KimiClient.requestEvents}, a call to an endpoint the SDK does not model ({@code data:
+ * [DONE]} passed on as it comes). It keeps the contract of the SDK's other stream, {@code
+ * ChatStream}: it is cold, subscribing to its publisher (sending the call) only when it is
+ * consumed, and can be consumed once: a {@code for} loop, {@link #stream()}, or one {@code Flow}
+ * subscriber honouring its demand. Closing it cancels the subscription, which closes the
+ * connection.
  *
  * <pre>{@code
  * try (EventStream events = EventStream.of(publisher)) {
@@ -28,25 +31,29 @@ import java.util.stream.Stream;
  * <p>Iteration blocks until the next event arrives. A failure of the stream is thrown from the
  * iterator's {@code hasNext()} and {@code next()} after the events that arrived before it: an
  * {@link SseException} for a broken limit, an {@link java.io.UncheckedIOException} for an I/O
- * error, other unchecked exceptions as they are. A stream closed from another thread while it is
- * iterated fails the iterator with a {@link CancellationException} saying it was closed, ahead of
- * the events still queued; if the iterating thread is interrupted while it waits, the stream is
- * closed, the interrupt flag is set again and a {@link CancellationException} whose cause is the
- * interrupt is thrown. A stream closed before it is consumed refuses to be iterated ({@link
- * IllegalStateException}) and cancels its publisher at once (it subscribes only to cancel), so that
- * a response body behind it is released.
+ * error, other unchecked exceptions as they are (the stream of a {@code KimiClient} fails with its
+ * {@code KimiException}s alone, and retries until the first event reached its consumer). A stream
+ * closed from another thread while it is iterated fails the iterator with a {@link
+ * CancellationException} saying it was closed (a {@code KimiClient}'s stream: a {@code
+ * CancelledException}), ahead of the events still queued; if the iterating thread is interrupted
+ * while it waits, the stream is closed, the interrupt flag is set again and the same failure, whose
+ * cause is the interrupt, is thrown. A {@code Flow} subscriber that cancels ends it quietly. A
+ * stream closed before it is consumed refuses to be iterated ({@link IllegalStateException}) and
+ * cancels its publisher at once (it subscribes only to cancel), so that a response body behind it
+ * is released.
  *
  * <p>An {@code EventStream} is meant for one consuming thread; {@link #close()} may be called from
  * any thread.
  */
-public final class EventStream implements Iterable<ServerSentEvent>, AutoCloseable {
+public final class EventStream
+    implements Flow.Publisher<ServerSentEvent>, Iterable<ServerSentEvent>, AutoCloseable {
 
   private final StreamHandle<ServerSentEvent, Void> handle;
 
   private EventStream(Flow.Publisher<ServerSentEvent> events) {
     this.handle =
         new StreamHandle<>(
-            StreamHandle.foreign(events, EventStream::stopped), "EventStream", () -> null);
+            StreamHandle.sourceOf(events, EventStream::stopped), "EventStream", () -> null);
   }
 
   /**
@@ -72,8 +79,22 @@ public final class EventStream implements Iterable<ServerSentEvent>, AutoCloseab
   }
 
   /**
+   * Subscribes {@code subscriber} to the events, honouring its demand. Only one consumer is
+   * allowed; a second one, or one arriving after {@link #close()}, receives {@code
+   * onError(IllegalStateException)}.
+   *
+   * @param subscriber receives the events
+   * @throws NullPointerException if {@code subscriber} is null
+   */
+  @Override
+  public void subscribe(Flow.Subscriber<? super ServerSentEvent> subscriber) {
+    handle.subscribe(subscriber);
+  }
+
+  /**
    * Subscribes to the events and returns the iterator over them. An event stream can be iterated
-   * once.
+   * once. For a {@code KimiClient}'s stream the request goes out on the calling thread, which waits
+   * here for the response headers.
    *
    * @return the iterator
    * @throws IllegalStateException if the stream was iterated, streamed or closed before

@@ -27,12 +27,14 @@ final class FakeModel {
 
   /**
    * The models the fake lists and answers by default, first the one the examples use: today's Open
-   * Platform lineup (kimi-k3, k2.6, k2.5, k2.7-code), Kimi Code's ids, and moonshot-v1-8k, retired
-   * on the real API in 2026 but kept for its small window.
+   * Platform lineup (kimi-k3, k3.1-pro, k2.6, k2.5, k2.7-code), Kimi Code's ids, and
+   * moonshot-v1-8k, retired on the real API in 2026 but kept for its small window.
    */
   static final List<String> DEFAULT_MODELS =
       List.of(
           "kimi-k3",
+          "kimi-k3.1-pro",
+          "kimi-k3.1-pro-highspeed",
           "kimi-k2.6",
           "kimi-k2.5",
           "kimi-k2.7-code",

@@ -1,11 +1,11 @@
 package io.github.kimisdk.token;
 
-import io.github.kimisdk.ContextBudgetExceededException;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.ArrayList;
@@ -35,8 +35,14 @@ import java.util.function.ToIntFunction;
  * when it sets none, the budget's reserve (50,000 tokens by default, never more than a quarter of
  * the window, so small models stay usable). The window is the {@link ModelInfo} handed in: a client
  * hands in its own table's entry, resolved once per call; the one-argument methods read {@link
- * ModelCatalog#defaults()}, where a model it does not know gets a 131,072 token window. A budget
- * holds no model table of its own.
+ * ModelCatalog#defaults()}. A budget holds no model table of its own.
+ *
+ * <p><b>A model the table does not know</b> has no stated window, only an assumed one ({@link
+ * ModelInfo#windowKnown()} false): {@link #preflight} sends its request as it is (never refused,
+ * never clamped) and {@link #trim(ChatRequest, ModelInfo)} keeps every message; {@link #check}
+ * still measures it against the assumed window. A client's preflight first asks {@code GET /models}
+ * for the window (once per client) and checks against that; where the list has none it logs that it
+ * could not check.
  *
  * <p><b>Trimming</b> ({@link #trim(List, int)}) drops the oldest turns first, a turn being a user
  * message and everything up to the next one. It keeps every system message and the latest user
@@ -176,7 +182,8 @@ public final class ContextBudget {
    * model's request rules ({@link ModelInfo#problems(ChatRequest)}). When clamping is on and the
    * prompt fits with room for at least the minimum output, a {@code max_completion_tokens} (or the
    * reserve, when none is set) that does not fit is lowered to what fits, and the changed request
-   * is returned.
+   * is returned. A model without a {@link ModelInfo#windowKnown() stated window} has none to check:
+   * its request is returned as it is.
    *
    * @param request the request
    * @param model the model's entry in the caller's table
@@ -187,6 +194,9 @@ public final class ContextBudget {
    */
   public ChatRequest preflight(ChatRequest request, ModelInfo model) {
     Objects.requireNonNull(request, "request");
+    if (!Objects.requireNonNull(model, "model").windowKnown()) {
+      return request; // an assumed window refuses nothing
+    }
     Check c = check(request, model);
     if (c.fits()) {
       return request;
@@ -215,7 +225,8 @@ public final class ContextBudget {
 
   /**
    * Trims the messages of a request until prompt plus output fits {@code model}'s window, as {@link
-   * #trim(ChatRequest)} does.
+   * #trim(ChatRequest)} does; a model without a {@link ModelInfo#windowKnown() stated window} keeps
+   * them all.
    *
    * @param request the request
    * @param model the model's entry in the caller's table
@@ -223,7 +234,9 @@ public final class ContextBudget {
    * @throws NullPointerException if an argument is null
    */
   public ChatRequest trim(ChatRequest request, ModelInfo model) {
-    Objects.requireNonNull(model, "model");
+    if (!Objects.requireNonNull(model, "model").windowKnown()) {
+      return Objects.requireNonNull(request, "request");
+    }
     int forMessages = model.contextWindow() - outputFor(request, model) - counter.overhead(request);
     List<Message> kept = trimTurns(request.messages(), forMessages, this::cost);
     return kept.size() == request.messages().size()

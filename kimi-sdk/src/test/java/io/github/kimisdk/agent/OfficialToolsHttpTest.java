@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.NotFoundException;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.VirtualScheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
@@ -17,6 +15,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -201,6 +201,69 @@ class ToolRunnerHttpTest {
             wire(
                 "\"tool_call_id\":\"functions.add:0\",\"name\":\"add\",\"content\":\"5\"",
                 "{\"type\":\"tool_result\",\"tool_use_id\":\"functions.add:0\",\"content\":\"5\"}"));
+  }
+
+  /**
+   * The assistant messages of a request that call tools, as sent: chat completions' messages with
+   * {@code tool_calls}, or Anthropic Messages' with a {@code tool_use} block.
+   */
+  private static List<JsonObject> toolCallingAssistantMessages(RecordedRequest request) {
+    List<JsonObject> out = new ArrayList<>();
+    JsonArray messages = (JsonArray) ((JsonObject) Json.parse(request.bodyText())).get("messages");
+    for (JsonValue v : messages.values()) {
+      JsonObject m = (JsonObject) v;
+      if (!m.get("role").equals(JsonString.of("assistant"))) {
+        continue;
+      }
+      boolean calls =
+          m.get("tool_calls") != null
+              || (m.get("content") instanceof JsonArray blocks
+                  && blocks.values().stream()
+                      .anyMatch(
+                          b -> ((JsonObject) b).get("type").equals(JsonString.of("tool_use"))));
+      if (calls) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "moonshot-v1-8k",
+        "kimi-k2.6",
+        "kimi-k2.7-code",
+        "kimi-k3",
+        "moonshot-v1-8k streaming",
+        "kimi-k2.6 streaming",
+        "kimi-k3 streaming"
+      })
+  void aToolOnlyAssistantTurnIsSentBackWithContent(String modelAndShape) {
+    String model = modelAndShape.split(" ")[0];
+    ToolRunner.Result r =
+        runner()
+            .streaming(modelAndShape.endsWith("streaming"))
+            .build()
+            .run(
+                ChatRequest.builder(model)
+                    .addUser("Use add with a=2 b=3 then echo_text with text=hello")
+                    .maxCompletionTokens(1024) // moonshot-v1-8k's window holds no more
+                    .build());
+    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    assertThat(server.requestCount()).isEqualTo(3);
+    List<JsonObject> sent = toolCallingAssistantMessages(server.requests().get(2));
+    assertThat(sent).as("both tool turns are replayed").hasSize(2);
+    for (JsonObject m : sent) {
+      if (anthropic()) {
+        // Messages has content blocks of its own: no text block at all, never an empty one
+        assertThat(((JsonArray) m.get("content")).values())
+            .extracting(b -> ((JsonString) ((JsonObject) b).get("type")).value())
+            .doesNotContain("text");
+      } else {
+        assertThat(m.get("content")).as("%s", m).isEqualTo(JsonString.of(""));
+      }
+    }
   }
 
   @Test

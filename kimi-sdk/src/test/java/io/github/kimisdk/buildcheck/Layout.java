@@ -42,17 +42,21 @@ import java.util.zip.ZipFile;
  *   <li>{@code internal.codec} uses neither {@code model} nor {@code token}: the codec writes the
  *       request it is given, and every model-specific change happens before, in {@code
  *       ModelInfo.adapt}.
- *   <li>The root package holds public types only, and one package-private class, {@code Errors},
- *       which builds the exceptions whose constructors are package-private.
+ *   <li>The root package holds public types only: machinery goes to {@code internal.*}.
+ *   <li>{@code errors}, the one failure family every package reports through, stands low: it uses
+ *       only the values a failure carries ({@link #ERRORS_FLOOR}: {@code json}, {@code chat}'s
+ *       replies and requests, the root's {@code ResponseMetadata}) and the one internal interface
+ *       its factory implements ({@code internal.http.Exceptions}).
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
- *       exceptions ({@link #ROOT_VALUES}): a lower package may use the root's exceptions (the one
- *       failure family every package reports through) and a few plain values of the root, each
- *       named with its reason.
+ *       exceptions: every package may use {@code errors}, and a lower package may use a few plain
+ *       values of the root ({@link #ROOT_VALUES}), each named with its reason.
  *   <li>{@code mcp} is a plain MCP client: it uses no Kimi package ({@code chat}, {@code tool},
  *       {@code model}, {@code token}, {@code agent}).
  *   <li>{@code agent} stands above everything else: no other package uses it.
  *   <li>{@code mcp} and {@code agent} never use {@code internal.http}: the floors above the client
  *       borrow its runtime instead of reaching into its transport.
+ *   <li>Of the exported packages only the root, the client itself, uses {@code internal.client}:
+ *       what a feature package needs of time and scheduling is in {@code internal.flow}.
  *   <li>One timer mechanism, {@code internal.flow.DaemonTimer}: no class outside {@code
  *       internal.flow} uses {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the
  *       scheduled pools of {@code Executors}, or the delayer behind {@code CompletableFuture}'s
@@ -71,23 +75,32 @@ final class Layout {
       Set.of("internal.http", "internal.client", "internal.anthropic");
   private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
-  private static final Set<String> ROOT_NON_PUBLIC_ALLOWED = Set.of("Errors");
 
   /** The exported packages, relative to the base. */
   static final Set<String> EXPORTED =
-      Set.of("", "chat", "tool", "agent", "model", "token", "json", "sse", "mcp", "testing");
+      Set.of(
+          "", "errors", "chat", "tool", "agent", "model", "token", "json", "sse", "mcp", "testing");
+
+  /** The failure family: every package may use it (a use of it never makes two packages mutual). */
+  private static final String ERRORS = "errors";
+
+  /**
+   * What {@code errors} may use outside itself: packages (a trailing dot) and single classes. A
+   * failure carries values (the response metadata, the partial reply of a stream and the request
+   * that resumes it, an MCP error's data), and its factory implements the one internal interface.
+   */
+  static final Set<String> ERRORS_FLOOR =
+      Set.of("json.", "chat.", "ResponseMetadata", "internal.http.Exceptions");
 
   /**
    * Root classes a lower exported package may use without making the root and that package use each
-   * other, each with its reason. Every root class whose name ends in {@code Exception} is one too:
-   * the sealed {@code KimiException} family is the one failure family of every package.
+   * other, each with its reason.
    */
   static final Map<String, String> ROOT_VALUES =
       Map.of(
           "ResponseMetadata",
-          "a plain value: chat.ChatStream hands out the metadata of the response it streams",
-          "ListedModel",
-          "a plain value: model.ModelCatalog.update reads the models GET /models listed");
+          "a plain value: chat.ChatStream hands out the metadata of the response it streams, and"
+              + " errors.KimiException that of the response a failure came with");
 
   private static final Set<String> KIMI = Set.of("chat", "tool", "model", "token", "agent");
 
@@ -205,6 +218,25 @@ final class Layout {
                   + to
                   + " (mcp and agent borrow the client's runtime, never internal.http)");
         }
+        if (fromPackage.equals(ERRORS) && !onTheErrorsFloor(to)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (errors stands low: it uses only the values a failure carries)");
+        }
+        if (toPackage.equals("internal.client")
+            && EXPORTED.contains(fromPackage)
+            && !fromPackage.isEmpty()) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (only the client uses internal.client; time and scheduling are in"
+                  + " internal.flow)");
+        }
         if (toPackage.equals("agent")) {
           out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");
         }
@@ -223,12 +255,11 @@ final class Layout {
       }
     }
     for (String c : nonPublic) {
-      if (packageOf(c).isEmpty() && !ROOT_NON_PUBLIC_ALLOWED.contains(c)) {
+      if (packageOf(c).isEmpty()) {
         out.add(
             "root package: "
                 + c
-                + " is not public (the root holds public types and Errors; machinery goes to"
-                + " internal.*)");
+                + " is not public (the root holds public types; machinery goes to internal.*)");
       }
     }
     for (List<String> cycle : crossPackageCycles()) {
@@ -240,7 +271,7 @@ final class Layout {
 
   /**
    * Returns one line for each pair of exported packages that use each other, naming one use each
-   * way; uses of {@link #ROOT_VALUES} and of the root's exceptions do not count.
+   * way; uses of {@code errors} and of {@link #ROOT_VALUES} do not count.
    */
   List<String> exportedPackagesUsingEachOther() {
     Map<String, Map<String, String>> packageUses = new TreeMap<>(); // from -> to -> one example
@@ -255,7 +286,7 @@ final class Layout {
         if (toPackage.equals(fromPackage) || !EXPORTED.contains(toPackage)) {
           continue;
         }
-        if (toPackage.isEmpty() && (to.endsWith("Exception") || ROOT_VALUES.containsKey(to))) {
+        if (toPackage.equals(ERRORS) || (toPackage.isEmpty() && ROOT_VALUES.containsKey(to))) {
           continue;
         }
         packageUses
@@ -284,6 +315,15 @@ final class Layout {
       }
     }
     return out;
+  }
+
+  private static boolean onTheErrorsFloor(String to) {
+    for (String allowed : ERRORS_FLOOR) {
+      if (allowed.endsWith(".") ? to.startsWith(allowed) : to.equals(allowed)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String name(String pkg) {

@@ -46,6 +46,9 @@ class LayoutTest {
         }
         """);
     sources.put(
+        "io/github/kimisdk/internal/client/Clock.java",
+        "package io.github.kimisdk.internal.client; public class Clock { }");
+    sources.put(
         "io/github/kimisdk/internal/http/Transport.java",
         "package io.github.kimisdk.internal.http; public class Transport { }");
     sources.put(
@@ -63,6 +66,14 @@ class LayoutTest {
         public class Codec {
           io.github.kimisdk.model.Catalog table;
           io.github.kimisdk.token.Counter counter;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/errors/Failure.java",
+        """
+        package io.github.kimisdk.errors;
+        public class Failure extends KimiException {
+          io.github.kimisdk.model.Catalog catalog;
         }
         """);
     sources.put(
@@ -95,6 +106,7 @@ class LayoutTest {
         import java.util.concurrent.*;
         public class Timeouts {
           io.github.kimisdk.internal.http.Transport transport;
+          io.github.kimisdk.internal.client.Clock clock;
           Object a = Executors.newSingleThreadScheduledExecutor();
           Object b = new CompletableFuture<String>().orTimeout(1, TimeUnit.SECONDS);
           Object c = new java.util.Timer(true);
@@ -109,6 +121,8 @@ class LayoutTest {
                 + " runtime, never internal.http)",
             "one-way: agent.Timeouts uses internal.http.Transport (mcp and agent borrow the"
                 + " client's runtime, never internal.http)",
+            "one-way: agent.Timeouts uses internal.client.Clock (only the client uses"
+                + " internal.client; time and scheduling are in internal.flow)",
             "one timer: mcp.Version uses java.util.concurrent.ScheduledThreadPoolExecutor"
                 + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
             "one timer: agent.Timeouts uses"
@@ -131,8 +145,10 @@ class LayoutTest {
                 + " model rules apply before it)",
             "one-way: internal.codec.Codec uses token.Counter (the codec writes what it is given:"
                 + " model rules apply before it)",
-            "root package: Helper is not public (the root holds public types and Errors;"
-                + " machinery goes to internal.*)",
+            "root package: Helper is not public (the root holds public types; machinery goes to"
+                + " internal.*)",
+            "one-way: errors.Failure uses model.Catalog (errors stands low: it uses only the"
+                + " values a failure carries)",
             "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk");
   }
 
@@ -142,20 +158,24 @@ class LayoutTest {
     assertThat(layout.classes())
         .containsExactlyInAnyOrder(
             "KimiClient",
-            "KimiException",
-            "Errors",
+            "errors.KimiException",
+            "errors.Errors",
             "chat.Message",
             "tool.ToolMessage",
             "internal.flow.Stage");
     assertThat(layout.uses("tool.ToolMessage"))
-        .as("the root's exceptions are an allowed exception")
-        .contains("KimiException");
-    assertThat(layout.uses("tool.ToolMessage")).containsExactly("KimiException", "chat.Message");
+        .as("every package may use errors")
+        .contains("errors.KimiException");
+    assertThat(layout.uses("errors.KimiException"))
+        .as("errors uses chat and is used by chat: allowed, the family is every package's")
+        .containsExactly("chat.Message");
+    assertThat(layout.uses("tool.ToolMessage"))
+        .containsExactly("chat.Message", "errors.KimiException");
     assertThat(layout.uses("chat.Message")).as("permits do not count").isEmpty();
     assertThat(layout.violations()).as("internal.flow may hold the one timer mechanism").isEmpty();
   }
 
-  /** A layout that keeps every rule: a public client, Errors, a family across two packages. */
+  /** A layout that keeps every rule: a public client, errors, a family across two packages. */
   private static Map<String, String> clean() {
     Map<String, String> sources = new TreeMap<>();
     sources.put("module-info.java", "module synth { }");
@@ -164,14 +184,21 @@ class LayoutTest {
         """
         package io.github.kimisdk;
         public class KimiClient {
-          Errors errors;
+          io.github.kimisdk.errors.Errors errors;
           io.github.kimisdk.internal.flow.Stage<io.github.kimisdk.chat.Message> stage;
         }
         """);
-    sources.put("io/github/kimisdk/Errors.java", "package io.github.kimisdk; class Errors { }");
     sources.put(
-        "io/github/kimisdk/KimiException.java",
-        "package io.github.kimisdk; public class KimiException extends RuntimeException { }");
+        "io/github/kimisdk/errors/Errors.java",
+        "package io.github.kimisdk.errors; public final class Errors { }");
+    sources.put(
+        "io/github/kimisdk/errors/KimiException.java",
+        """
+        package io.github.kimisdk.errors;
+        public class KimiException extends RuntimeException {
+          transient io.github.kimisdk.chat.Message partial;
+        }
+        """);
     sources.put(
         "io/github/kimisdk/chat/Message.java",
         """
@@ -183,7 +210,7 @@ class LayoutTest {
         """
         package io.github.kimisdk.tool;
         public final class ToolMessage implements io.github.kimisdk.chat.Message {
-          io.github.kimisdk.KimiException failure;
+          io.github.kimisdk.errors.KimiException failure;
         }
         """);
     sources.put(

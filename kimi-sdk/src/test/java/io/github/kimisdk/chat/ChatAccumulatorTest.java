@@ -54,6 +54,21 @@ class ChatAccumulatorTest {
   }
 
   @Test
+  void refusalLogprobsAreJoinedPerChoiceInOrderBesideContents() {
+    Logprobs.Token i = new Logprobs.Token("I", -0.01, List.of(73), null);
+    Logprobs.Token cant = new Logprobs.Token(" can't", -0.5, null, null);
+    Logprobs.Token ok = new Logprobs.Token("Ok", -0.2, null, null);
+    ChatAccumulator acc = new ChatAccumulator();
+    acc.add(chunk(new ChunkChoice(0, null, null, null, new Logprobs(null, List.of(i), null))));
+    acc.add(chunk(new ChunkChoice(0, null, null, null, new Logprobs(List.of(ok), null, null))));
+    acc.add(chunk(new ChunkChoice(0, null, null, null, new Logprobs(null, List.of(cant), null))));
+    Logprobs joined = acc.toCompletion().choices().get(0).logprobs();
+    assertThat(joined.refusal()).containsExactly(i, cant);
+    assertThat(joined.content()).containsExactly(ok);
+    assertThat(joined.additionalFields().isEmpty()).isTrue();
+  }
+
+  @Test
   void logprobsAreJoinedPerChoiceInOrder() {
     Logprobs.Token a = new Logprobs.Token("A", -0.1, null, null);
     Logprobs.Token b = new Logprobs.Token("B", -0.2, null, null);

@@ -3,6 +3,7 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
@@ -73,13 +74,17 @@ class ChatCompletionParseTest {
   }
 
   @Test
-  void theExceptionHoldsTheCompletionAndType() {
+  void theExceptionHoldsTheReplysPartsAndType() {
     ChatCompletion c = text("{\"name\":\"Lima\",\"population\":1.5}");
     assertThatThrownBy(() -> c.parse(City.class))
         .isInstanceOfSatisfying(
             StructuredOutputException.class,
             e -> {
-              assertThat(e.completion()).isSameAs(c);
+              assertThat(e.text()).isEqualTo(c.text());
+              assertThat(e.reasoning()).isEqualTo(c.reasoning());
+              assertThat(e.finishReason())
+                  .isEqualTo(java.util.Optional.ofNullable(c.finishReason()));
+              assertThat(e.usage()).isEqualTo(java.util.Optional.ofNullable(c.usage()));
               assertThat(e.type()).isEqualTo(City.class);
               assertThat(e.path()).isEqualTo("$.population");
               assertThat(e.getCause()).isInstanceOf(JsonException.class);

@@ -418,6 +418,7 @@ class ChatRequestTest {
             null,
             null,
             null,
+            null,
             null);
     assertThat(r.stop()).isEmpty();
     assertThat(r.tools()).isEmpty();

@@ -3,12 +3,17 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,6 +102,50 @@ class ConversationTest {
     // Empty reasoning survives the round trip: thinking models need it.
     assertThat(((AssistantMessage) back.messages().get(3)).reasoningContent()).isEmpty();
     assertThat(Conversation.fromJson(c.toJson()).messages()).isEqualTo(c.messages());
+  }
+
+  /** The assistant messages of the request body {@code r} encodes to. */
+  private static List<JsonObject> sentAssistants(ChatRequest r) {
+    JsonObject body =
+        Json.parse(new String(ChatCodec.encodeRequest(r), StandardCharsets.UTF_8)).asObject();
+    return ((JsonArray) body.get("messages"))
+        .values().stream()
+            .map(JsonValue::asObject)
+            .filter(m -> m.get("role").equals(JsonString.of("assistant")))
+            .toList();
+  }
+
+  @Test
+  void aToolOnlyTurnIsSentAndSavedWithEmptyContentAndLoadsBackAsItWas() {
+    Conversation c = Conversation.withId("tools-only").addUser("Go");
+    c.addReply(reply(Message.assistant(null, null, List.of(CALL_A))));
+    c.add(Message.tool(CALL_A, "1"));
+    c.addReply(reply(Message.assistant("", "", List.of(CALL_B))));
+    c.add(Message.tool(CALL_B, "2"));
+    for (String model : List.of("moonshot-v1-8k", "kimi-k2.6", "kimi-k3")) {
+      assertThat(sentAssistants(c.request(model).build()))
+          .as(model)
+          .extracting(m -> m.get("content"))
+          .containsExactly(JsonString.of(""), JsonString.of(""));
+    }
+    String saved = c.toJson();
+    assertThat(((JsonArray) Json.parse(saved).asObject().get("messages")).values())
+        .as("saved as sent")
+        .extracting(m -> m.asObject().get("content"))
+        .containsExactly(
+            JsonString.of("Go"),
+            JsonString.of(""),
+            JsonString.of("1"),
+            JsonString.of(""),
+            JsonString.of("2"));
+    Conversation loaded = Conversation.fromJson(saved);
+    assertThat(((AssistantMessage) loaded.messages().get(1)).content())
+        .as("no content stays none")
+        .isNull();
+    assertThat(loaded.toJson()).isEqualTo(saved);
+    assertThat(sentAssistants(loaded.request("kimi-k3").build()))
+        .extracting(m -> m.get("content"))
+        .containsExactly(JsonString.of(""), JsonString.of(""));
   }
 
   @Test

@@ -3,12 +3,12 @@ package io.github.kimisdk.foreign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.AuthenticationException;
-import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.InvalidRequestException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.github.kimisdk.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.McpException;
 import io.github.kimisdk.agent.McpToolset;
+import io.github.kimisdk.errors.McpException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

@@ -5,9 +5,9 @@ import static io.github.kimisdk.mcp.TestServers.stdio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.McpException;
 import io.github.kimisdk.agent.McpToolset;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.McpException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

@@ -5,11 +5,11 @@ import static io.github.kimisdk.mcp.TestServers.stdio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.McpException;
 import io.github.kimisdk.agent.McpToolset;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.errors.McpException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;

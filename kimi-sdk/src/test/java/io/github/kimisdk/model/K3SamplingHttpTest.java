@@ -3,12 +3,12 @@ package io.github.kimisdk.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,6 @@ package io.github.kimisdk.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
@@ -69,6 +68,8 @@ class ModelCatalogTest {
             "kimi-k2.7-code",
             "kimi-k2.7-code-highspeed",
             "kimi-k3",
+            "kimi-k3.1-pro",
+            "kimi-k3.1-pro-highspeed",
             "kimi-latest",
             "moonshot-v1-128k",
             "moonshot-v1-128k-vision-preview",

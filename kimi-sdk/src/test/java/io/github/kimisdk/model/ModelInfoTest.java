@@ -161,6 +161,21 @@ class ModelInfoTest {
   }
 
   @Test
+  void anUnknownModelsWindowIsAssumedUntilOneIsSet() {
+    ModelInfo u = ModelInfo.unknown("my-proxy");
+    assertThat(u.known()).isFalse();
+    assertThat(u.windowKnown()).isFalse();
+    assertThat(u.toString()).endsWith(", unknown, window assumed]");
+    ModelInfo sized = u.withContextWindow(32_000);
+    assertThat(sized.known()).isFalse();
+    assertThat(sized.windowKnown()).isTrue();
+    assertThat(sized.toBuilder().build()).isEqualTo(sized);
+    assertThat(u.toBuilder().build()).isEqualTo(u).isNotEqualTo(sized.withContextWindow(131_072));
+    assertThat(ModelInfo.builder("mine").build().windowKnown()).isTrue();
+    assertThat(CATALOG.lookup("kimi-k3.1-pro").windowKnown()).isTrue();
+  }
+
+  @Test
   void validatesItsLimits() {
     ModelInfo u = ModelInfo.unknown("m");
     assertThatThrownBy(() -> u.withContextWindow(0)).isInstanceOf(IllegalArgumentException.class);

@@ -125,7 +125,22 @@ class ModelRulesTableTest {
           // K3 thinks unless thinking is disabled (Moonshot's K3 vendor contract)
           new Row("kimi-k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
           new Row("k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
-          new Row("k3-256k", S, true, true, true, true, K3_EFFORTS, true, true, false, true));
+          new Row("k3-256k", S, true, true, true, true, K3_EFFORTS, true, true, false, true),
+          // K3.1 Pro (kimi-api.md, Changes of 2026-11-25): window, efforts and preserved thinking
+          // sourced; thinking off, keep, media, sampling and required inferred from K3
+          new Row("kimi-k3.1-pro", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
+          new Row(
+              "kimi-k3.1-pro-highspeed",
+              S,
+              true,
+              true,
+              true,
+              true,
+              K3_EFFORTS,
+              true,
+              true,
+              true,
+              true));
 
   private static Row plain(String model, boolean vision) {
     return new Row(model, N, false, false, false, false, List.of(), false, vision, false, false);

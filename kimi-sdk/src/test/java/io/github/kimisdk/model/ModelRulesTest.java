@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The sampling rules of {@link ModelRules} value by value, including values {@link ChatRequest}
  * itself refuses to build; the request-level checks are table-tested through {@link
- * ModelInfo#problems} in {@code token.ModelInfoTest} and {@code token.ModelRulesTableTest}.
+ * ModelInfo#problems} in {@link ModelInfoTest} and {@link ModelRulesTableTest}.
  */
 class ModelRulesTest {
 

@@ -203,7 +203,7 @@ class PriceTableTest {
 
   @Test
   void theDefaultsAreDatedAndSourced() {
-    assertThat(PriceTable.defaults().prices()).hasSize(16);
+    assertThat(PriceTable.defaults().prices()).hasSize(18);
     Price k3 = PriceTable.defaults().find("kimi-k3").orElseThrow();
     assertThat(k3.asOf()).isEqualTo(LocalDate.of(2026, 11, 23));
     assertThat(k3.source()).contains("platform.kimi.ai", "genai-prices#467");

@@ -2,7 +2,6 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ListedModel;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -11,6 +10,7 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.token.KimiTokenizer;
@@ -298,6 +298,8 @@ class FakeKimiServerStrictHttpTest {
         .extracting(ListedModel::id)
         .containsExactly(
             "kimi-k3",
+            "kimi-k3.1-pro",
+            "kimi-k3.1-pro-highspeed",
             "kimi-k2.6",
             "kimi-k2.5",
             "kimi-k2.7-code",
@@ -313,7 +315,7 @@ class FakeKimiServerStrictHttpTest {
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.supportsToolUse()).isTrue();
     assertThat(listed.get(1).supportsThinkingType()).isEqualTo("both");
-    assertThat(listed.get(9).supportsThinkingType()).isEqualTo("no");
+    assertThat(listed.get(11).supportsThinkingType()).isEqualTo("no"); // moonshot-v1-8k
     ModelCatalog learned = ModelCatalog.defaults().updated(listed);
     for (ListedModel l : listed) {
       ModelInfo expected = ModelCatalog.defaults().lookup(l.id());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.NotFoundException;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -12,6 +11,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.function.Function;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.kimisdk.ContextBudgetExceededException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.ContextBudgetExceededException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package com.example.kimi.boot;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.ContentFilterException;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.InvalidRequestException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.PreflightException;
-import io.github.kimisdk.QuotaExceededException;
-import io.github.kimisdk.RateLimitException;
-import io.github.kimisdk.TokensPerDayLimitException;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.ContentFilterException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.QuotaExceededException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.TokensPerDayLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;

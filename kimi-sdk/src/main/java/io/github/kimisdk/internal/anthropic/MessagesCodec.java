@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.anthropic;
 
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
@@ -75,6 +76,16 @@ public final class MessagesCodec {
     }
     if (r.prediction() != null) {
       throw unsupported("prediction", "leave it unset, or use WireProtocol.CHAT_COMPLETIONS");
+    }
+    if (r.promptCacheTtl() == CacheTtl.ONE_HOUR) {
+      // Kimi's Messages surface sets the time to live some other way, not documented (kimi-api.md,
+      // Changes of 2026-11-25); Anthropic's cache_control is not known to be honoured there. Five
+      // minutes is Kimi's default, so it needs nothing sent.
+      throw unsupported(
+          "promptCacheTtl(CacheTtl.ONE_HOUR)",
+          "Kimi documents no way to ask for it there (Anthropic's cache_control ttl is not known to"
+              + " reach Kimi's cache): use WireProtocol.CHAT_COMPLETIONS, or leave promptCacheTtl"
+              + " unset for Kimi's five minutes");
     }
     if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
       throw unsupported(
@@ -459,7 +470,8 @@ public final class MessagesCodec {
 
   /**
    * Maps Messages usage onto {@link Usage}: prompt tokens are input plus cache reads and writes,
-   * cached tokens are the cache reads. Fields missing from {@code u} are taken from {@code earlier}
+   * cached tokens are the cache reads, cache-write tokens the writes ({@code
+   * cache_creation_input_tokens}). Fields missing from {@code u} are taken from {@code earlier}
    * (the usage of {@code message_start} when {@code u} is a {@code message_delta}'s).
    *
    * @param u the usage object
@@ -474,7 +486,13 @@ public final class MessagesCodec {
     int prompt = (int) (Math.max(0, input) + Math.max(0, cacheRead) + Math.max(0, cacheWrite));
     int completion = (int) Math.max(0, output);
     return new Usage(
-        prompt, completion, prompt + completion, cacheRead < 0 ? null : (int) cacheRead, null);
+        prompt,
+        completion,
+        prompt + completion,
+        cacheRead < 0 ? null : (int) cacheRead,
+        null,
+        null,
+        cacheWrite < 0 ? null : (int) cacheWrite);
   }
 
   private static long number(JsonObject u, JsonObject earlier, String name) {

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.internal.flow.Delayer;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 
 /**

@@ -2,14 +2,15 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.Pull;
@@ -181,7 +182,12 @@ final class CallTrace implements AttemptObserver {
     String model = replyModel == null || replyModel.isBlank() ? call.model() : replyModel;
     if (usage != null && model != null) {
       try {
-        cost = prices.find(model).map(p -> p.cost(usage)).orElse(null);
+        // cache writes at the time to live the request was sent with (the client's default
+        // included, since that is set on the request as sent), else Kimi's five minutes
+        ChatRequest r = call.request();
+        CacheTtl ttl =
+            r != null && r.promptCacheTtl() != null ? r.promptCacheTtl() : CacheTtl.FIVE_MINUTES;
+        cost = prices.find(model).map(p -> p.cost(usage, ttl)).orElse(null);
       } catch (RuntimeException e) {
         cost = null; // a usage the price table refuses: no cost rather than no event
       }

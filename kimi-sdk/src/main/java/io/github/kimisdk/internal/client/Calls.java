@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.KimiException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.util.concurrent.CompletableFuture;

@@ -2,9 +2,9 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.model.Spend;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ public final class ChatAll {
   private final ChatAllListener listener;
   private final Function<ChatRequest, CompletableFuture<ChatCompletion>> call;
   private final Function<Throwable, KimiException> mapError;
-  private final BiFunction<String, ChatCompletion, Spend> spendOf;
+  private final BiFunction<ChatRequest, ChatCompletion, Spend> spendOf;
   private final ChatResult[] results;
   private final CompletableFuture<List<ChatResult>> done = new CompletableFuture<>();
   private final List<CompletableFuture<ChatCompletion>> running = new ArrayList<>();
@@ -39,17 +39,17 @@ public final class ChatAll {
       ChatAllListener listener,
       Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
       Function<Throwable, KimiException> mapError) {
-    this(requests, limit, listener, call, mapError, (model, completion) -> Spend.NONE);
+    this(requests, limit, listener, call, mapError, (request, completion) -> Spend.NONE);
   }
 
-  /** As above; {@code spendOf} gives each reply's spend from the model asked for and the reply. */
+  /** As above; {@code spendOf} gives each reply's spend from the request and the reply. */
   public ChatAll(
       List<ChatRequest> requests,
       int limit,
       ChatAllListener listener,
       Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
       Function<Throwable, KimiException> mapError,
-      BiFunction<String, ChatCompletion, Spend> spendOf) {
+      BiFunction<ChatRequest, ChatCompletion, Spend> spendOf) {
     this.requests = requests;
     this.limit = limit;
     this.listener = listener;
@@ -109,7 +109,7 @@ public final class ChatAll {
           }
           finish(
               e == null
-                  ? new ChatResult(index, request, c, null, spendOf.apply(request.model(), c))
+                  ? new ChatResult(index, request, c, null, spendOf.apply(request, c))
                   : new ChatResult(index, request, null, mapError.apply(e)),
               f);
         });

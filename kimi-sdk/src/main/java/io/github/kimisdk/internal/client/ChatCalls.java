@@ -1,12 +1,12 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
@@ -23,11 +23,13 @@ final class ChatCalls {
   private final ClientCore core;
   private final ClientConfig config;
   private final HttpTransport transport;
+  private final ModelWindows windows;
 
   ChatCalls(ClientCore core) {
     this.core = core;
     this.config = core.config();
     this.transport = core.transport();
+    this.windows = new ModelWindows(core);
   }
 
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
@@ -40,21 +42,17 @@ final class ChatCalls {
   private Ready ready(
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
-    ChatRequest sent = prepare(model, request, call.options());
+    ChatRequest sent = prepare(model, request, call);
     byte[] body = transport.encode(sent);
     long charge = charge(sent, model);
     Sending s =
-        Sending.of(
-            operation,
-            sent.model(),
-            transport.chatPath(),
-            charge,
-            true,
-            true,
-            estimate(sent, model, charge),
-            sent,
-            call,
-            blocking);
+        Sending.describe(operation, transport.chatPath(), call)
+            .model(sent.model())
+            .charge(charge, estimate(sent, model, charge))
+            .takesSlot()
+            .chat(sent)
+            .blocking(blocking)
+            .build();
     return new Ready(s, body);
   }
 
@@ -92,7 +90,7 @@ final class ChatCalls {
             r.sending(),
             (a, n) -> transport.stream(sent, body, n, a.call().overrides()),
             partial -> Retrier.resume(sent, partial));
-    return core.open(SdkStreams.chat(opened.stream(), opened.metadata()));
+    return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
@@ -106,13 +104,14 @@ final class ChatCalls {
    * sent, against its {@link ModelInfo} (looked up once in the client's table): adapts it ({@link
    * ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code io.github.kimisdk.sampling}),
    * then, when {@code modelChecks} is on, refuses it if the model would ({@link
-   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window. Each
-   * switch governs its own check only.
+   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window: of a
+   * model the table does not know, the window {@code GET /models} gives ({@link ModelWindows}),
+   * else none. Each switch governs its own check only.
    *
    * @throws PreflightException if the model would reject the request, or it does not fit
    */
-  private ChatRequest prepare(ModelInfo model, ChatRequest request, RequestOptions options) {
-    request = adapt(model, request, options);
+  private ChatRequest prepare(ModelInfo model, ChatRequest request, Call call) {
+    request = adapt(model, request, call.options());
     if (config.modelChecks()) {
       List<String> problems = model.problems(request);
       if (!problems.isEmpty()) {
@@ -120,7 +119,7 @@ final class ChatCalls {
       }
     }
     if (config.preflight() != null) {
-      return config.preflight().preflight(request, model);
+      return config.preflight().preflight(request, windows.forBudget(model, call));
     }
     return request;
   }
@@ -131,6 +130,9 @@ final class ChatCalls {
   }
 
   private ChatRequest adapt(ModelInfo model, ChatRequest request, RequestOptions options) {
+    if (request.promptCacheTtl() == null && config.promptCacheTtl() != null) {
+      request = request.toBuilder().promptCacheTtl(config.promptCacheTtl()).build();
+    }
     ModelInfo.Adapted adapted =
         model.adapt(
             request,

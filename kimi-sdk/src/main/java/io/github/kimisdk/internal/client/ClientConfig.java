@@ -6,6 +6,8 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
@@ -54,6 +56,7 @@ public final class ClientConfig {
   private final long maxRequestBytes;
   private final PriceTable prices;
   private final List<CallListener> listeners;
+  private final CacheTtl promptCacheTtl;
 
   private ClientConfig(Builder b) {
     this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
@@ -81,6 +84,7 @@ public final class ClientConfig {
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
+    this.promptCacheTtl = b.promptCacheTtl;
   }
 
   private static long positive(long value, String name) {
@@ -280,6 +284,15 @@ public final class ClientConfig {
   }
 
   /**
+   * Returns the prompt cache time to live of a request that asks for none.
+   *
+   * @return the time to live; null to ask for nothing
+   */
+  public CacheTtl promptCacheTtl() {
+    return promptCacheTtl;
+  }
+
+  /**
    * Tells whether the model's rules are checked before sending.
    *
    * @return true to check
@@ -360,6 +373,7 @@ public final class ClientConfig {
     private long maxRequestBytes;
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
+    private CacheTtl promptCacheTtl;
 
     private Builder() {}
 
@@ -584,6 +598,17 @@ public final class ClientConfig {
     }
 
     /**
+     * Sets the prompt cache time to live of a request that asks for none (default none).
+     *
+     * @param promptCacheTtl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
+      this.promptCacheTtl = promptCacheTtl;
+      return this;
+    }
+
+    /**
      * Sets whether the model's rules are checked before sending (default false).
      *
      * @param modelChecks true to check
@@ -635,6 +660,70 @@ public final class ClientConfig {
      */
     public Builder listeners(List<CallListener> listeners) {
       this.listeners = listeners;
+      return this;
+    }
+
+    /**
+     * Returns the HTTP client set so far, for the checks of the client's builder.
+     *
+     * @return the HTTP client, or null
+     */
+    public HttpClient httpClient() {
+      return httpClient;
+    }
+
+    /**
+     * Returns whether an executor was set, for the checks of the client's builder.
+     *
+     * @return true when one was set
+     */
+    public boolean hasExecutor() {
+      return executor != null;
+    }
+
+    /**
+     * Returns the timeouts set so far, for the client's builder, which changes one of them.
+     *
+     * @return the timeouts
+     */
+    public Timeouts timeouts() {
+      return timeouts;
+    }
+
+    /**
+     * Returns the cache time to live set so far, for the checks of the client's builder.
+     *
+     * @return the time to live, or null
+     */
+    public CacheTtl promptCacheTtl() {
+      return promptCacheTtl;
+    }
+
+    /**
+     * Adds a header of every request, replacing one of the same name in any case.
+     *
+     * @param name the name
+     * @param value the value
+     * @return this builder
+     */
+    public Builder header(String name, String value) {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+      h.put(name, value);
+      this.headers = h;
+      return this;
+    }
+
+    /**
+     * Adds a listener of every call, after those added before.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(CallListener listener) {
+      List<CallListener> l = new java.util.ArrayList<>(listeners);
+      l.add(listener);
+      this.listeners = l;
       return this;
     }
 

@@ -2,12 +2,13 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.Exceptions;
 import io.github.kimisdk.internal.http.HttpTransport;
@@ -103,7 +104,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(prices(c));
+    this.meter = new SpendMeter(prices(c), c.promptCacheTtl());
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
@@ -380,8 +381,8 @@ public final class ClientCore {
 
   /**
    * Has {@link #close()} end the call whose outcome is {@code f} through {@code stop}, which fails
-   * it with the failure it is given, its attempts counted and the earlier failures suppressed, until
-   * {@code f} completes.
+   * it with the failure it is given, its attempts counted and the earlier failures suppressed,
+   * until {@code f} completes.
    *
    * @param f the call's outcome
    * @param stop ends the call with the given failure

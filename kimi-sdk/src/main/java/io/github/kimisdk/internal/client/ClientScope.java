@@ -1,16 +1,9 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.AuthenticationException;
 import io.github.kimisdk.Balance;
 import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.ConnectionException;
-import io.github.kimisdk.KimiEventStream;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.ListedModel;
-import io.github.kimisdk.PermissionDeniedException;
 import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
@@ -18,9 +11,16 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.sse.EventStream;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
@@ -285,7 +285,7 @@ public final class ClientScope {
    * @param options the call's options
    * @return the cold stream
    */
-  public KimiEventStream requestEvents(
+  public EventStream requestEvents(
       String method, String path, JsonValue body, RequestOptions options) {
     return core.exchanges().requestEvents(method, path, body, call(options));
   }

@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
@@ -10,6 +9,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -51,14 +51,17 @@ final class Exchanges {
       }
     }
     Sending s =
-        Sending.of(
-            CallEvent.Operation.REQUEST, model, p, 0, true, false, null, null, call, blocking);
+        Sending.describe(CallEvent.Operation.REQUEST, p, call)
+            .model(model)
+            .takesSlot()
+            .blocking(blocking)
+            .build();
     return core.chain()
         .future(s, a -> transport.json(m, p, bytes, a.call().overrides(), a.attempt(), a.here()));
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
-  KimiEventStream requestEvents(String method, String path, JsonValue body, Call call) {
+  EventStream requestEvents(String method, String path, JsonValue body, Call call) {
     String m = checkMethod(method);
     String p = checkPath(path);
     byte[] bytes = body == null ? null : Json.writeBytes(body);
@@ -67,12 +70,14 @@ final class Exchanges {
       transport.checkSize(model, bytes);
     }
     Sending s =
-        Sending.of(
-            CallEvent.Operation.REQUEST_EVENTS, model, p, 0, true, false, null, null, call, false);
+        Sending.describe(CallEvent.Operation.REQUEST_EVENTS, p, call)
+            .model(model)
+            .takesSlot()
+            .build();
     Chain.Opened<ServerSentEvent> opened =
         core.chain().stream(
             s, (a, n) -> transport.events(m, p, bytes, a.call().overrides(), n), null);
-    return core.open(SdkStreams.events(opened.stream(), opened.metadata()));
+    return core.open(EventStream.of(opened.stream()));
   }
 
   /**
@@ -94,9 +99,7 @@ final class Exchanges {
             core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
             call.overrides(),
             o);
-    Sending s =
-        Sending.of(
-            CallEvent.Operation.PLATFORM, null, path, 0, false, false, null, null, once, false);
+    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once).build();
     return core.chain()
         .future(
             s,

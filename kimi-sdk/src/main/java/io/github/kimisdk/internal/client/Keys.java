@@ -102,9 +102,10 @@ public final class Keys {
 
   /**
    * Returns why the endpoint is known to reject {@code key} (kimi-api.md section 1.1, "key
-   * isolation"), or null: a Kimi Code key ({@code sk-kimi-}) on the open platform's hosts, an open
-   * platform key ({@code sk-} but not {@code sk-kimi-}) on Kimi Code's. Other keys (a proxy's, an
-   * OAuth token) and other hosts are left to the server.
+   * isolation"), or null: another vendor's key ({@link #otherVendor}) on any of Moonshot's hosts, a
+   * Kimi Code key ({@code sk-kimi-}) on the open platform's hosts, an open platform key ({@code
+   * sk-} but not {@code sk-kimi-}) on Kimi Code's. Other keys (a proxy's, an OAuth token) and other
+   * hosts are left to the server.
    *
    * @param key the key
    * @param source {@code "apiKey"} or the variable it came from
@@ -113,6 +114,19 @@ public final class Keys {
    */
   public static String endpointProblem(String key, String source, Endpoint ep) {
     String what = what(source);
+    String vendor = otherVendor(key);
+    if (vendor != null && (ep.isGlobal() || ep.isChina() || ep.isKimiCode())) {
+      return what
+          + " starts with "
+          + key.substring(0, key.indexOf('-', 3) + 1)
+          + ": it is "
+          + vendor
+          + " key, which Kimi ("
+          + ep.baseUrl()
+          + ") rejects with 401. Use a Moonshot key: an open platform key (platform.kimi.ai for"
+          + " Endpoint.GLOBAL, platform.kimi.com for Endpoint.CHINA) or a Kimi Code key (sk-kimi-,"
+          + " from kimi.com/code/console)";
+    }
     boolean kimiCodeKey = key.startsWith("sk-kimi-");
     if (kimiCodeKey && (ep.isGlobal() || ep.isChina())) {
       return what
@@ -123,12 +137,28 @@ public final class Keys {
           + " for Endpoint.GLOBAL, platform.kimi.com for Endpoint.CHINA)";
     }
     if (!kimiCodeKey && key.startsWith("sk-") && ep.isKimiCode()) {
+      // an open platform key: sk- and 48 letters and digits
       return what
           + " is an open platform key (sk- without kimi-), which Kimi Code ("
           + ep.baseUrl()
           + ") rejects with 401. Use it with Endpoint.GLOBAL (platform.kimi.ai keys) or"
           + " Endpoint.CHINA (platform.kimi.com keys), or use a Kimi Code key (sk-kimi-, from"
           + " kimi.com/code/console)";
+    }
+    return null;
+  }
+
+  /**
+   * Names the vendor whose key format {@code key} plainly has ("an OpenAI" for {@code sk-proj-} and
+   * {@code sk-svcacct-}, "an Anthropic" for {@code sk-ant-}), or null. Moonshot's keys are {@code
+   * sk-} and letters and digits only ({@code sk-kimi-} on Kimi Code), so none starts so.
+   */
+  static String otherVendor(String key) {
+    if (key.startsWith("sk-proj-") || key.startsWith("sk-svcacct-")) {
+      return "an OpenAI";
+    }
+    if (key.startsWith("sk-ant-")) {
+      return "an Anthropic";
     }
     return null;
   }
@@ -154,7 +184,7 @@ public final class Keys {
    * @param env the environment
    * @param protocols reads {@code KIMI_PROTOCOL}'s value; it throws if the value is malformed
    * @return what was found, or the problem
-   * @throws io.github.kimisdk.ConfigurationException if {@code KIMI_PROTOCOL} or {@code
+   * @throws io.github.kimisdk.errors.ConfigurationException if {@code KIMI_PROTOCOL} or {@code
    *     KIMI_BASE_URL} is malformed
    */
   public static Env fromEnv(Map<String, String> env, Function<String, WireProtocol> protocols) {

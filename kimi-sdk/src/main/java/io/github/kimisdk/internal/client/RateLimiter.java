@@ -1,15 +1,16 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;
@@ -151,13 +152,20 @@ public final class RateLimiter {
 
   /**
    * Returns how long a concurrency lease lasts: twice the longest a call may take, its overall or
-   * stream total time when set, else connecting plus waiting for the response headers.
+   * stream total time when set, else connecting plus waiting for the response headers. The default
+   * bounds of 2 hours count as not set: a lease of 4 hours would keep the slots of a process that
+   * died for that long.
    */
   static Duration leaseFor(Timeouts t) {
     Duration call = t.connect().plus(t.responseHeaders());
-    if (t.overall().isPresent() || t.streamTotal().isPresent()) {
+    Duration defaults = Timeouts.defaults().overall().orElseThrow();
+    List<Optional<Duration>> set =
+        List.of(
+            t.overall().filter(d -> !d.equals(defaults)),
+            t.streamTotal().filter(d -> !d.equals(defaults)));
+    if (set.get(0).isPresent() || set.get(1).isPresent()) {
       call = Duration.ZERO;
-      for (Optional<Duration> d : List.of(t.overall(), t.streamTotal())) {
+      for (Optional<Duration> d : set) {
         if (d.isPresent() && d.get().compareTo(call) > 0) {
           call = d.get();
         }

@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -37,21 +37,73 @@ record Sending(
     int attempt,
     boolean here) {
 
-  /** Describes a call before the chain: no trace yet, no attempt. */
-  static Sending of(
-      CallEvent.Operation operation,
-      String model,
-      String path,
-      long charge,
-      boolean slot,
-      boolean spends,
-      Long estimate,
-      ChatRequest request,
-      Call call,
-      boolean blocking) {
-    return new Sending(
-        operation, model, path, charge, slot, spends, estimate, request, call, null, blocking, 0,
-        false);
+  /**
+   * Starts the description of a call, by name: what is not set is absent (no model, no charge, no
+   * slot, no spending, no estimate, no request, not blocking).
+   *
+   * @param operation the kind of call
+   * @param path the path below the base URL
+   * @param call the call's retrier, HTTP overrides and options
+   * @return the builder
+   */
+  static Builder describe(CallEvent.Operation operation, String path, Call call) {
+    return new Builder(operation, path, call);
+  }
+
+  /** Names each part of a call's description; {@link #build()} gives it, with no trace yet. */
+  static final class Builder {
+    private final CallEvent.Operation operation;
+    private final String path;
+    private final Call call;
+    private String model;
+    private long charge;
+    private boolean slot;
+    private boolean spends;
+    private Long estimate;
+    private ChatRequest request;
+    private boolean blocking;
+
+    private Builder(CallEvent.Operation operation, String path, Call call) {
+      this.operation = operation;
+      this.path = path;
+      this.call = call;
+    }
+
+    Builder model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    /** The rate limiter's token charge, and the prompt tokens it estimated (or null). */
+    Builder charge(long charge, Long estimate) {
+      this.charge = charge;
+      this.estimate = estimate;
+      return this;
+    }
+
+    /** The call takes a concurrency slot of the rate limiter. */
+    Builder takesSlot() {
+      this.slot = true;
+      return this;
+    }
+
+    /** A chat: its request as sent, whose answer's usage the spend meter counts. */
+    Builder chat(ChatRequest request) {
+      this.request = request;
+      this.spends = true;
+      return this;
+    }
+
+    Builder blocking(boolean blocking) {
+      this.blocking = blocking;
+      return this;
+    }
+
+    Sending build() {
+      return new Sending(
+          operation, model, path, charge, slot, spends, estimate, request, call, null, blocking, 0,
+          false);
+    }
   }
 
   /** Returns this call heard by {@code trace} (null: nobody listens), with {@code call}. */

@@ -1,7 +1,9 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
@@ -16,20 +18,33 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a client has spent: every reply's usage, priced with the client's table, added to one total
  * that many threads update at once (an immutable {@link Spend} swapped atomically). A reply counts
  * before its caller sees it, so a caller that reads the total after a call finds the call in it.
- * The price of a reply is looked up under the model the reply names, else the model asked for.
+ * The price of a reply is looked up under the model the reply names, else the model asked for; its
+ * cache writes are priced at the time to live its request asked for, else the client's default,
+ * else Kimi's five minutes (a usage cannot tell).
  */
 public final class SpendMeter {
 
   private final PriceTable prices;
+  private final CacheTtl defaultTtl; // the client's; null for none
   private final AtomicReference<Spend> total = new AtomicReference<>(Spend.NONE);
 
   /**
    * Creates a meter that prices with {@code prices}.
    *
    * @param prices the client's price table
+   * @param defaultTtl the client's prompt cache time to live; null for none
    */
-  public SpendMeter(PriceTable prices) {
+  public SpendMeter(PriceTable prices, CacheTtl defaultTtl) {
     this.prices = prices;
+    this.defaultTtl = defaultTtl;
+  }
+
+  /** Returns the time to live {@code request}'s cache writes were billed at. */
+  CacheTtl ttl(ChatRequest request) {
+    if (request != null && request.promptCacheTtl() != null) {
+      return request.promptCacheTtl();
+    }
+    return defaultTtl != null ? defaultTtl : CacheTtl.FIVE_MINUTES;
   }
 
   /** Returns the price table. */
@@ -42,17 +57,18 @@ public final class SpendMeter {
     return total.get();
   }
 
-  /** Returns the spend of one reply, not counted. */
-  public Spend of(String requestModel, ChatCompletion completion) {
+  /** Returns the spend of one reply to {@code request}, not counted. */
+  public Spend of(ChatRequest request, ChatCompletion completion) {
     if (completion == null || completion.usage() == null) {
       return Spend.NONE;
     }
-    return prices.spend(model(completion.model(), requestModel), completion.usage());
+    return prices.spend(
+        model(completion.model(), request.model()), completion.usage(), ttl(request));
   }
 
   /** Counts a reply's usage; returns its spend. */
-  Spend count(String model, Usage usage) {
-    Spend s = prices.spend(model, usage);
+  Spend count(String model, Usage usage, CacheTtl ttl) {
+    Spend s = prices.spend(model, usage, ttl);
     total.accumulateAndGet(s, Spend::plus);
     return s;
   }
@@ -62,7 +78,9 @@ public final class SpendMeter {
    * ChatCompletion}'s) before completing; failures pass through unchanged, and cancelling it
    * cancels {@code attempt}.
    */
-  public <T> CompletableFuture<T> metered(String requestModel, CompletableFuture<T> attempt) {
+  public <T> CompletableFuture<T> metered(ChatRequest request, CompletableFuture<T> attempt) {
+    String requestModel = request.model();
+    CacheTtl ttl = ttl(request);
     CompletableFuture<T> out = new CompletableFuture<>();
     attempt.whenComplete(
         (r, e) -> {
@@ -72,7 +90,7 @@ public final class SpendMeter {
           }
           try {
             if (r instanceof ChatCompletion c && c.usage() != null) {
-              count(model(c.model(), requestModel), c.usage());
+              count(model(c.model(), requestModel), c.usage(), ttl);
             }
           } catch (RuntimeException | Error accounting) {
             out.completeExceptionally(accounting);
@@ -90,16 +108,18 @@ public final class SpendMeter {
    * (more tokens); one that differs otherwise is ignored, since what was counted cannot be taken
    * back.
    */
-  public <T> StoppablePublisher<T> metered(String requestModel, StoppablePublisher<T> stream) {
+  public <T> StoppablePublisher<T> metered(ChatRequest request, StoppablePublisher<T> stream) {
+    String requestModel = request.model();
+    CacheTtl ttl = ttl(request);
     return new StoppablePublisher<>() {
       @Override
       public void subscribe(Flow.Subscriber<? super T> subscriber) {
-        stream.subscribe(new Counting<>(requestModel, subscriber));
+        stream.subscribe(new Counting<>(requestModel, ttl, subscriber));
       }
 
       @Override
       public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
-        stream.subscribeBlocking(new Counting<>(requestModel, subscriber));
+        stream.subscribeBlocking(new Counting<>(requestModel, ttl, subscriber));
       }
 
       @Override
@@ -121,11 +141,13 @@ public final class SpendMeter {
   /** Passes every signal on, counting each usage as it passes; signals arrive serially. */
   private final class Counting<T> extends ForwardingSubscriber<T> {
     private final String requestModel;
+    private final CacheTtl ttl;
     private Usage counted; // the usage counted so far for this stream
 
-    Counting(String requestModel, Flow.Subscriber<? super T> downstream) {
+    Counting(String requestModel, CacheTtl ttl, Flow.Subscriber<? super T> downstream) {
       super(downstream);
       this.requestModel = requestModel;
+      this.ttl = ttl;
     }
 
     @Override
@@ -134,7 +156,7 @@ public final class SpendMeter {
         Usage u = chunk.usage();
         Usage add = counted == null ? u : added(counted, u);
         if (add != null) {
-          count(model(chunk.model(), requestModel), add);
+          count(model(chunk.model(), requestModel), add, ttl);
           counted = u;
         }
       }
@@ -151,13 +173,19 @@ public final class SpendMeter {
     int completion = later.completionTokens() - earlier.completionTokens();
     int cached = orZero(later.cachedTokens()) - orZero(earlier.cachedTokens());
     int reasoning = orZero(later.reasoningTokens()) - orZero(earlier.reasoningTokens());
-    if (prompt < 0 || completion < 0 || cached < 0 || reasoning < 0 || cached > prompt) {
+    int written = orZero(later.cacheWriteTokens()) - orZero(earlier.cacheWriteTokens());
+    if (prompt < 0
+        || completion < 0
+        || cached < 0
+        || reasoning < 0
+        || written < 0
+        || cached + written > prompt) {
       return null;
     }
-    if (prompt == 0 && completion == 0 && cached == 0 && reasoning == 0) {
+    if (prompt == 0 && completion == 0 && cached == 0 && reasoning == 0 && written == 0) {
       return null;
     }
-    return new Usage(prompt, completion, prompt + completion, cached, reasoning);
+    return new Usage(prompt, completion, prompt + completion, cached, reasoning, null, written);
   }
 
   private static int orZero(Integer n) {

@@ -15,12 +15,12 @@ final class Spending implements Interceptor {
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
     CompletableFuture<T> f = next.proceed(sending);
-    return sending.spends() ? meter.metered(sending.model(), f) : f;
+    return sending.spends() ? meter.metered(sending.request(), f) : f;
   }
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
     StoppablePublisher<T> p = next.proceed(sending);
-    return sending.spends() ? meter.metered(sending.model(), p) : p;
+    return sending.spends() ? meter.metered(sending.request(), p) : p;
   }
 }

@@ -1,11 +1,11 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.StreamAbortedException;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamAbortedException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.flow.Relay;

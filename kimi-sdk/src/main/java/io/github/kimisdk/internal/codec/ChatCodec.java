@@ -18,6 +18,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
@@ -45,7 +46,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Decoding is lenient where the server owns the values: unknown fields are skipped, {@code null}
  * is accepted for every field, ids and other strings may arrive as numbers, and unknown finish
- * reasons keep their raw string. Malformed JSON is a {@link io.github.kimisdk.json.JsonException}.
+ * reasons keep their raw string. Malformed JSON is a {@link io.github.kimisdk.json.JsonException},
+ * and so is a stream's tool-call {@code index} that is not an integer: read as missing, it would
+ * misplace the fragment.
  */
 public final class ChatCodec {
   private ChatCodec() {}
@@ -177,6 +180,11 @@ public final class ChatCodec {
     if (r.promptCacheKey() != null) {
       w.name("prompt_cache_key").value(r.promptCacheKey());
     }
+    if (r.promptCacheTtl() != null) {
+      // the one mode a generated Moonshot client knows (kimi-api.md, Changes of 2026-11-25)
+      w.name("prompt_cache_options").beginObject().name("mode").value("implicit");
+      w.name("ttl").value(r.promptCacheTtl().wireValue()).endObject();
+    }
     if (r.safetyIdentifier() != null) {
       w.name("safety_identifier").value(r.safetyIdentifier());
     }
@@ -211,9 +219,10 @@ public final class ChatCodec {
    *
    * <ul>
    *   <li>User content that is a single text part is written as a plain string.
-   *   <li>Assistant content is left out when null or empty (Kimi rejects empty content and allows
-   *       none beside tool calls); {@code reasoning_content} is written whenever it is non-null,
-   *       even {@code ""}; {@code partial} only when true.
+   *   <li>Assistant content that is null or empty is written as {@code ""} beside tool calls
+   *       (Moonshot's OpenAPI document requires {@code content} on every message) and left out
+   *       otherwise (Kimi rejects an empty assistant message); {@code reasoning_content} is written
+   *       whenever it is non-null, even {@code ""}; {@code partial} only when true.
    *   <li>Tool messages carry {@code name} beside {@code tool_call_id}.
    * </ul>
    *
@@ -246,6 +255,10 @@ public final class ChatCodec {
       w.name("role").value("assistant");
       if (a.content() != null && !a.content().isEmpty()) {
         w.name("content").value(a.content());
+      } else if (!a.toolCalls().isEmpty()) {
+        // Moonshot's OpenAPI document requires content on every message: the empty string, never
+        // an empty text part (Kimi Code rejects those: "text content is empty").
+        w.name("content").value("");
       }
       if (a.reasoningContent() != null) {
         w.name("reasoning_content").value(a.reasoningContent());
@@ -474,8 +487,10 @@ public final class ChatCodec {
           "total_tokens",
           "cached_tokens",
           "prompt_tokens_details",
-          "completion_tokens_details");
-  private static final JsonReader.Names CACHED = JsonReader.Names.of("cached_tokens");
+          "completion_tokens_details",
+          "cache_creation_input_tokens");
+  private static final JsonReader.Names PROMPT_DETAILS =
+      JsonReader.Names.of("cached_tokens", "cache_write_tokens");
   private static final JsonReader.Names REASONING = JsonReader.Names.of("reasoning_tokens");
   private static final JsonReader.Names PART = JsonReader.Names.of("type", "text");
 
@@ -860,8 +875,9 @@ public final class ChatCodec {
   /**
    * Reads one message as {@link #writeMessage} writes it, of any role: the inverse of that method,
    * so that what was written reads back equal, an assistant message's {@code additionalFields}
-   * included. A {@code reasoning_signature} member (kept beside an Anthropic thinking block by a
-   * saved conversation) becomes the assistant message's signature.
+   * included. An assistant message's empty content is read as none (null), as the writer sends none
+   * as {@code ""} beside tool calls. A {@code reasoning_signature} member (kept beside an Anthropic
+   * thinking block by a saved conversation) becomes the assistant message's signature.
    *
    * @param m the message object
    * @return the message
@@ -889,10 +905,11 @@ public final class ChatCodec {
         }
         AssistantMessage a =
             readAssistantMessage(JsonReader.of(Json.write(wire).getBytes(StandardCharsets.UTF_8)));
-        return signature == null
+        boolean noContent = a.content() != null && a.content().isEmpty();
+        return signature == null && !noContent
             ? a
             : new AssistantMessage(
-                a.content(),
+                noContent ? null : a.content(),
                 a.reasoningContent(),
                 a.toolCalls(),
                 a.name(),
@@ -1158,7 +1175,7 @@ public final class ChatCodec {
       while (r.hasNext()) {
         switch (r.selectName(TOOL_CALL)) {
           case 0:
-            index = readInteger(r);
+            index = readToolCallIndex(r);
             break;
           case 1:
             id = readString(r);
@@ -1194,6 +1211,53 @@ public final class ChatCodec {
     return more == null ? List.of(first) : more;
   }
 
+  /**
+   * Reads a tool-call fragment's {@code index}: an integer (also written as a string, leniently),
+   * or null when it is {@code null}. Anything else is a malformed chunk, not a missing index: read
+   * as missing, it would place the fragment by position and finish the stream with a call whose
+   * arguments went elsewhere (vercel/ai keeps fixtures with {@code "index":"zero"}).
+   *
+   * @throws JsonException if the index is not an integer
+   */
+  private static Integer readToolCallIndex(JsonReader r) {
+    switch (r.peek()) {
+      case NULL:
+        r.nextNull();
+        return null;
+      case NUMBER:
+        return r.nextInt(); // throws, with the position, for a fraction or a value beyond an int
+      case STRING:
+        {
+          String path = r.path();
+          String s = r.nextString();
+          Integer index = parseInteger(s);
+          if (index == null) {
+            throw new JsonException(
+                "a tool call's index must be an integer, not the string \""
+                    + (s.length() > 32 ? s.substring(0, 32) + "..." : s)
+                    + "\"",
+                -1,
+                -1,
+                -1,
+                path);
+          }
+          return index;
+        }
+      default:
+        {
+          String path = r.path();
+          JsonToken t = r.peek();
+          r.skipValue();
+          String what =
+              t == JsonToken.BOOLEAN
+                  ? "a boolean"
+                  : t == JsonToken.BEGIN_OBJECT ? "an object" : "an array";
+          throw new JsonException(
+              "a tool call's index must be an integer, not " + what, -1, -1, -1, path);
+        }
+    }
+  }
+
   /** Reads {@code {"name": ..., "arguments": ...}} as {name, arguments}; null for JSON null. */
   private static String[] readFunction(JsonReader r) {
     if (r.nextIfNull()) {
@@ -1227,19 +1291,39 @@ public final class ChatCodec {
   }
 
   /**
-   * Reads a choice's {@code logprobs} leniently: {@code content} entries with {@code token}, {@code
-   * logprob}, {@code bytes} and {@code top_logprobs}; what has another shape is left out. Its other
-   * members (such as {@code refusal}) are kept as they came.
+   * Reads a choice's {@code logprobs} leniently: the {@code content} and {@code refusal} entries
+   * with {@code token}, {@code logprob}, {@code bytes} and {@code top_logprobs}; what has another
+   * shape is left out. Its other members are kept as they came.
    */
   private static Logprobs readLogprobs(JsonReader r) {
     JsonValue v = r.nextValue();
     if (!(v instanceof JsonObject o)) {
       return null;
     }
-    List<JsonValue> content =
-        o.get("content") instanceof JsonArray array ? array.values() : List.<JsonValue>of();
-    List<Logprobs.Token> tokens = new ArrayList<>(content.size());
-    for (JsonValue e : content) {
+    Map<String, JsonValue> extra = null;
+    for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
+      if (!e.getKey().equals("content") && !e.getKey().equals("refusal")) {
+        if (extra == null) {
+          extra = new LinkedHashMap<>(4);
+        }
+        extra.put(e.getKey(), e.getValue());
+      }
+    }
+    boolean content = o.get("content") instanceof JsonArray;
+    boolean refusal = o.get("refusal") instanceof JsonArray;
+    if (extra == null && !content && !refusal) {
+      return null; // nothing of a known shape
+    }
+    return new Logprobs(tokens(o.get("content")), tokens(o.get("refusal")), fields(extra));
+  }
+
+  /** Reads the entries of a token list of {@code logprobs}, leaving out those of another shape. */
+  private static List<Logprobs.Token> tokens(JsonValue list) {
+    if (!(list instanceof JsonArray array)) {
+      return List.of();
+    }
+    List<Logprobs.Token> tokens = new ArrayList<>(array.size());
+    for (JsonValue e : array.values()) {
       if (e instanceof JsonObject t && t.get("logprob") instanceof JsonNumber lp) {
         List<Logprobs.Alternative> top = new ArrayList<>();
         if (t.get("top_logprobs") instanceof JsonArray alternatives) {
@@ -1256,19 +1340,7 @@ public final class ChatCodec {
                 stringOrNull(t.get("token")), lp.doubleValue(), bytes(t.get("bytes")), top));
       }
     }
-    Map<String, JsonValue> extra = null;
-    for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
-      if (!e.getKey().equals("content")) {
-        if (extra == null) {
-          extra = new LinkedHashMap<>(4);
-        }
-        extra.put(e.getKey(), e.getValue());
-      }
-    }
-    if (extra == null && !(o.get("content") instanceof JsonArray)) {
-      return null; // nothing of a known shape
-    }
-    return new Logprobs(tokens, fields(extra));
+    return tokens;
   }
 
   private static String stringOrNull(JsonValue v) {
@@ -1296,7 +1368,8 @@ public final class ChatCodec {
     int completion = 0;
     int total = 0;
     Integer cached = null;
-    Integer detailsCached = null;
+    Integer[] details = {null, null}; // prompt_tokens_details: cached_tokens, cache_write_tokens
+    Integer creation = null;
     Integer reasoning = null;
     Map<String, JsonValue> extra = null;
     r.beginObject();
@@ -1315,10 +1388,13 @@ public final class ChatCodec {
           cached = readInteger(r);
           break;
         case 4:
-          detailsCached = readDetail(r, CACHED);
+          readDetails(r, PROMPT_DETAILS, details);
           break;
         case 5:
           reasoning = readDetail(r, REASONING);
+          break;
+        case 6:
+          creation = readInteger(r);
           break;
         default:
           extra = keep(r, extra);
@@ -1329,9 +1405,20 @@ public final class ChatCodec {
         prompt,
         completion,
         total,
-        cached != null ? cached : detailsCached,
+        cached != null ? cached : details[0],
         reasoning,
-        fields(extra));
+        fields(extra),
+        cacheWrites(details[1], creation));
+  }
+
+  /**
+   * Returns the prompt tokens written to the cache, from whichever spelling arrived: {@code
+   * prompt_tokens_details.cache_write_tokens}, else {@code cache_creation_input_tokens}; never
+   * their sum, since a server that sends both counts the same tokens twice (kimi-api.md, Changes of
+   * 2026-11-25).
+   */
+  static Integer cacheWrites(Integer detailsWrite, Integer creation) {
+    return detailsWrite != null ? detailsWrite : creation;
   }
 
   /**
@@ -1348,6 +1435,27 @@ public final class ChatCodec {
 
   private static JsonObject fields(Map<String, JsonValue> extra) {
     return extra == null ? null : JsonObject.of(extra);
+  }
+
+  /**
+   * Reads the integers named by {@code names} of a {@code *_tokens_details} object into {@code
+   * out}, by position; other members are skipped.
+   */
+  private static void readDetails(JsonReader r, JsonReader.Names names, Integer[] out) {
+    if (r.peek() != JsonToken.BEGIN_OBJECT) {
+      r.skipValue();
+      return;
+    }
+    r.beginObject();
+    while (r.hasNext()) {
+      int i = r.selectName(names);
+      if (i >= 0) {
+        out[i] = readInteger(r);
+      } else {
+        r.skipValue();
+      }
+    }
+    r.endObject();
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object. */
@@ -1443,9 +1551,10 @@ public final class ChatCodec {
   }
 
   /**
-   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level and
-   * {@code completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its
-   * usage this way.
+   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level, {@code
+   * prompt_tokens_details.cache_write_tokens} and {@code
+   * completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its usage
+   * this way.
    *
    * @param w the writer
    * @param u the usage
@@ -1457,6 +1566,10 @@ public final class ChatCodec {
     w.name("total_tokens").value(u.totalTokens());
     if (u.cachedTokens() != null) {
       w.name("cached_tokens").value(u.cachedTokens());
+    }
+    if (u.cacheWriteTokens() != null) {
+      w.name("prompt_tokens_details").beginObject();
+      w.name("cache_write_tokens").value(u.cacheWriteTokens()).endObject();
     }
     if (u.reasoningTokens() != null) {
       w.name("completion_tokens_details").beginObject();

@@ -69,8 +69,9 @@ final class ChunkFastPath {
           "total_tokens",
           "cached_tokens",
           "prompt_tokens_details",
-          "completion_tokens_details");
-  private static final byte[][] CACHED = names("cached_tokens");
+          "completion_tokens_details",
+          "cache_creation_input_tokens");
+  private static final byte[][] PROMPT_DETAILS = names("cached_tokens", "cache_write_tokens");
   private static final byte[][] REASONING = names("reasoning_tokens");
 
   private static final byte[] ASSISTANT = ascii("assistant");
@@ -466,7 +467,8 @@ final class ChunkFastPath {
     int completion = 0;
     int total = 0;
     Integer cached = null;
-    Integer detailsCached = null;
+    Integer[] details = {null, null}; // prompt_tokens_details: cached_tokens, cache_write_tokens
+    Integer creation = null;
     Integer reasoning = null;
     if (hasMember()) {
       do {
@@ -484,10 +486,13 @@ final class ChunkFastPath {
             cached = integerValue();
             break;
           case 4:
-            detailsCached = detail(CACHED);
+            details(PROMPT_DETAILS, details);
             break;
           case 5:
             reasoning = detail(REASONING);
+            break;
+          case 6:
+            creation = integerValue();
             break;
           default:
             // A member Usage does not model: the general path keeps it in additionalFields.
@@ -495,31 +500,48 @@ final class ChunkFastPath {
         }
       } while (more('}'));
     }
-    return new Usage(prompt, completion, total, cached != null ? cached : detailsCached, reasoning);
+    return new Usage(
+        prompt,
+        completion,
+        total,
+        cached != null ? cached : details[0],
+        reasoning,
+        null,
+        ChatCodec.cacheWrites(details[1], creation));
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object, or null. */
   private Integer detail(byte[][] names) {
+    Integer[] value = {null};
+    details(names, value);
+    return value[0];
+  }
+
+  /**
+   * Reads the integers named by {@code names} of a {@code *_tokens_details} object into {@code
+   * out}, by position; other scalar members are skipped.
+   */
+  private void details(byte[][] names, Integer[] out) {
     int c = ws();
     if (c == 'n') {
       nullLiteral();
-      return null;
+      return;
     }
     if (c != '{') {
-      return fail(null);
+      fail(null);
+      return;
     }
     p++;
-    Integer value = null;
     if (hasMember()) {
       do {
-        if (name(names) == 0) {
-          value = integerValue();
+        int i = name(names);
+        if (i >= 0 && i < out.length) {
+          out[i] = integerValue();
         } else {
           skipScalar();
         }
       } while (more('}'));
     }
-    return value;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ public final class RequestFields {
           "thinking",
           "reasoning_effort",
           "prompt_cache_key",
+          "prompt_cache_options",
           "safety_identifier",
           "logprobs",
           "top_logprobs",

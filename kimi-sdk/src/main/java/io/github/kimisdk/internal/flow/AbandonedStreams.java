@@ -160,7 +160,8 @@ public final class AbandonedStreams {
       return true;
     }
     CodeSource cs = codeSource(c);
-    return cs == null ? SDK == null && c.getModule() == AbandonedStreams.class.getModule()
+    return cs == null
+        ? SDK == null && c.getModule() == AbandonedStreams.class.getModule()
         : cs.equals(SDK);
   }
 

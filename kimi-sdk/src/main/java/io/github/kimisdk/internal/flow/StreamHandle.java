@@ -12,10 +12,10 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The one contract of every stream the SDK hands out ({@code ChatStream}, {@code KimiEventStream},
- * {@code sse.EventStream}), written once: the public stream types hold one of these and each of
- * their methods is one delegation to it, so that they differ only in their item type, their Javadoc
- * and the failure a stop reports.
+ * The one contract of every stream the SDK hands out ({@code ChatStream}, {@code sse.EventStream}),
+ * written once: the public stream types are final, made by a factory over a {@code Flow.Publisher}
+ * ({@link #sourceOf}), hold one of these and delegate each of their methods to it, so that they
+ * differ only in their item type, their Javadoc and the failure a stop reports.
  *
  * <p>The contract. A stream is cold: nothing happens until it is consumed, by one {@link
  * #subscribe} or one {@link #iterator()}; a second consumer, or one after {@link #close()}, is
@@ -61,6 +61,24 @@ public final class StreamHandle<T, M> {
     this.source = Objects.requireNonNull(source, "source");
     this.name = Objects.requireNonNull(name, "name");
     this.metadata = Objects.requireNonNull(metadata, "metadata");
+  }
+
+  /**
+   * Returns the source of a public stream made over {@code publisher}: the publisher itself when it
+   * is the SDK's own (a call's, which knows how a stop of it reads, a {@code KimiException}), else
+   * {@link #foreign} over it.
+   *
+   * @param publisher the items; subscribed at most once
+   * @param stopped makes the failure of a stop of a foreign publisher: the interrupt, or null for a
+   *     close
+   * @param <T> the item type
+   * @return the source
+   * @throws NullPointerException if an argument is null
+   */
+  public static <T> StoppablePublisher<T> sourceOf(
+      Flow.Publisher<T> publisher, Function<InterruptedException, RuntimeException> stopped) {
+    Objects.requireNonNull(stopped, "stopped");
+    return publisher instanceof StoppablePublisher<T> own ? own : foreign(publisher, stopped);
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.KimiException;
+import io.github.kimisdk.errors.KimiException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,14 +1,15 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiError;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
@@ -168,7 +169,8 @@ public final class ErrorFactory {
     }
 
     /**
-     * Sets the client's model table, whose closest id is suggested when Kimi does not know a model.
+     * Sets the client's model table, whose closest id of the same family is suggested when Kimi
+     * does not know a model.
      *
      * @param models the table; null (the default) for no suggestions
      * @return this builder
@@ -191,9 +193,17 @@ public final class ErrorFactory {
 
   /**
    * Returns what to say about the model a "not found the model ..." message names: that the table
-   * knows it (so the key is not entitled to it), the closest id the table knows, or null when the
-   * message names no model or nothing is close. Linear in the message; the id is cut at 128
-   * characters.
+   * knows it (so the key is not entitled to it), the closest id of the same family the table knows,
+   * or null when the message names no model or nothing of its family is close. Linear in the
+   * message; the id is cut at 128 characters.
+   *
+   * <p>A family is the version an id names: the letters and number of its first version ({@code
+   * k3.1} for {@code kimi-k3.1-pro-highspeed}, {@code k2.7} for {@code kimi-k2.7-code}, {@code v1}
+   * for {@code moonshot-v1-8k}, {@code k3} for {@code kimi-k3} and Kimi Code's {@code k3-256k});
+   * ids without a digit form one family. So {@code kimi-k3.2-pro} gets no guess rather than {@code
+   * kimi-k3.1-pro}, and a K3.1 id is never answered with a K2.7 one. Within the family an id is
+   * close when it is a few edits away, or when it continues the id asked for ({@code kimi-k3.1}
+   * gets {@code kimi-k3.1-pro}).
    */
   static String modelSuggestion(String serverMessage, ModelCatalog models) {
     if (models == null || serverMessage == null) {
@@ -223,11 +233,21 @@ public final class ErrorFactory {
     if (models.find(id).isPresent()) {
       return "the SDK knows " + id + ", so this key is probably not entitled to it";
     }
+    String asked = id.toLowerCase(Locale.ROOT);
+    String family = family(asked);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (ModelInfo m : models.models()) {
-      int d = distance(id.toLowerCase(Locale.ROOT), m.id().toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
+      String known = m.id().toLowerCase(Locale.ROOT);
+      if (!family(known).equals(family)) {
+        continue;
+      }
+      int d =
+          known.startsWith(asked + "-")
+              ? 0 // continues the id asked for; the shortest such id wins below
+              : distance(asked, known);
+      if (d < bestDistance
+          || (d == bestDistance && best != null && known.length() < best.length())) {
         best = m.id();
         bestDistance = d;
       }
@@ -235,6 +255,33 @@ public final class ErrorFactory {
     return best != null && bestDistance <= Math.max(2, id.length() / 3)
         ? "did you mean " + best + "?"
         : null;
+  }
+
+  /**
+   * Returns the family of a lower-case id: the letters just before its first digit and the number
+   * there (digits and the dots between them), or "" when it has no digit.
+   */
+  static String family(String id) {
+    int digit = 0;
+    while (digit < id.length() && !Character.isDigit(id.charAt(digit))) {
+      digit++;
+    }
+    if (digit == id.length()) {
+      return "";
+    }
+    int start = digit;
+    while (start > 0 && Character.isLetter(id.charAt(start - 1))) {
+      start--;
+    }
+    int end = digit;
+    while (end < id.length()
+        && (Character.isDigit(id.charAt(end))
+            || (id.charAt(end) == '.'
+                && end + 1 < id.length()
+                && Character.isDigit(id.charAt(end + 1))))) {
+      end++;
+    }
+    return id.substring(start, end);
   }
 
   /** Returns ": " and what to say about the model {@code serverMessage} names, or "". */
@@ -984,8 +1031,8 @@ public final class ErrorFactory {
    * not tell apart (kimi-api.md sections 1.3 and 4.3). On the Anthropic-style surface (its envelope
    * type {@code rate_limit_error}) the User-Agent gate answers with it, every time, to a client it
    * does not recognise: with the SDK's own User-Agent that is the likely cause, and retrying cannot
-   * help, so it is a {@link io.github.kimisdk.PermissionDeniedException} for the gate. Otherwise it
-   * is an overload whose hint names the likelier causes.
+   * help, so it is a {@link io.github.kimisdk.errors.PermissionDeniedException} for the gate.
+   * Otherwise it is an overload whose hint names the likelier causes.
    */
   private ApiException kimiCodeOverloaded(
       ResponseMetadata md,

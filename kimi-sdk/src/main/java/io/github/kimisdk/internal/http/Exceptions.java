@@ -1,34 +1,36 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.AuthenticationException;
-import io.github.kimisdk.ConfigurationException;
-import io.github.kimisdk.ConnectionException;
-import io.github.kimisdk.ContentFilterException;
-import io.github.kimisdk.ContextLengthExceededException;
-import io.github.kimisdk.DecodingException;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.InvalidRequestException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.MalformedChunkException;
-import io.github.kimisdk.NotFoundException;
-import io.github.kimisdk.PermissionDeniedException;
-import io.github.kimisdk.QuotaExceededException;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ResponseTooLargeException;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.StreamAbortedException;
-import io.github.kimisdk.StreamException;
-import io.github.kimisdk.TokensPerDayLimitException;
-import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiError;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.ContentFilterException;
+import io.github.kimisdk.errors.ContextLengthExceededException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.MalformedChunkException;
+import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.errors.PermissionDeniedException;
+import io.github.kimisdk.errors.QuotaExceededException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.ResponseTooLargeException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.StreamAbortedException;
+import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.errors.TokensPerDayLimitException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 
 /**
  * The constructors of the {@link KimiException} family, which are not public: implemented once, in
- * the root package. Which exception to build, and its message, is {@link ErrorFactory}'s decision.
+ * their package ({@code errors.Errors.exceptions()}). Which exception to build, and its message, is
+ * {@link ErrorFactory}'s decision.
  */
 public interface Exceptions {
 

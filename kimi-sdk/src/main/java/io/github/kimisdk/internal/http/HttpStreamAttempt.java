@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import java.io.IOException;

@@ -1,11 +1,11 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.Delayer;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.flow.IdleWatch;
@@ -234,7 +234,7 @@ public final class HttpTransport {
 
     /**
      * Limits the size of encoded request bodies (default: no limit). A larger body is not sent: the
-     * call fails with a {@link io.github.kimisdk.PreflightException}.
+     * call fails with a {@link io.github.kimisdk.errors.PreflightException}.
      *
      * @param maxBytes the largest body sent, or 0 for no limit
      * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
@@ -354,7 +354,7 @@ public final class HttpTransport {
     if (maxRequestBytes <= 0 || body.length <= maxRequestBytes) {
       return null;
     }
-    return new io.github.kimisdk.PreflightException(
+    return new io.github.kimisdk.errors.PreflightException(
         model == null || model.isBlank() ? "this endpoint" : model,
         java.util.List.of(
             "the request body is "
@@ -374,7 +374,7 @@ public final class HttpTransport {
    * @param request the request, its {@code stream} flag set as it is to be sent
    * @return the body
    * @throws UnsupportedRequestException if the protocol cannot express the request
-   * @throws io.github.kimisdk.PreflightException if the body is over the request size limit
+   * @throws io.github.kimisdk.errors.PreflightException if the body is over the request size limit
    */
   public byte[] encode(ChatRequest request) {
     byte[] body = protocol.encode(request);
@@ -387,7 +387,7 @@ public final class HttpTransport {
    *
    * @param model the model the body names, for the message; may be null
    * @param body the body
-   * @throws io.github.kimisdk.PreflightException if the body is over the limit
+   * @throws io.github.kimisdk.errors.PreflightException if the body is over the limit
    */
   public void checkSize(String model, byte[] body) {
     KimiException tooLarge = sizeFailure(model, body);

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Passes every event of a stream the SDK does not model on as it is; a {@code data: [DONE]} event
  * is passed on and ends the stream, as OpenAI-style servers end theirs. Failures become {@link
- * io.github.kimisdk.KimiException}s.
+ * io.github.kimisdk.errors.KimiException}s.
  */
 final class RawEventHandler implements SseEventHandler<ServerSentEvent> {
 

@@ -332,7 +332,8 @@ class MessagesCodecTest {
     assertThat(c.message().reasoningSignature()).isEqualTo("s1");
     assertThat(c.toolCalls()).containsExactly(ToolCall.function("t1", "add", "{\"a\":1,\"b\":2}"));
     assertThat(c.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
-    assertThat(c.usage()).isEqualTo(new Usage(42, 7, 49, 30, null));
+    // prompt: input + cache reads + cache writes; the writes are their own count too
+    assertThat(c.usage()).isEqualTo(new Usage(42, 7, 49, 30, null, null, 2));
   }
 
   @ParameterizedTest

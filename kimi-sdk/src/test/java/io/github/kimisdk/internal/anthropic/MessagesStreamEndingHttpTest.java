@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.internal.http.HostileServer;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;

@@ -4,20 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.AuthenticationException;
-import io.github.kimisdk.ConfigurationException;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.MalformedChunkException;
-import io.github.kimisdk.NotFoundException;
-import io.github.kimisdk.PermissionDeniedException;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.StreamAbortedException;
-import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -27,6 +15,18 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.MalformedChunkException;
+import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.errors.PermissionDeniedException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.StreamAbortedException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.ToolCall;
@@ -230,6 +230,46 @@ class MessagesStreamHttpTest {
     Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
     assertThat(t).isInstanceOf(MalformedChunkException.class);
     assertThat(((MalformedChunkException) t).partial().text()).isEqualTo("ok");
+  }
+
+  @Test
+  void aToolBlockIndexThatIsNotAnIntegerIsAMalformedChunk() {
+    String text =
+        START
+            + blockStart(0, "{\"type\":\"text\",\"text\":\"\"}")
+            + delta(0, "{\"type\":\"text_delta\",\"text\":\"ok\"}")
+            + blockStop(0);
+    String inputDelta =
+        "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\": 2, \\\"b\\\": 3}\"}";
+    // the block that starts the call, and a fragment of its arguments
+    server.enqueue(
+        FakeResponse.rawSse(
+            text
+                + event(
+                    "content_block_start",
+                    "{\"type\":\"content_block_start\",\"index\":\"zero\",\"content_block\":"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"add\","
+                        + "\"input\":{}}}")
+                + delta(1, inputDelta)));
+    server.enqueue(
+        FakeResponse.rawSse(
+            text
+                + blockStart(
+                    1, "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"add\",\"input\":{}}")
+                + event(
+                    "content_block_delta",
+                    "{\"type\":\"content_block_delta\",\"index\":\"not-a-number\",\"delta\":"
+                        + inputDelta
+                        + "}")));
+    for (int i = 0; i < 2; i++) {
+      Throwable t = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+      assertThat(t).as("case %d", i).isInstanceOf(MalformedChunkException.class);
+      ChatCompletion partial = ((MalformedChunkException) t).partial();
+      assertThat(partial.text()).isEqualTo("ok");
+      assertThat(partial.toolCalls())
+          .extracting(ToolCall::arguments)
+          .containsExactly(i == 0 ? new String[0] : new String[] {""});
+    }
   }
 
   @Test

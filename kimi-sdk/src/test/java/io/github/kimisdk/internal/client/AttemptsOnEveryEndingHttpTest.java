@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -64,7 +64,8 @@ class AttemptsOnEveryEndingHttpTest {
         });
   }
 
-  static void endsAfterTwoAttempts(Shape shape, Ending ending, FakeKimiServer server, KimiClient kimi) {
+  static void endsAfterTwoAttempts(
+      Shape shape, Ending ending, FakeKimiServer server, KimiClient kimi) {
     server.enqueue(
         FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}"));
     server.enqueue(FakeResponse.reply("late").withHeadersDelay(Duration.ofSeconds(60)));
@@ -84,7 +85,8 @@ class AttemptsOnEveryEndingHttpTest {
       closer.start();
     }
 
-    Throwable t = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(kimi, shape, options));
+    Throwable t =
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> call(kimi, shape, options));
 
     assertThat(t).isInstanceOf(KimiException.class);
     assertThat(((KimiException) t).attempts()).as("attempts of %s", t).isEqualTo(2);

@@ -3,12 +3,12 @@ package io.github.kimisdk.internal.client;
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ConnectionException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.NotFoundException;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.net.ConnectException;

@@ -3,14 +3,14 @@ package io.github.kimisdk.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiEventStream;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.TestClients;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -139,7 +139,7 @@ class ChainHttpTest {
     server.enqueue(FakeResponse.error(503, BUSY));
     server.enqueue(FakeResponse.rawSse("data: one\n\n"));
 
-    try (KimiEventStream events = kimi.requestEvents("GET", "events", null)) {
+    try (EventStream events = kimi.requestEvents("GET", "events", null)) {
       assertThat(events.stream().map(ServerSentEvent::data)).containsExactly("one");
     }
 

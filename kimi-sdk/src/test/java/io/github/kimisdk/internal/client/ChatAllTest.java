@@ -3,9 +3,9 @@ package io.github.kimisdk.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.TestErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -2,13 +2,13 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.PreflightException;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.http.ApiError;
+import io.github.kimisdk.errors.ApiError;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.TestErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,15 +2,15 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.InvalidRequestException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,7 +99,7 @@ class RetrierTest {
     CompletableFuture<String> result = run(retrier(RetryPolicy.defaults(), Timeouts.defaults()));
     KimiException limited =
         http(429, "engine_overloaded_error", Map.of("Retry-After", List.of("7")));
-    assertThat(limited).isInstanceOf(io.github.kimisdk.EngineOverloadedException.class);
+    assertThat(limited).isInstanceOf(io.github.kimisdk.errors.EngineOverloadedException.class);
     attempts.get(0).completeExceptionally(limited);
     time.advance(Duration.ofMillis(6_999));
     assertThat(attempts).hasSize(1);

@@ -3,14 +3,14 @@ package io.github.kimisdk.internal.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.ConnectionException;
-import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.model.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -3,15 +3,15 @@ package io.github.kimisdk.internal.client;
 import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.CancelledException;
 import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.StreamAbortedException;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -78,6 +78,12 @@ class StreamStallHttpTest {
   }
 
   @Test
+  void everyCallIsBoundedByDefault() {
+    assertThat(Timeouts.defaults().streamTotal()).contains(Duration.ofHours(2));
+    assertThat(Timeouts.defaults().overall()).contains(Duration.ofHours(2));
+  }
+
+  @Test
   void theTotalBoundAfterARetryReportsBothAttempts(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.enqueue(headersThenSilence());
@@ -111,7 +117,10 @@ class StreamStallHttpTest {
 
     assertThat(t).isInstanceOf(KimiTimeoutException.class).hasMessageContaining("total time");
     assertThat(((KimiException) t).attempts()).isEqualTo(2).isEqualTo(requests.get());
-    assertThat(t.getSuppressed()).as("the stalled first attempt").singleElement().isInstanceOf(KimiException.class);
+    assertThat(t.getSuppressed())
+        .as("the stalled first attempt")
+        .singleElement()
+        .isInstanceOf(KimiException.class);
     assertThat(server.requestCount()).isEqualTo(2);
   }
 }

@@ -97,6 +97,49 @@ class ChatCodecDecodeTest {
   }
 
   @Test
+  void refusalLogprobsAreDecodedInCompletionsAndChunks() {
+    // the shape of a refused answer asked for logprobs (OpenAI's clients test it): content null
+    String lp =
+        "{\"content\":null,\"refusal\":[{\"token\":\"I'm\",\"logprob\":-0.0012,"
+            + "\"bytes\":[73,39,109],\"top_logprobs\":[{\"token\":\"I'm\",\"logprob\":-0.0012,"
+            + "\"bytes\":[73,39,109]}]},{\"token\":\" sorry\",\"logprob\":-0.25,\"bytes\":null,"
+            + "\"top_logprobs\":[]},{\"token\":1}],\"future\":1}";
+    Logprobs.Token im =
+        new Logprobs.Token(
+            "I'm",
+            -0.0012,
+            List.of(73, 39, 109),
+            List.of(new Logprobs.Alternative("I'm", -0.0012, List.of(73, 39, 109))));
+    Logprobs.Token sorry = new Logprobs.Token(" sorry", -0.25, null, List.of());
+    Logprobs expected =
+        new Logprobs(List.of(), List.of(im, sorry), (JsonObject) Json.parse("{\"future\":1}"));
+    ChatCompletion c =
+        completion(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":null,\"refusal\":\"I'm sorry\"},\"finish_reason\":\"stop\","
+                + "\"logprobs\":"
+                + lp
+                + "}]}");
+    assertThat(c.choices().get(0).logprobs()).isEqualTo(expected);
+    ChatCompletionChunk k =
+        chunk(
+            "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"I'm sorry\"},"
+                + "\"logprobs\":"
+                + lp
+                + "}]}");
+    assertThat(k.choices().get(0).logprobs()).isEqualTo(expected);
+    assertThat(
+            chunk(
+                    "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},"
+                        + "\"logprobs\":{\"content\":null,\"refusal\":null}}]}")
+                .choices()
+                .get(0)
+                .logprobs())
+        .as("no entries of either kind")
+        .isNull();
+  }
+
+  @Test
   void aCompletionsBlankToolCallIdsAreFilledInPerTurn() {
     ChatCompletion c =
         completion(

@@ -225,22 +225,26 @@ class ChatCodecEncodeTest {
             Message.assistant("Hello"),
             "{\"role\":\"assistant\",\"content\":\"Hello\"}"),
         message(
-            "assistantToolCallWithoutContentOmitsIt",
+            "assistantToolCallWithoutContentSendsEmptyContent",
             Message.assistant(null, "Need weather.", List.of(call)),
-            "{\"role\":\"assistant\",\"reasoning_content\":\"Need weather.\",\"tool_calls\":"
+            "{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"Need weather.\",\"tool_calls\":"
                 + "[{\"id\":\"get_weather_0\",\"type\":\"function\",\"function\":"
                 + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}]}"),
         message(
-            "assistantEmptyContentIsOmittedAndEmptyReasoningEchoed",
+            "assistantEmptyContentIsSentBesideToolCallsAndEmptyReasoningEchoed",
             new AssistantMessage("", "", List.of(call), null, false),
-            "{\"role\":\"assistant\",\"reasoning_content\":\"\",\"tool_calls\":"
+            "{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"\",\"tool_calls\":"
                 + "[{\"id\":\"get_weather_0\",\"type\":\"function\",\"function\":"
                 + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}]}"),
         message(
             "assistantToolCallWithoutIdOrName",
             Message.assistant(null, null, List.of(new ToolCall(null, null, null, null))),
-            "{\"role\":\"assistant\",\"tool_calls\":[{\"type\":\"function\",\"function\":"
-                + "{\"arguments\":\"\"}}]}"),
+            "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"type\":\"function\","
+                + "\"function\":{\"arguments\":\"\"}}]}"),
+        message(
+            "assistantEmptyContentWithoutToolCallsIsOmitted",
+            new AssistantMessage("", "", List.of(), null, false),
+            "{\"role\":\"assistant\",\"reasoning_content\":\"\"}"),
         message(
             "partialWithName",
             Message.partial("Once upon", "Narrator"),

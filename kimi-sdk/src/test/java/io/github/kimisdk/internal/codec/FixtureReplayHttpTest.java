@@ -3,15 +3,15 @@ package io.github.kimisdk.internal.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.InvalidRequestException;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.NotFoundException;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;

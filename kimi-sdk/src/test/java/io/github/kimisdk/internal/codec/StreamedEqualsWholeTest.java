@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -291,10 +292,52 @@ class StreamedEqualsWholeTest {
       return out;
     }
 
-    /** Log probabilities with unknown members; returns their fragments, one per chunk. */
+    /**
+     * Log probabilities of the content, sometimes of a refusal, with unknown members; returns their
+     * fragments, one per chunk.
+     */
     private List<Op> logprobs(Map<String, JsonValue> choice) {
+      List<JsonValue> tokens = tokens(1 + r.nextInt(4));
+      List<JsonValue> refusal = r.nextBoolean() ? tokens(1 + r.nextInt(3)) : List.of();
+      Map<String, JsonValue> whole = new LinkedHashMap<>();
+      whole.put("content", JsonArray.of(tokens));
+      if (!refusal.isEmpty()) {
+        whole.put("refusal", JsonArray.of(refusal));
+      }
+      List<Map<String, JsonValue>> pieces = new ArrayList<>();
+      int parts = 1 + r.nextInt(3);
+      for (int p = 0; p < parts; p++) {
+        pieces.add(new LinkedHashMap<>());
+      }
+      spread("content", tokens, pieces);
+      if (!refusal.isEmpty()) {
+        spread("refusal", refusal, pieces);
+      }
+      if (unknown) {
+        Fragmented f = fragmented();
+        whole.put("x_logprobs", f.whole());
+        for (int p = 0; p < f.pieces().size(); p++) {
+          pieces.get(Math.min(p, parts - 1)).put("x_logprobs", f.pieces().get(p));
+        }
+        if (f.pieces().size() > parts) {
+          // more pieces than chunks: the rest rides in the last, joined beforehand
+          JsonValue rest = f.pieces().get(parts - 1);
+          for (int p = parts; p < f.pieces().size(); p++) {
+            rest = join(rest, f.pieces().get(p));
+          }
+          pieces.get(parts - 1).put("x_logprobs", rest);
+        }
+      }
+      choice.put("logprobs", JsonObject.of(whole));
+      List<Op> out = new ArrayList<>();
+      for (Map<String, JsonValue> p : pieces) {
+        out.add(new Op("logprobs", JsonObject.of(p)));
+      }
+      return out;
+    }
+
+    private List<JsonValue> tokens(int n) {
       List<JsonValue> tokens = new ArrayList<>();
-      int n = 1 + r.nextInt(4);
       for (int i = 0; i < n; i++) {
         String t = text(2);
         tokens.add(
@@ -306,40 +349,17 @@ class StreamedEqualsWholeTest {
                 "top_logprobs",
                 JsonArray.of(List.of())));
       }
-      Map<String, JsonValue> whole = new LinkedHashMap<>();
-      whole.put("content", JsonArray.of(tokens));
-      List<Map<String, JsonValue>> pieces = new ArrayList<>();
-      int parts = 1 + r.nextInt(3);
-      for (int p = 0; p < parts; p++) {
-        pieces.add(new LinkedHashMap<>());
-      }
+      return tokens;
+    }
+
+    /** Puts consecutive runs of {@code tokens} (some possibly empty) into the pieces, in order. */
+    private void spread(String name, List<JsonValue> tokens, List<Map<String, JsonValue>> pieces) {
       int at = 0;
-      for (int p = 0; p < parts; p++) {
-        int next = p == parts - 1 ? tokens.size() : at + r.nextInt(tokens.size() - at + 1);
-        pieces.get(p).put("content", JsonArray.of(tokens.subList(at, next)));
+      for (int p = 0; p < pieces.size(); p++) {
+        int next = p == pieces.size() - 1 ? tokens.size() : at + r.nextInt(tokens.size() - at + 1);
+        pieces.get(p).put(name, JsonArray.of(tokens.subList(at, next)));
         at = next;
       }
-      if (unknown) {
-        Fragmented f = fragmented();
-        whole.put("refusal", f.whole());
-        for (int p = 0; p < f.pieces().size(); p++) {
-          pieces.get(Math.min(p, parts - 1)).put("refusal", f.pieces().get(p));
-        }
-        if (f.pieces().size() > parts) {
-          // more pieces than chunks: the rest rides in the last, joined beforehand
-          JsonValue rest = f.pieces().get(parts - 1);
-          for (int p = parts; p < f.pieces().size(); p++) {
-            rest = join(rest, f.pieces().get(p));
-          }
-          pieces.get(parts - 1).put("refusal", rest);
-        }
-      }
-      choice.put("logprobs", JsonObject.of(whole));
-      List<Op> out = new ArrayList<>();
-      for (Map<String, JsonValue> p : pieces) {
-        out.add(new Op("logprobs", JsonObject.of(p)));
-      }
-      return out;
     }
 
     private static JsonValue join(JsonValue a, JsonValue b) {
@@ -419,6 +439,7 @@ class StreamedEqualsWholeTest {
   void aStreamAccumulatesToTheWholeReplyWithEveryUnknownMember() {
     int checked = 0;
     int withUnknown = 0;
+    int withRefusalLogprobs = 0;
     for (long seed = 1; seed <= 300; seed++) {
       Reply reply = new Generator(seed, true).reply();
       ChatCompletion whole = ChatCodec.decodeCompletion(utf8(reply.whole()));
@@ -428,7 +449,12 @@ class StreamedEqualsWholeTest {
       if (reply.whole().contains("\"x_") || reply.whole().contains("refusal")) {
         withUnknown++;
       }
+      if (whole.choices().stream()
+          .anyMatch(c -> c.logprobs() != null && !c.logprobs().refusal().isEmpty())) {
+        withRefusalLogprobs++;
+      }
     }
+    assertThat(withRefusalLogprobs).as("refusal logprobs are among them").isGreaterThan(10);
     assertThat(checked).isEqualTo(300);
     assertThat(withUnknown).as("most replies carry unknown members").isGreaterThan(250);
   }
@@ -442,6 +468,11 @@ class StreamedEqualsWholeTest {
     }
   }
 
+  static final String NO =
+      "{\"token\":\"No\",\"logprob\":-0.5,\"bytes\":[78,111],\"top_logprobs\":[]}";
+  static final String WAY =
+      "{\"token\":\" way\",\"logprob\":-1.25,\"bytes\":null,\"top_logprobs\":[]}";
+
   @Test
   void theUnknownMembersLandWhereAWholeReplyKeepsThem() {
     String whole =
@@ -450,17 +481,25 @@ class StreamedEqualsWholeTest {
             + "\"message\":{\"role\":\"assistant\",\"content\":\"Hi\",\"refusal\":\"No way\","
             + "\"tool_calls\":[{\"id\":\"a\",\"type\":\"function\",\"sig\":\"s\","
             + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
-            + "\"logprobs\":{\"content\":[],\"refusal\":[1,2]}}],"
+            + "\"logprobs\":{\"content\":[],\"refusal\":["
+            + NO
+            + ","
+            + WAY
+            + "],\"x_lp\":[1,2]}}],"
             + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3,\"u\":0}}";
     List<String> chunks =
         List.of(
             "{\"id\":\"c\",\"created\":1,\"model\":\"m\",\"tier\":\"t\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\",\"refusal\":null},"
-                + "\"logprobs\":{\"content\":[],\"refusal\":[1]}}]}",
+                + "\"logprobs\":{\"content\":[],\"refusal\":["
+                + NO
+                + "],\"x_lp\":[1]}}]}",
             "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"No \","
                 + "\"tool_calls\":[{\"index\":0,\"id\":\"a\",\"type\":\"function\",\"sig\":\"s\","
                 + "\"function\":{\"name\":\"f\",\"arguments\":\"{\"}}]},"
-                + "\"logprobs\":{\"content\":[],\"refusal\":[2]}}]}",
+                + "\"logprobs\":{\"content\":[],\"refusal\":["
+                + WAY
+                + "],\"x_lp\":[2]}}]}",
             "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"refusal\":\"way\","
                 + "\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"}\"}}]},"
                 + "\"finish_reason\":\"stop\",\"x\":1}]}",
@@ -474,8 +513,11 @@ class StreamedEqualsWholeTest {
         .isEqualTo(Json.parse("{\"refusal\":\"No way\"}"));
     assertThat(streamed.toolCalls().get(0).additionalFields())
         .isEqualTo(Json.parse("{\"sig\":\"s\"}"));
+    assertThat(streamed.choices().get(0).logprobs().refusal())
+        .extracting(Logprobs.Token::token)
+        .containsExactly("No", " way");
     assertThat(streamed.choices().get(0).logprobs().additionalFields())
-        .isEqualTo(Json.parse("{\"refusal\":[1,2]}"));
+        .isEqualTo(Json.parse("{\"x_lp\":[1,2]}"));
     assertThat(streamed.usage().additionalFields()).isEqualTo(Json.parse("{\"u\":0}"));
   }
 }

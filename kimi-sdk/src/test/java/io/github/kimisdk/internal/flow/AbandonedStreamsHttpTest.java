@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.CapturingLogger;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatRequest;
@@ -11,9 +12,6 @@ import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +27,15 @@ class AbandonedStreamsHttpTest {
       "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"kimi-k2.6\","
           + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"}}]}";
 
-  final List<String> warnings = new CopyOnWriteArrayList<>();
+  final CapturingLogger log = new CapturingLogger(System.Logger.Level.WARNING);
+  final List<String> warnings = log.lines;
   System.Logger before;
   FakeKimiServer server;
 
   @BeforeEach
   void hear() {
     before = AbandonedStreams.log;
-    AbandonedStreams.log = new Capture(warnings);
+    AbandonedStreams.log = log;
     server = new FakeKimiServer().trackConnections().start();
   }
 
@@ -101,7 +100,8 @@ class AbandonedStreamsHttpTest {
   void aClosedOrFinishedStreamIsUntrackedAndNeverWarnedAbout() {
     server.enqueue(FakeResponse.reply("one"));
     server.enqueue(slowAnswer());
-    try (KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
+    try (KimiClient kimi =
+        KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
       int before = AbandonedStreams.tracked();
       try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k2.6", "Hello"))) {
         s.forEach(c -> {});
@@ -115,39 +115,5 @@ class AbandonedStreamsHttpTest {
     System.gc();
     AbandonedStreams.sweep();
     assertThat(warnings).isEmpty();
-  }
-
-  /** Keeps the messages logged at WARNING and above. */
-  record Capture(List<String> lines) implements System.Logger {
-    @Override
-    public String getName() {
-      return "capture";
-    }
-
-    @Override
-    public boolean isLoggable(Level level) {
-      return level.getSeverity() >= Level.WARNING.getSeverity();
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-      if (isLoggable(level)) {
-        lines.add(msg);
-      }
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-      if (isLoggable(level)) {
-        lines.add(format);
-      }
-    }
-
-    @Override
-    public void log(Level level, Supplier<String> msgSupplier) {
-      if (isLoggable(level)) {
-        lines.add(msgSupplier.get());
-      }
-    }
   }
 }

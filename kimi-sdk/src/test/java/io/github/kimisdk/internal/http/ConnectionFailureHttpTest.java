@@ -3,10 +3,10 @@ package io.github.kimisdk.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.ConnectionException;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ConnectionException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;

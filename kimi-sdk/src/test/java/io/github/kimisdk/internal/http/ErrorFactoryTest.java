@@ -2,32 +2,32 @@ package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ApiException;
-import io.github.kimisdk.AuthenticationException;
-import io.github.kimisdk.CancelledException;
-import io.github.kimisdk.ConfigurationException;
-import io.github.kimisdk.ConnectionException;
-import io.github.kimisdk.ContentFilterException;
-import io.github.kimisdk.ContextLengthExceededException;
-import io.github.kimisdk.DecodingException;
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.EngineOverloadedException;
-import io.github.kimisdk.InvalidRequestException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.MalformedChunkException;
-import io.github.kimisdk.NotFoundException;
-import io.github.kimisdk.PermissionDeniedException;
-import io.github.kimisdk.QuotaExceededException;
-import io.github.kimisdk.RateLimitException;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ResponseTooLargeException;
-import io.github.kimisdk.ServerException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.Timeouts;
-import io.github.kimisdk.TokensPerDayLimitException;
-import io.github.kimisdk.TruncatedStreamException;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.ContentFilterException;
+import io.github.kimisdk.errors.ContextLengthExceededException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.MalformedChunkException;
+import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.errors.PermissionDeniedException;
+import io.github.kimisdk.errors.QuotaExceededException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.ResponseTooLargeException;
+import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.errors.TokensPerDayLimitException;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.sse.SseException;
@@ -156,7 +156,19 @@ class ErrorFactoryTest {
       value = {
         "Not found the model kimi-k2.6x or Permission denied | did you mean kimi-k2.6?",
         "Not found the model KIMI-K3 or Permission denied | did you mean kimi-k3?",
-        "Not found the model kimi-k3-code or Permission denied | did you mean kimi-k2.7-code?",
+        // only ids of the same family (the version an id names) are suggested, or none
+        "Not found the model kimi-k3-code or Permission denied | none",
+        "Not found the model kimi-k3.1-pro-highsped or Permission denied"
+            + " | did you mean kimi-k3.1-pro-highspeed?",
+        "Not found the model kimi-k3.1 or Permission denied | did you mean kimi-k3.1-pro?",
+        "Not found the model kimi-k3.2-pro or Permission denied | none",
+        // one edit from kimi-k3.1-pro-highspeed, but another version
+        "Not found the model kimi-k3.5-pro-highspeed or Permission denied | none",
+        "Not found the model kimi-k3-pro or Permission denied | none",
+        "Not found the model kimmi-k2.6 or Permission denied | did you mean kimi-k2.6?",
+        "Not found the model kimi-for-codng or Permission denied | did you mean kimi-for-coding?",
+        "Not found the model kimi-k3.1-pro-highspeed or Permission denied"
+            + " | the SDK knows kimi-k3.1-pro-highspeed, so this key is probably not entitled to it",
         "Not found the model 'moonshot-v1-8kk' or Permission denied | did you mean moonshot-v1-8k?",
         "Not found the model kimi-k3 or Permission denied"
             + " | the SDK knows kimi-k3, so this key is probably not entitled to it",
@@ -167,6 +179,24 @@ class ErrorFactoryTest {
   void notFoundModelSuggestsTheClosestKnownId(String serverMessage, String expected) {
     assertThat(ErrorFactory.modelSuggestion(serverMessage, ModelCatalog.defaults()))
         .isEqualTo(expected);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> \"{1}\"")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "kimi-k3.1-pro-highspeed | k3.1",
+        "kimi-k3 | k3",
+        "k3-256k | k3",
+        "kimi-k2.7-code | k2.7",
+        "moonshot-v1-8k | v1",
+        "kimi-k2-0905-preview | k2",
+        "my-fine-tune-2026 | 2026",
+        "kimi-k3. | k3",
+        "kimi-for-coding | ''",
+      })
+  void aFamilyIsTheVersionAnIdNames(String id, String family) {
+    assertThat(ErrorFactory.family(id)).isEqualTo(family);
   }
 
   @Test

@@ -2,14 +2,14 @@ package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.DecodingException;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.PreflightException;
-import io.github.kimisdk.RateLimitException;
-import io.github.kimisdk.TestErrors;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.client.ManualScheduler;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.sse.SseLimits;

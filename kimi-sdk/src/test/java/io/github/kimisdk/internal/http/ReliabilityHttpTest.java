@@ -4,25 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.ConfigurationException;
-import io.github.kimisdk.DecodingException;
+import io.github.kimisdk.CapturingLogger;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiException;
-import io.github.kimisdk.KimiTimeoutException;
-import io.github.kimisdk.MalformedChunkException;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.StreamException;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.MalformedChunkException;
+import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.List;
-import java.util.ResourceBundle;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -290,49 +287,9 @@ class ReliabilityHttpTest {
 
   // ------------------------------------------------------------------ logging
 
-  /** A logger that keeps every message it is given at DEBUG and above. */
-  static final class CapturingLogger implements System.Logger {
-    final List<String> lines = new CopyOnWriteArrayList<>();
-
-    @Override
-    public String getName() {
-      return "capture";
-    }
-
-    @Override
-    public boolean isLoggable(Level level) {
-      return level.getSeverity() >= Level.DEBUG.getSeverity();
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-      if (isLoggable(level)) {
-        lines.add(msg);
-      }
-    }
-
-    @Override
-    public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-      if (isLoggable(level)) {
-        lines.add(params == null ? format : java.text.MessageFormat.format(format, params));
-      }
-    }
-
-    @Override
-    public void log(Level level, Supplier<String> msgSupplier) {
-      if (isLoggable(level)) {
-        lines.add(msgSupplier.get());
-      }
-    }
-
-    String all() {
-      return String.join("\n", lines);
-    }
-  }
-
   @Test
   void eachAttemptIsLoggedWithStatusTimingsRequestIdAndAttemptNumber() {
-    CapturingLogger log = new CapturingLogger();
+    CapturingLogger log = new CapturingLogger(System.Logger.Level.DEBUG);
     server.enqueue(
         FakeResponse.error(500, "{\"error\":{\"type\":\"server_error\",\"message\":\"oops\"}}")
             .withHeader("x-request-id", "req-1"));
@@ -363,7 +320,7 @@ class ReliabilityHttpTest {
 
   @Test
   void aStreamIsLoggedWhenItEnds() {
-    CapturingLogger log = new CapturingLogger();
+    CapturingLogger log = new CapturingLogger(System.Logger.Level.DEBUG);
     server.enqueue(
         FakeResponse.sse().data(chunk("Hi")).done().build().withHeader("x-request-id", "req-s"));
     try (KimiClient kimi = client().logger(log).build()) {
@@ -383,8 +340,8 @@ class ReliabilityHttpTest {
 
   @Test
   void messageContentsAreLoggedOnlyWhenTurnedOnAndNeverTheKey() {
-    CapturingLogger quiet = new CapturingLogger();
-    CapturingLogger verbose = new CapturingLogger();
+    CapturingLogger quiet = new CapturingLogger(System.Logger.Level.DEBUG);
+    CapturingLogger verbose = new CapturingLogger(System.Logger.Level.DEBUG);
     try (KimiClient a = client().logger(quiet).build();
         KimiClient b = client().logger(verbose).logMessageContents(true).build()) {
       a.chat(HELLO);

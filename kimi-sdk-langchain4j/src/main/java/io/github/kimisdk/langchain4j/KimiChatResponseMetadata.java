@@ -1,0 +1,130 @@
+package io.github.kimisdk.langchain4j;
+
+import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import java.util.Objects;
+
+/**
+ * What a Kimi response says about itself: LangChain4j's common metadata (id, model, {@link
+ * KimiTokenUsage}, finish reason) and Kimi's: when it was created and the request id Kimi's support
+ * asks for ({@code Msh-Request-Id}).
+ */
+public final class KimiChatResponseMetadata extends ChatResponseMetadata {
+
+  private final Long created;
+  private final String requestId;
+
+  private KimiChatResponseMetadata(Builder builder) {
+    super(builder);
+    this.created = builder.created;
+    this.requestId = builder.requestId;
+  }
+
+  /**
+   * Returns when the response was created, in seconds since the epoch, or null if not sent.
+   *
+   * @return the time, or null
+   */
+  public Long created() {
+    return created;
+  }
+
+  /**
+   * Returns the request id the server gave the call ({@code Msh-Request-Id} or {@code
+   * x-request-id}), or null if it gave none.
+   *
+   * @return the id, or null
+   */
+  public String requestId() {
+    return requestId;
+  }
+
+  /**
+   * Returns a builder holding these values.
+   *
+   * @return the builder
+   */
+  @Override
+  public Builder toBuilder() {
+    return ((Builder) toBuilder(builder())).created(created).requestId(requestId);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KimiChatResponseMetadata that
+        && super.equals(that)
+        && Objects.equals(created, that.created)
+        && Objects.equals(requestId, that.requestId);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), created, requestId);
+  }
+
+  @Override
+  public String toString() {
+    return "KimiChatResponseMetadata{id='"
+        + id()
+        + "', modelName='"
+        + modelName()
+        + "', tokenUsage="
+        + tokenUsage()
+        + ", finishReason="
+        + finishReason()
+        + ", created="
+        + created
+        + ", requestId='"
+        + requestId
+        + "'}";
+  }
+
+  /**
+   * Starts an empty metadata.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link KimiChatResponseMetadata}. */
+  public static final class Builder extends ChatResponseMetadata.Builder<Builder> {
+
+    private Long created;
+    private String requestId;
+
+    private Builder() {}
+
+    /**
+     * Sets the creation time.
+     *
+     * @param created seconds since the epoch, or null
+     * @return this builder
+     */
+    public Builder created(Long created) {
+      this.created = created;
+      return this;
+    }
+
+    /**
+     * Sets the request id.
+     *
+     * @param requestId the id, or null
+     * @return this builder
+     */
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    /**
+     * Builds the metadata.
+     *
+     * @return the metadata
+     */
+    @Override
+    public KimiChatResponseMetadata build() {
+      return new KimiChatResponseMetadata(this);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.github.kimisdk.langchain4j;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import io.github.kimisdk.KimiClient;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@link KimiChatModel} and {@link KimiStreamingChatModel} share: the client, the request
+ * defaults and the listeners, fixed when built.
+ */
+abstract class KimiModel {
+
+  private final KimiClient client;
+  private final KimiChatRequestParameters defaults;
+  private final List<ChatModelListener> listeners;
+
+  KimiModel(KimiModelBuilder<?> builder) {
+    this.defaults = builder.resolvedParameters();
+    this.listeners = builder.resolvedListeners();
+    this.client = builder.resolvedClient();
+  }
+
+  /** A request's parameters over the model's defaults, unless LangChain4j merged them already. */
+  final ChatRequestParameters merged(ChatRequestParameters p) {
+    return p instanceof KimiChatRequestParameters ? p : defaults.overrideWith(p);
+  }
+
+  /**
+   * Returns the parameters every request starts from: the builder's, over its {@code
+   * defaultRequestParameters}.
+   *
+   * @return the defaults
+   */
+  public KimiChatRequestParameters defaultRequestParameters() {
+    return defaults;
+  }
+
+  /**
+   * Returns the listeners that hear every request, response and error.
+   *
+   * @return the listeners, unmodifiable
+   */
+  public List<ChatModelListener> listeners() {
+    return listeners;
+  }
+
+  /**
+   * Returns {@link ModelProvider#OTHER}: LangChain4j names no Moonshot provider.
+   *
+   * @return the provider
+   */
+  public ModelProvider provider() {
+    return ModelProvider.OTHER;
+  }
+
+  /**
+   * Returns the capabilities beyond the common ones: JSON-schema response formats.
+   *
+   * @return the capabilities
+   */
+  public Set<Capability> supportedCapabilities() {
+    return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+  }
+
+  /**
+   * Returns the client the model calls through.
+   *
+   * @return the client
+   */
+  public KimiClient client() {
+    return client;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "[model="
+        + defaults.modelName()
+        + ", thinking="
+        + defaults.thinking()
+        + ", client="
+        + client
+        + "]";
+  }
+}

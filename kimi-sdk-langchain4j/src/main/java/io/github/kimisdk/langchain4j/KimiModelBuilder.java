@@ -1,0 +1,387 @@
+package io.github.kimisdk.langchain4j;
+
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.model.SamplingPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The builder settings {@link KimiChatModel} and {@link KimiStreamingChatModel} share, named as
+ * LangChain4j's providers name them. Either a client of the model's own ({@code apiKey}, {@code
+ * baseUrl}, {@code timeout}, {@code maxRetries}, {@code logRequests}, {@code samplingPolicy};
+ * without an API key the client reads {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
+ * KIMI_CODING_API_KEY}), or an existing {@code client}, which keeps its own settings. Request
+ * parameters set here override those of {@code defaultRequestParameters}.
+ *
+ * @param <B> the concrete builder
+ */
+abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
+
+  private KimiClient client;
+  private String apiKey;
+  private String baseUrl;
+  private Duration timeout;
+  private Integer maxRetries;
+  private Boolean logRequests;
+  private Boolean logResponses;
+  private SamplingPolicy samplingPolicy;
+  private List<ChatModelListener> listeners = List.of();
+  private ChatRequestParameters defaultRequestParameters;
+  private final KimiChatRequestParameters.Builder parameters = KimiChatRequestParameters.builder();
+
+  KimiModelBuilder() {}
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  /**
+   * Uses an existing client, with its key, endpoint, timeouts, retries and rate limit. Cannot be
+   * combined with {@code apiKey}, {@code baseUrl}, {@code timeout}, {@code maxRetries}, {@code
+   * logRequests}, {@code logResponses} or {@code samplingPolicy}: set those on the client.
+   *
+   * @param client the client; the model does not close it
+   * @return this builder
+   */
+  public B client(KimiClient client) {
+    this.client = client;
+    return self();
+  }
+
+  /**
+   * Sets the API key of the model's own client.
+   *
+   * @param apiKey the key; without one the client reads it from the environment
+   * @return this builder
+   */
+  public B apiKey(String apiKey) {
+    this.apiKey = apiKey;
+    return self();
+  }
+
+  /**
+   * Sets the base URL of the model's own client, such as {@code https://api.moonshot.cn/v1}.
+   *
+   * @param baseUrl the base URL; the default is Kimi's global platform
+   * @return this builder
+   */
+  public B baseUrl(String baseUrl) {
+    this.baseUrl = baseUrl;
+    return self();
+  }
+
+  /**
+   * Sets the model, such as {@code "kimi-k3"}; required here or in the default request parameters.
+   *
+   * @param modelName the model id
+   * @return this builder
+   */
+  public B modelName(String modelName) {
+    parameters.modelName(modelName);
+    return self();
+  }
+
+  /**
+   * Sets the temperature. Kimi's newer models fix it (kimi-k3: 1, or 0.6 without thinking); see
+   * {@code samplingPolicy}.
+   *
+   * @param temperature the temperature, in [0, 1]
+   * @return this builder
+   */
+  public B temperature(Double temperature) {
+    parameters.temperature(temperature);
+    return self();
+  }
+
+  /**
+   * Sets top-p (fixed at 0.95 on Kimi's newer models; see {@code samplingPolicy}).
+   *
+   * @param topP top-p, in [0, 1]
+   * @return this builder
+   */
+  public B topP(Double topP) {
+    parameters.topP(topP);
+    return self();
+  }
+
+  /**
+   * Sets the frequency penalty.
+   *
+   * @param frequencyPenalty the penalty, in [-2, 2]
+   * @return this builder
+   */
+  public B frequencyPenalty(Double frequencyPenalty) {
+    parameters.frequencyPenalty(frequencyPenalty);
+    return self();
+  }
+
+  /**
+   * Sets the presence penalty.
+   *
+   * @param presencePenalty the penalty, in [-2, 2]
+   * @return this builder
+   */
+  public B presencePenalty(Double presencePenalty) {
+    parameters.presencePenalty(presencePenalty);
+    return self();
+  }
+
+  /**
+   * Sets the maximum number of tokens to generate, reasoning included ({@code
+   * max_completion_tokens}).
+   *
+   * @param maxTokens the limit
+   * @return this builder
+   */
+  public B maxTokens(Integer maxTokens) {
+    parameters.maxOutputTokens(maxTokens);
+    return self();
+  }
+
+  /**
+   * The same as {@code maxTokens}, by Kimi's name for it.
+   *
+   * @param maxCompletionTokens the limit
+   * @return this builder
+   */
+  public B maxCompletionTokens(Integer maxCompletionTokens) {
+    return maxTokens(maxCompletionTokens);
+  }
+
+  /**
+   * Sets stop sequences: at most 5, each at most 32 bytes.
+   *
+   * @param stop the sequences
+   * @return this builder
+   */
+  public B stop(List<String> stop) {
+    parameters.stopSequences(stop);
+    return self();
+  }
+
+  /**
+   * Sets the response format: JSON, or JSON matching a schema.
+   *
+   * @param responseFormat the format
+   * @return this builder
+   */
+  public B responseFormat(ResponseFormat responseFormat) {
+    parameters.responseFormat(responseFormat);
+    return self();
+  }
+
+  /**
+   * Sets thinking on or off, or on with earlier turns' reasoning kept (see {@link Thinking}).
+   *
+   * @param thinking the setting
+   * @return this builder
+   */
+  public B thinking(Thinking thinking) {
+    parameters.thinking(thinking);
+    return self();
+  }
+
+  /**
+   * Sets the reasoning effort, such as {@code "high"}.
+   *
+   * @param reasoningEffort the effort
+   * @return this builder
+   */
+  public B reasoningEffort(String reasoningEffort) {
+    parameters.reasoningEffort(reasoningEffort);
+    return self();
+  }
+
+  /**
+   * Sets the prompt cache key.
+   *
+   * @param promptCacheKey the key
+   * @return this builder
+   */
+  public B promptCacheKey(String promptCacheKey) {
+    parameters.promptCacheKey(promptCacheKey);
+    return self();
+  }
+
+  /**
+   * Sets how long Kimi keeps the prompt cache of every request ({@code prompt_cache_options}).
+   *
+   * @param promptCacheTtl the time to live, or null for Kimi's default of five minutes
+   * @return this builder
+   */
+  public B promptCacheTtl(io.github.kimisdk.chat.CacheTtl promptCacheTtl) {
+    parameters.promptCacheTtl(promptCacheTtl);
+    return self();
+  }
+
+  /**
+   * Sets further members of every request's body (see {@link
+   * KimiChatRequestParameters.Builder#customParameters}).
+   *
+   * @param customParameters the members
+   * @return this builder
+   */
+  public B customParameters(Map<String, Object> customParameters) {
+    parameters.customParameters(customParameters);
+    return self();
+  }
+
+  /**
+   * Sets how long the model's own client waits for a response's headers and, in a body or stream,
+   * between two reads.
+   *
+   * @param timeout the timeout
+   * @return this builder
+   */
+  public B timeout(Duration timeout) {
+    this.timeout = timeout;
+    return self();
+  }
+
+  /**
+   * Sets how often the model's own client retries a call that failed in a way worth retrying (429,
+   * 5xx, a connection failure); 0 sends each call once.
+   *
+   * @param maxRetries the retries
+   * @return this builder
+   */
+  public B maxRetries(Integer maxRetries) {
+    this.maxRetries = maxRetries;
+    return self();
+  }
+
+  /**
+   * Logs request bodies (the conversation) at {@code DEBUG} on the logger {@value
+   * KimiClient#LOGGER_NAME}; the API key is never logged.
+   *
+   * @param logRequests whether to log them
+   * @return this builder
+   */
+  public B logRequests(Boolean logRequests) {
+    this.logRequests = logRequests;
+    return self();
+  }
+
+  /**
+   * Logs non-streamed response bodies at {@code DEBUG} on the logger {@value
+   * KimiClient#LOGGER_NAME}. The SDK logs requests and responses together: either switch turns both
+   * on.
+   *
+   * @param logResponses whether to log them
+   * @return this builder
+   */
+  public B logResponses(Boolean logResponses) {
+    this.logResponses = logResponses;
+    return self();
+  }
+
+  /**
+   * Says what the model's own client does with a sampling value the model fixes: refuse the request
+   * before sending it (the default), or drop the value ({@link SamplingPolicy#ADAPT}).
+   *
+   * @param samplingPolicy the policy
+   * @return this builder
+   */
+  public B samplingPolicy(SamplingPolicy samplingPolicy) {
+    this.samplingPolicy = samplingPolicy;
+    return self();
+  }
+
+  /**
+   * Sets the listeners that hear every request, response and error.
+   *
+   * @param listeners the listeners
+   * @return this builder
+   */
+  public B listeners(List<ChatModelListener> listeners) {
+    this.listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    return self();
+  }
+
+  /**
+   * Sets the request parameters every request starts from (a {@link KimiChatRequestParameters} for
+   * Kimi's own); the values set on this builder override them.
+   *
+   * @param parameters the parameters
+   * @return this builder
+   */
+  public B defaultRequestParameters(ChatRequestParameters parameters) {
+    this.defaultRequestParameters = parameters;
+    return self();
+  }
+
+  /** The model's request defaults: the default parameters, overridden by this builder's. */
+  KimiChatRequestParameters resolvedParameters() {
+    KimiChatRequestParameters own = parameters.build();
+    KimiChatRequestParameters merged =
+        defaultRequestParameters == null ? own : own.defaultedBy(defaultRequestParameters);
+    if (merged.modelName() == null || merged.modelName().isBlank()) {
+      throw new IllegalArgumentException(
+          "modelName must be set, such as modelName(\"kimi-k3\") on the builder");
+    }
+    return merged;
+  }
+
+  /** The listeners, unmodifiable. */
+  List<ChatModelListener> resolvedListeners() {
+    return listeners;
+  }
+
+  /** The client: the given one, or one built from this builder's settings. */
+  KimiClient resolvedClient() {
+    if (client != null) {
+      List<String> conflicts = new ArrayList<>();
+      add(conflicts, "apiKey", apiKey);
+      add(conflicts, "baseUrl", baseUrl);
+      add(conflicts, "timeout", timeout);
+      add(conflicts, "maxRetries", maxRetries);
+      add(conflicts, "logRequests", logRequests);
+      add(conflicts, "logResponses", logResponses);
+      add(conflicts, "samplingPolicy", samplingPolicy);
+      if (!conflicts.isEmpty()) {
+        throw new IllegalStateException(
+            "client(..) brings its own settings; set "
+                + String.join(", ", conflicts)
+                + " on the KimiClient's builder instead");
+      }
+      return client;
+    }
+    KimiClient.Builder b = KimiClient.builder();
+    if (apiKey != null) {
+      b.apiKey(apiKey);
+    } else {
+      b.fromEnv();
+    }
+    if (baseUrl != null) {
+      b.baseUrl(baseUrl);
+    }
+    if (timeout != null) {
+      b.timeouts(Timeouts.defaults().withResponseHeaders(timeout).withStreamIdle(timeout));
+    }
+    if (maxRetries != null) {
+      b.retryPolicy(RetryPolicy.defaults().withMaxRetries(maxRetries));
+    }
+    if (Boolean.TRUE.equals(logRequests) || Boolean.TRUE.equals(logResponses)) {
+      b.logMessageContents(true);
+    }
+    if (samplingPolicy != null) {
+      b.samplingPolicy(samplingPolicy);
+    }
+    return b.build();
+  }
+
+  private static void add(List<String> names, String name, Object value) {
+    if (value != null) {
+      names.add(name);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.github.kimisdk.langchain4j;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.langchain4j.internal.Requests;
+import io.github.kimisdk.langchain4j.internal.StreamingChat;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Kimi as a LangChain4j {@link StreamingChatModel}, over a {@link KimiClient}: the same mapping as
+ * {@link KimiChatModel}, streamed. Reasoning arrives through {@code onPartialThinking}, text
+ * through {@code onPartialResponse}, tool calls through {@code onPartialToolCall} (each fragment of
+ * the arguments) and {@code onCompleteToolCall}; then {@code onCompleteResponse} once, or {@code
+ * onError}. The contexts' {@link dev.langchain4j.model.chat.response.StreamingHandle} cancels the
+ * stream: the connection is closed and no callback follows.
+ *
+ * <pre>{@code
+ * StreamingChatModel model = KimiStreamingChatModel.builder()
+ *     .apiKey(System.getenv("MOONSHOT_API_KEY"))
+ *     .modelName("kimi-k3")
+ *     .build();
+ * model.chat("Tell me a story", new StreamingChatResponseHandler() {
+ *   public void onPartialResponse(String text) { System.out.print(text); }
+ *   public void onCompleteResponse(ChatResponse response) { System.out.println(); }
+ *   public void onError(Throwable error) { error.printStackTrace(); }
+ * });
+ * }</pre>
+ *
+ * <p>Each stream is read on one thread of the model's executor (by default a shared pool of daemon
+ * threads), which makes all of that stream's callbacks, never the caller's thread. A request Kimi
+ * cannot take ({@code topK}, audio, an image by http URL) throws from {@code chat} before anything
+ * is sent; a failed call reaches {@code onError} as a LangChain4j exception (see the module's
+ * README). Instances are immutable and thread-safe.
+ */
+public final class KimiStreamingChatModel extends KimiModel implements StreamingChatModel {
+
+  private final Executor executor;
+
+  private KimiStreamingChatModel(Builder builder) {
+    super(builder);
+    this.executor = builder.executor == null ? StreamingChat.defaultExecutor() : builder.executor;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts streaming one request to {@code handler}.
+   *
+   * @param request the request, its parameters already merged with {@link
+   *     #defaultRequestParameters()} (as {@link StreamingChatModel#chat(ChatRequest,
+   *     StreamingChatResponseHandler)} does)
+   * @param handler the handler
+   * @throws dev.langchain4j.exception.UnsupportedFeatureException for what Kimi does not take
+   * @throws IllegalArgumentException for a request Kimi refuses whatever the model
+   */
+  @Override
+  public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    StreamingChat.start(
+        client(),
+        Requests.toKimi(request.messages(), merged(request.parameters()), true),
+        handler,
+        executor);
+  }
+
+  /** Builds a {@link KimiStreamingChatModel}; the settings are {@link KimiChatModel.Builder}'s. */
+  public static final class Builder extends KimiModelBuilder<Builder> {
+
+    private Executor executor;
+
+    private Builder() {}
+
+    /**
+     * Sets where streams are read and their callbacks made: one task per stream, running for the
+     * stream's length. By default a shared pool of daemon threads.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Builds the model.
+     *
+     * @return the model
+     * @throws IllegalArgumentException if no model name is set
+     * @throws IllegalStateException if {@code client(..)} is combined with client settings
+     */
+    public KimiStreamingChatModel build() {
+      return new KimiStreamingChatModel(this);
+    }
+  }
+}

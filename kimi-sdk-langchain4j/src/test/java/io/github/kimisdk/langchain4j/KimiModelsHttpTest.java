@@ -1,0 +1,271 @@
+package io.github.kimisdk.langchain4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.CompleteToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCall;
+import dev.langchain4j.model.chat.response.PartialToolCallContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.RecordedRequest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the kit does not check, over HTTP against the fake: reasoning sent back verbatim, streamed
+ * tool calls whose ids Kimi left blank, prompt-cache usage, and how builder and request settings
+ * combine.
+ */
+class KimiModelsHttpTest {
+
+  private static final ToolSpecification WEATHER =
+      ToolSpecification.builder()
+          .name("get_weather")
+          .parameters(JsonObjectSchema.builder().addStringProperty("city").required("city").build())
+          .build();
+
+  private final FakeKimiServer server = new FakeKimiServer().start();
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  private KimiChatModel.Builder chat() {
+    return KimiChatModel.builder()
+        .apiKey("sk-test")
+        .baseUrl(server.baseUrl())
+        .maxRetries(0)
+        .modelName("kimi-k3");
+  }
+
+  private KimiStreamingChatModel.Builder streaming() {
+    return KimiStreamingChatModel.builder()
+        .apiKey("sk-test")
+        .baseUrl(server.baseUrl())
+        .maxRetries(0)
+        .modelName("kimi-k3");
+  }
+
+  private static ChatRequest request(List<dev.langchain4j.data.message.ChatMessage> messages) {
+    return ChatRequest.builder()
+        .messages(messages)
+        .parameters(ChatRequestParameters.builder().toolSpecifications(WEATHER).build())
+        .build();
+  }
+
+  /** The assistant messages of a recorded request body. */
+  private static List<JsonObject> assistantMessages(RecordedRequest r) {
+    JsonArray messages = (JsonArray) ((JsonObject) r.json()).get("messages");
+    return messages.values().stream()
+        .map(JsonObject.class::cast)
+        .filter(m -> ((JsonString) m.get("role")).value().equals("assistant"))
+        .toList();
+  }
+
+  private static String string(JsonValue v) {
+    return ((JsonString) v).value();
+  }
+
+  @Test
+  void thinkingComesBackAndGoesBackVerbatimOnTheNextTurn() {
+    KimiChatModel model = chat().build();
+    UserMessage question = UserMessage.from("What is the weather in city=Paris?");
+    AiMessage call = model.chat(request(List.of(question))).aiMessage();
+    assertThat(call.thinking()).isNotBlank();
+    assertThat(call.toolExecutionRequests()).hasSize(1);
+    ToolExecutionRequest r = call.toolExecutionRequests().get(0);
+
+    ChatResponse answer =
+        model.chat(
+            request(List.of(question, call, ToolExecutionResultMessage.from(r, "sunny, 21 C"))));
+
+    assertThat(answer.aiMessage().text()).contains("sunny, 21 C");
+    JsonObject sent = assistantMessages(server.requests().get(1)).get(0);
+    assertThat(string(sent.get("reasoning_content"))).isEqualTo(call.thinking());
+    JsonObject sentCall = (JsonObject) ((JsonArray) sent.get("tool_calls")).values().get(0);
+    assertThat(string(sentCall.get("id"))).isEqualTo(r.id());
+  }
+
+  @Test
+  void streamedThinkingGoesBackVerbatimToo() throws Exception {
+    KimiStreamingChatModel model = streaming().build();
+    UserMessage question = UserMessage.from("What is the weather in city=Paris?");
+    Recorder first = new Recorder();
+    model.chat(request(List.of(question)), first);
+    AiMessage call = first.response().aiMessage();
+    assertThat(call.thinking()).isNotBlank().isEqualTo(String.join("", first.thinking));
+
+    Recorder second = new Recorder();
+    model.chat(
+        request(
+            List.of(
+                question,
+                call,
+                ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), "rain"))),
+        second);
+
+    assertThat(second.response().aiMessage().text()).contains("rain");
+    JsonObject sent = assistantMessages(server.requests().get(1)).get(0);
+    assertThat(string(sent.get("reasoning_content"))).isEqualTo(call.thinking());
+  }
+
+  @Test
+  void streamedCallsWithBlankIdsGetOneIdEverywhere() throws Exception {
+    server
+        .toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN)
+        .streamedToolCallIds(FakeKimiServer.StreamedToolCallIds.BLANK);
+    KimiStreamingChatModel model = streaming().build();
+    UserMessage question = UserMessage.from("What is the weather in city=Oslo?");
+    Recorder first = new Recorder();
+    model.chat(request(List.of(question)), first);
+    AiMessage call = first.response().aiMessage();
+    String id = call.toolExecutionRequests().get(0).id();
+
+    assertThat(id).isEqualTo("get_weather:0");
+    assertThat(first.partials).isNotEmpty().allSatisfy(p -> assertThat(p.id()).isEqualTo(id));
+    assertThat(first.completes)
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.toolExecutionRequest())
+                    .isEqualTo(call.toolExecutionRequests().get(0)));
+
+    Recorder second = new Recorder();
+    model.chat(
+        request(
+            List.of(
+                question,
+                call,
+                ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), "snow"))),
+        second);
+    assertThat(second.response().aiMessage().text()).contains("snow");
+  }
+
+  @Test
+  void cachedPromptTokensAreReported() {
+    KimiChatModel model = chat().build();
+    String rules = "Answer in one short sentence, and say which rule you followed. ".repeat(40);
+    model.chat(SystemMessage.from(rules), UserMessage.from("Hello"));
+    KimiTokenUsage usage =
+        (KimiTokenUsage)
+            model.chat(SystemMessage.from(rules), UserMessage.from("Hello again")).tokenUsage();
+    assertThat(usage.cachedTokenCount()).isPositive().isLessThan(usage.inputTokenCount());
+  }
+
+  @Test
+  void builderValuesOverrideDefaultParametersAndRequestValuesOverrideBoth() {
+    KimiChatModel model =
+        chat()
+            .reasoningEffort("low")
+            .defaultRequestParameters(
+                KimiChatRequestParameters.builder()
+                    .modelName("kimi-k2.6")
+                    .reasoningEffort("max")
+                    .promptCacheKey("app")
+                    .maxOutputTokens(300)
+                    .build())
+            .build();
+    assertThat(model.defaultRequestParameters().modelName()).isEqualTo("kimi-k3");
+    assertThat(model.defaultRequestParameters().reasoningEffort()).isEqualTo("low");
+    assertThat(model.defaultRequestParameters().promptCacheKey()).isEqualTo("app");
+
+    model.chat(
+        ChatRequest.builder()
+            .messages(UserMessage.from("Hi"))
+            .parameters(ChatRequestParameters.builder().maxOutputTokens(200).build())
+            .build());
+
+    JsonObject body = (JsonObject) server.takeRequest().json();
+    assertThat(string(body.get("model"))).isEqualTo("kimi-k3");
+    assertThat(string(body.get("reasoning_effort"))).isEqualTo("low");
+    assertThat(string(body.get("prompt_cache_key"))).isEqualTo("app");
+    assertThat(body.get("max_completion_tokens").toString()).isEqualTo("200");
+  }
+
+  @Test
+  void anExistingClientIsUsedAsItIsAndCannotTakeClientSettings() {
+    try (KimiClient client =
+        KimiClient.builder().apiKey("sk-own").baseUrl(server.baseUrl()).build()) {
+      KimiChatModel model = KimiChatModel.builder().client(client).modelName("kimi-k3").build();
+      assertThat(model.client()).isSameAs(client);
+      model.chat("Hi");
+      assertThat(server.takeRequest().header("Authorization")).contains("Bearer sk-own");
+
+      assertThatThrownBy(
+              () ->
+                  KimiStreamingChatModel.builder()
+                      .client(client)
+                      .apiKey("sk-other")
+                      .maxRetries(1)
+                      .modelName("kimi-k3")
+                      .build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("apiKey, maxRetries");
+    }
+  }
+
+  @Test
+  void aModelNameIsRequired() {
+    assertThatThrownBy(() -> KimiChatModel.builder().apiKey("sk-test").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("modelName");
+  }
+
+  /** Records a stream's callbacks. */
+  private static final class Recorder implements StreamingChatResponseHandler {
+    final List<String> thinking = new CopyOnWriteArrayList<>();
+    final List<PartialToolCall> partials = new CopyOnWriteArrayList<>();
+    final List<CompleteToolCall> completes = new CopyOnWriteArrayList<>();
+    final CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+    @Override
+    public void onPartialThinking(dev.langchain4j.model.chat.response.PartialThinking t) {
+      thinking.add(t.text());
+    }
+
+    @Override
+    public void onPartialToolCall(PartialToolCall p, PartialToolCallContext context) {
+      partials.add(p);
+    }
+
+    @Override
+    public void onCompleteToolCall(CompleteToolCall c) {
+      completes.add(c);
+    }
+
+    @Override
+    public void onCompleteResponse(ChatResponse response) {
+      done.complete(response);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      done.completeExceptionally(error);
+    }
+
+    ChatResponse response() throws Exception {
+      return done.get(10, TimeUnit.SECONDS);
+    }
+  }
+}

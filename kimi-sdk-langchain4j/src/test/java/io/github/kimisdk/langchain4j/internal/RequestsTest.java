@@ -1,0 +1,311 @@
+package io.github.kimisdk.langchain4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.AudioContent;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.message.VideoContent;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.ToolChoice;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ContentPart;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.langchain4j.KimiChatRequestParameters;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.ToolCall;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** LangChain4j's requests and messages as the SDK's, rule by rule. */
+class RequestsTest {
+
+  private static final ChatRequestParameters K3 =
+      ChatRequestParameters.builder().modelName("kimi-k3").build();
+
+  private static ChatRequest map(ChatRequestParameters p, ChatMessage... messages) {
+    return Requests.toKimi(List.of(messages), p, false);
+  }
+
+  @Test
+  void systemUserAndToolResultMessagesKeepRoleTextAndName() {
+    List<Message> m =
+        Requests.messages(
+            List.of(
+                SystemMessage.from("Be brief"),
+                UserMessage.from("ann", "Hi"),
+                ToolExecutionResultMessage.from("call-1", "getWeather", "sunny")));
+    assertThat(m.get(0)).isEqualTo(Message.system("Be brief"));
+    assertThat(m.get(1))
+        .isEqualTo(new io.github.kimisdk.chat.UserMessage(List.of(ContentPart.text("Hi")), "ann"));
+    assertThat(m.get(2)).isEqualTo(new ToolMessage("call-1", "getWeather", "sunny"));
+  }
+
+  @Test
+  void anAiMessageSendsItsThinkingAsReasoningContentWithItsToolCalls() {
+    AiMessage ai =
+        AiMessage.builder()
+            .text("Let me look.")
+            .thinking("The user wants the weather.")
+            .toolExecutionRequests(
+                List.of(
+                    ToolExecutionRequest.builder()
+                        .id("getWeather:0")
+                        .name("getWeather")
+                        .arguments("{\"city\":\"Munich\"}")
+                        .build()))
+            .attributes(Map.of(Requests.REASONING_SIGNATURE, "sig-1"))
+            .build();
+    AssistantMessage a = (AssistantMessage) Requests.message(ai);
+    assertThat(a.content()).isEqualTo("Let me look.");
+    assertThat(a.reasoningContent()).isEqualTo("The user wants the weather.");
+    assertThat(a.reasoningSignature()).isEqualTo("sig-1");
+    assertThat(a.toolCalls())
+        .containsExactly(ToolCall.function("getWeather:0", "getWeather", "{\"city\":\"Munich\"}"));
+  }
+
+  @Test
+  void anAiMessageWithoutThinkingSendsNone() {
+    AssistantMessage a = (AssistantMessage) Requests.message(AiMessage.from("Hello"));
+    assertThat(a.reasoningContent()).isNull();
+    assertThat(a.toolCalls()).isEmpty();
+  }
+
+  @Test
+  void imagesAndVideoGoAsDataUrlsOrKimiFiles() {
+    UserMessage u =
+        UserMessage.from(
+            TextContent.from("What is this?"),
+            ImageContent.from("aGVsbG8=", "image/png"),
+            ImageContent.from("ms://file-123"),
+            VideoContent.from("AAAA", "video/mp4"));
+    io.github.kimisdk.chat.UserMessage m = (io.github.kimisdk.chat.UserMessage) Requests.message(u);
+    assertThat(m.content())
+        .containsExactly(
+            ContentPart.text("What is this?"),
+            new ContentPart.ImagePart("data:image/png;base64,aGVsbG8="),
+            new ContentPart.ImagePart("ms://file-123"),
+            new ContentPart.VideoPart("data:video/mp4;base64,AAAA"));
+  }
+
+  @Test
+  void anImageByHttpUrlIsNotSupported() {
+    UserMessage u =
+        UserMessage.from(TextContent.from("See"), ImageContent.from("https://example.com/cat.jpg"));
+    assertThatThrownBy(() -> Requests.message(u))
+        .isExactlyInstanceOf(UnsupportedFeatureException.class)
+        .hasMessageContaining("image")
+        .hasMessageContaining("not support");
+  }
+
+  @Test
+  void audioIsNotSupported() {
+    UserMessage u = UserMessage.from(AudioContent.from("AAAA", "audio/wav"));
+    assertThatThrownBy(() -> Requests.message(u))
+        .isExactlyInstanceOf(UnsupportedFeatureException.class)
+        .hasMessageContaining("AUDIO");
+  }
+
+  @Test
+  void commonParametersMapToKimisFields() {
+    ChatRequest r =
+        map(
+            ChatRequestParameters.builder()
+                .modelName("kimi-k2.6")
+                .temperature(0.6)
+                .topP(0.95)
+                .frequencyPenalty(0.5)
+                .presencePenalty(-0.5)
+                .maxOutputTokens(64)
+                .stopSequences("END")
+                .build(),
+            UserMessage.from("Hi"));
+    assertThat(r.model()).isEqualTo("kimi-k2.6");
+    assertThat(r.temperature()).isEqualTo(0.6);
+    assertThat(r.topP()).isEqualTo(0.95);
+    assertThat(r.frequencyPenalty()).isEqualTo(0.5);
+    assertThat(r.presencePenalty()).isEqualTo(-0.5);
+    assertThat(r.maxCompletionTokens()).isEqualTo(64);
+    assertThat(r.stop()).containsExactly("END");
+  }
+
+  @Test
+  void topKIsNotSupported() {
+    ChatRequestParameters p = ChatRequestParameters.builder().modelName("kimi-k3").topK(5).build();
+    assertThatThrownBy(() -> map(p, UserMessage.from("Hi")))
+        .isExactlyInstanceOf(UnsupportedFeatureException.class)
+        .hasMessageContaining("topK");
+  }
+
+  @Test
+  void aModelNameIsRequired() {
+    assertThatThrownBy(() -> map(ChatRequestParameters.builder().build(), UserMessage.from("Hi")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("modelName");
+  }
+
+  @Test
+  void toolSpecificationsBecomeFunctionToolsWithKimiSchemas() {
+    ToolSpecification weather =
+        ToolSpecification.builder()
+            .name("getWeather")
+            .description("The weather of a city")
+            .parameters(
+                JsonObjectSchema.builder()
+                    .addStringProperty("city", "City name")
+                    .addEnumProperty("unit", List.of("C", "F"))
+                    .required("city")
+                    .build())
+            .build();
+    ToolSpecification time = ToolSpecification.builder().name("get_time").build();
+    ChatRequest r =
+        map(
+            ChatRequestParameters.builder()
+                .modelName("kimi-k3")
+                .toolSpecifications(weather, time)
+                .toolChoice(ToolChoice.REQUIRED)
+                .build(),
+            UserMessage.from("Weather?"));
+    FunctionTool w = (FunctionTool) r.tools().get(0);
+    assertThat(w.name()).isEqualTo("getWeather");
+    assertThat(w.description()).isEqualTo("The weather of a city");
+    assertThat(Json.write(w.parameters()))
+        .isEqualTo(
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\","
+                + "\"description\":\"City name\"},\"unit\":{\"type\":\"string\","
+                + "\"enum\":[\"C\",\"F\"]}},\"required\":[\"city\"]}");
+    assertThat(Json.write(((FunctionTool) r.tools().get(1)).parameters()))
+        .isEqualTo("{\"type\":\"object\",\"properties\":{}}");
+    assertThat(r.toolChoice()).isEqualTo(io.github.kimisdk.tool.ToolChoice.required());
+  }
+
+  @Test
+  void toolChoicesMapOneToOne() {
+    ToolSpecification t = ToolSpecification.builder().name("get_time").build();
+    for (ToolChoice c : ToolChoice.values()) {
+      ChatRequest r =
+          map(
+              ChatRequestParameters.builder()
+                  .modelName("kimi-k3")
+                  .toolSpecifications(t)
+                  .toolChoice(c)
+                  .build(),
+              UserMessage.from("Time?"));
+      assertThat(r.toolChoice())
+          .as(c.name())
+          .isEqualTo(io.github.kimisdk.tool.ToolChoice.Mode.valueOf(c.name()));
+    }
+  }
+
+  @Test
+  void jsonWithoutASchemaIsJsonObjectMode() {
+    ChatRequest r =
+        map(
+            ChatRequestParameters.builder()
+                .modelName("kimi-k3")
+                .responseFormat(ResponseFormat.JSON)
+                .build(),
+            UserMessage.from("JSON please"));
+    assertThat(r.responseFormat()).isEqualTo(io.github.kimisdk.chat.ResponseFormat.jsonObject());
+  }
+
+  @Test
+  void jsonWithASchemaIsAJsonSchemaFormatNamedAsGiven() {
+    ResponseFormat f =
+        ResponseFormat.builder()
+            .type(ResponseFormatType.JSON)
+            .jsonSchema(
+                JsonSchema.builder()
+                    .name("Answer")
+                    .rootElement(
+                        JsonObjectSchema.builder()
+                            .addStringProperty("city")
+                            .required("city")
+                            .build())
+                    .build())
+            .build();
+    ChatRequest r =
+        map(
+            ChatRequestParameters.builder().modelName("kimi-k3").responseFormat(f).build(),
+            UserMessage.from("Capital?"));
+    assertThat(r.responseFormat().type())
+        .isEqualTo(io.github.kimisdk.chat.ResponseFormat.Type.JSON_SCHEMA);
+    assertThat(r.responseFormat().name()).isEqualTo("Answer");
+    assertThat(Json.write(r.responseFormat().schema()))
+        .isEqualTo(
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                + "\"required\":[\"city\"]}");
+  }
+
+  @Test
+  void aRawSchemaIsNormalisedToWhatKimiTakes() {
+    ResponseFormat f =
+        ResponseFormat.builder()
+            .type(ResponseFormatType.JSON)
+            .jsonSchema(
+                JsonSchema.builder()
+                    .name("Answer")
+                    .rootElement(
+                        JsonRawSchema.from(
+                            "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+                                + "\"type\":\"object\",\"properties\":{\"city\":"
+                                + "{\"type\":\"string\"}},\"required\":[\"city\"]}"))
+                    .build())
+            .build();
+    ChatRequest r =
+        map(
+            ChatRequestParameters.builder().modelName("kimi-k3").responseFormat(f).build(),
+            UserMessage.from("Capital?"));
+    assertThat(Json.write(r.responseFormat().schema()))
+        .doesNotContain("$schema")
+        .contains("\"city\":{\"type\":\"string\"}");
+  }
+
+  @Test
+  void kimisOwnParametersReachTheRequest() {
+    ChatRequest r =
+        map(
+            KimiChatRequestParameters.builder()
+                .modelName("kimi-k3")
+                .thinking(Thinking.disabled())
+                .reasoningEffort("low")
+                .promptCacheKey("cache-1")
+                .safetyIdentifier("user-hash")
+                .promptCacheTtl(CacheTtl.ONE_HOUR)
+                .customParameters(Map.of("seed", 7))
+                .build(),
+            UserMessage.from("Hi"));
+    assertThat(r.thinking()).isEqualTo(Thinking.disabled());
+    assertThat(r.reasoningEffort()).isEqualTo("low");
+    assertThat(r.promptCacheKey()).isEqualTo("cache-1");
+    assertThat(r.safetyIdentifier()).isEqualTo("user-hash");
+    assertThat(r.promptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
+    assertThat(Json.write(r.extraBody().get("seed"))).isEqualTo("7");
+  }
+
+  @Test
+  void theStreamFlagFollowsTheCall() {
+    assertThat(Requests.toKimi(List.of(UserMessage.from("Hi")), K3, true).stream()).isTrue();
+    assertThat(map(K3, UserMessage.from("Hi")).stream()).isFalse();
+  }
+}

@@ -1,0 +1,41 @@
+package io.github.kimisdk.errors;
+
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.Exceptions;
+
+/**
+ * The SDK's exceptions for tests outside the {@code errors} package, where their constructors
+ * cannot be called.
+ */
+@SuppressWarnings("exports") // a test fixture for the internal packages
+public final class TestErrors {
+
+  private TestErrors() {}
+
+  /** Returns the constructors of the exceptions. */
+  public static Exceptions exceptions() {
+    return Errors.exceptions();
+  }
+
+  /** Returns the error factory of a client of {@link Endpoint#GLOBAL} with default timeouts. */
+  public static ErrorFactory factory() {
+    return factory(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
+  }
+
+  /** Returns the error factory of a client with these settings. */
+  public static ErrorFactory factory(
+      Endpoint endpoint, boolean kimiCodeKey, String userAgent, Timeouts timeouts) {
+    return ErrorFactory.builder(Errors.exceptions(), endpoint)
+        .kimiCodeKey(kimiCodeKey)
+        .userAgent(userAgent)
+        .timeouts(timeouts)
+        .build();
+  }
+
+  /** Returns a connection failure with {@code message}. */
+  public static ConnectionException connection(String message) {
+    return new ConnectionException(message, null, null);
+  }
+}

@@ -1,0 +1,57 @@
+package io.github.kimisdk.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fake knows K3.1 Pro (kimi-api.md, Changes of 2026-11-25): it lists both ids with their window
+ * and efforts, answers them under K3's rules, and the catalog learned from its list is the built-in
+ * one.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class FakeModelK31HttpTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kimi-k3.1-pro", "kimi-k3.1-pro-highspeed"})
+  void answersAndListsK31(String id, FakeKimiServer server, KimiClient kimi) {
+    ChatCompletion reply =
+        kimi.chat(ChatRequest.builder(id).addUser("Say hi").reasoningEffort("low").build());
+    assertThat(reply.model()).isEqualTo(id);
+    assertThat(reply.choices().get(0).message().reasoningContent()).isNotEmpty();
+    assertThat(((JsonObject) server.takeRequest().json()).get("reasoning_effort"))
+        .isEqualTo(JsonString.of("low"));
+
+    ListedModel listed =
+        kimi.listModels().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+    assertThat(listed.contextLength()).isEqualTo(1_048_576);
+    assertThat(listed.efforts()).containsExactly("low", "high", "max");
+    ModelInfo builtIn = ModelCatalog.defaults().lookup(id);
+    assertThat(ModelCatalog.defaults().updated(List.of(listed)).lookup(id)).isEqualTo(builtIn);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kimi-k3.1-pro", "kimi-k3.1-pro-highspeed"})
+  void keepsK3sContractWhereK31IsInferredToFollowIt(String id, KimiClient kimi) {
+    // thinking off is accepted (inferred from K3), and then temperature 0.6 is K3's fixed value
+    ChatCompletion off =
+        kimi.chat(
+            ChatRequest.builder(id)
+                .addUser("Say hi")
+                .thinking(io.github.kimisdk.chat.Thinking.disabled())
+                .temperature(0.6)
+                .build());
+    assertThat(off.choices().get(0).message().reasoningContent()).isNull();
+  }
+}
