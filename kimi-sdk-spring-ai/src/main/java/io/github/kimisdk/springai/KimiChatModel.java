@@ -135,8 +135,7 @@ public final class KimiChatModel implements ChatModel {
     ChatModelObservationContext context =
         ChatModelObservationContext.builder().prompt(request).provider(PROVIDER).build();
     return ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
-        .observation(
-            observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
+        .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
         .observe(
             () -> {
               ChatCompletion completion = client.chat(toKimi(request, false));
@@ -195,7 +194,9 @@ public final class KimiChatModel implements ChatModel {
               Mono.fromSupplier(
                   () -> {
                     ChatCompletion whole =
-                        accumulator.toCompletion().withMetadata(stream.get().metadata().orElse(null));
+                        accumulator
+                            .toCompletion()
+                            .withMetadata(stream.get().metadata().orElse(null));
                     context.setResponse(Responses.toSpring(whole));
                     return Responses.last(whole);
                   });
@@ -222,8 +223,7 @@ public final class KimiChatModel implements ChatModel {
   }
 
   private static ChatRequest toKimi(Prompt prompt, boolean stream) {
-    return Requests.toKimi(
-        prompt.getInstructions(), (KimiChatOptions) prompt.getOptions(), stream);
+    return Requests.toKimi(prompt.getInstructions(), (KimiChatOptions) prompt.getOptions(), stream);
   }
 
   @Override
@@ -253,8 +253,8 @@ public final class KimiChatModel implements ChatModel {
     }
 
     /**
-     * Sets the default options; without any, the model asks {@link
-     * KimiChatOptions#DEFAULT_MODEL} with Kimi's defaults.
+     * Sets the default options; without any, the model asks {@link KimiChatOptions#DEFAULT_MODEL}
+     * with Kimi's defaults.
      *
      * @param options the options
      * @return this builder

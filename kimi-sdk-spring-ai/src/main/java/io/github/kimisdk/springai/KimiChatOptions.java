@@ -38,8 +38,8 @@ import org.springframework.ai.tool.ToolCallback;
  * is sent.
  *
  * <p>As Spring AI 2 wants, the options carry tool callbacks only to declare the tools to the model:
- * {@link KimiChatModel} never runs them, it returns the model's tool calls, and {@code ChatClient}'s
- * tool-calling advisor runs the loop.
+ * {@link KimiChatModel} never runs them, it returns the model's tool calls, and {@code
+ * ChatClient}'s tool-calling advisor runs the loop.
  */
 public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
 

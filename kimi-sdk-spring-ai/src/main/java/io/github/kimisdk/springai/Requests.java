@@ -48,9 +48,7 @@ final class Requests {
               + " leave topK unset");
     }
     ChatRequest.Builder b =
-        ChatRequest.builder(o.getModel())
-            .messages(messages(messages))
-            .stream(stream)
+        ChatRequest.builder(o.getModel()).messages(messages(messages)).stream(stream)
             .temperature(o.getTemperature())
             .topP(o.getTopP())
             .frequencyPenalty(o.getFrequencyPenalty())
@@ -79,8 +77,7 @@ final class Requests {
     for (org.springframework.ai.chat.messages.Message m : messages) {
       if (m instanceof ToolResponseMessage t) {
         for (ToolResponseMessage.ToolResponse r : t.getResponses()) {
-          out.add(
-              Message.tool(r.id(), r.name(), r.responseData() == null ? "" : r.responseData()));
+          out.add(Message.tool(r.id(), r.name(), r.responseData() == null ? "" : r.responseData()));
         }
       } else {
         out.add(message(m));

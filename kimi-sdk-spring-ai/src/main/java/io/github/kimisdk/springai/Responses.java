@@ -52,8 +52,8 @@ final class Responses {
   }
 
   /**
-   * One chunk of a stream, as a piece carrying its text and reasoning; null when it carries
-   * neither (tool-call deltas and usage wait for {@link #last}).
+   * One chunk of a stream, as a piece carrying its text and reasoning; null when it carries neither
+   * (tool-call deltas and usage wait for {@link #last}).
    */
   static ChatResponse piece(ChatCompletionChunk chunk) {
     String text = chunk.text();
@@ -107,7 +107,11 @@ final class Responses {
       toolCalls.add(new AssistantMessage.ToolCall(c.id(), c.type(), c.name(), c.arguments()));
     }
     AssistantMessage message =
-        AssistantMessage.builder().content(text).properties(properties).toolCalls(toolCalls).build();
+        AssistantMessage.builder()
+            .content(text)
+            .properties(properties)
+            .toolCalls(toolCalls)
+            .build();
     return new Generation(
         message,
         reason == null

@@ -21,10 +21,10 @@ import org.springframework.context.annotation.Conditional;
  * spring.ai.model.chat} is unset or {@code kimi}:
  *
  * <ul>
- *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key} and {@code spring.ai.kimi.base-url}
- *       ({@link KimiConnectionProperties}), customized by every {@link KimiClientCustomizer} bean,
- *       closed with the context; only when the key is set to something other than blanks, and
- *       only when the application defines no {@code KimiClient} of its own;
+ *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key} and {@code
+ *       spring.ai.kimi.base-url} ({@link KimiConnectionProperties}), customized by every {@link
+ *       KimiClientCustomizer} bean, closed with the context; only when the key is set to something
+ *       other than blanks, and only when the application defines no {@code KimiClient} of its own;
  *   <li>a {@link KimiChatModel} over the application's {@code KimiClient} (its own or the one
  *       above), with the {@code spring.ai.kimi.chat.*} options ({@link KimiChatProperties}), the
  *       application's {@link ObservationRegistry} and {@link ChatModelObservationConvention} if it
