@@ -7,6 +7,8 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiChatOptions;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -244,6 +246,25 @@ class KimiAutoConfigurationTest {
       assertThat(in).isNotNull();
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList())
           .isEqualTo(List.of(KimiAutoConfiguration.class.getName()));
+    }
+  }
+
+  @Test
+  void thePropertiesAreDescribedForIdes() throws IOException {
+    try (InputStream in =
+        getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).isNotNull();
+      List<String> names = new java.util.ArrayList<>();
+      for (JsonValue p : Json.parse(in.readAllBytes()).get("properties").asArray().values()) {
+        names.add(p.get("name").asString());
+      }
+      assertThat(names)
+          .contains(
+              "spring.ai.kimi.api-key",
+              "spring.ai.kimi.base-url",
+              "spring.ai.kimi.chat.model",
+              "spring.ai.kimi.chat.reasoning-effort",
+              "spring.ai.kimi.chat.options.model");
     }
   }
 
