@@ -23,16 +23,37 @@ public class KimiChatOptionsProperties {
     PRESERVED
   }
 
+  /** The model, such as kimi-k3 (the default). */
   private String model;
+
+  /** Sampling temperature; leave unset for models that fix it (kimi-k3). */
   private Double temperature;
+
+  /** Nucleus sampling mass; leave unset for models that fix it (kimi-k3). */
   private Double topP;
+
+  /** Output cap, reasoning included, sent as max_completion_tokens. */
   private Integer maxTokens;
+
+  /** Up to five stop sequences. */
   private List<String> stop;
+
+  /** Frequency penalty; leave unset for models that fix it. */
   private Double frequencyPenalty;
+
+  /** Presence penalty; leave unset for models that fix it. */
   private Double presencePenalty;
+
+  /** Whether the model thinks: enabled, disabled or preserved (keeps earlier reasoning). */
   private ThinkingMode thinking;
+
+  /** How hard the model thinks, sent as reasoning_effort (kimi-k3: low, high, max). */
   private String reasoningEffort;
+
+  /** A stable session or task id that improves prompt-cache hits. */
   private String promptCacheKey;
+
+  /** How long Kimi keeps the prompt prefix in its cache: five-minutes or one-hour. */
   private CacheTtl promptCacheTtl;
 
   /** Creates the properties with nothing set. */

@@ -12,7 +12,10 @@ public class KimiConnectionProperties {
   /** The prefix of these properties: {@value}. */
   public static final String PREFIX = "spring.ai.kimi";
 
+  /** The Kimi API key; without one (or with blanks) no client is auto-configured. */
   private String apiKey;
+
+  /** The API base URL, such as https://api.moonshot.cn/v1; Moonshot's global one by default. */
   private String baseUrl;
 
   /** Creates the properties with nothing set. */
