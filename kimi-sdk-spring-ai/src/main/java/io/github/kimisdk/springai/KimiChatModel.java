@@ -46,8 +46,9 @@ import reactor.core.publisher.Mono;
  * <p><b>Reasoning.</b> The assistant message's metadata holds Kimi's {@code reasoning_content}
  * under {@value #REASONING_CONTENT}, and an assistant message sent back carries it again, as
  * kimi-k3 requires of a tool-calling turn. Streamed, each response carries its piece of text and of
- * reasoning, and the last one carries no text but the tool calls, the whole reasoning, the finish
- * reason and the usage, so that Spring AI's aggregation rebuilds the whole message.
+ * reasoning (of the first choice), and the last one carries no text but the tool calls, the whole
+ * reasoning, the finish reason and the usage, so that Spring AI's aggregation rebuilds the whole
+ * message.
  *
  * <p><b>Metadata.</b> The response's metadata has the completion's id and model, the usage (its
  * native usage is the SDK's {@link io.github.kimisdk.chat.Usage}; cache reads are Kimi's cached
@@ -110,8 +111,9 @@ public final class KimiChatModel implements ChatModel {
   }
 
   /**
-   * Returns the default options, which always name a model ({@link KimiChatOptions#DEFAULT_MODEL}
-   * unless the builder's options named another).
+   * Returns the default options ({@code getDefaultOptions()}, deprecated by Spring AI 2, returns
+   * the same), which always name a model ({@link KimiChatOptions#DEFAULT_MODEL} unless the
+   * builder's options named another).
    *
    * @return the options
    */

@@ -95,7 +95,13 @@ class KimiChatOptionsTest {
       KimiChatModel model = KimiChatModel.builder().kimiClient(unused).build();
 
       assertThat(model.getOptions().getModel()).isEqualTo(KimiChatOptions.DEFAULT_MODEL);
+      assertThat(defaultOptions(model)).isSameAs(model.getOptions());
     }
+  }
+
+  @SuppressWarnings("removal") // what Spring AI 1 callers still call
+  private static ChatOptions defaultOptions(KimiChatModel model) {
+    return model.getDefaultOptions();
   }
 
   @Test
