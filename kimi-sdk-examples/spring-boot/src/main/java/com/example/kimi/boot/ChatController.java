@@ -1,13 +1,10 @@
 package com.example.kimi.boot;
 
-import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatCompletionChunk;
-import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.ChatStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Flow;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,7 +17,8 @@ import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 
 /**
- * The chat endpoints. The streamed ones send every piece of the reply as a JSON event ({@code
+ * The chat endpoints, over Spring AI's {@link ChatClient} (Kimi's chat model behind it). The
+ * streamed ones send every piece of the reply as a JSON event ({@code
  * data:{"text":" world"}}), never as bare text: Spring writes {@code data:} without a space after
  * the colon, and a browser's EventSource strips one leading space from the data, so a piece sent as
  * text loses its leading space ("Hellofroma stream").
@@ -37,29 +35,30 @@ class ChatController {
   /** One piece of a streamed answer, sent as the data of one event. */
   record Piece(String text) {}
 
-  private final KimiClient kimi;
-  private final String model;
+  private final ChatClient chat;
 
-  ChatController(KimiClient kimi, KimiProperties properties) {
-    this.kimi = kimi;
-    this.model = properties.model();
+  ChatController(ChatClient chat) {
+    this.chat = chat;
   }
 
   @PostMapping("/chat")
   Answer chat(@RequestBody Question question) {
-    ChatCompletion reply = kimi.chat(ChatRequest.of(model, question.message()));
-    return new Answer(reply.id(), reply.model(), reply.text());
+    ChatResponse reply = chat.prompt(question.message()).call().chatResponse();
+    return new Answer(
+        reply.getMetadata().getId(),
+        reply.getMetadata().getModel(),
+        reply.getResult().getOutput().getText());
   }
 
   /**
    * Streams the reply through a {@link Flux}: when the browser leaves, Spring cancels the Flux,
-   * which cancels the {@link ChatStream}, which closes the upstream call.
+   * which cancels Kimi's stream, which closes the upstream call.
    */
   @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   Flux<ServerSentEvent<Piece>> stream(@RequestParam String message) {
-    return JdkFlowAdapter.flowPublisherToFlux(kimi.stream(ChatRequest.of(model, message)))
-        .map(ChatCompletionChunk::text)
-        .filter(text -> text != null && !text.isEmpty())
+    return chat.prompt(message)
+        .stream()
+        .content()
         .map(text -> ServerSentEvent.builder(new Piece(text)).build());
   }
 
@@ -70,11 +69,12 @@ class ChatController {
   @GetMapping(path = "/stream/emitter", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter streamWithEmitter(@RequestParam String message) {
     SseEmitter emitter = new SseEmitter(Duration.ofMinutes(5).toMillis());
-    kimi.stream(ChatRequest.of(model, message)).subscribe(new EmitterSubscriber(emitter));
+    JdkFlowAdapter.publisherToFlowPublisher(chat.prompt(message).stream().content())
+        .subscribe(new EmitterSubscriber(emitter));
     return emitter;
   }
 
-  private static final class EmitterSubscriber implements Flow.Subscriber<ChatCompletionChunk> {
+  private static final class EmitterSubscriber implements Flow.Subscriber<String> {
     private final SseEmitter emitter;
     private Flow.Subscription subscription;
 
@@ -91,12 +91,9 @@ class ChatController {
     }
 
     @Override
-    public void onNext(ChatCompletionChunk chunk) {
-      String text = chunk.text();
+    public void onNext(String text) {
       try {
-        if (text != null && !text.isEmpty()) {
-          emitter.send(SseEmitter.event().data(new Piece(text), MediaType.APPLICATION_JSON));
-        }
+        emitter.send(SseEmitter.event().data(new Piece(text), MediaType.APPLICATION_JSON));
         subscription.request(1);
       } catch (IOException | IllegalStateException e) {
         subscription.cancel(); // the browser left: close the upstream call

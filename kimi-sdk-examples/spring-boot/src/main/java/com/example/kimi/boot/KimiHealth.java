@@ -2,8 +2,8 @@ package com.example.kimi.boot;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.PingResult;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**

@@ -2,10 +2,10 @@ package com.example.kimi.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.opentelemetry.api.OpenTelemetry;
@@ -40,13 +40,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The application over HTTP, with Kimi played by FakeKimiServer. */
+/**
+ * The application over HTTP, with Kimi played by FakeKimiServer: the auto-configured client and
+ * chat model, reached through ChatClient.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class KimiApplicationTest {
 
   private static final FakeKimiServer KIMI = new FakeKimiServer().trackConnections().start();
   private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final HttpClient browser =
@@ -57,8 +59,8 @@ class KimiApplicationTest {
 
   @DynamicPropertySource
   static void kimiProperties(DynamicPropertyRegistry registry) {
-    registry.add("kimi.api-key", () -> "sk-test");
-    registry.add("kimi.base-url", KIMI::baseUrl);
+    registry.add("spring.ai.kimi.api-key", () -> "sk-test");
+    registry.add("spring.ai.kimi.base-url", KIMI::baseUrl);
   }
 
   /** The application's OpenTelemetry, exporting its spans to memory. */
@@ -90,7 +92,7 @@ class KimiApplicationTest {
     HttpResponse<String> response = post("/chat", "{\"message\":\"Hello from Spring\"}");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    JsonNode answer = JSON.readTree(response.body());
+    JsonValue answer = Json.parse(response.body());
     // The listener's span reached the application's OpenTelemetry, with the completion's id.
     List<SpanData> spans = SPANS.getFinishedSpanItems();
     assertThat(spans).hasSize(1);
@@ -99,9 +101,9 @@ class KimiApplicationTest {
     assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
         .isEqualTo("moonshot");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")))
-        .isEqualTo(answer.get("id").asText());
-    assertThat(answer.get("model").asText()).isEqualTo("kimi-k3");
-    assertThat(answer.get("text").asText()).isEqualTo(expectedReply("Hello from Spring"));
+        .isEqualTo(answer.get("id").asString());
+    assertThat(answer.get("model").asString()).isEqualTo("kimi-k3");
+    assertThat(answer.get("text").asString()).isEqualTo(expectedReply("Hello from Spring"));
   }
 
   @ParameterizedTest
@@ -123,7 +125,7 @@ class KimiApplicationTest {
     assertThat(data).hasSizeGreaterThan(1).allSatisfy(d -> assertThat(d).startsWith("{"));
     StringBuilder text = new StringBuilder();
     for (String d : data) {
-      text.append(JSON.readTree(d).get("text").asText());
+      text.append(Json.parse(d).get("text").asString());
     }
     // Pieces after the first start with a space, which plain-text events would have lost.
     assertThat(data.stream().skip(1).map(this::pieceText)).anyMatch(t -> t.startsWith(" "));
@@ -182,10 +184,10 @@ class KimiApplicationTest {
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/problem+json");
-    JsonNode problem = JSON.readTree(response.body());
+    JsonValue problem = Json.parse(response.body());
     assertThat(problem.get("status").asInt()).isEqualTo(502);
-    assertThat(problem.get("requestId").asText()).isEqualTo("req-boot-401");
-    assertThat(problem.get("kimiError").asText()).isEqualTo("AuthenticationException");
+    assertThat(problem.get("requestId").asString()).isEqualTo("req-boot-401");
+    assertThat(problem.get("kimiError").asString()).isEqualTo("AuthenticationException");
     assertThat(problem.get("kimiStatus").asInt()).isEqualTo(401);
     assertThat(response.body()).doesNotContain("sk-test");
   }
@@ -204,7 +206,7 @@ class KimiApplicationTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).hasValue("120");
-    assertThat(JSON.readTree(response.body()).get("requestId").asText()).isEqualTo("req-boot-429");
+    assertThat(Json.parse(response.body()).get("requestId").asString()).isEqualTo("req-boot-429");
   }
 
   @Test
@@ -219,24 +221,24 @@ class KimiApplicationTest {
     HttpResponse<String> response = post("/chat", "{\"message\":\"Hello\"}");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    JsonNode problem = JSON.readTree(response.body());
-    assertThat(problem.get("detail").asText()).contains("messages must not be empty");
-    assertThat(problem.get("requestId").asText()).isEqualTo("req-boot-400");
+    JsonValue problem = Json.parse(response.body());
+    assertThat(problem.get("detail").asString()).contains("messages must not be empty");
+    assertThat(problem.get("requestId").asString()).isEqualTo("req-boot-400");
   }
 
   @Test
   void healthIsUpWhenKimiAnswersAndDownWhenItRejectsTheKey() throws Exception {
     HttpResponse<String> up = get("/actuator/health/kimi");
     assertThat(up.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(up.body()).get("status").asText()).isEqualTo("UP");
+    assertThat(Json.parse(up.body()).get("status").asString()).isEqualTo("UP");
 
     KIMI.enqueue(
         FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
     HttpResponse<String> down = get("/actuator/health/kimi");
     assertThat(down.statusCode()).isEqualTo(503);
-    JsonNode health = JSON.readTree(down.body());
-    assertThat(health.get("status").asText()).isEqualTo("DOWN");
-    assertThat(health.get("details").get("status").asText()).isEqualTo("BAD_KEY");
+    JsonValue health = Json.parse(down.body());
+    assertThat(health.get("status").asString()).isEqualTo("DOWN");
+    assertThat(health.get("details").get("status").asString()).isEqualTo("BAD_KEY");
   }
 
   // What the fake's model answers to `message`, asked directly.
@@ -245,11 +247,7 @@ class KimiApplicationTest {
   }
 
   private String pieceText(String data) {
-    try {
-      return JSON.readTree(data).get("text").asText();
-    } catch (Exception e) {
-      throw new AssertionError(data, e);
-    }
+    return Json.parse(data).get("text").asString();
   }
 
   private static List<String> dataLines(String body) {

@@ -1,0 +1,303 @@
+package io.github.kimisdk.springai;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatAccumulator;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
+import org.springframework.ai.chat.observation.ChatModelObservationConvention;
+import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
+import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import reactor.adapter.JdkFlowAdapter;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Kimi as a Spring AI {@link ChatModel}, over a {@link KimiClient}: the client's retries, rate
+ * limits, model rules (K3's fixed sampling, thinking and effort) and errors apply to every call.
+ *
+ * <pre>{@code
+ * KimiChatModel model = KimiChatModel.builder()
+ *     .kimiClient(KimiClient.fromEnv())
+ *     .options(KimiChatOptions.builder().model("kimi-k3").reasoningEffort("high").build())
+ *     .build();
+ * String answer = ChatClient.create(model).prompt("Say hi").call().content();
+ * }</pre>
+ *
+ * <p><b>Options.</b> A prompt's {@link KimiChatOptions} are the whole request's options ({@code
+ * ChatClient} builds them from {@link #getOptions()} and the request's own); other {@link
+ * ChatOptions} are laid over {@link #getOptions()}; without any, {@link #getOptions()} apply. A
+ * request that names no model asks the default options' model.
+ *
+ * <p><b>Tools.</b> As Spring AI 2 wants, the model never runs tools: it declares the options' tool
+ * callbacks to Kimi and returns the tool calls Kimi asks for; {@code ChatClient}'s tool-calling
+ * advisor runs them and calls again.
+ *
+ * <p><b>Reasoning.</b> The assistant message's metadata holds Kimi's {@code reasoning_content}
+ * under {@value #REASONING_CONTENT}, and an assistant message sent back carries it again, as
+ * kimi-k3 requires of a tool-calling turn. Streamed, each response carries its piece of text and of
+ * reasoning (of the first choice), and the last one carries no text but the tool calls, the whole
+ * reasoning, the finish reason and the usage, so that Spring AI's aggregation rebuilds the whole
+ * message.
+ *
+ * <p><b>Metadata.</b> The response's metadata has the completion's id and model, the usage (its
+ * native usage is the SDK's {@link io.github.kimisdk.chat.Usage}; cache reads are Kimi's cached
+ * tokens), {@code created}, Kimi's request id under {@value #REQUEST_ID} and the rate-limit headers
+ * under {@value #RATE_LIMIT_HEADERS}, when the response had them. Each generation's finish reason
+ * is Kimi's, in upper case ({@code STOP}, {@code TOOL_CALLS}, {@code LENGTH}).
+ *
+ * <p><b>Observations.</b> Every call and stream is a {@code gen_ai.client.operation} observation
+ * (Spring AI's {@link ChatModelObservationDocumentation}, provider {@value #PROVIDER}) on the given
+ * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled.
+ *
+ * <p><b>Failures</b> are the SDK's {@link io.github.kimisdk.errors.KimiException}s, thrown by
+ * {@link #call(Prompt)} and signalled by {@link #stream(Prompt)}. Cancelling a stream's {@link
+ * Flux} closes the call to Kimi.
+ */
+public final class KimiChatModel implements ChatModel {
+
+  /** The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}. */
+  public static final String REASONING_CONTENT = "reasoningContent";
+
+  /**
+   * The assistant message metadata key of a reasoning signature (Kimi's Anthropic-compatible
+   * surface signs thinking), sent back unchanged: {@value}.
+   */
+  public static final String REASONING_SIGNATURE = "reasoningSignature";
+
+  /** The response metadata key of Kimi's request id: {@value}. */
+  public static final String REQUEST_ID = "requestId";
+
+  /** The response metadata key of the rate-limit headers, a map keyed in lower case: {@value}. */
+  public static final String RATE_LIMIT_HEADERS = "rateLimitHeaders";
+
+  /** The provider name of the observations ({@code gen_ai.provider.name}): {@value}. */
+  public static final String PROVIDER = "moonshot";
+
+  private static final ChatModelObservationConvention DEFAULT_CONVENTION =
+      new DefaultChatModelObservationConvention();
+
+  private final KimiClient client;
+  private final KimiChatOptions options;
+  private final ObservationRegistry observationRegistry;
+  private final ChatModelObservationConvention observationConvention; // null: the default
+
+  private KimiChatModel(Builder b) {
+    this.client = Objects.requireNonNull(b.client, "kimiClient must be set");
+    KimiChatOptions o = b.options == null ? KimiChatOptions.builder().build() : b.options;
+    this.options =
+        o.getModel() == null ? o.mutate().model(KimiChatOptions.DEFAULT_MODEL).build() : o;
+    this.observationRegistry = b.observationRegistry;
+    this.observationConvention = b.observationConvention;
+  }
+
+  /**
+   * Returns a new builder.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the default options ({@code getDefaultOptions()}, deprecated by Spring AI 2, returns
+   * the same), which always name a model ({@link KimiChatOptions#DEFAULT_MODEL} unless the
+   * builder's options named another).
+   *
+   * @return the options
+   */
+  @Override
+  public KimiChatOptions getOptions() {
+    return options;
+  }
+
+  /**
+   * Sends the prompt and returns Kimi's reply.
+   *
+   * @param prompt the prompt
+   * @return the reply, one generation per choice
+   * @throws io.github.kimisdk.errors.KimiException when the call fails
+   * @throws IllegalArgumentException for a prompt Kimi cannot take (top-k, audio, an http image
+   *     URL)
+   */
+  @Override
+  public ChatResponse call(Prompt prompt) {
+    Prompt request = withOptions(prompt);
+    ChatModelObservationContext context =
+        ChatModelObservationContext.builder().prompt(request).provider(PROVIDER).build();
+    return ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
+        .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
+        .observe(
+            () -> {
+              ChatCompletion completion = client.chat(toKimi(request, false));
+              ChatResponse response = Responses.toSpring(completion);
+              context.setResponse(response);
+              return response;
+            });
+  }
+
+  /**
+   * Streams Kimi's reply. Nothing is sent until the {@link Flux} is subscribed to; each
+   * subscription is one call.
+   *
+   * @param prompt the prompt
+   * @return the pieces of the reply, then a last response with the tool calls, the finish reason
+   *     and the usage
+   */
+  @Override
+  public Flux<ChatResponse> stream(Prompt prompt) {
+    // Threading: the SDK delivers chunks on its own threads, one signal at a time (Reactive
+    // Streams rule 1.3), so the accumulator is only touched serially: by onNext, then by the last
+    // response, which concatWith builds after the chunks' onComplete.
+    return Flux.deferContextual(
+        contextView -> {
+          Prompt request = withOptions(prompt);
+          ChatModelObservationContext context =
+              ChatModelObservationContext.builder()
+                  .prompt(request)
+                  .provider(PROVIDER)
+                  .streaming(true)
+                  .build();
+          Observation observation =
+              ChatModelObservationDocumentation.CHAT_MODEL_OPERATION.observation(
+                  observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry);
+          Observation parent = contextView.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+          observation.parentObservation(parent);
+          observation.start();
+          ChatAccumulator accumulator = new ChatAccumulator();
+          AtomicReference<ChatStream> stream = new AtomicReference<>();
+          Flux<ChatResponse> pieces =
+              Flux.defer(
+                      () -> {
+                        ChatStream s = client.stream(toKimi(request, true));
+                        stream.set(s);
+                        return JdkFlowAdapter.flowPublisherToFlux(s);
+                      })
+                  .handle(
+                      (chunk, sink) -> {
+                        accumulator.add(chunk);
+                        ChatResponse piece = Responses.piece(chunk);
+                        if (piece != null) {
+                          sink.next(piece);
+                        }
+                      });
+          Mono<ChatResponse> last =
+              Mono.fromSupplier(
+                  () -> {
+                    ChatCompletion whole =
+                        accumulator
+                            .toCompletion()
+                            .withMetadata(stream.get().metadata().orElse(null));
+                    context.setResponse(Responses.toSpring(whole));
+                    return Responses.last(whole);
+                  });
+          return pieces
+              .concatWith(last)
+              .doOnError(observation::error)
+              .doFinally(signal -> observation.stop())
+              .contextWrite(c -> c.put(ObservationThreadLocalAccessor.KEY, observation));
+        });
+  }
+
+  /** The prompt with the options the request is sent with, naming a model. */
+  private Prompt withOptions(Prompt prompt) {
+    ChatOptions given = prompt.getOptions();
+    KimiChatOptions merged;
+    if (given instanceof KimiChatOptions k) {
+      merged = k.getModel() == null ? k.mutate().model(options.getModel()).build() : k;
+    } else if (given == null) {
+      merged = options;
+    } else {
+      merged = options.mutate().combineWith(given.mutate()).build();
+    }
+    return merged == given ? prompt : prompt.mutate().chatOptions(merged).build();
+  }
+
+  private static ChatRequest toKimi(Prompt prompt, boolean stream) {
+    return Requests.toKimi(prompt.getInstructions(), (KimiChatOptions) prompt.getOptions(), stream);
+  }
+
+  @Override
+  public String toString() {
+    return "KimiChatModel[" + options + "]";
+  }
+
+  /** Builds a {@link KimiChatModel}; only the client is required. */
+  public static final class Builder {
+
+    private KimiClient client;
+    private KimiChatOptions options;
+    private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+    private ChatModelObservationConvention observationConvention;
+
+    private Builder() {}
+
+    /**
+     * Sets the client the model calls Kimi with. The model does not close it.
+     *
+     * @param client the client
+     * @return this builder
+     */
+    public Builder kimiClient(KimiClient client) {
+      this.client = client;
+      return this;
+    }
+
+    /**
+     * Sets the default options; without any, the model asks {@link KimiChatOptions#DEFAULT_MODEL}
+     * with Kimi's defaults.
+     *
+     * @param options the options
+     * @return this builder
+     */
+    public Builder options(KimiChatOptions options) {
+      this.options = options;
+      return this;
+    }
+
+    /**
+     * Sets the registry the model's observations go to.
+     *
+     * @param observationRegistry the registry; {@link ObservationRegistry#NOOP} by default
+     * @return this builder
+     * @throws NullPointerException if {@code observationRegistry} is null
+     */
+    public Builder observationRegistry(ObservationRegistry observationRegistry) {
+      this.observationRegistry =
+          Objects.requireNonNull(observationRegistry, "observationRegistry must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the convention that names the observations and their keys.
+     *
+     * @param observationConvention the convention; null for Spring AI's default
+     * @return this builder
+     */
+    public Builder observationConvention(ChatModelObservationConvention observationConvention) {
+      this.observationConvention = observationConvention;
+      return this;
+    }
+
+    /**
+     * Builds the model.
+     *
+     * @return the model
+     * @throws NullPointerException if no client was set
+     */
+    public KimiChatModel build() {
+      return new KimiChatModel(this);
+    }
+  }
+}

@@ -1,0 +1,483 @@
+package io.github.kimisdk.springai;
+
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.tool.JsonSchema;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+
+/**
+ * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
+ * max tokens, stop sequences, penalties, tool callbacks and tool context), Kimi's own (thinking,
+ * reasoning effort, prompt cache key and time to live) and the response format. Immutable; {@link
+ * #mutate()} returns a builder holding a copy.
+ *
+ * <pre>{@code
+ * KimiChatOptions options = KimiChatOptions.builder()
+ *     .model("kimi-k3")
+ *     .reasoningEffort("high")
+ *     .promptCacheKey("support-bot")
+ *     .build();
+ * }</pre>
+ *
+ * <p>Every option is null (or empty) when unset, and an unset option is not sent: Kimi applies the
+ * model's default. kimi-k3 and the other K2.5+ models fix their sampling (temperature, top-p,
+ * penalties); leave those unset for them, or the client refuses the request (see the SDK's {@code
+ * SamplingPolicy}). Kimi has no top-k: a request with {@link #getTopK()} set is refused before it
+ * is sent.
+ *
+ * <p>As Spring AI 2 wants, the options carry tool callbacks only to declare the tools to the model:
+ * {@link KimiChatModel} never runs them, it returns the model's tool calls, and {@code
+ * ChatClient}'s tool-calling advisor runs the loop.
+ */
+public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
+
+  /** The model asked when the options name none: {@value}. */
+  public static final String DEFAULT_MODEL = "kimi-k3";
+
+  /** The name under which a schema set with {@code outputSchema} is sent: {@value}. */
+  public static final String OUTPUT_SCHEMA_NAME = "response";
+
+  private final String model;
+  private final Double frequencyPenalty;
+  private final Integer maxTokens;
+  private final Double presencePenalty;
+  private final List<String> stopSequences;
+  private final Double temperature;
+  private final Integer topK;
+  private final Double topP;
+  private final List<ToolCallback> toolCallbacks;
+  private final Map<String, Object> toolContext;
+  private final Thinking thinking;
+  private final String reasoningEffort;
+  private final String promptCacheKey;
+  private final CacheTtl promptCacheTtl;
+  private final ResponseFormat responseFormat;
+
+  /**
+   * Copies the values of a built set of portable options and of the builder's Kimi options.
+   *
+   * @param portable the portable options and tools, as the builder holds them
+   * @param b the builder, for Kimi's own options
+   */
+  protected KimiChatOptions(ToolCallingChatOptions portable, Builder b) {
+    this.model = portable.getModel();
+    this.frequencyPenalty = portable.getFrequencyPenalty();
+    this.maxTokens = portable.getMaxTokens();
+    this.presencePenalty = portable.getPresencePenalty();
+    List<String> stop = portable.getStopSequences();
+    this.stopSequences = stop == null ? null : List.copyOf(stop);
+    this.temperature = portable.getTemperature();
+    this.topK = portable.getTopK();
+    this.topP = portable.getTopP();
+    List<ToolCallback> callbacks = portable.getToolCallbacks();
+    this.toolCallbacks =
+        callbacks == null || callbacks.isEmpty()
+            ? List.of()
+            : Collections.unmodifiableList(copy(callbacks));
+    Map<String, Object> context = portable.getToolContext();
+    this.toolContext =
+        context == null || context.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(context));
+    this.thinking = b.thinking;
+    this.reasoningEffort = b.reasoningEffort;
+    this.promptCacheKey = b.promptCacheKey;
+    this.promptCacheTtl = b.promptCacheTtl;
+    this.responseFormat = b.responseFormat;
+  }
+
+  private static List<ToolCallback> copy(List<ToolCallback> callbacks) {
+    return new ArrayList<>(callbacks);
+  }
+
+  /**
+   * Returns a new builder with nothing set.
+   *
+   * @return the builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding a copy of these options.
+   *
+   * @return the builder
+   */
+  @Override
+  public Builder mutate() {
+    Builder b =
+        builder()
+            .model(model)
+            .frequencyPenalty(frequencyPenalty)
+            .maxTokens(maxTokens)
+            .presencePenalty(presencePenalty)
+            .stopSequences(stopSequences)
+            .temperature(temperature)
+            .topK(topK)
+            .topP(topP)
+            .thinking(thinking)
+            .reasoningEffort(reasoningEffort)
+            .promptCacheKey(promptCacheKey)
+            .promptCacheTtl(promptCacheTtl)
+            .responseFormat(responseFormat);
+    if (!toolCallbacks.isEmpty()) {
+      b.toolCallbacks(toolCallbacks);
+    }
+    if (!toolContext.isEmpty()) {
+      b.toolContext(toolContext);
+    }
+    return b;
+  }
+
+  @Override
+  public String getModel() {
+    return model;
+  }
+
+  @Override
+  public Double getFrequencyPenalty() {
+    return frequencyPenalty;
+  }
+
+  /**
+   * Returns the output cap, reasoning included, sent as {@code max_completion_tokens}.
+   *
+   * @return the cap, or null for the server's default
+   */
+  @Override
+  public Integer getMaxTokens() {
+    return maxTokens;
+  }
+
+  @Override
+  public Double getPresencePenalty() {
+    return presencePenalty;
+  }
+
+  @Override
+  public List<String> getStopSequences() {
+    return stopSequences;
+  }
+
+  @Override
+  public Double getTemperature() {
+    return temperature;
+  }
+
+  /**
+   * Returns top-k, which Kimi does not take: a request with it set is refused before it is sent.
+   *
+   * @return the value set, or null
+   */
+  @Override
+  public Integer getTopK() {
+    return topK;
+  }
+
+  @Override
+  public Double getTopP() {
+    return topP;
+  }
+
+  /**
+   * Returns the tools declared to the model.
+   *
+   * @return the callbacks, unmodifiable; empty when there are none
+   */
+  @Override
+  public List<ToolCallback> getToolCallbacks() {
+    return toolCallbacks;
+  }
+
+  /**
+   * Returns the context passed to the tools when they run; never sent to Kimi.
+   *
+   * @return the context, unmodifiable; empty when there is none
+   */
+  @Override
+  public Map<String, Object> getToolContext() {
+    return toolContext;
+  }
+
+  /**
+   * Returns whether the model thinks, for models that let the caller choose (kimi-k2.5, k2.6), and
+   * whether it keeps earlier reasoning ({@link Thinking#preserved()}).
+   *
+   * @return the setting, or null for the model's default
+   */
+  public Thinking getThinking() {
+    return thinking;
+  }
+
+  /**
+   * Returns how hard the model thinks, sent as {@code reasoning_effort} (kimi-k3: {@code low},
+   * {@code high}, {@code max}).
+   *
+   * @return the level, or null for the model's default
+   */
+  public String getReasoningEffort() {
+    return reasoningEffort;
+  }
+
+  /**
+   * Returns the prompt cache key: a stable session or task id that improves Kimi's prefix-cache
+   * hits.
+   *
+   * @return the key, or null
+   */
+  public String getPromptCacheKey() {
+    return promptCacheKey;
+  }
+
+  /**
+   * Returns how long Kimi keeps the prompt's prefix in its cache, sent as {@code
+   * prompt_cache_options}.
+   *
+   * @return the time to live, or null to ask for nothing (five minutes)
+   */
+  public CacheTtl getPromptCacheTtl() {
+    return promptCacheTtl;
+  }
+
+  /**
+   * Returns the format of the reply.
+   *
+   * @return the format, or null for free text
+   */
+  public ResponseFormat getResponseFormat() {
+    return responseFormat;
+  }
+
+  /**
+   * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
+   *
+   * @return the schema as JSON text, or null when the response format is not a JSON schema
+   */
+  @Override
+  public String getOutputSchema() {
+    return responseFormat != null
+            && responseFormat.type() == ResponseFormat.Type.JSON_SCHEMA
+            && responseFormat.schema() != null
+        ? Json.write(responseFormat.schema())
+        : null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (o == null || getClass() != o.getClass()) {
+      return false;
+    }
+    KimiChatOptions that = (KimiChatOptions) o;
+    return Objects.equals(model, that.model)
+        && Objects.equals(frequencyPenalty, that.frequencyPenalty)
+        && Objects.equals(maxTokens, that.maxTokens)
+        && Objects.equals(presencePenalty, that.presencePenalty)
+        && Objects.equals(stopSequences, that.stopSequences)
+        && Objects.equals(temperature, that.temperature)
+        && Objects.equals(topK, that.topK)
+        && Objects.equals(topP, that.topP)
+        && toolCallbacks.equals(that.toolCallbacks)
+        && toolContext.equals(that.toolContext)
+        && Objects.equals(thinking, that.thinking)
+        && Objects.equals(reasoningEffort, that.reasoningEffort)
+        && Objects.equals(promptCacheKey, that.promptCacheKey)
+        && promptCacheTtl == that.promptCacheTtl
+        && Objects.equals(responseFormat, that.responseFormat);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        model,
+        frequencyPenalty,
+        maxTokens,
+        presencePenalty,
+        stopSequences,
+        temperature,
+        topK,
+        topP,
+        toolCallbacks,
+        toolContext,
+        thinking,
+        reasoningEffort,
+        promptCacheKey,
+        promptCacheTtl,
+        responseFormat);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("KimiChatOptions[model=").append(model);
+    append(sb, "temperature", temperature);
+    append(sb, "topP", topP);
+    append(sb, "topK", topK);
+    append(sb, "maxTokens", maxTokens);
+    append(sb, "stopSequences", stopSequences);
+    append(sb, "frequencyPenalty", frequencyPenalty);
+    append(sb, "presencePenalty", presencePenalty);
+    append(sb, "thinking", thinking);
+    append(sb, "reasoningEffort", reasoningEffort);
+    append(sb, "promptCacheKey", promptCacheKey);
+    append(sb, "promptCacheTtl", promptCacheTtl);
+    append(sb, "responseFormat", responseFormat == null ? null : responseFormat.type());
+    if (!toolCallbacks.isEmpty()) {
+      List<String> names = new ArrayList<>(toolCallbacks.size());
+      for (ToolCallback c : toolCallbacks) {
+        names.add(c.getToolDefinition().name());
+      }
+      append(sb, "tools", names);
+    }
+    return sb.append(']').toString();
+  }
+
+  private static void append(StringBuilder sb, String name, Object value) {
+    if (value != null) {
+      sb.append(", ").append(name).append('=').append(value);
+    }
+  }
+
+  /**
+   * Builds {@link KimiChatOptions}. {@link #combineWith(ChatOptions.Builder)} overlays another
+   * builder's values, as {@code ChatClient} does with a request's options over the model's
+   * defaults: set values replace, lists (stop sequences, tool callbacks) and the tool context are
+   * merged.
+   */
+  public static class Builder extends DefaultToolCallingChatOptions.Builder<Builder>
+      implements StructuredOutputChatOptions.Builder<Builder> {
+
+    private Thinking thinking;
+    private String reasoningEffort;
+    private String promptCacheKey;
+    private CacheTtl promptCacheTtl;
+    private ResponseFormat responseFormat;
+
+    /** Creates a builder with nothing set; see {@link KimiChatOptions#builder()}. */
+    protected Builder() {}
+
+    /**
+     * Sets whether the model thinks ({@link Thinking#enabled()}, {@link Thinking#disabled()},
+     * {@link Thinking#preserved()}).
+     *
+     * @param thinking the setting; null for the model's default
+     * @return this builder
+     */
+    public Builder thinking(Thinking thinking) {
+      this.thinking = thinking;
+      return self();
+    }
+
+    /**
+     * Sets how hard the model thinks, sent as {@code reasoning_effort}.
+     *
+     * @param reasoningEffort the level, such as {@code "high"}; null for the model's default
+     * @return this builder
+     */
+    public Builder reasoningEffort(String reasoningEffort) {
+      this.reasoningEffort = reasoningEffort;
+      return self();
+    }
+
+    /**
+     * Sets the prompt cache key.
+     *
+     * @param promptCacheKey a stable session or task id; null for none
+     * @return this builder
+     */
+    public Builder promptCacheKey(String promptCacheKey) {
+      this.promptCacheKey = promptCacheKey;
+      return self();
+    }
+
+    /**
+     * Sets how long Kimi keeps the prompt's prefix in its cache.
+     *
+     * @param promptCacheTtl the time to live; null to ask for nothing
+     * @return this builder
+     */
+    public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
+      this.promptCacheTtl = promptCacheTtl;
+      return self();
+    }
+
+    /**
+     * Sets the format of the reply, such as {@link ResponseFormat#jsonObject()}.
+     *
+     * @param responseFormat the format; null for free text
+     * @return this builder
+     */
+    public Builder responseFormat(ResponseFormat responseFormat) {
+      this.responseFormat = responseFormat;
+      return self();
+    }
+
+    /**
+     * Sets the JSON Schema the reply must follow (what {@code ChatClient}'s {@code entity(...)}
+     * with {@code useProviderStructuredOutput()} sets): sent as a {@code json_schema} response
+     * format named {@value KimiChatOptions#OUTPUT_SCHEMA_NAME}, rewritten into the JSON Schema Kimi
+     * accepts ({@link JsonSchema#normalize}).
+     *
+     * @param outputSchema the schema as JSON text; null for free text
+     * @return this builder
+     * @throws io.github.kimisdk.json.JsonException if the text is not JSON
+     * @throws IllegalArgumentException if the schema cannot be made one Kimi accepts
+     */
+    @Override
+    public Builder outputSchema(String outputSchema) {
+      this.responseFormat =
+          outputSchema == null
+              ? null
+              : ResponseFormat.jsonSchema(
+                  OUTPUT_SCHEMA_NAME, JsonSchema.normalize(Json.parse(outputSchema)).schema());
+      return self();
+    }
+
+    @Override
+    public Builder combineWith(ChatOptions.Builder<?> other) {
+      super.combineWith(other);
+      if (other instanceof Builder that) {
+        if (that.thinking != null) {
+          this.thinking = that.thinking;
+        }
+        if (that.reasoningEffort != null) {
+          this.reasoningEffort = that.reasoningEffort;
+        }
+        if (that.promptCacheKey != null) {
+          this.promptCacheKey = that.promptCacheKey;
+        }
+        if (that.promptCacheTtl != null) {
+          this.promptCacheTtl = that.promptCacheTtl;
+        }
+        if (that.responseFormat != null) {
+          this.responseFormat = that.responseFormat;
+        }
+      }
+      return self();
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    @Override
+    public KimiChatOptions build() {
+      return new KimiChatOptions(super.build(), this);
+    }
+  }
+}

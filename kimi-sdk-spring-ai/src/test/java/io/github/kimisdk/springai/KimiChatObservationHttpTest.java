@@ -1,0 +1,101 @@
+package io.github.kimisdk.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.testing.FakeResponse;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.observation.ChatModelObservationDocumentation.HighCardinalityKeyNames;
+import org.springframework.ai.chat.observation.ChatModelObservationDocumentation.LowCardinalityKeyNames;
+import org.springframework.ai.chat.prompt.Prompt;
+
+/** Every call and stream is one GenAI observation, as Spring AI's own models make them. */
+class KimiChatObservationHttpTest {
+
+  @RegisterExtension final FakeKimi kimi = new FakeKimi();
+
+  private final TestObservationRegistry registry = TestObservationRegistry.create();
+  private final KimiChatModel model =
+      KimiChatModel.builder().kimiClient(kimi.client).observationRegistry(registry).build();
+
+  @Test
+  void aCallIsAnObservationWithTheGenAiKeys() {
+    kimi.server.enqueue(FakeResponse.reply("Observed"));
+
+    ChatResponse response = model.call(new Prompt("Hello"));
+
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasSingleObservationThat()
+        .hasNameEqualTo("gen_ai.client.operation")
+        .hasContextualNameEqualTo("chat kimi-k3")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_OPERATION_TYPE.asString(), "chat")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "moonshot")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.REQUEST_MODEL.asString(), "kimi-k3")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.RESPONSE_MODEL.asString(), "kimi-k3")
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.RESPONSE_ID.asString(), response.getMetadata().getId())
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.RESPONSE_FINISH_REASONS.asString(), "[\"STOP\"]")
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.USAGE_OUTPUT_TOKENS.asString(),
+            String.valueOf(response.getMetadata().getUsage().getCompletionTokens()))
+        .doesNotHaveError()
+        .hasBeenStopped();
+  }
+
+  @Test
+  void aStreamIsOneObservationEndingWithTheWholeResponse() {
+    kimi.server.enqueue(FakeResponse.reply("Observed in pieces"));
+
+    List<ChatResponse> pieces = model.stream(new Prompt("Hello")).collectList().block();
+
+    ChatResponse last = pieces.get(pieces.size() - 1);
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasSingleObservationThat()
+        .hasHighCardinalityKeyValue(HighCardinalityKeyNames.REQUEST_STREAM.asString(), "true")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.RESPONSE_MODEL.asString(), "kimi-k3")
+        .hasHighCardinalityKeyValue(
+            HighCardinalityKeyNames.USAGE_OUTPUT_TOKENS.asString(),
+            String.valueOf(last.getMetadata().getUsage().getCompletionTokens()))
+        .hasBeenStopped();
+  }
+
+  @Test
+  void aFailedCallIsAnObservationWithTheError() {
+    kimi.server.enqueue(
+        FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
+
+    assertThatThrownBy(() -> model.call(new Prompt("Hello")))
+        .isInstanceOf(AuthenticationException.class);
+
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasSingleObservationThat()
+        .hasError()
+        .hasBeenStopped();
+  }
+
+  @Test
+  void aCancelledStreamStopsItsObservation() {
+    kimi.server.enqueue(FakeResponse.reply("one two three four five six seven"));
+
+    ChatResponse first = model.stream(new Prompt("Hello")).blockFirst();
+
+    assertThat(first.getResult().getOutput().getMetadata())
+        .containsKey(KimiChatModel.REASONING_CONTENT); // the first piece of a thinking model
+    TestObservationRegistryAssert.assertThat(registry).hasSingleObservationThat().hasBeenStopped();
+  }
+
+  @Test
+  void aStreamNotSubscribedToSendsNothingAndObservesNothing() {
+    model.stream(new Prompt("Hello"));
+
+    assertThat(kimi.server.requestCount()).isZero();
+    TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyObservation();
+  }
+}

@@ -1,0 +1,114 @@
+package io.github.kimisdk.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.Thinking;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/** What ChatClient does with the options: copy them, lay a request's over the defaults. */
+class KimiChatOptionsTest {
+
+  private static final ToolCallback TOOL =
+      new ToolCallback() {
+        @Override
+        public ToolDefinition getToolDefinition() {
+          return ToolDefinition.builder()
+              .name("clock")
+              .description("Tells the time")
+              .inputSchema("{\"type\":\"object\",\"properties\":{}}")
+              .build();
+        }
+
+        @Override
+        public String call(String toolInput) {
+          return "noon";
+        }
+      };
+
+  private static KimiChatOptions everything() {
+    return KimiChatOptions.builder()
+        .model("kimi-k2.6")
+        .temperature(0.5)
+        .topP(0.8)
+        .maxTokens(100)
+        .stopSequences(List.of("END"))
+        .frequencyPenalty(0.1)
+        .presencePenalty(0.2)
+        .toolCallbacks(TOOL)
+        .toolContext(Map.of("user", "ada"))
+        .thinking(Thinking.preserved())
+        .reasoningEffort("high")
+        .promptCacheKey("key")
+        .promptCacheTtl(CacheTtl.ONE_HOUR)
+        .responseFormat(ResponseFormat.jsonObject())
+        .build();
+  }
+
+  @Test
+  void mutateCopiesEveryOption() {
+    KimiChatOptions options = everything();
+
+    KimiChatOptions copy = options.mutate().build();
+
+    assertThat(copy).isEqualTo(options).isNotSameAs(options).hasSameHashCodeAs(options);
+    assertThat(copy.getToolCallbacks()).containsExactly(TOOL);
+    assertThat(copy.getToolContext()).containsEntry("user", "ada");
+    assertThat(copy.getThinking()).isEqualTo(Thinking.preserved());
+    assertThat(copy.getPromptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
+  }
+
+  @Test
+  void aRequestsOptionsReplaceTheDefaultsTheySetAndKeepTheOthers() {
+    KimiChatOptions merged =
+        everything()
+            .mutate()
+            .combineWith(KimiChatOptions.builder().reasoningEffort("low").maxTokens(7))
+            .build();
+
+    assertThat(merged.getReasoningEffort()).isEqualTo("low");
+    assertThat(merged.getMaxTokens()).isEqualTo(7);
+    assertThat(merged.getModel()).isEqualTo("kimi-k2.6");
+    assertThat(merged.getPromptCacheKey()).isEqualTo("key");
+    assertThat(merged.getThinking()).isEqualTo(Thinking.preserved());
+  }
+
+  @Test
+  void portableOptionsCombineWithKimisDefaults() {
+    KimiChatOptions merged =
+        everything().mutate().combineWith(ChatOptions.builder().temperature(0.3)).build();
+
+    assertThat(merged.getTemperature()).isEqualTo(0.3);
+    assertThat(merged.getReasoningEffort()).isEqualTo("high");
+  }
+
+  @Test
+  void theModelsDefaultsNameAModel() {
+    try (KimiClient unused = KimiClient.builder().apiKey("sk-unused").build()) {
+      KimiChatModel model = KimiChatModel.builder().kimiClient(unused).build();
+
+      assertThat(model.getOptions().getModel()).isEqualTo(KimiChatOptions.DEFAULT_MODEL);
+      assertThat(defaultOptions(model)).isSameAs(model.getOptions());
+    }
+  }
+
+  @SuppressWarnings("removal") // what Spring AI 1 callers still call
+  private static ChatOptions defaultOptions(KimiChatModel model) {
+    return model.getDefaultOptions();
+  }
+
+  @Test
+  void toStringNamesTheToolsNotTheirCallbacks() {
+    assertThat(everything().toString())
+        .startsWith("KimiChatOptions[model=kimi-k2.6")
+        .contains("tools=[clock]")
+        .contains("reasoningEffort=high");
+  }
+}

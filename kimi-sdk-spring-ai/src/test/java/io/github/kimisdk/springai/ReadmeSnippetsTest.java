@@ -1,0 +1,148 @@
+package io.github.kimisdk.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spring AI snippets compile against this module's test class path (the module, Spring AI's
+ * ChatClient, Reactor): the repository README's {@code ```java spring-ai} blocks, which
+ * kimi-sdk-examples' ReadmeSnippetsTest (the SDK alone) skips, and every {@code ```java} block of
+ * this module's README.md. Each block is the body of a method of a class that has a {@code
+ * ChatClient chatClient} and a record {@code City(String name, int population)}, with {@link
+ * #IMPORTS}.
+ */
+class ReadmeSnippetsTest {
+
+  static final List<String> IMPORTS =
+      List.of(
+          "import io.github.kimisdk.KimiClient;",
+          "import io.github.kimisdk.springai.*;",
+          "import org.springframework.ai.chat.client.ChatClient;",
+          "import reactor.core.publisher.Flux;");
+
+  @TempDir Path out;
+
+  /** A block: the Markdown line of its first code line, and its code. */
+  record Block(int line, List<String> code) {}
+
+  static List<Block> blocks(Path markdown, String fence) throws IOException {
+    List<String> lines = Files.readAllLines(markdown, StandardCharsets.UTF_8);
+    List<Block> blocks = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).strip().equals(fence)) {
+        int end = i + 1;
+        while (!lines.get(end).strip().equals("```")) {
+          end++;
+        }
+        blocks.add(new Block(i + 2, lines.subList(i + 1, end)));
+        i = end;
+      }
+    }
+    return blocks;
+  }
+
+  /** Compiles the blocks; returns one message per error, naming the Markdown line. */
+  List<String> compile(String file, List<Block> blocks) throws IOException {
+    List<Wrapped> sources = new ArrayList<>();
+    for (Block b : blocks) {
+      sources.add(new Wrapped(b));
+    }
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    List<String> options =
+        List.of(
+            "--release",
+            "17",
+            "-proc:none",
+            "-classpath",
+            System.getProperty("java.class.path"),
+            "-d",
+            out.toString());
+    try (var files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+      javac.getTask(null, files, diagnostics, options, null, sources).call();
+    }
+    List<String> errors = new ArrayList<>();
+    for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+      if (d.getKind() == Diagnostic.Kind.ERROR) {
+        long line =
+            d.getSource() instanceof Wrapped w
+                ? w.markdownLine(d.getLineNumber())
+                : d.getLineNumber();
+        errors.add(file + ":" + line + ": " + d.getMessage(Locale.ROOT));
+      }
+    }
+    return errors;
+  }
+
+  @Test
+  void theRepositoryReadmesSpringAiSnippetsCompile() throws IOException {
+    List<Block> blocks = blocks(Path.of("..", "README.md"), "```java spring-ai");
+
+    assertThat(blocks).as("```java spring-ai blocks").isNotEmpty();
+    assertThat(compile("README.md", blocks)).isEmpty();
+  }
+
+  @Test
+  void theModuleReadmesSnippetsCompile() throws IOException {
+    List<Block> blocks = blocks(Path.of("README.md"), "```java");
+
+    assertThat(blocks).as("```java blocks").hasSizeGreaterThan(1);
+    assertThat(compile("kimi-sdk-spring-ai/README.md", blocks)).isEmpty();
+  }
+
+  @Test
+  void aSnippetThatDoesNotCompileIsReportedAtItsLine() throws IOException {
+    List<Block> broken = List.of(new Block(12, List.of("int a = 1;", "chatClient.prompt(a);")));
+
+    assertThat(compile("DOC.md", broken)).singleElement().asString().startsWith("DOC.md:13: ");
+  }
+
+  /** A block wrapped in a class of its own, remembering where its code starts. */
+  static final class Wrapped extends SimpleJavaFileObject {
+    private final String text;
+    private final int firstMarkdownLine;
+    private final int firstCodeLine;
+
+    Wrapped(Block b) {
+      super(URI.create("string:///snippets/l" + b.line() + "/Snippet.java"), Kind.SOURCE);
+      List<String> lines = new ArrayList<>();
+      lines.add("package snippets.l" + b.line() + ";");
+      lines.addAll(IMPORTS);
+      lines.add("class Snippet {");
+      lines.add("  ChatClient chatClient;");
+      lines.add("  record City(String name, int population) {}");
+      lines.add("  void run() throws Exception {");
+      this.firstCodeLine = lines.size() + 1;
+      lines.addAll(b.code());
+      lines.add("  }");
+      lines.add("}");
+      this.text = String.join("\n", lines) + "\n";
+      this.firstMarkdownLine = b.line();
+    }
+
+    long markdownLine(long generatedLine) {
+      return generatedLine >= firstCodeLine ? firstMarkdownLine + generatedLine - firstCodeLine : 0;
+    }
+
+    @Override
+    public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+      return text;
+    }
+  }
+}
