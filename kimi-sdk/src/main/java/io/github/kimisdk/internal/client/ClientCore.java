@@ -78,9 +78,8 @@ public final class ClientCore {
   private volatile Chain chain; // built once; a test may add an interceptor before its first call
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
-  private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-  // Calls with their retries, each ended by close() with its attempts counted (see closing).
-  private final Map<CompletableFuture<?>, Consumer<KimiException>> retried =
+  // What close() ends, each the way it is ended: a call with its retries counts its attempts.
+  private final Map<CompletableFuture<?>, Consumer<KimiException>> inFlight =
       new ConcurrentHashMap<>();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
@@ -108,7 +107,6 @@ public final class ClientCore {
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
-    concerns.add(new Tracking(this));
     concerns.add(new Observing(this));
     concerns.add(new Spending(meter));
     concerns.add(new Retrying(this));
@@ -388,8 +386,8 @@ public final class ClientCore {
    * @param stop ends the call with the given failure
    */
   void closing(CompletableFuture<?> f, Consumer<KimiException> stop) {
-    retried.put(f, stop);
-    f.whenComplete((r, e) -> retried.remove(f));
+    inFlight.put(f, stop);
+    f.whenComplete((r, e) -> inFlight.remove(f));
     if (closed) {
       stop.accept(errors().clientClosed());
     }
@@ -403,8 +401,7 @@ public final class ClientCore {
    * @return {@code f}
    */
   public <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
-    inFlight.add(f);
-    f.whenComplete((r, e) -> inFlight.remove(f));
+    closing(f, f::completeExceptionally);
     return f;
   }
 
@@ -442,11 +439,8 @@ public final class ClientCore {
       return;
     }
     closed = true;
-    for (Consumer<KimiException> stop : retried.values()) {
-      stop.accept(errors().clientClosed()); // the call counts its attempts
-    }
-    for (CompletableFuture<?> f : inFlight) {
-      f.completeExceptionally(errors().clientClosed()); // cancels the work behind it
+    for (Consumer<KimiException> stop : inFlight.values()) {
+      stop.accept(errors().clientClosed()); // cancels the work behind it
     }
     List<AutoCloseable> open;
     synchronized (streams) {

@@ -4,9 +4,10 @@ import io.github.kimisdk.internal.flow.StoppablePublisher;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Retries: turns a call into its attempts, each sent through the rest of the chain as its {@link
- * Retrier} says. A future call's attempts are futures ({@link Retrier.FutureCall}); a stream's are
- * run by its {@link StreamingCall}, each passing the rest of the chain as a future of its end.
+ * Retries, and the client's close of a call in flight: turns a call into its attempts, each sent
+ * through the rest of the chain as its {@link Retrier} says. A future call's attempts are futures
+ * ({@link Retrier.FutureCall}); a stream's are run by its {@link StreamingCall}, each passing the
+ * rest of the chain as a future of its end.
  */
 final class Retrying implements Interceptor {
 
@@ -23,7 +24,8 @@ final class Retrying implements Interceptor {
             .call()
             .retrier()
             .prepare((n, here) -> next.proceed(sending.attempt(n, here)), sending.blocking());
-    // A close of the client ends the call here, where its attempts and their failures are known.
+    // The client's close ends the call here, where its attempts and their failures are known; the
+    // interceptors above see it end as any failure.
     core.closing(call.result(), call::stop);
     next.startWhenWrapped(call::start);
     return call.result();
