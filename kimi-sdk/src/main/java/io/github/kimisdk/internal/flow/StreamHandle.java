@@ -127,18 +127,19 @@ public final class StreamHandle<T, M> {
    */
   public Iterator<T> iterator() {
     BlockingSubscriber<T> b = new BlockingSubscriber<>(PREFETCH, source::stop);
-    AbandonedStreams.Tracked t;
+    // Dropped without close() before it ends, the stream is stopped and its consumer's line is
+    // logged: see AbandonedStreams. The iterator handed out holds this handle, so a consumer that
+    // keeps only the iterator keeps the stream. Tracked outside the lock: tracking sweeps, which
+    // may stop other streams.
+    AbandonedStreams.Tracked t = AbandonedStreams.track(this, name, source, b);
     synchronized (lock) {
       String refusal = refusal();
       if (refusal != null) {
+        t.done();
         throw new IllegalStateException(refusal);
       }
       blocking = b;
       started = true;
-      // Dropped without close() before it ends, the stream is stopped and its consumer's line is
-      // logged: see AbandonedStreams. The iterator handed out holds this handle, so a consumer
-      // that keeps only the iterator keeps the stream.
-      t = AbandonedStreams.track(this, name, source, b);
       tracked = t;
     }
     source.subscribeBlocking(b); // the iterator's thread waits for the items anyway
