@@ -1297,11 +1297,8 @@ public final class Soak {
         System.gc();
         Thread.sleep(100);
       }
-      server.closeIdle();
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(holdMillis + 2_000);
-      while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(20); // the server's held responses end within their hold time
-      }
+      // the server's held responses end within their hold time
+      server.closeIdle(Duration.ofMillis(holdMillis + 2_000));
       // the client closes its side of each connection when it sees the server's close: wait until
       // the count of descriptors stops falling (bounded)
       int fds = openFds();

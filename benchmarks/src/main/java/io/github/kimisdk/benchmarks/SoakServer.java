@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -196,6 +197,7 @@ final class SoakServer implements AutoCloseable {
   private final ServerSocket listener;
   private final Thread acceptor;
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  private final Object changes = new Object(); // notified when a connection is idle or closed
   private final Map<Integer, CallLog> calls = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong untagged = new AtomicLong();
@@ -333,14 +335,38 @@ final class SoakServer implements AutoCloseable {
   }
 
   /**
-   * Closes the connections that wait for their next request; call it only when no call is in flight
-   * (a connection's next request could otherwise be lost), before counting descriptors.
+   * Closes every connection once it waits for its next request, and waits until none is open: call
+   * it only when no call is in flight (a connection's next request could otherwise be lost), before
+   * counting descriptors. A connection that is still writing its last answer, or holding a silent
+   * response, is closed when its thread comes back for the next request (each tells {@link
+   * #changes}), not by polling.
+   *
+   * @param timeout the longest wait
+   * @return whether every connection closed in time
+   * @throws InterruptedException if interrupted while waiting
    */
-  void closeIdle() {
-    for (Connection c : open) {
-      if (c.idle) {
-        c.close();
+  boolean closeIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changes) {
+      while (true) {
+        for (Connection c : open) {
+          if (c.idle) {
+            c.close();
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (open.isEmpty() || left <= 0) {
+          return open.isEmpty();
+        }
+        TimeUnit.NANOSECONDS.timedWait(changes, left);
       }
+    }
+  }
+
+  /** Wakes {@link #closeIdle(Duration)}: a connection became idle or closed. */
+  private void changed() {
+    synchronized (changes) {
+      changes.notifyAll();
     }
   }
 
@@ -408,6 +434,7 @@ final class SoakServer implements AutoCloseable {
         boolean keepAlive = true;
         while (keepAlive && !stopped) {
           idle = true;
+          changed();
           Request request = Request.read(in, () -> idle = false);
           if (request == null) {
             break;
@@ -419,6 +446,7 @@ final class SoakServer implements AutoCloseable {
       } finally {
         close();
         open.remove(this);
+        changed();
       }
     }
 
