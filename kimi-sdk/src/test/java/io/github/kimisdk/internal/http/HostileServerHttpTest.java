@@ -54,9 +54,54 @@ class HostileServerHttpTest {
     server = new HostileServer();
   }
 
+  // Released when a test ends: a reply that holds its connection waits for it, not for a time.
+  final java.util.concurrent.CountDownLatch testOver = new java.util.concurrent.CountDownLatch(1);
+
   @AfterEach
   void stop() throws IOException {
+    testOver.countDown();
     server.close();
+  }
+
+  /** An event stream's headers, then nothing until the test ends. */
+  HostileServer.Reply headersThenSilence() {
+    return out -> {
+      out.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      testOver.await();
+    };
+  }
+
+  @Test
+  void stallStallReplyEachStalledAttemptEndsByItsOwnIdleTimeout() {
+    server
+        .enqueue(headersThenSilence())
+        .enqueue(headersThenSilence())
+        .enqueue(
+            HostileServer.sse(
+                "data: "
+                    + chunk(0, "Hel", null)
+                    + "\n\ndata: "
+                    + chunk(0, "lo", "stop")
+                    + "\n\n"
+                    + "data: [DONE]\n\n"));
+    try (KimiClient kimi =
+        client()
+            .retryPolicy(
+                RetryPolicy.defaults()
+                    .withMaxRetries(2)
+                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+            .timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)))
+            .build()) {
+      // without its own idle timeout the second attempt would wait for the test's end
+      ChatCompletion c =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              Duration.ofSeconds(20), () -> kimi.stream(HELLO).toCompletion());
+      assertThat(c.text()).isEqualTo("Hello");
+    }
+    assertThat(server.requests()).hasSize(3);
   }
 
   KimiClient.Builder client() {
