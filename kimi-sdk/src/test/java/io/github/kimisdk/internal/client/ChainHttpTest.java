@@ -56,6 +56,7 @@ class ChainHttpTest {
           (r, e) -> {
             synchronized (seen) {
               ended.add(name + (e == null ? " ok" : " failed"));
+              seen.notifyAll();
             }
           });
       return f;
@@ -77,6 +78,22 @@ class ChainHttpTest {
 
     List<String> ended() {
       synchronized (seen) {
+        return List.copyOf(ended);
+      }
+    }
+
+    /**
+     * What ended once {@code n} attempts did, or after 10 s: an attempt a close stops may end on
+     * the thread still handing its last item over, just after {@code close()} returned.
+     */
+    List<String> ended(int n) throws InterruptedException {
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      synchronized (seen) {
+        for (long left = until - System.nanoTime();
+            ended.size() < n && left > 0;
+            left = until - System.nanoTime()) {
+          seen.wait(Math.max(1, left / 1_000_000));
+        }
         return List.copyOf(ended);
       }
     }
@@ -149,7 +166,8 @@ class ChainHttpTest {
   }
 
   @Test
-  void aStreamAttemptRunsWhileItsItemsComeAndEndsCancelledWhenClosed(FakeKimiServer server) {
+  void aStreamAttemptRunsWhileItsItemsComeAndEndsCancelledWhenClosed(FakeKimiServer server)
+      throws InterruptedException {
     server.enqueue(
         FakeResponse.sse()
             .data(ClientInternals.content("hel"))
@@ -163,6 +181,6 @@ class ChainHttpTest {
       assertThat(counting.ended()).as("the attempt runs while its items come").isEmpty();
     }
 
-    assertThat(counting.ended()).containsExactly("CHAT_STREAM#1 failed");
+    assertThat(counting.ended(1)).containsExactly("CHAT_STREAM#1 failed");
   }
 }
