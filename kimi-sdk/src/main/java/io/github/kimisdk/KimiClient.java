@@ -123,8 +123,9 @@ public final class KimiClient implements AutoCloseable {
    * Returns a client configured from the environment: the key from {@code MOONSHOT_API_KEY}, {@code
    * KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} (the first one set), the base URL from {@code
    * KIMI_BASE_URL}, or else Kimi Code for {@code sk-kimi-} keys and the global platform for the
-   * rest; {@code KIMI_PROTOCOL=anthropic} selects {@link WireProtocol#ANTHROPIC_MESSAGES} (see
-   * {@link WireProtocol#parse(String)}).
+   * rest; {@code KIMI_PROTOCOL=anthropic} selects {@link WireProtocol#ANTHROPIC_MESSAGES} and
+   * {@code KIMI_PROTOCOL=responses} {@link WireProtocol#RESPONSES} (see {@link
+   * WireProtocol#parse(String)}).
    *
    * @return the client
    * @throws ConfigurationException if no key is set, or the key or base URL is malformed
@@ -1293,8 +1294,8 @@ public final class KimiClient implements AutoCloseable {
      * Sets the prompt cache time to live of every chat and stream call whose request asks for none
      * (default none: nothing is sent, and Kimi keeps five minutes). It is part of the request as
      * sent ({@link KimiClient#adapt}), so {@link KimiClient#spend()} and a {@code ToolRunner}'s
-     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} only five
-     * minutes can be asked for.
+     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} and {@link
+     * WireProtocol#RESPONSES} only five minutes can be asked for.
      *
      * @param ttl the time to live; null to ask for nothing
      * @return this builder
@@ -1319,7 +1320,7 @@ public final class KimiClient implements AutoCloseable {
      *     sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain {@code http} is used for a
      *     non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was combined
      *     with executor or timeout settings, the HTTP client follows redirects, or a one-hour
-     *     prompt cache is asked of the Anthropic Messages protocol
+     *     prompt cache is asked of the Anthropic Messages or Responses protocol
      */
     public KimiClient build() {
       Keys.Resolved r =
@@ -1334,10 +1335,11 @@ public final class KimiClient implements AutoCloseable {
               settings.timeouts());
       refuse(r.problem());
       if (settings.promptCacheTtl() == CacheTtl.ONE_HOUR
-          && r.protocol() == WireProtocol.ANTHROPIC_MESSAGES) {
+          && r.protocol() != WireProtocol.CHAT_COMPLETIONS) {
         refuse(
-            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol.ANTHROPIC_MESSAGES:"
-                + " Kimi documents no way to set the cache time to live there; use"
+            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol."
+                + r.protocol()
+                + ": Kimi documents no way to set the cache time to live there; use"
                 + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
       }
       ClientConfig config =

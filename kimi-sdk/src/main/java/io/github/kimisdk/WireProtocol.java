@@ -6,10 +6,10 @@ import io.github.kimisdk.errors.RateLimitException;
 
 /**
  * The wire format a {@link KimiClient} speaks for chat: Kimi's OpenAI-compatible chat completions
- * (the default) or its Anthropic-compatible Messages API. The same {@link
- * io.github.kimisdk.chat.ChatRequest}, {@link io.github.kimisdk.chat.ChatCompletion}, {@link
- * io.github.kimisdk.chat.ChatStream} and exceptions work with both; only the bytes on the wire
- * differ.
+ * (the default), its Anthropic-compatible Messages API, or its OpenAI-style Responses API. The same
+ * {@link io.github.kimisdk.chat.ChatRequest}, {@link io.github.kimisdk.chat.ChatCompletion}, {@link
+ * io.github.kimisdk.chat.ChatStream} and exceptions work with all three; only the bytes on the wire
+ * differ. How a request maps onto Responses is told on {@link #RESPONSES}.
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()
@@ -86,7 +86,56 @@ public enum WireProtocol {
   CHAT_COMPLETIONS,
 
   /** Anthropic-compatible Messages, {@code POST <base>/v1/messages}. */
-  ANTHROPIC_MESSAGES;
+  ANTHROPIC_MESSAGES,
+
+  /**
+   * OpenAI-style Responses, {@code POST <base>/responses} on the chat-completions base (Kimi's
+   * third surface since September 2026, the one Moonshot's own client uses for a model whose {@code
+   * GET /models} entry says {@code "protocol": "response"}). Kimi keeps no state there, so every
+   * request says {@code store: false} and carries the whole conversation; files, batches, models,
+   * balance and token counting stay served on the same base.
+   *
+   * <ul>
+   *   <li>Messages become {@code input} items in order: system messages {@code message} items with
+   *       role {@code system}; user messages {@code input_text} and {@code input_image} parts (a
+   *       single text as a string); an assistant message its reasoning as a {@code reasoning} item
+   *       ({@code summary_text}, its {@link
+   *       io.github.kimisdk.chat.AssistantMessage#reasoningSignature() signature} as {@code
+   *       encrypted_content}), its text as an {@code output_text} message and each tool call as a
+   *       {@code function_call}; tool results {@code function_call_output}.
+   *   <li>{@code max_completion_tokens} becomes {@code max_output_tokens}; a JSON response format
+   *       {@code text.format}; function tools flat {@code {type, name, description, parameters,
+   *       strict}}; a named tool choice {@code {"type":"function","name":...}}; an effort {@code
+   *       reasoning: {effort, summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as
+   *       Kimi's own {@code thinking} member (its type and {@code keep}), as on chat completions:
+   *       whether the Responses surface reads it is not documented. Temperature, {@code top_p},
+   *       {@code prompt_cache_key}, the safety identifier and extra body fields keep their names.
+   *   <li>Dropped, changing nothing: {@code include_usage} (usage always arrives), {@code n = 1},
+   *       penalties of 0, the {@code name} of messages, a five-minute {@link
+   *       io.github.kimisdk.chat.CacheTtl} (Kimi's default).
+   *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
+   *       answer: {@code n > 1}, non-zero penalties, stop sequences, log probabilities, predicted
+   *       output, built-in tools such as {@code $web_search}, tools declared in system messages,
+   *       videos and {@code ms://} images, a partial assistant message (prefill), and a one-hour
+   *       prompt cache (Kimi documents no way to ask for it on this surface).
+   * </ul>
+   *
+   * <p>Replies map back as: {@code output_text} parts joined into the content, reasoning summaries
+   * (else {@code reasoning_text}) into the reasoning, {@code function_call} items into tool calls;
+   * status {@code completed} to {@code stop} (or {@code tool_calls} when the output calls tools),
+   * {@code incomplete} for {@code max_output_tokens} to {@code length} and for {@code
+   * content_filter} to {@code content_filter}; usage {@code input_tokens} to prompt tokens, {@code
+   * input_tokens_details.cached_tokens} to cached tokens, {@code cache_write_tokens} there (else
+   * {@code cache_creation_input_tokens}) to cache-write tokens, {@code
+   * output_tokens_details.reasoning_tokens} to reasoning tokens. Streams map {@code
+   * response.output_text.delta}, {@code response.reasoning_summary_text.delta}, {@code
+   * function_call} items and their argument deltas, and {@code response.completed} or {@code
+   * response.incomplete} onto chunks, so {@link io.github.kimisdk.chat.ChatAccumulator} and {@link
+   * io.github.kimisdk.agent.ToolRunner} behave the same; an {@code error} or {@code
+   * response.failed} event fails the stream with the exception its code names, and a body that ends
+   * before the last event is a truncated stream.
+   */
+  RESPONSES;
 
   /** The {@code max_tokens} sent over Messages when a request sets no output cap. */
   public static final int DEFAULT_MAX_TOKENS = 32768;
@@ -95,7 +144,8 @@ public enum WireProtocol {
    * Returns the protocol for a setting such as the {@code KIMI_PROTOCOL} environment variable:
    * {@code anthropic}, {@code anthropic-messages} or {@code messages} for {@link
    * #ANTHROPIC_MESSAGES}; {@code openai}, {@code chat-completions} or {@code chat} for {@link
-   * #CHAT_COMPLETIONS}. Case, surrounding blanks and {@code _} versus {@code -} do not matter.
+   * #CHAT_COMPLETIONS}; {@code responses}, {@code response} or {@code openai-responses} for {@link
+   * #RESPONSES}. Case, surrounding blanks and {@code _} versus {@code -} do not matter.
    *
    * @param value the setting
    * @return the protocol
@@ -117,13 +167,18 @@ public enum WireProtocol {
       case "chat-completions":
       case "chat":
         return CHAT_COMPLETIONS;
+      case "responses":
+      case "response":
+      case "openai-responses":
+        return RESPONSES;
       default:
         throw new ConfigurationException(
             source
                 + " '"
                 + value
-                + "' is not a protocol; use 'anthropic' (Anthropic Messages) or"
-                + " 'chat-completions' (the OpenAI-compatible default)");
+                + "' is not a protocol; use 'anthropic' (Anthropic Messages), 'responses'"
+                + " (OpenAI-style Responses) or 'chat-completions' (the OpenAI-compatible"
+                + " default)");
     }
   }
 }

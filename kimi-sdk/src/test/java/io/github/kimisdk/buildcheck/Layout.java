@@ -36,7 +36,8 @@ import java.util.zip.ZipFile;
  *       internal.sse}, {@code internal.scan}, and {@code internal.bind}, the record binder behind
  *       {@code Json.bind}) know nothing of Kimi: they use only each other.
  *   <li>{@code chat}, {@code tool}, {@code model} and {@code token} never reach the transport
- *       ({@code internal.http}, {@code internal.client}, {@code internal.anthropic}).
+ *       ({@code internal.http}, {@code internal.client}, {@code internal.anthropic}, {@code
+ *       internal.responses}).
  *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
  *       KimiFiles}, {@code KimiBatches}).
  *   <li>{@code internal.codec} uses neither {@code model} nor {@code token}: the codec writes the
@@ -72,7 +73,7 @@ final class Layout {
       Set.of("json", "sse", "internal.flow", "internal.sse", "internal.scan", "internal.bind");
   private static final Set<String> MODEL = Set.of("chat", "tool", "model", "token");
   private static final Set<String> TRANSPORT =
-      Set.of("internal.http", "internal.client", "internal.anthropic");
+      Set.of("internal.http", "internal.client", "internal.anthropic", "internal.responses");
   private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
 

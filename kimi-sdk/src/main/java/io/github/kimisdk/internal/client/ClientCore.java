@@ -15,6 +15,7 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
+import io.github.kimisdk.internal.responses.ResponsesProtocol;
 import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -195,6 +196,8 @@ public final class ClientCore {
             .lingerTimer(timer::schedule);
     if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
       t.protocol(new AnthropicProtocol(c.apiKey()));
+    } else if (c.wireProtocol() == WireProtocol.RESPONSES) {
+      t.protocol(ResponsesProtocol.INSTANCE);
     }
     if (c.maxRequestBytes() > 0) {
       t.requestLimit(c.maxRequestBytes(), "the client's request size limit");

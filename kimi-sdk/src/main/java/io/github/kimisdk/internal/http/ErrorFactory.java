@@ -347,7 +347,8 @@ public final class ErrorFactory {
     return make.truncatedStream(
         "The stream was cut off: "
             + how
-            + " before 'data: [DONE]' (message_stop over Anthropic Messages). The chunks that arrived are in partial()"
+            + " before 'data: [DONE]' (message_stop over Anthropic Messages, response.completed over"
+            + " Responses). The chunks that arrived are in partial()"
             + idSuffix(metadata)
             + ".",
         cause,

@@ -1027,9 +1027,12 @@ public final class HttpTransport {
       return false;
     }
     try {
+      // a Responses reply carries "error": null beside its output
       return Json.parse(b) instanceof JsonObject o
           && o.get("error") != null
-          && o.get("choices") == null;
+          && !(o.get("error") instanceof JsonNull)
+          && o.get("choices") == null
+          && o.get("output") == null;
     } catch (RuntimeException notJson) {
       return false;
     }
