@@ -3,7 +3,9 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.errors.ConfigurationException;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -107,7 +109,10 @@ class WireProtocolTest {
     "messages, ANTHROPIC_MESSAGES",
     "openai, CHAT_COMPLETIONS",
     "chat-completions, CHAT_COMPLETIONS",
-    "CHAT_COMPLETIONS, CHAT_COMPLETIONS"
+    "CHAT_COMPLETIONS, CHAT_COMPLETIONS",
+    "responses, RESPONSES",
+    "' Response ', RESPONSES",
+    "openai_responses, RESPONSES"
   })
   void parsesTheSettingLeniently(String value, WireProtocol expected) {
     assertThat(WireProtocol.parse(value)).isEqualTo(expected);
@@ -119,6 +124,43 @@ class WireProtocolTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'grpc'")
         .hasMessageContaining("'anthropic'");
+  }
+
+  @Test
+  void responsesRunsOnTheChatCompletionsBaseOfEachPlatform() {
+    try (KimiClient c =
+        KimiClient.builder().apiKey(KEY).wireProtocol(WireProtocol.RESPONSES).build()) {
+      assertThat(c.wireProtocol()).isEqualTo(WireProtocol.RESPONSES);
+      assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
+    }
+    try (KimiClient c =
+        KimiClient.builder()
+            .apiKey(KEY)
+            .endpoint(Endpoint.CHINA_ANTHROPIC)
+            .wireProtocol(WireProtocol.RESPONSES)
+            .build()) {
+      assertThat(c.endpoint()).isEqualTo(Endpoint.CHINA);
+    }
+    try (KimiClient c =
+        KimiClient.fromEnv(Map.of("KIMI_CODING_API_KEY", CODE_KEY, "KIMI_PROTOCOL", "responses"))) {
+      assertThat(c.wireProtocol()).isEqualTo(WireProtocol.RESPONSES);
+      assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE);
+    }
+  }
+
+  @Test
+  void aOneHourCacheIsRefusedWhereKimiDocumentsNoWayToAskForIt() {
+    for (WireProtocol p : List.of(WireProtocol.ANTHROPIC_MESSAGES, WireProtocol.RESPONSES)) {
+      assertThatThrownBy(
+              () ->
+                  KimiClient.builder()
+                      .apiKey(KEY)
+                      .wireProtocol(p)
+                      .promptCacheTtl(CacheTtl.ONE_HOUR)
+                      .build())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("WireProtocol." + p);
+    }
   }
 
   @Test

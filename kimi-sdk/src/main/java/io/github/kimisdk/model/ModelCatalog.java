@@ -173,10 +173,11 @@ public final class ModelCatalog {
    * {@code supports_reasoning} does (true makes a model that did not think always think; false,
    * never); the effort levels and default ({@code think_efforts}, or the older flat {@code
    * support_efforts} and {@code default_effort}) replace the known ones; {@code supports_image_in},
-   * {@code supports_video_in} and {@code supports_tool_use} switch vision, video and tools. A known
-   * model keeps its other values (fixed sampling, preserved thinking, output defaults); a new one
-   * starts from {@link ModelInfo#unknown(String)} and is then marked known. Fields the server
-   * leaves out change nothing; models missing from the list stay.
+   * {@code supports_video_in} and {@code supports_tool_use} switch vision, video and tools; {@code
+   * protocol} says whether the model is served over Responses ({@link ModelInfo#responsesWire()}).
+   * A known model keeps its other values (fixed sampling, preserved thinking, output defaults); a
+   * new one starts from {@link ModelInfo#unknown(String)} and is then marked known. Fields the
+   * server leaves out change nothing; models missing from the list stay.
    *
    * @param listed the server's models
    * @return the new table
@@ -252,6 +253,11 @@ public final class ModelCatalog {
     }
     if (l.supportsToolUse() != null) {
       b.toolUse(l.supportsToolUse());
+    }
+    if (l.protocol() != null) {
+      // Moonshot's own client routes "response" over Responses (kimi-api.md, Changes of 2026-11-25)
+      String p = l.protocol().strip().toLowerCase(java.util.Locale.ROOT);
+      b.responsesWire(p.equals("response") || p.equals("responses"));
     }
     return b.build();
   }

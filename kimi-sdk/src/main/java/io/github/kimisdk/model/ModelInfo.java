@@ -137,6 +137,7 @@ public final class ModelInfo {
   private final FixedSampling sampling;
   private final boolean requiredToolChoiceWhileThinking;
   private final boolean dynamicTools;
+  private final boolean responsesWire;
   private final boolean known;
   private final boolean windowKnown;
 
@@ -157,6 +158,7 @@ public final class ModelInfo {
     this.sampling = b.sampling;
     this.requiredToolChoiceWhileThinking = b.requiredToolChoiceWhileThinking;
     this.dynamicTools = b.dynamicTools;
+    this.responsesWire = b.responsesWire;
     this.known = b.known;
     this.windowKnown = b.known || b.windowSet;
     if (contextWindow < 1) {
@@ -211,6 +213,7 @@ public final class ModelInfo {
     b.sampling = sampling;
     b.requiredToolChoiceWhileThinking = requiredToolChoiceWhileThinking;
     b.dynamicTools = dynamicTools;
+    b.responsesWire = responsesWire;
     b.known = known;
     b.windowSet = windowKnown;
     return b;
@@ -373,6 +376,17 @@ public final class ModelInfo {
    */
   public boolean dynamicTools() {
     return dynamicTools;
+  }
+
+  /**
+   * Tells whether Kimi serves the model over its Responses wire ({@code GET /models} says {@code
+   * "protocol": "response"}; none of the built-in models): a client speaking chat completions sends
+   * such a model's chat calls to {@code POST /responses}, as Moonshot's own client does.
+   *
+   * @return true when the model is served over Responses
+   */
+  public boolean responsesWire() {
+    return responsesWire;
   }
 
   /**
@@ -563,6 +577,7 @@ public final class ModelInfo {
         && sampling.equals(m.sampling)
         && requiredToolChoiceWhileThinking == m.requiredToolChoiceWhileThinking
         && dynamicTools == m.dynamicTools
+        && responsesWire == m.responsesWire
         && known == m.known
         && windowKnown == m.windowKnown;
   }
@@ -590,6 +605,7 @@ public final class ModelInfo {
         sampling,
         requiredToolChoiceWhileThinking,
         dynamicTools,
+        responsesWire,
         known,
         windowKnown);
   }
@@ -620,6 +636,7 @@ public final class ModelInfo {
         + (sampling.isFree() ? "" : ", fixed " + sampling)
         + (requiredToolChoiceWhileThinking ? ", required while thinking" : "")
         + (dynamicTools ? ", dynamic tools" : "")
+        + (responsesWire ? ", over Responses" : "")
         + (known ? "" : windowKnown ? ", unknown" : ", unknown, window assumed")
         + "]";
   }
@@ -644,6 +661,7 @@ public final class ModelInfo {
     private FixedSampling sampling = FixedSampling.NONE;
     private boolean requiredToolChoiceWhileThinking;
     private boolean dynamicTools;
+    private boolean responsesWire;
     private boolean known = true;
     private boolean windowSet;
 
@@ -807,6 +825,17 @@ public final class ModelInfo {
      */
     public Builder dynamicTools(boolean dynamicTools) {
       this.dynamicTools = dynamicTools;
+      return this;
+    }
+
+    /**
+     * Sets whether Kimi serves the model over its Responses wire (default false).
+     *
+     * @param responsesWire true when {@code GET /models} says {@code "protocol": "response"}
+     * @return this builder
+     */
+    public Builder responsesWire(boolean responsesWire) {
+      this.responsesWire = responsesWire;
       return this;
     }
 

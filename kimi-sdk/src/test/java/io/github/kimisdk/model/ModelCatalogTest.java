@@ -109,6 +109,29 @@ class ModelCatalogTest {
   }
 
   @Test
+  void aListedProtocolOfResponseMarksTheModelAsServedOverResponses() {
+    ModelCatalog c =
+        ModelCatalog.defaults()
+            .updated(
+                List.of(
+                    listed("kimi-r1", "response"),
+                    listed("kimi-r2", " Responses "),
+                    listed("kimi-k3", "anthropic"),
+                    listed("kimi-k2.6", null)));
+    assertThat(c.lookup("kimi-r1").responsesWire()).isTrue();
+    assertThat(c.lookup("kimi-r2").responsesWire()).isTrue();
+    assertThat(c.lookup("kimi-k3").responsesWire()).isFalse();
+    assertThat(c.lookup("kimi-k2.6").responsesWire()).isFalse();
+    assertThat(c.lookup("kimi-r1").toString()).contains("over Responses");
+    assertThat(ModelCatalog.defaults().lookup("kimi-k3").responsesWire()).isFalse();
+  }
+
+  static ListedModel listed(String id, String protocol) {
+    return new ListedModel(
+        id, "moonshot", 1, 262_144, null, null, null, null, null, null, List.of(), null, protocol);
+  }
+
+  @Test
   void updatesWindowsAndCapabilitiesFromTheModelList() {
     ModelCatalog c =
         ModelCatalog.defaults()

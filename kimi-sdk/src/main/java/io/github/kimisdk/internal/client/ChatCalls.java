@@ -7,7 +7,9 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.internal.http.ChatProtocol;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.responses.ResponsesProtocol;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +35,7 @@ final class ChatCalls {
   }
 
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
-  private record Ready(Sending sending, byte[] body) {}
+  private record Ready(Sending sending, byte[] body, ChatProtocol wire) {}
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
@@ -43,17 +45,30 @@ final class ChatCalls {
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
     ChatRequest sent = prepare(model, request, call);
-    byte[] body = transport.encode(sent);
+    ChatProtocol wire = wire(model);
+    byte[] body = transport.encode(wire, sent);
     long charge = charge(sent, model);
     Sending s =
-        Sending.describe(operation, transport.chatPath(), call)
+        Sending.describe(operation, wire.chatPath(), call)
             .model(sent.model())
             .charge(charge, estimate(sent, model, charge))
             .takesSlot()
             .chat(sent)
             .blocking(blocking)
             .build();
-    return new Ready(s, body);
+    return new Ready(s, body, wire);
+  }
+
+  /**
+   * Returns the wire a call to {@code model} takes: the client's, except that a client speaking
+   * chat completions sends a model its table marks as served over Responses ({@link
+   * ModelInfo#responsesWire()}) to {@code POST /responses}, with the same key and base.
+   */
+  private ChatProtocol wire(ModelInfo model) {
+    ChatProtocol own = transport.protocol();
+    return own == ChatProtocol.CHAT_COMPLETIONS && model.responsesWire()
+        ? ResponsesProtocol.INSTANCE
+        : own;
   }
 
   /**
@@ -69,9 +84,11 @@ final class ChatCalls {
       return core.calls().failed(e);
     }
     byte[] body = r.body();
+    ChatProtocol wire = r.wire();
     return core.chain()
         .future(
-            r.sending(), a -> transport.chat(body, a.attempt(), a.call().overrides(), a.here()));
+            r.sending(),
+            a -> transport.chat(wire, body, a.attempt(), a.call().overrides(), a.here()));
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
@@ -88,7 +105,7 @@ final class ChatCalls {
     Chain.Opened<ChatCompletionChunk> opened =
         core.chain().stream(
             r.sending(),
-            (a, n) -> transport.stream(sent, body, n, a.call().overrides()),
+            (a, n) -> transport.stream(r.wire(), sent, body, n, a.call().overrides()),
             partial -> Retrier.resume(sent, partial));
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }

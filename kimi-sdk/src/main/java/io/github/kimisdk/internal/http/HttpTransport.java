@@ -377,9 +377,33 @@ public final class HttpTransport {
    * @throws io.github.kimisdk.errors.PreflightException if the body is over the request size limit
    */
   public byte[] encode(ChatRequest request) {
-    byte[] body = protocol.encode(request);
+    return encode(protocol, request);
+  }
+
+  /**
+   * Encodes a chat request as {@code wire} sends it, for a call routed off this transport's own
+   * protocol (a model whose {@code GET /models} entry names another one with the same
+   * authentication).
+   *
+   * @param wire the protocol of the call
+   * @param request the request, its {@code stream} flag set as it is to be sent
+   * @return the body
+   * @throws UnsupportedRequestException if the protocol cannot express the request
+   * @throws io.github.kimisdk.errors.PreflightException if the body is over the request size limit
+   */
+  public byte[] encode(ChatProtocol wire, ChatRequest request) {
+    byte[] body = wire.encode(request);
     checkSize(request.model(), body);
     return body;
+  }
+
+  /**
+   * Returns this transport's chat protocol.
+   *
+   * @return the protocol
+   */
+  public ChatProtocol protocol() {
+    return protocol;
   }
 
   /**
@@ -423,15 +447,32 @@ public final class HttpTransport {
    */
   public CompletableFuture<ChatCompletion> chat(
       byte[] body, int attempt, Overrides overrides, boolean here) {
+    return chat(protocol, body, attempt, overrides, here);
+  }
+
+  /**
+   * Sends a non-streaming chat request over {@code wire}, as {@link #chat(byte[], int, Overrides,
+   * boolean)} does over this transport's protocol.
+   *
+   * @param wire the protocol of the call, with this transport's authentication
+   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param attempt the attempt number, from 1
+   * @param overrides what the call adds to the HTTP request
+   * @param here whether to send on this thread
+   * @return the completion, carrying its response metadata; fails with a {@link KimiException}
+   */
+  public CompletableFuture<ChatCompletion> chat(
+      ChatProtocol wire, byte[] body, int attempt, Overrides overrides, boolean here) {
     HttpRequest httpRequest =
         request(
             "POST",
-            overrides.apply(protocol.chatPath()),
+            overrides.apply(wire.chatPath()),
             HttpRequest.BodyPublishers.ofByteArray(body),
             "application/json",
             "application/json",
             overrides);
-    return send(httpRequest, body, this::completionSubscriber, attempt, overrides, here);
+    return send(
+        httpRequest, body, info -> completionSubscriber(wire, info), attempt, overrides, here);
   }
 
   /**
@@ -445,10 +486,26 @@ public final class HttpTransport {
    */
   public HttpStreamAttempt<ChatCompletionChunk> stream(
       ChatRequest request, byte[] body, int attempt, Overrides overrides) {
+    return stream(protocol, request, body, attempt, overrides);
+  }
+
+  /**
+   * Prepares attempt {@code attempt} of a streaming chat call over {@code wire}, as {@link
+   * #stream(ChatRequest, byte[], int, Overrides)} does over this transport's protocol.
+   *
+   * @param wire the protocol of the call, with this transport's authentication
+   * @param request the request, for what a whole answer holds (its choices, its usage)
+   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param attempt the attempt number, from 1
+   * @param overrides what the call adds to the HTTP request
+   * @return the attempt
+   */
+  public HttpStreamAttempt<ChatCompletionChunk> stream(
+      ChatProtocol wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
             "POST",
-            overrides.apply(protocol.chatPath()),
+            overrides.apply(wire.chatPath()),
             HttpRequest.BodyPublishers.ofByteArray(body),
             "text/event-stream",
             "application/json",
@@ -461,8 +518,8 @@ public final class HttpTransport {
         md ->
             streamBody(
                 md,
-                protocol == ChatProtocol.CHAT_COMPLETIONS,
-                () -> protocol.streamHandler(md, errors, maxJsonDepth, request)));
+                wire == ChatProtocol.CHAT_COMPLETIONS,
+                () -> wire.streamHandler(md, errors, maxJsonDepth, request)));
   }
 
   /**
@@ -926,7 +983,8 @@ public final class HttpTransport {
     return b.build();
   }
 
-  private BodySubscriber<ChatCompletion> completionSubscriber(ResponseInfo info) {
+  private BodySubscriber<ChatCompletion> completionSubscriber(
+      ChatProtocol wire, ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -946,7 +1004,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return protocol.decodeCompletion(b, 0, b.length, maxJsonDepth).withMetadata(md);
+            return wire.decodeCompletion(b, 0, b.length, maxJsonDepth).withMetadata(md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
