@@ -73,6 +73,21 @@ final class ExampleSession implements AutoCloseable {
   }
 
   /**
+   * Opens a session over Kimi's Responses wire, whatever {@code KIMI_PROTOCOL} says (it is named
+   * and not used): the real API with a key in {@code env}, else a started fake.
+   */
+  static ExampleSession openResponses(Map<String, String> env, PrintStream out, String model) {
+    WireProtocol asked = protocol(env);
+    if (asked != WireProtocol.CHAT_COMPLETIONS && asked != WireProtocol.RESPONSES) {
+      out.println(
+          "KIMI_PROTOCOL="
+              + env.get("KIMI_PROTOCOL")
+              + " is not used here: this example shows the Responses wire.");
+    }
+    return open(env, out, model, WireProtocol.RESPONSES);
+  }
+
+  /**
    * Opens a session: the real API with a key in {@code env}, else a started fake, over the protocol
    * {@code KIMI_PROTOCOL} names. The model is {@code KIMI_MODEL} when set, else {@code
    * defaultModel} (or {@code kimi-for-coding} on the Kimi Code endpoint).
@@ -169,7 +184,8 @@ final class ExampleSession implements AutoCloseable {
         .baseUrl(
             protocol == WireProtocol.ANTHROPIC_MESSAGES
                 ? server.anthropicBaseUrl()
-                : server.baseUrl());
+                : server.baseUrl())
+        .wireProtocol(protocol);
   }
 
   boolean isOffline() {

@@ -1,25 +1,22 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonBoolean;
-import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.sse.EventStream;
-import io.github.kimisdk.sse.ServerSentEvent;
 import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * Kimi's OpenAI-style Responses API ({@code POST /responses}), which the SDK does not model, called
- * through the client's escape hatch {@code kimi.request(...)}: the key, retries, rate limiter and
- * error classification of chat apply. Kimi's Responses API is stateless, so the request says {@code
- * store: false} and carries the whole conversation. First a plain call, then the same question
- * streamed with {@code kimi.requestEvents(...)}. Offline the fake answers both.
+ * Kimi's Responses API ({@code POST /responses}) through the same calls as chat completions: a
+ * client built with {@link WireProtocol#RESPONSES} sends {@code kimi.chat(...)} and {@code
+ * kimi.stream(...)} there, and maps the reply back onto the same {@link ChatCompletion} and chunks.
+ * Kimi keeps no state on that wire, so a second turn carries the whole {@link Conversation} again,
+ * as it does on chat completions. Offline the fake serves the Responses wire.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ResponsesApi
@@ -43,35 +40,32 @@ public final class ResponsesApi {
 
   static int run(String prompt, Map<String, String> env, PrintStream out) {
     try (ExampleSession session =
-        ExampleSession.openChatCompletions(
-            env,
-            out,
-            ExampleSession.DEFAULT_MODEL,
-            "the Responses API lives beside chat completions, under the OpenAI-style base URL")) {
+        ExampleSession.openResponses(env, out, ExampleSession.DEFAULT_MODEL)) {
       KimiClient kimi = session.kimi();
+      out.println("[wire] " + kimi.wireProtocol());
+      Conversation chat = Conversation.create().addUser(prompt);
       out.println("> " + prompt);
       try {
-        KimiResponse<JsonValue> r = kimi.request("POST", "responses", body(session, prompt, false));
-        JsonObject response = (JsonObject) r.value();
-        out.println("[response] " + outputText(response));
-        if (response.get("usage") instanceof JsonObject usage) {
-          out.println("[usage] " + Json.write(usage));
-        }
-        out.println("[raw] " + r.body().length + " bytes");
+        ChatCompletion first = kimi.chat(request(session, chat));
+        out.println("[response] " + first.text());
+        out.println(ExampleSession.usageLine(first.usage()));
 
         out.print("[streamed] ");
-        try (EventStream events =
-            kimi.requestEvents("POST", "responses", body(session, prompt, true))) {
-          for (ServerSentEvent e : events) {
-            if (e.event().equals("response.output_text.delta")
-                && Json.parse(e.data()) instanceof JsonObject delta
-                && delta.get("delta") instanceof JsonString piece) {
-              out.print(piece.value());
-              out.flush();
-            }
+        try (ChatStream stream = kimi.stream(request(session, chat))) {
+          for (ChatCompletionChunk chunk : stream) {
+            out.print(chunk.text());
+            out.flush();
           }
         }
         out.println();
+
+        chat.addReply(first);
+        String next = "And one more?";
+        chat.addUser(next);
+        out.println("> " + next);
+        ChatCompletion second = kimi.chat(request(session, chat));
+        out.println("[response] " + second.text());
+        out.println("[history sent] " + chat.size() + " messages (the wire keeps no state)");
         return 0;
       } catch (KimiException e) {
         out.println();
@@ -81,35 +75,9 @@ public final class ResponsesApi {
     }
   }
 
-  private static JsonObject body(ExampleSession session, String prompt, boolean stream) {
-    JsonObject.Builder b =
-        JsonObject.builder()
-            .put("model", JsonString.of(session.model()))
-            .put("input", JsonString.of(prompt))
-            .put("store", JsonBoolean.FALSE); // Kimi keeps no history: false, always
-    if (stream) {
-      b.put("stream", JsonBoolean.TRUE);
-    }
-    return b.build();
-  }
-
-  /** Joins the {@code output_text} parts of the response's messages. */
-  static String outputText(JsonObject response) {
-    StringBuilder sb = new StringBuilder();
-    if (response.get("output") instanceof JsonArray items) {
-      for (JsonValue item : items.values()) {
-        if (item instanceof JsonObject o && o.get("content") instanceof JsonArray parts) {
-          for (JsonValue p : parts.values()) {
-            if (p instanceof JsonObject part
-                && part.get("type") instanceof JsonString t
-                && t.value().equals("output_text")
-                && part.get("text") instanceof JsonString text) {
-              sb.append(text.value());
-            }
-          }
-        }
-      }
-    }
-    return sb.toString();
+  private static ChatRequest request(ExampleSession session, Conversation chat) {
+    return chat.request(session.model())
+        .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
+        .build();
   }
 }

@@ -119,16 +119,17 @@ class ExamplesOverBothProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Wire.class)
-  void responsesApiStaysBesideChatCompletionsAndSaysWhy(Wire wire) {
+  void responsesApiRunsOverTheResponsesWireAndSaysWhy(Wire wire) {
     Captured c = new Captured();
     assertThat(ResponsesApi.run("Say hi", wire.env, c.out)).isZero();
     String text = c.text();
     assertThat(text)
         .containsPattern(CHAT_FAKE)
+        .contains("[wire] RESPONSES\n")
         .contains("[response] You said: Say hi\n")
         .contains("[streamed] You said: Say hi\n");
     if (wire == Wire.MESSAGES) {
-      assertThat(text).startsWith(STAYS + "the Responses API lives beside chat completions");
+      assertThat(text).startsWith("KIMI_PROTOCOL=anthropic is not used here");
     } else {
       assertThat(text).doesNotContain("KIMI_PROTOCOL");
     }
