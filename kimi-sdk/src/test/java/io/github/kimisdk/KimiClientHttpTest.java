@@ -78,7 +78,7 @@ class KimiClientHttpTest {
   void start() {
     server = new FakeKimiServer().start();
     kimi =
-        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).retryPolicy(RetryPolicy.none()).build();
+        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).wireProtocol(protocol()).retryPolicy(RetryPolicy.none()).build();
   }
 
   /** The wire protocol the suite runs over; {@link KimiClientAnthropicHttpTest} overrides it. */
@@ -657,7 +657,7 @@ class KimiClientHttpTest {
     try (KimiClient impatient =
         KimiClient.builder()
             .apiKey(KEY)
-            .baseUrl(baseUrl())
+            .baseUrl(baseUrl()).wireProtocol(protocol())
             .retryPolicy(RetryPolicy.none())
             .timeouts(Timeouts.defaults().withResponseHeaders(Duration.ofMillis(200)))
             .build()) {
@@ -704,7 +704,7 @@ class KimiClientHttpTest {
   @Test
   void oversizedBodiesAreRefused() {
     try (KimiClient small =
-        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).maxResponseBytes(1024).build()) {
+        KimiClient.builder().apiKey(KEY).baseUrl(baseUrl()).wireProtocol(protocol()).maxResponseBytes(1024).build()) {
       server.enqueue(FakeResponse.json("{\"id\":\"" + "x".repeat(4000) + "\"}"));
       assertThatThrownBy(() -> small.chat(HELLO))
           .isInstanceOf(ResponseTooLargeException.class)
@@ -719,7 +719,7 @@ class KimiClientHttpTest {
     try (KimiClient small =
         KimiClient.builder()
             .apiKey(KEY)
-            .baseUrl(baseUrl())
+            .baseUrl(baseUrl()).wireProtocol(protocol())
             .sseLimits(io.github.kimisdk.sse.SseLimits.defaults().withMaxLineBytes(100))
             .build()) {
       server.enqueue(FakeResponse.stream(List.of(content("z".repeat(500)))));

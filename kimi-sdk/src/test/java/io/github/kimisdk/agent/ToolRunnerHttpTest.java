@@ -82,6 +82,7 @@ class ToolRunnerHttpTest {
         KimiClient.builder()
             .apiKey("test-key")
             .baseUrl(anthropic() ? server.anthropicBaseUrl() : server.baseUrl())
+            .wireProtocol(protocol())
             .build();
   }
 
