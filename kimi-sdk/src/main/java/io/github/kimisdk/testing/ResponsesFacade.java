@@ -646,10 +646,8 @@ final class ResponsesFacade {
     }
     w.beginObject().name("input_tokens").value(prompt);
     w.name("input_tokens_details").beginObject().name("cached_tokens").value(Math.max(0, cached));
-    if (cacheWrite >= 0) {
-      w.name("cache_write_tokens").value(cacheWrite);
-    }
-    w.endObject();
+    // OpenAI's usage names cache writes too; Kimi reports none unless a gateway counts them
+    w.name("cache_write_tokens").value(Math.max(0, cacheWrite)).endObject();
     w.name("output_tokens").value(out);
     w.name("output_tokens_details").beginObject();
     w.name("reasoning_tokens").value(Math.max(0, number(outDetails, "reasoning_tokens")));

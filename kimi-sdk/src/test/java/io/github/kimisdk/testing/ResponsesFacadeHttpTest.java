@@ -379,7 +379,8 @@ class ResponsesFacadeHttpTest {
             Json.parse(
                 "{\"input_tokens\":"
                     + prompt
-                    + ",\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":"
+                    + ",\"input_tokens_details\":{\"cached_tokens\":0,\"cache_write_tokens\":0},"
+                    + "\"output_tokens\":"
                     + out
                     + ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":"
                     + (prompt + out)
