@@ -14,7 +14,9 @@ class ResponsesApiTest {
     assertThat(c.text())
         .contains("using FakeKimiServer at http://127.0.0.1:")
         .contains("> Say hi\n[response] You said: Say hi\n")
-        .containsPattern("\\[usage\\] \\{\"input_tokens\":\\d+,\"output_tokens\":\\d+")
+        .containsPattern(
+            "\\[usage\\] \\{\"input_tokens\":\\d+,\"input_tokens_details\":\\{.*\\},"
+                + "\"output_tokens\":\\d+")
         .containsPattern("\\[raw\\] \\d+ bytes")
         .contains("[streamed] You said: Say hi\n");
   }
