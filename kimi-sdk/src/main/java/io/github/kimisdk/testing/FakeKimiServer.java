@@ -46,13 +46,11 @@ import java.util.function.Function;
  * /v1/tokenizers/estimate-token-count} counts the messages. Beside chat it serves the files,
  * balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan summary, a 5-hour and a
  * daily window, a booster wallet), {@code POST /v1/search} and {@code POST /v1/fetch} (markdown
- * text), a stateless {@code POST /v1/responses} (echoing the last user input, streamed when asked;
- * {@code store: true} and {@code previous_response_id} are 400 as on Kimi) and two of Kimi's
- * official tool formulas under {@code /v1/formulas}: {@code moonshot/base64:latest} (fibers that
- * encode or decode, answering {@code output}) and {@code moonshot/web-search:latest} (a {@code
- * web_search} whose fibers answer {@code encrypted_output}, as Kimi's does); fibers can be made to
- * stay {@code pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer
- * key get 401; unknown paths get 404.
+ * text), the stateless Responses API (below) and two of Kimi's official tool formulas under {@code
+ * /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or decode, answering {@code
+ * output}) and {@code moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code
+ * encrypted_output}, as Kimi's does); fibers can be made to stay {@code pending} for a number of
+ * polls ({@link #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
@@ -128,6 +126,21 @@ import java.util.function.Function;
  * "partial": true}, {@code max_completion_tokens}, tools, thinking), so one responder serves both
  * protocols; {@link #takeRequest()} returns the request as it was sent. The official OpenAI and
  * Anthropic client libraries work against it (tested with their Node versions).
+ *
+ * <p>{@code POST /v1/responses} is Kimi's Responses API, stateless, served the same way: it needs a
+ * bearer key, refuses with 400 what Kimi refuses there ({@code store: true}, {@code
+ * previous_response_id}, {@code conversation}, a missing {@code model} or {@code input}, an input
+ * item of an unknown type or role, a tool that is not a function), and otherwise stands for a
+ * chat-completions request (instructions and system or developer items as system messages,
+ * reasoning, assistant message and function call items as one assistant message, function call
+ * outputs as tool messages, {@code max_output_tokens}, {@code reasoning.effort} and {@code
+ * text.format} in their chat spellings, other fields such as {@code thinking} passed on) that the
+ * model and a responder answer. Completions come back as response objects (reasoning, message and
+ * function call items, {@code incomplete} for a length or content-filter finish, usage with cached
+ * tokens) and chunks as Responses events ending in {@code response.completed}; error envelopes,
+ * other statuses and bodies that are not chat-completions JSON pass unchanged, so a scripted fault
+ * stays one (a cut stream stays cut, an error chunk becomes an {@code error} event). openai-java's
+ * client works against it.
  *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
@@ -799,24 +812,27 @@ public final class FakeKimiServer implements AutoCloseable {
         answered = once(rateLimit::release);
         response = script.poll();
       }
-      boolean messages = MessagesFacade.handles(request);
-      // A Messages call is answered in the chat-completions shape and translated back, so the
-      // responder, like the model, sees the chat-completions request it stands for.
+      Surface surface = Surface.of(request);
+      // A Messages or Responses call is answered in the chat-completions shape and translated
+      // back, so the responder, like the model, sees the chat-completions request it stands for.
       Object asked = null;
       RuntimeException untranslatable = null;
-      if (messages && (response == null || response.answer() != null)) {
+      if (surface != Surface.CHAT && (response == null || response.answer() != null)) {
         try {
-          asked = MessagesFacade.translateRequest(request);
+          asked = surface.translateRequest(request);
         } catch (RuntimeException malformed) {
           untranslatable = malformed;
         }
+      }
+      if (response == null && surface == Surface.RESPONSES && asked instanceof FakeResponse no) {
+        response = no; // refused by the surface before any responder sees it
       }
       if (response == null) {
         response = responder.apply(asked instanceof RecordedRequest chat ? chat : request);
       }
       if (response != null && response.answer() != null) {
         // a typed reply: the model writes it out for this request, streamed or not
-        if (!messages) {
+        if (surface == Surface.CHAT) {
           response = response.written(model.respond(request, false, response.answer()));
         } else if (untranslatable != null) {
           throw untranslatable;
@@ -827,7 +843,7 @@ public final class FakeKimiServer implements AutoCloseable {
                   : (FakeResponse) asked;
         }
       }
-      if (response == null && messages) {
+      if (response == null && surface != Surface.CHAT) {
         if (untranslatable != null) {
           throw untranslatable;
         }
@@ -836,7 +852,7 @@ public final class FakeKimiServer implements AutoCloseable {
                 ? model.respond(chat, true)
                 : (FakeResponse) asked;
       }
-      if (response == null && !messages && isAnthropicPath(request.path())) {
+      if (response == null && surface != Surface.MESSAGES && isAnthropicPath(request.path())) {
         response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());
       }
       if (response == null) {
@@ -848,9 +864,7 @@ public final class FakeKimiServer implements AutoCloseable {
       if (response == null) {
         response = model.respond(request);
       }
-      if (messages) {
-        response = MessagesFacade.translateResponse(response);
-      }
+      response = surface.translateResponse(response, request);
       send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
@@ -955,6 +969,39 @@ public final class FakeKimiServer implements AutoCloseable {
       return r.written(model.respond(request, false, r.answer()));
     }
     return r != null ? r : model.respond(request);
+  }
+
+  /**
+   * The protocol a request speaks: chat completions itself, or a surface answered through it
+   * (Kimi's Anthropic Messages and its Responses API), whose requests and answers are translated.
+   */
+  private enum Surface {
+    CHAT,
+    MESSAGES,
+    RESPONSES;
+
+    static Surface of(RecordedRequest request) {
+      if (MessagesFacade.handles(request)) {
+        return MESSAGES;
+      }
+      return ResponsesFacade.handles(request) ? RESPONSES : CHAT;
+    }
+
+    /** The chat-completions request the call stands for, or the error that answers it. */
+    Object translateRequest(RecordedRequest request) {
+      return this == MESSAGES
+          ? MessagesFacade.translateRequest(request)
+          : ResponsesFacade.translateRequest(request);
+    }
+
+    /** The answer in this surface's shape. */
+    FakeResponse translateResponse(FakeResponse response, RecordedRequest request) {
+      return switch (this) {
+        case CHAT -> response;
+        case MESSAGES -> MessagesFacade.translateResponse(response);
+        case RESPONSES -> ResponsesFacade.translateResponse(response, request);
+      };
+    }
   }
 
   /** Scripted responses not yet served; for diagnostics. */

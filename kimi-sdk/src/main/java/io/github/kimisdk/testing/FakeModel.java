@@ -82,9 +82,9 @@ final class FakeModel {
   }
 
   /**
-   * Answers a request; {@code messagesSurface} when it stands for a Messages call, whose streamed
-   * tool calls always carry their ids (the Anthropic shape has no place for a missing one); {@code
-   * scripted} says what the model says instead of its own answer, or is null.
+   * Answers a request; {@code messagesSurface} when it stands for a Messages or Responses call,
+   * whose streamed tool calls always carry their ids (neither shape has a place for a missing one);
+   * {@code scripted} says what the model says instead of its own answer, or is null.
    */
   FakeResponse respond(
       RecordedRequest request, boolean messagesSurface, FakeResponse.Answer scripted) {

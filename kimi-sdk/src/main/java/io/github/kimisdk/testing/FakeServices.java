@@ -1,27 +1,23 @@
 package io.github.kimisdk.testing;
 
 import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The service endpoints of {@link FakeKimiServer} beside chat: Kimi Code's {@code /usages}, {@code
- * /search} and {@code /fetch}, the stateless {@code /responses} and Kimi's official tools under
- * {@code /formulas} ({@link FakeFormulas}). Returns null for any other path.
+ * /search} and {@code /fetch}, and Kimi's official tools under {@code /formulas} ({@link
+ * FakeFormulas}). Returns null for any other path.
  */
 final class FakeServices {
 
   private final Clock clock;
-  private final AtomicLong sequence = new AtomicLong();
   final FakeFormulas formulas = new FakeFormulas();
 
   FakeServices(Clock clock) {
@@ -38,7 +34,6 @@ final class FakeServices {
         path.equals("/v1/usages")
             || path.equals("/v1/search")
             || path.equals("/v1/fetch")
-            || path.equals("/v1/responses")
             || path.startsWith("/v1/formulas/");
     if (!ours) {
       return null;
@@ -65,7 +60,6 @@ final class FakeServices {
     return switch (path) {
       case "/v1/search" -> search(body);
       case "/v1/fetch" -> fetch(body);
-      case "/v1/responses" -> responses(body);
       default -> formulas.respond(method, path.substring("/v1/formulas/".length()), body);
     };
   }
@@ -128,95 +122,5 @@ final class FakeServices {
         200,
         "text/markdown; charset=utf-8",
         "# " + url.value() + "\n\nThe main content of " + url.value() + ".\n");
-  }
-
-  /** A stateless Responses API: it echoes the last user text, refusing what Kimi refuses. */
-  private FakeResponse responses(JsonObject body) {
-    if (body.get("store") instanceof JsonBoolean s && s.value()) {
-      return FakeModel.error(
-          400,
-          "invalid_request_error",
-          "Invalid request: store is not supported; send store: false");
-    }
-    if (body.get("previous_response_id") != null) {
-      return FakeModel.error(
-          400, "invalid_request_error", "Invalid request: previous_response_id is not supported");
-    }
-    String model = body.get("model") instanceof JsonString m ? m.value() : "";
-    if (model.isEmpty()) {
-      return FakeModel.error(400, "invalid_request_error", "Invalid request: model is required");
-    }
-    String input = lastInputText(body.get("input"));
-    String text = "You said: " + input;
-    long n = sequence.incrementAndGet();
-    String id = "resp_fake" + n;
-    int in = Math.max(1, input.length() / 4);
-    int out = Math.max(1, text.length() / 4);
-    String response =
-        "{\"id\":\""
-            + id
-            + "\",\"object\":\"response\",\"created_at\":"
-            + clock.millis() / 1000
-            + ",\"status\":\"completed\",\"model\":"
-            + Json.write(JsonString.of(model))
-            + ",\"store\":false,\"output\":[{\"type\":\"message\",\"id\":\"msg_fake"
-            + n
-            + "\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":"
-            + "\"output_text\",\"text\":"
-            + Json.write(JsonString.of(text))
-            + ",\"annotations\":[]}]}],\"usage\":{\"input_tokens\":"
-            + in
-            + ",\"output_tokens\":"
-            + out
-            + ",\"total_tokens\":"
-            + (in + out)
-            + "}}";
-    if (!(body.get("stream") instanceof JsonBoolean st && st.value())) {
-      return FakeResponse.json(response);
-    }
-    StringBuilder sse = new StringBuilder();
-    sse.append(
-            "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"")
-        .append(id)
-        .append("\",\"status\":\"in_progress\"}}\n\n");
-    for (String word : text.split("(?<= )")) {
-      sse.append("event: response.output_text.delta\ndata: {\"type\":")
-          .append("\"response.output_text.delta\",\"delta\":")
-          .append(Json.write(JsonString.of(word)))
-          .append("}\n\n");
-    }
-    sse.append("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":")
-        .append(response)
-        .append("}\n\n");
-    return FakeResponse.rawSse(sse.toString());
-  }
-
-  /** The text of the last user input: a string, or the last user item's text parts. */
-  private static String lastInputText(JsonValue input) {
-    if (input instanceof JsonString s) {
-      return s.value();
-    }
-    String last = "";
-    if (input instanceof JsonArray items) {
-      for (JsonValue item : items.values()) {
-        if (item instanceof JsonObject o
-            && (o.get("role") == null
-                || (o.get("role") instanceof JsonString r && r.value().equals("user")))) {
-          JsonValue content = o.get("content");
-          if (content instanceof JsonString s) {
-            last = s.value();
-          } else if (content instanceof JsonArray parts) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonValue p : parts.values()) {
-              if (p instanceof JsonObject po && po.get("text") instanceof JsonString t) {
-                sb.append(t.value());
-              }
-            }
-            last = sb.toString();
-          }
-        }
-      }
-    }
-    return last;
   }
 }
