@@ -70,9 +70,15 @@ class ToolRunnerHttpTest {
     return protocol() == WireProtocol.ANTHROPIC_MESSAGES;
   }
 
-  /** Picks the wire form an assertion expects: chat completions' or Anthropic Messages'. */
-  String wire(String chatCompletions, String messages) {
-    return anthropic() ? messages : chatCompletions;
+  boolean responses() {
+    return protocol() == WireProtocol.RESPONSES;
+  }
+
+  /**
+   * Picks the wire form an assertion expects: chat completions', Anthropic Messages' or Responses'.
+   */
+  String wire(String chatCompletions, String messages, String responses) {
+    return anthropic() ? messages : responses() ? responses : chatCompletions;
   }
 
   @BeforeEach
@@ -197,11 +203,13 @@ class ToolRunnerHttpTest {
         .contains(
             wire(
                 "\"reasoning_content\":\"I will call add.\"",
-                "{\"type\":\"thinking\",\"thinking\":\"I will call add.\",\"signature\":\"fake-sig-"))
+                "{\"type\":\"thinking\",\"thinking\":\"I will call add.\",\"signature\":\"fake-sig-",
+                "{\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"I will call add.\"}]}"))
         .contains(
             wire(
                 "\"tool_call_id\":\"functions.add:0\",\"name\":\"add\",\"content\":\"5\"",
-                "{\"type\":\"tool_result\",\"tool_use_id\":\"functions.add:0\",\"content\":\"5\"}"));
+                "{\"type\":\"tool_result\",\"tool_use_id\":\"functions.add:0\",\"content\":\"5\"}",
+                "{\"type\":\"function_call_output\",\"call_id\":\"functions.add:0\",\"output\":\"5\"}"));
   }
 
   /**
@@ -253,6 +261,17 @@ class ToolRunnerHttpTest {
                     .build());
     assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
     assertThat(server.requestCount()).isEqualTo(3);
+    if (responses()) {
+      // Responses has items of its own: each call a function_call item, never an empty text part
+      List<JsonValue> input =
+          ((JsonArray) ((JsonObject) server.requests().get(2).json()).get("input")).values();
+      assertThat(input)
+          .filteredOn(i -> ((JsonObject) i).get("type").equals(JsonString.of("function_call")))
+          .as("both tool turns are replayed")
+          .hasSize(2);
+      assertThat(server.requests().get(2).bodyText()).doesNotContain("\"text\":\"\"}");
+      return;
+    }
     List<JsonObject> sent = toolCallingAssistantMessages(server.requests().get(2));
     assertThat(sent).as("both tool turns are replayed").hasSize(2);
     for (JsonObject m : sent) {
@@ -352,7 +371,11 @@ class ToolRunnerHttpTest {
         .isEqualTo("Error: there is no tool named \"nope_tool\"; the tools are: add, echo_text");
     // The empty reasoning of the scripted reply went back as "", which the fake requires.
     assertThat(server.requests().get(1).bodyText())
-        .contains(wire("\"reasoning_content\":\"\"", "{\"type\":\"thinking\",\"thinking\":\"\""));
+        .contains(
+            wire(
+                "\"reasoning_content\":\"\"",
+                "{\"type\":\"thinking\",\"thinking\":\"\"",
+                "{\"type\":\"summary_text\",\"text\":\"\"}"));
   }
 
   @Test
@@ -466,9 +489,10 @@ class ToolRunnerHttpTest {
     assertThat(kimi.chat(importedTurn).text()).isEqualTo("From the tools: add says 2.");
     assertThat(server.requests().get(before).bodyText())
         .contains(
-            anthropic()
-                ? "{\"type\":\"thinking\",\"thinking\":\" \"}"
-                : "\"reasoning_content\":\" \"");
+            wire(
+                "\"reasoning_content\":\" \"",
+                "{\"type\":\"thinking\",\"thinking\":\" \"}",
+                "{\"type\":\"summary_text\",\"text\":\" \"}"));
     // With thinking disabled nothing is added, and the same history is fine, as on Kimi.
     ChatCompletion ok =
         kimi.chat(
@@ -479,13 +503,17 @@ class ToolRunnerHttpTest {
     assertThat(ok.text()).isEqualTo("From the tools: add says 2.");
     if (!anthropic()) {
       assertThat(server.requests().get(server.requestCount() - 1).bodyText())
-          .doesNotContain("reasoning_content");
+          .doesNotContain("reasoning_content")
+          .doesNotContain("\"type\":\"reasoning\"");
     }
   }
 
   @Test
   void webSearchArgumentsGoBackUnchanged() {
-    assumeFalse(anthropic(), "built-in tools are refused over Messages (MessagesCodecTest)");
+    assumeFalse(
+        anthropic() || responses(),
+        "built-in tools are refused over Messages and Responses (MessagesCodecTest,"
+            + " ResponsesCodecTest)");
     ToolRunner.Result r =
         ToolRunner.builder(kimi)
             .webSearch()
@@ -609,7 +637,8 @@ class ToolRunnerHttpTest {
         .contains(
             wire(
                 "\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"echo_text\"}}",
-                "\"tool_choice\":{\"type\":\"tool\",\"name\":\"echo_text\"}"))
+                "\"tool_choice\":{\"type\":\"tool\",\"name\":\"echo_text\"}",
+                "\"tool_choice\":{\"type\":\"function\",\"name\":\"echo_text\"}"))
         .contains("\"thinking\":{\"type\":\"disabled\"}");
     assertThat(sent.get(1).bodyText()).doesNotContain("tool_choice");
   }
@@ -635,8 +664,16 @@ class ToolRunnerHttpTest {
     assertThat(second.text()).isEqualTo("From the tools: echo_text says bye.");
     assertThat(again.size()).isEqualTo(9);
     JsonObject body = (JsonObject) server.requests().get(server.requestCount() - 1).json();
-    JsonArray messages = (JsonArray) body.get("messages");
-    if (anthropic()) {
+    JsonArray messages = (JsonArray) body.get(responses() ? "input" : "messages");
+    if (responses()) {
+      // Kimi keeps no state there: the whole reloaded conversation is sent again, as items
+      assertThat(body.get("prompt_cache_key")).isEqualTo(JsonString.of("thread-42"));
+      assertThat(body.get("store")).isEqualTo(io.github.kimisdk.json.JsonBoolean.FALSE);
+      assertThat(Json.write(messages))
+          .contains("{\"type\":\"message\",\"role\":\"system\",\"content\":\"Use the tools.\"}")
+          .contains("{\"type\":\"summary_text\",\"text\":\"I will call add.\"}")
+          .contains("\"call_id\":\"functions.add:0\"");
+    } else if (anthropic()) {
       // no prompt_cache_key over Messages; the system message is top-level, and the user turns
       // around the tool results are merged
       assertThat(body.get("prompt_cache_key")).isNull();

@@ -126,7 +126,7 @@ public final class ResponsesCodec {
               "a partial assistant message (prefill)",
               "use WireProtocol.CHAT_COMPLETIONS to continue a reply");
         }
-        if (empty(a.reasoningContent()) && empty(a.content()) && a.toolCalls().isEmpty()) {
+        if (a.reasoningContent() == null && empty(a.content()) && a.toolCalls().isEmpty()) {
           throw unsupported(
               "an assistant message with no content, reasoning or tool calls",
               "leave the empty message out of the history");
@@ -276,9 +276,11 @@ public final class ResponsesCodec {
       }
       w.endObject();
     } else if (m instanceof AssistantMessage a) {
-      if (!empty(a.reasoningContent()) || a.reasoningSignature() != null) {
+      if (a.reasoningContent() != null || a.reasoningSignature() != null) {
+        // written even when empty, as chat completions write reasoning_content: a thinking
+        // model refuses a replayed tool turn without it
         w.beginObject().name("type").value("reasoning").name("summary").beginArray();
-        if (!empty(a.reasoningContent())) {
+        if (a.reasoningContent() != null) {
           w.beginObject().name("type").value("summary_text");
           w.name("text").value(a.reasoningContent()).endObject();
         }
