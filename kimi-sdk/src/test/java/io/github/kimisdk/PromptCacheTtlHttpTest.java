@@ -244,6 +244,29 @@ class PromptCacheTtlHttpTest {
     }
   }
 
+  /** Over Responses the cache-write count arrives in {@code input_tokens_details}. */
+  @Test
+  void aK3CallOverResponsesThatWritesTheCacheCostsWhatKimiBills(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    KimiClient responses = clients.build(b -> b.wireProtocol(WireProtocol.RESPONSES));
+    server.enqueue(
+        FakeResponse.rawSse(
+            "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":"
+                + "{\"id\":\"resp_1\",\"status\":\"completed\",\"model\":\"kimi-k3\","
+                + "\"output\":[{\"type\":\"message\",\"content\":[{\"type\":\"output_text\","
+                + "\"text\":\"hi\"}]}],\"usage\":{\"input_tokens\":10000,\"output_tokens\":500,"
+                + "\"input_tokens_details\":{\"cached_tokens\":2000,\"cache_write_tokens\":6000}}}}"
+                + "\n\n"));
+    ChatCompletion c;
+    try (ChatStream s = responses.stream(ChatRequest.of("kimi-k3", "hi"))) {
+      c = s.toCompletion();
+    }
+    assertThat(c.text()).isEqualTo("hi");
+    assertThat(c.usage().cacheWriteTokens()).isEqualTo(6_000);
+    assertThat(responses.spend().cost().orElseThrow().total()).isEqualTo(new BigDecimal("0.0321"));
+    assertThat(server.takeRequest().path()).isEqualTo("/v1/responses");
+  }
+
   @Test
   void theMessagesWireSendsNoTimeToLiveAndRefusesAnHour(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
@@ -269,5 +292,25 @@ class PromptCacheTtlHttpTest {
                     b -> b.baseUrl(server.anthropicBaseUrl()).promptCacheTtl(CacheTtl.ONE_HOUR)))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("cannot be asked of WireProtocol.ANTHROPIC_MESSAGES");
+  }
+
+  @Test
+  void theResponsesWireSendsNoTimeToLiveAndRefusesAnHour(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    KimiClient responses = clients.build(b -> b.wireProtocol(WireProtocol.RESPONSES));
+    responses.chat(
+        ChatRequest.builder("kimi-k3").addUser("hi").promptCacheTtl(CacheTtl.FIVE_MINUTES).build());
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.path()).isEqualTo("/v1/responses");
+    assertThat(sent.bodyText()).doesNotContain("prompt_cache");
+    assertThatThrownBy(
+            () ->
+                responses.chat(
+                    ChatRequest.builder("kimi-k3")
+                        .addUser("hi")
+                        .promptCacheTtl(CacheTtl.ONE_HOUR)
+                        .build()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("promptCacheTtl(CacheTtl.ONE_HOUR)");
   }
 }

@@ -121,11 +121,20 @@ class SpendHttpTest {
     assertThat(kimi.spend()).isEqualTo(kimi.prices().spend("kimi-k3", last));
   }
 
-  @Test
-  void callsOverAnthropicMessagesCountTheSameWay() {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      value = WireProtocol.class,
+      names = {"ANTHROPIC_MESSAGES", "RESPONSES"})
+  void callsOverTheOtherWiresCountTheSameWay(WireProtocol wire) {
     try (KimiClient messages =
-        KimiClient.builder().apiKey("test-key").baseUrl(server.anthropicBaseUrl()).build()) {
-      assertThat(messages.wireProtocol()).isEqualTo(WireProtocol.ANTHROPIC_MESSAGES);
+        KimiClient.builder()
+            .apiKey("test-key")
+            .baseUrl(
+                wire == WireProtocol.ANTHROPIC_MESSAGES
+                    ? server.anthropicBaseUrl()
+                    : server.baseUrl())
+            .wireProtocol(wire)
+            .build()) {
       ChatCompletion one = messages.chat(ChatRequest.of("kimi-k3", "Name a river"));
       ChatCompletion two;
       try (ChatStream s = messages.stream(ChatRequest.of("kimi-k3", "Name a lake"))) {
