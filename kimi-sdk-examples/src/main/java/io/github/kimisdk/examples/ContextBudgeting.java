@@ -117,7 +117,7 @@ public final class ContextBudgeting {
       if (session.isOffline() && tokenizer != null) {
         session.server().tokenizer(tokenizer); // the fake's countTokens becomes exact too
       }
-      boolean messages = session.kimi().wireProtocol() != WireProtocol.CHAT_COMPLETIONS;
+      boolean messages = session.kimi().wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES;
       if (messages) {
         out.println(
             "(Anthropic Messages serves chat only: step 2 asks the server's token count through a"

@@ -56,19 +56,40 @@ final class ExampleSession implements AutoCloseable {
   }
 
   /**
-   * Opens a session for an example that needs the chat-completions surface: when {@code env} asks
-   * for Anthropic Messages it says so first, with {@code why}, and stays on chat completions.
+   * Opens a session for an example that Anthropic Messages cannot serve: when {@code env} asks for
+   * it the session says so first, with {@code why}, and stays on chat completions; Responses, on
+   * the same base, serves it.
    */
   static ExampleSession openChatCompletions(
       Map<String, String> env, PrintStream out, String defaultModel, String why) {
-    if (protocol(env) != WireProtocol.CHAT_COMPLETIONS) {
-      out.println(
-          "KIMI_PROTOCOL="
-              + env.get("KIMI_PROTOCOL")
-              + " is not used here: this example stays on chat completions because "
-              + why
-              + ".");
+    return openAvoiding(WireProtocol.ANTHROPIC_MESSAGES, env, out, defaultModel, why);
+  }
+
+  /**
+   * Opens a session for an example that the Responses wire cannot serve (a prefill, for one): when
+   * {@code env} asks for Responses the session says so first, with {@code why}, and stays on chat
+   * completions.
+   */
+  static ExampleSession openWithoutResponses(
+      Map<String, String> env, PrintStream out, String defaultModel, String why) {
+    return openAvoiding(WireProtocol.RESPONSES, env, out, defaultModel, why);
+  }
+
+  private static ExampleSession openAvoiding(
+      WireProtocol avoided,
+      Map<String, String> env,
+      PrintStream out,
+      String defaultModel,
+      String why) {
+    if (protocol(env) != avoided) {
+      return open(env, out, defaultModel, null);
     }
+    out.println(
+        "KIMI_PROTOCOL="
+            + env.get("KIMI_PROTOCOL")
+            + " is not used here: this example stays on chat completions because "
+            + why
+            + ".");
     return open(env, out, defaultModel, WireProtocol.CHAT_COMPLETIONS);
   }
 

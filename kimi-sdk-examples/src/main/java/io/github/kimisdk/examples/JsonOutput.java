@@ -125,7 +125,11 @@ public final class JsonOutput {
     ChatCompletion done = session.kimi().chat(request);
     if (session.isOffline()) {
       JsonObject sent = (JsonObject) session.server().takeRequest().json();
-      out.println("[sent] response_format " + sent.get("response_format"));
+      // chat completions send response_format; Responses the same thing as text.format
+      out.println(
+          sent.get("text") instanceof JsonObject text
+              ? "[sent] text.format " + text.get("format")
+              : "[sent] response_format " + sent.get("response_format"));
     }
     out.println("[raw] " + done.text());
     try {

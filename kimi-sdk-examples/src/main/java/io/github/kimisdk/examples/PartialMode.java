@@ -58,7 +58,12 @@ public final class PartialMode {
   }
 
   static int run(Map<String, String> env, PrintStream out) {
-    try (ExampleSession session = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
+    try (ExampleSession session =
+        ExampleSession.openWithoutResponses(
+            env,
+            out,
+            ExampleSession.DEFAULT_MODEL,
+            "the Responses wire has no prefill (a partial assistant message)")) {
       if (session.isOffline()) {
         session.server().respondWith(PartialMode::scripted);
         out.println("(offline: the fake is scripted to continue two canned answers)");

@@ -173,7 +173,7 @@ public final class ResumeConversation {
     out.println(
         "  [sent "
             + ExampleSession.messages(request.messages().size())
-            + (session.kimi().wireProtocol() == WireProtocol.CHAT_COMPLETIONS
+            + (session.kimi().wireProtocol() != WireProtocol.ANTHROPIC_MESSAGES
                 ? ", prompt_cache_key " + request.promptCacheKey()
                 : "; Anthropic Messages has no prompt_cache_key, so the id stays local")
             + "]");

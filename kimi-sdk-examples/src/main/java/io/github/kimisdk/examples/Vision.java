@@ -85,9 +85,22 @@ public final class Vision {
     }
   }
 
-  /** The image part of the last message, as chat completions or Anthropic Messages sends it. */
+  /**
+   * The image part of the last message, as chat completions, Anthropic Messages or Responses send
+   * it.
+   */
   private static String sentImage(JsonValue body) {
     JsonArray messages = (JsonArray) ((JsonObject) body).get("messages");
+    if (messages == null) { // Responses: input items, the image an input_image part
+      messages = (JsonArray) ((JsonObject) body).get("input");
+      JsonObject last = (JsonObject) messages.get(messages.size() - 1);
+      for (JsonValue part : (JsonArray) last.get("content")) {
+        if (part instanceof JsonObject p && p.get("image_url") instanceof JsonString url) {
+          return "input_image " + abbreviate(url.value());
+        }
+      }
+      return "no image part";
+    }
     JsonObject last = (JsonObject) messages.get(messages.size() - 1);
     for (JsonValue part : (JsonArray) last.get("content")) {
       if (part instanceof JsonObject p && p.get("image_url") instanceof JsonObject url) {

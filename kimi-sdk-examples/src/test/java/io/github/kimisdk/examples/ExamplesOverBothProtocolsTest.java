@@ -23,7 +23,8 @@ class ExamplesOverBothProtocolsTest {
   /** A {@code KIMI_PROTOCOL} setting and the fake's base path the examples must then use. */
   enum Wire {
     CHAT_COMPLETIONS("chat-completions", "/v1"),
-    MESSAGES("anthropic", "/anthropic");
+    MESSAGES("anthropic", "/anthropic"),
+    RESPONSES("responses", "/v1");
 
     final Map<String, String> env;
     final String path;
@@ -73,6 +74,8 @@ class ExamplesOverBothProtocolsTest {
         .containsPattern(
             "\\[usage\\] prompt \\d+, completion "
                 + StreamingTest.ANSWER
+                // Responses' usage always holds its details: a reasoning count of 0
+                + (wire == Wire.RESPONSES ? " \\(reasoning 0\\)" : "")
                 + ", total \\d+ tokens; finish reason stop");
   }
 
@@ -99,9 +102,11 @@ class ExamplesOverBothProtocolsTest {
         .containsPattern(wire.fake())
         .contains("You said: " + Vision.QUESTION)
         .contains(
-            wire == Wire.MESSAGES
-                ? "[sent] image source base64 image/png " + base64
-                : "[sent] image_url data:image/png;base64," + base64);
+            switch (wire) {
+              case MESSAGES -> "[sent] image source base64 image/png " + base64;
+              case RESPONSES -> "[sent] input_image data:image/png;base64," + base64;
+              default -> "[sent] image_url data:image/png;base64," + base64;
+            });
   }
 
   @ParameterizedTest
@@ -109,6 +114,12 @@ class ExamplesOverBothProtocolsTest {
   void partialMode(Wire wire) {
     Captured c = new Captured();
     assertThat(PartialMode.run(wire.env, c.out)).isZero();
+    if (wire == Wire.RESPONSES) {
+      assertThat(c.text())
+          .startsWith(
+              "KIMI_PROTOCOL=responses is not used here: this example stays on chat completions"
+                  + " because the Responses wire has no prefill");
+    }
     assertThat(c.text())
         .containsPattern(wire.fake())
         .contains("[prefill] 1. Kotlin\n1. Kotlin\n2. Scala\n3. Clojure\n[finish reason] stop")
@@ -143,7 +154,10 @@ class ExamplesOverBothProtocolsTest {
     String text = c.text();
     assertThat(text)
         .containsPattern(CHAT_FAKE)
-        .contains("[sent] response_format {\"type\":\"json_object\"}")
+        .contains(
+            wire == Wire.RESPONSES
+                ? "[sent] text.format {\"type\":\"json_object\"}"
+                : "[sent] response_format {\"type\":\"json_object\"}")
         .contains("[check] all required fields present: true");
     if (wire == Wire.MESSAGES) {
       assertThat(text).startsWith(STAYS + "Kimi's Anthropic Messages protocol has no");

@@ -477,6 +477,12 @@ final class ResponsesFacade {
     String rest = t.rest();
     if (!rest.isEmpty()) {
       out.add(new FakeResponse.Part(Duration.ZERO, rest.getBytes(StandardCharsets.UTF_8)));
+    } else if (parts.stream().noneMatch(p -> p.bytes() == FakeResponse.DROP)) {
+      // a chat stream is whole once its choice finished, [DONE] or not: so is the response
+      String end = t.end();
+      if (!end.isEmpty()) {
+        out.add(new FakeResponse.Part(Duration.ZERO, end.getBytes(StandardCharsets.UTF_8)));
+      }
     }
     return response.withParts(out);
   }
@@ -755,6 +761,18 @@ final class ResponsesFacade {
     /** What is left after the last whole event: a cut stream's last bytes, sent as they are. */
     String rest() {
       return pending.toString();
+    }
+
+    /**
+     * The last event of a chat stream that finished its choice but sent no {@code [DONE]}; empty
+     * when it sent one, failed or never finished.
+     */
+    String end() {
+      StringBuilder out = new StringBuilder();
+      if (started && !stopped && finish != null) {
+        finish(out);
+      }
+      return out.toString();
     }
 
     private void translate(String event, StringBuilder out) {

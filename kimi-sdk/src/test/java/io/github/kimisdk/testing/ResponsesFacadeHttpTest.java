@@ -795,6 +795,20 @@ class ResponsesFacadeHttpTest {
   }
 
   @Test
+  void aChatStreamThatFinishedWithoutDoneIsAWholeResponse() throws Exception {
+    String chunk =
+        "{\"id\":\"chatcmpl-f\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
+            + "\"kimi-k2.6\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},"
+            + "\"finish_reason\":\"stop\"}]}";
+    server.enqueue(FakeResponse.sse().data(chunk).build());
+    String body = post("{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"stream\":true}").body();
+
+    List<String> types = types(events(body));
+    assertThat(types.get(types.size() - 1)).isEqualTo("response.completed");
+    assertThat(types).contains("response.output_text.done");
+  }
+
+  @Test
   void anErrorMidStreamIsAnErrorEvent() throws Exception {
     String chunk =
         "{\"id\":\"chatcmpl-e\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":"
