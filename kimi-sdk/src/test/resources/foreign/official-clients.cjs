@@ -1,6 +1,7 @@
 // Runs the official OpenAI and Anthropic Node clients against FakeKimiServer: a chat, a stream, a
-// tool call and an error with each, and with OpenAI's a tool round trip with content as text parts,
-// printing one JSON line per result for the Java test to check.
+// tool call and an error with each, with OpenAI's a tool round trip with content as text parts and
+// the same over its Responses API (stateless: store false, the whole input each time), printing
+// one JSON line per result for the Java test to check.
 // Environment: KIMI_BASE_URL (chat completions) and KIMI_ANTHROPIC_BASE_URL (Messages).
 const OpenAI = require("openai").default;
 const Anthropic = require("@anthropic-ai/sdk").default;
@@ -98,6 +99,56 @@ async function openai() {
   }
 }
 
+async function responses() {
+  const client = new OpenAI({ apiKey: "test-key", baseURL: process.env.KIMI_BASE_URL, maxRetries: 0 });
+  const r = await client.responses.create({ model: "kimi-k3", input: "Hello from responses", store: false });
+  const reasoning = r.output.find((i) => i.type === "reasoning");
+  out("responses.create", {
+    id: r.id,
+    status: r.status,
+    text: r.output_text,
+    reasoning: reasoning ? reasoning.summary.map((p) => p.text).join("") : null,
+    input: r.usage.input_tokens,
+  });
+  const events = await client.responses.create({
+    model: "kimi-k2.6",
+    input: "Stream please",
+    store: false,
+    stream: true,
+  });
+  let text = "";
+  let total = null;
+  for await (const e of events) {
+    if (e.type === "response.output_text.delta") text += e.delta;
+    if (e.type === "response.completed") total = e.response.usage.total_tokens;
+  }
+  out("responses.stream", { text, total });
+  const tools = [
+    { type: "function", name: weather.name, description: weather.description, parameters: weather.schema, strict: false },
+  ];
+  const input = [{ role: "user", content: "get_weather city=Paris" }];
+  const first = await client.responses.create({ model: "kimi-k3", input, tools, store: false });
+  const call = first.output.find((i) => i.type === "function_call");
+  input.push(...first.output); // the reasoning item rides along, as Kimi needs
+  input.push({ type: "function_call_output", call_id: call.call_id, output: "sunny" });
+  const second = await client.responses.create({ model: "kimi-k3", input, tools, store: false });
+  out("responses.tools", {
+    name: call.name,
+    arguments: JSON.parse(call.arguments),
+    answer: second.output_text,
+  });
+  try {
+    await client.responses.create({ model: "kimi-k3", input: "x", store: true });
+    out("responses.error", { error: "none" });
+  } catch (e) {
+    out("responses.error", {
+      badRequest: e instanceof OpenAI.BadRequestError,
+      status: e.status,
+      type: e.type ?? (e.error && e.error.type),
+    });
+  }
+}
+
 async function anthropic() {
   const client = new Anthropic({
     apiKey: "test-key",
@@ -163,6 +214,7 @@ async function anthropic() {
 
 (async () => {
   await openai();
+  await responses();
   await anthropic();
   out("done", {});
 })().catch((e) => {

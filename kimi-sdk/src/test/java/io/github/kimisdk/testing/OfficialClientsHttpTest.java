@@ -63,7 +63,7 @@ class OfficialClientsHttpTest {
       }
       assertThat(server.requests())
           .extracting(RecordedRequest::path)
-          .contains("/v1/chat/completions", "/anthropic/v1/messages");
+          .contains("/v1/chat/completions", "/v1/responses", "/anthropic/v1/messages");
     }
     JsonObject chat = results.get("openai.chat");
     assertThat(str(chat, "id")).startsWith("chatcmpl-");
@@ -88,6 +88,23 @@ class OfficialClientsHttpTest {
     assertThat(error.get("notFound")).isEqualTo(Json.parse("true"));
     assertThat(num(error, "status")).isEqualTo(404);
     assertThat(str(error, "type")).isEqualTo("resource_not_found_error");
+
+    JsonObject created = results.get("responses.create");
+    assertThat(str(created, "id")).startsWith("resp_");
+    assertThat(str(created, "status")).isEqualTo("completed");
+    assertThat(str(created, "text")).isEqualTo("You said: Hello from responses");
+    assertThat(str(created, "reasoning")).contains("Hello from responses");
+    assertThat(num(created, "input")).isPositive();
+    JsonObject events = results.get("responses.stream");
+    assertThat(str(events, "text")).isEqualTo("You said: Stream please");
+    assertThat(num(events, "total")).isPositive();
+    JsonObject called = results.get("responses.tools");
+    assertThat(str(called, "name")).isEqualTo("get_weather");
+    assertThat(called.get("arguments")).isEqualTo(Json.parse("{\"city\":\"Paris\"}"));
+    assertThat(str(called, "answer")).isEqualTo("From the tools: get_weather says sunny.");
+    JsonObject stored = results.get("responses.error");
+    assertThat(stored.get("badRequest")).isEqualTo(Json.parse("true"));
+    assertThat(num(stored, "status")).isEqualTo(400);
 
     JsonObject message = results.get("anthropic.chat");
     assertThat(str(message, "id")).startsWith("msg_");
