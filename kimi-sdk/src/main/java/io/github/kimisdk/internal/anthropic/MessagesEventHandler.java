@@ -68,7 +68,7 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
       String lastEventId,
       Emitter<ChatCompletionChunk> out)
       throws Exception {
-    if (isBlank(data, off, len)) {
+    if (StreamProgress.isBlank(data, off, len)) {
       return;
     }
     if ("error".equals(type)) {
@@ -242,15 +242,5 @@ public final class MessagesEventHandler implements SseEventHandler<ChatCompletio
   @Override
   public Throwable mapError(Throwable error) {
     return progress.failure(error);
-  }
-
-  private static boolean isBlank(byte[] data, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      byte b = data[i];
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return false;
-      }
-    }
-    return true;
   }
 }

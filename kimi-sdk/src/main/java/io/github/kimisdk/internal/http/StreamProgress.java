@@ -103,4 +103,22 @@ public final class StreamProgress {
   public Throwable truncated() {
     return errors.truncated(metadata, partial(), null);
   }
+
+  /**
+   * Tells whether an event's payload is only blanks (a keep-alive some servers send as data).
+   *
+   * @param data holds the payload
+   * @param off where it starts
+   * @param len its length
+   * @return true when every byte is a space, tab or line break
+   */
+  public static boolean isBlank(byte[] data, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      byte b = data[i];
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -92,7 +92,7 @@ public final class ResponsesEventHandler implements SseEventHandler<ChatCompleti
       String lastEventId,
       Emitter<ChatCompletionChunk> out)
       throws Exception {
-    if (ended || isBlank(data, off, len) || isDone(data, off, len)) {
+    if (ended || StreamProgress.isBlank(data, off, len) || isDone(data, off, len)) {
       return;
     }
     JsonObject o;
@@ -407,16 +407,6 @@ public final class ResponsesEventHandler implements SseEventHandler<ChatCompleti
   @Override
   public Throwable mapError(Throwable error) {
     return progress.failure(error);
-  }
-
-  private static boolean isBlank(byte[] data, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      byte b = data[i];
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isDone(byte[] data, int off, int len) {
