@@ -516,4 +516,100 @@ class ResponsesEventHandlerTest {
     assertThat(out.items).isEmpty();
     assertThat(out.complete).isFalse();
   }
+
+  @Test
+  void everyChunkCarriesTheIdModelAndTimeOfTheStartEvent() {
+    event(
+        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_9\",\"model\":\"kimi-k3\","
+            + "\"created_at\":1764000009}}");
+    event("{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"Hi\"}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":[]}}");
+
+    assertThat(out.items).hasSize(2);
+    for (ChatCompletionChunk c : out.items) {
+      assertThat(c.id()).isEqualTo("resp_9");
+      assertThat(c.model()).isEqualTo("kimi-k3");
+      assertThat(c.created()).isEqualTo(1764000009L);
+    }
+  }
+
+  @Test
+  void itemsThatArriveOnlyWholeInTheirDoneEventAreDeliveredOnce() {
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"reasoning\",\"id\":\"rs_1\",\"summary\":[]}}");
+    event(
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"reasoning\",\"id\":\"rs_1\",\"summary\":[{\"type\":\"summary_text\","
+            + "\"text\":\"Think.\"}],\"encrypted_content\":\"enc\"}}");
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":1,\"item\":{\"type\":"
+            + "\"message\",\"id\":\"msg_1\",\"content\":[]}}");
+    event(
+        "{\"type\":\"response.output_item.done\",\"output_index\":1,\"item\":{\"type\":"
+            + "\"message\",\"id\":\"msg_1\",\"content\":[{\"type\":\"output_text\","
+            + "\"text\":\"Done.\"}]}}");
+    // a call announced without arguments, whose arguments come only with the item's end
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":2,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\"}}");
+    event(
+        "{\"type\":\"response.output_item.done\",\"output_index\":2,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\","
+            + "\"arguments\":\"{}\"}}");
+    // the final object repeats all three: nothing is added twice
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[{\"type\":\"summary_text\","
+            + "\"text\":\"Think.\"}]},{\"type\":\"message\",\"id\":\"msg_1\",\"content\":["
+            + "{\"type\":\"output_text\",\"text\":\"Done.\"}]},{\"type\":\"function_call\","
+            + "\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}]}}");
+
+    var m = out.folded().choices().get(0).message();
+    assertThat(m.reasoningContent()).isEqualTo("Think.");
+    assertThat(m.reasoningSignature()).isEqualTo("enc");
+    assertThat(m.content()).isEqualTo("Done.");
+    assertThat(m.toolCalls()).containsExactly(ToolCall.function("c1", "f", "{}"));
+    assertThat(out.folded().choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+  }
+
+  @Test
+  void deltasThatNameTheirItemByPositionOnlyJoinIt() {
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":3,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_3\",\"call_id\":\"c3\",\"name\":\"g\","
+            + "\"arguments\":\"\"}}");
+    event(
+        "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":3,"
+            + "\"delta\":\"{\\\"x\\\":1}\"}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":[]}}");
+
+    assertThat(out.folded().choices().get(0).message().toolCalls())
+        .containsExactly(ToolCall.function("c3", "g", "{\"x\":1}"));
+  }
+
+  @Test
+  void itemsWithoutIdsInTheFinalObjectAreKeptApartByPosition() {
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"One. \"}]},"
+            + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Two.\"}]}]}}");
+    assertThat(out.folded().choices().get(0).message().content()).isEqualTo("One. Two.");
+  }
+
+  @Test
+  void theEndOfInputAfterTheLastEventCompletes() {
+    event("{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"Hi\"}");
+    event(
+        "{\"type\":\"response.incomplete\",\"response\":{\"status\":\"incomplete\","
+            + "\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"output\":[]}}");
+    assertThat(out.complete).isTrue();
+    out.complete = false;
+    handler.onEndOfInput(out);
+    assertThat(out.complete).isTrue();
+    assertThat(out.failure).isNull();
+    assertThat(out.folded().choices().get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
+  }
 }
