@@ -147,6 +147,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
     return new RedisRateLimitStore(redis, fallback, System::nanoTime);
   }
 
+  /** As {@link #create(UnifiedJedis, Fallback)}, with the clock of its retry time; for tests. */
+  static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback, LongSupplier nanoTime) {
+    return new RedisRateLimitStore(redis, fallback, nanoTime);
+  }
+
   /** Returns the keys of {@code account}'s counters, in the order the scripts take them. */
   static List<String> keys(String account) {
     String base = "kimi-rate:{" + account + "}:";
