@@ -1085,12 +1085,11 @@ public final class HttpTransport {
       return false;
     }
     try {
-      // a Responses reply carries "error": null beside its output
+      // a Responses reply carries "error": null beside its output, and its error when it failed
       return Json.parse(b) instanceof JsonObject o
           && o.get("error") != null
           && !(o.get("error") instanceof JsonNull)
-          && o.get("choices") == null
-          && o.get("output") == null;
+          && o.get("choices") == null;
     } catch (RuntimeException notJson) {
       return false;
     }
