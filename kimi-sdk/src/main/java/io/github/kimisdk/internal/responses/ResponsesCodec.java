@@ -40,7 +40,7 @@ import java.util.Set;
  * {@code store: false}, the whole conversation as {@code input}) and decodes a Responses reply into
  * a {@link ChatCompletion}; the mapping rules are documented on {@link WireProtocol#RESPONSES}.
  */
-public final class ResponsesCodec {
+final class ResponsesCodec {
 
   /** The usage members {@link #usage} models; every other one is kept as it came. */
   private static final Set<String> USAGE_MEMBERS =

@@ -42,7 +42,7 @@ import java.util.Set;
  * the final response object) is emitted then, once. A body that ends before {@code
  * response.completed} or {@code response.incomplete} is a truncated stream carrying what arrived.
  */
-public final class ResponsesEventHandler implements SseEventHandler<ChatCompletionChunk> {
+final class ResponsesEventHandler implements SseEventHandler<ChatCompletionChunk> {
 
   private final ResponseMetadata metadata;
   private final ErrorFactory errors;

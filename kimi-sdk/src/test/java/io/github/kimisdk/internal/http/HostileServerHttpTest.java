@@ -104,6 +104,62 @@ class HostileServerHttpTest {
     assertThat(server.requests()).hasSize(3);
   }
 
+  /** The same over the Responses wire, its events written here, not by the fake. */
+  @Test
+  void overResponsesStallStallReplyEachStalledAttemptEndsByItsOwnIdleTimeout() {
+    server
+        .enqueue(headersThenSilence())
+        .enqueue(headersThenSilence())
+        .enqueue(
+            HostileServer.sse(
+                "event: response.created\ndata: {\"type\":\"response.created\",\"response\":"
+                    + "{\"id\":\"resp_1\",\"model\":\"kimi-k3\",\"status\":\"in_progress\"}}\n\n"
+                    + "event: response.output_text.delta\ndata: {\"type\":"
+                    + "\"response.output_text.delta\",\"item_id\":\"msg_1\",\"delta\":\"Hel\"}\n\n"
+                    + "event: response.output_text.delta\ndata: {\"type\":"
+                    + "\"response.output_text.delta\",\"item_id\":\"msg_1\",\"delta\":\"lo\"}\n\n"
+                    + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":"
+                    + "{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[{\"type\":\"message\","
+                    + "\"id\":\"msg_1\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hello\"}]}],"
+                    + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}}\n\n"));
+    try (KimiClient kimi =
+        client()
+            .wireProtocol(io.github.kimisdk.WireProtocol.RESPONSES)
+            .retryPolicy(
+                RetryPolicy.defaults()
+                    .withMaxRetries(2)
+                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+            .timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)))
+            .build()) {
+      ChatCompletion c =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              Duration.ofSeconds(20), () -> kimi.stream(HELLO).toCompletion());
+      assertThat(c.text()).isEqualTo("Hello");
+      assertThat(c.usage().totalTokens()).isEqualTo(5);
+    }
+    assertThat(server.requests()).hasSize(3);
+    assertThat(server.requests()).allSatisfy(r -> assertThat(r).startsWith("POST /v1/responses "));
+  }
+
+  /** A Responses reply of status failed is the error it carries, not an empty answer. */
+  @Test
+  void aFailedResponsesReplyIsAnApiError() {
+    server.enqueue(
+        HostileServer.json(
+            200,
+            "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"failed\",\"output\":[],"
+                + "\"error\":{\"code\":\"server_error\",\"message\":\"the engine failed\"}}"));
+    try (KimiClient kimi =
+        client()
+            .wireProtocol(io.github.kimisdk.WireProtocol.RESPONSES)
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      assertThatThrownBy(() -> kimi.chat(HELLO))
+          .isInstanceOf(ApiException.class)
+          .hasMessageContaining("the engine failed");
+    }
+  }
+
   KimiClient.Builder client() {
     return KimiClient.builder()
         .apiKey(KEY)
