@@ -754,8 +754,9 @@ public record ChatRequest(
      * Sets how long Kimi keeps this prompt's prefix in its cache, sent as {@code
      * "prompt_cache_options":{"mode":"implicit","ttl":"1h"}}. Writes to the cache are billed by it
      * ({@code Price.cacheWrite}); left unset, nothing is sent and Kimi keeps five minutes (or the
-     * client's {@code promptCacheTtl} applies). Not sent over Anthropic Messages, where the way to
-     * set it is not documented: there the client refuses {@link CacheTtl#ONE_HOUR}.
+     * client's {@code promptCacheTtl} applies). Not sent over Anthropic Messages or Responses,
+     * where the way to set it is not documented: there the client refuses {@link
+     * CacheTtl#ONE_HOUR}.
      *
      * @param promptCacheTtl the time to live; null to ask for nothing
      * @return this builder

@@ -113,7 +113,7 @@ import java.util.function.Function;
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.
  * The typed replies {@link FakeResponse#reply(String)} and {@link FakeResponse#toolCalls} script
  * only what the model says: the model writes them out for the request they answer, streamed or not,
- * over either protocol, after checking it as Kimi would.
+ * over any of the three protocols, after checking it as Kimi would.
  *
  * <p>{@code POST /v1/messages} (below {@link #anthropicBaseUrl()}, or the server root) is Kimi's
  * Anthropic-compatible surface, served by the same model and rules: it requires a key ({@code

@@ -495,8 +495,7 @@ final class MessagesFacade {
   }
 
   /** Turns chat-completions SSE text into Messages events, one event at a time. */
-  private static final class StreamTranslator {
-    private final StringBuilder pending = new StringBuilder();
+  private static final class StreamTranslator extends SseTranslator {
     private boolean started;
     private boolean stopped;
     private int nextBlock;
@@ -510,22 +509,6 @@ final class MessagesFacade {
     /** Starts a stream whose {@code message_start} reports {@code expected} (null: zeros). */
     StreamTranslator(JsonObject expected) {
       this.expected = expected;
-    }
-
-    String feed(String text) {
-      pending.append(text.replace("\r\n", "\n"));
-      StringBuilder out = new StringBuilder();
-      int end;
-      while ((end = pending.indexOf("\n\n")) >= 0) {
-        String event = pending.substring(0, end + 2);
-        pending.delete(0, end + 2);
-        translate(event, out);
-      }
-      return out.toString();
-    }
-
-    String rest() {
-      return pending.toString();
     }
 
     /**
@@ -543,25 +526,17 @@ final class MessagesFacade {
       return out.substring(0, stop);
     }
 
-    private void translate(String event, StringBuilder out) {
-      StringBuilder data = null;
-      boolean comment = false;
-      for (String line : event.split("\n")) {
-        if (line.startsWith(":")) {
-          comment = true;
-        } else if (line.startsWith("data:")) {
-          String d = line.substring(5);
-          d = d.startsWith(" ") ? d.substring(1) : d;
-          data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
-        }
-      }
+    @Override
+    void translate(String event, StringBuilder out) {
+      String data = data(event);
+      boolean comment = hasLine(event, ":");
       if (data == null || stopped) {
         if (comment || stopped) {
           out.append(event);
         }
         return;
       }
-      String payload = data.toString().strip();
+      String payload = data.strip();
       if (payload.equals("[DONE]")) {
         finish(out);
         return;

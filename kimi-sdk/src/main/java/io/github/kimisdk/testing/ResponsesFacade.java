@@ -726,9 +726,8 @@ final class ResponsesFacade {
   }
 
   /** Turns chat-completions SSE text into Responses events, one event at a time. */
-  private static final class StreamTranslator {
+  private static final class StreamTranslator extends SseTranslator {
     private final JsonObject asked;
-    private final StringBuilder pending = new StringBuilder();
     private int sequence;
     private boolean started;
     private boolean stopped;
@@ -746,23 +745,6 @@ final class ResponsesFacade {
       this.asked = asked;
     }
 
-    String feed(String text) {
-      pending.append(text.replace("\r\n", "\n"));
-      StringBuilder out = new StringBuilder();
-      int end;
-      while ((end = pending.indexOf("\n\n")) >= 0) {
-        String event = pending.substring(0, end + 2);
-        pending.delete(0, end + 2);
-        translate(event, out);
-      }
-      return out.toString();
-    }
-
-    /** What is left after the last whole event: a cut stream's last bytes, sent as they are. */
-    String rest() {
-      return pending.toString();
-    }
-
     /**
      * The last event of a chat stream that finished its choice but sent no {@code [DONE]}; empty
      * when it sent one, failed or never finished.
@@ -775,19 +757,11 @@ final class ResponsesFacade {
       return out.toString();
     }
 
-    private void translate(String event, StringBuilder out) {
-      StringBuilder data = null;
-      boolean named = false;
-      for (String line : event.split("\n")) {
-        if (line.startsWith("event:")) {
-          named = true; // chat completions name no events: this one is already native
-        } else if (line.startsWith("data:")) {
-          String d = line.substring(5);
-          d = d.startsWith(" ") ? d.substring(1) : d;
-          data = data == null ? new StringBuilder(d) : data.append('\n').append(d);
-        }
-      }
-      String payload = data == null ? null : data.toString().strip();
+    @Override
+    void translate(String event, StringBuilder out) {
+      String data = data(event);
+      boolean named = hasLine(event, "event:"); // chat completions name no events: already native
+      String payload = data == null ? null : data.strip();
       if (named || payload == null) {
         out.append(event);
         return;

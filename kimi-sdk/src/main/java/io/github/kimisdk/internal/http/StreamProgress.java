@@ -7,7 +7,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Choice;
 
 /**
- * What one stream delivered so far, for the stream handlers of both wire protocols: every chunk is
+ * What one stream delivered so far, for the stream handlers of every wire protocol: every chunk is
  * folded into an accumulator, so that a failure can carry the partial completion, and whether any
  * chunk arrived decides between a plain error and a stream error. It is guarded by its own lock,
  * because a failure may be mapped on another thread (an abort) while an event is being handled.

@@ -282,10 +282,11 @@ final class ResponsesEventHandler implements SseEventHandler<ChatCompletionChunk
       return List.of();
     }
     StringBuilder sent = callArguments.get(index);
-    if (sent.length() == all.length() && sent.toString().equals(all)) {
+    String so = sent.toString();
+    if (all.equals(so)) {
       return List.of();
     }
-    if (!all.startsWith(sent.toString())) {
+    if (!all.startsWith(so)) {
       throw new IllegalArgumentException(
           "the final arguments of tool call "
               + index
