@@ -313,31 +313,8 @@ final class MessagesFacade {
               new FakeResponse.Part(
                   parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
     }
-    StreamTranslator t = new StreamTranslator(lastUsage(response.parts()));
-    List<FakeResponse.Part> out = new ArrayList<>();
-    for (FakeResponse.Part p : response.parts()) {
-      if (p.bytes() == FakeResponse.DROP) {
-        out.add(p);
-        continue;
-      }
-      out.add(
-          new FakeResponse.Part(
-              p.pauseBefore(),
-              t.feed(new String(p.bytes(), StandardCharsets.UTF_8))
-                  .getBytes(StandardCharsets.UTF_8)));
-    }
-    String rest = t.rest();
-    if (!rest.isEmpty()) {
-      out.add(
-          new FakeResponse.Part(java.time.Duration.ZERO, rest.getBytes(StandardCharsets.UTF_8)));
-    } else {
-      // a chat stream that ends without [DONE] once it finished ends after its message_delta
-      String end = t.endWithoutDone();
-      if (!end.isEmpty()) {
-        out.add(
-            new FakeResponse.Part(java.time.Duration.ZERO, end.getBytes(StandardCharsets.UTF_8)));
-      }
-    }
+    List<FakeResponse.Part> out =
+        new StreamTranslator(lastUsage(response.parts())).translate(response.parts());
     return response.withParts(out);
   }
 
@@ -516,7 +493,8 @@ final class MessagesFacade {
      * stop reason and usage, and no {@code message_stop}, as some servers end a Messages stream;
      * empty when the stream ended otherwise.
      */
-    String endWithoutDone() {
+    @Override
+    String end(boolean dropped) {
       if (!started || stopped || finish == null) {
         return "";
       }

@@ -10,7 +10,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -461,30 +460,7 @@ final class ResponsesFacade {
               new FakeResponse.Part(
                   parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
     }
-    StreamTranslator t = new StreamTranslator(asked);
-    List<FakeResponse.Part> out = new ArrayList<>();
-    for (FakeResponse.Part p : parts) {
-      if (p.bytes() == FakeResponse.DROP) {
-        out.add(p);
-        continue;
-      }
-      out.add(
-          new FakeResponse.Part(
-              p.pauseBefore(),
-              t.feed(new String(p.bytes(), StandardCharsets.UTF_8))
-                  .getBytes(StandardCharsets.UTF_8)));
-    }
-    String rest = t.rest();
-    if (!rest.isEmpty()) {
-      out.add(new FakeResponse.Part(Duration.ZERO, rest.getBytes(StandardCharsets.UTF_8)));
-    } else if (parts.stream().noneMatch(p -> p.bytes() == FakeResponse.DROP)) {
-      // a chat stream is whole once its choice finished, [DONE] or not: so is the response
-      String end = t.end();
-      if (!end.isEmpty()) {
-        out.add(new FakeResponse.Part(Duration.ZERO, end.getBytes(StandardCharsets.UTF_8)));
-      }
-    }
-    return response.withParts(out);
+    return response.withParts(new StreamTranslator(asked).translate(parts));
   }
 
   /** Translates a completion, or returns null when the body is not a chat completion. */
@@ -749,9 +725,11 @@ final class ResponsesFacade {
      * The last event of a chat stream that finished its choice but sent no {@code [DONE]}; empty
      * when it sent one, failed or never finished.
      */
-    String end() {
+    @Override
+    String end(boolean dropped) {
       StringBuilder out = new StringBuilder();
-      if (started && !stopped && finish != null) {
+      // a chat stream is whole once its choice finished, [DONE] or not: so is the response
+      if (!dropped && started && !stopped && finish != null) {
         finish(out);
       }
       return out.toString();

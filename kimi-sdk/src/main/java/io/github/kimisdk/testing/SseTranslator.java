@@ -1,5 +1,10 @@
 package io.github.kimisdk.testing;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Translates a chat-completions event stream into another wire's events as its parts are written:
  * whole events are translated, and what follows the last one (a cut stream's last bytes) is kept
@@ -8,6 +13,42 @@ package io.github.kimisdk.testing;
 abstract class SseTranslator {
 
   private final StringBuilder pending = new StringBuilder();
+
+  /**
+   * Translates the parts of a chat-completions stream in order, each at its own pause; a dropped
+   * connection stays dropped, a cut stream's last bytes follow as they are, and a stream that ended
+   * without its last event gets what {@link #end(boolean)} gives.
+   */
+  final List<FakeResponse.Part> translate(List<FakeResponse.Part> parts) {
+    List<FakeResponse.Part> out = new ArrayList<>();
+    boolean dropped = false;
+    for (FakeResponse.Part p : parts) {
+      if (p.bytes() == FakeResponse.DROP) {
+        dropped = true;
+        out.add(p);
+        continue;
+      }
+      out.add(
+          new FakeResponse.Part(
+              p.pauseBefore(),
+              feed(new String(p.bytes(), StandardCharsets.UTF_8))
+                  .getBytes(StandardCharsets.UTF_8)));
+    }
+    String rest = rest();
+    String end = rest.isEmpty() ? end(dropped) : rest;
+    if (!end.isEmpty()) {
+      out.add(new FakeResponse.Part(Duration.ZERO, end.getBytes(StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  /**
+   * Returns what ends a stream whose whole events were all translated but whose last event never
+   * came (a chat stream that finished without {@code [DONE]}); empty for none.
+   *
+   * @param dropped whether the scripted stream drops its connection
+   */
+  abstract String end(boolean dropped);
 
   /** Returns what the whole events among the parts fed so far translate to. */
   final String feed(String text) {
