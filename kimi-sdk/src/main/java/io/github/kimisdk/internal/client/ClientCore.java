@@ -3,10 +3,8 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RequestOptions;
-import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -15,7 +13,7 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.internal.responses.ResponsesProtocol;
+import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -193,12 +191,8 @@ public final class ClientCore {
             .logHeaders(logSwitch != LogSwitch.OFF)
             .bodyIdle(c.timeouts().streamIdle())
             .bodyWatch(system)
-            .lingerTimer(timer::schedule);
-    if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
-      t.protocol(new AnthropicProtocol(c.apiKey()));
-    } else if (c.wireProtocol() == WireProtocol.RESPONSES) {
-      t.protocol(ResponsesProtocol.INSTANCE);
-    }
+            .lingerTimer(timer::schedule)
+            .protocol(Wires.get(c.wireProtocol(), false));
     if (c.maxRequestBytes() > 0) {
       t.requestLimit(c.maxRequestBytes(), "the client's request size limit");
     } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {

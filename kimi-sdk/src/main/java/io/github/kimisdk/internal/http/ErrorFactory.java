@@ -11,6 +11,7 @@ import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;

@@ -12,6 +12,10 @@ import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.internal.version.SdkVersion;
+import io.github.kimisdk.internal.wire.UnsupportedRequestException;
+import io.github.kimisdk.internal.wire.Wire;
+import io.github.kimisdk.internal.wire.WireEvents;
+import io.github.kimisdk.internal.wire.chat.ChatWire;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
@@ -60,14 +64,14 @@ public final class HttpTransport {
   // the JDK's cleaner never closes it and its selector thread and connections live on.
   private volatile HttpClient client;
   private final URI baseUri;
-  private final String authorization;
+  private final String apiKey;
   private final String userAgent;
   private final Map<String, String> headers;
   private final Duration responseTimeout;
   private final long maxResponseBytes;
   private final SseLimits sseLimits;
   private final ErrorFactory errors;
-  private final ChatProtocol protocol;
+  private final Wire protocol;
   private final long maxRequestBytes; // 0: no limit
   private final String requestLimitName;
   private final HttpClient.Version httpVersion; // null: HTTP/1.1 on cleartext, else the client's
@@ -81,7 +85,7 @@ public final class HttpTransport {
     this.client = Objects.requireNonNull(b.client, "client");
     this.baseUri = Objects.requireNonNull(b.baseUri, "baseUri");
     this.errors = Objects.requireNonNull(b.errors, "errors");
-    this.authorization = "Bearer " + Objects.requireNonNull(b.apiKey, "apiKey");
+    this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
     this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
     this.headers = new LinkedHashMap<>(b.headers);
     this.responseTimeout = Objects.requireNonNull(b.responseTimeout, "responseTimeout");
@@ -137,7 +141,7 @@ public final class HttpTransport {
     private Duration responseTimeout;
     private long maxResponseBytes;
     private SseLimits sseLimits;
-    private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
+    private Wire protocol = ChatWire.INSTANCE;
     private long maxRequestBytes;
     private String requestLimitName = "";
     private HttpClient.Version httpVersion;
@@ -156,7 +160,7 @@ public final class HttpTransport {
     }
 
     /**
-     * Sets the bearer key (required).
+     * Sets the key, sent as the wire protocol sends it (required).
      *
      * @param apiKey the key
      * @return this builder
@@ -227,7 +231,7 @@ public final class HttpTransport {
      * @param protocol the protocol
      * @return this builder
      */
-    public Builder protocol(ChatProtocol protocol) {
+    public Builder protocol(Wire protocol) {
       this.protocol = Objects.requireNonNull(protocol, "protocol");
       return this;
     }
@@ -391,7 +395,7 @@ public final class HttpTransport {
    * @throws UnsupportedRequestException if the protocol cannot express the request
    * @throws io.github.kimisdk.errors.PreflightException if the body is over the request size limit
    */
-  public byte[] encode(ChatProtocol wire, ChatRequest request) {
+  public byte[] encode(Wire wire, ChatRequest request) {
     byte[] body = wire.encode(request);
     checkSize(request.model(), body);
     return body;
@@ -402,7 +406,7 @@ public final class HttpTransport {
    *
    * @return the protocol
    */
-  public ChatProtocol protocol() {
+  public Wire protocol() {
     return protocol;
   }
 
@@ -455,14 +459,14 @@ public final class HttpTransport {
    * boolean)} does over this transport's protocol.
    *
    * @param wire the protocol of the call, with this transport's authentication
-   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param body the request as {@link #encode(Wire, ChatRequest)} made it
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
    * @param here whether to send on this thread
    * @return the completion, carrying its response metadata; fails with a {@link KimiException}
    */
   public CompletableFuture<ChatCompletion> chat(
-      ChatProtocol wire, byte[] body, int attempt, Overrides overrides, boolean here) {
+      Wire wire, byte[] body, int attempt, Overrides overrides, boolean here) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -495,13 +499,13 @@ public final class HttpTransport {
    *
    * @param wire the protocol of the call, with this transport's authentication
    * @param request the request, for what a whole answer holds (its choices, its usage)
-   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param body the request as {@link #encode(Wire, ChatRequest)} made it
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
    * @return the attempt
    */
   public HttpStreamAttempt<ChatCompletionChunk> stream(
-      ChatProtocol wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
+      Wire wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -518,8 +522,8 @@ public final class HttpTransport {
         md ->
             streamBody(
                 md,
-                wire == ChatProtocol.CHAT_COMPLETIONS,
-                () -> wire.streamHandler(md, errors, maxJsonDepth, request)));
+                wire.readsLooseStreams(),
+                () -> wire.events(md, errors, maxJsonDepth, request)));
   }
 
   /**
@@ -968,10 +972,7 @@ public final class HttpTransport {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       b.setHeader(h.getKey(), h.getValue());
     }
-    if (protocol.bearerAuth()) {
-      b.setHeader("Authorization", authorization);
-    }
-    protocol.addHeaders(b);
+    protocol.authorize(b, apiKey);
     b.setHeader("User-Agent", userAgent);
     b.setHeader("Accept", accept);
     if (contentType != null) {
@@ -983,8 +984,7 @@ public final class HttpTransport {
     return b.build();
   }
 
-  private BodySubscriber<ChatCompletion> completionSubscriber(
-      ChatProtocol wire, ResponseInfo info) {
+  private BodySubscriber<ChatCompletion> completionSubscriber(Wire wire, ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -1004,7 +1004,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return wire.decodeCompletion(b, 0, b.length, maxJsonDepth).withMetadata(md);
+            return wire.decode(b, 0, b.length, maxJsonDepth).withMetadata(md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -1045,7 +1045,8 @@ public final class HttpTransport {
               }),
           null);
     }
-    if (isSuccess(md.statusCode()) && (isEventStream(md) || (loose && isLooseStream(md)))) {
+    if (isSuccess(md.statusCode())
+        && (isEventStream(md) || (loose && WireEvents.isLooseStream(md)))) {
       SseSubscriber<T> sse =
           new SseSubscriber<>(
               handler.get(),
@@ -1079,20 +1080,9 @@ public final class HttpTransport {
         null);
   }
 
-  /** Tells whether a body is a JSON object with an {@code error} member and no {@code choices}. */
-  static boolean isErrorEnvelope(byte[] b) {
-    if (!new String(b, StandardCharsets.ISO_8859_1).contains("\"error\"")) {
-      return false;
-    }
-    try {
-      // a Responses reply carries "error": null beside its output, and its error when it failed
-      return Json.parse(b) instanceof JsonObject o
-          && o.get("error") != null
-          && !(o.get("error") instanceof JsonNull)
-          && o.get("choices") == null;
-    } catch (RuntimeException notJson) {
-      return false;
-    }
+  /** Tells whether a body is Kimi's error envelope ({@link WireEvents#isErrorEnvelope}). */
+  private boolean isErrorEnvelope(byte[] b) {
+    return WireEvents.isErrorEnvelope(b, 0, b.length, maxJsonDepth);
   }
 
   private static boolean isSuccess(int status) {
@@ -1103,17 +1093,6 @@ public final class HttpTransport {
     return md.contentType()
         .map(ct -> ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
         .orElse(false);
-  }
-
-  /**
-   * Tells whether a 2xx answer to a streaming chat-completions request is read as an event stream
-   * although it is not typed as one: {@code text/plain} or no type, which some OpenAI-compatible
-   * servers send for their events (the official clients parse the body whatever its type). If no
-   * event comes, the stream fails as a decoding error, not as a truncated one.
-   */
-  static boolean isLooseStream(ResponseMetadata md) {
-    String ct = md.contentType().map(c -> c.strip().toLowerCase(Locale.ROOT)).orElse("");
-    return ct.isEmpty() || ct.startsWith("text/plain");
   }
 
   /** A short excerpt of a body for a decoding error: 200 bytes at most, the key redacted. */

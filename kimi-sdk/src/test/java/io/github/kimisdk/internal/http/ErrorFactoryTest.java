@@ -469,7 +469,7 @@ class ErrorFactoryTest {
         .hasMessageContaining("line too long");
     assertThat(
             GLOBAL.failure(
-                new io.github.kimisdk.internal.http.UnsupportedRequestException("no n over it"),
+                new io.github.kimisdk.internal.wire.UnsupportedRequestException("no n over it"),
                 null,
                 null))
         .isInstanceOf(ConfigurationException.class)
