@@ -11,6 +11,7 @@ import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
@@ -40,7 +41,7 @@ import java.util.concurrent.CancellationException;
  * endpoint, the kind of key and the User-Agent (never on the key itself). This is the one place a
  * raw {@code Throwable} becomes a {@code KimiException} ({@link #failure}).
  */
-public final class ErrorFactory {
+public final class ErrorFactory implements StreamErrors {
 
   // every scan of server text is a hand-written linear one (ServerText), never a regex
   private static final String[] CONTEXT = {

@@ -5,7 +5,7 @@ import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Choice;
-import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.flow.Futures;
 
 /**
  * What one stream delivered so far, for the stream handlers of every wire protocol: every chunk is
@@ -16,7 +16,7 @@ import io.github.kimisdk.internal.http.ErrorFactory;
 public final class StreamProgress {
 
   private final ResponseMetadata metadata;
-  private final ErrorFactory errors;
+  private final StreamErrors errors;
   private final ChatAccumulator accumulator = new ChatAccumulator();
   private boolean sawChunk; // guarded by this
 
@@ -26,7 +26,7 @@ public final class StreamProgress {
    * @param metadata the response metadata
    * @param errors builds the exceptions
    */
-  public StreamProgress(ResponseMetadata metadata, ErrorFactory errors) {
+  public StreamProgress(ResponseMetadata metadata, StreamErrors errors) {
     this.metadata = metadata;
     this.errors = errors;
   }
@@ -52,15 +52,14 @@ public final class StreamProgress {
 
   /**
    * The failure to report for {@code error}: a stream error carrying what arrived once a chunk was
-   * delivered, else the error itself (see {@link ErrorFactory#streamFailure}); an {@link Error} is
+   * delivered, else the error itself (see {@link StreamErrors#streamFailure}); an {@link Error} is
    * returned as it is.
    *
    * @param error why the stream failed
    * @return the failure to deliver
    */
   public Throwable failure(Throwable error) {
-    Error fatal = ErrorFactory.fatal(error);
-    if (fatal != null) {
+    if (Futures.unwrap(error) instanceof Error fatal) {
       return fatal; // never wrapped, never retried
     }
     ChatCompletion partial;

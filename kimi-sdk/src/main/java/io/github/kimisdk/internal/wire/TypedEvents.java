@@ -3,7 +3,6 @@ package io.github.kimisdk.internal.wire;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.json.JsonObject;
 
 /**
@@ -22,7 +21,7 @@ public abstract class TypedEvents extends WireEvents {
    * @param errors builds the exceptions
    * @param maxDepth the JSON nesting limit of event payloads
    */
-  protected TypedEvents(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+  protected TypedEvents(ResponseMetadata metadata, StreamErrors errors, int maxDepth) {
     super(metadata, errors, maxDepth);
   }
 

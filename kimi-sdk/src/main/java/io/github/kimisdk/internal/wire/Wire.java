@@ -9,7 +9,6 @@ import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
@@ -52,7 +51,7 @@ public abstract class Wire {
      * @return the handler
      */
     SseEventHandler<ChatCompletionChunk> of(
-        ResponseMetadata metadata, ErrorFactory errors, int maxDepth, ChatRequest request);
+        ResponseMetadata metadata, StreamErrors errors, int maxDepth, ChatRequest request);
   }
 
   private final String name;
@@ -143,7 +142,7 @@ public abstract class Wire {
    * @return the handler, for this response only
    */
   public final SseEventHandler<ChatCompletionChunk> events(
-      ResponseMetadata metadata, ErrorFactory errors, int maxDepth, ChatRequest request) {
+      ResponseMetadata metadata, StreamErrors errors, int maxDepth, ChatRequest request) {
     return events.of(metadata, errors, maxDepth, request);
   }
 

@@ -7,7 +7,6 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
@@ -50,7 +49,7 @@ public abstract class WireEvents implements SseEventHandler<ChatCompletionChunk>
   protected final ResponseMetadata metadata;
 
   /** Builds the exceptions. */
-  protected final ErrorFactory errors;
+  protected final StreamErrors errors;
 
   /** The JSON nesting limit of event payloads. */
   protected final int maxDepth;
@@ -71,7 +70,7 @@ public abstract class WireEvents implements SseEventHandler<ChatCompletionChunk>
    * @param errors builds the exceptions
    * @param maxDepth the JSON nesting limit of event payloads
    */
-  protected WireEvents(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+  protected WireEvents(ResponseMetadata metadata, StreamErrors errors, int maxDepth) {
     this.metadata = metadata;
     this.errors = errors;
     this.maxDepth = maxDepth;

@@ -2,7 +2,7 @@ package io.github.kimisdk.internal.wire.chat;
 
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk;
-import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.WireEvents;
 
 /**
@@ -17,7 +17,7 @@ final class ChunkEventHandler extends WireEvents {
   private final boolean usage;
 
   ChunkEventHandler(
-      ResponseMetadata metadata, ErrorFactory errors, int maxDepth, int choices, boolean usage) {
+      ResponseMetadata metadata, StreamErrors errors, int maxDepth, int choices, boolean usage) {
     super(metadata, errors, maxDepth);
     this.choices = choices;
     this.usage = usage;

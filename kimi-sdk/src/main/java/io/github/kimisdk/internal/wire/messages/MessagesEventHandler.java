@@ -6,7 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.TypedEvents;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -35,7 +35,7 @@ final class MessagesEventHandler extends TypedEvents {
   private JsonObject startUsage;
   private boolean stopReasonSeen;
 
-  MessagesEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+  MessagesEventHandler(ResponseMetadata metadata, StreamErrors errors, int maxDepth) {
     super(metadata, errors, maxDepth);
   }
 

@@ -6,7 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.TypedEvents;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -57,7 +57,7 @@ final class ResponsesEventHandler extends TypedEvents {
 
   private boolean ended;
 
-  ResponsesEventHandler(ResponseMetadata metadata, ErrorFactory errors, int maxDepth) {
+  ResponsesEventHandler(ResponseMetadata metadata, StreamErrors errors, int maxDepth) {
     super(metadata, errors, maxDepth);
   }
 
