@@ -973,8 +973,20 @@ public final class ErrorFactory implements StreamErrors {
               : "Kimi failed on its side; retrying later may help";
       return make.server(error(md, status, body, retryAfter, true, inStream, hint));
     }
-    boolean retryable = status == 408 || status == 409;
-    return make.api(error(md, status, body, retryAfter, retryable, inStream, null));
+    return make.api(error(md, status, body, retryAfter, retriedStatus(status), inStream, null));
+  }
+
+  /**
+   * The one retry rule by status, which {@code ApiException.isRetryable()} carries and the default
+   * {@code RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock),
+   * 429 and every 5xx may succeed when the same request is sent again, as the official OpenAI and
+   * Anthropic clients judge; any other status needs a change first. Where Kimi's error type says
+   * more, {@link #classify} decides by it: a quota, a suspended account and the daily token limit
+   * are final whatever the status, an overload or a rate limit is retried, and so is a server error
+   * that arrives inside a 2xx stream or envelope.
+   */
+  static boolean retriedStatus(int status) {
+    return status == 408 || status == 409 || status == 429 || status >= 500;
   }
 
   private ApiError error(
