@@ -15,7 +15,7 @@ import io.github.kimisdk.internal.version.SdkVersion;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.WireEvents;
-import io.github.kimisdk.internal.wire.chat.ChatWire;
+import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
@@ -51,20 +51,23 @@ import java.util.function.Supplier;
  * one attempt; retries belong in the layer above, which calls {@link #chat} again or starts the
  * next {@link HttpStreamAttempt}. It makes each {@link HttpStreamAttempt} with everything the
  * attempt needs; the attempt never calls back. Every attempt is observed in one place, {@link
- * AttemptLog}. It is given everything it needs at construction, by name ({@link #builder}), and
- * nothing changes after but {@link #release()}.
+ * AttemptLog}. It reads the client's frozen settings by name ({@link HttpSettings}) and is given
+ * its runtime at construction ({@link #builder}); nothing changes after but {@link #release()}.
  */
 public final class HttpTransport {
 
   /** The SDK version from the build, for the default User-Agent ({@link SdkVersion}). */
   public static final String VERSION = SdkVersion.VERSION;
 
+  /** The largest request body Kimi Code accepts, the default limit of a client there. */
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
   // Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last exchange, and with it
   // the body handler and this transport, reachable; the HttpClient (its facade) must not be, or
   // the JDK's cleaner never closes it and its selector thread and connections live on.
   private volatile HttpClient client;
   private final URI baseUri;
-  private final String apiKey;
+  private final ApiKey apiKey;
   private final String userAgent;
   private final Map<String, String> headers;
   private final Duration responseTimeout;
@@ -82,195 +85,70 @@ public final class HttpTransport {
   private final AttemptLog log;
 
   private HttpTransport(Builder b) {
+    HttpSettings c = Objects.requireNonNull(b.settings, "settings");
     this.client = Objects.requireNonNull(b.client, "client");
-    this.baseUri = Objects.requireNonNull(b.baseUri, "baseUri");
     this.errors = Objects.requireNonNull(b.errors, "errors");
-    this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
-    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
-    this.headers = new LinkedHashMap<>(b.headers);
-    this.responseTimeout = Objects.requireNonNull(b.responseTimeout, "responseTimeout");
-    this.maxResponseBytes = b.maxResponseBytes;
-    this.sseLimits = Objects.requireNonNull(b.sseLimits, "sseLimits");
-    this.protocol = b.protocol;
-    this.maxRequestBytes = b.maxRequestBytes;
-    this.requestLimitName = b.requestLimitName;
-    this.httpVersion = b.httpVersion;
-    this.maxJsonDepth = b.maxJsonDepth;
-    this.bodyIdle = Objects.requireNonNull(b.bodyIdle, "bodyIdle");
+    this.baseUri = c.endpoint().uri();
+    this.apiKey = c.apiKey();
+    this.userAgent = c.userAgent();
+    this.headers = new LinkedHashMap<>(c.headers());
+    this.responseTimeout = c.timeouts().responseHeaders();
+    this.maxResponseBytes = c.maxResponseBytes();
+    this.sseLimits = c.sseLimits();
+    this.protocol = Wires.get(c.wireProtocol(), false);
+    if (c.maxRequestBytes() > 0) {
+      this.maxRequestBytes = c.maxRequestBytes();
+      this.requestLimitName = "the client's request size limit";
+    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
+      this.maxRequestBytes = KIMI_CODE_MAX_REQUEST_BYTES;
+      this.requestLimitName = "Kimi Code's request size limit";
+    } else {
+      this.maxRequestBytes = 0;
+      this.requestLimitName = "";
+    }
+    this.httpVersion = c.httpVersion();
+    this.maxJsonDepth = c.maxJsonDepth();
+    this.bodyIdle = c.timeouts().streamIdle();
     this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
     this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
-    if (maxResponseBytes <= 0 || maxJsonDepth <= 0) {
-      throw new IllegalStateException(
-          "maxResponseBytes and maxJsonDepth must be set: "
-              + maxResponseBytes
-              + ", "
-              + maxJsonDepth);
-    }
     this.log =
         new AttemptLog(
-            Objects.requireNonNull(b.logger, "logger"), b.logContent, b.logHeaders, errors.text());
+            Objects.requireNonNull(b.logger, "logger"),
+            c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG,
+            b.logSwitch != LogSwitch.OFF,
+            errors.text());
   }
 
   /**
-   * Returns a builder of a transport that sends through {@code client} below {@code baseUri} and
-   * has {@code errors} build its exceptions. Settings are validated by the client builder; this one
-   * only checks that the required ones were set.
+   * Returns a builder of a transport that reads the client's frozen settings by name, sends through
+   * {@code client} and has {@code errors} build its exceptions.
    *
+   * @param settings the client's settings, validated by the client builder
    * @param client the JDK client
-   * @param baseUri the base URL, without trailing slash
    * @param errors builds the exceptions
    * @return the builder
    */
-  public static Builder builder(HttpClient client, URI baseUri, ErrorFactory errors) {
-    return new Builder(client, baseUri, errors);
+  public static Builder builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+    return new Builder(settings, client, errors);
   }
 
   /**
-   * Everything a transport needs, by name; it is fixed at {@link #build()}, and the transport never
-   * changes after. Required: the key, the User-Agent, the response timeout, the two size limits,
-   * the event stream limits, the logger and the body idle watch; the rest has a default. Not
-   * thread-safe.
+   * What a transport needs beside the client's settings: where attempts are logged, and the timers
+   * of its watches; fixed at {@link #build()}. Not thread-safe.
    */
   public static final class Builder {
+    private final HttpSettings settings;
     private final HttpClient client;
-    private final URI baseUri;
     private final ErrorFactory errors;
-    private String apiKey;
-    private String userAgent;
-    private Map<String, String> headers = Map.of();
-    private Duration responseTimeout;
-    private long maxResponseBytes;
-    private SseLimits sseLimits;
-    private Wire protocol = ChatWire.INSTANCE;
-    private long maxRequestBytes;
-    private String requestLimitName = "";
-    private HttpClient.Version httpVersion;
-    private int maxJsonDepth;
     private System.Logger logger;
-    private boolean logContent;
-    private boolean logHeaders;
-    private Duration bodyIdle;
+    private LogSwitch logSwitch = LogSwitch.OFF;
     private Delayer bodyWatch;
     private BiConsumer<Runnable, Duration> lingerTimer;
 
-    private Builder(HttpClient client, URI baseUri, ErrorFactory errors) {
+    private Builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+      this.settings = settings;
       this.client = client;
-      this.baseUri = baseUri;
       this.errors = errors;
-    }
-
-    /**
-     * Sets the key, sent as the wire protocol sends it (required).
-     *
-     * @param apiKey the key
-     * @return this builder
-     */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = apiKey;
-      return this;
-    }
-
-    /**
-     * Sets the User-Agent header (required).
-     *
-     * @param userAgent the User-Agent
-     * @return this builder
-     */
-    public Builder userAgent(String userAgent) {
-      this.userAgent = userAgent;
-      return this;
-    }
-
-    /**
-     * Sets the extra headers of every request, copied in their order (default none).
-     *
-     * @param headers the headers
-     * @return this builder
-     */
-    public Builder headers(Map<String, String> headers) {
-      this.headers = headers;
-      return this;
-    }
-
-    /**
-     * Sets the time allowed until response headers (required).
-     *
-     * @param responseTimeout the timeout
-     * @return this builder
-     */
-    public Builder responseTimeout(Duration responseTimeout) {
-      this.responseTimeout = responseTimeout;
-      return this;
-    }
-
-    /**
-     * Sets the largest non-streamed body accepted (required).
-     *
-     * @param maxResponseBytes the limit in bytes
-     * @return this builder
-     */
-    public Builder maxResponseBytes(long maxResponseBytes) {
-      this.maxResponseBytes = maxResponseBytes;
-      return this;
-    }
-
-    /**
-     * Sets the limits of event streams (required).
-     *
-     * @param sseLimits the limits
-     * @return this builder
-     */
-    public Builder sseLimits(SseLimits sseLimits) {
-      this.sseLimits = sseLimits;
-      return this;
-    }
-
-    /**
-     * Sets the chat wire protocol (default: chat completions).
-     *
-     * @param protocol the protocol
-     * @return this builder
-     */
-    public Builder protocol(Wire protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol");
-      return this;
-    }
-
-    /**
-     * Limits the size of encoded request bodies (default: no limit). A larger body is not sent: the
-     * call fails with a {@link io.github.kimisdk.errors.PreflightException}.
-     *
-     * @param maxBytes the largest body sent, or 0 for no limit
-     * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
-     * @return this builder
-     */
-    public Builder requestLimit(long maxBytes, String name) {
-      this.maxRequestBytes = maxBytes;
-      this.requestLimitName = Objects.requireNonNull(name, "name");
-      return this;
-    }
-
-    /**
-     * Sets the HTTP version to force.
-     *
-     * @param httpVersion the version, or null (the default) for HTTP/1.1 on cleartext and the
-     *     client's default (HTTP/2 negotiated over TLS) on {@code https}
-     * @return this builder
-     */
-    public Builder httpVersion(HttpClient.Version httpVersion) {
-      this.httpVersion = httpVersion;
-      return this;
-    }
-
-    /**
-     * Sets the nesting limit for decoding completions and chunks (required).
-     *
-     * @param maxJsonDepth the limit
-     * @return this builder
-     */
-    public Builder maxJsonDepth(int maxJsonDepth) {
-      this.maxJsonDepth = maxJsonDepth;
-      return this;
     }
 
     /**
@@ -285,35 +163,14 @@ public final class HttpTransport {
     }
 
     /**
-     * Sets whether request and response bodies are logged too (default false).
+     * Sets what the environment's log switch asks for beside the client's settings: headers at
+     * {@code INFO}, bodies too at {@code DEBUG} (default {@code OFF}).
      *
-     * @param logContent true to log bodies
+     * @param logSwitch the switch
      * @return this builder
      */
-    public Builder logContent(boolean logContent) {
-      this.logContent = logContent;
-      return this;
-    }
-
-    /**
-     * Sets whether request and response headers are logged too, the key redacted (default false).
-     *
-     * @param logHeaders true to log headers
-     * @return this builder
-     */
-    public Builder logHeaders(boolean logHeaders) {
-      this.logHeaders = logHeaders;
-      return this;
-    }
-
-    /**
-     * Sets the longest silence allowed while a non-streamed body is read (required).
-     *
-     * @param bodyIdle the longest silence
-     * @return this builder
-     */
-    public Builder bodyIdle(Duration bodyIdle) {
-      this.bodyIdle = bodyIdle;
+    public Builder logSwitch(LogSwitch logSwitch) {
+      this.logSwitch = Objects.requireNonNull(logSwitch, "logSwitch");
       return this;
     }
 
@@ -346,7 +203,6 @@ public final class HttpTransport {
      *
      * @return the transport
      * @throws NullPointerException if a required setting is missing
-     * @throws IllegalStateException if a required size limit was not set
      */
     public HttpTransport build() {
       return new HttpTransport(this);
@@ -972,7 +828,7 @@ public final class HttpTransport {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       b.setHeader(h.getKey(), h.getValue());
     }
-    protocol.authorize(b, apiKey);
+    protocol.authorize(b, apiKey.reveal());
     b.setHeader("User-Agent", userAgent);
     b.setHeader("Accept", accept);
     if (contentType != null) {

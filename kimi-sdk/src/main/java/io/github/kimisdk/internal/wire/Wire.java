@@ -151,7 +151,7 @@ public abstract class Wire {
    * they win).
    *
    * @param b the request being built
-   * @param key the key
+   * @param key the key, asked of its one holder for this request; never kept
    */
   public final void authorize(HttpRequest.Builder b, String key) {
     if (auth == Auth.BEARER) {
