@@ -25,8 +25,13 @@ public abstract class TypedEvents extends WireEvents {
     super(metadata, errors, maxDepth);
   }
 
+  /**
+   * Parses the event and hands it to {@link #event(String, JsonObject, Emitter)}. A protocol with a
+   * fast path for its commonest events overrides this, reads those from the bytes, and calls it for
+   * the rest.
+   */
   @Override
-  protected final void event(
+  protected void event(
       String type, byte[] data, int off, int len, Emitter<ChatCompletionChunk> out) {
     JsonObject o = object(data, off, len);
     String kind = Wire.string(o, "type");
