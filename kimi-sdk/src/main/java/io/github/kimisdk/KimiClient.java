@@ -20,6 +20,7 @@ import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
 import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
@@ -821,7 +822,7 @@ public final class KimiClient implements AutoCloseable {
   public static final class Builder {
     // Who is called and how, resolved together at build(); every other setting goes straight into
     // the one settings state the client is built from, read by name (ClientConfig).
-    private String apiKey;
+    private ApiKey apiKey; // the key's one holder, handed on to the client's settings
     private String keySource = "apiKey";
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
@@ -853,7 +854,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code apiKey} is null
      */
     public Builder apiKey(String apiKey) {
-      this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+      this.apiKey = ApiKey.of(apiKey);
       this.keySource = "apiKey";
       return this;
     }
@@ -1325,7 +1326,7 @@ public final class KimiClient implements AutoCloseable {
     public KimiClient build() {
       Keys.Resolved r =
           Keys.resolve(
-              apiKey,
+              apiKey == null ? null : apiKey.reveal(),
               keySource,
               endpoint,
               wireProtocol,

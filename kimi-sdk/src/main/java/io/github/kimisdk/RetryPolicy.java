@@ -2,30 +2,28 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.ConnectionException;
-import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
-import io.github.kimisdk.errors.RateLimitException;
-import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * When and how long a {@link KimiClient} waits before sending a failed call again.
  *
- * <p>Retried: connection failures and timeouts before a response, 429 {@code
- * engine_overloaded_error} and {@code rate_limit_reached_error} (but not the tokens-per-day limit),
- * and HTTP 500, 502, 503 and 504. Never retried: 400, 401, 402, 403, 404, {@code
- * exceeded_current_quota_error}, a suspended account, the daily token limit, a cancelled call, an
- * untrusted TLS certificate, a wait or total time bound the caller set ({@link
- * RateLimit.Builder#maxQueueWait}, {@link Timeouts#withStreamTotal}), a body the SDK cannot decode
- * (such as {@code Content-Encoding: gzip}), and an {@link Error} such as {@link OutOfMemoryError},
- * which is never wrapped in a {@link KimiException} but thrown as it is. A stream is retried only
- * before its first chunk reached the caller.
+ * <p>Retried: connection failures and timeouts before a response, and every API error whose {@link
+ * ApiException#isRetryable()} says so, one rule for both: HTTP 408, 409, 429 ({@code
+ * engine_overloaded_error}, {@code rate_limit_reached_error}, but not the tokens-per-day limit) and
+ * every 5xx, as the official OpenAI and Anthropic clients retry. Never retried: any other 4xx (400,
+ * 401, 402, 403, 404, 413, 422, ...), 3xx, {@code exceeded_current_quota_error}, a suspended
+ * account, the daily token limit, a cancelled call, an untrusted TLS certificate, a wait or total
+ * time bound the caller set ({@link RateLimit.Builder#maxQueueWait}, {@link
+ * Timeouts#withStreamTotal}), a body the SDK cannot decode (such as {@code Content-Encoding:
+ * gzip}), and an {@link Error} such as {@link OutOfMemoryError}, which is never wrapped in a {@link
+ * KimiException} but thrown as it is. A stream is retried only before its first chunk reached the
+ * caller.
  *
  * <p>The wait before retry {@code n} (counting from 1) is a random duration between half and all of
  * {@code initialBackoff * 2^(n-1)}, capped at {@code maxBackoff}. When the server asks for a wait
@@ -49,8 +47,6 @@ import java.util.Set;
  * }</pre>
  */
 public final class RetryPolicy {
-
-  private static final Set<Integer> RETRIED_STATUS = Set.of(500, 502, 503, 504);
 
   private static final RetryPolicy DEFAULTS =
       new RetryPolicy(
@@ -215,16 +211,11 @@ public final class RetryPolicy {
    */
   public boolean isRetryable(KimiException failure) {
     Objects.requireNonNull(failure, "failure");
-    if (failure instanceof EngineOverloadedException) {
-      return true;
-    }
-    if (failure instanceof RateLimitException r) {
-      // Kimi's 429s are; the client's own refusal after RateLimit's maxQueueWait is final
-      return r.isRetryable();
-    }
-    if (failure instanceof ServerException s) {
-      // typed server errors also arrive with status 200 (in a stream or a 200 error envelope)
-      return RETRIED_STATUS.contains(s.status()) || s.status() < 500;
+    if (failure instanceof ApiException a) {
+      // the one rule, applied when the answer was classified: 408, 409, 429 and every 5xx, by
+      // status or (in a stream, in a 200 envelope) by Kimi's error type; the client's own refusal
+      // after RateLimit's maxQueueWait is final
+      return a.isRetryable();
     }
     if (failure instanceof KimiTimeoutException) {
       // a bound the caller set (the rate limiter's queue wait, a stream's total time) is final

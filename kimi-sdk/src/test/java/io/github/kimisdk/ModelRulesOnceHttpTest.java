@@ -10,8 +10,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.ContextBudgetExceededException;
 import io.github.kimisdk.errors.InvalidRequestException;
 import io.github.kimisdk.errors.PreflightException;
-import io.github.kimisdk.internal.anthropic.MessagesCodec;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
+import io.github.kimisdk.internal.wire.messages.MessagesWire;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.Price;
@@ -71,7 +71,7 @@ class ModelRulesOnceHttpTest {
     assertThat(new String(messagesWire, StandardCharsets.UTF_8))
         .as("Anthropic Messages")
         .isEqualTo(
-            new String(MessagesCodec.encodeRequest(adaptedForMessages), StandardCharsets.UTF_8));
+            new String(MessagesWire.INSTANCE.encode(adaptedForMessages), StandardCharsets.UTF_8));
   }
 
   @Test

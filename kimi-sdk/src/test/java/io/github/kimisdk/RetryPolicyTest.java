@@ -94,7 +94,7 @@ class RetryPolicyTest {
                 + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" upon\"}}]}")
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     io.github.kimisdk.chat.ChatAccumulator acc = new io.github.kimisdk.chat.ChatAccumulator();
-    acc.add(io.github.kimisdk.internal.codec.ChatCodec.decodeChunk(chunk, 0, chunk.length));
+    acc.add(io.github.kimisdk.internal.wire.chat.ChatCodec.decodeChunk(chunk, 0, chunk.length));
     ChatRequest resumed = Retrier.resume(prefixed, acc.toCompletion());
     assertThat(resumed.messages()).hasSize(2);
     assertThat(resumed.messages().get(1)).isEqualTo(Message.partial("Once upon"));

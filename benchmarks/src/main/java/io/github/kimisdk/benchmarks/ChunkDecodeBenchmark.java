@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.JsonReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.github.kimisdk.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.JsonReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

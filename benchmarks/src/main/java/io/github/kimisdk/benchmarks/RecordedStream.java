@@ -67,7 +67,9 @@ final class RecordedStream {
       out.writeBytes(("data: " + s + "\n\n").getBytes(StandardCharsets.UTF_8));
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       contentChars +=
-          io.github.kimisdk.internal.codec.ChatCodec.decodeChunk(b, 0, b.length).text().length();
+          io.github.kimisdk.internal.wire.chat.ChatCodec.decodeChunk(b, 0, b.length)
+              .text()
+              .length();
     }
     out.writeBytes("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
     return new RecordedStream(out.toByteArray(), stream.size(), contentChars);

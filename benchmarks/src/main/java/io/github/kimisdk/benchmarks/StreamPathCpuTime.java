@@ -1,9 +1,9 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.chat.ChatCompletionChunk;
-import io.github.kimisdk.internal.codec.ChatCodec;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.internal.sse.SseSubscriber;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.sse.SseLimits;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;

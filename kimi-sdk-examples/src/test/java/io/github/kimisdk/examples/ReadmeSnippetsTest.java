@@ -94,14 +94,14 @@ class ReadmeSnippetsTest {
     List<String> markdown =
         List.of(
             "```java",
-            "var codec = io.github.kimisdk.internal.codec.ChatCodec.class;",
+            "var codec = io.github.kimisdk.internal.wire.chat.ChatCodec.class;",
             "String fine = io.github.kimisdk.chat.ChatRequest.class.getName();",
             "```");
     List<String> errors =
         ReadmeSnippets.compile(
             "DOC.md", ReadmeSnippets.extract("DOC.md", markdown), ChildProcess.sdkLocation(), out);
     assertThat(errors).hasSize(1);
-    assertThat(errors.get(0)).startsWith("DOC.md:2: package io.github.kimisdk.internal.codec");
+    assertThat(errors.get(0)).startsWith("DOC.md:2: package io.github.kimisdk.internal.wire.chat");
   }
 
   @Test

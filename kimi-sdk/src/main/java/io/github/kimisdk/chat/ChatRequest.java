@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.codec.RequestFields;
+import io.github.kimisdk.internal.wire.chat.RequestFields;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;

@@ -93,8 +93,10 @@ public sealed class ApiException extends KimiException
   }
 
   /**
-   * Tells whether the same request may succeed if sent again later (overload, rate limit, server
-   * errors), as opposed to errors that need a change first (bad request, key, quota, daily limit).
+   * Tells whether the same request may succeed if sent again later, as opposed to errors that need
+   * a change first (bad request, key, quota, daily limit): HTTP 408, 409, 429 and every 5xx, or,
+   * inside a stream, an overload, a rate limit or a server error. The default {@link
+   * io.github.kimisdk.RetryPolicy} retries exactly these.
    *
    * @return true when a retry can help
    */

@@ -8,7 +8,7 @@ import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.lang.ref.WeakReference;

@@ -512,8 +512,8 @@ class ToolRunnerHttpTest {
   void webSearchArgumentsGoBackUnchanged() {
     assumeFalse(
         anthropic() || responses(),
-        "built-in tools are refused over Messages and Responses (MessagesCodecTest,"
-            + " ResponsesCodecTest)");
+        "built-in tools are refused over Messages and Responses (MessagesWireTest,"
+            + " ResponsesWireTest)");
     ToolRunner.Result r =
         ToolRunner.builder(kimi)
             .webSearch()

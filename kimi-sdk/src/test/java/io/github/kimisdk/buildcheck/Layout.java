@@ -36,13 +36,14 @@ import java.util.zip.ZipFile;
  *       internal.sse}, {@code internal.scan}, and {@code internal.bind}, the record binder behind
  *       {@code Json.bind}) know nothing of Kimi: they use only each other.
  *   <li>{@code chat}, {@code tool}, {@code model} and {@code token} never reach the transport
- *       ({@code internal.http}, {@code internal.client}, {@code internal.anthropic}, {@code
- *       internal.responses}).
+ *       ({@code internal.http}, {@code internal.client}) or the wires ({@code internal.wire} and
+ *       its subpackages), but for the record codec of chat completions ({@link #RECORD_CODEC}: the
+ *       JSON form of messages that {@code Conversation} saves and token counting reads).
  *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
  *       KimiFiles}, {@code KimiBatches}).
- *   <li>{@code internal.codec} uses neither {@code model} nor {@code token}: the codec writes the
- *       request it is given, and every model-specific change happens before, in {@code
- *       ModelInfo.adapt}.
+ *   <li>The wires ({@code internal.wire} and its subpackages) use neither {@code model} nor {@code
+ *       token}: a wire writes the request it is given, and every model-specific change happens
+ *       before, in {@code ModelInfo.adapt}.
  *   <li>The root package holds public types only: machinery goes to {@code internal.*}.
  *   <li>{@code errors}, the one failure family every package reports through, stands low: it uses
  *       only the values a failure carries ({@link #ERRORS_FLOOR}: {@code json}, {@code chat}'s
@@ -72,8 +73,17 @@ final class Layout {
   private static final Set<String> NEUTRAL =
       Set.of("json", "sse", "internal.flow", "internal.sse", "internal.scan", "internal.bind");
   private static final Set<String> MODEL = Set.of("chat", "tool", "model", "token");
-  private static final Set<String> TRANSPORT =
-      Set.of("internal.http", "internal.client", "internal.anthropic", "internal.responses");
+  private static final Set<String> TRANSPORT = Set.of("internal.http", "internal.client");
+
+  /** The wires' packages: {@code internal.wire} and its subpackages. */
+  private static final String WIRES = "internal.wire";
+
+  /**
+   * The classes of the wires that {@code chat}, {@code tool}, {@code model} and {@code token} use.
+   */
+  static final Set<String> RECORD_CODEC =
+      Set.of("internal.wire.chat.ChatCodec", "internal.wire.chat.RequestFields");
+
   private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
 
@@ -187,7 +197,8 @@ final class Layout {
         if (NEUTRAL.contains(fromPackage) && !NEUTRAL.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (json and sse know nothing of Kimi)");
         }
-        if (MODEL.contains(fromPackage) && TRANSPORT.contains(toPackage)) {
+        if (MODEL.contains(fromPackage)
+            && (TRANSPORT.contains(toPackage) || isWire(toPackage) && !RECORD_CODEC.contains(to))) {
           out.add(
               "one-way: "
                   + from
@@ -200,13 +211,13 @@ final class Layout {
             && CLIENT.contains(to)) {
           out.add("one-way: " + from + " uses " + to + " (model and token do not call the client)");
         }
-        if (fromPackage.equals("internal.codec") && MODEL_AND_COUNTING.contains(toPackage)) {
+        if (isWire(fromPackage) && MODEL_AND_COUNTING.contains(toPackage)) {
           out.add(
               "one-way: "
                   + from
                   + " uses "
                   + to
-                  + " (the codec writes what it is given: model rules apply before it)");
+                  + " (a wire writes what it is given: model rules apply before it)");
         }
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");
@@ -316,6 +327,10 @@ final class Layout {
       }
     }
     return out;
+  }
+
+  private static boolean isWire(String pkg) {
+    return pkg.equals(WIRES) || pkg.startsWith(WIRES + ".");
   }
 
   private static boolean onTheErrorsFloor(String to) {

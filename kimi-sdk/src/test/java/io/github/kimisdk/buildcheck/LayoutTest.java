@@ -43,6 +43,7 @@ class LayoutTest {
         public class Chunk {
           io.github.kimisdk.json.Reader reader;
           Object send() { return new io.github.kimisdk.internal.http.Transport(); }
+          io.github.kimisdk.internal.wire.chat.Codec codec;
         }
         """);
     sources.put(
@@ -60,9 +61,9 @@ class LayoutTest {
         }
         """);
     sources.put(
-        "io/github/kimisdk/internal/codec/Codec.java",
+        "io/github/kimisdk/internal/wire/chat/Codec.java",
         """
-        package io.github.kimisdk.internal.codec;
+        package io.github.kimisdk.internal.wire.chat;
         public class Codec {
           io.github.kimisdk.model.Catalog table;
           io.github.kimisdk.token.Counter counter;
@@ -141,9 +142,11 @@ class LayoutTest {
             "one-way: chat.Chunk uses internal.http.Transport (chat, tool, model and token never"
                 + " reach the transport)",
             "one-way: model.Catalog uses KimiClient (model and token do not call the client)",
-            "one-way: internal.codec.Codec uses model.Catalog (the codec writes what it is given:"
+            "one-way: chat.Chunk uses internal.wire.chat.Codec (chat, tool, model and token never"
+                + " reach the transport)",
+            "one-way: internal.wire.chat.Codec uses model.Catalog (a wire writes what it is given:"
                 + " model rules apply before it)",
-            "one-way: internal.codec.Codec uses token.Counter (the codec writes what it is given:"
+            "one-way: internal.wire.chat.Codec uses token.Counter (a wire writes what it is given:"
                 + " model rules apply before it)",
             "root package: Helper is not public (the root holds public types; machinery goes to"
                 + " internal.*)",

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

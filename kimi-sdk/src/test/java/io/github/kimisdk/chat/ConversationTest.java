@@ -3,7 +3,7 @@ package io.github.kimisdk.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;

@@ -2,6 +2,7 @@ package io.github.kimisdk.errors;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.internal.client.TestConfig;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.Exceptions;
 
@@ -24,14 +25,19 @@ public final class TestErrors {
     return factory(Endpoint.GLOBAL, false, "kimi-sdk-java/test", Timeouts.defaults());
   }
 
-  /** Returns the error factory of a client with these settings. */
+  /**
+   * Returns the error factory of a client with these settings; its key is a short test key ({@code
+   * sk-kimi-test} for a Kimi Code key), redacted only after {@code Bearer}.
+   */
   public static ErrorFactory factory(
       Endpoint endpoint, boolean kimiCodeKey, String userAgent, Timeouts timeouts) {
-    return ErrorFactory.builder(Errors.exceptions(), endpoint)
-        .kimiCodeKey(kimiCodeKey)
-        .userAgent(userAgent)
-        .timeouts(timeouts)
-        .build();
+    return ErrorFactory.of(
+        Errors.exceptions(),
+        TestConfig.builder(endpoint, kimiCodeKey ? "sk-kimi-test" : "sk-test")
+            .userAgent(userAgent)
+            .timeouts(timeouts)
+            .build(),
+        null);
   }
 
   /** Returns a connection failure with {@code message}. */

@@ -10,7 +10,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;

@@ -7,9 +7,9 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.PreflightException;
-import io.github.kimisdk.internal.http.ChatProtocol;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.internal.responses.ResponsesProtocol;
+import io.github.kimisdk.internal.wire.Wire;
+import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +35,7 @@ final class ChatCalls {
   }
 
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
-  private record Ready(Sending sending, byte[] body, ChatProtocol wire) {}
+  private record Ready(Sending sending, byte[] body, Wire wire) {}
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
@@ -45,7 +45,7 @@ final class ChatCalls {
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
     ChatRequest sent = prepare(model, request, call);
-    ChatProtocol wire = wire(model);
+    Wire wire = Wires.get(config.wireProtocol(), model.responsesWire());
     byte[] body = transport.encode(wire, sent);
     long charge = charge(sent, model);
     Sending s =
@@ -57,18 +57,6 @@ final class ChatCalls {
             .blocking(blocking)
             .build();
     return new Ready(s, body, wire);
-  }
-
-  /**
-   * Returns the wire a call to {@code model} takes: the client's, except that a client speaking
-   * chat completions sends a model its table marks as served over Responses ({@link
-   * ModelInfo#responsesWire()}) to {@code POST /responses}, with the same key and base.
-   */
-  private ChatProtocol wire(ModelInfo model) {
-    ChatProtocol own = transport.protocol();
-    return own == ChatProtocol.CHAT_COMPLETIONS && model.responsesWire()
-        ? ResponsesProtocol.INSTANCE
-        : own;
   }
 
   /**
@@ -84,7 +72,7 @@ final class ChatCalls {
       return core.calls().failed(e);
     }
     byte[] body = r.body();
-    ChatProtocol wire = r.wire();
+    Wire wire = r.wire();
     return core.chain()
         .future(
             r.sending(),

@@ -8,6 +8,8 @@ import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.internal.http.ApiKey;
+import io.github.kimisdk.internal.http.HttpSettings;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
@@ -29,9 +31,9 @@ import java.util.concurrent.Executor;
  * {@code executor}, {@code preflight}, {@code scheduler}, {@code httpVersion}, {@code logger},
  * {@code rateLimit}, {@code prices}.
  */
-public final class ClientConfig {
+public final class ClientConfig implements HttpSettings {
 
-  private final String apiKey;
+  private final ApiKey apiKey;
   private final Endpoint endpoint;
   private final WireProtocol wireProtocol;
   private final HttpClient httpClient;
@@ -103,12 +105,8 @@ public final class ClientConfig {
     return new Builder();
   }
 
-  /**
-   * Returns the key.
-   *
-   * @return the key
-   */
-  public String apiKey() {
+  @Override
+  public ApiKey apiKey() {
     return apiKey;
   }
 
@@ -117,6 +115,7 @@ public final class ClientConfig {
    *
    * @return the endpoint
    */
+  @Override
   public Endpoint endpoint() {
     return endpoint;
   }
@@ -126,6 +125,7 @@ public final class ClientConfig {
    *
    * @return the protocol
    */
+  @Override
   public WireProtocol wireProtocol() {
     return wireProtocol;
   }
@@ -153,6 +153,7 @@ public final class ClientConfig {
    *
    * @return the timeouts
    */
+  @Override
   public Timeouts timeouts() {
     return timeouts;
   }
@@ -162,6 +163,7 @@ public final class ClientConfig {
    *
    * @return the User-Agent
    */
+  @Override
   public String userAgent() {
     return userAgent;
   }
@@ -171,6 +173,7 @@ public final class ClientConfig {
    *
    * @return the headers, unmodifiable
    */
+  @Override
   public Map<String, String> headers() {
     return headers;
   }
@@ -180,6 +183,7 @@ public final class ClientConfig {
    *
    * @return the limit in bytes
    */
+  @Override
   public long maxResponseBytes() {
     return maxResponseBytes;
   }
@@ -189,6 +193,7 @@ public final class ClientConfig {
    *
    * @return the limits
    */
+  @Override
   public SseLimits sseLimits() {
     return sseLimits;
   }
@@ -225,6 +230,7 @@ public final class ClientConfig {
    *
    * @return the version, or null
    */
+  @Override
   public HttpClient.Version httpVersion() {
     return httpVersion;
   }
@@ -234,6 +240,7 @@ public final class ClientConfig {
    *
    * @return the limit
    */
+  @Override
   public int maxJsonDepth() {
     return maxJsonDepth;
   }
@@ -252,6 +259,7 @@ public final class ClientConfig {
    *
    * @return true to log bodies
    */
+  @Override
   public boolean logMessageContents() {
     return logMessageContents;
   }
@@ -306,6 +314,7 @@ public final class ClientConfig {
    *
    * @return the table
    */
+  @Override
   public ModelCatalog catalog() {
     return catalog;
   }
@@ -315,6 +324,7 @@ public final class ClientConfig {
    *
    * @return the limit in bytes; 0 none, -1 Kimi Code's on Kimi Code
    */
+  @Override
   public long maxRequestBytes() {
     return maxRequestBytes;
   }
@@ -348,7 +358,7 @@ public final class ClientConfig {
    * thread-safe; one builder makes one config.
    */
   public static final class Builder {
-    private String apiKey;
+    private ApiKey apiKey;
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
     private HttpClient httpClient;
@@ -378,12 +388,12 @@ public final class ClientConfig {
     private Builder() {}
 
     /**
-     * Sets the key (required).
+     * Sets the key (required): its one holder, which the client's transport and error factory ask.
      *
      * @param apiKey the key
      * @return this builder
      */
-    public Builder apiKey(String apiKey) {
+    public Builder apiKey(ApiKey apiKey) {
       this.apiKey = apiKey;
       return this;
     }

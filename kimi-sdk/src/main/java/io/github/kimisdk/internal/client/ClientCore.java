@@ -3,10 +3,8 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RequestOptions;
-import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.anthropic.AnthropicProtocol;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
@@ -15,7 +13,6 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.internal.responses.ResponsesProtocol;
 import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -60,7 +57,7 @@ public final class ClientCore {
   public static final String LOGGER_NAME = "io.github.kimisdk.http";
 
   /** Kimi Code's reported limit on a request body: 2 MiB (see {@code KimiClient}). */
-  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = HttpTransport.KIMI_CODE_MAX_REQUEST_BYTES;
 
   private final ClientConfig config;
   private final ExecutorService ownedExecutor;
@@ -93,7 +90,7 @@ public final class ClientCore {
     this.timer = DaemonTimer.shared().leaseRunningAtClose();
     Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor, http));
     this.scheduler = c.scheduler() == null ? system : c.scheduler();
-    ErrorFactory errors = errorFactory(c, make, http);
+    ErrorFactory errors = ErrorFactory.of(make, c, http.proxy().orElse(null));
     LogSwitch logSwitch = LogSwitch.fromEnvironment();
     this.logger = logSwitch.apply(c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME));
     this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
@@ -153,22 +150,10 @@ public final class ClientCore {
     return owned != null ? owned : http.executor().orElse(ForkJoinPool.commonPool());
   }
 
-  /** Returns the factory of the client's exceptions: its hints name the endpoint, key and proxy. */
-  private static ErrorFactory errorFactory(ClientConfig c, Exceptions make, HttpClient http) {
-    return ErrorFactory.builder(make, c.endpoint())
-        .kimiCodeKey(c.apiKey().startsWith("sk-kimi-"))
-        .userAgent(c.userAgent())
-        .timeouts(c.timeouts())
-        .apiKey(c.apiKey())
-        .proxies(http.proxy().orElse(null))
-        .models(c.catalog())
-        .build();
-  }
-
   /**
-   * Returns the transport: the settings of {@code c}, the logging {@code logSwitch} asks for, body
-   * idle watches on the real clock ({@code system}) and the ends of stream lingers on {@code
-   * timer}.
+   * Returns the transport, reading the settings of {@code c}: the logging {@code logSwitch} asks
+   * for, body idle watches on the real clock ({@code system}) and the ends of stream lingers on
+   * {@code timer}.
    */
   private static HttpTransport transport(
       ClientConfig c,
@@ -178,33 +163,12 @@ public final class ClientCore {
       LogSwitch logSwitch,
       Scheduler system,
       DaemonTimer.Lease timer) {
-    HttpTransport.Builder t =
-        HttpTransport.builder(http, c.endpoint().uri(), errors)
-            .apiKey(c.apiKey())
-            .userAgent(c.userAgent())
-            .headers(c.headers())
-            .responseTimeout(c.timeouts().responseHeaders())
-            .maxResponseBytes(c.maxResponseBytes())
-            .sseLimits(c.sseLimits())
-            .httpVersion(c.httpVersion())
-            .maxJsonDepth(c.maxJsonDepth())
-            .logger(logger)
-            .logContent(c.logMessageContents() || logSwitch == LogSwitch.DEBUG)
-            .logHeaders(logSwitch != LogSwitch.OFF)
-            .bodyIdle(c.timeouts().streamIdle())
-            .bodyWatch(system)
-            .lingerTimer(timer::schedule);
-    if (c.wireProtocol() == WireProtocol.ANTHROPIC_MESSAGES) {
-      t.protocol(new AnthropicProtocol(c.apiKey()));
-    } else if (c.wireProtocol() == WireProtocol.RESPONSES) {
-      t.protocol(ResponsesProtocol.INSTANCE);
-    }
-    if (c.maxRequestBytes() > 0) {
-      t.requestLimit(c.maxRequestBytes(), "the client's request size limit");
-    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
-      t.requestLimit(KIMI_CODE_MAX_REQUEST_BYTES, "Kimi Code's request size limit");
-    }
-    return t.build();
+    return HttpTransport.builder(c, http, errors)
+        .logger(logger)
+        .logSwitch(logSwitch)
+        .bodyWatch(system)
+        .lingerTimer(timer::schedule)
+        .build();
   }
 
   /** Returns the price table: the caller's, else the endpoint's (none where it bills otherwise). */

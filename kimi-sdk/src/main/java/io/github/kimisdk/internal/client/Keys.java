@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.internal.http.ApiKey;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,7 +174,7 @@ public final class Keys {
    * @param problem why no key was found, or null
    */
   public record Env(
-      String key, String variable, WireProtocol protocol, Endpoint endpoint, String problem) {}
+      ApiKey key, String variable, WireProtocol protocol, Endpoint endpoint, String problem) {}
 
   /**
    * Reads the key, protocol and endpoint from {@code env} as {@code KimiClient.fromEnv()} does: the
@@ -205,7 +206,7 @@ public final class Keys {
     } else {
       ep = Endpoint.GLOBAL;
     }
-    return new Env(key, found.variable(), wire, ep, null);
+    return new Env(ApiKey.of(key), found.variable(), wire, ep, null);
   }
 
   /**

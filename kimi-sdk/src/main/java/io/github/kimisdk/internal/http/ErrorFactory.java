@@ -11,6 +11,8 @@ import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.wire.StreamErrors;
+import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
@@ -39,7 +41,7 @@ import java.util.concurrent.CancellationException;
  * endpoint, the kind of key and the User-Agent (never on the key itself). This is the one place a
  * raw {@code Throwable} becomes a {@code KimiException} ({@link #failure}).
  */
-public final class ErrorFactory {
+public final class ErrorFactory implements StreamErrors {
 
   // every scan of server text is a hand-written linear one (ServerText), never a regex
   private static final String[] CONTEXT = {
@@ -69,126 +71,33 @@ public final class ErrorFactory {
   private final Timeouts timeouts;
   private final ServerText text;
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
-  private final ModelCatalog models; // null: no suggestions of model ids
+  private final ModelCatalog models;
 
-  private ErrorFactory(Builder b) {
-    this.make = Objects.requireNonNull(b.make, "make");
-    this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
-    this.kimiCodeKey = b.kimiCodeKey;
-    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
-    this.timeouts = Objects.requireNonNull(b.timeouts, "timeouts");
-    this.text = new ServerText(b.apiKey);
-    this.proxies = b.proxies;
-    this.models = b.models;
+  private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies) {
+    this.make = Objects.requireNonNull(make, "make");
+    this.endpoint = settings.endpoint();
+    this.kimiCodeKey = settings.apiKey().isKimiCode();
+    this.userAgent = settings.userAgent();
+    this.timeouts = settings.timeouts();
+    this.text = new ServerText(settings.apiKey());
+    this.proxies = proxies;
+    this.models = settings.catalog();
   }
 
   /**
-   * Returns a builder of the factory of one client.
+   * Returns the factory of one client, which reads the client's frozen settings by name: the
+   * endpoint, the kind of key and the User-Agent for hints, the timeouts for messages, the key for
+   * redaction, the model table for suggestions.
    *
    * @param make builds the exceptions (their constructors are not public)
-   * @param endpoint where the client sends requests, for hints
-   * @return the builder
+   * @param settings the client's settings
+   * @param proxies the proxy selector the client's HttpClient goes through, named when a connection
+   *     fails; null when it has none, so that it uses the JDK's default ({@link
+   *     ProxySelector#getDefault()})
+   * @return the factory
    */
-  public static Builder builder(Exceptions make, Endpoint endpoint) {
-    return new Builder(make, endpoint);
-  }
-
-  /**
-   * Gathers what the factory of one client knows, by name; the User-Agent and the timeouts are
-   * required, the rest optional. Not thread-safe.
-   */
-  public static final class Builder {
-    private final Exceptions make;
-    private final Endpoint endpoint;
-    private boolean kimiCodeKey;
-    private String userAgent;
-    private Timeouts timeouts;
-    private String apiKey;
-    private ProxySelector proxies;
-    private ModelCatalog models;
-
-    private Builder(Exceptions make, Endpoint endpoint) {
-      this.make = make;
-      this.endpoint = endpoint;
-    }
-
-    /**
-     * Sets whether the key is a Kimi Code key ({@code sk-kimi-}), for hints (default false).
-     *
-     * @param kimiCodeKey true for a Kimi Code key
-     * @return this builder
-     */
-    public Builder kimiCodeKey(boolean kimiCodeKey) {
-      this.kimiCodeKey = kimiCodeKey;
-      return this;
-    }
-
-    /**
-     * Sets the User-Agent the client sends, for hints (required).
-     *
-     * @param userAgent the User-Agent
-     * @return this builder
-     */
-    public Builder userAgent(String userAgent) {
-      this.userAgent = userAgent;
-      return this;
-    }
-
-    /**
-     * Sets the client's timeouts, for messages (required).
-     *
-     * @param timeouts the timeouts
-     * @return this builder
-     */
-    public Builder timeouts(Timeouts timeouts) {
-      this.timeouts = timeouts;
-      return this;
-    }
-
-    /**
-     * Sets the client's key, redacted wherever a server echoes it.
-     *
-     * @param apiKey the key; null (the default) for none
-     * @return this builder
-     */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = apiKey;
-      return this;
-    }
-
-    /**
-     * Sets the proxy selector the client's HttpClient goes through, named when a connection fails.
-     *
-     * @param proxies the HttpClient's selector ({@code HttpClient.proxy()}); null (the default)
-     *     when it has none, so that it uses the JDK's default ({@link ProxySelector#getDefault()})
-     * @return this builder
-     */
-    public Builder proxies(ProxySelector proxies) {
-      this.proxies = proxies;
-      return this;
-    }
-
-    /**
-     * Sets the client's model table, whose closest id of the same family is suggested when Kimi
-     * does not know a model.
-     *
-     * @param models the table; null (the default) for no suggestions
-     * @return this builder
-     */
-    public Builder models(ModelCatalog models) {
-      this.models = models;
-      return this;
-    }
-
-    /**
-     * Returns the factory.
-     *
-     * @return the factory
-     * @throws NullPointerException if a required setting is missing
-     */
-    public ErrorFactory build() {
-      return new ErrorFactory(this);
-    }
+  public static ErrorFactory of(Exceptions make, HttpSettings settings, ProxySelector proxies) {
+    return new ErrorFactory(make, settings, proxies);
   }
 
   /**
@@ -971,8 +880,20 @@ public final class ErrorFactory {
               : "Kimi failed on its side; retrying later may help";
       return make.server(error(md, status, body, retryAfter, true, inStream, hint));
     }
-    boolean retryable = status == 408 || status == 409;
-    return make.api(error(md, status, body, retryAfter, retryable, inStream, null));
+    return make.api(error(md, status, body, retryAfter, retriedStatus(status), inStream, null));
+  }
+
+  /**
+   * The one retry rule by status, which {@code ApiException.isRetryable()} carries and the default
+   * {@code RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock),
+   * 429 and every 5xx may succeed when the same request is sent again, as the official OpenAI and
+   * Anthropic clients judge; any other status needs a change first. Where Kimi's error type says
+   * more, {@link #classify} decides by it: a quota, a suspended account and the daily token limit
+   * are final whatever the status, an overload or a rate limit is retried, and so is a server error
+   * that arrives inside a 2xx stream or envelope.
+   */
+  static boolean retriedStatus(int status) {
+    return status == 408 || status == 409 || status == 429 || status >= 500;
   }
 
   private ApiError error(

@@ -12,6 +12,10 @@ import io.github.kimisdk.internal.flow.IdleWatch;
 import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.internal.sse.SseSubscriber;
 import io.github.kimisdk.internal.version.SdkVersion;
+import io.github.kimisdk.internal.wire.UnsupportedRequestException;
+import io.github.kimisdk.internal.wire.Wire;
+import io.github.kimisdk.internal.wire.WireEvents;
+import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
@@ -47,27 +51,30 @@ import java.util.function.Supplier;
  * one attempt; retries belong in the layer above, which calls {@link #chat} again or starts the
  * next {@link HttpStreamAttempt}. It makes each {@link HttpStreamAttempt} with everything the
  * attempt needs; the attempt never calls back. Every attempt is observed in one place, {@link
- * AttemptLog}. It is given everything it needs at construction, by name ({@link #builder}), and
- * nothing changes after but {@link #release()}.
+ * AttemptLog}. It reads the client's frozen settings by name ({@link HttpSettings}) and is given
+ * its runtime at construction ({@link #builder}); nothing changes after but {@link #release()}.
  */
 public final class HttpTransport {
 
   /** The SDK version from the build, for the default User-Agent ({@link SdkVersion}). */
   public static final String VERSION = SdkVersion.VERSION;
 
+  /** The largest request body Kimi Code accepts, the default limit of a client there. */
+  public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
+
   // Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last exchange, and with it
   // the body handler and this transport, reachable; the HttpClient (its facade) must not be, or
   // the JDK's cleaner never closes it and its selector thread and connections live on.
   private volatile HttpClient client;
   private final URI baseUri;
-  private final String authorization;
+  private final ApiKey apiKey;
   private final String userAgent;
   private final Map<String, String> headers;
   private final Duration responseTimeout;
   private final long maxResponseBytes;
   private final SseLimits sseLimits;
   private final ErrorFactory errors;
-  private final ChatProtocol protocol;
+  private final Wire protocol;
   private final long maxRequestBytes; // 0: no limit
   private final String requestLimitName;
   private final HttpClient.Version httpVersion; // null: HTTP/1.1 on cleartext, else the client's
@@ -78,195 +85,70 @@ public final class HttpTransport {
   private final AttemptLog log;
 
   private HttpTransport(Builder b) {
+    HttpSettings c = Objects.requireNonNull(b.settings, "settings");
     this.client = Objects.requireNonNull(b.client, "client");
-    this.baseUri = Objects.requireNonNull(b.baseUri, "baseUri");
     this.errors = Objects.requireNonNull(b.errors, "errors");
-    this.authorization = "Bearer " + Objects.requireNonNull(b.apiKey, "apiKey");
-    this.userAgent = Objects.requireNonNull(b.userAgent, "userAgent");
-    this.headers = new LinkedHashMap<>(b.headers);
-    this.responseTimeout = Objects.requireNonNull(b.responseTimeout, "responseTimeout");
-    this.maxResponseBytes = b.maxResponseBytes;
-    this.sseLimits = Objects.requireNonNull(b.sseLimits, "sseLimits");
-    this.protocol = b.protocol;
-    this.maxRequestBytes = b.maxRequestBytes;
-    this.requestLimitName = b.requestLimitName;
-    this.httpVersion = b.httpVersion;
-    this.maxJsonDepth = b.maxJsonDepth;
-    this.bodyIdle = Objects.requireNonNull(b.bodyIdle, "bodyIdle");
+    this.baseUri = c.endpoint().uri();
+    this.apiKey = c.apiKey();
+    this.userAgent = c.userAgent();
+    this.headers = new LinkedHashMap<>(c.headers());
+    this.responseTimeout = c.timeouts().responseHeaders();
+    this.maxResponseBytes = c.maxResponseBytes();
+    this.sseLimits = c.sseLimits();
+    this.protocol = Wires.get(c.wireProtocol(), false);
+    if (c.maxRequestBytes() > 0) {
+      this.maxRequestBytes = c.maxRequestBytes();
+      this.requestLimitName = "the client's request size limit";
+    } else if (c.maxRequestBytes() < 0 && c.endpoint().isKimiCode()) {
+      this.maxRequestBytes = KIMI_CODE_MAX_REQUEST_BYTES;
+      this.requestLimitName = "Kimi Code's request size limit";
+    } else {
+      this.maxRequestBytes = 0;
+      this.requestLimitName = "";
+    }
+    this.httpVersion = c.httpVersion();
+    this.maxJsonDepth = c.maxJsonDepth();
+    this.bodyIdle = c.timeouts().streamIdle();
     this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
     this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
-    if (maxResponseBytes <= 0 || maxJsonDepth <= 0) {
-      throw new IllegalStateException(
-          "maxResponseBytes and maxJsonDepth must be set: "
-              + maxResponseBytes
-              + ", "
-              + maxJsonDepth);
-    }
     this.log =
         new AttemptLog(
-            Objects.requireNonNull(b.logger, "logger"), b.logContent, b.logHeaders, errors.text());
+            Objects.requireNonNull(b.logger, "logger"),
+            c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG,
+            b.logSwitch != LogSwitch.OFF,
+            errors.text());
   }
 
   /**
-   * Returns a builder of a transport that sends through {@code client} below {@code baseUri} and
-   * has {@code errors} build its exceptions. Settings are validated by the client builder; this one
-   * only checks that the required ones were set.
+   * Returns a builder of a transport that reads the client's frozen settings by name, sends through
+   * {@code client} and has {@code errors} build its exceptions.
    *
+   * @param settings the client's settings, validated by the client builder
    * @param client the JDK client
-   * @param baseUri the base URL, without trailing slash
    * @param errors builds the exceptions
    * @return the builder
    */
-  public static Builder builder(HttpClient client, URI baseUri, ErrorFactory errors) {
-    return new Builder(client, baseUri, errors);
+  public static Builder builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+    return new Builder(settings, client, errors);
   }
 
   /**
-   * Everything a transport needs, by name; it is fixed at {@link #build()}, and the transport never
-   * changes after. Required: the key, the User-Agent, the response timeout, the two size limits,
-   * the event stream limits, the logger and the body idle watch; the rest has a default. Not
-   * thread-safe.
+   * What a transport needs beside the client's settings: where attempts are logged, and the timers
+   * of its watches; fixed at {@link #build()}. Not thread-safe.
    */
   public static final class Builder {
+    private final HttpSettings settings;
     private final HttpClient client;
-    private final URI baseUri;
     private final ErrorFactory errors;
-    private String apiKey;
-    private String userAgent;
-    private Map<String, String> headers = Map.of();
-    private Duration responseTimeout;
-    private long maxResponseBytes;
-    private SseLimits sseLimits;
-    private ChatProtocol protocol = ChatProtocol.CHAT_COMPLETIONS;
-    private long maxRequestBytes;
-    private String requestLimitName = "";
-    private HttpClient.Version httpVersion;
-    private int maxJsonDepth;
     private System.Logger logger;
-    private boolean logContent;
-    private boolean logHeaders;
-    private Duration bodyIdle;
+    private LogSwitch logSwitch = LogSwitch.OFF;
     private Delayer bodyWatch;
     private BiConsumer<Runnable, Duration> lingerTimer;
 
-    private Builder(HttpClient client, URI baseUri, ErrorFactory errors) {
+    private Builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+      this.settings = settings;
       this.client = client;
-      this.baseUri = baseUri;
       this.errors = errors;
-    }
-
-    /**
-     * Sets the bearer key (required).
-     *
-     * @param apiKey the key
-     * @return this builder
-     */
-    public Builder apiKey(String apiKey) {
-      this.apiKey = apiKey;
-      return this;
-    }
-
-    /**
-     * Sets the User-Agent header (required).
-     *
-     * @param userAgent the User-Agent
-     * @return this builder
-     */
-    public Builder userAgent(String userAgent) {
-      this.userAgent = userAgent;
-      return this;
-    }
-
-    /**
-     * Sets the extra headers of every request, copied in their order (default none).
-     *
-     * @param headers the headers
-     * @return this builder
-     */
-    public Builder headers(Map<String, String> headers) {
-      this.headers = headers;
-      return this;
-    }
-
-    /**
-     * Sets the time allowed until response headers (required).
-     *
-     * @param responseTimeout the timeout
-     * @return this builder
-     */
-    public Builder responseTimeout(Duration responseTimeout) {
-      this.responseTimeout = responseTimeout;
-      return this;
-    }
-
-    /**
-     * Sets the largest non-streamed body accepted (required).
-     *
-     * @param maxResponseBytes the limit in bytes
-     * @return this builder
-     */
-    public Builder maxResponseBytes(long maxResponseBytes) {
-      this.maxResponseBytes = maxResponseBytes;
-      return this;
-    }
-
-    /**
-     * Sets the limits of event streams (required).
-     *
-     * @param sseLimits the limits
-     * @return this builder
-     */
-    public Builder sseLimits(SseLimits sseLimits) {
-      this.sseLimits = sseLimits;
-      return this;
-    }
-
-    /**
-     * Sets the chat wire protocol (default: chat completions).
-     *
-     * @param protocol the protocol
-     * @return this builder
-     */
-    public Builder protocol(ChatProtocol protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol");
-      return this;
-    }
-
-    /**
-     * Limits the size of encoded request bodies (default: no limit). A larger body is not sent: the
-     * call fails with a {@link io.github.kimisdk.errors.PreflightException}.
-     *
-     * @param maxBytes the largest body sent, or 0 for no limit
-     * @param name what the limit is, for the message (such as {@code "Kimi Code's limit"})
-     * @return this builder
-     */
-    public Builder requestLimit(long maxBytes, String name) {
-      this.maxRequestBytes = maxBytes;
-      this.requestLimitName = Objects.requireNonNull(name, "name");
-      return this;
-    }
-
-    /**
-     * Sets the HTTP version to force.
-     *
-     * @param httpVersion the version, or null (the default) for HTTP/1.1 on cleartext and the
-     *     client's default (HTTP/2 negotiated over TLS) on {@code https}
-     * @return this builder
-     */
-    public Builder httpVersion(HttpClient.Version httpVersion) {
-      this.httpVersion = httpVersion;
-      return this;
-    }
-
-    /**
-     * Sets the nesting limit for decoding completions and chunks (required).
-     *
-     * @param maxJsonDepth the limit
-     * @return this builder
-     */
-    public Builder maxJsonDepth(int maxJsonDepth) {
-      this.maxJsonDepth = maxJsonDepth;
-      return this;
     }
 
     /**
@@ -281,35 +163,14 @@ public final class HttpTransport {
     }
 
     /**
-     * Sets whether request and response bodies are logged too (default false).
+     * Sets what the environment's log switch asks for beside the client's settings: headers at
+     * {@code INFO}, bodies too at {@code DEBUG} (default {@code OFF}).
      *
-     * @param logContent true to log bodies
+     * @param logSwitch the switch
      * @return this builder
      */
-    public Builder logContent(boolean logContent) {
-      this.logContent = logContent;
-      return this;
-    }
-
-    /**
-     * Sets whether request and response headers are logged too, the key redacted (default false).
-     *
-     * @param logHeaders true to log headers
-     * @return this builder
-     */
-    public Builder logHeaders(boolean logHeaders) {
-      this.logHeaders = logHeaders;
-      return this;
-    }
-
-    /**
-     * Sets the longest silence allowed while a non-streamed body is read (required).
-     *
-     * @param bodyIdle the longest silence
-     * @return this builder
-     */
-    public Builder bodyIdle(Duration bodyIdle) {
-      this.bodyIdle = bodyIdle;
+    public Builder logSwitch(LogSwitch logSwitch) {
+      this.logSwitch = Objects.requireNonNull(logSwitch, "logSwitch");
       return this;
     }
 
@@ -342,7 +203,6 @@ public final class HttpTransport {
      *
      * @return the transport
      * @throws NullPointerException if a required setting is missing
-     * @throws IllegalStateException if a required size limit was not set
      */
     public HttpTransport build() {
       return new HttpTransport(this);
@@ -391,7 +251,7 @@ public final class HttpTransport {
    * @throws UnsupportedRequestException if the protocol cannot express the request
    * @throws io.github.kimisdk.errors.PreflightException if the body is over the request size limit
    */
-  public byte[] encode(ChatProtocol wire, ChatRequest request) {
+  public byte[] encode(Wire wire, ChatRequest request) {
     byte[] body = wire.encode(request);
     checkSize(request.model(), body);
     return body;
@@ -402,7 +262,7 @@ public final class HttpTransport {
    *
    * @return the protocol
    */
-  public ChatProtocol protocol() {
+  public Wire protocol() {
     return protocol;
   }
 
@@ -455,14 +315,14 @@ public final class HttpTransport {
    * boolean)} does over this transport's protocol.
    *
    * @param wire the protocol of the call, with this transport's authentication
-   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param body the request as {@link #encode(Wire, ChatRequest)} made it
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
    * @param here whether to send on this thread
    * @return the completion, carrying its response metadata; fails with a {@link KimiException}
    */
   public CompletableFuture<ChatCompletion> chat(
-      ChatProtocol wire, byte[] body, int attempt, Overrides overrides, boolean here) {
+      Wire wire, byte[] body, int attempt, Overrides overrides, boolean here) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -495,13 +355,13 @@ public final class HttpTransport {
    *
    * @param wire the protocol of the call, with this transport's authentication
    * @param request the request, for what a whole answer holds (its choices, its usage)
-   * @param body the request as {@link #encode(ChatProtocol, ChatRequest)} made it
+   * @param body the request as {@link #encode(Wire, ChatRequest)} made it
    * @param attempt the attempt number, from 1
    * @param overrides what the call adds to the HTTP request
    * @return the attempt
    */
   public HttpStreamAttempt<ChatCompletionChunk> stream(
-      ChatProtocol wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
+      Wire wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
     HttpRequest httpRequest =
         request(
             "POST",
@@ -518,8 +378,8 @@ public final class HttpTransport {
         md ->
             streamBody(
                 md,
-                wire == ChatProtocol.CHAT_COMPLETIONS,
-                () -> wire.streamHandler(md, errors, maxJsonDepth, request)));
+                wire.readsLooseStreams(),
+                () -> wire.events(md, errors, maxJsonDepth, request)));
   }
 
   /**
@@ -968,10 +828,7 @@ public final class HttpTransport {
     for (Map.Entry<String, String> h : headers.entrySet()) {
       b.setHeader(h.getKey(), h.getValue());
     }
-    if (protocol.bearerAuth()) {
-      b.setHeader("Authorization", authorization);
-    }
-    protocol.addHeaders(b);
+    protocol.authorize(b, apiKey.reveal());
     b.setHeader("User-Agent", userAgent);
     b.setHeader("Accept", accept);
     if (contentType != null) {
@@ -983,8 +840,7 @@ public final class HttpTransport {
     return b.build();
   }
 
-  private BodySubscriber<ChatCompletion> completionSubscriber(
-      ChatProtocol wire, ResponseInfo info) {
+  private BodySubscriber<ChatCompletion> completionSubscriber(Wire wire, ResponseInfo info) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -1004,7 +860,7 @@ public final class HttpTransport {
             throw errors.httpError(md, b, 0, b.length);
           }
           try {
-            return wire.decodeCompletion(b, 0, b.length, maxJsonDepth).withMetadata(md);
+            return wire.decode(b, 0, b.length, maxJsonDepth).withMetadata(md);
           } catch (RuntimeException e) {
             throw errors.decoding(
                 md,
@@ -1045,7 +901,8 @@ public final class HttpTransport {
               }),
           null);
     }
-    if (isSuccess(md.statusCode()) && (isEventStream(md) || (loose && isLooseStream(md)))) {
+    if (isSuccess(md.statusCode())
+        && (isEventStream(md) || (loose && WireEvents.isLooseStream(md)))) {
       SseSubscriber<T> sse =
           new SseSubscriber<>(
               handler.get(),
@@ -1079,20 +936,9 @@ public final class HttpTransport {
         null);
   }
 
-  /** Tells whether a body is a JSON object with an {@code error} member and no {@code choices}. */
-  static boolean isErrorEnvelope(byte[] b) {
-    if (!new String(b, StandardCharsets.ISO_8859_1).contains("\"error\"")) {
-      return false;
-    }
-    try {
-      // a Responses reply carries "error": null beside its output, and its error when it failed
-      return Json.parse(b) instanceof JsonObject o
-          && o.get("error") != null
-          && !(o.get("error") instanceof JsonNull)
-          && o.get("choices") == null;
-    } catch (RuntimeException notJson) {
-      return false;
-    }
+  /** Tells whether a body is Kimi's error envelope ({@link WireEvents#isErrorEnvelope}). */
+  private boolean isErrorEnvelope(byte[] b) {
+    return WireEvents.isErrorEnvelope(b, 0, b.length, maxJsonDepth);
   }
 
   private static boolean isSuccess(int status) {
@@ -1103,17 +949,6 @@ public final class HttpTransport {
     return md.contentType()
         .map(ct -> ct.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
         .orElse(false);
-  }
-
-  /**
-   * Tells whether a 2xx answer to a streaming chat-completions request is read as an event stream
-   * although it is not typed as one: {@code text/plain} or no type, which some OpenAI-compatible
-   * servers send for their events (the official clients parse the body whatever its type). If no
-   * event comes, the stream fails as a decoding error, not as a truncated one.
-   */
-  static boolean isLooseStream(ResponseMetadata md) {
-    String ct = md.contentType().map(c -> c.strip().toLowerCase(Locale.ROOT)).orElse("");
-    return ct.isEmpty() || ct.startsWith("text/plain");
   }
 
   /** A short excerpt of a body for a decoding error: 200 bytes at most, the key redacted. */

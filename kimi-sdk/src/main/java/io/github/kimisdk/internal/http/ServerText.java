@@ -43,15 +43,15 @@ public final class ServerText {
 
   private static final String BEARER = "Bearer ";
 
-  private final String secret;
+  private final ApiKey key; // null: nothing to redact
 
   /**
    * Creates the text rules of one client.
    *
-   * @param secret the client's API key, redacted wherever it appears; null or empty for none
+   * @param key the client's API key, redacted wherever it appears; null or empty for none
    */
-  public ServerText(String secret) {
-    this.secret = secret == null || secret.isEmpty() ? null : secret;
+  public ServerText(ApiKey key) {
+    this.key = key == null || key.reveal().isEmpty() ? null : key;
   }
 
   /**
@@ -67,7 +67,7 @@ public final class ServerText {
     }
     // redact in a prefix long enough to hold a key that starts below the cut (and the character
     // after it, which tells a whole token), then cut
-    int window = secret == null ? max : max + secret.length() + 1;
+    int window = key == null ? max : max + key.reveal().length() + 1;
     String head = text.length() > window ? text.substring(0, window) : text;
     return cut(redact(head), max, text.length());
   }
@@ -81,9 +81,10 @@ public final class ServerText {
    * @return the text without the key
    */
   public String redact(String text) {
-    if (secret == null || text == null || text.isEmpty()) {
+    if (key == null || text == null || text.isEmpty()) {
       return text;
     }
+    String secret = key.reveal();
     boolean anywhere = secret.length() >= MIN_SEARCHED_KEY;
     StringBuilder sb = null;
     int from = 0;
@@ -117,7 +118,7 @@ public final class ServerText {
     if (scheme > 0 && Character.isLetterOrDigit(text.charAt(scheme - 1))) {
       return false;
     }
-    int end = at + secret.length();
+    int end = at + key.reveal().length();
     return end == text.length() || !isTokenChar(text.charAt(end));
   }
 

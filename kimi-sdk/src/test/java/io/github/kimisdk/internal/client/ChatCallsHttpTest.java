@@ -7,7 +7,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.internal.codec.ChatCodec;
+import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiExtension;

@@ -28,6 +28,7 @@ import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TokensPerDayLimitException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.internal.client.TestConfig;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.sse.SseException;
@@ -200,18 +201,16 @@ class ErrorFactoryTest {
   }
 
   @Test
-  void aFactoryIsBuiltByNameThroughItsOneConstructor() {
+  void aFactoryReadsTheClientsSettingsThroughItsOneConstructor() {
     assertThat(ErrorFactory.class.getDeclaredConstructors()).hasSize(1);
     assertThat(ErrorFactory.class.getConstructors())
-        .as("none public: the builder calls it")
+        .as("none public: of(...) calls it with the settings")
         .isEmpty();
     assertThat(
-            ErrorFactory.builder(TestErrors.exceptions(), Endpoint.KIMI_CODE)
-                .kimiCodeKey(true)
-                .userAgent("kimi-sdk-java/test")
-                .timeouts(Timeouts.defaults())
-                .apiKey("sk-kimi-0123456789abcdefghij")
-                .build()
+            ErrorFactory.of(
+                    TestErrors.exceptions(),
+                    TestConfig.builder(Endpoint.KIMI_CODE, "sk-kimi-0123456789abcdefghij").build(),
+                    null)
                 .text()
                 .redact("the key sk-kimi-0123456789abcdefghij was refused"))
         .doesNotContain("sk-kimi-0123456789abcdefghij");
@@ -220,11 +219,10 @@ class ErrorFactoryTest {
   @Test
   void notFoundModelNamesTheSuggestionInTheMessage() {
     ErrorFactory errors =
-        ErrorFactory.builder(TestErrors.exceptions(), Endpoint.GLOBAL)
-            .userAgent("kimi-sdk-java/test")
-            .timeouts(Timeouts.defaults())
-            .models(ModelCatalog.defaults())
-            .build();
+        ErrorFactory.of(
+            TestErrors.exceptions(),
+            TestConfig.builder(Endpoint.GLOBAL, "sk-test").catalog(ModelCatalog.defaults()).build(),
+            null);
     KimiException e =
         http(
             errors,
@@ -234,9 +232,9 @@ class ErrorFactoryTest {
     assertThat(e.getMessage())
         .contains("Check the model id: did you mean kimi-k2.6?")
         .contains("GET https://api.moonshot.ai/v1/models");
-    // a factory without a table says what it said before
+    // a model of no family the table knows gets no suggestion
     assertThat(
-            http(404, err("resource_not_found_error", "Not found the model kimi-k2.6x"))
+            http(404, err("resource_not_found_error", "Not found the model zz-unknown-9"))
                 .getMessage())
         .contains("Check the model id; list the models");
   }
@@ -469,7 +467,7 @@ class ErrorFactoryTest {
         .hasMessageContaining("line too long");
     assertThat(
             GLOBAL.failure(
-                new io.github.kimisdk.internal.http.UnsupportedRequestException("no n over it"),
+                new io.github.kimisdk.internal.wire.UnsupportedRequestException("no n over it"),
                 null,
                 null))
         .isInstanceOf(ConfigurationException.class)

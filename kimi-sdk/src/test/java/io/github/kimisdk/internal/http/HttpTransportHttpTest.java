@@ -2,6 +2,8 @@ package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
@@ -10,15 +12,15 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ManualScheduler;
+import io.github.kimisdk.internal.client.TestConfig;
 import io.github.kimisdk.sse.ServerSentEvent;
-import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.lang.reflect.Modifier;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,20 +57,28 @@ class HttpTransportHttpTest {
     transport = transport().build();
   }
 
-  /** The transport under test, by name, before it is built. */
-  private HttpTransport.Builder transport() {
-    return HttpTransport.builder(http, URI.create(server.baseUrl()), TestErrors.factory())
-        .apiKey("sk-test")
-        .userAgent("kimi-sdk-java/test")
+  /** The settings of the transport under test, by name, before they are frozen. */
+  private ClientConfig.Builder settings() {
+    return TestConfig.builder(Endpoint.of(server.baseUrl()), "sk-test")
         .headers(Map.of("X-Client", "c", "User-Agent", "ignored"))
-        .responseTimeout(Duration.ofSeconds(10))
+        .timeouts(
+            Timeouts.defaults()
+                .withResponseHeaders(Duration.ofSeconds(10))
+                .withStreamIdle(Duration.ofSeconds(30)))
         .maxResponseBytes(1 << 20)
-        .sseLimits(SseLimits.defaults())
-        .maxJsonDepth(512)
+        .maxJsonDepth(512);
+  }
+
+  /** The transport under test on {@code settings}, by name, before it is built. */
+  private HttpTransport.Builder transport(ClientConfig.Builder settings) {
+    return HttpTransport.builder(settings.build(), http, TestErrors.factory())
         .logger(new ListLogger(logged))
-        .bodyIdle(Duration.ofSeconds(30))
         .bodyWatch(bodyWatch)
         .lingerTimer((task, delay) -> {});
+  }
+
+  private HttpTransport.Builder transport() {
+    return transport(settings());
   }
 
   @AfterEach
@@ -141,12 +151,12 @@ class HttpTransportHttpTest {
   @Test
   void aBodyOverTheSizeLimitIsRefusedBeforeSending() {
     transport.release();
-    transport = transport().requestLimit(10, "a test's limit").build();
+    transport = transport(settings().maxRequestBytes(10)).build();
     Throwable e =
         org.assertj.core.api.Assertions.catchThrowable(
             () -> transport.encode(ChatRequest.of("kimi-k2.6", "a request longer than ten bytes")));
     assertThat(e).isInstanceOf(PreflightException.class);
-    assertThat(e).hasMessageContaining("over a test's limit of 10 bytes");
+    assertThat(e).hasMessageContaining("over the client's request size limit of 10 bytes");
     assertThat(server.requestCount()).isZero();
   }
 

@@ -44,7 +44,7 @@ class LogSwitchHttpTest {
 
   @Test
   void headersAreLoggedWithTheKeysHeadersRedactedAndTheKeyNowhere() {
-    AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(KEY));
+    AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(ApiKey.of(KEY)));
     String shown =
         log.headers(
             Map.of(
@@ -64,7 +64,7 @@ class LogSwitchHttpTest {
 
   @Test
   void aLongBodyIsCutAtTheBoundWithItsLengthSaidAndAKeyAcrossTheCutRedacted() {
-    AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(KEY));
+    AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(ApiKey.of(KEY)));
     int cutAt = AttemptLog.MAX_LOGGED_BODY;
     String body = "a".repeat(cutAt - 5) + KEY + "b".repeat(100_000);
     String shown = log.shown(body.getBytes(StandardCharsets.UTF_8));
@@ -81,7 +81,7 @@ class LogSwitchHttpTest {
   void infoLogsEachAttemptWithRedactedHeadersAtInfoAndDebugAddsTheBodies() {
     Captured info = new Captured();
     AttemptLog atInfo =
-        new AttemptLog(LogSwitch.INFO.apply(info), false, true, new ServerText(KEY));
+        new AttemptLog(LogSwitch.INFO.apply(info), false, true, new ServerText(ApiKey.of(KEY)));
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1/v1/chat/completions"))
             .header("Authorization", "Bearer " + KEY)

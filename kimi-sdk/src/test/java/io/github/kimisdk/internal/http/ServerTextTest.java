@@ -164,14 +164,14 @@ class ServerTextTest {
   @Test
   void theKeyIsRedactedWhereverItAppearsAndBeforeTheCut() {
     String key = "sk-secret-0123456789";
-    ServerText text = new ServerText(key);
+    ServerText text = new ServerText(ApiKey.of(key));
     assertThat(text.keep("Incorrect API key provided: Bearer " + key + ".", 4096))
         .isEqualTo("Incorrect API key provided: Bearer [API key redacted].");
     assertThat(text.redact(key + key + "x")).isEqualTo("[API key redacted][API key redacted]x");
     // a key that straddles the cut is not left half-visible
     String straddling = "x".repeat(95) + key;
     assertThat(text.keep(straddling, 100)).doesNotContain("sk-secret").startsWith("x".repeat(95));
-    assertThat(new ServerText("").redact("anything")).isEqualTo("anything");
+    assertThat(new ServerText(ApiKey.of("")).redact("anything")).isEqualTo("anything");
   }
 
   @Test
@@ -196,13 +196,13 @@ class ServerTextTest {
     };
     assertThat("sk-0123456789abcdefg").hasSize(ServerText.MIN_SEARCHED_KEY);
     for (String[] row : table) {
-      ServerText text = new ServerText(row[0]);
+      ServerText text = new ServerText(ApiKey.of(row[0]));
       String expected = row[2] == null ? row[1] : row[2];
       assertThat(text.redact(row[1])).as("key %s in %s", row[0], row[1]).isEqualTo(expected);
       assertThat(text.keep(row[1], ServerText.MAX_MESSAGE)).as("kept").isEqualTo(expected);
     }
     // a Bearer token cut by the limit is still redacted, not left half-visible
-    ServerText text = new ServerText("test");
+    ServerText text = new ServerText(ApiKey.of("test"));
     assertThat(text.keep("x".repeat(90) + "Bearer test", 100)).doesNotContain("test");
   }
 
@@ -219,7 +219,7 @@ class ServerTextTest {
     ErrorBody server = ErrorBody.parse(json, 0, json.length);
     assertThat(server.read().message()).isEqualTo("token limit for " + key);
     assertThat(server.read().code()).isEqualTo(key);
-    ErrorBody shown = server.shown(new ServerText(key));
+    ErrorBody shown = server.shown(new ServerText(ApiKey.of(key)));
     assertThat(shown.type()).isEqualTo("invalid_request_error");
     assertThat(shown.message()).isEqualTo("token limit for " + R);
     assertThat(shown.code()).isEqualTo(R);
@@ -236,7 +236,7 @@ class ServerTextTest {
 
   @Test
   void anErrorBodyOfAMebibyteKeepsABoundedMessage() {
-    ServerText text = new ServerText("sk-k");
+    ServerText text = new ServerText(ApiKey.of("sk-k"));
     for (Map.Entry<String, String> e : adversarial().entrySet()) {
       byte[] html = ("<html><title>" + e.getValue()).getBytes(StandardCharsets.UTF_8);
       ErrorBody b = ErrorBody.parse(html, 0, html.length);

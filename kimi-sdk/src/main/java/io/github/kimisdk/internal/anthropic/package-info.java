@@ -1,2 +1,0 @@
-/** Kimi's Anthropic-compatible Messages protocol: request encoding, reply and stream mapping. */
-package io.github.kimisdk.internal.anthropic;

@@ -1,0 +1,108 @@
+package io.github.kimisdk.internal.http;
+
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.sse.SseLimits;
+import java.net.http.HttpClient;
+import java.util.Map;
+
+/**
+ * The client's frozen settings as the transport and its error factory read them, by name: the
+ * client's {@code ClientConfig} is one, so nothing copies a setting from one to the other.
+ */
+public interface HttpSettings {
+
+  /**
+   * Returns the key, the one holder every sender and redactor asks.
+   *
+   * @return the key
+   */
+  ApiKey apiKey();
+
+  /**
+   * Returns the endpoint, already moved to the protocol's surface.
+   *
+   * @return the endpoint
+   */
+  Endpoint endpoint();
+
+  /**
+   * Returns the client's wire protocol: its authentication, and whether it serves the platform.
+   *
+   * @return the protocol
+   */
+  WireProtocol wireProtocol();
+
+  /**
+   * Returns the timeouts: the response headers' bound of each exchange, the body idle watch, and
+   * what failure messages name.
+   *
+   * @return the timeouts
+   */
+  Timeouts timeouts();
+
+  /**
+   * Returns the User-Agent header, also named by the hints of Kimi Code's refusals.
+   *
+   * @return the User-Agent
+   */
+  String userAgent();
+
+  /**
+   * Returns the extra headers of every request, in their order.
+   *
+   * @return the headers
+   */
+  Map<String, String> headers();
+
+  /**
+   * Returns the largest non-streamed body accepted.
+   *
+   * @return the limit in bytes
+   */
+  long maxResponseBytes();
+
+  /**
+   * Returns the limits of event streams.
+   *
+   * @return the limits
+   */
+  SseLimits sseLimits();
+
+  /**
+   * Returns the HTTP version to force.
+   *
+   * @return the version, or null for HTTP/1.1 on cleartext and the client's default over TLS
+   */
+  HttpClient.Version httpVersion();
+
+  /**
+   * Returns the nesting limit of decoded bodies and events.
+   *
+   * @return the limit
+   */
+  int maxJsonDepth();
+
+  /**
+   * Tells whether request and response bodies are logged.
+   *
+   * @return true to log bodies
+   */
+  boolean logMessageContents();
+
+  /**
+   * Returns the request size limit.
+   *
+   * @return the limit in bytes; 0 none, -1 Kimi Code's on Kimi Code and none elsewhere
+   */
+  long maxRequestBytes();
+
+  /**
+   * Returns the models, whose closest id is suggested when Kimi does not know one.
+   *
+   * @return the table
+   */
+  ModelCatalog catalog();
+}

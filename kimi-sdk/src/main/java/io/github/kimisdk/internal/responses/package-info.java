@@ -1,2 +1,0 @@
-/** The Responses wire: {@code POST <base>/responses}, stateless. */
-package io.github.kimisdk.internal.responses;

@@ -1,0 +1,121 @@
+package io.github.kimisdk.internal.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.internal.sse.SseEventHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The rules of the event loop every wire runs ({@link WireEvents}), one table row per wire: they
+ * are written once, so each holds on all three.
+ */
+class WireEventsTest {
+
+  static final ResponseMetadata EVENT_STREAM =
+      new ResponseMetadata(200, Map.of("content-type", List.of("text/event-stream")));
+
+  /** Records what a handler sends. */
+  static final class Recorder implements SseEventHandler.Emitter<ChatCompletionChunk> {
+    final List<ChatCompletionChunk> items = new ArrayList<>();
+    boolean complete;
+    Throwable failure;
+
+    @Override
+    public void emit(ChatCompletionChunk item) {
+      items.add(item);
+    }
+
+    @Override
+    public void complete() {
+      complete = true;
+    }
+
+    @Override
+    public void fail(Throwable error) {
+      failure = error;
+    }
+  }
+
+  private static SseEventHandler<ChatCompletionChunk> handler(
+      WireProtocol protocol, ResponseMetadata md) {
+    return Wires.get(protocol, false)
+        .events(md, TestErrors.factory(), 64, ChatRequest.of("kimi-k2.6", "hi"));
+  }
+
+  private static void feed(
+      SseEventHandler<ChatCompletionChunk> h, String type, String payload, Recorder out)
+      throws Exception {
+    byte[] b = ("<" + payload + ">").getBytes(StandardCharsets.UTF_8);
+    h.onEvent(type, b, 1, b.length - 2, "", out);
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireProtocol.class)
+  void aBlankPayloadCarriesNothing(WireProtocol protocol) throws Exception {
+    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
+    Recorder out = new Recorder();
+    feed(h, "message", " \r\n\t ", out);
+    feed(h, "ping", "", out);
+    assertThat(out.items).isEmpty();
+    assertThat(out.complete).isFalse();
+    assertThat(out.failure).isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireProtocol.class)
+  void anEventNamedErrorFailsWithTheErrorItCarries(WireProtocol protocol) throws Exception {
+    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
+    Recorder out = new Recorder();
+    feed(
+        h,
+        "error",
+        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no\"}}",
+        out);
+    assertThat(out.failure).isInstanceOf(ApiException.class).hasMessageContaining("no");
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireProtocol.class)
+  void doneEndsAChatStreamAndIsSkippedByTheOthers(WireProtocol protocol) throws Exception {
+    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
+    Recorder out = new Recorder();
+    feed(h, "message", " [DONE]\n", out);
+    assertThat(out.failure).isNull();
+    assertThat(out.complete).isEqualTo(protocol == WireProtocol.CHAT_COMPLETIONS);
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireProtocol.class)
+  void anEndBeforeTheAnswerIsWholeIsATruncatedStream(WireProtocol protocol) {
+    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
+    Recorder out = new Recorder();
+    h.onEndOfInput(out);
+    assertThat(out.complete).isFalse();
+    assertThat(out.failure).isInstanceOf(TruncatedStreamException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireProtocol.class)
+  void aBodyReadOnTrustWithNoEventIsADecodingError(WireProtocol protocol) {
+    SseEventHandler<ChatCompletionChunk> h =
+        handler(protocol, new ResponseMetadata(200, Map.of("content-type", List.of("text/plain"))));
+    Recorder out = new Recorder();
+    h.onEndOfInput(out);
+    assertThat(out.failure)
+        .isInstanceOf(DecodingException.class)
+        .hasMessageContaining("text/plain with no event in it");
+  }
+}
