@@ -2,6 +2,7 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link FakeKimiServer#start()} in a runtime without the {@code jdk.httpserver} module (the SDK
- * only {@code requires static} it) says what to add, instead of a bare {@code
- * NoClassDefFoundError}. Each case runs a small program in a child JVM (the JDK's source launcher)
- * with the SDK on the module path and the observable modules limited.
+ * kimi-sdk-testing in the ways a program loads it, each in a child JVM running a small program (the
+ * JDK's source launcher) with the observable JDK modules limited: on the module path, where the
+ * module {@code io.github.kimisdk.testing} requires {@code jdk.httpserver}, so the program need not
+ * name it, and on the class path, where {@link FakeKimiServer#start()} in a runtime without it says
+ * what to add instead of a bare {@code NoClassDefFoundError}.
  */
 class FakeKimiServerModulesTest {
 
@@ -34,19 +36,36 @@ class FakeKimiServerModulesTest {
       }
       """;
 
+  /** What the source launcher itself needs: javac, and the zip file system to read jars. */
+  static final String LAUNCHER = ",jdk.compiler,jdk.zipfs";
+
   @TempDir Path dir;
 
-  /** Runs the probe with these JDK modules observable (and the SDK), returning what it printed. */
-  String probe(String jdkModules) throws Exception {
+  /** Where a class was loaded from: a jar, or a directory of classes. */
+  static Path location(Class<?> c) throws Exception {
+    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  /** What a child JVM printed, and its exit status. */
+  record Run(int status, String output) {}
+
+  /** Runs the probe with these JDK modules observable and the SDK's two jars on {@code path}. */
+  Run probe(String jdkModules, String pathOption) throws Exception {
     Path source = Files.writeString(dir.resolve("Probe.java"), PROBE);
-    Path sdk =
-        Path.of(FakeKimiServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    String path = location(KimiClient.class) + File.pathSeparator + location(FakeKimiServer.class);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-    command.addAll(List.of("--limit-modules", jdkModules + ",jdk.compiler,io.github.kimisdk"));
-    command.addAll(List.of("--module-path", sdk.toString()));
-    command.addAll(List.of("--add-modules", "io.github.kimisdk"));
+    if (pathOption.equals("--module-path")) {
+      command.addAll(
+          List.of(
+              "--limit-modules",
+              jdkModules + LAUNCHER + ",io.github.kimisdk,io.github.kimisdk.testing"));
+      command.addAll(List.of("--module-path", path, "--add-modules", "io.github.kimisdk.testing"));
+    } else {
+      command.addAll(List.of("--limit-modules", jdkModules + LAUNCHER));
+      command.addAll(List.of("--class-path", path));
+    }
     command.add(source.toString());
     Path out = dir.resolve("out.txt");
     Process p =
@@ -59,23 +78,31 @@ class FakeKimiServerModulesTest {
       p.destroyForcibly().waitFor();
       throw new AssertionError("the probe did not end: " + command);
     }
-    String printed = Files.readString(out, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(printed).isZero();
-    return printed;
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
   }
 
   @Test
-  void withoutTheModuleStartSaysToRequireIt() throws Exception {
-    assertThat(probe("java.base,java.net.http"))
-        .startsWith("java.lang.IllegalStateException: FakeKimiServer needs the module")
-        .contains("add `requires jdk.httpserver;` to your module-info.java")
+  void onTheModulePathTheModuleBringsTheJdkHttpServerUnasked() throws Exception {
+    // jdk.httpserver is not among the modules named, but io.github.kimisdk.testing requires it
+    Run run = probe("java.base,java.net.http", "--module-path");
+    assertThat(run.status()).as(run.output()).isZero();
+    assertThat(run.output()).as(run.output()).startsWith("started http://127.0.0.1:");
+  }
+
+  @Test
+  void onTheClassPathWithoutTheJdkHttpServerStartSaysWhatToAdd() throws Exception {
+    Run run = probe("java.base,java.net.http", "--class-path");
+    assertThat(run.status()).as(run.output()).isZero();
+    assertThat(run.output())
+        .startsWith("java.lang.IllegalStateException: FakeKimiServer needs the JDK module")
+        .contains("run with --add-modules jdk.httpserver")
         .doesNotContain("NoClassDefFoundError");
   }
 
   @Test
-  void withTheModuleTheSameProgramStarts() throws Exception {
-    assertThat(probe("java.base,java.net.http,jdk.httpserver"))
-        .doesNotContain("needs the module")
-        .startsWith("started http://127.0.0.1:");
+  void onTheClassPathWithTheJdkHttpServerTheSameProgramStarts() throws Exception {
+    Run run = probe("java.base,java.net.http,jdk.httpserver", "--class-path");
+    assertThat(run.status()).as(run.output()).isZero();
+    assertThat(run.output()).startsWith("started http://127.0.0.1:");
   }
 }
