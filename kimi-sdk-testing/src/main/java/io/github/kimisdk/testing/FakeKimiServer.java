@@ -51,7 +51,8 @@ import java.util.function.Function;
  * /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or decode, answering {@code
  * output}) and {@code moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code
  * encrypted_output}, as Kimi's does); fibers can be made to stay {@code pending} for a number of
- * polls ({@link #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
+ * polls ({@link #fibersPendingFor}). Requests without a bearer key (or, after {@link
+ * #requireApiKey}, without that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
@@ -142,6 +143,10 @@ import java.util.function.Function;
  * other statuses and bodies that are not chat-completions JSON pass unchanged, so a scripted fault
  * stays one (a cut stream stays cut, an error chunk becomes an {@code error} event). openai-java's
  * client works against it.
+ *
+ * <p><b>In a test, or as a process.</b> {@link FakeKimiExtension} gives a JUnit 5 test a started
+ * server and a client; {@link #main} runs one as a process an application is pointed at by its
+ * configuration ({@code java -jar kimi-sdk-testing-VERSION-standalone.jar --port 8089}).
  *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();

@@ -246,6 +246,23 @@ class StandaloneJarHttpTest {
     }
   }
 
+  /**
+   * The READMEs quote the command this test runs ({@code --port 8089} where it takes a free port)
+   * and the line it prints first, as this test sees it printed.
+   */
+  @Test
+  void theReadmesQuoteThisCommandAndItsFirstLine() throws IOException {
+    String command = "$ java -jar kimi-sdk-testing/target/" + jar.getFileName() + " --port 8089\n";
+    String firstLine =
+        "FakeKimiServer at http://127.0.0.1:8089/v1"
+            + " (Anthropic Messages: http://127.0.0.1:8089/anthropic)\n";
+    for (Path readme : List.of(Path.of("README.md"), Path.of("..", "README.md"))) {
+      assertThat(Files.readString(readme, StandardCharsets.UTF_8))
+          .as("%s quotes the command and its first line", readme)
+          .contains(command + firstLine);
+    }
+  }
+
   @Test
   void helpPrintsTheUsageAndExitsWith0() throws Exception {
     Server server = start("--help");
