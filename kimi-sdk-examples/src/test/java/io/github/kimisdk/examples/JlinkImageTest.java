@@ -30,8 +30,8 @@ class JlinkImageTest {
   static final List<String> IMAGE_MODULES =
       List.of(
           "io.github.kimisdk",
-          "io.github.kimisdk.testing",
           "io.github.kimisdk.examples",
+          "io.github.kimisdk.testing",
           "java.base",
           "java.net.http",
           "jdk.httpserver"); // and not jdk.jfr: the SDK runs without Flight Recorder
