@@ -22,8 +22,9 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 /**
  * Spring AI's messages and options as the SDK's request: system, user (text, images, video),
  * assistant (text, tool calls, and the {@code reasoning_content} kept in its metadata) and tool
- * responses; the portable options, Kimi's own, the declared tools and the response format. What
- * Kimi cannot take fails with {@link IllegalArgumentException} before anything is sent.
+ * responses; the portable options, Kimi's own, the declared tools and the response format. An empty
+ * system message is left out. What Kimi cannot take fails with {@link IllegalArgumentException}
+ * before anything is sent.
  */
 final class Requests {
 
@@ -79,6 +80,12 @@ final class Requests {
         for (ToolResponseMessage.ToolResponse r : t.getResponses()) {
           out.add(Message.tool(r.id(), r.name(), r.responseData() == null ? "" : r.responseData()));
         }
+      } else if (m instanceof SystemMessage s && (s.getText() == null || s.getText().isEmpty())) {
+        // Left out: it carries nothing, and Kimi refuses empty content. Spring AI sends one on
+        // every tool step when the memory advisor runs inside the tool loop and the application
+        // has no system message (ToolCallingAdvisor asks the prompt for its system message, which
+        // is an empty one when there is none).
+        continue;
       } else {
         out.add(message(m));
       }

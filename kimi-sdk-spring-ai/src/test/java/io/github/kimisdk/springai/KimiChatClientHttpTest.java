@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.advisor.MessageChatMemoryAdvisor;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -225,6 +226,88 @@ class KimiChatClientHttpTest {
     assertThat(sent.get(1).get("reasoning_content").asString())
         .isEqualTo("I will answer with the reply I was given.");
     assertThat(sent.get(2).get("content").asString()).isEqualTo("What is my name?");
+  }
+
+  /**
+   * Spring AI 2's agent setup with memory inside the tool loop: the tool-calling advisor keeps no
+   * history of its own and the memory advisor, ordered after it, replays the conversation on each
+   * step. Without a system message of the application's, the tool-calling advisor sends {@code
+   * prompt.getSystemMessage()}, an empty system message, on every tool step.
+   */
+  private ChatClient agentWithMemoryInsideTheToolLoop(ChatMemory memory) {
+    return ChatClient.builder(kimi.model())
+        .defaultAdvisors(
+            ToolCallingAdvisor.builder().disableInternalConversationHistory().build(),
+            MessageChatMemoryAdvisor.builder(memory)
+                .order(ToolCallingAdvisor.DEFAULT_ORDER + 1)
+                .build())
+        .build();
+  }
+
+  @Test
+  void memoryInsideTheToolLoopWithoutASystemMessageRunsTheLoopAndSendsNoEmptySystemMessage() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    Weather weather = new Weather();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    String answer =
+        agentWithMemoryInsideTheToolLoop(memory)
+            .prompt("What is the weather in Paris?")
+            .tools(weather)
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+            .call()
+            .content();
+
+    assertThat(answer).isEqualTo("It is sunny in Paris.");
+    assertThat(weather.asked).containsExactly("Paris");
+    assertToolLoopRequests();
+  }
+
+  @Test
+  void streamedMemoryInsideTheToolLoopWithoutASystemMessageRunsTheLoop() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    Weather weather = new Weather();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    String answer =
+        agentWithMemoryInsideTheToolLoop(memory)
+            .prompt("What is the weather in Paris?")
+            .tools(weather)
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+            .stream()
+            .content()
+            .collect(Collectors.joining())
+            .block();
+
+    assertThat(answer).isEqualTo("It is sunny in Paris.");
+    assertToolLoopRequests();
+  }
+
+  @Test
+  void memoryInsideTheToolLoopKeepsTheApplicationsSystemMessage() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    agentWithMemoryInsideTheToolLoop(memory)
+        .prompt()
+        .system("You are terse.")
+        .user("What is the weather in Paris?")
+        .tools(new Weather())
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+        .call()
+        .content();
+
+    for (JsonObject request : kimi.requests()) {
+      List<JsonObject> messages = FakeKimi.messages(request);
+      assertThat(messages.get(0).get("role").asString()).isEqualTo("system");
+      assertThat(messages.get(0).get("content").asString()).isEqualTo("You are terse.");
+    }
   }
 
   @Test

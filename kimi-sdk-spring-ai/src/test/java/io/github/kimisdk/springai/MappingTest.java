@@ -86,6 +86,21 @@ class MappingTest {
   }
 
   @Test
+  void anEmptySystemMessageIsLeftOutAndABlankOneIsKept() {
+    List<Message> sent =
+        request(
+                List.of(
+                    new SystemMessage(""),
+                    new UserMessage("Weather?"),
+                    new SystemMessage(" "),
+                    new UserMessage("In Paris")))
+            .messages();
+
+    assertThat(sent)
+        .containsExactly(Message.user("Weather?"), Message.system(" "), Message.user("In Paris"));
+  }
+
+  @Test
   void anAssistantMessageFromElsewhereHasNoReasoning() {
     var sent =
         (io.github.kimisdk.chat.AssistantMessage)
