@@ -66,7 +66,13 @@ import reactor.core.publisher.Mono;
  */
 public final class KimiChatModel implements ChatModel {
 
-  /** The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}. */
+  /**
+   * The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}, the key
+   * Spring AI 2's OpenAI module writes and replays too, so chat memory and applications that mix
+   * providers keep K3's reasoning. Read back as a string; an empty one counts as none (that module
+   * writes {@code ""} for a model that did not reason), and the SDK then fills in what a thinking
+   * Kimi model requires.
+   */
   public static final String REASONING_CONTENT = "reasoningContent";
 
   /**

@@ -117,7 +117,7 @@ final class Requests {
       }
       return new io.github.kimisdk.chat.AssistantMessage(
           a.getText(),
-          metadataText(a, KimiChatModel.REASONING_CONTENT),
+          reasoning(a),
           calls,
           null,
           false,
@@ -131,6 +131,16 @@ final class Requests {
 
   private static String text(String text) {
     return text == null ? "" : text;
+  }
+
+  /**
+   * The reasoning under {@value KimiChatModel#REASONING_CONTENT}, the key Spring AI's OpenAI module
+   * writes and replays too; an empty one counts as none, as that module writes {@code ""} for a
+   * model that did not reason (the SDK then fills in what a thinking Kimi model requires).
+   */
+  private static String reasoning(AssistantMessage a) {
+    String reasoning = metadataText(a, KimiChatModel.REASONING_CONTENT);
+    return reasoning == null || reasoning.isEmpty() ? null : reasoning;
   }
 
   private static String metadataText(AssistantMessage a, String key) {

@@ -311,6 +311,100 @@ class KimiChatClientHttpTest {
   }
 
   @Test
+  void streamedChatMemoryKeepsTheWholeReasoningAndSendsItBack() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    ChatClient remembering =
+        ChatClient.builder(kimi.model())
+            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
+            .build();
+    kimi.server.enqueue(FakeResponse.reply("Nice to meet you, Ada."));
+    kimi.server.enqueue(FakeResponse.reply("Your name is Ada."));
+
+    remembering
+        .prompt("My name is Ada.")
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
+        .stream()
+        .content()
+        .blockLast();
+    remembering
+        .prompt("What is my name?")
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
+        .stream()
+        .content()
+        .blockLast();
+
+    org.springframework.ai.chat.messages.Message kept = memory.get("ada").get(1);
+    assertThat(kept.getMetadata().get("reasoningContent"))
+        .isEqualTo("I will answer with the reply I was given.");
+    List<JsonObject> sent = FakeKimi.messages(kimi.requests().get(1));
+    assertThat(sent.get(1).get("content").asString()).isEqualTo("Nice to meet you, Ada.");
+    assertThat(sent.get(1).get("reasoning_content").asString())
+        .isEqualTo("I will answer with the reply I was given.");
+  }
+
+  @Test
+  void aHistoryWrittenBySpringAisOpenAiModuleKeepsK3sReasoningAndFillsWhatIsMissing() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    // Two earlier turns, kept by a memory advisor while Spring AI's OpenAI module served them:
+    // one from K3 through that module (its reasoning under reasoningContent), one from a model
+    // that did not reason (reasoningContent "").
+    memory.add(
+        "mixed",
+        List.of(
+            new org.springframework.ai.chat.messages.UserMessage("Weather in Paris?"),
+            MappingTest.asSpringAisOpenAiModuleBuildsIt(
+                "K3 reasoned through the OpenAI module",
+                ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}")),
+            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
+                .responses(
+                    List.of(
+                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
+                            "call_1", "weather", "sunny")))
+                .build(),
+            new AssistantMessage("Sunny in Paris."),
+            new org.springframework.ai.chat.messages.UserMessage("And in Lyon?"),
+            MappingTest.asSpringAisOpenAiModuleBuildsIt(
+                "", ToolCall.function("call_2", "weather", "{\"city\":\"Lyon\"}")),
+            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
+                .responses(
+                    List.of(
+                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
+                            "call_2", "weather", "rain")))
+                .build(),
+            new AssistantMessage("Rain in Lyon.")));
+    kimi.server.enqueue(FakeResponse.reply("Take an umbrella to Lyon."));
+
+    String answer =
+        ChatClient.builder(kimi.model())
+            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
+            .build()
+            .prompt("Where do I need an umbrella?")
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "mixed"))
+            .call()
+            .content();
+
+    assertThat(answer).isEqualTo("Take an umbrella to Lyon.");
+    List<JsonObject> sent = FakeKimi.messages(kimi.requests().get(0));
+    assertThat(sent)
+        .extracting(m -> m.get("role").asString())
+        .containsExactly(
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user");
+    assertThat(sent.get(1).get("reasoning_content").asString())
+        .isEqualTo("K3 reasoned through the OpenAI module");
+    // No reasoning: kimi-k3 keeps every turn's reasoning, and the SDK fills the one value no report
+    // says Kimi rejects, never the "" the OpenAI module wrote.
+    assertThat(sent.get(5).get("reasoning_content").asString()).isEqualTo(" ");
+  }
+
+  @Test
   void defaultAndRequestOptionsReachTheRequest() {
     ChatClient configured =
         ChatClient.builder(

@@ -100,6 +100,64 @@ class MappingTest {
         .containsExactly(Message.user("Weather?"), Message.system(" "), Message.user("In Paris"));
   }
 
+  /**
+   * An assistant message as Spring AI 2's OpenAI module builds it from a reply (OpenAiChatModel's
+   * metadata: id, role, index, finish reason, refusal, annotations and the reasoning under {@code
+   * reasoningContent}, {@code ""} when the model did not reason), as a memory advisor keeps it.
+   */
+  static AssistantMessage asSpringAisOpenAiModuleBuildsIt(String reasoning, ToolCall call) {
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("id", "chatcmpl-openai-1");
+    metadata.put("role", "assistant");
+    metadata.put("index", 0);
+    metadata.put("finishReason", "tool_calls");
+    metadata.put("refusal", "");
+    metadata.put("annotations", List.of(Map.of()));
+    metadata.put("reasoningContent", reasoning);
+    return AssistantMessage.builder()
+        .content("")
+        .properties(metadata)
+        .toolCalls(
+            List.of(
+                new AssistantMessage.ToolCall(
+                    call.id(), "function", call.name(), call.arguments())))
+        .build();
+  }
+
+  @Test
+  void theReasoningOfAnAssistantMessageBuiltBySpringAisOpenAiModuleIsSentBack() {
+    AssistantMessage fromOpenAiModule =
+        asSpringAisOpenAiModuleBuildsIt(
+            "K3 reasoned through the OpenAI module",
+            ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+
+    var sent =
+        (io.github.kimisdk.chat.AssistantMessage)
+            request(List.of(new UserMessage("Weather?"), fromOpenAiModule)).messages().get(1);
+
+    assertThat(sent.reasoningContent()).isEqualTo("K3 reasoned through the OpenAI module");
+    assertThat(sent.toolCalls())
+        .containsExactly(ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+  }
+
+  @Test
+  void anEmptyReasoningAsSpringAisOpenAiModuleWritesItCountsAsNone() {
+    AssistantMessage fromOpenAiModule =
+        asSpringAisOpenAiModuleBuildsIt(
+            "", ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+
+    var sent =
+        (io.github.kimisdk.chat.AssistantMessage)
+            request(List.of(new UserMessage("Weather?"), fromOpenAiModule)).messages().get(1);
+
+    assertThat(sent.reasoningContent()).isNull(); // the SDK fills in what Kimi accepts
+  }
+
+  @Test
+  void theReasoningIsWrittenUnderTheKeySpringAisOpenAiModuleReads() {
+    assertThat(KimiChatModel.REASONING_CONTENT).isEqualTo("reasoningContent");
+  }
+
   @Test
   void anAssistantMessageFromElsewhereHasNoReasoning() {
     var sent =
