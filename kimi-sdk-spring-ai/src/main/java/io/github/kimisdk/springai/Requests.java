@@ -59,7 +59,16 @@ final class Requests {
             .reasoningEffort(o.getReasoningEffort())
             .promptCacheKey(o.getPromptCacheKey())
             .promptCacheTtl(o.getPromptCacheTtl())
-            .responseFormat(o.getResponseFormat());
+            .responseFormat(o.getResponseFormat())
+            .toolChoice(o.getToolChoice())
+            .safetyIdentifier(o.getSafetyIdentifier())
+            .logprobs(o.getLogprobs())
+            .topLogprobs(o.getTopLogprobs())
+            .prediction(o.getPrediction())
+            .extraBody(o.getExtraBody())
+            // a stream's last response carries the usage, with its details, for Spring AI's
+            // observations and the tool loop's usage total
+            .includeUsage(stream);
     if (o.getStopSequences() != null && !o.getStopSequences().isEmpty()) {
       b.stop(o.getStopSequences());
     }

@@ -458,6 +458,59 @@ class KimiChatClientHttpTest {
   }
 
   @Test
+  void kimisOtherOptionsReachTheWireAndLogprobsComeBackInTheGenerationsMetadata() {
+    kimi.server.enqueue(
+        FakeResponse.json(
+            "{\"id\":\"chatcmpl-l\",\"object\":\"chat.completion\",\"created\":1,"
+                + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\","
+                + "\"logprobs\":{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.25,"
+                + "\"bytes\":[72,105],\"top_logprobs\":[]}]}}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}"));
+
+    ChatResponse response =
+        chat.prompt("Hello")
+            .options(
+                KimiChatOptions.builder()
+                    .toolChoice(io.github.kimisdk.tool.ToolChoice.none())
+                    .safetyIdentifier("user-4f1c")
+                    .logprobs(true)
+                    .topLogprobs(2)
+                    .prediction(io.github.kimisdk.chat.Prediction.of("Hi"))
+                    .extraBody(java.util.Map.of("seed", 42)))
+            .call()
+            .chatResponse();
+
+    JsonObject sent = kimi.requests().get(0);
+    assertThat(sent.get("tool_choice").asString()).isEqualTo("none");
+    assertThat(sent.get("safety_identifier").asString()).isEqualTo("user-4f1c");
+    assertThat(sent.get("logprobs").asBoolean()).isTrue();
+    assertThat(sent.get("top_logprobs").asInt()).isEqualTo(2);
+    assertThat(sent.get("prediction").get("content").asString()).isEqualTo("Hi");
+    assertThat(sent.get("seed").asInt()).isEqualTo(42);
+    io.github.kimisdk.chat.Logprobs logprobs =
+        response.getResult().getMetadata().get(KimiChatModel.LOGPROBS);
+    assertThat(logprobs.content())
+        .singleElement()
+        .satisfies(t -> assertThat(t.token()).isEqualTo("Hi"));
+  }
+
+  @Test
+  void aStreamAsksForTheUsageChunkAndItsLastResponseHasTheWholeUsage() {
+    kimi.server.enqueue(FakeResponse.reply("Counted"));
+
+    List<ChatResponse> responses =
+        chat.prompt("Count").stream().chatResponse().collectList().block();
+
+    assertThat(kimi.requests().get(0).get("stream_options").get("include_usage").asBoolean())
+        .isTrue();
+    Usage usage = responses.get(responses.size() - 1).getMetadata().getUsage();
+    assertThat(usage.getPromptTokens()).isPositive();
+    assertThat(usage.getTotalTokens())
+        .isEqualTo(usage.getPromptTokens() + usage.getCompletionTokens());
+  }
+
+  @Test
   void aFailureIsTheSdksException() {
     kimi.server.enqueue(
         FakeResponse.error(

@@ -10,12 +10,14 @@ import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolChoice;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -248,6 +250,12 @@ class MappingTest {
                 .promptCacheKey("key")
                 .promptCacheTtl(CacheTtl.ONE_HOUR)
                 .responseFormat(ResponseFormat.jsonObject())
+                .toolChoice(ToolChoice.none())
+                .safetyIdentifier("user-4f1c")
+                .logprobs(true)
+                .topLogprobs(2)
+                .prediction(Prediction.of("the file as it was"))
+                .extraBody(Map.of("seed", 42))
                 .build());
 
     assertThat(r.model()).isEqualTo("kimi-k2.6");
@@ -262,7 +270,26 @@ class MappingTest {
     assertThat(r.promptCacheKey()).isEqualTo("key");
     assertThat(r.promptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
     assertThat(r.responseFormat()).isEqualTo(ResponseFormat.jsonObject());
+    assertThat(r.toolChoice()).isEqualTo(ToolChoice.none());
+    assertThat(r.safetyIdentifier()).isEqualTo("user-4f1c");
+    assertThat(r.logprobs()).isTrue();
+    assertThat(r.topLogprobs()).isEqualTo(2);
+    assertThat(r.prediction()).isEqualTo(Prediction.of("the file as it was"));
+    assertThat(r.extraBody()).containsExactly(Map.entry("seed", Json.parse("42")));
     assertThat(r.stream()).isFalse();
+    assertThat(r.includeUsage()).isFalse();
+  }
+
+  @Test
+  void aStreamAsksForTheTrailingUsageChunk() {
+    ChatRequest r =
+        Requests.toKimi(
+            List.of(new UserMessage("hi")),
+            KimiChatOptions.builder().model("kimi-k3").build(),
+            true);
+
+    assertThat(r.stream()).isTrue();
+    assertThat(r.includeUsage()).isTrue();
   }
 
   @Test
@@ -276,6 +303,12 @@ class MappingTest {
     assertThat(r.tools()).isEmpty();
     assertThat(r.thinking()).isNull();
     assertThat(r.responseFormat()).isNull();
+    assertThat(r.toolChoice()).isNull();
+    assertThat(r.safetyIdentifier()).isNull();
+    assertThat(r.logprobs()).isNull();
+    assertThat(r.topLogprobs()).isNull();
+    assertThat(r.prediction()).isNull();
+    assertThat(r.extraBody()).isEmpty();
   }
 
   @Test
