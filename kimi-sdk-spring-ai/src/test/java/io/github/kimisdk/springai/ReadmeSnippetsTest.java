@@ -33,6 +33,7 @@ class ReadmeSnippetsTest {
       List.of(
           "import io.github.kimisdk.KimiClient;",
           "import io.github.kimisdk.springai.*;",
+          "import org.springframework.ai.chat.client.AdvisorParams;",
           "import org.springframework.ai.chat.client.ChatClient;",
           "import reactor.core.publisher.Flux;");
 
