@@ -30,6 +30,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.retry.RetryTemplate;
 
 /**
  * A Spring Boot 4 application whose only Kimi dependency is the starter, configured by properties
@@ -106,6 +107,8 @@ class StarterApplicationTest {
     try (ConfigurableApplicationContext context = start(properties())) {
       assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
       assertThat(context.getBean(ChatMemory.class)).isNotNull();
+      // the client's retries are the one layer: the starter brings no Spring AI retry
+      assertThat(context.getBeanNamesForType(RetryTemplate.class)).isEmpty();
     }
 
     List<String> loud = new ArrayList<>();
