@@ -54,11 +54,15 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
   private boolean kimiWouldHaveMadeIt(NoSuchBeanDefinitionException missing) {
     Class<?> type =
         missing.getResolvableType() == null ? null : missing.getResolvableType().resolve();
-    if (type == null || type == Object.class) {
+    if (type == null) {
       return false;
     }
+    // Kimi's types and Spring AI's interfaces they implement, never a JDK one (AutoCloseable)
+    String name = type.getName();
     boolean kimisType =
-        type.isAssignableFrom(KimiChatModel.class) || type.isAssignableFrom(KimiClient.class);
+        (name.startsWith("io.github.kimisdk.") || name.startsWith("org.springframework.ai."))
+            && (type.isAssignableFrom(KimiChatModel.class)
+                || type.isAssignableFrom(KimiClient.class));
     String chosen = environment.getProperty(SpringAIModelProperties.CHAT_MODEL);
     boolean kimiChosen = chosen == null || KimiAutoConfiguration.MODEL_NAME.equals(chosen);
     return kimisType && kimiChosen && KimiEnvironment.key(environment) == null;

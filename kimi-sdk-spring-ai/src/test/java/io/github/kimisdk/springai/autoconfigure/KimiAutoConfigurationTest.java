@@ -219,6 +219,9 @@ class KimiAutoConfigurationTest {
         .withUserConfiguration(NeedsAString.class)
         .run(context -> assertThat(analyzer().analyze(context.getStartupFailure())).isNull());
     runner
+        .withUserConfiguration(NeedsAnAutoCloseable.class)
+        .run(context -> assertThat(analyzer().analyze(context.getStartupFailure())).isNull());
+    runner
         .withUserConfiguration(NeedsAChatModel.class)
         .withPropertyValues("spring.ai.model.chat=openai")
         .run(
@@ -537,6 +540,15 @@ class KimiAutoConfigurationTest {
     @Bean
     Integer length(String text) {
       return text.length();
+    }
+  }
+
+  /** An application that needs a JDK type KimiClient happens to implement. */
+  @Configuration(proxyBeanMethods = false)
+  static class NeedsAnAutoCloseable {
+    @Bean
+    String closer(AutoCloseable closeable) {
+      return closeable.toString();
     }
   }
 
