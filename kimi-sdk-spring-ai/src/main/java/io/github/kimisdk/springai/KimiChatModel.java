@@ -54,7 +54,10 @@ import reactor.core.publisher.Mono;
  * native usage is the SDK's {@link io.github.kimisdk.chat.Usage}; cache reads are Kimi's cached
  * tokens), {@code created}, Kimi's request id under {@value #REQUEST_ID} and the rate-limit headers
  * under {@value #RATE_LIMIT_HEADERS}, when the response had them. Each generation's finish reason
- * is Kimi's, in upper case ({@code STOP}, {@code TOOL_CALLS}, {@code LENGTH}).
+ * is Kimi's, in upper case ({@code STOP}, {@code TOOL_CALLS}, {@code LENGTH}), and its log
+ * probabilities are under {@value #LOGPROBS} when the options asked for them. A stream asks for
+ * Kimi's trailing usage chunk ({@code stream_options.include_usage}), so its last response has the
+ * whole usage.
  *
  * <p><b>Observations.</b> Every call and stream is a {@code gen_ai.client.operation} observation
  * (Spring AI's {@link ChatModelObservationDocumentation}, provider {@value #PROVIDER}) on the given
@@ -66,7 +69,13 @@ import reactor.core.publisher.Mono;
  */
 public final class KimiChatModel implements ChatModel {
 
-  /** The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}. */
+  /**
+   * The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}, the key
+   * Spring AI 2's OpenAI module writes and replays too, so chat memory and applications that mix
+   * providers keep K3's reasoning. Read back as a string; an empty one counts as none (that module
+   * writes {@code ""} for a model that did not reason), and the SDK then fills in what a thinking
+   * Kimi model requires.
+   */
   public static final String REASONING_CONTENT = "reasoningContent";
 
   /**
@@ -74,6 +83,12 @@ public final class KimiChatModel implements ChatModel {
    * surface signs thinking), sent back unchanged: {@value}.
    */
   public static final String REASONING_SIGNATURE = "reasoningSignature";
+
+  /**
+   * The generation metadata key of the log probabilities of the reply's tokens (the SDK's {@link
+   * io.github.kimisdk.chat.Logprobs}), when the options asked for them: {@value}.
+   */
+  public static final String LOGPROBS = "logprobs";
 
   /** The response metadata key of Kimi's request id: {@value}. */
   public static final String REQUEST_ID = "requestId";

@@ -1,10 +1,13 @@
 package io.github.kimisdk.springai;
 
 import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,7 +23,8 @@ import org.springframework.ai.tool.ToolCallback;
 /**
  * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
  * max tokens, stop sequences, penalties, tool callbacks and tool context), Kimi's own (thinking,
- * reasoning effort, prompt cache key and time to live) and the response format. Immutable; {@link
+ * reasoning effort, prompt cache key and time to live, tool choice, safety identifier, log
+ * probabilities, predicted output), the response format and extra body fields. Immutable; {@link
  * #mutate()} returns a builder holding a copy.
  *
  * <pre>{@code
@@ -64,6 +68,12 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   private final String promptCacheKey;
   private final CacheTtl promptCacheTtl;
   private final ResponseFormat responseFormat;
+  private final ToolChoice toolChoice;
+  private final String safetyIdentifier;
+  private final Boolean logprobs;
+  private final Integer topLogprobs;
+  private final Prediction prediction;
+  private final Map<String, JsonValue> extraBody;
 
   /**
    * Copies the values of a built set of portable options and of the builder's Kimi options.
@@ -96,6 +106,15 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     this.promptCacheKey = b.promptCacheKey;
     this.promptCacheTtl = b.promptCacheTtl;
     this.responseFormat = b.responseFormat;
+    this.toolChoice = b.toolChoice;
+    this.safetyIdentifier = b.safetyIdentifier;
+    this.logprobs = b.logprobs;
+    this.topLogprobs = b.topLogprobs;
+    this.prediction = b.prediction;
+    this.extraBody =
+        b.extraBody.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
   }
 
   private static List<ToolCallback> copy(List<ToolCallback> callbacks) {
@@ -132,7 +151,13 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
             .reasoningEffort(reasoningEffort)
             .promptCacheKey(promptCacheKey)
             .promptCacheTtl(promptCacheTtl)
-            .responseFormat(responseFormat);
+            .responseFormat(responseFormat)
+            .toolChoice(toolChoice)
+            .safetyIdentifier(safetyIdentifier)
+            .logprobs(logprobs)
+            .topLogprobs(topLogprobs)
+            .prediction(prediction)
+            .extraBody(extraBody);
     if (!toolCallbacks.isEmpty()) {
       b.toolCallbacks(toolCallbacks);
     }
@@ -262,6 +287,66 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   }
 
   /**
+   * Returns whether and which tool the model must call, sent as {@code tool_choice}. It holds for
+   * every step of {@code ChatClient}'s tool loop: {@link ToolChoice#required()} there forces a call
+   * on each step, so set it for one request that ends the loop by itself.
+   *
+   * @return the choice, or null for the server's default ({@code auto})
+   */
+  public ToolChoice getToolChoice() {
+    return toolChoice;
+  }
+
+  /**
+   * Returns the stable, preferably hashed, id of the end user, sent as {@code safety_identifier}.
+   *
+   * @return the id, or null
+   */
+  public String getSafetyIdentifier() {
+    return safetyIdentifier;
+  }
+
+  /**
+   * Returns whether the reply carries the log probability of each token ({@code logprobs}); they
+   * come back in each generation's metadata under {@value KimiChatModel#LOGPROBS}.
+   *
+   * @return the setting, or null for the server's default (no)
+   */
+  public Boolean getLogprobs() {
+    return logprobs;
+  }
+
+  /**
+   * Returns how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20;
+   * needs {@link #getLogprobs()}).
+   *
+   * @return the count, or null for none
+   */
+  public Integer getTopLogprobs() {
+    return topLogprobs;
+  }
+
+  /**
+   * Returns the text the reply is expected to largely repeat ({@code prediction}), such as a file
+   * being edited.
+   *
+   * @return the prediction, or null for none
+   */
+  public Prediction getPrediction() {
+    return prediction;
+  }
+
+  /**
+   * Returns further top-level body fields, sent as they are, for parameters these options do not
+   * model.
+   *
+   * @return the fields, unmodifiable, in the order they are sent; empty when there are none
+   */
+  public Map<String, JsonValue> getExtraBody() {
+    return extraBody;
+  }
+
+  /**
    * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
    *
    * @return the schema as JSON text, or null when the response format is not a JSON schema
@@ -298,7 +383,13 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         && Objects.equals(reasoningEffort, that.reasoningEffort)
         && Objects.equals(promptCacheKey, that.promptCacheKey)
         && promptCacheTtl == that.promptCacheTtl
-        && Objects.equals(responseFormat, that.responseFormat);
+        && Objects.equals(responseFormat, that.responseFormat)
+        && Objects.equals(toolChoice, that.toolChoice)
+        && Objects.equals(safetyIdentifier, that.safetyIdentifier)
+        && Objects.equals(logprobs, that.logprobs)
+        && Objects.equals(topLogprobs, that.topLogprobs)
+        && Objects.equals(prediction, that.prediction)
+        && extraBody.equals(that.extraBody);
   }
 
   @Override
@@ -318,7 +409,13 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         reasoningEffort,
         promptCacheKey,
         promptCacheTtl,
-        responseFormat);
+        responseFormat,
+        toolChoice,
+        safetyIdentifier,
+        logprobs,
+        topLogprobs,
+        prediction,
+        extraBody);
   }
 
   @Override
@@ -336,6 +433,13 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     append(sb, "promptCacheKey", promptCacheKey);
     append(sb, "promptCacheTtl", promptCacheTtl);
     append(sb, "responseFormat", responseFormat == null ? null : responseFormat.type());
+    append(sb, "toolChoice", toolChoice);
+    // the end user's id and the predicted text are the application's data: named, not shown
+    append(sb, "safetyIdentifier", safetyIdentifier == null ? null : "(set)");
+    append(sb, "logprobs", logprobs);
+    append(sb, "topLogprobs", topLogprobs);
+    append(sb, "prediction", prediction == null ? null : "(set)");
+    append(sb, "extraBody", extraBody.isEmpty() ? null : extraBody.keySet());
     if (!toolCallbacks.isEmpty()) {
       List<String> names = new ArrayList<>(toolCallbacks.size());
       for (ToolCallback c : toolCallbacks) {
@@ -355,8 +459,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   /**
    * Builds {@link KimiChatOptions}. {@link #combineWith(ChatOptions.Builder)} overlays another
    * builder's values, as {@code ChatClient} does with a request's options over the model's
-   * defaults: set values replace, lists (stop sequences, tool callbacks) and the tool context are
-   * merged.
+   * defaults: set values replace, lists (stop sequences, tool callbacks), the tool context and the
+   * extra body fields are merged.
    */
   public static class Builder extends DefaultToolCallingChatOptions.Builder<Builder>
       implements StructuredOutputChatOptions.Builder<Builder> {
@@ -366,6 +470,12 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     private String promptCacheKey;
     private CacheTtl promptCacheTtl;
     private ResponseFormat responseFormat;
+    private ToolChoice toolChoice;
+    private String safetyIdentifier;
+    private Boolean logprobs;
+    private Integer topLogprobs;
+    private Prediction prediction;
+    private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
 
     /** Creates a builder with nothing set; see {@link KimiChatOptions#builder()}. */
     protected Builder() {}
@@ -427,6 +537,91 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     }
 
     /**
+     * Sets whether and which tool the model must call ({@link ToolChoice#auto()}, {@link
+     * ToolChoice#none()}, {@link ToolChoice#required()}, {@link ToolChoice#function(String)}). The
+     * client checks it against the model before sending: while a model thinks, Kimi refuses a named
+     * function, and {@code required} on every model but kimi-k3.
+     *
+     * @param toolChoice the choice; null for the server's default
+     * @return this builder
+     */
+    public Builder toolChoice(ToolChoice toolChoice) {
+      this.toolChoice = toolChoice;
+      return self();
+    }
+
+    /**
+     * Sets the stable, preferably hashed, id of the end user ({@code safety_identifier}).
+     *
+     * @param safetyIdentifier the id; null for none
+     * @return this builder
+     */
+    public Builder safetyIdentifier(String safetyIdentifier) {
+      this.safetyIdentifier = safetyIdentifier;
+      return self();
+    }
+
+    /**
+     * Sets whether the reply carries each token's log probability ({@code logprobs}).
+     *
+     * @param logprobs true to ask for them; null for the server's default
+     * @return this builder
+     */
+    public Builder logprobs(Boolean logprobs) {
+      this.logprobs = logprobs;
+      return self();
+    }
+
+    /**
+     * Sets how many of the most likely tokens each position lists ({@code top_logprobs}).
+     *
+     * @param topLogprobs 0 to 20, with {@link #logprobs(Boolean)} set; null for none
+     * @return this builder
+     */
+    public Builder topLogprobs(Integer topLogprobs) {
+      this.topLogprobs = topLogprobs;
+      return self();
+    }
+
+    /**
+     * Sets the text the reply is expected to largely repeat ({@code prediction}), such as {@code
+     * Prediction.of(fileBeingEdited)}.
+     *
+     * @param prediction the prediction; null for none
+     * @return this builder
+     */
+    public Builder prediction(Prediction prediction) {
+      this.prediction = prediction;
+      return self();
+    }
+
+    /**
+     * Adds further top-level body fields, sent as they are, for parameters these options do not
+     * model. A {@link JsonValue} is sent as it is; any other value (a string, number, boolean,
+     * list, map or record) as {@link Json#toJson(Object)} writes it. A field added again replaces
+     * the earlier value; a null value removes the field.
+     *
+     * @param extraBody the fields; null adds nothing
+     * @return this builder
+     * @throws IllegalArgumentException if a value cannot be written as JSON
+     */
+    public Builder extraBody(Map<String, ?> extraBody) {
+      if (extraBody != null) {
+        for (Map.Entry<String, ?> e : extraBody.entrySet()) {
+          String name =
+              Objects.requireNonNull(e.getKey(), "extraBody field names must not be null");
+          Object value = e.getValue();
+          if (value == null) {
+            this.extraBody.remove(name);
+          } else {
+            this.extraBody.put(name, value instanceof JsonValue j ? j : Json.toJson(value));
+          }
+        }
+      }
+      return self();
+    }
+
+    /**
      * Sets the JSON Schema the reply must follow (what {@code ChatClient}'s {@code entity(...)}
      * with {@code useProviderStructuredOutput()} sets): sent as a {@code json_schema} response
      * format named {@value KimiChatOptions#OUTPUT_SCHEMA_NAME}, rewritten into the JSON Schema Kimi
@@ -466,6 +661,22 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         if (that.responseFormat != null) {
           this.responseFormat = that.responseFormat;
         }
+        if (that.toolChoice != null) {
+          this.toolChoice = that.toolChoice;
+        }
+        if (that.safetyIdentifier != null) {
+          this.safetyIdentifier = that.safetyIdentifier;
+        }
+        if (that.logprobs != null) {
+          this.logprobs = that.logprobs;
+        }
+        if (that.topLogprobs != null) {
+          this.topLogprobs = that.topLogprobs;
+        }
+        if (that.prediction != null) {
+          this.prediction = that.prediction;
+        }
+        this.extraBody.putAll(that.extraBody);
       }
       return self();
     }

@@ -22,8 +22,9 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 /**
  * Spring AI's messages and options as the SDK's request: system, user (text, images, video),
  * assistant (text, tool calls, and the {@code reasoning_content} kept in its metadata) and tool
- * responses; the portable options, Kimi's own, the declared tools and the response format. What
- * Kimi cannot take fails with {@link IllegalArgumentException} before anything is sent.
+ * responses; the portable options, Kimi's own, the declared tools and the response format. An empty
+ * system message is left out. What Kimi cannot take fails with {@link IllegalArgumentException}
+ * before anything is sent.
  */
 final class Requests {
 
@@ -58,7 +59,16 @@ final class Requests {
             .reasoningEffort(o.getReasoningEffort())
             .promptCacheKey(o.getPromptCacheKey())
             .promptCacheTtl(o.getPromptCacheTtl())
-            .responseFormat(o.getResponseFormat());
+            .responseFormat(o.getResponseFormat())
+            .toolChoice(o.getToolChoice())
+            .safetyIdentifier(o.getSafetyIdentifier())
+            .logprobs(o.getLogprobs())
+            .topLogprobs(o.getTopLogprobs())
+            .prediction(o.getPrediction())
+            .extraBody(o.getExtraBody())
+            // a stream's last response carries the usage, with its details, for Spring AI's
+            // observations and the tool loop's usage total
+            .includeUsage(stream);
     if (o.getStopSequences() != null && !o.getStopSequences().isEmpty()) {
       b.stop(o.getStopSequences());
     }
@@ -79,6 +89,12 @@ final class Requests {
         for (ToolResponseMessage.ToolResponse r : t.getResponses()) {
           out.add(Message.tool(r.id(), r.name(), r.responseData() == null ? "" : r.responseData()));
         }
+      } else if (m instanceof SystemMessage s && (s.getText() == null || s.getText().isEmpty())) {
+        // Left out: it carries nothing, and Kimi refuses empty content. Spring AI sends one on
+        // every tool step when the memory advisor runs inside the tool loop and the application
+        // has no system message (ToolCallingAdvisor asks the prompt for its system message, which
+        // is an empty one when there is none).
+        continue;
       } else {
         out.add(message(m));
       }
@@ -110,7 +126,7 @@ final class Requests {
       }
       return new io.github.kimisdk.chat.AssistantMessage(
           a.getText(),
-          metadataText(a, KimiChatModel.REASONING_CONTENT),
+          reasoning(a),
           calls,
           null,
           false,
@@ -124,6 +140,16 @@ final class Requests {
 
   private static String text(String text) {
     return text == null ? "" : text;
+  }
+
+  /**
+   * The reasoning under {@value KimiChatModel#REASONING_CONTENT}, the key Spring AI's OpenAI module
+   * writes and replays too; an empty one counts as none, as that module writes {@code ""} for a
+   * model that did not reason (the SDK then fills in what a thinking Kimi model requires).
+   */
+  private static String reasoning(AssistantMessage a) {
+    String reasoning = metadataText(a, KimiChatModel.REASONING_CONTENT);
+    return reasoning == null || reasoning.isEmpty() ? null : reasoning;
   }
 
   private static String metadataText(AssistantMessage a, String key) {

@@ -5,6 +5,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +24,8 @@ import org.springframework.ai.chat.model.Generation;
 /**
  * The SDK's replies as Spring AI's responses: one generation per choice, whose assistant message
  * carries the text, the tool calls and, in its metadata, the {@code reasoning_content} that goes
- * back to Kimi on the next turn; the finish reason; the id, model and usage (with cached tokens);
- * Kimi's request id and rate-limit headers.
+ * back to Kimi on the next turn; the finish reason and log probabilities; the id, model and usage
+ * (with cached tokens); Kimi's request id and rate-limit headers.
  *
  * <p>A stream becomes pieces and one last response. Each piece carries one chunk's text and its
  * reasoning (under the same metadata key); the last carries no text but the tool calls, the whole
@@ -46,7 +47,9 @@ final class Responses {
       if (m.reasoningSignature() != null) {
         properties.put(KimiChatModel.REASONING_SIGNATURE, m.reasoningSignature());
       }
-      generations.add(generation(m.text(), properties, m.toolCalls(), choice.finishReason()));
+      generations.add(
+          generation(
+              m.text(), properties, m.toolCalls(), choice.finishReason(), choice.logprobs()));
     }
     return new ChatResponse(generations, metadata(c));
   }
@@ -64,7 +67,7 @@ final class Responses {
     Map<String, Object> properties =
         properties(chunk.id(), 0, null, reasoning.isEmpty() ? null : reasoning);
     return new ChatResponse(
-        List.of(generation(text, properties, List.of(), null)),
+        List.of(generation(text, properties, List.of(), null, null)),
         ChatResponseMetadata.builder()
             .id(orEmpty(chunk.id()))
             .model(orEmpty(chunk.model()))
@@ -82,7 +85,8 @@ final class Responses {
       if (m.reasoningSignature() != null) {
         properties.put(KimiChatModel.REASONING_SIGNATURE, m.reasoningSignature());
       }
-      generations.add(generation("", properties, m.toolCalls(), choice.finishReason()));
+      generations.add(
+          generation("", properties, m.toolCalls(), choice.finishReason(), choice.logprobs()));
     }
     return new ChatResponse(generations, metadata(c));
   }
@@ -101,7 +105,11 @@ final class Responses {
   }
 
   private static Generation generation(
-      String text, Map<String, Object> properties, List<ToolCall> calls, FinishReason reason) {
+      String text,
+      Map<String, Object> properties,
+      List<ToolCall> calls,
+      FinishReason reason,
+      Logprobs logprobs) {
     List<AssistantMessage.ToolCall> toolCalls = new ArrayList<>(calls.size());
     for (ToolCall c : calls) {
       toolCalls.add(new AssistantMessage.ToolCall(c.id(), c.type(), c.name(), c.arguments()));
@@ -112,11 +120,17 @@ final class Responses {
             .properties(properties)
             .toolCalls(toolCalls)
             .build();
-    return new Generation(
-        message,
-        reason == null
-            ? ChatGenerationMetadata.NULL
-            : ChatGenerationMetadata.builder().finishReason(finishReason(reason)).build());
+    if (reason == null && logprobs == null) {
+      return new Generation(message, ChatGenerationMetadata.NULL);
+    }
+    ChatGenerationMetadata.Builder metadata = ChatGenerationMetadata.builder();
+    if (reason != null) {
+      metadata.finishReason(finishReason(reason));
+    }
+    if (logprobs != null) {
+      metadata.metadata(KimiChatModel.LOGPROBS, logprobs);
+    }
+    return new Generation(message, metadata.build());
   }
 
   /** Kimi's finish reason in upper case ({@code STOP}, {@code TOOL_CALLS}), as Spring AI's own. */

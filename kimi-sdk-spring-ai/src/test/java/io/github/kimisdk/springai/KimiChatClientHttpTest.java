@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.advisor.MessageChatMemoryAdvisor;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
 import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -227,6 +228,182 @@ class KimiChatClientHttpTest {
     assertThat(sent.get(2).get("content").asString()).isEqualTo("What is my name?");
   }
 
+  /**
+   * Spring AI 2's agent setup with memory inside the tool loop: the tool-calling advisor keeps no
+   * history of its own and the memory advisor, ordered after it, replays the conversation on each
+   * step. Without a system message of the application's, the tool-calling advisor sends {@code
+   * prompt.getSystemMessage()}, an empty system message, on every tool step.
+   */
+  private ChatClient agentWithMemoryInsideTheToolLoop(ChatMemory memory) {
+    return ChatClient.builder(kimi.model())
+        .defaultAdvisors(
+            ToolCallingAdvisor.builder().disableInternalConversationHistory().build(),
+            MessageChatMemoryAdvisor.builder(memory)
+                .order(ToolCallingAdvisor.DEFAULT_ORDER + 1)
+                .build())
+        .build();
+  }
+
+  @Test
+  void memoryInsideTheToolLoopWithoutASystemMessageRunsTheLoopAndSendsNoEmptySystemMessage() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    Weather weather = new Weather();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    String answer =
+        agentWithMemoryInsideTheToolLoop(memory)
+            .prompt("What is the weather in Paris?")
+            .tools(weather)
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+            .call()
+            .content();
+
+    assertThat(answer).isEqualTo("It is sunny in Paris.");
+    assertThat(weather.asked).containsExactly("Paris");
+    assertToolLoopRequests();
+  }
+
+  @Test
+  void streamedMemoryInsideTheToolLoopWithoutASystemMessageRunsTheLoop() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    Weather weather = new Weather();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    String answer =
+        agentWithMemoryInsideTheToolLoop(memory)
+            .prompt("What is the weather in Paris?")
+            .tools(weather)
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+            .stream()
+            .content()
+            .collect(Collectors.joining())
+            .block();
+
+    assertThat(answer).isEqualTo("It is sunny in Paris.");
+    assertToolLoopRequests();
+  }
+
+  @Test
+  void memoryInsideTheToolLoopKeepsTheApplicationsSystemMessage() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    kimi.server.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+
+    agentWithMemoryInsideTheToolLoop(memory)
+        .prompt()
+        .system("You are terse.")
+        .user("What is the weather in Paris?")
+        .tools(new Weather())
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
+        .call()
+        .content();
+
+    for (JsonObject request : kimi.requests()) {
+      List<JsonObject> messages = FakeKimi.messages(request);
+      assertThat(messages.get(0).get("role").asString()).isEqualTo("system");
+      assertThat(messages.get(0).get("content").asString()).isEqualTo("You are terse.");
+    }
+  }
+
+  @Test
+  void streamedChatMemoryKeepsTheWholeReasoningAndSendsItBack() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    ChatClient remembering =
+        ChatClient.builder(kimi.model())
+            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
+            .build();
+    kimi.server.enqueue(FakeResponse.reply("Nice to meet you, Ada."));
+    kimi.server.enqueue(FakeResponse.reply("Your name is Ada."));
+
+    remembering
+        .prompt("My name is Ada.")
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
+        .stream()
+        .content()
+        .blockLast();
+    remembering
+        .prompt("What is my name?")
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
+        .stream()
+        .content()
+        .blockLast();
+
+    org.springframework.ai.chat.messages.Message kept = memory.get("ada").get(1);
+    assertThat(kept.getMetadata().get("reasoningContent"))
+        .isEqualTo("I will answer with the reply I was given.");
+    List<JsonObject> sent = FakeKimi.messages(kimi.requests().get(1));
+    assertThat(sent.get(1).get("content").asString()).isEqualTo("Nice to meet you, Ada.");
+    assertThat(sent.get(1).get("reasoning_content").asString())
+        .isEqualTo("I will answer with the reply I was given.");
+  }
+
+  @Test
+  void aHistoryWrittenBySpringAisOpenAiModuleKeepsK3sReasoningAndFillsWhatIsMissing() {
+    ChatMemory memory = MessageWindowChatMemory.builder().build();
+    // Two earlier turns, kept by a memory advisor while Spring AI's OpenAI module served them:
+    // one from K3 through that module (its reasoning under reasoningContent), one from a model
+    // that did not reason (reasoningContent "").
+    memory.add(
+        "mixed",
+        List.of(
+            new org.springframework.ai.chat.messages.UserMessage("Weather in Paris?"),
+            MappingTest.asSpringAisOpenAiModuleBuildsIt(
+                "K3 reasoned through the OpenAI module",
+                ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}")),
+            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
+                .responses(
+                    List.of(
+                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
+                            "call_1", "weather", "sunny")))
+                .build(),
+            new AssistantMessage("Sunny in Paris."),
+            new org.springframework.ai.chat.messages.UserMessage("And in Lyon?"),
+            MappingTest.asSpringAisOpenAiModuleBuildsIt(
+                "", ToolCall.function("call_2", "weather", "{\"city\":\"Lyon\"}")),
+            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
+                .responses(
+                    List.of(
+                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
+                            "call_2", "weather", "rain")))
+                .build(),
+            new AssistantMessage("Rain in Lyon.")));
+    kimi.server.enqueue(FakeResponse.reply("Take an umbrella to Lyon."));
+
+    String answer =
+        ChatClient.builder(kimi.model())
+            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
+            .build()
+            .prompt("Where do I need an umbrella?")
+            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "mixed"))
+            .call()
+            .content();
+
+    assertThat(answer).isEqualTo("Take an umbrella to Lyon.");
+    List<JsonObject> sent = FakeKimi.messages(kimi.requests().get(0));
+    assertThat(sent)
+        .extracting(m -> m.get("role").asString())
+        .containsExactly(
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user");
+    assertThat(sent.get(1).get("reasoning_content").asString())
+        .isEqualTo("K3 reasoned through the OpenAI module");
+    // No reasoning: kimi-k3 keeps every turn's reasoning, and the SDK fills the one value no report
+    // says Kimi rejects, never the "" the OpenAI module wrote.
+    assertThat(sent.get(5).get("reasoning_content").asString()).isEqualTo(" ");
+  }
+
   @Test
   void defaultAndRequestOptionsReachTheRequest() {
     ChatClient configured =
@@ -278,6 +455,59 @@ class KimiChatClientHttpTest {
         .isEqualTo("req-spring-1");
     assertThat(response.getMetadata().<Object>get(KimiChatModel.RATE_LIMIT_HEADERS))
         .isEqualTo(java.util.Map.of("x-ratelimit-remaining-requests", "99"));
+  }
+
+  @Test
+  void kimisOtherOptionsReachTheWireAndLogprobsComeBackInTheGenerationsMetadata() {
+    kimi.server.enqueue(
+        FakeResponse.json(
+            "{\"id\":\"chatcmpl-l\",\"object\":\"chat.completion\",\"created\":1,"
+                + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\","
+                + "\"logprobs\":{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.25,"
+                + "\"bytes\":[72,105],\"top_logprobs\":[]}]}}],"
+                + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}"));
+
+    ChatResponse response =
+        chat.prompt("Hello")
+            .options(
+                KimiChatOptions.builder()
+                    .toolChoice(io.github.kimisdk.tool.ToolChoice.none())
+                    .safetyIdentifier("user-4f1c")
+                    .logprobs(true)
+                    .topLogprobs(2)
+                    .prediction(io.github.kimisdk.chat.Prediction.of("Hi"))
+                    .extraBody(java.util.Map.of("seed", 42)))
+            .call()
+            .chatResponse();
+
+    JsonObject sent = kimi.requests().get(0);
+    assertThat(sent.get("tool_choice").asString()).isEqualTo("none");
+    assertThat(sent.get("safety_identifier").asString()).isEqualTo("user-4f1c");
+    assertThat(sent.get("logprobs").asBoolean()).isTrue();
+    assertThat(sent.get("top_logprobs").asInt()).isEqualTo(2);
+    assertThat(sent.get("prediction").get("content").asString()).isEqualTo("Hi");
+    assertThat(sent.get("seed").asInt()).isEqualTo(42);
+    io.github.kimisdk.chat.Logprobs logprobs =
+        response.getResult().getMetadata().get(KimiChatModel.LOGPROBS);
+    assertThat(logprobs.content())
+        .singleElement()
+        .satisfies(t -> assertThat(t.token()).isEqualTo("Hi"));
+  }
+
+  @Test
+  void aStreamAsksForTheUsageChunkAndItsLastResponseHasTheWholeUsage() {
+    kimi.server.enqueue(FakeResponse.reply("Counted"));
+
+    List<ChatResponse> responses =
+        chat.prompt("Count").stream().chatResponse().collectList().block();
+
+    assertThat(kimi.requests().get(0).get("stream_options").get("include_usage").asBoolean())
+        .isTrue();
+    Usage usage = responses.get(responses.size() - 1).getMetadata().getUsage();
+    assertThat(usage.getPromptTokens()).isPositive();
+    assertThat(usage.getTotalTokens())
+        .isEqualTo(usage.getPromptTokens() + usage.getCompletionTokens());
   }
 
   @Test

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.tool.ToolChoice;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,12 @@ class KimiChatOptionsTest {
         .promptCacheKey("key")
         .promptCacheTtl(CacheTtl.ONE_HOUR)
         .responseFormat(ResponseFormat.jsonObject())
+        .toolChoice(ToolChoice.required())
+        .safetyIdentifier("user-4f1c")
+        .logprobs(true)
+        .topLogprobs(3)
+        .prediction(Prediction.of("predicted"))
+        .extraBody(Map.of("seed", 42))
         .build();
   }
 
@@ -63,6 +72,45 @@ class KimiChatOptionsTest {
     assertThat(copy.getToolContext()).containsEntry("user", "ada");
     assertThat(copy.getThinking()).isEqualTo(Thinking.preserved());
     assertThat(copy.getPromptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
+    assertThat(copy.getToolChoice()).isEqualTo(ToolChoice.required());
+    assertThat(copy.getSafetyIdentifier()).isEqualTo("user-4f1c");
+    assertThat(copy.getLogprobs()).isTrue();
+    assertThat(copy.getTopLogprobs()).isEqualTo(3);
+    assertThat(copy.getPrediction()).isEqualTo(Prediction.of("predicted"));
+    assertThat(copy.getExtraBody()).containsEntry("seed", Json.parse("42"));
+  }
+
+  @Test
+  void everyOptionTakesPartInEquality() {
+    KimiChatOptions all = everything();
+    List<KimiChatOptions> oneChanged =
+        List.of(
+            all.mutate().toolChoice(ToolChoice.auto()).build(),
+            all.mutate().safetyIdentifier("other").build(),
+            all.mutate().logprobs(false).build(),
+            all.mutate().topLogprobs(1).build(),
+            all.mutate().prediction(Prediction.of("other")).build(),
+            all.mutate().extraBody(Map.of("seed", 7)).build());
+
+    assertThat(oneChanged).allSatisfy(o -> assertThat(o).isNotEqualTo(all));
+  }
+
+  @Test
+  void extraBodyFieldsMergeAndANullValueRemovesOne() {
+    KimiChatOptions merged =
+        everything()
+            .mutate()
+            .combineWith(
+                KimiChatOptions.builder().extraBody(Map.of("user_tier", Json.parse("\"gold\""))))
+            .build();
+    java.util.Map<String, Object> removal = new java.util.HashMap<>();
+    removal.put("seed", null);
+
+    assertThat(merged.getExtraBody())
+        .containsOnlyKeys("seed", "user_tier")
+        .containsEntry("user_tier", Json.parse("\"gold\""));
+    assertThat(merged.mutate().extraBody(removal).build().getExtraBody())
+        .containsOnlyKeys("user_tier");
   }
 
   @Test
@@ -109,6 +157,10 @@ class KimiChatOptionsTest {
     assertThat(everything().toString())
         .startsWith("KimiChatOptions[model=kimi-k2.6")
         .contains("tools=[clock]")
-        .contains("reasoningEffort=high");
+        .contains("reasoningEffort=high")
+        .contains("safetyIdentifier=(set)")
+        .contains("extraBody=[seed]")
+        .doesNotContain("user-4f1c")
+        .doesNotContain("predicted");
   }
 }

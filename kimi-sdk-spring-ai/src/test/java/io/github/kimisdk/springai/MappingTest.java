@@ -10,12 +10,14 @@ import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolChoice;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +85,79 @@ class MappingTest {
     assertThat(sent.subList(3, 5))
         .containsExactly(
             new ToolMessage("c1", "weather", "rain"), new ToolMessage("c2", "weather", "sun"));
+  }
+
+  @Test
+  void anEmptySystemMessageIsLeftOutAndABlankOneIsKept() {
+    List<Message> sent =
+        request(
+                List.of(
+                    new SystemMessage(""),
+                    new UserMessage("Weather?"),
+                    new SystemMessage(" "),
+                    new UserMessage("In Paris")))
+            .messages();
+
+    assertThat(sent)
+        .containsExactly(Message.user("Weather?"), Message.system(" "), Message.user("In Paris"));
+  }
+
+  /**
+   * An assistant message as Spring AI 2's OpenAI module builds it from a reply (OpenAiChatModel's
+   * metadata: id, role, index, finish reason, refusal, annotations and the reasoning under {@code
+   * reasoningContent}, {@code ""} when the model did not reason), as a memory advisor keeps it.
+   */
+  static AssistantMessage asSpringAisOpenAiModuleBuildsIt(String reasoning, ToolCall call) {
+    Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("id", "chatcmpl-openai-1");
+    metadata.put("role", "assistant");
+    metadata.put("index", 0);
+    metadata.put("finishReason", "tool_calls");
+    metadata.put("refusal", "");
+    metadata.put("annotations", List.of(Map.of()));
+    metadata.put("reasoningContent", reasoning);
+    return AssistantMessage.builder()
+        .content("")
+        .properties(metadata)
+        .toolCalls(
+            List.of(
+                new AssistantMessage.ToolCall(
+                    call.id(), "function", call.name(), call.arguments())))
+        .build();
+  }
+
+  @Test
+  void theReasoningOfAnAssistantMessageBuiltBySpringAisOpenAiModuleIsSentBack() {
+    AssistantMessage fromOpenAiModule =
+        asSpringAisOpenAiModuleBuildsIt(
+            "K3 reasoned through the OpenAI module",
+            ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+
+    var sent =
+        (io.github.kimisdk.chat.AssistantMessage)
+            request(List.of(new UserMessage("Weather?"), fromOpenAiModule)).messages().get(1);
+
+    assertThat(sent.reasoningContent()).isEqualTo("K3 reasoned through the OpenAI module");
+    assertThat(sent.toolCalls())
+        .containsExactly(ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+  }
+
+  @Test
+  void anEmptyReasoningAsSpringAisOpenAiModuleWritesItCountsAsNone() {
+    AssistantMessage fromOpenAiModule =
+        asSpringAisOpenAiModuleBuildsIt(
+            "", ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}"));
+
+    var sent =
+        (io.github.kimisdk.chat.AssistantMessage)
+            request(List.of(new UserMessage("Weather?"), fromOpenAiModule)).messages().get(1);
+
+    assertThat(sent.reasoningContent()).isNull(); // the SDK fills in what Kimi accepts
+  }
+
+  @Test
+  void theReasoningIsWrittenUnderTheKeySpringAisOpenAiModuleReads() {
+    assertThat(KimiChatModel.REASONING_CONTENT).isEqualTo("reasoningContent");
   }
 
   @Test
@@ -175,6 +250,12 @@ class MappingTest {
                 .promptCacheKey("key")
                 .promptCacheTtl(CacheTtl.ONE_HOUR)
                 .responseFormat(ResponseFormat.jsonObject())
+                .toolChoice(ToolChoice.none())
+                .safetyIdentifier("user-4f1c")
+                .logprobs(true)
+                .topLogprobs(2)
+                .prediction(Prediction.of("the file as it was"))
+                .extraBody(Map.of("seed", 42))
                 .build());
 
     assertThat(r.model()).isEqualTo("kimi-k2.6");
@@ -189,7 +270,26 @@ class MappingTest {
     assertThat(r.promptCacheKey()).isEqualTo("key");
     assertThat(r.promptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
     assertThat(r.responseFormat()).isEqualTo(ResponseFormat.jsonObject());
+    assertThat(r.toolChoice()).isEqualTo(ToolChoice.none());
+    assertThat(r.safetyIdentifier()).isEqualTo("user-4f1c");
+    assertThat(r.logprobs()).isTrue();
+    assertThat(r.topLogprobs()).isEqualTo(2);
+    assertThat(r.prediction()).isEqualTo(Prediction.of("the file as it was"));
+    assertThat(r.extraBody()).containsExactly(Map.entry("seed", Json.parse("42")));
     assertThat(r.stream()).isFalse();
+    assertThat(r.includeUsage()).isFalse();
+  }
+
+  @Test
+  void aStreamAsksForTheTrailingUsageChunk() {
+    ChatRequest r =
+        Requests.toKimi(
+            List.of(new UserMessage("hi")),
+            KimiChatOptions.builder().model("kimi-k3").build(),
+            true);
+
+    assertThat(r.stream()).isTrue();
+    assertThat(r.includeUsage()).isTrue();
   }
 
   @Test
@@ -203,6 +303,12 @@ class MappingTest {
     assertThat(r.tools()).isEmpty();
     assertThat(r.thinking()).isNull();
     assertThat(r.responseFormat()).isNull();
+    assertThat(r.toolChoice()).isNull();
+    assertThat(r.safetyIdentifier()).isNull();
+    assertThat(r.logprobs()).isNull();
+    assertThat(r.topLogprobs()).isNull();
+    assertThat(r.prediction()).isNull();
+    assertThat(r.extraBody()).isEmpty();
   }
 
   @Test

@@ -1,9 +1,19 @@
 package io.github.kimisdk.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration;
+import io.github.kimisdk.springai.autoconfigure.KimiChatClientAutoConfiguration;
+import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +28,12 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
+import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The Spring AI snippets compile against this module's test class path (the module, Spring AI's
@@ -25,7 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * kimi-sdk-examples' ReadmeSnippetsTest (the SDK alone) skips, and every {@code ```java} block of
  * this module's README.md. Each block is the body of a method of a class that has a {@code
  * ChatClient chatClient} and a record {@code City(String name, int population)}, with {@link
- * #IMPORTS}.
+ * #IMPORTS}. And they run offline as shown, {@code .entity(City.class)} included: each block's
+ * method is called with the {@code ChatClient} a Spring Boot application gets from the
+ * auto-configuration, over FakeKimiServer; only the blocks that make a client of their own from the
+ * environment ({@code KimiClient.fromEnv()}, which needs a real key) are compiled alone.
  */
 class ReadmeSnippetsTest {
 
@@ -33,6 +52,7 @@ class ReadmeSnippetsTest {
       List.of(
           "import io.github.kimisdk.KimiClient;",
           "import io.github.kimisdk.springai.*;",
+          "import org.springframework.ai.chat.client.AdvisorParams;",
           "import org.springframework.ai.chat.client.ChatClient;",
           "import reactor.core.publisher.Flux;");
 
@@ -104,6 +124,84 @@ class ReadmeSnippetsTest {
 
     assertThat(blocks).as("```java blocks").hasSizeGreaterThan(1);
     assertThat(compile("kimi-sdk-spring-ai/README.md", blocks)).isEmpty();
+  }
+
+  /** Compiles the blocks, then calls each one's method with an auto-configured ChatClient. */
+  void run(String file, List<Block> blocks) throws Exception {
+    assertThat(compile(file, blocks)).isEmpty();
+    try (FakeKimiServer kimi = new FakeKimiServer().start();
+        URLClassLoader loader =
+            new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+      new ApplicationContextRunner()
+          .withInitializer(
+              context ->
+                  context
+                      .getEnvironment()
+                      .getPropertySources()
+                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+          .withConfiguration(
+              AutoConfigurations.of(
+                  KimiAutoConfiguration.class,
+                  KimiChatClientAutoConfiguration.class,
+                  ToolCallingAutoConfiguration.class,
+                  ChatClientAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ai.kimi.api-key=sk-readme", "spring.ai.kimi.base-url=" + kimi.baseUrl())
+          .run(
+              context -> {
+                for (Block b : blocks) {
+                  Class<?> snippet = loader.loadClass("snippets.l" + b.line() + ".Snippet");
+                  Constructor<?> constructor = snippet.getDeclaredConstructor();
+                  constructor.setAccessible(true);
+                  Object instance = constructor.newInstance();
+                  Field chatClient = snippet.getDeclaredField("chatClient");
+                  chatClient.setAccessible(true);
+                  chatClient.set(instance, context.getBean(ChatClient.Builder.class).build());
+                  Method run = snippet.getDeclaredMethod("run");
+                  run.setAccessible(true);
+                  try {
+                    run.invoke(instance);
+                  } catch (InvocationTargetException e) {
+                    throw new AssertionError(
+                        file + ":" + b.line() + ": the snippet failed offline", e.getCause());
+                  }
+                }
+              });
+      assertThat(kimi.requestCount()).as("calls the snippets made").isPositive();
+    }
+  }
+
+  @Test
+  void theRepositoryReadmesSpringAiSnippetsRunOfflineEntityIncluded() throws Exception {
+    List<Block> blocks = blocks(Path.of("..", "README.md"), "```java spring-ai");
+
+    assertThat(String.join("\n", blocks.get(blocks.size() - 1).code())).contains(".entity(");
+    run("README.md", blocks);
+  }
+
+  @Test
+  void theModuleReadmesChatClientSnippetsRunOffline() throws Exception {
+    List<Block> blocks = new ArrayList<>();
+    for (Block b : blocks(Path.of("README.md"), "```java")) {
+      if (!String.join("\n", b.code()).contains("KimiClient.fromEnv()")) {
+        blocks.add(b);
+      }
+    }
+
+    assertThat(blocks).as("blocks over chatClient alone").isNotEmpty();
+    run("kimi-sdk-spring-ai/README.md", blocks);
+  }
+
+  @Test
+  void aSnippetThatFailsOfflineIsReportedAtItsLine() {
+    // the fake answers in words, which are no number
+    List<Block> failing =
+        List.of(
+            new Block(40, List.of("Integer.parseInt(chatClient.prompt(\"x\").call().content());")));
+
+    assertThatThrownBy(() -> run("DOC.md", failing))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("DOC.md:40: the snippet failed offline");
   }
 
   @Test

@@ -30,11 +30,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,9 +45,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The application over HTTP, with Kimi played by FakeKimiServer: the auto-configured client and
- * chat model, reached through ChatClient.
+ * chat model, reached through ChatClient. Its start, on kimi-sdk-spring-ai-starter alone, logs no
+ * warning.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class KimiApplicationTest {
 
   private static final FakeKimiServer KIMI = new FakeKimiServer().trackConnections().start();
@@ -85,6 +90,25 @@ class KimiApplicationTest {
   @BeforeEach
   void forgetSpans() {
     SPANS.reset();
+  }
+
+  @Test
+  void theStartLogsNoWarningNorError(CapturedOutput output) {
+    List<String> start = new ArrayList<>();
+    for (String line : output.getAll().split("\\R")) {
+      start.add(line);
+      if (line.contains("Started KimiApplicationTest")) {
+        break;
+      }
+    }
+
+    assertThat(start)
+        .as("the start's log")
+        .anyMatch(l -> l.contains("Started KimiApplicationTest"));
+    assertThat(start)
+        .as("WARN and ERROR lines of the start")
+        .noneMatch(
+            l -> l.matches(".*\\b(WARN|ERROR)\\b.*") || l.contains("TypeNotPresentException"));
   }
 
   @Test

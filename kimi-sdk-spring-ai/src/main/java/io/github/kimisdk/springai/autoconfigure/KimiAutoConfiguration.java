@@ -1,6 +1,7 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.model.ChatModel;
@@ -15,16 +16,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configures Kimi for Spring AI when kimi-sdk and Spring AI are on the class path and {@code
  * spring.ai.model.chat} is unset or {@code kimi}:
  *
  * <ul>
- *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key} and {@code
- *       spring.ai.kimi.base-url} ({@link KimiConnectionProperties}), customized by every {@link
- *       KimiClientCustomizer} bean, closed with the context; only when the key is set to something
- *       other than blanks, and only when the application defines no {@code KimiClient} of its own;
+ *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key}, {@code spring.ai.kimi.base-url}
+ *       and {@code spring.ai.kimi.retry.*} ({@link KimiConnectionProperties}; without the key
+ *       property, from {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
+ *       KIMI_CODING_API_KEY}, and {@code KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads
+ *       them), customized by every {@link KimiClientCustomizer} bean, closed with the context; only
+ *       when a key is set to something other than blanks, and only when the application defines no
+ *       {@code KimiClient} of its own;
  *   <li>a {@link KimiChatModel} over the application's {@code KimiClient} (its own or the one
  *       above), with the {@code spring.ai.kimi.chat.*} options ({@link KimiChatProperties}), the
  *       application's {@link ObservationRegistry} and {@link ChatModelObservationConvention} if it
@@ -32,7 +37,11 @@ import org.springframework.context.annotation.Conditional;
  * </ul>
  *
  * <p>{@code ChatClient.Builder} comes from Spring AI's own auto-configuration ({@code
- * spring-ai-autoconfigure-model-chat-client}), over this chat model.
+ * spring-ai-autoconfigure-model-chat-client}, brought by {@code kimi-sdk-spring-ai-starter}), over
+ * this chat model; {@link KimiChatClientAutoConfiguration} makes its {@code entity(..)} use Kimi's
+ * structured output. Retries are the client's alone ({@code spring.ai.kimi.retry.*}): the model is
+ * not wrapped in Spring AI's {@code RetryTemplate}. Without a key, an application that needs the
+ * chat model fails to start with a message naming {@code spring.ai.kimi.api-key}.
  */
 @AutoConfiguration
 @ConditionalOnClass({KimiClient.class, ChatModel.class})
@@ -50,9 +59,13 @@ public class KimiAutoConfiguration {
   public KimiAutoConfiguration() {}
 
   /**
-   * Builds the client from the properties.
+   * Builds the client from the properties: the key from {@code spring.ai.kimi.api-key} (else {@code
+   * MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), the base URL from
+   * {@code spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
+   * spring.ai.kimi.retry.*}; then the customizers.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
+   * @param environment the environment the key and base URL are read from
    * @param customizers the application's customizers, applied in order
    * @return the client
    */
@@ -60,11 +73,18 @@ public class KimiAutoConfiguration {
   @ConditionalOnMissingBean
   @Conditional(OnApiKeyCondition.class)
   public KimiClient kimiClient(
-      KimiConnectionProperties connection, ObjectProvider<KimiClientCustomizer> customizers) {
-    KimiClient.Builder builder = KimiClient.builder().apiKey(connection.getApiKey().strip());
-    String baseUrl = connection.getBaseUrl();
-    if (baseUrl != null && !baseUrl.isBlank()) {
-      builder.baseUrl(baseUrl.strip());
+      KimiConnectionProperties connection,
+      Environment environment,
+      ObjectProvider<KimiClientCustomizer> customizers) {
+    KimiClient.Builder builder =
+        KimiClient.builder().apiKey(KimiEnvironment.key(environment).value());
+    String baseUrl = KimiEnvironment.baseUrl(environment);
+    if (baseUrl != null) {
+      builder.baseUrl(baseUrl);
+    }
+    RetryPolicy retry = connection.getRetry().toPolicy();
+    if (retry != null) {
+      builder.retryPolicy(retry);
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     return builder.build();
@@ -75,9 +95,12 @@ public class KimiAutoConfiguration {
    *
    * @param client the application's client
    * @param chat the {@code spring.ai.kimi.chat.*} properties
+   * @param environment the environment, checked for Spring AI 1's spelling of the options
    * @param observationRegistry the application's registry, if it has one
    * @param observationConvention the application's convention, if it has one
    * @return the model
+   * @throws IllegalStateException if options are set under {@code spring.ai.kimi.chat.options.*},
+   *     Spring AI 1's spelling, which this module does not read
    */
   @Bean
   @ConditionalOnMissingBean(ChatModel.class)
@@ -85,8 +108,10 @@ public class KimiAutoConfiguration {
   public KimiChatModel kimiChatModel(
       KimiClient client,
       KimiChatProperties chat,
+      Environment environment,
       ObjectProvider<ObservationRegistry> observationRegistry,
       ObjectProvider<ChatModelObservationConvention> observationConvention) {
+    SpringAi1SpellingException.refuse(environment);
     return KimiChatModel.builder()
         .kimiClient(client)
         .options(chat.toOptions())

@@ -6,18 +6,27 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
-/** Matches when {@code spring.ai.kimi.api-key} is set to something other than blanks. */
+/**
+ * Matches when a Kimi API key is set to something other than blanks: {@code
+ * spring.ai.kimi.api-key}, else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
+ * KIMI_CODING_API_KEY} ({@link KimiEnvironment}).
+ */
 class OnApiKeyCondition extends SpringBootCondition {
-
-  static final String PROPERTY = KimiConnectionProperties.PREFIX + ".api-key";
 
   @Override
   public ConditionOutcome getMatchOutcome(
       ConditionContext context, AnnotatedTypeMetadata metadata) {
-    String key = context.getEnvironment().getProperty(PROPERTY);
+    KimiEnvironment.Key key = KimiEnvironment.key(context.getEnvironment());
     ConditionMessage.Builder message = ConditionMessage.forCondition("Kimi API key");
-    return key != null && !key.isBlank()
-        ? ConditionOutcome.match(message.found("property").items(PROPERTY))
-        : ConditionOutcome.noMatch(message.didNotFind("property").items(PROPERTY));
+    return key != null
+        ? ConditionOutcome.match(message.found("key in").items(key.source()))
+        : ConditionOutcome.noMatch(
+            message
+                .didNotFind("key in")
+                .items(
+                    KimiEnvironment.API_KEY,
+                    KimiEnvironment.KEY_VARIABLES.get(0),
+                    KimiEnvironment.KEY_VARIABLES.get(1),
+                    KimiEnvironment.KEY_VARIABLES.get(2)));
   }
 }

@@ -1,7 +1,11 @@
 /**
  * Spring Boot auto-configuration of Kimi under {@code spring.ai.kimi.*}: a {@link
- * io.github.kimisdk.KimiClient} from {@code spring.ai.kimi.api-key} and {@code base-url}, and a
- * {@link io.github.kimisdk.springai.KimiChatModel} with the {@code spring.ai.kimi.chat.*} options.
- * See {@link io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration}.
+ * io.github.kimisdk.KimiClient} from {@code spring.ai.kimi.api-key} (or {@code MOONSHOT_API_KEY},
+ * {@code KIMI_API_KEY}, {@code KIMI_CODING_API_KEY}), {@code base-url} and {@code retry.*}; a
+ * {@link io.github.kimisdk.springai.KimiChatModel} with the {@code spring.ai.kimi.chat.*} options;
+ * and, with Spring AI's {@code ChatClient}, Kimi's structured output for its {@code entity(..)}. A
+ * start without a key fails in Kimi's words. See {@link
+ * io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration} and {@link
+ * io.github.kimisdk.springai.autoconfigure.KimiChatClientAutoConfiguration}.
  */
 package io.github.kimisdk.springai.autoconfigure;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.springai.KimiChatModel;
@@ -14,31 +17,47 @@ import io.github.kimisdk.springai.KimiChatOptions;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.tool.ToolChoice;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.retry.RetryTemplate;
 
 /** The auto-configuration in a Spring context: what it makes, from what, and when it backs off. */
 class KimiAutoConfigurationTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
 
+  /**
+   * The auto-configuration without the process's environment variables, so a MOONSHOT_API_KEY set
+   * where the tests run changes nothing; a test sets such a variable as a property of that name.
+   */
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
+          .withInitializer(
+              context ->
+                  context
+                      .getEnvironment()
+                      .getPropertySources()
+                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
           .withConfiguration(AutoConfigurations.of(KimiAutoConfiguration.class));
 
   @AfterEach
@@ -98,21 +117,224 @@ class KimiAutoConfigurationTest {
   }
 
   @Test
-  void optionsSpelledTheSpringAi1WayBindTooAndTheFlatSpellingWins() {
+  void kimisOtherOptionsBindToo() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.tool-choice=none",
+            "spring.ai.kimi.chat.safety-identifier=user-4f1c",
+            "spring.ai.kimi.chat.logprobs=true",
+            "spring.ai.kimi.chat.top-logprobs=3",
+            "spring.ai.kimi.chat.extra-body.seed=42",
+            "spring.ai.kimi.chat.extra-body.label=nightly",
+            "spring.ai.kimi.chat.extra-body.quoted=\"42\"",
+            "spring.ai.kimi.chat.extra-body.flags.fast=true")
+        .run(
+            context -> {
+              KimiChatOptions o = context.getBean(KimiChatModel.class).getOptions();
+              assertThat(o.getToolChoice()).isEqualTo(ToolChoice.none());
+              assertThat(o.getSafetyIdentifier()).isEqualTo("user-4f1c");
+              assertThat(o.getLogprobs()).isTrue();
+              assertThat(o.getTopLogprobs()).isEqualTo(3);
+              assertThat(o.getExtraBody())
+                  .containsEntry("seed", Json.parse("42"))
+                  .containsEntry("label", Json.parse("\"nightly\""))
+                  .containsEntry("quoted", Json.parse("\"42\""))
+                  .containsEntry("flags", Json.parse("{\"fast\":true}"));
+            });
+  }
+
+  @Test
+  void optionsSpelledTheSpringAi1WayFailTheStartNamingTheFlatSpelling() {
     runner
         .withPropertyValues(
             "spring.ai.kimi.api-key=sk-boot",
             "spring.ai.kimi.chat.options.model=kimi-k2.5",
-            "spring.ai.kimi.chat.options.temperature=0.6",
-            "spring.ai.kimi.chat.options.thinking=preserved",
             "spring.ai.kimi.chat.temperature=0.3")
         .run(
             context -> {
-              KimiChatOptions o = context.getBean(KimiChatModel.class).getOptions();
-              assertThat(o.getModel()).isEqualTo("kimi-k2.5");
-              assertThat(o.getTemperature()).isEqualTo(0.3);
-              assertThat(o.getThinking()).isEqualTo(Thinking.preserved());
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis =
+                  analyzer("spring.ai.kimi.chat.options.model=kimi-k2.5")
+                      .analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains("spring.ai.kimi.chat.options.model -> spring.ai.kimi.chat.model");
+              assertThat(analysis.getAction()).contains("spring.ai.kimi.chat.model=kimi-k3");
             });
+  }
+
+  @Test
+  void withoutTheKeyPropertyTheKeyOfKimiClientFromEnvIsUsed() {
+    server.enqueue(FakeResponse.reply("from the environment"));
+
+    runner
+        .withPropertyValues("MOONSHOT_API_KEY=sk-moonshot-env", "KIMI_BASE_URL=" + server.baseUrl())
+        .run(context -> assertThat(context.getBean(ChatModel.class).call("Hi")).isNotEmpty());
+
+    RecordedRequest sent = server.takeRequest();
+    assertThat(sent.header("Authorization")).hasValue("Bearer sk-moonshot-env");
+  }
+
+  @Test
+  void theKeyPropertyWinsOverTheEnvironmentsKeysAndKimiApiKeyCountsToo() {
+    server.enqueue(FakeResponse.reply("one"));
+    server.enqueue(FakeResponse.reply("two"));
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-property", "MOONSHOT_API_KEY=sk-env", baseUrl())
+        .run(context -> context.getBean(ChatModel.class).call("Hi"));
+    runner
+        .withPropertyValues("KIMI_API_KEY=sk-env-kimi-api-key", baseUrl())
+        .run(context -> context.getBean(ChatModel.class).call("Hi"));
+
+    assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer sk-property");
+    assertThat(server.takeRequest().header("Authorization")).hasValue("Bearer sk-env-kimi-api-key");
+  }
+
+  @Test
+  void withoutAnyKeyAnApplicationThatNeedsTheChatModelFailsNamingTheKeyProperty() {
+    runner
+        .withUserConfiguration(NeedsAChatModel.class)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis = analyzer().analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains("No Kimi API key")
+                  .contains(ChatModel.class.getName());
+              assertThat(analysis.getAction())
+                  .contains("spring.ai.kimi.api-key")
+                  .contains("SPRING_AI_KIMI_API_KEY")
+                  .contains("MOONSHOT_API_KEY")
+                  .contains("KIMI_API_KEY");
+            });
+  }
+
+  @Test
+  void theAnalyzerLeavesOtherMissingBeansAndOtherProvidersToSpringBoot() {
+    runner
+        .withUserConfiguration(NeedsAString.class)
+        .run(context -> assertThat(analyzer().analyze(context.getStartupFailure())).isNull());
+    runner
+        .withUserConfiguration(NeedsAnAutoCloseable.class)
+        .run(context -> assertThat(analyzer().analyze(context.getStartupFailure())).isNull());
+    runner
+        .withUserConfiguration(NeedsAChatModel.class)
+        .withPropertyValues("spring.ai.model.chat=openai")
+        .run(
+            context ->
+                assertThat(
+                        analyzer("spring.ai.model.chat=openai")
+                            .analyze(context.getStartupFailure()))
+                    .isNull());
+    runner
+        .withUserConfiguration(NeedsAChatModel.class)
+        .withPropertyValues("KIMI_API_KEY=sk-env", "spring.ai.kimi.chat.model=kimi-k3")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void theAnalyzerIsRegisteredForSpringBootAndComesBeforeItsMissingBeanAnalyzer() throws Exception {
+    try (InputStream in = getClass().getResourceAsStream("/META-INF/spring.factories")) {
+      assertThat(in).isNotNull();
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .contains(
+              "org.springframework.boot.diagnostics.FailureAnalyzer=\\\n"
+                  + KimiFailureAnalyzer.class.getName());
+    }
+    assertThat(new KimiFailureAnalyzer(new StandardEnvironment()).getOrder())
+        .isEqualTo(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+  }
+
+  @Test
+  void retryPropertiesSetTheClientsRetries() {
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
+    }
+    server.enqueue(FakeResponse.reply("after four attempts"));
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            baseUrl(),
+            "spring.ai.kimi.retry.max-retries=3",
+            "spring.ai.kimi.retry.initial-backoff=1ms",
+            "spring.ai.kimi.retry.max-backoff=2ms")
+        .run(
+            context ->
+                assertThat(context.getBean(ChatModel.class).call("Hi"))
+                    .isEqualTo("after four attempts"));
+
+    assertThat(server.requestCount()).isEqualTo(4);
+  }
+
+  @Test
+  void noRetriesMeansOneAttempt() {
+    server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", baseUrl(), "spring.ai.kimi.retry.max-retries=0")
+        .run(
+            context ->
+                assertThatThrownBy(() -> context.getBean(ChatModel.class).call("Hi"))
+                    .isInstanceOf(ServerException.class)
+                    .satisfies(e -> assertThat(((KimiException) e).attempts()).isEqualTo(1)));
+
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void retryPropertiesBecomeTheSdksPolicy() {
+    KimiConnectionProperties.Retry retry = new KimiConnectionProperties.Retry();
+    assertThat(retry.toPolicy()).as("nothing set: the client's default").isNull();
+
+    retry.setMaxRetries(4);
+    retry.setMaxBackoff(Duration.ofSeconds(20));
+    retry.setMaxServerWait(Duration.ofSeconds(30));
+    retry.setDeadline(Duration.ofMinutes(2));
+
+    assertThat(retry.toPolicy())
+        .isEqualTo(
+            RetryPolicy.defaults()
+                .withMaxRetries(4)
+                .withBackoff(RetryPolicy.defaults().initialBackoff(), Duration.ofSeconds(20))
+                .withMaxServerWait(Duration.ofSeconds(30))
+                .withDeadline(Duration.ofMinutes(2)));
+  }
+
+  @Test
+  void springAisRetryStaysOutOfKimisCallsSoTheClientsRetriesAreTheOnlyLayer() {
+    for (int i = 0; i < 5; i++) {
+      server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
+    }
+
+    runner
+        .withConfiguration(AutoConfigurations.of(SpringAiRetryAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            baseUrl(),
+            "spring.ai.kimi.retry.max-retries=2",
+            "spring.ai.kimi.retry.initial-backoff=1ms",
+            "spring.ai.kimi.retry.max-backoff=2ms",
+            "spring.ai.retry.max-attempts=10",
+            "spring.ai.retry.backoff.initial-interval=1ms")
+        .run(
+            context -> {
+              // Spring AI's RetryTemplate is there, for the application's other providers ...
+              RetryTemplate springRetry = context.getBean(RetryTemplate.class);
+              ChatModel model = context.getBean(ChatModel.class);
+              // ... and even a call the application wraps in it is not tried again: Kimi's
+              // failures are the SDK's exceptions, after the SDK's own retries, never Spring AI's
+              // TransientAiException.
+              assertThatThrownBy(() -> springRetry.execute(() -> model.call("Hi")))
+                  .hasRootCauseInstanceOf(ServerException.class);
+            });
+
+    assertThat(server.requestCount()).as("1 attempt and the client's 2 retries").isEqualTo(3);
   }
 
   @Test
@@ -245,7 +467,10 @@ class KimiAutoConfigurationTest {
                 "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
       assertThat(in).isNotNull();
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList())
-          .isEqualTo(List.of(KimiAutoConfiguration.class.getName()));
+          .isEqualTo(
+              List.of(
+                  KimiAutoConfiguration.class.getName(),
+                  KimiChatClientAutoConfiguration.class.getName()));
     }
   }
 
@@ -264,7 +489,10 @@ class KimiAutoConfigurationTest {
               "spring.ai.kimi.base-url",
               "spring.ai.kimi.chat.model",
               "spring.ai.kimi.chat.reasoning-effort",
-              "spring.ai.kimi.chat.options.model");
+              "spring.ai.kimi.chat.tool-choice",
+              "spring.ai.kimi.chat.provider-structured-output",
+              "spring.ai.kimi.retry.max-retries")
+          .doesNotContain("spring.ai.kimi.chat.options.model");
     }
   }
 
@@ -275,6 +503,53 @@ class KimiAutoConfigurationTest {
     p.setBaseUrl("https://api.moonshot.cn/v1");
 
     assertThat(p.toString()).doesNotContain("sk-secret").contains("api.moonshot.cn");
+  }
+
+  /**
+   * The analyzer as Spring Boot makes it for a failed start: with the application's environment
+   * (here the given properties, without the process's environment variables).
+   */
+  private static KimiFailureAnalyzer analyzer(String... properties) {
+    StandardEnvironment environment = new StandardEnvironment();
+    environment
+        .getPropertySources()
+        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+    java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+    for (String p : properties) {
+      int eq = p.indexOf('=');
+      values.put(p.substring(0, eq), p.substring(eq + 1));
+    }
+    environment
+        .getPropertySources()
+        .addFirst(new org.springframework.core.env.MapPropertySource("test", values));
+    return new KimiFailureAnalyzer(environment);
+  }
+
+  /** An application that needs a chat model. */
+  @Configuration(proxyBeanMethods = false)
+  static class NeedsAChatModel {
+    @Bean
+    String answerer(ChatModel model) {
+      return model.toString();
+    }
+  }
+
+  /** An application that needs a bean Kimi would not make. */
+  @Configuration(proxyBeanMethods = false)
+  static class NeedsAString {
+    @Bean
+    Integer length(String text) {
+      return text.length();
+    }
+  }
+
+  /** An application that needs a JDK type KimiClient happens to implement. */
+  @Configuration(proxyBeanMethods = false)
+  static class NeedsAnAutoCloseable {
+    @Bean
+    String closer(AutoCloseable closeable) {
+      return closeable.toString();
+    }
   }
 
   /** An application that builds its own client. */

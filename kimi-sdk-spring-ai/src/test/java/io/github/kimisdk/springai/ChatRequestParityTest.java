@@ -1,0 +1,154 @@
+package io.github.kimisdk.springai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Prediction;
+import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.tool.ToolChoice;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.definition.ToolDefinition;
+
+/**
+ * Every component of the SDK's {@link ChatRequest} is either mapped from Spring AI, or listed as
+ * not mapped, with its reason, in this module's README.md ("Not mapped"). A component added to
+ * {@code ChatRequest} fails this test until someone maps it or writes down why not.
+ *
+ * <p>Mapped means: a streamed prompt whose options set every option {@link KimiChatOptions} has
+ * (and declare a tool) becomes a request in which the component is set (not null, not empty, not
+ * false).
+ */
+class ChatRequestParityTest {
+
+  private static final Pattern NOT_MAPPED_ROW = Pattern.compile("^\\| `(\\w+)` \\| (.*) \\|$");
+
+  private static final ToolCallback TOOL =
+      new ToolCallback() {
+        @Override
+        public ToolDefinition getToolDefinition() {
+          return ToolDefinition.builder()
+              .name("clock")
+              .description("Tells the time")
+              .inputSchema("{\"type\":\"object\",\"properties\":{}}")
+              .build();
+        }
+
+        @Override
+        public String call(String toolInput) {
+          return "noon";
+        }
+      };
+
+  /** Every option set, as a prompt's options after ChatClient merged them. */
+  private static KimiChatOptions everyOption() {
+    return KimiChatOptions.builder()
+        .model("kimi-k2.6")
+        .temperature(0.6)
+        .topP(0.9)
+        .maxTokens(100)
+        .stopSequences(List.of("END"))
+        .frequencyPenalty(0.1)
+        .presencePenalty(0.2)
+        .toolCallbacks(TOOL)
+        .toolContext(Map.of("user", "ada"))
+        .thinking(Thinking.disabled())
+        .reasoningEffort("low")
+        .promptCacheKey("key")
+        .promptCacheTtl(CacheTtl.ONE_HOUR)
+        .responseFormat(ResponseFormat.jsonObject())
+        .toolChoice(ToolChoice.auto())
+        .safetyIdentifier("user-4f1c")
+        .logprobs(true)
+        .topLogprobs(2)
+        .prediction(Prediction.of("predicted"))
+        .extraBody(Map.of("seed", 42))
+        .build();
+  }
+
+  /** The components the module sets from a streamed prompt with these options. */
+  static Set<String> mapped(KimiChatOptions options) throws ReflectiveOperationException {
+    ChatRequest request =
+        Requests.toKimi(List.of(new UserMessage("What time is it?")), options, true);
+    Set<String> set = new LinkedHashSet<>();
+    for (RecordComponent c : ChatRequest.class.getRecordComponents()) {
+      Object value = c.getAccessor().invoke(request);
+      boolean isSet =
+          value != null
+              && !Boolean.FALSE.equals(value)
+              && !(value instanceof Collection<?> list && list.isEmpty())
+              && !(value instanceof Map<?, ?> map && map.isEmpty());
+      if (isSet) {
+        set.add(c.getName());
+      }
+    }
+    return set;
+  }
+
+  /** The README's "Not mapped" table: each component with its reason. */
+  static Map<String, String> notMapped() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
+    int start = lines.indexOf("## Not mapped");
+    assertThat(start).as("README.md has a section \"## Not mapped\"").isNotNegative();
+    Map<String, String> rows = new LinkedHashMap<>();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (line.startsWith("## ")) {
+        break;
+      }
+      Matcher m = NOT_MAPPED_ROW.matcher(line.strip());
+      if (m.matches()) {
+        rows.put(m.group(1), m.group(2).strip());
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void everyComponentOfChatRequestIsMappedOrItsOmissionExplainedInTheReadme() throws Exception {
+    Set<String> components = new LinkedHashSet<>();
+    for (RecordComponent c : ChatRequest.class.getRecordComponents()) {
+      components.add(c.getName());
+    }
+    Set<String> mapped = mapped(everyOption());
+    Map<String, String> notMapped = notMapped();
+
+    Set<String> undecided = new LinkedHashSet<>(components);
+    undecided.removeAll(mapped);
+    undecided.removeAll(notMapped.keySet());
+    assertThat(undecided)
+        .as(
+            "ChatRequest components neither mapped by kimi-sdk-spring-ai nor listed with a"
+                + " reason under \"## Not mapped\" in its README.md")
+        .isEmpty();
+    assertThat(notMapped.keySet())
+        .as("listed as not mapped, yet mapped")
+        .doesNotContainAnyElementsOf(mapped);
+    assertThat(components).as("listed as not mapped").containsAll(notMapped.keySet());
+    assertThat(notMapped.values())
+        .as("reasons")
+        .allSatisfy(r -> assertThat(r).hasSizeGreaterThan(20));
+  }
+
+  @Test
+  void anOptionThePromptLeavesUnsetDoesNotCountAsMapped() throws Exception {
+    // What the check above finds when a mapping is lost: the component stays unset.
+    assertThat(mapped(KimiChatOptions.builder().model("kimi-k3").build()))
+        .containsExactlyInAnyOrder("model", "messages", "stream", "includeUsage");
+  }
+}
