@@ -224,6 +224,42 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
+   * Asks every reply for its tokens' log probabilities ({@code logprobs}); they come back in {@link
+   * KimiChatResponseMetadata#logprobs()}.
+   *
+   * @param logprobs whether to ask
+   * @return this builder
+   */
+  public B logprobs(Boolean logprobs) {
+    parameters.logprobs(logprobs);
+    return self();
+  }
+
+  /**
+   * Sets how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20);
+   * needs {@code logprobs}.
+   *
+   * @param topLogprobs the number
+   * @return this builder
+   */
+  public B topLogprobs(Integer topLogprobs) {
+    parameters.topLogprobs(topLogprobs);
+    return self();
+  }
+
+  /**
+   * Asks every streamed reply to end with a usage-only chunk ({@code
+   * stream_options.include_usage}); Kimi reports usage in the finishing chunk either way.
+   *
+   * @param includeUsage whether to ask
+   * @return this builder
+   */
+  public B includeUsage(Boolean includeUsage) {
+    parameters.includeUsage(includeUsage);
+    return self();
+  }
+
+  /**
    * Sets further members of every request's body (see {@link
    * KimiChatRequestParameters.Builder#customParameters}).
    *
