@@ -17,11 +17,18 @@ abstract class KimiModel {
   private final KimiClient client;
   private final KimiChatRequestParameters defaults;
   private final List<ChatModelListener> listeners;
+  private final boolean logsStreamedResponses;
 
   KimiModel(KimiModelBuilder<?> builder) {
     this.defaults = builder.resolvedParameters();
     this.listeners = builder.resolvedListeners();
     this.client = builder.resolvedClient();
+    this.logsStreamedResponses = builder.settings.logsStreamedResponses();
+  }
+
+  /** Whether a streamed reply is logged whole when it ends ({@code logResponses}). */
+  final boolean logsStreamedResponses() {
+    return logsStreamedResponses;
   }
 
   /** A request's parameters over the model's defaults, unless LangChain4j merged them already. */

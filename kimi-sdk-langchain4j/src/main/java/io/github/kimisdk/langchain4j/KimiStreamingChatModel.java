@@ -70,7 +70,8 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
         client(),
         Requests.toKimi(request.messages(), merged(request.parameters()), true),
         handler,
-        executor);
+        executor,
+        logsStreamedResponses());
   }
 
   /** Builds a {@link KimiStreamingChatModel}; the settings are {@link KimiChatModel.Builder}'s. */
