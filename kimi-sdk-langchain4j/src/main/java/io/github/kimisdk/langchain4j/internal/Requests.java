@@ -165,10 +165,35 @@ public final class Requests {
           a.text(), a.thinking(), calls, null, false, signature instanceof String s ? s : null);
     }
     if (m instanceof ToolExecutionResultMessage t) {
-      return Message.tool(t.id(), t.toolName(), t.text());
+      return Message.tool(t.id(), t.toolName(), toolResult(t));
     }
     throw new UnsupportedFeatureException(
         "Kimi does not support " + m.type() + " messages: only system, user, AI and tool results");
+  }
+
+  /**
+   * A tool result's text: its text contents joined; Kimi's tool messages carry text only. An empty
+   * result is sent as {@code " "}: Kimi documents every message's content as non-empty, and a
+   * single space is what the SDK sends for an empty {@code reasoning_content} too.
+   */
+  private static String toolResult(ToolExecutionResultMessage t) {
+    StringBuilder text = new StringBuilder();
+    for (Content c : t.contents()) {
+      if (!(c instanceof TextContent part)) {
+        throw new UnsupportedFeatureException(
+            "Kimi does not support non-text content in tool results ("
+                + c.type()
+                + " from tool "
+                + t.toolName()
+                + "): a tool message carries text only. Return text, or send the image in a"
+                + " UserMessage");
+      }
+      if (text.length() > 0) {
+        text.append('\n');
+      }
+      text.append(part.text());
+    }
+    return text.length() == 0 ? " " : text.toString();
   }
 
   private static ContentPart part(Content c) {

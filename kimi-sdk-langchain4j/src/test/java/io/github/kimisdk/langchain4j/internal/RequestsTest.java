@@ -314,6 +314,32 @@ class RequestsTest {
   }
 
   @Test
+  void aToolResultsTextPartsAreJoinedAndAnImageIsNotSupported() {
+    ToolExecutionResultMessage texts =
+        ToolExecutionResultMessage.builder()
+            .id("call-1")
+            .toolName("look")
+            .contents(List.of(TextContent.from("first"), TextContent.from("second")))
+            .build();
+    ToolExecutionResultMessage image =
+        ToolExecutionResultMessage.builder()
+            .id("call-2")
+            .toolName("takePhoto")
+            .contents(List.of(ImageContent.from("iVBORw0KGgo=", "image/png")))
+            .build();
+
+    assertThat(Requests.message(texts))
+        .isEqualTo(new ToolMessage("call-1", "look", "first\nsecond"));
+    assertThat(Requests.message(ToolExecutionResultMessage.from("call-3", "modify", "")))
+        .as("Kimi documents every content as non-empty")
+        .isEqualTo(new ToolMessage("call-3", "modify", " "));
+    assertThatThrownBy(() -> Requests.message(image))
+        .isInstanceOf(UnsupportedFeatureException.class)
+        .hasMessageContaining("non-text content")
+        .hasMessageContaining("takePhoto");
+  }
+
+  @Test
   void includeUsageIsAskedForOnlyWhenStreamed() {
     KimiChatRequestParameters p =
         KimiChatRequestParameters.builder().modelName("kimi-k3").includeUsage(true).build();
