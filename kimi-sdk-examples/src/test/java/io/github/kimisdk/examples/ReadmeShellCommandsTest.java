@@ -33,7 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * variables in the environment, standard input empty), with this build's JDK, Maven and local
  * repository; a block must do what {@link #CHECKS} says, and each {@code exec:java} run must end
  * within 2 s of its last line of output. The {@code X} of the examples' run command is each program
- * of the README's table in turn.
+ * of the README's table in turn, and each example run is checked for which program answered (a line
+ * only that program prints, {@link #ANSWERED_BY}). Run commands documented elsewhere (module
+ * READMEs, the example poms' comments, the programs' Javadoc) must each be one this test or .ci/run
+ * runs; those no README block runs are {@link #DOCUMENTED_ELSEWHERE} and run here too.
  *
  * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
  * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
