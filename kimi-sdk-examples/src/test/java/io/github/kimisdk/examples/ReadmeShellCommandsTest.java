@@ -33,7 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * variables in the environment, standard input empty), with this build's JDK, Maven and local
  * repository; a block must do what {@link #CHECKS} says, and each {@code exec:java} run must end
  * within 2 s of its last line of output. The {@code X} of the examples' run command is each program
- * of the README's table in turn.
+ * of the README's table in turn, and each example run is checked for which program answered (a line
+ * only that program prints, {@link #ANSWERED_BY}). Run commands documented elsewhere (module
+ * READMEs, the example poms' comments, the programs' Javadoc) must each be one this test or .ci/run
+ * runs; those no README block runs are {@link #DOCUMENTED_ELSEWHERE} and run here too.
  *
  * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
  * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
@@ -51,7 +54,66 @@ class ReadmeShellCommandsTest {
   static final String EXAMPLE =
       "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"
           + " -Dexec.mainClass=io.github.kimisdk.examples.";
+  static final String LANGCHAIN4J_EXAMPLE =
+      "mvn -B -q -P slow -pl kimi-sdk-examples/langchain4j -am compile exec:java"
+          + " -Dexec.mainClass=com.example.kimi.langchain4j.";
   static final String SKIP_TESTS = "-DskipTests";
+
+  /**
+   * A line only each example program prints offline (no other program prints it): which program
+   * answered a run command. A pom's {@code <mainClass>} beats {@code -Dexec.mainClass}, and then
+   * every command runs the default program, exiting 0 with plausible output.
+   */
+  static final Map<String, String> ANSWERED_BY =
+      Map.ofEntries(
+          Map.entry("Quickstart", "[request id] fake-"),
+          Map.entry("Streaming", "[speed] "),
+          Map.entry("Thinking", "--- reasoning ---"),
+          Map.entry("Vision", "Drew a 32x32 PNG in memory"),
+          Map.entry("PartialMode", "[prefill] "),
+          Map.entry("JsonOutput", "[check] all required fields present: true"),
+          Map.entry("TypedOutput", "[argument errors] 0"),
+          Map.entry("TokenCounting", "estimate  length/4  exact"),
+          Map.entry("ErrorHandling", "RetryPolicy.none(): the caller sees the 429 at once"),
+          Map.entry("ToolCalling", "model calls calculator"),
+          Map.entry("McpToolCalling", "notes_list -> 1. Buy milk"),
+          Map.entry("ContextBudgeting", "Model moonshot-v1-8k: a window of 8,192 tokens"),
+          Map.entry("ChatWithDocument", "Moonlight Bakery - notice to customers"),
+          Map.entry("ResumeConversation", "== 2. Later, in another process: load the file"),
+          Map.entry("ResponsesApi", "[wire] RESPONSES"),
+          Map.entry("ManyRequests", " requests, at most "),
+          Map.entry("KimiChat", "kimi-chat with kimi-k3."),
+          Map.entry("AgentGraphExample", "(thread 42 holds 8 messages)"),
+          Map.entry("AssistantExample", "(the assistant remembers 8 messages)"));
+
+  /** The program a run command names: its {@code -Dexec.mainClass}'s simple name. */
+  static String programOf(String command) {
+    Matcher m = Pattern.compile("-Dexec\\.mainClass=[\\w.]*\\.(\\w+)").matcher(command);
+    return m.find() ? m.group(1) : "Quickstart";
+  }
+
+  /** The program the command names answered, and no other. */
+  static Verify answeredByItsProgram() {
+    return (run, copy) -> {
+      String program = programOf(run.command());
+      assertThat(ANSWERED_BY)
+          .as("a line only %s prints, in ANSWERED_BY", program)
+          .containsKey(program);
+      assertThat(run.stdout())
+          .as(program + " answered\n" + run.describe())
+          .contains(ANSWERED_BY.get(program));
+      ANSWERED_BY.forEach(
+          (other, line) -> {
+            if (!other.equals(program)) {
+              assertThat(run.stdout())
+                  .as(other + " answered\n" + run.describe())
+                  .doesNotContain(line);
+            }
+          });
+      assertThat(run.stdout() + run.stderr()).as(run.describe()).doesNotContain("\tat ");
+    };
+  }
+
   static final String SKIP_JAVADOC = "-Dmaven.javadoc.skip=true";
 
   /** What a block that ran must have done. */
@@ -182,12 +244,8 @@ class ReadmeShellCommandsTest {
           Check.here(
               EXAMPLE + "McpToolCalling",
               prints("MCP server notes 1.0", "notes_list -> 1. Buy milk", "[done] answered")),
-          Check.here(
-              EXAMPLE + "X",
-              (run, copy) ->
-                  assertThat(run.stdout() + run.stderr())
-                      .as(run.describe())
-                      .doesNotContain("\tat ")),
+          Check.here(EXAMPLE + "X", answeredByItsProgram()),
+          Check.here(LANGCHAIN4J_EXAMPLE + "AgentGraphExample", answeredByItsProgram()),
           Check.here(EXAMPLE + "KimiChat", prints("kimi-chat with", "Bye.\n")),
           Check.here(
               "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
@@ -230,6 +288,97 @@ class ReadmeShellCommandsTest {
               },
               SKIP_JAVADOC),
           Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC));
+
+  /**
+   * Run commands documented outside README.md's {@code ```sh} blocks (module READMEs, the example
+   * poms' comments, the example programs' Javadoc) that no block runs: each runs here too.
+   */
+  static final List<Check> DOCUMENTED_ELSEWHERE =
+      List.of(Check.here(LANGCHAIN4J_EXAMPLE + "AssistantExample", answeredByItsProgram()));
+
+  /** Where run commands are documented besides README.md's {@code ```sh} blocks. */
+  static List<Path> documentingFiles() throws IOException {
+    Path root = ReadmeInStepTest.ROOT;
+    List<Path> files = new ArrayList<>(List.of(ReadmeSnippetsTest.README));
+    try (Stream<Path> all = Files.walk(root)) {
+      all.filter(Files::isRegularFile)
+          .filter(f -> !root.relativize(f).toString().contains("target"))
+          .filter(f -> !root.relativize(f).startsWith(".git"))
+          .filter(
+              f ->
+                  (f.getFileName().toString().equals("README.md")
+                          && !f.equals(root.resolve("README.md")))
+                      || (root.relativize(f).startsWith("kimi-sdk-examples")
+                          && (f.getFileName().toString().equals("pom.xml")
+                              || (f.toString().endsWith(".java")
+                                  && f.toString().contains("src" + File.separator + "main")))))
+          .sorted()
+          .forEach(files::add);
+    }
+    return files;
+  }
+
+  static final Pattern RUN_COMMAND =
+      Pattern.compile("mvn(?: [^\\s`]+)*? exec:java(?: -D[^\\s`=]+(?:=\"[^\"]*\"|=[^\\s`]*)?)*");
+
+  /**
+   * Every {@code exec:java} command documented anywhere (README.md, the module READMEs, the example
+   * poms' comments, the example programs' Javadoc) is run by this test, by .ci/run, or is one of
+   * those with the program's arguments ({@code -Dexec.args}: a file of the reader's own), whose
+   * program is picked as the arguments-free run of the same program picks it. A command elided with
+   * "..." is prose.
+   */
+  @Test
+  void everyDocumentedRunCommandIsOneThisTestOrCiRuns() throws IOException {
+    List<String> run = new ArrayList<>();
+    for (Check c : CHECKS) {
+      if (c.block().equals(EXAMPLE + "X")) {
+        examplesInTheTable().forEach(x -> run.add(EXAMPLE + x)); // X stands for each of them
+      }
+      run.addAll(c.block().lines().toList());
+    }
+    DOCUMENTED_ELSEWHERE.forEach(c -> run.add(c.block()));
+    List<String> unknown = new ArrayList<>();
+    for (Path f : documentingFiles()) {
+      Matcher m = RUN_COMMAND.matcher(Files.readString(f, StandardCharsets.UTF_8));
+      while (m.find()) {
+        String command = m.group();
+        if (command.contains("...") || command.contains("-Dexec.args")) {
+          continue;
+        }
+        if (run.stream().noneMatch(r -> r.contains(command))) {
+          unknown.add(ReadmeInStepTest.ROOT.relativize(f) + ": " + command);
+        }
+      }
+    }
+    assertThat(unknown)
+        .as("documented run commands no test runs: add them to DOCUMENTED_ELSEWHERE with a check")
+        .isEmpty();
+    assertThat(run)
+        .as("commands the check keys on")
+        .anySatisfy(r -> assertThat(r).contains("AssistantExample"));
+  }
+
+  /**
+   * No example pom, and not README.md's exec-maven-plugin snippet, names its program in the
+   * plugin's {@code <mainClass>}, which beats {@code -Dexec.mainClass} on the command line: the
+   * program is the property {@code exec.mainClass}.
+   */
+  @Test
+  void noExamplePomNamesItsProgramInThePlugin() throws IOException {
+    Pattern fixed = Pattern.compile("<mainClass>(?!\\$\\{exec\\.mainClass})[^<]*</mainClass>");
+    List<String> found = new ArrayList<>();
+    for (Path f : documentingFiles()) {
+      String name = f.getFileName().toString();
+      if (name.equals("pom.xml") || f.equals(ReadmeSnippetsTest.README)) {
+        Matcher m = fixed.matcher(Files.readString(f, StandardCharsets.UTF_8));
+        while (m.find()) {
+          found.add(ReadmeInStepTest.ROOT.relativize(f) + ": " + m.group());
+        }
+      }
+    }
+    assertThat(found).isEmpty();
+  }
 
   /** One {@code ```sh} block of the README, with the line it starts on. */
   record Block(int line, String text) {}
@@ -332,32 +481,39 @@ class ReadmeShellCommandsTest {
               ? examplesInTheTable().stream().map(x -> EXAMPLE + x).toList()
               : List.of(block.text());
       for (String command : commands) {
-        tests.add(
-            DynamicTest.dynamicTest(
-                "README.md:" + block.line() + ": " + command.lines().findFirst().orElse(""),
-                () -> {
-                  mavenConfig(copy, check.mavenArgs());
-                  if (command.contains(" verify")) {
-                    deleteLibraryJars(copy);
-                  }
-                  Run run = run(copy, command, mavenHome);
-                  assertThat(run.status()).as(run.describe()).isZero();
-                  // every block runs Maven with -B: piped, its output has no terminal escapes
-                  // (Debian's Maven 3.8.7 printed jansi's resets until .mvn/jvm.config said
-                  // -Djansi.noreset=true)
-                  assertThat(run.stdout() + run.stderr())
-                      .as("terminal escapes in\n" + run.describe())
-                      .doesNotContain("\u001b[");
-                  check.verify().check(run, copy);
-                  if (command.contains("exec:java")) {
-                    assertThat(run.millisAfterLastLine())
-                        .as("ms from the last line of output to the end of\n" + run.describe())
-                        .isLessThanOrEqualTo(EXIT_AFTER_LAST_LINE.toMillis());
-                  }
-                }));
+        tests.add(runs("README.md:" + block.line(), command, check, copy, mavenHome));
       }
     }
+    for (Check check : DOCUMENTED_ELSEWHERE) {
+      tests.add(runs("documented elsewhere", check.block(), check, copy, mavenHome));
+    }
     return tests.stream();
+  }
+
+  /** A dynamic test that runs {@code command} in the copy and checks it as {@code check} says. */
+  static DynamicTest runs(String where, String command, Check check, Path copy, String mavenHome) {
+    return DynamicTest.dynamicTest(
+        where + ": " + command.lines().findFirst().orElse(""),
+        () -> {
+          mavenConfig(copy, check.mavenArgs());
+          if (command.contains(" verify")) {
+            deleteLibraryJars(copy);
+          }
+          Run run = run(copy, command, mavenHome);
+          assertThat(run.status()).as(run.describe()).isZero();
+          // every block runs Maven with -B: piped, its output has no terminal escapes
+          // (Debian's Maven 3.8.7 printed jansi's resets until .mvn/jvm.config said
+          // -Djansi.noreset=true)
+          assertThat(run.stdout() + run.stderr())
+              .as("terminal escapes in\n" + run.describe())
+              .doesNotContain("\u001b[");
+          check.verify().check(run, copy);
+          if (command.contains("exec:java")) {
+            assertThat(run.millisAfterLastLine())
+                .as("ms from the last line of output to the end of\n" + run.describe())
+                .isLessThanOrEqualTo(EXIT_AFTER_LAST_LINE.toMillis());
+          }
+        });
   }
 
   /** The programs of the README's examples table, in its order. */
@@ -376,20 +532,26 @@ class ReadmeShellCommandsTest {
     return out;
   }
 
-  /** What the README's commands need: the poms, .mvn, and the modules' main sources. */
+  /**
+   * What the documented commands need: every pom (a {@code -P slow} command reads the profile's
+   * modules), .mvn, and every module's main sources.
+   */
   static void copySources(Path copy) throws IOException {
     Path root = ReadmeInStepTest.ROOT;
-    Files.copy(root.resolve("pom.xml"), copy.resolve("pom.xml"));
     copyTree(root.resolve(".mvn"), copy.resolve(".mvn"));
-    for (String module :
-        List.of("kimi-sdk", "kimi-sdk-testing", "kimi-sdk-examples", "benchmarks")) {
-      Files.createDirectories(copy.resolve(module));
-      Files.copy(root.resolve(module).resolve("pom.xml"), copy.resolve(module).resolve("pom.xml"));
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path pom : all.filter(f -> f.getFileName().toString().equals("pom.xml")).toList()) {
+        Path relative = root.relativize(pom);
+        if (!relative.toString().contains("target") && !relative.startsWith(".git")) {
+          Files.createDirectories(copy.resolve(relative).getParent());
+          Files.copy(pom, copy.resolve(relative.toString()));
+          Path main = pom.resolveSibling("src/main");
+          if (Files.isDirectory(main)) {
+            copyTree(main, copy.resolve(relative).resolveSibling("src/main"));
+          }
+        }
+      }
     }
-    copyTree(root.resolve("kimi-sdk/src/main"), copy.resolve("kimi-sdk/src/main"));
-    copyTree(root.resolve("kimi-sdk-testing/src/main"), copy.resolve("kimi-sdk-testing/src/main"));
-    copyTree(
-        root.resolve("kimi-sdk-examples/src/main"), copy.resolve("kimi-sdk-examples/src/main"));
     for (String file : List.of("kimi.jsh", "logging.properties")) {
       Files.copy(
           root.resolve("kimi-sdk-examples").resolve(file),

@@ -55,9 +55,9 @@ public final class KimiChatModel extends KimiModel implements ChatModel {
   @Override
   public ChatResponse doChat(ChatRequest request) {
     io.github.kimisdk.chat.ChatRequest kimi =
-        Requests.toKimi(request.messages(), merged(request.parameters()), false);
+        Requests.toKimi(request.messages(), merged(defaults, request.parameters()), false);
     try {
-      return Responses.toChatResponse(client().chat(kimi));
+      return Responses.toChatResponse(client.chat(kimi));
     } catch (RuntimeException e) {
       throw Errors.map(e);
     }

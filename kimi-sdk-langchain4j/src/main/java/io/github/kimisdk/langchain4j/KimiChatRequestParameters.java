@@ -3,6 +3,7 @@ package io.github.kimisdk.langchain4j;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.Thinking;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,8 +29,12 @@ import java.util.Objects;
  * turns' reasoning kept), {@link #reasoningEffort()} ({@code reasoning_effort}), {@link
  * #promptCacheKey()} ({@code prompt_cache_key}), {@link #promptCacheTtl()} ({@code
  * prompt_cache_options}: how long Kimi keeps the prompt cache), {@link #safetyIdentifier()} ({@code
- * safety_identifier}) and {@link #customParameters()}: further members of the request body, sent as
- * they are.
+ * safety_identifier}), {@link #logprobs()} and {@link #topLogprobs()} ({@code logprobs}, {@code
+ * top_logprobs}: the reply's token log probabilities, returned in {@link
+ * KimiChatResponseMetadata#logprobs()}), {@link #prediction()} ({@code prediction}: text the reply
+ * is expected to largely repeat), {@link #includeUsage()} ({@code stream_options.include_usage}: a
+ * streamed reply ends with a usage-only chunk) and {@link #customParameters()}: further members of
+ * the request body, sent as they are.
  */
 public final class KimiChatRequestParameters extends DefaultChatRequestParameters {
 
@@ -38,6 +43,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
   private final String promptCacheKey;
   private final CacheTtl promptCacheTtl;
   private final String safetyIdentifier;
+  private final Boolean logprobs;
+  private final Integer topLogprobs;
+  private final Prediction prediction;
+  private final Boolean includeUsage;
   private final Map<String, Object> customParameters;
 
   private KimiChatRequestParameters(Builder builder) {
@@ -47,6 +56,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     this.promptCacheKey = builder.promptCacheKey;
     this.promptCacheTtl = builder.promptCacheTtl;
     this.safetyIdentifier = builder.safetyIdentifier;
+    this.logprobs = builder.logprobs;
+    this.topLogprobs = builder.topLogprobs;
+    this.prediction = builder.prediction;
+    this.includeUsage = builder.includeUsage;
     this.customParameters =
         builder.customParameters == null
             ? Map.of()
@@ -101,6 +114,46 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
   }
 
   /**
+   * Returns whether the reply carries each token's log probability ({@code logprobs}), or null for
+   * Kimi's default (no).
+   *
+   * @return the setting, or null
+   */
+  public Boolean logprobs() {
+    return logprobs;
+  }
+
+  /**
+   * Returns how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20;
+   * needs {@link #logprobs()}), or null for none.
+   *
+   * @return the number, or null
+   */
+  public Integer topLogprobs() {
+    return topLogprobs;
+  }
+
+  /**
+   * Returns the text the reply is expected to largely repeat ({@code prediction}), or null.
+   *
+   * @return the prediction, or null
+   */
+  public Prediction prediction() {
+    return prediction;
+  }
+
+  /**
+   * Returns whether a streamed reply ends with a usage-only chunk ({@code
+   * stream_options.include_usage}), or null to ask for nothing. Kimi reports usage in the finishing
+   * chunk either way; a request that is not streamed ignores it.
+   *
+   * @return the setting, or null
+   */
+  public Boolean includeUsage() {
+    return includeUsage;
+  }
+
+  /**
    * Returns further members of the request body, sent as they are; empty when there are none.
    *
    * @return the members, unmodifiable
@@ -128,6 +181,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         && Objects.equals(promptCacheKey, that.promptCacheKey)
         && promptCacheTtl == that.promptCacheTtl
         && Objects.equals(safetyIdentifier, that.safetyIdentifier)
+        && Objects.equals(logprobs, that.logprobs)
+        && Objects.equals(topLogprobs, that.topLogprobs)
+        && Objects.equals(prediction, that.prediction)
+        && Objects.equals(includeUsage, that.includeUsage)
         && customParameters.equals(that.customParameters);
   }
 
@@ -140,6 +197,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         promptCacheKey,
         promptCacheTtl,
         safetyIdentifier,
+        logprobs,
+        topLogprobs,
+        prediction,
+        includeUsage,
         customParameters);
   }
 
@@ -157,6 +218,14 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         + promptCacheTtl
         + ", safetyIdentifier="
         + safetyIdentifier
+        + ", logprobs="
+        + logprobs
+        + ", topLogprobs="
+        + topLogprobs
+        + ", prediction="
+        + (prediction == null ? null : "[set]")
+        + ", includeUsage="
+        + includeUsage
         + ", customParameters="
         + customParameters.keySet()
         + "}";
@@ -179,6 +248,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
     private String promptCacheKey;
     private CacheTtl promptCacheTtl;
     private String safetyIdentifier;
+    private Boolean logprobs;
+    private Integer topLogprobs;
+    private Prediction prediction;
+    private Boolean includeUsage;
     private Map<String, Object> customParameters;
 
     private Builder() {}
@@ -199,6 +272,10 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
         promptCacheKey = that.promptCacheKey != null ? that.promptCacheKey : promptCacheKey;
         promptCacheTtl = that.promptCacheTtl != null ? that.promptCacheTtl : promptCacheTtl;
         safetyIdentifier = that.safetyIdentifier != null ? that.safetyIdentifier : safetyIdentifier;
+        logprobs = that.logprobs != null ? that.logprobs : logprobs;
+        topLogprobs = that.topLogprobs != null ? that.topLogprobs : topLogprobs;
+        prediction = that.prediction != null ? that.prediction : prediction;
+        includeUsage = that.includeUsage != null ? that.includeUsage : includeUsage;
         if (!that.customParameters.isEmpty()) {
           Map<String, Object> merged =
               customParameters == null
@@ -277,6 +354,55 @@ public final class KimiChatRequestParameters extends DefaultChatRequestParameter
      */
     public Builder safetyIdentifier(String safetyIdentifier) {
       this.safetyIdentifier = safetyIdentifier;
+      return this;
+    }
+
+    /**
+     * Asks for the log probability of each token of the reply ({@code logprobs}); they come back in
+     * {@link KimiChatResponseMetadata#logprobs()}.
+     *
+     * @param logprobs whether to ask, or null for Kimi's default (no)
+     * @return this builder
+     */
+    public Builder logprobs(Boolean logprobs) {
+      this.logprobs = logprobs;
+      return this;
+    }
+
+    /**
+     * Sets how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20);
+     * needs {@link #logprobs(Boolean)}.
+     *
+     * @param topLogprobs the number, or null for none
+     * @return this builder
+     */
+    public Builder topLogprobs(Integer topLogprobs) {
+      this.topLogprobs = topLogprobs;
+      return this;
+    }
+
+    /**
+     * Sets the text the reply is expected to largely repeat, such as a file being edited ({@code
+     * prediction}): the server generates the unchanged parts faster.
+     *
+     * @param prediction the prediction, such as {@code Prediction.of(source)}, or null for none
+     * @return this builder
+     */
+    public Builder prediction(Prediction prediction) {
+      this.prediction = prediction;
+      return this;
+    }
+
+    /**
+     * Asks a streamed reply to end with a usage-only chunk ({@code stream_options.include_usage}).
+     * Kimi reports usage in the finishing chunk either way; a request that is not streamed ignores
+     * it.
+     *
+     * @param includeUsage whether to ask, or null to ask for nothing
+     * @return this builder
+     */
+    public Builder includeUsage(Boolean includeUsage) {
+      this.includeUsage = includeUsage;
       return this;
     }
 

@@ -1,22 +1,26 @@
 package io.github.kimisdk.langchain4j;
 
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import io.github.kimisdk.chat.Logprobs;
 import java.util.Objects;
 
 /**
  * What a Kimi response says about itself: LangChain4j's common metadata (id, model, {@link
- * KimiTokenUsage}, finish reason) and Kimi's: when it was created and the request id Kimi's support
- * asks for ({@code Msh-Request-Id}).
+ * KimiTokenUsage}, finish reason) and Kimi's: when it was created, the request id Kimi's support
+ * asks for ({@code Msh-Request-Id}) and, when the request asked for them ({@link
+ * KimiChatRequestParameters#logprobs()}), the log probabilities of the reply's tokens.
  */
 public final class KimiChatResponseMetadata extends ChatResponseMetadata {
 
   private final Long created;
   private final String requestId;
+  private final Logprobs logprobs;
 
   private KimiChatResponseMetadata(Builder builder) {
     super(builder);
     this.created = builder.created;
     this.requestId = builder.requestId;
+    this.logprobs = builder.logprobs;
   }
 
   /**
@@ -39,13 +43,26 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
   }
 
   /**
+   * Returns the log probabilities of the reply's tokens ({@code choices[0].logprobs}; a stream's
+   * joined in order), or null when the request did not ask for them.
+   *
+   * @return the log probabilities, or null
+   */
+  public Logprobs logprobs() {
+    return logprobs;
+  }
+
+  /**
    * Returns a builder holding these values.
    *
    * @return the builder
    */
   @Override
   public Builder toBuilder() {
-    return ((Builder) toBuilder(builder())).created(created).requestId(requestId);
+    return ((Builder) toBuilder(builder()))
+        .created(created)
+        .requestId(requestId)
+        .logprobs(logprobs);
   }
 
   @Override
@@ -53,12 +70,13 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
     return o instanceof KimiChatResponseMetadata that
         && super.equals(that)
         && Objects.equals(created, that.created)
-        && Objects.equals(requestId, that.requestId);
+        && Objects.equals(requestId, that.requestId)
+        && Objects.equals(logprobs, that.logprobs);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), created, requestId);
+    return Objects.hash(super.hashCode(), created, requestId, logprobs);
   }
 
   @Override
@@ -75,7 +93,9 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
         + created
         + ", requestId='"
         + requestId
-        + "'}";
+        + "', logprobs="
+        + (logprobs == null ? "null" : logprobs.content().size() + " tokens")
+        + "}";
   }
 
   /**
@@ -92,6 +112,7 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
 
     private Long created;
     private String requestId;
+    private Logprobs logprobs;
 
     private Builder() {}
 
@@ -114,6 +135,17 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
      */
     public Builder requestId(String requestId) {
       this.requestId = requestId;
+      return this;
+    }
+
+    /**
+     * Sets the log probabilities of the reply's tokens.
+     *
+     * @param logprobs the log probabilities, or null
+     * @return this builder
+     */
+    public Builder logprobs(Logprobs logprobs) {
+      this.logprobs = logprobs;
       return this;
     }
 

@@ -14,18 +14,22 @@ import java.util.Set;
  */
 abstract class KimiModel {
 
-  private final KimiClient client;
-  private final KimiChatRequestParameters defaults;
+  // read as fields by the subclasses' calls: a LangChain4j test spying on a model (Mockito) counts
+  // every public method the model calls on itself as the caller's
+  final KimiClient client;
+  final KimiChatRequestParameters defaults;
   private final List<ChatModelListener> listeners;
+  final boolean logsStreamedResponses;
 
   KimiModel(KimiModelBuilder<?> builder) {
     this.defaults = builder.resolvedParameters();
     this.listeners = builder.resolvedListeners();
     this.client = builder.resolvedClient();
+    this.logsStreamedResponses = builder.settings.logsStreamedResponses();
   }
 
-  /** A request's parameters over the model's defaults, unless LangChain4j merged them already. */
-  final ChatRequestParameters merged(ChatRequestParameters p) {
+  /** A request's parameters over a model's defaults, unless LangChain4j merged them already. */
+  static ChatRequestParameters merged(KimiChatRequestParameters defaults, ChatRequestParameters p) {
     return p instanceof KimiChatRequestParameters ? p : defaults.overrideWith(p);
   }
 

@@ -4,12 +4,9 @@ import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,14 +22,7 @@ import java.util.Map;
  */
 abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
-  private KimiClient client;
-  private String apiKey;
-  private String baseUrl;
-  private Duration timeout;
-  private Integer maxRetries;
-  private Boolean logRequests;
-  private Boolean logResponses;
-  private SamplingPolicy samplingPolicy;
+  final ClientSettings settings = new ClientSettings();
   private List<ChatModelListener> listeners = List.of();
   private ChatRequestParameters defaultRequestParameters;
   private final KimiChatRequestParameters.Builder parameters = KimiChatRequestParameters.builder();
@@ -53,7 +43,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B client(KimiClient client) {
-    this.client = client;
+    settings.client = client;
     return self();
   }
 
@@ -64,7 +54,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B apiKey(String apiKey) {
-    this.apiKey = apiKey;
+    settings.apiKey = apiKey;
     return self();
   }
 
@@ -75,7 +65,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B baseUrl(String baseUrl) {
-    this.baseUrl = baseUrl;
+    settings.baseUrl = baseUrl;
     return self();
   }
 
@@ -224,6 +214,42 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
+   * Asks every reply for its tokens' log probabilities ({@code logprobs}); they come back in {@link
+   * KimiChatResponseMetadata#logprobs()}.
+   *
+   * @param logprobs whether to ask
+   * @return this builder
+   */
+  public B logprobs(Boolean logprobs) {
+    parameters.logprobs(logprobs);
+    return self();
+  }
+
+  /**
+   * Sets how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20);
+   * needs {@code logprobs}.
+   *
+   * @param topLogprobs the number
+   * @return this builder
+   */
+  public B topLogprobs(Integer topLogprobs) {
+    parameters.topLogprobs(topLogprobs);
+    return self();
+  }
+
+  /**
+   * Asks every streamed reply to end with a usage-only chunk ({@code
+   * stream_options.include_usage}); Kimi reports usage in the finishing chunk either way.
+   *
+   * @param includeUsage whether to ask
+   * @return this builder
+   */
+  public B includeUsage(Boolean includeUsage) {
+    parameters.includeUsage(includeUsage);
+    return self();
+  }
+
+  /**
    * Sets further members of every request's body (see {@link
    * KimiChatRequestParameters.Builder#customParameters}).
    *
@@ -243,7 +269,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B timeout(Duration timeout) {
-    this.timeout = timeout;
+    settings.timeout = timeout;
     return self();
   }
 
@@ -255,32 +281,34 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B maxRetries(Integer maxRetries) {
-    this.maxRetries = maxRetries;
+    settings.maxRetries = maxRetries;
     return self();
   }
 
   /**
-   * Logs request bodies (the conversation) at {@code DEBUG} on the logger {@value
-   * KimiClient#LOGGER_NAME}; the API key is never logged.
+   * Logs each request at {@code INFO} through SLF4J, on the logger {@value KimiClient#LOGGER_NAME}:
+   * its body (the conversation) and the line that ends each attempt (status, request id, timings).
+   * The API key is never logged. Without an SLF4J provider on the class path (Logback, Log4j's
+   * bridge, slf4j-simple; Spring Boot and Quarkus bring one) SLF4J drops the lines.
    *
    * @param logRequests whether to log them
    * @return this builder
    */
   public B logRequests(Boolean logRequests) {
-    this.logRequests = logRequests;
+    settings.logRequests = logRequests;
     return self();
   }
 
   /**
-   * Logs non-streamed response bodies at {@code DEBUG} on the logger {@value
-   * KimiClient#LOGGER_NAME}. The SDK logs requests and responses together: either switch turns both
-   * on.
+   * Logs each response at {@code INFO} through SLF4J, on the logger {@value
+   * KimiClient#LOGGER_NAME}: a whole reply's body, or a streamed reply once it ended (its text,
+   * reasoning, tool calls and metadata), and the line that ends each attempt.
    *
    * @param logResponses whether to log them
    * @return this builder
    */
   public B logResponses(Boolean logResponses) {
-    this.logResponses = logResponses;
+    settings.logResponses = logResponses;
     return self();
   }
 
@@ -292,7 +320,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B samplingPolicy(SamplingPolicy samplingPolicy) {
-    this.samplingPolicy = samplingPolicy;
+    settings.samplingPolicy = samplingPolicy;
     return self();
   }
 
@@ -338,50 +366,6 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
   /** The client: the given one, or one built from this builder's settings. */
   KimiClient resolvedClient() {
-    if (client != null) {
-      List<String> conflicts = new ArrayList<>();
-      add(conflicts, "apiKey", apiKey);
-      add(conflicts, "baseUrl", baseUrl);
-      add(conflicts, "timeout", timeout);
-      add(conflicts, "maxRetries", maxRetries);
-      add(conflicts, "logRequests", logRequests);
-      add(conflicts, "logResponses", logResponses);
-      add(conflicts, "samplingPolicy", samplingPolicy);
-      if (!conflicts.isEmpty()) {
-        throw new IllegalStateException(
-            "client(..) brings its own settings; set "
-                + String.join(", ", conflicts)
-                + " on the KimiClient's builder instead");
-      }
-      return client;
-    }
-    KimiClient.Builder b = KimiClient.builder();
-    if (apiKey != null) {
-      b.apiKey(apiKey);
-    } else {
-      b.fromEnv();
-    }
-    if (baseUrl != null) {
-      b.baseUrl(baseUrl);
-    }
-    if (timeout != null) {
-      b.timeouts(Timeouts.defaults().withResponseHeaders(timeout).withStreamIdle(timeout));
-    }
-    if (maxRetries != null) {
-      b.retryPolicy(RetryPolicy.defaults().withMaxRetries(maxRetries));
-    }
-    if (Boolean.TRUE.equals(logRequests) || Boolean.TRUE.equals(logResponses)) {
-      b.logMessageContents(true);
-    }
-    if (samplingPolicy != null) {
-      b.samplingPolicy(samplingPolicy);
-    }
-    return b.build();
-  }
-
-  private static void add(List<String> names, String name, Object value) {
-    if (value != null) {
-      names.add(name);
-    }
+    return settings.resolve();
   }
 }

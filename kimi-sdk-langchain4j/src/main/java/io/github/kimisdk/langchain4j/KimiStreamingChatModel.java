@@ -67,10 +67,11 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
     Objects.requireNonNull(handler, "handler");
     StreamingChat.start(
-        client(),
-        Requests.toKimi(request.messages(), merged(request.parameters()), true),
+        client,
+        Requests.toKimi(request.messages(), merged(defaults, request.parameters()), true),
         handler,
-        executor);
+        executor,
+        logsStreamedResponses);
   }
 
   /** Builds a {@link KimiStreamingChatModel}; the settings are {@link KimiChatModel.Builder}'s. */

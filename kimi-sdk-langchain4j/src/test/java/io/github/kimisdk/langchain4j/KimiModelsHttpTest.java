@@ -18,11 +18,14 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.Logprobs;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -201,6 +204,76 @@ class KimiModelsHttpTest {
     assertThat(string(body.get("reasoning_effort"))).isEqualTo("low");
     assertThat(string(body.get("prompt_cache_key"))).isEqualTo("app");
     assertThat(body.get("max_completion_tokens").toString()).isEqualTo("200");
+  }
+
+  private static final String LOGPROBS =
+      "{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"bytes\":[72,105],"
+          + "\"top_logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.25,\"bytes\":[72,105]}]}]}";
+
+  @Test
+  void logprobsAndAPredictionGoOutAndTheLogprobsComeBack() {
+    server.enqueue(
+        FakeResponse.json(
+            "{\"id\":\"chatcmpl-lp\",\"object\":\"chat.completion\",\"created\":1,"
+                + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                + "\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\",\"logprobs\":"
+                + LOGPROBS
+                + "}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}"));
+    KimiChatModel model = chat().logprobs(true).topLogprobs(1).build();
+    ChatResponse r =
+        model.chat(
+            ChatRequest.builder()
+                .messages(UserMessage.from("Say Hi"))
+                .parameters(
+                    KimiChatRequestParameters.builder().prediction(Prediction.of("Hi")).build())
+                .build());
+
+    Logprobs logprobs = ((KimiChatResponseMetadata) r.metadata()).logprobs();
+    assertThat(logprobs.content())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.token()).isEqualTo("Hi");
+              assertThat(t.logprob()).isEqualTo(-0.25);
+            });
+    JsonObject body = (JsonObject) server.takeRequest().json();
+    assertThat(body.get("logprobs").toString()).isEqualTo("true");
+    assertThat(body.get("top_logprobs").toString()).isEqualTo("1");
+    assertThat(string(((JsonObject) body.get("prediction")).get("content"))).isEqualTo("Hi");
+  }
+
+  @Test
+  void aStreamsLogprobsAreJoinedAndItsUsageChunkIsAskedFor() throws Exception {
+    String head =
+        "{\"id\":\"chatcmpl-lp\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,";
+    String token =
+        "{\"content\":[{\"token\":\"%s\",\"logprob\":%s,\"bytes\":null," + "\"top_logprobs\":[]}]}";
+    server.enqueue(
+        FakeResponse.sse()
+            .data(
+                head
+                    + "\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},"
+                    + "\"logprobs\":"
+                    + token.formatted("Hi", "-0.5")
+                    + ",\"finish_reason\":null}]}")
+            .data(
+                head
+                    + "\"delta\":{\"content\":\"!\"},\"logprobs\":"
+                    + token.formatted("!", "-1.5")
+                    + ",\"finish_reason\":\"stop\"}]}")
+            .done()
+            .build());
+    Recorder recorder = new Recorder();
+    streaming().logprobs(true).includeUsage(true).build().chat("Say Hi", recorder);
+
+    ChatResponse r = recorder.response();
+    assertThat(r.aiMessage().text()).isEqualTo("Hi!");
+    assertThat(((KimiChatResponseMetadata) r.metadata()).logprobs().content())
+        .extracting(Logprobs.Token::token)
+        .containsExactly("Hi", "!");
+    JsonObject body = (JsonObject) server.takeRequest().json();
+    assertThat(body.get("stream_options").toString()).contains("\"include_usage\":true");
   }
 
   @Test

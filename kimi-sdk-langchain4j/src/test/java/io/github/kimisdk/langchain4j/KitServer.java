@@ -5,7 +5,10 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The fake Kimi the kit tests run against, answering the kit's prompts ({@link KitAnswers}), and
@@ -30,7 +33,17 @@ final class KitServer implements AutoCloseable {
   /** A model the fake does not list: Kimi answers 404. */
   static final String MISSING_MODEL = "kimi-k0-missing";
 
-  final FakeKimiServer server = new FakeKimiServer().respondWith(new KitAnswers()).start();
+  final FakeKimiServer server;
+
+  /** The fake answering the chat kits' prompts. */
+  KitServer() {
+    this(new KitAnswers());
+  }
+
+  /** The fake answering with {@code answers} first, then with its own model. */
+  KitServer(Function<RecordedRequest, FakeResponse> answers) {
+    server = new FakeKimiServer().respondWith(answers).start();
+  }
 
   KimiChatModel.Builder chat(Thinking thinking) {
     return KimiChatModel.builder()

@@ -108,8 +108,9 @@ import java.util.function.Function;
  * K3 takes {@code required}), and, for a thinking model, an assistant tool-call message without
  * {@code reasoning_content}; it also rejects tool calls left unanswered, tool messages that answer
  * no open call, and a changed {@code $web_search} result. With {@code response_format} {@code
- * json_object} it answers a JSON object, with {@code json_schema} an instance of the schema (its
- * tokens count in the prompt).
+ * json_object} it answers a JSON object, with {@code json_schema} an instance of the schema with
+ * every property filled, required or not, from {@code name=value} pairs of the message where it
+ * gives them (its tokens count in the prompt).
  *
  * <p>Scripted responses ({@link #enqueue(FakeResponse)}) are served first, in order, whatever the
  * path; then a {@link #respondWith responder}, if set. Every request is recorded as it was sent.

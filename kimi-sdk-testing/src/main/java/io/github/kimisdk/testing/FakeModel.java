@@ -556,7 +556,9 @@ final class FakeModel {
             declared.get(name) instanceof JsonObject t && t.get("function") instanceof JsonObject f
                 ? f.get("parameters")
                 : null;
-        args = Json.write(params == null ? JsonObject.of() : instance(params, params, text, "", 0));
+        args =
+            Json.write(
+                params == null ? JsonObject.of() : instance(params, params, text, "", 0, false));
       }
       out.add(new Call(id, name, args));
     }
@@ -625,10 +627,17 @@ final class FakeModel {
   }
 
   /**
-   * Builds a value that satisfies {@code schema}, taking {@code name=value} pairs from the text.
+   * Builds a value that satisfies {@code schema}, taking {@code name=value} pairs from the text. An
+   * object gets its required properties and those the text gives; with {@code everyProperty} (a
+   * reply in a response format's schema, which a model fills whole) all of them.
    */
   private static JsonValue instance(
-      JsonValue schema, JsonValue root, String text, String property, int depth) {
+      JsonValue schema,
+      JsonValue root,
+      String text,
+      String property,
+      int depth,
+      boolean everyProperty) {
     if (!(schema instanceof JsonObject s) || depth > 8) {
       return JsonObject.of();
     }
@@ -637,13 +646,13 @@ final class FakeModel {
       if (parts.length == 3
           && root instanceof JsonObject r
           && r.get(parts[1]) instanceof JsonObject defs) {
-        return instance(defs.get(parts[2]), root, text, property, depth + 1);
+        return instance(defs.get(parts[2]), root, text, property, depth + 1, everyProperty);
       }
       return JsonObject.of();
     }
     for (String key : List.of("anyOf", "oneOf", "allOf")) {
       if (s.get(key) instanceof JsonArray branches && !branches.isEmpty()) {
-        return instance(branches.get(0), root, text, property, depth + 1);
+        return instance(branches.get(0), root, text, property, depth + 1, everyProperty);
       }
     }
     String type = "object";
@@ -689,7 +698,8 @@ final class FakeModel {
       case "null":
         return io.github.kimisdk.json.JsonNull.INSTANCE;
       case "array":
-        return JsonArray.of(instance(s.get("items"), root, text, property, depth + 1));
+        return JsonArray.of(
+            instance(s.get("items"), root, text, property, depth + 1, everyProperty));
       default:
         JsonObject.Builder b = JsonObject.builder();
         Set<String> required = new HashSet<>();
@@ -698,8 +708,10 @@ final class FakeModel {
         }
         if (s.get("properties") instanceof JsonObject props) {
           for (Map.Entry<String, JsonValue> p : props.members().entrySet()) {
-            if (required.contains(p.getKey()) || given(text, p.getKey()) != null) {
-              b.put(p.getKey(), instance(p.getValue(), root, text, p.getKey(), depth + 1));
+            if (everyProperty || required.contains(p.getKey()) || given(text, p.getKey()) != null) {
+              b.put(
+                  p.getKey(),
+                  instance(p.getValue(), root, text, p.getKey(), depth + 1, everyProperty));
             }
           }
         }
@@ -774,8 +786,9 @@ final class FakeModel {
 
   /**
    * The reply in the shape {@code response_format} asks for: a JSON object holding the reply for
-   * {@code json_object}, an instance of the schema for {@code json_schema} (taking {@code
-   * name=value} pairs from the user's message, as tool arguments do), else the reply itself.
+   * {@code json_object}, an instance of the schema for {@code json_schema} with every property
+   * filled, required or not, as a model answering a schema does (taking {@code name=value} pairs
+   * from the user's message, as tool arguments do), else the reply itself.
    */
   private static String structured(JsonObject body, String reply, String userText) {
     if (!(body.get("response_format") instanceof JsonObject format)
@@ -788,7 +801,7 @@ final class FakeModel {
     if (type.value().equals("json_schema")
         && format.get("json_schema") instanceof JsonObject js
         && js.get("schema") instanceof JsonObject schema) {
-      return Json.write(instance(schema, schema, userText, "", 0));
+      return Json.write(instance(schema, schema, userText, "", 0, true));
     }
     return reply;
   }

@@ -356,6 +356,30 @@ class FakeModelK3HttpTest {
     }
   }
 
+  /**
+   * A response format's schema is filled whole, as a model answering it fills it: LangChain4j's
+   * schemas of records and classes list no {@code required}, and an answer of only the required
+   * properties ({@code {}}) became a record of nulls.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aResponseFormatsSchemaIsFilledWholeRequiredOrNot(boolean streamed) throws Exception {
+    String schema =
+        "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"City\",\"schema\":{\"type\":"
+            + "\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"population\":"
+            + "{\"type\":\"integer\"},\"mayor\":{\"type\":\"object\",\"properties\":"
+            + "{\"name\":{\"type\":\"string\"}}}}}}}";
+    HttpResponse<String> typed =
+        chat(
+            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"The largest city of France: name=Paris\"}],\"response_format\":"
+                + schema
+                + (streamed ? ",\"stream\":true" : "")
+                + "}");
+    assertThat(content(typed, streamed))
+        .isEqualTo("{\"name\":\"Paris\",\"population\":1,\"mayor\":{\"name\":\"Paris\"}}");
+  }
+
   private static String content(HttpResponse<String> r, boolean streamed) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     if (!streamed) {

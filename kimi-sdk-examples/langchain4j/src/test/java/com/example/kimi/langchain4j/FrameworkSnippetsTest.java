@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.tools.Diagnostic;
@@ -26,55 +30,34 @@ import org.junit.jupiter.api.io.TempDir;
  * LangChain4j, LangGraph4j): the repository README's {@code ```java langchain4j} and {@code ```java
  * langgraph4j} blocks (kimi-sdk-examples' ReadmeSnippetsTest compiles the plain {@code ```java}
  * blocks against the SDK alone and skips these), and every {@code ```java} block of
- * kimi-sdk-langchain4j/README.md.
+ * kimi-sdk-langchain4j/README.md ({@code ```java quarkus} needs Quarkus and is not compiled).
  *
- * <p>Each Markdown file's snippets share one package. A snippet that declares a top-level type
- * ({@code interface}, {@code class}, {@code record}, {@code enum} in the first column) is a source
- * file of its own; any other is the body of a method {@code void run() throws Exception} of a class
- * holding the names snippets use without declaring them: {@code model} (a {@code ChatModel}),
- * {@code serializer} (a LangGraph4j state serializer), {@code tools} (tool specifications) and
- * {@code runTools(message)}. The imports are {@link #IMPORTS}.
+ * <p>Each Markdown file's snippets share one package. A section (from one {@code ##} or {@code ###}
+ * heading to the next) shows its imports once, in its snippets' {@code import} lines, and those
+ * imports alone serve every snippet of the section: a name a section uses without importing it
+ * fails. A snippet that declares a top-level type ({@code interface}, {@code class}, {@code
+ * record}, {@code enum} in the first column) is a source file of its own; any other is the body of
+ * a method {@code void run() throws Exception} of a class holding the names snippets use without
+ * declaring them: {@code model} (a {@code ChatModel}), {@code serializer} (a LangGraph4j state
+ * serializer), {@code tools} (tool specifications) and {@code runTools(message)}.
  */
 class FrameworkSnippetsTest {
 
   static final Path README = Path.of("..", "..", "README.md");
   static final Path MODULE_README = Path.of("..", "..", "kimi-sdk-langchain4j", "README.md");
 
-  static final List<String> IMPORTS =
-      List.of(
-          "import static org.bsc.langgraph4j.StateGraph.END;",
-          "import static org.bsc.langgraph4j.StateGraph.START;",
-          "import static org.bsc.langgraph4j.action.AsyncEdgeAction.edge_async;",
-          "import static org.bsc.langgraph4j.action.AsyncNodeAction.node_async;",
-          "import dev.langchain4j.agent.tool.*;",
-          "import dev.langchain4j.data.message.*;",
-          // the messages, not dev.langchain4j.service's annotations of the same names
-          "import dev.langchain4j.data.message.SystemMessage;",
-          "import dev.langchain4j.data.message.UserMessage;",
-          "import dev.langchain4j.memory.chat.*;",
-          "import dev.langchain4j.model.*;",
-          "import dev.langchain4j.model.chat.*;",
-          "import dev.langchain4j.model.chat.request.*;",
-          "import dev.langchain4j.model.chat.response.*;",
-          "import dev.langchain4j.service.*;",
-          "import io.github.kimisdk.KimiClient;",
-          "import io.github.kimisdk.chat.Thinking;",
-          "import io.github.kimisdk.model.SamplingPolicy;",
-          "import io.github.kimisdk.token.KimiTokenizer;",
-          "import io.github.kimisdk.langchain4j.*;",
-          "import java.time.Duration;",
-          "import java.util.*;",
-          "import org.bsc.langgraph4j.*;",
-          "import org.bsc.langgraph4j.checkpoint.*;",
-          "import org.bsc.langgraph4j.prebuilt.*;",
-          "import org.bsc.langgraph4j.serializer.std.*;");
-
+  /** The names snippets use without declaring them, spelled out so they import nothing. */
   static final String CONTEXT =
       """
-        ChatModel model;
-        ObjectStreamStateSerializer<MessagesState<ChatMessage>> serializer;
-        List<ToolSpecification> tools;
-        List<ChatMessage> runTools(ChatMessage last) { return List.of(); }
+        dev.langchain4j.model.chat.ChatModel model;
+        org.bsc.langgraph4j.serializer.std.ObjectStreamStateSerializer<
+            org.bsc.langgraph4j.prebuilt.MessagesState<dev.langchain4j.data.message.ChatMessage>>
+            serializer;
+        java.util.List<dev.langchain4j.agent.tool.ToolSpecification> tools;
+        java.util.List<dev.langchain4j.data.message.ChatMessage> runTools(
+            dev.langchain4j.data.message.ChatMessage last) {
+          return java.util.List.of();
+        }
       """;
 
   private static final Pattern TYPE =
@@ -82,21 +65,39 @@ class FrameworkSnippetsTest {
 
   @TempDir Path out;
 
-  /** One fenced block: the Markdown line of its first code line, and the code. */
-  record Snippet(int line, List<String> lines) {}
+  /**
+   * One fenced block: the Markdown line of its first code line, the code, and the section it is in
+   * (the number of headings above it).
+   */
+  record Snippet(int line, List<String> lines, int section) {
+    Snippet(int line, List<String> lines) {
+      this(line, lines, 0);
+    }
+
+    boolean isImport(String l) {
+      return l.startsWith("import ");
+    }
+  }
 
   static List<Snippet> snippets(Path markdown, Predicate<String> fence) throws IOException {
     List<String> md = Files.readAllLines(markdown, StandardCharsets.UTF_8);
     List<Snippet> found = new ArrayList<>();
+    int section = 0;
     for (int i = 0; i < md.size(); i++) {
-      if (!fence.test(md.get(i).strip())) {
+      String l = md.get(i).strip();
+      if (l.startsWith("## ") || l.startsWith("### ")) {
+        section++;
+      }
+      if (!l.startsWith("```")) {
         continue;
       }
       int end = i + 1;
       while (!md.get(end).strip().equals("```")) {
         end++;
       }
-      found.add(new Snippet(i + 2, md.subList(i + 1, end)));
+      if (fence.test(l)) {
+        found.add(new Snippet(i + 2, md.subList(i + 1, end), section));
+      }
       i = end;
     }
     return found;
@@ -105,20 +106,27 @@ class FrameworkSnippetsTest {
   /** Compiles the snippets of one file; returns the errors, each with its Markdown line. */
   List<String> compile(String name, List<Snippet> snippets) throws IOException {
     String pkg = "snippets." + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+    Map<Integer, Set<String>> imports = new TreeMap<>();
+    for (Snippet s : snippets) {
+      s.lines().stream()
+          .filter(s::isImport)
+          .forEach(l -> imports.computeIfAbsent(s.section(), k -> new TreeSet<>()).add(l));
+    }
     List<Source> sources = new ArrayList<>();
     for (Snippet s : snippets) {
       boolean type = s.lines().stream().anyMatch(l -> TYPE.matcher(l).find());
       String cls = type ? typeName(s) : "Snippet" + s.line();
       Source src = new Source(pkg.replace('.', '/') + "/" + cls + ".java", s.line());
       src.add("package " + pkg + ";");
-      IMPORTS.forEach(src::add);
+      imports.getOrDefault(s.section(), Set.of()).forEach(src::add);
       if (!type) {
         src.add("class " + cls + " {");
         src.add(CONTEXT);
         src.add("void run() throws Exception {");
       }
       src.markStart();
-      s.lines().forEach(src::add);
+      // an import line stays as a blank one, so the generated lines keep the Markdown's numbering
+      s.lines().forEach(l -> src.add(s.isImport(l) ? "" : l));
       if (!type) {
         src.add("}}");
       }
@@ -164,7 +172,7 @@ class FrameworkSnippetsTest {
   void theReadmesFrameworkSnippetsCompile() throws IOException {
     List<Snippet> snippets =
         snippets(README, f -> f.equals("```java langchain4j") || f.equals("```java langgraph4j"));
-    assertThat(snippets).as("```java langchain4j and langgraph4j blocks").hasSizeGreaterThan(1);
+    assertThat(snippets).as("```java langchain4j and langgraph4j blocks").isNotEmpty();
     assertThat(compile("README.md", snippets)).isEmpty();
   }
 
@@ -176,9 +184,27 @@ class FrameworkSnippetsTest {
   }
 
   @Test
+  void aSectionsImportsServeItsSnippetsAndNoOtherSections() throws IOException {
+    List<Snippet> snippets =
+        List.of(
+            new Snippet(3, List.of("import java.time.Duration;", "Duration a = null;"), 1),
+            new Snippet(9, List.of("Duration b = Duration.ofSeconds(1);"), 1),
+            new Snippet(15, List.of("Duration c = null;"), 2));
+    assertThat(compile("DOC.md", snippets))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("DOC.md:15: cannot find symbol");
+  }
+
+  @Test
   void aSnippetThatDoesNotCompileIsReportedWithItsLine() throws IOException {
     List<Snippet> broken =
-        List.of(new Snippet(7, List.of("ChatModel m = KimiChatModel.builder().bild();")));
+        List.of(
+            new Snippet(
+                5,
+                List.of(
+                    "import dev.langchain4j.model.chat.ChatModel;",
+                    "import io.github.kimisdk.langchain4j.KimiChatModel;",
+                    "ChatModel m = KimiChatModel.builder().bild();")));
     assertThat(compile("DOC.md", broken))
         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
         .startsWith("DOC.md:7: cannot find symbol");

@@ -36,7 +36,8 @@ import java.util.Map;
  * LangChain4j's chat requests and messages as the SDK's: system, user (text, images, video),
  * assistant (text, thinking as {@code reasoning_content}, tool calls) and tool-result messages; the
  * common parameters, tool specifications, tool choice and response format; Kimi's own parameters.
- * What Kimi cannot take fails with {@link UnsupportedFeatureException} before anything is sent.
+ * What Kimi cannot take fails with {@link UnsupportedFeatureException} before anything is sent. An
+ * empty system message carries nothing and is left out (Kimi refuses empty content).
  */
 public final class Requests {
 
@@ -102,7 +103,13 @@ public final class Requests {
           .reasoningEffort(k.reasoningEffort())
           .promptCacheKey(k.promptCacheKey())
           .promptCacheTtl(k.promptCacheTtl())
-          .safetyIdentifier(k.safetyIdentifier());
+          .safetyIdentifier(k.safetyIdentifier())
+          .logprobs(k.logprobs())
+          .topLogprobs(k.topLogprobs())
+          .prediction(k.prediction());
+      if (stream && k.includeUsage() != null) {
+        b.includeUsage(k.includeUsage());
+      }
       for (Map.Entry<String, Object> e : k.customParameters().entrySet()) {
         Object v = e.getValue();
         b.extraBody(e.getKey(), v instanceof JsonValue j ? j : Json.toJson(v));
@@ -121,6 +128,10 @@ public final class Requests {
   public static List<Message> messages(List<ChatMessage> messages) {
     List<Message> out = new ArrayList<>(messages.size());
     for (ChatMessage m : messages) {
+      if (m instanceof dev.langchain4j.data.message.SystemMessage s
+          && (s.text() == null || s.text().isEmpty())) {
+        continue; // carries nothing, and Kimi refuses empty content: left out
+      }
       out.add(message(m));
     }
     return out;
@@ -154,10 +165,35 @@ public final class Requests {
           a.text(), a.thinking(), calls, null, false, signature instanceof String s ? s : null);
     }
     if (m instanceof ToolExecutionResultMessage t) {
-      return Message.tool(t.id(), t.toolName(), t.text());
+      return Message.tool(t.id(), t.toolName(), toolResult(t));
     }
     throw new UnsupportedFeatureException(
         "Kimi does not support " + m.type() + " messages: only system, user, AI and tool results");
+  }
+
+  /**
+   * A tool result's text: its text contents joined; Kimi's tool messages carry text only. An empty
+   * result is sent as {@code " "}: Kimi documents every message's content as non-empty, and a
+   * single space is what the SDK sends for an empty {@code reasoning_content} too.
+   */
+  private static String toolResult(ToolExecutionResultMessage t) {
+    StringBuilder text = new StringBuilder();
+    for (Content c : t.contents()) {
+      if (!(c instanceof TextContent part)) {
+        throw new UnsupportedFeatureException(
+            "Kimi does not support non-text content in tool results ("
+                + c.type()
+                + " from tool "
+                + t.toolName()
+                + "): a tool message carries text only. Return text, or send the image in a"
+                + " UserMessage");
+      }
+      if (text.length() > 0) {
+        text.append('\n');
+      }
+      text.append(part.text());
+    }
+    return text.length() == 0 ? " " : text.toString();
   }
 
   private static ContentPart part(Content c) {

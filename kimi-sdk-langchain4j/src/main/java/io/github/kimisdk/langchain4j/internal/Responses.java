@@ -65,6 +65,7 @@ public final class Responses {
             .finishReason(finishReason(c.finishReason()))
             .created(c.created() == 0 ? null : c.created())
             .requestId(md == null ? null : md.requestId().orElse(null))
+            .logprobs(c.choices().isEmpty() ? null : c.choices().get(0).logprobs())
             .build();
     return ChatResponse.builder().aiMessage(ai.build()).metadata(metadata).build();
   }

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One streamed chat, from the SDK's {@link ChatStream} to a LangChain4j handler: reasoning deltas
@@ -63,14 +64,16 @@ public final class StreamingChat implements StreamingHandle {
   }
 
   private final StreamingChatResponseHandler handler;
+  private final boolean logResponse;
   private volatile boolean cancelled;
   private volatile ChatStream stream;
   // reading thread only
   private final TreeMap<Integer, Call> calls = new TreeMap<>();
   private Call current;
 
-  private StreamingChat(StreamingChatResponseHandler handler) {
+  private StreamingChat(StreamingChatResponseHandler handler, boolean logResponse) {
     this.handler = handler;
+    this.logResponse = logResponse;
   }
 
   /**
@@ -89,13 +92,16 @@ public final class StreamingChat implements StreamingHandle {
    * @param request the request, with {@code stream} set
    * @param handler the handler
    * @param executor where the stream is read
+   * @param logResponse whether the whole reply is logged at {@code INFO} through SLF4J when it
+   *     ended (the model's {@code logResponses}; the SDK logs none of a stream's chunks)
    */
   public static void start(
       KimiClient client,
       ChatRequest request,
       StreamingChatResponseHandler handler,
-      Executor executor) {
-    StreamingChat chat = new StreamingChat(handler);
+      Executor executor,
+      boolean logResponse) {
+    StreamingChat chat = new StreamingChat(handler, logResponse);
     try {
       executor.execute(() -> chat.run(client, request));
     } catch (RejectedExecutionException e) {
@@ -138,6 +144,12 @@ public final class StreamingChat implements StreamingHandle {
       finishCalls();
       ChatCompletion completion = acc.toCompletion().withMetadata(s.metadata().orElse(null));
       ChatResponse response = Responses.toChatResponse(completion, requests());
+      if (logResponse) {
+        org.slf4j.Logger log = LoggerFactory.getLogger(KimiClient.LOGGER_NAME);
+        if (log.isInfoEnabled()) {
+          log.info("streamed response: {}", response);
+        }
+      }
       if (!cancelled) {
         deliver(() -> handler.onCompleteResponse(response));
       }

@@ -2,12 +2,15 @@ package io.github.kimisdk.langchain4j.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.AudioContent;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ChatMessageType;
 import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
@@ -27,6 +30,7 @@ import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.Json;
@@ -293,6 +297,9 @@ class RequestsTest {
                 .safetyIdentifier("user-hash")
                 .promptCacheTtl(CacheTtl.ONE_HOUR)
                 .customParameters(Map.of("seed", 7))
+                .logprobs(true)
+                .topLogprobs(2)
+                .prediction(Prediction.of("Hi there"))
                 .build(),
             UserMessage.from("Hi"));
     assertThat(r.thinking()).isEqualTo(Thinking.disabled());
@@ -301,6 +308,64 @@ class RequestsTest {
     assertThat(r.safetyIdentifier()).isEqualTo("user-hash");
     assertThat(r.promptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
     assertThat(Json.write(r.extraBody().get("seed"))).isEqualTo("7");
+    assertThat(r.logprobs()).isTrue();
+    assertThat(r.topLogprobs()).isEqualTo(2);
+    assertThat(r.prediction()).isEqualTo(Prediction.of("Hi there"));
+  }
+
+  @Test
+  void aToolResultsTextPartsAreJoinedAndAnImageIsNotSupported() {
+    ToolExecutionResultMessage texts =
+        ToolExecutionResultMessage.builder()
+            .id("call-1")
+            .toolName("look")
+            .contents(List.of(TextContent.from("first"), TextContent.from("second")))
+            .build();
+    ToolExecutionResultMessage image =
+        ToolExecutionResultMessage.builder()
+            .id("call-2")
+            .toolName("takePhoto")
+            .contents(List.of(ImageContent.from("iVBORw0KGgo=", "image/png")))
+            .build();
+
+    assertThat(Requests.message(texts))
+        .isEqualTo(new ToolMessage("call-1", "look", "first\nsecond"));
+    assertThat(Requests.message(ToolExecutionResultMessage.from("call-3", "modify", "")))
+        .as("Kimi documents every content as non-empty")
+        .isEqualTo(new ToolMessage("call-3", "modify", " "));
+    assertThatThrownBy(() -> Requests.message(image))
+        .isInstanceOf(UnsupportedFeatureException.class)
+        .hasMessageContaining("non-text content")
+        .hasMessageContaining("takePhoto");
+  }
+
+  @Test
+  void includeUsageIsAskedForOnlyWhenStreamed() {
+    KimiChatRequestParameters p =
+        KimiChatRequestParameters.builder().modelName("kimi-k3").includeUsage(true).build();
+    assertThat(Requests.toKimi(List.of(UserMessage.from("Hi")), p, true).includeUsage()).isTrue();
+    assertThat(Requests.toKimi(List.of(UserMessage.from("Hi")), p, false).includeUsage()).isFalse();
+    assertThat(Requests.toKimi(List.of(UserMessage.from("Hi")), K3, true).includeUsage()).isFalse();
+  }
+
+  /**
+   * LangChain4j 1.19 refuses to build a blank {@link SystemMessage} (its constructor and its JSON
+   * reader say "text cannot be null or blank"), so one reaches the module only from a subclass made
+   * without its constructor, as a mock is; should it, the message is left out rather than the
+   * request refused (Kimi rejects empty content; Spring AI forwards such messages in its tool
+   * loop).
+   */
+  @Test
+  void anEmptySystemMessageIsLeftOutNotRefused() {
+    SystemMessage empty = mock(SystemMessage.class);
+    when(empty.text()).thenReturn("");
+    when(empty.type()).thenReturn(ChatMessageType.SYSTEM);
+
+    ChatRequest r = map(K3, empty, UserMessage.from("Hi"), empty);
+
+    assertThat(r.messages())
+        .containsExactly(
+            new io.github.kimisdk.chat.UserMessage(List.of(ContentPart.text("Hi")), null));
   }
 
   @Test

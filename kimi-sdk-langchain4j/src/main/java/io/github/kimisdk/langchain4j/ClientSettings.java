@@ -1,0 +1,86 @@
+package io.github.kimisdk.langchain4j;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.langchain4j.internal.Slf4jLogger;
+import io.github.kimisdk.model.SamplingPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client settings the module's builders share, named as LangChain4j's providers name them:
+ * either an existing client, or the settings of one the builder makes. The client a builder makes
+ * logs through SLF4J (logger {@value KimiClient#LOGGER_NAME}), as the rest of a LangChain4j
+ * application does; {@code logRequests} and {@code logResponses} put its lines at {@code INFO}.
+ */
+final class ClientSettings {
+
+  KimiClient client;
+  String apiKey;
+  String baseUrl;
+  Duration timeout;
+  Integer maxRetries;
+  Boolean logRequests;
+  Boolean logResponses;
+  SamplingPolicy samplingPolicy;
+
+  /** The client: the given one, or one built from these settings. */
+  KimiClient resolve() {
+    if (client != null) {
+      List<String> conflicts = new ArrayList<>();
+      add(conflicts, "apiKey", apiKey);
+      add(conflicts, "baseUrl", baseUrl);
+      add(conflicts, "timeout", timeout);
+      add(conflicts, "maxRetries", maxRetries);
+      add(conflicts, "logRequests", logRequests);
+      add(conflicts, "logResponses", logResponses);
+      add(conflicts, "samplingPolicy", samplingPolicy);
+      if (!conflicts.isEmpty()) {
+        throw new IllegalStateException(
+            "client(..) brings its own settings; set "
+                + String.join(", ", conflicts)
+                + " on the KimiClient's builder instead");
+      }
+      return client;
+    }
+    KimiClient.Builder b = KimiClient.builder();
+    if (apiKey != null) {
+      b.apiKey(apiKey);
+    } else {
+      b.fromEnv();
+    }
+    if (baseUrl != null) {
+      b.baseUrl(baseUrl);
+    }
+    if (timeout != null) {
+      b.timeouts(Timeouts.defaults().withResponseHeaders(timeout).withStreamIdle(timeout));
+    }
+    if (maxRetries != null) {
+      b.retryPolicy(RetryPolicy.defaults().withMaxRetries(maxRetries));
+    }
+    boolean requests = Boolean.TRUE.equals(logRequests);
+    boolean responses = Boolean.TRUE.equals(logResponses);
+    if (requests || responses) {
+      b.logMessageContents(true);
+    }
+    b.logger(new Slf4jLogger(LoggerFactory.getLogger(KimiClient.LOGGER_NAME), requests, responses));
+    if (samplingPolicy != null) {
+      b.samplingPolicy(samplingPolicy);
+    }
+    return b.build();
+  }
+
+  /** Whether a streamed reply is logged whole when it ends (the SDK logs none of its chunks). */
+  boolean logsStreamedResponses() {
+    return client == null && Boolean.TRUE.equals(logResponses);
+  }
+
+  private static void add(List<String> names, String name, Object value) {
+    if (value != null) {
+      names.add(name);
+    }
+  }
+}
