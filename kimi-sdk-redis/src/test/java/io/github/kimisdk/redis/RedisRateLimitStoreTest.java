@@ -1,14 +1,14 @@
-package com.example.ratelimit;
+package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.ratelimit.RedisRateLimitStore.Fallback;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.redis.RedisRateLimitStore.Fallback;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.BufferedReader;

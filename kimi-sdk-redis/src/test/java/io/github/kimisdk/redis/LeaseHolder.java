@@ -1,4 +1,4 @@
-package com.example.ratelimit;
+package io.github.kimisdk.redis;
 
 import io.github.kimisdk.RateLimit;
 import java.time.Duration;

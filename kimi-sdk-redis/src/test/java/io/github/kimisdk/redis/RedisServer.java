@@ -1,4 +1,4 @@
-package com.example.ratelimit;
+package io.github.kimisdk.redis;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,8 +10,8 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A redis-server of the machine's packages on a free loopback port, without persistence, stopped
- * by its process id. It is ready when it logs that it accepts connections.
+ * A redis-server of the machine's packages on a free loopback port, without persistence, stopped by
+ * its process id. It is ready when it logs that it accepts connections.
  */
 final class RedisServer implements AutoCloseable {
 

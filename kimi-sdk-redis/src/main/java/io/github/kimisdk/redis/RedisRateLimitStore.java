@@ -1,4 +1,4 @@
-package com.example.ratelimit;
+package io.github.kimisdk.redis;
 
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
@@ -237,7 +237,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
-  /** Returns whether the store counts in this process because Redis was unreachable. */
+  /**
+   * Returns whether the store counts in this process because Redis was unreachable.
+   *
+   * @return true while it falls back
+   */
   public boolean fallenBack() {
     return down.get();
   }
