@@ -53,12 +53,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
   static final Duration RETRY_REDIS = Duration.ofSeconds(2);
 
   // KEYS: requests, tokens, leases, sequence. ARGV: lease, rpm, tpm, concurrency (0 = unlimited),
-  // tokens, lease millis (0 = no lease), poll millis. Returns 0 when taken, else millis to wait.
+  // tokens, lease millis (0 = no lease), poll millis, window millis. Returns 0 when taken, else
+  // millis to wait.
   static final String TAKE =
       """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local minute = 60000
+      local minute = tonumber(ARGV[8])
       local rpm, tpm, conc = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
       local tokens, leaseFor = tonumber(ARGV[5]), tonumber(ARGV[6])
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - minute)
@@ -127,12 +128,72 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean down = new AtomicBoolean();
   private final LongSupplier nanoTime;
+  private final long windowMillis;
   private volatile long retryAt;
 
-  private RedisRateLimitStore(UnifiedJedis redis, Fallback fallback, LongSupplier nanoTime) {
-    this.redis = Objects.requireNonNull(redis, "redis");
-    this.fallback = Objects.requireNonNull(fallback, "fallback");
-    this.nanoTime = nanoTime;
+  private RedisRateLimitStore(Builder b) {
+    this.redis = b.redis;
+    this.fallback = b.fallback;
+    this.nanoTime = b.nanoTime;
+    this.windowMillis = b.window.toMillis();
+  }
+
+  /**
+   * Returns a builder of a store kept in {@code redis}.
+   *
+   * @param redis the Redis client
+   * @return the builder
+   */
+  public static Builder builder(UnifiedJedis redis) {
+    return new Builder(redis);
+  }
+
+  /** Configures a {@link RedisRateLimitStore}. */
+  public static final class Builder {
+    private final UnifiedJedis redis;
+    private Fallback fallback = Fallback.FAIL_CLOSED;
+    private LongSupplier nanoTime = System::nanoTime;
+    private Duration window = Duration.ofMinutes(1);
+
+    private Builder(UnifiedJedis redis) {
+      this.redis = Objects.requireNonNull(redis, "redis");
+    }
+
+    /**
+     * Sets what the store does while Redis cannot be reached (default {@link
+     * Fallback#FAIL_CLOSED}).
+     *
+     * @param fallback the fallback
+     * @return this builder
+     */
+    public Builder fallback(Fallback fallback) {
+      this.fallback = Objects.requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    /** Sets the clock of the fallback's retry time; for tests. */
+    Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = nanoTime;
+      return this;
+    }
+
+    /**
+     * Sets the length of the rolling window, in place of the minute; for the fleet tests only,
+     * which scale Kimi's minute (their fake's clock) by the same factor.
+     */
+    Builder window(Duration window) {
+      this.window = window;
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     */
+    public RedisRateLimitStore build() {
+      return new RedisRateLimitStore(this);
+    }
   }
 
   /**
@@ -144,12 +205,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @return the store
    */
   public static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback) {
-    return new RedisRateLimitStore(redis, fallback, System::nanoTime);
+    return builder(redis).fallback(fallback).build();
   }
 
   /** As {@link #create(UnifiedJedis, Fallback)}, with the clock of its retry time; for tests. */
   static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback, LongSupplier nanoTime) {
-    return new RedisRateLimitStore(redis, fallback, nanoTime);
+    return builder(redis).fallback(fallback).nanoTime(nanoTime).build();
   }
 
   /** Returns the keys of {@code account}'s counters, in the order the scripts take them. */
@@ -172,7 +233,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(limits.maxConcurrency().orElse(0)),
             Long.toString(tokens),
             Long.toString(leaseFor.toMillis()),
-            Long.toString(LEASE_POLL_MILLIS));
+            Long.toString(LEASE_POLL_MILLIS),
+            Long.toString(windowMillis));
     try {
       long wait = (Long) run(takeSha, TAKE, keys(account), args);
       back();
