@@ -390,7 +390,7 @@ final class Fleet implements AutoCloseable {
       }
       fleet.go();
       fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
-      Thread.sleep(latency.toMillis() / 2);
+      Thread.sleep(latency.toMillis() / 6); // Redis is back while these calls are in flight
       fleet.redis.stop();
       Thread.sleep(outage.toMillis());
       fleet.redis.restart();

@@ -36,7 +36,7 @@ class FleetTest {
   @Test
   void throughARedisRestartFailingClosedTheConcurrencyLimitHoldsAndNoCallIsLost() throws Exception {
     Map<String, Object> f =
-        Fleet.restart("FAIL_CLOSED", 4, 8, Duration.ofSeconds(3), Duration.ofSeconds(2));
+        Fleet.restart("FAIL_CLOSED", 4, 4, Duration.ofSeconds(6), Duration.ofSeconds(2));
     Fleet.print("redis restart", f);
     assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
     assertThat(f.get("lost")).isEqualTo(0);
