@@ -1,6 +1,7 @@
 package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
@@ -119,23 +120,172 @@ class RedisRateLimitStoreTest {
   }
 
   @Test
-  void requestsPerMinuteAreSharedAndTheWaitIsTheOldestRequestsAge() {
+  void requestsPerMinuteAreSharedAndTheWaitIsTheOldestRequestsAgePlusItsWayToKimi() {
     RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
     RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
     RateLimit limit = RateLimit.builder().requestsPerMinute(3).tokensPerMinute(1_000).build();
+    Duration minute = Duration.ofMinutes(1).plus(RedisRateLimitStore.SEND_MARGIN);
 
-    assertThat(one.tryTake("org-rpm", "", limit, 100, Duration.ZERO)).isZero();
-    assertThat(two.tryTake("org-rpm", "", limit, 100, Duration.ZERO)).isZero();
-    assertThat(two.tryTake("org-other", "", limit, 100, Duration.ZERO)).isZero();
-    assertThat(one.tryTake("org-rpm", "", limit, 900, Duration.ZERO)) // tokens: 200 + 900 > 1000
-        .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
-    assertThat(one.tryTake("org-rpm", "", limit, 100, Duration.ZERO)).isZero();
+    assertThat(one.tryTake("org-rpm", "a1", limit, 100, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-rpm", "b1", limit, 100, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-other", "b2", limit, 100, Duration.ZERO)).isZero();
+    assertThat(one.tryTake("org-rpm", "a2", limit, 900, Duration.ZERO)) // tokens: 200 + 900 > 1000
+        .isBetween(minute.minusSeconds(1), minute);
+    one.giveBack("org-rpm", "a2"); // it stops waiting, and leaves the line
+    assertThat(one.tryTake("org-rpm", "a3", limit, 100, Duration.ZERO)).isZero();
     // the third request was the minute's last
-    assertThat(two.tryTake("org-rpm", "", limit, 1, Duration.ZERO))
-        .isBetween(Duration.ofSeconds(59), Duration.ofSeconds(60));
+    assertThat(two.tryTake("org-rpm", "b3", limit, 1, Duration.ZERO))
+        .isBetween(minute.minusSeconds(1), minute);
     try (RedisClient c = redis.client()) {
-      assertThat(c.pttl(RedisRateLimitStore.keys("org-rpm").get(0))).isBetween(59_000L, 60_000L);
+      assertThat(c.pttl(RedisRateLimitStore.keys("org-rpm").get(0)))
+          .isBetween(minute.toMillis() - 1_000, minute.toMillis());
     }
+  }
+
+  @Test
+  void aCallerThatGaveASlotBackDoesNotTakeItAgainBeforeTheOneWaiting() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-fair", "a1", limit, lease); // a fresh Redis waits for holders first
+    assertThat(two.tryTake("org-fair", "b1", limit, 0, lease)).isPositive(); // waits in line
+
+    one.giveBack("org-fair", "a1");
+    assertThat(one.tryTake("org-fair", "a2", limit, 0, lease)).isPositive(); // b1 first
+    assertThat(two.tryTake("org-fair", "b1", limit, 0, lease)).isZero();
+    two.giveBack("org-fair", "b1");
+    assertThat(one.tryTake("org-fair", "a2", limit, 0, lease)).isZero();
+  }
+
+  @Test
+  void aCallerThatStoppedAskingLeavesTheLineASecondAfterItWasDue() throws Exception {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-gone", "a1", limit, lease);
+    assertThat(one.tryTake("org-gone", "dead", limit, 0, lease)).isPositive(); // then it dies
+    one.giveBack("org-gone", "a1");
+
+    long start = System.nanoTime();
+    Duration wait = one.tryTake("org-gone", "next", limit, 0, lease);
+    assertThat(wait).isPositive(); // "dead" is ahead of it, for now
+    while (!wait.isZero()) {
+      assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+      Thread.sleep(wait.toMillis());
+      wait = one.tryTake("org-gone", "next", limit, 0, lease);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(RedisRateLimitStore.LINE_SLACK_MILLIS - 100));
+  }
+
+  @Test
+  void aPauseHoldsEveryStoreOfTheAccountAndALaterShorterOneNeverShortensIt() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().requestsPerMinute(100).build();
+
+    one.pause("org-pause", Duration.ofSeconds(30), null);
+    two.pause("org-pause", Duration.ofSeconds(2), null);
+    assertThat(two.tryTake("org-pause", "b1", limit, 0, Duration.ZERO))
+        .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+    assertThat(two.tryTake("org-other", "b2", limit, 0, Duration.ZERO)).isZero();
+    try (RedisClient c = redis.client()) {
+      assertThat(c.pttl(RedisRateLimitStore.keys("org-pause").get(4))).isBetween(29_000L, 30_000L);
+    }
+  }
+
+  @Test
+  void limitsStatedInA429HoldForEveryStoreOfTheAccount() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit mine = RateLimit.builder().requestsPerMinute(100).build();
+
+    one.pause("org-said", Duration.ofMillis(1), RateLimit.builder().requestsPerMinute(2).build());
+    awaitTake(two, "org-said", "b1", mine, Duration.ZERO);
+    assertThat(two.tryTake("org-said", "b2", mine, 0, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-said", "b3", mine, 0, Duration.ZERO)) // 2, not 100
+        .isGreaterThan(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void renewedLeasesOutliveTheirLengthAndLeasesLostInARestartAreRegisteredAgain() throws Exception {
+    RedisRateLimitStore one =
+        RedisRateLimitStore.builder(track(redis.client()))
+            .leaseLength(Duration.ofSeconds(3))
+            .build();
+    assertThat(one.renewedLease()).isEqualTo(Duration.ofSeconds(3));
+    RateLimit limit = RateLimit.builder().maxConcurrency(2).build();
+    Duration lease = Duration.ofSeconds(3);
+    awaitTake(one, "org-renew", "a1", limit, lease);
+    awaitTake(one, "org-renew", "a2", limit, lease);
+
+    try (RedisClient c = redis.client()) {
+      String leases = RedisRateLimitStore.keys("org-renew").get(2);
+      one.renew("org-renew", List.of("a1", "a2"), Duration.ofSeconds(20));
+      assertThat(c.zscore(leases, "a1") - c.zscore(leases, "a2")).isZero();
+      assertThat(c.pttl(leases)).isBetween(19_000L, 20_001L);
+    }
+    redis.stop();
+    redis.restart(); // empty: both leases are gone
+    try (RedisClient c = redis.client()) {
+      String leases = RedisRateLimitStore.keys("org-renew").get(2);
+      assertThat(c.exists(leases)).isFalse();
+      // a new slot waits for the holders to register theirs again (a third of the lease + 1 s)
+      Duration wait = one.tryTake("org-renew", "new", limit, 0, lease);
+      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
+      one.renew("org-renew", List.of("a1", "a2"), lease);
+      assertThat(c.zcard(leases)).isEqualTo(2);
+      Thread.sleep(wait.toMillis());
+      awaitRefused(one, "org-renew", "new", limit, lease); // both slots are held again
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedNamesItselfWhenItRenewsOrPauses() {
+    RedisRateLimitStore store = store(Fallback.IN_PROCESS);
+    redis.stop();
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    assertThatThrownBy(() -> store.renew("org-down", List.of("a1"), Duration.ofSeconds(15)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Redis is unreachable");
+    assertThatThrownBy(() -> store.pause("org-down", Duration.ofSeconds(5), null))
+        .hasMessageContaining("Redis is unreachable");
+    // the fallback counts alone, and still honours the pause this process saw
+    assertThat(store.tryTake("org-down", "a1", limit, 0, Duration.ofSeconds(15))).isPositive();
+  }
+
+  /** Takes when the store allows, asking again as the rate limiter does, within 10 s. */
+  private static void awaitTake(
+      RedisRateLimitStore s, String account, String name, RateLimit limit, Duration lease) {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Duration wait;
+    while (!(wait = s.tryTake(account, name, limit, 0, lease)).isZero()) {
+      assertThat(System.nanoTime()).isLessThan(end);
+      try {
+        Thread.sleep(Math.min(wait.toMillis(), 1_000));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Asserts that the store refuses, once the restart grace (if any) has passed. */
+  private static void awaitRefused(
+      RedisRateLimitStore s, String account, String name, RateLimit limit, Duration lease)
+      throws InterruptedException {
+    Duration poll = Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS);
+    Duration wait = s.tryTake(account, name, limit, 0, lease);
+    for (int i = 0; i < 3 && !wait.equals(poll); i++) { // Redis counts its uptime in seconds
+      Thread.sleep(wait.toMillis());
+      wait = s.tryTake(account, name, limit, 0, lease);
+    }
+    assertThat(wait).isEqualTo(poll);
+  }
+
+  private RedisClient track(RedisClient c) {
+    open.add(c);
+    return c;
   }
 
   @Test
