@@ -18,8 +18,10 @@ import io.github.kimisdk.model.ModelInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +83,7 @@ public final class RateLimiter {
   private final boolean shared; // the user's store: other clients and processes spend it too
   private final Duration leaseFor;
   private final boolean renewed; // the store renews leases: short ones, renewed while calls live
-  private final java.util.Set<String> held = new java.util.LinkedHashSet<>();
+  private final Set<String> held = new LinkedHashSet<>();
   private boolean renewing;
   private boolean renewFailing;
   private final String leasePrefix;
