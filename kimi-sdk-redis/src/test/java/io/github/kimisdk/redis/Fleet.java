@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * through a real {@code redis-server}, against a {@link FakeKimiServer} that enforces the account's
  * limits as Kimi does and logs each request's arrival by process. Each scenario starts what it
  * needs, stops it by process id ({@code kill -9} for a client that dies, a Redis restarted empty on
- * its port), and returns its figures. {@link #main} runs them all, in the long form (about N
+ * its port), and returns its figures. {@link #main} runs them all, in the long form (about 6
  * minutes) or, with {@code short}, in the form {@code FleetTest} runs in CI.
  *
  * <p>Only loopback; every wait is bounded.

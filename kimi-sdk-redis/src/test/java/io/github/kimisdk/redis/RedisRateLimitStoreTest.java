@@ -57,16 +57,22 @@ class RedisRateLimitStoreTest {
     redis.close();
   }
 
+  /**
+   * Returns a store with leases of 3 s, so that a Redis just started gives out its first slot after
+   * 2 s (a third of the lease plus a second) rather than 6.
+   */
   private RedisRateLimitStore store(Fallback fallback) {
-    RedisClient client = redis.client();
-    open.add(client);
-    return RedisRateLimitStore.create(client, fallback);
+    return store(fallback, System::nanoTime);
   }
 
   private RedisRateLimitStore store(Fallback fallback, java.util.function.LongSupplier nanoTime) {
     RedisClient client = redis.client();
     open.add(client);
-    return RedisRateLimitStore.create(client, fallback, nanoTime);
+    return RedisRateLimitStore.builder(client)
+        .fallback(fallback)
+        .nanoTime(nanoTime)
+        .leaseLength(Duration.ofSeconds(3))
+        .build();
   }
 
   private KimiClient client(Setup h) {
@@ -253,6 +259,33 @@ class RedisRateLimitStoreTest {
         .hasMessageContaining("Redis is unreachable");
     // the fallback counts alone, and still honours the pause this process saw
     assertThat(store.tryTake("org-down", "a1", limit, 0, Duration.ofSeconds(15))).isPositive();
+  }
+
+  @Test
+  void aPromotedReplicaHoldsTheLeasesItReplicatedAndTheFleetGoesOnThere() throws Exception {
+    try (RedisServer replica = RedisServer.startReplicaOf(redis.port());
+        RedisClient onPrimary = redis.client();
+        RedisClient onReplica = replica.client()) {
+      RedisRateLimitStore primary = RedisRateLimitStore.create(onPrimary, Fallback.FAIL_CLOSED);
+      RateLimit two = RateLimit.builder().maxConcurrency(2).build();
+      Duration lease = Duration.ofSeconds(15);
+      awaitTake(primary, "org-ha", "a1", two, lease);
+      awaitTake(primary, "org-ha", "a2", two, lease);
+      String leases = RedisRateLimitStore.keys("org-ha").get(2);
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (onReplica.zcard(leases) < 2) { // replicated asynchronously
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(10);
+      }
+
+      redis.stop(); // the primary dies, and its replica takes over
+      replica.promote();
+      RedisRateLimitStore promoted = RedisRateLimitStore.create(onReplica, Fallback.FAIL_CLOSED);
+      awaitRefused(promoted, "org-ha", "b1", two, lease); // both slots are still held
+      promoted.renew("org-ha", List.of("a1", "a2"), lease); // their holders renew there
+      promoted.giveBack("org-ha", "a1");
+      awaitTake(promoted, "org-ha", "b1", two, lease);
+    }
   }
 
   /** Takes when the store allows, asking again as the rate limiter does, within 10 s. */
