@@ -12,8 +12,9 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A redis-server of the machine's packages on a free loopback port, without persistence, stopped by
- * its process id. It is ready when it logs that it accepts connections.
+ * A redis-server of the machine's packages on a free loopback port, without persistence (a
+ * replica's sync snapshot goes to the temporary directory), stopped by its process id. It is ready
+ * when it logs that it accepts connections.
  */
 final class RedisServer implements AutoCloseable {
 
@@ -59,7 +60,11 @@ final class RedisServer implements AutoCloseable {
                 "--save",
                 "",
                 "--appendonly",
-                "no"));
+                "no",
+                "--dir", // where a replica's sync writes its snapshot: never the work tree
+                System.getProperty("java.io.tmpdir"),
+                "--dbfilename",
+                "kimi-sdk-redis-" + port + ".rdb"));
     command.addAll(extra);
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out =
@@ -125,5 +130,12 @@ final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    try {
+      java.nio.file.Files.deleteIfExists(
+          java.nio.file.Path.of(
+              System.getProperty("java.io.tmpdir"), "kimi-sdk-redis-" + port + ".rdb"));
+    } catch (IOException e) {
+      // a snapshot left in the temporary directory
+    }
   }
 }
