@@ -66,6 +66,8 @@ public final class RateLimiter {
   /** How soon a lease renewal that failed is tried again. */
   static final Duration RENEW_RETRY = Duration.ofSeconds(1);
 
+  private static final Duration MIN_RENEWAL = Duration.ofMillis(100);
+
   private volatile System.Logger log = System.getLogger(ClientCore.LOGGER_NAME);
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
@@ -492,8 +494,10 @@ public final class RateLimiter {
     }
   }
 
+  /** Returns the time between renewals: a third of the lease, never under 100 ms. */
   private Duration renewEvery() {
-    return leaseFor.dividedBy(3);
+    Duration d = leaseFor.dividedBy(3);
+    return d.compareTo(MIN_RENEWAL) < 0 ? MIN_RENEWAL : d;
   }
 
   /**

@@ -287,6 +287,16 @@ class SharedRateLimiterTest {
   }
 
   @Test
+  void aStoreOfTinyLeasesIsRenewedNoMoreOftenThanEveryHundredMilliseconds() {
+    RecordingStore store = new RecordingStore();
+    store.lease = Duration.ofMillis(1);
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    l.acquire("m", 0, true);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(store.renewed).hasSize(10);
+  }
+
+  @Test
   void aStoreThatDoesNotRenewKeepsLeasesOfTwiceTheTimeoutAndIsNeverAskedToRenew() {
     RecordingStore store = new RecordingStore();
     RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
