@@ -59,7 +59,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p><b>Restarts.</b> A Redis restarted empty has lost the leases: the clients holding them
  * register them again at their next renewal (within a third of the lease length), and until then,
- * for a third of the lease length plus a second after Redis started, the store gives out no new
+ * for a third of the lease length plus two seconds after Redis started, the store gives out no new
  * slot, so the concurrency limit holds across the restart. The minute's counters start empty: in
  * the minute around a restart the fleet can send up to twice the requests-per-minute limit (Kimi
  * answers the excess with 429s, whose pause is then shared).
@@ -99,6 +99,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   /** How long lower limits stated in a 429 hold after the last 429 that stated them. */
   static final long STATED_MILLIS = 600_000;
+
+  /**
+   * How much longer than a third of the lease a Redis that just started waits before its first new
+   * slot: the holders renew every third of the lease, and one may be late.
+   */
+  static final Duration RESTART_MARGIN = Duration.ofSeconds(2);
 
   /** How long the fallback is used before Redis is tried again. */
   static final Duration RETRY_REDIS = Duration.ofSeconds(2);
@@ -344,7 +350,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     /**
      * Sets how long a lease lasts unless renewed (default {@link #DEFAULT_LEASE}): the longest a
      * killed process keeps its slots. Clients renew every third of it, and after a Redis restart no
-     * slot is given out for a third of it plus a second.
+     * slot is given out for a third of it plus two seconds.
      *
      * @param lease from 3 to 30 seconds
      * @return this builder
@@ -427,7 +433,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(LEASE_POLL_MILLIS),
             Long.toString(windowMillis),
             Long.toString(SEND_MARGIN.toMillis()),
-            Long.toString(this.lease.dividedBy(3).toMillis() + 1_000),
+            Long.toString(this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis()),
             Long.toString(LINE_SLACK_MILLIS));
     try {
       long wait = (Long) run(takeSha, TAKE, keys(account), args);

@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The fleet harness of issue 55: client JVMs ({@link FleetClient}) sharing one account's limits
@@ -325,8 +326,8 @@ final class Fleet implements AutoCloseable {
   /**
    * Three processes share a concurrency limit. Process p1 sends first, and Kimi refuses its
    * requests with a 429 ({@code Retry-After}), then every request for that long (an account-wide
-   * limit); the two others start sending half a second after that 429. Figures: the requests they
-   * sent before its {@code Retry-After} had passed, and all 429s.
+   * limit); the two others start sending once p1 shared its pause (or 2 s after that 429). Figures:
+   * the requests they sent before its {@code Retry-After} had passed, and all 429s.
    */
   static Map<String, Object> shared429(int calls, long retryAfterSeconds) throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
@@ -341,7 +342,14 @@ final class Fleet implements AutoCloseable {
         throw new IOException("Kimi never refused p1: the scenario did not run");
       }
       long at = fleet.refusedAt();
-      Thread.sleep(500);
+      // the others start once p1 has shared its pause (at most 2 s: a store that shares none)
+      try (RedisClient c = fleet.redis.client()) {
+        String pause = RedisRateLimitStore.keys("org-fleet").get(4);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!c.exists(pause) && System.nanoTime() - end < 0) {
+          Thread.sleep(10);
+        }
+      }
       cs.get(1).go();
       cs.get(2).go();
       Done d = new Done(0, 0, 0, "");

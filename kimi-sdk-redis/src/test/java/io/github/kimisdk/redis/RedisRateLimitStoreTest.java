@@ -59,7 +59,7 @@ class RedisRateLimitStoreTest {
 
   /**
    * Returns a store with leases of 3 s, so that a Redis just started gives out its first slot after
-   * 2 s (a third of the lease plus a second) rather than 6.
+   * 3 s (a third of the lease plus two seconds) rather than 7.
    */
   private RedisRateLimitStore store(Fallback fallback) {
     return store(fallback, System::nanoTime);
@@ -237,10 +237,10 @@ class RedisRateLimitStoreTest {
     try (RedisClient c = redis.client()) {
       String leases = RedisRateLimitStore.keys("org-renew").get(2);
       assertThat(c.exists(leases)).isFalse();
-      // a new slot waits for the holders to register theirs again (a third of the lease + 1 s)
+      // a new slot waits for the holders to register theirs again (a third of the lease + 2 s)
       Duration wait = one.tryTake("org-renew", "new", limit, 0, lease);
-      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
-      one.renew("org-renew", List.of("a1", "a2"), lease);
+      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
+      one.renew("org-renew", List.of("a1", "a2"), Duration.ofSeconds(20)); // outlives the wait
       assertThat(c.zcard(leases)).isEqualTo(2);
       Thread.sleep(wait.toMillis());
       awaitRefused(one, "org-renew", "new", limit, lease); // both slots are held again
