@@ -3,8 +3,9 @@
 # enforces one account's requests per minute and concurrency, first with each process limiting
 # itself (RateLimit alone: every process spends the whole budget, so the server answers 429s),
 # then with the limits kept in Redis (RedisRateLimitStore: the processes split one budget). Only
-# loopback; it builds what it needs (this checkout's kimi-sdk, installed into ~/.m2, and this
-# example) and needs redis-server (apt-get install -y redis-server). Its last line is the summary.
+# loopback; it builds what it needs (this checkout's kimi-sdk and kimi-sdk-redis, installed into
+# the local Maven repository, and this example) and needs redis-server (apt-get install -y
+# redis-server). Its last line is the summary.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,8 +20,9 @@ if ! command -v redis-server >/dev/null; then
   exit 1
 fi
 
-echo "run.sh: building kimi-sdk, kimi-sdk-testing and the example" >&2
-mvn -B -q -f ../../pom.xml -pl kimi-sdk-testing -am install -DskipTests -Djacoco.skip=true \
+echo "run.sh: building kimi-sdk, kimi-sdk-testing, kimi-sdk-redis and the example" >&2
+mvn -B -q -f ../../pom.xml -P all -pl kimi-sdk-testing,kimi-sdk-redis -am install -DskipTests \
+  -Djacoco.skip=true \
   -Dmaven.javadoc.skip=true >&2
 mvn -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt >&2

@@ -49,11 +49,12 @@ import java.util.OptionalLong;
  * <p><b>On a 429.</b> When Kimi answers {@link RateLimitException} or {@link
  * EngineOverloadedException}, the whole client pauses: nobody sharing it sends until the pause ends
  * ({@code Retry-After}, or Kimi's "try again after N seconds", or else 1 s doubling per repeated
- * refusal up to 60 s). After the pause one request goes first; the others follow once it succeeds.
- * When Kimi's message states the organisation's limit ("max RPM: 100", "max concurrency: 15", "TPM
- * rate limit, current:…, limit:…"), the client lowers its own limit to match. The refused call
- * itself fails or is retried as the {@link RetryPolicy} says, its retry queued behind the pause
- * like everyone else.
+ * refusal up to 60 s); with a {@link #store() store}, the pause is kept in it too, so that every
+ * client and process of the account waits ({@link RateLimitStore#pause}). After the pause one
+ * request goes first; the others follow once it succeeds. When Kimi's message states the
+ * organisation's limit ("max RPM: 100", "max concurrency: 15", "TPM rate limit, current:…,
+ * limit:…"), the client lowers its own limit to match. The refused call itself fails or is retried
+ * as the {@link RetryPolicy} says, its retry queued behind the pause like everyone else.
  *
  * <p>Moonshot's limits are per organisation, not per key or per client, and they change: the
  * presets are the published tables (see {@link #tier(int)}). When several processes share an

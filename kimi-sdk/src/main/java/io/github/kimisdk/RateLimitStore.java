@@ -4,6 +4,7 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.client.LocalRateLimitStore;
 import java.time.Duration;
+import java.util.Collection;
 
 /**
  * Where a {@link RateLimit} keeps its counters: the requests and tokens spent in the rolling minute
@@ -12,7 +13,7 @@ import java.time.Duration;
  * one account's budget instead of each spending all of it.
  *
  * <pre>{@code
- * RateLimitStore redis = RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED); // yours
+ * RateLimitStore redis = RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED); // kimi-sdk-redis
  * KimiClient kimi = KimiClient.builder()
  *     .fromEnv()
  *     .rateLimit(RateLimit.tier(1).toBuilder()
@@ -30,15 +31,21 @@ import java.time.Duration;
  * the call fails with a {@link ConnectionException} naming the store (retried as the {@link
  * RetryPolicy} says); a store that should rather fall back to counting in process does so itself.
  *
- * <p><b>Contract.</b> Both methods may be called from any thread, never while the client holds a
+ * <p><b>Contract.</b> Every method may be called from any thread, never while the client holds a
  * lock, and should answer within milliseconds. {@link #tryTake} is all or nothing: it takes one
  * request, {@code tokens} tokens and (when {@code leaseFor} is positive) one concurrency lease
- * together, or nothing. A lease not given back expires {@code leaseFor} after it was taken, so a
- * process that dies mid-call frees its slots; the client asks for twice the call's timeout ({@link
- * Timeouts#overall()} or {@link Timeouts#streamTotal()}, else connect plus response headers).
- * Requests and tokens are not given back: they return to the budget 60 seconds after they were
- * spent. The account key is whatever the processes agree on (an organisation id, a team name);
- * never the API key, since stores write it to keys and logs.
+ * together, or nothing. A lease not given back expires {@code leaseFor} after it was taken or last
+ * {@linkplain #renew renewed}, so a process that dies mid-call frees its slots. A store whose
+ * {@link #renewedLease()} is positive gets short leases of that length, renewed by one timer per
+ * client while their calls live (a dead process's slots return within that time, whatever its
+ * timeouts; a two-hour stream keeps its slot); any other store gets leases of twice the call's
+ * timeout ({@link Timeouts#overall()} or {@link Timeouts#streamTotal()}, else connect plus response
+ * headers), never renewed. Requests and tokens are not given back: they return to the budget 60
+ * seconds after they were spent. After a 429 the client {@linkplain #pause pauses} the account in
+ * the store, so that the other processes wait too. The account key is whatever the processes agree
+ * on (an organisation id, a team name); never the API key, since stores write it to keys and logs.
+ * The methods added after {@link #tryTake} and {@link #giveBack} have defaults, so a store written
+ * against the first contract keeps working as it did.
  */
 public interface RateLimitStore {
 
@@ -48,7 +55,9 @@ public interface RateLimitStore {
    * limits now; otherwise takes nothing.
    *
    * @param account the account whose budget is spent
-   * @param lease a name for the concurrency lease, unique across processes
+   * @param lease the call's name, unique across processes and the same each time the client asks
+   *     again for the same call (empty for a client's own in-process counters): the name of its
+   *     concurrency lease, by which a store may also keep refused callers in line
    * @param limits the limits to hold: {@link RateLimit#maxConcurrency()}, {@link
    *     RateLimit#requestsPerMinute()} and {@link RateLimit#tokensPerMinute()} (unset ones are not
    *     enforced); the client passes lower ones after Kimi states lower limits in a 429
@@ -56,13 +65,16 @@ public interface RateLimitStore {
    * @param leaseFor how long the lease lasts if it is not given back, or {@link Duration#ZERO} when
    *     the call takes no concurrency slot (platform calls)
    * @return {@link Duration#ZERO} when taken; otherwise how long to wait before asking again (the
-   *     time until enough of the minute's budget returns, or a short poll while the leases are out)
+   *     time until enough of the minute's budget returns or a {@linkplain #pause pause} ends, or a
+   *     short poll while the leases are out)
    */
   Duration tryTake(String account, String lease, RateLimit limits, long tokens, Duration leaseFor);
 
   /**
    * Gives back the concurrency lease {@code lease} of {@code account}; one that expired or was
-   * never taken is ignored.
+   * never taken is ignored. The client also gives back the name of a call that stopped waiting
+   * (cancelled, or past {@link RateLimit#maxQueueWait()}) after the store refused it, so that a
+   * store that keeps refused callers in line forgets it.
    *
    * @param account the account
    * @param lease the lease named in {@link #tryTake}
@@ -70,9 +82,49 @@ public interface RateLimitStore {
   void giveBack(String account, String lease);
 
   /**
+   * Returns how long a lease lasts when this store has the client renew it: the client then asks
+   * every lease for this long and renews those it holds a third of that apart, with one timer per
+   * client (never on a caller's thread), for as long as their calls live. {@link Duration#ZERO},
+   * the default, means this store does not renew leases: the client asks each for twice the call's
+   * timeout, and never renews it.
+   *
+   * @return the length of a renewed lease, or zero
+   */
+  default Duration renewedLease() {
+    return Duration.ZERO;
+  }
+
+  /**
+   * Extends each of {@code leases} of {@code account} to {@code leaseFor} from now, and registers
+   * again those the store no longer holds (an empty store after a restart): their calls are still
+   * in flight, so they count against the concurrency limit. Called only when {@link
+   * #renewedLease()} is positive. A renewal that fails (this method throws) is logged by the client
+   * once per outage and tried again a second later; it never fails or delays a call.
+   *
+   * @param account the account
+   * @param leases the leases the client holds, as named in {@link #tryTake}
+   * @param leaseFor how long each lasts from now
+   */
+  default void renew(String account, Collection<String> leases, Duration leaseFor) {}
+
+  /**
+   * Pauses {@code account} after Kimi refused one of its calls with a 429: until {@code pause} has
+   * passed, {@link #tryTake} takes nothing for any client or process of the account and answers the
+   * time left. A pause already set that ends later is kept: a later, shorter pause never shortens
+   * it. The default ignores the pause (only the client that saw the 429 waits).
+   *
+   * @param account the account
+   * @param pause how long from now ({@code Retry-After}, or Kimi's "try again after N seconds")
+   * @param stated the limits Kimi's refusal stated ("max RPM: 100", "max concurrency: 15", a TPM
+   *     limit), or null when it stated none; a store that can hold them enforces them for every
+   *     process of the account, in place of higher ones given to {@link #tryTake}
+   */
+  default void pause(String account, Duration pause, RateLimit stated) {}
+
+  /**
    * Returns a new store that counts in this process's memory, as a client without a store does.
-   * Clients given the same instance (and the same account) share one budget within the JVM. Its
-   * leases do not expire, since their holders cannot outlive it.
+   * Clients given the same instance (and the same account) share one budget within the JVM, and its
+   * pauses and stated limits. Its leases do not expire, since their holders cannot outlive it.
    *
    * @return a new, empty store
    */
@@ -95,6 +147,16 @@ public interface RateLimitStore {
       @Override
       public void giveBack(String account, String lease) {
         counters.giveBack(account, lease);
+      }
+
+      @Override
+      public void pause(String account, Duration pause, RateLimit stated) {
+        counters.pause(
+            account,
+            pause,
+            stated == null ? 0 : stated.maxConcurrency().orElse(0),
+            stated == null ? 0 : stated.requestsPerMinute().orElse(0),
+            stated == null ? 0 : stated.tokensPerMinute().orElse(0));
       }
 
       @Override

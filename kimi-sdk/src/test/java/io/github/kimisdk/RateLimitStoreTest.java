@@ -74,4 +74,35 @@ class RateLimitStoreTest {
     assertThat(store.tryTake("org", "b", one, 0, lease)).isZero();
     assertThat(store.tryTake("org", "c", one, 0, lease)).isPositive();
   }
+
+  @Test
+  void anInProcessStorePausesItsAccountKeepsTheLongerPauseAndHoldsStatedLimits() {
+    RateLimit one = RateLimit.builder().maxConcurrency(5).build();
+    assertThat(store.renewedLease()).isZero(); // its leases need no renewal
+    store.renew("org", java.util.List.of("a"), Duration.ofSeconds(1)); // and renewing is harmless
+    store.pause("org", Duration.ofMinutes(10), RateLimit.builder().maxConcurrency(1).build());
+    store.pause("org", Duration.ofSeconds(1), null);
+    assertThat(store.tryTake("org", "a", one, 0, Duration.ofMillis(1)))
+        .isGreaterThan(Duration.ofMinutes(9));
+    assertThat(store.tryTake("other", "a", one, 0, Duration.ofMillis(1))).isZero();
+  }
+
+  @Test
+  void aStoreWrittenAgainstTheFirstContractKeepsItsOldBehaviour() {
+    RateLimitStore old =
+        new RateLimitStore() {
+          @Override
+          public Duration tryTake(
+              String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+            return Duration.ZERO;
+          }
+
+          @Override
+          public void giveBack(String account, String lease) {}
+        };
+    assertThat(old.renewedLease()).isZero();
+    old.renew("org", java.util.List.of("a"), Duration.ofSeconds(1));
+    old.pause("org", Duration.ofSeconds(1), null);
+    assertThat(old.tryTake("org", "a", RateLimit.tier(1), 0, Duration.ZERO)).isZero();
+  }
 }

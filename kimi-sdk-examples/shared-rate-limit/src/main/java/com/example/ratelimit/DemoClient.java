@@ -1,11 +1,12 @@
 package com.example.ratelimit;
 
-import com.example.ratelimit.RedisRateLimitStore.Fallback;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.redis.RedisRateLimitStore;
+import io.github.kimisdk.redis.RedisRateLimitStore.Fallback;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The in-process counters behind {@link io.github.kimisdk.RateLimitStore#inProcess()} and a client
- * without a store: a rolling-minute {@link MinuteWindow} for requests and one for tokens, and the
- * set of leases out, per account. It takes plain numbers rather than the root's types, so that the
- * root package can build it without the two packages using each other. Every method holds {@code
- * this}; the clock is the client's (virtual in tests). Leases never expire here: their holders live
- * in the same process.
+ * without a store: a rolling-minute {@link MinuteWindow} for requests and one for tokens, the set
+ * of leases out, and the pause and limits a 429 stated, per account. It takes plain numbers rather
+ * than the root's types, so that the root package can build it without the two packages using each
+ * other. Every method holds {@code this}; the clock is the client's (virtual in tests). Leases
+ * never expire here: their holders live in the same process.
  */
 public final class LocalRateLimitStore {
 
@@ -49,13 +49,16 @@ public final class LocalRateLimitStore {
       boolean slot) {
     Account a = accounts.computeIfAbsent(account, k -> new Account());
     long now = nanoTime.getAsLong();
-    a.requests.capacity = requestsPerMinute;
-    a.tokens.capacity = tokensPerMinute;
+    if (a.paused && now - a.pausedUntil < 0) {
+      return Duration.ofNanos(a.pausedUntil - now);
+    }
+    a.requests.capacity = Math.min(requestsPerMinute, a.statedRequests);
+    a.tokens.capacity = Math.min(tokensPerMinute, a.statedTokens);
     long wait = Math.max(a.requests.waitFor(1, now), a.tokens.waitFor(tokens, now));
     if (wait > 0) {
       return Duration.ofNanos(wait);
     }
-    if (slot && a.leases.size() >= maxConcurrency) {
+    if (slot && a.leases.size() >= Math.min(maxConcurrency, a.statedConcurrency)) {
       return LEASE_POLL;
     }
     a.requests.take(1, now);
@@ -74,6 +77,30 @@ public final class LocalRateLimitStore {
     }
   }
 
+  /**
+   * Pauses {@code account} for {@code pause} from now, unless a pause that ends later is set, and
+   * lowers its limits to those stated (0: not stated), as {@link
+   * io.github.kimisdk.RateLimitStore#pause} describes.
+   */
+  public synchronized void pause(
+      String account, Duration pause, long maxConcurrency, long requestsPerMinute, long tokens) {
+    Account a = accounts.computeIfAbsent(account, k -> new Account());
+    long until = nanoTime.getAsLong() + pause.toNanos();
+    if (!a.paused || until - a.pausedUntil > 0) {
+      a.pausedUntil = until;
+      a.paused = true;
+    }
+    if (maxConcurrency > 0) {
+      a.statedConcurrency = Math.min(a.statedConcurrency, maxConcurrency);
+    }
+    if (requestsPerMinute > 0) {
+      a.statedRequests = Math.min(a.statedRequests, requestsPerMinute);
+    }
+    if (tokens > 0) {
+      a.statedTokens = Math.min(a.statedTokens, tokens);
+    }
+  }
+
   /** Returns how many leases of {@code account} are out; for tests. */
   synchronized int leases(String account) {
     Account a = accounts.get(account);
@@ -84,5 +111,10 @@ public final class LocalRateLimitStore {
     final MinuteWindow requests = new MinuteWindow(Long.MAX_VALUE);
     final MinuteWindow tokens = new MinuteWindow(Long.MAX_VALUE);
     final Set<String> leases = new HashSet<>();
+    boolean paused;
+    long pausedUntil;
+    long statedConcurrency = Long.MAX_VALUE;
+    long statedRequests = Long.MAX_VALUE;
+    long statedTokens = Long.MAX_VALUE;
   }
 }

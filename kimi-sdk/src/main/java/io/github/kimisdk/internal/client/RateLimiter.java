@@ -18,8 +18,10 @@ import io.github.kimisdk.model.ModelInfo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -46,13 +48,27 @@ import java.util.function.Supplier;
  * picks the next waiter under the lock, asks the store without it (a shared store may do I/O), and
  * grants under the lock again. Only the drain removes waiters from the queues, so the waiter it
  * picked is still their head when it grants. {@link Permit#finish} gives the lease back to the
- * store without the lock too.
+ * store without the lock too, and after a 429 pauses the account in a shared store before it lets
+ * the queue move on.
+ *
+ * <p>Leases of a store that renews them ({@link RateLimitStore#renewedLease()} positive) are short,
+ * and renewed while their calls live by one timer per limiter: {@code held} (guarded by this) holds
+ * the leases of granted slot permits not yet finished, and a renewal is armed ({@code renewing})
+ * whenever it is not empty. The renewal runs on the scheduler's thread, never a caller's; one that
+ * fails is logged once per outage and tried again a second later.
  */
 public final class RateLimiter {
 
   static final long MINUTE_NANOS = MinuteWindow.MINUTE_NANOS;
   private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
   private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
+
+  /** How soon a lease renewal that failed is tried again. */
+  static final Duration RENEW_RETRY = Duration.ofSeconds(1);
+
+  private static final Duration MIN_RENEWAL = Duration.ofMillis(100);
+
+  private volatile System.Logger log = System.getLogger(ClientCore.LOGGER_NAME);
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
   public static final Throwable CANCELLED = new CancellationException("cancelled");
@@ -68,12 +84,17 @@ public final class RateLimiter {
   private final String account;
   private final boolean shared; // the user's store: other clients and processes spend it too
   private final Duration leaseFor;
+  private final boolean renewed; // the store renews leases: short ones, renewed while calls live
+  private final Set<String> held = new LinkedHashSet<>();
+  private boolean renewing;
+  private boolean renewFailing;
   private final String leasePrefix;
   private long leases;
   private RateLimit current;
   private boolean storeFull; // the store refused the last waiter asked
   private final ArrayDeque<Waiter> slotQueue = new ArrayDeque<>();
   private final ArrayDeque<Waiter> freeQueue = new ArrayDeque<>();
+  private final List<Waiter> withdrawn = new ArrayList<>(); // refused by the store, then gone
   private long sequence;
   private final AtomicInteger draining = new AtomicInteger();
   private int maxConcurrency;
@@ -146,7 +167,9 @@ public final class RateLimiter {
     this.store = limit.store().orElse(null);
     this.local = shared ? null : new LocalRateLimitStore(scheduler::nanoTime);
     this.account = limit.account().orElse("this client");
-    this.leaseFor = leaseFor;
+    Duration renewedLease = shared ? store.renewedLease() : Duration.ZERO;
+    this.renewed = renewedLease != null && renewedLease.compareTo(Duration.ZERO) > 0;
+    this.leaseFor = renewed ? renewedLease : leaseFor;
     this.leasePrefix = shared ? UUID.randomUUID() + ":" : "";
   }
 
@@ -295,6 +318,11 @@ public final class RateLimiter {
     return w.future;
   }
 
+  /** Logs to {@code logger} instead of the client's logger; for tests. */
+  void useLogger(System.Logger logger) {
+    this.log = logger;
+  }
+
   /** Returns how many calls wait for a permit now; for tests. */
   public synchronized int queued() {
     int n = 0;
@@ -355,6 +383,7 @@ public final class RateLimiter {
     List<Waiter> broken = new ArrayList<>();
     long now = scheduler.nanoTime();
     long wake = -1;
+    boolean renew = false;
     while (true) {
       Waiter w;
       RateLimit limits;
@@ -382,7 +411,10 @@ public final class RateLimiter {
           break;
         }
         limits = current;
-        lease = w.slot ? leasePrefix + ++leases : "";
+        if (w.lease == null) {
+          w.lease = w.slot || shared ? leasePrefix + ++leases : "";
+        }
+        lease = w.lease;
       }
       Duration wait;
       try {
@@ -397,6 +429,7 @@ public final class RateLimiter {
       }
       synchronized (this) {
         if (wait != null && wait.compareTo(Duration.ZERO) > 0) {
+          w.refused = true;
           storeFull = true;
           // the store's answer is bounded: at least a millisecond, at most the minute
           wake = now + Math.max(1_000_000L, Math.min(wait.toNanos(), MINUTE_NANOS));
@@ -406,6 +439,13 @@ public final class RateLimiter {
         (w.slot ? slotQueue : freeQueue).poll();
         if (w.slot) {
           inFlight++;
+          if (renewed) {
+            held.add(lease);
+            if (!renewing) {
+              renewing = true;
+              renew = true;
+            }
+          }
         }
         w.permit = new Permit(w.slot, probing, lease);
         if (probing) {
@@ -429,6 +469,21 @@ public final class RateLimiter {
     for (Waiter w : broken) {
       w.future.completeExceptionally(storeFailure(w.storeFailure));
     }
+    List<Waiter> left;
+    synchronized (this) {
+      left = withdrawn.isEmpty() ? List.of() : new ArrayList<>(withdrawn);
+      withdrawn.clear();
+    }
+    for (Waiter w : left) {
+      try {
+        store.giveBack(account, w.lease); // it no longer waits in the store's line
+      } catch (RuntimeException e) {
+        // the store forgets a caller that stopped asking by itself
+      }
+    }
+    if (renew) {
+      scheduler.schedule(this::renewLeases, renewEvery());
+    }
     for (Waiter w : granted) {
       if (!w.future.complete(w.permit)) {
         w.permit.finish(CANCELLED);
@@ -439,12 +494,74 @@ public final class RateLimiter {
     }
   }
 
+  /** Returns the time between renewals: a third of the lease, never under 100 ms. */
+  private Duration renewEvery() {
+    Duration d = leaseFor.dividedBy(3);
+    return d.compareTo(MIN_RENEWAL) < 0 ? MIN_RENEWAL : d;
+  }
+
+  /**
+   * Renews the leases this client holds, on the scheduler's thread, and arms the next renewal while
+   * any is held: a third of the lease later, or {@link #RENEW_RETRY} after a failure.
+   */
+  private void renewLeases() {
+    List<String> leases;
+    synchronized (this) {
+      if (held.isEmpty()) {
+        renewing = false;
+        return;
+      }
+      leases = List.copyOf(held);
+    }
+    RuntimeException failure = null;
+    try {
+      store.renew(account, leases, leaseFor);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    boolean first;
+    boolean back;
+    Duration next;
+    synchronized (this) {
+      first = failure != null && !renewFailing;
+      back = failure == null && renewFailing;
+      renewFailing = failure != null;
+      if (held.isEmpty()) {
+        renewing = false;
+        next = null;
+      } else {
+        next = failure == null ? renewEvery() : RENEW_RETRY;
+      }
+    }
+    if (first) {
+      log.log(
+          System.Logger.Level.WARNING,
+          "Renewing the concurrency leases of account "
+              + account
+              + " in the shared rate-limit store failed ("
+              + failure
+              + "); each lasts "
+              + ErrorFactory.human(leaseFor)
+              + " from its last renewal, and renewal is tried again every second");
+    } else if (back) {
+      log.log(
+          System.Logger.Level.INFO,
+          "The concurrency leases of account " + account + " are renewed again");
+    }
+    if (next != null) {
+      scheduler.schedule(this::renewLeases, next);
+    }
+  }
+
   /** Returns the first waiter of {@code q} still wanted, dropping cancelled and unfittable ones. */
   private Waiter live(ArrayDeque<Waiter> q, List<Waiter> failed) {
     while (!q.isEmpty()) {
       Waiter w = q.peek();
       if (w.future.isDone()) {
         q.poll();
+        if (w.refused && shared) {
+          withdrawn.add(w);
+        }
       } else if (w.charge > tokenCapacity()) {
         q.poll();
         failed.add(w);
@@ -481,6 +598,11 @@ public final class RateLimiter {
   /** Records how a granted call ended: a rate-limit refusal pauses everyone. */
   private void finished(Permit p, Throwable failure) {
     KimiException k = failure == null ? null : kimiCause(failure);
+    if (p.slot && renewed) {
+      synchronized (this) {
+        held.remove(p.lease);
+      }
+    }
     if (p.slot) {
       try {
         if (shared) {
@@ -492,6 +614,8 @@ public final class RateLimiter {
         // the lease expires in the store by itself; the call's own outcome stands
       }
     }
+    Duration sharedPause = null;
+    RateLimit stated = null;
     synchronized (this) {
       if (p.slot) {
         inFlight--;
@@ -510,12 +634,20 @@ public final class RateLimiter {
         }
         pausing = true;
         probing = true;
-        learn(a.serverMessage());
+        stated = learn(a.serverMessage());
+        sharedPause = shared ? pause : null;
       } else if (failure == null && p.probe) {
         probing = false;
         refusals = 0;
       } else if (failure == null && !probing) {
         refusals = 0;
+      }
+    }
+    if (sharedPause != null) {
+      try {
+        store.pause(account, sharedPause, stated); // before anyone here or elsewhere goes on
+      } catch (RuntimeException e) {
+        // the store is down: this client still pauses; its next take reports the store's failure
       }
     }
     drain();
@@ -527,26 +659,43 @@ public final class RateLimiter {
     return d.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : d;
   }
 
-  /** Lowers the limits to those Kimi states in a rate-limit message. */
-  private void learn(String message) {
+  /**
+   * Lowers the limits to those Kimi states in a rate-limit message; returns what it stated (for a
+   * shared store), or null when it stated nothing.
+   */
+  private RateLimit learn(String message) {
     if (message == null) {
-      return;
+      return null;
     }
     // linear scans of the (already bounded) server message, never a regex
     RateLimit.Builder lowered = current.toBuilder();
+    RateLimit.Builder said = RateLimit.builder();
     boolean lower = false;
+    boolean stated = false;
     long rpm = ServerText.numberAfterAnchor(message, "max RPM:", "");
+    if (rpm >= 1 && rpm <= Integer.MAX_VALUE) {
+      said.requestsPerMinute((int) rpm);
+      stated = true;
+    }
     if (rpm >= 1 && rpm < current.requestsPerMinute().orElse(Integer.MAX_VALUE)) {
       lowered.requestsPerMinute((int) rpm);
       lower = true;
     }
     long n = ServerText.numberAfterAnchor(message, "max concurrency:", "");
+    if (n >= 1 && n <= Integer.MAX_VALUE) {
+      said.maxConcurrency((int) n);
+      stated = true;
+    }
     if (n >= 1 && n < maxConcurrency) {
       maxConcurrency = (int) n;
       lowered.maxConcurrency(maxConcurrency);
       lower = true;
     }
     long tpm = ServerText.numberAfterAnchor(message, "TPM rate limit", "limit:");
+    if (tpm >= 1) {
+      said.tokensPerMinute(tpm);
+      stated = true;
+    }
     if (tpm >= 1 && tpm < tokenCapacity()) {
       lowered.tokensPerMinute(tpm);
       lower = true;
@@ -554,6 +703,7 @@ public final class RateLimiter {
     if (lower) {
       current = lowered.build();
     }
+    return stated ? said.build() : null;
   }
 
   private KimiException queueFailure(Duration d) {
@@ -588,6 +738,8 @@ public final class RateLimiter {
     final boolean slot;
     final CompletableFuture<Permit> future = new CompletableFuture<>();
     long seq;
+    String lease; // its name in the store, the same for every ask
+    boolean refused; // a shared store refused it at least once
     Permit permit;
     RuntimeException storeFailure;
 

@@ -255,8 +255,162 @@ class SharedRateLimiterTest {
     assertThat(grants.size()).isGreaterThan(50); // the property was exercised, not starved
   }
 
+  @Test
+  void aStoreThatRenewsGetsShortLeasesRenewedByOneTimerWhileTheirCallsLive() {
+    RecordingStore store = new RecordingStore();
+    store.lease = Duration.ofSeconds(15);
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build()); // default Timeouts
+
+    var stream = l.acquire("m", 0, true).join(); // a stream of two hours
+    var call = l.acquire("m", 0, true).join();
+    var files = l.acquire(null, 0, false).join();
+    assertThat(store.asked.get(0).leaseFor()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(store.renewed).isEmpty();
+
+    time.advance(Duration.ofSeconds(5));
+    assertThat(store.renewed)
+        .containsExactly(List.of(store.asked.get(0).lease(), store.asked.get(1).lease()));
+    assertThat(store.renewedFor).containsOnly(Duration.ofSeconds(15));
+    call.finish(null);
+    files.finish(null);
+    time.advance(Duration.ofSeconds(5));
+    assertThat(store.renewed.get(1)).containsExactly(store.asked.get(0).lease());
+
+    time.advance(Duration.ofHours(2)); // one renewal every 5 s, never one per call
+    assertThat(store.renewed).hasSize(2 + 2 * 60 * 12);
+    stream.finish(null);
+    time.advance(Duration.ofMinutes(1));
+    assertThat(store.renewed).hasSize(2 + 2 * 60 * 12); // nothing held: the timer stopped
+    l.acquire("m", 0, true);
+    time.advance(Duration.ofSeconds(5));
+    assertThat(store.renewed).hasSize(3 + 2 * 60 * 12); // and starts again with the next lease
+  }
+
+  @Test
+  void aStoreOfTinyLeasesIsRenewedNoMoreOftenThanEveryHundredMilliseconds() {
+    RecordingStore store = new RecordingStore();
+    store.lease = Duration.ofMillis(1);
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    l.acquire("m", 0, true);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(store.renewed).hasSize(10);
+  }
+
+  @Test
+  void aStoreThatDoesNotRenewKeepsLeasesOfTwiceTheTimeoutAndIsNeverAskedToRenew() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    l.acquire("m", 0, true);
+    time.advance(Duration.ofHours(1));
+    assertThat(store.asked.get(0).leaseFor()).isEqualTo(Duration.ofSeconds(1220));
+    assertThat(store.renewed).isEmpty();
+  }
+
+  @Test
+  void aRenewalThatFailsIsLoggedOnceTriedAgainEverySecondAndNeverFailsTheCall() {
+    RecordingStore store = new RecordingStore();
+    store.lease = Duration.ofSeconds(15);
+    for (int i = 0; i < 5; i++) {
+      store.renewFailures.add(new IllegalStateException("Redis is unreachable"));
+    }
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    var held = l.acquire("m", 0, true).join();
+    io.github.kimisdk.CapturingLogger records =
+        new io.github.kimisdk.CapturingLogger(System.Logger.Level.INFO);
+    l.useLogger(records);
+    time.advance(Duration.ofSeconds(5)); // fails
+    time.advance(Duration.ofSeconds(4)); // four more failures, a second apart
+    assertThat(store.renewed).hasSize(5);
+    time.advance(Duration.ofSeconds(1)); // renewed again
+    time.advance(Duration.ofSeconds(5));
+    assertThat(store.renewed).hasSize(7);
+    assertThat(records.lines).hasSize(2);
+    assertThat(records.lines.get(0))
+        .contains("Renewing the concurrency leases of account org-a")
+        .contains("Redis is unreachable");
+    assertThat(records.lines.get(1)).contains("renewed again");
+    assertThat(l.acquire("m", 0, true)).isDone(); // the calls never noticed
+    held.finish(null);
+  }
+
+  @Test
+  void a429PausesTheAccountInTheSharedStoreWithTheLimitsKimiStated() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).requestsPerMinute(500).build());
+    l.acquire("m", 0, true)
+        .join()
+        .finish(RateLimiterTest.rateLimited(Duration.ofSeconds(7), "max RPM: 100"));
+    time.advance(Duration.ofSeconds(7)); // this client pauses too
+    l.acquire("m", 0, true)
+        .join()
+        .finish(RateLimiterTest.rateLimited(Duration.ofSeconds(2), "no number"));
+
+    assertThat(store.paused).hasSize(2);
+    assertThat(store.paused.get(0).account()).isEqualTo("org-a");
+    assertThat(store.paused.get(0).pause()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(store.paused.get(0).stated().requestsPerMinute()).hasValue(100);
+    assertThat(store.paused.get(0).stated().maxConcurrency()).isEmpty();
+    assertThat(store.paused.get(1).stated()).isNull();
+  }
+
+  @Test
+  void aPauseInTheStoreHoldsEveryClientOfTheAccountAndAShorterOneNeverShortensIt() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).maxConcurrency(4).build();
+    RateLimiter a = limiter(limit);
+    RateLimiter b = limiter(limit);
+
+    a.acquire("m", 0, true)
+        .join()
+        .finish(RateLimiterTest.rateLimited(Duration.ofSeconds(5), "try again after 5 seconds"));
+    var next = b.acquire("m", 0, true);
+    assertThat(next).isNotDone(); // b saw no 429 of its own
+    time.advance(Duration.ofSeconds(1));
+    store.pause("org-a", Duration.ofSeconds(1), null); // a later, shorter pause
+    time.advance(Duration.ofSeconds(4).minusMillis(1));
+    assertThat(next).isNotDone();
+    time.advance(Duration.ofMillis(1));
+    assertThat(next).isDone();
+  }
+
+  @Test
+  void limitsStatedInA429HoldForEveryClientOfAStoreThatKeepsThem() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).maxConcurrency(4).build();
+    RateLimiter a = limiter(limit);
+    RateLimiter b = limiter(limit);
+    a.acquire("m", 0, true)
+        .join()
+        .finish(RateLimiterTest.rateLimited(Duration.ofSeconds(1), "max concurrency: 2"));
+    time.advance(Duration.ofSeconds(1));
+    var one = b.acquire("m", 0, true);
+    var two = b.acquire("m", 0, true);
+    var three = b.acquire("m", 0, true);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(List.of(one, two)).allMatch(CompletableFuture::isDone);
+    assertThat(three).isNotDone(); // b's own limit is still 4; the account's is 2
+  }
+
+  @Test
+  void aWaiterKeepsItsNameAcrossAsksAndOneThatLeavesAfterARefusalIsGivenBack() {
+    RecordingStore store = new RecordingStore();
+    store.answers.add(Duration.ofSeconds(1));
+    store.answers.add(Duration.ofSeconds(1));
+    RateLimiter l =
+        limiter(shared(store).requestsPerMinute(5).maxQueueWait(Duration.ofMillis(1500)).build());
+    var files = l.acquire(null, 0, false);
+    time.advance(Duration.ofSeconds(1));
+    assertThat(store.asked).hasSize(2);
+    assertThat(store.asked.get(0).lease()).isNotEmpty().isEqualTo(store.asked.get(1).lease());
+    time.advance(Duration.ofSeconds(1)); // past maxQueueWait
+    assertThat(files).isCompletedExceptionally();
+    assertThat(store.givenBack).containsExactly(store.asked.get(0).lease());
+  }
+
   private record Take(
       String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {}
+
+  private record Pause(String account, Duration pause, RateLimit stated) {}
 
   /** A store that records what it is asked and answers from a script (else grants). */
   private static final class RecordingStore implements RateLimitStore {
@@ -264,6 +418,31 @@ class SharedRateLimiterTest {
     final List<String> givenBack = new ArrayList<>();
     final ArrayDeque<Duration> answers = new ArrayDeque<>();
     final ArrayDeque<RuntimeException> failures = new ArrayDeque<>();
+    final List<List<String>> renewed = new ArrayList<>();
+    final List<Duration> renewedFor = new ArrayList<>();
+    final ArrayDeque<RuntimeException> renewFailures = new ArrayDeque<>();
+    final List<Pause> paused = new ArrayList<>();
+    Duration lease = Duration.ZERO;
+
+    @Override
+    public Duration renewedLease() {
+      return lease;
+    }
+
+    @Override
+    public synchronized void renew(
+        String account, java.util.Collection<String> leases, Duration leaseFor) {
+      renewed.add(List.copyOf(leases));
+      renewedFor.add(leaseFor);
+      if (!renewFailures.isEmpty()) {
+        throw renewFailures.poll();
+      }
+    }
+
+    @Override
+    public synchronized void pause(String account, Duration pause, RateLimit stated) {
+      paused.add(new Pause(account, pause, stated));
+    }
 
     @Override
     public synchronized Duration tryTake(

@@ -34,6 +34,16 @@ final class VirtualStore implements RateLimitStore {
     counters.giveBack(account, lease);
   }
 
+  @Override
+  public void pause(String account, Duration pause, RateLimit stated) {
+    counters.pause(
+        account,
+        pause,
+        stated == null ? 0 : stated.maxConcurrency().orElse(0),
+        stated == null ? 0 : stated.requestsPerMinute().orElse(0),
+        stated == null ? 0 : stated.tokensPerMinute().orElse(0));
+  }
+
   int leases(String account) {
     return counters.leases(account);
   }

@@ -1,0 +1,587 @@
+package io.github.kimisdk.redis;
+
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * A {@link RateLimitStore} kept in Redis, so that every process using one Kimi account splits its
+ * budget: its concurrency, requests per minute and tokens per minute, its pauses after a 429 and
+ * the lower limits a 429 stated.
+ *
+ * <pre>{@code
+ * RedisClient jedis = RedisClient.create("127.0.0.1", 6379);
+ * RateLimit limit = RateLimit.tier(1).toBuilder()
+ *     .store(RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED), "org-my-team")
+ *     .build();
+ * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(limit).build();
+ * }</pre>
+ *
+ * <p>Each operation is one Lua script, run atomically by Redis on Redis's own clock ({@code TIME}),
+ * so the processes' clocks need not agree. An account's state lives under keys sharing one hash
+ * tag, {@code kimi-rate:{account}:...}, so it stays on one node of a cluster; every key but one
+ * expires by itself once unused ({@code :started}, a few bytes, marks that this Redis has served
+ * the account).
+ *
+ * <p><b>What it holds.</b>
+ *
+ * <ul>
+ *   <li><b>Leases</b> of {@link #renewedLease()} (15 s by default, at most 30 s), renewed by each
+ *       client every third of that while their calls live: a process killed mid-call frees its
+ *       slots within one lease length, whatever its timeouts, and a stream of hours keeps its slot.
+ *   <li><b>Requests and tokens</b> over a rolling minute, each counted from when it was taken plus
+ *       one second ({@link #SEND_MARGIN}): Kimi counts a request from when it arrives, a little
+ *       later, so one counted from its take alone could leave the store's minute just before it
+ *       leaves Kimi's, and the next request would be refused.
+ *   <li><b>A pause</b> after a 429 ({@code Retry-After}, or Kimi's "try again after N seconds"),
+ *       read by every process before each take: none sends until it ends; a later, shorter pause
+ *       never shortens it. Lower limits Kimi stated in a 429 hold for every process for 10 minutes
+ *       from the last 429 that stated them.
+ *   <li><b>A line of callers refused</b>, so that a process that gives a slot back does not take it
+ *       again before the processes that were waiting for one had their turn. A caller that stops
+ *       asking (its process died) leaves the line a second after it was due to ask again.
+ * </ul>
+ *
+ * <p><b>Restarts.</b> A Redis restarted empty has lost the leases: the clients holding them
+ * register them again at their next renewal (within a third of the lease length), and until then,
+ * for a third of the lease length plus two seconds after Redis started, the store gives out no new
+ * slot, so the concurrency limit holds across the restart. The minute's counters start empty: in
+ * the minute around a restart the fleet can send up to twice the requests-per-minute limit (Kimi
+ * answers the excess with 429s, whose pause is then shared).
+ *
+ * <p><b>When Redis cannot be reached</b>, the {@link Fallback} chosen decides: fail the call with a
+ * clear error naming the store, or count in this process alone until Redis answers again (logged
+ * once per outage); with {@link Fallback#IN_PROCESS} the fleet can then send up to processes x
+ * limit at once (three processes of a concurrency of 4 reached 12 in the fleet harness). A lease
+ * renewal that fails is logged by the client once per outage and never delays a call.
+ *
+ * <p>Give the Redis client short timeouts (half a second), since the rate limiter asks before every
+ * call. Processes sharing an account should use the same lease length.
+ */
+public final class RedisRateLimitStore implements RateLimitStore {
+
+  /** What the store does while Redis cannot be reached. */
+  public enum Fallback {
+    /** The call fails (the client's ConnectionException names Redis) and is not sent. */
+    FAIL_CLOSED,
+    /** The call is counted by an in-process store of this process's own, at its full limits. */
+    IN_PROCESS
+  }
+
+  /** How long a renewed lease lasts by default. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+
+  /** How much longer than the minute a request and its tokens are counted: their way to Kimi. */
+  public static final Duration SEND_MARGIN = Duration.ofSeconds(1);
+
+  private static final System.Logger LOG = System.getLogger(RedisRateLimitStore.class.getName());
+
+  /** How long a caller refused only for concurrency waits before asking again. */
+  static final long LEASE_POLL_MILLIS = 10;
+
+  /** How long after it was due to ask again a refused caller keeps its place in line. */
+  static final long LINE_SLACK_MILLIS = 1_000;
+
+  /** How long lower limits stated in a 429 hold after the last 429 that stated them. */
+  static final long STATED_MILLIS = 600_000;
+
+  /**
+   * How much longer than a third of the lease a Redis that just started waits before its first new
+   * slot: the holders renew every third of the lease, and one may be late.
+   */
+  static final Duration RESTART_MARGIN = Duration.ofSeconds(2);
+
+  /** How long the fallback is used before Redis is tried again. */
+  static final Duration RETRY_REDIS = Duration.ofSeconds(2);
+
+  // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
+  // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
+  // window millis, send margin millis, restart grace millis, line slack millis.
+  // Returns 0 when taken, else the millis to wait before asking again.
+  static final String TAKE =
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local name = ARGV[1]
+      local rpm, tpm, conc = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+      local tokens, leaseFor, poll = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+      local window, margin = tonumber(ARGV[8]), tonumber(ARGV[9])
+      local grace, slack = tonumber(ARGV[10]), tonumber(ARGV[11])
+      local stated = redis.call('HMGET', KEYS[6], 'rpm', 'tpm', 'conc')
+      local function lower(mine, said)
+        said = tonumber(said)
+        if said and said > 0 and (mine == 0 or said < mine) then return said end
+        return mine
+      end
+      rpm, tpm, conc = lower(rpm, stated[1]), lower(tpm, stated[2]), lower(conc, stated[3])
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+      redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+      local gone = redis.call('ZRANGEBYSCORE', KEYS[8], '-inf', now)
+      for i = 1, #gone do
+        redis.call('ZREM', KEYS[7], gone[i])
+      end
+      redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
+      local ahead = redis.call('ZRANK', KEYS[7], name)
+      if not ahead then
+        ahead = redis.call('ZCARD', KEYS[7])
+      end
+      local wait = 0
+      local paused = tonumber(redis.call('GET', KEYS[5]))
+      if paused and paused > now then
+        wait = paused - now
+      end
+      if rpm > 0 then
+        local n = redis.call('ZCARD', KEYS[1])
+        local over = n + ahead + 1 - rpm
+        if over > 0 and over <= n then
+          local s = redis.call('ZRANGE', KEYS[1], over - 1, over - 1, 'WITHSCORES')
+          wait = math.max(wait, tonumber(s[2]) + window - now)
+        elseif over > 0 then
+          wait = math.max(wait, poll)
+        end
+      end
+      if tpm > 0 and tokens > 0 then
+        local spent = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+        local used = 0
+        for i = 1, #spent, 2 do
+          used = used + tonumber(string.match(spent[i], ':(%d+)$'))
+        end
+        local free = tpm - used
+        if tokens > free then
+          local at = nil
+          for i = 1, #spent, 2 do
+            free = free + tonumber(string.match(spent[i], ':(%d+)$'))
+            if tokens <= free then
+              at = tonumber(spent[i + 1])
+              break
+            end
+          end
+          if at == nil then
+            at = #spent > 0 and tonumber(spent[#spent]) or now - window
+          end
+          wait = math.max(wait, at + window - now)
+        end
+      end
+      if leaseFor > 0 then
+        if conc > 0 and redis.call('ZCARD', KEYS[3]) + ahead + 1 > conc then
+          wait = math.max(wait, poll)
+        end
+        if redis.call('EXISTS', KEYS[9]) == 0 then
+          local up = nil
+          local ok, info = pcall(redis.call, 'INFO', 'server')
+          if ok and type(info) == 'string' then
+            up = tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+          end
+          if up and up * 1000 < grace then
+            wait = math.max(wait, grace - up * 1000)
+          elseif wait <= 0 then
+            redis.call('SET', KEYS[9], now)
+          end
+        end
+      end
+      if wait > 0 then
+        wait = math.max(1, math.ceil(wait))
+        local order = now * 1024 + redis.call('INCR', KEYS[4]) % 1024
+        redis.call('ZADD', KEYS[7], 'NX', order, name)
+        redis.call('PEXPIRE', KEYS[4], window + margin)
+        redis.call('ZADD', KEYS[8], now + math.min(wait, 60000) + slack, name)
+        redis.call('PEXPIRE', KEYS[7], 60000 + slack)
+        redis.call('PEXPIRE', KEYS[8], 60000 + slack)
+        return wait
+      end
+      redis.call('ZREM', KEYS[7], name)
+      redis.call('ZREM', KEYS[8], name)
+      local seq = redis.call('INCR', KEYS[4])
+      redis.call('ZADD', KEYS[1], now + margin, seq)
+      redis.call('PEXPIRE', KEYS[1], window + margin)
+      if tokens > 0 then
+        redis.call('ZADD', KEYS[2], now + margin, seq .. ':' .. tokens)
+        redis.call('PEXPIRE', KEYS[2], window + margin)
+      end
+      if leaseFor > 0 then
+        redis.call('ZADD', KEYS[3], now + leaseFor, name)
+        local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+        redis.call('PEXPIREAT', KEYS[3], tonumber(last[2]) + 1)
+      end
+      redis.call('PEXPIRE', KEYS[4], window + margin)
+      return 0
+      """;
+
+  // KEYS: leases, line, due. ARGV: caller. Returns 1 if its lease was out.
+  static final String GIVE_BACK =
+      """
+      redis.call('ZREM', KEYS[2], ARGV[1])
+      redis.call('ZREM', KEYS[3], ARGV[1])
+      return redis.call('ZREM', KEYS[1], ARGV[1])
+      """;
+
+  // KEYS: leases. ARGV: lease millis, then the leases. Returns how many were missing (lost in a
+  // restart, or expired), registered again.
+  static final String RENEW =
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local expiry = now + tonumber(ARGV[1])
+      local missing = 0
+      for i = 2, #ARGV do
+        missing = missing + redis.call('ZADD', KEYS[1], expiry, ARGV[i])
+      end
+      local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+      if #last > 0 then
+        redis.call('PEXPIREAT', KEYS[1], tonumber(last[2]) + 1)
+      end
+      return missing
+      """;
+
+  // KEYS: pause, stated. ARGV: pause millis, stated rpm, tpm, concurrency (0 = not stated),
+  // millis the stated limits hold. Returns the millis the account is paused for.
+  static final String PAUSE =
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local expiry = now + tonumber(ARGV[1])
+      local current = tonumber(redis.call('GET', KEYS[1]))
+      if not current or current < expiry then
+        redis.call('SET', KEYS[1], expiry, 'PX', math.max(1, expiry - now))
+        current = expiry
+      end
+      local fields = {'rpm', 'tpm', 'conc'}
+      local any = false
+      for i = 1, 3 do
+        local said = tonumber(ARGV[i + 1])
+        if said > 0 then
+          local held = tonumber(redis.call('HGET', KEYS[2], fields[i]))
+          if not held or said < held then
+            redis.call('HSET', KEYS[2], fields[i], said)
+          end
+          any = true
+        end
+      end
+      if any then
+        redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]))
+      end
+      return current - now
+      """;
+
+  private final UnifiedJedis redis;
+  private final Fallback fallback;
+  private final Duration lease;
+  private final long windowMillis;
+  private final String takeSha = sha1(TAKE);
+  private final String giveBackSha = sha1(GIVE_BACK);
+  private final String renewSha = sha1(RENEW);
+  private final String pauseSha = sha1(PAUSE);
+  private final RateLimitStore local = RateLimitStore.inProcess();
+  private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final LongSupplier nanoTime;
+  private volatile long retryAt;
+
+  private RedisRateLimitStore(Builder b) {
+    this.redis = b.redis;
+    this.fallback = b.fallback;
+    this.lease = b.lease;
+    this.nanoTime = b.nanoTime;
+    this.windowMillis = b.window.toMillis();
+  }
+
+  /**
+   * Returns a store kept in {@code redis}, with leases of {@link #DEFAULT_LEASE}. Give the client
+   * short timeouts (half a second), since the rate limiter asks before every call.
+   *
+   * @param redis the Redis client, such as {@code RedisClient.create("127.0.0.1", 6379)}
+   * @param fallback what to do while Redis cannot be reached
+   * @return the store
+   */
+  public static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback) {
+    return builder(redis).fallback(fallback).build();
+  }
+
+  /**
+   * Returns a builder of a store kept in {@code redis}.
+   *
+   * @param redis the Redis client, such as {@code RedisClient.create("127.0.0.1", 6379)}
+   * @return the builder
+   */
+  public static Builder builder(UnifiedJedis redis) {
+    return new Builder(redis);
+  }
+
+  /** Configures a {@link RedisRateLimitStore}. */
+  public static final class Builder {
+    private final UnifiedJedis redis;
+    private Fallback fallback = Fallback.FAIL_CLOSED;
+    private Duration lease = DEFAULT_LEASE;
+    private LongSupplier nanoTime = System::nanoTime;
+    private Duration window = Duration.ofMinutes(1);
+
+    private Builder(UnifiedJedis redis) {
+      this.redis = Objects.requireNonNull(redis, "redis");
+    }
+
+    /**
+     * Sets what the store does while Redis cannot be reached (default {@link
+     * Fallback#FAIL_CLOSED}).
+     *
+     * @param fallback the fallback
+     * @return this builder
+     */
+    public Builder fallback(Fallback fallback) {
+      this.fallback = Objects.requireNonNull(fallback, "fallback");
+      return this;
+    }
+
+    /**
+     * Sets how long a lease lasts unless renewed (default {@link #DEFAULT_LEASE}): the longest a
+     * killed process keeps its slots. Clients renew every third of it, and after a Redis restart no
+     * slot is given out for a third of it plus two seconds.
+     *
+     * @param lease from 3 to 30 seconds
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lease} is out of range
+     */
+    public Builder leaseLength(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.compareTo(Duration.ofSeconds(3)) < 0
+          || lease.compareTo(Duration.ofSeconds(30)) > 0) {
+        throw new IllegalArgumentException("lease must be from 3 to 30 seconds: " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** Sets the clock of the fallback's retry time; for tests. */
+    Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = nanoTime;
+      return this;
+    }
+
+    /**
+     * Sets the length of the rolling window, in place of the minute; for the fleet tests only,
+     * which scale Kimi's minute (their fake's clock) by the same factor.
+     */
+    Builder window(Duration window) {
+      this.window = window;
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @return the store
+     */
+    public RedisRateLimitStore build() {
+      return new RedisRateLimitStore(this);
+    }
+  }
+
+  /** As {@link #create(UnifiedJedis, Fallback)}, with the clock of its retry time; for tests. */
+  static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback, LongSupplier nanoTime) {
+    return builder(redis).fallback(fallback).nanoTime(nanoTime).build();
+  }
+
+  /** Returns the keys of {@code account}'s state, in the order {@link #TAKE} takes them. */
+  static List<String> keys(String account) {
+    String base = "kimi-rate:{" + account + "}:";
+    return List.of(
+        base + "requests",
+        base + "tokens",
+        base + "leases",
+        base + "seq",
+        base + "pause",
+        base + "stated",
+        base + "line",
+        base + "due",
+        base + "started");
+  }
+
+  @Override
+  public Duration renewedLease() {
+    return lease;
+  }
+
+  @Override
+  public Duration tryTake(
+      String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+    if (useFallback()) {
+      return takeLocally(account, lease, limits, tokens, leaseFor);
+    }
+    List<String> args =
+        List.of(
+            lease,
+            Long.toString(limits.requestsPerMinute().orElse(0)),
+            Long.toString(limits.tokensPerMinute().orElse(0)),
+            Long.toString(limits.maxConcurrency().orElse(0)),
+            Long.toString(tokens),
+            Long.toString(leaseFor.toMillis()),
+            Long.toString(LEASE_POLL_MILLIS),
+            Long.toString(windowMillis),
+            Long.toString(SEND_MARGIN.toMillis()),
+            Long.toString(this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis()),
+            Long.toString(LINE_SLACK_MILLIS));
+    try {
+      long wait = (Long) run(takeSha, TAKE, keys(account), args);
+      back();
+      return Duration.ofMillis(wait);
+    } catch (JedisConnectionException e) {
+      if (fallback == Fallback.FAIL_CLOSED) {
+        throw unreachable(e);
+      }
+      fellBack(e);
+      return takeLocally(account, lease, limits, tokens, leaseFor);
+    }
+  }
+
+  @Override
+  public void giveBack(String account, String lease) {
+    if (localLeases.remove(lease)) {
+      local.giveBack(account, lease);
+      return;
+    }
+    List<String> k = keys(account);
+    try {
+      run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
+    } catch (JedisConnectionException e) {
+      // the lease expires in Redis by itself
+    }
+  }
+
+  @Override
+  public void renew(String account, Collection<String> leases, Duration leaseFor) {
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(leaseFor.toMillis()));
+    for (String l : leases) {
+      if (!localLeases.contains(l)) {
+        args.add(l);
+      }
+    }
+    if (args.size() == 1) {
+      return;
+    }
+    try {
+      long missing = (Long) run(renewSha, RENEW, List.of(keys(account).get(2)), args);
+      if (missing > 0) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "Redis had lost {0} concurrency lease(s) of account {1} held by calls still in flight"
+                + " (a restart?); registered them again",
+            missing,
+            account);
+      }
+    } catch (JedisConnectionException e) {
+      throw unreachable(e);
+    }
+  }
+
+  @Override
+  public void pause(String account, Duration pause, RateLimit stated) {
+    List<String> k = keys(account);
+    List<String> args =
+        List.of(
+            Long.toString(Math.max(1, pause.toMillis())),
+            Long.toString(stated == null ? 0 : stated.requestsPerMinute().orElse(0)),
+            Long.toString(stated == null ? 0 : stated.tokensPerMinute().orElse(0)),
+            Long.toString(stated == null ? 0 : stated.maxConcurrency().orElse(0)),
+            Long.toString(STATED_MILLIS));
+    try {
+      run(pauseSha, PAUSE, List.of(k.get(4), k.get(5)), args);
+    } catch (JedisConnectionException e) {
+      local.pause(account, pause, stated); // this process's fallback at least
+      throw unreachable(e);
+    }
+  }
+
+  private Duration takeLocally(
+      String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+    Duration wait = local.tryTake(account, lease, limits, tokens, leaseFor);
+    if (wait.isZero() && !leaseFor.isZero()) {
+      localLeases.add(lease);
+    }
+    return wait;
+  }
+
+  /**
+   * Runs a script by its digest, loading it when Redis does not know it (after a restart or a
+   * {@code SCRIPT FLUSH}); a connection that fails is tried once more, since a pooled connection to
+   * a Redis that restarted fails once before the pool opens a new one.
+   */
+  private Object run(String sha, String script, List<String> keys, List<String> args) {
+    try {
+      return evalsha(sha, script, keys, args);
+    } catch (JedisConnectionException stale) {
+      return evalsha(sha, script, keys, args);
+    }
+  }
+
+  private Object evalsha(String sha, String script, List<String> keys, List<String> args) {
+    try {
+      return redis.evalsha(sha, keys, args);
+    } catch (JedisNoScriptException e) {
+      return redis.eval(script, keys, args);
+    }
+  }
+
+  private IllegalStateException unreachable(JedisConnectionException e) {
+    return new IllegalStateException(
+        "Redis is unreachable, and the shared rate limit fails closed: " + e.getMessage(), e);
+  }
+
+  private boolean useFallback() {
+    return down.get() && nanoTime.getAsLong() - retryAt < 0;
+  }
+
+  private void fellBack(JedisConnectionException e) {
+    retryAt = nanoTime.getAsLong() + RETRY_REDIS.toNanos();
+    if (down.compareAndSet(false, true)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Redis is unreachable ({0}); counting this process''s calls alone until it answers",
+          e.getMessage());
+    }
+  }
+
+  private void back() {
+    if (down.compareAndSet(true, false)) {
+      LOG.log(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
+    }
+  }
+
+  /**
+   * Returns whether the store counts in this process because Redis was unreachable.
+   *
+   * @return true while it falls back
+   */
+  public boolean fallenBack() {
+    return down.get();
+  }
+
+  private static String sha1(String script) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(md.digest(script.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisRateLimitStore[fallback=" + fallback + ", lease=" + lease + "]";
+  }
+}

@@ -1,0 +1,520 @@
+package io.github.kimisdk.redis;
+
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The fleet harness of issue 55: client JVMs ({@link FleetClient}) sharing one account's limits
+ * through a real {@code redis-server}, against a {@link FakeKimiServer} that enforces the account's
+ * limits as Kimi does and logs each request's arrival by process. Each scenario starts what it
+ * needs, stops it by process id ({@code kill -9} for a client that dies, a Redis restarted empty on
+ * its port), and returns its figures. {@link #main} runs them all, in the long form (about 6
+ * minutes) or, with {@code short}, in the form {@code FleetTest} runs in CI.
+ *
+ * <p>Only loopback; every wait is bounded.
+ */
+final class Fleet implements AutoCloseable {
+
+  static final String ANSWER =
+      "{\"id\":\"chatcmpl-fleet\",\"object\":\"chat.completion\",\"created\":1,"
+          + "\"model\":\"kimi-k2.6\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+          + "\"content\":\"ok\"},\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
+
+  /** One request as the fake saw it: when (System.nanoTime), from which process, what it got. */
+  record Arrival(long nanos, String tag, int status) {}
+
+  final RedisServer redis;
+  final FakeKimiServer kimi;
+  final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+  final Map<String, Duration> latencyOf = new ConcurrentHashMap<>();
+  volatile Duration latency = Duration.ofMillis(100);
+  private final long scale;
+  private final List<Client> clients = new ArrayList<>();
+  // the shared 429: the first request of trigger at or after armedAt is refused, and every request
+  // after it until refuseUntil
+  private volatile String trigger;
+  private volatile long armedAt;
+  private volatile long refusedAt;
+  private volatile long refuseUntil;
+  private volatile long retryAfterSeconds;
+
+  /**
+   * Starts redis-server and the fake Kimi; {@code scale} speeds the fake's clock up (1: real time),
+   * so that its minute lasts 60 s / scale.
+   */
+  Fleet(long scale) throws IOException {
+    this.scale = scale;
+    this.redis = RedisServer.start();
+    Instant base = Instant.now();
+    long start = System.nanoTime();
+    Clock fast =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return base.plusNanos((System.nanoTime() - start) * scale);
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    this.kimi = new FakeKimiServer(fast).respondWith(this::answer).start();
+  }
+
+  private FakeResponse answer(RecordedRequest r) {
+    long now = System.nanoTime();
+    String body = r.bodyText();
+    int at = body.indexOf("fleet:");
+    String tag = at < 0 ? "?" : body.substring(at + 6, body.indexOf(':', at + 6));
+    String t = trigger;
+    if (t != null && t.equals(tag) && now - armedAt >= 0) {
+      synchronized (this) {
+        if (trigger != null) {
+          trigger = null;
+          refusedAt = now;
+          refuseUntil = now + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
+        }
+      }
+    }
+    if (refusedAt != 0 && now - refuseUntil < 0) {
+      arrivals.add(new Arrival(now, tag, 429));
+      return FakeResponse.error(
+              429,
+              "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                  + " org-fleet<ak-fleet> is rate limited, please try again after "
+                  + retryAfterSeconds
+                  + " seconds\"}}")
+          .withHeader("Retry-After", Long.toString(retryAfterSeconds));
+    }
+    arrivals.add(new Arrival(now, tag, 200));
+    return FakeResponse.json(ANSWER).withHeadersDelay(latencyOf.getOrDefault(tag, latency));
+  }
+
+  /** Refuses the first request of {@code tag} from {@code after} on, and all others for a while. */
+  void shared429(String tag, Duration after, long retryAfterSeconds) {
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.armedAt = System.nanoTime() + after.toNanos();
+    this.trigger = tag;
+  }
+
+  long refusedAt() {
+    return refusedAt;
+  }
+
+  /** Starts a client process with {@code args} (key=value, see FleetClient) and waits for it. */
+  Client client(String tag, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(FleetClient.class.getName());
+    command.add("base=" + kimi.baseUrl());
+    command.add("redis=" + redis.port());
+    command.add("tag=" + tag);
+    if (scale > 1) {
+      command.add("window=" + 60_000 / scale);
+    }
+    command.addAll(List.of(args));
+    Path err = Files.createTempFile("fleet-" + tag, ".err");
+    Process p =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(err.toFile())).start();
+    Client c = new Client(tag, p, err);
+    clients.add(c);
+    c.await(l -> l.equals("ready"), Duration.ofSeconds(60));
+    return c;
+  }
+
+  /** Tells every client started so far to send. */
+  void go() throws IOException {
+    for (Client c : clients) {
+      c.go();
+    }
+  }
+
+  /** Waits until {@code n} requests of {@code tag} arrived, at most {@code cap}. */
+  boolean awaitArrivals(Predicate<Arrival> which, int n, Duration cap) throws InterruptedException {
+    long end = System.nanoTime() + cap.toNanos();
+    while (arrivals.stream().filter(which).count() < n) {
+      if (System.nanoTime() - end > 0) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
+  /** Returns the arrivals matching {@code which}, in order. */
+  List<Arrival> arrivals(Predicate<Arrival> which) {
+    return arrivals.stream().filter(which).toList();
+  }
+
+  @Override
+  public void close() {
+    for (Client c : clients) {
+      c.kill();
+    }
+    kimi.close();
+    redis.close();
+  }
+
+  /** A client JVM, stopped by its process id. */
+  static final class Client {
+    final String tag;
+    final Process process;
+    final Path err;
+    final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    Client(String tag, Process process, Path err) {
+      this.tag = tag;
+      this.process = process;
+      this.err = err;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String l;
+                  while ((l = in.readLine()) != null) {
+                    lines.add(l);
+                  }
+                } catch (IOException e) {
+                  // the process ended
+                }
+              },
+              "fleet client " + tag);
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void go() throws IOException {
+      OutputStream in = process.getOutputStream();
+      in.write("go\n".getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    }
+
+    /** Waits for a line matching {@code which}, at most {@code cap}, and returns it. */
+    String await(Predicate<String> which, Duration cap) throws IOException {
+      long end = System.nanoTime() + cap.toNanos();
+      try {
+        while (true) {
+          String l = lines.poll(Math.max(1, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (l == null) {
+            throw new IOException(
+                "client "
+                    + tag
+                    + " printed no matching line within "
+                    + cap
+                    + "; its errors: "
+                    + Files.readString(err));
+          }
+          if (which.test(l)) {
+            return l;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+
+    /** Waits for the {@code done} line and returns its counts: ok, failed, lost. */
+    Done done(Duration cap) throws IOException {
+      String l = await(s -> s.startsWith("done "), cap);
+      String[] w = l.split(" ", 9);
+      return new Done(
+          Integer.parseInt(w[2]),
+          Integer.parseInt(w[4]),
+          Integer.parseInt(w[6]),
+          w.length > 7 ? l.substring(l.indexOf('{')) : "{}");
+    }
+
+    /** Kills the process ({@code kill -9}) by its id and waits until it is gone. */
+    void kill() {
+      ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      try {
+        process.onExit().get(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(err);
+      } catch (Exception e) {
+        // best effort: the test's own bounds report what hangs
+      }
+    }
+  }
+
+  /** A client's outcome. */
+  record Done(int ok, int failed, int lost, String failures) {
+    Done plus(Done d) {
+      return new Done(ok + d.ok, failed + d.failed, lost + d.lost, failures + d.failures);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The scenarios. Each returns its figures by name, in the order printed.
+
+  /**
+   * A process holding every slot is killed ({@code kill -9}) while its calls hang; two others wait
+   * for slots. Figure: seconds from the kill until the first of their requests reached Kimi (cap
+   * when none did by then).
+   */
+  static Map<String, Object> killed(int concurrency, Duration cap) throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    try (Fleet fleet = new Fleet(1)) {
+      fleet.latencyOf.put("victim", Duration.ofMinutes(5));
+      String c = "concurrency=" + concurrency;
+      Client victim = fleet.client("victim", "calls=" + concurrency, c);
+      victim.go();
+      if (!fleet.awaitArrivals(a -> a.tag().equals("victim"), concurrency, cap)) {
+        throw new IOException("the victim's calls never reached Kimi");
+      }
+      Client a = fleet.client("a", "calls=2", c);
+      Client b = fleet.client("b", "calls=2", c);
+      a.go();
+      b.go();
+      Thread.sleep(1_000); // they ask for slots, and are refused
+      int early = fleet.arrivals(x -> !x.tag().equals("victim")).size();
+      long killedAt = System.nanoTime();
+      victim.kill();
+      boolean back = fleet.awaitArrivals(x -> !x.tag().equals("victim"), 1, cap);
+      long after =
+          fleet.arrivals(x -> !x.tag().equals("victim")).stream()
+              .mapToLong(x -> x.nanos() - killedAt)
+              .min()
+              .orElse(cap.toNanos());
+      f.put("sent by survivors before the kill", early);
+      f.put("slots back after (s)", back ? after / 1e9 : ">" + cap.toSeconds());
+      if (back) {
+        Done d = a.done(Duration.ofSeconds(60)).plus(b.done(Duration.ofSeconds(60)));
+        f.put("survivors' calls ok", d.ok());
+        f.put("lost", d.lost());
+      }
+    }
+    return f;
+  }
+
+  /**
+   * Three processes share a concurrency limit. Process p1 sends first, and Kimi refuses its
+   * requests with a 429 ({@code Retry-After}), then every request for that long (an account-wide
+   * limit); the two others start sending once p1 shared its pause (or 2 s after that 429). Figures:
+   * the requests they sent before its {@code Retry-After} had passed, and all 429s.
+   */
+  static Map<String, Object> shared429(int calls, long retryAfterSeconds) throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    try (Fleet fleet = new Fleet(1)) {
+      List<Client> cs = new ArrayList<>();
+      for (String tag : List.of("p1", "p2", "p3")) {
+        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4"));
+      }
+      fleet.shared429("p1", Duration.ZERO, retryAfterSeconds);
+      cs.get(0).go();
+      if (!fleet.awaitArrivals(x -> x.status() == 429, 1, Duration.ofSeconds(30))) {
+        throw new IOException("Kimi never refused p1: the scenario did not run");
+      }
+      long at = fleet.refusedAt();
+      // the others start once p1 has shared its pause (at most 2 s: a store that shares none)
+      try (RedisClient c = fleet.redis.client()) {
+        String pause = RedisRateLimitStore.keys("org-fleet").get(4);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!c.exists(pause) && System.nanoTime() - end < 0) {
+          Thread.sleep(10);
+        }
+      }
+      cs.get(1).go();
+      cs.get(2).go();
+      Done d = new Done(0, 0, 0, "");
+      for (Client c : cs) {
+        d = d.plus(c.done(Duration.ofSeconds(120)));
+      }
+      long end = at + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
+      List<Arrival> early = fleet.arrivals(x -> !x.tag().equals("p1") && x.nanos() - end < 0);
+      f.put("others' requests before Retry-After passed", early.size());
+      f.put(
+          "their first request after the 429 (s)",
+          fleet.arrivals(x -> !x.tag().equals("p1")).stream()
+                  .mapToLong(x -> x.nanos() - at)
+                  .min()
+                  .orElse(0)
+              / 1e9);
+      f.put("429s", fleet.arrivals(x -> x.status() == 429).size());
+      f.put("calls ok", d.ok());
+      f.put("failed", d.failed());
+      f.put("lost", d.lost());
+    }
+    return f;
+  }
+
+  /**
+   * Three processes share a concurrency limit with calls of {@code latency} in flight; Redis is
+   * killed, stays down for {@code outage} and starts again empty on its port. Figures: Kimi's peak
+   * concurrency, and the calls answered, failed and lost.
+   */
+  static Map<String, Object> restart(
+      String fallback, int concurrency, int calls, Duration latency, Duration outage)
+      throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    try (Fleet fleet = new Fleet(1)) {
+      fleet.latency = latency;
+      List<Client> cs = new ArrayList<>();
+      for (String tag : List.of("p1", "p2", "p3")) {
+        // retries through the outage, so that calls still wait for slots when Redis is back
+        cs.add(
+            fleet.client(
+                tag,
+                "calls=" + calls,
+                "concurrency=" + concurrency,
+                "fallback=" + fallback,
+                "retries=10"));
+      }
+      fleet.go();
+      fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
+      Thread.sleep(latency.toMillis() / 6); // Redis is back while these calls are in flight
+      fleet.redis.stop();
+      Thread.sleep(outage.toMillis());
+      fleet.redis.restart();
+      Done d = new Done(0, 0, 0, "");
+      for (Client c : cs) {
+        d = d.plus(c.done(Duration.ofSeconds(240)));
+      }
+      f.put("fallback", fallback);
+      f.put("peak concurrency", fleet.kimi.peakConcurrency());
+      f.put("limit", concurrency);
+      f.put("calls", 3 * calls);
+      f.put("ok", d.ok());
+      f.put("failed", d.failed());
+      f.put("lost", d.lost());
+      f.put("failures", d.failures());
+    }
+    return f;
+  }
+
+  /**
+   * Three processes of {@code calls} calls each share an RPM limit and a concurrency of 4 against
+   * the strict fake (which counts a request when it arrives). With {@code scale} above 1 the fake's
+   * minute and the store's window are both 60 s / scale. Figures: 429s; the requests Kimi accepted
+   * in the second window (from the first request's window end) against the limit; how long the
+   * calls took; the longest run of requests from one process while the others still had calls to
+   * send (fairness).
+   */
+  static Map<String, Object> budget(int rpm, int calls, long scale) throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    try (Fleet fleet = new Fleet(scale)) {
+      fleet.kimi.requestsPerMinute(rpm).maxConcurrency(4);
+      List<Client> cs = new ArrayList<>();
+      for (String tag : List.of("p1", "p2", "p3")) {
+        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4", "rpm=" + rpm));
+      }
+      fleet.go();
+      Done d = new Done(0, 0, 0, "");
+      for (Client c : cs) {
+        d = d.plus(c.done(Duration.ofSeconds(300)));
+      }
+      long window = TimeUnit.MINUTES.toNanos(1) / scale;
+      List<Arrival> ok = fleet.arrivals(x -> x.status() == 200);
+      long t0 = ok.get(0).nanos();
+      long second =
+          ok.stream().filter(x -> x.nanos() - t0 >= window && x.nanos() - t0 < 2 * window).count();
+      long took = ok.get(ok.size() - 1).nanos() - t0;
+      f.put("rpm", rpm);
+      f.put("window (s)", window / 1e9);
+      f.put("429s", fleet.kimi.rateLimitedCount());
+      f.put("accepted in the second window", second);
+      f.put("of the limit (%)", Math.round(100.0 * second / rpm));
+      f.put("all calls took (windows)", Math.round(100.0 * took / window) / 100.0);
+      f.put("longest run of one process", longestRun(ok));
+      f.put("calls ok", d.ok());
+      f.put("failed", d.failed());
+      f.put("lost", d.lost());
+    }
+    return f;
+  }
+
+  /**
+   * Returns the longest run of consecutive requests from one process while every process still had
+   * requests to come.
+   */
+  static int longestRun(List<Arrival> arrivals) {
+    Map<String, Long> last = new LinkedHashMap<>();
+    for (Arrival a : arrivals) {
+      last.put(a.tag(), a.nanos());
+    }
+    long contended = last.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    int longest = 0;
+    int run = 0;
+    String previous = null;
+    for (Arrival a : arrivals) {
+      if (a.nanos() - contended >= 0) {
+        break;
+      }
+      run = a.tag().equals(previous) ? run + 1 : 1;
+      previous = a.tag();
+      longest = Math.max(longest, run);
+    }
+    return longest;
+  }
+
+  static void print(String scenario, Map<String, Object> figures) {
+    StringBuilder b = new StringBuilder("fleet: " + scenario + ":");
+    figures.forEach((k, v) -> b.append(' ').append(k).append(' ').append(v).append(','));
+    b.setLength(b.length() - 1);
+    System.out.println(b);
+    System.out.flush();
+  }
+
+  /**
+   * Runs every scenario and prints its figures: {@code full} (the default) as README's figures were
+   * measured, {@code short} as CI runs them.
+   */
+  public static void main(String[] args) throws Exception {
+    boolean full = args.length == 0 || args[0].equals("full");
+    print("killed holder", killed(4, Duration.ofSeconds(full ? 90 : 40)));
+    print("shared 429", shared429(full ? 40 : 8, 5));
+    print(
+        "redis restart",
+        restart(
+            "FAIL_CLOSED",
+            4,
+            full ? 12 : 4,
+            Duration.ofSeconds(full ? 6 : 3),
+            Duration.ofSeconds(2)));
+    print(
+        "redis restart",
+        restart(
+            "IN_PROCESS",
+            4,
+            full ? 12 : 4,
+            Duration.ofSeconds(full ? 6 : 3),
+            Duration.ofSeconds(2)));
+    print("budget", budget(60, 40, full ? 1 : 10));
+  }
+}

@@ -1,0 +1,410 @@
+package io.github.kimisdk.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.redis.RedisRateLimitStore.Fallback;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The Redis store against a real redis-server and a {@link FakeKimiServer}, over loopback. */
+class RedisRateLimitStoreTest {
+
+  private static final String ANSWER =
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"kimi-k2.6\","
+          + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+          + "\"finish_reason\":\"stop\"}],"
+          + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}";
+
+  private RedisServer redis;
+  private final List<AutoCloseable> open = new ArrayList<>();
+  private FakeKimiServer kimi;
+
+  @BeforeEach
+  void start() throws Exception {
+    redis = RedisServer.start();
+    kimi =
+        new FakeKimiServer()
+            .respondWith(r -> FakeResponse.json(ANSWER).withHeadersDelay(Duration.ofMillis(30)))
+            .start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+    kimi.close();
+    redis.close();
+  }
+
+  /**
+   * Returns a store with leases of 3 s, so that a Redis just started gives out its first slot after
+   * 3 s (a third of the lease plus two seconds) rather than 7.
+   */
+  private RedisRateLimitStore store(Fallback fallback) {
+    return store(fallback, System::nanoTime);
+  }
+
+  private RedisRateLimitStore store(Fallback fallback, java.util.function.LongSupplier nanoTime) {
+    RedisClient client = redis.client();
+    open.add(client);
+    return RedisRateLimitStore.builder(client)
+        .fallback(fallback)
+        .nanoTime(nanoTime)
+        .leaseLength(Duration.ofSeconds(3))
+        .build();
+  }
+
+  private KimiClient client(Setup h) {
+    KimiClient c =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(kimi.baseUrl())
+            .retryPolicy(h.retries)
+            .rateLimit(
+                RateLimit.builder()
+                    .maxConcurrency(2)
+                    .requestsPerMinute(1_000)
+                    .store(h.store, "org-test")
+                    .build())
+            .build();
+    open.add(c);
+    return c;
+  }
+
+  private record Setup(RedisRateLimitStore store, RetryPolicy retries) {}
+
+  private static List<CompletableFuture<ChatCompletion>> send(KimiClient c, int n) {
+    List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      calls.add(c.chatAsync(ChatRequest.of("kimi-k2.6", "q" + i)));
+    }
+    return calls;
+  }
+
+  private static void awaitAll(List<CompletableFuture<ChatCompletion>> calls) {
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .orTimeout(30, TimeUnit.SECONDS)
+        .join();
+  }
+
+  @Test
+  void twoClientsInOneJvmShareOneBudget() {
+    kimi.maxConcurrency(2);
+    KimiClient a = client(new Setup(store(Fallback.FAIL_CLOSED), RetryPolicy.none()));
+    KimiClient b = client(new Setup(store(Fallback.FAIL_CLOSED), RetryPolicy.none()));
+
+    List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>(send(a, 12));
+    calls.addAll(send(b, 12));
+    awaitAll(calls);
+
+    assertThat(calls).allMatch(f -> !f.isCompletedExceptionally());
+    assertThat(kimi.rateLimitedCount()).isZero(); // each alone would have sent 2, together 4
+    assertThat(kimi.peakConcurrency()).isBetween(1, 2);
+    assertThat(kimi.requestCount()).isEqualTo(24);
+  }
+
+  @Test
+  void requestsPerMinuteAreSharedAndTheWaitIsTheOldestRequestsAgePlusItsWayToKimi() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().requestsPerMinute(3).tokensPerMinute(1_000).build();
+    Duration minute = Duration.ofMinutes(1).plus(RedisRateLimitStore.SEND_MARGIN);
+
+    assertThat(one.tryTake("org-rpm", "a1", limit, 100, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-rpm", "b1", limit, 100, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-other", "b2", limit, 100, Duration.ZERO)).isZero();
+    assertThat(one.tryTake("org-rpm", "a2", limit, 900, Duration.ZERO)) // tokens: 200 + 900 > 1000
+        .isBetween(minute.minusSeconds(1), minute);
+    one.giveBack("org-rpm", "a2"); // it stops waiting, and leaves the line
+    assertThat(one.tryTake("org-rpm", "a3", limit, 100, Duration.ZERO)).isZero();
+    // the third request was the minute's last
+    assertThat(two.tryTake("org-rpm", "b3", limit, 1, Duration.ZERO))
+        .isBetween(minute.minusSeconds(1), minute);
+    try (RedisClient c = redis.client()) {
+      assertThat(c.pttl(RedisRateLimitStore.keys("org-rpm").get(0)))
+          .isBetween(minute.toMillis() - 1_000, minute.toMillis());
+    }
+  }
+
+  @Test
+  void aCallerThatGaveASlotBackDoesNotTakeItAgainBeforeTheOneWaiting() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-fair", "a1", limit, lease); // a fresh Redis waits for holders first
+    assertThat(two.tryTake("org-fair", "b1", limit, 0, lease)).isPositive(); // waits in line
+
+    one.giveBack("org-fair", "a1");
+    assertThat(one.tryTake("org-fair", "a2", limit, 0, lease)).isPositive(); // b1 first
+    assertThat(two.tryTake("org-fair", "b1", limit, 0, lease)).isZero();
+    two.giveBack("org-fair", "b1");
+    assertThat(one.tryTake("org-fair", "a2", limit, 0, lease)).isZero();
+  }
+
+  @Test
+  void aCallerThatStoppedAskingLeavesTheLineASecondAfterItWasDue() throws Exception {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-gone", "a1", limit, lease);
+    assertThat(one.tryTake("org-gone", "dead", limit, 0, lease)).isPositive(); // then it dies
+    one.giveBack("org-gone", "a1");
+
+    long start = System.nanoTime();
+    Duration wait = one.tryTake("org-gone", "next", limit, 0, lease);
+    assertThat(wait).isPositive(); // "dead" is ahead of it, for now
+    while (!wait.isZero()) {
+      assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+      Thread.sleep(wait.toMillis());
+      wait = one.tryTake("org-gone", "next", limit, 0, lease);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(RedisRateLimitStore.LINE_SLACK_MILLIS - 100));
+  }
+
+  @Test
+  void aPauseHoldsEveryStoreOfTheAccountAndALaterShorterOneNeverShortensIt() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().requestsPerMinute(100).build();
+
+    one.pause("org-pause", Duration.ofSeconds(30), null);
+    two.pause("org-pause", Duration.ofSeconds(2), null);
+    assertThat(two.tryTake("org-pause", "b1", limit, 0, Duration.ZERO))
+        .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+    assertThat(two.tryTake("org-other", "b2", limit, 0, Duration.ZERO)).isZero();
+    try (RedisClient c = redis.client()) {
+      assertThat(c.pttl(RedisRateLimitStore.keys("org-pause").get(4))).isBetween(29_000L, 30_000L);
+    }
+  }
+
+  @Test
+  void limitsStatedInA429HoldForEveryStoreOfTheAccount() {
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);
+    RateLimit mine = RateLimit.builder().requestsPerMinute(100).build();
+
+    one.pause("org-said", Duration.ofMillis(1), RateLimit.builder().requestsPerMinute(2).build());
+    awaitTake(two, "org-said", "b1", mine, Duration.ZERO);
+    assertThat(two.tryTake("org-said", "b2", mine, 0, Duration.ZERO)).isZero();
+    assertThat(two.tryTake("org-said", "b3", mine, 0, Duration.ZERO)) // 2, not 100
+        .isGreaterThan(Duration.ofSeconds(50));
+  }
+
+  @Test
+  void renewedLeasesOutliveTheirLengthAndLeasesLostInARestartAreRegisteredAgain() throws Exception {
+    RedisRateLimitStore one =
+        RedisRateLimitStore.builder(track(redis.client()))
+            .leaseLength(Duration.ofSeconds(3))
+            .build();
+    assertThat(one.renewedLease()).isEqualTo(Duration.ofSeconds(3));
+    RateLimit limit = RateLimit.builder().maxConcurrency(2).build();
+    Duration lease = Duration.ofSeconds(3);
+    awaitTake(one, "org-renew", "a1", limit, lease);
+    awaitTake(one, "org-renew", "a2", limit, lease);
+
+    try (RedisClient c = redis.client()) {
+      String leases = RedisRateLimitStore.keys("org-renew").get(2);
+      one.renew("org-renew", List.of("a1", "a2"), Duration.ofSeconds(20));
+      assertThat(c.zscore(leases, "a1") - c.zscore(leases, "a2")).isZero();
+      assertThat(c.pttl(leases)).isBetween(19_000L, 20_001L);
+    }
+    redis.stop();
+    redis.restart(); // empty: both leases are gone
+    try (RedisClient c = redis.client()) {
+      String leases = RedisRateLimitStore.keys("org-renew").get(2);
+      assertThat(c.exists(leases)).isFalse();
+      // a new slot waits for the holders to register theirs again (a third of the lease + 2 s)
+      Duration wait = one.tryTake("org-renew", "new", limit, 0, lease);
+      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
+      one.renew("org-renew", List.of("a1", "a2"), Duration.ofSeconds(20)); // outlives the wait
+      assertThat(c.zcard(leases)).isEqualTo(2);
+      Thread.sleep(wait.toMillis());
+      awaitRefused(one, "org-renew", "new", limit, lease); // both slots are held again
+    }
+  }
+
+  @Test
+  void aStoreThatCannotBeReachedNamesItselfWhenItRenewsOrPauses() {
+    RedisRateLimitStore store = store(Fallback.IN_PROCESS);
+    redis.stop();
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
+    assertThatThrownBy(() -> store.renew("org-down", List.of("a1"), Duration.ofSeconds(15)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Redis is unreachable");
+    assertThatThrownBy(() -> store.pause("org-down", Duration.ofSeconds(5), null))
+        .hasMessageContaining("Redis is unreachable");
+    // the fallback counts alone, and still honours the pause this process saw
+    assertThat(store.tryTake("org-down", "a1", limit, 0, Duration.ofSeconds(15))).isPositive();
+  }
+
+  @Test
+  void aPromotedReplicaHoldsTheLeasesItReplicatedAndTheFleetGoesOnThere() throws Exception {
+    try (RedisServer replica = RedisServer.startReplicaOf(redis.port());
+        RedisClient onPrimary = redis.client();
+        RedisClient onReplica = replica.client()) {
+      RedisRateLimitStore primary = RedisRateLimitStore.create(onPrimary, Fallback.FAIL_CLOSED);
+      RateLimit two = RateLimit.builder().maxConcurrency(2).build();
+      Duration lease = Duration.ofSeconds(15);
+      awaitTake(primary, "org-ha", "a1", two, lease);
+      awaitTake(primary, "org-ha", "a2", two, lease);
+      String leases = RedisRateLimitStore.keys("org-ha").get(2);
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (onReplica.zcard(leases) < 2) { // replicated asynchronously
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(10);
+      }
+
+      redis.stop(); // the primary dies, and its replica takes over
+      replica.promote();
+      RedisRateLimitStore promoted = RedisRateLimitStore.create(onReplica, Fallback.FAIL_CLOSED);
+      awaitRefused(promoted, "org-ha", "b1", two, lease); // both slots are still held
+      promoted.renew("org-ha", List.of("a1", "a2"), lease); // their holders renew there
+      promoted.giveBack("org-ha", "a1");
+      awaitTake(promoted, "org-ha", "b1", two, lease);
+    }
+  }
+
+  /** Takes when the store allows, asking again as the rate limiter does, within 10 s. */
+  private static void awaitTake(
+      RedisRateLimitStore s, String account, String name, RateLimit limit, Duration lease) {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Duration wait;
+    while (!(wait = s.tryTake(account, name, limit, 0, lease)).isZero()) {
+      assertThat(System.nanoTime()).isLessThan(end);
+      try {
+        Thread.sleep(Math.min(wait.toMillis(), 1_000));
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** Asserts that the store refuses, once the restart grace (if any) has passed. */
+  private static void awaitRefused(
+      RedisRateLimitStore s, String account, String name, RateLimit limit, Duration lease)
+      throws InterruptedException {
+    Duration poll = Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS);
+    Duration wait = s.tryTake(account, name, limit, 0, lease);
+    for (int i = 0; i < 3 && !wait.equals(poll); i++) { // Redis counts its uptime in seconds
+      Thread.sleep(wait.toMillis());
+      wait = s.tryTake(account, name, limit, 0, lease);
+    }
+    assertThat(wait).isEqualTo(poll);
+  }
+
+  private RedisClient track(RedisClient c) {
+    open.add(c);
+    return c;
+  }
+
+  @Test
+  void aLeaseExpiresAfterItsHolderWasKilled() throws Exception {
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LeaseHolder.class.getName(),
+                Integer.toString(redis.port()),
+                "1500")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    long taken;
+    try {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(out.readLine()).isEqualTo("held");
+      taken = System.nanoTime();
+    } finally {
+      ProcessHandle.of(holder.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      holder.onExit().get(10, TimeUnit.SECONDS);
+    }
+    RedisRateLimitStore store = store(Fallback.FAIL_CLOSED);
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(10);
+
+    Duration wait = store.tryTake("org-killed", "mine", one, 0, lease);
+    assertThat(wait).isEqualTo(Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS));
+    while (!wait.isZero()) { // ask again when the store says, as the rate limiter does
+      assertThat(System.nanoTime() - taken).isLessThan(Duration.ofSeconds(5).toNanos());
+      Thread.sleep(wait.toMillis());
+      wait = store.tryTake("org-killed", "mine", one, 0, lease);
+    }
+    assertThat(System.nanoTime() - taken).isGreaterThan(Duration.ofMillis(1_000).toNanos());
+    store.giveBack("org-killed", "mine");
+    assertThat(store.tryTake("org-killed", "next", one, 0, lease)).isZero();
+  }
+
+  @Test
+  void whenRedisGoesAwayMidRunFailingClosedRefusesTheRestWithAClearError() throws Exception {
+    RedisRateLimitStore store = store(Fallback.FAIL_CLOSED);
+    KimiClient c = client(new Setup(store, RetryPolicy.none()));
+    assertThat(c.chat(ChatRequest.of("kimi-k2.6", "before")).text()).isEqualTo("ok");
+
+    redis.stop();
+    List<CompletableFuture<ChatCompletion>> calls = send(c, 5);
+    awaitAll(calls);
+
+    assertThat(calls).allMatch(CompletableFuture::isCompletedExceptionally);
+    Throwable e = calls.get(0).handle((r, t) -> t).join();
+    assertThat(e)
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("shared rate-limit store of account org-test failed")
+        .hasMessageContaining("Redis is unreachable, and the shared rate limit fails closed");
+    assertThat(kimi.requestCount()).isEqualTo(1); // nothing was sent without a permit
+  }
+
+  @Test
+  void whenRedisGoesAwayMidRunFallingBackCountsInProcessAndLosesNothing() throws Exception {
+    // the store's retry time runs on this clock, moved by hand: no waiting for it
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    RedisRateLimitStore store = store(Fallback.IN_PROCESS, now::get);
+    kimi.maxConcurrency(2);
+    KimiClient c = client(new Setup(store, RetryPolicy.none()));
+    List<CompletableFuture<ChatCompletion>> calls = send(c, 10);
+    calls.get(3).join();
+
+    redis.stop(); // some calls hold leases in Redis, others still wait for theirs
+    calls.addAll(send(c, 10));
+    awaitAll(calls);
+
+    assertThat(calls).allMatch(f -> !f.isCompletedExceptionally());
+    assertThat(store.fallenBack()).isTrue();
+    assertThat(kimi.rateLimitedCount()).isZero();
+    assertThat(kimi.peakConcurrency()).isLessThanOrEqualTo(2);
+
+    redis.restart(); // and it comes back: the store shares again once its retry time passed
+    // A pooled connection to the stopped server may fail once more and start another retry time:
+    // a few retry times at most, each call answered all the same.
+    for (int i = 0; i < 3 && store.fallenBack(); i++) {
+      now.addAndGet(RedisRateLimitStore.RETRY_REDIS.toNanos());
+      assertThat(c.chat(ChatRequest.of("kimi-k2.6", "after")).text()).isEqualTo("ok");
+    }
+    assertThat(store.fallenBack()).isFalse();
+  }
+}
