@@ -22,13 +22,25 @@ class ReadmeInStepTest {
   static final Path ROOT = Path.of("..");
   static final Path STANDALONE_POM = Path.of("standalone", "pom.xml");
 
-  /** The project's version, from the parent pom. */
+  /**
+   * The project's version: the parent pom's {@code revision}, which {@code .mvn/maven.config} gives
+   * every build as {@code -Drevision=...}; the two must agree.
+   */
   static String projectVersion() throws IOException {
     String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
-    Matcher m =
-        Pattern.compile("<artifactId>kimi-sdk-parent</artifactId>\\s*<version>([^<]+)</version>")
+    Matcher version =
+        Pattern.compile(
+                "(?s)<artifactId>kimi-sdk-parent</artifactId>\\s*(?:<!--.*?-->\\s*)?<version>")
             .matcher(pom);
-    assertThat(m.find()).as("the parent pom's version").isTrue();
+    assertThat(version.find()).as("the parent pom's version element").isTrue();
+    assertThat(pom.substring(version.end())).startsWith("${revision}</version>");
+    Matcher m = Pattern.compile("<revision>([^<]+)</revision>").matcher(pom);
+    assertThat(m.find()).as("the parent pom's revision property").isTrue();
+    String config =
+        Files.readString(ROOT.resolve(".mvn/maven.config"), StandardCharsets.UTF_8).strip();
+    assertThat(config.split("\\s+"))
+        .as(".mvn/maven.config gives the parent pom's revision")
+        .contains("-Drevision=" + m.group(1));
     return m.group(1);
   }
 

@@ -127,15 +127,22 @@ class ReadmeShellCommandsTest {
     void check(Run run, Path copy) throws Exception;
   }
 
-  /** How a block is checked: run here (with extra Maven arguments) or found in .ci/run. */
-  record Check(String block, boolean inCi, List<String> mavenArgs, Verify verify) {
+  /**
+   * How a block is checked: run here (with extra Maven arguments), found in .ci/run, or run by a
+   * test of its own ({@code ownTest}, the test's name).
+   */
+  record Check(String block, boolean inCi, List<String> mavenArgs, Verify verify, String ownTest) {
 
     static Check here(String block, Verify verify, String... mavenArgs) {
-      return new Check(block, false, List.of(mavenArgs), verify);
+      return new Check(block, false, List.of(mavenArgs), verify, null);
     }
 
     static Check ci(String block) {
-      return new Check(block, true, List.of(), (run, copy) -> {});
+      return new Check(block, true, List.of(), (run, copy) -> {}, null);
+    }
+
+    static Check by(Class<?> test, String block) {
+      return new Check(block, false, List.of(), (run, copy) -> {}, test.getSimpleName());
     }
   }
 
@@ -224,14 +231,12 @@ class ReadmeShellCommandsTest {
           Check.ci("mvn -B verify"),
           Check.ci("mvn -B -P slow verify"),
           Check.here("mvn -B -pl kimi-sdk -am verify", builtTheUnsignedLibraryJars(), SKIP_TESTS),
-          Check.ci("mvn -B -pl kimi-sdk-testing -am install -DskipTests"),
+          Check.ci("mvn -B -P all install -DskipTests"),
           Check.ci(
-              "mvn -B -pl kimi-sdk-testing -am install -DskipTests\n"
+              "mvn -B -P all install -DskipTests\n"
                   + "cd kimi-sdk-examples/standalone && mvn -B -q compile exec:java"),
-          Check.here(
-              "mvn -B -P release -pl kimi-sdk -am verify",
-              builtTheUnsignedLibraryJars(),
-              SKIP_TESTS),
+          // uploads to Maven Central: ReleaseBundleTest runs it up to the bundle
+          Check.by(ReleaseBundleTest.class, "mvn -B -P release -Drevision=0.1.0 deploy"),
           Check.here(
               "KIMI_PROTOCOL=anthropic mvn -B -q -pl kimi-sdk-examples -am compile exec:java",
               (run, copy) ->
@@ -473,7 +478,7 @@ class ReadmeShellCommandsTest {
     List<DynamicTest> tests = new ArrayList<>();
     for (Block block : shellBlocks()) {
       Check check = checkOf(block);
-      if (check.inCi()) {
+      if (check.inCi() || check.ownTest() != null) {
         continue;
       }
       List<String> commands =
@@ -572,9 +577,15 @@ class ReadmeShellCommandsTest {
     }
   }
 
-  /** This build's local repository and offline setting, plus a block's extra arguments. */
+  /**
+   * The repository's own {@code .mvn/maven.config} (the version), this build's local repository and
+   * offline setting, plus a block's extra arguments.
+   */
   static void mavenConfig(Path copy, List<String> extra) throws IOException {
-    List<String> args = new ArrayList<>();
+    List<String> args =
+        new ArrayList<>(
+            Files.readAllLines(
+                ReadmeInStepTest.ROOT.resolve(".mvn/maven.config"), StandardCharsets.UTF_8));
     String repo = System.getProperty("kimisdk.maven.repo.local", "");
     if (!repo.isEmpty()) {
       args.add("-Dmaven.repo.local=" + repo);
