@@ -6,8 +6,10 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.Diagnostic;
@@ -25,16 +27,19 @@ import javax.tools.ToolProvider;
  * <ol>
  *   <li>A snippet is the text between a line {@code ```java} and the next line {@code ```} (both
  *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}) are not Java
- *       and are skipped.
- *   <li>A snippet whose first non-blank line starts with {@code import} is a <em>prelude</em>: its
- *       {@code import} lines are added to every snippet, and its other lines (declarations such as
- *       {@code KimiClient kimi;}) become fields of the class each snippet is wrapped in, so
- *       snippets may use those names without declaring them, and may declare their own with the
+ *       and are skipped. It belongs to the section of the last {@code ## } heading above it.
+ *   <li>The {@code import} lines a snippet starts with are its section's imports: every snippet of
+ *       that section, and no other, is compiled with them, so a section shows what it imports.
+ *       Besides them, only what jshell imports by default and {@code java.time.*} are imported
+ *       ({@link #IMPLICIT}). A section shows each import once.
+ *   <li>A snippet whose other lines only declare names ({@code KimiClient kimi;}, no initializer)
+ *       is a <em>prelude</em>: the names become fields of the class every snippet is wrapped in, so
+ *       snippets anywhere may use them without declaring them, and may declare their own with the
  *       same name.
  *   <li>A snippet with a line that declares a top-level type ({@code class}, {@code record}, {@code
  *       interface} or {@code enum}, optionally after {@code public}, {@code final}, {@code
  *       abstract}, {@code sealed} or {@code non-sealed}, starting in the first column) is compiled
- *       as a source file of its own, after the preludes' imports.
+ *       as a source file of its own, after its section's imports.
  *   <li>Every other snippet is a list of statements: it becomes the body of {@code void run()
  *       throws Exception} in a class holding the preludes' fields. So a snippet shows a result by
  *       printing or assigning it, never with {@code return}; and it declares each local variable
@@ -46,6 +51,24 @@ import javax.tools.ToolProvider;
  * Only errors fail; warnings are ignored.
  */
 final class ReadmeSnippets {
+
+  /** What every snippet may use without showing an import: jshell's defaults and java.time. */
+  static final List<String> IMPLICIT =
+      List.of(
+          "java.io",
+          "java.math",
+          "java.net",
+          "java.nio.file",
+          "java.time",
+          "java.util",
+          "java.util.concurrent",
+          "java.util.function",
+          "java.util.regex",
+          "java.util.stream");
+
+  /** A declaration without an initializer, as a prelude holds: {@code List<Message> history;}. */
+  private static final Pattern FIELD =
+      Pattern.compile("^[A-Za-z_][\\w.<>,?\\[\\] ]*\\s+[A-Za-z_$][\\w$]*\\s*;\\s*(//.*)?$");
 
   private static final Pattern TYPE =
       Pattern.compile(
@@ -64,17 +87,45 @@ final class ReadmeSnippets {
    *
    * @param line the Markdown line number (1-based) of the block's first code line
    * @param lines the code
+   * @param section the {@code ## } heading it stands under ({@code ""} before the first)
    */
-  record Snippet(int line, List<String> lines) {
+  record Snippet(int line, List<String> lines, String section) {
 
-    Kind kind() {
+    Snippet(int line, List<String> lines) {
+      this(line, lines, "");
+    }
+
+    /** How many lines the leading imports (and the blank lines among them) take. */
+    int importLines() {
+      int n = 0;
+      int last = 0;
       for (String l : lines) {
-        if (!l.isBlank()) {
-          if (l.strip().startsWith("import ")) {
-            return Kind.PRELUDE;
-          }
+        n++;
+        if (l.strip().startsWith("import ")) {
+          last = n;
+        } else if (!l.isBlank()) {
           break;
         }
+      }
+      return last;
+    }
+
+    /** The import lines the snippet starts with. */
+    List<String> imports() {
+      return lines.subList(0, importLines()).stream().filter(l -> !l.isBlank()).toList();
+    }
+
+    Kind kind() {
+      List<String> body = lines.subList(importLines(), lines.size());
+      boolean declaresOnly = true;
+      for (String l : body) {
+        String code = l.strip();
+        if (!code.isEmpty() && !code.startsWith("//") && !FIELD.matcher(code).matches()) {
+          declaresOnly = false;
+        }
+      }
+      if (declaresOnly) {
+        return Kind.PRELUDE;
       }
       return typeName() == null ? Kind.STATEMENTS : Kind.TYPE;
     }
@@ -96,7 +147,20 @@ final class ReadmeSnippets {
   /** Finds the {@code ```java} blocks of a Markdown text given as lines. */
   static List<Snippet> extract(String fileName, List<String> markdown) {
     List<Snippet> out = new ArrayList<>();
+    String section = "";
     for (int i = 0; i < markdown.size(); i++) {
+      if (markdown.get(i).startsWith("## ")) {
+        section = markdown.get(i).substring(3).strip();
+      }
+      if (markdown.get(i).strip().startsWith("```") && !markdown.get(i).strip().equals("```java")) {
+        // another fence: skip to its end, so a heading-like line inside it is not a heading
+        int j = i + 1;
+        while (j < markdown.size() && !markdown.get(j).strip().equals("```")) {
+          j++;
+        }
+        i = j;
+        continue;
+      }
       if (!markdown.get(i).strip().equals("```java")) {
         continue;
       }
@@ -109,7 +173,7 @@ final class ReadmeSnippets {
       if (j == markdown.size()) {
         throw new AssertionError(fileName + ":" + (i + 1) + ": the ```java block is never closed");
       }
-      out.add(new Snippet(i + 2, List.copyOf(code)));
+      out.add(new Snippet(i + 2, List.copyOf(code), section));
       i = j;
     }
     return out;
@@ -149,45 +213,60 @@ final class ReadmeSnippets {
 
   /** Turns the snippets into source files by the rules in the class comment. */
   static List<Source> sources(List<Snippet> snippets) {
-    List<String[]> imports = new ArrayList<>(); // {line, markdownLine}
-    List<String[]> fields = new ArrayList<>();
+    Map<String, List<String[]>> imports = new HashMap<>(); // section -> {line, markdownLine}
     for (Snippet s : snippets) {
-      if (s.kind() == Kind.PRELUDE) {
-        for (int i = 0; i < s.lines().size(); i++) {
-          String l = s.lines().get(i);
-          String[] entry = {l, String.valueOf(s.line() + i)};
-          (l.strip().startsWith("import ") ? imports : fields).add(entry);
+      List<String[]> own = imports.computeIfAbsent(s.section(), k -> new ArrayList<>());
+      for (int i = 0; i < s.importLines(); i++) {
+        if (!s.lines().get(i).isBlank()) {
+          own.add(new String[] {s.lines().get(i), String.valueOf(s.line() + i)});
         }
       }
     }
     List<Source> out = new ArrayList<>();
+    // The preludes' names: fields of one class, compiled with their own sections' imports, which
+    // every statement snippet extends (so those imports reach no other section).
+    Source names = new Source("readme/names/Names.java");
+    names.add("package readme.names;", 0);
+    addImports(names, List.of());
+    List<String> preludeSections = new ArrayList<>();
     for (Snippet s : snippets) {
-      String pkg = "readme.l" + s.line();
+      if (s.kind() == Kind.PRELUDE && !preludeSections.contains(s.section())) {
+        preludeSections.add(s.section());
+        addImports(names, imports.get(s.section()));
+      }
+    }
+    names.add("public abstract class Names {", 0);
+    boolean anyName = false;
+    for (Snippet s : snippets) {
+      if (s.kind() == Kind.PRELUDE) {
+        for (int i = s.importLines(); i < s.lines().size(); i++) {
+          String l = s.lines().get(i);
+          boolean field = !l.isBlank() && !l.strip().startsWith("//");
+          names.add(field ? "protected " + l : l, s.line() + i);
+          anyName |= field;
+        }
+      }
+    }
+    names.add("}", 0);
+    if (anyName) {
+      out.add(names);
+    }
+    for (Snippet s : snippets) {
       Kind kind = s.kind();
+      if (kind == Kind.PRELUDE) {
+        continue; // its imports are its section's, its names Names'
+      }
+      String pkg = "readme.l" + s.line();
       String type = kind == Kind.TYPE ? s.typeName() : "Snippet";
       Source src = new Source(pkg.replace('.', '/') + "/" + type + ".java");
       src.add("package " + pkg + ";", 0);
-      for (String[] i : imports) {
-        src.add(i[0], Integer.parseInt(i[1]));
-      }
+      addImports(src, imports.get(s.section()));
       if (kind == Kind.TYPE) {
-        addAll(src, s);
-      } else if (kind == Kind.PRELUDE) {
-        src.add("final class Snippet {", 0);
-        for (int i = 0; i < s.lines().size(); i++) {
-          String l = s.lines().get(i);
-          if (!l.strip().startsWith("import ")) {
-            src.add(l, s.line() + i);
-          }
-        }
-        src.add("}", 0);
+        addAll(src, s, s.importLines());
       } else {
-        src.add("final class Snippet {", 0);
-        for (String[] f : fields) {
-          src.add(f[0], Integer.parseInt(f[1]));
-        }
+        src.add("final class Snippet" + (anyName ? " extends readme.names.Names" : "") + " {", 0);
         src.add("void run() throws Exception {", 0);
-        addAll(src, s);
+        addAll(src, s, s.importLines());
         src.add("}", 0);
         src.add("}", 0);
       }
@@ -196,8 +275,46 @@ final class ReadmeSnippets {
     return out;
   }
 
-  private static void addAll(Source src, Snippet s) {
-    for (int i = 0; i < s.lines().size(); i++) {
+  private static void addImports(Source src, List<String[]> sectionImports) {
+    for (String p : IMPLICIT) {
+      src.add("import " + p + ".*;", 0);
+    }
+    for (String[] i : sectionImports) {
+      src.add(i[0], Integer.parseInt(i[1]));
+    }
+  }
+
+  /** Where a section shows an import a second time: one message per repeat, with its line. */
+  static List<String> importsNotShownOnce(String fileName, List<Snippet> snippets) {
+    List<String> out = new ArrayList<>();
+    Map<String, Integer> shown = new HashMap<>(); // section + import -> line
+    for (Snippet s : snippets) {
+      for (int i = 0; i < s.importLines(); i++) {
+        String l = s.lines().get(i).strip();
+        if (l.isEmpty()) {
+          continue;
+        }
+        Integer first = shown.putIfAbsent(s.section() + "\n" + l, s.line() + i);
+        if (first != null) {
+          out.add(
+              fileName
+                  + ":"
+                  + (s.line() + i)
+                  + ": \""
+                  + s.section()
+                  + "\" shows "
+                  + l
+                  + " again (line "
+                  + first
+                  + "); show each import once per section");
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void addAll(Source src, Snippet s, int from) {
+    for (int i = from; i < s.lines().size(); i++) {
       src.add(s.lines().get(i), s.line() + i);
     }
   }

@@ -36,6 +36,56 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void everySectionShowsEachOfItsImportsOnce() throws Exception {
+    List<String> markdown = Files.readAllLines(README, StandardCharsets.UTF_8);
+    assertThat(
+            ReadmeSnippets.importsNotShownOnce(
+                "README.md", ReadmeSnippets.extract("README.md", markdown)))
+        .isEmpty();
+  }
+
+  @Test
+  void aSectionsImportsReachOnlyItsOwnSnippets() throws Exception {
+    List<String> markdown =
+        List.of(
+            "## One", // 1
+            "```java", // 2
+            "import io.github.kimisdk.chat.*;", // 3
+            "ChatRequest a = ChatRequest.of(\"kimi-k3\", \"hi\");", // 4
+            "```", // 5
+            "```java", // 6
+            "ChatRequest b = ChatRequest.of(\"kimi-k3\", \"hi\");", // 7
+            "```", // 8
+            "## Two", // 9
+            "```java", // 10
+            "ChatRequest c = ChatRequest.of(\"kimi-k3\", \"hi\");", // 11
+            "```",
+            "```java",
+            "import io.github.kimisdk.*;", // 14: imports for the rest of its section
+            "```");
+    List<Snippet> snippets = ReadmeSnippets.extract("DOC.md", markdown);
+    assertThat(snippets).extracting(Snippet::section).containsExactly("One", "One", "Two", "Two");
+    List<String> errors =
+        ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out);
+    assertThat(errors).isNotEmpty().allSatisfy(e -> assertThat(e).startsWith("DOC.md:11: "));
+    assertThat(ReadmeSnippets.importsNotShownOnce("DOC.md", snippets)).isEmpty();
+    List<String> twice =
+        List.of(
+            "## One",
+            "```java",
+            "import java.net.URI;",
+            "```",
+            "```java",
+            "import java.net.URI;",
+            "```");
+    assertThat(
+            ReadmeSnippets.importsNotShownOnce("DOC.md", ReadmeSnippets.extract("DOC.md", twice)))
+        .containsExactly(
+            "DOC.md:6: \"One\" shows import java.net.URI; again (line 3); show each import once"
+                + " per section");
+  }
+
+  @Test
   void aSnippetThatDoesNotCompileIsReportedWithItsLine() throws Exception {
     List<String> markdown =
         List.of(
