@@ -44,6 +44,27 @@ class ReadmeInStepTest {
     return m.group(1);
   }
 
+  @Test
+  void everyModuleTakesTheOneVersion() throws IOException {
+    List<Path> modules = new ArrayList<>();
+    try (var poms = Files.walk(ROOT)) {
+      for (Path pom : poms.filter(p -> p.getFileName().toString().equals("pom.xml")).toList()) {
+        String text = Files.readString(pom, StandardCharsets.UTF_8);
+        if (!pom.toString().contains("target")
+            && text.contains("<artifactId>kimi-sdk-parent</artifactId>")
+            && !pom.normalize().equals(ROOT.resolve("pom.xml").normalize())) {
+          modules.add(pom);
+          assertThat(text)
+              .as(pom + ": its parent's version is ${revision}, so -Drevision releases it too")
+              .containsPattern(
+                  "<parent>\\s*<groupId>io\\.github\\.kimisdk</groupId>\\s*"
+                      + "<artifactId>kimi-sdk-parent</artifactId>\\s*<version>\\$\\{revision\\}");
+        }
+      }
+    }
+    assertThat(modules).hasSizeGreaterThanOrEqualTo(9);
+  }
+
   static String readme() throws IOException {
     return Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
   }
