@@ -805,13 +805,15 @@ public final class FakeKimiServer implements AutoCloseable {
               query == null ? path : path + "?" + query,
               exchange.getRequestHeaders(),
               body);
-      requests.add(request);
-      unclaimed.add(request);
       FakeResponse response = rateLimit.admit();
       if (response == null) {
         answered = once(rateLimit::release);
         response = script.poll();
       }
+      // recorded once its scripted answer is claimed: a test that took this request and sends
+      // another can never see its own request take this one's answer
+      requests.add(request);
+      unclaimed.add(request);
       Surface surface = Surface.of(request);
       // A Messages or Responses call is answered in the chat-completions shape and translated
       // back, so the responder, like the model, sees the chat-completions request it stands for.
