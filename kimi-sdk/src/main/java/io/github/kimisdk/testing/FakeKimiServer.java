@@ -40,22 +40,23 @@ import java.util.function.Function;
  * {@code n} gives that many choices. Like Kimi's prefix cache, a request whose leading messages (at
  * least 256 tokens of them) led an earlier request reports them as {@code cached_tokens} (in both
  * of Kimi's spellings). {@code GET /v1/models} lists its models with Kimi's capability fields (by
- * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.5,
- * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3, k3-256k and moonshot-v1-8k; see
- * {@link #models(String...)} and {@link #addModel}), and {@code POST
- * /v1/tokenizers/estimate-token-count} counts the messages. Beside chat it serves the files,
- * balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan summary, a 5-hour and a
- * daily window, a booster wallet), {@code POST /v1/search} and {@code POST /v1/fetch} (markdown
- * text), the stateless Responses API (below) and two of Kimi's official tool formulas under {@code
- * /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or decode, answering {@code
- * output}) and {@code moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code
- * encrypted_output}, as Kimi's does); fibers can be made to stay {@code pending} for a number of
- * polls ({@link #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
+ * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.7-code(-highspeed),
+ * kimi-for-coding(-highspeed), k3 and k3-256k; see {@link #models(String...)} and {@link
+ * #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages. Beside
+ * chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan
+ * summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and {@code POST
+ * /v1/fetch} (markdown text), the stateless Responses API (below) and two of Kimi's official tool
+ * formulas under {@code /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or
+ * decode, answering {@code output}) and {@code moonshot/web-search:latest} (a {@code web_search}
+ * whose fibers answer {@code encrypted_output}, as Kimi's does); fibers can be made to stay {@code
+ * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key get
+ * 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
  * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
- * found the model X or Permission denied"); every other refusal is 400 {@code
+ * found the model X or Permission denied"), as a model Moonshot retired is by default (list one
+ * with {@link #addModel} to have it served); every other refusal is 400 {@code
  * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
  * for this model"), thinking on a model that does not think or off on one that always does
  * ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where the model
