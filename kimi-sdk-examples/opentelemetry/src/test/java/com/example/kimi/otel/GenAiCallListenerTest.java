@@ -62,7 +62,7 @@ class GenAiCallListenerTest {
           .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
           .build();
 
-  private static final String MODEL = "moonshot-v1-8k";
+  private static final String MODEL = "kimi-k2.6";
 
   private static FakeKimiServer server;
   private static KimiClient kimi;
