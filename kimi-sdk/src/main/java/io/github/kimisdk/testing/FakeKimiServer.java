@@ -120,13 +120,14 @@ import java.util.function.Function;
  * Anthropic-compatible surface, served by the same model and rules: it requires a key ({@code
  * x-api-key}, or a bearer token as newer Anthropic clients send) and {@code anthropic-version},
  * answers with Messages shapes ({@code msg_} ids, the input tokens already in {@code
- * message_start}, thinking blocks carrying a signature that must come back unchanged), translates
- * scripted chat-completions responses into Messages shapes, and answers any other path below {@link
- * #anthropicBaseUrl()} with an Anthropic-shaped 404. A responder sees a Messages call as the
- * chat-completions request it stands for (system prompt, messages with a prefill marked {@code
- * "partial": true}, {@code max_completion_tokens}, tools, thinking), so one responder serves both
- * protocols; {@link #takeRequest()} returns the request as it was sent. The official OpenAI and
- * Anthropic client libraries work against it (tested with their Node versions).
+ * message_start}, thinking blocks carrying a signature that must come back unchanged, or empty or
+ * left out, as Kimi Code's K3 signs), translates scripted chat-completions responses into Messages
+ * shapes, and answers any other path below {@link #anthropicBaseUrl()} with an Anthropic-shaped
+ * 404. A responder sees a Messages call as the chat-completions request it stands for (system
+ * prompt, messages with a prefill marked {@code "partial": true}, {@code max_completion_tokens},
+ * tools, thinking), so one responder serves both protocols; {@link #takeRequest()} returns the
+ * request as it was sent. The official OpenAI and Anthropic client libraries work against it
+ * (tested with their Node versions).
  *
  * <p>{@code POST /v1/responses} is Kimi's Responses API, stateless, served the same way: it needs a
  * bearer key, refuses with 400 what Kimi refuses there ({@code store: true}, {@code
