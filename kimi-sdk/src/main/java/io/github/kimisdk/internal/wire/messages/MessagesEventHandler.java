@@ -157,6 +157,12 @@ final class MessagesEventHandler extends TypedEvents {
     return n.longValue();
   }
 
+  /** Anthropic's {@code ping} only keeps the connection open: it is no progress of the stream. */
+  @Override
+  public boolean isKeepAlive(String type) {
+    return "ping".equals(type);
+  }
+
   /** The finish reason arrived; {@code message_stop} may never come, or not be dispatched. */
   @Override
   protected boolean finished() {

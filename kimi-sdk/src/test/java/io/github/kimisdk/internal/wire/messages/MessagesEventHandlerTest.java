@@ -425,4 +425,13 @@ class MessagesEventHandlerTest {
     assertThat(m.reasoningContent()).isEqualTo("Hm.");
     assertThat(m.content()).isEqualTo("Hi");
   }
+
+  @Test
+  void aPingOnlyKeepsTheConnectionOpenSoItIsNoProgressOfTheStream() {
+    assertThat(handler.isKeepAlive("ping")).isTrue();
+    for (String type :
+        new String[] {"message_start", "content_block_delta", "message_delta", "message"}) {
+      assertThat(handler.isKeepAlive(type)).as(type).isFalse();
+    }
+  }
 }
