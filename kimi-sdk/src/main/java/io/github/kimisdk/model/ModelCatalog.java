@@ -22,9 +22,10 @@ import java.util.TreeMap;
  * starts with the models Moonshot documents (below), takes your own entries ({@link
  * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
  * {@code KimiClient.listModels()}). A model it does not know gets {@link ModelInfo#unknown(String)
- * conservative defaults}, never an error: it is sent as it is, checked only by the rules every Kimi
- * model shares, and never refused for a window the table assumed (a client's preflight learns an
- * unknown model's window from {@code GET /models}).
+ * conservative defaults}, never an error: it is sent as it is (a client logs one warning per id
+ * naming the nearest ids the table holds), checked only by the rules every Kimi model shares, and
+ * never refused for a window the table assumed (a client's preflight learns an unknown model's
+ * window from {@code GET /models}).
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.defaults();
