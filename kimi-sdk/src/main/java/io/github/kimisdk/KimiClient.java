@@ -1191,11 +1191,12 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the logger for the {@code DEBUG} lines of each attempt and retry (default the one named
-     * {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged; message contents
-     * only with {@link #logMessageContents(boolean)}. The switch {@code -Dkimi.log=info|debug} (or
-     * {@code KIMI_LOG}) writes these lines at {@code INFO}, with the headers (the key redacted)
-     * and, at {@code debug}, the bodies cut at 16 KiB.
+     * Sets the logger for the {@code DEBUG} lines of each attempt and retry, and the {@code
+     * WARNING} the client logs once per model id its table marks retired or does not hold (default
+     * the one named {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged;
+     * message contents only with {@link #logMessageContents(boolean)}. The switch {@code
+     * -Dkimi.log=info|debug} (or {@code KIMI_LOG}) writes these lines at {@code INFO}, with the
+     * headers (the key redacted) and, at {@code debug}, the bodies cut at 16 KiB.
      *
      * @param logger the logger
      * @return this builder

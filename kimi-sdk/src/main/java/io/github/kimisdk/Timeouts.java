@@ -10,22 +10,52 @@ import java.util.Optional;
  * How long a {@link KimiClient} waits for each phase of a call.
  *
  * <p>The defaults suit thinking models, which may reason for minutes before answering: 10 seconds
- * to connect, 10 minutes for the response headers, and 5 minutes of silence between the bytes of a
- * response body (a stream's events, or a non-streamed body after its headers). A non-streaming
- * reply arrives with its headers only when the whole answer is ready, so keep the response timeout
- * long, or stream. Every attempt is bounded by these; the whole call, retries included, by the
- * overall limit ({@link #withOverall(Duration)}, {@code chat} and {@code chatAsync}) or the stream
- * total ({@link #withStreamTotal(Duration)}, streams), both 2 hours by default: Kimi's longest
- * documented gateway timeout, so a healthy answer never meets them, while a server that sends only
- * keep-alive comments, or trickles a byte every few minutes, cannot hold a call forever.
+ * to connect, 10 minutes for the response headers, 10 minutes for a stream's first event, then 5
+ * minutes of silence between its events (or between the bytes of a non-streamed body after its
+ * headers). A non-streaming reply arrives with its headers only when the whole answer is ready, so
+ * keep the response timeout long, or stream. Every attempt is bounded by these; the whole call,
+ * retries included, by the overall limit ({@link #withOverall(Duration)}, {@code chat} and {@code
+ * chatAsync}) or the stream total ({@link #withStreamTotal(Duration)}, streams), both 2 hours by
+ * default: Kimi's longest documented gateway timeout, so a healthy answer never meets them, while a
+ * server that trickles an event every few minutes cannot hold a call forever.
+ *
+ * <p><b>What counts as a stream's progress</b> ({@link #withIdleClock(IdleClock)}). Servers and
+ * gateways keep a connection open with SSE comments ({@code : keep-alive}) or, over Anthropic
+ * Messages, {@code ping} events, also while the model has stalled; three agent clients were held
+ * for hours that way in 2026 and changed their watchdogs to restart the idle clock on data events
+ * only, with a budget of its own for the first one. By default the SDK does the same ({@link
+ * IdleClock#DATA_EVENTS}): keep-alives never restart the clock, so a stream that carries nothing
+ * else is cut by the first-event budget or the idle timeout, and retried when nothing had reached
+ * the caller. Whether Kimi itself sends comments while a model reasons is not known (kimi-api.md,
+ * "Changes of 2026-11-25, second look"); either way its reasoning arrives as events ({@code
+ * reasoning_content}, {@code thinking_delta}), which keep a thinking stream alive, and the wait
+ * before the first of them has its own budget ({@link #withFirstEvent(Duration)}): K3 at long
+ * context has reasoned over 180 seconds before its first token, so the 10 minute default leaves
+ * room, as much as a non-streamed reply gets for its headers.
  *
  * <pre>{@code
  * Timeouts t = Timeouts.defaults()
  *     .withConnect(Duration.ofSeconds(5))
+ *     .withFirstEvent(Duration.ofMinutes(20))      // very long prompts to a thinking model
  *     .withStreamIdle(Duration.ofSeconds(90));
  * }</pre>
  */
 public final class Timeouts {
+
+  /** Says what restarts a stream's idle clock ({@link #withIdleClock(IdleClock)}). */
+  public enum IdleClock {
+    /**
+     * Events that carry data restart it; SSE comments and Anthropic Messages {@code ping} events do
+     * not, so keep-alives cannot hold a stalled stream. The default.
+     */
+    DATA_EVENTS,
+    /**
+     * Any bytes of the body restart it, keep-alives included (the SDK's behaviour before this
+     * setting): a server that sends only keep-alives then holds a stream until its {@link
+     * #withStreamTotal(Duration) total time}.
+     */
+    ANY_BYTES
+  }
 
   /**
    * The default bound on a whole call, a stream's included: Kimi's longest documented gateway
@@ -39,36 +69,40 @@ public final class Timeouts {
           Duration.ofSeconds(10),
           Duration.ofMinutes(10),
           Duration.ofMinutes(5),
+          Duration.ofMinutes(10),
+          IdleClock.DATA_EVENTS,
           DEFAULT_TOTAL,
           DEFAULT_TOTAL);
 
   private final Duration connect;
   private final Duration responseHeaders;
   private final Duration streamIdle;
+  private final Duration firstEvent;
+  private final IdleClock idleClock;
   private final Duration overall;
   private final Duration streamTotal;
-
-  private Timeouts(
-      Duration connect, Duration responseHeaders, Duration streamIdle, Duration overall) {
-    this(connect, responseHeaders, streamIdle, overall, null);
-  }
 
   private Timeouts(
       Duration connect,
       Duration responseHeaders,
       Duration streamIdle,
+      Duration firstEvent,
+      IdleClock idleClock,
       Duration overall,
       Duration streamTotal) {
     this.connect = positive(connect, "connect");
     this.responseHeaders = positive(responseHeaders, "responseHeaders");
     this.streamIdle = positive(streamIdle, "streamIdle");
+    this.firstEvent = positive(firstEvent, "firstEvent");
+    this.idleClock = Objects.requireNonNull(idleClock, "idleClock");
     this.overall = overall == null ? null : positive(overall, "overall");
     this.streamTotal = streamTotal == null ? null : positive(streamTotal, "streamTotal");
   }
 
   /**
-   * Returns the defaults: 10 seconds to connect, 10 minutes to the response headers, 5 minutes of
-   * stream silence, 2 hours for a whole call or stream.
+   * Returns the defaults: 10 seconds to connect, 10 minutes to the response headers, 10 minutes to
+   * a stream's first event and then 5 minutes between its data events (keep-alives do not count), 2
+   * hours for a whole call or stream.
    *
    * @return the default timeouts
    */
@@ -84,7 +118,8 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code connect} is zero or negative
    */
   public Timeouts withConnect(Duration connect) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
+    return new Timeouts(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
   }
 
   /**
@@ -96,11 +131,13 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code responseHeaders} is zero or negative
    */
   public Timeouts withResponseHeaders(Duration responseHeaders) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
+    return new Timeouts(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
   }
 
   /**
-   * Returns a copy with another stream idle timeout: a stream that receives no bytes for this long
+   * Returns a copy with another stream idle timeout: a stream that makes no progress for this long
+   * after its first event (no data event, or no bytes at all with {@link IdleClock#ANY_BYTES})
    * while its consumer is waiting for a chunk is aborted (the connection is closed) and fails with
    * a {@link TruncatedStreamException} (or, before the first chunk, is retried). Time in which the
    * consumer requests nothing does not count.
@@ -114,7 +151,37 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code streamIdle} is zero or negative
    */
   public Timeouts withStreamIdle(Duration streamIdle) {
-    return new Timeouts(connect, responseHeaders, streamIdle, overall, streamTotal);
+    return new Timeouts(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+  }
+
+  /**
+   * Returns a copy with another budget for a stream's first event: from the response headers, a
+   * stream that makes no progress for this long (by {@link #withIdleClock(IdleClock) the idle
+   * clock}) while its consumer is waiting is aborted as an idle one is ({@link
+   * #withStreamIdle(Duration)}). It covers a thinking model that reasons before it streams
+   * anything, so it is the longer of this and the stream idle timeout; 10 minutes by default.
+   *
+   * @param firstEvent the longest wait for the first event; positive
+   * @return the new timeouts
+   * @throws IllegalArgumentException if {@code firstEvent} is zero or negative
+   */
+  public Timeouts withFirstEvent(Duration firstEvent) {
+    return new Timeouts(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+  }
+
+  /**
+   * Returns a copy with another idle clock: what restarts it, and what a stream's first event is
+   * ({@link IdleClock#DATA_EVENTS} by default, see the class comment).
+   *
+   * @param idleClock what counts as a stream's progress
+   * @return the new timeouts
+   * @throws NullPointerException if {@code idleClock} is null
+   */
+  public Timeouts withIdleClock(IdleClock idleClock) {
+    return new Timeouts(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
   }
 
   /**
@@ -131,6 +198,8 @@ public final class Timeouts {
         connect,
         responseHeaders,
         streamIdle,
+        firstEvent,
+        idleClock,
         Objects.requireNonNull(overall, "overall"),
         streamTotal);
   }
@@ -138,9 +207,9 @@ public final class Timeouts {
   /**
    * Returns a copy with a limit on a stream's total time, from subscribing to its end, retries
    * included. When it passes, the exchange in flight is aborted and the stream fails with a {@link
-   * KimiTimeoutException} that is not retried. The stream idle timeout cannot catch a server that
-   * sends only {@code : keep-alive} comments; this can. It is 2 hours by default, so that a long
-   * healthy answer is never cut off.
+   * KimiTimeoutException} that is not retried. It ends what the idle timeout cannot: a server that
+   * trickles events slowly forever (or only keep-alives, with {@link IdleClock#ANY_BYTES}). It is 2
+   * hours by default, so that a long healthy answer is never cut off.
    *
    * @param streamTotal the limit; positive
    * @return the new timeouts
@@ -151,6 +220,8 @@ public final class Timeouts {
         connect,
         responseHeaders,
         streamIdle,
+        firstEvent,
+        idleClock,
         overall,
         Objects.requireNonNull(streamTotal, "streamTotal"));
   }
@@ -181,6 +252,24 @@ public final class Timeouts {
    */
   public Duration streamIdle() {
     return streamIdle;
+  }
+
+  /**
+   * Returns the budget for a stream's first event.
+   *
+   * @return the first-event budget (10 minutes by default)
+   */
+  public Duration firstEvent() {
+    return firstEvent;
+  }
+
+  /**
+   * Returns what restarts a stream's idle clock.
+   *
+   * @return the idle clock ({@link IdleClock#DATA_EVENTS} by default)
+   */
+  public IdleClock idleClock() {
+    return idleClock;
   }
 
   /**
@@ -215,13 +304,16 @@ public final class Timeouts {
         && t.connect.equals(connect)
         && t.responseHeaders.equals(responseHeaders)
         && t.streamIdle.equals(streamIdle)
+        && t.firstEvent.equals(firstEvent)
+        && t.idleClock == idleClock
         && Objects.equals(t.overall, overall)
         && Objects.equals(t.streamTotal, streamTotal);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(connect, responseHeaders, streamIdle, overall, streamTotal);
+    return Objects.hash(
+        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
   }
 
   @Override
@@ -232,6 +324,10 @@ public final class Timeouts {
         + responseHeaders
         + ", streamIdle="
         + streamIdle
+        + ", firstEvent="
+        + firstEvent
+        + ", idleClock="
+        + idleClock
         + (overall == null ? "" : ", overall=" + overall)
         + (streamTotal == null ? "" : ", streamTotal=" + streamTotal)
         + "]";

@@ -33,6 +33,7 @@ import io.github.kimisdk.errors.TokensPerDayLimitException;
 import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -77,6 +78,8 @@ class KimiClientHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
+    // retired: listed as a proxy would list it, for its small window and plain answers
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
     kimi =
         KimiClient.builder()
             .apiKey(KEY)

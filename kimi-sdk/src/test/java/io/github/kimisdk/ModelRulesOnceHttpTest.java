@@ -132,6 +132,7 @@ class ModelRulesOnceHttpTest {
   @Test
   void everyOrderOfCatalogPreflightModelChecksAndPricesBuildsTheSameClient(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k")); // retired: for its window
     ModelCatalog catalog = ModelCatalog.defaults().with(ModelInfo.unknown("house-model"));
     ContextBudget doubling = ContextBudget.builder().estimateMargin(1.0).build();
     PriceTable prices =

@@ -26,10 +26,12 @@ import java.util.Map;
  * the preflight check refusing it without a round trip, then trims the oldest turns and sends what
  * fits.
  *
- * <p>It uses {@code moonshot-v1-8k}, whose 8,192 token window a generated 60-turn conversation
- * overflows. Exact local counts need Kimi's {@code tiktoken.model} (not bundled): pass its path in
- * {@code KIMI_TOKENIZER_VOCAB} or as {@code --vocab PATH}; offline, the fake server then counts
- * exactly too.
+ * <p>It gives {@code kimi-k2.6} an 8,192 token window in the client's own model table, as for a
+ * deployment (a proxy, a self-hosted model) with a smaller window than Kimi's, so that a generated
+ * 60-turn conversation overflows it (moonshot-v1-8k, the small model Kimi once served, was retired
+ * on 2026-08-31). Exact local counts need Kimi's {@code tiktoken.model} (not bundled): pass its
+ * path in {@code KIMI_TOKENIZER_VOCAB} or as {@code --vocab PATH}; offline, the fake server then
+ * counts exactly too.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ContextBudgeting
@@ -38,8 +40,11 @@ import java.util.Map;
  */
 public final class ContextBudgeting {
 
-  /** The model: a small window, so a short demo overflows it. */
-  static final String MODEL = "moonshot-v1-8k";
+  /** The model, a current one. */
+  static final String MODEL = "kimi-k2.6";
+
+  /** The window the example's table gives the model: small, so a short demo overflows it. */
+  static final int WINDOW = 8_192;
 
   static final int TURNS = 60;
   static final int OUTPUT = 1_000;
@@ -123,7 +128,9 @@ public final class ContextBudgeting {
             "(Anthropic Messages serves chat only: step 2 asks the server's token count through a"
                 + " second client on chat completions.)");
       }
-      ModelCatalog catalog = ModelCatalog.defaults();
+      ModelCatalog catalog =
+          ModelCatalog.defaults()
+              .with(ModelCatalog.defaults().lookup(MODEL).withContextWindow(WINDOW));
       int window = catalog.lookup(MODEL).contextWindow();
       ChatRequest request = longConversation();
       int chars = 0;
@@ -131,9 +138,14 @@ public final class ContextBudgeting {
         chars += text(m).length();
       }
       out.printf(
-          "Model %s: a window of %,d tokens. The conversation: %d messages, about %,d characters,"
-              + " asking for %,d output tokens.%n",
-          MODEL, window, request.messages().size(), chars, OUTPUT);
+          "Model %s: a window of %,d tokens (in this client's table; Kimi's is %,d). The"
+              + " conversation: %d messages, about %,d characters, asking for %,d output tokens.%n",
+          MODEL,
+          window,
+          ModelCatalog.defaults().lookup(MODEL).contextWindow(),
+          request.messages().size(),
+          chars,
+          OUTPUT);
 
       out.println("\n== 1. Estimate (no vocabulary, no network) ==");
       int question = TokenEstimator.forKimi().estimate(QUESTION);
@@ -185,7 +197,8 @@ public final class ContextBudgeting {
           check.contextWindow(),
           check.fits() ? "fits" : "does not fit");
       int before = session.isOffline() ? session.server().requestCount() : 0;
-      try (KimiClient checking = session.clientBuilder().preflight(budget).build()) {
+      try (KimiClient checking =
+          session.clientBuilder().catalog(catalog).preflight(budget).build()) {
         checking.chat(request);
         out.println("  sent?! the preflight let it through");
       } catch (ContextBudgetExceededException e) {

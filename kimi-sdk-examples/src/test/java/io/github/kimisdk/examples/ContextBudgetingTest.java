@@ -18,7 +18,9 @@ class ContextBudgetingTest {
     assertThat(estimate).as("the demo conversation must overflow the window").isGreaterThan(8_192);
     assertThat(c.text())
         .contains("using FakeKimiServer")
-        .contains("Model moonshot-v1-8k: a window of 8,192 tokens. The conversation: 122 messages")
+        .contains(
+            "Model kimi-k2.6: a window of 8,192 tokens (in this client's table; Kimi's is"
+                + " 262,144). The conversation: 122 messages")
         .contains(String.format("the whole request: %,d tokens", estimate))
         .contains("locally: no vocabulary; set KIMI_TOKENIZER_VOCAB")
         .contains(

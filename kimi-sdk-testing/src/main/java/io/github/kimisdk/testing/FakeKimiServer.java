@@ -41,23 +41,23 @@ import java.util.function.Function;
  * {@code n} gives that many choices. Like Kimi's prefix cache, a request whose leading messages (at
  * least 256 tokens of them) led an earlier request reports them as {@code cached_tokens} (in both
  * of Kimi's spellings). {@code GET /v1/models} lists its models with Kimi's capability fields (by
- * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.5,
- * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3, k3-256k and moonshot-v1-8k; see
- * {@link #models(String...)} and {@link #addModel}), and {@code POST
- * /v1/tokenizers/estimate-token-count} counts the messages. Beside chat it serves the files,
- * balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan summary, a 5-hour and a
- * daily window, a booster wallet), {@code POST /v1/search} and {@code POST /v1/fetch} (markdown
- * text), the stateless Responses API (below) and two of Kimi's official tool formulas under {@code
- * /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or decode, answering {@code
- * output}) and {@code moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code
- * encrypted_output}, as Kimi's does); fibers can be made to stay {@code pending} for a number of
- * polls ({@link #fibersPendingFor}). Requests without a bearer key (or, after {@link
- * #requireApiKey}, without that key) get 401; unknown paths get 404.
+ * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.7-code(-highspeed),
+ * kimi-for-coding(-highspeed), k3 and k3-256k; see {@link #models(String...)} and {@link
+ * #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages. Beside
+ * chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan
+ * summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and {@code POST
+ * /v1/fetch} (markdown text), the stateless Responses API (below) and two of Kimi's official tool
+ * formulas under {@code /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or
+ * decode, answering {@code output}) and {@code moonshot/web-search:latest} (a {@code web_search}
+ * whose fibers answer {@code encrypted_output}, as Kimi's does); fibers can be made to stay {@code
+ * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key (or,
+ * after {@link #requireApiKey}, without that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
  * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
- * found the model X or Permission denied"); every other refusal is 400 {@code
+ * found the model X or Permission denied"), as a model Moonshot retired is by default (list one
+ * with {@link #addModel} to have it served); every other refusal is 400 {@code
  * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
  * for this model"), thinking on a model that does not think or off on one that always does
  * ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where the model
@@ -122,13 +122,14 @@ import java.util.function.Function;
  * Anthropic-compatible surface, served by the same model and rules: it requires a key ({@code
  * x-api-key}, or a bearer token as newer Anthropic clients send) and {@code anthropic-version},
  * answers with Messages shapes ({@code msg_} ids, the input tokens already in {@code
- * message_start}, thinking blocks carrying a signature that must come back unchanged), translates
- * scripted chat-completions responses into Messages shapes, and answers any other path below {@link
- * #anthropicBaseUrl()} with an Anthropic-shaped 404. A responder sees a Messages call as the
- * chat-completions request it stands for (system prompt, messages with a prefill marked {@code
- * "partial": true}, {@code max_completion_tokens}, tools, thinking), so one responder serves both
- * protocols; {@link #takeRequest()} returns the request as it was sent. The official OpenAI and
- * Anthropic client libraries work against it (tested with their Node versions).
+ * message_start}, thinking blocks carrying a signature that must come back unchanged, or empty or
+ * left out, as Kimi Code's K3 signs), translates scripted chat-completions responses into Messages
+ * shapes, and answers any other path below {@link #anthropicBaseUrl()} with an Anthropic-shaped
+ * 404. A responder sees a Messages call as the chat-completions request it stands for (system
+ * prompt, messages with a prefill marked {@code "partial": true}, {@code max_completion_tokens},
+ * tools, thinking), so one responder serves both protocols; {@link #takeRequest()} returns the
+ * request as it was sent. The official OpenAI and Anthropic client libraries work against it
+ * (tested with their Node versions).
  *
  * <p>{@code POST /v1/responses} is Kimi's Responses API, stateless, served the same way: it needs a
  * bearer key, refuses with 400 what Kimi refuses there ({@code store: true}, {@code
@@ -952,10 +953,6 @@ public final class FakeKimiServer implements AutoCloseable {
               query == null ? path : path + "?" + query,
               exchange.getRequestHeaders(),
               body);
-      if (recording) {
-        requests.add(request);
-        unclaimed.add(request);
-      }
       FakeResponse response = unauthorized(request);
       if (response == null) {
         response = rateLimit.admit();
@@ -963,6 +960,12 @@ public final class FakeKimiServer implements AutoCloseable {
           answered = once(rateLimit::release);
           response = script.poll();
         }
+      }
+      // recorded once its scripted answer is claimed: a test that took this request and sends
+      // another can never see its own request take this one's answer
+      if (recording) {
+        requests.add(request);
+        unclaimed.add(request);
       }
       Surface surface = Surface.of(request);
       // A Messages or Responses call is answered in the chat-completions shape and translated

@@ -27,8 +27,9 @@ final class FakeModel {
 
   /**
    * The models the fake lists and answers by default, first the one the examples use: today's Open
-   * Platform lineup (kimi-k3, k3.1-pro, k2.6, k2.5, k2.7-code), Kimi Code's ids, and
-   * moonshot-v1-8k, retired on the real API in 2026 but kept for its small window.
+   * Platform lineup (kimi-k3, k3.1-pro, k2.6, k2.7-code) and Kimi Code's ids. The ids Moonshot
+   * retired (kimi-k2.5, moonshot-v1-*, kimi-latest, the K2 previews) are not among them, so they
+   * get Kimi's 404 unless a test lists one ({@code addModel}).
    */
   static final List<String> DEFAULT_MODELS =
       List.of(
@@ -36,14 +37,12 @@ final class FakeModel {
           "kimi-k3.1-pro",
           "kimi-k3.1-pro-highspeed",
           "kimi-k2.6",
-          "kimi-k2.5",
           "kimi-k2.7-code",
           "kimi-k2.7-code-highspeed",
           "kimi-for-coding",
           "kimi-for-coding-highspeed",
           "k3",
-          "k3-256k",
-          "moonshot-v1-8k");
+          "k3-256k");
 
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();

@@ -9,6 +9,7 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.TokenEstimator;
 import java.io.IOException;
 import java.net.URI;
@@ -39,6 +40,9 @@ class FakeKimiServerHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer(Clock.fixed(NOW, ZoneOffset.UTC)).start();
+    // retired: listed as a proxy would list them, for the rules these tests check
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
+    server.addModel(ModelCatalog.defaults().lookup("kimi-k2.5"));
   }
 
   @AfterEach

@@ -39,6 +39,9 @@ class FakeKimiServerStrictHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
+    // retired: listed as a proxy would list them, for the rules these tests check
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
+    server.addModel(ModelCatalog.defaults().lookup("kimi-k2.5"));
   }
 
   @AfterEach
@@ -296,24 +299,26 @@ class FakeKimiServerStrictHttpTest {
             "kimi-k3.1-pro",
             "kimi-k3.1-pro-highspeed",
             "kimi-k2.6",
-            "kimi-k2.5",
             "kimi-k2.7-code",
             "kimi-k2.7-code-highspeed",
             "kimi-for-coding",
             "kimi-for-coding-highspeed",
             "k3",
             "k3-256k",
-            "moonshot-v1-8k");
+            "moonshot-v1-8k", // retired, listed by this test's setup
+            "kimi-k2.5");
     ListedModel k3 = listed.get(0);
     assertThat(k3.supportsThinkingType()).isEqualTo("both");
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.supportsToolUse()).isTrue();
     assertThat(listed.get(1).supportsThinkingType()).isEqualTo("both");
-    assertThat(listed.get(11).supportsThinkingType()).isEqualTo("no"); // moonshot-v1-8k
+    assertThat(listed.get(10).supportsThinkingType()).isEqualTo("no"); // moonshot-v1-8k
     ModelCatalog learned = ModelCatalog.defaults().updated(listed);
     for (ListedModel l : listed) {
-      ModelInfo expected = ModelCatalog.defaults().lookup(l.id());
+      // a listed model is served: a retired one listed here is no longer marked
+      ModelInfo expected =
+          ModelCatalog.defaults().lookup(l.id()).toBuilder().retirement(null).build();
       assertThat(learned.lookup(l.id())).as(l.id()).isEqualTo(expected);
     }
   }

@@ -6,6 +6,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,8 @@ class FakeModelToolsHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
+    // retired: listed as a proxy would list it, for its small window and plain answers
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
   }
 
   @AfterEach

@@ -6,6 +6,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.tool.ToolCall;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +45,8 @@ class ResponsesFacadeHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
+    // retired: listed as a proxy would list it, for its small window and plain answers
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package io.github.kimisdk.model;
 
 import io.github.kimisdk.model.ModelInfo.FixedSampling;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -21,9 +22,10 @@ import java.util.TreeMap;
  * starts with the models Moonshot documents (below), takes your own entries ({@link
  * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
  * {@code KimiClient.listModels()}). A model it does not know gets {@link ModelInfo#unknown(String)
- * conservative defaults}, never an error: it is sent as it is, checked only by the rules every Kimi
- * model shares, and never refused for a window the table assumed (a client's preflight learns an
- * unknown model's window from {@code GET /models}).
+ * conservative defaults}, never an error: it is sent as it is (a client logs one warning per id
+ * naming the nearest ids the table holds), checked only by the rules every Kimi model shares, and
+ * never refused for a window the table assumed (a client's preflight learns an unknown model's
+ * window from {@code GET /models}).
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.defaults();
@@ -37,20 +39,20 @@ import java.util.TreeMap;
  *   <caption>Built-in models (kimi-api.md sections 2 and 6, as of 2026-11)</caption>
  *   <tr><th>model</th><th>window</th><th>default output</th><th>thinking</th><th>effort</th>
  *       <th>keep all</th><th>media</th><th>fixed sampling</th><th>required while thinking</th></tr>
- *   <tr><td>moonshot-v1-8k, -32k, -128k, -auto</td><td>8,192 / 32,768 / 131,072 /
+ *   <tr><td>moonshot-v1-8k, -32k, -128k, -auto &dagger;</td><td>8,192 / 32,768 / 131,072 /
  *       131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td><td>-</td><td>-</td>
  *       <td>-</td></tr>
- *   <tr><td>moonshot-v1-8k/32k/128k-vision-preview</td><td>as above</td><td>1,024</td>
+ *   <tr><td>moonshot-v1-8k/32k/128k-vision-preview &dagger;</td><td>as above</td><td>1,024</td>
  *       <td>never</td><td>-</td><td>no</td><td>image</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-latest</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *   <tr><td>kimi-latest &dagger;</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
  *       <td>image</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-0711-preview</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td>
+ *   <tr><td>kimi-k2-0711-preview &dagger;</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td>
  *       <td>no</td><td>-</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-0905-preview, kimi-k2-turbo-preview</td><td>262,144</td><td>1,024</td>
+ *   <tr><td>kimi-k2-0905-preview, kimi-k2-turbo-preview &dagger;</td><td>262,144</td><td>1,024</td>
  *       <td>never</td><td>-</td><td>no</td><td>-</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-thinking, kimi-k2-thinking-turbo</td><td>262,144</td><td>1,024</td>
+ *   <tr><td>kimi-k2-thinking, kimi-k2-thinking-turbo &dagger;</td><td>262,144</td><td>1,024</td>
  *       <td>always</td><td>-</td><td>no</td><td>-</td><td>-</td><td>no</td></tr>
- *   <tr><td>kimi-k2.5</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
+ *   <tr><td>kimi-k2.5 &dagger;</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
  *       <td>no</td><td>image, video</td><td>temperature 1.0 thinking / 0.6 not, top_p 0.95, n 1,
  *       penalties 0</td><td>no</td></tr>
  *   <tr><td>kimi-k2.6</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
@@ -93,15 +95,36 @@ import java.util.TreeMap;
  * effort levels are in flux (the default on Kimi Code is reported as both {@code high} and {@code
  * max}); where the table and the server differ, {@link #updated(Collection)} with the server's list
  * wins. kimi-for-coding is the K2.7 Code series, so it shares that model's fixed sampling; no
- * effort levels are documented for it. Several of the older ids were retired during 2026
- * (kimi-api.md section 6); they stay in the table so histories and proxies that still use them are
- * checked.
+ * effort levels are documented for it.
+ *
+ * <p><b>Retired models</b> stay in the table, {@link ModelInfo#retirement() marked}, so histories
+ * and proxies that still use them are checked and a caller is told (kimi-api.md, "Changes of
+ * 2026-11-25, second look"): moonshot-v1-* and kimi-k2.5 on 2026-08-31, the K2 previews and
+ * kimi-k2-thinking(-turbo) on 2026-05-25, kimi-latest deprecated on 2026-01-28 (all answered 404 by
+ * Kimi since). Each names kimi-k2.6 as its successor: the K2 family's current general model, on
+ * Kimi's live list, and the one that takes what each of them took, so a caller changes the id and
+ * nothing else: a window at least as large (262,144), images and video, tools, and thinking that is
+ * on by default and may be switched off (for the thinking ids and the plain ones alike), at the
+ * lowest per-token price of the current lineup. Its sampling is fixed, so a moonshot-v1 caller that
+ * set a temperature leaves it unset or adapts ({@code SamplingPolicy.ADAPT}). {@link
+ * #updated(Collection)} clears the retirement of a model the server lists, whatever fields its
+ * entry carries: that server evidently serves it (a proxy, or a self-hosted K2.5 from its open
+ * weights). Nothing else clears it: {@link #with}, {@link ModelInfo#withContextWindow} and {@link
+ * ModelInfo#toBuilder()} keep it.
  *
  * <p>Instances are immutable values: {@link #with} and {@link #updated} return new tables, and two
  * tables holding the same entries are {@code equals}.
  */
 public final class ModelCatalog {
 
+  /** The successor of every retired model; see the class comment for why. */
+  static final String SUCCESSOR = "kimi-k2.6";
+
+  private static final LocalDate V1_AND_K2_5_RETIRED = LocalDate.of(2026, 8, 31);
+  private static final LocalDate K2_PREVIEWS_RETIRED = LocalDate.of(2026, 5, 25);
+  private static final LocalDate KIMI_LATEST_DEPRECATED = LocalDate.of(2026, 1, 28);
+
+  // after the constants above, which builtIn() reads
   private static final ModelCatalog DEFAULTS = new ModelCatalog(byId(builtIn()));
 
   private final Map<String, ModelInfo> models; // unmodifiable, sorted by id
@@ -177,7 +200,9 @@ public final class ModelCatalog {
    * protocol} says whether the model is served over Responses ({@link ModelInfo#responsesWire()}).
    * A known model keeps its other values (fixed sampling, preserved thinking, output defaults); a
    * new one starts from {@link ModelInfo#unknown(String)} and is then marked known. Fields the
-   * server leaves out change nothing; models missing from the list stay.
+   * server leaves out change nothing; models missing from the list stay, retired ones still
+   * retired. A listed model is served by that server, so its {@link ModelInfo#retirement()
+   * retirement} is cleared, whichever fields its entry carries.
    *
    * @param listed the server's models
    * @return the new table
@@ -232,7 +257,8 @@ public final class ModelCatalog {
     if (l.contextLength() != null && l.contextLength() > 0) {
       m = m.withContextWindow(l.contextLength());
     }
-    ModelInfo.Builder b = m.toBuilder().known(true);
+    // listed: the server serves it, whatever Moonshot's platform retired
+    ModelInfo.Builder b = m.toBuilder().known(true).retirement(null);
     ThinkingSupport thinking = thinkingType(l.supportsThinkingType());
     if (thinking != null) {
       b.thinking(thinking);
@@ -280,16 +306,23 @@ public final class ModelCatalog {
     int[] tiers = {8_192, 32_768, 131_072};
     String[] names = {"8k", "32k", "128k"};
     for (int i = 0; i < tiers.length; i++) {
-      l.add(plain("moonshot-v1-" + names[i], tiers[i], false));
-      l.add(plain("moonshot-v1-" + names[i] + "-vision-preview", tiers[i], true));
+      l.add(plain("moonshot-v1-" + names[i], tiers[i], false, V1_AND_K2_5_RETIRED));
+      l.add(
+          plain(
+              "moonshot-v1-" + names[i] + "-vision-preview", tiers[i], true, V1_AND_K2_5_RETIRED));
     }
-    l.add(plain("moonshot-v1-auto", 131_072, false));
-    l.add(plain("kimi-latest", 131_072, true));
-    l.add(plain("kimi-k2-0711-preview", 131_072, false));
-    l.add(plain("kimi-k2-0905-preview", 262_144, false));
-    l.add(plain("kimi-k2-turbo-preview", 262_144, false));
+    l.add(plain("moonshot-v1-auto", 131_072, false, V1_AND_K2_5_RETIRED));
+    l.add(plain("kimi-latest", 131_072, true, KIMI_LATEST_DEPRECATED));
+    l.add(plain("kimi-k2-0711-preview", 131_072, false, K2_PREVIEWS_RETIRED));
+    l.add(plain("kimi-k2-0905-preview", 262_144, false, K2_PREVIEWS_RETIRED));
+    l.add(plain("kimi-k2-turbo-preview", 262_144, false, K2_PREVIEWS_RETIRED));
     for (String id : List.of("kimi-k2-thinking", "kimi-k2-thinking-turbo")) {
-      l.add(ModelInfo.builder(id).contextWindow(262_144).thinking(ThinkingSupport.ALWAYS).build());
+      l.add(
+          ModelInfo.builder(id)
+              .contextWindow(262_144)
+              .thinking(ThinkingSupport.ALWAYS)
+              .retirement(retired(K2_PREVIEWS_RETIRED))
+              .build());
     }
     for (String id : List.of("kimi-k2.5", "kimi-k2.6")) {
       l.add(
@@ -301,6 +334,7 @@ public final class ModelCatalog {
               .vision(true)
               .video(true)
               .sampling(FixedSampling.K2_5)
+              .retirement(id.equals("kimi-k2.5") ? retired(V1_AND_K2_5_RETIRED) : null)
               .build());
     }
     for (String id :
@@ -345,7 +379,15 @@ public final class ModelCatalog {
         .build();
   }
 
-  private static ModelInfo plain(String id, int window, boolean vision) {
-    return ModelInfo.builder(id).contextWindow(window).vision(vision).build();
+  private static ModelInfo plain(String id, int window, boolean vision, LocalDate retired) {
+    return ModelInfo.builder(id)
+        .contextWindow(window)
+        .vision(vision)
+        .retirement(retired(retired))
+        .build();
+  }
+
+  private static ModelInfo.Retirement retired(LocalDate date) {
+    return new ModelInfo.Retirement(date, SUCCESSOR);
   }
 }

@@ -3,8 +3,10 @@ package io.github.kimisdk.model;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.tool.ToolChoice;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Describes what one Kimi model accepts: its context window and output limits, whether it thinks
@@ -122,6 +124,37 @@ public final class ModelInfo {
     }
   }
 
+  /**
+   * That Moonshot no longer serves a model, since when, and the model to use instead. Kimi answers
+   * a retired id with 404 {@code resource_not_found_error} ("Not found the model ... or Permission
+   * denied"); a client still sends it as asked (a proxy or a self-hosted server may serve it), logs
+   * a warning naming the retirement and the successor before the first call with it, once per
+   * client and id, and names both in the {@code NotFoundException} of that 404. Prices of retired
+   * models stay in {@link PriceTable#defaults()}, {@link Price#retired() marked}, for past calls.
+   *
+   * @param date the day Moonshot retired the model; for a model only known to be deprecated
+   *     (kimi-latest), the day of the deprecation
+   * @param successor the id to use instead: a served model that takes what the retired one took
+   */
+  public record Retirement(LocalDate date, String successor) {
+
+    /**
+     * Checks the values.
+     *
+     * @param date the day of the retirement
+     * @param successor the id to use instead
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code successor} is blank
+     */
+    public Retirement {
+      Objects.requireNonNull(date, "date must not be null");
+      Objects.requireNonNull(successor, "successor must not be null");
+      if (successor.isBlank()) {
+        throw new IllegalArgumentException("successor must not be blank");
+      }
+    }
+  }
+
   private final String id;
   private final int contextWindow;
   private final int defaultMaxOutput;
@@ -138,6 +171,7 @@ public final class ModelInfo {
   private final boolean requiredToolChoiceWhileThinking;
   private final boolean dynamicTools;
   private final boolean responsesWire;
+  private final Retirement retirement; // null while Moonshot serves the model
   private final boolean known;
   private final boolean windowKnown;
 
@@ -159,6 +193,7 @@ public final class ModelInfo {
     this.requiredToolChoiceWhileThinking = b.requiredToolChoiceWhileThinking;
     this.dynamicTools = b.dynamicTools;
     this.responsesWire = b.responsesWire;
+    this.retirement = b.retirement;
     this.known = b.known;
     this.windowKnown = b.known || b.windowSet;
     if (contextWindow < 1) {
@@ -214,6 +249,7 @@ public final class ModelInfo {
     b.requiredToolChoiceWhileThinking = requiredToolChoiceWhileThinking;
     b.dynamicTools = dynamicTools;
     b.responsesWire = responsesWire;
+    b.retirement = retirement;
     b.known = known;
     b.windowSet = windowKnown;
     return b;
@@ -387,6 +423,19 @@ public final class ModelInfo {
    */
   public boolean responsesWire() {
     return responsesWire;
+  }
+
+  /**
+   * Returns when Moonshot retired the model and what to use instead, for a model it no longer
+   * serves: moonshot-v1-* and kimi-k2.5 (2026-08-31), the K2 previews and kimi-k2-thinking(-turbo)
+   * (2026-05-25), kimi-latest (deprecated 2026-01-28). A client still sends such a model, with a
+   * warning (see {@link Retirement}).
+   *
+   * @return the retirement, or empty for a model that is served (and for one the table does not
+   *     know)
+   */
+  public Optional<Retirement> retirement() {
+    return Optional.ofNullable(retirement);
   }
 
   /**
@@ -578,6 +627,7 @@ public final class ModelInfo {
         && requiredToolChoiceWhileThinking == m.requiredToolChoiceWhileThinking
         && dynamicTools == m.dynamicTools
         && responsesWire == m.responsesWire
+        && Objects.equals(retirement, m.retirement)
         && known == m.known
         && windowKnown == m.windowKnown;
   }
@@ -606,6 +656,7 @@ public final class ModelInfo {
         requiredToolChoiceWhileThinking,
         dynamicTools,
         responsesWire,
+        retirement,
         known,
         windowKnown);
   }
@@ -637,6 +688,9 @@ public final class ModelInfo {
         + (requiredToolChoiceWhileThinking ? ", required while thinking" : "")
         + (dynamicTools ? ", dynamic tools" : "")
         + (responsesWire ? ", over Responses" : "")
+        + (retirement == null
+            ? ""
+            : ", retired " + retirement.date() + " (use " + retirement.successor() + ")")
         + (known ? "" : windowKnown ? ", unknown" : ", unknown, window assumed")
         + "]";
   }
@@ -662,6 +716,7 @@ public final class ModelInfo {
     private boolean requiredToolChoiceWhileThinking;
     private boolean dynamicTools;
     private boolean responsesWire;
+    private Retirement retirement;
     private boolean known = true;
     private boolean windowSet;
 
@@ -836,6 +891,17 @@ public final class ModelInfo {
      */
     public Builder responsesWire(boolean responsesWire) {
       this.responsesWire = responsesWire;
+      return this;
+    }
+
+    /**
+     * Marks the model retired, or served again (default served).
+     *
+     * @param retirement when it was retired and what to use instead; null for a served model
+     * @return this builder
+     */
+    public Builder retirement(Retirement retirement) {
+      this.retirement = retirement;
       return this;
     }
 

@@ -44,11 +44,11 @@ import java.util.TreeMap;
  *   <tr><td>kimi-k2.7-code-highspeed</td><td>1.90</td><td>0.38</td><td>8.00</td><td>-</td>
  *       <td>2026-11-23</td></tr>
  *   <tr><td>kimi-k2.6</td><td>0.95</td><td>0.16</td><td>4.00</td><td>-</td><td>2026-11-23</td></tr>
- *   <tr><td>kimi-k2.5 (sunset: retired)</td><td>0.60</td><td>0.10</td><td>3.00</td><td>-</td>
+ *   <tr><td>kimi-k2.5 (retired)</td><td>0.60</td><td>0.10</td><td>3.00</td><td>-</td>
  *       <td>2026-11-24</td></tr>
- *   <tr><td>kimi-k2-0905-preview, kimi-k2-0711-preview, kimi-k2-thinking</td><td>0.60</td>
+ *   <tr><td>kimi-k2-0905-preview, kimi-k2-0711-preview, kimi-k2-thinking (retired)</td><td>0.60</td>
  *       <td>0.15</td><td>2.50</td><td>-</td><td>2026-11-24</td></tr>
- *   <tr><td>kimi-k2-turbo-preview, kimi-k2-thinking-turbo</td><td>1.15</td><td>0.15</td>
+ *   <tr><td>kimi-k2-turbo-preview, kimi-k2-thinking-turbo (retired)</td><td>1.15</td><td>0.15</td>
  *       <td>8.00</td><td>-</td><td>2026-11-24</td></tr>
  *   <tr><td>moonshot-v1-8k and its vision preview (retired)</td><td>0.20</td><td>0.20</td>
  *       <td>2.00</td><td>-</td><td>2026-11-24</td></tr>
@@ -63,15 +63,16 @@ import java.util.TreeMap;
  * same pricing pages and agrees with those to the cent; kimi-k3.1-pro and the cache-write prices
  * from {@link #CACHE_WRITES_SOURCE}). A price without cache-write prices bills written tokens as
  * cache misses ({@link Price#cacheWrite}). moonshot-v1 has no cache-hit discount, so its cached
- * tokens bill at the input price. kimi-k2.5 (in its sunset period) and moonshot-v1 (reported
- * retired on 2026-08-31) keep their prices, {@link Price#retired() marked retired}, for the
- * accounting of past calls. Kimi Code's ids ({@code k3}, {@code k3-256k}, {@code kimi-for-coding},
- * {@code kimi-for-coding-highspeed}) are a subscription without a per-token price, and {@code
- * moonshot-v1-auto} bills at the price of the tier it picks, and {@code kimi-latest} was retired
- * without a price in these sources: the table says so ({@link #unpriced(String)}) rather than
- * holding no entry. Left out as well: the per-call fee of the built-in {@code $web_search}. Prices
- * change: check the date, and override the table where yours differ. Instances are immutable;
- * {@link #with}, {@link #withUnpriced} and {@link #without} return new tables.
+ * tokens bill at the input price. The models {@link ModelCatalog} marks retired (kimi-k2.5 and
+ * moonshot-v1 on 2026-08-31, the K2 previews and kimi-k2-thinking(-turbo) on 2026-05-25) keep their
+ * prices, {@link Price#retired() marked retired}, for the accounting of past calls. Kimi Code's ids
+ * ({@code k3}, {@code k3-256k}, {@code kimi-for-coding}, {@code kimi-for-coding-highspeed}) are a
+ * subscription without a per-token price, and {@code moonshot-v1-auto} bills at the price of the
+ * tier it picks, and {@code kimi-latest} was retired without a price in these sources: the table
+ * says so ({@link #unpriced(String)}) rather than holding no entry. Left out as well: the per-call
+ * fee of the built-in {@code $web_search}. Prices change: check the date, and override the table
+ * where yours differ. Instances are immutable; {@link #with}, {@link #withUnpriced} and {@link
+ * #without} return new tables.
  *
  * @param prices the price of each model, by model id; an unmodifiable copy sorted by id
  * @param unpriced the models the table deliberately does not price, each with a sentence saying why
@@ -348,11 +349,11 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
             .with("kimi-k2.7-code-highspeed", usd("1.90", "0.38", "8.00"))
             .with("kimi-k2.6", usd("0.95", "0.16", "4.00"))
             .with("kimi-k2.5", read("0.60", "0.10", "3.00").asRetired())
-            .with("kimi-k2-0905-preview", read("0.60", "0.15", "2.50"))
-            .with("kimi-k2-0711-preview", read("0.60", "0.15", "2.50"))
-            .with("kimi-k2-thinking", read("0.60", "0.15", "2.50"))
-            .with("kimi-k2-thinking-turbo", read("1.15", "0.15", "8.00"))
-            .with("kimi-k2-turbo-preview", read("1.15", "0.15", "8.00"));
+            .with("kimi-k2-0905-preview", read("0.60", "0.15", "2.50").asRetired())
+            .with("kimi-k2-0711-preview", read("0.60", "0.15", "2.50").asRetired())
+            .with("kimi-k2-thinking", read("0.60", "0.15", "2.50").asRetired())
+            .with("kimi-k2-thinking-turbo", read("1.15", "0.15", "8.00").asRetired())
+            .with("kimi-k2-turbo-preview", read("1.15", "0.15", "8.00").asRetired());
     String[][] v1 = {{"8k", "0.20", "2.00"}, {"32k", "1.00", "3.00"}, {"128k", "2.00", "5.00"}};
     for (String[] tier : v1) {
       // no cache-hit discount: cached tokens bill at the input price

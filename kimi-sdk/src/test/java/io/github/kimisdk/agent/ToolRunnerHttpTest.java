@@ -23,6 +23,7 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ThinkingFallback;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -84,6 +85,8 @@ class ToolRunnerHttpTest {
   @BeforeEach
   void start() {
     server = new FakeKimiServer().start();
+    // retired: listed as a proxy would list it, for its small window and plain answers
+    server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
     kimi =
         KimiClient.builder()
             .apiKey("test-key")

@@ -7,8 +7,11 @@ import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelCatalogTest {
 
@@ -160,6 +163,97 @@ class ModelCatalogTest {
     assertThat(fresh.video()).isTrue();
     assertThat(fresh.vision()).isFalse();
     assertThat(c.lookup("moonshot-v1-8k").thinking()).isEqualTo(ThinkingSupport.NONE);
+  }
+
+  @ParameterizedTest(name = "{0} retired {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          moonshot-v1-8k                  | 2026-08-31
+          moonshot-v1-32k                 | 2026-08-31
+          moonshot-v1-128k                | 2026-08-31
+          moonshot-v1-auto                | 2026-08-31
+          moonshot-v1-8k-vision-preview   | 2026-08-31
+          moonshot-v1-32k-vision-preview  | 2026-08-31
+          moonshot-v1-128k-vision-preview | 2026-08-31
+          kimi-k2.5                       | 2026-08-31
+          kimi-k2-0711-preview            | 2026-05-25
+          kimi-k2-0905-preview            | 2026-05-25
+          kimi-k2-turbo-preview           | 2026-05-25
+          kimi-k2-thinking                | 2026-05-25
+          kimi-k2-thinking-turbo          | 2026-05-25
+          kimi-latest                     | 2026-01-28
+          """)
+  void aRetiredModelNamesItsDateAndASuccessorThatTakesWhatItTook(String id, LocalDate date) {
+    ModelCatalog c = ModelCatalog.defaults();
+    ModelInfo retired = c.lookup(id);
+    ModelInfo.Retirement r = retired.retirement().orElseThrow();
+    assertThat(r.date()).isEqualTo(date);
+    ModelInfo successor = c.find(r.successor()).orElseThrow();
+    assertThat(successor.retirement()).as("the successor is served").isEmpty();
+    // a caller changes the id and nothing else
+    assertThat(successor.contextWindow()).isGreaterThanOrEqualTo(retired.contextWindow());
+    assertThat(!retired.vision() || successor.vision()).isTrue();
+    assertThat(!retired.video() || successor.video()).isTrue();
+    assertThat(successor.toolUse()).isTrue();
+    assertThat(successor.thinking()).isEqualTo(ThinkingSupport.SWITCHABLE);
+    assertThat(retired.toString()).contains("retired " + date + " (use " + r.successor() + ")");
+  }
+
+  @Test
+  void onlyTheRetiredModelsAreMarked() {
+    assertThat(ModelCatalog.defaults().models())
+        .filteredOn(m -> m.retirement().isEmpty())
+        .extracting(ModelInfo::id)
+        .containsExactly(
+            "k3",
+            "k3-256k",
+            "kimi-for-coding",
+            "kimi-for-coding-highspeed",
+            "kimi-k2.6",
+            "kimi-k2.7-code",
+            "kimi-k2.7-code-highspeed",
+            "kimi-k3",
+            "kimi-k3.1-pro",
+            "kimi-k3.1-pro-highspeed");
+    assertThat(ModelInfo.unknown("kimi-k9").retirement()).isEmpty();
+  }
+
+  @Test
+  void aListedModelIsServedButNewFieldsAloneDoNotUnretireIt() {
+    ModelInfo k25 = ModelCatalog.defaults().lookup("kimi-k2.5");
+    // derived descriptions keep the retirement
+    assertThat(k25.withContextWindow(131_072).retirement()).isEqualTo(k25.retirement());
+    assertThat(k25.toBuilder().vision(false).build().retirement()).isEqualTo(k25.retirement());
+    assertThat(
+            ModelCatalog.defaults()
+                .with(k25.toBuilder().video(false).build())
+                .lookup("kimi-k2.5")
+                .retirement())
+        .isPresent();
+    // Kimi's live list of 2026-09-02 names none of them: the retirements stay
+    ModelCatalog live =
+        ModelCatalog.defaults()
+            .updated(
+                List.of(
+                    listed("kimi-k3", null),
+                    listed("kimi-k2.7-code", null),
+                    listed("kimi-k2.7-code-highspeed", null),
+                    listed("kimi-k2.6", null)));
+    assertThat(live.lookup("kimi-k2.5").retirement()).isPresent();
+    assertThat(live.lookup("moonshot-v1-8k").retirement()).isPresent();
+    // a server that lists it (a proxy, a self-hosted K2.5) serves it, whatever fields it sends
+    ModelCatalog proxy =
+        ModelCatalog.defaults()
+            .updated(
+                List.of(
+                    new ListedModel("kimi-k2.5", null, 0, null, null, null, null, null),
+                    listed("moonshot-v1-8k", null)));
+    assertThat(proxy.lookup("kimi-k2.5").retirement()).isEmpty();
+    assertThat(proxy.lookup("kimi-k2.5").contextWindow()).isEqualTo(262_144);
+    assertThat(proxy.lookup("moonshot-v1-8k").retirement()).isEmpty();
+    assertThat(proxy.lookup("kimi-k2-turbo-preview").retirement()).isPresent();
   }
 
   static List<ListedModel> fixture() throws IOException {

@@ -94,6 +94,28 @@ class PriceTableTest {
    * call of 1,000,000 prompt tokens of which 400,000 cached and 100,000 completion tokens: uncached
    * = 600,000 * miss, cached = 400,000 * hit, output = 100,000 * out, each per 1M.
    */
+  @Test
+  void everyModelTheCatalogRetiresKeepsItsPriceMarkedRetiredForPastCalls() {
+    Usage past = new Usage(1_000_000, 100_000, 1_100_000, 400_000, 0);
+    int priced = 0;
+    for (ModelInfo m : ModelCatalog.defaults().models()) {
+      java.util.Optional<Price> p = PriceTable.defaults().find(m.id());
+      if (m.retirement().isPresent()) {
+        assertThat(p.isPresent() || PriceTable.defaults().unpriced(m.id()).isPresent())
+            .as("%s: a price for past calls, or a note why none", m.id())
+            .isTrue();
+        if (p.isPresent()) {
+          priced++;
+          assertThat(p.get().retired()).as(m.id()).isTrue();
+          assertThat(PriceTable.defaults().cost(m.id(), past)).as(m.id()).isPresent();
+        }
+      } else {
+        assertThat(p.map(Price::retired).orElse(false)).as(m.id()).isFalse();
+      }
+    }
+    assertThat(priced).isEqualTo(12); // k2.5, five K2 previews, six moonshot-v1 tiers
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -105,11 +127,11 @@ class PriceTableTest {
           kimi-k2.7-code-highspeed         | 1.90 | 0.38 | 8.00  | 1.14     | 0.152  | 0.8    | 2.092 | false
           kimi-k2.6                        | 0.95 | 0.16 | 4.00  | 0.57     | 0.064  | 0.4    | 1.034 | false
           kimi-k2.5                        | 0.60 | 0.10 | 3.00  | 0.36     | 0.04   | 0.3    | 0.7   | true
-          kimi-k2-0905-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
-          kimi-k2-0711-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
-          kimi-k2-thinking                 | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | false
-          kimi-k2-thinking-turbo           | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | false
-          kimi-k2-turbo-preview            | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | false
+          kimi-k2-0905-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | true
+          kimi-k2-0711-preview             | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | true
+          kimi-k2-thinking                 | 0.60 | 0.15 | 2.50  | 0.36     | 0.06   | 0.25   | 0.67  | true
+          kimi-k2-thinking-turbo           | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | true
+          kimi-k2-turbo-preview            | 1.15 | 0.15 | 8.00  | 0.69     | 0.06   | 0.8    | 1.55  | true
           moonshot-v1-8k                   | 0.20 | 0.20 | 2.00  | 0.12     | 0.08   | 0.2    | 0.4   | true
           moonshot-v1-8k-vision-preview    | 0.20 | 0.20 | 2.00  | 0.12     | 0.08   | 0.2    | 0.4   | true
           moonshot-v1-32k                  | 1.00 | 1.00 | 3.00  | 0.6      | 0.4    | 0.3    | 1.3   | true

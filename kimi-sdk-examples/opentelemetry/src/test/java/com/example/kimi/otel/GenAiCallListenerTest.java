@@ -17,6 +17,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.opentelemetry.api.common.AttributeKey;
@@ -73,6 +74,8 @@ class GenAiCallListenerTest {
   @BeforeAll
   static void start() {
     server = new FakeKimiServer().start();
+    // retired, so listed here as a proxy would list it: a model that fixes no sampling value
+    server.addModel(ModelCatalog.defaults().lookup(MODEL));
     kimi =
         KimiClient.builder()
             .apiKey("sk-test")

@@ -26,12 +26,14 @@ final class ChatCalls {
   private final ClientConfig config;
   private final HttpTransport transport;
   private final ModelWindows windows;
+  private final ModelNotices notices;
 
   ChatCalls(ClientCore core) {
     this.core = core;
     this.config = core.config();
     this.transport = core.transport();
     this.windows = new ModelWindows(core);
+    this.notices = new ModelNotices(config.catalog(), core.context().log());
   }
 
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
@@ -39,11 +41,13 @@ final class ChatCalls {
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
-   * the client's table, and describes the call for the chain; throws if it cannot be sent.
+   * the client's table, and describes the call for the chain; throws if it cannot be sent. A model
+   * the table marks retired or does not hold is warned about first, once per client and id.
    */
   private Ready ready(
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
     ModelInfo model = config.catalog().lookup(request.model());
+    notices.before(model);
     ChatRequest sent = prepare(model, request, call);
     Wire wire = Wires.get(config.wireProtocol(), model.responsesWire());
     byte[] body = transport.encode(wire, sent);

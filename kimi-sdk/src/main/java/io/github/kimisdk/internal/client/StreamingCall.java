@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
@@ -266,22 +267,23 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
   /**
    * Arms the idle watch of attempt {@code call}, in place of the last attempt's: every attempt is
    * watched from its own start, however the one before it ended (an idle watch that fired has
-   * stopped for good). The watch reaches only its own attempt, so a check of an earlier one still
-   * queued on the timer can never abort a later one.
+   * stopped for good), with the first-event budget until its first progress and the idle timeout
+   * after, progress being what the timeouts' idle clock counts. The watch reaches only its own
+   * attempt, so a check of an earlier one still queued on the timer can never abort a later one.
    */
   private void watch(StreamAttempt<T> call) {
-    Duration limit = context.timeouts().streamIdle();
+    Timeouts t = context.timeouts();
+    boolean dataEvents = t.idleClock() == Timeouts.IdleClock.DATA_EVENTS;
+    Duration limit = t.streamIdle();
+    Duration first = t.firstEvent().compareTo(limit) > 0 ? t.firstEvent() : limit;
     IdleWatch w =
         IdleWatch.start(
             context.watchdog(),
+            first,
+            () -> call.progressed(dataEvents),
             limit,
-            call::idleNanos,
-            () ->
-                call.abort(
-                    new StreamIdleException(
-                        "no data for "
-                            + ErrorFactory.human(limit)
-                            + " while the stream was read (Timeouts.withStreamIdle)")));
+            now -> call.idleNanos(now, dataEvents),
+            () -> call.abort(new StreamIdleException(idleMessage(call, dataEvents, first, limit))));
     IdleWatch old;
     boolean over;
     synchronized (this) {
@@ -296,6 +298,28 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     if (over) {
       w.stop();
     }
+  }
+
+  /** Says which budget an idle attempt ran out of, and which settings change it. */
+  private static String idleMessage(
+      StreamAttempt<?> call, boolean dataEvents, Duration first, Duration limit) {
+    String what = dataEvents ? "no data event" : "no data";
+    String keepAlives =
+        dataEvents ? "; keep-alive comments and pings do not count (Timeouts.withIdleClock)" : "";
+    if (!call.progressed(dataEvents)) {
+      return what
+          + " for "
+          + ErrorFactory.human(first)
+          + " after the response headers, waiting for the first one (Timeouts.withFirstEvent"
+          + keepAlives
+          + ")";
+    }
+    return what
+        + " for "
+        + ErrorFactory.human(limit)
+        + " while the stream was read (Timeouts.withStreamIdle"
+        + keepAlives
+        + ")";
   }
 
   @Override

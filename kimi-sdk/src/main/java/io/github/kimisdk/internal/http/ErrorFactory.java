@@ -29,8 +29,11 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -102,17 +105,10 @@ public final class ErrorFactory implements StreamErrors {
 
   /**
    * Returns what to say about the model a "not found the model ..." message names: that the table
-   * knows it (so the key is not entitled to it), the closest id of the same family the table knows,
-   * or null when the message names no model or nothing of its family is close. Linear in the
-   * message; the id is cut at 128 characters.
-   *
-   * <p>A family is the version an id names: the letters and number of its first version ({@code
-   * k3.1} for {@code kimi-k3.1-pro-highspeed}, {@code k2.7} for {@code kimi-k2.7-code}, {@code v1}
-   * for {@code moonshot-v1-8k}, {@code k3} for {@code kimi-k3} and Kimi Code's {@code k3-256k});
-   * ids without a digit form one family. So {@code kimi-k3.2-pro} gets no guess rather than {@code
-   * kimi-k3.1-pro}, and a K3.1 id is never answered with a K2.7 one. Within the family an id is
-   * close when it is a few edits away, or when it continues the id asked for ({@code kimi-k3.1}
-   * gets {@code kimi-k3.1-pro}).
+   * marks it retired (when, and what to use instead), that the table knows it (so the key is not
+   * entitled to it), the closest id of the same family the table knows ({@link #closeIds}), or null
+   * when the message names no model or nothing of its family is close. Linear in the message; the
+   * id is cut at 128 characters.
    */
   static String modelSuggestion(String serverMessage, ModelCatalog models) {
     if (models == null || serverMessage == null) {
@@ -139,13 +135,68 @@ public final class ErrorFactory implements StreamErrors {
     if (id.isEmpty()) {
       return null;
     }
-    if (models.find(id).isPresent()) {
-      return "the SDK knows " + id + ", so this key is probably not entitled to it";
+    Optional<ModelInfo> held = models.find(id);
+    if (held.isPresent()) {
+      return held.get()
+          .retirement()
+          .map(r -> retired(held.get().id(), r))
+          .orElse("the SDK knows " + id + ", so this key is probably not entitled to it");
     }
-    String asked = id.toLowerCase(Locale.ROOT);
+    List<String> close = closeIds(id, models, 1);
+    if (close.isEmpty()) {
+      return null;
+    }
+    String best = close.get(0);
+    return "did you mean "
+        + best
+        + "?"
+        + models.lookup(best).retirement().map(r -> " It " + retiredSince(r)).orElse("");
+  }
+
+  /**
+   * Says that Moonshot retired a model and what to use instead, such as "kimi-k2.5 was retired on
+   * 2026-08-31 (Kimi answers 404 for it); use kimi-k2.6 instead".
+   *
+   * @param id the retired model
+   * @param r its retirement
+   * @return the sentence, without a final stop
+   */
+  public static String retired(String id, ModelInfo.Retirement r) {
+    return id + " " + retiredSince(r);
+  }
+
+  private static String retiredSince(ModelInfo.Retirement r) {
+    return "was retired on "
+        + r.date()
+        + " (Kimi answers 404 for it); use "
+        + r.successor()
+        + " instead";
+  }
+
+  /**
+   * Returns the ids of {@code models} close to {@code id}, closest first, at most {@code max}: of
+   * the same family (the version an id names), a few edits away or continuing the id asked for.
+   *
+   * <p>A family is the letters and number of an id's first version ({@code k3.1} for {@code
+   * kimi-k3.1-pro-highspeed}, {@code k2.7} for {@code kimi-k2.7-code}, {@code v1} for {@code
+   * moonshot-v1-8k}, {@code k3} for {@code kimi-k3} and Kimi Code's {@code k3-256k}); ids without a
+   * digit form one family. So {@code kimi-k3.2-pro} gets no guess rather than {@code
+   * kimi-k3.1-pro}, and a K3.1 id is never answered with a K2.7 one. Within the family an id is
+   * close when it is at most a third of its length (and at least 2) edits away, or when it
+   * continues the id asked for ({@code kimi-k3.1} gets {@code kimi-k3.1-pro}, the shortest such id
+   * first). Ties go to the shorter id, then the smaller. Compared case-insensitively; the id is cut
+   * at 128 characters.
+   *
+   * @param id the id asked for
+   * @param models the table
+   * @param max the most ids returned
+   * @return the close ids, closest first; empty when none is close
+   */
+  public static List<String> closeIds(String id, ModelCatalog models, int max) {
+    String asked = cut(id).toLowerCase(Locale.ROOT);
     String family = family(asked);
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
+    int limit = Math.max(2, asked.length() / 3);
+    List<Map.Entry<Integer, String>> found = new ArrayList<>();
     for (ModelInfo m : models.models()) {
       String known = m.id().toLowerCase(Locale.ROOT);
       if (!family(known).equals(family)) {
@@ -155,15 +206,48 @@ public final class ErrorFactory implements StreamErrors {
           known.startsWith(asked + "-")
               ? 0 // continues the id asked for; the shortest such id wins below
               : distance(asked, known);
-      if (d < bestDistance
-          || (d == bestDistance && best != null && known.length() < best.length())) {
-        best = m.id();
-        bestDistance = d;
+      if (d <= limit) {
+        found.add(Map.entry(d, m.id()));
       }
     }
-    return best != null && bestDistance <= Math.max(2, id.length() / 3)
-        ? "did you mean " + best + "?"
-        : null;
+    return nearestFirst(found, max);
+  }
+
+  /**
+   * Returns the ids of {@code models} fewest edits away from {@code id} whatever their family,
+   * closest first, at most {@code max}, leaving out retired models: the ids to name when {@link
+   * #closeIds} finds none.
+   *
+   * @param id the id asked for
+   * @param models the table
+   * @param max the most ids returned
+   * @return the nearest served ids; empty only for a table without one
+   */
+  public static List<String> nearestIds(String id, ModelCatalog models, int max) {
+    String asked = cut(id).toLowerCase(Locale.ROOT);
+    List<Map.Entry<Integer, String>> found = new ArrayList<>();
+    for (ModelInfo m : models.models()) {
+      if (m.retirement().isEmpty()) {
+        found.add(Map.entry(distance(asked, m.id().toLowerCase(Locale.ROOT)), m.id()));
+      }
+    }
+    return nearestFirst(found, max);
+  }
+
+  private static String cut(String id) {
+    return id.length() > 128 ? id.substring(0, 128) : id;
+  }
+
+  private static List<String> nearestFirst(List<Map.Entry<Integer, String>> found, int max) {
+    found.sort(
+        Comparator.comparing((Map.Entry<Integer, String> e) -> e.getKey())
+            .thenComparing(e -> e.getValue().length())
+            .thenComparing(Map.Entry::getValue));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < found.size() && i < max; i++) {
+      ids.add(found.get(i).getValue());
+    }
+    return ids;
   }
 
   /**

@@ -206,16 +206,23 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   }
 
   /**
-   * Returns for how long the started event stream has received no bytes while its subscriber wanted
-   * items, or 0 (not started, nothing wanted).
+   * Returns for how long the started event stream has made no progress (no data event, or no bytes)
+   * while its subscriber wanted items, or 0 (not started, nothing wanted).
    *
    * @param now the current {@link System#nanoTime()}
+   * @param dataEvents whether only data events count as progress
    * @return the idle time in nanoseconds
    */
   @Override
-  public long idleNanos(long now) {
+  public long idleNanos(long now, boolean dataEvents) {
     SseSubscriber<T> s = sse;
-    return s == null ? 0 : s.idleNanos(now);
+    return s == null ? 0 : s.idleNanos(now, dataEvents);
+  }
+
+  @Override
+  public boolean progressed(boolean dataEvents) {
+    SseSubscriber<T> s = sse;
+    return s != null && s.progressed(dataEvents);
   }
 
   /**

@@ -45,12 +45,24 @@ public interface StreamAttempt<T> {
   void cancel();
 
   /**
-   * Returns for how long the started stream has received nothing while its subscriber wanted items.
+   * Returns for how long the started stream has made no progress while its subscriber wanted items:
+   * received no data event ({@code dataEvents}; keep-alives do not count, and before the first one
+   * the time since the stream started), or no bytes at all.
    *
    * @param now the current {@link System#nanoTime()}
+   * @param dataEvents whether only data events count as progress
    * @return the idle time in nanoseconds, or 0
    */
-  long idleNanos(long now);
+  long idleNanos(long now, boolean dataEvents);
+
+  /**
+   * Tells whether the started stream has made progress yet: a data event ({@code dataEvents}), or
+   * any bytes of its body.
+   *
+   * @param dataEvents whether only data events count as progress
+   * @return true once it has; false before it started
+   */
+  boolean progressed(boolean dataEvents);
 
   /**
    * Aborts a started stream with {@code cause}; else no effect.

@@ -26,6 +26,19 @@ public interface SseEventHandler<T> {
       throws Exception;
 
   /**
+   * Tells whether an event of this type only keeps the connection open, such as Anthropic Messages'
+   * {@code ping}: it then does not count as the stream's progress for an idle clock that counts
+   * data events ({@link SseSubscriber#idleNanos(long, boolean)}). Comment lines never reach a
+   * handler and never count. The default: no event type is a keep-alive.
+   *
+   * @param type the event type, {@code "message"} when the event named none
+   * @return true for a keep-alive
+   */
+  default boolean isKeepAlive(String type) {
+    return false;
+  }
+
+  /**
    * Called once when the input ended (EOF) and {@link Emitter#complete()} was never called. The
    * default completes the stream. If this method neither completes nor fails the stream, the
    * subscriber completes it afterwards; if it throws, the stream fails with that exception.

@@ -89,6 +89,10 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private volatile boolean upstreamComplete;
   private volatile Throwable upstreamError;
   private volatile long lastActivityNanos;
+  private volatile long startNanos; // when upstream subscribed: the first event's clock starts
+  private volatile long lastEventNanos; // when the last data event (not a keep-alive) arrived
+  private volatile boolean sawBytes;
+  private volatile boolean sawEvent;
   private volatile long demandSince; // when the downstream's demand last rose from zero
   // A blocking consumer that pulls (see Pull): new bytes wake it instead of being parsed here.
   private volatile Thread puller;
@@ -145,6 +149,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     this.parser = new SseParser(this::onEvent, Objects.requireNonNull(limits, "limits"));
     this.body = CompletableFuture.completedFuture(publisher);
     this.lastActivityNanos = System.nanoTime();
+    this.startNanos = lastActivityNanos;
   }
 
   @Override
@@ -205,10 +210,37 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
    * @return the idle time, or 0
    */
   public long idleNanos(long now) {
+    return idleNanos(now, false);
+  }
+
+  /**
+   * Returns for how long the stream made no progress while the downstream subscriber had unmet
+   * demand, as {@link #idleNanos(long)} does: with {@code dataEvents}, progress is a dispatched
+   * event that is not a keep-alive ({@link SseEventHandler#isKeepAlive}), counted from the
+   * subscription until the first one, so comment lines and pings never restart the clock; without
+   * it, any bytes are.
+   *
+   * @param now the current {@code System.nanoTime()}
+   * @param dataEvents whether only data events count as progress
+   * @return the idle time, or 0
+   */
+  public long idleNanos(long now, boolean dataEvents) {
     if (done || demand.get() == 0) {
       return 0;
     }
-    return Math.max(0, now - Math.max(lastActivityNanos, demandSince));
+    long since = !dataEvents ? lastActivityNanos : sawEvent ? lastEventNanos : startNanos;
+    return Math.max(0, now - Math.max(since, demandSince));
+  }
+
+  /**
+   * Tells whether the stream made progress yet: a data event arrived ({@code dataEvents}), or any
+   * bytes of the body did.
+   *
+   * @param dataEvents whether only data events count as progress
+   * @return true once it did
+   */
+  public boolean progressed(boolean dataEvents) {
+    return dataEvents ? sawEvent : sawBytes;
   }
 
   // --- upstream signals (from the HTTP client) ---
@@ -221,6 +253,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       return;
     }
     lastActivityNanos = System.nanoTime();
+    startNanos = lastActivityNanos;
     drain();
   }
 
@@ -228,6 +261,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   public void onNext(List<ByteBuffer> buffers) {
     Objects.requireNonNull(buffers, "buffers");
     lastActivityNanos = System.nanoTime();
+    sawBytes = true;
     received.offer(buffers);
     // Cleared after the offer, so the drain loop never sees "nothing requested, nothing received".
     upstreamRequested = false;
@@ -264,6 +298,10 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       return; // the stream ended while events of the same buffer were still being dispatched
     }
     try {
+      if (!handler.isKeepAlive(type)) {
+        lastEventNanos = System.nanoTime();
+        sawEvent = true;
+      }
       handler.onEvent(type, data, off, len, lastEventId, emitter);
     } catch (Throwable e) {
       emitter.fail(e);

@@ -19,6 +19,8 @@ final class FakeAttempt implements StreamAttempt<String> {
   final List<Throwable> aborts = new ArrayList<>();
   final List<Throwable> ended = new ArrayList<>();
   volatile long idle;
+  volatile boolean progressed; // set by send, or by the test: the first event came
+  volatile Boolean dataEvents; // the idle clock the machinery asked with, last
   volatile boolean cancelled;
   private Flow.Subscriber<? super String> events;
   private Consumer<Throwable> failed;
@@ -63,6 +65,7 @@ final class FakeAttempt implements StreamAttempt<String> {
         throw new AssertionError("no demand for " + item);
       }
       demand--;
+      progressed = true;
       events.onNext(item);
     }
     return this;
@@ -95,8 +98,15 @@ final class FakeAttempt implements StreamAttempt<String> {
   }
 
   @Override
-  public long idleNanos(long now) {
+  public long idleNanos(long now, boolean dataEvents) {
+    this.dataEvents = dataEvents;
     return idle;
+  }
+
+  @Override
+  public boolean progressed(boolean dataEvents) {
+    this.dataEvents = dataEvents;
+    return progressed;
   }
 
   @Override

@@ -396,7 +396,11 @@ class FaultMatrixHttpTest {
         m ->
             List.of(
                 FakeResponse.sse().pause(Duration.ofSeconds(4)).data(chunk("late")).done().build()),
-        b -> b.timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300))),
+        b ->
+            b.timeouts(
+                Timeouts.defaults()
+                    .withStreamIdle(Duration.ofMillis(300))
+                    .withFirstEvent(Duration.ofMillis(300))),
         null,
         2,
         375,

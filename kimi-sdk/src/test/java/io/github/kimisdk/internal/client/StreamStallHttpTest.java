@@ -54,7 +54,10 @@ class StreamStallHttpTest {
         clients.build(
             b ->
                 b.retryPolicy(threeAttempts())
-                    .timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)))
+                    .timeouts(
+                        Timeouts.defaults()
+                            .withStreamIdle(Duration.ofMillis(300))
+                            .withFirstEvent(Duration.ofMillis(300)))
                     .listener(
                         new CallListener() {
                           @Override
@@ -87,7 +90,8 @@ class StreamStallHttpTest {
   void theTotalBoundAfterARetryReportsBothAttempts(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.enqueue(headersThenSilence());
-    // keep-alive comments only: the idle timeout never fires, the total bound does
+    // keep-alive comments only, on a clock they restart: the idle timeout never fires, the total
+    // bound does
     server.enqueue(FakeResponse.sse().comment("thinking").build().holdingOpen());
     AtomicInteger requests = new AtomicInteger();
     KimiClient kimi =
@@ -96,7 +100,9 @@ class StreamStallHttpTest {
                 b.retryPolicy(threeAttempts())
                     .timeouts(
                         Timeouts.defaults()
+                            .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
                             .withStreamIdle(Duration.ofMillis(300))
+                            .withFirstEvent(Duration.ofMillis(300))
                             .withStreamTotal(Duration.ofMillis(1500)))
                     .listener(
                         new CallListener() {

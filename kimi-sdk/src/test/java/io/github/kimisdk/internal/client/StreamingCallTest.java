@@ -156,6 +156,7 @@ class StreamingCallTest {
         call(Timeouts.defaults().withStreamIdle(idle), RetryPolicy.none(), null);
     s.subscribe(out);
     FakeAttempt a = attempts.get(0).open();
+    a.progressed = true; // its first event came: the idle timeout is in force
     a.idle = idle.toNanos() / 2;
     watchdog.advance(Duration.ofSeconds(2)); // a check, a quarter of the limit apart
     assertThat(a.aborts).isEmpty();
@@ -164,7 +165,89 @@ class StreamingCallTest {
     watchdog.advance(Duration.ofSeconds(2));
 
     assertThat(a.aborts).singleElement().isInstanceOf(StreamIdleException.class);
-    assertThat(out.error).isInstanceOf(KimiException.class).hasMessageContaining("no data for 8 s");
+    assertThat(out.error)
+        .isInstanceOf(KimiException.class)
+        .hasMessageContaining("no data event for 8 s while the stream was read")
+        .hasMessageContaining(
+            "Timeouts.withStreamIdle; keep-alive comments and pings do not count");
+    assertThat(a.dataEvents).as("the default idle clock counts data events").isTrue();
+  }
+
+  @Test
+  void theFirstEventHasABudgetOfItsOwnThatAThinkingModelSurvivesByDefault() {
+    StreamingCall<String> s = call(Timeouts.defaults(), RetryPolicy.none(), null);
+    s.subscribe(out);
+    FakeAttempt a = attempts.get(0).open();
+    // K3 at long context has reasoned over 180 s before its first token; past the 5 min idle
+    // timeout too, nothing but keep-alives (if any) arriving meanwhile
+    a.idle = Duration.ofMinutes(9).toNanos();
+    watchdog.advance(Duration.ofMinutes(9));
+    assertThat(a.aborts).as("within the first-event budget").isEmpty();
+
+    a.idle = Duration.ofMinutes(10).toNanos();
+    watchdog.advance(Duration.ofMinutes(2));
+
+    assertThat(a.aborts).singleElement().isInstanceOf(StreamIdleException.class);
+    assertThat(out.error)
+        .isInstanceOf(KimiException.class)
+        .hasMessageContaining("no data event for 10 min after the response headers")
+        .hasMessageContaining("(Timeouts.withFirstEvent; keep-alive comments and pings do not");
+  }
+
+  @Test
+  void onceTheFirstEventCameTheIdleTimeoutIsInForce() {
+    Timeouts t =
+        Timeouts.defaults()
+            .withFirstEvent(Duration.ofMinutes(10))
+            .withStreamIdle(Duration.ofSeconds(40));
+    StreamingCall<String> s = call(t, RetryPolicy.none(), null);
+    s.subscribe(out);
+    FakeAttempt a = attempts.get(0).open();
+    a.idle = Duration.ofSeconds(40).toNanos();
+    watchdog.advance(Duration.ofSeconds(30));
+    assertThat(a.aborts).as("no event yet: the first-event budget").isEmpty();
+
+    a.progressed = true;
+    watchdog.advance(Duration.ofSeconds(10));
+
+    assertThat(a.aborts).singleElement().isInstanceOf(StreamIdleException.class);
+    assertThat(out.error).hasMessageContaining("no data event for 40 s while the stream was read");
+  }
+
+  @Test
+  void theFirstEventMayTakeAsLongAsTheIdleTimeoutWhenThatIsLonger() {
+    Timeouts t =
+        Timeouts.defaults()
+            .withFirstEvent(Duration.ofSeconds(10))
+            .withStreamIdle(Duration.ofMinutes(20));
+    StreamingCall<String> s = call(t, RetryPolicy.none(), null);
+    s.subscribe(out);
+    FakeAttempt a = attempts.get(0).open();
+    a.idle = Duration.ofMinutes(19).toNanos();
+    watchdog.advance(Duration.ofMinutes(19));
+    assertThat(a.aborts).isEmpty();
+    a.idle = Duration.ofMinutes(20).toNanos();
+    watchdog.advance(Duration.ofMinutes(1));
+    assertThat(out.error)
+        .hasMessageContaining("no data event for 20 min after the response headers");
+  }
+
+  @Test
+  void anyBytesIsTheIdleClockAskedForWhenTheTimeoutsSaySo() {
+    Timeouts t =
+        Timeouts.defaults()
+            .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
+            .withStreamIdle(Duration.ofSeconds(8));
+    StreamingCall<String> s = call(t, RetryPolicy.none(), null);
+    s.subscribe(out);
+    FakeAttempt a = attempts.get(0).open();
+    a.progressed = true;
+    a.idle = Duration.ofSeconds(8).toNanos();
+    watchdog.advance(Duration.ofSeconds(2));
+    assertThat(a.dataEvents).isFalse();
+    assertThat(out.error)
+        .hasMessageContaining(
+            "no data for 8 s while the stream was read (Timeouts.withStreamIdle)");
   }
 
   @Test
@@ -189,7 +272,10 @@ class StreamingCallTest {
   void everyAttemptIsWatchedForIdlenessNotOnlyTheFirst() {
     Duration idle = Duration.ofSeconds(8);
     StreamingCall<String> s =
-        call(Timeouts.defaults().withStreamIdle(idle), RetryPolicy.defaults(), null);
+        call(
+            Timeouts.defaults().withStreamIdle(idle).withFirstEvent(idle),
+            RetryPolicy.defaults(),
+            null);
     s.subscribe(out);
     for (int n = 0; n < 2; n++) { // headers, then silence: twice
       FakeAttempt a = attempts.get(n).open();

@@ -170,7 +170,15 @@ class ErrorFactoryTest {
         "Not found the model kimi-for-codng or Permission denied | did you mean kimi-for-coding?",
         "Not found the model kimi-k3.1-pro-highspeed or Permission denied"
             + " | the SDK knows kimi-k3.1-pro-highspeed, so this key is probably not entitled to it",
-        "Not found the model 'moonshot-v1-8kk' or Permission denied | did you mean moonshot-v1-8k?",
+        "Not found the model 'moonshot-v1-8kk' or Permission denied | did you mean moonshot-v1-8k?"
+            + " It was retired on 2026-08-31 (Kimi answers 404 for it); use kimi-k2.6 instead",
+        // a model the table marks retired: when, and what to use instead
+        "Not found the model kimi-k2.5 or Permission denied | kimi-k2.5 was retired on 2026-08-31"
+            + " (Kimi answers 404 for it); use kimi-k2.6 instead",
+        "Not found the model kimi-latest or Permission denied | kimi-latest was retired on"
+            + " 2026-01-28 (Kimi answers 404 for it); use kimi-k2.6 instead",
+        "Not found the model kimi-k2-thinking-turbo or Permission denied | kimi-k2-thinking-turbo"
+            + " was retired on 2026-05-25 (Kimi answers 404 for it); use kimi-k2.6 instead",
         "Not found the model kimi-k3 or Permission denied"
             + " | the SDK knows kimi-k3, so this key is probably not entitled to it",
         "Not found the model definitely-not-a-real-moonshot-model or Permission denied | none",

@@ -93,7 +93,10 @@ class HostileServerHttpTest {
                 RetryPolicy.defaults()
                     .withMaxRetries(2)
                     .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
-            .timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)))
+            .timeouts(
+                Timeouts.defaults()
+                    .withStreamIdle(Duration.ofMillis(300))
+                    .withFirstEvent(Duration.ofMillis(300)))
             .build()) {
       // without its own idle timeout the second attempt would wait for the test's end
       ChatCompletion c =
@@ -129,7 +132,10 @@ class HostileServerHttpTest {
                 RetryPolicy.defaults()
                     .withMaxRetries(2)
                     .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
-            .timeouts(Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)))
+            .timeouts(
+                Timeouts.defaults()
+                    .withStreamIdle(Duration.ofMillis(300))
+                    .withFirstEvent(Duration.ofMillis(300)))
             .build()) {
       ChatCompletion c =
           org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(

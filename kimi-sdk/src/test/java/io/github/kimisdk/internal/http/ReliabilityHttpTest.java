@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ReliabilityHttpTest {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
-  static final ChatRequest HELLO = ChatRequest.of("moonshot-v1-8k", "Hello there");
+  static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello there");
 
   FakeKimiServer server;
 

@@ -484,4 +484,36 @@ class SseSubscriberTest {
     assertThatThrownBy(() -> body.getBody().toCompletableFuture().join().subscribe(null))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void onlyDataEventsThatAreNoKeepAliveCountAsProgress() {
+    SseSubscriber<String> sse =
+        new SseSubscriber<>(
+            new StringHandler() {
+              @Override
+              public boolean isKeepAlive(String type) {
+                return type.equals("ping");
+              }
+            },
+            SseLimits.defaults());
+    FakeUpstream up = new FakeUpstream(sse);
+    RecordingSubscriber<String> s = RecordingSubscriber.subscribedTo(sse, 10);
+    long later = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    assertThat(sse.progressed(true)).isFalse();
+    assertThat(sse.progressed(false)).isFalse();
+
+    up.deliver(": keep-alive\n\nevent: ping\ndata: {}\n\n");
+    assertThat(s.items).containsExactly("ping:{}:"); // the handler still sees the ping
+    assertThat(sse.progressed(false)).as("bytes arrived").isTrue();
+    assertThat(sse.progressed(true)).as("no data event yet").isFalse();
+    long sinceStart = sse.idleNanos(later, true);
+    assertThat(sinceStart)
+        .as("the data-event clock still runs from the start")
+        .isGreaterThanOrEqualTo(sse.idleNanos(later, false))
+        .isGreaterThanOrEqualTo(TimeUnit.MINUTES.toNanos(1));
+
+    up.deliver("data: a\n\n");
+    assertThat(sse.progressed(true)).isTrue();
+    assertThat(sse.idleNanos(later, true)).as("restarted by the data event").isLessThan(sinceStart);
+  }
 }

@@ -19,9 +19,11 @@ import java.util.Map;
  * Turns the events of one Messages stream into chat chunks: {@code message_start} gives the role
  * (carried by the first chunk that has something else to carry), content blocks give content,
  * reasoning, signature and tool-call fragments (a tool call's index is its position among the
- * tool-use blocks), {@code message_delta} gives the finish reason and usage, {@code message_stop}
- * completes (an event that carries nothing gives no chunk), {@code error} fails. Events it does not
- * know ({@code ping}, future ones) are skipped.
+ * tool-use blocks; a thinking block's signature, empty, missing or split over several {@code
+ * signature_delta} events as Kimi Code's K3 sends it, is passed on as it came, to be joined and
+ * replayed unchanged), {@code message_delta} gives the finish reason and usage, {@code
+ * message_stop} completes (an event that carries nothing gives no chunk), {@code error} fails.
+ * Events it does not know ({@code ping}, future ones) are skipped.
  *
  * <p>A stream is complete once it carried its finish reason, whether or not its end event follows:
  * here once a {@code message_delta} carried a {@code stop_reason}, so a body that ends without
@@ -77,11 +79,12 @@ final class MessagesEventHandler extends TypedEvents {
             return chunk(new Delta(null, null, null, List.of(call), null), null, null);
           }
           if ("thinking".equals(type)) {
-            // a thinking block is reasoning even when empty, as in a non-streaming reply
+            // a thinking block is reasoning even when empty, as in a non-streaming reply; its
+            // signature is kept as it came: Kimi Code's K3 sends it empty, or leaves it out, and
+            // takes it back that way ("" then joins the signature_delta fragments that follow)
             String t = MessagesWire.string(block, "thinking");
             String sig = MessagesWire.string(block, "signature");
-            return chunk(
-                new Delta(null, null, t == null ? "" : t, List.of(), emptyToNull(sig)), null, null);
+            return chunk(new Delta(null, null, t == null ? "" : t, List.of(), sig), null, null);
           }
           if ("text".equals(type)) {
             String t = MessagesWire.string(block, "text");
@@ -154,8 +157,10 @@ final class MessagesEventHandler extends TypedEvents {
     return n.longValue();
   }
 
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
+  /** Anthropic's {@code ping} only keeps the connection open: it is no progress of the stream. */
+  @Override
+  public boolean isKeepAlive(String type) {
+    return "ping".equals(type);
   }
 
   /** The finish reason arrived; {@code message_stop} may never come, or not be dispatched. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
@@ -160,7 +162,7 @@ class MessagesEventHandlerTest {
         .containsExactly(
             chunk(new Delta("assistant", null, "", List.of(), null), null, null),
             chunk(new Delta(null, null, "pre", List.of(), "s0"), null, null),
-            chunk(new Delta(null, null, "", List.of(), null), null, null),
+            chunk(new Delta(null, null, "", List.of(), ""), null, null),
             chunk(content(null, "Hi"), null, null),
             chunk(calls(new ToolCallDelta(0, "toolu_a", "function", "add", "")), null, null),
             chunk(calls(new ToolCallDelta(1, "toolu_b", "function", "mul", "")), null, null),
@@ -356,5 +358,80 @@ class MessagesEventHandlerTest {
     assertThat(((StreamException) after).partial().id()).isEqualTo("msg_1");
     StackOverflowError fatal = new StackOverflowError();
     assertThat(handler.mapError(fatal)).isSameAs(fatal);
+  }
+
+  /** Folds what the handler emitted into the assistant message a caller would send back. */
+  AssistantMessage folded() {
+    ChatAccumulator acc = new ChatAccumulator();
+    out.items.forEach(acc::add);
+    return acc.toCompletion().message();
+  }
+
+  @Test
+  void anEmptySignatureKimiCodesK3SendsIsKeptEmpty() {
+    // empty, and no signature_delta follows: the signature is "", and goes back as ""
+    event("message_start", START);
+    event(
+        "content_block_start",
+        blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"));
+    event(
+        "content_block_delta", blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"Hm.\"}"));
+    event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    assertThat(out.thrown).isNull();
+    assertThat(folded().reasoningContent()).isEqualTo("Hm.");
+    assertThat(folded().reasoningSignature()).isEqualTo("");
+  }
+
+  @Test
+  void aThinkingBlockWithoutASignatureHasNone() {
+    event("message_start", START);
+    event("content_block_start", blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\"}"));
+    event(
+        "content_block_delta", blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"Hm.\"}"));
+    // a signature_delta without a signature carries nothing, and fails nothing
+    event("content_block_delta", blockDelta(0, "{\"type\":\"signature_delta\"}"));
+    assertThat(out.thrown).isNull();
+    assertThat(out.failure).isNull();
+    assertThat(folded().reasoningContent()).isEqualTo("Hm.");
+    assertThat(folded().reasoningSignature()).isNull();
+  }
+
+  @Test
+  void aSignatureSplitOverSeveralDeltasIsJoinedInOrder() {
+    event("message_start", START);
+    event(
+        "content_block_start",
+        blockStart(0, "{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}"));
+    event(
+        "content_block_delta",
+        blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"Eq\"}"));
+    event(
+        "content_block_delta", blockDelta(0, "{\"type\":\"thinking_delta\",\"thinking\":\"Hm.\"}"));
+    event(
+        "content_block_delta", blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"\"}"));
+    event(
+        "content_block_delta",
+        blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"Ui9\"}"));
+    event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+    event("content_block_start", blockStart(1, "{\"type\":\"text\",\"text\":\"\"}"));
+    event("content_block_delta", blockDelta(1, "{\"type\":\"text_delta\",\"text\":\"Hi\"}"));
+    // a late fragment, after the text began, still belongs to the reasoning
+    event(
+        "content_block_delta",
+        blockDelta(0, "{\"type\":\"signature_delta\",\"signature\":\"x==\"}"));
+    assertThat(out.thrown).isNull();
+    AssistantMessage m = folded();
+    assertThat(m.reasoningSignature()).isEqualTo("EqUi9x==");
+    assertThat(m.reasoningContent()).isEqualTo("Hm.");
+    assertThat(m.content()).isEqualTo("Hi");
+  }
+
+  @Test
+  void aPingOnlyKeepsTheConnectionOpenSoItIsNoProgressOfTheStream() {
+    assertThat(handler.isKeepAlive("ping")).isTrue();
+    for (String type :
+        new String[] {"message_start", "content_block_delta", "message_delta", "message"}) {
+      assertThat(handler.isKeepAlive(type)).as(type).isFalse();
+    }
   }
 }

@@ -1,0 +1,73 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The warnings one client logs about the model ids it is asked to send, once per id, before the
+ * first call with it: an id its table marks retired (when, and what to use instead), and an id its
+ * table does not hold (with the nearest ids it does). Neither refuses anything: the request is sent
+ * as asked, since a proxy may serve a retired id and the table can lag Kimi.
+ *
+ * <p>Thread model: {@link #before} runs on any caller's thread; the set of ids already warned about
+ * is concurrent, so two first calls at once log one warning. It holds at most {@link #MAX_IDS} ids
+ * (they come from the caller, but a program that makes up ids must not grow it without end); beyond
+ * that, further ids are not warned about.
+ */
+final class ModelNotices {
+
+  /** The most ids one client remembers having warned about. */
+  static final int MAX_IDS = 1_000;
+
+  private final ModelCatalog catalog;
+  private final System.Logger log;
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+  ModelNotices(ModelCatalog catalog, System.Logger log) {
+    this.catalog = catalog;
+    this.log = log;
+  }
+
+  /**
+   * Warns about {@code model}, as the client's table describes it, if it is retired or not in the
+   * table and this client has not warned about it yet.
+   */
+  void before(ModelInfo model) {
+    String id = model.id();
+    boolean held = catalog.find(id).isPresent();
+    if (held && model.retirement().isEmpty()) {
+      return; // the common case: no set lookup, no allocation
+    }
+    if (warned.size() >= MAX_IDS || !warned.add(id)) {
+      return;
+    }
+    String message =
+        held
+            ? "Model "
+                + ErrorFactory.retired(id, model.retirement().get())
+                + ". The request is sent as asked (logged once per client and model)"
+            : unknown(id);
+    log.log(Level.WARNING, message);
+  }
+
+  private String unknown(String id) {
+    List<String> close = ErrorFactory.closeIds(id, catalog, 3);
+    String nearest =
+        close.isEmpty()
+            ? "the nearest it knows are "
+                + String.join(", ", ErrorFactory.nearestIds(id, catalog, 3))
+            : "did you mean " + String.join(" or ", close) + "?";
+    return "Model "
+        + id
+        + " is not in this client's model table ("
+        + nearest
+        + "). It is sent as asked and checked only by the rules every Kimi model shares; if Kimi"
+        + " serves it, add it with ModelCatalog.with(...) or updated(kimi.listModels())"
+        + " (logged once per client and model)";
+  }
+}

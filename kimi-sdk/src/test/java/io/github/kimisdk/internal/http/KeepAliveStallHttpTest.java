@@ -1,0 +1,169 @@
+package io.github.kimisdk.internal.http;
+
+import static io.github.kimisdk.internal.http.HostileServerHttpTest.HELLO;
+import static io.github.kimisdk.internal.http.HostileServerHttpTest.KEY;
+import static io.github.kimisdk.internal.http.HostileServerHttpTest.chunk;
+import static io.github.kimisdk.internal.http.HostileServerHttpTest.keepAliveForever;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.TruncatedStreamException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server that keeps a stream open with SSE comments while sending nothing else (a stalled model
+ * behind a gateway's keep-alives) is cut by the first-event budget or the idle timeout, not held
+ * until the stream's total time: only data events restart the idle clock. A thinking model that
+ * sends keep-alives before its first token still gets its answer through. Limits are short real
+ * times; the bound each test checks is many times longer, so none can flake on a slow machine.
+ */
+class KeepAliveStallHttpTest {
+
+  /** Far above every limit a test sets: a stream held this long was not cut. */
+  static final Duration TOTAL = Duration.ofSeconds(30);
+
+  HostileServer server;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new HostileServer();
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  /**
+   * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events}, then
+   * keep-alive comments until the client goes (or a minute passes).
+   */
+  static HostileServer.Reply commentsThen(int comments, String events) {
+    return out -> {
+      out.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      for (int i = 0; i < comments; i++) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(100);
+      }
+      out.write(events.getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      for (int i = 0; i < 600; i++) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(100);
+      }
+    };
+  }
+
+  KimiClient client(Timeouts timeouts, int retries) {
+    return KimiClient.builder()
+        .apiKey(KEY)
+        .baseUrl(server.baseUrl())
+        .retryPolicy(
+            RetryPolicy.defaults()
+                .withMaxRetries(retries)
+                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+        .timeouts(timeouts.withStreamTotal(TOTAL))
+        .build();
+  }
+
+  @Test
+  void aStreamOfOnlyKeepAlivesEndsAtItsFirstEventBudgetAndIsRetried() {
+    server.always(keepAliveForever());
+    Timeouts t =
+        Timeouts.defaults()
+            .withFirstEvent(Duration.ofMillis(600))
+            .withStreamIdle(Duration.ofMillis(300));
+    long t0 = System.nanoTime();
+    Throwable e;
+    try (KimiClient kimi = client(t, 1)) {
+      e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TOTAL.dividedBy(2));
+    assertThat(e)
+        .isInstanceOf(KimiException.class)
+        .isNotInstanceOf(KimiTimeoutException.class) // not the stream's total time
+        .hasMessageContaining("no data event for 600 ms after the response headers")
+        .hasMessageContaining("Timeouts.withFirstEvent")
+        .hasMessageContaining("keep-alive comments and pings do not count");
+    assertThat(((KimiException) e).attempts()).isEqualTo(2);
+    assertThat(server.requests()).hasSize(2); // each attempt bounded on its own, then retried
+  }
+
+  @Test
+  void keepAlivesAfterTheFirstChunkDoNotHoldTheStreamPastItsIdleTimeout() {
+    server.always(commentsThen(0, "data: " + chunk(0, "Hel", null) + "\n\n"));
+    Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(400));
+    long t0 = System.nanoTime();
+    Throwable e;
+    try (KimiClient kimi = client(t, 2)) {
+      e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TOTAL.dividedBy(2));
+    assertThat(e)
+        .isInstanceOf(TruncatedStreamException.class)
+        .hasMessageContaining("no data event for 400 ms while the stream was read");
+    assertThat(((TruncatedStreamException) e).partial().text()).isEqualTo("Hel");
+    assertThat(server.requests()).as("a chunk reached the caller: not retried").hasSize(1);
+  }
+
+  @Test
+  void aThinkingModelThatSendsOnlyKeepAlivesBeforeItsFirstTokenGetsItsAnswerThrough() {
+    // twelve comments, 1.2 s, four times the idle timeout: the first event has a budget of its own
+    server.always(
+        commentsThen(
+            12,
+            "data: "
+                + chunk(0, "Hel", null)
+                + "\n\n: keep-alive\n\ndata: "
+                + chunk(0, "lo", "stop")
+                + "\n\ndata: [DONE]\n\n"));
+    Timeouts t =
+        Timeouts.defaults()
+            .withStreamIdle(Duration.ofMillis(300))
+            .withFirstEvent(Duration.ofSeconds(20));
+    try (KimiClient kimi = client(t, 0)) {
+      ChatCompletion c = kimi.stream(HELLO).toCompletion();
+      assertThat(c.text()).isEqualTo("Hello");
+    }
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void withTheAnyBytesClockKeepAlivesHoldTheStreamUntilItsTotalTime() {
+    server.always(keepAliveForever());
+    Timeouts t =
+        Timeouts.defaults()
+            .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
+            .withFirstEvent(Duration.ofMillis(300))
+            .withStreamIdle(Duration.ofMillis(300));
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.baseUrl())
+            .retryPolicy(RetryPolicy.none())
+            .timeouts(t.withStreamTotal(Duration.ofMillis(1500)))
+            .build()) {
+      Throwable e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+      assertThat(e)
+          .isInstanceOf(KimiTimeoutException.class)
+          .hasMessageContaining("Timeouts.withStreamTotal");
+    }
+    assertThat(server.requests()).hasSize(1);
+  }
+}
