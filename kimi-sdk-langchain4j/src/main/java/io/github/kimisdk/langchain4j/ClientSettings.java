@@ -56,7 +56,11 @@ final class ClientSettings {
       b.baseUrl(baseUrl);
     }
     if (timeout != null) {
-      b.timeouts(Timeouts.defaults().withResponseHeaders(timeout).withStreamIdle(timeout));
+      b.timeouts(
+          Timeouts.defaults()
+              .withResponseHeaders(timeout)
+              .withFirstEvent(timeout)
+              .withStreamIdle(timeout));
     }
     if (maxRetries != null) {
       b.retryPolicy(RetryPolicy.defaults().withMaxRetries(maxRetries));

@@ -262,8 +262,8 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
-   * Sets how long the model's own client waits for a response's headers and, in a body or stream,
-   * between two reads.
+   * Sets how long the model's own client waits for a response's headers, for a stream's first
+   * event, and, in a body or stream, between two reads.
    *
    * @param timeout the timeout
    * @return this builder

@@ -20,6 +20,7 @@ import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +144,31 @@ class KimiErrorsHttpTest {
             .modelName("kimi-k3")
             .build();
     assertThat(streamError(model, "Hi")).isExactlyInstanceOf(TimeoutException.class);
+  }
+
+  @Test
+  void aStreamSilentAfterItsHeadersLongerThanTheTimeoutIsATimeout() throws Exception {
+    // headers at once, then no event for 3 s: the timeout bounds the wait for the first event too
+    // (the SDK's own first-event budget is 10 minutes)
+    server.enqueue(
+        FakeResponse.stream(
+            List.of(
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                    + "\"model\":\"kimi-k3\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"late\"},\"finish_reason\":\"stop\"}]}"),
+            Duration.ofSeconds(3)));
+    KimiStreamingChatModel model =
+        KimiStreamingChatModel.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .maxRetries(0)
+            .timeout(Duration.ofMillis(300))
+            .modelName("kimi-k3")
+            .build();
+    // cut at the timeout, not answered 3 s later: the stream's idle cut, as the SDK reports it
+    assertThat(streamError(model, "Hi"))
+        .isInstanceOf(dev.langchain4j.exception.LangChain4jException.class)
+        .hasMessageContaining("no data event for 300 ms after the response headers");
   }
 
   @Test
