@@ -123,17 +123,20 @@ public enum WireProtocol {
    * <p>Replies map back as: {@code output_text} parts joined into the content, reasoning summaries
    * (else {@code reasoning_text}) into the reasoning, {@code function_call} items into tool calls;
    * status {@code completed} to {@code stop} (or {@code tool_calls} when the output calls tools),
-   * {@code incomplete} for {@code max_output_tokens} to {@code length} and for {@code
-   * content_filter} to {@code content_filter}; usage {@code input_tokens} to prompt tokens, {@code
+   * {@code incomplete} for {@code max_output_tokens} to {@code length}, for {@code content_filter}
+   * to {@code content_filter}, and without {@code incomplete_details} to {@code length} (an answer
+   * cut short, as most clients read it); usage {@code input_tokens} to prompt tokens, {@code
    * input_tokens_details.cached_tokens} to cached tokens, {@code cache_write_tokens} there (else
    * {@code cache_creation_input_tokens}) to cache-write tokens, {@code
    * output_tokens_details.reasoning_tokens} to reasoning tokens. Streams map {@code
    * response.output_text.delta}, {@code response.reasoning_summary_text.delta}, {@code
    * function_call} items and their argument deltas, and {@code response.completed} or {@code
    * response.incomplete} onto chunks, so {@link io.github.kimisdk.chat.ChatAccumulator} and {@link
-   * io.github.kimisdk.agent.ToolRunner} behave the same; an {@code error} or {@code
-   * response.failed} event fails the stream with the exception its code names, and a body that ends
-   * before the last event is a truncated stream.
+   * io.github.kimisdk.agent.ToolRunner} behave the same. An output item is the one at its {@code
+   * output_index}, whatever ids the events and the final object give it (gateways rename items from
+   * event to event), and the final object adds only what the events did not deliver. An {@code
+   * error} or {@code response.failed} event fails the stream with the exception its code names
+   * (else its type), and a body that ends before the last event is a truncated stream.
    */
   RESPONSES;
 

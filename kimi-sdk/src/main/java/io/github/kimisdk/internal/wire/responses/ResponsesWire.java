@@ -392,7 +392,10 @@ public final class ResponsesWire extends Wire {
    * {@code completed} to {@code tool_calls} when the output calls tools and {@code stop} otherwise,
    * {@code incomplete} for {@code max_output_tokens} to {@code length} and for {@code
    * content_filter} to {@code content_filter}; other reasons and statuses pass through as open
-   * values; no status is null.
+   * values; no status is null. An {@code incomplete} response that gives no reason is {@code
+   * length}: the answer was cut, and a cap is the common cause (LiteLLM's Responses bridge and
+   * agent clients on Codex's Responses map a bare {@code incomplete} so; Vercel's AI SDK reads only
+   * the reason and says {@code stop}; openai-java and OpenAI's Node client map nothing).
    *
    * @param o the response
    * @param callsTools whether its output calls tools
@@ -416,7 +419,7 @@ public final class ResponsesWire extends Wire {
           if ("content_filter".equals(reason)) {
             return FinishReason.CONTENT_FILTER;
           }
-          return FinishReason.of(reason != null ? reason : status);
+          return reason != null ? FinishReason.of(reason) : FinishReason.LENGTH;
         }
       default:
         return FinishReason.of(status);

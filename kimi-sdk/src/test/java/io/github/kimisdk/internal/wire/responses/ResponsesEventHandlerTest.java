@@ -798,6 +798,15 @@ class ResponsesEventHandlerTest {
   }
 
   @Test
+  void anIncompleteResponseThatSaysNotWhyIsCutByLength() {
+    event("{\"type\":\"response.output_text.delta\",\"output_index\":0,\"delta\":\"Hi\"}");
+    event(
+        "{\"type\":\"response.incomplete\",\"response\":{\"status\":\"incomplete\","
+            + "\"output\":[]}}");
+    assertThat(out.folded().choices().get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
+  }
+
+  @Test
   void theEndOfInputAfterTheLastEventCompletes() {
     event("{\"type\":\"response.output_text.delta\",\"item_id\":\"m\",\"delta\":\"Hi\"}");
     event(
