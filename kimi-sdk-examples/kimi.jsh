@@ -1,6 +1,6 @@
 // kimi-sdk in jshell. From the repository root:
-//   mvn -B -q -pl kimi-sdk package -DskipTests
-//   jshell --class-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar kimi-sdk-examples/kimi.jsh
+//   mvn -B -q -pl kimi-sdk-testing -am package -DskipTests
+//   jshell --class-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar kimi-sdk-examples/kimi.jsh
 // It defines `kimi` (a ready KimiClient), `model`, `ask("...")`, which streams a reply and returns
 // its text, and `last`, the whole last reply (`last.usage()`, `last.finishReason()`).
 // With MOONSHOT_API_KEY, KIMI_API_KEY or KIMI_CODING_API_KEY set it talks to the real API;

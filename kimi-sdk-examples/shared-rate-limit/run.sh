@@ -19,8 +19,8 @@ if ! command -v redis-server >/dev/null; then
   exit 1
 fi
 
-echo "run.sh: building kimi-sdk and the example" >&2
-mvn -B -q -f ../../pom.xml -pl kimi-sdk -am install -DskipTests -Djacoco.skip=true \
+echo "run.sh: building kimi-sdk, kimi-sdk-testing and the example" >&2
+mvn -B -q -f ../../pom.xml -pl kimi-sdk-testing -am install -DskipTests -Djacoco.skip=true \
   -Dmaven.javadoc.skip=true >&2
 mvn -B -q -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt >&2

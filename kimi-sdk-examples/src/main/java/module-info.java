@@ -1,8 +1,8 @@
 /** Runnable examples for kimi-sdk. They use only what the SDK exports. */
 module io.github.kimisdk.examples {
   requires io.github.kimisdk;
-  // FakeKimiServer, which the examples use offline, runs on the JDK's HTTP server.
-  requires jdk.httpserver;
+  // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
+  requires io.github.kimisdk.testing;
   // KimiChat catches Ctrl-C with sun.misc.Signal to stop a reply without leaving. Optional, so a
   // minimal runtime image needs no jdk.unsupported: on the module path add it with
   // --add-modules jdk.unsupported; without it Ctrl-C simply exits.

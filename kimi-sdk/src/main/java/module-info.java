@@ -3,15 +3,14 @@
  *
  * <p>Start with {@link io.github.kimisdk.KimiClient}. The JSON codec ({@link
  * io.github.kimisdk.json}), the Server-Sent Events parser ({@link io.github.kimisdk.sse}) and the
- * tokenizer ({@link io.github.kimisdk.token}) are usable on their own. {@link
- * io.github.kimisdk.testing.FakeKimiServer} needs {@code jdk.httpserver}, which is an optional
- * ({@code static}) dependency: a runtime image without it runs everything else. So is {@code
- * jdk.jfr}: with it, every call records a Flight Recorder event ({@code io.github.kimisdk.Call});
- * without it, nothing is recorded.
+ * tokenizer ({@link io.github.kimisdk.token}) are usable on their own. {@code jdk.jfr} is an
+ * optional ({@code static}) dependency: with it, every call records a Flight Recorder event ({@code
+ * io.github.kimisdk.Call}); without it, nothing is recorded. {@code FakeKimiServer}, a Kimi server
+ * on loopback for tests, is the module {@code io.github.kimisdk.testing} of the artifact {@code
+ * kimi-sdk-testing}.
  */
 module io.github.kimisdk {
   requires transitive java.net.http;
-  requires static jdk.httpserver;
   requires static jdk.jfr;
 
   exports io.github.kimisdk;
@@ -24,5 +23,4 @@ module io.github.kimisdk {
   exports io.github.kimisdk.json;
   exports io.github.kimisdk.sse;
   exports io.github.kimisdk.mcp;
-  exports io.github.kimisdk.testing;
 }

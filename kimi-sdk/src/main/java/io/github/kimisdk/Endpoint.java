@@ -10,7 +10,7 @@ import java.util.Objects;
  * The base URL of a Kimi API surface, such as {@code https://api.moonshot.ai/v1}.
  *
  * <p>Use a preset for Moonshot's own hosts, or {@link #of(String)} for a proxy, a compatible server
- * or a local {@link io.github.kimisdk.testing.FakeKimiServer}:
+ * or a local {@code FakeKimiServer} (artifact {@code kimi-sdk-testing}):
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder().apiKey(key).endpoint(Endpoint.CHINA).build();

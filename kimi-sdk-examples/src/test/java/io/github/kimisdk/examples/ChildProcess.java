@@ -1,6 +1,7 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -24,6 +25,12 @@ record ChildProcess(List<String> command, int status, String stdout, String stde
   /** The SDK as the tests see it: the kimi-sdk jar after {@code package}, else its classes. */
   static Path sdkLocation() throws URISyntaxException {
     return Path.of(KimiClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  /** kimi-sdk-testing (FakeKimiServer) as the tests see it: its jar, or its classes. */
+  static Path testingLocation() throws URISyntaxException {
+    return Path.of(
+        FakeKimiServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   /** The examples' compiled classes (an exploded named module: it has module-info.class). */

@@ -61,7 +61,10 @@ class KimiChatStdinTest {
             ChildProcess.jdkTool("java").toString(),
             "-XX:+UseSerialGC",
             "--class-path",
-            ChildProcess.path(ChildProcess.sdkLocation(), ChildProcess.examplesLocation()),
+            ChildProcess.path(
+                ChildProcess.sdkLocation(),
+                ChildProcess.testingLocation(),
+                ChildProcess.examplesLocation()),
             "io.github.kimisdk.examples.KimiChat");
     List<String> command = new ArrayList<>();
     if (ignoreSigint) {

@@ -2,7 +2,6 @@ package io.github.kimisdk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.KimiClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,9 +22,7 @@ class KimiJshTest {
     Path script = Path.of("kimi.jsh").toAbsolutePath();
     assertThat(jshell).exists();
     assertThat(script).exists();
-    String sdk =
-        Path.of(KimiClient.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
+    String sdk = ChildProcess.path(ChildProcess.sdkLocation(), ChildProcess.testingLocation());
     Path session =
         Files.writeString(
             dir.resolve("session.jsh"),

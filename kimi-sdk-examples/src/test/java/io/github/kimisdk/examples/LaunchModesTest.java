@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Quickstart runs, offline, in a fresh JVM both as a named module on the module path and as
  * plain classes on the class path, with nothing but {@code java.base}, {@code java.net.http} and
- * {@code jdk.httpserver} from the JDK.
+ * {@code jdk.httpserver} from the JDK, and kimi-sdk-testing for the fake.
  */
 class LaunchModesTest {
 
@@ -25,9 +25,12 @@ class LaunchModesTest {
             "-XX:+UseSerialGC",
             "--show-module-resolution",
             "--limit-modules",
-            JDK_MODULES + ",io.github.kimisdk,io.github.kimisdk.examples",
+            JDK_MODULES + ",io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.examples",
             "--module-path",
-            ChildProcess.path(ChildProcess.sdkLocation(), ChildProcess.examplesLocation()),
+            ChildProcess.path(
+                ChildProcess.sdkLocation(),
+                ChildProcess.testingLocation(),
+                ChildProcess.examplesLocation()),
             "--module",
             "io.github.kimisdk.examples/" + MAIN,
             "Hello from the module path");
@@ -37,7 +40,8 @@ class LaunchModesTest {
     assertThat(run.stdout())
         .as(run.describe())
         .contains("root io.github.kimisdk.examples file:")
-        .contains("io.github.kimisdk.examples requires io.github.kimisdk file:");
+        .contains("io.github.kimisdk.examples requires io.github.kimisdk file:")
+        .contains("io.github.kimisdk.examples requires io.github.kimisdk.testing file:");
   }
 
   @Test
@@ -50,7 +54,10 @@ class LaunchModesTest {
             "--limit-modules",
             JDK_MODULES,
             "--class-path",
-            ChildProcess.path(ChildProcess.sdkLocation(), ChildProcess.examplesLocation()),
+            ChildProcess.path(
+                ChildProcess.sdkLocation(),
+                ChildProcess.testingLocation(),
+                ChildProcess.examplesLocation()),
             MAIN,
             "Hello from the class path");
 

@@ -57,9 +57,10 @@ class ReadmeInStepTest {
     String version = projectVersion();
     String readme = readme();
     List<String> seen = new ArrayList<>();
-    Matcher jar = Pattern.compile("kimi-sdk(?:-examples)?-(\\d[^\\s/:]*?)\\.jar").matcher(readme);
+    Matcher jar =
+        Pattern.compile("kimi-sdk(?:-examples|-testing)?-(\\d[^\\s/:]*?)\\.jar").matcher(readme);
     while (jar.find()) {
-      seen.add(jar.group(1).replaceFirst("-(sources|javadoc)$", ""));
+      seen.add(jar.group(1).replaceFirst("-(sources|javadoc|standalone)$", ""));
     }
     Matcher other =
         Pattern.compile(
@@ -75,23 +76,38 @@ class ReadmeInStepTest {
         .contains("implementation(\"io.github.kimisdk:kimi-sdk:" + version + "\")")
         .contains("<version>" + version + "</version>");
     assertThat(Files.readString(Path.of("kimi.jsh"), StandardCharsets.UTF_8))
-        .contains("kimi-sdk/target/kimi-sdk-" + version + ".jar");
+        .contains("kimi-sdk/target/kimi-sdk-" + version + ".jar")
+        .contains("kimi-sdk-testing/target/kimi-sdk-testing-" + version + ".jar");
   }
 
+  /**
+   * The README's dependency and plugin snippets are the standalone project's, and its third, the
+   * test server's dependency, is kimi-sdk-testing's README's; the standalone project holds that one
+   * too, at compile scope (its program asks the fake when no key is set).
+   */
   @Test
   void theMavenSnippetsAreTheStandaloneProjectsOwn() throws IOException {
     String pom = squeeze(Files.readString(STANDALONE_POM, StandardCharsets.UTF_8));
     List<String> xml = blocks(readme(), "xml");
-    assertThat(xml).hasSize(2);
+    assertThat(xml).hasSize(3);
     assertThat(squeeze(xml.get(0)))
         .startsWith("<dependency> <groupId>io.github.kimisdk</groupId>")
         .contains("<version>" + projectVersion() + "</version>");
     assertThat(squeeze(xml.get(1))).contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
-    for (String snippet : xml) {
+    for (String snippet : xml.subList(0, 2)) {
       assertThat(pom)
           .as("standalone/pom.xml holds the README's snippet")
           .contains(squeeze(snippet));
     }
+    String testing = squeeze(xml.get(2));
+    assertThat(testing)
+        .contains("<artifactId>kimi-sdk-testing</artifactId>")
+        .contains("<version>" + projectVersion() + "</version>")
+        .endsWith("<scope>test</scope> </dependency>");
+    String moduleReadme =
+        Files.readString(ROOT.resolve("kimi-sdk-testing/README.md"), StandardCharsets.UTF_8);
+    assertThat(blocks(moduleReadme, "xml")).map(ReadmeInStepTest::squeeze).contains(testing);
+    assertThat(pom).contains(testing.replace(" <scope>test</scope>", ""));
   }
 
   /** The 1-based line of the first line that is {@code text} exactly, or -1. */

@@ -101,9 +101,10 @@ class ReadmeShellCommandsTest {
       "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
           + "rm -rf kimi-sdk-examples/target/image   # jlink's --output must not exist yet\n"
           + "jlink --module-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
           + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
-          + "  --add-modules io.github.kimisdk,io.github.kimisdk.examples,java.base,"
-          + "java.net.http,jdk.httpserver \\\n"
+          + "  --add-modules io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.examples,"
+          + "java.base,java.net.http,jdk.httpserver \\\n"
           + "  --strip-debug --no-header-files --no-man-pages --compress=2"
           + " --output kimi-sdk-examples/target/image   # zip-6 on JDK 21+\n"
           + "kimi-sdk-examples/target/image/bin/java"
@@ -161,9 +162,9 @@ class ReadmeShellCommandsTest {
           Check.ci("mvn -B verify"),
           Check.ci("mvn -B -P slow verify"),
           Check.here("mvn -B -pl kimi-sdk -am verify", builtTheUnsignedLibraryJars(), SKIP_TESTS),
-          Check.ci("mvn -B -pl kimi-sdk -am install -DskipTests"),
+          Check.ci("mvn -B -pl kimi-sdk-testing -am install -DskipTests"),
           Check.ci(
-              "mvn -B -pl kimi-sdk -am install -DskipTests\n"
+              "mvn -B -pl kimi-sdk-testing -am install -DskipTests\n"
                   + "cd kimi-sdk-examples/standalone && mvn -B -q compile exec:java"),
           Check.here(
               "mvn -B -P release -pl kimi-sdk -am verify",
@@ -192,6 +193,7 @@ class ReadmeShellCommandsTest {
               "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
                   + "java --add-modules jdk.unsupported \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.KimiChat",
               // the banner offers Ctrl-C unless SIGINT is ignored here (a background job)
@@ -203,8 +205,9 @@ class ReadmeShellCommandsTest {
                   "Bye.\n"),
               SKIP_JAVADOC),
           Check.here(
-              "mvn -B -q -pl kimi-sdk package -DskipTests\n"
-                  + "jshell --class-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar"
+              "mvn -B -q -pl kimi-sdk-testing -am package -DskipTests\n"
+                  + "jshell --class-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar"
                   + " kimi-sdk-examples/kimi.jsh",
               prints(
                   "kimi: no API key, so FakeKimiServer at http://127.0.0.1:",
@@ -214,6 +217,7 @@ class ReadmeShellCommandsTest {
               "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
                   + "java -Djava.util.logging.config.file=kimi-sdk-examples/logging.properties \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.Quickstart",
               (run, copy) -> {
@@ -377,11 +381,13 @@ class ReadmeShellCommandsTest {
     Path root = ReadmeInStepTest.ROOT;
     Files.copy(root.resolve("pom.xml"), copy.resolve("pom.xml"));
     copyTree(root.resolve(".mvn"), copy.resolve(".mvn"));
-    for (String module : List.of("kimi-sdk", "kimi-sdk-examples", "benchmarks")) {
+    for (String module :
+        List.of("kimi-sdk", "kimi-sdk-testing", "kimi-sdk-examples", "benchmarks")) {
       Files.createDirectories(copy.resolve(module));
       Files.copy(root.resolve(module).resolve("pom.xml"), copy.resolve(module).resolve("pom.xml"));
     }
     copyTree(root.resolve("kimi-sdk/src/main"), copy.resolve("kimi-sdk/src/main"));
+    copyTree(root.resolve("kimi-sdk-testing/src/main"), copy.resolve("kimi-sdk-testing/src/main"));
     copyTree(
         root.resolve("kimi-sdk-examples/src/main"), copy.resolve("kimi-sdk-examples/src/main"));
     for (String file : List.of("kimi.jsh", "logging.properties")) {

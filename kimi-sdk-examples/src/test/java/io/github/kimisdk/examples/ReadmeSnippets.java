@@ -1,5 +1,6 @@
 package io.github.kimisdk.examples;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -202,12 +203,20 @@ final class ReadmeSnippets {
   }
 
   /**
-   * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module) into {@code
-   * out}.
+   * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module) and
+   * kimi-sdk-testing (FakeKimiServer) into {@code out}.
    *
    * @return one message per error, each starting with {@code fileName:LINE:}; empty when all
    *     compile
    */
+  private static Path testing() {
+    try {
+      return ChildProcess.testingLocation();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   static List<String> compile(String fileName, List<Snippet> snippets, Path sdk, Path out)
       throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -223,9 +232,9 @@ final class ReadmeSnippets {
             "-proc:none",
             "-Xlint:none",
             "--module-path",
-            sdk.toString(),
+            sdk + File.pathSeparator + testing(),
             "--add-modules",
-            "io.github.kimisdk",
+            "io.github.kimisdk,io.github.kimisdk.testing",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

@@ -16,16 +16,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code jdeps} confirms that the SDK needs only {@code java.base} and {@code java.net.http},
- * {@code jdk.httpserver} only in {@code io.github.kimisdk.testing} (where {@code FakeKimiServer}
- * lives) and {@code jdk.jfr} only in {@code io.github.kimisdk.internal.jfr} (the Flight Recorder
- * event), both behind {@code requires static}.
+ * {@code jdeps} confirms that the SDK needs only {@code java.base} and {@code java.net.http}, and
+ * {@code jdk.jfr} only in {@code io.github.kimisdk.internal.jfr} (the Flight Recorder event),
+ * behind {@code requires static}. {@code jdk.httpserver} is kimi-sdk-testing's, where {@code
+ * FakeKimiServer} lives: nothing of the core may use it (kimi-sdk-testing's own {@code
+ * DependencyFootprintTest} holds that module to the SDK and {@code jdk.httpserver}).
  */
 class DependencyFootprintTest {
 
   private static final String SDK = "io.github.kimisdk";
   private static final Set<String> ALLOWED_EVERYWHERE = Set.of("java.base", "java.net.http", SDK);
-  private static final String TESTING_PACKAGE = "io.github.kimisdk.testing";
   private static final String JFR_PACKAGE = "io.github.kimisdk.internal.jfr";
 
   /** A package dependency line of {@code jdeps -verbose:package}: "from -> to module". */
@@ -33,20 +33,19 @@ class DependencyFootprintTest {
       Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s+(\\S.*?)\\s*$", Pattern.MULTILINE);
 
   @Test
-  void jdepsFindsOnlyJavaBaseAndJavaNetHttpOutsideTheTestingPackage() throws Exception {
+  void jdepsFindsOnlyJavaBaseAndJavaNetHttpOutsideTheFlightRecorderEvent() throws Exception {
     Path sdk = BuildTools.sdkLocation();
-    // jdk.httpserver and jdk.jfr are static dependencies: jdeps resolves them only when asked to.
+    // jdk.jfr is a static dependency: jdeps resolves it only when asked to.
     String report =
-        BuildTools.run(
-            "jdeps", "--add-modules", "jdk.httpserver,jdk.jfr", "-verbose:package", "" + sdk);
+        BuildTools.run("jdeps", "--add-modules", "jdk.jfr", "-verbose:package", "" + sdk);
 
     List<String[]> dependencies = dependencies(report);
     assertThat(dependencies)
         .as("package dependencies parsed from:%n%s", report)
         .hasSizeGreaterThan(20);
     assertThat(dependencies)
-        .as("the testing package's use of the JDK's HTTP server is seen")
-        .anyMatch(d -> d[0].equals(TESTING_PACKAGE) && d[2].equals("jdk.httpserver"));
+        .as("no class of FakeKimiServer's package is left in the core")
+        .noneMatch(d -> d[0].equals("io.github.kimisdk.testing"));
     assertThat(dependencies)
         .as("the Flight Recorder event's use of jdk.jfr is seen")
         .anyMatch(d -> d[0].equals(JFR_PACKAGE) && d[2].equals("jdk.jfr"));
@@ -54,7 +53,7 @@ class DependencyFootprintTest {
   }
 
   @Test
-  void theRuleRejectsOtherModulesAndJdkHttpServerOutsideTheTestingPackage() {
+  void theRuleRejectsOtherModulesTheJdkHttpServerAndJdkJfrOutsideTheEvent() {
     String report =
         """
         io.github.kimisdk
@@ -71,13 +70,14 @@ class DependencyFootprintTest {
     assertThat(violations(report))
         .containsExactly(
             "io.github.kimisdk.chat -> java.util.logging (java.logging)",
+            "io.github.kimisdk.testing -> com.sun.net.httpserver (jdk.httpserver)",
             "io.github.kimisdk.internal.sse -> com.sun.net.httpserver (jdk.httpserver)",
             "io.github.kimisdk.chat -> jdk.jfr (jdk.jfr)",
             "io.github.kimisdk.token -> com.example.vocab (not found)");
   }
 
   @Test
-  void theModuleRequiresOnlyJavaNetHttpAndStaticallyJdkHttpServerAndJdkJfr() throws Exception {
+  void theModuleRequiresOnlyJavaNetHttpAndStaticallyJdkJfr() throws Exception {
     ModuleDescriptor descriptor =
         ModuleFinder.of(BuildTools.sdkLocation()).find(SDK).orElseThrow().descriptor();
     Set<String> requires =
@@ -92,11 +92,7 @@ class DependencyFootprintTest {
             .map(String::trim)
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(requires)
-        .containsExactly(
-            "MANDATED java.base",
-            "STATIC jdk.httpserver",
-            "STATIC jdk.jfr",
-            "TRANSITIVE java.net.http");
+        .containsExactly("MANDATED java.base", "STATIC jdk.jfr", "TRANSITIVE java.net.http");
   }
 
   /** "from -> to (module)" for every dependency the rule does not allow. */
@@ -104,9 +100,7 @@ class DependencyFootprintTest {
     List<String> out = new ArrayList<>();
     for (String[] d : dependencies(jdepsReport)) {
       boolean allowed =
-          ALLOWED_EVERYWHERE.contains(d[2])
-              || (d[2].equals("jdk.httpserver") && d[0].equals(TESTING_PACKAGE))
-              || (d[2].equals("jdk.jfr") && d[0].equals(JFR_PACKAGE));
+          ALLOWED_EVERYWHERE.contains(d[2]) || (d[2].equals("jdk.jfr") && d[0].equals(JFR_PACKAGE));
       if (!allowed) {
         out.add(d[0] + " -> " + d[1] + " (" + d[2] + ")");
       }

@@ -25,8 +25,9 @@ import java.util.zip.ZipFile;
  *
  * <ul>
  *   <li>any class or descriptor naming a type in {@code java.lang.reflect}, {@code sun.*}, {@code
- *       jdk.internal.*} or {@code com.sun.*} (except {@code com.sun.net.httpserver}, the exported
- *       API of {@code jdk.httpserver} that {@code FakeKimiServer} is built on);
+ *       jdk.internal.*} or {@code com.sun.*} (the JDK's HTTP server, {@code
+ *       com.sun.net.httpserver}, included: {@code FakeKimiServer}, built on it, is in
+ *       kimi-sdk-testing);
  *   <li>calls on {@code java.lang.Class} that look members or classes up by name ({@code forName},
  *       {@code getDeclared*}, {@code getMethod*}, {@code getField*}, {@code getConstructor*},
  *       {@code newInstance}, {@code getRecordComponents}, ...), and {@code
@@ -51,7 +52,6 @@ final class ForbiddenReferences {
 
   private static final List<String> FORBIDDEN_TYPE_PREFIXES =
       List.of("java/lang/reflect/", "sun/", "jdk/internal/", "com/sun/");
-  private static final List<String> ALLOWED_TYPE_PREFIXES = List.of("com/sun/net/httpserver/");
   private static final Set<String> ALLOWED_BOOTSTRAP_OWNERS =
       Set.of(
           "java/lang/invoke/LambdaMetafactory",
@@ -186,8 +186,7 @@ final class ForbiddenReferences {
   }
 
   private static boolean isForbiddenType(String type) {
-    return FORBIDDEN_TYPE_PREFIXES.stream().anyMatch(type::startsWith)
-        && ALLOWED_TYPE_PREFIXES.stream().noneMatch(type::startsWith);
+    return FORBIDDEN_TYPE_PREFIXES.stream().anyMatch(type::startsWith);
   }
 
   private static String forbiddenMember(String owner, String name) {

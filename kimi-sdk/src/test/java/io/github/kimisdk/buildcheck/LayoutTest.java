@@ -3,12 +3,16 @@ package io.github.kimisdk.buildcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +31,24 @@ class LayoutTest {
     assertThat(layout.uses("KimiClient"))
         .contains("chat.ChatRequest", "internal.client.ClientScope");
     assertThat(layout.violations()).as("layout rules broken in %s", sdk).isEmpty();
+  }
+
+  @Test
+  void theExportedPackagesAreTheModulesExportsWithoutTheFake() throws Exception {
+    ModuleDescriptor descriptor =
+        ModuleFinder.of(BuildTools.sdkLocation())
+            .find("io.github.kimisdk")
+            .orElseThrow()
+            .descriptor();
+    Set<String> exported = new TreeSet<>();
+    for (ModuleDescriptor.Exports e : descriptor.exports()) {
+      assertThat(e.isQualified()).as("qualified export %s", e).isFalse();
+      String relative = e.source().equals("io.github.kimisdk") ? "" : e.source().substring(18);
+      exported.add(relative);
+    }
+    assertThat(exported).isEqualTo(new TreeSet<>(Layout.EXPORTED));
+    // FakeKimiServer is kimi-sdk-testing's: the core holds no class of its package
+    assertThat(descriptor.packages()).doesNotContain("io.github.kimisdk.testing");
   }
 
   @Test

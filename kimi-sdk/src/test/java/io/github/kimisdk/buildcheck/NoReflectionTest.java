@@ -114,7 +114,6 @@ class NoReflectionTest {
                 r.run();
                 switch (kind) { case A: return s.get(); default: return "" + hashCode(); }
               }
-              Object server() throws Exception { return com.sun.net.httpserver.HttpServer.create(); }
             }
             """,
             "ForName.java",
@@ -138,6 +137,8 @@ class NoReflectionTest {
             "class HoldsMethod { java.util.List<java.lang.reflect.Method> methods; }",
             "UsesUnsafe.java",
             "class UsesUnsafe { Object f() { return sun.misc.Unsafe.class; } }",
+            "Serves.java",
+            "class Serves { Object f() { return com.sun.net.httpserver.HttpServer.class; } }",
             "Loads.java",
             "class Loads { Object f() { return java.util.ServiceLoader.load(Runnable.class); } }");
     Path src = Files.createDirectories(dir.resolve("src"));
@@ -162,6 +163,7 @@ class NoReflectionTest {
             "Handles.class: method handles: java.lang.invoke.MethodHandles.lookup",
             "HoldsMethod.class: descriptor names java.lang.reflect.Method",
             "UsesUnsafe.class: uses class sun.misc.Unsafe",
+            "Serves.class: uses class com.sun.net.httpserver.HttpServer",
             "Loads.class: service loading: java.util.ServiceLoader.load");
   }
 }

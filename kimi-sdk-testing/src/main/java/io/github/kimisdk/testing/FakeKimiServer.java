@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ import java.util.function.Function;
  * /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or decode, answering {@code
  * output}) and {@code moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code
  * encrypted_output}, as Kimi's does); fibers can be made to stay {@code pending} for a number of
- * polls ({@link #fibersPendingFor}). Requests without a bearer key get 401; unknown paths get 404.
+ * polls ({@link #fibersPendingFor}). Requests without a bearer key (or, after {@link
+ * #requireApiKey}, without that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
@@ -142,6 +144,10 @@ import java.util.function.Function;
  * stays one (a cut stream stays cut, an error chunk becomes an {@code error} event). openai-java's
  * client works against it.
  *
+ * <p><b>In a test, or as a process.</b> {@link FakeKimiExtension} gives a JUnit 5 test a started
+ * server and a client; {@link #main} runs one as a process an application is pointed at by its
+ * configuration ({@code java -jar kimi-sdk-testing-VERSION-standalone.jar --port 8089}).
+ *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
  *     KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl()).build()) {
@@ -178,6 +184,10 @@ public final class FakeKimiServer implements AutoCloseable {
   private HttpServer server;
   private ExecutorService executor;
   private volatile boolean closed;
+  private volatile Duration latency = Duration.ZERO;
+  private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
+  private volatile boolean recording = true;
+  private String urlHost = "127.0.0.1"; // the host in baseUrl(); guarded by this
 
   /** Creates a server; call {@link #start()} before use. */
   public FakeKimiServer() {
@@ -402,18 +412,103 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
+   * Delays every answer by {@code latency} before its status line, as a slow network or a busy
+   * model would ({@code --latency} on the command line). A scripted response's own delay ({@link
+   * FakeResponse#withHeadersDelay}) comes on top.
+   *
+   * @param latency the delay; zero for none
+   * @return this server
+   * @throws IllegalArgumentException if {@code latency} is negative
+   */
+  public FakeKimiServer latency(Duration latency) {
+    Objects.requireNonNull(latency, "latency");
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    this.latency = latency;
+    return this;
+  }
+
+  /**
+   * Insists on one API key, as Kimi does ({@code --api-key} on the command line): a request whose
+   * bearer token (or, on the Anthropic surface, {@code x-api-key}) is not {@code key} gets 401
+   * {@code invalid_authentication_error} "Invalid Authentication" (an {@code authentication_error}
+   * on the Anthropic surface), before any scripted response or rate limit. By default any non-blank
+   * key is taken. The key is never logged or printed.
+   *
+   * @param key the key; null takes any key again
+   * @return this server
+   * @throws IllegalArgumentException if {@code key} is blank
+   */
+  public FakeKimiServer requireApiKey(String key) {
+    if (key != null && key.isBlank()) {
+      throw new IllegalArgumentException("key must not be blank");
+    }
+    this.requiredKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    return this;
+  }
+
+  /**
+   * Stops keeping requests for {@link #takeRequest()} and {@link #requests()}: a server that runs
+   * as a process serves for hours and nobody takes them.
+   */
+  FakeKimiServer forgetRequests() {
+    recording = false;
+    return this;
+  }
+
+  /**
    * Starts listening on {@code 127.0.0.1} on a free port.
    *
    * @return this server
    * @throws UncheckedIOException if the port cannot be opened
    * @throws IllegalStateException if already started or closed, or if the runtime lacks the {@code
-   *     jdk.httpserver} module (a modular application adds {@code requires jdk.httpserver;})
+   *     jdk.httpserver} module
    */
-  public synchronized FakeKimiServer start() {
+  public FakeKimiServer start() {
+    return start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /**
+   * Starts listening on {@code 127.0.0.1} on the given port, as a server an application is pointed
+   * at by its configuration (see {@link #main(String...)}).
+   *
+   * @param port the port; 0 picks a free one
+   * @return this server
+   * @throws IllegalArgumentException if {@code port} is not in [0, 65535]
+   * @throws UncheckedIOException if the port cannot be opened (in use, for one)
+   * @throws IllegalStateException if already started or closed, or if the runtime lacks the {@code
+   *     jdk.httpserver} module
+   */
+  public FakeKimiServer start(int port) {
+    return start(InetAddress.getLoopbackAddress(), port);
+  }
+
+  /**
+   * Starts listening on the given address and port. The SDK sends plain HTTP only to loopback
+   * addresses; another address serves other clients (a container's neighbours, say). A wildcard
+   * address ({@code 0.0.0.0}, {@code ::}) listens on every interface, and {@link #baseUrl()} then
+   * names {@code 127.0.0.1}.
+   *
+   * @param address the address to listen on
+   * @param port the port; 0 picks a free one
+   * @return this server
+   * @throws IllegalArgumentException if {@code port} is not in [0, 65535]
+   * @throws UncheckedIOException if the port cannot be opened (in use, for one)
+   * @throws IllegalStateException if already started or closed, or if the runtime lacks the {@code
+   *     jdk.httpserver} module
+   */
+  public synchronized FakeKimiServer start(InetAddress address, int port) {
+    Objects.requireNonNull(address, "address");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
+    }
     if (server != null || closed) {
       throw new IllegalStateException("FakeKimiServer can be started once");
     }
     requireHttpServer();
+    InetSocketAddress listen = new InetSocketAddress(address, port);
+    String where = address.getHostAddress() + " port " + port;
     int id = SERVERS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     executor =
@@ -424,10 +519,16 @@ public final class FakeKimiServer implements AutoCloseable {
               return t;
             });
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+      // with connection tracking the relay takes the address asked for, the server a free port
+      server =
+          HttpServer.create(
+              trackConnections
+                  ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
+                  : listen,
+              512);
     } catch (IOException e) {
       executor.shutdownNow();
-      throw new UncheckedIOException("Cannot open a loopback port for FakeKimiServer", e);
+      throw new UncheckedIOException("FakeKimiServer cannot listen on " + where, e);
     }
     server.setExecutor(executor);
     server.createContext("/", this::handle);
@@ -435,57 +536,71 @@ public final class FakeKimiServer implements AutoCloseable {
     if (trackConnections) {
       try {
         relay =
-            new ConnectionRelay(server.getAddress(), "fake-kimi-" + id, busyPorts, this::changed);
+            new ConnectionRelay(
+                listen, server.getAddress(), "fake-kimi-" + id, busyPorts, this::changed);
       } catch (IOException e) {
         server.stop(0);
+        server = null;
         executor.shutdownNow();
-        throw new UncheckedIOException("Cannot open a loopback port for FakeKimiServer", e);
+        throw new UncheckedIOException("FakeKimiServer cannot listen on " + where, e);
       }
     }
+    urlHost =
+        address.isAnyLocalAddress()
+            ? "127.0.0.1"
+            : address instanceof java.net.Inet6Address
+                ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
     LOG.log(System.Logger.Level.DEBUG, () -> "FakeKimiServer listening on " + baseUrl());
     return this;
   }
 
   /**
-   * Fails with what to do when this module cannot use the JDK's HTTP server: the SDK only {@code
-   * requires static jdk.httpserver}, so a modular application that does not require it runs without
-   * it, and the first use would be a bare {@link NoClassDefFoundError}.
+   * Fails with what to do when the runtime lacks the JDK's HTTP server. On the module path the
+   * module's {@code requires jdk.httpserver} sees to it; on the class path a runtime image built
+   * without it, or {@code --limit-modules}, would make the first use a bare {@link
+   * NoClassDefFoundError}.
    */
   private static void requireHttpServer() {
     Module own = FakeKimiServer.class.getModule();
     ModuleLayer layer = own.getLayer() != null ? own.getLayer() : ModuleLayer.boot();
     if (!layer.findModule("jdk.httpserver").map(own::canRead).orElse(false)) {
       throw new IllegalStateException(
-          "FakeKimiServer needs the module jdk.httpserver, which this runtime did not load: add"
-              + " `requires jdk.httpserver;` to your module-info.java (or run with --add-modules"
-              + " jdk.httpserver; a jlink image needs it in --add-modules)");
+          "FakeKimiServer needs the JDK module jdk.httpserver, which this runtime did not load:"
+              + " run with --add-modules jdk.httpserver (a jlink image needs it in --add-modules),"
+              + " or put kimi-sdk-testing on the module path, where it requires it");
     }
   }
 
   /**
-   * Returns the base URL to give a client, such as {@code http://127.0.0.1:54321/v1}.
+   * Returns the base URL to give a client, such as {@code http://127.0.0.1:54321/v1} (the host is
+   * the address listened on, {@code 127.0.0.1} unless {@link #start(InetAddress, int)} said
+   * otherwise).
    *
    * @return the base URL, ending in {@code /v1}
    * @throws IllegalStateException if not started
    */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + "/v1";
+    return origin() + "/v1";
   }
 
   /**
-   * Returns the base URL of the Anthropic-compatible surface, {@code
-   * http://127.0.0.1:<port>/anthropic}; clients append {@code /v1/messages}, and a client built
-   * with it speaks {@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES} by default. The
-   * surface answers with the same deterministic model; scripted responses, written in the
-   * chat-completions shape, are translated into Messages shapes (a completion into a message,
-   * chunks into events, error envelopes into Anthropic error envelopes); bodies of any other shape
-   * are sent unchanged.
+   * Returns the base URL of the Anthropic-compatible surface, such as {@code
+   * http://127.0.0.1:54321/anthropic}; clients append {@code /v1/messages}, and a client built with
+   * it speaks {@link io.github.kimisdk.WireProtocol#ANTHROPIC_MESSAGES} by default. The surface
+   * answers with the same deterministic model; scripted responses, written in the chat-completions
+   * shape, are translated into Messages shapes (a completion into a message, chunks into events,
+   * error envelopes into Anthropic error envelopes); bodies of any other shape are sent unchanged.
    *
    * @return the base URL
    * @throws IllegalStateException if the server is not started
    */
   public String anthropicBaseUrl() {
-    return "http://127.0.0.1:" + port() + "/anthropic";
+    return origin() + "/anthropic";
+  }
+
+  private synchronized String origin() {
+    return "http://" + urlHost + ":" + port();
   }
 
   /**
@@ -764,6 +879,37 @@ public final class FakeKimiServer implements AutoCloseable {
     return dropCount.get();
   }
 
+  /**
+   * Runs a server as a process until it is stopped (Ctrl-C, {@code SIGTERM}): {@code java -jar
+   * kimi-sdk-testing-VERSION-standalone.jar --port 8089}, or with kimi-sdk and kimi-sdk-testing on
+   * the class path, {@code java io.github.kimisdk.testing.FakeKimiServer --port 8089}. It prints
+   * its base URL on the first line of standard output ({@code FakeKimiServer at
+   * http://127.0.0.1:8089/v1 ...}), then serves the built-in model until stopped, when a shutdown
+   * hook closes it. The options:
+   *
+   * <ul>
+   *   <li>{@code --port N}: the port, 0 (the default) for a free one;
+   *   <li>{@code --host ADDRESS}: the address to listen on, {@code 127.0.0.1} by default;
+   *   <li>{@code --latency MS}: delay every answer by that many milliseconds ({@link #latency});
+   *   <li>{@code --api-key KEY}: insist on that key, 401 otherwise ({@link #requireApiKey});
+   *   <li>{@code --help}: print the usage and exit.
+   * </ul>
+   *
+   * <p>A wrong argument prints what is wrong and the usage on standard error and exits with status
+   * 2; a port that cannot be opened exits with status 1. The process keeps no requests (nobody
+   * takes them).
+   *
+   * @param args the command line
+   */
+  public static void main(String... args) {
+    int status = FakeKimiCommand.run(args, System.out, System.err);
+    if (status == FakeKimiCommand.SERVING) {
+      FakeKimiCommand.awaitShutdown();
+    } else {
+      System.exit(status);
+    }
+  }
+
   /** Stops the server, ending any response still being written. Idempotent. */
   @Override
   public synchronized void close() {
@@ -805,12 +951,17 @@ public final class FakeKimiServer implements AutoCloseable {
               query == null ? path : path + "?" + query,
               exchange.getRequestHeaders(),
               body);
-      requests.add(request);
-      unclaimed.add(request);
-      FakeResponse response = rateLimit.admit();
+      if (recording) {
+        requests.add(request);
+        unclaimed.add(request);
+      }
+      FakeResponse response = unauthorized(request);
       if (response == null) {
-        answered = once(rateLimit::release);
-        response = script.poll();
+        response = rateLimit.admit();
+        if (response == null) {
+          answered = once(rateLimit::release);
+          response = script.poll();
+        }
       }
       Surface surface = Surface.of(request);
       // A Messages or Responses call is answered in the chat-completions shape and translated
@@ -885,6 +1036,22 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
+  /** A 401 when a key is required and the request does not carry it, else null. */
+  private FakeResponse unauthorized(RecordedRequest request) {
+    byte[] required = requiredKey;
+    if (required == null) {
+      return null;
+    }
+    String auth = request.header("Authorization").orElse("");
+    String key =
+        auth.startsWith("Bearer ")
+            ? auth.substring(7).strip()
+            : request.header("x-api-key").orElse("").strip();
+    return MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), required)
+        ? null
+        : FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
+  }
+
   private static Runnable once(Runnable r) {
     java.util.concurrent.atomic.AtomicBoolean done =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -898,6 +1065,10 @@ public final class FakeKimiServer implements AutoCloseable {
   /** Sends the response; {@code answered} runs before a whole body is handed to the connection. */
   private void send(HttpExchange exchange, FakeResponse response, Runnable answered)
       throws IOException {
+    Duration delay = latency;
+    if (!delay.isZero() && !pause(delay)) {
+      return;
+    }
     if (!response.headersDelay().isZero() && !pause(response.headersDelay())) {
       return;
     }

@@ -10,25 +10,34 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives a test a started {@link FakeKimiServer} and clients on it, and closes them all after the
- * test (as Methanol's {@code MockWebServerExtension} does for its server). A test method (or a
- * {@code @BeforeEach}) asks for what it needs by parameter type:
+ * A JUnit 5 extension that gives each test a started {@link FakeKimiServer} and clients on it, and
+ * closes them all after the test. A test method, a constructor or a {@code @BeforeEach} method asks
+ * for what it needs by parameter type:
  *
  * <ul>
  *   <li>{@link FakeKimiServer}: the test's server, started;
- *   <li>{@link KimiClient}: a client with key {@value #KEY} on that server;
+ *   <li>{@link KimiClient}: a client with key {@value #KEY} on that server (one per test);
  *   <li>{@link Clients}: makes more clients on that server, each closed after the test.
  * </ul>
  *
  * <pre>{@code
  * @ExtendWith(FakeKimiExtension.class)
- * class SomeHttpTest {
+ * class WeatherAgentTest {
  *   @Test
- *   void answers(FakeKimiServer server, KimiClient kimi) { ... }
+ *   void answersFromTheTool(FakeKimiServer server, KimiClient kimi) {
+ *     server.enqueue(FakeResponse.reply("Take an umbrella."));
+ *     assertEquals("Take an umbrella.", kimi.chat(ChatRequest.of("kimi-k3", "Umbrella?")).text());
+ *     assertTrue(server.takeRequest().bodyText().contains("Umbrella?"));
+ *   }
  * }
  * }</pre>
+ *
+ * <p>Parameters of one test method and of the {@code @BeforeEach} methods run for it share one
+ * server; asked for in a {@code @BeforeAll} method, the server serves the whole class and closes
+ * after it. This class needs JUnit Jupiter's API ({@code org.junit.jupiter.api}), which
+ * kimi-sdk-testing does not bring: a project that uses the extension has it already.
  */
-@SuppressWarnings("exports") // a test class: JUnit's types are the point of it
+@SuppressWarnings("exports") // JUnit's types are the point of it; a user of this class has JUnit
 public final class FakeKimiExtension implements ParameterResolver, AfterEachCallback {
 
   /** Creates the extension; JUnit does, for {@code @ExtendWith}. */
@@ -49,17 +58,33 @@ public final class FakeKimiExtension implements ParameterResolver, AfterEachCall
       this.server = server;
     }
 
-    /** Returns a builder with the key and the server's base URL set. */
+    /**
+     * Returns a builder with the key {@value FakeKimiExtension#KEY} and the server's base URL set.
+     *
+     * @return a new builder
+     */
     public KimiClient.Builder builder() {
       return KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl());
     }
 
-    /** Builds a client from {@link #builder()} with {@code settings} applied. */
+    /**
+     * Builds a client from {@link #builder()} with {@code settings} applied; it is closed after the
+     * test.
+     *
+     * @param settings changes to the builder, such as {@code b ->
+     *     b.retryPolicy(RetryPolicy.none())}
+     * @return the client
+     */
     public KimiClient build(UnaryOperator<KimiClient.Builder> settings) {
       return track(settings.apply(builder()).build());
     }
 
-    /** Closes {@code client} after the test. */
+    /**
+     * Closes {@code client} after the test.
+     *
+     * @param client a client made by the test
+     * @return the same client
+     */
     public synchronized KimiClient track(KimiClient client) {
       made.add(client);
       return client;

@@ -2,9 +2,9 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -21,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -285,15 +284,11 @@ class FakeKimiServerStrictHttpTest {
   }
 
   @Test
-  void listsItsModelsWithTheCapabilityFieldsTheCatalogLearnsFrom() throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(server.baseUrl() + "/models"))
-                .header("Authorization", "Bearer k")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    List<ListedModel> listed =
-        PlatformCodec.decodeModels(r.body().getBytes(StandardCharsets.UTF_8));
+  void listsItsModelsWithTheCapabilityFieldsTheCatalogLearnsFrom() {
+    List<ListedModel> listed;
+    try (KimiClient kimi = KimiClient.builder().apiKey("k").baseUrl(server.baseUrl()).build()) {
+      listed = kimi.listModels();
+    }
     assertThat(listed)
         .extracting(ListedModel::id)
         .containsExactly(

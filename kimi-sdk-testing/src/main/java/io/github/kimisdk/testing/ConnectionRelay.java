@@ -3,7 +3,6 @@ package io.github.kimisdk.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,13 +31,20 @@ final class ConnectionRelay implements AutoCloseable {
   private final Runnable changed;
   private volatile boolean closed;
 
-  ConnectionRelay(InetSocketAddress backend, String name, Set<Integer> busyPorts, Runnable changed)
+  ConnectionRelay(
+      InetSocketAddress listen,
+      InetSocketAddress backend,
+      String name,
+      Set<Integer> busyPorts,
+      Runnable changed)
       throws IOException {
     this.backend = backend;
     this.name = name;
     this.busyPorts = busyPorts;
     this.changed = changed;
-    this.listener = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+    this.listener = new ServerSocket();
+    listener.setReuseAddress(true);
+    listener.bind(listen, 512);
     start("accept", this::acceptLoop);
   }
 

@@ -1,0 +1,213 @@
+package io.github.kimisdk.testing;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line of {@link FakeKimiServer#main}: its options, their usage, and a server started
+ * from them that a shutdown hook closes.
+ */
+final class FakeKimiCommand {
+
+  /** {@link #run}'s answer when a server was started and serves until the JVM ends. */
+  static final int SERVING = -1;
+
+  /** Exit status for a command line that cannot be run. */
+  static final int USAGE_ERROR = 2;
+
+  /** Exit status for a server that could not start. */
+  static final int START_FAILED = 1;
+
+  static final String USAGE =
+      """
+      Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]
+
+      Runs FakeKimiServer, a Kimi API server for tests and offline runs, until stopped (Ctrl-C or
+      SIGTERM). The first line printed names its base URL; point a client at it, for instance
+      KIMI_BASE_URL=http://127.0.0.1:8089/v1 with any MOONSHOT_API_KEY.
+
+      Options:
+        --port N         port to listen on; 0 (the default) picks a free one
+        --host ADDRESS   address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+        --latency MS     delay every answer by MS milliseconds (default 0)
+        --api-key KEY    answer 401, as Kimi does, unless a request carries this key
+                         (by default any non-blank key is taken)
+        --help           print this help and exit
+      """;
+
+  /** The options of one command line. */
+  record Options(String host, int port, Duration latency, String apiKey, boolean help) {
+    Options {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(latency, "latency");
+    }
+
+    @Override
+    public String toString() {
+      return "Options[host="
+          + host
+          + ", port="
+          + port
+          + ", latency="
+          + latency
+          + ", apiKey="
+          + (apiKey == null ? "none" : "(set)")
+          + ", help="
+          + help
+          + "]";
+    }
+  }
+
+  /** A command line that cannot be run, with what is wrong with it. */
+  static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private FakeKimiCommand() {}
+
+  /** Reads a command line. */
+  static Options parse(String... args) throws UsageException {
+    String host = "127.0.0.1";
+    int port = 0;
+    Duration latency = Duration.ZERO;
+    String apiKey = null;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      switch (name) {
+        case "--help", "-h" -> {
+          if (value != null) {
+            throw new UsageException(name + " takes no value");
+          }
+          help = true;
+        }
+        case "--port", "--host", "--latency", "--api-key" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new UsageException(name + " needs a value");
+            }
+            value = args[++i];
+          }
+          switch (name) {
+            case "--port" -> port = number(name, value, 65535);
+            case "--host" -> host = host(value);
+            case "--latency" -> latency = Duration.ofMillis(number(name, value, 3_600_000));
+            default -> apiKey = key(value);
+          }
+        }
+        default -> throw new UsageException("unknown argument: " + arg);
+      }
+    }
+    return new Options(host, port, latency, apiKey, help);
+  }
+
+  private static int number(String name, String value, int max) throws UsageException {
+    if (!value.matches("[0-9]{1,7}") || Integer.parseInt(value) > max) {
+      throw new UsageException(name + " takes a whole number from 0 to " + max + ": " + value);
+    }
+    return Integer.parseInt(value);
+  }
+
+  private static String host(String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException("--host takes an address, such as 127.0.0.1 or 0.0.0.0");
+    }
+    return value;
+  }
+
+  private static String key(String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException("--api-key takes a key that is not blank");
+    }
+    return value;
+  }
+
+  /**
+   * Runs a command line: prints the usage and returns 0 for {@code --help}, prints what is wrong
+   * and returns {@link #USAGE_ERROR} for a wrong one, returns {@link #START_FAILED} when the server
+   * cannot start, and otherwise starts the server, prints its base URL and returns {@link #SERVING}
+   * (a shutdown hook closes the server when the JVM ends).
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (UsageException e) {
+      err.println("FakeKimiServer: " + e.getMessage());
+      err.println();
+      err.print(USAGE);
+      err.flush();
+      return USAGE_ERROR;
+    }
+    if (options.help()) {
+      out.print(USAGE);
+      out.flush();
+      return 0;
+    }
+    FakeKimiServer server;
+    try {
+      server = start(options);
+    } catch (UsageException e) {
+      err.println("FakeKimiServer: " + e.getMessage());
+      err.flush();
+      return USAGE_ERROR;
+    } catch (UncheckedIOException | IllegalStateException e) {
+      err.println(
+          "FakeKimiServer: "
+              + e.getMessage()
+              + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
+      err.flush();
+      return START_FAILED;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fake-kimi-shutdown"));
+    out.println(
+        "FakeKimiServer at "
+            + server.baseUrl()
+            + " (Anthropic Messages: "
+            + server.anthropicBaseUrl()
+            + ")");
+    out.println("Serving until stopped (Ctrl-C or SIGTERM).");
+    out.flush();
+    return SERVING;
+  }
+
+  /** Blocks the calling thread until the JVM ends (a signal, or {@code System.exit}). */
+  static void awaitShutdown() {
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts a server as the options say; it keeps no requests. */
+  static FakeKimiServer start(Options options) throws UsageException {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(options.host());
+    } catch (UnknownHostException e) {
+      throw new UsageException("--host: unknown host " + options.host());
+    }
+    FakeKimiServer server = new FakeKimiServer().forgetRequests().latency(options.latency());
+    if (options.apiKey() != null) {
+      server.requireApiKey(options.apiKey());
+    }
+    return server.start(address, options.port());
+  }
+}

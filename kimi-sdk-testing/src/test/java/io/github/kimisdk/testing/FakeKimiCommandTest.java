@@ -1,0 +1,154 @@
+package io.github.kimisdk.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.testing.FakeKimiCommand.Options;
+import io.github.kimisdk.testing.FakeKimiCommand.UsageException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The command line of {@link FakeKimiServer#main}, read in process: one case per rule. The process
+ * itself (a port, a request, a signal) is {@code StandaloneJarHttpTest}'s.
+ */
+class FakeKimiCommandTest {
+
+  static Stream<Arguments> goodCommandLines() {
+    return Stream.of(
+        Arguments.of(new String[] {}, new Options("127.0.0.1", 0, Duration.ZERO, null, false)),
+        Arguments.of(
+            new String[] {"--port", "8089"},
+            new Options("127.0.0.1", 8089, Duration.ZERO, null, false)),
+        Arguments.of(
+            new String[] {"--port=8089"},
+            new Options("127.0.0.1", 8089, Duration.ZERO, null, false)),
+        Arguments.of(
+            new String[] {"--host", "0.0.0.0", "--port", "0"},
+            new Options("0.0.0.0", 0, Duration.ZERO, null, false)),
+        Arguments.of(
+            new String[] {"--latency", "250"},
+            new Options("127.0.0.1", 0, Duration.ofMillis(250), null, false)),
+        Arguments.of(
+            new String[] {"--api-key", "sk-local", "--port", "65535"},
+            new Options("127.0.0.1", 65535, Duration.ZERO, "sk-local", false)),
+        Arguments.of(
+            new String[] {"--api-key=a=b"},
+            new Options("127.0.0.1", 0, Duration.ZERO, "a=b", false)),
+        Arguments.of(
+            new String[] {"--port", "1", "--help"},
+            new Options("127.0.0.1", 1, Duration.ZERO, null, true)),
+        Arguments.of(new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, true)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("goodCommandLines")
+  void readsEachOption(String[] args, Options expected) throws Exception {
+    assertThat(FakeKimiCommand.parse(args)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> badCommandLines() {
+    return Stream.of(
+        Arguments.of(new String[] {"--port"}, "--port needs a value"),
+        Arguments.of(
+            new String[] {"--port", "http"}, "--port takes a whole number from 0 to 65535"),
+        Arguments.of(new String[] {"--port", "65536"}, "--port takes a whole number"),
+        Arguments.of(new String[] {"--port", "-1"}, "--port takes a whole number"),
+        Arguments.of(new String[] {"--port="}, "--port takes a whole number"),
+        Arguments.of(new String[] {"--latency", "1.5"}, "--latency takes a whole number"),
+        Arguments.of(new String[] {"--latency", "3600001"}, "from 0 to 3600000"),
+        Arguments.of(new String[] {"--api-key"}, "--api-key needs a value"),
+        Arguments.of(new String[] {"--api-key", " "}, "--api-key takes a key that is not blank"),
+        Arguments.of(new String[] {"--host", ""}, "--host takes an address"),
+        Arguments.of(new String[] {"--help=yes"}, "--help takes no value"),
+        Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
+        Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badCommandLines")
+  void refusesAWrongCommandLineSayingWhatIsWrong(String[] args, String message) {
+    assertThatThrownBy(() -> FakeKimiCommand.parse(args))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(message);
+  }
+
+  /** What {@link FakeKimiCommand#run} printed and answered. */
+  record Ran(int status, String out, String err) {}
+
+  static Ran run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        FakeKimiCommand.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Ran(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpPrintsTheUsageAndSucceeds() {
+    Ran ran = run("--help");
+    assertThat(ran.status()).isZero();
+    assertThat(ran.out())
+        .startsWith("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]")
+        .contains("--port N", "--host ADDRESS", "--latency MS", "--api-key KEY", "--help");
+    assertThat(ran.err()).isEmpty();
+  }
+
+  @Test
+  void aWrongArgumentPrintsWhatIsWrongAndTheUsageAndExitsWith2() {
+    Ran ran = run("--port", "eighty");
+    assertThat(ran.status()).isEqualTo(2);
+    assertThat(ran.out()).isEmpty();
+    assertThat(ran.err())
+        .startsWith("FakeKimiServer: --port takes a whole number from 0 to 65535: eighty\n")
+        .contains("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]");
+  }
+
+  @Test
+  void anUnknownHostIsAUsageError() {
+    Ran ran = run("--host", "no-such-host.invalid");
+    assertThat(ran.status()).isEqualTo(2);
+    assertThat(ran.err()).contains("--host: unknown host no-such-host.invalid");
+  }
+
+  @Test
+  void aPortInUseIsAFailedStartThatSaysWhere() {
+    try (FakeKimiServer taken = new FakeKimiServer().start()) {
+      Ran ran = run("--port", "" + taken.port());
+      assertThat(ran.status()).isEqualTo(1);
+      assertThat(ran.err())
+          .startsWith(
+              "FakeKimiServer: FakeKimiServer cannot listen on 127.0.0.1 port " + taken.port())
+          .contains("Address already in use");
+      assertThat(ran.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void optionsNeverPrintTheKey() throws Exception {
+    Options options = FakeKimiCommand.parse("--api-key", "sk-secret-1234");
+    assertThat(options.toString()).doesNotContain("sk-secret-1234").contains("apiKey=(set)");
+  }
+
+  @Test
+  void theServerStartedFromOptionsListensEverywhereTheyAskAndKeepsNoRequests() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--host", "0.0.0.0", "--port", "0"))) {
+      assertThat(server.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+/v1");
+      assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode())
+          .isEqualTo(200);
+      assertThat(server.requestCount()).isZero();
+    }
+  }
+}

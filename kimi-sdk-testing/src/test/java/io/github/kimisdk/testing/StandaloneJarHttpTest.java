@@ -1,0 +1,306 @@
+package io.github.kimisdk.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The self-contained jar as a user runs it: {@code java -jar
+ * kimi-sdk-testing-VERSION-standalone.jar --port P} in a child JVM answers {@code POST
+ * /v1/chat/completions} on that port, and ends on {@code SIGTERM} or {@code SIGINT}. Runs in the
+ * build's {@code integration-test} phase, after {@code package} made the jar (its path comes in
+ * {@code kimisdk.testing.standaloneJar}).
+ */
+class StandaloneJarHttpTest {
+
+  static final Duration START = Duration.ofSeconds(60);
+  static final Duration END = Duration.ofSeconds(30);
+  static final Pattern BASE_URL = Pattern.compile("^FakeKimiServer at (http://\\S+/v1) \\(");
+
+  static Path jar;
+
+  @BeforeAll
+  static void findTheJar() {
+    String path = System.getProperty("kimisdk.testing.standaloneJar", "");
+    assumeTrue(!path.isEmpty(), "run by Maven after package, which passes the jar's path");
+    jar = Path.of(path);
+    assertThat(jar).as("the standalone jar (mvn package makes it)").isRegularFile();
+  }
+
+  /** A running {@code java -jar}: its process and the lines it printed so far. */
+  record Server(
+      Process process, BlockingQueue<String> out, List<String> err, List<Thread> readers) {
+
+    /** Waits for the next line of standard output. */
+    String nextLine() throws InterruptedException {
+      String line = out.poll(START.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(line).as("a line from %s within %s; stderr: %s", jar, START, err).isNotNull();
+      return line;
+    }
+
+    /** Waits for the process to end and for its output to be read to the end. */
+    int awaitExit() throws InterruptedException {
+      if (!process.waitFor(END.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError("java -jar did not end within " + END + "; stderr: " + err);
+      }
+      for (Thread t : readers) {
+        t.join(END.toMillis());
+      }
+      return process.exitValue();
+    }
+  }
+
+  static Server start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
+    BlockingQueue<String> out = new LinkedBlockingQueue<>();
+    List<String> err = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> readers =
+        List.of(
+            read(p.getInputStream(), out::add, "out"), read(p.getErrorStream(), err::add, "err"));
+    return new Server(p, out, err, readers);
+  }
+
+  static Thread read(InputStream in, java.util.function.Consumer<String> sink, String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String l = r.readLine(); l != null; l = r.readLine()) {
+                  sink.accept(l);
+                }
+              } catch (IOException e) {
+                sink.accept("(reading failed: " + e + ")");
+              }
+            },
+            "standalone-jar-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /**
+   * Starts {@code java -jar ... --port P [more]} on a port that was free a moment ago, taking
+   * another if something took it in between; returns the server, its first line read.
+   */
+  static Started startOnAFreePort(String... more) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = probe.getLocalPort();
+      }
+      List<String> args = new ArrayList<>(List.of("--port", "" + port));
+      args.addAll(List.of(more));
+      Server server = start(args.toArray(String[]::new));
+      String first = server.out().poll(START.toMillis(), TimeUnit.MILLISECONDS);
+      if (first != null) {
+        return new Started(server, port, first);
+      }
+      int status = server.awaitExit();
+      boolean taken = status == 1 && String.join("\n", server.err()).contains("cannot listen");
+      if (!taken || attempt == 5) {
+        throw new AssertionError("java -jar exited " + status + ": " + server.err());
+      }
+    }
+  }
+
+  /** A server started on {@code port}, and the first line it printed. */
+  record Started(Server server, int port, String firstLine) {
+    String baseUrl() {
+      Matcher m = BASE_URL.matcher(firstLine);
+      assertThat(m.find()).as("the first line names the base URL: %s", firstLine).isTrue();
+      return m.group(1);
+    }
+  }
+
+  static HttpResponse<String> post(String url, String body, String key) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      b.header("Authorization", "Bearer " + key);
+    }
+    return FakeKimiServerOptionsHttpTest.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String chat(String text, boolean stream) {
+    return "{\"model\":\"kimi-k3\",\"stream\":"
+        + stream
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\""
+        + text
+        + "\"}]}";
+  }
+
+  @Test
+  void answersChatCompletionsOnTheGivenPortAndEndsOnSigterm() throws Exception {
+    Started s = startOnAFreePort();
+    try {
+      assertThat(s.baseUrl()).isEqualTo("http://127.0.0.1:" + s.port() + "/v1");
+      assertThat(s.firstLine())
+          .isEqualTo(
+              "FakeKimiServer at http://127.0.0.1:"
+                  + s.port()
+                  + "/v1 (Anthropic Messages: http://127.0.0.1:"
+                  + s.port()
+                  + "/anthropic)");
+      assertThat(s.server().nextLine()).isEqualTo("Serving until stopped (Ctrl-C or SIGTERM).");
+
+      String url = "http://127.0.0.1:" + s.port() + "/v1/chat/completions";
+      HttpResponse<String> reply = post(url, chat("Hello from a process", false), "any-key");
+      assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+      assertThat(reply.body()).contains("\"content\":\"You said: Hello from a process\"");
+      HttpResponse<String> streamed = post(url, chat("again", true), "any-key");
+      assertThat(streamed.statusCode()).isEqualTo(200);
+      assertThat(streamed.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("text/event-stream");
+      assertThat(streamed.body()).contains("data: [DONE]");
+      assertThat(post(url, chat("no key", false), null).statusCode()).isEqualTo(401);
+
+      s.server().process().destroy(); // SIGTERM
+      assertThat(s.server().awaitExit()).isEqualTo(143); // 128 + SIGTERM: the JVM's own
+      assertThat(s.server().err()).isEmpty();
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+    // the shutdown hook closed the server: nothing listens on the port any more
+    try {
+      post("http://127.0.0.1:" + s.port() + "/v1/chat/completions", chat("x", false), "k");
+      throw new AssertionError("the port still answers after the process ended");
+    } catch (ConnectException expected) {
+      // as it should
+    }
+  }
+
+  @Test
+  void endsOnCtrlC() throws Exception {
+    Started s = startOnAFreePort();
+    try {
+      s.baseUrl();
+      Process kill =
+          new ProcessBuilder("kill", "-INT", "" + s.server().process().pid())
+              .redirectErrorStream(true)
+              .start();
+      assertThat(kill.waitFor(END.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+      assertThat(kill.exitValue()).isZero();
+      assertThat(s.server().awaitExit()).isEqualTo(130); // 128 + SIGINT
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void insistsOnTheKeyAndDelaysAnswersAsTold() throws Exception {
+    Started s = startOnAFreePort("--api-key", "sk-local-test", "--latency", "200");
+    try {
+      String url = s.baseUrl() + "/chat/completions";
+      HttpResponse<String> wrong = post(url, chat("hi", false), "sk-other");
+      assertThat(wrong.statusCode()).isEqualTo(401);
+      assertThat(wrong.body()).contains("invalid_authentication_error");
+      long start = System.nanoTime();
+      HttpResponse<String> right = post(url, chat("hi", false), "sk-local-test");
+      assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis())
+          .isGreaterThanOrEqualTo(200);
+      assertThat(right.statusCode()).isEqualTo(200);
+      assertThat(right.body()).contains("You said: hi");
+      assertThat(s.firstLine() + s.server().out() + s.server().err())
+          .doesNotContain("sk-local-test");
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
+  /**
+   * The READMEs quote the command this test runs ({@code --port 8089} where it takes a free port)
+   * and the line it prints first, as this test sees it printed.
+   */
+  @Test
+  void theReadmesQuoteThisCommandAndItsFirstLine() throws IOException {
+    String command = "$ java -jar kimi-sdk-testing/target/" + jar.getFileName() + " --port 8089\n";
+    String firstLine =
+        "FakeKimiServer at http://127.0.0.1:8089/v1"
+            + " (Anthropic Messages: http://127.0.0.1:8089/anthropic)\n";
+    for (Path readme : List.of(Path.of("README.md"), Path.of("..", "README.md"))) {
+      assertThat(Files.readString(readme, StandardCharsets.UTF_8))
+          .as("%s quotes the command and its first line", readme)
+          .contains(command + firstLine);
+    }
+  }
+
+  @Test
+  void helpPrintsTheUsageAndExitsWith0() throws Exception {
+    Server server = start("--help");
+    assertThat(server.nextLine())
+        .isEqualTo("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]");
+    assertThat(server.awaitExit()).isZero();
+  }
+
+  @Test
+  void aWrongArgumentExitsWith2SayingWhy() throws Exception {
+    Server server = start("--port", "eighty");
+    assertThat(server.awaitExit()).isEqualTo(2);
+    assertThat(String.join("\n", server.err()))
+        .startsWith("FakeKimiServer: --port takes a whole number from 0 to 65535: eighty")
+        .contains("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]");
+    assertThat(server.out()).isEmpty();
+  }
+
+  @Test
+  void theJarCarriesTheSdkAndTheFakeAndNothingElse() throws IOException {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
+          .isEqualTo("io.github.kimisdk.testing.FakeKimiServer");
+      List<String> names = j.stream().map(e -> e.getName()).toList();
+      assertThat(names)
+          .contains(
+              "io/github/kimisdk/KimiClient.class",
+              "io/github/kimisdk/internal/version/version.properties",
+              "io/github/kimisdk/testing/FakeKimiServer.class",
+              "io/github/kimisdk/testing/FakeKimiExtension.class")
+          .noneMatch(n -> n.endsWith("module-info.class"))
+          .allMatch(
+              n ->
+                  n.startsWith("io/github/kimisdk/")
+                      || n.equals("io/")
+                      || n.equals("io/github/")
+                      || n.startsWith("META-INF/"));
+    }
+    assertThat(Files.size(jar)).isLessThan(2L * 1024 * 1024);
+  }
+}
