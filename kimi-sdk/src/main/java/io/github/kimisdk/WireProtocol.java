@@ -105,19 +105,28 @@ public enum WireProtocol {
    *       {@code function_call}; tool results {@code function_call_output}.
    *   <li>{@code max_completion_tokens} becomes {@code max_output_tokens}; a JSON response format
    *       {@code text.format}; function tools flat {@code {type, name, description, parameters,
-   *       strict}}; a named tool choice {@code {"type":"function","name":...}}; an effort {@code
-   *       reasoning: {effort, summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as
-   *       Kimi's own {@code thinking} member (its type and {@code keep}), as on chat completions:
-   *       whether the Responses surface reads it is not documented. Temperature, {@code top_p},
-   *       {@code prompt_cache_key}, the safety identifier and extra body fields keep their names.
+   *       strict}}; Kimi's built-in {@code $web_search} ({@link
+   *       io.github.kimisdk.tool.Tool#webSearch()}) the Responses tool {@code {"type":
+   *       "web_search"}}, which Kimi runs itself, so no call comes back to be answered; a named
+   *       tool choice {@code {"type":"function","name":...}}; an effort {@code reasoning: {effort,
+   *       summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as Kimi's own {@code
+   *       thinking} member (its type and {@code keep}), as on chat completions: whether the
+   *       Responses surface reads it is not documented. Temperature, {@code top_p}, {@code
+   *       prompt_cache_key}, the safety identifier and extra body fields keep their names.
    *   <li>Dropped, changing nothing: {@code include_usage} (usage always arrives), {@code n = 1},
    *       penalties of 0, the {@code name} of messages, a five-minute {@link
    *       io.github.kimisdk.chat.CacheTtl} (Kimi's default).
    *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
    *       answer: {@code n > 1}, non-zero penalties, stop sequences, log probabilities, predicted
-   *       output, built-in tools such as {@code $web_search}, tools declared in system messages,
-   *       videos and {@code ms://} images, a partial assistant message (prefill), and a one-hour
-   *       prompt cache (Kimi documents no way to ask for it on this surface).
+   *       output, built-in tools other than {@code $web_search}, tools declared in system messages,
+   *       videos and {@code ms://} images, a partial assistant message (prefill), a one-hour prompt
+   *       cache (Kimi documents no way to ask for it on this surface), and the extra body fields
+   *       {@code defer_loading}, {@code search_context_size}, {@code blocked_domains} and {@code
+   *       prompt_cache_breakpoint}, which Kimi answers with a 400.
+   *   <li>Kimi's Responses surface also takes {@code namespace} tools (function tools grouped under
+   *       a name) and the {@code custom} tool {@code apply_patch}; a {@code ChatRequest} has no
+   *       form for either, so send such a request as it is with {@link KimiClient#request(String,
+   *       String, io.github.kimisdk.json.JsonValue)}.
    * </ul>
    *
    * <p>Replies map back as: {@code output_text} parts joined into the content, reasoning summaries
