@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.TypedEvents;
 import io.github.kimisdk.json.Json;
@@ -104,6 +105,62 @@ final class ResponsesEventHandler extends TypedEvents {
 
   ResponsesEventHandler(ResponseMetadata metadata, StreamErrors errors, int maxDepth) {
     super(metadata, errors, maxDepth);
+  }
+
+  // --- the fast path: the commonest events read straight from the bytes, without a tree ---
+
+  /** Reads the deltas and the events that repeat a whole text; see its class comment. */
+  private final EventScan scan = new EventScan();
+
+  /**
+   * Reads the events that make up nearly all of a stream with {@link EventScan}, and hands the
+   * others, and any the scan gives up on, to the tree ({@link TypedEvents#event(String, byte[],
+   * int, int, Emitter)}), which then reads them or reports what is wrong. The repeats of a whole
+   * text ({@code output_text.done}, {@code content_part.done} and the like) are checked and
+   * skipped, as the tree path skips them; what the final object adds is read from the tree of
+   * {@code output_item.done} and {@code response.completed}, whose texts are compared with what was
+   * delivered in one pass.
+   */
+  @Override
+  protected void event(
+      String type, byte[] data, int off, int len, Emitter<ChatCompletionChunk> out) {
+    EventScan e = scan;
+    if (!e.read(data, off, len, maxDepth)) {
+      super.event(type, data, off, len, out);
+      return;
+    }
+    try {
+      int position = e.position;
+      String id = position < 0 ? e.id(data) : null;
+      switch (e.kind) {
+        case EventScan.TEXT_DELTA:
+          text(itemAt(position, id, "message"), e.value, out);
+          return;
+        case EventScan.SUMMARY_DELTA:
+        case EventScan.REASONING_DELTA:
+          reasoning(
+              itemAt(position, id, "reasoning"),
+              EventScan.TYPES[e.kind],
+              e.summaryIndex,
+              e.value,
+              out);
+          return;
+        case EventScan.SUMMARY_PART:
+          summaryPart(itemAt(position, id, "reasoning"), e.summaryIndex, out);
+          return;
+        case EventScan.ARGUMENTS_DELTA:
+          arguments(callAt(position, id), e.value, out);
+          return;
+        case EventScan.ARGUMENTS_DONE:
+          argumentsDone(callAt(position, id), e.value, out);
+          return;
+        default: // a repeat or a part's start: nothing to add
+      }
+    } catch (KimiException x) {
+      throw x;
+    } catch (RuntimeException x) {
+      throw malformed(x);
+    }
   }
 
   @Override
@@ -247,15 +304,17 @@ final class ResponsesEventHandler extends TypedEvents {
    */
   private Item itemOf(JsonObject event, String id) {
     int position = position(event.get("output_index"));
-    if (position >= 0) {
-      return at(position);
-    }
-    return unplaced(id);
+    return position >= 0 ? at(position) : unplaced(id);
   }
 
   /** {@link #itemOf} for an event of a delta whose item has the given type when none was said. */
   private Item itemOf(JsonObject event, String id, String type) {
-    Item it = itemOf(event, id);
+    return itemAt(position(event.get("output_index")), id, type);
+  }
+
+  /** The item at a position (-1: none given), else the one {@code id} labels, typed. */
+  private Item itemAt(int position, String id, String type) {
+    Item it = position >= 0 ? at(position) : unplaced(id);
     typed(it, type);
     return it;
   }
@@ -291,8 +350,12 @@ final class ResponsesEventHandler extends TypedEvents {
 
   /** The call an arguments event names; fails when that item is no call. */
   private Item callOf(JsonObject event) {
-    String id = string(event, "item_id");
-    Item it = itemOf(event, id);
+    return callAt(position(event.get("output_index")), string(event, "item_id"));
+  }
+
+  /** The call at a position (-1: none given), else the one {@code id} labels; fails when none. */
+  private Item callAt(int position, String id) {
+    Item it = position >= 0 ? at(position) : unplaced(id);
     if (it.call < 0) {
       throw new IllegalArgumentException(
           "function-call arguments for item "
