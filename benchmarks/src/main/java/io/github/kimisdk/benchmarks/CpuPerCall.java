@@ -45,11 +45,16 @@ public final class CpuPerCall {
 
   /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
-   * Responses events, kimi-sdk's iterator over Responses and over chat completions, openai-java's
-   * Responses client. Run only when named.
+   * Responses events and the chat chunks, kimi-sdk's iterator over Responses and over chat
+   * completions, openai-java's Responses client. Run only when named.
    */
   static final List<String> RESPONSES =
-      List.of("floorResponses", "kimiResponses", "kimiResponsesChat", "openaiResponses");
+      List.of(
+          "floorResponses",
+          "floorResponsesChat",
+          "kimiResponses",
+          "kimiResponsesChat",
+          "openaiResponses");
 
   private CpuPerCall() {}
 
@@ -243,6 +248,8 @@ public final class CpuPerCall {
     switch (spec.name()) {
       case "floorResponses":
         return new long[] {same.events, -1};
+      case "floorResponsesChat":
+        return new long[] {same.chatChunks, -1};
       case "kimiResponses":
         return new long[] {same.responsesChunks(), same.contentChars};
       case "kimiResponsesChat":
@@ -408,7 +415,7 @@ public final class CpuPerCall {
             fw == null ? "" : String.format(Locale.ROOT, "%.2fx", w / fw));
       }
     }
-    if (samples.containsKey("kimiResponses")) {
+    if (samples.keySet().stream().anyMatch(k -> RESPONSES.contains(k.split("[@%]")[0]))) {
       Double rFloor = median(samples, "floorResponses");
       Double rChat = median(samples, "kimiResponsesChat");
       Double rOpenAi = median(samples, "openaiResponses");

@@ -19,10 +19,10 @@ import java.util.Map;
  *
  * <p>Arguments: client ({@code kimiIterator}, {@code kimiFlow}, {@code kimiForEachText}, {@code
  * floor}, {@code openai}; over {@link ResponsesStream}'s answer {@code floorResponses}, {@code
- * kimiResponses}, {@code kimiResponsesChat} and {@code openaiResponses}), base URL, calls, mark (0
- * for none), expected chunks per call, expected content characters per call. Exits 1 when a call
- * saw another stream. Only the chosen client's classes are loaded: each lives in a class of its
- * own.
+ * floorResponsesChat}, {@code kimiResponses}, {@code kimiResponsesChat} and {@code
+ * openaiResponses}), base URL, calls, mark (0 for none), expected chunks per call, expected content
+ * characters per call. Exits 1 when a call saw another stream. Only the chosen client's classes are
+ * loaded: each lives in a class of its own.
  */
 public final class CpuPerCallClient {
 
@@ -210,6 +210,11 @@ public final class CpuPerCallClient {
             sameAnswer(url) + "/responses",
             "{\"model\":\"kimi-k3\",\"store\":false,\"input\":\"What is the weather in"
                 + " Beijing?\",\"stream\":true}");
+      case "floorResponsesChat":
+        return new CpuPerCallFloor(
+            sameAnswer(url) + "/chat/completions",
+            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"What is the weather in Beijing?\"}],\"stream\":true}");
       case "kimiResponses":
         return new CpuPerCallKimi(
             sameAnswer(url), CpuPerCallKimi.Mode.ITERATOR, WireProtocol.RESPONSES);

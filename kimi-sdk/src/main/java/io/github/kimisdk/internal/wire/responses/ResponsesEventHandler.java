@@ -288,15 +288,23 @@ final class ResponsesEventHandler extends TypedEvents {
 
   /** The item at a position, made when it is new. */
   Item at(int position) {
-    Item it = byPosition.get(position);
+    Item it = last;
+    if (it != null && it.position == position) {
+      return it; // the deltas of one item come one after another
+    }
+    it = byPosition.get(position);
     if (it == null) {
       it = new Item(position);
       byPosition.put(position, it);
       items.add(it);
       nextPosition = Math.max(nextPosition, position + 1);
     }
+    last = it;
     return it;
   }
+
+  /** The item {@link #at} found last. */
+  private Item last;
 
   /**
    * The item an event names: the one at its {@code output_index}; without one, the one {@code id}
