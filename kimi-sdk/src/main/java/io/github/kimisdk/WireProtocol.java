@@ -105,35 +105,47 @@ public enum WireProtocol {
    *       {@code function_call}; tool results {@code function_call_output}.
    *   <li>{@code max_completion_tokens} becomes {@code max_output_tokens}; a JSON response format
    *       {@code text.format}; function tools flat {@code {type, name, description, parameters,
-   *       strict}}; a named tool choice {@code {"type":"function","name":...}}; an effort {@code
-   *       reasoning: {effort, summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as
-   *       Kimi's own {@code thinking} member (its type and {@code keep}), as on chat completions:
-   *       whether the Responses surface reads it is not documented. Temperature, {@code top_p},
-   *       {@code prompt_cache_key}, the safety identifier and extra body fields keep their names.
+   *       strict}}; Kimi's built-in {@code $web_search} ({@link
+   *       io.github.kimisdk.tool.Tool#webSearch()}) the Responses tool {@code {"type":
+   *       "web_search"}}, which Kimi runs itself, so no call comes back to be answered; a named
+   *       tool choice {@code {"type":"function","name":...}}; an effort {@code reasoning: {effort,
+   *       summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as Kimi's own {@code
+   *       thinking} member (its type and {@code keep}), as on chat completions: whether the
+   *       Responses surface reads it is not documented. Temperature, {@code top_p}, {@code
+   *       prompt_cache_key}, the safety identifier and extra body fields keep their names.
    *   <li>Dropped, changing nothing: {@code include_usage} (usage always arrives), {@code n = 1},
    *       penalties of 0, the {@code name} of messages, a five-minute {@link
    *       io.github.kimisdk.chat.CacheTtl} (Kimi's default).
    *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
    *       answer: {@code n > 1}, non-zero penalties, stop sequences, log probabilities, predicted
-   *       output, built-in tools such as {@code $web_search}, tools declared in system messages,
-   *       videos and {@code ms://} images, a partial assistant message (prefill), and a one-hour
-   *       prompt cache (Kimi documents no way to ask for it on this surface).
+   *       output, built-in tools other than {@code $web_search}, tools declared in system messages,
+   *       videos and {@code ms://} images, a partial assistant message (prefill), a one-hour prompt
+   *       cache (Kimi documents no way to ask for it on this surface), and the extra body fields
+   *       {@code defer_loading}, {@code search_context_size}, {@code blocked_domains} and {@code
+   *       prompt_cache_breakpoint}, which Kimi answers with a 400.
+   *   <li>Kimi's Responses surface also takes {@code namespace} tools (function tools grouped under
+   *       a name) and the {@code custom} tool {@code apply_patch}; a {@code ChatRequest} has no
+   *       form for either, so send such a request as it is with {@link KimiClient#request(String,
+   *       String, io.github.kimisdk.json.JsonValue)}.
    * </ul>
    *
    * <p>Replies map back as: {@code output_text} parts joined into the content, reasoning summaries
    * (else {@code reasoning_text}) into the reasoning, {@code function_call} items into tool calls;
    * status {@code completed} to {@code stop} (or {@code tool_calls} when the output calls tools),
-   * {@code incomplete} for {@code max_output_tokens} to {@code length} and for {@code
-   * content_filter} to {@code content_filter}; usage {@code input_tokens} to prompt tokens, {@code
+   * {@code incomplete} for {@code max_output_tokens} to {@code length}, for {@code content_filter}
+   * to {@code content_filter}, and without {@code incomplete_details} to {@code length} (an answer
+   * cut short, as most clients read it); usage {@code input_tokens} to prompt tokens, {@code
    * input_tokens_details.cached_tokens} to cached tokens, {@code cache_write_tokens} there (else
    * {@code cache_creation_input_tokens}) to cache-write tokens, {@code
    * output_tokens_details.reasoning_tokens} to reasoning tokens. Streams map {@code
    * response.output_text.delta}, {@code response.reasoning_summary_text.delta}, {@code
    * function_call} items and their argument deltas, and {@code response.completed} or {@code
    * response.incomplete} onto chunks, so {@link io.github.kimisdk.chat.ChatAccumulator} and {@link
-   * io.github.kimisdk.agent.ToolRunner} behave the same; an {@code error} or {@code
-   * response.failed} event fails the stream with the exception its code names, and a body that ends
-   * before the last event is a truncated stream.
+   * io.github.kimisdk.agent.ToolRunner} behave the same. An output item is the one at its {@code
+   * output_index}, whatever ids the events and the final object give it (gateways rename items from
+   * event to event), and the final object adds only what the events did not deliver. An {@code
+   * error} or {@code response.failed} event fails the stream with the exception its code names
+   * (else its type), and a body that ends before the last event is a truncated stream.
    */
   RESPONSES;
 

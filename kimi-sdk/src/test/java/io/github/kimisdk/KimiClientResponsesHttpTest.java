@@ -1,13 +1,57 @@
 package io.github.kimisdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.tool.ToolCall;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 /**
  * Runs every case of {@link KimiClientHttpTest} over {@link WireProtocol#RESPONSES} against the
- * fake's Responses surface, with the same expectations.
+ * fake's Responses surface, with the same expectations; and replays, over loopback, streams whose
+ * servers name one output item by several ids ({@code src/test/resources/responses}).
  */
 class KimiClientResponsesHttpTest extends KimiClientHttpTest {
 
   @Override
   WireProtocol protocol() {
     return WireProtocol.RESPONSES;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rotated-item-ids.sse",
+        "renamed-final-items.sse",
+        "renamed-call-id.sse",
+        "id-less-final-object.sse"
+      })
+  void aStreamWhoseServerRenamesItsItemsFoldsIntoOneTextReasoningAndCall(String name)
+      throws IOException {
+    String body;
+    try (InputStream in = getClass().getResourceAsStream("/responses/" + name)) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    server.enqueue(FakeResponse.rawSse(body));
+
+    ChatCompletion c = kimi.stream(HELLO).toCompletion();
+
+    AssistantMessage m = c.choices().get(0).message();
+    assertThat(m.content()).isEqualTo("Let me look that up for you.");
+    assertThat(m.reasoningContent())
+        .isEqualTo("The user asks for the weather in Oslo. I should call get_weather.");
+    assertThat(m.toolCalls())
+        .extracting(ToolCall::name, ToolCall::arguments)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "get_weather", "{\"city\":\"Oslo\",\"unit\":\"celsius\"}"));
+    assertThat(c.choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
   }
 }

@@ -1,10 +1,12 @@
 package io.github.kimisdk.benchmarks;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Serves the recorded stream of {@code cold-start.sh} until killed: prints its base URL and the
- * chunk count on one line, then waits.
+ * chunk count on one line, then waits. Below {@code /r/v1} it serves {@link ResponsesStream}'s
+ * answer instead, over chat completions and over Responses.
  */
 public final class ColdStartServer {
 
@@ -19,7 +21,11 @@ public final class ColdStartServer {
    */
   public static void main(String[] args) throws IOException, InterruptedException {
     RecordedStream stream = RecordedStream.build(RecordedStream.DEFAULT_CHUNKS);
-    LoopbackServer server = new LoopbackServer(stream.body);
+    ResponsesStream same = ResponsesStream.build();
+    LoopbackServer server =
+        new LoopbackServer(
+            stream.body,
+            Map.of("/r/v1/chat/completions", same.chat, "/r/v1/responses", same.responses));
     System.out.println(server.baseUrl() + " " + stream.chunks);
     System.out.flush();
     Thread.currentThread().join();

@@ -32,16 +32,29 @@ import java.util.concurrent.TimeUnit;
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.CpuPerCall [rounds] [n1] [n2] [--fresh N] [--clients a,b,...] [--jvm
  * "args"] [--out dir]} (defaults 3, 300, 1500, fresh 200, every client). A client is {@code
- * kimiIterator}, {@code kimiFlow}, {@code kimiForEachText}, {@code floor} or {@code openai},
- * optionally {@code name@label=path.jar} to run it from another jar (an A/B of two builds in one
- * run), and optionally followed by {@code %option}s for its JVM alone (such as {@code
- * kimiIterator%-Dsome.property=value}: an A/B of a JVM setting). {@code benchmarks/cpu-per-call.sh}
- * runs it.
+ * kimiIterator}, {@code kimiFlow}, {@code kimiForEachText}, {@code floor} or {@code openai} (the
+ * default: all five), or one of {@link #RESPONSES}, optionally {@code name@label=path.jar} to run
+ * it from another jar (an A/B of two builds in one run), and optionally followed by {@code
+ * %option}s for its JVM alone (such as {@code kimiIterator%-Dsome.property=value}: an A/B of a JVM
+ * setting). {@code benchmarks/cpu-per-call.sh} runs it.
  */
 public final class CpuPerCall {
 
   static final List<String> ALL =
       List.of("floor", "kimiIterator", "kimiFlow", "kimiForEachText", "openai");
+
+  /**
+   * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
+   * Responses events and the chat chunks, kimi-sdk's iterator over Responses and over chat
+   * completions, openai-java's Responses client. Run only when named.
+   */
+  static final List<String> RESPONSES =
+      List.of(
+          "floorResponses",
+          "floorResponsesChat",
+          "kimiResponses",
+          "kimiResponsesChat",
+          "openaiResponses");
 
   private CpuPerCall() {}
 
@@ -117,8 +130,9 @@ public final class CpuPerCall {
     List<Spec> specs = new ArrayList<>();
     for (String s : clients.split(",")) {
       Spec spec = Spec.parse(s.trim(), ownClassPath);
-      if (!ALL.contains(spec.name())) {
-        throw new IllegalArgumentException("unknown client " + spec.name() + "; known: " + ALL);
+      if (!ALL.contains(spec.name()) && !RESPONSES.contains(spec.name())) {
+        throw new IllegalArgumentException(
+            "unknown client " + spec.name() + "; known: " + ALL + " and " + RESPONSES);
       }
       specs.add(spec);
     }
@@ -127,6 +141,7 @@ public final class CpuPerCall {
     List<String> extra =
         jvmArgs.isBlank() ? List.of() : Arrays.asList(jvmArgs.trim().split("\\s+"));
     RecordedStream stream = RecordedStream.build(RecordedStream.DEFAULT_CHUNKS);
+    ResponsesStream same = ResponsesStream.build();
 
     Process server =
         new ProcessBuilder(java, "-cp", ownClassPath, ColdStartServer.class.getName())
@@ -166,11 +181,11 @@ public final class CpuPerCall {
             Result small;
             Result big;
             if (r % 2 == 1) {
-              small = run(java, extra, spec, url, n1, 0, stream, out);
-              big = run(java, extra, spec, url, n2, n1, stream, out);
+              small = run(java, extra, spec, url, n1, 0, expected(spec, stream, same), out);
+              big = run(java, extra, spec, url, n2, n1, expected(spec, stream, same), out);
             } else {
-              big = run(java, extra, spec, url, n2, n1, stream, out);
-              small = run(java, extra, spec, url, n1, 0, stream, out);
+              big = run(java, extra, spec, url, n2, n1, expected(spec, stream, same), out);
+              small = run(java, extra, spec, url, n1, 0, expected(spec, stream, same), out);
             }
             double calls = n2 - n1;
             double perCall = (big.get("cpuNs") - small.get("cpuNs")) / calls / 1000.0;
@@ -178,7 +193,8 @@ public final class CpuPerCall {
             double user = (big.get("userTicks") - small.get("userTicks")) * tick / calls;
             double sys = (big.get("sysTicks") - small.get("sysTicks")) * tick / calls;
             double inJvm = (big.get("cpuNs") - big.get("markCpuNs")) / calls / 1000.0;
-            double perChunk = big.get("allocSinceMark") / calls / stream.chunks;
+            double perChunk =
+                big.get("allocSinceMark") / calls / stream.chunks; // per 300 pieces, every client
             double noJit = perCall - (big.get("jitTicks") - small.get("jitTicks")) * tick / calls;
             double threads = big.get("threadsSinceMark") / calls;
             samples
@@ -200,7 +216,7 @@ public final class CpuPerCall {
                 threads,
                 noJit);
             if (fresh > 0) {
-              Result f = run(java, extra, spec, url, fresh, 0, stream, out);
+              Result f = run(java, extra, spec, url, fresh, 0, expected(spec, stream, same), out);
               freshSamples
                   .computeIfAbsent(spec.label(), k -> new ArrayList<>())
                   .add(new double[] {f.get("cpuNs") / 1e9, f.wallNanos() / 1e9});
@@ -227,6 +243,24 @@ public final class CpuPerCall {
     }
   }
 
+  /** The chunks (-1: not checked) and text characters a client must see in every call. */
+  static long[] expected(Spec spec, RecordedStream stream, ResponsesStream same) {
+    switch (spec.name()) {
+      case "floorResponses":
+        return new long[] {same.events, -1};
+      case "floorResponsesChat":
+        return new long[] {same.chatChunks, -1};
+      case "kimiResponses":
+        return new long[] {same.responsesChunks(), same.contentChars};
+      case "kimiResponsesChat":
+        return new long[] {same.chatChunks, same.contentChars};
+      case "openaiResponses":
+        return new long[] {same.events, same.contentChars};
+      default:
+        return new long[] {stream.chunks, stream.contentChars};
+    }
+  }
+
   private static Result run(
       String java,
       List<String> extra,
@@ -234,7 +268,7 @@ public final class CpuPerCall {
       String url,
       int calls,
       int mark,
-      RecordedStream stream,
+      long[] expected,
       Path out)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
@@ -248,8 +282,8 @@ public final class CpuPerCall {
     cmd.add(url);
     cmd.add(Integer.toString(calls));
     cmd.add(Integer.toString(mark));
-    cmd.add(Integer.toString(stream.chunks));
-    cmd.add(Long.toString(stream.contentChars));
+    cmd.add(Long.toString(expected[0]));
+    cmd.add(Long.toString(expected[1]));
     Path err = out.resolve(spec.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
     long t0 = System.nanoTime();
     Process p =
@@ -285,6 +319,14 @@ public final class CpuPerCall {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  private static Double median(Map<String, List<double[]>> samples, String label) {
+    return samples.containsKey(label) ? median(samples.get(label), 0) : null;
+  }
+
+  private static String ratio(double m, Double base) {
+    return base == null ? "" : String.format(Locale.ROOT, "%.2fx", m / base);
   }
 
   private static double median(List<double[]> rows, int col) {
@@ -371,6 +413,36 @@ public final class CpuPerCall {
             w,
             fo == null ? "" : String.format(Locale.ROOT, "%.2fx", c / fo),
             fw == null ? "" : String.format(Locale.ROOT, "%.2fx", w / fw));
+      }
+    }
+    if (samples.keySet().stream().anyMatch(k -> RESPONSES.contains(k.split("[@%]")[0]))) {
+      Double rFloor = median(samples, "floorResponses");
+      Double rChat = median(samples, "kimiResponsesChat");
+      Double rOpenAi = median(samples, "openaiResponses");
+      System.out.printf(
+          Locale.ROOT,
+          "%nOne answer over both wires (%d reasoning and %d text pieces, usage), medians of the"
+              + " CPU per call above:%n%n",
+          ResponsesStream.REASONING,
+          ResponsesStream.TEXT);
+      System.out.println(
+          "| client | CPU µs/call | vs floor on Responses | vs kimi-sdk on chat completions |"
+              + " vs openai-java Responses |");
+      System.out.println("|---|---:|---:|---:|---:|");
+      for (Map.Entry<String, List<double[]>> e : samples.entrySet()) {
+        String name = e.getKey().split("[@%]")[0];
+        if (!RESPONSES.contains(name)) {
+          continue;
+        }
+        double m = median(e.getValue(), 0);
+        System.out.printf(
+            Locale.ROOT,
+            "| %s | %,.0f | %s | %s | %s |%n",
+            e.getKey(),
+            m,
+            ratio(m, rFloor),
+            ratio(m, rChat),
+            ratio(m, rOpenAi));
       }
     }
     System.out.println();

@@ -1,5 +1,6 @@
 package io.github.kimisdk.benchmarks;
 
+import io.github.kimisdk.WireProtocol;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,11 @@ import java.util.Map;
  * that window.
  *
  * <p>Arguments: client ({@code kimiIterator}, {@code kimiFlow}, {@code kimiForEachText}, {@code
- * floor}, {@code openai}), base URL, calls, mark (0 for none), expected chunks per call, expected
- * content characters per call. Exits 1 when a call saw another stream. Only the chosen client's
- * classes are loaded: each lives in a class of its own.
+ * floor}, {@code openai}; over {@link ResponsesStream}'s answer {@code floorResponses}, {@code
+ * floorResponsesChat}, {@code kimiResponses}, {@code kimiResponsesChat} and {@code
+ * openaiResponses}), base URL, calls, mark (0 for none), expected chunks per call, expected content
+ * characters per call. Exits 1 when a call saw another stream. Only the chosen client's classes are
+ * loaded: each lives in a class of its own.
  */
 public final class CpuPerCallClient {
 
@@ -202,9 +205,32 @@ public final class CpuPerCallClient {
         return new CpuPerCallFloor(url);
       case "openai":
         return new CpuPerCallOpenAi(url);
+      case "floorResponses":
+        return new CpuPerCallFloor(
+            sameAnswer(url) + "/responses",
+            "{\"model\":\"kimi-k3\",\"store\":false,\"input\":\"What is the weather in"
+                + " Beijing?\",\"stream\":true}");
+      case "floorResponsesChat":
+        return new CpuPerCallFloor(
+            sameAnswer(url) + "/chat/completions",
+            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"What is the weather in Beijing?\"}],\"stream\":true}");
+      case "kimiResponses":
+        return new CpuPerCallKimi(
+            sameAnswer(url), CpuPerCallKimi.Mode.ITERATOR, WireProtocol.RESPONSES);
+      case "kimiResponsesChat":
+        return new CpuPerCallKimi(
+            sameAnswer(url), CpuPerCallKimi.Mode.ITERATOR, WireProtocol.CHAT_COMPLETIONS);
+      case "openaiResponses":
+        return new CpuPerCallOpenAiResponses(sameAnswer(url));
       default:
         throw new IllegalArgumentException("unknown client: " + client);
     }
+  }
+
+  /** The base URL below which the server sends {@link ResponsesStream}'s answer. */
+  static String sameAnswer(String url) {
+    return url.substring(0, url.length() - "/v1".length()) + "/r/v1";
   }
 
   /** Process CPU time (user + system, all threads) in nanoseconds. */

@@ -21,15 +21,20 @@ final class CpuPerCallFloor implements CpuPerCallClient.Call {
   private final HttpRequest request;
 
   CpuPerCallFloor(String url) {
+    this(
+        url + "/chat/completions",
+        "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"What is the weather in Beijing?\"}],\"stream\":true}");
+  }
+
+  /** The floor of another endpoint: the same reading of {@code data:} lines. */
+  CpuPerCallFloor(String endpoint, String body) {
     request =
-        HttpRequest.newBuilder(URI.create(url + "/chat/completions"))
+        HttpRequest.newBuilder(URI.create(endpoint))
             .header("Authorization", "Bearer sk-cpu-per-call")
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
-                        + "\"What is the weather in Beijing?\"}],\"stream\":true}"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
   }
 

@@ -1,6 +1,7 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -27,7 +28,12 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
   private final ChatRequest request = ChatRequest.of("kimi-k3", "What is the weather in Beijing?");
 
   CpuPerCallKimi(String url, Mode mode) {
-    this.kimi = KimiClient.builder().apiKey("sk-cpu-per-call").baseUrl(url).build();
+    this(url, mode, WireProtocol.CHAT_COMPLETIONS);
+  }
+
+  CpuPerCallKimi(String url, Mode mode, WireProtocol wire) {
+    this.kimi =
+        KimiClient.builder().apiKey("sk-cpu-per-call").baseUrl(url).wireProtocol(wire).build();
     this.mode = mode;
   }
 

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,10 +33,19 @@ final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final byte[] body;
+  private final Map<String, byte[]> byPath;
   private final AtomicLong requests = new AtomicLong();
 
   LoopbackServer(byte[] body) throws IOException {
+    this(body, Map.of());
+  }
+
+  /**
+   * A server that answers the paths of {@code byPath} with their bodies, and any other with one.
+   */
+  LoopbackServer(byte[] body, Map<String, byte[]> byPath) throws IOException {
     this.body = body;
+    this.byPath = Map.copyOf(byPath);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     this.executor =
         Executors.newFixedThreadPool(
@@ -59,7 +69,7 @@ final class LoopbackServer implements AutoCloseable {
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.sendResponseHeaders(200, 0);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+      out.write(byPath.getOrDefault(exchange.getRequestURI().getPath(), body));
     }
   }
 

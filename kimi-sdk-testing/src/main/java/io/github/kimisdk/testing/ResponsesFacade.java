@@ -23,9 +23,10 @@ import java.util.Map;
  * message, function call outputs tool messages), and every 2xx answer written in the
  * chat-completions shape is translated back: a completion into a response object, chunks into
  * Responses events. What Kimi refuses on this surface is refused here first ({@code store: true},
- * {@code previous_response_id}, {@code conversation}, unknown item types or roles); the rest is
- * judged by the model. Error envelopes, non-2xx bodies and bodies that are not chat-completions
- * JSON (already Responses-shaped, HTML, malformed) pass unchanged, so faults stay faults.
+ * {@code previous_response_id}, {@code conversation}, {@code prompt_cache_breakpoint}, unknown item
+ * types or roles, the tools it does not take: see {@code writeTools}); the rest is judged by the
+ * model. Error envelopes, non-2xx bodies and bodies that are not chat-completions JSON (already
+ * Responses-shaped, HTML, malformed) pass unchanged, so faults stay faults.
  */
 final class ResponsesFacade {
 
@@ -62,6 +63,9 @@ final class ResponsesFacade {
       return invalid(
           "previous_response_id is not supported: responses are not stored, send the whole"
               + " conversation in input");
+    }
+    if (present(body.get("prompt_cache_breakpoint"))) {
+      return invalid("prompt_cache_breakpoint is not supported");
     }
     if (present(body.get("conversation"))) {
       return invalid(
@@ -169,6 +173,15 @@ final class ResponsesFacade {
     }
   }
 
+  /**
+   * Writes the function tools for the model, and judges the others as Kimi's Responses surface
+   * does: {@code function}, {@code namespace} (a group of function tools, each offered to the model
+   * by its own name), {@code custom} named {@code apply_patch} and the built-in {@code web_search}
+   * are accepted; {@code defer_loading} anywhere, and {@code search_context_size} or {@code
+   * blocked_domains} on a web search (or in its {@code filters}), are refused; {@code
+   * user_location} is ignored. The fake runs no search and applies no patch: those two reach the
+   * model as nothing.
+   */
   private static String writeTools(JsonWriter w, JsonValue value) {
     if (!present(value)) {
       return null;
@@ -176,25 +189,74 @@ final class ResponsesFacade {
     if (!(value instanceof JsonArray tools)) {
       return "tools must be an array";
     }
-    w.name("tools").beginArray();
+    List<JsonObject> functions = new ArrayList<>();
+    int i = 0;
     for (JsonValue v : tools.values()) {
+      String at = "tools." + i++;
       if (!(v instanceof JsonObject tool)) {
-        return "every tool must be an object";
+        return at + ": every tool must be an object";
       }
       String type = tool.get("type") instanceof JsonString t ? t.value() : "";
-      if (!type.equals("function")) {
-        return "unsupported tool type " + (type.isEmpty() ? "(none)" : type);
+      if (present(tool.get("defer_loading"))) {
+        return at + ": defer_loading is not supported";
       }
-      w.beginObject().name("type").value("function").name("function").beginObject();
-      for (String field : List.of("name", "description", "parameters", "strict")) {
-        if (present(tool.get(field))) {
-          w.name(field).value(tool.get(field));
+      switch (type) {
+        case "function" -> functions.add(tool);
+        case "namespace" -> {
+          if (!(tool.get("tools") instanceof JsonArray inner)) {
+            return at + ": a namespace needs its tools";
+          }
+          int k = 0;
+          for (JsonValue f : inner.values()) {
+            String in = at + ".tools." + k++;
+            if (!(f instanceof JsonObject fn)
+                || !(fn.get("type") instanceof JsonString ft)
+                || !ft.value().equals("function")) {
+              return in + ": a namespace holds function tools only";
+            }
+            if (present(fn.get("defer_loading"))) {
+              return in + ": defer_loading is not supported";
+            }
+            functions.add(fn);
+          }
+        }
+        case "custom" -> {
+          String name = tool.get("name") instanceof JsonString n ? n.value() : "";
+          if (!name.equals("apply_patch")) {
+            return at + ": custom tool \"" + name + "\" is not supported; only apply_patch is";
+          }
+        }
+        case "web_search" -> {
+          JsonObject filters = tool.get("filters") instanceof JsonObject f ? f : JsonObject.of();
+          for (String field : List.of("search_context_size", "blocked_domains")) {
+            if (present(tool.get(field)) || present(filters.get(field))) {
+              return at + ": " + field + " is not supported";
+            }
+          }
+        }
+        default -> {
+          return at + ": tool type \"" + (type.isEmpty() ? "(none)" : type) + "\" is not supported";
         }
       }
-      w.endObject().endObject();
     }
-    w.endArray();
+    if (!functions.isEmpty()) { // a request whose only tools the fake cannot run declares none
+      w.name("tools").beginArray();
+      for (JsonObject f : functions) {
+        writeFunctionTool(w, f);
+      }
+      w.endArray();
+    }
     return null;
+  }
+
+  private static void writeFunctionTool(JsonWriter w, JsonObject tool) {
+    w.beginObject().name("type").value("function").name("function").beginObject();
+    for (String field : List.of("name", "description", "parameters", "strict")) {
+      if (present(tool.get(field))) {
+        w.name(field).value(tool.get(field));
+      }
+    }
+    w.endObject().endObject();
   }
 
   private static String writeToolChoice(JsonWriter w, JsonValue value) {

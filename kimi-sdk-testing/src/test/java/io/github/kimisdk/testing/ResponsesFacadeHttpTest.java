@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code POST /v1/responses}: Kimi's stateless Responses API in front of the chat-completions
@@ -142,10 +143,48 @@ class ResponsesFacadeHttpTest {
             "invalid_request_error",
             "unsupported role tool"),
         Arguments.of(
-            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"}]}",
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"tool_search\"}]}",
             400,
             "invalid_request_error",
-            "unsupported tool type web_search"),
+            "tools.0: tool type \"tool_search\" is not supported"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\","
+                + "\"search_context_size\":\"low\"}]}",
+            400,
+            "invalid_request_error",
+            "tools.0: search_context_size is not supported"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\","
+                + "\"filters\":{\"blocked_domains\":[\"example.com\"]}}]}",
+            400,
+            "invalid_request_error",
+            "tools.0: blocked_domains is not supported"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":["
+                + FN
+                + ",{\"type\":\"function\","
+                + "\"name\":\"later\",\"parameters\":{\"type\":\"object\"},\"defer_loading\":true}]}",
+            400,
+            "invalid_request_error",
+            "tools.1: defer_loading is not supported"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"namespace\","
+                + "\"name\":\"crm\",\"tools\":[{\"type\":\"function\",\"name\":\"find\","
+                + "\"defer_loading\":true}]}]}",
+            400,
+            "invalid_request_error",
+            "tools.0.tools.0: defer_loading is not supported"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"custom\","
+                + "\"name\":\"run_sql\"}]}",
+            400,
+            "invalid_request_error",
+            "custom tool \"run_sql\" is not supported; only apply_patch is"),
+        Arguments.of(
+            "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"prompt_cache_breakpoint\":true}",
+            400,
+            "invalid_request_error",
+            "prompt_cache_breakpoint is not supported"),
         Arguments.of("[1]", 400, "invalid_request_error", "not a JSON object"),
         // judged by the model, as on chat completions
         Arguments.of(
@@ -163,6 +202,43 @@ class ResponsesFacadeHttpTest {
             400,
             "invalid_request_error",
             "response_format"));
+  }
+
+  static final String FN =
+      "{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+          + "\"properties\":{\"city\":{\"type\":\"string\"}}}}";
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"type\":\"web_search\"}",
+        "{\"type\":\"web_search\",\"user_location\":{\"type\":\"approximate\",\"city\":\"Oslo\"}}",
+        "{\"type\":\"custom\",\"name\":\"apply_patch\"}",
+        "{\"type\":\"namespace\",\"name\":\"crm\",\"description\":\"Customers\",\"tools\":["
+            + FN
+            + "]}",
+        FN
+      })
+  void acceptsTheToolsKimiAccepts(String tool) throws Exception {
+    HttpResponse<String> r =
+        post("{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[" + tool + "]}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aNamespacesFunctionsAreOfferedToTheModelByTheirOwnNames() throws Exception {
+    capture();
+    post(
+        "{\"model\":\"kimi-k2.6\",\"input\":\"Hi\",\"tools\":[{\"type\":\"web_search\"},"
+            + "{\"type\":\"namespace\",\"name\":\"crm\",\"tools\":["
+            + FN
+            + "]}]}");
+
+    JsonObject chat = seen.get(0).json().asObject();
+    assertThat(chat.get("tools").asArray().values())
+        .extracting(t -> t.get("function").get("name").asString())
+        .containsExactly("get_weather");
   }
 
   @ParameterizedTest

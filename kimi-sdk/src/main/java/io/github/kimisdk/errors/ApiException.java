@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * Kimi answered with an error: an HTTP error status, or an {@code {"error": ...}} event inside a
- * stream. Subclasses name the common cases, classified by Kimi's {@code error.type} first and the
- * HTTP status second; an error that fits none of them is a plain {@code ApiException}.
+ * stream. Subclasses name the common cases, classified by the error's {@code code} when it names a
+ * kind of failure (such as OpenAI's {@code rate_limit_exceeded}, also inside a stream), else by
+ * Kimi's {@code error.type}, and by the HTTP status last; an error that fits none of them is a
+ * plain {@code ApiException}.
  *
  * <p>{@link #getMessage()} says what happened and, where the SDK can tell, what to do about it;
  * {@link #serverMessage()} is Kimi's own text.

@@ -1,5 +1,6 @@
 package io.github.kimisdk.json;
 
+import io.github.kimisdk.internal.scan.ByteScan;
 import java.nio.charset.StandardCharsets;
 
 /** Strict UTF-8 checks (RFC 3629) and conversions shared by the reader and writer. */
@@ -12,41 +13,7 @@ final class Utf8 {
    * point above U+10FFFF, or a sequence cut short by {@code lim}.
    */
   static int sequenceLength(byte[] b, int p, int lim) {
-    int c = b[p] & 0xFF;
-    if (c < 0x80) {
-      return 1;
-    }
-    if (c < 0xC2) {
-      return -1; // continuation byte, or lead of an overlong 2-byte form
-    }
-    if (c < 0xE0) {
-      return p + 1 < lim && isCont(b[p + 1]) ? 2 : -1;
-    }
-    if (c < 0xF0) {
-      if (p + 2 >= lim) {
-        return -1;
-      }
-      int c1 = b[p + 1] & 0xFF;
-      // E0 needs A0..BF (no overlongs); ED needs 80..9F (no surrogates).
-      int lo = c == 0xE0 ? 0xA0 : 0x80;
-      int hi = c == 0xED ? 0x9F : 0xBF;
-      return c1 >= lo && c1 <= hi && isCont(b[p + 2]) ? 3 : -1;
-    }
-    if (c < 0xF5) {
-      if (p + 3 >= lim) {
-        return -1;
-      }
-      int c1 = b[p + 1] & 0xFF;
-      // F0 needs 90..BF (no overlongs); F4 needs 80..8F (nothing above U+10FFFF).
-      int lo = c == 0xF0 ? 0x90 : 0x80;
-      int hi = c == 0xF4 ? 0x8F : 0xBF;
-      return c1 >= lo && c1 <= hi && isCont(b[p + 2]) && isCont(b[p + 3]) ? 4 : -1;
-    }
-    return -1;
-  }
-
-  private static boolean isCont(byte b) {
-    return (b & 0xC0) == 0x80;
+    return ByteScan.utf8SequenceLength(b, p, lim);
   }
 
   /** Decodes the well-formed sequence of {@code len} bytes at {@code p}. */

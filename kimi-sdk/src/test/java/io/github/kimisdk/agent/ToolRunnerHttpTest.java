@@ -3,6 +3,7 @@ package io.github.kimisdk.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
@@ -515,8 +516,8 @@ class ToolRunnerHttpTest {
   void webSearchArgumentsGoBackUnchanged() {
     assumeFalse(
         anthropic() || responses(),
-        "built-in tools are refused over Messages and Responses (MessagesWireTest,"
-            + " ResponsesWireTest)");
+        "built-in tools are refused over Messages (MessagesWireTest); over Responses Kimi runs"
+            + " the search itself (webSearchOverResponsesIsKimisOwnSearchTool)");
     ToolRunner.Result r =
         ToolRunner.builder(kimi)
             .webSearch()
@@ -536,6 +537,24 @@ class ToolRunnerHttpTest {
     assertThat(r.text()).startsWith("From the tools: the web says \"What is new in Java?\"");
     assertThat(server.requests().get(0).bodyText())
         .contains("{\"type\":\"builtin_function\",\"function\":{\"name\":\"$web_search\"}}");
+  }
+
+  @Test
+  void webSearchOverResponsesIsKimisOwnSearchTool() {
+    assumeTrue(responses(), "over chat completions the call comes back to be echoed (above)");
+    ToolRunner.Result r =
+        ToolRunner.builder(kimi)
+            .webSearch()
+            .build()
+            .run(
+                ChatRequest.builder("kimi-k2.6")
+                    .addUser("What is new in Java?")
+                    .thinking(Thinking.disabled())
+                    .build());
+    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    assertThat(r.transcript()).hasSize(2); // no call comes back: the server searches
+    assertThat(server.requests().get(0).bodyText())
+        .contains("\"tools\":[{\"type\":\"web_search\"}]");
   }
 
   @Test

@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The byte scan that both JSON decoders run over string contents ({@code JsonReader} and the chunk
- * fast path): where the plain run of a string ends.
+ * The byte scans the JSON decoders run over string contents ({@code JsonReader}, the chunk fast
+ * path, the Responses event scan): where the plain run of a string ends, and how long a UTF-8
+ * sequence is.
  */
 public final class ByteScan {
 
@@ -19,6 +20,55 @@ public final class ByteScan {
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
   private ByteScan() {}
+
+  /**
+   * Returns the length of the well-formed multi-byte UTF-8 sequence at {@code p}, or -1 when the
+   * bytes there are not one: a stray continuation byte, an overlong form, an encoded surrogate, a
+   * code point above U+10FFFF, or a sequence cut short by {@code lim}. A byte below 0x80 is a
+   * sequence of 1.
+   *
+   * @param b the bytes
+   * @param p where the sequence starts
+   * @param lim where the bytes end
+   * @return the length, 1 to 4, or -1
+   */
+  public static int utf8SequenceLength(byte[] b, int p, int lim) {
+    int c = b[p] & 0xFF;
+    if (c < 0x80) {
+      return 1;
+    }
+    if (c < 0xC2) {
+      return -1; // continuation byte, or lead of an overlong 2-byte form
+    }
+    if (c < 0xE0) {
+      return p + 1 < lim && isCont(b[p + 1]) ? 2 : -1;
+    }
+    if (c < 0xF0) {
+      if (p + 2 >= lim) {
+        return -1;
+      }
+      int c1 = b[p + 1] & 0xFF;
+      // E0 needs A0..BF (no overlongs); ED needs 80..9F (no surrogates).
+      int lo = c == 0xE0 ? 0xA0 : 0x80;
+      int hi = c == 0xED ? 0x9F : 0xBF;
+      return c1 >= lo && c1 <= hi && isCont(b[p + 2]) ? 3 : -1;
+    }
+    if (c < 0xF5) {
+      if (p + 3 >= lim) {
+        return -1;
+      }
+      int c1 = b[p + 1] & 0xFF;
+      // F0 needs 90..BF (no overlongs); F4 needs 80..8F (nothing above U+10FFFF).
+      int lo = c == 0xF0 ? 0x90 : 0x80;
+      int hi = c == 0xF4 ? 0x8F : 0xBF;
+      return c1 >= lo && c1 <= hi && isCont(b[p + 2]) && isCont(b[p + 3]) ? 4 : -1;
+    }
+    return -1;
+  }
+
+  private static boolean isCont(byte b) {
+    return (b & 0xC0) == 0x80;
+  }
 
   /**
    * Returns the index of the first byte in {@code b[p, lim)} that is not printable ASCII other than

@@ -210,7 +210,8 @@ public abstract class Wire {
 
   /**
    * Refuses what only chat completions express: several choices, log probabilities, a prediction,
-   * Kimi's built-in tools, tools declared in a system message, and video.
+   * tools declared in a system message, and video. Kimi's built-in tools are each protocol's to
+   * judge ({@link #refuseBuiltinTools}).
    *
    * @param r the request
    * @throws UnsupportedRequestException naming the member and what to do instead
@@ -226,12 +227,6 @@ public abstract class Wire {
     }
     if (r.prediction() != null) {
       throw unsupported("prediction", "leave it unset, or use WireProtocol.CHAT_COMPLETIONS");
-    }
-    for (Tool t : r.tools()) {
-      if (t instanceof BuiltinTool b) {
-        throw unsupported(
-            "the built-in tool " + b.name(), "use WireProtocol.CHAT_COMPLETIONS for Kimi's tools");
-      }
     }
     for (Message m : r.messages()) {
       if (m instanceof SystemMessage s && s.declaresTools()) {
@@ -256,6 +251,21 @@ public abstract class Wire {
         throw unsupported(
             "an assistant message with no content, reasoning or tool calls",
             "leave the empty message out of the history");
+      }
+    }
+  }
+
+  /**
+   * Refuses every one of Kimi's built-in tools, for a protocol that has none.
+   *
+   * @param r the request
+   * @throws UnsupportedRequestException naming the first built-in tool
+   */
+  protected final void refuseBuiltinTools(ChatRequest r) {
+    for (Tool t : r.tools()) {
+      if (t instanceof BuiltinTool b) {
+        throw unsupported(
+            "the built-in tool " + b.name(), "use WireProtocol.CHAT_COMPLETIONS for Kimi's tools");
       }
     }
   }

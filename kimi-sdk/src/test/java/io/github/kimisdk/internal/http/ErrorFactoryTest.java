@@ -357,6 +357,35 @@ class ErrorFactoryTest {
   }
 
   @Test
+  void theCodeDecidesWhenItNamesAKindOfFailureElseTheType() {
+    assertThat(ErrorFactory.kind("invalid_request_error", "rate_limit_exceeded"))
+        .isEqualTo("rate_limit_reached_error");
+    assertThat(ErrorFactory.kind(null, "engine_overloaded_error"))
+        .isEqualTo("engine_overloaded_error");
+    assertThat(ErrorFactory.kind("invalid_request_error", "unknown_code"))
+        .isEqualTo("invalid_request_error");
+    assertThat(ErrorFactory.kind("url.not_found", "5")).isEqualTo("url.not_found");
+    assertThat(ErrorFactory.kind(null, null)).isEmpty();
+
+    // the same rule for an HTTP error body: OpenAI's rate limit under invalid_request_error
+    KimiException e =
+        http(
+            400,
+            "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"rate_limit_exceeded\","
+                + "\"message\":\"Rate limit reached\"}}");
+    assertThat(e).isInstanceOf(RateLimitException.class);
+    assertThat(((ApiException) e).isRetryable()).isTrue();
+    assertThat(((ApiException) e).errorType()).contains("invalid_request_error");
+    assertThat(((ApiException) e).code()).contains("rate_limit_exceeded");
+    assertThat(
+            http(
+                400,
+                "{\"error\":{\"type\":\"invalid_request_error\","
+                    + "\"code\":\"context_length_exceeded\",\"message\":\"too long\"}}"))
+        .isInstanceOf(ContextLengthExceededException.class);
+  }
+
+  @Test
   void serverErrorsIncludingHtml504AreClean() {
     KimiException html =
         http(

@@ -71,6 +71,7 @@ public final class MessagesWire extends Wire {
    */
   void check(ChatRequest r) {
     refuseChatCompletionsOnly(r);
+    refuseBuiltinTools(r);
     refusePenalties(r, false);
     refuseEffortTwice(r, "output_config");
     if (r.promptCacheTtl() == CacheTtl.ONE_HOUR) {

@@ -24,6 +24,7 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
+import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
@@ -57,6 +58,14 @@ public final class ResponsesWire extends Wire {
           "cached_tokens",
           "cache_creation_input_tokens");
 
+  /**
+   * Members Kimi's Responses surface answers with a 400 (kimi-api.md, changes of 2026-11-25, second
+   * look), which a request could carry only as extra body fields: the SDK's tool types cannot
+   * express them.
+   */
+  static final List<String> REFUSED_MEMBERS =
+      List.of("defer_loading", "search_context_size", "blocked_domains", "prompt_cache_breakpoint");
+
   private ResponsesWire() {
     super(
         "Responses",
@@ -77,6 +86,23 @@ public final class ResponsesWire extends Wire {
    */
   void check(ChatRequest r) {
     refuseChatCompletionsOnly(r);
+    for (Tool t : r.tools()) {
+      if (t instanceof BuiltinTool b && !b.name().equals(Tool.WEB_SEARCH)) {
+        throw unsupported(
+            "the built-in tool " + b.name(),
+            "Kimi's Responses surface runs only $web_search (sent as its web_search tool); use"
+                + " WireProtocol.CHAT_COMPLETIONS for Kimi's other built-in tools");
+      }
+    }
+    for (String member : REFUSED_MEMBERS) {
+      if (r.extraBody().containsKey(member)) {
+        throw unsupported(
+            "the extra body field " + member,
+            "Kimi's Responses surface answers it with a 400 (its web_search tool takes no"
+                + " search_context_size or blocked_domains, and it loads no tool later): leave it"
+                + " out");
+      }
+    }
     refusePenalties(r, true);
     if (!r.stop().isEmpty()) {
       throw unsupported("stop sequences", "leave them unset, or use WireProtocol.CHAT_COMPLETIONS");
@@ -146,10 +172,14 @@ public final class ResponsesWire extends Wire {
     if (!r.tools().isEmpty()) {
       w.name("tools").beginArray();
       for (Tool t : r.tools()) {
-        FunctionTool f = (FunctionTool) t; // built-in tools were refused by check
-        w.beginObject().name("type").value("function");
-        writeFunction(w, f);
-        w.endObject();
+        if (t instanceof FunctionTool f) {
+          w.beginObject().name("type").value("function");
+          writeFunction(w, f);
+          w.endObject();
+        } else {
+          // $web_search, the one built-in check lets through: Kimi runs the search itself
+          w.beginObject().name("type").value("web_search").endObject();
+        }
       }
       w.endArray();
     }
@@ -392,7 +422,10 @@ public final class ResponsesWire extends Wire {
    * {@code completed} to {@code tool_calls} when the output calls tools and {@code stop} otherwise,
    * {@code incomplete} for {@code max_output_tokens} to {@code length} and for {@code
    * content_filter} to {@code content_filter}; other reasons and statuses pass through as open
-   * values; no status is null.
+   * values; no status is null. An {@code incomplete} response that gives no reason is {@code
+   * length}: the answer was cut, and a cap is the common cause (LiteLLM's Responses bridge and
+   * agent clients on Codex's Responses map a bare {@code incomplete} so; Vercel's AI SDK reads only
+   * the reason and says {@code stop}; openai-java and OpenAI's Node client map nothing).
    *
    * @param o the response
    * @param callsTools whether its output calls tools
@@ -416,7 +449,7 @@ public final class ResponsesWire extends Wire {
           if ("content_filter".equals(reason)) {
             return FinishReason.CONTENT_FILTER;
           }
-          return FinishReason.of(reason != null ? reason : status);
+          return reason != null ? FinishReason.of(reason) : FinishReason.LENGTH;
         }
       default:
         return FinishReason.of(status);

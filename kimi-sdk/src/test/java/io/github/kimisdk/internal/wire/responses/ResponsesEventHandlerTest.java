@@ -20,7 +20,11 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.sse.SseParser;
 import io.github.kimisdk.tool.ToolCall;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -207,6 +211,18 @@ class ResponsesEventHandlerTest {
 
   /** The events a server streams for {@code r}, OpenAI's sequence, deltas split at random. */
   static List<String> events(JsonObject r, Random rnd) {
+    return events(r, rnd, false);
+  }
+
+  /**
+   * The events a server streams for {@code r}; with {@code rotate}, as a gateway that names an item
+   * by a new id in every event and by another id, or none, in the final object (only {@code
+   * output_index} and the call ids stay).
+   */
+  static List<String> events(JsonObject r, Random rnd, boolean rotate) {
+    int[] fresh = {0};
+    java.util.function.UnaryOperator<String> name =
+        id -> rotate ? "rot_" + Integer.toHexString(0x5000 + fresh[0]++) : id;
     List<String> ev = new ArrayList<>();
     JsonObject head =
         obj(
@@ -239,7 +255,13 @@ class ResponsesEventHandlerTest {
                     "output_index",
                     oi,
                     "item",
-                    obj("type", "reasoning", "id", id, "summary", JsonArray.of(List.of())))));
+                    obj(
+                        "type",
+                        "reasoning",
+                        "id",
+                        name.apply(id),
+                        "summary",
+                        JsonArray.of(List.of())))));
         int si = 0;
         for (JsonValue p : ((JsonArray) item.get("summary")).values()) {
           JsonNumber sn = JsonNumber.of(si++);
@@ -249,7 +271,7 @@ class ResponsesEventHandlerTest {
                       "type",
                       "response.reasoning_summary_part.added",
                       "item_id",
-                      id,
+                      name.apply(id),
                       "output_index",
                       oi,
                       "summary_index",
@@ -263,7 +285,7 @@ class ResponsesEventHandlerTest {
                         "type",
                         "response.reasoning_summary_text.delta",
                         "item_id",
-                        id,
+                        name.apply(id),
                         "output_index",
                         oi,
                         "summary_index",
@@ -285,7 +307,7 @@ class ResponsesEventHandlerTest {
                         "type",
                         "message",
                         "id",
-                        id,
+                        name.apply(id),
                         "role",
                         "assistant",
                         "content",
@@ -297,7 +319,7 @@ class ResponsesEventHandlerTest {
                       "type",
                       "response.output_text.delta",
                       "item_id",
-                      id,
+                      name.apply(id),
                       "output_index",
                       oi,
                       "content_index",
@@ -318,7 +340,7 @@ class ResponsesEventHandlerTest {
                         "type",
                         "function_call",
                         "id",
-                        id,
+                        name.apply(id),
                         "call_id",
                         item.get("call_id"),
                         "name",
@@ -336,7 +358,7 @@ class ResponsesEventHandlerTest {
                       "type",
                       "response.function_call_arguments.delta",
                       "item_id",
-                      id,
+                      name.apply(id),
                       "output_index",
                       oi,
                       "delta",
@@ -348,33 +370,76 @@ class ResponsesEventHandlerTest {
                     "type",
                     "response.function_call_arguments.done",
                     "item_id",
-                    id,
+                    name.apply(id),
                     "output_index",
                     oi,
                     "arguments",
                     args)));
       }
       ev.add(
-          Json.write(obj("type", "response.output_item.done", "output_index", oi, "item", item)));
+          Json.write(
+              obj(
+                  "type",
+                  "response.output_item.done",
+                  "output_index",
+                  oi,
+                  "item",
+                  rotate ? renamed(item, name.apply(id)) : item)));
       index++;
     }
     String end =
         "incomplete".equals(ResponsesWire.string(r, "status"))
             ? "response.incomplete"
             : "response.completed";
-    ev.add(Json.write(obj("type", end, "response", r)));
+    JsonObject last = r;
+    if (rotate) {
+      List<JsonValue> renamed = new ArrayList<>();
+      for (JsonValue v : ((JsonArray) r.get("output")).values()) {
+        renamed.add(renamed((JsonObject) v, rnd.nextBoolean() ? name.apply("") : null));
+      }
+      JsonObject.Builder b = JsonObject.builder();
+      r.members().forEach(b::put);
+      last = b.put("output", JsonArray.of(renamed)).build();
+    }
+    ev.add(Json.write(obj("type", end, "response", last)));
     return ev;
+  }
+
+  /** An item with another id, or none. */
+  static JsonObject renamed(JsonObject item, String id) {
+    JsonObject.Builder b = JsonObject.builder();
+    item.members()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("id")) {
+                b.put(k, v);
+              }
+            });
+    if (id != null) {
+      b.put("id", JsonString.of(id));
+    }
+    return b.build();
   }
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 47, 2026})
   void aStreamFoldsIntoWhatTheWholeReplySays(long seed) {
+    foldsIntoTheWholeReply(seed, false);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 47, 2026})
+  void aStreamWhoseIdsRotateFoldsIntoWhatTheWholeReplySays(long seed) {
+    foldsIntoTheWholeReply(seed, true);
+  }
+
+  void foldsIntoTheWholeReply(long seed, boolean rotate) {
     Random rnd = new Random(seed);
     for (int round = 0; round < 200; round++) {
       ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
       Recorder rec = new Recorder();
       JsonObject r = randomResponse(rnd);
-      for (String e : events(r, rnd)) {
+      for (String e : events(r, rnd, rotate)) {
         byte[] b = e.getBytes(StandardCharsets.UTF_8);
         try {
           h.onEvent("message", b, 0, b.length, "", rec);
@@ -398,6 +463,139 @@ class ResponsesEventHandlerTest {
       assertThat(rec.items.stream().skip(1).map(c -> c.choices().get(0).delta().role()))
           .containsOnlyNulls();
     }
+  }
+
+  // --- one output item stays one item, whatever ids name it ---
+
+  /** Reads a stream of {@code src/test/resources/responses} (see its README). */
+  static byte[] recorded(String name) {
+    try (InputStream in =
+        ResponsesEventHandlerTest.class.getResourceAsStream("/responses/" + name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Feeds a whole event-stream body through the SSE parser into a fresh handler. */
+  static Recorder replay(byte[] body) {
+    ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
+    Recorder rec = new Recorder();
+    SseParser parser =
+        new SseParser(
+            e -> {
+              byte[] b = e.data().getBytes(StandardCharsets.UTF_8);
+              try {
+                h.onEvent(e.event(), b, 0, b.length, e.id(), rec);
+              } catch (Exception ex) {
+                throw new AssertionError(e.data(), ex);
+              }
+            });
+    parser.feed(ByteBuffer.wrap(body));
+    parser.close();
+    if (!rec.complete && rec.failure == null) {
+      h.onEndOfInput(rec);
+    }
+    return rec;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rotated-item-ids.sse",
+        "renamed-final-items.sse",
+        "renamed-call-id.sse",
+        "id-less-final-object.sse"
+      })
+  void oneItemStaysOneItemWhateverIdsNameIt(String name) {
+    Recorder rec = replay(recorded(name));
+
+    assertThat(rec.failure).as(name).isNull();
+    assertThat(rec.complete).isTrue();
+    ChatCompletion c = rec.folded();
+    var m = c.choices().get(0).message();
+    assertThat(m.content()).isEqualTo("Let me look that up for you.");
+    assertThat(m.reasoningContent())
+        .isEqualTo("The user asks for the weather in Oslo. I should call get_weather.");
+    String id = name.equals("renamed-call-id.sse") ? "call_8f2a" : "get_weather:0";
+    assertThat(m.toolCalls())
+        .containsExactly(
+            ToolCall.function(id, "get_weather", "{\"city\":\"Oslo\",\"unit\":\"celsius\"}"));
+    assertThat(c.choices().get(0).finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
+    assertThat(c.usage().promptTokens()).isEqualTo(412);
+    assertThat(c.usage().completionTokens()).isEqualTo(57);
+  }
+
+  @Test
+  void aCallKeepsTheIdItWasAnnouncedWithWhenItsEndNamesAnother() {
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"\"}}");
+    event(
+        "{\"type\":\"response.function_call_arguments.delta\",\"output_index\":0,"
+            + "\"item_id\":\"fc_1\",\"delta\":\"{}\"}");
+    event(
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_2\",\"call_id\":\"c2\",\"name\":\"f\",\"arguments\":\"{}\"}}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"function_call\",\"call_id\":\"c3\",\"name\":\"f\",\"arguments\":\"{}\"}]}}");
+
+    assertThat(out.folded().choices().get(0).message().toolCalls())
+        .containsExactly(ToolCall.function("c1", "f", "{}"));
+  }
+
+  @Test
+  void theFinalObjectCompletesTextTheEventsDeliveredInPartAndKeepsTextTheyContradict() {
+    event(
+        "{\"type\":\"response.output_text.delta\",\"output_index\":0,\"item_id\":\"m\","
+            + "\"delta\":\"Hel\"}");
+    event(
+        "{\"type\":\"response.output_text.delta\",\"output_index\":1,\"item_id\":\"n\","
+            + "\"delta\":\"Bye\"}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hello\"}]},"
+            + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Other\"}]}]}}");
+
+    assertThat(out.folded().choices().get(0).message().content()).isEqualTo("HelByelo");
+  }
+
+  @Test
+  void theFinalObjectPairsItsItemsByTypeWhenPositionsAndIdsDiffer() {
+    // a server that numbers output items from 1 and renames them in the final object
+    event(
+        "{\"type\":\"response.reasoning_summary_text.delta\",\"output_index\":1,"
+            + "\"item_id\":\"a\",\"summary_index\":0,\"delta\":\"Think.\"}");
+    event(
+        "{\"type\":\"response.output_text.delta\",\"output_index\":2,\"item_id\":\"b\","
+            + "\"delta\":\"Done.\"}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"reasoning\",\"id\":\"x\",\"summary\":[{\"type\":\"summary_text\","
+            + "\"text\":\"Think.\"}]},{\"type\":\"message\",\"id\":\"y\",\"content\":["
+            + "{\"type\":\"output_text\",\"text\":\"Done.\"}]}]}}");
+
+    var m = out.folded().choices().get(0).message();
+    assertThat(m.reasoningContent()).isEqualTo("Think.");
+    assertThat(m.content()).isEqualTo("Done.");
+  }
+
+  @Test
+  void aSummaryPartThatBeginsWithoutItsAddedEventIsStillSetApart() {
+    event(
+        "{\"type\":\"response.reasoning_summary_text.delta\",\"output_index\":0,"
+            + "\"summary_index\":0,\"delta\":\"One.\"}");
+    event(
+        "{\"type\":\"response.reasoning_summary_text.delta\",\"output_index\":0,"
+            + "\"summary_index\":1,\"delta\":\"Two.\"}");
+    event(
+        "{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\",\"output\":["
+            + "{\"type\":\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"One.\"},"
+            + "{\"type\":\"summary_text\",\"text\":\"Two.\"}]}]}}");
+
+    assertThat(out.folded().choices().get(0).message().reasoningContent())
+        .isEqualTo("One.\n\nTwo.");
   }
 
   @Test
@@ -597,6 +795,15 @@ class ResponsesEventHandlerTest {
             + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"One. \"}]},"
             + "{\"type\":\"message\",\"content\":[{\"type\":\"output_text\",\"text\":\"Two.\"}]}]}}");
     assertThat(out.folded().choices().get(0).message().content()).isEqualTo("One. Two.");
+  }
+
+  @Test
+  void anIncompleteResponseThatSaysNotWhyIsCutByLength() {
+    event("{\"type\":\"response.output_text.delta\",\"output_index\":0,\"delta\":\"Hi\"}");
+    event(
+        "{\"type\":\"response.incomplete\",\"response\":{\"status\":\"incomplete\","
+            + "\"output\":[]}}");
+    assertThat(out.folded().choices().get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
   }
 
   @Test

@@ -16,10 +16,13 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
 import java.nio.charset.StandardCharsets;
@@ -181,6 +184,20 @@ class ResponsesWireTest {
                 + "\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":true}");
   }
 
+  @Test
+  void kimisWebSearchIsTheResponsesWebSearchTool() {
+    ChatRequest r =
+        ChatRequest.builder("kimi-k2.6")
+            .addUser("What happened today?")
+            .addTool(Tool.function("get_time", "The time", null))
+            .addTool(Tool.webSearch())
+            .build();
+    assertThat(encode(r))
+        .contains(
+            "\"tools\":[{\"type\":\"function\",\"name\":\"get_time\",\"description\":\"The time\"},"
+                + "{\"type\":\"web_search\"}]");
+  }
+
   static Stream<Arguments> refusals() {
     return Stream.of(
         Arguments.of("n = 2", (UnaryOperator<ChatRequest.Builder>) b -> b.n(2)),
@@ -197,8 +214,27 @@ class ResponsesWireTest {
             "CacheTtl.ONE_HOUR",
             (UnaryOperator<ChatRequest.Builder>) b -> b.promptCacheTtl(CacheTtl.ONE_HOUR)),
         Arguments.of(
-            "the built-in tool $web_search",
-            (UnaryOperator<ChatRequest.Builder>) b -> b.addTool(new BuiltinTool("$web_search"))),
+            "the built-in tool $code_runner",
+            (UnaryOperator<ChatRequest.Builder>)
+                b -> b.addTool(Tool.webSearch()).addTool(new BuiltinTool("$code_runner"))),
+        Arguments.of(
+            "the extra body field defer_loading",
+            (UnaryOperator<ChatRequest.Builder>)
+                b -> b.extraBody("defer_loading", JsonBoolean.TRUE)),
+        Arguments.of(
+            "the extra body field search_context_size",
+            (UnaryOperator<ChatRequest.Builder>)
+                b ->
+                    b.addTool(Tool.webSearch())
+                        .extraBody("search_context_size", JsonString.of("low"))),
+        Arguments.of(
+            "the extra body field blocked_domains",
+            (UnaryOperator<ChatRequest.Builder>)
+                b -> b.extraBody("blocked_domains", JsonArray.of(List.of(JsonString.of("x.com"))))),
+        Arguments.of(
+            "the extra body field prompt_cache_breakpoint",
+            (UnaryOperator<ChatRequest.Builder>)
+                b -> b.extraBody("prompt_cache_breakpoint", JsonBoolean.TRUE)),
         Arguments.of(
             "tools declared in a system message",
             (UnaryOperator<ChatRequest.Builder>)
@@ -287,7 +323,10 @@ class ResponsesWireTest {
         Arguments.of(
             "\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"time_limit\"}",
             FinishReason.of("time_limit")),
-        Arguments.of("\"status\":\"incomplete\"", FinishReason.of("incomplete")),
+        // unexplained: read as cut by length, as most clients read it
+        Arguments.of("\"status\":\"incomplete\"", FinishReason.LENGTH),
+        Arguments.of("\"status\":\"incomplete\",\"incomplete_details\":null", FinishReason.LENGTH),
+        Arguments.of("\"status\":\"incomplete\",\"incomplete_details\":{}", FinishReason.LENGTH),
         Arguments.of("\"status\":\"queued\"", FinishReason.of("queued")),
         Arguments.of("\"model\":\"kimi-k3\"", null));
   }
