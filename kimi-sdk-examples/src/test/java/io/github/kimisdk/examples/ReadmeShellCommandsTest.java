@@ -77,7 +77,7 @@ class ReadmeShellCommandsTest {
           Map.entry("ErrorHandling", "RetryPolicy.none(): the caller sees the 429 at once"),
           Map.entry("ToolCalling", "model calls calculator"),
           Map.entry("McpToolCalling", "notes_list -> 1. Buy milk"),
-          Map.entry("ContextBudgeting", "Model moonshot-v1-8k: a window of 8,192 tokens"),
+          Map.entry("ContextBudgeting", "Model kimi-k2.6: a window of 8,192 tokens"),
           Map.entry("ChatWithDocument", "Moonlight Bakery - notice to customers"),
           Map.entry("ResumeConversation", "== 2. Later, in another process: load the file"),
           Map.entry("ResponsesApi", "[wire] RESPONSES"),
