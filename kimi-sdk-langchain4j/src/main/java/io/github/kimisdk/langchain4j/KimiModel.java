@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.kimisdk.KimiClient;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@link KimiChatModel} and {@link KimiStreamingChatModel} share: the client, the request
@@ -25,6 +26,14 @@ abstract class KimiModel {
     this.defaults = builder.resolvedParameters();
     this.listeners = builder.resolvedListeners();
     this.client = builder.resolvedClient();
+    // a retired or unknown default model is told when built, not first at the first call
+    client
+        .catalog()
+        .warning(defaults.modelName())
+        .ifPresent(
+            w ->
+                LoggerFactory.getLogger(KimiClient.LOGGER_NAME)
+                    .warn("{} (the model's default model, when built)", w));
     this.logsStreamedResponses = builder.settings.logsStreamedResponses();
   }
 

@@ -142,4 +142,27 @@ class LoggingHttpTest {
             l -> assertThat(l).contains(" request headers: ").contains("Bearer [redacted]"));
     assertThat(lines).noneSatisfy(l -> assertThat(l.message()).contains(KEY));
   }
+
+  @Test
+  void aRetiredOrUnknownModelIsWarnedAboutWhenBuiltNamingWhatToUseAndNothingIsRefused() {
+    RecordingSlf4j.capture();
+    chat().modelName("moonshot-v1-8k").build();
+    KimiStreamingChatModel.builder().apiKey(KEY).modelName("kimi-k2.6x").build();
+    chat().build(); // kimi-k3: current, nothing said
+    List<RecordingSlf4j.Line> lines = RecordingSlf4j.stop();
+
+    assertThat(lines)
+        .filteredOn(l -> l.level() == Level.WARN && l.logger().equals(KimiClient.LOGGER_NAME))
+        .extracting(RecordingSlf4j.Line::message)
+        .satisfiesExactly(
+            l ->
+                assertThat(l)
+                    .startsWith("Model moonshot-v1-8k was retired on 2026-08-31")
+                    .contains("use kimi-k2.6 instead")
+                    .endsWith("(the model's default model, when built)"),
+            l ->
+                assertThat(l)
+                    .startsWith("Model kimi-k2.6x is not in this client's model table")
+                    .contains("did you mean kimi-k2.6?"));
+  }
 }

@@ -167,6 +167,65 @@ public final class ModelCatalog {
   }
 
   /**
+   * Returns the ids this table holds close to {@code model}, closest first, at most {@code max}:
+   * what to answer "did you mean" with, as a 404 for an unknown model does. Close means of the same
+   * family (the letters and number of an id's first version: {@code k3.1} for {@code
+   * kimi-k3.1-pro-highspeed}, {@code v1} for {@code moonshot-v1-8k}; ids without a digit form one
+   * family) and at most a third of its length (and at least 2) edits away, or continuing it ({@code
+   * kimi-k3.1} gets {@code kimi-k3.1-pro}, the shortest such id first). So {@code kimi-k3.2-pro}
+   * gets no guess rather than {@code kimi-k3.1-pro}. Ties go to the shorter id, then the smaller.
+   * Compared case-insensitively; the id is cut at 128 characters.
+   *
+   * @param model the id asked for
+   * @param max the most ids returned
+   * @return the close ids, closest first; empty when none is close
+   * @throws NullPointerException if {@code model} is null
+   */
+  public List<String> similarIds(String model, int max) {
+    return ModelIds.closeIds(Objects.requireNonNull(model, "model"), this, max);
+  }
+
+  /**
+   * Returns the warning a client logs, once per model id, before its first call with {@code model}:
+   * that the table marks it {@link ModelInfo#retirement() retired} (when, and what to use instead),
+   * or that the table does not hold it (with its {@link #similarIds similar ids}, or else the
+   * nearest served ones). Empty for a current model the table holds. Nothing is refused for either:
+   * a proxy may serve a retired id, and the table can lag Kimi. A framework that knows its model at
+   * start-up logs this then, as the SDK's LangChain4j and Spring AI modules do.
+   *
+   * @param model the model id
+   * @return the warning, or empty
+   * @throws NullPointerException if {@code model} is null
+   */
+  public Optional<String> warning(String model) {
+    ModelInfo held = models.get(Objects.requireNonNull(model, "model"));
+    if (held != null) {
+      return held.retirement()
+          .map(
+              r ->
+                  "Model "
+                      + model
+                      + " was retired on "
+                      + r.date()
+                      + " (Kimi answers 404 for it); use "
+                      + r.successor()
+                      + " instead. The request is sent as asked");
+    }
+    List<String> close = similarIds(model, 3);
+    String nearest =
+        close.isEmpty()
+            ? "the nearest it knows are " + String.join(", ", ModelIds.nearestIds(model, this, 3))
+            : "did you mean " + String.join(" or ", close) + "?";
+    return Optional.of(
+        "Model "
+            + model
+            + " is not in this client's model table ("
+            + nearest
+            + "). It is sent as asked and checked only by the rules every Kimi model shares; if Kimi"
+            + " serves it, add it with ModelCatalog.with(...) or updated(kimi.listModels())");
+  }
+
+  /**
    * Returns a table with {@code model} added, or replacing the entry with the same id; this table
    * is unchanged.
    *

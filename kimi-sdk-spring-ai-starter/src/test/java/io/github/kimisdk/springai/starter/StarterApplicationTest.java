@@ -9,6 +9,7 @@ import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -119,6 +120,19 @@ class StarterApplicationTest {
     }
     assertThat(output.getAll()).contains("Started").doesNotContain("TypeNotPresentException");
     assertThat(loud).as("WARN and ERROR lines of the start").isEmpty();
+  }
+
+  @Test
+  void aRetiredDefaultModelIsWarnedAboutAtStartNamingItsSuccessor(CapturedOutput output) {
+    String[] args = Arrays.copyOf(properties(), properties().length + 1);
+    args[args.length - 1] = "--spring.ai.kimi.chat.model=kimi-k2.5";
+    try (ConfigurableApplicationContext context = start(args)) {
+      assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
+    }
+    assertThat(output.getAll())
+        .containsOnlyOnce("Model kimi-k2.5 was retired on 2026-08-31")
+        .contains("use kimi-k2.6 instead")
+        .contains("(the chat model's default model, when built)");
   }
 
   @Test

@@ -1,10 +1,8 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,35 +37,14 @@ final class ModelNotices {
    */
   void before(ModelInfo model) {
     String id = model.id();
-    boolean held = catalog.find(id).isPresent();
-    if (held && model.retirement().isEmpty()) {
+    if (model.known() && model.retirement().isEmpty()) {
       return; // the common case: no set lookup, no allocation
     }
     if (warned.size() >= MAX_IDS || !warned.add(id)) {
       return;
     }
-    String message =
-        held
-            ? "Model "
-                + ErrorFactory.retired(id, model.retirement().get())
-                + ". The request is sent as asked (logged once per client and model)"
-            : unknown(id);
-    log.log(Level.WARNING, message);
-  }
-
-  private String unknown(String id) {
-    List<String> close = ErrorFactory.closeIds(id, catalog, 3);
-    String nearest =
-        close.isEmpty()
-            ? "the nearest it knows are "
-                + String.join(", ", ErrorFactory.nearestIds(id, catalog, 3))
-            : "did you mean " + String.join(" or ", close) + "?";
-    return "Model "
-        + id
-        + " is not in this client's model table ("
-        + nearest
-        + "). It is sent as asked and checked only by the rules every Kimi model shares; if Kimi"
-        + " serves it, add it with ModelCatalog.with(...) or updated(kimi.listModels())"
-        + " (logged once per client and model)";
+    catalog
+        .warning(id)
+        .ifPresent(w -> log.log(Level.WARNING, w + " (logged once per client and model)"));
   }
 }

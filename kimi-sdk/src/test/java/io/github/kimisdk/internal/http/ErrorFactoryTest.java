@@ -190,24 +190,6 @@ class ErrorFactoryTest {
         .isEqualTo(expected);
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> \"{1}\"")
-  @org.junit.jupiter.params.provider.CsvSource(
-      delimiter = '|',
-      value = {
-        "kimi-k3.1-pro-highspeed | k3.1",
-        "kimi-k3 | k3",
-        "k3-256k | k3",
-        "kimi-k2.7-code | k2.7",
-        "moonshot-v1-8k | v1",
-        "kimi-k2-0905-preview | k2",
-        "my-fine-tune-2026 | 2026",
-        "kimi-k3. | k3",
-        "kimi-for-coding | ''",
-      })
-  void aFamilyIsTheVersionAnIdNames(String id, String family) {
-    assertThat(ErrorFactory.family(id)).isEqualTo(family);
-  }
-
   @Test
   void aFactoryReadsTheClientsSettingsThroughItsOneConstructor() {
     assertThat(ErrorFactory.class.getDeclaredConstructors()).hasSize(1);
