@@ -70,9 +70,9 @@ class KimiModelCatalogKitTest extends AbstractModelCatalogIT {
         .contains("calls tools")
         .endsWith(String.format(Locale.ROOT, "%,d-token context.", window));
     assertThat(models)
-        .filteredOn(m -> m.name().equals("moonshot-v1-8k"))
+        .filteredOn(m -> m.name().equals("kimi-k2.7-code"))
         .singleElement()
-        .satisfies(m -> assertThat(m.description()).startsWith("Does not think"));
+        .satisfies(m -> assertThat(m.description()).startsWith("Thinks always"));
   }
 
   @Test
