@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Flow;
 
 /**
  * The decode path of one streamed answer over both wires, on one thread, timed in thread CPU time:
@@ -32,8 +31,6 @@ import java.util.concurrent.Flow;
  * up).
  */
 public final class ResponsesPathCpuTime {
-
-  static Object sink;
 
   private ResponsesPathCpuTime() {}
 
@@ -132,9 +129,9 @@ public final class ResponsesPathCpuTime {
     SseEventHandler<ChatCompletionChunk> handler =
         wire.events(METADATA, NoErrors.INSTANCE, 128, request);
     SseSubscriber<ChatCompletionChunk> sse = new SseSubscriber<>(handler, LIMITS);
-    Downstream down = new Downstream();
+    StreamPathCpuTime.Downstream down = new StreamPathCpuTime.Downstream();
     sse.publisher().subscribe(down);
-    sse.onSubscribe(new Upstream(sse, buffers));
+    sse.onSubscribe(new StreamPathCpuTime.Upstream(sse, buffers));
     if (!down.complete) {
       throw new IllegalStateException("the stream did not complete");
     }
@@ -170,82 +167,6 @@ public final class ResponsesPathCpuTime {
     public KimiException streamFailure(
         Throwable error, ResponseMetadata m, ChatCompletion partial, boolean started) {
       throw new IllegalStateException(error);
-    }
-  }
-
-  /** Hands one buffer over per request, on the requesting thread, then completes. */
-  private static final class Upstream implements Flow.Subscription {
-    private final SseSubscriber<?> sse;
-    private final List<ByteBuffer> buffers;
-    private int next;
-    private long requested;
-    private boolean emitting;
-    private boolean cancelled;
-
-    Upstream(SseSubscriber<?> sse, List<ByteBuffer> buffers) {
-      this.sse = sse;
-      this.buffers = buffers;
-    }
-
-    @Override
-    public void request(long n) {
-      requested += n;
-      if (emitting) {
-        return;
-      }
-      emitting = true;
-      while (requested > 0 && !cancelled) {
-        if (next == buffers.size()) {
-          next++;
-          sse.onComplete();
-          break;
-        }
-        if (next > buffers.size()) {
-          break;
-        }
-        requested--;
-        sse.onNext(List.of(buffers.get(next++).duplicate()));
-      }
-      emitting = false;
-    }
-
-    @Override
-    public void cancel() {
-      cancelled = true;
-    }
-  }
-
-  /** Asks as the SDK's iterator does: 32 ahead, 16 more after every 16 taken. */
-  private static final class Downstream implements Flow.Subscriber<ChatCompletionChunk> {
-    private Flow.Subscription s;
-    private int taken;
-    int count;
-    boolean complete;
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      this.s = s;
-      s.request(32);
-    }
-
-    @Override
-    public void onNext(ChatCompletionChunk item) {
-      sink = item;
-      count++;
-      if (++taken == 16) {
-        taken = 0;
-        s.request(16);
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      throw new IllegalStateException(t);
-    }
-
-    @Override
-    public void onComplete() {
-      complete = true;
     }
   }
 }

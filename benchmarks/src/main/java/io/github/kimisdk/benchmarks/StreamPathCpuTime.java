@@ -121,8 +121,11 @@ public final class StreamPathCpuTime {
     }
   }
 
-  /** Hands one buffer over per request, on the requesting thread, then completes. */
-  private static final class Upstream implements Flow.Subscription {
+  /**
+   * Hands one buffer over per request, on the requesting thread, then completes (also {@link
+   * ResponsesPathCpuTime}'s).
+   */
+  static final class Upstream implements Flow.Subscription {
     private final SseSubscriber<?> sse;
     private final List<ByteBuffer> buffers;
     private int next;
@@ -164,7 +167,7 @@ public final class StreamPathCpuTime {
   }
 
   /** Asks as the SDK's iterator does: 32 ahead, 16 more after every 16 taken. */
-  private static final class Downstream implements Flow.Subscriber<ChatCompletionChunk> {
+  static final class Downstream implements Flow.Subscriber<ChatCompletionChunk> {
     private Flow.Subscription s;
     private int taken;
     int count;
