@@ -186,7 +186,12 @@ public final class Soak {
                     .withMaxRetries(MAX_ATTEMPTS - 1)
                     .withBackoff(MIN_BACKOFF, MAX_BACKOFF))
             .timeouts(
-                Timeouts.defaults().withStreamIdle(IDLE).withOverall(TOTAL).withStreamTotal(TOTAL))
+                // the first event waits no longer than any other: a silent attempt ends at IDLE
+                Timeouts.defaults()
+                    .withStreamIdle(IDLE)
+                    .withFirstEvent(IDLE)
+                    .withOverall(TOTAL)
+                    .withStreamTotal(TOTAL))
             .listener(heard)
             .build();
   }
