@@ -127,8 +127,10 @@ class DocLinksTest {
 
   @Test
   void anchorsAreSpelledAsGitHubSpellsThem() {
-    assertThat(slug("JSON codec (`io.github.kimisdk.json`)")).isEqualTo("json-codec-iogithubkimisdkjson");
-    assertThat(slug("Escape hatches: per-call options, derived clients")).isEqualTo("escape-hatches-per-call-options-derived-clients");
+    assertThat(slug("JSON codec (`io.github.kimisdk.json`)"))
+        .isEqualTo("json-codec-iogithubkimisdkjson");
+    assertThat(slug("Escape hatches: per-call options, derived clients"))
+        .isEqualTo("escape-hatches-per-call-options-derived-clients");
     assertThat(slug("Running with exec:java")).isEqualTo("running-with-execjava");
     assertThat(slug("A fleet on Redis")).isEqualTo("a-fleet-on-redis");
     assertThat(anchors("# A\n## Setup\n```\n## Not a heading\n```\n### Setup\n"))

@@ -41,7 +41,9 @@ final class Docs {
 
   /** A page's path from the repository root, as messages name it. */
   static String name(Path page) {
-    return ROOT.toAbsolutePath().normalize().relativize(page.toAbsolutePath().normalize())
+    return ROOT.toAbsolutePath()
+        .normalize()
+        .relativize(page.toAbsolutePath().normalize())
         .toString()
         .replace('\\', '/');
   }
@@ -68,9 +70,8 @@ final class Docs {
   }
 
   /**
-   * The text of the section of {@code page} that starts with the heading line {@code heading}
-   * (such as {@code "## The programs"}) and ends before the next heading of the same or a higher
-   * level.
+   * The text of the section of {@code page} that starts with the heading line {@code heading} (such
+   * as {@code "## The programs"}) and ends before the next heading of the same or a higher level.
    */
   static String section(Path page, String heading) {
     String text = text(page);

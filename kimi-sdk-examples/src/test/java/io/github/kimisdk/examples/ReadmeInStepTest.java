@@ -117,8 +117,8 @@ class ReadmeInStepTest {
   /**
    * The plain Java path's BOM import and dependency (README.md, and docs/install.md, which shows
    * the exec-maven-plugin setting too) are the standalone project's own; the test server's
-   * dependency of the tests path is kimi-sdk-testing's README's, managed by the BOM; and every
-   * path imports the BOM and names its artifact without a version.
+   * dependency of the tests path is kimi-sdk-testing's README's, managed by the BOM; and every path
+   * imports the BOM and names its artifact without a version.
    */
   @Test
   void theMavenSnippetsAreTheStandaloneProjectsOwn() throws IOException {
@@ -135,12 +135,15 @@ class ReadmeInStepTest {
     String dependency = plain.substring(plain.indexOf("</dependencyManagement>"));
     dependency = dependency.substring(dependency.indexOf("<dependency>"));
     dependency = dependency.substring(0, dependency.indexOf("</dependency>") + 13);
-    assertThat(dependency).contains("<artifactId>kimi-sdk</artifactId>").doesNotContain("<version>");
+    assertThat(dependency)
+        .contains("<artifactId>kimi-sdk</artifactId>")
+        .doesNotContain("<version>");
     assertThat(pom).as("standalone/pom.xml names kimi-sdk as README shows").contains(dependency);
     List<String> install = blocks(Docs.text(Docs.page("docs/install.md")), "xml");
     assertThat(install).hasSize(2);
     assertThat(squeeze(install.get(0))).isEqualTo(plain);
-    assertThat(squeeze(install.get(1))).contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
+    assertThat(squeeze(install.get(1)))
+        .contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
     assertThat(pom).contains(squeeze(install.get(1)));
     // the tests path: kimi-sdk-testing at test scope, its version from the BOM
     String testing = squeeze(xml.get(xml.size() - 1));
@@ -285,6 +288,28 @@ class ReadmeInStepTest {
     int declaration = source.indexOf("class " + name);
     int tag = source.indexOf("@Tag(\"slow\")");
     return tag >= 0 && declaration >= 0 && tag < declaration;
+  }
+
+  /**
+   * The figures the pages state about the install and the tests ("downloads N to M MB", "takes N to
+   * M minutes") are README's, which .ci/run holds to what it measures on every run: a page that
+   * repeats one repeats it exactly.
+   */
+  @Test
+  void everyPageStatesTheBuildFiguresCiMeasures() {
+    Pattern figure = Pattern.compile("(downloads|takes) (\\d+) to (\\d+) (MB|minutes)");
+    List<String> front = new ArrayList<>();
+    Matcher m = figure.matcher(Docs.text(Docs.README).replaceAll("\\s+", " "));
+    while (m.find()) {
+      front.add(m.group());
+    }
+    assertThat(front).as("README's install and test figures").hasSize(3);
+    for (Path page : Docs.pages()) {
+      Matcher p = figure.matcher(Docs.text(page).replaceAll("\\s+", " "));
+      while (p.find()) {
+        assertThat(front).as("%s states %s", Docs.name(page), p.group()).contains(p.group());
+      }
+    }
   }
 
   @Test

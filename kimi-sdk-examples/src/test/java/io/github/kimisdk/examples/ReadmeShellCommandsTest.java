@@ -29,15 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every shell command of README.md and the guides ({@link Docs#pages()}) runs. Each {@code ```sh}
- * block is run by {@code bash}, as written, in page order, in a copy of the repository's sources (nothing built yet, no Kimi
- * variables in the environment, standard input empty), with this build's JDK, Maven and local
- * repository; a block must do what {@link #CHECKS} says, and each {@code exec:java} run must end
- * within 2 s of its last line of output. The {@code X} of the examples' run command is each program
- * of the examples' table (docs/examples.md) in turn, and each example run is checked for which
- * program answered (a line
- * only that program prints, {@link #ANSWERED_BY}). Run commands documented elsewhere (module
- * READMEs, the example poms' comments, the programs' Javadoc) must each be one this test or .ci/run
- * runs; those no page's block runs are {@link #DOCUMENTED_ELSEWHERE} and run here too.
+ * block is run by {@code bash}, as written, in page order, in a copy of the repository's sources
+ * (nothing built yet, no Kimi variables in the environment, standard input empty), with this
+ * build's JDK, Maven and local repository; a block must do what {@link #CHECKS} says, and each
+ * {@code exec:java} run must end within 2 s of its last line of output. The {@code X} of the
+ * examples' run command is each program of the examples' table (docs/examples.md) in turn, and each
+ * example run is checked for which program answered (a line only that program prints, {@link
+ * #ANSWERED_BY}). Run commands documented elsewhere (module READMEs, the example poms' comments,
+ * the programs' Javadoc) must each be one this test or .ci/run runs; those no page's block runs are
+ * {@link #DOCUMENTED_ELSEWHERE} and run here too.
  *
  * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
  * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
@@ -55,6 +55,7 @@ class ReadmeShellCommandsTest {
   static final String EXAMPLE =
       "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"
           + " -Dexec.mainClass=io.github.kimisdk.examples.";
+
   /**
    * The example projects' block of docs/examples.md: run by .ci/run after the install, since the
    * projects build against the installed artifacts.
@@ -102,6 +103,7 @@ class ReadmeShellCommandsTest {
       }
     };
   }
+
   static final String SKIP_TESTS = "-DskipTests";
 
   /**

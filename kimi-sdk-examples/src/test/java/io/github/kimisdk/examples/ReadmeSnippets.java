@@ -26,14 +26,13 @@ import javax.tools.ToolProvider;
  *
  * <ol>
  *   <li>A snippet is the text between a line {@code ```java} and the next line {@code ```} (both
- *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}, {@code ```java
- *       spring-ai}) are not compiled here and are skipped. It belongs to the section of the last
- *       {@code ## } heading above it in its file.
+ *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}, {@code
+ *       ```java spring-ai}) are not compiled here and are skipped. It belongs to the section of the
+ *       last {@code ## } heading above it in its file.
  *   <li>The {@code import} lines a snippet starts with are its section's imports: every snippet of
  *       that section, and no other (a section of another file is another section), is compiled with
- *       them, so a section shows what it imports.
- *       Besides them, only what jshell imports by default and {@code java.time.*} are imported
- *       ({@link #IMPLICIT}). A section shows each import once.
+ *       them, so a section shows what it imports. Besides them, only what jshell imports by default
+ *       and {@code java.time.*} are imported ({@link #IMPLICIT}). A section shows each import once.
  *   <li>A snippet whose other lines only declare names ({@code KimiClient kimi;}, no initializer)
  *       is a <em>prelude</em>: the names become fields of the class every snippet is wrapped in, so
  *       snippets anywhere (in any file) may use them without declaring them, and may declare their
@@ -48,9 +47,9 @@ import javax.tools.ToolProvider;
  *       once.
  * </ol>
  *
- * Each snippet gets a package of its own ({@code readme.<file>.l<LINE>}), so snippets never clash. The SDK
- * is on the module path: a snippet that uses a package the SDK does not export does not compile.
- * Only errors fail; warnings are ignored.
+ * Each snippet gets a package of its own ({@code readme.<file>.l<LINE>}), so snippets never clash.
+ * The SDK is on the module path: a snippet that uses a package the SDK does not export does not
+ * compile. Only errors fail; warnings are ignored.
  */
 final class ReadmeSnippets {
 
@@ -346,8 +345,7 @@ final class ReadmeSnippets {
    * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module) and
    * kimi-sdk-testing (FakeKimiServer) into {@code out}.
    *
-   * @return one message per error, each starting with {@code FILE:LINE:}; empty when all
-   *     compile
+   * @return one message per error, each starting with {@code FILE:LINE:}; empty when all compile
    */
   private static Path testing() {
     try {
