@@ -16,7 +16,6 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
-import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.adapter.JdkFlowAdapter;
@@ -62,7 +61,9 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Observations.</b> Every call and stream is a {@code gen_ai.client.operation} observation
  * (Spring AI's {@link ChatModelObservationDocumentation}, provider {@value #PROVIDER}) on the given
- * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled.
+ * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled. Unless the
+ * builder is given a convention of its own, the observation has Spring AI's keys and also the
+ * OpenTelemetry GenAI conventions' {@code gen_ai.provider.name} (see {@link #PROVIDER}).
  *
  * <p><b>Failures</b> are the SDK's {@link io.github.kimisdk.errors.KimiException}s, thrown by
  * {@link #call(Prompt)} and signalled by {@link #stream(Prompt)}. Cancelling a stream's {@link
@@ -97,11 +98,20 @@ public final class KimiChatModel implements ChatModel {
   /** The response metadata key of the rate-limit headers, a map keyed in lower case: {@value}. */
   public static final String RATE_LIMIT_HEADERS = "rateLimitHeaders";
 
-  /** The provider name of the observations ({@code gen_ai.provider.name}): {@value}. */
-  public static final String PROVIDER = "moonshot";
+  /**
+   * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
+   * well-known value for Kimi, the one {@code GenAiCallListener} (kimi-sdk-examples/opentelemetry)
+   * writes too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
+   * high-cardinality key (on spans, not on metrics), and under Spring AI's {@code gen_ai.system},
+   * the low-cardinality key its {@code gen_ai.client.*} meters are tagged with. Metrics stay
+   * without {@code gen_ai.provider.name} so that their tag keys are those of every other Spring AI
+   * provider's meters of the same name: a Prometheus registry keeps only the first of two meters
+   * whose tag keys differ.
+   */
+  public static final String PROVIDER = "moonshot_ai";
 
   private static final ChatModelObservationConvention DEFAULT_CONVENTION =
-      new DefaultChatModelObservationConvention();
+      new KimiObservationConvention();
 
   private final KimiClient client;
   private final KimiChatOptions options;
@@ -306,7 +316,8 @@ public final class KimiChatModel implements ChatModel {
     /**
      * Sets the convention that names the observations and their keys.
      *
-     * @param observationConvention the convention; null for Spring AI's default
+     * @param observationConvention the convention; null for Spring AI's default with {@code
+     *     gen_ai.provider.name} added (see {@link KimiChatModel#PROVIDER})
      * @return this builder
      */
     public Builder observationConvention(ChatModelObservationConvention observationConvention) {
