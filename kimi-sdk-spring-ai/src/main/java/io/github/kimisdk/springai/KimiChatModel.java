@@ -5,12 +5,15 @@ import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.PreflightException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
@@ -110,6 +113,9 @@ public final class KimiChatModel implements ChatModel {
    */
   public static final String PROVIDER = "moonshot_ai";
 
+  /** The prompt of the request the default options are checked with when the model is built. */
+  private static final String START_CHECK_PROMPT = "(the chat model's default options)";
+
   private static final ChatModelObservationConvention DEFAULT_CONVENTION =
       new KimiObservationConvention();
 
@@ -133,6 +139,24 @@ public final class KimiChatModel implements ChatModel {
                     .warn(w + " (the chat model's default model, when built)"));
     this.observationRegistry = b.observationRegistry;
     this.observationConvention = b.observationConvention;
+    refuseWhatEveryCallWouldBeRefused(client, options);
+  }
+
+  /**
+   * Refuses default options for which the client would refuse every call that brings no options of
+   * its own, at once and in the call's words: the request they make, as the client adapts it (its
+   * sampling policy, thinking fallback, prompt cache time to live), checked against the client's
+   * model table ({@link io.github.kimisdk.model.ModelInfo#problems}), as every call is checked
+   * before it is sent. A model the table does not know is checked only on what holds for every
+   * model; the warning above names it.
+   */
+  private static void refuseWhatEveryCallWouldBeRefused(KimiClient client, KimiChatOptions o) {
+    ChatRequest sent =
+        client.adapt(Requests.toKimi(List.of(new UserMessage(START_CHECK_PROMPT)), o, false));
+    List<String> problems = client.catalog().lookup(sent.model()).problems(sent);
+    if (!problems.isEmpty()) {
+      throw new PreflightException(sent.model(), problems);
+    }
   }
 
   /**
@@ -326,10 +350,18 @@ public final class KimiChatModel implements ChatModel {
     }
 
     /**
-     * Builds the model.
+     * Builds the model, checking its default options as the client checks every call, so that
+     * options every call would be refused for fail here, at start-up, in the words the call would
+     * fail in: a sampling value the model fixes (such as {@code temperature(0.3)} on kimi-k3,
+     * unless the client's {@code SamplingPolicy} adapts it), an effort the model does not take,
+     * thinking switched off on a model that always thinks, an output cap over the model's largest.
      *
      * @return the model
      * @throws NullPointerException if no client was set
+     * @throws PreflightException if the client's model table says the model refuses the default
+     *     options
+     * @throws IllegalArgumentException if the default options are ones no Kimi request can carry
+     *     (top-k)
      */
     public KimiChatModel build() {
       return new KimiChatModel(this);
