@@ -75,6 +75,7 @@ class KimiApplicationTest {
   static void kimiProperties(DynamicPropertyRegistry registry) {
     registry.add("spring.ai.kimi.api-key", () -> "sk-test");
     registry.add("spring.ai.kimi.base-url", KIMI::baseUrl);
+    registry.add("management.endpoints.web.exposure.include", () -> "health,metrics");
   }
 
   /** The chat observations Spring AI made, as its handlers see them when they stop. */
@@ -352,9 +353,16 @@ class KimiApplicationTest {
 
   @Test
   void healthIsUpWhenKimiAnswersAndDownWhenItRejectsTheKey() throws Exception {
-    HttpResponse<String> up = get("/actuator/health/kimi");
+    int before = KIMI.requestCount();
+    HttpResponse<String> up = get("/actuator/health");
     assertThat(up.statusCode()).isEqualTo(200);
-    assertThat(Json.parse(up.body()).get("status").asString()).isEqualTo("UP");
+    JsonValue kimiHealth = Json.parse(up.body()).get("components").get("kimi");
+    assertThat(kimiHealth.get("status").asString()).isEqualTo("UP");
+    assertThat(kimiHealth.get("details").get("endpoint").asString()).isEqualTo(KIMI.baseUrl());
+    // kimi-sdk-spring-ai's indicator asked for the models, which cost no tokens, and nothing else
+    assertThat(KIMI.requests().subList(before, KIMI.requestCount()))
+        .extracting(r -> r.method() + " " + r.path())
+        .containsExactly("GET /v1/models");
 
     KIMI.enqueue(
         FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
@@ -363,6 +371,21 @@ class KimiApplicationTest {
     JsonValue health = Json.parse(down.body());
     assertThat(health.get("status").asString()).isEqualTo("DOWN");
     assertThat(health.get("details").get("status").asString()).isEqualTo("BAD_KEY");
+  }
+
+  @Test
+  void spendIsAMeterOfTheApplicationsRegistry() throws Exception {
+    assertThat(post("/chat", "{\"message\":\"Count me\"}").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> input = get("/actuator/metrics/kimi.spend.tokens?tag=gen_ai.token.type:input");
+    HttpResponse<String> cost = get("/actuator/metrics/kimi.spend.cost?tag=currency:USD");
+
+    assertThat(input.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(input.body()).get("measurements").get(0).get("value").asDouble())
+        .isEqualTo((double) kimi.spend().promptTokens())
+        .isPositive();
+    assertThat(Json.parse(cost.body()).get("measurements").get(0).get("value").asDouble())
+        .isPositive();
   }
 
   // What the fake's model answers to `message`, asked directly.

@@ -568,7 +568,9 @@ class KimiAutoConfigurationTest {
           .isEqualTo(
               List.of(
                   KimiAutoConfiguration.class.getName(),
-                  KimiChatClientAutoConfiguration.class.getName()));
+                  KimiChatClientAutoConfiguration.class.getName(),
+                  KimiHealthAutoConfiguration.class.getName(),
+                  KimiMetricsAutoConfiguration.class.getName()));
     }
   }
 
