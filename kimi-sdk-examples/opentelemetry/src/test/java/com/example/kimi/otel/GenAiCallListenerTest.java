@@ -117,18 +117,24 @@ class GenAiCallListenerTest {
     METRICS.collectAllMetrics();
   }
 
+  /** A request with every setting the listener maps. */
+  private static ChatRequest everySetting() {
+    return ChatRequest.builder(MODEL)
+        .addUser("Hello")
+        .maxCompletionTokens(50)
+        .temperature(0.3)
+        .topP(0.9)
+        .n(2)
+        .presencePenalty(0.1)
+        .frequencyPenalty(0.2)
+        .stop("END")
+        .extraBody("seed", JsonNumber.of(42))
+        .build();
+  }
+
   @Test
   void chatSpanIsTheCallersChildWithTheRequestsSettingsAndTheResponsesIds() throws Exception {
-    ChatRequest request =
-        ChatRequest.builder(MODEL)
-            .addUser("Hello")
-            .maxCompletionTokens(50)
-            .temperature(0.3)
-            .topP(0.9)
-            .n(2)
-            .stop("END")
-            .extraBody("seed", JsonNumber.of(42))
-            .build();
+    ChatRequest request = everySetting();
 
     ChatCompletion reply = inCallerSpan(() -> kimi.chat(request));
 
@@ -144,6 +150,8 @@ class GenAiCallListenerTest {
             equalTo(GenAiCallListener.MAX_TOKENS, 50L),
             equalTo(GenAiCallListener.TEMPERATURE, 0.3),
             equalTo(GenAiCallListener.TOP_P, 0.9),
+            equalTo(GenAiCallListener.PRESENCE_PENALTY, 0.1),
+            equalTo(GenAiCallListener.FREQUENCY_PENALTY, 0.2),
             equalTo(GenAiCallListener.CHOICE_COUNT, 2L),
             equalTo(GenAiCallListener.SEED, 42L),
             equalTo(GenAiCallListener.STOP_SEQUENCES, List.of("END")),
@@ -323,19 +331,7 @@ class GenAiCallListenerTest {
 
   @Test
   void everyAttributeTheListenerWritesIsOneOfTheConventionsCurrentNames() throws Exception {
-    ChatRequest everySetting =
-        ChatRequest.builder(MODEL)
-            .addUser("Hello")
-            .maxCompletionTokens(50)
-            .temperature(0.3)
-            .topP(0.9)
-            .n(2)
-            .presencePenalty(0.1)
-            .frequencyPenalty(0.2)
-            .stop("END")
-            .extraBody("seed", JsonNumber.of(42))
-            .build();
-    kimi.chat(everySetting);
+    kimi.chat(everySetting());
     SpanData span = awaitGenAiSpan();
     server.enqueue(
         FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));

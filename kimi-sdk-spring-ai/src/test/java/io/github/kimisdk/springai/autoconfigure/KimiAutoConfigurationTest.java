@@ -55,13 +55,7 @@ class KimiAutoConfigurationTest {
    * where the tests run changes nothing; a test sets such a variable as a property of that name.
    */
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withInitializer(
-              context ->
-                  context
-                      .getEnvironment()
-                      .getPropertySources()
-                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+      Contexts.withoutEnvironmentVariables()
           .withConfiguration(AutoConfigurations.of(KimiAutoConfiguration.class));
 
   @AfterEach

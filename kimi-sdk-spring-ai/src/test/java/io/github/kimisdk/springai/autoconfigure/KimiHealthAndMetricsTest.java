@@ -22,7 +22,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
 
 /** Kimi's health indicator and spend meters: when they are made, what they tell, what they cost. */
 class KimiHealthAndMetricsTest {
@@ -30,13 +29,7 @@ class KimiHealthAndMetricsTest {
   private final FakeKimiServer server = new FakeKimiServer().start();
 
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withInitializer(
-              context ->
-                  context
-                      .getEnvironment()
-                      .getPropertySources()
-                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+      Contexts.withoutEnvironmentVariables()
           .withConfiguration(
               AutoConfigurations.of(
                   KimiAutoConfiguration.class,
