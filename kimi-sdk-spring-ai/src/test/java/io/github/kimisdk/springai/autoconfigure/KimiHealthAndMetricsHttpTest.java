@@ -24,7 +24,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Kimi's health indicator and spend meters: when they are made, what they tell, what they cost. */
-class KimiHealthAndMetricsTest {
+class KimiHealthAndMetricsHttpTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
 

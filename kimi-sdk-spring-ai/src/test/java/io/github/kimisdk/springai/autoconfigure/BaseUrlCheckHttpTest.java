@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The start-up check of a base URL without /v1 on a host that is not Moonshot's. */
-class BaseUrlCheckTest {
+class BaseUrlCheckHttpTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
 
