@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,12 +54,19 @@ class StandaloneJarHttpTest {
 
   /** A running {@code java -jar}: its process and the lines it printed so far. */
   record Server(
-      Process process, BlockingQueue<String> out, List<String> err, List<Thread> readers) {
+      Process process, BlockingQueue<String> out, BlockingQueue<String> err, List<Thread> readers) {
 
     /** Waits for the next line of standard output. */
     String nextLine() throws InterruptedException {
       String line = out.poll(START.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(line).as("a line from %s within %s; stderr: %s", jar, START, err).isNotNull();
+      return line;
+    }
+
+    /** Waits for the next line of standard error. */
+    String nextErrorLine() throws InterruptedException {
+      String line = err.poll(START.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(line).as("a line on stderr from %s within %s", jar, START).isNotNull();
       return line;
     }
 
@@ -87,7 +93,7 @@ class StandaloneJarHttpTest {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     BlockingQueue<String> out = new LinkedBlockingQueue<>();
-    List<String> err = Collections.synchronizedList(new ArrayList<>());
+    BlockingQueue<String> err = new LinkedBlockingQueue<>();
     List<Thread> readers =
         List.of(
             read(p.getInputStream(), out::add, "out"), read(p.getErrorStream(), err::add, "err"));
@@ -207,6 +213,47 @@ class StandaloneJarHttpTest {
   }
 
   @Test
+  void verbosePrintsOneLinePerRequestOnStandardErrorWithoutTheKey() throws Exception {
+    Started s = startOnAFreePort("--verbose", "--api-key", "sk-local-verbose-test");
+    try {
+      String url = s.baseUrl() + "/chat/completions";
+      assertThat(s.server().nextLine()).isEqualTo("Serving until stopped (Ctrl-C or SIGTERM).");
+      assertThat(post(url, chat("hi", false), "sk-local-verbose-test").statusCode()).isEqualTo(200);
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
+      assertThat(post(url, chat("hi", true), "sk-local-verbose-test").statusCode()).isEqualTo(200);
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200 stream");
+      assertThat(post(url, chat("hi", false), "sk-wrong").statusCode()).isEqualTo(401);
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo(
+              "POST /v1/chat/completions model=kimi-k3 -> 401"
+                  + " invalid_authentication_error: Invalid Authentication");
+      String retired = chat("hi", false).replace("kimi-k3", "kimi-k2.5");
+      assertThat(post(url, retired, "sk-local-verbose-test").statusCode()).isEqualTo(404);
+      assertThat(s.server().nextErrorLine())
+          .startsWith(
+              "POST /v1/chat/completions model=kimi-k2.5 -> 404 resource_not_found_error: ");
+      HttpResponse<String> models =
+          FakeKimiServerOptionsHttpTest.HTTP.send(
+              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/models"))
+                  .header("Authorization", "Bearer sk-local-verbose-test")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(models.statusCode()).isEqualTo(200);
+      assertThat(s.server().nextErrorLine()).isEqualTo("GET /v1/models -> 200");
+      // standard output keeps only the two lines a script reads
+      assertThat(s.server().out()).isEmpty();
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+      assertThat(s.server().err()).isEmpty();
+      assertThat(s.firstLine() + s.server().out()).doesNotContain("sk-local-verbose-test");
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
+  @Test
   void endsOnCtrlC() throws Exception {
     Started s = startOnAFreePort();
     try {
@@ -269,6 +316,7 @@ class StandaloneJarHttpTest {
     assertThat(server.nextLine())
         .isEqualTo("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]");
     assertThat(server.awaitExit()).isZero();
+    assertThat(server.out()).anyMatch(l -> l.startsWith("  --verbose "));
   }
 
   @Test
