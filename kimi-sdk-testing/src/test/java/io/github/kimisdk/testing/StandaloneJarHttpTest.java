@@ -212,16 +212,40 @@ class StandaloneJarHttpTest {
     }
   }
 
+  /**
+   * {@code --verbose} prints a line per request on standard error, never the key, and the module
+   * README quotes the lines of its sample (a reply, a 400, the model list) as this run prints them.
+   */
   @Test
   void verbosePrintsOneLinePerRequestOnStandardErrorWithoutTheKey() throws Exception {
-    Started s = startOnAFreePort("--verbose", "--api-key", "sk-local-verbose-test");
+    String key = "sk-local-verbose-test";
+    Started s = startOnAFreePort("--verbose", "--api-key", key);
+    List<String> sample = new ArrayList<>();
     try {
       String url = s.baseUrl() + "/chat/completions";
       assertThat(s.server().nextLine()).isEqualTo("Serving until stopped (Ctrl-C or SIGTERM).");
-      assertThat(post(url, chat("hi", false), "sk-local-verbose-test").statusCode()).isEqualTo(200);
-      assertThat(s.server().nextErrorLine())
-          .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
-      assertThat(post(url, chat("hi", true), "sk-local-verbose-test").statusCode()).isEqualTo(200);
+      assertThat(post(url, chat("Hello", false), key).statusCode()).isEqualTo(200);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(0)).isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
+      String hot = chat("Hello", false).replace("\"stream\"", "\"temperature\":0.3,\"stream\"");
+      HttpResponse<String> refused = post(url, hot, key);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(1))
+          .isEqualTo(
+              "POST /v1/chat/completions model=kimi-k3 -> 400 invalid_request_error:"
+                  + " invalid temperature: only 1 is allowed for this model");
+      HttpResponse<String> models =
+          FakeKimiServerOptionsHttpTest.HTTP.send(
+              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/models"))
+                  .header("Authorization", "Bearer " + key)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(models.statusCode()).isEqualTo(200);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(2)).isEqualTo("GET /v1/models -> 200");
+
+      assertThat(post(url, chat("hi", true), key).statusCode()).isEqualTo(200);
       assertThat(s.server().nextErrorLine())
           .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200 stream");
       assertThat(post(url, chat("hi", false), "sk-wrong").statusCode()).isEqualTo(401);
@@ -230,27 +254,23 @@ class StandaloneJarHttpTest {
               "POST /v1/chat/completions model=kimi-k3 -> 401"
                   + " invalid_authentication_error: Invalid Authentication");
       String retired = chat("hi", false).replace("kimi-k3", "kimi-k2.5");
-      assertThat(post(url, retired, "sk-local-verbose-test").statusCode()).isEqualTo(404);
+      assertThat(post(url, retired, key).statusCode()).isEqualTo(404);
       assertThat(s.server().nextErrorLine())
           .startsWith(
               "POST /v1/chat/completions model=kimi-k2.5 -> 404 resource_not_found_error: ");
-      HttpResponse<String> models =
-          FakeKimiServerOptionsHttpTest.HTTP.send(
-              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/models"))
-                  .header("Authorization", "Bearer sk-local-verbose-test")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(models.statusCode()).isEqualTo(200);
-      assertThat(s.server().nextErrorLine()).isEqualTo("GET /v1/models -> 200");
       // standard output keeps only the two lines a script reads
       assertThat(s.server().out()).isEmpty();
       s.server().process().destroy();
       assertThat(s.server().awaitExit()).isEqualTo(143);
       assertThat(s.server().err()).isEmpty();
-      assertThat(s.firstLine() + s.server().out()).doesNotContain("sk-local-verbose-test");
+      assertThat(s.firstLine() + s.server().out()).doesNotContain(key);
     } finally {
       s.server().process().destroyForcibly();
     }
+    assertThat(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8))
+        .as("README.md quotes the --verbose lines as the jar prints them")
+        .contains(
+            "Serving until stopped (Ctrl-C or SIGTERM).\n" + String.join("\n", sample) + "\n");
   }
 
   @Test
