@@ -1,6 +1,6 @@
 package io.github.kimisdk;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -22,19 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class ValuesToStringTest {
 
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   static final ChatRequest HI = ChatRequest.of("kimi-k3", "Hi");
   static final ChatCompletion REPLY =
       new ChatCompletion("c-1", null, 0, "kimi-k3", List.of(), Usage.of(3, 1, 4), null);
 
   @Test
   void fileObject() {
-    table(
+    assertPrints(
         new FileObject("file-1", 12, 1_700_000_000, null, null, "ok", null),
         "FileObject[id=file-1, bytes=12, createdAt=1700000000, status=ok]",
         new FileObject("file-1", 0, 0, "a.pdf", FilePurpose.FILE_EXTRACT, "error", "bad pdf"),
@@ -44,7 +38,7 @@ class ValuesToStringTest {
 
   @Test
   void batch() {
-    table(
+    assertPrints(
         new Batch("b-1", "validating", "file-1", null, null, "24h", 5, 2, 0, 0, null),
         "Batch[id=b-1, status=validating, inputFileId=file-1, completionWindow=24h,"
             + " createdAt=5, total=2, completed=0, failed=0]",
@@ -55,7 +49,7 @@ class ValuesToStringTest {
 
   @Test
   void batchResult() {
-    table(
+    assertPrints(
         new BatchResult(0, "r-0", HI, REPLY, null),
         "BatchResult[index=0, customId=r-0, request=" + HI + ", completion=" + REPLY + "]",
         new BatchResult(1, "r-1", HI, null, new BatchResult.Error(400, null, "bad")),
@@ -66,21 +60,21 @@ class ValuesToStringTest {
 
   @Test
   void chatResult() {
-    table(
+    assertPrints(
         new ChatResult(0, HI, REPLY, null),
         "ChatResult[index=0, request=" + HI + ", completion=" + REPLY + "]");
   }
 
   @Test
   void pingResult() {
-    table(
+    assertPrints(
         new PingResult(PingResult.Status.OK, 200, Duration.ofMillis(12), null),
         "PingResult[status=OK, httpStatus=200, latency=PT0.012S]");
   }
 
   @Test
   void fileContent() {
-    table(
+    assertPrints(
         new FileContent("plain", null),
         "FileContent[text=plain]",
         new FileContent("{\"content\":\"x\"}", Json.parse("{\"content\":\"x\"}")),
@@ -92,7 +86,7 @@ class ValuesToStringTest {
     KimiCode.Window plan = new KimiCode.Window(null, null, 10, 100, null);
     KimiCode.Window fiveHours =
         new KimiCode.Window(null, Duration.ofHours(5), 1, 50, Instant.ofEpochSecond(0));
-    table(
+    assertPrints(
         plan,
         "Window[used=10, limit=100]",
         fiveHours,
@@ -132,7 +126,7 @@ class ValuesToStringTest {
     String chatText =
         "Call[id=8, operation=CHAT, model=kimi-k3, endpoint=http://h/v1/chat/completions,"
             + " request=1 messages]";
-    table(
+    assertPrints(
         platform,
         "Call[id=7, operation=PLATFORM, endpoint=http://h/v1/files]",
         chat,
@@ -149,7 +143,7 @@ class ValuesToStringTest {
 
   @Test
   void requestOptions() {
-    table(
+    assertPrints(
         RequestOptions.builder().header("X-Secret", "v").timeout(Duration.ofSeconds(3)).build(),
         "RequestOptions[headers=[X-Secret], timeout=PT3S]",
         RequestOptions.builder().build(),

@@ -1,6 +1,6 @@
 package io.github.kimisdk.agent;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.Message;
@@ -14,16 +14,10 @@ import org.junit.jupiter.api.Test;
 /** What a run's records print: the members that are set, nothing twice, one table per type. */
 class ToolRunnerToStringTest {
 
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   @Test
   void toolResult() {
     ToolCall call = ToolCall.function("c1", "now", "{}");
-    table(
+    assertPrints(
         new ToolRunner.ToolResult(call, "12:00", false, Duration.ofMillis(3)),
         "ToolResult[call=" + call + ", content=12:00, elapsed=PT0.003S]",
         new ToolRunner.ToolResult(call, "Error: no", true, Duration.ZERO),
@@ -36,7 +30,7 @@ class ToolRunnerToStringTest {
     ChatCompletion last = new ChatCompletion("c", null, 0, "kimi-k3", List.of(), usage, null);
     List<Message> transcript = List.of(Message.user("Hi"), Message.assistant("Hello"));
     Spend spend = Spend.of("kimi-k3", usage, null);
-    table(
+    assertPrints(
         new ToolRunner.Result(ToolRunner.Outcome.ANSWERED, transcript, 1, last, usage, 1, null, 0),
         "Result[outcome=ANSWERED, steps=1, transcript=2 messages, newMessageIndex=1,"
             + " usage=Usage[promptTokens=3, completionTokens=1, totalTokens=4]]",

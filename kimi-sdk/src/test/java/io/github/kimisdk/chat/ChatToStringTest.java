@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ResponseMetadata;
@@ -23,16 +24,9 @@ class ChatToStringTest {
   static final Usage USAGE = Usage.of(31, 9, 40);
   static final AssistantMessage HI = Message.assistant("Hi");
 
-  /** Asserts each value prints as the text after it. */
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   @Test
   void usage() {
-    table(
+    assertPrints(
         USAGE,
         "Usage[promptTokens=31, completionTokens=9, totalTokens=40]",
         Usage.of(0, 0, 0),
@@ -46,7 +40,7 @@ class ChatToStringTest {
 
   @Test
   void assistantMessage() {
-    table(
+    assertPrints(
         HI,
         "AssistantMessage[content=Hi]",
         new AssistantMessage(null, null, null, null, false),
@@ -69,7 +63,7 @@ class ChatToStringTest {
 
   @Test
   void choice() {
-    table(
+    assertPrints(
         new Choice(0, HI, FinishReason.STOP, null),
         "Choice[index=0, message=AssistantMessage[content=Hi], finishReason=stop]",
         new Choice(1, null, null, null),
@@ -83,7 +77,7 @@ class ChatToStringTest {
   @Test
   void chatCompletion() {
     ResponseMetadata ok = new ResponseMetadata(200, Map.of("msh-request-id", List.of("r-1")));
-    table(
+    assertPrints(
         new ChatCompletion(
             "c-1",
             "chat.completion",
@@ -130,7 +124,7 @@ class ChatToStringTest {
 
   @Test
   void delta() {
-    table(
+    assertPrints(
         new Delta("assistant", "", null, null),
         "Delta[role=assistant]",
         Delta.EMPTY,
@@ -150,7 +144,7 @@ class ChatToStringTest {
 
   @Test
   void toolCallDelta() {
-    table(
+    assertPrints(
         new ToolCallDelta(0, null, null, null, "{\"ci"),
         "ToolCallDelta[index=0, arguments={\"ci]",
         new ToolCallDelta(null, null, null, null, null, EXTRA),
@@ -159,7 +153,7 @@ class ChatToStringTest {
 
   @Test
   void chunkChoice() {
-    table(
+    assertPrints(
         new ChunkChoice(0, new Delta("assistant", "", null, null), null, null),
         "ChunkChoice[index=0, delta=Delta[role=assistant]]",
         new ChunkChoice(0, Delta.EMPTY, FinishReason.STOP, USAGE),
@@ -171,7 +165,7 @@ class ChatToStringTest {
 
   @Test
   void chatCompletionChunk() {
-    table(
+    assertPrints(
         // the first chunk of a stream
         new ChatCompletionChunk(
             "c-1",
@@ -212,7 +206,7 @@ class ChatToStringTest {
   @Test
   void logprobs() {
     Logprobs.Alternative alt = new Logprobs.Alternative("Hi", -0.5, null);
-    table(
+    assertPrints(
         new Logprobs(List.of(new Logprobs.Token("Hi", -0.25, null, null))),
         "Logprobs[content=[Token[token=Hi, logprob=-0.25]]]",
         new Logprobs(
@@ -227,7 +221,7 @@ class ChatToStringTest {
 
   @Test
   void messages() {
-    table(
+    assertPrints(
         Message.user("Say hi"),
         "UserMessage[content=[TextPart[text=Say hi]]]",
         new UserMessage(List.of(ContentPart.text("a")), "ann"),
@@ -244,7 +238,7 @@ class ChatToStringTest {
 
   @Test
   void requestSettings() {
-    table(
+    assertPrints(
         Thinking.enabled(),
         "Thinking[type=ENABLED]",
         Thinking.preserved().withEffort("high"),
@@ -261,7 +255,7 @@ class ChatToStringTest {
 
   @Test
   void chatRequest() {
-    table(
+    assertPrints(
         ChatRequest.of("kimi-k2.6", "Say hi"),
         "ChatRequest[model=kimi-k2.6, messages=[UserMessage[content=[TextPart[text=Say hi]]]]]",
         ChatRequest.builder("kimi-k3").addUser("hi").maxCompletionTokens(100).stream(true)

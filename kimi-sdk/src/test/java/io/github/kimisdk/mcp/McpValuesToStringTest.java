@@ -1,6 +1,6 @@
 package io.github.kimisdk.mcp;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -10,22 +10,16 @@ import org.junit.jupiter.api.Test;
 /** What the MCP records print: the members that are set, one table per type. */
 class McpValuesToStringTest {
 
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   @Test
   void serverInfo() {
-    table(
+    assertPrints(
         new McpServerInfo("s", "1.0", null, "2025-06-18", null, JsonObject.of()),
         "McpServerInfo[name=s, version=1.0, protocolVersion=2025-06-18]");
   }
 
   @Test
   void toolResult() {
-    table(
+    assertPrints(
         new McpToolResult(List.of(Json.parse("{\"type\":\"text\",\"text\":\"ok\"}")), null, false),
         "McpToolResult[content=[{\"type\":\"text\",\"text\":\"ok\"}]]",
         new McpToolResult(List.of(), Json.parse("{\"n\":1}"), true),
@@ -34,7 +28,7 @@ class McpValuesToStringTest {
 
   @Test
   void progress() {
-    table(
+    assertPrints(
         new McpProgress("tools/call", 0.5, null, null),
         "McpProgress[operation=tools/call, progress=0.5]",
         new McpProgress("tools/call", 1, 2.0, "half"),

@@ -1,6 +1,6 @@
 package io.github.kimisdk.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatRequest;
 import java.math.BigDecimal;
@@ -13,17 +13,11 @@ import org.junit.jupiter.api.Test;
 /** What the model package's records print: the members that are set, one table per type. */
 class ModelValuesToStringTest {
 
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   static final Price PRICE = Price.perMillionTokens("USD", "0.60", "0.15", "2.50");
 
   @Test
   void price() {
-    table(
+    assertPrints(
         PRICE,
         "Price[currency=USD, inputCacheMiss=0.60, inputCacheHit=0.15, output=2.50]",
         new Price(
@@ -44,7 +38,7 @@ class ModelValuesToStringTest {
   @Test
   void priceTable() {
     String price = PRICE.toString();
-    table(
+    assertPrints(
         new PriceTable(Map.of("kimi-k3", PRICE)),
         "PriceTable[prices={kimi-k3=" + price + "}]",
         new PriceTable(Map.of(), Map.of("kimi-x", "not listed")),
@@ -53,7 +47,7 @@ class ModelValuesToStringTest {
 
   @Test
   void listedModel() {
-    table(
+    assertPrints(
         new ListedModel("kimi-k3", null, 0, null, null, null, null, null),
         "ListedModel[id=kimi-k3]",
         new ListedModel("kimi-k3", "moonshot", 5, 262144, true, false, null, "Kimi K3"),
@@ -63,7 +57,7 @@ class ModelValuesToStringTest {
 
   @Test
   void fixedSampling() {
-    table(
+    assertPrints(
         ModelInfo.FixedSampling.NONE,
         "FixedSampling[]",
         ModelInfo.FixedSampling.K2_7_CODE,
@@ -73,7 +67,7 @@ class ModelValuesToStringTest {
   @Test
   void adapted() {
     ChatRequest r = ChatRequest.of("kimi-k3", "Hi");
-    table(
+    assertPrints(
         new ModelInfo.Adapted(r, List.of()),
         "Adapted[request=" + r + "]",
         new ModelInfo.Adapted(r, List.of("dropped top_p")),

@@ -1,6 +1,6 @@
 package io.github.kimisdk.tool;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -10,15 +10,9 @@ import org.junit.jupiter.api.Test;
 /** What the tool package's records print: the members that are set, one table per type. */
 class ToolValuesToStringTest {
 
-  static void table(Object... valueThenText) {
-    for (int i = 0; i < valueThenText.length; i += 2) {
-      assertThat(valueThenText[i].toString()).as("row %d", i / 2).isEqualTo(valueThenText[i + 1]);
-    }
-  }
-
   @Test
   void toolCall() {
-    table(
+    assertPrints(
         ToolCall.function("call_1", "now", "{\"tz\":\"UTC\"}"),
         "ToolCall[id=call_1, type=function, name=now, arguments={\"tz\":\"UTC\"}]",
         new ToolCall(null, null, "now", null, null),
@@ -29,7 +23,7 @@ class ToolValuesToStringTest {
 
   @Test
   void functionTool() {
-    table(
+    assertPrints(
         new FunctionTool("now", null, null, null),
         "FunctionTool[name=now]",
         new FunctionTool("now", "The time", Json.parse("{\"type\":\"object\"}"), false),
@@ -39,7 +33,7 @@ class ToolValuesToStringTest {
 
   @Test
   void normalized() {
-    table(
+    assertPrints(
         new JsonSchema.Normalized(JsonObject.of(), List.of()),
         "Normalized[]",
         new JsonSchema.Normalized((JsonObject) Json.parse("{\"type\":\"object\"}"), List.of("x")),
