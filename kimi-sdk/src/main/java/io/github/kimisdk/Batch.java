@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,5 +67,23 @@ public record Batch(
    */
   public boolean isFinished() {
     return FINAL.contains(status);
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("Batch")
+        .add("id", id)
+        .add("status", status)
+        .add("inputFileId", inputFileId)
+        .add("outputFileId", outputFileId)
+        .add("errorFileId", errorFileId)
+        .add("completionWindow", completionWindow)
+        .add("createdAt", createdAt)
+        .add("total", total)
+        .add("completed", completed)
+        .add("failed", failed)
+        .add("metadata", metadata)
+        .toString();
   }
 }

@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**
@@ -66,5 +67,27 @@ public record BatchResult(
     public Error {
       Objects.requireNonNull(message, "message");
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Error")
+          .add("httpStatus", httpStatus)
+          .add("type", type)
+          .add("message", message)
+          .toString();
+    }
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("BatchResult")
+        .add("index", index)
+        .add("customId", customId)
+        .add("request", request)
+        .add("completion", completion)
+        .add("error", error)
+        .toString();
   }
 }

@@ -5,6 +5,7 @@ import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.Cost;
 import java.net.URI;
 import java.time.Duration;
@@ -89,16 +90,13 @@ public sealed interface CallEvent {
      */
     @Override
     public String toString() {
-      return "Call[id="
-          + id
-          + ", operation="
-          + operation
-          + ", model="
-          + model
-          + ", endpoint="
-          + endpoint
-          + (request == null ? "" : ", request=" + request.messages().size() + " messages")
-          + "]";
+      return RecordText.of("Call")
+          .add("id", id)
+          .add("operation", operation)
+          .add("model", model)
+          .add("endpoint", endpoint)
+          .add("request", request == null ? null : request.messages().size() + " messages")
+          .toString();
     }
   }
 
@@ -113,7 +111,18 @@ public sealed interface CallEvent {
    *     when it made no estimate
    */
   record Request(Call call, int attempt, long bodyBytes, Long estimatedPromptTokens)
-      implements CallEvent {}
+      implements CallEvent {
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Request")
+          .add("call", call)
+          .add("attempt", attempt)
+          .add("bodyBytes", bodyBytes)
+          .add("estimatedPromptTokens", estimatedPromptTokens)
+          .toString();
+    }
+  }
 
   /**
    * An attempt's response headers arrived.
@@ -178,7 +187,24 @@ public sealed interface CallEvent {
       Duration timeToFirstChunk,
       String responseId,
       String responseModel)
-      implements CallEvent {}
+      implements CallEvent {
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("End")
+          .add("call", call)
+          .add("attempts", attempts)
+          .add("duration", duration)
+          .add("metadata", metadata)
+          .add("finishReason", finishReason)
+          .add("usage", usage)
+          .add("cost", cost)
+          .add("timeToFirstChunk", timeToFirstChunk)
+          .add("responseId", responseId)
+          .add("responseModel", responseModel)
+          .toString();
+    }
+  }
 
   /**
    * The call failed.

@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.Spend;
 import java.util.List;
 import java.util.Objects;
@@ -98,5 +99,17 @@ public record ChatResult(
       throw error;
     }
     return completion;
+  }
+
+  /** Returns the members that are set; the spend only when it is not none. */
+  @Override
+  public String toString() {
+    return RecordText.of("ChatResult")
+        .add("index", index)
+        .add("request", request)
+        .add("completion", completion)
+        .add("error", error)
+        .add("spend", spend.equals(Spend.NONE) ? null : spend)
+        .toString();
   }
 }

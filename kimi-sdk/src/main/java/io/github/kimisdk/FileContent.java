@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
@@ -38,5 +39,14 @@ public record FileContent(String text, JsonValue json) {
       return s.value();
     }
     return text;
+  }
+
+  /** Returns the body once: as {@code json} when it parsed, else as {@code text}. */
+  @Override
+  public String toString() {
+    return RecordText.of("FileContent")
+        .add("text", json == null ? text : null)
+        .add("json", json)
+        .toString();
   }
 }

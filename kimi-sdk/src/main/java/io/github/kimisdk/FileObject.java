@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**
@@ -38,5 +39,19 @@ public record FileObject(
    */
   public FileObject {
     Objects.requireNonNull(id, "id");
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("FileObject")
+        .add("id", id)
+        .add("bytes", bytes)
+        .add("createdAt", createdAt)
+        .add("filename", filename)
+        .add("purpose", purpose)
+        .add("status", status)
+        .add("statusDetails", statusDetails)
+        .toString();
   }
 }

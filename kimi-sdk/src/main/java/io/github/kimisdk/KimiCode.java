@@ -4,6 +4,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.MalformedBodyException;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;
@@ -433,6 +434,16 @@ public final class KimiCode {
       }
       return Optional.ofNullable(best);
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Usages")
+          .add("plan", plan)
+          .add("windows", windows)
+          .add("booster", booster)
+          .toString();
+    }
   }
 
   /**
@@ -482,6 +493,18 @@ public final class KimiCode {
           ? length.toDays() + "d"
           : length.toMinutesPart() == 0 ? length.toHours() + "h" : length.toMinutes() + "m";
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Window")
+          .add("name", name)
+          .add("length", length)
+          .add("used", used)
+          .add("limit", limit)
+          .add("resetTime", resetTime)
+          .toString();
+    }
   }
 
   /**
@@ -502,7 +525,20 @@ public final class KimiCode {
       boolean monthlyChargeLimitEnabled,
       long monthlyChargeLimitCents,
       long monthlyUsedCents,
-      String currency) {}
+      String currency) {
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("BoosterWallet")
+          .add("balanceCents", balanceCents)
+          .add("leftCents", leftCents)
+          .flag("monthlyChargeLimitEnabled", monthlyChargeLimitEnabled)
+          .add("monthlyChargeLimitCents", monthlyChargeLimitCents)
+          .add("monthlyUsedCents", monthlyUsedCents)
+          .add("currency", currency)
+          .toString();
+    }
+  }
 
   /**
    * One web search result.
@@ -515,5 +551,18 @@ public final class KimiCode {
    * @param content the page's content, with page crawling only; null otherwise
    */
   public record SearchResult(
-      String title, String url, String snippet, String siteName, String date, String content) {}
+      String title, String url, String snippet, String siteName, String date, String content) {
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("SearchResult")
+          .add("title", title)
+          .add("url", url)
+          .add("siteName", siteName)
+          .add("date", date)
+          .add("snippet", snippet)
+          .add("content", content)
+          .toString();
+    }
+  }
 }

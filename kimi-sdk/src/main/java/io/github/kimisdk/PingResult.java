@@ -1,6 +1,7 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.text.RecordText;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -47,5 +48,16 @@ public record PingResult(Status status, int httpStatus, Duration latency, KimiEx
    */
   public boolean isOk() {
     return status == Status.OK;
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("PingResult")
+        .add("status", status)
+        .add("httpStatus", httpStatus)
+        .add("latency", latency)
+        .add("error", error)
+        .toString();
   }
 }

@@ -4,6 +4,7 @@ import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.internal.http.HeaderPolicy;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.ThinkingFallback;
 import java.time.Duration;
@@ -235,36 +236,15 @@ public final class RequestOptions {
   /** Lists what is set: header and parameter names, never their values. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("RequestOptions[");
-    String sep = "";
-    if (!headers.isEmpty()) {
-      sb.append("headers=").append(headers.keySet());
-      sep = ", ";
-    }
-    if (!queryParams.isEmpty()) {
-      sb.append(sep).append("queryParams=").append(queryParams.keySet());
-      sep = ", ";
-    }
-    if (timeout != null) {
-      sb.append(sep).append("timeout=").append(timeout);
-      sep = ", ";
-    }
-    if (retryPolicy != null) {
-      sb.append(sep).append("retryPolicy=").append(retryPolicy);
-      sep = ", ";
-    }
-    if (samplingPolicy != null) {
-      sb.append(sep).append("samplingPolicy=").append(samplingPolicy);
-      sep = ", ";
-    }
-    if (thinkingFallback != null) {
-      sb.append(sep).append("thinkingFallback=").append(thinkingFallback);
-      sep = ", ";
-    }
-    if (!listeners.isEmpty()) {
-      sb.append(sep).append("listeners=").append(listeners.size());
-    }
-    return sb.append(']').toString();
+    return RecordText.of("RequestOptions")
+        .add("headers", headers.keySet())
+        .add("queryParams", queryParams.keySet())
+        .add("timeout", timeout)
+        .add("retryPolicy", retryPolicy)
+        .add("samplingPolicy", samplingPolicy)
+        .add("thinkingFallback", thinkingFallback)
+        .add("listeners", listeners.isEmpty() ? null : listeners.size())
+        .toString();
   }
 
   /** Builds {@link RequestOptions}. Not thread-safe. */

@@ -37,11 +37,14 @@ final class FakeKimiCommand {
         --latency MS     delay every answer by MS milliseconds (default 0)
         --api-key KEY    answer 401, as Kimi does, unless a request carries this key
                          (by default any non-blank key is taken)
+        --verbose        print one line per request on standard error: method, path,
+                         model, status, and the error answered (never the key)
         --help           print this help and exit
       """;
 
   /** The options of one command line. */
-  record Options(String host, int port, Duration latency, String apiKey, boolean help) {
+  record Options(
+      String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
@@ -57,6 +60,8 @@ final class FakeKimiCommand {
           + latency
           + ", apiKey="
           + (apiKey == null ? "none" : "(set)")
+          + ", verbose="
+          + verbose
           + ", help="
           + help
           + "]";
@@ -80,6 +85,7 @@ final class FakeKimiCommand {
     int port = 0;
     Duration latency = Duration.ZERO;
     String apiKey = null;
+    boolean verbose = false;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -91,11 +97,15 @@ final class FakeKimiCommand {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--help", "-h" -> {
+        case "--help", "-h", "--verbose" -> {
           if (value != null) {
             throw new UsageException(name + " takes no value");
           }
-          help = true;
+          if (name.equals("--verbose")) {
+            verbose = true;
+          } else {
+            help = true;
+          }
         }
         case "--port", "--host", "--latency", "--api-key" -> {
           if (value == null) {
@@ -114,7 +124,7 @@ final class FakeKimiCommand {
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
-    return new Options(host, port, latency, apiKey, help);
+    return new Options(host, port, latency, apiKey, verbose, help);
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -162,7 +172,7 @@ final class FakeKimiCommand {
     }
     FakeKimiServer server;
     try {
-      server = start(options);
+      server = start(options, err);
     } catch (UsageException e) {
       err.println("FakeKimiServer: " + e.getMessage());
       err.flush();
@@ -196,8 +206,12 @@ final class FakeKimiCommand {
     }
   }
 
-  /** Starts a server as the options say; it keeps no requests. */
-  static FakeKimiServer start(Options options) throws UsageException {
+  /**
+   * Starts a server as the options say; it keeps no requests, and with {@code --verbose} prints a
+   * line per request on {@code log}: standard error, so that standard output keeps only the lines
+   * {@link #run} prints first, which scripts read for the base URL.
+   */
+  static FakeKimiServer start(Options options, PrintStream log) throws UsageException {
     InetAddress address;
     try {
       address = InetAddress.getByName(options.host());
@@ -207,6 +221,9 @@ final class FakeKimiCommand {
     FakeKimiServer server = new FakeKimiServer().forgetRequests().latency(options.latency());
     if (options.apiKey() != null) {
       server.requireApiKey(options.apiKey());
+    }
+    if (options.verbose()) {
+      server.logRequests(log::println);
     }
     return server.start(address, options.port());
   }

@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -189,6 +190,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile Duration latency = Duration.ZERO;
   private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
   private volatile boolean recording = true;
+  private volatile Consumer<String> requestLog; // null: quiet
   private String urlHost = "127.0.0.1"; // the host in baseUrl(); guarded by this
 
   /** Creates a server; call {@link #start()} before use. */
@@ -456,6 +458,16 @@ public final class FakeKimiServer implements AutoCloseable {
    */
   FakeKimiServer forgetRequests() {
     recording = false;
+    return this;
+  }
+
+  /**
+   * Hands {@code sink} one line per request answered ({@link RequestLog}), as {@code --verbose}
+   * prints them; null is quiet, the default. A request goes to the sink set when it came, once it
+   * is answered; the sink is called on the server's threads, several at once.
+   */
+  FakeKimiServer logRequests(Consumer<String> sink) {
+    requestLog = sink;
     return this;
   }
 
@@ -894,6 +906,9 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --host ADDRESS}: the address to listen on, {@code 127.0.0.1} by default;
    *   <li>{@code --latency MS}: delay every answer by that many milliseconds ({@link #latency});
    *   <li>{@code --api-key KEY}: insist on that key, 401 otherwise ({@link #requireApiKey});
+   *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
+   *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
+   *       answer is one (never the key); quiet by default;
    *   <li>{@code --help}: print the usage and exit.
    * </ul>
    *
@@ -934,8 +949,11 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    Consumer<String> log = requestLog; // as set when the request came
     boolean dropped = false;
     Runnable answered = () -> {};
+    RecordedRequest request = null;
+    FakeResponse response = null; // what was sent, in the surface's shape
     int port = exchange.getRemoteAddress().getPort();
     activeExchanges.incrementAndGet();
     busyPorts.add(port);
@@ -947,13 +965,13 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       String path = exchange.getRequestURI().getRawPath();
       String query = exchange.getRequestURI().getRawQuery();
-      RecordedRequest request =
+      request =
           new RecordedRequest(
               exchange.getRequestMethod(),
               query == null ? path : path + "?" + query,
               exchange.getRequestHeaders(),
               body);
-      FakeResponse response = unauthorized(request);
+      response = unauthorized(request);
       if (response == null) {
         response = rateLimit.admit();
         if (response == null) {
@@ -1028,8 +1046,11 @@ public final class FakeKimiServer implements AutoCloseable {
       throw d;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "FakeKimiServer failed to answer", e);
+      response = null; // nothing was answered
       throw e;
     } finally {
+      // every surface and endpoint is answered here, so this one line logs them all
+      log(log, exchange, request, response, dropped);
       answered.run();
       if (!dropped) {
         exchange.close();
@@ -1037,6 +1058,18 @@ public final class FakeKimiServer implements AutoCloseable {
       busyPorts.remove(port);
       activeExchanges.decrementAndGet();
       changed();
+    }
+  }
+
+  private static void log(
+      Consumer<String> sink,
+      HttpExchange exchange,
+      RecordedRequest request,
+      FakeResponse response,
+      boolean dropped) {
+    if (sink != null) {
+      String path = exchange.getRequestURI().getRawPath();
+      sink.accept(RequestLog.line(exchange.getRequestMethod(), path, request, response, dropped));
     }
   }
 

@@ -23,29 +23,34 @@ class FakeKimiCommandTest {
 
   static Stream<Arguments> goodCommandLines() {
     return Stream.of(
-        Arguments.of(new String[] {}, new Options("127.0.0.1", 0, Duration.ZERO, null, false)),
+        Arguments.of(
+            new String[] {}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, false)),
         Arguments.of(
             new String[] {"--port", "8089"},
-            new Options("127.0.0.1", 8089, Duration.ZERO, null, false)),
+            new Options("127.0.0.1", 8089, Duration.ZERO, null, false, false)),
         Arguments.of(
             new String[] {"--port=8089"},
-            new Options("127.0.0.1", 8089, Duration.ZERO, null, false)),
+            new Options("127.0.0.1", 8089, Duration.ZERO, null, false, false)),
         Arguments.of(
             new String[] {"--host", "0.0.0.0", "--port", "0"},
-            new Options("0.0.0.0", 0, Duration.ZERO, null, false)),
+            new Options("0.0.0.0", 0, Duration.ZERO, null, false, false)),
         Arguments.of(
             new String[] {"--latency", "250"},
-            new Options("127.0.0.1", 0, Duration.ofMillis(250), null, false)),
+            new Options("127.0.0.1", 0, Duration.ofMillis(250), null, false, false)),
+        Arguments.of(
+            new String[] {"--verbose", "--port", "8089"},
+            new Options("127.0.0.1", 8089, Duration.ZERO, null, true, false)),
         Arguments.of(
             new String[] {"--api-key", "sk-local", "--port", "65535"},
-            new Options("127.0.0.1", 65535, Duration.ZERO, "sk-local", false)),
+            new Options("127.0.0.1", 65535, Duration.ZERO, "sk-local", false, false)),
         Arguments.of(
             new String[] {"--api-key=a=b"},
-            new Options("127.0.0.1", 0, Duration.ZERO, "a=b", false)),
+            new Options("127.0.0.1", 0, Duration.ZERO, "a=b", false, false)),
         Arguments.of(
             new String[] {"--port", "1", "--help"},
-            new Options("127.0.0.1", 1, Duration.ZERO, null, true)),
-        Arguments.of(new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, true)));
+            new Options("127.0.0.1", 1, Duration.ZERO, null, false, true)),
+        Arguments.of(
+            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)));
   }
 
   @ParameterizedTest
@@ -68,6 +73,7 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--api-key", " "}, "--api-key takes a key that is not blank"),
         Arguments.of(new String[] {"--host", ""}, "--host takes an address"),
         Arguments.of(new String[] {"--help=yes"}, "--help takes no value"),
+        Arguments.of(new String[] {"--verbose=yes"}, "--verbose takes no value"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -101,7 +107,8 @@ class FakeKimiCommandTest {
     assertThat(ran.status()).isZero();
     assertThat(ran.out())
         .startsWith("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]")
-        .contains("--port N", "--host ADDRESS", "--latency MS", "--api-key KEY", "--help");
+        .contains(
+            "--port N", "--host ADDRESS", "--latency MS", "--api-key KEY", "--verbose", "--help");
     assertThat(ran.err()).isEmpty();
   }
 
@@ -144,7 +151,8 @@ class FakeKimiCommandTest {
   @Test
   void theServerStartedFromOptionsListensEverywhereTheyAskAndKeepsNoRequests() throws Exception {
     try (FakeKimiServer server =
-        FakeKimiCommand.start(FakeKimiCommand.parse("--host", "0.0.0.0", "--port", "0"))) {
+        FakeKimiCommand.start(
+            FakeKimiCommand.parse("--host", "0.0.0.0", "--port", "0"), System.err)) {
       assertThat(server.baseUrl()).matches("http://127\\.0\\.0\\.1:\\d+/v1");
       assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode())
           .isEqualTo(200);

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,12 +54,19 @@ class StandaloneJarHttpTest {
 
   /** A running {@code java -jar}: its process and the lines it printed so far. */
   record Server(
-      Process process, BlockingQueue<String> out, List<String> err, List<Thread> readers) {
+      Process process, BlockingQueue<String> out, BlockingQueue<String> err, List<Thread> readers) {
 
     /** Waits for the next line of standard output. */
     String nextLine() throws InterruptedException {
       String line = out.poll(START.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(line).as("a line from %s within %s; stderr: %s", jar, START, err).isNotNull();
+      return line;
+    }
+
+    /** Waits for the next line of standard error. */
+    String nextErrorLine() throws InterruptedException {
+      String line = err.poll(START.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(line).as("a line on stderr from %s within %s", jar, START).isNotNull();
       return line;
     }
 
@@ -87,7 +93,7 @@ class StandaloneJarHttpTest {
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .start();
     BlockingQueue<String> out = new LinkedBlockingQueue<>();
-    List<String> err = Collections.synchronizedList(new ArrayList<>());
+    BlockingQueue<String> err = new LinkedBlockingQueue<>();
     List<Thread> readers =
         List.of(
             read(p.getInputStream(), out::add, "out"), read(p.getErrorStream(), err::add, "err"));
@@ -206,6 +212,67 @@ class StandaloneJarHttpTest {
     }
   }
 
+  /**
+   * {@code --verbose} prints a line per request on standard error, never the key, and the module
+   * README quotes the lines of its sample (a reply, a 400, the model list) as this run prints them.
+   */
+  @Test
+  void verbosePrintsOneLinePerRequestOnStandardErrorWithoutTheKey() throws Exception {
+    String key = "sk-local-verbose-test";
+    Started s = startOnAFreePort("--verbose", "--api-key", key);
+    List<String> sample = new ArrayList<>();
+    try {
+      String url = s.baseUrl() + "/chat/completions";
+      assertThat(s.server().nextLine()).isEqualTo("Serving until stopped (Ctrl-C or SIGTERM).");
+      assertThat(post(url, chat("Hello", false), key).statusCode()).isEqualTo(200);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(0)).isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
+      String hot = chat("Hello", false).replace("\"stream\"", "\"temperature\":0.3,\"stream\"");
+      HttpResponse<String> refused = post(url, hot, key);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(1))
+          .isEqualTo(
+              "POST /v1/chat/completions model=kimi-k3 -> 400 invalid_request_error:"
+                  + " invalid temperature: only 1 is allowed for this model");
+      HttpResponse<String> models =
+          FakeKimiServerOptionsHttpTest.HTTP.send(
+              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/models"))
+                  .header("Authorization", "Bearer " + key)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(models.statusCode()).isEqualTo(200);
+      sample.add(s.server().nextErrorLine());
+      assertThat(sample.get(2)).isEqualTo("GET /v1/models -> 200");
+
+      assertThat(post(url, chat("hi", true), key).statusCode()).isEqualTo(200);
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200 stream");
+      assertThat(post(url, chat("hi", false), "sk-wrong").statusCode()).isEqualTo(401);
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo(
+              "POST /v1/chat/completions model=kimi-k3 -> 401"
+                  + " invalid_authentication_error: Invalid Authentication");
+      String retired = chat("hi", false).replace("kimi-k3", "kimi-k2.5");
+      assertThat(post(url, retired, key).statusCode()).isEqualTo(404);
+      assertThat(s.server().nextErrorLine())
+          .startsWith(
+              "POST /v1/chat/completions model=kimi-k2.5 -> 404 resource_not_found_error: ");
+      // standard output keeps only the two lines a script reads
+      assertThat(s.server().out()).isEmpty();
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+      assertThat(s.server().err()).isEmpty();
+      assertThat(s.firstLine() + s.server().out()).doesNotContain(key);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+    assertThat(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8))
+        .as("README.md quotes the --verbose lines as the jar prints them")
+        .contains(
+            "Serving until stopped (Ctrl-C or SIGTERM).\n" + String.join("\n", sample) + "\n");
+  }
+
   @Test
   void endsOnCtrlC() throws Exception {
     Started s = startOnAFreePort();
@@ -269,6 +336,7 @@ class StandaloneJarHttpTest {
     assertThat(server.nextLine())
         .isEqualTo("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]");
     assertThat(server.awaitExit()).isZero();
+    assertThat(server.out()).anyMatch(l -> l.startsWith("  --verbose "));
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.DaemonTimer;
 import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
@@ -787,6 +788,17 @@ public final class ToolRunner {
       return new ToolMessage(
           call.id() == null ? "" : call.id(), call.name() == null ? "" : call.name(), content);
     }
+
+    /** Returns the members that are set, {@code error} only when it is. */
+    @Override
+    public String toString() {
+      return RecordText.of("ToolResult")
+          .add("call", call)
+          .add("content", content)
+          .flag("error", error)
+          .add("elapsed", elapsed)
+          .toString();
+    }
   }
 
   /** Says how a run ended. */
@@ -935,6 +947,26 @@ public final class ToolRunner {
      */
     public String text() {
       return outcome == Outcome.ANSWERED && lastCompletion != null ? lastCompletion.text() : "";
+    }
+
+    /**
+     * Returns how the run ended, as {@code Result[outcome=ANSWERED, steps=2, transcript=5 messages,
+     * ...]}: the transcript by its size (its messages are the caller's to print), the last reply
+     * not at all (it is the transcript's last message, its tokens in the spend), the summed usage
+     * only when there is no spend to show it, and argument errors only when there were some.
+     */
+    @Override
+    public String toString() {
+      return RecordText.of("Result")
+          .add("outcome", outcome)
+          .add("steps", steps)
+          .add("transcript", transcript.size() + " messages")
+          .add("newMessageIndex", newMessageIndex)
+          .add("argumentErrors", argumentErrors == 0 ? null : argumentErrors)
+          .add("error", error)
+          .add("usage", spend.equals(Spend.NONE) ? usage : null)
+          .add("spend", spend.equals(Spend.NONE) ? null : spend)
+          .toString();
     }
   }
 

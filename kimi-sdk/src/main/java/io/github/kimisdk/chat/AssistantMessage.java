@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
@@ -152,5 +153,19 @@ public record AssistantMessage(
   public AssistantMessage withContent(String content) {
     return new AssistantMessage(
         content, reasoningContent, toolCalls, name, false, reasoningSignature, additionalFields);
+  }
+
+  /** Returns the members that are set, {@code partial} only when it is. */
+  @Override
+  public String toString() {
+    return RecordText.of("AssistantMessage")
+        .add("content", content)
+        .add("reasoningContent", reasoningContent)
+        .add("toolCalls", toolCalls)
+        .add("name", name)
+        .flag("partial", partial)
+        .add("reasoningSignature", reasoningSignature)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

@@ -2,6 +2,7 @@ package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.errors.StructuredOutputException;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
@@ -271,5 +272,24 @@ public record ChatCompletion(
       return text;
     }
     return t.substring(firstLine + 1, t.length() - 3);
+  }
+
+  /**
+   * Returns the members that are set; a choice's usage is left out where it repeats the
+   * completion's, and the object type where it is {@code chat.completion}, as the name says.
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("ChatCompletion")
+        .add("id", id)
+        .add("object", "chat.completion".equals(object) ? null : object)
+        .add("created", created == 0 ? null : created)
+        .add("model", model)
+        .add("choices", choices.stream().map(c -> c.toString(usage)).toList())
+        .add("usage", usage)
+        .add("systemFingerprint", systemFingerprint)
+        .add("additionalFields", additionalFields)
+        .add("metadata", metadata)
+        .toString();
   }
 }

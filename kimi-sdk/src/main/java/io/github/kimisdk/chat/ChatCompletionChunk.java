@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
@@ -187,6 +188,27 @@ public record ChatCompletionChunk(
     public ChunkChoice(int index, Delta delta, FinishReason finishReason, Usage usage) {
       this(index, delta, finishReason, usage, null, null);
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return toString(null);
+    }
+
+    /**
+     * The members that are set: an empty delta (a finishing chunk's) is left out, and the usage
+     * when the chunk {@code shown} it.
+     */
+    String toString(Usage shown) {
+      return RecordText.of("ChunkChoice")
+          .add("index", index)
+          .add("delta", Delta.EMPTY.equals(delta) ? null : delta)
+          .add("finishReason", finishReason)
+          .add("usage", usage == null || usage.equals(shown) ? null : usage)
+          .add("logprobs", logprobs)
+          .add("additionalFields", additionalFields)
+          .toString();
+    }
   }
 
   /**
@@ -262,6 +284,19 @@ public record ChatCompletionChunk(
       toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
       additionalFields = additionalFields == null ? JsonObject.of() : additionalFields;
     }
+
+    /** Returns the members that are set: {@code Delta[role=assistant]} for a first chunk. */
+    @Override
+    public String toString() {
+      return RecordText.of("Delta")
+          .add("role", role)
+          .add("content", content)
+          .add("reasoningContent", reasoningContent)
+          .add("toolCalls", toolCalls)
+          .add("reasoningSignature", reasoningSignature)
+          .add("additionalFields", additionalFields)
+          .toString();
+    }
   }
 
   /**
@@ -313,5 +348,35 @@ public record ChatCompletionChunk(
     public ToolCallDelta(Integer index, String id, String type, String name, String arguments) {
       this(index, id, type, name, arguments, null);
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("ToolCallDelta")
+          .add("index", index)
+          .add("id", id)
+          .add("type", type)
+          .add("name", name)
+          .add("arguments", arguments)
+          .add("additionalFields", additionalFields)
+          .toString();
+    }
+  }
+
+  /**
+   * Returns the members that are set; a choice's usage is left out where it repeats the chunk's.
+   * The usage shown is the chunk's own member, not {@link #usage()}'s look into the choices.
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("ChatCompletionChunk")
+        .add("id", id)
+        .add("created", created == 0 ? null : created)
+        .add("model", model)
+        .add("choices", choices.stream().map(c -> c.toString(usage)).toList())
+        .add("usage", usage)
+        .add("systemFingerprint", systemFingerprint)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

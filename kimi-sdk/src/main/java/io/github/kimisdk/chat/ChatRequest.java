@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.internal.wire.chat.RequestFields;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
@@ -879,5 +880,38 @@ public record ChatRequest(
           prediction,
           promptCacheTtl);
     }
+  }
+
+  /**
+   * Returns the members that are set, as {@code ChatRequest[model=kimi-k2.6,
+   * messages=[UserMessage[...]]]}; {@code stream} and {@code includeUsage} only when on.
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("ChatRequest")
+        .add("model", model)
+        .add("messages", messages)
+        .add("maxCompletionTokens", maxCompletionTokens)
+        .add("temperature", temperature)
+        .add("topP", topP)
+        .add("n", n)
+        .add("presencePenalty", presencePenalty)
+        .add("frequencyPenalty", frequencyPenalty)
+        .add("stop", stop)
+        .flag("stream", stream)
+        .flag("includeUsage", includeUsage)
+        .add("responseFormat", responseFormat)
+        .add("tools", tools)
+        .add("toolChoice", toolChoice)
+        .add("thinking", thinking)
+        .add("reasoningEffort", reasoningEffort)
+        .add("promptCacheKey", promptCacheKey)
+        .add("safetyIdentifier", safetyIdentifier)
+        .add("extraBody", extraBody)
+        .add("logprobs", logprobs)
+        .add("topLogprobs", topLogprobs)
+        .add("prediction", prediction)
+        .add("promptCacheTtl", promptCacheTtl)
+        .toString();
   }
 }

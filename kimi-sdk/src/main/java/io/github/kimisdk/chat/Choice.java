@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import java.util.List;
 
@@ -79,5 +80,23 @@ public record Choice(
    */
   public String text() {
     return message.text();
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return toString(null);
+  }
+
+  /** The members that are set, the usage only when it is not {@code shown} by the completion. */
+  String toString(Usage shown) {
+    return RecordText.of("Choice")
+        .add("index", index)
+        .add("message", message)
+        .add("finishReason", finishReason)
+        .add("usage", usage == null || usage.equals(shown) ? null : usage)
+        .add("logprobs", logprobs)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;
@@ -149,6 +150,17 @@ public record Logprobs(List<Token> content, List<Token> refusal, JsonObject addi
       bytes = bytes == null ? null : List.copyOf(bytes);
       topLogprobs = topLogprobs == null ? List.of() : List.copyOf(topLogprobs);
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Token")
+          .add("token", token)
+          .add("logprob", logprob)
+          .add("bytes", bytes)
+          .add("topLogprobs", topLogprobs)
+          .toString();
+    }
   }
 
   /**
@@ -171,5 +183,25 @@ public record Logprobs(List<Token> content, List<Token> refusal, JsonObject addi
       token = token == null ? "" : token;
       bytes = bytes == null ? null : List.copyOf(bytes);
     }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Alternative")
+          .add("token", token)
+          .add("logprob", logprob)
+          .add("bytes", bytes)
+          .toString();
+    }
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("Logprobs")
+        .add("content", content)
+        .add("refusal", refusal)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

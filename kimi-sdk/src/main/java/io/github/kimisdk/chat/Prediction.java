@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.List;
 import java.util.Objects;
 
@@ -65,5 +66,11 @@ public record Prediction(String text, List<String> parts) {
    */
   public static Prediction parts(List<String> parts) {
     return new Prediction(null, Objects.requireNonNull(parts, "parts must not be null"));
+  }
+
+  /** Returns the form that is set. */
+  @Override
+  public String toString() {
+    return RecordText.of("Prediction").add("text", text).add("parts", parts).toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;
@@ -162,5 +163,16 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
     }
     String name = sb.length() > 64 ? sb.substring(0, 64) : sb.toString();
     return name.isEmpty() ? "response" : name;
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("ResponseFormat")
+        .add("type", type)
+        .add("name", name)
+        .add("schema", schema)
+        .add("strict", strict)
+        .toString();
   }
 }

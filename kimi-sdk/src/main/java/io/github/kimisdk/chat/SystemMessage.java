@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.tool.FunctionTool;
 import java.util.HashSet;
 import java.util.List;
@@ -97,5 +98,15 @@ public record SystemMessage(String content, String name, List<FunctionTool> tool
   @Override
   public String role() {
     return "system";
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("SystemMessage")
+        .add("content", content)
+        .add("name", name)
+        .add("tools", tools)
+        .toString();
   }
 }

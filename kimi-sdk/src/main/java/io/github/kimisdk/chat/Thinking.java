@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**
@@ -133,5 +134,15 @@ public record Thinking(Type type, String keep, String effort) {
    */
   public boolean isEnabled() {
     return type == Type.ENABLED;
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("Thinking")
+        .add("type", type)
+        .add("keep", keep)
+        .add("effort", effort)
+        .toString();
   }
 }

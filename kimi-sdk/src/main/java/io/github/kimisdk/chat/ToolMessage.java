@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**
@@ -34,5 +35,15 @@ public record ToolMessage(String toolCallId, String name, String content) implem
   @Override
   public String role() {
     return "tool";
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("ToolMessage")
+        .add("toolCallId", toolCallId)
+        .add("name", name)
+        .add("content", content)
+        .toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 
 /**
@@ -180,5 +181,22 @@ public record Usage(
   private static int add(int a, int b) {
     long sum = (long) a + b;
     return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, sum));
+  }
+
+  /**
+   * Returns the counts, as {@code Usage[promptTokens=31, completionTokens=9, totalTokens=40]}; a
+   * detail the server did not send is left out.
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("Usage")
+        .add("promptTokens", promptTokens)
+        .add("completionTokens", completionTokens)
+        .add("totalTokens", totalTokens)
+        .add("cachedTokens", cachedTokens)
+        .add("reasoningTokens", reasoningTokens)
+        .add("cacheWriteTokens", cacheWriteTokens)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

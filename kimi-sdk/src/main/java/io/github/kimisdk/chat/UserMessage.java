@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.List;
 import java.util.Objects;
 
@@ -55,5 +56,11 @@ public record UserMessage(List<ContentPart> content, String name) implements Mes
       }
     }
     return sb.toString();
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("UserMessage").add("content", content).add("name", name).toString();
   }
 }

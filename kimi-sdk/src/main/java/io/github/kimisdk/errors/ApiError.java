@@ -1,6 +1,7 @@
 package io.github.kimisdk.errors;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.text.RecordText;
 import java.time.Duration;
 
 /**
@@ -29,4 +30,33 @@ public record ApiError(
     Duration retryAfter,
     boolean retryable,
     boolean inStream,
-    String hint) {}
+    String hint) {
+  /**
+   * Returns the members that are set, without the repeats of {@link #message()}: the server's
+   * message and the hint only when the message does not already hold them, the metadata only when
+   * it tells more than the status and the request id the message ends with; the flags only when
+   * set.
+   */
+  @Override
+  public String toString() {
+    String text = message == null ? "" : message;
+    boolean idInMessage =
+        metadata == null
+            || metadata.statusCode() == status
+                && metadata.requestId().map(text::contains).orElse(true);
+    return RecordText.of("ApiError")
+        .add("status", status)
+        .add("type", type)
+        .add("code", code)
+        .add("message", message)
+        .add(
+            "serverMessage",
+            serverMessage == null || text.contains(serverMessage) ? null : serverMessage)
+        .add("hint", hint == null || text.contains(hint) ? null : hint)
+        .add("retryAfter", retryAfter)
+        .flag("retryable", retryable)
+        .flag("inStream", inStream)
+        .add("metadata", idInMessage ? null : metadata)
+        .toString();
+  }
+}

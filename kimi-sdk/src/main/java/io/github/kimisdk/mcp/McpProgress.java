@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**
@@ -23,5 +24,16 @@ public record McpProgress(String operation, double progress, Double total, Strin
    */
   public McpProgress {
     Objects.requireNonNull(operation, "operation must not be null");
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("McpProgress")
+        .add("operation", operation)
+        .add("progress", progress)
+        .add("total", total)
+        .add("message", message)
+        .toString();
   }
 }

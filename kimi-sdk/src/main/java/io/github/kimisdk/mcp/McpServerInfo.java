@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import java.util.Objects;
 
@@ -49,5 +50,18 @@ public record McpServerInfo(
    */
   public boolean hasTools() {
     return capabilities.has("tools");
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("McpServerInfo")
+        .add("name", name)
+        .add("version", version)
+        .add("title", title)
+        .add("protocolVersion", protocolVersion)
+        .add("instructions", instructions)
+        .add("capabilities", capabilities)
+        .toString();
   }
 }

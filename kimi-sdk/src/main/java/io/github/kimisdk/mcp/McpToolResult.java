@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonValue;
 import java.util.List;
 import java.util.Objects;
@@ -37,5 +38,15 @@ public record McpToolResult(List<JsonValue> content, JsonValue structuredContent
    */
   public String text() {
     return McpTools.text(content, structuredContent);
+  }
+
+  /** Returns the members that are set, {@code isError} only when it is. */
+  @Override
+  public String toString() {
+    return RecordText.of("McpToolResult")
+        .add("content", content)
+        .add("structuredContent", structuredContent)
+        .flag("isError", isError)
+        .toString();
   }
 }

@@ -1,5 +1,6 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.internal.text.RecordText;
 import java.util.List;
 import java.util.Objects;
 
@@ -106,5 +107,25 @@ public record ListedModel(
         List.of(),
         null,
         null);
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("ListedModel")
+        .add("id", id)
+        .add("ownedBy", ownedBy)
+        .add("created", created == 0 ? null : created)
+        .add("contextLength", contextLength)
+        .add("displayName", displayName)
+        .add("supportsReasoning", supportsReasoning)
+        .add("supportsThinkingType", supportsThinkingType)
+        .add("supportsImageIn", supportsImageIn)
+        .add("supportsVideoIn", supportsVideoIn)
+        .add("supportsToolUse", supportsToolUse)
+        .add("efforts", efforts)
+        .add("defaultEffort", defaultEffort)
+        .add("protocol", protocol)
+        .toString();
   }
 }

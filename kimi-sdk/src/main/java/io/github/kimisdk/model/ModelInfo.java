@@ -2,6 +2,7 @@ package io.github.kimisdk.model;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.tool.ToolChoice;
 import java.time.LocalDate;
 import java.util.List;
@@ -121,6 +122,18 @@ public final class ModelInfo {
      */
     public boolean isFree() {
       return equals(NONE);
+    }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("FixedSampling")
+          .add("temperatureThinking", temperatureThinking)
+          .add("temperatureNoThinking", temperatureNoThinking)
+          .add("topP", topP)
+          .add("n", n)
+          .add("penalty", penalty)
+          .toString();
     }
   }
 
@@ -599,6 +612,12 @@ public final class ModelInfo {
     public Adapted {
       Objects.requireNonNull(request, "request must not be null");
       changes = List.copyOf(changes);
+    }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Adapted").add("request", request).add("changes", changes).toString();
     }
   }
 

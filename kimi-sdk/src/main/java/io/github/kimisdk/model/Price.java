@@ -2,6 +2,7 @@ package io.github.kimisdk.model;
 
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.text.RecordText;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
@@ -379,5 +380,21 @@ public record Price(
       throw new IllegalArgumentException(
           name + " must be a decimal number such as \"0.30\": \"" + amount + "\"", e);
     }
+  }
+
+  /** Returns the members that are set, {@code retired} only when it is. */
+  @Override
+  public String toString() {
+    return RecordText.of("Price")
+        .add("currency", currency)
+        .add("inputCacheMiss", inputCacheMiss)
+        .add("inputCacheHit", inputCacheHit)
+        .add("output", output)
+        .add("cacheWriteFiveMinutes", cacheWriteFiveMinutes)
+        .add("cacheWriteOneHour", cacheWriteOneHour)
+        .add("asOf", asOf)
+        .add("source", source)
+        .flag("retired", retired)
+        .toString();
   }
 }

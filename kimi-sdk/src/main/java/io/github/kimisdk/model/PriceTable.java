@@ -3,6 +3,7 @@ package io.github.kimisdk.model;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.text.RecordText;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.Map;
@@ -384,5 +385,11 @@ public record PriceTable(Map<String, Price> prices, Map<String, String> unpriced
   private static Price read(String miss, String hit, String output) {
     return Price.perMillionTokens("USD", miss, hit, output)
         .dated(GENAI_PRICES_AS_OF, GENAI_PRICES_SOURCE);
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("PriceTable").add("prices", prices).add("unpriced", unpriced).toString();
   }
 }

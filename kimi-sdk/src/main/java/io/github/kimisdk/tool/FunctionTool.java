@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonValue;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -86,5 +87,16 @@ public record FunctionTool(String name, String description, JsonValue parameters
    */
   public FunctionTool withStrict(Boolean strict) {
     return new FunctionTool(name, description, parameters, strict);
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("FunctionTool")
+        .add("name", name)
+        .add("description", description)
+        .add("parameters", parameters)
+        .add("strict", strict)
+        .toString();
   }
 }

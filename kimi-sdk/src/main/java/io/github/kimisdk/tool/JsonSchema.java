@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;
@@ -356,6 +357,12 @@ public final class JsonSchema {
      */
     public JsonSchema toSchema() {
       return of(schema);
+    }
+
+    /** Returns the members that are set. */
+    @Override
+    public String toString() {
+      return RecordText.of("Normalized").add("schema", schema).add("changes", changes).toString();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
@@ -151,5 +152,17 @@ public record ToolCall(
   private static String cut(String base, String suffix) {
     int room = MAX_GENERATED_ID - suffix.length();
     return (base.length() > room ? base.substring(0, room) : base) + suffix;
+  }
+
+  /** Returns the members that are set. */
+  @Override
+  public String toString() {
+    return RecordText.of("ToolCall")
+        .add("id", id)
+        .add("type", type)
+        .add("name", name)
+        .add("arguments", arguments)
+        .add("additionalFields", additionalFields)
+        .toString();
   }
 }

@@ -47,8 +47,9 @@ import java.util.zip.ZipFile;
  *   <li>The root package holds public types only: machinery goes to {@code internal.*}.
  *   <li>{@code errors}, the one failure family every package reports through, stands low: it uses
  *       only the values a failure carries ({@link #ERRORS_FLOOR}: {@code json}, {@code chat}'s
- *       replies and requests, the root's {@code ResponseMetadata}) and the one internal interface
- *       its factory implements ({@code internal.http.Exceptions}).
+ *       replies and requests, the root's {@code ResponseMetadata}), the one internal interface its
+ *       factory implements ({@code internal.http.Exceptions}) and the writer of every value's
+ *       {@code toString} ({@code internal.text.RecordText}).
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
  *       exceptions: every package may use {@code errors}, and a lower package may use a few plain
  *       values of the root ({@link #ROOT_VALUES}), each named with its reason.
@@ -97,10 +98,16 @@ final class Layout {
   /**
    * What {@code errors} may use outside itself: packages (a trailing dot) and single classes. A
    * failure carries values (the response metadata, the partial reply of a stream and the request
-   * that resumes it, an MCP error's data), and its factory implements the one internal interface.
+   * that resumes it, an MCP error's data), its factory implements the one internal interface, and
+   * its server error prints as every value does.
    */
   static final Set<String> ERRORS_FLOOR =
-      Set.of("json.", "chat.", "ResponseMetadata", "internal.http.Exceptions");
+      Set.of(
+          "json.",
+          "chat.",
+          "ResponseMetadata",
+          "internal.http.Exceptions",
+          "internal.text.RecordText");
 
   /**
    * Root classes a lower exported package may use without making the root and that package use each

@@ -180,8 +180,7 @@ class RpcTest {
     rpc.message(Json.parse("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/resources/updated\"}"));
     assertThat(peerSaw)
         .containsExactly(
-            "McpProgress[operation=slow, progress=0.5, total=null, message=null]",
-            "notifications/resources/updated");
+            "McpProgress[operation=slow, progress=0.5]", "notifications/resources/updated");
   }
 
   @Test

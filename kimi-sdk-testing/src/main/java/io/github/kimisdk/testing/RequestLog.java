@@ -1,0 +1,144 @@
+package io.github.kimisdk.testing;
+
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import java.util.List;
+
+/**
+ * The line {@code --verbose} prints for each request the server answers: {@code POST
+ * /v1/chat/completions model=kimi-k3 -> 200}, and for an error answer its type and message ({@code
+ * -> 404 resource_not_found_error: Not found the model ...}). The request's headers are never read
+ * but for the key, which is masked wherever the client sent it back in its body; every part is cut
+ * to a bound and made one line, so the line stays short whatever a client sends.
+ */
+final class RequestLog {
+
+  /** The longest path, model and error message a line shows, in characters. */
+  static final int MAX_PATH = 200;
+
+  static final int MAX_MODEL = 64;
+  static final int MAX_MESSAGE = 300;
+
+  /** The largest request body read for its model; a larger one (an upload) is not parsed. */
+  static final int MAX_PARSED_BODY = 1 << 20;
+
+  private RequestLog() {}
+
+  /**
+   * The line for one exchange.
+   *
+   * @param method the request's method
+   * @param path the request's path, without its query (which a client may fill with anything)
+   * @param request the request as read, or null when it could not be read
+   * @param response the answer sent, or null when none was (dropped, or the handler failed)
+   * @param dropped whether the connection was dropped on purpose (a scripted drop)
+   */
+  static String line(
+      String method, String path, RecordedRequest request, FakeResponse response, boolean dropped) {
+    String key = request == null ? "" : key(request);
+    StringBuilder sb = new StringBuilder(128);
+    sb.append(part(method, 16, key)).append(' ').append(part(path, MAX_PATH, key));
+    String model = request == null ? null : model(request);
+    if (model != null) {
+      sb.append(" model=").append(part(model, MAX_MODEL, key));
+    }
+    sb.append(" -> ");
+    if (dropped) {
+      sb.append("dropped");
+    } else if (response == null) {
+      sb.append("failed");
+    } else {
+      sb.append(response.status());
+      if (response.streamed()) {
+        sb.append(" stream");
+      }
+      String error = response.status() >= 400 ? error(response, key) : null;
+      if (error != null) {
+        sb.append(' ').append(error);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The {@code model} a JSON request body names, or null. */
+  private static String model(RecordedRequest request) {
+    byte[] body = request.body();
+    if (body.length == 0 || body.length > MAX_PARSED_BODY || body[firstNonSpace(body)] != '{') {
+      return null;
+    }
+    return request.json() instanceof JsonObject o && o.get("model") instanceof JsonString s
+        ? s.value()
+        : null;
+  }
+
+  private static int firstNonSpace(byte[] b) {
+    int i = 0;
+    while (i < b.length - 1 && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The type and message of an error body: Kimi's {@code {"error":{"type":...,"message":...}}}, as
+   * the chat, Responses and platform endpoints write it and the Messages surface nests it too; null
+   * for any other body.
+   */
+  private static String error(FakeResponse response, String key) {
+    List<FakeResponse.Part> parts = response.parts();
+    if (response.streamed() || parts.isEmpty()) {
+      return null;
+    }
+    JsonValue json;
+    try {
+      json = Json.parse(parts.get(0).bytes());
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+    if (!(json instanceof JsonObject o) || !(o.get("error") instanceof JsonObject e)) {
+      return null;
+    }
+    String type = e.get("type") instanceof JsonString t ? part(t.value(), MAX_MODEL, key) : null;
+    String message =
+        e.get("message") instanceof JsonString m ? part(m.value(), MAX_MESSAGE, key) : null;
+    if (type == null) {
+      return message;
+    }
+    return message == null ? type : type + ": " + message;
+  }
+
+  /**
+   * {@code s} with the key masked, on one line (control and line-separator characters become
+   * spaces), cut to {@code max} characters: masked before it is cut, so no part of a key survives.
+   */
+  static String part(String s, int max, String key) {
+    String t = key.isEmpty() ? s : s.replace(key, "***");
+    StringBuilder sb = new StringBuilder(Math.min(t.length(), max + 3));
+    for (int i = 0; i < t.length(); i++) {
+      if (sb.length() == max) {
+        return sb.append("...").toString();
+      }
+      char c = t.charAt(i);
+      int type = Character.getType(c);
+      boolean breaks =
+          Character.isISOControl(c)
+              || type == Character.LINE_SEPARATOR
+              || type == Character.PARAGRAPH_SEPARATOR;
+      sb.append(breaks ? ' ' : c);
+    }
+    return sb.toString();
+  }
+
+  /** The key the request carries (a bearer token, or the Messages surface's header); "" if none. */
+  private static String key(RecordedRequest request) {
+    String auth = request.header("Authorization").orElse("");
+    String key =
+        auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? auth.substring(7).strip()
+            : request.header("x-api-key").orElse("").strip();
+    // a key of a few characters would mask unrelated text; real keys are long
+    return key.length() < 8 ? "" : key;
+  }
+}
