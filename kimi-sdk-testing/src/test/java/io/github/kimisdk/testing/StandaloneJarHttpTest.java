@@ -271,6 +271,9 @@ class StandaloneJarHttpTest {
         .as("README.md quotes the --verbose lines as the jar prints them")
         .contains(
             "Serving until stopped (Ctrl-C or SIGTERM).\n" + String.join("\n", sample) + "\n");
+    assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
+        .as("docs/testing.md quotes the refused call's --verbose line as the jar prints it")
+        .contains("```text\n" + sample.get(1) + "\n```");
   }
 
   @Test
