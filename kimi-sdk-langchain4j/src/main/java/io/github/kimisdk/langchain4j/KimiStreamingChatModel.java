@@ -3,7 +3,6 @@ package io.github.kimisdk.langchain4j;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatModelStreamingEvent;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.langchain4j.internal.EventPublisher;
@@ -39,6 +38,9 @@ import java.util.concurrent.Flow;
  * is sent; a failed call reaches {@code onError} as a LangChain4j exception (see the module's
  * README). Instances are immutable and thread-safe.
  */
+// "unchecked": doChat(ChatRequest)'s raw return type (see there); javac reports its unchecked
+// override on the class, which has no other unchecked operation
+@SuppressWarnings("unchecked")
 public final class KimiStreamingChatModel extends KimiModel implements StreamingChatModel {
 
   private final Executor executor;
@@ -96,16 +98,21 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
    * further signal.
    *
    * <p>LangChain4j's {@link StreamingChatModel#chat(ChatRequest)} calls this with the request's
-   * parameters merged and the listeners around it; call that, not this.
+   * parameters merged and the listeners around it; call that, not this. The publisher is declared
+   * raw here (a {@code Flow.Publisher<ChatModelStreamingEvent>} through {@link
+   * StreamingChatModel}): a generic return type would name {@code ChatModelStreamingEvent} in this
+   * class, which LangChain4j 1.19 lacks, and what reads a class's signatures there (Mockito's
+   * inline mocks, which LangChain4j's own tests put on models, bean scanners) would fail on it.
    *
    * @param request the request, its parameters already merged with {@link
    *     #defaultRequestParameters()}
-   * @return the publisher
+   * @return the publisher of {@code ChatModelStreamingEvent}s
    * @throws UnsupportedFeatureException on a LangChain4j older than 1.20 (whose {@code
    *     StreamingChatModel} has no such method, so only a direct caller gets here)
    */
   @Override
-  public Flow.Publisher<ChatModelStreamingEvent> doChat(ChatRequest request) {
+  @SuppressWarnings("rawtypes") // raw on purpose: see above
+  public Flow.Publisher doChat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     // the only path to the Flow bridge, the one class that names LangChain4j 1.20's types: it is
     // loaded when this runs, which LangChain4j 1.19 never does (a caller of this very method on it

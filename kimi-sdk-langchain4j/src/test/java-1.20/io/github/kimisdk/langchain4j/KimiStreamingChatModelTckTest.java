@@ -1,6 +1,7 @@
 package io.github.kimisdk.langchain4j;
 
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatModelStreamingEvent;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -22,7 +23,7 @@ import org.testng.annotations.BeforeClass;
 class KimiStreamingChatModelTckTest extends FlowPublisherVerification<ChatModelStreamingEvent> {
 
   private FakeKimiServer server;
-  private KimiStreamingChatModel model;
+  private StreamingChatModel model; // as LangChain4j calls it: the publisher's type is generic there
 
   public KimiStreamingChatModelTckTest() {
     // as the core's HTTP-backed TCK tests: a cancelled publisher lets its subscriber go once the
@@ -64,7 +65,7 @@ class KimiStreamingChatModelTckTest extends FlowPublisherVerification<ChatModelS
 
   @AfterClass
   public void stopServer() {
-    model.client().close();
+    ((KimiStreamingChatModel) model).client().close();
     server.close();
   }
 
