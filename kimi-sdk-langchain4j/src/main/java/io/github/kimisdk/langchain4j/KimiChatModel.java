@@ -23,10 +23,13 @@ import java.util.concurrent.CompletableFuture;
  * String answer = model.chat("What is the capital of Germany?");
  * }</pre>
  *
- * <p>Calls run on the caller's thread. Failures are LangChain4j's exceptions ({@code
- * dev.langchain4j.exception}): see the module's README for the table. The listeners hear every call
- * (LangChain4j's {@link ChatModel#chat(ChatRequest)} calls them around {@link
- * #doChat(ChatRequest)}). Instances are immutable and thread-safe.
+ * <p>{@code chat} calls run on the caller's thread; on LangChain4j 1.20 and later {@code chatAsync}
+ * returns a {@link CompletableFuture} at once, the call going out on the client's threads ({@link
+ * #doChatAsync(ChatRequest)}). Failures are LangChain4j's exceptions ({@code
+ * dev.langchain4j.exception}), thrown or completing the future: see the module's README for the
+ * table. The listeners hear every call (LangChain4j's {@link ChatModel#chat(ChatRequest)} and
+ * {@code chatAsync} call them around {@link #doChat(ChatRequest)} and {@link
+ * #doChatAsync(ChatRequest)}). Instances are immutable and thread-safe.
  */
 public final class KimiChatModel extends KimiModel implements ChatModel {
 

@@ -37,6 +37,15 @@ import java.util.concurrent.Flow;
  * cannot take ({@code topK}, audio, an image by http URL) throws from {@code chat} before anything
  * is sent; a failed call reaches {@code onError} as a LangChain4j exception (see the module's
  * README). Instances are immutable and thread-safe.
+ *
+ * <p>On LangChain4j 1.20 and later, {@code chat(ChatRequest)} (and {@code chat(List)}, {@code
+ * chat(String)}) return a {@link Flow.Publisher} of the same pieces as events, which parks no
+ * thread ({@link #doChat(ChatRequest)}):
+ *
+ * <pre>{@code
+ * model.chat(ChatRequest.builder().messages(UserMessage.from("Tell me a story")).build())
+ *     .subscribe(subscriber); // PartialThinking, PartialResponse, ..., CompleteResponse
+ * }</pre>
  */
 // "unchecked": doChat(ChatRequest)'s raw return type (see there); javac reports its unchecked
 // override on the class, which has no other unchecked operation
