@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
-import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
-import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
-import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -42,11 +39,7 @@ class ChatAsyncHttpTest {
   }
 
   private KimiChatModel.Builder chat() {
-    return KimiChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.chat(server);
   }
 
   private static ChatRequest ask(String text) {
@@ -116,23 +109,7 @@ class ChatAsyncHttpTest {
   @Test
   void theListenersHearTheRequestThenTheResponseOrTheError() {
     List<String> heard = new CopyOnWriteArrayList<>();
-    ChatModelListener listener =
-        new ChatModelListener() {
-          @Override
-          public void onRequest(ChatModelRequestContext context) {
-            heard.add("request " + context.chatRequest().parameters().modelName());
-          }
-
-          @Override
-          public void onResponse(ChatModelResponseContext context) {
-            heard.add("response " + context.chatResponse().aiMessage().text());
-          }
-
-          @Override
-          public void onError(ChatModelErrorContext context) {
-            heard.add("error " + context.error().getClass().getSimpleName());
-          }
-        };
+    ChatModelListener listener = FakeModels.recording(heard);
     KimiChatModel model = chat().listeners(List.of(listener)).build();
     model.chatAsync(ask("Hi")).join();
     server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_unavailable\"}}"));

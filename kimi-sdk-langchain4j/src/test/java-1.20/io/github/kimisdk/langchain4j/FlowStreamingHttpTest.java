@@ -6,10 +6,7 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
-import dev.langchain4j.model.chat.listener.ChatModelErrorContext;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
-import dev.langchain4j.model.chat.listener.ChatModelRequestContext;
-import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
@@ -59,11 +56,7 @@ class FlowStreamingHttpTest {
   }
 
   private KimiStreamingChatModel.Builder streaming() {
-    return KimiStreamingChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.streaming(server);
   }
 
   private static ChatRequest ask(String text) {
@@ -259,23 +252,7 @@ class FlowStreamingHttpTest {
   @Test
   void theListenersHearTheRequestThenTheResponseOrTheError() throws Exception {
     List<String> heard = new CopyOnWriteArrayList<>();
-    ChatModelListener listener =
-        new ChatModelListener() {
-          @Override
-          public void onRequest(ChatModelRequestContext context) {
-            heard.add("request " + context.chatRequest().parameters().modelName());
-          }
-
-          @Override
-          public void onResponse(ChatModelResponseContext context) {
-            heard.add("response " + context.chatResponse().aiMessage().text());
-          }
-
-          @Override
-          public void onError(ChatModelErrorContext context) {
-            heard.add("error " + context.error().getClass().getSimpleName());
-          }
-        };
+    ChatModelListener listener = FakeModels.recording(heard);
     KimiStreamingChatModel model = streaming().listeners(List.of(listener)).build();
     Events ok = new Events(Long.MAX_VALUE);
     model.chat(ask("Hi")).subscribe(ok);

@@ -61,19 +61,11 @@ class KimiModelsHttpTest {
   }
 
   private KimiChatModel.Builder chat() {
-    return KimiChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.chat(server);
   }
 
   private KimiStreamingChatModel.Builder streaming() {
-    return KimiStreamingChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.streaming(server);
   }
 
   private static ChatRequest request(List<dev.langchain4j.data.message.ChatMessage> messages) {

@@ -150,13 +150,7 @@ class LangChain4jVersionsTest {
 
   @Test
   void theAsyncChatWorksOnEveryVersion() throws Exception {
-    KimiChatModel model =
-        KimiChatModel.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .maxRetries(0)
-            .modelName("kimi-k3")
-            .build();
+    KimiChatModel model = FakeModels.chat(server).build();
     // on 1.19 an ordinary method of the model's own, which LangChain4j never calls
     ChatRequest request = ChatRequest.builder().messages(UserMessage.from("Hi")).build();
     assertThat(model.doChatAsync(request).get(10, TimeUnit.SECONDS).aiMessage().text())
@@ -165,12 +159,7 @@ class LangChain4jVersionsTest {
 
   @Test
   void theFlowApiWorksWhereLangChain4jHasItAndSaysWhatItNeedsWhereNot() throws Exception {
-    KimiStreamingChatModel model =
-        KimiStreamingChatModel.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .modelName("kimi-k3")
-            .build();
+    KimiStreamingChatModel model = FakeModels.streaming(server).build();
     ChatRequest request = ChatRequest.builder().messages(UserMessage.from("Hi")).build();
     // by reflection: code compiled against 1.19 cannot name the method's return type
     Method doChat = KimiStreamingChatModel.class.getMethod("doChat", ChatRequest.class);

@@ -3,7 +3,6 @@ package io.github.kimisdk.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -96,7 +95,7 @@ class LoggingHttpTest {
             .build();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     RecordingSlf4j.capture();
-    model.chat("Stream me", completing(done));
+    model.chat("Stream me", FakeModels.completing(done));
     done.get(10, TimeUnit.SECONDS);
     List<RecordingSlf4j.Line> lines = RecordingSlf4j.stop();
 
@@ -165,7 +164,7 @@ class LoggingHttpTest {
             .modelName("kimi-k2.6x")
             .build();
     CompletableFuture<ChatResponse> streamed = new CompletableFuture<>();
-    streaming.chat("Hi", completing(streamed));
+    streaming.chat("Hi", FakeModels.completing(streamed));
     streamed.get(10, TimeUnit.SECONDS);
     List<String> later = warnings(RecordingSlf4j.stop());
 
@@ -178,22 +177,5 @@ class LoggingHttpTest {
         .filter(l -> l.level() == Level.WARN && l.logger().equals(KimiClient.LOGGER_NAME))
         .map(RecordingSlf4j.Line::message)
         .toList();
-  }
-
-  private static StreamingChatResponseHandler completing(CompletableFuture<ChatResponse> done) {
-    return new StreamingChatResponseHandler() {
-      @Override
-      public void onPartialResponse(String partial) {}
-
-      @Override
-      public void onCompleteResponse(ChatResponse response) {
-        done.complete(response);
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        done.completeExceptionally(error);
-      }
-    };
   }
 }
