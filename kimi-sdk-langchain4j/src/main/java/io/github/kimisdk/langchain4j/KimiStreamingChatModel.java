@@ -97,14 +97,14 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
    * dev.langchain4j.model.chat.response.PartialToolCall} and {@link
    * dev.langchain4j.model.chat.response.CompleteToolCall} events, then one {@code CompleteResponse}
    * with the whole response (its usage and metadata as {@link KimiTokenUsage} and {@link
-   * KimiChatResponseMetadata}), then {@code onComplete}. Demand is honoured up to the connection (a
-   * chunk is read only when the events before it were delivered and more are wanted); {@code
-   * cancel()} closes the connection. A failure, a request Kimi cannot take included, is {@code
-   * onError} with the exception {@link #doChat(ChatRequest, StreamingChatResponseHandler)} reports;
-   * nothing is thrown here on LangChain4j 1.20 and later. Events come on the client's threads (not
-   * the model's executor, and never the subscribing thread's while the call starts): keep {@code
-   * onNext} short. A subscriber whose {@code onNext} throws has its stream cancelled and gets no
-   * further signal.
+   * KimiChatResponseMetadata}), then {@code onComplete}. Demand is honoured down to the connection
+   * (a chunk is asked of the SDK's stream, which honours demand, only when the events before it
+   * were delivered and more are wanted); {@code cancel()} closes the connection. A failure, a
+   * request Kimi cannot take included, is {@code onError} with the exception {@link
+   * #doChat(ChatRequest, StreamingChatResponseHandler)} reports; nothing is thrown here on
+   * LangChain4j 1.20 and later. Events come on the client's threads (not the model's executor; or
+   * on the thread of a {@code request(n)} that finds events waiting): keep {@code onNext} short. A
+   * subscriber whose {@code onNext} throws has its stream cancelled and gets no further signal.
    *
    * <p>LangChain4j's {@link StreamingChatModel#chat(ChatRequest)} calls this with the request's
    * parameters merged and the listeners around it; call that, not this. The publisher is declared
