@@ -8,7 +8,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 form=${1:-full}
-mvn -B -q -f "$root/pom.xml" -P slow -pl kimi-sdk-redis -am install -DskipTests \
+mvn -B -q -f "$root/pom.xml" -P artifacts -pl kimi-sdk-redis -am install -DskipTests \
   -Djacoco.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >&2
 mvn -B -q -f "$root/kimi-sdk-redis/pom.xml" exec:exec -Dexec.skip=false -Dexec.executable=java \
   -Dexec.classpathScope=test -Dexec.args="-cp %classpath io.github.kimisdk.redis.Fleet $form"

@@ -21,7 +21,7 @@ if ! command -v redis-server >/dev/null; then
 fi
 
 echo "run.sh: building kimi-sdk, kimi-sdk-testing, kimi-sdk-redis and the example" >&2
-mvn -B -q -f ../../pom.xml -P all -pl kimi-sdk-testing,kimi-sdk-redis -am install -DskipTests \
+mvn -B -q -f ../../pom.xml -P artifacts -pl kimi-sdk-testing,kimi-sdk-redis -am install -DskipTests \
   -Djacoco.skip=true \
   -Dmaven.javadoc.skip=true >&2
 mvn -B -q -DskipTests package dependency:build-classpath \

@@ -2,7 +2,7 @@ package io.github.kimisdk;
 
 /**
  * Hears what a call does, moment by moment: the place to plug in logging, metrics or tracing (see
- * the README, "Call listener", for an OpenTelemetry GenAI mapping). Set it on the client ({@link
+ * {@code docs/observability.md} for an OpenTelemetry GenAI mapping). Set it on the client ({@link
  * KimiClient.Builder#listener(CallListener)}) for every call, or on one call ({@link
  * RequestOptions.Builder#listener(CallListener)}); when both are set both hear the call, the
  * client's first.

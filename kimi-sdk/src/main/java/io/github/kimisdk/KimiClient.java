@@ -61,16 +61,16 @@ import java.util.concurrent.Executor;
  *
  * <p>Every operation comes in a blocking form, an asynchronous form ({@code ...Async}) and, where
  * the answer is a stream, a streaming form; each also takes per-call {@link RequestOptions} as its
- * last argument, added on top of the client's settings (the README's operations table lists them
- * all). A blocking form throws a {@link KimiException} (an {@link ApiException} when Kimi answered
- * with an error); an asynchronous form completes exceptionally with one, and cancelling its future
- * aborts the exchange. Every operation throws {@link IllegalStateException} once the client is
- * closed. What a call returns carries its response metadata ({@link ChatCompletion#metadata()},
- * {@link ChatStream#metadata()}; the events of {@link #requestEvents} are {@code sse}'s, which
- * knows nothing of Kimi, so their call's listeners get it); {@link KimiResponse} holds the answer
- * of {@link #request} with its exact bytes. The platform's services are {@link #files()}, {@link
- * #batches()} and {@link #kimiCode()}. The API key never appears in {@link #toString()}, exception
- * messages or logs.
+ * last argument, added on top of the client's settings (the operations table of {@code
+ * docs/escape-hatches.md} lists them all). A blocking form throws a {@link KimiException} (an
+ * {@link ApiException} when Kimi answered with an error); an asynchronous form completes
+ * exceptionally with one, and cancelling its future aborts the exchange. Every operation throws
+ * {@link IllegalStateException} once the client is closed. What a call returns carries its response
+ * metadata ({@link ChatCompletion#metadata()}, {@link ChatStream#metadata()}; the events of {@link
+ * #requestEvents} are {@code sse}'s, which knows nothing of Kimi, so their call's listeners get
+ * it); {@link KimiResponse} holds the answer of {@link #request} with its exact bytes. The
+ * platform's services are {@link #files()}, {@link #batches()} and {@link #kimiCode()}. The API key
+ * never appears in {@link #toString()}, exception messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,9 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md's examples table names exactly the runnable programs of this module, and its run
- * command is the one the examples' Javadoc gives, so no example is missing from the README and the
- * README names none that does not exist.
+ * The examples table (docs/examples.md) names exactly the runnable programs of this module, and its
+ * run command is the one the examples' Javadoc gives, so no example is missing from the guide and
+ * the guide names none that does not exist.
  */
 class ReadmeExamplesTableTest {
 
@@ -27,9 +26,7 @@ class ReadmeExamplesTableTest {
 
   @Test
   void theTableListsEveryProgramWithAMainAndNothingElse() throws IOException {
-    String readme = Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
-    String section = readme.substring(readme.indexOf("\n## Examples\n"));
-    section = section.substring(0, section.indexOf("\n## ", 1));
+    String section = Docs.section(Docs.page("docs/examples.md"), "## The programs");
     assertThat(section).contains(COMMAND + "X\n");
     TreeSet<String> listed = new TreeSet<>();
     Matcher row = Pattern.compile("\n\\| `([A-Za-z]+)` \\|").matcher(section);
@@ -67,7 +64,7 @@ class ReadmeExamplesTableTest {
         }
       }
     }
-    String readme = Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    String readme = Docs.text(Docs.page("docs/examples.md"));
     int at =
         readme.indexOf("With `KIMI_PROTOCOL=anthropic` every example talks Anthropic Messages");
     assertThat(at).as("the paragraph on KIMI_PROTOCOL=anthropic in Examples").isPositive();
@@ -77,7 +74,8 @@ class ReadmeExamplesTableTest {
     assertThat(paragraph)
         .contains("with " + counts[staying.size()] + " exceptions that say so")
         .contains(staying.stream().map(n -> "`" + n + "`").toList());
-    assertThat(readme).contains("the " + counts[staying.size()] + " that need chat");
+    assertThat(Docs.text(Docs.page("docs/wires.md")))
+        .contains("the " + counts[staying.size()] + " that need chat");
   }
 
   @Test
@@ -85,7 +83,7 @@ class ReadmeExamplesTableTest {
     String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
     assertThat(pom)
         .contains("<exec.mainClass>io.github.kimisdk.examples.Quickstart</exec.mainClass>");
-    List<String> readme = Files.readAllLines(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
-    assertThat(readme).contains("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
+    assertThat(Docs.lines(Docs.README))
+        .contains("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
   }
 }

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * What README.md says about depending on the SDK matches the build: the version everywhere it
- * appears, the Maven and exec-maven-plugin snippets (they are the standalone project's own), and
- * the logging.properties it shows.
+ * What README.md and the guides say about depending on the SDK matches the build: the version
+ * everywhere it appears, the Maven and exec-maven-plugin snippets (they are the standalone
+ * project's own), which build runs a test, and the logging.properties they show.
  */
 class ReadmeInStepTest {
 
@@ -65,8 +65,9 @@ class ReadmeInStepTest {
     assertThat(modules).hasSizeGreaterThanOrEqualTo(9);
   }
 
+  /** Every page a reader reads (README.md, the guides, CONTRIBUTING.md), one after the other. */
   static String readme() throws IOException {
-    return Files.readString(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    return Docs.all();
   }
 
   /** The contents of the fenced blocks with the given language, in order. */
@@ -97,7 +98,7 @@ class ReadmeInStepTest {
     }
     Matcher other =
         Pattern.compile(
-                "(?:<version>|io\\.github\\.kimisdk:kimi-sdk:|kimi-sdk-java/)([^<\"\\s},]+)")
+                "(?:<version>|io\\.github\\.kimisdk:kimi-sdk(?:-bom)?:|kimi-sdk-java/)([^<\"\\s},]+)")
             .matcher(readme);
     while (other.find()) {
       if (!other.group(1).equals("3.5.0")) { // the exec-maven-plugin's version
@@ -106,7 +107,7 @@ class ReadmeInStepTest {
     }
     assertThat(seen).hasSizeGreaterThan(8).containsOnly(version);
     assertThat(readme)
-        .contains("implementation(\"io.github.kimisdk:kimi-sdk:" + version + "\")")
+        .contains("platform(\"io.github.kimisdk:kimi-sdk-bom:" + version + "\")")
         .contains("<version>" + version + "</version>");
     assertThat(Files.readString(Path.of("kimi.jsh"), StandardCharsets.UTF_8))
         .contains("kimi-sdk/target/kimi-sdk-" + version + ".jar")
@@ -114,33 +115,52 @@ class ReadmeInStepTest {
   }
 
   /**
-   * The README's dependency and plugin snippets are the standalone project's, and its third, the
-   * test server's dependency, is kimi-sdk-testing's README's; the standalone project holds that one
-   * too, at compile scope (its program asks the fake when no key is set).
+   * The plain Java path's BOM import and dependency (README.md, and docs/install.md, which shows
+   * the exec-maven-plugin setting too) are the standalone project's own; the test server's
+   * dependency of the tests path is kimi-sdk-testing's README's, managed by the BOM; and every path
+   * imports the BOM and names its artifact without a version.
    */
   @Test
   void theMavenSnippetsAreTheStandaloneProjectsOwn() throws IOException {
     String pom = squeeze(Files.readString(STANDALONE_POM, StandardCharsets.UTF_8));
-    List<String> xml = blocks(readme(), "xml");
-    assertThat(xml).hasSize(3);
-    assertThat(squeeze(xml.get(0)))
-        .startsWith("<dependency> <groupId>io.github.kimisdk</groupId>")
-        .contains("<version>" + projectVersion() + "</version>");
-    assertThat(squeeze(xml.get(1))).contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
-    for (String snippet : xml.subList(0, 2)) {
-      assertThat(pom)
-          .as("standalone/pom.xml holds the README's snippet")
-          .contains(squeeze(snippet));
-    }
-    String testing = squeeze(xml.get(2));
+    String front = Docs.text(Docs.README);
+    List<String> xml = blocks(front, "xml");
+    String plain = squeeze(xml.get(0));
+    String bomImport = plain.substring(0, plain.indexOf("</dependencyManagement>") + 23);
+    assertThat(bomImport)
+        .contains("<artifactId>kimi-sdk-bom</artifactId>")
+        .contains("<version>" + projectVersion() + "</version>")
+        .contains("<scope>import</scope>");
+    assertThat(pom).as("standalone/pom.xml imports the BOM as README shows").contains(bomImport);
+    String dependency = plain.substring(plain.indexOf("</dependencyManagement>"));
+    dependency = dependency.substring(dependency.indexOf("<dependency>"));
+    dependency = dependency.substring(0, dependency.indexOf("</dependency>") + 13);
+    assertThat(dependency)
+        .contains("<artifactId>kimi-sdk</artifactId>")
+        .doesNotContain("<version>");
+    assertThat(pom).as("standalone/pom.xml names kimi-sdk as README shows").contains(dependency);
+    List<String> install = blocks(Docs.text(Docs.page("docs/install.md")), "xml");
+    assertThat(install).hasSize(2);
+    assertThat(squeeze(install.get(0))).isEqualTo(plain);
+    assertThat(squeeze(install.get(1)))
+        .contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
+    assertThat(pom).contains(squeeze(install.get(1)));
+    // the tests path: kimi-sdk-testing at test scope, its version from the BOM
+    String testing = squeeze(xml.get(xml.size() - 1));
     assertThat(testing)
         .contains("<artifactId>kimi-sdk-testing</artifactId>")
-        .contains("<version>" + projectVersion() + "</version>")
+        .doesNotContain("<version>")
         .endsWith("<scope>test</scope> </dependency>");
     String moduleReadme =
         Files.readString(ROOT.resolve("kimi-sdk-testing/README.md"), StandardCharsets.UTF_8);
-    assertThat(blocks(moduleReadme, "xml")).map(ReadmeInStepTest::squeeze).contains(testing);
-    assertThat(pom).contains(testing.replace(" <scope>test</scope>", ""));
+    assertThat(blocks(moduleReadme, "xml"))
+        .map(ReadmeInStepTest::squeeze)
+        .anySatisfy(b -> assertThat(b).contains("<artifactId>kimi-sdk-testing</artifactId>"));
+    // every path imports the BOM and names its artifact without a version
+    for (String path : List.of("spring-ai", "langchain4j")) {
+      String block = squeeze(blocks(front, "xml " + path).get(0));
+      assertThat(block).as("the %s path's block", path).startsWith(bomImport);
+    }
   }
 
   /** The 1-based line of the first line that is {@code text} exactly, or -1. */
@@ -148,60 +168,17 @@ class ReadmeInStepTest {
     return lines.indexOf(text) + 1 == 0 ? -1 : lines.indexOf(text) + 1;
   }
 
-  @Test
-  void theReadmeOpensWithUsageAndTheTwoCommands() throws IOException {
-    List<String> lines = readme().lines().toList();
-    int firstJava = lineOf(lines, "```java");
-    assertThat(firstJava).as("the first ```java block's line").isBetween(1, 60);
-    assertThat(lines.subList(firstJava, firstJava + 3))
-        .as("the first code a reader meets makes a KimiClient")
-        .anyMatch(l -> l.contains("KimiClient kimi = KimiClient."));
-    assertThat(lineOf(lines, "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"))
-        .as("the main example's command")
-        .isBetween(1, 100);
-    assertThat(lineOf(lines, "mvn -B verify")).as("the test command").isBetween(1, 100);
-    assertThat(lineOf(lines, "## Contents")).as("a table of contents").isBetween(1, 100);
-    // what contributors need comes after every section a user needs
-    int lastUserSection = lineOf(lines, "## MCP servers (Model Context Protocol)");
-    assertThat(lastUserSection).isPositive();
-    for (String contributors :
-        List.of("## Building and testing", "## Build rules", "## Architecture", "## Changes")) {
-      assertThat(lineOf(lines, contributors)).as(contributors).isGreaterThan(lastUserSection);
-    }
-    // every link of the table of contents points at a heading
-    String readme = readme();
-    int start = readme.indexOf("## Contents");
-    String toc = readme.substring(start, readme.indexOf("\n## ", start + 1));
-    Matcher link = Pattern.compile("\\]\\(#([a-z0-9-]+)\\)").matcher(toc);
-    List<String> anchors = new ArrayList<>();
-    for (String l : lines) {
-      if (l.startsWith("## ") || l.startsWith("### ")) {
-        anchors.add(
-            l.replaceFirst("^#+ ", "")
-                .toLowerCase(java.util.Locale.ROOT)
-                .replaceAll("[^a-z0-9 -]", "")
-                .replace(' ', '-'));
-      }
-    }
-    int links = 0;
-    while (link.find()) {
-      links++;
-      assertThat(anchors).as("the heading of #" + link.group(1)).contains(link.group(1));
-    }
-    assertThat(links).isGreaterThan(10);
-  }
-
   /**
    * Where README.md says which build runs a test class, the class's {@code @Tag("slow")} agrees: a
    * test named in a paragraph (or a paragraph and the list it introduces) that speaks of the
    * default {@code mvn -B verify} must not be tagged slow, unless its own sentence or list item
    * says {@code slow}; one whose sentence or item says {@code slow} must be tagged slow (the class
-   * or one of its tests). The "Changes" section, which is history, is left out.
+   * or one of its tests). The pages are README.md, the guides and CONTRIBUTING.md (CHANGELOG.md,
+   * which is history, is not one).
    */
   @Test
   void everyTestTheReadmeSaysABuildRunsIsTaggedForThatBuild() throws IOException {
     String readme = readme();
-    readme = readme.substring(0, readme.indexOf("\n## Changes"));
     List<String> wrong = new ArrayList<>();
     int claims = 0;
     for (String unit : claimUnits(readme)) {
@@ -311,6 +288,28 @@ class ReadmeInStepTest {
     int declaration = source.indexOf("class " + name);
     int tag = source.indexOf("@Tag(\"slow\")");
     return tag >= 0 && declaration >= 0 && tag < declaration;
+  }
+
+  /**
+   * The figures the pages state about the install and the tests ("downloads N to M MB", "takes N to
+   * M minutes") are README's, which .ci/run holds to what it measures on every run: a page that
+   * repeats one repeats it exactly.
+   */
+  @Test
+  void everyPageStatesTheBuildFiguresCiMeasures() {
+    Pattern figure = Pattern.compile("(downloads|takes) (\\d+) to (\\d+) (MB|minutes)");
+    List<String> front = new ArrayList<>();
+    Matcher m = figure.matcher(Docs.text(Docs.README).replaceAll("\\s+", " "));
+    while (m.find()) {
+      front.add(m.group());
+    }
+    assertThat(front).as("README's install and test figures").hasSize(3);
+    for (Path page : Docs.pages()) {
+      Matcher p = figure.matcher(Docs.text(page).replaceAll("\\s+", " "));
+      while (p.find()) {
+        assertThat(front).as("%s states %s", Docs.name(page), p.group()).contains(p.group());
+      }
+    }
   }
 
   @Test

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every shell command in README.md runs. Each {@code ```sh} block is run by {@code bash}, as
- * written, in README order, in a copy of the repository's sources (nothing built yet, no Kimi
- * variables in the environment, standard input empty), with this build's JDK, Maven and local
- * repository; a block must do what {@link #CHECKS} says, and each {@code exec:java} run must end
- * within 2 s of its last line of output. The {@code X} of the examples' run command is each program
- * of the README's table in turn, and each example run is checked for which program answered (a line
- * only that program prints, {@link #ANSWERED_BY}). Run commands documented elsewhere (module
- * READMEs, the example poms' comments, the programs' Javadoc) must each be one this test or .ci/run
- * runs; those no README block runs are {@link #DOCUMENTED_ELSEWHERE} and run here too.
+ * Every shell command of README.md and the guides ({@link Docs#pages()}) runs. Each {@code ```sh}
+ * block is run by {@code bash}, as written, in page order, in a copy of the repository's sources
+ * (nothing built yet, no Kimi variables in the environment, standard input empty), with this
+ * build's JDK, Maven and local repository; a block must do what {@link #CHECKS} says, and each
+ * {@code exec:java} run must end within 2 s of its last line of output. The {@code X} of the
+ * examples' run command is each program of the examples' table (docs/examples.md) in turn, and each
+ * example run is checked for which program answered (a line only that program prints, {@link
+ * #ANSWERED_BY}). Run commands documented elsewhere (module READMEs, the example poms' comments,
+ * the programs' Javadoc) must each be one this test or .ci/run runs; those no page's block runs are
+ * {@link #DOCUMENTED_ELSEWHERE} and run here too.
  *
  * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
  * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
@@ -54,9 +55,55 @@ class ReadmeShellCommandsTest {
   static final String EXAMPLE =
       "mvn -B -q -pl kimi-sdk-examples -am compile exec:java"
           + " -Dexec.mainClass=io.github.kimisdk.examples.";
-  static final String LANGCHAIN4J_EXAMPLE =
-      "mvn -B -q -P slow -pl kimi-sdk-examples/langchain4j -am compile exec:java"
-          + " -Dexec.mainClass=com.example.kimi.langchain4j.";
+
+  /**
+   * The example projects' block of docs/examples.md: run by .ci/run after the install, since the
+   * projects build against the installed artifacts.
+   */
+  static final String EXAMPLE_PROJECTS =
+      "mvn -B -P artifacts install -DskipTests\n"
+          + "cd kimi-sdk-examples/langchain4j\n"
+          + "mvn -B -q compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j."
+          + "AgentGraphExample\n"
+          + "mvn -B -q compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j."
+          + "AssistantExample";
+
+  /** docs/install.md's deploy to a company repository, run against a folder instead. */
+  static final String COMPANY_DEPLOY =
+      "mvn -B -P artifacts deploy -DskipTests -Drevision=0.1.0-acme.1 \\\n"
+          + "  -DaltDeploymentRepository=company::"
+          + "https://repo.example.com/repository/maven-releases";
+
+  /**
+   * The deploy landed every artifact, the BOM and the parent POM at the version it named in the
+   * folder it was pointed at, and nothing else.
+   */
+  static Verify deployedTheArtifactsAt(String version) {
+    return (run, copy) -> {
+      Path repo = copy.resolve("target/company-repo/io/github/kimisdk");
+      List<String> deployed;
+      try (Stream<Path> dirs = Files.list(repo)) {
+        deployed = dirs.map(d -> d.getFileName().toString()).sorted().toList();
+      }
+      assertThat(deployed)
+          .as(run.describe())
+          .containsExactly(
+              "kimi-sdk",
+              "kimi-sdk-bom",
+              "kimi-sdk-langchain4j",
+              "kimi-sdk-parent",
+              "kimi-sdk-redis",
+              "kimi-sdk-spring-ai",
+              "kimi-sdk-spring-ai-starter",
+              "kimi-sdk-testing");
+      for (String a : deployed) {
+        assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
+            .as(run.describe())
+            .isRegularFile();
+      }
+    };
+  }
+
   static final String SKIP_TESTS = "-DskipTests";
 
   /**
@@ -131,18 +178,33 @@ class ReadmeShellCommandsTest {
    * How a block is checked: run here (with extra Maven arguments), found in .ci/run, or run by a
    * test of its own ({@code ownTest}, the test's name).
    */
-  record Check(String block, boolean inCi, List<String> mavenArgs, Verify verify, String ownTest) {
+  record Check(
+      String block,
+      boolean inCi,
+      List<String> mavenArgs,
+      Verify verify,
+      String ownTest,
+      String runAs) {
 
     static Check here(String block, Verify verify, String... mavenArgs) {
-      return new Check(block, false, List.of(mavenArgs), verify, null);
+      return new Check(block, false, List.of(mavenArgs), verify, null, block);
+    }
+
+    /**
+     * A block that runs here with {@code from} replaced by {@code to} (an address this test cannot
+     * reach, say, by a folder of the copy).
+     */
+    static Check replacing(
+        String block, String from, String to, Verify verify, String... mavenArgs) {
+      return new Check(block, false, List.of(mavenArgs), verify, null, block.replace(from, to));
     }
 
     static Check ci(String block) {
-      return new Check(block, true, List.of(), (run, copy) -> {}, null);
+      return new Check(block, true, List.of(), (run, copy) -> {}, null, block);
     }
 
     static Check by(Class<?> test, String block) {
-      return new Check(block, false, List.of(), (run, copy) -> {}, test.getSimpleName());
+      return new Check(block, false, List.of(), (run, copy) -> {}, test.getSimpleName(), block);
     }
   }
 
@@ -231,10 +293,19 @@ class ReadmeShellCommandsTest {
           Check.ci("mvn -B verify"),
           Check.ci("mvn -B -P slow verify"),
           Check.here("mvn -B -pl kimi-sdk -am verify", builtTheUnsignedLibraryJars(), SKIP_TESTS),
-          Check.ci("mvn -B -P all install -DskipTests"),
+          Check.ci("mvn -B -P artifacts install -DskipTests"),
+          Check.ci("mvn -B -P artifacts verify"),
           Check.ci(
-              "mvn -B -P all install -DskipTests\n"
+              "mvn -B -P artifacts install -DskipTests\n"
                   + "cd kimi-sdk-examples/standalone && mvn -B -q compile exec:java"),
+          Check.ci(EXAMPLE_PROJECTS),
+          Check.replacing(
+              COMPANY_DEPLOY,
+              "https://repo.example.com/repository/maven-releases",
+              "file://${PWD}/target/company-repo",
+              deployedTheArtifactsAt("0.1.0-acme.1"),
+              SKIP_JAVADOC,
+              "-Dmaven.test.skip=true"),
           // uploads to Maven Central: ReleaseBundleTest runs it up to the bundle
           Check.by(ReleaseBundleTest.class, "mvn -B -P release -Drevision=0.1.0 deploy"),
           Check.here(
@@ -250,7 +321,6 @@ class ReadmeShellCommandsTest {
               EXAMPLE + "McpToolCalling",
               prints("MCP server notes 1.0", "notes_list -> 1. Buy milk", "[done] answered")),
           Check.here(EXAMPLE + "X", answeredByItsProgram()),
-          Check.here(LANGCHAIN4J_EXAMPLE + "AgentGraphExample", answeredByItsProgram()),
           Check.here(EXAMPLE + "KimiChat", prints("kimi-chat with", "Bye.\n")),
           Check.here(
               "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
@@ -298,13 +368,12 @@ class ReadmeShellCommandsTest {
    * Run commands documented outside README.md's {@code ```sh} blocks (module READMEs, the example
    * poms' comments, the example programs' Javadoc) that no block runs: each runs here too.
    */
-  static final List<Check> DOCUMENTED_ELSEWHERE =
-      List.of(Check.here(LANGCHAIN4J_EXAMPLE + "AssistantExample", answeredByItsProgram()));
+  static final List<Check> DOCUMENTED_ELSEWHERE = List.of();
 
-  /** Where run commands are documented besides README.md's {@code ```sh} blocks. */
+  /** Where run commands are documented: the pages, and the places listed above. */
   static List<Path> documentingFiles() throws IOException {
     Path root = ReadmeInStepTest.ROOT;
-    List<Path> files = new ArrayList<>(List.of(ReadmeSnippetsTest.README));
+    List<Path> files = new ArrayList<>(Docs.pages());
     try (Stream<Path> all = Files.walk(root)) {
       all.filter(Files::isRegularFile)
           .filter(f -> !root.relativize(f).toString().contains("target"))
@@ -312,7 +381,8 @@ class ReadmeShellCommandsTest {
           .filter(
               f ->
                   (f.getFileName().toString().equals("README.md")
-                          && !f.equals(root.resolve("README.md")))
+                          && !f.equals(root.resolve("README.md"))
+                          && !f.getParent().equals(root.resolve("docs")))
                       || (root.relativize(f).startsWith("kimi-sdk-examples")
                           && (f.getFileName().toString().equals("pom.xml")
                               || (f.toString().endsWith(".java")
@@ -375,7 +445,7 @@ class ReadmeShellCommandsTest {
     List<String> found = new ArrayList<>();
     for (Path f : documentingFiles()) {
       String name = f.getFileName().toString();
-      if (name.equals("pom.xml") || f.equals(ReadmeSnippetsTest.README)) {
+      if (name.equals("pom.xml") || Docs.pages().contains(f)) {
         Matcher m = fixed.matcher(Files.readString(f, StandardCharsets.UTF_8));
         while (m.find()) {
           found.add(ReadmeInStepTest.ROOT.relativize(f) + ": " + m.group());
@@ -385,11 +455,22 @@ class ReadmeShellCommandsTest {
     assertThat(found).isEmpty();
   }
 
-  /** One {@code ```sh} block of the README, with the line it starts on. */
-  record Block(int line, String text) {}
+  /** One {@code ```sh} block of a page, with the page and the line it starts on. */
+  record Block(String file, int line, String text) {
+    String where() {
+      return file + ":" + line;
+    }
+  }
 
   static List<Block> shellBlocks() throws IOException {
-    List<String> markdown = Files.readAllLines(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
+    List<Block> out = new ArrayList<>();
+    for (Path page : Docs.pages()) {
+      out.addAll(shellBlocks(Docs.name(page), Docs.lines(page)));
+    }
+    return out;
+  }
+
+  static List<Block> shellBlocks(String file, List<String> markdown) {
     List<Block> out = new ArrayList<>();
     for (int i = 0; i < markdown.size(); i++) {
       if (!markdown.get(i).strip().startsWith("```")) {
@@ -401,10 +482,10 @@ class ReadmeShellCommandsTest {
         end++;
       }
       assertThat(end)
-          .as("README.md:%d: the block is never closed", i + 1)
+          .as("%s:%d: the block is never closed", file, i + 1)
           .isLessThan(markdown.size());
       if (language.equals("sh")) {
-        out.add(new Block(i + 2, String.join("\n", markdown.subList(i + 1, end))));
+        out.add(new Block(file, i + 2, String.join("\n", markdown.subList(i + 1, end))));
       }
       i = end;
     }
@@ -418,8 +499,7 @@ class ReadmeShellCommandsTest {
         .orElseThrow(
             () ->
                 new AssertionError(
-                    "README.md:"
-                        + block.line()
+                    block.where()
                         + ": a shell block ReadmeShellCommandsTest does not know; add it to"
                         + " CHECKS with what it must do:\n"
                         + block.text()));
@@ -427,18 +507,20 @@ class ReadmeShellCommandsTest {
 
   @Test
   void everyFencedBlockSaysWhatItHoldsAndEveryShellBlockIsChecked() throws IOException {
-    List<String> markdown = Files.readAllLines(ReadmeSnippetsTest.README, StandardCharsets.UTF_8);
     List<String> untagged = new ArrayList<>();
-    boolean inside = false;
-    for (int i = 0; i < markdown.size(); i++) {
-      String l = markdown.get(i).strip();
-      if (!inside && l.startsWith("```")) {
-        inside = true;
-        if (l.equals("```")) {
-          untagged.add("README.md:" + (i + 1));
+    for (Path page : Docs.pages()) {
+      List<String> markdown = Docs.lines(page);
+      boolean inside = false;
+      for (int i = 0; i < markdown.size(); i++) {
+        String l = markdown.get(i).strip();
+        if (!inside && l.startsWith("```")) {
+          inside = true;
+          if (l.equals("```")) {
+            untagged.add(Docs.name(page) + ":" + (i + 1));
+          }
+        } else if (inside && l.equals("```")) {
+          inside = false;
         }
-      } else if (inside && l.equals("```")) {
-        inside = false;
       }
     }
     assertThat(untagged)
@@ -449,7 +531,7 @@ class ReadmeShellCommandsTest {
       checkOf(b);
     }
     assertThat(CHECKS)
-        .as("checks whose block is no longer in README.md")
+        .as("checks whose block is in no page")
         .allSatisfy(c -> assertThat(texts).contains(c.block()));
   }
 
@@ -484,9 +566,9 @@ class ReadmeShellCommandsTest {
       List<String> commands =
           block.text().equals(EXAMPLE + "X")
               ? examplesInTheTable().stream().map(x -> EXAMPLE + x).toList()
-              : List.of(block.text());
+              : List.of(check.runAs());
       for (String command : commands) {
-        tests.add(runs("README.md:" + block.line(), command, check, copy, mavenHome));
+        tests.add(runs(block.where(), command, check, copy, mavenHome));
       }
     }
     for (Check check : DOCUMENTED_ELSEWHERE) {
@@ -521,11 +603,9 @@ class ReadmeShellCommandsTest {
         });
   }
 
-  /** The programs of the README's examples table, in its order. */
+  /** The programs of the examples' table (docs/examples.md), in its order. */
   static List<String> examplesInTheTable() throws IOException {
-    String readme = ReadmeInStepTest.readme();
-    String section = readme.substring(readme.indexOf("\n## Examples\n"));
-    section = section.substring(0, section.indexOf("\n## ", 1));
+    String section = Docs.section(Docs.page("docs/examples.md"), "## The programs");
     List<String> out = new ArrayList<>();
     Matcher row = Pattern.compile("\n\\| `([A-Za-z]+)` \\|").matcher(section);
     while (row.find()) {

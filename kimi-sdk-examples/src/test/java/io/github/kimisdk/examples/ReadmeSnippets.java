@@ -20,22 +20,23 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * Extracts the {@code ```java} blocks of a Markdown file and compiles them against the SDK, as
- * {@link ReadmeSnippetsTest} does for README.md. The rules, kept simple so a README author can
- * predict them:
+ * Extracts the {@code ```java} blocks of Markdown files and compiles them against the SDK, as
+ * {@link ReadmeSnippetsTest} does for README.md and the guides ({@link Docs#pages()}), all of them
+ * together. The rules, kept simple so an author can predict them:
  *
  * <ol>
  *   <li>A snippet is the text between a line {@code ```java} and the next line {@code ```} (both
- *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}) are not Java
- *       and are skipped. It belongs to the section of the last {@code ## } heading above it.
+ *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}, {@code
+ *       ```java spring-ai}) are not compiled here and are skipped. It belongs to the section of the
+ *       last {@code ## } heading above it in its file.
  *   <li>The {@code import} lines a snippet starts with are its section's imports: every snippet of
- *       that section, and no other, is compiled with them, so a section shows what it imports.
- *       Besides them, only what jshell imports by default and {@code java.time.*} are imported
- *       ({@link #IMPLICIT}). A section shows each import once.
+ *       that section, and no other (a section of another file is another section), is compiled with
+ *       them, so a section shows what it imports. Besides them, only what jshell imports by default
+ *       and {@code java.time.*} are imported ({@link #IMPLICIT}). A section shows each import once.
  *   <li>A snippet whose other lines only declare names ({@code KimiClient kimi;}, no initializer)
  *       is a <em>prelude</em>: the names become fields of the class every snippet is wrapped in, so
- *       snippets anywhere may use them without declaring them, and may declare their own with the
- *       same name.
+ *       snippets anywhere (in any file) may use them without declaring them, and may declare their
+ *       own with the same name.
  *   <li>A snippet with a line that declares a top-level type ({@code class}, {@code record}, {@code
  *       interface} or {@code enum}, optionally after {@code public}, {@code final}, {@code
  *       abstract}, {@code sealed} or {@code non-sealed}, starting in the first column) is compiled
@@ -46,9 +47,9 @@ import javax.tools.ToolProvider;
  *       once.
  * </ol>
  *
- * Each snippet gets a package of its own ({@code readme.l<LINE>}), so snippets never clash. The SDK
- * is on the module path: a snippet that uses a package the SDK does not export does not compile.
- * Only errors fail; warnings are ignored.
+ * Each snippet gets a package of its own ({@code readme.<file>.l<LINE>}), so snippets never clash.
+ * The SDK is on the module path: a snippet that uses a package the SDK does not export does not
+ * compile. Only errors fail; warnings are ignored.
  */
 final class ReadmeSnippets {
 
@@ -85,14 +86,27 @@ final class ReadmeSnippets {
   /**
    * One {@code ```java} block.
    *
+   * @param file the Markdown file it is in, as messages name it ({@code docs/install.md})
    * @param line the Markdown line number (1-based) of the block's first code line
    * @param lines the code
    * @param section the {@code ## } heading it stands under ({@code ""} before the first)
    */
-  record Snippet(int line, List<String> lines, String section) {
+  record Snippet(String file, int line, List<String> lines, String section) {
 
     Snippet(int line, List<String> lines) {
-      this(line, lines, "");
+      this("DOC.md", line, lines, "");
+    }
+
+    /** Its section, told apart from a section of the same name in another file. */
+    String sectionKey() {
+      return file + "\n" + section;
+    }
+
+    /** The package its class is compiled in: {@code readme.<file>.l<LINE>}. */
+    String pkg() {
+      String slug =
+          file.replaceFirst("\\.md$", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+      return "readme." + slug + ".l" + line;
     }
 
     /** How many lines the leading imports (and the blank lines among them) take. */
@@ -173,32 +187,39 @@ final class ReadmeSnippets {
       if (j == markdown.size()) {
         throw new AssertionError(fileName + ":" + (i + 1) + ": the ```java block is never closed");
       }
-      out.add(new Snippet(i + 2, List.copyOf(code), section));
+      out.add(new Snippet(fileName, i + 2, List.copyOf(code), section));
       i = j;
     }
     return out;
   }
 
-  /** A generated source file that remembers which Markdown line each of its lines came from. */
+  /**
+   * A generated source file that remembers which Markdown file and line each of its lines came
+   * from.
+   */
   static final class Source extends SimpleJavaFileObject {
     private final StringBuilder text = new StringBuilder();
-    private final List<Integer> origin = new ArrayList<>(); // Markdown line, or 0 if generated
+    private final List<String> origin = new ArrayList<>(); // "file:line", or null if generated
 
     Source(String path) {
       super(URI.create("string:///" + path), Kind.SOURCE);
     }
 
-    Source add(String line, int markdownLine) {
+    Source add(String line, String file, int markdownLine) {
       text.append(line).append('\n');
-      origin.add(markdownLine);
+      origin.add(markdownLine > 0 ? file + ":" + markdownLine : null);
       return this;
     }
 
-    /** The Markdown line a generated line (1-based) came from, or 0 if the test wrote it. */
-    int origin(long generatedLine) {
+    Source add(String line) {
+      return add(line, null, 0);
+    }
+
+    /** The "file:line" a generated line (1-based) came from, or null if the test wrote it. */
+    String origin(long generatedLine) {
       return generatedLine >= 1 && generatedLine <= origin.size()
           ? origin.get((int) generatedLine - 1)
-          : 0;
+          : null;
     }
 
     @Override
@@ -213,12 +234,13 @@ final class ReadmeSnippets {
 
   /** Turns the snippets into source files by the rules in the class comment. */
   static List<Source> sources(List<Snippet> snippets) {
-    Map<String, List<String[]>> imports = new HashMap<>(); // section -> {line, markdownLine}
+    // section -> {import, file, markdownLine}
+    Map<String, List<String[]>> imports = new HashMap<>();
     for (Snippet s : snippets) {
-      List<String[]> own = imports.computeIfAbsent(s.section(), k -> new ArrayList<>());
+      List<String[]> own = imports.computeIfAbsent(s.sectionKey(), k -> new ArrayList<>());
       for (int i = 0; i < s.importLines(); i++) {
         if (!s.lines().get(i).isBlank()) {
-          own.add(new String[] {s.lines().get(i), String.valueOf(s.line() + i)});
+          own.add(new String[] {s.lines().get(i), s.file(), String.valueOf(s.line() + i)});
         }
       }
     }
@@ -226,28 +248,28 @@ final class ReadmeSnippets {
     // The preludes' names: fields of one class, compiled with their own sections' imports, which
     // every statement snippet extends (so those imports reach no other section).
     Source names = new Source("readme/names/Names.java");
-    names.add("package readme.names;", 0);
+    names.add("package readme.names;");
     addImports(names, List.of());
     List<String> preludeSections = new ArrayList<>();
     for (Snippet s : snippets) {
-      if (s.kind() == Kind.PRELUDE && !preludeSections.contains(s.section())) {
-        preludeSections.add(s.section());
-        addImports(names, imports.get(s.section()));
+      if (s.kind() == Kind.PRELUDE && !preludeSections.contains(s.sectionKey())) {
+        preludeSections.add(s.sectionKey());
+        addImports(names, imports.get(s.sectionKey()));
       }
     }
-    names.add("public abstract class Names {", 0);
+    names.add("public abstract class Names {");
     boolean anyName = false;
     for (Snippet s : snippets) {
       if (s.kind() == Kind.PRELUDE) {
         for (int i = s.importLines(); i < s.lines().size(); i++) {
           String l = s.lines().get(i);
           boolean field = !l.isBlank() && !l.strip().startsWith("//");
-          names.add(field ? "protected " + l : l, s.line() + i);
+          names.add(field ? "protected " + l : l, s.file(), s.line() + i);
           anyName |= field;
         }
       }
     }
-    names.add("}", 0);
+    names.add("}");
     if (anyName) {
       out.add(names);
     }
@@ -256,19 +278,19 @@ final class ReadmeSnippets {
       if (kind == Kind.PRELUDE) {
         continue; // its imports are its section's, its names Names'
       }
-      String pkg = "readme.l" + s.line();
+      String pkg = s.pkg();
       String type = kind == Kind.TYPE ? s.typeName() : "Snippet";
       Source src = new Source(pkg.replace('.', '/') + "/" + type + ".java");
-      src.add("package " + pkg + ";", 0);
-      addImports(src, imports.get(s.section()));
+      src.add("package " + pkg + ";");
+      addImports(src, imports.get(s.sectionKey()));
       if (kind == Kind.TYPE) {
         addAll(src, s, s.importLines());
       } else {
-        src.add("final class Snippet" + (anyName ? " extends readme.names.Names" : "") + " {", 0);
-        src.add("void run() throws Exception {", 0);
+        src.add("final class Snippet" + (anyName ? " extends readme.names.Names" : "") + " {");
+        src.add("void run() throws Exception {");
         addAll(src, s, s.importLines());
-        src.add("}", 0);
-        src.add("}", 0);
+        src.add("}");
+        src.add("}");
       }
       out.add(src);
     }
@@ -277,15 +299,15 @@ final class ReadmeSnippets {
 
   private static void addImports(Source src, List<String[]> sectionImports) {
     for (String p : IMPLICIT) {
-      src.add("import " + p + ".*;", 0);
+      src.add("import " + p + ".*;");
     }
     for (String[] i : sectionImports) {
-      src.add(i[0], Integer.parseInt(i[1]));
+      src.add(i[0], i[1], Integer.parseInt(i[2]));
     }
   }
 
   /** Where a section shows an import a second time: one message per repeat, with its line. */
-  static List<String> importsNotShownOnce(String fileName, List<Snippet> snippets) {
+  static List<String> importsNotShownOnce(List<Snippet> snippets) {
     List<String> out = new ArrayList<>();
     Map<String, Integer> shown = new HashMap<>(); // section + import -> line
     for (Snippet s : snippets) {
@@ -294,10 +316,10 @@ final class ReadmeSnippets {
         if (l.isEmpty()) {
           continue;
         }
-        Integer first = shown.putIfAbsent(s.section() + "\n" + l, s.line() + i);
+        Integer first = shown.putIfAbsent(s.sectionKey() + "\n" + l, s.line() + i);
         if (first != null) {
           out.add(
-              fileName
+              s.file()
                   + ":"
                   + (s.line() + i)
                   + ": \""
@@ -315,7 +337,7 @@ final class ReadmeSnippets {
 
   private static void addAll(Source src, Snippet s, int from) {
     for (int i = from; i < s.lines().size(); i++) {
-      src.add(s.lines().get(i), s.line() + i);
+      src.add(s.lines().get(i), s.file(), s.line() + i);
     }
   }
 
@@ -323,8 +345,7 @@ final class ReadmeSnippets {
    * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module) and
    * kimi-sdk-testing (FakeKimiServer) into {@code out}.
    *
-   * @return one message per error, each starting with {@code fileName:LINE:}; empty when all
-   *     compile
+   * @return one message per error, each starting with {@code FILE:LINE:}; empty when all compile
    */
   private static Path testing() {
     try {
@@ -334,8 +355,7 @@ final class ReadmeSnippets {
     }
   }
 
-  static List<String> compile(String fileName, List<Snippet> snippets, Path sdk, Path out)
-      throws IOException {
+  static List<String> compile(List<Snippet> snippets, Path sdk, Path out) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       throw new AssertionError("no Java compiler in " + System.getProperty("java.home"));
@@ -364,22 +384,19 @@ final class ReadmeSnippets {
       if (d.getKind() != Diagnostic.Kind.ERROR) {
         continue;
       }
-      String where = fileName;
+      String where = "?";
       String code = "";
       if (d.getSource() instanceof Source src) {
-        int line = src.origin(d.getLineNumber());
+        String origin = src.origin(d.getLineNumber());
         String[] lines = src.text().split("\n", -1);
         long n = d.getLineNumber();
         code = n >= 1 && n <= lines.length ? lines[(int) n - 1].strip() : "";
-        where =
-            line > 0
-                ? fileName + ":" + line
-                : fileName + ": in the wrapping of the snippet " + src.toUri().getPath();
+        where = origin != null ? origin : "in the wrapping of the snippet " + src.toUri().getPath();
       }
       errors.add(where + ": " + d.getMessage(Locale.ROOT) + "\n    " + code);
     }
     if (!ok && errors.isEmpty()) {
-      errors.add(fileName + ": javac said: " + log);
+      errors.add("javac said: " + log);
     }
     return errors;
   }

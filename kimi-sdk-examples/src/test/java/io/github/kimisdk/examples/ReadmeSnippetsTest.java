@@ -12,36 +12,45 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} snippet of the repository's README.md compiles against the SDK, so the
- * README cannot rot. How snippets are wrapped (preludes, whole types, statement lists) is described
- * in {@link ReadmeSnippets}; a snippet that does not compile fails this test with its README line.
+ * Every {@code ```java} snippet of README.md and the guides ({@link Docs#pages()}) compiles against
+ * the SDK, so the pages cannot rot. How snippets are wrapped (preludes, whole types, statement
+ * lists) is described in {@link ReadmeSnippets}; a snippet that does not compile fails this test
+ * with its file and line.
  */
 class ReadmeSnippetsTest {
 
-  static final Path README = Path.of("..", "README.md");
+  static final Path README = Docs.README;
 
   @TempDir Path out;
 
+  /** Every page's snippets, in page order. */
+  static List<Snippet> everySnippet() throws Exception {
+    List<Snippet> all = new java.util.ArrayList<>();
+    for (Path page : Docs.pages()) {
+      all.addAll(
+          ReadmeSnippets.extract(
+              Docs.name(page), Files.readAllLines(page, StandardCharsets.UTF_8)));
+    }
+    return all;
+  }
+
   @Test
-  void everyJavaSnippetInTheReadmeCompiles() throws Exception {
-    List<String> markdown = Files.readAllLines(README, StandardCharsets.UTF_8);
-    List<Snippet> snippets = ReadmeSnippets.extract("README.md", markdown);
-    assertThat(snippets).as("```java blocks in README.md").hasSizeGreaterThan(10);
+  void everyJavaSnippetOfThePagesCompiles() throws Exception {
+    List<Snippet> snippets = everySnippet();
+    assertThat(snippets.size()).as("```java blocks in the pages").isGreaterThan(50);
+    assertThat(snippets)
+        .extracting(Snippet::file)
+        .contains("README.md", "docs/chat-and-streaming.md", "docs/testing.md");
     assertThat(snippets).extracting(Snippet::kind).contains(Kind.PRELUDE, Kind.STATEMENTS);
-    List<String> errors =
-        ReadmeSnippets.compile("README.md", snippets, ChildProcess.sdkLocation(), out);
+    List<String> errors = ReadmeSnippets.compile(snippets, ChildProcess.sdkLocation(), out);
     assertThat(errors)
-        .as("README.md snippets that do not compile (fix the README, see ReadmeSnippets)")
+        .as("snippets that do not compile (fix the page, see ReadmeSnippets)")
         .isEmpty();
   }
 
   @Test
   void everySectionShowsEachOfItsImportsOnce() throws Exception {
-    List<String> markdown = Files.readAllLines(README, StandardCharsets.UTF_8);
-    assertThat(
-            ReadmeSnippets.importsNotShownOnce(
-                "README.md", ReadmeSnippets.extract("README.md", markdown)))
-        .isEmpty();
+    assertThat(ReadmeSnippets.importsNotShownOnce(everySnippet())).isEmpty();
   }
 
   @Test
@@ -65,10 +74,9 @@ class ReadmeSnippetsTest {
             "```");
     List<Snippet> snippets = ReadmeSnippets.extract("DOC.md", markdown);
     assertThat(snippets).extracting(Snippet::section).containsExactly("One", "One", "Two", "Two");
-    List<String> errors =
-        ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out);
+    List<String> errors = ReadmeSnippets.compile(snippets, ChildProcess.sdkLocation(), out);
     assertThat(errors).isNotEmpty().allSatisfy(e -> assertThat(e).startsWith("DOC.md:11: "));
-    assertThat(ReadmeSnippets.importsNotShownOnce("DOC.md", snippets)).isEmpty();
+    assertThat(ReadmeSnippets.importsNotShownOnce(snippets)).isEmpty();
     List<String> twice =
         List.of(
             "## One",
@@ -78,8 +86,7 @@ class ReadmeSnippetsTest {
             "```java",
             "import java.net.URI;",
             "```");
-    assertThat(
-            ReadmeSnippets.importsNotShownOnce("DOC.md", ReadmeSnippets.extract("DOC.md", twice)))
+    assertThat(ReadmeSnippets.importsNotShownOnce(ReadmeSnippets.extract("DOC.md", twice)))
         .containsExactly(
             "DOC.md:6: \"One\" shows import java.net.URI; again (line 3); show each import once"
                 + " per section");
@@ -109,8 +116,7 @@ class ReadmeSnippetsTest {
             org.assertj.core.groups.Tuple.tuple(3, Kind.PRELUDE),
             org.assertj.core.groups.Tuple.tuple(8, Kind.STATEMENTS),
             org.assertj.core.groups.Tuple.tuple(12, Kind.STATEMENTS));
-    List<String> errors =
-        ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out);
+    List<String> errors = ReadmeSnippets.compile(snippets, ChildProcess.sdkLocation(), out);
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0)).startsWith("DOC.md:9: cannot find symbol").contains("kimi.chatt");
   }
@@ -134,9 +140,8 @@ class ReadmeSnippetsTest {
     assertThat(snippets)
         .extracting(Snippet::kind)
         .containsExactly(Kind.PRELUDE, Kind.TYPE, Kind.TYPE);
-    assertThat(ReadmeSnippets.compile("DOC.md", snippets, ChildProcess.sdkLocation(), out))
-        .isEmpty();
-    assertThat(out.resolve("readme/l5/Greeter.class")).exists();
+    assertThat(ReadmeSnippets.compile(snippets, ChildProcess.sdkLocation(), out)).isEmpty();
+    assertThat(out.resolve("readme/doc/l5/Greeter.class")).exists();
   }
 
   @Test
@@ -149,7 +154,7 @@ class ReadmeSnippetsTest {
             "```");
     List<String> errors =
         ReadmeSnippets.compile(
-            "DOC.md", ReadmeSnippets.extract("DOC.md", markdown), ChildProcess.sdkLocation(), out);
+            ReadmeSnippets.extract("DOC.md", markdown), ChildProcess.sdkLocation(), out);
     assertThat(errors).hasSize(1);
     assertThat(errors.get(0)).startsWith("DOC.md:2: package io.github.kimisdk.internal.wire.chat");
   }

@@ -5,17 +5,19 @@ import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.PreflightException;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
-import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.adapter.JdkFlowAdapter;
@@ -61,7 +63,9 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Observations.</b> Every call and stream is a {@code gen_ai.client.operation} observation
  * (Spring AI's {@link ChatModelObservationDocumentation}, provider {@value #PROVIDER}) on the given
- * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled.
+ * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled. Unless the
+ * builder is given a convention of its own, the observation has Spring AI's keys and also the
+ * OpenTelemetry GenAI conventions' {@code gen_ai.provider.name} (see {@link #PROVIDER}).
  *
  * <p><b>Failures</b> are the SDK's {@link io.github.kimisdk.errors.KimiException}s, thrown by
  * {@link #call(Prompt)} and signalled by {@link #stream(Prompt)}. Cancelling a stream's {@link
@@ -96,11 +100,23 @@ public final class KimiChatModel implements ChatModel {
   /** The response metadata key of the rate-limit headers, a map keyed in lower case: {@value}. */
   public static final String RATE_LIMIT_HEADERS = "rateLimitHeaders";
 
-  /** The provider name of the observations ({@code gen_ai.provider.name}): {@value}. */
-  public static final String PROVIDER = "moonshot";
+  /**
+   * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
+   * well-known value for Kimi, the one {@code GenAiCallListener} (kimi-sdk-examples/opentelemetry)
+   * writes too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
+   * high-cardinality key (on spans, not on metrics), and under Spring AI's {@code gen_ai.system},
+   * the low-cardinality key its {@code gen_ai.client.*} meters are tagged with. Metrics stay
+   * without {@code gen_ai.provider.name} so that their tag keys are those of every other Spring AI
+   * provider's meters of the same name: a Prometheus registry keeps only the first of two meters
+   * whose tag keys differ.
+   */
+  public static final String PROVIDER = "moonshot_ai";
+
+  /** The prompt of the request the default options are checked with when the model is built. */
+  private static final String START_CHECK_PROMPT = "(the chat model's default options)";
 
   private static final ChatModelObservationConvention DEFAULT_CONVENTION =
-      new DefaultChatModelObservationConvention();
+      new KimiObservationConvention();
 
   private final KimiClient client;
   private final KimiChatOptions options;
@@ -117,6 +133,24 @@ public final class KimiChatModel implements ChatModel {
     client.warnAboutModel(options.getModel());
     this.observationRegistry = b.observationRegistry;
     this.observationConvention = b.observationConvention;
+    refuseWhatEveryCallWouldBeRefused(client, options);
+  }
+
+  /**
+   * Refuses default options for which the client would refuse every call that brings no options of
+   * its own, at once and in the call's words: the request they make, as the client adapts it (its
+   * sampling policy, thinking fallback, prompt cache time to live), checked against the client's
+   * model table ({@link io.github.kimisdk.model.ModelInfo#problems}), as every call is checked
+   * before it is sent. A model the table does not know is checked only on what holds for every
+   * model; the warning above names it.
+   */
+  private static void refuseWhatEveryCallWouldBeRefused(KimiClient client, KimiChatOptions o) {
+    ChatRequest sent =
+        client.adapt(Requests.toKimi(List.of(new UserMessage(START_CHECK_PROMPT)), o, false));
+    List<String> problems = client.catalog().lookup(sent.model()).problems(sent);
+    if (!problems.isEmpty()) {
+      throw new PreflightException(sent.model(), problems);
+    }
   }
 
   /**
@@ -300,7 +334,8 @@ public final class KimiChatModel implements ChatModel {
     /**
      * Sets the convention that names the observations and their keys.
      *
-     * @param observationConvention the convention; null for Spring AI's default
+     * @param observationConvention the convention; null for Spring AI's default with {@code
+     *     gen_ai.provider.name} added (see {@link KimiChatModel#PROVIDER})
      * @return this builder
      */
     public Builder observationConvention(ChatModelObservationConvention observationConvention) {
@@ -309,10 +344,18 @@ public final class KimiChatModel implements ChatModel {
     }
 
     /**
-     * Builds the model.
+     * Builds the model, checking its default options as the client checks every call, so that
+     * options every call would be refused for fail here, at start-up, in the words the call would
+     * fail in: a sampling value the model fixes (such as {@code temperature(0.3)} on kimi-k3,
+     * unless the client's {@code SamplingPolicy} adapts it), an effort the model does not take,
+     * thinking switched off on a model that always thinks, an output cap over the model's largest.
      *
      * @return the model
      * @throws NullPointerException if no client was set
+     * @throws PreflightException if the client's model table says the model refuses the default
+     *     options
+     * @throws IllegalArgumentException if the default options are ones no Kimi request can carry
+     *     (top-k)
      */
     public KimiChatModel build() {
       return new KimiChatModel(this);

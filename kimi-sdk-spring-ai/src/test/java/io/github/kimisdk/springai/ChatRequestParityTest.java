@@ -10,17 +10,11 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.tool.ToolChoice;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.tool.ToolCallback;
@@ -36,8 +30,6 @@ import org.springframework.ai.tool.definition.ToolDefinition;
  * false).
  */
 class ChatRequestParityTest {
-
-  private static final Pattern NOT_MAPPED_ROW = Pattern.compile("^\\| `(\\w+)` \\| (.*) \\|$");
 
   private static final ToolCallback TOOL =
       new ToolCallback() {
@@ -103,20 +95,7 @@ class ChatRequestParityTest {
 
   /** The README's "Not mapped" table: each component with its reason. */
   static Map<String, String> notMapped() throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("README.md"), StandardCharsets.UTF_8);
-    int start = lines.indexOf("## Not mapped");
-    assertThat(start).as("README.md has a section \"## Not mapped\"").isNotNegative();
-    Map<String, String> rows = new LinkedHashMap<>();
-    for (String line : lines.subList(start + 1, lines.size())) {
-      if (line.startsWith("## ")) {
-        break;
-      }
-      Matcher m = NOT_MAPPED_ROW.matcher(line.strip());
-      if (m.matches()) {
-        rows.put(m.group(1), m.group(2).strip());
-      }
-    }
-    return rows;
+    return ReadmeTable.rows("## Not mapped");
   }
 
   @Test

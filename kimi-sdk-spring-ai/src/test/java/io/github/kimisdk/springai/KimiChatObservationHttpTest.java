@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.testing.FakeResponse;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation.HighCardinalityKeyNames;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation.LowCardinalityKeyNames;
+import org.springframework.ai.chat.observation.DefaultChatModelObservationConvention;
 import org.springframework.ai.chat.prompt.Prompt;
 
 /** Every call and stream is one GenAI observation, as Spring AI's own models make them. */
@@ -35,7 +39,9 @@ class KimiChatObservationHttpTest {
         .hasNameEqualTo("gen_ai.client.operation")
         .hasContextualNameEqualTo("chat kimi-k3")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_OPERATION_TYPE.asString(), "chat")
-        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "moonshot")
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "moonshot_ai")
+        .hasHighCardinalityKeyValue("gen_ai.provider.name", "moonshot_ai")
+        .doesNotHaveLowCardinalityKeyValueWithKey("gen_ai.provider.name")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.REQUEST_MODEL.asString(), "kimi-k3")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.RESPONSE_MODEL.asString(), "kimi-k3")
         .hasHighCardinalityKeyValue(
@@ -47,6 +53,32 @@ class KimiChatObservationHttpTest {
             String.valueOf(response.getMetadata().getUsage().getCompletionTokens()))
         .doesNotHaveError()
         .hasBeenStopped();
+  }
+
+  @Test
+  void metricsKeepTheTagKeysOfSpringAisOwnConventionSoOtherProvidersMetersStayExported() {
+    kimi.server.enqueue(FakeResponse.reply("Observed"));
+
+    model.call(new Prompt("Hello"));
+
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasSingleObservationThat()
+        .satisfies(
+            observed -> {
+              ChatModelObservationContext context = (ChatModelObservationContext) observed;
+              DefaultChatModelObservationConvention spring =
+                  new DefaultChatModelObservationConvention();
+              KimiObservationConvention kimis = new KimiObservationConvention();
+              assertThat(names(kimis.getLowCardinalityKeyValues(context)))
+                  .isEqualTo(names(spring.getLowCardinalityKeyValues(context)));
+              assertThat(names(kimis.getHighCardinalityKeyValues(context)))
+                  .containsAll(names(spring.getHighCardinalityKeyValues(context)))
+                  .contains("gen_ai.provider.name");
+            });
+  }
+
+  private static List<String> names(KeyValues values) {
+    return values.stream().map(KeyValue::getKey).sorted().toList();
   }
 
   @Test

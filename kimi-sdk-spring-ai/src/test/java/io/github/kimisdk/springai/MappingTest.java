@@ -31,6 +31,7 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.content.Media;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.ai.tool.definition.ToolDefinition;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.MimeType;
 
 /** Spring AI's messages and options as the SDK's request, and the SDK's replies as responses. */
@@ -177,7 +178,7 @@ class MappingTest {
     UserMessage user =
         UserMessage.builder()
             .text("What is this?")
-            .media(Media.builder().mimeType(MimeType.valueOf("image/png")).data(PNG).build())
+            .media(new Media(MimeType.valueOf("image/png"), new ByteArrayResource(PNG)))
             .build();
 
     Message sent = request(List.of(user)).messages().get(0);
@@ -225,7 +226,7 @@ class MappingTest {
     UserMessage user =
         UserMessage.builder()
             .text("Listen")
-            .media(Media.builder().mimeType(MimeType.valueOf("audio/mpeg")).data(PNG).build())
+            .media(new Media(MimeType.valueOf("audio/mpeg"), new ByteArrayResource(PNG)))
             .build();
 
     assertThatThrownBy(() -> request(List.of(user)))

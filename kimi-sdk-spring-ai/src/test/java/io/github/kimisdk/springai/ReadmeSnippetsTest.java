@@ -128,6 +128,14 @@ class ReadmeSnippetsTest {
 
   /** Compiles the blocks, then calls each one's method with an auto-configured ChatClient. */
   void run(String file, List<Block> blocks) throws Exception {
+    run(file, blocks, List.of("spring.ai.kimi.api-key=sk-readme"));
+  }
+
+  /**
+   * Compiles the blocks, then calls each one's method with the ChatClient an application with these
+   * properties (and its base URL on a FakeKimiServer) gets.
+   */
+  void run(String file, List<Block> blocks, List<String> properties) throws Exception {
     assertThat(compile(file, blocks)).isEmpty();
     try (FakeKimiServer kimi = new FakeKimiServer().start();
         URLClassLoader loader =
@@ -145,8 +153,8 @@ class ReadmeSnippetsTest {
                   KimiChatClientAutoConfiguration.class,
                   ToolCallingAutoConfiguration.class,
                   ChatClientAutoConfiguration.class))
-          .withPropertyValues(
-              "spring.ai.kimi.api-key=sk-readme", "spring.ai.kimi.base-url=" + kimi.baseUrl())
+          .withPropertyValues(properties.toArray(String[]::new))
+          .withPropertyValues("spring.ai.kimi.base-url=" + kimi.baseUrl())
           .run(
               context -> {
                 for (Block b : blocks) {
@@ -177,6 +185,27 @@ class ReadmeSnippetsTest {
 
     assertThat(String.join("\n", blocks.get(blocks.size() - 1).code())).contains(".entity(");
     run("README.md", blocks);
+  }
+
+  /**
+   * The front page's Spring Boot path as an application has it: its {@code application.properties}
+   * (the key from the environment, the model) and, offline, the base URL it names of the fake,
+   * under which its snippets run.
+   */
+  @Test
+  void theRepositoryReadmesApplicationPropertiesStartTheApplication() throws Exception {
+    List<Block> properties = blocks(Path.of("..", "README.md"), "```properties spring-ai");
+    assertThat(properties).hasSize(1);
+    List<String> values = new ArrayList<>(List.of("MOONSHOT_API_KEY=sk-from-the-environment"));
+    for (String line : properties.get(0).code()) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        values.add(line.strip());
+      }
+    }
+    assertThat(values).contains("spring.ai.kimi.chat.model=kimi-k3");
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    assertThat(readme).contains("`spring.ai.kimi.base-url=http://127.0.0.1:8089/v1`");
+    run("README.md", blocks(Path.of("..", "README.md"), "```java spring-ai"), values);
   }
 
   @Test

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every {@code ```java} block of this module's README compiles against the classes this module
- * ships, the SDK and JUnit, with the imports a user's test would have: a block that declares a
- * class is a file of its own, and any other block is the body of a method.
+ * Every {@code ```java} block of this module's README, and every {@code ```java junit} block of the
+ * repository's README and guides (a test a user writes with the fake), compiles against the classes
+ * this module ships, the SDK and JUnit, with the imports a user's test would have: a block that
+ * declares a class is a file of its own, and any other block is the body of a method.
  */
 class ReadmeSnippetsTest {
 
@@ -36,8 +37,14 @@ class ReadmeSnippetsTest {
       """;
 
   static List<String> javaBlocks(String markdown) {
+    return blocks(markdown, "java");
+  }
+
+  static List<String> blocks(String markdown, String fence) {
     List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("(?m)^```java\\n(.*?)^```$", Pattern.DOTALL).matcher(markdown);
+    Matcher m =
+        Pattern.compile("(?m)^```" + Pattern.quote(fence) + "\\n(.*?)^```$", Pattern.DOTALL)
+            .matcher(markdown);
     while (m.find()) {
       out.add(m.group(1));
     }
@@ -49,6 +56,24 @@ class ReadmeSnippetsTest {
     List<String> blocks =
         javaBlocks(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8));
     assertThat(blocks).hasSizeGreaterThanOrEqualTo(2);
+    compiles(blocks, dir);
+  }
+
+  @Test
+  void theJunitSnippetsOfTheReadmeAndTheGuidesCompile(@TempDir Path dir) throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(Path.of("..", "README.md")));
+    try (var guides = Files.list(Path.of("..", "docs"))) {
+      guides.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<String> blocks = new ArrayList<>();
+    for (Path page : pages) {
+      blocks.addAll(blocks(Files.readString(page, StandardCharsets.UTF_8), "java junit"));
+    }
+    assertThat(blocks).as("```java junit blocks").isNotEmpty();
+    compiles(blocks, dir);
+  }
+
+  static void compiles(List<String> blocks, Path dir) throws IOException {
     List<String> args =
         new ArrayList<>(
             List.of(

@@ -88,7 +88,7 @@ import java.util.Objects;
  * 5.8x the exact tokenizer's speed on the same text; 476 to 505 MB/s on Java source (5.6x); 465 to
  * 487 MB/s on Chinese (23x). JMH ({@code TokenEstimatorBenchmark}) gave 524 to 565 MB/s on English.
  * Looking up unknown words costs about a sixth of the speed on English; see {@code
- * benchmarks/README.md}.
+ * benchmarks/results/tokens.md}.
  *
  * <p>Instances are immutable and safe to share between threads.
  */

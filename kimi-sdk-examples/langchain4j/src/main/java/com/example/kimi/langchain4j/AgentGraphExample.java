@@ -39,10 +39,11 @@ import org.bsc.langgraph4j.serializer.std.ObjectStreamStateSerializer;
  * answers, and a {@link MemorySaver} that checkpoints each step, so the second question, asked on
  * the same thread id, continues the first conversation.
  *
- * <p>From the repository root (it builds kimi-sdk-langchain4j on the way):
+ * <p>In {@code kimi-sdk-examples/langchain4j}, once {@code mvn -B -P artifacts install -DskipTests}
+ * has installed the artifacts:
  *
  * <pre>
- * mvn -B -q -P slow -pl kimi-sdk-examples/langchain4j -am compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j.AgentGraphExample
+ * mvn -B -q compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j.AgentGraphExample
  * </pre>
  */
 public final class AgentGraphExample {

@@ -14,10 +14,11 @@ import java.io.PrintStream;
  * carries the conversation (with Kimi's reasoning, which kimi-k3 wants back on tool-call turns)
  * from one question to the next.
  *
- * <p>From the repository root (it builds kimi-sdk-langchain4j on the way):
+ * <p>In {@code kimi-sdk-examples/langchain4j}, once {@code mvn -B -P artifacts install -DskipTests}
+ * has installed the artifacts:
  *
  * <pre>
- * mvn -B -q -P slow -pl kimi-sdk-examples/langchain4j -am compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j.AssistantExample
+ * mvn -B -q compile exec:java -Dexec.mainClass=com.example.kimi.langchain4j.AssistantExample
  * </pre>
  */
 public final class AssistantExample {

@@ -49,11 +49,17 @@ public final class GenAiCallListener implements CallListener {
   /** The instrumentation scope of the spans and metrics. */
   public static final String SCOPE = "io.github.kimisdk";
 
-  /** The provider's name. Moonshot is not among the conventions' well-known values yet. */
-  public static final String PROVIDER = "moonshot";
+  /**
+   * The provider's name: {@code moonshot_ai}, the conventions' well-known value for Moonshot's Kimi
+   * (open-telemetry/semantic-conventions-genai#99), the value kimi-sdk-spring-ai's observations
+   * carry too ({@code KimiChatModel.PROVIDER}).
+   */
+  public static final String PROVIDER = "moonshot_ai";
 
   // Attribute names from the GenAI semantic conventions (gen_ai.provider.name replaced the
-  // deprecated gen_ai.system).
+  // deprecated gen_ai.system). Token usage: only the three names the conventions and Spring AI
+  // 2.0.1 spell alike (input, output, cache reads); cache writes (cache_creation, renamed
+  // cache_write) and reasoning tokens are left out while their names still move.
   static final AttributeKey<String> OPERATION_NAME =
       AttributeKey.stringKey("gen_ai.operation.name");
   static final AttributeKey<String> PROVIDER_NAME = AttributeKey.stringKey("gen_ai.provider.name");

@@ -40,9 +40,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,18 +117,24 @@ class GenAiCallListenerTest {
     METRICS.collectAllMetrics();
   }
 
+  /** A request with every setting the listener maps. */
+  private static ChatRequest everySetting() {
+    return ChatRequest.builder(MODEL)
+        .addUser("Hello")
+        .maxCompletionTokens(50)
+        .temperature(0.3)
+        .topP(0.9)
+        .n(2)
+        .presencePenalty(0.1)
+        .frequencyPenalty(0.2)
+        .stop("END")
+        .extraBody("seed", JsonNumber.of(42))
+        .build();
+  }
+
   @Test
   void chatSpanIsTheCallersChildWithTheRequestsSettingsAndTheResponsesIds() throws Exception {
-    ChatRequest request =
-        ChatRequest.builder(MODEL)
-            .addUser("Hello")
-            .maxCompletionTokens(50)
-            .temperature(0.3)
-            .topP(0.9)
-            .n(2)
-            .stop("END")
-            .extraBody("seed", JsonNumber.of(42))
-            .build();
+    ChatRequest request = everySetting();
 
     ChatCompletion reply = inCallerSpan(() -> kimi.chat(request));
 
@@ -136,11 +145,13 @@ class GenAiCallListenerTest {
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfying(
             equalTo(GenAiCallListener.OPERATION_NAME, "chat"),
-            equalTo(GenAiCallListener.PROVIDER_NAME, "moonshot"),
+            equalTo(GenAiCallListener.PROVIDER_NAME, "moonshot_ai"),
             equalTo(GenAiCallListener.REQUEST_MODEL, MODEL),
             equalTo(GenAiCallListener.MAX_TOKENS, 50L),
             equalTo(GenAiCallListener.TEMPERATURE, 0.3),
             equalTo(GenAiCallListener.TOP_P, 0.9),
+            equalTo(GenAiCallListener.PRESENCE_PENALTY, 0.1),
+            equalTo(GenAiCallListener.FREQUENCY_PENALTY, 0.2),
             equalTo(GenAiCallListener.CHOICE_COUNT, 2L),
             equalTo(GenAiCallListener.SEED, 42L),
             equalTo(GenAiCallListener.STOP_SEQUENCES, List.of("END")),
@@ -234,7 +245,7 @@ class GenAiCallListenerTest {
     Attributes shared =
         Attributes.builder()
             .put(GenAiCallListener.OPERATION_NAME, "chat")
-            .put(GenAiCallListener.PROVIDER_NAME, "moonshot")
+            .put(GenAiCallListener.PROVIDER_NAME, "moonshot_ai")
             .put(GenAiCallListener.REQUEST_MODEL, MODEL)
             .put(GenAiCallListener.RESPONSE_MODEL, reply.model())
             .put(GenAiCallListener.SERVER_ADDRESS, URI.create(server.baseUrl()).getHost())
@@ -285,6 +296,64 @@ class GenAiCallListenerTest {
         .hasAttributesSatisfying(
             equalTo(GenAiCallListener.CACHE_READ_TOKENS, (long) again.usage().cachedTokens()),
             equalTo(GenAiCallListener.INPUT_TOKENS, (long) again.usage().promptTokens()));
+  }
+
+  /**
+   * The GenAI conventions' current names (open-telemetry/semantic-conventions-genai, all
+   * "development", as of 2026-11), with the general conventions' server.* and error.type: every
+   * attribute the listener writes is one of them. Token usage is held to the three names the
+   * conventions and Spring AI 2.0.1 spell alike; cache writes and reasoning tokens, whose names are
+   * still moving (cache_creation renamed cache_write), are not written.
+   */
+  static final Set<String> CURRENT_NAMES =
+      Set.of(
+          "gen_ai.operation.name",
+          "gen_ai.provider.name",
+          "gen_ai.request.model",
+          "gen_ai.request.max_tokens",
+          "gen_ai.request.temperature",
+          "gen_ai.request.top_p",
+          "gen_ai.request.seed",
+          "gen_ai.request.choice.count",
+          "gen_ai.request.stop_sequences",
+          "gen_ai.request.presence_penalty",
+          "gen_ai.request.frequency_penalty",
+          "gen_ai.response.id",
+          "gen_ai.response.model",
+          "gen_ai.response.finish_reasons",
+          "gen_ai.usage.input_tokens",
+          "gen_ai.usage.output_tokens",
+          "gen_ai.usage.cache_read.input_tokens",
+          "gen_ai.token.type",
+          "server.address",
+          "server.port",
+          "error.type");
+
+  @Test
+  void everyAttributeTheListenerWritesIsOneOfTheConventionsCurrentNames() throws Exception {
+    kimi.chat(everySetting());
+    SpanData span = awaitGenAiSpan();
+    server.enqueue(
+        FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
+    assertThrows(AuthenticationException.class, () -> kimi.chat(ChatRequest.of(MODEL, "Hi")));
+    assertTrue(ENDS.tryAcquire(5, TimeUnit.SECONDS));
+
+    Set<String> written = new TreeSet<>();
+    for (SpanData s : SPANS.getFinishedSpanItems()) {
+      s.getAttributes().forEach((key, value) -> written.add(key.getKey()));
+    }
+    for (MetricData m : METRICS.collectAllMetrics()) {
+      for (HistogramPointData p : m.getHistogramData().getPoints()) {
+        p.getAttributes().forEach((key, value) -> written.add(key.getKey()));
+      }
+    }
+
+    assertEquals(
+        Set.of(),
+        written.stream().filter(k -> !CURRENT_NAMES.contains(k)).collect(Collectors.toSet()),
+        "attributes that are not the conventions' current names");
+    assertTrue(written.containsAll(Set.of("gen_ai.provider.name", "gen_ai.request.seed")));
+    assertEquals("moonshot_ai", span.getAttributes().get(GenAiCallListener.PROVIDER_NAME));
   }
 
   @Test

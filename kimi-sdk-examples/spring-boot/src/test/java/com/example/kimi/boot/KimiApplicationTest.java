@@ -8,6 +8,9 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -27,12 +30,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.ai.chat.observation.ChatModelObservationContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -66,11 +75,46 @@ class KimiApplicationTest {
   static void kimiProperties(DynamicPropertyRegistry registry) {
     registry.add("spring.ai.kimi.api-key", () -> "sk-test");
     registry.add("spring.ai.kimi.base-url", KIMI::baseUrl);
+    registry.add("management.endpoints.web.exposure.include", () -> "health,metrics");
   }
+
+  /** The chat observations Spring AI made, as its handlers see them when they stop. */
+  private static final Queue<ChatModelObservationContext> OBSERVED = new ConcurrentLinkedQueue<>();
+
+  /**
+   * The keys Spring AI's observation has and the listener's span does not, each with its reason.
+   * Every other key of the observation is on the span, with the same value.
+   */
+  private static final Map<String, String> SPRING_ONLY =
+      Map.of(
+          "gen_ai.system",
+          "Spring AI's provider key (deprecated by the conventions), its meters' tag; same value",
+          "gen_ai.usage.total_tokens",
+          "Spring AI's own, not a name of the conventions",
+          "gen_ai.request.stream",
+          "Spring AI's own, not a name of the conventions",
+          "gen_ai.usage.cache_creation.input_tokens",
+          "Spring AI's name for cache writes, renamed cache_write in the conventions; the"
+              + " listener writes neither while the name moves");
 
   /** The application's OpenTelemetry, exporting its spans to memory. */
   @TestConfiguration
   static class Telemetry {
+    @Bean
+    ObservationHandler<ChatModelObservationContext> chatObservations() {
+      return new ObservationHandler<>() {
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+          return context instanceof ChatModelObservationContext;
+        }
+
+        @Override
+        public void onStop(ChatModelObservationContext context) {
+          OBSERVED.add(context);
+        }
+      };
+    }
+
     @Bean
     OpenTelemetry openTelemetry() {
       return OpenTelemetrySdk.builder()
@@ -90,6 +134,7 @@ class KimiApplicationTest {
   @BeforeEach
   void forgetSpans() {
     SPANS.reset();
+    OBSERVED.clear();
   }
 
   @Test
@@ -123,11 +168,67 @@ class KimiApplicationTest {
     SpanData span = spans.get(0);
     assertThat(span.getName()).isEqualTo("chat kimi-k3");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.provider.name")))
-        .isEqualTo("moonshot");
+        .isEqualTo("moonshot_ai");
     assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.response.id")))
         .isEqualTo(answer.get("id").asString());
     assertThat(answer.get("model").asString()).isEqualTo("kimi-k3");
     assertThat(answer.get("text").asString()).isEqualTo(expectedReply("Hello from Spring"));
+  }
+
+  @Test
+  void springAisObservationAndTheListenersSpanNameKimiAndTheCallAlike() throws Exception {
+    assertThat(post("/chat", "{\"message\":\"Hello\"}").statusCode()).isEqualTo(200);
+
+    SpanData span = SPANS.getFinishedSpanItems().get(0);
+    Map<String, String> listener = new TreeMap<>();
+    span.getAttributes().forEach((key, value) -> listener.put(key.getKey(), text(value)));
+    assertThat(OBSERVED).hasSize(1);
+    Map<String, String> spring = new TreeMap<>();
+    ChatModelObservationContext observed = OBSERVED.peek();
+    for (KeyValue k : observed.getLowCardinalityKeyValues()) {
+      spring.put(k.getKey(), k.getValue());
+    }
+    for (KeyValue k : observed.getHighCardinalityKeyValues()) {
+      spring.put(k.getKey(), k.getValue());
+    }
+
+    // One provider name and value on both paths, and Spring AI's own key says the same.
+    assertThat(listener).containsEntry("gen_ai.provider.name", "moonshot_ai");
+    assertThat(spring)
+        .containsEntry("gen_ai.provider.name", "moonshot_ai")
+        .containsEntry("gen_ai.system", "moonshot_ai");
+    assertThat(spring)
+        .containsKeys(
+            "gen_ai.operation.name",
+            "gen_ai.request.model",
+            "gen_ai.response.model",
+            "gen_ai.response.id",
+            "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens");
+    // Every other key of Spring AI's is the listener's too, with the same value (finish reasons in
+    // Spring AI's spelling: one text, in upper case), or is listed with its reason.
+    for (Map.Entry<String, String> e : spring.entrySet()) {
+      String key = e.getKey();
+      if (SPRING_ONLY.containsKey(key)) {
+        assertThat(listener).as(key).doesNotContainKey(key);
+      } else if (key.equals("gen_ai.response.finish_reasons")) {
+        assertThat(e.getValue().toLowerCase(Locale.ROOT)).isEqualTo(listener.get(key));
+      } else {
+        assertThat(listener).as(key).containsEntry(key, e.getValue());
+      }
+    }
+  }
+
+  /** An attribute's value as Spring writes a key value: lists as ["a","b"]. */
+  private static String text(Object value) {
+    if (value instanceof List<?> list) {
+      StringBuilder sb = new StringBuilder("[");
+      for (Object o : list) {
+        sb.append(sb.length() == 1 ? "" : ",").append('"').append(o).append('"');
+      }
+      return sb.append(']').toString();
+    }
+    return String.valueOf(value);
   }
 
   @ParameterizedTest
@@ -252,9 +353,16 @@ class KimiApplicationTest {
 
   @Test
   void healthIsUpWhenKimiAnswersAndDownWhenItRejectsTheKey() throws Exception {
-    HttpResponse<String> up = get("/actuator/health/kimi");
+    int before = KIMI.requestCount();
+    HttpResponse<String> up = get("/actuator/health");
     assertThat(up.statusCode()).isEqualTo(200);
-    assertThat(Json.parse(up.body()).get("status").asString()).isEqualTo("UP");
+    JsonValue kimiHealth = Json.parse(up.body()).get("components").get("kimi");
+    assertThat(kimiHealth.get("status").asString()).isEqualTo("UP");
+    assertThat(kimiHealth.get("details").get("endpoint").asString()).isEqualTo(KIMI.baseUrl());
+    // kimi-sdk-spring-ai's indicator asked for the models, which cost no tokens, and nothing else
+    assertThat(KIMI.requests().subList(before, KIMI.requestCount()))
+        .extracting(r -> r.method() + " " + r.path())
+        .containsExactly("GET /v1/models");
 
     KIMI.enqueue(
         FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
@@ -263,6 +371,21 @@ class KimiApplicationTest {
     JsonValue health = Json.parse(down.body());
     assertThat(health.get("status").asString()).isEqualTo("DOWN");
     assertThat(health.get("details").get("status").asString()).isEqualTo("BAD_KEY");
+  }
+
+  @Test
+  void spendIsAMeterOfTheApplicationsRegistry() throws Exception {
+    assertThat(post("/chat", "{\"message\":\"Count me\"}").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> input = get("/actuator/metrics/kimi.spend.tokens?tag=gen_ai.token.type:input");
+    HttpResponse<String> cost = get("/actuator/metrics/kimi.spend.cost?tag=currency:USD");
+
+    assertThat(input.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(input.body()).get("measurements").get(0).get("value").asDouble())
+        .isEqualTo((double) kimi.spend().promptTokens())
+        .isPositive();
+    assertThat(Json.parse(cost.body()).get("measurements").get(0).get("value").asDouble())
+        .isPositive();
   }
 
   // What the fake's model answers to `message`, asked directly.

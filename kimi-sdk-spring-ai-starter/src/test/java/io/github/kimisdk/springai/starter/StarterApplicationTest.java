@@ -132,7 +132,41 @@ class StarterApplicationTest {
     assertThat(output.getAll())
         .containsOnlyOnce("Model kimi-k2.5 was retired on 2026-08-31")
         .contains("use kimi-k2.6 instead")
-        .contains("(the chat model's default model, when built)");
+        .contains("(logged once per client and model)");
+  }
+
+  @Test
+  void aTemperatureTheDefaultKimiK3FixesIsToldAtStartInTheCallsWords(CapturedOutput output) {
+    String[] args = Arrays.copyOf(properties(), properties().length + 1);
+    args[args.length - 1] = "--spring.ai.kimi.chat.temperature=0.3";
+
+    assertThatThrownBy(() -> start(args).close()).isInstanceOf(Exception.class);
+
+    assertThat(output.getAll())
+        .contains("APPLICATION FAILED TO START")
+        .contains(
+            "Request for kimi-k3 not sent: kimi-k3 accepts only temperature 1.0 with thinking on:"
+                + " 0.3; leave temperature unset")
+        .contains("spring.ai.kimi.chat.temperature");
+    assertThat(kimi.requestCount()).as("nothing sent").isZero();
+  }
+
+  @Test
+  void aBaseUrlWithoutV1WhoseServerAnswers404IsWarnedAboutAtStart(CapturedOutput output) {
+    String origin = kimi.baseUrl().substring(0, kimi.baseUrl().length() - "/v1".length());
+    try (ConfigurableApplicationContext context =
+        start("--spring.ai.kimi.api-key=sk-starter", "--spring.ai.kimi.base-url=" + origin)) {
+      assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
+    }
+
+    assertThat(output.getAll())
+        .containsPattern(
+            "WARN .*spring\\.ai\\.kimi\\.base-url "
+                + Pattern.quote(origin)
+                + " does not end in /v1, and GET .*/models answered HTTP 404");
+    assertThat(kimi.requests())
+        .singleElement()
+        .satisfies(r -> assertThat(r.path()).isEqualTo("/models"));
   }
 
   @Test

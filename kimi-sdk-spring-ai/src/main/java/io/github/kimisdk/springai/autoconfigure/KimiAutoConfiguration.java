@@ -4,6 +4,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
@@ -62,12 +63,16 @@ public class KimiAutoConfiguration {
    * Builds the client from the properties: the key from {@code spring.ai.kimi.api-key} (else {@code
    * MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), the base URL from
    * {@code spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
-   * spring.ai.kimi.retry.*}; then the customizers.
+   * spring.ai.kimi.retry.*}; then the customizers. A base URL on Moonshot's hosts without {@code
+   * /v1} fails here, in the SDK's words; one on another host without {@code /v1} is asked for
+   * {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
    * @param customizers the application's customizers, applied in order
    * @return the client
+   * @throws io.github.kimisdk.errors.ConfigurationException if the client cannot be built from
+   *     these settings, such as a base URL on Moonshot's hosts without {@code /v1}
    */
   @Bean
   @ConditionalOnMissingBean
@@ -87,7 +92,16 @@ public class KimiAutoConfiguration {
       builder.retryPolicy(retry);
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
-    return builder.build();
+    KimiClient client = builder.build();
+    if (baseUrl != null) {
+      String source =
+          environment.getProperty(KimiEnvironment.BASE_URL, "").isBlank()
+              ? KimiEnvironment.BASE_URL_VARIABLE
+              : KimiEnvironment.BASE_URL;
+      BaseUrlCheck.warning(client, source)
+          .ifPresent(w -> LogFactory.getLog(KimiClient.LOGGER_NAME).warn(w));
+    }
+    return client;
   }
 
   /**
@@ -101,6 +115,9 @@ public class KimiAutoConfiguration {
    * @return the model
    * @throws IllegalStateException if options are set under {@code spring.ai.kimi.chat.options.*},
    *     Spring AI 1's spelling, which this module does not read
+   * @throws io.github.kimisdk.errors.PreflightException if the options are ones the client would
+   *     refuse every call with, such as {@code temperature=0.3} on kimi-k3 ({@link
+   *     KimiChatModel.Builder#build()})
    */
   @Bean
   @ConditionalOnMissingBean(ChatModel.class)

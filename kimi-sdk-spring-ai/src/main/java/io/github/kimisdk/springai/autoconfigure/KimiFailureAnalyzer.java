@@ -1,9 +1,18 @@
 package io.github.kimisdk.springai.autoconfigure;
 
+import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.springai.KimiChatModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.springframework.ai.model.SpringAIModelProperties;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
@@ -12,11 +21,18 @@ import org.springframework.core.env.Environment;
 /**
  * Tells, in Kimi's words, why an application failed to start: it needs Kimi's chat model (or its
  * client, or anything they would have made, such as {@code ChatClient.Builder}) and no Kimi API key
- * is set; or it sets options under Spring AI 1's {@code spring.ai.kimi.chat.options.*}. Ordered
- * before Spring Boot's analyzer of missing beans, which would only say that a {@code ChatModel}
- * bean could not be found.
+ * is set; or it sets options under Spring AI 1's {@code spring.ai.kimi.chat.options.*}; or the
+ * {@code spring.ai.kimi.chat.*} options are ones the client would refuse every call with (the
+ * call's words); or the client cannot be built from {@code spring.ai.kimi.*} (the SDK's words).
+ * Ordered before Spring Boot's analyzer of missing beans, which would only say that a {@code
+ * ChatModel} bean could not be found.
  */
 final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+  /** The auto-configuration's bean names (its methods'). */
+  private static final String KIMI_CLIENT = "kimiClient";
+
+  private static final String KIMI_CHAT_MODEL = "kimiChatModel";
 
   private final Environment environment;
 
@@ -36,15 +52,89 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
 
   @Override
   public FailureAnalysis analyze(Throwable failure) {
+    String bean = null; // the innermost bean whose creation failed
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BeanCreationException creation && creation.getBeanName() != null) {
+        bean = creation.getBeanName();
+      }
       if (t instanceof SpringAi1SpellingException old) {
         return spelling(old);
       }
       if (t instanceof NoSuchBeanDefinitionException missing && kimiWouldHaveMadeIt(missing)) {
         return missingKey(missing, failure);
       }
+      if (t instanceof PreflightException refused && KIMI_CHAT_MODEL.equals(bean)) {
+        return refusedOptions(refused, failure);
+      }
+      if (t instanceof ConfigurationException wrong && KIMI_CLIENT.equals(bean)) {
+        return wrongConnection(wrong, failure);
+      }
     }
     return null;
+  }
+
+  /**
+   * The auto-configured chat model's default options, from {@code spring.ai.kimi.chat.*}, are ones
+   * the client refuses every call with: the call's own words, and the properties set.
+   */
+  private FailureAnalysis refusedOptions(PreflightException refused, Throwable failure) {
+    List<String> set = new ArrayList<>();
+    for (String name :
+        Binder.get(environment)
+            .bind(KimiChatProperties.PREFIX, Bindable.mapOf(String.class, Object.class))
+            .orElse(Map.of())
+            .keySet()) {
+      set.add(KimiChatProperties.PREFIX + "." + name);
+    }
+    return new FailureAnalysis(
+        "Kimi's chat model was built with default options ("
+            + KimiChatProperties.PREFIX
+            + ".*) that the client refuses every call with, in these words: "
+            + refused.getMessage(),
+        "Change the "
+            + KimiChatProperties.PREFIX
+            + ".* properties as the description says"
+            + (set.isEmpty() ? "" : " (set here: " + String.join(", ", set) + ")")
+            + ": leave unset what the model fixes, use a value the model takes, or choose a model"
+            + " that takes them with "
+            + KimiChatProperties.PREFIX
+            + ".model.",
+        failure);
+  }
+
+  /**
+   * The auto-configured client could not be built from {@code spring.ai.kimi.*} (a base URL on
+   * Moonshot's hosts without {@code /v1}, a key for another surface): the SDK's words, and where
+   * the value came from.
+   */
+  private FailureAnalysis wrongConnection(ConfigurationException wrong, Throwable failure) {
+    String baseUrl =
+        environment.getProperty(KimiEnvironment.BASE_URL) != null
+            ? KimiEnvironment.BASE_URL
+            : environment.getProperty(KimiEnvironment.BASE_URL_VARIABLE) != null
+                ? KimiEnvironment.BASE_URL_VARIABLE
+                : null;
+    KimiEnvironment.Key key = KimiEnvironment.key(environment);
+    List<String> sources = new ArrayList<>();
+    if (baseUrl != null) {
+      sources.add(baseUrl);
+    }
+    if (key != null) {
+      sources.add(key.source());
+    }
+    return new FailureAnalysis(
+        "Kimi's client could not be built from "
+            + (sources.isEmpty()
+                ? "the " + KimiConnectionProperties.PREFIX + ".* properties"
+                : String.join(" and ", sources))
+            + ": "
+            + wrong.getMessage(),
+        "Set "
+            + String.join(" or ", sources.isEmpty() ? List.of(KimiEnvironment.BASE_URL) : sources)
+            + " as the description says (the base URL of Moonshot's global platform is "
+            + Endpoint.GLOBAL.baseUrl()
+            + ").",
+        failure);
   }
 
   /**

@@ -2,16 +2,20 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiChatOptions;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -51,13 +55,7 @@ class KimiAutoConfigurationTest {
    * where the tests run changes nothing; a test sets such a variable as a property of that name.
    */
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withInitializer(
-              context ->
-                  context
-                      .getEnvironment()
-                      .getPropertySources()
-                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+      Contexts.withoutEnvironmentVariables()
           .withConfiguration(AutoConfigurations.of(KimiAutoConfiguration.class));
 
   @AfterEach
@@ -161,6 +159,100 @@ class KimiAutoConfigurationTest {
               assertThat(analysis.getDescription())
                   .contains("spring.ai.kimi.chat.options.model -> spring.ai.kimi.chat.model");
               assertThat(analysis.getAction()).contains("spring.ai.kimi.chat.model=kimi-k3");
+            });
+  }
+
+  /** What a call with these options is refused with, told by a client of the same table. */
+  private PreflightException refusalOfACallWith(KimiChatOptions options) {
+    try (KimiClient client =
+        KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
+      KimiChatModel model = KimiChatModel.builder().kimiClient(client).build();
+      return catchThrowableOfType(
+          PreflightException.class, () -> model.call(new Prompt("Hello", options)));
+    }
+  }
+
+  @Test
+  void samplingKimiK3FixesFailsTheStartInTheWordsTheCallWouldFailIn() {
+    PreflightException call =
+        refusalOfACallWith(KimiChatOptions.builder().model("kimi-k3").temperature(0.3).build());
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", baseUrl(), "spring.ai.kimi.chat.temperature=0.3")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .hasRootCauseInstanceOf(PreflightException.class)
+                  .rootCause()
+                  .hasMessage(call.getMessage())
+                  .hasMessageContaining("kimi-k3 accepts only temperature 1.0 with thinking on");
+              FailureAnalysis analysis =
+                  analyzer("spring.ai.kimi.chat.temperature=0.3")
+                      .analyze(context.getStartupFailure());
+              assertThat(analysis.getDescription()).contains(call.getMessage());
+              assertThat(analysis.getAction()).contains("spring.ai.kimi.chat.temperature");
+            });
+    assertThat(server.requestCount()).as("nothing sent at start").isEqualTo(0);
+  }
+
+  @Test
+  void anEffortTheModelDoesNotTakeFailsTheStartInTheCallsWords() {
+    PreflightException call =
+        refusalOfACallWith(
+            KimiChatOptions.builder().model("kimi-k3").reasoningEffort("medium").build());
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.chat.reasoning-effort=medium")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessage(call.getMessage())
+                    .hasMessageContaining("kimi-k3 accepts reasoning_effort low, high, max"));
+  }
+
+  @Test
+  void optionsTheModelTakesStartAndSoDoFixedValuesTheClientsSamplingPolicyAdapts() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.model=kimi-k3",
+            "spring.ai.kimi.chat.thinking=disabled",
+            "spring.ai.kimi.chat.temperature=0.6",
+            "spring.ai.kimi.chat.reasoning-effort=high")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KimiChatModel.class));
+    runner
+        .withUserConfiguration(AdaptsSampling.class)
+        .withPropertyValues("spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.chat.temperature=0.3")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KimiChatModel.class));
+  }
+
+  @Test
+  void aBaseUrlOnMoonshotsHostWithoutV1FailsTheStartNamingThePropertyInTheSdksWords() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.base-url=https://api.moonshot.ai")
+        .run(
+            context -> {
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .isInstanceOf(ConfigurationException.class)
+                  .hasMessageContaining("serves its API below /v1");
+              FailureAnalysis analysis =
+                  analyzer(
+                          "spring.ai.kimi.api-key=sk-boot",
+                          "spring.ai.kimi.base-url=https://api.moonshot.ai")
+                      .analyze(context.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .startsWith(
+                      "Kimi's client could not be built from spring.ai.kimi.base-url and"
+                          + " spring.ai.kimi.api-key: baseUrl 'https://api.moonshot.ai' has no path")
+                  .contains("use https://api.moonshot.ai/v1");
+              assertThat(analysis.getAction()).startsWith("Set spring.ai.kimi.base-url");
             });
   }
 
@@ -470,7 +562,9 @@ class KimiAutoConfigurationTest {
           .isEqualTo(
               List.of(
                   KimiAutoConfiguration.class.getName(),
-                  KimiChatClientAutoConfiguration.class.getName()));
+                  KimiChatClientAutoConfiguration.class.getName(),
+                  KimiHealthAutoConfiguration.class.getName(),
+                  KimiMetricsAutoConfiguration.class.getName()));
     }
   }
 
@@ -580,6 +674,15 @@ class KimiAutoConfigurationTest {
     @Bean
     KimiClientCustomizer header() {
       return builder -> builder.header("X-Customized", "yes");
+    }
+  }
+
+  /** An application whose client drops the sampling values a model fixes. */
+  @Configuration(proxyBeanMethods = false)
+  static class AdaptsSampling {
+    @Bean
+    KimiClientCustomizer adapt() {
+      return builder -> builder.samplingPolicy(SamplingPolicy.ADAPT);
     }
   }
 

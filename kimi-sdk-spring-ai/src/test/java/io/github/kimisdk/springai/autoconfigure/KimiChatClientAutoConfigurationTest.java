@@ -13,7 +13,6 @@ import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfigurat
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
 
 /** ChatClient.Builder over Kimi: its entity(..) asks Kimi for the schema natively. */
 class KimiChatClientAutoConfigurationTest {
@@ -24,13 +23,7 @@ class KimiChatClientAutoConfigurationTest {
   private final FakeKimiServer server = new FakeKimiServer().start();
 
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withInitializer(
-              context ->
-                  context
-                      .getEnvironment()
-                      .getPropertySources()
-                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+      Contexts.withoutEnvironmentVariables()
           .withConfiguration(
               AutoConfigurations.of(
                   KimiAutoConfiguration.class,

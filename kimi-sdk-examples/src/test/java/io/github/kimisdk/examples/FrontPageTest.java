@@ -1,0 +1,135 @@
+package io.github.kimisdk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * README.md stays a front page: at most {@value #MAX_LINES} lines, the first code a reader meets
+ * makes a client, the two fresh-clone commands and the install come first, and each path of "Pick
+ * your path" shows, within the first {@value #PATHS_WITHIN} lines, the BOM import, its dependency
+ * and the versions it is tested with, which are the build's own.
+ */
+class FrontPageTest {
+
+  static final int MAX_LINES = 400;
+  static final int PATHS_WITHIN = 200;
+
+  static List<String> lines() {
+    return Docs.lines(Docs.README);
+  }
+
+  /** The 1-based number of the first line that is {@code text} exactly, or 0. */
+  static int lineOf(String text) {
+    return lines().indexOf(text) + 1;
+  }
+
+  @Test
+  void isAtMostFourHundredLines() {
+    assertThat(lines()).hasSizeLessThanOrEqualTo(MAX_LINES);
+  }
+
+  @Test
+  void opensWithAClientThenTheTwoCommandsThenTheInstall() {
+    int firstJava = lineOf("```java");
+    assertThat(firstJava).as("the first ```java block's line").isBetween(1, 30);
+    assertThat(lines().subList(firstJava, firstJava + 4))
+        .as("the first code a reader meets makes a KimiClient")
+        .anyMatch(l -> l.contains("KimiClient kimi = KimiClient."));
+    int example = lineOf("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
+    int tests = lineOf("mvn -B verify");
+    int install = lineOf("mvn -B -P artifacts install -DskipTests");
+    assertThat(example).as("the main example's command").isBetween(1, 60);
+    assertThat(tests).as("the test command").isBetween(example, 60);
+    assertThat(install).as("the install command").isBetween(tests, 80);
+    assertThat(lineOf("## Pick your path")).isBetween(install, 90);
+  }
+
+  /** A path: its heading, the artifact it adds, and the tag of its blocks. */
+  record PathSpec(String heading, String artifact, String fence) {}
+
+  static final List<PathSpec> PATHS =
+      List.of(
+          new PathSpec("### Plain Java", "kimi-sdk", "xml"),
+          new PathSpec("### Spring Boot", "kimi-sdk-spring-ai-starter", "xml spring-ai"),
+          new PathSpec(
+              "### LangChain4j and LangGraph4j", "kimi-sdk-langchain4j", "xml langchain4j"),
+          new PathSpec("### A fleet on Redis", "kimi-sdk-redis", "xml"),
+          new PathSpec("### Tests with the fake", "kimi-sdk-testing", "xml"));
+
+  @Test
+  void everyPathShowsTheBomItsDependencyAndTestedVersionsEarly() {
+    List<String> lines = lines();
+    String bom = "<artifactId>kimi-sdk-bom</artifactId>";
+    for (PathSpec path : PATHS) {
+      int start = lineOf(path.heading());
+      assertThat(start).as(path.heading()).isPositive();
+      int end = start;
+      while (end < lines.size()
+          && !lines.get(end).startsWith("### ")
+          && !lines.get(end).startsWith("## ")) {
+        end++;
+      }
+      String text = String.join("\n", lines.subList(start - 1, end));
+      String prose = text.replaceAll("\\s+", " ");
+      int dependency = -1;
+      for (int i = start; i < end; i++) {
+        if (lines.get(i).contains("<artifactId>" + path.artifact() + "</artifactId>")) {
+          dependency = i + 1;
+          break;
+        }
+      }
+      assertThat(dependency)
+          .as(
+              "%s names %s within the first %d lines",
+              path.heading(), path.artifact(), PATHS_WITHIN)
+          .isBetween(1, PATHS_WITHIN);
+      assertThat(text)
+          .as("%s imports the BOM (or says it is imported as above)", path.heading())
+          .satisfiesAnyOf(
+              t -> assertThat(t).contains(bom), t -> assertThat(prose).contains("BOM imported"));
+      assertThat(text).as("%s links to its guide or reference", path.heading()).contains("](");
+    }
+  }
+
+  @Test
+  void theTestedVersionsAreTheBuildsOwn() throws IOException {
+    String front = Docs.text(Docs.README);
+    String spring = pom("kimi-sdk-spring-ai");
+    assertThat(front)
+        .contains(
+            "Tested with Spring Boot "
+                + property(spring, "spring-boot.version")
+                + " and Spring AI "
+                + property(spring, "spring-ai.version"));
+    String langchain4j = pom("kimi-sdk-langchain4j");
+    assertThat(front)
+        .contains("Tested with `langchain4j-core` " + property(langchain4j, "langchain4j.version"));
+    assertThat(front)
+        .contains("Jedis " + property(pom("kimi-sdk-redis"), "jedis.version"))
+        .contains(
+            "LangGraph4j "
+                + property(
+                    Files.readString(
+                        Docs.ROOT.resolve("kimi-sdk-examples/langchain4j/pom.xml"),
+                        StandardCharsets.UTF_8),
+                    "langgraph4j.version"));
+  }
+
+  static String pom(String module) throws IOException {
+    return Files.readString(Docs.ROOT.resolve(Path.of(module, "pom.xml")), StandardCharsets.UTF_8);
+  }
+
+  static String property(String pom, String name) {
+    Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(pom);
+    assertThat(m.find()).as("the property %s", name).isTrue();
+    return m.group(1);
+  }
+}
