@@ -750,6 +750,27 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Logs now, on this client's logger, the warning its first call with {@code model} would log
+   * (that its {@link #catalog() catalog} marks the id retired, or does not hold it: {@link
+   * ModelCatalog#warning(String)}), and records it, so that no call repeats it: the warning is
+   * logged once per client (derived clients included) and id, whichever comes first. For a
+   * framework that knows its model when it starts, so that a bad model is told at start-up, once.
+   * Nothing is refused, and nothing is logged for a current model the catalog holds.
+   *
+   * <pre>{@code
+   * kimi.warnAboutModel(configuredModel); // at start-up; the first call then stays quiet
+   * }</pre>
+   *
+   * @param model the model id
+   * @return true if a warning was logged now; false for a current model, or one this client already
+   *     warned about
+   * @throws NullPointerException if {@code model} is null
+   */
+  public boolean warnAboutModel(String model) {
+    return scope.warnAboutModel(model);
+  }
+
+  /**
    * Returns the price table this client prices its calls with ({@link Builder#prices(PriceTable)}).
    *
    * @return the prices

@@ -3,6 +3,7 @@ package io.github.kimisdk.langchain4j;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.langchain4j.internal.Slf4jLogger;
 import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientSettings {
 
+  /** The core's advice for a missing key, which names its own builder. */
+  private static final String CORE_ADVICE = "KimiClient.builder().apiKey(...)";
+
+  /** The type whose builder these are, such as {@code KimiChatModel}, for messages. */
+  private final String owner;
+
   KimiClient client;
   String apiKey;
   String baseUrl;
@@ -26,6 +33,15 @@ final class ClientSettings {
   Boolean logRequests;
   Boolean logResponses;
   SamplingPolicy samplingPolicy;
+
+  /**
+   * Creates the settings of a builder.
+   *
+   * @param owner the simple name of the type the builder builds, such as {@code KimiChatModel}
+   */
+  ClientSettings(String owner) {
+    this.owner = owner;
+  }
 
   /** The client: the given one, or one built from these settings. */
   KimiClient resolve() {
@@ -50,7 +66,7 @@ final class ClientSettings {
     if (apiKey != null) {
       b.apiKey(apiKey);
     } else {
-      b.fromEnv();
+      fromEnv(b);
     }
     if (baseUrl != null) {
       b.baseUrl(baseUrl);
@@ -80,6 +96,23 @@ final class ClientSettings {
   /** Whether a streamed reply is logged whole when it ends (the SDK logs none of its chunks). */
   boolean logsStreamedResponses() {
     return client == null && Boolean.TRUE.equals(logResponses);
+  }
+
+  /**
+   * Reads the key from the environment; without one, the core's message advises the builder the
+   * user wrote ({@code KimiChatModel.builder().apiKey(...)}), not the core's own.
+   */
+  private void fromEnv(KimiClient.Builder b) {
+    try {
+      b.fromEnv();
+    } catch (ConfigurationException e) {
+      String message = e.getMessage();
+      if (message == null || !message.contains(CORE_ADVICE)) {
+        throw e;
+      }
+      throw new ConfigurationException(
+          message.replace(CORE_ADVICE, owner + ".builder().apiKey(...)"), e.getCause());
+    }
   }
 
   private static void add(List<String> names, String name, Object value) {

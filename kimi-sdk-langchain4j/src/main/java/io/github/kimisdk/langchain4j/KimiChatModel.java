@@ -7,6 +7,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.langchain4j.internal.Errors;
 import io.github.kimisdk.langchain4j.internal.Requests;
 import io.github.kimisdk.langchain4j.internal.Responses;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Kimi as a LangChain4j {@link ChatModel}, over a {@link KimiClient}: messages, tools, tool choice,
@@ -22,10 +23,13 @@ import io.github.kimisdk.langchain4j.internal.Responses;
  * String answer = model.chat("What is the capital of Germany?");
  * }</pre>
  *
- * <p>Calls run on the caller's thread. Failures are LangChain4j's exceptions ({@code
- * dev.langchain4j.exception}): see the module's README for the table. The listeners hear every call
- * (LangChain4j's {@link ChatModel#chat(ChatRequest)} calls them around {@link
- * #doChat(ChatRequest)}). Instances are immutable and thread-safe.
+ * <p>{@code chat} calls run on the caller's thread; on LangChain4j 1.20 and later {@code chatAsync}
+ * returns a {@link CompletableFuture} at once, the call going out on the client's threads ({@link
+ * #doChatAsync(ChatRequest)}). Failures are LangChain4j's exceptions ({@code
+ * dev.langchain4j.exception}), thrown or completing the future: see the module's README for the
+ * table. The listeners hear every call (LangChain4j's {@link ChatModel#chat(ChatRequest)} and
+ * {@code chatAsync} call them around {@link #doChat(ChatRequest)} and {@link
+ * #doChatAsync(ChatRequest)}). Instances are immutable and thread-safe.
  */
 public final class KimiChatModel extends KimiModel implements ChatModel {
 
@@ -63,10 +67,58 @@ public final class KimiChatModel extends KimiModel implements ChatModel {
     }
   }
 
+  /**
+   * Sends one request without blocking (LangChain4j 1.20 and later): the call goes out on the
+   * client's threads and no thread waits for it. The future completes with the answer, or
+   * exceptionally with the exception {@link #doChat(ChatRequest)} would throw (a request Kimi
+   * cannot take included: nothing is thrown here); cancelling it aborts the call. It completes on
+   * the client's threads: keep what you chain to it short, or give it an executor of your own.
+   *
+   * <p>LangChain4j's {@link ChatModel#chatAsync(ChatRequest)} calls this with the request's
+   * parameters merged and the listeners around it; call that, not this.
+   *
+   * @param request the request, its parameters already merged with {@link
+   *     #defaultRequestParameters()}
+   * @return the future answer
+   */
+  @Override
+  public CompletableFuture<ChatResponse> doChatAsync(ChatRequest request) {
+    io.github.kimisdk.chat.ChatRequest kimi;
+    CompletableFuture<io.github.kimisdk.chat.ChatCompletion> call;
+    try {
+      kimi = Requests.toKimi(request.messages(), merged(defaults, request.parameters()), false);
+      call = client.chatAsync(kimi);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(Errors.map(e));
+    }
+    CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
+    call.whenComplete(
+        (completion, failure) -> {
+          if (failure != null) {
+            answer.completeExceptionally(Errors.map(Errors.unwrap(failure)));
+            return;
+          }
+          try {
+            answer.complete(Responses.toChatResponse(completion));
+          } catch (RuntimeException e) {
+            answer.completeExceptionally(Errors.map(e));
+          }
+        });
+    answer.whenComplete(
+        (response, failure) -> {
+          if (answer.isCancelled()) {
+            call.cancel(true); // aborts the exchange
+          }
+        });
+    return answer;
+  }
+
   /** Builds a {@link KimiChatModel}; see {@link KimiStreamingChatModel.Builder} for the twin. */
   public static final class Builder extends KimiModelBuilder<Builder> {
 
-    private Builder() {}
+    private Builder() {
+      super("KimiChatModel");
+    }
 
     /**
      * Builds the model.

@@ -7,7 +7,6 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.kimisdk.KimiClient;
 import java.util.List;
 import java.util.Set;
-import org.slf4j.LoggerFactory;
 
 /**
  * What {@link KimiChatModel} and {@link KimiStreamingChatModel} share: the client, the request
@@ -26,14 +25,9 @@ abstract class KimiModel {
     this.defaults = builder.resolvedParameters();
     this.listeners = builder.resolvedListeners();
     this.client = builder.resolvedClient();
-    // a retired or unknown default model is told when built, not first at the first call
-    client
-        .catalog()
-        .warning(defaults.modelName())
-        .ifPresent(
-            w ->
-                LoggerFactory.getLogger(KimiClient.LOGGER_NAME)
-                    .warn("{} (the model's default model, when built)", w));
+    // a retired or unknown default model is told when built, on the client's logger, and once: the
+    // client records it, so its first call with the model does not repeat it
+    client.warnAboutModel(defaults.modelName());
     this.logsStreamedResponses = builder.settings.logsStreamedResponses();
   }
 

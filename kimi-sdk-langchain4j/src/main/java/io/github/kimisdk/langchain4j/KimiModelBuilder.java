@@ -22,12 +22,19 @@ import java.util.Map;
  */
 abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
-  final ClientSettings settings = new ClientSettings();
+  final ClientSettings settings;
   private List<ChatModelListener> listeners = List.of();
   private ChatRequestParameters defaultRequestParameters;
   private final KimiChatRequestParameters.Builder parameters = KimiChatRequestParameters.builder();
 
-  KimiModelBuilder() {}
+  /**
+   * Starts a builder.
+   *
+   * @param owner the simple name of the model type it builds, for messages
+   */
+  KimiModelBuilder(String owner) {
+    this.settings = new ClientSettings(owner);
+  }
 
   @SuppressWarnings("unchecked")
   private B self() {

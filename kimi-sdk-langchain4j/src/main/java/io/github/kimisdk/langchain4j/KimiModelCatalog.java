@@ -140,7 +140,7 @@ public final class KimiModelCatalog implements ModelCatalog {
    */
   public static final class Builder {
 
-    private final ClientSettings settings = new ClientSettings();
+    private final ClientSettings settings = new ClientSettings("KimiModelCatalog");
 
     private Builder() {}
 

@@ -13,7 +13,6 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PreflightException;
@@ -73,21 +72,11 @@ class KimiErrorsHttpTest {
   }
 
   private KimiChatModel chatModel() {
-    return KimiChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3")
-        .build();
+    return FakeModels.chat(server).build();
   }
 
   private KimiStreamingChatModel streamingModel() {
-    return KimiStreamingChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3")
-        .build();
+    return FakeModels.streaming(server).build();
   }
 
   @ParameterizedTest(name = "{0} {1} -> {2}")
@@ -192,17 +181,7 @@ class KimiErrorsHttpTest {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     model.chat(
         ChatRequest.builder().messages(dev.langchain4j.data.message.UserMessage.from(text)).build(),
-        new StreamingChatResponseHandler() {
-          @Override
-          public void onCompleteResponse(ChatResponse response) {
-            done.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-        });
+        FakeModels.completing(done));
     try {
       done.get(10, TimeUnit.SECONDS);
       throw new AssertionError("the stream did not fail");

@@ -20,6 +20,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.chat.Prediction;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -31,8 +32,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the kit does not check, over HTTP against the fake: reasoning sent back verbatim, streamed
@@ -55,19 +61,11 @@ class KimiModelsHttpTest {
   }
 
   private KimiChatModel.Builder chat() {
-    return KimiChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.chat(server);
   }
 
   private KimiStreamingChatModel.Builder streaming() {
-    return KimiStreamingChatModel.builder()
-        .apiKey("sk-test")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName("kimi-k3");
+    return FakeModels.streaming(server);
   }
 
   private static ChatRequest request(List<dev.langchain4j.data.message.ChatMessage> messages) {
@@ -303,6 +301,31 @@ class KimiModelsHttpTest {
     assertThatThrownBy(() -> KimiChatModel.builder().apiKey("sk-test").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("modelName");
+  }
+
+  static Stream<Arguments> builders() {
+    return Stream.of(
+        Arguments.of(
+            "KimiChatModel",
+            (ThrowingCallable) () -> KimiChatModel.builder().modelName("kimi-k3").build()),
+        Arguments.of(
+            "KimiStreamingChatModel",
+            (ThrowingCallable) () -> KimiStreamingChatModel.builder().modelName("kimi-k3").build()),
+        Arguments.of(
+            "KimiModelCatalog", (ThrowingCallable) () -> KimiModelCatalog.builder().build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("builders")
+  void withoutAKeyTheMessageNamesTheBuilderTheUserWrote(String type, ThrowingCallable build) {
+    // Maven runs these tests without the key variables (the pom leaves them out), as on a machine
+    // with no key set
+    assertThat(System.getenv("MOONSHOT_API_KEY")).as("run through Maven").isNull();
+    assertThatThrownBy(build)
+        .isExactlyInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("No Kimi API key found: set MOONSHOT_API_KEY")
+        .hasMessageEndingWith("or pass a key with " + type + ".builder().apiKey(...)")
+        .hasMessageNotContaining("KimiClient");
   }
 
   /** Records a stream's callbacks. */

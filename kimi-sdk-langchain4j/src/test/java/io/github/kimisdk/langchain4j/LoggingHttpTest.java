@@ -3,8 +3,8 @@ package io.github.kimisdk.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,22 +95,7 @@ class LoggingHttpTest {
             .build();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
     RecordingSlf4j.capture();
-    model.chat(
-        "Stream me",
-        new StreamingChatResponseHandler() {
-          @Override
-          public void onPartialResponse(String partial) {}
-
-          @Override
-          public void onCompleteResponse(ChatResponse response) {
-            done.complete(response);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-        });
+    model.chat("Stream me", FakeModels.completing(done));
     done.get(10, TimeUnit.SECONDS);
     List<RecordingSlf4j.Line> lines = RecordingSlf4j.stop();
 
@@ -151,18 +136,46 @@ class LoggingHttpTest {
     chat().build(); // kimi-k3: current, nothing said
     List<RecordingSlf4j.Line> lines = RecordingSlf4j.stop();
 
-    assertThat(lines)
-        .filteredOn(l -> l.level() == Level.WARN && l.logger().equals(KimiClient.LOGGER_NAME))
-        .extracting(RecordingSlf4j.Line::message)
+    assertThat(warnings(lines))
         .satisfiesExactly(
             l ->
                 assertThat(l)
                     .startsWith("Model moonshot-v1-8k was retired on 2026-08-31")
                     .contains("use kimi-k2.6 instead")
-                    .endsWith("(the model's default model, when built)"),
+                    .endsWith("(logged once per client and model)"),
             l ->
                 assertThat(l)
                     .startsWith("Model kimi-k2.6x is not in this client's model table")
                     .contains("did you mean kimi-k2.6?"));
+  }
+
+  @Test
+  void anUnknownModelIsWarnedAboutOnceWhenBuiltAndNotAgainByItsCalls() throws Exception {
+    server.addModel(ModelInfo.builder("kimi-k2.6x").build()); // served, so the calls succeed
+    RecordingSlf4j.capture();
+    KimiChatModel model = chat().modelName("kimi-k2.6x").build();
+    List<String> atBuild = warnings(RecordingSlf4j.stop());
+    RecordingSlf4j.capture();
+    model.chat("Hi");
+    model.chat("Hi again");
+    KimiStreamingChatModel streaming =
+        KimiStreamingChatModel.builder()
+            .client(model.client()) // the same client: it warned already
+            .modelName("kimi-k2.6x")
+            .build();
+    CompletableFuture<ChatResponse> streamed = new CompletableFuture<>();
+    streaming.chat("Hi", FakeModels.completing(streamed));
+    streamed.get(10, TimeUnit.SECONDS);
+    List<String> later = warnings(RecordingSlf4j.stop());
+
+    assertThat(atBuild).singleElement().asString().contains("Model kimi-k2.6x is not in");
+    assertThat(later).isEmpty();
+  }
+
+  private static List<String> warnings(List<RecordingSlf4j.Line> lines) {
+    return lines.stream()
+        .filter(l -> l.level() == Level.WARN && l.logger().equals(KimiClient.LOGGER_NAME))
+        .map(RecordingSlf4j.Line::message)
+        .toList();
   }
 }

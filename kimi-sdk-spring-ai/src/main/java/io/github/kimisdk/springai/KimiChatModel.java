@@ -12,7 +12,6 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -129,14 +128,9 @@ public final class KimiChatModel implements ChatModel {
     KimiChatOptions o = b.options == null ? KimiChatOptions.builder().build() : b.options;
     this.options =
         o.getModel() == null ? o.mutate().model(KimiChatOptions.DEFAULT_MODEL).build() : o;
-    // a retired or unknown default model is told at start-up, not first at the first call
-    client
-        .catalog()
-        .warning(options.getModel())
-        .ifPresent(
-            w ->
-                LogFactory.getLog(KimiClient.LOGGER_NAME)
-                    .warn(w + " (the chat model's default model, when built)"));
+    // a retired or unknown default model is told at start-up, on the client's logger, and once:
+    // the client records it, so its first call with the model does not repeat it
+    client.warnAboutModel(options.getModel());
     this.observationRegistry = b.observationRegistry;
     this.observationConvention = b.observationConvention;
     refuseWhatEveryCallWouldBeRefused(client, options);

@@ -191,7 +191,9 @@ public final class ModelCatalog {
    * or that the table does not hold it (with its {@link #similarIds similar ids}, or else the
    * nearest served ones). Empty for a current model the table holds. Nothing is refused for either:
    * a proxy may serve a retired id, and the table can lag Kimi. A framework that knows its model at
-   * start-up logs this then, as the SDK's LangChain4j and Spring AI modules do.
+   * start-up has its client log this then, once, with {@link
+   * io.github.kimisdk.KimiClient#warnAboutModel(String)}, as the SDK's LangChain4j and Spring AI
+   * modules do.
    *
    * @param model the model id
    * @return the warning, or empty

@@ -69,6 +69,23 @@ public final class Errors {
   }
 
   /**
+   * Returns the failure a {@link java.util.concurrent.CompletionException} (or {@link
+   * java.util.concurrent.ExecutionException}) wraps, as a future's dependents see it.
+   *
+   * @param failure what a future failed with
+   * @return the failure itself
+   */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
    * Maps an HTTP status as LangChain4j's own providers do.
    *
    * @param status the status

@@ -132,7 +132,7 @@ class StarterApplicationTest {
     assertThat(output.getAll())
         .containsOnlyOnce("Model kimi-k2.5 was retired on 2026-08-31")
         .contains("use kimi-k2.6 instead")
-        .contains("(the chat model's default model, when built)");
+        .contains("(logged once per client and model)");
   }
 
   @Test

@@ -133,6 +133,16 @@ final class ChatCalls {
     return request;
   }
 
+  /**
+   * Logs now the warning the first call with {@code model} would log (retired, or not in the
+   * client's table), once per client and id, so that the first call does not repeat it.
+   *
+   * @return whether a warning was logged now
+   */
+  boolean warnAboutModel(String model) {
+    return notices.now(model);
+  }
+
   /** Returns {@code request} as the client sends it to its model, before the model checks. */
   ChatRequest adapt(ChatRequest request, RequestOptions options) {
     return adapt(config.catalog().lookup(request.model()), request, options);

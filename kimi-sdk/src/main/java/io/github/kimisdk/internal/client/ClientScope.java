@@ -218,6 +218,17 @@ public final class ClientScope {
   }
 
   /**
+   * Logs now, once per client and id, the warning the first call with {@code model} would log.
+   *
+   * @param model the model id
+   * @return whether a warning was logged now
+   */
+  public boolean warnAboutModel(String model) {
+    Objects.requireNonNull(model, "model");
+    return core.chats().warnAboutModel(model);
+  }
+
+  /**
    * Sends JSON to any endpoint below the base URL.
    *
    * @param method the HTTP method
