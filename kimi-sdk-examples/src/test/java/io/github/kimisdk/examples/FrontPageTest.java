@@ -111,7 +111,16 @@ class FrontPageTest {
                 + property(spring, "spring-ai.version"));
     String langchain4j = pom("kimi-sdk-langchain4j");
     assertThat(front)
-        .contains("Tested with `langchain4j-core` " + property(langchain4j, "langchain4j.version"));
+        .contains("Tested with `langchain4j-core` " + property(langchain4j, "langchain4j.version"))
+        .contains("as built, " + property(langchain4j, "langchain4j-oldest.version") + " (");
+    // the oldest Spring pair README names is the one CI runs the tests on
+    String ci = Files.readString(Docs.ROOT.resolve(".ci/run"), StandardCharsets.UTF_8);
+    Matcher oldest =
+        Pattern.compile("-Dspring-boot\\.version=(\\S+) -Dspring-ai\\.version=(\\S+)").matcher(ci);
+    assertThat(oldest.find()).as(".ci/run runs the Spring modules on their oldest pair").isTrue();
+    assertThat(front.replaceAll("\\s+", " "))
+        .contains(
+            "as built on Spring Boot " + oldest.group(1) + " with Spring AI " + oldest.group(2));
     assertThat(front)
         .contains("Jedis " + property(pom("kimi-sdk-redis"), "jedis.version"))
         .contains(
