@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A server that keeps a stream open with SSE comments while sending nothing else (a stalled model
  * behind a gateway's keep-alives) is cut by the first-event budget or the idle timeout, not held
- * until the stream's total time: only data events restart the idle clock. A thinking model that
- * sends keep-alives before its first token still gets its answer through. Limits are short real
+ * until the stream's total time: only data events, and the bytes of one arriving, restart the idle
+ * clock. A thinking model that sends keep-alives before its first token still gets its answer
+ * through, and so does a stream whose events arrive a byte at a time. Limits are short real
  * times; the bound each test checks is many times longer, so none can flake on a slow machine.
  */
 class KeepAliveStallHttpTest {
@@ -68,6 +69,38 @@ class KeepAliveStallHttpTest {
         Thread.sleep(100);
       }
     };
+  }
+
+  /**
+   * An event stream whose body arrives one byte per 10 ms, then keep-alive comments, whole, 100 ms
+   * apart, until the client goes (or a minute passes).
+   */
+  static HostileServer.Reply dripped(String body) {
+    return out -> {
+      out.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      for (byte b : body.getBytes(StandardCharsets.UTF_8)) {
+        out.write(b);
+        out.flush();
+        Thread.sleep(10);
+      }
+      for (int i = 0; i < 600; i++) {
+        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(100);
+      }
+    };
+  }
+
+  /** A short chunk: each of its events takes about 600 ms to drip, twice the idle timeout. */
+  static String shortChunk(String text, String finish) {
+    return "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + text
+        + "\"},\"finish_reason\":"
+        + (finish == null ? "null" : "\"" + finish + "\"")
+        + "}]}";
   }
 
   KimiClient client(Timeouts timeouts, int retries) {
@@ -165,5 +198,41 @@ class KeepAliveStallHttpTest {
           .hasMessageContaining("Timeouts.withStreamTotal");
     }
     assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void aStreamWhoseEventsArriveAByteAtATimeIsNotCutWhileTheyCome() {
+    server.always(
+        dripped(
+            "data: "
+                + shortChunk("Hel", null)
+                + "\n\ndata: "
+                + shortChunk("lo", "stop")
+                + "\n\ndata: [DONE]\n\n"));
+    Timeouts t =
+        Timeouts.defaults()
+            .withStreamIdle(Duration.ofMillis(300))
+            .withFirstEvent(Duration.ofMillis(300));
+    try (KimiClient kimi = client(t, 0)) {
+      ChatCompletion c = kimi.stream(HELLO).toCompletion();
+      assertThat(c.text()).isEqualTo("Hello");
+    }
+    assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void keepAlivesAfterADrippedEventStillDoNotHoldTheStream() {
+    server.always(dripped("data: " + shortChunk("Hel", null) + "\n\n"));
+    Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(400));
+    long t0 = System.nanoTime();
+    Throwable e;
+    try (KimiClient kimi = client(t, 0)) {
+      e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TOTAL.dividedBy(2));
+    assertThat(e)
+        .isInstanceOf(TruncatedStreamException.class)
+        .hasMessageContaining("no data event for 400 ms while the stream was read");
+    assertThat(((TruncatedStreamException) e).partial().text()).isEqualTo("Hel");
   }
 }
