@@ -248,8 +248,8 @@ public final class SseParser {
   }
 
   /**
-   * Returns the type of the event being read: the value of its last complete {@code event} line,
-   * or {@code "message"} when none has arrived since the last blank line.
+   * Returns the type of the event being read: the value of its last complete {@code event} line, or
+   * {@code "message"} when none has arrived since the last blank line.
    *
    * @return the type so far
    */

@@ -902,9 +902,9 @@ public final class ErrorFactory implements StreamErrors {
 
   /**
    * The one retry rule, which {@code ApiException.isRetryable()} carries and the default {@code
-   * RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock), 429 and
-   * every 5xx may succeed when the same request is sent again, as the official OpenAI and Anthropic
-   * clients judge; any other status needs a change first, except one 400 ({@link
+   * RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock), 429
+   * and every 5xx may succeed when the same request is sent again, as the official OpenAI and
+   * Anthropic clients judge; any other status needs a change first, except one 400 ({@link
    * #replayGlitch(int, String)}), which is retried once ({@link #retriedOnce}). Where Kimi's error
    * type says more, {@link #classify} decides by it: a quota, a suspended account and the daily
    * token limit are final whatever the status, an overload or a rate limit is retried, and so is a
@@ -925,8 +925,8 @@ public final class ErrorFactory implements StreamErrors {
   /**
    * Tells whether a 400 is Kimi Code K3's intermittent refusal of a reasoning signature it issued
    * itself, "malformed encrypted reasoning content: invalid base64url encoding": one server checks
-   * a replayed signature for base64url where another issued it in base64, and the same request
-   * sent again usually passes (NousResearch/hermes-agent PR #90963: 25 of 27 calls with the same
+   * a replayed signature for base64url where another issued it in base64, and the same request sent
+   * again usually passes (NousResearch/hermes-agent PR #90963: 25 of 27 calls with the same
    * signature and 8 of 8 replays of the refused one succeeded; kimi-api.md calls it UNVERIFIED
    * beyond that report). Where the signature itself is bad every attempt fails alike, so the call
    * retries it once ({@link #retriedOnce}), never more.

@@ -234,11 +234,11 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
    * Returns for how long the stream made no progress while the downstream subscriber had unmet
    * demand, as {@link #idleNanos(long)} does: with {@code dataEvents}, progress is a dispatched
    * event that is not a keep-alive ({@link SseEventHandler#isKeepAlive}), or bytes of such an event
-   * arriving before it is dispatched (a line of it, or part of one: {@link SseParser#eventBytes()}),
-   * counted from the subscription until the first, so that an event arriving slowly keeps the
-   * stream alive while comment lines and pings never restart the clock; without it, any bytes do.
-   * Bytes of an event whose {@code event} line has not yet ended count, as the type they will have
-   * is not known (a ping's data line, after its type, never does).
+   * arriving before it is dispatched (a line of it, or part of one: {@link
+   * SseParser#eventBytes()}), counted from the subscription until the first, so that an event
+   * arriving slowly keeps the stream alive while comment lines and pings never restart the clock;
+   * without it, any bytes do. Bytes of an event whose {@code event} line has not yet ended count,
+   * as the type they will have is not known (a ping's data line, after its type, never does).
    *
    * @param now the current {@code System.nanoTime()}
    * @param dataEvents whether only data events count as progress

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * behind a gateway's keep-alives) is cut by the first-event budget or the idle timeout, not held
  * until the stream's total time: only data events, and the bytes of one arriving, restart the idle
  * clock. A thinking model that sends keep-alives before its first token still gets its answer
- * through, and so does a stream whose events arrive a byte at a time. Limits are short real
- * times; the bound each test checks is many times longer, so none can flake on a slow machine.
+ * through, and so does a stream whose events arrive a byte at a time. Limits are short real times;
+ * the bound each test checks is many times longer, so none can flake on a slow machine.
  */
 class KeepAliveStallHttpTest {
 

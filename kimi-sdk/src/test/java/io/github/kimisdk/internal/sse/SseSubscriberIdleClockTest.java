@@ -61,7 +61,8 @@ class SseSubscriberIdleClockTest {
 
     assertThat(s.items).hasSize(2);
     assertThat(longest)
-        .as("the clock never ran longer than the gap between two bytes, over %d ms of events",
+        .as(
+            "the clock never ran longer than the gap between two bytes, over %d ms of events",
             TimeUnit.NANOSECONDS.toMillis(DRIP * events.length()))
         .isEqualTo(DRIP);
   }

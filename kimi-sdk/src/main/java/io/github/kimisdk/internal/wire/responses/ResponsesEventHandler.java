@@ -42,11 +42,12 @@ import java.util.Map;
  * server records, and the one a {@code function_call_output} must name (vercel/ai keeps it too); a
  * tool-call fragment carrying the new id tells it ({@link io.github.kimisdk.chat.ChatAccumulator}
  * takes the last id a call's fragments give). Without that event the call keeps the id it was
- * announced with, whatever the final object says. The final object pairs each of its items with the streamed one at the same
- * position and of the same type, else the one its id names, else the next streamed one of its type
- * not yet paired, and adds only what the events did not deliver: an item whose text (reasoning,
- * arguments) arrived only whole is emitted then, once; text the events delivered in part is
- * completed when the whole text continues it, and kept as it streamed when it does not.
+ * announced with, whatever the final object says. The final object pairs each of its items with the
+ * streamed one at the same position and of the same type, else the one its id names, else the next
+ * streamed one of its type not yet paired, and adds only what the events did not deliver: an item
+ * whose text (reasoning, arguments) arrived only whole is emitted then, once; text the events
+ * delivered in part is completed when the whole text continues it, and kept as it streamed when it
+ * does not.
  *
  * <p>A body that ends before {@code response.completed} or {@code response.incomplete} is a
  * truncated stream carrying what arrived. Everything kept is linear in what arrived.
