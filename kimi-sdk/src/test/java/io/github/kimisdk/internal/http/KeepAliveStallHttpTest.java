@@ -47,10 +47,11 @@ class KeepAliveStallHttpTest {
   }
 
   /**
-   * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events}, then
-   * keep-alive comments until the client goes (or a minute passes).
+   * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events} (at
+   * once, or one byte per 10 ms when {@code dripped}), then keep-alive comments until the client
+   * goes (or a minute passes).
    */
-  static HostileServer.Reply commentsThen(int comments, String events) {
+  static HostileServer.Reply commentsThen(int comments, String events, boolean dripped) {
     return out -> {
       out.write(
           "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
@@ -61,8 +62,14 @@ class KeepAliveStallHttpTest {
         out.flush();
         Thread.sleep(100);
       }
-      out.write(events.getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      byte[] bytes = events.getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < bytes.length; i += dripped ? 1 : bytes.length) {
+        out.write(bytes, i, dripped ? 1 : bytes.length);
+        out.flush();
+        if (dripped) {
+          Thread.sleep(10);
+        }
+      }
       for (int i = 0; i < 600; i++) {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -71,27 +78,13 @@ class KeepAliveStallHttpTest {
     };
   }
 
-  /**
-   * An event stream whose body arrives one byte per 10 ms, then keep-alive comments, whole, 100 ms
-   * apart, until the client goes (or a minute passes).
-   */
-  static HostileServer.Reply dripped(String body) {
-    return out -> {
-      out.write(
-          "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      for (byte b : body.getBytes(StandardCharsets.UTF_8)) {
-        out.write(b);
-        out.flush();
-        Thread.sleep(10);
-      }
-      for (int i = 0; i < 600; i++) {
-        out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        Thread.sleep(100);
-      }
-    };
+  static HostileServer.Reply commentsThen(int comments, String events) {
+    return commentsThen(comments, events, false);
+  }
+
+  /** An event stream whose events arrive one byte per 10 ms, then only keep-alive comments. */
+  static HostileServer.Reply dripped(String events) {
+    return commentsThen(0, events, true);
   }
 
   /** A short chunk: each of its events takes about 600 ms to drip, twice the idle timeout. */
