@@ -8,16 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * Drops {@code $schema} from a JSON Schema wherever Moonshot's validator reads a schema: the root,
- * {@code $defs}, {@code properties}, {@code items}, {@code additionalProperties} and {@code anyOf}
- * branches. The keyword names a dialect and constrains nothing. Kimi takes it in tool parameters
- * (kimi-api.md, "Changes of 2026-11-25, third look"), and Moonshot's validator, walle, removes it
- * when it simplifies a schema (commit 196bb0c) and keeps the rest; what the SDK sends leaves it out
- * all the same, since kimi-k2.5 answered nonsense to a response format that carried it and no
- * recording shows K3's tools with it.
- */
+/** Drops {@code $schema} from a JSON Schema wherever Moonshot's validator reads a schema. */
 public final class Dialect {
+
+  // The keyword names a dialect and constrains nothing. Kimi takes it in tool parameters
+  // (kimi-api.md, "Changes of 2026-11-25, third look"), and Moonshot's validator, walle, removes it when
+  // it simplifies a schema (commit 196bb0c) and keeps the rest. What the SDK sends leaves it out
+  // all the same: kimi-k2.5 answered nonsense to a response format that carried it, and no
+  // recording shows K3's tools with it. The places are those walle reads a schema at: the root,
+  // $defs, properties, items, additionalProperties and anyOf branches.
 
   /** JSON nesting beyond which a schema is left as it is (the validator refuses it anyway). */
   private static final int MAX_NESTING = 512;
