@@ -472,8 +472,6 @@ final class FakeRules {
     return null;
   }
 
-  /** Turns "tool schema at $.properties.x: why" into Kimi's "At path 'properties.x': why". */
-
   /** Assistant messages without reasoning while the model thinks. */
   static FakeResponse reasoning(JsonArray messages, boolean thinks, boolean preserved) {
     if (!thinks) {
