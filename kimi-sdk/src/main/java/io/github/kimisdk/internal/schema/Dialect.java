@@ -12,10 +12,9 @@ import java.util.Map;
 public final class Dialect {
 
   // The keyword names a dialect and constrains nothing. Kimi takes it in tool parameters
-  // (kimi-api.md, "Changes of 2026-11-25, third look"), and Moonshot's validator, walle, removes it
-  // when
-  // it simplifies a schema (commit 196bb0c) and keeps the rest. What the SDK sends leaves it out
-  // all the same: kimi-k2.5 answered nonsense to a response format that carried it, and no
+  // (kimi-api.md, "Changes of 2026-11-25, third look"), and Moonshot's validator, walle, removes
+  // it when it simplifies a schema (commit 196bb0c) and keeps the rest. What the SDK sends leaves
+  // it out all the same: kimi-k2.5 answered nonsense to a response format that carried it, and no
   // recording shows K3's tools with it. The places are those walle reads a schema at: the root,
   // $defs, properties, items, additionalProperties and anyOf branches.
 
