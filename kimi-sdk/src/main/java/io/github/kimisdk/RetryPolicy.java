@@ -16,14 +16,15 @@ import java.util.Optional;
  * <p>Retried: connection failures and timeouts before a response, and every API error whose {@link
  * ApiException#isRetryable()} says so, one rule for both: HTTP 408, 409, 429 ({@code
  * engine_overloaded_error}, {@code rate_limit_reached_error}, but not the tokens-per-day limit) and
- * every 5xx, as the official OpenAI and Anthropic clients retry. Never retried: any other 4xx (400,
- * 401, 402, 403, 404, 413, 422, ...), 3xx, {@code exceeded_current_quota_error}, a suspended
- * account, the daily token limit, a cancelled call, an untrusted TLS certificate, a wait or total
- * time bound the caller set ({@link RateLimit.Builder#maxQueueWait}, {@link
- * Timeouts#withStreamTotal}), a body the SDK cannot decode (such as {@code Content-Encoding:
- * gzip}), and an {@link Error} such as {@link OutOfMemoryError}, which is never wrapped in a {@link
- * KimiException} but thrown as it is. A stream is retried only before its first chunk reached the
- * caller.
+ * every 5xx, as the official OpenAI and Anthropic clients retry; and, once per call, Kimi Code K3's
+ * intermittent 400 "malformed encrypted reasoning content: invalid base64url encoding", which the
+ * same request usually passes when sent again. Never retried: any other 4xx (400, 401, 402, 403,
+ * 404, 413, 422, ...), 3xx, {@code exceeded_current_quota_error}, a suspended account, the daily
+ * token limit, a cancelled call, an untrusted TLS certificate, a wait or total time bound the
+ * caller set ({@link RateLimit.Builder#maxQueueWait}, {@link Timeouts#withStreamTotal}), a body the
+ * SDK cannot decode (such as {@code Content-Encoding: gzip}), and an {@link Error} such as {@link
+ * OutOfMemoryError}, which is never wrapped in a {@link KimiException} but thrown as it is. A
+ * stream is retried only before its first chunk reached the caller.
  *
  * <p>The wait before retry {@code n} (counting from 1) is a random duration between half and all of
  * {@code initialBackoff * 2^(n-1)}, capped at {@code maxBackoff}. When the server asks for a wait
@@ -213,7 +214,8 @@ public final class RetryPolicy {
     Objects.requireNonNull(failure, "failure");
     if (failure instanceof ApiException a) {
       // the one rule, applied when the answer was classified: 408, 409, 429 and every 5xx, by
-      // status or (in a stream, in a 200 envelope) by Kimi's error type; the client's own refusal
+      // status or (in a stream, in a 200 envelope) by Kimi's error type, and K3's base64url 400
+      // (whose second occurrence in a call the retrier makes final); the client's own refusal
       // after RateLimit's maxQueueWait is final
       return a.isRetryable();
     }

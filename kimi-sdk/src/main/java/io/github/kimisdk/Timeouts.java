@@ -26,12 +26,14 @@ import java.util.Optional;
  * only, with a budget of its own for the first one. By default the SDK does the same ({@link
  * IdleClock#DATA_EVENTS}): keep-alives never restart the clock, so a stream that carries nothing
  * else is cut by the first-event budget or the idle timeout, and retried when nothing had reached
- * the caller. Whether Kimi itself sends comments while a model reasons is not known (kimi-api.md,
- * "Changes of 2026-11-25, second look"); either way its reasoning arrives as events ({@code
- * reasoning_content}, {@code thinking_delta}), which keep a thinking stream alive, and the wait
- * before the first of them has its own budget ({@link #withFirstEvent(Duration)}): K3 at long
- * context has reasoned over 180 seconds before its first token, so the 10 minute default leaves
- * room, as much as a non-streamed reply gets for its headers.
+ * the caller; the bytes of a data event do, as they arrive, so an event that trickles in slowly (a
+ * byte at a time through a slow link or proxy) is not cut while it comes. Whether Kimi itself sends
+ * comments while a model reasons is not known (kimi-api.md, "Changes of 2026-11-25, second look");
+ * either way its reasoning arrives as events ({@code reasoning_content}, {@code thinking_delta}),
+ * which keep a thinking stream alive, and the wait before the first of them has its own budget
+ * ({@link #withFirstEvent(Duration)}): K3 at long context has reasoned over 180 seconds before its
+ * first token, so the 10 minute default leaves room, as much as a non-streamed reply gets for its
+ * headers.
  *
  * <pre>{@code
  * Timeouts t = Timeouts.defaults()
@@ -45,8 +47,9 @@ public final class Timeouts {
   /** Says what restarts a stream's idle clock ({@link #withIdleClock(IdleClock)}). */
   public enum IdleClock {
     /**
-     * Events that carry data restart it; SSE comments and Anthropic Messages {@code ping} events do
-     * not, so keep-alives cannot hold a stalled stream. The default.
+     * Events that carry data restart it, and so do the bytes of one arriving, however slowly,
+     * before it is complete; SSE comments and Anthropic Messages {@code ping} events do not, so
+     * keep-alives cannot hold a stalled stream. The default.
      */
     DATA_EVENTS,
     /**

@@ -175,7 +175,7 @@ final class FakeModel {
     try {
       promptTokens = tokenCounter.countPrompt(body, historyReasoning);
     } catch (RuntimeException e) {
-      return error(400, "invalid_request_error", "Invalid request: " + e.getMessage());
+      return FakeRules.unreadable(e);
     }
     long cap = body.get("max_completion_tokens") instanceof JsonNumber n ? n.longValue() : -1;
     if (cap < 0 && body.get("max_tokens") instanceof JsonNumber n) {

@@ -10,7 +10,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
-import io.github.kimisdk.tool.JsonSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,9 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The request rules {@link FakeKimiServer} enforces as Kimi does, read from the model's {@link
  * ModelInfo}: fixed sampling, thinking, keep, effort, media, tool schemas, and K3's contract
- * (dynamic tools, tool choice, response format). Each check answers with Kimi's status, type and
- * message where kimi-api.md records them; where it records none the message follows Kimi's nearest
- * template and says what to change.
+ * (dynamic tools, tool choice, response format); tool schemas as {@link FakeSchemas} judges them.
+ * Each check answers with Kimi's status, type and message where kimi-api.md records them; where it
+ * records none the message follows Kimi's nearest template and says what to change.
  */
 final class FakeRules {
 
@@ -76,6 +75,18 @@ final class FakeRules {
 
   static FakeResponse invalid(String message) {
     return FakeModel.error(400, "invalid_request_error", message);
+  }
+
+  /**
+   * A request the fake could not read, refused as Kimi would: with the problem the fake found, in
+   * its own words, or without details when the SDK's types refused it (their messages speak of the
+   * SDK's API, or name Java classes).
+   */
+  static FakeResponse unreadable(RuntimeException e) {
+    return invalid(
+        e instanceof FakeTokenCounter.Unreadable
+            ? "Invalid request: " + e.getMessage()
+            : "Invalid request: the request body could not be read");
   }
 
   /** Temperature, top_p, n and the penalties: ranges, and the values the model fixes. */
@@ -200,10 +211,25 @@ final class FakeRules {
             return invalid(
                 "Invalid request: the model " + m.id() + " does not support video input");
           }
+          if ((type.equals("image_url") || type.equals("video_url")) && fetched(p, type)) {
+            // Kimi takes data: URLs and uploaded files (ms://) only (kimi-api.md §2.2)
+            return invalid("Invalid request: unsupported " + type.replace('_', ' '));
+          }
         }
       }
     }
     return null;
+  }
+
+  /** Whether a media part names an http(s) URL, which Kimi would have to fetch. */
+  private static boolean fetched(JsonValue part, String type) {
+    JsonValue v = ((JsonObject) part).get(type);
+    String url =
+        v instanceof JsonObject o && o.get("url") instanceof JsonString s
+            ? s.value()
+            : v instanceof JsonString s ? s.value() : "";
+    String lower = url.toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
   }
 
   /** Tool use at all, and every function's parameters as Moonshot Flavored JSON Schema. */
@@ -225,14 +251,9 @@ final class FakeRules {
       if (f.get("strict") instanceof JsonBoolean strict && !strict.value()) {
         continue; // Moonshot's pipeline then reduces the schema to "an object"
       }
-      try {
-        JsonSchema.validate(params);
-      } catch (IllegalArgumentException e) {
-        return invalid(
-            "Invalid request: tools.function.parameters is not a valid moonshot flavored json"
-                + " schema, details: <"
-                + kimiDetails(e.getMessage())
-                + ">");
+      String refused = FakeSchemas.refusal(params);
+      if (refused != null) {
+        return invalid(refused);
       }
     }
     return null;
@@ -449,18 +470,6 @@ final class FakeRules {
       return invalid("Invalid request: response_format.json_schema.strict must be a boolean");
     }
     return null;
-  }
-
-  /** Turns "tool schema at $.properties.x: why" into Kimi's "At path 'properties.x': why". */
-  private static String kimiDetails(String message) {
-    String prefix = "tool schema at ";
-    if (!message.startsWith(prefix)) {
-      return message;
-    }
-    int colon = message.indexOf(": ", prefix.length());
-    String path = message.substring(prefix.length(), colon);
-    path = path.equals("$") ? "" : path.substring(2);
-    return "At path '" + path + "': " + message.substring(colon + 2);
   }
 
   /** Assistant messages without reasoning while the model thinks. */

@@ -31,6 +31,15 @@ import java.util.List;
  */
 final class FakeTokenCounter {
 
+  /** A request the fake cannot read; its message is the fake's own, as Kimi would word it. */
+  static final class Unreadable extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String message) {
+      super(message);
+    }
+  }
+
   private static final TokenEstimator ESTIMATOR = TokenEstimator.forKimi();
 
   private volatile RequestTokens counter = RequestTokens.estimated();
@@ -95,7 +104,7 @@ final class FakeTokenCounter {
     try {
       chat = decode(request.json());
     } catch (RuntimeException e) {
-      return FakeModel.error(400, "invalid_request_error", "Invalid request: " + e.getMessage());
+      return FakeRules.unreadable(e);
     }
     int total = counter.count(chat).total();
     JsonWriter w = new JsonWriter();
@@ -105,15 +114,15 @@ final class FakeTokenCounter {
 
   private static ChatRequest decode(JsonValue body) {
     if (!(body instanceof JsonObject o) || !(o.get("model") instanceof JsonString model)) {
-      throw new IllegalArgumentException("model is required");
+      throw new Unreadable("model is required");
     }
     if (!(o.get("messages") instanceof JsonArray messages)) {
-      throw new IllegalArgumentException("messages must be an array");
+      throw new Unreadable("messages must be an array");
     }
     List<Message> out = new ArrayList<>();
     for (JsonValue v : messages.values()) {
       if (!(v instanceof JsonObject m)) {
-        throw new IllegalArgumentException("every message must be an object");
+        throw new Unreadable("every message must be an object");
       }
       out.add(message(m));
     }
@@ -131,7 +140,7 @@ final class FakeTokenCounter {
     String role = string(m, "role");
     String name = string(m, "name");
     if (role == null) {
-      throw new IllegalArgumentException("a message has no role");
+      throw new Unreadable("a message has no role");
     }
     switch (role) {
       case "system":
@@ -159,7 +168,7 @@ final class FakeTokenCounter {
         return Message.tool(
             id == null ? "" : id, name == null ? "tool" : name, text(m.get("content")));
       default:
-        throw new IllegalArgumentException("unknown role " + role);
+        throw new Unreadable("unknown role " + role);
     }
   }
 
@@ -192,9 +201,9 @@ final class FakeTokenCounter {
       JsonObject p = v instanceof JsonObject o ? o : JsonObject.of();
       String type = string(p, "type");
       if ("image_url".equals(type)) {
-        parts.add(ContentPart.imageUrl(url(p.get("image_url"))));
+        parts.add(image(url(p.get("image_url"), "image_url")));
       } else if ("video_url".equals(type)) {
-        parts.add(ContentPart.videoUrl(url(p.get("video_url"))));
+        parts.add(video(url(p.get("video_url"), "video_url")));
       } else if (string(p, "text") != null && !string(p, "text").isEmpty()) {
         parts.add(ContentPart.text(string(p, "text")));
       }
@@ -205,8 +214,31 @@ final class FakeTokenCounter {
     return parts;
   }
 
-  private static String url(JsonValue v) {
-    return v instanceof JsonObject o ? string(o, "url") : ((JsonString) v).value();
+  /** An image part as counted; a URL the SDK would not send counts as an uploaded file. */
+  private static ContentPart image(String url) {
+    try {
+      return ContentPart.imageUrl(url);
+    } catch (IllegalArgumentException notSent) {
+      return ContentPart.imageUrl("ms://unread");
+    }
+  }
+
+  /** A video part as counted; a URL the SDK would not send counts as an uploaded file. */
+  private static ContentPart video(String url) {
+    try {
+      return ContentPart.videoUrl(url);
+    } catch (IllegalArgumentException notSent) {
+      return ContentPart.videoUrl("ms://unread");
+    }
+  }
+
+  private static String url(JsonValue v, String part) {
+    String url =
+        v instanceof JsonObject o ? string(o, "url") : v instanceof JsonString s ? s.value() : null;
+    if (url == null) {
+      throw new Unreadable(part + ".url is required");
+    }
+    return url;
   }
 
   private static String string(JsonObject o, String key) {

@@ -149,8 +149,9 @@ class FakeKimiServerStrictHttpTest {
                 ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"ping\",\"parameters\":"
                     + "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\","
                     + "\"anyOf\":[{\"type\":\"string\"}]}}}}}]"),
-            "tools.function.parameters is not a valid moonshot flavored json schema, details:"
-                + " <At path 'properties.x': \"type\" must not stand beside \"anyOf\""),
+            "Invalid request: tools.function.parameters is not a valid moonshot flavored json"
+                + " schema, details: <At path 'properties.x': when using anyOf, type should be"
+                + " defined in anyOf items instead of the parent schema>"),
         refusal(
             "namedFunctionWhileK3Thinks",
             body(
@@ -252,6 +253,16 @@ class FakeKimiServerStrictHttpTest {
         Arguments.of(
             "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
                 + "{\"role\":\"assistant\",\"content\":\"y\"},{\"role\":\"user\",\"content\":\"z\"}]}"),
+        // zod's JSON Schema, as the AI SDK's and LangChain JS's tool() send it: a top-level
+        // $schema, a const, a format (Kimi takes keywords outside MFJS: FakeSchemas)
+        Arguments.of(
+            body(
+                "kimi-k3",
+                ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"ping\","
+                    + "\"parameters\":{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+                    + "\"type\":\"object\",\"properties\":{\"x\":{\"const\":\"a\"},\"u\":"
+                    + "{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"x\"],"
+                    + "\"additionalProperties\":false}}}]")),
         // KVV test_thinking_effort.py: K3 takes thinking off, and both efforts (thinking.effort
         // wins)
         Arguments.of(body("kimi-k3", ",\"thinking\":{\"type\":\"disabled\",\"keep\":\"none\"}")),
@@ -259,6 +270,37 @@ class FakeKimiServerStrictHttpTest {
             body(
                 "k3",
                 ",\"thinking\":{\"type\":\"enabled\",\"effort\":\"low\"},\"reasoning_effort\":\"max\"")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("unreadable")
+  void aPartTheFakeCannotReadIsRefusedInKimisWordsNeverTheSdks(String content, String message)
+      throws Exception {
+    HttpResponse<String> r =
+        chat(
+            "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + content
+                + "}]}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(Json.parse(r.body()).get("error").get("message").asString())
+        .isEqualTo(message)
+        .doesNotContain("io.github", "ContentPart", "; ");
+  }
+
+  static Stream<Arguments> unreadable() {
+    return Stream.of(
+        Arguments.of(
+            "[{\"type\":\"image_url\",\"image_url\":5}]",
+            "Invalid request: image_url.url is required"),
+        Arguments.of(
+            "[{\"type\":\"video_url\",\"video_url\":{}}]",
+            "Invalid request: video_url.url is required"),
+        Arguments.of(
+            "[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/a.png\"}}]",
+            "Invalid request: unsupported image url"),
+        Arguments.of(
+            "[{\"type\":\"video_url\",\"video_url\":\"http://example.com/a.mp4\"}]",
+            "Invalid request: unsupported video url"));
   }
 
   @ParameterizedTest

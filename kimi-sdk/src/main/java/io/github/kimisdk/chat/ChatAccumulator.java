@@ -22,8 +22,11 @@ import java.util.TreeMap;
  *   <li>Reasoning-signature fragments (Anthropic Messages) are joined like reasoning.
  *   <li>Tool-call fragments are joined by {@code index}. A fragment without an index is placed by
  *       position: one with an id starts a new call, and one without an id continues the call at the
- *       same position among the calls most recently started. A call whose id never arrived (or
- *       arrived blank, as kimi-k3 may stream it) gets one ({@link ToolCall#withIds}).
+ *       same position among the calls most recently started. A call's name and type are the first
+ *       that arrive, its id the last that is not blank (as OpenAI's own client accumulates; a
+ *       Responses stream tells in a later fragment the id the server recorded for a call). A call
+ *       whose id never arrived (or arrived blank, as kimi-k3 may stream it) gets one ({@link
+ *       ToolCall#withIds}).
  *   <li>Log probabilities, when asked for, are joined per choice in the order they arrive: those of
  *       the content, and those of a refusal ({@link Logprobs#refusal()}) likewise.
  *   <li>Members the records do not model are kept at every level, as in a whole reply: those of a
@@ -308,9 +311,13 @@ public final class ChatAccumulator {
     LinkedHashMap<String, JsonValue> extra;
 
     void add(ChatCompletionChunk.ToolCallDelta f) {
-      // Some servers repeat id, type and name in every fragment: the first value wins (a blank id,
-      // which kimi-k3 may stream, is no value).
-      if (id == null || id.isBlank()) {
+      // Some servers repeat id, type and name in every fragment: the first type and name win. A
+      // later id that is not blank (kimi-k3 may stream blank ones) replaces an earlier one, as
+      // OpenAI's own client accumulates: a Responses call's end event may name the id the server
+      // recorded, which a tool result must name, in place of the one it was announced with.
+      if (f.id() != null && !f.id().isBlank()) {
+        id = f.id();
+      } else if (id == null) {
         id = f.id();
       }
       if (type == null) {

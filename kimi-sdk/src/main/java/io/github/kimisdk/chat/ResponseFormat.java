@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.internal.schema.Dialect;
 import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
@@ -21,7 +22,9 @@ import java.util.Objects;
  * parameters, the root may be any schema walle accepts, such as {@code {"type": "string"}} or an
  * {@code anyOf}: nothing known of Kimi refuses it, though a reply that is not an object suits
  * {@link ChatCompletion#parse(Class)} less. With {@code strict: false} Kimi only promises valid
- * JSON and the schema is sent unchecked (beyond being an object).
+ * JSON and the schema is sent unchecked (beyond being an object). A {@code $schema} keyword is left
+ * out of {@link #schema()}, so it is never sent (kimi-k2.5 answered nonsense to a schema carrying
+ * it; it constrains nothing).
  *
  * @param type the kind of format
  * @param name the schema's name, for {@link Type#JSON_SCHEMA} only; null otherwise
@@ -75,6 +78,7 @@ public record ResponseFormat(Type type, String name, JsonValue schema, Boolean s
                 + "; pass an object schema such as {\"type\":\"object\",\"properties\":{...}}, or"
                 + " JsonSchema.of(RecordType.class).toJson()");
       }
+      schema = Dialect.dropped(schema);
       if (!Boolean.FALSE.equals(strict)) {
         try {
           JsonSchema.validateMfjs(schema);

@@ -97,8 +97,9 @@ public sealed class ApiException extends KimiException
   /**
    * Tells whether the same request may succeed if sent again later, as opposed to errors that need
    * a change first (bad request, key, quota, daily limit): HTTP 408, 409, 429 and every 5xx, or,
-   * inside a stream, an overload, a rate limit or a server error. The default {@link
-   * io.github.kimisdk.RetryPolicy} retries exactly these.
+   * inside a stream, an overload, a rate limit or a server error; and Kimi Code K3's intermittent
+   * 400 "malformed encrypted reasoning content: invalid base64url encoding". The default {@link
+   * io.github.kimisdk.RetryPolicy} retries exactly these, the last one once per call.
    *
    * @return true when a retry can help
    */

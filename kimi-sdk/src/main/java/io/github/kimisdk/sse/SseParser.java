@@ -111,6 +111,8 @@ public final class SseParser {
   private boolean closed;
   private boolean failed;
   private byte[] scratch;
+  // Bytes of lines that are neither comments nor blank, fed so far (see eventBytes()).
+  private long eventBytes;
 
   /**
    * Creates a parser with {@linkplain SseLimits#defaults() default limits} that hands each event to
@@ -232,6 +234,30 @@ public final class SseParser {
   }
 
   /**
+   * Returns how many bytes of events this parser has read: the bytes of every line that is neither
+   * a comment nor blank, with its line end, counted as they are fed (a line split across chunks
+   * counts its part in each). Comments, such as a server's {@code : keep-alive}, never count. A
+   * watchdog that compares it before and after a {@link #feed} tells bytes of an event arriving,
+   * however slowly, from a connection kept open by comments alone; {@link #pendingEventType()} says
+   * which event they belong to while it is not yet dispatched.
+   *
+   * @return the count, from 0
+   */
+  public long eventBytes() {
+    return eventBytes;
+  }
+
+  /**
+   * Returns the type of the event being read: the value of its last complete {@code event} line, or
+   * {@code "message"} when none has arrived since the last blank line.
+   *
+   * @return the type so far
+   */
+  public String pendingEventType() {
+    return typeString();
+  }
+
+  /**
    * Returns the last event ID as of the last blank line, which is what a client sends as {@code
    * Last-Event-ID} when it reconnects.
    *
@@ -266,6 +292,9 @@ public final class SseParser {
     while (i < end) {
       int j = indexOfLineEnd(a, i, end);
       if (j == end) {
+        if ((lineLen == 0 ? a[i] : line[0]) != ':') {
+          eventBytes += end - i;
+        }
         appendLine(a, i, end);
         break;
       }
@@ -274,8 +303,14 @@ public final class SseParser {
         if (j - i > maxLineBytes) {
           throw lineTooLong();
         }
+        if (j > i && a[i] != ':') {
+          eventBytes += j - i + 1;
+        }
         processLine(a, i, j);
       } else {
+        if (line[0] != ':') {
+          eventBytes += j - i + 1;
+        }
         appendLine(a, i, j);
         int n = lineLen;
         lineLen = 0;

@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.internal.schema.Dialect;
 import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonValue;
 import java.util.Objects;
@@ -20,6 +21,11 @@ import java.util.regex.Pattern;
  * reduces it to "an object"; whether the server then skips its check is not verified). A function
  * without arguments may leave {@code parameters} out (null). For a schema written for someone else,
  * {@link JsonSchema#normalize(JsonValue)} is the safer route.
+ *
+ * <p>A {@code $schema} keyword, which zod, Pydantic and most JSON Schema exporters write at the
+ * root, is taken and left out of {@link #parameters()}, so it is never sent: it names a dialect and
+ * constrains nothing, Kimi takes it, and Moonshot's own validator drops it when it simplifies a
+ * schema (see {@link JsonSchema}).
  *
  * @param name the function name; Kimi expects 3 to 64 characters matching {@code
  *     [A-Za-z_][A-Za-z0-9_-]*}
@@ -42,7 +48,8 @@ public record FunctionTool(String name, String description, JsonValue parameters
    * @param name the function name; Kimi expects 3 to 64 characters matching {@code
    *     [A-Za-z_][A-Za-z0-9_-]*}
    * @param description what the function does, for the model; null when absent
-   * @param parameters the JSON Schema of the arguments; null when absent
+   * @param parameters the JSON Schema of the arguments; null when absent; a {@code $schema} in it
+   *     is dropped
    * @param strict whether the arguments must follow the schema exactly; null leaves the server's
    *     default (true in current Kimi docs)
    * @throws NullPointerException if {@code name} is null
@@ -68,6 +75,7 @@ public record FunctionTool(String name, String description, JsonValue parameters
               + " (3 to 64 letters, digits, '_' or '-', not starting with a digit or '-'): "
               + name);
     }
+    parameters = Dialect.dropped(parameters);
     if (parameters != null && !Boolean.FALSE.equals(strict)) {
       try {
         JsonSchema.validate(parameters);

@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.internal.schema.Dialect;
 import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -66,6 +67,17 @@ import java.util.Objects;
  *
  * <p>A schema without {@code type} is accepted (walle's check for it is switched off), except
  * beside an {@code enum}.
+ *
+ * <p>{@code $schema}, which zod, Pydantic and most JSON Schema exporters write at the root, is
+ * taken wherever a schema stands, and never sent: {@link #of(JsonValue)}, {@link FunctionTool} and
+ * {@link io.github.kimisdk.chat.ResponseFormat} leave it out. It names a dialect and constrains
+ * nothing; Kimi takes it, and Moonshot's validator, walle, drops it when it simplifies a schema and
+ * keeps the rest, but kimi-k2.5 answered nonsense to a response format carrying it. Other keywords
+ * outside MFJS ({@code const}, {@code prefixItems}, {@code format}, {@code oneOf}...) are refused
+ * here, though Kimi takes them too (live probes of K3, K2.7 and K2.6): MFJS does not promise that
+ * they are kept, so a model may send arguments they rule out. {@link #normalize(JsonValue)}
+ * rewrites them into MFJS ({@code const} into a one-value {@code enum}, a tuple into one {@code
+ * items}...).
  *
  * <p>A schema written for someone else (an MCP server's {@code inputSchema}, another SDK's tool, a
  * Pydantic or zod export) rarely follows all of these. {@link #normalize(JsonValue)} rewrites it
@@ -213,7 +225,7 @@ public final class JsonSchema {
    */
   public static JsonSchema of(JsonValue schema) {
     validate(schema);
-    return new JsonSchema((JsonObject) schema);
+    return new JsonSchema((JsonObject) Dialect.dropped(schema));
   }
 
   /**
@@ -286,9 +298,10 @@ public final class JsonSchema {
   }
 
   /**
-   * Checks that {@code schema} is a tool-parameters schema Kimi accepts: {@code "type": "object"}
-   * at the root, then the rules of Moonshot's MFJS validator (see the class comment). The message
-   * names the path, the rule in Kimi's words, and the fix.
+   * Checks that {@code schema} is a tool-parameters schema Kimi accepts and keeps: {@code "type":
+   * "object"} at the root, then the rules of Moonshot's MFJS validator (see the class comment:
+   * {@code $schema} is taken, other keywords outside MFJS are not). The message names the path,
+   * what Kimi says there (up to the first "; "), and the fix.
    *
    * @param schema the schema
    * @throws NullPointerException if {@code schema} is null
@@ -297,7 +310,7 @@ public final class JsonSchema {
    */
   public static void validate(JsonValue schema) {
     Objects.requireNonNull(schema, "schema must not be null");
-    MfjsValidator.checkToolParameters(schema, MfjsValidator.Limits.KIMI);
+    MfjsValidator.checkToolParameters(Dialect.dropped(schema), MfjsValidator.Limits.KIMI);
   }
 
   /**
@@ -314,7 +327,7 @@ public final class JsonSchema {
    */
   public static void validateMfjs(JsonValue schema) {
     Objects.requireNonNull(schema, "schema must not be null");
-    MfjsValidator.check(schema, MfjsValidator.Limits.KIMI, "schema");
+    MfjsValidator.check(Dialect.dropped(schema), MfjsValidator.Limits.KIMI, "schema");
   }
 
   /**

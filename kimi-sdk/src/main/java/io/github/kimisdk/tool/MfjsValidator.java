@@ -224,10 +224,9 @@ final class MfjsValidator {
     }
     throw new IllegalArgumentException(
         label
-            + " at $: the schema must be a JSON object, not "
+            + " at $: JSON schema parsing error: the schema must be a JSON object, not "
             + kind(schema)
-            + " (Moonshot's validator answers \"JSON schema parsing error\"); send an object"
-            + " schema such as {\"type\":\"object\"}");
+            + "; send an object schema such as {\"type\":\"object\"}");
   }
 
   private static String kind(JsonValue v) {
@@ -276,7 +275,13 @@ final class MfjsValidator {
 
   // ------------------------------------------------------------------------------ messages
 
+  /**
+   * The message of a broken rule: {@code "<label> at <path>: <problem>; <fix>"}, where the problem
+   * is what Kimi's validator says at that place, in its words (it never holds "; ", so the first ";
+   * " ends it: FakeKimiServer answers with it as Kimi does), and the fix is the SDK's advice.
+   */
   private IllegalArgumentException fail(Path at, String problem, String fix) {
+    assert !problem.contains("; ") : problem;
     return new IllegalArgumentException(label + " at " + at.text + ": " + problem + "; " + fix);
   }
 
@@ -321,10 +326,9 @@ final class MfjsValidator {
       } catch (JsonException e) {
         throw fail(
             path,
-            "the number "
+            "JSON schema parsing error: the number "
                 + num.literal()
-                + " is beyond the range of a double (Moonshot's validator answers \"JSON"
-                + " schema parsing error\")",
+                + " is beyond the range of a double",
             "write a number between -1.8e308 and 1.8e308");
       }
       return num.literal().length();
@@ -395,16 +399,15 @@ final class MfjsValidator {
       if (node.has("anyOf")) {
         throw fail(
             path,
-            "\"type\" must not stand beside \"anyOf\" (Kimi answers \"when using anyOf, type"
-                + " should be defined in anyOf items instead of the parent schema\")",
-            "move it into each branch" + hint());
+            "when using anyOf, type should be defined in anyOf items instead of the parent schema",
+            "move \"type\" into each branch" + hint());
       }
       if (node.has("$ref")) {
         throw fail(
             path,
-            "\"type\" must not stand beside \"$ref\" (Kimi answers \"when using $ref, type should"
-                + " be defined in the referenced schema instead of the parent schema\")",
-            "drop it; the referenced schema has its own" + hint());
+            "when using $ref, type should be defined in the referenced schema instead of the"
+                + " parent schema",
+            "drop \"type\" here, the referenced schema has its own" + hint());
       }
       if (node.get("type") instanceof JsonArray list && list.size() > 1 && node.has("enum")) {
         for (JsonValue t : list.values()) {
@@ -682,7 +685,7 @@ final class MfjsValidator {
           if (!(v instanceof JsonObject)) {
             throw fail(
                 path.key(k),
-                "must be one schema (Kimi answers \"items must be an object\"), not " + v,
+                "items must be an object, not " + v,
                 "give one schema for every element; Kimi has no tuples (prefixItems)" + hint());
           }
         }
@@ -736,14 +739,11 @@ final class MfjsValidator {
       if (RESERVED_NAMES.contains(name)) {
         throw fail(
             at,
-            "property name '"
+            "property name '" + name + "' is reserved for JSON Schema keywords",
+            "rename it: Kimi does not accept a property named \""
                 + name
-                + "' is reserved for JSON Schema keywords (Kimi does not accept a property named"
-                + " \""
-                + name
-                + "\")",
-            "rename it; $defs, $ref, anyOf, required and additionalProperties cannot be property"
-                + " names");
+                + "\" ($defs, $ref, anyOf, required and additionalProperties cannot be property"
+                + " names)");
       }
       if (!(p.getValue() instanceof JsonObject)) {
         throw fail(
@@ -817,11 +817,9 @@ final class MfjsValidator {
   private IllegalArgumentException unresolvable(Path at, Path path) {
     return fail(
         at,
-        "invalid path: "
-            + path.text
-            + " (Kimi's validator reads a name holding '{' and '}' as an"
-            + " anyOf index)",
-        "rename the property or definition on the way so that it has no '{' and '}'");
+        "invalid path: " + path.text,
+        "Kimi's validator reads a name holding '{' and '}' as an anyOf index: rename the"
+            + " property or definition on the way so that it has no '{' and '}'");
   }
 
   private void enumValues(JsonObject node, JsonValue v, Path path) {
@@ -845,8 +843,9 @@ final class MfjsValidator {
     if (type == null) {
       throw fail(
           path,
-          "type is not defined (an enum needs a \"type\" beside it)",
-          "add a \"type\" matching the values, such as \"string\"" + hint());
+          "type is not defined",
+          "an enum needs a \"type\" beside it: add one matching the values, such as \"string\""
+              + hint());
     }
     List<String> types = new ArrayList<>();
     if (type instanceof JsonString s) {
@@ -907,16 +906,20 @@ final class MfjsValidator {
         if (!(value instanceof JsonNumber)) {
           throw fail(
               at,
-              "not a valid number: " + value + (value instanceof JsonNull ? numberNullHint() : ""),
-              "write the values as JSON numbers, without quotes");
+              "not a valid number: " + value,
+              value instanceof JsonNull
+                  ? numberNullHint()
+                  : "write the values as JSON numbers, without quotes");
         }
         return true;
       case "integer":
         if (!(value instanceof JsonNumber n)) {
           throw fail(
               at,
-              "not a valid integer: " + value + (value instanceof JsonNull ? numberNullHint() : ""),
-              "write the values as whole JSON numbers, without quotes");
+              "not a valid integer: " + value,
+              value instanceof JsonNull
+                  ? numberNullHint()
+                  : "write the values as whole JSON numbers, without quotes");
         }
         double d = n.doubleValue();
         if (Math.floor(d) != d) {
@@ -940,8 +943,8 @@ final class MfjsValidator {
   }
 
   private static String numberNullHint() {
-    return " (Kimi checks each value against the types in order; put \"null\" first in the type"
-        + " list)";
+    return "Kimi checks each value against the types in order: put \"null\" first in the type"
+        + " list";
   }
 
   /** A value as Go's %v prints it in walle's messages. */

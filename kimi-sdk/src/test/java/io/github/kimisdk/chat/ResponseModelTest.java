@@ -165,9 +165,9 @@ class ResponseModelTest {
                 + "\"anyOf\":[{\"type\":\"string\"}]}}}");
     assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", typeBesideAnyOf))
         .hasMessageStartingWith(
-            "json_schema response format \"weather\": schema at $.properties.t: \"type\" must not"
-                + " stand beside \"anyOf\"")
-        .hasMessageContaining("; move it into each branch");
+            "json_schema response format \"weather\": schema at $.properties.t: when using anyOf,"
+                + " type should be defined in anyOf items instead of the parent schema")
+        .hasMessageContaining("; move \"type\" into each branch");
     assertThatThrownBy(() -> ResponseFormat.jsonSchema("weather", typeBesideAnyOf, true))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(ResponseFormat.jsonSchema("weather", typeBesideAnyOf, false).schema())

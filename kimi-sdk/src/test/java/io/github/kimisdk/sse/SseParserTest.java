@@ -793,4 +793,51 @@ class SseParserTest {
     assertThat(events.get(1).event()).isSameAs(events.get(0).event());
     assertThat(events.get(1).id()).isSameAs(events.get(0).id());
   }
+
+  /** Feeds {@code input} in pieces of {@code size} bytes; returns the parser. */
+  private static SseParser fedInPieces(String input, int size) {
+    SseParser parser = new SseParser((type, data, off, len, id) -> {}, SseLimits.defaults());
+    byte[] in = input.getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < in.length; i += size) {
+      parser.feed(in, i, Math.min(size, in.length - i));
+    }
+    return parser;
+  }
+
+  @Test
+  void eventBytesCountEveryLineButCommentsAndBlankOnesHoweverTheyAreFed() {
+    // "data: ab\n" 9, "event: x\n" 9, "id: 1\n" 6, "retry: 5\r\n" 9 (CR LF is one line end);
+    // comments, split or not, and blank lines count nothing
+    String input = "data: ab\n: keep-alive\n\nevent: x\n:\nid: 1\nretry: 5\r\n\r\n";
+    for (int size = 1; size <= input.length(); size++) {
+      assertThat(fedInPieces(input, size).eventBytes()).as("pieces of %d", size).isEqualTo(33);
+    }
+  }
+
+  @Test
+  void aLineCountsItsBytesAsTheyArrive() {
+    SseParser parser = new SseParser((type, data, off, len, id) -> {}, SseLimits.defaults());
+    byte[] in = "data: {\"a\":1}\n".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < in.length; i++) {
+      parser.feed(in, i, 1);
+      assertThat(parser.eventBytes()).isEqualTo(i + 1);
+    }
+    byte[] comment = ": a comment\n".getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < comment.length; i++) {
+      parser.feed(comment, i, 1);
+      assertThat(parser.eventBytes()).isEqualTo(in.length);
+    }
+  }
+
+  @Test
+  void thePendingEventTypeIsItsLastCompleteEventLine() {
+    SseParser parser = fedInPieces("data: a\n", 100);
+    assertThat(parser.pendingEventType()).isEqualTo("message");
+    parser.feed("event: pi".getBytes(StandardCharsets.UTF_8), 0, 9);
+    assertThat(parser.pendingEventType()).as("a line not yet ended").isEqualTo("message");
+    parser.feed("ng\n".getBytes(StandardCharsets.UTF_8), 0, 3);
+    assertThat(parser.pendingEventType()).isEqualTo("ping");
+    parser.feed("\n".getBytes(StandardCharsets.UTF_8), 0, 1);
+    assertThat(parser.pendingEventType()).as("dispatched").isEqualTo("message");
+  }
 }

@@ -400,7 +400,7 @@ class JsonSchemaNormalizeTest {
   // ------------------------------------------------------------ walle's cases
 
   static Stream<Arguments> walleCases() throws IOException {
-    return WalleCasesTest.cases().stream().map(c -> Arguments.of(c));
+    return WalleCases.cases().stream().map(c -> Arguments.of(c));
   }
 
   /**
@@ -410,7 +410,7 @@ class JsonSchemaNormalizeTest {
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("walleCases")
-  void normalizesEveryWalleCaseIntoOneWalleAccepts(WalleCasesTest.Case c) {
+  void normalizesEveryWalleCaseIntoOneWalleAccepts(WalleCases.Case c) {
     JsonValue input;
     try {
       input = Json.parse(c.schema());

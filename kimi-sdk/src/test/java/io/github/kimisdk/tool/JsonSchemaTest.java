@@ -3,6 +3,7 @@ package io.github.kimisdk.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import java.util.stream.Stream;
@@ -69,7 +70,10 @@ class JsonSchemaTest {
 
   static Stream<Arguments> invalidSchemas() {
     return Stream.of(
-        Arguments.of("notAnObject", "[]", "at $: the schema must be a JSON object"),
+        Arguments.of(
+            "notAnObject",
+            "[]",
+            "at $: JSON schema parsing error: the schema must be a JSON object"),
         Arguments.of("rootNotObject", "{\"type\":\"string\"}", "at $: the root must have"),
         // walle: an enum needs a type beside it ("type is not defined"); an untyped schema
         // without enum is accepted (see validSchemas)
@@ -85,7 +89,7 @@ class JsonSchemaTest {
         Arguments.of(
             "tupleItems",
             "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"items\":[]}}}",
-            "at $.properties.a.items: must be one schema (Kimi answers \"items must be an object\")"),
+            "at $.properties.a.items: items must be an object, not []; give one schema"),
         // walle: prefixItems is not an MFJS keyword (model.go SupportedKeywords), unlike before
         Arguments.of(
             "prefixItems",
@@ -96,12 +100,14 @@ class JsonSchemaTest {
             "typeBesideAnyOf",
             "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\","
                 + "\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}}}",
-            "at $.properties.x: \"type\" must not stand beside \"anyOf\""),
+            "at $.properties.x: when using anyOf, type should be defined in anyOf items instead"
+                + " of the parent schema; move \"type\" into each branch"),
         Arguments.of(
             "typeBesideRef",
             "{\"type\":\"object\",\"$defs\":{\"A\":{\"type\":\"string\"}},"
                 + "\"properties\":{\"x\":{\"type\":\"string\",\"$ref\":\"#/$defs/A\"}}}",
-            "at $.properties.x: \"type\" must not stand beside \"$ref\""),
+            "at $.properties.x: when using $ref, type should be defined in the referenced schema"
+                + " instead of the parent schema; drop \"type\" here"),
         Arguments.of(
             "definitionsKeyword",
             "{\"type\":\"object\",\"definitions\":{\"A\":{\"type\":\"string\"}},"
@@ -279,5 +285,26 @@ class JsonSchemaTest {
     for (String good : new String[] {"abc", "_ab", "get-weather_2", "A".repeat(64)}) {
       assertThat(Tool.function(good, null, null).name()).isEqualTo(good);
     }
+  }
+
+  /** What zod's toJSONSchema writes for a tool through the AI SDK or LangChain JS. */
+  static final String ZOD =
+      "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+          + "\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"],"
+          + "\"additionalProperties\":false}";
+
+  @Test
+  void aSchemaFromZodIsTakenAndSentWithoutItsDialect() {
+    FunctionTool tool = Tool.function("get_weather", "Weather", Json.parse(ZOD));
+    assertThat(tool.parameters().asObject().has("$schema")).isFalse();
+    assertThat(tool.parameters().get("required").get(0).asString()).isEqualTo("city");
+    assertThat(tool.withStrict(false).parameters().asObject().has("$schema")).isFalse();
+
+    ResponseFormat format = ResponseFormat.jsonSchema("weather", Json.parse(ZOD));
+    assertThat(format.schema().asObject().has("$schema")).isFalse();
+
+    JsonSchema.validate(Json.parse(ZOD));
+    JsonSchema.validateMfjs(Json.parse(ZOD));
+    assertThat(JsonSchema.of(Json.parse(ZOD)).toJson().has("$schema")).isFalse();
   }
 }

@@ -143,7 +143,8 @@ class MfjsValidatorTest {
         refused(
             "aNumberBeyondADouble",
             "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\",\"default\":1e999}}}",
-            "at $.properties.n.default: the number 1e999 is beyond the range of a double"),
+            "at $.properties.n.default: JSON schema parsing error: the number 1e999 is beyond the"
+                + " range of a double"),
         // limits: 500 anyOf branches, 1000 enum values
         refused(
             "anAnyOfOfFiveHundredAndOneBranches",

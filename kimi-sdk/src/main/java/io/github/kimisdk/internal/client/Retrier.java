@@ -155,14 +155,21 @@ public final class Retrier {
   /**
    * Returns the wait before the next attempt, or null when {@code failure} is final: the policy's
    * retry count, its retryable failures, the server's asked wait and the policy's deadline decide.
+   * A failure retried once ({@link ErrorFactory#retriedOnce}) is final when it already failed an
+   * earlier attempt of the call.
    *
-   * @param failure the last attempt's failure
+   * @param failures the call's failures so far, the last attempt's last
    * @param attemptsMade how many attempts were made
    * @param startedNanos when the call started, on the context's scheduler
    * @return the wait, or null
    */
-  public Duration nextDelay(KimiException failure, int attemptsMade, long startedNanos) {
+  public Duration nextDelay(List<KimiException> failures, int attemptsMade, long startedNanos) {
+    KimiException failure = failures.get(failures.size() - 1);
     if (attemptsMade > policy.maxRetries() || !policy.isRetryable(failure)) {
+      return null;
+    }
+    if (ErrorFactory.retriedOnce(failure)
+        && failures.stream().filter(ErrorFactory::retriedOnce).count() > 1) {
       return null;
     }
     Optional<Duration> asked =
@@ -376,7 +383,7 @@ public final class Retrier {
         return;
       }
       failures.add(k);
-      Duration wait = nextDelay(k, attempts, started);
+      Duration wait = nextDelay(failures, attempts, started);
       if (wait == null) {
         result.completeExceptionally(finish(k, failures, attempts));
         return;

@@ -404,6 +404,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     Duration wait;
     RuntimeException stop;
     int made;
+    List<KimiException> sofar = null;
     synchronized (this) {
       stop = stopped;
       made = attempts;
@@ -413,13 +414,14 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       judged = n;
       if (stop == null) {
         failures.add(k);
+        sofar = List.copyOf(failures);
       }
       pending = null;
     }
     if (stop != null) {
       return stop; // closing is never retried
     }
-    wait = retrier.nextDelay(k, made, started);
+    wait = retrier.nextDelay(sofar, made, started);
     if (wait != null) {
       retrier.logRetry(made, k, wait);
       context.scheduler().schedule(this::nextAttempt, wait);

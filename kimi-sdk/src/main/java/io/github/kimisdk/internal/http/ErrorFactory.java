@@ -821,8 +821,16 @@ public final class ErrorFactory implements StreamErrors {
             limit,
             requested);
       }
+      boolean retried = retried(status, serverMessage);
       return make.invalidRequest(
-          error(md, status, body, retryAfter, false, inStream, invalidRequestHint(lower)));
+          error(
+              md,
+              status,
+              body,
+              retryAfter,
+              retried,
+              inStream,
+              retried ? REPLAY_GLITCH_HINT : invalidRequestHint(lower)));
     }
     if (t.equals("server_error")
         || t.equals("api_error")
@@ -837,7 +845,8 @@ public final class ErrorFactory implements StreamErrors {
               : "Kimi failed on its side; retrying later may help";
       return make.server(error(md, status, body, retryAfter, true, inStream, hint));
     }
-    return make.api(error(md, status, body, retryAfter, retriedStatus(status), inStream, null));
+    return make.api(
+        error(md, status, body, retryAfter, retried(status, serverMessage), inStream, null));
   }
 
   /**
@@ -892,17 +901,61 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   /**
-   * The one retry rule by status, which {@code ApiException.isRetryable()} carries and the default
-   * {@code RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock),
-   * 429 and every 5xx may succeed when the same request is sent again, as the official OpenAI and
-   * Anthropic clients judge; any other status needs a change first. Where Kimi's error type says
-   * more, {@link #classify} decides by it: a quota, a suspended account and the daily token limit
-   * are final whatever the status, an overload or a rate limit is retried, and so is a server error
-   * that arrives inside a 2xx stream or envelope.
+   * The one retry rule, which {@code ApiException.isRetryable()} carries and the default {@code
+   * RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock), 429
+   * and every 5xx may succeed when the same request is sent again, as the official OpenAI and
+   * Anthropic clients judge; any other status needs a change first, except one 400 ({@link
+   * #replayGlitch(int, String)}), which is retried once ({@link #retriedOnce}). Where Kimi's error
+   * type says more, {@link #classify} decides by it: a quota, a suspended account and the daily
+   * token limit are final whatever the status, an overload or a rate limit is retried, and so is a
+   * server error that arrives inside a 2xx stream or envelope.
+   *
+   * @param status the HTTP status
+   * @param serverMessage the server's error message, "" when none
+   * @return whether sending the same request again may succeed
    */
-  static boolean retriedStatus(int status) {
-    return status == 408 || status == 409 || status == 429 || status >= 500;
+  static boolean retried(int status, String serverMessage) {
+    return status == 408
+        || status == 409
+        || status == 429
+        || status >= 500
+        || replayGlitch(status, serverMessage);
   }
+
+  /**
+   * Tells whether a 400 is Kimi Code K3's intermittent refusal of a reasoning signature it issued
+   * itself, "malformed encrypted reasoning content: invalid base64url encoding": one server checks
+   * a replayed signature for base64url where another issued it in base64, and the same request sent
+   * again usually passes (NousResearch/hermes-agent PR #90963: 25 of 27 calls with the same
+   * signature and 8 of 8 replays of the refused one succeeded; kimi-api.md calls it UNVERIFIED
+   * beyond that report). Where the signature itself is bad every attempt fails alike, so the call
+   * retries it once ({@link #retriedOnce}), never more.
+   */
+  static boolean replayGlitch(int status, String serverMessage) {
+    if (status != 400 || serverMessage == null) {
+      return false;
+    }
+    String lower = serverMessage.toLowerCase(Locale.ROOT);
+    return lower.contains("malformed encrypted reasoning content")
+        && lower.contains("invalid base64url");
+  }
+
+  /**
+   * Tells whether {@code failure} may be retried once in a call and no more: {@link
+   * #replayGlitch(int, String)}'s 400.
+   *
+   * @param failure an attempt's failure
+   * @return true for that refusal
+   */
+  public static boolean retriedOnce(KimiException failure) {
+    return failure instanceof ApiException a && replayGlitch(a.status(), a.serverMessage());
+  }
+
+  private static final String REPLAY_GLITCH_HINT =
+      "Kimi Code's K3 refuses a reasoning signature it issued itself this way now and then, and the"
+          + " same request usually passes when sent again: the default retry policy sends it once"
+          + " more. When it keeps failing, send the history without that thinking block's"
+          + " signature, or start a new conversation";
 
   private ApiError error(
       ResponseMetadata md,

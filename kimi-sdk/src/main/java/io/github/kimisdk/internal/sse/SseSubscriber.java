@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A body subscriber that parses a {@code text/event-stream} response body and publishes what its
@@ -81,6 +82,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private final Emitter emitter = new Emitter();
   private final BiConsumer<Runnable, Duration> lingerTimer;
   private final Duration linger;
+  private final LongSupplier clock;
 
   // Upstream: the HTTP client's body subscription and what it delivered.
   private final AtomicReference<Flow.Subscription> upstream = new AtomicReference<>();
@@ -89,8 +91,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   private volatile boolean upstreamComplete;
   private volatile Throwable upstreamError;
   private volatile long lastActivityNanos;
-  private volatile long startNanos; // when upstream subscribed: the first event's clock starts
-  private volatile long lastEventNanos; // when the last data event (not a keep-alive) arrived
+  // When the stream last made progress on the data-event clock: a data event (not a keep-alive)
+  // dispatched, or bytes of one arrived; when upstream subscribed until then.
+  private volatile long lastProgressNanos;
+  // The parser's event bytes as of the last event it dispatched, keep-alive or not: what a feed
+  // adds beyond them belongs to the event not yet dispatched.
+  private long dispatchedBytes;
   private volatile boolean sawBytes;
   private volatile boolean sawEvent;
   private volatile long demandSince; // when the downstream's demand last rose from zero
@@ -143,13 +149,24 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       SseLimits limits,
       BiConsumer<Runnable, Duration> lingerTimer,
       Duration linger) {
+    this(handler, limits, lingerTimer, linger, System::nanoTime);
+  }
+
+  /** As the public constructors, on {@code clock} in place of {@link System#nanoTime()}. */
+  SseSubscriber(
+      SseEventHandler<T> handler,
+      SseLimits limits,
+      BiConsumer<Runnable, Duration> lingerTimer,
+      Duration linger,
+      LongSupplier clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.lingerTimer = lingerTimer;
     this.linger = Objects.requireNonNull(linger, "linger");
     this.handler = Objects.requireNonNull(handler, "handler");
     this.parser = new SseParser(this::onEvent, Objects.requireNonNull(limits, "limits"));
     this.body = CompletableFuture.completedFuture(publisher);
-    this.lastActivityNanos = System.nanoTime();
-    this.startNanos = lastActivityNanos;
+    this.lastActivityNanos = clock.getAsLong();
+    this.lastProgressNanos = lastActivityNanos;
   }
 
   @Override
@@ -216,9 +233,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   /**
    * Returns for how long the stream made no progress while the downstream subscriber had unmet
    * demand, as {@link #idleNanos(long)} does: with {@code dataEvents}, progress is a dispatched
-   * event that is not a keep-alive ({@link SseEventHandler#isKeepAlive}), counted from the
-   * subscription until the first one, so comment lines and pings never restart the clock; without
-   * it, any bytes are.
+   * event that is not a keep-alive ({@link SseEventHandler#isKeepAlive}), or bytes of such an event
+   * arriving before it is dispatched (a line of it, or part of one: {@link
+   * SseParser#eventBytes()}), counted from the subscription until the first, so that an event
+   * arriving slowly keeps the stream alive while comment lines and pings never restart the clock;
+   * without it, any bytes do. Bytes of an event whose {@code event} line has not yet ended count,
+   * as the type they will have is not known (a ping's data line, after its type, never does).
    *
    * @param now the current {@code System.nanoTime()}
    * @param dataEvents whether only data events count as progress
@@ -228,7 +248,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     if (done || demand.get() == 0) {
       return 0;
     }
-    long since = !dataEvents ? lastActivityNanos : sawEvent ? lastEventNanos : startNanos;
+    long since = dataEvents ? lastProgressNanos : lastActivityNanos;
     return Math.max(0, now - Math.max(since, demandSince));
   }
 
@@ -252,15 +272,15 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       subscription.cancel(); // a second subscription, or we were cancelled already
       return;
     }
-    lastActivityNanos = System.nanoTime();
-    startNanos = lastActivityNanos;
+    lastActivityNanos = clock.getAsLong();
+    lastProgressNanos = lastActivityNanos;
     drain();
   }
 
   @Override
   public void onNext(List<ByteBuffer> buffers) {
     Objects.requireNonNull(buffers, "buffers");
-    lastActivityNanos = System.nanoTime();
+    lastActivityNanos = clock.getAsLong();
     sawBytes = true;
     received.offer(buffers);
     // Cleared after the offer, so the drain loop never sees "nothing requested, nothing received".
@@ -298,8 +318,9 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       return; // the stream ended while events of the same buffer were still being dispatched
     }
     try {
+      dispatchedBytes = parser.eventBytes();
       if (!handler.isKeepAlive(type)) {
-        lastEventNanos = System.nanoTime();
+        lastProgressNanos = clock.getAsLong();
         sawEvent = true;
       }
       handler.onEvent(type, data, off, len, lastEventId, emitter);
@@ -450,7 +471,12 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     if (buffer != null) {
       handlerThread = Thread.currentThread();
       try {
+        long before = parser.eventBytes();
         parser.feed(buffer);
+        if (parser.eventBytes() > Math.max(before, dispatchedBytes)
+            && !handler.isKeepAlive(parser.pendingEventType())) {
+          lastProgressNanos = clock.getAsLong(); // bytes of an event not yet dispatched arrived
+        }
       } catch (Throwable e) {
         emitter.fail(e); // a parser limit (the handler's throws are caught in onEvent)
       } finally {
@@ -668,7 +694,7 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
           next = current + n < 0 ? Long.MAX_VALUE : current + n;
         } while (!demand.compareAndSet(current, next));
         if (current == 0) {
-          demandSince = System.nanoTime();
+          demandSince = clock.getAsLong();
         }
       }
       drain();

@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A server that keeps a stream open with SSE comments while sending nothing else (a stalled model
  * behind a gateway's keep-alives) is cut by the first-event budget or the idle timeout, not held
- * until the stream's total time: only data events restart the idle clock. A thinking model that
- * sends keep-alives before its first token still gets its answer through. Limits are short real
- * times; the bound each test checks is many times longer, so none can flake on a slow machine.
+ * until the stream's total time: only data events, and the bytes of one arriving, restart the idle
+ * clock. A thinking model that sends keep-alives before its first token still gets its answer
+ * through, and so does a stream whose events arrive a byte at a time. Limits are short real times;
+ * the bound each test checks is many times longer, so none can flake on a slow machine.
  */
 class KeepAliveStallHttpTest {
 
@@ -46,10 +47,11 @@ class KeepAliveStallHttpTest {
   }
 
   /**
-   * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events}, then
-   * keep-alive comments until the client goes (or a minute passes).
+   * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events} (at
+   * once, or one byte per 10 ms when {@code dripped}), then keep-alive comments until the client
+   * goes (or a minute passes).
    */
-  static HostileServer.Reply commentsThen(int comments, String events) {
+  static HostileServer.Reply commentsThen(int comments, String events, boolean dripped) {
     return out -> {
       out.write(
           "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
@@ -60,14 +62,38 @@ class KeepAliveStallHttpTest {
         out.flush();
         Thread.sleep(100);
       }
-      out.write(events.getBytes(StandardCharsets.UTF_8));
-      out.flush();
+      byte[] bytes = events.getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < bytes.length; i += dripped ? 1 : bytes.length) {
+        out.write(bytes, i, dripped ? 1 : bytes.length);
+        out.flush();
+        if (dripped) {
+          Thread.sleep(10);
+        }
+      }
       for (int i = 0; i < 600; i++) {
         out.write(": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         Thread.sleep(100);
       }
     };
+  }
+
+  static HostileServer.Reply commentsThen(int comments, String events) {
+    return commentsThen(comments, events, false);
+  }
+
+  /** An event stream whose events arrive one byte per 10 ms, then only keep-alive comments. */
+  static HostileServer.Reply dripped(String events) {
+    return commentsThen(0, events, true);
+  }
+
+  /** A short chunk: each of its events takes about 600 ms to drip, twice the idle timeout. */
+  static String shortChunk(String text, String finish) {
+    return "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+        + text
+        + "\"},\"finish_reason\":"
+        + (finish == null ? "null" : "\"" + finish + "\"")
+        + "}]}";
   }
 
   KimiClient client(Timeouts timeouts, int retries) {
@@ -108,6 +134,14 @@ class KeepAliveStallHttpTest {
   @Test
   void keepAlivesAfterTheFirstChunkDoNotHoldTheStreamPastItsIdleTimeout() {
     server.always(commentsThen(0, "data: " + chunk(0, "Hel", null) + "\n\n"));
+    isCutAfterHel();
+  }
+
+  /**
+   * Streams with a 400 ms idle timeout and two retries: the stream is cut by the idle timeout, long
+   * before its total time, with "Hel" delivered, and not retried.
+   */
+  void isCutAfterHel() {
     Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(400));
     long t0 = System.nanoTime();
     Throwable e;
@@ -133,10 +167,12 @@ class KeepAliveStallHttpTest {
                 + "\n\n: keep-alive\n\ndata: "
                 + chunk(0, "lo", "stop")
                 + "\n\ndata: [DONE]\n\n"));
-    Timeouts t =
-        Timeouts.defaults()
-            .withStreamIdle(Duration.ofMillis(300))
-            .withFirstEvent(Duration.ofSeconds(20));
+    answersHello(Duration.ofSeconds(20));
+  }
+
+  /** Streams with a 300 ms idle timeout and {@code first} for the first event: "Hello", once. */
+  void answersHello(Duration first) {
+    Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)).withFirstEvent(first);
     try (KimiClient kimi = client(t, 0)) {
       ChatCompletion c = kimi.stream(HELLO).toCompletion();
       assertThat(c.text()).isEqualTo("Hello");
@@ -165,5 +201,23 @@ class KeepAliveStallHttpTest {
           .hasMessageContaining("Timeouts.withStreamTotal");
     }
     assertThat(server.requests()).hasSize(1);
+  }
+
+  @Test
+  void aStreamWhoseEventsArriveAByteAtATimeIsNotCutWhileTheyCome() {
+    server.always(
+        dripped(
+            "data: "
+                + shortChunk("Hel", null)
+                + "\n\ndata: "
+                + shortChunk("lo", "stop")
+                + "\n\ndata: [DONE]\n\n"));
+    answersHello(Duration.ofMillis(300));
+  }
+
+  @Test
+  void keepAlivesAfterADrippedEventStillDoNotHoldTheStream() {
+    server.always(dripped("data: " + shortChunk("Hel", null) + "\n\n"));
+    isCutAfterHel();
   }
 }

@@ -37,12 +37,17 @@ import java.util.Map;
  * <p>One output item stays one item. An item is the one at its {@code output_index}; the ids that
  * name it ({@code item_id}, the item's {@code id}, a call's {@code call_id}) are labels only, read
  * for an event that carries no {@code output_index}, because gateways give one item a new id in
- * every event, or another id in the final object, or none there. A call keeps the {@code call_id}
- * it was announced with. The final object pairs each of its items with the streamed one at the same
- * position and of the same type, else the one its id names, else the next streamed one of its type
- * not yet paired, and adds only what the events did not deliver: an item whose text (reasoning,
- * arguments) arrived only whole is emitted then, once; text the events delivered in part is
- * completed when the whole text continues it, and kept as it streamed when it does not.
+ * every event, or another id in the final object, or none there. A call takes the {@code call_id}
+ * of its {@code output_item.done} when that differs from the one it was announced with: the id the
+ * server records, and the one a {@code function_call_output} must name (vercel/ai keeps it too); a
+ * tool-call fragment carrying the new id tells it ({@link io.github.kimisdk.chat.ChatAccumulator}
+ * takes the last id a call's fragments give). Without that event the call keeps the id it was
+ * announced with, whatever the final object says. The final object pairs each of its items with the
+ * streamed one at the same position and of the same type, else the one its id names, else the next
+ * streamed one of its type not yet paired, and adds only what the events did not deliver: an item
+ * whose text (reasoning, arguments) arrived only whole is emitted then, once; text the events
+ * delivered in part is completed when the whole text continues it, and kept as it streamed when it
+ * does not.
  *
  * <p>A body that ends before {@code response.completed} or {@code response.incomplete} is a
  * truncated stream carrying what arrived. Everything kept is linear in what arrived.
@@ -77,6 +82,9 @@ final class ResponsesEventHandler extends TypedEvents {
 
     /** The arguments delivered, when it is a call. */
     StringBuilder arguments;
+
+    /** The id the call was told with last, when it is a call. */
+    String callId;
 
     /** Whether an item of the final object was paired with it. */
     boolean paired;
@@ -431,7 +439,17 @@ final class ResponsesEventHandler extends TypedEvents {
     ToolCall c = ResponsesWire.call(item);
     it.call = calls++;
     it.arguments = new StringBuilder(c.arguments());
+    it.callId = c.id();
     call(new ToolCallDelta(it.call, c.id(), "function", c.name(), c.arguments()), out);
+  }
+
+  /** Tells the id a call's end event names, when it is another than the call was told with. */
+  private void renamed(Item it, JsonObject item, Emitter<ChatCompletionChunk> out) {
+    String id = ResponsesWire.call(item).id();
+    if (id != null && !id.isBlank() && !id.equals(it.callId)) {
+      it.callId = id;
+      call(new ToolCallDelta(it.call, id, null, null, null), out);
+    }
   }
 
   /** Emits an argument fragment of a call. */
@@ -477,6 +495,7 @@ final class ResponsesEventHandler extends TypedEvents {
         newCall(it, item, out); // never announced: it arrives whole
       } else if (strict) {
         argumentsDone(it, string(item, "arguments"), out);
+        renamed(it, item, out);
       } else {
         String all = string(item, "arguments");
         if (all != null && startsWith(all, it.arguments)) {

@@ -517,7 +517,8 @@ class ResponsesEventHandlerTest {
     assertThat(m.content()).isEqualTo("Let me look that up for you.");
     assertThat(m.reasoningContent())
         .isEqualTo("The user asks for the weather in Oslo. I should call get_weather.");
-    String id = name.equals("renamed-call-id.sse") ? "call_8f2a" : "get_weather:0";
+    // a call's end event names the id the server recorded, which a tool result must name
+    String id = name.equals("renamed-call-id.sse") ? "toolu_01Xy" : "get_weather:0";
     assertThat(m.toolCalls())
         .containsExactly(
             ToolCall.function(id, "get_weather", "{\"city\":\"Oslo\",\"unit\":\"celsius\"}"));
@@ -527,7 +528,7 @@ class ResponsesEventHandlerTest {
   }
 
   @Test
-  void aCallKeepsTheIdItWasAnnouncedWithWhenItsEndNamesAnother() {
+  void aCallTakesTheIdItsEndEventNamesWhenItDiffersFromTheAnnouncedOne() {
     event(
         "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":"
             + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"\"}}");
@@ -542,7 +543,29 @@ class ResponsesEventHandlerTest {
             + "{\"type\":\"function_call\",\"call_id\":\"c3\",\"name\":\"f\",\"arguments\":\"{}\"}]}}");
 
     assertThat(out.folded().choices().get(0).message().toolCalls())
+        .as("the .done event's call_id, not the .added one's nor the final object's")
+        .containsExactly(ToolCall.function("c2", "f", "{}"));
+    assertThat(out.items.stream().flatMap(c -> c.choices().get(0).delta().toolCalls().stream()))
+        .extracting(ChatCompletionChunk.ToolCallDelta::id)
+        .as("announced with c1, renamed once")
+        .containsExactly("c1", null, "c2");
+  }
+
+  @Test
+  void aCallWhoseEndEventRepeatsItsIdIsToldOnce() {
+    event(
+        "{\"type\":\"response.output_item.added\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"\"}}");
+    event(
+        "{\"type\":\"response.output_item.done\",\"output_index\":0,\"item\":{\"type\":"
+            + "\"function_call\",\"id\":\"fc_1\",\"call_id\":\"c1\",\"name\":\"f\",\"arguments\":\"{}\"}}");
+    event("{\"type\":\"response.completed\",\"response\":{\"status\":\"completed\"}}");
+
+    assertThat(out.folded().choices().get(0).message().toolCalls())
         .containsExactly(ToolCall.function("c1", "f", "{}"));
+    assertThat(out.items.stream().flatMap(c -> c.choices().get(0).delta().toolCalls().stream()))
+        .extracting(ChatCompletionChunk.ToolCallDelta::id)
+        .containsExactly("c1", null);
   }
 
   @Test
