@@ -787,8 +787,11 @@ public final class ErrorFactory implements StreamErrors {
         || t.equals("not_found_error")
         || t.equals("url.not_found")
         || status == 404) {
+      // "Not found the model X" names a model; "Not found the path /models" (a base URL without
+      // /v1 asking GET /models) names only the path
+      boolean namesAModel = lower.replace("/models", "").contains("model");
       String hint =
-          lower.contains("model") && !t.equals("url.not_found")
+          namesAModel && !t.equals("url.not_found")
               ? "Check the model id"
                   + suggestion(serverMessage)
                   + "; list the models this key can use with GET "

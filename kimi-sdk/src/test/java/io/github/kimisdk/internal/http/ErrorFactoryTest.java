@@ -150,6 +150,21 @@ class ErrorFactoryTest {
     assertThat(e.getMessage()).contains("GET https://api.moonshot.ai/v1/models");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "Not found the path /models",
+        "404 page not found: GET /models",
+        "no route for /v1beta/models"
+      })
+  void aPathNotFoundThatMentionsOnlyModelsPointsAtTheBaseUrl(String message) {
+    KimiException e = http(404, err("resource_not_found_error", message));
+    assertThat(e).isInstanceOf(NotFoundException.class);
+    assertThat(e.getMessage())
+        .contains("check the base URL (https://api.moonshot.ai/v1) ends in /v1")
+        .doesNotContain("Check the model id");
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
   @org.junit.jupiter.params.provider.CsvSource(
       delimiter = '|',
