@@ -43,8 +43,7 @@ class ZodToolsHttpTest {
       script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     Map<String, JsonObject> results = new HashMap<>();
-    FakeKimiServer server =
-        FakeKimiCommand.start(FakeKimiCommand.parse("--port", "0"), System.err);
+    FakeKimiServer server = FakeKimiCommand.start(FakeKimiCommand.parse("--port", "0"), System.err);
     try (server;
         ForeignProcess node =
             ForeignProcess.start(
