@@ -48,8 +48,8 @@ class KeepAliveStallHttpTest {
 
   /**
    * An event stream: {@code comments} keep-alive comments 100 ms apart, then {@code events} (at
-   * once, or one byte per 10 ms when {@code dripped}), then keep-alive comments until the client
-   * goes (or a minute passes).
+   * once, or one byte per {@value #DRIP_MILLIS} ms when {@code dripped}), then keep-alive comments
+   * until the client goes (or a minute passes).
    */
   static HostileServer.Reply commentsThen(int comments, String events, boolean dripped) {
     return out -> {
@@ -67,7 +67,7 @@ class KeepAliveStallHttpTest {
         out.write(bytes, i, dripped ? 1 : bytes.length);
         out.flush();
         if (dripped) {
-          Thread.sleep(10);
+          Thread.sleep(DRIP_MILLIS);
         }
       }
       for (int i = 0; i < 600; i++) {
@@ -82,12 +82,24 @@ class KeepAliveStallHttpTest {
     return commentsThen(comments, events, false);
   }
 
-  /** An event stream whose events arrive one byte per 10 ms, then only keep-alive comments. */
+  /** A dripped event's bytes come this many ms apart: 50 times less than {@link #DRIP_IDLE}. */
+  static final int DRIP_MILLIS = 20;
+
+  /**
+   * The idle timeout the dripped streams are read with: far above the gap between two bytes, so a
+   * loaded machine's pauses do not reach it, and below the time a whole event takes to drip.
+   */
+  static final Duration DRIP_IDLE = Duration.ofSeconds(1);
+
+  /** An event stream whose events arrive one byte at a time, then only keep-alive comments. */
   static HostileServer.Reply dripped(String events) {
     return commentsThen(0, events, true);
   }
 
-  /** A short chunk: each of its events takes about 600 ms to drip, twice the idle timeout. */
+  /**
+   * A short chunk: each of its events (about 70 bytes) takes about 1.4 s to drip, longer than the
+   * dripped streams' idle timeout.
+   */
   static String shortChunk(String text, String finish) {
     return "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
         + text
@@ -172,7 +184,12 @@ class KeepAliveStallHttpTest {
 
   /** Streams with a 300 ms idle timeout and {@code first} for the first event: "Hello", once. */
   void answersHello(Duration first) {
-    Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(300)).withFirstEvent(first);
+    answersHello(first, Duration.ofMillis(300));
+  }
+
+  /** Streams with the {@code idle} timeout and {@code first} for the first event: "Hello", once. */
+  void answersHello(Duration first, Duration idle) {
+    Timeouts t = Timeouts.defaults().withStreamIdle(idle).withFirstEvent(first);
     try (KimiClient kimi = client(t, 0)) {
       ChatCompletion c = kimi.stream(HELLO).toCompletion();
       assertThat(c.text()).isEqualTo("Hello");
@@ -182,18 +199,20 @@ class KeepAliveStallHttpTest {
 
   @Test
   void withTheAnyBytesClockKeepAlivesHoldTheStreamUntilItsTotalTime() {
+    // comments 100 ms apart against a 1 s idle timeout: ten times the gap, so a loaded machine's
+    // pauses do not end the stream before its total time does
     server.always(keepAliveForever());
     Timeouts t =
         Timeouts.defaults()
             .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
-            .withFirstEvent(Duration.ofMillis(300))
-            .withStreamIdle(Duration.ofMillis(300));
+            .withFirstEvent(Duration.ofSeconds(1))
+            .withStreamIdle(Duration.ofSeconds(1));
     try (KimiClient kimi =
         KimiClient.builder()
             .apiKey(KEY)
             .baseUrl(server.baseUrl())
             .retryPolicy(RetryPolicy.none())
-            .timeouts(t.withStreamTotal(Duration.ofMillis(1500)))
+            .timeouts(t.withStreamTotal(Duration.ofMillis(2500)))
             .build()) {
       Throwable e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
       assertThat(e)
@@ -212,7 +231,7 @@ class KeepAliveStallHttpTest {
                 + "\n\ndata: "
                 + shortChunk("lo", "stop")
                 + "\n\ndata: [DONE]\n\n"));
-    answersHello(Duration.ofMillis(300));
+    answersHello(DRIP_IDLE, DRIP_IDLE);
   }
 
   @Test
