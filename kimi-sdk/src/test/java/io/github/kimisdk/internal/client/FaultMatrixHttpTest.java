@@ -350,7 +350,8 @@ class FaultMatrixHttpTest {
         "stall before the headers beyond the response timeout, then success",
         Set.of(Mode.values()),
         m -> List.of(FakeResponse.json("{}").withHeadersDelay(Duration.ofSeconds(4))),
-        b -> b.timeouts(Timeouts.defaults().withResponseHeaders(Duration.ofMillis(300))),
+        // 1 s, not less: the retry's own headers must come within it on a loaded machine
+        b -> b.timeouts(Timeouts.defaults().withResponseHeaders(Duration.ofSeconds(1))),
         null,
         2,
         375,
@@ -396,11 +397,12 @@ class FaultMatrixHttpTest {
         m ->
             List.of(
                 FakeResponse.sse().pause(Duration.ofSeconds(4)).data(chunk("late")).done().build()),
+        // 1 s, not less: the retry's own first event must come within it on a loaded machine
         b ->
             b.timeouts(
                 Timeouts.defaults()
-                    .withStreamIdle(Duration.ofMillis(300))
-                    .withFirstEvent(Duration.ofMillis(300))),
+                    .withStreamIdle(Duration.ofSeconds(1))
+                    .withFirstEvent(Duration.ofSeconds(1))),
         null,
         2,
         375,
