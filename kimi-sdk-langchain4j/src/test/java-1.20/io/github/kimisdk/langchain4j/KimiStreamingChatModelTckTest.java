@@ -28,8 +28,8 @@ class KimiStreamingChatModelTckTest extends FlowPublisherVerification<ChatModelS
   public KimiStreamingChatModelTckTest() {
     // as the core's HTTP-backed TCK tests: a cancelled publisher lets its subscriber go once the
     // HTTP exchange behind it is cancelled, which the JDK's client finishes on its own thread, on a
-    // loaded machine later than the TCK's default 300 ms (spec 3.13), so allow it
-    // 5 s, and the HTTP-backed signals 5 s too (2 s were reached on a machine at a load of 15)
+    // loaded machine later than the TCK's default 300 ms (spec 3.13), so allow it 5 s, and the
+    // HTTP-backed signals 5 s too (2 s were reached on a machine at a load of 15)
     super(new TestEnvironment(5000, 200), 5000);
   }
 
