@@ -1357,14 +1357,6 @@ public final class KimiClient implements AutoCloseable {
               settings.hasExecutor(),
               settings.timeouts());
       refuse(r.problem());
-      if (settings.promptCacheTtl() == CacheTtl.ONE_HOUR
-          && r.protocol() != WireProtocol.CHAT_COMPLETIONS) {
-        refuse(
-            "promptCacheTtl(CacheTtl.ONE_HOUR) cannot be asked of WireProtocol."
-                + r.protocol()
-                + ": Kimi documents no way to set the cache time to live there; use"
-                + " WireProtocol.CHAT_COMPLETIONS, or leave it unset for Kimi's five minutes");
-      }
       ClientConfig config =
           settings.apiKey(apiKey).endpoint(r.endpoint()).wireProtocol(r.protocol()).build();
       return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.exceptions())));

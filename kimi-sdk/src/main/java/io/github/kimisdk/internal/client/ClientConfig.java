@@ -7,9 +7,13 @@ import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.HttpSettings;
+import io.github.kimisdk.internal.wire.UnsupportedRequestException;
+import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
@@ -87,6 +91,30 @@ public final class ClientConfig implements HttpSettings {
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
     this.promptCacheTtl = b.promptCacheTtl;
+    refuseDefaults();
+  }
+
+  /**
+   * Refuses, at build rather than on every call, a default that every chat call carries and that
+   * the client's wire declares it refuses.
+   */
+  private void refuseDefaults() {
+    if (promptCacheTtl == null) {
+      return; // nothing to judge, and no wire to load
+    }
+    ChatRequest defaults =
+        ChatRequest.builder("defaults").addUser("defaults").promptCacheTtl(promptCacheTtl).build();
+    try {
+      Wires.get(wireProtocol, false).check(defaults);
+    } catch (UnsupportedRequestException e) {
+      throw new ConfigurationException(
+          "promptCacheTtl(CacheTtl."
+              + promptCacheTtl
+              + ") cannot be asked of WireProtocol."
+              + wireProtocol
+              + ", which refuses it on every chat call: "
+              + e.getMessage());
+    }
   }
 
   private static long positive(long value, String name) {
@@ -743,6 +771,7 @@ public final class ClientConfig implements HttpSettings {
      * @return the config
      * @throws NullPointerException if a required setting was not set
      * @throws IllegalStateException if a size limit was not set to a positive value
+     * @throws ConfigurationException if the protocol refuses a default every chat call carries
      */
     public ClientConfig build() {
       return new ClientConfig(this);

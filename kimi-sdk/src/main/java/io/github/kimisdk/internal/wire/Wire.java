@@ -18,15 +18,21 @@ import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One wire protocol of chat calls: where a call goes, how the key and the protocol's own headers
  * ride on it, how a request is written and a reply read, whole or as events. Each protocol is one
  * subclass in its own subpackage ({@code wire.chat}, {@code wire.messages}, {@code
  * wire.responses}), a stateless singleton; {@link Wires#get} is the one place a call's wire is
- * chosen. What the protocols share is here: the refusals of what a protocol cannot express, and the
- * request members every protocol writes alike; the event loop is {@link WireEvents}.
+ * chosen. Each declares what it does with every request component ({@link #fates()}: written,
+ * dropped with a reason, or refused with the fix), and its refusals run from that declaration. What
+ * the protocols share is here: the refusals of what only chat completions express, and the request
+ * members every protocol writes alike; the event loop is {@link WireEvents}.
  */
 public abstract class Wire {
 
@@ -61,6 +67,8 @@ public abstract class Wire {
   private final boolean looseStreams;
   private final String platformRefusal;
   private final Events events;
+  private final List<Fate> fates;
+  private final List<Refusal> refusals;
 
   /**
    * Creates a protocol.
@@ -73,6 +81,8 @@ public abstract class Wire {
    *     all is read as an event stream (as OpenAI-compatible servers sometimes send theirs)
    * @param platformRefusal why non-chat calls are refused, or null when they are served
    * @param events makes the handler of one streamed response
+   * @param fates what the protocol writes and drops of each request component
+   * @param refusals what it refuses, checked in this order before a request is written
    */
   protected Wire(
       String name,
@@ -81,7 +91,9 @@ public abstract class Wire {
       Map<String, String> headers,
       boolean looseStreams,
       String platformRefusal,
-      Events events) {
+      Events events,
+      List<Fate> fates,
+      List<Refusal> refusals) {
     this.name = name;
     this.path = path;
     this.auth = auth;
@@ -89,6 +101,12 @@ public abstract class Wire {
     this.looseStreams = looseStreams;
     this.platformRefusal = platformRefusal;
     this.events = events;
+    List<Fate> all = new ArrayList<>(fates);
+    for (Refusal r : refusals) {
+      all.add(r.fate());
+    }
+    this.fates = List.copyOf(all);
+    this.refusals = List.copyOf(refusals);
   }
 
   /**
@@ -101,13 +119,25 @@ public abstract class Wire {
   }
 
   /**
-   * Encodes the request body exactly as given (the model's rules were applied before).
+   * Encodes the request body exactly as given (the model's rules were applied before), once the
+   * protocol's declared refusals found nothing ({@link #check}).
    *
    * @param request the request, its {@code stream} flag set as it is to be sent
    * @return the UTF-8 body
    * @throws UnsupportedRequestException when the protocol cannot express the request
    */
-  public abstract byte[] encode(ChatRequest request);
+  public final byte[] encode(ChatRequest request) {
+    check(request);
+    return write(request);
+  }
+
+  /**
+   * Writes a request that {@link #check} let through, exactly as given.
+   *
+   * @param request the request
+   * @return the UTF-8 body
+   */
+  protected abstract byte[] write(ChatRequest request);
 
   /**
    * Decodes a 2xx non-streaming body, nesting at most {@code maxDepth} levels deep.
@@ -188,122 +218,210 @@ public abstract class Wire {
     return name;
   }
 
-  // --- what the protocols that are not chat completions refuse alike ---
+  // --- the declaration: what the protocol does with each request component ---
 
   /**
-   * Returns the refusal of a request member this protocol cannot express.
+   * A refusal a protocol declares: its fate, and how it finds in a request what the protocol cannot
+   * express. Kept apart from {@link Fate}, which names no request type.
    *
-   * @param what the member, as the user set it
-   * @param instead what to do instead
-   * @return the exception to throw
+   * @param fate the refusal's fate, {@link Fate.Kind#REFUSED}
+   * @param finds returns what the request sets that is refused, in the words of the message (such
+   *     as {@code "n = 3 (several choices per request)"}), or null when the refusal does not apply
    */
-  protected final UnsupportedRequestException unsupported(String what, String instead) {
-    return new UnsupportedRequestException(
-        "The request sets "
-            + what
-            + ", which Kimi's "
-            + name
-            + " protocol cannot express; "
-            + instead
-            + ".");
+  protected record Refusal(Fate fate, Function<ChatRequest, String> finds) {}
+
+  /**
+   * Returns a refusal of a component.
+   *
+   * @param component the {@code ChatRequest} component
+   * @param when the values refused, such as {@code "n above 1"}; null for every value
+   * @param fix what to do instead
+   * @param finds what the request sets that is refused, or null
+   * @return the refusal
+   */
+  protected static Refusal refusal(
+      String component, String when, String fix, Function<ChatRequest, String> finds) {
+    return new Refusal(new Fate(component, Fate.Kind.REFUSED, List.of(), fix, when), finds);
   }
 
   /**
-   * Refuses what only chat completions express: several choices, log probabilities, a prediction,
-   * tools declared in a system message, and video. Kimi's built-in tools are each protocol's to
-   * judge ({@link #refuseBuiltinTools}).
+   * Returns what this protocol does with each request component, in the order declared: each
+   * component has at least one fate, and one fate per case when its value decides.
+   *
+   * @return the fates
+   */
+  public final List<Fate> fates() {
+    return fates;
+  }
+
+  /**
+   * Refuses a request this protocol cannot express: the first of its declared refusals that finds
+   * something in the request.
    *
    * @param r the request
-   * @throws UnsupportedRequestException naming the member and what to do instead
+   * @throws UnsupportedRequestException naming the component, what it sets and what to do instead
    */
-  protected final void refuseChatCompletionsOnly(ChatRequest r) {
-    if (r.n() != null && r.n() > 1) {
-      throw unsupported(
-          "n = " + r.n() + " (several choices per request)",
-          "send n separate requests, or use WireProtocol.CHAT_COMPLETIONS");
-    }
-    if (r.logprobs() != null || r.topLogprobs() != null) {
-      throw unsupported("logprobs", "use WireProtocol.CHAT_COMPLETIONS for log probabilities");
-    }
-    if (r.prediction() != null) {
-      throw unsupported("prediction", "leave it unset, or use WireProtocol.CHAT_COMPLETIONS");
-    }
-    for (Message m : r.messages()) {
-      if (m instanceof SystemMessage s && s.declaresTools()) {
-        throw unsupported(
-            "tools declared in a system message (kimi-k3's dynamic tools; "
+  public final void check(ChatRequest r) {
+    for (Refusal refusal : refusals) {
+      String what = refusal.finds().apply(r);
+      if (what != null) {
+        throw new UnsupportedRequestException(
+            refusal.fate().component(),
+            "The request sets "
+                + what
+                + ", which Kimi's "
                 + name
-                + " has one"
-                + " tools list)",
-            "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS");
+                + " protocol cannot express; "
+                + refusal.fate().why()
+                + ".");
       }
-      if (m instanceof UserMessage u) {
-        for (ContentPart p : u.content()) {
-          if (p instanceof ContentPart.VideoPart) {
-            throw unsupported("video content", "use WireProtocol.CHAT_COMPLETIONS for video");
+    }
+  }
+
+  /**
+   * The refusals of what only chat completions express: several choices, log probabilities, a
+   * prediction, tools declared in a system message, video, and an empty assistant message. Kimi's
+   * built-in tools and the penalties are each protocol's to judge.
+   */
+  protected static final List<Refusal> CHAT_COMPLETIONS_ONLY =
+      List.of(
+          refusal(
+              "n",
+              "n above 1",
+              "send n separate requests, or use WireProtocol.CHAT_COMPLETIONS",
+              r ->
+                  r.n() != null && r.n() > 1
+                      ? "n = " + r.n() + " (several choices per request)"
+                      : null),
+          // before logprobs, which a request with top_logprobs always sets
+          refusal(
+              "topLogprobs",
+              null,
+              "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
+              r -> r.topLogprobs() != null ? "top_logprobs " + r.topLogprobs() : null),
+          refusal(
+              "logprobs",
+              null,
+              "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
+              r -> r.logprobs() != null ? "logprobs" : null),
+          refusal(
+              "prediction",
+              null,
+              "leave it unset, or use WireProtocol.CHAT_COMPLETIONS",
+              r -> r.prediction() != null ? "prediction" : null),
+          refusal(
+              "messages",
+              "a system message declares tools",
+              "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS",
+              r -> {
+                for (Message m : r.messages()) {
+                  if (m instanceof SystemMessage s && s.declaresTools()) {
+                    return "tools declared in a system message (kimi-k3's dynamic tools; this"
+                        + " protocol has one tools list)";
+                  }
+                }
+                return null;
+              }),
+          refusal(
+              "messages",
+              "a user message holds a video",
+              "use WireProtocol.CHAT_COMPLETIONS for video",
+              r -> {
+                for (Message m : r.messages()) {
+                  if (m instanceof UserMessage u) {
+                    for (ContentPart p : u.content()) {
+                      if (p instanceof ContentPart.VideoPart) {
+                        return "video content";
+                      }
+                    }
+                  }
+                }
+                return null;
+              }),
+          refusal(
+              "messages",
+              "an assistant message has no content, reasoning or tool calls",
+              "leave the empty message out of the history",
+              r -> {
+                for (Message m : r.messages()) {
+                  if (m instanceof AssistantMessage a
+                      && a.reasoningContent() == null
+                      && (a.content() == null || a.content().isEmpty())
+                      && a.toolCalls().isEmpty()) {
+                    return "an assistant message with no content, reasoning or tool calls";
+                  }
+                }
+                return null;
+              }));
+
+  /**
+   * Returns the refusal of Kimi's built-in tools but those a protocol runs.
+   *
+   * @param runs the built-in tools the protocol runs, by name
+   * @param fix what to do instead
+   * @return the refusal
+   */
+  protected static Refusal builtinTools(Set<String> runs, String fix) {
+    return refusal(
+        "tools",
+        runs.isEmpty()
+            ? "a built-in tool"
+            : "a built-in tool other than " + String.join(", ", runs),
+        fix,
+        r -> {
+          for (Tool t : r.tools()) {
+            if (t instanceof BuiltinTool b && !runs.contains(b.name())) {
+              return "the built-in tool " + b.name();
+            }
           }
-        }
-      }
-      if (m instanceof AssistantMessage a
-          && a.reasoningContent() == null
-          && (a.content() == null || a.content().isEmpty())
-          && a.toolCalls().isEmpty()) {
-        throw unsupported(
-            "an assistant message with no content, reasoning or tool calls",
-            "leave the empty message out of the history");
-      }
-    }
+          return null;
+        });
   }
 
   /**
-   * Refuses every one of Kimi's built-in tools, for a protocol that has none.
+   * Returns the refusals of a presence and a frequency penalty, which only chat completions
+   * express.
    *
-   * @param r the request
-   * @throws UnsupportedRequestException naming the first built-in tool
+   * @param zeroDropped whether a penalty of 0, which changes nothing, is let through (and dropped)
+   * @return the two refusals
    */
-  protected final void refuseBuiltinTools(ChatRequest r) {
-    for (Tool t : r.tools()) {
-      if (t instanceof BuiltinTool b) {
-        throw unsupported(
-            "the built-in tool " + b.name(), "use WireProtocol.CHAT_COMPLETIONS for Kimi's tools");
-      }
-    }
+  protected static List<Refusal> penalties(boolean zeroDropped) {
+    String when = zeroDropped ? "other than 0" : null;
+    return List.of(
+        refusal(
+            "presencePenalty",
+            when,
+            "leave it unset",
+            r -> penalty(r.presencePenalty(), zeroDropped) ? "presence_penalty" : null),
+        refusal(
+            "frequencyPenalty",
+            when,
+            "leave it unset",
+            r -> penalty(r.frequencyPenalty(), zeroDropped) ? "frequency_penalty" : null));
+  }
+
+  private static boolean penalty(Double p, boolean zeroDropped) {
+    return p != null && !(zeroDropped && p == 0);
   }
 
   /**
-   * Refuses a presence or frequency penalty, which only chat completions express.
+   * Returns the refusal of an effort set twice: by the request's effort setting and inside the
+   * extra body member where this protocol carries it.
    *
-   * @param r the request
-   * @param zeroIsUnset whether a penalty of 0, which changes nothing, is let through (and dropped)
-   * @throws UnsupportedRequestException when a penalty is set
-   */
-  protected final void refusePenalties(ChatRequest r, boolean zeroIsUnset) {
-    if (r.presencePenalty() != null && !(zeroIsUnset && r.presencePenalty() == 0)) {
-      throw unsupported("presence_penalty", "leave it unset");
-    }
-    if (r.frequencyPenalty() != null && !(zeroIsUnset && r.frequencyPenalty() == 0)) {
-      throw unsupported("frequency_penalty", "leave it unset");
-    }
-  }
-
-  /**
-   * Refuses an effort set twice: by the request's effort setting and inside the extra body member
-   * where this protocol carries it.
-   *
-   * @param r the request
    * @param member the extra body member that carries the effort
-   * @throws UnsupportedRequestException when both are set
+   * @return the refusal
    */
-  protected final void refuseEffortTwice(ChatRequest r, String member) {
-    if (effort(r) != null && r.extraBody().containsKey(member)) {
-      throw unsupported(
-          "an effort and an extra body field "
-              + member
-              + " (where "
-              + name
-              + " carries the effort)",
-          "set the effort once, either with the effort setting or inside " + member);
-    }
+  protected static Refusal effortTwice(String member) {
+    return refusal(
+        "extraBody",
+        "it holds " + member + " and the request sets an effort",
+        "set the effort once, either with the effort setting or inside " + member,
+        r ->
+            effort(r) != null && r.extraBody().containsKey(member)
+                ? "an effort and an extra body field "
+                    + member
+                    + " (where this protocol carries the effort)"
+                : null);
   }
 
   /**

@@ -3,11 +3,13 @@ package io.github.kimisdk.internal.wire.chat;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.wire.Wire;
+import java.util.List;
 import java.util.Map;
 
 /**
  * OpenAI-compatible chat completions, {@code POST chat/completions} with a bearer key (the default
- * wire); its streams may come typed {@code text/plain}, and every other endpoint is served.
+ * wire); its streams may come typed {@code text/plain}, and every other endpoint is served. It
+ * writes every request component and refuses none ({@link RequestFields} declares it).
  */
 public final class ChatWire extends Wire {
 
@@ -28,11 +30,13 @@ public final class ChatWire extends Wire {
                 errors,
                 maxDepth,
                 request.n() == null ? 1 : Math.max(1, request.n()),
-                request.includeUsage()));
+                request.includeUsage()),
+        RequestFields.FATES,
+        List.of());
   }
 
   @Override
-  public byte[] encode(ChatRequest request) {
+  protected byte[] write(ChatRequest request) {
     return ChatCodec.encodeRequest(request);
   }
 

@@ -15,7 +15,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.wire.UnsupportedRequestException;
+import io.github.kimisdk.internal.wire.Fate;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anthropic Messages, {@code POST v1/messages} with {@code x-api-key} and a version header: encodes
@@ -45,9 +46,6 @@ public final class MessagesWire extends Wire {
   /** The smallest thinking budget Messages accepts. */
   static final int MIN_THINKING_BUDGET = 1024;
 
-  /** The one instance: the protocol holds no state. */
-  public static final MessagesWire INSTANCE = new MessagesWire();
-
   private MessagesWire() {
     super(
         "Anthropic Messages",
@@ -60,56 +58,123 @@ public final class MessagesWire extends Wire {
             + " Use a second client built with Endpoint.GLOBAL, Endpoint.CHINA or Endpoint.KIMI_CODE"
             + " for them",
         (metadata, errors, maxDepth, request) ->
-            new MessagesEventHandler(metadata, errors, maxDepth));
+            new MessagesEventHandler(metadata, errors, maxDepth),
+        FATES,
+        REFUSALS);
   }
 
-  /**
-   * Checks that a request can be expressed over Messages.
-   *
-   * @param r the request
-   * @throws UnsupportedRequestException naming the field and what to do instead
-   */
-  void check(ChatRequest r) {
-    refuseChatCompletionsOnly(r);
-    refuseBuiltinTools(r);
-    refusePenalties(r, false);
-    refuseEffortTwice(r, "output_config");
-    if (r.promptCacheTtl() == CacheTtl.ONE_HOUR) {
-      // Kimi's Messages surface sets the time to live some other way, not documented (kimi-api.md,
-      // Changes of 2026-11-25); Anthropic's cache_control is not known to be honoured there. Five
-      // minutes is Kimi's default, so it needs nothing sent.
-      throw unsupported(
-          "promptCacheTtl(CacheTtl.ONE_HOUR)",
-          "Kimi documents no way to ask for it there (Anthropic's cache_control ttl is not known to"
-              + " reach Kimi's cache): use WireProtocol.CHAT_COMPLETIONS, or leave promptCacheTtl"
-              + " unset for Kimi's five minutes");
-    }
-    if (r.responseFormat() != null && r.responseFormat().type() != ResponseFormat.Type.TEXT) {
-      throw unsupported(
-          "response_format " + r.responseFormat().type().name().toLowerCase(Locale.ROOT),
-          "ask for JSON in the prompt or with a tool, or use WireProtocol.CHAT_COMPLETIONS");
-    }
-    for (Message m : r.messages()) {
-      if (m instanceof UserMessage u) {
-        for (ContentPart p : u.content()) {
-          if (p instanceof ContentPart.ImagePart i
-              && !i.url().regionMatches(true, 0, "data:", 0, 5)) {
-            throw unsupported(
-                "an image given as an uploaded file (ms://)",
-                "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path)");
-          }
-        }
-      } else if (m instanceof AssistantMessage a) {
-        for (ToolCall c : a.toolCalls()) {
-          arguments(c);
-        }
-      }
-    }
+  /** What Messages writes and drops of each component; the refusals are {@link #REFUSALS}. */
+  private static final List<Fate> FATES =
+      List.of(
+          Fate.written("model", "model"),
+          Fate.written("messages", "system", "messages"),
+          Fate.dropped("messages", "Messages has no names of messages; the content is sent")
+              .when("a message has a name"),
+          // the thinking budget is the whole allowance but one token
+          Fate.written("maxCompletionTokens", "max_tokens", "thinking"),
+          Fate.written("temperature", "temperature"),
+          Fate.written("topP", "top_p"),
+          Fate.dropped("n", "Messages gives one reply per request, as n = 1 asks").when("n = 1"),
+          Fate.written("stop", "stop_sequences"),
+          Fate.written("stream", "stream"),
+          Fate.dropped(
+              "includeUsage", "usage always arrives, at the start and the end of a stream"),
+          Fate.dropped("responseFormat", "Messages answers in free text, as a text format asks")
+              .when("a text format"),
+          Fate.written("tools", "tools"),
+          Fate.written("toolChoice", "tool_choice"),
+          Fate.written("thinking", "thinking", "output_config"),
+          Fate.dropped(
+                  "thinking",
+                  "thinking blocks sent back in the history carry the earlier reasoning instead")
+              .when("its keep"),
+          Fate.written("reasoningEffort", "output_config"),
+          Fate.dropped(
+                  "reasoningEffort",
+                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
+              .when("the thinking setting carries an effort too"),
+          Fate.dropped(
+              "promptCacheKey",
+              "Messages has no cache key, and Kimi caches a repeated prefix without one"),
+          Fate.written("safetyIdentifier", "metadata"),
+          Fate.written("extraBody"),
+          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
+              .when("CacheTtl.FIVE_MINUTES"));
+
+  /** What Messages refuses, in the order checked. */
+  private static final List<Refusal> REFUSALS = refusals();
+
+  private static List<Refusal> refusals() {
+    List<Refusal> r = new ArrayList<>(CHAT_COMPLETIONS_ONLY);
+    r.add(builtinTools(Set.of(), "use WireProtocol.CHAT_COMPLETIONS for Kimi's tools"));
+    r.addAll(penalties(false));
+    r.add(effortTwice("output_config"));
+    // Kimi's Messages surface sets the time to live some other way, not documented (kimi-api.md,
+    // Changes of 2026-11-25); Anthropic's cache_control is not known to be honoured there.
+    r.add(
+        refusal(
+            "promptCacheTtl",
+            "CacheTtl.ONE_HOUR",
+            "Kimi documents no way to ask for it there (Anthropic's cache_control ttl is not known"
+                + " to reach Kimi's cache): use WireProtocol.CHAT_COMPLETIONS, or leave"
+                + " promptCacheTtl unset for Kimi's five minutes",
+            q ->
+                q.promptCacheTtl() == CacheTtl.ONE_HOUR
+                    ? "promptCacheTtl(CacheTtl.ONE_HOUR)"
+                    : null));
+    r.add(
+        refusal(
+            "responseFormat",
+            "a JSON format",
+            "ask for JSON in the prompt or with a tool, or use WireProtocol.CHAT_COMPLETIONS",
+            q ->
+                q.responseFormat() != null && q.responseFormat().type() != ResponseFormat.Type.TEXT
+                    ? "response_format " + q.responseFormat().type().name().toLowerCase(Locale.ROOT)
+                    : null));
+    r.add(
+        refusal(
+            "messages",
+            "a user message holds an image that is not a data: URL",
+            "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path)",
+            q -> {
+              for (Message m : q.messages()) {
+                if (m instanceof UserMessage u) {
+                  for (ContentPart p : u.content()) {
+                    if (p instanceof ContentPart.ImagePart i
+                        && !i.url().regionMatches(true, 0, "data:", 0, 5)) {
+                      return "an image given as an uploaded file (ms://)";
+                    }
+                  }
+                }
+              }
+              return null;
+            }));
+    r.add(
+        refusal(
+            "messages",
+            "a tool call's arguments are not a JSON object",
+            "Messages sends them as a JSON object: repair or drop that call in the history",
+            q -> {
+              for (Message m : q.messages()) {
+                if (m instanceof AssistantMessage a) {
+                  for (ToolCall c : a.toolCalls()) {
+                    String problem = argumentsProblem(c);
+                    if (problem != null) {
+                      return "tool call " + c.id() + " with arguments that are " + problem;
+                    }
+                  }
+                }
+              }
+              return null;
+            }));
+    return List.copyOf(r);
   }
+
+  /** The one instance: the protocol holds no state. After its declaration, which it reads. */
+  public static final MessagesWire INSTANCE = new MessagesWire();
 
   @Override
-  public byte[] encode(ChatRequest r) {
-    check(r);
+  protected byte[] write(ChatRequest r) {
     JsonWriter w = new JsonWriter();
     w.beginObject();
     w.name("model").value(r.model());
@@ -291,32 +356,19 @@ public final class MessagesWire extends Wire {
       w.beginObject().name("type").value("tool_use");
       w.name("id").value(c.id() == null ? "" : c.id());
       w.name("name").value(c.name() == null ? "" : c.name());
-      w.name("input").value(arguments(c));
+      w.name("input").value(c.argumentsJson()); // a JSON object: checked by REFUSALS
       w.endObject();
     }
     w.endArray().endObject();
   }
 
-  private static JsonObject arguments(ToolCall c) {
-    JsonValue v;
+  /** Returns why a call's arguments are not the JSON object Messages sends, or null. */
+  private static String argumentsProblem(ToolCall c) {
     try {
-      v = c.argumentsJson();
+      return c.argumentsJson() instanceof JsonObject ? null : "not a JSON object";
     } catch (RuntimeException e) {
-      throw new UnsupportedRequestException(
-          "The arguments of tool call "
-              + c.id()
-              + " are not valid JSON, and Anthropic Messages sends them as a JSON object;"
-              + " repair or drop that call in the history: "
-              + e.getMessage());
+      return "not valid JSON (" + e.getMessage() + ")";
     }
-    if (!(v instanceof JsonObject o)) {
-      throw new UnsupportedRequestException(
-          "The arguments of tool call "
-              + c.id()
-              + " are not a JSON object, which Anthropic Messages requires; repair or drop that"
-              + " call in the history");
-    }
-    return o;
   }
 
   /** Decodes a non-streaming Messages reply: a completion with one choice. */

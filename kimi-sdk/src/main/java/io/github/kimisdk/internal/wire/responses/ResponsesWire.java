@@ -15,7 +15,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.wire.UnsupportedRequestException;
+import io.github.kimisdk.internal.wire.Fate;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -24,7 +24,6 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
-import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
@@ -43,9 +42,6 @@ import java.util.Set;
  * WireProtocol#RESPONSES}.
  */
 public final class ResponsesWire extends Wire {
-
-  /** The one instance: the protocol holds no state. */
-  public static final ResponsesWire INSTANCE = new ResponsesWire();
 
   /** The usage members {@link #usage} models; every other one is kept as it came. */
   private static final Set<String> USAGE_MEMBERS =
@@ -75,69 +71,128 @@ public final class ResponsesWire extends Wire {
         false,
         null,
         (metadata, errors, maxDepth, request) ->
-            new ResponsesEventHandler(metadata, errors, maxDepth));
+            new ResponsesEventHandler(metadata, errors, maxDepth),
+        FATES,
+        REFUSALS);
   }
 
-  /**
-   * Checks that a request can be expressed over Responses.
-   *
-   * @param r the request
-   * @throws UnsupportedRequestException naming the field and what to do instead
-   */
-  void check(ChatRequest r) {
-    refuseChatCompletionsOnly(r);
-    for (Tool t : r.tools()) {
-      if (t instanceof BuiltinTool b && !b.name().equals(Tool.WEB_SEARCH)) {
-        throw unsupported(
-            "the built-in tool " + b.name(),
+  /** What Responses writes and drops of each component; the refusals are {@link #REFUSALS}. */
+  private static final List<Fate> FATES =
+      List.of(
+          Fate.written("model", "model"),
+          Fate.written("messages", "input"),
+          Fate.dropped("messages", "Responses has no names of input items; the content is sent")
+              .when("a message has a name"),
+          Fate.written("maxCompletionTokens", "max_output_tokens"),
+          Fate.written("temperature", "temperature"),
+          Fate.written("topP", "top_p"),
+          Fate.dropped("n", "Responses gives one reply per request, as n = 1 asks").when("n = 1"),
+          Fate.dropped("presencePenalty", "a penalty of 0 changes nothing").when("0"),
+          Fate.dropped("frequencyPenalty", "a penalty of 0 changes nothing").when("0"),
+          Fate.written("stream", "stream"),
+          Fate.dropped("includeUsage", "usage always arrives, in a stream's last event"),
+          Fate.written("responseFormat", "text").when("a JSON format"),
+          Fate.dropped("responseFormat", "Responses answers in free text, as a text format asks")
+              .when("a text format"),
+          Fate.written("tools", "tools"),
+          Fate.written("toolChoice", "tool_choice"),
+          Fate.written("thinking", "thinking", "reasoning"),
+          Fate.written("reasoningEffort", "reasoning"),
+          Fate.dropped(
+                  "reasoningEffort",
+                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
+              .when("the thinking setting carries an effort too"),
+          Fate.written("promptCacheKey", "prompt_cache_key"),
+          Fate.written("safetyIdentifier", "safety_identifier"),
+          Fate.written("extraBody"),
+          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
+              .when("CacheTtl.FIVE_MINUTES"));
+
+  /** What Responses refuses, in the order checked. */
+  private static final List<Refusal> REFUSALS = refusals();
+
+  private static List<Refusal> refusals() {
+    List<Refusal> r = new ArrayList<>(CHAT_COMPLETIONS_ONLY);
+    r.add(
+        builtinTools(
+            Set.of(Tool.WEB_SEARCH),
             "Kimi's Responses surface runs only $web_search (sent as its web_search tool); use"
-                + " WireProtocol.CHAT_COMPLETIONS for Kimi's other built-in tools");
-      }
-    }
-    for (String member : REFUSED_MEMBERS) {
-      if (r.extraBody().containsKey(member)) {
-        throw unsupported(
-            "the extra body field " + member,
+                + " WireProtocol.CHAT_COMPLETIONS for Kimi's other built-in tools"));
+    r.add(
+        refusal(
+            "extraBody",
+            "it holds " + String.join(", ", REFUSED_MEMBERS),
             "Kimi's Responses surface answers it with a 400 (its web_search tool takes no"
                 + " search_context_size or blocked_domains, and it loads no tool later): leave it"
-                + " out");
-      }
-    }
-    refusePenalties(r, true);
-    if (!r.stop().isEmpty()) {
-      throw unsupported("stop sequences", "leave them unset, or use WireProtocol.CHAT_COMPLETIONS");
-    }
-    if (r.promptCacheTtl() == CacheTtl.ONE_HOUR) {
-      // Kimi says its surfaces differ in how the time to live is set, and documents none for
-      // Responses (kimi-api.md, Changes of 2026-11-25). Five minutes is the default: nothing sent.
-      throw unsupported(
-          "promptCacheTtl(CacheTtl.ONE_HOUR)",
-          "Kimi documents no way to ask for it there: use WireProtocol.CHAT_COMPLETIONS, or leave"
-              + " promptCacheTtl unset for Kimi's five minutes");
-    }
-    refuseEffortTwice(r, "reasoning");
-    for (Message m : r.messages()) {
-      if (m instanceof UserMessage u) {
-        for (ContentPart p : u.content()) {
-          if (p instanceof ContentPart.ImagePart i
-              && i.url().regionMatches(true, 0, "ms://", 0, 5)) {
-            throw unsupported(
-                "an image given as an uploaded file (ms://)",
-                "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path), or"
-                    + " use WireProtocol.CHAT_COMPLETIONS");
-          }
-        }
-      } else if (m instanceof AssistantMessage a && a.partial()) {
-        throw unsupported(
-            "a partial assistant message (prefill)",
-            "use WireProtocol.CHAT_COMPLETIONS to continue a reply");
-      }
-    }
+                + " out",
+            q -> {
+              for (String member : REFUSED_MEMBERS) {
+                if (q.extraBody().containsKey(member)) {
+                  return "the extra body field " + member;
+                }
+              }
+              return null;
+            }));
+    r.addAll(penalties(true));
+    r.add(
+        refusal(
+            "stop",
+            null,
+            "leave them unset, or use WireProtocol.CHAT_COMPLETIONS",
+            q -> q.stop().isEmpty() ? null : "stop sequences"));
+    // Kimi says its surfaces differ in how the time to live is set, and documents none for
+    // Responses (kimi-api.md, Changes of 2026-11-25).
+    r.add(
+        refusal(
+            "promptCacheTtl",
+            "CacheTtl.ONE_HOUR",
+            "Kimi documents no way to ask for it there: use WireProtocol.CHAT_COMPLETIONS, or leave"
+                + " promptCacheTtl unset for Kimi's five minutes",
+            q ->
+                q.promptCacheTtl() == CacheTtl.ONE_HOUR
+                    ? "promptCacheTtl(CacheTtl.ONE_HOUR)"
+                    : null));
+    r.add(effortTwice("reasoning"));
+    r.add(
+        refusal(
+            "messages",
+            "a user message holds an uploaded image (ms://)",
+            "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path), or use"
+                + " WireProtocol.CHAT_COMPLETIONS",
+            q -> {
+              for (Message m : q.messages()) {
+                if (m instanceof UserMessage u) {
+                  for (ContentPart p : u.content()) {
+                    if (p instanceof ContentPart.ImagePart i
+                        && i.url().regionMatches(true, 0, "ms://", 0, 5)) {
+                      return "an image given as an uploaded file (ms://)";
+                    }
+                  }
+                }
+              }
+              return null;
+            }));
+    r.add(
+        refusal(
+            "messages",
+            "an assistant message is partial (a prefill)",
+            "use WireProtocol.CHAT_COMPLETIONS to continue a reply",
+            q -> {
+              for (Message m : q.messages()) {
+                if (m instanceof AssistantMessage a && a.partial()) {
+                  return "a partial assistant message (prefill)";
+                }
+              }
+              return null;
+            }));
+    return List.copyOf(r);
   }
 
+  /** The one instance: the protocol holds no state. After its declaration, which it reads. */
+  public static final ResponsesWire INSTANCE = new ResponsesWire();
+
   @Override
-  public byte[] encode(ChatRequest r) {
-    check(r);
+  protected byte[] write(ChatRequest r) {
     JsonWriter w = new JsonWriter();
     w.beginObject();
     w.name("model").value(r.model());
