@@ -391,12 +391,12 @@ public abstract class Wire {
         refusal(
             "presencePenalty",
             when,
-            "leave it unset",
+            "leave it unset, or use WireProtocol.CHAT_COMPLETIONS",
             r -> penalty(r.presencePenalty(), zeroDropped) ? "presence_penalty" : null),
         refusal(
             "frequencyPenalty",
             when,
-            "leave it unset",
+            "leave it unset, or use WireProtocol.CHAT_COMPLETIONS",
             r -> penalty(r.frequencyPenalty(), zeroDropped) ? "frequency_penalty" : null));
   }
 
