@@ -9,7 +9,9 @@ import io.github.kimisdk.errors.RateLimitException;
  * (the default), its Anthropic-compatible Messages API, or its OpenAI-style Responses API. The same
  * {@link io.github.kimisdk.chat.ChatRequest}, {@link io.github.kimisdk.chat.ChatCompletion}, {@link
  * io.github.kimisdk.chat.ChatStream} and exceptions work with all three; only the bytes on the wire
- * differ. How a request maps onto Responses is told on {@link #RESPONSES}.
+ * differ. How a request maps onto Responses is told on {@link #RESPONSES}. What each protocol
+ * writes, drops or refuses of every request component is declared once, on the protocol's wire, and
+ * a test holds the protocol, and the lists below, to that declaration.
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()
@@ -32,35 +34,39 @@ import io.github.kimisdk.errors.RateLimitException;
  *       that the reply continues.
  *   <li>Images must be {@code data:} URLs (base64 image blocks); {@code ms://} file references and
  *       videos have no Messages equivalent and are refused.
- *   <li>{@code max_completion_tokens} becomes {@code max_tokens}, which Messages requires: when the
+ *   <li>{@code maxCompletionTokens} becomes {@code max_tokens}, which Messages requires: when the
  *       request has none, {@value #DEFAULT_MAX_TOKENS} is sent.
- *   <li>{@link io.github.kimisdk.chat.Thinking#enabled()} becomes {@code {"type":"enabled",
- *       "budget_tokens": max_tokens - 1}} (at least 1024): Kimi's thinking has no separate budget,
- *       so the whole allowance is offered. {@link io.github.kimisdk.chat.Thinking#disabled()}
- *       becomes {@code {"type":"disabled"}}; the {@code keep} of {@link
- *       io.github.kimisdk.chat.Thinking#preserved()} is dropped (thinking blocks sent back in the
- *       history carry the reasoning instead). An effort, from {@link
- *       io.github.kimisdk.chat.Thinking#withEffort(String)} or {@link
+ *   <li>{@link io.github.kimisdk.chat.Thinking#enabled()} becomes {@code thinking: {"type":
+ *       "enabled", "budget_tokens": max_tokens - 1}} (at least 1024): Kimi's thinking has no
+ *       separate budget, so the whole allowance is offered. {@link
+ *       io.github.kimisdk.chat.Thinking#disabled()} becomes {@code {"type":"disabled"}}. An effort,
+ *       from {@link io.github.kimisdk.chat.Thinking#withEffort(String)} or {@link
  *       io.github.kimisdk.chat.ChatRequest.Builder#reasoningEffort(String)}, becomes {@code
  *       output_config.effort}, where Kimi's Messages endpoints read it (reported by third parties
- *       only); a request that also sets {@code output_config} as an extra body field is refused.
- *       Over chat completions the effort is sent as set ({@code thinking.effort} or {@code
+ *       only). Over chat completions the effort is sent as set ({@code thinking.effort} or {@code
  *       reasoning_effort}), and {@code thinking.budget_tokens} never, since Kimi ignores it there.
  *   <li>Function tools become {@code {name, description, input_schema}} ({@code strict} is
  *       dropped); tool choice {@code auto}, {@code none}, {@code required} and a named function
  *       become {@code auto}, {@code none}, {@code any} and {@code tool}.
- *   <li>{@code stop} becomes {@code stop_sequences}; {@code temperature} and {@code top_p} keep
- *       their names; the safety identifier becomes {@code metadata.user_id}; extra body fields are
- *       written as they are.
+ *   <li>{@code stop} becomes {@code stop_sequences}; {@code temperature}, {@code top_p} and {@code
+ *       stream} keep their names; the safety identifier becomes {@code metadata.user_id}; extra
+ *       body fields are written as they are.
  *   <li>Dropped, because Messages has no such field and leaving it out changes nothing the caller
- *       sees: {@code include_usage} (usage always arrives), {@code prompt_cache_key}, a {@code
- *       text} response format, {@code n = 1}, the {@code name} of user, system and tool messages, a
- *       five-minute {@link io.github.kimisdk.chat.CacheTtl} (Kimi's default).
+ *       sees: {@code includeUsage} (usage always arrives), {@code promptCacheKey}, a text {@code
+ *       responseFormat}, {@code n} = 1, the name of a message in {@code messages}, the {@code keep}
+ *       of {@code thinking} (thinking blocks sent back in the history carry the reasoning instead),
+ *       {@code reasoningEffort} beside an effort in the thinking setting (which wins), and a
+ *       five-minute {@code promptCacheTtl} (Kimi's default).
  *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
- *       answer: {@code n > 1}, presence and frequency penalties, JSON response formats, built-in
- *       tools such as {@code $web_search}, and a one-hour prompt cache: Kimi documents no way to
- *       ask its Messages surface for one, and Anthropic's {@code cache_control} (with its {@code
- *       ttl}) is never sent, since it is not known to reach Kimi's cache.
+ *       answer: {@code n} above 1, {@code presencePenalty} and {@code frequencyPenalty}, {@code
+ *       logprobs} and {@code topLogprobs}, a {@code prediction}, a JSON {@code responseFormat},
+ *       built-in {@code tools} such as {@code $web_search}, in {@code messages} tools declared in a
+ *       system message, videos, images that are not {@code data:} URLs (such as {@code ms://}
+ *       files), an empty assistant message and tool-call arguments that are not a JSON object; an
+ *       {@code extraBody} holding {@code output_config} beside an effort; and a one-hour {@code
+ *       promptCacheTtl}: Kimi documents no way to ask its Messages surface for one, and Anthropic's
+ *       {@code cache_control} (with its {@code ttl}) is never sent, since it is not known to reach
+ *       Kimi's cache.
  * </ul>
  *
  * <p>Replies map back as: text blocks joined into the content, thinking blocks into the reasoning
@@ -82,7 +88,18 @@ import io.github.kimisdk.errors.RateLimitException;
  */
 public enum WireProtocol {
 
-  /** OpenAI-compatible chat completions, {@code POST <base>/chat/completions} (the default). */
+  /**
+   * OpenAI-compatible chat completions, {@code POST <base>/chat/completions} (the default): every
+   * component of a request is written under Kimi's name for it ({@code maxCompletionTokens} as
+   * {@code max_completion_tokens}, {@code promptCacheTtl} as {@code prompt_cache_options}, extra
+   * body fields as they are).
+   *
+   * <ul>
+   *   <li>Dropped: {@code includeUsage} when the request is not streamed (a whole reply always
+   *       carries its usage).
+   *   <li>Refused: none.
+   * </ul>
+   */
   CHAT_COMPLETIONS,
 
   /** Anthropic-compatible Messages, {@code POST <base>/v1/messages}. */
@@ -103,7 +120,7 @@ public enum WireProtocol {
    *       io.github.kimisdk.chat.AssistantMessage#reasoningSignature() signature} as {@code
    *       encrypted_content}), its text as an {@code output_text} message and each tool call as a
    *       {@code function_call}; tool results {@code function_call_output}.
-   *   <li>{@code max_completion_tokens} becomes {@code max_output_tokens}; a JSON response format
+   *   <li>{@code maxCompletionTokens} becomes {@code max_output_tokens}; a JSON response format
    *       {@code text.format}; function tools flat {@code {type, name, description, parameters,
    *       strict}}; Kimi's built-in {@code $web_search} ({@link
    *       io.github.kimisdk.tool.Tool#webSearch()}) the Responses tool {@code {"type":
@@ -111,18 +128,23 @@ public enum WireProtocol {
    *       tool choice {@code {"type":"function","name":...}}; an effort {@code reasoning: {effort,
    *       summary: "auto"}}; {@link io.github.kimisdk.chat.Thinking} is sent as Kimi's own {@code
    *       thinking} member (its type and {@code keep}), as on chat completions: whether the
-   *       Responses surface reads it is not documented. Temperature, {@code top_p}, {@code
-   *       prompt_cache_key}, the safety identifier and extra body fields keep their names.
-   *   <li>Dropped, changing nothing: {@code include_usage} (usage always arrives), {@code n = 1},
-   *       penalties of 0, the {@code name} of messages, a five-minute {@link
-   *       io.github.kimisdk.chat.CacheTtl} (Kimi's default).
+   *       Responses surface reads it is not documented. Temperature, {@code top_p}, {@code stream},
+   *       {@code prompt_cache_key}, the safety identifier and extra body fields keep their names.
+   *   <li>Dropped, changing nothing: {@code includeUsage} (usage always arrives), {@code n} = 1,
+   *       {@code presencePenalty} and {@code frequencyPenalty} of 0, a text {@code responseFormat},
+   *       the name of a message in {@code messages}, {@code reasoningEffort} beside an effort in
+   *       the thinking setting (which wins), and a five-minute {@code promptCacheTtl} (Kimi's
+   *       default).
    *   <li>Refused with a {@link ConfigurationException}, because dropping them would change the
-   *       answer: {@code n > 1}, non-zero penalties, stop sequences, log probabilities, predicted
-   *       output, built-in tools other than {@code $web_search}, tools declared in system messages,
-   *       videos and {@code ms://} images, a partial assistant message (prefill), a one-hour prompt
-   *       cache (Kimi documents no way to ask for it on this surface), and the extra body fields
-   *       {@code defer_loading}, {@code search_context_size}, {@code blocked_domains} and {@code
-   *       prompt_cache_breakpoint}, which Kimi answers with a 400.
+   *       answer: {@code n} above 1, a non-zero {@code presencePenalty} or {@code
+   *       frequencyPenalty}, {@code stop} sequences, {@code logprobs} and {@code topLogprobs}, a
+   *       {@code prediction}, built-in {@code tools} other than {@code $web_search}, in {@code
+   *       messages} tools declared in a system message, videos, {@code ms://} images, an empty
+   *       assistant message and a partial one (prefill), a one-hour {@code promptCacheTtl} (Kimi
+   *       documents no way to ask for it on this surface), and an {@code extraBody} holding {@code
+   *       reasoning} beside an effort, or {@code defer_loading}, {@code search_context_size},
+   *       {@code blocked_domains} or {@code prompt_cache_breakpoint}, which Kimi answers with a
+   *       400.
    *   <li>Kimi's Responses surface also takes {@code namespace} tools (function tools grouped under
    *       a name) and the {@code custom} tool {@code apply_patch}; a {@code ChatRequest} has no
    *       form for either, so send such a request as it is with {@link KimiClient#request(String,
