@@ -262,7 +262,8 @@ public abstract class Wire {
    * @throws UnsupportedRequestException naming the component, what it sets and what to do instead
    */
   public final void check(ChatRequest r) {
-    for (Refusal refusal : refusals) {
+    for (int i = 0; i < refusals.size(); i++) { // no iterator: chat completions has no refusals
+      Refusal refusal = refusals.get(i);
       String what = refusal.finds().apply(r);
       if (what != null) {
         throw new UnsupportedRequestException(
