@@ -93,23 +93,13 @@ class WireProtocolDocTest {
     for (WireProtocol p : WireProtocol.values()) {
       Wire w = Wires.get(p, false);
       String section = section(javadoc, p);
-      Set<String> dropped = named(section, "Dropped");
-      if (!dropped.equals(declared(w, Fate.Kind.DROPPED))) {
-        problems.add(
-            p
-                + "'s \"Dropped\" names "
-                + dropped
-                + "; the wire drops "
-                + declared(w, Fate.Kind.DROPPED));
-      }
-      Set<String> refused = named(section, "Refused");
-      if (!refused.equals(declared(w, Fate.Kind.REFUSED))) {
-        problems.add(
-            p
-                + "'s \"Refused\" names "
-                + refused
-                + "; the wire refuses "
-                + declared(w, Fate.Kind.REFUSED));
+      for (Fate.Kind kind : List.of(Fate.Kind.DROPPED, Fate.Kind.REFUSED)) {
+        String lead = kind == Fate.Kind.DROPPED ? "Dropped" : "Refused";
+        Set<String> named = named(section, lead);
+        if (!named.equals(declared(w, kind))) {
+          problems.add(
+              p + "'s \"" + lead + "\" names " + named + "; the wire: " + declared(w, kind));
+        }
       }
     }
     assertThat(problems).isEmpty();

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.wire;
 
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
@@ -280,6 +281,39 @@ public abstract class Wire {
   }
 
   /**
+   * What the protocols that are not chat completions drop alike, each with why that changes
+   * nothing: {@code n = 1}, the usage switch, a text format, the names of messages, an effort the
+   * thinking setting overrides, and Kimi's default cache time.
+   */
+  protected static final List<Fate> DROPPED_ALIKE =
+      List.of(
+          Fate.dropped("n", "the protocol gives one reply per request, as n = 1 asks")
+              .when("n = 1"),
+          Fate.dropped("includeUsage", "usage always arrives, with a whole reply and in a stream"),
+          Fate.dropped("responseFormat", "the protocol answers in free text, as a text format asks")
+              .when("a text format"),
+          Fate.dropped("messages", "the protocol has no names of messages; their content is sent")
+              .when("a message has a name"),
+          Fate.dropped(
+                  "reasoningEffort",
+                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
+              .when("the thinking setting carries an effort too"),
+          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
+              .when("CacheTtl.FIVE_MINUTES"));
+
+  /**
+   * Returns {@link #DROPPED_ALIKE} followed by a protocol's own fates.
+   *
+   * @param own the protocol's own fates
+   * @return the fates
+   */
+  protected static List<Fate> withDropsAlike(Fate... own) {
+    List<Fate> all = new ArrayList<>(DROPPED_ALIKE);
+    all.addAll(List.of(own));
+    return List.copyOf(all);
+  }
+
+  /**
    * The refusals of what only chat completions express: several choices, log probabilities, a
    * prediction, tools declared in a system message, video, and an empty assistant message. Kimi's
    * built-in tools and the penalties are each protocol's to judge.
@@ -314,46 +348,89 @@ public abstract class Wire {
               "messages",
               "a system message declares tools",
               "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS",
-              r -> {
-                for (Message m : r.messages()) {
-                  if (m instanceof SystemMessage s && s.declaresTools()) {
-                    return "tools declared in a system message (kimi-k3's dynamic tools; this"
-                        + " protocol has one tools list)";
-                  }
-                }
-                return null;
-              }),
+              r ->
+                  inMessages(
+                      r,
+                      m ->
+                          m instanceof SystemMessage s && s.declaresTools()
+                              ? "tools declared in a system message (kimi-k3's dynamic tools;"
+                                  + " this protocol has one tools list)"
+                              : null)),
           refusal(
               "messages",
               "a user message holds a video",
               "use WireProtocol.CHAT_COMPLETIONS for video",
-              r -> {
-                for (Message m : r.messages()) {
-                  if (m instanceof UserMessage u) {
-                    for (ContentPart p : u.content()) {
-                      if (p instanceof ContentPart.VideoPart) {
-                        return "video content";
-                      }
-                    }
-                  }
-                }
-                return null;
-              }),
+              r ->
+                  inUserParts(r, p -> p instanceof ContentPart.VideoPart ? "video content" : null)),
           refusal(
               "messages",
               "an assistant message has no content, reasoning or tool calls",
               "leave the empty message out of the history",
-              r -> {
-                for (Message m : r.messages()) {
-                  if (m instanceof AssistantMessage a
-                      && a.reasoningContent() == null
-                      && (a.content() == null || a.content().isEmpty())
-                      && a.toolCalls().isEmpty()) {
-                    return "an assistant message with no content, reasoning or tool calls";
-                  }
-                }
-                return null;
-              }));
+              r ->
+                  inMessages(
+                      r,
+                      m ->
+                          m instanceof AssistantMessage a
+                                  && a.reasoningContent() == null
+                                  && (a.content() == null || a.content().isEmpty())
+                                  && a.toolCalls().isEmpty()
+                              ? "an assistant message with no content, reasoning or tool calls"
+                              : null)));
+
+  /**
+   * Returns the first description {@code what} gives of a message of the request.
+   *
+   * @param r the request
+   * @param what describes a message that is refused, or returns null
+   * @return the description, or null when no message is refused
+   */
+  protected static String inMessages(ChatRequest r, Function<Message, String> what) {
+    for (Message m : r.messages()) {
+      String found = what.apply(m);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the first description {@code what} gives of a part of the request's user messages.
+   *
+   * @param r the request
+   * @param what describes a part that is refused, or returns null
+   * @return the description, or null when no part is refused
+   */
+  protected static String inUserParts(ChatRequest r, Function<ContentPart, String> what) {
+    return inMessages(
+        r,
+        m -> {
+          if (m instanceof UserMessage u) {
+            for (ContentPart p : u.content()) {
+              String found = what.apply(p);
+              if (found != null) {
+                return found;
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Returns the refusal of a one-hour prompt cache, for a protocol on which Kimi documents no way
+   * to ask for one (five minutes, Kimi's default, needs nothing sent).
+   *
+   * @param fix what to do instead
+   * @return the refusal
+   */
+  protected static Refusal oneHourCache(String fix) {
+    return refusal(
+        "promptCacheTtl",
+        "CacheTtl.ONE_HOUR",
+        fix,
+        r -> r.promptCacheTtl() == CacheTtl.ONE_HOUR ? "promptCacheTtl(CacheTtl.ONE_HOUR)" : null);
+  }
 
   /**
    * Returns the refusal of Kimi's built-in tools but those a protocol runs.

@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.wire.messages;
 
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
-import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
@@ -65,22 +64,15 @@ public final class MessagesWire extends Wire {
 
   /** What Messages writes and drops of each component; the refusals are {@link #REFUSALS}. */
   private static final List<Fate> FATES =
-      List.of(
+      withDropsAlike(
           Fate.written("model", "model"),
           Fate.written("messages", "system", "messages"),
-          Fate.dropped("messages", "Messages has no names of messages; the content is sent")
-              .when("a message has a name"),
           // the thinking budget is the whole allowance but one token
           Fate.written("maxCompletionTokens", "max_tokens", "thinking"),
           Fate.written("temperature", "temperature"),
           Fate.written("topP", "top_p"),
-          Fate.dropped("n", "Messages gives one reply per request, as n = 1 asks").when("n = 1"),
           Fate.written("stop", "stop_sequences"),
           Fate.written("stream", "stream"),
-          Fate.dropped(
-              "includeUsage", "usage always arrives, at the start and the end of a stream"),
-          Fate.dropped("responseFormat", "Messages answers in free text, as a text format asks")
-              .when("a text format"),
           Fate.written("tools", "tools"),
           Fate.written("toolChoice", "tool_choice"),
           Fate.written("thinking", "thinking", "output_config"),
@@ -90,16 +82,10 @@ public final class MessagesWire extends Wire {
               .when("its keep"),
           Fate.written("reasoningEffort", "output_config"),
           Fate.dropped(
-                  "reasoningEffort",
-                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
-              .when("the thinking setting carries an effort too"),
-          Fate.dropped(
               "promptCacheKey",
               "Messages has no cache key, and Kimi caches a repeated prefix without one"),
           Fate.written("safetyIdentifier", "metadata"),
-          Fate.written("extraBody"),
-          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
-              .when("CacheTtl.FIVE_MINUTES"));
+          Fate.written("extraBody"));
 
   /** What Messages refuses, in the order checked. */
   private static final List<Refusal> REFUSALS = refusals();
@@ -112,16 +98,10 @@ public final class MessagesWire extends Wire {
     // Kimi's Messages surface sets the time to live some other way, not documented (kimi-api.md,
     // Changes of 2026-11-25); Anthropic's cache_control is not known to be honoured there.
     r.add(
-        refusal(
-            "promptCacheTtl",
-            "CacheTtl.ONE_HOUR",
+        oneHourCache(
             "Kimi documents no way to ask for it there (Anthropic's cache_control ttl is not known"
                 + " to reach Kimi's cache): use WireProtocol.CHAT_COMPLETIONS, or leave"
-                + " promptCacheTtl unset for Kimi's five minutes",
-            q ->
-                q.promptCacheTtl() == CacheTtl.ONE_HOUR
-                    ? "promptCacheTtl(CacheTtl.ONE_HOUR)"
-                    : null));
+                + " promptCacheTtl unset for Kimi's five minutes"));
     r.add(
         refusal(
             "responseFormat",
@@ -136,37 +116,33 @@ public final class MessagesWire extends Wire {
             "messages",
             "a user message holds an image that is not a data: URL",
             "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path)",
-            q -> {
-              for (Message m : q.messages()) {
-                if (m instanceof UserMessage u) {
-                  for (ContentPart p : u.content()) {
-                    if (p instanceof ContentPart.ImagePart i
-                        && !i.url().regionMatches(true, 0, "data:", 0, 5)) {
-                      return "an image given as an uploaded file (ms://)";
-                    }
-                  }
-                }
-              }
-              return null;
-            }));
+            q ->
+                inUserParts(
+                    q,
+                    p ->
+                        p instanceof ContentPart.ImagePart i
+                                && !i.url().regionMatches(true, 0, "data:", 0, 5)
+                            ? "an image given as an uploaded file (ms://)"
+                            : null)));
     r.add(
         refusal(
             "messages",
             "a tool call's arguments are not a JSON object",
             "Messages sends them as a JSON object: repair or drop that call in the history",
-            q -> {
-              for (Message m : q.messages()) {
-                if (m instanceof AssistantMessage a) {
-                  for (ToolCall c : a.toolCalls()) {
-                    String problem = argumentsProblem(c);
-                    if (problem != null) {
-                      return "tool call " + c.id() + " with arguments that are " + problem;
-                    }
-                  }
-                }
-              }
-              return null;
-            }));
+            q ->
+                inMessages(
+                    q,
+                    m -> {
+                      if (m instanceof AssistantMessage a) {
+                        for (ToolCall c : a.toolCalls()) {
+                          String problem = argumentsProblem(c);
+                          if (problem != null) {
+                            return "tool call " + c.id() + " with arguments that are " + problem;
+                          }
+                        }
+                      }
+                      return null;
+                    })));
     return List.copyOf(r);
   }
 

@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.wire.responses;
 
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
-import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
@@ -78,35 +77,23 @@ public final class ResponsesWire extends Wire {
 
   /** What Responses writes and drops of each component; the refusals are {@link #REFUSALS}. */
   private static final List<Fate> FATES =
-      List.of(
+      withDropsAlike(
           Fate.written("model", "model"),
           Fate.written("messages", "input"),
-          Fate.dropped("messages", "Responses has no names of input items; the content is sent")
-              .when("a message has a name"),
           Fate.written("maxCompletionTokens", "max_output_tokens"),
           Fate.written("temperature", "temperature"),
           Fate.written("topP", "top_p"),
-          Fate.dropped("n", "Responses gives one reply per request, as n = 1 asks").when("n = 1"),
           Fate.dropped("presencePenalty", "a penalty of 0 changes nothing").when("0"),
           Fate.dropped("frequencyPenalty", "a penalty of 0 changes nothing").when("0"),
           Fate.written("stream", "stream"),
-          Fate.dropped("includeUsage", "usage always arrives, in a stream's last event"),
           Fate.written("responseFormat", "text").when("a JSON format"),
-          Fate.dropped("responseFormat", "Responses answers in free text, as a text format asks")
-              .when("a text format"),
           Fate.written("tools", "tools"),
           Fate.written("toolChoice", "tool_choice"),
           Fate.written("thinking", "thinking", "reasoning"),
           Fate.written("reasoningEffort", "reasoning"),
-          Fate.dropped(
-                  "reasoningEffort",
-                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
-              .when("the thinking setting carries an effort too"),
           Fate.written("promptCacheKey", "prompt_cache_key"),
           Fate.written("safetyIdentifier", "safety_identifier"),
-          Fate.written("extraBody"),
-          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
-              .when("CacheTtl.FIVE_MINUTES"));
+          Fate.written("extraBody"));
 
   /** What Responses refuses, in the order checked. */
   private static final List<Refusal> REFUSALS = refusals();
@@ -143,15 +130,9 @@ public final class ResponsesWire extends Wire {
     // Kimi says its surfaces differ in how the time to live is set, and documents none for
     // Responses (kimi-api.md, Changes of 2026-11-25).
     r.add(
-        refusal(
-            "promptCacheTtl",
-            "CacheTtl.ONE_HOUR",
+        oneHourCache(
             "Kimi documents no way to ask for it there: use WireProtocol.CHAT_COMPLETIONS, or leave"
-                + " promptCacheTtl unset for Kimi's five minutes",
-            q ->
-                q.promptCacheTtl() == CacheTtl.ONE_HOUR
-                    ? "promptCacheTtl(CacheTtl.ONE_HOUR)"
-                    : null));
+                + " promptCacheTtl unset for Kimi's five minutes"));
     r.add(effortTwice("reasoning"));
     r.add(
         refusal(
@@ -159,32 +140,26 @@ public final class ResponsesWire extends Wire {
             "a user message holds an uploaded image (ms://)",
             "pass the image bytes with ContentPart.image(bytes) or ContentPart.image(path), or use"
                 + " WireProtocol.CHAT_COMPLETIONS",
-            q -> {
-              for (Message m : q.messages()) {
-                if (m instanceof UserMessage u) {
-                  for (ContentPart p : u.content()) {
-                    if (p instanceof ContentPart.ImagePart i
-                        && i.url().regionMatches(true, 0, "ms://", 0, 5)) {
-                      return "an image given as an uploaded file (ms://)";
-                    }
-                  }
-                }
-              }
-              return null;
-            }));
+            q ->
+                inUserParts(
+                    q,
+                    p ->
+                        p instanceof ContentPart.ImagePart i
+                                && i.url().regionMatches(true, 0, "ms://", 0, 5)
+                            ? "an image given as an uploaded file (ms://)"
+                            : null)));
     r.add(
         refusal(
             "messages",
             "an assistant message is partial (a prefill)",
             "use WireProtocol.CHAT_COMPLETIONS to continue a reply",
-            q -> {
-              for (Message m : q.messages()) {
-                if (m instanceof AssistantMessage a && a.partial()) {
-                  return "a partial assistant message (prefill)";
-                }
-              }
-              return null;
-            }));
+            q ->
+                inMessages(
+                    q,
+                    m ->
+                        m instanceof AssistantMessage a && a.partial()
+                            ? "a partial assistant message (prefill)"
+                            : null)));
     return List.copyOf(r);
   }
 
