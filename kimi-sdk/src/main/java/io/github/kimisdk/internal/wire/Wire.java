@@ -281,101 +281,115 @@ public abstract class Wire {
   }
 
   /**
-   * What the protocols that are not chat completions drop alike, each with why that changes
-   * nothing: {@code n = 1}, the usage switch, a text format, the names of messages, an effort the
-   * thinking setting overrides, and Kimi's default cache time.
+   * What only the protocols other than chat completions share, in a class of its own so that a
+   * client speaking chat completions never makes it (nor the lambdas in it).
    */
-  protected static final List<Fate> DROPPED_ALIKE =
-      List.of(
-          Fate.dropped("n", "the protocol gives one reply per request, as n = 1 asks")
-              .when("n = 1"),
-          Fate.dropped("includeUsage", "usage always arrives, with a whole reply and in a stream"),
-          Fate.dropped("responseFormat", "the protocol answers in free text, as a text format asks")
-              .when("a text format"),
-          Fate.dropped("messages", "the protocol has no names of messages; their content is sent")
-              .when("a message has a name"),
-          Fate.dropped(
-                  "reasoningEffort",
-                  "the thinking setting's effort wins, as kimi-k3 applies it over reasoning_effort")
-              .when("the thinking setting carries an effort too"),
-          Fate.dropped("promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
-              .when("CacheTtl.FIVE_MINUTES"));
+  private static final class Alike {
+    static final List<Fate> DROPPED =
+        List.of(
+            Fate.dropped("n", "the protocol gives one reply per request, as n = 1 asks")
+                .when("n = 1"),
+            Fate.dropped(
+                "includeUsage", "usage always arrives, with a whole reply and in a stream"),
+            Fate.dropped(
+                    "responseFormat", "the protocol answers in free text, as a text format asks")
+                .when("a text format"),
+            Fate.dropped("messages", "the protocol has no names of messages; their content is sent")
+                .when("a message has a name"),
+            Fate.dropped(
+                    "reasoningEffort",
+                    "the thinking setting's effort wins, as kimi-k3 applies it over"
+                        + " reasoning_effort")
+                .when("the thinking setting carries an effort too"),
+            Fate.dropped(
+                    "promptCacheTtl", "five minutes is Kimi's default, which needs nothing sent")
+                .when("CacheTtl.FIVE_MINUTES"));
+
+    static final List<Refusal> CHAT_COMPLETIONS_ONLY =
+        List.of(
+            refusal(
+                "n",
+                "n above 1",
+                "send n separate requests, or use WireProtocol.CHAT_COMPLETIONS",
+                r ->
+                    r.n() != null && r.n() > 1
+                        ? "n = " + r.n() + " (several choices per request)"
+                        : null),
+            // before logprobs, which a request with top_logprobs always sets
+            refusal(
+                "topLogprobs",
+                null,
+                "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
+                r -> r.topLogprobs() != null ? "top_logprobs " + r.topLogprobs() : null),
+            refusal(
+                "logprobs",
+                null,
+                "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
+                r -> r.logprobs() != null ? "logprobs" : null),
+            refusal(
+                "prediction",
+                null,
+                "leave it unset, or use WireProtocol.CHAT_COMPLETIONS",
+                r -> r.prediction() != null ? "prediction" : null),
+            refusal(
+                "messages",
+                "a system message declares tools",
+                "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS",
+                r ->
+                    inMessages(
+                        r,
+                        m ->
+                            m instanceof SystemMessage s && s.declaresTools()
+                                ? "tools declared in a system message (kimi-k3's dynamic tools;"
+                                    + " this protocol has one tools list)"
+                                : null)),
+            refusal(
+                "messages",
+                "a user message holds a video",
+                "use WireProtocol.CHAT_COMPLETIONS for video",
+                r ->
+                    inUserParts(
+                        r, p -> p instanceof ContentPart.VideoPart ? "video content" : null)),
+            refusal(
+                "messages",
+                "an assistant message has no content, reasoning or tool calls",
+                "leave the empty message out of the history",
+                r ->
+                    inMessages(
+                        r,
+                        m ->
+                            m instanceof AssistantMessage a
+                                    && a.reasoningContent() == null
+                                    && (a.content() == null || a.content().isEmpty())
+                                    && a.toolCalls().isEmpty()
+                                ? "an assistant message with no content, reasoning or tool calls"
+                                : null)));
+  }
 
   /**
-   * Returns {@link #DROPPED_ALIKE} followed by a protocol's own fates.
+   * Returns what the protocols that are not chat completions drop alike, each with why that changes
+   * nothing ({@code n = 1}, the usage switch, a text format, the names of messages, an effort the
+   * thinking setting overrides, Kimi's default cache time), followed by a protocol's own fates.
    *
    * @param own the protocol's own fates
    * @return the fates
    */
   protected static List<Fate> withDropsAlike(Fate... own) {
-    List<Fate> all = new ArrayList<>(DROPPED_ALIKE);
+    List<Fate> all = new ArrayList<>(Alike.DROPPED);
     all.addAll(List.of(own));
     return List.copyOf(all);
   }
 
   /**
-   * The refusals of what only chat completions express: several choices, log probabilities, a
-   * prediction, tools declared in a system message, video, and an empty assistant message. Kimi's
+   * Returns the refusals of what only chat completions express: several choices, log probabilities,
+   * a prediction, tools declared in a system message, video, and an empty assistant message. Kimi's
    * built-in tools and the penalties are each protocol's to judge.
+   *
+   * @return the refusals, in the order they are checked
    */
-  protected static final List<Refusal> CHAT_COMPLETIONS_ONLY =
-      List.of(
-          refusal(
-              "n",
-              "n above 1",
-              "send n separate requests, or use WireProtocol.CHAT_COMPLETIONS",
-              r ->
-                  r.n() != null && r.n() > 1
-                      ? "n = " + r.n() + " (several choices per request)"
-                      : null),
-          // before logprobs, which a request with top_logprobs always sets
-          refusal(
-              "topLogprobs",
-              null,
-              "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
-              r -> r.topLogprobs() != null ? "top_logprobs " + r.topLogprobs() : null),
-          refusal(
-              "logprobs",
-              null,
-              "use WireProtocol.CHAT_COMPLETIONS for log probabilities",
-              r -> r.logprobs() != null ? "logprobs" : null),
-          refusal(
-              "prediction",
-              null,
-              "leave it unset, or use WireProtocol.CHAT_COMPLETIONS",
-              r -> r.prediction() != null ? "prediction" : null),
-          refusal(
-              "messages",
-              "a system message declares tools",
-              "declare them in the request's tools, or use WireProtocol.CHAT_COMPLETIONS",
-              r ->
-                  inMessages(
-                      r,
-                      m ->
-                          m instanceof SystemMessage s && s.declaresTools()
-                              ? "tools declared in a system message (kimi-k3's dynamic tools;"
-                                  + " this protocol has one tools list)"
-                              : null)),
-          refusal(
-              "messages",
-              "a user message holds a video",
-              "use WireProtocol.CHAT_COMPLETIONS for video",
-              r ->
-                  inUserParts(r, p -> p instanceof ContentPart.VideoPart ? "video content" : null)),
-          refusal(
-              "messages",
-              "an assistant message has no content, reasoning or tool calls",
-              "leave the empty message out of the history",
-              r ->
-                  inMessages(
-                      r,
-                      m ->
-                          m instanceof AssistantMessage a
-                                  && a.reasoningContent() == null
-                                  && (a.content() == null || a.content().isEmpty())
-                                  && a.toolCalls().isEmpty()
-                              ? "an assistant message with no content, reasoning or tool calls"
-                              : null)));
+  protected static List<Refusal> chatCompletionsOnly() {
+    return Alike.CHAT_COMPLETIONS_ONLY;
+  }
 
   /**
    * Returns the first description {@code what} gives of a message of the request.

@@ -91,7 +91,7 @@ public final class MessagesWire extends Wire {
   private static final List<Refusal> REFUSALS = refusals();
 
   private static List<Refusal> refusals() {
-    List<Refusal> r = new ArrayList<>(CHAT_COMPLETIONS_ONLY);
+    List<Refusal> r = new ArrayList<>(chatCompletionsOnly());
     r.add(builtinTools(Set.of(), "use WireProtocol.CHAT_COMPLETIONS for Kimi's tools"));
     r.addAll(penalties(false));
     r.add(effortTwice("output_config"));

@@ -99,7 +99,7 @@ public final class ResponsesWire extends Wire {
   private static final List<Refusal> REFUSALS = refusals();
 
   private static List<Refusal> refusals() {
-    List<Refusal> r = new ArrayList<>(CHAT_COMPLETIONS_ONLY);
+    List<Refusal> r = new ArrayList<>(chatCompletionsOnly());
     r.add(
         builtinTools(
             Set.of(Tool.WEB_SEARCH),
