@@ -2,21 +2,28 @@ package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.redis.Fleet.Clients;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short form of the {@link Fleet} harness, as CI runs it: each "Done when" of issue 55 over
- * real client JVMs, a real redis-server and the strict fake. Bounds are generous and the checks are
- * invariants (429s, peak concurrency, calls lost), not tight timings.
+ * The short form of the {@link Fleet} harness, as CI runs it: each "Done when" of issues 55 and 62
+ * over real client JVMs, a real redis-server (or Redis Cluster) and the strict fake. Every fleet is
+ * mixed: processes on Jedis and on Lettuce share one account, so each scenario passes on both
+ * clients at once. Bounds are generous and the checks are invariants (429s, peak concurrency, calls
+ * lost, the slowest take in an outage), not tight timings.
  */
 class FleetTest {
+
+  private static final String FAILS_CLOSED =
+      "Redis is unreachable, and the shared rate limit fails closed";
 
   @Test
   void aKilledProcesssSlotsAreUsableByTheOthersWithinOneLeaseWithDefaultTimeouts()
       throws Exception {
-    Map<String, Object> f = Fleet.killed(4, Duration.ofSeconds(40));
+    Map<String, Object> f = Fleet.killed(Clients.MIXED, 4, Duration.ofSeconds(40));
     Fleet.print("killed holder", f);
     assertThat(f.get("sent by survivors before the kill")).isEqualTo(0);
     assertThat(f.get("slots back after (s)")).isInstanceOf(Double.class);
@@ -26,7 +33,7 @@ class FleetTest {
 
   @Test
   void afterOneProcesss429TheOthersSendNothingUntilItsRetryAfterPassed() throws Exception {
-    Map<String, Object> f = Fleet.shared429(8, 5);
+    Map<String, Object> f = Fleet.shared429(Clients.MIXED, 8, 5);
     Fleet.print("shared 429", f);
     assertThat(f.get("others' requests before Retry-After passed")).isEqualTo(0);
     assertThat(f.get("lost")).isEqualTo(0);
@@ -36,7 +43,8 @@ class FleetTest {
   @Test
   void throughARedisRestartFailingClosedTheConcurrencyLimitHoldsAndNoCallIsLost() throws Exception {
     Map<String, Object> f =
-        Fleet.restart("FAIL_CLOSED", 4, 4, Duration.ofSeconds(6), Duration.ofSeconds(2));
+        Fleet.restart(
+            Clients.MIXED, "FAIL_CLOSED", 4, 4, Duration.ofSeconds(6), Duration.ofSeconds(2));
     Fleet.print("redis restart", f);
     assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
     assertThat(f.get("lost")).isEqualTo(0);
@@ -45,10 +53,40 @@ class FleetTest {
   @Test
   void threeProcessesUseAtLeastNinetyPercentOfTheRpmWithNo429sAndTakeTurns() throws Exception {
     // the fake's minute and the store's window both last 6 s: see Fleet.budget
-    Map<String, Object> f = Fleet.budget(60, 40, 10);
+    Map<String, Object> f = Fleet.budget(Clients.MIXED, 60, 40, 10);
     Fleet.print("budget", f);
     assertThat(f.get("429s")).isEqualTo(0);
     assertThat((Long) f.get("of the limit (%)")).isGreaterThanOrEqualTo(90);
     assertThat(f.get("calls ok")).isEqualTo(120);
+  }
+
+  @Test
+  void whenAClustersMasterIsKilledFallingBackEachProcessCountsAloneAndEveryTakeIsQuick()
+      throws Exception {
+    Map<String, Object> f =
+        Fleet.failover(Clients.MIXED, "IN_PROCESS", 4, 6, Duration.ofSeconds(3));
+    Fleet.print("cluster failover", f);
+    assertThat(f.get("fell back")).isEqualTo(true);
+    assertThat((Long) f.get("takes after the kill")).isPositive();
+    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(100L);
+    assertThat(f.get("lost")).isEqualTo(0);
+    assertThat(f.get("ok")).isEqualTo(18);
+  }
+
+  @Test
+  void whenAClustersMasterIsKilledFailingClosedTheCallsFailWithTheDocumentedMessageAndNoneIsLost()
+      throws Exception {
+    Map<String, Object> f =
+        Fleet.failover(Clients.MIXED, "FAIL_CLOSED", 4, 6, Duration.ofSeconds(3));
+    Fleet.print("cluster failover", f);
+    assertThat(f.get("fell back")).isEqualTo(false);
+    assertThat((Long) f.get("takes after the kill")).isPositive();
+    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(100L);
+    assertThat(f.get("lost")).isEqualTo(0);
+    assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
+    @SuppressWarnings("unchecked")
+    List<String> failures = (List<String>) f.get("first failures");
+    // the calls that found no master were retried; any that ran out of retries says why
+    assertThat(failures).allMatch(m -> m.contains(FAILS_CLOSED), "fails closed: " + failures);
   }
 }

@@ -1,0 +1,100 @@
+package io.github.kimisdk.redis;
+
+import java.util.List;
+import java.util.Objects;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * Runs the store's scripts on a Jedis client: any {@code UnifiedJedis}, so {@code RedisClient}
+ * (standalone), {@code RedisSentinelClient} and {@code RedisClusterClient} (Jedis 8; {@code
+ * JedisPooled}, {@code JedisSentinelPool}-backed and {@code JedisCluster} clients of Jedis 5 to 7
+ * too).
+ *
+ * <pre>{@code
+ * RedisClusterClient jedis = RedisClusterClient.builder()
+ *     .nodes(Set.of(new HostAndPort("10.0.0.1", 6379)))
+ *     .clientConfig(DefaultJedisClientConfig.builder()
+ *         .connectionTimeoutMillis(500).socketTimeoutMillis(500).build())
+ *     .maxAttempts(3)                                  // the slot's master, then its successor
+ *     .maxTotalRetriesDuration(Duration.ofMillis(500)) // the longest a take waits for Redis
+ *     .build();
+ * RedisRateLimitStore store = RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.IN_PROCESS);
+ * }</pre>
+ *
+ * <p>An outage is a {@code JedisConnectionException}, a {@code JedisClusterOperationException}
+ * ("No more cluster attempts left", the retry deadline passed, no reachable node), the pool's
+ * plain {@code JedisException} (no connection to be had), or a {@code JedisDataException} whose
+ * reply says Redis cannot serve now ({@code CLUSTERDOWN} arrives as {@code JedisClusterException}):
+ * see {@link RedisScripts}. A take waits at most what the client allows: the socket timeout per
+ * attempt, and on a cluster at most {@code maxTotalRetriesDuration} across attempts (by default
+ * the socket timeout times {@code maxAttempts}, 5); a stopped node on a reachable host refuses at
+ * once.
+ *
+ * <p>Jedis itself logs through SLF4J 1.7: a process without an SLF4J binding prints SLF4J's
+ * warning once.
+ */
+public final class JedisScripts implements RedisScripts {
+
+  private final UnifiedJedis jedis;
+
+  private JedisScripts(UnifiedJedis jedis) {
+    this.jedis = jedis;
+  }
+
+  /**
+   * Returns the scripts run on {@code jedis}, which the caller keeps and closes.
+   *
+   * @param jedis the client, with short timeouts (half a second)
+   * @return the adapter
+   */
+  public static JedisScripts of(UnifiedJedis jedis) {
+    return new JedisScripts(Objects.requireNonNull(jedis, "jedis"));
+  }
+
+  @Override
+  public long eval(String script, String sha1, List<String> keys, List<String> args) {
+    try {
+      try {
+        return run(script, sha1, keys, args);
+      } catch (JedisConnectionException stale) {
+        // A pooled connection to a Redis that restarted (or a master that failed over) fails once
+        // before the pool opens a new one. A cluster client retries by itself, and throws a
+        // JedisClusterOperationException once its attempts are spent: that is not tried again.
+        return run(script, sha1, keys, args);
+      }
+    } catch (JedisException e) {
+      if (unavailable(e)) {
+        throw new RedisUnavailableException(e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  private long run(String script, String sha1, List<String> keys, List<String> args) {
+    try {
+      return (Long) jedis.evalsha(sha1, keys, args);
+    } catch (JedisNoScriptException e) {
+      return (Long) jedis.eval(script, keys, args);
+    }
+  }
+
+  /** Returns whether {@code e} means that Redis cannot be reached or cannot serve now. */
+  static boolean unavailable(JedisException e) {
+    if (e instanceof JedisDataException) {
+      return ServerReplies.meanUnavailable(e.getMessage());
+    }
+    return e instanceof JedisConnectionException
+        || e instanceof JedisClusterOperationException
+        || e.getClass() == JedisException.class;
+  }
+
+  @Override
+  public String toString() {
+    return "JedisScripts[" + jedis.getClass().getSimpleName() + "]";
+  }
+}
