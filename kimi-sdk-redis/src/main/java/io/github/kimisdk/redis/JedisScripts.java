@@ -2,8 +2,8 @@ package io.github.kimisdk.redis;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -26,11 +26,11 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * RedisRateLimitStore store = RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.IN_PROCESS);
  * }</pre>
  *
- * <p>An outage is a {@code JedisConnectionException}, a {@code JedisClusterOperationException}
- * ("No more cluster attempts left", the retry deadline passed, no reachable node), the pool's
- * plain {@code JedisException} (no connection to be had), or a {@code JedisDataException} whose
- * reply says Redis cannot serve now ({@code CLUSTERDOWN} arrives as {@code JedisClusterException}):
- * see {@link RedisScripts}. A take waits at most what the client allows: the socket timeout per
+ * <p>An outage is any {@code JedisException} (a {@code JedisConnectionException}, a {@code
+ * JedisClusterOperationException} such as "No more cluster attempts left", the pool's, a failover's)
+ * but a mistake (a bad argument or URI, refused credentials) and an error reply ({@code
+ * JedisDataException}) that is not about Redis's state; {@code CLUSTERDOWN} arrives as a {@code
+ * JedisClusterException}: see {@link RedisScripts}. A take waits at most what the client allows: the socket timeout per
  * attempt, and on a cluster at most {@code maxTotalRetriesDuration} across attempts (by default
  * the socket timeout times {@code maxAttempts}, 5); a stopped node on a reachable host refuses at
  * once.
@@ -39,6 +39,20 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * warning once.
  */
 public final class JedisScripts implements RedisScripts {
+
+  /**
+   * The Jedis exceptions that mean a mistake (an argument, a URI, the client-side cache, the
+   * credentials), not an outage; named, since not every Jedis the adapter runs on has them all.
+   * Every other exception but an error reply is an outage: a connection refused, lost or timed out
+   * ({@code JedisConnectionException}), a cluster's attempts spent ({@code
+   * JedisClusterOperationException}), no connection from the pool, a failover between databases.
+   */
+  static final Set<String> MISTAKES =
+      Set.of(
+          "redis.clients.jedis.exceptions.JedisValidationException",
+          "redis.clients.jedis.exceptions.InvalidURIException",
+          "redis.clients.jedis.exceptions.JedisCacheException",
+          "redis.clients.jedis.authentication.JedisAuthenticationException");
 
   private final UnifiedJedis jedis;
 
@@ -83,14 +97,15 @@ public final class JedisScripts implements RedisScripts {
     }
   }
 
-  /** Returns whether {@code e} means that Redis cannot be reached or cannot serve now. */
+  /**
+   * Returns whether {@code e} means that Redis cannot be reached or cannot serve now: an error reply
+   * about Redis's state, or any other Jedis exception but a mistake of the application's.
+   */
   static boolean unavailable(JedisException e) {
     if (e instanceof JedisDataException) {
       return ServerReplies.meanUnavailable(e.getMessage());
     }
-    return e instanceof JedisConnectionException
-        || e instanceof JedisClusterOperationException
-        || e.getClass() == JedisException.class;
+    return !MISTAKES.contains(e.getClass().getName());
   }
 
   @Override

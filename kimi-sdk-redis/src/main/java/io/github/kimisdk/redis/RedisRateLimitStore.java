@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -611,17 +612,26 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private void fellBack(RedisUnavailableException e) {
     retryAt = nanoTime.getAsLong() + RETRY_REDIS.toNanos();
     if (down.compareAndSet(false, true)) {
-      LOG.log(
+      String cause = e.getMessage();
+      logAside(
           System.Logger.Level.WARNING,
           "Redis is unreachable ({0}); counting this process''s calls alone until it answers",
-          e.getMessage());
+          cause);
     }
   }
 
   private void back() {
     if (down.compareAndSet(true, false)) {
-      LOG.log(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
+      logAside(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
     }
+  }
+
+  /**
+   * Logs on another thread: a take in an outage must answer within milliseconds, and a process's
+   * first log line can take a few hundred (the logging backend starts).
+   */
+  private static void logAside(System.Logger.Level level, String format, Object... args) {
+    ForkJoinPool.commonPool().execute(() -> LOG.log(level, format, args));
   }
 
   /**

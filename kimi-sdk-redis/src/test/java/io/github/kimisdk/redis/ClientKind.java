@@ -96,7 +96,14 @@ enum ClientKind {
                       .enablePeriodicRefresh(Duration.ofSeconds(5))
                       .build())
               .build());
-      StatefulRedisClusterConnection<String, String> connection = c.connect();
+      StatefulRedisClusterConnection<String, String> connection;
+      try {
+        connection = c.connect();
+      } catch (RuntimeException e) {
+        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        throw e;
+      }
       return new Connected(
           LettuceScripts.of(connection),
           () -> {
@@ -121,7 +128,14 @@ enum ClientKind {
           ClientOptions.builder()
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
               .build());
-      StatefulRedisConnection<String, String> connection = c.connect();
+      StatefulRedisConnection<String, String> connection;
+      try {
+        connection = c.connect();
+      } catch (RuntimeException e) {
+        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        throw e;
+      }
       return new Connected(
           LettuceScripts.of(connection),
           () -> {

@@ -256,6 +256,46 @@ class RedisRateLimitStoreTest {
     }
   }
 
+  @Test
+  void aRedisThatJustStartedGivesNoSlotUntilAThirdOfTheLeasePlusTwoSecondsAfterItStarted()
+      throws Exception {
+    RedisRateLimitStore store = store(Fallback.FAIL_CLOSED); // leases of 3 s: a grace of 3 s
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(3);
+    // Redis states its uptime in whole seconds, its start's fraction dropped: started in the
+    // second half of a second and asked early in the next, it says 1 s when it has been up for
+    // about half of one. Each attempt restarts it at that point of the wall clock (Redis's).
+    for (int attempt = 1; ; attempt++) {
+      redis.stop();
+      sleepUntilMillisOfSecond(500);
+      long launched = System.nanoTime();
+      redis.restart();
+      sleepUntilMillisOfSecond(20);
+      try (RedisClient c = redis.client()) {
+        String up = c.info("server").lines().filter(l -> l.startsWith("uptime_in_seconds:")).findFirst().orElseThrow();
+        if (!up.equals("uptime_in_seconds:1")
+            || System.nanoTime() - launched > Duration.ofMillis(900).toNanos()) {
+          assertThat(attempt).as("Redis never started in time for the check").isLessThan(5);
+          continue;
+        }
+      }
+      Duration wait = reconnected(() -> store.tryTake("org-fresh", "a1", one, 0, lease));
+      while (!wait.isZero()) { // asking again when the store says, as the rate limiter does
+        Thread.sleep(wait.toMillis());
+        wait = store.tryTake("org-fresh", "a1", one, 0, lease);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - launched))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(3)) // a third of the lease plus 2 s
+          .isLessThan(Duration.ofSeconds(5)); // and at most a second more, the uptime's rounding
+      return;
+    }
+  }
+
+  /** Sleeps until the wall clock's millisecond of the second is {@code millis}, the next time. */
+  private static void sleepUntilMillisOfSecond(long millis) throws InterruptedException {
+    Thread.sleep(Math.floorMod(millis - System.currentTimeMillis() % 1000, 1000L));
+  }
+
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void aStoreThatCannotBeReachedNamesItselfWhenItRenewsOrPauses(ClientKind kind) {

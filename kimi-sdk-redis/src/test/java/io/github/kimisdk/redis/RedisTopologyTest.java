@@ -1,183 +1,224 @@
 package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.redis.RedisRateLimitStore.Fallback;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * The store on each topology a team runs, other than a lone redis-server, on each client: a Redis
+ * The store on each topology a team runs besides a lone redis-server, on each client: a Redis
  * Cluster of 3 masters and 3 replicas whose account's master is killed ({@code kill -9}), and a
- * master and replica watched by a Sentinel that fails over when the master is killed. Each fallback
- * does there what it does on one server, every take answers within 100 ms while no master serves,
- * and the fleet goes on on the promoted replica.
+ * master and replica watched by a Sentinel that fails over when the master is killed. While no
+ * master serves the account, each fallback does what it does on one server and every take answers
+ * within 100 ms; then the fleet goes on on the promoted replica, which holds the leases it
+ * replicated, less those given back during the outage.
  */
 class RedisTopologyTest {
 
   private static final String ACCOUNT = "org-topology";
-  private static final String KEY = RedisRateLimitStore.keys(ACCOUNT).get(2); // the leases
+  private static final String LEASES = RedisRateLimitStore.keys(ACCOUNT).get(2);
   private static final RateLimit TWO = RateLimit.builder().maxConcurrency(2).build();
   /** The stores' lease length: a Redis that just started gives out slots after 3 s. */
   private static final Duration LEASE = Duration.ofSeconds(3);
   /** How long the leases taken here last: longer than the test, so that none expires in it. */
   private static final Duration HOLD = RedisRateLimitStore.LONGEST_LEASE;
-  private static final long QUICK_MILLIS = 100;
+  private static final Duration QUICK = Duration.ofMillis(100);
+  private static final String FAILS_CLOSED =
+      "Redis is unreachable, and the shared rate limit fails closed";
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
-  void onAClusterAKilledMasterIsAnOutageForEachFallbackUntilItsReplicaServesTheSameLeases(
+  void onAClusterAKilledMasterIsAnOutageUntilItsReplicaServesAndARestartingMastersIsOneToo(
       ClientKind kind) throws Exception {
     try (RedisCluster cluster = RedisCluster.start(3, 1_000);
-        ClientKind.Connected closed = kind.cluster(cluster.ports());
-        ClientKind.Connected counting = kind.cluster(cluster.ports())) {
-      RedisServer master = cluster.masterOf(KEY);
+        ClientKind.Connected closedClient = kind.cluster(cluster.ports());
+        ClientKind.Connected countingClient = kind.cluster(cluster.ports())) {
+      Stores s = new Stores(closedClient, countingClient);
+      RedisServer master = cluster.masterOf(LEASES);
       RedisServer replica = cluster.replicaOf(master);
-      failover(
-          closed,
-          counting,
-          master,
-          () -> cluster.awaitMasterOf(KEY, master, Duration.ofSeconds(30)) == replica,
-          replica);
+      s.holdBothSlots(replica);
+
+      Outage failover =
+          s.killAndTakeUntil(
+              master, () -> cluster.awaitMasterOf(LEASES, master, Duration.ofSeconds(30)));
+      assertThat(failover.served()).isSameAs(replica);
+      failover.assertQuick();
+      s.takeAgainOn(replica);
+
+      // the new master restarts (empty, its replica gone): until the cluster has it back, it
+      // answers CLUSTERDOWN
+      Outage restart =
+          s.killAndTakeUntil(
+              replica,
+              () -> {
+                replica.restart();
+                return cluster.awaitMasterOf(LEASES, master, Duration.ofSeconds(30));
+              });
+      assertThat(restart.served()).isSameAs(replica);
+      restart.assertQuick();
+      assertThat(restart.causes()).anyMatch(m -> m.startsWith("CLUSTERDOWN"));
     }
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
-  void withASentinelAKilledMasterIsAnOutageForEachFallbackUntilItsReplicaServesTheSameLeases(
-      ClientKind kind) throws Exception {
+  void withASentinelAKilledMasterIsAnOutageUntilTheSentinelPromotesItsReplica(ClientKind kind)
+      throws Exception {
     try (RedisServer master = RedisServer.start();
         RedisServer replica = RedisServer.startReplicaOf(master.port())) {
       awaitLine(replica, "info", "replication", "master_link_status:up");
       try (RedisServer sentinel = RedisServer.startSentinel("kimi", master.port(), 1_000)) {
         awaitLine(sentinel, "sentinel", "replicas", "kimi", Integer.toString(replica.port()));
-        try (ClientKind.Connected closed = kind.sentinel(sentinel.port(), "kimi");
-            ClientKind.Connected counting = kind.sentinel(sentinel.port(), "kimi")) {
-          failover(
-              closed,
-              counting,
-              master,
+        try (ClientKind.Connected closedClient = kind.sentinel(sentinel.port(), "kimi");
+            ClientKind.Connected countingClient = kind.sentinel(sentinel.port(), "kimi")) {
+          Stores s = new Stores(closedClient, countingClient);
+          s.holdBothSlots(replica);
+          Outage failover =
+              s.killAndTakeUntil(
+                  master,
+                  () -> {
+                    awaitLine(sentinel, "sentinel", "get-master-addr-by-name", "kimi",
+                        Integer.toString(replica.port()));
+                    return replica;
+                  });
+          failover.assertQuick();
+          s.takeAgainOn(replica);
+        }
+      }
+    }
+  }
+
+  /** What the takes met while no master served: how many, the slowest, what the store was told. */
+  record Outage(RedisServer served, int takes, Duration slowest, Set<String> causes) {
+    void assertQuick() {
+      System.out.printf(
+          "outage: %d takes, the slowest %d ms; the store was told %s%n",
+          takes, slowest.toMillis(), causes);
+      assertThat(takes).isPositive();
+      assertThat(causes).isNotEmpty(); // failing closed, it said why
+      assertThat(slowest).isLessThan(QUICK);
+    }
+  }
+
+  /** Two stores of one account: one failing closed, one counting in process in an outage. */
+  private static final class Stores {
+    final RedisRateLimitStore closed;
+    final RedisRateLimitStore counting;
+    private int names;
+
+    Stores(ClientKind.Connected closedClient, ClientKind.Connected countingClient) {
+      closed =
+          RedisRateLimitStore.builder(closedClient.scripts())
+              .fallback(Fallback.FAIL_CLOSED)
+              .leaseLength(LEASE)
+              .build();
+      counting =
+          RedisRateLimitStore.builder(countingClient.scripts())
+              .fallback(Fallback.IN_PROCESS)
+              .leaseLength(LEASE)
+              .build();
+    }
+
+    /** Takes both slots of the shared limit, one through each store, until the replica has them. */
+    void holdBothSlots(RedisServer replica) throws Exception {
+      awaitTake(closed, "a1");
+      awaitTake(counting, "b1");
+      assertThat(closed.tryTake(ACCOUNT, "a2", TWO, 0, HOLD)) // the limit is shared
+          .isEqualTo(Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS));
+      closed.giveBack(ACCOUNT, "a2"); // it stops waiting
+      long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (leasesOn(replica) < 2) { // replicated asynchronously
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(10);
+      }
+    }
+
+    /**
+     * Kills {@code node}, gives a1 back (its call ended; no master takes it), and takes through
+     * both stores until {@code served} returns the node that serves the account again.
+     */
+    Outage killAndTakeUntil(RedisServer node, Callable<RedisServer> served) throws Exception {
+      node.stop();
+      closed.giveBack(ACCOUNT, "a1");
+      CompletableFuture<RedisServer> serving =
+          CompletableFuture.supplyAsync(
               () -> {
-                awaitLine(replica, "info", "replication", "role:master");
-                return true;
-              },
-              replica);
-        }
-      }
+                try {
+                  return served.call();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Outage o = takeWhile(() -> !serving.isDone(), 1);
+      return new Outage(serving.join(), o.takes(), o.slowest(), o.causes());
     }
-  }
 
-  /** Waits until the killed master's replica serves; returns true if that replica serves. */
-  interface Promotion {
-    boolean await() throws Exception;
-  }
-
-  /**
-   * Takes both slots through the two stores, kills {@code master}, takes through both (and gives
-   * one slot back) until {@code promotion} says its replica serves, then takes again there.
-   */
-  private static void failover(
-      ClientKind.Connected closedClient,
-      ClientKind.Connected countingClient,
-      RedisServer master,
-      Promotion promotion,
-      RedisServer replica)
-      throws Exception {
-    RedisRateLimitStore closed =
-        RedisRateLimitStore.builder(closedClient.scripts())
-            .fallback(Fallback.FAIL_CLOSED)
-            .leaseLength(LEASE)
-            .build();
-    RedisRateLimitStore counting =
-        RedisRateLimitStore.builder(countingClient.scripts())
-            .fallback(Fallback.IN_PROCESS)
-            .leaseLength(LEASE)
-            .build();
-    // one limit shared by both stores, in Redis
-    awaitTake(closed, "a1");
-    awaitTake(counting, "b1");
-    assertThat(closed.tryTake(ACCOUNT, "a2", TWO, 0, HOLD))
-        .isEqualTo(Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS));
-    awaitReplicated(replica, 2);
-
-    long killedAt = System.nanoTime();
-    master.stop();
-    closed.giveBack(ACCOUNT, "a1"); // its call ended: no master serves, so it is kept
-    java.util.concurrent.CompletableFuture<Boolean> promoted =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return promotion.await();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    long slowest = 0;
-    int takes = 0;
-    List<Long> times = new java.util.ArrayList<>();
-    // every take until the replica serves answers quickly: failing closed with the message, or
-    // counting alone
-    boolean sawOutage = false;
-    while (!promoted.isDone() || !sawOutage) {
-      long t0 = System.nanoTime();
-      try {
-        closed.tryTake(ACCOUNT, "a3", TWO, 0, HOLD);
-      } catch (IllegalStateException e) {
-        assertThat(e).hasMessageContaining(
-            "Redis is unreachable, and the shared rate limit fails closed");
-        sawOutage = true;
-      }
-      long t1 = System.nanoTime();
-      Duration local = counting.tryTake(ACCOUNT, "b" + takes, TWO, 0, HOLD);
-      long t2 = System.nanoTime();
-      if (counting.fallenBack()) {
-        assertThat(local).isZero(); // counted alone, with a limit of its own
-      }
-      counting.giveBack(ACCOUNT, "b" + takes); // its call ended, or stopped waiting
-      slowest = Math.max(slowest, Math.max(t1 - t0, t2 - t1));
-      times.add((t1 - t0) / 1_000_000);
-      times.add((t2 - t1) / 1_000_000);
-      takes++;
-      assertThat(System.nanoTime() - killedAt).isLessThan(Duration.ofSeconds(40).toNanos());
-      Thread.sleep(20); // a caller's pace
-    }
-    assertThat(promoted.join()).isTrue();
-    long servedAt = System.nanoTime();
-    System.out.printf(
-        "failover: %d takes while no master served, slowest %d ms; replica served after %.2f s%n",
-        takes, slowest / 1_000_000, (servedAt - killedAt) / 1e9);
-    System.out.println("DEBUG times " + times.stream().sorted().toList());
-    assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(QUICK_MILLIS));
-
-    // the promoted replica holds a1 and b1; a1, given back in the outage, is given back now
-    Duration wait;
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      try {
-        wait = closed.tryTake(ACCOUNT, "a3", TWO, 0, HOLD);
-        if (wait.isZero()) {
-          break;
+    /**
+     * Takes through both stores every 20 ms (a caller's pace) while {@code going} and at least
+     * {@code min} times, each failing closed or counted alone, timed.
+     */
+    Outage takeWhile(java.util.function.BooleanSupplier going, int min) throws Exception {
+      long slowest = 0;
+      int takes = 0;
+      Set<String> causes = new TreeSet<>();
+      long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (going.getAsBoolean() || takes < min) {
+        long t0 = System.nanoTime();
+        try {
+          closed.tryTake(ACCOUNT, "a3", TWO, 0, HOLD);
+        } catch (IllegalStateException e) {
+          assertThat(e).hasMessageContaining(FAILS_CLOSED);
+          causes.add(e.getCause().getMessage());
         }
-        try (Jedis j = new Jedis("127.0.0.1", replica.port())) {
-          System.out.println("DEBUG refused " + wait + " leases " + j.zrangeWithScores(KEY, 0, -1) + " line " + j.zrangeWithScores(RedisRateLimitStore.keys(ACCOUNT).get(6), 0, -1) + " role " + j.info("replication").lines().filter(l -> l.startsWith("role")).toList());
+        long t1 = System.nanoTime();
+        String name = "c" + names++;
+        Duration local = counting.tryTake(ACCOUNT, name, TWO, 0, HOLD);
+        long t2 = System.nanoTime();
+        if (counting.fallenBack()) {
+          assertThat(local).isZero(); // counted alone, with a limit of its own
         }
-      } catch (IllegalStateException e) {
-        // the client has not found the new master yet
-        System.out.println("DEBUG " + (System.nanoTime() - servedAt) / 1_000_000 + " " + e);
+        counting.giveBack(ACCOUNT, name); // its call ended, or it stopped waiting
+        slowest = Math.max(slowest, Math.max(t1 - t0, t2 - t1));
+        takes += 2;
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(20);
       }
-      assertThat(System.nanoTime()).isLessThan(end);
-      Thread.sleep(20);
+      return new Outage(null, takes, Duration.ofNanos(slowest), causes);
     }
-    System.out.printf(
-        "failover: a slot taken again %.2f s after the replica served%n",
-        (System.nanoTime() - servedAt) / 1e9);
-    assertThat(replicaCard(replica)).isEqualTo(2); // b1 and a3: a1 was given back
+
+    /**
+     * Takes a3 through the store that failed closed, once its client found the promoted replica:
+     * it holds b1 and a3, a1 having been given back when Redis answered again.
+     */
+    void takeAgainOn(RedisServer replica) throws Exception {
+      long start = System.nanoTime();
+      long end = start + Duration.ofSeconds(20).toNanos();
+      while (true) {
+        try {
+          if (closed.tryTake(ACCOUNT, "a3", TWO, 0, HOLD).isZero()) {
+            break;
+          }
+        } catch (IllegalStateException e) {
+          assertThat(e).hasMessageContaining(FAILS_CLOSED); // the client is finding the replica
+        }
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(20);
+      }
+      System.out.printf(
+          "failover: a slot taken again %.2f s after the replica served%n",
+          (System.nanoTime() - start) / 1e9);
+      assertThat(leasesOn(replica)).isEqualTo(2);
+    }
   }
 
   private static void awaitTake(RedisRateLimitStore s, String name) throws InterruptedException {
@@ -189,23 +230,15 @@ class RedisTopologyTest {
     }
   }
 
-  private static void awaitReplicated(RedisServer replica, long leases) throws Exception {
-    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (replicaCard(replica) < leases) {
-      assertThat(System.nanoTime()).isLessThan(end);
-      Thread.sleep(10);
-    }
-  }
-
   /** Returns how many leases {@code node} holds, read on the node itself (a replica too). */
-  private static long replicaCard(RedisServer node) {
+  private static long leasesOn(RedisServer node) {
     try (Jedis j = new Jedis("127.0.0.1", node.port())) {
       try {
         j.readonly(); // a cluster's replica answers reads of its master's slots
       } catch (JedisDataException e) {
         // not a cluster node
       }
-      return j.zcard(KEY);
+      return j.zcard(LEASES);
     }
   }
 
