@@ -11,32 +11,38 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Runs the store's scripts on a Jedis client: any {@code UnifiedJedis}, so {@code RedisClient}
- * (standalone), {@code RedisSentinelClient} and {@code RedisClusterClient} (Jedis 8; {@code
- * JedisPooled}, {@code JedisSentinelPool}-backed and {@code JedisCluster} clients of Jedis 5 to 7
- * too).
+ * (standalone), {@code RedisSentinelClient} and {@code RedisClusterClient} of Jedis 8 (tested with
+ * 8.0.2), or {@code JedisPooled} and {@code JedisCluster} of earlier ones (it calls only {@code
+ * evalsha} and {@code eval}, and names only exception types that Jedis 4 has).
  *
  * <pre>{@code
  * RedisClusterClient jedis = RedisClusterClient.builder()
  *     .nodes(Set.of(new HostAndPort("10.0.0.1", 6379)))
  *     .clientConfig(DefaultJedisClientConfig.builder()
  *         .connectionTimeoutMillis(500).socketTimeoutMillis(500).build())
- *     .maxAttempts(3)                                  // the slot's master, then its successor
- *     .maxTotalRetriesDuration(Duration.ofMillis(500)) // the longest a take waits for Redis
+ *     .maxAttempts(2) // a redirection followed; with fewer than 3, no sleep between attempts
  *     .build();
- * RedisRateLimitStore store = RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.IN_PROCESS);
+ * RedisRateLimitStore store =
+ *     RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.IN_PROCESS);
  * }</pre>
  *
  * <p>An outage is any {@code JedisException} (a {@code JedisConnectionException}, a {@code
- * JedisClusterOperationException} such as "No more cluster attempts left", the pool's, a failover's)
- * but a mistake (a bad argument or URI, refused credentials) and an error reply ({@code
+ * JedisClusterOperationException} such as "No more cluster attempts left", the pool's, a
+ * failover's) but a mistake (a bad argument or URI, refused credentials) and an error reply ({@code
  * JedisDataException}) that is not about Redis's state; {@code CLUSTERDOWN} arrives as a {@code
- * JedisClusterException}: see {@link RedisScripts}. A take waits at most what the client allows: the socket timeout per
- * attempt, and on a cluster at most {@code maxTotalRetriesDuration} across attempts (by default
- * the socket timeout times {@code maxAttempts}, 5); a stopped node on a reachable host refuses at
- * once.
+ * JedisClusterException}: see {@link RedisScripts}. A connection refused is tried once more on a
+ * standalone or Sentinel client, whose pool hands out a connection to a restarted Redis once before
+ * it opens a new one.
  *
- * <p>Jedis itself logs through SLF4J 1.7: a process without an SLF4J binding prints SLF4J's
- * warning once.
+ * <p>A take waits at most what the client allows: the connect and socket timeouts per attempt, and
+ * on a cluster {@code maxAttempts} attempts (5 by default, with sleeps between them within {@code
+ * maxTotalRetriesDuration}, by default the socket timeout times the attempts: a take took up to 2.3
+ * s in a failover with 500 ms timeouts). With {@code maxAttempts(2)} the client does not sleep:
+ * while a master is down, a take is two refused connections and a read of the slots, under 100 ms
+ * on loopback (where a dead host does not refuse, two connect timeouts).
+ *
+ * <p>Jedis itself logs through SLF4J 1.7: a process without an SLF4J binding prints SLF4J's warning
+ * once.
  */
 public final class JedisScripts implements RedisScripts {
 
@@ -98,8 +104,8 @@ public final class JedisScripts implements RedisScripts {
   }
 
   /**
-   * Returns whether {@code e} means that Redis cannot be reached or cannot serve now: an error reply
-   * about Redis's state, or any other Jedis exception but a mistake of the application's.
+   * Returns whether {@code e} means that Redis cannot be reached or cannot serve now: an error
+   * reply about Redis's state, or any other Jedis exception but a mistake of the application's.
    */
   static boolean unavailable(JedisException e) {
     if (e instanceof JedisDataException) {

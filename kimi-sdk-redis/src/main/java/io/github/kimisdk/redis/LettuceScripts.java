@@ -10,6 +10,7 @@ import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the store's scripts on a Lettuce connection: one of a {@code RedisClient} (standalone, or
@@ -29,19 +30,29 @@ import java.util.Objects;
  * <p>An outage is any {@code RedisException} (a connection refused or lost, a command timed out or
  * rejected while disconnected, no node for a slot) but an interrupt and an error reply that is not
  * about Redis's state: see {@link RedisScripts}. A take waits at most the connection's timeout
- * ({@code RedisURI}'s, 60 s unless set); while disconnected, Lettuce keeps commands until it
- * reconnects or they time out, unless its {@code ClientOptions} reject them ({@code
- * DisconnectedBehavior.REJECT_COMMANDS}), when a take fails at once.
+ * ({@code RedisURI}'s, 60 s unless set). While a connection of a {@code RedisClient} is
+ * disconnected, a take fails at once. Otherwise Lettuce keeps a command it cannot send until it
+ * reconnects or the command times out, unless its {@code ClientOptions} reject such commands
+ * ({@code DisconnectedBehavior.REJECT_COMMANDS}): on a cluster, where the node's connection is
+ * Lettuce's own, set that, or every take while a master is down waits the whole timeout. A
+ * cluster's client follows a failover when it refreshes its topology: Lettuce 7 does so on its
+ * adaptive triggers by default, at most once per {@code adaptiveRefreshTriggersTimeout} (30 s by
+ * default; a second is right here); Lettuce 6 needs them enabled. A client reconnects after a delay
+ * that doubles up to 30 s by default ({@code ClientResources.reconnectDelay}); capped at a second,
+ * it finds a promoted master within a second of its promotion.
  */
 public final class LettuceScripts implements RedisScripts {
 
   private static final String[] NO_KEYS = new String[0];
 
   private final RedisScriptingCommands<String, String> commands;
+  private final BooleanSupplier connected;
   private final String kind;
 
-  private LettuceScripts(RedisScriptingCommands<String, String> commands, String kind) {
+  private LettuceScripts(
+      RedisScriptingCommands<String, String> commands, BooleanSupplier connected, String kind) {
     this.commands = commands;
+    this.connected = connected;
     this.kind = kind;
   }
 
@@ -53,7 +64,8 @@ public final class LettuceScripts implements RedisScripts {
    * @return the adapter
    */
   public static LettuceScripts of(StatefulRedisConnection<String, String> connection) {
-    return new LettuceScripts(Objects.requireNonNull(connection, "connection").sync(), "redis");
+    Objects.requireNonNull(connection, "connection");
+    return new LettuceScripts(connection.sync(), connection::isOpen, "redis");
   }
 
   /**
@@ -65,11 +77,17 @@ public final class LettuceScripts implements RedisScripts {
    * @return the adapter
    */
   public static LettuceScripts of(StatefulRedisClusterConnection<String, String> connection) {
-    return new LettuceScripts(Objects.requireNonNull(connection, "connection").sync(), "cluster");
+    Objects.requireNonNull(connection, "connection");
+    // a node's connection is not to be seen from here: its ClientOptions decide
+    return new LettuceScripts(connection.sync(), () -> true, "cluster");
   }
 
   @Override
   public long eval(String script, String sha1, List<String> keys, List<String> args) {
+    if (!connected.getAsBoolean()) {
+      // Lettuce would keep the command until it reconnects or times out, unless told to reject it
+      throw new RedisUnavailableException("the Lettuce connection is not connected", null);
+    }
     String[] k = keys.toArray(NO_KEYS);
     String[] a = args.toArray(NO_KEYS);
     try {

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -86,7 +86,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
   /**
    * What the store does while Redis cannot be reached or cannot serve: whenever its {@link
    * RedisScripts} throws {@link RedisUnavailableException} (on any topology: a connection refused,
-   * lost or timed out, a cluster's attempts exhausted or {@code CLUSTERDOWN}, a failover under way).
+   * lost or timed out, a cluster's attempts exhausted or {@code CLUSTERDOWN}, a failover under
+   * way).
    */
   public enum Fallback {
     /**
@@ -133,7 +134,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
   // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
   // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
   // window millis, send margin millis, restart grace millis, line slack millis.
-  // Returns 0 when taken, else the millis to wait before asking again. A caller that holds its lease
+  // Returns 0 when taken, else the millis to wait before asking again. A caller that holds its
+  // lease
   // already (a take that ran, but whose reply was lost to a timeout and retried by the client or
   // asked again) has it: renewed, and counted once.
   static final String TAKE =
@@ -510,7 +512,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
       run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
     } catch (RedisUnavailableException e) {
       // given back by the next call that reaches Redis, or expired there by then
-      unreturned.put(new Unreturned(account, lease), nanoTime.getAsLong() + LONGEST_LEASE.toNanos());
+      unreturned.put(
+          new Unreturned(account, lease), nanoTime.getAsLong() + LONGEST_LEASE.toNanos());
     }
   }
 

@@ -1,9 +1,9 @@
 package io.github.kimisdk.redis;
 
 /**
- * Thrown by a {@link RedisScripts} when Redis cannot be reached or cannot serve now, so that
- * {@link RedisRateLimitStore} applies its {@link RedisRateLimitStore.Fallback}; its cause is the
- * client's exception.
+ * Thrown by a {@link RedisScripts} when Redis cannot be reached or cannot serve now, so that {@link
+ * RedisRateLimitStore} applies its {@link RedisRateLimitStore.Fallback}; its cause is the client's
+ * exception.
  */
 public final class RedisUnavailableException extends RuntimeException {
 

@@ -156,7 +156,10 @@ enum ClientKind {
         .computationThreadPoolSize(2)
         .reconnectDelay(
             Delay.exponential(
-                Duration.ofMillis(10), Duration.ofSeconds(1), 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                Duration.ofMillis(10),
+                Duration.ofSeconds(1),
+                2,
+                java.util.concurrent.TimeUnit.MILLISECONDS))
         .build();
   }
 

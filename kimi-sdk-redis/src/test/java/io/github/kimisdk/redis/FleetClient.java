@@ -27,10 +27,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * under the account {@code org-fleet}, with default {@code Timeouts} and {@code RetryPolicy}. It
  * prints {@code ready}, waits for a line {@code go} on its standard input, sends {@code calls=N}
  * chat calls at once (each asking {@code fleet:TAG:i}), and once they ended (or after 300 s) prints
- * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done
- * ok=N failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N fellback=B
- * failures={...}}. A line {@code mark} after {@code go} starts the marked takes: those asked from
- * then on (the harness marks when it kills a node), timed apart.
+ * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
+ * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N fellback=B
+ * slow-takes=AT+MS,... failures={...}} (the slow takes: the marked ones of 50 ms or more, when
+ * after the mark and how long, in milliseconds). A line {@code mark} after {@code go} starts the
+ * marked takes: those asked from then on (the harness marks when it kills a node), timed apart.
  *
  * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
  * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
@@ -63,7 +64,8 @@ final class FleetClient {
     ClientKind kind = ClientKind.valueOf(a.getOrDefault("client", "JEDIS"));
     ClientKind.Connected redis =
         a.containsKey("cluster")
-            ? kind.cluster(Arrays.stream(a.get("cluster").split(",")).map(Integer::valueOf).toList())
+            ? kind.cluster(
+                Arrays.stream(a.get("cluster").split(",")).map(Integer::valueOf).toList())
             : kind.standalone(Integer.parseInt(a.get("redis")));
     RedisRateLimitStore.Builder builder =
         RedisRateLimitStore.builder(redis.scripts())
@@ -130,7 +132,8 @@ final class FleetClient {
           Throwable t = f.handle((r, e) -> e).join();
           String type = t.getClass().getSimpleName();
           if (failures.merge(type, 1, Integer::sum) == 1) {
-            System.out.println("failure " + type + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
+            System.out.println(
+                "failure " + type + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
           }
         } else {
           ok++;
@@ -154,6 +157,8 @@ final class FleetClient {
               + timed.markedSlowestNanos.get() / 1_000_000
               + " fellback="
               + timed.fellBack
+              + " slow-takes="
+              + String.join(",", timed.slow)
               + " failures="
               + failures.toString().replace(" ", ""));
       System.out.flush();
@@ -170,6 +175,11 @@ final class FleetClient {
     final AtomicLong markedTakes = new AtomicLong();
     final AtomicLong markedSlowestNanos = new AtomicLong();
     volatile boolean marked;
+    volatile long markedAt;
+
+    /** The marked takes of 50 ms or more: when after the mark, how long, falling back or not. */
+    final List<String> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     volatile boolean fellBack;
 
     Timed(RedisRateLimitStore store) {
@@ -190,12 +200,20 @@ final class FleetClient {
         if (m) {
           markedTakes.incrementAndGet();
           markedSlowestNanos.accumulateAndGet(took, Math::max);
+          if (took >= 50_000_000) {
+            slow.add(
+                (start - markedAt) / 1_000_000
+                    + "+"
+                    + took / 1_000_000
+                    + (store.fallenBack() ? "(alone)" : ""));
+          }
         }
         fellBack |= store.fallenBack();
       }
     }
 
     void mark() {
+      markedAt = System.nanoTime();
       marked = true;
     }
 

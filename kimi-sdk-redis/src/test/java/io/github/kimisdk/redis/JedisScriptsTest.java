@@ -58,7 +58,8 @@ class JedisScriptsTest {
     t.put(new JedisDataException("MISCONF Redis is configured to save RDB snapshots"), true);
     t.put(new JedisDataException("OOM command not allowed when used memory > 'maxmemory'."), true);
     t.put(new JedisDataException("ERR Error running script (call to f_0): @user_script:1"), false);
-    t.put(new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind"), false);
+    t.put(
+        new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind"), false);
     t.put(new JedisNoScriptException("NOSCRIPT No matching script."), false); // loaded, then run
     t.put(new JedisAccessControlException("NOPERM this user has no permissions"), false);
     t.put(new JedisAccessControlException("WRONGPASS invalid username-password pair"), false);

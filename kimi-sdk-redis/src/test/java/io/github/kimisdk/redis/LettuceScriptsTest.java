@@ -25,8 +25,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which of Lettuce's exceptions are outages: one row per exception type of the Lettuce jar that
- * its connections' commands throw.
+ * Which of Lettuce's exceptions are outages: one row per exception type of the Lettuce jar that its
+ * connections' commands throw.
  */
 class LettuceScriptsTest {
 
@@ -59,7 +59,8 @@ class LettuceScriptsTest {
     t.put(new RedisCommandExecutionException("TRYAGAIN Multiple keys request"), true);
     t.put(new RedisLoadingException("LOADING Redis is loading the dataset in memory"), true);
     t.put(new RedisCommandExecutionException("MASTERDOWN Link with MASTER is down"), true);
-    t.put(new RedisReadOnlyException("READONLY You can't write against a read only replica."), true);
+    t.put(
+        new RedisReadOnlyException("READONLY You can't write against a read only replica."), true);
     t.put(new RedisBusyException("BUSY Redis is busy running a script."), true);
     t.put(new RedisCommandExecutionException("NOREPLICAS Not enough good replicas"), true);
     t.put(new RedisCommandExecutionException("MISCONF Redis is configured to save"), true);

@@ -225,9 +225,7 @@ class RedisRateLimitStoreTest {
       throws Exception {
     this.kind = kind;
     RedisRateLimitStore one =
-        RedisRateLimitStore.builder(scripts())
-            .leaseLength(Duration.ofSeconds(3))
-            .build();
+        RedisRateLimitStore.builder(scripts()).leaseLength(Duration.ofSeconds(3)).build();
     assertThat(one.renewedLease()).isEqualTo(Duration.ofSeconds(3));
     RateLimit limit = RateLimit.builder().maxConcurrency(2).build();
     Duration lease = Duration.ofSeconds(3);
@@ -272,7 +270,12 @@ class RedisRateLimitStoreTest {
       redis.restart();
       sleepUntilMillisOfSecond(20);
       try (RedisClient c = redis.client()) {
-        String up = c.info("server").lines().filter(l -> l.startsWith("uptime_in_seconds:")).findFirst().orElseThrow();
+        String up =
+            c.info("server")
+                .lines()
+                .filter(l -> l.startsWith("uptime_in_seconds:"))
+                .findFirst()
+                .orElseThrow();
         if (!up.equals("uptime_in_seconds:1")
             || System.nanoTime() - launched > Duration.ofMillis(900).toNanos()) {
           assertThat(attempt).as("Redis never started in time for the check").isLessThan(5);

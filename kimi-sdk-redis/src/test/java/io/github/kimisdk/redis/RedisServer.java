@@ -71,8 +71,8 @@ final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts a sentinel of the master {@code name} on {@code master}'s port, on a free loopback
-   * port: alone, it agrees the master is down {@code downAfterMillis} after it stops answering.
+   * Starts a sentinel of the master {@code name} on {@code master}'s port, on a free loopback port:
+   * alone, it agrees the master is down {@code downAfterMillis} after it stops answering.
    */
   static RedisServer startSentinel(String name, int master, long downAfterMillis)
       throws IOException {

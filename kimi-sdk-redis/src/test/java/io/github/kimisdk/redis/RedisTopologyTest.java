@@ -28,10 +28,13 @@ class RedisTopologyTest {
   private static final String ACCOUNT = "org-topology";
   private static final String LEASES = RedisRateLimitStore.keys(ACCOUNT).get(2);
   private static final RateLimit TWO = RateLimit.builder().maxConcurrency(2).build();
+
   /** The stores' lease length: a Redis that just started gives out slots after 3 s. */
   private static final Duration LEASE = Duration.ofSeconds(3);
+
   /** How long the leases taken here last: longer than the test, so that none expires in it. */
   private static final Duration HOLD = RedisRateLimitStore.LONGEST_LEASE;
+
   private static final Duration QUICK = Duration.ofMillis(100);
   private static final String FAILS_CLOSED =
       "Redis is unreachable, and the shared rate limit fails closed";
@@ -87,7 +90,11 @@ class RedisTopologyTest {
               s.killAndTakeUntil(
                   master,
                   () -> {
-                    awaitLine(sentinel, "sentinel", "get-master-addr-by-name", "kimi",
+                    awaitLine(
+                        sentinel,
+                        "sentinel",
+                        "get-master-addr-by-name",
+                        "kimi",
                         Integer.toString(replica.port()));
                     return replica;
                   });
@@ -197,8 +204,8 @@ class RedisTopologyTest {
     }
 
     /**
-     * Takes a3 through the store that failed closed, once its client found the promoted replica:
-     * it holds b1 and a3, a1 having been given back when Redis answered again.
+     * Takes a3 through the store that failed closed, once its client found the promoted replica: it
+     * holds b1 and a3, a1 having been given back when Redis answered again.
      */
     void takeAgainOn(RedisServer replica) throws Exception {
       long start = System.nanoTime();
