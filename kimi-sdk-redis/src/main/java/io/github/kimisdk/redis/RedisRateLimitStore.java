@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * RedisClient jedis = RedisClient.create("127.0.0.1", 6379); // or Lettuce: LettuceScripts
- * RedisRateLimitStore store = RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.FAIL_CLOSED);
+ * RedisRateLimitStore store =
+ *     RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.FAIL_CLOSED);
  * RateLimit limit = RateLimit.tier(1).toBuilder().store(store, "org-my-team").build();
  * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(limit).build();
  * }</pre>
@@ -72,14 +73,21 @@ import java.util.function.LongSupplier;
  * while no master answered are given back at this store's next call that reaches Redis; those of a
  * process that ended meanwhile expire within one lease length.
  *
- * <p><b>When Redis cannot be reached</b>, the {@link Fallback} chosen decides: fail the call with a
- * clear error naming the store, or count in this process alone until Redis answers again (logged
+ * <p><b>When Redis cannot be reached</b> or cannot serve (on any topology, whatever the client
+ * throws for it: see {@link RedisScripts}), the {@link Fallback} chosen decides: fail the call with
+ * a clear error naming the store, or count in this process alone until Redis answers again (logged
  * once per outage); with {@link Fallback#IN_PROCESS} the fleet can then send up to processes x
  * limit at once (three processes of a concurrency of 4 reached 12 in the fleet harness). A lease
  * renewal that fails is logged by the client once per outage and never delays a call.
  *
- * <p>Give the Redis client short timeouts (half a second), since the rate limiter asks before every
- * call. Processes sharing an account should use the same lease length.
+ * <p>A take waits for Redis as long as the client lets it: give the client short timeouts (half a
+ * second) and, on a cluster, few attempts (see {@link JedisScripts} and {@link LettuceScripts}),
+ * since the rate limiter asks before every call. Processes sharing an account should use the same
+ * lease length.
+ *
+ * <p><b>Threads.</b> Any thread calls any method. The shared state is Redis's; here, the fallback's
+ * state ({@code down} and {@code retryAt}: a race only tries Redis once more), the leases taken in
+ * the fallback and those whose give-back failed, in concurrent collections.
  */
 public final class RedisRateLimitStore implements RateLimitStore {
 
