@@ -43,6 +43,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>Jedis itself logs through SLF4J 1.7: a process without an SLF4J binding prints SLF4J's warning
  * once.
+ *
+ * <p>Any thread calls {@link #eval}: a {@code UnifiedJedis} is safe to share (a pool of
+ * connections, or a pool per node).
  */
 public final class JedisScripts implements RedisScripts {
 

@@ -40,6 +40,8 @@ import java.util.function.BooleanSupplier;
  * default; a second is right here); Lettuce 6 needs them enabled. A client reconnects after a delay
  * that doubles up to 30 s by default ({@code ClientResources.reconnectDelay}); capped at a second,
  * it finds a promoted master within a second of its promotion.
+ *
+ * <p>Any thread calls {@link #eval}: a Lettuce connection is safe to share.
  */
 public final class LettuceScripts implements RedisScripts {
 

@@ -86,8 +86,8 @@ import java.util.function.LongSupplier;
  * lease length.
  *
  * <p><b>Threads.</b> Any thread calls any method. The shared state is Redis's; here, the fallback's
- * state ({@code down} and {@code retryAt}: a race only tries Redis once more), the leases taken in
- * the fallback and those whose give-back failed, in concurrent collections.
+ * state ({@code down}, {@code outage} and {@code retryAt}: a race only asks Redis once more), the
+ * leases taken in the fallback and those whose give-back failed, in concurrent collections.
  */
 public final class RedisRateLimitStore implements RateLimitStore {
 
@@ -101,6 +101,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     /**
      * The call fails, not sent: the client's {@code ConnectionException} names the store and says
      * "Redis is unreachable, and the shared rate limit fails closed: " and what the client said.
+     * For 200 ms after an outage was seen, a take fails so without asking Redis again.
      */
     FAIL_CLOSED,
     /**
@@ -136,8 +137,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
   /** The longest lease a store hands out (see {@link Builder#leaseLength}). */
   static final Duration LONGEST_LEASE = Duration.ofSeconds(30);
 
-  /** How long the fallback is used before Redis is tried again. */
+  /** How long the in-process fallback is used before Redis is tried again. */
   static final Duration RETRY_REDIS = Duration.ofSeconds(2);
+
+  /**
+   * How long after an outage a store that fails closed fails each take without asking Redis: one
+   * take of a process asks at most this often while Redis is down (a cluster client reads the slots
+   * again at each), and the others answer at once.
+   */
+  static final Duration RECHECK_CLOSED = Duration.ofMillis(200);
 
   // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
   // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
@@ -339,7 +347,9 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final String pauseSha = sha1(PAUSE);
   private final RateLimitStore local = RateLimitStore.inProcess();
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
+  // An outage seen, and Redis not answered since; the last outage, and when to ask Redis again.
   private final AtomicBoolean down = new AtomicBoolean();
+  private volatile RedisUnavailableException outage;
   private final LongSupplier nanoTime;
   private volatile long retryAt;
   // The leases whose give-back failed while Redis was unavailable, each with the time (nanoTime)
@@ -479,8 +489,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
   @Override
   public Duration tryTake(
       String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-    if (useFallback()) {
-      return takeLocally(account, lease, limits, tokens, leaseFor);
+    if (down.get() && nanoTime.getAsLong() - retryAt < 0) {
+      return whileDown(outage, account, lease, limits, tokens, leaseFor); // set before down
     }
     List<String> args =
         List.of(
@@ -501,12 +511,23 @@ public final class RedisRateLimitStore implements RateLimitStore {
       back();
       return Duration.ofMillis(wait);
     } catch (RedisUnavailableException e) {
-      if (fallback == Fallback.FAIL_CLOSED) {
-        throw unreachable(e);
-      }
-      fellBack(e);
-      return takeLocally(account, lease, limits, tokens, leaseFor);
+      wentDown(e);
+      return whileDown(e, account, lease, limits, tokens, leaseFor);
     }
+  }
+
+  /** Takes while Redis is down: fails closed with what Redis's client said, or counts alone. */
+  private Duration whileDown(
+      RedisUnavailableException cause,
+      String account,
+      String lease,
+      RateLimit limits,
+      long tokens,
+      Duration leaseFor) {
+    if (fallback == Fallback.FAIL_CLOSED) {
+      throw unreachable(cause);
+    }
+    return takeLocally(account, lease, limits, tokens, leaseFor);
   }
 
   @Override
@@ -545,6 +566,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     if (leases.isEmpty()) {
       return;
     }
+    leases.sort(null);
     List<String> k = keys(account);
     run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), leases);
     for (String l : leases) {
@@ -616,13 +638,16 @@ public final class RedisRateLimitStore implements RateLimitStore {
         "Redis is unreachable, and the shared rate limit fails closed: " + e.getMessage(), e);
   }
 
-  private boolean useFallback() {
-    return down.get() && nanoTime.getAsLong() - retryAt < 0;
-  }
-
-  private void fellBack(RedisUnavailableException e) {
-    retryAt = nanoTime.getAsLong() + RETRY_REDIS.toNanos();
-    if (down.compareAndSet(false, true)) {
+  /**
+   * Notes an outage: takes fail closed, or count alone, without asking Redis until {@link
+   * #retryAt}.
+   */
+  private void wentDown(RedisUnavailableException e) {
+    outage = e;
+    retryAt =
+        nanoTime.getAsLong()
+            + (fallback == Fallback.IN_PROCESS ? RETRY_REDIS : RECHECK_CLOSED).toNanos();
+    if (down.compareAndSet(false, true) && fallback == Fallback.IN_PROCESS) {
       String cause = e.getMessage();
       logAside(
           System.Logger.Level.WARNING,
@@ -632,7 +657,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   }
 
   private void back() {
-    if (down.compareAndSet(true, false)) {
+    if (down.compareAndSet(true, false) && fallback == Fallback.IN_PROCESS) {
       logAside(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
     }
   }
@@ -651,7 +676,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @return true while it falls back
    */
   public boolean fallenBack() {
-    return down.get();
+    return fallback == Fallback.IN_PROCESS && down.get();
   }
 
   private static String sha1(String script) {

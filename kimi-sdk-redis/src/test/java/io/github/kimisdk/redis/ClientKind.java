@@ -1,17 +1,20 @@
 package io.github.kimisdk.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -96,21 +99,7 @@ enum ClientKind {
                       .enablePeriodicRefresh(Duration.ofSeconds(5))
                       .build())
               .build());
-      StatefulRedisClusterConnection<String, String> connection;
-      try {
-        connection = c.connect();
-      } catch (RuntimeException e) {
-        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-        throw e;
-      }
-      return new Connected(
-          LettuceScripts.of(connection),
-          () -> {
-            connection.close();
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-          });
+      return connected(c, resources, c::connect, LettuceScripts::of);
     }
 
     @Override
@@ -128,20 +117,32 @@ enum ClientKind {
           ClientOptions.builder()
               .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
               .build());
-      StatefulRedisConnection<String, String> connection;
+      return connected(c, resources, c::connect, LettuceScripts::of);
+    }
+
+    /** Connects {@code client}; the client and its resources are shut down with the connection. */
+    private <T extends StatefulConnection<String, String>> Connected connected(
+        AbstractRedisClient client,
+        ClientResources resources,
+        Supplier<T> connect,
+        Function<T, RedisScripts> scripts) {
+      Runnable shutdown =
+          () -> {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+          };
+      T connection;
       try {
-        connection = c.connect();
+        connection = connect.get();
       } catch (RuntimeException e) {
-        c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        shutdown.run();
         throw e;
       }
       return new Connected(
-          LettuceScripts.of(connection),
+          scripts.apply(connection),
           () -> {
             connection.close();
-            c.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            shutdown.run();
           });
     }
   };
@@ -156,10 +157,7 @@ enum ClientKind {
         .computationThreadPoolSize(2)
         .reconnectDelay(
             Delay.exponential(
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                2,
-                java.util.concurrent.TimeUnit.MILLISECONDS))
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
         .build();
   }
 

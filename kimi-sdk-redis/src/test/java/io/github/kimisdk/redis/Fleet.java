@@ -189,6 +189,15 @@ final class Fleet implements AutoCloseable {
     return c;
   }
 
+  /** Starts the client processes p1, p2 and p3 with {@code args} each, and waits for them. */
+  List<Client> processes(String... args) throws IOException {
+    List<Client> cs = new ArrayList<>();
+    for (String tag : List.of("p1", "p2", "p3")) {
+      cs.add(client(tag, args));
+    }
+    return cs;
+  }
+
   /** Tells every client started so far to send. */
   void go() throws IOException {
     for (Client c : clients) {
@@ -213,10 +222,17 @@ final class Fleet implements AutoCloseable {
     return arrivals.stream().filter(which).toList();
   }
 
-  /** Tells every client started so far that the takes from now on are timed apart. */
-  void mark() throws IOException {
+  /**
+   * Tells every client started so far that the takes from now on are timed apart ({@code mark}), or
+   * no longer ({@code unmark}); a client whose calls all ended already is past hearing it.
+   */
+  void send(String line) {
     for (Client c : clients) {
-      c.send("mark");
+      try {
+        c.send(line);
+      } catch (IOException e) {
+        // it ended: its figures are in its done line
+      }
     }
   }
 
@@ -420,10 +436,7 @@ final class Fleet implements AutoCloseable {
       throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
     try (Fleet fleet = new Fleet(1, kinds, false)) {
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4"));
-      }
+      List<Client> cs = fleet.processes("calls=" + calls, "concurrency=4");
       fleet.shared429("p1", Duration.ZERO, retryAfterSeconds);
       cs.get(0).go();
       if (!fleet.awaitArrivals(x -> x.status() == 429, 1, Duration.ofSeconds(30))) {
@@ -473,17 +486,10 @@ final class Fleet implements AutoCloseable {
     Map<String, Object> f = new LinkedHashMap<>();
     try (Fleet fleet = new Fleet(1, kinds, false)) {
       fleet.latency = latency;
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        // retries through the outage, so that calls still wait for slots when Redis is back
-        cs.add(
-            fleet.client(
-                tag,
-                "calls=" + calls,
-                "concurrency=" + concurrency,
-                "fallback=" + fallback,
-                "retries=10"));
-      }
+      // retries through the outage, so that calls still wait for slots when Redis is back
+      List<Client> cs =
+          fleet.processes(
+              "calls=" + calls, "concurrency=" + concurrency, "fallback=" + fallback, "retries=10");
       fleet.go();
       fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
       Thread.sleep(latency.toMillis() / 6); // Redis is back while these calls are in flight
@@ -519,10 +525,7 @@ final class Fleet implements AutoCloseable {
     Map<String, Object> f = new LinkedHashMap<>();
     try (Fleet fleet = new Fleet(scale, kinds, false)) {
       fleet.kimi.requestsPerMinute(rpm).maxConcurrency(4);
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4", "rpm=" + rpm));
-      }
+      List<Client> cs = fleet.processes("calls=" + calls, "concurrency=4", "rpm=" + rpm);
       fleet.go();
       Done d = Done.NONE;
       for (Client c : cs) {
@@ -586,9 +589,9 @@ final class Fleet implements AutoCloseable {
    * its replica takes over, half a second before the calls in flight end (their slots are given
    * back while no master serves). The clients retry {@code retries} times ({@code
    * RetryPolicy.defaults()} retries twice). Figures: when the replica served, Kimi's peak
-   * concurrency, the first request after the kill, the takes asked after the kill (the slowest, and
-   * those of 50 ms or more), whether a store fell back, the calls answered, failed and lost, and
-   * the first failure of each type.
+   * concurrency, the first request after the kill, the takes asked until the replica served (how
+   * many, the slowest) and those of 50 ms or more after the kill, whether a store fell back, the
+   * calls answered, failed and lost, and the first failure of each type.
    */
   static Map<String, Object> failover(
       Clients kinds, String fallback, int retries, int concurrency, int calls, Duration latency)
@@ -596,27 +599,24 @@ final class Fleet implements AutoCloseable {
     Map<String, Object> f = new LinkedHashMap<>();
     try (Fleet fleet = new Fleet(1, kinds, true)) {
       fleet.latency = latency;
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        cs.add(
-            fleet.client(
-                tag,
-                "calls=" + calls,
-                "concurrency=" + concurrency,
-                "fallback=" + fallback,
-                "retries=" + retries));
-      }
+      List<Client> cs =
+          fleet.processes(
+              "calls=" + calls,
+              "concurrency=" + concurrency,
+              "fallback=" + fallback,
+              "retries=" + retries);
       fleet.go();
       fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
       // the calls in flight end half a second after the kill, while no master serves the account
       Thread.sleep(latency.toMillis() - 500);
       RedisServer master = fleet.cluster.masterOf(RedisRateLimitStore.keys("org-fleet").get(0));
-      fleet.mark();
+      fleet.send("mark");
       long killedAt = System.nanoTime();
       master.stop();
       fleet.cluster.awaitMasterOf(
           RedisRateLimitStore.keys("org-fleet").get(0), master, Duration.ofSeconds(30));
       long promotedAt = System.nanoTime();
+      fleet.send("unmark");
       Done d = Done.NONE;
       for (Client c : cs) {
         d = d.plus(c.done(Duration.ofSeconds(240)));
@@ -633,9 +633,9 @@ final class Fleet implements AutoCloseable {
       f.put("peak concurrency", fleet.kimi.peakConcurrency());
       f.put("limit", concurrency);
       f.put("first request after the kill (s)", flowing < 0 ? "none" : round(flowing / 1e9));
-      f.put("takes after the kill", d.markedTakes());
+      f.put("takes until the replica served", d.markedTakes());
       f.put("slowest of them (ms)", d.markedSlowestMillis());
-      f.put("takes of 50 ms or more (ms after the kill+ms)", d.slowTakes());
+      f.put("takes of 50 ms or more after the kill (ms after it+ms)", d.slowTakes());
       f.put("fell back", d.fellBack());
       f.put("calls", 3 * calls);
       f.put("ok", d.ok());

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * chat calls at once (each asking {@code fleet:TAG:i}), and once they ended (or after 300 s) prints
  * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
  * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N fellback=B
- * slow-takes=AT+MS,... failures={...}} (the slow takes: the marked ones of 50 ms or more, when
- * after the mark and how long, in milliseconds). A line {@code mark} after {@code go} starts the
- * marked takes: those asked from then on (the harness marks when it kills a node), timed apart.
+ * slow-takes=AT+MS,... failures={...}}. A line {@code mark} after {@code go} starts the marked
+ * takes and {@code unmark} ends them: those asked in between (the harness marks when it kills a
+ * node and unmarks when another serves), timed apart. The slow takes are those of 50 ms or more
+ * from the mark on: when after the mark and how long, in milliseconds.
  *
  * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
  * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
@@ -102,6 +103,8 @@ final class FleetClient {
                   while ((l = in.readLine()) != null) {
                     if (l.equals("mark")) {
                       timed.mark();
+                    } else if (l.equals("unmark")) {
+                      timed.unmark();
                     }
                   }
                 } catch (java.io.IOException e) {
@@ -175,6 +178,7 @@ final class FleetClient {
     final AtomicLong markedTakes = new AtomicLong();
     final AtomicLong markedSlowestNanos = new AtomicLong();
     volatile boolean marked;
+    volatile boolean unmarked;
     volatile long markedAt;
 
     /** The marked takes of 50 ms or more: when after the mark, how long, falling back or not. */
@@ -189,7 +193,8 @@ final class FleetClient {
     @Override
     public Duration tryTake(
         String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-      boolean m = marked;
+      boolean m = marked && !unmarked;
+      boolean after = marked;
       long start = System.nanoTime();
       try {
         return store.tryTake(account, lease, limits, tokens, leaseFor);
@@ -200,6 +205,8 @@ final class FleetClient {
         if (m) {
           markedTakes.incrementAndGet();
           markedSlowestNanos.accumulateAndGet(took, Math::max);
+        }
+        if (after) {
           if (took >= 50_000_000) {
             slow.add(
                 (start - markedAt) / 1_000_000
@@ -215,6 +222,10 @@ final class FleetClient {
     void mark() {
       markedAt = System.nanoTime();
       marked = true;
+    }
+
+    void unmark() {
+      unmarked = true;
     }
 
     @Override

@@ -170,6 +170,20 @@ class RedisRateLimitStoreTest {
   }
 
   @Test
+  void aTakeAskedAgainByACallerThatHoldsItsLeaseGetsItCountedOnce() {
+    // a client that retried a take whose reply it lost (a timeout) asks for a lease it holds
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).requestsPerMinute(100).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-again", "a1", limit, lease);
+    assertThat(one.tryTake("org-again", "a1", limit, 0, lease)).isZero();
+    assertThat(one.tryTake("org-again", "b1", limit, 0, lease)).isPositive(); // one slot, held
+    try (RedisClient c = redis.client()) {
+      assertThat(c.zcard(RedisRateLimitStore.keys("org-again").get(0))).isEqualTo(1); // requests
+    }
+  }
+
+  @Test
   void aCallerThatStoppedAskingLeavesTheLineASecondAfterItWasDue() throws Exception {
     RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
     RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
