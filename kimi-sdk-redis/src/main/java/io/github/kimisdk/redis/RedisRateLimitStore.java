@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -86,8 +87,9 @@ import java.util.function.LongSupplier;
  * lease length.
  *
  * <p><b>Threads.</b> Any thread calls any method. The shared state is Redis's; here, the fallback's
- * state ({@code down}, {@code outage} and {@code retryAt}: a race only asks Redis once more), the
- * leases taken in the fallback and those whose give-back failed, in concurrent collections.
+ * state ({@code down}, {@code outage}, {@code retryAt}, and {@code probing}, which lets one probe
+ * out at a time; a race only asks Redis once more), the leases taken in the fallback and those
+ * whose give-back failed, in concurrent collections. Probes run on the common fork-join pool.
  */
 public final class RedisRateLimitStore implements RateLimitStore {
 
@@ -101,12 +103,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
     /**
      * The call fails, not sent: the client's {@code ConnectionException} names the store and says
      * "Redis is unreachable, and the shared rate limit fails closed: " and what the client said.
-     * For 200 ms after an outage was seen, a take fails so without asking Redis again.
+     * Once one take found Redis down, the others fail so at once, without asking it, until a probe
+     * (every 200 ms, aside) finds it answering again.
      */
     FAIL_CLOSED,
     /**
-     * The call is counted by an in-process store of this process's own, at its full limits, for two
-     * seconds at a time before Redis is tried again (logged once per outage).
+     * The call is counted by an in-process store of this process's own, at its full limits, until a
+     * probe (every two seconds, aside) finds Redis answering again; logged once per outage.
      */
     IN_PROCESS
   }
@@ -137,13 +140,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
   /** The longest lease a store hands out (see {@link Builder#leaseLength}). */
   static final Duration LONGEST_LEASE = Duration.ofSeconds(30);
 
-  /** How long the in-process fallback is used before Redis is tried again. */
+  /** How often a store that counts alone in an outage probes Redis. */
   static final Duration RETRY_REDIS = Duration.ofSeconds(2);
 
   /**
-   * How long after an outage a store that fails closed fails each take without asking Redis: one
-   * take of a process asks at most this often while Redis is down (a cluster client reads the slots
-   * again at each), and the others answer at once.
+   * How often a store that fails closed in an outage probes Redis. A probe runs aside: no take
+   * waits for a Redis known to be down (a cluster client reads the slots again at each try).
    */
   static final Duration RECHECK_CLOSED = Duration.ofMillis(200);
 
@@ -289,6 +291,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return out
       """;
 
+  // KEYS: leases. Asks whether the node of an account's keys answers; returns 0.
+  static final String PROBE =
+      """
+      redis.call('EXISTS', KEYS[1])
+      return 0
+      """;
+
   // KEYS: leases. ARGV: lease millis, then the leases. Returns how many were missing (lost in a
   // restart, or expired), registered again.
   static final String RENEW =
@@ -345,11 +354,16 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final String giveBackSha = sha1(GIVE_BACK);
   private final String renewSha = sha1(RENEW);
   private final String pauseSha = sha1(PAUSE);
+  private final String probeSha = sha1(PROBE);
   private final RateLimitStore local = RateLimitStore.inProcess();
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
-  // An outage seen, and Redis not answered since; the last outage, and when to ask Redis again.
+  // An outage seen, and Redis not answered since; the last outage; when a probe may ask Redis
+  // again, and whether one is out.
   private final AtomicBoolean down = new AtomicBoolean();
   private volatile RedisUnavailableException outage;
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private final Duration probeEvery;
+  private final Executor probes;
   private final LongSupplier nanoTime;
   private volatile long retryAt;
   // The leases whose give-back failed while Redis was unavailable, each with the time (nanoTime)
@@ -367,6 +381,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
     this.lease = b.lease;
     this.nanoTime = b.nanoTime;
     this.windowMillis = b.window.toMillis();
+    this.probes = b.probes;
+    this.probeEvery = fallback == Fallback.IN_PROCESS ? RETRY_REDIS : RECHECK_CLOSED;
   }
 
   /**
@@ -401,6 +417,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     private Duration lease = DEFAULT_LEASE;
     private LongSupplier nanoTime = System::nanoTime;
     private Duration window = Duration.ofMinutes(1);
+    private Executor probes = ForkJoinPool.commonPool();
 
     private Builder(RedisScripts redis) {
       this.redis = Objects.requireNonNull(redis, "redis");
@@ -439,6 +456,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
     /** Sets the clock of the fallback's retry time; for tests. */
     Builder nanoTime(LongSupplier nanoTime) {
       this.nanoTime = nanoTime;
+      return this;
+    }
+
+    /** Sets where the probes of a Redis that was down run; for tests. */
+    Builder probes(Executor probes) {
+      this.probes = probes;
       return this;
     }
 
@@ -489,8 +512,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
   @Override
   public Duration tryTake(
       String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-    if (down.get() && nanoTime.getAsLong() - retryAt < 0) {
-      return whileDown(outage, account, lease, limits, tokens, leaseFor); // set before down
+    if (down.get()) {
+      probeWhenDue(account);
+      if (down.get()) { // still: the probe runs aside
+        return whileDown(outage, account, lease, limits, tokens, leaseFor); // set before down
+      }
     }
     List<String> args =
         List.of(
@@ -536,14 +562,17 @@ public final class RedisRateLimitStore implements RateLimitStore {
       local.giveBack(account, lease);
       return;
     }
-    List<String> k = keys(account);
-    try {
-      run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
-    } catch (RedisUnavailableException e) {
-      // given back by the next call that reaches Redis, or expired there by then
-      unreturned.put(
-          new Unreturned(account, lease), nanoTime.getAsLong() + LONGEST_LEASE.toNanos());
+    if (!down.get()) {
+      List<String> k = keys(account);
+      try {
+        run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
+        return;
+      } catch (RedisUnavailableException e) {
+        wentDown(e);
+      }
     }
+    // given back by the next call that reaches Redis, or expired there by then
+    unreturned.put(new Unreturned(account, lease), nanoTime.getAsLong() + LONGEST_LEASE.toNanos());
   }
 
   /**
@@ -589,6 +618,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         return;
       }
       long missing = run(renewSha, RENEW, List.of(keys(account).get(2)), args);
+      back();
       if (missing > 0) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -614,6 +644,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(STATED_MILLIS));
     try {
       run(pauseSha, PAUSE, List.of(k.get(4), k.get(5)), args);
+      back();
     } catch (RedisUnavailableException e) {
       local.pause(account, pause, stated); // this process's fallback at least
       throw unreachable(e);
@@ -639,14 +670,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
   }
 
   /**
-   * Notes an outage: takes fail closed, or count alone, without asking Redis until {@link
-   * #retryAt}.
+   * Notes an outage: until a probe finds Redis answering again, takes fail closed or count alone
+   * without asking Redis, and a probe asks it, aside, from {@code retryAt} on.
    */
   private void wentDown(RedisUnavailableException e) {
     outage = e;
-    retryAt =
-        nanoTime.getAsLong()
-            + (fallback == Fallback.IN_PROCESS ? RETRY_REDIS : RECHECK_CLOSED).toNanos();
+    retryAt = nanoTime.getAsLong() + probeEvery.toNanos();
     if (down.compareAndSet(false, true) && fallback == Fallback.IN_PROCESS) {
       String cause = e.getMessage();
       logAside(
@@ -654,6 +683,31 @@ public final class RedisRateLimitStore implements RateLimitStore {
           "Redis is unreachable ({0}); counting this process''s calls alone until it answers",
           cause);
     }
+  }
+
+  /**
+   * Asks Redis, on the probes' executor, whether it answers again for {@code account}'s keys, once
+   * {@code retryAt} has come and no probe is out: so that no take waits for a Redis known to be
+   * down.
+   */
+  private void probeWhenDue(String account) {
+    if (nanoTime.getAsLong() - retryAt < 0 || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    retryAt = nanoTime.getAsLong() + probeEvery.toNanos();
+    probes.execute(
+        () -> {
+          try {
+            run(probeSha, PROBE, List.of(keys(account).get(2)), List.of());
+            back();
+          } catch (RedisUnavailableException e) {
+            wentDown(e);
+          } catch (RuntimeException e) {
+            back(); // it answered, with an error the next take reports
+          } finally {
+            probing.set(false);
+          }
+        });
   }
 
   private void back() {
