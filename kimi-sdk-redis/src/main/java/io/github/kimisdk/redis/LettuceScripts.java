@@ -34,7 +34,7 @@ import java.util.function.BooleanSupplier;
  * disconnected, a take fails at once. Otherwise Lettuce keeps a command it cannot send until it
  * reconnects or the command times out, unless its {@code ClientOptions} reject such commands
  * ({@code DisconnectedBehavior.REJECT_COMMANDS}): on a cluster, where the node's connection is
- * Lettuce's own, set that, or every take while a master is down waits the whole timeout. A
+ * Lettuce's own, set that, or the take that finds a master down waits the whole timeout. A
  * cluster's client follows a failover when it refreshes its topology: Lettuce 7 does so on its
  * adaptive triggers by default, at most once per {@code adaptiveRefreshTriggersTimeout} (30 s by
  * default; a second is right here); Lettuce 6 needs them enabled. A client reconnects after a delay
