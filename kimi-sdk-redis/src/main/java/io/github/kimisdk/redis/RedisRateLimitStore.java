@@ -724,6 +724,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
     ForkJoinPool.commonPool().execute(() -> LOG.log(level, format, args));
   }
 
+  /** Returns whether the store knows Redis to be down (no take asks it); for tests. */
+  boolean down() {
+    return down.get();
+  }
+
   /**
    * Returns whether the store counts in this process because Redis was unreachable.
    *
