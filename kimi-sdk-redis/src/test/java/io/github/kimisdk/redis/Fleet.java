@@ -332,6 +332,7 @@ final class Fleet implements AutoCloseable {
           Integer.parseInt(v.get("lost")),
           v.get("failures"),
           Long.parseLong(v.get("marked-slowest-ms")),
+          Long.parseLong(v.get("marked-knowing-slowest-ms")),
           Long.parseLong(v.get("marked-takes")),
           Boolean.parseBoolean(v.get("fellback")),
           List.copyOf(failures),
@@ -352,8 +353,8 @@ final class Fleet implements AutoCloseable {
 
   /**
    * The outcome of clients: calls answered, failed and lost, the failures by type, the slowest of
-   * the takes asked after {@link #mark()} and how many, whether any store fell back, the first
-   * failure of each type (type and message).
+   * the marked takes, of those of them that knew Redis to be down, and how many, whether any store
+   * fell back, the first failure of each type (type and message), the slow takes.
    */
   record Done(
       int ok,
@@ -361,11 +362,12 @@ final class Fleet implements AutoCloseable {
       int lost,
       String failures,
       long markedSlowestMillis,
+      long knowingSlowestMillis,
       long markedTakes,
       boolean fellBack,
       List<String> firstFailures,
       String slowTakes) {
-    static final Done NONE = new Done(0, 0, 0, "", 0, 0, false, List.of(), "");
+    static final Done NONE = new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "");
 
     Done plus(Done d) {
       List<String> f = new ArrayList<>(firstFailures);
@@ -376,6 +378,7 @@ final class Fleet implements AutoCloseable {
           lost + d.lost,
           failures + d.failures,
           Math.max(markedSlowestMillis, d.markedSlowestMillis),
+          Math.max(knowingSlowestMillis, d.knowingSlowestMillis),
           markedTakes + d.markedTakes,
           fellBack || d.fellBack,
           f,
@@ -635,6 +638,7 @@ final class Fleet implements AutoCloseable {
       f.put("first request after the kill (s)", flowing < 0 ? "none" : round(flowing / 1e9));
       f.put("takes until the replica served", d.markedTakes());
       f.put("slowest of them (ms)", d.markedSlowestMillis());
+      f.put("slowest of those that knew Redis down (ms)", d.knowingSlowestMillis());
       f.put("takes of 50 ms or more after the kill (ms after it+ms)", d.slowTakes());
       f.put("fell back", d.fellBack());
       f.put("calls", 3 * calls);

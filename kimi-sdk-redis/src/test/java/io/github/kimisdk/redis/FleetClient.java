@@ -28,11 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * prints {@code ready}, waits for a line {@code go} on its standard input, sends {@code calls=N}
  * chat calls at once (each asking {@code fleet:TAG:i}), and once they ended (or after 300 s) prints
  * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
- * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N fellback=B
- * slow-takes=AT+MS,... failures={...}}. A line {@code mark} after {@code go} starts the marked
- * takes and {@code unmark} ends them: those asked in between (the harness marks when it kills a
- * node and unmarks when another serves), timed apart. The slow takes are those of 50 ms or more
- * from the mark on: when after the mark and how long, in milliseconds.
+ * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N
+ * marked-knowing-slowest-ms=N fellback=B slow-takes=AT+MS,... failures={...}}. A line {@code mark}
+ * after {@code go} starts the marked takes and {@code unmark} ends them: those asked in between
+ * (the harness marks when it kills a node and unmarks when another serves), timed apart. The slow
+ * takes are those of 50 ms or more from the mark on: when after the mark and how long, in
+ * milliseconds.
  *
  * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
  * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
@@ -158,6 +159,8 @@ final class FleetClient {
               + timed.markedTakes.get()
               + " marked-slowest-ms="
               + timed.markedSlowestNanos.get() / 1_000_000
+              + " marked-knowing-slowest-ms="
+              + timed.knowingSlowestNanos.get() / 1_000_000
               + " fellback="
               + timed.fellBack
               + " slow-takes="
@@ -177,6 +180,10 @@ final class FleetClient {
     final AtomicLong slowestNanos = new AtomicLong();
     final AtomicLong markedTakes = new AtomicLong();
     final AtomicLong markedSlowestNanos = new AtomicLong();
+
+    /** The slowest marked take that knew Redis to be down, before and after: it asked nothing. */
+    final AtomicLong knowingSlowestNanos = new AtomicLong();
+
     volatile boolean marked;
     volatile boolean unmarked;
     volatile long markedAt;
@@ -195,6 +202,7 @@ final class FleetClient {
         String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
       boolean m = marked && !unmarked;
       boolean after = marked;
+      boolean knew = store.down();
       long start = System.nanoTime();
       try {
         return store.tryTake(account, lease, limits, tokens, leaseFor);
@@ -205,6 +213,9 @@ final class FleetClient {
         if (m) {
           markedTakes.incrementAndGet();
           markedSlowestNanos.accumulateAndGet(took, Math::max);
+          if (knew && store.down()) {
+            knowingSlowestNanos.accumulateAndGet(took, Math::max);
+          }
         }
         if (after) {
           if (took >= 50_000_000) {

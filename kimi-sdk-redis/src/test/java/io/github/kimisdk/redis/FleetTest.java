@@ -67,8 +67,7 @@ class FleetTest {
         Fleet.failover(Clients.MIXED, "IN_PROCESS", 2, 4, 6, Duration.ofSeconds(3));
     Fleet.print("cluster failover", f);
     assertThat(f.get("fell back")).isEqualTo(true);
-    assertThat((Long) f.get("takes until the replica served")).isPositive();
-    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(100L);
+    assertQuick(f);
     assertThat(f.get("lost")).isEqualTo(0);
     assertThat(f.get("ok")).isEqualTo(18);
   }
@@ -80,8 +79,7 @@ class FleetTest {
         Fleet.failover(Clients.MIXED, "FAIL_CLOSED", 2, 4, 6, Duration.ofSeconds(3));
     Fleet.print("cluster failover", f);
     assertThat(f.get("fell back")).isEqualTo(false);
-    assertThat((Long) f.get("takes until the replica served")).isPositive();
-    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(100L);
+    assertQuick(f);
     assertThat(f.get("lost")).isEqualTo(0);
     assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
     // the calls that found no master for longer than their 2 retries failed, saying why
@@ -89,5 +87,17 @@ class FleetTest {
     @SuppressWarnings("unchecked")
     List<String> failures = (List<String>) f.get("first failures");
     assertThat(failures).isNotEmpty().allMatch(m -> m.contains(FAILS_CLOSED), FAILS_CLOSED);
+  }
+
+  /**
+   * Asserts that every take that knew Redis to be down answered within 100 ms (it asks nothing),
+   * and every take within the clients' timeout of half a second and 100 ms: the one that finds the
+   * outage, or the first after a probe found Redis back, waits for the client (a few milliseconds
+   * when the killed node's port refuses; up to the timeout when a command was in flight to it).
+   */
+  private static void assertQuick(Map<String, Object> f) {
+    assertThat((Long) f.get("takes until the replica served")).isPositive();
+    assertThat((Long) f.get("slowest of those that knew Redis down (ms)")).isLessThan(100L);
+    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(ClientKind.TIMEOUT_MILLIS + 100L);
   }
 }
