@@ -13,7 +13,7 @@ import java.util.Collection;
  * one account's budget instead of each spending all of it.
  *
  * <pre>{@code
- * RateLimitStore redis = RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED); // kimi-sdk-redis
+ * RateLimitStore redis = RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.FAIL_CLOSED); // kimi-sdk-redis
  * KimiClient kimi = KimiClient.builder()
  *     .fromEnv()
  *     .rateLimit(RateLimit.tier(1).toBuilder()

@@ -5,6 +5,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.redis.JedisScripts;
 import io.github.kimisdk.redis.RedisRateLimitStore;
 import io.github.kimisdk.redis.RedisRateLimitStore.Fallback;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class DemoClient {
                       .build())
               .build();
       // the five lines README's "Many processes, one account" shows
-      limit.store(RedisRateLimitStore.create(redis, Fallback.FAIL_CLOSED), "org-demo");
+      limit.store(
+          RedisRateLimitStore.create(JedisScripts.of(redis), Fallback.FAIL_CLOSED), "org-demo");
     }
     int ok = 0;
     int failed = 0;

@@ -10,14 +10,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * A {@link RateLimitStore} kept in Redis, so that every process using one Kimi account splits its
@@ -25,12 +25,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * the lower limits a 429 stated.
  *
  * <pre>{@code
- * RedisClient jedis = RedisClient.create("127.0.0.1", 6379);
- * RateLimit limit = RateLimit.tier(1).toBuilder()
- *     .store(RedisRateLimitStore.create(jedis, Fallback.FAIL_CLOSED), "org-my-team")
- *     .build();
+ * RedisClient jedis = RedisClient.create("127.0.0.1", 6379); // or Lettuce: LettuceScripts
+ * RedisRateLimitStore store =
+ *     RedisRateLimitStore.create(JedisScripts.of(jedis), Fallback.FAIL_CLOSED);
+ * RateLimit limit = RateLimit.tier(1).toBuilder().store(store, "org-my-team").build();
  * KimiClient kimi = KimiClient.builder().fromEnv().rateLimit(limit).build();
  * }</pre>
+ *
+ * <p>It runs on the Redis client the application has, through a {@link RedisScripts}: {@link
+ * JedisScripts} (standalone, Sentinel, Cluster) or {@link LettuceScripts} (the same three; Spring
+ * Data Redis's default client). This class names no client's types.
  *
  * <p>Each operation is one Lua script, run atomically by Redis on Redis's own clock ({@code TIME}),
  * so the processes' clocks need not agree. An account's state lives under keys sharing one hash
@@ -60,26 +64,53 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * <p><b>Restarts.</b> A Redis restarted empty has lost the leases: the clients holding them
  * register them again at their next renewal (within a third of the lease length), and until then,
  * for a third of the lease length plus two seconds after Redis started, the store gives out no new
- * slot, so the concurrency limit holds across the restart. The minute's counters start empty: in
- * the minute around a restart the fleet can send up to twice the requests-per-minute limit (Kimi
- * answers the excess with 429s, whose pause is then shared).
+ * slot, so the concurrency limit holds across the restart. (Redis states its uptime in whole
+ * seconds: the wait ends no sooner than that after the start, and at most a second later.) The
+ * minute's counters start empty: in the minute around a restart the fleet can send up to twice the
+ * requests-per-minute limit (Kimi answers the excess with 429s, whose pause is then shared).
  *
- * <p><b>When Redis cannot be reached</b>, the {@link Fallback} chosen decides: fail the call with a
- * clear error naming the store, or count in this process alone until Redis answers again (logged
+ * <p><b>Failovers.</b> A replica promoted in place of a master that died (Sentinel, Cluster) holds
+ * the leases it had replicated, so the concurrency limit holds. The leases of calls that ended
+ * while no master answered are given back at this store's next call that reaches Redis; those of a
+ * process that ended meanwhile expire within one lease length.
+ *
+ * <p><b>When Redis cannot be reached</b> or cannot serve (on any topology, whatever the client
+ * throws for it: see {@link RedisScripts}), the {@link Fallback} chosen decides: fail the call with
+ * a clear error naming the store, or count in this process alone until Redis answers again (logged
  * once per outage); with {@link Fallback#IN_PROCESS} the fleet can then send up to processes x
  * limit at once (three processes of a concurrency of 4 reached 12 in the fleet harness). A lease
  * renewal that fails is logged by the client once per outage and never delays a call.
  *
- * <p>Give the Redis client short timeouts (half a second), since the rate limiter asks before every
- * call. Processes sharing an account should use the same lease length.
+ * <p>A take waits for Redis as long as the client lets it: give the client short timeouts (half a
+ * second) and, on a cluster, few attempts (see {@link JedisScripts} and {@link LettuceScripts}),
+ * since the rate limiter asks before every call. Processes sharing an account should use the same
+ * lease length.
+ *
+ * <p><b>Threads.</b> Any thread calls any method. The shared state is Redis's; here, the fallback's
+ * state ({@code down}, {@code outage}, {@code retryAt}, and {@code probing}, which lets one probe
+ * out at a time; a race only asks Redis once more), the leases taken in the fallback and those
+ * whose give-back failed, in concurrent collections. Probes run on the common fork-join pool.
  */
 public final class RedisRateLimitStore implements RateLimitStore {
 
-  /** What the store does while Redis cannot be reached. */
+  /**
+   * What the store does while Redis cannot be reached or cannot serve: whenever its {@link
+   * RedisScripts} throws {@link RedisUnavailableException} (on any topology: a connection refused,
+   * lost or timed out, a cluster's attempts exhausted or {@code CLUSTERDOWN}, a failover under
+   * way).
+   */
   public enum Fallback {
-    /** The call fails (the client's ConnectionException names Redis) and is not sent. */
+    /**
+     * The call fails, not sent: the client's {@code ConnectionException} names the store and says
+     * "Redis is unreachable, and the shared rate limit fails closed: " and what the client said.
+     * Once one take found Redis down, the others fail so at once, without asking it, until a probe
+     * (every 200 ms, aside) finds it answering again.
+     */
     FAIL_CLOSED,
-    /** The call is counted by an in-process store of this process's own, at its full limits. */
+    /**
+     * The call is counted by an in-process store of this process's own, at its full limits, until a
+     * probe (every two seconds, aside) finds Redis answering again; logged once per outage.
+     */
     IN_PROCESS
   }
 
@@ -106,13 +137,25 @@ public final class RedisRateLimitStore implements RateLimitStore {
    */
   static final Duration RESTART_MARGIN = Duration.ofSeconds(2);
 
-  /** How long the fallback is used before Redis is tried again. */
+  /** The longest lease a store hands out (see {@link Builder#leaseLength}). */
+  static final Duration LONGEST_LEASE = Duration.ofSeconds(30);
+
+  /** How often a store that counts alone in an outage probes Redis. */
   static final Duration RETRY_REDIS = Duration.ofSeconds(2);
+
+  /**
+   * How often a store that fails closed in an outage probes Redis. A probe runs aside: no take
+   * waits for a Redis known to be down (a cluster client reads the slots again at each try).
+   */
+  static final Duration RECHECK_CLOSED = Duration.ofMillis(200);
 
   // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
   // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
   // window millis, send margin millis, restart grace millis, line slack millis.
-  // Returns 0 when taken, else the millis to wait before asking again.
+  // Returns 0 when taken, else the millis to wait before asking again. A caller that holds its
+  // lease
+  // already (a take that ran, but whose reply was lost to a timeout and retried by the client or
+  // asked again) has it: renewed, and counted once.
   static final String TAKE =
       """
       local t = redis.call('TIME')
@@ -132,6 +175,14 @@ public final class RedisRateLimitStore implements RateLimitStore {
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
       redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
       redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+      if leaseFor > 0 and redis.call('ZSCORE', KEYS[3], name) then
+        redis.call('ZADD', KEYS[3], now + leaseFor, name)
+        local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+        redis.call('PEXPIREAT', KEYS[3], tonumber(last[2]) + 1)
+        redis.call('ZREM', KEYS[7], name)
+        redis.call('ZREM', KEYS[8], name)
+        return 0
+      end
       local gone = redis.call('ZRANGEBYSCORE', KEYS[8], '-inf', now)
       for i = 1, #gone do
         redis.call('ZREM', KEYS[7], gone[i])
@@ -183,13 +234,18 @@ public final class RedisRateLimitStore implements RateLimitStore {
           wait = math.max(wait, poll)
         end
         if redis.call('EXISTS', KEYS[9]) == 0 then
-          local up = nil
+          local ready = nil
           local ok, info = pcall(redis.call, 'INFO', 'server')
           if ok and type(info) == 'string' then
-            up = tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+            local up = tonumber(string.match(info, 'uptime_in_seconds:(%d+)'))
+            if up then
+              -- whole seconds from the second Redis started in (its fraction dropped), so it
+              -- started before the next one began: the grace runs from there, never early
+              ready = (tonumber(t[1]) - up + 1) * 1000 + grace
+            end
           end
-          if up and up * 1000 < grace then
-            wait = math.max(wait, grace - up * 1000)
+          if ready and now < ready then
+            wait = math.max(wait, ready - now)
           elseif wait <= 0 then
             redis.call('SET', KEYS[9], now)
           end
@@ -223,12 +279,23 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return 0
       """;
 
-  // KEYS: leases, line, due. ARGV: caller. Returns 1 if its lease was out.
+  // KEYS: leases, line, due. ARGV: callers. Returns how many of their leases were out.
   static final String GIVE_BACK =
       """
-      redis.call('ZREM', KEYS[2], ARGV[1])
-      redis.call('ZREM', KEYS[3], ARGV[1])
-      return redis.call('ZREM', KEYS[1], ARGV[1])
+      local out = 0
+      for i = 1, #ARGV do
+        redis.call('ZREM', KEYS[2], ARGV[i])
+        redis.call('ZREM', KEYS[3], ARGV[i])
+        out = out + redis.call('ZREM', KEYS[1], ARGV[i])
+      end
+      return out
+      """;
+
+  // KEYS: leases. Asks whether the node of an account's keys answers; returns 0.
+  static final String PROBE =
+      """
+      redis.call('EXISTS', KEYS[1])
+      return 0
       """;
 
   // KEYS: leases. ARGV: lease millis, then the leases. Returns how many were missing (lost in a
@@ -279,7 +346,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return current - now
       """;
 
-  private final UnifiedJedis redis;
+  private final RedisScripts redis;
   private final Fallback fallback;
   private final Duration lease;
   private final long windowMillis;
@@ -287,11 +354,26 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final String giveBackSha = sha1(GIVE_BACK);
   private final String renewSha = sha1(RENEW);
   private final String pauseSha = sha1(PAUSE);
+  private final String probeSha = sha1(PROBE);
   private final RateLimitStore local = RateLimitStore.inProcess();
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
+  // An outage seen, and Redis not answered since; the last outage; when a probe may ask Redis
+  // again, and whether one is out.
   private final AtomicBoolean down = new AtomicBoolean();
+  private volatile RedisUnavailableException outage;
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private final Duration probeEvery;
+  private final Executor probes;
   private final LongSupplier nanoTime;
   private volatile long retryAt;
+  // The leases whose give-back failed while Redis was unavailable, each with the time (nanoTime)
+  // by which it has expired in Redis anyway (the longest lease after the give-back): given back by
+  // the next call that reaches Redis, so that a Redis back from a blip, or a replica promoted in a
+  // failover, does not hold them until they expire. Any thread adds and removes entries.
+  private final Map<Unreturned, Long> unreturned = new ConcurrentHashMap<>();
+
+  /** A lease whose give-back failed. */
+  private record Unreturned(String account, String lease) {}
 
   private RedisRateLimitStore(Builder b) {
     this.redis = b.redis;
@@ -299,39 +381,45 @@ public final class RedisRateLimitStore implements RateLimitStore {
     this.lease = b.lease;
     this.nanoTime = b.nanoTime;
     this.windowMillis = b.window.toMillis();
+    this.probes = b.probes;
+    this.probeEvery = fallback == Fallback.IN_PROCESS ? RETRY_REDIS : RECHECK_CLOSED;
   }
 
   /**
-   * Returns a store kept in {@code redis}, with leases of {@link #DEFAULT_LEASE}. Give the client
-   * short timeouts (half a second), since the rate limiter asks before every call.
+   * Returns a store kept in the Redis that {@code redis} runs scripts on, with leases of {@link
+   * #DEFAULT_LEASE}. Give the client short timeouts (half a second), since the rate limiter asks
+   * before every call.
    *
-   * @param redis the Redis client, such as {@code RedisClient.create("127.0.0.1", 6379)}
+   * @param redis the client's adapter, such as {@code JedisScripts.of(jedis)} or {@code
+   *     LettuceScripts.of(connection)}
    * @param fallback what to do while Redis cannot be reached
    * @return the store
    */
-  public static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback) {
+  public static RedisRateLimitStore create(RedisScripts redis, Fallback fallback) {
     return builder(redis).fallback(fallback).build();
   }
 
   /**
-   * Returns a builder of a store kept in {@code redis}.
+   * Returns a builder of a store kept in the Redis that {@code redis} runs scripts on.
    *
-   * @param redis the Redis client, such as {@code RedisClient.create("127.0.0.1", 6379)}
+   * @param redis the client's adapter, such as {@code JedisScripts.of(jedis)} or {@code
+   *     LettuceScripts.of(connection)}
    * @return the builder
    */
-  public static Builder builder(UnifiedJedis redis) {
+  public static Builder builder(RedisScripts redis) {
     return new Builder(redis);
   }
 
   /** Configures a {@link RedisRateLimitStore}. */
   public static final class Builder {
-    private final UnifiedJedis redis;
+    private final RedisScripts redis;
     private Fallback fallback = Fallback.FAIL_CLOSED;
     private Duration lease = DEFAULT_LEASE;
     private LongSupplier nanoTime = System::nanoTime;
     private Duration window = Duration.ofMinutes(1);
+    private Executor probes = ForkJoinPool.commonPool();
 
-    private Builder(UnifiedJedis redis) {
+    private Builder(RedisScripts redis) {
       this.redis = Objects.requireNonNull(redis, "redis");
     }
 
@@ -358,8 +446,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
      */
     public Builder leaseLength(Duration lease) {
       Objects.requireNonNull(lease, "lease");
-      if (lease.compareTo(Duration.ofSeconds(3)) < 0
-          || lease.compareTo(Duration.ofSeconds(30)) > 0) {
+      if (lease.compareTo(Duration.ofSeconds(3)) < 0 || lease.compareTo(LONGEST_LEASE) > 0) {
         throw new IllegalArgumentException("lease must be from 3 to 30 seconds: " + lease);
       }
       this.lease = lease;
@@ -369,6 +456,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
     /** Sets the clock of the fallback's retry time; for tests. */
     Builder nanoTime(LongSupplier nanoTime) {
       this.nanoTime = nanoTime;
+      return this;
+    }
+
+    /** Sets where the probes of a Redis that was down run; for tests. */
+    Builder probes(Executor probes) {
+      this.probes = probes;
       return this;
     }
 
@@ -391,8 +484,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
-  /** As {@link #create(UnifiedJedis, Fallback)}, with the clock of its retry time; for tests. */
-  static RedisRateLimitStore create(UnifiedJedis redis, Fallback fallback, LongSupplier nanoTime) {
+  /** As {@link #create(RedisScripts, Fallback)}, with the clock of its retry time; for tests. */
+  static RedisRateLimitStore create(RedisScripts redis, Fallback fallback, LongSupplier nanoTime) {
     return builder(redis).fallback(fallback).nanoTime(nanoTime).build();
   }
 
@@ -419,8 +512,11 @@ public final class RedisRateLimitStore implements RateLimitStore {
   @Override
   public Duration tryTake(
       String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-    if (useFallback()) {
-      return takeLocally(account, lease, limits, tokens, leaseFor);
+    if (down.get()) {
+      probeWhenDue(account);
+      if (down.get()) { // still: the probe runs aside
+        return whileDown(outage, account, lease, limits, tokens, leaseFor); // set before down
+      }
     }
     List<String> args =
         List.of(
@@ -436,16 +532,28 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis()),
             Long.toString(LINE_SLACK_MILLIS));
     try {
-      long wait = (Long) run(takeSha, TAKE, keys(account), args);
+      giveBackUnreturned(account);
+      long wait = run(takeSha, TAKE, keys(account), args);
       back();
       return Duration.ofMillis(wait);
-    } catch (JedisConnectionException e) {
-      if (fallback == Fallback.FAIL_CLOSED) {
-        throw unreachable(e);
-      }
-      fellBack(e);
-      return takeLocally(account, lease, limits, tokens, leaseFor);
+    } catch (RedisUnavailableException e) {
+      wentDown(e);
+      return whileDown(e, account, lease, limits, tokens, leaseFor);
     }
+  }
+
+  /** Takes while Redis is down: fails closed with what Redis's client said, or counts alone. */
+  private Duration whileDown(
+      RedisUnavailableException cause,
+      String account,
+      String lease,
+      RateLimit limits,
+      long tokens,
+      Duration leaseFor) {
+    if (fallback == Fallback.FAIL_CLOSED) {
+      throw unreachable(cause);
+    }
+    return takeLocally(account, lease, limits, tokens, leaseFor);
   }
 
   @Override
@@ -454,11 +562,44 @@ public final class RedisRateLimitStore implements RateLimitStore {
       local.giveBack(account, lease);
       return;
     }
+    if (!down.get()) {
+      List<String> k = keys(account);
+      try {
+        run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
+        return;
+      } catch (RedisUnavailableException e) {
+        wentDown(e);
+      }
+    }
+    // given back by the next call that reaches Redis, or expired there by then
+    unreturned.put(new Unreturned(account, lease), nanoTime.getAsLong() + LONGEST_LEASE.toNanos());
+  }
+
+  /**
+   * Gives back {@code account}'s leases whose give-back failed, unless none are waiting; throws
+   * {@link RedisUnavailableException} and keeps them when Redis is still unavailable.
+   */
+  private void giveBackUnreturned(String account) {
+    if (unreturned.isEmpty()) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    List<String> leases = new ArrayList<>();
+    for (Map.Entry<Unreturned, Long> e : unreturned.entrySet()) {
+      if (now - e.getValue() > 0) {
+        unreturned.remove(e.getKey(), e.getValue()); // expired in Redis by now
+      } else if (e.getKey().account().equals(account)) {
+        leases.add(e.getKey().lease());
+      }
+    }
+    if (leases.isEmpty()) {
+      return;
+    }
+    leases.sort(null);
     List<String> k = keys(account);
-    try {
-      run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), List.of(lease));
-    } catch (JedisConnectionException e) {
-      // the lease expires in Redis by itself
+    run(giveBackSha, GIVE_BACK, List.of(k.get(2), k.get(6), k.get(7)), leases);
+    for (String l : leases) {
+      unreturned.remove(new Unreturned(account, l));
     }
   }
 
@@ -471,11 +612,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
         args.add(l);
       }
     }
-    if (args.size() == 1) {
-      return;
-    }
     try {
-      long missing = (Long) run(renewSha, RENEW, List.of(keys(account).get(2)), args);
+      giveBackUnreturned(account);
+      if (args.size() == 1) {
+        return;
+      }
+      long missing = run(renewSha, RENEW, List.of(keys(account).get(2)), args);
+      back();
       if (missing > 0) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -484,7 +627,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
             missing,
             account);
       }
-    } catch (JedisConnectionException e) {
+    } catch (RedisUnavailableException e) {
       throw unreachable(e);
     }
   }
@@ -501,7 +644,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(STATED_MILLIS));
     try {
       run(pauseSha, PAUSE, List.of(k.get(4), k.get(5)), args);
-    } catch (JedisConnectionException e) {
+      back();
+    } catch (RedisUnavailableException e) {
       local.pause(account, pause, stated); // this process's fallback at least
       throw unreachable(e);
     }
@@ -516,50 +660,73 @@ public final class RedisRateLimitStore implements RateLimitStore {
     return wait;
   }
 
-  /**
-   * Runs a script by its digest, loading it when Redis does not know it (after a restart or a
-   * {@code SCRIPT FLUSH}); a connection that fails is tried once more, since a pooled connection to
-   * a Redis that restarted fails once before the pool opens a new one.
-   */
-  private Object run(String sha, String script, List<String> keys, List<String> args) {
-    try {
-      return evalsha(sha, script, keys, args);
-    } catch (JedisConnectionException stale) {
-      return evalsha(sha, script, keys, args);
-    }
+  private long run(String sha, String script, List<String> keys, List<String> args) {
+    return redis.eval(script, sha, keys, args);
   }
 
-  private Object evalsha(String sha, String script, List<String> keys, List<String> args) {
-    try {
-      return redis.evalsha(sha, keys, args);
-    } catch (JedisNoScriptException e) {
-      return redis.eval(script, keys, args);
-    }
-  }
-
-  private IllegalStateException unreachable(JedisConnectionException e) {
+  private static IllegalStateException unreachable(RedisUnavailableException e) {
     return new IllegalStateException(
         "Redis is unreachable, and the shared rate limit fails closed: " + e.getMessage(), e);
   }
 
-  private boolean useFallback() {
-    return down.get() && nanoTime.getAsLong() - retryAt < 0;
-  }
-
-  private void fellBack(JedisConnectionException e) {
-    retryAt = nanoTime.getAsLong() + RETRY_REDIS.toNanos();
-    if (down.compareAndSet(false, true)) {
-      LOG.log(
+  /**
+   * Notes an outage: until a probe finds Redis answering again, takes fail closed or count alone
+   * without asking Redis, and a probe asks it, aside, from {@code retryAt} on.
+   */
+  private void wentDown(RedisUnavailableException e) {
+    outage = e;
+    retryAt = nanoTime.getAsLong() + probeEvery.toNanos();
+    if (down.compareAndSet(false, true) && fallback == Fallback.IN_PROCESS) {
+      String cause = e.getMessage();
+      logAside(
           System.Logger.Level.WARNING,
           "Redis is unreachable ({0}); counting this process''s calls alone until it answers",
-          e.getMessage());
+          cause);
     }
+  }
+
+  /**
+   * Asks Redis, on the probes' executor, whether it answers again for {@code account}'s keys, once
+   * {@code retryAt} has come and no probe is out: so that no take waits for a Redis known to be
+   * down.
+   */
+  private void probeWhenDue(String account) {
+    if (nanoTime.getAsLong() - retryAt < 0 || !probing.compareAndSet(false, true)) {
+      return;
+    }
+    retryAt = nanoTime.getAsLong() + probeEvery.toNanos();
+    probes.execute(
+        () -> {
+          try {
+            run(probeSha, PROBE, List.of(keys(account).get(2)), List.of());
+            back();
+          } catch (RedisUnavailableException e) {
+            wentDown(e);
+          } catch (RuntimeException e) {
+            back(); // it answered, with an error the next take reports
+          } finally {
+            probing.set(false);
+          }
+        });
   }
 
   private void back() {
-    if (down.compareAndSet(true, false)) {
-      LOG.log(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
+    if (down.compareAndSet(true, false) && fallback == Fallback.IN_PROCESS) {
+      logAside(System.Logger.Level.INFO, "Redis answers again; the rate limit is shared again");
     }
+  }
+
+  /**
+   * Logs on another thread: a take in an outage must answer within milliseconds, and a process's
+   * first log line can take a few hundred (the logging backend starts).
+   */
+  private static void logAside(System.Logger.Level level, String format, Object... args) {
+    ForkJoinPool.commonPool().execute(() -> LOG.log(level, format, args));
+  }
+
+  /** Returns whether the store knows Redis to be down (no take asks it); for tests. */
+  boolean down() {
+    return down.get();
   }
 
   /**
@@ -568,7 +735,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @return true while it falls back
    */
   public boolean fallenBack() {
-    return down.get();
+    return fallback == Fallback.IN_PROCESS && down.get();
   }
 
   private static String sha1(String script) {
@@ -582,6 +749,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   @Override
   public String toString() {
-    return "RedisRateLimitStore[fallback=" + fallback + ", lease=" + lease + "]";
+    return "RedisRateLimitStore[" + redis + ", fallback=" + fallback + ", lease=" + lease + "]";
   }
 }

@@ -27,16 +27,34 @@ import java.util.function.Predicate;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The fleet harness of issue 55: client JVMs ({@link FleetClient}) sharing one account's limits
- * through a real {@code redis-server}, against a {@link FakeKimiServer} that enforces the account's
- * limits as Kimi does and logs each request's arrival by process. Each scenario starts what it
- * needs, stops it by process id ({@code kill -9} for a client that dies, a Redis restarted empty on
- * its port), and returns its figures. {@link #main} runs them all, in the long form (about 6
- * minutes) or, with {@code short}, in the form {@code FleetTest} runs in CI.
+ * The fleet harness of issues 55 and 62: client JVMs ({@link FleetClient}) sharing one account's
+ * limits through a real {@code redis-server} (or a Redis Cluster of them), against a {@link
+ * FakeKimiServer} that enforces the account's limits as Kimi does and logs each request's arrival
+ * by process. Each scenario starts what it needs, stops it by process id ({@code kill -9} for a
+ * client that dies, a Redis restarted empty on its port, a cluster's master killed), and returns
+ * its figures. The clients run on Jedis, on Lettuce, or alternately on each ({@link Clients}).
+ * {@link #main} runs them all, in the long form or, with {@code short}, in the form {@code
+ * FleetTest} runs in CI.
  *
  * <p>Only loopback; every wait is bounded.
  */
 final class Fleet implements AutoCloseable {
+
+  /** Which Redis client each client process of a scenario uses. */
+  enum Clients {
+    JEDIS,
+    LETTUCE,
+    /** Alternately Jedis and Lettuce, the first process on Jedis: both share one account. */
+    MIXED;
+
+    ClientKind of(int process) {
+      return switch (this) {
+        case JEDIS -> ClientKind.JEDIS;
+        case LETTUCE -> ClientKind.LETTUCE;
+        case MIXED -> ClientKind.values()[process % 2];
+      };
+    }
+  }
 
   static final String ANSWER =
       "{\"id\":\"chatcmpl-fleet\",\"object\":\"chat.completion\",\"created\":1,"
@@ -47,7 +65,13 @@ final class Fleet implements AutoCloseable {
   /** One request as the fake saw it: when (System.nanoTime), from which process, what it got. */
   record Arrival(long nanos, String tag, int status) {}
 
+  /** The standalone Redis, or null when the fleet runs on {@link #cluster}. */
   final RedisServer redis;
+
+  /** The Redis Cluster, or null when the fleet runs on {@link #redis}. */
+  final RedisCluster cluster;
+
+  final Clients kinds;
   final FakeKimiServer kimi;
   final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
   final Map<String, Duration> latencyOf = new ConcurrentHashMap<>();
@@ -63,12 +87,15 @@ final class Fleet implements AutoCloseable {
   private volatile long retryAfterSeconds;
 
   /**
-   * Starts redis-server and the fake Kimi; {@code scale} speeds the fake's clock up (1: real time),
-   * so that its minute lasts 60 s / scale.
+   * Starts redis-server (or, with {@code cluster}, a cluster of 3 masters and 3 replicas whose
+   * failed master's replica takes over a second after) and the fake Kimi; {@code scale} speeds the
+   * fake's clock up (1: real time), so that its minute lasts 60 s / scale.
    */
-  Fleet(long scale) throws IOException {
+  Fleet(long scale, Clients kinds, boolean cluster) throws IOException {
     this.scale = scale;
-    this.redis = RedisServer.start();
+    this.kinds = kinds;
+    this.redis = cluster ? null : RedisServer.start();
+    this.cluster = cluster ? RedisCluster.start(3, 1_000) : null;
     Instant base = Instant.now();
     long start = System.nanoTime();
     Clock fast =
@@ -141,7 +168,13 @@ final class Fleet implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(FleetClient.class.getName());
     command.add("base=" + kimi.baseUrl());
-    command.add("redis=" + redis.port());
+    if (cluster != null) {
+      command.add(
+          "cluster=" + String.join(",", cluster.ports().stream().map(String::valueOf).toList()));
+    } else {
+      command.add("redis=" + redis.port());
+    }
+    command.add("client=" + kinds.of(clients.size()));
     command.add("tag=" + tag);
     if (scale > 1) {
       command.add("window=" + 60_000 / scale);
@@ -154,6 +187,15 @@ final class Fleet implements AutoCloseable {
     clients.add(c);
     c.await(l -> l.equals("ready"), Duration.ofSeconds(60));
     return c;
+  }
+
+  /** Starts the client processes p1, p2 and p3 with {@code args} each, and waits for them. */
+  List<Client> processes(String... args) throws IOException {
+    List<Client> cs = new ArrayList<>();
+    for (String tag : List.of("p1", "p2", "p3")) {
+      cs.add(client(tag, args));
+    }
+    return cs;
   }
 
   /** Tells every client started so far to send. */
@@ -180,13 +222,32 @@ final class Fleet implements AutoCloseable {
     return arrivals.stream().filter(which).toList();
   }
 
+  /**
+   * Tells every client started so far that the takes from now on are timed apart ({@code mark}), or
+   * no longer ({@code unmark}); a client whose calls all ended already is past hearing it.
+   */
+  void send(String line) {
+    for (Client c : clients) {
+      try {
+        c.send(line);
+      } catch (IOException e) {
+        // it ended: its figures are in its done line
+      }
+    }
+  }
+
   @Override
   public void close() {
     for (Client c : clients) {
       c.kill();
     }
     kimi.close();
-    redis.close();
+    if (redis != null) {
+      redis.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   /** A client JVM, stopped by its process id. */
@@ -195,6 +256,7 @@ final class Fleet implements AutoCloseable {
     final Process process;
     final Path err;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    final List<String> failures = new CopyOnWriteArrayList<>();
 
     Client(String tag, Process process, Path err) {
       this.tag = tag;
@@ -220,8 +282,12 @@ final class Fleet implements AutoCloseable {
     }
 
     void go() throws IOException {
+      send("go");
+    }
+
+    void send(String line) throws IOException {
       OutputStream in = process.getOutputStream();
-      in.write("go\n".getBytes(StandardCharsets.UTF_8));
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       in.flush();
     }
 
@@ -240,6 +306,9 @@ final class Fleet implements AutoCloseable {
                     + "; its errors: "
                     + Files.readString(err));
           }
+          if (l.startsWith("failure ")) {
+            failures.add(l.substring(8));
+          }
           if (which.test(l)) {
             return l;
           }
@@ -250,15 +319,24 @@ final class Fleet implements AutoCloseable {
       }
     }
 
-    /** Waits for the {@code done} line and returns its counts: ok, failed, lost. */
+    /** Waits for the {@code done} line and returns its counts. */
     Done done(Duration cap) throws IOException {
       String l = await(s -> s.startsWith("done "), cap);
-      String[] w = l.split(" ", 9);
+      Map<String, String> v = new LinkedHashMap<>();
+      for (String w : l.substring(5).split(" ")) {
+        v.put(w.substring(0, w.indexOf('=')), w.substring(w.indexOf('=') + 1));
+      }
       return new Done(
-          Integer.parseInt(w[2]),
-          Integer.parseInt(w[4]),
-          Integer.parseInt(w[6]),
-          w.length > 7 ? l.substring(l.indexOf('{')) : "{}");
+          Integer.parseInt(v.get("ok")),
+          Integer.parseInt(v.get("failed")),
+          Integer.parseInt(v.get("lost")),
+          v.get("failures"),
+          Long.parseLong(v.get("marked-slowest-ms")),
+          Long.parseLong(v.get("marked-knowing-slowest-ms")),
+          Long.parseLong(v.get("marked-takes")),
+          Boolean.parseBoolean(v.get("fellback")),
+          List.copyOf(failures),
+          v.get("slow-takes"));
     }
 
     /** Kills the process ({@code kill -9}) by its id and waits until it is gone. */
@@ -273,10 +351,38 @@ final class Fleet implements AutoCloseable {
     }
   }
 
-  /** A client's outcome. */
-  record Done(int ok, int failed, int lost, String failures) {
+  /**
+   * The outcome of clients: calls answered, failed and lost, the failures by type, the slowest of
+   * the marked takes, of those of them that knew Redis to be down, and how many, whether any store
+   * fell back, the first failure of each type (type and message), the slow takes.
+   */
+  record Done(
+      int ok,
+      int failed,
+      int lost,
+      String failures,
+      long markedSlowestMillis,
+      long knowingSlowestMillis,
+      long markedTakes,
+      boolean fellBack,
+      List<String> firstFailures,
+      String slowTakes) {
+    static final Done NONE = new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "");
+
     Done plus(Done d) {
-      return new Done(ok + d.ok, failed + d.failed, lost + d.lost, failures + d.failures);
+      List<String> f = new ArrayList<>(firstFailures);
+      f.addAll(d.firstFailures);
+      return new Done(
+          ok + d.ok,
+          failed + d.failed,
+          lost + d.lost,
+          failures + d.failures,
+          Math.max(markedSlowestMillis, d.markedSlowestMillis),
+          Math.max(knowingSlowestMillis, d.knowingSlowestMillis),
+          markedTakes + d.markedTakes,
+          fellBack || d.fellBack,
+          f,
+          String.join(" ", slowTakes, d.slowTakes).trim());
     }
   }
 
@@ -288,9 +394,9 @@ final class Fleet implements AutoCloseable {
    * for slots. Figure: seconds from the kill until the first of their requests reached Kimi (cap
    * when none did by then).
    */
-  static Map<String, Object> killed(int concurrency, Duration cap) throws Exception {
+  static Map<String, Object> killed(Clients kinds, int concurrency, Duration cap) throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
-    try (Fleet fleet = new Fleet(1)) {
+    try (Fleet fleet = new Fleet(1, kinds, false)) {
       fleet.latencyOf.put("victim", Duration.ofMinutes(5));
       String c = "concurrency=" + concurrency;
       Client victim = fleet.client("victim", "calls=" + concurrency, c);
@@ -329,13 +435,11 @@ final class Fleet implements AutoCloseable {
    * limit); the two others start sending once p1 shared its pause (or 2 s after that 429). Figures:
    * the requests they sent before its {@code Retry-After} had passed, and all 429s.
    */
-  static Map<String, Object> shared429(int calls, long retryAfterSeconds) throws Exception {
+  static Map<String, Object> shared429(Clients kinds, int calls, long retryAfterSeconds)
+      throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
-    try (Fleet fleet = new Fleet(1)) {
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4"));
-      }
+    try (Fleet fleet = new Fleet(1, kinds, false)) {
+      List<Client> cs = fleet.processes("calls=" + calls, "concurrency=4");
       fleet.shared429("p1", Duration.ZERO, retryAfterSeconds);
       cs.get(0).go();
       if (!fleet.awaitArrivals(x -> x.status() == 429, 1, Duration.ofSeconds(30))) {
@@ -352,7 +456,7 @@ final class Fleet implements AutoCloseable {
       }
       cs.get(1).go();
       cs.get(2).go();
-      Done d = new Done(0, 0, 0, "");
+      Done d = Done.NONE;
       for (Client c : cs) {
         d = d.plus(c.done(Duration.ofSeconds(120)));
       }
@@ -380,29 +484,22 @@ final class Fleet implements AutoCloseable {
    * concurrency, and the calls answered, failed and lost.
    */
   static Map<String, Object> restart(
-      String fallback, int concurrency, int calls, Duration latency, Duration outage)
+      Clients kinds, String fallback, int concurrency, int calls, Duration latency, Duration outage)
       throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
-    try (Fleet fleet = new Fleet(1)) {
+    try (Fleet fleet = new Fleet(1, kinds, false)) {
       fleet.latency = latency;
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        // retries through the outage, so that calls still wait for slots when Redis is back
-        cs.add(
-            fleet.client(
-                tag,
-                "calls=" + calls,
-                "concurrency=" + concurrency,
-                "fallback=" + fallback,
-                "retries=10"));
-      }
+      // retries through the outage, so that calls still wait for slots when Redis is back
+      List<Client> cs =
+          fleet.processes(
+              "calls=" + calls, "concurrency=" + concurrency, "fallback=" + fallback, "retries=10");
       fleet.go();
       fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
       Thread.sleep(latency.toMillis() / 6); // Redis is back while these calls are in flight
       fleet.redis.stop();
       Thread.sleep(outage.toMillis());
       fleet.redis.restart();
-      Done d = new Done(0, 0, 0, "");
+      Done d = Done.NONE;
       for (Client c : cs) {
         d = d.plus(c.done(Duration.ofSeconds(240)));
       }
@@ -426,16 +523,14 @@ final class Fleet implements AutoCloseable {
    * calls took; the longest run of requests from one process while the others still had calls to
    * send (fairness).
    */
-  static Map<String, Object> budget(int rpm, int calls, long scale) throws Exception {
+  static Map<String, Object> budget(Clients kinds, int rpm, int calls, long scale)
+      throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
-    try (Fleet fleet = new Fleet(scale)) {
+    try (Fleet fleet = new Fleet(scale, kinds, false)) {
       fleet.kimi.requestsPerMinute(rpm).maxConcurrency(4);
-      List<Client> cs = new ArrayList<>();
-      for (String tag : List.of("p1", "p2", "p3")) {
-        cs.add(fleet.client(tag, "calls=" + calls, "concurrency=4", "rpm=" + rpm));
-      }
+      List<Client> cs = fleet.processes("calls=" + calls, "concurrency=4", "rpm=" + rpm);
       fleet.go();
-      Done d = new Done(0, 0, 0, "");
+      Done d = Done.NONE;
       for (Client c : cs) {
         d = d.plus(c.done(Duration.ofSeconds(300)));
       }
@@ -492,29 +587,127 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
+   * Three processes share a concurrency limit on a Redis Cluster (3 masters, 3 replicas) with calls
+   * of {@code latency} in flight; the master of the account's slot is killed ({@code kill -9}) and
+   * its replica takes over, half a second before the calls in flight end (their slots are given
+   * back while no master serves). The clients retry {@code retries} times ({@code
+   * RetryPolicy.defaults()} retries twice). Figures: when the replica served, Kimi's peak
+   * concurrency, the first request after the kill, the takes asked until the replica served (how
+   * many, the slowest) and those of 50 ms or more after the kill, whether a store fell back, the
+   * calls answered, failed and lost, and the first failure of each type.
+   */
+  static Map<String, Object> failover(
+      Clients kinds, String fallback, int retries, int concurrency, int calls, Duration latency)
+      throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    try (Fleet fleet = new Fleet(1, kinds, true)) {
+      fleet.latency = latency;
+      List<Client> cs =
+          fleet.processes(
+              "calls=" + calls,
+              "concurrency=" + concurrency,
+              "fallback=" + fallback,
+              "retries=" + retries);
+      fleet.go();
+      fleet.awaitArrivals(x -> true, concurrency, Duration.ofSeconds(30));
+      // the calls in flight end half a second after the kill, while no master serves the account
+      Thread.sleep(latency.toMillis() - 500);
+      RedisServer master = fleet.cluster.masterOf(RedisRateLimitStore.keys("org-fleet").get(0));
+      fleet.send("mark");
+      long killedAt = System.nanoTime();
+      master.stop();
+      fleet.cluster.awaitMasterOf(
+          RedisRateLimitStore.keys("org-fleet").get(0), master, Duration.ofSeconds(30));
+      long promotedAt = System.nanoTime();
+      fleet.send("unmark");
+      Done d = Done.NONE;
+      for (Client c : cs) {
+        d = d.plus(c.done(Duration.ofSeconds(240)));
+      }
+      long flowing =
+          fleet.arrivals(x -> x.nanos() - killedAt > 0).stream()
+              .mapToLong(x -> x.nanos() - killedAt)
+              .min()
+              .orElse(-1);
+      f.put("clients", kinds);
+      f.put("fallback", fallback);
+      f.put("retries", retries);
+      f.put("replica serving after (s)", round((promotedAt - killedAt) / 1e9));
+      f.put("peak concurrency", fleet.kimi.peakConcurrency());
+      f.put("limit", concurrency);
+      f.put("first request after the kill (s)", flowing < 0 ? "none" : round(flowing / 1e9));
+      f.put("takes until the replica served", d.markedTakes());
+      f.put("slowest of them (ms)", d.markedSlowestMillis());
+      f.put("slowest of those that knew Redis down (ms)", d.knowingSlowestMillis());
+      f.put("takes of 50 ms or more after the kill (ms after it+ms)", d.slowTakes());
+      f.put("fell back", d.fellBack());
+      f.put("calls", 3 * calls);
+      f.put("ok", d.ok());
+      f.put("failed", d.failed());
+      f.put("lost", d.lost());
+      f.put("failures", d.failures());
+      f.put("first failures", d.firstFailures().stream().distinct().toList());
+    }
+    return f;
+  }
+
+  private static double round(double seconds) {
+    return Math.round(seconds * 100) / 100.0;
+  }
+
+  /**
    * Runs every scenario and prints its figures: {@code full} (the default) as README's figures were
-   * measured, {@code short} as CI runs them.
+   * measured, {@code short} as CI runs them; each on Jedis, then on Lettuce. A second argument,
+   * {@code jedis}, {@code lettuce} or {@code mixed}, runs one of them alone; a third, the scenarios
+   * whose name starts with it ({@code killed}, {@code 429}, {@code restart}, {@code failover},
+   * {@code budget}).
    */
   public static void main(String[] args) throws Exception {
     boolean full = args.length == 0 || args[0].equals("full");
-    print("killed holder", killed(4, Duration.ofSeconds(full ? 90 : 40)));
-    print("shared 429", shared429(full ? 40 : 8, 5));
-    print(
-        "redis restart",
-        restart(
-            "FAIL_CLOSED",
-            4,
-            full ? 12 : 4,
-            Duration.ofSeconds(full ? 6 : 3),
-            Duration.ofSeconds(2)));
-    print(
-        "redis restart",
-        restart(
-            "IN_PROCESS",
-            4,
-            full ? 12 : 4,
-            Duration.ofSeconds(full ? 6 : 3),
-            Duration.ofSeconds(2)));
-    print("budget", budget(60, 40, full ? 1 : 10));
+    List<Clients> forms =
+        args.length > 1
+            ? List.of(Clients.valueOf(args[1].toUpperCase(java.util.Locale.ROOT)))
+            : List.of(Clients.JEDIS, Clients.LETTUCE);
+    String only = args.length > 2 ? args[2] : "";
+    for (Clients kinds : forms) {
+      if ("killed".startsWith(only)) {
+        print("killed holder, " + kinds, killed(kinds, 4, Duration.ofSeconds(full ? 90 : 40)));
+      }
+      if ("429".startsWith(only)) {
+        print("shared 429, " + kinds, shared429(kinds, full ? 40 : 8, 5));
+      }
+      for (String fallback : List.of("FAIL_CLOSED", "IN_PROCESS")) {
+        if ("restart".startsWith(only)) {
+          print(
+              "redis restart, " + kinds,
+              restart(
+                  kinds,
+                  fallback,
+                  4,
+                  full ? 12 : 4,
+                  Duration.ofSeconds(full ? 6 : 3),
+                  Duration.ofSeconds(2)));
+        }
+      }
+      // failing closed with the default retries (calls fail, saying why), and retried through the
+      // outage (when requests flow again); counting alone
+      for (String fallback : List.of("FAIL_CLOSED:2", "FAIL_CLOSED:10", "IN_PROCESS:2")) {
+        String[] w = fallback.split(":");
+        if ("failover".startsWith(only)) {
+          print(
+              "cluster failover, " + kinds,
+              failover(
+                  kinds,
+                  w[0],
+                  Integer.parseInt(w[1]),
+                  4,
+                  full ? 12 : 6,
+                  Duration.ofSeconds(full ? 6 : 3)));
+        }
+      }
+      if ("budget".startsWith(only)) {
+        print("budget, " + kinds, budget(kinds, 60, 40, full ? 1 : 10));
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.kimisdk.redis;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -11,24 +12,33 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One client process of the {@link Fleet}: a {@link KimiClient} whose rate limit is kept in the
- * Redis on {@code redis=PORT}, under the account {@code org-fleet}, with default {@code Timeouts}
- * and {@code RetryPolicy}. It prints {@code ready}, waits for a line {@code go} on its standard
- * input, sends {@code calls=N} chat calls at once (each asking {@code fleet:TAG:i}), and prints
- * {@code done ok N failed N lost N} and the failures by type once they ended (or after 300 s).
+ * One client process of the {@link Fleet}: a {@link KimiClient} whose rate limit is kept in Redis
+ * under the account {@code org-fleet}, with default {@code Timeouts} and {@code RetryPolicy}. It
+ * prints {@code ready}, waits for a line {@code go} on its standard input, sends {@code calls=N}
+ * chat calls at once (each asking {@code fleet:TAG:i}), and once they ended (or after 300 s) prints
+ * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
+ * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N
+ * marked-knowing-slowest-ms=N fellback=B slow-takes=AT+MS,... failures={...}}. A line {@code mark}
+ * after {@code go} starts the marked takes and {@code unmark} ends them: those asked in between
+ * (the harness marks when it kills a node and unmarks when another serves), timed apart. The slow
+ * takes are those of 50 ms or more from the mark on: when after the mark and how long, in
+ * milliseconds.
  *
- * <p>Arguments, as {@code key=value}: {@code base}, {@code redis}, {@code tag}, {@code calls},
- * {@code concurrency}, {@code rpm} (0: none), {@code fallback} ({@code FAIL_CLOSED} or {@code
+ * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
+ * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
+ * JEDIS} or {@code LETTUCE}, see {@link ClientKind}), {@code tag}, {@code calls}, {@code
+ * concurrency}, {@code rpm} (0: none), {@code fallback} ({@code FAIL_CLOSED} or {@code
  * IN_PROCESS}), {@code window} (milliseconds of the store's minute, 0: 60 s; the fleet's scaled
  * runs only), {@code retries} (default 2).
  */
@@ -53,23 +63,22 @@ final class FleetClient {
     if (rpm > 0) {
       limit.requestsPerMinute(rpm);
     }
-    RedisClient redis =
-        RedisClient.builder()
-            .hostAndPort("127.0.0.1", Integer.parseInt(a.get("redis")))
-            .clientConfig(
-                DefaultJedisClientConfig.builder()
-                    .connectionTimeoutMillis(500)
-                    .socketTimeoutMillis(500)
-                    .build())
-            .build();
-    RedisRateLimitStore.Builder store =
-        RedisRateLimitStore.builder(redis)
+    ClientKind kind = ClientKind.valueOf(a.getOrDefault("client", "JEDIS"));
+    ClientKind.Connected redis =
+        a.containsKey("cluster")
+            ? kind.cluster(
+                Arrays.stream(a.get("cluster").split(",")).map(Integer::valueOf).toList())
+            : kind.standalone(Integer.parseInt(a.get("redis")));
+    RedisRateLimitStore.Builder builder =
+        RedisRateLimitStore.builder(redis.scripts())
             .fallback(Fallback.valueOf(a.getOrDefault("fallback", "FAIL_CLOSED")));
     long window = Long.parseLong(a.getOrDefault("window", "0"));
     if (window > 0) {
-      store.window(Duration.ofMillis(window));
+      builder.window(Duration.ofMillis(window));
     }
-    limit.store(store.build(), "org-fleet");
+    RedisRateLimitStore store = builder.build();
+    Timed timed = new Timed(store);
+    limit.store(timed, "org-fleet");
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try (KimiClient kimi =
@@ -87,6 +96,25 @@ final class FleetClient {
       if (!"go".equals(line)) {
         return;
       }
+      Thread marks =
+          new Thread(
+              () -> {
+                try {
+                  String l;
+                  while ((l = in.readLine()) != null) {
+                    if (l.equals("mark")) {
+                      timed.mark();
+                    } else if (l.equals("unmark")) {
+                      timed.unmark();
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  // the harness is gone
+                }
+              },
+              "marks");
+      marks.setDaemon(true);
+      marks.start();
       List<CompletableFuture<ChatCompletion>> sent = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         sent.add(kimi.chatAsync(ChatRequest.of("kimi-k2.6", "fleet:" + tag + ":" + i)));
@@ -106,16 +134,129 @@ final class FleetClient {
           lost++;
         } else if (f.isCompletedExceptionally()) {
           Throwable t = f.handle((r, e) -> e).join();
-          failures.merge(t.getClass().getSimpleName(), 1, Integer::sum);
+          String type = t.getClass().getSimpleName();
+          if (failures.merge(type, 1, Integer::sum) == 1) {
+            System.out.println(
+                "failure " + type + " " + String.valueOf(t.getMessage()).replace('\n', ' '));
+          }
         } else {
           ok++;
         }
       }
       int failed = failures.values().stream().mapToInt(Integer::intValue).sum();
-      System.out.println("done ok " + ok + " failed " + failed + " lost " + lost + " " + failures);
+      System.out.println(
+          "done ok="
+              + ok
+              + " failed="
+              + failed
+              + " lost="
+              + lost
+              + " takes="
+              + timed.takes.get()
+              + " slowest-ms="
+              + timed.slowestNanos.get() / 1_000_000
+              + " marked-takes="
+              + timed.markedTakes.get()
+              + " marked-slowest-ms="
+              + timed.markedSlowestNanos.get() / 1_000_000
+              + " marked-knowing-slowest-ms="
+              + timed.knowingSlowestNanos.get() / 1_000_000
+              + " fellback="
+              + timed.fellBack
+              + " slow-takes="
+              + String.join(",", timed.slow)
+              + " failures="
+              + failures.toString().replace(" ", ""));
       System.out.flush();
     } finally {
       redis.close();
+    }
+  }
+
+  /** The store, with the time each take took measured (the slowest kept) and its fallback seen. */
+  static final class Timed implements RateLimitStore {
+    final RedisRateLimitStore store;
+    final AtomicLong takes = new AtomicLong();
+    final AtomicLong slowestNanos = new AtomicLong();
+    final AtomicLong markedTakes = new AtomicLong();
+    final AtomicLong markedSlowestNanos = new AtomicLong();
+
+    /** The slowest marked take that knew Redis to be down, before and after: it asked nothing. */
+    final AtomicLong knowingSlowestNanos = new AtomicLong();
+
+    volatile boolean marked;
+    volatile boolean unmarked;
+    volatile long markedAt;
+
+    /** The marked takes of 50 ms or more: when after the mark, how long, falling back or not. */
+    final List<String> slow = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    volatile boolean fellBack;
+
+    Timed(RedisRateLimitStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public Duration tryTake(
+        String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
+      boolean m = marked && !unmarked;
+      boolean after = marked;
+      boolean knew = store.down();
+      long start = System.nanoTime();
+      try {
+        return store.tryTake(account, lease, limits, tokens, leaseFor);
+      } finally {
+        long took = System.nanoTime() - start;
+        takes.incrementAndGet();
+        slowestNanos.accumulateAndGet(took, Math::max);
+        if (m) {
+          markedTakes.incrementAndGet();
+          markedSlowestNanos.accumulateAndGet(took, Math::max);
+          if (knew && store.down()) {
+            knowingSlowestNanos.accumulateAndGet(took, Math::max);
+          }
+        }
+        if (after) {
+          if (took >= 50_000_000) {
+            slow.add(
+                (start - markedAt) / 1_000_000
+                    + "+"
+                    + took / 1_000_000
+                    + (store.fallenBack() ? "(alone)" : ""));
+          }
+        }
+        fellBack |= store.fallenBack();
+      }
+    }
+
+    void mark() {
+      markedAt = System.nanoTime();
+      marked = true;
+    }
+
+    void unmark() {
+      unmarked = true;
+    }
+
+    @Override
+    public void giveBack(String account, String lease) {
+      store.giveBack(account, lease);
+    }
+
+    @Override
+    public Duration renewedLease() {
+      return store.renewedLease();
+    }
+
+    @Override
+    public void renew(String account, Collection<String> leases, Duration leaseFor) {
+      store.renew(account, leases, leaseFor);
+    }
+
+    @Override
+    public void pause(String account, Duration pause, RateLimit stated) {
+      store.pause(account, pause, stated);
     }
   }
 }

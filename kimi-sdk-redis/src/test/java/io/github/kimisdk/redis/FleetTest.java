@@ -2,21 +2,28 @@ package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.redis.Fleet.Clients;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short form of the {@link Fleet} harness, as CI runs it: each "Done when" of issue 55 over
- * real client JVMs, a real redis-server and the strict fake. Bounds are generous and the checks are
- * invariants (429s, peak concurrency, calls lost), not tight timings.
+ * The short form of the {@link Fleet} harness, as CI runs it: each "Done when" of issues 55 and 62
+ * over real client JVMs, a real redis-server (or Redis Cluster) and the strict fake. Every fleet is
+ * mixed: processes on Jedis and on Lettuce share one account, so each scenario passes on both
+ * clients at once. Bounds are generous and the checks are invariants (429s, peak concurrency, calls
+ * lost, the slowest take in an outage), not tight timings.
  */
 class FleetTest {
+
+  private static final String FAILS_CLOSED =
+      "Redis is unreachable, and the shared rate limit fails closed";
 
   @Test
   void aKilledProcesssSlotsAreUsableByTheOthersWithinOneLeaseWithDefaultTimeouts()
       throws Exception {
-    Map<String, Object> f = Fleet.killed(4, Duration.ofSeconds(40));
+    Map<String, Object> f = Fleet.killed(Clients.MIXED, 4, Duration.ofSeconds(40));
     Fleet.print("killed holder", f);
     assertThat(f.get("sent by survivors before the kill")).isEqualTo(0);
     assertThat(f.get("slots back after (s)")).isInstanceOf(Double.class);
@@ -26,7 +33,7 @@ class FleetTest {
 
   @Test
   void afterOneProcesss429TheOthersSendNothingUntilItsRetryAfterPassed() throws Exception {
-    Map<String, Object> f = Fleet.shared429(8, 5);
+    Map<String, Object> f = Fleet.shared429(Clients.MIXED, 8, 5);
     Fleet.print("shared 429", f);
     assertThat(f.get("others' requests before Retry-After passed")).isEqualTo(0);
     assertThat(f.get("lost")).isEqualTo(0);
@@ -36,7 +43,8 @@ class FleetTest {
   @Test
   void throughARedisRestartFailingClosedTheConcurrencyLimitHoldsAndNoCallIsLost() throws Exception {
     Map<String, Object> f =
-        Fleet.restart("FAIL_CLOSED", 4, 4, Duration.ofSeconds(6), Duration.ofSeconds(2));
+        Fleet.restart(
+            Clients.MIXED, "FAIL_CLOSED", 4, 4, Duration.ofSeconds(6), Duration.ofSeconds(2));
     Fleet.print("redis restart", f);
     assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
     assertThat(f.get("lost")).isEqualTo(0);
@@ -45,10 +53,51 @@ class FleetTest {
   @Test
   void threeProcessesUseAtLeastNinetyPercentOfTheRpmWithNo429sAndTakeTurns() throws Exception {
     // the fake's minute and the store's window both last 6 s: see Fleet.budget
-    Map<String, Object> f = Fleet.budget(60, 40, 10);
+    Map<String, Object> f = Fleet.budget(Clients.MIXED, 60, 40, 10);
     Fleet.print("budget", f);
     assertThat(f.get("429s")).isEqualTo(0);
     assertThat((Long) f.get("of the limit (%)")).isGreaterThanOrEqualTo(90);
     assertThat(f.get("calls ok")).isEqualTo(120);
+  }
+
+  @Test
+  void whenAClustersMasterIsKilledFallingBackEachProcessCountsAloneAndEveryTakeIsQuick()
+      throws Exception {
+    Map<String, Object> f =
+        Fleet.failover(Clients.MIXED, "IN_PROCESS", 2, 4, 6, Duration.ofSeconds(3));
+    Fleet.print("cluster failover", f);
+    assertThat(f.get("fell back")).isEqualTo(true);
+    assertQuick(f);
+    assertThat(f.get("lost")).isEqualTo(0);
+    assertThat(f.get("ok")).isEqualTo(18);
+  }
+
+  @Test
+  void whenAClustersMasterIsKilledFailingClosedTheCallsFailWithTheDocumentedMessageAndNoneIsLost()
+      throws Exception {
+    Map<String, Object> f =
+        Fleet.failover(Clients.MIXED, "FAIL_CLOSED", 2, 4, 6, Duration.ofSeconds(3));
+    Fleet.print("cluster failover", f);
+    assertThat(f.get("fell back")).isEqualTo(false);
+    assertQuick(f);
+    assertThat(f.get("lost")).isEqualTo(0);
+    assertThat((Integer) f.get("peak concurrency")).isLessThanOrEqualTo(4);
+    // the calls that found no master for longer than their 2 retries failed, saying why
+    assertThat((Integer) f.get("failed")).isPositive();
+    @SuppressWarnings("unchecked")
+    List<String> failures = (List<String>) f.get("first failures");
+    assertThat(failures).isNotEmpty().allMatch(m -> m.contains(FAILS_CLOSED), FAILS_CLOSED);
+  }
+
+  /**
+   * Asserts that every take that knew Redis to be down answered within 100 ms (it asks nothing),
+   * and every take within the clients' timeout of half a second and 100 ms: the one that finds the
+   * outage, or the first after a probe found Redis back, waits for the client (a few milliseconds
+   * when the killed node's port refuses; up to the timeout when a command was in flight to it).
+   */
+  private static void assertQuick(Map<String, Object> f) {
+    assertThat((Long) f.get("takes until the replica served")).isPositive();
+    assertThat((Long) f.get("slowest of those that knew Redis down (ms)")).isLessThan(100L);
+    assertThat((Long) f.get("slowest of them (ms)")).isLessThan(ClientKind.TIMEOUT_MILLIS + 100L);
   }
 }

@@ -14,7 +14,9 @@ final class LeaseHolder {
 
   public static void main(String[] args) throws InterruptedException {
     RedisClient client = RedisClient.create("127.0.0.1", Integer.parseInt(args[0]));
-    var store = RedisRateLimitStore.create(client, RedisRateLimitStore.Fallback.FAIL_CLOSED);
+    var store =
+        RedisRateLimitStore.create(
+            JedisScripts.of(client), RedisRateLimitStore.Fallback.FAIL_CLOSED);
     Duration wait;
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     // a Redis that just started gives out slots once holders had time to register theirs again

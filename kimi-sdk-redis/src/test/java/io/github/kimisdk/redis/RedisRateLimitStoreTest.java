@@ -24,9 +24,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.RedisClient;
 
-/** The Redis store against a real redis-server and a {@link FakeKimiServer}, over loopback. */
+/**
+ * The Redis store against a real redis-server and a {@link FakeKimiServer}, over loopback: what
+ * depends on the client (scripts loaded again after a restart, outages, fallbacks) on each of
+ * {@link ClientKind}, the rest of the Lua's rules on Jedis.
+ */
 class RedisRateLimitStoreTest {
 
   private static final String ANSWER =
@@ -38,6 +44,7 @@ class RedisRateLimitStoreTest {
   private RedisServer redis;
   private final List<AutoCloseable> open = new ArrayList<>();
   private FakeKimiServer kimi;
+  private ClientKind kind = ClientKind.JEDIS;
 
   @BeforeEach
   void start() throws Exception {
@@ -50,8 +57,8 @@ class RedisRateLimitStoreTest {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable c : open) {
-      c.close();
+    for (int i = open.size() - 1; i >= 0; i--) { // the Kimi clients before their Redis clients
+      open.get(i).close();
     }
     kimi.close();
     redis.close();
@@ -66,9 +73,7 @@ class RedisRateLimitStoreTest {
   }
 
   private RedisRateLimitStore store(Fallback fallback, java.util.function.LongSupplier nanoTime) {
-    RedisClient client = redis.client();
-    open.add(client);
-    return RedisRateLimitStore.builder(client)
+    return RedisRateLimitStore.builder(scripts())
         .fallback(fallback)
         .nanoTime(nanoTime)
         .leaseLength(Duration.ofSeconds(3))
@@ -165,6 +170,20 @@ class RedisRateLimitStoreTest {
   }
 
   @Test
+  void aTakeAskedAgainByACallerThatHoldsItsLeaseGetsItCountedOnce() {
+    // a client that retried a take whose reply it lost (a timeout) asks for a lease it holds
+    RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
+    RateLimit limit = RateLimit.builder().maxConcurrency(1).requestsPerMinute(100).build();
+    Duration lease = Duration.ofSeconds(15);
+    awaitTake(one, "org-again", "a1", limit, lease);
+    assertThat(one.tryTake("org-again", "a1", limit, 0, lease)).isZero();
+    assertThat(one.tryTake("org-again", "b1", limit, 0, lease)).isPositive(); // one slot, held
+    try (RedisClient c = redis.client()) {
+      assertThat(c.zcard(RedisRateLimitStore.keys("org-again").get(0))).isEqualTo(1); // requests
+    }
+  }
+
+  @Test
   void aCallerThatStoppedAskingLeavesTheLineASecondAfterItWasDue() throws Exception {
     RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
     RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
@@ -214,12 +233,13 @@ class RedisRateLimitStoreTest {
         .isGreaterThan(Duration.ofSeconds(50));
   }
 
-  @Test
-  void renewedLeasesOutliveTheirLengthAndLeasesLostInARestartAreRegisteredAgain() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void renewedLeasesOutliveTheirLengthAndLeasesLostInARestartAreRegisteredAgain(ClientKind kind)
+      throws Exception {
+    this.kind = kind;
     RedisRateLimitStore one =
-        RedisRateLimitStore.builder(track(redis.client()))
-            .leaseLength(Duration.ofSeconds(3))
-            .build();
+        RedisRateLimitStore.builder(scripts()).leaseLength(Duration.ofSeconds(3)).build();
     assertThat(one.renewedLease()).isEqualTo(Duration.ofSeconds(3));
     RateLimit limit = RateLimit.builder().maxConcurrency(2).build();
     Duration lease = Duration.ofSeconds(3);
@@ -237,9 +257,10 @@ class RedisRateLimitStoreTest {
     try (RedisClient c = redis.client()) {
       String leases = RedisRateLimitStore.keys("org-renew").get(2);
       assertThat(c.exists(leases)).isFalse();
-      // a new slot waits for the holders to register theirs again (a third of the lease + 2 s)
-      Duration wait = one.tryTake("org-renew", "new", limit, 0, lease);
-      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
+      // a new slot waits for the holders to register theirs again (a third of the lease + 2 s,
+      // and up to a second more: Redis states its uptime in whole seconds)
+      Duration wait = reconnected(() -> one.tryTake("org-renew", "new", limit, 0, lease));
+      assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(4));
       one.renew("org-renew", List.of("a1", "a2"), Duration.ofSeconds(20)); // outlives the wait
       assertThat(c.zcard(leases)).isEqualTo(2);
       Thread.sleep(wait.toMillis());
@@ -248,7 +269,54 @@ class RedisRateLimitStoreTest {
   }
 
   @Test
-  void aStoreThatCannotBeReachedNamesItselfWhenItRenewsOrPauses() {
+  void aRedisThatJustStartedGivesNoSlotUntilAThirdOfTheLeasePlusTwoSecondsAfterItStarted()
+      throws Exception {
+    RedisRateLimitStore store = store(Fallback.FAIL_CLOSED); // leases of 3 s: a grace of 3 s
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(3);
+    // Redis states its uptime in whole seconds, its start's fraction dropped: started in the
+    // second half of a second and asked early in the next, it says 1 s when it has been up for
+    // about half of one. Each attempt restarts it at that point of the wall clock (Redis's).
+    for (int attempt = 1; ; attempt++) {
+      redis.stop();
+      sleepUntilMillisOfSecond(500);
+      long launched = System.nanoTime();
+      redis.restart();
+      sleepUntilMillisOfSecond(20);
+      try (RedisClient c = redis.client()) {
+        String up =
+            c.info("server")
+                .lines()
+                .filter(l -> l.startsWith("uptime_in_seconds:"))
+                .findFirst()
+                .orElseThrow();
+        if (!up.equals("uptime_in_seconds:1")
+            || System.nanoTime() - launched > Duration.ofMillis(900).toNanos()) {
+          assertThat(attempt).as("Redis never started in time for the check").isLessThan(5);
+          continue;
+        }
+      }
+      Duration wait = reconnected(() -> store.tryTake("org-fresh", "a1", one, 0, lease));
+      while (!wait.isZero()) { // asking again when the store says, as the rate limiter does
+        Thread.sleep(wait.toMillis());
+        wait = store.tryTake("org-fresh", "a1", one, 0, lease);
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - launched))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(3)) // a third of the lease plus 2 s
+          .isLessThan(Duration.ofSeconds(5)); // and at most a second more, the uptime's rounding
+      return;
+    }
+  }
+
+  /** Sleeps until the wall clock's millisecond of the second is {@code millis}, the next time. */
+  private static void sleepUntilMillisOfSecond(long millis) throws InterruptedException {
+    Thread.sleep(Math.floorMod(millis - System.currentTimeMillis() % 1000, 1000L));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void aStoreThatCannotBeReachedNamesItselfWhenItRenewsOrPauses(ClientKind kind) {
+    this.kind = kind;
     RedisRateLimitStore store = store(Fallback.IN_PROCESS);
     redis.stop();
     RateLimit limit = RateLimit.builder().maxConcurrency(1).build();
@@ -266,7 +334,8 @@ class RedisRateLimitStoreTest {
     try (RedisServer replica = RedisServer.startReplicaOf(redis.port());
         RedisClient onPrimary = redis.client();
         RedisClient onReplica = replica.client()) {
-      RedisRateLimitStore primary = RedisRateLimitStore.create(onPrimary, Fallback.FAIL_CLOSED);
+      RedisRateLimitStore primary =
+          RedisRateLimitStore.create(JedisScripts.of(onPrimary), Fallback.FAIL_CLOSED);
       RateLimit two = RateLimit.builder().maxConcurrency(2).build();
       Duration lease = Duration.ofSeconds(15);
       awaitTake(primary, "org-ha", "a1", two, lease);
@@ -280,11 +349,30 @@ class RedisRateLimitStoreTest {
 
       redis.stop(); // the primary dies, and its replica takes over
       replica.promote();
-      RedisRateLimitStore promoted = RedisRateLimitStore.create(onReplica, Fallback.FAIL_CLOSED);
+      RedisRateLimitStore promoted =
+          RedisRateLimitStore.create(JedisScripts.of(onReplica), Fallback.FAIL_CLOSED);
       awaitRefused(promoted, "org-ha", "b1", two, lease); // both slots are still held
       promoted.renew("org-ha", List.of("a1", "a2"), lease); // their holders renew there
       promoted.giveBack("org-ha", "a1");
       awaitTake(promoted, "org-ha", "b1", two, lease);
+    }
+  }
+
+  /**
+   * Returns what {@code take} answers once the client reconnected to a Redis that restarted: a
+   * Lettuce connection refuses commands until it has (within its reconnect delay).
+   */
+  private static Duration reconnected(java.util.function.Supplier<Duration> take)
+      throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      try {
+        return take.get();
+      } catch (IllegalStateException e) {
+        assertThat(e).hasMessageContaining("Redis is unreachable");
+        assertThat(System.nanoTime()).isLessThan(end);
+        Thread.sleep(10);
+      }
     }
   }
 
@@ -316,9 +404,11 @@ class RedisRateLimitStoreTest {
     assertThat(wait).isEqualTo(poll);
   }
 
-  private RedisClient track(RedisClient c) {
+  /** Returns the scripts of a new client of {@link #kind}, closed after the test. */
+  private RedisScripts scripts() {
+    ClientKind.Connected c = kind.standalone(redis.port());
     open.add(c);
-    return c;
+    return c.scripts();
   }
 
   @Test
@@ -360,8 +450,11 @@ class RedisRateLimitStoreTest {
     assertThat(store.tryTake("org-killed", "next", one, 0, lease)).isZero();
   }
 
-  @Test
-  void whenRedisGoesAwayMidRunFailingClosedRefusesTheRestWithAClearError() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void whenRedisGoesAwayMidRunFailingClosedRefusesTheRestWithAClearError(ClientKind kind)
+      throws Exception {
+    this.kind = kind;
     RedisRateLimitStore store = store(Fallback.FAIL_CLOSED);
     KimiClient c = client(new Setup(store, RetryPolicy.none()));
     assertThat(c.chat(ChatRequest.of("kimi-k2.6", "before")).text()).isEqualTo("ok");
@@ -379,8 +472,11 @@ class RedisRateLimitStoreTest {
     assertThat(kimi.requestCount()).isEqualTo(1); // nothing was sent without a permit
   }
 
-  @Test
-  void whenRedisGoesAwayMidRunFallingBackCountsInProcessAndLosesNothing() throws Exception {
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void whenRedisGoesAwayMidRunFallingBackCountsInProcessAndLosesNothing(ClientKind kind)
+      throws Exception {
+    this.kind = kind;
     // the store's retry time runs on this clock, moved by hand: no waiting for it
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
     RedisRateLimitStore store = store(Fallback.IN_PROCESS, now::get);
@@ -399,12 +495,15 @@ class RedisRateLimitStoreTest {
     assertThat(kimi.peakConcurrency()).isLessThanOrEqualTo(2);
 
     redis.restart(); // and it comes back: the store shares again once its retry time passed
-    // A pooled connection to the stopped server may fail once more and start another retry time:
-    // a few retry times at most, each call answered all the same.
-    for (int i = 0; i < 3 && store.fallenBack(); i++) {
+    // Until the client has reconnected (Jedis: a pooled connection to the stopped server fails once
+    // more; Lettuce: its reconnect delay), a call starts another retry time: each call is answered
+    // all the same.
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (store.fallenBack()) {
+      assertThat(System.nanoTime()).isLessThan(end);
       now.addAndGet(RedisRateLimitStore.RETRY_REDIS.toNanos());
       assertThat(c.chat(ChatRequest.of("kimi-k2.6", "after")).text()).isEqualTo("ok");
+      Thread.sleep(10);
     }
-    assertThat(store.fallenBack()).isFalse();
   }
 }

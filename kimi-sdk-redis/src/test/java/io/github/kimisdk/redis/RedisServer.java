@@ -3,8 +3,11 @@ package io.github.kimisdk.redis;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,18 +16,24 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * A redis-server of the machine's packages on a free loopback port, without persistence (a
- * replica's sync snapshot goes to the temporary directory), stopped by its process id. It is ready
- * when it logs that it accepts connections.
+ * replica's sync snapshot, a cluster node's configuration and a sentinel's go to the temporary
+ * directory), stopped by its process id. It is ready when it logs that it accepts connections (a
+ * sentinel: that it monitors its master).
  */
 final class RedisServer implements AutoCloseable {
 
+  private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+
   private final int port;
   private final List<String> extra;
+  private final String ready;
+  private final List<Path> files = new ArrayList<>();
   private Process process;
 
-  private RedisServer(int port, List<String> extra) {
+  private RedisServer(int port, List<String> extra, String ready) {
     this.port = port;
     this.extra = extra;
+    this.ready = ready;
   }
 
   /** Starts a server on a free loopback port. */
@@ -37,41 +46,97 @@ final class RedisServer implements AutoCloseable {
     return start(List.of("--replicaof", "127.0.0.1", Integer.toString(primary)));
   }
 
-  private static RedisServer start(List<String> extra) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    RedisServer r = new RedisServer(port, extra);
+  /**
+   * Starts a cluster node (not yet in a cluster: see {@link RedisCluster}) on a free loopback port,
+   * its bus on another, a failed master's replica taking over {@code nodeTimeoutMillis} after.
+   */
+  static RedisServer startClusterNode(long nodeTimeoutMillis) throws IOException {
+    int port = freePort();
+    RedisServer r =
+        new RedisServer(
+            port,
+            List.of(
+                "--cluster-enabled",
+                "yes",
+                "--cluster-port",
+                Integer.toString(freePort()),
+                "--cluster-config-file",
+                "kimi-sdk-redis-nodes-" + port + ".conf",
+                "--cluster-node-timeout",
+                Long.toString(nodeTimeoutMillis)),
+            "Ready to accept connections");
+    r.files.add(TMP.resolve("kimi-sdk-redis-nodes-" + port + ".conf"));
     r.restart();
     return r;
   }
 
+  /**
+   * Starts a sentinel of the master {@code name} on {@code master}'s port, on a free loopback port:
+   * alone, it agrees the master is down {@code downAfterMillis} after it stops answering.
+   */
+  static RedisServer startSentinel(String name, int master, long downAfterMillis)
+      throws IOException {
+    int port = freePort();
+    Path conf = TMP.resolve("kimi-sdk-redis-sentinel-" + port + ".conf");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "port " + port,
+            "bind 127.0.0.1",
+            "dir " + TMP,
+            "sentinel monitor " + name + " 127.0.0.1 " + master + " 1",
+            "sentinel down-after-milliseconds " + name + " " + downAfterMillis,
+            "sentinel failover-timeout " + name + " 10000",
+            ""));
+    RedisServer r = new RedisServer(port, List.of(conf.toString(), "--sentinel"), "+monitor");
+    r.files.add(conf);
+    r.restart();
+    return r;
+  }
+
+  private static RedisServer start(List<String> extra) throws IOException {
+    RedisServer r = new RedisServer(freePort(), extra, "Ready to accept connections");
+    r.restart();
+    return r;
+  }
+
+  /** Returns a free loopback port. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /** Starts the server again on the same port, after {@link #stop()}. */
   void restart() throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir", // where a replica's sync writes its snapshot: never the work tree
-                System.getProperty("java.io.tmpdir"),
-                "--dbfilename",
-                "kimi-sdk-redis-" + port + ".rdb"));
-    command.addAll(extra);
+    List<String> command = new ArrayList<>();
+    command.add("redis-server");
+    if (extra.contains("--sentinel")) {
+      command.addAll(extra); // a configuration file, then --sentinel
+    } else {
+      command.addAll(
+          List.of(
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--dir", // where a replica's sync writes its snapshot: never the work tree
+              TMP.toString(),
+              "--dbfilename",
+              "kimi-sdk-redis-" + port + ".rdb"));
+      command.addAll(extra);
+    }
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
-      if (line.contains("Ready to accept connections")) {
+      if (line.contains(ready)) {
         Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "redis-server output");
         drain.setDaemon(true);
         drain.start();
@@ -82,27 +147,38 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Makes this replica a primary ({@code REPLICAOF NO ONE}, through redis-cli). */
-  void promote() throws IOException, InterruptedException {
-    Process cli =
-        new ProcessBuilder(
-                "redis-cli",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                Integer.toString(port),
-                "replicaof",
-                "no",
-                "one")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!cli.waitFor(10, TimeUnit.SECONDS) || !out.trim().equals("OK")) {
+  void promote() throws IOException {
+    String out = cli("replicaof", "no", "one");
+    if (!out.trim().equals("OK")) {
       throw new IOException("redis-cli replicaof no one answered: " + out);
     }
   }
 
+  /** Runs redis-cli against this server with {@code args} and returns what it printed. */
+  String cli(String... args) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!cli.waitFor(10, TimeUnit.SECONDS)) {
+        cli.destroyForcibly();
+        throw new IOException("redis-cli " + command + " did not end");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    return out;
+  }
+
   int port() {
     return port;
+  }
+
+  boolean running() {
+    return process != null && process.isAlive();
   }
 
   /** Returns a client with short timeouts, as the store wants. */
@@ -117,7 +193,7 @@ final class RedisServer implements AutoCloseable {
         .build();
   }
 
-  /** Stops the server by its process id and waits until it is gone. */
+  /** Stops the server ({@code kill -9}) by its process id and waits until it is gone. */
   void stop() {
     if (process != null) {
       long pid = process.pid();
@@ -130,12 +206,13 @@ final class RedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
-    try {
-      java.nio.file.Files.deleteIfExists(
-          java.nio.file.Path.of(
-              System.getProperty("java.io.tmpdir"), "kimi-sdk-redis-" + port + ".rdb"));
-    } catch (IOException e) {
-      // a snapshot left in the temporary directory
+    files.add(TMP.resolve("kimi-sdk-redis-" + port + ".rdb"));
+    for (Path f : files) {
+      try {
+        Files.deleteIfExists(f);
+      } catch (IOException e) {
+        // a file left in the temporary directory
+      }
     }
   }
 }
