@@ -57,12 +57,12 @@ import java.util.UUID;
  * kimi.prices().spend(conversation)}.
  *
  * <p>The saved form is a JSON object {@code {"format": "kimi-sdk.conversation", "version": 1, "id":
- * ..., "messages": [...], "usage": {...}}} whose messages are written as chat completions send
- * them (an assistant message's {@code reasoning_signature} beside its reasoning), whose optional
- * {@code usage} holds the tokens per model, and whose optional {@code prompt_cache_ttl} ({@code
- * "5m"} or {@code "1h"}) the time to live. The form is the SDK's own, apart from what a wire sends:
- * a change to it is a new {@link #VERSION}, and a file saved by an earlier version of the SDK
- * keeps loading. Instances are thread-safe.
+ * ..., "messages": [...], "usage": {...}}} whose messages are written as chat completions send them
+ * (an assistant message's {@code reasoning_signature} beside its reasoning), whose optional {@code
+ * usage} holds the tokens per model, and whose optional {@code prompt_cache_ttl} ({@code "5m"} or
+ * {@code "1h"}) the time to live. The form is the SDK's own, apart from what a wire sends: a change
+ * to it is a new {@link #VERSION}, and a file saved by an earlier version of the SDK keeps loading.
+ * Instances are thread-safe.
  */
 public final class Conversation {
 

@@ -98,27 +98,6 @@ public final class RecordCodec {
    * @param m the message
    */
   public static void writeMessage(JsonWriter w, Message m) {
-    writeMessage(w, m, null);
-  }
-
-  /**
-   * Writes one message in its saved form: as {@link #writeMessage} does, with an assistant
-   * message's reasoning signature as {@code reasoning_signature}, so that a thinking block replays
-   * signed over the Anthropic Messages protocol after a restart.
-   *
-   * @param w the writer
-   * @param m the message
-   */
-  public static void writeSavedMessage(JsonWriter w, Message m) {
-    writeMessage(
-        w, m, m instanceof AssistantMessage a && a.reasoningSignature() != null ? a : null);
-  }
-
-  /**
-   * Writes a message; {@code signed}, when not null, is {@code m} itself, whose reasoning signature
-   * goes with it (in place of a server member of that name, else last).
-   */
-  private static void writeMessage(JsonWriter w, Message m, AssistantMessage signed) {
     w.beginObject();
     if (m instanceof SystemMessage s) {
       w.name("role").value("system");
@@ -141,44 +120,7 @@ public final class RecordCodec {
         w.name("name").value(u.name());
       }
     } else if (m instanceof AssistantMessage a) {
-      w.name("role").value("assistant");
-      if (a.content() != null && !a.content().isEmpty()) {
-        w.name("content").value(a.content());
-      } else if (!a.toolCalls().isEmpty()) {
-        // Moonshot's OpenAPI document requires content on every message: the empty string, never
-        // an empty text part (Kimi Code rejects those: "text content is empty").
-        w.name("content").value("");
-      }
-      if (a.reasoningContent() != null) {
-        w.name("reasoning_content").value(a.reasoningContent());
-      }
-      if (!a.toolCalls().isEmpty()) {
-        w.name("tool_calls").beginArray();
-        for (ToolCall c : a.toolCalls()) {
-          writeToolCall(w, c);
-        }
-        w.endArray();
-      }
-      if (a.name() != null) {
-        w.name("name").value(a.name());
-      }
-      if (a.partial()) {
-        w.name("partial").value(true);
-      }
-      // What the server sent beside the modelled members goes back as it came; a modelled name
-      // is never written twice.
-      boolean signatureWritten = false;
-      for (Map.Entry<String, JsonValue> e : a.additionalFields().members().entrySet()) {
-        if (signed != null && e.getKey().equals(SIGNATURE)) {
-          w.name(SIGNATURE).value(signed.reasoningSignature());
-          signatureWritten = true;
-        } else if (!MESSAGE_MEMBERS.contains(e.getKey())) {
-          w.name(e.getKey()).value(e.getValue());
-        }
-      }
-      if (signed != null && !signatureWritten) {
-        w.name(SIGNATURE).value(signed.reasoningSignature());
-      }
+      writeAssistant(w, a, null);
     } else if (m instanceof ToolMessage t) {
       w.name("role").value("tool");
       w.name("tool_call_id").value(t.toolCallId());
@@ -190,6 +132,69 @@ public final class RecordCodec {
       throw new AssertionError(m);
     }
     w.endObject();
+  }
+
+  /**
+   * Writes one message in its saved form: as {@link #writeMessage} does, with an assistant
+   * message's reasoning signature as {@code reasoning_signature}, so that a thinking block replays
+   * signed over the Anthropic Messages protocol after a restart.
+   *
+   * @param w the writer
+   * @param m the message
+   */
+  public static void writeSavedMessage(JsonWriter w, Message m) {
+    if (m instanceof AssistantMessage a && a.reasoningSignature() != null) {
+      w.beginObject();
+      writeAssistant(w, a, a.reasoningSignature());
+      w.endObject();
+    } else {
+      writeMessage(w, m);
+    }
+  }
+
+  /**
+   * Writes an assistant message's members; {@code signature}, when not null, goes with them, in
+   * place of a server member of its name, else last.
+   */
+  private static void writeAssistant(JsonWriter w, AssistantMessage a, String signature) {
+    w.name("role").value("assistant");
+    if (a.content() != null && !a.content().isEmpty()) {
+      w.name("content").value(a.content());
+    } else if (!a.toolCalls().isEmpty()) {
+      // Moonshot's OpenAPI document requires content on every message: the empty string, never
+      // an empty text part (Kimi Code rejects those: "text content is empty").
+      w.name("content").value("");
+    }
+    if (a.reasoningContent() != null) {
+      w.name("reasoning_content").value(a.reasoningContent());
+    }
+    if (!a.toolCalls().isEmpty()) {
+      w.name("tool_calls").beginArray();
+      for (ToolCall c : a.toolCalls()) {
+        writeToolCall(w, c);
+      }
+      w.endArray();
+    }
+    if (a.name() != null) {
+      w.name("name").value(a.name());
+    }
+    if (a.partial()) {
+      w.name("partial").value(true);
+    }
+    // What the server sent beside the modelled members goes back as it came; a modelled name
+    // is never written twice.
+    boolean signatureWritten = false;
+    for (Map.Entry<String, JsonValue> e : a.additionalFields().members().entrySet()) {
+      if (signature != null && e.getKey().equals(SIGNATURE)) {
+        w.name(SIGNATURE).value(signature);
+        signatureWritten = true;
+      } else if (!MESSAGE_MEMBERS.contains(e.getKey())) {
+        w.name(e.getKey()).value(e.getValue());
+      }
+    }
+    if (signature != null && !signatureWritten) {
+      w.name(SIGNATURE).value(signature);
+    }
   }
 
   private static void writeParts(JsonWriter w, List<ContentPart> parts) {
