@@ -10,16 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Compares the encode of two builds in one JVM: {@link RequestEncodeBenchmark} loaded from each
- * build's {@code benchmarks.jar} in a class loader of its own, its two encodes run in turn in short
- * blocks (which build goes first alternating), each block timed in the thread's CPU time, so that a
- * busy machine's other processes weigh on neither side. Prints the median CPU per encode of each
- * build, past the first quarter of the rounds (warm-up), and their ratio. The two builds share the
- * JDK's classes and their profiles, so a ratio moves by a few percent from run to run: run the same
- * jar twice (an A/A) beside the A/B, and swap the two jars, before reading a difference.
+ * Times the encodes of {@link RequestEncodeBenchmark} in the thread's CPU time, so that a busy
+ * machine's other processes do not weigh on them: each build given ({@code benchmarks.jar} of one
+ * or two builds) is loaded in a class loader of its own, and its two encodes are run in short
+ * blocks, the builds in turn (which goes first alternating). Prints the median CPU per encode of
+ * each build past the first quarter of the rounds (warm-up) and, for two, their ratio.
+ *
+ * <p>Two builds in one JVM share the JDK's classes and their profiles, which biases a ratio by a
+ * few percent (the same jar twice, an A/A, reads 0.89 to 1.07 on a busy two-core machine). Compare
+ * builds in separate JVMs, one jar each, in turn, several times:
+ *
+ * <pre>{@code
+ * for i in 1 2 3 4 5; do for jar in before.jar after.jar; do
+ *   java -cp benchmarks/target/benchmarks.jar io.github.kimisdk.benchmarks.RequestEncodeAb $jar 60
+ * done; done
+ * }</pre>
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
- * io.github.kimisdk.benchmarks.RequestEncodeAb before.jar after.jar [rounds, default 80]}.
+ * io.github.kimisdk.benchmarks.RequestEncodeAb first.jar [second.jar] [rounds, default 80]}.
  */
 public final class RequestEncodeAb {
 
@@ -28,23 +36,32 @@ public final class RequestEncodeAb {
   /**
    * Runs the comparison.
    *
-   * @param args the two jars, then optionally the rounds
+   * @param args one or two builds' jars, and optionally the rounds
    * @throws Exception when a jar cannot be loaded or an encode fails
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: RequestEncodeAb before.jar after.jar [rounds]");
+    List<String> jars = new ArrayList<>();
+    int rounds = 80;
+    for (String a : args) {
+      if (a.endsWith(".jar")) {
+        jars.add(a);
+      } else {
+        rounds = Integer.parseInt(a);
+      }
+    }
+    if (jars.isEmpty() || jars.size() > 2) {
+      System.err.println("usage: RequestEncodeAb first.jar [second.jar] [rounds]");
       System.exit(2);
     }
-    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 80;
+    int builds = jars.size();
     String[] encodes = {"encodeHistory", "encodeQuestion"};
     int[] perBlock = {2_000, 100_000};
-    Object[] benchmarks = new Object[2];
-    Method[][] methods = new Method[2][encodes.length];
-    for (int side = 0; side < 2; side++) {
+    Object[] benchmarks = new Object[builds];
+    Method[][] methods = new Method[builds][encodes.length];
+    for (int side = 0; side < builds; side++) {
       URLClassLoader loader =
           new URLClassLoader(
-              new URL[] {Path.of(args[side]).toUri().toURL()},
+              new URL[] {Path.of(jars.get(side)).toUri().toURL()},
               ClassLoader.getPlatformClassLoader());
       Class<?> type = loader.loadClass(RequestEncodeBenchmark.class.getName());
       benchmarks[side] = type.getConstructor().newInstance();
@@ -58,8 +75,8 @@ public final class RequestEncodeAb {
     for (int e = 0; e < encodes.length; e++) {
       List<List<Double>> samples = List.of(new ArrayList<>(), new ArrayList<>());
       for (int round = 0; round < rounds; round++) {
-        for (int turn = 0; turn < 2; turn++) {
-          int side = round % 2 == 0 ? turn : 1 - turn;
+        for (int turn = 0; turn < builds; turn++) {
+          int side = round % 2 == 0 || builds == 1 ? turn : 1 - turn;
           long start = threads.getCurrentThreadCpuTime();
           for (int k = 0; k < perBlock[e]; k++) {
             sink += ((byte[]) methods[side][e].invoke(benchmarks[side])).length;
@@ -70,21 +87,23 @@ public final class RequestEncodeAb {
           }
         }
       }
-      double[] median = new double[2];
-      for (int side = 0; side < 2; side++) {
+      double[] median = new double[builds];
+      for (int side = 0; side < builds; side++) {
         double[] sorted =
             samples.get(side).stream().mapToDouble(Double::doubleValue).sorted().toArray();
         median[side] = sorted[sorted.length / 2];
         System.out.printf(
             "%s %s: median %.1f ns CPU per encode over %d rounds (p25 %.1f, p75 %.1f)%n",
             encodes[e],
-            args[side],
+            jars.get(side),
             median[side],
             sorted.length,
             sorted[sorted.length / 4],
             sorted[3 * sorted.length / 4]);
       }
-      System.out.printf("%s second/first: %.3f%n", encodes[e], median[1] / median[0]);
+      if (builds == 2) {
+        System.out.printf("%s second/first: %.3f%n", encodes[e], median[1] / median[0]);
+      }
     }
     if (sink == 42) {
       System.out.println(sink); // keeps the encodes from being optimised away
