@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.wire.chat.ChatCodec;
+import io.github.kimisdk.internal.format.RecordCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
@@ -57,17 +57,20 @@ import java.util.UUID;
  * kimi.prices().spend(conversation)}.
  *
  * <p>The saved form is a JSON object {@code {"format": "kimi-sdk.conversation", "version": 1, "id":
- * ..., "messages": [...], "usage": {...}}} whose messages are exactly what the API is sent, whose
- * optional {@code usage} holds the tokens per model, and whose optional {@code prompt_cache_ttl}
- * ({@code "5m"} or {@code "1h"}) the time to live. Instances are thread-safe.
+ * ..., "messages": [...], "usage": {...}}} whose messages are written as chat completions send them
+ * (an assistant message's {@code reasoning_signature} beside its reasoning), whose optional {@code
+ * usage} holds the tokens per model, and whose optional {@code prompt_cache_ttl} ({@code "5m"} or
+ * {@code "1h"}) the time to live. The form is the SDK's own, apart from what a wire sends: a change
+ * to it is a new {@link #VERSION}, and a file saved by an earlier version of the SDK keeps loading.
+ * Instances are thread-safe.
  */
 public final class Conversation {
 
   /** The value of the {@code format} field of a saved conversation. */
   public static final String FORMAT = "kimi-sdk.conversation";
 
-  /** The version of the saved form this class writes. */
-  public static final int VERSION = 1;
+  /** The version of the saved form this class writes, and the newest it reads. */
+  public static final int VERSION = RecordCodec.VERSION;
 
   private final String id;
   private final List<Message> messages = new ArrayList<>();
@@ -375,24 +378,14 @@ public final class Conversation {
     }
     w.name("messages").beginArray();
     for (Message m : messages) {
-      if (m instanceof AssistantMessage a && a.reasoningSignature() != null) {
-        // kept beside the reasoning so an Anthropic Messages thinking block replays signed
-        JsonWriter one = new JsonWriter();
-        ChatCodec.writeMessage(one, m);
-        JsonObject o = Json.parse(one.toString()).asObject();
-        Map<String, JsonValue> members = new LinkedHashMap<>(o.members());
-        members.put("reasoning_signature", JsonString.of(a.reasoningSignature()));
-        w.value(JsonObject.of(members));
-      } else {
-        ChatCodec.writeMessage(w, m);
-      }
+      RecordCodec.writeSavedMessage(w, m);
     }
     w.endArray();
     if (!usage.isEmpty()) {
       w.name("usage").beginObject();
       for (Map.Entry<String, Usage> e : usage.entrySet()) {
         w.name(e.getKey());
-        ChatCodec.writeUsage(w, e.getValue());
+        RecordCodec.writeUsage(w, e.getValue());
       }
       w.endObject();
     }
@@ -479,7 +472,7 @@ public final class Conversation {
     }
     for (int i = 0; i < list.size(); i++) {
       try {
-        c.add(ChatCodec.readMessage(list.get(i).asObject()));
+        c.add(RecordCodec.readMessage(list.get(i).asObject()));
       } catch (IllegalArgumentException | NullPointerException | JsonException e) {
         throw new IllegalArgumentException("saved message " + i + ": " + e.getMessage(), e);
       }
@@ -495,7 +488,7 @@ public final class Conversation {
               "the saved usage of " + e.getKey() + " must be an object");
         }
         try {
-          c.addUsage(e.getKey(), ChatCodec.readUsage(u));
+          c.addUsage(e.getKey(), RecordCodec.readUsage(u));
         } catch (JsonException bad) {
           throw new IllegalArgumentException(
               "the saved usage of " + e.getKey() + ": " + bad.getMessage(), bad);

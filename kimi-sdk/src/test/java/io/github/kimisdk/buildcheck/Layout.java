@@ -37,8 +37,13 @@ import java.util.zip.ZipFile;
  *       {@code Json.bind}) know nothing of Kimi: they use only each other.
  *   <li>{@code chat}, {@code tool}, {@code model} and {@code token} never reach the transport
  *       ({@code internal.http}, {@code internal.client}) or the wires ({@code internal.wire} and
- *       its subpackages), but for the record codec of chat completions ({@link #RECORD_CODEC}: the
- *       JSON form of messages that {@code Conversation} saves and token counting reads).
+ *       its subpackages), but for the names of the request fields the chat wire writes ({@link
+ *       #REQUEST_FIELDS}), which {@code ChatRequest} refuses in {@code extraBody}. The record codec
+ *       they save, batch and count with ({@code internal.format}) stands below the wires.
+ *   <li>The record codec ({@code internal.format}: the persisted form of messages, tool calls,
+ *       tools and usage, which the chat wire also writes its messages through) stands below the
+ *       wires: it uses only {@code chat}, {@code tool} and {@code json} ({@link #FORMAT_FLOOR}),
+ *       never a wire, the transport, {@code model}, {@code token} or the client.
  *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
  *       KimiFiles}, {@code KimiBatches}).
  *   <li>The wires ({@code internal.wire} and its subpackages) use neither {@code model} nor {@code
@@ -82,8 +87,13 @@ final class Layout {
   /**
    * The classes of the wires that {@code chat}, {@code tool}, {@code model} and {@code token} use.
    */
-  static final Set<String> RECORD_CODEC =
-      Set.of("internal.wire.chat.ChatCodec", "internal.wire.chat.RequestFields");
+  static final Set<String> REQUEST_FIELDS = Set.of("internal.wire.chat.RequestFields");
+
+  /** The record codec's package, below the wires. */
+  private static final String FORMAT = "internal.format";
+
+  /** What the record codec may use outside itself ({@code errors} aside, as for every package). */
+  static final Set<String> FORMAT_FLOOR = Set.of("chat", "tool", "json");
 
   private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
   private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
@@ -204,7 +214,8 @@ final class Layout {
           out.add("one-way: " + from + " uses " + to + " (json and sse know nothing of Kimi)");
         }
         if (MODEL.contains(fromPackage)
-            && (TRANSPORT.contains(toPackage) || isWire(toPackage) && !RECORD_CODEC.contains(to))) {
+            && (TRANSPORT.contains(toPackage)
+                || isWire(toPackage) && !REQUEST_FIELDS.contains(to))) {
           out.add(
               "one-way: "
                   + from
@@ -224,6 +235,16 @@ final class Layout {
                   + " uses "
                   + to
                   + " (a wire writes what it is given: model rules apply before it)");
+        }
+        if (fromPackage.equals(FORMAT)
+            && !FORMAT_FLOOR.contains(toPackage)
+            && !toPackage.equals(ERRORS)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the record codec stands below the wires: it uses only chat, tool and json)");
         }
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");

@@ -66,6 +66,17 @@ class LayoutTest {
           io.github.kimisdk.json.Reader reader;
           Object send() { return new io.github.kimisdk.internal.http.Transport(); }
           io.github.kimisdk.internal.wire.chat.Codec codec;
+          io.github.kimisdk.internal.format.Records records; // below the wires: allowed
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/format/Records.java",
+        """
+        package io.github.kimisdk.internal.format;
+        public class Records {
+          io.github.kimisdk.tool.Decl declaration; // allowed
+          io.github.kimisdk.internal.wire.chat.Codec codec;
+          io.github.kimisdk.token.Counter counter;
         }
         """);
     sources.put(
@@ -174,7 +185,11 @@ class LayoutTest {
                 + " internal.*)",
             "one-way: errors.Failure uses model.Catalog (errors stands low: it uses only the"
                 + " values a failure carries)",
-            "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk");
+            "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk",
+            "one-way: internal.format.Records uses internal.wire.chat.Codec (the record codec"
+                + " stands below the wires: it uses only chat, tool and json)",
+            "one-way: internal.format.Records uses token.Counter (the record codec stands below"
+                + " the wires: it uses only chat, tool and json)");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.format.RecordCodec;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.Json;
@@ -230,7 +231,7 @@ public final class PlatformCodec {
     JsonWriter w = new JsonWriter();
     w.beginObject().name("model").value(request.model()).name("messages").beginArray();
     for (Message m : request.messages()) {
-      ChatCodec.writeMessage(w, m);
+      RecordCodec.writeMessage(w, m);
     }
     return w.endArray().endObject().toByteArray();
   }
@@ -446,6 +447,8 @@ public final class PlatformCodec {
 
   /**
    * Writes chat requests as a batch's JSONL input, each line's {@code custom_id} naming its index.
+   * A line's body is a chat completions request in Kimi's format, written by the chat wire: it
+   * carries no version of the SDK's, so golden lines (test resources {@code formats/}) hold it.
    *
    * @param requests the requests, each as it is to be sent (adapted to its model); a {@code stream}
    *     flag is turned off

@@ -16,7 +16,6 @@ import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.tool.BuiltinTool;
-import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -543,26 +542,6 @@ public abstract class Wire {
     }
     if (r.topP() != null) {
       w.name("top_p").value((double) r.topP());
-    }
-  }
-
-  /**
-   * Writes what chat completions and Responses both name alike of a function tool: its {@code
-   * name}, and its {@code description}, {@code parameters} and {@code strict} when set.
-   *
-   * @param w the writer, inside the tool's object
-   * @param f the tool
-   */
-  public static void writeFunction(JsonWriter w, FunctionTool f) {
-    w.name("name").value(f.name());
-    if (f.description() != null) {
-      w.name("description").value(f.description());
-    }
-    if (f.parameters() != null) {
-      w.name("parameters").value(f.parameters());
-    }
-    if (f.strict() != null) {
-      w.name("strict").value((boolean) f.strict());
     }
   }
 

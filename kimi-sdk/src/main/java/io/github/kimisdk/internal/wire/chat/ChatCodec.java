@@ -1,23 +1,26 @@
 package io.github.kimisdk.internal.wire.chat;
 
+import static io.github.kimisdk.internal.format.Lenient.fields;
+import static io.github.kimisdk.internal.format.Lenient.keep;
+import static io.github.kimisdk.internal.format.Lenient.parseInteger;
+import static io.github.kimisdk.internal.format.Lenient.readInt;
+import static io.github.kimisdk.internal.format.Lenient.readLong;
+import static io.github.kimisdk.internal.format.Lenient.readString;
+
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
-import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.internal.format.RecordCodec;
 import io.github.kimisdk.internal.wire.Wire;
-import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonNumber;
@@ -27,8 +30,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
-import io.github.kimisdk.tool.BuiltinTool;
-import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
@@ -38,12 +39,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
- * hand, field by field.
+ * hand, field by field. Messages, tool calls, tools and usage are written and read through {@link
+ * RecordCodec}, the SDK's record form: version 1 of it is what chat completions take.
  *
  * <p>Decoding is lenient where the server owns the values: unknown fields are skipped, {@code null}
  * is accepted for every field, ids and other strings may arrive as numbers, and unknown finish
@@ -68,15 +69,9 @@ public final class ChatCodec {
   // ---------------------------------------------------------------------------------------------
   // Encoding
 
-  // How many request bodies and tools arrays were encoded: a test checks that a call encodes its
-  // request once per attempt and counts its tools once, whatever checks the client runs first.
+  // How many request bodies were encoded: a test checks that a call encodes its request once per
+  // attempt, whatever checks the client runs first.
   private static final LongAdder REQUESTS = new LongAdder();
-  private static final LongAdder TOOLS = new LongAdder();
-
-  /** The last tools array encoded by {@link #toolsJson}, by identity of the list. */
-  private record ToolsMemo(List<? extends Tool> tools, String json) {}
-
-  private static volatile ToolsMemo toolsMemo;
 
   /**
    * Returns how many request bodies were encoded so far; for tests.
@@ -85,16 +80,6 @@ public final class ChatCodec {
    */
   public static long requestEncodings() {
     return REQUESTS.sum();
-  }
-
-  /**
-   * Returns how many tools arrays {@link #toolsJson} encoded so far (a repeat of the last list is
-   * not encoded again); for tests.
-   *
-   * @return the count
-   */
-  public static long toolsEncodings() {
-    return TOOLS.sum();
   }
 
   /**
@@ -122,7 +107,7 @@ public final class ChatCodec {
     w.name("model").value(r.model());
     w.name("messages").beginArray();
     for (Message m : r.messages()) {
-      writeMessage(w, m);
+      RecordCodec.writeMessage(w, m);
     }
     w.endArray();
     if (r.maxCompletionTokens() != null) {
@@ -158,7 +143,7 @@ public final class ChatCodec {
     if (!r.tools().isEmpty()) {
       w.name("tools").beginArray();
       for (Tool t : r.tools()) {
-        writeTool(w, t);
+        RecordCodec.writeTool(w, t);
       }
       w.endArray();
     }
@@ -206,176 +191,6 @@ public final class ChatCodec {
     }
     for (Map.Entry<String, JsonValue> e : r.extraBody().entrySet()) {
       w.name(e.getKey()).value(e.getValue());
-    }
-    w.endObject();
-  }
-
-  /**
-   * Writes one message as Kimi expects it.
-   *
-   * <ul>
-   *   <li>User content that is a single text part is written as a plain string.
-   *   <li>Assistant content that is null or empty is written as {@code ""} beside tool calls
-   *       (Moonshot's OpenAPI document requires {@code content} on every message) and left out
-   *       otherwise (Kimi rejects an empty assistant message); {@code reasoning_content} is written
-   *       whenever it is non-null, even {@code ""}; {@code partial} only when true.
-   *   <li>Tool messages carry {@code name} beside {@code tool_call_id}.
-   * </ul>
-   *
-   * @param w the writer
-   * @param m the message
-   */
-  public static void writeMessage(JsonWriter w, Message m) {
-    w.beginObject();
-    if (m instanceof SystemMessage s) {
-      w.name("role").value("system");
-      w.name("content").value(s.content());
-      if (s.name() != null) {
-        w.name("name").value(s.name());
-      }
-      if (s.declaresTools()) {
-        w.name("tools").beginArray();
-        for (Tool t : s.tools()) {
-          writeTool(w, t);
-        }
-        w.endArray();
-      }
-    } else if (m instanceof UserMessage u) {
-      w.name("role").value("user");
-      w.name("content");
-      writeParts(w, u.content());
-      if (u.name() != null) {
-        w.name("name").value(u.name());
-      }
-    } else if (m instanceof AssistantMessage a) {
-      w.name("role").value("assistant");
-      if (a.content() != null && !a.content().isEmpty()) {
-        w.name("content").value(a.content());
-      } else if (!a.toolCalls().isEmpty()) {
-        // Moonshot's OpenAPI document requires content on every message: the empty string, never
-        // an empty text part (Kimi Code rejects those: "text content is empty").
-        w.name("content").value("");
-      }
-      if (a.reasoningContent() != null) {
-        w.name("reasoning_content").value(a.reasoningContent());
-      }
-      if (!a.toolCalls().isEmpty()) {
-        w.name("tool_calls").beginArray();
-        for (ToolCall c : a.toolCalls()) {
-          writeToolCall(w, c);
-        }
-        w.endArray();
-      }
-      if (a.name() != null) {
-        w.name("name").value(a.name());
-      }
-      if (a.partial()) {
-        w.name("partial").value(true);
-      }
-      // What the server sent beside the modelled members goes back as it came; a modelled name
-      // is never written twice.
-      for (Map.Entry<String, JsonValue> e : a.additionalFields().members().entrySet()) {
-        if (!MESSAGE_MEMBERS.contains(e.getKey())) {
-          w.name(e.getKey()).value(e.getValue());
-        }
-      }
-    } else if (m instanceof ToolMessage t) {
-      w.name("role").value("tool");
-      w.name("tool_call_id").value(t.toolCallId());
-      if (t.name() != null) {
-        w.name("name").value(t.name());
-      }
-      w.name("content").value(t.content());
-    } else {
-      throw new AssertionError(m);
-    }
-    w.endObject();
-  }
-
-  private static void writeParts(JsonWriter w, List<ContentPart> parts) {
-    if (parts.size() == 1 && parts.get(0) instanceof ContentPart.TextPart t) {
-      w.value(t.text());
-      return;
-    }
-    w.beginArray();
-    for (ContentPart p : parts) {
-      w.beginObject();
-      if (p instanceof ContentPart.TextPart t) {
-        w.name("type").value("text").name("text").value(t.text());
-      } else if (p instanceof ContentPart.ImagePart i) {
-        w.name("type").value("image_url");
-        w.name("image_url").beginObject().name("url").value(i.url()).endObject();
-      } else if (p instanceof ContentPart.VideoPart v) {
-        w.name("type").value("video_url");
-        w.name("video_url").beginObject().name("url").value(v.url()).endObject();
-      } else {
-        throw new AssertionError(p);
-      }
-      w.endObject();
-    }
-    w.endArray();
-  }
-
-  private static void writeToolCall(JsonWriter w, ToolCall c) {
-    w.beginObject();
-    if (c.id() != null) {
-      w.name("id").value(c.id());
-    }
-    w.name("type").value(c.type());
-    w.name("function").beginObject();
-    if (c.name() != null) {
-      w.name("name").value(c.name());
-    }
-    w.name("arguments").value(c.arguments());
-    w.endObject();
-    // what the server sent beside the modelled members goes back as it came
-    for (Map.Entry<String, JsonValue> e : c.additionalFields().members().entrySet()) {
-      if (!TOOL_CALL_MEMBERS.contains(e.getKey())) {
-        w.name(e.getKey()).value(e.getValue());
-      }
-    }
-    w.endObject();
-  }
-
-  /**
-   * Returns tools as the request sends them: the compact JSON of the {@code tools} array.
-   *
-   * @param tools the tools
-   * @return the JSON text
-   */
-  public static String toolsJson(List<? extends Tool> tools) {
-    ToolsMemo last = toolsMemo;
-    if (last != null && (last.tools() == tools || last.tools().equals(tools))) {
-      return last.json(); // the same (immutable) list counted again: preflight, then the limiter
-    }
-    String json = encodeTools(tools);
-    toolsMemo = new ToolsMemo(tools, json);
-    return json;
-  }
-
-  private static String encodeTools(List<? extends Tool> tools) {
-    TOOLS.increment();
-    JsonWriter w = new JsonWriter();
-    w.beginArray();
-    for (Tool t : tools) {
-      writeTool(w, t);
-    }
-    w.endArray();
-    return w.toString();
-  }
-
-  private static void writeTool(JsonWriter w, Tool t) {
-    w.beginObject();
-    if (t instanceof FunctionTool f) {
-      w.name("type").value("function");
-      w.name("function").beginObject();
-      Wire.writeFunction(w, f);
-      w.endObject();
-    } else if (t instanceof BuiltinTool b) {
-      w.name("type").value("builtin_function");
-      w.name("function").beginObject().name("name").value(b.name()).endObject();
-    } else {
-      throw new AssertionError(t);
     }
     w.endObject();
   }
@@ -459,27 +274,8 @@ public final class ChatCodec {
       JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls");
   private static final JsonReader.Names CHOICE =
       JsonReader.Names.of("index", "message", "delta", "finish_reason", "usage", "logprobs");
-  private static final JsonReader.Names MESSAGE =
-      JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
-  private static final Set<String> MESSAGE_MEMBERS =
-      Set.of("role", "content", "reasoning_content", "tool_calls", "name", "partial");
   private static final JsonReader.Names TOOL_CALL =
       JsonReader.Names.of("index", "id", "type", "function");
-  private static final Set<String> TOOL_CALL_MEMBERS = Set.of("index", "id", "type", "function");
-  private static final JsonReader.Names FUNCTION = JsonReader.Names.of("name", "arguments");
-  private static final JsonReader.Names USAGE =
-      JsonReader.Names.of(
-          "prompt_tokens",
-          "completion_tokens",
-          "total_tokens",
-          "cached_tokens",
-          "prompt_tokens_details",
-          "completion_tokens_details",
-          "cache_creation_input_tokens");
-  private static final JsonReader.Names PROMPT_DETAILS =
-      JsonReader.Names.of("cached_tokens", "cache_write_tokens");
-  private static final JsonReader.Names REASONING = JsonReader.Names.of("reasoning_tokens");
-  private static final JsonReader.Names PART = JsonReader.Names.of("type", "text");
 
   /**
    * Decodes a non-streamed chat completion.
@@ -620,7 +416,7 @@ public final class ChatCodec {
           choices = readChoices(r);
           break;
         case 5:
-          usage = readUsage(r);
+          usage = RecordCodec.readUsage(r);
           break;
         case 6:
           fingerprint = readString(r);
@@ -678,7 +474,7 @@ public final class ChatCodec {
           choices = readChunkChoices(r);
           break;
         case 4:
-          usage = readUsage(r);
+          usage = RecordCodec.readUsage(r);
           break;
         case 5:
           fingerprint = readString(r);
@@ -754,13 +550,13 @@ public final class ChatCodec {
             index = readInt(r, index);
             break;
           case 1:
-            message = readAssistantMessage(r);
+            message = RecordCodec.readAssistantMessage(r);
             break;
           case 3:
             finish = FinishReason.of(readString(r));
             break;
           case 4:
-            usage = readUsage(r);
+            usage = RecordCodec.readUsage(r);
             break;
           case 2: // "delta", which only a chunk's choice has
             r.skipValue();
@@ -845,7 +641,7 @@ public final class ChatCodec {
           finish = FinishReason.of(readString(r));
           break;
         case 3:
-          usage = readUsage(r);
+          usage = RecordCodec.readUsage(r);
           break;
         case 4:
           logprobs = readLogprobs(r);
@@ -857,177 +653,6 @@ public final class ChatCodec {
     r.endObject();
     return new ChatCompletionChunk.ChunkChoice(
         index, delta, finish, usage, logprobs, fields(extra));
-  }
-
-  /**
-   * Reads one message as {@link #writeMessage} writes it, of any role: the inverse of that method,
-   * so that what was written reads back equal, an assistant message's {@code additionalFields}
-   * included. An assistant message's empty content is read as none (null), as the writer sends none
-   * as {@code ""} beside tool calls. A {@code reasoning_signature} member (kept beside an Anthropic
-   * thinking block by a saved conversation) becomes the assistant message's signature.
-   *
-   * @param m the message object
-   * @return the message
-   * @throws IllegalArgumentException if the object is not a message (the text says what is wrong)
-   */
-  public static Message readMessage(JsonObject m) {
-    JsonValue roleValue = m.get("role");
-    if (!(roleValue instanceof JsonString roleString)) {
-      throw new IllegalArgumentException("a message needs a \"role\" string");
-    }
-    String role = roleString.value();
-    String name = optString(m, "name");
-    switch (role) {
-      case "system":
-        return new SystemMessage(text(m, "content"), name, readTools(m.get("tools")));
-      case "user":
-        return new UserMessage(readParts(m.get("content")), name);
-      case "assistant":
-        String signature = optString(m, "reasoning_signature");
-        JsonObject wire = m;
-        if (m.get("reasoning_signature") != null) {
-          Map<String, JsonValue> members = new LinkedHashMap<>(m.members());
-          members.remove("reasoning_signature");
-          wire = JsonObject.of(members);
-        }
-        AssistantMessage a =
-            readAssistantMessage(JsonReader.of(Json.write(wire).getBytes(StandardCharsets.UTF_8)));
-        boolean noContent = a.content() != null && a.content().isEmpty();
-        return signature == null && !noContent
-            ? a
-            : new AssistantMessage(
-                noContent ? null : a.content(),
-                a.reasoningContent(),
-                a.toolCalls(),
-                a.name(),
-                a.partial(),
-                signature,
-                a.additionalFields());
-      case "tool":
-        return new ToolMessage(text(m, "tool_call_id"), name, text(m, "content"));
-      default:
-        throw new IllegalArgumentException("unknown role \"" + role + "\"");
-    }
-  }
-
-  /** Reads the function tools a system message declares, as {@link #writeMessage} writes them. */
-  private static List<FunctionTool> readTools(JsonValue tools) {
-    if (tools == null || tools.isNull()) {
-      return List.of();
-    }
-    if (!(tools instanceof JsonArray array)) {
-      throw new IllegalArgumentException("\"tools\" must be an array");
-    }
-    List<FunctionTool> out = new ArrayList<>();
-    for (JsonValue t : array.values()) {
-      JsonObject o = t.asObject();
-      if (!"function".equals(optString(o, "type"))
-          || !(o.get("function") instanceof JsonObject f)) {
-        throw new IllegalArgumentException("a message can declare only function tools: " + t);
-      }
-      JsonValue strict = f.get("strict");
-      out.add(
-          new FunctionTool(
-              text(f, "name"),
-              optString(f, "description"),
-              f.get("parameters"),
-              strict == null || strict.isNull() ? null : strict.asBoolean()));
-    }
-    return out;
-  }
-
-  private static List<ContentPart> readParts(JsonValue content) {
-    if (content instanceof JsonString s) {
-      return List.of(ContentPart.text(s.value()));
-    }
-    if (!(content instanceof JsonArray array)) {
-      throw new IllegalArgumentException("a user message needs \"content\": a string or parts");
-    }
-    List<ContentPart> parts = new ArrayList<>();
-    for (JsonValue p : array.values()) {
-      JsonObject po = p.asObject();
-      String type = text(po, "type");
-      switch (type) {
-        case "text":
-          parts.add(ContentPart.text(text(po, "text")));
-          break;
-        case "image_url":
-          parts.add(ContentPart.imageUrl(url(po.get("image_url"))));
-          break;
-        case "video_url":
-          parts.add(ContentPart.videoUrl(url(po.get("video_url"))));
-          break;
-        default:
-          throw new IllegalArgumentException("unknown content part type \"" + type + "\"");
-      }
-    }
-    return parts;
-  }
-
-  private static String url(JsonValue v) {
-    return v instanceof JsonString s ? s.value() : text(v.asObject(), "url");
-  }
-
-  private static String text(JsonObject o, String name) {
-    if (!(o.get(name) instanceof JsonString s)) {
-      throw new IllegalArgumentException("\"" + name + "\" must be a string");
-    }
-    return s.value();
-  }
-
-  private static String optString(JsonObject o, String name) {
-    JsonValue v = o.get(name);
-    return v == null || v.isNull() ? null : v.asString();
-  }
-
-  /**
-   * Reads an assistant message object, as found in a completion's choice.
-   *
-   * @param r the reader, before the object
-   * @return the message, or null when the value is {@code null}
-   */
-  public static AssistantMessage readAssistantMessage(JsonReader r) {
-    if (r.nextIfNull()) {
-      return null;
-    }
-    String content = null;
-    String reasoning = null;
-    List<ToolCall> calls = List.of();
-    String name = null;
-    boolean partial = false;
-    Map<String, JsonValue> extra = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(MESSAGE)) {
-        case 1:
-          content = readContent(r);
-          break;
-        case 2:
-          reasoning = readString(r);
-          break;
-        case 3:
-          calls = readToolCalls(r);
-          break;
-        case 4:
-          name = readString(r);
-          break;
-        case 5:
-          partial = readBoolean(r);
-          break;
-        case 0: // "role", always "assistant" here
-          r.skipValue();
-          break;
-        default:
-          extra = keep(r, extra);
-      }
-    }
-    r.endObject();
-    // A partial flag without content cannot be rebuilt as a partial message; the server never
-    // sends one, so keep the text and drop the flag rather than fail.
-    if (partial && (content == null || content.isEmpty())) {
-      partial = false;
-    }
-    return new AssistantMessage(content, reasoning, calls, name, partial, null, fields(extra));
   }
 
   private static ChatCompletionChunk.Delta readDelta(JsonReader r) {
@@ -1046,7 +671,7 @@ public final class ChatCodec {
           role = readRole(r);
           break;
         case 1:
-          content = readContent(r);
+          content = RecordCodec.readContent(r);
           break;
         case 2:
           reasoning = readString(r);
@@ -1069,77 +694,6 @@ public final class ChatCodec {
     String role = readString(r);
     // The role is always "assistant" in practice: share the constant instead of a new string.
     return "assistant".equals(role) ? "assistant" : role;
-  }
-
-  /** Reads message content: a string, or (leniently) an array of parts whose texts are joined. */
-  private static String readContent(JsonReader r) {
-    if (r.peek() != JsonToken.BEGIN_ARRAY) {
-      return readString(r);
-    }
-    StringBuilder sb = new StringBuilder();
-    r.beginArray();
-    while (r.hasNext()) {
-      if (r.peek() != JsonToken.BEGIN_OBJECT) {
-        r.skipValue();
-        continue;
-      }
-      r.beginObject();
-      while (r.hasNext()) {
-        if (r.selectName(PART) == 1) {
-          String t = readString(r);
-          if (t != null) {
-            sb.append(t);
-          }
-        } else {
-          r.skipValue();
-        }
-      }
-      r.endObject();
-    }
-    r.endArray();
-    return sb.toString();
-  }
-
-  private static List<ToolCall> readToolCalls(JsonReader r) {
-    if (r.nextIfNull()) {
-      return List.of();
-    }
-    List<ToolCall> list = new ArrayList<>(2);
-    r.beginArray();
-    while (r.hasNext()) {
-      if (r.nextIfNull()) {
-        continue;
-      }
-      String id = null;
-      String type = null;
-      String[] fn = null;
-      Map<String, JsonValue> extra = null;
-      r.beginObject();
-      while (r.hasNext()) {
-        switch (r.selectName(TOOL_CALL)) {
-          case 0: // "index", which only a stream's fragments need
-            r.skipValue();
-            break;
-          case 1:
-            id = readString(r);
-            break;
-          case 2:
-            type = readString(r);
-            break;
-          case 3:
-            fn = readFunction(r);
-            break;
-          default:
-            extra = keep(r, extra);
-        }
-      }
-      r.endObject();
-      list.add(
-          new ToolCall(
-              id, type, fn == null ? null : fn[0], fn == null ? null : fn[1], fields(extra)));
-    }
-    r.endArray();
-    return list;
   }
 
   private static List<ChatCompletionChunk.ToolCallDelta> readToolCallDeltas(JsonReader r) {
@@ -1171,7 +725,7 @@ public final class ChatCodec {
             type = readString(r);
             break;
           case 3:
-            fn = readFunction(r);
+            fn = RecordCodec.readFunction(r);
             break;
           default:
             extra = keep(r, extra);
@@ -1245,38 +799,6 @@ public final class ChatCodec {
     }
   }
 
-  /** Reads {@code {"name": ..., "arguments": ...}} as {name, arguments}; null for JSON null. */
-  private static String[] readFunction(JsonReader r) {
-    if (r.nextIfNull()) {
-      return null;
-    }
-    String[] fn = new String[2];
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(FUNCTION)) {
-        case 0:
-          fn[0] = readString(r);
-          break;
-        case 1:
-          fn[1] = readArguments(r);
-          break;
-        default:
-          r.skipValue();
-      }
-    }
-    r.endObject();
-    return fn;
-  }
-
-  /** Reads arguments: a string as it is, or (leniently) an object or array as its JSON text. */
-  private static String readArguments(JsonReader r) {
-    JsonToken t = r.peek();
-    if (t == JsonToken.BEGIN_OBJECT || t == JsonToken.BEGIN_ARRAY) {
-      return r.nextValue().toString();
-    }
-    return readString(r);
-  }
-
   /**
    * Reads a choice's {@code logprobs} leniently: the {@code content} and {@code refusal} entries
    * with {@code token}, {@code logprob}, {@code bytes} and {@code top_logprobs}; what has another
@@ -1345,237 +867,5 @@ public final class ChatCodec {
       }
     }
     return out;
-  }
-
-  private static Usage readUsage(JsonReader r) {
-    if (r.nextIfNull()) {
-      return null;
-    }
-    int prompt = 0;
-    int completion = 0;
-    int total = 0;
-    Integer cached = null;
-    Integer[] details = {null, null}; // prompt_tokens_details: cached_tokens, cache_write_tokens
-    Integer creation = null;
-    Integer reasoning = null;
-    Map<String, JsonValue> extra = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(USAGE)) {
-        case 0:
-          prompt = readInt(r, 0);
-          break;
-        case 1:
-          completion = readInt(r, 0);
-          break;
-        case 2:
-          total = readInt(r, 0);
-          break;
-        case 3:
-          cached = readInteger(r);
-          break;
-        case 4:
-          readDetails(r, PROMPT_DETAILS, details);
-          break;
-        case 5:
-          reasoning = readDetail(r, REASONING);
-          break;
-        case 6:
-          creation = readInteger(r);
-          break;
-        default:
-          extra = keep(r, extra);
-      }
-    }
-    r.endObject();
-    return new Usage(
-        prompt,
-        completion,
-        total,
-        cached != null ? cached : details[0],
-        reasoning,
-        fields(extra),
-        cacheWrites(details[1], creation));
-  }
-
-  /**
-   * Returns the prompt tokens written to the cache, from whichever spelling arrived: {@code
-   * prompt_tokens_details.cache_write_tokens}, else {@code cache_creation_input_tokens}; never
-   * their sum, since a server that sends both counts the same tokens twice (kimi-api.md, Changes of
-   * 2026-11-25).
-   */
-  static Integer cacheWrites(Integer detailsWrite, Integer creation) {
-    return detailsWrite != null ? detailsWrite : creation;
-  }
-
-  /**
-   * Reads the value of the member just named, which the record does not model, into {@code extra}
-   * (made on first use) and returns it.
-   */
-  private static Map<String, JsonValue> keep(JsonReader r, Map<String, JsonValue> extra) {
-    String name = r.lastName();
-    JsonValue value = r.nextValue();
-    Map<String, JsonValue> m = extra == null ? new LinkedHashMap<>(4) : extra;
-    m.put(name, value);
-    return m;
-  }
-
-  private static JsonObject fields(Map<String, JsonValue> extra) {
-    return extra == null ? null : JsonObject.of(extra);
-  }
-
-  /**
-   * Reads the integers named by {@code names} of a {@code *_tokens_details} object into {@code
-   * out}, by position; other members are skipped.
-   */
-  private static void readDetails(JsonReader r, JsonReader.Names names, Integer[] out) {
-    if (r.peek() != JsonToken.BEGIN_OBJECT) {
-      r.skipValue();
-      return;
-    }
-    r.beginObject();
-    while (r.hasNext()) {
-      int i = r.selectName(names);
-      if (i >= 0) {
-        out[i] = readInteger(r);
-      } else {
-        r.skipValue();
-      }
-    }
-    r.endObject();
-  }
-
-  /** Reads the one interesting integer of a {@code *_tokens_details} object. */
-  private static Integer readDetail(JsonReader r, JsonReader.Names names) {
-    if (r.peek() != JsonToken.BEGIN_OBJECT) {
-      r.skipValue();
-      return null;
-    }
-    Integer value = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      if (r.selectName(names) == 0) {
-        value = readInteger(r);
-      } else {
-        r.skipValue();
-      }
-    }
-    r.endObject();
-    return value;
-  }
-
-  // Lenient scalars: null is accepted everywhere, and a value of another scalar type is converted
-  // rather than rejected, because the server owns these values.
-
-  private static String readString(JsonReader r) {
-    JsonToken t = r.peek();
-    if (t == JsonToken.STRING) {
-      return r.nextString();
-    }
-    switch (t) {
-      case NULL:
-        r.nextNull();
-        return null;
-      case NUMBER:
-      case BOOLEAN:
-        return r.nextValue().toString();
-      default:
-        r.skipValue();
-        return null;
-    }
-  }
-
-  private static Integer readInteger(JsonReader r) {
-    switch (r.peek()) {
-      case NUMBER:
-        return (int) r.nextDouble();
-      case STRING:
-        return parseInteger(r.nextString());
-      default:
-        r.skipValue();
-        return null;
-    }
-  }
-
-  private static int readInt(JsonReader r, int fallback) {
-    if (r.peek() == JsonToken.NUMBER) {
-      return (int) r.nextDouble();
-    }
-    Integer v = readInteger(r);
-    return v == null ? fallback : v;
-  }
-
-  private static long readLong(JsonReader r) {
-    switch (r.peek()) {
-      case NUMBER:
-        return (long) r.nextDouble();
-      case STRING:
-        try {
-          return Long.parseLong(r.nextString().trim());
-        } catch (NumberFormatException e) {
-          return 0;
-        }
-      default:
-        r.skipValue();
-        return 0;
-    }
-  }
-
-  private static boolean readBoolean(JsonReader r) {
-    if (r.peek() == JsonToken.BOOLEAN) {
-      return r.nextBoolean();
-    }
-    r.skipValue();
-    return false;
-  }
-
-  private static Integer parseInteger(String s) {
-    try {
-      return Integer.valueOf(s.trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /**
-   * Writes a usage in Kimi's form: the three counts, {@code cached_tokens} at the top level, {@code
-   * prompt_tokens_details.cache_write_tokens} and {@code
-   * completion_tokens_details.reasoning_tokens} when known. A saved conversation keeps its usage
-   * this way.
-   *
-   * @param w the writer
-   * @param u the usage
-   */
-  public static void writeUsage(JsonWriter w, Usage u) {
-    w.beginObject();
-    w.name("prompt_tokens").value(u.promptTokens());
-    w.name("completion_tokens").value(u.completionTokens());
-    w.name("total_tokens").value(u.totalTokens());
-    if (u.cachedTokens() != null) {
-      w.name("cached_tokens").value(u.cachedTokens());
-    }
-    if (u.cacheWriteTokens() != null) {
-      w.name("prompt_tokens_details").beginObject();
-      w.name("cache_write_tokens").value(u.cacheWriteTokens()).endObject();
-    }
-    if (u.reasoningTokens() != null) {
-      w.name("completion_tokens_details").beginObject();
-      w.name("reasoning_tokens").value(u.reasoningTokens()).endObject();
-    }
-    w.endObject();
-  }
-
-  /**
-   * Reads a usage object as a reply carries it, either spelling of the cached count included.
-   *
-   * @param u the usage object
-   * @return the usage
-   * @throws io.github.kimisdk.json.JsonException if a count is not a number
-   */
-  public static Usage readUsage(JsonObject u) {
-    JsonReader r = JsonReader.of(u.toString());
-    Usage usage = readUsage(r);
-    r.endDocument();
-    return usage;
   }
 }

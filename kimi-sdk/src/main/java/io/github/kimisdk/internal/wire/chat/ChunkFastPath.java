@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.internal.format.RecordCodec;
 import io.github.kimisdk.internal.scan.ByteScan;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonReader;
@@ -507,7 +508,7 @@ final class ChunkFastPath {
         cached != null ? cached : details[0],
         reasoning,
         null,
-        ChatCodec.cacheWrites(details[1], creation));
+        RecordCodec.cacheWrites(details[1], creation));
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object, or null. */

@@ -1,5 +1,6 @@
 /**
- * OpenAI-compatible chat completions: the record codec (also the JSON form of messages that {@code
- * Conversation} saves and token counting reads), the chunk fast path and the stream handler.
+ * OpenAI-compatible chat completions: the request and reply codec (its messages, tool calls, tools
+ * and usage written and read through the record codec below, {@code internal.format}), the chunk
+ * fast path and the stream handler.
  */
 package io.github.kimisdk.internal.wire.chat;

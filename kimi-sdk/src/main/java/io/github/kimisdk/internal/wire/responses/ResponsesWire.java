@@ -14,6 +14,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.internal.format.RecordCodec;
 import io.github.kimisdk.internal.wire.Fate;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.Json;
@@ -204,7 +205,7 @@ public final class ResponsesWire extends Wire {
       for (Tool t : r.tools()) {
         if (t instanceof FunctionTool f) {
           w.beginObject().name("type").value("function");
-          writeFunction(w, f);
+          RecordCodec.writeFunction(w, f);
           w.endObject();
         } else {
           // $web_search, the one built-in check lets through: Kimi runs the search itself

@@ -9,7 +9,6 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
-import io.github.kimisdk.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,15 +86,6 @@ class CacheWriteUsageTest {
     acc.add(ChatCodec.decodeChunk(utf8(first)));
     acc.add(ChatCodec.decodeChunk(b));
     assertThat(acc.toCompletion().usage()).as("stream").isEqualTo(expected);
-  }
-
-  @ParameterizedTest
-  @CsvSource({"800", "0"})
-  void aSavedUsageKeepsItsWrittenTokens(int written) {
-    Usage u = new Usage(1000, 10, 1010, 200, 3, null, written);
-    JsonWriter w = new JsonWriter();
-    ChatCodec.writeUsage(w, u);
-    assertThat(ChatCodec.readUsage((JsonObject) Json.parse(w.toString()))).isEqualTo(u);
   }
 
   private static byte[] utf8(String s) {
