@@ -58,7 +58,7 @@ records="io.github.kimisdk.chat.ChatRequest"
   for record in $records; do
     simple=${record##*.}
     descriptor=$(javap -s -cp "$out/kimi-sdk-$version.jar" "$record" |
-      awk -v c="public $record(" 'index($0, c) == 1 && !done {getline; print $2; done = 1}')
+      awk -v c="public $record(" '{sub(/^ +/, "")} index($0, c) == 1 && !done {getline; print $2; done = 1}')
     params=$(sed -e 's/^(//' -e 's/)V$//' <<<"$descriptor" |
       grep -oE '\[*(L[^;]*;|[ZBCSIJFD])' |
       sed -e 's|^L\(.*\);$|\1|' -e 's|/|.|g' -e 's/^Z$/boolean/' -e 's/^B$/byte/' -e 's/^C$/char/' \
