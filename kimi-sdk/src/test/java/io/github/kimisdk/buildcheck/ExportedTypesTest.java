@@ -2,26 +2,15 @@ package io.github.kimisdk.buildcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
-import java.lang.reflect.Modifier;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +28,7 @@ class ExportedTypesTest {
 
   @Test
   void theExportedTypesAreTheCommittedList() throws Exception {
-    SortedSet<String> compiled = exportedTypes(BuildTools.sdkLocation());
+    SortedSet<String> compiled = ClassFiles.exportedTypes(BuildTools.sdkLocation());
     SortedSet<String> listed = new TreeSet<>();
     for (String line : Files.readAllLines(Compat.root().resolve(LIST))) {
       if (!line.isBlank() && !line.startsWith("#")) {
@@ -70,8 +59,8 @@ class ExportedTypesTest {
   @Test
   void everyTypeAddedSinceTheBaselineIsNamedInTheChangelog() throws Exception {
     Path baselineJar = Compat.baselineDir().resolve("kimi-sdk-" + Compat.baseline() + ".jar");
-    SortedSet<String> added = exportedTypes(BuildTools.sdkLocation());
-    added.removeAll(exportedTypes(baselineJar));
+    SortedSet<String> added = ClassFiles.exportedTypes(BuildTools.sdkLocation());
+    added.removeAll(ClassFiles.exportedTypes(baselineJar));
     String since = String.join("\n", Compat.sinceBaseline());
     List<String> unnamed = new ArrayList<>();
     for (String type : added) {
@@ -107,7 +96,7 @@ class ExportedTypesTest {
     sources.put("api/Closed.java", "package api; class Closed { public static class Out {} }");
     sources.put("api/Ready.java", "package api; public record Ready(int x) {}");
     sources.put("internal/Secret.java", "package internal; public class Secret {}");
-    assertThat(exportedTypes(LayoutTest.compile(dir, sources)))
+    assertThat(ClassFiles.exportedTypes(LayoutTest.compile(dir, sources)))
         .containsExactly("api.Open", "api.Open.Kept", "api.Open.Nested", "api.Ready");
   }
 
@@ -121,69 +110,6 @@ class ExportedTypesTest {
     assertThat(namedInACodeSpan(text, "Request")).isFalse();
     assertThat(namedInACodeSpan("`FreshOne`", "Fresh")).isFalse();
     assertThat(namedInACodeSpan("`A` then Plain then `B`", "Plain")).as("between spans").isFalse();
-  }
-
-  /**
-   * Returns the exported types of the one module in {@code dirOrJar}: each public type of a package
-   * it exports to all, and each protected nested type, whose enclosing types are so too; by
-   * canonical name.
-   */
-  static SortedSet<String> exportedTypes(Path dirOrJar) throws Exception {
-    ModuleDescriptor module = ModuleFinder.of(dirOrJar).findAll().iterator().next().descriptor();
-    Set<String> exported =
-        module.exports().stream()
-            .filter(e -> !e.isQualified())
-            .map(ModuleDescriptor.Exports::source)
-            .collect(Collectors.toSet());
-    SortedSet<String> out = new TreeSet<>();
-    try (URLClassLoader loader =
-        new URLClassLoader(
-            new URL[] {dirOrJar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
-      for (String name : classNames(dirOrJar)) {
-        int dot = name.lastIndexOf('.');
-        if (dot > 0 && exported.contains(name.substring(0, dot))) {
-          Class<?> c = Class.forName(name, false, loader);
-          if (isExported(c)) {
-            out.add(c.getCanonicalName());
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static boolean isExported(Class<?> c) {
-    if (c.isAnonymousClass() || c.isLocalClass() || c.isSynthetic()) {
-      return false;
-    }
-    for (Class<?> k = c; k != null; k = k.getDeclaringClass()) {
-      int m = k.getModifiers();
-      boolean nested = k.getDeclaringClass() != null;
-      if (!Modifier.isPublic(m) && !(nested && Modifier.isProtected(m))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Binary names of the classes in a directory or jar, but module and package descriptors. */
-  private static List<String> classNames(Path dirOrJar) throws IOException {
-    List<String> files = new ArrayList<>();
-    if (Files.isDirectory(dirOrJar)) {
-      try (Stream<Path> all = Files.walk(dirOrJar)) {
-        all.map(p -> dirOrJar.relativize(p).toString().replace('\\', '/')).forEach(files::add);
-      }
-    } else {
-      try (ZipFile jar = new ZipFile(dirOrJar.toFile())) {
-        jar.stream().map(ZipEntry::getName).forEach(files::add);
-      }
-    }
-    return files.stream()
-        .filter(f -> f.endsWith(".class") && !f.endsWith("module-info.class"))
-        .filter(f -> !f.endsWith("package-info.class"))
-        .map(f -> f.substring(0, f.length() - ".class".length()).replace('/', '.'))
-        .sorted()
-        .toList();
   }
 
   private static String withoutPackage(String canonical) {
