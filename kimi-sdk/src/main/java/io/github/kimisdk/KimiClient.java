@@ -21,8 +21,6 @@ import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ApiKey;
-import io.github.kimisdk.internal.http.HeaderPolicy;
-import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ListedModel;
@@ -75,7 +73,7 @@ import java.util.concurrent.Executor;
 public final class KimiClient implements AutoCloseable {
 
   /** The default limit on a non-streaming response body: 32 MiB. */
-  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = ClientConfig.DEFAULT_MAX_RESPONSE_BYTES;
 
   /** The default nesting limit for decoding JSON responses: {@value}. */
   public static final int DEFAULT_MAX_JSON_DEPTH = JsonReader.DEFAULT_MAX_DEPTH;
@@ -821,14 +819,7 @@ public final class KimiClient implements AutoCloseable {
   /** Returns the endpoint and User-Agent; never the key. */
   @Override
   public String toString() {
-    RequestOptions o = scope.defaults();
-    return "KimiClient[endpoint="
-        + config.endpoint()
-        + ", userAgent="
-        + config.userAgent()
-        + ", apiKey=***"
-        + (o.isEmpty() ? "" : ", options=" + o)
-        + "]";
+    return scope.describe("KimiClient");
   }
 
   /** Returns the shared machinery; for tests. */
@@ -842,27 +833,14 @@ public final class KimiClient implements AutoCloseable {
    */
   public static final class Builder {
     // Who is called and how, resolved together at build(); every other setting goes straight into
-    // the one settings state the client is built from, read by name (ClientConfig).
+    // the one settings state the client is built from, read by name, whose setters check the
+    // values (ClientConfig, which holds the defaults too).
     private ApiKey apiKey; // the key's one holder, handed on to the client's settings
     private String keySource = "apiKey";
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
     private boolean allowPlainHttp;
-    private final ClientConfig.Builder settings =
-        ClientConfig.builder()
-            .timeouts(Timeouts.defaults())
-            .userAgent("kimi-sdk-java/" + HttpTransport.VERSION)
-            .maxResponseBytes(DEFAULT_MAX_RESPONSE_BYTES)
-            .sseLimits(SseLimits.defaults())
-            .retryPolicy(RetryPolicy.defaults())
-            .maxJsonDepth(DEFAULT_MAX_JSON_DEPTH)
-            .samplingPolicy(SamplingPolicy.REFUSE)
-            .thinkingFallback(ThinkingFallback.REJECT)
-            .modelChecks(true)
-            .catalog(ModelCatalog.defaults())
-            .maxRequestBytes(-1); // -1: Kimi Code's limit on Kimi Code, none elsewhere; prices
-
-    // null: by endpoint, see ClientCore
+    private final ClientConfig.Builder settings = ClientConfig.defaults();
 
     private Builder() {}
 
@@ -1005,11 +983,6 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if {@code userAgent} is null
      */
     public Builder userAgent(String userAgent) {
-      Objects.requireNonNull(userAgent, "userAgent");
-      refuse(HeaderPolicy.valueProblem("Header 'User-Agent'", userAgent));
-      if (userAgent.isBlank()) {
-        throw new ConfigurationException("userAgent must not be blank");
-      }
       settings.userAgent(userAgent);
       return this;
     }
@@ -1027,12 +1000,6 @@ public final class KimiClient implements AutoCloseable {
      * @throws NullPointerException if an argument is null
      */
     public Builder header(String name, String value) {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(value, "value");
-      if (name.equalsIgnoreCase("User-Agent")) {
-        return userAgent(value);
-      }
-      refuse(HeaderPolicy.problem(name, value, false));
       settings.header(name, value);
       return this;
     }
@@ -1059,10 +1026,6 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxResponseBytes(long maxResponseBytes) {
-      if (maxResponseBytes < 1024 || maxResponseBytes > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException(
-            "maxResponseBytes must be in [1024, 2147483639]: " + maxResponseBytes);
-      }
       settings.maxResponseBytes(maxResponseBytes);
       return this;
     }
@@ -1204,9 +1167,6 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxJsonDepth(int maxJsonDepth) {
-      if (maxJsonDepth < 8 || maxJsonDepth > 100_000) {
-        throw new IllegalArgumentException("maxJsonDepth must be in [8, 100000]: " + maxJsonDepth);
-      }
       settings.maxJsonDepth(maxJsonDepth);
       return this;
     }
@@ -1306,9 +1266,6 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     public Builder maxRequestBytes(long maxBytes) {
-      if (maxBytes < 0) {
-        throw new IllegalArgumentException("maxRequestBytes must not be negative: " + maxBytes);
-      }
       settings.maxRequestBytes(maxBytes);
       return this;
     }

@@ -619,11 +619,14 @@ class ReadmeShellCommandsTest {
 
   /**
    * What the documented commands need: every pom (a {@code -P slow} command reads the profile's
-   * modules), .mvn, and every module's main sources.
+   * modules), .mvn, every module's main sources, and what the compatibility gate reads in verify
+   * (the baseline under compat/, CHANGELOG.md's accepted breaks).
    */
   static void copySources(Path copy) throws IOException {
     Path root = ReadmeInStepTest.ROOT;
     copyTree(root.resolve(".mvn"), copy.resolve(".mvn"));
+    copyTree(root.resolve("compat"), copy.resolve("compat"));
+    Files.copy(root.resolve("CHANGELOG.md"), copy.resolve("CHANGELOG.md"));
     try (Stream<Path> all = Files.walk(root)) {
       for (Path pom : all.filter(f -> f.getFileName().toString().equals("pom.xml")).toList()) {
         Path relative = root.relativize(pom);

@@ -61,6 +61,13 @@ import java.util.Set;
  * <p>Optional fields are null (or empty, for lists and maps) when unset, and unset fields are not
  * sent, so the server applies its defaults.
  *
+ * <p><b>Compatibility.</b> {@link #builder(String)}, {@link #of(String, String)}, {@link
+ * #toBuilder()} and the accessors are the API, and stay source and binary compatible from release
+ * to release. The canonical constructor is outside that promise: each request parameter Kimi adds
+ * becomes a component, which changes the constructor's parameters (in order) and the number of
+ * components a record pattern ({@code case ChatRequest(var model, var messages, ...)}, Java 21)
+ * must name; build requests with the builder and read them with the accessors.
+ *
  * @param model the model id, such as {@code kimi-k2.6}
  * @param messages the conversation so far; never empty
  * @param maxCompletionTokens the output cap, reasoning included (sent as {@code
@@ -143,7 +150,9 @@ public record ChatRequest(
   public static final double MIN_TEMPERATURE_FOR_N = 0.3;
 
   /**
-   * Validates the request against Kimi's documented rules and copies the collections.
+   * Validates the request against Kimi's documented rules and copies the collections. Outside the
+   * compatibility promise: a new component adds a parameter here in every release that adds one;
+   * use {@link #builder(String)} instead.
    *
    * @param model the model id, such as {@code kimi-k2.6}
    * @param messages the conversation so far; never empty

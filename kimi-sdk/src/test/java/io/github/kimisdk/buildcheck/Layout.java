@@ -3,13 +3,10 @@ package io.github.kimisdk.buildcheck;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,9 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * The SDK's layout as its compiled classes show it, and the rules of {@code DESIGN.md} checked
@@ -166,25 +160,8 @@ final class Layout {
   /** Reads every class file under a directory or in a jar. */
   static Layout read(Path classesDirOrJar) throws IOException {
     Layout layout = new Layout();
-    if (Files.isDirectory(classesDirOrJar)) {
-      List<Path> files;
-      try (Stream<Path> all = Files.walk(classesDirOrJar)) {
-        files = all.filter(p -> p.toString().endsWith(".class")).sorted().toList();
-      }
-      for (Path f : files) {
-        layout.add(Files.readAllBytes(f));
-      }
-    } else {
-      try (ZipFile jar = new ZipFile(classesDirOrJar.toFile())) {
-        for (Enumeration<? extends ZipEntry> e = jar.entries(); e.hasMoreElements(); ) {
-          ZipEntry entry = e.nextElement();
-          if (entry.getName().endsWith(".class")) {
-            try (InputStream in = jar.getInputStream(entry)) {
-              layout.add(in.readAllBytes());
-            }
-          }
-        }
-      }
+    for (byte[] classFile : ClassFiles.classFiles(classesDirOrJar).values()) {
+      layout.add(classFile);
     }
     return layout;
   }

@@ -265,7 +265,7 @@ class LayoutTest {
   }
 
   /** Compiles {@code sources} (path to text) as one module; returns the classes directory. */
-  private static Path compile(Path dir, Map<String, String> sources) throws IOException {
+  static Path compile(Path dir, Map<String, String> sources) throws IOException {
     Path src = dir.resolve("src");
     Path classes = dir.resolve("classes");
     List<String> args = new ArrayList<>(List.of("-nowarn", "-d", classes.toString()));

@@ -11,9 +11,12 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ApiKey;
+import io.github.kimisdk.internal.http.HeaderPolicy;
 import io.github.kimisdk.internal.http.HttpSettings;
+import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wires;
+import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
@@ -31,11 +34,15 @@ import java.util.concurrent.Executor;
 /**
  * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. It is filled by
  * name through {@link #builder()}, as Methanol's client reads its builder, so that two settings of
- * one type cannot swap places. The nullable settings are those left unset: {@code httpClient},
- * {@code executor}, {@code preflight}, {@code scheduler}, {@code httpVersion}, {@code logger},
- * {@code rateLimit}, {@code prices}.
+ * one type cannot swap places; {@link #defaults()} holds a default client's, and the setters of a
+ * size limit, the User-Agent and a header check the value as the client's builder documents. The
+ * nullable settings are those left unset: {@code httpClient}, {@code executor}, {@code preflight},
+ * {@code scheduler}, {@code httpVersion}, {@code logger}, {@code rateLimit}, {@code prices}.
  */
 public final class ClientConfig implements HttpSettings {
+
+  /** The default limit on a non-streamed response body: 32 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
 
   private final ApiKey apiKey;
   private final Endpoint endpoint;
@@ -131,6 +138,29 @@ public final class ClientConfig implements HttpSettings {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns a builder holding a default client's settings; the key, endpoint and protocol are still
+   * to be set. Its request size limit is -1: Kimi Code's limit on Kimi Code, none elsewhere.
+   *
+   * @return the builder
+   */
+  public static Builder defaults() {
+    Builder b =
+        builder()
+            .timeouts(Timeouts.defaults())
+            .userAgent("kimi-sdk-java/" + HttpTransport.VERSION)
+            .maxResponseBytes(DEFAULT_MAX_RESPONSE_BYTES)
+            .sseLimits(SseLimits.defaults())
+            .retryPolicy(RetryPolicy.defaults())
+            .maxJsonDepth(JsonReader.DEFAULT_MAX_DEPTH)
+            .samplingPolicy(SamplingPolicy.REFUSE)
+            .thinkingFallback(ThinkingFallback.REJECT)
+            .modelChecks(true)
+            .catalog(ModelCatalog.defaults());
+    b.maxRequestBytes = -1;
+    return b;
   }
 
   @Override
@@ -486,8 +516,15 @@ public final class ClientConfig implements HttpSettings {
      *
      * @param userAgent the User-Agent
      * @return this builder
+     * @throws ConfigurationException if it is blank or contains CR, LF or control characters
+     * @throws NullPointerException if {@code userAgent} is null
      */
     public Builder userAgent(String userAgent) {
+      Objects.requireNonNull(userAgent, "userAgent");
+      refuse(HeaderPolicy.valueProblem("Header 'User-Agent'", userAgent));
+      if (userAgent.isBlank()) {
+        throw new ConfigurationException("userAgent must not be blank");
+      }
       this.userAgent = userAgent;
       return this;
     }
@@ -504,12 +541,17 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Sets the largest non-streamed body accepted (required, positive).
+     * Sets the largest non-streamed body accepted (required).
      *
-     * @param maxResponseBytes the limit in bytes
+     * @param maxResponseBytes the limit in bytes, from 1 KiB to 2 GiB minus 8
      * @return this builder
+     * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes < 1024 || maxResponseBytes > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "maxResponseBytes must be in [1024, 2147483639]: " + maxResponseBytes);
+      }
       this.maxResponseBytes = maxResponseBytes;
       return this;
     }
@@ -570,12 +612,16 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Sets the nesting limit of decoded responses (required, positive).
+     * Sets the nesting limit of decoded responses (required).
      *
-     * @param maxJsonDepth the limit
+     * @param maxJsonDepth the limit, from 8 to 100000
      * @return this builder
+     * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxJsonDepth(int maxJsonDepth) {
+      if (maxJsonDepth < 8 || maxJsonDepth > 100_000) {
+        throw new IllegalArgumentException("maxJsonDepth must be in [8, 100000]: " + maxJsonDepth);
+      }
       this.maxJsonDepth = maxJsonDepth;
       return this;
     }
@@ -669,12 +715,18 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Sets the request size limit (default 0).
+     * Sets the request size limit (default 0; {@link #defaults()} holds -1, Kimi Code's limit on
+     * Kimi Code and none elsewhere).
      *
-     * @param maxRequestBytes the limit in bytes; 0 none, -1 Kimi Code's on Kimi Code
+     * @param maxRequestBytes the limit in bytes; 0 none
      * @return this builder
+     * @throws IllegalArgumentException if {@code maxRequestBytes} is negative
      */
     public Builder maxRequestBytes(long maxRequestBytes) {
+      if (maxRequestBytes < 0) {
+        throw new IllegalArgumentException(
+            "maxRequestBytes must not be negative: " + maxRequestBytes);
+      }
       this.maxRequestBytes = maxRequestBytes;
       return this;
     }
@@ -738,13 +790,23 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Adds a header of every request, replacing one of the same name in any case.
+     * Adds a header of every request, replacing one of the same name in any case, under the
+     * client's header policy; {@code User-Agent} is {@link #userAgent(String)}.
      *
      * @param name the name
      * @param value the value
      * @return this builder
+     * @throws ConfigurationException if the name is not a valid token, is reserved, or the value
+     *     contains CR, LF or other control characters
+     * @throws NullPointerException if an argument is null
      */
     public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (name.equalsIgnoreCase("User-Agent")) {
+        return userAgent(value);
+      }
+      refuse(HeaderPolicy.problem(name, value, false));
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
       h.put(name, value);
@@ -775,6 +837,12 @@ public final class ClientConfig implements HttpSettings {
      */
     public ClientConfig build() {
       return new ClientConfig(this);
+    }
+
+    private static void refuse(String problem) {
+      if (problem != null) {
+        throw new ConfigurationException(problem);
+      }
     }
   }
 }

@@ -79,6 +79,25 @@ public final class ClientScope {
   }
 
   /**
+   * Returns how the client prints: its endpoint, User-Agent and added options, the key as {@code
+   * ***}, such as {@code KimiClient[endpoint=..., userAgent=..., apiKey=***]}.
+   *
+   * @param name the client's type, first in the text
+   * @return the text; never the key
+   */
+  public String describe(String name) {
+    ClientConfig c = core.config();
+    return name
+        + "[endpoint="
+        + c.endpoint()
+        + ", userAgent="
+        + c.userAgent()
+        + ", apiKey=***"
+        + (defaults.isEmpty() ? "" : ", options=" + defaults)
+        + "]";
+  }
+
+  /**
    * Returns the shared machinery.
    *
    * @return the core
