@@ -294,6 +294,9 @@ public final class ClientCore {
       }
       all.addAll(callOwn);
     }
+    if (all.isEmpty()) { // nobody listens: the call as it is, and the trace's class stays unloaded
+      return new Traced(call, null);
+    }
     CallTrace trace =
         CallTrace.start(
             all, operation, model, path, estimate, meter.prices(), config.endpoint().uri(), sent);

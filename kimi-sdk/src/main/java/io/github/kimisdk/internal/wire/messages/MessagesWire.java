@@ -45,8 +45,12 @@ public final class MessagesWire extends Wire {
   /** The smallest thinking budget Messages accepts. */
   static final int MIN_THINKING_BUDGET = 1024;
 
-  /** The one instance: the protocol holds no state. */
-  public static final MessagesWire INSTANCE = new MessagesWire();
+  /**
+   * The one instance: the protocol holds no state. Typed {@code Wire} so that verifying {@link
+   * io.github.kimisdk.internal.wire.Wires#get} does not load this class for a client that never
+   * speaks its protocol.
+   */
+  public static final Wire INSTANCE = new MessagesWire();
 
   private MessagesWire() {
     super(

@@ -44,8 +44,12 @@ import java.util.Set;
  */
 public final class ResponsesWire extends Wire {
 
-  /** The one instance: the protocol holds no state. */
-  public static final ResponsesWire INSTANCE = new ResponsesWire();
+  /**
+   * The one instance: the protocol holds no state. Typed {@code Wire} so that verifying {@link
+   * io.github.kimisdk.internal.wire.Wires#get} does not load this class for a client that never
+   * speaks its protocol.
+   */
+  public static final Wire INSTANCE = new ResponsesWire();
 
   /** The usage members {@link #usage} models; every other one is kept as it came. */
   private static final Set<String> USAGE_MEMBERS =
