@@ -154,21 +154,14 @@ public final class ClientCore {
     if (owned == null) {
       return CompletableFuture.completedFuture(newHttpClient(c, null));
     }
-    return CompletableFuture.supplyAsync(
-        () -> {
-          HttpClient http = newHttpClient(c, owned);
-          // Off the first call's way too: each attempt asks the logger at its end whether to log,
-          // and the first question makes it (LazyLogger), starting the logging backend; and while
-          // a recording may run, the first call registers the Flight Recorder event.
-          try {
-            logger.isLoggable(System.Logger.Level.DEBUG);
-            Jfr.prepare();
-          } catch (RuntimeException e) {
-            // not the HTTP client's failure: the first call asks again and meets it there
-          }
-          return http;
-        },
-        owned);
+    CompletableFuture<HttpClient> http =
+        CompletableFuture.supplyAsync(() -> newHttpClient(c, owned), owned);
+    // Meanwhile this thread makes what the first call would otherwise stop for: the logger each
+    // attempt asks at its end whether to log (its first use starts the logging backend, see
+    // LazyLogger) and, while a recording may run, the Flight Recorder event.
+    logger.isLoggable(System.Logger.Level.DEBUG);
+    Jfr.prepare();
+    return http;
   }
 
   /** Returns the HTTP client the client builds when the caller gave none; it never redirects. */
