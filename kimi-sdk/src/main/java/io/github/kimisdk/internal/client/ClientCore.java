@@ -213,7 +213,8 @@ public final class ClientCore {
   }
 
   /**
-   * Wires a client's machinery; nothing starts a thread until the first call.
+   * Wires a client's machinery. The one thread it starts is its own pool's first, which builds the
+   * HTTP client the caller gave none of (see {@code httpClient}); the rest wait for the first call.
    *
    * @param config the checked settings
    * @param make the constructors of the exceptions
