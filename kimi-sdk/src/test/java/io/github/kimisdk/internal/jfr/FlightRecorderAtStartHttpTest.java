@@ -15,6 +15,7 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fresh JVM in which no recording runs loads none of Flight Recorder's event machinery for the
@@ -45,6 +46,42 @@ class FlightRecorderAtStartHttpTest {
     assertThat(lines.subList(mark, lines.size()))
         .contains("initialized before: false", "events: 2")
         .anyMatch(l -> l.startsWith(KimiCallEvent.class.getName() + " "));
+  }
+
+  /**
+   * A recording from the JVM's start ({@code -XX:StartFlightRecording}, as a profiled service or a
+   * CI job starts one) records the first calls of a client built under it.
+   */
+  @Test
+  void aRecordingFromTheJvmsStartRecordsTheFirstCalls(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("start.jfr");
+    String out =
+        ChildJvm.run(
+            FromStart.class, "-XX:StartFlightRecording:filename=" + file + ",settings=default");
+    assertThat(out).contains("initialized at build: true");
+    List<String> models =
+        RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals(KimiCallEvent.NAME))
+            .map(e -> e.getString("operation") + " " + e.getString("model"))
+            .sorted()
+            .collect(Collectors.toList());
+    assertThat(models).containsExactly("CHAT kimi-k3", "CHAT_STREAM kimi-k2.6");
+  }
+
+  /**
+   * Builds a client under the recording the JVM started with and makes a chat call and a stream.
+   */
+  static final class FromStart {
+    private FromStart() {}
+
+    public static void main(String[] args) throws Exception {
+      try (FakeKimiServer server = new FakeKimiServer().start();
+          KimiClient kimi =
+              KimiClient.builder().apiKey("sk-test-jfr").baseUrl(server.baseUrl()).build()) {
+        System.out.println("initialized at build: " + FlightRecorder.isInitialized());
+        Child.calls(kimi);
+      }
+    }
   }
 
   /**
@@ -81,7 +118,7 @@ class FlightRecorderAtStartHttpTest {
       }
     }
 
-    private static void calls(KimiClient kimi) {
+    static void calls(KimiClient kimi) {
       kimi.chat(ChatRequest.of("kimi-k3", "Name a river"));
       try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k2.6", "Name a sea"))) {
         s.toCompletion();
