@@ -844,7 +844,6 @@ public final class KimiClient implements AutoCloseable {
             .samplingPolicy(SamplingPolicy.REFUSE)
             .thinkingFallback(ThinkingFallback.REJECT)
             .modelChecks(true)
-            .catalog(ModelCatalog.defaults())
             .maxRequestBytes(-1); // -1: Kimi Code's limit on Kimi Code, none elsewhere; prices
 
     // null: by endpoint, see ClientCore

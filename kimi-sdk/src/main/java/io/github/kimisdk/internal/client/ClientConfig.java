@@ -82,7 +82,7 @@ public final class ClientConfig implements HttpSettings {
     this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
     this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
     this.modelChecks = b.modelChecks;
-    this.catalog = Objects.requireNonNull(b.catalog, "catalog");
+    this.catalog = b.catalog; // null: the defaults, made when first asked for (see catalog())
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
@@ -316,7 +316,7 @@ public final class ClientConfig implements HttpSettings {
    */
   @Override
   public ModelCatalog catalog() {
-    return catalog;
+    return catalog != null ? catalog : ModelCatalog.defaults();
   }
 
   /**
@@ -630,9 +630,10 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Sets the models (required).
+     * Sets the models; unset, the defaults ({@link ModelCatalog#defaults()}), made when the client
+     * first asks for them (its build then has its HTTP client under way: see {@code ClientCore}).
      *
-     * @param catalog the table
+     * @param catalog the table, or null for the defaults
      * @return this builder
      */
     public Builder catalog(ModelCatalog catalog) {
