@@ -5,32 +5,38 @@
 # The clients run in turn, round after round; each round's ratio to the floor is taken pair by pair
 # (the machine's speed drifts less within a round than across the whole run), and the medians are
 # reported.
-# Usage: benchmarks/cold-start.sh [runs per client, default 10] [--jfr] [--base JAR]
-#          [--clients kimi-sdk,openai-java,bare,kimi-sdk@base]
+# Usage: benchmarks/cold-start.sh [runs per client, default 10] [--jfr] [--base JAR]...
+#          [--clients kimi-sdk,openai-java,bare,kimi-sdk@NAME]
 #   --jfr       every JVM runs a Flight Recorder recording from its start (default settings, dumped
 #               at exit); each kimi-sdk run must have recorded its call's io.github.kimisdk.Call
 #               event, or the script fails
-#   --base JAR  adds the client kimi-sdk@base: the same main on another kimi-sdk jar (a build from
-#               before a change), run in the same rounds
+#   --base JAR  adds the client kimi-sdk@NAME (NAME: the jar's file name without .jar): the same
+#               main on another kimi-sdk jar, such as a build from before a change, run in the same
+#               rounds; may be given more than once
 # Needs: java and jfr (the JDK's), GNU time at /usr/bin/time (apt-get install time), awk, and the
 # build (`mvn -B -o -q -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
 # jars.
 set -euo pipefail
 runs=10
 jfr=0
-base=
+bases=()
 clients=
 while [ $# -gt 0 ]; do
   case $1 in
     --jfr) jfr=1 ;;
-    --base) base=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
+    --base) bases+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
     --clients) clients=$2; shift ;;
     [0-9]*) runs=$1 ;;
     *) echo "cold-start.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ -n "$clients" ] || clients=kimi-sdk${base:+,kimi-sdk@base},openai-java,bare
+base_of() { basename "$1" .jar; }
+if [ -z "$clients" ]; then
+  clients=kimi-sdk
+  for j in ${bases[@]+"${bases[@]}"}; do clients=$clients,kimi-sdk@$(base_of "$j"); done
+  clients=$clients,openai-java,bare
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 b=$root/benchmarks
 [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null || {
@@ -38,7 +44,9 @@ b=$root/benchmarks
 command -v java >/dev/null || { echo "cold-start.sh: needs java on PATH" >&2; exit 2; }
 [ "$jfr" = 0 ] || command -v jfr >/dev/null || { echo "cold-start.sh: --jfr needs jfr on PATH" >&2; exit 2; }
 [ -f "$b/target/benchmarks.jar" ] || { echo "cold-start.sh: build the benchmarks module first" >&2; exit 2; }
-[ -z "$base" ] || [ -f "$base" ] || { echo "cold-start.sh: no jar at $base" >&2; exit 2; }
+for j in ${bases[@]+"${bases[@]}"}; do
+  [ -f "$j" ] || { echo "cold-start.sh: no jar at $j" >&2; exit 2; }
+done
 case ,$clients, in *,openai-java,*) [ -d "$b/target/footprint/openai" ] || "$b/footprint.sh" >/dev/null ;; esac
 sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar | grep -v -e sources -e javadoc | head -1)
 classes=$b/target/classes
@@ -47,7 +55,12 @@ out=$b/target/cold-start; rm -rf "$out"; mkdir -p "$out"
 classpath() { # client
   case $1 in
     kimi-sdk) echo "$classes:$sdk_jar" ;;
-    kimi-sdk@base) echo "$classes:$base" ;;
+    kimi-sdk@*)
+      local j
+      for j in ${bases[@]+"${bases[@]}"}; do
+        [ "kimi-sdk@$(base_of "$j")" = "$1" ] && { echo "$classes:$j"; return; }
+      done
+      echo "cold-start.sh: no --base jar for $1" >&2; exit 2 ;;
     openai-java) echo "$classes:$(find "$b/target/footprint/openai" -name '*.jar' | sort | paste -sd:)" ;;
     bare) echo "$classes" ;;
     *) echo "cold-start.sh: unknown client $1" >&2; exit 2 ;;
