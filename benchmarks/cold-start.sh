@@ -1,23 +1,78 @@
 #!/usr/bin/env bash
-# Cold start: whole-process wall time and peak RSS of a JVM that makes one streaming call of the
-# recorded 300-chunk Kimi stream against a loopback server (a separate process) and exits, for
-# each client: kimi-sdk, openai-java, and a bare java.net.http floor. Runs are interleaved.
-# Usage: benchmarks/cold-start.sh [runs per client, default 10]
-# Needs: java, GNU time at /usr/bin/time (apt-get install time), awk, and the build
-# (`mvn -B -o -q -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's jars.
+# Cold start: whole-process wall time, CPU time and peak RSS of a JVM that makes one streaming call
+# of the recorded 300-chunk Kimi stream against a loopback server (a separate process) and exits,
+# for each client: kimi-sdk, openai-java, and the bare java.net.http floor doing the same exchange.
+# The clients run in turn, round after round; each round's ratio to the floor is taken pair by pair
+# (the machine's speed drifts less within a round than across the whole run), and the medians are
+# reported.
+# Usage: benchmarks/cold-start.sh [runs per client, default 10] [--jfr] [--base JAR]...
+#          [--clients kimi-sdk,openai-java,bare,kimi-sdk@NAME]
+#   --jfr       every JVM runs a Flight Recorder recording from its start (default settings, dumped
+#               at exit); each kimi-sdk run must have recorded its call's io.github.kimisdk.Call
+#               event, or the script fails
+#   --base JAR  adds the client kimi-sdk@NAME (NAME: the jar's file name without .jar): the same
+#               main on another kimi-sdk jar, such as a build from before a change, run in the same
+#               rounds; may be given more than once
+# Needs: java and jfr (the JDK's), GNU time at /usr/bin/time (apt-get install time), awk, and the
+# build (`mvn -B -o -q -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
+# jars.
 set -euo pipefail
-runs=${1:-10}
+runs=10
+jfr=0
+bases=()
+clients=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --jfr) jfr=1 ;;
+    --base) bases+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"); shift ;;
+    --clients) clients=$2; shift ;;
+    [0-9]*) runs=$1 ;;
+    *) echo "cold-start.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+base_of() { basename "$1" .jar; }
+if [ -z "$clients" ]; then
+  clients=kimi-sdk
+  for j in ${bases[@]+"${bases[@]}"}; do clients=$clients,kimi-sdk@$(base_of "$j"); done
+  clients=$clients,openai-java,bare
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 b=$root/benchmarks
 [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null || {
   echo "cold-start.sh: needs GNU time with -v at /usr/bin/time (apt-get install time)" >&2; exit 2; }
 command -v java >/dev/null || { echo "cold-start.sh: needs java on PATH" >&2; exit 2; }
+[ "$jfr" = 0 ] || command -v jfr >/dev/null || { echo "cold-start.sh: --jfr needs jfr on PATH" >&2; exit 2; }
 [ -f "$b/target/benchmarks.jar" ] || { echo "cold-start.sh: build the benchmarks module first" >&2; exit 2; }
-[ -d "$b/target/footprint/openai" ] || "$b/footprint.sh" >/dev/null
-sdk_jar=$(ls "$b"/target/footprint/ours/kimi-sdk-*.jar | head -1)
-openai_cp=$(find "$b/target/footprint/openai" -name '*.jar' | sort | paste -sd:)
+for j in ${bases[@]+"${bases[@]}"}; do
+  [ -f "$j" ] || { echo "cold-start.sh: no jar at $j" >&2; exit 2; }
+done
+case ,$clients, in *,openai-java,*) [ -d "$b/target/footprint/openai" ] || "$b/footprint.sh" >/dev/null ;; esac
+sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar | grep -v -e sources -e javadoc | head -1)
 classes=$b/target/classes
 out=$b/target/cold-start; rm -rf "$out"; mkdir -p "$out"
+
+classpath() { # client
+  case $1 in
+    kimi-sdk) echo "$classes:$sdk_jar" ;;
+    kimi-sdk@*)
+      local j
+      for j in ${bases[@]+"${bases[@]}"}; do
+        [ "kimi-sdk@$(base_of "$j")" = "$1" ] && { echo "$classes:$j"; return; }
+      done
+      echo "cold-start.sh: no --base jar for $1" >&2; exit 2 ;;
+    openai-java) echo "$classes:$(find "$b/target/footprint/openai" -name '*.jar' | sort | paste -sd:)" ;;
+    bare) echo "$classes" ;;
+    *) echo "cold-start.sh: unknown client $1" >&2; exit 2 ;;
+  esac
+}
+main() { # client
+  case $1 in
+    kimi-sdk*) echo ColdStartKimi ;;
+    openai-java) echo ColdStartOpenAi ;;
+    bare) echo ColdStartBare ;;
+  esac
+}
 
 # The server: a separate JVM, so its start-up is in no client's numbers.
 java -cp "$b/target/benchmarks.jar" io.github.kimisdk.benchmarks.ColdStartServer > "$out/server.txt" &
@@ -25,36 +80,63 @@ server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do [ -s "$out/server.txt" ] && break; sleep 0.1; done
 read -r url chunks < "$out/server.txt"
-echo "server $url, $chunks chunks per call; $runs runs per client; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "server $url, $chunks chunks per call; $runs runs per client; clients $clients;" \
+  "Flight Recorder recording: $([ "$jfr" = 1 ] && echo 'on (default settings)' || echo off);" \
+  "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-run() { # name classpath main
-  local log=$out/$1.$2.time
-  /usr/bin/time -v -o "$log" java -cp "$3" "io.github.kimisdk.benchmarks.$4" "$url" "$chunks" > "$out/$1.$2.out"
+run() { # client round
+  local log=$out/$1.$2.time rec=$out/$1.$2.jfr
+  local flags=()
+  [ "$jfr" = 0 ] || flags=("-XX:StartFlightRecording:filename=$rec,settings=default")
+  /usr/bin/time -v -o "$log" java ${flags[@]+"${flags[@]}"} -cp "$(classpath "$1")" \
+    "io.github.kimisdk.benchmarks.$(main "$1")" "$url" "$chunks" > "$out/$1.$2.out" 2>&1 || {
+    echo "cold-start.sh: $1 failed in round $2:" >&2; cat "$out/$1.$2.out" >&2; exit 1; }
+  if [ "$jfr" = 1 ] && [ "${1%%@*}" = kimi-sdk ]; then
+    local events
+    events=$(jfr summary "$rec" | awk '$1 == "io.github.kimisdk.Call" {print $2}')
+    [ "${events:-0}" = 1 ] || {
+      echo "cold-start.sh: $1 recorded ${events:-no} io.github.kimisdk.Call events in round $2" >&2
+      exit 1; }
+  fi
+  rm -f "$rec"
   local wall rss cpu
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" | awk -F: '{print ($1*60)+$2}')
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
   cpu=$(sed -n -e 's/.*User time (seconds): //p' -e 's/.*System time (seconds): //p' "$log" | awk '{s+=$1} END {print s}')
-  echo "$1 $wall $rss $cpu" >> "$out/samples.txt"
+  echo "$1 $2 $wall $rss $cpu" >> "$out/samples.txt"
 }
-java -cp "$classes:$sdk_jar" io.github.kimisdk.benchmarks.ColdStartKimi "$url" "$chunks" > /dev/null # page cache
-java -cp "$classes:$openai_cp" io.github.kimisdk.benchmarks.ColdStartOpenAi "$url" "$chunks" > /dev/null
-for i in $(seq 1 "$runs"); do
-  run kimi-sdk "$i" "$classes:$sdk_jar" ColdStartKimi
-  run openai-java "$i" "$classes:$openai_cp" ColdStartOpenAi
-  run bare "$i" "$classes" ColdStartBare
+IFS=, read -r -a list <<< "$clients"
+for c in "${list[@]}"; do # one untimed run of each: the page cache, and a check that each runs
+  run "$c" 0
 done
-median() { awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-{
-  echo "| client | runs | median wall s | min wall s | mean wall s | median CPU s (user+sys) | median peak RSS MB |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
-  for c in kimi-sdk openai-java bare; do
-    walls=$(awk -v c="$c" '$1==c {print $2}' "$out/samples.txt" | sort -n)
-    rsss=$(awk -v c="$c" '$1==c {print $3}' "$out/samples.txt" | sort -n)
-    cpus=$(awk -v c="$c" '$1==c {print $4}' "$out/samples.txt" | sort -n)
-    printf '| %s | %d | %.3f | %.3f | %.3f | %.2f | %.1f |\n' "$c" "$(echo "$walls" | wc -l)" \
-      "$(echo "$walls" | median)" "$(echo "$walls" | head -1)" \
-      "$(echo "$walls" | awk '{s+=$1} END {print s/NR}')" "$(echo "$cpus" | median)" \
-      "$(echo "$rsss" | median | awk '{print $1/1024}')"
+: > "$out/samples.txt"
+for i in $(seq 1 "$runs"); do
+  for c in "${list[@]}"; do
+    run "$c" "$i"
   done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+column() { awk -v c="$1" -v k="$2" '$1==c {print $k}' "$out/samples.txt"; }
+ratios() { # client field: the round-by-round ratio to the floor's figure of the same round
+  awk -v c="$1" -v k="$2" '$1==c {a[$2]=$k} $1=="bare" {f[$2]=$k} END {for (r in a) if (f[r] > 0) print a[r]/f[r]}' \
+    "$out/samples.txt"
+}
+{
+  echo "| client | runs | median wall s | min wall s | median CPU s (user+sys) | median peak RSS MB | wall vs floor | CPU vs floor |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  for c in "${list[@]}"; do
+    vs_wall=-; vs_cpu=-
+    if [ "$c" != bare ] && [[ ,$clients, == *,bare,* ]]; then
+      vs_wall=$(printf '%.2fx' "$(ratios "$c" 3 | median)")
+      vs_cpu=$(printf '%.2fx' "$(ratios "$c" 5 | median)")
+    fi
+    printf '| %s | %d | %.3f | %.3f | %.2f | %.1f | %s | %s |\n' "$c" "$(column "$c" 3 | wc -l)" \
+      "$(column "$c" 3 | median)" "$(column "$c" 3 | sort -g | head -1)" "$(column "$c" 5 | median)" \
+      "$(column "$c" 4 | median | awk '{print $1/1024}')" "$vs_wall" "$vs_cpu"
+  done
+  echo
+  echo "vs floor: the median of each round's ratio to the floor's run of the same round."
+  echo "samples (client round wall-s peak-RSS-KB cpu-s): $out/samples.txt"
 } | tee "$out/cold-start.md"

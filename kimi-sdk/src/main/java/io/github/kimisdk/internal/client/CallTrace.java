@@ -13,6 +13,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.ForwardingSubscriber;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.AttemptObserver;
@@ -43,7 +44,7 @@ final class CallTrace implements AttemptObserver {
   /** Where a listener's exception is logged, once per listener class. */
   static final String LOGGER_NAME = "io.github.kimisdk.listener";
 
-  private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+  private static final System.Logger LOG = LazyLogger.of(LOGGER_NAME);
   private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
   private static final AtomicLong IDS = new AtomicLong();
 

@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;
@@ -20,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ChatCalls {
 
-  private static final System.Logger SAMPLING_LOG = System.getLogger("io.github.kimisdk.sampling");
+  private static final System.Logger SAMPLING_LOG = LazyLogger.of("io.github.kimisdk.sampling");
 
   private final ClientCore core;
   private final ClientConfig config;

@@ -93,7 +93,7 @@ public final class ClientConfig implements HttpSettings {
     this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
     this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
     this.modelChecks = b.modelChecks;
-    this.catalog = Objects.requireNonNull(b.catalog, "catalog");
+    this.catalog = b.catalog; // null: the defaults, made when first asked for (see catalog())
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
@@ -157,8 +157,7 @@ public final class ClientConfig implements HttpSettings {
             .maxJsonDepth(JsonReader.DEFAULT_MAX_DEPTH)
             .samplingPolicy(SamplingPolicy.REFUSE)
             .thinkingFallback(ThinkingFallback.REJECT)
-            .modelChecks(true)
-            .catalog(ModelCatalog.defaults());
+            .modelChecks(true);
     b.maxRequestBytes = -1;
     return b;
   }
@@ -374,7 +373,7 @@ public final class ClientConfig implements HttpSettings {
    */
   @Override
   public ModelCatalog catalog() {
-    return catalog;
+    return catalog != null ? catalog : ModelCatalog.defaults();
   }
 
   /**
@@ -704,9 +703,10 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
-     * Sets the models (required).
+     * Sets the models; unset, the defaults ({@link ModelCatalog#defaults()}), made when the client
+     * first asks for them (its build then has its HTTP client under way: see {@code ClientCore}).
      *
-     * @param catalog the table
+     * @param catalog the table, or null for the defaults
      * @return this builder
      */
     public Builder catalog(ModelCatalog catalog) {

@@ -6,6 +6,7 @@ import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.flow.DaemonTimer;
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.Exceptions;
@@ -61,7 +62,9 @@ public final class ClientCore {
 
   private final ClientConfig config;
   private final ExecutorService ownedExecutor;
-  private volatile HttpClient ownedHttp; // cleared on close, see HttpTransport.release()
+  // The HTTP client this client builds, under way in the background (see httpClient); null when
+  // the caller gave one. Cleared on close, see HttpTransport.release().
+  private volatile CompletableFuture<HttpClient> ownedHttp;
   private final DaemonTimer.Lease timer; // of the SDK's shared timer, closed with the client
   private final Scheduler scheduler;
   private final System.Logger logger;
@@ -85,14 +88,17 @@ public final class ClientCore {
   private ClientCore(ClientConfig c, Exceptions make) {
     this.config = c;
     this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
-    HttpClient http = c.httpClient() != null ? c.httpClient() : newHttpClient(c, ownedExecutor);
+    LogSwitch logSwitch = LogSwitch.fromEnvironment();
+    this.logger = logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
+    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
     this.ownedHttp = c.httpClient() == null ? http : null;
     this.timer = DaemonTimer.shared().leaseRunningAtClose();
-    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor, http));
+    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
     this.scheduler = c.scheduler() == null ? system : c.scheduler();
-    ErrorFactory errors = ErrorFactory.of(make, c, http.proxy().orElse(null));
-    LogSwitch logSwitch = LogSwitch.fromEnvironment();
-    this.logger = logSwitch.apply(c.logger() != null ? c.logger() : System.getLogger(LOGGER_NAME));
+    // the client's own HTTP client has no proxy
+    HttpClient given = c.httpClient();
+    ErrorFactory errors =
+        ErrorFactory.of(make, c, given == null ? null : given.proxy().orElse(null));
     this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
     this.calls = new Calls(errors);
     this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
@@ -133,6 +139,31 @@ public final class ClientCore {
     return pool;
   }
 
+  /**
+   * Returns the HTTP client: the caller's, else one this client builds. Building one makes the
+   * JDK's default TLS context (the trust store read and parsed), about a fifth of a second of a
+   * fresh JVM's CPU, so the client's own pool builds it while the rest of the client and its first
+   * request are made; the first send waits for it. With the caller's executor it is built here, so
+   * that executor runs nothing but what the HTTP client gives it.
+   */
+  private static CompletableFuture<HttpClient> httpClient(
+      ClientConfig c, ExecutorService owned, System.Logger logger) {
+    if (c.httpClient() != null) {
+      return CompletableFuture.completedFuture(c.httpClient());
+    }
+    if (owned == null) {
+      return CompletableFuture.completedFuture(newHttpClient(c, null));
+    }
+    CompletableFuture<HttpClient> http =
+        CompletableFuture.supplyAsync(() -> newHttpClient(c, owned), owned);
+    // Meanwhile this thread makes what the first call would otherwise stop for: the logger each
+    // attempt asks at its end whether to log (its first use starts the logging backend, see
+    // LazyLogger) and, while a recording may run, the Flight Recorder event.
+    logger.isLoggable(System.Logger.Level.DEBUG);
+    Jfr.prepare();
+    return http;
+  }
+
   /** Returns the HTTP client the client builds when the caller gave none; it never redirects. */
   private static HttpClient newHttpClient(ClientConfig c, ExecutorService owned) {
     return HttpClient.newBuilder()
@@ -143,11 +174,11 @@ public final class ClientCore {
   }
 
   /** Returns where due timer tasks run: the caller's executor, the client's pool or the HTTP's. */
-  private static Executor executor(ClientConfig c, ExecutorService owned, HttpClient http) {
+  private static Executor executor(ClientConfig c, ExecutorService owned) {
     if (c.executor() != null) {
       return c.executor();
     }
-    return owned != null ? owned : http.executor().orElse(ForkJoinPool.commonPool());
+    return owned != null ? owned : c.httpClient().executor().orElse(ForkJoinPool.commonPool());
   }
 
   /**
@@ -157,7 +188,7 @@ public final class ClientCore {
    */
   private static HttpTransport transport(
       ClientConfig c,
-      HttpClient http,
+      CompletableFuture<HttpClient> http,
       ErrorFactory errors,
       System.Logger logger,
       LogSwitch logSwitch,
@@ -182,7 +213,8 @@ public final class ClientCore {
   }
 
   /**
-   * Wires a client's machinery; nothing starts a thread until the first call.
+   * Wires a client's machinery. The one thread it starts is its own pool's first, which builds the
+   * HTTP client the caller gave none of (see {@code httpClient}); the rest wait for the first call.
    *
    * @param config the checked settings
    * @param make the constructors of the exceptions
@@ -255,6 +287,9 @@ public final class ClientCore {
         all.add(jfr);
       }
       all.addAll(callOwn);
+    }
+    if (all.isEmpty()) { // nobody listens: the call as it is, and the trace's class stays unloaded
+      return new Traced(call, null);
     }
     CallTrace trace =
         CallTrace.start(
@@ -341,7 +376,8 @@ public final class ClientCore {
    * @return the client, or null
    */
   public HttpClient ownedHttpClient() {
-    return ownedHttp;
+    CompletableFuture<HttpClient> http = ownedHttp;
+    return http == null ? null : http.join();
   }
 
   /**
@@ -426,9 +462,11 @@ public final class ClientCore {
       ownedExecutor.shutdown();
     }
     transport.release();
-    HttpClient http = ownedHttp;
+    CompletableFuture<HttpClient> http = ownedHttp;
     ownedHttp = null;
-    closeOwnedHttpClient(http);
+    if (http != null) { // once built (a failed build left nothing to close)
+      http.thenAccept(this::closeOwnedHttpClient);
+    }
   }
 
   /**

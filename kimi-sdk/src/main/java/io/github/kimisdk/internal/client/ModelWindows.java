@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelInfo;
@@ -29,7 +30,7 @@ final class ModelWindows {
   static final String LOGGER = "io.github.kimisdk.preflight";
 
   /** Where the line goes; tests swap it. */
-  static volatile System.Logger log = System.getLogger(LOGGER);
+  static volatile System.Logger log = LazyLogger.of(LOGGER);
 
   /** The most model ids said to be unchecked; the ids come from the caller's requests. */
   private static final int MAX_REPORTED = 256;

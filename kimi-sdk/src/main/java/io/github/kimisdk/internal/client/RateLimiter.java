@@ -10,6 +10,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
@@ -68,7 +69,7 @@ public final class RateLimiter {
 
   private static final Duration MIN_RENEWAL = Duration.ofMillis(100);
 
-  private volatile System.Logger log = System.getLogger(ClientCore.LOGGER_NAME);
+  private volatile System.Logger log = LazyLogger.of(ClientCore.LOGGER_NAME);
 
   /** The outcome of a permit whose call was cancelled: neither a success nor a refusal. */
   public static final Throwable CANCELLED = new CancellationException("cancelled");

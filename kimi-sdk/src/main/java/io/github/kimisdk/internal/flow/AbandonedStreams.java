@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AbandonedStreams {
 
   // Not final only so that a test can hear the warning.
-  static volatile System.Logger log = System.getLogger(AbandonedStreams.class.getName());
+  static volatile System.Logger log = LazyLogger.of(AbandonedStreams.class.getName());
   private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
   private static final Set<Tracked> LIVE = ConcurrentHashMap.newKeySet();
   private static final AtomicBoolean SWEEPING = new AtomicBoolean();

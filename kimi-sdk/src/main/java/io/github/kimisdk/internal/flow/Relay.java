@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param <T> the item type
  */
 public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pull {
-  private static final System.Logger LOG = System.getLogger(Relay.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Relay.class.getName());
   private static final Object COMPLETE = new Object();
 
   /** The owner of a relay: it decides on upstream failures and hears when the relay ends. */

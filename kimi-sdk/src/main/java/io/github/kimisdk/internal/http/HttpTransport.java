@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -62,10 +63,12 @@ public final class HttpTransport {
   /** The largest request body Kimi Code accepts, the default limit of a client there. */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
-  // Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last exchange, and with it
-  // the body handler and this transport, reachable; the HttpClient (its facade) must not be, or
-  // the JDK's cleaner never closes it and its selector thread and connections live on.
-  private volatile HttpClient client;
+  // The HTTP client, or the client's build of it still under way (see ClientCore): the first send
+  // waits for it. Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last
+  // exchange, and with it the body handler and this transport, reachable; the HttpClient (its
+  // facade) must not be, or the JDK's cleaner never closes it and its selector thread and
+  // connections live on.
+  private volatile CompletableFuture<HttpClient> client;
   private final URI baseUri;
   private final ApiKey apiKey;
   private final String userAgent;
@@ -121,14 +124,15 @@ public final class HttpTransport {
 
   /**
    * Returns a builder of a transport that reads the client's frozen settings by name, sends through
-   * {@code client} and has {@code errors} build its exceptions.
+   * {@code client} once it is built and has {@code errors} build its exceptions.
    *
    * @param settings the client's settings, validated by the client builder
-   * @param client the JDK client
+   * @param client the JDK client, or its build under way (a failed build fails each send)
    * @param errors builds the exceptions
    * @return the builder
    */
-  public static Builder builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+  public static Builder builder(
+      HttpSettings settings, CompletableFuture<HttpClient> client, ErrorFactory errors) {
     return new Builder(settings, client, errors);
   }
 
@@ -138,14 +142,15 @@ public final class HttpTransport {
    */
   public static final class Builder {
     private final HttpSettings settings;
-    private final HttpClient client;
+    private final CompletableFuture<HttpClient> client;
     private final ErrorFactory errors;
     private System.Logger logger;
     private LogSwitch logSwitch = LogSwitch.OFF;
     private Delayer bodyWatch;
     private BiConsumer<Runnable, Duration> lingerTimer;
 
-    private Builder(HttpSettings settings, HttpClient client, ErrorFactory errors) {
+    private Builder(
+        HttpSettings settings, CompletableFuture<HttpClient> client, ErrorFactory errors) {
       this.settings = settings;
       this.client = client;
       this.errors = errors;
@@ -780,11 +785,21 @@ public final class HttpTransport {
   }
 
   HttpClient client() {
-    HttpClient c = client;
+    CompletableFuture<HttpClient> c = client;
     if (c == null) {
       throw new CancellationException("the KimiClient was closed");
     }
-    return c;
+    try {
+      return c.join();
+    } catch (CompletionException e) { // the build failed: what it threw, not the future's wrapper
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   int maxJsonDepth() {

@@ -35,6 +35,17 @@ public final class Jfr {
   }
 
   /**
+   * Loads and registers the SDK's event now if a recording may want it (Flight Recorder is
+   * initialized), which takes a tenth of a second of a fresh JVM; a client's start-up calls it off
+   * the caller's thread, so that its first call finds the event ready. Does nothing otherwise.
+   */
+  public static void prepare() {
+    if (PRESENT) {
+      JfrCallListener.enabled();
+    }
+  }
+
+  /**
    * Returns the listener that records a {@code io.github.kimisdk.Call} event per call, or null when
    * this runtime has no Flight Recorder; only then are the Flight Recorder classes loaded.
    *

@@ -13,13 +13,21 @@ import java.time.Duration;
  */
 final class JfrCallListener implements CallListener {
 
-  private static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(KimiCallEvent.class);
-
   JfrCallListener() {}
 
-  /** Tells whether a running recording enables the event: a cheap check, made per call. */
+  /**
+   * Tells whether a running recording enables the event: a cheap check, made per call. Until Flight
+   * Recorder is initialized no recording can run (every recording, whether from the command line,
+   * {@code jcmd}, JMX or the API, initializes it first, and it never goes back), so the event class
+   * is neither loaded nor registered: both cost a tenth of a second or more of a fresh JVM.
+   */
   static boolean enabled() {
-    return TYPE.isEnabled();
+    return jdk.jfr.FlightRecorder.isInitialized() && Type.TYPE.isEnabled();
+  }
+
+  /** Holds the event's type, resolved on first use: after Flight Recorder is initialized. */
+  private static final class Type {
+    static final jdk.jfr.EventType TYPE = jdk.jfr.EventType.getEventType(KimiCallEvent.class);
   }
 
   @Override

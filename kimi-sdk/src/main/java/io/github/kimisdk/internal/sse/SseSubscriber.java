@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.sse;
 
+import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.flow.Pull;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.sse.SseParser;
@@ -61,7 +62,7 @@ import java.util.function.LongSupplier;
  * @param <T> the item type
  */
 public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.Publisher<T>> {
-  private static final System.Logger LOG = System.getLogger(SseSubscriber.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(SseSubscriber.class.getName());
 
   private static final Flow.Subscription CANCELLED =
       new Flow.Subscription() {

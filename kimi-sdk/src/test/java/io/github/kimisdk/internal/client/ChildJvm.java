@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a test's {@code main} class in a fresh JVM on this test's class and module path. */
-final class ChildJvm {
+public final class ChildJvm {
 
   private ChildJvm() {}
 
@@ -18,7 +18,8 @@ final class ChildJvm {
    * Runs {@code main} in a new JVM with {@code jvmArgs}, asserts it exits with 0 within a minute
    * and returns what it printed (standard output and error).
    */
-  static String run(Class<?> main, String... jvmArgs) throws IOException, InterruptedException {
+  public static String run(Class<?> main, String... jvmArgs)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> path = new ArrayList<>();
     for (String p : new String[] {"jdk.module.path", "java.class.path"}) {

@@ -45,9 +45,9 @@ class ClientThreadsTest {
   }
 
   /**
-   * Makes a chat call, a retried chat call, a stream and a rate-limited call, closes the client and
-   * the server, waits up to 10 s for the threads started meanwhile to end and prints those still
-   * alive.
+   * Makes a chat call, a retried chat call, a stream and a rate-limited call, closes the client,
+   * builds and at once closes another, closes the server, waits up to 10 s for the threads started
+   * meanwhile to end and prints those still alive.
    */
   static final class Child {
     private Child() {}
@@ -67,6 +67,8 @@ class ClientThreadsTest {
       kimi.chat(hello); // retried after a scheduled backoff
       kimi.stream(hello).toCompletion();
       kimi.close();
+      // closed at once, while its pool may still be building its HTTP client
+      KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build().close();
       server.close();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       for (Thread t : started(before)) {

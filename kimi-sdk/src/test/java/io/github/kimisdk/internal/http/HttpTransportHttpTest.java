@@ -71,7 +71,8 @@ class HttpTransportHttpTest {
 
   /** The transport under test on {@code settings}, by name, before it is built. */
   private HttpTransport.Builder transport(ClientConfig.Builder settings) {
-    return HttpTransport.builder(settings.build(), http, TestErrors.factory())
+    return HttpTransport.builder(
+            settings.build(), CompletableFuture.completedFuture(http), TestErrors.factory())
         .logger(new ListLogger(logged))
         .bodyWatch(bodyWatch)
         .lingerTimer((task, delay) -> {});

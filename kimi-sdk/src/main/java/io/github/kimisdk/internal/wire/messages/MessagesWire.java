@@ -146,8 +146,12 @@ public final class MessagesWire extends Wire {
     return List.copyOf(r);
   }
 
-  /** The one instance: the protocol holds no state. After its declaration, which it reads. */
-  public static final MessagesWire INSTANCE = new MessagesWire();
+  /**
+   * The one instance: the protocol holds no state. After its declaration, which it reads; typed
+   * {@code Wire} so that verifying {@link io.github.kimisdk.internal.wire.Wires#get} does not load
+   * this class for a client that never speaks its protocol.
+   */
+  public static final Wire INSTANCE = new MessagesWire();
 
   @Override
   protected byte[] write(ChatRequest r) {

@@ -164,8 +164,12 @@ public final class ResponsesWire extends Wire {
     return List.copyOf(r);
   }
 
-  /** The one instance: the protocol holds no state. After its declaration, which it reads. */
-  public static final ResponsesWire INSTANCE = new ResponsesWire();
+  /**
+   * The one instance: the protocol holds no state. After its declaration, which it reads; typed
+   * {@code Wire} so that verifying {@link io.github.kimisdk.internal.wire.Wires#get} does not load
+   * this class for a client that never speaks its protocol.
+   */
+  public static final Wire INSTANCE = new ResponsesWire();
 
   @Override
   protected byte[] write(ChatRequest r) {

@@ -219,7 +219,7 @@ class MessagesWireTest {
   @MethodSource("refusals")
   void refusesWhatDroppingWouldChange(UnaryOperator<ChatRequest.Builder> b, String what) {
     ChatRequest r = b.apply(base()).build();
-    assertThatThrownBy(() -> MessagesWire.INSTANCE.check(r))
+    assertThatThrownBy(() -> ((MessagesWire) MessagesWire.INSTANCE).check(r))
         .isInstanceOf(UnsupportedRequestException.class)
         .hasMessageContaining(what);
     assertThatThrownBy(() -> MessagesWire.INSTANCE.encode(r))
