@@ -24,11 +24,16 @@ public final class ClientInternals {
 
   /** Returns a chat-completions chunk with {@code deltaJson} and a finish reason (or null). */
   public static String chunk(String deltaJson, String finish) {
-    return KimiClientHttpTest.chunk(deltaJson, finish);
+    return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+        + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":"
+        + deltaJson
+        + ",\"finish_reason\":"
+        + (finish == null ? "null" : "\"" + finish + "\"")
+        + "}]}";
   }
 
   /** Returns a chat-completions chunk carrying {@code text} as content. */
   public static String content(String text) {
-    return KimiClientHttpTest.content(text);
+    return chunk("{\"content\":\"" + text + "\"}", null);
   }
 }

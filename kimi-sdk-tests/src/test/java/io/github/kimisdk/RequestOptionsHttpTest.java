@@ -113,9 +113,9 @@ class RequestOptionsHttpTest {
     kimi.chat(HI); // warm up, so the first chunk surely arrives within the timeout
     server.enqueue(
         FakeResponse.sse()
-            .data(KimiClientHttpTest.content("a"))
+            .data(ClientInternals.content("a"))
             .pause(Duration.ofSeconds(4))
-            .data(KimiClientHttpTest.content("b"))
+            .data(ClientInternals.content("b"))
             .done()
             .build());
     List<String> seen = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import static io.github.kimisdk.ClientInternals.chunk;
+import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -107,19 +109,6 @@ class KimiClientHttpTest {
   void stop() {
     kimi.close();
     server.close();
-  }
-
-  static String chunk(String deltaJson, String finish) {
-    return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-        + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":"
-        + deltaJson
-        + ",\"finish_reason\":"
-        + (finish == null ? "null" : "\"" + finish + "\"")
-        + "}]}";
-  }
-
-  static String content(String text) {
-    return chunk("{\"content\":\"" + text + "\"}", null);
   }
 
   static String err(String type, String message) {

@@ -1,6 +1,6 @@
 package io.github.kimisdk;
 
-import static io.github.kimisdk.KimiClientHttpTest.content;
+import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
