@@ -1,8 +1,12 @@
 package io.github.kimisdk.mcp;
 
+import java.io.File;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Commands that run {@link McpTestServer} as a child process with this build's classes. */
 final class TestServers {
@@ -11,17 +15,33 @@ final class TestServers {
 
   /** The command that starts the stdio test server with {@code options}. */
   static List<String> stdio(String... options) {
+    // The module's own classes, as the core's tests run them (patched into the module, where a
+    // class's code source is the module's), and wherever the classes were loaded from, as
+    // kimi-sdk-tests runs them (on the class path, from kimi-sdk's jar and test jar).
     Path target = Path.of("target").toAbsolutePath();
+    Set<String> classPath = new LinkedHashSet<>();
+    classPath.add(target.resolve("test-classes").toString());
+    classPath.add(target.resolve("classes").toString());
+    classPath.add(location(McpTestServer.class));
+    classPath.add(location(McpClient.class));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-cp");
-    cmd.add(
-        target.resolve("test-classes") + java.io.File.pathSeparator + target.resolve("classes"));
+    cmd.add(String.join(File.pathSeparator, classPath));
     cmd.add(McpTestServer.class.getName());
     cmd.addAll(List.of(options));
     return cmd;
+  }
+
+  /** The directory or jar {@code type} was loaded from. */
+  private static String location(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** Waits until {@code text} appears in what {@code client}'s server wrote to stderr. */
