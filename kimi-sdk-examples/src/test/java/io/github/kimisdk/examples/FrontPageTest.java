@@ -123,6 +123,7 @@ class FrontPageTest {
             "as built on Spring Boot " + oldest.group(1) + " with Spring AI " + oldest.group(2));
     assertThat(front)
         .contains("Jedis " + property(pom("kimi-sdk-redis"), "jedis.version"))
+        .contains("Lettuce " + property(pom("kimi-sdk-redis"), "lettuce.version"))
         .contains(
             "LangGraph4j "
                 + property(
