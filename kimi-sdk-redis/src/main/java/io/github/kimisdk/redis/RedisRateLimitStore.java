@@ -151,7 +151,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
   // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
-  // window millis, send margin millis, restart grace millis, line slack millis.
+  // window millis, send margin millis, restart grace millis (negative: no wait after a start),
+  // line slack millis.
   // Returns 0 when taken, else the millis to wait before asking again. A caller that holds its
   // lease
   // already (a take that ran, but whose reply was lost to a timeout and retried by the client or
@@ -233,7 +234,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         if conc > 0 and redis.call('ZCARD', KEYS[3]) + ahead + 1 > conc then
           wait = math.max(wait, poll)
         end
-        if redis.call('EXISTS', KEYS[9]) == 0 then
+        if grace >= 0 and redis.call('EXISTS', KEYS[9]) == 0 then
           local ready = nil
           local ok, info = pcall(redis.call, 'INFO', 'server')
           if ok and type(info) == 'string' then
@@ -349,6 +350,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final RedisScripts redis;
   private final Fallback fallback;
   private final Duration lease;
+  private final boolean restartWait;
   private final long windowMillis;
   private final String takeSha = sha1(TAKE);
   private final String giveBackSha = sha1(GIVE_BACK);
@@ -379,6 +381,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     this.redis = b.redis;
     this.fallback = b.fallback;
     this.lease = b.lease;
+    this.restartWait = b.restartWait;
     this.nanoTime = b.nanoTime;
     this.windowMillis = b.window.toMillis();
     this.probes = b.probes;
@@ -415,6 +418,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     private final RedisScripts redis;
     private Fallback fallback = Fallback.FAIL_CLOSED;
     private Duration lease = DEFAULT_LEASE;
+    private boolean restartWait = true;
     private LongSupplier nanoTime = System::nanoTime;
     private Duration window = Duration.ofMinutes(1);
     private Executor probes = ForkJoinPool.commonPool();
@@ -450,6 +454,27 @@ public final class RedisRateLimitStore implements RateLimitStore {
         throw new IllegalArgumentException("lease must be from 3 to 30 seconds: " + lease);
       }
       this.lease = lease;
+      return this;
+    }
+
+    /**
+     * Sets whether the store waits, on a Redis that started less than a third of the lease plus two
+     * seconds ago and has not served this account since, before it gives out the first slot
+     * (default {@code true}). The wait is what keeps the concurrency limit across a restart: a
+     * Redis restarted empty has lost the leases of the calls in flight, and their clients register
+     * them again at their next renewal, within a third of the lease. Nothing in Redis tells a
+     * restart from a first start (both are empty, with a short uptime), so a store cannot skip the
+     * wait by itself. Turn it off where no process can hold a lease in this Redis when it starts: a
+     * test's own fresh Redis (a Testcontainers container, a {@code redis-server} the test starts),
+     * which then gives its first slot at once instead of after up to 7 s. In production, off means
+     * that for a third of the lease after a restart the fleet can hold up to twice its concurrency
+     * limit. It is this store's choice alone: processes that keep the wait still wait.
+     *
+     * @param restartWait false to give out slots at once on a Redis that just started
+     * @return this builder
+     */
+    public Builder restartWait(boolean restartWait) {
+      this.restartWait = restartWait;
       return this;
     }
 
@@ -529,7 +554,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(LEASE_POLL_MILLIS),
             Long.toString(windowMillis),
             Long.toString(SEND_MARGIN.toMillis()),
-            Long.toString(this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis()),
+            Long.toString(
+                restartWait ? this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis() : -1),
             Long.toString(LINE_SLACK_MILLIS));
     try {
       giveBackUnreturned(account);
@@ -749,6 +775,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   @Override
   public String toString() {
-    return "RedisRateLimitStore[" + redis + ", fallback=" + fallback + ", lease=" + lease + "]";
+    return "RedisRateLimitStore["
+        + redis
+        + ", fallback="
+        + fallback
+        + ", lease="
+        + lease
+        + (restartWait ? "" : ", restartWait=false")
+        + "]";
   }
 }
