@@ -33,8 +33,9 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p>It runs on the Redis client the application has, through a {@link RedisScripts}: {@link
- * JedisScripts} (standalone, Sentinel, Cluster) or {@link LettuceScripts} (the same three; Spring
- * Data Redis's default client). This class names no client's types.
+ * JedisScripts} (standalone, Sentinel, Cluster), {@link LettuceScripts} (the same three; Spring
+ * Data Redis's default client) or {@link SpringDataRedisScripts} (an application's Spring Data
+ * Redis connection factory, on either). This class names no client's types.
  *
  * <p>Each operation is one Lua script, run atomically by Redis on Redis's own clock ({@code TIME}),
  * so the processes' clocks need not agree. An account's state lives under keys sharing one hash
@@ -67,7 +68,9 @@ import java.util.function.LongSupplier;
  * slot, so the concurrency limit holds across the restart. (Redis states its uptime in whole
  * seconds: the wait ends no sooner than that after the start, and at most a second later.) The
  * minute's counters start empty: in the minute around a restart the fleet can send up to twice the
- * requests-per-minute limit (Kimi answers the excess with 429s, whose pause is then shared).
+ * requests-per-minute limit (Kimi answers the excess with 429s, whose pause is then shared). A
+ * Redis that starts serving an account for the first time waits the same; a test whose Redis is its
+ * own and fresh skips it with {@link Builder#restartWait(boolean) restartWait(false)}.
  *
  * <p><b>Failovers.</b> A replica promoted in place of a master that died (Sentinel, Cluster) holds
  * the leases it had replicated, so the concurrency limit holds. The leases of calls that ended
