@@ -17,8 +17,8 @@ import org.springframework.data.redis.connection.ReturnType;
 /**
  * Runs the store's scripts through Spring Data Redis: on the application's own {@code
  * RedisConnectionFactory} (Spring Boot's, from {@code spring.data.redis.*}), so on its Lettuce or
- * Jedis client, its pool, its SSL, credentials and timeouts, standalone, Sentinel or (on Lettuce)
- * Cluster.
+ * Jedis client, its pool, its SSL, credentials and timeouts, standalone, Sentinel or Cluster (the
+ * scripts run on the node of the account's slot).
  *
  * <pre>{@code
  * RedisRateLimitStore store =
@@ -26,9 +26,8 @@ import org.springframework.data.redis.connection.ReturnType;
  * }</pre>
  *
  * <p>Each call takes a connection from the factory and closes it: Lettuce's factory shares one
- * native connection by default, Jedis's lends one from its pool. Spring Data Redis's Jedis
- * connection to a cluster refuses {@code EVAL}, so on Jedis with a cluster use {@link JedisScripts}
- * over a {@code RedisClusterClient} instead.
+ * native connection by default, Jedis's lends one from its pool (a cluster's, from its pool per
+ * node).
  *
  * <p>An outage is Spring's translation of one ({@code RedisConnectionFailureException} and the
  * other {@code DataAccessResourceFailureException}s, {@code QueryTimeoutException} and the other

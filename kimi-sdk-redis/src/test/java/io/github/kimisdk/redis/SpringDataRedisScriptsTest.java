@@ -23,6 +23,7 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.TooManyClusterRedirectionsException;
 import org.springframework.data.redis.connection.PoolException;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
@@ -173,6 +174,51 @@ class SpringDataRedisScriptsTest {
                     0,
                     Duration.ofSeconds(15)))
         .hasMessageStartingWith("Redis is unreachable, and the shared rate limit fails closed: ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lettuce", "jedis"})
+  void onAClusterTheStoreRunsOnTheNodeOfEachAccountsSlot(String client) throws Exception {
+    try (RedisCluster cluster = RedisCluster.start(3, 1_000)) {
+      RedisClusterConfiguration nodes = new RedisClusterConfiguration();
+      for (int port : cluster.ports()) {
+        nodes.clusterNode("127.0.0.1", port);
+      }
+      Duration timeout = Duration.ofMillis(500);
+      if (client.equals("lettuce")) {
+        LettuceConnectionFactory f =
+            new LettuceConnectionFactory(
+                nodes, LettuceClientConfiguration.builder().commandTimeout(timeout).build());
+        f.afterPropertiesSet();
+        f.start();
+        factory = f;
+      } else {
+        JedisConnectionFactory f =
+            new JedisConnectionFactory(
+                nodes,
+                JedisClientConfiguration.builder()
+                    .connectTimeout(timeout)
+                    .readTimeout(timeout)
+                    .build());
+        f.afterPropertiesSet();
+        f.start();
+        factory = f;
+      }
+      RedisRateLimitStore store =
+          RedisRateLimitStore.builder(SpringDataRedisScripts.of(factory))
+              .restartWait(false)
+              .build();
+      RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+      Duration lease = Duration.ofSeconds(15);
+      for (String account : List.of("org-a", "org-b", "org-c", "org-d")) { // slots all over
+        assertThat(store.tryTake(account, "a1", one, 0, lease)).as(account).isZero();
+        assertThat(store.tryTake(account, "a2", one, 0, lease)).as(account).isPositive();
+        String leases = RedisRateLimitStore.keys(account).get(2);
+        assertThat(cluster.masterOf(leases).cli("zcard", leases).trim()).isEqualTo("1");
+        store.giveBack(account, "a1");
+        assertThat(store.tryTake(account, "a2", one, 0, lease)).as(account).isZero();
+      }
+    }
   }
 
   @Test
