@@ -185,6 +185,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private final FakePlatform platform;
   private final FakeServices services;
   private final FakeRateLimit rateLimit;
+  private final FakeSurface.Backend backend = new ServerBackend();
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
   private ExecutorService executor;
@@ -987,59 +988,8 @@ public final class FakeKimiServer implements AutoCloseable {
         requests.add(request);
         unclaimed.add(request);
       }
-      Surface surface = Surface.of(request);
-      // A Messages or Responses call is answered in the chat-completions shape and translated
-      // back, so the responder, like the model, sees the chat-completions request it stands for.
-      Object asked = null;
-      RuntimeException untranslatable = null;
-      if (surface != Surface.CHAT && (response == null || response.answer() != null)) {
-        try {
-          asked = surface.translateRequest(request);
-        } catch (RuntimeException malformed) {
-          untranslatable = malformed;
-        }
-      }
-      if (response == null && surface == Surface.RESPONSES && asked instanceof FakeResponse no) {
-        response = no; // refused by the surface before any responder sees it
-      }
-      if (response == null) {
-        response = responder.apply(asked instanceof RecordedRequest chat ? chat : request);
-      }
-      if (response != null && response.answer() != null) {
-        // a typed reply: the model writes it out for this request, streamed or not
-        if (surface == Surface.CHAT) {
-          response = response.written(model.respond(request, false, response.answer()));
-        } else if (untranslatable != null) {
-          throw untranslatable;
-        } else {
-          response =
-              asked instanceof RecordedRequest chat
-                  ? response.written(model.respond(chat, true, response.answer()))
-                  : (FakeResponse) asked;
-        }
-      }
-      if (response == null && surface != Surface.CHAT) {
-        if (untranslatable != null) {
-          throw untranslatable;
-        }
-        response =
-            asked instanceof RecordedRequest chat
-                ? model.respond(chat, true)
-                : (FakeResponse) asked;
-      }
-      if (response == null && surface != Surface.MESSAGES && isAnthropicPath(request.path())) {
-        response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());
-      }
-      if (response == null) {
-        response = platform.respond(request);
-      }
-      if (response == null) {
-        response = services.respond(request);
-      }
-      if (response == null) {
-        response = model.respond(request);
-      }
-      response = surface.translateResponse(response, request);
+      // the one place the request's surface is chosen; it answers in its own shape
+      response = FakeSurface.of(request).answer(request, response, backend);
       send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
@@ -1166,51 +1116,32 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
-  private static boolean isAnthropicPath(String path) {
-    return path.equals("/anthropic")
-        || path.startsWith("/anthropic/")
-        || path.startsWith("/anthropic?");
-  }
-
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */
   private FakeResponse answerChat(RecordedRequest request) {
-    FakeResponse r = responder.apply(request);
-    if (r != null && r.answer() != null) {
-      return r.written(model.respond(request, false, r.answer()));
-    }
-    return r != null ? r : model.respond(request);
+    return FakeSurface.asSent(request, null, backend, model::respond);
   }
 
-  /**
-   * The protocol a request speaks: chat completions itself, or a surface answered through it
-   * (Kimi's Anthropic Messages and its Responses API), whose requests and answers are translated.
-   */
-  private enum Surface {
-    CHAT,
-    MESSAGES,
-    RESPONSES;
+  /** What every surface answers with; reads the server's fields as they are at each call. */
+  private final class ServerBackend implements FakeSurface.Backend {
 
-    static Surface of(RecordedRequest request) {
-      if (MessagesFacade.handles(request)) {
-        return MESSAGES;
+    @Override
+    public FakeResponse responder(RecordedRequest request) {
+      return responder.apply(request);
+    }
+
+    @Override
+    public FakeResponse model(
+        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
+      return model.respond(chat, streamedIds, scripted);
+    }
+
+    @Override
+    public FakeResponse endpoints(RecordedRequest request) {
+      FakeResponse r = platform.respond(request);
+      if (r == null) {
+        r = services.respond(request);
       }
-      return ResponsesFacade.handles(request) ? RESPONSES : CHAT;
-    }
-
-    /** The chat-completions request the call stands for, or the error that answers it. */
-    Object translateRequest(RecordedRequest request) {
-      return this == MESSAGES
-          ? MessagesFacade.translateRequest(request)
-          : ResponsesFacade.translateRequest(request);
-    }
-
-    /** The answer in this surface's shape. */
-    FakeResponse translateResponse(FakeResponse response, RecordedRequest request) {
-      return switch (this) {
-        case CHAT -> response;
-        case MESSAGES -> MessagesFacade.translateResponse(response);
-        case RESPONSES -> ResponsesFacade.translateResponse(response, request);
-      };
+      return r != null ? r : model.respond(request);
     }
   }
 
