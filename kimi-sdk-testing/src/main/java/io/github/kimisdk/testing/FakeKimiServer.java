@@ -42,39 +42,42 @@ import java.util.function.Function;
  * {@code n} gives that many choices. Like Kimi's prefix cache, a request whose leading messages (at
  * least 256 tokens of them) led an earlier request reports them as {@code cached_tokens} (in both
  * of Kimi's spellings). {@code GET /v1/models} lists its models with Kimi's capability fields (by
- * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.7-code(-highspeed),
- * kimi-for-coding(-highspeed), k3 and k3-256k; see {@link #models(String...)} and {@link
- * #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages. Beside
- * chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan
- * summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and {@code POST
- * /v1/fetch} (markdown text), the stateless Responses API (below) and two of Kimi's official tool
- * formulas under {@code /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or
- * decode, answering {@code output}) and {@code moonshot/web-search:latest} (a {@code web_search}
- * whose fibers answer {@code encrypted_output}, as Kimi's does); fibers can be made to stay {@code
- * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key (or,
- * after {@link #requireApiKey}, without that key) get 401; unknown paths get 404.
+ * default every model the core's table, {@link io.github.kimisdk.model.ModelCatalog#defaults()},
+ * does not mark retired: today kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6,
+ * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3 and k3-256k; see {@link
+ * #models(String...)} and {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count}
+ * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
+ * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
+ * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
+ * and two of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}) and {@code
+ * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
+ * as Kimi's does); fibers can be made to stay {@code pending} for a number of polls ({@link
+ * #fibersPendingFor}). Requests without a bearer key (or, after {@link #requireApiKey}, without
+ * that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
- * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
- * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
- * found the model X or Permission denied"), as a model Moonshot retired is by default (list one
- * with {@link #addModel} to have it served); every other refusal is 400 {@code
- * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
- * for this model"), thinking on a model that does not think or off on one that always does
- * ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where the model
- * has none, an effort the model does not list ("Unsupported value: 'reasoning_effort' does not
- * support 'medium' with this model. Supported values are: ..."), {@code thinking} beside {@code
- * reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an http(s) URL
- * of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON Schema
- * ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At path
- * '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema}, {@code
- * const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict: false}), a
- * history without {@code reasoning_content} where a thinking model needs it, and a prompt plus
- * {@code max_completion_tokens} over the window ("Your request exceeded model token limit: N"), and
- * a {@code response_format} that is not {@code text}, {@code json_object} or a {@code json_schema}
- * with a {@code name}, an object {@code schema} and a boolean {@code strict}. Where kimi-api.md
- * records no wording the message follows Kimi's nearest template. {@link #lenient()} switches these
- * checks off for tests about something else.
+ * io.github.kimisdk.model.ModelInfo} in the core's table (and the limits from the core's constants,
+ * such as {@link io.github.kimisdk.chat.ChatRequest#MAX_TOOLS}), not from copies, and a request
+ * that breaks one gets Kimi's status, {@code type} and message: a model not in {@code /models} is
+ * 404 {@code resource_not_found_error} ("Not found the model X or Permission denied"), as a model
+ * Moonshot retired is by default (list one with {@link #addModel} to have it served); every other
+ * refusal is 400 {@code invalid_request_error}: a sampling value the model fixes ("invalid top_p:
+ * only 0.95 is allowed for this model"), thinking on a model that does not think or off on one that
+ * always does ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where
+ * the model has none, an effort the model does not list ("Unsupported value: 'reasoning_effort'
+ * does not support 'medium' with this model. Supported values are: ..."), {@code thinking} beside
+ * {@code reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an
+ * http(s) URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON
+ * Schema ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At
+ * path '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema},
+ * {@code const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict:
+ * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
+ * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
+ * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
+ * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
+ * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
+ * #lenient()} switches these checks off for tests about something else.
  *
  * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
  * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
