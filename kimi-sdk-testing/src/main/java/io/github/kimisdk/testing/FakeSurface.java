@@ -1,6 +1,8 @@
 package io.github.kimisdk.testing;
 
 import io.github.kimisdk.WireProtocol;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -143,5 +145,32 @@ sealed interface FakeSurface permits ChatSurface, MessagesSurface, ResponsesSurf
     return r != null
         ? r.written(backend.model(chat, sent, r.answer()))
         : backend.model(chat, sent, null);
+  }
+
+  /**
+   * Returns a whole (not streamed) chat-completions answer with its body translated by {@code
+   * translateJson}; the answer unchanged when it has no body or {@code translateJson} returns null
+   * or throws (a body that is not chat-completions JSON, or one the shape cannot express, such as
+   * malformed tool arguments, is sent as it is).
+   */
+  static FakeResponse translateBody(
+      FakeResponse response, java.util.function.UnaryOperator<String> translateJson) {
+    List<FakeResponse.Part> parts = response.parts();
+    if (parts.isEmpty()) {
+      return response;
+    }
+    String translated;
+    try {
+      translated = translateJson.apply(new String(parts.get(0).bytes(), StandardCharsets.UTF_8));
+    } catch (RuntimeException notExpressible) {
+      translated = null;
+    }
+    if (translated == null) {
+      return response;
+    }
+    return response.withParts(
+        List.of(
+            new FakeResponse.Part(
+                parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
   }
 }

@@ -325,24 +325,7 @@ final class MessagesSurface implements FakeSurface {
   /** Translates a chat-completions answer into the Messages shape. */
   private static FakeResponse translateResponse(FakeResponse response) {
     if (!response.streamed()) {
-      List<FakeResponse.Part> parts = response.parts();
-      if (parts.isEmpty()) {
-        return response;
-      }
-      String body = new String(parts.get(0).bytes(), StandardCharsets.UTF_8);
-      String translated;
-      try {
-        translated = translateJson(body);
-      } catch (RuntimeException notExpressible) {
-        translated = null; // such as malformed tool arguments: sent as they are
-      }
-      if (translated == null) {
-        return response;
-      }
-      return response.withParts(
-          List.of(
-              new FakeResponse.Part(
-                  parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
+      return FakeSurface.translateBody(response, MessagesSurface::translateJson);
     }
     List<FakeResponse.Part> out =
         new StreamTranslator(lastUsage(response.parts())).translate(response.parts());

@@ -520,22 +520,7 @@ final class ResponsesSurface implements FakeSurface {
     JsonObject asked = request.json() instanceof JsonObject o ? o : JsonObject.of();
     List<FakeResponse.Part> parts = response.parts();
     if (!response.streamed()) {
-      if (parts.isEmpty()) {
-        return response;
-      }
-      String translated;
-      try {
-        translated = translateJson(new String(parts.get(0).bytes(), StandardCharsets.UTF_8), asked);
-      } catch (RuntimeException notExpressible) {
-        translated = null;
-      }
-      if (translated == null) {
-        return response;
-      }
-      return response.withParts(
-          List.of(
-              new FakeResponse.Part(
-                  parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
+      return FakeSurface.translateBody(response, body -> translateJson(body, asked));
     }
     return response.withParts(new StreamTranslator(asked).translate(parts));
   }
