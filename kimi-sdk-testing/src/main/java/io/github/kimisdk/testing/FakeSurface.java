@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One protocol {@link FakeKimiServer} serves, and the one place a request's is chosen ({@link
- * #of}), as mockwebserver answers every request through its {@code Dispatcher} and the core picks
- * its wire in {@code internal.wire.Wires.get}: Kimi's own surface (chat completions, and every
- * endpoint no other surface claims), the Anthropic-compatible Messages surface and the Responses
- * API. A surface maps its paths, translates its calls into the chat-completions request the model
- * and the responder answer, and writes replies, errors and streams in its own shape. A new {@link
- * WireProtocol} fails {@link #get}'s compilation until it has a surface here.
+ * One protocol {@link FakeKimiServer} serves, and the one place a request's surface is chosen
+ * ({@link #of}), as mockwebserver answers every request through its {@code Dispatcher} and the core
+ * picks its wire in {@code internal.wire.Wires.get}: Kimi's own surface (chat completions, and
+ * every endpoint no other surface claims), the Anthropic-compatible Messages surface and the
+ * Responses API. A surface maps its paths, translates its calls into the chat-completions request
+ * the model and the responder answer, and writes replies, errors and streams in its own shape. A
+ * new {@link WireProtocol} constant does not compile in {@link #get} until it has a surface here.
  *
  * <p>Stateless: one instance per surface, shared by every exchange thread of every server.
  */
