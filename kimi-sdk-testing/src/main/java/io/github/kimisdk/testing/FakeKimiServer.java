@@ -616,7 +616,7 @@ public final class FakeKimiServer implements AutoCloseable {
    * @throws IllegalStateException if the server is not started
    */
   public String anthropicBaseUrl() {
-    return origin() + "/anthropic";
+    return origin() + MessagesSurface.BASE;
   }
 
   private synchronized String origin() {

@@ -30,6 +30,9 @@ final class MessagesSurface implements FakeSurface {
 
   static final MessagesSurface INSTANCE = new MessagesSurface();
 
+  /** The path below which this surface answers every request: its base URL's path. */
+  static final String BASE = "/anthropic";
+
   private MessagesSurface() {}
 
   @Override
@@ -42,9 +45,9 @@ final class MessagesSurface implements FakeSurface {
   public boolean claims(RecordedRequest request) {
     String path = request.path();
     return isCall(request)
-        || path.equals("/anthropic")
-        || path.startsWith("/anthropic/")
-        || path.startsWith("/anthropic?");
+        || path.equals(BASE)
+        || path.startsWith(BASE + "/")
+        || path.startsWith(BASE + "?");
   }
 
   /**
@@ -66,7 +69,7 @@ final class MessagesSurface implements FakeSurface {
   private static boolean isCall(RecordedRequest request) {
     String path = FakeSurface.path(request);
     return request.method().equals("POST")
-        && (path.equals("/v1/messages") || path.equals("/anthropic/v1/messages"));
+        && (path.equals("/v1/messages") || path.equals(BASE + "/v1/messages"));
   }
 
   /** Returns the fake signature of a reasoning text. */
