@@ -96,7 +96,8 @@ class FakeRulesTableHttpTest {
         && r.reasoningEffort() != null
         && m.thinking() == ThinkingSupport.SWITCHABLE
         && !k3) {
-      return "kimi-k2.5 and k2.6 refuse thinking beside reasoning_effort (kimi-api.md)";
+      // kimi-api.md §2.1 and its error table (reported through a relay, UNVERIFIED direct)
+      return "kimi-k2.5 and k2.6 answer 400 cannot specify both 'thinking' and 'reasoning_effort'";
     }
     boolean effort =
         r.reasoningEffort() != null || (r.thinking() != null && r.thinking().effort() != null);
@@ -104,7 +105,9 @@ class FakeRulesTableHttpTest {
         && !k3
         && m.thinking() == ThinkingSupport.SWITCHABLE
         && !m.thinksWith(r.thinking())) {
-      return "models other than K3 refuse an effort with thinking off; K3 ignores it";
+      // kimi-api.md §2.1: reasoning_effort is kimi-k3's alone on the Open Platform; the table
+      // takes an effort with thinking off as ignored, which only K3's contract says
+      return "an effort on a switchable model other than K3 is refused, thinking on or off";
     }
     return null;
   }
