@@ -33,8 +33,9 @@ import java.util.function.LongSupplier;
  * }</pre>
  *
  * <p>It runs on the Redis client the application has, through a {@link RedisScripts}: {@link
- * JedisScripts} (standalone, Sentinel, Cluster) or {@link LettuceScripts} (the same three; Spring
- * Data Redis's default client). This class names no client's types.
+ * JedisScripts} (standalone, Sentinel, Cluster), {@link LettuceScripts} (the same three; Spring
+ * Data Redis's default client) or {@link SpringDataRedisScripts} (an application's Spring Data
+ * Redis connection factory, on either). This class names no client's types.
  *
  * <p>Each operation is one Lua script, run atomically by Redis on Redis's own clock ({@code TIME}),
  * so the processes' clocks need not agree. An account's state lives under keys sharing one hash
@@ -67,7 +68,9 @@ import java.util.function.LongSupplier;
  * slot, so the concurrency limit holds across the restart. (Redis states its uptime in whole
  * seconds: the wait ends no sooner than that after the start, and at most a second later.) The
  * minute's counters start empty: in the minute around a restart the fleet can send up to twice the
- * requests-per-minute limit (Kimi answers the excess with 429s, whose pause is then shared).
+ * requests-per-minute limit (Kimi answers the excess with 429s, whose pause is then shared). A
+ * Redis that starts serving an account for the first time waits the same; a test whose Redis is its
+ * own and fresh skips it with {@link Builder#restartWait(boolean) restartWait(false)}.
  *
  * <p><b>Failovers.</b> A replica promoted in place of a master that died (Sentinel, Cluster) holds
  * the leases it had replicated, so the concurrency limit holds. The leases of calls that ended
@@ -151,7 +154,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   // KEYS: requests, tokens, leases, sequence, pause, stated, line, due, started. ARGV: caller,
   // rpm, tpm, concurrency (0 = unlimited), tokens, lease millis (0 = no lease), poll millis,
-  // window millis, send margin millis, restart grace millis, line slack millis.
+  // window millis, send margin millis, restart grace millis (negative: no wait after a start),
+  // line slack millis.
   // Returns 0 when taken, else the millis to wait before asking again. A caller that holds its
   // lease
   // already (a take that ran, but whose reply was lost to a timeout and retried by the client or
@@ -233,7 +237,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
         if conc > 0 and redis.call('ZCARD', KEYS[3]) + ahead + 1 > conc then
           wait = math.max(wait, poll)
         end
-        if redis.call('EXISTS', KEYS[9]) == 0 then
+        if grace >= 0 and redis.call('EXISTS', KEYS[9]) == 0 then
           local ready = nil
           local ok, info = pcall(redis.call, 'INFO', 'server')
           if ok and type(info) == 'string' then
@@ -349,6 +353,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final RedisScripts redis;
   private final Fallback fallback;
   private final Duration lease;
+  private final boolean restartWait;
   private final long windowMillis;
   private final String takeSha = sha1(TAKE);
   private final String giveBackSha = sha1(GIVE_BACK);
@@ -379,6 +384,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     this.redis = b.redis;
     this.fallback = b.fallback;
     this.lease = b.lease;
+    this.restartWait = b.restartWait;
     this.nanoTime = b.nanoTime;
     this.windowMillis = b.window.toMillis();
     this.probes = b.probes;
@@ -415,6 +421,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     private final RedisScripts redis;
     private Fallback fallback = Fallback.FAIL_CLOSED;
     private Duration lease = DEFAULT_LEASE;
+    private boolean restartWait = true;
     private LongSupplier nanoTime = System::nanoTime;
     private Duration window = Duration.ofMinutes(1);
     private Executor probes = ForkJoinPool.commonPool();
@@ -450,6 +457,27 @@ public final class RedisRateLimitStore implements RateLimitStore {
         throw new IllegalArgumentException("lease must be from 3 to 30 seconds: " + lease);
       }
       this.lease = lease;
+      return this;
+    }
+
+    /**
+     * Sets whether the store waits, on a Redis that started less than a third of the lease plus two
+     * seconds ago and has not served this account since, before it gives out the first slot
+     * (default {@code true}). The wait is what keeps the concurrency limit across a restart: a
+     * Redis restarted empty has lost the leases of the calls in flight, and their clients register
+     * them again at their next renewal, within a third of the lease. Nothing in Redis tells a
+     * restart from a first start (both are empty, with a short uptime), so a store cannot skip the
+     * wait by itself. Turn it off where no process can hold a lease in this Redis when it starts: a
+     * test's own fresh Redis (a Testcontainers container, a {@code redis-server} the test starts),
+     * which then gives its first slot at once instead of after up to 7 s. In production, off means
+     * that for a third of the lease after a restart the fleet can hold up to twice its concurrency
+     * limit. It is this store's choice alone: processes that keep the wait still wait.
+     *
+     * @param restartWait false to give out slots at once on a Redis that just started
+     * @return this builder
+     */
+    public Builder restartWait(boolean restartWait) {
+      this.restartWait = restartWait;
       return this;
     }
 
@@ -529,7 +557,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
             Long.toString(LEASE_POLL_MILLIS),
             Long.toString(windowMillis),
             Long.toString(SEND_MARGIN.toMillis()),
-            Long.toString(this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis()),
+            Long.toString(
+                restartWait ? this.lease.dividedBy(3).plus(RESTART_MARGIN).toMillis() : -1),
             Long.toString(LINE_SLACK_MILLIS));
     try {
       giveBackUnreturned(account);
@@ -749,6 +778,13 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   @Override
   public String toString() {
-    return "RedisRateLimitStore[" + redis + ", fallback=" + fallback + ", lease=" + lease + "]";
+    return "RedisRateLimitStore["
+        + redis
+        + ", fallback="
+        + fallback
+        + ", lease="
+        + lease
+        + (restartWait ? "" : ", restartWait=false")
+        + "]";
   }
 }

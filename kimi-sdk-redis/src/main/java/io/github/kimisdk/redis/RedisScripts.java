@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * Runs the Lua scripts of {@link RedisRateLimitStore} on a Redis client: the one thing the store
  * asks of a client, so that it serves any. {@link JedisScripts} adapts Jedis ({@code UnifiedJedis}:
- * standalone, Sentinel, Cluster) and {@link LettuceScripts} Lettuce (standalone, Sentinel,
- * Cluster); another client takes a few lines.
+ * standalone, Sentinel, Cluster), {@link LettuceScripts} Lettuce (standalone, Sentinel, Cluster)
+ * and {@link SpringDataRedisScripts} Spring Data Redis's connection factory; another client takes a
+ * few lines.
  *
  * <p>An implementation tells an outage apart from any other failure. When Redis cannot be reached
  * or cannot serve now (a connection refused, lost or timed out, a cluster with no master for the

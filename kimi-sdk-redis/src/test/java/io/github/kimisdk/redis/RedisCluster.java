@@ -70,8 +70,25 @@ final class RedisCluster implements AutoCloseable {
     throw new IOException("no master serves the slot of " + key);
   }
 
-  /** Returns the replica of {@code master}. */
+  /**
+   * Returns the replica of {@code master}, waiting up to 30 s for the master to learn of it: right
+   * after the cluster is made, gossip may not have told the master yet (seen on a loaded machine).
+   */
   RedisServer replicaOf(RedisServer master) throws IOException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      RedisServer replica = knownReplicaOf(master);
+      if (replica != null) {
+        return replica;
+      }
+      if (System.nanoTime() - end > 0) {
+        throw new IOException("no replica of the master on port " + master.port() + " within 30 s");
+      }
+      pause();
+    }
+  }
+
+  private RedisServer knownReplicaOf(RedisServer master) throws IOException {
     String id = null;
     String[] lines = master.cli("cluster", "nodes").split("\n");
     for (String line : lines) {
@@ -86,7 +103,7 @@ final class RedisCluster implements AutoCloseable {
         return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
       }
     }
-    throw new IOException("no replica of the master on port " + master.port());
+    return null;
   }
 
   /**

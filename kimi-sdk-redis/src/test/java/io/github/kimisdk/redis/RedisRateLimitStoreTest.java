@@ -308,6 +308,32 @@ class RedisRateLimitStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void aStoreWithoutTheRestartWaitGivesItsFirstSlotOnARedisThatJustStartedAtOnce(ClientKind kind)
+      throws Exception {
+    this.kind = kind;
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    Duration lease = Duration.ofSeconds(3);
+    redis.stop();
+    redis.restart(); // up for under a second: the wait has at least 2 s to run
+    RedisRateLimitStore waits = store(Fallback.FAIL_CLOSED);
+    RedisRateLimitStore test =
+        RedisRateLimitStore.builder(scripts())
+            .leaseLength(Duration.ofSeconds(3))
+            .restartWait(false)
+            .build();
+    assertThat(test.toString()).endsWith(", restartWait=false]");
+
+    assertThat(reconnected(() -> waits.tryTake("org-waits", "a1", one, 0, lease)))
+        .isGreaterThan(Duration.ofSeconds(1));
+    assertThat(reconnected(() -> test.tryTake("org-test", "a1", one, 0, lease))).isZero();
+    // the limit still holds, and the store that waits keeps waiting on its own account
+    assertThat(test.tryTake("org-test", "a2", one, 0, lease))
+        .isEqualTo(Duration.ofMillis(RedisRateLimitStore.LEASE_POLL_MILLIS));
+    assertThat(waits.tryTake("org-waits", "a1", one, 0, lease)).isGreaterThan(Duration.ZERO);
+  }
+
   /** Sleeps until the wall clock's millisecond of the second is {@code millis}, the next time. */
   private static void sleepUntilMillisOfSecond(long millis) throws InterruptedException {
     Thread.sleep(Math.floorMod(millis - System.currentTimeMillis() % 1000, 1000L));

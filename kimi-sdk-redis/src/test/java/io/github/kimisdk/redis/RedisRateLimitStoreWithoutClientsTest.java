@@ -50,7 +50,9 @@ class RedisRateLimitStoreWithoutClientsTest {
     try (URLClassLoader loader = withoutClients()) {
       for (String adapter :
           new String[] {
-            "io.github.kimisdk.redis.JedisScripts", "io.github.kimisdk.redis.LettuceScripts"
+            "io.github.kimisdk.redis.JedisScripts",
+            "io.github.kimisdk.redis.LettuceScripts",
+            "io.github.kimisdk.redis.SpringDataRedisScripts"
           }) {
         Class<?> c = Class.forName(adapter, false, loader);
         assertThatThrownBy(c::getDeclaredMethods).isInstanceOf(NoClassDefFoundError.class);

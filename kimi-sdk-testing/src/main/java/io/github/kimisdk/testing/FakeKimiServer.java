@@ -42,39 +42,42 @@ import java.util.function.Function;
  * {@code n} gives that many choices. Like Kimi's prefix cache, a request whose leading messages (at
  * least 256 tokens of them) led an earlier request reports them as {@code cached_tokens} (in both
  * of Kimi's spellings). {@code GET /v1/models} lists its models with Kimi's capability fields (by
- * default kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6, kimi-k2.7-code(-highspeed),
- * kimi-for-coding(-highspeed), k3 and k3-256k; see {@link #models(String...)} and {@link
- * #addModel}), and {@code POST /v1/tokenizers/estimate-token-count} counts the messages. Beside
- * chat it serves the files, balance and batch endpoints, Kimi Code's {@code GET /v1/usages} (a plan
- * summary, a 5-hour and a daily window, a booster wallet), {@code POST /v1/search} and {@code POST
- * /v1/fetch} (markdown text), the stateless Responses API (below) and two of Kimi's official tool
- * formulas under {@code /v1/formulas}: {@code moonshot/base64:latest} (fibers that encode or
- * decode, answering {@code output}) and {@code moonshot/web-search:latest} (a {@code web_search}
- * whose fibers answer {@code encrypted_output}, as Kimi's does); fibers can be made to stay {@code
- * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key (or,
- * after {@link #requireApiKey}, without that key) get 401; unknown paths get 404.
+ * default every model the core's table, {@link io.github.kimisdk.model.ModelCatalog#defaults()},
+ * does not mark retired: today kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6,
+ * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3 and k3-256k; see {@link
+ * #models(String...)} and {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count}
+ * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
+ * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
+ * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
+ * and two of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}) and {@code
+ * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
+ * as Kimi's does); fibers can be made to stay {@code pending} for a number of polls ({@link
+ * #fibersPendingFor}). Requests without a bearer key (or, after {@link #requireApiKey}, without
+ * that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
- * io.github.kimisdk.model.ModelInfo}, and a request that breaks one gets Kimi's status, {@code
- * type} and message: a model not in {@code /models} is 404 {@code resource_not_found_error} ("Not
- * found the model X or Permission denied"), as a model Moonshot retired is by default (list one
- * with {@link #addModel} to have it served); every other refusal is 400 {@code
- * invalid_request_error}: a sampling value the model fixes ("invalid top_p: only 0.95 is allowed
- * for this model"), thinking on a model that does not think or off on one that always does
- * ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where the model
- * has none, an effort the model does not list ("Unsupported value: 'reasoning_effort' does not
- * support 'medium' with this model. Supported values are: ..."), {@code thinking} beside {@code
- * reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an http(s) URL
- * of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON Schema
- * ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At path
- * '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema}, {@code
- * const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict: false}), a
- * history without {@code reasoning_content} where a thinking model needs it, and a prompt plus
- * {@code max_completion_tokens} over the window ("Your request exceeded model token limit: N"), and
- * a {@code response_format} that is not {@code text}, {@code json_object} or a {@code json_schema}
- * with a {@code name}, an object {@code schema} and a boolean {@code strict}. Where kimi-api.md
- * records no wording the message follows Kimi's nearest template. {@link #lenient()} switches these
- * checks off for tests about something else.
+ * io.github.kimisdk.model.ModelInfo} in the core's table (and the limits from the core's constants,
+ * such as {@link io.github.kimisdk.chat.ChatRequest#MAX_TOOLS}), not from copies, and a request
+ * that breaks one gets Kimi's status, {@code type} and message: a model not in {@code /models} is
+ * 404 {@code resource_not_found_error} ("Not found the model X or Permission denied"), as a model
+ * Moonshot retired is by default (list one with {@link #addModel} to have it served); every other
+ * refusal is 400 {@code invalid_request_error}: a sampling value the model fixes ("invalid top_p:
+ * only 0.95 is allowed for this model"), thinking on a model that does not think or off on one that
+ * always does ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where
+ * the model has none, an effort the model does not list ("Unsupported value: 'reasoning_effort'
+ * does not support 'medium' with this model. Supported values are: ..."), {@code thinking} beside
+ * {@code reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an
+ * http(s) URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON
+ * Schema ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At
+ * path '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema},
+ * {@code const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict:
+ * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
+ * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
+ * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
+ * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
+ * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
+ * #lenient()} switches these checks off for tests about something else.
  *
  * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
  * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
@@ -185,6 +188,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private final FakePlatform platform;
   private final FakeServices services;
   private final FakeRateLimit rateLimit;
+  private final FakeSurface.Backend backend = new ServerBackend();
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
   private ExecutorService executor;
@@ -612,7 +616,7 @@ public final class FakeKimiServer implements AutoCloseable {
    * @throws IllegalStateException if the server is not started
    */
   public String anthropicBaseUrl() {
-    return origin() + "/anthropic";
+    return origin() + MessagesSurface.BASE;
   }
 
   private synchronized String origin() {
@@ -987,59 +991,8 @@ public final class FakeKimiServer implements AutoCloseable {
         requests.add(request);
         unclaimed.add(request);
       }
-      Surface surface = Surface.of(request);
-      // A Messages or Responses call is answered in the chat-completions shape and translated
-      // back, so the responder, like the model, sees the chat-completions request it stands for.
-      Object asked = null;
-      RuntimeException untranslatable = null;
-      if (surface != Surface.CHAT && (response == null || response.answer() != null)) {
-        try {
-          asked = surface.translateRequest(request);
-        } catch (RuntimeException malformed) {
-          untranslatable = malformed;
-        }
-      }
-      if (response == null && surface == Surface.RESPONSES && asked instanceof FakeResponse no) {
-        response = no; // refused by the surface before any responder sees it
-      }
-      if (response == null) {
-        response = responder.apply(asked instanceof RecordedRequest chat ? chat : request);
-      }
-      if (response != null && response.answer() != null) {
-        // a typed reply: the model writes it out for this request, streamed or not
-        if (surface == Surface.CHAT) {
-          response = response.written(model.respond(request, false, response.answer()));
-        } else if (untranslatable != null) {
-          throw untranslatable;
-        } else {
-          response =
-              asked instanceof RecordedRequest chat
-                  ? response.written(model.respond(chat, true, response.answer()))
-                  : (FakeResponse) asked;
-        }
-      }
-      if (response == null && surface != Surface.CHAT) {
-        if (untranslatable != null) {
-          throw untranslatable;
-        }
-        response =
-            asked instanceof RecordedRequest chat
-                ? model.respond(chat, true)
-                : (FakeResponse) asked;
-      }
-      if (response == null && surface != Surface.MESSAGES && isAnthropicPath(request.path())) {
-        response = MessagesFacade.error(404, "not_found_error", "Not Found: " + request.path());
-      }
-      if (response == null) {
-        response = platform.respond(request);
-      }
-      if (response == null) {
-        response = services.respond(request);
-      }
-      if (response == null) {
-        response = model.respond(request);
-      }
-      response = surface.translateResponse(response, request);
+      // the one place the request's surface is chosen; it answers in its own shape
+      response = FakeSurface.of(request).answer(request, response, backend);
       send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
@@ -1166,51 +1119,32 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
-  private static boolean isAnthropicPath(String path) {
-    return path.equals("/anthropic")
-        || path.startsWith("/anthropic/")
-        || path.startsWith("/anthropic?");
-  }
-
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */
   private FakeResponse answerChat(RecordedRequest request) {
-    FakeResponse r = responder.apply(request);
-    if (r != null && r.answer() != null) {
-      return r.written(model.respond(request, false, r.answer()));
-    }
-    return r != null ? r : model.respond(request);
+    return FakeSurface.asSent(request, null, backend, model::respond);
   }
 
-  /**
-   * The protocol a request speaks: chat completions itself, or a surface answered through it
-   * (Kimi's Anthropic Messages and its Responses API), whose requests and answers are translated.
-   */
-  private enum Surface {
-    CHAT,
-    MESSAGES,
-    RESPONSES;
+  /** What every surface answers with; reads the server's fields as they are at each call. */
+  private final class ServerBackend implements FakeSurface.Backend {
 
-    static Surface of(RecordedRequest request) {
-      if (MessagesFacade.handles(request)) {
-        return MESSAGES;
+    @Override
+    public FakeResponse responder(RecordedRequest request) {
+      return responder.apply(request);
+    }
+
+    @Override
+    public FakeResponse model(
+        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
+      return model.respond(chat, streamedIds, scripted);
+    }
+
+    @Override
+    public FakeResponse endpoints(RecordedRequest request) {
+      FakeResponse r = platform.respond(request);
+      if (r == null) {
+        r = services.respond(request);
       }
-      return ResponsesFacade.handles(request) ? RESPONSES : CHAT;
-    }
-
-    /** The chat-completions request the call stands for, or the error that answers it. */
-    Object translateRequest(RecordedRequest request) {
-      return this == MESSAGES
-          ? MessagesFacade.translateRequest(request)
-          : ResponsesFacade.translateRequest(request);
-    }
-
-    /** The answer in this surface's shape. */
-    FakeResponse translateResponse(FakeResponse response, RecordedRequest request) {
-      return switch (this) {
-        case CHAT -> response;
-        case MESSAGES -> MessagesFacade.translateResponse(response);
-        case RESPONSES -> ResponsesFacade.translateResponse(response, request);
-      };
+      return r != null ? r : model.respond(request);
     }
   }
 

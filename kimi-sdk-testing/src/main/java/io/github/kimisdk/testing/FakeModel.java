@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -26,12 +27,11 @@ import java.util.regex.Pattern;
 final class FakeModel {
 
   /**
-   * The models the fake lists and answers by default, first the one the examples use: today's Open
-   * Platform lineup (kimi-k3, k3.1-pro, k2.6, k2.7-code) and Kimi Code's ids. The ids Moonshot
-   * retired (kimi-k2.5, moonshot-v1-*, kimi-latest, the K2 previews) are not among them, so they
-   * get Kimi's 404 unless a test lists one ({@code addModel}).
+   * The order the fake lists its models in, first the one the examples use: today's Open Platform
+   * lineup, then Kimi Code's ids. Which models are served is not decided here (see {@link
+   * #served()}): an id the table retires drops out, one it adds is listed after these.
    */
-  static final List<String> DEFAULT_MODELS =
+  private static final List<String> LISTING_ORDER =
       List.of(
           "kimi-k3",
           "kimi-k3.1-pro",
@@ -43,6 +43,28 @@ final class FakeModel {
           "kimi-for-coding-highspeed",
           "k3",
           "k3-256k");
+
+  /**
+   * Returns the models the fake lists and answers by default: every model of the core's table
+   * ({@link ModelCatalog#defaults()}) that Moonshot has not retired, in {@link #LISTING_ORDER}. The
+   * retired ones (kimi-k2.5, moonshot-v1-*, kimi-latest, the K2 previews) get Kimi's 404 unless a
+   * test lists one ({@code addModel}).
+   */
+  static List<ModelInfo> served() {
+    List<ModelInfo> out = new ArrayList<>();
+    for (ModelInfo m : ModelCatalog.defaults().models()) {
+      if (m.retirement().isEmpty()) {
+        out.add(m);
+      }
+    }
+    out.sort(
+        java.util.Comparator.comparingInt(
+            m -> {
+              int i = LISTING_ORDER.indexOf(m.id());
+              return i < 0 ? LISTING_ORDER.size() : i;
+            }));
+    return out;
+  }
 
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
@@ -56,9 +78,7 @@ final class FakeModel {
 
   FakeModel(Clock clock) {
     this.clock = clock;
-    for (String id : DEFAULT_MODELS) {
-      addModel(ModelCatalog.defaults().lookup(id));
-    }
+    served().forEach(this::addModel);
   }
 
   void addModel(ModelInfo info) {
@@ -73,20 +93,18 @@ final class FakeModel {
   }
 
   FakeResponse respond(RecordedRequest request) {
-    return respond(request, false, null);
-  }
-
-  FakeResponse respond(RecordedRequest request, boolean messagesSurface) {
-    return respond(request, messagesSurface, null);
+    return respond(request, null, null);
   }
 
   /**
-   * Answers a request; {@code messagesSurface} when it stands for a Messages or Responses call,
-   * whose streamed tool calls always carry their ids (neither shape has a place for a missing one);
-   * {@code scripted} says what the model says instead of its own answer, or is null.
+   * Answers a request; {@code idsOverride} overrides how a stream sends tool call ids (null: as the
+   * server is set); {@code scripted} says what the model says instead of its own answer, or is
+   * null.
    */
   FakeResponse respond(
-      RecordedRequest request, boolean messagesSurface, FakeResponse.Answer scripted) {
+      RecordedRequest request,
+      FakeKimiServer.StreamedToolCallIds idsOverride,
+      FakeResponse.Answer scripted) {
     String path = request.path();
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -97,7 +115,7 @@ final class FakeModel {
       return error(401, "invalid_authentication_error", "Invalid Authentication");
     }
     if (path.equals("/v1/chat/completions") && request.method().equals("POST")) {
-      return chat(request, messagesSurface, scripted);
+      return chat(request, idsOverride, scripted);
     }
     if (path.equals("/v1/models") && request.method().equals("GET")) {
       return models();
@@ -109,7 +127,9 @@ final class FakeModel {
   }
 
   private FakeResponse chat(
-      RecordedRequest request, boolean messagesSurface, FakeResponse.Answer scripted) {
+      RecordedRequest request,
+      FakeKimiServer.StreamedToolCallIds idsOverride,
+      FakeResponse.Answer scripted) {
     JsonValue parsed = request.json();
     if (!(parsed instanceof JsonObject body)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
@@ -284,7 +304,7 @@ final class FakeModel {
                 w -> {
                   w.name("tool_calls").beginArray().beginObject();
                   w.name("index").value(index);
-                  switch (messagesSurface ? FakeKimiServer.StreamedToolCallIds.SENT : streamedIds) {
+                  switch (idsOverride != null ? idsOverride : streamedIds) {
                     case SENT -> w.name("id").value(call.id);
                     case BLANK -> w.name("id").value("");
                     case OMITTED -> {}
@@ -361,9 +381,13 @@ final class FakeModel {
       JsonObject body, ModelInfo info, FakeRules.Thinking asked) {
     JsonValue tools = body.get("tools");
     if (tools instanceof JsonArray list) {
-      if (list.size() > 128) {
+      if (list.size() > ChatRequest.MAX_TOOLS) {
         return invalid(
-            "Invalid request: too many tools: " + list.size() + " (at most 128 are allowed)");
+            "Invalid request: too many tools: "
+                + list.size()
+                + " (at most "
+                + ChatRequest.MAX_TOOLS
+                + " are allowed)");
       }
       Set<String> names = new HashSet<>();
       for (JsonValue t : list.values()) {
@@ -388,15 +412,11 @@ final class FakeModel {
       }
     }
     JsonValue choice = body.get("tool_choice");
-    boolean thinking = asked.thinks(info);
-    if (thinking
-        && choice instanceof JsonString c
-        && c.value().equals("required")
-        && !info.requiredToolChoiceWhileThinking()) {
-      return invalid("tool_choice 'required' is incompatible with thinking enabled");
-    }
-    if (thinking && choice instanceof JsonObject) {
-      return invalid("tool_choice 'specified' is incompatible with thinking enabled");
+    if (!asked.takesToolChoice(info, choice)) {
+      return invalid(
+          "tool_choice '"
+              + (choice instanceof JsonObject ? "specified" : "required")
+              + "' is incompatible with thinking enabled");
     }
     return null;
   }

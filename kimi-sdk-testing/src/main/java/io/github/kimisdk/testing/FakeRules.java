@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -10,6 +11,8 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.ToolChoice;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,8 +31,8 @@ final class FakeRules {
 
   private FakeRules() {}
 
-  /** Kimi's tool name pattern: a letter or underscore, then 2 to 63 letters, digits, - or _. */
-  static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9-_]{2,63}$");
+  /** Kimi's tool name pattern, as the core's {@link FunctionTool#NAME_PATTERN} holds it. */
+  static final Pattern TOOL_NAME = Pattern.compile(FunctionTool.NAME_PATTERN);
 
   /**
    * Tells whether the model keeps K3's contract (Moonshot's Kimi-Vendor-Verifier, {@code
@@ -61,15 +64,43 @@ final class FakeRules {
       return new Thinking(type, keep, effort, reasoning, sent);
     }
 
-    /** Whether the model thinks: as the catalog says, or as asked for a model that does not. */
+    /**
+     * The setting in the core's terms: null when no {@code type} is sent (the model's default),
+     * disabled for {@code "disabled"}, enabled for any other type.
+     */
+    io.github.kimisdk.chat.Thinking setting() {
+      if (type == null) {
+        return null;
+      }
+      return type.equals("disabled")
+          ? io.github.kimisdk.chat.Thinking.disabled()
+          : io.github.kimisdk.chat.Thinking.enabled();
+    }
+
+    /**
+     * Whether the request asks the model to think: as the table says ({@link
+     * ModelInfo#thinksWith}), or as asked of a model that does not think (which Kimi then refuses).
+     */
     boolean thinks(ModelInfo m) {
-      if (m.thinking() == ThinkingSupport.ALWAYS) {
+      io.github.kimisdk.chat.Thinking s = setting();
+      return m.thinksWith(s) || (s != null && s.isEnabled());
+    }
+
+    /**
+     * Whether the model takes {@code tool_choice} {@code choice} with this thinking, as the table
+     * says ({@link ModelInfo#acceptsToolChoice}): the string {@code required}, or an object naming
+     * a function; any other value is taken here (K3's checks judge its spelling).
+     */
+    boolean takesToolChoice(ModelInfo m, JsonValue choice) {
+      ToolChoice c;
+      if (choice instanceof JsonString s && s.value().equals("required")) {
+        c = ToolChoice.required();
+      } else if (choice instanceof JsonObject) {
+        c = ToolChoice.function(toolName(choice).isEmpty() ? "?" : toolName(choice));
+      } else {
         return true;
       }
-      if (type != null) {
-        return !type.equals("disabled");
-      }
-      return m.thinking() == ThinkingSupport.SWITCHABLE;
+      return m.acceptsToolChoice(c, setting());
     }
   }
 
@@ -96,10 +127,13 @@ final class FakeRules {
       return invalid("invalid temperature: " + fmt(temperature) + " is not in [0, 1]");
     }
     Double n = number(body, "n");
-    if (n != null && (n < 1 || n > 5 || n != Math.rint(n))) {
-      return invalid("invalid n: " + fmt(n) + " is not in [1, 5]");
+    if (n != null && (n < 1 || n > ChatRequest.MAX_N || n != Math.rint(n))) {
+      return invalid("invalid n: " + fmt(n) + " is not in [1, " + ChatRequest.MAX_N + "]");
     }
-    if (n != null && n > 1 && temperature != null && temperature < 0.3) {
+    if (n != null
+        && n > 1
+        && temperature != null
+        && temperature < ModelInfo.NEAR_ZERO_TEMPERATURE) {
       return invalid(
           "invalid n: only 1 is allowed when temperature is near 0 (" + fmt(temperature) + ")");
     }

@@ -3,6 +3,8 @@ package io.github.kimisdk.springai.starter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -26,11 +28,14 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.retry.RetryTemplate;
 
 /**
@@ -87,11 +92,20 @@ class StarterApplicationTest {
    * MOONSHOT_API_KEY where the tests run changes nothing).
    */
   private static ConfigurableApplicationContext start(String... args) {
+    return start(new DefaultResourceLoader(), args);
+  }
+
+  /**
+   * Starts the application as {@link #start(String...)}, with the classes that {@code loader}
+   * loads.
+   */
+  private static ConfigurableApplicationContext start(ResourceLoader loader, String... args) {
     StandardEnvironment environment = new StandardEnvironment();
     environment
         .getPropertySources()
         .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
     return new SpringApplicationBuilder(Application.class)
+        .resourceLoader(loader)
         .web(WebApplicationType.NONE)
         .environment(environment)
         .run(args);
@@ -105,13 +119,38 @@ class StarterApplicationTest {
 
   @Test
   void startsQuietlyWithTheStarterAlone(CapturedOutput output) {
-    try (ConfigurableApplicationContext context = start(properties())) {
+    // the test's class path has kimi-sdk-redis and Spring Data Redis (BootFleetTest): hidden here
+    ResourceLoader starterAlone =
+        new DefaultResourceLoader(
+            new FilteredClassLoader(
+                "io.github.kimisdk.redis",
+                "org.springframework.data.redis",
+                "org.springframework.boot.data.redis",
+                "io.lettuce",
+                "redis.clients"));
+    try (ConfigurableApplicationContext context = start(starterAlone, properties())) {
       assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
       assertThat(context.getBean(ChatMemory.class)).isNotNull();
       // the client's retries are the one layer: the starter brings no Spring AI retry
       assertThat(context.getBeanNamesForType(RetryTemplate.class)).isEmpty();
+      assertThat(context.getBeanNamesForType(RateLimitStore.class)).isEmpty();
+      assertThat(context.containsBean("redisConnectionFactory")).as("Redis hidden").isFalse();
     }
+    assertQuiet(output);
+  }
 
+  @Test
+  void startsQuietlyWithRedisOnTheClassPathAndNoRateLimitSet(CapturedOutput output) {
+    try (ConfigurableApplicationContext context = start(properties())) {
+      assertThat(context.containsBean("redisConnectionFactory")).isTrue(); // never connected
+      assertThat(context.getBeanNamesForType(RateLimitStore.class)).isEmpty();
+      assertThat(context.getBean(KimiClient.class).rateLimit()).isEmpty();
+    }
+    assertQuiet(output);
+  }
+
+  /** Asserts that the application started, and logged no WARN or ERROR line. */
+  private static void assertQuiet(CapturedOutput output) {
     List<String> loud = new ArrayList<>();
     for (String line : output.getAll().split("\\R")) {
       if (WARN_OR_ERROR.matcher(line).find()) {

@@ -1,6 +1,8 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.micrometer.observation.ObservationRegistry;
@@ -25,12 +27,14 @@ import org.springframework.core.env.Environment;
  *
  * <ul>
  *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key}, {@code spring.ai.kimi.base-url}
- *       and {@code spring.ai.kimi.retry.*} ({@link KimiConnectionProperties}; without the key
- *       property, from {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
- *       KIMI_CODING_API_KEY}, and {@code KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads
- *       them), customized by every {@link KimiClientCustomizer} bean, closed with the context; only
- *       when a key is set to something other than blanks, and only when the application defines no
- *       {@code KimiClient} of its own;
+ *       {@code spring.ai.kimi.retry.*} ({@link KimiConnectionProperties}) and {@code
+ *       spring.ai.kimi.rate-limit.*} ({@link KimiRateLimitProperties}: with an {@code account},
+ *       shared through the application's {@link RateLimitStore}, such as the one {@link
+ *       KimiRedisRateLimitAutoConfiguration} keeps in its Redis; without the key property, from
+ *       {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}, and {@code
+ *       KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads them), customized by every {@link
+ *       KimiClientCustomizer} bean, closed with the context; only when a key is set to something
+ *       other than blanks, and only when the application defines no {@code KimiClient} of its own;
  *   <li>a {@link KimiChatModel} over the application's {@code KimiClient} (its own or the one
  *       above), with the {@code spring.ai.kimi.chat.*} options ({@link KimiChatProperties}), the
  *       application's {@link ObservationRegistry} and {@link ChatModelObservationConvention} if it
@@ -50,7 +54,11 @@ import org.springframework.core.env.Environment;
     name = SpringAIModelProperties.CHAT_MODEL,
     havingValue = KimiAutoConfiguration.MODEL_NAME,
     matchIfMissing = true)
-@EnableConfigurationProperties({KimiConnectionProperties.class, KimiChatProperties.class})
+@EnableConfigurationProperties({
+  KimiConnectionProperties.class,
+  KimiChatProperties.class,
+  KimiRateLimitProperties.class
+})
 public class KimiAutoConfiguration {
 
   /** The value of {@code spring.ai.model.chat} that selects Kimi: {@value}. */
@@ -63,16 +71,22 @@ public class KimiAutoConfiguration {
    * Builds the client from the properties: the key from {@code spring.ai.kimi.api-key} (else {@code
    * MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), the base URL from
    * {@code spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
-   * spring.ai.kimi.retry.*}; then the customizers. A base URL on Moonshot's hosts without {@code
-   * /v1} fails here, in the SDK's words; one on another host without {@code /v1} is asked for
-   * {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a warning.
+   * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
+   * through {@code store} when an account is set); then the customizers. A base URL on Moonshot's
+   * hosts without {@code /v1} fails here, in the SDK's words; one on another host without {@code
+   * /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a
+   * warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
+   * @param rateLimit the {@code spring.ai.kimi.rate-limit.*} properties
+   * @param store the application's rate limit store, if it has one
    * @param customizers the application's customizers, applied in order
    * @return the client
    * @throws io.github.kimisdk.errors.ConfigurationException if the client cannot be built from
    *     these settings, such as a base URL on Moonshot's hosts without {@code /v1}
+   * @throws IllegalStateException if {@code spring.ai.kimi.rate-limit.account} is set without a
+   *     limit, or without a store to share it in
    */
   @Bean
   @ConditionalOnMissingBean
@@ -80,6 +94,8 @@ public class KimiAutoConfiguration {
   public KimiClient kimiClient(
       KimiConnectionProperties connection,
       Environment environment,
+      KimiRateLimitProperties rateLimit,
+      ObjectProvider<RateLimitStore> store,
       ObjectProvider<KimiClientCustomizer> customizers) {
     KimiClient.Builder builder =
         KimiClient.builder().apiKey(KimiEnvironment.key(environment).value());
@@ -90,6 +106,10 @@ public class KimiAutoConfiguration {
     RetryPolicy retry = connection.getRetry().toPolicy();
     if (retry != null) {
       builder.retryPolicy(retry);
+    }
+    RateLimit limit = rateLimit.toRateLimit(store.getIfUnique());
+    if (limit != null) {
+      builder.rateLimit(limit);
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client = builder.build();

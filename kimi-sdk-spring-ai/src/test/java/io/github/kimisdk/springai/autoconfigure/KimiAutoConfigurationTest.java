@@ -562,6 +562,7 @@ class KimiAutoConfigurationTest {
           .isEqualTo(
               List.of(
                   KimiAutoConfiguration.class.getName(),
+                  KimiRedisRateLimitAutoConfiguration.class.getName(),
                   KimiChatClientAutoConfiguration.class.getName(),
                   KimiHealthAutoConfiguration.class.getName(),
                   KimiMetricsAutoConfiguration.class.getName()));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * responder serves both protocols: Anthropic's prefill (a final assistant message) is Kimi's
  * partial mode.
  */
-class MessagesFacadeHttpTest {
+class MessagesSurfaceHttpTest {
 
   FakeKimiServer server;
   KimiClient kimi;

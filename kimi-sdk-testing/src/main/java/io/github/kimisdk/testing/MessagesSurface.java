@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -25,19 +26,50 @@ import java.util.Map;
  * error envelopes. Bodies that are not chat-completions JSON (already Anthropic-shaped, HTML,
  * malformed) pass unchanged, so faults stay faults.
  */
-final class MessagesFacade {
+final class MessagesSurface implements FakeSurface {
 
-  private MessagesFacade() {}
+  static final MessagesSurface INSTANCE = new MessagesSurface();
+
+  /** The path below which this surface answers every request: its base URL's path. */
+  static final String BASE = "/anthropic";
+
+  private MessagesSurface() {}
+
+  @Override
+  public WireProtocol protocol() {
+    return WireProtocol.ANTHROPIC_MESSAGES;
+  }
+
+  /** Claims the Messages calls and every other path below {@code /anthropic}. */
+  @Override
+  public boolean claims(RecordedRequest request) {
+    String path = request.path();
+    return isCall(request)
+        || path.equals(BASE)
+        || path.startsWith(BASE + "/")
+        || path.startsWith(BASE + "?");
+  }
+
+  /**
+   * Answers a Messages call through the chat-completions request it stands for (the responder sees
+   * the call as sent when it cannot be translated, a refusal included); any other path below {@code
+   * /anthropic} is answered as sent, by default with an Anthropic-shaped 404.
+   */
+  @Override
+  public FakeResponse answer(RecordedRequest request, FakeResponse given, Backend backend) {
+    if (!isCall(request)) {
+      return FakeSurface.asSent(
+          request, given, backend, r -> error(404, "not_found_error", "Not Found: " + r.path()));
+    }
+    return translateResponse(
+        FakeSurface.throughChat(request, given, backend, MessagesSurface::translateRequest, false));
+  }
 
   /** Tells whether the request is a Messages call. */
-  static boolean handles(RecordedRequest request) {
-    String path = request.path();
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      path = path.substring(0, q);
-    }
+  private static boolean isCall(RecordedRequest request) {
+    String path = FakeSurface.path(request);
     return request.method().equals("POST")
-        && (path.equals("/v1/messages") || path.equals("/anthropic/v1/messages"));
+        && (path.equals("/v1/messages") || path.equals(BASE + "/v1/messages"));
   }
 
   /** Returns the fake signature of a reasoning text. */
@@ -53,7 +85,7 @@ final class MessagesFacade {
    * Returns the chat-completions request the fake model answers, or an Anthropic error response
    * when the request is unauthenticated or malformed.
    */
-  static Object translateRequest(RecordedRequest request) {
+  private static Object translateRequest(RecordedRequest request) {
     String key = request.header("x-api-key").orElse("");
     if (key.isBlank()) {
       // newer Anthropic clients send the key as a bearer token, which Kimi's surface also takes
@@ -294,26 +326,9 @@ final class MessagesFacade {
   }
 
   /** Translates a chat-completions answer into the Messages shape. */
-  static FakeResponse translateResponse(FakeResponse response) {
+  private static FakeResponse translateResponse(FakeResponse response) {
     if (!response.streamed()) {
-      List<FakeResponse.Part> parts = response.parts();
-      if (parts.isEmpty()) {
-        return response;
-      }
-      String body = new String(parts.get(0).bytes(), StandardCharsets.UTF_8);
-      String translated;
-      try {
-        translated = translateJson(body);
-      } catch (RuntimeException notExpressible) {
-        translated = null; // such as malformed tool arguments: sent as they are
-      }
-      if (translated == null) {
-        return response;
-      }
-      return response.withParts(
-          List.of(
-              new FakeResponse.Part(
-                  parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
+      return FakeSurface.translateBody(response, MessagesSurface::translateJson);
     }
     List<FakeResponse.Part> out =
         new StreamTranslator(lastUsage(response.parts())).translate(response.parts());

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * model. Refusals, the request as the responder sees it, the response object and its events, and
  * scripted faults staying faults.
  */
-class ResponsesFacadeHttpTest {
+class ResponsesSurfaceHttpTest {
 
   static final String COMPLETION =
       "{\"id\":\"chatcmpl-abc\",\"object\":\"chat.completion\",\"created\":1700000000,"

@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
@@ -28,18 +29,32 @@ import java.util.Map;
  * model. Error envelopes, non-2xx bodies and bodies that are not chat-completions JSON (already
  * Responses-shaped, HTML, malformed) pass unchanged, so faults stay faults.
  */
-final class ResponsesFacade {
+final class ResponsesSurface implements FakeSurface {
 
-  private ResponsesFacade() {}
+  static final ResponsesSurface INSTANCE = new ResponsesSurface();
 
-  /** Tells whether the request is a Responses call. */
-  static boolean handles(RecordedRequest request) {
-    String path = request.path();
-    int q = path.indexOf('?');
-    if (q >= 0) {
-      path = path.substring(0, q);
-    }
-    return request.method().equals("POST") && path.equals("/v1/responses");
+  private ResponsesSurface() {}
+
+  @Override
+  public WireProtocol protocol() {
+    return WireProtocol.RESPONSES;
+  }
+
+  /** Claims {@code POST /v1/responses}. */
+  @Override
+  public boolean claims(RecordedRequest request) {
+    return request.method().equals("POST") && FakeSurface.path(request).equals("/v1/responses");
+  }
+
+  /**
+   * Answers a Responses call through the chat-completions request it stands for; what Kimi refuses
+   * on this surface is refused before any responder sees the call.
+   */
+  @Override
+  public FakeResponse answer(RecordedRequest request, FakeResponse given, Backend backend) {
+    return translateResponse(
+        FakeSurface.throughChat(request, given, backend, ResponsesSurface::translateRequest, true),
+        request);
   }
 
   // ---- the request: Responses -> chat completions ----
@@ -48,7 +63,7 @@ final class ResponsesFacade {
    * Returns the chat-completions request the fake model answers, or an error response when the
    * request is unauthenticated or one Kimi refuses on this surface.
    */
-  static Object translateRequest(RecordedRequest request) {
+  private static Object translateRequest(RecordedRequest request) {
     String auth = request.header("Authorization").orElse("");
     if (!auth.startsWith("Bearer ") || auth.substring(7).isBlank()) {
       return FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
@@ -498,29 +513,14 @@ final class ResponsesFacade {
    * Translates a chat-completions answer to {@code request} (the Responses request as sent) into
    * the Responses shape; anything else is returned unchanged.
    */
-  static FakeResponse translateResponse(FakeResponse response, RecordedRequest request) {
+  private static FakeResponse translateResponse(FakeResponse response, RecordedRequest request) {
     if (response.status() < 200 || response.status() > 299) {
       return response;
     }
     JsonObject asked = request.json() instanceof JsonObject o ? o : JsonObject.of();
     List<FakeResponse.Part> parts = response.parts();
     if (!response.streamed()) {
-      if (parts.isEmpty()) {
-        return response;
-      }
-      String translated;
-      try {
-        translated = translateJson(new String(parts.get(0).bytes(), StandardCharsets.UTF_8), asked);
-      } catch (RuntimeException notExpressible) {
-        translated = null;
-      }
-      if (translated == null) {
-        return response;
-      }
-      return response.withParts(
-          List.of(
-              new FakeResponse.Part(
-                  parts.get(0).pauseBefore(), translated.getBytes(StandardCharsets.UTF_8))));
+      return FakeSurface.translateBody(response, body -> translateJson(body, asked));
     }
     return response.withParts(new StreamTranslator(asked).translate(parts));
   }

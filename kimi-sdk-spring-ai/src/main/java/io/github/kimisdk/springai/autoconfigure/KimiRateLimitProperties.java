@@ -1,0 +1,305 @@
+package io.github.kimisdk.springai.autoconfigure;
+
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code spring.ai.kimi.rate-limit.*} properties: the client's rate limit (a Moonshot tier, or
+ * the limits themselves) and, with {@code account}, the account whose limits every process shares
+ * through a {@link RateLimitStore} (with kimi-sdk-redis and Spring Data Redis in the application,
+ * one kept in its Redis). Nothing set, no limit.
+ */
+@ConfigurationProperties(KimiRateLimitProperties.PREFIX)
+public class KimiRateLimitProperties {
+
+  /** The prefix of these properties: {@value}. */
+  public static final String PREFIX = "spring.ai.kimi.rate-limit";
+
+  /**
+   * Moonshot's published tier, 0 to 5, whose limits are the starting point (tier 1: 50 at once, 200
+   * requests and 2,000,000 tokens per minute); the other limits set replace the tier's.
+   */
+  private Integer tier;
+
+  /** The most calls in flight at once. */
+  private Integer maxConcurrency;
+
+  /** The most requests per rolling minute. */
+  private Integer requestsPerMinute;
+
+  /** The most tokens per rolling minute. */
+  private Long tokensPerMinute;
+
+  /** The longest a call waits for its turn before it fails, unsent (default: no bound). */
+  private Duration maxQueueWait;
+
+  /**
+   * The account every process sharing the limits names (an organisation id or a team name, never
+   * the API key: it is written into Redis keys). Set, the limits are shared through the
+   * application's RateLimitStore bean: the one built on its Redis (spring.data.redis.*) when
+   * kimi-sdk-redis and Spring Data Redis are present.
+   */
+  private String account;
+
+  /** What the shared store does while Redis cannot be reached. */
+  private Fallback fallback = Fallback.FAIL_CLOSED;
+
+  /**
+   * How long a concurrency slot in Redis lasts unless its holder renews it: the longest a killed
+   * process keeps its slots, from 3s to 30s.
+   */
+  private Duration leaseLength = Duration.ofSeconds(15);
+
+  /**
+   * Whether the Redis store waits a third of the lease plus 2 s on a Redis that just started before
+   * its first slot, so that the leases of calls in flight across a restart are registered again
+   * first. Set false only where no process can hold a lease when Redis starts, such as a test's own
+   * fresh Redis.
+   */
+  private boolean restartWait = true;
+
+  /** Creates the properties with nothing set. */
+  public KimiRateLimitProperties() {}
+
+  /**
+   * Returns the client's rate limit from these properties.
+   *
+   * @param store the application's store, or null when it has none
+   * @return the limit, or null when nothing is set (the client has no limit)
+   * @throws IllegalStateException if {@code account} is set without a limit, or without a store
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public RateLimit toRateLimit(RateLimitStore store) {
+    boolean anyLimit =
+        tier != null
+            || maxConcurrency != null
+            || requestsPerMinute != null
+            || tokensPerMinute != null;
+    if (!anyLimit) {
+      if (account != null && !account.isBlank()) {
+        throw new IllegalStateException(
+            PREFIX
+                + ".account is set, but no limit to share: set "
+                + PREFIX
+                + ".tier (0 to 5), or "
+                + PREFIX
+                + ".max-concurrency, .requests-per-minute or .tokens-per-minute");
+      }
+      return null;
+    }
+    RateLimit.Builder b = tier == null ? RateLimit.builder() : RateLimit.tier(tier).toBuilder();
+    if (maxConcurrency != null) {
+      b.maxConcurrency(maxConcurrency);
+    }
+    if (requestsPerMinute != null) {
+      b.requestsPerMinute(requestsPerMinute);
+    }
+    if (tokensPerMinute != null) {
+      b.tokensPerMinute(tokensPerMinute);
+    }
+    if (maxQueueWait != null) {
+      b.maxQueueWait(maxQueueWait);
+    }
+    if (account != null && !account.isBlank()) {
+      if (store == null) {
+        throw new IllegalStateException(
+            PREFIX
+                + ".account is set, but the application has no RateLimitStore to share the limits"
+                + " in: add io.github.kimisdk:kimi-sdk-redis and Spring Data Redis"
+                + " (spring-boot-starter-data-redis, configured by spring.data.redis.*), or define"
+                + " a RateLimitStore bean; or unset "
+                + PREFIX
+                + ".account to limit each process alone");
+      }
+      b.store(store, account);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns the tier.
+   *
+   * @return the tier, or null when unset
+   */
+  public Integer getTier() {
+    return tier;
+  }
+
+  /**
+   * Sets Moonshot's tier whose limits are the starting point ({@code tier}).
+   *
+   * @param tier the tier, 0 to 5
+   */
+  public void setTier(Integer tier) {
+    this.tier = tier;
+  }
+
+  /**
+   * Returns the most calls in flight at once.
+   *
+   * @return the limit, or null when unset
+   */
+  public Integer getMaxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /**
+   * Sets the most calls in flight at once ({@code max-concurrency}).
+   *
+   * @param maxConcurrency the limit
+   */
+  public void setMaxConcurrency(Integer maxConcurrency) {
+    this.maxConcurrency = maxConcurrency;
+  }
+
+  /**
+   * Returns the most requests per minute.
+   *
+   * @return the limit, or null when unset
+   */
+  public Integer getRequestsPerMinute() {
+    return requestsPerMinute;
+  }
+
+  /**
+   * Sets the most requests per rolling minute ({@code requests-per-minute}).
+   *
+   * @param requestsPerMinute the limit
+   */
+  public void setRequestsPerMinute(Integer requestsPerMinute) {
+    this.requestsPerMinute = requestsPerMinute;
+  }
+
+  /**
+   * Returns the most tokens per minute.
+   *
+   * @return the limit, or null when unset
+   */
+  public Long getTokensPerMinute() {
+    return tokensPerMinute;
+  }
+
+  /**
+   * Sets the most tokens per rolling minute ({@code tokens-per-minute}).
+   *
+   * @param tokensPerMinute the limit
+   */
+  public void setTokensPerMinute(Long tokensPerMinute) {
+    this.tokensPerMinute = tokensPerMinute;
+  }
+
+  /**
+   * Returns the longest wait for a turn.
+   *
+   * @return the wait, or null for no bound
+   */
+  public Duration getMaxQueueWait() {
+    return maxQueueWait;
+  }
+
+  /**
+   * Sets the longest a call waits for its turn ({@code max-queue-wait}).
+   *
+   * @param maxQueueWait the wait
+   */
+  public void setMaxQueueWait(Duration maxQueueWait) {
+    this.maxQueueWait = maxQueueWait;
+  }
+
+  /**
+   * Returns the shared account's key.
+   *
+   * @return the key, or null when the limits are this process's alone
+   */
+  public String getAccount() {
+    return account;
+  }
+
+  /**
+   * Sets the account whose limits every process shares ({@code account}).
+   *
+   * @param account the account's key, never the API key
+   */
+  public void setAccount(String account) {
+    this.account = account;
+  }
+
+  /**
+   * Returns what the shared store does while Redis cannot be reached.
+   *
+   * @return the fallback
+   */
+  public Fallback getFallback() {
+    return fallback;
+  }
+
+  /**
+   * Sets what the shared store does while Redis cannot be reached ({@code fallback}).
+   *
+   * @param fallback the fallback
+   */
+  public void setFallback(Fallback fallback) {
+    this.fallback = fallback;
+  }
+
+  /**
+   * Returns the length of a concurrency slot's lease in Redis.
+   *
+   * @return the lease
+   */
+  public Duration getLeaseLength() {
+    return leaseLength;
+  }
+
+  /**
+   * Sets the length of a concurrency slot's lease in Redis ({@code lease-length}).
+   *
+   * @param leaseLength from 3 to 30 seconds
+   */
+  public void setLeaseLength(Duration leaseLength) {
+    this.leaseLength = leaseLength;
+  }
+
+  /**
+   * Returns whether the Redis store waits on a Redis that just started.
+   *
+   * @return true unless set off
+   */
+  public boolean isRestartWait() {
+    return restartWait;
+  }
+
+  /**
+   * Sets whether the Redis store waits on a Redis that just started ({@code restart-wait}).
+   *
+   * @param restartWait false only where no process can hold a lease when Redis starts
+   */
+  public void setRestartWait(boolean restartWait) {
+    this.restartWait = restartWait;
+  }
+
+  @Override
+  public String toString() {
+    return "KimiRateLimitProperties[tier="
+        + tier
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", requestsPerMinute="
+        + requestsPerMinute
+        + ", tokensPerMinute="
+        + tokensPerMinute
+        + ", account="
+        + account
+        + "]";
+  }
+
+  /** What the shared store does while Redis cannot be reached or cannot serve. */
+  public enum Fallback {
+    /** Each call fails, unsent, with a {@code ConnectionException} naming the store. */
+    FAIL_CLOSED,
+    /** Each process counts its calls alone, at the full limits, until Redis answers again. */
+    IN_PROCESS
+  }
+}

@@ -1,0 +1,164 @@
+package io.github.kimisdk.springai.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.redis.RedisRateLimitStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * {@code spring.ai.kimi.rate-limit.*} in a Spring context: the client's limit from the properties,
+ * shared through the Redis store built on the application's connection factory when an account is
+ * set, and what fails the start. No Redis is reached: the store asks it only at a call.
+ */
+class KimiRateLimitAutoConfigurationTest {
+
+  private final ApplicationContextRunner runner =
+      Contexts.withoutEnvironmentVariables()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  DataRedisAutoConfiguration.class,
+                  KimiRedisRateLimitAutoConfiguration.class,
+                  KimiAutoConfiguration.class))
+          .withPropertyValues("spring.ai.kimi.api-key=sk-boot");
+
+  private static RateLimit limit(org.springframework.context.ApplicationContext context) {
+    return context.getBean(KimiClient.class).rateLimit().orElseThrow();
+  }
+
+  @Test
+  void withoutRateLimitPropertiesTheClientHasNoLimitAndNoStoreIsMade() {
+    runner.run(
+        context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(KimiClient.class).rateLimit()).isEmpty();
+          assertThat(context).doesNotHaveBean(RateLimitStore.class);
+        });
+  }
+
+  @Test
+  void limitsWithoutAnAccountLimitTheClientInProcessEvenWithRedisPresent() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.rate-limit.tier=1",
+            "spring.ai.kimi.rate-limit.max-concurrency=4",
+            "spring.ai.kimi.rate-limit.max-queue-wait=30s")
+        .run(
+            context -> {
+              RateLimit l = limit(context);
+              assertThat(l.maxConcurrency()).isEqualTo(OptionalInt.of(4)); // replaces the tier's
+              assertThat(l.requestsPerMinute()).isEqualTo(OptionalInt.of(200)); // tier 1's
+              assertThat(l.tokensPerMinute()).isEqualTo(OptionalLong.of(2_000_000));
+              assertThat(l.maxQueueWait()).isEqualTo(Optional.of(Duration.ofSeconds(30)));
+              assertThat(l.store()).isEmpty();
+              assertThat(context).doesNotHaveBean(RateLimitStore.class);
+            });
+  }
+
+  @Test
+  void anAccountSharesTheLimitsThroughARedisStoreOnTheApplicationsConnectionFactory() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.rate-limit.max-concurrency=2",
+            "spring.ai.kimi.rate-limit.account=org-boot",
+            "spring.ai.kimi.rate-limit.fallback=in-process",
+            "spring.ai.kimi.rate-limit.lease-length=6s",
+            "spring.ai.kimi.rate-limit.restart-wait=false")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(RedisConnectionFactory.class);
+              RedisRateLimitStore store = context.getBean(RedisRateLimitStore.class);
+              assertThat(store.toString())
+                  .contains("SpringDataRedisScripts[LettuceConnectionFactory]")
+                  .contains("fallback=IN_PROCESS")
+                  .contains("lease=PT6S")
+                  .contains("restartWait=false");
+              RateLimit l = limit(context);
+              assertThat(l.store()).containsSame(store);
+              assertThat(l.account()).contains("org-boot");
+              assertThat(l.maxConcurrency()).isEqualTo(OptionalInt.of(2));
+            });
+  }
+
+  @Test
+  void onJedisTheStoreRunsOnJedissConnectionFactory() {
+    runner
+        .withPropertyValues(
+            "spring.data.redis.client-type=jedis",
+            "spring.ai.kimi.rate-limit.tier=0",
+            "spring.ai.kimi.rate-limit.account=org-boot")
+        .run(
+            context ->
+                assertThat(context.getBean(RedisRateLimitStore.class).toString())
+                    .contains("SpringDataRedisScripts[JedisConnectionFactory]")
+                    .contains("fallback=FAIL_CLOSED"));
+  }
+
+  @Test
+  void anApplicationsOwnStoreIsUsedAndNoRedisStoreIsMade() {
+    RateLimitStore own = RateLimitStore.inProcess();
+    runner
+        .withBean(RateLimitStore.class, () -> own)
+        .withPropertyValues(
+            "spring.ai.kimi.rate-limit.max-concurrency=3",
+            "spring.ai.kimi.rate-limit.account=org-own")
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean(RedisRateLimitStore.class);
+              assertThat(limit(context).store()).containsSame(own);
+            });
+  }
+
+  @Test
+  void anAccountWithoutRedisOnTheClassPathFailsTheStartNamingWhatToAdd() {
+    runner
+        .withClassLoader(new FilteredClassLoader("io.github.kimisdk.redis"))
+        .withPropertyValues(
+            "spring.ai.kimi.rate-limit.max-concurrency=2",
+            "spring.ai.kimi.rate-limit.account=org-boot")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining(
+                        "spring.ai.kimi.rate-limit.account is set, but the application has no"
+                            + " RateLimitStore")
+                    .hasMessageContaining("io.github.kimisdk:kimi-sdk-redis"));
+  }
+
+  @Test
+  void anAccountWithoutALimitFailsTheStart() {
+    runner
+        .withPropertyValues("spring.ai.kimi.rate-limit.account=org-boot")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("account is set, but no limit to share"));
+  }
+
+  @Test
+  void withoutSpringDataRedisAndWithoutLimitsTheContextStartsAsBefore() {
+    runner
+        .withClassLoader(
+            new FilteredClassLoader("org.springframework.data.redis", "io.github.kimisdk.redis"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean(KimiClient.class).rateLimit()).isEmpty();
+            });
+  }
+}

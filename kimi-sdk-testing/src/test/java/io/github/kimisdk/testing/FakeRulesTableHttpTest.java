@@ -1,0 +1,220 @@
+package io.github.kimisdk.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.ChatResult;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ContentPart;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.InvalidRequestException;
+import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.ModelInfo;
+import io.github.kimisdk.model.ModelInfo.ThinkingSupport;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.ToolChoice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The fake's rules held to the core's model table ({@link ModelCatalog#defaults()}): for every
+ * model of the table and every request of a table of settings the client can build, the fake
+ * refuses the request exactly when the table lists a problem with it ({@link ModelInfo#problems}),
+ * except where the fake knows a rule of Kimi's the table does not hold (named below, each with its
+ * reason); and the fake serves by default exactly the models the table does not retire. A rule
+ * copied into the fake and changed on one side fails here.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class FakeRulesTableHttpTest {
+
+  static final FunctionTool WEATHER =
+      new FunctionTool(
+          "get_weather",
+          "The weather in a city",
+          Json.parse(
+              "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                  + "\"required\":[\"city\"]}"),
+          null);
+
+  static final byte[] PNG = {
+    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'
+  };
+
+  static final byte[] MP4 = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'm', 'p', '4', '2'};
+
+  /** The thinking settings, each with and without a nested effort. */
+  static final List<Thinking> THINKING =
+      List.of(
+          Thinking.enabled(),
+          Thinking.disabled(),
+          Thinking.preserved(),
+          Thinking.enabled().withEffort("low"),
+          Thinking.enabled().withEffort("medium"),
+          Thinking.disabled().withEffort("high"));
+
+  /** One setting each: sampling, efforts, tools and tool choice, media, dynamic tools. */
+  static final List<UnaryOperator<ChatRequest.Builder>> SETTINGS =
+      List.of(
+          b -> b,
+          b -> b.temperature(0.0),
+          b -> b.temperature(0.3),
+          b -> b.temperature(0.6),
+          b -> b.temperature(1.0),
+          b -> b.temperature(1.5),
+          b -> b.topP(0.8),
+          b -> b.topP(0.95),
+          b -> b.n(1),
+          b -> b.n(2),
+          b -> b.presencePenalty(0.0),
+          b -> b.presencePenalty(0.5),
+          b -> b.frequencyPenalty(0.0),
+          b -> b.frequencyPenalty(0.5),
+          b -> b.reasoningEffort("low"),
+          b -> b.reasoningEffort("high"),
+          b -> b.reasoningEffort("medium"),
+          b -> b.addTool(WEATHER),
+          b -> b.addTool(WEATHER).toolChoice(ToolChoice.required()),
+          b -> b.addTool(WEATHER).toolChoice(ToolChoice.function("get_weather")),
+          b -> b.messages(List.of(Message.user("look", ContentPart.image(PNG)))),
+          b -> b.messages(List.of(Message.user("watch", ContentPart.video(MP4)))),
+          b -> b.messages(List.of(Message.tools(WEATHER), Message.user("weather in Paris?"))));
+
+  /**
+   * Where the fake is stricter than the table because it knows Kimi's answer and the client's table
+   * does not hold that rule; null when the table and the fake must agree.
+   */
+  static String knownBeyondTheTable(ChatRequest r, ModelInfo m) {
+    boolean k3 = m.dynamicTools();
+    if (r.thinking() != null
+        && r.reasoningEffort() != null
+        && m.thinking() == ThinkingSupport.SWITCHABLE
+        && !k3) {
+      // kimi-api.md §2.1 and its error table (reported through a relay, UNVERIFIED direct)
+      return "kimi-k2.5 and k2.6 answer 400 cannot specify both 'thinking' and 'reasoning_effort'";
+    }
+    boolean effort =
+        r.reasoningEffort() != null || (r.thinking() != null && r.thinking().effort() != null);
+    if (effort
+        && !k3
+        && m.thinking() == ThinkingSupport.SWITCHABLE
+        && !m.thinksWith(r.thinking())) {
+      // kimi-api.md §2.1: reasoning_effort is kimi-k3's alone on the Open Platform; the table
+      // takes an effort with thinking off as ignored, which only K3's contract says
+      return "an effort on a switchable model other than K3 is refused, thinking on or off";
+    }
+    return null;
+  }
+
+  @Test
+  void refusesExactlyWhatTheTableRefusesForEveryModel(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    ModelCatalog table = ModelCatalog.defaults();
+    table.models().forEach(server::addModel); // the retired ones too: their rules are held here
+    KimiClient kimi = clients.build(b -> b.modelChecks(false));
+    List<UnaryOperator<ChatRequest.Builder>> cases = new ArrayList<>();
+    for (Thinking t : THINKING) {
+      for (UnaryOperator<ChatRequest.Builder> s : SETTINGS) {
+        cases.add(b -> s.apply(b.thinking(t)));
+      }
+    }
+    cases.addAll(SETTINGS);
+    Random random = new Random(61);
+    for (int i = 0; i < 40; i++) {
+      UnaryOperator<ChatRequest.Builder> a = SETTINGS.get(random.nextInt(SETTINGS.size()));
+      UnaryOperator<ChatRequest.Builder> c = SETTINGS.get(random.nextInt(SETTINGS.size()));
+      Thinking t = random.nextBoolean() ? null : THINKING.get(random.nextInt(THINKING.size()));
+      cases.add(b -> c.apply(a.apply(b.thinking(t))));
+    }
+    List<ChatRequest> requests = new ArrayList<>();
+    for (ModelInfo m : oneOfEachRuleSet(table)) {
+      for (UnaryOperator<ChatRequest.Builder> c : cases) {
+        try {
+          requests.add(c.apply(ChatRequest.builder(m.id()).addUser("hi")).build());
+        } catch (IllegalArgumentException notBuildable) {
+          // the client cannot send it
+        }
+      }
+    }
+    // in parallel: each answer is independent of the others, and the loopback's round trips add up
+    List<ChatResult> results = kimi.chatAll(requests, 32, null);
+    List<String> disagreements = new ArrayList<>();
+    int refused = 0;
+    int accepted = 0;
+    for (ChatResult result : results) {
+      ChatRequest request = result.request();
+      ModelInfo m = table.lookup(request.model());
+      List<String> problems = m.problems(request);
+      boolean fakeRefuses =
+          result.error() instanceof InvalidRequestException
+              || result.error() instanceof NotFoundException;
+      assertThat(fakeRefuses || result.error() == null)
+          .as("answered or refused: %s", result.error())
+          .isTrue();
+      if (fakeRefuses) {
+        refused++;
+      } else {
+        accepted++;
+      }
+      if (fakeRefuses != !problems.isEmpty() && knownBeyondTheTable(request, m) == null) {
+        disagreements.add(
+            m.id()
+                + " "
+                + request
+                + ": the table says "
+                + problems
+                + ", the fake "
+                + (fakeRefuses ? result.error().getMessage() : "answers"));
+      }
+    }
+    assertThat(disagreements).isEmpty();
+    // neither verdict is vacuous
+    assertThat(refused).isGreaterThan(300);
+    assertThat(accepted).isGreaterThan(300);
+  }
+
+  /**
+   * One model of each set of rules in the table (models that differ only in id, window, output or
+   * retirement judge every request alike), so that every rule set is held at a fraction of the
+   * calls.
+   */
+  static List<ModelInfo> oneOfEachRuleSet(ModelCatalog table) {
+    java.util.Map<List<Object>, ModelInfo> first = new java.util.LinkedHashMap<>();
+    for (ModelInfo m : table.models()) {
+      first.putIfAbsent(
+          List.of(
+              m.thinking(),
+              m.efforts(),
+              m.keepAll(),
+              m.preservedThinking(),
+              m.vision(),
+              m.video(),
+              m.toolUse(),
+              m.sampling(),
+              m.requiredToolChoiceWhileThinking(),
+              m.dynamicTools(),
+              m.known()),
+          m);
+    }
+    return List.copyOf(first.values());
+  }
+
+  @Test
+  void servesByDefaultExactlyTheModelsTheTableDoesNotRetire(FakeKimiExtension.Clients clients) {
+    KimiClient kimi = clients.build(b -> b.modelChecks(false));
+    List<ChatRequest> all = new ArrayList<>();
+    ModelCatalog.defaults().models().forEach(m -> all.add(ChatRequest.of(m.id(), "hi")));
+    for (ChatResult r : kimi.chatAll(all, 32, null)) {
+      ModelInfo m = ModelCatalog.defaults().lookup(r.request().model());
+      assertThat(r.error() == null ? "served" : r.error().getClass().getSimpleName())
+          .as(m.id())
+          .isEqualTo(m.retirement().isEmpty() ? "served" : "NotFoundException");
+    }
+  }
+}
