@@ -848,7 +848,6 @@ public final class KimiClient implements AutoCloseable {
     private boolean allowPlainHttp;
     private final ClientConfig.Builder settings = ClientConfig.defaults();
 
-
     private Builder() {}
 
     /**

@@ -90,7 +90,7 @@ public final class ClientCore {
     this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
     LogSwitch logSwitch = LogSwitch.fromEnvironment();
     this.logger = logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
-    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
+    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor);
     this.ownedHttp = c.httpClient() == null ? http : null;
     this.timer = DaemonTimer.shared().leaseRunningAtClose();
     Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
@@ -107,7 +107,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(prices(c), c.promptCacheTtl());
+    this.meter = new SpendMeter(() -> prices(c), c.promptCacheTtl());
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
@@ -146,8 +146,7 @@ public final class ClientCore {
    * request are made; the first send waits for it. With the caller's executor it is built here, so
    * that executor runs nothing but what the HTTP client gives it.
    */
-  private static CompletableFuture<HttpClient> httpClient(
-      ClientConfig c, ExecutorService owned, System.Logger logger) {
+  private static CompletableFuture<HttpClient> httpClient(ClientConfig c, ExecutorService owned) {
     if (c.httpClient() != null) {
       return CompletableFuture.completedFuture(c.httpClient());
     }
@@ -156,10 +155,10 @@ public final class ClientCore {
     }
     CompletableFuture<HttpClient> http =
         CompletableFuture.supplyAsync(() -> newHttpClient(c, owned), owned);
-    // Meanwhile this thread makes what the first call would otherwise stop for: the logger each
-    // attempt asks at its end whether to log (its first use starts the logging backend, see
-    // LazyLogger) and, while a recording may run, the Flight Recorder event.
-    logger.isLoggable(System.Logger.Level.DEBUG);
+    // Meanwhile this thread makes, while a recording may run, the Flight Recorder event, which the
+    // first call would otherwise stop for. Not the logger: its first use starts the logging
+    // backend (see LazyLogger), CPU a busy machine's first call waits for however it is placed;
+    // an attempt asks it at its end, after its reply.
     Jfr.prepare();
     return http;
   }
@@ -202,7 +201,10 @@ public final class ClientCore {
         .build();
   }
 
-  /** Returns the price table: the caller's, else the endpoint's (none where it bills otherwise). */
+  /**
+   * Returns the price table: the caller's, else the endpoint's (none where it bills otherwise); the
+   * meter asks when it first needs it (see {@link SpendMeter}).
+   */
   private static PriceTable prices(ClientConfig c) {
     if (c.prices() != null) {
       return c.prices();
