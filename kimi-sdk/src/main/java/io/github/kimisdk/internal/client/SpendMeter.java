@@ -27,11 +27,13 @@ import java.util.function.Supplier;
  * default table (a score of prices parsed into {@code BigDecimal}s, in a currency) costs a fresh
  * JVM some 10 ms, which a process that never asks what it spent should not pay on its way to its
  * first reply. Until the table is made, the usages counted wait, unpriced, in a list of at most
- * {@link #MAX_UNPRICED}; reading the total, or one more usage, prices them in the order counted.
+ * {@link #MAX_UNPRICED}; reading the total, the usage past that bound, or any usage counted once
+ * the table is made prices them, in the order counted.
  *
  * <p>Thread model: any thread counts and reads; the total is swapped atomically, the unpriced list
- * taken whole by whichever thread prices it, and the table made at most once (its maker is a pure
- * function, so two threads racing would make equal tables; the first one set is kept).
+ * taken whole by whichever thread prices it, and the table made once, under the meter's lock. A
+ * usage a thread counts while another makes the table may wait for the next read of the total,
+ * which prices it.
  */
 public final class SpendMeter {
 

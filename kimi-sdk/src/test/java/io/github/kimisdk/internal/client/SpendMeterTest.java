@@ -73,6 +73,17 @@ class SpendMeterTest {
     return s;
   }
 
+  /** Makes a usage, notes it in {@code counted} and counts it with {@code meter}. */
+  private static void countOne(SpendMeter meter, List<Object[]> counted, Random random) {
+    Object[] u = usage(random);
+    counted.add(u);
+    count(meter, u);
+  }
+
+  private static void count(SpendMeter meter, Object[] u) {
+    meter.count((String) u[0], (Usage) u[1], (CacheTtl) u[2]);
+  }
+
   private static Object[] usage(Random random) {
     int prompt = 1 + random.nextInt(5000);
     int completion = random.nextInt(2000);
@@ -92,18 +103,14 @@ class SpendMeterTest {
     Random random = new Random(62);
     List<Object[]> counted = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      Object[] u = usage(random);
-      counted.add(u);
-      meter.count((String) u[0], (Usage) u[1], (CacheTtl) u[2]);
+      countOne(meter, counted, random);
     }
     assertThat(made).hasValue(0);
 
     assertThat(meter.total()).isEqualTo(priced(counted));
     assertThat(made).hasValue(1);
 
-    Object[] later = usage(random); // the table made, a usage is priced as it is counted
-    counted.add(later);
-    meter.count((String) later[0], (Usage) later[1], (CacheTtl) later[2]);
+    countOne(meter, counted, random); // the table made, a usage is priced as it is counted
     assertThat(meter.total()).isEqualTo(priced(counted));
     assertThat(made).hasValue(1);
   }
@@ -114,15 +121,11 @@ class SpendMeterTest {
     SpendMeter meter = meter(made);
     Random random = new Random(63);
     List<Object[]> counted = new ArrayList<>();
-    Object[] first = usage(random);
-    counted.add(first);
-    meter.count((String) first[0], (Usage) first[1], (CacheTtl) first[2]);
+    countOne(meter, counted, random);
 
     assertThat(meter.prices()).isEqualTo(PriceTable.defaults());
     assertThat(made).hasValue(1);
-    Object[] second = usage(random);
-    counted.add(second);
-    meter.count((String) second[0], (Usage) second[1], (CacheTtl) second[2]);
+    countOne(meter, counted, random);
 
     assertThat(meter.total()).isEqualTo(priced(counted));
     assertThat(made).hasValue(1);
@@ -135,15 +138,11 @@ class SpendMeterTest {
     Random random = new Random(64);
     List<Object[]> counted = new ArrayList<>();
     for (int i = 0; i < SpendMeter.MAX_UNPRICED; i++) {
-      Object[] u = usage(random);
-      counted.add(u);
-      meter.count((String) u[0], (Usage) u[1], (CacheTtl) u[2]);
+      countOne(meter, counted, random);
     }
     assertThat(made).hasValue(0);
 
-    Object[] past = usage(random);
-    counted.add(past);
-    meter.count((String) past[0], (Usage) past[1], (CacheTtl) past[2]);
+    countOne(meter, counted, random);
 
     assertThat(made).hasValue(1);
     assertThat(meter.total()).isEqualTo(priced(counted));
@@ -178,7 +177,7 @@ class SpendMeterTest {
                 () -> {
                   awaitQuietly(start);
                   for (Object[] u : plan) {
-                    meter.count((String) u[0], (Usage) u[1], (CacheTtl) u[2]);
+                    count(meter, u);
                     countedSoFar.incrementAndGet();
                   }
                 });
