@@ -125,6 +125,9 @@ public final class SpendMeter {
 
   /** Prices the usages counted before the table was made, oldest first, and adds them. */
   private void priceUnpriced() {
+    if (unpriced.get() == null) {
+      return; // the common case once the table is made: a read, no write
+    }
     Unpriced u = unpriced.getAndSet(null);
     if (u == null) {
       return;
