@@ -90,7 +90,7 @@ public final class ClientCore {
     this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
     LogSwitch logSwitch = LogSwitch.fromEnvironment();
     this.logger = logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
-    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor);
+    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
     this.ownedHttp = c.httpClient() == null ? http : null;
     this.timer = DaemonTimer.shared().leaseRunningAtClose();
     Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
@@ -146,7 +146,8 @@ public final class ClientCore {
    * request are made; the first send waits for it. With the caller's executor it is built here, so
    * that executor runs nothing but what the HTTP client gives it.
    */
-  private static CompletableFuture<HttpClient> httpClient(ClientConfig c, ExecutorService owned) {
+  private static CompletableFuture<HttpClient> httpClient(
+      ClientConfig c, ExecutorService owned, System.Logger logger) {
     if (c.httpClient() != null) {
       return CompletableFuture.completedFuture(c.httpClient());
     }
@@ -155,10 +156,10 @@ public final class ClientCore {
     }
     CompletableFuture<HttpClient> http =
         CompletableFuture.supplyAsync(() -> newHttpClient(c, owned), owned);
-    // Meanwhile this thread makes, while a recording may run, the Flight Recorder event, which the
-    // first call would otherwise stop for. Not the logger: its first use starts the logging
-    // backend (see LazyLogger), CPU a busy machine's first call waits for however it is placed;
-    // an attempt asks it at its end, after its reply.
+    // Meanwhile this thread makes what the first call would otherwise stop for: the logger each
+    // attempt asks at its end whether to log (its first use starts the logging backend, see
+    // LazyLogger) and, while a recording may run, the Flight Recorder event.
+    logger.isLoggable(System.Logger.Level.DEBUG);
     Jfr.prepare();
     return http;
   }
