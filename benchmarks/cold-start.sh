@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Cold start: whole-process wall time, CPU time and peak RSS of a JVM that makes one streaming call
 # of the recorded 300-chunk Kimi stream against a loopback server (a separate process) and exits,
-# for each client: kimi-sdk, openai-java, and the bare java.net.http floor doing the same exchange.
+# for each client: kimi-sdk, openai-java, and the bare java.net.http floor doing the same exchange;
+# and, by the mains' own clocks (their `clock` line), the time from `main` to the first chunk and
+# to the last (the whole reply parsed: issue 62's metric), from the JVM's launch to `main`, and from
+# the last chunk to the process's exit.
 # The clients run in turn, round after round; each round's ratio to the floor is taken pair by pair
 # (the machine's speed drifts less within a round than across the whole run), and the medians are
 # reported.
@@ -89,6 +92,8 @@ run() { # client round
   local log=$out/$1.$2.time rec=$out/$1.$2.jfr
   local flags=()
   [ "$jfr" = 0 ] || flags=("-XX:StartFlightRecording:filename=$rec,settings=default")
+  local launched
+  launched=$(date +%s%3N)
   /usr/bin/time -v -o "$log" java ${flags[@]+"${flags[@]}"} -cp "$(classpath "$1")" \
     "io.github.kimisdk.benchmarks.$(main "$1")" "$url" "$chunks" > "$out/$1.$2.out" 2>&1 || {
     echo "cold-start.sh: $1 failed in round $2:" >&2; cat "$out/$1.$2.out" >&2; exit 1; }
@@ -104,7 +109,12 @@ run() { # client round
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" | awk -F: '{print ($1*60)+$2}')
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
   cpu=$(sed -n -e 's/.*User time (seconds): //p' -e 's/.*System time (seconds): //p' "$log" | awk '{s+=$1} END {print s}')
-  echo "$1 $2 $wall $rss $cpu" >> "$out/samples.txt"
+  # clock START-EPOCH-MS MAIN-TO-FIRST-MS MAIN-TO-LAST-MS, from the main
+  local clock
+  clock=$(awk -v l="$launched" -v w="$wall" '$1 == "clock" {
+      printf "%d %s %s %.1f", $2 - l, $3, $4, w * 1000 - ($2 - l) - $4 }' "$out/$1.$2.out")
+  [ -n "$clock" ] || { echo "cold-start.sh: $1 printed no clock line in round $2" >&2; exit 1; }
+  echo "$1 $2 $wall $rss $cpu $clock" >> "$out/samples.txt"
 }
 IFS=, read -r -a list <<< "$clients"
 for c in "${list[@]}"; do # one untimed run of each: the page cache, and a check that each runs
@@ -137,6 +147,23 @@ ratios() { # client field: the round-by-round ratio to the floor's figure of the
       "$(column "$c" 4 | median | awk '{print $1/1024}')" "$vs_wall" "$vs_cpu"
   done
   echo
+  echo "By the mains' own clocks (ms, medians): from the JVM's launch to \`main\`, from \`main\` to the"
+  echo "first chunk parsed and to the last (the whole reply parsed), from the last chunk to the exit."
+  echo
+  echo "| client | launch to main | main to first chunk | main to last chunk | last chunk to exit | main to first vs floor | main to last vs floor |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for c in "${list[@]}"; do
+    vs_first=-; vs_last=-
+    if [ "$c" != bare ] && [[ ,$clients, == *,bare,* ]]; then
+      vs_first=$(printf '%.2fx' "$(ratios "$c" 7 | median)")
+      vs_last=$(printf '%.2fx' "$(ratios "$c" 8 | median)")
+    fi
+    printf '| %s | %.0f | %.0f | %.0f | %.0f | %s | %s |\n' "$c" "$(column "$c" 6 | median)" \
+      "$(column "$c" 7 | median)" "$(column "$c" 8 | median)" "$(column "$c" 9 | median)" \
+      "$vs_first" "$vs_last"
+  done
+  echo
   echo "vs floor: the median of each round's ratio to the floor's run of the same round."
-  echo "samples (client round wall-s peak-RSS-KB cpu-s): $out/samples.txt"
+  echo "samples (client round wall-s peak-RSS-KB cpu-s launch-to-main-ms main-to-first-ms"
+  echo "main-to-last-ms last-to-exit-ms): $out/samples.txt"
 } | tee "$out/cold-start.md"

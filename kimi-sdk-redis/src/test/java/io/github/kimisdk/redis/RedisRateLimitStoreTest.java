@@ -316,8 +316,14 @@ class RedisRateLimitStoreTest {
     RateLimit one = RateLimit.builder().maxConcurrency(1).build();
     Duration lease = Duration.ofSeconds(3);
     redis.stop();
-    redis.restart(); // up for under a second: the wait has at least 2 s to run
-    RedisRateLimitStore waits = store(Fallback.FAIL_CLOSED);
+    redis.restart();
+    // a lease of 30 s: the store that waits waits 12 s from the start, longer than a loaded
+    // machine takes to connect (a lease of 3 s left it 3 s, which a busy machine used up)
+    RedisRateLimitStore waits =
+        RedisRateLimitStore.builder(scripts())
+            .fallback(Fallback.FAIL_CLOSED)
+            .leaseLength(Duration.ofSeconds(30))
+            .build();
     RedisRateLimitStore test =
         RedisRateLimitStore.builder(scripts())
             .leaseLength(Duration.ofSeconds(3))

@@ -20,9 +20,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * Cluster of 3 masters and 3 replicas whose account's master is killed ({@code kill -9}), and a
  * master and replica watched by a Sentinel that fails over when the master is killed. While no
  * master serves the account, each fallback does what it does on one server, a take that knows the
- * outage answers within 100 ms and one that asks Redis within the client's timeout; then the fleet
- * goes on on the promoted replica, which holds the leases it replicated, less those given back
- * during the outage.
+ * outage answers at once (well within the client's timeout) and one that asks Redis within the
+ * client's timeout; then the fleet goes on on the promoted replica, which holds the leases it
+ * replicated, less those given back during the outage.
  */
 class RedisTopologyTest {
 
@@ -36,7 +36,15 @@ class RedisTopologyTest {
   /** How long the leases taken here last: longer than the test, so that none expires in it. */
   private static final Duration HOLD = RedisRateLimitStore.LONGEST_LEASE;
 
-  private static final Duration QUICK = Duration.ofMillis(100);
+  /**
+   * The bound a take that knows the outage is held to here: it asks nothing of Redis (held exactly,
+   * on a fake Redis, by {@code RedisRateLimitStoreOutageTest}), and answers in microseconds; the
+   * fleet harness measures it against its 100 ms target (results/). A test asserts only what a busy
+   * machine cannot break: well under the clients' timeout, which a take waiting for Redis would pay
+   * (a machine at a load average of 10 descheduled such a take for 130 ms).
+   */
+  private static final Duration QUICK = Duration.ofMillis(ClientKind.TIMEOUT_MILLIS / 2);
+
   private static final String FAILS_CLOSED =
       "Redis is unreachable, and the shared rate limit fails closed";
 

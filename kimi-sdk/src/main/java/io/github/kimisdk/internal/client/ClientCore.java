@@ -107,7 +107,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(prices(c), c.promptCacheTtl());
+    this.meter = new SpendMeter(() -> prices(c), c.promptCacheTtl());
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
@@ -202,7 +202,10 @@ public final class ClientCore {
         .build();
   }
 
-  /** Returns the price table: the caller's, else the endpoint's (none where it bills otherwise). */
+  /**
+   * Returns the price table: the caller's, else the endpoint's (none where it bills otherwise); the
+   * meter asks when it first needs it (see {@link SpendMeter}).
+   */
   private static PriceTable prices(ClientConfig c) {
     if (c.prices() != null) {
       return c.prices();

@@ -13,6 +13,7 @@ import io.github.kimisdk.model.Spend;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * What a client has spent: every reply's usage, priced with the client's table, added to one total
@@ -21,21 +22,42 @@ import java.util.concurrent.atomic.AtomicReference;
  * The price of a reply is looked up under the model the reply names, else the model asked for; its
  * cache writes are priced at the time to live its request asked for, else the client's default,
  * else Kimi's five minutes (a usage cannot tell).
+ *
+ * <p>The table is made when first needed and the usages are priced when the total is read: the
+ * default table (a score of prices parsed into {@code BigDecimal}s, in a currency) costs a fresh
+ * JVM some 10 ms, which a process that never asks what it spent should not pay on its way to its
+ * first reply. Until the table is made, the usages counted wait, unpriced, in a list of at most
+ * {@link #MAX_UNPRICED}; reading the total, the usage past that bound, or any usage counted once
+ * the table is made prices them, in the order counted.
+ *
+ * <p>Thread model: any thread counts and reads; the total is swapped atomically, the unpriced list
+ * taken whole by whichever thread prices it, and the table made once, under the meter's lock. A
+ * usage a thread counts while another makes the table may wait for the next read of the total,
+ * which prices it.
  */
 public final class SpendMeter {
 
-  private final PriceTable prices;
+  /** The most usages counted before the table is made; the next makes it and prices them. */
+  static final int MAX_UNPRICED = 64;
+
+  private final Supplier<PriceTable> makePrices;
+  private volatile PriceTable prices; // null until first needed
   private final CacheTtl defaultTtl; // the client's; null for none
   private final AtomicReference<Spend> total = new AtomicReference<>(Spend.NONE);
+  // Counted before the table was made, newest first; null when none.
+  private final AtomicReference<Unpriced> unpriced = new AtomicReference<>();
+
+  /** A usage counted before the table was made, and those counted before it. */
+  private record Unpriced(String model, Usage usage, CacheTtl ttl, Unpriced before, int size) {}
 
   /**
-   * Creates a meter that prices with {@code prices}.
+   * Creates a meter that prices with the table {@code prices} makes, when first needed.
    *
-   * @param prices the client's price table
+   * @param prices makes the client's price table; called at most once, on any thread
    * @param defaultTtl the client's prompt cache time to live; null for none
    */
-  public SpendMeter(PriceTable prices, CacheTtl defaultTtl) {
-    this.prices = prices;
+  public SpendMeter(Supplier<PriceTable> prices, CacheTtl defaultTtl) {
+    this.makePrices = prices;
     this.defaultTtl = defaultTtl;
   }
 
@@ -47,13 +69,24 @@ public final class SpendMeter {
     return defaultTtl != null ? defaultTtl : CacheTtl.FIVE_MINUTES;
   }
 
-  /** Returns the price table. */
+  /** Returns the price table, made now if this is its first use. */
   public PriceTable prices() {
-    return prices;
+    PriceTable p = prices;
+    if (p == null) {
+      synchronized (this) {
+        p = prices;
+        if (p == null) {
+          p = makePrices.get();
+          prices = p;
+        }
+      }
+    }
+    return p;
   }
 
-  /** Returns everything counted so far. */
+  /** Returns everything counted so far, the usages not yet priced priced now. */
   public Spend total() {
+    priceUnpriced();
     return total.get();
   }
 
@@ -62,15 +95,55 @@ public final class SpendMeter {
     if (completion == null || completion.usage() == null) {
       return Spend.NONE;
     }
-    return prices.spend(
-        model(completion.model(), request.model()), completion.usage(), ttl(request));
+    return prices()
+        .spend(model(completion.model(), request.model()), completion.usage(), ttl(request));
   }
 
-  /** Counts a reply's usage; returns its spend. */
-  Spend count(String model, Usage usage, CacheTtl ttl) {
-    Spend s = prices.spend(model, usage, ttl);
+  /**
+   * Counts a reply's usage: priced now once the table is made, else kept unpriced for the next read
+   * of the total (or the usage past {@link #MAX_UNPRICED}).
+   */
+  void count(String model, Usage usage, CacheTtl ttl) {
+    if (prices == null) {
+      Unpriced before;
+      Unpriced now;
+      do {
+        before = unpriced.get();
+        int size = before == null ? 1 : before.size() + 1;
+        if (size > MAX_UNPRICED) {
+          break;
+        }
+        now = new Unpriced(model, usage, ttl, before, size);
+        if (unpriced.compareAndSet(before, now)) {
+          return;
+        }
+      } while (true);
+    }
+    priceUnpriced();
+    add(prices().spend(model, usage, ttl));
+  }
+
+  /** Prices the usages counted before the table was made, oldest first, and adds them. */
+  private void priceUnpriced() {
+    if (unpriced.get() == null) {
+      return; // the common case once the table is made: a read, no write
+    }
+    Unpriced u = unpriced.getAndSet(null);
+    if (u == null) {
+      return;
+    }
+    Unpriced[] oldestFirst = new Unpriced[u.size()];
+    for (int i = oldestFirst.length - 1; u != null; u = u.before(), i--) {
+      oldestFirst[i] = u;
+    }
+    PriceTable table = prices();
+    for (Unpriced each : oldestFirst) {
+      add(table.spend(each.model(), each.usage(), each.ttl()));
+    }
+  }
+
+  private void add(Spend s) {
     total.accumulateAndGet(s, Spend::plus);
-    return s;
   }
 
   /**

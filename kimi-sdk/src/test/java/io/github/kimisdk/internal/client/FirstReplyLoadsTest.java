@@ -1,0 +1,112 @@
+package io.github.kimisdk.internal.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a fresh JVM's first streamed reply does not wait for (issue 62): the default price table
+ * (its {@code Currency} and {@code BigDecimal}s), made when the spend is first read. Checked in a
+ * fresh JVM from the JVM's own log of the classes it loads, in order, with classes of the child's
+ * own loaded as marks.
+ */
+class FirstReplyLoadsTest {
+
+  private static final String CURRENCY = "java.util.Currency ";
+  private static final String BUILT = FirstReplyLoadsTest.class.getName() + "$Built ";
+  private static final String LAST_CHUNK = FirstReplyLoadsTest.class.getName() + "$LastChunk ";
+  private static final String SPEND_READ = FirstReplyLoadsTest.class.getName() + "$SpendRead ";
+
+  @Test
+  void aFreshJvmsFirstReplyMakesNoPriceTableUntilTheSpendIsRead(@TempDir Path dir)
+      throws Exception {
+    Path log = dir.resolve("classes.log");
+    try (FakeKimiServer server = new FakeKimiServer().start()) {
+      String out =
+          ChildJvm.run(
+              Child.class,
+              "-Xlog:class+load=info:file=" + log,
+              "-Dkimi.test.url=" + server.baseUrl());
+      assertThat(out).contains("chunks: ");
+    }
+    List<String> loaded = Files.readAllLines(log);
+    int built = indexOf(loaded, BUILT);
+    int lastChunk = indexOf(loaded, LAST_CHUNK);
+    int spendRead = indexOf(loaded, SPEND_READ);
+    assertThat(built).as("the mark after build()").isPositive();
+    assertThat(lastChunk).as("the mark at the last chunk").isGreaterThan(built);
+    assertThat(spendRead).as("the mark before the spend is read").isGreaterThan(lastChunk);
+    // loaded later in the same JVM, so the log can tell
+    assertThat(indexOf(loaded, CURRENCY))
+        .as("the price table, made when the spend is read, not for the reply")
+        .isGreaterThan(spendRead);
+  }
+
+  private static int indexOf(List<String> lines, String className) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("] " + className)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Loaded, and so logged, when the child's client is built. */
+  static final class Built {
+    private Built() {}
+
+    static void mark() {}
+  }
+
+  /** Loaded, and so logged, when the child sees the reply's last chunk. */
+  static final class LastChunk {
+    private LastChunk() {}
+
+    static void mark() {}
+  }
+
+  /** Loaded, and so logged, just before the child reads its spend. */
+  static final class SpendRead {
+    private SpendRead() {}
+
+    static void mark() {}
+  }
+
+  /**
+   * Builds a client, streams one reply from the fake at {@code kimi.test.url} and reads the spend,
+   * marking each step.
+   */
+  static final class Child {
+    private Child() {}
+
+    public static void main(String[] args) {
+      int chunks = 0;
+      try (KimiClient kimi =
+          KimiClient.builder()
+              .apiKey("sk-first-reply")
+              .baseUrl(System.getProperty("kimi.test.url"))
+              .build()) {
+        Built.mark();
+        try (ChatStream stream = kimi.stream(ChatRequest.of("kimi-k3", "Name a river"))) {
+          for (ChatCompletionChunk c : stream) {
+            chunks++;
+            if (c.finishReason() != null) {
+              LastChunk.mark();
+            }
+          }
+        }
+        SpendRead.mark();
+        System.out.println("chunks: " + chunks + ", spend: " + kimi.spend().totalTokens());
+      }
+    }
+  }
+}
