@@ -65,8 +65,8 @@ public final class ColdStartBare {
   /**
    * Returns the line {@code clock START FIRST LAST} the cold-start mains print: {@code start} in
    * epoch milliseconds, then the milliseconds from {@code t0} to {@code first} and to {@code last}
-   * (nano times). A {@code StringBuilder}, not an {@code invokedynamic} concatenation, so that it spins nothing
-   * after the call.
+   * (nano times). A {@code StringBuilder}, not an {@code invokedynamic} concatenation, so that it
+   * spins nothing after the call.
    *
    * @param start the wall clock when {@code main} began, in epoch milliseconds
    * @param t0 the nano time when {@code main} began
