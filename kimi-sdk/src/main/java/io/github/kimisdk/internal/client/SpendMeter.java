@@ -31,9 +31,9 @@ import java.util.function.Supplier;
  * the table is made prices them, in the order counted.
  *
  * <p>Thread model: any thread counts and reads; the total is swapped atomically, the unpriced list
- * taken whole by whichever thread prices it, and the table made once, under the meter's lock. A
- * usage a thread counts while another makes the table may wait for the next read of the total,
- * which prices it.
+ * taken whole and priced under the meter's lock, and the table made once under it; a read of the
+ * total waits for a thread that took usages to price and has not added them yet, so it finds every
+ * usage counted before it.
  */
 public final class SpendMeter {
 
@@ -46,6 +46,8 @@ public final class SpendMeter {
   private final AtomicReference<Spend> total = new AtomicReference<>(Spend.NONE);
   // Counted before the table was made, newest first; null when none.
   private final AtomicReference<Unpriced> unpriced = new AtomicReference<>();
+  // True while a thread prices what it took from unpriced, under the meter's lock.
+  private volatile boolean draining;
 
   /** A usage counted before the table was made, and those counted before it. */
   private record Unpriced(String model, Usage usage, CacheTtl ttl, Unpriced before, int size) {}
@@ -123,22 +125,36 @@ public final class SpendMeter {
     add(prices().spend(model, usage, ttl));
   }
 
-  /** Prices the usages counted before the table was made, oldest first, and adds them. */
+  /**
+   * Prices the usages counted before the table was made, oldest first, and adds them; returns once
+   * every usage counted before the call is in the total, including those another thread took to
+   * price and has not added yet (it waits for that thread, under the meter's lock).
+   */
   private void priceUnpriced() {
-    if (unpriced.get() == null) {
-      return; // the common case once the table is made: a read, no write
-    }
-    Unpriced u = unpriced.getAndSet(null);
-    if (u == null) {
+    // The common case once the table is made: two reads, no lock. A thread that finds the list
+    // empty because another took it finds draining set (set before the list was taken) until
+    // that thread has added what it took.
+    if (unpriced.get() == null && !draining) {
       return;
     }
-    Unpriced[] oldestFirst = new Unpriced[u.size()];
-    for (int i = oldestFirst.length - 1; u != null; u = u.before(), i--) {
-      oldestFirst[i] = u;
-    }
-    PriceTable table = prices();
-    for (Unpriced each : oldestFirst) {
-      add(table.spend(each.model(), each.usage(), each.ttl()));
+    synchronized (this) {
+      draining = true;
+      try {
+        Unpriced u = unpriced.getAndSet(null);
+        if (u == null) {
+          return;
+        }
+        Unpriced[] oldestFirst = new Unpriced[u.size()];
+        for (int i = oldestFirst.length - 1; u != null; u = u.before(), i--) {
+          oldestFirst[i] = u;
+        }
+        PriceTable table = prices();
+        for (Unpriced each : oldestFirst) {
+          add(table.spend(each.model(), each.usage(), each.ttl()));
+        }
+      } finally {
+        draining = false;
+      }
     }
   }
 
