@@ -19,7 +19,6 @@ import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
-import io.github.kimisdk.internal.client.TlsWarmup;
 import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.json.JsonReader;
@@ -120,7 +119,6 @@ public final class KimiClient implements AutoCloseable {
    * @return a new builder
    */
   public static Builder builder() {
-    TlsWarmup.start();
     return new Builder();
   }
 

@@ -142,11 +142,14 @@ public final class ClientConfig implements HttpSettings {
 
   /**
    * Returns a builder holding a default client's settings; the key, endpoint and protocol are still
-   * to be set. Its request size limit is -1: Kimi Code's limit on Kimi Code, none elsewhere.
+   * to be set. Its request size limit is -1: Kimi Code's limit on Kimi Code, none elsewhere. The
+   * first call of a JVM also starts making the JDK's default TLS context aside ({@link TlsWarmup}),
+   * which the client's HTTP client will need.
    *
    * @return the builder
    */
   public static Builder defaults() {
+    TlsWarmup.start();
     Builder b =
         builder()
             .timeouts(Timeouts.defaults())
