@@ -232,7 +232,7 @@ class RedisTopologyTest {
                 slowestKnowing, Math.max(closedKnew ? t1 - t0 : 0, countingKnew ? t2 - t1 : 0));
         takes += 2;
         assertThat(System.nanoTime()).isLessThan(end);
-        Thread.sleep(20);
+        Thread.sleep(20); // the pace of a fleet's takes while the failover runs on Redis's clock
       }
       return new Outage(
           null, takes, Duration.ofNanos(slowestKnowing), Duration.ofNanos(slowest), causes);
@@ -254,7 +254,7 @@ class RedisTopologyTest {
           assertThat(e).hasMessageContaining(FAILS_CLOSED); // the client is finding the replica
         }
         assertThat(System.nanoTime()).isLessThan(end);
-        Thread.sleep(20);
+        Thread.sleep(20); // asks again while the client finds the replica on its own clock
       }
       System.out.printf(
           "failover: a slot taken again %.2f s after the replica served%n",
