@@ -9,6 +9,7 @@
  * on loopback for tests, is the module {@code io.github.kimisdk.testing} of the artifact {@code
  * kimi-sdk-testing}.
  */
+@SuppressWarnings("module") // the satellite modules are built after this one
 module io.github.kimisdk {
   requires transitive java.net.http;
   requires static jdk.jfr;
@@ -22,5 +23,13 @@ module io.github.kimisdk {
   exports io.github.kimisdk.token;
   exports io.github.kimisdk.json;
   exports io.github.kimisdk.sse;
-  exports io.github.kimisdk.mcp;
+  // The base floor, to the satellites only (as OkHttp exports okhttp3.internal to its own modules):
+  // the MCP client schedules on the SDK's one timer, prints as every value does and names the
+  // SDK's version in its handshake.
+  exports io.github.kimisdk.base.flow to
+      io.github.kimisdk.mcp;
+  exports io.github.kimisdk.base.text to
+      io.github.kimisdk.mcp;
+  exports io.github.kimisdk.base.version to
+      io.github.kimisdk.mcp;
 }

@@ -1,8 +1,8 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.text.RecordText;
 import java.util.Objects;
 
 /**

@@ -1,11 +1,11 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.Cost;
 import java.net.URI;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.Spend;
 import java.util.List;
 import java.util.Objects;

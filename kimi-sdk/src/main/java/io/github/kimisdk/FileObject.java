@@ -1,6 +1,6 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.text.RecordText;
 import java.util.Objects;
 
 /**

@@ -1,12 +1,12 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
-import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonWriter;

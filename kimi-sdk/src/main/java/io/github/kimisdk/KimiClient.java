@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -19,7 +20,6 @@ import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.client.Keys;
-import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;

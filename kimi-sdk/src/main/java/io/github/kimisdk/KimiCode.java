@@ -1,10 +1,10 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.MalformedBodyException;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;

@@ -1,7 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.text.RecordText;
 import java.time.Duration;
 import java.util.Objects;
 

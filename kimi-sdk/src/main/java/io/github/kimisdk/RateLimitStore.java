@@ -1,8 +1,8 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.limit.LocalRateLimitStore;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.RateLimitException;
-import io.github.kimisdk.internal.client.LocalRateLimitStore;
 import java.time.Duration;
 import java.util.Collection;
 

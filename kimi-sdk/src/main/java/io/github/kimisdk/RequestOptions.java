@@ -1,10 +1,10 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.net.HeaderPolicy;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.StreamAbortedException;
-import io.github.kimisdk.internal.http.HeaderPolicy;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.ThinkingFallback;
 import java.time.Duration;

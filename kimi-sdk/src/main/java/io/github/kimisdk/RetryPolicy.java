@@ -1,11 +1,11 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.net.Tls;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import io.github.kimisdk.internal.http.ErrorFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -224,7 +224,7 @@ public final class RetryPolicy {
       return !(failure.getCause() instanceof java.util.concurrent.TimeoutException);
     }
     if (failure instanceof ConnectionException) {
-      return !ErrorFactory.untrustedCertificate(failure.getCause());
+      return !Tls.untrustedCertificate(failure.getCause());
     }
     // only seen for a stream that broke before its first chunk reached the caller
     return failure instanceof TruncatedStreamException;

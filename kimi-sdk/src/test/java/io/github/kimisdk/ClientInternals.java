@@ -1,7 +1,7 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.internal.client.ClientCore;
-import io.github.kimisdk.internal.flow.Scheduler;
 
 /**
  * What tests of the machinery, outside the root package, reach of a client that its public API does

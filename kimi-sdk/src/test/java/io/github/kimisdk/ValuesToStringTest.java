@@ -1,6 +1,6 @@
 package io.github.kimisdk;
 
-import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
+import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;

@@ -3,7 +3,7 @@ package io.github.kimisdk.agent;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiCode;
 import io.github.kimisdk.KimiResponse;
-import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;

@@ -1,7 +1,5 @@
 package io.github.kimisdk.agent;
 
-import io.github.kimisdk.mcp.McpClient;
-import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.tool.FunctionTool;
 import java.util.function.Function;
 
@@ -35,6 +33,7 @@ sealed interface Registration {
    */
   record Formula(FunctionTool tool, String uri) implements Registration {}
 
-  /** A tool of an MCP server, run by {@code tools/call} on that server. */
-  record FromMcp(FunctionTool tool, McpClient server, McpTool serverTool) implements Registration {}
+  /** A tool of a {@link ToolRunner.ToolSource}, run by the source under its own {@code name}. */
+  record FromSource(FunctionTool tool, ToolRunner.ToolSource source, String name)
+      implements Registration {}
 }

@@ -1,6 +1,9 @@
 package io.github.kimisdk.agent;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.base.flow.DaemonTimer;
+import io.github.kimisdk.base.flow.Scheduler;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -14,15 +17,9 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.flow.DaemonTimer;
-import io.github.kimisdk.internal.flow.Scheduler;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.mcp.McpClient;
-import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.mcp.McpToolResult;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.tool.BuiltinTool;
 import io.github.kimisdk.tool.FunctionTool;
@@ -100,15 +97,16 @@ import java.util.function.Function;
  * tools or (kimi-k3's dynamic tools) in a system message: a registered handler answers the calls of
  * a tool declared either way.
  *
- * <p>Tools of Model Context Protocol servers join the local ones with {@link
- * Builder#mcp(McpToolset)} (see {@link McpToolset} for how their names and schemas are made
- * acceptable to Kimi). Their list is read again before each step, so a server that announces a
- * changed list is seen at the next step. A server tool whose name is already taken (by a local tool
- * or another server's) is offered as {@code <server>_<name>} (then {@code _2}, {@code _3}, ...);
- * the runner keeps the mapping, so each call reaches the right server and tool. A tool's error
- * result ({@code isError}) reaches the model as an error text, and so does a failed or timed-out
- * call. A server that cannot list its tools ends the run with {@link Outcome#FAILED} and the {@link
- * io.github.kimisdk.errors.McpException} as {@link Result#error()}.
+ * <p>Tools from elsewhere join the local ones through a {@link ToolSource} ({@link
+ * Builder#tools(ToolSource)}): the tools of a Model Context Protocol server, with {@code
+ * McpToolset} of the artifact {@code kimi-sdk-mcp}, which makes their names and schemas acceptable
+ * to Kimi. A source's list is read again before each step, so a server that announces a changed
+ * list is seen at the next step. A source tool whose name is already taken (by a local tool or
+ * another source's) is offered as {@code <source>_<name>} (then {@code _2}, {@code _3}, ...); the
+ * runner keeps the mapping, so each call reaches the right source and tool. A source's error result
+ * reaches the model as an error text, and so does a failed or timed-out call. A source that cannot
+ * list its tools ends the run with {@link Outcome#FAILED} and its exception as {@link
+ * Result#error()}.
  *
  * <p>A run counts its tokens and their cost ({@link Result#spend()}, priced with the client's
  * {@link KimiClient#prices()}), and can be bounded by them as by its step limit: with {@link
@@ -145,7 +143,7 @@ public final class ToolRunner {
   private final boolean streaming;
   private final Listener listener;
   private final ThreadPoolExecutor pool;
-  private final List<McpToolset> mcp;
+  private final List<ToolSource> sources;
   private final OfficialTools.Polling fiberPolling;
   private final RunLimits limits;
   private final CacheTtl promptCacheTtl; // null: as the request and the client say
@@ -153,7 +151,7 @@ public final class ToolRunner {
   private ToolRunner(Builder b) {
     this.kimi = b.kimi;
     this.handlers = Map.copyOf(b.handlers);
-    this.mcp = List.copyOf(b.mcp);
+    this.sources = List.copyOf(b.sources);
     List<Tool> all = new ArrayList<>();
     b.handlers.values().forEach(r -> all.add(r.tool()));
     all.addAll(b.builtins);
@@ -199,13 +197,13 @@ public final class ToolRunner {
 
   /**
    * Returns the tools this runner declares to the model: the registered functions, then the
-   * built-ins, then the tools of its MCP servers as they list them now.
+   * built-ins, then the tools of its sources as they list them now.
    *
    * @return the tools
-   * @throws io.github.kimisdk.errors.McpException if an MCP server cannot list its tools
+   * @throws RuntimeException what a source throws when it cannot list its tools
    */
   public List<Tool> tools() {
-    return mcp.isEmpty() ? tools : toolset(List.of(), List.of()).all;
+    return sources.isEmpty() ? tools : toolset(List.of(), List.of(), listSources()).all;
   }
 
   /**
@@ -248,12 +246,13 @@ public final class ToolRunner {
       }
     }
     for (int step = 1; step <= maxSteps; step++) {
-      Toolset ts;
+      List<List<FunctionTool>> listed;
       try {
-        ts = toolset(request.tools(), dynamic);
-      } catch (KimiException e) {
+        listed = listSources();
+      } catch (RuntimeException e) {
         return new Result(Outcome.FAILED, transcript, initial, last, usage, step, e);
       }
+      Toolset ts = toolset(request.tools(), dynamic, listed);
       ChatRequest.Builder next = request.toBuilder().messages(transcript).tools(ts.all);
       next.toolChoice(choice);
       if (streaming) {
@@ -354,9 +353,11 @@ public final class ToolRunner {
 
   /**
    * The tools of a step: the request's own, then the runner's that the request does not declare (in
-   * its tools or, kimi-k3's dynamic tools, in its system messages), then the MCP servers'.
+   * its tools or, kimi-k3's dynamic tools, in its system messages), then the sources', as {@code
+   * listed} (one list per source, in the order of {@link #sources}).
    */
-  private Toolset toolset(List<Tool> requestTools, List<FunctionTool> dynamic) {
+  private Toolset toolset(
+      List<Tool> requestTools, List<FunctionTool> dynamic, List<List<FunctionTool>> listed) {
     List<Tool> all = new ArrayList<>(requestTools);
     for (Tool t : tools) {
       Tool same = null;
@@ -380,27 +381,36 @@ public final class ToolRunner {
                 + " request or declare runner.tools() there");
       }
     }
-    if (mcp.isEmpty()) {
+    if (sources.isEmpty()) {
       return new Toolset(all, dynamic, handlers);
     }
-    Map<String, Registration> withMcp = new HashMap<>(handlers);
+    Map<String, Registration> withSources = new HashMap<>(handlers);
     Set<String> taken = new HashSet<>();
     all.forEach(t -> taken.add(t.name()));
     dynamic.forEach(t -> taken.add(t.name()));
-    for (McpToolset source : mcp) {
-      for (FunctionTool declared : source.tools()) {
-        McpTool t = source.serverTool(declared.name()).orElseThrow();
+    for (int i = 0; i < sources.size(); i++) {
+      ToolSource source = sources.get(i);
+      for (FunctionTool declared : listed.get(i)) {
         FunctionTool f = declared;
         if (taken.contains(f.name()) && !all.contains(f)) {
-          f = renamed(source.client().name(), f, all, taken);
+          f = renamed(source.name(), f, all, taken);
         }
         if (taken.add(f.name())) {
           all.add(f);
         }
-        withMcp.put(f.name(), new Registration.FromMcp(f, source.client(), t));
+        withSources.put(f.name(), new Registration.FromSource(f, source, declared.name()));
       }
     }
-    return new Toolset(all, dynamic, withMcp);
+    return new Toolset(all, dynamic, withSources);
+  }
+
+  /** Lists each source's tools now, in order; what a source throws ends the run. */
+  private List<List<FunctionTool>> listSources() {
+    List<List<FunctionTool>> listed = new ArrayList<>(sources.size());
+    for (ToolSource s : sources) {
+      listed.add(List.copyOf(s.tools()));
+    }
+    return listed;
   }
 
   /**
@@ -637,10 +647,13 @@ public final class ToolRunner {
         return error(call, a.text(), Duration.ZERO);
       }
       content = a.text();
-    } else if (r instanceof Registration.FromMcp m) {
-      McpToolResult result = m.server().call(m.serverTool(), arguments);
-      String text = result.text().isEmpty() ? "(no output)" : result.text();
-      return result.isError()
+    } else if (r instanceof Registration.FromSource s) {
+      ToolResult result = s.source().call(call, s.name(), arguments);
+      if (result == null) {
+        throw new IllegalStateException("the tool source " + s.source().name() + " answered null");
+      }
+      String text = result.content().isEmpty() ? "(no output)" : result.content();
+      return result.error()
           ? error(call, text, Duration.ZERO)
           : new ToolResult(call, text, false, Duration.ZERO);
     } else if (r instanceof Registration.Plain p) {
@@ -676,6 +689,45 @@ public final class ToolRunner {
       return (String) result;
     }
     return Json.write(Json.toJson(result));
+  }
+
+  /**
+   * Tools that come from elsewhere, declared anew before each step, each call answered by the
+   * source: the tools of an MCP server ({@code McpToolset} of {@code kimi-sdk-mcp}), or any other
+   * set a program discovers at run time. Implementations are thread-safe: a runner lists and calls
+   * them from several threads.
+   */
+  public interface ToolSource {
+    /**
+     * Returns the source's name, put in front of a tool's name that another tool already has.
+     *
+     * @return the name, such as an MCP server's
+     */
+    String name();
+
+    /**
+     * Returns the tools as the model is to see them, with names and schemas Kimi accepts. Asked
+     * before each step.
+     *
+     * @return the declarations
+     * @throws RuntimeException when the source cannot list its tools: the run ends with {@link
+     *     Outcome#FAILED} and the exception as {@link Result#error()}
+     */
+    List<FunctionTool> tools();
+
+    /**
+     * Runs one call of a tool this source declared. An error the tool reports is a result with
+     * {@link ToolResult#error()} set and its text as {@link ToolResult#content()} (the runner puts
+     * {@code "Error: "} in front); an exception is reported to the model as a failed call.
+     *
+     * @param call the model's call (its name is the one the model knows, which a clash may have
+     *     changed)
+     * @param name the tool's name as this source declared it
+     * @param arguments the call's arguments, parsed
+     * @return the result the model reads
+     * @throws Exception on failure; the model reads the exception's class and message
+     */
+    ToolResult call(ToolCall call, String name, JsonValue arguments) throws Exception;
   }
 
   /** Handles a tool call: JSON arguments in, text out. */
@@ -818,8 +870,9 @@ public final class ToolRunner {
      */
     TOKEN_LIMIT,
     /**
-     * A model call failed, or the calling thread was interrupted while tools ran (the open calls
-     * are then answered with error results); see {@link Result#error()}.
+     * A model call failed, a tool source could not list its tools, or the calling thread was
+     * interrupted while tools ran (the open calls are then answered with error results); see {@link
+     * Result#error()}.
      */
     FAILED
   }
@@ -833,9 +886,10 @@ public final class ToolRunner {
    * @param lastCompletion the last reply of the model; null when the first call failed
    * @param usage the tokens of all steps, summed; null when no step reported usage
    * @param steps the number of model calls made (or attempted, for a failure)
-   * @param error why the run failed, a {@link KimiException} like every failure of the SDK (a
-   *     {@link CancelledException} when the run was interrupted); null unless {@code outcome} is
-   *     {@link Outcome#FAILED}
+   * @param error why the run failed: a {@link KimiException} like every failure of a call (a {@link
+   *     CancelledException} when the run was interrupted), or what a {@link ToolSource} threw when
+   *     it could not list its tools (an {@code McpException} for an MCP server); null unless {@code
+   *     outcome} is {@link Outcome#FAILED}
    * @param argumentErrors how many tool calls had arguments that were not valid JSON or did not
    *     bind to the tool's parameters; each was answered with an error so the model could call
    *     again
@@ -849,7 +903,7 @@ public final class ToolRunner {
       ChatCompletion lastCompletion,
       Usage usage,
       int steps,
-      KimiException error,
+      RuntimeException error,
       int argumentErrors,
       Spend spend) {
 
@@ -893,7 +947,7 @@ public final class ToolRunner {
         ChatCompletion lastCompletion,
         Usage usage,
         int steps,
-        KimiException error,
+        RuntimeException error,
         int argumentErrors) {
       this(
           outcome,
@@ -926,7 +980,7 @@ public final class ToolRunner {
         ChatCompletion lastCompletion,
         Usage usage,
         int steps,
-        KimiException error) {
+        RuntimeException error) {
       this(
           outcome, transcript, newMessageIndex, lastCompletion, usage, steps, error, 0, Spend.NONE);
     }
@@ -975,7 +1029,7 @@ public final class ToolRunner {
     private final KimiClient kimi;
     private final Map<String, Registration> handlers = new LinkedHashMap<>();
     private final List<Tool> builtins = new ArrayList<>();
-    private final List<McpToolset> mcp = new ArrayList<>();
+    private final List<ToolSource> sources = new ArrayList<>();
     private int maxSteps = DEFAULT_MAX_STEPS;
     private int parallelism = DEFAULT_PARALLELISM;
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
@@ -1185,44 +1239,31 @@ public final class ToolRunner {
     }
 
     /**
-     * Offers every tool of an MCP server to the model, beside the local tools, named as {@link
-     * McpToolset#of(McpClient)} names them (see the class comment for clashes and errors). The
-     * runner does not close the client.
+     * Offers the tools of a source to the model, beside the local tools: the tools of an MCP server
+     * through {@code McpToolset} ({@code kimi-sdk-mcp}), or any other. The source's list is read
+     * before each step; a tool whose name is taken is renamed (see the class comment). The runner
+     * does not close the source.
      *
      * <pre>{@code
      * try (McpClient everything = McpClient.stdio(List.of("npx", "-y", "@modelcontextprotocol/server-everything"))) {
-     *   ToolRunner runner = ToolRunner.builder(kimi).mcp(everything).build();
+     *   ToolRunner runner = ToolRunner.builder(kimi).tools(McpToolset.of(everything)).build();
      * }
      * }</pre>
      *
-     * @param client the connected server
+     * @param source the tools and what answers their calls
      * @return this builder
-     * @throws NullPointerException if {@code client} is null
-     * @throws IllegalArgumentException if the client was already added
+     * @throws NullPointerException if {@code source} is null
+     * @throws IllegalArgumentException if the source was already added
      */
-    public Builder mcp(McpClient client) {
-      return mcp(McpToolset.of(client));
-    }
-
-    /**
-     * Offers the tools of an MCP server as a toolset declares them: with a name prefix, or only
-     * those a filter accepts, such as {@code
-     * McpToolset.builder(client).filter(McpTool::readOnly).build()}.
-     *
-     * @param toolset the server's tools as Kimi sees them
-     * @return this builder
-     * @throws NullPointerException if {@code toolset} is null
-     * @throws IllegalArgumentException if the toolset's client was already added
-     */
-    public Builder mcp(McpToolset toolset) {
-      Objects.requireNonNull(toolset, "toolset must not be null");
-      for (McpToolset s : mcp) {
-        if (s.client() == toolset.client()) {
+    public Builder tools(ToolSource source) {
+      Objects.requireNonNull(source, "source must not be null");
+      for (ToolSource s : sources) {
+        if (s.equals(source)) {
           throw new IllegalArgumentException(
-              "the MCP client " + toolset.client().name() + " is already added");
+              "the tool source " + source.name() + " is already added");
         }
       }
-      mcp.add(toolset);
+      sources.add(source);
       return this;
     }
 

@@ -1,8 +1,8 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.StructuredOutputException;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;

@@ -1,9 +1,9 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.base.flow.StreamHandle;
 import io.github.kimisdk.errors.CancelledException;
-import io.github.kimisdk.internal.flow.StoppablePublisher;
-import io.github.kimisdk.internal.flow.StreamHandle;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.format.RecordCodec;
+import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
@@ -70,7 +70,7 @@ public final class Conversation {
   public static final String FORMAT = "kimi-sdk.conversation";
 
   /** The version of the saved form this class writes, and the newest it reads. */
-  public static final int VERSION = RecordCodec.VERSION;
+  public static final int VERSION = SavedForm.VERSION;
 
   private final String id;
   private final List<Message> messages = new ArrayList<>();
@@ -378,14 +378,14 @@ public final class Conversation {
     }
     w.name("messages").beginArray();
     for (Message m : messages) {
-      RecordCodec.writeSavedMessage(w, m);
+      SavedForm.writeSavedMessage(w, m);
     }
     w.endArray();
     if (!usage.isEmpty()) {
       w.name("usage").beginObject();
       for (Map.Entry<String, Usage> e : usage.entrySet()) {
         w.name(e.getKey());
-        RecordCodec.writeUsage(w, e.getValue());
+        SavedForm.writeUsage(w, e.getValue());
       }
       w.endObject();
     }
@@ -472,7 +472,7 @@ public final class Conversation {
     }
     for (int i = 0; i < list.size(); i++) {
       try {
-        c.add(RecordCodec.readMessage(list.get(i).asObject()));
+        c.add(SavedForm.readMessage(list.get(i).asObject()));
       } catch (IllegalArgumentException | NullPointerException | JsonException e) {
         throw new IllegalArgumentException("saved message " + i + ": " + e.getMessage(), e);
       }
@@ -488,7 +488,7 @@ public final class Conversation {
               "the saved usage of " + e.getKey() + " must be an object");
         }
         try {
-          c.addUsage(e.getKey(), RecordCodec.readUsage(u));
+          c.addUsage(e.getKey(), SavedForm.readUsage(u));
         } catch (JsonException bad) {
           throw new IllegalArgumentException(
               "the saved usage of " + e.getKey() + ": " + bad.getMessage(), bad);

@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;

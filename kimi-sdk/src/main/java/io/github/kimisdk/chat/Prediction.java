@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.text.RecordText;
 import java.util.List;
 import java.util.Objects;
 

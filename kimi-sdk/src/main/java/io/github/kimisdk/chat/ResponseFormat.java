@@ -1,7 +1,7 @@
 package io.github.kimisdk.chat;
 
-import io.github.kimisdk.internal.schema.Dialect;
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.schema.Dialect;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;

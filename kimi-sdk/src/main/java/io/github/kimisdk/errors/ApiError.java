@@ -1,7 +1,7 @@
 package io.github.kimisdk.errors;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.text.RecordText;
 import java.time.Duration;
 
 /**

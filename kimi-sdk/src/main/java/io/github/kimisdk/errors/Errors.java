@@ -3,7 +3,7 @@ package io.github.kimisdk.errors;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.http.Exceptions;
+import io.github.kimisdk.errors.access.Exceptions;
 
 /**
  * The SDK's own door to the constructors of its exceptions, which are not public: the client hands

@@ -21,8 +21,7 @@ import java.util.Optional;
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);
  *   <li>{@link PreflightException}: the request was stopped before sending because the model would
- *       reject it or it does not fit the context window ({@link ContextBudgetExceededException});
- *   <li>{@link McpException}: a Model Context Protocol server failed or could not be reached.
+ *       reject it or it does not fit the context window ({@link ContextBudgetExceededException}).
  * </ul>
  *
  * <pre>{@code
@@ -46,8 +45,7 @@ public abstract sealed class KimiException extends RuntimeException
         DecodingException,
         ResponseTooLargeException,
         ConfigurationException,
-        PreflightException,
-        McpException {
+        PreflightException {
 
   private static final long serialVersionUID = 1L;
 

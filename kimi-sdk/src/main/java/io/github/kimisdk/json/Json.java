@@ -1,7 +1,7 @@
 package io.github.kimisdk.json;
 
-import io.github.kimisdk.internal.bind.BindFailure;
-import io.github.kimisdk.internal.bind.Binding;
+import io.github.kimisdk.base.bind.BindFailure;
+import io.github.kimisdk.base.bind.Binding;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package io.github.kimisdk.json;
 
-import io.github.kimisdk.internal.scan.ByteScan;
+import io.github.kimisdk.base.scan.ByteScan;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.json;
 
-import io.github.kimisdk.internal.scan.ByteScan;
+import io.github.kimisdk.base.scan.ByteScan;
 import java.nio.charset.StandardCharsets;
 
 /** Strict UTF-8 checks (RFC 3629) and conversions shared by the reader and writer. */

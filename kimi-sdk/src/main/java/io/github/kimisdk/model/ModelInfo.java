@@ -1,8 +1,8 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.internal.text.RecordText;
 import io.github.kimisdk.tool.ToolChoice;
 import java.time.LocalDate;
 import java.util.List;

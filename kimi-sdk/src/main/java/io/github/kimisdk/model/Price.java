@@ -1,8 +1,8 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.text.RecordText;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;

@@ -1,9 +1,9 @@
 package io.github.kimisdk.model;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.text.RecordText;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.sse;
 
-import io.github.kimisdk.internal.flow.StreamHandle;
+import io.github.kimisdk.base.flow.StreamHandle;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;

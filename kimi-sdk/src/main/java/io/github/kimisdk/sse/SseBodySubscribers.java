@@ -1,7 +1,7 @@
 package io.github.kimisdk.sse;
 
-import io.github.kimisdk.internal.sse.SseEventHandler;
-import io.github.kimisdk.internal.sse.SseSubscriber;
+import io.github.kimisdk.base.sse.SseEventHandler;
+import io.github.kimisdk.base.sse.SseSubscriber;
 import java.net.http.HttpResponse;
 import java.util.Objects;
 import java.util.concurrent.Flow;

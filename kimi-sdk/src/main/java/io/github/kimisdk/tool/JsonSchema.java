@@ -1,7 +1,7 @@
 package io.github.kimisdk.tool;
 
-import io.github.kimisdk.internal.schema.Dialect;
-import io.github.kimisdk.internal.text.RecordText;
+import io.github.kimisdk.base.schema.Dialect;
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNull;

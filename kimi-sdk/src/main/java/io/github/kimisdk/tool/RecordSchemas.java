@@ -1,14 +1,14 @@
 package io.github.kimisdk.tool;
 
-import io.github.kimisdk.internal.bind.Binding;
-import io.github.kimisdk.internal.bind.EnumShape;
-import io.github.kimisdk.internal.bind.ListShape;
-import io.github.kimisdk.internal.bind.MapShape;
-import io.github.kimisdk.internal.bind.OptionalShape;
-import io.github.kimisdk.internal.bind.RecordShape;
-import io.github.kimisdk.internal.bind.ScalarShape;
-import io.github.kimisdk.internal.bind.Shape;
-import io.github.kimisdk.internal.bind.UnionShape;
+import io.github.kimisdk.base.bind.Binding;
+import io.github.kimisdk.base.bind.EnumShape;
+import io.github.kimisdk.base.bind.ListShape;
+import io.github.kimisdk.base.bind.MapShape;
+import io.github.kimisdk.base.bind.OptionalShape;
+import io.github.kimisdk.base.bind.RecordShape;
+import io.github.kimisdk.base.bind.ScalarShape;
+import io.github.kimisdk.base.bind.Shape;
+import io.github.kimisdk.base.bind.UnionShape;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;

@@ -62,7 +62,7 @@ class DependencyFootprintTest {
            io.github.kimisdk.json         -> java.util                 java.base
            io.github.kimisdk.chat         -> java.util.logging         java.logging
            io.github.kimisdk.testing      -> com.sun.net.httpserver    jdk.httpserver
-           io.github.kimisdk.internal.sse -> com.sun.net.httpserver    jdk.httpserver
+           io.github.kimisdk.base.sse -> com.sun.net.httpserver    jdk.httpserver
            io.github.kimisdk.internal.jfr -> jdk.jfr                   jdk.jfr
            io.github.kimisdk.chat         -> jdk.jfr                   jdk.jfr
            io.github.kimisdk.token        -> com.example.vocab         not found
@@ -71,7 +71,7 @@ class DependencyFootprintTest {
         .containsExactly(
             "io.github.kimisdk.chat -> java.util.logging (java.logging)",
             "io.github.kimisdk.testing -> com.sun.net.httpserver (jdk.httpserver)",
-            "io.github.kimisdk.internal.sse -> com.sun.net.httpserver (jdk.httpserver)",
+            "io.github.kimisdk.base.sse -> com.sun.net.httpserver (jdk.httpserver)",
             "io.github.kimisdk.chat -> jdk.jfr (jdk.jfr)",
             "io.github.kimisdk.token -> com.example.vocab (not found)");
   }

@@ -21,76 +21,82 @@ import java.util.TreeSet;
  * descriptors and generic signatures of fields and methods), so reading the pools gives the
  * file-level dependencies between top-level classes; nested classes count as their top-level class.
  *
- * <p>The rules (packages relative to {@code io.github.kimisdk}):
+ * <p>Three storeys (packages relative to {@code io.github.kimisdk}): the base floor ({@code
+ * base.*}, not exported: flow, bind, scan, text, schema, the SSE plumbing, limits, the header
+ * policy, the version), which every package may use; the exported packages, floor by floor; and the
+ * engine ({@code internal.*}, not exported: the client's machinery, the transport, the wires, the
+ * platform bodies), above every value it handles and below the facade, the root's services ({@link
+ * #SERVICES}), the only classes that use it. The rules:
  *
  * <ul>
  *   <li>No cycle between top-level classes of different packages. A sealed type naming the classes
  *       it permits does not count as using them, so a family may span packages.
- *   <li>{@code json}, {@code sse} and the plumbing they share ({@code internal.flow}, {@code
- *       internal.sse}, {@code internal.scan}, and {@code internal.bind}, the record binder behind
- *       {@code Json.bind}) know nothing of Kimi: they use only each other.
- *   <li>{@code chat}, {@code tool}, {@code model} and {@code token} never reach the transport
- *       ({@code internal.http}, {@code internal.client}) or the wires ({@code internal.wire} and
- *       its subpackages), but for the names of the request fields the chat wire writes ({@link
- *       #REQUEST_FIELDS}), which {@code ChatRequest} refuses in {@code extraBody}. The record codec
- *       they save, batch and count with ({@code internal.format}) stands below the wires.
- *   <li>The record codec ({@code internal.format}: the persisted form of messages, tool calls,
- *       tools and usage, which the chat wire also writes its messages through) stands below the
- *       wires: it uses only {@code chat}, {@code tool} and {@code json} ({@link #FORMAT_FLOOR}),
- *       never a wire, the transport, {@code model}, {@code token} or the client.
- *   <li>{@code model} and {@code token} do not call the client ({@code KimiClient}, {@code
- *       KimiFiles}, {@code KimiBatches}).
+ *   <li>{@code json}, {@code sse} and the base floor ({@code base.*}) know nothing of Kimi: they
+ *       use only each other.
+ *   <li>Of the exported packages, only the root's services ({@link #SERVICES}) use the engine;
+ *       {@code chat}, {@code errors}, {@code model}, {@code tool}, {@code token}, {@code json},
+ *       {@code sse}, {@code agent} and the root's values never do.
+ *   <li>The engine uses neither the root's services nor {@code agent}: it stands below the facade.
+ *   <li>The forms of {@code chat}'s records ({@code chat.format}: the saved form of messages, tool
+ *       calls, tools and usage, which the chat wire also writes its messages through, and the
+ *       request members chat completions writes) stand below the wires: they use only {@code chat},
+ *       {@code tool}, {@code json} and the base floor ({@link #FORMAT_FLOOR}), never a wire, the
+ *       transport, {@code model}, {@code token} or the client.
+ *   <li>{@code model} and {@code token} do not call the client's services.
  *   <li>The wires ({@code internal.wire} and its subpackages) use neither {@code model} nor {@code
  *       token}: a wire writes the request it is given, and every model-specific change happens
  *       before, in {@code ModelInfo.adapt}.
- *   <li>The root package holds public types only: machinery goes to {@code internal.*}.
+ *   <li>The root package holds public types only: machinery goes to {@code internal.*} or {@code
+ *       base.*}.
  *   <li>{@code errors}, the one failure family every package reports through, stands low: it uses
  *       only the values a failure carries ({@link #ERRORS_FLOOR}: {@code json}, {@code chat}'s
- *       replies and requests, the root's {@code ResponseMetadata}), the one internal interface its
- *       factory implements ({@code internal.http.Exceptions}) and the writer of every value's
- *       {@code toString} ({@code internal.text.RecordText}).
+ *       replies and requests, the root's {@code ResponseMetadata}), the interface its factory
+ *       implements ({@code errors.access.Exceptions}) and the base floor.
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
  *       exceptions: every package may use {@code errors}, and a lower package may use a few plain
  *       values of the root ({@link #ROOT_VALUES}), each named with its reason.
- *   <li>{@code mcp} is a plain MCP client: it uses no Kimi package ({@code chat}, {@code tool},
- *       {@code model}, {@code token}, {@code agent}).
  *   <li>{@code agent} stands above everything else: no other package uses it.
- *   <li>{@code mcp} and {@code agent} never use {@code internal.http}: the floors above the client
- *       borrow its runtime instead of reaching into its transport.
- *   <li>Of the exported packages only the root, the client itself, uses {@code internal.client}:
- *       what a feature package needs of time and scheduling is in {@code internal.flow}.
- *   <li>One timer mechanism, {@code internal.flow.DaemonTimer}: no class outside {@code
- *       internal.flow} uses {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the
- *       scheduled pools of {@code Executors}, or the delayer behind {@code CompletableFuture}'s
- *       {@code delayedExecutor}, {@code orTimeout} and {@code completeOnTimeout} (a thread that
- *       lives as long as the JVM).
+ *   <li>One timer mechanism, {@code base.flow.DaemonTimer}: no class outside {@code base.flow} uses
+ *       {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the scheduled pools of
+ *       {@code Executors}, or the delayer behind {@code CompletableFuture}'s {@code
+ *       delayedExecutor}, {@code orTimeout} and {@code completeOnTimeout} (a thread that lives as
+ *       long as the JVM).
  * </ul>
  */
 final class Layout {
 
   static final String BASE = "io/github/kimisdk/";
 
-  private static final Set<String> NEUTRAL =
-      Set.of("json", "sse", "internal.flow", "internal.sse", "internal.scan", "internal.bind");
-  private static final Set<String> MODEL = Set.of("chat", "tool", "model", "token");
-  private static final Set<String> TRANSPORT = Set.of("internal.http", "internal.client");
+  /** The base floor: {@code base} and its subpackages. */
+  static final String BASE_FLOOR = "base";
+
+  /** The engine: {@code internal} and its subpackages. */
+  static final String ENGINE = "internal";
+
+  /** The exported packages that, with the base floor, know nothing of Kimi. */
+  private static final Set<String> NEUTRAL = Set.of("json", "sse");
+
+  private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
 
   /** The wires' packages: {@code internal.wire} and its subpackages. */
   private static final String WIRES = "internal.wire";
 
-  /**
-   * The classes of the wires that {@code chat}, {@code tool}, {@code model} and {@code token} use.
-   */
-  static final Set<String> REQUEST_FIELDS = Set.of("internal.wire.chat.RequestFields");
+  /** The forms of chat's records, below the wires. */
+  private static final String FORMAT = "chat.format";
 
-  /** The record codec's package, below the wires. */
-  private static final String FORMAT = "internal.format";
-
-  /** What the record codec may use outside itself ({@code errors} aside, as for every package). */
+  /** What the forms may use outside themselves ({@code errors} and the base floor aside). */
   static final Set<String> FORMAT_FLOOR = Set.of("chat", "tool", "json");
 
-  private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
-  private static final Set<String> CLIENT = Set.of("KimiClient", "KimiFiles", "KimiBatches");
+  /** The facade: the root's classes that use the engine (the client and its services). */
+  static final Set<String> SERVICES =
+      Set.of(
+          "KimiClient",
+          "KimiFiles",
+          "KimiBatches",
+          "KimiCode",
+          "KimiModels",
+          "KimiTokens",
+          "KimiAccount");
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
@@ -100,18 +106,13 @@ final class Layout {
   private static final String ERRORS = "errors";
 
   /**
-   * What {@code errors} may use outside itself: packages (a trailing dot) and single classes. A
-   * failure carries values (the response metadata, the partial reply of a stream and the request
-   * that resumes it, an MCP error's data), its factory implements the one internal interface, and
-   * its server error prints as every value does.
+   * What {@code errors} may use outside itself and the base floor: packages (a trailing dot) and
+   * single classes. A failure carries values (the response metadata, the partial reply of a stream
+   * and the request that resumes it), and its factory implements the interface of {@code
+   * errors.access}.
    */
   static final Set<String> ERRORS_FLOOR =
-      Set.of(
-          "json.",
-          "chat.",
-          "ResponseMetadata",
-          "internal.http.Exceptions",
-          "internal.text.RecordText");
+      Set.of("json.", "chat.", "errors.access.", "ResponseMetadata");
 
   /**
    * Root classes a lower exported package may use without making the root and that package use each
@@ -125,13 +126,11 @@ final class Layout {
 
   private static final Set<String> KIMI = Set.of("chat", "tool", "model", "token", "agent");
 
-  private static final Set<String> ABOVE_THE_CLIENT = Set.of("mcp", "agent");
-
-  /** Timer classes of the JDK that only internal.flow may use. */
+  /** Timer classes of the JDK that only base.flow may use. */
   private static final Set<String> TIMER_CLASSES =
       Set.of("java/util/Timer", "java/util/concurrent/ScheduledThreadPoolExecutor");
 
-  /** Timer methods of the JDK (class, then method) that only internal.flow may call. */
+  /** Timer methods of the JDK (class, then method) that only base.flow may call. */
   private static final Map<String, Set<String>> TIMER_METHODS =
       Map.of(
           "java/util/concurrent/Executors",
@@ -142,7 +141,7 @@ final class Layout {
           "java/util/concurrent/CompletableFuture",
           Set.of("delayedExecutor", "orTimeout", "completeOnTimeout"));
 
-  private static final String TIMER_PACKAGE = "internal.flow";
+  private static final String TIMER_PACKAGE = "base.flow";
 
   private static final int ACC_PUBLIC = 0x0001;
 
@@ -187,22 +186,31 @@ final class Layout {
         if (fromPackage.equals(toPackage)) {
           continue;
         }
-        if (NEUTRAL.contains(fromPackage) && !NEUTRAL.contains(toPackage)) {
-          out.add("one-way: " + from + " uses " + to + " (json and sse know nothing of Kimi)");
-        }
-        if (MODEL.contains(fromPackage)
-            && (TRANSPORT.contains(toPackage)
-                || isWire(toPackage) && !REQUEST_FIELDS.contains(to))) {
+        if (isNeutral(fromPackage) && !isNeutral(toPackage)) {
           out.add(
               "one-way: "
                   + from
                   + " uses "
                   + to
-                  + " (chat, tool, model and token never reach the transport)");
+                  + " (json, sse and the base floor know nothing of Kimi)");
         }
-        if (MODEL_AND_COUNTING.contains(fromPackage)
-            && toPackage.isEmpty()
-            && CLIENT.contains(to)) {
+        if (isEngine(toPackage) && !isEngine(fromPackage) && !SERVICES.contains(from)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (only the client and its services use the engine, internal.*)");
+        }
+        if (isEngine(fromPackage) && (SERVICES.contains(to) || toPackage.equals("agent"))) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the engine stands below the client and its services)");
+        }
+        if (MODEL_AND_COUNTING.contains(fromPackage) && SERVICES.contains(to)) {
           out.add("one-way: " + from + " uses " + to + " (model and token do not call the client)");
         }
         if (isWire(fromPackage) && MODEL_AND_COUNTING.contains(toPackage)) {
@@ -215,24 +223,18 @@ final class Layout {
         }
         if (fromPackage.equals(FORMAT)
             && !FORMAT_FLOOR.contains(toPackage)
-            && !toPackage.equals(ERRORS)) {
+            && !toPackage.equals(ERRORS)
+            && !isBaseFloor(toPackage)) {
           out.add(
               "one-way: "
                   + from
                   + " uses "
                   + to
-                  + " (the record codec stands below the wires: it uses only chat, tool and json)");
+                  + " (the forms of chat's records stand below the wires: they use only chat,"
+                  + " tool, json and the base floor)");
         }
         if (fromPackage.equals("mcp") && KIMI.contains(toPackage)) {
           out.add("one-way: " + from + " uses " + to + " (mcp is a plain MCP client)");
-        }
-        if (ABOVE_THE_CLIENT.contains(fromPackage) && toPackage.equals("internal.http")) {
-          out.add(
-              "one-way: "
-                  + from
-                  + " uses "
-                  + to
-                  + " (mcp and agent borrow the client's runtime, never internal.http)");
         }
         if (fromPackage.equals(ERRORS) && !onTheErrorsFloor(to)) {
           out.add(
@@ -241,17 +243,6 @@ final class Layout {
                   + " uses "
                   + to
                   + " (errors stands low: it uses only the values a failure carries)");
-        }
-        if (toPackage.equals("internal.client")
-            && EXPORTED.contains(fromPackage)
-            && !fromPackage.isEmpty()) {
-          out.add(
-              "one-way: "
-                  + from
-                  + " uses "
-                  + to
-                  + " (only the client uses internal.client; time and scheduling are in"
-                  + " internal.flow)");
         }
         if (toPackage.equals("agent")) {
           out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");
@@ -266,7 +257,7 @@ final class Layout {
                   + e.getKey()
                   + " uses "
                   + timer
-                  + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)");
+                  + " (schedule on base.flow.DaemonTimer, the SDK's one timer mechanism)");
         }
       }
     }
@@ -275,7 +266,8 @@ final class Layout {
         out.add(
             "root package: "
                 + c
-                + " is not public (the root holds public types; machinery goes to internal.*)");
+                + " is not public (the root holds public types; machinery goes to internal.* or"
+                + " base.*)");
       }
     }
     for (List<String> cycle : crossPackageCycles()) {
@@ -337,7 +329,22 @@ final class Layout {
     return pkg.equals(WIRES) || pkg.startsWith(WIRES + ".");
   }
 
+  private static boolean isBaseFloor(String pkg) {
+    return pkg.equals(BASE_FLOOR) || pkg.startsWith(BASE_FLOOR + ".");
+  }
+
+  private static boolean isEngine(String pkg) {
+    return pkg.equals(ENGINE) || pkg.startsWith(ENGINE + ".");
+  }
+
+  private static boolean isNeutral(String pkg) {
+    return NEUTRAL.contains(pkg) || isBaseFloor(pkg);
+  }
+
   private static boolean onTheErrorsFloor(String to) {
+    if (isBaseFloor(packageOf(to))) {
+      return true;
+    }
     for (String allowed : ERRORS_FLOOR) {
       if (allowed.endsWith(".") ? to.startsWith(allowed) : to.equals(allowed)) {
         return true;

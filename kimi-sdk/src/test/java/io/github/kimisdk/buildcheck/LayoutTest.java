@@ -56,8 +56,23 @@ class LayoutTest {
     Map<String, String> sources = new TreeMap<>(clean());
     sources.put("io/github/kimisdk/Helper.java", "package io.github.kimisdk; class Helper { }");
     sources.put(
+        "io/github/kimisdk/Options.java",
+        """
+        package io.github.kimisdk;
+        public class Options { Object policy = new io.github.kimisdk.internal.http.Transport(); }
+        """);
+    sources.put(
+        "io/github/kimisdk/KimiFiles.java",
+        """
+        package io.github.kimisdk;
+        public class KimiFiles { Object send = new io.github.kimisdk.internal.http.Transport(); }
+        """);
+    sources.put(
         "io/github/kimisdk/json/Reader.java",
         "package io.github.kimisdk.json; public class Reader { io.github.kimisdk.chat.Chunk c; }");
+    sources.put(
+        "io/github/kimisdk/base/text/Text.java",
+        "package io.github.kimisdk.base.text; public class Text { io.github.kimisdk.tool.Decl d; }");
     sources.put(
         "io/github/kimisdk/chat/Chunk.java",
         """
@@ -66,22 +81,23 @@ class LayoutTest {
           io.github.kimisdk.json.Reader reader;
           Object send() { return new io.github.kimisdk.internal.http.Transport(); }
           io.github.kimisdk.internal.wire.chat.Codec codec;
-          io.github.kimisdk.internal.format.Records records; // below the wires: allowed
+          io.github.kimisdk.chat.format.Records records; // below the wires: allowed
         }
         """);
     sources.put(
-        "io/github/kimisdk/internal/format/Records.java",
+        "io/github/kimisdk/chat/format/Records.java",
         """
-        package io.github.kimisdk.internal.format;
+        package io.github.kimisdk.chat.format;
         public class Records {
           io.github.kimisdk.tool.Decl declaration; // allowed
+          io.github.kimisdk.base.flow.Stage<String> stage; // allowed
           io.github.kimisdk.internal.wire.chat.Codec codec;
           io.github.kimisdk.token.Counter counter;
         }
         """);
     sources.put(
         "io/github/kimisdk/internal/client/Clock.java",
-        "package io.github.kimisdk.internal.client; public class Clock { }");
+        "package io.github.kimisdk.internal.client; public class Clock { io.github.kimisdk.KimiClient c; }");
     sources.put(
         "io/github/kimisdk/internal/http/Transport.java",
         "package io.github.kimisdk.internal.http; public class Transport { }");
@@ -108,6 +124,7 @@ class LayoutTest {
         package io.github.kimisdk.errors;
         public class Failure extends KimiException {
           io.github.kimisdk.model.Catalog catalog;
+          io.github.kimisdk.base.text.Text text; // allowed
         }
         """);
     sources.put(
@@ -139,7 +156,6 @@ class LayoutTest {
         package io.github.kimisdk.agent;
         import java.util.concurrent.*;
         public class Timeouts {
-          io.github.kimisdk.internal.http.Transport transport;
           io.github.kimisdk.internal.client.Clock clock;
           Object a = Executors.newSingleThreadScheduledExecutor();
           Object b = new CompletableFuture<String>().orTimeout(1, TimeUnit.SECONDS);
@@ -149,47 +165,49 @@ class LayoutTest {
 
     Layout layout = Layout.read(compile(dir, sources));
 
+    String engine = " (only the client and its services use the engine, internal.*)";
+    String timer = " (schedule on base.flow.DaemonTimer, the SDK's one timer mechanism)";
+    String forms =
+        " (the forms of chat's records stand below the wires: they use only chat, tool, json and"
+            + " the base floor)";
     assertThat(layout.violations())
         .containsExactlyInAnyOrder(
-            "one-way: mcp.Version uses internal.http.Transport (mcp and agent borrow the client's"
-                + " runtime, never internal.http)",
-            "one-way: agent.Timeouts uses internal.http.Transport (mcp and agent borrow the"
-                + " client's runtime, never internal.http)",
-            "one-way: agent.Timeouts uses internal.client.Clock (only the client uses"
-                + " internal.client; time and scheduling are in internal.flow)",
-            "one timer: mcp.Version uses java.util.concurrent.ScheduledThreadPoolExecutor"
-                + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
+            "one-way: Options uses internal.http.Transport" + engine,
+            "one-way: mcp.Version uses internal.http.Transport" + engine,
+            "one-way: agent.Timeouts uses internal.client.Clock" + engine,
+            "one-way: chat.Chunk uses internal.http.Transport" + engine,
+            "one-way: chat.Chunk uses internal.wire.chat.Codec" + engine,
+            "one-way: chat.format.Records uses internal.wire.chat.Codec" + engine,
+            "one-way: internal.client.Clock uses KimiClient (the engine stands below the client and"
+                + " its services)",
+            "one timer: mcp.Version uses java.util.concurrent.ScheduledThreadPoolExecutor" + timer,
             "one timer: agent.Timeouts uses"
                 + " java.util.concurrent.Executors.newSingleThreadScheduledExecutor"
-                + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
+                + timer,
             "one timer: agent.Timeouts uses java.util.concurrent.CompletableFuture.orTimeout"
-                + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
-            "one timer: agent.Timeouts uses java.util.Timer"
-                + " (schedule on internal.flow.DaemonTimer, the SDK's one timer mechanism)",
+                + timer,
+            "one timer: agent.Timeouts uses java.util.Timer" + timer,
             "one-way: mcp.Client uses tool.Decl (mcp is a plain MCP client)",
             "one-way: tool.Decl uses agent.Runner (agent stands above every package)",
             "cycle across packages: agent.Runner -> mcp.Client -> tool.Decl -> agent.Runner",
             "exported packages use each other: chat <-> json (chat.Chunk uses json.Reader;"
                 + " json.Reader uses chat.Chunk)",
-            "one-way: json.Reader uses chat.Chunk (json and sse know nothing of Kimi)",
-            "one-way: chat.Chunk uses internal.http.Transport (chat, tool, model and token never"
-                + " reach the transport)",
+            "one-way: json.Reader uses chat.Chunk (json, sse and the base floor know nothing of"
+                + " Kimi)",
+            "one-way: base.text.Text uses tool.Decl (json, sse and the base floor know nothing of"
+                + " Kimi)",
             "one-way: model.Catalog uses KimiClient (model and token do not call the client)",
-            "one-way: chat.Chunk uses internal.wire.chat.Codec (chat, tool, model and token never"
-                + " reach the transport)",
             "one-way: internal.wire.chat.Codec uses model.Catalog (a wire writes what it is given:"
                 + " model rules apply before it)",
             "one-way: internal.wire.chat.Codec uses token.Counter (a wire writes what it is given:"
                 + " model rules apply before it)",
             "root package: Helper is not public (the root holds public types; machinery goes to"
-                + " internal.*)",
+                + " internal.* or base.*)",
             "one-way: errors.Failure uses model.Catalog (errors stands low: it uses only the"
                 + " values a failure carries)",
             "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk",
-            "one-way: internal.format.Records uses internal.wire.chat.Codec (the record codec"
-                + " stands below the wires: it uses only chat, tool and json)",
-            "one-way: internal.format.Records uses token.Counter (the record codec stands below"
-                + " the wires: it uses only chat, tool and json)");
+            "one-way: chat.format.Records uses internal.wire.chat.Codec" + forms,
+            "one-way: chat.format.Records uses token.Counter" + forms);
   }
 
   @Test
@@ -202,7 +220,7 @@ class LayoutTest {
             "errors.Errors",
             "chat.Message",
             "tool.ToolMessage",
-            "internal.flow.Stage");
+            "base.flow.Stage");
     assertThat(layout.uses("tool.ToolMessage"))
         .as("every package may use errors")
         .contains("errors.KimiException");
@@ -212,7 +230,7 @@ class LayoutTest {
     assertThat(layout.uses("tool.ToolMessage"))
         .containsExactly("chat.Message", "errors.KimiException");
     assertThat(layout.uses("chat.Message")).as("permits do not count").isEmpty();
-    assertThat(layout.violations()).as("internal.flow may hold the one timer mechanism").isEmpty();
+    assertThat(layout.violations()).as("base.flow may hold the one timer mechanism").isEmpty();
   }
 
   /** A layout that keeps every rule: a public client, errors, a family across two packages. */
@@ -225,7 +243,7 @@ class LayoutTest {
         package io.github.kimisdk;
         public class KimiClient {
           io.github.kimisdk.errors.Errors errors;
-          io.github.kimisdk.internal.flow.Stage<io.github.kimisdk.chat.Message> stage;
+          io.github.kimisdk.base.flow.Stage<io.github.kimisdk.chat.Message> stage;
         }
         """);
     sources.put(
@@ -254,9 +272,9 @@ class LayoutTest {
         }
         """);
     sources.put(
-        "io/github/kimisdk/internal/flow/Stage.java",
+        "io/github/kimisdk/base/flow/Stage.java",
         """
-        package io.github.kimisdk.internal.flow;
+        package io.github.kimisdk.base.flow;
         public class Stage<T> {
           Object timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1); // the one timer
         }

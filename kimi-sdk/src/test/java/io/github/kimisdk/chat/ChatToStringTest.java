@@ -1,6 +1,6 @@
 package io.github.kimisdk.chat;
 
-import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
+import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ResponseMetadata;

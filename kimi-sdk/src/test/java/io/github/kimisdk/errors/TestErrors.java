@@ -2,9 +2,9 @@ package io.github.kimisdk.errors;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.client.TestConfig;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.internal.http.Exceptions;
 
 /**
  * The SDK's exceptions for tests outside the {@code errors} package, where their constructors

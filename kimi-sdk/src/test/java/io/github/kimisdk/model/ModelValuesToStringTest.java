@@ -1,6 +1,6 @@
 package io.github.kimisdk.model;
 
-import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
+import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatRequest;
 import java.math.BigDecimal;

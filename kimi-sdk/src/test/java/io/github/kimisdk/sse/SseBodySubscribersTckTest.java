@@ -1,6 +1,6 @@
 package io.github.kimisdk.sse;
 
-import io.github.kimisdk.internal.sse.GeneratingUpstream;
+import io.github.kimisdk.base.sse.GeneratingUpstream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.ExecutorService;

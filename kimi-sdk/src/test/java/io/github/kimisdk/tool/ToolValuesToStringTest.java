@@ -1,6 +1,6 @@
 package io.github.kimisdk.tool;
 
-import static io.github.kimisdk.internal.text.RecordTexts.assertPrints;
+import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;

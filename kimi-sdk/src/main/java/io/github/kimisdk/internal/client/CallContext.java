@@ -1,8 +1,8 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Timeouts;
-import io.github.kimisdk.internal.flow.Delayer;
-import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.base.flow.Delayer;
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 
 /**

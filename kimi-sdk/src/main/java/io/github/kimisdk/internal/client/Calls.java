@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.flow.Futures;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -1,9 +1,9 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.internal.http.StreamAttempt;
 import java.util.ArrayList;
 import java.util.List;

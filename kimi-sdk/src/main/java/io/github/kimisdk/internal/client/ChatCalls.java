@@ -2,12 +2,12 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.PreflightException;
-import io.github.kimisdk.internal.flow.LazyLogger;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.internal.flow.LazyLogger;
+import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelInfo;

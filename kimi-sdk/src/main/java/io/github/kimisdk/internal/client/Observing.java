@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.internal.flow.StoppablePublisher;
+import io.github.kimisdk.base.flow.StoppablePublisher;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -3,15 +3,17 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.base.flow.LazyLogger;
+import io.github.kimisdk.base.flow.Scheduler;
+import io.github.kimisdk.base.limit.LocalRateLimitStore;
+import io.github.kimisdk.base.limit.MinuteWindow;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
-import io.github.kimisdk.internal.flow.Futures;
-import io.github.kimisdk.internal.flow.LazyLogger;
-import io.github.kimisdk.internal.flow.Scheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;
@@ -772,13 +774,6 @@ public final class RateLimiter {
       if (done.compareAndSet(false, true)) {
         finished(this, failure);
       }
-    }
-  }
-
-  /** The rolling one-minute budget by its old name, which the tests use. */
-  static final class Window extends MinuteWindow {
-    Window(long capacity) {
-      super(capacity);
     }
   }
 

@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.base.flow.ForwardingSubscriber;
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.flow.ForwardingSubscriber;
-import io.github.kimisdk.internal.flow.Futures;
-import io.github.kimisdk.internal.flow.StoppablePublisher;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.Spend;
 import java.util.concurrent.CompletableFuture;

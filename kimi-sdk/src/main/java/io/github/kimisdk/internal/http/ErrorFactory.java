@@ -3,6 +3,8 @@ package io.github.kimisdk.internal.http;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.base.net.Tls;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
@@ -10,7 +12,7 @@ import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
-import io.github.kimisdk.internal.flow.Futures;
+import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.json.JsonException;
@@ -374,7 +376,7 @@ public final class ErrorFactory implements StreamErrors {
     if (t instanceof IOException && partial != null) {
       return truncated(metadata, partial, t);
     }
-    if (untrustedCertificate(t)) {
+    if (Tls.untrustedCertificate(t)) {
       return make.connection(
           "The TLS certificate of "
               + endpoint.uri().getHost()
@@ -1229,30 +1231,6 @@ public final class ErrorFactory implements StreamErrors {
    */
   public static Error fatal(Throwable error) {
     return Futures.unwrap(error) instanceof Error e ? e : null;
-  }
-
-  /**
-   * Tells whether {@code t} is a TLS handshake that failed on the server's certificate (untrusted,
-   * expired, for another name): the same every time, so never worth a retry.
-   *
-   * @param t a failure
-   * @return true for a certificate problem
-   */
-  public static boolean untrustedCertificate(Throwable t) {
-    boolean handshake = false;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof javax.net.ssl.SSLHandshakeException
-          || c instanceof javax.net.ssl.SSLPeerUnverifiedException) {
-        handshake = true;
-      }
-      if (handshake && c instanceof java.security.cert.CertificateException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
   }
 
   /** Points at the setting when a JSON nesting limit was hit. */

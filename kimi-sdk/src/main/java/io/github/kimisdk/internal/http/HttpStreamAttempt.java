@@ -1,9 +1,9 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.flow.Futures;
-import io.github.kimisdk.internal.sse.SseSubscriber;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.internal.sse.SseEventHandler;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.sse.ServerSentEvent;
 import java.nio.charset.StandardCharsets;
 

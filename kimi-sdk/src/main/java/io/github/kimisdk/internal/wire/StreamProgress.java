@@ -1,11 +1,11 @@
 package io.github.kimisdk.internal.wire;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Choice;
-import io.github.kimisdk.internal.flow.Futures;
 
 /**
  * What one stream delivered so far, for the stream handlers of every wire protocol: every chunk is

@@ -1,5 +1,7 @@
 package io.github.kimisdk.internal.wire;
 
+import io.github.kimisdk.chat.format.Fate;
+
 /** A request, or a call, that the client's wire protocol cannot express; the message says why. */
 public final class UnsupportedRequestException extends IllegalArgumentException {
 

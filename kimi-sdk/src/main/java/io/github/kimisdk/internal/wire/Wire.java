@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.wire;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -10,7 +11,7 @@ import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.internal.sse.SseEventHandler;
+import io.github.kimisdk.chat.format.Fate;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;

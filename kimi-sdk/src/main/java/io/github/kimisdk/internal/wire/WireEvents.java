@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.wire;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNull;
 import io.github.kimisdk.json.JsonObject;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.internal.flow.DaemonTimer;
-import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.base.flow.DaemonTimer;
+import io.github.kimisdk.base.flow.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.internal.flow.Scheduler;
+import io.github.kimisdk.base.flow.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.base.limit.LocalRateLimitStore;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.RateLimitException;

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.base.limit.LocalRateLimitStore;
 import java.time.Duration;
 
 /**

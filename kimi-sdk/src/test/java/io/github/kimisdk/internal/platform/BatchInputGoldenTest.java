@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Goldens;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.internal.format.RecordCodec;
+import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
@@ -49,14 +49,14 @@ class BatchInputGoldenTest {
       assertThat(body.get("stream")).as("a batch line never streams").isNull();
       List<Message> messages = new ArrayList<>();
       for (JsonValue m : ((JsonArray) body.get("messages")).values()) {
-        messages.add(RecordCodec.readMessage(m.asObject()));
+        messages.add(SavedForm.readMessage(m.asObject()));
       }
       assertThat(messages).as("line %s", i).isEqualTo(request.messages());
       JsonValue tools = body.get("tools");
       if (request.tools().isEmpty()) {
         assertThat(tools).isNull();
       } else {
-        assertThat(tools).isEqualTo(Json.parse(RecordCodec.toolsJson(request.tools())));
+        assertThat(tools).isEqualTo(Json.parse(SavedForm.toolsJson(request.tools())));
       }
     }
   }

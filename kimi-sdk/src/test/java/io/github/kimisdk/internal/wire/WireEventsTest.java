@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import io.github.kimisdk.internal.sse.SseEventHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

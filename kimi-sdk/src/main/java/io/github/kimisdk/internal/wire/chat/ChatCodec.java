@@ -1,11 +1,11 @@
 package io.github.kimisdk.internal.wire.chat;
 
-import static io.github.kimisdk.internal.format.Lenient.fields;
-import static io.github.kimisdk.internal.format.Lenient.keep;
-import static io.github.kimisdk.internal.format.Lenient.parseInteger;
-import static io.github.kimisdk.internal.format.Lenient.readInt;
-import static io.github.kimisdk.internal.format.Lenient.readLong;
-import static io.github.kimisdk.internal.format.Lenient.readString;
+import static io.github.kimisdk.chat.format.Lenient.fields;
+import static io.github.kimisdk.chat.format.Lenient.keep;
+import static io.github.kimisdk.chat.format.Lenient.parseInteger;
+import static io.github.kimisdk.chat.format.Lenient.readInt;
+import static io.github.kimisdk.chat.format.Lenient.readLong;
+import static io.github.kimisdk.chat.format.Lenient.readString;
 
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -19,7 +19,8 @@ import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.format.RecordCodec;
+import io.github.kimisdk.chat.format.RequestFields;
+import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
@@ -44,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
  * hand, field by field. Messages, tool calls, tools and usage are written and read through {@link
- * RecordCodec}, the SDK's record form: version 1 of it is what chat completions take.
+ * SavedForm}, the SDK's record form: version 1 of it is what chat completions take.
  *
  * <p>Decoding is lenient where the server owns the values: unknown fields are skipped, {@code null}
  * is accepted for every field, ids and other strings may arrive as numbers, and unknown finish
@@ -107,7 +108,7 @@ public final class ChatCodec {
     w.name("model").value(r.model());
     w.name("messages").beginArray();
     for (Message m : r.messages()) {
-      RecordCodec.writeMessage(w, m);
+      SavedForm.writeMessage(w, m);
     }
     w.endArray();
     if (r.maxCompletionTokens() != null) {
@@ -143,7 +144,7 @@ public final class ChatCodec {
     if (!r.tools().isEmpty()) {
       w.name("tools").beginArray();
       for (Tool t : r.tools()) {
-        RecordCodec.writeTool(w, t);
+        SavedForm.writeTool(w, t);
       }
       w.endArray();
     }
@@ -416,7 +417,7 @@ public final class ChatCodec {
           choices = readChoices(r);
           break;
         case 5:
-          usage = RecordCodec.readUsage(r);
+          usage = SavedForm.readUsage(r);
           break;
         case 6:
           fingerprint = readString(r);
@@ -474,7 +475,7 @@ public final class ChatCodec {
           choices = readChunkChoices(r);
           break;
         case 4:
-          usage = RecordCodec.readUsage(r);
+          usage = SavedForm.readUsage(r);
           break;
         case 5:
           fingerprint = readString(r);
@@ -550,13 +551,13 @@ public final class ChatCodec {
             index = readInt(r, index);
             break;
           case 1:
-            message = RecordCodec.readAssistantMessage(r);
+            message = SavedForm.readAssistantMessage(r);
             break;
           case 3:
             finish = FinishReason.of(readString(r));
             break;
           case 4:
-            usage = RecordCodec.readUsage(r);
+            usage = SavedForm.readUsage(r);
             break;
           case 2: // "delta", which only a chunk's choice has
             r.skipValue();
@@ -641,7 +642,7 @@ public final class ChatCodec {
           finish = FinishReason.of(readString(r));
           break;
         case 3:
-          usage = RecordCodec.readUsage(r);
+          usage = SavedForm.readUsage(r);
           break;
         case 4:
           logprobs = readLogprobs(r);
@@ -671,7 +672,7 @@ public final class ChatCodec {
           role = readRole(r);
           break;
         case 1:
-          content = RecordCodec.readContent(r);
+          content = SavedForm.readContent(r);
           break;
         case 2:
           reasoning = readString(r);
@@ -725,7 +726,7 @@ public final class ChatCodec {
             type = readString(r);
             break;
           case 3:
-            fn = RecordCodec.readFunction(r);
+            fn = SavedForm.readFunction(r);
             break;
           default:
             extra = keep(r, extra);

@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.wire.chat;
 
+import io.github.kimisdk.base.scan.ByteScan;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
 import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.internal.format.RecordCodec;
-import io.github.kimisdk.internal.scan.ByteScan;
+import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonReader;
 import java.lang.invoke.MethodHandles;
@@ -508,7 +508,7 @@ final class ChunkFastPath {
         cached != null ? cached : details[0],
         reasoning,
         null,
-        RecordCodec.cacheWrites(details[1], creation));
+        SavedForm.cacheWrites(details[1], creation));
   }
 
   /** Reads the one interesting integer of a {@code *_tokens_details} object, or null. */

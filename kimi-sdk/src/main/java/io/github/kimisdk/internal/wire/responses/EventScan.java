@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.wire.responses;
 
-import io.github.kimisdk.internal.scan.ByteScan;
+import io.github.kimisdk.base.scan.ByteScan;
 import io.github.kimisdk.json.JsonReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

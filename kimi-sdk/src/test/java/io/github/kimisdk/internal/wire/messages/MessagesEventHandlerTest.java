@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -19,7 +20,6 @@ import io.github.kimisdk.errors.MalformedChunkException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import io.github.kimisdk.internal.sse.SseEventHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.wire.responses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -13,7 +14,6 @@ import io.github.kimisdk.errors.MalformedChunkException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import io.github.kimisdk.internal.sse.SseEventHandler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;

@@ -1,0 +1,175 @@
+package io.github.kimisdk.mcp;
+
+import io.github.kimisdk.json.JsonValue;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A Model Context Protocol server failed, or could not be reached, while an {@link McpClient}
+ * talked to it. MCP is its own protocol with its own failures: this is not a {@code KimiException}
+ * (the family of a call to Kimi), and a {@code catch (KimiException e)} around an agent does not
+ * catch it. The message starts with the server's name, says what happened and, for a server run as
+ * a child process, ends with what it last wrote to its standard error. {@link #kind()} classifies
+ * the failure.
+ *
+ * <p>Inside a {@link io.github.kimisdk.agent.ToolRunner} a failing MCP tool call does not throw:
+ * the model reads this message as the tool's error result, as for any local tool that throws; a
+ * server that cannot list its tools ends the run with this exception as its {@code error()}.
+ *
+ * <pre>{@code
+ * try {
+ *   McpToolResult r = mcp.call("search", JsonObject.of("q", JsonString.of("kimi")));
+ * } catch (McpException e) {
+ *   if (e.kind() == McpException.Kind.TIMEOUT) {
+ *     // the call was cancelled on the server
+ *   }
+ * }
+ * }</pre>
+ */
+public final class McpException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** How an MCP interaction failed. */
+  public enum Kind {
+    /**
+     * The server could not be started or reached, or the connection to it ended (the process
+     * exited, the stream broke).
+     */
+    CONNECTION,
+    /** The server did not answer within the time allowed; the request was cancelled on it. */
+    TIMEOUT,
+    /** The server answered with a JSON-RPC error; see {@link #errorCode()}. */
+    ERROR_RESPONSE,
+    /** The server answered an HTTP request with an error status; see {@link #httpStatus()}. */
+    HTTP_STATUS,
+    /**
+     * The server broke the protocol: a malformed message, an unsupported protocol version, a result
+     * without the fields MCP requires.
+     */
+    PROTOCOL,
+    /**
+     * A limit that protects the client was hit: a message larger than allowed, too many requests in
+     * flight, a server that does not read what it is sent.
+     */
+    LIMIT,
+    /** The client was closed, or the calling thread was interrupted, before the answer came. */
+    CLOSED
+  }
+
+  private final String server;
+  private final Kind kind;
+  private final Integer errorCode;
+  private final Integer httpStatus;
+  private final transient JsonValue errorData;
+
+  /**
+   * Creates an exception whose message is {@code MCP server "<server>": <detail>}.
+   *
+   * @param server the server's name
+   * @param kind how it failed
+   * @param detail what happened and, where it helps, what to do
+   * @param cause the underlying failure; may be null
+   * @throws NullPointerException if {@code server}, {@code kind} or {@code detail} is null
+   */
+  public McpException(String server, Kind kind, String detail, Throwable cause) {
+    this(server, kind, detail, cause, null, null, null);
+  }
+
+  private McpException(
+      String server,
+      Kind kind,
+      String detail,
+      Throwable cause,
+      Integer errorCode,
+      Integer httpStatus,
+      JsonValue errorData) {
+    super(
+        "MCP server \""
+            + Objects.requireNonNull(server, "server must not be null")
+            + "\": "
+            + Objects.requireNonNull(detail, "detail must not be null"),
+        cause);
+    this.server = server;
+    this.kind = Objects.requireNonNull(kind, "kind must not be null");
+    this.errorCode = errorCode;
+    this.httpStatus = httpStatus;
+    this.errorData = errorData;
+  }
+
+  /**
+   * Creates the exception for a JSON-RPC error answer: kind {@link Kind#ERROR_RESPONSE}.
+   *
+   * @param server the server's name
+   * @param detail what was asked and the server's error message
+   * @param code the JSON-RPC error code
+   * @param data the error's {@code data}; may be null
+   * @return the exception
+   * @throws NullPointerException if {@code server} or {@code detail} is null
+   */
+  public static McpException errorResponse(String server, String detail, int code, JsonValue data) {
+    return new McpException(server, Kind.ERROR_RESPONSE, detail, null, code, null, data);
+  }
+
+  /**
+   * Creates the exception for an HTTP error status: kind {@link Kind#HTTP_STATUS}.
+   *
+   * @param server the server's name
+   * @param detail the status, what was sent and the start of the body
+   * @param status the HTTP status code
+   * @return the exception
+   * @throws NullPointerException if {@code server} or {@code detail} is null
+   */
+  public static McpException httpStatus(String server, String detail, int status) {
+    return new McpException(server, Kind.HTTP_STATUS, detail, null, null, status, null);
+  }
+
+  /**
+   * Returns the name of the server: the one set on its builder, else the name it reported, else its
+   * command or URL.
+   *
+   * @return the server's name
+   */
+  public String server() {
+    return server;
+  }
+
+  /**
+   * Returns how the interaction failed.
+   *
+   * @return the kind
+   */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * Returns the JSON-RPC error code of an {@link Kind#ERROR_RESPONSE}, such as {@code -32602}
+   * (invalid params) or {@code -32601} (method not found).
+   *
+   * @return the code, or empty for other kinds
+   */
+  public OptionalInt errorCode() {
+    return errorCode == null ? OptionalInt.empty() : OptionalInt.of(errorCode);
+  }
+
+  /**
+   * Returns the HTTP status of an {@link Kind#HTTP_STATUS}.
+   *
+   * @return the status, or empty for other kinds
+   */
+  public OptionalInt httpStatus() {
+    return httpStatus == null ? OptionalInt.empty() : OptionalInt.of(httpStatus);
+  }
+
+  /**
+   * Returns the {@code data} of a JSON-RPC error answer.
+   *
+   * @return the data, or empty when the server sent none or for other kinds (and after
+   *     deserialization)
+   */
+  public Optional<JsonValue> errorData() {
+    return Optional.ofNullable(errorData);
+  }
+}

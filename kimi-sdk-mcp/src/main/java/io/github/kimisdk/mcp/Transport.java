@@ -1,0 +1,75 @@
+package io.github.kimisdk.mcp;
+
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonValue;
+
+/** Carries JSON-RPC messages between the client and one server: a child process or HTTP. */
+interface Transport {
+
+  /** Starts the transport; what arrives goes to {@code sink} from then on. */
+  void start(Sink sink);
+
+  /**
+   * Sends one message; {@code id} is the request's id, or -1 for a notification or an answer.
+   *
+   * @throws McpException when the message cannot be queued (closed, or a limit was hit)
+   */
+  void send(JsonObject message, long id);
+
+  /**
+   * Sends a notification and returns once the server has it, so that later messages cannot overtake
+   * it.
+   *
+   * @throws McpException when it cannot be delivered
+   */
+  default void sendAndWait(JsonObject message, java.time.Duration timeout) {
+    send(message, -1);
+  }
+
+  /** Stops waiting for the answer to request {@code id}, releasing what its exchange holds. */
+  default void abandon(long id) {}
+
+  /** Called once the server accepted {@code initialize}, with the protocol version both use. */
+  default void initialized(String protocolVersion) {}
+
+  /** Called after {@code notifications/initialized} was sent: the connection is in operation. */
+  default void ready() {}
+
+  /**
+   * Forgets the session the server ended, so that the next {@code initialize} starts a new one.
+   * Returns whether there was one.
+   */
+  default boolean resetSession() {
+    return false;
+  }
+
+  /** Ends the transport: the process is ended, the session deleted. Idempotent. */
+  void close();
+
+  /** Names the server before it names itself: its command or URL, without secrets. */
+  String describe();
+
+  /** What helps explain a failure, such as the end of the server's stderr; {@code ""} if none. */
+  String diagnostics();
+
+  /** Where a transport delivers what arrives. */
+  interface Sink {
+    /** The server's current name, for exceptions. */
+    String name();
+
+    /** A JSON message (an object, or a batch array) arrived. */
+    void message(JsonValue message);
+
+    /** Something arrived that is not JSON; it is skipped. */
+    void malformed(String excerpt, String why);
+
+    /** Request {@code id} failed in transit (an HTTP status, a broken response stream). */
+    void failed(long id, McpException e);
+
+    /** The connection is gone: every request still waiting fails with {@code e}. */
+    void closed(McpException e);
+
+    /** Tells whether request {@code id} still waits for its answer. */
+    boolean pending(long id);
+  }
+}

@@ -1,2 +1,0 @@
-/** Flow plumbing behind the SSE body subscribers: the decoding subscriber and a blocking view. */
-package io.github.kimisdk.internal.sse;

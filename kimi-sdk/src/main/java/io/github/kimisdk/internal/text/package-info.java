@@ -1,2 +1,0 @@
-/** Text helpers shared by the exported values: the {@code toString} of records. */
-package io.github.kimisdk.internal.text;

@@ -1,0 +1,45 @@
+package io.github.kimisdk.base.flow;
+
+import java.util.concurrent.Flow;
+import org.reactivestreams.tck.TestEnvironment;
+import org.reactivestreams.tck.flow.FlowPublisherVerification;
+import org.testng.SkipException;
+
+/**
+ * The Reactive Streams TCK against {@link Relay}: as a publisher in front of an upstream attached
+ * after the subscriber got its subscription, and failed by its owner before any upstream.
+ */
+class RelayTckTest extends FlowPublisherVerification<Integer> {
+
+  public RelayTckTest() {
+    super(new TestEnvironment(2000, 200));
+  }
+
+  @Override
+  public Flow.Publisher<Integer> createFlowPublisher(long elements) {
+    return s -> {
+      Relay<Integer> relay = new Relay<>(s, (error, cancelled) -> {});
+      relay.start();
+      new Range(elements).subscribe(relay);
+    };
+  }
+
+  @Override
+  public Flow.Publisher<Integer> createFailedFlowPublisher() {
+    return s -> {
+      Relay<Integer> relay = new Relay<>(s, (error, cancelled) -> {});
+      relay.start();
+      relay.fail(new IllegalStateException("the owner failed it"));
+    };
+  }
+
+  @Override
+  public long maxElementsFromPublisher() {
+    return Long.MAX_VALUE - 1;
+  }
+
+  @Override
+  public void optional_spec111_maySupportMultiSubscribe() {
+    throw new SkipException("a relay serves one subscriber");
+  }
+}
