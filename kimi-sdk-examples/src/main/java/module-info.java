@@ -1,6 +1,8 @@
 /** Runnable examples for kimi-sdk. They use only what the SDK exports. */
 module io.github.kimisdk.examples {
   requires io.github.kimisdk;
+  // McpToolCalling's MCP client (kimi-sdk-mcp).
+  requires io.github.kimisdk.mcp;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
   // KimiChat catches Ctrl-C with sun.misc.Signal to stop a reply without leaving. Optional, so a

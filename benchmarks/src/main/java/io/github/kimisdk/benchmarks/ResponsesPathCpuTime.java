@@ -2,12 +2,12 @@ package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.base.sse.SseEventHandler;
+import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.base.sse.SseEventHandler;
-import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;

@@ -1,8 +1,8 @@
 package io.github.kimisdk.benchmarks;
 
-import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.base.sse.SseSubscriber;
+import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.sse.SseLimits;
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,5 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.agent.McpToolset;
 import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
@@ -11,8 +10,10 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
+import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
+import io.github.kimisdk.mcp.McpToolset;
 import io.github.kimisdk.tool.FunctionTool;
 import java.io.BufferedReader;
 import java.io.File;
@@ -116,7 +117,7 @@ public final class McpToolCalling {
       }
       ToolRunner runner =
           ToolRunner.builder(session.kimi())
-              .mcp(toolset)
+              .tools(toolset)
               .streaming(true)
               .listener(new StepPrinter(out))
               .build();
@@ -138,7 +139,7 @@ public final class McpToolCalling {
           out.println("[failed] " + result.error().getMessage());
           return 1;
       }
-    } catch (KimiException e) {
+    } catch (KimiException | McpException e) { // a call to Kimi, or the MCP server, failed
       out.println("[failed] " + e.getMessage());
       return 1;
     }
@@ -162,7 +163,12 @@ public final class McpToolCalling {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
-    cmd.add(location(McpToolCalling.class) + File.pathSeparator + location(McpClient.class));
+    cmd.add(
+        String.join(
+            File.pathSeparator,
+            location(McpToolCalling.class),
+            location(McpClient.class),
+            location(KimiException.class)));
     cmd.add(McpToolCalling.class.getName());
     cmd.add("--serve");
     return cmd;

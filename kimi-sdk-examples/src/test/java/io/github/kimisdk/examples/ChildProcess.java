@@ -34,6 +34,15 @@ record ChildProcess(List<String> command, int status, String stdout, String stde
   }
 
   /** The examples' compiled classes (an exploded named module: it has module-info.class). */
+  static Path mcpLocation() throws URISyntaxException {
+    return Path.of(
+        io.github.kimisdk.mcp.McpClient.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .toURI());
+  }
+
   static Path examplesLocation() throws URISyntaxException {
     return Path.of(Quickstart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }

@@ -342,14 +342,22 @@ final class ReadmeSnippets {
   }
 
   /**
-   * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module) and
-   * kimi-sdk-testing (FakeKimiServer) into {@code out}.
+   * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module),
+   * kimi-sdk-testing (FakeKimiServer) and kimi-sdk-mcp into {@code out}.
    *
    * @return one message per error, each starting with {@code FILE:LINE:}; empty when all compile
    */
   private static Path testing() {
     try {
       return ChildProcess.testingLocation();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Path mcp() {
+    try {
+      return ChildProcess.mcpLocation();
     } catch (java.net.URISyntaxException e) {
       throw new AssertionError(e);
     }
@@ -369,9 +377,9 @@ final class ReadmeSnippets {
             "-proc:none",
             "-Xlint:none",
             "--module-path",
-            sdk + File.pathSeparator + testing(),
+            sdk + File.pathSeparator + testing() + File.pathSeparator + mcp(),
             "--add-modules",
-            "io.github.kimisdk,io.github.kimisdk.testing",
+            "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

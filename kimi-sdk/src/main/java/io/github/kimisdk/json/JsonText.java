@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * JSON text for the value classes: writing (with a recycled buffer) and the few helpers they share.
  * Kept apart from {@link Json} so that the value classes never use the facade, which uses the
- * binder in {@code internal.bind}; the binder uses the value classes, and this keeps the two
- * packages free of a cycle.
+ * binder in {@code base.bind}; the binder uses the value classes, and this keeps the two packages
+ * free of a cycle.
  */
 final class JsonText {
 

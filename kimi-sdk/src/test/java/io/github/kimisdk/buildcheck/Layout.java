@@ -100,7 +100,10 @@ final class Layout {
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
-      Set.of("", "errors", "chat", "tool", "agent", "model", "token", "json", "sse", "mcp");
+      Set.of("", "errors", "chat", "tool", "agent", "model", "token", "json", "sse");
+
+  /** The modules the base floor may be exported to (and no other): the SDK's own satellites. */
+  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp");
 
   /** The failure family: every package may use it (a use of it never makes two packages mutual). */
   private static final String ERRORS = "errors";

@@ -15,17 +15,17 @@ import org.junit.jupiter.api.io.TempDir;
  * in native images and locked-down runtimes without configuration. See {@link ForbiddenReferences}
  * for the exact rules, including why records' generated methods are fine.
  *
- * <p>One class is the exception: {@code internal.bind.TypeReader} reads the user's own records,
- * enums and sealed interfaces (for {@code Json.bind}, {@code Json.toJson}, {@code
- * JsonSchema.of(Class)}, typed tools and structured output) through exactly the members listed in
- * {@link #TYPE_READER_MAY}: record components, enum constants, permitted subclasses, generic type
+ * <p>One class is the exception: {@code base.bind.TypeReader} reads the user's own records, enums
+ * and sealed interfaces (for {@code Json.bind}, {@code Json.toJson}, {@code JsonSchema.of(Class)},
+ * typed tools and structured output) through exactly the members listed in {@link
+ * #TYPE_READER_MAY}: record components, enum constants, permitted subclasses, generic type
  * arguments, and the canonical constructor and accessors it calls. No other class of the SDK
  * touches reflection, and the SDK never hands its own classes to it.
  */
 class NoReflectionTest {
 
   /** The one class that may use reflection, in the class files' notation. */
-  static final String TYPE_READER = "io/github/kimisdk/internal/bind/TypeReader.class";
+  static final String TYPE_READER = "io/github/kimisdk/base/bind/TypeReader.class";
 
   /** Everything {@link #TYPE_READER} may refer to, as {@link ForbiddenReferences} reports it. */
   static final Set<String> TYPE_READER_MAY =

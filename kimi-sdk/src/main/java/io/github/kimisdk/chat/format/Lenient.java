@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads values the server owns leniently, for the record codec and the wires' decoders alike:
- * {@code null} is accepted everywhere, and a value of another scalar type is converted rather than
+ * Reads values the server owns leniently, for the saved form and the wires' decoders alike: {@code
+ * null} is accepted everywhere, and a value of another scalar type is converted rather than
  * rejected.
  */
 public final class Lenient {
