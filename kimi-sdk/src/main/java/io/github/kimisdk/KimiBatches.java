@@ -36,11 +36,11 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
- * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}, each with or
- * without per-call {@link RequestOptions} (a waiting operation applies them to each of its polls
- * and downloads). Kimi limits batch metadata to 16 pairs, keys of up to 64 characters and values of
- * up to 512, and the completion window to 12 hours through 7 days; {@link #create} checks both
- * before sending.
+ * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}. Settings of
+ * a call's own come from a derived client ({@code kimi.withOptions(options).batches()}); a waiting
+ * operation applies them to each of its polls and downloads. Kimi limits batch metadata to 16
+ * pairs, keys of up to 64 characters and values of up to 512, and the completion window to 12 hours
+ * through 7 days; {@link #create} checks both before sending.
  */
 public final class KimiBatches {
 
@@ -63,26 +63,7 @@ public final class KimiBatches {
    */
   public Batch create(
       List<ChatRequest> requests, String completionWindow, Map<String, String> metadata) {
-    return create(requests, completionWindow, metadata, RequestOptions.none());
-  }
-
-  /**
-   * Creates a batch with settings of its own for the upload and the creation.
-   *
-   * @param requests the chat requests, at least one
-   * @param completionWindow how long the server may take
-   * @param metadata up to 16 key/value pairs; may be empty
-   * @param options each call's settings, on top of the client's
-   * @return the created batch
-   * @throws IllegalArgumentException if the arguments break Kimi's limits
-   * @throws KimiException if a call fails
-   */
-  public Batch create(
-      List<ChatRequest> requests,
-      String completionWindow,
-      Map<String, String> metadata,
-      RequestOptions options) {
-    return scope.await(createAsync(requests, completionWindow, metadata, options));
+    return scope.await(createAsync(requests, completionWindow, metadata));
   }
 
   /**
@@ -96,24 +77,6 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> createAsync(
       List<ChatRequest> requests, String completionWindow, Map<String, String> metadata) {
-    return createAsync(requests, completionWindow, metadata, RequestOptions.none());
-  }
-
-  /**
-   * Creates a batch with settings of its own, without blocking.
-   *
-   * @param requests the chat requests, at least one
-   * @param completionWindow how long the server may take
-   * @param metadata up to 16 key/value pairs; may be empty
-   * @param options each call's settings, on top of the client's
-   * @return the future batch
-   * @throws IllegalArgumentException if the arguments break Kimi's limits
-   */
-  public CompletableFuture<Batch> createAsync(
-      List<ChatRequest> requests,
-      String completionWindow,
-      Map<String, String> metadata,
-      RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
     checkWindow(completionWindow);
     checkMetadata(metadata);
@@ -129,7 +92,8 @@ public final class KimiBatches {
     return scope
         .calls()
         .compose(
-            new KimiFiles(scope).uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, options),
+            new KimiFiles(scope)
+                .uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, RequestOptions.none()),
             file -> {
               JsonWriter w = new JsonWriter().beginObject();
               w.name("input_file_id").value(file.id());
@@ -141,7 +105,7 @@ public final class KimiBatches {
                 w.endObject();
               }
               return scope.platform(
-                  options,
+                  RequestOptions.none(),
                   "POST",
                   "batches",
                   HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
@@ -203,20 +167,7 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public Batch get(String batchId) {
-    return get(batchId, RequestOptions.none());
-  }
-
-  /**
-   * Returns a batch's current state with settings of its own.
-   *
-   * @param batchId the batch id
-   * @param options the call's settings, on top of the client's
-   * @return the batch
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code batchId} is blank
-   */
-  public Batch get(String batchId, RequestOptions options) {
-    return scope.await(getAsync(batchId, options));
+    return scope.await(getAsync(batchId));
   }
 
   /**
@@ -227,20 +178,14 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public CompletableFuture<Batch> getAsync(String batchId) {
-    return getAsync(batchId, RequestOptions.none());
-  }
-
-  /**
-   * Returns a batch's current state with settings of its own, without blocking.
-   *
-   * @param batchId the batch id
-   * @param options the call's settings, on top of the client's
-   * @return the future batch
-   * @throws IllegalArgumentException if {@code batchId} is blank
-   */
-  public CompletableFuture<Batch> getAsync(String batchId, RequestOptions options) {
     return scope.platform(
-        options, "GET", "batches/" + segment(batchId), null, null, true, PlatformCodec::batch);
+        RequestOptions.none(),
+        "GET",
+        "batches/" + segment(batchId),
+        null,
+        null,
+        true,
+        PlatformCodec::batch);
   }
 
   /**
@@ -253,21 +198,7 @@ public final class KimiBatches {
    * @throws KimiException if the call fails
    */
   public List<Batch> list(String after, int limit) {
-    return list(after, limit, RequestOptions.none());
-  }
-
-  /**
-   * Lists batches with settings of its own.
-   *
-   * @param after the id to list after, or null to start at the newest
-   * @param limit how many to return, 1 to 100
-   * @param options the call's settings, on top of the client's
-   * @return the batches
-   * @throws IllegalArgumentException if {@code limit} is outside 1..100
-   * @throws KimiException if the call fails
-   */
-  public List<Batch> list(String after, int limit, RequestOptions options) {
-    return scope.await(listAsync(after, limit, options));
+    return scope.await(listAsync(after, limit));
   }
 
   /**
@@ -279,24 +210,12 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code limit} is outside 1..100
    */
   public CompletableFuture<List<Batch>> listAsync(String after, int limit) {
-    return listAsync(after, limit, RequestOptions.none());
-  }
-
-  /**
-   * Lists batches with settings of its own, without blocking.
-   *
-   * @param after the id to list after, or null to start at the newest
-   * @param limit how many to return, 1 to 100
-   * @param options the call's settings, on top of the client's
-   * @return the future batches
-   * @throws IllegalArgumentException if {@code limit} is outside 1..100
-   */
-  public CompletableFuture<List<Batch>> listAsync(String after, int limit, RequestOptions options) {
     if (limit < 1 || limit > 100) {
       throw new IllegalArgumentException("limit must be in [1, 100]: " + limit);
     }
     String query = "batches?limit=" + limit + (after == null ? "" : "&after=" + segment(after));
-    return scope.platform(options, "GET", query, null, null, true, PlatformCodec::batches);
+    return scope.platform(
+        RequestOptions.none(), "GET", query, null, null, true, PlatformCodec::batches);
   }
 
   /**
@@ -309,20 +228,7 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public Batch cancel(String batchId) {
-    return cancel(batchId, RequestOptions.none());
-  }
-
-  /**
-   * Asks the server to cancel a batch, with settings of its own.
-   *
-   * @param batchId the batch id
-   * @param options the call's settings, on top of the client's
-   * @return the batch
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code batchId} is blank
-   */
-  public Batch cancel(String batchId, RequestOptions options) {
-    return scope.await(cancelAsync(batchId, options));
+    return scope.await(cancelAsync(batchId));
   }
 
   /**
@@ -333,20 +239,8 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank
    */
   public CompletableFuture<Batch> cancelAsync(String batchId) {
-    return cancelAsync(batchId, RequestOptions.none());
-  }
-
-  /**
-   * Asks the server to cancel a batch with settings of its own, without blocking.
-   *
-   * @param batchId the batch id
-   * @param options the call's settings, on top of the client's
-   * @return the future batch
-   * @throws IllegalArgumentException if {@code batchId} is blank
-   */
-  public CompletableFuture<Batch> cancelAsync(String batchId, RequestOptions options) {
     return scope.platform(
-        options,
+        RequestOptions.none(),
         "POST",
         "batches/" + segment(batchId) + "/cancel",
         HttpRequest.BodyPublishers.noBody(),
@@ -375,24 +269,7 @@ public final class KimiBatches {
    * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
    */
   public Batch awaitFinished(String batchId, Duration pollInterval, Duration timeout) {
-    return awaitFinished(batchId, pollInterval, timeout, RequestOptions.none());
-  }
-
-  /**
-   * Polls a batch until it is finished, each poll with settings of its own.
-   *
-   * @param batchId the batch id
-   * @param pollInterval the wait between polls, at least 1 second
-   * @param timeout how long to wait in all
-   * @param options each poll's settings, on top of the client's
-   * @return the finished batch
-   * @throws KimiTimeoutException if the batch is still running when the timeout passes
-   * @throws KimiException if a poll fails
-   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
-   */
-  public Batch awaitFinished(
-      String batchId, Duration pollInterval, Duration timeout, RequestOptions options) {
-    return scope.await(awaitFinishedAsync(batchId, pollInterval, timeout, options));
+    return scope.await(awaitFinishedAsync(batchId, pollInterval, timeout));
   }
 
   /**
@@ -407,26 +284,10 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> awaitFinishedAsync(
       String batchId, Duration pollInterval, Duration timeout) {
-    return awaitFinishedAsync(batchId, pollInterval, timeout, RequestOptions.none());
-  }
-
-  /**
-   * Polls a batch without blocking a thread until it is finished, each poll with settings of its
-   * own.
-   *
-   * @param batchId the batch id
-   * @param pollInterval the wait between polls, at least 1 second
-   * @param timeout how long to wait in all
-   * @param options each poll's settings, on top of the client's
-   * @return the future finished batch
-   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
-   */
-  public CompletableFuture<Batch> awaitFinishedAsync(
-      String batchId, Duration pollInterval, Duration timeout, RequestOptions options) {
     segment(batchId);
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "pollInterval must be at least 1 second (every poll is a request counted against your"
@@ -437,7 +298,7 @@ public final class KimiBatches {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
     scope.ensureOpen();
-    return new Poll(batchId, pollInterval, timeout, options).start();
+    return new Poll(batchId, pollInterval, timeout).start();
   }
 
   /**
@@ -454,27 +315,7 @@ public final class KimiBatches {
    */
   public List<BatchResult> awaitResults(
       String batchId, List<ChatRequest> requests, Duration pollInterval, Duration timeout) {
-    return awaitResults(batchId, requests, pollInterval, timeout, RequestOptions.none());
-  }
-
-  /**
-   * Waits until a batch is finished and returns its results, each call with settings of its own.
-   *
-   * @param batchId the batch id
-   * @param requests the same list given to {@link #create}
-   * @param pollInterval the wait between polls, at least 1 second
-   * @param timeout how long to wait in all
-   * @param options each call's settings, on top of the client's
-   * @return one result per request, in input order
-   * @throws KimiException if a poll or a download fails
-   */
-  public List<BatchResult> awaitResults(
-      String batchId,
-      List<ChatRequest> requests,
-      Duration pollInterval,
-      Duration timeout,
-      RequestOptions options) {
-    return scope.await(awaitResultsAsync(batchId, requests, pollInterval, timeout, options));
+    return scope.await(awaitResultsAsync(batchId, requests, pollInterval, timeout));
   }
 
   /**
@@ -490,33 +331,11 @@ public final class KimiBatches {
    */
   public CompletableFuture<List<BatchResult>> awaitResultsAsync(
       String batchId, List<ChatRequest> requests, Duration pollInterval, Duration timeout) {
-    return awaitResultsAsync(batchId, requests, pollInterval, timeout, RequestOptions.none());
-  }
-
-  /**
-   * Waits without blocking until a batch is finished, then fetches its results, each call with
-   * settings of its own.
-   *
-   * @param batchId the batch id
-   * @param requests the same list given to {@link #create}
-   * @param pollInterval the wait between polls, at least 1 second
-   * @param timeout how long to wait in all
-   * @param options each call's settings, on top of the client's
-   * @return the future results, in input order
-   * @throws IllegalArgumentException if {@code batchId} is blank or a duration is out of range
-   */
-  public CompletableFuture<List<BatchResult>> awaitResultsAsync(
-      String batchId,
-      List<ChatRequest> requests,
-      Duration pollInterval,
-      Duration timeout,
-      RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
     return scope
         .calls()
         .compose(
-            awaitFinishedAsync(batchId, pollInterval, timeout, options),
-            b -> resultsAsync(b, requests, options));
+            awaitFinishedAsync(batchId, pollInterval, timeout), b -> resultsAsync(b, requests));
   }
 
   /** One polling loop: get, and if not finished, schedule the next get; a timer ends it. */
@@ -524,7 +343,6 @@ public final class KimiBatches {
     private final String batchId;
     private final Duration interval;
     private final Duration timeout;
-    private final RequestOptions options;
     private final CompletableFuture<Batch> result = new CompletableFuture<>();
     private final Scheduler scheduler = scope.core().scheduler();
     private volatile CompletableFuture<Batch> current;
@@ -532,11 +350,10 @@ public final class KimiBatches {
     private volatile Runnable withdraw = () -> {};
     private volatile Runnable withdrawExpiry = () -> {};
 
-    Poll(String batchId, Duration interval, Duration timeout, RequestOptions options) {
+    Poll(String batchId, Duration interval, Duration timeout) {
       this.batchId = batchId;
       this.interval = interval;
       this.timeout = timeout;
-      this.options = options;
     }
 
     CompletableFuture<Batch> start() {
@@ -580,7 +397,7 @@ public final class KimiBatches {
       }
       CompletableFuture<Batch> f;
       try {
-        f = getAsync(batchId, options);
+        f = getAsync(batchId);
       } catch (RuntimeException e) {
         result.completeExceptionally(scope.calls().kimi(e));
         return;
@@ -612,21 +429,7 @@ public final class KimiBatches {
    * @throws KimiException if a download fails or a line cannot be read
    */
   public List<BatchResult> results(Batch batch, List<ChatRequest> requests) {
-    return results(batch, requests, RequestOptions.none());
-  }
-
-  /**
-   * Downloads and matches a batch's results, each download with settings of its own.
-   *
-   * @param batch the batch, as returned after it finished
-   * @param requests the same list given to {@link #create}
-   * @param options each download's settings, on top of the client's
-   * @return one result per request, in input order
-   * @throws KimiException if a download fails or a line cannot be read
-   */
-  public List<BatchResult> results(
-      Batch batch, List<ChatRequest> requests, RequestOptions options) {
-    return scope.await(resultsAsync(batch, requests, options));
+    return scope.await(resultsAsync(batch, requests));
   }
 
   /**
@@ -638,38 +441,25 @@ public final class KimiBatches {
    */
   public CompletableFuture<List<BatchResult>> resultsAsync(
       Batch batch, List<ChatRequest> requests) {
-    return resultsAsync(batch, requests, RequestOptions.none());
-  }
-
-  /**
-   * Downloads and matches a batch's results with settings of its own, without blocking.
-   *
-   * @param batch the batch, as returned after it finished
-   * @param requests the same list given to {@link #create}
-   * @param options each download's settings, on top of the client's
-   * @return the future results, in input order
-   */
-  public CompletableFuture<List<BatchResult>> resultsAsync(
-      Batch batch, List<ChatRequest> requests, RequestOptions options) {
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(requests, "requests");
     return scope
         .calls()
         .compose(
-            text(batch.outputFileId(), options),
+            text(batch.outputFileId()),
             o ->
                 scope
                     .calls()
                     .map(
-                        text(batch.errorFileId(), options),
+                        text(batch.errorFileId()),
                         e -> PlatformCodec.batchResults(batch, requests, o, e)));
   }
 
-  private CompletableFuture<String> text(String fileId, RequestOptions options) {
+  private CompletableFuture<String> text(String fileId) {
     if (fileId == null || fileId.isEmpty()) {
       return CompletableFuture.completedFuture("");
     }
-    return scope.calls().map(new KimiFiles(scope).contentAsync(fileId, options), FileContent::text);
+    return scope.calls().map(new KimiFiles(scope).contentAsync(fileId), FileContent::text);
   }
 
   private static String segment(String id) {

@@ -19,11 +19,9 @@ import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.internal.client.ClientConfig;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
-import io.github.kimisdk.internal.client.Keys;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.PriceTable;
@@ -34,17 +32,18 @@ import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * A client for Kimi's API over the JDK's {@link HttpClient}. It is thread-safe; create one and
- * share it.
+ * share it. Passing {@code null} where a method does not say it may be null throws {@link
+ * NullPointerException}.
  *
  * <pre>{@code
  * try (KimiClient kimi = KimiClient.fromEnv()) {   // MOONSHOT_API_KEY, KIMI_API_KEY, ...
@@ -57,18 +56,16 @@ import java.util.concurrent.Executor;
  * }
  * }</pre>
  *
- * <p>Every operation comes in a blocking form, an asynchronous form ({@code ...Async}) and, where
- * the answer is a stream, a streaming form; each also takes per-call {@link RequestOptions} as its
- * last argument, added on top of the client's settings (the operations table of {@code
- * docs/escape-hatches.md} lists them all). A blocking form throws a {@link KimiException} (an
- * {@link ApiException} when Kimi answered with an error); an asynchronous form completes
- * exceptionally with one, and cancelling its future aborts the exchange. Every operation throws
- * {@link IllegalStateException} once the client is closed. What a call returns carries its response
- * metadata ({@link ChatCompletion#metadata()}, {@link ChatStream#metadata()}; the events of {@link
- * #requestEvents} are {@code sse}'s, which knows nothing of Kimi, so their call's listeners get
- * it); {@link KimiResponse} holds the answer of {@link #request} with its exact bytes. The
- * platform's services are {@link #files()}, {@link #batches()} and {@link #kimiCode()}. The API key
- * never appears in {@link #toString()}, exception messages or logs.
+ * <p>Chat is on the client ({@link #chat}, {@link #chatAsync}, {@link #stream}); each platform
+ * endpoint is behind an accessor ({@link #models()}, {@link #tokens()}, {@link #account()}, {@link
+ * #files()}, {@link #batches()}, {@link #kimiCode()}). Operations come blocking, asynchronous
+ * ({@code ...Async}) and, where the answer is a stream, streaming. A call's own settings go on a
+ * derived client, {@code kimi.withOptions(options).chat(request)}, which costs no threads or
+ * connections. A blocking form throws a {@link KimiException} ({@link ApiException} when Kimi
+ * answered with an error); an asynchronous one completes exceptionally with it, and cancelling its
+ * future aborts the exchange. A closed client throws {@link IllegalStateException}. Replies carry
+ * their response metadata ({@link ChatCompletion#metadata()}); the API key never appears in {@link
+ * #toString()}, exception messages or logs.
  */
 public final class KimiClient implements AutoCloseable {
 
@@ -112,10 +109,6 @@ public final class KimiClient implements AutoCloseable {
    *     .build();
    * }</pre>
    *
-   * <p>The first builder of a JVM also starts making the JDK's default TLS context on a daemon
-   * thread, which building the client's HTTP client needs: it takes a fifth of a second of a fresh
-   * JVM, and so runs while the client is configured.
-   *
    * @return a new builder
    */
   public static Builder builder() {
@@ -154,26 +147,14 @@ public final class KimiClient implements AutoCloseable {
    * @throws KimiException for any other failure (connection, timeout, decoding)
    */
   public ChatCompletion chat(ChatRequest request) {
-    return chat(request, RequestOptions.none());
-  }
-
-  /**
-   * As {@link #chat(ChatRequest)}, with settings of the call's own.
-   *
-   * @param request the request
-   * @param options the call's settings, on top of the client's
-   * @return the completion
-   */
-  public ChatCompletion chat(ChatRequest request, RequestOptions options) {
-    return scope.chatBlocking(request, options);
+    return scope.chatBlocking(request, RequestOptions.none());
   }
 
   /**
    * Sends a chat request whose reply is a record, and returns the record: the one typed form.
    * Unless the request sets a response format, it is sent with {@link
    * ResponseFormat#jsonSchema(Class)}; the reply is bound with {@link ChatCompletion#parse(Class)}
-   * (do the same with {@link #chatAsync(ChatRequest, RequestOptions)} for options or without
-   * blocking).
+   * (do the same with {@link #chatAsync(ChatRequest)} without blocking).
    *
    * <pre>{@code
    * record Weather(String city, @Description("degrees Celsius") double temperature) {}
@@ -194,25 +175,14 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
-   * As {@link #chatAsync(ChatRequest, RequestOptions)} with no options.
-   *
-   * @param request the request
-   * @return the future completion
-   */
-  public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
-    return chatAsync(request, RequestOptions.none());
-  }
-
-  /**
    * Sends a chat request without blocking (see {@link #chat(ChatRequest)}).
    *
    * @param request the request; a {@code stream} flag is ignored
-   * @param options the call's settings, on top of the client's
    * @return the future completion; it completes exceptionally with a {@link KimiException}, and
    *     cancelling it aborts the exchange
    */
-  public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request, RequestOptions options) {
-    return scope.chat(request, options);
+  public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
+    return scope.chat(request, RequestOptions.none());
   }
 
   /**
@@ -231,19 +201,7 @@ public final class KimiClient implements AutoCloseable {
    *     over the request size limit
    */
   public ChatStream stream(ChatRequest request) {
-    return stream(request, RequestOptions.none());
-  }
-
-  /**
-   * As {@link #stream(ChatRequest)}, with settings of the call's own; a {@link
-   * RequestOptions#timeout()} bounds the whole stream, up to its last chunk.
-   *
-   * @param request the request
-   * @param options the call's settings, on top of the client's
-   * @return the stream
-   */
-  public ChatStream stream(ChatRequest request, RequestOptions options) {
-    return scope.stream(request, options);
+    return scope.stream(request, RequestOptions.none());
   }
 
   /**
@@ -252,83 +210,44 @@ public final class KimiClient implements AutoCloseable {
    * its exception and does not stop the others.
    *
    * <pre>{@code
-   * List<ChatResult> results = kimi.chatAll(requests, 4,
-   *     (r, done, failed, total) -> System.out.printf("%d/%d (%d failed)%n", done, total, failed));
+   * List<ChatResult> results = kimi.chatAll(requests, 4, r -> System.out.println("done: " + r));
    * }</pre>
    *
    * @param requests the requests, sent in list order as slots free up
    * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
+   * @param onResult receives each result as its request finishes, one at a time (never
+   *     concurrently), on the thread that finished it; may be null
    * @return one result per request, in input order
    * @throws IllegalArgumentException if {@code maxConcurrency < 1}
-   * @throws NullPointerException if {@code requests} or an element is null
    * @throws KimiException if the waiting thread is interrupted (the remaining calls are cancelled)
    */
   public List<ChatResult> chatAll(
-      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
-    return chatAll(requests, maxConcurrency, listener, RequestOptions.none());
+      List<ChatRequest> requests, int maxConcurrency, Consumer<ChatResult> onResult) {
+    return scope.await(chatAllAsync(requests, maxConcurrency, onResult));
   }
 
   /**
-   * As {@link #chatAll(List, int, ChatAllListener)}, each call with {@code options}.
-   *
-   * @param requests the requests
-   * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
-   * @param options each call's settings, on top of the client's
-   * @return one result per request, in input order
-   */
-  public List<ChatResult> chatAll(
-      List<ChatRequest> requests,
-      int maxConcurrency,
-      ChatAllListener listener,
-      RequestOptions options) {
-    return scope.await(chatAllAsync(requests, maxConcurrency, listener, options));
-  }
-
-  /**
-   * As {@link #chatAllAsync(List, int, ChatAllListener, RequestOptions)} with no options.
-   *
-   * @param requests the requests
-   * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
-   * @return the future results, in input order
-   */
-  public CompletableFuture<List<ChatResult>> chatAllAsync(
-      List<ChatRequest> requests, int maxConcurrency, ChatAllListener listener) {
-    return chatAllAsync(requests, maxConcurrency, listener, RequestOptions.none());
-  }
-
-  /**
-   * Sends many chat requests without blocking (see {@link #chatAll(List, int, ChatAllListener)}).
-   * The future never completes exceptionally because of a failed request; cancelling it cancels the
+   * Sends many chat requests without blocking (see {@link #chatAll(List, int, Consumer)}). The
+   * future never completes exceptionally because of a failed request; cancelling it cancels the
    * calls in flight and starts no more.
    *
    * @param requests the requests
    * @param maxConcurrency the most calls in flight at once, at least 1
-   * @param listener receives progress after each request; may be null
-   * @param options each call's settings, on top of the client's
+   * @param onResult receives each result as its request finishes; may be null
    * @return the future results, in input order
    * @throws IllegalArgumentException if {@code maxConcurrency < 1}
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
-      List<ChatRequest> requests,
-      int maxConcurrency,
-      ChatAllListener listener,
-      RequestOptions options) {
-    return scope.chatAll(requests, maxConcurrency, listener, options);
+      List<ChatRequest> requests, int maxConcurrency, Consumer<ChatResult> onResult) {
+    return scope.chatAll(requests, maxConcurrency, onResult, RequestOptions.none());
   }
 
   /**
-   * Returns {@code request} as this client sends it to its model, before the model checks: the
-   * client's {@link Builder#promptCacheTtl prompt cache time to live} where the request asks for
-   * none, a sampling value the model fixes dropped when the client's {@link SamplingPolicy} adapts,
-   * a tool choice the model rejects while thinking resolved when its {@link ThinkingFallback} says
-   * so, and earlier assistant turns of a thinking model given the reasoning it needs ({@link
-   * ModelInfo#adapt}, against the client's catalog). Encoded, this is byte for byte the body sent,
-   * over either wire protocol (unless a clamping preflight budget lowers {@code
-   * max_completion_tokens}). A loop that sends several requests, such as {@code ToolRunner}, adapts
-   * the first one this way so the later ones continue what was sent.
+   * Returns {@code request} as this client sends it, before the model checks: adapted by {@link
+   * ModelInfo#adapt} against the client's catalog and policies ({@link Builder#promptCacheTtl},
+   * {@link SamplingPolicy}, {@link ThinkingFallback}). Encoded, this is byte for byte the body sent
+   * (unless a clamping preflight budget lowers {@code max_completion_tokens}); a loop such as
+   * {@code ToolRunner} adapts its first request so the later ones continue what was sent.
    *
    * @param request the request
    * @return the request as it would be sent; {@code request} itself when nothing changes
@@ -360,34 +279,7 @@ public final class KimiClient implements AutoCloseable {
    *     URL
    */
   public KimiResponse<JsonValue> request(String method, String path, JsonValue body) {
-    return request(method, path, body, RequestOptions.none());
-  }
-
-  /**
-   * As {@link #request(String, String, JsonValue)}, with settings of the call's own.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL
-   * @param body the JSON body; null sends none
-   * @param options the call's settings, on top of the client's
-   * @return the decoded body with its metadata and bytes
-   */
-  public KimiResponse<JsonValue> request(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return scope.requestBlocking(method, path, body, options);
-  }
-
-  /**
-   * As {@link #requestAsync(String, String, JsonValue, RequestOptions)} with no options.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL
-   * @param body the JSON body; null sends none
-   * @return the future response
-   */
-  public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
-      String method, String path, JsonValue body) {
-    return requestAsync(method, path, body, RequestOptions.none());
+    return scope.requestBlocking(method, path, body, RequestOptions.none());
   }
 
   /**
@@ -397,24 +289,19 @@ public final class KimiClient implements AutoCloseable {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the JSON body; null sends none
-   * @param options the call's settings, on top of the client's
    * @return the future response
-   * @throws IllegalArgumentException if the method or path is malformed
    */
   public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return scope.request(method, path, body, options);
+      String method, String path, JsonValue body) {
+    return scope.request(method, path, body, RequestOptions.none());
   }
 
   /**
    * Prepares a request whose answer is a stream of server-sent events, to any endpoint below the
-   * base URL (see {@link #request(String, String, JsonValue)}). It is streamed as a chat is:
-   * nothing is sent until the stream is consumed; attempts are retried, behind the rate limiter,
-   * until one delivers its first event (an error answer is thrown from the first read); the events
-   * are passed on as they are, {@code data: [DONE]} included, which ends the stream. It holds its
-   * rate-limiter slot until it ends; close it to stop early. Its failures are {@link
-   * KimiException}s, as a chat stream's are; its response metadata reaches the call's {@link
-   * CallListener}s ({@link CallEvent.Headers}).
+   * base URL (see {@link #request(String, String, JsonValue)}). It streams as a chat does: nothing
+   * is sent until it is consumed, attempts are retried until the first event, its failures are
+   * {@link KimiException}s, and it holds its rate-limiter slot until it ends (close it to stop
+   * early); the events pass as they are, {@code data: [DONE]} ending the stream.
    *
    * <pre>{@code
    * try (EventStream events = kimi.requestEvents("POST", "responses", body)) {
@@ -430,247 +317,60 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalArgumentException if the method or path is malformed
    */
   public EventStream requestEvents(String method, String path, JsonValue body) {
-    return requestEvents(method, path, body, RequestOptions.none());
-  }
-
-  /**
-   * As {@link #requestEvents(String, String, JsonValue)}, with settings of the call's own; a {@link
-   * RequestOptions#timeout()} bounds the whole stream.
-   *
-   * @param method the HTTP method
-   * @param path the path below the base URL
-   * @param body the JSON body; null sends none
-   * @param options the call's settings, on top of the client's
-   * @return the stream
-   */
-  public EventStream requestEvents(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return scope.requestEvents(method, path, body, options);
+    return scope.requestEvents(method, path, body, RequestOptions.none());
   }
 
   // --- the platform -------------------------------------------------------------------------
 
   /**
-   * Returns the file API: upload, list, get, content and delete, plus the "chat with a document"
-   * helper.
-   *
-   * @return the file API of this client
+   * {@return the file API: upload, list, get, content and delete, plus the "chat with a document"
+   * helper}
    */
   public KimiFiles files() {
     return new KimiFiles(scope);
   }
 
-  /**
-   * Returns the batch API: create from chat requests, get, list, cancel, wait and results.
-   *
-   * @return the batch API of this client
-   */
+  /** {@return the batch API: create from chat requests, get, list, cancel, wait and results} */
   public KimiBatches batches() {
     return new KimiBatches(scope);
   }
 
   /**
-   * Returns Kimi Code's service endpoints: the plan's quota ({@code /usages}), web search and page
-   * fetching. They exist on {@link Endpoint#KIMI_CODE}; other endpoints answer 404.
-   *
-   * @return the Kimi Code services of this client
+   * {@return Kimi Code's service endpoints: the plan's quota ({@code /usages}), web search and page
+   * fetching (on {@link Endpoint#KIMI_CODE}; other endpoints answer 404)}
    */
   public KimiCode kimiCode() {
     return new KimiCode(scope);
   }
 
-  /**
-   * Lists the models the key can use ({@code GET /models}), with their context windows and
-   * capabilities where the server states them. {@code catalog.updated(kimi.listModels())} returns a
-   * {@link ModelCatalog} that knows them, for {@link Builder#catalog(ModelCatalog)}.
-   *
-   * @return the models, in the server's order
-   */
-  public List<ListedModel> listModels() {
-    return listModels(RequestOptions.none());
+  /** {@return the models the key can use ({@code GET /models})} */
+  public KimiModels models() {
+    return new KimiModels(scope);
   }
 
   /**
-   * As {@link #listModels()}, with settings of the call's own.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the models, in the server's order
+   * {@return Kimi's own token count of a request ({@code POST /tokenizers/estimate-token-count})}
    */
-  public List<ListedModel> listModels(RequestOptions options) {
-    return scope.await(listModelsAsync(options));
+  public KimiTokens tokens() {
+    return new KimiTokens(scope);
   }
 
   /**
-   * As {@link #listModelsAsync(RequestOptions)} with no options.
-   *
-   * @return the future models
+   * {@return the account behind the key: its balance, and the health check ({@link
+   * KimiAccount#ping()})}
    */
-  public CompletableFuture<List<ListedModel>> listModelsAsync() {
-    return listModelsAsync(RequestOptions.none());
-  }
-
-  /**
-   * Lists the models without blocking (see {@link #listModels()}).
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the future models
-   */
-  public CompletableFuture<List<ListedModel>> listModelsAsync(RequestOptions options) {
-    return scope.listModels(options);
-  }
-
-  /**
-   * Asks Kimi how many prompt tokens a request's messages cost ({@code POST
-   * /tokenizers/estimate-token-count}). This is the server's own count, images and video included;
-   * only {@code model} and {@code messages} are sent, as Moonshot documents, so tool definitions
-   * are not counted. For a local count see {@link io.github.kimisdk.token.RequestTokens}.
-   *
-   * @param request the request whose prompt is counted
-   * @return the total tokens
-   */
-  public int countTokens(ChatRequest request) {
-    return countTokens(request, RequestOptions.none());
-  }
-
-  /**
-   * As {@link #countTokens(ChatRequest)}, with settings of the call's own.
-   *
-   * @param request the request whose prompt is counted
-   * @param options the call's settings, on top of the client's
-   * @return the total tokens
-   */
-  public int countTokens(ChatRequest request, RequestOptions options) {
-    return scope.await(countTokensAsync(request, options));
-  }
-
-  /**
-   * As {@link #countTokensAsync(ChatRequest, RequestOptions)} with no options.
-   *
-   * @param request the request whose prompt is counted
-   * @return the future total
-   */
-  public CompletableFuture<Integer> countTokensAsync(ChatRequest request) {
-    return countTokensAsync(request, RequestOptions.none());
-  }
-
-  /**
-   * Asks Kimi for a request's prompt tokens without blocking (see {@link
-   * #countTokens(ChatRequest)}).
-   *
-   * @param request the request whose prompt is counted
-   * @param options the call's settings, on top of the client's
-   * @return the future total
-   */
-  public CompletableFuture<Integer> countTokensAsync(ChatRequest request, RequestOptions options) {
-    return scope.countTokens(request, options);
-  }
-
-  /**
-   * Returns the account balance ({@code GET /users/me/balance}); amounts are exact.
-   *
-   * @return the balance
-   */
-  public Balance balance() {
-    return balance(RequestOptions.none());
-  }
-
-  /**
-   * As {@link #balance()}, with settings of the call's own.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the balance
-   */
-  public Balance balance(RequestOptions options) {
-    return scope.await(balanceAsync(options));
-  }
-
-  /**
-   * As {@link #balanceAsync(RequestOptions)} with no options.
-   *
-   * @return the future balance
-   */
-  public CompletableFuture<Balance> balanceAsync() {
-    return balanceAsync(RequestOptions.none());
-  }
-
-  /**
-   * Returns the account balance without blocking (see {@link #balance()}).
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the future balance
-   */
-  public CompletableFuture<Balance> balanceAsync(RequestOptions options) {
-    return scope.balance(options);
-  }
-
-  /**
-   * Checks cheaply ({@code GET /models}, which costs nothing) whether the API is reachable and
-   * accepts the key. It never throws for those outcomes: a bad key, an unreachable host and other
-   * errors are reported in the result.
-   *
-   * <pre>{@code
-   * PingResult p = kimi.ping();
-   * switch (p.status()) {
-   *   case OK -> System.out.println("ready in " + p.latency().toMillis() + " ms");
-   *   case BAD_KEY -> System.out.println("check MOONSHOT_API_KEY");
-   *   case UNREACHABLE -> System.out.println("no network: " + p.error().getMessage());
-   *   case ERROR -> System.out.println("Kimi answered HTTP " + p.httpStatus());
-   * }
-   * }</pre>
-   *
-   * @return the outcome
-   */
-  public PingResult ping() {
-    return ping(RequestOptions.none());
-  }
-
-  /**
-   * As {@link #ping()}, with settings of the call's own.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the outcome
-   */
-  public PingResult ping(RequestOptions options) {
-    return scope.await(pingAsync(options));
-  }
-
-  /**
-   * As {@link #pingAsync(RequestOptions)} with no options.
-   *
-   * @return the future outcome
-   */
-  public CompletableFuture<PingResult> pingAsync() {
-    return pingAsync(RequestOptions.none());
-  }
-
-  /**
-   * Checks the API without blocking (see {@link #ping()}); the future completes with the outcome
-   * and never exceptionally for a bad key or an unreachable host.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the future outcome
-   */
-  public CompletableFuture<PingResult> pingAsync(RequestOptions options) {
-    return scope.ping(options);
-  }
-
-  /**
-   * Tells whether {@link #ping()} succeeds.
-   *
-   * @return true if the API is reachable and accepts the key
-   */
-  public boolean isAvailable() {
-    return ping().isOk();
+  public KimiAccount account() {
+    return new KimiAccount(scope);
   }
 
   // --- the client ---------------------------------------------------------------------------
 
   /**
-   * Returns a client that adds {@code options} to every call, on top of this client's settings, and
-   * shares everything else with it: the connection pool, threads, scheduler, rate limiter and key.
-   * A call's own options still win over these. Closing the derived client makes it refuse new calls
-   * and leaves this one, and calls already started, running; closing this client closes every
-   * client derived from it.
+   * Returns a client that adds {@code options} to every call, on top of this client's settings: the
+   * one way to give calls settings of their own. It shares everything else (connection pool,
+   * threads, scheduler, rate limiter, spend, key) and costs a few small objects, so one may be made
+   * per call. Closing it makes it refuse new calls and leaves this client, and calls already
+   * started, running; closing this client closes every client derived from it.
    *
    * <pre>{@code
    * KimiClient tenant = kimi.withOptions(RequestOptions.builder()
@@ -678,74 +378,49 @@ public final class KimiClient implements AutoCloseable {
    * tenant.chat(ChatRequest.of("kimi-k3", "Hi"));   // counts against kimi's rate limit
    * }</pre>
    *
-   * @param options the settings added to every call
+   * @param options the settings added to every call, on top of this client's own options
    * @return the derived client
-   * @throws NullPointerException if {@code options} is null
    */
   public KimiClient withOptions(RequestOptions options) {
     return new KimiClient(scope.derive(Objects.requireNonNull(options, "options")));
   }
 
   /**
-   * Returns the settings this client adds to every call: empty unless it was made by {@link
-   * #withOptions(RequestOptions)}.
-   *
-   * @return the options
+   * {@return the settings this client adds to every call: empty unless it was made by {@link
+   * #withOptions(RequestOptions)}}
    */
   public RequestOptions options() {
     return scope.defaults();
   }
 
-  /**
-   * Returns the wire protocol this client speaks for chat.
-   *
-   * @return the protocol
-   */
+  /** {@return the wire protocol this client speaks for chat} */
   public WireProtocol wireProtocol() {
     return config.wireProtocol();
   }
 
-  /**
-   * Returns the endpoint this client talks to.
-   *
-   * @return the endpoint
-   */
+  /** {@return the endpoint this client talks to} */
   public Endpoint endpoint() {
     return config.endpoint();
   }
 
-  /**
-   * Returns the timeouts this client uses.
-   *
-   * @return the timeouts
-   */
+  /** {@return the timeouts this client uses} */
   public Timeouts timeouts() {
     return config.timeouts();
   }
 
-  /**
-   * Returns the retry policy this client applies: its {@link #options()}' when they set one.
-   *
-   * @return the retry policy
-   */
+  /** {@return the retry policy this client applies: its {@link #options()}' when they set one} */
   public RetryPolicy retryPolicy() {
     return scope.defaults().retryPolicy().orElse(config.retryPolicy());
   }
 
-  /**
-   * Returns the client-side rate limits ({@link Builder#rateLimit(RateLimit)}), if any.
-   *
-   * @return the limits, or empty when calls are not limited
-   */
+  /** {@return the client-side rate limits ({@link Builder#rateLimit(RateLimit)}), if any} */
   public Optional<RateLimit> rateLimit() {
     return Optional.ofNullable(config.rateLimit());
   }
 
   /**
-   * Returns the model table this client checks and adapts requests against ({@link
-   * Builder#catalog(ModelCatalog)}).
-   *
-   * @return the catalog
+   * {@return the model table this client checks and adapts requests against ({@link
+   * Builder#catalog(ModelCatalog)})}
    */
   public ModelCatalog catalog() {
     return config.catalog();
@@ -766,16 +441,14 @@ public final class KimiClient implements AutoCloseable {
    * @param model the model id
    * @return true if a warning was logged now; false for a current model, or one this client already
    *     warned about
-   * @throws NullPointerException if {@code model} is null
    */
   public boolean warnAboutModel(String model) {
     return scope.warnAboutModel(model);
   }
 
   /**
-   * Returns the price table this client prices its calls with ({@link Builder#prices(PriceTable)}).
-   *
-   * @return the prices
+   * {@return the price table this client prices its calls with ({@link
+   * Builder#prices(PriceTable)})}
    */
   public PriceTable prices() {
     return scope.core().meter().prices();
@@ -793,15 +466,6 @@ public final class KimiClient implements AutoCloseable {
    */
   public Spend spend() {
     return scope.core().meter().total();
-  }
-
-  /**
-   * Returns the {@code User-Agent} header this client sends.
-   *
-   * @return the User-Agent
-   */
-  public String userAgent() {
-    return config.userAgent();
   }
 
   /**
@@ -833,17 +497,13 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Configures a {@link KimiClient}. Only the API key is required; the endpoint defaults to {@link
-   * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys).
+   * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys). A {@code null}
+   * argument throws {@link NullPointerException} unless a method says it may be null.
    */
   public static final class Builder {
-    // Who is called and how, resolved together at build(); every other setting goes straight into
-    // the one settings state the client is built from, read by name, whose setters check the
-    // values (ClientConfig, which holds the defaults too).
-    private ApiKey apiKey; // the key's one holder, handed on to the client's settings
-    private String keySource = "apiKey";
-    private Endpoint endpoint;
-    private WireProtocol wireProtocol;
-    private boolean allowPlainHttp;
+    // Every setting goes straight into the one settings state the client is built from, read by
+    // name, whose setters check the values and which resolves who is called and how at build()
+    // (ClientConfig, which holds the defaults too).
     private final ClientConfig.Builder settings = ClientConfig.defaults();
 
     private Builder() {}
@@ -854,11 +514,9 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param apiKey the key from the platform console
      * @return this builder
-     * @throws NullPointerException if {@code apiKey} is null
      */
     public Builder apiKey(String apiKey) {
-      this.apiKey = ApiKey.of(apiKey);
-      this.keySource = "apiKey";
+      settings.apiKey(ApiKey.of(apiKey), "apiKey");
       return this;
     }
 
@@ -868,10 +526,9 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param endpoint the endpoint
      * @return this builder
-     * @throws NullPointerException if {@code endpoint} is null
      */
     public Builder endpoint(Endpoint endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+      settings.requestedEndpoint(Objects.requireNonNull(endpoint, "endpoint"));
       return this;
     }
 
@@ -882,10 +539,9 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param wireProtocol the protocol
      * @return this builder
-     * @throws NullPointerException if {@code wireProtocol} is null
      */
     public Builder wireProtocol(WireProtocol wireProtocol) {
-      this.wireProtocol = Objects.requireNonNull(wireProtocol, "wireProtocol");
+      settings.requestedProtocol(Objects.requireNonNull(wireProtocol, "wireProtocol"));
       return this;
     }
 
@@ -896,15 +552,13 @@ public final class KimiClient implements AutoCloseable {
      * @param baseUrl the base URL
      * @return this builder
      * @throws ConfigurationException if the URL is malformed (see {@link Endpoint#of(String)})
-     * @throws NullPointerException if {@code baseUrl} is null
      */
     public Builder baseUrl(String baseUrl) {
       return endpoint(Endpoint.of(baseUrl));
     }
 
     /**
-     * Fills the key and endpoint from the environment as {@link KimiClient#fromEnv()} does, so
-     * other settings can be added.
+     * Fills the key and endpoint from the environment as {@link KimiClient#fromEnv()} does.
      *
      * @return this builder
      * @throws ConfigurationException if no key variable is set, or {@code KIMI_BASE_URL} or {@code
@@ -915,24 +569,18 @@ public final class KimiClient implements AutoCloseable {
     }
 
     Builder fromEnv(Map<String, String> env) {
-      Keys.Env found = Keys.fromEnv(env, p -> WireProtocol.parse(p, "KIMI_PROTOCOL"));
-      refuse(found.problem());
-      this.apiKey = found.key();
-      this.keySource = found.variable();
-      this.wireProtocol = found.protocol() != null ? found.protocol() : wireProtocol;
-      this.endpoint = found.endpoint();
+      settings.fromEnv(env, p -> WireProtocol.parse(p, "KIMI_PROTOCOL"));
       return this;
     }
 
     /**
      * Uses a caller-supplied {@link HttpClient} (for a proxy, custom TLS or a shared pool); its own
      * connect timeout and executor apply. {@link #build()} refuses one combined with {@link
-     * #executor} or {@link #connectTimeout}, or one that follows redirects (it would send the key
-     * to the host a redirect names).
+     * #executor} or a connect timeout in {@link #timeouts}, or one that follows redirects (it would
+     * send the key to the host a redirect names).
      *
      * @param httpClient the client
      * @return this builder
-     * @throws NullPointerException if {@code httpClient} is null
      */
     public Builder httpClient(HttpClient httpClient) {
       settings.httpClient(Objects.requireNonNull(httpClient, "httpClient"));
@@ -940,29 +588,15 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the executor for the HTTP client's asynchronous work and callbacks. By default the
-     * client runs them on a bounded pool of its own daemon threads (at most four per processor, at
-     * least 8), stopped on {@link KimiClient#close()}: do not block in a callback that runs on it.
+     * Sets the executor for the HTTP client's asynchronous work and callbacks (default: a bounded
+     * pool of the client's own daemon threads, stopped on {@link KimiClient#close()}); do not block
+     * in a callback that runs on it.
      *
      * @param executor the executor; it is not shut down by the client
      * @return this builder
-     * @throws NullPointerException if {@code executor} is null
      */
     public Builder executor(Executor executor) {
       settings.executor(Objects.requireNonNull(executor, "executor"));
-      return this;
-    }
-
-    /**
-     * Sets the connect timeout, keeping the other timeouts.
-     *
-     * @param connect the time allowed to connect; positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code connect} is not positive
-     * @throws NullPointerException if {@code connect} is null
-     */
-    public Builder connectTimeout(Duration connect) {
-      settings.timeouts(settings.timeouts().withConnect(connect));
       return this;
     }
 
@@ -971,7 +605,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param timeouts the timeouts
      * @return this builder
-     * @throws NullPointerException if {@code timeouts} is null
      */
     public Builder timeouts(Timeouts timeouts) {
       settings.timeouts(Objects.requireNonNull(timeouts, "timeouts"));
@@ -979,45 +612,18 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the {@code User-Agent} header (default {@code kimi-sdk-java/<version>}).
-     *
-     * @param userAgent the header value
-     * @return this builder
-     * @throws ConfigurationException if it is blank or contains CR, LF or control characters
-     * @throws NullPointerException if {@code userAgent} is null
-     */
-    public Builder userAgent(String userAgent) {
-      settings.userAgent(userAgent);
-      return this;
-    }
-
-    /**
      * Adds a header sent with every request, replacing an earlier value of the same name, under the
      * policy of {@link RequestOptions.Builder#header} (the key's and the managed headers cannot be
-     * set); {@code User-Agent} is the same as {@link #userAgent(String)}.
+     * set); a {@code User-Agent} replaces the default, {@code kimi-sdk-java/<version>}.
      *
      * @param name the header name
      * @param value the header value
      * @return this builder
      * @throws ConfigurationException if the name is not a valid token, is reserved, or the value
      *     contains CR, LF or other control characters
-     * @throws NullPointerException if an argument is null
      */
     public Builder header(String name, String value) {
       settings.header(name, value);
-      return this;
-    }
-
-    /**
-     * Adds headers sent with every request (see {@link #header(String, String)}).
-     *
-     * @param headers the headers
-     * @return this builder
-     * @throws ConfigurationException if a name or value is invalid
-     * @throws NullPointerException if {@code headers} or an entry is null
-     */
-    public Builder headers(Map<String, String> headers) {
-      Objects.requireNonNull(headers, "headers").forEach(this::header);
       return this;
     }
 
@@ -1041,7 +647,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param sseLimits the limits
      * @return this builder
-     * @throws NullPointerException if {@code sseLimits} is null
      */
     public Builder sseLimits(SseLimits sseLimits) {
       settings.sseLimits(Objects.requireNonNull(sseLimits, "sseLimits"));
@@ -1049,31 +654,11 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Switches the preflight budget on or off (default off). When on, every chat and stream call
-     * also checks the context window with the estimated prompt ({@link ContextBudget#defaults()},
-     * against the window in this client's catalog); a request that does not fit fails unsent with
-     * {@link ContextBudgetExceededException}. It checks the window only: the model's rules are
-     * {@link #modelChecks(boolean)}'s. A model the catalog lacks is never refused on the window it
-     * assumes ({@link ModelInfo#windowKnown()}): the first such call asks {@code GET /models} for
-     * the window, once per client and on the calling thread, and keeps the list (or its failure); a
-     * model the list lacks is sent unchecked, said once at {@code WARNING} on {@code
-     * io.github.kimisdk.preflight}.
-     *
-     * @param on whether to check
-     * @return this builder
-     */
-    public Builder preflight(boolean on) {
-      settings.preflight(on ? ContextBudget.defaults() : null);
-      return this;
-    }
-
-    /**
-     * Switches the model checks on or off (default on). When on, every chat and stream call first
-     * checks the request against its model's rules in this client's catalog ({@link
-     * ModelInfo#problems}), with no round trip; a request the model would reject fails with a
-     * {@link PreflightException} naming each problem and its fix. Off means no model checks at all,
-     * whatever {@link #preflight(boolean)} says. The client's policies adapt the request first, on
-     * or off.
+     * Switches the model checks on or off (default on): every chat and stream call is first checked
+     * against its model's rules in this client's catalog ({@link ModelInfo#problems}), with no
+     * round trip, after the client's policies adapt it; a request the model would reject fails with
+     * a {@link PreflightException} naming each problem and its fix. Off turns the preflight off
+     * too.
      *
      * @param on whether to check
      * @return this builder
@@ -1090,7 +675,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param catalog the catalog
      * @return this builder
-     * @throws NullPointerException if {@code catalog} is null
      */
     public Builder catalog(ModelCatalog catalog) {
       settings.catalog(Objects.requireNonNull(catalog, "catalog"));
@@ -1098,13 +682,11 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}). By default
-     * {@link PriceTable#defaults()} (the global platform's list prices in USD), and {@link
-     * PriceTable#none()} (tokens only) on Kimi Code and the China platform.
+     * Sets the prices the client counts its spend with ({@link KimiClient#spend()}); default {@link
+     * PriceTable#defaults()}, or {@link PriceTable#none()} (tokens only) on Kimi Code and China.
      *
      * @param prices the price table
      * @return this builder
-     * @throws NullPointerException if {@code prices} is null
      */
     public Builder prices(PriceTable prices) {
       settings.prices(Objects.requireNonNull(prices, "prices"));
@@ -1112,9 +694,12 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Runs {@code budget}'s preflight check on every chat and stream call, against the window in
-     * this client's catalog: an exact counter, another reserve, or clamping of {@code
-     * max_completion_tokens}.
+     * Checks every chat and stream call against the context window before sending it (default off):
+     * {@code preflight(ContextBudget.defaults())} estimates the prompt, against the window in this
+     * client's catalog (for a model it lacks, the one {@code GET /models} lists, asked once); a
+     * request that does not fit fails unsent with {@link ContextBudgetExceededException}. A budget
+     * of your own adds an exact counter, another reserve, or clamping of {@code
+     * max_completion_tokens}. The model's rules are {@link #modelChecks(boolean)}'s.
      *
      * @param budget the budget; null switches the check off
      * @return this builder
@@ -1130,7 +715,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param retryPolicy the policy
      * @return this builder
-     * @throws NullPointerException if {@code retryPolicy} is null
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       settings.retryPolicy(Objects.requireNonNull(retryPolicy, "retryPolicy"));
@@ -1145,7 +729,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder allowPlainHttp(boolean allow) {
-      this.allowPlainHttp = allow;
+      settings.allowPlainHttp(allow);
       return this;
     }
 
@@ -1176,16 +760,13 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Sets the logger for the {@code DEBUG} lines of each attempt and retry, and the {@code
-     * WARNING} the client logs once per model id its table marks retired or does not hold (default
-     * the one named {@link KimiClient#LOGGER_NAME}). The API key and headers are never logged;
-     * message contents only with {@link #logMessageContents(boolean)}. The switch {@code
-     * -Dkimi.log=info|debug} (or {@code KIMI_LOG}) writes these lines at {@code INFO}, with the
-     * headers (the key redacted) and, at {@code debug}, the bodies cut at 16 KiB.
+     * Sets the logger of each attempt and retry ({@code DEBUG}) and of the warning about a retired
+     * or unknown model (default {@link KimiClient#LOGGER_NAME}). The key is never logged, message
+     * contents only with {@link #logMessageContents(boolean)}; {@code -Dkimi.log=info|debug} (or
+     * {@code KIMI_LOG}) raises these lines to {@code INFO} (docs/observability.md).
      *
      * @param logger the logger
      * @return this builder
-     * @throws NullPointerException if {@code logger} is null
      */
     public Builder logger(System.Logger logger) {
       settings.logger(Objects.requireNonNull(logger, "logger"));
@@ -1193,14 +774,12 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
-     * Adds a listener of every call this client (and every client derived from it) makes: it hears
-     * each attempt, its headers, each retry, a stream's first chunk, and the call's end or failure
-     * (see {@link CallListener}). Several may be added; they hear each call in the order they were
-     * added, before the call's own ({@link RequestOptions.Builder#listener(CallListener)}).
+     * Adds a listener of every call this client and the clients derived from it make (see {@link
+     * CallListener}); listeners hear a call in the order they were added, before a derived client's
+     * own ({@link RequestOptions.Builder#listener(CallListener)}).
      *
      * @param listener the listener
      * @return this builder
-     * @throws NullPointerException if {@code listener} is null
      */
     public Builder listener(CallListener listener) {
       settings.listener(Objects.requireNonNull(listener, "listener"));
@@ -1239,7 +818,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param policy the policy
      * @return this builder
-     * @throws NullPointerException if {@code policy} is null
      */
     public Builder samplingPolicy(SamplingPolicy policy) {
       settings.samplingPolicy(Objects.requireNonNull(policy, "policy"));
@@ -1253,7 +831,6 @@ public final class KimiClient implements AutoCloseable {
      *
      * @param fallback the fallback
      * @return this builder
-     * @throws NullPointerException if {@code fallback} is null
      */
     public Builder thinkingFallback(ThinkingFallback fallback) {
       settings.thinkingFallback(Objects.requireNonNull(fallback, "fallback"));
@@ -1276,10 +853,10 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Sets the prompt cache time to live of every chat and stream call whose request asks for none
-     * (default none: nothing is sent, and Kimi keeps five minutes). It is part of the request as
-     * sent ({@link KimiClient#adapt}), so {@link KimiClient#spend()} and a {@code ToolRunner}'s
-     * spend limit price cache writes at it. Over {@link WireProtocol#ANTHROPIC_MESSAGES} and {@link
-     * WireProtocol#RESPONSES} only five minutes can be asked for.
+     * (default none: Kimi keeps five minutes). It is part of the request as sent ({@link
+     * KimiClient#adapt}), so spend prices cache writes at it; over {@link
+     * WireProtocol#ANTHROPIC_MESSAGES} and {@link WireProtocol#RESPONSES} only five minutes can be
+     * asked for.
      *
      * @param ttl the time to live; null to ask for nothing
      * @return this builder
@@ -1307,26 +884,8 @@ public final class KimiClient implements AutoCloseable {
      *     prompt cache is asked of the Anthropic Messages or Responses protocol
      */
     public KimiClient build() {
-      Keys.Resolved r =
-          Keys.resolve(
-              apiKey == null ? null : apiKey.reveal(),
-              keySource,
-              endpoint,
-              wireProtocol,
-              allowPlainHttp,
-              settings.httpClient(),
-              settings.hasExecutor(),
-              settings.timeouts());
-      refuse(r.problem());
-      ClientConfig config =
-          settings.apiKey(apiKey).endpoint(r.endpoint()).wireProtocol(r.protocol()).build();
-      return new KimiClient(ClientScope.of(ClientCore.start(config, Errors.exceptions())));
-    }
-
-    private static void refuse(String problem) {
-      if (problem != null) {
-        throw new ConfigurationException(problem);
-      }
+      return new KimiClient(
+          ClientScope.of(ClientCore.start(settings.resolveAndBuild(), Errors.exceptions())));
     }
   }
 }

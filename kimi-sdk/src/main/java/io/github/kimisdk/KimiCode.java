@@ -40,10 +40,10 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  *
  * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
- * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}, each with or
- * without per-call {@link RequestOptions}. The shapes follow Moonshot's own clients (see the
- * project's protocol notes): numbers that arrive as decimal strings are read as numbers, unknown
- * members are ignored.
+ * {@link CompletableFuture} that completes exceptionally with a {@link KimiException}; settings of
+ * a call's own come from a derived client ({@link KimiClient#withOptions}). The shapes follow
+ * Moonshot's own clients (see the project's protocol notes): numbers that arrive as decimal strings
+ * are read as numbers, unknown members are ignored.
  */
 public final class KimiCode {
 
@@ -63,19 +63,7 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public Usages usages() {
-    return usages(RequestOptions.none());
-  }
-
-  /**
-   * Returns the plan's quota with settings of its own.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the usage
-   * @throws KimiException if the call fails
-   * @throws IllegalStateException if the client is closed
-   */
-  public Usages usages(RequestOptions options) {
-    return scope.await(usagesAsync(options));
+    return scope.await(usagesAsync());
   }
 
   /**
@@ -85,18 +73,7 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Usages> usagesAsync() {
-    return usagesAsync(RequestOptions.none());
-  }
-
-  /**
-   * Returns the plan's quota with settings of its own, without blocking.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the future usage
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<Usages> usagesAsync(RequestOptions options) {
-    return scope.request("GET", "usages", null, options, r -> usages(r.value()));
+    return scope.request("GET", "usages", null, RequestOptions.none(), r -> usages(r.value()));
   }
 
   /**
@@ -110,22 +87,7 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public List<SearchResult> search(String query) {
-    return search(query, RequestOptions.none());
-  }
-
-  /**
-   * Searches the web with settings of its own; a search answering a tool call sends the call's id
-   * in {@code X-Msh-Tool-Call-Id}.
-   *
-   * @param query what to search for
-   * @param options the call's settings, on top of the client's
-   * @return the results, in the server's order
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code query} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public List<SearchResult> search(String query, RequestOptions options) {
-    return search(query, 0, false, options);
+    return search(query, 0, false);
   }
 
   /**
@@ -135,16 +97,14 @@ public final class KimiCode {
    * @param limit the most results, 1 to 20; 0 leaves it to the server
    * @param pageCrawling whether each result carries the page's content ({@link
    *     SearchResult#content()}), which costs many more tokens when a model reads it
-   * @param options the call's settings; one with crawling may need a long {@link
-   *     RequestOptions#timeout()}
-   * @return the results, in the server's order
+   * @return the results, in the server's order (a search with crawling may need a long {@link
+   *     RequestOptions#timeout()}: see {@link KimiClient#withOptions(RequestOptions)})
    * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
    * @throws IllegalStateException if the client is closed
    */
-  public List<SearchResult> search(
-      String query, int limit, boolean pageCrawling, RequestOptions options) {
-    return scope.await(searchAsync(query, limit, pageCrawling, options));
+  public List<SearchResult> search(String query, int limit, boolean pageCrawling) {
+    return scope.await(searchAsync(query, limit, pageCrawling));
   }
 
   /**
@@ -156,35 +116,21 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<SearchResult>> searchAsync(String query) {
-    return searchAsync(query, RequestOptions.none());
+    return searchAsync(query, 0, false);
   }
 
   /**
-   * Searches the web with settings of its own, without blocking.
-   *
-   * @param query what to search for
-   * @param options the call's settings, on top of the client's
-   * @return the future results
-   * @throws IllegalArgumentException if {@code query} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<List<SearchResult>> searchAsync(String query, RequestOptions options) {
-    return searchAsync(query, 0, false, options);
-  }
-
-  /**
-   * Searches the web without blocking (see {@link #search(String, int, boolean, RequestOptions)}).
+   * Searches the web without blocking (see {@link #search(String, int, boolean)}).
    *
    * @param query what to search for
    * @param limit the most results, 1 to 20; 0 leaves it to the server
    * @param pageCrawling whether each result carries the page's content
-   * @param options the call's settings, on top of the client's
    * @return the future results
    * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<SearchResult>> searchAsync(
-      String query, int limit, boolean pageCrawling, RequestOptions options) {
+      String query, int limit, boolean pageCrawling) {
     Objects.requireNonNull(query, "query");
     if (query.isBlank()) {
       throw new IllegalArgumentException("query must not be blank");
@@ -199,7 +145,8 @@ public final class KimiCode {
     if (pageCrawling) {
       b.put("enable_page_crawling", JsonBoolean.TRUE);
     }
-    return scope.request("POST", "search", b.build(), options, r -> searchResults(r.value()));
+    return scope.request(
+        "POST", "search", b.build(), RequestOptions.none(), r -> searchResults(r.value()));
   }
 
   /**
@@ -213,22 +160,7 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public String fetch(String url) {
-    return fetch(url, RequestOptions.none());
-  }
-
-  /**
-   * Fetches a web page with settings of its own (see {@link #fetch(String)}).
-   *
-   * @param url the page's address
-   * @param options the call's settings, such as the {@code X-Msh-Tool-Call-Id} of the tool call it
-   *     answers
-   * @return the page's main content
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code url} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public String fetch(String url, RequestOptions options) {
-    return scope.await(fetchAsync(url, options));
+    return scope.await(fetchAsync(url));
   }
 
   /**
@@ -240,26 +172,16 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<String> fetchAsync(String url) {
-    return fetchAsync(url, RequestOptions.none());
-  }
-
-  /**
-   * Fetches a web page with settings of its own, without blocking.
-   *
-   * @param url the page's address
-   * @param options the call's settings, on top of the client's
-   * @return the future content
-   * @throws IllegalArgumentException if {@code url} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<String> fetchAsync(String url, RequestOptions options) {
     Objects.requireNonNull(url, "url");
-    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (url.isBlank()) {
       throw new IllegalArgumentException("url must not be blank");
     }
     RequestOptions markdown =
-        RequestOptions.builder().header("Accept", "text/markdown").build().merge(options);
+        RequestOptions.builder()
+            .header("Accept", "text/markdown")
+            .build()
+            .merge(RequestOptions.none());
     return scope.request(
         "POST",
         "fetch",

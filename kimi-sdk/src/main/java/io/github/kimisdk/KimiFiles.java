@@ -29,8 +29,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Every operation has the forms the client's have: blocking, and {@code ...Async} returning a
  * {@link CompletableFuture} that completes exceptionally with a {@link KimiException} (cancelling
- * it aborts the exchange), each with or without per-call {@link RequestOptions}. A file call is
- * sent once unless its options give a {@link RequestOptions.Builder#retryPolicy retry policy}.
+ * it aborts the exchange). Settings of a call's own come from a derived client ({@code
+ * kimi.withOptions(options).files()}); a file call is sent once unless those options give a {@link
+ * RequestOptions.Builder#retryPolicy retry policy}.
  */
 public final class KimiFiles {
 
@@ -51,21 +52,7 @@ public final class KimiFiles {
    * @throws KimiException if the call fails
    */
   public FileObject upload(Path file, FilePurpose purpose) {
-    return upload(file, purpose, RequestOptions.none());
-  }
-
-  /**
-   * Uploads a file with settings of its own (see {@link #upload(Path, FilePurpose)}).
-   *
-   * @param file the file
-   * @param purpose what the file is for
-   * @param options the call's settings, on top of the client's
-   * @return the stored file
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   * @throws KimiException if the call fails
-   */
-  public FileObject upload(Path file, FilePurpose purpose, RequestOptions options) {
-    return scope.await(uploadAsync(file, purpose, options));
+    return scope.await(uploadAsync(file, purpose));
   }
 
   /**
@@ -79,23 +66,7 @@ public final class KimiFiles {
    * @throws KimiException if the call fails
    */
   public FileObject upload(Path file, String filename, FilePurpose purpose) {
-    return upload(file, filename, purpose, RequestOptions.none());
-  }
-
-  /**
-   * Uploads a file under another file name with settings of its own.
-   *
-   * @param file the file
-   * @param filename the name to store it under
-   * @param purpose what the file is for
-   * @param options the call's settings, on top of the client's
-   * @return the stored file
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   * @throws KimiException if the call fails
-   */
-  public FileObject upload(
-      Path file, String filename, FilePurpose purpose, RequestOptions options) {
-    return scope.await(uploadAsync(file, filename, purpose, options));
+    return scope.await(uploadAsync(file, filename, purpose));
   }
 
   /**
@@ -108,23 +79,9 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code file} is not a readable regular file
    */
   public CompletableFuture<FileObject> uploadAsync(Path file, FilePurpose purpose) {
-    return uploadAsync(file, purpose, RequestOptions.none());
-  }
-
-  /**
-   * Uploads a file with settings of its own, without blocking.
-   *
-   * @param file the file
-   * @param purpose what the file is for
-   * @param options the call's settings, on top of the client's
-   * @return the future stored file
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   */
-  public CompletableFuture<FileObject> uploadAsync(
-      Path file, FilePurpose purpose, RequestOptions options) {
     Objects.requireNonNull(file, "file");
     Path name = file.getFileName();
-    return uploadAsync(file, name == null ? "file" : name.toString(), purpose, options);
+    return uploadAsync(file, name == null ? "file" : name.toString(), purpose);
   }
 
   /**
@@ -138,21 +95,6 @@ public final class KimiFiles {
    */
   public CompletableFuture<FileObject> uploadAsync(
       Path file, String filename, FilePurpose purpose) {
-    return uploadAsync(file, filename, purpose, RequestOptions.none());
-  }
-
-  /**
-   * Uploads a file under another file name with settings of its own, without blocking.
-   *
-   * @param file the file
-   * @param filename the name to store it under
-   * @param purpose what the file is for
-   * @param options the call's settings, on top of the client's
-   * @return the future stored file
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   */
-  public CompletableFuture<FileObject> uploadAsync(
-      Path file, String filename, FilePurpose purpose, RequestOptions options) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(purpose, "purpose");
@@ -171,7 +113,13 @@ public final class KimiFiles {
       throw new IllegalArgumentException("file cannot be read: " + file.toAbsolutePath(), e);
     }
     return scope.platform(
-        options, "POST", "files", body, form.contentType(), true, PlatformCodec::file);
+        RequestOptions.none(),
+        "POST",
+        "files",
+        body,
+        form.contentType(),
+        true,
+        PlatformCodec::file);
   }
 
   /** Uploads bytes held in memory; for generated files such as batch input. */
@@ -190,18 +138,7 @@ public final class KimiFiles {
    * @throws KimiException if the call fails
    */
   public List<FileObject> list() {
-    return list(RequestOptions.none());
-  }
-
-  /**
-   * Lists the files with settings of its own.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the files, in the server's order
-   * @throws KimiException if the call fails
-   */
-  public List<FileObject> list(RequestOptions options) {
-    return scope.await(listAsync(options));
+    return scope.await(listAsync());
   }
 
   /**
@@ -210,17 +147,8 @@ public final class KimiFiles {
    * @return the future files
    */
   public CompletableFuture<List<FileObject>> listAsync() {
-    return listAsync(RequestOptions.none());
-  }
-
-  /**
-   * Lists the files with settings of its own, without blocking.
-   *
-   * @param options the call's settings, on top of the client's
-   * @return the future files
-   */
-  public CompletableFuture<List<FileObject>> listAsync(RequestOptions options) {
-    return scope.platform(options, "GET", "files", null, null, true, PlatformCodec::files);
+    return scope.platform(
+        RequestOptions.none(), "GET", "files", null, null, true, PlatformCodec::files);
   }
 
   /**
@@ -233,20 +161,7 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public FileObject get(String fileId) {
-    return get(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Returns one file's metadata with settings of its own.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return the file
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public FileObject get(String fileId, RequestOptions options) {
-    return scope.await(getAsync(fileId, options));
+    return scope.await(getAsync(fileId));
   }
 
   /**
@@ -257,20 +172,14 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileObject> getAsync(String fileId) {
-    return getAsync(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Returns one file's metadata with settings of its own, without blocking.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return the future file
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public CompletableFuture<FileObject> getAsync(String fileId, RequestOptions options) {
     return scope.platform(
-        options, "GET", "files/" + segment(fileId), null, null, true, PlatformCodec::file);
+        RequestOptions.none(),
+        "GET",
+        "files/" + segment(fileId),
+        null,
+        null,
+        true,
+        PlatformCodec::file);
   }
 
   /**
@@ -284,20 +193,7 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public FileContent content(String fileId) {
-    return content(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Returns a file's content with settings of its own.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return the content
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public FileContent content(String fileId, RequestOptions options) {
-    return scope.await(contentAsync(fileId, options));
+    return scope.await(contentAsync(fileId));
   }
 
   /**
@@ -308,21 +204,8 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileContent> contentAsync(String fileId) {
-    return contentAsync(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Returns a file's content with settings of its own, without blocking. A file's content may be
-   * any JSON, so a 2xx body is never read as an error envelope here.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return the future content
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public CompletableFuture<FileContent> contentAsync(String fileId, RequestOptions options) {
     return scope.platform(
-        options,
+        RequestOptions.none(),
         "GET",
         "files/" + segment(fileId) + "/content",
         null,
@@ -341,20 +224,7 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public boolean delete(String fileId) {
-    return delete(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Deletes a file with settings of its own.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return true if the server reported it deleted
-   * @throws KimiException if the call fails
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public boolean delete(String fileId, RequestOptions options) {
-    return scope.await(deleteAsync(fileId, options));
+    return scope.await(deleteAsync(fileId));
   }
 
   /**
@@ -365,20 +235,14 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<Boolean> deleteAsync(String fileId) {
-    return deleteAsync(fileId, RequestOptions.none());
-  }
-
-  /**
-   * Deletes a file with settings of its own, without blocking.
-   *
-   * @param fileId the file id
-   * @param options the call's settings, on top of the client's
-   * @return the future outcome
-   * @throws IllegalArgumentException if {@code fileId} is blank
-   */
-  public CompletableFuture<Boolean> deleteAsync(String fileId, RequestOptions options) {
     return scope.platform(
-        options, "DELETE", "files/" + segment(fileId), null, null, true, PlatformCodec::deleted);
+        RequestOptions.none(),
+        "DELETE",
+        "files/" + segment(fileId),
+        null,
+        null,
+        true,
+        PlatformCodec::deleted);
   }
 
   /**
@@ -403,21 +267,7 @@ public final class KimiFiles {
    * @throws KimiException if a call fails
    */
   public Message documentMessage(Path file, boolean deleteAfter) {
-    return documentMessage(file, deleteAfter, RequestOptions.none());
-  }
-
-  /**
-   * The "chat with a document" pattern with settings of its own for each of its calls.
-   *
-   * @param file the document
-   * @param deleteAfter whether to delete the uploaded file once its text is fetched
-   * @param options each call's settings, on top of the client's
-   * @return a system message holding the extracted text
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   * @throws KimiException if a call fails
-   */
-  public Message documentMessage(Path file, boolean deleteAfter, RequestOptions options) {
-    return scope.await(documentMessageAsync(file, deleteAfter, options));
+    return scope.await(documentMessageAsync(file, deleteAfter));
   }
 
   /**
@@ -430,34 +280,20 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code file} is not a readable regular file
    */
   public CompletableFuture<Message> documentMessageAsync(Path file, boolean deleteAfter) {
-    return documentMessageAsync(file, deleteAfter, RequestOptions.none());
-  }
-
-  /**
-   * The "chat with a document" pattern with settings of its own, without blocking.
-   *
-   * @param file the document
-   * @param deleteAfter whether to delete the uploaded file once its text is fetched
-   * @param options each call's settings, on top of the client's
-   * @return the future message
-   * @throws IllegalArgumentException if {@code file} is not a readable regular file
-   */
-  public CompletableFuture<Message> documentMessageAsync(
-      Path file, boolean deleteAfter, RequestOptions options) {
     return scope
         .calls()
         .compose(
-            uploadAsync(file, FilePurpose.FILE_EXTRACT, options),
+            uploadAsync(file, FilePurpose.FILE_EXTRACT),
             f -> {
               CompletableFuture<Message> text =
-                  scope.calls().map(contentAsync(f.id(), options), c -> Message.system(c.text()));
+                  scope.calls().map(contentAsync(f.id()), c -> Message.system(c.text()));
               if (!deleteAfter) {
                 return text;
               }
               CompletableFuture<Message> out = new CompletableFuture<>();
               text.whenComplete(
                   (m, e) ->
-                      deleteAsync(f.id(), options)
+                      deleteAsync(f.id())
                           .whenComplete(
                               (deleted, d) -> {
                                 if (e != null || d != null) {

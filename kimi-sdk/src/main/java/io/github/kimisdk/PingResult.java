@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The outcome of {@link KimiClient#ping()}: whether the API is reachable and accepts the key.
+ * The outcome of {@link KimiAccount#ping()}, the health check: whether the API is reachable and
+ * accepts the key.
  *
  * @param status what happened
  * @param httpStatus the HTTP status of the answer, or 0 when none arrived

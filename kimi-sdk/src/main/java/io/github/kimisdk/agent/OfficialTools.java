@@ -267,8 +267,7 @@ final class OfficialTools {
     }
     int limit = a.get("limit") instanceof JsonNumber n ? Math.max(1, Math.min(20, n.asInt())) : 5;
     List<JsonValue> rows = new ArrayList<>();
-    for (KimiCode.SearchResult s :
-        code.search(q.value(), limit, false, io.github.kimisdk.RequestOptions.none())) {
+    for (KimiCode.SearchResult s : code.search(q.value(), limit, false)) {
       JsonObject.Builder b = JsonObject.builder();
       put(b, "title", s.title());
       put(b, "url", s.url());

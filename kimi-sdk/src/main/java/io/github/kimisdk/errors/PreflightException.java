@@ -9,7 +9,7 @@ import java.util.List;
  * prompt that does not fit the context window. Thrown by {@link
  * io.github.kimisdk.token.ContextBudget#preflight}, and by every client before a chat or stream
  * call (see {@link io.github.kimisdk.KimiClient.Builder#modelChecks(boolean)} and {@link
- * io.github.kimisdk.KimiClient.Builder#preflight(boolean)}).
+ * io.github.kimisdk.KimiClient.Builder#preflight(io.github.kimisdk.token.ContextBudget)}).
  */
 public sealed class PreflightException extends KimiException
     permits ContextBudgetExceededException {

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One entry of Kimi's model list ({@code GET /models}), as returned by {@link
- * io.github.kimisdk.KimiClient#listModels()}. Capability fields are nullable: older servers and
+ * io.github.kimisdk.KimiModels#list()}. Capability fields are nullable: older servers and
  * compatible gateways leave them out. {@link ModelCatalog#updated} makes a catalog of them.
  *
  * @param id the model id to send in {@code model}

@@ -25,7 +25,7 @@ import java.util.function.ToIntFunction;
  * ChatRequest shorter = budget.trim(request);              // oldest turns dropped until it fits
  * budget.preflight(request, kimi.catalog().lookup(request.model())); // another table's window
  *
- * KimiClient kimi = KimiClient.builder().fromEnv().preflight(true).build();  // on every call
+ * KimiClient kimi = KimiClient.builder().fromEnv().preflight(ContextBudget.defaults()).build();
  * }</pre>
  *
  * <p><b>The numbers.</b> The prompt is counted with a {@link RequestTokens} counter: by default the

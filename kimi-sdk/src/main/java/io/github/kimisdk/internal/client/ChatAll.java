@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -12,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -22,7 +22,7 @@ public final class ChatAll {
 
   private final List<ChatRequest> requests;
   private final int limit;
-  private final ChatAllListener listener;
+  private final Consumer<ChatResult> listener;
   private final Function<ChatRequest, CompletableFuture<ChatCompletion>> call;
   private final Function<Throwable, KimiException> mapError;
   private final BiFunction<ChatRequest, ChatCompletion, Spend> spendOf;
@@ -31,12 +31,11 @@ public final class ChatAll {
   private final List<CompletableFuture<ChatCompletion>> running = new ArrayList<>();
   private int next;
   private int completed;
-  private int failed;
 
   public ChatAll(
       List<ChatRequest> requests,
       int limit,
-      ChatAllListener listener,
+      Consumer<ChatResult> listener,
       Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
       Function<Throwable, KimiException> mapError) {
     this(requests, limit, listener, call, mapError, (request, completion) -> Spend.NONE);
@@ -46,7 +45,7 @@ public final class ChatAll {
   public ChatAll(
       List<ChatRequest> requests,
       int limit,
-      ChatAllListener listener,
+      Consumer<ChatResult> listener,
       Function<ChatRequest, CompletableFuture<ChatCompletion>> call,
       Function<Throwable, KimiException> mapError,
       BiFunction<ChatRequest, ChatCompletion, Spend> spendOf) {
@@ -123,12 +122,9 @@ public final class ChatAll {
       }
       results[result.index()] = result;
       completed++;
-      if (!result.isSuccess()) {
-        failed++;
-      }
       if (listener != null) {
         try {
-          listener.onProgress(result, completed, failed, results.length);
+          listener.accept(result);
         } catch (RuntimeException listenerFailure) {
           // a faulty listener must not stall the remaining requests
           System.getLogger("io.github.kimisdk")

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. It is filled by
@@ -444,8 +445,104 @@ public final class ClientConfig implements HttpSettings {
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private CacheTtl promptCacheTtl;
+    // What KimiClient.Builder was told, resolved together by resolveAndBuild(): the endpoint and
+    // protocol asked for (null: the key's and the endpoint's defaults), where the key came from.
+    private String keySource = "apiKey";
+    private Endpoint requestedEndpoint;
+    private WireProtocol requestedProtocol;
+    private boolean allowPlainHttp;
 
     private Builder() {}
+
+    /**
+     * Sets the key and where it came from, as the client's builder was given it.
+     *
+     * @param apiKey the key
+     * @param source {@code "apiKey"} or the environment variable it came from, for messages
+     * @return this builder
+     */
+    public Builder apiKey(ApiKey apiKey, String source) {
+      this.apiKey = apiKey;
+      this.keySource = source;
+      return this;
+    }
+
+    /**
+     * Sets the endpoint asked for, before it is moved to the protocol's surface.
+     *
+     * @param endpoint the endpoint, or null for the key's default
+     * @return this builder
+     */
+    public Builder requestedEndpoint(Endpoint endpoint) {
+      this.requestedEndpoint = endpoint;
+      return this;
+    }
+
+    /**
+     * Sets the chat protocol asked for.
+     *
+     * @param protocol the protocol, or null for the endpoint's
+     * @return this builder
+     */
+    public Builder requestedProtocol(WireProtocol protocol) {
+      this.requestedProtocol = protocol;
+      return this;
+    }
+
+    /**
+     * Allows plain {@code http} to any host.
+     *
+     * @param allow whether to allow it
+     * @return this builder
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /**
+     * Reads the key, the endpoint and the protocol from the environment, as {@code
+     * KimiClient.fromEnv()} does.
+     *
+     * @param env the environment
+     * @param protocols reads {@code KIMI_PROTOCOL}'s value
+     * @return this builder
+     * @throws ConfigurationException if no key is set, or a variable is malformed
+     */
+    public Builder fromEnv(Map<String, String> env, Function<String, WireProtocol> protocols) {
+      Keys.Env found = Keys.fromEnv(env, protocols);
+      refuse(found.problem());
+      this.apiKey = found.key();
+      this.keySource = found.variable();
+      this.requestedProtocol = found.protocol() != null ? found.protocol() : requestedProtocol;
+      this.requestedEndpoint = found.endpoint();
+      return this;
+    }
+
+    /**
+     * Resolves who is called and how (the key against the endpoint, the endpoint moved to the
+     * protocol's surface, plain HTTP, a caller's HTTP client against the other settings), then
+     * builds.
+     *
+     * @return the config
+     * @throws ConfigurationException if the settings cannot make a client, saying why
+     */
+    public ClientConfig resolveAndBuild() {
+      Keys.Resolved r =
+          Keys.resolve(
+              apiKey == null ? null : apiKey.reveal(),
+              keySource,
+              requestedEndpoint,
+              requestedProtocol,
+              allowPlainHttp,
+              httpClient,
+              executor != null,
+              timeouts);
+      refuse(r.problem());
+      this.endpoint = r.endpoint();
+      this.wireProtocol = r.protocol();
+      return build();
+    }
 
     /**
      * Sets the key (required): its one holder, which the client's transport and error factory ask.

@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Balance;
-import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.PingResult;
@@ -26,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -184,7 +184,7 @@ public final class ClientScope {
   public CompletableFuture<List<ChatResult>> chatAll(
       List<ChatRequest> requests,
       int maxConcurrency,
-      ChatAllListener listener,
+      Consumer<ChatResult> listener,
       RequestOptions options) {
     Objects.requireNonNull(requests, "requests");
     int i = 0;
