@@ -52,7 +52,7 @@ class BudgetHttpTest {
 
   @Test
   void listsModelsWithKimisCapabilityFields() {
-    List<ListedModel> models = kimi.listModels();
+    List<ListedModel> models = kimi.models().list();
     assertThat(models).extracting(ListedModel::id).contains("kimi-k2.6", "kimi-k3");
     ListedModel k3 = models.stream().filter(m -> m.id().equals("kimi-k3")).findFirst().get();
     assertThat(k3.contextLength()).isEqualTo(1_048_576);
@@ -77,7 +77,7 @@ class BudgetHttpTest {
                 + "\"parent\":null,\"permission\":[{\"allow_view\":true}],"
                 + "\"context_length\":null,\"display_name\":\"Moonshot 8k\"},"
                 + "{\"object\":\"model\"},7]}"));
-    List<ListedModel> models = kimi.listModels();
+    List<ListedModel> models = kimi.models().list();
     assertThat(models)
         .containsExactly(
             new ListedModel(
@@ -88,7 +88,7 @@ class BudgetHttpTest {
   void updatesACatalogFromTheModelListOverLoopback() {
     ModelCatalog before =
         ModelCatalog.defaults().with(ModelInfo.unknown("kimi-k3").withContextWindow(1_000));
-    ModelCatalog catalog = before.updated(kimi.listModels());
+    ModelCatalog catalog = before.updated(kimi.models().list());
     assertThat(before.lookup("kimi-k3").contextWindow()).as("a new table").isEqualTo(1_000);
     assertThat(catalog.lookup("kimi-k3").contextWindow()).isEqualTo(1_048_576);
     assertThat(catalog.lookup("kimi-k3").known()).isTrue();
@@ -101,9 +101,9 @@ class BudgetHttpTest {
     server.enqueue(
         FakeResponse.error(
             401, "{\"error\":{\"type\":\"invalid_authentication_error\",\"message\":\"bad\"}}"));
-    assertThatThrownBy(() -> kimi.listModels()).isInstanceOf(AuthenticationException.class);
+    assertThatThrownBy(() -> kimi.models().list()).isInstanceOf(AuthenticationException.class);
     server.enqueue(FakeResponse.json("{\"data\":[1,"));
-    assertThatThrownBy(() -> kimi.listModels())
+    assertThatThrownBy(() -> kimi.models().list())
         .isInstanceOf(DecodingException.class)
         .hasMessageContaining("Unexpected response body");
   }
@@ -114,7 +114,7 @@ class BudgetHttpTest {
         FakeResponse.json("{\"code\":0,\"data\":{\"total_tokens\":80},\"scode\":\"0x0\"}"));
     ChatRequest r =
         ChatRequest.builder("kimi-k2.6").addSystem("Be brief.").addUser("Hello").build();
-    assertThat(kimi.countTokens(r)).isEqualTo(80);
+    assertThat(kimi.tokens().count(r)).isEqualTo(80);
     RecordedRequest sent = server.takeRequest();
     assertThat(sent.method()).isEqualTo("POST");
     assertThat(sent.path()).isEqualTo("/v1/tokenizers/estimate-token-count");
@@ -143,17 +143,17 @@ class BudgetHttpTest {
                 new io.github.kimisdk.chat.AssistantMessage(
                     "done", "thinking...", List.of(), "Kimi", false))
             .build();
-    assertThat(kimi.countTokens(r)).isEqualTo(RequestTokens.estimated().count(r).total());
+    assertThat(kimi.tokens().count(r)).isEqualTo(RequestTokens.estimated().count(r).total());
     KimiTokenizer tokenizer = KimiTokenizer.loadResource(getClass(), "/token/tiktoken.model");
     server.tokenizer(tokenizer);
-    assertThat(kimi.countTokensAsync(r).get())
+    assertThat(kimi.tokens().countAsync(r).get())
         .isEqualTo(RequestTokens.exact(tokenizer).count(r).total());
   }
 
   @Test
   void fakeServerRejectsAMalformedCountRequest() {
     server.enqueue(FakeResponse.json("{\"data\":{}}"));
-    assertThatThrownBy(() -> kimi.countTokens(ChatRequest.of("kimi-k2.6", "x")))
+    assertThatThrownBy(() -> kimi.tokens().count(ChatRequest.of("kimi-k2.6", "x")))
         .isInstanceOf(DecodingException.class);
   }
 
@@ -179,14 +179,18 @@ class BudgetHttpTest {
     ChatRequest portable =
         ChatRequest.builder("kimi-k3").addUser("hi").temperature(0.2).topP(0.5).n(1).build();
     RequestOptions adapt = RequestOptions.builder().samplingPolicy(SamplingPolicy.ADAPT).build();
-    assertThat(kimi.chat(portable, adapt).text()).isEqualTo("You said: hi");
+    assertThat(kimi.withOptions(adapt).chat(portable).text()).isEqualTo("You said: hi");
     JsonObject sent = (JsonObject) server.takeRequest().json();
     assertThat(sent.get("temperature")).isNull();
     assertThat(sent.get("top_p")).isNull();
     assertThat(sent.get("n").toString()).isEqualTo("1");
     try (KimiClient checked =
-        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).preflight(true).build()) {
-      assertThat(checked.chat(portable, adapt).text()).isEqualTo("You said: hi");
+        KimiClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.baseUrl())
+            .preflight(ContextBudget.defaults())
+            .build()) {
+      assertThat(checked.withOptions(adapt).chat(portable).text()).isEqualTo("You said: hi");
       ChatRequest refusing = portable.toBuilder().temperature(0.2).build();
       assertThatThrownBy(() -> checked.chat(refusing))
           .isInstanceOf(PreflightException.class)
@@ -197,7 +201,11 @@ class BudgetHttpTest {
   @Test
   void preflightStopsARequestBeforeAnythingIsSent() throws Exception {
     try (KimiClient checked =
-        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).preflight(true).build()) {
+        KimiClient.builder()
+            .apiKey(KEY)
+            .baseUrl(server.baseUrl())
+            .preflight(ContextBudget.defaults())
+            .build()) {
       ChatRequest wrong = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.3).build();
       assertThatThrownBy(() -> checked.chat(wrong))
           .isInstanceOf(PreflightException.class)
@@ -251,7 +259,7 @@ class BudgetHttpTest {
         KimiClient.builder()
             .apiKey(KEY)
             .baseUrl(server.baseUrl())
-            .preflight(true)
+            .preflight(ContextBudget.defaults())
             .preflight((ContextBudget) null)
             .modelChecks(false)
             .build()) {

@@ -273,7 +273,8 @@ class CallEventGenAiHttpTest {
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
     SpanAttributes span = new SpanAttributes();
     KimiClient kimi = clients.build(b -> b.listener(span));
-    kimi.chat(ASKED, RequestOptions.builder().queryParam("key", "sk-secret-in-query").build());
+    kimi.withOptions(RequestOptions.builder().queryParam("key", "sk-secret-in-query").build())
+        .chat(ASKED);
     CallEvent.End end = span.awaitEnd();
 
     assertThat(server.takeRequest().path()).contains("key=sk-secret-in-query");
@@ -287,7 +288,7 @@ class CallEventGenAiHttpTest {
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
     SpanAttributes span = new SpanAttributes();
     KimiClient kimi = clients.build(b -> b.listener(span));
-    kimi.listModels();
+    kimi.models().list();
     CallEvent.End end = span.awaitEnd();
 
     assertThat(end.call().operation()).isEqualTo(CallEvent.Operation.PLATFORM);

@@ -68,9 +68,8 @@ class CallListenerHttpTest {
     client();
     Recorder call = new Recorder("call");
     ChatCompletion c =
-        kimi.chat(
-            ChatRequest.of("kimi-k3", "Name a river"),
-            RequestOptions.builder().listener(call).build());
+        kimi.withOptions(RequestOptions.builder().listener(call).build())
+            .chat(ChatRequest.of("kimi-k3", "Name a river"));
     CallEvent.End end = client.end.get(10, TimeUnit.SECONDS);
     call.end.get(10, TimeUnit.SECONDS);
 
@@ -202,7 +201,7 @@ class CallListenerHttpTest {
   @Test
   void aPlatformCallIsHeardWithItsPath() throws Exception {
     client();
-    kimi.listModels();
+    kimi.models().list();
     CallEvent.End end = client.end.get(10, TimeUnit.SECONDS);
     assertThat(end.call().operation()).isEqualTo(CallEvent.Operation.PLATFORM);
     assertThat(end.call().path()).isEqualTo("models");

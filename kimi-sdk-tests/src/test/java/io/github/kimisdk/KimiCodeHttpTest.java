@@ -93,12 +93,9 @@ class KimiCodeHttpTest {
         .isEqualTo(JsonObject.of("text_query", io.github.kimisdk.json.JsonString.of("jdk 25")));
 
     List<KimiCode.SearchResult> crawled =
-        kimi.kimiCode()
-            .search(
-                "jdk",
-                2,
-                true,
-                RequestOptions.builder().header("X-Msh-Tool-Call-Id", "call-1").build());
+        kimi.withOptions(RequestOptions.builder().header("X-Msh-Tool-Call-Id", "call-1").build())
+            .kimiCode()
+            .search("jdk", 2, true);
     assertThat(crawled).hasSize(2);
     assertThat(crawled.get(1).content()).contains("Full page 2");
     RecordedRequest r = server.takeRequest();
@@ -106,7 +103,7 @@ class KimiCodeHttpTest {
     assertThat(r.header("X-Msh-Tool-Call-Id")).contains("call-1");
     assertThatThrownBy(() -> kimi.kimiCode().search(" "))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> kimi.kimiCode().search("x", 21, false, RequestOptions.none()))
+    assertThatThrownBy(() -> kimi.kimiCode().search("x", 21, false))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

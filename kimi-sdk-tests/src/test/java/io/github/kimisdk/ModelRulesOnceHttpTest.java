@@ -77,7 +77,7 @@ class ModelRulesOnceHttpTest {
   @Test
   void modelChecksOffLetsAModelRuleThroughWhileThePreflightBudgetStillRuns(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.modelChecks(false).preflight(true));
+    KimiClient kimi = clients.build(b -> b.modelChecks(false).preflight(ContextBudget.defaults()));
     ChatRequest fixedTopP = ChatRequest.builder("kimi-k3").addUser("hi").topP(0.5).build();
     Throwable refused = catchThrowable(() -> kimi.chat(fixedTopP));
     assertThat(server.requestCount())
@@ -159,7 +159,7 @@ class ModelRulesOnceHttpTest {
     KimiClient all = clients.build(b -> b.catalog(catalog).preflight(doubling));
     assertThat(behaviour(all, server))
         .contains("moonshot-v1-8k: ContextBudgetExceededException, not sent");
-    KimiClient plain = clients.build(b -> b.catalog(catalog).preflight(true));
+    KimiClient plain = clients.build(b -> b.catalog(catalog).preflight(ContextBudget.defaults()));
     assertThat(behaviour(plain, server)).contains("moonshot-v1-8k: answered, sent");
   }
 }

@@ -85,7 +85,7 @@ class PlatformAsyncHttpTest {
     assertThat(failure(kimi.files().getAsync("missing"))).isInstanceOf(NotFoundException.class);
     assertThat(failure(kimi.batches().getAsync("missing"))).isInstanceOf(NotFoundException.class);
     server.enqueue(FakeResponse.json("[1]"));
-    assertThat(failure(kimi.balanceAsync()))
+    assertThat(failure(kimi.account().balanceAsync()))
         .isInstanceOf(DecodingException.class)
         .hasMessageContaining("not a balance");
     assertThatThrownBy(() -> kimi.files().uploadAsync(dir.resolve("nope"), FilePurpose.IMAGE))
@@ -94,7 +94,7 @@ class PlatformAsyncHttpTest {
 
   @Test
   void balanceAsync() {
-    Balance b = done(kimi.balanceAsync());
+    Balance b = done(kimi.account().balanceAsync());
     assertThat(b.available()).isEqualByComparingTo(new BigDecimal("49.58894"));
   }
 

@@ -35,7 +35,7 @@ class PlatformHttpTest {
 
   @Test
   void balanceKeepsExactDecimals() {
-    Balance b = kimi.balance();
+    Balance b = kimi.account().balance();
     assertThat(b.available()).isEqualTo(new BigDecimal("49.58894"));
     assertThat(b.voucher()).isEqualTo(new BigDecimal("46.58893"));
     assertThat(b.cash()).isEqualTo(new BigDecimal("3.00001"));
@@ -49,7 +49,7 @@ class PlatformHttpTest {
         FakeResponse.json(
             "{\"code\":0,\"data\":{\"available_balance\":0,\"voucher_balance\":0,"
                 + "\"cash_balance\":-1.5},\"scode\":\"0x0\",\"status\":true}"));
-    Balance b = kimi.balance();
+    Balance b = kimi.account().balance();
     assertThat(b.cash()).isEqualTo(new BigDecimal("-1.5"));
     assertThat(b.canSpend()).isFalse();
   }
@@ -57,19 +57,19 @@ class PlatformHttpTest {
   @Test
   void balanceWithoutDataIsADecodingError() {
     server.enqueue(FakeResponse.json("{\"code\":0}"));
-    assertThatThrownBy(() -> kimi.balance())
+    assertThatThrownBy(() -> kimi.account().balance())
         .isInstanceOf(DecodingException.class)
         .hasMessageContaining("no data");
   }
 
   @Test
   void pingIsOkWithAGoodKey() {
-    PingResult p = kimi.ping();
+    PingResult p = kimi.account().ping();
     assertThat(p.status()).isEqualTo(PingResult.Status.OK);
     assertThat(p.isOk()).isTrue();
     assertThat(p.httpStatus()).isEqualTo(200);
     assertThat(p.error()).isNull();
-    assertThat(kimi.isAvailable()).isTrue();
+    assertThat(kimi.account().ping().isOk()).isTrue();
     assertThat(server.takeRequest().path()).isEqualTo("/v1/models");
   }
 
@@ -80,7 +80,7 @@ class PlatformHttpTest {
             401,
             "{\"error\":{\"type\":\"invalid_authentication_error\","
                 + "\"message\":\"Invalid Authentication\"}}"));
-    PingResult p = kimi.ping();
+    PingResult p = kimi.account().ping();
     assertThat(p.status()).isEqualTo(PingResult.Status.BAD_KEY);
     assertThat(p.httpStatus()).isEqualTo(401);
     assertThat(p.error()).isInstanceOf(AuthenticationException.class);
@@ -90,7 +90,7 @@ class PlatformHttpTest {
             401,
             "{\"error\":{\"type\":\"invalid_authentication_error\","
                 + "\"message\":\"Invalid Authentication\"}}"));
-    assertThat(kimi.isAvailable()).isFalse();
+    assertThat(kimi.account().ping().isOk()).isFalse();
   }
 
   @Test
@@ -104,7 +104,7 @@ class PlatformHttpTest {
             .apiKey("sk-test")
             .baseUrl("http://127.0.0.1:" + port + "/v1")
             .build()) {
-      PingResult p = c.ping();
+      PingResult p = c.account().ping();
       assertThat(p.status()).isEqualTo(PingResult.Status.UNREACHABLE);
       assertThat(p.httpStatus()).isZero();
       assertThat(p.error()).isInstanceOf(ConnectionException.class);
@@ -115,7 +115,7 @@ class PlatformHttpTest {
   void pingReportsOtherErrors() {
     server.enqueue(
         FakeResponse.error(500, "{\"error\":{\"type\":\"server_error\",\"message\":\"boom\"}}"));
-    PingResult p = kimi.ping();
+    PingResult p = kimi.account().ping();
     assertThat(p.status()).isEqualTo(PingResult.Status.ERROR);
     assertThat(p.httpStatus()).isEqualTo(500);
   }
@@ -123,6 +123,6 @@ class PlatformHttpTest {
   @Test
   void platformCallsOnAClosedClientFail() {
     kimi.close();
-    assertThatThrownBy(() -> kimi.balance()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> kimi.account().balance()).isInstanceOf(IllegalStateException.class);
   }
 }

@@ -69,7 +69,7 @@ class RequestOptionsHttpTest {
     KimiClient kimi = client();
     RequestOptions traced =
         RequestOptions.builder().header("X-Trace-Id", "abc").queryParam("q", "a b&c").build();
-    kimi.chat(HI, traced);
+    kimi.withOptions(traced).chat(HI);
     kimi.chat(HI);
     RecordedRequest first = server.takeRequest();
     RecordedRequest second = server.takeRequest();
@@ -83,11 +83,11 @@ class RequestOptionsHttpTest {
   void aPerCallHeaderReachesStreamsAndPlatformCalls() {
     KimiClient kimi = client();
     RequestOptions o = RequestOptions.builder().header("X-Trace-Id", "s1").build();
-    try (ChatStream s = kimi.stream(HI, o)) {
+    try (ChatStream s = kimi.withOptions(o).stream(HI)) {
       s.forEach(c -> {});
     }
-    kimi.listModels(o);
-    kimi.balance(o);
+    kimi.withOptions(o).models().list();
+    kimi.withOptions(o).account().balance();
     for (int i = 0; i < 3; i++) {
       assertThat(server.takeRequest().header("X-Trace-Id")).contains("s1");
     }
@@ -99,7 +99,9 @@ class RequestOptionsHttpTest {
     server.enqueue(slowCompletion(Duration.ofSeconds(2)));
     long started = System.nanoTime();
     assertThatThrownBy(
-            () -> kimi.chat(HI, RequestOptions.builder().timeout(Duration.ofMillis(200)).build()))
+            () ->
+                kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(200)).build())
+                    .chat(HI))
         .isInstanceOf(KimiTimeoutException.class)
         .hasMessageContaining("RequestOptions.timeout");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1800));
@@ -120,7 +122,8 @@ class RequestOptionsHttpTest {
             .build());
     List<String> seen = new ArrayList<>();
     try (ChatStream s =
-        kimi.stream(HI, RequestOptions.builder().timeout(Duration.ofMillis(800)).build())) {
+        kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(800)).build()).stream(
+            HI)) {
       Throwable t = catchIt(() -> s.forEach(c -> seen.add(c.text())));
       assertThat(t)
           .isInstanceOf(StreamAbortedException.class)
@@ -133,7 +136,8 @@ class RequestOptionsHttpTest {
   void aPerCallRetryPolicyRetriesWhatTheClientWouldNot() {
     KimiClient kimi = client();
     server.enqueue(FakeResponse.error(500, err("server_error", "boom")));
-    ChatCompletion c = kimi.chat(HI, RequestOptions.builder().retryPolicy(fastRetries()).build());
+    ChatCompletion c =
+        kimi.withOptions(RequestOptions.builder().retryPolicy(fastRetries()).build()).chat(HI);
     assertThat(c.text()).isNotEmpty();
     assertThat(server.requestCount()).isEqualTo(2);
   }
@@ -175,7 +179,7 @@ class RequestOptionsHttpTest {
     KimiClient tenant =
         kimi.withOptions(RequestOptions.builder().header("X-Tenant", "acme").build());
     tenant.chat(HI);
-    tenant.chat(HI, RequestOptions.builder().header("X-Tenant", "other").build());
+    tenant.withOptions(RequestOptions.builder().header("X-Tenant", "other").build()).chat(HI);
     kimi.chat(HI);
     assertThat(server.takeRequest().header("X-Tenant")).contains("acme");
     assertThat(server.takeRequest().header("X-Tenant")).contains("other");
@@ -247,11 +251,8 @@ class RequestOptionsHttpTest {
     KimiClient kimi = client();
     server.enqueue(FakeResponse.json("{\"ok\": true}"));
     KimiResponse<JsonValue> r =
-        kimi.request(
-            "POST",
-            "/things?x=1",
-            Json.parse("{\"a\":1}"),
-            RequestOptions.builder().header("X-T", "t").build());
+        kimi.withOptions(RequestOptions.builder().header("X-T", "t").build())
+            .request("POST", "/things?x=1", Json.parse("{\"a\":1}"));
     assertThat(r.value()).isEqualTo(Json.parse("{\"ok\":true}"));
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\": true}");
     RecordedRequest sent = server.takeRequest();
@@ -368,7 +369,7 @@ class RequestOptionsHttpTest {
         FakeResponse.sse().data("first").pause(Duration.ofSeconds(5)).data("late").build());
     RequestOptions quick = RequestOptions.builder().timeout(Duration.ofMillis(1500)).build();
     List<String> seen = new ArrayList<>();
-    try (EventStream events = kimi.requestEvents("GET", "events", null, quick)) {
+    try (EventStream events = kimi.withOptions(quick).requestEvents("GET", "events", null)) {
       assertThatThrownBy(() -> events.forEach(e -> seen.add(e.data())))
           .isInstanceOf(KimiTimeoutException.class)
           .hasMessageContaining("RequestOptions.timeout");
@@ -436,7 +437,7 @@ class RequestOptionsHttpTest {
     assertThat(server.takeRequest().bodyText()).contains("\"temperature\":0.3");
     RequestOptions adaptThisCall =
         RequestOptions.builder().samplingPolicy(SamplingPolicy.ADAPT).build();
-    assertThat(refusing.chat(hot, adaptThisCall).text()).isNotEmpty();
+    assertThat(refusing.withOptions(adaptThisCall).chat(hot).text()).isNotEmpty();
     assertThat(server.takeRequest().bodyText())
         .as("a call's policy wins over the client's")
         .doesNotContain("temperature");

@@ -67,7 +67,7 @@ class RetiredModelHttpTest {
     KimiClient plain = clients.build(b -> b.logger(log));
     KimiClient learned =
         clients.build(
-            b -> b.logger(log).catalog(ModelCatalog.defaults().updated(plain.listModels())));
+            b -> b.logger(log).catalog(ModelCatalog.defaults().updated(plain.models().list())));
     assertThat(learned.chat(ChatRequest.of("kimi-k2.5", "hi")).text()).isEqualTo("You said: hi");
     assertThat(log.lines).isEmpty();
   }

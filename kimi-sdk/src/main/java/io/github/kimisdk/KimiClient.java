@@ -468,6 +468,11 @@ public final class KimiClient implements AutoCloseable {
     return scope.core().meter().total();
   }
 
+  /** {@return the {@code User-Agent} header this client sends} */
+  public String userAgent() {
+    return config.userAgent();
+  }
+
   /**
    * Cancels calls still in flight, closes open streams and releases the threads the client created:
    * a thread waiting for a call or consuming a stream gets a {@link CancelledException} saying so,

@@ -124,9 +124,9 @@ class KimiClientBuilderTest {
     assertThatThrownBy(() -> KimiClient.builder().header("X-Test", "a\u0000b"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("control character");
-    assertThatThrownBy(() -> KimiClient.builder().userAgent("agent\n"))
+    assertThatThrownBy(() -> KimiClient.builder().header("User-Agent", "agent\n"))
         .isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> KimiClient.builder().userAgent(" "))
+    assertThatThrownBy(() -> KimiClient.builder().header("User-Agent", " "))
         .isInstanceOf(ConfigurationException.class);
     assertThatThrownBy(() -> KimiClient.builder().header("Bad Name", "v"))
         .isInstanceOf(ConfigurationException.class)
@@ -147,7 +147,8 @@ class KimiClientBuilderTest {
     try (KimiClient c =
         KimiClient.builder()
             .apiKey(KEY)
-            .headers(Map.of("User-Agent", "KimiCLI/1.30.0", "X-Msh-Platform", "demo"))
+            .header("User-Agent", "KimiCLI/1.30.0")
+            .header("X-Msh-Platform", "demo")
             .build()) {
       assertThat(c.userAgent()).isEqualTo("KimiCLI/1.30.0");
     }
@@ -292,7 +293,10 @@ class KimiClientBuilderTest {
     assertThat(Timeouts.defaults().connect()).isEqualTo(Duration.ofSeconds(10));
     assertThat(Timeouts.defaults().responseHeaders()).isEqualTo(Duration.ofMinutes(10));
     try (KimiClient c =
-        KimiClient.builder().apiKey(KEY).connectTimeout(Duration.ofSeconds(3)).build()) {
+        KimiClient.builder()
+            .apiKey(KEY)
+            .timeouts(Timeouts.defaults().withConnect(Duration.ofSeconds(3)))
+            .build()) {
       assertThat(c.timeouts().connect()).isEqualTo(Duration.ofSeconds(3));
       assertThat(c.timeouts().responseHeaders()).isEqualTo(Duration.ofMinutes(10));
     }
@@ -324,10 +328,10 @@ class KimiClientBuilderTest {
                 KimiClient.builder()
                     .apiKey(KEY)
                     .httpClient(http)
-                    .connectTimeout(Duration.ofSeconds(1))
+                    .timeouts(Timeouts.defaults().withConnect(Duration.ofSeconds(1)))
                     .build())
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("connectTimeout");
+        .hasMessageContaining("Timeouts.withConnect");
     try (KimiClient c = KimiClient.builder().apiKey(KEY).httpClient(http).build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
     }

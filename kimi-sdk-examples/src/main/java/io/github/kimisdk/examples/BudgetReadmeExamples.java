@@ -35,14 +35,14 @@ final class BudgetReadmeExamples {
     // README: exact
     KimiTokenizer tokenizer = KimiTokenizer.load(Path.of("tiktoken.model")); // load once, share
     int local = RequestTokens.exact(tokenizer).count(request).total();
-    int server = kimi.countTokens(request); // POST /tokenizers/estimate-token-count
+    int server = kimi.tokens().count(request); // POST /tokenizers/estimate-token-count
     System.out.println(local + " counted here, " + server + " by Kimi");
     return server;
   }
 
   static int serverCount(KimiClient kimi, ChatRequest request) {
     // README: server count
-    return kimi.countTokens(request);
+    return kimi.tokens().count(request);
   }
 
   static ChatRequest preflight(ChatRequest request) {
@@ -64,7 +64,12 @@ final class BudgetReadmeExamples {
 
   static KimiClient checkedClient(String key, String baseUrl) {
     // README: preflight client
-    KimiClient checking = KimiClient.builder().apiKey(key).baseUrl(baseUrl).preflight(true).build();
+    KimiClient checking =
+        KimiClient.builder()
+            .apiKey(key)
+            .baseUrl(baseUrl)
+            .preflight(ContextBudget.defaults())
+            .build();
     return checking;
   }
 

@@ -172,7 +172,7 @@ public final class ContextBudgeting {
       // token counting exists only on the chat-completions surface
       try (KimiClient counting =
           messages ? session.clientBuilder(WireProtocol.CHAT_COMPLETIONS).build() : null) {
-        int server = (counting != null ? counting : session.kimi()).countTokens(request);
+        int server = (counting != null ? counting : session.kimi()).tokens().count(request);
         out.printf(
             "  by the server (POST /tokenizers/estimate-token-count): %,d tokens%s%n",
             server,

@@ -1,6 +1,5 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.ChatAllListener;
 import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
@@ -14,12 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Sends many requests at once with {@code chatAll}: at most N in flight (default 4, or the first
- * argument), a live progress line redrawn as each one finishes ({@link ChatAllListener}), then the
- * results in input order. One request names a model that does not exist, to show that a failure
- * comes back as a result and does not sink the others.
+ * argument), a live progress line redrawn as each one finishes, then the results in input order.
+ * One request names a model that does not exist, to show that a failure comes back as a result and
+ * does not sink the others.
  *
  * <p>Offline, {@code FakeKimiServer} is scripted to take 200 to 700 ms per answer, so the progress
  * line has something to show, and to answer the unknown model with Kimi's 404.
@@ -88,10 +88,19 @@ public final class ManyRequests {
       out.printf("%d requests, at most %d in flight:%n", requests.size(), concurrency);
       long start = System.nanoTime();
       progressLine(out, 0, 0, requests.size(), concurrency, 0);
-      ChatAllListener progress =
-          (result, done, failed, total) ->
-              progressLine(
-                  out, done, failed, total, concurrency, (System.nanoTime() - start) / 1e9);
+      int[] doneAndFailed = new int[2]; // called one result at a time, never concurrently
+      Consumer<ChatResult> progress =
+          result -> {
+            doneAndFailed[0]++;
+            doneAndFailed[1] += result.isSuccess() ? 0 : 1;
+            progressLine(
+                out,
+                doneAndFailed[0],
+                doneAndFailed[1],
+                requests.size(),
+                concurrency,
+                (System.nanoTime() - start) / 1e9);
+          };
       List<ChatResult> results = session.kimi().chatAll(requests, concurrency, progress);
       double seconds = (System.nanoTime() - start) / 1e9;
       out.println();

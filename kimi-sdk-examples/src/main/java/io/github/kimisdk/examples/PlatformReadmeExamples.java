@@ -43,14 +43,14 @@ final class PlatformReadmeExamples {
 
   static PingResult health(KimiClient kimi) {
     // README: health
-    PingResult ping = kimi.ping(); // never throws for a bad key or a dead network
+    PingResult ping = kimi.account().ping(); // never throws for a bad key or a dead network
     switch (ping.status()) {
       case OK -> System.out.println("ready in " + ping.latency().toMillis() + " ms");
       case BAD_KEY -> System.out.println("check MOONSHOT_API_KEY");
       case UNREACHABLE -> System.out.println("no connection: " + ping.error().getMessage());
       case ERROR -> System.out.println("Kimi answered HTTP " + ping.httpStatus());
     }
-    Balance balance = kimi.balance();
+    Balance balance = kimi.account().balance();
     System.out.println("available " + balance.available() + " (cash " + balance.cash() + ")");
     return ping;
   }
@@ -61,8 +61,7 @@ final class PlatformReadmeExamples {
         kimi.chatAll(
             requests,
             4, // at most 4 calls in flight
-            (r, done, failed, total) ->
-                System.out.printf("%d/%d done, %d failed%n", done, total, failed));
+            r -> System.out.println(r.isSuccess() ? "done: " + r.index() : "failed: " + r.index()));
     for (ChatResult r : results) { // in input order
       System.out.println(r.isSuccess() ? r.completion().text() : "failed: " + r.error());
     }

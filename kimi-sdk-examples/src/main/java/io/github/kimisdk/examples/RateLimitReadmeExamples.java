@@ -64,7 +64,7 @@ final class RateLimitReadmeExamples {
   static List<BatchResult> batchAsync(KimiClient kimi, List<ChatRequest> requests, Path photo) {
     // README: async platform
     CompletableFuture<FileObject> upload = kimi.files().uploadAsync(photo, FilePurpose.IMAGE);
-    kimi.balanceAsync().thenAccept(b -> System.out.println("available " + b.available()));
+    kimi.account().balanceAsync().thenAccept(b -> System.out.println("available " + b.available()));
     Batch batch = kimi.batches().create(requests, "24h", Map.of("job", "nightly"));
     List<BatchResult> results =
         kimi.batches()

@@ -61,7 +61,7 @@ public final class KimiModelCatalog implements ModelCatalog {
   public List<ModelDescription> listModels() {
     List<ListedModel> listed;
     try {
-      listed = client.listModels();
+      listed = client.models().list();
     } catch (RuntimeException e) {
       throw io.github.kimisdk.langchain4j.internal.Errors.map(e);
     }

@@ -45,7 +45,7 @@ class FakeKimiExtensionTest {
   void givesOneClientPerTestAndMakesMoreOnTheSameServer(
       KimiClient kimi, KimiClient again, FakeKimiExtension.Clients clients) {
     assertThat(again).isSameAs(kimi);
-    KimiClient other = clients.build(b -> b.userAgent("other/1"));
+    KimiClient other = clients.build(b -> b.header("User-Agent", "other/1"));
     assertThat(other).isNotSameAs(kimi);
     assertThat(other.chat(ChatRequest.of("kimi-k3", "hi")).text()).isEqualTo("You said: hi");
     assertThat(before.takeRequest().header("User-Agent"))

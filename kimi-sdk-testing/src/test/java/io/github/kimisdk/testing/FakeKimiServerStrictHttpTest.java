@@ -332,7 +332,7 @@ class FakeKimiServerStrictHttpTest {
   void listsItsModelsWithTheCapabilityFieldsTheCatalogLearnsFrom() {
     List<ListedModel> listed;
     try (KimiClient kimi = KimiClient.builder().apiKey("k").baseUrl(server.baseUrl()).build()) {
-      listed = kimi.listModels();
+      listed = kimi.models().list();
     }
     assertThat(listed)
         .extracting(ListedModel::id)

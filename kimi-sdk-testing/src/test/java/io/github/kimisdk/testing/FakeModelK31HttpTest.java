@@ -34,7 +34,7 @@ class FakeModelK31HttpTest {
         .isEqualTo(JsonString.of("low"));
 
     ListedModel listed =
-        kimi.listModels().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
+        kimi.models().list().stream().filter(m -> m.id().equals(id)).findFirst().orElseThrow();
     assertThat(listed.contextLength()).isEqualTo(1_048_576);
     assertThat(listed.efforts()).containsExactly("low", "high", "max");
     ModelInfo builtIn = ModelCatalog.defaults().lookup(id);

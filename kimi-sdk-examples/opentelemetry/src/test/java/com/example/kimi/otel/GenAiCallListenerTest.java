@@ -358,7 +358,7 @@ class GenAiCallListenerTest {
 
   @Test
   void platformCallsMakeNoSpan() {
-    assertFalse(kimi.listModels().isEmpty());
+    assertFalse(kimi.models().list().isEmpty());
 
     assertTrue(
         SPANS.getFinishedSpanItems().isEmpty(), () -> "spans: " + SPANS.getFinishedSpanItems());

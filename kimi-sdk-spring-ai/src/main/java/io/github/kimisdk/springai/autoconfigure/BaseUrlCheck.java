@@ -37,7 +37,8 @@ final class BaseUrlCheck {
         || endpoint.uri().getRawPath().endsWith("/v1")) {
       return Optional.empty();
     }
-    PingResult ping = client.ping(RequestOptions.builder().timeout(TIMEOUT).build());
+    PingResult ping =
+        client.withOptions(RequestOptions.builder().timeout(TIMEOUT).build()).account().ping();
     if (ping.status() != PingResult.Status.ERROR || ping.httpStatus() != 404) {
       return Optional.empty();
     }

@@ -9,8 +9,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Kimi in {@code /actuator/health}: up when the API answers and accepts the key, down otherwise,
- * with what went wrong. Each check is the client's {@link KimiClient#ping()} ({@code GET /models}),
- * which costs no tokens, sent once and bounded by {@link #TIMEOUT}.
+ * with what went wrong. Each check is the client's health check, {@code account().ping()} ({@code
+ * GET /models}), which costs no tokens, sent once and bounded by {@link #TIMEOUT}.
  */
 final class KimiHealthIndicator implements HealthIndicator {
 
@@ -25,7 +25,8 @@ final class KimiHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    PingResult ping = client.ping(RequestOptions.builder().timeout(TIMEOUT).build());
+    PingResult ping =
+        client.withOptions(RequestOptions.builder().timeout(TIMEOUT).build()).account().ping();
     Health.Builder health = ping.isOk() ? Health.up() : Health.down();
     health.withDetail("status", ping.status().name());
     health.withDetail("endpoint", client.endpoint().baseUrl());

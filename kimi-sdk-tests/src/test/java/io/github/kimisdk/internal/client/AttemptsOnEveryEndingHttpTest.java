@@ -46,9 +46,9 @@ class AttemptsOnEveryEndingHttpTest {
     return catchThrowable(
         () -> {
           switch (shape) {
-            case CHAT -> kimi.chat(HELLO, options);
+            case CHAT -> kimi.withOptions(options).chat(HELLO);
             case CHAT_ASYNC -> {
-              CompletableFuture<?> f = kimi.chatAsync(HELLO, options);
+              CompletableFuture<?> f = kimi.withOptions(options).chatAsync(HELLO);
               try {
                 f.join();
               } catch (RuntimeException e) {
@@ -56,7 +56,7 @@ class AttemptsOnEveryEndingHttpTest {
               }
             }
             case STREAM -> {
-              try (ChatStream s = kimi.stream(HELLO, options)) {
+              try (ChatStream s = kimi.withOptions(options).stream(HELLO)) {
                 s.toCompletion();
               }
             }

@@ -149,7 +149,7 @@ class CallerStackHttpTest {
             .retryPolicy(RetryPolicy.none())
             .build()) {
       try {
-        dead.balance();
+        dead.account().balance();
       } catch (ConnectionException e) {
         showsTheCaller(e, "aRefusedConnectionShowsTheCallersLineAndKeepsItsCause");
         assertThat(e.getCause()).isInstanceOf(ConnectException.class);

@@ -134,7 +134,7 @@ class ChainHttpTest {
     server.enqueue(FakeResponse.error(503, BUSY));
     server.enqueue(FakeResponse.json("{\"object\":\"list\",\"data\":[]}"));
 
-    kimi.listModels(RequestOptions.builder().retryPolicy(FAST).build());
+    kimi.withOptions(RequestOptions.builder().retryPolicy(FAST).build()).models().list();
 
     assertThat(counting.seen()).containsExactly("PLATFORM#1", "PLATFORM#2");
   }

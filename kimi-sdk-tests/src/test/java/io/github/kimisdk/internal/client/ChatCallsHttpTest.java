@@ -15,6 +15,7 @@ import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.token.ContextBudget;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
@@ -48,7 +49,7 @@ class ChatCallsHttpTest {
     KimiClient kimi =
         clients.build(
             b ->
-                b.preflight(true)
+                b.preflight(ContextBudget.defaults())
                     .rateLimit(RateLimit.builder().tokensPerMinute(10_000_000).build())
                     .retryPolicy(
                         RetryPolicy.defaults()

@@ -47,7 +47,7 @@ class ModelWindowsHttpTest {
   }
 
   static KimiClient checking(FakeKimiExtension.Clients clients) {
-    return clients.build(b -> b.preflight(true));
+    return clients.build(b -> b.preflight(ContextBudget.defaults()));
   }
 
   static long modelListings(FakeKimiServer server) {

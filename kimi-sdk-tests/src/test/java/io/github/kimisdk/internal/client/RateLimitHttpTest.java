@@ -160,8 +160,8 @@ class RateLimitHttpTest {
   void platformCallsCountAsRequests() {
     server.requestsPerMinute(2);
     client(RateLimit.builder().requestsPerMinute(2).build());
-    CompletableFuture<List<ListedModel>> models = kimi.listModelsAsync();
-    CompletableFuture<Balance> balance = kimi.balanceAsync();
+    CompletableFuture<List<ListedModel>> models = kimi.models().listAsync();
+    CompletableFuture<Balance> balance = kimi.account().balanceAsync();
     CompletableFuture<ChatCompletion> chat = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "hi"));
     http.awaitSettled();
     assertThat(models.join()).isNotEmpty();
@@ -305,7 +305,7 @@ class RateLimitHttpTest {
     ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "long"));
     assertThat(stream.iterator().next().text()).isEqualTo("first");
     CompletableFuture<ChatCompletion> waiting = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "x"));
-    CompletableFuture<Balance> balance = kimi.balanceAsync();
+    CompletableFuture<Balance> balance = kimi.account().balanceAsync();
     assertThat(balance.orTimeout(30, TimeUnit.SECONDS).join()).isNotNull(); // no slot needed
 
     kimi.close();

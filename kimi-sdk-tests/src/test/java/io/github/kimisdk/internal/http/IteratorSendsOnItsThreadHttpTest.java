@@ -83,7 +83,7 @@ class IteratorSendsOnItsThreadHttpTest {
     Recording http = new Recording();
     KimiClient kimi = clients.build(b -> settings.apply(b.httpClient(http)));
     ChatCompletion done;
-    try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k2.6", "Hello"), options)) {
+    try (ChatStream s = kimi.withOptions(options).stream(ChatRequest.of("kimi-k2.6", "Hello"))) {
       StringBuilder text = new StringBuilder();
       done = s.forEachText(text::append);
       assertThat(text).hasToString("You said: Hello");

@@ -174,7 +174,7 @@ class ReliabilityHttpTest {
     try (KimiClient kimi = client().build()) {
       kimi.chat(HELLO);
       kimi.stream(HELLO).toCompletion();
-      kimi.listModels(); // a GET, which the JDK would offer to upgrade (see below)
+      kimi.models().list(); // a GET, which the JDK would offer to upgrade (see below)
     }
     for (RecordedRequest r : server.requests()) {
       assertThat(r.header("Upgrade")).as("Upgrade").isEmpty();
@@ -187,7 +187,7 @@ class ReliabilityHttpTest {
   @Test
   void forcingHttp2OnCleartextMakesTheJdkOfferTheUpgrade() {
     try (KimiClient kimi = client().httpVersion(HttpClient.Version.HTTP_2).build()) {
-      assertThat(kimi.listModels()).isNotEmpty();
+      assertThat(kimi.models().list()).isNotEmpty();
     }
     assertThat(server.takeRequest().header("Upgrade")).hasValue("h2c");
   }

@@ -288,7 +288,8 @@ public final class Keys {
     }
     if (httpClient != null && !timeouts.connect().equals(Timeouts.defaults().connect())) {
       return Resolved.refused(
-          "connectTimeout cannot be combined with httpClient(...); set it on your HttpClient");
+          "a connect timeout (Timeouts.withConnect) cannot be combined with httpClient(...); set"
+              + " it on your HttpClient");
     }
     return new Resolved(ep, wire, null);
   }

@@ -65,7 +65,7 @@ class ConnectionFailureHttpTest {
             List.<Function<KimiClient, Object>>of(
                 k -> k.chat(ChatRequest.of("kimi-k3", "Hi")),
                 k -> k.stream(ChatRequest.of("kimi-k3", "Hi")).toCompletion(),
-                KimiClient::balance)) {
+                k -> k.account().balance())) {
           Throwable t = catchThrowable(() -> call.apply(kimi));
           assertThat(t).as(row.name()).isInstanceOf(ConnectionException.class);
           assertThat(t.getMessage()).as(row.name()).contains(row.says()).doesNotContain(KEY);

@@ -360,7 +360,7 @@ class MessagesStreamHttpTest {
 
   @Test
   void platformCallsAreRefusedWithAClearMessage() {
-    assertThatThrownBy(() -> kimi.listModels())
+    assertThatThrownBy(() -> kimi.models().list())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("ANTHROPIC_MESSAGES")
         .hasMessageContaining("Endpoint.GLOBAL");
