@@ -56,6 +56,95 @@ class LayoutTest {
     assertThat(descriptor.packages()).doesNotContain("io.github.kimisdk.testing");
   }
 
+  /**
+   * CONTRIBUTING.md's architecture table names every package of the module, each once, with how it
+   * is exported, and names no package the module lacks: it cannot go stale.
+   */
+  @Test
+  void theArchitectureTableIsThePackagesOfTheModule() throws Exception {
+    ModuleDescriptor descriptor =
+        ModuleFinder.of(BuildTools.sdkLocation())
+            .find("io.github.kimisdk")
+            .orElseThrow()
+            .descriptor();
+    Map<String, String> actual = new TreeMap<>(); // package -> "yes", "no" or "to <module>"
+    for (String pkg : descriptor.packages()) {
+      actual.put(relative(pkg), "no");
+    }
+    for (ModuleDescriptor.Exports e : descriptor.exports()) {
+      actual.put(
+          relative(e.source()),
+          e.isQualified() ? "to " + String.join(", ", new TreeSet<>(e.targets())) : "yes");
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, String> covered = new TreeMap<>();
+    for (List<String> row : architectureTable()) {
+      String exported =
+          row.get(1).replace("`", "").replace("kimi-sdk-mcp", "io.github.kimisdk.mcp");
+      for (String entry : codeSpans(row.get(0))) {
+        String name = entry.equals("(root)") ? "" : entry;
+        boolean prefix = name.endsWith(".*");
+        String base = prefix ? name.substring(0, name.length() - 2) : name;
+        int matched = 0;
+        for (Map.Entry<String, String> p : actual.entrySet()) {
+          String pkg = p.getKey();
+          if (pkg.equals(base) || prefix && pkg.startsWith(base + ".")) {
+            matched++;
+            if (covered.put(pkg, entry) != null) {
+              problems.add(pkg + " is in two rows");
+            }
+            if (!p.getValue().equals(exported)) {
+              problems.add(
+                  pkg + " is exported \"" + p.getValue() + "\", the table says " + exported);
+            }
+          }
+        }
+        if (matched == 0) {
+          problems.add("the table names " + entry + ", which the module does not have");
+        }
+      }
+    }
+    for (String pkg : actual.keySet()) {
+      if (!covered.containsKey(pkg)) {
+        problems.add((pkg.isEmpty() ? "(root)" : pkg) + " is missing from the table");
+      }
+    }
+    assertThat(problems).as("CONTRIBUTING.md, Architecture").isEmpty();
+  }
+
+  /** The rows of CONTRIBUTING.md's architecture table, each a list of its cells. */
+  private static List<List<String>> architectureTable() throws Exception {
+    List<String> lines = Files.readAllLines(Compat.root().resolve("CONTRIBUTING.md"));
+    List<List<String>> rows = new ArrayList<>();
+    boolean inSection = false;
+    for (String line : lines) {
+      if (line.startsWith("## ")) {
+        inSection = line.equals("## Architecture");
+      } else if (inSection && line.startsWith("| `")) {
+        List<String> cells = new ArrayList<>();
+        for (String cell : line.substring(1).split("\\|", -1)) {
+          cells.add(cell.strip());
+        }
+        rows.add(cells);
+      }
+    }
+    assertThat(rows).as("rows of CONTRIBUTING.md's architecture table").isNotEmpty();
+    return rows;
+  }
+
+  private static List<String> codeSpans(String cell) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([^`]+)`").matcher(cell);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  private static String relative(String pkg) {
+    return pkg.equals("io.github.kimisdk") ? "" : pkg.substring("io.github.kimisdk.".length());
+  }
+
   @Test
   void theCheckFlagsEachBrokenRule(@TempDir Path dir) throws Exception {
     Map<String, String> sources = new TreeMap<>(clean());
