@@ -36,6 +36,14 @@ class FrontPageTest {
     assertThat(lines()).hasSizeLessThanOrEqualTo(MAX_LINES);
   }
 
+  /** The changelog is release notes a user reads, not a diary: the history is in git. */
+  @Test
+  void theChangelogIsReleaseNotesOfAtMostTwoHundredFiftyLines() {
+    List<String> changelog = Docs.lines(Docs.ROOT.resolve("CHANGELOG.md"));
+    assertThat(changelog).hasSizeLessThanOrEqualTo(250);
+    assertThat(changelog).filteredOn(l -> l.startsWith("## ")).isNotEmpty();
+  }
+
   @Test
   void opensWithAClientThenTheTwoCommandsThenTheInstall() {
     int firstJava = lineOf("```java");

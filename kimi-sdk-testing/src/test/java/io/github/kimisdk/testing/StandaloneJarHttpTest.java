@@ -361,7 +361,7 @@ class StandaloneJarHttpTest {
       assertThat(names)
           .contains(
               "io/github/kimisdk/KimiClient.class",
-              "io/github/kimisdk/internal/version/SdkVersion.class",
+              "io/github/kimisdk/base/version/SdkVersion.class",
               "io/github/kimisdk/testing/FakeKimiServer.class",
               "io/github/kimisdk/testing/FakeKimiExtension.class")
           .noneMatch(n -> n.endsWith("module-info.class"))
