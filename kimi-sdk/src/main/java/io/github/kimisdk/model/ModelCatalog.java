@@ -38,44 +38,71 @@ import java.util.TreeMap;
  * <table>
  *   <caption>Built-in models (kimi-api.md sections 2 and 6, as of 2026-11)</caption>
  *   <tr><th>model</th><th>window</th><th>default output</th><th>thinking</th><th>effort</th>
- *       <th>keep all</th><th>media</th><th>fixed sampling</th><th>required while thinking</th></tr>
- *   <tr><td>moonshot-v1-8k, -32k, -128k, -auto &dagger;</td><td>8,192 / 32,768 / 131,072 /
- *       131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td><td>-</td><td>-</td>
+ *       <th>keep all</th><th>media</th><th>fixed sampling</th><th>required while thinking</th>
+ *       <th>retired</th></tr>
+ *   <tr><td>moonshot-v1-8k</td><td>8,192</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>-</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-32k</td><td>32,768</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>-</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-128k</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>-</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-auto</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>-</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-8k-vision-preview</td><td>8,192</td><td>1,024</td><td>never</td><td>-</td>
+ *       <td>no</td><td>image</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-32k-vision-preview</td><td>32,768</td><td>1,024</td><td>never</td>
+ *       <td>-</td><td>no</td><td>image</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>moonshot-v1-128k-vision-preview</td><td>131,072</td><td>1,024</td><td>never</td>
+ *       <td>-</td><td>no</td><td>image</td><td>-</td><td>-</td><td>2026-08-31</td></tr>
+ *   <tr><td>kimi-latest</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
+ *       <td>image</td><td>-</td><td>-</td><td>2026-01-28</td></tr>
+ *   <tr><td>kimi-k2-0711-preview</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td>
+ *       <td>no</td><td>-</td><td>-</td><td>-</td><td>2026-05-25</td></tr>
+ *   <tr><td>kimi-k2-0905-preview</td><td>262,144</td><td>1,024</td><td>never</td><td>-</td>
+ *       <td>no</td><td>-</td><td>-</td><td>-</td><td>2026-05-25</td></tr>
+ *   <tr><td>kimi-k2-turbo-preview</td><td>262,144</td><td>1,024</td><td>never</td><td>-</td>
+ *       <td>no</td><td>-</td><td>-</td><td>-</td><td>2026-05-25</td></tr>
+ *   <tr><td>kimi-k2-thinking</td><td>262,144</td><td>1,024</td><td>always</td><td>-</td><td>no</td>
+ *       <td>-</td><td>-</td><td>no</td><td>2026-05-25</td></tr>
+ *   <tr><td>kimi-k2-thinking-turbo</td><td>262,144</td><td>1,024</td><td>always</td><td>-</td>
+ *       <td>no</td><td>-</td><td>-</td><td>no</td><td>2026-05-25</td></tr>
+ *   <tr><td>kimi-k2.5</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td><td>no</td>
+ *       <td>image, video</td>
+ *       <td>temperature 1 (0.6 with thinking off), top_p 0.95, n 1, penalties 0</td><td>no</td>
+ *       <td>2026-08-31</td></tr>
+ *   <tr><td>kimi-k2.6</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td><td>yes</td>
+ *       <td>image, video</td><td>as kimi-k2.5</td><td>no</td><td>-</td></tr>
+ *   <tr><td>kimi-k2.7-code</td><td>262,144</td><td>32,768</td><td>always</td><td>-</td><td>yes</td>
+ *       <td>image, video</td><td>temperature 1, top_p 0.95</td><td>no</td><td>-</td></tr>
+ *   <tr><td>kimi-k2.7-code-highspeed</td><td>262,144</td><td>32,768</td><td>always</td><td>-</td>
+ *       <td>yes</td><td>image, video</td><td>as kimi-k2.7-code</td><td>no</td><td>-</td></tr>
+ *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>switchable, preserved</td>
+ *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td>
+ *       <td>temperature 1 (0.6 with thinking off), top_p 0.95, n 1, penalties 0</td><td>yes</td>
  *       <td>-</td></tr>
- *   <tr><td>moonshot-v1-8k/32k/128k-vision-preview &dagger;</td><td>as above</td><td>1,024</td>
- *       <td>never</td><td>-</td><td>no</td><td>image</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-latest &dagger;</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td><td>no</td>
- *       <td>image</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-0711-preview &dagger;</td><td>131,072</td><td>1,024</td><td>never</td><td>-</td>
- *       <td>no</td><td>-</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-0905-preview, kimi-k2-turbo-preview &dagger;</td><td>262,144</td><td>1,024</td>
- *       <td>never</td><td>-</td><td>no</td><td>-</td><td>-</td><td>-</td></tr>
- *   <tr><td>kimi-k2-thinking, kimi-k2-thinking-turbo &dagger;</td><td>262,144</td><td>1,024</td>
- *       <td>always</td><td>-</td><td>no</td><td>-</td><td>-</td><td>no</td></tr>
- *   <tr><td>kimi-k2.5 &dagger;</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
- *       <td>no</td><td>image, video</td><td>temperature 1.0 thinking / 0.6 not, top_p 0.95, n 1,
- *       penalties 0</td><td>no</td></tr>
- *   <tr><td>kimi-k2.6</td><td>262,144</td><td>32,768</td><td>switchable</td><td>-</td>
- *       <td>yes</td><td>image, video</td><td>as kimi-k2.5</td><td>no</td></tr>
- *   <tr><td>kimi-k2.7-code, kimi-k2.7-code-highspeed</td><td>262,144</td><td>32,768</td>
- *       <td>always</td><td>-</td><td>yes</td><td>image, video</td><td>temperature 1, top_p
- *       0.95</td><td>no</td></tr>
- *   <tr><td>kimi-k3</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
- *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>temperature 1,
- *       top_p 0.95, n 1, penalties 0</td><td>yes</td></tr>
- *   <tr><td>kimi-k3.1-pro, kimi-k3.1-pro-highspeed</td><td>1,048,576</td><td>131,072*</td>
- *       <td>on unless disabled* (preserved)</td><td>low, high, max (default max*)</td><td>yes*</td>
- *       <td>image, video*</td><td>as kimi-k3*</td><td>yes*</td></tr>
- *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>on unless disabled (preserved)</td>
- *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as
- *       kimi-k3</td><td>yes</td></tr>
- *   <tr><td>k3-256k (Kimi Code)</td><td>262,144</td><td>32,768</td><td>on unless disabled (preserved)</td>
+ *   <tr><td>kimi-k3.1-pro</td><td>1,048,576</td><td>131,072*</td><td>switchable*, preserved</td>
+ *       <td>low, high, max (default max*)</td><td>yes*</td><td>image, video*</td>
+ *       <td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
+ *   <tr><td>kimi-k3.1-pro-highspeed</td><td>1,048,576</td><td>131,072*</td>
+ *       <td>switchable*, preserved</td><td>low, high, max (default max*)</td><td>yes*</td>
+ *       <td>image, video*</td><td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
+ *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>switchable, preserved</td>
+ *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as kimi-k3</td>
+ *       <td>yes</td><td>-</td></tr>
+ *   <tr><td>k3-256k (Kimi Code)</td><td>262,144</td><td>32,768</td><td>switchable, preserved</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image</td><td>as kimi-k3</td>
- *       <td>yes</td></tr>
- *   <tr><td>kimi-for-coding, kimi-for-coding-highspeed (Kimi Code)</td><td>262,144</td>
- *       <td>32,768</td><td>always</td><td>-</td><td>yes</td><td>image, video</td><td>as
- *       kimi-k2.7-code</td><td>no</td></tr>
+ *       <td>yes</td><td>-</td></tr>
+ *   <tr><td>kimi-for-coding (Kimi Code)</td><td>262,144</td><td>32,768</td><td>always</td>
+ *       <td>-</td><td>yes</td><td>image, video</td><td>as kimi-k2.7-code</td><td>no</td>
+ *       <td>-</td></tr>
+ *   <tr><td>kimi-for-coding-highspeed (Kimi Code)</td><td>262,144</td><td>32,768</td>
+ *       <td>always</td><td>-</td><td>yes</td><td>image, video</td><td>as kimi-k2.7-code</td>
+ *       <td>no</td><td>-</td></tr>
  * </table>
+ *
+ * <p>A cell "as kimi-k3" holds that model's values; "retired" is the day Moonshot stopped serving
+ * the model (see below), and "(Kimi Code)" marks the ids served by Kimi Code rather than the Open
+ * Platform.
  *
  * <p>kimi-k3.1-pro is a post-trained K3 (released 2026-10-23): its window, its efforts and its
  * preserved thinking are sourced (kimi-api.md, "Changes of 2026-11-25"); the values marked * are

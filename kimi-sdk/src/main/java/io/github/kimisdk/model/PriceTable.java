@@ -41,22 +41,35 @@ import java.util.TreeMap;
  *       <td>4.00 / 8.00</td><td>2026-11-25</td></tr>
  *   <tr><td>kimi-k3</td><td>3.00</td><td>0.30</td><td>15.00</td><td>3.00 / 6.00</td>
  *       <td>2026-11-23 (writes 2026-11-25)</td></tr>
- *   <tr><td>kimi-k2.7-code</td><td>0.95</td><td>0.19</td><td>4.00</td><td>-</td><td>2026-11-23</td></tr>
+ *   <tr><td>kimi-k2.7-code</td><td>0.95</td><td>0.19</td><td>4.00</td><td>-</td>
+ *       <td>2026-11-23</td></tr>
  *   <tr><td>kimi-k2.7-code-highspeed</td><td>1.90</td><td>0.38</td><td>8.00</td><td>-</td>
  *       <td>2026-11-23</td></tr>
  *   <tr><td>kimi-k2.6</td><td>0.95</td><td>0.16</td><td>4.00</td><td>-</td><td>2026-11-23</td></tr>
  *   <tr><td>kimi-k2.5 (retired)</td><td>0.60</td><td>0.10</td><td>3.00</td><td>-</td>
  *       <td>2026-11-24</td></tr>
- *   <tr><td>kimi-k2-0905-preview, kimi-k2-0711-preview, kimi-k2-thinking (retired)</td><td>0.60</td>
- *       <td>0.15</td><td>2.50</td><td>-</td><td>2026-11-24</td></tr>
- *   <tr><td>kimi-k2-turbo-preview, kimi-k2-thinking-turbo (retired)</td><td>1.15</td><td>0.15</td>
- *       <td>8.00</td><td>-</td><td>2026-11-24</td></tr>
- *   <tr><td>moonshot-v1-8k and its vision preview (retired)</td><td>0.20</td><td>0.20</td>
- *       <td>2.00</td><td>-</td><td>2026-11-24</td></tr>
- *   <tr><td>moonshot-v1-32k and its vision preview (retired)</td><td>1.00</td><td>1.00</td>
- *       <td>3.00</td><td>-</td><td>2026-11-24</td></tr>
- *   <tr><td>moonshot-v1-128k and its vision preview (retired)</td><td>2.00</td><td>2.00</td>
- *       <td>5.00</td><td>-</td><td>2026-11-24</td></tr>
+ *   <tr><td>kimi-k2-0905-preview (retired)</td><td>0.60</td><td>0.15</td><td>2.50</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>kimi-k2-0711-preview (retired)</td><td>0.60</td><td>0.15</td><td>2.50</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>kimi-k2-thinking (retired)</td><td>0.60</td><td>0.15</td><td>2.50</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>kimi-k2-turbo-preview (retired)</td><td>1.15</td><td>0.15</td><td>8.00</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>kimi-k2-thinking-turbo (retired)</td><td>1.15</td><td>0.15</td><td>8.00</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-8k (retired)</td><td>0.20</td><td>0.20</td><td>2.00</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-8k-vision-preview (retired)</td><td>0.20</td><td>0.20</td><td>2.00</td>
+ *       <td>-</td><td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-32k (retired)</td><td>1.00</td><td>1.00</td><td>3.00</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-32k-vision-preview (retired)</td><td>1.00</td><td>1.00</td><td>3.00</td>
+ *       <td>-</td><td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-128k (retired)</td><td>2.00</td><td>2.00</td><td>5.00</td><td>-</td>
+ *       <td>2026-11-24</td></tr>
+ *   <tr><td>moonshot-v1-128k-vision-preview (retired)</td><td>2.00</td><td>2.00</td><td>5.00</td>
+ *       <td>-</td><td>2026-11-24</td></tr>
  * </table>
  *
  * <p>The defaults are the global platform's list prices ({@link #DEFAULTS_SOURCE} for kimi-k3,
