@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Assumptions;
  * is installed once per machine into a cache folder, and a test that needs one is skipped (never
  * failed) with a message saying why when Node, npm or the registry is missing.
  *
- * <p>The cache is {@code ~/.cache/kimi-sdk-tests/npm/<hash of the specs>} unless the system
+ * <p>The cache is {@code ~/.cache/kimi-sdk-http-tests/npm/<hash of the specs>} unless the system
  * property or environment variable {@code KIMI_SDK_NPM_CACHE} names another folder. Set {@code
  * KIMI_SDK_NO_NPM=1} to skip every such test without trying. Installs from several JVMs at once
  * (two worktrees, two CI steps) are serialised by a file lock.
@@ -169,7 +169,7 @@ public final class Npm {
     if (s != null && !s.isEmpty()) {
       return Path.of(s);
     }
-    return Path.of(System.getProperty("user.home"), ".cache", "kimi-sdk-tests", "npm");
+    return Path.of(System.getProperty("user.home"), ".cache", "kimi-sdk-http-tests", "npm");
   }
 
   private static String setting(String name) {
