@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The core's test build compiles no copy of {@code FakeKimiServer} (issue 61): the tests that serve
- * from it are in kimi-sdk-http-tests, which depends on kimi-sdk-testing. A copy of the fake's sources
- * added to these tests again (as the build once did, to dodge Maven's cycle rule) would put a class
- * of its package among the core's test classes and make it loadable here.
+ * from it are in kimi-sdk-http-tests, which depends on kimi-sdk-testing. A copy of the fake's
+ * sources added to these tests again (as the build once did, to dodge Maven's cycle rule) would put
+ * a class of its package among the core's test classes and make it loadable here.
  */
 class NoFakeInTheCoreTest {
 
