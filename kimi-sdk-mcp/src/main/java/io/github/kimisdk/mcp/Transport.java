@@ -17,6 +17,15 @@ interface Transport {
   void send(JsonObject message, long id);
 
   /**
+   * Sends one message with HTTP headers of its own; transports without headers ignore them.
+   *
+   * @throws McpException when the message cannot be queued (closed, or a limit was hit)
+   */
+  default void send(JsonObject message, long id, java.util.Map<String, String> headers) {
+    send(message, id);
+  }
+
+  /**
    * Sends a notification and returns once the server has it, so that later messages cannot overtake
    * it.
    *
@@ -65,6 +74,9 @@ interface Transport {
 
     /** Request {@code id} failed in transit (an HTTP status, a broken response stream). */
     void failed(long id, McpException e);
+
+    /** Request {@code id} was answered with a JSON-RPC {@code error} in an HTTP error status. */
+    void errorAnswer(long id, JsonObject error, int httpStatus);
 
     /** The connection is gone: every request still waiting fails with {@code e}. */
     void closed(McpException e);

@@ -209,7 +209,7 @@ class McpClientStdioTest {
                   + " cancelled on the server; its standard error ends with:")
           .extracting(e -> ((McpException) e).kind())
           .isEqualTo(McpException.Kind.TIMEOUT);
-      awaitStderr(mcp, "event cancelled 2: timed out after 300 ms");
+      awaitStderr(mcp, "event cancelled 3: timed out after 300 ms");
       assertThat(mcp.call("echo", args("text", "still here")).text()).isEqualTo("echo: still here");
     }
   }
@@ -238,7 +238,7 @@ class McpClientStdioTest {
           .hasMessageContaining("interrupted while waiting for an answer");
       assertThat(((McpException) thrown.get()).kind()).isEqualTo(McpException.Kind.CLOSED);
       assertThat(interrupted.get()).isTrue();
-      awaitStderr(mcp, "event cancelled 2: the client cancelled the request");
+      awaitStderr(mcp, "event cancelled 3: the client cancelled the request");
     }
   }
 
@@ -339,8 +339,8 @@ class McpClientStdioTest {
                   + " for answers; raise maxPendingRequests or send fewer at once");
       a.cancel(true);
       b.cancel(true);
+      awaitStderr(mcp, "event cancelled 4: the client cancelled the request");
       awaitStderr(mcp, "event cancelled 3: the client cancelled the request");
-      awaitStderr(mcp, "event cancelled 2: the client cancelled the request");
       assertThat(mcp.call("echo", args("text", "y")).text()).isEqualTo("echo: y");
     }
   }
