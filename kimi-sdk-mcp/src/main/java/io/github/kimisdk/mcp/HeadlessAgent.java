@@ -47,13 +47,17 @@ final class HeadlessAgent implements McpUserAgent {
           null);
     }
     String location = r.headers().firstValue("Location").orElse(null);
-    if (r.statusCode() / 100 != 3 || location == null) {
+    if (r.statusCode() / 100 == 2) {
       throw new IllegalStateException(
-          "the authorization endpoint answered with HTTP "
+          "the authorization endpoint answered with a page (HTTP "
               + r.statusCode()
-              + " rather than a redirect to "
+              + ") rather than a redirect to "
               + redirectUri
               + ": it wants a person to approve; use McpUserAgent.loopback(...)");
+    }
+    if (r.statusCode() / 100 != 3 || location == null) {
+      throw new IllegalStateException(
+          "the authorization endpoint answered with HTTP " + r.statusCode() + ", not a redirect");
     }
     URI back = authorizationUrl.resolve(location);
     String target = back.getScheme() + "://" + back.getRawAuthority() + back.getRawPath();

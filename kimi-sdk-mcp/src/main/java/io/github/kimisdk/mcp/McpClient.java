@@ -384,7 +384,7 @@ public final class McpClient implements AutoCloseable {
             .build();
     JsonValue r = exchange("initialize", params, initializeTimeout, null, false, Map.of());
     if (!(r instanceof JsonObject o)) {
-      throw protocol("answered initialize with " + McpTools.cut(String.valueOf(r)));
+      throw protocol("answered initialize with " + shown(String.valueOf(r)));
     }
     String v = McpTools.string(o, "protocolVersion");
     if (v == null || !accepted.contains(v)) {
@@ -416,7 +416,7 @@ public final class McpClient implements AutoCloseable {
   private void named(McpServerInfo i) {
     info = i;
     if (givenName == null && !i.name().isBlank()) {
-      name = McpTools.cut(i.name().strip());
+      name = shown(i.name().strip());
     }
   }
 
@@ -479,6 +479,11 @@ public final class McpClient implements AutoCloseable {
 
   private static String orEmpty(String s) {
     return s == null ? "" : s;
+  }
+
+  /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
+  private String shown(String serverText) {
+    return transport.redact(McpTools.cut(serverText));
   }
 
   private McpException protocol(String detail) {
@@ -648,7 +653,7 @@ public final class McpClient implements AutoCloseable {
             "answered "
                 + method
                 + " with the result type \""
-                + McpTools.cut(type)
+                + shown(type)
                 + "\", which this client does not know");
       }
       if (round + 1 >= MAX_INPUT_ROUNDS) {
@@ -845,8 +850,7 @@ public final class McpClient implements AutoCloseable {
         throw e;
       }
       if (!(r instanceof JsonObject o) || !(o.get("tools") instanceof JsonArray tools)) {
-        throw protocol(
-            "answered tools/list without a tools array: " + McpTools.cut(String.valueOf(r)));
+        throw protocol("answered tools/list without a tools array: " + shown(String.valueOf(r)));
       }
       for (JsonValue t : tools.values()) {
         if (t instanceof JsonObject def && def.get("name") instanceof JsonString) {
@@ -854,7 +858,7 @@ public final class McpClient implements AutoCloseable {
         } else {
           LOG.log(
               Level.WARNING,
-              () -> name + " listed a tool without a name: " + McpTools.cut(String.valueOf(t)));
+              () -> name + " listed a tool without a name: " + shown(String.valueOf(t)));
         }
       }
       if (defs.size() > MAX_TOOLS) {
@@ -875,7 +879,7 @@ public final class McpClient implements AutoCloseable {
         return new Listing(defs, keep, isPrivate);
       }
       if (!cursors.add(next)) {
-        throw protocol("repeated the tools/list cursor " + McpTools.cut(next));
+        throw protocol("repeated the tools/list cursor " + shown(next));
       }
       cursor = next;
     }
@@ -902,7 +906,7 @@ public final class McpClient implements AutoCloseable {
                   "MCP server "
                       + name
                       + ": the tool "
-                      + McpTools.cut(toolName)
+                      + shown(toolName)
                       + " is left out: "
                       + e.getMessage());
           continue;
@@ -1109,8 +1113,7 @@ public final class McpClient implements AutoCloseable {
 
   private McpToolResult result(String tool, JsonValue r) {
     if (!(r instanceof JsonObject o)) {
-      throw protocol(
-          "answered tools/call \"" + tool + "\" with " + McpTools.cut(String.valueOf(r)));
+      throw protocol("answered tools/call \"" + tool + "\" with " + shown(String.valueOf(r)));
     }
     JsonValue content = o.get("content");
     List<JsonValue> blocks;
@@ -1123,7 +1126,7 @@ public final class McpClient implements AutoCloseable {
           "answered tools/call \""
               + tool
               + "\" with content that is not an array: "
-              + McpTools.cut(content.toString()));
+              + shown(content.toString()));
     }
     JsonValue structured = o.get("structuredContent");
     return new McpToolResult(
@@ -1247,8 +1250,7 @@ public final class McpClient implements AutoCloseable {
                     + name
                     + (logger == null ? "" : " [" + logger + "]")
                     + ": "
-                    + McpTools.cut(
-                        data instanceof JsonString s ? s.value() : String.valueOf(data)));
+                    + shown(data instanceof JsonString s ? s.value() : String.valueOf(data)));
         listener.onLog(McpClient.this, level, logger, data);
       } else {
         listener.onNotification(McpClient.this, method, params);

@@ -215,12 +215,16 @@ final class OAuth implements StreamableHttp.Credentials {
       Set<String> previous = same != null ? same.requested() : Set.of();
       Set<String> scopes = new LinkedHashSet<>();
       if (!challenged.isEmpty()) {
-        if (insufficient && same != null && same.credentials().scopes().containsAll(challenged)) {
+        if (insufficient && same != null && same.requested().containsAll(challenged)) {
+          // Asked for before: asking again would not change the answer (a retry limit per scope).
           throw fail(
               server,
               "the server refuses with HTTP 403 (insufficient_scope) asking for "
                   + String.join(" ", challenged)
-                  + ", which the token already has; this account may not do it",
+                  + (same.credentials().scopes().containsAll(challenged)
+                      ? ", which the token has"
+                      : ", which the authorization server did not grant when asked")
+                  + "; this account may not do it",
               null);
         }
         scopes.addAll(previous);
@@ -783,12 +787,11 @@ final class OAuth implements StreamableHttp.Credentials {
     PrivateKey key = config.signingKey;
     String alg;
     String jca;
-    int half = 0;
     if (key instanceof ECPrivateKey ec) {
+      // JOSE's ECDSA signatures are R and S side by side (IEEE P1363), not DER (RFC 7518 3.4).
       int bits = ec.getParams().getOrder().bitLength();
-      half = (bits + 7) / 8;
       alg = bits <= 256 ? "ES256" : bits <= 384 ? "ES384" : "ES512";
-      jca = bits <= 256 ? "SHA256withECDSA" : bits <= 384 ? "SHA384withECDSA" : "SHA512withECDSA";
+      jca = (bits <= 256 ? "SHA256" : bits <= 384 ? "SHA384" : "SHA512") + "withECDSAinP1363Format";
     } else {
       alg = "RS256";
       jca = "SHA256withRSA";
@@ -810,11 +813,7 @@ final class OAuth implements StreamableHttp.Credentials {
       Signature s = Signature.getInstance(jca);
       s.initSign(key);
       s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      byte[] sig = s.sign();
-      if (half > 0) {
-        sig = joseSignature(sig, half);
-      }
-      return signingInput + "." + base64Url(sig);
+      return signingInput + "." + base64Url(s.sign());
     } catch (GeneralSecurityException | RuntimeException e) {
       throw fail(
           server,
@@ -823,30 +822,6 @@ final class OAuth implements StreamableHttp.Credentials {
               + ")",
           null);
     }
-  }
-
-  /** An ECDSA signature from the JDK's DER form to JOSE's fixed-length R and S (RFC 7518 3.4). */
-  static byte[] joseSignature(byte[] der, int half) {
-    int i = 2;
-    if ((der[1] & 0x80) != 0) {
-      i = 2 + (der[1] & 0x7f);
-    }
-    byte[] out = new byte[2 * half];
-    for (int part = 0; part < 2; part++) {
-      if (der[i] != 0x02) {
-        throw new IllegalArgumentException("not a DER ECDSA signature");
-      }
-      int len = der[i + 1] & 0xff;
-      int start = i + 2;
-      int skip = 0;
-      while (len - skip > half && der[start + skip] == 0) {
-        skip++;
-      }
-      int n = len - skip;
-      System.arraycopy(der, start + skip, out, part * half + (half - n), n);
-      i = start + len;
-    }
-    return out;
   }
 
   // ---- HTTP with an authorization server: bounded in time and size ----
@@ -1041,6 +1016,11 @@ final class OAuth implements StreamableHttp.Credentials {
     remember(c.clientSecret());
     remember(c.accessToken());
     remember(c.refreshToken());
+  }
+
+  @Override
+  public String redact(String text) {
+    return safe(text);
   }
 
   /** Blanks every secret this authorization has seen in {@code text}. */

@@ -105,6 +105,11 @@ final class Rpc implements Transport.Sink {
     return name.get();
   }
 
+  /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
+  private String shown(String serverText) {
+    return transport.redact(McpTools.cut(serverText));
+  }
+
   /**
    * Sends a request. The future completes with the {@code result}, or exceptionally with an {@link
    * McpException}; cancelling it cancels the request on the server.
@@ -278,7 +283,7 @@ final class Rpc implements Transport.Sink {
 
   private void one(JsonValue v) {
     if (!(v instanceof JsonObject o)) {
-      malformed(McpTools.cut(Json.write(v)), "not a JSON-RPC message");
+      malformed(shown(Json.write(v)), "not a JSON-RPC message");
       return;
     }
     if (o.get("method") instanceof JsonString method) {
@@ -290,7 +295,7 @@ final class Rpc implements Transport.Sink {
       return;
     }
     if (!o.has("id")) {
-      malformed(McpTools.cut(Json.write(o)), "neither a request, a notification nor an answer");
+      malformed(shown(Json.write(o)), "neither a request, a notification nor an answer");
       return;
     }
     Long id = id(o.get("id"));
@@ -304,7 +309,7 @@ final class Rpc implements Transport.Sink {
                 "MCP server "
                     + name()
                     + " could not read a message of this client: "
-                    + McpTools.cut(Json.write(err)));
+                    + shown(Json.write(err)));
       } else {
         LOG.log(
             Level.DEBUG, () -> name() + " answered request " + o.get("id") + ", not waited for");
@@ -322,7 +327,7 @@ final class Rpc implements Transport.Sink {
               McpException.Kind.PROTOCOL,
               p.describe()
                   + " was answered with neither a result nor an error: "
-                  + McpTools.cut(Json.write(o)),
+                  + shown(Json.write(o)),
               null));
     }
   }
@@ -423,7 +428,8 @@ final class Rpc implements Transport.Sink {
   }
 
   @Override
-  public void malformed(String excerpt, String why) {
+  public void malformed(String raw, String why) {
+    String excerpt = transport.redact(raw);
     malformed.incrementAndGet();
     lastMalformed = excerpt + " (" + why + ")";
     LOG.log(
@@ -443,7 +449,7 @@ final class Rpc implements Transport.Sink {
     String detail =
         p.describe()
             + " failed: "
-            + McpTools.cut(text == null ? "(no message)" : text)
+            + shown(text == null ? "(no message)" : text)
             + " (JSON-RPC error "
             + code
             + (httpStatus == 0 ? "" : ", HTTP " + httpStatus)

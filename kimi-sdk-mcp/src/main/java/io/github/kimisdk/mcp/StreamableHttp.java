@@ -47,9 +47,15 @@ final class StreamableHttp implements Transport {
      * @return the number of the grant used, 0 when there was none
      */
     long apply(HttpRequest.Builder request, String httpMethod, URI uri);
+
+    /** Blanks in {@code text} every secret these credentials hold or have held. */
+    default String redact(String text) {
+      return text;
+    }
   }
 
   /** No authorization: only the headers the user set. */
+  // (Credentials.redact is the identity.)
   static final Credentials NONE = (request, method, uri) -> 0;
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
@@ -456,7 +462,7 @@ final class StreamableHttp implements Transport {
               + " was answered with HTTP "
               + status
               + (expired ? " (the server ended the session)" : hint(status))
-              + (text.isEmpty() ? "" : ": " + McpTools.cut(text));
+              + (text.isEmpty() ? "" : ": " + redact(McpTools.cut(text)));
       if (ex.listen) {
         if (challenge != null) {
           LOG.log(
@@ -747,6 +753,21 @@ final class StreamableHttp implements Transport {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  @Override
+  public String redact(String text) {
+    String s = text;
+    for (Map.Entry<String, String> h : headers) {
+      String v = h.getValue();
+      int space = v.lastIndexOf(' ');
+      for (String secret : space < 0 ? List.of(v) : List.of(v, v.substring(space + 1))) {
+        if (secret.length() >= 4 && s.contains(secret)) {
+          s = s.replace(secret, "[redacted]");
+        }
+      }
+    }
+    return credentials.redact(s);
   }
 
   @Override

@@ -58,6 +58,14 @@ interface Transport {
   /** Names the server before it names itself: its command or URL, without secrets. */
   String describe();
 
+  /**
+   * Blanks in a server's text every secret this transport sends (header values, tokens), so that a
+   * server that echoes one cannot put it into a message or a log line.
+   */
+  default String redact(String text) {
+    return text;
+  }
+
   /** What helps explain a failure, such as the end of the server's stderr; {@code ""} if none. */
   String diagnostics();
 
