@@ -36,7 +36,7 @@ class McpClientHttpTest {
         McpClient mcp = McpClient.http(server.url())) {
       assertThat(mcp.serverInfo().name()).isEqualTo("test-server");
       assertThat(mcp.protocolVersion()).isEqualTo("2025-11-25");
-      assertThat(McpToolset.of(mcp).tools()).hasSize(16);
+      assertThat(McpToolset.of(mcp).tools()).hasSize(19);
       assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
       assertThat(mcp.call("fail", null).isError()).isTrue();
       assertThat(mcp.toString())

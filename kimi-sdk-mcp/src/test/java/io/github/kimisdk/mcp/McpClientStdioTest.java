@@ -85,6 +85,9 @@ class McpClientStdioTest {
               "flood",
               "huge",
               "ask_client",
+              "sample",
+              "elicit",
+              "roots",
               "add_tool",
               "env");
       for (FunctionTool t : tools) {
@@ -98,14 +101,14 @@ class McpClientStdioTest {
       assertThat(ranged.parameters().get("required").asArray().values())
           .containsExactly(JsonString.of("n"));
       List<McpTool> all = mcp.listTools();
-      assertThat(all).hasSize(17);
-      McpTool research = all.get(16);
+      assertThat(all).hasSize(20);
+      McpTool research = all.get(19);
       assertThat(research.name()).isEqualTo("research");
       assertThat(research.taskOnly()).as("a task-only tool is not offered to Kimi").isTrue();
       assertThat(tools).extracting(FunctionTool::name).doesNotContain("research");
       assertThat(all.get(6).name()).isEqualTo("dotted.name");
       assertThat(toolset.serverTool("dotted_name")).contains(all.get(6));
-      String stderr = awaitStderr(mcp, "event tools/list 15");
+      String stderr = awaitStderr(mcp, "event tools/list 18");
       assertThat(stderr)
           .contains("event tools/list 0", "event tools/list 3", "event tools/list 12");
       assertThat(toolset.tools()).as("kept until the server says it changed").isEqualTo(tools);
