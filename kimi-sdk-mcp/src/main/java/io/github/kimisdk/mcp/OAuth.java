@@ -500,7 +500,7 @@ final class OAuth implements StreamableHttp.Credentials {
     String base = as.authorize().toString();
     URI url = URI.create(base + (base.contains("?") ? "&" : "?") + form(q));
     LOG.log(
-        Level.INFO,
+        Level.DEBUG,
         () -> "MCP server " + server + ": asking the person to approve at " + d.issuer());
     URI back;
     try {
