@@ -584,7 +584,9 @@ public final class McpClient implements AutoCloseable {
                   Level.INFO,
                   () -> "MCP server " + name + " ended the session; starting a new one");
               h.resetSession();
-              initialize(version == null ? LEGACY_VERSIONS.get(0) : version, LEGACY_VERSIONS);
+              initialize(
+                  version == null ? LEGACY_VERSIONS.get(0) : version,
+                  pinnedVersion != null ? List.of(pinnedVersion) : LEGACY_VERSIONS);
               toolsStale = true;
             }
           }
