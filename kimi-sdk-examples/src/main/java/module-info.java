@@ -5,6 +5,8 @@ module io.github.kimisdk.examples {
   requires io.github.kimisdk.mcp;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
+  // McpOAuthAgent's own authorization and MCP servers, on loopback.
+  requires jdk.httpserver;
   // KimiChat catches Ctrl-C with sun.misc.Signal to stop a reply without leaving. Optional, so a
   // minimal runtime image needs no jdk.unsupported: on the module path add it with
   // --add-modules jdk.unsupported; without it Ctrl-C simply exits.

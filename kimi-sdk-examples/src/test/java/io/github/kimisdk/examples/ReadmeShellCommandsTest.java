@@ -124,6 +124,7 @@ class ReadmeShellCommandsTest {
           Map.entry("ErrorHandling", "RetryPolicy.none(): the caller sees the 429 at once"),
           Map.entry("ToolCalling", "model calls calculator"),
           Map.entry("McpToolCalling", "notes_list -> 1. Buy milk"),
+          Map.entry("McpOAuthAgent", "[sampling] the server asks "),
           Map.entry("ContextBudgeting", "Model kimi-k2.6: a window of 8,192 tokens"),
           Map.entry("ChatWithDocument", "Moonlight Bakery - notice to customers"),
           Map.entry("ResumeConversation", "== 2. Later, in another process: load the file"),
@@ -320,6 +321,14 @@ class ReadmeShellCommandsTest {
           Check.here(
               EXAMPLE + "McpToolCalling",
               prints("MCP server notes 1.0", "notes_list -> 1. Buy milk", "[done] answered")),
+          Check.here(
+              EXAMPLE + "McpOAuthAgent",
+              prints(
+                  "protocol 2026-07-28, authorized",
+                  "notes_summarize -> Summary: ",
+                  "[done] answered")),
+          // the official MCP conformance suite: npm and two minutes, once per CI run
+          Check.ci("mvn -B -pl kimi-sdk-mcp -am verify -P mcp-conformance"),
           Check.here(EXAMPLE + "X", answeredByItsProgram()),
           Check.here(EXAMPLE + "KimiChat", prints("kimi-chat with", "Bye.\n")),
           Check.here(

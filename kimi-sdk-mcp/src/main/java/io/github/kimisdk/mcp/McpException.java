@@ -55,7 +55,16 @@ public final class McpException extends RuntimeException {
      */
     LIMIT,
     /** The client was closed, or the calling thread was interrupted, before the answer came. */
-    CLOSED
+    CLOSED,
+    /**
+     * The server requires authorization the client could not obtain: no {@link
+     * McpClient.HttpBuilder#authorization(McpAuthorization) authorization} is set, the
+     * authorization server could not be reached or refused, its metadata or answer failed a check
+     * (an issuer or resource that does not match), the person did not approve in time, or the
+     * server still refused after the client stepped up its scopes. The message says which; it never
+     * holds a token, secret or code.
+     */
+    AUTHORIZATION
   }
 
   private final String server;
@@ -63,6 +72,11 @@ public final class McpException extends RuntimeException {
   private final Integer errorCode;
   private final Integer httpStatus;
   private final transient JsonValue errorData;
+  private final transient Challenge challenge;
+
+  /** What a 401 or 403 of an HTTP server asked for: its status and {@code WWW-Authenticate}. */
+  record Challenge(
+      int status, java.util.List<String> wwwAuthenticate, String dpopNonce, long grant) {}
 
   /**
    * Creates an exception whose message is {@code MCP server "<server>": <detail>}.
@@ -74,7 +88,7 @@ public final class McpException extends RuntimeException {
    * @throws NullPointerException if {@code server}, {@code kind} or {@code detail} is null
    */
   public McpException(String server, Kind kind, String detail, Throwable cause) {
-    this(server, kind, detail, cause, null, null, null);
+    this(server, kind, detail, cause, null, null, null, null);
   }
 
   private McpException(
@@ -84,7 +98,8 @@ public final class McpException extends RuntimeException {
       Throwable cause,
       Integer errorCode,
       Integer httpStatus,
-      JsonValue errorData) {
+      JsonValue errorData,
+      Challenge challenge) {
     super(
         "MCP server \""
             + Objects.requireNonNull(server, "server must not be null")
@@ -96,6 +111,7 @@ public final class McpException extends RuntimeException {
     this.errorCode = errorCode;
     this.httpStatus = httpStatus;
     this.errorData = errorData;
+    this.challenge = challenge;
   }
 
   /**
@@ -109,7 +125,19 @@ public final class McpException extends RuntimeException {
    * @throws NullPointerException if {@code server} or {@code detail} is null
    */
   public static McpException errorResponse(String server, String detail, int code, JsonValue data) {
-    return new McpException(server, Kind.ERROR_RESPONSE, detail, null, code, null, data);
+    return new McpException(server, Kind.ERROR_RESPONSE, detail, null, code, null, data, null);
+  }
+
+  /** A JSON-RPC error answer that came with an HTTP error status (2026-07-28 servers). */
+  static McpException errorResponse(
+      String server, String detail, int code, JsonValue data, int status) {
+    return new McpException(server, Kind.ERROR_RESPONSE, detail, null, code, status, data, null);
+  }
+
+  /** A 401 or 403 that an authorization may answer. */
+  static McpException unauthorized(String server, String detail, Challenge challenge) {
+    return new McpException(
+        server, Kind.HTTP_STATUS, detail, null, null, challenge.status(), null, challenge);
   }
 
   /**
@@ -122,7 +150,7 @@ public final class McpException extends RuntimeException {
    * @throws NullPointerException if {@code server} or {@code detail} is null
    */
   public static McpException httpStatus(String server, String detail, int status) {
-    return new McpException(server, Kind.HTTP_STATUS, detail, null, null, status, null);
+    return new McpException(server, Kind.HTTP_STATUS, detail, null, null, status, null, null);
   }
 
   /**
@@ -155,9 +183,10 @@ public final class McpException extends RuntimeException {
   }
 
   /**
-   * Returns the HTTP status of an {@link Kind#HTTP_STATUS}.
+   * Returns the HTTP status of an {@link Kind#HTTP_STATUS}, or of an {@link Kind#ERROR_RESPONSE}
+   * that came with one (a 2026-07-28 server answers some errors with 400 or 404).
    *
-   * @return the status, or empty for other kinds
+   * @return the status, or empty when there was none
    */
   public OptionalInt httpStatus() {
     return httpStatus == null ? OptionalInt.empty() : OptionalInt.of(httpStatus);
@@ -171,5 +200,10 @@ public final class McpException extends RuntimeException {
    */
   public Optional<JsonValue> errorData() {
     return Optional.ofNullable(errorData);
+  }
+
+  /** The challenge of a 401 or 403, or null. */
+  Challenge challenge() {
+    return challenge;
   }
 }

@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  * whole request. A tool that runs only as a task ({@link McpTool#taskOnly()}) is left out.
  *
  * <p>The declarations follow the server's list: when the client lists again (after the server said
- * its list changed), the next {@link #tools()} derives them anew. A toolset is thread-safe.
+ * its list changed, or the time a 2026-07-28 server said it may be kept is over) and finds other
+ * tools, the next {@link #tools()} derives them anew; a call goes to the tool the last declarations
+ * named. A toolset is thread-safe.
  */
 public final class McpToolset implements ToolRunner.ToolSource {
 
@@ -145,6 +147,12 @@ public final class McpToolset implements ToolRunner.ToolSource {
    * @throws McpException as {@link McpClient#call(McpTool, JsonValue)} does
    */
   public McpToolResult call(String kimiName, JsonValue arguments) {
+    // The names the model was given come from the last declarations: no listing just to call.
+    Declared last = declared;
+    McpTool known = last == null || kimiName == null ? null : last.by().get(kimiName);
+    if (known != null) {
+      return client.call(known, arguments);
+    }
     McpTool tool =
         serverTool(kimiName)
             .orElseThrow(

@@ -28,14 +28,34 @@ final class Rpc implements Transport.Sink {
 
   /** The other side of the engine: what to do with what the server sends unasked. */
   interface Peer {
-    /** Answers a request from the server; null when this client does not offer the method. */
+    /**
+     * Answers a request from the server; null when this client does not offer the method. Runs on
+     * {@link #executor()} (a {@code ping} on the reading thread), so it may take its time; a {@link
+     * Refusal} becomes a JSON-RPC error answer.
+     */
     JsonValue onRequest(String method, JsonValue params);
+
+    /** Where the server's requests other than {@code ping} are answered. */
+    default java.util.concurrent.Executor executor() {
+      return Runnable::run;
+    }
 
     /** Handles a notification other than progress and cancellation. */
     void onNotification(String method, JsonValue params);
 
     /** Handles progress on one of this client's requests. */
     void onProgress(McpProgress progress);
+  }
+
+  /** A JSON-RPC error answer to one of the server's requests. */
+  static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    Refusal(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
   }
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
@@ -51,6 +71,7 @@ final class Rpc implements Transport.Sink {
   private final AtomicInteger malformed = new AtomicInteger();
   private volatile String lastMalformed;
   private volatile McpException closedBy;
+  private volatile boolean cancelNotices = true;
 
   Rpc(Transport transport, Peer peer, Delayer timer, int maxPending, Supplier<String> name) {
     this.transport = transport;
@@ -84,6 +105,11 @@ final class Rpc implements Transport.Sink {
     return name.get();
   }
 
+  /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
+  private String shown(String serverText) {
+    return transport.redact(McpTools.cut(serverText));
+  }
+
   /**
    * Sends a request. The future completes with the {@code result}, or exceptionally with an {@link
    * McpException}; cancelling it cancels the request on the server.
@@ -93,6 +119,20 @@ final class Rpc implements Transport.Sink {
    */
   CompletableFuture<JsonValue> request(
       String method, JsonObject params, Duration timeout, String label, boolean progress) {
+    return request(method, params, timeout, label, progress, java.util.Map.of());
+  }
+
+  /**
+   * Sends a request with HTTP headers of its own (the 2026-07-28 {@code Mcp-Param-*} headers); a
+   * transport without headers ignores them.
+   */
+  CompletableFuture<JsonValue> request(
+      String method,
+      JsonObject params,
+      Duration timeout,
+      String label,
+      boolean progress,
+      java.util.Map<String, String> headers) {
     McpException dead = closedBy;
     String what = label == null ? method : method + " \"" + label + "\"";
     if (dead != null) {
@@ -161,11 +201,19 @@ final class Rpc implements Transport.Sink {
       p.timeout.run();
     }
     try {
-      transport.send(m.build(), id);
+      transport.send(m.build(), id, headers);
     } catch (McpException e) {
       p.future.completeExceptionally(e);
     }
     return p.future;
+  }
+
+  /**
+   * Sets whether a request given up on is announced with {@code notifications/cancelled}: not on
+   * 2026-07-28 HTTP, where closing the response stream is the cancellation.
+   */
+  void cancelNotices(boolean send) {
+    this.cancelNotices = send;
   }
 
   /** Sends a notification. */
@@ -197,7 +245,7 @@ final class Rpc implements Transport.Sink {
   private void cancelOnServer(Pending p, String reason) {
     transport.abandon(p.id);
     // The protocol forbids cancelling initialize; a dead connection needs no notice.
-    if (p.method.equals("initialize") || closedBy != null) {
+    if (p.method.equals("initialize") || closedBy != null || !cancelNotices) {
       return;
     }
     try {
@@ -235,7 +283,7 @@ final class Rpc implements Transport.Sink {
 
   private void one(JsonValue v) {
     if (!(v instanceof JsonObject o)) {
-      malformed(McpTools.cut(Json.write(v)), "not a JSON-RPC message");
+      malformed(shown(Json.write(v)), "not a JSON-RPC message");
       return;
     }
     if (o.get("method") instanceof JsonString method) {
@@ -247,7 +295,7 @@ final class Rpc implements Transport.Sink {
       return;
     }
     if (!o.has("id")) {
-      malformed(McpTools.cut(Json.write(o)), "neither a request, a notification nor an answer");
+      malformed(shown(Json.write(o)), "neither a request, a notification nor an answer");
       return;
     }
     Long id = id(o.get("id"));
@@ -261,7 +309,7 @@ final class Rpc implements Transport.Sink {
                 "MCP server "
                     + name()
                     + " could not read a message of this client: "
-                    + McpTools.cut(Json.write(err)));
+                    + shown(Json.write(err)));
       } else {
         LOG.log(
             Level.DEBUG, () -> name() + " answered request " + o.get("id") + ", not waited for");
@@ -269,19 +317,7 @@ final class Rpc implements Transport.Sink {
       return;
     }
     if (error instanceof JsonObject err) {
-      int code = err.get("code") instanceof JsonNumber c ? c.intValue() : 0;
-      String text = McpTools.string(err, "message");
-      p.future.completeExceptionally(
-          McpException.errorResponse(
-              name(),
-              p.describe()
-                  + " failed: "
-                  + McpTools.cut(text == null ? "(no message)" : text)
-                  + " (JSON-RPC error "
-                  + code
-                  + ")",
-              code,
-              err.get("data")));
+      p.future.completeExceptionally(errorAnswer(p, err, 0));
     } else if (o.has("result")) {
       p.future.complete(o.get("result"));
     } else {
@@ -291,7 +327,7 @@ final class Rpc implements Transport.Sink {
               McpException.Kind.PROTOCOL,
               p.describe()
                   + " was answered with neither a result nor an error: "
-                  + McpTools.cut(Json.write(o)),
+                  + shown(Json.write(o)),
               null));
     }
   }
@@ -312,23 +348,52 @@ final class Rpc implements Transport.Sink {
   }
 
   private void answer(JsonValue id, String method, JsonValue params) {
+    if (method.equals("ping")) {
+      reply(id, method, params);
+      return;
+    }
+    try {
+      peer.executor().execute(() -> reply(id, method, params));
+    } catch (RejectedExecutionException e) {
+      send(
+          id,
+          method,
+          null,
+          -32603,
+          "the client is answering too many requests of this server at once; try again");
+    }
+  }
+
+  private void reply(JsonValue id, String method, JsonValue params) {
     JsonValue result;
     try {
       result = peer.onRequest(method, params);
+    } catch (Refusal r) {
+      send(id, method, null, r.code, r.getMessage());
+      return;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "answering " + method + " from " + name() + " failed", e);
-      result = null;
+      send(id, method, null, -32603, "the client failed to answer " + method);
+      return;
     }
+    if (result != null) {
+      send(id, method, result, 0, null);
+    } else {
+      send(
+          id,
+          method,
+          null,
+          -32601,
+          "Method not found: " + method + " (this client does not offer it)");
+    }
+  }
+
+  private void send(JsonValue id, String method, JsonValue result, int code, String message) {
     JsonObject.Builder reply = JsonObject.builder().put("jsonrpc", "2.0").put("id", id);
     if (result != null) {
       reply.put("result", result);
     } else {
-      reply.put(
-          "error",
-          JsonObject.builder()
-              .put("code", -32601)
-              .put("message", "Method not found: " + method + " (this client does not offer it)")
-              .build());
+      reply.put("error", JsonObject.builder().put("code", code).put("message", message).build());
     }
     try {
       transport.send(reply.build(), -1);
@@ -363,7 +428,8 @@ final class Rpc implements Transport.Sink {
   }
 
   @Override
-  public void malformed(String excerpt, String why) {
+  public void malformed(String raw, String why) {
+    String excerpt = transport.redact(raw);
     malformed.incrementAndGet();
     lastMalformed = excerpt + " (" + why + ")";
     LOG.log(
@@ -375,6 +441,30 @@ final class Rpc implements Transport.Sink {
                 + why
                 + "): "
                 + excerpt);
+  }
+
+  private McpException errorAnswer(Pending p, JsonObject err, int httpStatus) {
+    int code = err.get("code") instanceof JsonNumber c ? c.intValue() : 0;
+    String text = McpTools.string(err, "message");
+    String detail =
+        p.describe()
+            + " failed: "
+            + shown(text == null ? "(no message)" : text)
+            + " (JSON-RPC error "
+            + code
+            + (httpStatus == 0 ? "" : ", HTTP " + httpStatus)
+            + ")";
+    return httpStatus == 0
+        ? McpException.errorResponse(name(), detail, code, err.get("data"))
+        : McpException.errorResponse(name(), detail, code, err.get("data"), httpStatus);
+  }
+
+  @Override
+  public void errorAnswer(long id, JsonObject error, int httpStatus) {
+    Pending p = pending.get(id);
+    if (p != null) {
+      p.future.completeExceptionally(errorAnswer(p, error, httpStatus));
+    }
   }
 
   @Override

@@ -4,7 +4,6 @@ import io.github.kimisdk.base.flow.Delayer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.sse.SseException;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.sse.SseParser;
@@ -39,6 +38,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StreamableHttp implements Transport {
 
+  /** Puts the authorization on each request: what a 401 answers is told which grant it refused. */
+  interface Credentials {
+    /**
+     * Adds the {@code Authorization} header (and any header that proves possession) for a request
+     * with {@code httpMethod} to {@code uri}.
+     *
+     * @return the number of the grant used, 0 when there was none
+     */
+    long apply(HttpRequest.Builder request, String httpMethod, URI uri);
+
+    /** Blanks in {@code text} every secret these credentials hold or have held. */
+    default String redact(String text) {
+      return text;
+    }
+  }
+
+  /** No authorization: only the headers the user set. */
+  // (Credentials.redact is the identity.)
+  static final Credentials NONE = (request, method, uri) -> 0;
+
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
   private static final String EVENT_STREAM = "text/event-stream";
   private static final int ERROR_BODY_BYTES = 4096;
@@ -53,6 +72,7 @@ final class StreamableHttp implements Transport {
   private final Duration requestTimeout;
   private final int maxMessageBytes;
   private final Delayer timer;
+  private final Credentials credentials;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConcurrentHashMap<Long, Exchange> exchanges = new ConcurrentHashMap<>();
   private volatile Transport.Sink sink;
@@ -60,6 +80,7 @@ final class StreamableHttp implements Transport {
   private volatile String protocolVersion;
   private volatile Exchange listening;
   private volatile boolean sessionExpired;
+  private volatile boolean modern;
   private int listenFailures; // guarded by this
 
   StreamableHttp(
@@ -68,8 +89,10 @@ final class StreamableHttp implements Transport {
       List<Map.Entry<String, String>> headers,
       Duration requestTimeout,
       int maxMessageBytes,
-      Delayer timer) {
+      Delayer timer,
+      Credentials credentials) {
     this.uri = uri;
+    this.credentials = credentials;
     this.client = client;
     this.headers = List.copyOf(headers);
     this.requestTimeout = requestTimeout;
@@ -90,6 +113,7 @@ final class StreamableHttp implements Transport {
     final int resumes;
     final String resumedFrom;
     final String session;
+    volatile long grant;
     volatile Body body;
     volatile CompletableFuture<HttpResponse<Void>> future;
     volatile boolean cancelled;
@@ -100,7 +124,7 @@ final class StreamableHttp implements Transport {
       this.listen = listen;
       this.resumes = resumes;
       this.resumedFrom = resumedFrom;
-      this.session = sessionId;
+      this.session = modern ? null : sessionId;
     }
 
     void cancel() {
@@ -116,11 +140,12 @@ final class StreamableHttp implements Transport {
     }
   }
 
-  private HttpRequest.Builder request(Exchange ex) {
+  private HttpRequest.Builder request(Exchange ex, String httpMethod) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri);
     for (Map.Entry<String, String> h : headers) {
       b.header(h.getKey(), h.getValue());
     }
+    ex.grant = credentials.apply(b, httpMethod, uri);
     if (ex.session != null) {
       b.header("Mcp-Session-Id", ex.session);
     }
@@ -133,16 +158,18 @@ final class StreamableHttp implements Transport {
 
   @Override
   public void send(JsonObject message, long id) {
+    send(message, id, Map.of());
+  }
+
+  @Override
+  public void send(JsonObject message, long id, Map<String, String> extra) {
     if (closed.get()) {
       throw new McpException(sink.name(), McpException.Kind.CLOSED, "the client is closed", null);
     }
     String method = McpTools.string(message, "method");
     Exchange ex = new Exchange(id, "POST " + (method == null ? "answer" : method), false, 0, "");
-    HttpRequest.Builder b =
-        request(ex)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, " + EVENT_STREAM)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(message)));
+    HttpRequest.Builder b = post(ex, message);
+    extra.forEach(b::header);
     if (id >= 0) {
       b.timeout(requestTimeout);
       exchanges.put(id, ex);
@@ -157,15 +184,15 @@ final class StreamableHttp implements Transport {
   @Override
   public void sendAndWait(JsonObject message, Duration timeout) {
     Exchange ex = new Exchange(-1, "POST " + McpTools.string(message, "method"), false, 0, "");
-    HttpRequest request =
-        request(ex)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, " + EVENT_STREAM)
-            .timeout(timeout)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(message)))
-            .build();
+    HttpRequest request = post(ex, message).timeout(timeout).build();
     try {
       HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+      if (r.statusCode() == 401 || r.statusCode() == 403) {
+        throw McpException.unauthorized(
+            sink.name(),
+            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
+            challenge(r.statusCode(), r.headers(), ex));
+      }
       if (r.statusCode() / 100 != 2) {
         throw McpException.httpStatus(
             sink.name(),
@@ -184,6 +211,50 @@ final class StreamableHttp implements Transport {
       Thread.currentThread().interrupt();
       throw new McpException(sink.name(), McpException.Kind.CLOSED, ex.what + " interrupted", e);
     }
+  }
+
+  /** A POST of {@code message} with the headers the protocol version asks for. */
+  private HttpRequest.Builder post(Exchange ex, JsonObject message) {
+    HttpRequest.Builder b =
+        request(ex, "POST")
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, " + EVENT_STREAM)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(message)));
+    String method = McpTools.string(message, "method");
+    if (modern && method != null) {
+      // 2026-07-28: the method and the name it acts on, for servers and proxies that route on them.
+      b.header("Mcp-Method", method);
+      if (message.get("params") instanceof JsonObject p) {
+        String name =
+            method.equals("resources/read")
+                ? McpTools.string(p, "uri")
+                : method.equals("tools/call") || method.equals("prompts/get")
+                    ? McpTools.string(p, "name")
+                    : null;
+        if (name != null) {
+          b.header("Mcp-Name", McpHeaders.value(name));
+        }
+      }
+    }
+    return b;
+  }
+
+  private static McpException.Challenge challenge(
+      int status, java.net.http.HttpHeaders headers, Exchange ex) {
+    List<String> values = new java.util.ArrayList<>();
+    int chars = 0;
+    for (String v : headers.allValues("WWW-Authenticate")) {
+      if (values.size() == 8 || chars + v.length() > 8192) {
+        break; // the server controls these: a few KiB say all a client needs
+      }
+      values.add(v);
+      chars += v.length();
+    }
+    String nonce = headers.firstValue("DPoP-Nonce").orElse(null);
+    if (nonce != null && nonce.length() > 512) {
+      nonce = null;
+    }
+    return new McpException.Challenge(status, List.copyOf(values), nonce, ex.grant);
   }
 
   private void exchange(Exchange ex, HttpRequest request) {
@@ -214,6 +285,9 @@ final class StreamableHttp implements Transport {
       body = new Body(ex, length > maxMessageBytes ? Mode.TOO_LARGE : Mode.JSON, status);
     } else {
       body = new Body(ex, Mode.ERROR, status);
+      if (status == 401 || status == 403) {
+        body.challenge = challenge(status, info.headers(), ex);
+      }
     }
     ex.body = body;
     if (ex.cancelled) {
@@ -243,6 +317,7 @@ final class StreamableHttp implements Transport {
     volatile String lastEventId = "";
     volatile int events;
     volatile boolean answered;
+    McpException.Challenge challenge;
 
     Body(Exchange ex, Mode mode, int status) {
       this.ex = ex;
@@ -378,16 +453,6 @@ final class StreamableHttp implements Transport {
     private void error() {
       answered = true;
       String text = new String(bytes, 0, len, StandardCharsets.UTF_8).strip();
-      if (ex.id >= 0 && text.startsWith("{")) {
-        try {
-          JsonValue v = Json.parse(bytes, 0, len);
-          if (v instanceof JsonObject o && o.get("error") instanceof JsonObject && o.has("id")) {
-            sink.message(v);
-          }
-        } catch (JsonException e) {
-          // not JSON-RPC: reported with the status below
-        }
-      }
       boolean expired = status == 404 && ex.session != null;
       if (expired && ex.session.equals(sessionId)) {
         sessionExpired = true;
@@ -397,12 +462,37 @@ final class StreamableHttp implements Transport {
               + " was answered with HTTP "
               + status
               + (expired ? " (the server ended the session)" : hint(status))
-              + (text.isEmpty() ? "" : ": " + McpTools.cut(text));
-      if (ex.id >= 0 && sink.pending(ex.id)) {
-        sink.failed(ex.id, McpException.httpStatus(sink.name(), detail, status));
-      } else if (!ex.listen) {
-        LOG.log(Level.WARNING, () -> "MCP server " + sink.name() + ": " + detail);
+              + (text.isEmpty() ? "" : ": " + redact(McpTools.cut(text)));
+      if (ex.listen) {
+        if (challenge != null) {
+          LOG.log(
+              Level.DEBUG,
+              () -> sink.name() + " refused the listening stream (HTTP " + status + ")");
+        }
+        return;
       }
+      if (ex.id < 0 || !sink.pending(ex.id)) {
+        LOG.log(Level.WARNING, () -> "MCP server " + sink.name() + ": " + detail);
+        return;
+      }
+      if (challenge != null) {
+        sink.failed(ex.id, McpException.unauthorized(sink.name(), detail, challenge));
+        return;
+      }
+      if (text.startsWith("{")) {
+        try {
+          // A JSON-RPC error in an error status: 2026-07-28 servers refuse a version or a header
+          // so.
+          if (Json.parse(bytes, 0, len) instanceof JsonObject o
+              && o.get("error") instanceof JsonObject err) {
+            sink.errorAnswer(ex.id, err, status);
+            return;
+          }
+        } catch (JsonException e) {
+          // not JSON-RPC: reported with the status below
+        }
+      }
+      sink.failed(ex.id, McpException.httpStatus(sink.name(), detail, status));
     }
 
     @Override
@@ -414,7 +504,8 @@ final class StreamableHttp implements Transport {
   private static String hint(int status) {
     switch (status) {
       case 401:
-        return " (not authorized: check the bearer token or headers)";
+        return " (not authorized: set McpClient.HttpBuilder.authorization(...) for a server that"
+            + " uses OAuth, or check the bearer token or headers)";
       case 403:
         return " (forbidden: check the token's permissions)";
       case 404:
@@ -516,7 +607,7 @@ final class StreamableHttp implements Transport {
     exchanges.put(id, ex);
     exchange(
         ex,
-        request(ex)
+        request(ex, "GET")
             .header("Accept", EVENT_STREAM)
             .header("Last-Event-ID", lastEventId)
             .GET()
@@ -538,7 +629,17 @@ final class StreamableHttp implements Transport {
 
   @Override
   public void ready() {
-    listen("");
+    if (!modern && listening == null) {
+      listen("");
+    }
+  }
+
+  /**
+   * Switches between the 2026-07-28 protocol (no session, no listening stream, the method and name
+   * in headers) and the earlier ones.
+   */
+  void modern(boolean modern) {
+    this.modern = modern;
   }
 
   private void listen(String lastEventId) {
@@ -547,7 +648,7 @@ final class StreamableHttp implements Transport {
     }
     Exchange ex = new Exchange(-1, "GET listening", true, 0, lastEventId);
     listening = ex;
-    HttpRequest.Builder b = request(ex).header("Accept", EVENT_STREAM).GET();
+    HttpRequest.Builder b = request(ex, "GET").header("Accept", EVENT_STREAM).GET();
     if (!lastEventId.isEmpty()) {
       b.header("Last-Event-ID", lastEventId);
     }
@@ -558,8 +659,11 @@ final class StreamableHttp implements Transport {
     if (listening != ex) {
       return;
     }
-    if (body != null && body.status == 405) {
-      LOG.log(Level.DEBUG, () -> sink.name() + " offers no listening stream (GET answered 405)");
+    if (body != null
+        && (body.status == 405 || body.status == 404 || body.status == 401 || body.status == 403)) {
+      LOG.log(
+          Level.DEBUG,
+          () -> sink.name() + " offers no listening stream (GET answered " + body.status + ")");
       listening = null;
       return;
     }
@@ -638,7 +742,7 @@ final class StreamableHttp implements Transport {
       try {
         HttpResponse<Void> r =
             client.send(
-                request(ex).timeout(Duration.ofSeconds(5)).DELETE().build(),
+                request(ex, "DELETE").timeout(Duration.ofSeconds(5)).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() / 100 != 2 && r.statusCode() != 405) {
           LOG.log(Level.DEBUG, () -> sink.name() + " answered DELETE with HTTP " + r.statusCode());
@@ -649,6 +753,21 @@ final class StreamableHttp implements Transport {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  @Override
+  public String redact(String text) {
+    String s = text;
+    for (Map.Entry<String, String> h : headers) {
+      String v = h.getValue();
+      int space = v.lastIndexOf(' ');
+      for (String secret : space < 0 ? List.of(v) : List.of(v, v.substring(space + 1))) {
+        if (secret.length() >= 4 && s.contains(secret)) {
+          s = s.replace(secret, "[redacted]");
+        }
+      }
+    }
+    return credentials.redact(s);
   }
 
   @Override

@@ -17,6 +17,15 @@ interface Transport {
   void send(JsonObject message, long id);
 
   /**
+   * Sends one message with HTTP headers of its own; transports without headers ignore them.
+   *
+   * @throws McpException when the message cannot be queued (closed, or a limit was hit)
+   */
+  default void send(JsonObject message, long id, java.util.Map<String, String> headers) {
+    send(message, id);
+  }
+
+  /**
    * Sends a notification and returns once the server has it, so that later messages cannot overtake
    * it.
    *
@@ -49,6 +58,14 @@ interface Transport {
   /** Names the server before it names itself: its command or URL, without secrets. */
   String describe();
 
+  /**
+   * Blanks in a server's text every secret this transport sends (header values, tokens), so that a
+   * server that echoes one cannot put it into a message or a log line.
+   */
+  default String redact(String text) {
+    return text;
+  }
+
   /** What helps explain a failure, such as the end of the server's stderr; {@code ""} if none. */
   String diagnostics();
 
@@ -65,6 +82,9 @@ interface Transport {
 
     /** Request {@code id} failed in transit (an HTTP status, a broken response stream). */
     void failed(long id, McpException e);
+
+    /** Request {@code id} was answered with a JSON-RPC {@code error} in an HTTP error status. */
+    void errorAnswer(long id, JsonObject error, int httpStatus);
 
     /** The connection is gone: every request still waiting fails with {@code e}. */
     void closed(McpException e);

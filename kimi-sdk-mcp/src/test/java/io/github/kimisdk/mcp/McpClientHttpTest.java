@@ -36,7 +36,7 @@ class McpClientHttpTest {
         McpClient mcp = McpClient.http(server.url())) {
       assertThat(mcp.serverInfo().name()).isEqualTo("test-server");
       assertThat(mcp.protocolVersion()).isEqualTo("2025-11-25");
-      assertThat(McpToolset.of(mcp).tools()).hasSize(16);
+      assertThat(McpToolset.of(mcp).tools()).hasSize(19);
       assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
       assertThat(mcp.call("fail", null).isError()).isTrue();
       assertThat(mcp.toString())
@@ -161,8 +161,9 @@ class McpClientHttpTest {
           .hasMessage(
               "MCP server \"http://127.0.0.1:"
                   + server.url().split(":")[2].replace("/mcp", "")
-                  + "/mcp\": POST initialize was answered with HTTP 401 (not authorized: check the"
-                  + " bearer token or headers): unauthorized")
+                  + "/mcp\": POST initialize was answered with HTTP 401 (not authorized: set"
+                  + " McpClient.HttpBuilder.authorization(...) for a server that uses OAuth, or check"
+                  + " the bearer token or headers): unauthorized")
           .satisfies(
               e -> {
                 assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.HTTP_STATUS);
@@ -194,7 +195,7 @@ class McpClientHttpTest {
       assertThatThrownBy(() -> mcp.call("garbage", null))
           .isInstanceOf(McpException.class)
           .hasMessage(
-              "MCP server \"test-server\": GET resuming request 2: the event stream ended before"
+              "MCP server \"test-server\": GET resuming request 3: the event stream ended before"
                   + " the answer (resumed 3 times in vain)");
       assertThat(mcp.call("echo", text("ok")).text()).isEqualTo("echo: ok");
     }
@@ -212,7 +213,7 @@ class McpClientHttpTest {
                   + " cancelled on the server")
           .extracting(e -> ((McpException) e).kind())
           .isEqualTo(McpException.Kind.TIMEOUT);
-      await(server.core.events, e -> e.equals("cancelled 2: timed out after 300 ms"));
+      await(server.core.events, e -> e.equals("cancelled 3: timed out after 300 ms"));
       assertThat(mcp.call("echo", text("after")).text()).isEqualTo("echo: after");
     }
   }
@@ -263,7 +264,7 @@ class McpClientHttpTest {
     assertThatThrownBy(() -> McpClient.http(url))
         .isInstanceOf(McpException.class)
         .hasMessageStartingWith(
-            "MCP server \"" + url + "\": POST initialize: cannot reach " + url + " (")
+            "MCP server \"" + url + "\": POST server/discover: cannot reach " + url + " (")
         .extracting(e -> ((McpException) e).kind())
         .isEqualTo(McpException.Kind.CONNECTION);
   }

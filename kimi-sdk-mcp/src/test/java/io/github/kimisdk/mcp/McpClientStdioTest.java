@@ -85,6 +85,9 @@ class McpClientStdioTest {
               "flood",
               "huge",
               "ask_client",
+              "sample",
+              "elicit",
+              "roots",
               "add_tool",
               "env");
       for (FunctionTool t : tools) {
@@ -98,14 +101,14 @@ class McpClientStdioTest {
       assertThat(ranged.parameters().get("required").asArray().values())
           .containsExactly(JsonString.of("n"));
       List<McpTool> all = mcp.listTools();
-      assertThat(all).hasSize(17);
-      McpTool research = all.get(16);
+      assertThat(all).hasSize(20);
+      McpTool research = all.get(19);
       assertThat(research.name()).isEqualTo("research");
       assertThat(research.taskOnly()).as("a task-only tool is not offered to Kimi").isTrue();
       assertThat(tools).extracting(FunctionTool::name).doesNotContain("research");
       assertThat(all.get(6).name()).isEqualTo("dotted.name");
       assertThat(toolset.serverTool("dotted_name")).contains(all.get(6));
-      String stderr = awaitStderr(mcp, "event tools/list 15");
+      String stderr = awaitStderr(mcp, "event tools/list 18");
       assertThat(stderr)
           .contains("event tools/list 0", "event tools/list 3", "event tools/list 12");
       assertThat(toolset.tools()).as("kept until the server says it changed").isEqualTo(tools);
@@ -209,7 +212,7 @@ class McpClientStdioTest {
                   + " cancelled on the server; its standard error ends with:")
           .extracting(e -> ((McpException) e).kind())
           .isEqualTo(McpException.Kind.TIMEOUT);
-      awaitStderr(mcp, "event cancelled 2: timed out after 300 ms");
+      awaitStderr(mcp, "event cancelled 3: timed out after 300 ms");
       assertThat(mcp.call("echo", args("text", "still here")).text()).isEqualTo("echo: still here");
     }
   }
@@ -238,7 +241,7 @@ class McpClientStdioTest {
           .hasMessageContaining("interrupted while waiting for an answer");
       assertThat(((McpException) thrown.get()).kind()).isEqualTo(McpException.Kind.CLOSED);
       assertThat(interrupted.get()).isTrue();
-      awaitStderr(mcp, "event cancelled 2: the client cancelled the request");
+      awaitStderr(mcp, "event cancelled 3: the client cancelled the request");
     }
   }
 
@@ -339,8 +342,8 @@ class McpClientStdioTest {
                   + " for answers; raise maxPendingRequests or send fewer at once");
       a.cancel(true);
       b.cancel(true);
+      awaitStderr(mcp, "event cancelled 4: the client cancelled the request");
       awaitStderr(mcp, "event cancelled 3: the client cancelled the request");
-      awaitStderr(mcp, "event cancelled 2: the client cancelled the request");
       assertThat(mcp.call("echo", args("text", "y")).text()).isEqualTo("echo: y");
     }
   }

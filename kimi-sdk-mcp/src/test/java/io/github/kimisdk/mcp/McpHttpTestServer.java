@@ -66,6 +66,51 @@ final class McpHttpTestServer implements AutoCloseable {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp";
   }
 
+  private volatile TestAuthorizationServer guard;
+  private volatile Map<String, Set<String>> scopes = Map.of();
+
+  /**
+   * Requires a token of {@code as} on every request from now on (401 with the protected resource
+   * metadata's URL otherwise), with the scopes {@code scopes} names for each method (403 {@code
+   * insufficient_scope} otherwise; {@code "*"} for every method, also named in the 401), and serves
+   * the protected resource metadata (RFC 9728) at its path-based well-known URL.
+   */
+  void protect(TestAuthorizationServer as, Map<String, Set<String>> scopes) {
+    this.scopes = Map.copyOf(scopes);
+    this.guard = as;
+    http.createContext(
+        "/.well-known/oauth-protected-resource/mcp",
+        ex -> {
+          requests.add("GET protected resource metadata");
+          reply(
+              ex,
+              200,
+              "application/json",
+              Json.write(
+                  JsonObject.builder()
+                      .put("resource", url())
+                      .put(
+                          "authorization_servers",
+                          io.github.kimisdk.json.JsonArray.of(JsonString.of(as.issuer())))
+                      .build()));
+        });
+  }
+
+  private String metadataUrl() {
+    return url().replace("/mcp", "/.well-known/oauth-protected-resource/mcp");
+  }
+
+  private Set<String> needs(String method) {
+    Set<String> n = new java.util.LinkedHashSet<>(scopes.getOrDefault("*", Set.of()));
+    n.addAll(scopes.getOrDefault(method, Set.of()));
+    return n;
+  }
+
+  private String bearer(HttpExchange ex) {
+    String h = ex.getRequestHeaders().getFirst("Authorization");
+    return h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+  }
+
   /** Ends every session, as a server restart would: later requests get 404. */
   void endSessions() {
     sessions.clear();
@@ -172,6 +217,20 @@ final class McpHttpTestServer implements AutoCloseable {
       reply(ex, 401, "text/plain", "unauthorized");
       return;
     }
+    TestAuthorizationServer as = guard;
+    if (as != null && !as.valid(String.valueOf(bearer(ex)), Set.of())) {
+      requests.add(ex.getRequestMethod() + " unauthorized");
+      Set<String> base = scopes.getOrDefault("*", Set.of());
+      ex.getResponseHeaders()
+          .set(
+              "WWW-Authenticate",
+              "Bearer error=\"invalid_token\", resource_metadata=\""
+                  + metadataUrl()
+                  + "\""
+                  + (base.isEmpty() ? "" : ", scope=\"" + String.join(" ", base) + "\""));
+      reply(ex, 401, "application/json", "{\"error\":\"invalid_token\"}");
+      return;
+    }
     switch (ex.getRequestMethod()) {
       case "POST":
         post(ex, session, version);
@@ -211,6 +270,20 @@ final class McpHttpTestServer implements AutoCloseable {
     }
     JsonObject m = message.asObject();
     String method = m.get("method") instanceof JsonString s ? s.value() : "response";
+    TestAuthorizationServer as = guard;
+    if (as != null && !as.valid(bearer(ex), needs(method))) {
+      requests.add("POST " + method + " forbidden");
+      ex.getResponseHeaders()
+          .set(
+              "WWW-Authenticate",
+              "Bearer error=\"insufficient_scope\", scope=\""
+                  + String.join(" ", needs(method))
+                  + "\", resource_metadata=\""
+                  + metadataUrl()
+                  + "\"");
+      reply(ex, 403, "application/json", "{\"error\":\"insufficient_scope\"}");
+      return;
+    }
     requests.add(
         "POST "
             + method

@@ -29,9 +29,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code crash}, {@code garbage}, {@code noresult}, {@code flood}, {@code huge}); it lists them
  * three to a page.
  *
+ * <p>Its tools {@code sample}, {@code elicit} and {@code roots} ask the client for a completion,
+ * for the user's answers and for its roots: as requests of the server's own, or with option {@code
+ * modern} (the stateless 2026-07-28 protocol: {@code server/discover}, no {@code initialize}, each
+ * request's {@code _meta} recorded) in an {@code input_required} result.
+ *
  * <p>Options (program arguments): {@code version=V} answers {@code initialize} with version V;
- * {@code banner} prints a line that is not JSON before anything else; {@code exit-at-start} exits
- * at once with status 7 after a line on stderr.
+ * {@code ttl=N} says a 2026-07-28 tool list may be kept N ms; {@code banner} prints a line that is
+ * not JSON before anything else; {@code exit-at-start} exits at once with status 7 after a line on
+ * stderr.
  */
 final class McpTestServer {
 
@@ -106,6 +112,11 @@ final class McpTestServer {
             "ask_client",
             "Sends requests to the client",
             JsonObject.of("type", JsonString.of("object"))));
+    tools.add(tool("sample", "Asks the client's model", object("prompt", "string", false)));
+    tools.add(
+        tool("elicit", "Asks the client's user", JsonObject.of("type", JsonString.of("object"))));
+    tools.add(
+        tool("roots", "Asks the client's roots", JsonObject.of("type", JsonString.of("object"))));
     tools.add(
         tool(
             "add_tool",
@@ -164,6 +175,36 @@ final class McpTestServer {
     }
     String method = ms.value();
     JsonObject params = m.get("params") instanceof JsonObject p ? p : JsonObject.of();
+    if (options.contains("modern") && id != null) {
+      JsonObject meta = params.get("_meta") instanceof JsonObject o ? o : JsonObject.of();
+      event(
+          "meta "
+              + method
+              + " "
+              + meta.get("io.modelcontextprotocol/protocolVersion")
+              + " "
+              + meta.get("io.modelcontextprotocol/clientCapabilities"));
+      if (method.equals("initialize")) {
+        ch.send(error(id, -32601, "Method not found: initialize (this server speaks 2026-07-28)"));
+        return;
+      }
+      if (method.equals("server/discover")) {
+        ch.send(
+            result(
+                id,
+                Json.parse(
+                        "{\"resultType\":\"complete\",\"supportedVersions\":[\"2026-07-28\"],"
+                            + "\"capabilities\":{\"tools\":{}},\"instructions\":\"Call echo first.\","
+                            + "\"_meta\":{\"io.modelcontextprotocol/serverInfo\":"
+                            + "{\"name\":\"modern-server\",\"version\":\"2.0\"}}}")
+                    .asObject()));
+        return;
+      }
+      if (!meta.has("io.modelcontextprotocol/protocolVersion")) {
+        ch.send(error(id, -32602, "missing _meta"));
+        return;
+      }
+    }
     switch (method) {
       case "initialize":
         {
@@ -220,6 +261,10 @@ final class McpTestServer {
                   .put("tools", JsonArray.of(new ArrayList<JsonValue>(all.subList(start, end))));
           if (end < all.size()) {
             r.put("nextCursor", String.valueOf(end));
+          }
+          if (options.contains("modern")) {
+            String ttl = option("ttl=");
+            r.put("ttlMs", ttl == null ? 0 : Long.parseLong(ttl)).put("cacheScope", "public");
           }
           event("tools/list " + start);
           ch.send(result(id, r.build()));
@@ -395,6 +440,47 @@ final class McpTestServer {
                             + Json.write(sampling.get("error").asObject().get("code")))));
             return;
           }
+        case "sample":
+        case "elicit":
+        case "roots":
+          {
+            String askedFor =
+                name.equals("sample")
+                    ? "sampling/createMessage"
+                    : name.equals("elicit") ? "elicitation/create" : "roots/list";
+            JsonObject request = clientRequest(name, args);
+            JsonObject answer;
+            if (options.contains("modern")) {
+              if (!(params.get("inputResponses") instanceof JsonObject responses)) {
+                ch.send(
+                    result(
+                        id,
+                        JsonObject.builder()
+                            .put("resultType", "input_required")
+                            .put(
+                                "inputRequests",
+                                JsonObject.of(
+                                    "ask",
+                                    JsonObject.of(
+                                        "method", JsonString.of(askedFor), "params", request)))
+                            .put("requestState", "state-of-" + name)
+                            .build()));
+                return;
+              }
+              event("retry state=" + params.get("requestState"));
+              answer = JsonObject.of("result", responses.get("ask"));
+            } else {
+              answer = ask(askedFor, request, ch);
+            }
+            ch.send(
+                result(
+                    id,
+                    text(
+                        answer.get("result") != null
+                            ? Json.write(answer.get("result"))
+                            : "error " + Json.write(answer.get("error").asObject().get("code")))));
+            return;
+          }
         case "add_tool":
           tools.add(
               tool(
@@ -422,6 +508,50 @@ final class McpTestServer {
     } catch (Exception e) {
       event("error " + e);
     }
+  }
+
+  /** What the tools {@code sample}, {@code elicit} and {@code roots} ask the client. */
+  private static JsonObject clientRequest(String tool, JsonObject args) {
+    switch (tool) {
+      case "sample":
+        {
+          String prompt = args.get("prompt") instanceof JsonString p ? p.value() : "What is 2 + 2?";
+          return JsonObject.builder()
+              .put(
+                  "messages",
+                  JsonArray.of(
+                      JsonObject.of(
+                          "role",
+                          JsonString.of("user"),
+                          "content",
+                          JsonObject.of(
+                              "type", JsonString.of("text"), "text", JsonString.of(prompt)))))
+              .put("systemPrompt", "Be brief.")
+              .put("maxTokens", 64)
+              .put("stopSequences", JsonArray.of(JsonString.of("END")))
+              .build();
+        }
+      case "elicit":
+        return Json.parse(
+                "{\"message\":\"Who are you?\",\"requestedSchema\":{\"type\":\"object\","
+                    + "\"properties\":{\"name\":{\"type\":\"string\"},"
+                    + "\"age\":{\"type\":\"integer\",\"default\":30},"
+                    + "\"tier\":{\"type\":\"string\",\"enum\":[\"free\",\"pro\"],\"default\":\"free\"}},"
+                    + "\"required\":[\"name\"]}}")
+            .asObject();
+      default:
+        return JsonObject.of();
+    }
+  }
+
+  static JsonObject error(JsonValue id, int code, String message) {
+    return JsonObject.of(
+        "jsonrpc",
+        JsonString.of("2.0"),
+        "id",
+        id,
+        "error",
+        JsonObject.of("code", JsonNumber.of(code), "message", JsonString.of(message)));
   }
 
   private JsonObject ask(String method, JsonObject params, Channel ch) throws Exception {

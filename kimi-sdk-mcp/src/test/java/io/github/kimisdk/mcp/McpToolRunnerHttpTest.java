@@ -127,7 +127,7 @@ class McpToolRunnerHttpTest {
       ToolRunner.Result r = runner.run(ChatRequest.of("kimi-k2.6", "Use hang"));
       assertThat(toolMessages(r))
           .containsExactly("hang: Error: hang did not finish within 300 ms and was cancelled");
-      awaitStderr(mcp, "event cancelled 8: the client cancelled the request");
+      awaitStderr(mcp, "event cancelled 10: the client cancelled the request");
     }
   }
 

@@ -35,6 +35,51 @@ class McpValuesToStringTest {
         "McpProgress[operation=tools/call, progress=1.0, total=2.0, message=half]");
   }
 
+  @Test
+  void credentialsSayWhatIsHeldNeverWhatItIs() {
+    assertPrints(
+        new McpCredentials(
+            "client-1",
+            "s3cret",
+            "client_secret_basic",
+            "at-123456",
+            "rt-123456",
+            java.time.Instant.parse("2026-11-26T10:00:00Z"),
+            List.of("mcp:read")),
+        "McpCredentials[clientId=client-1, authMethod=client_secret_basic, clientSecret=true,"
+            + " accessToken=true, refreshToken=true, expiresAt=2026-11-26T10:00:00Z,"
+            + " scopes=[mcp:read]]",
+        new McpCredentials("https://app.example/c.json", null, "none", null, null, null, List.of()),
+        "McpCredentials[clientId=https://app.example/c.json, authMethod=none]");
+  }
+
+  @Test
+  void authorizationAndUserAgentsShowNoSecret() {
+    assertPrints(
+        McpAuthorization.clientCredentials("bot", "s3cret").issuer("https://as.example").build(),
+        "McpAuthorization[client credentials, client bot, issuer https://as.example]",
+        McpAuthorization.authorizationCode(McpUserAgent.headless("http://localhost:1/cb"))
+            .clientMetadataDocument("https://app.example/c.json")
+            .build(),
+        "McpAuthorization[authorization code, client https://app.example/c.json]",
+        McpUserAgent.headless("http://localhost:1/cb"),
+        "McpUserAgent.headless[http://localhost:1/cb]",
+        McpUserAgent.loopback(u -> {}),
+        "McpUserAgent.loopback[a free port]");
+  }
+
+  @Test
+  void serverRequests() {
+    assertPrints(
+        McpElicitation.Result.accept(
+            JsonObject.of("name", io.github.kimisdk.json.JsonString.of("Ada"))),
+        "Result[action=ACCEPT, answered=[name]]",
+        new McpSampling.Result("kimi-k2.6", "four", "endTurn"),
+        "Result[model=kimi-k2.6, chars=4, stopReason=endTurn]",
+        new McpRoot("file:///tmp", null),
+        "McpRoot[uri=file:///tmp, name=null]");
+  }
+
   /** Asserts that each value prints as the text after it. */
   private static void assertPrints(Object... valueThenText) {
     for (int i = 0; i < valueThenText.length; i += 2) {

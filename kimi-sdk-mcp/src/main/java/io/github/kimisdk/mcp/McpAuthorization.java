@@ -1,0 +1,368 @@
+package io.github.kimisdk.mcp;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How an {@link McpClient} authorizes itself with an HTTP server that requires OAuth, as the MCP
+ * specification's authorization section describes (protocol versions 2025-03-26 to 2026-07-28). Set
+ * it with {@link McpClient.HttpBuilder#authorization(McpAuthorization)}.
+ *
+ * <p>Two grants, each from a static factory:
+ *
+ * <ul>
+ *   <li>{@link #authorizationCode(McpUserAgent)}: on behalf of a person, who approves in a browser
+ *       ({@link McpUserAgent#loopback}); the client is identified by a pre-registered client id
+ *       ({@link Builder#client(String, String)}), a client ID metadata document ({@link
+ *       Builder#clientMetadataDocument(String)}) when the authorization server supports them, or
+ *       else registers itself (dynamic client registration, RFC 7591), in that order;
+ *   <li>{@link #clientCredentials(String, String)} and {@link #clientCredentials(String,
+ *       PrivateKey)}: on the program's own behalf, with a client secret or a signed assertion
+ *       ({@code private_key_jwt}).
+ * </ul>
+ *
+ * <pre>{@code
+ * McpAuthorization person =
+ *     McpAuthorization.authorizationCode(McpUserAgent.loopback(url -> System.out.println("Open " + url)))
+ *         .clientMetadataDocument("https://app.example.com/oauth/client.json")
+ *         .build();
+ * McpAuthorization service =
+ *     McpAuthorization.clientCredentials("reporting-bot", System.getenv("MCP_CLIENT_SECRET")).build();
+ * }</pre>
+ *
+ * <p>What the client does with it, when a server answers 401: it reads the server's {@code
+ * WWW-Authenticate}, fetches its protected resource metadata (RFC 9728; from the header, else the
+ * well-known URLs), checks that it names this server, and fetches the first authorization server's
+ * metadata (RFC 8414 or OpenID discovery, checking that it names the same issuer); a server without
+ * protected resource metadata is taken, as in 2025-03-26, to be its own authorization server. It
+ * asks for the scopes the challenge names, else those the metadata lists ({@code offline_access}
+ * too when the authorization server offers it), with PKCE (S256) and the server as the {@code
+ * resource} (RFC 8707); checks the redirect's {@code state} and issuer (RFC 9207); authenticates at
+ * the token endpoint as the registration or the server's metadata says ({@code
+ * client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt} or {@code none}); and
+ * sends the request again with the token. On a 403 {@code insufficient_scope} it asks again for the
+ * scopes it had and those challenged, at most {@value McpClient#MAX_AUTHORIZATIONS} times for one
+ * request; before a token expires, and on a 401 while it has one, it uses the refresh token.
+ * Registrations and tokens are kept in a {@link McpTokenStore} by server and issuer, and never used
+ * with another authorization server.
+ *
+ * <p>Every exchange with an authorization server is bounded ({@link Builder#timeout(Duration)}, the
+ * answers' sizes), so is the person's part ({@link Builder#userTimeout(Duration)}); an
+ * authorization server that is down or refuses fails the MCP call that needed it with {@link
+ * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code or
+ * verifier is ever logged, put in an exception or shown by {@code toString}. Instances are
+ * immutable and may be shared by clients (each keeps its own tokens in the shared store).
+ */
+public final class McpAuthorization {
+
+  /** The default bound of one exchange with an authorization server: 30 seconds. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The default time a person has to approve: 5 minutes. */
+  public static final Duration DEFAULT_USER_TIMEOUT = Duration.ofMinutes(5);
+
+  /** The grant a client uses. */
+  enum Grant {
+    AUTHORIZATION_CODE,
+    CLIENT_CREDENTIALS
+  }
+
+  final Grant grant;
+  final McpUserAgent userAgent;
+  final String clientId;
+  final String clientSecret;
+  final PrivateKey signingKey;
+  final String issuer;
+  final String clientMetadataDocument;
+  final boolean dynamicRegistration;
+  final String clientName;
+  final McpTokenStore tokenStore;
+  final Duration timeout;
+  final Duration userTimeout;
+
+  private McpAuthorization(Builder b) {
+    this.grant = b.grant;
+    this.userAgent = b.userAgent;
+    this.clientId = b.clientId;
+    this.clientSecret = b.clientSecret;
+    this.signingKey = b.signingKey;
+    this.issuer = b.issuer;
+    this.clientMetadataDocument = b.clientMetadataDocument;
+    this.dynamicRegistration = b.dynamicRegistration;
+    this.clientName = b.clientName;
+    this.tokenStore = b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory();
+    this.timeout = b.timeout;
+    this.userTimeout = b.userTimeout;
+  }
+
+  /**
+   * Starts an authorization on behalf of a person, who approves through {@code userAgent} (the
+   * authorization-code grant with PKCE).
+   *
+   * @param userAgent opens the authorization server's page and receives its redirect
+   * @return the builder
+   * @throws NullPointerException if {@code userAgent} is null
+   */
+  public static Builder authorizationCode(McpUserAgent userAgent) {
+    Builder b = new Builder(Grant.AUTHORIZATION_CODE);
+    b.userAgent = Objects.requireNonNull(userAgent, "userAgent must not be null");
+    return b;
+  }
+
+  /**
+   * Starts an authorization on the program's own behalf, with a client id and secret the
+   * authorization server issued (the client-credentials grant; the secret is sent as HTTP Basic
+   * authentication, or in the form when the server's metadata asks for that).
+   *
+   * @param clientId the client id
+   * @param clientSecret the client secret; never printed
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if an argument is blank
+   */
+  public static Builder clientCredentials(String clientId, String clientSecret) {
+    Builder b = new Builder(Grant.CLIENT_CREDENTIALS);
+    b.clientId = nonBlank(clientId, "clientId");
+    b.clientSecret = nonBlank(clientSecret, "clientSecret");
+    return b;
+  }
+
+  /**
+   * Starts an authorization on the program's own behalf, authenticated with an assertion signed by
+   * {@code signingKey} ({@code private_key_jwt}, RFC 7523: a JWT with the client id as issuer and
+   * subject and the authorization server's issuer as audience, valid for a minute).
+   *
+   * @param clientId the client id
+   * @param signingKey an EC key (P-256: ES256, P-384: ES384, P-521: ES512) or an RSA key (RS256),
+   *     such as one read from PKCS#8 with {@code KeyFactory}; never printed
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code clientId} is blank, or the key is neither EC nor RSA
+   */
+  public static Builder clientCredentials(String clientId, PrivateKey signingKey) {
+    Builder b = new Builder(Grant.CLIENT_CREDENTIALS);
+    b.clientId = nonBlank(clientId, "clientId");
+    Objects.requireNonNull(signingKey, "signingKey must not be null");
+    String alg = signingKey.getAlgorithm().toUpperCase(Locale.ROOT);
+    if (!alg.equals("EC") && !alg.equals("RSA")) {
+      throw new IllegalArgumentException(
+          "the signing key must be an EC or RSA key, not " + signingKey.getAlgorithm());
+    }
+    b.signingKey = signingKey;
+    return b;
+  }
+
+  private static String nonBlank(String s, String what) {
+    Objects.requireNonNull(s, what + " must not be null");
+    if (s.isBlank()) {
+      throw new IllegalArgumentException(what + " must not be blank");
+    }
+    return s;
+  }
+
+  /**
+   * Returns the grant and the client's identity, never a secret or key.
+   *
+   * @return a description
+   */
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("McpAuthorization[");
+    s.append(grant == Grant.AUTHORIZATION_CODE ? "authorization code" : "client credentials");
+    if (clientId != null) {
+      s.append(", client ").append(clientId);
+    } else if (clientMetadataDocument != null) {
+      s.append(", client ").append(clientMetadataDocument);
+    }
+    if (issuer != null) {
+      s.append(", issuer ").append(issuer);
+    }
+    return s.append(']').toString();
+  }
+
+  /** Builds an {@link McpAuthorization}. Not thread-safe. */
+  public static final class Builder {
+    private final Grant grant;
+    private McpUserAgent userAgent;
+    private String clientId;
+    private String clientSecret;
+    private PrivateKey signingKey;
+    private String issuer;
+    private String clientMetadataDocument;
+    private boolean dynamicRegistration = true;
+    private String clientName = "kimi-sdk-java";
+    private McpTokenStore tokenStore;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration userTimeout = DEFAULT_USER_TIMEOUT;
+
+    private Builder(Grant grant) {
+      this.grant = grant;
+    }
+
+    private void codeOnly(String what) {
+      if (grant != Grant.AUTHORIZATION_CODE) {
+        throw new IllegalStateException(
+            what + " applies to the authorization-code grant, not to client credentials");
+      }
+    }
+
+    /**
+     * Identifies the client with a client id (and secret) registered with the authorization server
+     * beforehand, for the authorization-code grant. It comes first: no metadata document or dynamic
+     * registration is used then. Set {@link #issuer(String)} too, so that the client refuses to
+     * send them to another authorization server.
+     *
+     * @param clientId the client id
+     * @param clientSecret the client secret; null for a public client; never printed
+     * @return this builder
+     * @throws NullPointerException if {@code clientId} is null
+     * @throws IllegalArgumentException if {@code clientId} or a given secret is blank
+     * @throws IllegalStateException on a client-credentials builder (its factory takes them)
+     */
+    public Builder client(String clientId, String clientSecret) {
+      codeOnly("client(...)");
+      this.clientId = nonBlank(clientId, "clientId");
+      this.clientSecret = clientSecret == null ? null : nonBlank(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * Names the authorization server the client's credentials belong to (its issuer, such as {@code
+     * "https://auth.example.com"}): when the server names another, the client fails the call with
+     * {@link McpException.Kind#AUTHORIZATION} rather than send them there.
+     *
+     * @param issuer the issuer, compared as a string
+     * @return this builder
+     * @throws NullPointerException if {@code issuer} is null
+     * @throws IllegalArgumentException if {@code issuer} is blank
+     */
+    public Builder issuer(String issuer) {
+      this.issuer = nonBlank(issuer, "issuer");
+      return this;
+    }
+
+    /**
+     * Identifies the client by the URL of its client ID metadata document (the document lists its
+     * name and redirect URIs, the user agent's among them), for authorization servers that support
+     * them ({@code client_id_metadata_document_supported}); others get a dynamic registration.
+     *
+     * @param url an {@code https} URL with a path, such as {@code
+     *     "https://app.example.com/oauth/client.json"}
+     * @return this builder
+     * @throws NullPointerException if {@code url} is null
+     * @throws IllegalArgumentException if {@code url} is not an {@code https} URL with a path
+     * @throws IllegalStateException on a client-credentials builder
+     */
+    public Builder clientMetadataDocument(String url) {
+      codeOnly("clientMetadataDocument(...)");
+      Objects.requireNonNull(url, "url must not be null");
+      URI u;
+      try {
+        u = new URI(url);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException("not a URL: " + url, e);
+      }
+      if (!"https".equalsIgnoreCase(u.getScheme())
+          || u.getHost() == null
+          || u.getRawPath() == null
+          || u.getRawPath().isEmpty()
+          || u.getRawPath().equals("/")
+          || u.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "a client ID metadata document must be at an https URL with a path: " + url);
+      }
+      this.clientMetadataDocument = url;
+      return this;
+    }
+
+    /**
+     * Sets whether the client may register itself with an authorization server that offers dynamic
+     * client registration (RFC 7591), when no other way identifies it.
+     *
+     * @param enabled default true
+     * @return this builder
+     * @throws IllegalStateException on a client-credentials builder
+     */
+    public Builder dynamicRegistration(boolean enabled) {
+      codeOnly("dynamicRegistration(...)");
+      this.dynamicRegistration = enabled;
+      return this;
+    }
+
+    /**
+     * Sets the client's name in a dynamic registration, which the authorization server shows the
+     * person.
+     *
+     * @param name default {@code "kimi-sdk-java"}
+     * @return this builder
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder clientName(String name) {
+      this.clientName = nonBlank(name, "name");
+      return this;
+    }
+
+    /**
+     * Keeps registrations and tokens in {@code store}, such as one that survives a restart.
+     *
+     * @param store the store; default {@link McpTokenStore#inMemory()}, one per authorization
+     * @return this builder
+     * @throws NullPointerException if {@code store} is null
+     */
+    public Builder tokenStore(McpTokenStore store) {
+      this.tokenStore = Objects.requireNonNull(store, "store must not be null");
+      return this;
+    }
+
+    /**
+     * Sets how long one exchange with an authorization server (or a metadata document) may take,
+     * connecting and reading the answer included.
+     *
+     * @param timeout positive; default 30 seconds
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets how long the person may take to approve.
+     *
+     * @param timeout positive; default 5 minutes
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException on a client-credentials builder
+     */
+    public Builder userTimeout(Duration timeout) {
+      codeOnly("userTimeout(...)");
+      this.userTimeout = positive(timeout, "userTimeout");
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what + " must not be null");
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Builds the authorization.
+     *
+     * @return the authorization
+     */
+    public McpAuthorization build() {
+      return new McpAuthorization(this);
+    }
+  }
+}

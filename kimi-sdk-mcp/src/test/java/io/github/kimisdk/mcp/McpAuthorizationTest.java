@@ -1,0 +1,483 @@
+package io.github.kimisdk.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client against a server that requires OAuth (the test MCP server behind {@link
+ * TestAuthorizationServer}): discovery, registration, the grants, step-up, refresh, and the
+ * failures an authorization server can cause.
+ */
+class McpAuthorizationTest {
+
+  static final String REDIRECT = "http://localhost:3000/callback";
+
+  private static JsonObject text(String t) {
+    return JsonObject.of("text", JsonString.of(t));
+  }
+
+  /** A user agent that approves at once and counts how often a person was asked. */
+  private static McpUserAgent counting(AtomicInteger asked) {
+    McpUserAgent headless = McpUserAgent.headless(REDIRECT);
+    return new McpUserAgent() {
+      @Override
+      public String redirectUri() {
+        return headless.redirectUri();
+      }
+
+      @Override
+      public URI authorize(URI url, Duration timeout) throws InterruptedException {
+        asked.incrementAndGet();
+        return headless.authorize(url, timeout);
+      }
+    };
+  }
+
+  @Test
+  void aPersonApprovesOnceAndEveryRequestCarriesTheToken() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    McpTokenStore store = McpTokenStore.inMemory();
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      McpAuthorization auth =
+          McpAuthorization.authorizationCode(counting(asked)).tokenStore(store).build();
+      try (McpClient mcp = McpClient.httpBuilder(server.url()).authorization(auth).build()) {
+        assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
+        assertThat(mcp.listTools()).isNotEmpty();
+        assertThat(mcp.toString()).endsWith(", protocol 2025-11-25, authorized]");
+      }
+      assertThat(asked).hasValue(1);
+      assertThat(server.requests).contains("GET protected resource metadata");
+      assertThat(as.requests)
+          .containsSubsequence(
+              "GET metadata",
+              "POST register application_type=\"native\" grant_types=[\"authorization_code\","
+                  + "\"refresh_token\"] method=\"none\"",
+              "GET authorize client_id=client-1 scope=null resource="
+                  + server.url()
+                  + " method=S256")
+          .anyMatch(
+              r ->
+                  r.startsWith(
+                      "POST token grant=authorization_code auth=basic client=client-1 resource="
+                          + server.url()));
+      McpCredentials saved = store.load(server.url(), as.issuer());
+      assertThat(saved.clientId()).isEqualTo("client-1");
+      assertThat(saved.accessToken()).isNotNull();
+      assertThat(saved.authMethod()).isEqualTo("client_secret_basic");
+    }
+  }
+
+  @Test
+  void theLoopbackUserAgentReceivesTheRedirectTheBrowserFollows() throws Exception {
+    HttpClient browser =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    List<URI> opened = new CopyOnWriteArrayList<>();
+    McpUserAgent loopback =
+        McpUserAgent.loopback(
+            url -> {
+              opened.add(url);
+              // The "browser": it opens the page, the server redirects to the loopback listener.
+              browser.sendAsync(
+                  HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            });
+    assertThat(loopback.redirectUri()).matches("http://127\\.0\\.0\\.1:\\d+/callback");
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(loopback).build())
+              .build()) {
+        assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
+      }
+      assertThat(opened).hasSize(1);
+      assertThat(opened.get(0).toString())
+          .startsWith(as.issuer() + "/authorize?response_type=code&");
+    }
+  }
+
+  @Test
+  void insufficientScopeStepsUpWithTheScopesHeldAndTheScopesChallenged() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of("*", Set.of("mcp:read"), "tools/call", Set.of("mcp:write")));
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(counting(asked)).build())
+              .build()) {
+        assertThat(mcp.listTools()).isNotEmpty();
+        assertThat(mcp.call("echo", text("up")).text()).isEqualTo("echo: up");
+      }
+      assertThat(asked).hasValue(2);
+      assertThat(as.requests)
+          .filteredOn(r -> r.startsWith("GET authorize"))
+          .extracting(r -> r.substring(r.indexOf(" scope=") + 7, r.indexOf(" resource=")))
+          .containsExactly("mcp:read", "mcp:read mcp:write");
+    }
+  }
+
+  @Test
+  void aServerThatRefusesWhatTheTokenHasIsGivenUpOnWithoutAskingAgainAndAgain() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("deny=mcp:admin");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      // The server asks for mcp:admin, which this authorization server never grants.
+      server.protect(as, Map.of("tools/call", Set.of("mcp:admin")));
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(counting(asked)).build())
+              .build()) {
+        assertThatThrownBy(() -> mcp.call("echo", text("x")))
+            .isInstanceOf(McpException.class)
+            .hasMessage(
+                "MCP server \"test-server\": the server refuses with HTTP 403 (insufficient_scope)"
+                    + " asking for mcp:admin, which the authorization server did not grant when"
+                    + " asked; this account may not do it")
+            .satisfies(
+                e ->
+                    assertThat(((McpException) e).kind())
+                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+        assertThat(asked).as("the handshake's authorization and one step-up").hasValue(2);
+        assertThat(mcp.listTools()).as("the client is still usable").isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aTokenAboutToExpireIsRefreshedWithoutThePerson() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("refresh", "expires=1");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(counting(asked)).build())
+              .build()) {
+        // Each token lives a second, less than the margin: every request refreshes first.
+        assertThat(mcp.call("echo", text("a")).text()).isEqualTo("echo: a");
+        assertThat(mcp.call("echo", text("b")).text()).isEqualTo("echo: b");
+      }
+      assertThat(asked).hasValue(1);
+      assertThat(as.requests)
+          .anyMatch(r -> r.startsWith("POST token grant=refresh_token auth=basic"));
+    }
+  }
+
+  @Test
+  void aRevokedTokenIsRefreshedOnThe401() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("refresh");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(counting(asked)).build())
+              .build()) {
+        as.revokeAccessTokens();
+        assertThat(mcp.call("echo", text("again")).text()).isEqualTo("echo: again");
+      }
+      assertThat(asked).hasValue(1);
+      assertThat(as.requests).anyMatch(r -> r.startsWith("POST token grant=refresh_token"));
+    }
+  }
+
+  @Test
+  void clientCredentialsAuthenticateWithTheSecretOrASignedAssertion() throws Exception {
+    try (TestAuthorizationServer as =
+            TestAuthorizationServer.start("methods=client_secret_basic+private_key_jwt");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of("*", Set.of("mcp:read")));
+      as.preRegister("service-a", "service-a-s3cret");
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.clientCredentials("service-a", "service-a-s3cret").build())
+              .build()) {
+        assertThat(mcp.call("echo", text("cc")).text()).isEqualTo("echo: cc");
+      }
+      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp256r1"));
+      KeyPair keys = g.generateKeyPair();
+      as.assertionKey = keys.getPublic();
+      as.preRegister("service-b", null);
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.clientCredentials("service-b", keys.getPrivate()).build())
+              .build()) {
+        assertThat(mcp.call("echo", text("jwt")).text()).isEqualTo("echo: jwt");
+      }
+      assertThat(as.requests)
+          .anyMatch(
+              r ->
+                  r.equals(
+                      "POST token grant=client_credentials auth=basic client=service-a resource="
+                          + server.url()
+                          + " scope=mcp:read"))
+          .anyMatch(
+              r ->
+                  r.equals(
+                      "POST token grant=client_credentials auth=jwt client=service-b resource="
+                          + server.url()
+                          + " scope=mcp:read"))
+          .noneMatch(r -> r.startsWith("GET authorize") || r.startsWith("POST register"));
+    }
+  }
+
+  @Test
+  void aPreRegisteredClientIsUsedAndNeverSentToAnotherAuthorizationServer() throws Exception {
+    try (TestAuthorizationServer as =
+            TestAuthorizationServer.start("no-dcr", "methods=client_secret_post");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      as.preRegister("my-app", "my-app-s3cret");
+      McpUserAgent agent = McpUserAgent.headless(REDIRECT);
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.authorizationCode(agent)
+                      .client("my-app", "my-app-s3cret")
+                      .issuer(as.issuer())
+                      .build())
+              .build()) {
+        assertThat(mcp.call("echo", text("pre")).text()).isEqualTo("echo: pre");
+      }
+      assertThat(as.requests)
+          .anyMatch(
+              r -> r.startsWith("POST token grant=authorization_code auth=post client=my-app"));
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(agent)
+                              .client("my-app", "my-app-s3cret")
+                              .issuer("https://auth.elsewhere.example")
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining("which the pre-registered client belongs to")
+          .satisfies(
+              e ->
+                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+    }
+  }
+
+  @Test
+  void aClientMetadataDocumentIsTheClientIdWhereTheServerSupportsThem() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("cimd");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
+                      .clientMetadataDocument("https://app.example.com/oauth/client.json")
+                      .build())
+              .build()) {
+        assertThat(mcp.call("echo", text("doc")).text()).isEqualTo("echo: doc");
+      }
+      assertThat(as.requests)
+          .noneMatch(r -> r.startsWith("POST register"))
+          .anyMatch(
+              r ->
+                  r.startsWith(
+                      "GET authorize client_id=https://app.example.com/oauth/client.json "))
+          .anyMatch(
+              r ->
+                  r.startsWith(
+                      "POST token grant=authorization_code auth=none client=https://app.example.com/oauth/client.json"));
+    }
+  }
+
+  @Test
+  void anAuthorizationServerThatIsDownFailsTheCallAndTheNextCallTriesAgain() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT)).build())
+              .build()) {
+        as.revokeAccessTokens();
+        as.status = 503;
+        assertThatThrownBy(() -> mcp.call("echo", text("x")))
+            .isInstanceOf(McpException.class)
+            .hasMessage(
+                "MCP server \"test-server\": the person's approval did not complete: the"
+                    + " authorization endpoint answered with HTTP 503, not a redirect")
+            .satisfies(
+                e ->
+                    assertThat(((McpException) e).kind())
+                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+        assertThat(mcp.isOpen()).isTrue();
+        as.status = 0;
+        assertThat(mcp.call("echo", text("back")).text()).isEqualTo("echo: back");
+      }
+    }
+  }
+
+  @Test
+  void anUnreachableAuthorizationServerFailsTheHandshakeSayingSo() throws Exception {
+    TestAuthorizationServer as = TestAuthorizationServer.start();
+    as.close(); // stopped: its port no longer answers
+    try (McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
+                              .timeout(Duration.ofSeconds(5))
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining(
+              "cannot reach the authorization server's metadata at "
+                  + as.issuer()
+                  + "/.well-known/oauth-authorization-server (ConnectException)")
+          .satisfies(
+              e ->
+                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+    }
+  }
+
+  @Test
+  void aRedirectFromAnotherIssuerIsNotExchangedForAToken() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("wrong-iss");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining(
+              "the redirect names the authorization server https://evil.example, not "
+                  + as.issuer()
+                  + " (RFC 9207): its code is not used");
+      assertThat(as.requests).noneMatch(r -> r.startsWith("POST token"));
+    }
+  }
+
+  @Test
+  void metadataThatNamesAnotherIssuerIsNotUsed() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("wrong-metadata-issuer");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining("is not its own")
+          .hasMessageContaining("names the issuer https://evil.example");
+      assertThat(as.requests)
+          .noneMatch(r -> r.startsWith("POST ") || r.startsWith("GET authorize"));
+    }
+  }
+
+  @Test
+  void anAuthorizationServerThatWantsAPersonFailsTheHeadlessAgentSayingWhatToUse()
+      throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("person");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining("it wants a person to approve; use McpUserAgent.loopback(...)");
+    }
+  }
+
+  @Test
+  void withoutAnAuthorizationA401SaysHowToSetOne() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(() -> McpClient.http(server.url()))
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining(
+              "set McpClient.HttpBuilder.authorization(...) for a server that uses OAuth")
+          .satisfies(e -> assertThat(((McpException) e).httpStatus()).hasValue(401));
+    }
+  }
+
+  @Test
+  void wwwAuthenticateParametersAreReadFromTheBearerChallenge() {
+    assertThat(
+            OAuth.parameters(
+                List.of(
+                    "Basic realm=\"x\", Bearer error=\"insufficient_scope\", scope=\"a b\","
+                        + " resource_metadata=\"https://s.example/.well-known/x\", error_description=\"say \\\"hi\\\"\"")))
+        .containsEntry("error", "insufficient_scope")
+        .containsEntry("scope", "a b")
+        .containsEntry("resource_metadata", "https://s.example/.well-known/x")
+        .containsEntry("error_description", "say \"hi\"")
+        .doesNotContainKey("realm");
+    assertThat(OAuth.parameters(List.of("DPoP resource_metadata=\"https://m/x\"", "Basic abc==")))
+        .containsEntry("resource_metadata", "https://m/x");
+    assertThat(OAuth.parameters(List.of("Bearer realm=x,scope=unquoted")))
+        .containsEntry("scope", "unquoted");
+    assertThat(OAuth.parameters(List.of("", "garbage ===,,,\""))).isEmpty();
+  }
+
+  @Test
+  void buildersRefuseWhatCannotWork() {
+    McpUserAgent agent = McpUserAgent.headless(REDIRECT);
+    assertThatThrownBy(
+            () ->
+                McpAuthorization.clientCredentials("id", "s")
+                    .clientMetadataDocument("https://a.example/c.json"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                McpAuthorization.authorizationCode(agent)
+                    .clientMetadataDocument("http://a.example/c.json"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "a client ID metadata document must be at an https URL with a path: http://a.example/c.json");
+    assertThatThrownBy(() -> McpUserAgent.headless("/callback"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                McpClient.httpBuilder("https://mcp.example.com/mcp")
+                    .bearerToken("t0ken")
+                    .authorization(McpAuthorization.authorizationCode(agent).build())
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "set either authorization(...) or an Authorization header (bearerToken), not both");
+  }
+}
