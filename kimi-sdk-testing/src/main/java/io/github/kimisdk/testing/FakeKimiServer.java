@@ -66,18 +66,18 @@ import java.util.function.Function;
  * only 0.95 is allowed for this model"), thinking on a model that does not think or off on one that
  * always does ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where
  * the model has none, an effort the model does not list ("Unsupported value: 'reasoning_effort'
- * does not support 'medium' with this model. Supported values are: ..."), {@code thinking} beside
- * {@code reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an
- * http(s) URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON
- * Schema ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At
- * path '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema},
- * {@code const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict:
- * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
- * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
- * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
- * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
- * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
- * #lenient()} switches these checks off for tests about something else.
+ * does not support 'medium' with this model. Supported values are: ..."; an effort with thinking
+ * switched off is ignored, as the table says), images or video the model cannot read (or an http(s)
+ * URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON Schema
+ * ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At path
+ * '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema}, {@code
+ * const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict: false}), a
+ * history without {@code reasoning_content} where a thinking model needs it, and a prompt plus
+ * {@code max_completion_tokens} over the window ("Your request exceeded model token limit: N"), and
+ * a {@code response_format} that is not {@code text}, {@code json_object} or a {@code json_schema}
+ * with a {@code name}, an object {@code schema} and a boolean {@code strict}. Where kimi-api.md
+ * records no wording the message follows Kimi's nearest template. {@link #lenient()} switches these
+ * checks off for tests about something else.
  *
  * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
  * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
