@@ -993,6 +993,7 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       // the one place the request's surface is chosen; it answers in its own shape
       response = FakeSurface.of(request).answer(request, response, backend);
+      request.answered(response);
       send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
