@@ -37,6 +37,12 @@ final class FakeKimiCommand {
         --latency MS     delay every answer by MS milliseconds (default 0)
         --api-key KEY    answer 401, as Kimi does, unless a request carries this key
                          (by default any non-blank key is taken)
+        --max-concurrency N
+                         answer Kimi's 429 to a request that arrives while N are
+                         being answered (default 0: no limit)
+        --requests-per-minute N
+                         answer Kimi's 429, with Retry-After, once N requests were
+                         taken in the last 60 seconds (default 0: no limit)
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -44,10 +50,22 @@ final class FakeKimiCommand {
 
   /** The options of one command line. */
   record Options(
-      String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
+      String host,
+      int port,
+      Duration latency,
+      String apiKey,
+      boolean verbose,
+      boolean help,
+      int maxConcurrency,
+      int requestsPerMinute) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
+    }
+
+    /** The options of the first options, with no limit. */
+    Options(String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
+      this(host, port, latency, apiKey, verbose, help, 0, 0);
     }
 
     @Override
@@ -64,6 +82,10 @@ final class FakeKimiCommand {
           + verbose
           + ", help="
           + help
+          + ", maxConcurrency="
+          + maxConcurrency
+          + ", requestsPerMinute="
+          + requestsPerMinute
           + "]";
     }
   }
@@ -87,6 +109,8 @@ final class FakeKimiCommand {
     String apiKey = null;
     boolean verbose = false;
     boolean help = false;
+    int maxConcurrency = 0;
+    int requestsPerMinute = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -107,7 +131,12 @@ final class FakeKimiCommand {
             help = true;
           }
         }
-        case "--port", "--host", "--latency", "--api-key" -> {
+        case "--port",
+            "--host",
+            "--latency",
+            "--api-key",
+            "--max-concurrency",
+            "--requests-per-minute" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -118,13 +147,16 @@ final class FakeKimiCommand {
             case "--port" -> port = number(name, value, 65535);
             case "--host" -> host = host(value);
             case "--latency" -> latency = Duration.ofMillis(number(name, value, 3_600_000));
+            case "--max-concurrency" -> maxConcurrency = number(name, value, 1_000_000);
+            case "--requests-per-minute" -> requestsPerMinute = number(name, value, 1_000_000);
             default -> apiKey = key(value);
           }
         }
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
-    return new Options(host, port, latency, apiKey, verbose, help);
+    return new Options(
+        host, port, latency, apiKey, verbose, help, maxConcurrency, requestsPerMinute);
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -218,7 +250,12 @@ final class FakeKimiCommand {
     } catch (UnknownHostException e) {
       throw new UsageException("--host: unknown host " + options.host());
     }
-    FakeKimiServer server = new FakeKimiServer().forgetRequests().latency(options.latency());
+    FakeKimiServer server =
+        new FakeKimiServer()
+            .forgetRequests()
+            .latency(options.latency())
+            .maxConcurrency(options.maxConcurrency())
+            .requestsPerMinute(options.requestsPerMinute());
     if (options.apiKey() != null) {
       server.requireApiKey(options.apiKey());
     }

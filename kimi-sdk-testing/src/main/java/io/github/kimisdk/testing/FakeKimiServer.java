@@ -912,6 +912,8 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --host ADDRESS}: the address to listen on, {@code 127.0.0.1} by default;
    *   <li>{@code --latency MS}: delay every answer by that many milliseconds ({@link #latency});
    *   <li>{@code --api-key KEY}: insist on that key, 401 otherwise ({@link #requireApiKey});
+   *   <li>{@code --max-concurrency N} and {@code --requests-per-minute N}: Kimi's 429 above those
+   *       limits ({@link #maxConcurrency}, {@link #requestsPerMinute});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;

@@ -7,8 +7,12 @@ import io.github.kimisdk.testing.FakeKimiCommand.Options;
 import io.github.kimisdk.testing.FakeKimiCommand.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +54,10 @@ class FakeKimiCommandTest {
             new String[] {"--port", "1", "--help"},
             new Options("127.0.0.1", 1, Duration.ZERO, null, false, true)),
         Arguments.of(
-            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)));
+            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
+        Arguments.of(
+            new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
+            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60)));
   }
 
   @ParameterizedTest
@@ -74,6 +81,10 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--host", ""}, "--host takes an address"),
         Arguments.of(new String[] {"--help=yes"}, "--help takes no value"),
         Arguments.of(new String[] {"--verbose=yes"}, "--verbose takes no value"),
+        Arguments.of(new String[] {"--max-concurrency", "-1"}, "--max-concurrency takes a whole"),
+        Arguments.of(new String[] {"--max-concurrency"}, "--max-concurrency needs a value"),
+        Arguments.of(
+            new String[] {"--requests-per-minute", "sixty"}, "--requests-per-minute takes a whole"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -102,13 +113,72 @@ class FakeKimiCommandTest {
   }
 
   @Test
+  void theRequestsPerMinuteOfTheCommandLineAnswerKimis429() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--requests-per-minute", "1"), System.err)) {
+      assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> refused = FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body())
+          .contains("rate_limit_reached_error", "request reached organization max RPM: 1");
+    }
+  }
+
+  @Test
+  void theMaxConcurrencyOfTheCommandLineAnswerKimis429() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--max-concurrency", "1"), System.err)) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      // the first request, admitted, waits in the responder until the second was refused
+      server.respondWith(
+          r -> {
+            if (entered.getCount() > 0) {
+              entered.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return null;
+          });
+      CompletableFuture<HttpResponse<String>> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      HttpResponse<String> refused = FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+      release.countDown();
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.body()).contains("request reached organization max concurrency: 1");
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void helpPrintsTheUsageAndSucceeds() {
     Ran ran = run("--help");
     assertThat(ran.status()).isZero();
     assertThat(ran.out())
         .startsWith("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]")
         .contains(
-            "--port N", "--host ADDRESS", "--latency MS", "--api-key KEY", "--verbose", "--help");
+            "--port N",
+            "--host ADDRESS",
+            "--latency MS",
+            "--api-key KEY",
+            "--max-concurrency N",
+            "--requests-per-minute N",
+            "--verbose",
+            "--help");
     assertThat(ran.err()).isEmpty();
   }
 
