@@ -1,9 +1,13 @@
 package io.github.kimisdk.testing;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +47,12 @@ final class FakeKimiCommand {
         --requests-per-minute N
                          answer Kimi's 429, with Retry-After, once N requests were
                          taken in the last 60 seconds (default 0: no limit)
+        --tls            serve HTTPS with a certificate made at start; the first line
+                         names the https:// base URL and a PEM file to trust
+                         (NODE_EXTRA_CA_CERTS=FILE, curl --cacert FILE)
+        --tls-cert FILE --tls-key FILE
+                         serve HTTPS with this PEM certificate chain and its PKCS #8
+                         PEM key instead
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -57,15 +67,16 @@ final class FakeKimiCommand {
       boolean verbose,
       boolean help,
       int maxConcurrency,
-      int requestsPerMinute) {
+      int requestsPerMinute,
+      Tls tls) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
     }
 
-    /** The options of the first options, with no limit. */
+    /** The options of the first options, with no limit and plain HTTP. */
     Options(String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
-      this(host, port, latency, apiKey, verbose, help, 0, 0);
+      this(host, port, latency, apiKey, verbose, help, 0, 0, null);
     }
 
     @Override
@@ -86,9 +97,17 @@ final class FakeKimiCommand {
           + maxConcurrency
           + ", requestsPerMinute="
           + requestsPerMinute
+          + ", tls="
+          + tls
           + "]";
     }
   }
+
+  /**
+   * HTTPS: with the given PEM certificate chain and key, or with both null, a certificate made at
+   * start.
+   */
+  record Tls(Path certificate, Path key) {}
 
   /** A command line that cannot be run, with what is wrong with it. */
   static final class UsageException extends Exception {
@@ -111,6 +130,9 @@ final class FakeKimiCommand {
     boolean help = false;
     int maxConcurrency = 0;
     int requestsPerMinute = 0;
+    boolean tls = false;
+    Path tlsCert = null;
+    Path tlsKey = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -121,14 +143,14 @@ final class FakeKimiCommand {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--help", "-h", "--verbose" -> {
+        case "--help", "-h", "--verbose", "--tls" -> {
           if (value != null) {
             throw new UsageException(name + " takes no value");
           }
-          if (name.equals("--verbose")) {
-            verbose = true;
-          } else {
-            help = true;
+          switch (name) {
+            case "--verbose" -> verbose = true;
+            case "--tls" -> tls = true;
+            default -> help = true;
           }
         }
         case "--port",
@@ -136,7 +158,9 @@ final class FakeKimiCommand {
             "--latency",
             "--api-key",
             "--max-concurrency",
-            "--requests-per-minute" -> {
+            "--requests-per-minute",
+            "--tls-cert",
+            "--tls-key" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -149,14 +173,27 @@ final class FakeKimiCommand {
             case "--latency" -> latency = Duration.ofMillis(number(name, value, 3_600_000));
             case "--max-concurrency" -> maxConcurrency = number(name, value, 1_000_000);
             case "--requests-per-minute" -> requestsPerMinute = number(name, value, 1_000_000);
+            case "--tls-cert" -> tlsCert = file(name, value);
+            case "--tls-key" -> tlsKey = file(name, value);
             default -> apiKey = key(value);
           }
         }
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together: a certificate and its key");
+    }
     return new Options(
-        host, port, latency, apiKey, verbose, help, maxConcurrency, requestsPerMinute);
+        host,
+        port,
+        latency,
+        apiKey,
+        verbose,
+        help,
+        maxConcurrency,
+        requestsPerMinute,
+        tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null);
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -164,6 +201,13 @@ final class FakeKimiCommand {
       throw new UsageException(name + " takes a whole number from 0 to " + max + ": " + value);
     }
     return Integer.parseInt(value);
+  }
+
+  private static Path file(String name, String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException(name + " takes a file");
+    }
+    return Path.of(value);
   }
 
   private static String host(String value) throws UsageException {
@@ -209,7 +253,7 @@ final class FakeKimiCommand {
       err.println("FakeKimiServer: " + e.getMessage());
       err.flush();
       return USAGE_ERROR;
-    } catch (UncheckedIOException | IllegalStateException e) {
+    } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
       err.println(
           "FakeKimiServer: "
               + e.getMessage()
@@ -218,15 +262,38 @@ final class FakeKimiCommand {
       return START_FAILED;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fake-kimi-shutdown"));
+    String trust = "";
+    if (options.tls() != null) {
+      try {
+        trust = "; trust " + trustFile(server);
+      } catch (IOException e) {
+        server.close();
+        err.println("FakeKimiServer: cannot write the certificate to trust: " + e.getMessage());
+        err.flush();
+        return START_FAILED;
+      }
+    }
     out.println(
         "FakeKimiServer at "
             + server.baseUrl()
             + " (Anthropic Messages: "
             + server.anthropicBaseUrl()
+            + trust
             + ")");
     out.println("Serving until stopped (Ctrl-C or SIGTERM).");
     out.flush();
     return SERVING;
+  }
+
+  /**
+   * Writes the certificate a client trusts to a PEM file of its own in the temporary folder,
+   * deleted when the JVM ends, and returns its path.
+   */
+  static Path trustFile(FakeKimiServer server) throws IOException {
+    Path file = Files.createTempFile("fake-kimi-" + server.port() + "-", ".pem");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, server.certificatePem(), StandardCharsets.US_ASCII);
+    return file;
   }
 
   /** Blocks the calling thread until the JVM ends (a signal, or {@code System.exit}). */
@@ -261,6 +328,11 @@ final class FakeKimiCommand {
     }
     if (options.verbose()) {
       server.logRequests(log::println);
+    }
+    if (options.tls() != null && options.tls().certificate() != null) {
+      server.tls(options.tls().certificate(), options.tls().key());
+    } else if (options.tls() != null) {
+      server.tls();
     }
     return server.start(address, options.port());
   }

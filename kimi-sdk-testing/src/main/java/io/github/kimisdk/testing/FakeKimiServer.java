@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Kimi API server on the loopback interface, for tests and offline demos: no network and no key
@@ -198,6 +200,8 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
   private String urlHost = "127.0.0.1"; // the host in baseUrl(); guarded by this
+  private boolean tlsAsked; // guarded by this
+  private FakeTls tls; // given, or made at start; null while none; guarded by this
 
   /** Creates a server; call {@link #start()} before use. */
   public FakeKimiServer() {
@@ -527,6 +531,9 @@ public final class FakeKimiServer implements AutoCloseable {
       throw new IllegalStateException("FakeKimiServer can be started once");
     }
     requireHttpServer();
+    if (tlsAsked && tls == null) {
+      tls = FakeTls.generate(address);
+    }
     InetSocketAddress listen = new InetSocketAddress(address, port);
     String where = address.getHostAddress() + " port " + port;
     int id = SERVERS.incrementAndGet();
@@ -540,12 +547,11 @@ public final class FakeKimiServer implements AutoCloseable {
             });
     try {
       // with connection tracking the relay takes the address asked for, the server a free port
-      server =
-          HttpServer.create(
-              trackConnections
-                  ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
-                  : listen,
-              512);
+      InetSocketAddress bind =
+          trackConnections ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : listen;
+      // an HttpsServer is made in FakeTls: verifying this class must load no server class, so
+      // that start() can say what to do when the runtime lacks jdk.httpserver
+      server = tls != null ? tls.server(bind, 512) : HttpServer.create(bind, 512);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new UncheckedIOException("FakeKimiServer cannot listen on " + where, e);
@@ -595,7 +601,7 @@ public final class FakeKimiServer implements AutoCloseable {
   /**
    * Returns the base URL to give a client, such as {@code http://127.0.0.1:54321/v1} (the host is
    * the address listened on, {@code 127.0.0.1} unless {@link #start(InetAddress, int)} said
-   * otherwise).
+   * otherwise; {@code https://} after {@link #tls()}).
    *
    * @return the base URL, ending in {@code /v1}
    * @throws IllegalStateException if not started
@@ -620,7 +626,88 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   private synchronized String origin() {
-    return "http://" + urlHost + ":" + port();
+    return (tls != null ? "https://" : "http://") + urlHost + ":" + port();
+  }
+
+  /**
+   * Serves HTTPS instead of plain HTTP ({@code --tls} on the command line), with a certificate made
+   * at {@link #start()}: self-signed (EC P-256, valid for 90 days), for {@code localhost}, {@code
+   * 127.0.0.1}, {@code ::1} and the address listened on. {@link #baseUrl()} then starts with {@code
+   * https://}; a Java client trusts it through {@link #sslContext()}, any other through the PEM of
+   * {@link #certificatePem()} (Node: {@code NODE_EXTRA_CA_CERTS=file.pem}; curl: {@code --cacert
+   * file.pem}). For a client whose TLS path is under test: a corporate trust store, an AOT or CDS
+   * cache trained on the classes a real HTTPS call loads.
+   *
+   * <pre>{@code
+   * FakeKimiServer server = new FakeKimiServer().tls().start();
+   * KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl())
+   *     .httpClient(HttpClient.newBuilder().sslContext(server.sslContext()).build())
+   *     .build();
+   * }</pre>
+   *
+   * @return this server
+   * @throws IllegalStateException if already started
+   */
+  public synchronized FakeKimiServer tls() {
+    if (server != null || closed) {
+      throw new IllegalStateException("Call tls() before start()");
+    }
+    tlsAsked = true;
+    return this;
+  }
+
+  /**
+   * Serves HTTPS with a certificate of the caller's ({@code --tls-cert} and {@code --tls-key} on
+   * the command line) instead of one made at start: a PEM chain, the server's certificate first,
+   * and its PKCS #8 PEM key ({@code BEGIN PRIVATE KEY}; RSA, EC or EdDSA). Clients trust the
+   * chain's last certificate ({@link #sslContext()}, {@link #certificatePem()}) or whatever issued
+   * it. The files are read here; the key is never printed.
+   *
+   * @param certificateChain the PEM certificate chain
+   * @param privateKey the PEM private key, PKCS #8 unencrypted
+   * @return this server
+   * @throws IllegalArgumentException if a file does not hold what it should, saying what to do
+   * @throws java.io.UncheckedIOException if a file cannot be read
+   * @throws IllegalStateException if already started
+   */
+  public synchronized FakeKimiServer tls(Path certificateChain, Path privateKey) {
+    Objects.requireNonNull(certificateChain, "certificateChain");
+    Objects.requireNonNull(privateKey, "privateKey");
+    tls();
+    tls = FakeTls.read(certificateChain, privateKey);
+    return this;
+  }
+
+  /**
+   * Returns a TLS context for a client of this server: it trusts this server's certificate and
+   * nothing else. Give it to the client's {@link java.net.http.HttpClient} ({@code
+   * HttpClient.newBuilder().sslContext(server.sslContext())}).
+   *
+   * @return a new context
+   * @throws IllegalStateException unless the server was started with {@link #tls()}
+   */
+  public synchronized SSLContext sslContext() {
+    return tlsStarted().clientContext();
+  }
+
+  /**
+   * Returns the certificate a client of this server trusts, in PEM ({@code -----BEGIN
+   * CERTIFICATE-----}): write it to a file for a client in another language, such as Node's {@code
+   * NODE_EXTRA_CA_CERTS}.
+   *
+   * @return the PEM text
+   * @throws IllegalStateException unless the server was started with {@link #tls()}
+   */
+  public synchronized String certificatePem() {
+    return tlsStarted().certificatePem();
+  }
+
+  private FakeTls tlsStarted() {
+    if (server == null || tls == null) {
+      throw new IllegalStateException(
+          server == null ? "Call start() first" : "This server serves plain HTTP: call tls()");
+    }
+    return tls;
   }
 
   /**
@@ -914,6 +1001,10 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --api-key KEY}: insist on that key, 401 otherwise ({@link #requireApiKey});
    *   <li>{@code --max-concurrency N} and {@code --requests-per-minute N}: Kimi's 429 above those
    *       limits ({@link #maxConcurrency}, {@link #requestsPerMinute});
+   *   <li>{@code --tls}: serve HTTPS with a certificate made at start ({@link #tls()}); the first
+   *       line then names the {@code https://} base URL and a PEM file to trust ({@code ...; trust
+   *       /tmp/fake-kimi-8089-....pem)}); {@code --tls-cert FILE --tls-key FILE} serves a given
+   *       certificate instead ({@link #tls(Path, Path)});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;

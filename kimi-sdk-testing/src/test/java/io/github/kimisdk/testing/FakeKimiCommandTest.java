@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.testing.FakeKimiCommand.Options;
+import io.github.kimisdk.testing.FakeKimiCommand.Tls;
 import io.github.kimisdk.testing.FakeKimiCommand.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -57,7 +60,23 @@ class FakeKimiCommandTest {
             new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
         Arguments.of(
             new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
-            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60)));
+            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null)),
+        Arguments.of(
+            new String[] {"--tls"},
+            new Options(
+                "127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, new Tls(null, null))),
+        Arguments.of(
+            new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                0,
+                0,
+                new Tls(Path.of("c.pem"), Path.of("k.pem")))));
   }
 
   @ParameterizedTest
@@ -85,6 +104,9 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--max-concurrency"}, "--max-concurrency needs a value"),
         Arguments.of(
             new String[] {"--requests-per-minute", "sixty"}, "--requests-per-minute takes a whole"),
+        Arguments.of(new String[] {"--tls=yes"}, "--tls takes no value"),
+        Arguments.of(new String[] {"--tls-cert", "c.pem"}, "--tls-cert and --tls-key go together"),
+        Arguments.of(new String[] {"--tls-key", ""}, "--tls-key takes a file"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -165,6 +187,26 @@ class FakeKimiCommandTest {
   }
 
   @Test
+  void tlsServesHttpsAndWritesTheCertificateToTrust() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--tls"), System.err)) {
+      assertThat(server.baseUrl()).startsWith("https://127.0.0.1:");
+      Path pem = FakeKimiCommand.trustFile(server);
+      assertThat(Files.readString(pem)).isEqualTo(server.certificatePem());
+      assertThat(pem.getFileName().toString()).startsWith("fake-kimi-" + server.port() + "-");
+      Files.delete(pem);
+    }
+  }
+
+  @Test
+  void aTlsFileThatCannotBeReadIsAFailedStartThatSaysWhy() {
+    Ran ran = run("--tls-cert", "no-such-cert.pem", "--tls-key", "no-such-key.pem");
+    assertThat(ran.status()).isEqualTo(1);
+    assertThat(ran.err()).startsWith("FakeKimiServer: FakeKimiServer cannot read no-such-cert.pem");
+    assertThat(ran.out()).isEmpty();
+  }
+
+  @Test
   void helpPrintsTheUsageAndSucceeds() {
     Ran ran = run("--help");
     assertThat(ran.status()).isZero();
@@ -177,6 +219,8 @@ class FakeKimiCommandTest {
             "--api-key KEY",
             "--max-concurrency N",
             "--requests-per-minute N",
+            "--tls",
+            "--tls-cert FILE --tls-key FILE",
             "--verbose",
             "--help");
     assertThat(ran.err()).isEmpty();
