@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
@@ -53,6 +55,19 @@ final class FakeKimiCommand {
         --tls-cert FILE --tls-key FILE
                          serve HTTPS with this PEM certificate chain and its PKCS #8
                          PEM key instead
+        --record URL --cassettes DIR
+                         be a recording proxy in front of URL (https://api.moonshot.ai/v1):
+                         forward each request with the caller's key and write one file
+                         per exchange into DIR, keys and cookies scrubbed
+        --replay DIR     answer from the exchanges recorded in DIR, byte for byte; a
+                         request that matches none gets a 404 cassette_miss_error naming
+                         the nearest recorded one and the difference (also on stderr)
+        --record-missing URL
+                         with --replay: forward a request that matches none to URL and
+                         append it to DIR
+        --scrub NAME     also scrub this header or JSON member (repeatable, or a list
+                         separated by commas)
+        --keep-timing    record each streamed event's time, and replay streams at it
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -68,7 +83,8 @@ final class FakeKimiCommand {
       boolean help,
       int maxConcurrency,
       int requestsPerMinute,
-      Tls tls) {
+      Tls tls,
+      Cassette cassette) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
@@ -76,7 +92,7 @@ final class FakeKimiCommand {
 
     /** The options of the first options, with no limit and plain HTTP. */
     Options(String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
-      this(host, port, latency, apiKey, verbose, help, 0, 0, null);
+      this(host, port, latency, apiKey, verbose, help, 0, 0, null, null);
     }
 
     @Override
@@ -99,6 +115,8 @@ final class FakeKimiCommand {
           + requestsPerMinute
           + ", tls="
           + tls
+          + ", cassette="
+          + cassette
           + "]";
     }
   }
@@ -133,6 +151,12 @@ final class FakeKimiCommand {
     boolean tls = false;
     Path tlsCert = null;
     Path tlsKey = null;
+    String record = null;
+    Path cassettes = null;
+    Path replay = null;
+    String recordMissing = null;
+    List<String> scrub = new ArrayList<>();
+    boolean keepTiming = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -143,13 +167,14 @@ final class FakeKimiCommand {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--help", "-h", "--verbose", "--tls" -> {
+        case "--help", "-h", "--verbose", "--tls", "--keep-timing" -> {
           if (value != null) {
             throw new UsageException(name + " takes no value");
           }
           switch (name) {
             case "--verbose" -> verbose = true;
             case "--tls" -> tls = true;
+            case "--keep-timing" -> keepTiming = true;
             default -> help = true;
           }
         }
@@ -160,7 +185,12 @@ final class FakeKimiCommand {
             "--max-concurrency",
             "--requests-per-minute",
             "--tls-cert",
-            "--tls-key" -> {
+            "--tls-key",
+            "--record",
+            "--cassettes",
+            "--replay",
+            "--record-missing",
+            "--scrub" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -175,6 +205,18 @@ final class FakeKimiCommand {
             case "--requests-per-minute" -> requestsPerMinute = number(name, value, 1_000_000);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
+            case "--record" -> record = url(name, value);
+            case "--cassettes" -> cassettes = file(name, value);
+            case "--replay" -> replay = file(name, value);
+            case "--record-missing" -> recordMissing = url(name, value);
+            case "--scrub" -> {
+              for (String n : value.split(",")) {
+                if (n.isBlank()) {
+                  throw new UsageException("--scrub takes header or member names: " + value);
+                }
+                scrub.add(n.strip());
+              }
+            }
             default -> apiKey = key(value);
           }
         }
@@ -193,7 +235,8 @@ final class FakeKimiCommand {
         help,
         maxConcurrency,
         requestsPerMinute,
-        tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null);
+        tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null,
+        cassette(record, cassettes, replay, recordMissing, scrub, keepTiming));
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -201,6 +244,55 @@ final class FakeKimiCommand {
       throw new UsageException(name + " takes a whole number from 0 to " + max + ": " + value);
     }
     return Integer.parseInt(value);
+  }
+
+  /** The cassette the options describe, or null; a combination that makes none is refused. */
+  private static Cassette cassette(
+      String record,
+      Path cassettes,
+      Path replay,
+      String recordMissing,
+      List<String> scrub,
+      boolean keepTiming)
+      throws UsageException {
+    if (record != null && replay != null) {
+      throw new UsageException(
+          "--record and --replay exclude each other; to replay and record what is missing:"
+              + " --replay DIR --record-missing URL");
+    }
+    if ((record == null) != (cassettes == null)) {
+      throw new UsageException("--record URL and --cassettes DIR go together");
+    }
+    if (recordMissing != null && replay == null) {
+      throw new UsageException("--record-missing URL needs --replay DIR");
+    }
+    if (record == null && replay == null) {
+      if (!scrub.isEmpty() || keepTiming) {
+        throw new UsageException("--scrub and --keep-timing need --record or --replay");
+      }
+      return null;
+    }
+    Cassette c;
+    try {
+      c =
+          record != null
+              ? Cassette.record(record, cassettes)
+              : recordMissing != null
+                  ? Cassette.replay(replay).recordMissing(recordMissing)
+                  : Cassette.replay(replay);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          (record != null ? "--record: " : "--record-missing: ") + e.getMessage());
+    }
+    c = c.scrub(scrub.toArray(String[]::new));
+    return keepTiming ? c.keepTiming() : c;
+  }
+
+  private static String url(String name, String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException(name + " takes a base URL, such as https://api.moonshot.ai/v1");
+    }
+    return value;
   }
 
   private static Path file(String name, String value) throws UsageException {
@@ -328,6 +420,34 @@ final class FakeKimiCommand {
     }
     if (options.verbose()) {
       server.logRequests(log::println);
+    }
+    server.warnTo(log::println);
+    if (options.cassette() != null) {
+      server.cassette(options.cassette());
+      CassetteDeck deck = server.deck();
+      log.println(
+          "FakeKimiServer: "
+              + switch (options.cassette().mode()) {
+                case RECORD ->
+                    "recording into "
+                        + options.cassette().directory()
+                        + " from "
+                        + options.cassette().upstream();
+                case REPLAY ->
+                    "replaying the "
+                        + deck.size()
+                        + " exchanges of "
+                        + options.cassette().directory()
+                        + " (a request none matches gets 404 cassette_miss_error)";
+                case REPLAY_OR_RECORD ->
+                    "replaying the "
+                        + deck.size()
+                        + " exchanges of "
+                        + options.cassette().directory()
+                        + ", recording what is missing from "
+                        + options.cassette().upstream();
+              });
+      log.flush();
     }
     if (options.tls() != null && options.tls().certificate() != null) {
       server.tls(options.tls().certificate(), options.tls().key());

@@ -199,6 +199,9 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
+  private volatile CassetteDeck deck; // null: no cassette
+  private volatile Consumer<String> warnings = m -> LOG.log(System.Logger.Level.WARNING, m);
+  private final FakeSurface.Backend judging = new JudgingBackend();
   private String urlHost = "127.0.0.1"; // the host in baseUrl(); guarded by this
   private boolean tlsAsked; // guarded by this
   private FakeTls tls; // given, or made at start; null while none; guarded by this
@@ -459,6 +462,55 @@ public final class FakeKimiServer implements AutoCloseable {
       throw new IllegalArgumentException("key must not be blank");
     }
     this.requiredKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    return this;
+  }
+
+  /**
+   * Records real Kimi traffic into a cassette, or answers from one ({@code --record URL --cassettes
+   * DIR} and {@code --replay DIR} on the command line): see {@link Cassette}. Requests go through
+   * this server as before (its key, its rate limits, scripted responses first, {@link
+   * #requests()}), and then, instead of the responder and the built-in model, the cassette answers:
+   * a recording forwards the request to the upstream and relays its answer (a stream as it comes);
+   * a replay sends the recorded answer, byte for byte, after the fake's rules judged the request as
+   * if it answered it, and a request it holds no answer for gets a 404 {@code cassette_miss_error}
+   * naming the nearest recorded request and the difference (also logged, and printed on standard
+   * error by the process). A miss is never answered by the built-in model. May be called before or
+   * after {@link #start()}; the files are read here.
+   *
+   * <pre>{@code
+   * // once, with a key: record
+   * server.cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("cassettes/trip")));
+   * // in CI, without one: replay
+   * server.cassette(Cassette.replay(Path.of("cassettes/trip")));
+   * }</pre>
+   *
+   * @param cassette the cassette; null returns to the built-in model
+   * @return this server
+   * @throws IllegalArgumentException if a file of the folder is not a recorded exchange (or of a
+   *     later version), or a recording's folder holds recorded exchanges already
+   * @throws java.io.UncheckedIOException if the folder cannot be read
+   */
+  public FakeKimiServer cassette(Cassette cassette) {
+    return cassette(cassette, System::nanoTime);
+  }
+
+  /** {@link #cassette(Cassette)} with the clock that times a recorded stream's events. */
+  FakeKimiServer cassette(Cassette cassette, java.util.function.LongSupplier nanos) {
+    deck = cassette == null ? null : CassetteDeck.open(cassette, m -> warnings.accept(m), nanos);
+    return this;
+  }
+
+  /** The cassette in use, or null. */
+  CassetteDeck deck() {
+    return deck;
+  }
+
+  /**
+   * Hands {@code sink} what the server warns of (a cassette's misses, an upstream it cannot reach),
+   * instead of its logger: the process prints them on standard error.
+   */
+  FakeKimiServer warnTo(Consumer<String> sink) {
+    warnings = Objects.requireNonNull(sink, "sink");
     return this;
   }
 
@@ -1005,6 +1057,11 @@ public final class FakeKimiServer implements AutoCloseable {
    *       line then names the {@code https://} base URL and a PEM file to trust ({@code ...; trust
    *       /tmp/fake-kimi-8089-....pem)}); {@code --tls-cert FILE --tls-key FILE} serves a given
    *       certificate instead ({@link #tls(Path, Path)});
+   *   <li>{@code --record URL --cassettes DIR}: a recording proxy in front of {@code URL} ({@link
+   *       Cassette#record}); {@code --replay DIR}: answers from the recorded exchanges ({@link
+   *       Cassette#replay}), with {@code --record-missing URL} forwarding and appending those it
+   *       lacks; {@code --scrub NAME} scrubs one more header or JSON member, and {@code
+   *       --keep-timing} keeps the events' timing (see {@link #cassette(Cassette)});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;
@@ -1084,8 +1141,27 @@ public final class FakeKimiServer implements AutoCloseable {
         requests.add(request);
         unclaimed.add(request);
       }
-      // the one place the request's surface is chosen; it answers in its own shape
-      response = FakeSurface.of(request).answer(request, response, backend);
+      CassetteDeck cassette = deck;
+      if (response == null && cassette != null) {
+        // the cassette answers in the recorded shape: no surface translates it; the fake's rules
+        // judge what it replays (a recording forwards all: Kimi judges it)
+        if (cassette.cassette().mode() != Cassette.Mode.RECORD) {
+          response = judge(request);
+        }
+        if (response == null) {
+          response = cassette.replay(request);
+        }
+        if (response == null) {
+          CassetteDeck.Forwarded f = cassette.forward(request, exchange, request::answered);
+          response = f.response();
+          if (f.sent()) {
+            return; // relayed and recorded; the finally block logs it
+          }
+        }
+      } else {
+        // the one place the request's surface is chosen; it answers in its own shape
+        response = FakeSurface.of(request).answer(request, response, backend);
+      }
       request.answered(response);
       send(exchange, response, answered);
     } catch (Dropped d) {
@@ -1213,6 +1289,18 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The fake's refusal of a model call a cassette would answer (the rules judge it as if the fake
+   * answered it: a recording never launders a request Kimi would refuse), or null.
+   */
+  private FakeResponse judge(RecordedRequest request) {
+    if (!FakeSurface.callsAModel(request)) {
+      return null;
+    }
+    FakeResponse verdict = FakeSurface.of(request).answer(request, null, judging);
+    return verdict.status() >= 400 ? verdict : null;
+  }
+
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */
   private FakeResponse answerChat(RecordedRequest request) {
     return FakeSurface.asSent(request, null, backend, model::respond);
@@ -1239,6 +1327,34 @@ public final class FakeKimiServer implements AutoCloseable {
         r = services.respond(request);
       }
       return r != null ? r : model.respond(request);
+    }
+  }
+
+  /**
+   * What the rules judge a cassette's request with: the built-in model and endpoints, no responder,
+   * and thinking signatures the recorded Kimi made.
+   */
+  private final class JudgingBackend implements FakeSurface.Backend {
+
+    @Override
+    public FakeResponse responder(RecordedRequest request) {
+      return null;
+    }
+
+    @Override
+    public FakeResponse model(
+        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
+      return model.respond(chat, streamedIds, scripted);
+    }
+
+    @Override
+    public FakeResponse endpoints(RecordedRequest request) {
+      return backend.endpoints(request);
+    }
+
+    @Override
+    public boolean replaying() {
+      return true;
     }
   }
 

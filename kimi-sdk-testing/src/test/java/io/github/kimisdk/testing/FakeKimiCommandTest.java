@@ -60,11 +60,20 @@ class FakeKimiCommandTest {
             new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
         Arguments.of(
             new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
-            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null)),
+            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null, null)),
         Arguments.of(
             new String[] {"--tls"},
             new Options(
-                "127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, new Tls(null, null))),
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                0,
+                0,
+                new Tls(null, null),
+                null)),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -76,7 +85,27 @@ class FakeKimiCommandTest {
                 false,
                 0,
                 0,
-                new Tls(Path.of("c.pem"), Path.of("k.pem")))));
+                new Tls(Path.of("c.pem"), Path.of("k.pem")),
+                null)),
+        Arguments.of(
+            new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
+            cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
+        Arguments.of(
+            new String[] {"--replay=tapes", "--scrub", "user,x-org", "--scrub=safety_identifier"},
+            cassette(
+                Cassette.replay(Path.of("tapes")).scrub("user", "x-org", "safety_identifier"))),
+        Arguments.of(
+            new String[] {
+              "--replay", "tapes", "--record-missing", "http://127.0.0.1:9/v1", "--keep-timing"
+            },
+            cassette(
+                Cassette.replay(Path.of("tapes"))
+                    .recordMissing("http://127.0.0.1:9/v1")
+                    .keepTiming())));
+  }
+
+  static Options cassette(Cassette c) {
+    return new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, null, c);
   }
 
   @ParameterizedTest
@@ -107,6 +136,20 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--tls=yes"}, "--tls takes no value"),
         Arguments.of(new String[] {"--tls-cert", "c.pem"}, "--tls-cert and --tls-key go together"),
         Arguments.of(new String[] {"--tls-key", ""}, "--tls-key takes a file"),
+        Arguments.of(new String[] {"--record", "https://api.moonshot.ai/v1"}, "go together"),
+        Arguments.of(new String[] {"--cassettes", "tapes"}, "--record URL and --cassettes DIR"),
+        Arguments.of(
+            new String[] {"--record", "x", "--cassettes", "t", "--replay", "t"},
+            "--record and --replay exclude each other"),
+        Arguments.of(
+            new String[] {"--record-missing", "https://api.moonshot.ai/v1"},
+            "--record-missing URL needs --replay DIR"),
+        Arguments.of(
+            new String[] {"--record", "http://api.moonshot.ai/v1", "--cassettes", "t"},
+            "--record: plain http only to a loopback address"),
+        Arguments.of(new String[] {"--scrub", "user"}, "need --record or --replay"),
+        Arguments.of(new String[] {"--replay", "t", "--scrub", "a,,b"}, "--scrub takes header"),
+        Arguments.of(new String[] {"--keep-timing=1"}, "--keep-timing takes no value"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -221,6 +264,11 @@ class FakeKimiCommandTest {
             "--requests-per-minute N",
             "--tls",
             "--tls-cert FILE --tls-key FILE",
+            "--record URL --cassettes DIR",
+            "--replay DIR",
+            "--record-missing URL",
+            "--scrub NAME",
+            "--keep-timing",
             "--verbose",
             "--help");
     assertThat(ran.err()).isEmpty();
