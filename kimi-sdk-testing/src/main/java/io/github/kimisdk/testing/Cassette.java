@@ -51,10 +51,11 @@ import java.util.function.UnaryOperator;
  * {@code null} members left out, the top-level {@code stream_options} left out (clients differ in
  * it), and the values of {@code id}, {@code tool_call_id}, {@code tool_use_id} and {@code call_id}
  * members renamed by their order of first appearance (a client may name tool calls itself); a
- * multipart body by its parts, whatever its boundary; the members named to {@link #scrub} compared
- * scrubbed. Equal requests are answered in the order recorded, the last one again once all were
- * played. The fake's rules still judge a replayed model call: a request Kimi would refuse gets the
- * fake's refusal, never the recorded answer.
+ * multipart body by its fields' names, file names and contents, in any order and whatever its
+ * boundary; the members named to {@link #scrub} compared scrubbed. Equal requests are answered in
+ * the order recorded, the last one again once all were played. The fake's rules still judge a
+ * replayed model call: a request Kimi would refuse gets the fake's refusal, never the recorded
+ * answer.
  *
  * <p><b>The files</b> ({@value #FORMAT}, version {@value #VERSION}): one pretty-printed JSON file
  * per exchange, named by its order and its call ({@code 0001-post-v1-chat-completions.json}), so

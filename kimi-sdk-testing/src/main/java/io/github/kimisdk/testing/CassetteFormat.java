@@ -307,10 +307,39 @@ final class CassetteFormat {
     for (String form : List.of("body", "multipart", "text", "base64")) {
       JsonValue v = request.get(form);
       if (v != null) {
-        b.put(form, form.equals("body") ? normalised(v) : v);
+        b.put(form, form.equals("body") ? normalised(v) : form.equals("multipart") ? fields(v) : v);
       }
     }
     return b.build();
+  }
+
+  /**
+   * A multipart body's parts as a client's choices do not change them: each by its name, file name
+   * and content (not the part's content type, which clients label differently), in the order of
+   * their names (clients order the fields differently).
+   */
+  private static JsonValue fields(JsonValue parts) {
+    if (!(parts instanceof JsonArray a)) {
+      return parts;
+    }
+    List<JsonValue> out = new ArrayList<>();
+    for (JsonValue p : a.values()) {
+      if (p instanceof JsonObject o) {
+        JsonObject.Builder b = JsonObject.builder();
+        o.members()
+            .forEach(
+                (n, v) -> {
+                  if (!n.equals("content_type")) {
+                    b.put(n, v);
+                  }
+                });
+        out.add(b.build());
+      } else {
+        out.add(p);
+      }
+    }
+    out.sort(java.util.Comparator.comparing(Json::write));
+    return JsonArray.of(out);
   }
 
   private static JsonValue normalised(JsonValue body) {

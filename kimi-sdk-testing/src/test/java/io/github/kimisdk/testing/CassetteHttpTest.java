@@ -164,6 +164,57 @@ class CassetteHttpTest {
     }
   }
 
+  static HttpResponse<String> upload(
+      FakeKimiServer server, String boundary, boolean purposeFirst, String type, String content)
+      throws Exception {
+    String purpose =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
+            + "file-extract\r\n";
+    String file =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\";"
+            + " filename=\"notes.txt\"\r\nContent-Type: "
+            + type
+            + "\r\n\r\n"
+            + content
+            + "\r\n";
+    String body = (purposeFirst ? purpose + file : file + purpose) + "--" + boundary + "--\r\n";
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/files"))
+            .header("Authorization", "Bearer " + KEY)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aMultipartBodyMatchesByItsFieldsInAnyOrderWhateverItsBoundary() throws Exception {
+    record(
+        Cassette.record(kimi.baseUrl(), tape),
+        r ->
+            assertThat(upload(r, "java-123", true, "text/plain", "bread").statusCode())
+                .isEqualTo(200));
+    JsonValue parts = file(CassetteFormat.files(tape).get(0)).get("request").get("multipart");
+    assertThat(parts)
+        .isEqualTo(
+            Json.parse(
+                "[{\"name\":\"purpose\",\"text\":\"file-extract\"},{\"name\":\"file\","
+                    + "\"filename\":\"notes.txt\",\"content_type\":\"text/plain\",\"text\":\"bread\"}]"));
+    try (FakeKimiServer replay = replayer()) {
+      HttpResponse<String> node =
+          upload(replay, "----node-xyz", false, "application/octet-stream", "bread");
+      assertThat(node.statusCode()).as(node.body()).isEqualTo(200);
+      assertThat(node.body()).contains("\"filename\":\"notes.txt\"");
+      HttpResponse<String> other = upload(replay, "b", true, "text/plain", "cake");
+      assertThat(other.statusCode()).isEqualTo(404);
+      assertThat(other.body()).contains("recorded \\\"bread\\\", sent \\\"cake\\\"");
+    }
+  }
+
   @Test
   void aReplayNeverLaundersARequestKimiWouldRefuse() throws Exception {
     kimi.lenient(); // an upstream that took what Kimi refuses: K3's temperature is fixed
