@@ -158,6 +158,13 @@ import javax.net.ssl.SSLContext;
  * server and a client; {@link #main} runs one as a process an application is pointed at by its
  * configuration ({@code java -jar kimi-sdk-testing-VERSION-standalone.jar --port 8089}).
  *
+ * <p><b>Real traffic, recorded and replayed.</b> With a {@link #cassette(Cassette) cassette} the
+ * server is a recording proxy in front of Kimi, or answers from what was recorded, byte for byte,
+ * in a CI without a key; a request it holds no answer for is a loud miss, never a made-up answer.
+ * {@link #tls()} serves HTTPS, for a client whose TLS path is under test. Each {@link
+ * RecordedRequest} tells the {@link RecordedRequest#status() status} and {@link
+ * RecordedRequest#error() error} it was answered with.
+ *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
  *     KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl()).build()) {
