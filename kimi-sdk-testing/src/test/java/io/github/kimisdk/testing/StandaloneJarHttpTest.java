@@ -3,6 +3,8 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatRequest;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -304,16 +306,15 @@ class StandaloneJarHttpTest {
       trust.init(trusted);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
-      HttpClient https = HttpClient.newBuilder().sslContext(context).build();
-      HttpResponse<String> reply =
-          https.send(
-              HttpRequest.newBuilder(URI.create(m.group(1) + "/chat/completions"))
-                  .header("Authorization", "Bearer k")
-                  .POST(HttpRequest.BodyPublishers.ofString(chat("over TLS", false)))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(reply.statusCode()).isEqualTo(200);
-      assertThat(reply.body()).contains("You said: over TLS");
+      try (KimiClient kimi =
+          KimiClient.builder()
+              .apiKey("sk-tls")
+              .baseUrl(m.group(1))
+              .httpClient(HttpClient.newBuilder().sslContext(context).build())
+              .build()) {
+        assertThat(kimi.chat(ChatRequest.of("kimi-k3", "over TLS")).text())
+            .isEqualTo("You said: over TLS");
+      }
       s.server().process().destroy();
       assertThat(s.server().awaitExit()).isEqualTo(143);
     } finally {
