@@ -167,11 +167,23 @@ class CassetteHttpTest {
   static HttpResponse<String> upload(
       FakeKimiServer server, String boundary, boolean purposeFirst, String type, String content)
       throws Exception {
+    return upload(server, boundary, purposeFirst, type, content, "file-extract");
+  }
+
+  static HttpResponse<String> upload(
+      FakeKimiServer server,
+      String boundary,
+      boolean purposeFirst,
+      String type,
+      String content,
+      String purposeName)
+      throws Exception {
     String purpose =
         "--"
             + boundary
             + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
-            + "file-extract\r\n";
+            + purposeName
+            + "\r\n";
     String file =
         "--"
             + boundary
@@ -213,6 +225,64 @@ class CassetteHttpTest {
       assertThat(other.statusCode()).isEqualTo(404);
       assertThat(other.body()).contains("recorded \\\"bread\\\", sent \\\"cake\\\"");
     }
+  }
+
+  /**
+   * A platform session: token counting, the model list, a batch's input uploaded, the batch created
+   * from the file's id and read back, the file's content; each answer's body as received.
+   */
+  static List<String> platform(FakeKimiServer server) throws Exception {
+    List<String> bodies = new ArrayList<>();
+    bodies.add(
+        send(server, "POST", "/v1/tokenizers/estimate-token-count", chat("count me")).body());
+    bodies.add(send(server, "GET", "/v1/models", null).body());
+    String line =
+        "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+            + "\"body\":"
+            + chat("batched")
+            + "}\n";
+    String file =
+        upload(server, "b-" + server.port(), true, "application/jsonl", line, "batch").body();
+    bodies.add(file);
+    String fileId = Json.parse(file).get("id").asString();
+    String batch =
+        send(
+                server,
+                "POST",
+                "/v1/batches",
+                "{\"input_file_id\":\""
+                    + fileId
+                    + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}")
+            .body();
+    bodies.add(batch);
+    String batchId = Json.parse(batch).get("id").asString();
+    bodies.add(send(server, "GET", "/v1/batches/" + batchId, null).body());
+    bodies.add(send(server, "GET", "/v1/files/" + fileId + "/content", null).body());
+    return bodies;
+  }
+
+  @Test
+  void platformEndpointsRecordAndReplayAsASession() throws Exception {
+    List<String> live = new ArrayList<>();
+    record(Cassette.record(kimi.baseUrl(), tape), r -> live.addAll(platform(r)));
+    assertThat(live.get(0)).contains("total_tokens");
+    assertThat(live.get(3)).contains("\"input_file_id\"");
+    assertThat(CassetteFormat.files(tape))
+        .extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            "0001-post-v1-tokenizers-estimate-token-count.json",
+            "0002-get-v1-models.json",
+            "0003-post-v1-files.json",
+            "0004-post-v1-batches.json",
+            "0005-get-v1-batches-"
+                + Json.parse(live.get(3)).get("id").asString().replace('_', '-')
+                + ".json",
+            "0006-get-v1-files-" + Json.parse(live.get(2)).get("id").asString() + "-content.json");
+    try (FakeKimiServer replay = replayer()) {
+      assertThat(platform(replay)).isEqualTo(live);
+      assertThat(replay.requests()).extracting(RecordedRequest::status).containsOnly(200);
+    }
+    assertThat(kimi.requestCount()).isEqualTo(6);
   }
 
   @Test
