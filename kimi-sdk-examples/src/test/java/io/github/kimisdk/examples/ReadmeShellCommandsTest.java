@@ -104,6 +104,49 @@ class ReadmeShellCommandsTest {
     };
   }
 
+  /**
+   * docs/testing.md's record and replay with the standalone fake: a fake stands in for Kimi, a
+   * second records a call through it, a third replays the cassette.
+   */
+  static final String RECORD_AND_REPLAY =
+      "mvn -B -q -pl kimi-sdk-testing -am package -DskipTests\n"
+          + "jar=kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT-standalone.jar\n"
+          + "hello='{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'\n"
+          + "# Once, with a key: record. A second fake stands in for https://api.moonshot.ai/v1"
+          + " here.\n"
+          + "exec 3< <(exec java -jar $jar --api-key sk-my-key); kimi_pid=$!;"
+          + " read -r _ _ kimi _ <&3\n"
+          + "exec 4< <(exec java -jar $jar --record \"$kimi\" --cassettes target/cassettes/hello);"
+          + " rec_pid=$!\n"
+          + "read -r _ _ recorder _ <&4\n"
+          + "curl -s \"$recorder/chat/completions\" -H \"Authorization: Bearer sk-my-key\" \\\n"
+          + "  -H \"Content-Type: application/json\" -d \"$hello\"; echo\n"
+          + "kill $rec_pid $kimi_pid\n"
+          + "# In CI, without a key or a network: replay.\n"
+          + "exec 5< <(exec java -jar $jar --replay target/cassettes/hello); replay_pid=$!\n"
+          + "read -r _ _ replay _ <&5\n"
+          + "curl -s \"$replay/chat/completions\" -H \"Authorization: Bearer ci\" \\\n"
+          + "  -H \"Content-Type: application/json\" -d \"$hello\"; echo\n"
+          + "kill $replay_pid";
+
+  /**
+   * The recorded answer and the replayed one are the same bytes, and the cassette holds the
+   * exchange without the key.
+   */
+  static Verify recordedAndReplayedTheSameAnswer() {
+    return (run, copy) -> {
+      List<String> answers =
+          run.stdout().lines().filter(l -> l.contains("You said: Hello")).toList();
+      assertThat(answers).as(run.describe()).hasSize(2);
+      assertThat(answers.get(1)).as(run.describe()).isEqualTo(answers.get(0));
+      Path exchange = copy.resolve("target/cassettes/hello/0001-post-v1-chat-completions.json");
+      assertThat(exchange).as(run.describe()).isRegularFile();
+      assertThat(Files.readString(exchange, StandardCharsets.UTF_8))
+          .contains("\"format\": \"kimi-sdk.cassette\"")
+          .doesNotContain("sk-my-key");
+    };
+  }
+
   static final String SKIP_TESTS = "-DskipTests";
 
   /**
@@ -371,7 +414,8 @@ class ReadmeShellCommandsTest {
                             + " HTTP 200 request-id=fake-");
               },
               SKIP_JAVADOC),
-          Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC));
+          Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC),
+          Check.here(RECORD_AND_REPLAY, recordedAndReplayedTheSameAnswer(), SKIP_JAVADOC));
 
   /**
    * Run commands documented outside README.md's {@code ```sh} blocks (module READMEs, the example

@@ -1,10 +1,16 @@
 package io.github.kimisdk.testing;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
@@ -37,6 +43,31 @@ final class FakeKimiCommand {
         --latency MS     delay every answer by MS milliseconds (default 0)
         --api-key KEY    answer 401, as Kimi does, unless a request carries this key
                          (by default any non-blank key is taken)
+        --max-concurrency N
+                         answer Kimi's 429 to a request that arrives while N are
+                         being answered (default 0: no limit)
+        --requests-per-minute N
+                         answer Kimi's 429, with Retry-After, once N requests were
+                         taken in the last 60 seconds (default 0: no limit)
+        --tls            serve HTTPS with a certificate made at start; the first line
+                         names the https:// base URL and a PEM file to trust
+                         (NODE_EXTRA_CA_CERTS=FILE, curl --cacert FILE)
+        --tls-cert FILE --tls-key FILE
+                         serve HTTPS with this PEM certificate chain and its PKCS #8
+                         PEM key instead
+        --record URL --cassettes DIR
+                         be a recording proxy in front of URL (https://api.moonshot.ai/v1):
+                         forward each request with the caller's key and write one file
+                         per exchange into DIR, keys and cookies scrubbed
+        --replay DIR     answer from the exchanges recorded in DIR, byte for byte; a
+                         request that matches none gets a 404 cassette_miss_error naming
+                         the nearest recorded one and the difference (also on stderr)
+        --record-missing URL
+                         with --replay: forward a request that matches none to URL and
+                         append it to DIR
+        --scrub NAME     also scrub this header or JSON member (repeatable, or a list
+                         separated by commas)
+        --keep-timing    record each streamed event's time, and replay streams at it
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -44,10 +75,24 @@ final class FakeKimiCommand {
 
   /** The options of one command line. */
   record Options(
-      String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
+      String host,
+      int port,
+      Duration latency,
+      String apiKey,
+      boolean verbose,
+      boolean help,
+      int maxConcurrency,
+      int requestsPerMinute,
+      Tls tls,
+      Cassette cassette) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
+    }
+
+    /** The options of the first options, with no limit and plain HTTP. */
+    Options(String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
+      this(host, port, latency, apiKey, verbose, help, 0, 0, null, null);
     }
 
     @Override
@@ -64,9 +109,23 @@ final class FakeKimiCommand {
           + verbose
           + ", help="
           + help
+          + ", maxConcurrency="
+          + maxConcurrency
+          + ", requestsPerMinute="
+          + requestsPerMinute
+          + ", tls="
+          + tls
+          + ", cassette="
+          + cassette
           + "]";
     }
   }
+
+  /**
+   * HTTPS: with the given PEM certificate chain and key, or with both null, a certificate made at
+   * start.
+   */
+  record Tls(Path certificate, Path key) {}
 
   /** A command line that cannot be run, with what is wrong with it. */
   static final class UsageException extends Exception {
@@ -87,6 +146,17 @@ final class FakeKimiCommand {
     String apiKey = null;
     boolean verbose = false;
     boolean help = false;
+    int maxConcurrency = 0;
+    int requestsPerMinute = 0;
+    boolean tls = false;
+    Path tlsCert = null;
+    Path tlsKey = null;
+    String record = null;
+    Path cassettes = null;
+    Path replay = null;
+    String recordMissing = null;
+    List<String> scrub = new ArrayList<>();
+    boolean keepTiming = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -97,17 +167,30 @@ final class FakeKimiCommand {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--help", "-h", "--verbose" -> {
+        case "--help", "-h", "--verbose", "--tls", "--keep-timing" -> {
           if (value != null) {
             throw new UsageException(name + " takes no value");
           }
-          if (name.equals("--verbose")) {
-            verbose = true;
-          } else {
-            help = true;
+          switch (name) {
+            case "--verbose" -> verbose = true;
+            case "--tls" -> tls = true;
+            case "--keep-timing" -> keepTiming = true;
+            default -> help = true;
           }
         }
-        case "--port", "--host", "--latency", "--api-key" -> {
+        case "--port",
+            "--host",
+            "--latency",
+            "--api-key",
+            "--max-concurrency",
+            "--requests-per-minute",
+            "--tls-cert",
+            "--tls-key",
+            "--record",
+            "--cassettes",
+            "--replay",
+            "--record-missing",
+            "--scrub" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -118,13 +201,42 @@ final class FakeKimiCommand {
             case "--port" -> port = number(name, value, 65535);
             case "--host" -> host = host(value);
             case "--latency" -> latency = Duration.ofMillis(number(name, value, 3_600_000));
+            case "--max-concurrency" -> maxConcurrency = number(name, value, 1_000_000);
+            case "--requests-per-minute" -> requestsPerMinute = number(name, value, 1_000_000);
+            case "--tls-cert" -> tlsCert = file(name, value);
+            case "--tls-key" -> tlsKey = file(name, value);
+            case "--record" -> record = url(name, value);
+            case "--cassettes" -> cassettes = file(name, value);
+            case "--replay" -> replay = file(name, value);
+            case "--record-missing" -> recordMissing = url(name, value);
+            case "--scrub" -> {
+              for (String n : value.split(",")) {
+                if (n.isBlank()) {
+                  throw new UsageException("--scrub takes header or member names: " + value);
+                }
+                scrub.add(n.strip());
+              }
+            }
             default -> apiKey = key(value);
           }
         }
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
-    return new Options(host, port, latency, apiKey, verbose, help);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together: a certificate and its key");
+    }
+    return new Options(
+        host,
+        port,
+        latency,
+        apiKey,
+        verbose,
+        help,
+        maxConcurrency,
+        requestsPerMinute,
+        tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null,
+        cassette(record, cassettes, replay, recordMissing, scrub, keepTiming));
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -132,6 +244,62 @@ final class FakeKimiCommand {
       throw new UsageException(name + " takes a whole number from 0 to " + max + ": " + value);
     }
     return Integer.parseInt(value);
+  }
+
+  /** The cassette the options describe, or null; a combination that makes none is refused. */
+  private static Cassette cassette(
+      String record,
+      Path cassettes,
+      Path replay,
+      String recordMissing,
+      List<String> scrub,
+      boolean keepTiming)
+      throws UsageException {
+    if (record != null && replay != null) {
+      throw new UsageException(
+          "--record and --replay exclude each other; to replay and record what is missing:"
+              + " --replay DIR --record-missing URL");
+    }
+    if ((record == null) != (cassettes == null)) {
+      throw new UsageException("--record URL and --cassettes DIR go together");
+    }
+    if (recordMissing != null && replay == null) {
+      throw new UsageException("--record-missing URL needs --replay DIR");
+    }
+    if (record == null && replay == null) {
+      if (!scrub.isEmpty() || keepTiming) {
+        throw new UsageException("--scrub and --keep-timing need --record or --replay");
+      }
+      return null;
+    }
+    Cassette c;
+    try {
+      c =
+          record != null
+              ? Cassette.record(record, cassettes)
+              : recordMissing != null
+                  ? Cassette.replay(replay).recordMissing(recordMissing)
+                  : Cassette.replay(replay);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          (record != null ? "--record: " : "--record-missing: ") + e.getMessage());
+    }
+    c = c.scrub(scrub.toArray(String[]::new));
+    return keepTiming ? c.keepTiming() : c;
+  }
+
+  private static String url(String name, String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException(name + " takes a base URL, such as https://api.moonshot.ai/v1");
+    }
+    return value;
+  }
+
+  private static Path file(String name, String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException(name + " takes a file");
+    }
+    return Path.of(value);
   }
 
   private static String host(String value) throws UsageException {
@@ -177,7 +345,7 @@ final class FakeKimiCommand {
       err.println("FakeKimiServer: " + e.getMessage());
       err.flush();
       return USAGE_ERROR;
-    } catch (UncheckedIOException | IllegalStateException e) {
+    } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
       err.println(
           "FakeKimiServer: "
               + e.getMessage()
@@ -186,15 +354,38 @@ final class FakeKimiCommand {
       return START_FAILED;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fake-kimi-shutdown"));
+    String trust = "";
+    if (options.tls() != null) {
+      try {
+        trust = "; trust " + trustFile(server);
+      } catch (IOException e) {
+        server.close();
+        err.println("FakeKimiServer: cannot write the certificate to trust: " + e.getMessage());
+        err.flush();
+        return START_FAILED;
+      }
+    }
     out.println(
         "FakeKimiServer at "
             + server.baseUrl()
             + " (Anthropic Messages: "
             + server.anthropicBaseUrl()
+            + trust
             + ")");
     out.println("Serving until stopped (Ctrl-C or SIGTERM).");
     out.flush();
     return SERVING;
+  }
+
+  /**
+   * Writes the certificate a client trusts to a PEM file of its own in the temporary folder,
+   * deleted when the JVM ends, and returns its path.
+   */
+  static Path trustFile(FakeKimiServer server) throws IOException {
+    Path file = Files.createTempFile("fake-kimi-" + server.port() + "-", ".pem");
+    file.toFile().deleteOnExit();
+    Files.writeString(file, server.certificatePem(), StandardCharsets.US_ASCII);
+    return file;
   }
 
   /** Blocks the calling thread until the JVM ends (a signal, or {@code System.exit}). */
@@ -218,12 +409,50 @@ final class FakeKimiCommand {
     } catch (UnknownHostException e) {
       throw new UsageException("--host: unknown host " + options.host());
     }
-    FakeKimiServer server = new FakeKimiServer().forgetRequests().latency(options.latency());
+    FakeKimiServer server =
+        new FakeKimiServer()
+            .forgetRequests()
+            .latency(options.latency())
+            .maxConcurrency(options.maxConcurrency())
+            .requestsPerMinute(options.requestsPerMinute());
     if (options.apiKey() != null) {
       server.requireApiKey(options.apiKey());
     }
     if (options.verbose()) {
       server.logRequests(log::println);
+    }
+    server.warnTo(log::println);
+    if (options.cassette() != null) {
+      server.cassette(options.cassette());
+      CassetteDeck deck = server.deck();
+      log.println(
+          "FakeKimiServer: "
+              + switch (options.cassette().mode()) {
+                case RECORD ->
+                    "recording into "
+                        + options.cassette().directory()
+                        + " from "
+                        + options.cassette().upstream();
+                case REPLAY ->
+                    "replaying the "
+                        + deck.size()
+                        + " exchanges of "
+                        + options.cassette().directory()
+                        + " (a request none matches gets 404 cassette_miss_error)";
+                case REPLAY_OR_RECORD ->
+                    "replaying the "
+                        + deck.size()
+                        + " exchanges of "
+                        + options.cassette().directory()
+                        + ", recording what is missing from "
+                        + options.cassette().upstream();
+              });
+      log.flush();
+    }
+    if (options.tls() != null && options.tls().certificate() != null) {
+      server.tls(options.tls().certificate(), options.tls().key());
+    } else if (options.tls() != null) {
+      server.tls();
     }
     return server.start(address, options.port());
   }

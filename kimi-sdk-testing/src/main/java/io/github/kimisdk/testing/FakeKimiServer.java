@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Kimi API server on the loopback interface, for tests and offline demos: no network and no key
@@ -66,18 +68,18 @@ import java.util.function.Function;
  * only 0.95 is allowed for this model"), thinking on a model that does not think or off on one that
  * always does ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where
  * the model has none, an effort the model does not list ("Unsupported value: 'reasoning_effort'
- * does not support 'medium' with this model. Supported values are: ..."), {@code thinking} beside
- * {@code reasoning_effort} on kimi-k2.5 and k2.6, images or video the model cannot read (or an
- * http(s) URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON
- * Schema ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At
- * path '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema},
- * {@code const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict:
- * false}), a history without {@code reasoning_content} where a thinking model needs it, and a
- * prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
- * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
- * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
- * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
- * #lenient()} switches these checks off for tests about something else.
+ * does not support 'medium' with this model. Supported values are: ..."; an effort with thinking
+ * switched off is ignored, as the table says), images or video the model cannot read (or an http(s)
+ * URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON Schema
+ * ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At path
+ * '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema}, {@code
+ * const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict: false}), a
+ * history without {@code reasoning_content} where a thinking model needs it, and a prompt plus
+ * {@code max_completion_tokens} over the window ("Your request exceeded model token limit: N"), and
+ * a {@code response_format} that is not {@code text}, {@code json_object} or a {@code json_schema}
+ * with a {@code name}, an object {@code schema} and a boolean {@code strict}. Where kimi-api.md
+ * records no wording the message follows Kimi's nearest template. {@link #lenient()} switches these
+ * checks off for tests about something else.
  *
  * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
  * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their
@@ -156,6 +158,13 @@ import java.util.function.Function;
  * server and a client; {@link #main} runs one as a process an application is pointed at by its
  * configuration ({@code java -jar kimi-sdk-testing-VERSION-standalone.jar --port 8089}).
  *
+ * <p><b>Real traffic, recorded and replayed.</b> With a {@link #cassette(Cassette) cassette} the
+ * server is a recording proxy in front of Kimi, or answers from what was recorded, byte for byte,
+ * in a CI without a key; a request it holds no answer for is a loud miss, never a made-up answer.
+ * {@link #tls()} serves HTTPS, for a client whose TLS path is under test. Each {@link
+ * RecordedRequest} tells the {@link RecordedRequest#status() status} and {@link
+ * RecordedRequest#error() error} it was answered with.
+ *
  * <pre>{@code
  * try (FakeKimiServer server = new FakeKimiServer().start();
  *     KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl()).build()) {
@@ -197,7 +206,12 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
+  private volatile CassetteDeck deck; // null: no cassette
+  private volatile Consumer<String> warnings = m -> LOG.log(System.Logger.Level.WARNING, m);
+  private final FakeSurface.Backend judging = new JudgingBackend();
   private String urlHost = "127.0.0.1"; // the host in baseUrl(); guarded by this
+  private boolean tlsAsked; // guarded by this
+  private FakeTls tls; // given, or made at start; null while none; guarded by this
 
   /** Creates a server; call {@link #start()} before use. */
   public FakeKimiServer() {
@@ -459,6 +473,55 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
+   * Records real Kimi traffic into a cassette, or answers from one ({@code --record URL --cassettes
+   * DIR} and {@code --replay DIR} on the command line): see {@link Cassette}. Requests go through
+   * this server as before (its key, its rate limits, scripted responses first, {@link
+   * #requests()}), and then, instead of the responder and the built-in model, the cassette answers:
+   * a recording forwards the request to the upstream and relays its answer (a stream as it comes);
+   * a replay sends the recorded answer, byte for byte, after the fake's rules judged the request as
+   * if it answered it, and a request it holds no answer for gets a 404 {@code cassette_miss_error}
+   * naming the nearest recorded request and the difference (also logged, and printed on standard
+   * error by the process). A miss is never answered by the built-in model. May be called before or
+   * after {@link #start()}; the files are read here.
+   *
+   * <pre>{@code
+   * // once, with a key: record
+   * server.cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("cassettes/trip")));
+   * // in CI, without one: replay
+   * server.cassette(Cassette.replay(Path.of("cassettes/trip")));
+   * }</pre>
+   *
+   * @param cassette the cassette; null returns to the built-in model
+   * @return this server
+   * @throws IllegalArgumentException if a file of the folder is not a recorded exchange (or of a
+   *     later version), or a recording's folder holds recorded exchanges already
+   * @throws java.io.UncheckedIOException if the folder cannot be read
+   */
+  public FakeKimiServer cassette(Cassette cassette) {
+    return cassette(cassette, System::nanoTime);
+  }
+
+  /** {@link #cassette(Cassette)} with the clock that times a recorded stream's events. */
+  FakeKimiServer cassette(Cassette cassette, java.util.function.LongSupplier nanos) {
+    deck = cassette == null ? null : CassetteDeck.open(cassette, m -> warnings.accept(m), nanos);
+    return this;
+  }
+
+  /** The cassette in use, or null. */
+  CassetteDeck deck() {
+    return deck;
+  }
+
+  /**
+   * Hands {@code sink} what the server warns of (a cassette's misses, an upstream it cannot reach),
+   * instead of its logger: the process prints them on standard error.
+   */
+  FakeKimiServer warnTo(Consumer<String> sink) {
+    warnings = Objects.requireNonNull(sink, "sink");
+    return this;
+  }
+
+  /**
    * Stops keeping requests for {@link #takeRequest()} and {@link #requests()}: a server that runs
    * as a process serves for hours and nobody takes them.
    */
@@ -527,6 +590,9 @@ public final class FakeKimiServer implements AutoCloseable {
       throw new IllegalStateException("FakeKimiServer can be started once");
     }
     requireHttpServer();
+    if (tlsAsked && tls == null) {
+      tls = FakeTls.generate(address);
+    }
     InetSocketAddress listen = new InetSocketAddress(address, port);
     String where = address.getHostAddress() + " port " + port;
     int id = SERVERS.incrementAndGet();
@@ -540,12 +606,11 @@ public final class FakeKimiServer implements AutoCloseable {
             });
     try {
       // with connection tracking the relay takes the address asked for, the server a free port
-      server =
-          HttpServer.create(
-              trackConnections
-                  ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
-                  : listen,
-              512);
+      InetSocketAddress bind =
+          trackConnections ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0) : listen;
+      // an HttpsServer is made in FakeTls: verifying this class must load no server class, so
+      // that start() can say what to do when the runtime lacks jdk.httpserver
+      server = tls != null ? tls.server(bind, 512) : HttpServer.create(bind, 512);
     } catch (IOException e) {
       executor.shutdownNow();
       throw new UncheckedIOException("FakeKimiServer cannot listen on " + where, e);
@@ -595,7 +660,7 @@ public final class FakeKimiServer implements AutoCloseable {
   /**
    * Returns the base URL to give a client, such as {@code http://127.0.0.1:54321/v1} (the host is
    * the address listened on, {@code 127.0.0.1} unless {@link #start(InetAddress, int)} said
-   * otherwise).
+   * otherwise; {@code https://} after {@link #tls()}).
    *
    * @return the base URL, ending in {@code /v1}
    * @throws IllegalStateException if not started
@@ -620,7 +685,88 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   private synchronized String origin() {
-    return "http://" + urlHost + ":" + port();
+    return (tls != null ? "https://" : "http://") + urlHost + ":" + port();
+  }
+
+  /**
+   * Serves HTTPS instead of plain HTTP ({@code --tls} on the command line), with a certificate made
+   * at {@link #start()}: self-signed (EC P-256, valid for 90 days), for {@code localhost}, {@code
+   * 127.0.0.1}, {@code ::1} and the address listened on. {@link #baseUrl()} then starts with {@code
+   * https://}; a Java client trusts it through {@link #sslContext()}, any other through the PEM of
+   * {@link #certificatePem()} (Node: {@code NODE_EXTRA_CA_CERTS=file.pem}; curl: {@code --cacert
+   * file.pem}). For a client whose TLS path is under test: a corporate trust store, an AOT or CDS
+   * cache trained on the classes a real HTTPS call loads.
+   *
+   * <pre>{@code
+   * FakeKimiServer server = new FakeKimiServer().tls().start();
+   * KimiClient kimi = KimiClient.builder().apiKey("test").baseUrl(server.baseUrl())
+   *     .httpClient(HttpClient.newBuilder().sslContext(server.sslContext()).build())
+   *     .build();
+   * }</pre>
+   *
+   * @return this server
+   * @throws IllegalStateException if already started
+   */
+  public synchronized FakeKimiServer tls() {
+    if (server != null || closed) {
+      throw new IllegalStateException("Call tls() before start()");
+    }
+    tlsAsked = true;
+    return this;
+  }
+
+  /**
+   * Serves HTTPS with a certificate of the caller's ({@code --tls-cert} and {@code --tls-key} on
+   * the command line) instead of one made at start: a PEM chain, the server's certificate first,
+   * and its PKCS #8 PEM key ({@code BEGIN PRIVATE KEY}; RSA, EC or EdDSA). Clients trust the
+   * chain's last certificate ({@link #sslContext()}, {@link #certificatePem()}) or whatever issued
+   * it. The files are read here; the key is never printed.
+   *
+   * @param certificateChain the PEM certificate chain
+   * @param privateKey the PEM private key, PKCS #8 unencrypted
+   * @return this server
+   * @throws IllegalArgumentException if a file does not hold what it should, saying what to do
+   * @throws java.io.UncheckedIOException if a file cannot be read
+   * @throws IllegalStateException if already started
+   */
+  public synchronized FakeKimiServer tls(Path certificateChain, Path privateKey) {
+    Objects.requireNonNull(certificateChain, "certificateChain");
+    Objects.requireNonNull(privateKey, "privateKey");
+    tls();
+    tls = FakeTls.read(certificateChain, privateKey);
+    return this;
+  }
+
+  /**
+   * Returns a TLS context for a client of this server: it trusts this server's certificate and
+   * nothing else. Give it to the client's {@link java.net.http.HttpClient} ({@code
+   * HttpClient.newBuilder().sslContext(server.sslContext())}).
+   *
+   * @return a new context
+   * @throws IllegalStateException unless the server was started with {@link #tls()}
+   */
+  public synchronized SSLContext sslContext() {
+    return tlsStarted().clientContext();
+  }
+
+  /**
+   * Returns the certificate a client of this server trusts, in PEM ({@code -----BEGIN
+   * CERTIFICATE-----}): write it to a file for a client in another language, such as Node's {@code
+   * NODE_EXTRA_CA_CERTS}.
+   *
+   * @return the PEM text
+   * @throws IllegalStateException unless the server was started with {@link #tls()}
+   */
+  public synchronized String certificatePem() {
+    return tlsStarted().certificatePem();
+  }
+
+  private FakeTls tlsStarted() {
+    if (server == null || tls == null) {
+      throw new IllegalStateException(
+          server == null ? "Call start() first" : "This server serves plain HTTP: call tls()");
+    }
+    return tls;
   }
 
   /**
@@ -912,6 +1058,17 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --host ADDRESS}: the address to listen on, {@code 127.0.0.1} by default;
    *   <li>{@code --latency MS}: delay every answer by that many milliseconds ({@link #latency});
    *   <li>{@code --api-key KEY}: insist on that key, 401 otherwise ({@link #requireApiKey});
+   *   <li>{@code --max-concurrency N} and {@code --requests-per-minute N}: Kimi's 429 above those
+   *       limits ({@link #maxConcurrency}, {@link #requestsPerMinute});
+   *   <li>{@code --tls}: serve HTTPS with a certificate made at start ({@link #tls()}); the first
+   *       line then names the {@code https://} base URL and a PEM file to trust ({@code ...; trust
+   *       /tmp/fake-kimi-8089-....pem)}); {@code --tls-cert FILE --tls-key FILE} serves a given
+   *       certificate instead ({@link #tls(Path, Path)});
+   *   <li>{@code --record URL --cassettes DIR}: a recording proxy in front of {@code URL} ({@link
+   *       Cassette#record}); {@code --replay DIR}: answers from the recorded exchanges ({@link
+   *       Cassette#replay}), with {@code --record-missing URL} forwarding and appending those it
+   *       lacks; {@code --scrub NAME} scrubs one more header or JSON member, and {@code
+   *       --keep-timing} keeps the events' timing (see {@link #cassette(Cassette)});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;
@@ -991,8 +1148,28 @@ public final class FakeKimiServer implements AutoCloseable {
         requests.add(request);
         unclaimed.add(request);
       }
-      // the one place the request's surface is chosen; it answers in its own shape
-      response = FakeSurface.of(request).answer(request, response, backend);
+      CassetteDeck cassette = deck;
+      if (response == null && cassette != null) {
+        // the cassette answers in the recorded shape: no surface translates it; the fake's rules
+        // judge what it replays (a recording forwards all: Kimi judges it)
+        if (cassette.cassette().mode() != Cassette.Mode.RECORD) {
+          response = judge(request);
+        }
+        if (response == null) {
+          response = cassette.replay(request);
+        }
+        if (response == null) {
+          CassetteDeck.Forwarded f = cassette.forward(request, exchange, request::answered);
+          response = f.response();
+          if (f.sent()) {
+            return; // relayed and recorded; the finally block logs it
+          }
+        }
+      } else {
+        // the one place the request's surface is chosen; it answers in its own shape
+        response = FakeSurface.of(request).answer(request, response, backend);
+      }
+      request.answered(response);
       send(exchange, response, answered);
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
@@ -1119,6 +1296,18 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The fake's refusal of a model call a cassette would answer (the rules judge it as if the fake
+   * answered it: a recording never launders a request Kimi would refuse), or null.
+   */
+  private FakeResponse judge(RecordedRequest request) {
+    if (!FakeSurface.callsAModel(request)) {
+      return null;
+    }
+    FakeResponse verdict = FakeSurface.of(request).answer(request, null, judging);
+    return verdict.status() >= 400 ? verdict : null;
+  }
+
   /** Answers a chat request made inside a batch: the responder, then the built-in model. */
   private FakeResponse answerChat(RecordedRequest request) {
     return FakeSurface.asSent(request, null, backend, model::respond);
@@ -1145,6 +1334,34 @@ public final class FakeKimiServer implements AutoCloseable {
         r = services.respond(request);
       }
       return r != null ? r : model.respond(request);
+    }
+  }
+
+  /**
+   * What the rules judge a cassette's request with: the built-in model and endpoints, no responder,
+   * and thinking signatures the recorded Kimi made.
+   */
+  private final class JudgingBackend implements FakeSurface.Backend {
+
+    @Override
+    public FakeResponse responder(RecordedRequest request) {
+      return null;
+    }
+
+    @Override
+    public FakeResponse model(
+        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
+      return model.respond(chat, streamedIds, scripted);
+    }
+
+    @Override
+    public FakeResponse endpoints(RecordedRequest request) {
+      return backend.endpoints(request);
+    }
+
+    @Override
+    public boolean replaying() {
+      return true;
     }
   }
 

@@ -363,6 +363,12 @@ public final class FakeResponse {
     return new FakeResponse(status, headers, parts, true, true, headersDelay, answer);
   }
 
+  /** Returns a response of these bytes as they are: a cassette's, replayed or relayed. */
+  static FakeResponse raw(
+      int status, Map<String, String> headers, List<Part> parts, boolean streamed) {
+    return new FakeResponse(status, headers, parts, streamed, false);
+  }
+
   /** Returns a copy with other body parts (the Messages translation). */
   FakeResponse withParts(List<Part> parts) {
     return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);

@@ -38,6 +38,27 @@ sealed interface FakeSurface permits ChatSurface, MessagesSurface, ResponsesSurf
 
     /** Returns the answer of Kimi's endpoints other than chat: platform, services, then model. */
     FakeResponse endpoints(RecordedRequest request);
+
+    /**
+     * Tells whether the request replays a recorded conversation, whose thinking signatures were
+     * made by the Kimi that answered it, not by this fake, which then does not judge them.
+     */
+    default boolean replaying() {
+      return false;
+    }
+  }
+
+  /**
+   * Tells whether {@code request} calls a model: {@code POST} chat completions, Messages or
+   * Responses, the calls the fake's rules judge.
+   */
+  static boolean callsAModel(RecordedRequest request) {
+    String path = path(request);
+    return request.method().equals("POST")
+        && (path.equals("/v1/chat/completions")
+            || path.equals("/v1/responses")
+            || path.equals("/v1/messages")
+            || path.equals(MessagesSurface.BASE + "/v1/messages"));
   }
 
   /**

@@ -62,7 +62,8 @@ final class MessagesSurface implements FakeSurface {
           request, given, backend, r -> error(404, "not_found_error", "Not Found: " + r.path()));
     }
     return translateResponse(
-        FakeSurface.throughChat(request, given, backend, MessagesSurface::translateRequest, false));
+        FakeSurface.throughChat(
+            request, given, backend, r -> translateRequest(r, backend.replaying()), false));
   }
 
   /** Tells whether the request is a Messages call. */
@@ -85,7 +86,7 @@ final class MessagesSurface implements FakeSurface {
    * Returns the chat-completions request the fake model answers, or an Anthropic error response
    * when the request is unauthenticated or malformed.
    */
-  private static Object translateRequest(RecordedRequest request) {
+  private static Object translateRequest(RecordedRequest request, boolean foreignSignatures) {
     String key = request.header("x-api-key").orElse("");
     if (key.isBlank()) {
       // newer Anthropic clients send the key as a bearer token, which Kimi's surface also takes
@@ -126,7 +127,8 @@ final class MessagesSurface implements FakeSurface {
         JsonValue content = m.get("content");
         if (role.equals("assistant")) {
           // A final assistant message is Anthropic's prefill: Kimi's partial mode.
-          String problem = writeAssistant(w, content, toolNames, i == all.size() - 1);
+          String problem =
+              writeAssistant(w, content, toolNames, i == all.size() - 1, foreignSignatures);
           if (problem != null) {
             return error(400, "invalid_request_error", problem);
           }
@@ -241,8 +243,16 @@ final class MessagesSurface implements FakeSurface {
     w.endArray().endObject();
   }
 
+  /**
+   * Writes an assistant message; {@code foreignSignatures}: its thinking was signed by the Kimi
+   * that answered a recorded conversation, so the fake does not judge the signatures.
+   */
   private static String writeAssistant(
-      JsonWriter w, JsonValue content, Map<String, String> toolNames, boolean last) {
+      JsonWriter w,
+      JsonValue content,
+      Map<String, String> toolNames,
+      boolean last,
+      boolean foreignSignatures) {
     w.beginObject().name("role").value("assistant");
     if (content instanceof JsonString s) {
       w.name("content").value(s.value());
@@ -261,7 +271,8 @@ final class MessagesSurface implements FakeSurface {
         case "thinking" -> {
           String t = block.get("thinking").asString();
           // Kimi Code's K3 signs with an empty signature, or none, and takes either back
-          if (block.get("signature") instanceof JsonString sig
+          if (!foreignSignatures
+              && block.get("signature") instanceof JsonString sig
               && !sig.value().isEmpty()
               && !sig.value().equals(signature(t))) {
             return "messages: the signature of a thinking block does not match its thinking";

@@ -1,6 +1,7 @@
 package io.github.kimisdk.testing;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,14 +12,22 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One request {@link FakeKimiServer} received, for assertions: method, path, headers and body.
+ * One request {@link FakeKimiServer} received, for assertions: method, path, headers and body, and
+ * once answered, the status and error the fake answered with.
  *
  * <pre>{@code
  * RecordedRequest r = server.takeRequest();
  * assertThat(r.path()).isEqualTo("/v1/chat/completions");
  * assertThat(r.header("Authorization")).contains("Bearer test-key");
  * assertThat(r.json().toString()).contains("\"stream\":true");
+ * assertThat(r.status()).isEqualTo(200);
+ * // the fake refused nothing a client sent:
+ * assertThat(server.requests()).allSatisfy(q -> assertThat(q.error()).isEmpty());
  * }</pre>
+ *
+ * <p>Thread safety: the request is immutable but for its answer, which the server's thread sets
+ * once, before the first byte of the answer is sent (a {@code volatile} write); a client that read
+ * any of the answer sees it set.
  */
 public final class RecordedRequest {
 
@@ -26,6 +35,8 @@ public final class RecordedRequest {
   private final String path;
   private final Map<String, List<String>> headers;
   private final byte[] body;
+  private volatile int status; // 0 until answered
+  private volatile JsonObject error; // null: none
 
   RecordedRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
     this.method = method;
@@ -108,9 +119,56 @@ public final class RecordedRequest {
     }
   }
 
-  /** Returns the method, path and body size; header values are left out (they hold the key). */
+  /**
+   * Returns the HTTP status the fake answered this request with: 200 for an answer (a stream's
+   * too), Kimi's status for a refusal (400, 401, 404, 429, ...), the scripted status of a scripted
+   * response. 0 while the request is not answered yet, and for a connection the fake dropped before
+   * any status (a scripted {@link FakeResponse#resetBeforeHeaders() reset}).
+   *
+   * @return the status, or 0
+   */
+  public int status() {
+    return status;
+  }
+
+  /**
+   * Returns the error the fake answered with: the {@code error} object of its body, such as {@code
+   * {"message":"invalid temperature: only 1 is allowed for this model","type":
+   * "invalid_request_error"}} (on the Anthropic surface {@code {"type":"not_found_error",...}}),
+   * for an answer of status 400 or more in Kimi's or Anthropic's error shape. Empty for any other
+   * answer, and while the request is not answered yet.
+   *
+   * @return the error object, or empty
+   */
+  public Optional<JsonObject> error() {
+    return Optional.ofNullable(error);
+  }
+
+  /** Sets what the fake answered, once, before the answer is sent. */
+  void answered(FakeResponse response) {
+    List<FakeResponse.Part> parts = response.parts();
+    if (response.streamed() && !parts.isEmpty() && parts.get(0).bytes() == FakeResponse.DROP) {
+      return; // dropped before its status line
+    }
+    error = RequestLog.errorOf(response);
+    status = response.status();
+  }
+
+  /**
+   * Returns the method, path, body size and the status answered; header values are left out (they
+   * hold the key).
+   */
   @Override
   public String toString() {
-    return "RecordedRequest[" + method + " " + path + ", " + body.length + " body bytes]";
+    int s = status;
+    return "RecordedRequest["
+        + method
+        + " "
+        + path
+        + ", "
+        + body.length
+        + " body bytes"
+        + (s == 0 ? "" : ", answered " + s)
+        + "]";
   }
 }

@@ -87,17 +87,8 @@ final class RequestLog {
    * for any other body.
    */
   private static String error(FakeResponse response, String key) {
-    List<FakeResponse.Part> parts = response.parts();
-    if (response.streamed() || parts.isEmpty()) {
-      return null;
-    }
-    JsonValue json;
-    try {
-      json = Json.parse(parts.get(0).bytes());
-    } catch (RuntimeException notJson) {
-      return null;
-    }
-    if (!(json instanceof JsonObject o) || !(o.get("error") instanceof JsonObject e)) {
+    JsonObject e = errorOf(response);
+    if (e == null) {
       return null;
     }
     String type = e.get("type") instanceof JsonString t ? part(t.value(), MAX_MODEL, key) : null;
@@ -107,6 +98,28 @@ final class RequestLog {
       return message;
     }
     return message == null ? type : type + ": " + message;
+  }
+
+  /**
+   * The error object of an answer's body, {@code {"type":...,"message":...}}: Kimi's envelope
+   * {@code {"error":{...}}}, which the Messages surface nests too; null for an answer below 400, a
+   * stream, a body over {@link #MAX_PARSED_BODY} or any other body.
+   */
+  static JsonObject errorOf(FakeResponse response) {
+    List<FakeResponse.Part> parts = response.parts();
+    if (response.status() < 400
+        || response.streamed()
+        || parts.isEmpty()
+        || parts.get(0).bytes().length > MAX_PARSED_BODY) {
+      return null;
+    }
+    JsonValue json;
+    try {
+      json = Json.parse(parts.get(0).bytes());
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+    return json instanceof JsonObject o && o.get("error") instanceof JsonObject e ? e : null;
   }
 
   /**

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.testing.FakeKimiCommand.Options;
+import io.github.kimisdk.testing.FakeKimiCommand.Tls;
 import io.github.kimisdk.testing.FakeKimiCommand.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +57,55 @@ class FakeKimiCommandTest {
             new String[] {"--port", "1", "--help"},
             new Options("127.0.0.1", 1, Duration.ZERO, null, false, true)),
         Arguments.of(
-            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)));
+            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
+        Arguments.of(
+            new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
+            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null, null)),
+        Arguments.of(
+            new String[] {"--tls"},
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                0,
+                0,
+                new Tls(null, null),
+                null)),
+        Arguments.of(
+            new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                0,
+                0,
+                new Tls(Path.of("c.pem"), Path.of("k.pem")),
+                null)),
+        Arguments.of(
+            new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
+            cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
+        Arguments.of(
+            new String[] {"--replay=tapes", "--scrub", "user,x-org", "--scrub=safety_identifier"},
+            cassette(
+                Cassette.replay(Path.of("tapes")).scrub("user", "x-org", "safety_identifier"))),
+        Arguments.of(
+            new String[] {
+              "--replay", "tapes", "--record-missing", "http://127.0.0.1:9/v1", "--keep-timing"
+            },
+            cassette(
+                Cassette.replay(Path.of("tapes"))
+                    .recordMissing("http://127.0.0.1:9/v1")
+                    .keepTiming())));
+  }
+
+  static Options cassette(Cassette c) {
+    return new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, null, c);
   }
 
   @ParameterizedTest
@@ -74,6 +129,27 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--host", ""}, "--host takes an address"),
         Arguments.of(new String[] {"--help=yes"}, "--help takes no value"),
         Arguments.of(new String[] {"--verbose=yes"}, "--verbose takes no value"),
+        Arguments.of(new String[] {"--max-concurrency", "-1"}, "--max-concurrency takes a whole"),
+        Arguments.of(new String[] {"--max-concurrency"}, "--max-concurrency needs a value"),
+        Arguments.of(
+            new String[] {"--requests-per-minute", "sixty"}, "--requests-per-minute takes a whole"),
+        Arguments.of(new String[] {"--tls=yes"}, "--tls takes no value"),
+        Arguments.of(new String[] {"--tls-cert", "c.pem"}, "--tls-cert and --tls-key go together"),
+        Arguments.of(new String[] {"--tls-key", ""}, "--tls-key takes a file"),
+        Arguments.of(new String[] {"--record", "https://api.moonshot.ai/v1"}, "go together"),
+        Arguments.of(new String[] {"--cassettes", "tapes"}, "--record URL and --cassettes DIR"),
+        Arguments.of(
+            new String[] {"--record", "x", "--cassettes", "t", "--replay", "t"},
+            "--record and --replay exclude each other"),
+        Arguments.of(
+            new String[] {"--record-missing", "https://api.moonshot.ai/v1"},
+            "--record-missing URL needs --replay DIR"),
+        Arguments.of(
+            new String[] {"--record", "http://api.moonshot.ai/v1", "--cassettes", "t"},
+            "--record: plain http only to a loopback address"),
+        Arguments.of(new String[] {"--scrub", "user"}, "need --record or --replay"),
+        Arguments.of(new String[] {"--replay", "t", "--scrub", "a,,b"}, "--scrub takes header"),
+        Arguments.of(new String[] {"--keep-timing=1"}, "--keep-timing takes no value"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -102,13 +178,99 @@ class FakeKimiCommandTest {
   }
 
   @Test
+  void theRequestsPerMinuteOfTheCommandLineAnswerKimis429() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--requests-per-minute", "1"), System.err)) {
+      assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> refused = FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.body())
+          .contains("rate_limit_reached_error", "request reached organization max RPM: 1");
+    }
+  }
+
+  @Test
+  void theMaxConcurrencyOfTheCommandLineAnswerKimis429() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--max-concurrency", "1"), System.err)) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      // the first request, admitted, waits in the responder until the second was refused
+      server.respondWith(
+          r -> {
+            if (entered.getCount() > 0) {
+              entered.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return null;
+          });
+      CompletableFuture<HttpResponse<String>> first =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      HttpResponse<String> refused = FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k");
+      release.countDown();
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.body()).contains("request reached organization max concurrency: 1");
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void tlsServesHttpsAndWritesTheCertificateToTrust() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--tls"), System.err)) {
+      assertThat(server.baseUrl()).startsWith("https://127.0.0.1:");
+      Path pem = FakeKimiCommand.trustFile(server);
+      assertThat(Files.readString(pem)).isEqualTo(server.certificatePem());
+      assertThat(pem.getFileName().toString()).startsWith("fake-kimi-" + server.port() + "-");
+      Files.delete(pem);
+    }
+  }
+
+  @Test
+  void aTlsFileThatCannotBeReadIsAFailedStartThatSaysWhy() {
+    Ran ran = run("--tls-cert", "no-such-cert.pem", "--tls-key", "no-such-key.pem");
+    assertThat(ran.status()).isEqualTo(1);
+    assertThat(ran.err()).startsWith("FakeKimiServer: FakeKimiServer cannot read no-such-cert.pem");
+    assertThat(ran.out()).isEmpty();
+  }
+
+  @Test
   void helpPrintsTheUsageAndSucceeds() {
     Ran ran = run("--help");
     assertThat(ran.status()).isZero();
     assertThat(ran.out())
         .startsWith("Usage: java -jar kimi-sdk-testing-VERSION-standalone.jar [options]")
         .contains(
-            "--port N", "--host ADDRESS", "--latency MS", "--api-key KEY", "--verbose", "--help");
+            "--port N",
+            "--host ADDRESS",
+            "--latency MS",
+            "--api-key KEY",
+            "--max-concurrency N",
+            "--requests-per-minute N",
+            "--tls",
+            "--tls-cert FILE --tls-key FILE",
+            "--record URL --cassettes DIR",
+            "--replay DIR",
+            "--record-missing URL",
+            "--scrub NAME",
+            "--keep-timing",
+            "--verbose",
+            "--help");
     assertThat(ran.err()).isEmpty();
   }
 

@@ -129,9 +129,9 @@ class FakeKimiServerStrictHttpTest {
             body("kimi-for-coding", ",\"reasoning_effort\":\"high\""),
             "Unsupported parameter: 'reasoning_effort' is not supported with this model."),
         refusal(
-            "thinkingBesideReasoningEffort",
+            "effortWhileAModelWithoutLevelsThinks",
             body("kimi-k2.6", ",\"thinking\":{\"type\":\"enabled\"},\"reasoning_effort\":\"high\""),
-            "cannot specify both 'thinking' and 'reasoning_effort'"),
+            "Unsupported parameter: 'reasoning_effort' is not supported with this model."),
         refusal(
             "imageToATextModel",
             "{\"model\":\"moonshot-v1-8k\",\"messages\":[{\"role\":\"user\",\"content\":"
@@ -266,6 +266,13 @@ class FakeKimiServerStrictHttpTest {
         // KVV test_thinking_effort.py: K3 takes thinking off, and both efforts (thinking.effort
         // wins)
         Arguments.of(body("kimi-k3", ",\"thinking\":{\"type\":\"disabled\",\"keep\":\"none\"}")),
+        // the table's leniency (issue 67): with thinking off, kimi-k2.5 and k2.6 ignore an effort,
+        // beside thinking or nested in it (a relay's refusal of both is UNVERIFIED)
+        Arguments.of(
+            body(
+                "kimi-k2.6",
+                ",\"thinking\":{\"type\":\"disabled\"},\"reasoning_effort\":\"high\"")),
+        Arguments.of(body("kimi-k2.5", ",\"thinking\":{\"type\":\"disabled\",\"effort\":\"low\"}")),
         Arguments.of(
             body(
                 "k3",

@@ -3,6 +3,8 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ChatRequest;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -12,11 +14,14 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -274,6 +281,84 @@ class StandaloneJarHttpTest {
     assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
         .as("docs/testing.md quotes the refused call's --verbose line as the jar prints it")
         .contains("```text\n" + sample.get(1) + "\n```");
+  }
+
+  @Test
+  void tlsServesHttpsWithTheCertificateItsFirstLineNames() throws Exception {
+    Started s = startOnAFreePort("--tls");
+    Path pem;
+    try {
+      Matcher m =
+          Pattern.compile(
+                  "^FakeKimiServer at (https://127\\.0\\.0\\.1:\\d+/v1) \\(Anthropic Messages:"
+                      + " https://127\\.0\\.0\\.1:\\d+/anthropic; trust (\\S+\\.pem)\\)$")
+              .matcher(s.firstLine());
+      assertThat(m.find()).as(s.firstLine()).isTrue();
+      pem = Path.of(m.group(2));
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      trusted.load(null, null);
+      try (InputStream in = Files.newInputStream(pem)) {
+        trusted.setCertificateEntry(
+            "fake", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      try (KimiClient kimi =
+          KimiClient.builder()
+              .apiKey("sk-tls")
+              .baseUrl(m.group(1))
+              .httpClient(HttpClient.newBuilder().sslContext(context).build())
+              .build()) {
+        assertThat(kimi.chat(ChatRequest.of("kimi-k3", "over TLS")).text())
+            .isEqualTo("You said: over TLS");
+      }
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+    assertThat(pem).as("the certificate file is deleted when the process ends").doesNotExist();
+  }
+
+  @Test
+  void replaysACassetteByteForByteAndSaysOnStandardErrorWhatItMissed() throws Exception {
+    Path golden = Path.of("src/test/resources/cassettes/session-v1").toAbsolutePath();
+    Started s = startOnAFreePort("--replay", golden.toString());
+    try {
+      assertThat(s.server().nextErrorLine())
+          .isEqualTo(
+              "FakeKimiServer: replaying the 5 exchanges of "
+                  + golden
+                  + " (a request none matches gets 404 cassette_miss_error)");
+      CassetteFormat.Exchange responses =
+          CassetteFormat.read(golden.resolve("0004-post-v1-responses.json"));
+      HttpResponse<byte[]> replayed =
+          FakeKimiServerOptionsHttpTest.HTTP.send(
+              HttpRequest.newBuilder(URI.create(s.baseUrl() + "/responses"))
+                  .header("Authorization", "Bearer sk-ci")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          io.github.kimisdk.json.Json.write(responses.request().get("body"))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(replayed.statusCode()).isEqualTo(200);
+      assertThat(replayed.body()).isEqualTo(responses.body());
+      HttpResponse<String> missed = post(s.baseUrl() + "/chat/completions", chat("new", true), "k");
+      assertThat(missed.statusCode()).isEqualTo(404);
+      assertThat(s.server().nextErrorLine())
+          .startsWith(
+              "FakeKimiServer: cassette "
+                  + golden
+                  + " holds no recorded exchange that matches POST /v1/chat/completions. The"
+                  + " nearest, 0001-post-v1-chat-completions.json, differs at");
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
   }
 
   @Test
