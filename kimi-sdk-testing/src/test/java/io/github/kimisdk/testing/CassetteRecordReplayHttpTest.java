@@ -216,7 +216,7 @@ class CassetteRecordReplayHttpTest {
       assertThat(missed.status()).isEqualTo(404);
       assertThat(missed.error().orElseThrow().get("type"))
           .isEqualTo(JsonString.of("cassette_miss_error"));
-      assertThatThrownBy(() -> ci.listModels())
+      assertThatThrownBy(() -> ci.models().list())
           .isInstanceOf(KimiException.class)
           .hasMessageContaining("None of its 2 exchanges is a GET /v1/models")
           .hasMessageContaining("it holds POST /v1/chat/completions");
