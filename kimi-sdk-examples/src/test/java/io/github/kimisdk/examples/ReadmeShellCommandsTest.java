@@ -91,6 +91,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk",
               "kimi-sdk-bom",
               "kimi-sdk-langchain4j",
+              "kimi-sdk-mcp",
               "kimi-sdk-parent",
               "kimi-sdk-redis",
               "kimi-sdk-spring-ai",
