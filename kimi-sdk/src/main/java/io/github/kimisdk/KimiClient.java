@@ -471,6 +471,7 @@ public final class KimiClient implements AutoCloseable {
    * before its caller receives it, and a stream's usage before the consumer sees the chunk that
    * carries it (a stream closed before that counts nothing). Calls to a model without a price add
    * tokens only ({@link Spend#isComplete()}); a {@link #withCredentials} client counts its own.
+   * Thread-safe.
    *
    * @return the spend so far
    */
