@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -181,6 +182,22 @@ public final class FakeKimiServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.testing");
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
+  /**
+   * The JDK's HTTP server property that sets {@code TCP_NODELAY} on its connections. Without it the
+   * server writes a response's headers and body as two small segments and Nagle's algorithm holds
+   * the body until the client acknowledges the headers, which a client delays by some 40 ms: each
+   * exchange on a kept-alive connection then took about 50 ms on loopback instead of one or two. It
+   * is read once, when the JVM's first HTTP server starts, so it is set here, unless the process
+   * set it.
+   */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  static {
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
+
   private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final BlockingQueue<RecordedRequest> unclaimed = new LinkedBlockingQueue<>();
@@ -203,7 +220,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private ExecutorService executor;
   private volatile boolean closed;
   private volatile Duration latency = Duration.ZERO;
-  private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
+  private volatile List<byte[]> requiredKeys = List.of(); // UTF-8; empty: any non-blank key
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
   private volatile CassetteDeck deck; // null: no cassette
@@ -465,10 +482,34 @@ public final class FakeKimiServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code key} is blank
    */
   public FakeKimiServer requireApiKey(String key) {
-    if (key != null && key.isBlank()) {
-      throw new IllegalArgumentException("key must not be blank");
+    return requireApiKeys(key == null ? List.of() : List.of(key));
+  }
+
+  /**
+   * Insists on any one of {@code keys}, as {@link #requireApiKey(String)} does on one: the keys of
+   * several tenants, or an old and a new key while a key is rotated. Switching the keys while calls
+   * run is safe: each request is judged by the keys of the moment it arrives, so a test rotates a
+   * key by taking both, moving its clients to the new one, then taking the new one alone.
+   *
+   * <pre>{@code
+   * server.requireApiKeys(List.of(oldKey, newKey)); // the overlap
+   * vault.set(newKey);                              // the clients' supplier
+   * server.requireApiKey(newKey);                   // the old key is revoked: 401 from now on
+   * }</pre>
+   *
+   * @param keys the keys taken; empty takes any key again
+   * @return this server
+   * @throws IllegalArgumentException if a key is blank
+   */
+  public FakeKimiServer requireApiKeys(Collection<String> keys) {
+    List<byte[]> taken = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("key must not be blank");
+      }
+      taken.add(key.getBytes(StandardCharsets.UTF_8));
     }
-    this.requiredKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    this.requiredKeys = List.copyOf(taken);
     return this;
   }
 
@@ -1207,8 +1248,8 @@ public final class FakeKimiServer implements AutoCloseable {
 
   /** A 401 when a key is required and the request does not carry it, else null. */
   private FakeResponse unauthorized(RecordedRequest request) {
-    byte[] required = requiredKey;
-    if (required == null) {
+    List<byte[]> required = requiredKeys;
+    if (required.isEmpty()) {
       return null;
     }
     String auth = request.header("Authorization").orElse("");
@@ -1216,9 +1257,13 @@ public final class FakeKimiServer implements AutoCloseable {
         auth.startsWith("Bearer ")
             ? auth.substring(7).strip()
             : request.header("x-api-key").orElse("").strip();
-    return MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), required)
-        ? null
-        : FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
+    byte[] given = key.getBytes(StandardCharsets.UTF_8);
+    for (byte[] k : required) {
+      if (MessageDigest.isEqual(given, k)) {
+        return null;
+      }
+    }
+    return FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
   }
 
   private static Runnable once(Runnable r) {

@@ -89,7 +89,7 @@ final class ModelWindows {
     try {
       core.exchanges()
           .platform(
-              core.call(call.options()),
+              core.call(call.options(), call.tenant()),
               "GET",
               "models",
               null,

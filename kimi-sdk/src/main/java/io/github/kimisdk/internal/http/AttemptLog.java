@@ -48,6 +48,17 @@ public final class AttemptLog {
   }
 
   /**
+   * Returns this log for the attempts that send another key than the client's: {@code keyText}
+   * redacts that key.
+   *
+   * @param keyText the text rules of the attempt's key
+   * @return the log
+   */
+  AttemptLog redacting(ServerText keyText) {
+    return new AttemptLog(logger, logContent, logHeaders, keyText);
+  }
+
+  /**
    * Starts the record of one attempt of {@code request}: tells {@code observer}, logs its headers
    * and body when asked to.
    */

@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
@@ -67,23 +68,40 @@ public final class ErrorFactory implements StreamErrors {
   };
 
   private final Exceptions make;
+  private final HttpSettings settings; // the client's, for forKey
   private final Endpoint endpoint;
   private final boolean kimiCodeKey;
+  private final boolean token; // a key that is no Moonshot secret key (sk-): an OAuth access token
   private final String userAgent;
   private final Timeouts timeouts;
   private final ServerText text;
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
   private final ModelCatalog models;
 
-  private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies) {
+  /** The factory of the attempts that send {@code key}: the settings' fixed key, or another. */
+  private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies, ApiKey key) {
     this.make = Objects.requireNonNull(make, "make");
+    this.settings = settings;
     this.endpoint = settings.endpoint();
-    this.kimiCodeKey = settings.apiKey().isKimiCode();
+    this.kimiCodeKey = key != null && key.isKimiCode();
+    this.token = key != null && !key.isSecretKey();
     this.userAgent = settings.userAgent();
     this.timeouts = settings.timeouts();
-    this.text = new ServerText(settings.apiKey());
+    this.text = new ServerText(key);
     this.proxies = proxies;
     this.models = settings.catalog();
+  }
+
+  /**
+   * Returns this factory for an attempt that sends {@code key} rather than the client's fixed key
+   * (a supplier's, a tenant's): its server texts have that key redacted, and its hints judge that
+   * key's kind.
+   *
+   * @param key the attempt's key
+   * @return the factory
+   */
+  public ErrorFactory forKey(ApiKey key) {
+    return new ErrorFactory(make, settings, proxies, Objects.requireNonNull(key, "key"));
   }
 
   /**
@@ -99,7 +117,7 @@ public final class ErrorFactory implements StreamErrors {
    * @return the factory
    */
   public static ErrorFactory of(Exceptions make, HttpSettings settings, ProxySelector proxies) {
-    return new ErrorFactory(make, settings, proxies);
+    return new ErrorFactory(make, settings, proxies, settings.apiKey());
   }
 
   /**
@@ -646,6 +664,33 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   /**
+   * Returns the failure of a call whose key Kimi refused twice: once, then again after the key
+   * supplier was asked once more. It is {@code refused} (the second refusal, its server text
+   * already redacted of the key that attempt sent), saying that the key was refreshed and still
+   * refused.
+   *
+   * @param refused the second refusal
+   * @return the failure to report
+   */
+  public KimiException refreshedAndRefused(AuthenticationException refused) {
+    String server = refused.serverMessage().isEmpty() ? null : refused.serverMessage();
+    String hint =
+        "The key was refreshed and still refused: Kimi refused the call's key, the key supplier"
+            + " was asked once more, and Kimi refused the key it returned too; check what the"
+            + " supplier returns (a revoked or expired key, a key of another platform)"
+            + refused.hint().map(h -> ". " + h).orElse("");
+    return make.authentication(
+        error(
+            refused.metadata().orElse(null),
+            refused.status(),
+            new ErrorBody(refused.errorType().orElse(null), server, refused.code().orElse(null)),
+            refused.retryAfter().orElse(null),
+            false,
+            refused.isInStream(),
+            hint));
+  }
+
+  /**
    * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
    * suppressed in it and the number of attempts recorded.
    */
@@ -1139,6 +1184,11 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   private String authHint() {
+    if (endpoint.isKimiCode() && token) {
+      return "Kimi Code refused the token: an OAuth access token lasts a short while, so refresh"
+          + " it before it expires (docs/credentials.md), or use an sk-kimi- key from"
+          + " kimi.com/code/console";
+    }
     if (endpoint.isKimiCode() && !kimiCodeKey) {
       return "Kimi Code ("
           + endpoint.baseUrl()
