@@ -100,6 +100,11 @@ class ReadmeShellCommandsTest {
         assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
             .as(run.describe())
             .isRegularFile();
+        try (Stream<Path> files = Files.list(repo.resolve(a).resolve(version))) {
+          assertThat(files.map(f -> f.getFileName().toString()))
+              .as("no test jar, which README does not name\n" + run.describe())
+              .noneMatch(f -> f.endsWith("-tests.jar"));
+        }
       }
     };
   }
@@ -348,8 +353,8 @@ class ReadmeShellCommandsTest {
               "https://repo.example.com/repository/maven-releases",
               "file://${PWD}/target/company-repo",
               deployedTheArtifactsAt("0.1.0-acme.1"),
-              SKIP_JAVADOC,
-              "-Dmaven.test.skip=true"),
+              // its -DskipTests as written: it alone keeps the core's test jar out of the deploy
+              SKIP_JAVADOC),
           // uploads to Maven Central: ReleaseBundleTest runs it up to the bundle
           Check.by(ReleaseBundleTest.class, "mvn -B -P release -Drevision=0.1.0 deploy"),
           Check.here(

@@ -112,8 +112,8 @@ class RateLimitPropertiesReadmeTest {
 
   /**
    * The front page's fleet in Spring Boot: the prose above its properties names every artifact an
-   * application needs for them (the starter, kimi-sdk-redis, Spring Data Redis's starter), since
-   * an account without a store fails the start.
+   * application needs for them (the starter, kimi-sdk-redis, Spring Data Redis's starter), since an
+   * account without a store fails the start.
    */
   @Test
   void theFrontPagesFleetLineNamesEveryArtifactItNeeds() throws IOException {
