@@ -175,6 +175,21 @@ class StarterApplicationTest {
   }
 
   @Test
+  void anUnknownModelIsWarnedAboutAtStartWithSpringsFix(CapturedOutput output) {
+    String[] args = Arrays.copyOf(properties(), properties().length + 1);
+    args[args.length - 1] = "--spring.ai.kimi.chat.model=kimi-k2.6x";
+    try (ConfigurableApplicationContext context = start(args)) {
+      assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
+    }
+    assertThat(output.getAll())
+        .containsOnlyOnce("Model kimi-k2.6x is not in this client's model table")
+        .contains("did you mean kimi-k2.6?")
+        .contains("check spring.ai.kimi.chat.model")
+        .contains("KimiClientCustomizer bean")
+        .doesNotContain("or updated(kimi.models().list())");
+  }
+
+  @Test
   void aTemperatureTheDefaultKimiK3FixesIsToldAtStartInTheCallsWords(CapturedOutput output) {
     String[] args = Arrays.copyOf(properties(), properties().length + 1);
     args[args.length - 1] = "--spring.ai.kimi.chat.temperature=0.3";

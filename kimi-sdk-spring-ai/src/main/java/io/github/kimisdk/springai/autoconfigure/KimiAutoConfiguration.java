@@ -98,7 +98,10 @@ public class KimiAutoConfiguration {
       ObjectProvider<RateLimitStore> store,
       ObjectProvider<KimiClientCustomizer> customizers) {
     KimiClient.Builder builder =
-        KimiClient.builder().apiKey(KimiEnvironment.key(environment).value());
+        KimiClient.builder()
+            .apiKey(KimiEnvironment.key(environment).value())
+            // the SDK's own logger, its advice about a model the table lacks in Spring's terms
+            .logger(SpringModelAdvice.ofTheSdk());
     String baseUrl = KimiEnvironment.baseUrl(environment);
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
