@@ -31,8 +31,8 @@ class JlinkImageTest {
       List.of(
           "io.github.kimisdk",
           "io.github.kimisdk.examples",
-          "io.github.kimisdk.testing",
           "io.github.kimisdk.mcp",
+          "io.github.kimisdk.testing",
           "java.base",
           "java.net.http",
           "jdk.httpserver"); // and not jdk.jfr: the SDK runs without Flight Recorder
