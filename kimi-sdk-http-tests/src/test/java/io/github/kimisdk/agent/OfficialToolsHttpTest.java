@@ -89,10 +89,7 @@ class OfficialToolsHttpTest {
             io.github.kimisdk.tool.ToolCall.function(
                 "call_1", "date", "{\"timezone\":\"Asia/Shanghai\"}")));
     ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k2.6", "What day is it?"));
-    assertThat(toolAnswers(result))
-        .singleElement()
-        .asString()
-        .endsWith("day, Asia/Shanghai)");
+    assertThat(toolAnswers(result)).singleElement().asString().endsWith("day, Asia/Shanghai)");
   }
 
   @Test
