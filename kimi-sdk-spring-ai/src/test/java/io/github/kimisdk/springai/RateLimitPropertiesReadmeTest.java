@@ -120,7 +120,7 @@ class RateLimitPropertiesReadmeTest {
     String page = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
     int block = page.indexOf("```properties spring-ai\nspring.ai.kimi.rate-limit.tier=1");
     assertThat(block).as("README.md's fleet properties").isPositive();
-    String prose = page.substring(page.lastIndexOf("\n\n", block - 2), block);
+    String prose = page.substring(page.lastIndexOf("\n\n", block - 3), block);
     assertThat(prose)
         .contains("the starter")
         .contains("`kimi-sdk-redis`")
