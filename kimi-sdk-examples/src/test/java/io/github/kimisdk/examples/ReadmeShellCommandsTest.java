@@ -91,6 +91,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk",
               "kimi-sdk-bom",
               "kimi-sdk-langchain4j",
+              "kimi-sdk-mcp",
               "kimi-sdk-parent",
               "kimi-sdk-redis",
               "kimi-sdk-spring-ai",
@@ -282,8 +283,10 @@ class ReadmeShellCommandsTest {
           + "rm -rf kimi-sdk-examples/target/image   # jlink's --output must not exist yet\n"
           + "jlink --module-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
           + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
           + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
-          + "  --add-modules io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.examples,"
+          + "  --add-modules io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
+          + "io.github.kimisdk.examples,"
           + "java.base,java.net.http,jdk.httpserver \\\n"
           + "  --strip-debug --no-header-files --no-man-pages --compress=2"
           + " --output kimi-sdk-examples/target/image   # zip-6 on JDK 21+\n"
@@ -384,6 +387,7 @@ class ReadmeShellCommandsTest {
                   + "java --add-modules jdk.unsupported \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.KimiChat",
               // the banner offers Ctrl-C unless SIGINT is ignored here (a background job)
@@ -408,6 +412,7 @@ class ReadmeShellCommandsTest {
                   + "java -Djava.util.logging.config.file=kimi-sdk-examples/logging.properties \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.Quickstart",
               (run, copy) -> {
