@@ -17,7 +17,7 @@
 #               main on another kimi-sdk jar, such as a build from before a change, run in the same
 #               rounds; may be given more than once
 # Needs: java and jfr (the JDK's), GNU time at /usr/bin/time (apt-get install time), awk, and the
-# build (`mvn -B -o -q -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
+# build (`mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
 # jars.
 set -euo pipefail
 runs=10

@@ -52,12 +52,13 @@ import javax.net.ssl.SSLContext;
  * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
  * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
  * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
- * and two of Kimi's official tool formulas under {@code /v1/formulas}: {@code
- * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}) and {@code
+ * and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}), {@code
+ * moonshot/date:latest} (a {@code date} telling the date and time in a time zone) and {@code
  * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
- * as Kimi's does); fibers can be made to stay {@code pending} for a number of polls ({@link
- * #fibersPendingFor}). Requests without a bearer key (or, after {@link #requireApiKey}, without
- * that key) get 401; unknown paths get 404.
+ * as Kimi's does; another formula is answered 404 naming it); fibers can be made to stay {@code
+ * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key (or,
+ * after {@link #requireApiKey}, without that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo} in the core's table (and the limits from the core's constants,

@@ -108,7 +108,10 @@ public class KimiAutoConfiguration {
       KimiRateLimitProperties rateLimit,
       ObjectProvider<RateLimitStore> store,
       ObjectProvider<KimiClientCustomizer> customizers) {
-    KimiClient.Builder builder = KimiClient.builder();
+    KimiClient.Builder builder =
+        KimiClient.builder()
+            // the SDK's own logger, its advice about a model the table lacks in Spring's terms
+            .logger(SpringModelAdvice.ofTheSdk());
     KimiApiKeySupplier supplier = apiKeySupplier == null ? null : apiKeySupplier.getIfUnique();
     if (supplier != null) {
       builder.apiKey(supplier);

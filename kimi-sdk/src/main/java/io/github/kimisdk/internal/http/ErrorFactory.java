@@ -203,6 +203,15 @@ public final class ErrorFactory implements StreamErrors {
 
   /** A non-2xx response with its (bounded) body. */
   public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
+    return httpError(metadata, body, off, len, null);
+  }
+
+  /**
+   * A non-2xx response with its (bounded) body, to a request for {@code path} below the base URL
+   * (null when unknown): a 404 for a path under {@code formulas/} names the formula.
+   */
+  public KimiException httpError(
+      ResponseMetadata metadata, byte[] body, int off, int len, String path) {
     String encoding = encoding(metadata);
     if (encoding != null) {
       // the body is compressed: classify by status alone, and say why there is no message
@@ -215,9 +224,10 @@ public final class ErrorFactory implements StreamErrors {
                   + text.keep(encoding, ServerText.MAX_SHORT)
                   + ", which the SDK does not decode)",
               null),
-          false);
+          false,
+          path);
     }
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false, path);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
@@ -725,6 +735,12 @@ public final class ErrorFactory implements StreamErrors {
    * redacted, cut texts.
    */
   ApiException classify(ResponseMetadata md, int status, ErrorBody server, boolean inStream) {
+    return classify(md, status, server, inStream, null);
+  }
+
+  /** As {@link #classify(ResponseMetadata, int, ErrorBody, boolean)}, for a known path. */
+  private ApiException classify(
+      ResponseMetadata md, int status, ErrorBody server, boolean inStream, String path) {
     ErrorBody read = server.read();
     ErrorBody body = server.shown(text);
     String serverMessage = read.message() == null ? "" : read.message();
@@ -837,16 +853,19 @@ public final class ErrorFactory implements StreamErrors {
       // "Not found the model X" names a model; "Not found the path /models" (a base URL without
       // /v1 asking GET /models) names only the path
       boolean namesAModel = lower.replace("/models", "").contains("model");
+      String formula = formulaHint(path, t, lower);
       String hint =
-          namesAModel && !t.equals("url.not_found")
-              ? "Check the model id"
-                  + suggestion(serverMessage)
-                  + "; list the models this key can use with GET "
-                  + endpoint.baseUrl()
-                  + "/models"
-              : "The URL path does not exist; check the base URL ("
-                  + endpoint.baseUrl()
-                  + ") ends in /v1";
+          formula != null
+              ? formula
+              : namesAModel && !t.equals("url.not_found")
+                  ? "Check the model id"
+                      + suggestion(serverMessage)
+                      + "; list the models this key can use with GET "
+                      + endpoint.baseUrl()
+                      + "/models"
+                  : "The URL path does not exist; check the base URL ("
+                      + endpoint.baseUrl()
+                      + ") ends in /v1";
       return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
     }
     if (t.equals("invalid_request_error")
@@ -1044,6 +1063,44 @@ public final class ErrorFactory implements StreamErrors {
   /** Tells whether a server message already ends with a full stop (or "!" or "?"). */
   private static boolean endsSentence(String message) {
     return message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
+  }
+
+  /**
+   * The hint of a 404 to a request under {@code formulas/} (Kimi's official tools) that Kimi's
+   * formula service answered (not a path the server does not have, whose fix is the base URL): the
+   * formula it names, or the fiber; null for any other 404.
+   */
+  static String formulaHint(String path, String kind, String lowerMessage) {
+    if (path != null && path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    if (path == null
+        || !path.startsWith("formulas/")
+        || kind.equals("url.not_found")
+        || lowerMessage.startsWith("not found the path")) {
+      return null;
+    }
+    String rest = path.substring("formulas/".length());
+    int query = rest.indexOf('?');
+    rest = query < 0 ? rest : rest.substring(0, query);
+    int fibers = rest.indexOf("/fibers");
+    String formula =
+        fibers >= 0
+            ? rest.substring(0, fibers)
+            : rest.endsWith("/tools") ? rest.substring(0, rest.length() - "/tools".length()) : rest;
+    if (fibers >= 0 && rest.length() > fibers + "/fibers/".length()) {
+      return "Kimi knows no fiber "
+          + rest.substring(fibers + "/fibers/".length())
+          + " of the formula "
+          + formula
+          + "; a fiber's id is the one its start (POST formulas/"
+          + formula
+          + "/fibers) answered";
+    }
+    return "Kimi serves no formula "
+        + formula
+        + " to this key; check the formula's URI (its official tools are named like"
+        + " moonshot/web-search:latest)";
   }
 
   /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */

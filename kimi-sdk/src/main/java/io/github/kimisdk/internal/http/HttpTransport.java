@@ -503,7 +503,7 @@ public final class HttpTransport {
     }
     HttpRequest httpRequest =
         raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
-    return send(httpRequest, body, this::anySubscriber, attempt, overrides, here);
+    return send(httpRequest, body, info -> anySubscriber(info, path), attempt, overrides, here);
   }
 
   /**
@@ -574,7 +574,7 @@ public final class HttpTransport {
         overrides);
   }
 
-  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info) {
+  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info, String path) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     return BodySubscribers.mapping(
@@ -582,7 +582,7 @@ public final class HttpTransport {
         b -> {
           log.body(md, b);
           if (!isSuccess(md.statusCode())) {
-            throw errors.httpError(md, b, 0, b.length);
+            throw errors.httpError(md, b, 0, b.length, path);
           }
           JsonValue value = decodeAny(md, b);
           if (value instanceof JsonObject o
