@@ -462,6 +462,20 @@ final class OAuth implements StreamableHttp.Credentials {
   // ---- grants ----
 
   private McpCredentials clientCredentials(String server, Discovery d, Set<String> scopes) {
+    // The secret or the signed assertion belongs to one authorization server: the one issuer(...)
+    // names, else the first one it was used at; another one is not sent them.
+    String bound = config.issuer != null ? config.issuer : firstIssuer;
+    if (bound != null && !bound.equals(d.issuer())) {
+      throw fail(
+          server,
+          "the server's authorization server is "
+              + d.issuer()
+              + ", not "
+              + bound
+              + ", which the client's credentials belong to: they are not sent to it",
+          null);
+    }
+    firstIssuer = d.issuer();
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "client_credentials");
     if (!scopes.isEmpty()) {

@@ -392,6 +392,46 @@ class McpAuthorizationTest {
   }
 
   @Test
+  void clientCredentialsAreNeverSentToAnotherAuthorizationServer() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      as.preRegister("service", "service-s3cret");
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.clientCredentials("service", "service-s3cret")
+                      .issuer(as.issuer())
+                      .build())
+              .build()) {
+        assertThat(mcp.call("echo", text("bound")).text()).isEqualTo("echo: bound");
+      }
+      assertThat(as.requests).filteredOn(r -> r.startsWith("POST token")).hasSize(1);
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.clientCredentials("service", "service-s3cret")
+                              .issuer("https://auth.elsewhere.example")
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageEndingWith(
+              ": the server's authorization server is "
+                  + as.issuer()
+                  + ", not https://auth.elsewhere.example, which the client's credentials belong"
+                  + " to: they are not sent to it")
+          .satisfies(
+              e ->
+                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+      assertThat(as.requests)
+          .as("no token request carried the secret to the other server's client")
+          .filteredOn(r -> r.startsWith("POST token"))
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void aPreRegisteredClientIsUsedAndNeverSentToAnotherAuthorizationServer() throws Exception {
     try (TestAuthorizationServer as =
             TestAuthorizationServer.start("no-dcr", "methods=client_secret_post");
