@@ -6,13 +6,14 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How an {@link McpClient} authorizes itself with an HTTP server that requires OAuth, as the MCP
  * specification's authorization section describes (protocol versions 2025-03-26 to 2026-07-28). Set
  * it with {@link McpClient.HttpBuilder#authorization(McpAuthorization)}.
  *
- * <p>Two grants, each from a static factory:
+ * <p>Three grants, each from a static factory:
  *
  * <ul>
  *   <li>{@link #authorizationCode(McpUserAgent)}: on behalf of a person, who approves in a browser
@@ -22,7 +23,10 @@ import java.util.Objects;
  *       else registers itself (dynamic client registration, RFC 7591), in that order;
  *   <li>{@link #clientCredentials(String, String)} and {@link #clientCredentials(String,
  *       PrivateKey)}: on the program's own behalf, with a client secret or a signed assertion
- *       ({@code private_key_jwt}).
+ *       ({@code private_key_jwt});
+ *   <li>{@link #jwtBearer(String, Function)}: on the program's own behalf, with an assertion its
+ *       platform issued (workload identity federation: a Kubernetes service account token, a CI
+ *       job's or a cloud's OpenID Connect token), which the authorization server trusts.
  * </ul>
  *
  * <pre>{@code
@@ -53,8 +57,8 @@ import java.util.Objects;
  * <p>Every exchange with an authorization server is bounded ({@link Builder#timeout(Duration)}, the
  * answers' sizes), so is the person's part ({@link Builder#userTimeout(Duration)}); an
  * authorization server that is down or refuses fails the MCP call that needed it with {@link
- * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code or
- * verifier is ever logged, put in an exception or shown by {@code toString}. Instances are
+ * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code, verifier
+ * or assertion is ever logged, put in an exception or shown by {@code toString}. Instances are
  * immutable and may be shared by clients (each keeps its own tokens in the shared store).
  */
 public final class McpAuthorization {
@@ -68,7 +72,20 @@ public final class McpAuthorization {
   /** The grant a client uses. */
   enum Grant {
     AUTHORIZATION_CODE,
-    CLIENT_CREDENTIALS
+    CLIENT_CREDENTIALS,
+    JWT_BEARER;
+
+    /** The grant's name in messages. */
+    String label() {
+      switch (this) {
+        case AUTHORIZATION_CODE:
+          return "authorization code";
+        case CLIENT_CREDENTIALS:
+          return "client credentials";
+        default:
+          return "JWT bearer";
+      }
+    }
   }
 
   final Grant grant;
@@ -76,6 +93,7 @@ public final class McpAuthorization {
   final String clientId;
   final String clientSecret;
   final PrivateKey signingKey;
+  final Function<String, String> assertion;
   final String issuer;
   final String clientMetadataDocument;
   final boolean dynamicRegistration;
@@ -90,6 +108,7 @@ public final class McpAuthorization {
     this.clientId = b.clientId;
     this.clientSecret = b.clientSecret;
     this.signingKey = b.signingKey;
+    this.assertion = b.assertion;
     this.issuer = b.issuer;
     this.clientMetadataDocument = b.clientMetadataDocument;
     this.dynamicRegistration = b.dynamicRegistration;
@@ -156,6 +175,44 @@ public final class McpAuthorization {
     return b;
   }
 
+  /**
+   * Starts an authorization on the program's own behalf with an assertion its platform issued
+   * (workload identity federation, the MCP extension SEP-1933: the JWT bearer grant of RFC 7523): a
+   * JWT that an identity provider the authorization server trusts issued to this workload, such as
+   * a Kubernetes service account token, a CI job's OpenID Connect token or a cloud's workload
+   * identity token, with the authorization server's issuer as its audience. It is sent as the
+   * grant's {@code assertion} ({@code grant_type} {@code
+   * urn:ietf:params:oauth:grant-type:jwt-bearer}), with the client id, the server as {@code
+   * resource} (RFC 8707) and the scopes, and no client secret; a refused assertion fails the call
+   * (it is not sent again, nor another grant tried), as does an authorization server whose metadata
+   * lists its grants without this one. Set {@link Builder#issuer(String)} too, so that the client
+   * never asks for an assertion for, nor sends one to, another authorization server.
+   *
+   * <pre>{@code
+   * McpAuthorization workload =
+   *     McpAuthorization.jwtBearer("reporting-bot", issuer -> platform.identityToken(issuer))
+   *         .issuer("https://auth.example.com")
+   *         .build();
+   * }</pre>
+   *
+   * @param clientId the client id the authorization server knows the workload by
+   * @param assertion gives the assertion for an authorization server, named by its issuer (such as
+   *     {@code "https://auth.example.com"}, the audience the assertion must name); asked each time
+   *     the client needs a token, so that it may read a token its platform renews (surrounding
+   *     white space is dropped); what it returns is never printed, and what it throws, or a null or
+   *     blank assertion, fails the call that needed the token with {@link
+   *     McpException.Kind#AUTHORIZATION}
+   * @return the builder
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code clientId} is blank
+   */
+  public static Builder jwtBearer(String clientId, Function<String, String> assertion) {
+    Builder b = new Builder(Grant.JWT_BEARER);
+    b.clientId = nonBlank(clientId, "clientId");
+    b.assertion = Objects.requireNonNull(assertion, "assertion must not be null");
+    return b;
+  }
+
   private static String nonBlank(String s, String what) {
     Objects.requireNonNull(s, what + " must not be null");
     if (s.isBlank()) {
@@ -172,7 +229,7 @@ public final class McpAuthorization {
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder("McpAuthorization[");
-    s.append(grant == Grant.AUTHORIZATION_CODE ? "authorization code" : "client credentials");
+    s.append(grant.label());
     if (clientId != null) {
       s.append(", client ").append(clientId);
     } else if (clientMetadataDocument != null) {
@@ -191,6 +248,7 @@ public final class McpAuthorization {
     private String clientId;
     private String clientSecret;
     private PrivateKey signingKey;
+    private Function<String, String> assertion;
     private String issuer;
     private String clientMetadataDocument;
     private boolean dynamicRegistration = true;
@@ -206,7 +264,7 @@ public final class McpAuthorization {
     private void codeOnly(String what) {
       if (grant != Grant.AUTHORIZATION_CODE) {
         throw new IllegalStateException(
-            what + " applies to the authorization-code grant, not to client credentials");
+            what + " applies to the authorization-code grant, not to " + grant.label());
       }
     }
 
@@ -221,7 +279,7 @@ public final class McpAuthorization {
      * @return this builder
      * @throws NullPointerException if {@code clientId} is null
      * @throws IllegalArgumentException if {@code clientId} or a given secret is blank
-     * @throws IllegalStateException on a client-credentials builder (its factory takes them)
+     * @throws IllegalStateException on a builder of another grant (its factory takes them)
      */
     public Builder client(String clientId, String clientSecret) {
       codeOnly("client(...)");
@@ -255,7 +313,7 @@ public final class McpAuthorization {
      * @return this builder
      * @throws NullPointerException if {@code url} is null
      * @throws IllegalArgumentException if {@code url} is not an {@code https} URL with a path
-     * @throws IllegalStateException on a client-credentials builder
+     * @throws IllegalStateException on a builder of another grant
      */
     public Builder clientMetadataDocument(String url) {
       codeOnly("clientMetadataDocument(...)");
@@ -285,7 +343,7 @@ public final class McpAuthorization {
      *
      * @param enabled default true
      * @return this builder
-     * @throws IllegalStateException on a client-credentials builder
+     * @throws IllegalStateException on a builder of another grant
      */
     public Builder dynamicRegistration(boolean enabled) {
       codeOnly("dynamicRegistration(...)");
@@ -340,7 +398,7 @@ public final class McpAuthorization {
      * @return this builder
      * @throws NullPointerException if {@code timeout} is null
      * @throws IllegalArgumentException if {@code timeout} is not positive
-     * @throws IllegalStateException on a client-credentials builder
+     * @throws IllegalStateException on a builder of another grant
      */
     public Builder userTimeout(Duration timeout) {
       codeOnly("userTimeout(...)");

@@ -69,6 +69,7 @@ final class OAuth implements StreamableHttp.Credentials {
   private static final String PRM = "/.well-known/oauth-protected-resource";
   private static final String AS_META = "/.well-known/oauth-authorization-server";
   private static final String OIDC = "/.well-known/openid-configuration";
+  private static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
   private final McpAuthorization config;
   private final URI mcp;
@@ -100,7 +101,8 @@ final class OAuth implements StreamableHttp.Credentials {
       boolean pkce,
       List<String> scopes,
       boolean clientIdMetadataDocuments,
-      List<String> authMethods) {}
+      List<String> authMethods,
+      List<String> grantTypes) {}
 
   /** Where the server's discovery led: the resource to ask for and its authorization server. */
   private record Discovery(String resource, String issuer, AsMeta as, List<String> scopes) {}
@@ -244,10 +246,18 @@ final class OAuth implements StreamableHttp.Credentials {
           && d.as().scopes().contains("offline_access")) {
         scopes.add("offline_access"); // a refresh token, where the authorization server offers one
       }
-      McpCredentials credentials =
-          config.grant == McpAuthorization.Grant.CLIENT_CREDENTIALS
-              ? clientCredentials(server, d, scopes)
-              : authorizationCode(server, d, known, scopes);
+      McpCredentials credentials;
+      switch (config.grant) {
+        case CLIENT_CREDENTIALS:
+          credentials = clientCredentials(server, d, scopes);
+          break;
+        case JWT_BEARER:
+          credentials = jwtBearer(server, d, scopes);
+          break;
+        default:
+          credentials = authorizationCode(server, d, known, scopes);
+          break;
+      }
       adopt(d.resource(), d.issuer(), d.as(), credentials, Set.copyOf(scopes));
     }
   }
@@ -312,6 +322,7 @@ final class OAuth implements StreamableHttp.Credentials {
                 true,
                 List.of(),
                 false,
+                List.of(),
                 List.of());
       }
       return new Discovery(resource, origin, as, List.of());
@@ -421,7 +432,8 @@ final class OAuth implements StreamableHttp.Credentials {
               pkce.contains("S256"),
               strings(o.get("scopes_supported")),
               o.get("client_id_metadata_document_supported") instanceof JsonBoolean c && c.value(),
-              strings(o.get("token_endpoint_auth_methods_supported")));
+              strings(o.get("token_endpoint_auth_methods_supported")),
+              strings(o.get("grant_types_supported")));
       if (m.token() == null) {
         throw fail(server, "the authorization server " + issuer + " names no token endpoint", null);
       }
@@ -450,6 +462,20 @@ final class OAuth implements StreamableHttp.Credentials {
   // ---- grants ----
 
   private McpCredentials clientCredentials(String server, Discovery d, Set<String> scopes) {
+    // The secret or the signed assertion belongs to one authorization server: the one issuer(...)
+    // names, else the first one it was used at; another one is not sent them.
+    String bound = config.issuer != null ? config.issuer : firstIssuer;
+    if (bound != null && !bound.equals(d.issuer())) {
+      throw fail(
+          server,
+          "the server's authorization server is "
+              + d.issuer()
+              + ", not "
+              + bound
+              + ", which the client's credentials belong to: they are not sent to it",
+          null);
+    }
+    firstIssuer = d.issuer();
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "client_credentials");
     if (!scopes.isEmpty()) {
@@ -460,6 +486,72 @@ final class OAuth implements StreamableHttp.Credentials {
         new McpCredentials(
             config.clientId, config.clientSecret, method, null, null, null, List.of());
     return token(server, d.as(), d.resource(), client, form, List.copyOf(scopes));
+  }
+
+  /**
+   * The JWT bearer grant (RFC 7523 2.1) with the assertion the workload's platform issued for this
+   * authorization server (workload identity federation), sent once: a refusal fails the call. The
+   * assertion is asked for only once the authorization server is known to be the one {@code
+   * issuer(...)} names (when set) and to offer the grant, and is blanked in every message after.
+   */
+  private McpCredentials jwtBearer(String server, Discovery d, Set<String> scopes) {
+    if (config.issuer != null && !config.issuer.equals(d.issuer())) {
+      throw fail(
+          server,
+          "the server's authorization server is "
+              + d.issuer()
+              + ", not "
+              + config.issuer
+              + ", which the workload's assertion is for: no assertion is sent to it",
+          null);
+    }
+    offers(server, d.as(), JWT_BEARER, "the JWT bearer grant");
+    String assertion;
+    try {
+      assertion = config.assertion.apply(d.issuer());
+    } catch (RuntimeException e) {
+      throw fail(
+          server,
+          "the assertion for the authorization server "
+              + d.issuer()
+              + " could not be had ("
+              + e.getClass().getName()
+              + ")",
+          e);
+    }
+    if (assertion == null || assertion.isBlank()) {
+      throw fail(server, "no assertion was given for the authorization server " + d.issuer(), null);
+    }
+    assertion = assertion.strip(); // as read from a file, say
+    remember(assertion);
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", JWT_BEARER);
+    form.put("assertion", assertion);
+    if (!scopes.isEmpty()) {
+      form.put("scope", String.join(" ", scopes));
+    }
+    McpCredentials client =
+        new McpCredentials(config.clientId, null, "none", null, null, null, List.of());
+    return token(server, d.as(), d.resource(), client, form, List.copyOf(scopes));
+  }
+
+  /**
+   * Fails, before anything is sent, when the metadata lists the grants the authorization server
+   * offers and {@code grantType} is not among them.
+   */
+  private void offers(String server, AsMeta as, String grantType, String what) {
+    if (!as.grantTypes().isEmpty() && !as.grantTypes().contains(grantType)) {
+      throw fail(
+          server,
+          "the authorization server "
+              + as.issuer()
+              + " does not offer "
+              + what
+              + " (its grant_types_supported: "
+              + safe(McpTools.cut(String.join(" ", as.grantTypes())))
+              + ")",
+          null);
+    }
   }
 
   private McpCredentials authorizationCode(

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -241,6 +242,192 @@ class McpAuthorizationTest {
                           + server.url()
                           + " scope=mcp:read"))
           .noneMatch(r -> r.startsWith("GET authorize") || r.startsWith("POST register"));
+    }
+  }
+
+  /** One rule of a grant: what the program gives, and the call's failure (null: it succeeds). */
+  record Rule(
+      String rule,
+      List<String> options,
+      Function<String, String> assertion,
+      String failure,
+      int tokenRequests) {}
+
+  @Test
+  void aWorkloadsAssertionIsSentOnceWithTheJwtBearerGrant() throws Exception {
+    String trusted = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.c2lnbmVk";
+    String jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    List<Rule> rules =
+        List.of(
+            new Rule("a trusted assertion gets a token", List.of(), issuer -> trusted, null, 1),
+            new Rule(
+                "an assertion read with its line end is sent without it",
+                List.of("grants=" + jwtBearer),
+                issuer -> trusted + "\n",
+                null,
+                1),
+            new Rule(
+                "a refused assertion fails the call: sent once, no other grant tried",
+                List.of(),
+                issuer -> "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.dW50cnVzdGVk",
+                "the authorization server refused the token request: HTTP 400, invalid_grant (the"
+                    + " assertion [redacted] is not trusted)",
+                1),
+            new Rule(
+                "an authorization server that does not offer the grant is not sent the assertion",
+                List.of("grants=authorization_code+client_credentials"),
+                issuer -> trusted,
+                "the authorization server ISSUER does not offer the JWT bearer grant (its"
+                    + " grant_types_supported: authorization_code client_credentials)",
+                0),
+            new Rule(
+                "an assertion that cannot be had fails the call",
+                List.of(),
+                issuer -> {
+                  throw new IllegalStateException("no token file");
+                },
+                "the assertion for the authorization server ISSUER could not be had"
+                    + " (java.lang.IllegalStateException)",
+                0),
+            new Rule(
+                "no assertion fails the call",
+                List.of(),
+                issuer -> " ",
+                "no assertion was given for the authorization server ISSUER",
+                0));
+    for (Rule rule : rules) {
+      try (TestAuthorizationServer as =
+              TestAuthorizationServer.start(rule.options().toArray(String[]::new));
+          McpHttpTestServer server = McpHttpTestServer.start()) {
+        server.protect(as, Map.of("*", Set.of("mcp:read")));
+        as.preRegister("workload", null);
+        as.trustedAssertions.add(trusted);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        McpAuthorization auth =
+            McpAuthorization.jwtBearer(
+                    "workload",
+                    issuer -> {
+                      asked.add(issuer);
+                      return rule.assertion().apply(issuer);
+                    })
+                .build();
+        if (rule.failure() == null) {
+          try (McpClient mcp = McpClient.httpBuilder(server.url()).authorization(auth).build()) {
+            assertThat(mcp.call("echo", text("wif")).text()).as(rule.rule()).isEqualTo("echo: wif");
+            as.revokeAccessTokens(); // expired: the platform's assertion is asked for again
+            assertThat(mcp.call("echo", text("again")).text()).isEqualTo("echo: again");
+          }
+          assertThat(asked).as(rule.rule()).containsExactly(as.issuer(), as.issuer());
+          assertThat(as.requests)
+              .as(rule.rule())
+              .contains(
+                  "POST token grant="
+                      + jwtBearer
+                      + " auth=none client=workload resource="
+                      + server.url()
+                      + " scope=mcp:read");
+        } else {
+          assertThatThrownBy(() -> McpClient.httpBuilder(server.url()).authorization(auth).build())
+              .as(rule.rule())
+              .isInstanceOf(McpException.class)
+              .hasMessageEndingWith(": " + rule.failure().replace("ISSUER", as.issuer()))
+              .satisfies(
+                  e ->
+                      assertThat(((McpException) e).kind())
+                          .isEqualTo(McpException.Kind.AUTHORIZATION));
+          assertThat(as.requests)
+              .as(rule.rule())
+              .filteredOn(r -> r.startsWith("POST token"))
+              .hasSize(rule.tokenRequests());
+        }
+        assertThat(as.requests)
+            .as(rule.rule())
+            .noneMatch(r -> r.startsWith("GET authorize") || r.startsWith("POST register"));
+      }
+    }
+  }
+
+  @Test
+  void aWorkloadsAssertionIsNeitherAskedForNorSentForAnotherAuthorizationServer() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      as.preRegister("workload", null);
+      as.trustedAssertions.add("eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.c2lnbmVk");
+      List<String> asked = new CopyOnWriteArrayList<>();
+      Function<String, String> platform =
+          issuer -> {
+            asked.add(issuer);
+            return "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.c2lnbmVk";
+          };
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.jwtBearer("workload", platform).issuer(as.issuer()).build())
+              .build()) {
+        assertThat(mcp.call("echo", text("bound")).text()).isEqualTo("echo: bound");
+      }
+      assertThat(asked).containsExactly(as.issuer());
+      asked.clear();
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.jwtBearer("workload", platform)
+                              .issuer("https://auth.elsewhere.example")
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageEndingWith(
+              ": the server's authorization server is "
+                  + as.issuer()
+                  + ", not https://auth.elsewhere.example, which the workload's assertion is for:"
+                  + " no assertion is sent to it")
+          .satisfies(
+              e ->
+                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+      assertThat(asked).isEmpty();
+      assertThat(as.requests).filteredOn(r -> r.startsWith("POST token")).hasSize(1);
+    }
+  }
+
+  @Test
+  void clientCredentialsAreNeverSentToAnotherAuthorizationServer() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      as.preRegister("service", "service-s3cret");
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(
+                  McpAuthorization.clientCredentials("service", "service-s3cret")
+                      .issuer(as.issuer())
+                      .build())
+              .build()) {
+        assertThat(mcp.call("echo", text("bound")).text()).isEqualTo("echo: bound");
+      }
+      assertThat(as.requests).filteredOn(r -> r.startsWith("POST token")).hasSize(1);
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.clientCredentials("service", "service-s3cret")
+                              .issuer("https://auth.elsewhere.example")
+                              .build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageEndingWith(
+              ": the server's authorization server is "
+                  + as.issuer()
+                  + ", not https://auth.elsewhere.example, which the client's credentials belong"
+                  + " to: they are not sent to it")
+          .satisfies(
+              e ->
+                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+      assertThat(as.requests)
+          .as("no token request carried the secret to the other server's client")
+          .filteredOn(r -> r.startsWith("POST token"))
+          .hasSize(1);
     }
   }
 
@@ -470,6 +657,17 @@ class McpAuthorizationTest {
             "a client ID metadata document must be at an https URL with a path: http://a.example/c.json");
     assertThatThrownBy(() -> McpUserAgent.headless("/callback"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> McpAuthorization.jwtBearer(" ", issuer -> "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clientId must not be blank");
+    assertThatThrownBy(() -> McpAuthorization.jwtBearer("id", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("assertion must not be null");
+    assertThatThrownBy(() -> McpAuthorization.jwtBearer("id", issuer -> "a").client("id", null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("client(...) applies to the authorization-code grant, not to JWT bearer");
+    assertThat(McpAuthorization.jwtBearer("workload", issuer -> "a").issuer("https://as").build())
+        .hasToString("McpAuthorization[JWT bearer, client workload, issuer https://as]");
     assertThatThrownBy(
             () ->
                 McpClient.httpBuilder("https://mcp.example.com/mcp")

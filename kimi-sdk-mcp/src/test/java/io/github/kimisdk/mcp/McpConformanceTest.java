@@ -75,10 +75,7 @@ class McpConformanceTest {
           "DPoP-bound tokens (SEP-1932, RFC 9449): the client sends Bearer tokens only",
           "auth/enterprise-managed-authorization",
           "enterprise-managed authorization (SEP-990: token exchange at an identity provider, then"
-              + " a JWT bearer grant) has no McpAuthorization factory",
-          "auth/wif-jwt-bearer",
-          "workload identity federation (SEP-1933, a JWT bearer grant with a given assertion) has"
-              + " no McpAuthorization factory");
+              + " a JWT bearer grant) has no McpAuthorization factory");
 
   private static int cores() {
     return Runtime.getRuntime().availableProcessors();

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * No token, secret, code, verifier or assertion appears in a log line, an exception (message,
  * causes, stack trace) or a {@code toString}: every authorization flow the client knows, and the
  * ways they fail, run with every log level on, and everything they printed or threw is searched for
- * every secret the authorization server issued or received.
+ * every secret the authorization server issued or received (the assertions a workload gives for the
+ * JWT bearer grant among them).
  */
 class McpSecretsTest {
 
@@ -147,6 +148,27 @@ class McpSecretsTest {
       }
       printed.add(jwt.toString());
 
+      // A workload's assertion (the JWT bearer grant), and one the token endpoint refuses, naming
+      // it in its refusal.
+      String trusted = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ3b3JrbG9hZCJ9.dHJ1c3RlZC1zM2NyZXQ";
+      String untrusted = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.dW50cnVzdGVkLXMzY3JldA";
+      secrets.add(trusted);
+      secrets.add(untrusted);
+      as.preRegister("workload", null);
+      as.trustedAssertions.add(trusted);
+      McpAuthorization wif = McpAuthorization.jwtBearer("workload", issuer -> trusted).build();
+      try (McpClient mcp = McpClient.httpBuilder(server.url()).authorization(wif).build()) {
+        run(mcp::listTools);
+        as.revokeAccessTokens();
+        run(() -> ping(mcp));
+        printed.add(mcp.toString());
+      }
+      printed.add(wif.toString());
+      McpAuthorization refused =
+          McpAuthorization.jwtBearer("workload", issuer -> untrusted + "\n").build();
+      run(() -> McpClient.httpBuilder(server.url()).authorization(refused).build());
+      printed.add(refused.toString());
+
       // A pre-registered client whose secret the token endpoint refuses.
       McpAuthorization wrong =
           McpAuthorization.authorizationCode(agent).client("service", "wrong-s3cret-value").build();
@@ -188,6 +210,7 @@ class McpSecretsTest {
         .contains("did not grant when asked")
         .contains("HTTP 503")
         .contains("invalid_client")
+        .contains("invalid_grant (the assertion [redacted] is not trusted)")
         .contains("bad request from [redacted]");
     for (String p : printed) {
       for (String secret : secrets) {

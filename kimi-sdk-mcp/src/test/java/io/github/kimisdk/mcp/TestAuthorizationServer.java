@@ -33,21 +33,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * authorization spec names: metadata (RFC 8414) at the well-known URL, dynamic registration (RFC
  * 7591), an authorization endpoint that approves at once (a 302 to the redirect URI with {@code
  * code}, {@code state} and {@code iss}), and a token endpoint for the authorization-code (with PKCE
- * S256 checked), refresh and client-credentials grants (client secret by Basic or form, or a signed
- * assertion). Every secret it issues or receives is kept in {@link #secrets}, for tests that search
- * logs and messages for them.
+ * S256 checked), refresh, client-credentials (client secret by Basic or form, or a signed
+ * assertion) and JWT bearer grants. Every secret it issues or receives is kept in {@link #secrets},
+ * for tests that search logs and messages for them.
  *
  * <p>Options: {@code no-dcr}, {@code cimd} (client ID metadata documents supported), {@code
  * expires=N} (tokens live N seconds), {@code refresh} (issue refresh tokens), {@code no-iss}
  * (redirects without {@code iss}, metadata silent about it), {@code wrong-iss}, {@code
  * wrong-metadata-issuer}, {@code deny=a+b} (scopes never granted), {@code person} (the
  * authorization endpoint answers with a page, not a redirect), {@code methods=a+b} (token endpoint
- * auth methods), {@code scopes=a+b}.
+ * auth methods), {@code scopes=a+b}, {@code grants=a+b} (grant types, listed in the metadata).
+ *
+ * <p>The JWT bearer grant (RFC 7523) accepts the assertions of {@link #trustedAssertions} and
+ * refuses any other, naming it in the refusal (as a careless server might).
  */
 final class TestAuthorizationServer implements AutoCloseable {
 
   final WatchedLog requests = new WatchedLog();
   final Set<String> secrets = new CopyOnWriteArraySet<>();
+  final Set<String> trustedAssertions = new CopyOnWriteArraySet<>();
   private final Set<String> options;
   private final HttpServer http;
   private final ExecutorService pool;
@@ -178,6 +182,10 @@ final class TestAuthorizationServer implements AutoCloseable {
     String scopes = option("scopes=");
     if (scopes != null) {
       m.put("scopes_supported", strings(scopes));
+    }
+    String grants = option("grants=");
+    if (grants != null) {
+      m.put("grant_types_supported", strings(grants));
     }
     return m.build();
   }
@@ -337,6 +345,26 @@ final class TestAuthorizationServer implements AutoCloseable {
       case "client_credentials":
         scopes = words(f.get("scope"));
         break;
+      case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+        {
+          String assertion = f.get("assertion");
+          if (assertion != null) {
+            secrets.add(assertion);
+          }
+          if (assertion == null || !trustedAssertions.contains(assertion)) {
+            reply(
+                ex,
+                400,
+                Json.write(
+                    JsonObject.builder()
+                        .put("error", "invalid_grant")
+                        .put("error_description", "the assertion " + assertion + " is not trusted")
+                        .build()));
+            return;
+          }
+          scopes = words(f.get("scope"));
+          break;
+        }
       default:
         reply(ex, 400, "{\"error\":\"unsupported_grant_type\"}");
         return;

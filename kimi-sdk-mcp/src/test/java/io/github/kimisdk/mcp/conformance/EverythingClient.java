@@ -232,6 +232,11 @@ public final class EverythingClient {
       case "auth/client-credentials-jwt":
         return McpAuthorization.clientCredentials(text("client_id"), key(text("private_key_pem")))
             .build();
+      case "auth/wif-jwt-bearer":
+        {
+          String assertion = text("valid_jwt"); // the platform's token, for this issuer
+          return McpAuthorization.jwtBearer(text("client_id"), issuer -> assertion).build();
+        }
       case "auth/pre-registration":
         {
           McpAuthorization.Builder b =
