@@ -51,7 +51,7 @@ for j in ${bases[@]+"${bases[@]}"}; do
   [ -f "$j" ] || { echo "cold-start.sh: no jar at $j" >&2; exit 2; }
 done
 case ,$clients, in *,openai-java,*) [ -d "$b/target/footprint/openai" ] || "$b/footprint.sh" >/dev/null ;; esac
-sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar | grep -v -e sources -e javadoc | head -1)
+sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar | grep -v -e sources -e javadoc -e tests | head -1)
 classes=$b/target/classes
 out=$b/target/cold-start; rm -rf "$out"; mkdir -p "$out"
 
