@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The machinery one {@code KimiClient} and every client derived from it share, wired once, in one
@@ -107,7 +108,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(() -> prices(c), c.promptCacheTtl());
+    this.meter = new SpendMeter(new Prices(c), c.promptCacheTtl());
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
@@ -203,16 +204,27 @@ public final class ClientCore {
   }
 
   /**
-   * Returns the price table: the caller's, else the endpoint's (none where it bills otherwise); the
-   * meter asks when it first needs it (see {@link SpendMeter}).
+   * Makes the price table: the caller's, else the endpoint's (none where it bills otherwise); the
+   * meter asks when it first needs it (see {@link SpendMeter}). A class, not a lambda: linking a
+   * lambda loads the classes of its signature, and a client that never prices should not load the
+   * table's.
    */
-  private static PriceTable prices(ClientConfig c) {
-    if (c.prices() != null) {
-      return c.prices();
+  private static final class Prices implements Supplier<PriceTable> {
+    private final ClientConfig c;
+
+    Prices(ClientConfig c) {
+      this.c = c;
     }
-    return c.endpoint().isKimiCode() || c.endpoint().isChina()
-        ? PriceTable.none() // a subscription; the China platform bills in CNY
-        : PriceTable.defaults();
+
+    @Override
+    public PriceTable get() {
+      if (c.prices() != null) {
+        return c.prices();
+      }
+      return c.endpoint().isKimiCode() || c.endpoint().isChina()
+          ? PriceTable.none() // a subscription; the China platform bills in CNY
+          : PriceTable.defaults();
+    }
   }
 
   /**

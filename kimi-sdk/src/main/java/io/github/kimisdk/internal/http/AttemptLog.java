@@ -38,7 +38,7 @@ public final class AttemptLog {
   private final System.Logger logger;
   private final boolean logContent;
   private final boolean logHeaders;
-  private final ServerText text;
+  private final ServerText text; // null when neither bodies nor headers are logged
 
   AttemptLog(System.Logger logger, boolean logContent, boolean logHeaders, ServerText text) {
     this.logger = logger;

@@ -114,12 +114,16 @@ public final class HttpTransport {
     this.bodyIdle = c.timeouts().streamIdle();
     this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
     this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
+    boolean logContent = c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG;
+    boolean logHeaders = b.logSwitch != LogSwitch.OFF;
     this.log =
         new AttemptLog(
             Objects.requireNonNull(b.logger, "logger"),
-            c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG,
-            b.logSwitch != LogSwitch.OFF,
-            errors.text());
+            logContent,
+            logHeaders,
+            // the rules for server texts come with the errors (see ErrorFactory): asked for only
+            // when bodies or headers are logged
+            logContent || logHeaders ? errors.text() : null);
   }
 
   /**
