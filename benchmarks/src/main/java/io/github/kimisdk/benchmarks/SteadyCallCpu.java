@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,9 @@ public final class SteadyCallCpu {
           "-XX:+AlwaysPreTouch",
           "-XX:CICompilerCount=2",
           "-XX:-UseDynamicNumberOfCompilerThreads");
+
+  /** Per client, per round: CPU per call by thread (name, digits as N). */
+  private static final Map<String, List<Map<String, Double>>> THREADS = new LinkedHashMap<>();
 
   private SteadyCallCpu() {}
 
@@ -223,7 +227,17 @@ public final class SteadyCallCpu {
     int code = p.waitFor();
     Map<String, Double> values = new HashMap<>();
     for (String line : text.split("\n")) {
-      if (line.startsWith("SLICE ") || line.startsWith("RESULT ")) {
+      if (line.startsWith("THREADS ")) {
+        Map<String, Double> t = new TreeMap<>();
+        for (String kv : line.substring(8).replace(" (µs per call)", "").trim().split(" ")) {
+          int eq = kv.lastIndexOf('=');
+          if (!kv.startsWith("client=")) {
+            t.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
+          }
+        }
+        THREADS.computeIfAbsent(spec.label(), k -> new ArrayList<>()).add(t);
+      }
+      if (line.startsWith("SLICE ") || line.startsWith("RESULT ") || line.startsWith("THREADS ")) {
         log.println("round " + round + " " + spec.label() + " " + line);
       }
       if (line.startsWith("RESULT ")) {
@@ -344,6 +358,25 @@ public final class SteadyCallCpu {
         jit,
         threads);
     System.out.println("load average (1, 5, 15 min) per round: " + String.join("; ", loads));
+    System.out.println();
+    System.out.println(
+        "By thread (µs per call, median over rounds; a pool's threads together, digits as N):");
+    System.out.println();
+    for (Map.Entry<String, List<Map<String, Double>>> e : THREADS.entrySet()) {
+      Map<String, List<Double>> byName = new TreeMap<>();
+      for (Map<String, Double> round : e.getValue()) {
+        round.forEach((k, v) -> byName.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+      }
+      StringBuilder line = new StringBuilder("- " + e.getKey() + ":");
+      byName.forEach(
+          (k, v) -> {
+            double m = median(v.stream().mapToDouble(Double::doubleValue).toArray());
+            if (m >= 0.5) {
+              line.append(String.format(Locale.ROOT, " `%s` %.0f;", k, m));
+            }
+          });
+      System.out.println(line);
+    }
   }
 
   private static String ratios(Map<String, double[][]> results, double[][] rows, String base) {

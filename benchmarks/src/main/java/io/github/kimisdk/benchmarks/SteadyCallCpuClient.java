@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One client JVM of {@link SteadyCallCpu}: warms one client up, then measures its calls inside this
@@ -119,6 +120,25 @@ public final class SteadyCallCpuClient {
           started,
           ended,
           first.cpu.size());
+      // by thread, over all slices: which threads the calls' CPU is on
+      Snapshot last = Snapshot.take(threads);
+      Map<String, Long> byName = new TreeMap<>();
+      for (Map.Entry<Long, Long> e : last.cpu.entrySet()) {
+        long used = e.getValue() - first.cpu.getOrDefault(e.getKey(), 0L);
+        if (used > 0) {
+          byName.merge(last.names.get(e.getKey()), used, Long::sum);
+        }
+      }
+      StringBuilder line = new StringBuilder("THREADS client=" + client);
+      for (Map.Entry<String, Long> e : byName.entrySet()) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s=%.1f",
+                e.getKey(),
+                e.getValue() / 1000.0 / ((long) slices * perSlice)));
+      }
+      System.out.println(line + " (µs per call)");
     }
   }
 
@@ -146,10 +166,17 @@ public final class SteadyCallCpuClient {
   private static final class Snapshot {
     final Map<Long, Long> cpu = new HashMap<>();
     final Map<Long, Long> bytes = new HashMap<>();
+    final Map<Long, String> names = new HashMap<>();
 
     static Snapshot take(com.sun.management.ThreadMXBean threads) {
       Snapshot s = new Snapshot();
       long[] ids = threads.getAllThreadIds();
+      for (java.lang.management.ThreadInfo info : threads.getThreadInfo(ids)) {
+        if (info != null) {
+          // a pool's threads together: digits become N
+          s.names.put(info.getThreadId(), info.getThreadName().replaceAll("[0-9]+", "N"));
+        }
+      }
       long[] cpu = threads.getThreadCpuTime(ids);
       long[] bytes = threads.getThreadAllocatedBytes(ids);
       // (the snapshot's own few objects, on this thread, count as the calls': some bytes a slice)
