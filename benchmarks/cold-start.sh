@@ -23,7 +23,7 @@
 #               and later); in both the mains come from a jar (an archive takes no classes from a
 #               directory), as they do for every client of such a run
 # Needs: java and jfr (the JDK's), GNU time at /usr/bin/time (apt-get install time), awk, and the
-# build (`mvn -B -o -q -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
+# build (`mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`); runs footprint.sh for openai-java's
 # jars.
 set -euo pipefail
 runs=10

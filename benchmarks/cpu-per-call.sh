@@ -6,7 +6,7 @@
 # per chunk, and a fresh JVM's CPU and wall time for a few calls.
 # Usage: benchmarks/cpu-per-call.sh [rounds, default 3] [n1, default 300] [n2, default 1500] \
 #          [--fresh N (default 200, 0 for none)] [--clients floor,kimiIterator,...] [--jvm "args"]
-# Builds nothing: run `mvn -o -q -pl benchmarks -am package -DskipTests` first.
+# Builds nothing: run `mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar

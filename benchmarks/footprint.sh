@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Footprint: kimi-sdk's jar and runtime dependencies beside openai-java's full runtime closure.
-# Run from anywhere after `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
+# Run from anywhere after `mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`.
 # Writes benchmarks/target/footprint/{ours,openai}/ and prints a table (also footprint.txt).
 # Needs: mvn (offline works once openai-java is in ~/.m2; add ONLINE=1 to allow downloads).
 set -euo pipefail

@@ -9,7 +9,7 @@
 #          [ms between chunks, default 50] [pool size for JDK 17, default 200]
 # Needs JDK 25 at $JDK25 (default /usr/lib/jvm/temurin-25-jdk-amd64), JDK 17 as `java` (or $JDK17),
 # `ulimit -n` above twice the streams, and the build
-# (`mvn -o -q -pl benchmarks -am package -DskipTests`); builds nothing itself.
+# (`mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests`); builds nothing itself.
 set -euo pipefail
 streams=${1:-10000}
 chunks=${2:-20}

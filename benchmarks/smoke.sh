@@ -3,7 +3,7 @@
 # cpu-per-call.sh in a tiny form, so the benchmarks never rot, then a short soak (Soak, 2,000
 # calls). Fails when any benchmark throws (JMH then prints "<failure>" and, with -foe true, exits
 # non-zero), when the CPU-per-call harness fails and when the soak finds a violation. Run after
-# `mvn -B -o -q -pl benchmarks -am package -DskipTests`.
+# `mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar

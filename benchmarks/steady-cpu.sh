@@ -6,11 +6,11 @@
 # the bare java.net.http floor and to openai-java.
 # Usage: benchmarks/steady-cpu.sh [rounds, default 5] [--clients floor,kimiIterator,...] \
 #          [--warmup N (default 2000)] [--slices N (default 10)] [--calls N (default 200)] [--jvm "args"]
-# Builds nothing: run `mvn -o -q -pl benchmarks -am package -DskipTests` first.
+# Builds nothing: run `mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar
-[ -f "$jar" ] || { echo "steady-cpu.sh: $jar missing; build the benchmarks module first" >&2; exit 2; }
+[ -f "$jar" ] || { echo "steady-cpu.sh: $jar missing; build the benchmarks module first (-P benchmarks)" >&2; exit 2; }
 mkdir -p "$root/benchmarks/target/steady-cpu"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exec java -cp "$jar" io.github.kimisdk.benchmarks.SteadyCallCpu --out "$root/benchmarks/target/steady-cpu" "$@"

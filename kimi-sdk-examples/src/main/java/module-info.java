@@ -1,8 +1,10 @@
 /** Runnable examples for kimi-sdk. They use only what the SDK exports. */
 module io.github.kimisdk.examples {
   requires io.github.kimisdk;
-  // McpToolCalling's MCP client (kimi-sdk-mcp).
-  requires io.github.kimisdk.mcp;
+  // The MCP examples' client (kimi-sdk-mcp). Optional, so a program of the other examples runs on
+  // a module path or a runtime image without it; on the module path McpToolCalling and
+  // McpOAuthAgent need --add-modules io.github.kimisdk.mcp.
+  requires static io.github.kimisdk.mcp;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
   // McpOAuthAgent's own authorization and MCP servers, on loopback.

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A client for Kimi's API over the JDK's {@link HttpClient}. It is thread-safe; create one and
@@ -88,14 +89,10 @@ public final class KimiClient implements AutoCloseable {
    */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = ClientCore.KIMI_CODE_MAX_REQUEST_BYTES;
 
-  static final int DEFAULT_THREADS = ClientCore.DEFAULT_THREADS;
-
   private final ClientScope scope;
-  private final ClientConfig config;
 
   private KimiClient(ClientScope scope) {
     this.scope = scope;
-    this.config = scope.core().config();
   }
 
   /**
@@ -128,10 +125,6 @@ public final class KimiClient implements AutoCloseable {
    */
   public static KimiClient fromEnv() {
     return builder().fromEnv().build();
-  }
-
-  static KimiClient fromEnv(Map<String, String> env) {
-    return builder().fromEnv(env).build();
   }
 
   // --- chat ---------------------------------------------------------------------------------
@@ -386,6 +379,23 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * Returns a client for one tenant with a key of its own, asked of {@code apiKey} as {@link
+   * Builder#apiKey(Supplier)} says: it shares this client's pool, threads, scheduler, model table
+   * and options, and has its own {@link #spend()} and, where this client has a rate limit, its own
+   * limiter of the same limits (under {@code account} in a shared {@link RateLimitStore}). It costs
+   * no thread or connection, and this client keeps no reference to it; closing is as for {@link
+   * #withOptions(RequestOptions)}. Example: {@code kimi.withCredentials("acme", keys::acme)}.
+   *
+   * @param account the tenant's account name (not its key): 1 to 128 characters without spaces
+   * @param apiKey supplies the tenant's key
+   * @return the tenant's client
+   * @throws IllegalArgumentException if {@code account} is malformed
+   */
+  public KimiClient withCredentials(String account, Supplier<String> apiKey) {
+    return new KimiClient(scope.withCredentials(account, apiKey));
+  }
+
+  /**
    * {@return the settings this client adds to every call: empty unless it was made by {@link
    * #withOptions(RequestOptions)}}
    */
@@ -395,27 +405,27 @@ public final class KimiClient implements AutoCloseable {
 
   /** {@return the wire protocol this client speaks for chat} */
   public WireProtocol wireProtocol() {
-    return config.wireProtocol();
+    return scope.config().wireProtocol();
   }
 
   /** {@return the endpoint this client talks to} */
   public Endpoint endpoint() {
-    return config.endpoint();
+    return scope.config().endpoint();
   }
 
   /** {@return the timeouts this client uses} */
   public Timeouts timeouts() {
-    return config.timeouts();
+    return scope.config().timeouts();
   }
 
   /** {@return the retry policy this client applies: its {@link #options()}' when they set one} */
   public RetryPolicy retryPolicy() {
-    return scope.defaults().retryPolicy().orElse(config.retryPolicy());
+    return scope.defaults().retryPolicy().orElse(scope.config().retryPolicy());
   }
 
   /** {@return the client-side rate limits ({@link Builder#rateLimit(RateLimit)}), if any} */
   public Optional<RateLimit> rateLimit() {
-    return Optional.ofNullable(config.rateLimit());
+    return Optional.ofNullable(scope.config().rateLimit());
   }
 
   /**
@@ -423,7 +433,7 @@ public final class KimiClient implements AutoCloseable {
    * Builder#catalog(ModelCatalog)})}
    */
   public ModelCatalog catalog() {
-    return config.catalog();
+    return scope.config().catalog();
   }
 
   /**
@@ -451,7 +461,7 @@ public final class KimiClient implements AutoCloseable {
    * Builder#prices(PriceTable)})}
    */
   public PriceTable prices() {
-    return scope.core().meter().prices();
+    return scope.tenant().meter().prices();
   }
 
   /**
@@ -460,17 +470,18 @@ public final class KimiClient implements AutoCloseable {
    * client, which shares the total) and their cost, priced with {@link #prices()}. A reply counts
    * before its caller receives it, and a stream's usage before the consumer sees the chunk that
    * carries it (a stream closed before that counts nothing). Calls to a model without a price add
-   * tokens only ({@link Spend#isComplete()}). Thread-safe.
+   * tokens only ({@link Spend#isComplete()}); a {@link #withCredentials} client counts its own.
+   * Thread-safe.
    *
    * @return the spend so far
    */
   public Spend spend() {
-    return scope.core().meter().total();
+    return scope.tenant().meter().total();
   }
 
   /** {@return the {@code User-Agent} header this client sends} */
   public String userAgent() {
-    return config.userAgent();
+    return scope.config().userAgent();
   }
 
   /**
@@ -508,10 +519,14 @@ public final class KimiClient implements AutoCloseable {
   public static final class Builder {
     // Every setting goes straight into the one settings state the client is built from, read by
     // name, whose setters check the values and which resolves who is called and how at build()
-    // (ClientConfig, which holds the defaults too).
+    // (ClientConfig, which holds the defaults too); with(...) then returns this builder.
     private final ClientConfig.Builder settings = ClientConfig.defaults();
 
     private Builder() {}
+
+    private Builder with(ClientConfig.Builder settingsSet) {
+      return this;
+    }
 
     /**
      * Sets the API key, sent as {@code Authorization: Bearer <key>}. It is checked at {@link
@@ -521,8 +536,22 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder apiKey(String apiKey) {
-      settings.apiKey(ApiKey.of(apiKey), "apiKey");
-      return this;
+      return with(settings.apiKey(ApiKey.of(apiKey), "apiKey"));
+    }
+
+    /**
+     * Sets where the key comes from when it changes (a secret manager's rotation, Kimi Code's OAuth
+     * access token): {@code apiKey} is asked before every attempt, and once more after Kimi refuses
+     * a key (401), whose attempt is repeated once. It runs on the attempt's thread and should
+     * answer at once (keep the key, refresh it ahead). One that throws, or returns null or a
+     * malformed key, fails the call unsent with a {@link ConfigurationException} that never holds
+     * the key. The endpoint defaults to {@link Endpoint#GLOBAL} (docs/credentials.md).
+     *
+     * @param apiKey supplies the key; thread-safe
+     * @return this builder
+     */
+    public Builder apiKey(Supplier<String> apiKey) {
+      return with(settings.apiKey(Objects.requireNonNull(apiKey, "apiKey")));
     }
 
     /**
@@ -533,8 +562,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder endpoint(Endpoint endpoint) {
-      settings.requestedEndpoint(Objects.requireNonNull(endpoint, "endpoint"));
-      return this;
+      return with(settings.requestedEndpoint(Objects.requireNonNull(endpoint, "endpoint")));
     }
 
     /**
@@ -546,8 +574,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder wireProtocol(WireProtocol wireProtocol) {
-      settings.requestedProtocol(Objects.requireNonNull(wireProtocol, "wireProtocol"));
-      return this;
+      return with(settings.requestedProtocol(Objects.requireNonNull(wireProtocol, "wireProtocol")));
     }
 
     /**
@@ -574,8 +601,7 @@ public final class KimiClient implements AutoCloseable {
     }
 
     Builder fromEnv(Map<String, String> env) {
-      settings.fromEnv(env, p -> WireProtocol.parse(p, "KIMI_PROTOCOL"));
-      return this;
+      return with(settings.fromEnv(env, p -> WireProtocol.parse(p, "KIMI_PROTOCOL")));
     }
 
     /**
@@ -588,8 +614,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder httpClient(HttpClient httpClient) {
-      settings.httpClient(Objects.requireNonNull(httpClient, "httpClient"));
-      return this;
+      return with(settings.httpClient(Objects.requireNonNull(httpClient, "httpClient")));
     }
 
     /**
@@ -601,8 +626,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder executor(Executor executor) {
-      settings.executor(Objects.requireNonNull(executor, "executor"));
-      return this;
+      return with(settings.executor(Objects.requireNonNull(executor, "executor")));
     }
 
     /**
@@ -612,8 +636,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder timeouts(Timeouts timeouts) {
-      settings.timeouts(Objects.requireNonNull(timeouts, "timeouts"));
-      return this;
+      return with(settings.timeouts(Objects.requireNonNull(timeouts, "timeouts")));
     }
 
     /**
@@ -628,8 +651,7 @@ public final class KimiClient implements AutoCloseable {
      *     contains CR, LF or other control characters
      */
     public Builder header(String name, String value) {
-      settings.header(name, value);
-      return this;
+      return with(settings.header(name, value));
     }
 
     /**
@@ -641,8 +663,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxResponseBytes(long maxResponseBytes) {
-      settings.maxResponseBytes(maxResponseBytes);
-      return this;
+      return with(settings.maxResponseBytes(maxResponseBytes));
     }
 
     /**
@@ -654,8 +675,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder sseLimits(SseLimits sseLimits) {
-      settings.sseLimits(Objects.requireNonNull(sseLimits, "sseLimits"));
-      return this;
+      return with(settings.sseLimits(Objects.requireNonNull(sseLimits, "sseLimits")));
     }
 
     /**
@@ -669,8 +689,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder modelChecks(boolean on) {
-      settings.modelChecks(on);
-      return this;
+      return with(settings.modelChecks(on));
     }
 
     /**
@@ -682,8 +701,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder catalog(ModelCatalog catalog) {
-      settings.catalog(Objects.requireNonNull(catalog, "catalog"));
-      return this;
+      return with(settings.catalog(Objects.requireNonNull(catalog, "catalog")));
     }
 
     /**
@@ -694,8 +712,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder prices(PriceTable prices) {
-      settings.prices(Objects.requireNonNull(prices, "prices"));
-      return this;
+      return with(settings.prices(Objects.requireNonNull(prices, "prices")));
     }
 
     /**
@@ -710,8 +727,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder preflight(ContextBudget budget) {
-      settings.preflight(budget);
-      return this;
+      return with(settings.preflight(budget));
     }
 
     /**
@@ -722,8 +738,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
-      settings.retryPolicy(Objects.requireNonNull(retryPolicy, "retryPolicy"));
-      return this;
+      return with(settings.retryPolicy(Objects.requireNonNull(retryPolicy, "retryPolicy")));
     }
 
     /**
@@ -734,8 +749,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder allowPlainHttp(boolean allow) {
-      settings.allowPlainHttp(allow);
-      return this;
+      return with(settings.allowPlainHttp(allow));
     }
 
     /**
@@ -746,8 +760,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder httpVersion(HttpClient.Version version) {
-      settings.httpVersion(version);
-      return this;
+      return with(settings.httpVersion(version));
     }
 
     /**
@@ -760,8 +773,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if the limit is out of range
      */
     public Builder maxJsonDepth(int maxJsonDepth) {
-      settings.maxJsonDepth(maxJsonDepth);
-      return this;
+      return with(settings.maxJsonDepth(maxJsonDepth));
     }
 
     /**
@@ -774,8 +786,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder logger(System.Logger logger) {
-      settings.logger(Objects.requireNonNull(logger, "logger"));
-      return this;
+      return with(settings.logger(Objects.requireNonNull(logger, "logger")));
     }
 
     /**
@@ -787,8 +798,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder listener(CallListener listener) {
-      settings.listener(Objects.requireNonNull(listener, "listener"));
-      return this;
+      return with(settings.listener(Objects.requireNonNull(listener, "listener")));
     }
 
     /**
@@ -799,8 +809,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder logMessageContents(boolean on) {
-      settings.logMessageContents(on);
-      return this;
+      return with(settings.logMessageContents(on));
     }
 
     /**
@@ -811,8 +820,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder rateLimit(RateLimit rateLimit) {
-      settings.rateLimit(rateLimit);
-      return this;
+      return with(settings.rateLimit(rateLimit));
     }
 
     /**
@@ -825,8 +833,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder samplingPolicy(SamplingPolicy policy) {
-      settings.samplingPolicy(Objects.requireNonNull(policy, "policy"));
-      return this;
+      return with(settings.samplingPolicy(Objects.requireNonNull(policy, "policy")));
     }
 
     /**
@@ -838,8 +845,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder thinkingFallback(ThinkingFallback fallback) {
-      settings.thinkingFallback(Objects.requireNonNull(fallback, "fallback"));
-      return this;
+      return with(settings.thinkingFallback(Objects.requireNonNull(fallback, "fallback")));
     }
 
     /**
@@ -852,8 +858,7 @@ public final class KimiClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxBytes} is negative
      */
     public Builder maxRequestBytes(long maxBytes) {
-      settings.maxRequestBytes(maxBytes);
-      return this;
+      return with(settings.maxRequestBytes(maxBytes));
     }
 
     /**
@@ -867,14 +872,12 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder promptCacheTtl(CacheTtl ttl) {
-      settings.promptCacheTtl(ttl);
-      return this;
+      return with(settings.promptCacheTtl(ttl));
     }
 
     /** Replaces the clock and delayer of retries and timeouts; for tests. */
     Builder scheduler(Scheduler scheduler) {
-      settings.scheduler(Objects.requireNonNull(scheduler, "scheduler"));
-      return this;
+      return with(settings.scheduler(Objects.requireNonNull(scheduler, "scheduler")));
     }
 
     /**
@@ -889,8 +892,7 @@ public final class KimiClient implements AutoCloseable {
      *     prompt cache is asked of the Anthropic Messages or Responses protocol
      */
     public KimiClient build() {
-      return new KimiClient(
-          ClientScope.of(ClientCore.start(settings.resolveAndBuild(), Errors.exceptions())));
+      return new KimiClient(ClientScope.start(settings.resolveAndBuild(), Errors.exceptions()));
     }
   }
 }

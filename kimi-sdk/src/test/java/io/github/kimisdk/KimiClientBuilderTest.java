@@ -26,7 +26,11 @@ class KimiClientBuilderTest {
 
   @Test
   void fromEnvWithoutAnyKeyNamesTheVariables() {
-    assertThatThrownBy(() -> KimiClient.fromEnv(Map.of("KIMI_BASE_URL", "https://x.example/v1")))
+    assertThatThrownBy(
+            () ->
+                KimiClient.builder()
+                    .fromEnv(Map.of("KIMI_BASE_URL", "https://x.example/v1"))
+                    .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("MOONSHOT_API_KEY")
         .hasMessageContaining("KIMI_API_KEY")
@@ -36,20 +40,27 @@ class KimiClientBuilderTest {
   @Test
   void fromEnvPicksTheFirstKeyAndTheGlobalEndpoint() {
     try (KimiClient c =
-        KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_API_KEY", "sk-kimi-other"))) {
+        KimiClient.builder()
+            .fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_API_KEY", "sk-kimi-other"))
+            .build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
     }
-    try (KimiClient c = KimiClient.fromEnv(Map.of("KIMI_API_KEY", KEY, "MOONSHOT_API_KEY", " "))) {
+    try (KimiClient c =
+        KimiClient.builder()
+            .fromEnv(Map.of("KIMI_API_KEY", KEY, "MOONSHOT_API_KEY", " "))
+            .build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
     }
   }
 
   @Test
   void fromEnvPicksKimiCodeForSkKimiKeys() {
-    try (KimiClient c = KimiClient.fromEnv(Map.of("KIMI_API_KEY", "sk-kimi-abc123"))) {
+    try (KimiClient c =
+        KimiClient.builder().fromEnv(Map.of("KIMI_API_KEY", "sk-kimi-abc123")).build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE);
     }
-    try (KimiClient c = KimiClient.fromEnv(Map.of("KIMI_CODING_API_KEY", "sk-kimi-abc123"))) {
+    try (KimiClient c =
+        KimiClient.builder().fromEnv(Map.of("KIMI_CODING_API_KEY", "sk-kimi-abc123")).build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE);
     }
   }
@@ -57,15 +68,18 @@ class KimiClientBuilderTest {
   @Test
   void fromEnvHonoursKimiBaseUrl() {
     try (KimiClient c =
-        KimiClient.fromEnv(
-            Map.of("MOONSHOT_API_KEY", KEY, "KIMI_BASE_URL", "https://api.moonshot.cn/v1/"))) {
+        KimiClient.builder()
+            .fromEnv(
+                Map.of("MOONSHOT_API_KEY", KEY, "KIMI_BASE_URL", "https://api.moonshot.cn/v1/"))
+            .build()) {
       assertThat(c.endpoint()).isSameAs(Endpoint.CHINA);
     }
   }
 
   @Test
   void fromEnvNamesTheVariableHoldingAMalformedKey() {
-    assertThatThrownBy(() -> KimiClient.fromEnv(Map.of("KIMI_API_KEY", KEY + "\n")))
+    assertThatThrownBy(
+            () -> KimiClient.builder().fromEnv(Map.of("KIMI_API_KEY", KEY + "\n")).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KIMI_API_KEY")
         .hasMessageContaining("whitespace")
@@ -198,12 +212,14 @@ class KimiClientBuilderTest {
     // the same for a key from the environment, named by its variable
     assertThatThrownBy(
             () ->
-                KimiClient.fromEnv(
-                    Map.of(
-                        "KIMI_CODING_API_KEY",
-                        codeKey,
-                        "KIMI_BASE_URL",
-                        "https://api.moonshot.ai/v1")))
+                KimiClient.builder()
+                    .fromEnv(
+                        Map.of(
+                            "KIMI_CODING_API_KEY",
+                            codeKey,
+                            "KIMI_BASE_URL",
+                            "https://api.moonshot.ai/v1"))
+                    .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("The API key in KIMI_CODING_API_KEY starts with sk-kimi-");
     // the protocol setting moves the endpoint first: a Kimi Code key lands on Kimi Code's surface
@@ -247,7 +263,8 @@ class KimiClientBuilderTest {
             .hasMessageNotContaining(key.substring(8));
       }
     }
-    assertThatThrownBy(() -> KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", openAi)))
+    assertThatThrownBy(
+            () -> KimiClient.builder().fromEnv(Map.of("MOONSHOT_API_KEY", openAi)).build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("The API key in MOONSHOT_API_KEY starts with sk-proj-")
         .hasMessageContaining("an OpenAI key");
@@ -268,13 +285,14 @@ class KimiClientBuilderTest {
     for (Object[] row : table) {
       @SuppressWarnings("unchecked")
       Map<String, String> env = (Map<String, String>) row[0];
-      assertThatThrownBy(() -> KimiClient.fromEnv(env))
+      assertThatThrownBy(() -> KimiClient.builder().fromEnv(env).build())
           .as("%s", env)
           .isInstanceOf(ConfigurationException.class)
           .hasMessageContaining((String) row[1]);
     }
     // an empty variable does not hide a later one that is set
-    try (KimiClient c = KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", "", "KIMI_API_KEY", KEY))) {
+    try (KimiClient c =
+        KimiClient.builder().fromEnv(Map.of("MOONSHOT_API_KEY", "", "KIMI_API_KEY", KEY)).build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL);
     }
   }

@@ -142,7 +142,9 @@ class WireProtocolTest {
       assertThat(c.endpoint()).isEqualTo(Endpoint.CHINA);
     }
     try (KimiClient c =
-        KimiClient.fromEnv(Map.of("KIMI_CODING_API_KEY", CODE_KEY, "KIMI_PROTOCOL", "responses"))) {
+        KimiClient.builder()
+            .fromEnv(Map.of("KIMI_CODING_API_KEY", CODE_KEY, "KIMI_PROTOCOL", "responses"))
+            .build()) {
       assertThat(c.wireProtocol()).isEqualTo(WireProtocol.RESPONSES);
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE);
     }
@@ -166,16 +168,23 @@ class WireProtocolTest {
   @Test
   void fromEnvReadsKimiProtocol() {
     try (KimiClient c =
-        KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_PROTOCOL", "anthropic"))) {
+        KimiClient.builder()
+            .fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_PROTOCOL", "anthropic"))
+            .build()) {
       assertThat(c.wireProtocol()).isEqualTo(WireProtocol.ANTHROPIC_MESSAGES);
       assertThat(c.endpoint()).isEqualTo(Endpoint.GLOBAL_ANTHROPIC);
     }
     try (KimiClient c =
-        KimiClient.fromEnv(Map.of("KIMI_CODING_API_KEY", CODE_KEY, "KIMI_PROTOCOL", "anthropic"))) {
+        KimiClient.builder()
+            .fromEnv(Map.of("KIMI_CODING_API_KEY", CODE_KEY, "KIMI_PROTOCOL", "anthropic"))
+            .build()) {
       assertThat(c.endpoint()).isEqualTo(Endpoint.KIMI_CODE_ANTHROPIC);
     }
     assertThatThrownBy(
-            () -> KimiClient.fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_PROTOCOL", "soap")))
+            () ->
+                KimiClient.builder()
+                    .fromEnv(Map.of("MOONSHOT_API_KEY", KEY, "KIMI_PROTOCOL", "soap"))
+                    .build())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("KIMI_PROTOCOL");
   }

@@ -62,6 +62,8 @@ class FixedNamesTest {
   static final Supplier<KimiClient.Builder> BUILDER = KimiClient::builder;
   static final BiFunction<KimiClient.Builder, String, KimiClient.Builder> API_KEY =
       KimiClient.Builder::apiKey;
+  static final BiFunction<KimiClient.Builder, Supplier<String>, KimiClient.Builder>
+      API_KEY_SUPPLIER = KimiClient.Builder::apiKey;
   static final BiFunction<KimiClient.Builder, String, KimiClient.Builder> BASE_URL =
       KimiClient.Builder::baseUrl;
   static final Function<KimiClient.Builder, KimiClient> BUILD = KimiClient.Builder::build;
@@ -149,6 +151,26 @@ class FixedNamesTest {
         }
       }
       assertThat(text).hasToString("You said: Hello");
+    } finally {
+      CLOSE_SERVER.accept(server);
+    }
+  }
+
+  @Test
+  void aClientAsksItsKeySupplierBeforeEachCall() {
+    FakeKimiServer server = START.apply(NEW_SERVER.get());
+    java.util.concurrent.atomic.AtomicReference<String> key =
+        new java.util.concurrent.atomic.AtomicReference<>("sk-fixed-names-one");
+    server.requireApiKey(key.get());
+    try (KimiClient kimi =
+        BUILD.apply(
+            BASE_URL.apply(
+                API_KEY_SUPPLIER.apply(BUILDER.get(), key::get), SERVER_BASE_URL.apply(server)))) {
+      ChatRequest hello = REQUEST_OF.apply("kimi-k2.6", "Hello");
+      assertThat(COMPLETION_TEXT.apply(CHAT.apply(kimi, hello))).isEqualTo("You said: Hello");
+      key.set("sk-fixed-names-two"); // rotated: the next call sends it
+      server.requireApiKey(key.get());
+      assertThat(COMPLETION_TEXT.apply(CHAT.apply(kimi, hello))).isEqualTo("You said: Hello");
     } finally {
       CLOSE_SERVER.accept(server);
     }

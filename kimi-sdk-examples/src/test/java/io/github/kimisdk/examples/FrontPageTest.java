@@ -119,7 +119,11 @@ class FrontPageTest {
                 + property(spring, "spring-ai.version"));
     String langchain4j = pom("kimi-sdk-langchain4j");
     assertThat(front)
-        .contains("Tested with `langchain4j-core` " + property(langchain4j, "langchain4j.version"))
+        .contains(
+            "Tested with `langchain4j-core` "
+                + property(
+                    Files.readString(Docs.ROOT.resolve("pom.xml"), StandardCharsets.UTF_8),
+                    "langchain4j.version"))
         .contains("as built, " + property(langchain4j, "langchain4j-oldest.version") + " (");
     // the oldest Spring pair README names is the one CI runs the tests on
     String ci = Files.readString(Docs.ROOT.resolve(".ci/run"), StandardCharsets.UTF_8);

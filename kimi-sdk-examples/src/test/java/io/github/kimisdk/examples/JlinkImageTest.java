@@ -32,7 +32,6 @@ class JlinkImageTest {
           "io.github.kimisdk",
           "io.github.kimisdk.examples",
           "io.github.kimisdk.testing",
-          "io.github.kimisdk.mcp",
           "java.base",
           "java.net.http",
           "jdk.httpserver"); // and not jdk.jfr: the SDK runs without Flight Recorder
@@ -143,18 +142,17 @@ class JlinkImageTest {
   }
 
   /**
-   * The SDK, kimi-sdk-testing, kimi-sdk-mcp and the examples, plus the JDK's jmods when it has them
-   * (JDK 25 links without them).
+   * The SDK, kimi-sdk-testing and the examples, plus the JDK's jmods when it has them (JDK 25 links
+   * without them).
    */
   private static String modulePath() throws Exception {
     Path jmods = Path.of(System.getProperty("java.home"), "jmods");
     Path sdk = ChildProcess.sdkLocation();
     Path testing = ChildProcess.testingLocation();
-    Path mcp = ChildProcess.mcpLocation();
     Path examples = ChildProcess.examplesLocation();
     return Files.isDirectory(jmods)
-        ? ChildProcess.path(sdk, testing, mcp, examples, jmods)
-        : ChildProcess.path(sdk, testing, mcp, examples);
+        ? ChildProcess.path(sdk, testing, examples, jmods)
+        : ChildProcess.path(sdk, testing, examples);
   }
 
   /** Bytes in all regular files, symlinks followed (within a fraction of a percent of du -sb). */

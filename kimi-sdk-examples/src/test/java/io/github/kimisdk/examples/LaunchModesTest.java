@@ -25,14 +25,11 @@ class LaunchModesTest {
             "-XX:+UseSerialGC",
             "--show-module-resolution",
             "--limit-modules",
-            JDK_MODULES
-                + ",io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp"
-                + ",io.github.kimisdk.examples",
+            JDK_MODULES + ",io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.examples",
             "--module-path",
             ChildProcess.path(
                 ChildProcess.sdkLocation(),
                 ChildProcess.testingLocation(),
-                ChildProcess.mcpLocation(),
                 ChildProcess.examplesLocation()),
             "--module",
             "io.github.kimisdk.examples/" + MAIN,

@@ -91,6 +91,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk",
               "kimi-sdk-bom",
               "kimi-sdk-langchain4j",
+              "kimi-sdk-mcp",
               "kimi-sdk-parent",
               "kimi-sdk-redis",
               "kimi-sdk-spring-ai",
@@ -100,6 +101,11 @@ class ReadmeShellCommandsTest {
         assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
             .as(run.describe())
             .isRegularFile();
+        try (Stream<Path> files = Files.list(repo.resolve(a).resolve(version))) {
+          assertThat(files.map(f -> f.getFileName().toString()))
+              .as("no test jar, which README does not name\n" + run.describe())
+              .noneMatch(f -> f.endsWith("-tests.jar"));
+        }
       }
     };
   }
@@ -277,8 +283,10 @@ class ReadmeShellCommandsTest {
           + "rm -rf kimi-sdk-examples/target/image   # jlink's --output must not exist yet\n"
           + "jlink --module-path kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
           + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
           + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
-          + "  --add-modules io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.examples,"
+          + "  --add-modules io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
+          + "io.github.kimisdk.examples,"
           + "java.base,java.net.http,jdk.httpserver \\\n"
           + "  --strip-debug --no-header-files --no-man-pages --compress=2"
           + " --output kimi-sdk-examples/target/image   # zip-6 on JDK 21+\n"
@@ -376,8 +384,8 @@ class ReadmeShellCommandsTest {
               "https://repo.example.com/repository/maven-releases",
               "file://${PWD}/target/company-repo",
               deployedTheArtifactsAt("0.1.0-acme.1"),
-              SKIP_JAVADOC,
-              "-Dmaven.test.skip=true"),
+              // its -DskipTests as written: it alone keeps the core's test jar out of the deploy
+              SKIP_JAVADOC),
           // uploads to Maven Central: ReleaseBundleTest runs it up to the bundle
           Check.by(ReleaseBundleTest.class, "mvn -B -P release -Drevision=0.1.0 deploy"),
           Check.here(
@@ -407,6 +415,7 @@ class ReadmeShellCommandsTest {
                   + "java --add-modules jdk.unsupported \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.KimiChat",
               // the banner offers Ctrl-C unless SIGINT is ignored here (a background job)
@@ -431,6 +440,7 @@ class ReadmeShellCommandsTest {
                   + "java -Djava.util.logging.config.file=kimi-sdk-examples/logging.properties \\\n"
                   + "  -p kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-mcp/target/kimi-sdk-mcp-0.1.0-SNAPSHOT.jar:"
                   + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar \\\n"
                   + "  -m io.github.kimisdk.examples/io.github.kimisdk.examples.Quickstart",
               (run, copy) -> {

@@ -25,10 +25,11 @@ import javax.tools.ToolProvider;
  * together. The rules, kept simple so an author can predict them:
  *
  * <ol>
- *   <li>A snippet is the text between a line {@code ```java} and the next line {@code ```} (both
- *       may be indented, as inside a list). Other fences ({@code ```}, {@code ```xml}, {@code
- *       ```java spring-ai}) are not compiled here and are skipped. It belongs to the section of the
- *       last {@code ## } heading above it in its file.
+ *   <li>A snippet is the text between a line {@code ```java} (or {@code ```java offline}, a snippet
+ *       that also runs against {@code FakeKimiServer}: {@code OfflineSnippetsTest}) and the next
+ *       line {@code ```} (both may be indented, as inside a list). Other fences ({@code ```},
+ *       {@code ```xml}, {@code ```java spring-ai}) are not compiled here and are skipped. It
+ *       belongs to the section of the last {@code ## } heading above it in its file.
  *   <li>The {@code import} lines a snippet starts with are its section's imports: every snippet of
  *       that section, and no other (a section of another file is another section), is compiled with
  *       them, so a section shows what it imports. Besides them, only what jshell imports by default
@@ -67,6 +68,9 @@ final class ReadmeSnippets {
           "java.util.regex",
           "java.util.stream");
 
+  /** The fence of a snippet that also runs against {@code FakeKimiServer} in the build. */
+  static final String OFFLINE_FENCE = "```java offline";
+
   /** A declaration without an initializer, as a prelude holds: {@code List<Message> history;}. */
   private static final Pattern FIELD =
       Pattern.compile("^[A-Za-z_][\\w.<>,?\\[\\] ]*\\s+[A-Za-z_$][\\w$]*\\s*;\\s*(//.*)?$");
@@ -90,8 +94,14 @@ final class ReadmeSnippets {
    * @param line the Markdown line number (1-based) of the block's first code line
    * @param lines the code
    * @param section the {@code ## } heading it stands under ({@code ""} before the first)
+   * @param offline whether its fence is {@code ```java offline}: it runs against {@code
+   *     FakeKimiServer} in the build ({@code OfflineSnippetsTest}), as its page says
    */
-  record Snippet(String file, int line, List<String> lines, String section) {
+  record Snippet(String file, int line, List<String> lines, String section, boolean offline) {
+
+    Snippet(String file, int line, List<String> lines, String section) {
+      this(file, line, lines, section, false);
+    }
 
     Snippet(int line, List<String> lines) {
       this("DOC.md", line, lines, "");
@@ -166,7 +176,9 @@ final class ReadmeSnippets {
       if (markdown.get(i).startsWith("## ")) {
         section = markdown.get(i).substring(3).strip();
       }
-      if (markdown.get(i).strip().startsWith("```") && !markdown.get(i).strip().equals("```java")) {
+      String fence = markdown.get(i).strip();
+      boolean java = fence.equals("```java") || fence.equals(OFFLINE_FENCE);
+      if (fence.startsWith("```") && !java) {
         // another fence: skip to its end, so a heading-like line inside it is not a heading
         int j = i + 1;
         while (j < markdown.size() && !markdown.get(j).strip().equals("```")) {
@@ -175,7 +187,7 @@ final class ReadmeSnippets {
         i = j;
         continue;
       }
-      if (!markdown.get(i).strip().equals("```java")) {
+      if (!java) {
         continue;
       }
       List<String> code = new ArrayList<>();
@@ -187,7 +199,8 @@ final class ReadmeSnippets {
       if (j == markdown.size()) {
         throw new AssertionError(fileName + ":" + (i + 1) + ": the ```java block is never closed");
       }
-      out.add(new Snippet(fileName, i + 2, List.copyOf(code), section));
+      out.add(
+          new Snippet(fileName, i + 2, List.copyOf(code), section, fence.equals(OFFLINE_FENCE)));
       i = j;
     }
     return out;

@@ -83,6 +83,7 @@ class ReleaseBundleTest {
           "kimi-sdk-parent",
           "kimi-sdk",
           "kimi-sdk-testing",
+          "kimi-sdk-mcp",
           "kimi-sdk-bom",
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",

@@ -73,6 +73,26 @@ class OfficialToolsHttpTest {
   }
 
   @Test
+  void aFormulaKimiDoesNotServeFailsTheBuildNamingTheFormula() {
+    assertThatThrownBy(() -> ToolRunner.builder(kimi).formula("moonshot/nope:latest").build())
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("Kimi serves no formula moonshot/nope:latest")
+        .hasMessageNotContaining("base URL");
+  }
+
+  @Test
+  void theDateFormulaAnswersTheModelOffline() {
+    ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/date:latest").build();
+    assertThat(runner.tools()).extracting(Tool::name).containsExactly("date");
+    server.enqueue(
+        FakeResponse.toolCalls(
+            io.github.kimisdk.tool.ToolCall.function(
+                "call_1", "date", "{\"timezone\":\"Asia/Shanghai\"}")));
+    ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k2.6", "What day is it?"));
+    assertThat(toolAnswers(result)).singleElement().asString().endsWith("day, Asia/Shanghai)");
+  }
+
+  @Test
   void aFormulasToolsAreDeclaredAndTheModelsCallsRunAsFibers() {
     ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/base64:latest").build();
     assertThat(runner.tools())

@@ -9,6 +9,7 @@ import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,6 +28,7 @@ final class ClientSettings {
 
   KimiClient client;
   String apiKey;
+  Supplier<String> apiKeySupplier; // the later of apiKey(..) and apiKey(Supplier) wins
   String baseUrl;
   Duration timeout;
   Integer maxRetries;
@@ -47,7 +49,7 @@ final class ClientSettings {
   KimiClient resolve() {
     if (client != null) {
       List<String> conflicts = new ArrayList<>();
-      add(conflicts, "apiKey", apiKey);
+      add(conflicts, "apiKey", apiKey != null ? apiKey : apiKeySupplier);
       add(conflicts, "baseUrl", baseUrl);
       add(conflicts, "timeout", timeout);
       add(conflicts, "maxRetries", maxRetries);
@@ -63,7 +65,9 @@ final class ClientSettings {
       return client;
     }
     KimiClient.Builder b = KimiClient.builder();
-    if (apiKey != null) {
+    if (apiKeySupplier != null) {
+      b.apiKey(apiKeySupplier);
+    } else if (apiKey != null) {
       b.apiKey(apiKey);
     } else {
       fromEnv(b);

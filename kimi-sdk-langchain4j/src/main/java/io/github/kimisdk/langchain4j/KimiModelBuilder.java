@@ -9,6 +9,8 @@ import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The builder settings {@link KimiChatModel} and {@link KimiStreamingChatModel} share, named as
@@ -62,6 +64,24 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    */
   public B apiKey(String apiKey) {
     settings.apiKey = apiKey;
+    settings.apiKeySupplier = null;
+    return self();
+  }
+
+  /**
+   * Sets where the API key of the model's own client comes from when it changes (a secret manager's
+   * rotation, Kimi Code's OAuth access token): asked before every attempt, and once more after Kimi
+   * refuses a key, whose attempt is repeated once ({@code KimiClient.Builder.apiKey(Supplier)}). It
+   * should answer at once from a value kept fresh; one that throws or returns a blank key fails the
+   * call with a {@code ConfigurationException}. Set {@code baseUrl} too for Kimi Code or the China
+   * platform.
+   *
+   * @param apiKey supplies the key; thread-safe
+   * @return this builder
+   */
+  public B apiKey(Supplier<String> apiKey) {
+    settings.apiKeySupplier = Objects.requireNonNull(apiKey, "apiKey");
+    settings.apiKey = null;
     return self();
   }
 

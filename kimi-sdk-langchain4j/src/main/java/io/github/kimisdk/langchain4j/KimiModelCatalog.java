@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The models a Kimi key can use, as a LangChain4j {@link ModelCatalog}: Kimi's {@code GET /models},
@@ -164,6 +166,20 @@ public final class KimiModelCatalog implements ModelCatalog {
      */
     public Builder apiKey(String apiKey) {
       settings.apiKey = apiKey;
+      settings.apiKeySupplier = null;
+      return this;
+    }
+
+    /**
+     * Sets where the API key of the catalog's own client comes from when it changes, asked before
+     * every attempt (see {@code KimiChatModel.Builder.apiKey(Supplier)}).
+     *
+     * @param apiKey supplies the key; thread-safe
+     * @return this builder
+     */
+    public Builder apiKey(Supplier<String> apiKey) {
+      settings.apiKeySupplier = Objects.requireNonNull(apiKey, "apiKey");
+      settings.apiKey = null;
       return this;
     }
 

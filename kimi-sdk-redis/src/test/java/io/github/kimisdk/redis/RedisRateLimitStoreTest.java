@@ -154,6 +154,38 @@ class RedisRateLimitStoreTest {
   }
 
   @Test
+  void eachTenantOfAClientCountsUnderItsOwnAccountKey() {
+    KimiClient c =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(kimi.baseUrl())
+            .rateLimit(
+                RateLimit.builder()
+                    .requestsPerMinute(1)
+                    .store(store(Fallback.FAIL_CLOSED), "org-test")
+                    .build())
+            .build();
+    open.add(c);
+    KimiClient acme = c.withCredentials("acme", () -> "sk-acme-key");
+    KimiClient globex = c.withCredentials("globex", () -> "sk-globex-key");
+    ChatRequest q = ChatRequest.of("kimi-k2.6", "q");
+
+    // one request a minute each: none waits for another's
+    c.chat(q);
+    acme.chat(q);
+    globex.chat(q);
+    CompletableFuture<ChatCompletion> again = acme.chatAsync(q);
+    assertThat(again).as("acme's minute is spent").isNotDone();
+    again.cancel(true);
+    try (RedisClient r = redis.client()) {
+      for (String account : List.of("org-test", "acme", "globex")) {
+        assertThat(r.exists(RedisRateLimitStore.keys(account).get(0))).as(account).isTrue();
+      }
+    }
+    assertThat(kimi.requestCount()).isEqualTo(3);
+  }
+
+  @Test
   void aCallerThatGaveASlotBackDoesNotTakeItAgainBeforeTheOneWaiting() {
     RedisRateLimitStore one = store(Fallback.FAIL_CLOSED);
     RedisRateLimitStore two = store(Fallback.FAIL_CLOSED);

@@ -67,6 +67,10 @@ import reactor.core.publisher.Mono;
  * builder is given a convention of its own, the observation has Spring AI's keys and also the
  * OpenTelemetry GenAI conventions' {@code gen_ai.provider.name} (see {@link #PROVIDER}).
  *
+ * <p><b>Tenants.</b> A request whose options name a tenant ({@link KimiChatOptions#getTenant()}) is
+ * sent with that tenant's client, which the model's {@link KimiTenants} gives: the tenant's own
+ * key, spend and rate limit, on the pool and threads of the model's client.
+ *
  * <p><b>Failures</b> are the SDK's {@link io.github.kimisdk.errors.KimiException}s, thrown by
  * {@link #call(Prompt)} and signalled by {@link #stream(Prompt)}. Cancelling a stream's {@link
  * Flux} closes the call to Kimi.
@@ -119,12 +123,14 @@ public final class KimiChatModel implements ChatModel {
       new KimiObservationConvention();
 
   private final KimiClient client;
+  private final KimiTenants tenants; // null: a request naming a tenant is refused
   private final KimiChatOptions options;
   private final ObservationRegistry observationRegistry;
   private final ChatModelObservationConvention observationConvention; // null: the default
 
   private KimiChatModel(Builder b) {
     this.client = Objects.requireNonNull(b.client, "kimiClient must be set");
+    this.tenants = b.tenants;
     KimiChatOptions o = b.options == null ? KimiChatOptions.builder().build() : b.options;
     this.options =
         o.getModel() == null ? o.mutate().model(KimiChatOptions.DEFAULT_MODEL).build() : o;
@@ -192,7 +198,7 @@ public final class KimiChatModel implements ChatModel {
         .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
         .observe(
             () -> {
-              ChatCompletion completion = client.chat(toKimi(request, false));
+              ChatCompletion completion = clientOf(request).chat(toKimi(request, false));
               ChatResponse response = Responses.toSpring(completion);
               context.setResponse(response);
               return response;
@@ -232,7 +238,7 @@ public final class KimiChatModel implements ChatModel {
           Flux<ChatResponse> pieces =
               Flux.defer(
                       () -> {
-                        ChatStream s = client.stream(toKimi(request, true));
+                        ChatStream s = clientOf(request).stream(toKimi(request, true));
                         stream.set(s);
                         return JdkFlowAdapter.flowPublisherToFlux(s);
                       })
@@ -276,6 +282,26 @@ public final class KimiChatModel implements ChatModel {
     return merged == given ? prompt : prompt.mutate().chatOptions(merged).build();
   }
 
+  /**
+   * Returns the client a request is sent with: the tenant's its options name ({@link
+   * KimiChatOptions#getTenant()}), else the model's own.
+   */
+  private KimiClient clientOf(Prompt prompt) {
+    String tenant = ((KimiChatOptions) prompt.getOptions()).getTenant();
+    if (tenant == null) {
+      return client;
+    }
+    if (tenants == null) {
+      throw new IllegalStateException(
+          "The request's KimiChatOptions name tenant "
+              + tenant
+              + ", but this KimiChatModel has no KimiTenants to find its client: give it one"
+              + " (KimiChatModel.builder().tenants(...), or a KimiTenants bean for the"
+              + " auto-configured model)");
+    }
+    return Objects.requireNonNull(tenants.client(tenant), "KimiTenants gave no client");
+  }
+
   private static ChatRequest toKimi(Prompt prompt, boolean stream) {
     return Requests.toKimi(prompt.getInstructions(), (KimiChatOptions) prompt.getOptions(), stream);
   }
@@ -289,6 +315,7 @@ public final class KimiChatModel implements ChatModel {
   public static final class Builder {
 
     private KimiClient client;
+    private KimiTenants tenants;
     private KimiChatOptions options;
     private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
     private ChatModelObservationConvention observationConvention;
@@ -303,6 +330,19 @@ public final class KimiChatModel implements ChatModel {
      */
     public Builder kimiClient(KimiClient client) {
       this.client = client;
+      return this;
+    }
+
+    /**
+     * Sets where the clients of tenants come from, for requests whose options name a tenant ({@link
+     * KimiChatOptions#getTenant()}): each such request is sent with the tenant's own client (its
+     * key, spend and rate limit), on the pool of {@link #kimiClient(KimiClient)}'s client.
+     *
+     * @param tenants the tenants; null (the default) refuses a request that names one
+     * @return this builder
+     */
+    public Builder tenants(KimiTenants tenants) {
+      this.tenants = tenants;
       return this;
     }
 

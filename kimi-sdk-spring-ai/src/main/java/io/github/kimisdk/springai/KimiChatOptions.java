@@ -24,8 +24,9 @@ import org.springframework.ai.tool.ToolCallback;
  * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
  * max tokens, stop sequences, penalties, tool callbacks and tool context), Kimi's own (thinking,
  * reasoning effort, prompt cache key and time to live, tool choice, safety identifier, log
- * probabilities, predicted output), the response format and extra body fields. Immutable; {@link
- * #mutate()} returns a builder holding a copy.
+ * probabilities, predicted output), the response format and extra body fields; and, not sent, the
+ * tenant the request is made for ({@link #getTenant()}). Immutable; {@link #mutate()} returns a
+ * builder holding a copy.
  *
  * <pre>{@code
  * KimiChatOptions options = KimiChatOptions.builder()
@@ -74,6 +75,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   private final Integer topLogprobs;
   private final Prediction prediction;
   private final Map<String, JsonValue> extraBody;
+  private final String tenant;
 
   /**
    * Copies the values of a built set of portable options and of the builder's Kimi options.
@@ -115,6 +117,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         b.extraBody.isEmpty()
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
+    this.tenant = b.tenant;
   }
 
   private static List<ToolCallback> copy(List<ToolCallback> callbacks) {
@@ -157,7 +160,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
             .logprobs(logprobs)
             .topLogprobs(topLogprobs)
             .prediction(prediction)
-            .extraBody(extraBody);
+            .extraBody(extraBody)
+            .tenant(tenant);
     if (!toolCallbacks.isEmpty()) {
       b.toolCallbacks(toolCallbacks);
     }
@@ -347,6 +351,17 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   }
 
   /**
+   * Returns the tenant the request is made for: the model sends it with that tenant's client (its
+   * key, its spend, its rate limit), which its {@link KimiTenants} gives. Not part of the request
+   * Kimi receives.
+   *
+   * @return the tenant's account name, or null for the model's own client
+   */
+  public String getTenant() {
+    return tenant;
+  }
+
+  /**
    * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
    *
    * @return the schema as JSON text, or null when the response format is not a JSON schema
@@ -389,7 +404,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         && Objects.equals(logprobs, that.logprobs)
         && Objects.equals(topLogprobs, that.topLogprobs)
         && Objects.equals(prediction, that.prediction)
-        && extraBody.equals(that.extraBody);
+        && extraBody.equals(that.extraBody)
+        && Objects.equals(tenant, that.tenant);
   }
 
   @Override
@@ -415,7 +431,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         logprobs,
         topLogprobs,
         prediction,
-        extraBody);
+        extraBody,
+        tenant);
   }
 
   @Override
@@ -440,6 +457,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     append(sb, "topLogprobs", topLogprobs);
     append(sb, "prediction", prediction == null ? null : "(set)");
     append(sb, "extraBody", extraBody.isEmpty() ? null : extraBody.keySet());
+    append(sb, "tenant", tenant);
     if (!toolCallbacks.isEmpty()) {
       List<String> names = new ArrayList<>(toolCallbacks.size());
       for (ToolCallback c : toolCallbacks) {
@@ -476,6 +494,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     private Integer topLogprobs;
     private Prediction prediction;
     private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
+    private String tenant;
 
     /** Creates a builder with nothing set; see {@link KimiChatOptions#builder()}. */
     protected Builder() {}
@@ -622,6 +641,19 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     }
 
     /**
+     * Sets the tenant the request is made for (see {@link KimiChatOptions#getTenant()}), as a
+     * request's options in {@code ChatClient}: {@code
+     * .options(KimiChatOptions.builder().tenant("acme"))}.
+     *
+     * @param tenant the tenant's account name; null for the model's own client
+     * @return this builder
+     */
+    public Builder tenant(String tenant) {
+      this.tenant = tenant;
+      return self();
+    }
+
+    /**
      * Sets the JSON Schema the reply must follow (what {@code ChatClient}'s {@code entity(...)}
      * with {@code useProviderStructuredOutput()} sets): sent as a {@code json_schema} response
      * format named {@value KimiChatOptions#OUTPUT_SCHEMA_NAME}, rewritten into the JSON Schema Kimi
@@ -677,6 +709,9 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
           this.prediction = that.prediction;
         }
         this.extraBody.putAll(that.extraBody);
+        if (that.tenant != null) {
+          this.tenant = that.tenant;
+        }
       }
       return self();
     }

@@ -109,4 +109,21 @@ class RateLimitPropertiesReadmeTest {
               assertThat(limit.requestsPerMinute()).isEqualTo(OptionalInt.of(200)); // tier 1's
             });
   }
+
+  /**
+   * The front page's fleet in Spring Boot: the prose above its properties names every artifact an
+   * application needs for them (the starter, kimi-sdk-redis, Spring Data Redis's starter), since an
+   * account without a store fails the start.
+   */
+  @Test
+  void theFrontPagesFleetLineNamesEveryArtifactItNeeds() throws IOException {
+    String page = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+    int block = page.indexOf("```properties spring-ai\nspring.ai.kimi.rate-limit.tier=1");
+    assertThat(block).as("README.md's fleet properties").isPositive();
+    String prose = page.substring(page.lastIndexOf("\n\n", block - 3), block);
+    assertThat(prose)
+        .contains("the starter")
+        .contains("`kimi-sdk-redis`")
+        .contains("`spring-boot-starter-data-redis`");
+  }
 }

@@ -52,6 +52,8 @@ class ReadmeSnippetsTest {
       List.of(
           "import io.github.kimisdk.KimiClient;",
           "import io.github.kimisdk.springai.*;",
+          "import io.github.kimisdk.springai.autoconfigure.KimiApiKeySupplier;",
+          "import java.util.Map;",
           "import org.springframework.ai.chat.client.AdvisorParams;",
           "import org.springframework.ai.chat.client.ChatClient;",
           "import reactor.core.publisher.Flux;");

@@ -6,22 +6,32 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.TextStyle;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Kimi's official tools as {@link FakeKimiServer} serves them under {@code /v1/formulas}: two
- * formulas, {@code moonshot/base64:latest} (encode and decode; plain {@code output}) and {@code
- * moonshot/web-search:latest} (one {@code web_search} function whose result comes back as {@code
- * encrypted_output}, as Kimi's protected web search answers). {@code GET {uri}/tools} answers
- * {@code {"tools":[...]}}; {@code POST {uri}/fibers} runs a call and answers the fiber {@code {id,
- * object, status, formula, context:{input, output | encrypted_output | error}}}, its {@code input}
- * the {@code arguments} string exactly as sent. With {@link #pendingFor(int)} set, a new fiber
- * answers {@code pending}, and {@code GET {uri}/fibers/{id}} answers {@code pending} until the poll
- * that finishes it.
+ * Kimi's official tools as {@link FakeKimiServer} serves them under {@code /v1/formulas}: three
+ * formulas, {@code moonshot/base64:latest} (encode and decode; plain {@code output}), {@code
+ * moonshot/date:latest} (one {@code date} function: the current date and time in a time zone; plain
+ * {@code output}) and {@code moonshot/web-search:latest} (one {@code web_search} function whose
+ * result comes back as {@code encrypted_output}, as Kimi's protected web search answers). The
+ * declarations are the fake's own reading of each tool's purpose (Kimi's documentation names the
+ * tools, not their parameters): a program's code sees the same shapes as from Kimi, not the same
+ * schemas. Any other formula is answered 404, naming it. {@code GET {uri}/tools} answers {@code
+ * {"tools":[...]}}; {@code POST {uri}/fibers} runs a call and answers the fiber {@code {id, object,
+ * status, formula, context:{input, output | encrypted_output | error}}}, its {@code input} the
+ * {@code arguments} string exactly as sent. With {@link #pendingFor(int)} set, a new fiber answers
+ * {@code pending}, and {@code GET {uri}/fibers/{id}} answers {@code pending} until the poll that
+ * finishes it.
  */
 final class FakeFormulas {
 
@@ -30,6 +40,12 @@ final class FakeFormulas {
 
   /** The formula with encrypted output. */
   static final String WEB_SEARCH = "moonshot/web-search:latest";
+
+  /** The date and time formula. */
+  static final String DATE = "moonshot/date:latest";
+
+  /** The formulas served, in the order they are matched. */
+  private static final String[] SERVED = {BASE64, DATE, WEB_SEARCH};
 
   /** The polls after which a pending fiber never finishes. */
   static final int NEVER = Integer.MAX_VALUE;
@@ -48,6 +64,12 @@ final class FakeFormulas {
           + "\"Searches the web\",\"parameters\":{\"type\":\"object\",\"properties\":{\"query\":"
           + "{\"type\":\"string\",\"description\":\"what to search for\"}},\"required\":"
           + "[\"query\"]}}}]}";
+
+  private static final String DATE_TOOLS =
+      "{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"date\",\"description\":"
+          + "\"Tells the current date, time and weekday in a time zone\",\"parameters\":{\"type\":"
+          + "\"object\",\"properties\":{\"timezone\":{\"type\":\"string\",\"description\":"
+          + "\"an IANA time zone, such as Europe/Paris; UTC when left out\"}}}}}]}";
 
   /** A pending fiber: its formula, its answers, and the polls until it is done. */
   private static final class Fiber {
@@ -81,11 +103,9 @@ final class FakeFormulas {
 
   /** Answers a path below {@code /v1/formulas/}; {@code body} is the parsed POST body. */
   FakeResponse respond(String method, String rest, JsonObject body) {
-    for (String uri : new String[] {BASE64, WEB_SEARCH}) {
+    for (String uri : SERVED) {
       if (rest.equals(uri + "/tools")) {
-        return method.equals("GET")
-            ? FakeResponse.json(uri.equals(BASE64) ? BASE64_TOOLS : WEB_SEARCH_TOOLS)
-            : notAllowed(method);
+        return method.equals("GET") ? FakeResponse.json(tools(uri)) : notAllowed(method);
       }
       if (rest.equals(uri + "/fibers")) {
         return method.equals("POST") ? start(uri, body) : notAllowed(method);
@@ -96,7 +116,25 @@ final class FakeFormulas {
             : notAllowed(method);
       }
     }
-    return FakeModel.error(404, "resource_not_found_error", "formula not found: " + rest);
+    int tail = rest.indexOf(":latest/");
+    String formula = tail < 0 ? rest : rest.substring(0, tail + ":latest".length());
+    return FakeModel.error(
+        404,
+        "resource_not_found_error",
+        "formula not found: " + formula + " (this fake serves " + String.join(", ", SERVED) + ")");
+  }
+
+  private static String tools(String uri) {
+    switch (uri) {
+      case BASE64:
+        return BASE64_TOOLS;
+      case DATE:
+        return DATE_TOOLS;
+      case WEB_SEARCH:
+        return WEB_SEARCH_TOOLS;
+      default:
+        throw new AssertionError(uri);
+    }
   }
 
   private static FakeResponse notAllowed(String method) {
@@ -138,6 +176,29 @@ final class FakeFormulas {
     }
     if (args == null) {
       return failed(id, uri, arguments, "arguments is not a JSON object string");
+    }
+    if (uri.equals(DATE)) {
+      if (!name.equals("date")) {
+        return failed(id, uri, arguments, "unknown function: " + name);
+      }
+      String zone = args.get("timezone") instanceof JsonString z ? z.value() : "UTC";
+      try {
+        ZonedDateTime now = ZonedDateTime.now(ZoneId.of(zone));
+        return fiber(
+            id,
+            uri,
+            "succeeded",
+            arguments,
+            "output",
+            now.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                + " ("
+                + now.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
+                + ", "
+                + zone
+                + ")");
+      } catch (DateTimeException e) {
+        return failed(id, uri, arguments, "unknown time zone: " + zone);
+      }
     }
     if (uri.equals(WEB_SEARCH)) {
       if (!name.equals("web_search")) {

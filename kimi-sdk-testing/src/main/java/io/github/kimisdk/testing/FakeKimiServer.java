@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -51,12 +52,13 @@ import javax.net.ssl.SSLContext;
  * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
  * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
  * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
- * and two of Kimi's official tool formulas under {@code /v1/formulas}: {@code
- * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}) and {@code
+ * and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}), {@code
+ * moonshot/date:latest} (a {@code date} telling the date and time in a time zone) and {@code
  * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
- * as Kimi's does); fibers can be made to stay {@code pending} for a number of polls ({@link
- * #fibersPendingFor}). Requests without a bearer key (or, after {@link #requireApiKey}, without
- * that key) get 401; unknown paths get 404.
+ * as Kimi's does; another formula is answered 404 naming it); fibers can be made to stay {@code
+ * pending} for a number of polls ({@link #fibersPendingFor}). Requests without a bearer key (or,
+ * after {@link #requireApiKey}, without that key) get 401; unknown paths get 404.
  *
  * <p><b>As strict as Kimi, by default.</b> The model's rules come from its {@link
  * io.github.kimisdk.model.ModelInfo} in the core's table (and the limits from the core's constants,
@@ -181,6 +183,22 @@ public final class FakeKimiServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.testing");
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
+  /**
+   * The JDK's HTTP server property that sets {@code TCP_NODELAY} on its connections. Without it the
+   * server writes a response's headers and body as two small segments and Nagle's algorithm holds
+   * the body until the client acknowledges the headers, which a client delays by some 40 ms: each
+   * exchange on a kept-alive connection then took about 50 ms on loopback instead of one or two. It
+   * is read once, when the JVM's first HTTP server starts, so it is set here, unless the process
+   * set it.
+   */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  static {
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+  }
+
   private final Queue<FakeResponse> script = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final BlockingQueue<RecordedRequest> unclaimed = new LinkedBlockingQueue<>();
@@ -203,7 +221,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private ExecutorService executor;
   private volatile boolean closed;
   private volatile Duration latency = Duration.ZERO;
-  private volatile byte[] requiredKey; // UTF-8; null: any non-blank key is taken
+  private volatile List<byte[]> requiredKeys = List.of(); // UTF-8; empty: any non-blank key
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
   private volatile CassetteDeck deck; // null: no cassette
@@ -465,10 +483,34 @@ public final class FakeKimiServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code key} is blank
    */
   public FakeKimiServer requireApiKey(String key) {
-    if (key != null && key.isBlank()) {
-      throw new IllegalArgumentException("key must not be blank");
+    return requireApiKeys(key == null ? List.of() : List.of(key));
+  }
+
+  /**
+   * Insists on any one of {@code keys}, as {@link #requireApiKey(String)} does on one: the keys of
+   * several tenants, or an old and a new key while a key is rotated. Switching the keys while calls
+   * run is safe: each request is judged by the keys of the moment it arrives, so a test rotates a
+   * key by taking both, moving its clients to the new one, then taking the new one alone.
+   *
+   * <pre>{@code
+   * server.requireApiKeys(List.of(oldKey, newKey)); // the overlap
+   * vault.set(newKey);                              // the clients' supplier
+   * server.requireApiKey(newKey);                   // the old key is revoked: 401 from now on
+   * }</pre>
+   *
+   * @param keys the keys taken; empty takes any key again
+   * @return this server
+   * @throws IllegalArgumentException if a key is blank
+   */
+  public FakeKimiServer requireApiKeys(Collection<String> keys) {
+    List<byte[]> taken = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      if (key.isBlank()) {
+        throw new IllegalArgumentException("key must not be blank");
+      }
+      taken.add(key.getBytes(StandardCharsets.UTF_8));
     }
-    this.requiredKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    this.requiredKeys = List.copyOf(taken);
     return this;
   }
 
@@ -1207,8 +1249,8 @@ public final class FakeKimiServer implements AutoCloseable {
 
   /** A 401 when a key is required and the request does not carry it, else null. */
   private FakeResponse unauthorized(RecordedRequest request) {
-    byte[] required = requiredKey;
-    if (required == null) {
+    List<byte[]> required = requiredKeys;
+    if (required.isEmpty()) {
       return null;
     }
     String auth = request.header("Authorization").orElse("");
@@ -1216,9 +1258,13 @@ public final class FakeKimiServer implements AutoCloseable {
         auth.startsWith("Bearer ")
             ? auth.substring(7).strip()
             : request.header("x-api-key").orElse("").strip();
-    return MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), required)
-        ? null
-        : FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
+    byte[] given = key.getBytes(StandardCharsets.UTF_8);
+    for (byte[] k : required) {
+      if (MessageDigest.isEqual(given, k)) {
+        return null;
+      }
+    }
+    return FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
   }
 
   private static Runnable once(Runnable r) {

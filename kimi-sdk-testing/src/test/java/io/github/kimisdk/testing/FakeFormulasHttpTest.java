@@ -117,10 +117,32 @@ class FakeFormulasHttpTest {
   }
 
   @Test
-  void anUnknownFiberIsNotFound() throws Exception {
+  void anUnknownFiberIsNotFoundAndAnUnknownFormulaIsNamed() throws Exception {
     assertThat(send("GET", "/formulas/moonshot/base64:latest/fibers/fiber-9", null).statusCode())
         .isEqualTo(404);
-    assertThat(send("GET", "/formulas/moonshot/nope:latest/tools", null).statusCode())
-        .isEqualTo(404);
+    HttpResponse<String> unknown = send("GET", "/formulas/moonshot/nope:latest/tools", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(Json.parse(unknown.body()).get("error").get("message").asString())
+        .isEqualTo(
+            "formula not found: moonshot/nope:latest (this fake serves moonshot/base64:latest,"
+                + " moonshot/date:latest, moonshot/web-search:latest)");
+  }
+
+  @Test
+  void theDateFormulaTellsTheDateTimeAndWeekdayInATimeZone() throws Exception {
+    JsonValue tools = json(send("GET", "/formulas/moonshot/date:latest/tools", null));
+    assertThat(tools.get("tools").get(0).get("function").get("name").asString()).isEqualTo("date");
+    String paris = "{\"name\":\"date\",\"arguments\":\"{\\\"timezone\\\":\\\"Europe/Paris\\\"}\"}";
+    JsonValue fiber = json(send("POST", "/formulas/moonshot/date:latest/fibers", paris));
+    assertThat(fiber.get("status").asString()).isEqualTo("succeeded");
+    assertThat(fiber.get("context").get("output").asString())
+        .matches(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2} \\([A-Z][a-z]+day,"
+                + " Europe/Paris\\)");
+    String nowhere = "{\"name\":\"date\",\"arguments\":\"{\\\"timezone\\\":\\\"Mars/Base\\\"}\"}";
+    JsonValue failed = json(send("POST", "/formulas/moonshot/date:latest/fibers", nowhere));
+    assertThat(failed.get("status").asString()).isEqualTo("failed");
+    assertThat(failed.get("context").get("error").asString())
+        .isEqualTo("unknown time zone: Mars/Base");
   }
 }

@@ -66,7 +66,7 @@ public final class ChatStream
 
   private ChatStream(
       StoppablePublisher<ChatCompletionChunk> source, Supplier<ResponseMetadata> metadata) {
-    this.handle = new StreamHandle<>(source, "ChatStream", metadata);
+    this.handle = new StreamHandle<>(source, "ChatStream", "chunks", metadata);
   }
 
   /**
@@ -236,6 +236,14 @@ public final class ChatStream
     handle.close();
   }
 
+  /**
+   * Describes the stream, never its contents: its state ({@code not started}, {@code started},
+   * {@code ended} or {@code closed}), the chunks its iterator handed out so far and the response
+   * metadata once it arrived, such as {@code ChatStream[started, 3 chunks read,
+   * ResponseMetadata[status=200, Msh-Request-Id=...]]}.
+   *
+   * @return the description
+   */
   @Override
   public String toString() {
     return handle.toString();

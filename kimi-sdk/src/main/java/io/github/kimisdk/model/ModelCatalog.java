@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * error messages read that same table; {@code FakeKimiServer} answers as the defaults say. It
  * starts with the models Moonshot documents (below), takes your own entries ({@link
  * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
- * {@code KimiClient.listModels()}). A model it does not know gets {@link ModelInfo#unknown(String)
+ * {@code kimi.models().list()}). A model it does not know gets {@link ModelInfo#unknown(String)
  * conservative defaults}, never an error: it is sent as it is (a client logs one warning per id
  * naming the nearest ids the table holds), checked only by the rules every Kimi model shares, and
  * never refused for a window the table assumed (a client's preflight learns an unknown model's
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * ModelCatalog catalog = ModelCatalog.defaults();
  * catalog.lookup("kimi-k3").contextWindow();             // 1048576
  * catalog.lookup("my-fine-tune").known();                // false: only the shared rules apply
- * ModelCatalog learned = catalog.updated(kimi.listModels()); // a new table; catalog is unchanged
+ * ModelCatalog learned = catalog.updated(kimi.models().list()); // a new table; this one unchanged
  * KimiClient tuned = KimiClient.builder().fromEnv().catalog(learned).build();
  * }</pre>
  *
@@ -251,7 +251,7 @@ public final class ModelCatalog {
             + " is not in this client's model table ("
             + nearest
             + "). It is sent as asked and checked only by the rules every Kimi model shares; if Kimi"
-            + " serves it, add it with ModelCatalog.with(...) or updated(kimi.listModels())");
+            + " serves it, add it with ModelCatalog.with(...) or updated(kimi.models().list())");
   }
 
   /**

@@ -53,7 +53,10 @@ public final class EventStream
   private EventStream(Flow.Publisher<ServerSentEvent> events) {
     this.handle =
         new StreamHandle<>(
-            StreamHandle.sourceOf(events, EventStream::stopped), "EventStream", () -> null);
+            StreamHandle.sourceOf(events, EventStream::stopped),
+            "EventStream",
+            "events",
+            () -> null);
   }
 
   /**
@@ -124,6 +127,13 @@ public final class EventStream
     handle.close();
   }
 
+  /**
+   * Describes the stream, never its contents: its state ({@code not started}, {@code started},
+   * {@code ended} or {@code closed}), the events its iterator handed out so far, such as {@code
+   * EventStream[started, 3 events read]}.
+   *
+   * @return the description
+   */
   @Override
   public String toString() {
     return handle.toString();

@@ -76,6 +76,8 @@ class KimiApplicationTest {
     registry.add("spring.ai.kimi.api-key", () -> "sk-test");
     registry.add("spring.ai.kimi.base-url", KIMI::baseUrl);
     registry.add("management.endpoints.web.exposure.include", () -> "health,metrics");
+    // each probe of Kimi's health asks Kimi, so that a test can script its answer
+    registry.add("spring.ai.kimi.health.cache-for", () -> "0s");
   }
 
   /** The chat observations Spring AI made, as its handlers see them when they stop. */
@@ -352,25 +354,31 @@ class KimiApplicationTest {
   }
 
   @Test
-  void healthIsUpWhenKimiAnswersAndDownWhenItRejectsTheKey() throws Exception {
+  void kimisHealthIsAGroupOfItsOwnAndItsOutageLeavesTheApplicationUp() throws Exception {
     int before = KIMI.requestCount();
-    HttpResponse<String> up = get("/actuator/health");
+    HttpResponse<String> up = get("/actuator/health/kimi");
     assertThat(up.statusCode()).isEqualTo(200);
-    JsonValue kimiHealth = Json.parse(up.body()).get("components").get("kimi");
+    JsonValue kimiHealth = Json.parse(up.body()).get("components").get("kimiApi");
     assertThat(kimiHealth.get("status").asString()).isEqualTo("UP");
     assertThat(kimiHealth.get("details").get("endpoint").asString()).isEqualTo(KIMI.baseUrl());
     // kimi-sdk-spring-ai's indicator asked for the models, which cost no tokens, and nothing else
     assertThat(KIMI.requests().subList(before, KIMI.requestCount()))
         .extracting(r -> r.method() + " " + r.path())
         .containsExactly("GET /v1/models");
+    // the application's own status does not hold Kimi's
+    HttpResponse<String> root = get("/actuator/health");
+    assertThat(root.statusCode()).isEqualTo(200);
+    assertThat(Json.parse(root.body()).get("components").get("kimiApi")).isNull();
 
+    // a check is reused for spring.ai.kimi.health.cache-for (0 here, so this probe asks again)
     KIMI.enqueue(
         FakeResponse.error(401, "{\"error\":{\"type\":\"invalid_authentication_error\"}}"));
     HttpResponse<String> down = get("/actuator/health/kimi");
     assertThat(down.statusCode()).isEqualTo(503);
-    JsonValue health = Json.parse(down.body());
+    JsonValue health = Json.parse(down.body()).get("components").get("kimiApi");
     assertThat(health.get("status").asString()).isEqualTo("DOWN");
     assertThat(health.get("details").get("status").asString()).isEqualTo("BAD_KEY");
+    assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -175,6 +175,21 @@ class StarterApplicationTest {
   }
 
   @Test
+  void anUnknownModelIsWarnedAboutAtStartWithSpringsFix(CapturedOutput output) {
+    String[] args = Arrays.copyOf(properties(), properties().length + 1);
+    args[args.length - 1] = "--spring.ai.kimi.chat.model=kimi-k2.6x";
+    try (ConfigurableApplicationContext context = start(args)) {
+      assertThat(context.getBean(ChatClient.Builder.class)).isNotNull();
+    }
+    assertThat(output.getAll())
+        .containsOnlyOnce("Model kimi-k2.6x is not in this client's model table")
+        .contains("did you mean kimi-k2.6?")
+        .contains("check spring.ai.kimi.chat.model")
+        .contains("KimiClientCustomizer bean")
+        .doesNotContain("or updated(kimi.models().list())");
+  }
+
+  @Test
   void aTemperatureTheDefaultKimiK3FixesIsToldAtStartInTheCallsWords(CapturedOutput output) {
     String[] args = Arrays.copyOf(properties(), properties().length + 1);
     args[args.length - 1] = "--spring.ai.kimi.chat.temperature=0.3";
@@ -282,6 +297,78 @@ class StarterApplicationTest {
         .contains("No Kimi API key is set")
         .contains("spring.ai.kimi.api-key")
         .contains("SPRING_AI_KIMI_API_KEY")
-        .contains("MOONSHOT_API_KEY");
+        .contains("MOONSHOT_API_KEY")
+        .contains("any key will do");
+    assertNoStackTrace(output);
+  }
+
+  @Test
+  void aKeyPropertyWhosePlaceholderNothingSetsEndsInTheFailureReport(CapturedOutput output) {
+    // README's spring.ai.kimi.api-key=${MOONSHOT_API_KEY}, started without that variable
+    assertThatThrownBy(
+            () ->
+                start(
+                        "--spring.ai.kimi.api-key=${MOONSHOT_API_KEY}",
+                        "--spring.ai.kimi.base-url=" + kimi.baseUrl())
+                    .close())
+        .isInstanceOf(Exception.class);
+
+    assertThat(output.getAll())
+        .contains("APPLICATION FAILED TO START")
+        .contains("Kimi's API key property spring.ai.kimi.api-key names a placeholder")
+        .contains("${MOONSHOT_API_KEY}")
+        .contains("any key will do");
+    assertNoStackTrace(output);
+  }
+
+  @Test
+  void aSharedAccountWithoutAStoreEndsInTheFailureReportNamingWhatToAdd(CapturedOutput output) {
+    String[] args = Arrays.copyOf(properties(), properties().length + 3);
+    args[args.length - 3] = "--spring.ai.kimi.rate-limit.tier=1";
+    args[args.length - 2] = "--spring.ai.kimi.rate-limit.account=org-my-team";
+    // Spring Data Redis's auto-configuration left out: no RedisConnectionFactory
+    args[args.length - 1] =
+        "--spring.autoconfigure.exclude="
+            + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration";
+
+    assertThatThrownBy(() -> start(args).close()).isInstanceOf(Exception.class);
+
+    assertThat(output.getAll())
+        .contains("APPLICATION FAILED TO START")
+        .contains("spring.ai.kimi.rate-limit.account is set (org-my-team)")
+        .contains("no RedisConnectionFactory")
+        .contains("Let Spring Boot make the RedisConnectionFactory")
+        .contains("spring-boot-starter-data-redis");
+    assertNoStackTrace(output);
+  }
+
+  @Test
+  void theFleetPropertiesWithoutKimiSdkRedisEndInTheFailureReportNamingIt(CapturedOutput output) {
+    // README's fleet: the starter, spring-boot-starter-data-redis, and kimi-sdk-redis forgotten
+    FilteredClassLoader withoutKimiSdkRedis = new FilteredClassLoader("io.github.kimisdk.redis");
+    String[] args = Arrays.copyOf(properties(), properties().length + 2);
+    args[args.length - 2] = "--spring.ai.kimi.rate-limit.tier=1";
+    args[args.length - 1] = "--spring.ai.kimi.rate-limit.account=org-my-team";
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(withoutKimiSdkRedis); // as the application's own would load
+    try {
+      assertThatThrownBy(() -> start(new DefaultResourceLoader(withoutKimiSdkRedis), args).close())
+          .isInstanceOf(Exception.class);
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+
+    assertThat(output.getAll())
+        .contains("APPLICATION FAILED TO START")
+        .contains("(kimi-sdk-redis is not on the class path)")
+        .contains("Add io.github.kimisdk:kimi-sdk-redis");
+    assertNoStackTrace(output);
+  }
+
+  /** The start's failure was told as Spring Boot's report alone, without a stack trace. */
+  private static void assertNoStackTrace(CapturedOutput output) {
+    assertThat(output.getAll()).contains("Description:").contains("Action:");
+    assertThat(output.getAll()).doesNotContain("\tat org.springframework");
   }
 }

@@ -5,12 +5,14 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.springai.KimiChatModel;
+import io.github.kimisdk.springai.KimiTenants;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,13 +34,16 @@ import org.springframework.core.env.Environment;
  *       shared through the application's {@link RateLimitStore}, such as the one {@link
  *       KimiRedisRateLimitAutoConfiguration} keeps in its Redis; without the key property, from
  *       {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}, and {@code
- *       KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads them), customized by every {@link
- *       KimiClientCustomizer} bean, closed with the context; only when a key is set to something
- *       other than blanks, and only when the application defines no {@code KimiClient} of its own;
+ *       KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads them; from the application's {@link
+ *       KimiApiKeySupplier} bean, asked before every attempt, when it has one), customized by every
+ *       {@link KimiClientCustomizer} bean, closed with the context; only when a key is set to
+ *       something other than blanks or a {@link KimiApiKeySupplier} bean exists, and only when the
+ *       application defines no {@code KimiClient} of its own;
  *   <li>a {@link KimiChatModel} over the application's {@code KimiClient} (its own or the one
  *       above), with the {@code spring.ai.kimi.chat.*} options ({@link KimiChatProperties}), the
- *       application's {@link ObservationRegistry} and {@link ChatModelObservationConvention} if it
- *       has them; only when the application defines no {@link ChatModel} of its own.
+ *       application's {@link ObservationRegistry}, {@link ChatModelObservationConvention} and
+ *       {@link KimiTenants} (for requests that name a tenant) if it has them; only when the
+ *       application defines no {@link ChatModel} of its own.
  * </ul>
  *
  * <p>{@code ChatClient.Builder} comes from Spring AI's own auto-configuration ({@code
@@ -64,18 +69,24 @@ public class KimiAutoConfiguration {
   /** The value of {@code spring.ai.model.chat} that selects Kimi: {@value}. */
   public static final String MODEL_NAME = "kimi";
 
+  // Beans the bean methods read without a change to their published parameter lists: the
+  // application's credential and its tenants, each optional.
+  @Autowired private ObjectProvider<KimiApiKeySupplier> apiKeySupplier;
+  @Autowired private ObjectProvider<KimiTenants> tenants;
+
   /** Creates the configuration; Spring does. */
   public KimiAutoConfiguration() {}
 
   /**
-   * Builds the client from the properties: the key from {@code spring.ai.kimi.api-key} (else {@code
-   * MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), the base URL from
-   * {@code spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
-   * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
-   * through {@code store} when an account is set); then the customizers. A base URL on Moonshot's
-   * hosts without {@code /v1} fails here, in the SDK's words; one on another host without {@code
-   * /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a
-   * warning.
+   * Builds the client from the properties: the key from the application's {@link
+   * KimiApiKeySupplier} bean, asked before every attempt (so a rotated key needs no restart), else
+   * from {@code spring.ai.kimi.api-key} (else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or
+   * {@code KIMI_CODING_API_KEY}), the base URL from {@code spring.ai.kimi.base-url} (else {@code
+   * KIMI_BASE_URL}), the retries from {@code spring.ai.kimi.retry.*}, the rate limit from {@code
+   * spring.ai.kimi.rate-limit.*} (shared through {@code store} when an account is set); then the
+   * customizers. A base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words;
+   * one on another host without {@code /v1} is asked for {@code GET /models} once (no tokens, at
+   * most 3 s), and a 404 is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -98,7 +109,15 @@ public class KimiAutoConfiguration {
       ObjectProvider<RateLimitStore> store,
       ObjectProvider<KimiClientCustomizer> customizers) {
     KimiClient.Builder builder =
-        KimiClient.builder().apiKey(KimiEnvironment.key(environment).value());
+        KimiClient.builder()
+            // the SDK's own logger, its advice about a model the table lacks in Spring's terms
+            .logger(SpringModelAdvice.ofTheSdk());
+    KimiApiKeySupplier supplier = apiKeySupplier == null ? null : apiKeySupplier.getIfUnique();
+    if (supplier != null) {
+      builder.apiKey(supplier);
+    } else {
+      builder.apiKey(KimiEnvironment.key(environment).value());
+    }
     String baseUrl = KimiEnvironment.baseUrl(environment);
     if (baseUrl != null) {
       builder.baseUrl(baseUrl);
@@ -151,6 +170,7 @@ public class KimiAutoConfiguration {
     SpringAi1SpellingException.refuse(environment);
     return KimiChatModel.builder()
         .kimiClient(client)
+        .tenants(tenants == null ? null : tenants.getIfUnique())
         .options(chat.toOptions())
         .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
         .observationConvention(observationConvention.getIfAvailable())

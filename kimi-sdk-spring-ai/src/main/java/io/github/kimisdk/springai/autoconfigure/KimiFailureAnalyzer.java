@@ -8,6 +8,8 @@ import io.github.kimisdk.springai.KimiChatModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.ai.model.SpringAIModelProperties;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -17,15 +19,17 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.PlaceholderResolutionException;
 
 /**
  * Tells, in Kimi's words, why an application failed to start: it needs Kimi's chat model (or its
  * client, or anything they would have made, such as {@code ChatClient.Builder}) and no Kimi API key
  * is set; or it sets options under Spring AI 1's {@code spring.ai.kimi.chat.options.*}; or the
  * {@code spring.ai.kimi.chat.*} options are ones the client would refuse every call with (the
- * call's words); or the client cannot be built from {@code spring.ai.kimi.*} (the SDK's words).
- * Ordered before Spring Boot's analyzer of missing beans, which would only say that a {@code
- * ChatModel} bean could not be found.
+ * call's words); or the client cannot be built from {@code spring.ai.kimi.*} (the SDK's words); or
+ * the key property names a placeholder nothing sets; or {@code spring.ai.kimi.rate-limit.account}
+ * is set without a limit or a store to share it in. Ordered before Spring Boot's analyzer of
+ * missing beans, which would only say that a {@code ChatModel} bean could not be found.
  */
 final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -59,6 +63,15 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
       }
       if (t instanceof SpringAi1SpellingException old) {
         return spelling(old);
+      }
+      if (t instanceof RateLimitSettingsException limits) {
+        return new FailureAnalysis(limits.description(), limits.action(), failure);
+      }
+      if (t instanceof PlaceholderResolutionException unresolved) {
+        FailureAnalysis keyPlaceholder = unresolvedKey(unresolved, failure);
+        if (keyPlaceholder != null) {
+          return keyPlaceholder;
+        }
       }
       if (t instanceof NoSuchBeanDefinitionException missing && kimiWouldHaveMadeIt(missing)) {
         return missingKey(missing, failure);
@@ -158,6 +171,51 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
     return kimisType && kimiChosen && KimiEnvironment.key(environment) == null;
   }
 
+  /** The name in a placeholder failure's message: {@code Could not resolve placeholder 'X'}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("placeholder '([^']*)'");
+
+  /**
+   * The key property names a placeholder nothing sets ({@code
+   * spring.ai.kimi.api-key=${MOONSHOT_API_KEY}} without that variable): said with the placeholder's
+   * name alone, since the value around it could hold part of a key; null when the key property
+   * resolves, so the placeholder is someone else's.
+   */
+  private FailureAnalysis unresolvedKey(PlaceholderResolutionException unresolved, Throwable f) {
+    try {
+      environment.getProperty(KimiEnvironment.API_KEY);
+      return null;
+    } catch (IllegalArgumentException keyUnresolved) {
+      // PlaceholderResolutionException is one: the key property is the one that failed
+    }
+    Matcher m = PLACEHOLDER.matcher(String.valueOf(unresolved.getMessage()));
+    String name = m.find() ? m.group(1) : null;
+    return new FailureAnalysis(
+        "Kimi's API key property "
+            + KimiEnvironment.API_KEY
+            + " names a placeholder"
+            + (name == null ? "" : ", ${" + name + "},")
+            + " that nothing sets (no property, system property or environment variable of that"
+            + " name), so no Kimi client can be made.",
+        "Set "
+            + (name == null ? "the placeholder's variable" : name)
+            + " in the environment to your Kimi API key (from"
+            + " https://platform.moonshot.ai/console/api-keys), or give the placeholder a default"
+            + " (${"
+            + (name == null ? "MOONSHOT_API_KEY" : name)
+            + ":}) to start without Kimi. "
+            + OFFLINE,
+        f);
+  }
+
+  /** How to start without a real key, said after a missing one. */
+  static final String OFFLINE =
+      "To run offline against FakeKimiServer (kimi-sdk-testing, in a test or as a process), any"
+          + " key will do: set "
+          + KimiEnvironment.API_KEY
+          + "=test and "
+          + KimiEnvironment.BASE_URL
+          + " to the fake's address, such as http://127.0.0.1:8089/v1.";
+
   private static FailureAnalysis missingKey(
       NoSuchBeanDefinitionException missing, Throwable failure) {
     String type = missing.getResolvableType().resolve().getName();
@@ -176,7 +234,8 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
             + " in the environment, as KimiClient.fromEnv() reads them. Or define a KimiClient bean"
             + " of your own; or, to use another provider's chat model, set "
             + SpringAIModelProperties.CHAT_MODEL
-            + " to its name.";
+            + " to its name. "
+            + OFFLINE;
     return new FailureAnalysis(description, action, failure);
   }
 

@@ -4,33 +4,118 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Kimi in {@code /actuator/health}: up when the API answers and accepts the key, down otherwise,
- * with what went wrong. Each check is the client's health check, {@code account().ping()} ({@code
- * GET /models}), which costs no tokens, sent once and bounded by {@link #TIMEOUT}.
+ * Kimi in {@code /actuator/health/kimi}: up when the API answers and accepts the key, down
+ * otherwise, with what went wrong. A check is the client's health check, {@code
+ * account().pingAsync()} ({@code GET /models}: no tokens), sent once and bounded by the timeout;
+ * its result answers every probe for {@code cacheFor}, so that a load balancer probing every few
+ * seconds costs Kimi one request per {@code cacheFor}, not one per probe.
+ *
+ * <p>Thread model: {@link #health()} runs on the threads of whoever probes (the web server's, a JMX
+ * thread), any number at once. The last result and the check in flight are guarded by {@code lock};
+ * at most one check is in flight, and probes that find the result stale while it runs wait for that
+ * one instead of sending their own. The check completes on the client's threads, which only record
+ * its result; no probe waits longer than the timeout (and a little slack for the client's own bound
+ * to fire first).
  */
 final class KimiHealthIndicator implements HealthIndicator {
 
-  /** The longest one check takes; a slower answer is reported as unreachable. */
-  static final Duration TIMEOUT = Duration.ofSeconds(5);
+  /** What a probe waits beyond the timeout for the client's own bound to report first. */
+  private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** One check's result and when it arrived. */
+  private record Checked(Health health, long atNanos) {}
 
   private final KimiClient client;
+  private final String endpoint;
+  private final long cacheForNanos;
+  private final Duration timeout;
+  private final LongSupplier nanoTime;
+  private final Object lock = new Object();
+  private Checked last; // guarded by lock
+  private CompletableFuture<Health> running; // guarded by lock
 
-  KimiHealthIndicator(KimiClient client) {
-    this.client = client;
+  KimiHealthIndicator(KimiClient client, KimiHealthProperties properties) {
+    this(client, properties.getCacheFor(), properties.getTimeout(), System::nanoTime);
+  }
+
+  KimiHealthIndicator(KimiClient client, Duration cacheFor, Duration timeout, LongSupplier nanos) {
+    this.client = client.withOptions(RequestOptions.builder().timeout(timeout).build());
+    this.endpoint = client.endpoint().baseUrl();
+    this.cacheForNanos = cacheFor.toNanos();
+    this.timeout = timeout;
+    this.nanoTime = nanos;
   }
 
   @Override
   public Health health() {
-    PingResult ping =
-        client.withOptions(RequestOptions.builder().timeout(TIMEOUT).build()).account().ping();
+    CompletableFuture<Health> check;
+    boolean mine = false;
+    synchronized (lock) {
+      if (last != null && nanoTime.getAsLong() - last.atNanos() < cacheForNanos) {
+        return last.health();
+      }
+      if (running == null) {
+        running = new CompletableFuture<>();
+        mine = true;
+      }
+      check = running;
+    }
+    if (mine) {
+      start(check);
+    }
+    try {
+      return check.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // the check goes on and records its result; this probe reports what it saw
+      return Health.down()
+          .withDetail("status", PingResult.Status.UNREACHABLE.name())
+          .withDetail("endpoint", endpoint)
+          .withDetail("message", "Kimi did not answer within " + timeout)
+          .build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Health.unknown().withDetail("message", "interrupted while waiting for Kimi").build();
+    } catch (ExecutionException e) {
+      throw new AssertionError(e); // the check always completes normally
+    }
+  }
+
+  /** Sends one check; its result completes {@code check} and becomes the last result. */
+  private void start(CompletableFuture<Health> check) {
+    CompletableFuture<PingResult> ping;
+    try {
+      ping = client.account().pingAsync();
+    } catch (RuntimeException closed) { // a closed client
+      ping = CompletableFuture.failedFuture(closed);
+    }
+    ping.handle(
+        (result, error) -> {
+          Health health = result != null ? describe(result) : failed(error);
+          synchronized (lock) {
+            last = new Checked(health, nanoTime.getAsLong());
+            running = null;
+          }
+          check.complete(health);
+          return null;
+        });
+  }
+
+  private Health describe(PingResult ping) {
     Health.Builder health = ping.isOk() ? Health.up() : Health.down();
     health.withDetail("status", ping.status().name());
-    health.withDetail("endpoint", client.endpoint().baseUrl());
+    health.withDetail("endpoint", endpoint);
     health.withDetail("latencyMs", ping.latency().toMillis());
+    health.withDetail("checkedAt", Instant.now().toString());
     if (ping.httpStatus() != 0) {
       health.withDetail("httpStatus", ping.httpStatus());
     }
@@ -41,5 +126,19 @@ final class KimiHealthIndicator implements HealthIndicator {
       ping.error().requestId().ifPresent(id -> health.withDetail("requestId", id));
     }
     return health.build();
+  }
+
+  private Health failed(Throwable error) {
+    Throwable cause =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
+    return Health.down()
+        .withDetail("status", PingResult.Status.ERROR.name())
+        .withDetail("endpoint", endpoint)
+        .withDetail("checkedAt", Instant.now().toString())
+        .withDetail("error", cause.getClass().getSimpleName())
+        .withDetail("message", String.valueOf(cause.getMessage()))
+        .build();
   }
 }

@@ -4,6 +4,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code spring.ai.kimi.rate-limit.*} properties: the client's rate limit (a Moonshot tier, or
@@ -79,13 +80,19 @@ public class KimiRateLimitProperties {
             || tokensPerMinute != null;
     if (!anyLimit) {
       if (account != null && !account.isBlank()) {
-        throw new IllegalStateException(
+        throw new RateLimitSettingsException(
             PREFIX
-                + ".account is set, but no limit to share: set "
+                + ".account is set ("
+                + account
+                + "), so this application's processes are to share one account's limits, but"
+                + " no limit is set to share.",
+            "Set "
                 + PREFIX
-                + ".tier (0 to 5), or "
+                + ".tier (Moonshot's tier, 0 to 5), or "
                 + PREFIX
-                + ".max-concurrency, .requests-per-minute or .tokens-per-minute");
+                + ".max-concurrency, .requests-per-minute or .tokens-per-minute; or unset "
+                + PREFIX
+                + ".account.");
       }
       return null;
     }
@@ -104,18 +111,57 @@ public class KimiRateLimitProperties {
     }
     if (account != null && !account.isBlank()) {
       if (store == null) {
-        throw new IllegalStateException(
-            PREFIX
-                + ".account is set, but the application has no RateLimitStore to share the limits"
-                + " in: add io.github.kimisdk:kimi-sdk-redis and Spring Data Redis"
-                + " (spring-boot-starter-data-redis, configured by spring.data.redis.*), or define"
-                + " a RateLimitStore bean; or unset "
-                + PREFIX
-                + ".account to limit each process alone");
+        throw noStore();
       }
       b.store(store, account);
     }
     return b.build();
+  }
+
+  /**
+   * The failure of an {@code account} without a store: what of the Redis store is missing from the
+   * application (its jars, or Spring Data Redis's connection factory), and what to add.
+   */
+  private RateLimitSettingsException noStore() {
+    ClassLoader loader = ClassUtils.getDefaultClassLoader(); // the application's, as it starts
+    boolean redisStore =
+        ClassUtils.isPresent("io.github.kimisdk.redis.RedisRateLimitStore", loader);
+    boolean springDataRedis =
+        ClassUtils.isPresent(
+            "org.springframework.data.redis.connection.RedisConnectionFactory", loader);
+    String missing;
+    String add;
+    if (redisStore && springDataRedis) {
+      missing =
+          "kimi-sdk-redis and Spring Data Redis are there, but the application has no"
+              + " RedisConnectionFactory";
+      add =
+          "Let Spring Boot make the RedisConnectionFactory (spring-boot-starter-data-redis, whose"
+              + " auto-configuration reads spring.data.redis.*), or define one";
+    } else {
+      missing =
+          !redisStore && !springDataRedis
+              ? "neither kimi-sdk-redis nor Spring Data Redis is on the class path"
+              : !redisStore
+                  ? "kimi-sdk-redis is not on the class path"
+                  : "Spring Data Redis is not on the class path";
+      add =
+          "Add io.github.kimisdk:kimi-sdk-redis and Spring Data Redis"
+              + " (org.springframework.boot:spring-boot-starter-data-redis, configured by"
+              + " spring.data.redis.*), whose Redis then holds the shared limits";
+    }
+    return new RateLimitSettingsException(
+        PREFIX
+            + ".account is set ("
+            + account
+            + "), so this application's processes are to share one account's limits, but the"
+            + " application has no RateLimitStore to share them in ("
+            + missing
+            + ").",
+        add
+            + "; or define a RateLimitStore bean of your own; or unset "
+            + PREFIX
+            + ".account to limit each process alone.");
   }
 
   /**

@@ -7,17 +7,26 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when a Kimi API key is set to something other than blanks: {@code
- * spring.ai.kimi.api-key}, else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
- * KIMI_CODING_API_KEY} ({@link KimiEnvironment}).
+ * Matches when the application defines a {@link KimiApiKeySupplier} bean, or a Kimi API key is set
+ * to something other than blanks: {@code spring.ai.kimi.api-key}, else {@code MOONSHOT_API_KEY},
+ * {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} ({@link KimiEnvironment}).
  */
 class OnApiKeyCondition extends SpringBootCondition {
 
   @Override
   public ConditionOutcome getMatchOutcome(
       ConditionContext context, AnnotatedTypeMetadata metadata) {
-    KimiEnvironment.Key key = KimiEnvironment.key(context.getEnvironment());
     ConditionMessage.Builder message = ConditionMessage.forCondition("Kimi API key");
+    if (context.getBeanFactory() != null
+        && context
+                .getBeanFactory()
+                .getBeanNamesForType(KimiApiKeySupplier.class, true, false)
+                .length
+            > 0) {
+      return ConditionOutcome.match(
+          message.found("bean").items(KimiApiKeySupplier.class.getName()));
+    }
+    KimiEnvironment.Key key = KimiEnvironment.key(context.getEnvironment());
     return key != null
         ? ConditionOutcome.match(message.found("key in").items(key.source()))
         : ConditionOutcome.noMatch(

@@ -301,8 +301,46 @@ class KimiAutoConfigurationTest {
                   .contains("spring.ai.kimi.api-key")
                   .contains("SPRING_AI_KIMI_API_KEY")
                   .contains("MOONSHOT_API_KEY")
-                  .contains("KIMI_API_KEY");
+                  .contains("KIMI_API_KEY")
+                  .contains("any key will do");
             });
+  }
+
+  @Test
+  void aKeyPlaceholderNothingSetsIsToldByItsNameAndNeverWithTheValueAroundIt() {
+    String key = "spring.ai.kimi.api-key=sk-part${MOONSHOT_API_KEY}";
+    runner
+        .withPropertyValues(key)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              FailureAnalysis analysis = analyzer(key).analyze(context.getStartupFailure());
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains("spring.ai.kimi.api-key names a placeholder, ${MOONSHOT_API_KEY},")
+                  .doesNotContain("sk-part");
+              assertThat(analysis.getAction())
+                  .startsWith("Set MOONSHOT_API_KEY in the environment")
+                  .contains("any key will do")
+                  .doesNotContain("sk-part");
+            });
+    // a placeholder of another property is Spring Boot's to tell
+    runner
+        .withUserConfiguration(NeedsAPlaceholder.class)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(analyzer().analyze(context.getStartupFailure())).isNull();
+            });
+  }
+
+  /** Needs a property whose placeholder nothing sets. */
+  @Configuration(proxyBeanMethods = false)
+  static class NeedsAPlaceholder {
+    @Bean
+    String greeting(org.springframework.core.env.Environment environment) {
+      return environment.resolveRequiredPlaceholders("Hello ${NOBODY_SETS_THIS}");
+    }
   }
 
   @Test

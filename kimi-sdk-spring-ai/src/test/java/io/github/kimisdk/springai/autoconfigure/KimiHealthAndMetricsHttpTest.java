@@ -49,7 +49,7 @@ class KimiHealthAndMetricsHttpTest {
   }
 
   private static Health kimiHealth(org.springframework.context.ApplicationContext context) {
-    return context.getBean("kimiHealthIndicator", HealthIndicator.class).health();
+    return context.getBean("kimiApiHealthIndicator", HealthIndicator.class).health();
   }
 
   @Test
@@ -126,20 +126,20 @@ class KimiHealthAndMetricsHttpTest {
   void healthIsLeftOutWhenTurnedOffWithoutSpringBootsHealthOrWithoutAClient() {
     runner
         .withPropertyValues(baseUrl(), "management.health.kimi.enabled=false")
-        .run(context -> assertThat(context).doesNotHaveBean("kimiHealthIndicator"));
+        .run(context -> assertThat(context).doesNotHaveBean("kimiApiHealthIndicator"));
     runner
         .withPropertyValues(baseUrl(), "management.health.defaults.enabled=false")
-        .run(context -> assertThat(context).doesNotHaveBean("kimiHealthIndicator"));
+        .run(context -> assertThat(context).doesNotHaveBean("kimiApiHealthIndicator"));
     runner
         .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
         .run(
             context -> {
               assertThat(context).hasNotFailed().hasSingleBean(KimiClient.class);
-              assertThat(context).doesNotHaveBean("kimiHealthIndicator");
+              assertThat(context).doesNotHaveBean("kimiApiHealthIndicator");
             });
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(KimiHealthAutoConfiguration.class))
-        .run(context -> assertThat(context).doesNotHaveBean("kimiHealthIndicator"));
+        .run(context -> assertThat(context).doesNotHaveBean("kimiApiHealthIndicator"));
   }
 
   @Test

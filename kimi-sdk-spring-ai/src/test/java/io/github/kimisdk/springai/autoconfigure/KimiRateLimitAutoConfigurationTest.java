@@ -13,8 +13,10 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
@@ -128,14 +130,50 @@ class KimiRateLimitAutoConfigurationTest {
             "spring.ai.kimi.rate-limit.max-concurrency=2",
             "spring.ai.kimi.rate-limit.account=org-boot")
         .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining(
-                        "spring.ai.kimi.rate-limit.account is set, but the application has no"
-                            + " RateLimitStore")
-                    .hasMessageContaining("io.github.kimisdk:kimi-sdk-redis"));
+            context -> {
+              assertThat(context)
+                  .getFailure()
+                  .rootCause()
+                  .hasMessageContaining(
+                      "spring.ai.kimi.rate-limit.account is set (org-boot), so this application's"
+                          + " processes are to share one account's limits, but the application"
+                          + " has no RateLimitStore")
+                  .hasMessageContaining("io.github.kimisdk:kimi-sdk-redis");
+              FailureAnalysis analysis = analyze(context.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .endsWith("(kimi-sdk-redis is not on the class path).");
+              assertThat(analysis.getAction())
+                  .startsWith("Add io.github.kimisdk:kimi-sdk-redis and Spring Data Redis");
+            });
+  }
+
+  @Test
+  void anAccountWithoutARedisConnectionFactoryEndsInTheFailureReportSayingSo() {
+    Contexts.withoutEnvironmentVariables()
+        .withConfiguration(
+            AutoConfigurations.of(
+                KimiRedisRateLimitAutoConfiguration.class, KimiAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.rate-limit.tier=1",
+            "spring.ai.kimi.rate-limit.account=org-boot")
+        .run(
+            context -> {
+              FailureAnalysis analysis = analyze(context.getStartupFailure());
+              assertThat(analysis.getDescription())
+                  .contains("kimi-sdk-redis and Spring Data Redis are there")
+                  .contains("no RedisConnectionFactory");
+              assertThat(analysis.getAction())
+                  .startsWith("Let Spring Boot make the RedisConnectionFactory")
+                  .contains("spring-boot-starter-data-redis");
+            });
+  }
+
+  /** What the application's failure report says, as Spring Boot asks Kimi's analyzer. */
+  private static FailureAnalysis analyze(Throwable failure) {
+    FailureAnalysis analysis = new KimiFailureAnalyzer(new StandardEnvironment()).analyze(failure);
+    assertThat(analysis).as("Kimi's analysis of %s", failure).isNotNull();
+    return analysis;
   }
 
   @Test
@@ -143,11 +181,14 @@ class KimiRateLimitAutoConfigurationTest {
     runner
         .withPropertyValues("spring.ai.kimi.rate-limit.account=org-boot")
         .run(
-            context ->
-                assertThat(context)
-                    .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("account is set, but no limit to share"));
+            context -> {
+              assertThat(context)
+                  .getFailure()
+                  .rootCause()
+                  .hasMessageContaining("but no limit is set to share");
+              assertThat(analyze(context.getStartupFailure()).getAction())
+                  .startsWith("Set spring.ai.kimi.rate-limit.tier");
+            });
   }
 
   @Test

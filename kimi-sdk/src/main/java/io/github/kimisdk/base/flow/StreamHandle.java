@@ -43,23 +43,31 @@ public final class StreamHandle<T, M> {
 
   private final StoppablePublisher<T> source;
   private final String name;
+  private final String items;
   private final Supplier<? extends M> metadata;
   private final Object lock = new Object();
   private boolean started;
   private boolean closed;
   private BlockingSubscriber<T> blocking;
   private AbandonedStreams.Tracked tracked; // while the blocking iterator runs
+  // Items the blocking iterator handed out: written by the consuming thread alone, read by
+  // toString on any thread without a lock (a description, which may lag by an item).
+  private long read;
 
   /**
    * Creates the handle of a stream.
    *
    * @param source the items; subscribed at most once
    * @param name the public type's name, for messages ({@code "ChatStream"})
+   * @param items what its items are called, in the plural ending in {@code s}, for {@link
+   *     #toString()} ({@code "chunks"})
    * @param metadata returns the response metadata, or null until it arrived (or when there is none)
    */
-  public StreamHandle(StoppablePublisher<T> source, String name, Supplier<? extends M> metadata) {
+  public StreamHandle(
+      StoppablePublisher<T> source, String name, String items, Supplier<? extends M> metadata) {
     this.source = Objects.requireNonNull(source, "source");
     this.name = Objects.requireNonNull(name, "name");
+    this.items = Objects.requireNonNull(items, "items");
     this.metadata = Objects.requireNonNull(metadata, "metadata");
   }
 
@@ -152,8 +160,7 @@ public final class StreamHandle<T, M> {
    * It untracks the stream once the iteration ended.
    */
   private static final class Consuming<T> implements Iterator<T> {
-    @SuppressWarnings({"unused", "FieldCanBeLocal"}) // held, never read: see the class comment
-    private final StreamHandle<T, ?> handle;
+    private final StreamHandle<T, ?> handle; // held while the consumer reads: see the class comment
 
     private final BlockingSubscriber<T> items;
     private final AbandonedStreams.Tracked tracked;
@@ -186,7 +193,15 @@ public final class StreamHandle<T, M> {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException("the stream has no more items");
       }
-      return items.next();
+      T item = items.next();
+      handle.read++; // this thread alone writes it
+      return item;
+    }
+
+    /** Names the iterator by its stream: {@code iterator of ChatStream[started, 3 chunks read]}. */
+    @Override
+    public String toString() {
+      return "iterator of " + handle;
     }
   }
 
@@ -258,7 +273,10 @@ public final class StreamHandle<T, M> {
 
   /**
    * Names the stream and its state, for the public type's {@code toString}: {@code ChatStream[not
-   * started]}, {@code [started]} or {@code [closed]}.
+   * started]}, {@code [started]}, {@code [ended]} or {@code [closed]}, then how many items the
+   * iterator handed out and the response metadata once it arrived, such as {@code
+   * ChatStream[started, 3 chunks read, ResponseMetadata[status=200, Msh-Request-Id=...]]}. Never an
+   * item's content: no message text, and no request header (the key).
    *
    * @return the description
    */
@@ -266,9 +284,20 @@ public final class StreamHandle<T, M> {
   public String toString() {
     String state;
     synchronized (lock) {
-      state = closed ? "closed" : started ? "started" : "not started";
+      state = closed ? "closed" : !started ? "not started" : source.isEnded() ? "ended" : "started";
     }
-    return name + "[" + state + "]";
+    StringBuilder sb = new StringBuilder(name).append('[').append(state);
+    long n = read;
+    if (n > 0) {
+      // "1 chunk read", "3 chunks read"
+      String noun = n == 1 ? items.substring(0, items.length() - 1) : items;
+      sb.append(", ").append(n).append(' ').append(noun).append(" read");
+    }
+    M m = metadata.get();
+    if (m != null) {
+      sb.append(", ").append(m);
+    }
+    return sb.append(']').toString();
   }
 
   /**

@@ -1,2 +1,4 @@
-/** Flow plumbing behind the SSE body subscribers: the decoding subscriber and a blocking view. */
+/**
+ * The base floor's SSE plumbing: the body subscriber that parses events by demand. Not exported.
+ */
 package io.github.kimisdk.base.sse;

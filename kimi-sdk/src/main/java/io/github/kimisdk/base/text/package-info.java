@@ -1,2 +1,2 @@
-/** Text helpers shared by the exported values: the {@code toString} of records. */
+/** How every value prints (the {@code toString} of records). Not exported, but to kimi-sdk-mcp. */
 package io.github.kimisdk.base.text;

@@ -5,18 +5,19 @@ import io.github.kimisdk.internal.http.Overrides;
 
 /**
  * One call's effective settings: its retrier (the retry policy and whole-call timeout it runs
- * under), what it adds to each HTTP request, and the options they came from.
+ * under), what it adds to each HTTP request, the options they came from, and whose call it is.
  *
  * @param retrier the call's retrier
  * @param overrides the call's headers and query parameters
  * @param options the client's and the call's options, merged
+ * @param tenant whose key it sends, whose spend and rate limit it counts against
  */
-public record Call(Retrier retrier, Overrides overrides, RequestOptions options) {
+public record Call(Retrier retrier, Overrides overrides, RequestOptions options, Tenant tenant) {
 
   /** Returns this call with {@code trace} hearing its attempts and retries; itself when null. */
   Call observed(CallTrace trace) {
     return trace == null
         ? this
-        : new Call(retrier.observed(trace), overrides.observed(trace), options);
+        : new Call(retrier.observed(trace), overrides.observed(trace), options, tenant);
   }
 }

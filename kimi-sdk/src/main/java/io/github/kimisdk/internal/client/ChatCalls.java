@@ -52,11 +52,12 @@ final class ChatCalls {
     ChatRequest sent = prepare(model, request, call);
     Wire wire = Wires.get(config.wireProtocol(), model.responsesWire());
     byte[] body = transport.encode(wire, sent);
-    long charge = charge(sent, model);
+    RateLimiter limiter = call.tenant().limiter();
+    long charge = charge(limiter, sent, model);
     Sending s =
         Sending.describe(operation, wire.chatPath(), call)
             .model(sent.model())
-            .charge(charge, estimate(sent, model, charge))
+            .charge(charge, estimate(limiter, sent, model, charge))
             .takesSlot()
             .chat(sent)
             .blocking(blocking)
@@ -104,8 +105,8 @@ final class ChatCalls {
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
-  private Long estimate(ChatRequest request, ModelInfo model, long charge) {
-    RateLimiter limiter = core.limiter();
+  private static Long estimate(
+      RateLimiter limiter, ChatRequest request, ModelInfo model, long charge) {
     return limiter == null ? null : charge - limiter.outputCharge(request, model);
   }
 
@@ -169,8 +170,7 @@ final class ChatCalls {
   }
 
   /** Returns a chat request's rate-limit token charge; fails fast when it can never fit. */
-  private long charge(ChatRequest request, ModelInfo model) {
-    RateLimiter limiter = core.limiter();
+  private static long charge(RateLimiter limiter, ChatRequest request, ModelInfo model) {
     if (limiter == null) {
       return 0;
     }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What {@code KimiClient.Builder} gathered, checked, for {@link ClientCore#start}. It is filled by
@@ -45,7 +46,7 @@ public final class ClientConfig implements HttpSettings {
   /** The default limit on a non-streamed response body: 32 MiB. */
   public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
 
-  private final ApiKey apiKey;
+  private final Credential credential;
   private final Endpoint endpoint;
   private final WireProtocol wireProtocol;
   private final HttpClient httpClient;
@@ -73,7 +74,10 @@ public final class ClientConfig implements HttpSettings {
   private final CacheTtl promptCacheTtl;
 
   private ClientConfig(Builder b) {
-    this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
+    this.credential =
+        b.apiKeySupplier != null
+            ? Credential.supplied(b.apiKeySupplier, "the key supplier")
+            : Credential.fixed(Objects.requireNonNull(b.apiKey, "apiKey"));
     this.endpoint = Objects.requireNonNull(b.endpoint, "endpoint");
     this.wireProtocol = Objects.requireNonNull(b.wireProtocol, "wireProtocol");
     this.httpClient = b.httpClient;
@@ -166,9 +170,23 @@ public final class ClientConfig implements HttpSettings {
     return b;
   }
 
+  /**
+   * Returns the fixed key, which the transport sends unless an attempt carries another.
+   *
+   * @return the key, or null when a supplier gives the key of each attempt
+   */
   @Override
   public ApiKey apiKey() {
-    return apiKey;
+    return credential.fixedKey();
+  }
+
+  /**
+   * Returns where the key of this client's calls comes from.
+   *
+   * @return the credential
+   */
+  public Credential credential() {
+    return credential;
   }
 
   /**
@@ -420,6 +438,7 @@ public final class ClientConfig implements HttpSettings {
    */
   public static final class Builder {
     private ApiKey apiKey;
+    private Supplier<String> apiKeySupplier;
     private Endpoint endpoint;
     private WireProtocol wireProtocol;
     private HttpClient httpClient;
@@ -463,7 +482,21 @@ public final class ClientConfig implements HttpSettings {
      */
     public Builder apiKey(ApiKey apiKey, String source) {
       this.apiKey = apiKey;
+      this.apiKeySupplier = null;
       this.keySource = source;
+      return this;
+    }
+
+    /**
+     * Sets a supplier of the key, asked before every attempt, in place of a fixed key.
+     *
+     * @param supplier the supplier
+     * @return this builder
+     */
+    public Builder apiKey(Supplier<String> supplier) {
+      this.apiKeySupplier = supplier;
+      this.apiKey = null;
+      this.keySource = "apiKey";
       return this;
     }
 
@@ -513,6 +546,7 @@ public final class ClientConfig implements HttpSettings {
       Keys.Env found = Keys.fromEnv(env, protocols);
       refuse(found.problem());
       this.apiKey = found.key();
+      this.apiKeySupplier = null;
       this.keySource = found.variable();
       this.requestedProtocol = found.protocol() != null ? found.protocol() : requestedProtocol;
       this.requestedEndpoint = found.endpoint();
@@ -531,6 +565,7 @@ public final class ClientConfig implements HttpSettings {
       Keys.Resolved r =
           Keys.resolve(
               apiKey == null ? null : apiKey.reveal(),
+              apiKeySupplier != null,
               keySource,
               requestedEndpoint,
               requestedProtocol,
@@ -552,6 +587,7 @@ public final class ClientConfig implements HttpSettings {
      */
     public Builder apiKey(ApiKey apiKey) {
       this.apiKey = apiKey;
+      this.apiKeySupplier = null;
       return this;
     }
 

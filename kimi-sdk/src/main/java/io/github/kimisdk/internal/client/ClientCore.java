@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.base.flow.DaemonTimer;
 import io.github.kimisdk.base.flow.LazyLogger;
@@ -77,6 +78,7 @@ public final class ClientCore {
   private final ChatCalls chats;
   private final Exchanges exchanges;
   private final SpendMeter meter;
+  private final Tenant own; // the tenant of the client the builder made
   private volatile Chain chain; // built once; a test may add an interceptor before its first call
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
@@ -109,15 +111,17 @@ public final class ClientCore {
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
     this.meter = new SpendMeter(new Prices(c), c.promptCacheTtl());
+    this.own = new Tenant(null, c.credential(), meter, limiter);
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
     List<Interceptor> concerns = new ArrayList<>();
     concerns.add(new Observing(this));
-    concerns.add(new Spending(meter));
+    concerns.add(new Spending());
     concerns.add(new Retrying(this));
     if (limiter != null) {
-      concerns.add(new Limiting(limiter));
+      concerns.add(new Limiting());
     }
+    concerns.add(new Authenticating(c.credential(), c.endpoint()));
     this.chain = new Chain(this, concerns);
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
@@ -240,12 +244,48 @@ public final class ClientCore {
   }
 
   /**
-   * Returns what the client and every client derived from it have spent.
+   * Returns what the client and every client derived from it with options have spent.
    *
    * @return the meter
    */
   public SpendMeter meter() {
     return meter;
+  }
+
+  /**
+   * Returns the tenant of the client the builder made: its key, its meter, its limiter.
+   *
+   * @return the tenant
+   */
+  public Tenant tenant() {
+    return own;
+  }
+
+  /**
+   * Makes a tenant on this core: calls sent with the key {@code apiKey} gives, counted by a spend
+   * meter of its own and, when the client has a rate limit, by a limiter of its own with the same
+   * limits, under {@code account} in a shared store. It costs a few objects, no thread and no
+   * connection; the core keeps no reference to it.
+   *
+   * @param account the tenant's account name, already checked
+   * @param apiKey supplies its key, asked before every attempt
+   * @return the tenant
+   */
+  public Tenant tenant(String account, Supplier<String> apiKey) {
+    ClientConfig c = config;
+    RateLimiter tenantLimiter = null;
+    if (c.rateLimit() != null) {
+      RateLimit limit = c.rateLimit();
+      if (limit.store().isPresent()) {
+        limit = limit.toBuilder().store(limit.store().get(), account).build();
+      }
+      tenantLimiter = new RateLimiter(limit, scheduler, errors(), c.catalog(), c.timeouts());
+    }
+    return new Tenant(
+        account,
+        Credential.supplied(apiKey, "the key supplier of account " + account),
+        new SpendMeter(meter::prices, c.promptCacheTtl()),
+        tenantLimiter);
   }
 
   /**
@@ -262,13 +302,17 @@ public final class ClientCore {
    * this client's.
    *
    * @param options the merged options of the client and the call
+   * @param tenant whose call it is
    * @return the call's retrier and HTTP overrides
    */
-  public Call call(RequestOptions options) {
+  public Call call(RequestOptions options, Tenant tenant) {
     return new Call(
-        retrier.forCall(options.retryPolicy().orElse(null), options.timeout().orElse(null)),
+        retrier
+            .forCall(options.retryPolicy().orElse(null), options.timeout().orElse(null))
+            .refreshing(tenant.credential().refreshable()),
         Overrides.of(options.headers(), options.queryParams()),
-        options);
+        options,
+        tenant);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
+import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonValue;
@@ -27,23 +28,27 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What one {@code KimiClient} sends with: the machinery it shares with the clients derived from it
- * ({@link ClientCore}) and the options it adds to every call. Every operation of the client and of
- * its services (files, batches, Kimi Code) takes a call's options here, merged over the client's,
- * and returns a future; the blocking forms wait for it with {@link #await}.
+ * ({@link ClientCore}), the options it adds to every call, and whose calls they are ({@link
+ * Tenant}: the key, the spend meter and the rate limiter). Every operation of the client and of its
+ * services (files, batches, Kimi Code) takes a call's options here, merged over the client's, and
+ * returns a future; the blocking forms wait for it with {@link #await}.
  */
 public final class ClientScope {
 
   private final ClientCore core;
   private final RequestOptions defaults;
+  private final Tenant tenant;
   private final boolean root;
   private volatile boolean closed;
 
-  private ClientScope(ClientCore core, RequestOptions defaults, boolean root) {
+  private ClientScope(ClientCore core, RequestOptions defaults, Tenant tenant, boolean root) {
     this.core = core;
     this.defaults = defaults;
+    this.tenant = tenant;
     this.root = root;
   }
 
@@ -54,7 +59,27 @@ public final class ClientScope {
    * @return the scope
    */
   public static ClientScope of(ClientCore core) {
-    return new ClientScope(core, RequestOptions.none(), true);
+    return new ClientScope(core, RequestOptions.none(), core.tenant(), true);
+  }
+
+  /**
+   * Wires a client's machinery ({@link ClientCore#start}) and returns its scope.
+   *
+   * @param config the checked settings
+   * @param make the constructors of the exceptions
+   * @return the scope of the client the builder made
+   */
+  public static ClientScope start(ClientConfig config, Exceptions make) {
+    return of(ClientCore.start(config, make));
+  }
+
+  /**
+   * Returns the settings the client was built with.
+   *
+   * @return the settings
+   */
+  public ClientConfig config() {
+    return core.config();
   }
 
   /**
@@ -66,7 +91,43 @@ public final class ClientScope {
    */
   public ClientScope derive(RequestOptions options) {
     ensureOpen();
-    return new ClientScope(core, defaults.merge(options), false);
+    return new ClientScope(core, defaults.merge(options), tenant, false);
+  }
+
+  /**
+   * Returns the scope of a tenant's client derived from this one: this one's options, and the
+   * tenant's key, spend meter and (where this client has a rate limit) limiter, on the same core.
+   *
+   * @param account the tenant's account name: 1 to 128 characters, no spaces or control characters
+   * @param apiKey supplies the tenant's key, asked before every attempt
+   * @return the derived scope
+   * @throws IllegalArgumentException if {@code account} is malformed
+   */
+  public ClientScope withCredentials(String account, Supplier<String> apiKey) {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(apiKey, "apiKey");
+    if (account.isEmpty() || account.length() > 128) {
+      throw new IllegalArgumentException(
+          "account must be 1 to 128 characters: " + account.length() + " characters");
+    }
+    for (int i = 0; i < account.length(); i++) {
+      char c = account.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw new IllegalArgumentException(
+            "account must have no spaces or control characters (at index " + i + ")");
+      }
+    }
+    ensureOpen();
+    return new ClientScope(core, defaults, core.tenant(account, apiKey), false);
+  }
+
+  /**
+   * Returns whose calls this client makes.
+   *
+   * @return the tenant
+   */
+  public Tenant tenant() {
+    return tenant;
   }
 
   /**
@@ -92,6 +153,7 @@ public final class ClientScope {
         + c.endpoint()
         + ", userAgent="
         + c.userAgent()
+        + (tenant.account() == null ? "" : ", account=" + tenant.account())
         + ", apiKey=***"
         + (defaults.isEmpty() ? "" : ", options=" + defaults)
         + "]";
@@ -131,7 +193,7 @@ public final class ClientScope {
   private Call call(RequestOptions options) {
     Objects.requireNonNull(options, "options");
     ensureOpen();
-    return core.call(defaults.merge(options));
+    return core.call(defaults.merge(options), tenant);
   }
 
   /**
@@ -202,7 +264,7 @@ public final class ClientScope {
             listener,
             r -> chat(r, options),
             core.calls()::kimi,
-            core.meter()::of)
+            tenant.meter()::of)
         .start();
   }
 

@@ -96,9 +96,10 @@ final class Exchanges {
     RequestOptions o = call.options();
     Call once =
         new Call(
-            core.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
+            call.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
             call.overrides(),
-            o);
+            o,
+            call.tenant());
     Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once).build();
     return core.chain()
         .future(

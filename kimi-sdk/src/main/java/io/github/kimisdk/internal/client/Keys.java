@@ -229,6 +229,8 @@ public final class Keys {
    * connect timeout of the builder's.
    *
    * @param key the API key, or null when none was set
+   * @param supplied whether a supplier gives the key of each attempt instead: nothing to check now,
+   *     and the endpoint defaults to the global platform
    * @param source {@code "apiKey"} or the variable it came from
    * @param endpoint the endpoint set, or null for the key's default
    * @param protocol the protocol set, or null for the endpoint's
@@ -240,6 +242,7 @@ public final class Keys {
    */
   public static Resolved resolve(
       String key,
+      boolean supplied,
       String source,
       Endpoint endpoint,
       WireProtocol protocol,
@@ -247,22 +250,22 @@ public final class Keys {
       HttpClient httpClient,
       boolean executorSet,
       Timeouts timeouts) {
-    if (key == null) {
+    if (key == null && !supplied) {
       return Resolved.refused(
           "No API key: call apiKey(...) or use KimiClient.fromEnv() with MOONSHOT_API_KEY,"
               + " KIMI_API_KEY or KIMI_CODING_API_KEY set");
     }
-    String problem = problem(key, source);
+    String problem = supplied ? null : problem(key, source);
     if (problem != null) {
       return Resolved.refused(problem);
     }
     Endpoint ep = endpoint;
     if (ep == null) {
-      ep = key.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
+      ep = !supplied && key.startsWith("sk-kimi-") ? Endpoint.KIMI_CODE : Endpoint.GLOBAL;
     }
     WireProtocol wire = protocol != null ? protocol : ep.defaultProtocol();
     ep = ep.forProtocol(wire);
-    problem = endpointProblem(key, source, ep);
+    problem = supplied ? null : endpointProblem(key, source, ep);
     if (problem != null) {
       return Resolved.refused(problem);
     }
@@ -294,7 +297,14 @@ public final class Keys {
     return new Resolved(ep, wire, null);
   }
 
+  /**
+   * Names the key in a message: {@code "apiKey"} is the builder's, a name without spaces an
+   * environment variable's, and a phrase (such as "from the key supplier") follows "The API key".
+   */
   private static String what(String source) {
-    return source.equals("apiKey") ? "The API key" : "The API key in " + source;
+    if (source.equals("apiKey")) {
+      return "The API key";
+    }
+    return source.indexOf(' ') >= 0 ? "The API key " + source : "The API key in " + source;
   }
 }

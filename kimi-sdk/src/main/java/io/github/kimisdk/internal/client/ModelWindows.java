@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * does not know, so that it never refuses one on a window the table only assumed. The list is asked
  * for once per client, by the first preflight that meets an unknown id, and kept, failure included:
  * a model added to the account later is learned by a new client (or a table updated with {@code
- * listModels()}). A model the list does not hold, or a list that could not be had, leaves the
+ * models().list()}). A model the list does not hold, or a list that could not be had, leaves the
  * request unchecked, and says so once per model on {@value #LOGGER}.
  *
  * <p>Thread model: any caller thread. The one listing is a future set once ({@code compareAndSet});
@@ -89,7 +89,7 @@ final class ModelWindows {
     try {
       core.exchanges()
           .platform(
-              core.call(call.options()),
+              core.call(call.options(), call.tenant()),
               "GET",
               "models",
               null,

@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.lang.System.Logger.Level;
@@ -20,6 +21,11 @@ import java.util.function.IntFunction;
 /**
  * Applies a {@link RetryPolicy} to calls: futures for {@code chat}, {@link StreamingCall} for
  * streams. Waits are scheduled, never slept, so no thread is blocked between attempts.
+ *
+ * <p>A call whose key comes from a supplier ({@link #refreshing}) also absorbs one refusal of its
+ * key: Kimi's first {@link AuthenticationException} of the call is followed at once by one more
+ * attempt, whatever the policy (its retries are not spent on it), which asks the supplier again; a
+ * second refusal ends the call, saying the key was refreshed and still refused.
  */
 public final class Retrier {
 
@@ -28,6 +34,7 @@ public final class Retrier {
   private final Duration callTimeout;
   private final boolean clientOverall;
   private final CallTrace trace; // null when nobody listens to the call
+  private final boolean refreshesKey; // the key comes from a supplier: one 401 is absorbed
 
   /**
    * Creates the retrier of a client.
@@ -36,7 +43,7 @@ public final class Retrier {
    * @param context the clock, failure mapping, timeouts and log the calls run on
    */
   public Retrier(RetryPolicy policy, CallContext context) {
-    this(policy, context, null, true, null);
+    this(policy, context, null, true, null, false);
   }
 
   private Retrier(
@@ -44,12 +51,27 @@ public final class Retrier {
       CallContext context,
       Duration callTimeout,
       boolean clientOverall,
-      CallTrace trace) {
+      CallTrace trace,
+      boolean refreshesKey) {
     this.policy = policy;
     this.context = context;
     this.callTimeout = callTimeout;
     this.clientOverall = clientOverall;
     this.trace = trace;
+    this.refreshesKey = refreshesKey;
+  }
+
+  /**
+   * Returns this retrier for the calls of a client whose key comes from a supplier ({@code
+   * refreshes} true), which absorb one refusal of their key, or of one whose key is fixed.
+   *
+   * @param refreshes whether asking for the key again may give another
+   * @return the retrier; this one when it already says so
+   */
+  Retrier refreshing(boolean refreshes) {
+    return refreshes == refreshesKey
+        ? this
+        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshes);
   }
 
   /**
@@ -59,7 +81,9 @@ public final class Retrier {
    * @return the retrier for the call
    */
   Retrier observed(CallTrace trace) {
-    return trace == null ? this : new Retrier(policy, context, callTimeout, clientOverall, trace);
+    return trace == null
+        ? this
+        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey);
   }
 
   /**
@@ -76,7 +100,8 @@ public final class Retrier {
     if (policy == null && callTimeout == null) {
       return this;
     }
-    return new Retrier(policy != null ? policy : this.policy, context, callTimeout, true, trace);
+    return new Retrier(
+        policy != null ? policy : this.policy, context, callTimeout, true, trace, refreshesKey);
   }
 
   /**
@@ -90,7 +115,12 @@ public final class Retrier {
    */
   public Retrier forPlatformCall(RetryPolicy policy, Duration callTimeout) {
     return new Retrier(
-        policy != null ? policy : RetryPolicy.none(), context, callTimeout, false, trace);
+        policy != null ? policy : RetryPolicy.none(),
+        context,
+        callTimeout,
+        false,
+        trace,
+        refreshesKey);
   }
 
   /**
@@ -165,7 +195,12 @@ public final class Retrier {
    */
   public Duration nextDelay(List<KimiException> failures, int attemptsMade, long startedNanos) {
     KimiException failure = failures.get(failures.size() - 1);
-    if (attemptsMade > policy.maxRetries() || !policy.isRetryable(failure)) {
+    long refusals = refreshesKey ? failures.stream().filter(Retrier::keyRefused).count() : 0;
+    if (refusals == 1 && keyRefused(failure)) {
+      return Duration.ZERO; // the key refreshed, once: the next attempt asks the supplier again
+    }
+    int retries = attemptsMade - (refusals > 0 ? 1 : 0); // the refresh spends no retry
+    if (retries > policy.maxRetries() || !policy.isRetryable(failure)) {
       return null;
     }
     if (ErrorFactory.retriedOnce(failure)
@@ -193,7 +228,31 @@ public final class Retrier {
     return wait;
   }
 
-  private KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
+  /** Tells whether {@code failure} is Kimi's refusal of the attempt's key. */
+  private static boolean keyRefused(KimiException failure) {
+    return failure instanceof AuthenticationException;
+  }
+
+  /**
+   * Returns {@code last}, the failure that ends a call, with the earlier failures suppressed in it
+   * and the attempts counted; a refusal of a key that was refreshed after an earlier refusal says
+   * so.
+   *
+   * @param last the last attempt's failure
+   * @param failures the call's failures, {@code last} among them
+   * @param attempts the attempts made
+   * @return the failure to report
+   */
+  KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
+    if (refreshesKey
+        && last instanceof AuthenticationException refused
+        && failures.stream().filter(Retrier::keyRefused).count() > 1) {
+      List<KimiException> earlier = new ArrayList<>(failures);
+      earlier.remove(last);
+      return context
+          .errors()
+          .finish(context.errors().refreshedAndRefused(refused), earlier, attempts);
+    }
     return context.errors().finish(last, failures, attempts);
   }
 

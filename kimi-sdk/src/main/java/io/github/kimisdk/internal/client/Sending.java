@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.http.ApiKey;
 
 /**
  * What one call sends, as every {@link Interceptor} sees it: built by the call shape (its body is
@@ -111,6 +112,15 @@ record Sending(
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, heardCall, heardBy,
         blocking, attempt, here);
+  }
+
+  /** Returns this attempt sending {@code key}, its call's overrides carrying it. */
+  Sending keyed(ApiKey key) {
+    Call keyedCall =
+        new Call(call.retrier(), call.overrides().withKey(key), call.options(), call.tenant());
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, keyedCall, trace, blocking,
+        attempt, here);
   }
 
   /**

@@ -427,7 +427,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       context.scheduler().schedule(this::nextAttempt, wait);
       return null;
     }
-    return errors.finish(k, failures, made);
+    return retrier.finish(k, failures, made);
   }
 
   /** Gives a chat stream's failure, once items were delivered, the request that continues it. */

@@ -47,6 +47,16 @@ public final class ApiKey {
     return value.startsWith(KIMI_CODE_PREFIX);
   }
 
+  /**
+   * Tells whether this is a Moonshot secret key ({@code sk-}), rather than a token such as Kimi
+   * Code's OAuth access token, for the hints of failures.
+   *
+   * @return true for a secret key
+   */
+  public boolean isSecretKey() {
+    return value.startsWith("sk-");
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {

@@ -48,6 +48,18 @@ public final class AttemptLog {
   }
 
   /**
+   * Returns this log for the attempts that send another key than the client's: its texts redact
+   * that key. This log itself when it logs neither bodies nor headers, so that asking for it makes
+   * nothing of the errors' rules.
+   *
+   * @param keyErrors the errors of the attempt's key, whose text rules redact it
+   * @return the log
+   */
+  AttemptLog redacting(ErrorFactory keyErrors) {
+    return text == null ? this : new AttemptLog(logger, logContent, logHeaders, keyErrors.text());
+  }
+
+  /**
    * Starts the record of one attempt of {@code request}: tells {@code observer}, logs its headers
    * and body when asked to.
    */

@@ -5,6 +5,7 @@ import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.access.Exceptions;
@@ -37,12 +38,15 @@ public final class ErrorFactory implements StreamErrors {
   private final Exceptions make;
   private final HttpSettings settings;
   private final ProxySelector proxies;
+  private final ApiKey key; // the key of the attempts this factory speaks for
   private volatile ErrorMaker maker; // null until the first exception or server text
 
-  private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies) {
+  /** The factory of the attempts that send {@code key}: the settings' fixed key, or another. */
+  private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies, ApiKey key) {
     this.make = Objects.requireNonNull(make, "make");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.proxies = proxies;
+    this.key = key;
   }
 
   /**
@@ -58,13 +62,25 @@ public final class ErrorFactory implements StreamErrors {
    * @return the factory
    */
   public static ErrorFactory of(Exceptions make, HttpSettings settings, ProxySelector proxies) {
-    return new ErrorFactory(make, settings, proxies);
+    return new ErrorFactory(make, settings, proxies, settings.apiKey());
+  }
+
+  /**
+   * Returns this factory for an attempt that sends {@code key} rather than the client's fixed key
+   * (a supplier's, a tenant's): its server texts have that key redacted, and its hints judge that
+   * key's kind.
+   *
+   * @param key the attempt's key
+   * @return the factory
+   */
+  public ErrorFactory forKey(ApiKey key) {
+    return new ErrorFactory(make, settings, proxies, Objects.requireNonNull(key, "key"));
   }
 
   private ErrorMaker maker() {
     ErrorMaker m = maker;
     if (m == null) {
-      m = new ErrorMaker(make, settings, proxies);
+      m = new ErrorMaker(make, settings, proxies, key);
       maker = m;
     }
     return m;
@@ -98,6 +114,26 @@ public final class ErrorFactory implements StreamErrors {
   /** A non-2xx response with its (bounded) body. */
   public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
     return maker().httpError(metadata, body, off, len);
+  }
+
+  /**
+   * A non-2xx response with its (bounded) body, to a request for {@code path} below the base URL
+   * (null when unknown): a 404 for a path under {@code formulas/} names the formula.
+   */
+  public KimiException httpError(
+      ResponseMetadata metadata, byte[] body, int off, int len, String path) {
+    return maker().httpError(metadata, body, off, len, path);
+  }
+
+  /**
+   * Returns the failure of a call whose key Kimi refused twice ({@link
+   * ErrorMaker#refreshedAndRefused}).
+   *
+   * @param refused the second refusal
+   * @return the failure to report
+   */
+  public KimiException refreshedAndRefused(AuthenticationException refused) {
+    return maker().refreshedAndRefused(refused);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */

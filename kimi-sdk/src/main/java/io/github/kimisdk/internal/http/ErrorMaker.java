@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
@@ -68,19 +69,22 @@ final class ErrorMaker {
   private final Exceptions make;
   private final Endpoint endpoint;
   private final boolean kimiCodeKey;
+  private final boolean token; // a key that is no Moonshot secret key (sk-): an OAuth access token
   private final String userAgent;
   private final Timeouts timeouts;
   private final ServerText text;
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
   private final ModelCatalog models;
 
-  ErrorMaker(Exceptions make, HttpSettings settings, ProxySelector proxies) {
+  /** The maker of the attempts that send {@code key}: the settings' fixed key, or another. */
+  ErrorMaker(Exceptions make, HttpSettings settings, ProxySelector proxies, ApiKey key) {
     this.make = Objects.requireNonNull(make, "make");
     this.endpoint = settings.endpoint();
-    this.kimiCodeKey = settings.apiKey().isKimiCode();
+    this.kimiCodeKey = key != null && key.isKimiCode();
+    this.token = key != null && !key.isSecretKey();
     this.userAgent = settings.userAgent();
     this.timeouts = settings.timeouts();
-    this.text = new ServerText(settings.apiKey());
+    this.text = new ServerText(key);
     this.proxies = proxies;
     this.models = settings.catalog();
   }
@@ -168,6 +172,15 @@ final class ErrorMaker {
 
   /** A non-2xx response with its (bounded) body. */
   public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
+    return httpError(metadata, body, off, len, null);
+  }
+
+  /**
+   * A non-2xx response with its (bounded) body, to a request for {@code path} below the base URL
+   * (null when unknown): a 404 for a path under {@code formulas/} names the formula.
+   */
+  public KimiException httpError(
+      ResponseMetadata metadata, byte[] body, int off, int len, String path) {
     String encoding = ErrorFactory.encoding(metadata);
     if (encoding != null) {
       // the body is compressed: classify by status alone, and say why there is no message
@@ -180,9 +193,10 @@ final class ErrorMaker {
                   + text.keep(encoding, ServerText.MAX_SHORT)
                   + ", which the SDK does not decode)",
               null),
-          false);
+          false,
+          path);
     }
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false);
+    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false, path);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
@@ -617,6 +631,33 @@ final class ErrorMaker {
   }
 
   /**
+   * Returns the failure of a call whose key Kimi refused twice: once, then again after the key
+   * supplier was asked once more. It is {@code refused} (the second refusal, its server text
+   * already redacted of the key that attempt sent), saying that the key was refreshed and still
+   * refused.
+   *
+   * @param refused the second refusal
+   * @return the failure to report
+   */
+  public KimiException refreshedAndRefused(AuthenticationException refused) {
+    String server = refused.serverMessage().isEmpty() ? null : refused.serverMessage();
+    String hint =
+        "The key was refreshed and still refused: Kimi refused the call's key, the key supplier"
+            + " was asked once more, and Kimi refused the key it returned too; check what the"
+            + " supplier returns (a revoked or expired key, a key of another platform)"
+            + refused.hint().map(h -> ". " + h).orElse("");
+    return make.authentication(
+        error(
+            refused.metadata().orElse(null),
+            refused.status(),
+            new ErrorBody(refused.errorType().orElse(null), server, refused.code().orElse(null)),
+            refused.retryAfter().orElse(null),
+            false,
+            refused.isInStream(),
+            hint));
+  }
+
+  /**
    * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
    * suppressed in it and the number of attempts recorded.
    */
@@ -651,6 +692,12 @@ final class ErrorMaker {
    * redacted, cut texts.
    */
   ApiException classify(ResponseMetadata md, int status, ErrorBody server, boolean inStream) {
+    return classify(md, status, server, inStream, null);
+  }
+
+  /** As {@link #classify(ResponseMetadata, int, ErrorBody, boolean)}, for a known path. */
+  private ApiException classify(
+      ResponseMetadata md, int status, ErrorBody server, boolean inStream, String path) {
     ErrorBody read = server.read();
     ErrorBody body = server.shown(text);
     String serverMessage = read.message() == null ? "" : read.message();
@@ -763,16 +810,19 @@ final class ErrorMaker {
       // "Not found the model X" names a model; "Not found the path /models" (a base URL without
       // /v1 asking GET /models) names only the path
       boolean namesAModel = lower.replace("/models", "").contains("model");
+      String formula = formulaHint(path, t, lower);
       String hint =
-          namesAModel && !t.equals("url.not_found")
-              ? "Check the model id"
-                  + suggestion(serverMessage)
-                  + "; list the models this key can use with GET "
-                  + endpoint.baseUrl()
-                  + "/models"
-              : "The URL path does not exist; check the base URL ("
-                  + endpoint.baseUrl()
-                  + ") ends in /v1";
+          formula != null
+              ? formula
+              : namesAModel && !t.equals("url.not_found")
+                  ? "Check the model id"
+                      + suggestion(serverMessage)
+                      + "; list the models this key can use with GET "
+                      + endpoint.baseUrl()
+                      + "/models"
+                  : "The URL path does not exist; check the base URL ("
+                      + endpoint.baseUrl()
+                      + ") ends in /v1";
       return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
     }
     if (t.equals("invalid_request_error")
@@ -972,6 +1022,44 @@ final class ErrorMaker {
     return message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
   }
 
+  /**
+   * The hint of a 404 to a request under {@code formulas/} (Kimi's official tools) that Kimi's
+   * formula service answered (not a path the server does not have, whose fix is the base URL): the
+   * formula it names, or the fiber; null for any other 404.
+   */
+  static String formulaHint(String path, String kind, String lowerMessage) {
+    if (path != null && path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    if (path == null
+        || !path.startsWith("formulas/")
+        || kind.equals("url.not_found")
+        || lowerMessage.startsWith("not found the path")) {
+      return null;
+    }
+    String rest = path.substring("formulas/".length());
+    int query = rest.indexOf('?');
+    rest = query < 0 ? rest : rest.substring(0, query);
+    int fibers = rest.indexOf("/fibers");
+    String formula =
+        fibers >= 0
+            ? rest.substring(0, fibers)
+            : rest.endsWith("/tools") ? rest.substring(0, rest.length() - "/tools".length()) : rest;
+    if (fibers >= 0 && rest.length() > fibers + "/fibers/".length()) {
+      return "Kimi knows no fiber "
+          + rest.substring(fibers + "/fibers/".length())
+          + " of the formula "
+          + formula
+          + "; a fiber's id is the one its start (POST formulas/"
+          + formula
+          + "/fibers) answered";
+    }
+    return "Kimi serves no formula "
+        + formula
+        + " to this key; check the formula's URI (its official tools are named like"
+        + " moonshot/web-search:latest)";
+  }
+
   /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */
   private String redirectHint(ResponseMetadata md) {
     String where =
@@ -1030,9 +1118,7 @@ final class ErrorMaker {
                     + " clears by waiting)"
                 : "")
             + ". Genuine overload also happens; quick retries rarely help, wait minutes"
-            + (retryAfter == null
-                ? ""
-                : " (the server asks for " + ErrorFactory.human(retryAfter) + ")");
+            + (retryAfter == null ? "" : " (the server asks for " + ErrorFactory.human(retryAfter) + ")");
     return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
   }
 
@@ -1112,6 +1198,11 @@ final class ErrorMaker {
   }
 
   private String authHint() {
+    if (endpoint.isKimiCode() && token) {
+      return "Kimi Code refused the token: an OAuth access token lasts a short while, so refresh"
+          + " it before it expires (docs/credentials.md), or use an sk-kimi- key from"
+          + " kimi.com/code/console";
+    }
     if (endpoint.isKimiCode() && !kimiCodeKey) {
       return "Kimi Code ("
           + endpoint.baseUrl()

@@ -54,6 +54,12 @@ import java.util.function.Supplier;
  * attempt needs; the attempt never calls back. Every attempt is observed in one place, {@link
  * AttemptLog}. It reads the client's frozen settings by name ({@link HttpSettings}) and is given
  * its runtime at construction ({@link #builder}); nothing changes after but {@link #release()}.
+ *
+ * <p>An attempt whose {@link Overrides#key()} is not the client's fixed key (a supplier's, a
+ * tenant's) is sent by a view of the transport made for it ({@link #keyed}): the same settings and
+ * HTTP client, that key in its authentication header, and an {@link ErrorFactory} and {@link
+ * AttemptLog} that redact that key wherever the server echoes it. A view lives as long as its
+ * attempt; the client's transport keeps none.
  */
 public final class HttpTransport {
 
@@ -86,6 +92,7 @@ public final class HttpTransport {
   private final Delayer bodyWatch;
   private final BiConsumer<Runnable, Duration> lingerTimer;
   private final AttemptLog log;
+  private final HttpTransport root; // this, or the client's transport of which this is a view
 
   private HttpTransport(Builder b) {
     HttpSettings c = Objects.requireNonNull(b.settings, "settings");
@@ -124,6 +131,45 @@ public final class HttpTransport {
             // the rules for server texts come with the errors (see ErrorFactory): asked for only
             // when bodies or headers are logged
             logContent || logHeaders ? errors.text() : null);
+    this.root = this;
+  }
+
+  /** The view of {@code client} for the attempts that send {@code key} (see {@link #keyed}). */
+  private HttpTransport(HttpTransport client, ApiKey key) {
+    this.root = client;
+    this.client = null; // asked of the root, whose release() must reach every view
+    this.apiKey = key;
+    this.errors = client.errors.forKey(key);
+    this.log = client.log.redacting(errors);
+    this.baseUri = client.baseUri;
+    this.userAgent = client.userAgent;
+    this.headers = client.headers;
+    this.responseTimeout = client.responseTimeout;
+    this.maxResponseBytes = client.maxResponseBytes;
+    this.sseLimits = client.sseLimits;
+    this.protocol = client.protocol;
+    this.maxRequestBytes = client.maxRequestBytes;
+    this.requestLimitName = client.requestLimitName;
+    this.httpVersion = client.httpVersion;
+    this.maxJsonDepth = client.maxJsonDepth;
+    this.bodyIdle = client.bodyIdle;
+    this.bodyWatch = client.bodyWatch;
+    this.lingerTimer = client.lingerTimer;
+    this.lastUri = client.lastUri;
+  }
+
+  /**
+   * Returns the transport that sends an attempt with {@code overrides}: this one when the attempt
+   * sends this transport's key, else a view for the attempt's key, made per attempt (a few small
+   * objects, next to the exchange's own), so that nothing of a supplier's or a tenant's key
+   * outlives the attempt here.
+   */
+  private HttpTransport keyed(Overrides overrides) {
+    ApiKey key = overrides.key();
+    if (key == null || key == apiKey) {
+      return this;
+    }
+    return new HttpTransport(root, key);
   }
 
   /**
@@ -332,6 +378,10 @@ public final class HttpTransport {
    */
   public CompletableFuture<ChatCompletion> chat(
       Wire wire, byte[] body, int attempt, Overrides overrides, boolean here) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.chat(wire, body, attempt, overrides, here);
+    }
     HttpRequest httpRequest =
         request(
             "POST",
@@ -371,6 +421,10 @@ public final class HttpTransport {
    */
   public HttpStreamAttempt<ChatCompletionChunk> stream(
       Wire wire, ChatRequest request, byte[] body, int attempt, Overrides overrides) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.stream(wire, request, body, attempt, overrides);
+    }
     HttpRequest httpRequest =
         request(
             "POST",
@@ -405,6 +459,10 @@ public final class HttpTransport {
    */
   public HttpStreamAttempt<ServerSentEvent> events(
       String method, String path, byte[] body, Overrides overrides, int attempt) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.events(method, path, body, overrides, attempt);
+    }
     HttpRequest httpRequest = raw(method, path, body, overrides, "text/event-stream");
     return streamCall(
         httpRequest,
@@ -443,9 +501,13 @@ public final class HttpTransport {
    */
   public CompletableFuture<KimiResponse<JsonValue>> json(
       String method, String path, byte[] body, Overrides overrides, int attempt, boolean here) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.json(method, path, body, overrides, attempt, here);
+    }
     HttpRequest httpRequest =
         raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
-    return send(httpRequest, body, this::anySubscriber, attempt, overrides, here);
+    return send(httpRequest, body, info -> anySubscriber(info, path), attempt, overrides, here);
   }
 
   /**
@@ -474,6 +536,11 @@ public final class HttpTransport {
       BiFunction<ResponseMetadata, byte[], T> decode,
       Overrides overrides,
       int attempt) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.exchange(
+          method, path, body, contentType, errorEnvelopes, decode, overrides, attempt);
+    }
     String refusal = protocol.platformRefusal();
     if (refusal != null) {
       return CompletableFuture.failedFuture(
@@ -511,7 +578,7 @@ public final class HttpTransport {
         overrides);
   }
 
-  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info) {
+  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info, String path) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     return BodySubscribers.mapping(
@@ -519,7 +586,7 @@ public final class HttpTransport {
         b -> {
           log.body(md, b);
           if (!isSuccess(md.statusCode())) {
-            throw errors.httpError(md, b, 0, b.length);
+            throw errors.httpError(md, b, 0, b.length, path);
           }
           JsonValue value = decodeAny(md, b);
           if (value instanceof JsonObject o
@@ -789,7 +856,7 @@ public final class HttpTransport {
   }
 
   HttpClient client() {
-    CompletableFuture<HttpClient> c = client;
+    CompletableFuture<HttpClient> c = root.client;
     if (c == null) {
       throw new CancellationException("the KimiClient was closed");
     }
@@ -846,6 +913,9 @@ public final class HttpTransport {
     }
     for (Map.Entry<String, String> h : headers.entrySet()) {
       b.setHeader(h.getKey(), h.getValue());
+    }
+    if (apiKey == null) { // a supplier's client: every attempt carries its key (Overrides.key)
+      throw new IllegalStateException("no key for this attempt");
     }
     protocol.authorize(b, apiKey.reveal());
     b.setHeader("User-Agent", userAgent);

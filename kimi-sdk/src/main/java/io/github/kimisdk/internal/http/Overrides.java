@@ -7,16 +7,19 @@ import java.util.Objects;
 
 /**
  * What one call adds to every HTTP request it sends: headers set after the client's own (so they
- * win) and query parameters appended to the URL; and who hears its attempts.
+ * win) and query parameters appended to the URL; who hears its attempts; and, for one attempt, the
+ * key it sends when that is not the client's fixed key (a supplier's, a tenant's).
  *
  * @param headers the extra headers, already validated
  * @param query the encoded query string without {@code ?}, or {@code ""}
  * @param observer hears each attempt as it is sent and its headers arrive
+ * @param key the attempt's key, or null for the client's fixed key
  */
-public record Overrides(Map<String, String> headers, String query, AttemptObserver observer) {
+public record Overrides(
+    Map<String, String> headers, String query, AttemptObserver observer, ApiKey key) {
 
   /** Adds nothing. */
-  public static final Overrides NONE = new Overrides(Map.of(), "", AttemptObserver.NONE);
+  public static final Overrides NONE = new Overrides(Map.of(), "", AttemptObserver.NONE, null);
 
   /** Copies the headers. */
   public Overrides {
@@ -31,7 +34,28 @@ public record Overrides(Map<String, String> headers, String query, AttemptObserv
    * @return the overrides
    */
   public Overrides observed(AttemptObserver observer) {
-    return new Overrides(headers, query, observer);
+    return new Overrides(headers, query, observer, key);
+  }
+
+  /**
+   * Returns these overrides for an attempt that sends {@code attemptKey}.
+   *
+   * @param attemptKey the key
+   * @return the overrides
+   */
+  public Overrides withKey(ApiKey attemptKey) {
+    return new Overrides(headers, query, observer, attemptKey);
+  }
+
+  /** Never prints the key. */
+  @Override
+  public String toString() {
+    return "Overrides[headers="
+        + headers.keySet()
+        + ", query="
+        + query
+        + (key == null ? "" : ", key=***")
+        + "]";
   }
 
   /**
@@ -52,7 +76,7 @@ public record Overrides(Map<String, String> headers, String query, AttemptObserv
       }
       q.append(encode(e.getKey())).append('=').append(encode(e.getValue()));
     }
-    return new Overrides(headers, q.toString(), AttemptObserver.NONE);
+    return new Overrides(headers, q.toString(), AttemptObserver.NONE, null);
   }
 
   /** Returns {@code path} with the query parameters appended. */

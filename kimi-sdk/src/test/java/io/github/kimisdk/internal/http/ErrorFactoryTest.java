@@ -165,6 +165,39 @@ class ErrorFactoryTest {
         .doesNotContain("Check the model id");
   }
 
+  @Test
+  void aFormulaNotFoundNamesTheFormulaNotTheBaseUrl() {
+    byte[] body =
+        err("resource_not_found_error", "formula not found: moonshot/date:latest")
+            .getBytes(StandardCharsets.UTF_8);
+    KimiException e =
+        GLOBAL.httpError(md(404), body, 0, body.length, "formulas/moonshot/date:latest/tools");
+    assertThat(e).isInstanceOf(NotFoundException.class);
+    assertThat(e.getMessage())
+        .contains("Kimi serves no formula moonshot/date:latest to this key")
+        .contains("check the formula's URI")
+        .doesNotContain("base URL")
+        .doesNotContain("Check the model id");
+
+    KimiException fiber =
+        GLOBAL.httpError(
+            md(404), body, 0, body.length, "/formulas/moonshot/date:latest/fibers/fiber-9");
+    assertThat(fiber.getMessage())
+        .contains("Kimi knows no fiber fiber-9 of the formula moonshot/date:latest");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "{\"error\":{\"message\":\"Not found the path /formulas/x/tools\"}}",
+        "{\"error\":{\"type\":\"url.not_found\",\"message\":\"nothing here\"}}"
+      })
+  void aFormulaPathTheServerDoesNotHaveStillPointsAtTheBaseUrl(String body) {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    KimiException e = GLOBAL.httpError(md(404), b, 0, b.length, "formulas/x/tools");
+    assertThat(e.getMessage()).contains("ends in /v1").doesNotContain("formula x");
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
   @org.junit.jupiter.params.provider.CsvSource(
       delimiter = '|',

@@ -1,0 +1,293 @@
+package io.github.kimisdk.springai.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * What a load balancer sees when it probes {@code /actuator/health} of an application with Kimi:
+ * the application's own status whatever Kimi's, Kimi's status at {@code /actuator/health/kimi}, and
+ * at most one request to Kimi for many probes, each bounded.
+ */
+class KimiHealthProbesHttpTest {
+
+  private final FakeKimiServer server = new FakeKimiServer().start();
+
+  /** The calls the client sends, counted by a listener a customizer adds. */
+  private final AtomicInteger calls = new AtomicInteger();
+
+  private final ApplicationContextRunner runner =
+      Contexts.withoutEnvironmentVariables()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  KimiAutoConfiguration.class,
+                  KimiHealthAutoConfiguration.class,
+                  HealthContributorRegistryAutoConfiguration.class,
+                  HealthContributorAutoConfiguration.class,
+                  HealthEndpointAutoConfiguration.class))
+          .withBean(
+              KimiClientCustomizer.class,
+              () ->
+                  builder ->
+                      builder.listener(
+                          new CallListener() {
+                            @Override
+                            public void onRequest(CallEvent.Request event) {
+                              calls.incrementAndGet();
+                            }
+                          }))
+          .withPropertyValues(
+              "spring.ai.kimi.api-key=sk-boot", "management.endpoint.health.show-details=always");
+
+  @AfterEach
+  void close() {
+    server.close();
+  }
+
+  private static HealthDescriptor root(ApplicationContext context) {
+    return context.getBean(HealthEndpoint.class).health();
+  }
+
+  /** Kimi's group, {@code /actuator/health/kimi}. */
+  private static HealthDescriptor kimiGroup(ApplicationContext context) {
+    return context.getBean(HealthEndpoint.class).healthForPath("kimi");
+  }
+
+  /** Kimi's indicator in its group, {@code /actuator/health/kimi/kimiApi}. */
+  private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
+    return (IndicatedHealthDescriptor)
+        context.getBean(HealthEndpoint.class).healthForPath("kimi", "kimiApi");
+  }
+
+  /** The components {@code /actuator/health} shows. */
+  private static java.util.Set<String> rootComponents(ApplicationContext context) {
+    return ((CompositeHealthDescriptor) root(context)).getComponents().keySet();
+  }
+
+  private long modelRequests() {
+    return server.requests().stream().filter(r -> r.path().equals("/v1/models")).count();
+  }
+
+  /** A loopback port nothing listens on. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void tenProbesOfAnApplicationWithKimiAskKimiOnce() {
+    runner
+        .withPropertyValues("spring.ai.kimi.base-url=" + server.baseUrl())
+        .run(
+            context -> {
+              for (int i = 0; i < 10; i++) {
+                assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+                assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.UP);
+              }
+              assertThat(rootComponents(context)).doesNotContain("kimiApi");
+              assertThat(kimi(context).getDetails())
+                  .containsEntry("status", "OK")
+                  .containsKeys("checkedAt", "latencyMs");
+            });
+
+    assertThat(modelRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void withKimiUnreachableTheApplicationStaysUpAndKimiIsDownAndAskedOnce() throws IOException {
+    runner
+        .withPropertyValues("spring.ai.kimi.base-url=http://127.0.0.1:" + closedPort() + "/v1")
+        .run(
+            context -> {
+              for (int i = 0; i < 10; i++) {
+                assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+                assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.DOWN);
+              }
+              assertThat(kimi(context).getDetails())
+                  .containsEntry("status", "UNREACHABLE")
+                  .doesNotContainValue("sk-boot");
+            });
+
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aProbeOfAKimiThatNeverAnswersEndsWithinTheTimeoutAndStillAsksOnce() throws Exception {
+    List<Socket> accepted = new CopyOnWriteArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept()); // held open, never answered
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "silent-kimi");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      runner
+          .withPropertyValues(
+              "spring.ai.kimi.base-url=http://127.0.0.1:" + silent.getLocalPort() + "/v1",
+              "spring.ai.kimi.health.timeout=300ms")
+          .run(
+              context -> {
+                for (int i = 0; i < 10; i++) {
+                  long start = System.nanoTime();
+                  assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+                  assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN);
+                  assertThat(Duration.ofNanos(System.nanoTime() - start))
+                      .as("two probes, the first of which waits for the check")
+                      .isLessThan(Duration.ofSeconds(2));
+                }
+                assertThat(kimi(context).getDetails()).containsEntry("status", "UNREACHABLE");
+              });
+    } finally {
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+    assertThat(calls).hasValue(1);
+    assertThat(accepted).hasSize(1);
+  }
+
+  @Test
+  void inTheRootStatusOnRequestKimiDownTakesTheApplicationDown() throws IOException {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.base-url=http://127.0.0.1:" + closedPort() + "/v1",
+            "spring.ai.kimi.health.in-root-status=true")
+        .run(
+            context -> {
+              assertThat(root(context).getStatus()).isEqualTo(Status.DOWN);
+              assertThat(rootComponents(context)).contains("kimiApi");
+              assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.DOWN);
+            });
+  }
+
+  @Test
+  void aGroupThatIncludesKimiCountsIt() throws IOException {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.base-url=http://127.0.0.1:" + closedPort() + "/v1",
+            "management.endpoint.health.group.dependencies.include=kimiApi")
+        .run(
+            context -> {
+              assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+              assertThat(
+                      context
+                          .getBean(HealthEndpoint.class)
+                          .healthForPath("dependencies")
+                          .getStatus())
+                  .isEqualTo(Status.DOWN);
+            });
+  }
+
+  @Test
+  void withoutCachingEachProbeAsks() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.base-url=" + server.baseUrl(), "spring.ai.kimi.health.cache-for=0")
+        .run(
+            context -> {
+              for (int i = 0; i < 3; i++) {
+                assertThat(kimi(context).getStatus()).isEqualTo(Status.UP);
+              }
+            });
+
+    assertThat(modelRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void aCheckIsReusedForCacheForThenAskedAgain() {
+    AtomicLong now = new AtomicLong();
+    try (KimiClient client =
+        KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
+      KimiHealthIndicator indicator =
+          new KimiHealthIndicator(client, Duration.ofSeconds(120), Duration.ofSeconds(2), now::get);
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      now.addAndGet(Duration.ofSeconds(119).toNanos());
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      assertThat(modelRequests()).isEqualTo(1);
+
+      now.addAndGet(Duration.ofSeconds(1).toNanos());
+      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      assertThat(modelRequests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void probesThatArriveTogetherShareOneCheck() throws Exception {
+    server.enqueue(
+        io.github.kimisdk.testing.FakeResponse.json("{\"object\":\"list\",\"data\":[]}")
+            .withHeadersDelay(Duration.ofMillis(300)));
+    try (KimiClient client =
+        KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
+      KimiHealthIndicator indicator =
+          new KimiHealthIndicator(client, Duration.ofMinutes(2), Duration.ofSeconds(5), () -> 0);
+      CountDownLatch go = new CountDownLatch(1);
+      List<CompletableFuture<Health>> probes = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        probes.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await(5, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return indicator.health();
+                }));
+      }
+      go.countDown();
+      for (CompletableFuture<Health> p : probes) {
+        assertThat(p.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.UP);
+      }
+    }
+    assertThat(modelRequests()).isEqualTo(1);
+  }
+
+  @Test
+  void theDefaultsAreWellAboveAProbeIntervalAndWellUnderItsTimeout() {
+    KimiHealthProperties defaults = new KimiHealthProperties();
+    assertThat(defaults.getCacheFor()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(defaults.getTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.isInRootStatus()).isFalse();
+    assertThat(Map.of("cacheFor", defaults.getCacheFor()).toString()).contains("PT2M");
+  }
+}
