@@ -1118,7 +1118,9 @@ final class ErrorMaker {
                     + " clears by waiting)"
                 : "")
             + ". Genuine overload also happens; quick retries rarely help, wait minutes"
-            + (retryAfter == null ? "" : " (the server asks for " + ErrorFactory.human(retryAfter) + ")");
+            + (retryAfter == null
+                ? ""
+                : " (the server asks for " + ErrorFactory.human(retryAfter) + ")");
     return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
   }
 
