@@ -229,9 +229,9 @@ public final class SteadyCallCpu {
     for (String line : text.split("\n")) {
       if (line.startsWith("THREADS ")) {
         Map<String, Double> t = new TreeMap<>();
-        for (String kv : line.substring(8).replace(" (µs per call)", "").trim().split(" ")) {
+        for (String kv : line.substring(8).replace(" (us per call)", "").trim().split(" ")) {
           int eq = kv.lastIndexOf('=');
-          if (!kv.startsWith("client=")) {
+          if (eq > 0 && !kv.startsWith("client=")) {
             t.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
           }
         }

@@ -135,10 +135,10 @@ public final class SteadyCallCpuClient {
             String.format(
                 Locale.ROOT,
                 " %s=%.1f",
-                e.getKey(),
+                e.getKey().replace(' ', '_').replace('=', '_'), // one token per thread name
                 e.getValue() / 1000.0 / ((long) slices * perSlice)));
       }
-      System.out.println(line + " (µs per call)");
+      System.out.println(line + " (us per call)");
     }
   }
 
