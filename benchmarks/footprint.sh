@@ -11,7 +11,7 @@ offline=-o; [ "${ONLINE:-0}" = 1 ] && offline=
 version=$(sed -n 's:.*<openai-java.version>\(.*\)</openai-java.version>.*:\1:p' "$root/pom.xml")
 sdk_version=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/kimi-sdk/pom.xml")
 [ -n "$version" ] || { echo "footprint.sh: no openai-java.version in pom.xml" >&2; exit 2; }
-sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)
+sdk_jar=$(ls "$root"/kimi-sdk/target/kimi-sdk-*.jar 2>/dev/null | grep -v -e sources -e javadoc -e tests | head -1 || true)
 [ -n "$sdk_jar" ] || { echo "footprint.sh: build first (no kimi-sdk/target/kimi-sdk-*.jar)" >&2; exit 2; }
 rm -rf "$out"; mkdir -p "$out/ours" "$out/openai"
 

@@ -1,8 +1,10 @@
 package io.github.kimisdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.lang.reflect.Array;
@@ -60,6 +62,17 @@ class KeyHeldOnceHttpTest {
         KimiClient derived =
             kimi.withOptions(RequestOptions.builder().header("X-Trace", "t").build());
         assertThat(derived.chat(ChatRequest.of("kimi-k2.6", "Hi")).text()).isEqualTo("Hi");
+        // a failure, so that the client has made what makes its exceptions (ServerText, which
+        // redacts the key from server texts, is made with the first one)
+        server.enqueue(
+            FakeResponse.error(
+                400,
+                "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad: "
+                    + KEY
+                    + "\"}}"));
+        assertThatThrownBy(() -> kimi.chat(ChatRequest.of("kimi-k2.6", "Hi")))
+            .isInstanceOf(KimiException.class)
+            .hasMessageNotContaining(KEY);
 
         assertThat(fieldsHoldingTheKey(kimi)).as("over %s", wire).isEqualTo(THE_HOLDER);
         assertThat(visited)

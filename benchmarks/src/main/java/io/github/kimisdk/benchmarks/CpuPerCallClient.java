@@ -193,7 +193,7 @@ public final class CpuPerCallClient {
     }
   }
 
-  private static Call open(String client, String url) {
+  static Call open(String client, String url) {
     switch (client) {
       case "kimiIterator":
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.ITERATOR);

@@ -309,6 +309,34 @@ class ReadmeShellCommandsTest {
     };
   }
 
+  /** docs/constrained-environments.md's AppCDS recipe: train an archive, then start from it. */
+  static final String APPCDS =
+      "mvn -B -q -pl kimi-sdk-examples -am package -DskipTests\n"
+          + "cp=kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-testing/target/kimi-sdk-testing-0.1.0-SNAPSHOT.jar:"
+          + "kimi-sdk-examples/target/kimi-sdk-examples-0.1.0-SNAPSHOT.jar\n"
+          + "# the training run: the classes it loaded are written to the archive when it exits\n"
+          + "java -XX:ArchiveClassesAtExit=kimi-sdk-examples/target/quickstart.jsa -cp \"$cp\""
+          + " io.github.kimisdk.examples.Quickstart\n"
+          + "# every later start; -Xshare:on refuses to start without the archive instead of"
+          + " ignoring it\n"
+          + "java -Xshare:on -XX:SharedArchiveFile=kimi-sdk-examples/target/quickstart.jsa -cp"
+          + " \"$cp\" io.github.kimisdk.examples.Quickstart";
+
+  /**
+   * The AppCDS block wrote its archive under the examples' {@code target/} and both runs answered,
+   * the second started from the archive ({@code -Xshare:on} fails a start that cannot map it).
+   */
+  static Verify trainedAnArchiveAndStartedFromIt() {
+    String answer = "You said: In one sentence, what is a server-sent event?\n";
+    return (run, copy) -> {
+      assertThat(copy.resolve("kimi-sdk-examples/target/quickstart.jsa"))
+          .as(run.describe())
+          .isRegularFile();
+      assertThat(run.stdout().split(answer, -1)).as(run.describe()).hasSize(3);
+    };
+  }
+
   /**
    * The kimi-sdk jars a verify builds (the test deletes them before a verify block), unsigned:
    * signing is off by default.
@@ -425,6 +453,7 @@ class ReadmeShellCommandsTest {
               },
               SKIP_JAVADOC),
           Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC),
+          Check.here(APPCDS, trainedAnArchiveAndStartedFromIt(), SKIP_JAVADOC),
           Check.here(RECORD_AND_REPLAY, recordedAndReplayedTheSameAnswer(), SKIP_JAVADOC));
 
   /**

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a fresh JVM's first streamed reply does not wait for (issue 62): the default price table
- * (its {@code Currency} and {@code BigDecimal}s), made when the spend is first read. Checked in a
- * fresh JVM from the JVM's own log of the classes it loads, in order, with classes of the child's
- * own loaded as marks.
+ * (its {@code Currency} and {@code BigDecimal}s), made when the spend is first read; and (issue 69)
+ * what makes exceptions ({@code ErrorMaker}, the exception classes it names, the rules for server
+ * texts), loaded at a client's first failure, and the spend's total, made at its first price.
+ * Checked in a fresh JVM from the JVM's own log of the classes it loads, in order, with classes of
+ * the child's own loaded as marks.
  */
 class FirstReplyLoadsTest {
 
@@ -49,7 +51,27 @@ class FirstReplyLoadsTest {
     assertThat(indexOf(loaded, CURRENCY))
         .as("the price table, made when the spend is read, not for the reply")
         .isGreaterThan(spendRead);
+    for (String notForAReply : NOT_FOR_A_REPLY) {
+      int at = indexOf(loaded, notForAReply);
+      assertThat(at < 0 || at > spendRead)
+          .as(
+              "%sis loaded only after the reply (at %d; the spend is read at %d)",
+              notForAReply, at, spendRead)
+          .isTrue();
+    }
   }
+
+  /** Classes a reply that succeeds has no use for (each name ends in a space, as logged). */
+  static final List<String> NOT_FOR_A_REPLY =
+      List.of(
+          "io.github.kimisdk.internal.http.ErrorMaker ",
+          "io.github.kimisdk.internal.http.ServerText ",
+          "io.github.kimisdk.errors.ApiException ",
+          "io.github.kimisdk.errors.AuthenticationException ",
+          "io.github.kimisdk.errors.RateLimitException ",
+          "io.github.kimisdk.errors.ConnectionException ",
+          "io.github.kimisdk.model.Spend ",
+          "io.github.kimisdk.model.PriceTable ");
 
   private static int indexOf(List<String> lines, String className) {
     for (int i = 0; i < lines.size(); i++) {

@@ -6,9 +6,13 @@ import java.lang.ref.ReferenceQueue;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Releases the streams their consumers dropped without closing them, as OkHttp does for a leaked
@@ -145,13 +149,28 @@ public final class AbandonedStreams {
 
   /** The first frame of the consumer's code: outside the SDK's classes and the JDK's. */
   private static StackTraceElement callerSite() {
-    return WALKER.walk(
-        frames ->
-            frames
-                .filter(f -> !internal(f.getDeclaringClass()))
-                .findFirst()
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .orElse(null));
+    return WALKER.walk(CallerSite.FIND);
+  }
+
+  /**
+   * Finds the consumer's frame. One class for what would be three lambdas: each lambda is a class
+   * spun at its first use, and this runs on a fresh JVM's first stream.
+   */
+  private static final class CallerSite
+      implements Function<Stream<StackWalker.StackFrame>, StackTraceElement>,
+          Predicate<StackWalker.StackFrame> {
+    static final CallerSite FIND = new CallerSite();
+
+    @Override
+    public StackTraceElement apply(Stream<StackWalker.StackFrame> frames) {
+      Optional<StackWalker.StackFrame> first = frames.filter(this).findFirst();
+      return first.isPresent() ? first.get().toStackTraceElement() : null;
+    }
+
+    @Override
+    public boolean test(StackWalker.StackFrame f) {
+      return !internal(f.getDeclaringClass());
+    }
   }
 
   private static boolean internal(Class<?> c) {

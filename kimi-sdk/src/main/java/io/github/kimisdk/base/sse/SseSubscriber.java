@@ -95,6 +95,8 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
   // When the stream last made progress on the data-event clock: a data event (not a keep-alive)
   // dispatched, or bytes of one arrived; when upstream subscribed until then.
   private volatile long lastProgressNanos;
+  // A data event was dispatched since the clock was last read for it; the drain loop's own.
+  private boolean dataEventDispatched;
   // The parser's event bytes as of the last event it dispatched, keep-alive or not: what a feed
   // adds beyond them belongs to the event not yet dispatched.
   private long dispatchedBytes;
@@ -321,8 +323,10 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     try {
       dispatchedBytes = parser.eventBytes();
       if (!handler.isKeepAlive(type)) {
-        lastProgressNanos = clock.getAsLong();
-        sawEvent = true;
+        dataEventDispatched = true; // the clock is read once the buffer is parsed (stampProgress)
+        if (!sawEvent) {
+          sawEvent = true;
+        }
       }
       handler.onEvent(type, data, off, len, lastEventId, emitter);
     } catch (Throwable e) {
@@ -474,10 +478,10 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       try {
         long before = parser.eventBytes();
         parser.feed(buffer);
-        if (parser.eventBytes() > Math.max(before, dispatchedBytes)
-            && !handler.isKeepAlive(parser.pendingEventType())) {
-          lastProgressNanos = clock.getAsLong(); // bytes of an event not yet dispatched arrived
-        }
+        // bytes of an event not yet dispatched arrived
+        stampProgress(
+            parser.eventBytes() > Math.max(before, dispatchedBytes)
+                && !handler.isKeepAlive(parser.pendingEventType()));
       } catch (Throwable e) {
         emitter.fail(e); // a parser limit (the handler's throws are caught in onEvent)
       } finally {
@@ -487,9 +491,23 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     return true;
   }
 
+  /**
+   * Takes the time of progress on the data-event clock once per buffer parsed, not once per event:
+   * the events of one buffer are dispatched within microseconds of each other, and reading the
+   * clock for each of a stream's hundreds of events would cost more than the rest of the event's
+   * bookkeeping.
+   */
+  private void stampProgress(boolean pendingData) {
+    if (dataEventDispatched || pendingData) {
+      dataEventDispatched = false;
+      lastProgressNanos = clock.getAsLong();
+    }
+  }
+
   private void endOfInput() {
     inputEnded = true;
     parser.close();
+    stampProgress(false);
     handlerThread = Thread.currentThread();
     try {
       handler.onEndOfInput(emitter);

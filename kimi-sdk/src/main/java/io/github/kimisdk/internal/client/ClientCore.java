@@ -110,7 +110,7 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(() -> prices(c), c.promptCacheTtl());
+    this.meter = new SpendMeter(new Prices(c), c.promptCacheTtl());
     this.own = new Tenant(null, c.credential(), meter, limiter);
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
@@ -208,16 +208,27 @@ public final class ClientCore {
   }
 
   /**
-   * Returns the price table: the caller's, else the endpoint's (none where it bills otherwise); the
-   * meter asks when it first needs it (see {@link SpendMeter}).
+   * Makes the price table: the caller's, else the endpoint's (none where it bills otherwise); the
+   * meter asks when it first needs it (see {@link SpendMeter}). A class, not a lambda: linking a
+   * lambda loads the classes of its signature, and a client that never prices should not load the
+   * table's.
    */
-  private static PriceTable prices(ClientConfig c) {
-    if (c.prices() != null) {
-      return c.prices();
+  private static final class Prices implements Supplier<PriceTable> {
+    private final ClientConfig c;
+
+    Prices(ClientConfig c) {
+      this.c = c;
     }
-    return c.endpoint().isKimiCode() || c.endpoint().isChina()
-        ? PriceTable.none() // a subscription; the China platform bills in CNY
-        : PriceTable.defaults();
+
+    @Override
+    public PriceTable get() {
+      if (c.prices() != null) {
+        return c.prices();
+      }
+      return c.endpoint().isKimiCode() || c.endpoint().isChina()
+          ? PriceTable.none() // a subscription; the China platform bills in CNY
+          : PriceTable.defaults();
+    }
   }
 
   /**

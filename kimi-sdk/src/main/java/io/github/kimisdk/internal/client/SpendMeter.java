@@ -43,7 +43,8 @@ public final class SpendMeter {
   private final Supplier<PriceTable> makePrices;
   private volatile PriceTable prices; // null until first needed
   private final CacheTtl defaultTtl; // the client's; null for none
-  private final AtomicReference<Spend> total = new AtomicReference<>(Spend.NONE);
+  // Null until the first usage is priced, so that a client that never prices has not loaded Spend
+  private final AtomicReference<Spend> total = new AtomicReference<>();
   // Counted before the table was made, newest first; null when none.
   private final AtomicReference<Unpriced> unpriced = new AtomicReference<>();
   // True while a thread prices what it took from unpriced, under the meter's lock.
@@ -89,7 +90,8 @@ public final class SpendMeter {
   /** Returns everything counted so far, the usages not yet priced priced now. */
   public Spend total() {
     priceUnpriced();
-    return total.get();
+    Spend t = total.get();
+    return t == null ? Spend.NONE : t;
   }
 
   /** Returns the spend of one reply to {@code request}, not counted. */
@@ -159,7 +161,7 @@ public final class SpendMeter {
   }
 
   private void add(Spend s) {
-    total.accumulateAndGet(s, Spend::plus);
+    total.accumulateAndGet(s, (sum, one) -> sum == null ? one : sum.plus(one));
   }
 
   /**

@@ -38,7 +38,7 @@ public final class AttemptLog {
   private final System.Logger logger;
   private final boolean logContent;
   private final boolean logHeaders;
-  private final ServerText text;
+  private final ServerText text; // null when neither bodies nor headers are logged
 
   AttemptLog(System.Logger logger, boolean logContent, boolean logHeaders, ServerText text) {
     this.logger = logger;
@@ -48,14 +48,15 @@ public final class AttemptLog {
   }
 
   /**
-   * Returns this log for the attempts that send another key than the client's: {@code keyText}
-   * redacts that key.
+   * Returns this log for the attempts that send another key than the client's: its texts redact
+   * that key. This log itself when it logs neither bodies nor headers, so that asking for it makes
+   * nothing of the errors' rules.
    *
-   * @param keyText the text rules of the attempt's key
+   * @param keyErrors the errors of the attempt's key, whose text rules redact it
    * @return the log
    */
-  AttemptLog redacting(ServerText keyText) {
-    return new AttemptLog(logger, logContent, logHeaders, keyText);
+  AttemptLog redacting(ErrorFactory keyErrors) {
+    return text == null ? this : new AttemptLog(logger, logContent, logHeaders, keyErrors.text());
   }
 
   /**

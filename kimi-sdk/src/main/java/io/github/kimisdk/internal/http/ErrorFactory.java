@@ -1,107 +1,52 @@
 package io.github.kimisdk.internal.http;
 
-import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.base.flow.Futures;
-import io.github.kimisdk.base.net.Tls;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.errors.ApiError;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.AuthenticationException;
-import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.wire.StreamErrors;
-import io.github.kimisdk.internal.wire.UnsupportedRequestException;
-import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
-import io.github.kimisdk.sse.SseException;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.ProxySelector;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 
 /**
  * Decides which {@link KimiException} an HTTP response or a failure is, with its message and hint,
  * and has {@link Exceptions} build it. One instance per client, because the hints depend on the
  * endpoint, the kind of key and the User-Agent (never on the key itself). This is the one place a
  * raw {@code Throwable} becomes a {@code KimiException} ({@link #failure}).
+ *
+ * <p>The deciding is {@link ErrorMaker}'s, made when the client first needs an exception: a client
+ * whose calls succeed never loads it, nor the score of exception classes its code names (the JVM
+ * loads every class a method may return or throw to verify the method, some 80 KB of classes a
+ * fresh JVM's first call would otherwise load and verify for nothing). What a call that succeeds
+ * asks of this class ({@link #encoding}, {@link #fatal}) lives here.
+ *
+ * <p>Thread model: any thread; two threads may both make the maker, and either one is kept (each is
+ * made from the same frozen settings).
  */
 public final class ErrorFactory implements StreamErrors {
 
-  // every scan of server text is a hand-written linear one (ServerText), never a regex
-  private static final String[] CONTEXT = {
-    "exceeded model token limit",
-    "input token length too long",
-    "maximum context length",
-    "context length exceeded",
-    "context_length_exceeded",
-    "prompt is too long"
-  };
-  private static final String[] LIMIT = {
-    "token limit",
-    "max_model_length",
-    "maximum context length is",
-    "maximum context length",
-    "limit",
-    "max"
-  };
-  private static final String[] REQUESTED = {
-    "you requested", "requested", "input tokens", "input token", "input length", "actual", "current"
-  };
-
   private final Exceptions make;
-  private final HttpSettings settings; // the client's, for forKey
-  private final Endpoint endpoint;
-  private final boolean kimiCodeKey;
-  private final boolean token; // a key that is no Moonshot secret key (sk-): an OAuth access token
-  private final String userAgent;
-  private final Timeouts timeouts;
-  private final ServerText text;
-  private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
-  private final ModelCatalog models;
+  private final HttpSettings settings;
+  private final ProxySelector proxies;
+  private final ApiKey key; // the key of the attempts this factory speaks for
+  private volatile ErrorMaker maker; // null until the first exception or server text
 
   /** The factory of the attempts that send {@code key}: the settings' fixed key, or another. */
   private ErrorFactory(Exceptions make, HttpSettings settings, ProxySelector proxies, ApiKey key) {
     this.make = Objects.requireNonNull(make, "make");
-    this.settings = settings;
-    this.endpoint = settings.endpoint();
-    this.kimiCodeKey = key != null && key.isKimiCode();
-    this.token = key != null && !key.isSecretKey();
-    this.userAgent = settings.userAgent();
-    this.timeouts = settings.timeouts();
-    this.text = new ServerText(key);
+    this.settings = Objects.requireNonNull(settings, "settings");
     this.proxies = proxies;
-    this.models = settings.catalog();
-  }
-
-  /**
-   * Returns this factory for an attempt that sends {@code key} rather than the client's fixed key
-   * (a supplier's, a tenant's): its server texts have that key redacted, and its hints judge that
-   * key's kind.
-   *
-   * @param key the attempt's key
-   * @return the factory
-   */
-  public ErrorFactory forKey(ApiKey key) {
-    return new ErrorFactory(make, settings, proxies, Objects.requireNonNull(key, "key"));
+    this.key = key;
   }
 
   /**
@@ -121,53 +66,32 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   /**
-   * Returns what to say about the model a "not found the model ..." message names: that the table
-   * marks it retired (when, and what to use instead), that the table knows it (so the key is not
-   * entitled to it), the closest id of the same family the table knows ({@link
-   * ModelCatalog#similarIds}), or null when the message names no model or nothing of its family is
-   * close. Linear in the message; the id is cut at 128 characters.
+   * Returns this factory for an attempt that sends {@code key} rather than the client's fixed key
+   * (a supplier's, a tenant's): its server texts have that key redacted, and its hints judge that
+   * key's kind.
+   *
+   * @param key the attempt's key
+   * @return the factory
+   */
+  public ErrorFactory forKey(ApiKey key) {
+    return new ErrorFactory(make, settings, proxies, Objects.requireNonNull(key, "key"));
+  }
+
+  private ErrorMaker maker() {
+    ErrorMaker m = maker;
+    if (m == null) {
+      m = new ErrorMaker(make, settings, proxies, key);
+      maker = m;
+    }
+    return m;
+  }
+
+  /**
+   * Returns what to say about the model a "not found the model ..." message names ({@link
+   * ErrorMaker#modelSuggestion}).
    */
   static String modelSuggestion(String serverMessage, ModelCatalog models) {
-    if (models == null || serverMessage == null) {
-      return null;
-    }
-    String lower = serverMessage.toLowerCase(Locale.ROOT);
-    int at = lower.indexOf("the model ");
-    if (at < 0) {
-      return null;
-    }
-    int start = at + "the model ".length();
-    int end = start;
-    while (end < serverMessage.length()
-        && end - start < 128
-        && !Character.isWhitespace(serverMessage.charAt(end))) {
-      end++;
-    }
-    String id = serverMessage.substring(start, end);
-    if (id.length() >= 2
-        && (id.startsWith("'") || id.startsWith("\""))
-        && id.endsWith(id.substring(0, 1))) {
-      id = id.substring(1, id.length() - 1);
-    }
-    if (id.isEmpty()) {
-      return null;
-    }
-    Optional<ModelInfo> held = models.find(id);
-    if (held.isPresent()) {
-      return held.get()
-          .retirement()
-          .map(r -> retired(held.get().id(), r))
-          .orElse("the SDK knows " + id + ", so this key is probably not entitled to it");
-    }
-    List<String> close = models.similarIds(id, 1);
-    if (close.isEmpty()) {
-      return null;
-    }
-    String best = close.get(0);
-    return "did you mean "
-        + best
-        + "?"
-        + models.lookup(best).retirement().map(r -> " It " + retiredSince(r)).orElse("");
+    return ErrorMaker.modelSuggestion(serverMessage, models);
   }
 
   /**
@@ -179,31 +103,17 @@ public final class ErrorFactory implements StreamErrors {
    * @return the sentence, without a final stop
    */
   public static String retired(String id, ModelInfo.Retirement r) {
-    return id + " " + retiredSince(r);
-  }
-
-  private static String retiredSince(ModelInfo.Retirement r) {
-    return "was retired on "
-        + r.date()
-        + " (Kimi answers 404 for it); use "
-        + r.successor()
-        + " instead";
-  }
-
-  /** Returns ": " and what to say about the model {@code serverMessage} names, or "". */
-  private String suggestion(String serverMessage) {
-    String s = modelSuggestion(serverMessage, models);
-    return s == null ? "" : ": " + s;
+    return ErrorMaker.retired(id, r);
   }
 
   /** Returns the rules for server texts: their cut and the key's redaction. */
   public ServerText text() {
-    return text;
+    return maker().text();
   }
 
   /** A non-2xx response with its (bounded) body. */
   public KimiException httpError(ResponseMetadata metadata, byte[] body, int off, int len) {
-    return httpError(metadata, body, off, len, null);
+    return maker().httpError(metadata, body, off, len);
   }
 
   /**
@@ -212,44 +122,31 @@ public final class ErrorFactory implements StreamErrors {
    */
   public KimiException httpError(
       ResponseMetadata metadata, byte[] body, int off, int len, String path) {
-    String encoding = encoding(metadata);
-    if (encoding != null) {
-      // the body is compressed: classify by status alone, and say why there is no message
-      return classify(
-          metadata,
-          metadata.statusCode(),
-          new ErrorBody(
-              null,
-              "(a body with Content-Encoding: "
-                  + text.keep(encoding, ServerText.MAX_SHORT)
-                  + ", which the SDK does not decode)",
-              null),
-          false,
-          path);
-    }
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false, path);
+    return maker().httpError(metadata, body, off, len, path);
+  }
+
+  /**
+   * Returns the failure of a call whose key Kimi refused twice ({@link
+   * ErrorMaker#refreshedAndRefused}).
+   *
+   * @param refused the second refusal
+   * @return the failure to report
+   */
+  public KimiException refreshedAndRefused(AuthenticationException refused) {
+    return maker().refreshedAndRefused(refused);
   }
 
   /** A {@code {"error": ...}} payload inside a 2xx event stream. */
+  @Override
   public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
+    return maker().inStreamError(metadata, data, off, len);
   }
 
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
+  @Override
   public KimiException truncated(
       ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
-    String how =
-        cause == null ? "the response ended" : "the connection failed (" + describe(cause) + ")";
-    return make.truncatedStream(
-        "The stream was cut off: "
-            + how
-            + " before 'data: [DONE]' (message_stop over Anthropic Messages, response.completed over"
-            + " Responses). The chunks that arrived are in partial()"
-            + idSuffix(metadata)
-            + ".",
-        cause,
-        metadata,
-        partial);
+    return maker().truncated(metadata, partial, cause);
   }
 
   /**
@@ -258,49 +155,25 @@ public final class ErrorFactory implements StreamErrors {
    */
   public KimiException aborted(
       ResponseMetadata metadata, ChatCompletion partial, KimiException reason) {
-    if (reason instanceof StreamException) {
-      return reason;
-    }
-    return make.streamAborted(
-        "The stream failed after chunks had arrived: "
-            + reason.getMessage()
-            + ". The chunks that arrived are in partial(); resumeRequest() continues the reply",
-        reason,
-        metadata != null ? metadata : reason.metadata().orElse(null),
-        partial);
+    return maker().aborted(metadata, partial, reason);
   }
 
   /** A stream event that does not decode as a chunk. */
+  @Override
   public KimiException malformedChunk(
       ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
-    return make.malformedChunk(
-        "A stream event is not a valid chat chunk: "
-            + describe(cause)
-            + depthHint(cause)
-            + idSuffix(metadata),
-        cause,
-        metadata,
-        partial);
+    return maker().malformedChunk(metadata, partial, cause);
   }
 
   /** A 2xx body that cannot be decoded. */
+  @Override
   public KimiException decoding(ResponseMetadata metadata, String problem, Throwable cause) {
-    String detail = cause == null ? "" : ": " + describe(cause) + depthHint(cause);
-    return make.decoding(problem + detail + idSuffix(metadata), cause, metadata);
+    return maker().decoding(metadata, problem, cause);
   }
 
   /** No bytes of a response body arrived for {@code idle} after the headers. */
   public KimiException idle(ResponseMetadata metadata, Duration idle) {
-    return make.timeout(
-        "The response headers arrived (HTTP "
-            + metadata.statusCode()
-            + ") but no bytes of the body followed for "
-            + human(idle)
-            + "; the exchange was aborted. Raise Timeouts.withStreamIdle(...) if the server is"
-            + " this slow"
-            + idSuffix(metadata),
-        null,
-        metadata);
+    return maker().idle(metadata, idle);
   }
 
   /**
@@ -311,7 +184,8 @@ public final class ErrorFactory implements StreamErrors {
    * @return the encoding, or null for a plain body
    */
   public static String encoding(ResponseMetadata md) {
-    String e = md.header("Content-Encoding").map(String::strip).orElse("");
+    Optional<String> header = md.header("Content-Encoding");
+    String e = header.isPresent() ? header.get().strip() : "";
     return e.isEmpty() || e.equalsIgnoreCase("identity") ? null : e;
   }
 
@@ -320,14 +194,7 @@ public final class ErrorFactory implements StreamErrors {
    * is a decoding error that is not retried.
    */
   public KimiException encoded(ResponseMetadata metadata, String encoding) {
-    return make.decoding(
-        "The response has Content-Encoding: "
-            + text.keep(encoding, ServerText.MAX_SHORT)
-            + ", which the SDK does not decode. The SDK sends no Accept-Encoding, so the server"
-            + " (or a proxy in between) compressed it unasked; turn compression off there"
-            + idSuffix(metadata),
-        null,
-        metadata);
+    return maker().encoded(metadata, encoding);
   }
 
   /**
@@ -335,28 +202,12 @@ public final class ErrorFactory implements StreamErrors {
    * before a byte of it is read.
    */
   public KimiException tooLarge(ResponseMetadata metadata, long limit, long contentLength) {
-    return make.tooLarge(
-        "The response announced "
-            + contentLength
-            + " bytes (Content-Length), above the limit of "
-            + limit
-            + " bytes, and was refused before its body was read; raise the limit with"
-            + " KimiClient.builder().maxResponseBytes(...) if this is expected"
-            + idSuffix(metadata),
-        null,
-        metadata);
+    return maker().tooLarge(metadata, limit, contentLength);
   }
 
   /** A body larger than the configured limit. */
   public KimiException tooLarge(ResponseMetadata metadata, long limit) {
-    return make.tooLarge(
-        "The response body exceeded the limit of "
-            + limit
-            + " bytes and was abandoned; raise it with KimiClient.builder().maxResponseBytes(...)"
-            + " if this is expected"
-            + idSuffix(metadata),
-        null,
-        metadata);
+    return maker().tooLarge(metadata, limit);
   }
 
   /**
@@ -364,968 +215,98 @@ public final class ErrorFactory implements StreamErrors {
    * stream accumulated so far, or null outside a stream; {@code metadata} may be null.
    */
   public KimiException failure(Throwable error, ResponseMetadata metadata, ChatCompletion partial) {
-    Throwable t = Futures.unwrap(error);
-    if (t instanceof KimiException k) {
-      return k;
-    }
-    if (t instanceof Error fatal) {
-      throw fatal; // an OutOfMemoryError (any Error) is never wrapped, and so never retried
-    }
-    if (t instanceof UnsupportedRequestException u) {
-      return make.configuration(u.getMessage(), u);
-    }
-    if (t instanceof MalformedBodyException m) {
-      return decoding(metadata, m.getMessage(), m.getCause());
-    }
-    if (connectTimedOut(t)) {
-      return make.timeout(
-          "Could not connect to "
-              + endpoint.uri().getHost()
-              + " within "
-              + human(timeouts.connect())
-              + "; check the network, or raise Timeouts.withConnect(...)",
-          t,
-          metadata);
-    }
-    if (t instanceof HttpTimeoutException) {
-      return make.timeout(
-          "No response headers from "
-              + endpoint.uri().getHost()
-              + " within "
-              + human(timeouts.responseHeaders())
-              + "; use stream(...) for long generations, or raise"
-              + " Timeouts.withResponseHeaders(...)",
-          t,
-          metadata);
-    }
-    if (t instanceof JsonException && partial != null) {
-      return malformedChunk(metadata, partial, t);
-    }
-    if (t instanceof IOException && partial != null) {
-      return truncated(metadata, partial, t);
-    }
-    if (Tls.untrustedCertificate(t)) {
-      return make.connection(
-          "The TLS certificate of "
-              + endpoint.uri().getHost()
-              + " is not trusted ("
-              + describe(t)
-              + "); retrying will not help. Behind a TLS-inspecting proxy or with a private CA,"
-              + " pass an HttpClient with its SSLContext to KimiClient.builder().httpClient(...)",
-          t,
-          metadata);
-    }
-    if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
-      return make.connection(connectFailure(t), t, metadata);
-    }
-    if (t instanceof IOException) {
-      return make.connection(
-          "I/O failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
-    }
-    if (t instanceof InterruptedException) {
-      return new CancelledException(
-          CancelledException.Reason.INTERRUPTED, "The call was interrupted and cancelled", t);
-    }
-    if (t instanceof CancellationException) {
-      return new CancelledException(
-          CancelledException.Reason.CANCELLED, "The call was cancelled", t);
-    }
-    if (t instanceof SseException) {
-      return make.tooLarge("The event stream broke a size limit: " + describe(t), t, metadata);
-    }
-    return make.connection(
-        "Unexpected failure talking to " + endpoint.baseUrl() + ": " + describe(t), t, metadata);
+    return maker().failure(error, metadata, partial);
   }
 
-  /**
-   * Tells whether {@code t} is the connect timeout firing: an {@link HttpConnectTimeoutException}
-   * anywhere in its causes (the JDK may wrap it in a {@code ConnectException} or another timeout),
-   * or a plain {@link HttpTimeoutException} that says it was the connect that timed out. Only then
-   * is it the connect timeout; any other {@code HttpTimeoutException} is the response headers'.
-   */
+  /** Tells whether {@code t} is a connect timeout, by its type or the JDK's message. */
   static boolean connectTimedOut(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof HttpConnectTimeoutException) {
-        return true;
-      }
-      if (c instanceof HttpTimeoutException
-          && c.getMessage() != null
-          && c.getMessage().toLowerCase(Locale.ROOT).contains("connect")) {
-        return true;
-      }
-    }
-    return false;
+    return ErrorMaker.connectTimedOut(t);
   }
 
   /**
-   * Says why a connection could not be made: refused (by the server, or by the proxy when one is
-   * set), a host name that does not resolve, or what else the JDK said; with the URL and the proxy.
+   * Maps a failure of a stream: once chunks arrived ({@code started}), a failure that is not an
+   * exception of the SDK's own becomes a truncated stream carrying {@code partial}.
    */
-  private String connectFailure(Throwable t) {
-    URI uri = endpoint.uri();
-    String proxy = proxyFor(uri);
-    String via = proxy == null ? "" : " through the proxy " + proxy;
-    if (causedBy(t, UnresolvedAddressException.class) || causedBy(t, UnknownHostException.class)) {
-      return proxy == null
-          ? "Could not connect to "
-              + endpoint.baseUrl()
-              + ": the host name "
-              + uri.getHost()
-              + " does not resolve (DNS); check the base URL's host and the network"
-          : "Could not connect to the proxy "
-              + proxy
-              + ", whose host name does not resolve (DNS), to reach "
-              + endpoint.baseUrl()
-              + "; check the proxy's address (the HttpClient's ProxySelector, or the"
-              + " https.proxyHost system property)";
-    }
-    if (refused(t)) {
-      return proxy == null
-          ? "Connection refused by "
-              + hostAndPort(uri)
-              + " ("
-              + endpoint.baseUrl()
-              + "): nothing accepts connections there. Check the base URL (host and port) and"
-              + " that the server runs"
-          : "Connection refused by the proxy "
-              + proxy
-              + ", through which the client reaches "
-              + endpoint.baseUrl()
-              + ": check that the proxy runs and its address (the HttpClient's ProxySelector, or"
-              + " the https.proxyHost and https.proxyPort system properties)";
-    }
-    return "Could not connect to " + endpoint.baseUrl() + via + ": " + describe(t);
-  }
-
-  /**
-   * Tells whether {@code t} is a refused connection. The JDK's HttpClient reports one as a {@code
-   * ConnectException} without a message whose cause is a {@code ClosedChannelException} (JDK 17 to
-   * 25 on Linux), elsewhere with the text "Connection refused".
-   */
-  private static boolean refused(Throwable t) {
-    Throwable last = t;
-    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
-      String m = c.getMessage();
-      if (m != null && m.toLowerCase(Locale.ROOT).contains("connection refused")) {
-        return true;
-      }
-      last = c;
-    }
-    return t instanceof ConnectException
-        && t.getMessage() == null
-        && last instanceof ClosedChannelException;
-  }
-
-  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (type.isInstance(c)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String hostAndPort(URI uri) {
-    int port = uri.getPort() >= 0 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
-    String host = uri.getHost();
-    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  /** The proxy the HttpClient uses for {@code uri}, as host:port, or null for a direct one. */
-  private String proxyFor(URI uri) {
-    ProxySelector selector = proxies != null ? proxies : ProxySelector.getDefault();
-    if (selector == null) {
-      return null;
-    }
-    try {
-      for (Proxy p : selector.select(uri)) {
-        if (p.type() != Proxy.Type.DIRECT && p.address() instanceof InetSocketAddress a) {
-          return a.getHostString() + ":" + a.getPort();
-        }
-      }
-    } catch (RuntimeException e) {
-      return null; // a selector that fails here fails the call its own way; say nothing of it
-    }
-    return null;
-  }
-
-  /**
-   * Maps the failure of a stream: once a chunk has been produced ({@code started}), every failure
-   * carries the partial reply (a stream error stays as it is, anything else becomes {@link
-   * #aborted}); before that it is mapped as by {@link #failure}.
-   */
+  @Override
   public KimiException streamFailure(
       Throwable error, ResponseMetadata metadata, ChatCompletion partial, boolean started) {
-    KimiException k = failure(error, metadata, partial);
-    return started ? aborted(metadata, partial, k) : k;
+    return maker().streamFailure(error, metadata, partial, started);
   }
 
-  /**
-   * The failure of a stream stopped by its consumer's side: closed ({@code ChatStream.close()} or,
-   * when {@code client}, {@code KimiClient.close()}) or, when {@code interrupt} is set, interrupted
-   * while the consumer waited. Its cause is a cancellation or the interrupt, so it is never
-   * retried.
-   */
+  /** The call was ended by {@code interrupt}, or by the client's close when {@code client}. */
   public KimiException closed(InterruptedException interrupt, boolean client) {
-    if (interrupt != null) {
-      return new CancelledException(
-          CancelledException.Reason.INTERRUPTED,
-          "The stream was interrupted while its consumer waited, and closed",
-          interrupt);
-    }
-    String how = client ? "KimiClient.close()" : "close() on the stream";
-    return new CancelledException(
-        client ? CancelledException.Reason.CLIENT_CLOSED : CancelledException.Reason.CLOSED,
-        "The stream was closed (" + how + ") before it ended",
-        new CancellationException("closed by " + how));
+    return maker().closed(interrupt, client);
   }
 
-  /** The failure of a call still in flight when its client was closed. */
+  /** The client was closed while the call waited or ran. */
   public KimiException clientClosed() {
-    return new CancelledException(
-        CancelledException.Reason.CLIENT_CLOSED,
-        "The call was cancelled because its KimiClient was closed (KimiClient.close())",
-        new CancellationException("closed by KimiClient.close()"));
+    return maker().clientClosed();
   }
 
-  /** A call that did not complete within {@link Timeouts#overall()}. */
+  /** The call's overall deadline ({@code RetryPolicy}) passed. */
   public KimiException overallTimeout(Duration limit) {
-    return overallTimeout(limit, "Timeouts.withOverall");
+    return maker().overallTimeout(limit);
   }
 
-  /** A call that did not complete within the whole-call timeout {@code setting} gave it. */
+  /** The call's overall deadline passed; {@code setting} names what set it. */
   public KimiException overallTimeout(Duration limit, String setting) {
-    return make.timeout(
-        "The call did not complete within the overall timeout of "
-            + human(limit)
-            + " ("
-            + setting
-            + ")",
-        null,
-        null);
+    return maker().overallTimeout(limit, setting);
   }
 
-  /** A stream that did not end within {@link Timeouts#streamTotal()}: never retried. */
+  /** A stream ran past its total time limit. */
   public KimiException streamTotalTimeout(Duration limit) {
-    return make.timeout(
-        "The stream did not finish within its total time of "
-            + human(limit)
-            + " (Timeouts.withStreamTotal); a server that sends only keep-alive comments, or an"
-            + " answer longer than expected, ends here. Raise the limit or leave it unset",
-        new java.util.concurrent.TimeoutException("stream total time"),
-        null);
+    return maker().streamTotalTimeout(limit);
   }
 
-  /**
-   * A call that waited longer than {@code RateLimit.Builder.maxQueueWait} for a permit: nothing was
-   * sent, and it is not retried (a retry would queue again).
-   */
+  /** The call waited for the rate limiter longer than {@code limit}. */
   public KimiException queueTimeout(Duration limit) {
-    return make.timeout(
-        "The call waited "
-            + human(limit)
-            + " in the client's rate-limit queue without a permit and was not sent"
-            + " (RateLimit.Builder.maxQueueWait); lower the load, raise the limits, or allow a"
-            + " longer wait",
-        new java.util.concurrent.TimeoutException("rate limiter queue"),
-        null);
+    return maker().queueTimeout(limit);
   }
 
-  /**
-   * A call that waited {@code limit} ({@code RateLimit.Builder.maxQueueWait}) while the account's
-   * budget in a shared {@code RateLimitStore} was full: nothing was sent, and it is not retried.
-   */
+  /** The shared rate-limit budget of {@code account} stayed full for {@code limit}. */
   public KimiException sharedBudgetFull(String account, Duration limit) {
-    String hint =
-        "Other clients or processes sharing the account use its budget; lower the load, allow a"
-            + " longer maxQueueWait, or raise the limits if the account's tier allows";
-    return make.rateLimit(
-        new ApiError(
-            new ResponseMetadata(429, java.util.Map.of()),
-            429,
-            "rate_limit_reached_error",
-            null,
-            null,
-            "The shared rate-limit budget of account "
-                + account
-                + " stayed full for "
-                + human(limit)
-                + " (RateLimit.Builder.maxQueueWait), so the call was refused by the client and not"
-                + " sent. "
-                + hint,
-            null,
-            false,
-            false,
-            hint));
+    return maker().sharedBudgetFull(account, limit);
   }
 
-  /**
-   * A call whose {@code RateLimitStore} failed: nothing was sent; retried like a lost connection.
-   */
+  /** The shared rate-limit store of {@code account} failed. */
   public KimiException rateLimitStoreFailed(String account, RuntimeException failure) {
-    String why = failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
-    return make.connection(
-        "The shared rate-limit store of account "
-            + account
-            + " failed, so the call was not sent: "
-            + why.substring(0, Math.min(why.length(), 500)),
-        failure,
-        null);
+    return maker().rateLimitStoreFailed(account, failure);
   }
 
-  /**
-   * Returns the failure of a call whose key Kimi refused twice: once, then again after the key
-   * supplier was asked once more. It is {@code refused} (the second refusal, its server text
-   * already redacted of the key that attempt sent), saying that the key was refreshed and still
-   * refused.
-   *
-   * @param refused the second refusal
-   * @return the failure to report
-   */
-  public KimiException refreshedAndRefused(AuthenticationException refused) {
-    String server = refused.serverMessage().isEmpty() ? null : refused.serverMessage();
-    String hint =
-        "The key was refreshed and still refused: Kimi refused the call's key, the key supplier"
-            + " was asked once more, and Kimi refused the key it returned too; check what the"
-            + " supplier returns (a revoked or expired key, a key of another platform)"
-            + refused.hint().map(h -> ". " + h).orElse("");
-    return make.authentication(
-        error(
-            refused.metadata().orElse(null),
-            refused.status(),
-            new ErrorBody(refused.errorType().orElse(null), server, refused.code().orElse(null)),
-            refused.retryAfter().orElse(null),
-            false,
-            refused.isInStream(),
-            hint));
-  }
-
-  /**
-   * Returns {@code last}, the failure of a call's last attempt, with the earlier attempts' failures
-   * suppressed in it and the number of attempts recorded.
-   */
+  /** The call's last failure after {@code attempts} attempts, with the earlier ones. */
   public KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
-    for (KimiException e : failures) {
-      if (e != last) {
-        last.addSuppressed(e);
-      }
-    }
-    make.attempts(last, attempts);
-    return last;
+    return maker().finish(last, failures, attempts);
   }
 
-  /**
-   * Returns {@code failure} as a blocking call throws it: when it was made on another thread (the
-   * HttpClient's), with the waiting thread's frames added to its trace ({@link
-   * Futures#withCallerFrames}), so that it shows the caller's line as {@code HttpClient.send}'s
-   * exceptions do; otherwise as it is, its trace already the caller's.
-   */
+  /** A failure seen by a caller that waited for the call. */
   public KimiException awaited(KimiException failure) {
-    return make.madeOnAnotherThread(failure) ? Futures.withCallerFrames(failure) : failure;
+    return maker().awaited(failure);
   }
 
-  /** Records the request that continues a failed stream. */
+  /** Gives {@code failure} the request that continues its stream. */
   public void resumeRequest(StreamException failure, ChatRequest request) {
-    make.resumeRequest(failure, request);
+    maker().resumeRequest(failure, request);
   }
 
-  /**
-   * Classifies an error response by what the server said ({@code server}, read before redaction, so
-   * a short test key cannot hide a context overflow), and builds an exception that keeps only the
-   * redacted, cut texts.
-   */
+  /** Classifies a Kimi error response by its status and error type. */
   ApiException classify(ResponseMetadata md, int status, ErrorBody server, boolean inStream) {
-    return classify(md, status, server, inStream, null);
+    return maker().classify(md, status, server, inStream);
   }
 
-  /** As {@link #classify(ResponseMetadata, int, ErrorBody, boolean)}, for a known path. */
-  private ApiException classify(
-      ResponseMetadata md, int status, ErrorBody server, boolean inStream, String path) {
-    ErrorBody read = server.read();
-    ErrorBody body = server.shown(text);
-    String serverMessage = read.message() == null ? "" : read.message();
-    String lower = serverMessage.toLowerCase(Locale.ROOT);
-    String t = kind(read.type(), read.code());
-    Duration retryAfter = retryAfter(md, serverMessage);
-
-    String code = read.code() == null ? "" : read.code();
-    if (status >= 300 && status < 400) {
-      return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
-    }
-    if (t.equals("exceeded_current_quota_error")
-        || t.equals("billing_error")
-        || t.equals("insufficient_quota")
-        || code.equals("insufficient_quota")
-        || lower.contains("exceeded your current token quota")
-        || lower.contains("insufficient balance")
-        || lower.contains("is suspended")
-        || lower.contains("usage limit")) {
-      ApiError e =
-          error(md, status, body, retryAfter, false, inStream, quotaHint(lower, retryAfter));
-      return make.quotaExceeded(e, lower.contains("suspended"));
-    }
-    if (status == 429
-        && endpoint.isKimiCode()
-        && lower.contains("engine is currently overloaded")) {
-      return kimiCodeOverloaded(md, body, retryAfter, inStream, t.equals("rate_limit_error"));
-    }
-    if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
-      return make.engineOverloaded(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              true,
-              inStream,
-              "Kimi is overloaded on its side (an account upgrade does not help); retry with"
-                  + " backoff"
-                  + waitHint(retryAfter)));
-    }
-    if (t.equals("rate_limit_reached_error") || t.equals("rate_limit_error") || status == 429) {
-      // any other 429 too: OpenAI's "requests"/"tokens" types, which gateways pass through
-      if (tokensPerDay(serverMessage)) {
-        return make.tokensPerDay(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
-                false,
-                inStream,
-                "The organisation's daily token allowance (TPD) is used up; retrying today will"
-                    + " not help. Raise the account tier on the platform console"));
-      }
-      return make.rateLimit(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              true,
-              inStream,
-              "A rate limit (concurrency, RPM or TPM) was hit; retry"
-                  + (retryAfter == null ? " after a short wait" : waitHint(retryAfter))
-                  + " or send fewer requests at once"));
-    }
-    if (t.equals("content_filter")) {
-      return make.contentFilter(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              false,
-              inStream,
-              "Kimi's content filter flagged the input or the output; retrying the same request"
-                  + " will not help"));
-    }
-    if (t.equals("invalid_authentication_error")
-        || t.equals("incorrect_api_key_error")
-        || t.equals("authentication_error")
-        || status == 401) {
-      return make.authentication(error(md, status, body, retryAfter, false, inStream, authHint()));
-    }
-    if (t.equals("permission_denied_error")
-        || t.equals("permission_error")
-        || t.equals("access_terminated_error")
-        || status == 403) {
-      boolean gated =
-          t.equals("access_terminated_error")
-              && (lower.contains("coding agent") || endpoint.isKimiCode());
-      String hint =
-          gated
-              ? "Kimi Code serves only recognised coding agents and decides by the User-Agent"
-                  + " header; this client sent '"
-                  + userAgent
-                  + "'. If Kimi Code's terms allow your use, set an accepted agent name with"
-                  + " KimiClient.builder().userAgent(...); otherwise use the open platform"
-                  + " (Endpoint.GLOBAL) with a platform key"
-              : "The key is valid but may not use this API, model or network location (check"
-                  + " the organisation's IP allow-list and the API's availability)";
-      return make.permissionDenied(
-          error(md, status, body, retryAfter, false, inStream, hint), gated);
-    }
-    if (t.equals("resource_not_found_error")
-        || t.equals("not_found_error")
-        || t.equals("url.not_found")
-        || status == 404) {
-      // "Not found the model X" names a model; "Not found the path /models" (a base URL without
-      // /v1 asking GET /models) names only the path
-      boolean namesAModel = lower.replace("/models", "").contains("model");
-      String formula = formulaHint(path, t, lower);
-      String hint =
-          formula != null
-              ? formula
-              : namesAModel && !t.equals("url.not_found")
-                  ? "Check the model id"
-                      + suggestion(serverMessage)
-                      + "; list the models this key can use with GET "
-                      + endpoint.baseUrl()
-                      + "/models"
-                  : "The URL path does not exist; check the base URL ("
-                      + endpoint.baseUrl()
-                      + ") ends in /v1";
-      return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
-    }
-    if (t.equals("invalid_request_error")
-        || t.equals("request_too_large")
-        || status == 400
-        || status == 413) {
-      if (ServerText.containsAny(serverMessage, CONTEXT)
-          || code.equals("context_length_exceeded")) {
-        long limit = number(LIMIT, serverMessage);
-        long requested = number(REQUESTED, serverMessage);
-        return make.contextLength(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
-                false,
-                inStream,
-                "The request does not fit the model's context"
-                    + (limit >= 0 ? " of " + limit + " tokens" : "")
-                    + "; shorten the conversation or lower max_completion_tokens"),
-            limit,
-            requested);
-      }
-      boolean retried = retried(status, serverMessage);
-      return make.invalidRequest(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              retried,
-              inStream,
-              retried ? REPLAY_GLITCH_HINT : invalidRequestHint(lower)));
-    }
-    if (t.equals("server_error")
-        || t.equals("api_error")
-        || t.equals("timeout_error")
-        || t.equals("unexpected_output")
-        || t.equals("server_unavailable")
-        || status >= 500) {
-      String hint =
-          status == 504
-              ? "The gateway timed out waiting for the answer; use stream(...) for long"
-                  + " generations"
-              : "Kimi failed on its side; retrying later may help";
-      return make.server(error(md, status, body, retryAfter, true, inStream, hint));
-    }
-    return make.api(
-        error(md, status, body, retryAfter, retried(status, serverMessage), inStream, null));
-  }
-
-  /**
-   * Returns the kind of failure an error body names, which {@link #classify} decides by: its {@code
-   * code} when the code names a kind the SDK knows, else its {@code type} ("" when it has neither).
-   * The code wins because it is the more specific of the two where servers send both: OpenAI and
-   * the gateways that follow it send {@code rate_limit_exceeded}, {@code insufficient_quota} or
-   * {@code context_length_exceeded} under the type {@code invalid_request_error} (or {@code
-   * requests}, {@code tokens}), and an error event of a Responses stream carries only a code.
-   * Kimi's own envelope usually has no code, so its type decides, as before.
-   */
+  /** Returns the error's kind: its code where the type is generic, else its type. */
   static String kind(String type, String code) {
-    if (code != null) {
-      switch (code) {
-        case "rate_limit_exceeded":
-          return "rate_limit_reached_error";
-        case "invalid_api_key":
-          return "invalid_authentication_error";
-        case "model_not_found":
-          return "resource_not_found_error";
-        case "context_length_exceeded":
-          return "invalid_request_error";
-        case "exceeded_current_quota_error":
-        case "billing_error":
-        case "insufficient_quota":
-        case "engine_overloaded_error":
-        case "overloaded_error":
-        case "rate_limit_reached_error":
-        case "rate_limit_error":
-        case "content_filter":
-        case "invalid_authentication_error":
-        case "incorrect_api_key_error":
-        case "authentication_error":
-        case "permission_denied_error":
-        case "permission_error":
-        case "access_terminated_error":
-        case "resource_not_found_error":
-        case "not_found_error":
-        case "invalid_request_error":
-        case "request_too_large":
-        case "server_error":
-        case "api_error":
-        case "timeout_error":
-        case "unexpected_output":
-        case "server_unavailable":
-          return code;
-        default:
-          break;
-      }
-    }
-    return type == null ? "" : type;
+    return ErrorMaker.kind(type, code);
   }
 
   /**
-   * The one retry rule, which {@code ApiException.isRetryable()} carries and the default {@code
-   * RetryPolicy} follows: 408 (the server gave up waiting), 409 (a conflict such as a lock), 429
-   * and every 5xx may succeed when the same request is sent again, as the official OpenAI and
-   * Anthropic clients judge; any other status needs a change first, except one 400 ({@link
-   * #replayGlitch(int, String)}), which is retried once ({@link #retriedOnce}). Where Kimi's error
-   * type says more, {@link #classify} decides by it: a quota, a suspended account and the daily
-   * token limit are final whatever the status, an overload or a rate limit is retried, and so is a
-   * server error that arrives inside a 2xx stream or envelope.
-   *
-   * @param status the HTTP status
-   * @param serverMessage the server's error message, "" when none
-   * @return whether sending the same request again may succeed
-   */
-  static boolean retried(int status, String serverMessage) {
-    return status == 408
-        || status == 409
-        || status == 429
-        || status >= 500
-        || replayGlitch(status, serverMessage);
-  }
-
-  /**
-   * Tells whether a 400 is Kimi Code K3's intermittent refusal of a reasoning signature it issued
-   * itself, "malformed encrypted reasoning content: invalid base64url encoding": one server checks
-   * a replayed signature for base64url where another issued it in base64, and the same request sent
-   * again usually passes (NousResearch/hermes-agent PR #90963: 25 of 27 calls with the same
-   * signature and 8 of 8 replays of the refused one succeeded; kimi-api.md calls it UNVERIFIED
-   * beyond that report). Where the signature itself is bad every attempt fails alike, so the call
-   * retries it once ({@link #retriedOnce}), never more.
-   */
-  static boolean replayGlitch(int status, String serverMessage) {
-    if (status != 400 || serverMessage == null) {
-      return false;
-    }
-    String lower = serverMessage.toLowerCase(Locale.ROOT);
-    return lower.contains("malformed encrypted reasoning content")
-        && lower.contains("invalid base64url");
-  }
-
-  /**
-   * Tells whether {@code failure} may be retried once in a call and no more: {@link
-   * #replayGlitch(int, String)}'s 400.
+   * Tells whether an attempt's failure is Kimi Code's refusal of a reasoning signature it issued
+   * itself ({@link ErrorMaker#retriedOnce}), which the default retry policy sends once more.
    *
    * @param failure an attempt's failure
    * @return true for that refusal
    */
   public static boolean retriedOnce(KimiException failure) {
-    return failure instanceof ApiException a && replayGlitch(a.status(), a.serverMessage());
-  }
-
-  private static final String REPLAY_GLITCH_HINT =
-      "Kimi Code's K3 refuses a reasoning signature it issued itself this way now and then, and the"
-          + " same request usually passes when sent again: the default retry policy sends it once"
-          + " more. When it keeps failing, send the history without that thinking block's"
-          + " signature, or start a new conversation";
-
-  private ApiError error(
-      ResponseMetadata md,
-      int status,
-      ErrorBody body,
-      Duration retryAfter,
-      boolean retryable,
-      boolean inStream,
-      String hint) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(inStream ? "Kimi error event in the stream (HTTP " : "Kimi API error (HTTP ");
-    sb.append(status);
-    if (body.type() != null) {
-      sb.append(", ").append(body.type());
-    }
-    sb.append("): ");
-    String message = body.message() == null ? "(no message)" : body.message();
-    sb.append(message);
-    if (hint != null) {
-      sb.append(endsSentence(message) ? " " : ". ").append(hint);
-    }
-    sb.append(idSuffix(md));
-    return new ApiError(
-        md,
-        status,
-        body.type(),
-        body.code(),
-        body.message(),
-        sb.toString(),
-        retryAfter,
-        retryable,
-        inStream,
-        hint);
-  }
-
-  /** Tells whether a server message already ends with a full stop (or "!" or "?"). */
-  private static boolean endsSentence(String message) {
-    return message.endsWith(".") || message.endsWith("!") || message.endsWith("?");
-  }
-
-  /**
-   * The hint of a 404 to a request under {@code formulas/} (Kimi's official tools) that Kimi's
-   * formula service answered (not a path the server does not have, whose fix is the base URL): the
-   * formula it names, or the fiber; null for any other 404.
-   */
-  static String formulaHint(String path, String kind, String lowerMessage) {
-    if (path != null && path.startsWith("/")) {
-      path = path.substring(1);
-    }
-    if (path == null
-        || !path.startsWith("formulas/")
-        || kind.equals("url.not_found")
-        || lowerMessage.startsWith("not found the path")) {
-      return null;
-    }
-    String rest = path.substring("formulas/".length());
-    int query = rest.indexOf('?');
-    rest = query < 0 ? rest : rest.substring(0, query);
-    int fibers = rest.indexOf("/fibers");
-    String formula =
-        fibers >= 0
-            ? rest.substring(0, fibers)
-            : rest.endsWith("/tools") ? rest.substring(0, rest.length() - "/tools".length()) : rest;
-    if (fibers >= 0 && rest.length() > fibers + "/fibers/".length()) {
-      return "Kimi knows no fiber "
-          + rest.substring(fibers + "/fibers/".length())
-          + " of the formula "
-          + formula
-          + "; a fiber's id is the one its start (POST formulas/"
-          + formula
-          + "/fibers) answered";
-    }
-    return "Kimi serves no formula "
-        + formula
-        + " to this key; check the formula's URI (its official tools are named like"
-        + " moonshot/web-search:latest)";
-  }
-
-  /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */
-  private String redirectHint(ResponseMetadata md) {
-    String where =
-        md == null ? null : md.header("Location").map(l -> text.keep(l, 512)).orElse(null);
-    return "The server answered with a redirect"
-        + (where == null ? "" : " to " + where)
-        + ", which the SDK does not follow, so the API key is never sent to another address;"
-        + " check the base URL ("
-        + endpoint.baseUrl()
-        + ")"
-        + (where == null ? "" : " and use the address it points to if you trust it");
-  }
-
-  /**
-   * Kimi Code's 429 "The engine is currently overloaded", which has several causes the body does
-   * not tell apart (kimi-api.md sections 1.3 and 4.3). On the Anthropic-style surface (its envelope
-   * type {@code rate_limit_error}) the User-Agent gate answers with it, every time, to a client it
-   * does not recognise: with the SDK's own User-Agent that is the likely cause, and retrying cannot
-   * help, so it is a {@link io.github.kimisdk.errors.PermissionDeniedException} for the gate.
-   * Otherwise it is an overload whose hint names the likelier causes.
-   */
-  private ApiException kimiCodeOverloaded(
-      ResponseMetadata md,
-      ErrorBody body,
-      Duration retryAfter,
-      boolean inStream,
-      boolean anthropic) {
-    boolean sdkAgent = userAgent.startsWith(DEFAULT_AGENT_PREFIX);
-    if (anthropic && sdkAgent) {
-      return make.permissionDenied(
-          error(
-              md,
-              429,
-              body,
-              retryAfter,
-              false,
-              inStream,
-              "On Kimi Code's Anthropic-style surface this 429 is what a client that Kimi Code"
-                  + " does not recognise gets, every time, whatever the load: it serves coding"
-                  + " agents only, decided by the User-Agent header, and this client sent '"
-                  + userAgent
-                  + "'. Retrying will not help. If Kimi Code's terms allow your use, set an"
-                  + " accepted agent name with KimiClient.builder().userAgent(...); otherwise use"
-                  + " the open platform (Endpoint.GLOBAL) with a platform key"),
-          true);
-    }
-    String causes =
-        "On Kimi Code this 429 usually is not load: the likely causes are the plan's usage"
-            + " limit for the current window (kimi.kimiCode().usages(), GET /usages, tells;"
-            + " waiting for its reset is what helps), a thinking effort the model does not"
-            + " accept (such as 'max' on kimi-for-coding: lower it or leave it unset)"
-            + (anthropic && !knownAgent(userAgent)
-                ? ", or a client that Kimi Code does not recognise (this client sent User-Agent '"
-                    + userAgent
-                    + "', which is not an agent Kimi Code is known to accept; that cause never"
-                    + " clears by waiting)"
-                : "")
-            + ". Genuine overload also happens; quick retries rarely help, wait minutes"
-            + (retryAfter == null ? "" : " (the server asks for " + human(retryAfter) + ")");
-    return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
-  }
-
-  /** The SDK's default User-Agent starts with this. */
-  private static final String DEFAULT_AGENT_PREFIX = "kimi-sdk-java/";
-
-  /**
-   * Tells whether {@code ua} names a coding agent that Kimi Code was seen to accept (kimi-api.md
-   * section 1.3: curl probes with these names got 200).
-   */
-  private static boolean knownAgent(String ua) {
-    String l = ua.toLowerCase(Locale.ROOT);
-    return l.startsWith("kimicli/") || l.startsWith("claude-cli/") || l.startsWith("kilo-code/");
-  }
-
-  /**
-   * A sentence that says what to do for the common 400s of kimi-api.md section 4.2.1, matched by
-   * substring (relays prefix and wrap Kimi's text); null for others.
-   */
-  static String invalidRequestHint(String lower) {
-    if (lower.contains("invalid temperature")) {
-      return "Kimi's K-series models fix temperature (1; 0.6 on kimi-k2.5 and kimi-k2.6 without"
-          + " thinking): leave temperature unset, or build the client (or the call's"
-          + " RequestOptions) with samplingPolicy(SamplingPolicy.ADAPT) so the SDK drops what the"
-          + " model fixes";
-    }
-    if (lower.contains("invalid top_p")) {
-      return "Kimi's K-series models fix top_p at 0.95: leave top_p unset, or set"
-          + " samplingPolicy(SamplingPolicy.ADAPT) on the client or the call";
-    }
-    if (lower.contains("invalid n:")
-        || lower.contains("invalid presence_penalty")
-        || lower.contains("invalid frequency_penalty")) {
-      return "Kimi's K-series models fix n at 1 and both penalties at 0: leave them unset, or"
-          + " set samplingPolicy(SamplingPolicy.ADAPT) on the client or the call";
-    }
-    if (lower.contains("not a valid moonshot flavored json schema")) {
-      String what =
-          lower.contains("response_format")
-              ? "The structured-output schema (response_format) is not valid Moonshot Flavored"
-                  + " JSON Schema at the path the message names"
-              : "A tool's parameters schema is not valid Moonshot Flavored JSON Schema at the path"
-                  + " the message names (it does not say which tool; the whole request fails"
-                  + " while that tool is declared)";
-      String fix;
-      if (lower.contains("type is not defined")) {
-        fix = "give that subschema an explicit type";
-      } else if (lower.contains("when using anyof")) {
-        fix = "move the type into each anyOf branch";
-      } else if (lower.contains("when using $ref")) {
-        fix = "drop the type beside $ref, or inline the reference";
-      } else if (lower.contains("$defs not found") || lower.contains("references must start")) {
-        fix = "use root $defs referenced as #/$defs/<name> (or #)";
-      } else {
-        fix = "fix it there";
-      }
-      return what
-          + ": "
-          + fix
-          + ". JsonSchema.normalize(...) rewrites most schemas written for other APIs into one"
-          + " Kimi accepts";
-    }
-    if (lower.contains("reasoning_content is missing")
-        || lower.contains("missing reasoning_content")
-        || lower.contains("is missing reasoning_content")) {
-      return "With thinking on, Kimi wants each earlier assistant message (with tool calls, or"
-          + " every one with preserved thinking) to carry the reasoning_content it returned:"
-          + " send back the AssistantMessage of the completion (or of ChatAccumulator) as it"
-          + " is, rather than one rebuilt from its text, or turn thinking off for this request";
-    }
-    if (lower.contains("total message size") && lower.contains("exceeds")) {
-      return "Kimi Code caps a request body at 2 MiB (2,097,152 bytes): trim or summarise the"
-          + " history, or upload images and documents with KimiClient.files() and refer to"
-          + " them instead of inlining base64";
-    }
-    return null;
-  }
-
-  private String authHint() {
-    if (endpoint.isKimiCode() && token) {
-      return "Kimi Code refused the token: an OAuth access token lasts a short while, so refresh"
-          + " it before it expires (docs/credentials.md), or use an sk-kimi- key from"
-          + " kimi.com/code/console";
-    }
-    if (endpoint.isKimiCode() && !kimiCodeKey) {
-      return "Kimi Code ("
-          + endpoint.baseUrl()
-          + ") takes sk-kimi- keys from"
-          + " kimi.com/code/console; an open platform key needs Endpoint.GLOBAL or"
-          + " Endpoint.CHINA";
-    }
-    if (!endpoint.isKimiCode() && kimiCodeKey) {
-      return "Keys starting with sk-kimi- are Kimi Code keys, which the open platform rejects;"
-          + " use Endpoint.KIMI_CODE (https://api.kimi.com/coding/v1)";
-    }
-    if (endpoint.isChina()) {
-      return "Keys are tied to one region: check the key belongs to the China platform"
-          + " (platform.kimi.com, formerly platform.moonshot.cn). A key from the global platform"
-          + " (platform.kimi.ai) needs Endpoint.GLOBAL";
-    }
-    if (endpoint.isGlobal()) {
-      return "Keys are tied to one region: check the key belongs to the global platform"
-          + " (platform.kimi.ai, formerly platform.moonshot.ai). A key from the China platform"
-          + " (platform.kimi.com) needs Endpoint.CHINA";
-    }
-    if (endpoint.isKimiCode()) {
-      return "Check the Kimi Code key is current (kimi.com/code/console)";
-    }
-    return "Check the API key is valid for " + endpoint.baseUrl();
-  }
-
-  private String quotaHint(String lower, Duration retryAfter) {
-    if (lower.contains("suspended")) {
-      return "The account is suspended; check the plan and billing on the console. Retrying will"
-          + " not help";
-    }
-    if (lower.contains("usage limit")) {
-      // Kimi Code's plan windows (kimi-api.md 4.3): a 5-hour window, a weekly or monthly one
-      return "The plan's usage limit for "
-          + (lower.contains("month") ? "this month" : "the current window")
-          + " is reached; "
-          + (retryAfter != null
-              ? "the server says it resets in " + human(retryAfter)
-              : "kimi.kimiCode().usages() (GET /usages) says when it resets")
-          + ". Retrying before then will not help";
-    }
-    return "The balance or plan quota is used up; top up or check the plan on the console."
-        + " Retrying will not help";
-  }
-
-  private static String waitHint(Duration d) {
-    return d == null ? "" : " after " + human(d);
-  }
-
-  static Duration retryAfter(ResponseMetadata md, String message) {
-    if (md != null) {
-      Optional<Duration> header = md.retryAfter();
-      if (header.isPresent()) {
-        return header.get();
-      }
-    }
-    double seconds = ServerText.tryAgainSeconds(message);
-    return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
-  }
-
-  /** Tells whether a (bounded) server message speaks of the tokens-per-day limit. */
-  static boolean tokensPerDay(CharSequence message) {
-    return ServerText.containsWord(message, "TPD")
-        || ServerText.containsAny(message, "tokens per day", "daily token");
-  }
-
-  /** The number after the last of {@code keywords} in a (bounded) server message, or -1. */
-  static long number(String[] keywords, CharSequence message) {
-    long n = ServerText.lastNumberAfter(message, keywords);
-    return n == Long.MAX_VALUE ? -1 : n;
-  }
-
-  private static String idSuffix(ResponseMetadata md) {
-    if (md == null) {
-      return "";
-    }
-    return md.requestId()
-        .map(id -> " [request id " + ServerText.cut(id, 128, id.length()) + "]")
-        .orElse("");
+    return failure instanceof ApiException && ErrorMaker.retriedOnce(failure);
   }
 
   /**
@@ -1340,22 +321,12 @@ public final class ErrorFactory implements StreamErrors {
     return Futures.unwrap(error) instanceof Error e ? e : null;
   }
 
-  /** Points at the setting when a JSON nesting limit was hit. */
-  private static String depthHint(Throwable cause) {
-    return cause instanceof JsonException
-            && cause.getMessage() != null
-            && cause.getMessage().contains("Nesting is deeper than the limit")
-        ? " (raise KimiClient.builder().maxJsonDepth(...) if such deep JSON is expected)"
-        : "";
-  }
-
-  private String describe(Throwable t) {
-    String m = t.getMessage();
-    return m == null || m.isBlank()
-        ? t.getClass().getSimpleName()
-        : text.keep(m, ServerText.MAX_MESSAGE);
-  }
-
+  /**
+   * Returns {@code d} as a person reads it: "250 ms", "30 s", "2 min".
+   *
+   * @param d a duration
+   * @return the text
+   */
   public static String human(Duration d) {
     if (d.toMillis() % 1000 != 0) {
       return d.toMillis() + " ms";

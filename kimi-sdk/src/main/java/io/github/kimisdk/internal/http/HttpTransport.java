@@ -121,12 +121,16 @@ public final class HttpTransport {
     this.bodyIdle = c.timeouts().streamIdle();
     this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
     this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
+    boolean logContent = c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG;
+    boolean logHeaders = b.logSwitch != LogSwitch.OFF;
     this.log =
         new AttemptLog(
             Objects.requireNonNull(b.logger, "logger"),
-            c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG,
-            b.logSwitch != LogSwitch.OFF,
-            errors.text());
+            logContent,
+            logHeaders,
+            // the rules for server texts come with the errors (see ErrorFactory): asked for only
+            // when bodies or headers are logged
+            logContent || logHeaders ? errors.text() : null);
     this.root = this;
   }
 
@@ -136,7 +140,7 @@ public final class HttpTransport {
     this.client = null; // asked of the root, whose release() must reach every view
     this.apiKey = key;
     this.errors = client.errors.forKey(key);
-    this.log = client.log.redacting(errors.text());
+    this.log = client.log.redacting(errors);
     this.baseUri = client.baseUri;
     this.userAgent = client.userAgent;
     this.headers = client.headers;

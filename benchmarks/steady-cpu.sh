@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# CPU and allocation per streaming call past warm-up, inside each client's JVM (issue 69): the CPU
+# time of the client's Java threads and the bytes they allocated over slices of calls, after a
+# warm-up, with the collector and the JIT pinned (SteadyCallCpu.PINNED), one JVM per client per
+# round, rounds interleaved, against a server in its own JVM; medians, the rounds' spread, ratios to
+# the bare java.net.http floor and to openai-java.
+# Usage: benchmarks/steady-cpu.sh [rounds, default 5] [--clients floor,kimiIterator,...] \
+#          [--warmup N (default 2000)] [--slices N (default 10)] [--calls N (default 200)] [--jvm "args"]
+# Builds nothing: run `mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar=$root/benchmarks/target/benchmarks.jar
+[ -f "$jar" ] || { echo "steady-cpu.sh: $jar missing; build the benchmarks module first (-P benchmarks)" >&2; exit 2; }
+mkdir -p "$root/benchmarks/target/steady-cpu"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+exec java -cp "$jar" io.github.kimisdk.benchmarks.SteadyCallCpu --out "$root/benchmarks/target/steady-cpu" "$@"
