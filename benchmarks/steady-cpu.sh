@@ -4,8 +4,11 @@
 # warm-up, with the collector and the JIT pinned (SteadyCallCpu.PINNED), one JVM per client per
 # round, rounds interleaved, against a server in its own JVM; medians, the rounds' spread, ratios to
 # the bare java.net.http floor and to openai-java.
+# The server sends each body in one write with its length, so that every call is read the same way
+# (--chunked: in pieces of a few kilobytes, as before 2026-11-26, spread by a third on 2 cores).
 # Usage: benchmarks/steady-cpu.sh [rounds, default 5] [--clients floor,kimiIterator,...] \
-#          [--warmup N (default 2000)] [--slices N (default 10)] [--calls N (default 200)] [--jvm "args"]
+#          [--warmup N (default 5000)] [--slices N (default 20)] [--calls N (default 100)] \
+#          [--jvm "args"] [--chunked] [--quiet-runs N (default 5)]
 # Builds nothing: run `mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Serves the recorded stream of {@code cold-start.sh} until killed: prints its base URL and the
  * chunk count on one line, then waits. Below {@code /r/v1} it serves {@link ResponsesStream}'s
- * answer instead, over chat completions and over Responses.
+ * answer instead, over chat completions and over Responses. With {@code --whole} it sends each body
+ * in one write, with its length, instead of chunked (see {@link LoopbackServer}).
  */
 public final class ColdStartServer {
 
@@ -15,7 +16,7 @@ public final class ColdStartServer {
   /**
    * Starts the server.
    *
-   * @param args ignored
+   * @param args nothing, or {@code --whole}
    * @throws IOException if the server cannot start
    * @throws InterruptedException when interrupted
    */
@@ -25,7 +26,8 @@ public final class ColdStartServer {
     LoopbackServer server =
         new LoopbackServer(
             stream.body,
-            Map.of("/r/v1/chat/completions", same.chat, "/r/v1/responses", same.responses));
+            Map.of("/r/v1/chat/completions", same.chat, "/r/v1/responses", same.responses),
+            args.length > 0 && args[0].equals("--whole"));
     System.out.println(server.baseUrl() + " " + stream.chunks);
     System.out.flush();
     Thread.currentThread().join();

@@ -44,6 +44,13 @@ public final class CpuPerCall {
       List.of("floor", "kimiIterator", "kimiFlow", "kimiForEachText", "openai");
 
   /**
+   * Variants of the floor that price one thing the SDK does and the floor does not: {@code
+   * floorTimeout} sets a request timeout, as the SDK does for its bound on the response headers
+   * (the JDK then keeps a timer per request on its selector thread). Run only when named.
+   */
+  static final List<String> VARIANTS = List.of("floorTimeout");
+
+  /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
    * Responses events and the chat chunks, kimi-sdk's iterator over Responses and over chat
    * completions, openai-java's Responses client. Run only when named.
@@ -57,6 +64,11 @@ public final class CpuPerCall {
           "openaiResponses");
 
   private CpuPerCall() {}
+
+  /** Whether {@code name} is a client this harness can run. */
+  static boolean known(String name) {
+    return ALL.contains(name) || RESPONSES.contains(name) || VARIANTS.contains(name);
+  }
 
   /** One client as run: its name, label, class path and JVM options of its own. */
   record Spec(String name, String label, String classPath, List<String> jvmArgs) {
@@ -130,9 +142,16 @@ public final class CpuPerCall {
     List<Spec> specs = new ArrayList<>();
     for (String s : clients.split(",")) {
       Spec spec = Spec.parse(s.trim(), ownClassPath);
-      if (!ALL.contains(spec.name()) && !RESPONSES.contains(spec.name())) {
+      if (!known(spec.name())) {
         throw new IllegalArgumentException(
-            "unknown client " + spec.name() + "; known: " + ALL + " and " + RESPONSES);
+            "unknown client "
+                + spec.name()
+                + "; known: "
+                + ALL
+                + ", "
+                + RESPONSES
+                + " and "
+                + VARIANTS);
       }
       specs.add(spec);
     }

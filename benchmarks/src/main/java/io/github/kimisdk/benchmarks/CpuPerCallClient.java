@@ -203,6 +203,8 @@ public final class CpuPerCallClient {
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FOR_EACH_TEXT);
       case "floor":
         return new CpuPerCallFloor(url);
+      case "floorTimeout":
+        return new CpuPerCallFloor(url, java.time.Duration.ofSeconds(60));
       case "openai":
         return new CpuPerCallOpenAi(url);
       case "floorResponses":

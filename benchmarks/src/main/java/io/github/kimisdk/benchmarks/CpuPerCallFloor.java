@@ -20,6 +20,14 @@ final class CpuPerCallFloor implements CpuPerCallClient.Call {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final HttpRequest request;
 
+  CpuPerCallFloor(String url, java.time.Duration timeout) {
+    this(
+        url + "/chat/completions",
+        "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"What is the weather in Beijing?\"}],\"stream\":true}",
+        timeout);
+  }
+
   CpuPerCallFloor(String url) {
     this(
         url + "/chat/completions",
@@ -29,9 +37,16 @@ final class CpuPerCallFloor implements CpuPerCallClient.Call {
 
   /** The floor of another endpoint: the same reading of {@code data:} lines. */
   CpuPerCallFloor(String endpoint, String body) {
+    this(endpoint, body, null);
+  }
+
+  CpuPerCallFloor(String endpoint, String body, java.time.Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint));
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
     request =
-        HttpRequest.newBuilder(URI.create(endpoint))
-            .header("Authorization", "Bearer sk-cpu-per-call")
+        b.header("Authorization", "Bearer sk-cpu-per-call")
             .header("Content-Type", "application/json")
             .header("Accept", "text/event-stream")
             .POST(HttpRequest.BodyPublishers.ofString(body))

@@ -35,6 +35,7 @@ final class LoopbackServer implements AutoCloseable {
   private final byte[] body;
   private final Map<String, byte[]> byPath;
   private final AtomicLong requests = new AtomicLong();
+  private final boolean whole;
 
   LoopbackServer(byte[] body) throws IOException {
     this(body, Map.of());
@@ -44,6 +45,19 @@ final class LoopbackServer implements AutoCloseable {
    * A server that answers the paths of {@code byPath} with their bodies, and any other with one.
    */
   LoopbackServer(byte[] body, Map<String, byte[]> byPath) throws IOException {
+    this(body, byPath, false);
+  }
+
+  /**
+   * A server that answers as {@link #LoopbackServer(byte[], Map)}, and with {@code whole} sends
+   * each body with its {@code Content-Length} in one write instead of chunked. The chunked server
+   * writes a body in pieces of a few kilobytes, and how many of them one read of the client picks
+   * up depends on which thread the two cores ran first, and with it how often the client's threads
+   * wake: its CPU per call moves by a third from one JVM to the next. The whole body lands in the
+   * client's socket at once, so every call is read the same way.
+   */
+  LoopbackServer(byte[] body, Map<String, byte[]> byPath, boolean whole) throws IOException {
+    this.whole = whole;
     this.body = body;
     this.byPath = Map.copyOf(byPath);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -67,9 +81,10 @@ final class LoopbackServer implements AutoCloseable {
     requests.incrementAndGet();
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-    exchange.sendResponseHeaders(200, 0);
+    byte[] answer = byPath.getOrDefault(exchange.getRequestURI().getPath(), body);
+    exchange.sendResponseHeaders(200, whole ? answer.length : 0);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(byPath.getOrDefault(exchange.getRequestURI().getPath(), body));
+      out.write(answer);
     }
   }
 

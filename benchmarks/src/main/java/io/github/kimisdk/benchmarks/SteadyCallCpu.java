@@ -19,28 +19,36 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * CPU and allocation per streaming call past warm-up, measured inside each client's JVM (issue 69):
- * {@link SteadyCallCpuClient} warms one client up and then reads the CPU time and allocated bytes
- * of its Java threads (the caller's, the HTTP client's, the SDK's) over slices of calls, so that
- * start-up, class loading and the JIT's and collector's own threads are outside the figure, and
- * other processes on the machine change it little. Unlike {@link CpuPerCall} (the difference of two
- * whole-process CPU totals, which moved by 0.9x to 1.8x from run to run), this can tell 1.1x.
+ * CPU and allocation per streaming call past warm-up, measured inside the clients' JVM (issue 69):
+ * {@link SteadyCallCpuClient} warms the clients up and then reads the CPU time and allocated bytes
+ * of the JVM's Java threads (the caller's, the HTTP client's, the SDK's) over slices of calls, so
+ * that start-up, class loading and the JIT's and collector's own threads are outside the figure,
+ * and other processes on the machine change it little. Unlike {@link CpuPerCall} (the difference of
+ * two whole-process CPU totals, which moved by 0.9x to 1.8x from run to run), this can tell 1.1x.
  *
- * <p>Every client runs in a JVM of its own with the same pinned settings ({@link #PINNED}: the G1
- * collector on a fixed heap, two JIT compiler threads), once per round; rounds are interleaved
- * (every client once per round, the order reversed every other round) against a server in its own
- * JVM ({@link ColdStartServer}, the recorded 300-chunk Kimi stream, and one answer over chat
- * completions and over Responses). The table gives, per client, the median over rounds of the JVM's
- * median slice, the rounds' spread, the bytes allocated per call, and the median of the rounds'
- * ratios to the floor of the same round (the bare {@code java.net.http} client reading the same
- * stream's {@code data:} lines: {@code floor} for chat completions, {@code floorResponses} for
- * Responses) and to openai-java.
+ * <p>Two things make it steady. The clients that run from the same jar share one JVM and take turns
+ * slice by slice, so each slice of the SDK has a slice of the floor beside it in time, on the same
+ * heap, JIT and cores: the ratio is taken slice against slice, and what makes one JVM slower than
+ * the next (a third on 2 cores, from its compiled code, its place in memory and its neighbours)
+ * cancels. And the server ({@link ColdStartServer} in its own JVM: the recorded 300-chunk Kimi
+ * stream, and one answer over chat completions and over Responses) sends each body in one write
+ * with its length unless {@code --chunked} is given: see {@link LoopbackServer} for why. All JVMs
+ * run with the same pinned settings ({@link #PINNED}: the G1 collector on a fixed heap, two JIT
+ * compiler threads); a client of another jar ({@code name@label=path.jar}) or with options of its
+ * own ({@code name%option}) runs in a JVM of its own, and its ratios are then the ratios of two
+ * JVMs' medians. Every round starts fresh JVMs, in the reverse order every other round.
+ *
+ * <p>The table gives, per client, the median over rounds of the JVM's median slice, the rounds'
+ * spread, the bytes allocated per call, and the median of the rounds' ratios, with their spread, to
+ * the floor (the bare {@code java.net.http} client reading the same stream's {@code data:} lines:
+ * {@code floor} for chat completions, {@code floorResponses} for Responses) and to openai-java.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.SteadyCallCpu [rounds] [--clients a,b,...] [--warmup N] [--slices N]
- * [--calls N] [--jvm "args"] [--out dir]} (defaults: 5 rounds, {@link #DEFAULT_CLIENTS}, 5,000
- * warm-up calls, 10 slices of 200 calls). Clients are {@link CpuPerCall}'s, with its {@code
- * name@label=path.jar} and {@code %option} forms. {@code benchmarks/steady-cpu.sh} runs it.
+ * [--calls N] [--jvm "args"] [--chunked] [--quiet-runs N] [--out dir]} (defaults: 5 rounds, {@link
+ * #DEFAULT_CLIENTS}, 5,000 warm-up calls of each client, 20 slices of 100 calls, 5 quiet runs).
+ * Clients are {@link CpuPerCall}'s, with its {@code name@label=path.jar} and {@code %option} forms.
+ * {@code benchmarks/steady-cpu.sh} runs it.
  */
 public final class SteadyCallCpu {
 
@@ -61,6 +69,12 @@ public final class SteadyCallCpu {
   /** Per client, per round: CPU per call by thread (name, digits as N). */
   private static final Map<String, List<Map<String, Double>>> THREADS = new LinkedHashMap<>();
 
+  /** Per client, per round: CPU per call of each slice, in the order the slices ran. */
+  private static final Map<String, double[][]> SLICES = new LinkedHashMap<>();
+
+  /** Per client: the JVM it shares with others (class path and options), as a key. */
+  private static final Map<String, String> GROUP = new HashMap<>();
+
   private SteadyCallCpu() {}
 
   /**
@@ -73,9 +87,11 @@ public final class SteadyCallCpu {
     String clients = DEFAULT_CLIENTS;
     int rounds = 5;
     int warmup = 5000;
-    int slices = 10;
-    int calls = 200;
+    int slices = 20;
+    int calls = 100;
     String jvmArgs = "";
+    boolean chunked = false;
+    int quietRuns = SteadyCallCpuClient.QUIET_RUNS;
     Path out = Path.of("benchmarks/target/steady-cpu");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -94,6 +110,12 @@ public final class SteadyCallCpu {
         case "--jvm":
           jvmArgs = args[++i];
           break;
+        case "--chunked":
+          chunked = true;
+          break;
+        case "--quiet-runs":
+          quietRuns = Integer.parseInt(args[++i]);
+          break;
         case "--out":
           out = Path.of(args[++i]);
           break;
@@ -101,23 +123,41 @@ public final class SteadyCallCpu {
           rounds = Integer.parseInt(args[i]);
       }
     }
-    if (rounds < 1 || warmup < 1 || slices < 1 || calls < 1) {
-      throw new IllegalArgumentException("rounds, warm-up, slices and calls must be positive");
+    if (rounds < 1 || warmup < 1 || slices < 1 || calls < 1 || quietRuns < 0) {
+      throw new IllegalArgumentException(
+          "rounds, warm-up, slices and calls must be positive, quiet runs not negative");
     }
     String ownClassPath = System.getProperty("java.class.path");
     List<CpuPerCall.Spec> specs = new ArrayList<>();
     for (String s : clients.split(",")) {
       CpuPerCall.Spec spec = CpuPerCall.Spec.parse(s.trim(), ownClassPath);
-      if (!CpuPerCall.ALL.contains(spec.name()) && !CpuPerCall.RESPONSES.contains(spec.name())) {
+      if (!CpuPerCall.known(spec.name())) {
         throw new IllegalArgumentException(
             "unknown client "
                 + spec.name()
                 + "; known: "
                 + CpuPerCall.ALL
+                + ", "
+                + CpuPerCall.RESPONSES
                 + " and "
-                + CpuPerCall.RESPONSES);
+                + CpuPerCall.VARIANTS);
       }
       specs.add(spec);
+    }
+    // clients with the same class path and options share a JVM, slice beside slice; a client of
+    // another jar (name@label=path.jar) or with its own options (%option) gets a JVM of its own
+    Map<String, List<CpuPerCall.Spec>> groups = new LinkedHashMap<>();
+    for (CpuPerCall.Spec spec : specs) {
+      String key = spec.classPath() + "\u0000" + String.join("\u0000", spec.jvmArgs());
+      List<CpuPerCall.Spec> group = groups.computeIfAbsent(key, k -> new ArrayList<>());
+      for (CpuPerCall.Spec other : group) {
+        if (other.name().equals(spec.name())) {
+          throw new IllegalArgumentException(
+              spec.label() + " and " + other.label() + " would share a JVM: give one its own jar");
+        }
+      }
+      group.add(spec);
+      GROUP.put(spec.label(), key);
     }
     Files.createDirectories(out);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -128,7 +168,12 @@ public final class SteadyCallCpu {
     RecordedStream stream = RecordedStream.build(RecordedStream.DEFAULT_CHUNKS);
     ResponsesStream same = ResponsesStream.build();
     Process server =
-        new ProcessBuilder(java, "-cp", ownClassPath, ColdStartServer.class.getName())
+        new ProcessBuilder(
+                java,
+                "-cp",
+                ownClassPath,
+                ColdStartServer.class.getName(),
+                chunked ? "--chunked" : "--whole")
             .redirectErrorStream(true)
             .start();
     try {
@@ -138,45 +183,66 @@ public final class SteadyCallCpu {
       String url = serverOut.readLine().trim().split(" ")[0];
       System.out.printf(
           Locale.ROOT,
-          "SteadyCallCpu: %d rounds; each client JVM: at least %d warm-up calls (more until 5"
-              + " runs of 100 calls in a row compile nothing), then %d slices of %d calls; JVM options %s; server %s in its"
-              + " own JVM; %s; %d processors%n",
+          "SteadyCallCpu: %d rounds; each JVM: at least %d warm-up calls of each client (more"
+              + " until %d turns of 100 calls of each in a row compile nothing), then %d slices of"
+              + " %d calls of each, in turns; JVM options %s; server %s in its own JVM, %s; %s; %d"
+              + " processors%n",
           rounds,
           warmup,
+          quietRuns,
           slices,
           calls,
           String.join(" ", jvm),
           url,
+          chunked
+              ? "each body chunked in pieces of a few kilobytes"
+              : "each body in one write with its length",
           System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
           Runtime.getRuntime().availableProcessors());
       Map<String, double[][]> results = new LinkedHashMap<>();
       for (CpuPerCall.Spec spec : specs) {
         results.put(spec.label(), new double[rounds][]);
+        SLICES.put(spec.label(), new double[rounds][]);
       }
       List<String> loads = new ArrayList<>();
       Path raw = out.resolve("samples.txt");
       try (PrintStream log = new PrintStream(Files.newOutputStream(raw), true, "UTF-8")) {
         for (int r = 0; r < rounds; r++) {
           String before = load();
-          List<CpuPerCall.Spec> order = new ArrayList<>(specs);
+          List<List<CpuPerCall.Spec>> order = new ArrayList<>(groups.values());
           if (r % 2 == 1) {
             Collections.reverse(order);
           }
-          for (CpuPerCall.Spec spec : order) {
-            long[] expected = CpuPerCall.expected(spec, stream, same);
-            Map<String, Double> v =
-                run(java, jvm, spec, url, warmup, slices, calls, expected, out, log, r + 1);
-            results.get(spec.label())[r] =
-                new double[] {
-                  v.get("cpuNsPerCall"),
-                  v.get("allocPerCall"),
-                  v.get("minNs"),
-                  v.get("maxNs"),
-                  v.get("jitMsDuringSlices"),
-                  v.get("threadsStarted") + v.get("threadsEnded"),
-                  v.get("warmup"),
-                  v.get("quiet")
-                };
+          for (List<CpuPerCall.Spec> group : order) {
+            long[][] expected = new long[group.size()][];
+            for (int k = 0; k < group.size(); k++) {
+              expected[k] = CpuPerCall.expected(group.get(k), stream, same);
+            }
+            Map<String, Map<String, Double>> byLabel =
+                run(
+                    java,
+                    jvm,
+                    group,
+                    url,
+                    new int[] {warmup, slices, calls, quietRuns},
+                    expected,
+                    out,
+                    log,
+                    r);
+            for (CpuPerCall.Spec spec : group) {
+              Map<String, Double> v = byLabel.get(spec.label());
+              results.get(spec.label())[r] =
+                  new double[] {
+                    v.get("cpuNsPerCall"),
+                    v.get("allocPerCall"),
+                    v.get("minNs"),
+                    v.get("maxNs"),
+                    v.get("jitMsDuringSlices"),
+                    v.get("threadsStarted") + v.get("threadsEnded"),
+                    v.get("warmup"),
+                    v.get("quiet")
+                  };
+            }
           }
           String after = load();
           loads.add("round " + (r + 1) + ": " + before + " -> " + after);
@@ -191,69 +257,95 @@ public final class SteadyCallCpu {
     }
   }
 
-  private static Map<String, Double> run(
+  /** Runs one JVM with the clients of {@code group}; returns each one's result line by label. */
+  private static Map<String, Map<String, Double>> run(
       String java,
       List<String> jvm,
-      CpuPerCall.Spec spec,
+      List<CpuPerCall.Spec> group,
       String url,
-      int warmup,
-      int slices,
-      int calls,
-      long[] expected,
+      int[] counts,
+      long[][] expected,
       Path out,
       PrintStream log,
       int round)
       throws IOException, InterruptedException {
+    CpuPerCall.Spec first = group.get(0);
+    Map<String, String> labels = new HashMap<>();
+    StringBuilder names = new StringBuilder();
+    StringBuilder chunks = new StringBuilder();
+    StringBuilder chars = new StringBuilder();
+    for (int k = 0; k < group.size(); k++) {
+      CpuPerCall.Spec spec = group.get(k);
+      labels.put(spec.name(), spec.label());
+      String sep = k == 0 ? "" : ",";
+      names.append(sep).append(spec.name());
+      chunks.append(sep).append(expected[k][0]);
+      chars.append(sep).append(expected[k][1]);
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(jvm);
-    cmd.addAll(spec.jvmArgs());
+    cmd.addAll(first.jvmArgs());
     cmd.add("-cp");
-    cmd.add(spec.classPath());
+    cmd.add(first.classPath());
     cmd.add(SteadyCallCpuClient.class.getName());
-    cmd.add(spec.name());
+    cmd.add(names.toString());
     cmd.add(url);
-    cmd.add(Integer.toString(warmup));
-    cmd.add(Integer.toString(slices));
-    cmd.add(Integer.toString(calls));
-    cmd.add(Long.toString(expected[0]));
-    cmd.add(Long.toString(expected[1]));
-    Path err = out.resolve(spec.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
+    cmd.add(Integer.toString(counts[0])); // warm-up calls
+    cmd.add(Integer.toString(counts[1])); // slices
+    cmd.add(Integer.toString(counts[2])); // calls per slice
+    cmd.add(chunks.toString());
+    cmd.add(chars.toString());
+    cmd.add(Integer.toString(counts[3])); // quiet runs
+    Path err = out.resolve(first.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
     Process p =
         new ProcessBuilder(cmd)
             .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
             .start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int code = p.waitFor();
-    Map<String, Double> values = new HashMap<>();
+    Map<String, Map<String, Double>> values = new HashMap<>();
+    Map<String, List<Double>> slices = new HashMap<>();
     for (String line : text.split("\n")) {
-      if (line.startsWith("THREADS ")) {
+      if (!line.startsWith("SLICE ")
+          && !line.startsWith("RESULT ")
+          && !line.startsWith("THREADS ")) {
+        continue;
+      }
+      Map<String, String> kv = new LinkedHashMap<>();
+      for (String token :
+          line.substring(line.indexOf(' ') + 1).replace(" (us per call)", "").trim().split(" ")) {
+        int eq = token.lastIndexOf('=');
+        if (eq > 0) {
+          kv.put(token.substring(0, eq), token.substring(eq + 1));
+        }
+      }
+      String label = labels.get(kv.remove("client"));
+      if (label == null) {
+        continue;
+      }
+      log.println("round " + (round + 1) + " " + label + " " + line);
+      if (line.startsWith("SLICE ")) {
+        slices
+            .computeIfAbsent(label, k -> new ArrayList<>())
+            .add(Double.parseDouble(kv.get("cpuNsPerCall")));
+      } else if (line.startsWith("THREADS ")) {
         Map<String, Double> t = new TreeMap<>();
-        for (String kv : line.substring(8).replace(" (us per call)", "").trim().split(" ")) {
-          int eq = kv.lastIndexOf('=');
-          if (eq > 0 && !kv.startsWith("client=")) {
-            t.put(kv.substring(0, eq), Double.parseDouble(kv.substring(eq + 1)));
-          }
-        }
-        THREADS.computeIfAbsent(spec.label(), k -> new ArrayList<>()).add(t);
-      }
-      if (line.startsWith("SLICE ") || line.startsWith("RESULT ") || line.startsWith("THREADS ")) {
-        log.println("round " + round + " " + spec.label() + " " + line);
-      }
-      if (line.startsWith("RESULT ")) {
-        for (String kv : line.substring(7).trim().split(" ")) {
-          int eq = kv.indexOf('=');
-          String k = kv.substring(0, eq);
-          if (!k.equals("client")) {
-            values.put(k, Double.parseDouble(kv.substring(eq + 1)));
-          }
-        }
+        kv.forEach((k, v) -> t.put(k, Double.parseDouble(v)));
+        THREADS.computeIfAbsent(label, k -> new ArrayList<>()).add(t);
+      } else {
+        Map<String, Double> v = new HashMap<>();
+        kv.forEach((k, x) -> v.put(k, Double.parseDouble(x)));
+        values.put(label, v);
       }
     }
-    if (code != 0 || values.isEmpty()) {
+    if (code != 0 || values.size() != group.size()) {
       throw new IllegalStateException(
-          spec.label() + " exited " + code + ": " + text + " (stderr in " + err + ")");
+          labels.values() + " exited " + code + ": " + text + " (stderr in " + err + ")");
     }
+    slices.forEach(
+        (label, v) ->
+            SLICES.get(label)[round] = v.stream().mapToDouble(Double::doubleValue).toArray());
     return values;
   }
 
@@ -294,14 +386,15 @@ public final class SteadyCallCpu {
     System.out.printf(
         Locale.ROOT,
         "CPU of the client's Java threads per call past warm-up (median of %d slices of %d calls in"
-            + " each JVM), one JVM per client per round, %d interleaved rounds%n%n",
+            + " each JVM; clients of the same jar share a JVM, slice beside slice), %d rounds of"
+            + " fresh JVMs%n%n",
         slices,
         calls,
         rounds);
     System.out.println(
         "| client | CPU µs/call (median of rounds) | rounds min-max | spread of rounds"
-            + " | slices within a JVM | KB allocated/call | vs floor (median; min-max) | vs"
-            + " openai-java (median; min-max) |");
+            + " | slices within a JVM | KB allocated/call | vs floor (median; min-max; spread) | vs"
+            + " openai-java (median; min-max; spread) |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, double[][]> e : results.entrySet()) {
       String label = e.getKey();
@@ -325,14 +418,17 @@ public final class SteadyCallCpu {
           100 * (max - min) / m,
           100 * median(within),
           median(column(rows, 1)) / 1024,
-          ratios(results, rows, floorOf(name)),
-          ratios(results, rows, openAiOf(name)));
+          ratios(results, label, floorOf(name)),
+          ratios(results, label, openAiOf(name)));
     }
     System.out.println();
     System.out.println(
         "spread of rounds: (max - min) / median of the JVMs' figures; slices within a JVM: the"
             + " median over JVMs of (slowest - fastest slice) / median slice; vs floor and vs"
-            + " openai-java: each round's ratio to that client's JVM of the same round.");
+            + " openai-java: each round's ratio to that client in the same round, for clients"
+            + " sharing a JVM the median of their slices' ratios (slice k of one against slice k"
+            + " of the other, run side by side), else the ratio of the two JVMs' medians; spread:"
+            + " (max - min) / median of the rounds' ratios.");
     double jit = 0;
     double threads = 0;
     int loud = 0;
@@ -379,26 +475,32 @@ public final class SteadyCallCpu {
     }
   }
 
-  private static String ratios(Map<String, double[][]> results, double[][] rows, String base) {
-    if (base == null) {
+  private static String ratios(Map<String, double[][]> results, String label, String base) {
+    if (base == null || !results.containsKey(base)) {
       return "";
     }
-    double[][] b = null;
-    for (Map.Entry<String, double[][]> e : results.entrySet()) {
-      if (e.getKey().equals(base)) {
-        b = e.getValue();
-      }
-    }
-    if (b == null) {
-      return "";
-    }
+    double[][] rows = results.get(label);
+    double[][] b = results.get(base);
+    boolean paired = GROUP.get(label).equals(GROUP.get(base));
     double[] r = new double[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      r[i] = rows[i][0] / b[i][0];
+      if (paired) {
+        double[] mine = SLICES.get(label)[i];
+        double[] theirs = SLICES.get(base)[i];
+        double[] q = new double[Math.min(mine.length, theirs.length)];
+        for (int k = 0; k < q.length; k++) {
+          q[k] = mine[k] / theirs[k];
+        }
+        r[i] = median(q);
+      } else {
+        r[i] = rows[i][0] / b[i][0];
+      }
     }
+    double m = median(r);
     double min = Arrays.stream(r).min().orElse(0);
     double max = Arrays.stream(r).max().orElse(0);
-    return String.format(Locale.ROOT, "**%.2fx**; %.2f-%.2f", median(r), min, max);
+    return String.format(
+        Locale.ROOT, "**%.2fx**; %.2f-%.2f; %.1f%%", m, min, max, 100 * (max - min) / m);
   }
 
   private static double[] column(double[][] rows, int col) {

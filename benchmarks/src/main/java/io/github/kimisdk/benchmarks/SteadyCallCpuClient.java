@@ -2,42 +2,52 @@ package io.github.kimisdk.benchmarks;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * One client JVM of {@link SteadyCallCpu}: warms one client up, then measures its calls inside this
- * JVM, in slices of calls, by the CPU time of the Java threads that did the work (the caller's, the
- * HTTP client's and the SDK's threads: every live thread of the JVM, read through {@code
- * ThreadMXBean} at each slice's start and end) and the bytes those threads allocated. The JIT
- * compiler and garbage collector threads are not Java threads and are not counted: what is counted
- * is the work each call does once its code is compiled, so that JVM start-up, class loading, the
- * JIT's own work and other processes on the machine weigh (almost) nothing.
+ * One JVM of {@link SteadyCallCpu}: warms one or more clients up, then measures their calls inside
+ * this JVM, in slices of calls, by the CPU time of the Java threads that did the work (the
+ * caller's, the HTTP client's and the SDK's threads: every live thread of the JVM, read through
+ * {@code ThreadMXBean} at each slice's start and end) and the bytes those threads allocated. The
+ * JIT compiler and garbage collector threads are not Java threads and are not counted: what is
+ * counted is the work each call does once its code is compiled, so that JVM start-up, class
+ * loading, the JIT's own work and other processes on the machine weigh (almost) nothing.
  *
- * <p>Warm-up runs at least {@code warmup} calls, and then on until {@link #QUIET_RUNS} runs of
- * {@link #RUN} calls in a row compiled nothing (at most {@link #MAX_WARMUP} calls: {@code quiet=0}
- * in the result line says the JIT was still at work). Every call is checked (chunks and text, as
- * {@link CpuPerCallClient} checks them). The output is one line per slice and a {@code RESULT}
- * line: {@code cpuNsPerCall} (the median slice), {@code allocPerCall}, {@code minNs}, {@code
- * maxNs}, {@code jitMsDuringSlices} (compilation time during the measured slices, should be about
- * 0) and {@code threadsStarted} and {@code threadsEnded} during the slices (should be 0: a thread
- * that ends mid-slice takes the CPU it used in that slice with it).
+ * <p>With several clients, their slices take turns (slice 1 of every client, then slice 2, the
+ * order reversed every other time), so that each slice of a client has a slice of every other
+ * client beside it in time, on the same JVM, heap and cores: {@link SteadyCallCpu} compares them
+ * slice by slice. While one client runs, the others' threads sleep.
  *
- * <p>Arguments: client (as {@link CpuPerCallClient}), base URL, warm-up calls, slices, calls per
- * slice, expected chunks per call, expected content characters per call.
+ * <p>Warm-up runs {@link #RUN} calls of each client in turn, at least {@code warmup} calls of each,
+ * and then on until the given number of rounds of runs in a row compiled nothing (at most {@link
+ * #MAX_WARMUP} calls of each: {@code quiet=0} in the result lines says the JIT was still at work).
+ * Every call is checked (chunks and text, as {@link CpuPerCallClient} checks them). The output is
+ * one line per slice, a {@code RESULT} line per client: {@code cpuNsPerCall} (the median slice),
+ * {@code allocPerCall}, {@code minNs}, {@code maxNs}, {@code jitMsDuringSlices} (compilation time
+ * during the measured slices, should be about 0) and {@code threadsStarted} and {@code
+ * threadsEnded} during the slices (should be 0: a thread that ends mid-slice takes the CPU it used
+ * in that slice with it), and a {@code THREADS} line per client.
+ *
+ * <p>Arguments: clients (as {@link CpuPerCallClient}'s, comma-separated), base URL, warm-up calls,
+ * slices, calls per slice, expected chunks per call and expected content characters per call (one
+ * each per client, comma-separated), and the rounds of runs in a row that must compile nothing (0:
+ * do not wait for the JIT, as a smoke run does).
  */
 public final class SteadyCallCpuClient {
 
   /** Calls per warm-up run. */
   static final int RUN = 100;
 
-  /** Runs in a row that must compile nothing before the slices start. */
+  /** Rounds of runs in a row that must compile nothing before the slices start, by default. */
   static final int QUIET_RUNS = 5;
 
-  /** The most warm-up calls; the result line says whether the JIT was quiet by then. */
+  /** The most warm-up calls of one client; the result lines say whether the JIT was quiet. */
   static final int MAX_WARMUP = 40_000;
 
   private SteadyCallCpuClient() {}
@@ -45,100 +55,118 @@ public final class SteadyCallCpuClient {
   /**
    * Runs the calls.
    *
-   * @param args client, base URL, warm-up calls, slices, calls per slice, chunks, characters
+   * @param args clients, base URL, warm-up calls, slices, calls per slice, chunks, characters,
+   *     quiet runs
    * @throws Exception when a call fails
    */
   public static void main(String[] args) throws Exception {
-    String client = args[0];
+    String[] names = args[0].split(",");
     String url = args[1];
     int warmup = Integer.parseInt(args[2]);
     int slices = Integer.parseInt(args[3]);
     int perSlice = Integer.parseInt(args[4]);
-    long chunks = Long.parseLong(args[5]);
-    long chars = Long.parseLong(args[6]);
+    long[] chunks = Arrays.stream(args[5].split(",")).mapToLong(Long::parseLong).toArray();
+    long[] chars = Arrays.stream(args[6].split(",")).mapToLong(Long::parseLong).toArray();
+    int quietRuns = Integer.parseInt(args[7]);
+    int n = names.length;
+    if (chunks.length != n || chars.length != n) {
+      throw new IllegalArgumentException("one expected count of each kind per client");
+    }
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    try (CpuPerCallClient.Call c = CpuPerCallClient.open(client, url)) {
+    CpuPerCallClient.Call[] calls = new CpuPerCallClient.Call[n];
+    try {
+      for (int k = 0; k < n; k++) {
+        calls[k] = CpuPerCallClient.open(names[k], url);
+      }
       // The calls' own code reaches the C2 compiler only after thousands of calls (once per call
       // is once per call), and on a busy machine C2's queue lags far behind: warm up until
-      // QUIET_RUNS runs of RUN calls in a row compiled nothing, after at least `warmup` calls.
+      // quietRuns rounds of RUN calls of each client in a row compiled nothing, after at least
+      // `warmup` calls of each.
       int warmed = 0;
       int quiet = 0;
       long compiled = jit.getTotalCompilationTime();
-      while (warmed < MAX_WARMUP && (warmed < warmup || quiet < QUIET_RUNS)) {
-        for (int i = 0; i < RUN; i++) {
-          check(client, c.call(), chunks, chars);
+      while (warmed < MAX_WARMUP && (warmed < warmup || quiet < quietRuns)) {
+        for (int k = 0; k < n; k++) {
+          for (int i = 0; i < RUN; i++) {
+            check(names[k], calls[k].call(), chunks[k], chars[k]);
+          }
         }
         warmed += RUN;
         long now = jit.getTotalCompilationTime();
         quiet = now == compiled ? quiet + 1 : 0;
         compiled = now;
       }
-      double[] cpu = new double[slices];
-      double[] alloc = new double[slices];
+      double[][] cpu = new double[n][slices];
+      double[][] alloc = new double[n][slices];
+      int[] started = new int[n];
+      int[] ended = new int[n];
+      List<Map<String, Long>> byName = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        byName.add(new TreeMap<>());
+      }
       long jitStart = jit.getTotalCompilationTime();
-      Snapshot start = Snapshot.take(threads);
-      Snapshot first = start;
-      int started = 0;
-      int ended = 0;
       for (int s = 0; s < slices; s++) {
-        for (int i = 0; i < perSlice; i++) {
-          check(client, c.call(), chunks, chars);
+        for (int j = 0; j < n; j++) {
+          int k = s % 2 == 0 ? j : n - 1 - j;
+          Snapshot start = Snapshot.take(threads);
+          for (int i = 0; i < perSlice; i++) {
+            check(names[k], calls[k].call(), chunks[k], chars[k]);
+          }
+          Snapshot end = Snapshot.take(threads);
+          cpu[k][s] = end.cpuSince(start) / (double) perSlice;
+          alloc[k][s] = end.allocSince(start) / (double) perSlice;
+          started[k] += end.startedSince(start);
+          ended[k] += start.startedSince(end);
+          end.addByName(start, byName.get(k));
+          System.out.printf(
+              Locale.ROOT,
+              "SLICE client=%s slice=%d cpuNsPerCall=%.0f allocPerCall=%.0f%n",
+              names[k],
+              s + 1,
+              cpu[k][s],
+              alloc[k][s]);
         }
-        Snapshot end = Snapshot.take(threads);
-        cpu[s] = end.cpuSince(start) / (double) perSlice;
-        alloc[s] = end.allocSince(start) / (double) perSlice;
-        started += end.startedSince(start);
-        ended += start.startedSince(end);
-        System.out.printf(
-            Locale.ROOT,
-            "SLICE client=%s slice=%d cpuNsPerCall=%.0f allocPerCall=%.0f%n",
-            client,
-            s + 1,
-            cpu[s],
-            alloc[s]);
-        start = end;
       }
       long jitMs = jit.getTotalCompilationTime() - jitStart;
-      double[] sorted = cpu.clone();
-      Arrays.sort(sorted);
-      double[] a = alloc.clone();
-      Arrays.sort(a);
-      System.out.printf(
-          Locale.ROOT,
-          "RESULT client=%s warmup=%d quiet=%d cpuNsPerCall=%.0f allocPerCall=%.0f minNs=%.0f maxNs=%.0f"
-              + " jitMsDuringSlices=%d threadsStarted=%d threadsEnded=%d threads=%d%n",
-          client,
-          warmed,
-          quiet >= QUIET_RUNS ? 1 : 0,
-          median(sorted),
-          median(a),
-          sorted[0],
-          sorted[slices - 1],
-          jitMs,
-          started,
-          ended,
-          first.cpu.size());
-      // by thread, over all slices: which threads the calls' CPU is on
-      Snapshot last = Snapshot.take(threads);
-      Map<String, Long> byName = new TreeMap<>();
-      for (Map.Entry<Long, Long> e : last.cpu.entrySet()) {
-        long used = e.getValue() - first.cpu.getOrDefault(e.getKey(), 0L);
-        if (used > 0) {
-          byName.merge(last.names.get(e.getKey()), used, Long::sum);
+      for (int k = 0; k < n; k++) {
+        double[] sorted = cpu[k].clone();
+        Arrays.sort(sorted);
+        double[] a = alloc[k].clone();
+        Arrays.sort(a);
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT client=%s warmup=%d quiet=%d cpuNsPerCall=%.0f allocPerCall=%.0f minNs=%.0f"
+                + " maxNs=%.0f jitMsDuringSlices=%d threadsStarted=%d threadsEnded=%d%n",
+            names[k],
+            warmed,
+            quiet >= quietRuns ? 1 : 0,
+            median(sorted),
+            median(a),
+            sorted[0],
+            sorted[slices - 1],
+            jitMs,
+            started[k],
+            ended[k]);
+        // by thread, over the client's slices: which threads its calls' CPU is on
+        StringBuilder line = new StringBuilder("THREADS client=" + names[k]);
+        for (Map.Entry<String, Long> e : byName.get(k).entrySet()) {
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  " %s=%.1f",
+                  e.getKey().replace(' ', '_').replace('=', '_'), // one token per thread name
+                  e.getValue() / 1000.0 / ((long) slices * perSlice)));
+        }
+        System.out.println(line + " (us per call)");
+      }
+    } finally {
+      for (CpuPerCallClient.Call c : calls) {
+        if (c != null) {
+          c.close();
         }
       }
-      StringBuilder line = new StringBuilder("THREADS client=" + client);
-      for (Map.Entry<String, Long> e : byName.entrySet()) {
-        line.append(
-            String.format(
-                Locale.ROOT,
-                " %s=%.1f",
-                e.getKey().replace(' ', '_').replace('=', '_'), // one token per thread name
-                e.getValue() / 1000.0 / ((long) slices * perSlice)));
-      }
-      System.out.println(line + " (us per call)");
     }
   }
 
@@ -197,6 +225,16 @@ public final class SteadyCallCpuClient {
 
     long allocSince(Snapshot before) {
       return since(bytes, before.bytes);
+    }
+
+    /** Adds each thread's CPU since {@code before} to {@code byName}, by name. */
+    void addByName(Snapshot before, Map<String, Long> byName) {
+      for (Map.Entry<Long, Long> e : cpu.entrySet()) {
+        long used = e.getValue() - before.cpu.getOrDefault(e.getKey(), 0L);
+        if (used > 0) {
+          byName.merge(names.getOrDefault(e.getKey(), "?"), used, Long::sum);
+        }
+      }
     }
 
     /** Threads here that {@code before} did not have. */
