@@ -12,6 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +48,11 @@ class ResponsesSurfaceHttpTest {
 
   @BeforeEach
   void start() {
-    server = new FakeKimiServer().start();
+    // a fixed clock: a test compares the timestamps of two calls, which a second's turn between
+    // them would set apart
+    server =
+        new FakeKimiServer(Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC))
+            .start();
     // retired: listed as a proxy would list it, for its small window and plain answers
     server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
   }
