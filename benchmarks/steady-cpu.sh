@@ -4,6 +4,8 @@
 # warm-up, with the collector and the JIT pinned (SteadyCallCpu.PINNED), one JVM per client per
 # round, rounds interleaved, against a server in its own JVM; medians, the rounds' spread, ratios to
 # the bare java.net.http floor and to openai-java.
+# The clients share one JVM per round and take turns slice by slice (a client of another build,
+# name@label=path, in a class loader of its own; name%option in a JVM of its own).
 # The server sends each body in one write with its length, so that every call is read the same way
 # (--chunked: in pieces of a few kilobytes, as before 2026-11-26, spread by a third on 2 cores).
 # Usage: benchmarks/steady-cpu.sh [rounds, default 5] [--clients floor,kimiIterator,...] \

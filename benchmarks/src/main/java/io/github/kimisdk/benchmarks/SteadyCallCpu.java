@@ -34,9 +34,13 @@ import java.util.concurrent.TimeUnit;
  * stream, and one answer over chat completions and over Responses) sends each body in one write
  * with its length unless {@code --chunked} is given: see {@link LoopbackServer} for why. All JVMs
  * run with the same pinned settings ({@link #PINNED}: the G1 collector on a fixed heap, two JIT
- * compiler threads); a client of another jar ({@code name@label=path.jar}) or with options of its
- * own ({@code name%option}) runs in a JVM of its own, and its ratios are then the ratios of two
- * JVMs' medians. Every round starts fresh JVMs, in the reverse order every other round.
+ * compiler threads). A client of another build ({@code name@label=path}, the path a whole {@code
+ * benchmarks.jar} or a class path that starts with another {@code kimi-sdk} jar) shares the JVM
+ * too, its classes loaded from that path alone by a class loader of its own, so two builds of the
+ * SDK are compared slice against slice as well (the column "vs this build's"). A client with
+ * options of its own ({@code name%option}) runs in a JVM of its own, and its ratios are then the
+ * ratios of two JVMs' medians. Every round starts fresh JVMs, in the reverse order every other
+ * round.
  *
  * <p>The table gives, per client, the median over rounds of the JVM's median slice, the rounds'
  * spread, the bytes allocated per call, and the median of the rounds' ratios, with their spread, to
@@ -144,19 +148,19 @@ public final class SteadyCallCpu {
       }
       specs.add(spec);
     }
-    // clients with the same class path and options share a JVM, slice beside slice; a client of
-    // another jar (name@label=path.jar) or with its own options (%option) gets a JVM of its own
+    // clients with the same JVM options share a JVM, slice beside slice, a client of another
+    // build (name@label=path.jar) in a class loader of its own; a client with options of its own
+    // (%option) gets a JVM of its own
     Map<String, List<CpuPerCall.Spec>> groups = new LinkedHashMap<>();
     for (CpuPerCall.Spec spec : specs) {
-      String key = spec.classPath() + "\u0000" + String.join("\u0000", spec.jvmArgs());
-      List<CpuPerCall.Spec> group = groups.computeIfAbsent(key, k -> new ArrayList<>());
-      for (CpuPerCall.Spec other : group) {
-        if (other.name().equals(spec.name())) {
-          throw new IllegalArgumentException(
-              spec.label() + " and " + other.label() + " would share a JVM: give one its own jar");
-        }
+      if (spec.label().contains(",") || spec.label().contains("|")) {
+        throw new IllegalArgumentException("a label has no ',' or '|': " + spec.label());
       }
-      group.add(spec);
+      if (GROUP.containsKey(spec.label())) {
+        throw new IllegalArgumentException(spec.label() + " is named twice");
+      }
+      String key = String.join("\u0000", spec.jvmArgs());
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(spec);
       GROUP.put(spec.label(), key);
     }
     Files.createDirectories(out);
@@ -221,6 +225,7 @@ public final class SteadyCallCpu {
             Map<String, Map<String, Double>> byLabel =
                 run(
                     java,
+                    ownClassPath,
                     jvm,
                     group,
                     url,
@@ -260,6 +265,7 @@ public final class SteadyCallCpu {
   /** Runs one JVM with the clients of {@code group}; returns each one's result line by label. */
   private static Map<String, Map<String, Double>> run(
       String java,
+      String ownClassPath,
       List<String> jvm,
       List<CpuPerCall.Spec> group,
       String url,
@@ -270,15 +276,18 @@ public final class SteadyCallCpu {
       int round)
       throws IOException, InterruptedException {
     CpuPerCall.Spec first = group.get(0);
-    Map<String, String> labels = new HashMap<>();
+    List<String> labels = new ArrayList<>();
     StringBuilder names = new StringBuilder();
     StringBuilder chunks = new StringBuilder();
     StringBuilder chars = new StringBuilder();
     for (int k = 0; k < group.size(); k++) {
       CpuPerCall.Spec spec = group.get(k);
-      labels.put(spec.name(), spec.label());
+      labels.add(spec.label());
       String sep = k == 0 ? "" : ",";
-      names.append(sep).append(spec.name());
+      names.append(sep).append(spec.label()).append('|').append(spec.name());
+      if (!spec.classPath().equals(ownClassPath)) {
+        names.append('|').append(spec.classPath()); // another build, loaded on its own
+      }
       chunks.append(sep).append(expected[k][0]);
       chars.append(sep).append(expected[k][1]);
     }
@@ -287,7 +296,7 @@ public final class SteadyCallCpu {
     cmd.addAll(jvm);
     cmd.addAll(first.jvmArgs());
     cmd.add("-cp");
-    cmd.add(first.classPath());
+    cmd.add(ownClassPath);
     cmd.add(SteadyCallCpuClient.class.getName());
     cmd.add(names.toString());
     cmd.add(url);
@@ -320,8 +329,8 @@ public final class SteadyCallCpu {
           kv.put(token.substring(0, eq), token.substring(eq + 1));
         }
       }
-      String label = labels.get(kv.remove("client"));
-      if (label == null) {
+      String label = kv.remove("client");
+      if (!labels.contains(label)) {
         continue;
       }
       log.println("round " + (round + 1) + " " + label + " " + line);
@@ -341,7 +350,7 @@ public final class SteadyCallCpu {
     }
     if (code != 0 || values.size() != group.size()) {
       throw new IllegalStateException(
-          labels.values() + " exited " + code + ": " + text + " (stderr in " + err + ")");
+          labels + " exited " + code + ": " + text + " (stderr in " + err + ")");
     }
     slices.forEach(
         (label, v) ->
@@ -394,8 +403,8 @@ public final class SteadyCallCpu {
     System.out.println(
         "| client | CPU µs/call (median of rounds) | rounds min-max | spread of rounds"
             + " | slices within a JVM | KB allocated/call | vs floor (median; min-max; spread) | vs"
-            + " openai-java (median; min-max; spread) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            + " openai-java (median; min-max; spread) | vs this build's |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, double[][]> e : results.entrySet()) {
       String label = e.getKey();
       String name = label.split("[@%]")[0];
@@ -410,7 +419,7 @@ public final class SteadyCallCpu {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %,.1f | %,.1f-%,.1f | %.1f%% | %.1f%% | %,.1f | %s | %s |%n",
+          "| %s | %,.1f | %,.1f-%,.1f | %.1f%% | %.1f%% | %,.1f | %s | %s | %s |%n",
           label,
           m / 1000,
           min / 1000,
@@ -419,7 +428,8 @@ public final class SteadyCallCpu {
           100 * median(within),
           median(column(rows, 1)) / 1024,
           ratios(results, label, floorOf(name)),
-          ratios(results, label, openAiOf(name)));
+          ratios(results, label, openAiOf(name)),
+          label.contains("@") ? ratios(results, label, name) : "");
     }
     System.out.println();
     System.out.println(
@@ -428,7 +438,8 @@ public final class SteadyCallCpu {
             + " openai-java: each round's ratio to that client in the same round, for clients"
             + " sharing a JVM the median of their slices' ratios (slice k of one against slice k"
             + " of the other, run side by side), else the ratio of the two JVMs' medians; spread:"
-            + " (max - min) / median of the rounds' ratios.");
+            + " (max - min) / median of the rounds' ratios; vs this build's: a client of another"
+            + " build (name@label=path) against the same client of this one.");
     double jit = 0;
     double threads = 0;
     int loud = 0;

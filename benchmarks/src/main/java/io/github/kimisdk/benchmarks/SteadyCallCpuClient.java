@@ -34,7 +34,9 @@ import java.util.TreeMap;
  * threadsEnded} during the slices (should be 0: a thread that ends mid-slice takes the CPU it used
  * in that slice with it), and a {@code THREADS} line per client.
  *
- * <p>Arguments: clients (as {@link CpuPerCallClient}'s, comma-separated), base URL, warm-up calls,
+ * <p>Arguments: clients (comma-separated; each a name of {@link CpuPerCallClient}'s, or {@code
+ * label|name} to name it otherwise in the output, or {@code label|name|classPath} for a client of
+ * another build, loaded from that class path alone beside this JVM's own), base URL, warm-up calls,
  * slices, calls per slice, expected chunks per call and expected content characters per call (one
  * each per client, comma-separated), and the rounds of runs in a row that must compile nothing (0:
  * do not wait for the JIT, as a smoke run does).
@@ -60,7 +62,8 @@ public final class SteadyCallCpuClient {
    * @throws Exception when a call fails
    */
   public static void main(String[] args) throws Exception {
-    String[] names = args[0].split(",");
+    String[] entries = args[0].split(",");
+    String[] names = new String[entries.length]; // the labels the output names them by
     String url = args[1];
     int warmup = Integer.parseInt(args[2]);
     int slices = Integer.parseInt(args[3]);
@@ -68,7 +71,7 @@ public final class SteadyCallCpuClient {
     long[] chunks = Arrays.stream(args[5].split(",")).mapToLong(Long::parseLong).toArray();
     long[] chars = Arrays.stream(args[6].split(",")).mapToLong(Long::parseLong).toArray();
     int quietRuns = Integer.parseInt(args[7]);
-    int n = names.length;
+    int n = entries.length;
     if (chunks.length != n || chars.length != n) {
       throw new IllegalArgumentException("one expected count of each kind per client");
     }
@@ -78,7 +81,10 @@ public final class SteadyCallCpuClient {
     CpuPerCallClient.Call[] calls = new CpuPerCallClient.Call[n];
     try {
       for (int k = 0; k < n; k++) {
-        calls[k] = CpuPerCallClient.open(names[k], url);
+        String[] e = entries[k].split("\\|");
+        names[k] = e[0];
+        String name = e.length > 1 ? e[1] : e[0];
+        calls[k] = e.length > 2 ? isolated(name, url, e[2]) : CpuPerCallClient.open(name, url);
       }
       // The calls' own code reaches the C2 compiler only after thousands of calls (once per call
       // is once per call), and on a busy machine C2's queue lags far behind: warm up until
@@ -168,6 +174,54 @@ public final class SteadyCallCpuClient {
         }
       }
     }
+  }
+
+  /**
+   * Opens client {@code name} of another build: its classes (the SDK's, the benchmarks', the
+   * libraries') come from {@code classPath} alone, through a loader whose parent is the platform
+   * loader, so two builds of the SDK run side by side in this JVM and pair slice by slice. The
+   * calls go through reflection, a few dozen nanoseconds a call.
+   */
+  private static CpuPerCallClient.Call isolated(String name, String url, String classPath)
+      throws Exception {
+    String[] parts = classPath.split(java.io.File.pathSeparator);
+    java.net.URL[] urls = new java.net.URL[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      urls[i] = java.nio.file.Path.of(parts[i]).toUri().toURL();
+    }
+    java.net.URLClassLoader loader =
+        new java.net.URLClassLoader("build-" + name, urls, ClassLoader.getPlatformClassLoader());
+    Class<?> clients = Class.forName(CpuPerCallClient.class.getName(), true, loader);
+    if (clients == CpuPerCallClient.class) {
+      throw new IllegalStateException(classPath + " has no benchmarks classes of its own");
+    }
+    java.lang.reflect.Method open = clients.getDeclaredMethod("open", String.class, String.class);
+    open.setAccessible(true);
+    Object call = open.invoke(null, name, url);
+    Class<?> type = Class.forName(CpuPerCallClient.Call.class.getName(), true, loader);
+    java.lang.reflect.Method callMethod = type.getMethod("call");
+    java.lang.reflect.Method closeMethod = type.getMethod("close");
+    callMethod.setAccessible(true);
+    closeMethod.setAccessible(true);
+    return new CpuPerCallClient.Call() {
+      @Override
+      public long[] call() throws Exception {
+        try {
+          return (long[]) callMethod.invoke(call);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+      }
+
+      @Override
+      public void close() {
+        try (loader) {
+          closeMethod.invoke(call);
+        } catch (ReflectiveOperationException | java.io.IOException e) {
+          throw new IllegalStateException("closing " + name + " of " + classPath + " failed", e);
+        }
+      }
+    };
   }
 
   private static double median(double[] sorted) {
