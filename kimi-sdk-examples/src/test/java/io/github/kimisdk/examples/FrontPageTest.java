@@ -51,7 +51,7 @@ class FrontPageTest {
     assertThat(lines().subList(firstJava, firstJava + 4))
         .as("the first code a reader meets makes a KimiClient")
         .anyMatch(l -> l.contains("KimiClient kimi = KimiClient."));
-    int example = lineOf("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
+    int example = lineOf(ReadmeShellCommandsTest.MAIN_EXAMPLE);
     int tests = lineOf("mvn -B verify");
     int install = lineOf("mvn -B -P artifacts install -DskipTests");
     assertThat(example).as("the main example's command").isBetween(1, 60);
