@@ -20,6 +20,7 @@ final class CpuPerCallFloor implements CpuPerCallClient.Call {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final HttpRequest request;
 
+  /** The chat floor, with a request timeout when {@code timeout} is not null. */
   CpuPerCallFloor(String url, java.time.Duration timeout) {
     this(
         url + "/chat/completions",
@@ -29,10 +30,7 @@ final class CpuPerCallFloor implements CpuPerCallClient.Call {
   }
 
   CpuPerCallFloor(String url) {
-    this(
-        url + "/chat/completions",
-        "{\"model\":\"kimi-k3\",\"messages\":[{\"role\":\"user\",\"content\":"
-            + "\"What is the weather in Beijing?\"}],\"stream\":true}");
+    this(url, (java.time.Duration) null);
   }
 
   /** The floor of another endpoint: the same reading of {@code data:} lines. */

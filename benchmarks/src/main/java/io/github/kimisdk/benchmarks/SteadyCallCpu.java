@@ -26,21 +26,20 @@ import java.util.concurrent.TimeUnit;
  * and other processes on the machine change it little. Unlike {@link CpuPerCall} (the difference of
  * two whole-process CPU totals, which moved by 0.9x to 1.8x from run to run), this can tell 1.1x.
  *
- * <p>Two things make it steady. The clients that run from the same jar share one JVM and take turns
- * slice by slice, so each slice of the SDK has a slice of the floor beside it in time, on the same
- * heap, JIT and cores: the ratio is taken slice against slice, and what makes one JVM slower than
- * the next (a third on 2 cores, from its compiled code, its place in memory and its neighbours)
- * cancels. And the server ({@link ColdStartServer} in its own JVM: the recorded 300-chunk Kimi
- * stream, and one answer over chat completions and over Responses) sends each body in one write
- * with its length unless {@code --chunked} is given: see {@link LoopbackServer} for why. All JVMs
- * run with the same pinned settings ({@link #PINNED}: the G1 collector on a fixed heap, two JIT
- * compiler threads). A client of another build ({@code name@label=path}, the path a whole {@code
- * benchmarks.jar} or a class path that starts with another {@code kimi-sdk} jar) shares the JVM
- * too, its classes loaded from that path alone by a class loader of its own, so two builds of the
- * SDK are compared slice against slice as well (the column "vs this build's"). A client with
- * options of its own ({@code name%option}) runs in a JVM of its own, and its ratios are then the
- * ratios of two JVMs' medians. Every round starts fresh JVMs, in the reverse order every other
- * round.
+ * <p>Two things make it steady. The clients share one JVM and take turns slice by slice, so each
+ * slice of the SDK has a slice of the floor beside it in time, on the same heap, JIT and cores: the
+ * ratio is taken slice against slice, and what makes one JVM slower than the next (a third on 2
+ * cores, from its compiled code, its place in memory and its neighbours) cancels. And the server
+ * ({@link ColdStartServer} in its own JVM: the recorded 300-chunk Kimi stream, and one answer over
+ * chat completions and over Responses) sends each body in one write with its length unless {@code
+ * --chunked} is given: see {@link LoopbackServer} for why. All JVMs run with the same pinned
+ * settings ({@link #PINNED}: the G1 collector on a fixed heap, two JIT compiler threads). A client
+ * of another build ({@code name@label=path}, the path a whole {@code benchmarks.jar} or a class
+ * path that starts with another {@code kimi-sdk} jar) shares the JVM too, its classes loaded from
+ * that path alone by a class loader of its own, so two builds of the SDK are compared slice against
+ * slice as well (the column "vs this build's"). A client with options of its own ({@code
+ * name%option}) runs in a JVM of its own, and its ratios are then the ratios of two JVMs' medians.
+ * Every round starts fresh JVMs, in the reverse order every other round.
  *
  * <p>The table gives, per client, the median over rounds of the JVM's median slice, the rounds'
  * spread, the bytes allocated per call, and the median of the rounds' ratios, with their spread, to
@@ -76,7 +75,7 @@ public final class SteadyCallCpu {
   /** Per client, per round: CPU per call of each slice, in the order the slices ran. */
   private static final Map<String, double[][]> SLICES = new LinkedHashMap<>();
 
-  /** Per client: the JVM it shares with others (class path and options), as a key. */
+  /** Per client: the JVM it shares with others (its options), as a key. */
   private static final Map<String, String> GROUP = new HashMap<>();
 
   private SteadyCallCpu() {}
@@ -395,8 +394,8 @@ public final class SteadyCallCpu {
     System.out.printf(
         Locale.ROOT,
         "CPU of the client's Java threads per call past warm-up (median of %d slices of %d calls in"
-            + " each JVM; clients of the same jar share a JVM, slice beside slice), %d rounds of"
-            + " fresh JVMs%n%n",
+            + " each JVM; the clients share a JVM, slice beside slice, unless given options of"
+            + " their own), %d rounds of fresh JVMs%n%n",
         slices,
         calls,
         rounds);
