@@ -84,6 +84,6 @@ class ReadmeExamplesTableTest {
     assertThat(pom)
         .contains("<exec.mainClass>io.github.kimisdk.examples.Quickstart</exec.mainClass>");
     assertThat(Docs.lines(Docs.README))
-        .contains("mvn -B -q -pl kimi-sdk-examples -am compile exec:java");
+        .contains(ReadmeShellCommandsTest.MAIN_EXAMPLE);
   }
 }
