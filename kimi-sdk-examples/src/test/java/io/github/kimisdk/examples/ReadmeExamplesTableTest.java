@@ -83,7 +83,6 @@ class ReadmeExamplesTableTest {
     String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
     assertThat(pom)
         .contains("<exec.mainClass>io.github.kimisdk.examples.Quickstart</exec.mainClass>");
-    assertThat(Docs.lines(Docs.README))
-        .contains(ReadmeShellCommandsTest.MAIN_EXAMPLE);
+    assertThat(Docs.lines(Docs.README)).contains(ReadmeShellCommandsTest.MAIN_EXAMPLE);
   }
 }
