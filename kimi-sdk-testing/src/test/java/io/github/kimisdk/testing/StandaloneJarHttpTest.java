@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class StandaloneJarHttpTest {
 
   static final Duration START = Duration.ofSeconds(60);
-  static final Duration END = Duration.ofSeconds(30);
+  static final Duration END = Duration.ofSeconds(60);
   static final Pattern BASE_URL = Pattern.compile("^FakeKimiServer at (http://\\S+/v1) \\(");
 
   static Path jar;
@@ -80,13 +80,37 @@ class StandaloneJarHttpTest {
     /** Waits for the process to end and for its output to be read to the end. */
     int awaitExit() throws InterruptedException {
       if (!process.waitFor(END.toMillis(), TimeUnit.MILLISECONDS)) {
+        String seen = Signals.of(process.pid()).describe(Signals.SIGINT);
         process.destroyForcibly().waitFor();
-        throw new AssertionError("java -jar did not end within " + END + "; stderr: " + err);
+        throw new AssertionError(
+            "java -jar did not end within "
+                + END
+                + " ("
+                + seen
+                + "; load average "
+                + loadAverage()
+                + "); stderr: "
+                + err);
       }
       for (Thread t : readers) {
         t.join(END.toMillis());
       }
       return process.exitValue();
+    }
+  }
+
+  /** Says which case a test tested, in its output (target/surefire-reports*\/*-output.txt). */
+  static void say(String what) {
+    System.out.println("StandaloneJarHttpTest: " + what);
+  }
+
+  /** The machine's load averages (1, 5 and 15 minutes), or "unknown". */
+  static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
@@ -361,20 +385,81 @@ class StandaloneJarHttpTest {
     }
   }
 
+  /**
+   * Ctrl-C ends the fake with 130, where Ctrl-C can reach it. A process started with SIGINT ignored
+   * (as every background job of a script is, {@code nohup mvn -B verify &} among them) passes that
+   * on to its children, and a JVM started so never catches SIGINT: there the fake ignores Ctrl-C as
+   * every program does, keeps serving and still ends on SIGTERM. The test reads which case it is in
+   * from the kernel ({@code /proc/PID/status}), tests that case, and says which it tested.
+   */
   @Test
-  void endsOnCtrlC() throws Exception {
+  void endsOnCtrlCWhereCtrlCCanReachIt() throws Exception {
     Started s = startOnAFreePort();
     try {
-      s.baseUrl();
-      Process kill =
-          new ProcessBuilder("kill", "-INT", "" + s.server().process().pid())
-              .redirectErrorStream(true)
-              .start();
+      String url = s.baseUrl() + "/chat/completions";
+      long pid = s.server().process().pid();
+      Signals before = Signals.of(pid);
+      Process kill = new ProcessBuilder("kill", "-INT", "" + pid).redirectErrorStream(true).start();
       assertThat(kill.waitFor(END.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       assertThat(kill.exitValue()).isZero();
-      assertThat(s.server().awaitExit()).isEqualTo(130); // 128 + SIGINT
+      if (before.ignores(Signals.SIGINT)) {
+        say(
+            "SIGINT is ignored by the fake's process, as by this test's ("
+                + Signals.of(ProcessHandle.current().pid()).describe(Signals.SIGINT)
+                + "): Maven runs with SIGINT ignored, as a script's background job does; tested"
+                + " that the fake ignores Ctrl-C, keeps serving and ends on SIGTERM");
+        assertThat(post(url, chat("still here", false), "any-key").statusCode()).isEqualTo(200);
+        s.server().process().destroy();
+        assertThat(s.server().awaitExit()).isEqualTo(143); // 128 + SIGTERM
+      } else {
+        say(
+            "SIGINT reaches the fake ("
+                + before.describe(Signals.SIGINT)
+                + "): tested that it ends");
+        assertThat(s.server().awaitExit()).isEqualTo(130); // 128 + SIGINT
+      }
     } finally {
       s.server().process().destroyForcibly();
+    }
+  }
+
+  /**
+   * What the kernel says of a process's signals ({@code SigIgn} and {@code SigCgt} of {@code
+   * /proc/PID/status}, Linux), and its state; all unknown elsewhere.
+   */
+  record Signals(long pid, long ignored, long caught, String state) {
+    static final int SIGINT = 2;
+
+    static Signals of(long pid) {
+      long ignored = 0;
+      long caught = 0;
+      String state = "unknown (no /proc)";
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", "" + pid, "status"))) {
+          if (line.startsWith("SigIgn:")) {
+            ignored = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          } else if (line.startsWith("SigCgt:")) {
+            caught = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          } else if (line.startsWith("State:")) {
+            state = line.substring(6).trim();
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // not Linux, or the process is gone: nothing known
+      }
+      return new Signals(pid, ignored, caught, state);
+    }
+
+    boolean ignores(int signal) {
+      return (ignored & (1L << (signal - 1))) != 0;
+    }
+
+    String describe(int signal) {
+      String disposition =
+          ignores(signal)
+              ? "ignored"
+              : (caught & (1L << (signal - 1))) != 0 ? "caught" : "default or unknown";
+      return "pid " + pid + ": signal " + signal + " " + disposition + ", state " + state;
     }
   }
 
