@@ -186,6 +186,65 @@ class KimiHealthProbesHttpTest {
     assertThat(accepted).hasSize(1);
   }
 
+  /**
+   * A Kimi that reads each request and closes the connection unanswered: ten probes make one check
+   * (one request of the client's), which the JDK's HTTP client sends once more on a new connection
+   * (it does so for every GET and HEAD whose connection closes before a byte of the answer, as RFC
+   * 9110 allows, whatever its caller wants), so the server reads two; the probes all report it
+   * down, and none waits past the timeout.
+   */
+  @Test
+  void tenProbesOfAKimiThatDropsTheConnectionMakeOneCheckWhichTheJdkSendsTwice() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger connections = new AtomicInteger();
+    try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    try (Socket s = dropping.accept()) {
+                      connections.incrementAndGet();
+                      java.io.BufferedReader in =
+                          new java.io.BufferedReader(
+                              new java.io.InputStreamReader(
+                                  s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                      String line = in.readLine();
+                      if (line != null && line.startsWith("GET /v1/models ")) {
+                        requests.incrementAndGet();
+                      }
+                      while (line != null && !line.isEmpty()) {
+                        line = in.readLine(); // the rest of the request's head
+                      }
+                    } // closed, unanswered
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "dropping-kimi");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      runner
+          .withPropertyValues(
+              "spring.ai.kimi.base-url=http://127.0.0.1:" + dropping.getLocalPort() + "/v1")
+          .run(
+              context -> {
+                for (int i = 0; i < 10; i++) {
+                  long start = System.nanoTime();
+                  assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+                  assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN);
+                  assertThat(Duration.ofNanos(System.nanoTime() - start))
+                      .isLessThan(Duration.ofSeconds(3));
+                }
+                assertThat(kimi(context).getDetails()).containsEntry("status", "UNREACHABLE");
+              });
+    }
+    assertThat(calls).as("checks the client sent").hasValue(1);
+    assertThat(requests).as("requests the server read").hasValue(2);
+    assertThat(connections).hasValue(2);
+  }
+
   @Test
   void inTheRootStatusOnRequestKimiDownTakesTheApplicationDown() throws IOException {
     runner
@@ -240,13 +299,25 @@ class KimiHealthProbesHttpTest {
         KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
       KimiHealthIndicator indicator =
           new KimiHealthIndicator(client, Duration.ofSeconds(120), Duration.ofSeconds(2), now::get);
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health first = indicator.health();
+      assertThat(first.getStatus()).isEqualTo(Status.UP);
+      assertThat(first.getDetails())
+          .containsEntry(KimiHealthIndicator.AGE, 0L)
+          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 120_000L);
       now.addAndGet(Duration.ofSeconds(119).toNanos());
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health cached = indicator.health();
+      assertThat(cached.getStatus()).isEqualTo(Status.UP);
+      // the same check, saying how old it is: a cached UP speaks of then
+      assertThat(cached.getDetails())
+          .containsEntry("checkedAt", first.getDetails().get("checkedAt"))
+          .containsEntry(KimiHealthIndicator.AGE, 119_000L)
+          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 1_000L);
       assertThat(modelRequests()).isEqualTo(1);
 
       now.addAndGet(Duration.ofSeconds(1).toNanos());
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health again = indicator.health();
+      assertThat(again.getStatus()).isEqualTo(Status.UP);
+      assertThat(again.getDetails()).containsEntry(KimiHealthIndicator.AGE, 0L);
       assertThat(modelRequests()).isEqualTo(2);
     }
   }

@@ -66,6 +66,15 @@ final class ErrorMaker {
     "you requested", "requested", "input tokens", "input token", "input length", "actual", "current"
   };
 
+  /** The type of FakeKimiServer's answer to a request its cassette holds no exchange for. */
+  static final String CASSETTE_MISS = "cassette_miss_error";
+
+  /** What to do about a cassette miss, whose server message says what differs. */
+  static final String CASSETTE_MISS_HINT =
+      "FakeKimiServer answered from a cassette that holds no recorded exchange matching this"
+          + " request (the base URL is right); the message names the nearest recorded request and"
+          + " where it differs: record the exchange, or send what was recorded";
+
   private final Exceptions make;
   private final Endpoint endpoint;
   private final boolean kimiCodeKey;
@@ -807,15 +816,17 @@ final class ErrorMaker {
       String hint =
           formula != null
               ? formula
-              : namesAModel && !t.equals("url.not_found")
-                  ? "Check the model id"
-                      + suggestion(serverMessage)
-                      + "; list the models this key can use with GET "
-                      + endpoint.baseUrl()
-                      + "/models"
-                  : "The URL path does not exist; check the base URL ("
-                      + endpoint.baseUrl()
-                      + ") ends in /v1";
+              : t.equals(CASSETTE_MISS)
+                  ? CASSETTE_MISS_HINT
+                  : namesAModel && !t.equals("url.not_found")
+                      ? "Check the model id"
+                          + suggestion(serverMessage)
+                          + "; list the models this key can use with GET "
+                          + endpoint.baseUrl()
+                          + "/models"
+                      : "The URL path does not exist; check the base URL ("
+                          + endpoint.baseUrl()
+                          + ") ends in /v1";
       return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
     }
     if (t.equals("invalid_request_error")
