@@ -226,6 +226,9 @@ final class FleetClient {
     /** When the first pause began to be written ({@link System#nanoTime()}), or 0. */
     volatile long pausedAt;
 
+    /** When the last slot began to be given back ({@link System#nanoTime()}), or 0. */
+    volatile long lastGaveBackAt;
+
     /** Whether the calls after {@code go} run: the warm-up's slots are not counted. */
     volatile boolean going;
 
@@ -293,6 +296,7 @@ final class FleetClient {
       if (going && pausedAt == 0) {
         gaveBackBeforePause.incrementAndGet();
       }
+      lastGaveBackAt = System.nanoTime();
       store.giveBack(account, lease);
     }
 

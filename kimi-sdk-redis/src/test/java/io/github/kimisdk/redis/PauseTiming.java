@@ -4,13 +4,10 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code Retry-After: 5}); it prints how long after the 429's headers reached the client it began
  * writing the pause, gave the refused slot back, and its listener heard the failure. With {@code
  * failed}, its first call is refused with a 400 first, so that the client has made its error
- * machinery before the 429. Run as the fleet's clients run ({@code -XX:TieredStopAtLevel=1}):
+ * machinery before the 429. The store is the fleet's ({@link FleetClient.Timed}), which also prints
+ * its {@code paused} line. Run as the fleet's clients run ({@code -XX:TieredStopAtLevel=1}):
  *
  * <pre>{@code
  * java -XX:TieredStopAtLevel=1 -cp TEST_CLASS_PATH io.github.kimisdk.redis.PauseTiming 20 [failed]
@@ -30,8 +28,6 @@ final class PauseTiming {
   private PauseTiming() {}
 
   private static volatile long headersAt;
-  private static volatile long pausedAt;
-  private static volatile long gaveBackAt;
   private static volatile long heardAt;
 
   public static void main(String[] args) throws Exception {
@@ -61,14 +57,15 @@ final class PauseTiming {
                     })
                 .start();
         ClientKind.Connected connected = ClientKind.JEDIS.standalone(redis.port())) {
-      RedisRateLimitStore store =
-          RedisRateLimitStore.builder(connected.scripts()).restartWait(false).build();
+      FleetClient.Timed timed =
+          new FleetClient.Timed(
+              RedisRateLimitStore.builder(connected.scripts()).restartWait(false).build());
       try (KimiClient client =
           KimiClient.builder()
               .apiKey("sk-timing")
               .baseUrl(kimi.baseUrl())
               .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-              .rateLimit(RateLimit.builder().maxConcurrency(4).store(timed(store), "org").build())
+              .rateLimit(RateLimit.builder().maxConcurrency(4).store(timed, "org").build())
               .listener(
                   new CallListener() {
                     @Override
@@ -93,50 +90,15 @@ final class PauseTiming {
             // the 400 and the 429
           }
         }
+        System.out.printf(
+            "after %d calls%s: from the 429's headers, the pause began after %.2f ms, the slot went"
+                + " back after %.2f ms, the listener heard the failure after %.2f ms%n",
+            successes,
+            failed ? " (a failure first)" : "",
+            (timed.pausedAt - headersAt) / 1e6,
+            (timed.lastGaveBackAt - headersAt) / 1e6,
+            (heardAt - headersAt) / 1e6);
       }
     }
-    System.out.printf(
-        "after %d calls%s: from the 429's headers, the pause began after %.2f ms, the slot went"
-            + " back after %.2f ms, the listener heard the failure after %.2f ms%n",
-        successes,
-        failed ? " (a failure first)" : "",
-        (pausedAt - headersAt) / 1e6,
-        (gaveBackAt - headersAt) / 1e6,
-        (heardAt - headersAt) / 1e6);
-  }
-
-  /** The store, with when the refused call's pause and give-back began. */
-  private static RateLimitStore timed(RedisRateLimitStore store) {
-    return new RateLimitStore() {
-      @Override
-      public Duration tryTake(
-          String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-        return store.tryTake(account, lease, limits, tokens, leaseFor);
-      }
-
-      @Override
-      public void giveBack(String account, String lease) {
-        if (headersAt != 0 && gaveBackAt == 0) {
-          gaveBackAt = System.nanoTime();
-        }
-        store.giveBack(account, lease);
-      }
-
-      @Override
-      public Duration renewedLease() {
-        return store.renewedLease();
-      }
-
-      @Override
-      public void renew(String account, Collection<String> leases, Duration leaseFor) {
-        store.renew(account, leases, leaseFor);
-      }
-
-      @Override
-      public void pause(String account, Duration pause, RateLimit stated) {
-        pausedAt = System.nanoTime();
-        store.pause(account, pause, stated);
-      }
-    };
   }
 }

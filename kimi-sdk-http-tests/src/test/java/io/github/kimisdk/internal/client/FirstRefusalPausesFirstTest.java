@@ -67,24 +67,15 @@ class FirstRefusalPausesFirstTest {
       assertThat(out).contains("refused: RateLimitException");
     }
     List<String> loaded = Files.readAllLines(log);
-    int sent = indexOf(loaded, MARK + "Sent ");
-    int paused = indexOf(loaded, MARK + "Paused ");
+    int sent = FirstReplyLoadsTest.indexOf(loaded, MARK + "Sent ");
+    int paused = FirstReplyLoadsTest.indexOf(loaded, MARK + "Paused ");
     assertThat(sent).as("the mark before the call").isPositive();
     assertThat(paused).as("the mark of the store's pause").isGreaterThan(sent);
     for (String after : AFTER_THE_PAUSE) {
-      assertThat(indexOf(loaded, after))
+      assertThat(FirstReplyLoadsTest.indexOf(loaded, after))
           .as("%sis loaded after the pause (at %d)", after, paused)
           .isGreaterThan(paused);
     }
-  }
-
-  private static int indexOf(List<String> lines, String className) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains("] " + className)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   /** Loaded, and so logged, just before the child's call. */

@@ -99,6 +99,33 @@ class KimiHealthProbesHttpTest {
     return server.requests().stream().filter(r -> r.path().equals("/v1/models")).count();
   }
 
+  /** What a test's server does with a connection it accepted. */
+  @FunctionalInterface
+  private interface Accepted {
+    void accept(Socket s) throws IOException;
+  }
+
+  /**
+   * Hands each connection {@code server} accepts to {@code each}, on a daemon thread, until it
+   * closes.
+   */
+  private static void accepting(ServerSocket server, String name, Accepted each) {
+    Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  each.accept(server.accept());
+                }
+              } catch (IOException closed) {
+                // the test is over
+              }
+            },
+            name);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
   /** A loopback port nothing listens on. */
   private static int closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -147,20 +174,7 @@ class KimiHealthProbesHttpTest {
   void aProbeOfAKimiThatNeverAnswersEndsWithinTheTimeoutAndStillAsksOnce() throws Exception {
     List<Socket> accepted = new CopyOnWriteArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    accepted.add(silent.accept()); // held open, never answered
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              },
-              "silent-kimi");
-      acceptor.setDaemon(true);
-      acceptor.start();
+      accepting(silent, "silent-kimi", accepted::add); // held open, never answered
       runner
           .withPropertyValues(
               "spring.ai.kimi.base-url=http://127.0.0.1:" + silent.getLocalPort() + "/v1",
@@ -198,33 +212,25 @@ class KimiHealthProbesHttpTest {
     AtomicInteger requests = new AtomicInteger();
     AtomicInteger connections = new AtomicInteger();
     try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    try (Socket s = dropping.accept()) {
-                      connections.incrementAndGet();
-                      java.io.BufferedReader in =
-                          new java.io.BufferedReader(
-                              new java.io.InputStreamReader(
-                                  s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
-                      String line = in.readLine();
-                      if (line != null && line.startsWith("GET /v1/models ")) {
-                        requests.incrementAndGet();
-                      }
-                      while (line != null && !line.isEmpty()) {
-                        line = in.readLine(); // the rest of the request's head
-                      }
-                    } // closed, unanswered
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              },
-              "dropping-kimi");
-      acceptor.setDaemon(true);
-      acceptor.start();
+      accepting(
+          dropping,
+          "dropping-kimi",
+          s -> {
+            try (s) {
+              connections.incrementAndGet();
+              java.io.BufferedReader in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+              String line = in.readLine();
+              if (line != null && line.startsWith("GET /v1/models ")) {
+                requests.incrementAndGet();
+              }
+              while (line != null && !line.isEmpty()) {
+                line = in.readLine(); // the rest of the request's head
+              }
+            } // closed, unanswered
+          });
       runner
           .withPropertyValues(
               "spring.ai.kimi.base-url=http://127.0.0.1:" + dropping.getLocalPort() + "/v1")

@@ -635,9 +635,7 @@ public final class RateLimiter {
       if (p.probe) {
         probeOut = false;
       }
-      if (refusal) {
-        // paused above
-      } else if (failure == null && p.probe) {
+      if (failure == null && p.probe) {
         probing = false;
         refusals = 0;
       } else if (failure == null && !probing) {
