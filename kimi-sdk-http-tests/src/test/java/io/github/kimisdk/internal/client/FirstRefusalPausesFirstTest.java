@@ -6,14 +6,12 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
@@ -113,29 +111,6 @@ class FirstRefusalPausesFirstTest {
     static void mark() {}
   }
 
-  /** A store of this process alone that marks its first pause and give-back. */
-  static final class MarkingStore implements RateLimitStore {
-    private final RateLimitStore local = RateLimitStore.inProcess();
-
-    @Override
-    public Duration tryTake(
-        String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-      return local.tryTake(account, lease, limits, tokens, leaseFor);
-    }
-
-    @Override
-    public void giveBack(String account, String lease) {
-      GaveBack.mark();
-      local.giveBack(account, lease);
-    }
-
-    @Override
-    public void pause(String account, Duration pause, RateLimit stated) {
-      Paused.mark();
-      local.pause(account, pause, stated);
-    }
-  }
-
   /** A logger that hears everything and marks the line of an attempt that ended with a 429. */
   static final class MarkingLogger implements System.Logger {
     @Override
@@ -196,7 +171,19 @@ class FirstRefusalPausesFirstTest {
               .baseUrl(System.getProperty("kimi.test.url"))
               .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
               .rateLimit(
-                  RateLimit.builder().maxConcurrency(2).store(new MarkingStore(), "org").build())
+                  RateLimit.builder()
+                      .maxConcurrency(2)
+                      .store(
+                          new HeardStore(
+                              e -> {
+                                if (e.startsWith("pause")) {
+                                  Paused.mark();
+                                } else {
+                                  GaveBack.mark();
+                                }
+                              }),
+                          "org")
+                      .build())
               .logger(new MarkingLogger())
               .listener(heard)
               .build()) {

@@ -14,7 +14,6 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,29 +43,7 @@ class RefusalPausesFirstHttpTest {
   /** What happened, in order: the store's pause and give-back, the listener's events. */
   private final List<String> events = new CopyOnWriteArrayList<>();
 
-  private final RateLimitStore local = RateLimitStore.inProcess();
-
-  private final RateLimitStore store =
-      new RateLimitStore() {
-        @Override
-        public Duration tryTake(
-            String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
-          return local.tryTake(account, lease, limits, tokens, leaseFor);
-        }
-
-        @Override
-        public void giveBack(String account, String lease) {
-          events.add("give back");
-          local.giveBack(account, lease);
-        }
-
-        @Override
-        public void pause(String account, Duration pause, RateLimit stated) {
-          events.add(
-              "pause " + pause.toSeconds() + " s, rpm " + stated.requestsPerMinute().orElse(0));
-          local.pause(account, pause, stated);
-        }
-      };
+  private final RateLimitStore store = new HeardStore(events::add);
 
   private final KimiClient kimi =
       KimiClient.builder()
