@@ -9,7 +9,6 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.testing.FakeResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,11 +49,7 @@ class FirstRefusalPausesFirstTest {
         new FakeKimiServer()
             .respondWith(
                 r ->
-                    FakeResponse.error(
-                            429,
-                            "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your"
-                                + " account org<ak> request reached organization max concurrency:"
-                                + " 2, please try again after 5 seconds\"}}")
+                    RefusalPausesFirstHttpTest.refusal("max concurrency: 2", 5)
                         .withHeader("Retry-After", "5"))
             .start()) {
       String out =

@@ -30,15 +30,21 @@ import org.junit.jupiter.api.Test;
 class RefusalPausesFirstHttpTest {
 
   private final FakeKimiServer server =
-      new FakeKimiServer()
-          .respondWith(
-              r ->
-                  FakeResponse.error(
-                      429,
-                      "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your"
-                          + " account org<ak> request reached organization max RPM: 30, please"
-                          + " try again after 7 seconds\"}}"))
-          .start();
+      new FakeKimiServer().respondWith(r -> refusal("max RPM: 30", 7)).start();
+
+  /**
+   * Kimi's 429 for the account's {@code limit}: "please try again after {@code seconds} seconds".
+   */
+  static FakeResponse refusal(String limit, int seconds) {
+    return FakeResponse.error(
+        429,
+        "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account org<ak>"
+            + " request reached organization "
+            + limit
+            + ", please try again after "
+            + seconds
+            + " seconds\"}}");
+  }
 
   /** What happened, in order: the store's pause and give-back, the listener's events. */
   private final List<String> events = new CopyOnWriteArrayList<>();
