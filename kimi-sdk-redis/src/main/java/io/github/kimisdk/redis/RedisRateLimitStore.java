@@ -321,12 +321,15 @@ public final class RedisRateLimitStore implements RateLimitStore {
       """;
 
   // KEYS: pause, stated. ARGV: pause millis, stated rpm, tpm, concurrency (0 = not stated),
-  // millis the stated limits hold. Returns the millis the account is paused for.
+  // millis the stated limits hold. Returns the millis the account is paused for. The pause ends on
+  // the first millisecond at or after its whole length from now, to the microsecond: a take reads
+  // the clock in whole milliseconds, and one that read the pause's end with now's fraction dropped
+  // could pass up to a millisecond before the pause had lasted its length.
   static final String PAUSE =
       """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local expiry = now + tonumber(ARGV[1])
+      local expiry = tonumber(t[1]) * 1000 + math.ceil(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
       local current = tonumber(redis.call('GET', KEYS[1]))
       if not current or current < expiry then
         redis.call('SET', KEYS[1], expiry, 'PX', math.max(1, expiry - now))

@@ -19,12 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The fleet harness of issues 55 and 62: client JVMs ({@link FleetClient}) sharing one account's
@@ -78,10 +78,11 @@ final class Fleet implements AutoCloseable {
   volatile Duration latency = Duration.ofMillis(100);
   private final long scale;
   private final List<Client> clients = new ArrayList<>();
-  // the shared 429: the first request of trigger at or after armedAt is refused, and every request
-  // after it until refuseUntil
-  private volatile String trigger;
-  private volatile long armedAt;
+  // the shared 429 (see shared429): while holding, every request arriving waits in held for its
+  // answer; from refusedAt on, every request arriving until refuseUntil is refused at once
+  private volatile boolean holding;
+  private final BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Boolean> released = new CompletableFuture<>();
   private volatile long refusedAt;
   private volatile long refuseUntil;
   private volatile long retryAfterSeconds;
@@ -123,39 +124,50 @@ final class Fleet implements AutoCloseable {
     String body = r.bodyText();
     int at = body.indexOf("fleet:");
     String tag = at < 0 ? "?" : body.substring(at + 6, body.indexOf(':', at + 6));
-    String t = trigger;
-    if (t != null && t.equals(tag) && now - armedAt >= 0) {
-      synchronized (this) {
-        if (trigger != null) {
-          trigger = null;
-          refusedAt = now;
-          refuseUntil = now + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
-        }
-      }
-    }
-    if (refusedAt != 0 && now - refuseUntil < 0) {
+    long from = refusedAt;
+    if (from != 0 && now - from >= 0 && now - refuseUntil < 0) {
       arrivals.add(new Arrival(now, tag, 429));
-      return FakeResponse.error(
-              429,
-              "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
-                  + " org-fleet<ak-fleet> is rate limited, please try again after "
-                  + retryAfterSeconds
-                  + " seconds\"}}")
-          .withHeader("Retry-After", Long.toString(retryAfterSeconds));
+      return refusal();
+    }
+    if (holding) {
+      CompletableFuture<Boolean> refuse = new CompletableFuture<>();
+      held.add(new Held(tag, now, refuse));
+      boolean refused;
+      try {
+        // true for the request refused, false once the others are released (or the fleet closed)
+        refused = (Boolean) CompletableFuture.anyOf(refuse, released).get(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        refused = false;
+      }
+      arrivals.add(new Arrival(now, tag, refused ? 429 : 200));
+      return refused ? refusal() : FakeResponse.json(ANSWER);
     }
     arrivals.add(new Arrival(now, tag, 200));
     return FakeResponse.json(ANSWER).withHeadersDelay(latencyOf.getOrDefault(tag, latency));
   }
 
-  /** Refuses the first request of {@code tag} from {@code after} on, and all others for a while. */
-  void shared429(String tag, Duration after, long retryAfterSeconds) {
-    this.retryAfterSeconds = retryAfterSeconds;
-    this.armedAt = System.nanoTime() + after.toNanos();
-    this.trigger = tag;
+  /** Kimi's 429 for the account: its rate-limit message and {@code Retry-After}. */
+  private FakeResponse refusal() {
+    return FakeResponse.error(
+            429,
+            "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                + " org-fleet<ak-fleet> request reached organization max concurrency: 3, please"
+                + " try again after "
+                + retryAfterSeconds
+                + " seconds\"}}")
+        .withHeader("Retry-After", Long.toString(retryAfterSeconds));
   }
 
-  long refusedAt() {
-    return refusedAt;
+  /** A request Kimi holds (see {@link #shared429}): whose, when it arrived, and its answer. */
+  record Held(String tag, long nanos, CompletableFuture<Boolean> refuse) {}
+
+  /** Returns the next request held, waiting for it at most {@code cap}. */
+  Held nextHeld(Duration cap) throws IOException, InterruptedException {
+    Held h = held.poll(cap.toNanos(), TimeUnit.NANOSECONDS);
+    if (h == null) {
+      throw new IOException("no request reached Kimi within " + cap);
+    }
+    return h;
   }
 
   /** Starts a client process with {@code args} (key=value, see FleetClient) and waits for it. */
@@ -238,6 +250,7 @@ final class Fleet implements AutoCloseable {
 
   @Override
   public void close() {
+    released.complete(false);
     for (Client c : clients) {
       c.kill();
     }
@@ -336,7 +349,9 @@ final class Fleet implements AutoCloseable {
           Long.parseLong(v.get("marked-takes")),
           Boolean.parseBoolean(v.get("fellback")),
           List.copyOf(failures),
-          v.get("slow-takes"));
+          v.get("slow-takes"),
+          Integer.parseInt(v.get("gave-back-before-pause")),
+          Long.parseLong(v.get("heard-429-at")));
     }
 
     /** Kills the process ({@code kill -9}) by its id and waits until it is gone. */
@@ -354,7 +369,8 @@ final class Fleet implements AutoCloseable {
   /**
    * The outcome of clients: calls answered, failed and lost, the failures by type, the slowest of
    * the marked takes, of those of them that knew Redis to be down, and how many, whether any store
-   * fell back, the first failure of each type (type and message), the slow takes.
+   * fell back, the first failure of each type (type and message), the slow takes, the slots given
+   * back before the first pause was written, when the first 429's headers arrived (0: none).
    */
   record Done(
       int ok,
@@ -366,8 +382,10 @@ final class Fleet implements AutoCloseable {
       long markedTakes,
       boolean fellBack,
       List<String> firstFailures,
-      String slowTakes) {
-    static final Done NONE = new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "");
+      String slowTakes,
+      int gaveBackBeforePause,
+      long heard429At) {
+    static final Done NONE = new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "", 0, 0);
 
     Done plus(Done d) {
       List<String> f = new ArrayList<>(firstFailures);
@@ -382,7 +400,9 @@ final class Fleet implements AutoCloseable {
           markedTakes + d.markedTakes,
           fellBack || d.fellBack,
           f,
-          String.join(" ", slowTakes, d.slowTakes).trim());
+          String.join(" ", slowTakes, d.slowTakes).trim(),
+          gaveBackBeforePause + d.gaveBackBeforePause,
+          heard429At != 0 ? heard429At : d.heard429At);
     }
   }
 
@@ -430,46 +450,92 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Three processes share a concurrency limit. Process p1 sends first, and Kimi refuses its
-   * requests with a 429 ({@code Retry-After}), then every request for that long (an account-wide
-   * limit); the two others start sending once p1 shared its pause (or 2 s after that 429). Figures:
-   * the requests they sent before its {@code Retry-After} had passed, and all 429s.
+   * The shared 429 (issues 55 and 75). Three processes share a concurrency limit of {@code
+   * concurrency} and each has {@code calls} calls, more than the limit, after {@code warm} calls
+   * sent one by one (0: the 429 is the first answer a process reads). Kimi holds every request that
+   * arrives until every slot of the account is held by a request it has received (p1's among them)
+   * and p2 and p3 each have had a take refused (they wait for a slot). Then it refuses p1's first
+   * request with a 429 ({@code Retry-After}) and every request that arrives for that long (an
+   * account-wide limit), and answers the requests it held once p1 says its pause is in Redis (with
+   * {@code atOnce}, right after the 429 instead).
+   *
+   * <p>What this holds, and why so. A request another process took before the pause was in the
+   * store cannot be called back: Kimi may refuse it (in flight when the 429 came, or taken in the
+   * instant between the 429's arrival and the pause's write, on a slot given back then). So the
+   * fleet can promise only that every take that starts after the pause was written waits until the
+   * pause ends, and that the process refused writes the pause before it gives the refused request's
+   * slot back. Here no slot is free and no other request is on its way while the 429 is answered,
+   * so the only way to Kimi leads through a take after the 429: the others get no 429 in the
+   * window, whatever the machine's load, unless the pause is shared late (after the refused slot
+   * went back) or not read. With {@code atOnce} the held requests end while p1 is still reading its
+   * 429, and how many of the others' requests are refused measures that instant instead.
+   *
+   * <p>Figures: the others' 429s and their requests before the {@code Retry-After} had passed,
+   * their first request after the 429, the slots p1 gave back before it wrote the pause, how long
+   * after Kimi answered the 429 its headers reached p1 and how long after that p1 began writing the
+   * pause, all 429s, the calls answered, failed and lost.
    */
-  static Map<String, Object> shared429(Clients kinds, int calls, long retryAfterSeconds)
+  static Map<String, Object> shared429(
+      Clients kinds, int calls, int concurrency, long retryAfterSeconds, boolean atOnce, int warm)
       throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
     try (Fleet fleet = new Fleet(1, kinds, false)) {
-      List<Client> cs = fleet.processes("calls=" + calls, "concurrency=4");
-      fleet.shared429("p1", Duration.ZERO, retryAfterSeconds);
+      fleet.retryAfterSeconds = retryAfterSeconds;
+      fleet.latency = Duration.ofMillis(10);
+      List<Client> cs =
+          fleet.processes("calls=" + calls, "concurrency=" + concurrency, "warm=" + warm);
+      fleet.holding = true;
+      Duration cap = Duration.ofSeconds(60);
       cs.get(0).go();
-      if (!fleet.awaitArrivals(x -> x.status() == 429, 1, Duration.ofSeconds(30))) {
-        throw new IOException("Kimi never refused p1: the scenario did not run");
-      }
-      long at = fleet.refusedAt();
-      // the others start once p1 has shared its pause (at most 2 s: a store that shares none)
-      try (RedisClient c = fleet.redis.client()) {
-        String pause = RedisRateLimitStore.keys("org-fleet").get(4);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!c.exists(pause) && System.nanoTime() - end < 0) {
-          Thread.sleep(10);
-        }
-      }
+      Held first = fleet.nextHeld(cap);
       cs.get(1).go();
       cs.get(2).go();
-      Done d = Done.NONE;
-      for (Client c : cs) {
+      for (int n = 1; n < concurrency; n++) {
+        fleet.nextHeld(cap); // every slot of the account is held at Kimi
+      }
+      cs.get(1).await(l -> l.equals("waiting"), cap);
+      cs.get(2).await(l -> l.equals("waiting"), cap);
+      long at = System.nanoTime();
+      fleet.refuseUntil = at + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
+      fleet.refusedAt = at;
+      first.refuse().complete(true);
+      String paused = null;
+      if (!atOnce) {
+        paused = cs.get(0).await(l -> l.startsWith("paused "), Duration.ofSeconds(30));
+      }
+      fleet.holding = false;
+      fleet.released.complete(false);
+      if (paused == null) {
+        paused = cs.get(0).await(l -> l.startsWith("paused "), Duration.ofSeconds(30));
+      }
+      Done p1 = cs.get(0).done(Duration.ofSeconds(120));
+      Done d = p1;
+      for (Client c : cs.subList(1, 3)) {
         d = d.plus(c.done(Duration.ofSeconds(120)));
       }
       long end = at + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
-      List<Arrival> early = fleet.arrivals(x -> !x.tag().equals("p1") && x.nanos() - end < 0);
-      f.put("others' requests before Retry-After passed", early.size());
+      Predicate<Arrival> others = x -> !x.tag().equals("p1");
+      f.put("calls each process sent before", warm);
+      f.put("held when p1 was refused", concurrency);
+      f.put("others answered", atOnce ? "at once" : "once the pause was in Redis");
+      f.put("others' 429s", fleet.arrivals(others.and(x -> x.status() == 429)).size());
+      f.put(
+          "others' requests before Retry-After passed",
+          fleet.arrivals(others.and(x -> x.nanos() - at >= 0 && x.nanos() - end < 0)).size());
       f.put(
           "their first request after the 429 (s)",
-          fleet.arrivals(x -> !x.tag().equals("p1")).stream()
-                  .mapToLong(x -> x.nanos() - at)
-                  .min()
-                  .orElse(0)
-              / 1e9);
+          round(
+              fleet.arrivals(others.and(x -> x.nanos() - at >= 0)).stream()
+                      .mapToLong(x -> x.nanos() - at)
+                      .min()
+                      .orElse(0)
+                  / 1e9));
+      f.put("slots p1 gave back before its pause", p1.gaveBackBeforePause());
+      long pausedAt = Long.parseLong(paused.substring(7));
+      f.put("p1 read the 429's headers after Kimi answered (ms)", millis(p1.heard429At() - at));
+      f.put(
+          "p1 began writing its pause after those headers (ms)",
+          millis(pausedAt - p1.heard429At()));
       f.put("429s", fleet.arrivals(x -> x.status() == 429).size());
       f.put("calls ok", d.ok());
       f.put("failed", d.failed());
@@ -651,6 +717,10 @@ final class Fleet implements AutoCloseable {
     return f;
   }
 
+  private static double millis(long nanos) {
+    return Math.round(nanos / 1e4) / 100.0;
+  }
+
   private static double round(double seconds) {
     return Math.round(seconds * 100) / 100.0;
   }
@@ -674,7 +744,11 @@ final class Fleet implements AutoCloseable {
         print("killed holder, " + kinds, killed(kinds, 4, Duration.ofSeconds(full ? 90 : 40)));
       }
       if ("429".startsWith(only)) {
-        print("shared 429, " + kinds, shared429(kinds, full ? 40 : 8, 5));
+        // as FleetTest runs it; then on processes that have served a while (20 calls each); then
+        // the instant between the 429 and the pause, measured: the held requests end at once
+        print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, false, 0));
+        print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, false, 20));
+        print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, true, 20));
       }
       for (String fallback : List.of("FAIL_CLOSED", "IN_PROCESS")) {
         if ("restart".startsWith(only)) {

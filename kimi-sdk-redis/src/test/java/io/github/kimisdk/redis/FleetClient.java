@@ -1,5 +1,7 @@
 package io.github.kimisdk.redis;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,22 +32,31 @@ import java.util.concurrent.atomic.AtomicLong;
  * chat calls at once (each asking {@code fleet:TAG:i}), and once they ended (or after 300 s) prints
  * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
  * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N
- * marked-knowing-slowest-ms=N fellback=B slow-takes=AT+MS,... failures={...}}. A line {@code mark}
- * after {@code go} starts the marked takes and {@code unmark} ends them: those asked in between
- * (the harness marks when it kills a node and unmarks when another serves), timed apart. The slow
- * takes are those of 50 ms or more from the mark on: when after the mark and how long, in
- * milliseconds.
+ * marked-knowing-slowest-ms=N fellback=B slow-takes=AT+MS,... gave-back-before-pause=N
+ * heard-429-at=NANOS failures={...}}. A line {@code mark} after {@code go} starts the marked takes
+ * and {@code unmark} ends them: those asked in between (the harness marks when it kills a node and
+ * unmarks when another serves), timed apart. The slow takes are those of 50 ms or more from the
+ * mark on: when after the mark and how long, in milliseconds. Meanwhile it prints {@code waiting}
+ * when the store first refuses a take, and {@code paused NANOS} once its first pause is in the
+ * store ({@code NANOS}: {@link System#nanoTime()} when it began to write it, which on Linux every
+ * process reads from the same clock); {@code gave-back-before-pause} counts the slots given back
+ * after {@code go} before that, and {@code heard-429-at} is when the first 429's headers arrived
+ * (0: none).
  *
  * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
  * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
  * JEDIS} or {@code LETTUCE}, see {@link ClientKind}), {@code tag}, {@code calls}, {@code
  * concurrency}, {@code rpm} (0: none), {@code fallback} ({@code FAIL_CLOSED} or {@code
  * IN_PROCESS}), {@code window} (milliseconds of the store's minute, 0: 60 s; the fleet's scaled
- * runs only), {@code retries} (default 2).
+ * runs only), {@code retries} (default 2), {@code warm} (calls sent one by one before {@code
+ * ready}, as a process that has served a while; default 0).
  */
 final class FleetClient {
 
   private FleetClient() {}
+
+  /** When the first 429's headers arrived ({@link System#nanoTime()}), or 0. */
+  private static volatile long heard429At;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -89,13 +101,27 @@ final class FleetClient {
                 RetryPolicy.defaults()
                     .withMaxRetries(Integer.parseInt(a.getOrDefault("retries", "2"))))
             .rateLimit(limit.build())
+            .listener(
+                new CallListener() {
+                  @Override
+                  public void onHeaders(CallEvent.Headers event) {
+                    if (event.metadata().statusCode() == 429 && heard429At == 0) {
+                      heard429At = System.nanoTime();
+                    }
+                  }
+                })
             .build()) {
+      int warm = Integer.parseInt(a.getOrDefault("warm", "0"));
+      for (int i = 0; i < warm; i++) {
+        kimi.chat(ChatRequest.of("kimi-k2.6", "fleet:" + tag + ":warm-" + i));
+      }
       System.out.println("ready");
       System.out.flush();
       String line = in.readLine();
       if (!"go".equals(line)) {
         return;
       }
+      timed.going = true;
       Thread marks =
           new Thread(
               () -> {
@@ -165,6 +191,10 @@ final class FleetClient {
               + timed.fellBack
               + " slow-takes="
               + String.join(",", timed.slow)
+              + " gave-back-before-pause="
+              + timed.gaveBackBeforePause.get()
+              + " heard-429-at="
+              + heard429At
               + " failures="
               + failures.toString().replace(" ", ""));
       System.out.flush();
@@ -193,6 +223,21 @@ final class FleetClient {
 
     volatile boolean fellBack;
 
+    /** When the first pause began to be written ({@link System#nanoTime()}), or 0. */
+    volatile long pausedAt;
+
+    /** When the last slot began to be given back ({@link System#nanoTime()}), or 0. */
+    volatile long lastGaveBackAt;
+
+    /** Whether the calls after {@code go} run: the warm-up's slots are not counted. */
+    volatile boolean going;
+
+    /** The slots given back from {@code go} on before the first pause was written. */
+    final AtomicLong gaveBackBeforePause = new AtomicLong();
+
+    /** Whether a take was refused yet. */
+    final AtomicBoolean refused = new AtomicBoolean();
+
     Timed(RedisRateLimitStore store) {
       this.store = store;
     }
@@ -205,7 +250,14 @@ final class FleetClient {
       boolean knew = store.down();
       long start = System.nanoTime();
       try {
-        return store.tryTake(account, lease, limits, tokens, leaseFor);
+        Duration wait = store.tryTake(account, lease, limits, tokens, leaseFor);
+        if (wait != null
+            && wait.compareTo(Duration.ZERO) > 0
+            && refused.compareAndSet(false, true)) {
+          System.out.println("waiting");
+          System.out.flush();
+        }
+        return wait;
       } finally {
         long took = System.nanoTime() - start;
         takes.incrementAndGet();
@@ -241,6 +293,10 @@ final class FleetClient {
 
     @Override
     public void giveBack(String account, String lease) {
+      if (going && pausedAt == 0) {
+        gaveBackBeforePause.incrementAndGet();
+      }
+      lastGaveBackAt = System.nanoTime();
       store.giveBack(account, lease);
     }
 
@@ -256,7 +312,13 @@ final class FleetClient {
 
     @Override
     public void pause(String account, Duration pause, RateLimit stated) {
+      long at = System.nanoTime();
       store.pause(account, pause, stated);
+      if (pausedAt == 0) {
+        pausedAt = at;
+        System.out.println("paused " + at);
+        System.out.flush();
+      }
     }
   }
 }

@@ -244,11 +244,35 @@ class RedisRateLimitStoreTest {
 
     one.pause("org-pause", Duration.ofSeconds(30), null);
     two.pause("org-pause", Duration.ofSeconds(2), null);
+    // 30 s from the write's microsecond, ended on a whole millisecond: up to 1 ms more
     assertThat(two.tryTake("org-pause", "b1", limit, 0, Duration.ZERO))
-        .isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30));
+        .isBetween(Duration.ofSeconds(29), Duration.ofMillis(30_001));
     assertThat(two.tryTake("org-other", "b2", limit, 0, Duration.ZERO)).isZero();
     try (RedisClient c = redis.client()) {
-      assertThat(c.pttl(RedisRateLimitStore.keys("org-pause").get(4))).isBetween(29_000L, 30_000L);
+      assertThat(c.pttl(RedisRateLimitStore.keys("org-pause").get(4))).isBetween(29_000L, 30_001L);
+    }
+  }
+
+  /**
+   * A take reads Redis's clock in whole milliseconds: a pause whose end dropped its write's
+   * fraction of a millisecond let takes through up to a millisecond early, which the fleet's shared
+   * 429 can tell (issue 75). Twenty pauses, each written within a millisecond of the time read
+   * before it in most runs, so that an end rounded down shows.
+   */
+  @Test
+  void aPauseEndsNoSoonerThanItsWholeLengthAfterItWasWritten() {
+    RedisRateLimitStore store = store(Fallback.FAIL_CLOSED);
+    try (RedisClient c = redis.client()) {
+      for (int i = 0; i < 20; i++) {
+        String account = "org-whole-" + i;
+        List<?> before = (List<?>) c.eval("return redis.call('TIME')");
+        long beforeMicros =
+            Long.parseLong(String.valueOf(before.get(0))) * 1_000_000
+                + Long.parseLong(String.valueOf(before.get(1)));
+        store.pause(account, Duration.ofSeconds(5), null);
+        long endMillis = Long.parseLong(c.get(RedisRateLimitStore.keys(account).get(4)));
+        assertThat(endMillis * 1000).isGreaterThanOrEqualTo(beforeMicros + 5_000_000);
+      }
     }
   }
 

@@ -37,26 +37,22 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The Spring AI snippets compile against this module's test class path (the module, Spring AI's
- * ChatClient, Reactor): the repository README's {@code ```java spring-ai} blocks, which
- * kimi-sdk-examples' ReadmeSnippetsTest (the SDK alone) skips, and every {@code ```java} block of
- * this module's README.md. Each block is the body of a method of a class that has a {@code
- * ChatClient chatClient} and a record {@code City(String name, int population)}, with {@link
- * #IMPORTS}. And they run offline as shown, {@code .entity(City.class)} included: each block's
+ * ChatClient, Reactor): the {@code ```java spring-ai} blocks of the repository README and the
+ * guides, which kimi-sdk-examples' ReadmeSnippetsTest (the SDK alone) skips, and every {@code
+ * ```java} block of this module's README.md. Each block is the body of a method of a class that has
+ * a {@code ChatClient chatClient} and a record {@code City(String name, int population)}; the
+ * {@code import} lines a block starts with are its file's, beside only {@link #IMPORTS} (what that
+ * class needs), so a block that uses a type it does not import fails, as it would for a reader who
+ * copies it. And they run offline as shown, {@code .entity(City.class)} included: each block's
  * method is called with the {@code ChatClient} a Spring Boot application gets from the
  * auto-configuration, over FakeKimiServer; only the blocks that make a client of their own from the
  * environment ({@code KimiClient.fromEnv()}, which needs a real key) are compiled alone.
  */
 class ReadmeSnippetsTest {
 
+  /** The imports of the class a block is wrapped in: the type of its {@code chatClient}. */
   static final List<String> IMPORTS =
-      List.of(
-          "import io.github.kimisdk.KimiClient;",
-          "import io.github.kimisdk.springai.*;",
-          "import io.github.kimisdk.springai.autoconfigure.KimiApiKeySupplier;",
-          "import java.util.Map;",
-          "import org.springframework.ai.chat.client.AdvisorParams;",
-          "import org.springframework.ai.chat.client.ChatClient;",
-          "import reactor.core.publisher.Flux;");
+      List.of("import org.springframework.ai.chat.client.ChatClient;");
 
   @TempDir Path out;
 
@@ -118,6 +114,23 @@ class ReadmeSnippetsTest {
 
     assertThat(blocks).as("```java spring-ai blocks").isNotEmpty();
     assertThat(compile("README.md", blocks)).isEmpty();
+  }
+
+  @Test
+  void theGuidesSpringAiSnippetsCompile() throws IOException {
+    List<String> errors = new ArrayList<>();
+    int n = 0;
+    try (var pages = Files.list(Path.of("..", "docs"))) {
+      for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        List<Block> blocks = blocks(page, "```java spring-ai");
+        if (!blocks.isEmpty()) {
+          n += blocks.size();
+          errors.addAll(compile("docs/" + page.getFileName(), blocks));
+        }
+      }
+    }
+    assertThat(n).as("```java spring-ai blocks in docs/").isPositive();
+    assertThat(errors).isEmpty();
   }
 
   @Test
@@ -257,31 +270,65 @@ class ReadmeSnippetsTest {
     assertThat(compile("DOC.md", broken)).singleElement().asString().startsWith("DOC.md:13: ");
   }
 
+  @Test
+  void aSnippetCompilesWithTheImportsItShowsAndNotWithoutThem() throws IOException {
+    String supplier = "KimiApiKeySupplier kimiApiKey = () -> System.getProperty(\"kimi.api-key\");";
+    List<Block> shown =
+        List.of(
+            new Block(
+                20,
+                List.of(
+                    "import io.github.kimisdk.springai.autoconfigure.KimiApiKeySupplier;",
+                    "",
+                    supplier)));
+    List<Block> missing = List.of(new Block(30, List.of(supplier)));
+
+    assertThat(compile("DOC.md", shown)).isEmpty();
+    assertThat(compile("DOC.md", missing))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e).startsWith("DOC.md:30: cannot find symbol"));
+  }
+
   /** A block wrapped in a class of its own, remembering where its code starts. */
   static final class Wrapped extends SimpleJavaFileObject {
     private final String text;
     private final int firstMarkdownLine;
     private final int firstCodeLine;
+    private final int importsAt;
+    private final int imports;
 
     Wrapped(Block b) {
       super(URI.create("string:///snippets/l" + b.line() + "/Snippet.java"), Kind.SOURCE);
+      // the block's own imports (its first lines, blank lines among them) go to the file's top
+      int body = 0;
+      while (body < b.code().size()
+          && (b.code().get(body).strip().startsWith("import ") || b.code().get(body).isBlank())) {
+        body++;
+      }
       List<String> lines = new ArrayList<>();
       lines.add("package snippets.l" + b.line() + ";");
+      lines.addAll(b.code().subList(0, body));
       lines.addAll(IMPORTS);
       lines.add("class Snippet {");
       lines.add("  ChatClient chatClient;");
       lines.add("  record City(String name, int population) {}");
       lines.add("  void run() throws Exception {");
       this.firstCodeLine = lines.size() + 1;
-      lines.addAll(b.code());
+      lines.addAll(b.code().subList(body, b.code().size()));
       lines.add("  }");
       lines.add("}");
       this.text = String.join("\n", lines) + "\n";
-      this.firstMarkdownLine = b.line();
+      this.firstMarkdownLine = b.line() + body;
+      this.importsAt = b.line();
+      this.imports = body;
     }
 
     long markdownLine(long generatedLine) {
-      return generatedLine >= firstCodeLine ? firstMarkdownLine + generatedLine - firstCodeLine : 0;
+      if (generatedLine >= firstCodeLine) {
+        return firstMarkdownLine + generatedLine - firstCodeLine;
+      }
+      // the block's imports follow the package line
+      return generatedLine >= 2 && generatedLine < 2 + imports ? importsAt + generatedLine - 2 : 0;
     }
 
     @Override

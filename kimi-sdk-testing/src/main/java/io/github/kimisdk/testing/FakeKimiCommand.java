@@ -41,8 +41,10 @@ final class FakeKimiCommand {
         --port N         port to listen on; 0 (the default) picks a free one
         --host ADDRESS   address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
         --latency MS     delay every answer by MS milliseconds (default 0)
-        --api-key KEY    answer 401, as Kimi does, unless a request carries this key
-                         (by default any non-blank key is taken)
+        --api-key KEY    answer 401, as Kimi does, unless a request carries this key;
+                         repeat it to take several (the old and the new key while one
+                         is rotated, or one per tenant). By default any non-blank key
+                         is taken
         --max-concurrency N
                          answer Kimi's 429 to a request that arrives while N are
                          being answered (default 0: no limit)
@@ -73,12 +75,12 @@ final class FakeKimiCommand {
         --help           print this help and exit
       """;
 
-  /** The options of one command line. */
+  /** The options of one command line; {@code apiKeys} is empty when any key is taken. */
   record Options(
       String host,
       int port,
       Duration latency,
-      String apiKey,
+      List<String> apiKeys,
       boolean verbose,
       boolean help,
       int maxConcurrency,
@@ -88,11 +90,18 @@ final class FakeKimiCommand {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
+      apiKeys = List.copyOf(apiKeys);
     }
 
     /** The options of the first options, with no limit and plain HTTP. */
-    Options(String host, int port, Duration latency, String apiKey, boolean verbose, boolean help) {
-      this(host, port, latency, apiKey, verbose, help, 0, 0, null, null);
+    Options(
+        String host,
+        int port,
+        Duration latency,
+        List<String> apiKeys,
+        boolean verbose,
+        boolean help) {
+      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null);
     }
 
     @Override
@@ -103,8 +112,8 @@ final class FakeKimiCommand {
           + port
           + ", latency="
           + latency
-          + ", apiKey="
-          + (apiKey == null ? "none" : "(set)")
+          + ", apiKeys="
+          + (apiKeys.isEmpty() ? "none" : apiKeys.size() + " (set)")
           + ", verbose="
           + verbose
           + ", help="
@@ -143,7 +152,7 @@ final class FakeKimiCommand {
     String host = "127.0.0.1";
     int port = 0;
     Duration latency = Duration.ZERO;
-    String apiKey = null;
+    List<String> apiKeys = new ArrayList<>();
     boolean verbose = false;
     boolean help = false;
     int maxConcurrency = 0;
@@ -217,7 +226,7 @@ final class FakeKimiCommand {
                 scrub.add(n.strip());
               }
             }
-            default -> apiKey = key(value);
+            default -> apiKeys.add(key(value));
           }
         }
         default -> throw new UsageException("unknown argument: " + arg);
@@ -230,7 +239,7 @@ final class FakeKimiCommand {
         host,
         port,
         latency,
-        apiKey,
+        apiKeys,
         verbose,
         help,
         maxConcurrency,
@@ -415,8 +424,8 @@ final class FakeKimiCommand {
             .latency(options.latency())
             .maxConcurrency(options.maxConcurrency())
             .requestsPerMinute(options.requestsPerMinute());
-    if (options.apiKey() != null) {
-      server.requireApiKey(options.apiKey());
+    if (!options.apiKeys().isEmpty()) {
+      server.requireApiKeys(options.apiKeys());
     }
     if (options.verbose()) {
       server.logRequests(log::println);

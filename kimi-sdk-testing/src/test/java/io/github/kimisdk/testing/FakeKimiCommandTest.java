@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -31,43 +32,47 @@ class FakeKimiCommandTest {
   static Stream<Arguments> goodCommandLines() {
     return Stream.of(
         Arguments.of(
-            new String[] {}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, false)),
+            new String[] {}, new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, false)),
         Arguments.of(
             new String[] {"--port", "8089"},
-            new Options("127.0.0.1", 8089, Duration.ZERO, null, false, false)),
+            new Options("127.0.0.1", 8089, Duration.ZERO, List.of(), false, false)),
         Arguments.of(
             new String[] {"--port=8089"},
-            new Options("127.0.0.1", 8089, Duration.ZERO, null, false, false)),
+            new Options("127.0.0.1", 8089, Duration.ZERO, List.of(), false, false)),
         Arguments.of(
             new String[] {"--host", "0.0.0.0", "--port", "0"},
-            new Options("0.0.0.0", 0, Duration.ZERO, null, false, false)),
+            new Options("0.0.0.0", 0, Duration.ZERO, List.of(), false, false)),
         Arguments.of(
             new String[] {"--latency", "250"},
-            new Options("127.0.0.1", 0, Duration.ofMillis(250), null, false, false)),
+            new Options("127.0.0.1", 0, Duration.ofMillis(250), List.of(), false, false)),
         Arguments.of(
             new String[] {"--verbose", "--port", "8089"},
-            new Options("127.0.0.1", 8089, Duration.ZERO, null, true, false)),
+            new Options("127.0.0.1", 8089, Duration.ZERO, List.of(), true, false)),
         Arguments.of(
             new String[] {"--api-key", "sk-local", "--port", "65535"},
-            new Options("127.0.0.1", 65535, Duration.ZERO, "sk-local", false, false)),
+            new Options("127.0.0.1", 65535, Duration.ZERO, List.of("sk-local"), false, false)),
+        Arguments.of(
+            new String[] {"--api-key", "sk-old", "--api-key=sk-new"},
+            new Options("127.0.0.1", 0, Duration.ZERO, List.of("sk-old", "sk-new"), false, false)),
         Arguments.of(
             new String[] {"--api-key=a=b"},
-            new Options("127.0.0.1", 0, Duration.ZERO, "a=b", false, false)),
+            new Options("127.0.0.1", 0, Duration.ZERO, List.of("a=b"), false, false)),
         Arguments.of(
             new String[] {"--port", "1", "--help"},
-            new Options("127.0.0.1", 1, Duration.ZERO, null, false, true)),
+            new Options("127.0.0.1", 1, Duration.ZERO, List.of(), false, true)),
         Arguments.of(
-            new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
+            new String[] {"-h"},
+            new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, true)),
         Arguments.of(
             new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
-            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null, null)),
+            new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 2, 60, null, null)),
         Arguments.of(
             new String[] {"--tls"},
             new Options(
                 "127.0.0.1",
                 0,
                 Duration.ZERO,
-                null,
+                List.of(),
                 false,
                 false,
                 0,
@@ -80,7 +85,7 @@ class FakeKimiCommandTest {
                 "127.0.0.1",
                 0,
                 Duration.ZERO,
-                null,
+                List.of(),
                 false,
                 false,
                 0,
@@ -105,7 +110,7 @@ class FakeKimiCommandTest {
   }
 
   static Options cassette(Cassette c) {
-    return new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, null, c);
+    return new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 0, 0, null, c);
   }
 
   @ParameterizedTest
@@ -306,8 +311,26 @@ class FakeKimiCommandTest {
 
   @Test
   void optionsNeverPrintTheKey() throws Exception {
-    Options options = FakeKimiCommand.parse("--api-key", "sk-secret-1234");
-    assertThat(options.toString()).doesNotContain("sk-secret-1234").contains("apiKey=(set)");
+    Options options = FakeKimiCommand.parse("--api-key", "sk-secret-1234", "--api-key", "sk-2");
+    assertThat(options.toString())
+        .doesNotContain("sk-secret-1234")
+        .doesNotContain("sk-2")
+        .contains("apiKeys=2 (set)");
+  }
+
+  @Test
+  void severalApiKeysOfTheCommandLineAreEachTakenAndNoOtherIs() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(
+            FakeKimiCommand.parse("--api-key", "sk-old", "--api-key", "sk-new"), System.err)) {
+      assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "sk-old").statusCode())
+          .isEqualTo(200);
+      assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "sk-new").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> other = FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "sk-x");
+      assertThat(other.statusCode()).isEqualTo(401);
+      assertThat(other.body()).contains("invalid_authentication_error");
+    }
   }
 
   @Test

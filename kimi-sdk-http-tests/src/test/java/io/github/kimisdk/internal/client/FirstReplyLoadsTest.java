@@ -73,7 +73,8 @@ class FirstReplyLoadsTest {
           "io.github.kimisdk.model.Spend ",
           "io.github.kimisdk.model.PriceTable ");
 
-  private static int indexOf(List<String> lines, String className) {
+  /** Returns the line of the class-load log that names {@code className}'s load, or -1. */
+  static int indexOf(List<String> lines, String className) {
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains("] " + className)) {
         return i;

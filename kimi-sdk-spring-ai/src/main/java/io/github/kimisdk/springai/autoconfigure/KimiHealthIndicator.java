@@ -18,7 +18,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * otherwise, with what went wrong. A check is the client's health check, {@code
  * account().pingAsync()} ({@code GET /models}: no tokens), sent once and bounded by the timeout;
  * its result answers every probe for {@code cacheFor}, so that a load balancer probing every few
- * seconds costs Kimi one request per {@code cacheFor}, not one per probe.
+ * seconds costs Kimi one check per {@code cacheFor}, not one per probe. Each probe says when that
+ * check looked ({@code checkedAt}), how long ago ({@code ageMs}) and when the next will ({@code
+ * nextCheckInMs}): a cached UP is a statement about then, not now.
  *
  * <p>Thread model: {@link #health()} runs on the threads of whoever probes (the web server's, a JMX
  * thread), any number at once. The last result and the check in flight are guarded by {@code lock};
@@ -35,6 +37,12 @@ final class KimiHealthIndicator implements HealthIndicator {
   /** One check's result and when it arrived. */
   private record Checked(Health health, long atNanos) {}
 
+  /** The details a probe adds to the result it answers with: how old it is. */
+  static final String AGE = "ageMs";
+
+  /** The details a probe adds: how long until a probe checks again. */
+  static final String NEXT_CHECK = "nextCheckInMs";
+
   private final KimiClient client;
   private final String endpoint;
   private final long cacheForNanos;
@@ -42,7 +50,7 @@ final class KimiHealthIndicator implements HealthIndicator {
   private final LongSupplier nanoTime;
   private final Object lock = new Object();
   private Checked last; // guarded by lock
-  private CompletableFuture<Health> running; // guarded by lock
+  private CompletableFuture<Checked> running; // guarded by lock
 
   KimiHealthIndicator(KimiClient client, KimiHealthProperties properties) {
     this(client, properties.getCacheFor(), properties.getTimeout(), System::nanoTime);
@@ -58,11 +66,11 @@ final class KimiHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    CompletableFuture<Health> check;
+    CompletableFuture<Checked> check;
     boolean mine = false;
     synchronized (lock) {
       if (last != null && nanoTime.getAsLong() - last.atNanos() < cacheForNanos) {
-        return last.health();
+        return aged(last);
       }
       if (running == null) {
         running = new CompletableFuture<>();
@@ -74,7 +82,7 @@ final class KimiHealthIndicator implements HealthIndicator {
       start(check);
     }
     try {
-      return check.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS);
+      return aged(check.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS));
     } catch (TimeoutException e) {
       // the check goes on and records its result; this probe reports what it saw
       return Health.down()
@@ -90,8 +98,18 @@ final class KimiHealthIndicator implements HealthIndicator {
     }
   }
 
+  /** Returns {@code checked}'s result with how old it is now, and when the next check comes. */
+  private Health aged(Checked checked) {
+    long age = Math.max(0, nanoTime.getAsLong() - checked.atNanos());
+    return Health.status(checked.health().getStatus())
+        .withDetails(checked.health().getDetails())
+        .withDetail(AGE, TimeUnit.NANOSECONDS.toMillis(age))
+        .withDetail(NEXT_CHECK, TimeUnit.NANOSECONDS.toMillis(Math.max(0, cacheForNanos - age)))
+        .build();
+  }
+
   /** Sends one check; its result completes {@code check} and becomes the last result. */
-  private void start(CompletableFuture<Health> check) {
+  private void start(CompletableFuture<Checked> check) {
     CompletableFuture<PingResult> ping;
     try {
       ping = client.account().pingAsync();
@@ -101,11 +119,12 @@ final class KimiHealthIndicator implements HealthIndicator {
     ping.handle(
         (result, error) -> {
           Health health = result != null ? describe(result) : failed(error);
+          Checked checked = new Checked(health, nanoTime.getAsLong());
           synchronized (lock) {
-            last = new Checked(health, nanoTime.getAsLong());
+            last = checked;
             running = null;
           }
-          check.complete(health);
+          check.complete(checked);
           return null;
         });
   }

@@ -99,6 +99,47 @@ class KimiHealthProbesHttpTest {
     return server.requests().stream().filter(r -> r.path().equals("/v1/models")).count();
   }
 
+  /**
+   * Probes ten times: the application up and Kimi down, unreachable, each pair of probes within
+   * {@code bound} (the first waits for the check).
+   */
+  private static void tenProbesFindKimiUnreachable(ApplicationContext context, Duration bound) {
+    for (int i = 0; i < 10; i++) {
+      long start = System.nanoTime();
+      assertThat(root(context).getStatus()).isEqualTo(Status.UP);
+      assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(bound);
+    }
+    assertThat(kimi(context).getDetails()).containsEntry("status", "UNREACHABLE");
+  }
+
+  /** What a test's server does with a connection it accepted. */
+  @FunctionalInterface
+  private interface Accepted {
+    void accept(Socket s) throws IOException;
+  }
+
+  /**
+   * Hands each connection {@code server} accepts to {@code each}, on a daemon thread, until it
+   * closes.
+   */
+  private static void accepting(ServerSocket server, String name, Accepted each) {
+    Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  each.accept(server.accept());
+                }
+              } catch (IOException closed) {
+                // the test is over
+              }
+            },
+            name);
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
   /** A loopback port nothing listens on. */
   private static int closedPort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -147,36 +188,12 @@ class KimiHealthProbesHttpTest {
   void aProbeOfAKimiThatNeverAnswersEndsWithinTheTimeoutAndStillAsksOnce() throws Exception {
     List<Socket> accepted = new CopyOnWriteArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread acceptor =
-          new Thread(
-              () -> {
-                try {
-                  while (true) {
-                    accepted.add(silent.accept()); // held open, never answered
-                  }
-                } catch (IOException closed) {
-                  // the test is over
-                }
-              },
-              "silent-kimi");
-      acceptor.setDaemon(true);
-      acceptor.start();
+      accepting(silent, "silent-kimi", accepted::add); // held open, never answered
       runner
           .withPropertyValues(
               "spring.ai.kimi.base-url=http://127.0.0.1:" + silent.getLocalPort() + "/v1",
               "spring.ai.kimi.health.timeout=300ms")
-          .run(
-              context -> {
-                for (int i = 0; i < 10; i++) {
-                  long start = System.nanoTime();
-                  assertThat(root(context).getStatus()).isEqualTo(Status.UP);
-                  assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN);
-                  assertThat(Duration.ofNanos(System.nanoTime() - start))
-                      .as("two probes, the first of which waits for the check")
-                      .isLessThan(Duration.ofSeconds(2));
-                }
-                assertThat(kimi(context).getDetails()).containsEntry("status", "UNREACHABLE");
-              });
+          .run(context -> tenProbesFindKimiUnreachable(context, Duration.ofSeconds(2)));
     } finally {
       for (Socket s : accepted) {
         s.close();
@@ -184,6 +201,47 @@ class KimiHealthProbesHttpTest {
     }
     assertThat(calls).hasValue(1);
     assertThat(accepted).hasSize(1);
+  }
+
+  /**
+   * A Kimi that reads each request and closes the connection unanswered: ten probes make one check
+   * (one request of the client's), which the JDK's HTTP client sends once more on a new connection
+   * (it does so for every GET and HEAD whose connection closes before a byte of the answer, as RFC
+   * 9110 allows, whatever its caller wants), so the server reads two; the probes all report it
+   * down, and none waits past the timeout.
+   */
+  @Test
+  void tenProbesOfAKimiThatDropsTheConnectionMakeOneCheckWhichTheJdkSendsTwice() throws Exception {
+    AtomicInteger requests = new AtomicInteger();
+    AtomicInteger connections = new AtomicInteger();
+    try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      accepting(
+          dropping,
+          "dropping-kimi",
+          s -> {
+            try (s) {
+              connections.incrementAndGet();
+              java.io.BufferedReader in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+              String line = in.readLine();
+              if (line != null && line.startsWith("GET /v1/models ")) {
+                requests.incrementAndGet();
+              }
+              while (line != null && !line.isEmpty()) {
+                line = in.readLine(); // the rest of the request's head
+              }
+            } // closed, unanswered
+          });
+      runner
+          .withPropertyValues(
+              "spring.ai.kimi.base-url=http://127.0.0.1:" + dropping.getLocalPort() + "/v1")
+          .run(context -> tenProbesFindKimiUnreachable(context, Duration.ofSeconds(3)));
+    }
+    assertThat(calls).as("checks the client sent").hasValue(1);
+    assertThat(requests).as("requests the server read").hasValue(2);
+    assertThat(connections).hasValue(2);
   }
 
   @Test
@@ -240,13 +298,25 @@ class KimiHealthProbesHttpTest {
         KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
       KimiHealthIndicator indicator =
           new KimiHealthIndicator(client, Duration.ofSeconds(120), Duration.ofSeconds(2), now::get);
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health first = indicator.health();
+      assertThat(first.getStatus()).isEqualTo(Status.UP);
+      assertThat(first.getDetails())
+          .containsEntry(KimiHealthIndicator.AGE, 0L)
+          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 120_000L);
       now.addAndGet(Duration.ofSeconds(119).toNanos());
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health cached = indicator.health();
+      assertThat(cached.getStatus()).isEqualTo(Status.UP);
+      // the same check, saying how old it is: a cached UP speaks of then
+      assertThat(cached.getDetails())
+          .containsEntry("checkedAt", first.getDetails().get("checkedAt"))
+          .containsEntry(KimiHealthIndicator.AGE, 119_000L)
+          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 1_000L);
       assertThat(modelRequests()).isEqualTo(1);
 
       now.addAndGet(Duration.ofSeconds(1).toNanos());
-      assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+      Health again = indicator.health();
+      assertThat(again.getStatus()).isEqualTo(Status.UP);
+      assertThat(again.getDetails()).containsEntry(KimiHealthIndicator.AGE, 0L);
       assertThat(modelRequests()).isEqualTo(2);
     }
   }

@@ -14,7 +14,9 @@ import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
@@ -32,7 +34,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Enforces a {@link RateLimit} for one client: callers are served in arrival order as the
@@ -51,8 +52,9 @@ import java.util.function.Supplier;
  * picks the next waiter under the lock, asks the store without it (a shared store may do I/O), and
  * grants under the lock again. Only the drain removes waiters from the queues, so the waiter it
  * picked is still their head when it grants. {@link Permit#finish} gives the lease back to the
- * store without the lock too, and after a 429 pauses the account in a shared store before it lets
- * the queue move on.
+ * store without the lock too. A 429 pauses the account in a shared store before its lease goes back
+ * and before the queue moves on: as soon as the transport read it ({@link Permit#refused}, on the
+ * thread that read it, before the failure is built), else when the permit finishes.
  *
  * <p>Leases of a store that renews them ({@link RateLimitStore#renewedLease()} positive) are short,
  * and renewed while their calls live by one timer per limiter: {@code held} (guarded by this) holds
@@ -258,11 +260,11 @@ public final class RateLimiter {
   }
 
   /**
-   * Runs {@code call} once a permit is granted and releases the permit when its future completes.
-   * Cancelling the result withdraws from the queue or cancels the call.
+   * Runs {@code call} with the permit once it is granted and releases the permit when its future
+   * completes. Cancelling the result withdraws from the queue or cancels the call.
    */
   public <T> CompletableFuture<T> call(
-      String model, long charge, boolean slot, Supplier<CompletableFuture<T>> call) {
+      String model, long charge, boolean slot, Function<Permit, CompletableFuture<T>> call) {
     CompletableFuture<Permit> acquired = acquire(model, charge, slot);
     CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);
     acquired.whenComplete(
@@ -277,7 +279,7 @@ public final class RateLimiter {
           }
           CompletableFuture<T> f;
           try {
-            f = call.get();
+            f = call.apply(permit);
           } catch (RuntimeException e) {
             permit.finish(e);
             out.completeExceptionally(e);
@@ -598,9 +600,18 @@ public final class RateLimiter {
     drain();
   }
 
-  /** Records how a granted call ended: a rate-limit refusal pauses everyone. */
+  /**
+   * Records how a granted call ended: a rate-limit refusal pauses everyone, before the permit's
+   * slot goes back (a process waiting for it in a shared store finds the pause with it).
+   */
   private void finished(Permit p, Throwable failure) {
     KimiException k = failure == null ? null : kimiCause(failure);
+    boolean refusal = k instanceof RateLimitException || k instanceof EngineOverloadedException;
+    if (refusal) {
+      // heard already, in the usual case, from the transport (Permit#refused)
+      ApiException a = (ApiException) k;
+      refused(p, a.retryAfter().orElse(null), a.serverMessage());
+    }
     if (p.slot && renewed) {
       synchronized (this) {
         held.remove(p.lease);
@@ -617,8 +628,6 @@ public final class RateLimiter {
         // the lease expires in the store by itself; the call's own outcome stands
       }
     }
-    Duration sharedPause = null;
-    RateLimit stated = null;
     synchronized (this) {
       if (p.slot) {
         inFlight--;
@@ -626,34 +635,48 @@ public final class RateLimiter {
       if (p.probe) {
         probeOut = false;
       }
-      if (k instanceof RateLimitException || k instanceof EngineOverloadedException) {
-        rejected++;
-        refusals = p.probe ? refusals + 1 : Math.max(refusals, 1);
-        ApiException a = (ApiException) k;
-        Duration pause = a.retryAfter().orElse(backoff(refusals));
-        long until = scheduler.nanoTime() + pause.toNanos();
-        if (!pausing || until - pauseUntil > 0) {
-          pauseUntil = until;
-        }
-        pausing = true;
-        probing = true;
-        stated = learn(a.serverMessage());
-        sharedPause = shared ? pause : null;
-      } else if (failure == null && p.probe) {
+      if (failure == null && p.probe) {
         probing = false;
         refusals = 0;
       } else if (failure == null && !probing) {
         refusals = 0;
       }
     }
+    drain();
+  }
+
+  /**
+   * Pauses this client after Kimi refused {@code p}'s call for the account's rate, and the account
+   * in a shared store before anyone here or elsewhere goes on: for {@code retryAfter}, else a
+   * backoff that doubles with each refusal in a row; lowers the limits {@code message} states. Once
+   * per permit: as soon as the transport read the refusal, or else when the call ended with it.
+   */
+  private void refused(Permit p, Duration retryAfter, String message) {
+    if (!p.refused.compareAndSet(false, true)) {
+      return;
+    }
+    Duration sharedPause;
+    RateLimit stated;
+    synchronized (this) {
+      rejected++;
+      refusals = p.probe ? refusals + 1 : Math.max(refusals, 1);
+      Duration pause = retryAfter != null ? retryAfter : backoff(refusals);
+      long until = scheduler.nanoTime() + pause.toNanos();
+      if (!pausing || until - pauseUntil > 0) {
+        pauseUntil = until;
+      }
+      pausing = true;
+      probing = true;
+      stated = learn(message);
+      sharedPause = shared ? pause : null;
+    }
     if (sharedPause != null) {
       try {
-        store.pause(account, sharedPause, stated); // before anyone here or elsewhere goes on
+        store.pause(account, sharedPause, stated);
       } catch (RuntimeException e) {
         // the store is down: this client still pauses; its next take reports the store's failure
       }
     }
-    drain();
   }
 
   private static Duration backoff(int refusals) {
@@ -753,12 +776,16 @@ public final class RateLimiter {
     }
   }
 
-  /** A granted right to send; finish it exactly once (later calls are ignored). */
-  public final class Permit {
+  /**
+   * A granted right to send; finish it exactly once (later calls are ignored). It hears its
+   * attempt's refusal from the transport ({@link #refused}), so that the pause comes first.
+   */
+  public final class Permit implements AttemptObserver {
     private final boolean slot;
     private final boolean probe;
     private final String lease;
     private final AtomicBoolean done = new AtomicBoolean();
+    private final AtomicBoolean refused = new AtomicBoolean(); // its refusal paused the limiter
 
     private Permit(boolean slot, boolean probe, String lease) {
       this.slot = slot;
@@ -774,6 +801,17 @@ public final class RateLimiter {
       if (done.compareAndSet(false, true)) {
         finished(this, failure);
       }
+    }
+
+    @Override
+    public boolean hearsRefusals() {
+      return true;
+    }
+
+    /** Pauses the limiter, and the account in a shared store, at once (see {@link #finished}). */
+    @Override
+    public void refused(int attempt, RateRefusal refusal) {
+      RateLimiter.this.refused(this, refusal.retryAfter(), refusal.message());
     }
   }
 

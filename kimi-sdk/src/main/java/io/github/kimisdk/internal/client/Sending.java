@@ -3,6 +3,8 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ApiKey;
+import io.github.kimisdk.internal.http.AttemptObserver;
+import io.github.kimisdk.internal.http.Overrides;
 
 /**
  * What one call sends, as every {@link Interceptor} sees it: built by the call shape (its body is
@@ -120,6 +122,20 @@ record Sending(
         new Call(call.retrier(), call.overrides().withKey(key), call.options(), call.tenant());
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, keyedCall, trace, blocking,
+        attempt, here);
+  }
+
+  /** Returns this attempt with {@code observer} hearing it too, after the call's own observer. */
+  Sending heardBy(AttemptObserver observer) {
+    Overrides o = call.overrides();
+    Call heardCall =
+        new Call(
+            call.retrier(),
+            o.observed(AttemptObserver.both(o.observer(), observer)),
+            call.options(),
+            call.tenant());
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, heardCall, trace, blocking,
         attempt, here);
   }
 

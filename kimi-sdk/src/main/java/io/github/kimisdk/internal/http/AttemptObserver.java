@@ -4,12 +4,50 @@ import io.github.kimisdk.ResponseMetadata;
 
 /**
  * Hears the attempts of one call as {@link AttemptLog} sees them: each is about to be sent, its
- * headers arrived. Implementations never throw.
+ * headers arrived; and, from the transport, that Kimi refused one for the account's rate.
+ * Implementations never throw.
  */
 public interface AttemptObserver {
 
   /** Hears nothing. */
   AttemptObserver NONE = new AttemptObserver() {};
+
+  /**
+   * Returns an observer that tells {@code first}, then {@code second}, of everything.
+   *
+   * @param first an observer
+   * @param second another
+   * @return both
+   */
+  static AttemptObserver both(AttemptObserver first, AttemptObserver second) {
+    if (first == NONE) {
+      return second;
+    }
+    return new AttemptObserver() {
+      @Override
+      public void sending(int attempt, long bodyBytes) {
+        first.sending(attempt, bodyBytes);
+        second.sending(attempt, bodyBytes);
+      }
+
+      @Override
+      public void headers(int attempt, ResponseMetadata metadata, long atNanos) {
+        first.headers(attempt, metadata, atNanos);
+        second.headers(attempt, metadata, atNanos);
+      }
+
+      @Override
+      public boolean hearsRefusals() {
+        return first.hearsRefusals() || second.hearsRefusals();
+      }
+
+      @Override
+      public void refused(int attempt, RateRefusal refusal) {
+        first.refused(attempt, refusal);
+        second.refused(attempt, refusal);
+      }
+    };
+  }
 
   /**
    * Attempt {@code attempt} is about to be sent.
@@ -27,4 +65,24 @@ public interface AttemptObserver {
    * @param atNanos when, on {@link System#nanoTime()}
    */
   default void headers(int attempt, ResponseMetadata metadata, long atNanos) {}
+
+  /**
+   * Tells whether this observer hears {@link #refused}: the transport reads a failed response for a
+   * refusal only when it does.
+   *
+   * @return true to hear refusals
+   */
+  default boolean hearsRefusals() {
+    return false;
+  }
+
+  /**
+   * Kimi refused attempt {@code attempt} for the account's rate (a rate limit or an overload): told
+   * as soon as its body is read, on the thread that read it, before the failure is classified,
+   * built, logged or heard by the call's listeners. At most once per attempt.
+   *
+   * @param attempt the attempt number, from 1
+   * @param refusal what the response said
+   */
+  default void refused(int attempt, RateRefusal refusal) {}
 }

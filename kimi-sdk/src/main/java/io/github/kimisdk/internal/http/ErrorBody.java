@@ -44,6 +44,58 @@ record ErrorBody(String type, String message, String code) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
+  /**
+   * Returns the kind of failure an error body names, which {@link ErrorMaker#classify} decides by:
+   * its {@code code} when the code names a kind the SDK knows, else its {@code type} ("" when it
+   * has neither). The code wins because it is the more specific of the two where servers send both:
+   * OpenAI and the gateways that follow it send {@code rate_limit_exceeded}, {@code
+   * insufficient_quota} or {@code context_length_exceeded} under the type {@code
+   * invalid_request_error} (or {@code requests}, {@code tokens}), and an error event of a Responses
+   * stream carries only a code. Kimi's own envelope usually has no code, so its type decides, as
+   * before.
+   */
+  static String kind(String type, String code) {
+    if (code != null) {
+      switch (code) {
+        case "rate_limit_exceeded":
+          return "rate_limit_reached_error";
+        case "invalid_api_key":
+          return "invalid_authentication_error";
+        case "model_not_found":
+          return "resource_not_found_error";
+        case "context_length_exceeded":
+          return "invalid_request_error";
+        case "exceeded_current_quota_error":
+        case "billing_error":
+        case "insufficient_quota":
+        case "engine_overloaded_error":
+        case "overloaded_error":
+        case "rate_limit_reached_error":
+        case "rate_limit_error":
+        case "content_filter":
+        case "invalid_authentication_error":
+        case "incorrect_api_key_error":
+        case "authentication_error":
+        case "permission_denied_error":
+        case "permission_error":
+        case "access_terminated_error":
+        case "resource_not_found_error":
+        case "not_found_error":
+        case "invalid_request_error":
+        case "request_too_large":
+        case "server_error":
+        case "api_error":
+        case "timeout_error":
+        case "unexpected_output":
+        case "server_unavailable":
+          return code;
+        default:
+          break;
+      }
+    }
+    return type == null ? "" : type;
+  }
+
   static ErrorBody parse(byte[] body, int off, int len) {
     if (len == 0) {
       return new ErrorBody(null, null, null);

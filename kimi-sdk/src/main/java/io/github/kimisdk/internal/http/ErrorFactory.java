@@ -295,7 +295,7 @@ public final class ErrorFactory implements StreamErrors {
 
   /** Returns the error's kind: its code where the type is generic, else its type. */
   static String kind(String type, String code) {
-    return ErrorMaker.kind(type, code);
+    return ErrorBody.kind(type, code);
   }
 
   /**

@@ -66,6 +66,15 @@ final class ErrorMaker {
     "you requested", "requested", "input tokens", "input token", "input length", "actual", "current"
   };
 
+  /** The type of FakeKimiServer's answer to a request its cassette holds no exchange for. */
+  static final String CASSETTE_MISS = "cassette_miss_error";
+
+  /** What to do about a cassette miss, whose server message says what differs. */
+  static final String CASSETTE_MISS_HINT =
+      "FakeKimiServer answered from a cassette that holds no recorded exchange matching this"
+          + " request (the base URL is right); the message names the nearest recorded request and"
+          + " where it differs: record the exchange, or send what was recorded";
+
   private final Exceptions make;
   private final Endpoint endpoint;
   private final boolean kimiCodeKey;
@@ -702,28 +711,21 @@ final class ErrorMaker {
     ErrorBody body = server.shown(text);
     String serverMessage = read.message() == null ? "" : read.message();
     String lower = serverMessage.toLowerCase(Locale.ROOT);
-    String t = kind(read.type(), read.code());
-    Duration retryAfter = retryAfter(md, serverMessage);
+    String t = ErrorBody.kind(read.type(), read.code());
+    Duration retryAfter = RateRefusal.retryAfter(md, serverMessage);
 
     String code = read.code() == null ? "" : read.code();
     if (status >= 300 && status < 400) {
       return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
     }
-    if (t.equals("exceeded_current_quota_error")
-        || t.equals("billing_error")
-        || t.equals("insufficient_quota")
-        || code.equals("insufficient_quota")
-        || lower.contains("exceeded your current token quota")
-        || lower.contains("insufficient balance")
-        || lower.contains("is suspended")
-        || lower.contains("usage limit")) {
+    if (RateRefusal.quota(t, code, lower)) {
       ApiError e =
           error(md, status, body, retryAfter, false, inStream, quotaHint(lower, retryAfter));
       return make.quotaExceeded(e, lower.contains("suspended"));
     }
     if (status == 429
         && endpoint.isKimiCode()
-        && lower.contains("engine is currently overloaded")) {
+        && lower.contains(RateRefusal.KIMI_CODE_OVERLOADED)) {
       return kimiCodeOverloaded(md, body, retryAfter, inStream, t.equals("rate_limit_error"));
     }
     if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
@@ -741,7 +743,7 @@ final class ErrorMaker {
     }
     if (t.equals("rate_limit_reached_error") || t.equals("rate_limit_error") || status == 429) {
       // any other 429 too: OpenAI's "requests"/"tokens" types, which gateways pass through
-      if (tokensPerDay(serverMessage)) {
+      if (RateRefusal.tokensPerDay(serverMessage)) {
         return make.tokensPerDay(
             error(
                 md,
@@ -814,15 +816,17 @@ final class ErrorMaker {
       String hint =
           formula != null
               ? formula
-              : namesAModel && !t.equals("url.not_found")
-                  ? "Check the model id"
-                      + suggestion(serverMessage)
-                      + "; list the models this key can use with GET "
-                      + endpoint.baseUrl()
-                      + "/models"
-                  : "The URL path does not exist; check the base URL ("
-                      + endpoint.baseUrl()
-                      + ") ends in /v1";
+              : t.equals(CASSETTE_MISS)
+                  ? CASSETTE_MISS_HINT
+                  : namesAModel && !t.equals("url.not_found")
+                      ? "Check the model id"
+                          + suggestion(serverMessage)
+                          + "; list the models this key can use with GET "
+                          + endpoint.baseUrl()
+                          + "/models"
+                      : "The URL path does not exist; check the base URL ("
+                          + endpoint.baseUrl()
+                          + ") ends in /v1";
       return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
     }
     if (t.equals("invalid_request_error")
@@ -873,57 +877,6 @@ final class ErrorMaker {
     }
     return make.api(
         error(md, status, body, retryAfter, retried(status, serverMessage), inStream, null));
-  }
-
-  /**
-   * Returns the kind of failure an error body names, which {@link #classify} decides by: its {@code
-   * code} when the code names a kind the SDK knows, else its {@code type} ("" when it has neither).
-   * The code wins because it is the more specific of the two where servers send both: OpenAI and
-   * the gateways that follow it send {@code rate_limit_exceeded}, {@code insufficient_quota} or
-   * {@code context_length_exceeded} under the type {@code invalid_request_error} (or {@code
-   * requests}, {@code tokens}), and an error event of a Responses stream carries only a code.
-   * Kimi's own envelope usually has no code, so its type decides, as before.
-   */
-  static String kind(String type, String code) {
-    if (code != null) {
-      switch (code) {
-        case "rate_limit_exceeded":
-          return "rate_limit_reached_error";
-        case "invalid_api_key":
-          return "invalid_authentication_error";
-        case "model_not_found":
-          return "resource_not_found_error";
-        case "context_length_exceeded":
-          return "invalid_request_error";
-        case "exceeded_current_quota_error":
-        case "billing_error":
-        case "insufficient_quota":
-        case "engine_overloaded_error":
-        case "overloaded_error":
-        case "rate_limit_reached_error":
-        case "rate_limit_error":
-        case "content_filter":
-        case "invalid_authentication_error":
-        case "incorrect_api_key_error":
-        case "authentication_error":
-        case "permission_denied_error":
-        case "permission_error":
-        case "access_terminated_error":
-        case "resource_not_found_error":
-        case "not_found_error":
-        case "invalid_request_error":
-        case "request_too_large":
-        case "server_error":
-        case "api_error":
-        case "timeout_error":
-        case "unexpected_output":
-        case "server_unavailable":
-          return code;
-        default:
-          break;
-      }
-    }
-    return type == null ? "" : type;
   }
 
   /**
@@ -1087,7 +1040,7 @@ final class ErrorMaker {
       Duration retryAfter,
       boolean inStream,
       boolean anthropic) {
-    boolean sdkAgent = userAgent.startsWith(DEFAULT_AGENT_PREFIX);
+    boolean sdkAgent = userAgent.startsWith(RateRefusal.SDK_AGENT_PREFIX);
     if (anthropic && sdkAgent) {
       return make.permissionDenied(
           error(
@@ -1123,9 +1076,6 @@ final class ErrorMaker {
                 : " (the server asks for " + ErrorFactory.human(retryAfter) + ")");
     return make.engineOverloaded(error(md, 429, body, retryAfter, true, inStream, causes));
   }
-
-  /** The SDK's default User-Agent starts with this. */
-  private static final String DEFAULT_AGENT_PREFIX = "kimi-sdk-java/";
 
   /**
    * Tells whether {@code ua} names a coding agent that Kimi Code was seen to accept (kimi-api.md
@@ -1253,23 +1203,6 @@ final class ErrorMaker {
 
   private static String waitHint(Duration d) {
     return d == null ? "" : " after " + ErrorFactory.human(d);
-  }
-
-  static Duration retryAfter(ResponseMetadata md, String message) {
-    if (md != null) {
-      Optional<Duration> header = md.retryAfter();
-      if (header.isPresent()) {
-        return header.get();
-      }
-    }
-    double seconds = ServerText.tryAgainSeconds(message);
-    return seconds < 0 ? null : Duration.ofMillis((long) (seconds * 1000));
-  }
-
-  /** Tells whether a (bounded) server message speaks of the tokens-per-day limit. */
-  static boolean tokensPerDay(CharSequence message) {
-    return ServerText.containsWord(message, "TPD")
-        || ServerText.containsAny(message, "tokens per day", "daily token");
   }
 
   /** The number after the last of {@code keywords} in a (bounded) server message, or -1. */

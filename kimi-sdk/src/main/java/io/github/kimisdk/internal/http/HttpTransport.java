@@ -78,6 +78,7 @@ public final class HttpTransport {
   private final URI baseUri;
   private final ApiKey apiKey;
   private final String userAgent;
+  private final boolean kimiCode;
   private final Map<String, String> headers;
   private final Duration responseTimeout;
   private final long maxResponseBytes;
@@ -101,6 +102,7 @@ public final class HttpTransport {
     this.baseUri = c.endpoint().uri();
     this.apiKey = c.apiKey();
     this.userAgent = c.userAgent();
+    this.kimiCode = c.endpoint().isKimiCode();
     this.headers = new LinkedHashMap<>(c.headers());
     this.responseTimeout = c.timeouts().responseHeaders();
     this.maxResponseBytes = c.maxResponseBytes();
@@ -143,6 +145,7 @@ public final class HttpTransport {
     this.log = client.log.redacting(errors);
     this.baseUri = client.baseUri;
     this.userAgent = client.userAgent;
+    this.kimiCode = client.kimiCode;
     this.headers = client.headers;
     this.responseTimeout = client.responseTimeout;
     this.maxResponseBytes = client.maxResponseBytes;
@@ -391,7 +394,12 @@ public final class HttpTransport {
             "application/json",
             overrides);
     return send(
-        httpRequest, body, info -> completionSubscriber(wire, info), attempt, overrides, here);
+        httpRequest,
+        body,
+        info -> completionSubscriber(wire, info, overrides, attempt),
+        attempt,
+        overrides,
+        here);
   }
 
   /**
@@ -442,7 +450,9 @@ public final class HttpTransport {
             streamBody(
                 md,
                 wire.readsLooseStreams(),
-                () -> wire.events(md, errors, maxJsonDepth, request)));
+                () -> wire.events(md, errors, maxJsonDepth, request),
+                overrides,
+                attempt));
   }
 
   /**
@@ -469,7 +479,7 @@ public final class HttpTransport {
         body,
         attempt,
         overrides,
-        md -> streamBody(md, false, () -> new RawEventHandler(md, errors)));
+        md -> streamBody(md, false, () -> new RawEventHandler(md, errors), overrides, attempt));
   }
 
   private <T> HttpStreamAttempt<T> streamCall(
@@ -507,7 +517,13 @@ public final class HttpTransport {
     }
     HttpRequest httpRequest =
         raw(method, path, body, overrides, "application/json, text/plain;q=0.9, */*;q=0.8");
-    return send(httpRequest, body, info -> anySubscriber(info, path), attempt, overrides, here);
+    return send(
+        httpRequest,
+        body,
+        info -> anySubscriber(info, path, overrides, attempt),
+        attempt,
+        overrides,
+        here);
   }
 
   /**
@@ -558,7 +574,7 @@ public final class HttpTransport {
     return send(
         httpRequest,
         null,
-        info -> jsonSubscriber(info, errorEnvelopes, decode),
+        info -> jsonSubscriber(info, errorEnvelopes, decode, overrides, attempt),
         attempt,
         overrides,
         false);
@@ -578,12 +594,16 @@ public final class HttpTransport {
         overrides);
   }
 
-  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(ResponseInfo info, String path) {
+  private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(
+      ResponseInfo info, String path, Overrides overrides, int attempt) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     return BodySubscribers.mapping(
         bytes,
         b -> {
+          if (!isSuccess(md.statusCode())) {
+            heardRefusal(overrides, attempt, md, b);
+          }
           log.body(md, b);
           if (!isSuccess(md.statusCode())) {
             throw errors.httpError(md, b, 0, b.length, path);
@@ -772,13 +792,20 @@ public final class HttpTransport {
   }
 
   private <T> BodySubscriber<T> jsonSubscriber(
-      ResponseInfo info, boolean errorEnvelopes, BiFunction<ResponseMetadata, byte[], T> decode) {
+      ResponseInfo info,
+      boolean errorEnvelopes,
+      BiFunction<ResponseMetadata, byte[], T> decode,
+      Overrides overrides,
+      int attempt) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
     return BodySubscribers.mapping(
         bytes,
         b -> {
+          if (!isSuccess(info.statusCode())) {
+            heardRefusal(overrides, attempt, md, b);
+          }
           log.body(md, b);
           if (!isSuccess(info.statusCode()) || (errorEnvelopes && isErrorEnvelope(b))) {
             throw errors.httpError(md, b, 0, b.length);
@@ -929,7 +956,8 @@ public final class HttpTransport {
     return b.build();
   }
 
-  private BodySubscriber<ChatCompletion> completionSubscriber(Wire wire, ResponseInfo info) {
+  private BodySubscriber<ChatCompletion> completionSubscriber(
+      Wire wire, ResponseInfo info, Overrides overrides, int attempt) {
     ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
@@ -937,6 +965,7 @@ public final class HttpTransport {
       return BodySubscribers.mapping(
           bytes,
           b -> {
+            heardRefusal(overrides, attempt, md, b);
             throw errors.httpError(md, b, 0, b.length);
           });
     }
@@ -976,7 +1005,11 @@ public final class HttpTransport {
    * attempt with the error it is.
    */
   private <T> HttpStreamAttempt.Body<T> streamBody(
-      ResponseMetadata md, boolean loose, Supplier<SseEventHandler<T>> handler) {
+      ResponseMetadata md,
+      boolean loose,
+      Supplier<SseEventHandler<T>> handler,
+      Overrides overrides,
+      int attempt) {
     String encoding = ErrorFactory.encoding(md);
     if (encoding != null && isSuccess(md.statusCode())) {
       // a compressed event stream would parse as garbage and end "cut off": say why, once
@@ -1006,6 +1039,7 @@ public final class HttpTransport {
           BodySubscribers.mapping(
               bytes,
               b -> {
+                heardRefusal(overrides, attempt, md, b);
                 throw errors.httpError(md, b, 0, b.length);
               }),
           null);
@@ -1023,6 +1057,22 @@ public final class HttpTransport {
                   null);
             }),
         null);
+  }
+
+  /**
+   * Tells the attempt's observers that Kimi refused it for the account's rate, when the failed
+   * response {@code b} says so and one of them hears refusals (the rate limiter): before the
+   * failure is classified, built, logged or heard by the listeners, so that the pause a fleet
+   * shares is written first ({@link RateRefusal}).
+   */
+  private void heardRefusal(Overrides overrides, int attempt, ResponseMetadata md, byte[] b) {
+    AttemptObserver observer = overrides.observer();
+    if (observer.hearsRefusals()) {
+      RateRefusal refusal = RateRefusal.of(md, b, 0, b.length, kimiCode, userAgent);
+      if (refusal != null) {
+        observer.refused(attempt, refusal);
+      }
+    }
   }
 
   /** Tells whether a body is Kimi's error envelope ({@link WireEvents#isErrorEnvelope}). */

@@ -225,7 +225,7 @@ class RateLimiterTest {
               "m",
               0,
               true,
-              () ->
+              permit ->
                   CompletableFuture.failedFuture(
                       TestErrors.exceptions().connection("down", null, null))));
     }

@@ -12,6 +12,7 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.model.ModelCatalog;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -355,6 +356,43 @@ class SharedRateLimiterTest {
   }
 
   @Test
+  void a429PausesTheSharedStoreBeforeTheRefusedCallsSlotGoesBack() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    RateLimiter.Permit p = l.acquire("m", 0, true).join();
+
+    p.finish(RateLimiterTest.rateLimited(Duration.ofSeconds(7), "max concurrency: 5"));
+
+    assertThat(store.events).containsExactly("pause", "give back");
+  }
+
+  @Test
+  void aRefusalHeardFromTheTransportPausesTheSharedStoreAtOnceAndOnlyOnce() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).requestsPerMinute(500).build());
+    RateLimiter.Permit p = l.acquire("m", 0, true).join();
+
+    p.refused(1, new RateRefusal(Duration.ofSeconds(7), "max RPM: 100"));
+
+    assertThat(store.events).containsExactly("pause");
+    assertThat(store.paused.get(0).pause()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(store.paused.get(0).stated().requestsPerMinute()).hasValue(100);
+    assertThat(l.pauseLeft()).hasValue(Duration.ofSeconds(7));
+    assertThat(l.rejected()).isEqualTo(1);
+    var next = l.acquire("m", 0, true);
+    assertThat(next).isNotDone(); // this client waits too, though the call has not ended
+
+    time.advance(Duration.ofSeconds(1));
+    p.finish(RateLimiterTest.rateLimited(Duration.ofSeconds(7), "max RPM: 100"));
+
+    assertThat(store.events).containsExactly("pause", "give back");
+    assertThat(l.rejected()).isEqualTo(1);
+    assertThat(l.pauseLeft()).hasValue(Duration.ofSeconds(6)); // not paused again from now
+    time.advance(Duration.ofSeconds(6));
+    assertThat(next).isDone();
+  }
+
+  @Test
   void aPauseInTheStoreHoldsEveryClientOfTheAccountAndAShorterOneNeverShortensIt() {
     VirtualStore store = new VirtualStore(time);
     RateLimit limit = shared(store).maxConcurrency(4).build();
@@ -423,6 +461,7 @@ class SharedRateLimiterTest {
     final List<Duration> renewedFor = new ArrayList<>();
     final ArrayDeque<RuntimeException> renewFailures = new ArrayDeque<>();
     final List<Pause> paused = new ArrayList<>();
+    final List<String> events = new ArrayList<>(); // "pause" and "give back", in order
     Duration lease = Duration.ZERO;
 
     @Override
@@ -443,6 +482,7 @@ class SharedRateLimiterTest {
     @Override
     public synchronized void pause(String account, Duration pause, RateLimit stated) {
       paused.add(new Pause(account, pause, stated));
+      events.add("pause");
     }
 
     @Override
@@ -458,6 +498,7 @@ class SharedRateLimiterTest {
     @Override
     public synchronized void giveBack(String account, String lease) {
       givenBack.add(lease);
+      events.add("give back");
     }
   }
 }

@@ -165,6 +165,25 @@ class ErrorFactoryTest {
         .doesNotContain("Check the model id");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "cassette c holds no recorded exchange that matches POST /v1/chat/completions. None of its"
+            + " 1 exchanges is a POST /v1/chat/completions (it holds GET /v1/models)",
+        "cassette c holds no recorded exchange that matches POST /v1/chat/completions. The nearest,"
+            + " 0001-post-v1-chat-completions.json, differs at $.body.model: recorded \\\"kimi-k3\\\","
+            + " sent \\\"kimi-k2.6\\\""
+      })
+  void aCassetteMissSaysSoNotThatThePathOrTheModelIsWrong(String message) {
+    KimiException e = http(404, err("cassette_miss_error", message));
+    assertThat(e).isInstanceOf(NotFoundException.class);
+    assertThat(e.getMessage())
+        .contains("holds no recorded exchange")
+        .contains("the base URL is right")
+        .doesNotContain("check the base URL")
+        .doesNotContain("Check the model id");
+  }
+
   @Test
   void aFormulaNotFoundNamesTheFormulaNotTheBaseUrl() {
     byte[] body =
