@@ -145,8 +145,11 @@ final class ModelSettings implements Serializable {
       }
     }
     if (s.baseUrl != null) {
-      try {
-        Endpoint.of(s.baseUrl);
+      // the client's own rules (HTTPS but to loopback, a well-formed URL), told when planned rather
+      // than when each subtask opens; a placeholder key: the planner may not hold the real one
+      try (KimiClient probe =
+          KimiClient.builder().apiKey("planning").endpoint(Endpoint.of(s.baseUrl)).build()) {
+        probe.endpoint();
       } catch (RuntimeException e) {
         throw new ValidationException(
             "Model option 'endpoint' is not a Kimi endpoint: " + e.getMessage(), e);

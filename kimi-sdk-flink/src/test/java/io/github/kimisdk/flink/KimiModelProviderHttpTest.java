@@ -400,6 +400,51 @@ class KimiModelProviderHttpTest {
     assertThat(server.requestCount()).isEqualTo(1); // a misfit is not retried
   }
 
+  @Test
+  void flinkRefusesMetadataColumnsInTheOutputOfSqlsCreateModel(FakeKimiServer server) {
+    assertThatThrownBy(
+            () ->
+                flink.env.executeSql(
+                    "CREATE TEMPORARY MODEL withmeta INPUT (prompt STRING)"
+                        + " OUTPUT (answer STRING, err STRING METADATA FROM 'error-string') "
+                        + LocalFlink.with(openAiOptions(server))))
+        .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e)).contains("physical"));
+  }
+
+  @Test
+  void anUnknownModelIdIsWarnedAboutWhenTheStatementIsPlanned(FakeKimiServer server) {
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              warnings.add(r.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.github.kimisdk.flink");
+    logger.addHandler(capture);
+    try {
+      Map<String, String> options = openAiOptions(server);
+      options.put("model", "kimi-k9-preview");
+      String model = createModel(options);
+
+      flink.env.explainSql(
+          "SELECT * FROM ML_PREDICT(TABLE tickets, MODEL " + model + ", DESCRIPTOR(prompt))");
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(warnings).anySatisfy(w -> assertThat(w).contains("kimi-k9-preview"));
+    assertThat(server.requestCount()).isZero();
+  }
+
   /** A chat completion body whose one choice says {@code content}. */
   private static String reply(String content) {
     return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"kimi-k3\","
