@@ -28,7 +28,7 @@ class TableApiPredictHttpTest {
 
   @Test
   void modelPredictAnswersEachRow(FakeKimiServer server) throws Exception {
-    LocalFlink flink = LocalFlink.start(1);
+    LocalFlink flink = LocalFlink.shared();
     ModelDescriptor model =
         ModelDescriptor.forProvider("kimi")
             .inputSchema(Schema.newBuilder().column("prompt", DataTypes.STRING()).build())

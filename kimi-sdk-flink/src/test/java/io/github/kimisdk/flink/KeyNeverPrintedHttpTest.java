@@ -52,7 +52,7 @@ class KeyNeverPrintedHttpTest {
 
   @BeforeAll
   static void startFlink() {
-    flink = LocalFlink.start(1);
+    flink = LocalFlink.shared();
     flink.prompts("questions", List.of("What is Flink?"));
   }
 

@@ -44,7 +44,7 @@ class KimiModelProviderHttpTest {
 
   @BeforeAll
   static void startFlink() {
-    flink = LocalFlink.start(2);
+    flink = LocalFlink.shared();
     flink.prompts("tickets", PROMPTS);
   }
 

@@ -18,10 +18,23 @@ import org.apache.flink.util.CloseableIterator;
  */
 final class LocalFlink {
 
+  private static LocalFlink shared; // guarded by the class
+
   final TableEnvironment env;
 
   private LocalFlink(TableEnvironment env) {
     this.env = env;
+  }
+
+  /**
+   * The test JVM's table environment, its jobs at parallelism 2, shared by the test classes (each
+   * names its own views and models): the planner starts once per fork.
+   */
+  static synchronized LocalFlink shared() {
+    if (shared == null) {
+      shared = start(2);
+    }
+    return shared;
   }
 
   /** A table environment whose jobs run at {@code parallelism}. */
