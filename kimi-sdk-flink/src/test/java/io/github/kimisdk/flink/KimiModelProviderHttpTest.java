@@ -50,11 +50,7 @@ class KimiModelProviderHttpTest {
 
   /** The options of a job written for Flink's openai provider, but for the provider. */
   private static Map<String, String> openAiOptions(FakeKimiServer server) {
-    Map<String, String> o = new LinkedHashMap<>();
-    o.put("provider", "kimi");
-    o.put("endpoint", server.baseUrl() + "/chat/completions");
-    o.put("api-key", KEY);
-    o.put("model", "kimi-k3");
+    Map<String, String> o = LocalFlink.kimi(server, KEY);
     o.put("system-prompt", "You label support tickets.");
     o.put("max-tokens", "200");
     o.put("error-handling-strategy", "retry");

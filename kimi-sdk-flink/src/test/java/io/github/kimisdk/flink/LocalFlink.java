@@ -62,6 +62,16 @@ final class LocalFlink {
             + ") AS t(id, prompt)");
   }
 
+  /** A kimi model's options on {@code server}'s chat completions URL: kimi-k3 with {@code key}. */
+  static Map<String, String> kimi(io.github.kimisdk.testing.FakeKimiServer server, String key) {
+    Map<String, String> o = new java.util.LinkedHashMap<>();
+    o.put("provider", "kimi");
+    o.put("endpoint", server.baseUrl() + "/chat/completions");
+    o.put("api-key", key);
+    o.put("model", "kimi-k3");
+    return o;
+  }
+
   /** The {@code WITH} clause of {@code options}, in their order. */
   static String with(Map<String, String> options) {
     return options.entrySet().stream()
