@@ -16,9 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -144,16 +142,23 @@ public final class FlinkPredictRun {
     c.setString("parallelism.default", Integer.toString(parallelism));
     c.setString("taskmanager.numberOfTaskSlots", Integer.toString(parallelism));
     c.setString("rest.bind-address", "127.0.0.1");
+    // the local cluster's default network memory (64 MiB) ran out of buffers once on a loaded
+    // machine while an earlier job's cluster was still shutting down
+    c.setString("taskmanager.memory.network.min", "128m");
+    c.setString("taskmanager.memory.network.max", "128m");
     TableEnvironment env =
         TableEnvironment.create(
             EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(c).build());
-    List<Row> values = new ArrayList<>(rows);
+    StringBuilder values = new StringBuilder();
     for (int i = 0; i < rows; i++) {
-      values.add(Row.of("Classify ticket " + i + ": the app crashes"));
+      values
+          .append(i == 0 ? "" : ", ")
+          .append("('Classify ticket ")
+          .append(i)
+          .append(": the app crashes')");
     }
-    Table prompts =
-        env.fromValues(DataTypes.ROW(DataTypes.FIELD("prompt", DataTypes.STRING())), values);
-    env.createTemporaryView("prompts", prompts);
+    env.executeSql(
+        "CREATE TEMPORARY VIEW prompts AS SELECT * FROM (VALUES " + values + ") AS t(prompt)");
     env.executeSql(
         "CREATE TEMPORARY MODEL m INPUT (prompt STRING) OUTPUT (answer STRING) WITH ("
             + "'provider' = '"
