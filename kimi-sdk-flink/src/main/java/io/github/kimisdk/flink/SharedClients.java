@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * The clients of one JVM, one per endpoint, key and client settings ({@link
  * ModelSettings#clientKey()}), shared by every subtask that uses them and closed with the last:
- * subtasks of one job and of several jobs on a TaskManager then share one connection pool and one
- * rate limit.
+ * subtasks on a TaskManager then share one connection pool and one rate limit. (Per class loader:
+ * with the provider in Flink's {@code lib/}, every job of the TaskManager shares them; in a job's
+ * jar, each job has its own.)
  *
  * <p>Thread model: {@link #acquire} and {@link #release} are called from each subtask's {@code
  * open} and {@code close}, on task threads; every field is guarded by the class's lock ({@code
