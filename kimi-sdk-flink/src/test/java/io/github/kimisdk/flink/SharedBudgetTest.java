@@ -157,6 +157,7 @@ class SharedBudgetTest {
     List<String> c = new ArrayList<>();
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     c.add("-Xmx512m");
+    c.add("-XX:TieredStopAtLevel=1");
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
     c.add(mainClass);
