@@ -21,7 +21,7 @@ for a in "$@"; do
   if [ "$a" = --no-openai ]; then openai=no; else args+=("$a"); fi
 done
 cp_file=$root/benchmarks/target/flink.classpath
-(cd "$root" && mvn -B -q -o -P benchmarks -pl benchmarks dependency:build-classpath \
+(cd "$root" && mvn -B -q -P benchmarks -pl benchmarks dependency:build-classpath \
   -Dmdep.includeScope=provided -Dmdep.outputFile="$cp_file" >/dev/null)
 flink=$(cat "$cp_file")
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
