@@ -59,6 +59,9 @@ public final class FlinkPredictRun {
         default -> rows = Integer.parseInt(args[i]);
       }
     }
+    if (rows < 5) {
+      throw new IllegalArgumentException("rows must be at least 5 (two jobs of rows / 5 and rows)");
+    }
     int port = freePort();
     Process fake =
         new ProcessBuilder(
@@ -94,7 +97,7 @@ public final class FlinkPredictRun {
       System.out.println(
           "parallelism | rows/s (whole job) | rows/s past the job's start | CPU ms per row past"
               + " the start | SDK alone: CPU ms per call");
-      int small = Math.max(100, rows / 5);
+      int small = Math.max(1, rows / 5);
       for (int p : parallelisms) {
         job(provider, base, small, p); // warm-up
         long[] a = measured(provider, base, small, p);
