@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class FrontPageTest {
 
   static final int MAX_LINES = 400;
+
   /** Six paths (Flink's the sixth) of some 30 lines each, after about 70 lines of start. */
   static final int PATHS_WITHIN = 230;
 
