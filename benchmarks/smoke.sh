@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), and
-# cpu-per-call.sh and steady-cpu.sh in a tiny form, so the benchmarks never rot, then a short soak
+# cpu-per-call.sh, steady-cpu.sh and flink-predict.sh in a tiny form, so the benchmarks never rot,
+# then a short soak
 # (Soak, 2,000 calls). Fails when any benchmark throws (JMH then prints "<failure>" and, with -foe
 # true, exits non-zero), when either CPU harness fails and when the soak finds a violation. Run after
 # `mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`.
@@ -32,6 +33,13 @@ fi
 if ! "$root/benchmarks/steady-cpu.sh" 1 --clients "floor,kimiIterator,kimiIterator@same=$root/benchmarks/target/./benchmarks.jar" \
     --warmup 100 --slices 2 --calls 20 --quiet-runs 0 > "$root/benchmarks/target/smoke-steady-cpu.log" 2>&1; then
   echo "smoke.sh: steady-cpu.sh failed; see benchmarks/target/smoke-steady-cpu.log" >&2
+  exit 1
+fi
+# ML_PREDICT through the kimi provider in its tiniest form (parallelism 1, 100 rows, no openai
+# provider: about a minute), so it never rots; needs kimi-sdk-flink's jar (README's install).
+if ! "$root/benchmarks/flink-predict.sh" 100 --parallelism 1 --no-openai \
+    > "$root/benchmarks/target/smoke-flink-predict.log" 2>&1; then
+  echo "smoke.sh: flink-predict.sh failed; see benchmarks/target/smoke-flink-predict.log" >&2
   exit 1
 fi
 # The soak of issue 47, short: 2,000 seeded calls under random faults (about 30 s), exit 1 on any

@@ -99,6 +99,7 @@ class ReadmeShellCommandsTest {
           .containsExactly(
               "kimi-sdk",
               "kimi-sdk-bom",
+              "kimi-sdk-flink",
               "kimi-sdk-langchain4j",
               "kimi-sdk-mcp",
               "kimi-sdk-parent",

@@ -88,7 +88,8 @@ class ReleaseBundleTest {
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",
           "kimi-sdk-spring-ai-starter",
-          "kimi-sdk-redis");
+          "kimi-sdk-redis",
+          "kimi-sdk-flink");
 
   /** Published as a POM alone. */
   static final Set<String> POM_ONLY = Set.of("kimi-sdk-parent", "kimi-sdk-bom");

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Rows per second through Flink SQL's ML_PREDICT against FakeKimiServer on loopback, at parallelism
+# 1, 2 and 4, with the kimi provider (and this JVM's CPU per row beside the SDK's CPU per call),
+# then the same job through Flink's own openai provider, whose jar (flink-model-openai 2.3.0, which
+# bundles openai-java, OkHttp and Kotlin) is copied alone from Maven Central into
+# benchmarks/target/flink-model-openai (its parent POM is not served, so it cannot be a dependency).
+# Usage: benchmarks/flink-predict.sh [rows, default 2000] [--parallelism 1,2,4] [--latency ms]
+#          [--no-openai]
+# Builds nothing: run `mvn -B -P artifacts install -DskipTests` (kimi-sdk-flink's jar) and
+# `mvn -B -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar=$root/benchmarks/target/benchmarks.jar
+[ -f "$jar" ] || { echo "flink-predict.sh: $jar missing; build the benchmarks module first" >&2; exit 2; }
+version=$(sed -n 's/^-Drevision=//p' "$root/.mvn/maven.config")
+provider=$root/kimi-sdk-flink/target/kimi-sdk-flink-$version.jar
+[ -f "$provider" ] || { echo "flink-predict.sh: $provider missing; run mvn -B -P artifacts install -DskipTests" >&2; exit 2; }
+openai=yes
+args=()
+for a in "$@"; do
+  if [ "$a" = --no-openai ]; then openai=no; else args+=("$a"); fi
+done
+cp_file=$root/benchmarks/target/flink.classpath
+(cd "$root" && mvn -B -q -P benchmarks -pl benchmarks dependency:build-classpath \
+  -Dmdep.includeScope=provided -Dmdep.outputFile="$cp_file" >/dev/null)
+flink=$(cat "$cp_file")
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx1g -cp "$jar:$provider:$flink" io.github.kimisdk.benchmarks.FlinkPredictRun "${args[@]}"
+if [ "$openai" = yes ]; then
+  model_dir=$root/benchmarks/target/flink-model-openai
+  if [ ! -f "$model_dir/flink-model-openai-2.3.0.jar" ]; then
+    (cd "$root" && mvn -B -q dependency:copy -Dartifact=org.apache.flink:flink-model-openai:2.3.0 \
+      -DoutputDirectory="$model_dir" >/dev/null)
+  fi
+  # its bundled openai-java first, before the one benchmarks.jar shades
+  java -Xmx1g -cp "$model_dir/flink-model-openai-2.3.0.jar:$jar:$flink" \
+    io.github.kimisdk.benchmarks.FlinkPredictRun --provider openai "${args[@]}"
+fi

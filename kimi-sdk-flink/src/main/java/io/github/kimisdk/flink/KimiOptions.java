@@ -1,0 +1,289 @@
+package io.github.kimisdk.flink;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * The options of the {@code kimi} model provider, as {@code CREATE MODEL ... WITH (...)} names
+ * them. The options of Flink's own {@code openai} provider keep their names and meanings, so that a
+ * job moves to Kimi by changing {@code 'provider'} alone; Kimi adds {@link #THINKING}, {@link
+ * #REASONING_EFFORT} and the {@code rate-limit.*} options.
+ *
+ * <pre>{@code
+ * CREATE MODEL summarizer
+ * INPUT (text STRING) OUTPUT (summary STRING)
+ * WITH ('provider' = 'kimi', 'model' = 'kimi-k3', 'thinking' = 'disabled',
+ *       'rate-limit.max-concurrency' = '8');
+ * }</pre>
+ */
+public final class KimiOptions {
+
+  private KimiOptions() {}
+
+  /**
+   * The full chat completions URL, as for the {@code openai} provider ({@code
+   * https://api.moonshot.ai/v1/chat/completions}); a base URL ending in {@code /v1} is taken too.
+   * Left out: Kimi's global endpoint.
+   */
+  public static final ConfigOption<String> ENDPOINT =
+      ConfigOptions.key("endpoint")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Full URL of the chat completions endpoint, such as"
+                  + " https://api.moonshot.ai/v1/chat/completions; Kimi's global endpoint when"
+                  + " left out.");
+
+  /**
+   * The API key. Left out: read from the environment of each TaskManager as {@code
+   * KimiClient.fromEnv()} reads it ({@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
+   * KIMI_CODING_API_KEY}). Flink masks options whose name contains {@code key} where it prints a
+   * model's options; the provider never prints it.
+   */
+  public static final ConfigOption<String> API_KEY =
+      ConfigOptions.key("api-key")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Kimi API key; read from the TaskManager's environment (MOONSHOT_API_KEY,"
+                  + " KIMI_API_KEY or KIMI_CODING_API_KEY) when left out.");
+
+  /** The model id, such as {@code kimi-k3}; checked against the SDK's model table. */
+  public static final ConfigOption<String> MODEL =
+      ConfigOptions.key("model")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Model id, such as kimi-k3 or kimi-k2.6.");
+
+  /** The system message of every call ({@code "You are a helpful assistant."} by default). */
+  public static final ConfigOption<String> SYSTEM_PROMPT =
+      ConfigOptions.key("system-prompt")
+          .stringType()
+          .defaultValue("You are a helpful assistant.")
+          .withDeprecatedKeys("systemPrompt")
+          .withDescription("The system message of a chat.");
+
+  /** The sampling temperature, in [0, 1] for Kimi; checked against the model's fixed values. */
+  public static final ConfigOption<Double> TEMPERATURE =
+      ConfigOptions.key("temperature")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription("Sampling temperature in [0, 1]; some models fix it (kimi-k3: 1.0).");
+
+  /** The nucleus sampling cutoff. */
+  public static final ConfigOption<Double> TOP_P =
+      ConfigOptions.key("top-p")
+          .doubleType()
+          .noDefaultValue()
+          .withDeprecatedKeys("topP")
+          .withDescription("The probability cutoff for token selection.");
+
+  /** Stop sequences, separated by commas. */
+  public static final ConfigOption<String> STOP =
+      ConfigOptions.key("stop")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("A comma-separated list of stop sequences.");
+
+  /** The most tokens one reply may have (sent as {@code max_completion_tokens}). */
+  public static final ConfigOption<Long> MAX_TOKENS =
+      ConfigOptions.key("max-tokens")
+          .longType()
+          .noDefaultValue()
+          .withDeprecatedKeys("maxTokens")
+          .withDescription("The maximum number of tokens of a reply, reasoning included.");
+
+  /** The presence penalty; some models fix it. */
+  public static final ConfigOption<Double> PRESENCE_PENALTY =
+      ConfigOptions.key("presence-penalty")
+          .doubleType()
+          .noDefaultValue()
+          .withDescription("Presence penalty; some models fix it (kimi-k3: 0).");
+
+  /** How many choices per row; each choice is an output row. */
+  public static final ConfigOption<Long> N =
+      ConfigOptions.key("n")
+          .longType()
+          .noDefaultValue()
+          .withDescription("Choices per input row; each choice is an output row.");
+
+  /** A sampling seed, sent as {@code seed}. */
+  public static final ConfigOption<Long> SEED =
+      ConfigOptions.key("seed")
+          .longType()
+          .noDefaultValue()
+          .withDescription("A sampling seed (best effort).");
+
+  /**
+   * The reply's format: {@code text} or {@code json_object}. An OUTPUT of several physical columns
+   * asks for a JSON schema derived from them instead.
+   */
+  public static final ConfigOption<ResponseFormat> RESPONSE_FORMAT =
+      ConfigOptions.key("response-format")
+          .enumType(ResponseFormat.class)
+          .noDefaultValue()
+          .withDescription(
+              "text or json_object; an OUTPUT of several columns asks for a JSON schema of them.");
+
+  /** What a failed row does: {@code retry} (the default), {@code failover} or {@code ignore}. */
+  public static final ConfigOption<ErrorHandlingStrategy> ERROR_HANDLING_STRATEGY =
+      ConfigOptions.key("error-handling-strategy")
+          .enumType(ErrorHandlingStrategy.class)
+          .defaultValue(ErrorHandlingStrategy.RETRY)
+          .withDescription(
+              "retry: retry errors that can succeed on retry, then apply"
+                  + " retry-fallback-strategy; failover: fail the job; ignore: emit the row with"
+                  + " its error columns filled.");
+
+  /**
+   * How many times a row's call is retried after an error that can succeed on retry (a 5xx, an
+   * overloaded engine, a connection failure); Kimi's rate-limit 429 is waited out without counting,
+   * and an error that cannot succeed (a quota 429, a 4xx) is never retried.
+   */
+  public static final ConfigOption<Integer> RETRY_NUM =
+      ConfigOptions.key("retry-num")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "Retries of an error that can succeed on retry; rate limits are waited out without"
+                  + " counting, and an error that cannot succeed is never retried.");
+
+  /** What {@code retry} does once a row's retries are spent: {@code failover} or {@code ignore}. */
+  public static final ConfigOption<RetryFallbackStrategy> RETRY_FALLBACK_STRATEGY =
+      ConfigOptions.key("retry-fallback-strategy")
+          .enumType(RetryFallbackStrategy.class)
+          .defaultValue(RetryFallbackStrategy.FAILOVER)
+          .withDescription("failover or ignore, once retries are spent or cannot help.");
+
+  /**
+   * Whether the model thinks: {@code enabled} or {@code disabled}; the model's default if unset.
+   */
+  public static final ConfigOption<Thinking> THINKING =
+      ConfigOptions.key("thinking")
+          .enumType(Thinking.class)
+          .noDefaultValue()
+          .withDescription("enabled or disabled; the model's default when left out.");
+
+  /** How hard the model thinks, such as {@code low}, {@code high} or {@code max} for kimi-k3. */
+  public static final ConfigOption<String> REASONING_EFFORT =
+      ConfigOptions.key("reasoning-effort")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The reasoning effort, one of the model's levels (kimi-k3: low, high," + " max).");
+
+  /** Calls in flight at once, for every subtask of the JVM (or of the account, with Redis). */
+  public static final ConfigOption<Integer> RATE_LIMIT_MAX_CONCURRENCY =
+      ConfigOptions.key("rate-limit.max-concurrency")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Calls in flight at once: per JVM, or for the whole account with rate-limit.redis.");
+
+  /** Requests per rolling minute. */
+  public static final ConfigOption<Integer> RATE_LIMIT_REQUESTS_PER_MINUTE =
+      ConfigOptions.key("rate-limit.requests-per-minute")
+          .intType()
+          .noDefaultValue()
+          .withDescription("Requests per rolling minute.");
+
+  /** Tokens per rolling minute (the prompt estimate plus the reply's cap). */
+  public static final ConfigOption<Long> RATE_LIMIT_TOKENS_PER_MINUTE =
+      ConfigOptions.key("rate-limit.tokens-per-minute")
+          .longType()
+          .noDefaultValue()
+          .withDescription("Tokens per rolling minute (prompt estimate plus the reply's cap).");
+
+  /**
+   * The account whose budget is shared through {@link #RATE_LIMIT_REDIS}: an organisation id or a
+   * team name, never the key (it is written into Redis keys).
+   */
+  public static final ConfigOption<String> RATE_LIMIT_ACCOUNT =
+      ConfigOptions.key("rate-limit.account")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The account whose limits every subtask of every TaskManager shares through"
+                  + " rate-limit.redis (an organisation id or team name, never the key).");
+
+  /**
+   * A {@code redis://} or {@code rediss://} URI: every subtask of every TaskManager that names the
+   * same {@link #RATE_LIMIT_ACCOUNT} shares one budget through it ({@code kimi-sdk-redis} on Jedis,
+   * which the job or {@code lib/} must then hold).
+   */
+  public static final ConfigOption<String> RATE_LIMIT_REDIS =
+      ConfigOptions.key("rate-limit.redis")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "redis:// or rediss:// URI of the Redis that shares rate-limit.account's budget.");
+
+  /**
+   * Whether a Redis that just started waits a third of the lease before its first slot (true, the
+   * default, as {@code kimi-sdk-redis} does after a restart); false only for a Redis of a test's
+   * own.
+   */
+  public static final ConfigOption<Boolean> RATE_LIMIT_REDIS_RESTART_WAIT =
+      ConfigOptions.key("rate-limit.redis.restart-wait")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Whether a freshly started Redis gives no slot for a third of the lease (keep true"
+                  + " in production).");
+
+  /** The longest a row waits for the rate limiter before it fails; unbounded by default. */
+  public static final ConfigOption<Duration> RATE_LIMIT_MAX_QUEUE_WAIT =
+      ConfigOptions.key("rate-limit.max-queue-wait")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "The longest one call waits for the rate limiter; by default as long as it takes"
+                  + " (Flink's table.exec.async-ml-predict.timeout bounds a row).");
+
+  /** The values of {@link #ERROR_HANDLING_STRATEGY}, as the {@code openai} provider names them. */
+  public enum ErrorHandlingStrategy {
+    /** Retries errors that can succeed on retry, then applies the fallback strategy. */
+    RETRY,
+    /** Fails the job with Kimi's error. */
+    FAILOVER,
+    /** Emits the row with its error columns filled. */
+    IGNORE
+  }
+
+  /** The values of {@link #RETRY_FALLBACK_STRATEGY}. */
+  public enum RetryFallbackStrategy {
+    /** Fails the job with Kimi's error. */
+    FAILOVER,
+    /** Emits the row with its error columns filled. */
+    IGNORE
+  }
+
+  /** The values of {@link #THINKING}. */
+  public enum Thinking {
+    /** The model thinks before it answers. */
+    ENABLED,
+    /** The model answers without thinking. */
+    DISABLED
+  }
+
+  /** The values of {@link #RESPONSE_FORMAT}. */
+  public enum ResponseFormat {
+    /** Plain text. */
+    TEXT("text"),
+    /** One JSON object. */
+    JSON_OBJECT("json_object");
+
+    private final String value;
+
+    ResponseFormat(String value) {
+      this.value = value;
+    }
+
+    /** {@return the option's value, as Kimi's {@code response_format.type} names it} */
+    @Override
+    public String toString() {
+      return value;
+    }
+  }
+}
