@@ -59,6 +59,7 @@ public final class FakeResponse {
   private final boolean holdOpen;
   private final Duration headersDelay;
   private final Answer answer; // null unless a typed reply, written out when served
+  private final FileBody file; // null unless the body is read from a file when sent
 
   private FakeResponse(
       int status,
@@ -77,6 +78,18 @@ public final class FakeResponse {
       boolean holdOpen,
       Duration headersDelay,
       Answer answer) {
+    this(status, headers, parts, streamed, holdOpen, headersDelay, answer, null);
+  }
+
+  private FakeResponse(
+      int status,
+      Map<String, String> headers,
+      List<Part> parts,
+      boolean streamed,
+      boolean holdOpen,
+      Duration headersDelay,
+      Answer answer,
+      FileBody file) {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status must be a 3-digit HTTP status: " + status);
     }
@@ -87,6 +100,7 @@ public final class FakeResponse {
     this.holdOpen = holdOpen;
     this.headersDelay = Objects.requireNonNull(headersDelay, "headersDelay");
     this.answer = answer;
+    this.file = file;
   }
 
   /**
@@ -325,7 +339,7 @@ public final class FakeResponse {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
     h.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /**
@@ -335,7 +349,7 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse withStatus(int status) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /**
@@ -349,7 +363,7 @@ public final class FakeResponse {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay, answer, file);
   }
 
   /**
@@ -363,6 +377,27 @@ public final class FakeResponse {
     return new FakeResponse(status, headers, parts, true, true, headersDelay, answer);
   }
 
+  /** A body sent from a file, {@code length} bytes from {@code offset}, never read into memory. */
+  record FileBody(Path path, long offset, long length) {}
+
+  /** Returns a response whose body is sent from a file as it is read (a stored file's content). */
+  static FakeResponse file(int status, String contentType, FileBody body) {
+    return new FakeResponse(
+        status,
+        Map.of("Content-Type", contentType),
+        List.of(),
+        false,
+        false,
+        Duration.ZERO,
+        null,
+        Objects.requireNonNull(body, "body"));
+  }
+
+  /** The body to send from a file, or null. */
+  FileBody file() {
+    return file;
+  }
+
   /** Returns a response of these bytes as they are: a cassette's, replayed or relayed. */
   static FakeResponse raw(
       int status, Map<String, String> headers, List<Part> parts, boolean streamed) {
@@ -371,7 +406,7 @@ public final class FakeResponse {
 
   /** Returns a copy with other body parts (the Messages translation). */
   FakeResponse withParts(List<Part> parts) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /** What the model says, for a typed reply; null for any other response. */
@@ -434,7 +469,8 @@ public final class FakeResponse {
           + (status != 200 ? ", status=" + status : "")
           + "]";
     }
-    int bytes = parts.stream().mapToInt(p -> p.bytes().length).sum();
+    long bytes =
+        file != null ? file.length() : parts.stream().mapToInt(p -> p.bytes().length).sum();
     return "FakeResponse[status="
         + status
         + ", "

@@ -60,7 +60,34 @@ class FakeKimiCommandTest {
             new String[] {"-h"}, new Options("127.0.0.1", 0, Duration.ZERO, null, false, true)),
         Arguments.of(
             new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
-            new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 2, 60, null, null)),
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                2,
+                60,
+                null,
+                null,
+                Duration.ZERO,
+                0)),
+        Arguments.of(
+            new String[] {"--batch-duration", "7200", "--batch-line-failures=10"},
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                null,
+                false,
+                false,
+                0,
+                0,
+                null,
+                null,
+                Duration.ofHours(2),
+                10)),
         Arguments.of(
             new String[] {"--tls"},
             new Options(
@@ -73,7 +100,9 @@ class FakeKimiCommandTest {
                 0,
                 0,
                 new Tls(null, null),
-                null)),
+                null,
+                Duration.ZERO,
+                0)),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -86,7 +115,9 @@ class FakeKimiCommandTest {
                 0,
                 0,
                 new Tls(Path.of("c.pem"), Path.of("k.pem")),
-                null)),
+                null,
+                Duration.ZERO,
+                0)),
         Arguments.of(
             new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
             cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
@@ -105,7 +136,8 @@ class FakeKimiCommandTest {
   }
 
   static Options cassette(Cassette c) {
-    return new Options("127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, null, c);
+    return new Options(
+        "127.0.0.1", 0, Duration.ZERO, null, false, false, 0, 0, null, c, Duration.ZERO, 0);
   }
 
   @ParameterizedTest
@@ -150,6 +182,9 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--scrub", "user"}, "need --record or --replay"),
         Arguments.of(new String[] {"--replay", "t", "--scrub", "a,,b"}, "--scrub takes header"),
         Arguments.of(new String[] {"--keep-timing=1"}, "--keep-timing takes no value"),
+        Arguments.of(
+            new String[] {"--batch-duration", "1.5"}, "--batch-duration takes a whole number"),
+        Arguments.of(new String[] {"--batch-line-failures"}, "--batch-line-failures needs a value"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }

@@ -116,6 +116,23 @@ final class Exchanges {
                     a.attempt()));
   }
 
+  /**
+   * Downloads a platform file to {@code target} as {@link #platform} sends a platform call: its 2xx
+   * body goes to the file as it arrives, at most {@code limit} bytes.
+   */
+  CompletableFuture<Long> download(Call call, String path, java.nio.file.Path target, long limit) {
+    RequestOptions o = call.options();
+    Call once =
+        new Call(
+            call.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
+            call.overrides(),
+            o,
+            call.tenant());
+    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once).build();
+    return core.chain()
+        .future(s, a -> transport.download(path, target, limit, a.call().overrides(), a.attempt()));
+  }
+
   private static String checkMethod(String method) {
     Objects.requireNonNull(method, "method");
     if (method.isEmpty() || !method.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {

@@ -564,6 +564,71 @@ public final class HttpTransport {
         false);
   }
 
+  /**
+   * Sends a {@code GET} whose 2xx body is written to {@code target} as it arrives, never held in
+   * memory whole (a batch's result file); any other status is an error mapped like chat's.
+   *
+   * @param path the path below the base URL, without leading slash
+   * @param target the file to write, replaced if it exists
+   * @param limit the most bytes written; more fails the exchange
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @return the bytes written; fails with a {@link KimiException}
+   */
+  public CompletableFuture<Long> download(
+      String path, java.nio.file.Path target, long limit, Overrides overrides, int attempt) {
+    HttpTransport keyed = keyed(overrides);
+    if (keyed != this) {
+      return keyed.download(path, target, limit, overrides, attempt);
+    }
+    String refusal = protocol.platformRefusal();
+    if (refusal != null) {
+      return CompletableFuture.failedFuture(
+          errors.failure(new UnsupportedRequestException(refusal), null, null));
+    }
+    HttpRequest httpRequest =
+        request(
+            "GET",
+            overrides.apply(path),
+            HttpRequest.BodyPublishers.noBody(),
+            "*/*",
+            null,
+            overrides);
+    return send(
+        httpRequest, null, info -> fileSubscriber(info, target, limit), attempt, overrides, false);
+  }
+
+  private BodySubscriber<Long> fileSubscriber(
+      ResponseInfo info, java.nio.file.Path target, long limit) {
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    String encoding = ErrorFactory.encoding(md);
+    if (!isSuccess(md.statusCode()) || encoding != null) {
+      BoundedBodySubscriber bytes = bounded(md);
+      refuseEncoded(bytes, md);
+      return BodySubscribers.mapping(
+          bytes,
+          b -> {
+            log.body(md, b);
+            throw errors.httpError(md, b, 0, b.length);
+          });
+    }
+    FileBodySubscriber file =
+        new FileBodySubscriber(target, limit, () -> errors.fileTooLarge(md, limit));
+    if (contentLength(md) > limit) {
+      file.abort(errors.fileTooLarge(md, limit));
+      return file;
+    }
+    Duration idle = bodyIdle;
+    IdleWatch watch =
+        IdleWatch.start(
+            bodyWatch,
+            idle,
+            now -> file.isDone() ? 0 : now - file.lastActivityNanos(),
+            () -> file.abort(errors.idle(md, idle)));
+    file.whenDone(watch::stop);
+    return file;
+  }
+
   /** Builds the request of {@link #json} or {@link #events}. */
   private HttpRequest raw(
       String method, String path, byte[] body, Overrides overrides, String accept) {
