@@ -261,4 +261,96 @@ class BatchRunHttpTest {
     assertThat(Json.write(create.get("completion_window"))).isEqualTo("\"24h\"");
     assertThat(kimi.files().list()).isEmpty();
   }
+
+  @Test
+  void cancelStopsTheRunningBatchesAndEachRowTheyDidNotAnswerGetsAFailure() {
+    server.batchDuration(Duration.ofHours(4));
+    BatchRun[] running = {null};
+    int[] pauses = {0};
+    time.atPause(
+        () -> {
+          if (++pauses[0] == 2) { // an hour in: a quarter of each batch answered
+            running[0].cancel();
+          }
+        });
+    Map<String, BatchRun.Result> results;
+    BatchRun.Progress last;
+    try (BatchRun run =
+        open(rows(40), options().maxRowsPerBatch(20).pollInterval(Duration.ofHours(1)).build())) {
+      running[0] = run;
+      last = run.await(Duration.ofHours(10));
+      results = results(run);
+    }
+    assertThat(last.cancelled()).isTrue();
+    assertThat(last.finished()).isTrue();
+    assertThat(last.done()).isEqualTo(10);
+    assertThat(requests("POST", "/v1/batches").size()).isEqualTo(2);
+    assertThat(server.requests())
+        .filteredOn(r -> r.path().endsWith("/cancel"))
+        .hasSize(2);
+    assertThat(results).hasSize(40);
+    assertThat(results.values()).filteredOn(BatchRun.Result::isSuccess).hasSize(10);
+    assertThat(results.get("row-19").error().message())
+        .matches("No result for this row: batch batch_\\d+ ended cancelled");
+    for (Batch b : kimi.batches().list(null, 10)) {
+      assertThat(b.status()).isEqualTo("cancelled");
+    }
+  }
+
+  @Test
+  void cancelWhileTheBatchesAreCreatedCreatesNoMore() {
+    BatchRun[] running = {null};
+    time.atStep(
+        (step, part) -> {
+          if (step.equals("created") && part == 0) {
+            running[0].cancel();
+          }
+        });
+    Map<String, BatchRun.Result> results;
+    try (BatchRun run = open(rows(9), options().maxRowsPerBatch(3).build())) {
+      running[0] = run;
+      assertThat(run.await(Duration.ofHours(1)).cancelled()).isTrue();
+      results = results(run);
+    }
+    assertThat(server.batchesCreated()).isEqualTo(1);
+    assertThat(results).hasSize(9);
+    // the first batch was answered when created, before the cancel reached it
+    assertThat(results.get("row-2").isSuccess()).isTrue();
+    assertThat(results.get("row-3").error())
+        .isEqualTo(
+            new BatchResult.Error(
+                0,
+                null,
+                "Not sent: the run was cancelled before this row's batch was created"));
+    try (BatchRun again = open(rows(9), options().maxRowsPerBatch(3).build())) {
+      assertThat(again.await(Duration.ofHours(1)).cancelled()).isTrue();
+    }
+    assertThat(server.batchesCreated()).isEqualTo(1);
+  }
+
+  @Test
+  void aRunCancelledBeforeItStartedReadsNoRowAndSendsNothing() {
+    try (BatchRun run = open(rows(5), options().build())) {
+      run.cancel();
+      BatchRun.Progress p = run.await(Duration.ofHours(1));
+      assertThat(p.cancelled()).isTrue();
+      assertThat(p.finished()).isTrue();
+      assertThat(p.rows()).isZero();
+      assertThat(results(run)).isEmpty();
+    }
+    assertThat(server.requestCount()).isZero();
+  }
+
+  @Test
+  void aBatchPastItsCompletionWindowExpiresAndItsUnansweredRowsSaySo() {
+    server.batchDuration(Duration.ofHours(24));
+    Map<String, BatchRun.Result> results;
+    try (BatchRun run =
+        open(rows(8), options().completionWindow("12h").pollInterval(Duration.ofHours(5)).build())) {
+      assertThat(run.await(Duration.ofDays(2)).done()).isEqualTo(4);
+      results = results(run);
+    }
+    assertThat(results.values()).filteredOn(BatchRun.Result::isSuccess).hasSize(4);
+    assertThat(results.get("row-7").error().message()).endsWith(" ended expired");
+  }
 }

@@ -26,11 +26,21 @@ final class BatchRunTime extends BatchEngine.Hooks {
     }
   }
 
-  final MovingClock clock = new MovingClock(Instant.now());
+  final MovingClock clock;
   final List<String> steps = new ArrayList<>();
   private long nanos;
   private BiConsumer<String, Integer> atStep = (s, p) -> {};
   private Runnable atPause = () -> {};
+
+  /** Time starting now. */
+  BatchRunTime() {
+    this(new MovingClock(Instant.now()));
+  }
+
+  /** Time on {@code clock}: another process's run on the same server. */
+  BatchRunTime(MovingClock clock) {
+    this.clock = clock;
+  }
 
   /** Runs {@code action} at every step; it may throw {@link Crash}. */
   BatchRunTime atStep(BiConsumer<String, Integer> action) {
