@@ -285,9 +285,7 @@ class BatchRunHttpTest {
     assertThat(last.finished()).isTrue();
     assertThat(last.done()).isEqualTo(10);
     assertThat(requests("POST", "/v1/batches").size()).isEqualTo(2);
-    assertThat(server.requests())
-        .filteredOn(r -> r.path().endsWith("/cancel"))
-        .hasSize(2);
+    assertThat(server.requests()).filteredOn(r -> r.path().endsWith("/cancel")).hasSize(2);
     assertThat(results).hasSize(40);
     assertThat(results.values()).filteredOn(BatchRun.Result::isSuccess).hasSize(10);
     assertThat(results.get("row-19").error().message())
@@ -319,9 +317,7 @@ class BatchRunHttpTest {
     assertThat(results.get("row-3").error())
         .isEqualTo(
             new BatchResult.Error(
-                0,
-                null,
-                "Not sent: the run was cancelled before this row's batch was created"));
+                0, null, "Not sent: the run was cancelled before this row's batch was created"));
     try (BatchRun again = open(rows(9), options().maxRowsPerBatch(3).build())) {
       assertThat(again.await(Duration.ofHours(1)).cancelled()).isTrue();
     }
@@ -346,7 +342,8 @@ class BatchRunHttpTest {
     server.batchDuration(Duration.ofHours(24));
     Map<String, BatchRun.Result> results;
     try (BatchRun run =
-        open(rows(8), options().completionWindow("12h").pollInterval(Duration.ofHours(5)).build())) {
+        open(
+            rows(8), options().completionWindow("12h").pollInterval(Duration.ofHours(5)).build())) {
       assertThat(run.await(Duration.ofDays(2)).done()).isEqualTo(4);
       results = results(run);
     }

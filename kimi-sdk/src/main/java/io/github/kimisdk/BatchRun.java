@@ -295,8 +295,8 @@ public final class BatchRun implements AutoCloseable {
           .add("batchesDone", batchesDone)
           .add("completed", completed)
           .add("failed", failed)
-          .add("cancelled", cancelled)
-          .add("finished", finished)
+          .flag("cancelled", cancelled)
+          .flag("finished", finished)
           .toString();
     }
   }
@@ -479,7 +479,7 @@ public final class BatchRun implements AutoCloseable {
           .add("maxRowsPerBatch", maxRowsPerBatch)
           .add("maxBytesPerBatch", maxBytesPerBatch)
           .add("pollInterval", pollInterval)
-          .add("deleteServerFiles", deleteServerFiles)
+          .flag("deleteServerFiles", deleteServerFiles)
           .toString();
     }
 
