@@ -435,15 +435,18 @@ final class FakeBatches implements AutoCloseable {
 
     private long countLines() {
       long n = 0;
-      try (InputStream in = new BufferedInputStream(input.open(), 1 << 16)) {
+      try (InputStream in = input.open()) {
         boolean content = false;
-        int b;
-        while ((b = in.read()) >= 0) {
-          if (b == '\n') {
-            n += content ? 1 : 0;
-            content = false;
-          } else if (b != ' ' && b != '\r' && b != '\t') {
-            content = true;
+        byte[] buf = new byte[1 << 16];
+        for (int read = in.read(buf); read >= 0; read = in.read(buf)) {
+          for (int i = 0; i < read; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+              n += content ? 1 : 0;
+              content = false;
+            } else if (b != ' ' && b != '\r' && b != '\t') {
+              content = true;
+            }
           }
         }
         return n + (content ? 1 : 0);
