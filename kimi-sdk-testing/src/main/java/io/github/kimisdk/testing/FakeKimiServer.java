@@ -49,10 +49,11 @@ import javax.net.ssl.SSLContext;
  * does not mark retired: today kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6,
  * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3 and k3-256k; see {@link
  * #models(String...)} and {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count}
- * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
- * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
- * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
- * and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * counts the messages. Beside chat it serves the files, balance and batch endpoints (at scale:
+ * large uploads and batch files on disk, batches over time with {@link #batchDuration}), Kimi
+ * Code's {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet),
+ * {@code POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API
+ * (below) and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
  * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}), {@code
  * moonshot/date:latest} (a {@code date} telling the date and time in a time zone) and {@code
  * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
@@ -1175,6 +1176,9 @@ public final class FakeKimiServer implements AutoCloseable {
    *       Cassette#replay}), with {@code --record-missing URL} forwarding and appending those it
    *       lacks; {@code --scrub NAME} scrubs one more header or JSON member, and {@code
    *       --keep-timing} keeps the events' timing (see {@link #cassette(Cassette)});
+   *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
+   *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
+   *       #batchLineFailures});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;
