@@ -1,11 +1,9 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.internal.batch.BatchEngine;
-import java.time.Clock;
+import io.github.kimisdk.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -26,7 +24,7 @@ final class BatchRunTime extends BatchEngine.Hooks {
     }
   }
 
-  final MovingClock clock;
+  final FakeClock clock;
   final List<String> steps = new ArrayList<>();
   private long nanos;
   private BiConsumer<String, Integer> atStep = (s, p) -> {};
@@ -34,11 +32,11 @@ final class BatchRunTime extends BatchEngine.Hooks {
 
   /** Time starting now. */
   BatchRunTime() {
-    this(new MovingClock(Instant.now()));
+    this(new FakeClock(Instant.now()));
   }
 
   /** Time on {@code clock}: another process's run on the same server. */
-  BatchRunTime(MovingClock clock) {
+  BatchRunTime(FakeClock clock) {
     this.clock = clock;
   }
 
@@ -87,33 +85,5 @@ final class BatchRunTime extends BatchEngine.Hooks {
     clock.advance(d);
     nanos += d.toNanos();
     return true;
-  }
-
-  /** A clock a test moves. */
-  static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -323,13 +323,14 @@ public final class FakeKimiServer implements AutoCloseable {
    * given to {@link #FakeKimiServer(Clock)}, or the system's), as a batch does on Kimi ({@code
    * --batch-duration} on the command line): {@code validating} when created, then {@code
    * in_progress} with its {@code request_counts} growing in proportion to the time passed, then
-   * {@code completed}. A test on a clock of its own moves its batches by moving the clock, without
-   * waiting. A duration longer than a batch's completion window ends the batch {@code expired} at
-   * the window, with the lines answered by then. Zero (the default) answers a batch whole when it
-   * is created. A batch advances when it is read (got, listed, cancelled).
+   * {@code completed}. A test on a clock of its own (a {@link FakeClock}) moves its batches by
+   * moving the clock, without waiting. A duration longer than a batch's completion window ends the
+   * batch {@code expired} at the window, with the lines answered by then. Zero (the default)
+   * answers a batch whole when it is created. A batch advances when it is read (got, listed,
+   * cancelled).
    *
    * <pre>{@code
-   * MutableClock clock = ...;                        // a Clock the test moves
+   * FakeClock clock = new FakeClock(Instant.now());
    * FakeKimiServer server = new FakeKimiServer(clock).batchDuration(Duration.ofHours(2)).start();
    * // create a batch, then
    * clock.advance(Duration.ofHours(1));              // GET /v1/batches/{id}: half its lines done

@@ -67,18 +67,7 @@ public final class FakeResponse {
       List<Part> parts,
       boolean streamed,
       boolean holdOpen) {
-    this(status, headers, parts, streamed, holdOpen, Duration.ZERO, null);
-  }
-
-  private FakeResponse(
-      int status,
-      Map<String, String> headers,
-      List<Part> parts,
-      boolean streamed,
-      boolean holdOpen,
-      Duration headersDelay,
-      Answer answer) {
-    this(status, headers, parts, streamed, holdOpen, headersDelay, answer, null);
+    this(status, headers, parts, streamed, holdOpen, Duration.ZERO, null, null);
   }
 
   private FakeResponse(
@@ -153,7 +142,7 @@ public final class FakeResponse {
   }
 
   private static FakeResponse typed(Answer answer) {
-    return new FakeResponse(200, Map.of(), List.of(), false, false, Duration.ZERO, answer);
+    return new FakeResponse(200, Map.of(), List.of(), false, false, Duration.ZERO, answer, null);
   }
 
   /**
@@ -374,7 +363,7 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse holdingOpen() {
-    return new FakeResponse(status, headers, parts, true, true, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, true, true, headersDelay, answer, file);
   }
 
   /** A body sent from a file, {@code length} bytes from {@code offset}, never read into memory. */
@@ -430,7 +419,14 @@ public final class FakeResponse {
           h.put(name, value);
         });
     return new FakeResponse(
-        status, h, written.parts, written.streamed || holdOpen, holdOpen, headersDelay, null);
+        status,
+        h,
+        written.parts,
+        written.streamed || holdOpen,
+        holdOpen,
+        headersDelay,
+        null,
+        written.file);
   }
 
   int status() {

@@ -21,11 +21,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ class FakeBatchesHttpTest {
 
   @TempDir Path dir;
 
-  final MovingClock clock = new MovingClock(Instant.parse("2026-11-26T10:00:00Z"));
+  final FakeClock clock = new FakeClock(Instant.parse("2026-11-26T10:00:00Z"));
   final FakeKimiServer server = new FakeKimiServer(clock).start();
   final KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
   final HttpClient http = HttpClient.newHttpClient();
@@ -263,33 +260,5 @@ class FakeBatchesHttpTest {
     Batch batch = kimi.batches().get(create(file.id(), "24h").get("id").asString());
     assertThat(kimi.files().delete(batch.outputFileId())).isTrue();
     assertThat(kimi.files().list()).extracting(FileObject::id).containsExactly(file.id());
-  }
-
-  /** A clock a test moves. */
-  static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -3,14 +3,11 @@ package io.github.kimisdk.internal.http;
 import io.github.kimisdk.errors.KimiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
@@ -24,15 +21,11 @@ import java.util.function.Supplier;
  * {@code onComplete} one at a time; {@link #abort} may come from a timer thread at any moment. The
  * channel is guarded by {@code this}; it is null once the body ended.
  */
-final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
+final class FileBodySubscriber extends WatchedBody<Long> {
 
   private final Path target;
   private final long limit;
   private final Supplier<KimiException> tooLarge;
-  private final CompletableFuture<Long> result = new CompletableFuture<>();
-  private volatile CompletionStage<Long> body = result;
-  private volatile Flow.Subscription subscription;
-  private volatile long lastActivityNanos = System.nanoTime();
   private FileChannel channel; // guarded by this; null before the body and once it ended
   private long size; // guarded by this
 
@@ -43,13 +36,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
   }
 
   @Override
-  public void onSubscribe(Flow.Subscription s) {
-    subscription = s;
-    lastActivityNanos = System.nanoTime();
-    if (result.isDone()) {
-      s.cancel(); // aborted before the body started
-      return;
-    }
+  void started(Flow.Subscription s) {
     try {
       FileChannel c =
           FileChannel.open(
@@ -68,30 +55,9 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
     s.request(1);
   }
 
-  /** Returns when bytes last arrived (or the body started), as {@link System#nanoTime()}. */
-  long lastActivityNanos() {
-    return lastActivityNanos;
-  }
-
-  /** Tells whether the body completed, failed or was aborted. */
-  boolean isDone() {
-    return result.isDone();
-  }
-
-  /** Fails the body with {@code error}, closes the file and cancels the exchange. */
-  void abort(KimiException error) {
-    close();
-    if (result.completeExceptionally(error)) {
-      Flow.Subscription s = subscription;
-      if (s != null) {
-        s.cancel();
-      }
-    }
-  }
-
   @Override
   public void onNext(List<ByteBuffer> items) {
-    lastActivityNanos = System.nanoTime();
+    touch();
     RuntimeException failure = null;
     synchronized (this) {
       if (channel == null) {
@@ -113,7 +79,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
       }
     }
     if (failure != null) {
-      close();
+      release();
       subscription.cancel();
       result.completeExceptionally(failure);
       return;
@@ -123,7 +89,7 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
 
   @Override
   public void onError(Throwable error) {
-    close();
+    release();
     result.completeExceptionally(error);
   }
 
@@ -138,16 +104,17 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
       try {
         channel.force(false);
       } catch (IOException e) {
-        close();
+        release();
         result.completeExceptionally(new UncheckedIOException("Cannot write " + target, e));
         return;
       }
     }
-    close();
+    release();
     result.complete(written);
   }
 
-  private synchronized void close() {
+  @Override
+  synchronized void release() {
     if (channel != null) {
       try {
         channel.close();
@@ -156,18 +123,5 @@ final class FileBodySubscriber implements HttpResponse.BodySubscriber<Long> {
       }
       channel = null;
     }
-  }
-
-  /**
-   * Runs {@code done} when the body ends, before anything that reads the body hears of it. Call
-   * before {@link #getBody}.
-   */
-  void whenDone(Runnable done) {
-    body = result.whenComplete((b, e) -> done.run());
-  }
-
-  @Override
-  public CompletionStage<Long> getBody() {
-    return body;
   }
 }

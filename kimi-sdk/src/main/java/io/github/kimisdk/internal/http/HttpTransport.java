@@ -618,15 +618,7 @@ public final class HttpTransport {
       file.abort(errors.fileTooLarge(md, limit));
       return file;
     }
-    Duration idle = bodyIdle;
-    IdleWatch watch =
-        IdleWatch.start(
-            bodyWatch,
-            idle,
-            now -> file.isDone() ? 0 : now - file.lastActivityNanos(),
-            () -> file.abort(errors.idle(md, idle)));
-    file.whenDone(watch::stop);
-    return file;
+    return watched(file, md);
   }
 
   /** Builds the request of {@link #json} or {@link #events}. */
@@ -873,17 +865,22 @@ public final class HttpTransport {
       b.abort(errors.tooLarge(md, maxResponseBytes, announced));
       return b;
     }
+    return watched(b, md);
+  }
+
+  /** Watches {@code body} with the body idle timeout, from now until it ends. */
+  private <B extends WatchedBody<?>> B watched(B body, ResponseMetadata md) {
     Duration idle = bodyIdle;
     IdleWatch watch =
         IdleWatch.start(
             bodyWatch,
             idle,
-            now -> b.isDone() ? 0 : now - b.lastActivityNanos(),
-            () -> b.abort(errors.idle(md, idle)));
+            now -> body.isDone() ? 0 : now - body.lastActivityNanos(),
+            () -> body.abort(errors.idle(md, idle)));
     // the watch lets go of the body the moment it ends: a failed exchange's buffer is not kept
     // until the next tick, and no check stays queued
-    b.whenDone(watch::stop);
-    return b;
+    body.whenDone(watch::stop);
+    return body;
   }
 
   /** Fails {@code bytes} at once when a 2xx body is in an encoding the SDK cannot read. */
