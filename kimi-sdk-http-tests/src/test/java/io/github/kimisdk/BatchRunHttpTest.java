@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
@@ -349,5 +350,20 @@ class BatchRunHttpTest {
     }
     assertThat(results.values()).filteredOn(BatchRun.Result::isSuccess).hasSize(4);
     assertThat(results.get("row-7").error().message()).endsWith(" ended expired");
+  }
+
+  @Test
+  void anIdKimiAnswersThatTheJournalCannotKeepFailsTheCallSayingSo() {
+    server.respondWith(
+        r ->
+            r.method().equals("POST") && r.path().equals("/v1/batches")
+                ? FakeResponse.json(
+                    "{\"id\":\"batch\\u0007" + "x".repeat(300) + "\",\"status\":\"validating\"}")
+                : null);
+    try (BatchRun run = open(rows(2), options().build())) {
+      assertThatThrownBy(() -> run.await(Duration.ofHours(1)))
+          .isInstanceOf(DecodingException.class)
+          .hasMessageContaining("Kimi answered a batch id the batch run cannot keep: \"batch?xxx");
+    }
   }
 }

@@ -185,7 +185,8 @@ public final class BatchRun implements AutoCloseable {
 
   /**
    * Closes the rows' stream and releases the state directory, which a later run may open again. The
-   * batches are not touched: running ones keep running on the server.
+   * batches are not touched: running ones keep running on the server. Not while another thread is
+   * in {@link #await}: cancel the run, or let it return, first.
    */
   @Override
   public void close() {

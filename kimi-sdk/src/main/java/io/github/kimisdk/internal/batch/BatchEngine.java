@@ -401,8 +401,9 @@ public final class BatchEngine implements AutoCloseable {
       found = remote.upload(settings.dir().resolve(p.file("part")), name);
       hooks.step("uploaded", p.number);
     }
+    String fileId = id(found.id(), "an uploaded file's id");
     synchronized (this) {
-      journal.uploaded(p, found.id());
+      journal.uploaded(p, fileId);
     }
   }
 
@@ -423,9 +424,10 @@ public final class BatchEngine implements AutoCloseable {
       b = remote.create(p.fileId, settings.completionWindow(), metadata);
       hooks.step("created", p.number);
     }
+    String batchId = id(b.id(), "a batch id");
     boolean cancel;
     synchronized (this) {
-      journal.created(p, b.id());
+      journal.created(p, batchId);
       update(p, b);
       cancel = journal.cancelled() && !p.cancelSent;
       p.cancelSent |= cancel;
@@ -435,19 +437,52 @@ public final class BatchEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns an id Kimi answered, as the journal keeps it and later calls send it back: not blank,
+   * at most 256 characters, no control characters.
+   *
+   * @throws KimiException (a decoding error) for anything else
+   */
+  private String id(String id, String what) {
+    if (id == null
+        || id.isBlank()
+        || id.length() > 256
+        || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw Errors.exceptions()
+          .decoding(
+              "Kimi answered "
+                  + what
+                  + " the batch run cannot keep: "
+                  + (id == null ? "none" : "\"" + printable(text.keep(id, 64)) + "\""),
+              null,
+              null);
+    }
+    return id;
+  }
+
+  /** {@code s} with each control character as {@code ?}. */
+  private static String printable(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return sb.toString();
+  }
+
   /** Takes a batch's state as seen; a final one is journalled with its files. */
   private void update(Part p, Batch b) {
     if (p.finished) {
       return;
     }
-    p.status = b.status();
+    p.status = text.keep(b.status(), 64);
     p.total = b.total();
     p.completed = b.completed();
     p.failed = b.failed();
     if (b.isFinished()) {
       hooks.step("finished", p.number);
-      p.outputFileId = b.outputFileId();
-      p.errorFileId = b.errorFileId();
+      p.outputFileId = b.outputFileId() == null ? null : id(b.outputFileId(), "an output file id");
+      p.errorFileId = b.errorFileId() == null ? null : id(b.errorFileId(), "an error file id");
       journal.finished(p);
     }
   }

@@ -190,7 +190,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
     return "No result for this row: batch "
         + part.batchId
         + " ended "
-        + part.status
+        + part.status // both checked or bounded when Kimi answered them
         + (unreadable == 0
             ? ""
             : " (" + unreadable + " lines of its result files could not be read)");
