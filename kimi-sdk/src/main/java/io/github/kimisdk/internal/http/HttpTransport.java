@@ -536,32 +536,16 @@ public final class HttpTransport {
       BiFunction<ResponseMetadata, byte[], T> decode,
       Overrides overrides,
       int attempt) {
-    HttpTransport keyed = keyed(overrides);
-    if (keyed != this) {
-      return keyed.exchange(
-          method, path, body, contentType, errorEnvelopes, decode, overrides, attempt);
-    }
-    String refusal = protocol.platformRefusal();
-    if (refusal != null) {
-      return CompletableFuture.failedFuture(
-          errors.failure(new UnsupportedRequestException(refusal), null, null));
-    }
-    HttpRequest httpRequest =
-        request(
-            method,
-            overrides.apply(path),
-            body == null ? HttpRequest.BodyPublishers.noBody() : body,
-            // file content may be text/plain
-            "application/json, text/plain;q=0.9, */*;q=0.8",
-            contentType,
-            overrides);
-    return send(
-        httpRequest,
-        null,
-        info -> jsonSubscriber(info, errorEnvelopes, decode),
-        attempt,
+    return platform(
+        method,
+        path,
+        body,
+        // file content may be text/plain
+        "application/json, text/plain;q=0.9, */*;q=0.8",
+        contentType,
+        t -> info -> t.jsonSubscriber(info, errorEnvelopes, decode),
         overrides,
-        false);
+        attempt);
   }
 
   /**
@@ -577,25 +561,46 @@ public final class HttpTransport {
    */
   public CompletableFuture<Long> download(
       String path, java.nio.file.Path target, long limit, Overrides overrides, int attempt) {
-    HttpTransport keyed = keyed(overrides);
-    if (keyed != this) {
-      return keyed.download(path, target, limit, overrides, attempt);
-    }
+    return platform(
+        "GET",
+        path,
+        null,
+        "*/*",
+        null,
+        t -> info -> t.fileSubscriber(info, target, limit),
+        overrides,
+        attempt);
+  }
+
+  /**
+   * Sends a platform exchange through the transport of the attempt's key ({@link #keyed}), which
+   * also reads its response ({@code handler} is given that transport): refused at once where the
+   * wire has no platform endpoints.
+   */
+  private <T> CompletableFuture<T> platform(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String accept,
+      String contentType,
+      Function<HttpTransport, Function<ResponseInfo, BodySubscriber<T>>> handler,
+      Overrides overrides,
+      int attempt) {
+    HttpTransport t = keyed(overrides);
     String refusal = protocol.platformRefusal();
     if (refusal != null) {
       return CompletableFuture.failedFuture(
-          errors.failure(new UnsupportedRequestException(refusal), null, null));
+          t.errors.failure(new UnsupportedRequestException(refusal), null, null));
     }
     HttpRequest httpRequest =
-        request(
-            "GET",
+        t.request(
+            method,
             overrides.apply(path),
-            HttpRequest.BodyPublishers.noBody(),
-            "*/*",
-            null,
+            body == null ? HttpRequest.BodyPublishers.noBody() : body,
+            accept,
+            contentType,
             overrides);
-    return send(
-        httpRequest, null, info -> fileSubscriber(info, target, limit), attempt, overrides, false);
+    return t.send(httpRequest, null, handler.apply(t), attempt, overrides, false);
   }
 
   private BodySubscriber<Long> fileSubscriber(
