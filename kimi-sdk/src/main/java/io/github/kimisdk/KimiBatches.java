@@ -6,6 +6,7 @@ import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.internal.batch.BatchEngine;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * Kimi's batch API ({@code /batches}), reached through {@link KimiClient#batches()}. The SDK writes
@@ -94,25 +96,129 @@ public final class KimiBatches {
         .compose(
             new KimiFiles(scope)
                 .uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, RequestOptions.none()),
-            file -> {
-              JsonWriter w = new JsonWriter().beginObject();
-              w.name("input_file_id").value(file.id());
-              w.name("endpoint").value("/v1/chat/completions");
-              w.name("completion_window").value(completionWindow);
-              if (!metadata.isEmpty()) {
-                w.name("metadata").beginObject();
-                metadata.forEach((k, v) -> w.name(k).value(v));
-                w.endObject();
-              }
-              return scope.platform(
-                  RequestOptions.none(),
-                  "POST",
-                  "batches",
-                  HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
-                  "application/json",
-                  true,
-                  PlatformCodec::batch);
-            });
+            file -> createFromFile(file.id(), completionWindow, metadata));
+  }
+
+  /** Creates a batch over an uploaded input file ({@code POST /batches}). */
+  CompletableFuture<Batch> createFromFile(
+      String inputFileId, String completionWindow, Map<String, String> metadata) {
+    JsonWriter w = new JsonWriter().beginObject();
+    w.name("input_file_id").value(inputFileId);
+    w.name("endpoint").value("/v1/chat/completions");
+    w.name("completion_window").value(completionWindow);
+    if (!metadata.isEmpty()) {
+      w.name("metadata").beginObject();
+      metadata.forEach((k, v) -> w.name(k).value(v));
+      w.endObject();
+    }
+    return scope.platform(
+        RequestOptions.none(),
+        "POST",
+        "batches",
+        HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
+        "application/json",
+        true,
+        PlatformCodec::batch);
+  }
+
+  /**
+   * Opens a run of many rows through the batch API, in bounded memory and resumable (see {@link
+   * BatchRun}): nothing is read or sent until {@link BatchRun#await}. A state directory that holds
+   * a run already is that run, taken on where it stood; {@code rows} are then read only if the run
+   * had not written them all to disk, and must be the same rows in the same order.
+   *
+   * <pre>{@code
+   * try (BatchRun run = kimi.batches().run(rows, BatchRun.Options.builder(dir).build())) {
+   *   run.await(Duration.ofHours(24));
+   *   try (Stream<BatchRun.Result> results = run.results()) {
+   *     results.forEach(r -> System.out.println(r.customId() + ": " + r.isSuccess()));
+   *   }
+   * }
+   * }</pre>
+   *
+   * <p>Each row's request is adapted to its model and checked as a chat call's would be; a row the
+   * client refuses (a request its model rejects, or a line larger than a batch may be) is not sent
+   * and comes back as a failed result. The calls to Kimi carry this client's settings, and a
+   * derived client's options ({@code kimi.withOptions(options).batches()}) apply to each of them.
+   *
+   * @param rows the rows, read once, on the thread that first calls {@code await}; closed by {@link
+   *     BatchRun#close()}
+   * @param options the run's options
+   * @return the run, holding its state directory until closed
+   * @throws IllegalStateException if another open run holds the state directory
+   * @throws IllegalArgumentException if the state directory holds something that is not a run
+   * @throws java.io.UncheckedIOException if the state directory cannot be read or written
+   */
+  public BatchRun run(Stream<BatchRun.Row> rows, BatchRun.Options options) {
+    return run(rows, options, BatchEngine.Hooks.NONE);
+  }
+
+  /** {@link #run(Stream, BatchRun.Options)} with a test's clock, waits and crash points. */
+  BatchRun run(Stream<BatchRun.Row> rows, BatchRun.Options options, BatchEngine.Hooks hooks) {
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(options, "options");
+    scope.ensureOpen();
+    BatchEngine.Settings settings =
+        new BatchEngine.Settings(
+            options.stateDirectory(),
+            options.completionWindow(),
+            options.metadata(),
+            options.maxRowsPerBatch(),
+            options.maxBytesPerBatch(),
+            options.pollInterval(),
+            options.deleteServerFiles(),
+            (int) Math.min(scope.config().maxResponseBytes(), Integer.MAX_VALUE - 8));
+    BatchEngine engine =
+        BatchEngine.open(
+            settings, new Remote(), scope::checked, scope.core().errors().text(), hooks);
+    return new BatchRun(engine, rows, options);
+  }
+
+  /**
+   * Kimi's file and batch endpoints, as a run asks for them: blocking, with this client's calls.
+   */
+  private final class Remote implements io.github.kimisdk.internal.batch.Remote {
+    private final KimiFiles files = new KimiFiles(scope);
+
+    @Override
+    public FileObject upload(java.nio.file.Path file, String filename) {
+      return files.upload(file, filename, FilePurpose.BATCH);
+    }
+
+    @Override
+    public List<FileObject> files() {
+      return files.list();
+    }
+
+    @Override
+    public Batch create(String inputFileId, String completionWindow, Map<String, String> metadata) {
+      return scope.await(createFromFile(inputFileId, completionWindow, metadata));
+    }
+
+    @Override
+    public List<Batch> list(String after, int limit) {
+      return KimiBatches.this.list(after, limit);
+    }
+
+    @Override
+    public Batch get(String batchId) {
+      return KimiBatches.this.get(batchId);
+    }
+
+    @Override
+    public void cancel(String batchId) {
+      KimiBatches.this.cancel(batchId);
+    }
+
+    @Override
+    public void download(String fileId, java.nio.file.Path target, long limit) {
+      scope.await(files.downloadAsync(fileId, target, limit));
+    }
+
+    @Override
+    public void delete(String fileId) {
+      files.delete(fileId);
+    }
   }
 
   /** Kimi's documented completion windows: 12 hours to 7 days, written like {@code "24h"}. */

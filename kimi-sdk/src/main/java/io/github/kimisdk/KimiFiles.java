@@ -214,6 +214,13 @@ public final class KimiFiles {
         PlatformCodec::content);
   }
 
+  /** Downloads a file's content to {@code target} as it arrives, at most {@code limit} bytes. */
+  CompletableFuture<Long> downloadAsync(String fileId, Path target, long limit) {
+    Objects.requireNonNull(target, "target");
+    return scope.download(
+        RequestOptions.none(), "files/" + segment(fileId) + "/content", target, limit);
+  }
+
   /**
    * Deletes a file ({@code DELETE /files/{id}}).
    *

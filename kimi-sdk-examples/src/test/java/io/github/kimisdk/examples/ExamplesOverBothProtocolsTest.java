@@ -251,6 +251,22 @@ class ExamplesOverBothProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Wire.class)
+  void bulkRunStaysOnChatCompletionsAndSaysWhy(Wire wire) {
+    Captured c = new Captured();
+    assertThat(BulkRun.run(new String[0], wire.env, c.out)).isZero();
+    String text = c.text();
+    assertThat(text)
+        .containsPattern(CHAT_FAKE)
+        .containsPattern("2,000 rows: 1,992 answered, 8 failed, in 4 batches, [0-9.]+ s\n");
+    if (wire == Wire.MESSAGES) {
+      assertThat(text).startsWith(STAYS + "the batch API ");
+    } else {
+      assertThat(text).doesNotContain("KIMI_PROTOCOL");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
   void resumeConversation(Wire wire, @TempDir Path dir) {
     Path file = dir.resolve("trip.json");
     Captured c = new Captured();

@@ -82,6 +82,14 @@ class MistypedArgumentsTest {
   }
 
   @Test
+  void bulkRunRefusesAFileWhereItKeepsItsStateDirectory() throws java.io.IOException {
+    Path file = java.nio.file.Files.writeString(dir.resolve("state.txt"), "x");
+    Captured c = new Captured();
+    assertThat(BulkRun.run(new String[] {file.toString()}, Map.of(), c.out)).isEqualTo(2);
+    assertThat(c.text()).isEqualTo("Cannot use " + file + ": it is a file, not a directory.\n");
+  }
+
+  @Test
   void manyRequestsRefusesAConcurrencyThatIsNotAPositiveNumber() {
     for (String bad : new String[] {"x", "0", "-3", "2.5"}) {
       Captured c = new Captured();

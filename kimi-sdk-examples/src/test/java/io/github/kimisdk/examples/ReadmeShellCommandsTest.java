@@ -189,6 +189,7 @@ class ReadmeShellCommandsTest {
           Map.entry("ResumeConversation", "== 2. Later, in another process: load the file"),
           Map.entry("ResponsesApi", "[wire] RESPONSES"),
           Map.entry("ManyRequests", " requests, at most "),
+          Map.entry("BulkRun", " rows into batches of at most "),
           Map.entry("KimiChat", "kimi-chat with kimi-k3."),
           Map.entry("AgentGraphExample", "(thread 42 holds 8 messages)"),
           Map.entry("AssistantExample", "(the assistant remembers 8 messages)"));

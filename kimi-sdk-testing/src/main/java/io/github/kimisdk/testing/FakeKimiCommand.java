@@ -70,6 +70,13 @@ final class FakeKimiCommand {
         --scrub NAME     also scrub this header or JSON member (repeatable, or a list
                          separated by commas)
         --keep-timing    record each streamed event's time, and replay streams at it
+        --batch-duration S
+                         each batch takes S seconds: validating, then in_progress with
+                         its request counts growing, then completed (default 0: a
+                         batch is completed when created)
+        --batch-line-failures N
+                         every N-th line of each batch fails with a 500 server_error
+                         in its error file (default 0: none)
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -86,7 +93,9 @@ final class FakeKimiCommand {
       int maxConcurrency,
       int requestsPerMinute,
       Tls tls,
-      Cassette cassette) {
+      Cassette cassette,
+      Duration batchDuration,
+      int batchLineFailures) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
@@ -101,7 +110,7 @@ final class FakeKimiCommand {
         List<String> apiKeys,
         boolean verbose,
         boolean help) {
-      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null);
+      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null, Duration.ZERO, 0);
     }
 
     @Override
@@ -126,6 +135,10 @@ final class FakeKimiCommand {
           + tls
           + ", cassette="
           + cassette
+          + ", batchDuration="
+          + batchDuration
+          + ", batchLineFailures="
+          + batchLineFailures
           + "]";
     }
   }
@@ -166,6 +179,8 @@ final class FakeKimiCommand {
     String recordMissing = null;
     List<String> scrub = new ArrayList<>();
     boolean keepTiming = false;
+    Duration batchDuration = Duration.ZERO;
+    int batchLineFailures = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -199,7 +214,9 @@ final class FakeKimiCommand {
             "--cassettes",
             "--replay",
             "--record-missing",
-            "--scrub" -> {
+            "--scrub",
+            "--batch-duration",
+            "--batch-line-failures" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -212,6 +229,9 @@ final class FakeKimiCommand {
             case "--latency" -> latency = Duration.ofMillis(number(name, value, 3_600_000));
             case "--max-concurrency" -> maxConcurrency = number(name, value, 1_000_000);
             case "--requests-per-minute" -> requestsPerMinute = number(name, value, 1_000_000);
+            case "--batch-duration" ->
+                batchDuration = Duration.ofMillis(number(name, value, 9_999_999) * 1000L);
+            case "--batch-line-failures" -> batchLineFailures = number(name, value, 1_000_000);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -245,7 +265,9 @@ final class FakeKimiCommand {
         maxConcurrency,
         requestsPerMinute,
         tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null,
-        cassette(record, cassettes, replay, recordMissing, scrub, keepTiming));
+        cassette(record, cassettes, replay, recordMissing, scrub, keepTiming),
+        batchDuration,
+        batchLineFailures);
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -423,7 +445,9 @@ final class FakeKimiCommand {
             .forgetRequests()
             .latency(options.latency())
             .maxConcurrency(options.maxConcurrency())
-            .requestsPerMinute(options.requestsPerMinute());
+            .requestsPerMinute(options.requestsPerMinute())
+            .batchDuration(options.batchDuration())
+            .batchLineFailures(options.batchLineFailures());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }

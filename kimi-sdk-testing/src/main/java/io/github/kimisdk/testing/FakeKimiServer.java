@@ -49,10 +49,11 @@ import javax.net.ssl.SSLContext;
  * does not mark retired: today kimi-k3 first, then kimi-k3.1-pro(-highspeed), kimi-k2.6,
  * kimi-k2.7-code(-highspeed), kimi-for-coding(-highspeed), k3 and k3-256k; see {@link
  * #models(String...)} and {@link #addModel}), and {@code POST /v1/tokenizers/estimate-token-count}
- * counts the messages. Beside chat it serves the files, balance and batch endpoints, Kimi Code's
- * {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet), {@code
- * POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API (below)
- * and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
+ * counts the messages. Beside chat it serves the files, balance and batch endpoints (at scale:
+ * large uploads and batch files on disk, batches over time with {@link #batchDuration}), Kimi
+ * Code's {@code GET /v1/usages} (a plan summary, a 5-hour and a daily window, a booster wallet),
+ * {@code POST /v1/search} and {@code POST /v1/fetch} (markdown text), the stateless Responses API
+ * (below) and three of Kimi's official tool formulas under {@code /v1/formulas}: {@code
  * moonshot/base64:latest} (fibers that encode or decode, answering {@code output}), {@code
  * moonshot/date:latest} (a {@code date} telling the date and time in a time zone) and {@code
  * moonshot/web-search:latest} (a {@code web_search} whose fibers answer {@code encrypted_output},
@@ -181,6 +182,10 @@ import javax.net.ssl.SSLContext;
 public final class FakeKimiServer implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.testing");
+
+  /** The path of file uploads, whose bodies may be large. */
+  static final String UPLOADS = "/v1/files";
+
   private static final AtomicInteger SERVERS = new AtomicInteger();
 
   /**
@@ -311,6 +316,67 @@ public final class FakeKimiServer implements AutoCloseable {
   public FakeKimiServer fibersPendingFor(int polls) {
     services.formulas.pendingFor(polls);
     return this;
+  }
+
+  /**
+   * Makes every batch created from now on take {@code duration} on the server's clock (the one
+   * given to {@link #FakeKimiServer(Clock)}, or the system's), as a batch does on Kimi ({@code
+   * --batch-duration} on the command line): {@code validating} when created, then {@code
+   * in_progress} with its {@code request_counts} growing in proportion to the time passed, then
+   * {@code completed}. A test on a clock of its own (a {@link FakeClock}) moves its batches by
+   * moving the clock, without waiting. A duration longer than a batch's completion window ends the
+   * batch {@code expired} at the window, with the lines answered by then. Zero (the default)
+   * answers a batch whole when it is created. A batch advances when it is read (got, listed,
+   * cancelled).
+   *
+   * <pre>{@code
+   * FakeClock clock = new FakeClock(Instant.now());
+   * FakeKimiServer server = new FakeKimiServer(clock).batchDuration(Duration.ofHours(2)).start();
+   * // create a batch, then
+   * clock.advance(Duration.ofHours(1));              // GET /v1/batches/{id}: half its lines done
+   * }</pre>
+   *
+   * @param duration the time a batch takes; not negative
+   * @return this server
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public FakeKimiServer batchDuration(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("duration must not be negative: " + duration);
+    }
+    platform.batches().duration(duration);
+    return this;
+  }
+
+  /**
+   * Makes every {@code n}-th line of each batch created from now on fail, as a line Kimi could not
+   * answer ({@code --batch-line-failures} on the command line): its result goes to the batch's
+   * error file with status 500 and {@code server_error} ("The server had an error while processing
+   * your request"), and counts as {@code failed}. Deterministic: lines {@code n}, {@code 2n}, ...
+   * of each batch's input. A line can also fail by what it asks, as any chat request does: the
+   * model's rules, or a {@link #respondWith responder}'s answer.
+   *
+   * @param n every how many lines one fails, at least 1; 0 (the default) for none
+   * @return this server
+   * @throws IllegalArgumentException if {@code n} is negative
+   */
+  public FakeKimiServer batchLineFailures(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be 0 (none) or positive: " + n);
+    }
+    platform.batches().failEvery(n);
+    return this;
+  }
+
+  /**
+   * Returns how many batches were created ({@code POST /v1/batches} answered with a batch): a test
+   * that resumes a run checks that none was created twice.
+   *
+   * @return the count
+   */
+  public int batchesCreated() {
+    return platform.batches().created();
   }
 
   /**
@@ -1111,6 +1177,9 @@ public final class FakeKimiServer implements AutoCloseable {
    *       Cassette#replay}), with {@code --record-missing URL} forwarding and appending those it
    *       lacks; {@code --scrub NAME} scrubs one more header or JSON member, and {@code
    *       --keep-timing} keeps the events' timing (see {@link #cassette(Cassette)});
+   *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
+   *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
+   *       #batchLineFailures});
    *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
    *       answer is one (never the key); quiet by default;
@@ -1146,6 +1215,7 @@ public final class FakeKimiServer implements AutoCloseable {
       server.stop(0);
       executor.shutdownNow();
     }
+    platform.close();
   }
 
   @Override
@@ -1164,18 +1234,22 @@ public final class FakeKimiServer implements AutoCloseable {
     busyPorts.add(port);
     changed();
     try {
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
       String path = exchange.getRequestURI().getRawPath();
       String query = exchange.getRequestURI().getRawQuery();
-      request =
-          new RecordedRequest(
-              exchange.getRequestMethod(),
-              query == null ? path : path + "?" + query,
-              exchange.getRequestHeaders(),
-              body);
+      String target = query == null ? path : path + "?" + query;
+      try (InputStream in = exchange.getRequestBody()) {
+        // an upload may be a batch's input of 100,000 lines and more: one over a few MiB goes to a
+        // file of the fake's storage, which the request reads back from when asked for its body
+        request =
+            FakeKimiServer.UPLOADS.equals(path) && exchange.getRequestMethod().equals("POST")
+                ? platform.readUpload(
+                    exchange.getRequestMethod(), target, exchange.getRequestHeaders(), in)
+                : new RecordedRequest(
+                    exchange.getRequestMethod(),
+                    target,
+                    exchange.getRequestHeaders(),
+                    in.readAllBytes());
+      }
       response = unauthorized(request);
       if (response == null) {
         response = rateLimit.admit();
@@ -1213,6 +1287,9 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       request.answered(response);
       send(exchange, response, answered);
+      if (!recording) {
+        platform.forget(request); // nobody takes it: a spooled body's file goes now
+      }
     } catch (Dropped d) {
       // the HTTP server closes the connection when a handler throws an IOException unclosed
       dropped = true;
@@ -1296,6 +1373,13 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     response.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
     OutputStream out = exchange.getResponseBody();
+    FakeResponse.FileBody file = response.file();
+    if (file != null) {
+      answered.run();
+      exchange.sendResponseHeaders(response.status(), file.length() == 0 ? -1 : file.length());
+      platform.copy(file, out);
+      return;
+    }
     if (!response.streamed()) {
       byte[] bytes = parts.isEmpty() ? new byte[0] : parts.get(0).bytes();
       answered.run(); // the client may send its next request as soon as it reads this

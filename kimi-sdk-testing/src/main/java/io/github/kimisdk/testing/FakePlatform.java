@@ -1,10 +1,21 @@
 package io.github.kimisdk.testing;
 
 import io.github.kimisdk.json.JsonWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,24 +26,72 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The platform endpoints of {@link FakeKimiServer}: files (an in-memory store that "extracts" the
- * text of UTF-8 uploads), the balance and batches ({@link FakeBatches}). Returns null for any other
- * path.
+ * The platform endpoints of {@link FakeKimiServer}: files, the balance and batches ({@link
+ * FakeBatches}). Returns null for any other path.
+ *
+ * <p>Files live where their size and purpose put them: a batch's input and output, and any upload
+ * over {@link #IN_MEMORY} bytes, on disk in the server's storage directory (made in the system's
+ * temporary directory when first needed, deleted by {@link #close()}), everything else in memory.
+ * An upload's body over {@link #IN_MEMORY} bytes is read to a file of that directory as it arrives
+ * ({@link #readUpload}) and parsed there, mapped rather than read into the heap, so an input of
+ * 100,000 lines and more is never held in memory; a stored file's content is sent from its file.
+ * Uploads follow Kimi's documented limits: 100 MB a file, none empty, 1,000 files an account.
  */
-final class FakePlatform {
+final class FakePlatform implements AutoCloseable {
+
+  /** The largest request body kept in memory, and the largest file not of a batch kept there. */
+  static final int IN_MEMORY = 4 * 1024 * 1024;
+
+  /** Kimi's largest file ("max file size is 100MB"), read as 100 MiB: no stricter than Kimi. */
+  static final long MAX_FILE = 100L * 1024 * 1024;
+
+  /** Kimi's most files an account keeps. */
+  static final int MAX_FILES = 1000;
 
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
   private final Map<String, StoredFile> files = new LinkedHashMap<>();
   private final FakeBatches batches;
+  private Path storage; // guarded by this; null until first needed
+  private boolean closed; // guarded by this
 
   FakePlatform(Clock clock, Function<RecordedRequest, FakeResponse> chat) {
     this.clock = clock;
     this.batches = new FakeBatches(clock, this, chat);
   }
 
-  /** A stored upload. */
-  record StoredFile(String id, String filename, String purpose, long createdAt, byte[] content) {}
+  FakeBatches batches() {
+    return batches;
+  }
+
+  /**
+   * A stored file: its content in memory ({@code bytes}), or {@code length} bytes on disk ({@code
+   * path}); {@code uploaded} when a client uploaded it (counted against the account's files).
+   */
+  record StoredFile(
+      String id,
+      String filename,
+      String purpose,
+      long createdAt,
+      byte[] bytes,
+      Path path,
+      long length,
+      boolean uploaded) {
+
+    /** Opens the content for reading. */
+    InputStream open() throws IOException {
+      return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
+    }
+
+    /** Reads the whole content; for a file known to be small. */
+    byte[] read() {
+      try {
+        return bytes != null ? bytes : Files.readAllBytes(path);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
 
   FakeResponse respond(RecordedRequest request) {
     String path = request.path();
@@ -88,18 +147,50 @@ final class FakePlatform {
         synchronized (files) {
           files.remove(id);
         }
+        if (f.path() != null) {
+          deleteQuietly(f.path());
+        }
         return FakeResponse.json("{\"id\":\"" + id + "\",\"object\":\"file\",\"deleted\":true}");
       }
     }
     return FakeModel.error(405, "invalid_request_error", "Method not allowed: " + method);
   }
 
-  /** Stores content directly, as if uploaded; for batch output files. */
+  /** A new stored file's id. */
+  private String nextId() {
+    return String.format(Locale.ROOT, "cs%020d", sequence.incrementAndGet());
+  }
+
+  /** Stores content held in memory, as if uploaded by the fake itself. */
   StoredFile store(String filename, String purpose, byte[] content) {
-    String id = String.format(Locale.ROOT, "cs%020d", sequence.incrementAndGet());
-    StoredFile f = new StoredFile(id, filename, purpose, clock.millis() / 1000, content);
+    return put(
+        new StoredFile(
+            nextId(),
+            filename,
+            purpose,
+            clock.millis() / 1000,
+            content,
+            null,
+            content.length,
+            false));
+  }
+
+  /** Stores a file of the storage directory (a batch's output), which the store now owns. */
+  StoredFile store(String filename, String purpose, Path file) {
+    long length;
+    try {
+      length = Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return put(
+        new StoredFile(
+            nextId(), filename, purpose, clock.millis() / 1000, null, file, length, false));
+  }
+
+  private StoredFile put(StoredFile f) {
     synchronized (files) {
-      files.put(id, f);
+      files.put(f.id(), f);
     }
     return f;
   }
@@ -107,6 +198,68 @@ final class FakePlatform {
   StoredFile file(String id) {
     synchronized (files) {
       return files.get(id);
+    }
+  }
+
+  /** A new file in the storage directory, for the caller to fill. */
+  Path newFile(String prefix) {
+    try {
+      return Files.createTempFile(storage(), prefix, ".part");
+    } catch (IOException e) {
+      throw new UncheckedIOException("FakeKimiServer cannot write its storage directory", e);
+    }
+  }
+
+  private synchronized Path storage() throws IOException {
+    if (closed) {
+      throw new IOException("the server is closed");
+    }
+    if (storage == null) {
+      storage = Files.createTempDirectory("fake-kimi-files-");
+    }
+    return storage;
+  }
+
+  /**
+   * Reads an upload's request: a body of up to {@link #IN_MEMORY} bytes into memory, a larger one
+   * into a file of the storage directory, which the request reads back from when asked.
+   */
+  RecordedRequest readUpload(
+      String method, String target, Map<String, List<String>> headers, InputStream in)
+      throws IOException {
+    byte[] head = in.readNBytes(IN_MEMORY + 1);
+    if (head.length <= IN_MEMORY) {
+      return new RecordedRequest(method, target, headers, head);
+    }
+    Path spool = Files.createTempFile(storage(), "upload-", ".body");
+    long size;
+    try (OutputStream out = Files.newOutputStream(spool)) {
+      out.write(head);
+      size = head.length + in.transferTo(out);
+    }
+    return new RecordedRequest(method, target, headers, spool, size);
+  }
+
+  /** Lets go of a request nobody will take: its spooled body's file, if it has one, goes. */
+  void forget(RecordedRequest request) {
+    if (request.spool() != null) {
+      deleteQuietly(request.spool());
+    }
+  }
+
+  /** Sends a file body's bytes to {@code out}, read from its file as they go. */
+  void copy(FakeResponse.FileBody body, OutputStream out) throws IOException {
+    try (FileChannel in = FileChannel.open(body.path(), StandardOpenOption.READ)) {
+      WritableByteChannel sink = Channels.newChannel(out);
+      long pos = body.offset();
+      long end = body.offset() + body.length();
+      while (pos < end) {
+        long n = in.transferTo(pos, end - pos, sink);
+        if (n <= 0) {
+          break; // the file shrank: the client sees the body cut short
+        }
+        pos += n;
+      }
     }
   }
 
@@ -118,29 +271,98 @@ final class FakePlatform {
           400, "invalid_request_error", "Invalid request: expected multipart/form-data");
     }
     String boundary = ct.substring(b + "boundary=".length()).replace("\"", "");
-    List<Part> parts = parse(request.body(), boundary);
-    if (parts == null) {
-      return FakeModel.error(400, "invalid_request_error", "Invalid request: malformed multipart");
+    try (Body body = Body.of(request)) {
+      List<Part> parts = parse(body.buffer(), boundary);
+      if (parts == null) {
+        return FakeModel.error(
+            400, "invalid_request_error", "Invalid request: malformed multipart");
+      }
+      String purpose = null;
+      Part file = null;
+      for (Part p : parts) {
+        if (p.name.equals("purpose")) {
+          purpose = new String(bytes(body.buffer(), p), StandardCharsets.UTF_8);
+        } else if (p.name.equals("file")) {
+          file = p;
+        }
+      }
+      if (file == null || file.filename == null) {
+        return FakeModel.error(400, "invalid_request_error", "Invalid request: no file part");
+      }
+      if (purpose == null
+          || !List.of("file-extract", "image", "video", "batch").contains(purpose)) {
+        return FakeModel.error(
+            400,
+            "invalid_request_error",
+            "Invalid request: purpose must be file-extract, image, video or batch");
+      }
+      if (file.length == 0) {
+        return FakeModel.error(400, "invalid_request_error", "File size is zero");
+      }
+      if (file.length > MAX_FILE) {
+        return FakeModel.error(
+            400, "invalid_request_error", "File size is too large, max file size is 100MB");
+      }
+      synchronized (files) {
+        if (files.values().stream().filter(StoredFile::uploaded).count() >= MAX_FILES) {
+          return FakeModel.error(
+              400,
+              "invalid_request_error",
+              "The number of files you have uploaded exceeded the max file count " + MAX_FILES);
+        }
+      }
+      long now = clock.millis() / 1000;
+      StoredFile stored;
+      if (purpose.equals("batch") || file.length > IN_MEMORY) {
+        Path on = newFile("file-");
+        try (FileChannel out = FileChannel.open(on, StandardOpenOption.WRITE)) {
+          ByteBuffer content = body.buffer().duplicate();
+          content.limit((int) (file.offset + file.length)).position((int) file.offset);
+          while (content.hasRemaining()) {
+            out.write(content);
+          }
+        }
+        stored = new StoredFile(nextId(), file.filename, purpose, now, null, on, file.length, true);
+      } else {
+        stored =
+            new StoredFile(
+                nextId(),
+                file.filename,
+                purpose,
+                now,
+                bytes(body.buffer(), file),
+                null,
+                file.length,
+                true);
+      }
+      return FakeResponse.json(fileJson(put(stored)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("FakeKimiServer cannot store an upload", e);
     }
-    String purpose = null;
-    Part file = null;
-    for (Part p : parts) {
-      if (p.name.equals("purpose")) {
-        purpose = new String(p.content, StandardCharsets.UTF_8);
-      } else if (p.name.equals("file")) {
-        file = p;
+  }
+
+  /** A request body as a buffer: wrapped when in memory, mapped when spooled to a file. */
+  private record Body(ByteBuffer buffer, FileChannel channel) implements AutoCloseable {
+    static Body of(RecordedRequest request) throws IOException {
+      if (request.spool() == null) {
+        return new Body(ByteBuffer.wrap(request.body()), null);
+      }
+      FileChannel c = FileChannel.open(request.spool(), StandardOpenOption.READ);
+      return new Body(c.map(FileChannel.MapMode.READ_ONLY, 0, c.size()), c);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (channel != null) {
+        channel.close();
       }
     }
-    if (file == null || file.filename == null) {
-      return FakeModel.error(400, "invalid_request_error", "Invalid request: no file part");
-    }
-    if (purpose == null || !List.of("file-extract", "image", "video", "batch").contains(purpose)) {
-      return FakeModel.error(
-          400,
-          "invalid_request_error",
-          "Invalid request: purpose must be file-extract, image, video or batch");
-    }
-    return FakeResponse.json(fileJson(store(file.filename, purpose, file.content)));
+  }
+
+  private static byte[] bytes(ByteBuffer body, Part p) {
+    byte[] b = new byte[(int) p.length];
+    body.get((int) p.offset, b);
+    return b;
   }
 
   private FakeResponse list() {
@@ -156,11 +378,15 @@ final class FakePlatform {
   }
 
   private static FakeResponse content(StoredFile f) {
-    if (f.purpose.equals("batch_output") || f.purpose.equals("batch")) {
+    if (f.purpose().equals("batch_output") || f.purpose().equals("batch")) {
+      if (f.path() != null) {
+        return FakeResponse.file(
+            200, "application/octet-stream", new FakeResponse.FileBody(f.path(), 0, f.length()));
+      }
       return FakeResponse.body(
-          200, "application/octet-stream", new String(f.content, StandardCharsets.UTF_8));
+          200, "application/octet-stream", new String(f.read(), StandardCharsets.UTF_8));
     }
-    String text = utf8(f.content);
+    String text = utf8(f.read());
     if (text == null) {
       return FakeModel.error(
           400, "invalid_request_error", "File extraction failed: not a text document");
@@ -169,7 +395,7 @@ final class FakePlatform {
     w.beginObject();
     w.name("content").value(text);
     w.name("file_type").value("text/plain");
-    w.name("filename").value(f.filename);
+    w.name("filename").value(f.filename());
     w.name("title").value("");
     w.name("type").value("file");
     return FakeResponse.json(w.endObject().toString());
@@ -178,12 +404,12 @@ final class FakePlatform {
   private static String fileJson(StoredFile f) {
     JsonWriter w = new JsonWriter();
     w.beginObject();
-    w.name("id").value(f.id);
+    w.name("id").value(f.id());
     w.name("object").value("file");
-    w.name("bytes").value(f.content.length);
-    w.name("created_at").value(f.createdAt);
-    w.name("filename").value(f.filename);
-    w.name("purpose").value(f.purpose);
+    w.name("bytes").value(f.length());
+    w.name("created_at").value(f.createdAt());
+    w.name("filename").value(f.filename());
+    w.name("purpose").value(f.purpose());
     w.name("status").value("ok");
     w.name("status_details").value("");
     return w.endObject().toString();
@@ -202,10 +428,39 @@ final class FakePlatform {
     }
   }
 
-  private record Part(String name, String filename, byte[] content) {}
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // the storage directory goes whole at close
+    }
+  }
 
-  /** Splits a multipart body; null when it is malformed. */
-  static List<Part> parse(byte[] body, String boundary) {
+  /** Deletes the storage directory and everything in it; later writes fail. */
+  @Override
+  public void close() {
+    Path dir;
+    synchronized (this) {
+      closed = true;
+      dir = storage;
+      storage = null;
+    }
+    batches.close();
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(FakePlatform::deleteQuietly);
+    } catch (IOException ignored) {
+      // a file in use: what is left is in the system's temporary directory
+    }
+  }
+
+  /** A part of a multipart body: its name, file name, and where its content lies. */
+  private record Part(String name, String filename, long offset, long length) {}
+
+  /** Splits a multipart body; null when it is malformed. One pass over the body. */
+  static List<Part> parse(ByteBuffer body, String boundary) {
     byte[] delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     byte[] first = ("--" + boundary + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     if (!startsWith(body, 0, first)) {
@@ -218,7 +473,9 @@ final class FakePlatform {
       if (headersEnd < 0) {
         return null;
       }
-      String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
+      byte[] h = new byte[headersEnd - pos];
+      body.get(pos, h);
+      String headers = new String(h, StandardCharsets.UTF_8);
       int contentStart = headersEnd + 4;
       int end = indexOf(body, delimiter, contentStart);
       if (end < 0) {
@@ -228,9 +485,7 @@ final class FakePlatform {
       if (name == null) {
         return null;
       }
-      byte[] content = new byte[end - contentStart];
-      System.arraycopy(body, contentStart, content, 0, content.length);
-      parts.add(new Part(name, param(headers, "filename"), content));
+      parts.add(new Part(name, param(headers, "filename"), contentStart, end - contentStart));
       pos = end + delimiter.length;
       if (startsWith(body, pos, "--".getBytes(StandardCharsets.ISO_8859_1))) {
         return parts;
@@ -260,23 +515,28 @@ final class FakePlatform {
         .replace("%0A", "\n");
   }
 
-  private static boolean startsWith(byte[] b, int at, byte[] prefix) {
-    if (at < 0 || b.length - at < prefix.length) {
+  private static boolean startsWith(ByteBuffer b, int at, byte[] prefix) {
+    if (at < 0 || b.limit() - at < prefix.length) {
       return false;
     }
     for (int i = 0; i < prefix.length; i++) {
-      if (b[at + i] != prefix[i]) {
+      if (b.get(at + i) != prefix[i]) {
         return false;
       }
     }
     return true;
   }
 
-  private static int indexOf(byte[] b, byte[] needle, int from) {
+  /** The first index of {@code needle} from {@code from}, or -1; a needle starts with CR. */
+  private static int indexOf(ByteBuffer b, byte[] needle, int from) {
+    int last = b.limit() - needle.length;
     outer:
-    for (int i = from; i <= b.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (b[i + j] != needle[j]) {
+    for (int i = from; i <= last; i++) {
+      if (b.get(i) != needle[0]) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (b.get(i + j) != needle[j]) {
           continue outer;
         }
       }

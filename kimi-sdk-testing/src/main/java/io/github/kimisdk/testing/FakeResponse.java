@@ -59,6 +59,7 @@ public final class FakeResponse {
   private final boolean holdOpen;
   private final Duration headersDelay;
   private final Answer answer; // null unless a typed reply, written out when served
+  private final FileBody file; // null unless the body is read from a file when sent
 
   private FakeResponse(
       int status,
@@ -66,7 +67,7 @@ public final class FakeResponse {
       List<Part> parts,
       boolean streamed,
       boolean holdOpen) {
-    this(status, headers, parts, streamed, holdOpen, Duration.ZERO, null);
+    this(status, headers, parts, streamed, holdOpen, Duration.ZERO, null, null);
   }
 
   private FakeResponse(
@@ -76,7 +77,8 @@ public final class FakeResponse {
       boolean streamed,
       boolean holdOpen,
       Duration headersDelay,
-      Answer answer) {
+      Answer answer,
+      FileBody file) {
     if (status < 100 || status > 999) {
       throw new IllegalArgumentException("status must be a 3-digit HTTP status: " + status);
     }
@@ -87,6 +89,7 @@ public final class FakeResponse {
     this.holdOpen = holdOpen;
     this.headersDelay = Objects.requireNonNull(headersDelay, "headersDelay");
     this.answer = answer;
+    this.file = file;
   }
 
   /**
@@ -139,7 +142,7 @@ public final class FakeResponse {
   }
 
   private static FakeResponse typed(Answer answer) {
-    return new FakeResponse(200, Map.of(), List.of(), false, false, Duration.ZERO, answer);
+    return new FakeResponse(200, Map.of(), List.of(), false, false, Duration.ZERO, answer, null);
   }
 
   /**
@@ -325,7 +328,7 @@ public final class FakeResponse {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
     h.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /**
@@ -335,7 +338,7 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse withStatus(int status) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /**
@@ -349,7 +352,7 @@ public final class FakeResponse {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, delay, answer, file);
   }
 
   /**
@@ -360,7 +363,28 @@ public final class FakeResponse {
    * @return the new response
    */
   public FakeResponse holdingOpen() {
-    return new FakeResponse(status, headers, parts, true, true, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, true, true, headersDelay, answer, file);
+  }
+
+  /** A body sent from a file, {@code length} bytes from {@code offset}, never read into memory. */
+  record FileBody(Path path, long offset, long length) {}
+
+  /** Returns a response whose body is sent from a file as it is read (a stored file's content). */
+  static FakeResponse file(int status, String contentType, FileBody body) {
+    return new FakeResponse(
+        status,
+        Map.of("Content-Type", contentType),
+        List.of(),
+        false,
+        false,
+        Duration.ZERO,
+        null,
+        Objects.requireNonNull(body, "body"));
+  }
+
+  /** The body to send from a file, or null. */
+  FileBody file() {
+    return file;
   }
 
   /** Returns a response of these bytes as they are: a cassette's, replayed or relayed. */
@@ -371,7 +395,7 @@ public final class FakeResponse {
 
   /** Returns a copy with other body parts (the Messages translation). */
   FakeResponse withParts(List<Part> parts) {
-    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer);
+    return new FakeResponse(status, headers, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
   /** What the model says, for a typed reply; null for any other response. */
@@ -395,7 +419,14 @@ public final class FakeResponse {
           h.put(name, value);
         });
     return new FakeResponse(
-        status, h, written.parts, written.streamed || holdOpen, holdOpen, headersDelay, null);
+        status,
+        h,
+        written.parts,
+        written.streamed || holdOpen,
+        holdOpen,
+        headersDelay,
+        null,
+        written.file);
   }
 
   int status() {
@@ -434,7 +465,8 @@ public final class FakeResponse {
           + (status != 200 ? ", status=" + status : "")
           + "]";
     }
-    int bytes = parts.stream().mapToInt(p -> p.bytes().length).sum();
+    long bytes =
+        file != null ? file.length() : parts.stream().mapToInt(p -> p.bytes().length).sum();
     return "FakeResponse[status="
         + status
         + ", "

@@ -34,17 +34,51 @@ public final class RecordedRequest {
   private final String method;
   private final String path;
   private final Map<String, List<String>> headers;
-  private final byte[] body;
+  private final byte[] body; // empty when spooled
+  private final java.nio.file.Path spool; // the body's file when it was too large to keep, or null
+  private final long size;
   private volatile int status; // 0 until answered
   private volatile JsonObject error; // null: none
 
   RecordedRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    this(method, path, headers, body.clone(), null, body.length);
+  }
+
+  /** A request whose body of {@code size} bytes is kept in {@code spool}, read when asked for. */
+  RecordedRequest(
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      java.nio.file.Path spool,
+      long size) {
+    this(method, path, headers, new byte[0], spool, size);
+  }
+
+  private RecordedRequest(
+      String method,
+      String path,
+      Map<String, List<String>> headers,
+      byte[] body,
+      java.nio.file.Path spool,
+      long size) {
     this.method = method;
     this.path = path;
     TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.forEach((k, v) -> copy.put(k, List.copyOf(new ArrayList<>(v))));
     this.headers = Collections.unmodifiableMap(copy);
-    this.body = body.clone();
+    this.body = body;
+    this.spool = spool;
+    this.size = size;
+  }
+
+  /** The file holding the body, or null when the body is in memory. */
+  java.nio.file.Path spool() {
+    return spool;
+  }
+
+  /** The body's size in bytes. */
+  long size() {
+    return size;
   }
 
   /**
@@ -86,11 +120,19 @@ public final class RecordedRequest {
   }
 
   /**
-   * Returns a copy of the raw body bytes.
+   * Returns a copy of the raw body bytes. A large upload's body is kept in a file of the server's
+   * and read from it here; once the server is closed it is empty.
    *
    * @return the body; empty when there was none
    */
   public byte[] body() {
+    if (spool != null) {
+      try {
+        return java.nio.file.Files.readAllBytes(spool);
+      } catch (java.io.IOException gone) {
+        return new byte[0];
+      }
+    }
     return body.clone();
   }
 
@@ -100,7 +142,7 @@ public final class RecordedRequest {
    * @return the body text
    */
   public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
+    return new String(spool != null ? body() : body, StandardCharsets.UTF_8);
   }
 
   /**
@@ -109,11 +151,12 @@ public final class RecordedRequest {
    * @return the JSON tree, or null when the body is empty or not JSON
    */
   public JsonValue json() {
-    if (body.length == 0) {
+    byte[] b = spool != null ? body() : body;
+    if (b.length == 0) {
       return null;
     }
     try {
-      return Json.parse(body);
+      return Json.parse(b);
     } catch (RuntimeException e) {
       return null;
     }
@@ -166,7 +209,7 @@ public final class RecordedRequest {
         + " "
         + path
         + ", "
-        + body.length
+        + size
         + " body bytes"
         + (s == 0 ? "" : ", answered " + s)
         + "]";

@@ -64,6 +64,9 @@ final class RequestLog {
 
   /** The {@code model} a JSON request body names, or null. */
   private static String model(RecordedRequest request) {
+    if (request.size() > MAX_PARSED_BODY) {
+      return null; // not read: a large upload's body is on disk
+    }
     byte[] body = request.body();
     if (body.length == 0 || body.length > MAX_PARSED_BODY || body[firstNonSpace(body)] != '{') {
       return null;

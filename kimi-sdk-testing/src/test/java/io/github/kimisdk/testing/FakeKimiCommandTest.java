@@ -65,7 +65,34 @@ class FakeKimiCommandTest {
             new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, true)),
         Arguments.of(
             new String[] {"--max-concurrency", "2", "--requests-per-minute=60"},
-            new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 2, 60, null, null)),
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                List.of(),
+                false,
+                false,
+                2,
+                60,
+                null,
+                null,
+                Duration.ZERO,
+                0)),
+        Arguments.of(
+            new String[] {"--batch-duration", "7200", "--batch-line-failures=10"},
+            new Options(
+                "127.0.0.1",
+                0,
+                Duration.ZERO,
+                List.of(),
+                false,
+                false,
+                0,
+                0,
+                null,
+                null,
+                Duration.ofHours(2),
+                10)),
         Arguments.of(
             new String[] {"--tls"},
             new Options(
@@ -78,7 +105,9 @@ class FakeKimiCommandTest {
                 0,
                 0,
                 new Tls(null, null),
-                null)),
+                null,
+                Duration.ZERO,
+                0)),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -91,7 +120,9 @@ class FakeKimiCommandTest {
                 0,
                 0,
                 new Tls(Path.of("c.pem"), Path.of("k.pem")),
-                null)),
+                null,
+                Duration.ZERO,
+                0)),
         Arguments.of(
             new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
             cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
@@ -110,7 +141,8 @@ class FakeKimiCommandTest {
   }
 
   static Options cassette(Cassette c) {
-    return new Options("127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 0, 0, null, c);
+    return new Options(
+        "127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 0, 0, null, c, Duration.ZERO, 0);
   }
 
   @ParameterizedTest
@@ -155,6 +187,9 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--scrub", "user"}, "need --record or --replay"),
         Arguments.of(new String[] {"--replay", "t", "--scrub", "a,,b"}, "--scrub takes header"),
         Arguments.of(new String[] {"--keep-timing=1"}, "--keep-timing takes no value"),
+        Arguments.of(
+            new String[] {"--batch-duration", "1.5"}, "--batch-duration takes a whole number"),
+        Arguments.of(new String[] {"--batch-line-failures"}, "--batch-line-failures needs a value"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }

@@ -93,6 +93,7 @@ final class Layout {
           "KimiClient",
           "KimiFiles",
           "KimiBatches",
+          "BatchRun",
           "KimiCode",
           "KimiModels",
           "KimiTokens",

@@ -145,6 +145,24 @@ final class ChatCalls {
     return notices.now(model);
   }
 
+  /**
+   * Returns {@code request} as the client would send it, adapted to its model and, when {@code
+   * modelChecks} is on, checked against it; for a request sent later, inside a batch.
+   *
+   * @throws PreflightException if the model would reject the request
+   */
+  ChatRequest checked(ChatRequest request, RequestOptions options) {
+    ModelInfo model = config.catalog().lookup(request.model());
+    ChatRequest adapted = adapt(model, request, options);
+    if (config.modelChecks()) {
+      List<String> problems = model.problems(adapted);
+      if (!problems.isEmpty()) {
+        throw new PreflightException(adapted.model(), problems);
+      }
+    }
+    return adapted;
+  }
+
   /** Returns {@code request} as the client sends it to its model, before the model checks. */
   ChatRequest adapt(ChatRequest request, RequestOptions options) {
     return adapt(config.catalog().lookup(request.model()), request, options);

@@ -299,6 +299,19 @@ public final class ClientScope {
   }
 
   /**
+   * Returns {@code request} as this client sends it to its model, adapted and checked (as {@link
+   * #adapt}, then the model checks when they are on): a request to be sent later, in a batch.
+   *
+   * @param request the request
+   * @return the request to write
+   * @throws io.github.kimisdk.errors.PreflightException if the model would reject it
+   */
+  public ChatRequest checked(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().checked(request, defaults);
+  }
+
+  /**
    * Logs now, once per client and id, the warning the first call with {@code model} would log.
    *
    * @param model the model id
@@ -412,6 +425,21 @@ public final class ClientScope {
             contentType,
             errorEnvelopes,
             (md, b) -> decode.apply(b));
+  }
+
+  /**
+   * Downloads a platform file's body ({@code GET}) to {@code target} as it arrives, never holding
+   * it in memory whole.
+   *
+   * @param options the call's options
+   * @param path the path below the base URL
+   * @param target the file to write, replaced if it exists
+   * @param limit the most bytes written; more fails the call
+   * @return the bytes written
+   */
+  public CompletableFuture<Long> download(
+      RequestOptions options, String path, java.nio.file.Path target, long limit) {
+    return core.exchanges().download(call(options), path, target, limit);
   }
 
   /**

@@ -93,14 +93,7 @@ final class Exchanges {
       String contentType,
       boolean errorEnvelopes,
       BiFunction<ResponseMetadata, byte[], T> decode) {
-    RequestOptions o = call.options();
-    Call once =
-        new Call(
-            call.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
-            call.overrides(),
-            o,
-            call.tenant());
-    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once).build();
+    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once(call)).build();
     return core.chain()
         .future(
             s,
@@ -114,6 +107,26 @@ final class Exchanges {
                     decode,
                     a.call().overrides(),
                     a.attempt()));
+  }
+
+  /**
+   * Downloads a platform file to {@code target} as {@link #platform} sends a platform call: its 2xx
+   * body goes to the file as it arrives, at most {@code limit} bytes.
+   */
+  CompletableFuture<Long> download(Call call, String path, java.nio.file.Path target, long limit) {
+    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once(call)).build();
+    return core.chain()
+        .future(s, a -> transport.download(path, target, limit, a.call().overrides(), a.attempt()));
+  }
+
+  /** A platform call's {@code call}: sent once unless its options give a retry policy. */
+  private static Call once(Call call) {
+    RequestOptions o = call.options();
+    return new Call(
+        call.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
+        call.overrides(),
+        o,
+        call.tenant());
   }
 
   private static String checkMethod(String method) {

@@ -1,12 +1,9 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.errors.KimiException;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
@@ -16,14 +13,10 @@ import java.util.function.Supplier;
  * the buffer is dropped at that moment: the JDK may keep this subscriber reachable from its
  * exchange for a while, and a failed call must not keep up to the limit's worth of bytes alive.
  */
-final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
+final class BoundedBodySubscriber extends WatchedBody<byte[]> {
 
   private final long limit;
   private final Supplier<KimiException> tooLarge;
-  private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-  private volatile CompletionStage<byte[]> body = result;
-  private volatile Flow.Subscription subscription;
-  private volatile long lastActivityNanos = System.nanoTime();
   private byte[] buf = new byte[1024]; // guarded by this; null once the body ended
   private int size;
 
@@ -33,42 +26,18 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   }
 
   @Override
-  public void onSubscribe(Flow.Subscription s) {
-    subscription = s;
-    lastActivityNanos = System.nanoTime();
-    if (result.isDone()) {
-      s.cancel(); // aborted before the body started
-      return;
-    }
+  void started(Flow.Subscription s) {
     s.request(Long.MAX_VALUE);
   }
 
-  /** Returns when bytes last arrived (or the body started), as {@link System#nanoTime()}. */
-  long lastActivityNanos() {
-    return lastActivityNanos;
-  }
-
-  /** Tells whether the body completed, failed or was aborted. */
-  boolean isDone() {
-    return result.isDone();
-  }
-
-  /** Fails the body with {@code error} and cancels the exchange (closing the connection). */
-  void abort(KimiException error) {
-    synchronized (this) {
-      buf = null;
-    }
-    if (result.completeExceptionally(error)) {
-      Flow.Subscription s = subscription;
-      if (s != null) {
-        s.cancel();
-      }
-    }
+  @Override
+  synchronized void release() {
+    buf = null;
   }
 
   @Override
   public void onNext(List<ByteBuffer> items) {
-    lastActivityNanos = System.nanoTime();
+    touch();
     synchronized (this) {
       if (buf == null) {
         return; // ended: aborted meanwhile
@@ -112,19 +81,5 @@ final class BoundedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
     if (b != null) {
       result.complete(b.length == size ? b : Arrays.copyOf(b, size));
     }
-  }
-
-  /**
-   * Runs {@code done} when the body ends, before anything that reads the body hears of it: the
-   * body's idle watch is withdrawn before the call it belongs to ends. Call before {@link
-   * #getBody}.
-   */
-  void whenDone(Runnable done) {
-    body = result.whenComplete((b, e) -> done.run());
-  }
-
-  @Override
-  public CompletionStage<byte[]> getBody() {
-    return body;
   }
 }

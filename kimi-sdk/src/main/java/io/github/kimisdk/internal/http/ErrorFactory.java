@@ -210,6 +210,11 @@ public final class ErrorFactory implements StreamErrors {
     return maker().tooLarge(metadata, limit);
   }
 
+  /** A file download larger than {@code limit}, which no file Kimi stores can be. */
+  public KimiException fileTooLarge(ResponseMetadata metadata, long limit) {
+    return maker().fileTooLarge(metadata, limit);
+  }
+
   /**
    * Maps any other failure (I/O, timeout, interrupt, wrapped exceptions). {@code partial} is the
    * stream accumulated so far, or null outside a stream; {@code metadata} may be null.

@@ -313,6 +313,17 @@ final class ErrorMaker {
         metadata);
   }
 
+  /** A file download larger than {@code limit}, which no file Kimi stores can be. */
+  public KimiException fileTooLarge(ResponseMetadata metadata, long limit) {
+    return make.tooLarge(
+        "The file download exceeded "
+            + limit
+            + " bytes, more than Kimi stores for an account, and was abandoned"
+            + idSuffix(metadata),
+        null,
+        metadata);
+  }
+
   /** A body larger than the configured limit. */
   public KimiException tooLarge(ResponseMetadata metadata, long limit) {
     return make.tooLarge(

@@ -552,32 +552,95 @@ public final class HttpTransport {
       BiFunction<ResponseMetadata, byte[], T> decode,
       Overrides overrides,
       int attempt) {
-    HttpTransport keyed = keyed(overrides);
-    if (keyed != this) {
-      return keyed.exchange(
-          method, path, body, contentType, errorEnvelopes, decode, overrides, attempt);
-    }
+    return platform(
+        method,
+        path,
+        body,
+        // file content may be text/plain
+        "application/json, text/plain;q=0.9, */*;q=0.8",
+        contentType,
+        t -> info -> t.jsonSubscriber(info, errorEnvelopes, decode, overrides, attempt),
+        overrides,
+        attempt);
+  }
+
+  /**
+   * Sends a {@code GET} whose 2xx body is written to {@code target} as it arrives, never held in
+   * memory whole (a batch's result file); any other status is an error mapped like chat's.
+   *
+   * @param path the path below the base URL, without leading slash
+   * @param target the file to write, replaced if it exists
+   * @param limit the most bytes written; more fails the exchange
+   * @param overrides what the call adds to the HTTP request
+   * @param attempt the attempt number, from 1
+   * @return the bytes written; fails with a {@link KimiException}
+   */
+  public CompletableFuture<Long> download(
+      String path, java.nio.file.Path target, long limit, Overrides overrides, int attempt) {
+    return platform(
+        "GET",
+        path,
+        null,
+        "*/*",
+        null,
+        t -> info -> t.fileSubscriber(info, target, limit, overrides, attempt),
+        overrides,
+        attempt);
+  }
+
+  /**
+   * Sends a platform exchange through the transport of the attempt's key ({@link #keyed}), which
+   * also reads its response ({@code handler} is given that transport): refused at once where the
+   * wire has no platform endpoints.
+   */
+  private <T> CompletableFuture<T> platform(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String accept,
+      String contentType,
+      Function<HttpTransport, Function<ResponseInfo, BodySubscriber<T>>> handler,
+      Overrides overrides,
+      int attempt) {
+    HttpTransport t = keyed(overrides);
     String refusal = protocol.platformRefusal();
     if (refusal != null) {
       return CompletableFuture.failedFuture(
-          errors.failure(new UnsupportedRequestException(refusal), null, null));
+          t.errors.failure(new UnsupportedRequestException(refusal), null, null));
     }
     HttpRequest httpRequest =
-        request(
+        t.request(
             method,
             overrides.apply(path),
             body == null ? HttpRequest.BodyPublishers.noBody() : body,
-            // file content may be text/plain
-            "application/json, text/plain;q=0.9, */*;q=0.8",
+            accept,
             contentType,
             overrides);
-    return send(
-        httpRequest,
-        null,
-        info -> jsonSubscriber(info, errorEnvelopes, decode, overrides, attempt),
-        attempt,
-        overrides,
-        false);
+    return t.send(httpRequest, null, handler.apply(t), attempt, overrides, false);
+  }
+
+  private BodySubscriber<Long> fileSubscriber(
+      ResponseInfo info, java.nio.file.Path target, long limit, Overrides overrides, int attempt) {
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    String encoding = ErrorFactory.encoding(md);
+    if (!isSuccess(md.statusCode()) || encoding != null) {
+      BoundedBodySubscriber bytes = bounded(md);
+      refuseEncoded(bytes, md);
+      return BodySubscribers.mapping(
+          bytes,
+          b -> {
+            heardRefusal(overrides, attempt, md, b);
+            log.body(md, b);
+            throw errors.httpError(md, b, 0, b.length);
+          });
+    }
+    FileBodySubscriber file =
+        new FileBodySubscriber(target, limit, () -> errors.fileTooLarge(md, limit));
+    if (contentLength(md) > limit) {
+      file.abort(errors.fileTooLarge(md, limit));
+      return file;
+    }
+    return watched(file, md);
   }
 
   /** Builds the request of {@link #json} or {@link #events}. */
@@ -835,17 +898,22 @@ public final class HttpTransport {
       b.abort(errors.tooLarge(md, maxResponseBytes, announced));
       return b;
     }
+    return watched(b, md);
+  }
+
+  /** Watches {@code body} with the body idle timeout, from now until it ends. */
+  private <B extends WatchedBody<?>> B watched(B body, ResponseMetadata md) {
     Duration idle = bodyIdle;
     IdleWatch watch =
         IdleWatch.start(
             bodyWatch,
             idle,
-            now -> b.isDone() ? 0 : now - b.lastActivityNanos(),
-            () -> b.abort(errors.idle(md, idle)));
+            now -> body.isDone() ? 0 : now - body.lastActivityNanos(),
+            () -> body.abort(errors.idle(md, idle)));
     // the watch lets go of the body the moment it ends: a failed exchange's buffer is not kept
     // until the next tick, and no check stays queued
-    b.whenDone(watch::stop);
-    return b;
+    body.whenDone(watch::stop);
+    return body;
   }
 
   /** Fails {@code bytes} at once when a 2xx body is in an encoding the SDK cannot read. */

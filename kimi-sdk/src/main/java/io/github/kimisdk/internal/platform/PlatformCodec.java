@@ -458,22 +458,39 @@ public final class PlatformCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < requests.size(); i++) {
       ChatRequest r = Objects.requireNonNull(requests.get(i), "requests[" + i + "]");
-      ChatRequest once = r.stream() ? r.toBuilder().stream(false).build() : r;
-      byte[] head =
-          ("{\"custom_id\":\""
-                  + PREFIX
-                  + i
-                  + "\",\"method\":\"POST\","
-                  + "\"url\":\"/v1/chat/completions\",\"body\":")
-              .getBytes(StandardCharsets.UTF_8);
-      out.write(head, 0, head.length);
-      byte[] body = ChatCodec.encodeRequest(once);
-      out.write(body, 0, body.length);
-      out.write('}');
-      out.write('\n');
+      byte[] line = batchLine(PREFIX + i, r);
+      out.write(line, 0, line.length);
     }
     return out.toByteArray();
   }
+
+  /**
+   * Writes one line of a batch's JSONL input, its line feed included: {@code custom_id}, method,
+   * URL and the chat completions body the chat wire writes.
+   *
+   * @param customId the line's {@code custom_id}
+   * @param request the request as it is to be sent (adapted to its model); a {@code stream} flag is
+   *     turned off
+   * @return the line's UTF-8 bytes
+   */
+  public static byte[] batchLine(String customId, ChatRequest request) {
+    ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
+    byte[] head = new JsonWriter().value(customId).toByteArray();
+    byte[] body = ChatCodec.encodeRequest(once);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + body.length + 80);
+    out.writeBytes(LINE_START);
+    out.writeBytes(head);
+    out.writeBytes(LINE_MIDDLE);
+    out.writeBytes(body);
+    out.write('}');
+    out.write('\n');
+    return out.toByteArray();
+  }
+
+  private static final byte[] LINE_START = "{\"custom_id\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] LINE_MIDDLE =
+      ",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":"
+          .getBytes(StandardCharsets.UTF_8);
 
   /**
    * Matches the lines of a batch's output and error files back to its requests by {@code
@@ -520,13 +537,8 @@ public final class PlatformCodec {
   }
 
   private static BatchResult batchLine(String line, List<ChatRequest> requests, String fileId) {
-    JsonObject o;
-    try {
-      o = (JsonObject) Json.parse(line);
-    } catch (RuntimeException e) {
-      throw new MalformedBodyException("Batch result file " + fileId + " has a bad line", e);
-    }
-    String customId = string(o, "custom_id");
+    BatchLine b = batchLine(line, fileId);
+    String customId = b.customId();
     if (customId == null || !customId.startsWith(PREFIX)) {
       return null;
     }
@@ -539,7 +551,38 @@ public final class PlatformCodec {
     if (index < 0 || index >= requests.size()) {
       return null;
     }
-    ChatRequest request = requests.get(index);
+    return new BatchResult(index, customId, requests.get(index), b.completion(), b.error());
+  }
+
+  /**
+   * One line of a batch's output or error file: the request's {@code custom_id} (null when the line
+   * has none) and exactly one of its completion and its failure.
+   *
+   * @param customId the {@code custom_id}, or null
+   * @param completion the reply of a 2xx line, or null
+   * @param error why the request failed, or null
+   */
+  public record BatchLine(String customId, ChatCompletion completion, BatchResult.Error error) {}
+
+  /**
+   * Decodes one line of a batch's output or error file: a 2xx {@code response} whose {@code body}
+   * is a completion, or else a failure from the line's {@code error} (or the body's), with the
+   * status inside the batch. The texts are kept as the server wrote them; the caller bounds them.
+   *
+   * @param line the line, without its line feed
+   * @param fileId the file it came from, for the message of a malformed line
+   * @return the line
+   * @throws MalformedBodyException if the line is not a JSON object, or a 2xx body is not a
+   *     completion
+   */
+  public static BatchLine batchLine(String line, String fileId) {
+    JsonObject o;
+    try {
+      o = (JsonObject) Json.parse(line);
+    } catch (RuntimeException e) {
+      throw new MalformedBodyException("Batch result file " + fileId + " has a bad line", e);
+    }
+    String customId = string(o, "custom_id");
     JsonObject response = o.get("response") instanceof JsonObject r ? r : null;
     int status =
         response != null && response.get("status_code") instanceof JsonNumber n ? n.intValue() : 0;
@@ -554,7 +597,7 @@ public final class PlatformCodec {
       } catch (RuntimeException e) {
         throw new MalformedBodyException("Batch result " + customId + " is not a completion", e);
       }
-      return new BatchResult(index, customId, request, c, null);
+      return new BatchLine(customId, c, null);
     }
     JsonObject error = o.get("error") instanceof JsonObject e ? e : null;
     if (error == null
@@ -574,8 +617,7 @@ public final class PlatformCodec {
         message = m.value();
       }
     }
-    return new BatchResult(
-        index, customId, request, null, new BatchResult.Error(status, type, message));
+    return new BatchLine(customId, null, new BatchResult.Error(status, type, message));
   }
 
   private static String string(JsonObject o, String name) {

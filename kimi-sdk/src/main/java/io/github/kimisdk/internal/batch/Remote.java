@@ -1,0 +1,81 @@
+package io.github.kimisdk.internal.batch;
+
+import io.github.kimisdk.Batch;
+import io.github.kimisdk.FileObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run asks of Kimi's file and batch endpoints, each call blocking until it is answered and
+ * failing with the {@link io.github.kimisdk.errors.KimiException} it is. The client's services
+ * implement it: the engine stands below them.
+ */
+public interface Remote {
+
+  /**
+   * Uploads a part's input file with purpose {@code batch}.
+   *
+   * @param file the file, streamed from disk
+   * @param filename the name it is stored under
+   * @return the stored file
+   */
+  FileObject upload(Path file, String filename);
+
+  /**
+   * Lists the account's files.
+   *
+   * @return the files
+   */
+  List<FileObject> files();
+
+  /**
+   * Creates a batch over an uploaded input file.
+   *
+   * @param inputFileId the input file
+   * @param completionWindow the completion window
+   * @param metadata the batch's metadata
+   * @return the batch
+   */
+  Batch create(String inputFileId, String completionWindow, Map<String, String> metadata);
+
+  /**
+   * Lists batches, newest first.
+   *
+   * @param after the id to list after, or null
+   * @param limit how many
+   * @return the page
+   */
+  List<Batch> list(String after, int limit);
+
+  /**
+   * Returns a batch's state.
+   *
+   * @param batchId the batch
+   * @return the batch
+   */
+  Batch get(String batchId);
+
+  /**
+   * Asks for a batch to be cancelled.
+   *
+   * @param batchId the batch
+   */
+  void cancel(String batchId);
+
+  /**
+   * Downloads a file's content to {@code target}, at most {@code limit} bytes.
+   *
+   * @param fileId the file
+   * @param target where to write it
+   * @param limit the most bytes
+   */
+  void download(String fileId, Path target, long limit);
+
+  /**
+   * Deletes a file.
+   *
+   * @param fileId the file
+   */
+  void delete(String fileId);
+}
