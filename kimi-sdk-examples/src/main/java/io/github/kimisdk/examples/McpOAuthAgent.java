@@ -9,8 +9,9 @@ import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.McpSampling;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.mcp.McpToolset;
 import io.github.kimisdk.mcp.McpUserAgent;
+import io.github.kimisdk.mcp.kimi.KimiSampling;
+import io.github.kimisdk.mcp.kimi.McpToolset;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -81,7 +82,7 @@ public final class McpOAuthAgent {
           McpAuthorization.authorizationCode(userAgent)
               .clientName("kimi-sdk McpOAuthAgent example")
               .build();
-      McpSampling kimi = McpSampling.kimi(session.kimi(), session.model());
+      McpSampling kimi = KimiSampling.of(session.kimi(), session.model());
       McpSampling shown =
           request -> {
             out.println(

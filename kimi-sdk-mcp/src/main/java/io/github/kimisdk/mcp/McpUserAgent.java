@@ -1,5 +1,8 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.mcp.internal.auth.HeadlessRedirect;
+import io.github.kimisdk.mcp.internal.auth.LoopbackRedirect;
+import io.github.kimisdk.mcp.internal.auth.RedirectReceiver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -74,7 +77,7 @@ public interface McpUserAgent {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0 to 65535: " + port);
     }
-    return new LoopbackAgent(port, open);
+    return of(new LoopbackRedirect(port, open));
   }
 
   /**
@@ -102,6 +105,26 @@ public interface McpUserAgent {
       throw new IllegalArgumentException(
           "the redirect URI must be absolute, without a fragment: " + redirectUri);
     }
-    return new HeadlessAgent(redirectUri);
+    return of(new HeadlessRedirect(redirectUri));
+  }
+
+  /** The user agent of one of the library's receivers. */
+  private static McpUserAgent of(RedirectReceiver receiver) {
+    return new McpUserAgent() {
+      @Override
+      public String redirectUri() {
+        return receiver.redirectUri();
+      }
+
+      @Override
+      public URI authorize(URI authorizationUrl, Duration timeout) throws InterruptedException {
+        return receiver.authorize(authorizationUrl, timeout);
+      }
+
+      @Override
+      public String toString() {
+        return receiver.toString();
+      }
+    };
   }
 }

@@ -622,25 +622,6 @@ class McpAuthorizationTest {
   }
 
   @Test
-  void wwwAuthenticateParametersAreReadFromTheBearerChallenge() {
-    assertThat(
-            OAuth.parameters(
-                List.of(
-                    "Basic realm=\"x\", Bearer error=\"insufficient_scope\", scope=\"a b\","
-                        + " resource_metadata=\"https://s.example/.well-known/x\", error_description=\"say \\\"hi\\\"\"")))
-        .containsEntry("error", "insufficient_scope")
-        .containsEntry("scope", "a b")
-        .containsEntry("resource_metadata", "https://s.example/.well-known/x")
-        .containsEntry("error_description", "say \"hi\"")
-        .doesNotContainKey("realm");
-    assertThat(OAuth.parameters(List.of("DPoP resource_metadata=\"https://m/x\"", "Basic abc==")))
-        .containsEntry("resource_metadata", "https://m/x");
-    assertThat(OAuth.parameters(List.of("Bearer realm=x,scope=unquoted")))
-        .containsEntry("scope", "unquoted");
-    assertThat(OAuth.parameters(List.of("", "garbage ===,,,\""))).isEmpty();
-  }
-
-  @Test
   void buildersRefuseWhatCannotWork() {
     McpUserAgent agent = McpUserAgent.headless(REDIRECT);
     assertThatThrownBy(

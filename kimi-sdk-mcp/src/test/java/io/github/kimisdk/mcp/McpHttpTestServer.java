@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * right after a priming event, so every answer must be fetched by resuming; {@code no-get} refuses
  * the listening stream; {@code token=T} requires {@code Authorization: Bearer T}.
  */
-final class McpHttpTestServer implements AutoCloseable {
+public final class McpHttpTestServer implements AutoCloseable {
 
   final McpTestServer core;
   final WatchedLog requests = new WatchedLog();
@@ -58,11 +58,16 @@ final class McpHttpTestServer implements AutoCloseable {
     http.start();
   }
 
-  static McpHttpTestServer start(String... options) throws IOException {
+  public static McpHttpTestServer start(String... options) throws IOException {
     return new McpHttpTestServer(Set.of(options));
   }
 
-  String url() {
+  /** What the server saw: its calls, in order. */
+  public List<String> events() {
+    return core.events;
+  }
+
+  public String url() {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp";
   }
 
