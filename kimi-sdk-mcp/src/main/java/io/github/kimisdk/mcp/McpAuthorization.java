@@ -88,7 +88,8 @@ public final class McpAuthorization {
             b.clientName,
             b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory(),
             b.timeout,
-            b.userTimeout);
+            b.userTimeout,
+            b.allowPrivateAddresses);
   }
 
   /** How the engine reads this authorization. */
@@ -216,6 +217,7 @@ public final class McpAuthorization {
     private McpTokenStore tokenStore;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration userTimeout = DEFAULT_USER_TIMEOUT;
+    private boolean allowPrivateAddresses;
 
     private Builder(GrantType grant) {
       this.grant = grant;
@@ -364,6 +366,22 @@ public final class McpAuthorization {
     public Builder userTimeout(Duration timeout) {
       codeOnly("userTimeout(...)");
       this.userTimeout = Checks.positive(timeout, "userTimeout");
+      return this;
+    }
+
+    /**
+     * Lets the URLs a server names (its protected resource metadata, its authorization servers and
+     * their endpoints, their redirects) point at loopback, private and link-local addresses even
+     * when the MCP server is not on an address of that kind: for development against servers on
+     * one's own machine or network. By default such a URL is refused, as the MCP security best
+     * practices ask (Server-Side Request Forgery), unless the MCP server is itself on an address of
+     * its kind; plain {@code http} stays refused but to loopback from an MCP server on loopback.
+     *
+     * @param allowed default false
+     * @return this builder
+     */
+    public Builder allowPrivateAddresses(boolean allowed) {
+      this.allowPrivateAddresses = allowed;
       return this;
     }
 

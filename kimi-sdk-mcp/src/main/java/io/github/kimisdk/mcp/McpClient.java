@@ -732,7 +732,9 @@ public final class McpClient implements AutoCloseable {
 
     /**
      * Uses this HTTP client (for a proxy, TLS settings or an executor) instead of one made from
-     * {@link #connectTimeout(Duration)}.
+     * {@link #connectTimeout(Duration)}. The MCP client follows no redirect with it: a client that
+     * follows redirects is used through a copy of its settings that does not (a redirect would
+     * carry the token, and on 307 or 308 a request's body, wherever a server points).
      *
      * @param client the client; not closed by {@link McpClient#close()}
      * @return this builder

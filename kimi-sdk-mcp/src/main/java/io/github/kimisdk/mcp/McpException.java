@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.base.text.Untrusted;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.internal.rpc.Failures;
 import io.github.kimisdk.mcp.internal.rpc.Unauthorized;
@@ -77,7 +78,9 @@ public final class McpException extends RuntimeException {
   private final transient Unauthorized refusal;
 
   /**
-   * Creates an exception whose message is {@code MCP server "<server>": <detail>}.
+   * Creates an exception whose message is {@code MCP server "<server>": <detail>}, with every
+   * control character of both escaped ({@code \n}, {@code \u001b}, ...): what a server says, quoted
+   * in the detail, can neither end the message's line nor forge the next line of a log.
    *
    * @param server the server's name
    * @param kind how it failed
@@ -100,9 +103,9 @@ public final class McpException extends RuntimeException {
       Unauthorized refusal) {
     super(
         "MCP server \""
-            + Objects.requireNonNull(server, "server must not be null")
+            + Untrusted.escape(Objects.requireNonNull(server, "server must not be null"))
             + "\": "
-            + Objects.requireNonNull(detail, "detail must not be null"),
+            + Untrusted.escape(Objects.requireNonNull(detail, "detail must not be null")),
         cause);
     this.server = server;
     this.kind = Objects.requireNonNull(kind, "kind must not be null");

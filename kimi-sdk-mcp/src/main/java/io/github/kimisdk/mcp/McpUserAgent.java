@@ -49,13 +49,12 @@ public interface McpUserAgent {
    * the loopback interface for the redirect ({@code http://127.0.0.1:<port>/callback}) and hands
    * the authorization URL to {@code open}, which shows it to the person (print it, or open the
    * browser with {@code java.awt.Desktop}). The listener runs only while an authorization waits,
-   * and answers the browser with a page saying it may be closed. It needs the module {@code
-   * jdk.httpserver} (in every full JDK; add it to a jlink image).
+   * answers the browser with a page saying it may be closed, and logs nothing it reads (the
+   * callback's query holds the code). It needs no module beyond {@code java.base}.
    *
    * @param open shows the authorization URL to the person
    * @return the user agent
    * @throws NullPointerException if {@code open} is null
-   * @throws IllegalStateException if the module {@code jdk.httpserver} is not present
    */
   static McpUserAgent loopback(Consumer<URI> open) {
     return loopback(0, open);
@@ -70,7 +69,6 @@ public interface McpUserAgent {
    * @return the user agent
    * @throws NullPointerException if {@code open} is null
    * @throws IllegalArgumentException if {@code port} is out of range
-   * @throws IllegalStateException if the module {@code jdk.httpserver} is not present
    */
   static McpUserAgent loopback(int port, Consumer<URI> open) {
     Objects.requireNonNull(open, "open must not be null");

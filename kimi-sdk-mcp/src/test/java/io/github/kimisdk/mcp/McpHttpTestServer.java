@@ -83,6 +83,7 @@ public final class McpHttpTestServer implements AutoCloseable {
   void protect(TestAuthorizationServer as, Map<String, Set<String>> scopes) {
     this.scopes = Map.copyOf(scopes);
     this.guard = as;
+    this.issuer = as.issuer();
     http.createContext(
         "/.well-known/oauth-protected-resource/mcp",
         ex -> {
@@ -96,9 +97,19 @@ public final class McpHttpTestServer implements AutoCloseable {
                       .put("resource", url())
                       .put(
                           "authorization_servers",
-                          io.github.kimisdk.json.JsonArray.of(JsonString.of(as.issuer())))
+                          io.github.kimisdk.json.JsonArray.of(JsonString.of(issuer)))
                       .build()));
         });
+  }
+
+  private volatile String issuer;
+
+  /**
+   * Names another authorization server in the protected resource metadata from now on (a server
+   * that moved, or was taken over); the tokens of the first still pass.
+   */
+  void authorizationServer(String issuer) {
+    this.issuer = issuer;
   }
 
   private String metadataUrl() {

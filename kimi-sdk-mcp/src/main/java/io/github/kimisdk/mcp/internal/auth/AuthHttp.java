@@ -5,6 +5,7 @@ import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.internal.http.BoundedBody;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
 import io.github.kimisdk.mcp.internal.rpc.Rpc;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
@@ -14,16 +15,10 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,27 +31,78 @@ final class AuthHttp {
   /** The most bytes read of one answer of an authorization server or a metadata document. */
   static final int MAX_BODY = 256 * 1024;
 
+  /** The most redirects followed for one metadata document. */
+  static final int MAX_REDIRECTS = 3;
+
   private final HttpClient http;
   private final Duration timeout;
   private final Secrets secrets;
+  private final UrlPolicy policy;
 
-  AuthHttp(HttpClient http, Duration timeout, Secrets secrets) {
+  /**
+   * The HTTP of one authorization.
+   *
+   * @param http sends the requests; it follows no redirect itself ({@code Endpoint.client})
+   * @param timeout bounds each exchange
+   * @param secrets blanks secrets in messages
+   * @param policy checks every URL a server names
+   */
+  AuthHttp(HttpClient http, Duration timeout, Secrets secrets, UrlPolicy policy) {
     this.http = http;
     this.timeout = timeout;
     this.secrets = secrets;
+    this.policy = policy;
   }
 
-  /** An answer: its status and JSON body (null when not JSON), and its text for messages. */
-  record Answer(int status, JsonValue json, String text) {}
+  /**
+   * An answer: its status, its JSON body (null when not JSON), its text for messages, and where it
+   * redirects to (null when it does not).
+   */
+  record Answer(int status, JsonValue json, String text, String location) {}
 
+  /**
+   * GETs a document (no credentials), following at most {@value #MAX_REDIRECTS} redirects, each
+   * checked by the URL policy before it is followed.
+   */
   Answer get(String server, URI url, String what) {
-    return send(
-        server, HttpRequest.newBuilder(url).header("Accept", "application/json").GET(), what);
+    URI u = url;
+    for (int hops = 0; ; hops++) {
+      Answer a =
+          send(server, HttpRequest.newBuilder(u).header("Accept", "application/json").GET(), what);
+      if (a.status() / 100 != 3 || a.location() == null) {
+        return a;
+      }
+      if (hops == MAX_REDIRECTS) {
+        throw secrets.fail(
+            server,
+            what + " at " + show(url) + " redirected more than " + MAX_REDIRECTS + " times",
+            null);
+      }
+      URI next;
+      try {
+        next = u.resolve(new URI(a.location()));
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        throw secrets.fail(
+            server,
+            what
+                + " at "
+                + show(u)
+                + " redirected to what is not a URL: "
+                + ServerText.shown(a.location(), secrets::safe),
+            null);
+      }
+      u = policy.check(server, next.toString(), "redirect of " + what);
+    }
   }
 
+  /**
+   * Sends a request; one with a body or credentials (a POST) is never sent on to where a redirect
+   * points: a redirect fails it.
+   */
   Answer send(String server, HttpRequest.Builder request, String what) {
     HttpRequest r = request.timeout(timeout).build();
-    CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(r, info -> new Bounded(MAX_BODY));
+    CompletableFuture<HttpResponse<byte[]>> f =
+        http.sendAsync(r, info -> new BoundedBody(MAX_BODY, false));
     HttpResponse<byte[]> response;
     try {
       response = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -73,7 +119,7 @@ final class AuthHttp {
           server, McpException.Kind.CLOSED, "interrupted while authorizing", null);
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof TooLarge) {
+      if (c instanceof BoundedBody.TooLarge) {
         throw secrets.fail(
             server,
             what + " at " + show(r.uri()) + " answered with more than " + MAX_BODY + " bytes",
@@ -100,7 +146,19 @@ final class AuthHttp {
       json = null;
     }
     String text = new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8).strip();
-    return new Answer(response.statusCode(), json, text);
+    String location = response.headers().firstValue("Location").orElse(null);
+    if (response.statusCode() / 100 == 3 && location != null && !r.method().equals("GET")) {
+      throw secrets.fail(
+          server,
+          what
+              + " at "
+              + show(r.uri())
+              + " answered with a redirect (HTTP "
+              + response.statusCode()
+              + "), which the client does not follow with a request's body or credentials",
+          null);
+    }
+    return new Answer(response.statusCode(), json, text, location);
   }
 
   /** What an authorization server said when it refused: its OAuth error, else its status. */
@@ -110,44 +168,17 @@ final class AuthHttp {
       return "HTTP "
           + a.status()
           + ", "
-          + secrets.safe(cut(Fields.string(o, "error")))
-          + (d == null ? "" : " (" + secrets.safe(cut(d)) + ")");
+          + ServerText.shown(Fields.string(o, "error"), secrets::safe, 300)
+          + (d == null ? "" : " (" + ServerText.shown(d, secrets::safe, 300) + ")");
     }
-    return "HTTP " + a.status() + (a.text().isEmpty() ? "" : ": " + secrets.safe(cut(a.text())));
+    return "HTTP "
+        + a.status()
+        + (a.text().isEmpty() ? "" : ": " + ServerText.shown(a.text(), secrets::safe, 300));
   }
 
-  private static String cut(String s) {
-    return s.length() <= 300 ? s : s.substring(0, 300) + "...";
-  }
-
-  /** The URL a server named, checked: https (plain http only on loopback), no fragment. */
+  /** The URL a server named, checked by the URL policy. */
   URI url(String server, String url, String what) {
-    URI u;
-    try {
-      u = new URI(url);
-    } catch (URISyntaxException e) {
-      throw secrets.fail(
-          server, "the " + what + " is not a URL: " + secrets.safe(ServerText.cut(url)), null);
-    }
-    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
-    boolean loopback =
-        host.equals("localhost")
-            || host.startsWith("127.")
-            || host.equals("[::1]")
-            || host.equals("::1");
-    if (u.getHost() == null
-        || u.getRawFragment() != null
-        || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
-      throw secrets.fail(
-          server,
-          "the "
-              + what
-              + " must be an https URL (plain http only on loopback), without a fragment: "
-              + secrets.safe(ServerText.cut(url)),
-          null);
-    }
-    return u;
+    return policy.check(server, url, what);
   }
 
   /** As {@link #url}; null stays null. */
@@ -161,64 +192,5 @@ final class AuthHttp {
         + "://"
         + u.getRawAuthority()
         + (u.getRawPath() == null ? "" : u.getRawPath());
-  }
-
-  private static final class TooLarge extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    TooLarge() {
-      super("too large");
-    }
-  }
-
-  /** Collects a body of at most {@code limit} bytes. */
-  private static final class Bounded implements HttpResponse.BodySubscriber<byte[]> {
-    private final int limit;
-    private final CompletableFuture<byte[]> done = new CompletableFuture<>();
-    private byte[] bytes = new byte[1024];
-    private int len;
-    private Flow.Subscription subscription;
-
-    Bounded(int limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      for (ByteBuffer b : items) {
-        int n = b.remaining();
-        if (len + n > limit) {
-          subscription.cancel();
-          done.completeExceptionally(new TooLarge());
-          return;
-        }
-        if (len + n > bytes.length) {
-          bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(len + n, bytes.length * 2)));
-        }
-        b.get(bytes, len, n);
-        len += n;
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      done.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      done.complete(Arrays.copyOf(bytes, len));
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return done;
-    }
   }
 }

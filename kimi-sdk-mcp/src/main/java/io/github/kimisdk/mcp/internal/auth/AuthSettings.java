@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param tokenStore keeps registrations and tokens
  * @param timeout bounds each exchange with an authorization server
  * @param userTimeout bounds the person's part
+ * @param allowPrivateAddresses whether a server may name private and loopback addresses although
+ *     the MCP server is not on one (development)
  */
 public record AuthSettings(
     GrantType grant,
@@ -38,7 +40,8 @@ public record AuthSettings(
     String clientName,
     McpTokenStore tokenStore,
     Duration timeout,
-    Duration userTimeout) {
+    Duration userTimeout,
+    boolean allowPrivateAddresses) {
 
   /** Returns the grant and the client's identity, never a secret or key. */
   @Override

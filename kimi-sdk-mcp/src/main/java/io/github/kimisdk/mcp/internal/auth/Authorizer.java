@@ -58,12 +58,14 @@ public final class Authorizer implements StreamableHttp.Credentials {
    *
    * @param settings how to authorize
    * @param mcp the MCP server's endpoint
-   * @param http sends the requests to authorization servers
+   * @param http sends the requests to authorization servers; it follows no redirect itself
    */
   public Authorizer(AuthSettings settings, URI mcp, HttpClient http) {
     this.settings = settings;
     secrets.remember(settings.clientSecret());
-    AuthHttp authHttp = new AuthHttp(http, settings.timeout(), secrets);
+    UrlPolicy policy =
+        new UrlPolicy(mcp, settings.allowPrivateAddresses(), UrlPolicy::dns, secrets);
+    AuthHttp authHttp = new AuthHttp(http, settings.timeout(), secrets, policy);
     this.discovery = new Discovery(mcp, settings.issuer(), authHttp, secrets);
     this.tokens = new TokenEndpoint(settings.signingKey(), authHttp, secrets);
     this.grants =
@@ -158,6 +160,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
       if (same == null
           && stored != null
           && stored.accessToken() != null
+          && TokenEndpoint.sendable(stored.accessToken())
           && !insufficient
           && (s == null || !stored.accessToken().equals(s.credentials().accessToken()))) {
         LOG.log(Level.DEBUG, () -> "using the stored token for " + server);

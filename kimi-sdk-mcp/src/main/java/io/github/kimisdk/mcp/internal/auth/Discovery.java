@@ -115,7 +115,7 @@ final class Discovery {
       throw secrets.fail(
           server,
           "its protected resource metadata names the resource "
-              + secrets.safe(ServerText.cut(resource))
+              + ServerText.shown(resource, secrets::safe)
               + ", not this server ("
               + AuthHttp.show(mcp)
               + "): no token is asked for it",
@@ -198,7 +198,7 @@ final class Discovery {
         mismatch =
             AuthHttp.show(u)
                 + " names the issuer "
-                + secrets.safe(ServerText.cut(String.valueOf(said)));
+                + ServerText.shown(String.valueOf(said), secrets::safe);
         String shown = mismatch;
         LOG.log(
             Level.WARNING,

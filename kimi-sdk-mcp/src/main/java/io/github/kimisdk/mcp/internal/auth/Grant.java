@@ -5,11 +5,14 @@ import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -129,10 +132,56 @@ final class Grant {
               + " does not offer "
               + what
               + " (its grant_types_supported: "
-              + secrets.safe(ServerText.cut(String.join(" ", as.grantTypes())))
+              + ServerText.shown(String.join(" ", as.grantTypes()), secrets::safe)
               + ")",
           null);
     }
+  }
+
+  /**
+   * Whether {@code back} is a redirect to {@code redirect}: the same scheme and host (without
+   * case), port and path (exactly); the query is the authorization server's answer.
+   */
+  static boolean sameEndpoint(URI back, String redirect) {
+    URI r;
+    try {
+      r = new URI(redirect);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (back.isOpaque() || r.isOpaque()) {
+      return back.isOpaque()
+          && r.isOpaque()
+          && equalsIgnoreCase(back.getScheme(), r.getScheme())
+          && withoutQuery(back.getRawSchemeSpecificPart())
+              .equals(withoutQuery(r.getRawSchemeSpecificPart()));
+    }
+    return equalsIgnoreCase(back.getScheme(), r.getScheme())
+        && equalsIgnoreCase(back.getHost(), r.getHost())
+        && Objects.equals(back.getRawUserInfo(), r.getRawUserInfo())
+        && port(back) == port(r)
+        && Objects.equals(path(back), path(r));
+  }
+
+  private static boolean equalsIgnoreCase(String a, String b) {
+    return a == null ? b == null : a.equalsIgnoreCase(b);
+  }
+
+  private static String withoutQuery(String s) {
+    int q = s.indexOf('?');
+    return q < 0 ? s : s.substring(0, q);
+  }
+
+  private static String path(URI u) {
+    return u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+  }
+
+  private static int port(URI u) {
+    if (u.getPort() >= 0) {
+      return u.getPort();
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    return scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
   }
 
   private McpCredentials authorizationCode(
@@ -186,11 +235,22 @@ final class Grant {
       throw secrets.fail(
           server,
           "the person's approval did not complete: "
-              + secrets.safe(ServerText.cut(String.valueOf(e.getMessage()))),
+              + ServerText.shown(String.valueOf(e.getMessage()), secrets::safe),
           null);
     }
     if (back == null) {
       throw secrets.fail(server, "the person's approval did not complete (no redirect)", null);
+    }
+    if (!sameEndpoint(back, redirect)) {
+      // RFC 6749 3.1.2, RFC 9700 4.1: a code is taken only from the redirect URI it was sent to.
+      throw secrets.fail(
+          server,
+          "the user agent handed back a redirect to "
+              + AuthHttp.show(back)
+              + ", not to the redirect URI "
+              + redirect
+              + ": its code is not used",
+          null);
     }
     Map<String, String> answer = Forms.query(back.getRawQuery());
     String code = answer.get("code");
@@ -214,7 +274,7 @@ final class Grant {
       throw secrets.fail(
           server,
           "the redirect names the authorization server "
-              + secrets.safe(ServerText.cut(iss))
+              + ServerText.shown(iss, secrets::safe)
               + ", not "
               + d.issuer()
               + " (RFC 9207): its code is not used",
@@ -225,8 +285,10 @@ final class Grant {
       throw secrets.fail(
           server,
           "the authorization server refused: "
-              + secrets.safe(ServerText.cut(answer.get("error")))
-              + (description == null ? "" : " (" + secrets.safe(ServerText.cut(description)) + ")"),
+              + ServerText.shown(answer.get("error"), secrets::safe)
+              + (description == null
+                  ? ""
+                  : " (" + ServerText.shown(description, secrets::safe) + ")"),
           null);
     }
     if (code == null) {

@@ -1,14 +1,21 @@
 package io.github.kimisdk.mcp.internal.auth;
 
-import java.io.IOException;
+import io.github.kimisdk.mcp.internal.http.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code McpUserAgent.headless(String)}: the authorization server's redirect, not followed. */
 public final class HeadlessRedirect implements RedirectReceiver {
+
+  /** The most bytes read of the authorization endpoint's answer, which is not used. */
+  private static final int PAGE_BYTES = 16 * 1024;
 
   private final String redirectUri;
   private final HttpClient http =
@@ -33,21 +40,20 @@ public final class HeadlessRedirect implements RedirectReceiver {
 
   @Override
   public URI authorize(URI authorizationUrl, Duration timeout) throws InterruptedException {
-    HttpResponse<Void> r;
+    HttpResponse<byte[]> r;
+    CompletableFuture<HttpResponse<byte[]>> f =
+        http.sendAsync(
+            HttpRequest.newBuilder(authorizationUrl).timeout(timeout).GET().build(),
+            info -> new BoundedBody(PAGE_BYTES, true)); // the page is not read: its start will do
     try {
-      r =
-          http.send(
-              HttpRequest.newBuilder(authorizationUrl).timeout(timeout).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
-    } catch (IOException e) {
+      r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      f.cancel(true);
       throw new IllegalStateException(
           "cannot reach the authorization endpoint "
-              + authorizationUrl.getScheme()
-              + "://"
-              + authorizationUrl.getRawAuthority()
-              + authorizationUrl.getRawPath()
+              + AuthHttp.show(authorizationUrl)
               + " ("
-              + e.getClass().getSimpleName()
+              + (e instanceof TimeoutException ? e : e.getCause()).getClass().getSimpleName()
               + ")",
           null);
     }

@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * {@code McpUserAgent.loopback(int, Consumer)}: the redirect received on a loopback port. The
- * listener itself ({@link LoopbackListener}) is the one class that names {@code jdk.httpserver},
- * loaded only when an authorization waits, so that a runtime without that module loads this class
- * and fails only when it is used, saying why.
+ * {@code McpUserAgent.loopback(int, Consumer)}: the redirect received on a loopback port, by a
+ * {@link LoopbackListener} that runs only while an authorization waits.
  */
 public final class LoopbackRedirect implements RedirectReceiver {
 
@@ -27,14 +25,8 @@ public final class LoopbackRedirect implements RedirectReceiver {
    *
    * @param port the port, 0 for a free one chosen once
    * @param open shows the authorization URL to the person
-   * @throws IllegalStateException if the module {@code jdk.httpserver} is not present
    */
   public LoopbackRedirect(int port, Consumer<URI> open) {
-    if (ModuleLayer.boot().findModule("jdk.httpserver").isEmpty()) {
-      throw new IllegalStateException(
-          "McpUserAgent.loopback needs the module jdk.httpserver: add it with --add-modules"
-              + " jdk.httpserver (or to the jlink image), or implement McpUserAgent");
-    }
     this.port = port;
     this.open = open;
   }
@@ -63,9 +55,6 @@ public final class LoopbackRedirect implements RedirectReceiver {
             "no redirect reached " + redirect + " within " + Rpc.human(timeout));
       }
       return back;
-    } catch (NoClassDefFoundError e) {
-      throw new IllegalStateException(
-          "McpUserAgent.loopback needs the module jdk.httpserver, which this runtime lacks", e);
     }
   }
 

@@ -1,11 +1,13 @@
 package io.github.kimisdk.mcp.internal.auth;
 
+import io.github.kimisdk.base.net.Hosts;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.mcp.McpCredentials;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
+import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -130,6 +132,18 @@ final class Registration {
     }
     String secret = Fields.string(o, "client_secret");
     secrets.remember(secret);
+    List<String> registered = Fields.strings(o.get("redirect_uris"), 64);
+    if (o.has("redirect_uris") && !registered.contains(redirect)) {
+      // RFC 7591 3.2.1: the server may replace what was asked for; codes would then go elsewhere.
+      throw secrets.fail(
+          server,
+          "the authorization server registered the client with other redirect URIs than "
+              + redirect
+              + " ("
+              + ServerText.shown(String.join(" ", registered), secrets::safe, 300)
+              + "): the registration is not used",
+          null);
+    }
     String given = Fields.string(o, "token_endpoint_auth_method");
     String chosen =
         given != null ? given : secret != null ? TokenEndpoint.secretMethod(as, false) : "none";
@@ -143,7 +157,6 @@ final class Registration {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       return true; // a custom scheme: an app on the device
     }
-    String h = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    return Hosts.isLoopback(u.getHost());
   }
 }

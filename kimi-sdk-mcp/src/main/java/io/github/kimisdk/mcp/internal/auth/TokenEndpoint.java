@@ -113,12 +113,19 @@ final class TokenEndpoint {
           null);
     }
     secrets.remember(access);
+    if (!sendable(access)) {
+      throw secrets.fail(
+          server,
+          "the authorization server issued an access token that a header cannot carry (a"
+              + " character outside visible ASCII, such as CR or LF): it is not used",
+          null);
+    }
     String type = Fields.string(o, "token_type");
     if (type != null && !type.equalsIgnoreCase("bearer")) {
       throw secrets.fail(
           server,
           "the authorization server issued a token of type "
-              + secrets.safe(ServerText.cut(type))
+              + ServerText.shown(type, secrets::safe)
               + ", which this client does not send (it sends Bearer tokens)",
           null);
     }
@@ -133,6 +140,23 @@ final class TokenEndpoint {
     String granted = Fields.string(o, "scope");
     return withTokens(
         client, access, refresh, expires, granted != null ? Forms.words(granted) : requested);
+  }
+
+  /**
+   * Whether {@code token} can go into an {@code Authorization} header as it is: visible ASCII only
+   * (RFC 6750 2.1 is narrower still), so no token can add a header of its own.
+   */
+  static boolean sendable(String token) {
+    if (token.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns {@code c} with new tokens. */

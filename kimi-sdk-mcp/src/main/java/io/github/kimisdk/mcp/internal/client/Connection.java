@@ -194,7 +194,7 @@ public final class Connection implements AutoCloseable {
 
   /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
   String shown(String serverText) {
-    return transport.redact(ServerText.cut(serverText));
+    return ServerText.shown(serverText, transport::redact);
   }
 
   McpException protocol(String detail) {

@@ -172,7 +172,8 @@ final class ToolCatalog {
     for (JsonObject def : listing.defs()) {
       String toolName = Fields.string(def, "name");
       if (byName.containsKey(toolName)) {
-        Connection.LOG.log(Level.WARNING, () -> c.name + " lists the tool " + toolName + " twice");
+        Connection.LOG.log(
+            Level.WARNING, () -> c.name + " lists the tool " + c.shown(toolName) + " twice");
         continue;
       }
       if (checkHeaders) {

@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp.internal.http;
 
+import io.github.kimisdk.base.net.Hosts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +38,7 @@ public final class Endpoint {
     if (u.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
       throw new IllegalArgumentException("an MCP server URL must be http(s)://host/path: " + url);
     }
-    if (scheme.equals("http") && !loopback(u.getHost())) {
+    if (scheme.equals("http") && !Hosts.isLoopback(u.getHost())) {
       throw new IllegalArgumentException(
           "plain http is allowed only to a loopback host (localhost, 127.0.0.1, [::1]); use https: "
               + u.getScheme()
@@ -45,15 +46,6 @@ public final class Endpoint {
               + u.getHost());
     }
     return u;
-  }
-
-  private static boolean loopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost")
-        || h.startsWith("127.")
-        || h.equals("[::1]")
-        || h.equals("::1")
-        || h.equals("[0:0:0:0:0:0:0:1]");
   }
 
   /**
@@ -81,8 +73,31 @@ public final class Endpoint {
   }
 
   /**
-   * Returns the HTTP client to use: the user's, else one made with {@code connectTimeout} (HTTP/1.1
-   * for plain {@code http}).
+   * Tells whether a value a server gave (a session id, an event id) can be sent back in a header as
+   * it is: visible ASCII and inner spaces, nothing that could end the header or add one.
+   *
+   * @param value the value
+   * @return true when it can
+   */
+  public static boolean sendable(String value) {
+    if (value.isEmpty() || value.charAt(0) == ' ' || value.charAt(value.length() - 1) == ' ') {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the HTTP client to use, one that follows no redirect: the user's, else one made with
+   * {@code connectTimeout} (HTTP/1.1 for plain {@code http}). A user's client that follows
+   * redirects is copied (its proxy, TLS, authenticator, cookies, executor, version and connect
+   * timeout) into one that does not, since the JDK would send a request's headers (the token) and,
+   * on 307 or 308, its body on to wherever a server redirects it.
    *
    * @param given the user's client; null for none
    * @param connectTimeout how long connecting may take
@@ -90,8 +105,22 @@ public final class Endpoint {
    * @return the client
    */
   public static HttpClient client(HttpClient given, Duration connectTimeout, URI uri) {
-    if (given != null) {
+    if (given != null && given.followRedirects() == HttpClient.Redirect.NEVER) {
       return given;
+    }
+    if (given != null) {
+      HttpClient.Builder b =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NEVER)
+              .version(given.version())
+              .sslContext(given.sslContext())
+              .sslParameters(given.sslParameters());
+      given.connectTimeout().ifPresent(b::connectTimeout);
+      given.proxy().ifPresent(b::proxy);
+      given.authenticator().ifPresent(b::authenticator);
+      given.cookieHandler().ifPresent(b::cookieHandler);
+      given.executor().ifPresent(b::executor);
+      return b.build();
     }
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout);
     if (uri.getScheme().equalsIgnoreCase("http")) {

@@ -21,7 +21,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -184,13 +183,30 @@ public final class StreamableHttp implements Transport {
     }
     String method = Fields.string(message, "method");
     Exchange ex = new Exchange(id, "POST " + (method == null ? "answer" : method), false, 0, "");
-    HttpRequest.Builder b = post(ex, message);
-    extra.forEach(b::header);
+    HttpRequest request;
+    try {
+      HttpRequest.Builder b = post(ex, message);
+      extra.forEach(b::header);
+      if (id >= 0) {
+        b.timeout(requestTimeout);
+      }
+      request = b.build();
+    } catch (IllegalArgumentException e) {
+      throw unsendable(ex); // the JDK's message quotes the value: not kept
+    }
     if (id >= 0) {
-      b.timeout(requestTimeout);
       exchanges.put(id, ex);
     }
-    exchange(ex, b.build());
+    exchange(ex, request);
+  }
+
+  /** A request the JDK refuses to build: a header value it cannot carry. */
+  private McpException unsendable(Exchange ex) {
+    return new McpException(
+        sink.name(),
+        McpException.Kind.PROTOCOL,
+        ex.what + " cannot be sent: a value of one of its headers is not valid in HTTP",
+        null);
   }
 
   /**
@@ -200,18 +216,23 @@ public final class StreamableHttp implements Transport {
   @Override
   public void sendAndWait(JsonObject message, Duration timeout) {
     Exchange ex = new Exchange(-1, "POST " + Fields.string(message, "method"), false, 0, "");
-    HttpRequest request = post(ex, message).timeout(timeout).build();
+    HttpRequest request;
+    try {
+      request = post(ex, message).timeout(timeout).build();
+    } catch (IllegalArgumentException e) {
+      throw unsendable(ex);
+    }
     try {
       HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 401 || r.statusCode() == 403) {
         throw sink.unauthorized(
-            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
-            challenge(r.statusCode(), r.headers(), ex));
+            ex.what + " was answered with HTTP " + r.statusCode() + Answers.hint(r.statusCode()),
+            Answers.unauthorized(r.statusCode(), r.headers(), ex.grant));
       }
       if (r.statusCode() / 100 != 2) {
         throw McpException.httpStatus(
             sink.name(),
-            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
+            ex.what + " was answered with HTTP " + r.statusCode() + Answers.hint(r.statusCode()),
             r.statusCode());
       }
     } catch (java.io.IOException e) {
@@ -254,24 +275,6 @@ public final class StreamableHttp implements Transport {
     return b;
   }
 
-  private static Unauthorized challenge(
-      int status, java.net.http.HttpHeaders headers, Exchange ex) {
-    List<String> values = new java.util.ArrayList<>();
-    int chars = 0;
-    for (String v : headers.allValues("WWW-Authenticate")) {
-      if (values.size() == 8 || chars + v.length() > 8192) {
-        break; // the server controls these: a few KiB say all a client needs
-      }
-      values.add(v);
-      chars += v.length();
-    }
-    String nonce = headers.firstValue("DPoP-Nonce").orElse(null);
-    if (nonce != null && nonce.length() > 512) {
-      nonce = null;
-    }
-    return new Unauthorized(status, values, nonce, ex.grant);
-  }
-
   private void exchange(Exchange ex, HttpRequest request) {
     CompletableFuture<HttpResponse<Void>> f =
         client.sendAsync(request, info -> subscriber(ex, info));
@@ -286,7 +289,16 @@ public final class StreamableHttp implements Transport {
       Exchange ex, HttpResponse.ResponseInfo info) {
     String sid = info.headers().firstValue("Mcp-Session-Id").orElse(null);
     if (sid != null && sessionId == null && !closed.get() && !ex.listen) {
-      sessionId = sid;
+      if (Endpoint.sendable(sid)) {
+        sessionId = sid;
+      } else {
+        LOG.log(
+            Level.WARNING,
+            () ->
+                "MCP server "
+                    + sink.name()
+                    + " assigned a session id that is not visible ASCII; it is not sent back");
+      }
     }
     int status = info.statusCode();
     String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
@@ -301,7 +313,7 @@ public final class StreamableHttp implements Transport {
     } else {
       body = new Body(ex, Mode.ERROR, status);
       if (status == 401 || status == 403) {
-        body.challenge = challenge(status, info.headers(), ex);
+        body.challenge = Answers.unauthorized(status, info.headers(), ex.grant);
       }
     }
     ex.body = body;
@@ -326,8 +338,7 @@ public final class StreamableHttp implements Transport {
     final int status;
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final SseParser parser;
-    byte[] bytes = new byte[0];
-    int len;
+    final BoundedBody bytes; // JSON and error bodies: the one bounded reader
     volatile Flow.Subscription subscription;
     volatile String lastEventId = "";
     volatile int events;
@@ -342,10 +353,14 @@ public final class StreamableHttp implements Transport {
           mode == Mode.EVENTS
               ? new SseParser(this::event, new SseLimits(maxMessageBytes, maxMessageBytes))
               : null;
+      this.bytes =
+          mode == Mode.ERROR
+              ? new BoundedBody(ERROR_BODY_BYTES, true)
+              : new BoundedBody(maxMessageBytes, false);
     }
 
     private void event(String type, byte[] data, int off, int n, String id) {
-      lastEventId = id;
+      lastEventId = Endpoint.sendable(id) ? id : ""; // an id that cannot be sent resumes nothing
       events++;
       // An event without data primes the stream for resumption; other types are not MCP's.
       if (n == 0 || !type.equals("message")) {
@@ -354,7 +369,7 @@ public final class StreamableHttp implements Transport {
       try {
         sink.message(Json.parse(data, off, n));
       } catch (JsonException e) {
-        sink.malformed(excerpt(data, off, n), e.getMessage());
+        sink.malformed(Answers.excerpt(data, off, n), e.getMessage());
       }
     }
 
@@ -377,16 +392,13 @@ public final class StreamableHttp implements Transport {
               parser.feed(b);
               break;
             case JSON:
-              if (len + b.remaining() > maxMessageBytes) {
+              if (!bytes.take(b)) {
                 tooLarge();
                 return;
               }
-              keep(b);
               break;
             case ERROR:
-              keep(
-                  b.limit(
-                      b.position() + Math.max(0, Math.min(b.remaining(), ERROR_BODY_BYTES - len))));
+              bytes.take(b); // the start of an error body is enough to say what went wrong
               break;
             default:
               break;
@@ -404,17 +416,6 @@ public final class StreamableHttp implements Transport {
       if (s != null && !done.isDone()) {
         s.request(1);
       }
-    }
-
-    private void keep(ByteBuffer b) {
-      int n = b.remaining();
-      if (len + n > bytes.length) {
-        bytes =
-            Arrays.copyOf(
-                bytes, Math.max(len + n, Math.min(bytes.length * 2 + 256, maxMessageBytes)));
-      }
-      b.get(bytes, len, n);
-      len += n;
     }
 
     private void tooLarge() {
@@ -451,11 +452,11 @@ public final class StreamableHttp implements Transport {
       try {
         if (mode == Mode.EVENTS) {
           parser.close();
-        } else if (mode == Mode.JSON && len > 0) {
+        } else if (mode == Mode.JSON && bytes.length() > 0) {
           try {
-            sink.message(Json.parse(bytes, 0, len));
+            sink.message(Json.parse(bytes.buffer(), 0, bytes.length()));
           } catch (JsonException e) {
-            sink.malformed(excerpt(bytes, 0, len), e.getMessage());
+            sink.malformed(Answers.excerpt(bytes.buffer(), 0, bytes.length()), e.getMessage());
           }
         } else if (mode == Mode.ERROR) {
           error();
@@ -467,7 +468,7 @@ public final class StreamableHttp implements Transport {
 
     private void error() {
       answered = true;
-      String text = new String(bytes, 0, len, StandardCharsets.UTF_8).strip();
+      String text = new String(bytes.buffer(), 0, bytes.length(), StandardCharsets.UTF_8).strip();
       boolean expired = status == 404 && ex.session != null;
       if (expired && ex.session.equals(sessionId)) {
         sessionExpired = true;
@@ -476,8 +477,8 @@ public final class StreamableHttp implements Transport {
           ex.what
               + " was answered with HTTP "
               + status
-              + (expired ? " (the server ended the session)" : hint(status))
-              + (text.isEmpty() ? "" : ": " + redact(ServerText.cut(text)));
+              + (expired ? " (the server ended the session)" : Answers.hint(status))
+              + (text.isEmpty() ? "" : ": " + ServerText.shown(text, StreamableHttp.this::redact));
       if (ex.listen) {
         if (challenge != null) {
           LOG.log(
@@ -498,7 +499,7 @@ public final class StreamableHttp implements Transport {
         try {
           // A JSON-RPC error in an error status: 2026-07-28 servers refuse a version or a header
           // so.
-          if (Json.parse(bytes, 0, len) instanceof JsonObject o
+          if (Json.parse(bytes.buffer(), 0, bytes.length()) instanceof JsonObject o
               && o.get("error") instanceof JsonObject err) {
             sink.errorAnswer(ex.id, err, status);
             return;
@@ -514,27 +515,6 @@ public final class StreamableHttp implements Transport {
     public CompletionStage<Void> getBody() {
       return done;
     }
-  }
-
-  private static String hint(int status) {
-    switch (status) {
-      case 401:
-        return " (not authorized: set McpClient.HttpBuilder.authorization(...) for a server that"
-            + " uses OAuth, or check the bearer token or headers)";
-      case 403:
-        return " (forbidden: check the token's permissions)";
-      case 404:
-        return " (no MCP endpoint at this URL: check the path, often /mcp)";
-      case 405:
-        return " (this URL does not take this method: is it a Streamable HTTP endpoint?)";
-      default:
-        return "";
-    }
-  }
-
-  private static String excerpt(byte[] b, int off, int len) {
-    int n = Math.min(len, 200);
-    return new String(b, off, n, StandardCharsets.UTF_8) + (n < len ? "..." : "");
   }
 
   /** After an exchange ends: resume a request whose stream broke, or listen again. */

@@ -133,7 +133,7 @@ public final class Rpc implements Transport.Sink {
 
   /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
   private String shown(String serverText) {
-    return transport.redact(ServerText.cut(serverText));
+    return ServerText.shown(serverText, transport::redact);
   }
 
   /**
@@ -398,7 +398,10 @@ public final class Rpc implements Transport.Sink {
       send(id, method, null, r.code, r.getMessage());
       return;
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "answering " + method + " from " + name() + " failed", e);
+      LOG.log(
+          Level.WARNING,
+          "answering " + ServerText.neutral(method) + " from " + name() + " failed",
+          e);
       send(id, method, null, -32603, "the client failed to answer " + method);
       return;
     }
@@ -424,7 +427,9 @@ public final class Rpc implements Transport.Sink {
     try {
       transport.send(reply.build(), -1);
     } catch (McpException e) {
-      LOG.log(Level.DEBUG, () -> "cannot answer " + method + " from " + name() + ": " + e);
+      LOG.log(
+          Level.DEBUG,
+          () -> "cannot answer " + ServerText.neutral(method) + " from " + name() + ": " + e);
     }
   }
 
@@ -449,22 +454,25 @@ public final class Rpc implements Transport.Sink {
         peer.onNotification(method, params);
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "a listener failed on " + method + " from " + name(), e);
+      LOG.log(
+          Level.WARNING,
+          "a listener failed on " + ServerText.neutral(method) + " from " + name(),
+          e);
     }
   }
 
   @Override
   public void malformed(String raw, String why) {
-    String excerpt = transport.redact(raw);
+    String excerpt = ServerText.shown(raw, transport::redact);
     malformed.incrementAndGet();
-    lastMalformed = excerpt + " (" + why + ")";
+    lastMalformed = excerpt + " (" + ServerText.neutral(why) + ")";
     LOG.log(
         Level.WARNING,
         () ->
             "MCP server "
                 + name()
                 + " sent something that is not JSON-RPC ("
-                + why
+                + ServerText.neutral(why)
                 + "): "
                 + excerpt);
   }

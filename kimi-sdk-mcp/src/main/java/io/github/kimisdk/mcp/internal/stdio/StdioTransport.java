@@ -4,6 +4,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import io.github.kimisdk.mcp.internal.rpc.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -288,7 +289,7 @@ public final class StdioTransport implements Transport {
     }
     stderr.add(s);
     String line = s;
-    LOG.log(Level.DEBUG, () -> sink.name() + " stderr: " + line);
+    LOG.log(Level.DEBUG, () -> sink.name() + " stderr: " + ServerText.neutral(line));
     try {
       stderrLines.accept(line);
     } catch (RuntimeException e) {
