@@ -484,9 +484,12 @@ public final class McpClient implements AutoCloseable {
     }
 
     /**
-     * Speaks only {@code version}, instead of finding out which version the server speaks: {@code
-     * "2026-07-28"} statelessly (no discovery probe), or an earlier version through {@code
-     * initialize}, refusing a server that answers with another.
+     * Speaks only {@code version}, instead of finding out which version the server speaks. At
+     * {@code "2026-07-28"} the client still sends {@code server/discover}, the first request of
+     * that protocol, for the server's name and capabilities, but not as a probe: any failure of it
+     * fails the build, with no fall back to {@code initialize} (a server that does not know the
+     * method, {@code -32601}, is spoken to with nothing known of it but its tools). An earlier
+     * version is offered in {@code initialize}, and a server that answers with another is refused.
      *
      * @param version one of {@link McpClient#PROTOCOL_VERSIONS}
      * @return this builder
