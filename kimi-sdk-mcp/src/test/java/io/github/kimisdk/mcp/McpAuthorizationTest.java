@@ -137,9 +137,13 @@ class McpAuthorizationTest {
         });
   }
 
-  @Test
-  void theLoopbackListenerAnswersTheBrowserWithThePageItPromises() throws Exception {
-    List<HttpResponse<String>> answers = new CopyOnWriteArrayList<>();
+  /**
+   * Has a person approve through the loopback user agent and a "browser" that follows the
+   * authorization server's redirect, calls a tool, and returns every secret the authorization
+   * server issued or received.
+   */
+  private static Set<String> approvedThroughTheLoopback(List<HttpResponse<String>> answers)
+      throws Exception {
     try (TestAuthorizationServer as = TestAuthorizationServer.start();
         McpHttpTestServer server = McpHttpTestServer.start()) {
       server.protect(as, Map.of());
@@ -149,7 +153,14 @@ class McpAuthorizationTest {
               .build()) {
         assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
       }
+      return Set.copyOf(as.secrets);
     }
+  }
+
+  @Test
+  void theLoopbackListenerAnswersTheBrowserWithThePageItPromises() throws Exception {
+    List<HttpResponse<String>> answers = new CopyOnWriteArrayList<>();
+    approvedThroughTheLoopback(answers);
     // the browser's request returned before the client took the code: the page was written whole
     assertThat(answers).hasSize(1);
     assertThat(answers.get(0).statusCode()).isEqualTo(200);
@@ -188,18 +199,11 @@ class McpAuthorizationTest {
       l.setLevel(java.util.logging.Level.ALL);
       l.addHandler(capture);
     }
-    List<HttpResponse<String>> answers = new CopyOnWriteArrayList<>();
-    try (TestAuthorizationServer as = TestAuthorizationServer.start();
-        McpHttpTestServer server = McpHttpTestServer.start()) {
-      server.protect(as, Map.of());
-      try (McpClient mcp =
-          McpClient.httpBuilder(server.url())
-              .authorization(McpAuthorization.authorizationCode(loopbackBrowser(answers)).build())
-              .build()) {
-        assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
-      }
+    try {
+      Set<String> secrets = approvedThroughTheLoopback(new CopyOnWriteArrayList<>());
       assertThat(logged).as("something is logged at level ALL").isNotEmpty();
-      for (String secret : as.secrets) {
+      assertThat(secrets).isNotEmpty();
+      for (String secret : secrets) {
         assertThat(logged).noneMatch(line -> line.contains(secret));
       }
     } finally {

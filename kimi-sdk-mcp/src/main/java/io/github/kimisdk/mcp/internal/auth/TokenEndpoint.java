@@ -4,6 +4,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.mcp.McpCredentials;
+import io.github.kimisdk.mcp.internal.http.Endpoint;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.net.http.HttpRequest;
@@ -147,16 +148,7 @@ final class TokenEndpoint {
    * (RFC 6750 2.1 is narrower still), so no token can add a header of its own.
    */
   static boolean sendable(String token) {
-    if (token.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < token.length(); i++) {
-      char c = token.charAt(i);
-      if (c < 0x21 || c > 0x7e) {
-        return false;
-      }
-    }
-    return true;
+    return Endpoint.sendable(token) && token.indexOf(' ') < 0;
   }
 
   /** Returns {@code c} with new tokens. */
