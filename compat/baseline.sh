@@ -4,10 +4,13 @@
 # of this checkout's target/ is touched.
 #
 #   compat/baseline.sh 0.1.0
+#   compat/baseline.sh 0.1.0 kimi-sdk-mcp
 #
 # Writes compat/VERSION/ (each artifact's jar and POM, excludes.txt, SOURCE, SHA256SUMS), removes
-# the other compat/*/ baselines, and names VERSION in the root pom.xml's <compat.baseline>. Review
-# and commit the result. Takes one Maven build of the published artifacts without tests (about 2
+# the other compat/*/ baselines, and names VERSION in the root pom.xml's <compat.baseline>. With an
+# artifact after the version, re-cuts that artifact's jar and POM alone in the existing
+# compat/VERSION/ (a module whose API changed before the release froze it), says so in SOURCE and
+# updates SHA256SUMS; the other artifacts' files stay as they were. Review and commit the result. Takes one Maven build of the published artifacts without tests (about 2
 # minutes on 2 cores with a filled local repository). MAVEN_OPTS (such as
 # -Dmaven.repo.local=...) is used as it is.
 set -euo pipefail
@@ -15,8 +18,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 version=${1:-}
+only=${2:-}
 if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  echo "usage: compat/baseline.sh VERSION   (the release the gate compares with, such as 0.1.0)" >&2
+  echo "usage: compat/baseline.sh VERSION [ARTIFACT]   (the release the gate compares with, such as" \
+    "0.1.0; an artifact to re-cut alone, such as kimi-sdk-mcp)" >&2
+  exit 2
+fi
+if [ -n "$only" ] && [ ! -f "compat/$version/$only-$version.jar" ]; then
+  echo "compat/baseline.sh: compat/$version/ holds no $only-$version.jar to re-cut" >&2
   exit 2
 fi
 if ! git diff --quiet HEAD --; then
@@ -37,7 +46,22 @@ echo "compat/baseline.sh: building $version from $commit in $work"
 # tests, javadoc, sources and the gate itself are left out: they do not change a jar's classes.
 (cd "$work" && mvn -B -q -P artifacts "-Drevision=$version" package -DskipTests \
   -Dcompat.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-  -Dspotless.check.skip=true -Djacoco.skip=true)
+  -Dspotless.check.skip=true -Djacoco.skip=true ${only:+-pl "$only" -am})
+
+if [ -n "$only" ]; then
+  out=compat/$version
+  cp "$work/$only/target/$only-$version.jar" "$out/"
+  cp "$work/$only/target/flattened-pom.xml" "$out/$only-$version.pom"
+  java_version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.version = //p')
+  grep -v "^$only=" "$out/SOURCE" >"$work/SOURCE" || true
+  echo "$only=re-cut alone from $commit with jdk $java_version (compat/baseline.sh $version $only)" \
+    >>"$work/SOURCE"
+  cp "$work/SOURCE" "$out/SOURCE"
+  (cd "$out" && sha256sum -- *.jar *.pom excludes.txt SOURCE >SHA256SUMS)
+  echo "compat/baseline.sh: re-cut $only in $out from $commit"
+  git status --short -- compat
+  exit 0
+fi
 
 out=compat/$version
 rm -rf "$out"

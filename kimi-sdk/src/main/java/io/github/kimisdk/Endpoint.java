@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.net.Hosts;
 import io.github.kimisdk.errors.ConfigurationException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -278,48 +279,14 @@ public final class Endpoint {
   }
 
   /**
-   * Tells whether the host is a loopback address ({@code localhost}, {@code 127.0.0.0/8} or {@code
-   * ::1}). No DNS lookup is made.
+   * Tells whether the host is a loopback address: {@code localhost}, an IPv4 literal in {@code
+   * 127.0.0.0/8} or {@code ::1}, by the one rule the SDK keeps (never a name that merely starts
+   * with {@code 127.}, nor a subdomain of {@code localhost}). No DNS lookup is made.
    *
    * @return true for loopback hosts
    */
   public boolean isLoopback() {
-    String host = uri.getHost().toLowerCase(Locale.ROOT);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    if (host.equals("localhost") || host.endsWith(".localhost")) {
-      return true;
-    }
-    if (loopbackV4(host)) {
-      return true;
-    }
-    return host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
-  }
-
-  /**
-   * Tells whether {@code host} is {@code 127} and three groups of 1 to 3 ASCII digits, each after a
-   * dot. Written out rather than a regular expression: a client's build checks it, and compiling a
-   * pattern is a few milliseconds of a fresh JVM.
-   */
-  static boolean loopbackV4(String host) {
-    if (!host.startsWith("127")) {
-      return false;
-    }
-    int i = 3;
-    for (int group = 0; group < 3; group++) {
-      if (i == host.length() || host.charAt(i) != '.') {
-        return false;
-      }
-      int start = ++i;
-      while (i < host.length() && i - start < 3 && host.charAt(i) >= '0' && host.charAt(i) <= '9') {
-        i++;
-      }
-      if (i == start) {
-        return false;
-      }
-    }
-    return i == host.length();
+    return Hosts.isLoopback(uri.getHost());
   }
 
   /**

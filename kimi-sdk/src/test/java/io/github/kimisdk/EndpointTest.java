@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.errors.ConfigurationException;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class EndpointTest {
@@ -58,41 +57,21 @@ class EndpointTest {
   }
 
   @Test
-  void loopbackIsRecognisedWithoutDns() {
+  void loopbackIsRecognisedWithoutDnsByTheOneRule() {
     assertThat(Endpoint.of("http://localhost:1/v1").isLoopback()).isTrue();
     assertThat(Endpoint.of("http://127.0.0.1/v1").isLoopback()).isTrue();
     assertThat(Endpoint.of("http://127.1.2.3/v1").isLoopback()).isTrue();
     assertThat(Endpoint.of("http://[::1]:9/v1").isLoopback()).isTrue();
-    assertThat(Endpoint.of("http://api.localhost/v1").isLoopback()).isTrue();
+    assertThat(Endpoint.of("http://127.255.255.255/v1").isLoopback()).isTrue();
+    assertThat(Endpoint.of("http://api.localhost/v1").isLoopback())
+        .as("a subdomain of localhost is a name, which this rule does not resolve")
+        .isFalse();
     assertThat(Endpoint.of("http://10.0.0.1/v1").isLoopback()).isFalse();
     assertThat(Endpoint.of("http://127.example.com/v1").isLoopback()).isFalse();
-    assertThat(Endpoint.of("http://127.255.255.255/v1").isLoopback()).isTrue();
     assertThat(Endpoint.of("http://127.0.0.x/v1").isLoopback()).isFalse();
     assertThat(Endpoint.of("http://128.0.0.1/v1").isLoopback()).isFalse();
     assertThat(Endpoint.of("http://localhost/v1").isCleartext()).isTrue();
     assertThat(Endpoint.GLOBAL.isCleartext()).isFalse();
-  }
-
-  /**
-   * The written-out check of an IPv4 loopback address says what the pattern {@code
-   * 127(\\.\\d{1,3}){3}} says, on strings made of the characters that matter (fixed seed).
-   */
-  @Test
-  void theIpv4LoopbackCheckAgreesWithItsPattern() {
-    Random random = new Random(62);
-    String alphabet = "127.0.93x";
-    for (String s :
-        new String[] {"127.0.0.1", "127.0.0", "127.0.0.1234", "127..0.1", "1270.0.0.1"}) {
-      assertThat(Endpoint.loopbackV4(s)).as(s).isEqualTo(s.matches("127(\\.\\d{1,3}){3}"));
-    }
-    for (int n = 0; n < 20_000; n++) {
-      StringBuilder sb = new StringBuilder(n % 2 == 0 ? "127." : "");
-      for (int i = random.nextInt(14); i > 0; i--) {
-        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
-      }
-      String s = sb.toString();
-      assertThat(Endpoint.loopbackV4(s)).as(s).isEqualTo(s.matches("127(\\.\\d{1,3}){3}"));
-    }
   }
 
   @Test

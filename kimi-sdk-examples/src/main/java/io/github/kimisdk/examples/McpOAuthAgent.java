@@ -9,8 +9,9 @@ import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.McpSampling;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.mcp.McpToolset;
 import io.github.kimisdk.mcp.McpUserAgent;
+import io.github.kimisdk.mcp.kimi.KimiSampling;
+import io.github.kimisdk.mcp.kimi.McpToolset;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -24,11 +25,16 @@ import java.util.Map;
  * <p>By default both servers run in this process ({@link NotesOAuthServers}: an authorization
  * server that approves at once, and a notes server of protocol version 2026-07-28), so the example
  * runs offline; with {@code --url} it connects to your server, and prints the page to open for the
- * approval, which a browser sends back to a port of this machine:
+ * approval, which a browser sends back to a port of this machine (it waits up to five minutes for
+ * the person). With {@code --unattended} it asks the authorization endpoint itself and takes the
+ * code from its redirect ({@code McpUserAgent.headless}), for an authorization server that approves
+ * at once; {@code --redirect URI} sets the redirect URI it registers (default {@value
+ * #UNATTENDED_REDIRECT}, where nothing needs to listen):
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.McpOAuthAgent
  * mvn ... -Dexec.args="--url https://mcp.example.com/mcp"
+ * mvn ... -Dexec.args="--url https://mcp.example.com/mcp --unattended"
  * </pre>
  *
  * <p>Without an API key it runs against {@link io.github.kimisdk.testing.FakeKimiServer}, whose
@@ -40,28 +46,52 @@ public final class McpOAuthAgent {
   static final String DEFAULT_PROMPT =
       "Use notes_add with text=\"Buy milk\", then notes_summarize.";
 
+  /** The redirect URI of {@code --unattended} without {@code --redirect}: nothing listens there. */
+  static final String UNATTENDED_REDIRECT = "http://127.0.0.1:8976/callback";
+
   private McpOAuthAgent() {}
 
   /**
    * Runs the example.
    *
-   * @param args {@code --url URL}, or the prompt words
+   * @param args {@code --url URL} (with {@code --unattended} and {@code --redirect URI}), or the
+   *     prompt words
    */
   public static void main(String[] args) {
     String url = null;
+    String redirect = null;
+    boolean unattended = false;
     String prompt = DEFAULT_PROMPT;
     String custom = System.getenv("KIMI_PROMPT");
     if (args.length > 1 && args[0].equals("--url")) {
       url = args[1];
+      for (int i = 2; i < args.length; i++) {
+        if (args[i].equals("--unattended")) {
+          unattended = true;
+        } else if (args[i].equals("--redirect") && i + 1 < args.length) {
+          redirect = args[++i];
+        }
+      }
       prompt = custom == null || custom.isBlank() ? "Which tools do you have?" : custom;
     } else if (args.length > 0) {
       prompt = String.join(" ", args);
     }
-    ExampleSession.exit(run(prompt, url, System.getenv(), System.out));
+    String headless = unattended ? (redirect == null ? UNATTENDED_REDIRECT : redirect) : null;
+    ExampleSession.exit(run(prompt, url, headless, System.getenv(), System.out));
   }
 
   /** Runs the agent against the server at {@code url}, or this program's own servers (null). */
   static int run(String prompt, String url, Map<String, String> env, PrintStream out) {
+    return run(prompt, url, null, env, out);
+  }
+
+  /**
+   * Runs the agent against the server at {@code url}, or this program's own servers (null); a
+   * person approves in a browser, unless {@code unattended} names the redirect URI of a headless
+   * user agent.
+   */
+  static int run(
+      String prompt, String url, String unattended, Map<String, String> env, PrintStream out) {
     try (ExampleSession session = ExampleSession.open(env, out, "kimi-k2.6");
         NotesOAuthServers local = url == null ? NotesOAuthServers.start() : null) {
       McpUserAgent userAgent;
@@ -73,6 +103,12 @@ public final class McpOAuthAgent {
                 + local.mcpUrl()
                 + ".");
         userAgent = McpUserAgent.headless(NotesOAuthServers.REDIRECT); // it approves at once
+      } else if (unattended != null) {
+        out.println(
+            "Unattended: the authorization server must approve at once (redirect URI "
+                + unattended
+                + ").");
+        userAgent = McpUserAgent.headless(unattended);
       } else {
         userAgent =
             McpUserAgent.loopback(page -> out.println("Open this page to approve: " + page));
@@ -81,7 +117,7 @@ public final class McpOAuthAgent {
           McpAuthorization.authorizationCode(userAgent)
               .clientName("kimi-sdk McpOAuthAgent example")
               .build();
-      McpSampling kimi = McpSampling.kimi(session.kimi(), session.model());
+      McpSampling kimi = KimiSampling.of(session.kimi(), session.model());
       McpSampling shown =
           request -> {
             out.println(

@@ -13,7 +13,7 @@ import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.McpTool;
-import io.github.kimisdk.mcp.McpToolset;
+import io.github.kimisdk.mcp.kimi.McpToolset;
 import io.github.kimisdk.tool.FunctionTool;
 import java.io.BufferedReader;
 import java.io.File;

@@ -46,6 +46,36 @@ class McpOAuthAgentTest {
         .endsWith("[done] answered in 3 steps\n");
   }
 
+  /**
+   * With {@code --url} and {@code --unattended}, against a server whose authorization server
+   * approves at once, no person is waited for: the headless user agent takes the code from the
+   * redirect.
+   */
+  @Test
+  void unattendedTheAgentTakesTheCodeWithoutWaitingForAPerson() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int status;
+    try (NotesOAuthServers servers = NotesOAuthServers.start()) {
+      status =
+          McpOAuthAgent.run(
+              "Which tools do you have?",
+              servers.mcpUrl(),
+              McpOAuthAgent.UNATTENDED_REDIRECT,
+              Map.of(),
+              out);
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertThat(status).as(text).isZero();
+    assertThat(text)
+        .contains(
+            "Unattended: the authorization server must approve at once (redirect URI "
+                + McpOAuthAgent.UNATTENDED_REDIRECT
+                + ").\n")
+        .contains("MCP server notes-oauth 1.0, protocol 2026-07-28, authorized. Its tools:\n")
+        .doesNotContain("Open this page to approve");
+  }
+
   @Test
   void anUnreachableServerIsReportedAsAnMcpFailure() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -1,5 +1,8 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.mcp.internal.auth.AuthSettings;
+import io.github.kimisdk.mcp.internal.auth.GrantType;
+import io.github.kimisdk.mcp.internal.client.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.PrivateKey;
@@ -49,10 +52,9 @@ import java.util.function.Function;
  * the token endpoint as the registration or the server's metadata says ({@code
  * client_secret_basic}, {@code client_secret_post}, {@code private_key_jwt} or {@code none}); and
  * sends the request again with the token. On a 403 {@code insufficient_scope} it asks again for the
- * scopes it had and those challenged, at most {@value McpClient#MAX_AUTHORIZATIONS} times for one
- * request; before a token expires, and on a 401 while it has one, it uses the refresh token.
- * Registrations and tokens are kept in a {@link McpTokenStore} by server and issuer, and never used
- * with another authorization server.
+ * scopes it had and those challenged, at most three times for one request; before a token expires,
+ * and on a 401 while it has one, it uses the refresh token. Registrations and tokens are kept in a
+ * {@link McpTokenStore} by server and issuer, and never used with another authorization server.
  *
  * <p>Every exchange with an authorization server is bounded ({@link Builder#timeout(Duration)}, the
  * answers' sizes), so is the person's part ({@link Builder#userTimeout(Duration)}); an
@@ -69,53 +71,30 @@ public final class McpAuthorization {
   /** The default time a person has to approve: 5 minutes. */
   public static final Duration DEFAULT_USER_TIMEOUT = Duration.ofMinutes(5);
 
-  /** The grant a client uses. */
-  enum Grant {
-    AUTHORIZATION_CODE,
-    CLIENT_CREDENTIALS,
-    JWT_BEARER;
-
-    /** The grant's name in messages. */
-    String label() {
-      switch (this) {
-        case AUTHORIZATION_CODE:
-          return "authorization code";
-        case CLIENT_CREDENTIALS:
-          return "client credentials";
-        default:
-          return "JWT bearer";
-      }
-    }
-  }
-
-  final Grant grant;
-  final McpUserAgent userAgent;
-  final String clientId;
-  final String clientSecret;
-  final PrivateKey signingKey;
-  final Function<String, String> assertion;
-  final String issuer;
-  final String clientMetadataDocument;
-  final boolean dynamicRegistration;
-  final String clientName;
-  final McpTokenStore tokenStore;
-  final Duration timeout;
-  final Duration userTimeout;
+  private final AuthSettings settings;
 
   private McpAuthorization(Builder b) {
-    this.grant = b.grant;
-    this.userAgent = b.userAgent;
-    this.clientId = b.clientId;
-    this.clientSecret = b.clientSecret;
-    this.signingKey = b.signingKey;
-    this.assertion = b.assertion;
-    this.issuer = b.issuer;
-    this.clientMetadataDocument = b.clientMetadataDocument;
-    this.dynamicRegistration = b.dynamicRegistration;
-    this.clientName = b.clientName;
-    this.tokenStore = b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory();
-    this.timeout = b.timeout;
-    this.userTimeout = b.userTimeout;
+    this.settings =
+        new AuthSettings(
+            b.grant,
+            b.userAgent,
+            b.clientId,
+            b.clientSecret,
+            b.signingKey,
+            b.assertion,
+            b.issuer,
+            b.clientMetadataDocument,
+            b.dynamicRegistration,
+            b.clientName,
+            b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory(),
+            b.timeout,
+            b.userTimeout,
+            b.allowPrivateAddresses);
+  }
+
+  /** How the engine reads this authorization. */
+  AuthSettings settings() {
+    return settings;
   }
 
   /**
@@ -127,7 +106,7 @@ public final class McpAuthorization {
    * @throws NullPointerException if {@code userAgent} is null
    */
   public static Builder authorizationCode(McpUserAgent userAgent) {
-    Builder b = new Builder(Grant.AUTHORIZATION_CODE);
+    Builder b = new Builder(GrantType.AUTHORIZATION_CODE);
     b.userAgent = Objects.requireNonNull(userAgent, "userAgent must not be null");
     return b;
   }
@@ -144,9 +123,9 @@ public final class McpAuthorization {
    * @throws IllegalArgumentException if an argument is blank
    */
   public static Builder clientCredentials(String clientId, String clientSecret) {
-    Builder b = new Builder(Grant.CLIENT_CREDENTIALS);
-    b.clientId = nonBlank(clientId, "clientId");
-    b.clientSecret = nonBlank(clientSecret, "clientSecret");
+    Builder b = new Builder(GrantType.CLIENT_CREDENTIALS);
+    b.clientId = Checks.nonBlank(clientId, "clientId");
+    b.clientSecret = Checks.nonBlank(clientSecret, "clientSecret");
     return b;
   }
 
@@ -163,8 +142,8 @@ public final class McpAuthorization {
    * @throws IllegalArgumentException if {@code clientId} is blank, or the key is neither EC nor RSA
    */
   public static Builder clientCredentials(String clientId, PrivateKey signingKey) {
-    Builder b = new Builder(Grant.CLIENT_CREDENTIALS);
-    b.clientId = nonBlank(clientId, "clientId");
+    Builder b = new Builder(GrantType.CLIENT_CREDENTIALS);
+    b.clientId = Checks.nonBlank(clientId, "clientId");
     Objects.requireNonNull(signingKey, "signingKey must not be null");
     String alg = signingKey.getAlgorithm().toUpperCase(Locale.ROOT);
     if (!alg.equals("EC") && !alg.equals("RSA")) {
@@ -207,18 +186,10 @@ public final class McpAuthorization {
    * @throws IllegalArgumentException if {@code clientId} is blank
    */
   public static Builder jwtBearer(String clientId, Function<String, String> assertion) {
-    Builder b = new Builder(Grant.JWT_BEARER);
-    b.clientId = nonBlank(clientId, "clientId");
+    Builder b = new Builder(GrantType.JWT_BEARER);
+    b.clientId = Checks.nonBlank(clientId, "clientId");
     b.assertion = Objects.requireNonNull(assertion, "assertion must not be null");
     return b;
-  }
-
-  private static String nonBlank(String s, String what) {
-    Objects.requireNonNull(s, what + " must not be null");
-    if (s.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank");
-    }
-    return s;
   }
 
   /**
@@ -228,22 +199,12 @@ public final class McpAuthorization {
    */
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("McpAuthorization[");
-    s.append(grant.label());
-    if (clientId != null) {
-      s.append(", client ").append(clientId);
-    } else if (clientMetadataDocument != null) {
-      s.append(", client ").append(clientMetadataDocument);
-    }
-    if (issuer != null) {
-      s.append(", issuer ").append(issuer);
-    }
-    return s.append(']').toString();
+    return settings.toString();
   }
 
   /** Builds an {@link McpAuthorization}. Not thread-safe. */
   public static final class Builder {
-    private final Grant grant;
+    private final GrantType grant;
     private McpUserAgent userAgent;
     private String clientId;
     private String clientSecret;
@@ -256,13 +217,14 @@ public final class McpAuthorization {
     private McpTokenStore tokenStore;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration userTimeout = DEFAULT_USER_TIMEOUT;
+    private boolean allowPrivateAddresses;
 
-    private Builder(Grant grant) {
+    private Builder(GrantType grant) {
       this.grant = grant;
     }
 
     private void codeOnly(String what) {
-      if (grant != Grant.AUTHORIZATION_CODE) {
+      if (grant != GrantType.AUTHORIZATION_CODE) {
         throw new IllegalStateException(
             what + " applies to the authorization-code grant, not to " + grant.label());
       }
@@ -283,8 +245,9 @@ public final class McpAuthorization {
      */
     public Builder client(String clientId, String clientSecret) {
       codeOnly("client(...)");
-      this.clientId = nonBlank(clientId, "clientId");
-      this.clientSecret = clientSecret == null ? null : nonBlank(clientSecret, "clientSecret");
+      this.clientId = Checks.nonBlank(clientId, "clientId");
+      this.clientSecret =
+          clientSecret == null ? null : Checks.nonBlank(clientSecret, "clientSecret");
       return this;
     }
 
@@ -299,7 +262,7 @@ public final class McpAuthorization {
      * @throws IllegalArgumentException if {@code issuer} is blank
      */
     public Builder issuer(String issuer) {
-      this.issuer = nonBlank(issuer, "issuer");
+      this.issuer = Checks.nonBlank(issuer, "issuer");
       return this;
     }
 
@@ -361,7 +324,7 @@ public final class McpAuthorization {
      * @throws IllegalArgumentException if {@code name} is blank
      */
     public Builder clientName(String name) {
-      this.clientName = nonBlank(name, "name");
+      this.clientName = Checks.nonBlank(name, "name");
       return this;
     }
 
@@ -387,7 +350,7 @@ public final class McpAuthorization {
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      this.timeout = Checks.positive(timeout, "timeout");
       return this;
     }
 
@@ -402,16 +365,24 @@ public final class McpAuthorization {
      */
     public Builder userTimeout(Duration timeout) {
       codeOnly("userTimeout(...)");
-      this.userTimeout = positive(timeout, "userTimeout");
+      this.userTimeout = Checks.positive(timeout, "userTimeout");
       return this;
     }
 
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what + " must not be null");
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(what + " must be positive: " + d);
-      }
-      return d;
+    /**
+     * Lets the URLs a server names (its protected resource metadata, its authorization servers and
+     * their endpoints, their redirects) point at loopback, private and link-local addresses even
+     * when the MCP server is not on an address of that kind: for development against servers on
+     * one's own machine or network. By default such a URL is refused, as the MCP security best
+     * practices ask (Server-Side Request Forgery), unless the MCP server is itself on an address of
+     * its kind; plain {@code http} stays refused but to loopback from an MCP server on loopback.
+     *
+     * @param allowed default false
+     * @return this builder
+     */
+    public Builder allowPrivateAddresses(boolean allowed) {
+      this.allowPrivateAddresses = allowed;
+      return this;
     }
 
     /**

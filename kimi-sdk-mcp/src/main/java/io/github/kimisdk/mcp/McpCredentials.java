@@ -51,13 +51,6 @@ public record McpCredentials(
     scopes = List.copyOf(Objects.requireNonNull(scopes, "scopes must not be null"));
   }
 
-  /** Returns these credentials with new tokens. */
-  McpCredentials withTokens(
-      String accessToken, String refreshToken, Instant expiresAt, List<String> scopes) {
-    return new McpCredentials(
-        clientId, clientSecret, authMethod, accessToken, refreshToken, expiresAt, scopes);
-  }
-
   /**
    * Returns the client id, the authentication method, when the token expires and its scopes; says
    * whether a secret and tokens are held, never what they are.

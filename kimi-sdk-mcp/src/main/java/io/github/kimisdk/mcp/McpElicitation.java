@@ -2,7 +2,7 @@ package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.util.Objects;
 
 /**
@@ -76,20 +76,11 @@ public interface McpElicitation {
       Objects.requireNonNull(params, "params must not be null");
     }
 
-    /** Reads the request's parameters. */
-    static Request of(JsonObject params) {
-      String message = McpTools.string(params, "message");
-      return new Request(
-          message == null ? "" : message,
-          params.get("requestedSchema") instanceof JsonObject s ? s : JsonObject.of(),
-          params);
-    }
-
     /** Returns the message and the names of the properties asked for. */
     @Override
     public String toString() {
       return RecordText.of("Request")
-          .add("message", McpTools.cut(message))
+          .add("message", ServerText.cut(message))
           .add(
               "properties",
               requestedSchema.get("properties") instanceof JsonObject p ? p.names() : null)
@@ -151,29 +142,6 @@ public interface McpElicitation {
      */
     public static Result cancel() {
       return new Result(Action.CANCEL, null);
-    }
-
-    /**
-     * The result as MCP's {@code ElicitResult}, each property the content leaves out filled with
-     * the default {@code schema} gives it.
-     */
-    JsonObject toJson(JsonObject schema) {
-      JsonObject.Builder b =
-          JsonObject.builder().put("action", action.name().toLowerCase(java.util.Locale.ROOT));
-      if (action == Action.ACCEPT) {
-        JsonObject.Builder c = JsonObject.builder();
-        content.members().forEach(c::put);
-        if (schema.get("properties") instanceof JsonObject props) {
-          for (var p : props.members().entrySet()) {
-            JsonValue d = p.getValue() instanceof JsonObject prop ? prop.get("default") : null;
-            if (!content.has(p.getKey()) && d != null && !d.isNull()) {
-              c.put(p.getKey(), d);
-            }
-          }
-        }
-        b.put("content", c.build());
-      }
-      return b.build();
     }
 
     /** Returns the action and the names of the answers, not their values. */

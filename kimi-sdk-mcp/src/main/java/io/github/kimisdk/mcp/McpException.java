@@ -1,6 +1,9 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.base.text.Untrusted;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.internal.rpc.Failures;
+import io.github.kimisdk.mcp.internal.rpc.Unauthorized;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -72,14 +75,12 @@ public final class McpException extends RuntimeException {
   private final Integer errorCode;
   private final Integer httpStatus;
   private final transient JsonValue errorData;
-  private final transient Challenge challenge;
-
-  /** What a 401 or 403 of an HTTP server asked for: its status and {@code WWW-Authenticate}. */
-  record Challenge(
-      int status, java.util.List<String> wwwAuthenticate, String dpopNonce, long grant) {}
+  private final transient Unauthorized refusal;
 
   /**
-   * Creates an exception whose message is {@code MCP server "<server>": <detail>}.
+   * Creates an exception whose message is {@code MCP server "<server>": <detail>}, with every
+   * control character of both escaped ({@code \n}, {@code \u001b}, ...): what a server says, quoted
+   * in the detail, can neither end the message's line nor forge the next line of a log.
    *
    * @param server the server's name
    * @param kind how it failed
@@ -99,19 +100,19 @@ public final class McpException extends RuntimeException {
       Integer errorCode,
       Integer httpStatus,
       JsonValue errorData,
-      Challenge challenge) {
+      Unauthorized refusal) {
     super(
         "MCP server \""
-            + Objects.requireNonNull(server, "server must not be null")
+            + Untrusted.escape(Objects.requireNonNull(server, "server must not be null"))
             + "\": "
-            + Objects.requireNonNull(detail, "detail must not be null"),
+            + Untrusted.escape(Objects.requireNonNull(detail, "detail must not be null")),
         cause);
     this.server = server;
     this.kind = Objects.requireNonNull(kind, "kind must not be null");
     this.errorCode = errorCode;
     this.httpStatus = httpStatus;
     this.errorData = errorData;
-    this.challenge = challenge;
+    this.refusal = refusal;
   }
 
   /**
@@ -135,9 +136,9 @@ public final class McpException extends RuntimeException {
   }
 
   /** A 401 or 403 that an authorization may answer. */
-  static McpException unauthorized(String server, String detail, Challenge challenge) {
+  static McpException unauthorized(String server, String detail, Unauthorized refusal) {
     return new McpException(
-        server, Kind.HTTP_STATUS, detail, null, null, challenge.status(), null, challenge);
+        server, Kind.HTTP_STATUS, detail, null, null, refusal.status(), null, refusal);
   }
 
   /**
@@ -202,8 +203,28 @@ public final class McpException extends RuntimeException {
     return Optional.ofNullable(errorData);
   }
 
-  /** The challenge of a 401 or 403, or null. */
-  Challenge challenge() {
-    return challenge;
+  /** What the server's 401 or 403 said, or null. */
+  Unauthorized refusal() {
+    return refusal;
   }
+
+  /** The constructors the engine needs, which are not public: handed to it by {@link McpClient}. */
+  static final Failures<McpException> FAILURES =
+      new Failures<>() {
+        @Override
+        public McpException errorAnswer(
+            String server, String detail, int code, JsonValue data, int httpStatus) {
+          return errorResponse(server, detail, code, data, httpStatus);
+        }
+
+        @Override
+        public McpException unauthorized(String server, String detail, Unauthorized refusal) {
+          return McpException.unauthorized(server, detail, refusal);
+        }
+
+        @Override
+        public Unauthorized refusal(McpException e) {
+          return e.refusal;
+        }
+      };
 }

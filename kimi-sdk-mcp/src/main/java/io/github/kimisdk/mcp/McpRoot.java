@@ -1,6 +1,5 @@
 package io.github.kimisdk.mcp;
 
-import io.github.kimisdk.json.JsonObject;
 import java.util.Objects;
 
 /**
@@ -26,14 +25,5 @@ public record McpRoot(String uri, String name) {
     if (uri.isBlank()) {
       throw new IllegalArgumentException("uri must not be blank");
     }
-  }
-
-  /** The root as MCP's {@code Root}. */
-  JsonObject toJson() {
-    JsonObject.Builder b = JsonObject.builder().put("uri", uri);
-    if (name != null) {
-      b.put("name", name);
-    }
-    return b.build();
   }
 }

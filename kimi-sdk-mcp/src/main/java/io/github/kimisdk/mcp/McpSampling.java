@@ -1,20 +1,10 @@
 package io.github.kimisdk.mcp;
 
-import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.base.text.RecordText;
-import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.ContentPart;
-import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.model.ModelCatalog;
-import io.github.kimisdk.model.ModelInfo;
-import java.util.ArrayList;
+import io.github.kimisdk.mcp.internal.rpc.ContentText;
+import io.github.kimisdk.mcp.internal.rpc.Fields;
+import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,12 +12,13 @@ import java.util.Objects;
  * Answers a server's request for a completion ({@code sampling/createMessage}): the server asks the
  * client's model to write a message, so that it needs no model of its own. Set one with {@link
  * McpClient.Builder#sampling(McpSampling)}; the client then declares the {@code sampling}
- * capability. {@link #kimi(KimiClient, String)} answers through Kimi:
+ * capability. {@code KimiSampling.of(kimi, model)} (package {@code io.github.kimisdk.mcp.kimi})
+ * answers through Kimi:
  *
  * <pre>{@code
  * McpClient mcp =
  *     McpClient.httpBuilder("https://mcp.example.com/mcp")
- *         .sampling(McpSampling.kimi(kimi, "kimi-k2.6"))
+ *         .sampling(KimiSampling.of(kimi, "kimi-k2.6"))
  *         .build();
  * }</pre>
  *
@@ -48,81 +39,6 @@ public interface McpSampling {
    * @return the message
    */
   Result createMessage(Request request);
-
-  /**
-   * Returns a handler that answers through Kimi: the server's messages, system prompt, {@code
-   * maxTokens} (as {@code max_completion_tokens}), {@code temperature} and {@code stopSequences} as
-   * a {@link ChatRequest} for {@code model}, sent with {@link KimiClient#chat(ChatRequest)}; the
-   * reply's text is the message, Kimi's model id its {@code model}, and its finish reason the
-   * {@code stopReason} ({@code stop}: {@code endTurn}, {@code length}: {@code maxTokens}). Thinking
-   * is switched off where the model lets the caller choose (a server's {@code maxTokens} is sized
-   * for an answer, not for reasoning too). Text and image blocks reach the model; audio and other
-   * blocks are described in a line. The server's {@code modelPreferences} and {@code
-   * includeContext} are not used.
-   *
-   * @param kimi the client; not closed by the MCP client
-   * @param model the model that answers, such as {@code "kimi-k2.6"}
-   * @return the handler
-   * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if {@code model} is blank
-   */
-  static McpSampling kimi(KimiClient kimi, String model) {
-    Objects.requireNonNull(kimi, "kimi must not be null");
-    Objects.requireNonNull(model, "model must not be null");
-    if (model.isBlank()) {
-      throw new IllegalArgumentException("model must not be blank");
-    }
-    ModelInfo info = ModelCatalog.defaults().find(model).orElse(null);
-    Thinking thinking =
-        info != null && info.thinking() == ModelInfo.ThinkingSupport.SWITCHABLE
-            ? Thinking.disabled()
-            : null;
-    return request -> {
-      ChatRequest.Builder b = ChatRequest.builder(model);
-      if (request.systemPrompt() != null && !request.systemPrompt().isBlank()) {
-        b.addMessage(Message.system(request.systemPrompt()));
-      }
-      for (SamplingMessage m : request.messages()) {
-        if (m.role().equals("assistant")) {
-          b.addMessage(Message.assistant(m.text()));
-        } else {
-          List<ContentPart> parts = new ArrayList<>();
-          StringBuilder text = new StringBuilder();
-          for (JsonObject block : m.content()) {
-            String type = McpTools.string(block, "type");
-            String data = McpTools.string(block, "data");
-            String mime = McpTools.string(block, "mimeType");
-            if ("image".equals(type) && data != null && mime != null) {
-              parts.add(new ContentPart.ImagePart("data:" + mime + ";base64," + data));
-            } else {
-              text.append(text.length() == 0 ? "" : "\n").append(SamplingMessage.text(block));
-            }
-          }
-          if (text.length() > 0 || parts.isEmpty()) {
-            parts.add(0, ContentPart.text(text.toString()));
-          }
-          b.addMessage(Message.user(parts));
-        }
-      }
-      if (request.maxTokens() != null) {
-        b.maxCompletionTokens(request.maxTokens());
-      }
-      b.temperature(request.temperature());
-      if (!request.stopSequences().isEmpty()) {
-        b.stop(request.stopSequences());
-      }
-      if (thinking != null) {
-        b.thinking(thinking);
-      }
-      ChatCompletion reply = kimi.chat(b.build());
-      String finish = reply.finishReason() == null ? null : reply.finishReason().value();
-      String stop =
-          finish == null
-              ? null
-              : finish.equals("stop") ? "endTurn" : finish.equals("length") ? "maxTokens" : finish;
-      return new Result(reply.model() == null ? model : reply.model(), reply.text(), stop);
-    };
-  }
 
   /**
    * Holds one message of the conversation a server asks to continue.
@@ -159,12 +75,12 @@ public interface McpSampling {
     }
 
     private static String text(JsonObject block) {
-      String type = McpTools.string(block, "type");
+      String type = Fields.string(block, "type");
       if ("text".equals(type)) {
-        String t = McpTools.string(block, "text");
+        String t = Fields.string(block, "text");
         return t == null ? "" : t;
       }
-      return McpTools.text(List.of(block), null);
+      return ContentText.text(List.of(block), null);
     }
 
     /** Returns the role and the blocks' types. */
@@ -172,7 +88,7 @@ public interface McpSampling {
     public String toString() {
       return RecordText.of("SamplingMessage")
           .add("role", role)
-          .add("text", McpTools.cut(text()))
+          .add("text", ServerText.cut(text()))
           .toString();
     }
   }
@@ -196,9 +112,6 @@ public interface McpSampling {
       List<String> stopSequences,
       JsonObject params) {
 
-    /** The most messages and stop sequences read from one request. */
-    private static final int MAX_ITEMS = 10_000;
-
     /**
      * Copies the lists.
      *
@@ -216,48 +129,6 @@ public interface McpSampling {
       stopSequences =
           List.copyOf(Objects.requireNonNull(stopSequences, "stopSequences must not be null"));
       Objects.requireNonNull(params, "params must not be null");
-    }
-
-    /** Reads the request's parameters. */
-    static Request of(JsonObject params) {
-      List<SamplingMessage> messages = new ArrayList<>();
-      if (params.get("messages") instanceof JsonArray a) {
-        for (JsonValue v : a.values()) {
-          if (messages.size() == MAX_ITEMS) {
-            break;
-          }
-          if (v instanceof JsonObject m) {
-            String role = McpTools.string(m, "role");
-            List<JsonObject> blocks = new ArrayList<>();
-            JsonValue c = m.get("content");
-            if (c instanceof JsonObject o) {
-              blocks.add(o);
-            } else if (c instanceof JsonArray list) {
-              for (JsonValue b : list.values()) {
-                if (b instanceof JsonObject o && blocks.size() < MAX_ITEMS) {
-                  blocks.add(o);
-                }
-              }
-            }
-            messages.add(new SamplingMessage(role == null ? "user" : role, blocks));
-          }
-        }
-      }
-      List<String> stops = new ArrayList<>();
-      if (params.get("stopSequences") instanceof JsonArray a) {
-        for (JsonValue v : a.values()) {
-          if (v instanceof JsonString s && stops.size() < MAX_ITEMS) {
-            stops.add(s.value());
-          }
-        }
-      }
-      Integer max =
-          params.get("maxTokens") instanceof JsonNumber n && n.doubleValue() >= 1
-              ? (int) Math.min(Integer.MAX_VALUE, n.longValue())
-              : null;
-      Double temperature = McpTools.number(params, "temperature");
-      return new Request(
-          messages, McpTools.string(params, "systemPrompt"), max, temperature, stops, params);
     }
 
     /** Returns the numbers and the size of the conversation, not its text. */
@@ -292,21 +163,6 @@ public interface McpSampling {
     public Result {
       Objects.requireNonNull(model, "model must not be null");
       Objects.requireNonNull(text, "text must not be null");
-    }
-
-    /** The result as MCP's {@code CreateMessageResult}. */
-    JsonObject toJson() {
-      JsonObject.Builder b =
-          JsonObject.builder()
-              .put("role", "assistant")
-              .put(
-                  "content",
-                  JsonObject.of("type", JsonString.of("text"), "text", JsonString.of(text)))
-              .put("model", model);
-      if (stopReason != null) {
-        b.put("stopReason", stopReason);
-      }
-      return b.build();
     }
 
     /** Returns the model, the stop reason and the length of the text. */

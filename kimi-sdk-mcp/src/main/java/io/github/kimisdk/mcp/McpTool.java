@@ -3,6 +3,7 @@ package io.github.kimisdk.mcp;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.internal.rpc.Fields;
 import java.util.Objects;
 
 /**
@@ -33,9 +34,9 @@ public record McpTool(String name, JsonObject definition) {
    * @return the {@code title}, else the annotations' {@code title}, else null
    */
   public String title() {
-    String t = McpTools.string(definition, "title");
+    String t = Fields.string(definition, "title");
     if (t == null && definition.get("annotations") instanceof JsonObject a) {
-      t = McpTools.string(a, "title");
+      t = Fields.string(a, "title");
     }
     return t;
   }
@@ -46,7 +47,7 @@ public record McpTool(String name, JsonObject definition) {
    * @return the {@code description}; null when the server sent none
    */
   public String description() {
-    return McpTools.string(definition, "description");
+    return Fields.string(definition, "description");
   }
 
   /**
@@ -88,6 +89,6 @@ public record McpTool(String name, JsonObject definition) {
    */
   public boolean taskOnly() {
     return definition.get("execution") instanceof JsonObject e
-        && "required".equals(McpTools.string(e, "taskSupport"));
+        && "required".equals(Fields.string(e, "taskSupport"));
   }
 }

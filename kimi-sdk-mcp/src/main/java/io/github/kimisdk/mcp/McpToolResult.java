@@ -2,6 +2,7 @@ package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.internal.rpc.ContentText;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,7 +38,7 @@ public record McpToolResult(List<JsonValue> content, JsonValue structuredContent
    * @return the text, {@code ""} when the result is empty
    */
   public String text() {
-    return McpTools.text(content, structuredContent);
+    return ContentText.text(content, structuredContent);
   }
 
   /** Returns the members that are set, {@code isError} only when it is. */

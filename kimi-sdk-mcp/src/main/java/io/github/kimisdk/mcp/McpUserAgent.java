@@ -1,5 +1,8 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.mcp.internal.auth.HeadlessRedirect;
+import io.github.kimisdk.mcp.internal.auth.LoopbackRedirect;
+import io.github.kimisdk.mcp.internal.auth.RedirectReceiver;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -46,13 +49,12 @@ public interface McpUserAgent {
    * the loopback interface for the redirect ({@code http://127.0.0.1:<port>/callback}) and hands
    * the authorization URL to {@code open}, which shows it to the person (print it, or open the
    * browser with {@code java.awt.Desktop}). The listener runs only while an authorization waits,
-   * and answers the browser with a page saying it may be closed. It needs the module {@code
-   * jdk.httpserver} (in every full JDK; add it to a jlink image).
+   * answers the browser with a page saying it may be closed, and logs nothing it reads (the
+   * callback's query holds the code). It needs no module beyond {@code java.base}.
    *
    * @param open shows the authorization URL to the person
    * @return the user agent
    * @throws NullPointerException if {@code open} is null
-   * @throws IllegalStateException if the module {@code jdk.httpserver} is not present
    */
   static McpUserAgent loopback(Consumer<URI> open) {
     return loopback(0, open);
@@ -67,14 +69,13 @@ public interface McpUserAgent {
    * @return the user agent
    * @throws NullPointerException if {@code open} is null
    * @throws IllegalArgumentException if {@code port} is out of range
-   * @throws IllegalStateException if the module {@code jdk.httpserver} is not present
    */
   static McpUserAgent loopback(int port, Consumer<URI> open) {
     Objects.requireNonNull(open, "open must not be null");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0 to 65535: " + port);
     }
-    return new LoopbackAgent(port, open);
+    return of(new LoopbackRedirect(port, open));
   }
 
   /**
@@ -102,6 +103,26 @@ public interface McpUserAgent {
       throw new IllegalArgumentException(
           "the redirect URI must be absolute, without a fragment: " + redirectUri);
     }
-    return new HeadlessAgent(redirectUri);
+    return of(new HeadlessRedirect(redirectUri));
+  }
+
+  /** The user agent of one of the library's receivers. */
+  private static McpUserAgent of(RedirectReceiver receiver) {
+    return new McpUserAgent() {
+      @Override
+      public String redirectUri() {
+        return receiver.redirectUri();
+      }
+
+      @Override
+      public URI authorize(URI authorizationUrl, Duration timeout) throws InterruptedException {
+        return receiver.authorize(authorizationUrl, timeout);
+      }
+
+      @Override
+      public String toString() {
+        return receiver.toString();
+      }
+    };
   }
 }

@@ -116,6 +116,199 @@ class McpAuthorizationTest {
     }
   }
 
+  /**
+   * A loopback user agent whose "browser" follows the authorization server's redirect and keeps the
+   * answer it got from the loopback listener.
+   */
+  private static McpUserAgent loopbackBrowser(List<HttpResponse<String>> answers) {
+    HttpClient browser =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    return McpUserAgent.loopback(
+        url -> {
+          try {
+            answers.add(
+                browser.send(
+                    HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
+  /**
+   * Has a person approve through the loopback user agent and a "browser" that follows the
+   * authorization server's redirect, calls a tool, and returns every secret the authorization
+   * server issued or received.
+   */
+  private static Set<String> approvedThroughTheLoopback(List<HttpResponse<String>> answers)
+      throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start();
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      try (McpClient mcp =
+          McpClient.httpBuilder(server.url())
+              .authorization(McpAuthorization.authorizationCode(loopbackBrowser(answers)).build())
+              .build()) {
+        assertThat(mcp.call("echo", text("hi")).text()).isEqualTo("echo: hi");
+      }
+      return Set.copyOf(as.secrets);
+    }
+  }
+
+  @Test
+  void theLoopbackListenerAnswersTheBrowserWithThePageItPromises() throws Exception {
+    List<HttpResponse<String>> answers = new CopyOnWriteArrayList<>();
+    approvedThroughTheLoopback(answers);
+    // the browser's request returned before the client took the code: the page was written whole
+    assertThat(answers).hasSize(1);
+    assertThat(answers.get(0).statusCode()).isEqualTo(200);
+    assertThat(answers.get(0).body()).contains("The authorization is complete");
+    assertThat(answers.get(0).headers().firstValue("Cache-Control")).hasValue("no-store");
+  }
+
+  /**
+   * The callback's query holds the code: no logger sees it, not the JDK's HTTP server's at level
+   * ALL (which printed each request line when the listener was {@code com.sun.net.httpserver}'s),
+   * nor the client's.
+   */
+  @Test
+  void theCallbacksCodeReachesNoLogger() throws Exception {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    List<java.util.logging.Logger> loggers =
+        List.of(
+            java.util.logging.Logger.getLogger("com.sun.net.httpserver"),
+            java.util.logging.Logger.getLogger("io.github.kimisdk.mcp"));
+    List<java.util.logging.Level> before = new java.util.ArrayList<>();
+    for (java.util.logging.Logger l : loggers) {
+      before.add(l.getLevel());
+      l.setLevel(java.util.logging.Level.ALL);
+      l.addHandler(capture);
+    }
+    try {
+      Set<String> secrets = approvedThroughTheLoopback(new CopyOnWriteArrayList<>());
+      assertThat(logged).as("something is logged at level ALL").isNotEmpty();
+      assertThat(secrets).isNotEmpty();
+      for (String secret : secrets) {
+        assertThat(logged).noneMatch(line -> line.contains(secret));
+      }
+    } finally {
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).removeHandler(capture);
+        loggers.get(i).setLevel(before.get(i));
+      }
+    }
+  }
+
+  /** RFC 6749 3.1.2, RFC 9700 4.1: a code is taken only from a redirect to the redirect URI. */
+  @Test
+  void aRedirectToAnotherPlaceThanTheRedirectUriIsNotRedeemed() throws Exception {
+    McpUserAgent headless = McpUserAgent.headless(REDIRECT);
+    for (String elsewhere :
+        List.of(
+            "http://localhost:3001/callback",
+            "http://localhost:3000/other",
+            "https://localhost:3000/callback",
+            "http://evil.example:3000/callback")) {
+      McpUserAgent moved =
+          new McpUserAgent() {
+            @Override
+            public String redirectUri() {
+              return REDIRECT;
+            }
+
+            @Override
+            public URI authorize(URI url, Duration timeout) throws InterruptedException {
+              URI back = headless.authorize(url, timeout);
+              return URI.create(elsewhere + "?" + back.getRawQuery());
+            }
+          };
+      try (TestAuthorizationServer as = TestAuthorizationServer.start();
+          McpHttpTestServer server = McpHttpTestServer.start()) {
+        server.protect(as, Map.of());
+        assertThatThrownBy(
+                () ->
+                    McpClient.httpBuilder(server.url())
+                        .authorization(McpAuthorization.authorizationCode(moved).build())
+                        .build())
+            .as(elsewhere)
+            .isInstanceOf(McpException.class)
+            .hasMessageContaining("not to the redirect URI " + REDIRECT + ": its code is not used")
+            .satisfies(
+                e ->
+                    assertThat(((McpException) e).kind())
+                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+        assertThat(as.requests).as(elsewhere).noneMatch(r -> r.startsWith("POST token"));
+      }
+    }
+  }
+
+  /**
+   * RFC 7591 3.2.1: a registration whose redirect URIs are not the client's sends codes elsewhere.
+   */
+  @Test
+  void aRegistrationAnsweredWithOtherRedirectUrisIsNotUsed() throws Exception {
+    try (TestAuthorizationServer as =
+            TestAuthorizationServer.start("redirect-uris=https://evil.example/callback");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      assertThatThrownBy(
+              () ->
+                  McpClient.httpBuilder(server.url())
+                      .authorization(
+                          McpAuthorization.authorizationCode(counting(new AtomicInteger())).build())
+                      .build())
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining(
+              "registered the client with other redirect URIs than "
+                  + REDIRECT
+                  + " (https://evil.example/callback): the registration is not used");
+      assertThat(as.requests)
+          .anyMatch(r -> r.startsWith("POST register"))
+          .noneMatch(r -> r.startsWith("GET authorize") || r.startsWith("POST token"));
+    }
+  }
+
+  /**
+   * An access token with CR LF cannot add a header of its own: the call fails with an {@link
+   * McpException}, whose message does not hold the token, rather than the JDK's {@code
+   * IllegalArgumentException}, which quoted it.
+   */
+  @Test
+  void anAccessTokenWithCrLfFailsTheCallWithoutQuotingIt() throws Exception {
+    try (TestAuthorizationServer as = TestAuthorizationServer.start("token-crlf");
+        McpHttpTestServer server = McpHttpTestServer.start()) {
+      server.protect(as, Map.of());
+      McpAuthorization auth = McpAuthorization.clientCredentials("bot", "bot-secret-1").build();
+      as.preRegister("bot", "bot-secret-1");
+      Throwable t =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> McpClient.httpBuilder(server.url()).authorization(auth).build());
+      assertThat(t)
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining("issued an access token that a header cannot carry");
+      assertThat(((McpException) t).kind()).isEqualTo(McpException.Kind.AUTHORIZATION);
+      for (String secret : as.secrets) {
+        assertThat(t.getMessage()).doesNotContain(secret);
+      }
+      assertThat(server.requests).noneMatch(r -> r.contains("X-Injected"));
+    }
+  }
+
   @Test
   void insufficientScopeStepsUpWithTheScopesHeldAndTheScopesChallenged() throws Exception {
     AtomicInteger asked = new AtomicInteger();
@@ -619,25 +812,6 @@ class McpAuthorizationTest {
               "set McpClient.HttpBuilder.authorization(...) for a server that uses OAuth")
           .satisfies(e -> assertThat(((McpException) e).httpStatus()).hasValue(401));
     }
-  }
-
-  @Test
-  void wwwAuthenticateParametersAreReadFromTheBearerChallenge() {
-    assertThat(
-            OAuth.parameters(
-                List.of(
-                    "Basic realm=\"x\", Bearer error=\"insufficient_scope\", scope=\"a b\","
-                        + " resource_metadata=\"https://s.example/.well-known/x\", error_description=\"say \\\"hi\\\"\"")))
-        .containsEntry("error", "insufficient_scope")
-        .containsEntry("scope", "a b")
-        .containsEntry("resource_metadata", "https://s.example/.well-known/x")
-        .containsEntry("error_description", "say \"hi\"")
-        .doesNotContainKey("realm");
-    assertThat(OAuth.parameters(List.of("DPoP resource_metadata=\"https://m/x\"", "Basic abc==")))
-        .containsEntry("resource_metadata", "https://m/x");
-    assertThat(OAuth.parameters(List.of("Bearer realm=x,scope=unquoted")))
-        .containsEntry("scope", "unquoted");
-    assertThat(OAuth.parameters(List.of("", "garbage ===,,,\""))).isEmpty();
   }
 
   @Test

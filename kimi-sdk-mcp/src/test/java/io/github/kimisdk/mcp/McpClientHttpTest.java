@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.mcp.kimi.McpToolset;
 import io.github.kimisdk.tool.FunctionTool;
 import java.time.Duration;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.kimi.McpToolset;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
 import java.nio.file.Path;

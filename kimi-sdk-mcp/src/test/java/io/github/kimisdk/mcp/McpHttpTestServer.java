@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * right after a priming event, so every answer must be fetched by resuming; {@code no-get} refuses
  * the listening stream; {@code token=T} requires {@code Authorization: Bearer T}.
  */
-final class McpHttpTestServer implements AutoCloseable {
+public final class McpHttpTestServer implements AutoCloseable {
 
   final McpTestServer core;
   final WatchedLog requests = new WatchedLog();
@@ -58,11 +58,16 @@ final class McpHttpTestServer implements AutoCloseable {
     http.start();
   }
 
-  static McpHttpTestServer start(String... options) throws IOException {
+  public static McpHttpTestServer start(String... options) throws IOException {
     return new McpHttpTestServer(Set.of(options));
   }
 
-  String url() {
+  /** What the server saw: its calls, in order. */
+  public List<String> events() {
+    return core.events;
+  }
+
+  public String url() {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp";
   }
 
@@ -78,6 +83,7 @@ final class McpHttpTestServer implements AutoCloseable {
   void protect(TestAuthorizationServer as, Map<String, Set<String>> scopes) {
     this.scopes = Map.copyOf(scopes);
     this.guard = as;
+    this.issuer = as.issuer();
     http.createContext(
         "/.well-known/oauth-protected-resource/mcp",
         ex -> {
@@ -91,9 +97,19 @@ final class McpHttpTestServer implements AutoCloseable {
                       .put("resource", url())
                       .put(
                           "authorization_servers",
-                          io.github.kimisdk.json.JsonArray.of(JsonString.of(as.issuer())))
+                          io.github.kimisdk.json.JsonArray.of(JsonString.of(issuer)))
                       .build()));
         });
+  }
+
+  private volatile String issuer;
+
+  /**
+   * Names another authorization server in the protected resource metadata from now on (a server
+   * that moved, or was taken over); the tokens of the first still pass.
+   */
+  void authorizationServer(String issuer) {
+    this.issuer = issuer;
   }
 
   private String metadataUrl() {

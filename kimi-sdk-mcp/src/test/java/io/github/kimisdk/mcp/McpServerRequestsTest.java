@@ -9,6 +9,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.kimi.KimiSampling;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +47,7 @@ class McpServerRequestsTest {
         KimiClient kimi = KimiClient.builder().apiKey("test-key").baseUrl(fake.baseUrl()).build();
         McpClient mcp =
             McpClient.stdioBuilder(TestServers.stdio())
-                .sampling(McpSampling.kimi(kimi, "kimi-k2.6"))
+                .sampling(KimiSampling.of(kimi, "kimi-k2.6"))
                 .build()) {
       McpToolResult r =
           mcp.call("sample", JsonObject.of("prompt", JsonString.of("What is 2 + 2?")));
@@ -80,7 +81,7 @@ class McpServerRequestsTest {
         KimiClient kimi = KimiClient.builder().apiKey("test-key").baseUrl(fake.baseUrl()).build();
         McpClient mcp =
             McpClient.stdioBuilder(TestServers.stdio("modern"))
-                .sampling(McpSampling.kimi(kimi, "kimi-k2.6"))
+                .sampling(KimiSampling.of(kimi, "kimi-k2.6"))
                 .build()) {
       assertThat(mcp.protocolVersion()).isEqualTo("2026-07-28");
       assertThat(mcp.serverInfo().name()).isEqualTo("modern-server");

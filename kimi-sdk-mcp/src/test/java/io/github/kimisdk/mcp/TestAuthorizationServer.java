@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (redirects without {@code iss}, metadata silent about it), {@code wrong-iss}, {@code
  * wrong-metadata-issuer}, {@code deny=a+b} (scopes never granted), {@code person} (the
  * authorization endpoint answers with a page, not a redirect), {@code methods=a+b} (token endpoint
- * auth methods), {@code scopes=a+b}, {@code grants=a+b} (grant types, listed in the metadata).
+ * auth methods), {@code scopes=a+b}, {@code grants=a+b} (grant types, listed in the metadata),
+ * {@code redirect-uris=u} (a registration answered with these redirect URIs instead of those asked
+ * for), {@code token-crlf} (access tokens with CR LF and a header after them).
  *
  * <p>The JWT bearer grant (RFC 7523) accepts the assertions of {@link #trustedAssertions} and
  * refuses any other, naming it in the refusal (as a careless server might).
@@ -218,7 +220,11 @@ final class TestAuthorizationServer implements AutoCloseable {
                 .put("client_id", id)
                 .put("client_secret", secret)
                 .put("client_name", body.get("client_name"))
-                .put("redirect_uris", body.get("redirect_uris"))
+                .put(
+                    "redirect_uris",
+                    option("redirect-uris=") == null
+                        ? body.get("redirect_uris")
+                        : strings(option("redirect-uris=")))
                 .put("token_endpoint_auth_method", "client_secret_basic")
                 .build()));
   }
@@ -369,7 +375,10 @@ final class TestAuthorizationServer implements AutoCloseable {
         reply(ex, 400, "{\"error\":\"unsupported_grant_type\"}");
         return;
     }
-    String access = next("access-token");
+    String access =
+        options.contains("token-crlf")
+            ? next("access-token") + "\r\nX-Injected: 1"
+            : next("access-token");
     tokens.put(access, scopes);
     JsonObject.Builder r =
         JsonObject.builder().put("access_token", access).put("token_type", "Bearer");

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /** Commands that run {@link McpTestServer} as a child process with this build's classes. */
-final class TestServers {
+public final class TestServers {
 
   private TestServers() {}
 
   /** The command that starts the stdio test server with {@code options}. */
-  static List<String> stdio(String... options) {
+  public static List<String> stdio(String... options) {
     // This module's classes and tests, and the core's, wherever they were loaded from.
     Path target = Path.of("target").toAbsolutePath();
     Set<String> classPath = new LinkedHashSet<>();
@@ -45,7 +45,7 @@ final class TestServers {
   }
 
   /** Waits until {@code text} appears in what {@code client}'s server wrote to stderr. */
-  static String awaitStderr(McpClient client, String text) throws InterruptedException {
+  public static String awaitStderr(McpClient client, String text) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (System.nanoTime() < deadline) {
       String s = client.stderr();

@@ -1,12 +1,11 @@
 package io.github.kimisdk.token;
 
+import io.github.kimisdk.base.net.Hosts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -291,7 +290,7 @@ public final class KimiTokenizer {
     public Fetcher url(URI url) {
       Objects.requireNonNull(url, "url");
       String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https") && !(scheme.equals("http") && isLoopback(url.getHost()))) {
+      if (!scheme.equals("https") && !(scheme.equals("http") && Hosts.isLoopback(url.getHost()))) {
         throw new IllegalArgumentException(
             "the vocabulary must be fetched over HTTPS (plain HTTP only from loopback): " + url);
       }
@@ -535,24 +534,6 @@ public final class KimiTokenizer {
         // the tokenizer still works; only the next process fetches again
         System.getLogger("io.github.kimisdk.token")
             .log(System.Logger.Level.WARNING, "cannot cache Kimi's vocabulary at " + cache, e);
-      }
-    }
-
-    private static boolean isLoopback(String host) {
-      if (host == null) {
-        return false;
-      }
-      if (host.equalsIgnoreCase("localhost")) {
-        return true;
-      }
-      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-        return false; // never resolve names here
-      }
-      try {
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
       }
     }
   }

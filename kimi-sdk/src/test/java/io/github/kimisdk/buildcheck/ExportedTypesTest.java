@@ -2,15 +2,9 @@ package io.github.kimisdk.buildcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,47 +22,16 @@ class ExportedTypesTest {
 
   @Test
   void theExportedTypesAreTheCommittedList() throws Exception {
-    SortedSet<String> compiled = ClassFiles.exportedTypes(BuildTools.sdkLocation());
-    SortedSet<String> listed = new TreeSet<>();
-    for (String line : Files.readAllLines(Compat.root().resolve(LIST))) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        listed.add(line.strip());
-      }
-    }
-    assertThat(compiled)
-        .as("exported types of %s", BuildTools.sdkLocation())
-        .hasSizeGreaterThan(100);
-    SortedSet<String> added = new TreeSet<>(compiled);
-    added.removeAll(listed);
-    SortedSet<String> removed = new TreeSet<>(listed);
-    removed.removeAll(compiled);
-    assertThat(added)
-        .as(
-            "exported types %s does not list: add each, and say in CHANGELOG.md why it is public"
-                + " (CONTRIBUTING.md, \"Compatibility\")",
-            LIST)
-        .isEmpty();
-    assertThat(removed)
-        .as(
-            "types %s lists that are no longer exported: take them off, and name the break in"
-                + " CHANGELOG.md's \"%s\"",
-            LIST, Compat.BREAKING_CHANGES)
-        .isEmpty();
+    assertThat(ClassFiles.exportedTypes(BuildTools.sdkLocation())).hasSizeGreaterThan(100);
+    ExportedTypes.assertListed(BuildTools.sdkLocation(), Compat.root().resolve(LIST), LIST);
   }
 
   @Test
   void everyTypeAddedSinceTheBaselineIsNamedInTheChangelog() throws Exception {
     Path baselineJar = Compat.baselineDir().resolve("kimi-sdk-" + Compat.baseline() + ".jar");
-    SortedSet<String> added = ClassFiles.exportedTypes(BuildTools.sdkLocation());
-    added.removeAll(ClassFiles.exportedTypes(baselineJar));
-    String since = String.join("\n", Compat.sinceBaseline());
-    List<String> unnamed = new ArrayList<>();
-    for (String type : added) {
-      if (!namedInACodeSpan(since, withoutPackage(type))) {
-        unnamed.add(type);
-      }
-    }
-    assertThat(unnamed)
+    assertThat(
+            ExportedTypes.unnamedSinceBaseline(
+                BuildTools.sdkLocation(), baselineJar, Compat.sinceBaseline()))
         .as(
             "exported types added since %s that CHANGELOG.md does not name (in a code span, in what"
                 + " changed since %s): say why each is public",
@@ -103,33 +66,14 @@ class ExportedTypesTest {
   @Test
   void aTypeIsNamedByItsNameInACodeSpan() {
     String text = "New `ChatRequest.Builder#foo()` and `io.github.kimisdk.Fresh`; Plain is prose.";
-    assertThat(namedInACodeSpan(text, "ChatRequest.Builder")).isTrue();
-    assertThat(namedInACodeSpan(text, "Fresh")).isTrue();
-    assertThat(namedInACodeSpan(text, "Builder")).isTrue();
-    assertThat(namedInACodeSpan(text, "Plain")).isFalse();
-    assertThat(namedInACodeSpan(text, "Request")).isFalse();
-    assertThat(namedInACodeSpan("`FreshOne`", "Fresh")).isFalse();
-    assertThat(namedInACodeSpan("`A` then Plain then `B`", "Plain")).as("between spans").isFalse();
-  }
-
-  private static String withoutPackage(String canonical) {
-    String[] parts = canonical.split("\\.");
-    int i = 0;
-    while (i < parts.length - 1 && !Character.isUpperCase(parts[i].charAt(0))) {
-      i++;
-    }
-    return String.join(".", List.of(parts).subList(i, parts.length));
-  }
-
-  /** Whether a code span of {@code text} holds {@code name} as a whole word or dotted part. */
-  static boolean namedInACodeSpan(String text, String name) {
-    Pattern word = Pattern.compile("(?<!\\w)" + Pattern.quote(name) + "(?!\\w)");
-    String[] parts = text.split("`", -1);
-    for (int i = 1; i < parts.length - 1; i += 2) {
-      if (word.matcher(parts[i]).find()) {
-        return true;
-      }
-    }
-    return false;
+    assertThat(ExportedTypes.namedInACodeSpan(text, "ChatRequest.Builder")).isTrue();
+    assertThat(ExportedTypes.namedInACodeSpan(text, "Fresh")).isTrue();
+    assertThat(ExportedTypes.namedInACodeSpan(text, "Builder")).isTrue();
+    assertThat(ExportedTypes.namedInACodeSpan(text, "Plain")).isFalse();
+    assertThat(ExportedTypes.namedInACodeSpan(text, "Request")).isFalse();
+    assertThat(ExportedTypes.namedInACodeSpan("`FreshOne`", "Fresh")).isFalse();
+    assertThat(ExportedTypes.namedInACodeSpan("`A` then Plain then `B`", "Plain"))
+        .as("between spans")
+        .isFalse();
   }
 }

@@ -67,82 +67,15 @@ class LayoutTest {
             .find("io.github.kimisdk")
             .orElseThrow()
             .descriptor();
-    Map<String, String> actual = new TreeMap<>(); // package -> "yes", "no" or "to <module>"
-    for (String pkg : descriptor.packages()) {
-      actual.put(relative(pkg), "no");
-    }
-    for (ModuleDescriptor.Exports e : descriptor.exports()) {
-      actual.put(
-          relative(e.source()),
-          e.isQualified() ? "to " + String.join(", ", new TreeSet<>(e.targets())) : "yes");
-    }
-    List<String> problems = new ArrayList<>();
-    Map<String, String> covered = new TreeMap<>();
-    for (List<String> row : architectureTable()) {
-      String exported =
-          row.get(1).replace("`", "").replace("kimi-sdk-mcp", "io.github.kimisdk.mcp");
-      for (String entry : codeSpans(row.get(0))) {
-        String name = entry.equals("(root)") ? "" : entry;
-        boolean prefix = name.endsWith(".*");
-        String base = prefix ? name.substring(0, name.length() - 2) : name;
-        int matched = 0;
-        for (Map.Entry<String, String> p : actual.entrySet()) {
-          String pkg = p.getKey();
-          if (pkg.equals(base) || prefix && pkg.startsWith(base + ".")) {
-            matched++;
-            if (covered.put(pkg, entry) != null) {
-              problems.add(pkg + " is in two rows");
-            }
-            if (!p.getValue().equals(exported)) {
-              problems.add(
-                  pkg + " is exported \"" + p.getValue() + "\", the table says " + exported);
-            }
-          }
-        }
-        if (matched == 0) {
-          problems.add("the table names " + entry + ", which the module does not have");
-        }
-      }
-    }
-    for (String pkg : actual.keySet()) {
-      if (!covered.containsKey(pkg)) {
-        problems.add((pkg.isEmpty() ? "(root)" : pkg) + " is missing from the table");
-      }
-    }
-    assertThat(problems).as("CONTRIBUTING.md, Architecture").isEmpty();
-  }
-
-  /** The rows of CONTRIBUTING.md's architecture table, each a list of its cells. */
-  private static List<List<String>> architectureTable() throws Exception {
-    List<String> lines = Files.readAllLines(Compat.root().resolve("CONTRIBUTING.md"));
-    List<List<String>> rows = new ArrayList<>();
-    boolean inSection = false;
-    for (String line : lines) {
-      if (line.startsWith("## ")) {
-        inSection = line.equals("## Architecture");
-      } else if (inSection && line.startsWith("| `")) {
-        List<String> cells = new ArrayList<>();
-        for (String cell : line.substring(1).split("\\|", -1)) {
-          cells.add(cell.strip());
-        }
-        rows.add(cells);
-      }
-    }
-    assertThat(rows).as("rows of CONTRIBUTING.md's architecture table").isNotEmpty();
-    return rows;
-  }
-
-  private static List<String> codeSpans(String cell) {
-    List<String> out = new ArrayList<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([^`]+)`").matcher(cell);
-    while (m.find()) {
-      out.add(m.group(1));
-    }
-    return out;
-  }
-
-  private static String relative(String pkg) {
-    return pkg.equals("io.github.kimisdk") ? "" : pkg.substring("io.github.kimisdk.".length());
+    assertThat(
+            ArchitectureTable.problems(
+                Compat.root().resolve("CONTRIBUTING.md"),
+                "## Architecture",
+                descriptor,
+                "io.github.kimisdk",
+                "(root)"))
+        .as("CONTRIBUTING.md, Architecture")
+        .isEmpty();
   }
 
   @Test
@@ -236,6 +169,30 @@ class LayoutTest {
         "package io.github.kimisdk.agent; public class Runner { io.github.kimisdk.mcp.Client c; }");
 
     sources.put(
+        "io/github/kimisdk/mcp/kimi/Toolset.java",
+        """
+        package io.github.kimisdk.mcp.kimi;
+        public class Toolset {
+          io.github.kimisdk.agent.Runner runner; // the adapters may use agent
+          io.github.kimisdk.mcp.Client client; // and the client's API
+          io.github.kimisdk.mcp.internal.Engine engine;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/mcp/kimi/Sampling.java",
+        "package io.github.kimisdk.mcp.kimi; public class Sampling { }");
+    sources.put(
+        "io/github/kimisdk/mcp/internal/Engine.java",
+        """
+        package io.github.kimisdk.mcp.internal;
+        public class Engine {
+          io.github.kimisdk.json.Reader reader; // allowed
+          io.github.kimisdk.mcp.kimi.Sampling sampling;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/mcp/Hidden.java", "package io.github.kimisdk.mcp; class Hidden { }");
+    sources.put(
         "io/github/kimisdk/mcp/Version.java",
         """
         package io.github.kimisdk.mcp;
@@ -264,6 +221,8 @@ class LayoutTest {
     String forms =
         " (the forms of chat's records stand below the wires: they use only chat, tool, json and"
             + " the base floor)";
+    String plainMcp =
+        " (the MCP client knows nothing of Kimi: of the core it uses json, sse and the base floor)";
     assertThat(layout.violations())
         .containsExactlyInAnyOrder(
             "one-way: Options uses internal.http.Transport" + engine,
@@ -281,7 +240,15 @@ class LayoutTest {
             "one timer: agent.Timeouts uses java.util.concurrent.CompletableFuture.orTimeout"
                 + timer,
             "one timer: agent.Timeouts uses java.util.Timer" + timer,
-            "one-way: mcp.Client uses tool.Decl (mcp is a plain MCP client)",
+            "one-way: mcp.Client uses tool.Decl" + plainMcp,
+            "one-way: mcp.Version uses internal.http.Transport" + plainMcp,
+            "one-way: agent.Runner uses mcp.Client (the core knows nothing of kimi-sdk-mcp)",
+            "one-way: mcp.kimi.Toolset uses mcp.internal.Engine (the Kimi adapters use the MCP"
+                + " client's API, not its engine)",
+            "one-way: mcp.internal.Engine uses mcp.kimi.Sampling (the MCP client does not use its"
+                + " Kimi adapters)",
+            "mcp package: mcp.Hidden is not public (the MCP client's API holds public types;"
+                + " machinery goes to mcp.internal.*)",
             "one-way: tool.Decl uses agent.Runner (agent stands above every package)",
             "cycle across packages: agent.Runner -> mcp.Client -> tool.Decl -> agent.Runner",
             "exported packages use each other: chat <-> json (chat.Chunk uses json.Reader;"

@@ -5,6 +5,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.net.Tls;
+import io.github.kimisdk.base.text.Untrusted;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
@@ -1227,7 +1228,7 @@ final class ErrorMaker {
       return "";
     }
     return md.requestId()
-        .map(id -> " [request id " + ServerText.cut(id, 128, id.length()) + "]")
+        .map(id -> " [request id " + Untrusted.escape(ServerText.cut(id, 128, id.length())) + "]")
         .orElse("");
   }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.http;
 
+import io.github.kimisdk.base.text.Untrusted;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -8,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the SDK keeps of a text a server controls (an error message, an HTML page, a header): a
- * prefix cut on a character boundary with the full length said, the client's key redacted, tags
- * stripped by a linear scan. Redaction never touches a text that does not hold the whole key: a key
- * of {@link #MIN_SEARCHED_KEY} characters or more is replaced wherever it appears, a shorter one (a
+ * prefix cut on a character boundary with the full length said, the client's key redacted, control
+ * characters escaped ({@code base.text.Untrusted}, the rule the MCP client shares), tags stripped
+ * by a linear scan. Redaction never touches a text that does not hold the whole key: a key of
+ * {@link #MIN_SEARCHED_KEY} characters or more is replaced wherever it appears, a shorter one (a
  * test key such as {@code "k"} or {@code "test"}, never a real Kimi key) only where it stands as a
  * whole token after {@code Bearer }, the form in which a server echoes the header. Every scan here
  * reads its input once, or a bounded number of times, so its work grows linearly with the input and
@@ -55,7 +57,9 @@ public final class ServerText {
   }
 
   /**
-   * Returns {@code text} with the key redacted and cut to {@code max} characters; null stays null.
+   * Returns {@code text} with the key redacted, cut to {@code max} characters and its control
+   * characters escaped, so that it can neither forge a line of a log nor hold the key; null stays
+   * null.
    *
    * @param text a server text, of any length
    * @param max the most characters kept
@@ -69,7 +73,7 @@ public final class ServerText {
     // after it, which tells a whole token), then cut
     int window = key == null ? max : max + key.reveal().length() + 1;
     String head = text.length() > window ? text.substring(0, window) : text;
-    return cut(redact(head), max, text.length());
+    return Untrusted.escape(cut(redact(head), max, text.length()));
   }
 
   /**

@@ -72,6 +72,20 @@ class ErrorFactoryTest {
     return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\"}}";
   }
 
+  /** A message of Kimi's cannot forge a log line: its control characters are escaped. */
+  @Test
+  void kimisMessageEntersTheExceptionWithItsControlCharactersEscaped() {
+    KimiException e =
+        http(
+            400,
+            err("invalid_request_error", "bad\\r\\nINFO forged\\u001b[0m"),
+            "x-request-id",
+            "req\u001b-1");
+    assertThat(e.getMessage())
+        .contains("bad\\r\\nINFO forged\\u001b[0m", "[request id req\\u001b-1]")
+        .doesNotContain("\r", "\n", "\u001b");
+  }
+
   @Test
   void authenticationErrorsAreClassified() {
     KimiException e = http(401, err("invalid_authentication_error", "Invalid Authentication"));

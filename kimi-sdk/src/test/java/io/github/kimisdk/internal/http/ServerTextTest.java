@@ -162,6 +162,14 @@ class ServerTextTest {
   }
 
   @Test
+  void keptTextHasItsControlCharactersEscapedAfterTheKeyIsRedacted() {
+    String key = "sk-secret-0123456789";
+    ServerText text = new ServerText(ApiKey.of(key));
+    assertThat(text.keep("bad key\r\n\u001b[2KINFO ok " + key, 4096))
+        .isEqualTo("bad key\\r\\n\\u001b[2KINFO ok [API key redacted]");
+  }
+
+  @Test
   void theKeyIsRedactedWhereverItAppearsAndBeforeTheCut() {
     String key = "sk-secret-0123456789";
     ServerText text = new ServerText(ApiKey.of(key));
