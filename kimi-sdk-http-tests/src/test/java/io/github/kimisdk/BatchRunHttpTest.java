@@ -363,7 +363,8 @@ class BatchRunHttpTest {
     try (BatchRun run = open(rows(2), options().build())) {
       assertThatThrownBy(() -> run.await(Duration.ofHours(1)))
           .isInstanceOf(DecodingException.class)
-          .hasMessageContaining("Kimi answered a batch id the batch run cannot keep: \"batch?xxx");
+          .hasMessageContaining(
+              "Kimi answered a batch id the batch run cannot keep: \"batch\\u0007xxx");
     }
   }
 }
