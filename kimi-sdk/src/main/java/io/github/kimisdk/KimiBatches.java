@@ -45,9 +45,11 @@ import java.util.concurrent.CompletableFuture;
 public final class KimiBatches {
 
   private final ClientScope scope;
+  private final KimiFiles files;
 
-  KimiBatches(ClientScope scope) {
+  KimiBatches(ClientScope scope, KimiFiles files) {
     this.scope = scope;
+    this.files = files;
   }
 
   /**
@@ -92,8 +94,7 @@ public final class KimiBatches {
     return scope
         .calls()
         .compose(
-            new KimiFiles(scope)
-                .uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, RequestOptions.none()),
+            files.uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
             file -> {
               JsonWriter w = new JsonWriter().beginObject();
               w.name("input_file_id").value(file.id());
@@ -105,7 +106,6 @@ public final class KimiBatches {
                 w.endObject();
               }
               return scope.platform(
-                  RequestOptions.none(),
                   "POST",
                   "batches",
                   HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
@@ -179,13 +179,7 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> getAsync(String batchId) {
     return scope.platform(
-        RequestOptions.none(),
-        "GET",
-        "batches/" + segment(batchId),
-        null,
-        null,
-        true,
-        PlatformCodec::batch);
+        "GET", "batches/" + segment(batchId), null, null, true, PlatformCodec::batch);
   }
 
   /**
@@ -214,8 +208,7 @@ public final class KimiBatches {
       throw new IllegalArgumentException("limit must be in [1, 100]: " + limit);
     }
     String query = "batches?limit=" + limit + (after == null ? "" : "&after=" + segment(after));
-    return scope.platform(
-        RequestOptions.none(), "GET", query, null, null, true, PlatformCodec::batches);
+    return scope.platform("GET", query, null, null, true, PlatformCodec::batches);
   }
 
   /**
@@ -240,7 +233,6 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> cancelAsync(String batchId) {
     return scope.platform(
-        RequestOptions.none(),
         "POST",
         "batches/" + segment(batchId) + "/cancel",
         HttpRequest.BodyPublishers.noBody(),
@@ -287,7 +279,6 @@ public final class KimiBatches {
     segment(batchId);
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "pollInterval must be at least 1 second (every poll is a request counted against your"
@@ -459,7 +450,7 @@ public final class KimiBatches {
     if (fileId == null || fileId.isEmpty()) {
       return CompletableFuture.completedFuture("");
     }
-    return scope.calls().map(new KimiFiles(scope).contentAsync(fileId), FileContent::text);
+    return scope.calls().map(files.contentAsync(fileId), FileContent::text);
   }
 
   private static String segment(String id) {

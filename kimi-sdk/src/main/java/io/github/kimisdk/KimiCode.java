@@ -73,7 +73,7 @@ public final class KimiCode {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Usages> usagesAsync() {
-    return scope.request("GET", "usages", null, RequestOptions.none(), r -> usages(r.value()));
+    return scope.request("GET", "usages", null, r -> usages(r.value()));
   }
 
   /**
@@ -145,8 +145,7 @@ public final class KimiCode {
     if (pageCrawling) {
       b.put("enable_page_crawling", JsonBoolean.TRUE);
     }
-    return scope.request(
-        "POST", "search", b.build(), RequestOptions.none(), r -> searchResults(r.value()));
+    return scope.request("POST", "search", b.build(), r -> searchResults(r.value()));
   }
 
   /**
@@ -173,21 +172,17 @@ public final class KimiCode {
    */
   public CompletableFuture<String> fetchAsync(String url) {
     Objects.requireNonNull(url, "url");
-    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (url.isBlank()) {
       throw new IllegalArgumentException("url must not be blank");
     }
-    RequestOptions markdown =
-        RequestOptions.builder()
-            .header("Accept", "text/markdown")
-            .build()
-            .merge(RequestOptions.none());
-    return scope.request(
-        "POST",
-        "fetch",
-        JsonObject.of("url", JsonString.of(url)),
-        markdown,
-        r -> new String(r.body(), StandardCharsets.UTF_8));
+    RequestOptions markdown = RequestOptions.builder().header("Accept", "text/markdown").build();
+    return scope
+        .derive(markdown)
+        .request(
+            "POST",
+            "fetch",
+            JsonObject.of("url", JsonString.of(url)),
+            r -> new String(r.body(), StandardCharsets.UTF_8));
   }
 
   /**
