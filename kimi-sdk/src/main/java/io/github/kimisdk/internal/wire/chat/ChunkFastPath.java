@@ -136,9 +136,6 @@ final class ChunkFastPath {
   /** Whether the last {@link #shared} call returned the value kept from an earlier chunk. */
   private boolean sharedHit;
 
-  /** Where the contents of the string {@link #plainRun} last scanned start. */
-  private int mark;
-
   private ChunkFastPath(byte[] b, int off, int end) {
     this.b = b;
     this.start = off;
@@ -360,39 +357,34 @@ final class ChunkFastPath {
     Integer index = null;
     String id = null;
     String type = null;
-    String[] function = {null, null}; // name, arguments
+    String name = null;
+    String arguments = null;
     for (int m = firstMember(TOOL_CALL); m != END; m = nextMember(TOOL_CALL)) {
       switch (m) {
         case 0 -> index = integerValue();
         case 1 -> id = string();
         case 2 -> type = ws() == '"' && equalsString(FUNCTION_TYPE) ? "function" : string();
-        case 3 -> function(function);
+        case 3 -> {
+          // A later "function" member replaces an earlier one whole, as in the general path.
+          name = null;
+          arguments = null;
+          for (int f = isNull() ? END : firstMember(FUNCTION); f != END; f = nextMember(FUNCTION)) {
+            if (f == 0) {
+              name = string();
+            } else if (f == 1) {
+              arguments = string();
+            } else {
+              skipScalar();
+            }
+          }
+        }
         default -> {
           // A member ToolCallDelta does not model: the general path keeps it.
           return fail(null);
         }
       }
     }
-    return new ToolCallDelta(index, id, type, function[0], function[1]);
-  }
-
-  /**
-   * Reads a tool call's {@code function} into {name, arguments}; a later one replaces an earlier
-   * one whole, as in the general path.
-   */
-  private void function(String[] out) {
-    out[0] = null;
-    out[1] = null;
-    if (isNull()) {
-      return;
-    }
-    for (int m = firstMember(FUNCTION); m != END; m = nextMember(FUNCTION)) {
-      if (m >= 0) {
-        out[m] = string();
-      } else {
-        skipScalar();
-      }
-    }
+    return new ToolCallDelta(index, id, type, name, arguments);
   }
 
   private Usage usage() {
@@ -596,16 +588,15 @@ final class ChunkFastPath {
   }
 
   /**
-   * At a string: notes where its contents start ({@link #mark}) and returns where their plain run
-   * ends ({@link ByteScan#plainEnd}), which is its closing quote for a plain string; at anything
-   * else, -1. Consumes nothing.
+   * At a string (whose contents start at {@code p + 1}): returns where the plain run of its
+   * contents ends ({@link ByteScan#plainEnd}), which is its closing quote for a plain string; at
+   * anything else, -1. Consumes nothing.
    */
   private int plainRun() {
     if (ws() != '"') {
       return -1;
     }
-    mark = p + 1;
-    return ByteScan.plainEnd(b, mark, end);
+    return ByteScan.plainEnd(b, p + 1, end);
   }
 
   /** Whether a run {@link #plainRun} returned ends at its string's closing quote. */
@@ -624,11 +615,12 @@ final class ChunkFastPath {
     if (q < 0) {
       return nullOrFail();
     }
+    int s = p + 1;
     if (!closes(q)) {
-      return escapedString(mark, q);
+      return escapedString(s, q);
     }
     p = q + 1;
-    return new String(b, mark, q - mark, StandardCharsets.ISO_8859_1);
+    return new String(b, s, q - s, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -641,10 +633,10 @@ final class ChunkFastPath {
     if (q < 0 || !closes(q)) {
       return string(); // null, or a string with an escape or a non-ASCII byte: rare here
     }
-    p = q + 1;
     byte[] a = b;
-    int s = mark;
+    int s = p + 1;
     int n = q - s;
+    p = q + 1;
     // The table index: the field's table, and a hash of the length and two bytes.
     int h = n * 31 + a[q - 1] * 7 + a[s + (n >> 1)];
     int slot = field * SLOTS + ((h ^ (h >>> 3)) & (SLOTS - 1));
@@ -720,7 +712,7 @@ final class ChunkFastPath {
           if (closes(q)) {
             p = q + 1;
           } else {
-            escapedString(mark, q);
+            escapedString(p + 1, q);
           }
           return;
         }
