@@ -286,7 +286,8 @@ final class ChunkFastPath {
     Delta delta = null;
     FinishReason finish = null;
     Usage usage = null;
-    for (int m = firstMember(CHOICE); m != END; m = nextMember(CHOICE)) {
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(CHOICE);
       if (m == 0) {
         index = intValue(index);
       } else if (m == 1) {
@@ -311,8 +312,8 @@ final class ChunkFastPath {
     String content = null;
     String reasoning = null;
     List<ToolCallDelta> calls = List.of();
-    for (int m = firstMember(DELTA); m != END; m = nextMember(DELTA)) {
-      switch (m) {
+    for (boolean next = open(); next; next = more('}')) {
+      switch (name(DELTA)) {
         case 0 -> role = role();
         case 1 -> content = string();
         case 2 -> reasoning = string();
@@ -359,8 +360,8 @@ final class ChunkFastPath {
     String type = null;
     String name = null;
     String arguments = null;
-    for (int m = firstMember(TOOL_CALL); m != END; m = nextMember(TOOL_CALL)) {
-      switch (m) {
+    for (boolean next = open(); next; next = more('}')) {
+      switch (name(TOOL_CALL)) {
         case 0 -> index = integerValue();
         case 1 -> id = string();
         case 2 -> type = ws() == '"' && equalsString(FUNCTION_TYPE) ? "function" : string();
@@ -368,7 +369,8 @@ final class ChunkFastPath {
           // A later "function" member replaces an earlier one whole, as in the general path.
           name = null;
           arguments = null;
-          for (int f = isNull() ? END : firstMember(FUNCTION); f != END; f = nextMember(FUNCTION)) {
+          for (boolean more = !isNull() && open(); more; more = more('}')) {
+            int f = name(FUNCTION);
             if (f == 0) {
               name = string();
             } else if (f == 1) {
@@ -392,7 +394,8 @@ final class ChunkFastPath {
       return null;
     }
     Integer[] counts = new Integer[ChatCodec.COUNTS];
-    for (int m = firstMember(USAGE); m != END; m = nextMember(USAGE)) {
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(USAGE);
       if (m == 4) {
         details(PROMPT_DETAILS, ChatCodec.PROMPT_DETAILS_SLOTS, counts);
       } else if (m == 5) {
@@ -415,7 +418,8 @@ final class ChunkFastPath {
     if (isNull()) {
       return;
     }
-    for (int m = firstMember(names); m != END; m = nextMember(names)) {
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(names);
       if (m >= 0) {
         counts[slots[m]] = integerValue();
       } else {
@@ -463,28 +467,19 @@ final class ChunkFastPath {
     return true;
   }
 
-  /** What {@link #firstMember} and {@link #nextMember} return after an object's last member. */
-  private static final int END = Integer.MIN_VALUE;
-
   /**
-   * At an object: consumes its opening brace and its first member's name and colon, and returns the
-   * name's index in {@code names} (-1 for another name), or {@link #END} for {@code {}}. Fails
-   * (returning {@link #END}) on anything but an object.
+   * At an object: consumes its opening brace and returns whether a member follows (for {@code {}},
+   * the closing brace is consumed too); fails (returning false) on anything else. A loop over the
+   * members runs {@code for (boolean next = open(); next; next = more('}'))}, reading the name and
+   * the value in its body.
    */
-  private int firstMember(byte[][] names) {
+  private boolean open() {
     if (ws() != '{') {
-      return fail(END);
+      fail(null);
+      return false;
     }
     p++;
-    return hasMember() ? name(names) : END;
-  }
-
-  /**
-   * After a member's value: consumes the comma and the next member's name, returning its index as
-   * {@link #firstMember} does, or the closing brace, returning {@link #END}.
-   */
-  private int nextMember(byte[][] names) {
-    return more('}') ? name(names) : END;
+    return hasMember();
   }
 
   /** At a value: consumes it and returns true if it is {@code null}; else consumes nothing. */
