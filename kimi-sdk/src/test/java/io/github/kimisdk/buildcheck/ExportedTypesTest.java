@@ -2,14 +2,12 @@ package io.github.kimisdk.buildcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,26 +27,17 @@ class ExportedTypesTest {
   @Test
   void theExportedTypesAreTheCommittedList() throws Exception {
     SortedSet<String> compiled = ClassFiles.exportedTypes(BuildTools.sdkLocation());
-    SortedSet<String> listed = new TreeSet<>();
-    for (String line : Files.readAllLines(Compat.root().resolve(LIST))) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        listed.add(line.strip());
-      }
-    }
+    SortedSet<String> listed = Compat.committedList(LIST);
     assertThat(compiled)
         .as("exported types of %s", BuildTools.sdkLocation())
         .hasSizeGreaterThan(100);
-    SortedSet<String> added = new TreeSet<>(compiled);
-    added.removeAll(listed);
-    SortedSet<String> removed = new TreeSet<>(listed);
-    removed.removeAll(compiled);
-    assertThat(added)
+    assertThat(Compat.without(compiled, listed))
         .as(
             "exported types %s does not list: add each, and say in CHANGELOG.md why it is public"
                 + " (CONTRIBUTING.md, \"Compatibility\")",
             LIST)
         .isEmpty();
-    assertThat(removed)
+    assertThat(Compat.without(listed, compiled))
         .as(
             "types %s lists that are no longer exported: take them off, and name the break in"
                 + " CHANGELOG.md's \"%s\"",
@@ -58,9 +47,10 @@ class ExportedTypesTest {
 
   @Test
   void everyTypeAddedSinceTheBaselineIsNamedInTheChangelog() throws Exception {
-    Path baselineJar = Compat.baselineDir().resolve("kimi-sdk-" + Compat.baseline() + ".jar");
-    SortedSet<String> added = ClassFiles.exportedTypes(BuildTools.sdkLocation());
-    added.removeAll(ClassFiles.exportedTypes(baselineJar));
+    SortedSet<String> added =
+        Compat.without(
+            ClassFiles.exportedTypes(BuildTools.sdkLocation()),
+            ClassFiles.exportedTypes(Compat.baselineSdkJar()));
     String since = String.join("\n", Compat.sinceBaseline());
     List<String> unnamed = new ArrayList<>();
     for (String type : added) {

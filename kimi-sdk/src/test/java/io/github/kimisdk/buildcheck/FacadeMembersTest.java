@@ -2,7 +2,6 @@ package io.github.kimisdk.buildcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,25 +39,16 @@ class FacadeMembersTest {
     for (String type : FACADE) {
       compiled.addAll(ClassFiles.members(BuildTools.sdkLocation(), type));
     }
-    SortedSet<String> listed = new TreeSet<>();
-    for (String line : Files.readAllLines(Compat.root().resolve(LIST))) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        listed.add(line.strip());
-      }
-    }
+    SortedSet<String> listed = Compat.committedList(LIST);
     assertThat(compiled).as("public members of %s", FACADE).hasSizeGreaterThan(50);
-    SortedSet<String> added = new TreeSet<>(compiled);
-    added.removeAll(listed);
-    SortedSet<String> removed = new TreeSet<>(listed);
-    removed.removeAll(compiled);
-    assertThat(added)
+    assertThat(Compat.without(compiled, listed))
         .as(
             "public members of KimiClient that %s does not list: add each, and say in"
                 + " CHANGELOG.md what it is for (a new endpoint is a service behind one accessor;"
                 + " mechanism goes into internal.client)",
             LIST)
         .isEmpty();
-    assertThat(removed)
+    assertThat(Compat.without(listed, compiled))
         .as(
             "members %s lists that KimiClient no longer has: take them off, and name the break in"
                 + " CHANGELOG.md's \"%s\"",
@@ -68,12 +58,13 @@ class FacadeMembersTest {
 
   @Test
   void everyMemberAddedSinceTheBaselineIsNamedInTheChangelog() throws Exception {
-    Path baselineJar = Compat.baselineDir().resolve("kimi-sdk-" + Compat.baseline() + ".jar");
     String since = String.join("\n", Compat.sinceBaseline());
     List<String> unnamed = new ArrayList<>();
     for (String type : FACADE) {
-      SortedSet<String> added = ClassFiles.members(BuildTools.sdkLocation(), type);
-      added.removeAll(ClassFiles.members(baselineJar, type));
+      SortedSet<String> added =
+          Compat.without(
+              ClassFiles.members(BuildTools.sdkLocation(), type),
+              ClassFiles.members(Compat.baselineSdkJar(), type));
       for (String member : added) {
         if (!namedInACodeSpan(since, member)) {
           unnamed.add(member);
