@@ -33,23 +33,23 @@ class KimiCodeHttpTest {
 
   @Test
   void usagesReadsWindowsAsNumbersWithResetTimesAndTheBoosterWallet() {
-    KimiCode.Usages u = kimi.kimiCode().usages();
+    CodeUsage u = kimi.kimiCode().usages();
     assertThat(u.plan().used()).isEqualTo(40);
     assertThat(u.plan().limit()).isEqualTo(1000);
     assertThat(u.plan().remaining()).isEqualTo(960);
     assertThat(u.plan().resetTime()).isNotNull();
     assertThat(u.windows()).hasSize(2);
-    KimiCode.Window fiveHours = u.windows().get(0);
+    UsageWindow fiveHours = u.windows().get(0);
     assertThat(fiveHours.length()).isEqualTo(Duration.ofHours(5));
     assertThat(fiveHours.label()).isEqualTo("5h");
     assertThat(fiveHours.used()).isEqualTo(1);
     assertThat(fiveHours.limit()).isEqualTo(100);
-    KimiCode.Window daily = u.windows().get(1);
+    UsageWindow daily = u.windows().get(1);
     assertThat(daily.name()).isEqualTo("daily");
     assertThat(daily.used()).as("a JSON number is read too").isEqualTo(7);
     assertThat(daily.resetTime()).isNull();
     assertThat(u.tightest()).contains(u.plan());
-    KimiCode.BoosterWallet w = u.booster().orElseThrow();
+    BoosterWallet w = u.booster().orElseThrow();
     assertThat(w.balanceCents()).isEqualByComparingTo(new BigDecimal("500"));
     assertThat(w.leftCents()).isEqualByComparingTo(new BigDecimal("125"));
     assertThat(w.monthlyChargeLimitEnabled()).isTrue();
@@ -67,7 +67,7 @@ class KimiCodeHttpTest {
         FakeResponse.json(
             "{\"usage\":{\"used\":\"x\",\"limit\":\"10\"},\"boosterWallet\":{\"balance\":"
                 + "{\"type\":\"BOOSTER\",\"amount\":\"0\"}}}"));
-    KimiCode.Usages u = kimi.kimiCode().usages();
+    CodeUsage u = kimi.kimiCode().usages();
     assertThat(u.booster()).isEmpty();
     assertThat(u.plan().used()).as("an unreadable count is 0").isZero();
     assertThat(u.windows()).isEmpty();
@@ -84,7 +84,7 @@ class KimiCodeHttpTest {
 
   @Test
   void searchSendsTheQueryAndReadsTheResults() {
-    List<KimiCode.SearchResult> hits = kimi.kimiCode().search("jdk 25");
+    List<WebSearchResult> hits = kimi.kimiCode().search("jdk 25");
     assertThat(hits).hasSize(3);
     assertThat(hits.get(0).title()).isEqualTo("jdk 25 - result 1");
     assertThat(hits.get(0).url()).isEqualTo("https://example.com/1");
@@ -92,7 +92,7 @@ class KimiCodeHttpTest {
     assertThat(server.takeRequest().json())
         .isEqualTo(JsonObject.of("text_query", io.github.kimisdk.json.JsonString.of("jdk 25")));
 
-    List<KimiCode.SearchResult> crawled =
+    List<WebSearchResult> crawled =
         kimi.withOptions(RequestOptions.builder().header("X-Msh-Tool-Call-Id", "call-1").build())
             .kimiCode()
             .search("jdk", 2, true);

@@ -49,7 +49,7 @@ public final class KimiAccount {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Balance> balanceAsync() {
-    return scope.balance(RequestOptions.none());
+    return scope.balance();
   }
 
   /**
@@ -73,6 +73,6 @@ public final class KimiAccount {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<PingResult> pingAsync() {
-    return scope.ping(RequestOptions.none());
+    return scope.ping();
   }
 }

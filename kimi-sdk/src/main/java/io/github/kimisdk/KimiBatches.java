@@ -47,9 +47,11 @@ import java.util.stream.Stream;
 public final class KimiBatches {
 
   private final ClientScope scope;
+  private final KimiFiles files;
 
-  KimiBatches(ClientScope scope) {
+  KimiBatches(ClientScope scope, KimiFiles files) {
     this.scope = scope;
+    this.files = files;
   }
 
   /**
@@ -94,8 +96,7 @@ public final class KimiBatches {
     return scope
         .calls()
         .compose(
-            new KimiFiles(scope)
-                .uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH, RequestOptions.none()),
+            files.uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
             file -> createFromFile(file.id(), completionWindow, metadata));
   }
 
@@ -112,7 +113,6 @@ public final class KimiBatches {
       w.endObject();
     }
     return scope.platform(
-        RequestOptions.none(),
         "POST",
         "batches",
         HttpRequest.BodyPublishers.ofByteArray(w.endObject().toByteArray()),
@@ -178,8 +178,6 @@ public final class KimiBatches {
    * Kimi's file and batch endpoints, as a run asks for them: blocking, with this client's calls.
    */
   private final class Remote implements io.github.kimisdk.internal.batch.Remote {
-    private final KimiFiles files = new KimiFiles(scope);
-
     @Override
     public FileObject upload(java.nio.file.Path file, String filename) {
       return files.upload(file, filename, FilePurpose.BATCH);
@@ -285,13 +283,7 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> getAsync(String batchId) {
     return scope.platform(
-        RequestOptions.none(),
-        "GET",
-        "batches/" + segment(batchId),
-        null,
-        null,
-        true,
-        PlatformCodec::batch);
+        "GET", "batches/" + segment(batchId), null, null, true, PlatformCodec::batch);
   }
 
   /**
@@ -320,8 +312,7 @@ public final class KimiBatches {
       throw new IllegalArgumentException("limit must be in [1, 100]: " + limit);
     }
     String query = "batches?limit=" + limit + (after == null ? "" : "&after=" + segment(after));
-    return scope.platform(
-        RequestOptions.none(), "GET", query, null, null, true, PlatformCodec::batches);
+    return scope.platform("GET", query, null, null, true, PlatformCodec::batches);
   }
 
   /**
@@ -346,7 +337,6 @@ public final class KimiBatches {
    */
   public CompletableFuture<Batch> cancelAsync(String batchId) {
     return scope.platform(
-        RequestOptions.none(),
         "POST",
         "batches/" + segment(batchId) + "/cancel",
         HttpRequest.BodyPublishers.noBody(),
@@ -393,7 +383,6 @@ public final class KimiBatches {
     segment(batchId);
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (pollInterval.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException(
           "pollInterval must be at least 1 second (every poll is a request counted against your"
@@ -565,7 +554,7 @@ public final class KimiBatches {
     if (fileId == null || fileId.isEmpty()) {
       return CompletableFuture.completedFuture("");
     }
-    return scope.calls().map(new KimiFiles(scope).contentAsync(fileId), FileContent::text);
+    return scope.calls().map(files.contentAsync(fileId), FileContent::text);
   }
 
   private static String segment(String id) {

@@ -90,9 +90,21 @@ public final class KimiClient implements AutoCloseable {
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = ClientCore.KIMI_CODE_MAX_REQUEST_BYTES;
 
   private final ClientScope scope;
+  private final KimiFiles files;
+  private final KimiBatches batches;
+  private final KimiCode kimiCode;
+  private final KimiModels models;
+  private final KimiTokens tokens;
+  private final KimiAccount account;
 
   private KimiClient(ClientScope scope) {
     this.scope = scope;
+    this.files = new KimiFiles(scope);
+    this.batches = new KimiBatches(scope, files);
+    this.kimiCode = new KimiCode(scope);
+    this.models = new KimiModels(scope);
+    this.tokens = new KimiTokens(scope);
+    this.account = new KimiAccount(scope);
   }
 
   /**
@@ -140,7 +152,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws KimiException for any other failure (connection, timeout, decoding)
    */
   public ChatCompletion chat(ChatRequest request) {
-    return scope.chatBlocking(request, RequestOptions.none());
+    return scope.chatBlocking(request);
   }
 
   /**
@@ -175,7 +187,7 @@ public final class KimiClient implements AutoCloseable {
    *     cancelling it aborts the exchange
    */
   public CompletableFuture<ChatCompletion> chatAsync(ChatRequest request) {
-    return scope.chat(request, RequestOptions.none());
+    return scope.chat(request);
   }
 
   /**
@@ -194,7 +206,7 @@ public final class KimiClient implements AutoCloseable {
    *     over the request size limit
    */
   public ChatStream stream(ChatRequest request) {
-    return scope.stream(request, RequestOptions.none());
+    return scope.stream(request);
   }
 
   /**
@@ -232,7 +244,7 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<List<ChatResult>> chatAllAsync(
       List<ChatRequest> requests, int maxConcurrency, Consumer<ChatResult> onResult) {
-    return scope.chatAll(requests, maxConcurrency, onResult, RequestOptions.none());
+    return scope.chatAll(requests, maxConcurrency, onResult);
   }
 
   /**
@@ -272,7 +284,7 @@ public final class KimiClient implements AutoCloseable {
    *     URL
    */
   public KimiResponse<JsonValue> request(String method, String path, JsonValue body) {
-    return scope.requestBlocking(method, path, body, RequestOptions.none());
+    return scope.requestBlocking(method, path, body);
   }
 
   /**
@@ -286,7 +298,7 @@ public final class KimiClient implements AutoCloseable {
    */
   public CompletableFuture<KimiResponse<JsonValue>> requestAsync(
       String method, String path, JsonValue body) {
-    return scope.request(method, path, body, RequestOptions.none());
+    return scope.request(method, path, body);
   }
 
   /**
@@ -310,7 +322,7 @@ public final class KimiClient implements AutoCloseable {
    * @throws IllegalArgumentException if the method or path is malformed
    */
   public EventStream requestEvents(String method, String path, JsonValue body) {
-    return scope.requestEvents(method, path, body, RequestOptions.none());
+    return scope.requestEvents(method, path, body);
   }
 
   // --- the platform -------------------------------------------------------------------------
@@ -320,12 +332,12 @@ public final class KimiClient implements AutoCloseable {
    * helper}
    */
   public KimiFiles files() {
-    return new KimiFiles(scope);
+    return files;
   }
 
   /** {@return the batch API: create from chat requests, get, list, cancel, wait and results} */
   public KimiBatches batches() {
-    return new KimiBatches(scope);
+    return batches;
   }
 
   /**
@@ -333,19 +345,19 @@ public final class KimiClient implements AutoCloseable {
    * fetching (on {@link Endpoint#KIMI_CODE}; other endpoints answer 404)}
    */
   public KimiCode kimiCode() {
-    return new KimiCode(scope);
+    return kimiCode;
   }
 
   /** {@return the models the key can use ({@code GET /models})} */
   public KimiModels models() {
-    return new KimiModels(scope);
+    return models;
   }
 
   /**
    * {@return Kimi's own token count of a request ({@code POST /tokenizers/estimate-token-count})}
    */
   public KimiTokens tokens() {
-    return new KimiTokens(scope);
+    return tokens;
   }
 
   /**
@@ -353,7 +365,7 @@ public final class KimiClient implements AutoCloseable {
    * KimiAccount#ping()})}
    */
   public KimiAccount account() {
-    return new KimiAccount(scope);
+    return account;
   }
 
   // --- the client ---------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.client.ClientScope;
@@ -31,11 +30,11 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * KimiCode code = kimi.kimiCode();
- * KimiCode.Usages u = code.usages();
- * for (KimiCode.Window w : u.windows()) {
+ * CodeUsage u = code.usages();
+ * for (UsageWindow w : u.windows()) {
  *   System.out.println(w.label() + ": " + w.used() + "/" + w.limit() + ", resets " + w.resetTime());
  * }
- * List<KimiCode.SearchResult> hits = code.search("JDK 25 release date");
+ * List<WebSearchResult> hits = code.search("JDK 25 release date");
  * String page = code.fetch(hits.get(0).url());   // the page's main text, as markdown
  * }</pre>
  *
@@ -62,7 +61,7 @@ public final class KimiCode {
    * @throws KimiException for any other failure
    * @throws IllegalStateException if the client is closed
    */
-  public Usages usages() {
+  public CodeUsage usages() {
     return scope.await(usagesAsync());
   }
 
@@ -72,8 +71,8 @@ public final class KimiCode {
    * @return the future usage
    * @throws IllegalStateException if the client is closed
    */
-  public CompletableFuture<Usages> usagesAsync() {
-    return scope.request("GET", "usages", null, RequestOptions.none(), r -> usages(r.value()));
+  public CompletableFuture<CodeUsage> usagesAsync() {
+    return scope.request("GET", "usages", null, r -> usages(r.value()));
   }
 
   /**
@@ -86,7 +85,7 @@ public final class KimiCode {
    * @throws IllegalArgumentException if {@code query} is blank
    * @throws IllegalStateException if the client is closed
    */
-  public List<SearchResult> search(String query) {
+  public List<WebSearchResult> search(String query) {
     return search(query, 0, false);
   }
 
@@ -96,14 +95,14 @@ public final class KimiCode {
    * @param query what to search for
    * @param limit the most results, 1 to 20; 0 leaves it to the server
    * @param pageCrawling whether each result carries the page's content ({@link
-   *     SearchResult#content()}), which costs many more tokens when a model reads it
+   *     WebSearchResult#content()}), which costs many more tokens when a model reads it
    * @return the results, in the server's order (a search with crawling may need a long {@link
    *     RequestOptions#timeout()}: see {@link KimiClient#withOptions(RequestOptions)})
    * @throws KimiException if the call fails
    * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
    * @throws IllegalStateException if the client is closed
    */
-  public List<SearchResult> search(String query, int limit, boolean pageCrawling) {
+  public List<WebSearchResult> search(String query, int limit, boolean pageCrawling) {
     return scope.await(searchAsync(query, limit, pageCrawling));
   }
 
@@ -115,7 +114,7 @@ public final class KimiCode {
    * @throws IllegalArgumentException if {@code query} is blank
    * @throws IllegalStateException if the client is closed
    */
-  public CompletableFuture<List<SearchResult>> searchAsync(String query) {
+  public CompletableFuture<List<WebSearchResult>> searchAsync(String query) {
     return searchAsync(query, 0, false);
   }
 
@@ -129,7 +128,7 @@ public final class KimiCode {
    * @throws IllegalArgumentException if {@code query} is blank or {@code limit} is out of range
    * @throws IllegalStateException if the client is closed
    */
-  public CompletableFuture<List<SearchResult>> searchAsync(
+  public CompletableFuture<List<WebSearchResult>> searchAsync(
       String query, int limit, boolean pageCrawling) {
     Objects.requireNonNull(query, "query");
     if (query.isBlank()) {
@@ -145,8 +144,7 @@ public final class KimiCode {
     if (pageCrawling) {
       b.put("enable_page_crawling", JsonBoolean.TRUE);
     }
-    return scope.request(
-        "POST", "search", b.build(), RequestOptions.none(), r -> searchResults(r.value()));
+    return scope.request("POST", "search", b.build(), r -> searchResults(r.value()));
   }
 
   /**
@@ -173,21 +171,17 @@ public final class KimiCode {
    */
   public CompletableFuture<String> fetchAsync(String url) {
     Objects.requireNonNull(url, "url");
-    Objects.requireNonNull(RequestOptions.none(), "RequestOptions.none()");
     if (url.isBlank()) {
       throw new IllegalArgumentException("url must not be blank");
     }
-    RequestOptions markdown =
-        RequestOptions.builder()
-            .header("Accept", "text/markdown")
-            .build()
-            .merge(RequestOptions.none());
-    return scope.request(
-        "POST",
-        "fetch",
-        JsonObject.of("url", JsonString.of(url)),
-        markdown,
-        r -> new String(r.body(), StandardCharsets.UTF_8));
+    RequestOptions markdown = RequestOptions.builder().header("Accept", "text/markdown").build();
+    return scope
+        .derive(markdown)
+        .request(
+            "POST",
+            "fetch",
+            JsonObject.of("url", JsonString.of(url)),
+            r -> new String(r.body(), StandardCharsets.UTF_8));
   }
 
   /**
@@ -196,12 +190,12 @@ public final class KimiCode {
    * @param v the body
    * @return the usage
    */
-  static Usages usages(JsonValue v) {
+  static CodeUsage usages(JsonValue v) {
     if (!(v instanceof JsonObject o)) {
       throw new MalformedBodyException("The /usages response is not an object", null);
     }
-    Window summary = o.get("usage") instanceof JsonObject u ? window("plan", null, u) : null;
-    List<Window> windows = new ArrayList<>();
+    UsageWindow summary = o.get("usage") instanceof JsonObject u ? window("plan", null, u) : null;
+    List<UsageWindow> windows = new ArrayList<>();
     if (o.get("limits") instanceof JsonArray rows) {
       for (JsonValue row : rows.values()) {
         if (row instanceof JsonObject r && r.get("detail") instanceof JsonObject detail) {
@@ -211,7 +205,7 @@ public final class KimiCode {
         }
       }
     }
-    return new Usages(summary, windows, booster(o.get("boosterWallet")));
+    return new CodeUsage(summary, windows, booster(o.get("boosterWallet")));
   }
 
   /**
@@ -220,16 +214,16 @@ public final class KimiCode {
    * @param v the body
    * @return the results, in the server's order
    */
-  static List<SearchResult> searchResults(JsonValue v) {
+  static List<WebSearchResult> searchResults(JsonValue v) {
     if (!(v instanceof JsonObject o)) {
       throw new MalformedBodyException("The /search response is not an object", null);
     }
-    List<SearchResult> out = new ArrayList<>();
+    List<WebSearchResult> out = new ArrayList<>();
     if (o.get("search_results") instanceof JsonArray results) {
       for (JsonValue r : results.values()) {
         if (r instanceof JsonObject s) {
           out.add(
-              new SearchResult(
+              new WebSearchResult(
                   string(s, "title"),
                   string(s, "url"),
                   string(s, "snippet"),
@@ -242,8 +236,8 @@ public final class KimiCode {
     return List.copyOf(out);
   }
 
-  private static Window window(String name, Duration length, JsonObject detail) {
-    return new Window(
+  private static UsageWindow window(String name, Duration length, JsonObject detail) {
+    return new UsageWindow(
         name,
         length,
         count(detail.get("used")),
@@ -317,174 +311,5 @@ public final class KimiCode {
 
   private static String string(JsonObject o, String name) {
     return o.get(name) instanceof JsonString s ? s.value() : null;
-  }
-
-  /**
-   * Kimi Code's quota.
-   *
-   * @param plan the plan-wide summary (Moonshot's client shows it as the weekly limit, since the
-   *     server gives it no window); null when absent
-   * @param windows the limited windows, such as the 5-hour one, in the server's order
-   * @param booster the booster wallet (extra paid usage), when the account has one
-   */
-  public record Usages(Window plan, List<Window> windows, Optional<BoosterWallet> booster) {
-
-    /**
-     * Copies the windows.
-     *
-     * @param plan the plan-wide summary; null when absent
-     * @param windows the limited windows
-     * @param booster the booster wallet, or empty
-     */
-    public Usages {
-      windows = List.copyOf(windows);
-      booster = Objects.requireNonNull(booster, "booster");
-    }
-
-    /**
-     * Returns the window closest to its limit (the plan summary included), the one that stops calls
-     * first.
-     *
-     * @return the fullest window, or empty when there is none
-     */
-    public Optional<Window> tightest() {
-      Window best = plan;
-      for (Window w : windows) {
-        if (best == null || w.fraction() > best.fraction()) {
-          best = w;
-        }
-      }
-      return Optional.ofNullable(best);
-    }
-
-    /** Returns the members that are set. */
-    @Override
-    public String toString() {
-      return RecordText.of("Usages")
-          .add("plan", plan)
-          .add("windows", windows)
-          .add("booster", booster)
-          .toString();
-    }
-  }
-
-  /**
-   * One quota window.
-   *
-   * @param name the window's name when the server gives one (the summary is {@code "plan"}); may be
-   *     null
-   * @param length how long the window is, such as 5 hours; null for the plan summary or an unknown
-   *     unit
-   * @param used what was used in the window
-   * @param limit the window's limit
-   * @param resetTime when the window resets; null when the server did not say
-   */
-  public record Window(String name, Duration length, long used, long limit, Instant resetTime) {
-
-    /**
-     * Returns what is left.
-     *
-     * @return {@code limit - used}, not below 0
-     */
-    public long remaining() {
-      return Math.max(0, limit - used);
-    }
-
-    /**
-     * Returns the share used.
-     *
-     * @return {@code used / limit}, 0 when the limit is 0
-     */
-    public double fraction() {
-      return limit <= 0 ? 0 : (double) used / limit;
-    }
-
-    /**
-     * Returns a short label: the name, or the window's length such as {@code 5h}.
-     *
-     * @return the label
-     */
-    public String label() {
-      if (name != null) {
-        return name;
-      }
-      if (length == null) {
-        return "window";
-      }
-      return length.toDays() > 0 && length.toHoursPart() == 0
-          ? length.toDays() + "d"
-          : length.toMinutesPart() == 0 ? length.toHours() + "h" : length.toMinutes() + "m";
-    }
-
-    /** Returns the members that are set. */
-    @Override
-    public String toString() {
-      return RecordText.of("Window")
-          .add("name", name)
-          .add("length", length)
-          .add("used", used)
-          .add("limit", limit)
-          .add("resetTime", resetTime)
-          .toString();
-    }
-  }
-
-  /**
-   * Kimi Code's booster wallet: extra paid usage beyond the plan. The units follow Moonshot's
-   * client (amounts are fixed-point, divided by a million to give cents); Kimi does not document
-   * them.
-   *
-   * @param balanceCents what was put in, in cents
-   * @param leftCents what is left, in cents
-   * @param monthlyChargeLimitEnabled whether a monthly cap is set
-   * @param monthlyChargeLimitCents the monthly cap in cents, 0 when absent
-   * @param monthlyUsedCents what was charged this month, in cents
-   * @param currency the currency of the monthly figures, such as {@code USD}; null when absent
-   */
-  public record BoosterWallet(
-      BigDecimal balanceCents,
-      BigDecimal leftCents,
-      boolean monthlyChargeLimitEnabled,
-      long monthlyChargeLimitCents,
-      long monthlyUsedCents,
-      String currency) {
-    /** Returns the members that are set. */
-    @Override
-    public String toString() {
-      return RecordText.of("BoosterWallet")
-          .add("balanceCents", balanceCents)
-          .add("leftCents", leftCents)
-          .flag("monthlyChargeLimitEnabled", monthlyChargeLimitEnabled)
-          .add("monthlyChargeLimitCents", monthlyChargeLimitCents)
-          .add("monthlyUsedCents", monthlyUsedCents)
-          .add("currency", currency)
-          .toString();
-    }
-  }
-
-  /**
-   * One web search result.
-   *
-   * @param title the page title; null when absent
-   * @param url the page's address; null when absent
-   * @param snippet a short extract; null when absent
-   * @param siteName the site's name; null when absent
-   * @param date the page's date as the server wrote it; null when absent
-   * @param content the page's content, with page crawling only; null otherwise
-   */
-  public record SearchResult(
-      String title, String url, String snippet, String siteName, String date, String content) {
-    /** Returns the members that are set. */
-    @Override
-    public String toString() {
-      return RecordText.of("SearchResult")
-          .add("title", title)
-          .add("url", url)
-          .add("siteName", siteName)
-          .add("date", date)
-          .add("snippet", snippet)
-          .add("content", content)
-          .toString();
-    }
   }
 }

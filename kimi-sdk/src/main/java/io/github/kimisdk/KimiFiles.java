@@ -112,23 +112,15 @@ public final class KimiFiles {
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("file cannot be read: " + file.toAbsolutePath(), e);
     }
-    return scope.platform(
-        RequestOptions.none(),
-        "POST",
-        "files",
-        body,
-        form.contentType(),
-        true,
-        PlatformCodec::file);
+    return scope.platform("POST", "files", body, form.contentType(), true, PlatformCodec::file);
   }
 
   /** Uploads bytes held in memory; for generated files such as batch input. */
   CompletableFuture<FileObject> uploadBytesAsync(
-      byte[] content, String filename, FilePurpose purpose, RequestOptions options) {
+      byte[] content, String filename, FilePurpose purpose) {
     Multipart form = new Multipart().field("purpose", purpose.value());
     BodyPublisher body = form.bytes("file", filename, "application/jsonl", content);
-    return scope.platform(
-        options, "POST", "files", body, form.contentType(), true, PlatformCodec::file);
+    return scope.platform("POST", "files", body, form.contentType(), true, PlatformCodec::file);
   }
 
   /**
@@ -147,8 +139,7 @@ public final class KimiFiles {
    * @return the future files
    */
   public CompletableFuture<List<FileObject>> listAsync() {
-    return scope.platform(
-        RequestOptions.none(), "GET", "files", null, null, true, PlatformCodec::files);
+    return scope.platform("GET", "files", null, null, true, PlatformCodec::files);
   }
 
   /**
@@ -172,14 +163,7 @@ public final class KimiFiles {
    * @throws IllegalArgumentException if {@code fileId} is blank
    */
   public CompletableFuture<FileObject> getAsync(String fileId) {
-    return scope.platform(
-        RequestOptions.none(),
-        "GET",
-        "files/" + segment(fileId),
-        null,
-        null,
-        true,
-        PlatformCodec::file);
+    return scope.platform("GET", "files/" + segment(fileId), null, null, true, PlatformCodec::file);
   }
 
   /**
@@ -205,20 +189,13 @@ public final class KimiFiles {
    */
   public CompletableFuture<FileContent> contentAsync(String fileId) {
     return scope.platform(
-        RequestOptions.none(),
-        "GET",
-        "files/" + segment(fileId) + "/content",
-        null,
-        null,
-        false,
-        PlatformCodec::content);
+        "GET", "files/" + segment(fileId) + "/content", null, null, false, PlatformCodec::content);
   }
 
   /** Downloads a file's content to {@code target} as it arrives, at most {@code limit} bytes. */
   CompletableFuture<Long> downloadAsync(String fileId, Path target, long limit) {
     Objects.requireNonNull(target, "target");
-    return scope.download(
-        RequestOptions.none(), "files/" + segment(fileId) + "/content", target, limit);
+    return scope.download("files/" + segment(fileId) + "/content", target, limit);
   }
 
   /**
@@ -243,13 +220,7 @@ public final class KimiFiles {
    */
   public CompletableFuture<Boolean> deleteAsync(String fileId) {
     return scope.platform(
-        RequestOptions.none(),
-        "DELETE",
-        "files/" + segment(fileId),
-        null,
-        null,
-        true,
-        PlatformCodec::deleted);
+        "DELETE", "files/" + segment(fileId), null, null, true, PlatformCodec::deleted);
   }
 
   /**

@@ -51,6 +51,6 @@ public final class KimiModels {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<List<ListedModel>> listAsync() {
-    return scope.listModels(RequestOptions.none());
+    return scope.listModels();
   }
 }

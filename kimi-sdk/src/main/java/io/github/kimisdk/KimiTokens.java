@@ -51,6 +51,6 @@ public final class KimiTokens {
    * @throws IllegalStateException if the client is closed
    */
   public CompletableFuture<Integer> countAsync(ChatRequest request) {
-    return scope.countTokens(request, RequestOptions.none());
+    return scope.countTokens(request);
   }
 }

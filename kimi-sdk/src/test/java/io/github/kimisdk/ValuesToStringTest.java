@@ -83,26 +83,25 @@ class ValuesToStringTest {
 
   @Test
   void kimiCodeUsages() {
-    KimiCode.Window plan = new KimiCode.Window(null, null, 10, 100, null);
-    KimiCode.Window fiveHours =
-        new KimiCode.Window(null, Duration.ofHours(5), 1, 50, Instant.ofEpochSecond(0));
+    UsageWindow plan = new UsageWindow(null, null, 10, 100, null);
+    UsageWindow fiveHours =
+        new UsageWindow(null, Duration.ofHours(5), 1, 50, Instant.ofEpochSecond(0));
     assertPrints(
         plan,
-        "Window[used=10, limit=100]",
+        "UsageWindow[used=10, limit=100]",
         fiveHours,
-        "Window[length=PT5H, used=1, limit=50, resetTime=1970-01-01T00:00:00Z]",
-        new KimiCode.Usages(plan, List.of(), Optional.empty()),
-        "Usages[plan=Window[used=10, limit=100]]",
-        new KimiCode.Usages(
+        "UsageWindow[length=PT5H, used=1, limit=50, resetTime=1970-01-01T00:00:00Z]",
+        new CodeUsage(plan, List.of(), Optional.empty()),
+        "CodeUsage[plan=UsageWindow[used=10, limit=100]]",
+        new CodeUsage(
             null,
             List.of(fiveHours),
-            Optional.of(
-                new KimiCode.BoosterWallet(BigDecimal.TEN, BigDecimal.ONE, false, 0, 0, null))),
-        "Usages[windows=[Window[length=PT5H, used=1, limit=50,"
+            Optional.of(new BoosterWallet(BigDecimal.TEN, BigDecimal.ONE, false, 0, 0, null))),
+        "CodeUsage[windows=[UsageWindow[length=PT5H, used=1, limit=50,"
             + " resetTime=1970-01-01T00:00:00Z]], booster=BoosterWallet[balanceCents=10,"
             + " leftCents=1, monthlyChargeLimitCents=0, monthlyUsedCents=0]]",
-        new KimiCode.SearchResult("T", "https://a.example", null, null, null, null),
-        "SearchResult[title=T, url=https://a.example]");
+        new WebSearchResult("T", "https://a.example", null, null, null, null),
+        "WebSearchResult[title=T, url=https://a.example]");
   }
 
   @Test

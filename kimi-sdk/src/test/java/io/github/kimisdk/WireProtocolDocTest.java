@@ -3,7 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.format.Fate;
+import io.github.kimisdk.chat.completions.Fate;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;
 import java.io.IOException;

@@ -292,8 +292,8 @@ class ReadmeInStepTest {
 
   /**
    * The figures the pages state about the install and the tests ("downloads N to M MB", "takes N to
-   * M minutes") are README's, which .ci/run prints beside what it measures on every run: a page that
-   * repeats one repeats it exactly.
+   * M minutes") are README's, which .ci/run prints beside what it measures on every run: a page
+   * that repeats one repeats it exactly.
    */
   @Test
   void everyPageStatesTheBuildFiguresCiMeasures() {

@@ -3,6 +3,7 @@ package io.github.kimisdk.agent;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiCode;
 import io.github.kimisdk.KimiResponse;
+import io.github.kimisdk.WebSearchResult;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -267,7 +268,7 @@ final class OfficialTools {
     }
     int limit = a.get("limit") instanceof JsonNumber n ? Math.max(1, Math.min(20, n.asInt())) : 5;
     List<JsonValue> rows = new ArrayList<>();
-    for (KimiCode.SearchResult s : code.search(q.value(), limit, false)) {
+    for (WebSearchResult s : code.search(q.value(), limit, false)) {
       JsonObject.Builder b = JsonObject.builder();
       put(b, "title", s.title());
       put(b, "url", s.url());

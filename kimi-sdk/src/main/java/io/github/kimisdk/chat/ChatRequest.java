@@ -1,7 +1,7 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.base.text.RecordText;
-import io.github.kimisdk.chat.format.RequestFields;
+import io.github.kimisdk.chat.completions.RequestFields;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.Tool;

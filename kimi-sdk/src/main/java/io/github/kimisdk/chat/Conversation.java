@@ -489,7 +489,7 @@ public final class Conversation {
         }
         try {
           c.addUsage(e.getKey(), SavedForm.readUsage(u));
-        } catch (JsonException bad) {
+        } catch (IllegalArgumentException | JsonException bad) {
           throw new IllegalArgumentException(
               "the saved usage of " + e.getKey() + ": " + bad.getMessage(), bad);
         }

@@ -8,7 +8,7 @@ import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.lang.ref.WeakReference;
@@ -324,7 +324,7 @@ public final class RequestTokens {
   }
 
   private static String toolsJson(ChatRequest request) {
-    return SavedForm.toolsJson(request.tools()); // the tools exactly as the codec sends them
+    return MessageForm.toolsJson(request.tools()); // the tools exactly as the codec sends them
   }
 
   private void message(Message m, boolean withReasoning, Tally t) {
@@ -332,7 +332,7 @@ public final class RequestTokens {
     if (m instanceof SystemMessage s && s.declaresTools()) {
       // kimi-k3 renders dynamic tools as a tool declaration where the message stands
       t.text("tool_declare");
-      t.text(SavedForm.toolsJson(s.tools()));
+      t.text(MessageForm.toolsJson(s.tools()));
     } else if (m instanceof SystemMessage s) {
       t.text(s.name() != null ? s.name() : "system");
       t.text(s.content());

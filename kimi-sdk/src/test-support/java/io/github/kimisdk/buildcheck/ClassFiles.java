@@ -29,6 +29,7 @@ final class ClassFiles {
 
   private static final int ACC_PUBLIC = 0x0001;
   private static final int ACC_PROTECTED = 0x0004;
+  private static final int ACC_BRIDGE = 0x0040;
   private static final int ACC_SYNTHETIC = 0x1000;
 
   /** One class file's name and visibility: nested ones as their InnerClasses entry says. */
@@ -112,6 +113,67 @@ final class ClassFiles {
       return out;
     }
     throw new IOException("not a record: no Record attribute");
+  }
+
+  /**
+   * Returns the public and protected members of one class of {@code dirOrJar}, named as japicmp
+   * names them ({@code compat/README.md}): {@code pkg.Outer$Inner#method(erased,parameter,types)},
+   * {@code pkg.Class#FIELD} and {@code pkg.Class#Class(...)} for a constructor; neither synthetic
+   * nor bridge members, nor the static initialiser.
+   *
+   * @param binaryName the class, such as {@code io.github.kimisdk.KimiClient$Builder}
+   */
+  static SortedSet<String> members(Path dirOrJar, String binaryName) throws IOException {
+    byte[] file = classFiles(dirOrJar).get(binaryName.replace('.', '/') + ".class");
+    if (file == null) {
+      throw new IOException(binaryName + " is not in " + dirOrJar);
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(file));
+    ConstantPool pool = ConstantPool.read(in);
+    in.skipNBytes(6); // access, this class, super class
+    in.skipNBytes(in.readUnsignedShort() * 2L); // interfaces
+    String simpleName = binaryName.substring(binaryName.lastIndexOf('$') + 1);
+    simpleName = simpleName.substring(simpleName.lastIndexOf('.') + 1);
+    SortedSet<String> out = new TreeSet<>();
+    for (boolean fields : new boolean[] {true, false}) {
+      int n = in.readUnsignedShort();
+      for (int m = 0; m < n; m++) {
+        int access = in.readUnsignedShort();
+        String name = pool.utf8[in.readUnsignedShort()];
+        String descriptor = pool.utf8[in.readUnsignedShort()];
+        skipAttributes(in);
+        boolean visible = (access & (ACC_PUBLIC | ACC_PROTECTED)) != 0;
+        boolean bridge = !fields && (access & ACC_BRIDGE) != 0; // for a field, 0x40 is volatile
+        if (!visible || bridge || (access & ACC_SYNTHETIC) != 0 || name.equals("<clinit>")) {
+          continue;
+        }
+        out.add(
+            fields
+                ? binaryName + "#" + name
+                : binaryName
+                    + "#"
+                    + (name.equals("<init>") ? simpleName : name)
+                    + "("
+                    + String.join(",", parameterTypes(descriptor))
+                    + ")");
+      }
+    }
+    return out;
+  }
+
+  /** The Java names of a method descriptor's parameters, erased, in order. */
+  static List<String> parameterTypes(String methodDescriptor) {
+    List<String> out = new ArrayList<>();
+    int i = 1; // after '('
+    while (methodDescriptor.charAt(i) != ')') {
+      int start = i;
+      while (methodDescriptor.charAt(i) == '[') {
+        i++;
+      }
+      i = methodDescriptor.charAt(i) == 'L' ? methodDescriptor.indexOf(';', i) + 1 : i + 1;
+      out.add(javaName(methodDescriptor.substring(start, i)));
+    }
+    return out;
   }
 
   /** Every class file of a directory or jar, by path inside it. */

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,32 @@ final class Compat {
   /** The baseline's files: {@code compat/<release>/}. */
   static Path baselineDir() throws IOException, URISyntaxException {
     return root().resolve("compat").resolve(baseline());
+  }
+
+  /** The baseline's {@code kimi-sdk} jar. */
+  static Path baselineSdkJar() throws IOException, URISyntaxException {
+    return baselineDir().resolve("kimi-sdk-" + baseline() + ".jar");
+  }
+
+  /**
+   * The entries of a list committed in the repository, such as {@code
+   * kimi-sdk/api/exported-types.txt}: one a line, blank lines and {@code #} comments aside.
+   */
+  static SortedSet<String> committedList(String path) throws IOException, URISyntaxException {
+    SortedSet<String> listed = new TreeSet<>();
+    for (String line : Files.readAllLines(root().resolve(path))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        listed.add(line.strip());
+      }
+    }
+    return listed;
+  }
+
+  /** The elements of {@code a} that {@code b} lacks. */
+  static SortedSet<String> without(SortedSet<String> a, SortedSet<String> b) {
+    SortedSet<String> out = new TreeSet<>(a);
+    out.removeAll(b);
+    return out;
   }
 
   /** The changelog's lines written since the baseline release. */

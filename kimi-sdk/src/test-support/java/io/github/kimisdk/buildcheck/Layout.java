@@ -37,11 +37,15 @@ import java.util.TreeSet;
  *       {@code chat}, {@code errors}, {@code model}, {@code tool}, {@code token}, {@code json},
  *       {@code sse}, {@code agent} and the root's values never do.
  *   <li>The engine uses neither the root's services nor {@code agent}: it stands below the facade.
- *   <li>The forms of {@code chat}'s records ({@code chat.format}: the saved form of messages, tool
- *       calls, tools and usage, which the chat wire also writes its messages through, and the
- *       request members chat completions writes) stand below the wires: they use only {@code chat},
- *       {@code tool}, {@code json} and the base floor ({@link #FORMAT_FLOOR}), never a wire, the
- *       transport, {@code model}, {@code token} or the client.
+ *   <li>The chat completions form of {@code chat}'s records ({@code chat.completions}: the
+ *       messages, tool calls and tools as chat completions take them, which the wires, batch lines,
+ *       token counting and the saved form write, and the request members chat completions writes)
+ *       stands below everything that writes it: it uses only {@code chat}, {@code tool}, {@code
+ *       json} and the base floor ({@link #COMPLETIONS_FLOOR}).
+ *   <li>The saved form ({@code chat.format}, a file format over the value types) uses only those
+ *       and {@code chat.completions} ({@link #FORMAT_FLOOR}), and only {@code chat} (its {@code
+ *       Conversation}) uses it: no wire reads a reply with it, and nothing of the engine or of
+ *       {@code token} writes with it.
  *   <li>{@code model} and {@code token} do not call the client's services.
  *   <li>The wires ({@code internal.wire} and its subpackages) use neither {@code model} nor {@code
  *       token}: a wire writes the request it is given, and every model-specific change happens
@@ -88,11 +92,17 @@ final class Layout {
   /** The wires' packages: {@code internal.wire} and its subpackages. */
   private static final String WIRES = "internal.wire";
 
-  /** The forms of chat's records, below the wires. */
+  /** The chat completions form of chat's records, below everything that writes it. */
+  private static final String COMPLETIONS = "chat.completions";
+
+  /** What that form may use outside itself ({@code errors} and the base floor aside). */
+  static final Set<String> COMPLETIONS_FLOOR = Set.of("chat", "tool", "json");
+
+  /** The saved form of chat's records: Conversation's file format. */
   private static final String FORMAT = "chat.format";
 
-  /** What the forms may use outside themselves ({@code errors} and the base floor aside). */
-  static final Set<String> FORMAT_FLOOR = Set.of("chat", "tool", "json");
+  /** What the saved form may use outside itself ({@code errors} and the base floor aside). */
+  static final Set<String> FORMAT_FLOOR = Set.of("chat", "chat.completions", "tool", "json");
 
   /** The facade: the root's classes that use the engine (the client and its services). */
   static final Set<String> SERVICES =
@@ -241,17 +251,32 @@ final class Layout {
                   + to
                   + " (a wire writes what it is given: model rules apply before it)");
         }
-        if (fromPackage.equals(FORMAT)
-            && !FORMAT_FLOOR.contains(toPackage)
-            && !toPackage.equals(ERRORS)
-            && !isBaseFloor(toPackage)) {
+        if (fromPackage.equals(COMPLETIONS) && !onFloor(toPackage, COMPLETIONS_FLOOR)) {
           out.add(
               "one-way: "
                   + from
                   + " uses "
                   + to
-                  + " (the forms of chat's records stand below the wires: they use only chat,"
-                  + " tool, json and the base floor)");
+                  + " (the chat completions form stands below everything that writes it: it uses"
+                  + " only chat, tool, json and the base floor)");
+        }
+        if (fromPackage.equals(FORMAT) && !onFloor(toPackage, FORMAT_FLOOR)) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the saved form is a file format over the values: it uses only chat,"
+                  + " chat.completions, tool, json and the base floor)");
+        }
+        if (toPackage.equals(FORMAT) && !fromPackage.equals("chat")) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the saved form is Conversation's: a wire reads its replies and writes the"
+                  + " chat completions form itself)");
         }
         if (isMcpClient(fromPackage) && !isMcp(toPackage) && !isNeutral(toPackage)) {
           out.add(
@@ -389,6 +414,11 @@ final class Layout {
   /** Whether {@code pkg} is the MCP client's: kimi-sdk-mcp's, its Kimi adapters aside. */
   private static boolean isMcpClient(String pkg) {
     return isMcp(pkg) && !isMcpAdapters(pkg);
+  }
+
+  /** Whether {@code pkg} is on {@code floor}, {@code errors} or the base floor. */
+  private static boolean onFloor(String pkg, Set<String> floor) {
+    return floor.contains(pkg) || pkg.equals(ERRORS) || isBaseFloor(pkg);
   }
 
   private static boolean isWire(String pkg) {

@@ -108,7 +108,25 @@ class LayoutTest {
           io.github.kimisdk.json.Reader reader;
           Object send() { return new io.github.kimisdk.internal.http.Transport(); }
           io.github.kimisdk.internal.wire.chat.Codec codec;
-          io.github.kimisdk.chat.format.Records records; // below the wires: allowed
+          io.github.kimisdk.chat.format.Records records; // Conversation's: allowed
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/chat/completions/Form.java",
+        """
+        package io.github.kimisdk.chat.completions;
+        public class Form {
+          io.github.kimisdk.tool.Decl declaration; // allowed
+          io.github.kimisdk.model.Catalog table;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/platform/Lines.java",
+        """
+        package io.github.kimisdk.internal.platform;
+        public class Lines {
+          io.github.kimisdk.chat.completions.Form form; // allowed
+          io.github.kimisdk.chat.format.Records records;
         }
         """);
     sources.put(
@@ -118,6 +136,7 @@ class LayoutTest {
         public class Records {
           io.github.kimisdk.tool.Decl declaration; // allowed
           io.github.kimisdk.base.flow.Stage<String> stage; // allowed
+          io.github.kimisdk.chat.completions.Form form; // allowed
           io.github.kimisdk.internal.wire.chat.Codec codec;
           io.github.kimisdk.token.Counter counter;
         }
@@ -219,8 +238,8 @@ class LayoutTest {
     String engine = " (only the client and its services use the engine, internal.*)";
     String timer = " (schedule on base.flow.DaemonTimer, the SDK's one timer mechanism)";
     String forms =
-        " (the forms of chat's records stand below the wires: they use only chat, tool, json and"
-            + " the base floor)";
+        " (the saved form is a file format over the values: it uses only chat, chat.completions,"
+            + " tool, json and the base floor)";
     String plainMcp =
         " (the MCP client knows nothing of Kimi: of the core it uses json, sse and the base floor)";
     assertThat(layout.violations())
@@ -268,7 +287,13 @@ class LayoutTest {
                 + " values a failure carries)",
             "cycle across packages: chat.Chunk -> json.Reader -> chat.Chunk",
             "one-way: chat.format.Records uses internal.wire.chat.Codec" + forms,
-            "one-way: chat.format.Records uses token.Counter" + forms);
+            "one-way: chat.format.Records uses token.Counter" + forms,
+            "one-way: chat.completions.Form uses model.Catalog (the chat completions form stands"
+                + " below everything that writes it: it uses only chat, tool, json and the base"
+                + " floor)",
+            "one-way: internal.platform.Lines uses chat.format.Records (the saved form is"
+                + " Conversation's: a wire reads its replies and writes the chat completions form"
+                + " itself)");
   }
 
   @Test

@@ -10,7 +10,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
@@ -57,7 +57,7 @@ class RequestTokensTest {
     FunctionTool time = new FunctionTool("get_time", "The time", null, null);
     ChatRequest plain = ChatRequest.builder("kimi-k3").addSystem("Be brief.").addUser("Hi").build();
     ChatRequest dynamic = plain.toBuilder().addMessage(Message.tools(time)).build();
-    int declaration = 3 + t("tool_declare") + t(SavedForm.toolsJson(List.of(time)));
+    int declaration = 3 + t("tool_declare") + t(MessageForm.toolsJson(List.of(time)));
     assertThat(EXACT.count(dynamic).total()).isEqualTo(EXACT.count(plain).total() + declaration);
     ChatRequest global = plain.toBuilder().addTool(time).build();
     assertThat(EXACT.count(global).total())

@@ -7,7 +7,7 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
@@ -61,7 +61,7 @@ class ChatCallsHttpTest {
             .build();
     server.enqueue(FakeResponse.error(500, "{\"error\":{\"type\":\"server_error\"}}"));
     long bodies = ChatCodec.requestEncodings();
-    long tools = SavedForm.toolsEncodings();
+    long tools = MessageForm.toolsEncodings();
 
     String text = stream ? kimi.stream(request).toCompletion().text() : kimi.chat(request).text();
 
@@ -70,7 +70,7 @@ class ChatCallsHttpTest {
     assertThat(ChatCodec.requestEncodings() - bodies)
         .as("the body is encoded once, and both attempts send it")
         .isEqualTo(1);
-    assertThat(SavedForm.toolsEncodings() - tools)
+    assertThat(MessageForm.toolsEncodings() - tools)
         .as("the tools are encoded once for the preflight count and the limiter's charge")
         .isEqualTo(1);
     List<RecordedRequest> sent = server.requests();

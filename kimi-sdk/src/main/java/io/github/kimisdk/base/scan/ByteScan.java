@@ -3,11 +3,12 @@ package io.github.kimisdk.base.scan;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The byte scans the JSON decoders run over string contents ({@code JsonReader}, the chunk fast
  * path, the Responses event scan): where the plain run of a string ends, and how long a UTF-8
- * sequence is.
+ * sequence is; and the bytes of the names the last two match.
  */
 public final class ByteScan {
 
@@ -20,6 +21,30 @@ public final class ByteScan {
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
   private ByteScan() {}
+
+  /**
+   * Returns the ASCII bytes of a name or value a byte decoder matches.
+   *
+   * @param s the text, ASCII only
+   * @return its bytes
+   */
+  public static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Returns the ASCII bytes of each of the names a byte decoder matches, in order.
+   *
+   * @param names the names, ASCII only
+   * @return their bytes
+   */
+  public static byte[][] asciiNames(String... names) {
+    byte[][] out = new byte[names.length][];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = ascii(names[i]);
+    }
+    return out;
+  }
 
   /**
    * Returns the length of the well-formed multi-byte UTF-8 sequence at {@code p}, or -1 when the

@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * What one {@code KimiClient} sends with: the machinery it shares with the clients derived from it
  * ({@link ClientCore}), the options it adds to every call, and whose calls they are ({@link
  * Tenant}: the key, the spend meter and the rate limiter). Every operation of the client and of its
- * services (files, batches, Kimi Code) takes a call's options here, merged over the client's, and
- * returns a future; the blocking forms wait for it with {@link #await}.
+ * services (files, batches, Kimi Code) is sent here with this client's options (a call with options
+ * of its own is sent by a scope {@link #derive derived} with them) and returns a future; the
+ * blocking forms wait for it with {@link #await}.
  */
 public final class ClientScope {
 
@@ -190,22 +191,20 @@ public final class ClientScope {
     }
   }
 
-  private Call call(RequestOptions options) {
-    Objects.requireNonNull(options, "options");
+  private Call call() {
     ensureOpen();
-    return core.call(defaults.merge(options), tenant);
+    return core.call(defaults, tenant);
   }
 
   /**
    * Sends a chat request.
    *
    * @param request the request; a {@code stream} flag is ignored
-   * @param options the call's options
    * @return the completion; it fails with a {@code KimiException}, and cancelling it aborts
    */
-  public CompletableFuture<ChatCompletion> chat(ChatRequest request, RequestOptions options) {
+  public CompletableFuture<ChatCompletion> chat(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return core.chats().chat(request, call(options), false);
+    return core.chats().chat(request, call(), false);
   }
 
   /**
@@ -214,24 +213,22 @@ public final class ClientScope {
    * retried.
    *
    * @param request the request; a {@code stream} flag is ignored
-   * @param options the call's options
    * @return the completion
    */
-  public ChatCompletion chatBlocking(ChatRequest request, RequestOptions options) {
+  public ChatCompletion chatBlocking(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return await(core.chats().chat(request, call(options), true));
+    return await(core.chats().chat(request, call(), true));
   }
 
   /**
    * Prepares a streaming chat call.
    *
    * @param request the request; it is sent with {@code stream: true}
-   * @param options the call's options
    * @return the cold stream
    */
-  public ChatStream stream(ChatRequest request, RequestOptions options) {
+  public ChatStream stream(ChatRequest request) {
     Objects.requireNonNull(request, "request");
-    return core.chats().stream(request, call(options));
+    return core.chats().stream(request, call());
   }
 
   /**
@@ -240,14 +237,10 @@ public final class ClientScope {
    * @param requests the requests; none null
    * @param maxConcurrency the most in flight, at least 1
    * @param listener hears progress; may be null
-   * @param options the options of each call
    * @return the results in input order
    */
   public CompletableFuture<List<ChatResult>> chatAll(
-      List<ChatRequest> requests,
-      int maxConcurrency,
-      Consumer<ChatResult> listener,
-      RequestOptions options) {
+      List<ChatRequest> requests, int maxConcurrency, Consumer<ChatResult> listener) {
     Objects.requireNonNull(requests, "requests");
     int i = 0;
     for (ChatRequest r : requests) {
@@ -256,13 +249,12 @@ public final class ClientScope {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
-    Objects.requireNonNull(options, "options");
     ensureOpen();
     return new ChatAll(
             List.copyOf(requests),
             maxConcurrency,
             listener,
-            r -> chat(r, options),
+            this::chat,
             core.calls()::kimi,
             tenant.meter()::of)
         .start();
@@ -284,7 +276,7 @@ public final class ClientScope {
         request.responseFormat() != null
             ? request
             : request.toBuilder().responseFormat(ResponseFormat.jsonSchema(type)).build();
-    return chatBlocking(typed, RequestOptions.none()).parse(type);
+    return chatBlocking(typed).parse(type);
   }
 
   /**
@@ -328,12 +320,11 @@ public final class ClientScope {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the body; null for none
-   * @param options the call's options
    * @return the answer with its metadata and bytes
    */
   public CompletableFuture<KimiResponse<JsonValue>> request(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return core.exchanges().request(method, path, body, call(options), false);
+      String method, String path, JsonValue body) {
+    return core.exchanges().request(method, path, body, call(), false);
   }
 
   /**
@@ -343,12 +334,10 @@ public final class ClientScope {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the body; null for none
-   * @param options the call's options
    * @return the answer with its metadata and bytes
    */
-  public KimiResponse<JsonValue> requestBlocking(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return await(core.exchanges().request(method, path, body, call(options), true));
+  public KimiResponse<JsonValue> requestBlocking(String method, String path, JsonValue body) {
+    return await(core.exchanges().request(method, path, body, call(), true));
   }
 
   /**
@@ -358,20 +347,15 @@ public final class ClientScope {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the body; null for none
-   * @param options the call's options
    * @param decode turns the answer into the result
    * @param <T> the result type
    * @return the result
    */
   public <T> CompletableFuture<T> request(
-      String method,
-      String path,
-      JsonValue body,
-      RequestOptions options,
-      Function<KimiResponse<JsonValue>, T> decode) {
+      String method, String path, JsonValue body, Function<KimiResponse<JsonValue>, T> decode) {
     return core.calls()
         .map(
-            request(method, path, body, options),
+            request(method, path, body),
             r -> {
               try {
                 return decode.apply(r);
@@ -387,18 +371,15 @@ public final class ClientScope {
    * @param method the HTTP method
    * @param path the path below the base URL
    * @param body the body; null for none
-   * @param options the call's options
    * @return the cold stream
    */
-  public EventStream requestEvents(
-      String method, String path, JsonValue body, RequestOptions options) {
-    return core.exchanges().requestEvents(method, path, body, call(options));
+  public EventStream requestEvents(String method, String path, JsonValue body) {
+    return core.exchanges().requestEvents(method, path, body, call());
   }
 
   /**
    * Sends a platform call (files, batches, models, balance, token counts).
    *
-   * @param options the call's options
    * @param method the HTTP method
    * @param path the path below the base URL, query included
    * @param body the body; null for none
@@ -409,7 +390,6 @@ public final class ClientScope {
    * @return the result
    */
   public <T> CompletableFuture<T> platform(
-      RequestOptions options,
       String method,
       String path,
       HttpRequest.BodyPublisher body,
@@ -418,64 +398,52 @@ public final class ClientScope {
       Function<byte[], T> decode) {
     return core.exchanges()
         .platform(
-            call(options),
-            method,
-            path,
-            body,
-            contentType,
-            errorEnvelopes,
-            (md, b) -> decode.apply(b));
+            call(), method, path, body, contentType, errorEnvelopes, (md, b) -> decode.apply(b));
   }
 
   /**
    * Downloads a platform file's body ({@code GET}) to {@code target} as it arrives, never holding
    * it in memory whole.
    *
-   * @param options the call's options
    * @param path the path below the base URL
    * @param target the file to write, replaced if it exists
    * @param limit the most bytes written; more fails the call
    * @return the bytes written
    */
-  public CompletableFuture<Long> download(
-      RequestOptions options, String path, java.nio.file.Path target, long limit) {
-    return core.exchanges().download(call(options), path, target, limit);
+  public CompletableFuture<Long> download(String path, java.nio.file.Path target, long limit) {
+    return core.exchanges().download(call(), path, target, limit);
   }
 
   /**
    * Sends a platform call whose answer only matters by its status, such as a health check.
    *
-   * @param options the call's options
    * @param method the HTTP method
    * @param path the path below the base URL
    * @return the 2xx status
    */
-  public CompletableFuture<Integer> status(RequestOptions options, String method, String path) {
+  public CompletableFuture<Integer> status(String method, String path) {
     return core.exchanges()
-        .platform(call(options), method, path, null, null, true, (md, b) -> md.statusCode());
+        .platform(call(), method, path, null, null, true, (md, b) -> md.statusCode());
   }
 
   /**
    * Lists the models the key can use ({@code GET /models}).
    *
-   * @param options the call's options
    * @return the models
    */
-  public CompletableFuture<List<ListedModel>> listModels(RequestOptions options) {
-    return platform(options, "GET", "models", null, null, true, PlatformCodec::decodeModels);
+  public CompletableFuture<List<ListedModel>> listModels() {
+    return platform("GET", "models", null, null, true, PlatformCodec::decodeModels);
   }
 
   /**
    * Asks Kimi for a request's prompt tokens ({@code POST /tokenizers/estimate-token-count}).
    *
    * @param request the request whose model and messages are counted
-   * @param options the call's options
    * @return the total tokens
    */
-  public CompletableFuture<Integer> countTokens(ChatRequest request, RequestOptions options) {
+  public CompletableFuture<Integer> countTokens(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     return platform(
-        options,
         "POST",
         "tokenizers/estimate-token-count",
         HttpRequest.BodyPublishers.ofByteArray(PlatformCodec.encodeCountRequest(request)),
@@ -487,23 +455,21 @@ public final class ClientScope {
   /**
    * Returns the account balance ({@code GET /users/me/balance}).
    *
-   * @param options the call's options
    * @return the balance
    */
-  public CompletableFuture<Balance> balance(RequestOptions options) {
-    return platform(options, "GET", "users/me/balance", null, null, true, PlatformCodec::balance);
+  public CompletableFuture<Balance> balance() {
+    return platform("GET", "users/me/balance", null, null, true, PlatformCodec::balance);
   }
 
   /**
    * Checks whether the API is reachable and accepts the key ({@code GET /models}); the future never
    * completes exceptionally for those outcomes, which the result reports.
    *
-   * @param options the call's options
    * @return the outcome
    */
-  public CompletableFuture<PingResult> ping(RequestOptions options) {
+  public CompletableFuture<PingResult> ping() {
     long started = System.nanoTime();
-    return status(options, "GET", "models")
+    return status("GET", "models")
         .handle(
             (ok, error) -> {
               Duration took = Duration.ofNanos(System.nanoTime() - started);

@@ -9,7 +9,7 @@ import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.wire.chat.ChatCodec;
 import io.github.kimisdk.json.Json;
@@ -231,7 +231,7 @@ public final class PlatformCodec {
     JsonWriter w = new JsonWriter();
     w.beginObject().name("model").value(request.model()).name("messages").beginArray();
     for (Message m : request.messages()) {
-      SavedForm.writeMessage(w, m);
+      MessageForm.writeMessage(w, m);
     }
     return w.endArray().endObject().toByteArray();
   }

@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.wire;
 
-import io.github.kimisdk.chat.format.Fate;
+import io.github.kimisdk.chat.completions.Fate;
 
 /** A request, or a call, that the client's wire protocol cannot express; the message says why. */
 public final class UnsupportedRequestException extends IllegalArgumentException {

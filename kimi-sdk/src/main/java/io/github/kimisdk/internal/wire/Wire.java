@@ -11,7 +11,7 @@ import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.Fate;
+import io.github.kimisdk.chat.completions.Fate;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;

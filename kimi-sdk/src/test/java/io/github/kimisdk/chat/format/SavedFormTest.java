@@ -7,14 +7,13 @@ import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.Goldens;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.tool.ToolCall;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ class SavedFormTest {
 
   private static JsonObject sent(Message m) {
     JsonWriter w = new JsonWriter();
-    SavedForm.writeMessage(w, m);
+    MessageForm.writeMessage(w, m);
     return Json.parse(w.toString()).asObject();
   }
 
@@ -84,20 +83,45 @@ class SavedFormTest {
   }
 
   @Test
-  void anAssistantMessageReadsLeniently() {
+  void aSavedAssistantMessageReadsItsOwnMembersAndKeepsTheOthers() {
     AssistantMessage m =
-        SavedForm.readAssistantMessage(
-            JsonReader.of(
-                ("{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
-                        + "{\"type\":\"text\",\"text\":\"b\"},7],"
-                        + "\"tool_calls\":[null,{\"index\":0,\"id\":5,\"function\":"
-                        + "{\"name\":\"f\",\"arguments\":{\"x\":1}}}],\"partial\":\"yes\"}")
-                    .getBytes(StandardCharsets.UTF_8)));
-    assertThat(m.content()).as("parts joined").isEqualTo("ab");
-    assertThat(m.partial()).as("a partial flag that is no boolean is false").isFalse();
+        (AssistantMessage)
+            SavedForm.readMessage(
+                Json.parse(
+                        "{\"role\":\"assistant\",\"content\":\"\",\"partial\":true,"
+                            + "\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"index\":3,"
+                            + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"},\"x\":1}],"
+                            + "\"reasoning_signature\":\"sig\",\"audio\":null}")
+                    .asObject());
+    assertThat(m.content()).as("an empty content is none").isNull();
+    assertThat(m.partial()).as("a partial flag without content is dropped").isFalse();
+    assertThat(m.reasoningSignature()).isEqualTo("sig");
+    assertThat(m.additionalFields()).isEqualTo(Json.parse("{\"audio\":null}"));
     assertThat(m.toolCalls())
-        .containsExactly(new ToolCall("5", "function", "f", "{\"x\":1}"))
-        .as("an id as a number, arguments as an object, index dropped");
+        .as("a saved call's index is not its own member")
+        .containsExactly(
+            new ToolCall("c", "function", "f", "{}", Json.parse("{\"x\":1}").asObject()));
+  }
+
+  @Test
+  void aSavedAssistantMessageWhoseMemberHasAnotherTypeSaysWhich() {
+    assertThatThrownBy(
+            () ->
+                SavedForm.readMessage(
+                    Json.parse("{\"role\":\"assistant\",\"content\":[\"a\"]}").asObject()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("\"content\" must be a string: [\"a\"]");
+    assertThatThrownBy(
+            () ->
+                SavedForm.readMessage(
+                    Json.parse("{\"role\":\"assistant\",\"tool_calls\":{}}").asObject()))
+        .hasMessage("\"tool_calls\" must be an array");
+    assertThatThrownBy(
+            () ->
+                SavedForm.readMessage(
+                    Json.parse("{\"role\":\"assistant\",\"tool_calls\":[{\"function\":3}]}")
+                        .asObject()))
+        .hasMessage("\"function\" must be an object: 3");
   }
 
   @Test
@@ -133,17 +157,15 @@ class SavedFormTest {
   }
 
   @Test
-  void aUsageReadsEitherSpellingOfItsCountsAndKeepsTheServersMembers() {
-    Usage u =
-        SavedForm.readUsage(
-            Json.parse(
-                    "{\"prompt_tokens\":\"12\",\"completion_tokens\":3.0,\"total_tokens\":null,"
-                        + "\"prompt_tokens_details\":{\"cached_tokens\":4},"
-                        + "\"cache_creation_input_tokens\":6,\"boost\":true}")
-                .asObject());
-    assertThat(u)
-        .isEqualTo(new Usage(12, 3, 0, 4, null, Json.parse("{\"boost\":true}").asObject(), 6));
-    assertThat(SavedForm.cacheWrites(5, 6)).as("never the sum").isEqualTo(5);
-    assertThat(SavedForm.cacheWrites(null, 6)).isEqualTo(6);
+  void aSavedUsageWhoseCountIsNoNumberSaysWhich() {
+    assertThatThrownBy(
+            () ->
+                SavedForm.readUsage(
+                    Json.parse("{\"prompt_tokens\":\"12\",\"completion_tokens\":3}").asObject()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("\"prompt_tokens\" must be a number: \"12\"");
+    assertThat(SavedForm.readUsage(JsonObject.of()))
+        .as("absent counts")
+        .isEqualTo(new Usage(0, 0, 0, null, null, null, null));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Goldens;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -56,7 +57,7 @@ class BatchInputGoldenTest {
       if (request.tools().isEmpty()) {
         assertThat(tools).isNull();
       } else {
-        assertThat(tools).isEqualTo(Json.parse(SavedForm.toolsJson(request.tools())));
+        assertThat(tools).isEqualTo(Json.parse(MessageForm.toolsJson(request.tools())));
       }
     }
   }

@@ -12,7 +12,7 @@ import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.Fate;
+import io.github.kimisdk.chat.completions.Fate;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;

@@ -1,15 +1,20 @@
 package io.github.kimisdk.internal.wire.chat;
 
-import static io.github.kimisdk.chat.format.Lenient.fields;
-import static io.github.kimisdk.chat.format.Lenient.keep;
-import static io.github.kimisdk.chat.format.Lenient.parseInteger;
-import static io.github.kimisdk.chat.format.Lenient.readInt;
-import static io.github.kimisdk.chat.format.Lenient.readLong;
-import static io.github.kimisdk.chat.format.Lenient.readString;
+import static io.github.kimisdk.internal.wire.chat.Lenient.fields;
+import static io.github.kimisdk.internal.wire.chat.Lenient.keep;
+import static io.github.kimisdk.internal.wire.chat.Lenient.parseInteger;
+import static io.github.kimisdk.internal.wire.chat.Lenient.readBoolean;
+import static io.github.kimisdk.internal.wire.chat.Lenient.readInt;
+import static io.github.kimisdk.internal.wire.chat.Lenient.readInteger;
+import static io.github.kimisdk.internal.wire.chat.Lenient.readLong;
+import static io.github.kimisdk.internal.wire.chat.Lenient.readString;
 
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
+import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
+import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.FinishReason;
@@ -19,8 +24,8 @@ import io.github.kimisdk.chat.Prediction;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.chat.format.RequestFields;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
+import io.github.kimisdk.chat.completions.RequestFields;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
@@ -44,14 +49,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Encodes chat requests to UTF-8 JSON and decodes chat completions and stream chunks from it, by
- * hand, field by field. Messages, tool calls, tools and usage are written and read through {@link
- * SavedForm}, the SDK's record form: version 1 of it is what chat completions take.
+ * hand, field by field. A request's messages and tools are written in the chat completions form
+ * ({@link MessageForm}), which batch lines, token counting and the saved form write too; a reply is
+ * read here alone, from the bytes to the records.
  *
- * <p>Decoding is lenient where the server owns the values: unknown fields are skipped, {@code null}
- * is accepted for every field, ids and other strings may arrive as numbers, and unknown finish
- * reasons keep their raw string. Malformed JSON is a {@link io.github.kimisdk.json.JsonException},
- * and so is a stream's tool-call {@code index} that is not an integer: read as missing, it would
- * misplace the fragment.
+ * <p>Decoding is lenient where the server owns the values ({@link Lenient}): members the records do
+ * not model are kept in their {@code additionalFields}, {@code null} is accepted for every field,
+ * ids and other strings may arrive as numbers, and unknown finish reasons keep their raw string.
+ * Malformed JSON is a {@link io.github.kimisdk.json.JsonException}, and so is a stream's tool-call
+ * {@code index} that is not an integer: read as missing, it would misplace the fragment.
  */
 public final class ChatCodec {
   private ChatCodec() {}
@@ -108,7 +114,7 @@ public final class ChatCodec {
     w.name("model").value(r.model());
     w.name("messages").beginArray();
     for (Message m : r.messages()) {
-      SavedForm.writeMessage(w, m);
+      MessageForm.writeMessage(w, m);
     }
     w.endArray();
     if (r.maxCompletionTokens() != null) {
@@ -144,7 +150,7 @@ public final class ChatCodec {
     if (!r.tools().isEmpty()) {
       w.name("tools").beginArray();
       for (Tool t : r.tools()) {
-        SavedForm.writeTool(w, t);
+        MessageForm.writeTool(w, t);
       }
       w.endArray();
     }
@@ -260,23 +266,60 @@ public final class ChatCodec {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Decoding
+  // Decoding: a reply from the bytes to the records, all of it here. A completion and a chunk
+  // share their members, and each kind of object has one reader: the envelope around the choices,
+  // a choice, an assistant message whole (a completion's) or in fragments (a chunk's delta), a
+  // tool call likewise, a usage. ChunkFastPath reads the usual chunks by the same names, faster.
 
-  private static final JsonReader.Names COMPLETION =
-      JsonReader.Names.of(
-          "id", "object", "created", "model", "choices", "usage", "system_fingerprint");
-  // Chunk decoding uses its own name sets: fewer names of equal length means fewer comparisons.
-  private static final JsonReader.Names CHUNK =
-      JsonReader.Names.of(
-          "id", "created", "model", "choices", "usage", "system_fingerprint", "object");
-  private static final JsonReader.Names CHUNK_CHOICE =
-      JsonReader.Names.of("index", "delta", "finish_reason", "usage", "logprobs");
-  private static final JsonReader.Names DELTA =
-      JsonReader.Names.of("role", "content", "reasoning_content", "tool_calls");
-  private static final JsonReader.Names CHOICE =
-      JsonReader.Names.of("index", "message", "delta", "finish_reason", "usage", "logprobs");
-  private static final JsonReader.Names TOOL_CALL =
-      JsonReader.Names.of("index", "id", "type", "function");
+  /** An envelope's members, in the order servers write them. */
+  static final String[] ENVELOPE_MEMBERS = {
+    "id", "object", "created", "model", "choices", "usage", "system_fingerprint"
+  };
+
+  /** A choice's members: a chunk's has a delta, a completion's a message. */
+  static final String[] CHOICE_MEMBERS = {
+    "index", "delta", "finish_reason", "usage", "logprobs", "message"
+  };
+
+  /** An assistant message's members; a delta has the first four. */
+  static final String[] MESSAGE_MEMBERS = {
+    "role", "content", "reasoning_content", "tool_calls", "name", "partial"
+  };
+
+  /** A tool call's members; its {@code index} only a stream's fragments need. */
+  static final String[] TOOL_CALL_MEMBERS = {"index", "id", "type", "function"};
+
+  /** A tool call's {@code function}'s members. */
+  static final String[] FUNCTION_MEMBERS = {"name", "arguments"};
+
+  /** A usage's members; the two {@code *_tokens_details} objects hold more counts. */
+  static final String[] USAGE_MEMBERS = {
+    "prompt_tokens",
+    "completion_tokens",
+    "total_tokens",
+    "cached_tokens",
+    "prompt_tokens_details",
+    "completion_tokens_details",
+    "cache_creation_input_tokens"
+  };
+
+  /** The counts of {@code prompt_tokens_details}. */
+  static final String[] PROMPT_DETAILS_MEMBERS = {"cached_tokens", "cache_write_tokens"};
+
+  /** The counts of {@code completion_tokens_details}. */
+  static final String[] COMPLETION_DETAILS_MEMBERS = {"reasoning_tokens"};
+
+  private static final JsonReader.Names ENVELOPE = JsonReader.Names.of(ENVELOPE_MEMBERS);
+  private static final JsonReader.Names CHOICE = JsonReader.Names.of(CHOICE_MEMBERS);
+  private static final JsonReader.Names MESSAGE = JsonReader.Names.of(MESSAGE_MEMBERS);
+  private static final JsonReader.Names TOOL_CALL = JsonReader.Names.of(TOOL_CALL_MEMBERS);
+  private static final JsonReader.Names FUNCTION = JsonReader.Names.of(FUNCTION_MEMBERS);
+  private static final JsonReader.Names USAGE = JsonReader.Names.of(USAGE_MEMBERS);
+  private static final JsonReader.Names PROMPT_DETAILS =
+      JsonReader.Names.of(PROMPT_DETAILS_MEMBERS);
+  private static final JsonReader.Names COMPLETION_DETAILS =
+      JsonReader.Names.of(COMPLETION_DETAILS_MEMBERS);
+  private static final JsonReader.Names PART = JsonReader.Names.of("type", "text");
 
   /**
    * Decodes a non-streamed chat completion.
@@ -390,45 +433,9 @@ public final class ChatCodec {
    * @return the completion
    */
   public static ChatCompletion readCompletion(JsonReader r) {
-    String id = null;
-    String object = null;
-    long created = 0;
-    String model = null;
-    List<Choice> choices = List.of();
-    Usage usage = null;
-    String fingerprint = null;
-    Map<String, JsonValue> extra = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(COMPLETION)) {
-        case 0:
-          id = readString(r);
-          break;
-        case 1:
-          object = readString(r);
-          break;
-        case 2:
-          created = readLong(r);
-          break;
-        case 3:
-          model = readString(r);
-          break;
-        case 4:
-          choices = readChoices(r);
-          break;
-        case 5:
-          usage = SavedForm.readUsage(r);
-          break;
-        case 6:
-          fingerprint = readString(r);
-          break;
-        default:
-          extra = keep(r, extra);
-      }
-    }
-    r.endObject();
+    Envelope<Choice> e = readEnvelope(r, null, true, ChatCodec::readChoice);
     return new ChatCompletion(
-        id, object, created, model, choices, usage, fingerprint, fields(extra));
+        e.id, e.object, e.created, e.model, e.choices, e.usage, e.fingerprint, fields(e.extra));
   }
 
   /**
@@ -446,51 +453,10 @@ public final class ChatCodec {
    * id}, already recognised in the raw bytes, so that member is skipped instead of decoded.
    */
   private static ChatCompletionChunk readChunk(JsonReader r, String knownId) {
-    String id = null;
-    long created = 0;
-    String model = null;
-    List<ChatCompletionChunk.ChunkChoice> choices = List.of();
-    Usage usage = null;
-    String fingerprint = null;
-    Map<String, JsonValue> extra = null;
-    boolean first = true;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(CHUNK)) {
-        case 0:
-          if (first && knownId != null) {
-            r.skipValue();
-            id = knownId;
-          } else {
-            id = readString(r);
-          }
-          break;
-        case 1:
-          created = readLong(r);
-          break;
-        case 2:
-          model = readString(r);
-          break;
-        case 3:
-          choices = readChunkChoices(r);
-          break;
-        case 4:
-          usage = SavedForm.readUsage(r);
-          break;
-        case 5:
-          fingerprint = readString(r);
-          break;
-        case 6:
-          // "object", always "chat.completion.chunk": skipping it saves a string.
-          r.skipValue();
-          break;
-        default:
-          extra = keep(r, extra);
-      }
-      first = false;
-    }
-    r.endObject();
-    return new ChatCompletionChunk(id, created, model, choices, usage, fingerprint, fields(extra));
+    // A chunk's "object", always "chat.completion.chunk", is skipped: that saves a string.
+    Envelope<ChunkChoice> e = readEnvelope(r, knownId, false, ChatCodec::readChunkChoice);
+    return new ChatCompletionChunk(
+        e.id, e.created, e.model, e.choices, e.usage, e.fingerprint, fields(e.extra));
   }
 
   // A stream repeats its id in every chunk. The last id seen is kept with its raw bytes so the
@@ -528,167 +494,188 @@ public final class ChatCodec {
     lastChunkId = new CachedId(("{\"id\":\"" + id + "\"").getBytes(StandardCharsets.US_ASCII), id);
   }
 
-  private static List<Choice> readChoices(JsonReader r) {
-    if (r.nextIfNull()) {
-      return List.of();
-    }
-    List<Choice> list = new ArrayList<>(1);
-    r.beginArray();
-    while (r.hasNext()) {
-      if (r.nextIfNull()) {
-        continue;
-      }
-      int index = list.size();
-      AssistantMessage message = null;
-      FinishReason finish = null;
-      Usage usage = null;
-      Logprobs logprobs = null;
-      Map<String, JsonValue> extra = null;
-      r.beginObject();
-      while (r.hasNext()) {
-        switch (r.selectName(CHOICE)) {
-          case 0:
-            index = readInt(r, index);
-            break;
-          case 1:
-            message = SavedForm.readAssistantMessage(r);
-            break;
-          case 3:
-            finish = FinishReason.of(readString(r));
-            break;
-          case 4:
-            usage = SavedForm.readUsage(r);
-            break;
-          case 2: // "delta", which only a chunk's choice has
-            r.skipValue();
-            break;
-          case 5:
-            logprobs = readLogprobs(r);
-            break;
-          default:
-            extra = keep(r, extra);
-        }
-      }
-      r.endObject();
-      if (message != null) {
-        List<ToolCall> calls = ToolCall.withIds(message.toolCalls());
-        if (calls != message.toolCalls()) { // kimi-k3 may leave ids blank: give them one
-          message =
-              new AssistantMessage(
-                  message.content(),
-                  message.reasoningContent(),
-                  calls,
-                  message.name(),
-                  message.partial(),
-                  message.reasoningSignature(),
-                  message.additionalFields());
-        }
-      }
-      list.add(new Choice(index, message, finish, usage, logprobs, fields(extra)));
-    }
-    r.endArray();
-    return list;
+  /** Reads one element of an array, given its position among the elements read so far. */
+  @FunctionalInterface
+  private interface Element<T> {
+    T read(JsonReader r, int position);
   }
 
-  private static List<ChatCompletionChunk.ChunkChoice> readChunkChoices(JsonReader r) {
+  /**
+   * Reads an array (or {@code null}, as empty) whose elements {@code element} reads, leaving out
+   * {@code null} elements. One element, the usual case, takes no growable list.
+   */
+  private static <T> List<T> readArray(JsonReader r, Element<T> element) {
     if (r.nextIfNull()) {
       return List.of();
     }
-    // Almost every chunk has exactly one choice: hold it without a growable list.
-    ChatCompletionChunk.ChunkChoice first = null;
-    List<ChatCompletionChunk.ChunkChoice> more = null;
+    T first = null;
+    List<T> more = null;
     int count = 0;
     r.beginArray();
     while (r.hasNext()) {
       if (r.nextIfNull()) {
         continue;
       }
-      ChatCompletionChunk.ChunkChoice c = readChunkChoice(r, count);
+      T e = element.read(r, count);
       if (count == 0) {
-        first = c;
+        first = e;
       } else {
         if (more == null) {
           more = new ArrayList<>(4);
           more.add(first);
         }
-        more.add(c);
+        more.add(e);
       }
       count++;
     }
     r.endArray();
-    if (count == 0) {
-      return List.of();
-    }
-    return more == null ? List.of(first) : more;
+    return count == 0 ? List.of() : more == null ? List.of(first) : more;
   }
 
-  private static ChatCompletionChunk.ChunkChoice readChunkChoice(JsonReader r, int position) {
-    int index = position;
-    ChatCompletionChunk.Delta delta = null;
-    FinishReason finish = null;
-    Usage usage = null;
-    Logprobs logprobs = null;
-    Map<String, JsonValue> extra = null;
+  /**
+   * Reads a completion's or a chunk's object, its choices with {@code choice}. {@code knownId} is
+   * as {@link #readChunk(JsonReader, String)} says; {@code object} is kept only if {@code
+   * keepObject}.
+   */
+  private static <C> Envelope<C> readEnvelope(
+      JsonReader r, String knownId, boolean keepObject, Element<C> choice) {
+    Envelope<C> e = new Envelope<>();
+    boolean first = true;
     r.beginObject();
     while (r.hasNext()) {
-      switch (r.selectName(CHUNK_CHOICE)) {
-        case 0:
-          index = readInt(r, index);
-          break;
-        case 1:
-          delta = readDelta(r);
-          break;
-        case 2:
-          finish = FinishReason.of(readString(r));
-          break;
-        case 3:
-          usage = SavedForm.readUsage(r);
-          break;
-        case 4:
-          logprobs = readLogprobs(r);
-          break;
-        default:
-          extra = keep(r, extra);
+      switch (r.selectName(ENVELOPE)) {
+        case 0 -> e.id = first && knownId != null ? skip(r, knownId) : readString(r);
+        case 1 -> e.object = keepObject ? readString(r) : skip(r, null);
+        case 2 -> e.created = readLong(r);
+        case 3 -> e.model = readString(r);
+        case 4 -> e.choices = readArray(r, choice);
+        case 5 -> e.usage = readUsage(r);
+        case 6 -> e.fingerprint = readString(r);
+        default -> e.extra = keep(r, e.extra);
+      }
+      first = false;
+    }
+    r.endObject();
+    return e;
+  }
+
+  /** Skips a value; returns {@code value}. */
+  private static <T> T skip(JsonReader r, T value) {
+    r.skipValue();
+    return value;
+  }
+
+  /**
+   * Reads a choice; {@code position} is its index unless it says otherwise. A completion's choice
+   * skips a {@code delta}; a chunk's keeps a {@code message} among its other members.
+   */
+  private static ChoiceMembers readChoiceMembers(JsonReader r, int position, boolean chunk) {
+    ChoiceMembers c = new ChoiceMembers();
+    c.index = position;
+    r.beginObject();
+    while (r.hasNext()) {
+      int member = r.selectName(CHOICE);
+      if (member == 5 && chunk) {
+        member = -1; // "message": another member of a chunk's choice
+      }
+      switch (member) {
+        case 0 -> c.index = readInt(r, c.index);
+        case 1 -> c.delta = chunk ? readDelta(r) : skip(r, null);
+        case 2 -> c.finish = FinishReason.of(readString(r));
+        case 3 -> c.usage = readUsage(r);
+        case 4 -> c.logprobs = readLogprobs(r);
+        case 5 -> c.message = readAssistantMessage(r);
+        default -> c.extra = keep(r, c.extra);
       }
     }
     r.endObject();
-    return new ChatCompletionChunk.ChunkChoice(
-        index, delta, finish, usage, logprobs, fields(extra));
+    return c;
   }
 
-  private static ChatCompletionChunk.Delta readDelta(JsonReader r) {
+  private static Choice readChoice(JsonReader r, int position) {
+    ChoiceMembers c = readChoiceMembers(r, position, false);
+    AssistantMessage message = c.message;
+    if (message != null) {
+      List<ToolCall> calls = ToolCall.withIds(message.toolCalls());
+      if (calls != message.toolCalls()) { // kimi-k3 may leave ids blank: give them one
+        message =
+            new AssistantMessage(
+                message.content(),
+                message.reasoningContent(),
+                calls,
+                message.name(),
+                message.partial(),
+                message.reasoningSignature(),
+                message.additionalFields());
+      }
+    }
+    return new Choice(c.index, message, c.finish, c.usage, c.logprobs, fields(c.extra));
+  }
+
+  private static ChunkChoice readChunkChoice(JsonReader r, int position) {
+    ChoiceMembers c = readChoiceMembers(r, position, true);
+    return new ChunkChoice(c.index, c.delta, c.finish, c.usage, c.logprobs, fields(c.extra));
+  }
+
+  /**
+   * Reads an assistant message's object, its tool calls with {@code call}. A fragment (a chunk's
+   * delta) keeps its {@code role} and holds no {@code name} or {@code partial} of its own (they are
+   * kept among its other members); a whole message's role is always {@code "assistant"}.
+   */
+  private static <T> MessageMembers<T> readMessageMembers(
+      JsonReader r, boolean fragment, Element<T> call) {
+    MessageMembers<T> m = new MessageMembers<>();
+    r.beginObject();
+    while (r.hasNext()) {
+      int member = r.selectName(MESSAGE);
+      if (fragment && member >= 4) {
+        member = -1; // "name" and "partial": another member of a delta
+      }
+      switch (member) {
+        case 0 -> m.role = fragment ? readRole(r) : skip(r, null);
+        case 1 -> m.content = readContent(r);
+        case 2 -> m.reasoning = readString(r);
+        case 3 -> m.calls = readArray(r, call);
+        case 4 -> m.name = readString(r);
+        case 5 -> m.partial = readBoolean(r);
+        default -> m.extra = keep(r, m.extra);
+      }
+    }
+    r.endObject();
+    return m;
+  }
+
+  /**
+   * Reads an assistant message object, as a completion's choice holds it.
+   *
+   * @param r the reader, before the object
+   * @return the message, or null when the value is {@code null}
+   */
+  static AssistantMessage readAssistantMessage(JsonReader r) {
     if (r.nextIfNull()) {
       return null;
     }
-    String role = null;
-    String content = null;
-    String reasoning = null;
-    List<ChatCompletionChunk.ToolCallDelta> calls = List.of();
-    Map<String, JsonValue> extra = null;
-    r.beginObject();
-    while (r.hasNext()) {
-      switch (r.selectName(DELTA)) {
-        case 0:
-          role = readRole(r);
-          break;
-        case 1:
-          content = SavedForm.readContent(r);
-          break;
-        case 2:
-          reasoning = readString(r);
-          break;
-        case 3:
-          calls = readToolCallDeltas(r);
-          break;
-        default:
-          extra = keep(r, extra);
-      }
+    MessageMembers<ToolCall> m = readMessageMembers(r, false, ChatCodec::readToolCall);
+    // A partial flag without content cannot be rebuilt as a partial message; the server never
+    // sends one, so keep the text and drop the flag rather than fail.
+    boolean partial = m.partial && m.content != null && !m.content.isEmpty();
+    return new AssistantMessage(
+        m.content, m.reasoning, m.calls, m.name, partial, null, fields(m.extra));
+  }
+
+  private static Delta readDelta(JsonReader r) {
+    if (r.nextIfNull()) {
+      return null;
     }
-    r.endObject();
-    if (role == null && content == null && reasoning == null && calls.isEmpty() && extra == null) {
-      return ChatCompletionChunk.Delta.EMPTY;
+    MessageMembers<ToolCallDelta> m = readMessageMembers(r, true, ChatCodec::readToolCallDelta);
+    if (m.role == null
+        && m.content == null
+        && m.reasoning == null
+        && m.calls.isEmpty()
+        && m.extra == null) {
+      return Delta.EMPTY;
     }
-    return new ChatCompletionChunk.Delta(role, content, reasoning, calls, null, fields(extra));
+    return new Delta(m.role, m.content, m.reasoning, m.calls, null, fields(m.extra));
   }
 
   private static String readRole(JsonReader r) {
@@ -697,60 +684,104 @@ public final class ChatCodec {
     return "assistant".equals(role) ? "assistant" : role;
   }
 
-  private static List<ChatCompletionChunk.ToolCallDelta> readToolCallDeltas(JsonReader r) {
-    if (r.nextIfNull()) {
-      return List.of();
+  /**
+   * Reads message content: a string, or (leniently) an array of parts whose texts are joined.
+   *
+   * @param r the reader, before the value
+   * @return the text, or null for {@code null}
+   */
+  private static String readContent(JsonReader r) {
+    if (r.peek() != JsonToken.BEGIN_ARRAY) {
+      return readString(r);
     }
-    ChatCompletionChunk.ToolCallDelta first = null;
-    List<ChatCompletionChunk.ToolCallDelta> more = null;
+    StringBuilder sb = new StringBuilder();
     r.beginArray();
     while (r.hasNext()) {
-      if (r.nextIfNull()) {
+      if (r.peek() != JsonToken.BEGIN_OBJECT) {
+        r.skipValue();
         continue;
       }
-      Integer index = null;
-      String id = null;
-      String type = null;
-      String[] fn = null;
-      Map<String, JsonValue> extra = null;
       r.beginObject();
       while (r.hasNext()) {
-        switch (r.selectName(TOOL_CALL)) {
-          case 0:
-            index = readToolCallIndex(r);
-            break;
-          case 1:
-            id = readString(r);
-            break;
-          case 2:
-            type = readString(r);
-            break;
-          case 3:
-            fn = SavedForm.readFunction(r);
-            break;
-          default:
-            extra = keep(r, extra);
+        if (r.selectName(PART) == 1) {
+          String t = readString(r);
+          if (t != null) {
+            sb.append(t);
+          }
+        } else {
+          r.skipValue();
         }
       }
       r.endObject();
-      ChatCompletionChunk.ToolCallDelta d =
-          new ChatCompletionChunk.ToolCallDelta(
-              index, id, type, fn == null ? null : fn[0], fn == null ? null : fn[1], fields(extra));
-      if (first == null) {
-        first = d;
-      } else {
-        if (more == null) {
-          more = new ArrayList<>(4);
-          more.add(first);
-        }
-        more.add(d);
-      }
     }
     r.endArray();
-    if (first == null) {
-      return List.of();
+    return sb.toString();
+  }
+
+  private static ToolCall readToolCall(JsonReader r, int position) {
+    ToolCallDelta c = readCall(r, false);
+    return new ToolCall(c.id(), c.type(), c.name(), c.arguments(), c.additionalFields());
+  }
+
+  private static ToolCallDelta readToolCallDelta(JsonReader r, int position) {
+    return readCall(r, true);
+  }
+
+  /**
+   * Reads a tool call, whole or a stream's fragment, as a fragment; a whole call's place is its
+   * position, so only a fragment reads its {@code index}.
+   */
+  private static ToolCallDelta readCall(JsonReader r, boolean fragment) {
+    Integer index = null;
+    String id = null;
+    String type = null;
+    String[] function = null;
+    Map<String, JsonValue> extra = null;
+    r.beginObject();
+    while (r.hasNext()) {
+      switch (r.selectName(TOOL_CALL)) {
+        case 0 -> index = fragment ? readToolCallIndex(r) : skip(r, null);
+        case 1 -> id = readString(r);
+        case 2 -> type = readString(r);
+        case 3 -> function = readFunction(r);
+        default -> extra = keep(r, extra);
+      }
     }
-    return more == null ? List.of(first) : more;
+    r.endObject();
+    return function == null
+        ? new ToolCallDelta(index, id, type, null, null, fields(extra))
+        : new ToolCallDelta(index, id, type, function[0], function[1], fields(extra));
+  }
+
+  /**
+   * Reads a tool call's {@code {"name": ..., "arguments": ...}} as {name, arguments}, either null
+   * when absent; null for {@code null}.
+   */
+  private static String[] readFunction(JsonReader r) {
+    if (r.nextIfNull()) {
+      return null;
+    }
+    String[] function = new String[2];
+    r.beginObject();
+    while (r.hasNext()) {
+      int member = r.selectName(FUNCTION);
+      if (member >= 0) {
+        function[member] = member == 0 ? readString(r) : readArguments(r);
+      } else {
+        r.skipValue();
+      }
+    }
+    r.endObject();
+    return function;
+  }
+
+  /** Reads arguments: a string as it is, or (leniently) an object or array as its JSON text. */
+  private static String readArguments(JsonReader r) {
+    JsonToken t = r.peek();
+    if (t == JsonToken.BEGIN_OBJECT || t == JsonToken.BEGIN_ARRAY) {
+      return r.nextValue().toString();
+    }
+    return readString(r);
   }
 
   /**
@@ -799,6 +830,146 @@ public final class ChatCodec {
         }
     }
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // What the readers above gather of each kind of object before they build its record: a
+  // completion and a chunk, a choice and an assistant message each come whole or as a stream's
+  // fragment, and one reader serves both.
+
+  /** A completion's or a chunk's members around their choices. */
+  private static final class Envelope<C> {
+    String id;
+    String object;
+    long created;
+    String model;
+    List<C> choices = List.of();
+    Usage usage;
+    String fingerprint;
+    Map<String, JsonValue> extra;
+  }
+
+  /** A choice's members: a completion's holds a message, a chunk's a delta. */
+  private static final class ChoiceMembers {
+    int index;
+    AssistantMessage message;
+    Delta delta;
+    FinishReason finish;
+    Usage usage;
+    Logprobs logprobs;
+    Map<String, JsonValue> extra;
+  }
+
+  /** An assistant message's members, whole or a chunk's delta. */
+  private static final class MessageMembers<T> {
+    String role;
+    String content;
+    String reasoning;
+    List<T> calls = List.of();
+    String name;
+    boolean partial;
+    Map<String, JsonValue> extra;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Usage: counts as numbers or strings, the cached count at the top level or in
+  // prompt_tokens_details, cache writes in either spelling, the server's other members kept.
+
+  /** Where a usage's counts are gathered ({@link #usage}), by what they count. */
+  static final int PROMPT = 0;
+
+  static final int COMPLETION = 1;
+  static final int TOTAL = 2;
+  static final int CACHED = 3;
+  static final int DETAILS_CACHED = 4;
+  static final int REASONING = 5;
+  static final int CREATION = 6;
+  static final int DETAILS_WRITE = 7;
+  static final int COUNTS = 8;
+
+  /**
+   * The slot of each member of {@link #USAGE_MEMBERS} that is a count (-1 for the two details
+   * objects), and of each member of the details objects.
+   */
+  static final int[] USAGE_SLOTS = {PROMPT, COMPLETION, TOTAL, CACHED, -1, -1, CREATION};
+
+  static final int[] PROMPT_DETAILS_SLOTS = {DETAILS_CACHED, DETAILS_WRITE};
+  static final int[] COMPLETION_DETAILS_SLOTS = {REASONING};
+
+  /**
+   * Returns the usage of the counts gathered (absent ones null): the prompt tokens written to the
+   * cache from whichever spelling arrived, {@code prompt_tokens_details.cache_write_tokens}, else
+   * {@code cache_creation_input_tokens}, never their sum, since a server that sends both counts the
+   * same tokens twice (kimi-api.md, Changes of 2026-11-25); the cached tokens likewise from the top
+   * level, else {@code prompt_tokens_details}.
+   */
+  static Usage usage(Integer[] counts, JsonObject extra) {
+    return new Usage(
+        orZero(counts[PROMPT]),
+        orZero(counts[COMPLETION]),
+        orZero(counts[TOTAL]),
+        counts[CACHED] != null ? counts[CACHED] : counts[DETAILS_CACHED],
+        counts[REASONING],
+        extra,
+        counts[DETAILS_WRITE] != null ? counts[DETAILS_WRITE] : counts[CREATION]);
+  }
+
+  private static int orZero(Integer count) {
+    return count == null ? 0 : count;
+  }
+
+  /**
+   * Reads a usage object as a reply carries it.
+   *
+   * @param r the reader, before the value
+   * @return the usage, or null for {@code null}
+   */
+  static Usage readUsage(JsonReader r) {
+    if (r.nextIfNull()) {
+      return null;
+    }
+    Integer[] counts = new Integer[COUNTS];
+    Map<String, JsonValue> extra = null;
+    r.beginObject();
+    while (r.hasNext()) {
+      int member = r.selectName(USAGE);
+      if (member == 4) {
+        readDetails(r, PROMPT_DETAILS, PROMPT_DETAILS_SLOTS, counts);
+      } else if (member == 5) {
+        readDetails(r, COMPLETION_DETAILS, COMPLETION_DETAILS_SLOTS, counts);
+      } else if (member >= 0) {
+        counts[USAGE_SLOTS[member]] = readInteger(r);
+      } else {
+        extra = keep(r, extra);
+      }
+    }
+    r.endObject();
+    return usage(counts, fields(extra));
+  }
+
+  /**
+   * Reads the counts named by {@code names} of a {@code *_tokens_details} object into their {@code
+   * slots}; other members, and a value that is no object, are skipped.
+   */
+  private static void readDetails(
+      JsonReader r, JsonReader.Names names, int[] slots, Integer[] counts) {
+    if (r.peek() != JsonToken.BEGIN_OBJECT) {
+      r.skipValue();
+      return;
+    }
+    r.beginObject();
+    while (r.hasNext()) {
+      int i = r.selectName(names);
+      if (i >= 0) {
+        counts[slots[i]] = readInteger(r);
+      } else {
+        r.skipValue();
+      }
+    }
+    r.endObject();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Log probabilities
 
   /**
    * Reads a choice's {@code logprobs} leniently: the {@code content} and {@code refusal} entries

@@ -2,7 +2,7 @@ package io.github.kimisdk.internal.wire.chat;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.format.RequestFields;
+import io.github.kimisdk.chat.completions.RequestFields;
 import io.github.kimisdk.internal.wire.Wire;
 import java.util.List;
 import java.util.Map;

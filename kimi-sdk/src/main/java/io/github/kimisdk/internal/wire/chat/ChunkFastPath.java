@@ -1,5 +1,8 @@
 package io.github.kimisdk.internal.wire.chat;
 
+import static io.github.kimisdk.base.scan.ByteScan.ascii;
+import static io.github.kimisdk.base.scan.ByteScan.asciiNames;
+
 import io.github.kimisdk.base.scan.ByteScan;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatCompletionChunk.ChunkChoice;
@@ -7,7 +10,6 @@ import io.github.kimisdk.chat.ChatCompletionChunk.Delta;
 import io.github.kimisdk.chat.ChatCompletionChunk.ToolCallDelta;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonReader;
 import java.lang.invoke.MethodHandles;
@@ -55,25 +57,16 @@ final class ChunkFastPath {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  // Member names, in the order servers write them (tried in this order).
-  private static final byte[][] CHUNK =
-      names("id", "object", "created", "model", "choices", "usage", "system_fingerprint");
-  private static final byte[][] CHOICE =
-      names("index", "delta", "finish_reason", "usage", "logprobs");
-  private static final byte[][] DELTA = names("role", "content", "reasoning_content", "tool_calls");
-  private static final byte[][] TOOL_CALL = names("index", "id", "type", "function");
-  private static final byte[][] FUNCTION = names("name", "arguments");
-  private static final byte[][] USAGE =
-      names(
-          "prompt_tokens",
-          "completion_tokens",
-          "total_tokens",
-          "cached_tokens",
-          "prompt_tokens_details",
-          "completion_tokens_details",
-          "cache_creation_input_tokens");
-  private static final byte[][] PROMPT_DETAILS = names("cached_tokens", "cache_write_tokens");
-  private static final byte[][] REASONING = names("reasoning_tokens");
+  // Member names, ChatCodec's, in the order servers write them (tried in this order).
+  private static final byte[][] CHUNK = asciiNames(ChatCodec.ENVELOPE_MEMBERS);
+  private static final byte[][] CHOICE = asciiNames(ChatCodec.CHOICE_MEMBERS);
+  private static final byte[][] DELTA = asciiNames(ChatCodec.MESSAGE_MEMBERS);
+  private static final byte[][] TOOL_CALL = asciiNames(ChatCodec.TOOL_CALL_MEMBERS);
+  private static final byte[][] FUNCTION = asciiNames(ChatCodec.FUNCTION_MEMBERS);
+  private static final byte[][] USAGE = asciiNames(ChatCodec.USAGE_MEMBERS);
+  private static final byte[][] PROMPT_DETAILS = asciiNames(ChatCodec.PROMPT_DETAILS_MEMBERS);
+  private static final byte[][] COMPLETION_DETAILS =
+      asciiNames(ChatCodec.COMPLETION_DETAILS_MEMBERS);
 
   private static final byte[] ASSISTANT = ascii("assistant");
   private static final byte[] FUNCTION_TYPE = ascii("function");
@@ -81,7 +74,7 @@ final class ChunkFastPath {
     FinishReason.STOP, FinishReason.LENGTH, FinishReason.TOOL_CALLS, FinishReason.CONTENT_FILTER
   };
   private static final byte[][] REASON_BYTES =
-      names("stop", "length", "tool_calls", "content_filter");
+      asciiNames("stop", "length", "tool_calls", "content_filter");
 
   /** The longest value whose bytes are kept for sharing. */
   private static final int MAX_SHARED = 256;
@@ -196,7 +189,7 @@ final class ChunkFastPath {
           sameStream = sharedHit;
           break;
         case 2:
-          created = created();
+          created = integer(15, 0);
           break;
         case 3:
           model = shared(MODEL);
@@ -289,78 +282,47 @@ final class ChunkFastPath {
   }
 
   private ChunkChoice choice(int position) {
-    if (ws() != '{') {
-      return fail(null);
-    }
-    p++;
     int index = position;
     Delta delta = null;
     FinishReason finish = null;
     Usage usage = null;
-    if (hasMember()) {
-      do {
-        switch (name(CHOICE)) {
-          case 0:
-            index = intValue(index);
-            break;
-          case 1:
-            delta = delta();
-            break;
-          case 2:
-            finish = finishReason();
-            break;
-          case 3:
-            usage = usage();
-            break;
-          case 4:
-            if (ws() != 'n') {
-              return fail(null); // log probabilities: the general path reads them
-            }
-            nullLiteral();
-            break;
-          default:
-            // A member ChunkChoice does not model: the general path keeps it.
-            return fail(null);
-        }
-      } while (more('}'));
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(CHOICE);
+      if (m == 0) {
+        index = intValue(index);
+      } else if (m == 1) {
+        delta = delta();
+      } else if (m == 2) {
+        finish = finishReason();
+      } else if (m == 3) {
+        usage = usage();
+      } else if (m != 4 || !isNull()) {
+        // Log probabilities, or a member ChunkChoice does not model: the general path reads them.
+        return fail(null);
+      }
     }
     return new ChunkChoice(index, delta, finish, usage);
   }
 
   private Delta delta() {
-    int c = ws();
-    if (c == 'n') {
-      nullLiteral();
+    if (isNull()) {
       return null;
     }
-    if (c != '{') {
-      return fail(null);
-    }
-    p++;
     String role = null;
     String content = null;
     String reasoning = null;
     List<ToolCallDelta> calls = List.of();
-    if (hasMember()) {
-      do {
-        switch (name(DELTA)) {
-          case 0:
-            role = role();
-            break;
-          case 1:
-            content = string();
-            break;
-          case 2:
-            reasoning = string();
-            break;
-          case 3:
-            calls = toolCalls();
-            break;
-          default:
-            // A member Delta does not model: the general path keeps it.
-            return fail(null);
+    for (boolean next = open(); next; next = more('}')) {
+      switch (name(DELTA)) {
+        case 0 -> role = role();
+        case 1 -> content = string();
+        case 2 -> reasoning = string();
+        case 3 -> calls = toolCalls();
+        default -> {
+          // A member Delta does not model: the general path keeps it.
+          return fail(null);
         }
-      } while (more('}'));
+      }
     }
     if (role == null && content == null && reasoning == null && calls.isEmpty()) {
       return Delta.EMPTY;
@@ -393,155 +355,76 @@ final class ChunkFastPath {
   }
 
   private ToolCallDelta toolCall() {
-    if (ws() != '{') {
-      return fail(null);
-    }
-    p++;
     Integer index = null;
     String id = null;
     String type = null;
     String name = null;
     String arguments = null;
-    if (hasMember()) {
-      do {
-        switch (name(TOOL_CALL)) {
-          case 0:
-            index = integerValue();
-            break;
-          case 1:
-            id = string();
-            break;
-          case 2:
-            type = ws() == '"' && equalsString(FUNCTION_TYPE) ? "function" : string();
-            break;
-          case 3:
-            {
-              // A later "function" member replaces an earlier one whole, as in the general path.
-              name = null;
-              arguments = null;
-              int c = ws();
-              if (c == 'n') {
-                nullLiteral();
-                break;
-              }
-              if (c != '{') {
-                fail(null);
-                break;
-              }
-              p++;
-              if (hasMember()) {
-                do {
-                  switch (name(FUNCTION)) {
-                    case 0:
-                      name = string();
-                      break;
-                    case 1:
-                      arguments = string();
-                      break;
-                    default:
-                      skipScalar();
-                  }
-                } while (more('}'));
-              }
-              break;
+    for (boolean next = open(); next; next = more('}')) {
+      switch (name(TOOL_CALL)) {
+        case 0 -> index = integerValue();
+        case 1 -> id = string();
+        case 2 -> type = ws() == '"' && equalsString(FUNCTION_TYPE) ? "function" : string();
+        case 3 -> {
+          // A later "function" member replaces an earlier one whole, as in the general path.
+          name = null;
+          arguments = null;
+          for (boolean more = !isNull() && open(); more; more = more('}')) {
+            int f = name(FUNCTION);
+            if (f == 0) {
+              name = string();
+            } else if (f == 1) {
+              arguments = string();
+            } else {
+              skipScalar();
             }
-          default:
-            // A member ToolCallDelta does not model: the general path keeps it.
-            return fail(null);
+          }
         }
-      } while (more('}'));
+        default -> {
+          // A member ToolCallDelta does not model: the general path keeps it.
+          return fail(null);
+        }
+      }
     }
     return new ToolCallDelta(index, id, type, name, arguments);
   }
 
   private Usage usage() {
-    int c = ws();
-    if (c == 'n') {
-      nullLiteral();
+    if (isNull()) {
       return null;
     }
-    if (c != '{') {
-      return fail(null);
+    Integer[] counts = new Integer[ChatCodec.COUNTS];
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(USAGE);
+      if (m == 4) {
+        details(PROMPT_DETAILS, ChatCodec.PROMPT_DETAILS_SLOTS, counts);
+      } else if (m == 5) {
+        details(COMPLETION_DETAILS, ChatCodec.COMPLETION_DETAILS_SLOTS, counts);
+      } else if (m >= 0) {
+        counts[ChatCodec.USAGE_SLOTS[m]] = integerValue();
+      } else {
+        // A member Usage does not model: the general path keeps it in additionalFields.
+        return fail(null);
+      }
     }
-    p++;
-    int prompt = 0;
-    int completion = 0;
-    int total = 0;
-    Integer cached = null;
-    Integer[] details = {null, null}; // prompt_tokens_details: cached_tokens, cache_write_tokens
-    Integer creation = null;
-    Integer reasoning = null;
-    if (hasMember()) {
-      do {
-        switch (name(USAGE)) {
-          case 0:
-            prompt = intValue(0);
-            break;
-          case 1:
-            completion = intValue(0);
-            break;
-          case 2:
-            total = intValue(0);
-            break;
-          case 3:
-            cached = integerValue();
-            break;
-          case 4:
-            details(PROMPT_DETAILS, details);
-            break;
-          case 5:
-            reasoning = detail(REASONING);
-            break;
-          case 6:
-            creation = integerValue();
-            break;
-          default:
-            // A member Usage does not model: the general path keeps it in additionalFields.
-            return fail(null);
-        }
-      } while (more('}'));
-    }
-    return new Usage(
-        prompt,
-        completion,
-        total,
-        cached != null ? cached : details[0],
-        reasoning,
-        null,
-        SavedForm.cacheWrites(details[1], creation));
-  }
-
-  /** Reads the one interesting integer of a {@code *_tokens_details} object, or null. */
-  private Integer detail(byte[][] names) {
-    Integer[] value = {null};
-    details(names, value);
-    return value[0];
+    return ChatCodec.usage(counts, null);
   }
 
   /**
-   * Reads the integers named by {@code names} of a {@code *_tokens_details} object into {@code
-   * out}, by position; other scalar members are skipped.
+   * Reads the counts named by {@code names} of a {@code *_tokens_details} object into their {@code
+   * slots}; other scalar members are skipped.
    */
-  private void details(byte[][] names, Integer[] out) {
-    int c = ws();
-    if (c == 'n') {
-      nullLiteral();
+  private void details(byte[][] names, int[] slots, Integer[] counts) {
+    if (isNull()) {
       return;
     }
-    if (c != '{') {
-      fail(null);
-      return;
-    }
-    p++;
-    if (hasMember()) {
-      do {
-        int i = name(names);
-        if (i >= 0 && i < out.length) {
-          out[i] = integerValue();
-        } else {
-          skipScalar();
-        }
-      } while (more('}'));
+    for (boolean next = open(); next; next = more('}')) {
+      int m = name(names);
+      if (m >= 0) {
+        counts[slots[m]] = integerValue();
+      } else {
+        skipScalar();
+      }
     }
   }
 
@@ -582,6 +465,30 @@ final class ChunkFastPath {
       return false;
     }
     return true;
+  }
+
+  /**
+   * At an object: consumes its opening brace and returns whether a member follows (for {@code {}},
+   * the closing brace is consumed too); fails (returning false) on anything else. A loop over the
+   * members runs {@code for (boolean next = open(); next; next = more('}'))}, reading the name and
+   * the value in its body.
+   */
+  private boolean open() {
+    if (ws() != '{') {
+      fail(null);
+      return false;
+    }
+    p++;
+    return hasMember();
+  }
+
+  /** At a value: consumes it and returns true if it is {@code null}; else consumes nothing. */
+  private boolean isNull() {
+    if (ws() == 'n') {
+      nullLiteral();
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -675,24 +582,40 @@ final class ChunkFastPath {
     return true;
   }
 
+  /**
+   * At a string (whose contents start at {@code p + 1}): returns where the plain run of its
+   * contents ends ({@link ByteScan#plainEnd}), which is its closing quote for a plain string; at
+   * anything else, -1. Consumes nothing.
+   */
+  private int plainRun() {
+    if (ws() != '"') {
+      return -1;
+    }
+    return ByteScan.plainEnd(b, p + 1, end);
+  }
+
+  /** Whether a run {@link #plainRun} returned ends at its string's closing quote. */
+  private boolean closes(int q) {
+    return q < end && b[q] == '"';
+  }
+
+  /** At a value that is not a string: consumes {@code null} and returns null; fails otherwise. */
+  private String nullOrFail() {
+    return isNull() ? null : fail(null);
+  }
+
   /** Reads a string or null. */
   private String string() {
-    int c = ws();
-    if (c == '"') {
-      byte[] a = b;
-      int s = p + 1;
-      int q = ByteScan.plainEnd(a, s, end);
-      if (q < end && a[q] == '"') {
-        p = q + 1;
-        return new String(a, s, q - s, StandardCharsets.ISO_8859_1);
-      }
+    int q = plainRun();
+    if (q < 0) {
+      return nullOrFail();
+    }
+    int s = p + 1;
+    if (!closes(q)) {
       return escapedString(s, q);
     }
-    if (c == 'n') {
-      nullLiteral();
-      return null;
-    }
-    return fail(null);
+    p = q + 1;
+    return new String(b, s, q - s, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -700,37 +623,28 @@ final class ChunkFastPath {
    * the bytes inside the quotes are the same.
    */
   private String shared(int field) {
-    int slot = field;
     sharedHit = false;
-    int c = ws();
-    if (c == '"') {
-      byte[] a = b;
-      int s = p + 1;
-      int q = ByteScan.plainEnd(a, s, end);
-      if (q < end && a[q] == '"') {
-        p = q + 1;
-        int n = q - s;
-        // The table index: the field's table, and a hash of the length and two bytes.
-        int h = n * 31 + a[q - 1] * 7 + a[s + (n >> 1)];
-        slot = slot * SLOTS + ((h ^ (h >>> 3)) & (SLOTS - 1));
-        Seen last = SEEN[slot];
-        if (last != null && last.raw.length == n && Arrays.equals(a, s, q, last.raw, 0, n)) {
-          sharedHit = true;
-          return last.value;
-        }
-        String value = new String(a, s, n, StandardCharsets.ISO_8859_1);
-        if (n <= MAX_SHARED) {
-          SEEN[slot] = new Seen(Arrays.copyOfRange(a, s, q), value);
-        }
-        return value;
-      }
-      return escapedString(s, q);
+    int q = plainRun();
+    if (q < 0 || !closes(q)) {
+      return string(); // null, or a string with an escape or a non-ASCII byte: rare here
     }
-    if (c == 'n') {
-      nullLiteral();
-      return null;
+    byte[] a = b;
+    int s = p + 1;
+    int n = q - s;
+    p = q + 1;
+    // The table index: the field's table, and a hash of the length and two bytes.
+    int h = n * 31 + a[q - 1] * 7 + a[s + (n >> 1)];
+    int slot = field * SLOTS + ((h ^ (h >>> 3)) & (SLOTS - 1));
+    Seen last = SEEN[slot];
+    if (last != null && last.raw.length == n && Arrays.equals(a, s, q, last.raw, 0, n)) {
+      sharedHit = true;
+      return last.value;
     }
-    return fail(null);
+    String value = new String(a, s, n, StandardCharsets.ISO_8859_1);
+    if (n <= MAX_SHARED) {
+      SEEN[slot] = new Seen(Arrays.copyOfRange(a, s, q), value);
+    }
+    return value;
   }
 
   /**
@@ -789,12 +703,11 @@ final class ChunkFastPath {
     switch (c) {
       case '"':
         {
-          int s = p + 1;
-          int q = ByteScan.plainEnd(b, s, end);
-          if (q < end && b[q] == '"') {
+          int q = plainRun();
+          if (closes(q)) {
             p = q + 1;
           } else {
-            escapedString(s, q);
+            escapedString(p + 1, q);
           }
           return;
         }
@@ -904,52 +817,28 @@ final class ChunkFastPath {
     return v;
   }
 
-  /** {@code created}: an integer the general path reads exactly (15 digits stay below 2^53). */
-  private long created() {
+  /**
+   * Reads a plain non-negative integer of at most {@code maxDigits} digits, or {@code none} for
+   * {@code null}; fails on anything else. A {@code created} of 15 digits stays below 2^53, so the
+   * general path reads it exactly too.
+   */
+  private long integer(int maxDigits, long none) {
     int c = ws();
     if (c >= '0' && c <= '9') {
-      return digitsValue(15);
+      return digitsValue(maxDigits);
     }
     if (c == 'n') {
       nullLiteral();
-      return 0;
+      return none;
     }
-    return fail(0L);
+    return fail(none);
   }
 
   private int intValue(int fallback) {
-    int c = ws();
-    if (c >= '0' && c <= '9') {
-      return (int) digitsValue(9);
-    }
-    if (c == 'n') {
-      nullLiteral();
-      return fallback;
-    }
-    return fail(fallback);
+    return (int) integer(9, fallback);
   }
 
   private Integer integerValue() {
-    int c = ws();
-    if (c >= '0' && c <= '9') {
-      return (int) digitsValue(9);
-    }
-    if (c == 'n') {
-      nullLiteral();
-      return null;
-    }
-    return fail(null);
-  }
-
-  private static byte[][] names(String... names) {
-    byte[][] out = new byte[names.length][];
-    for (int i = 0; i < names.length; i++) {
-      out[i] = ascii(names[i]);
-    }
-    return out;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    return isNull() ? null : (int) integer(9, 0);
   }
 }

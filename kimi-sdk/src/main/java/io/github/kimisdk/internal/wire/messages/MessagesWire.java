@@ -14,7 +14,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.Fate;
+import io.github.kimisdk.chat.completions.Fate;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;

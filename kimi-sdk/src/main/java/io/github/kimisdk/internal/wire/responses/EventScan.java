@@ -1,5 +1,8 @@
 package io.github.kimisdk.internal.wire.responses;
 
+import static io.github.kimisdk.base.scan.ByteScan.ascii;
+import static io.github.kimisdk.base.scan.ByteScan.asciiNames;
+
 import io.github.kimisdk.base.scan.ByteScan;
 import io.github.kimisdk.json.JsonReader;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +69,7 @@ final class EventScan {
 
   /** Member names, in the order servers write them (tried in this order). */
   private static final byte[][] NAMES =
-      names(
+      asciiNames(
           "type",
           "sequence_number",
           "item_id",
@@ -640,17 +643,5 @@ final class EventScan {
       p++;
     }
     return -1;
-  }
-
-  private static byte[][] names(String... names) {
-    byte[][] out = new byte[names.length][];
-    for (int i = 0; i < names.length; i++) {
-      out[i] = ascii(names[i]);
-    }
-    return out;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -14,8 +14,8 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
-import io.github.kimisdk.chat.format.Fate;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.Fate;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -209,7 +209,7 @@ public final class ResponsesWire extends Wire {
       for (Tool t : r.tools()) {
         if (t instanceof FunctionTool f) {
           w.beginObject().name("type").value("function");
-          SavedForm.writeFunction(w, f);
+          MessageForm.writeFunction(w, f);
           w.endObject();
         } else {
           // $web_search, the one built-in check lets through: Kimi runs the search itself

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.format.SavedForm;
+import io.github.kimisdk.chat.completions.MessageForm;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.tool.ToolCall;
@@ -103,9 +103,9 @@ class AssistantMessageRoundTripTest {
     for (int i = 0; i < CASES; i++) {
       AssistantMessage m = randomMessage(rnd);
       JsonWriter w = new JsonWriter();
-      SavedForm.writeMessage(w, m);
+      MessageForm.writeMessage(w, m);
       byte[] bytes = w.toByteArray();
-      AssistantMessage back = SavedForm.readAssistantMessage(JsonReader.of(bytes));
+      AssistantMessage back = ChatCodec.readAssistantMessage(JsonReader.of(bytes));
       assertThat(back)
           .as("case %d: %s", i, new String(bytes, StandardCharsets.UTF_8))
           .isEqualTo(expectedBack(m));
@@ -120,7 +120,7 @@ class AssistantMessageRoundTripTest {
       JsonWriter w = new JsonWriter();
       w.beginObject().name("id").value("c").name("choices").beginArray().beginObject();
       w.name("index").value(0L).name("message");
-      SavedForm.writeMessage(w, m);
+      MessageForm.writeMessage(w, m);
       w.name("finish_reason").value("stop").endObject().endArray().endObject();
       ChatCompletion c = ChatCodec.decodeCompletion(w.toByteArray());
       AssistantMessage expected = expectedBack(m);

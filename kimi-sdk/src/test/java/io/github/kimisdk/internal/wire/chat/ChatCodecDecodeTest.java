@@ -15,6 +15,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -244,6 +245,43 @@ class ChatCodecDecodeTest {
     assertThat(choice.usage()).isEqualTo(new Usage(5, 0, 7, null, null));
     assertThat(chunk("{\"created\":\"soon\",\"id\":{\"a\":1}}").created()).isZero();
     assertThat(chunk("{\"created\":[1],\"id\":[\"a\"]}").id()).isNull();
+  }
+
+  @Test
+  void anAssistantMessageOfAReplyReadsLeniently() {
+    AssistantMessage m =
+        ChatCodec.readAssistantMessage(
+            JsonReader.of(
+                ("{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},"
+                        + "{\"type\":\"text\",\"text\":\"b\"},7],"
+                        + "\"tool_calls\":[null,{\"index\":0,\"id\":5,\"function\":"
+                        + "{\"name\":\"f\",\"arguments\":{\"x\":1}}}],\"partial\":\"yes\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
+    assertThat(m.content()).as("parts joined").isEqualTo("ab");
+    assertThat(m.partial()).as("a partial flag that is no boolean is false").isFalse();
+    assertThat(m.toolCalls())
+        .as("an id as a number, arguments as an object, index dropped")
+        .containsExactly(new ToolCall("5", "function", "f", "{\"x\":1}"));
+  }
+
+  @Test
+  void aReplysUsageReadsEitherSpellingOfItsCountsAndKeepsTheServersMembers() {
+    Usage u =
+        ChatCodec.readUsage(
+            JsonReader.of(
+                "{\"prompt_tokens\":\"12\",\"completion_tokens\":3.0,\"total_tokens\":null,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":4},"
+                    + "\"cache_creation_input_tokens\":6,\"boost\":true}"));
+    assertThat(u)
+        .isEqualTo(new Usage(12, 3, 0, 4, null, Json.parse("{\"boost\":true}").asObject(), 6));
+    assertThat(
+            ChatCodec.readUsage(
+                    JsonReader.of(
+                        "{\"prompt_tokens_details\":{\"cache_write_tokens\":5},"
+                            + "\"cache_creation_input_tokens\":6}"))
+                .cacheWriteTokens())
+        .as("never the sum")
+        .isEqualTo(5);
   }
 
   @Test

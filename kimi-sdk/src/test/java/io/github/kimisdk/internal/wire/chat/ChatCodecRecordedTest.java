@@ -9,7 +9,6 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
-import io.github.kimisdk.chat.format.SavedForm;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.ToolCall;
@@ -372,7 +371,7 @@ class ChatCodecRecordedTest {
       assertThat(sent.get("content")).isEqualTo(io.github.kimisdk.json.JsonString.of(""));
     }
     AssistantMessage back =
-        SavedForm.readAssistantMessage(
+        ChatCodec.readAssistantMessage(
             io.github.kimisdk.json.JsonReader.of(
                 Json.write(sent).getBytes(StandardCharsets.UTF_8)));
     assertThat(back)

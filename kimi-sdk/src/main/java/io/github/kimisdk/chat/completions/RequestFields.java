@@ -1,4 +1,4 @@
-package io.github.kimisdk.chat.format;
+package io.github.kimisdk.chat.completions;
 
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.kimisdk.chat.format;
+package io.github.kimisdk.internal.wire.chat;
 
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
@@ -8,11 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads values the server owns leniently, for the saved form and the wires' decoders alike: {@code
- * null} is accepted everywhere, and a value of another scalar type is converted rather than
- * rejected.
+ * Reads values the server owns leniently, for the chat wire's decoder: {@code null} is accepted
+ * everywhere, and a value of another scalar type is converted rather than rejected.
  */
-public final class Lenient {
+final class Lenient {
   private Lenient() {}
 
   /**
@@ -21,7 +20,7 @@ public final class Lenient {
    * @param r the reader, before the value
    * @return the string, or null
    */
-  public static String readString(JsonReader r) {
+  static String readString(JsonReader r) {
     JsonToken t = r.peek();
     if (t == JsonToken.STRING) {
       return r.nextString();
@@ -46,7 +45,7 @@ public final class Lenient {
    * @param r the reader, before the value
    * @return the integer, or null
    */
-  public static Integer readInteger(JsonReader r) {
+  static Integer readInteger(JsonReader r) {
     switch (r.peek()) {
       case NUMBER:
         return (int) r.nextDouble();
@@ -65,7 +64,7 @@ public final class Lenient {
    * @param fallback the value for anything that is not an integer
    * @return the integer
    */
-  public static int readInt(JsonReader r, int fallback) {
+  static int readInt(JsonReader r, int fallback) {
     if (r.peek() == JsonToken.NUMBER) {
       return (int) r.nextDouble();
     }
@@ -79,7 +78,7 @@ public final class Lenient {
    * @param r the reader, before the value
    * @return the long
    */
-  public static long readLong(JsonReader r) {
+  static long readLong(JsonReader r) {
     switch (r.peek()) {
       case NUMBER:
         return (long) r.nextDouble();
@@ -101,7 +100,7 @@ public final class Lenient {
    * @param r the reader, before the value
    * @return the boolean
    */
-  public static boolean readBoolean(JsonReader r) {
+  static boolean readBoolean(JsonReader r) {
     if (r.peek() == JsonToken.BOOLEAN) {
       return r.nextBoolean();
     }
@@ -115,7 +114,7 @@ public final class Lenient {
    * @param s the string
    * @return the integer, or null when the string holds none
    */
-  public static Integer parseInteger(String s) {
+  static Integer parseInteger(String s) {
     try {
       return Integer.valueOf(s.trim());
     } catch (NumberFormatException e) {
@@ -131,7 +130,7 @@ public final class Lenient {
    * @param extra the members kept so far, or null when none
    * @return the members kept, this one included
    */
-  public static Map<String, JsonValue> keep(JsonReader r, Map<String, JsonValue> extra) {
+  static Map<String, JsonValue> keep(JsonReader r, Map<String, JsonValue> extra) {
     String name = r.lastName();
     JsonValue value = r.nextValue();
     Map<String, JsonValue> m = extra == null ? new LinkedHashMap<>(4) : extra;
@@ -145,7 +144,7 @@ public final class Lenient {
    * @param extra the members, or null when none were kept
    * @return the object, or null when none were kept
    */
-  public static JsonObject fields(Map<String, JsonValue> extra) {
+  static JsonObject fields(Map<String, JsonValue> extra) {
     return extra == null ? null : JsonObject.of(extra);
   }
 }
