@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Options: {@code json} answers requests with JSON bodies; {@code poll} ends each POST stream
  * right after a priming event, so every answer must be fetched by resuming; {@code no-get} refuses
- * the listening stream; {@code token=T} requires {@code Authorization: Bearer T}.
+ * the listening stream; {@code slow-get} answers it a second late; {@code token=T} requires {@code
+ * Authorization: Bearer T}.
  */
 public final class McpHttpTestServer implements AutoCloseable {
 
@@ -450,6 +451,13 @@ public final class McpHttpTestServer implements AutoCloseable {
     if (session.listening != null && session.listening.conn != null) {
       reply(ex, 409, "text/plain", "already listening");
       return;
+    }
+    if (options.contains("slow-get")) {
+      try {
+        Thread.sleep(1000); // a busy server, slow to answer the listening GET
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     Stream l = new Stream(session);
     session.listening = l;

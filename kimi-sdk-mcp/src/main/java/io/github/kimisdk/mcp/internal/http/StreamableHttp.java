@@ -30,8 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -133,6 +136,7 @@ public final class StreamableHttp implements Transport {
     volatile Body body;
     volatile CompletableFuture<HttpResponse<Void>> future;
     volatile boolean cancelled;
+    final CompletableFuture<Void> opened = new CompletableFuture<>(); // the answer's headers came
 
     Exchange(long id, String what, boolean listen, int resumes, String resumedFrom) {
       this.id = id;
@@ -205,13 +209,13 @@ public final class StreamableHttp implements Transport {
       HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 401 || r.statusCode() == 403) {
         throw sink.unauthorized(
-            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
+            ex.what + " was answered with HTTP " + r.statusCode() + Statuses.hint(r.statusCode()),
             challenge(r.statusCode(), r.headers(), ex));
       }
       if (r.statusCode() / 100 != 2) {
         throw McpException.httpStatus(
             sink.name(),
-            ex.what + " was answered with HTTP " + r.statusCode() + hint(r.statusCode()),
+            ex.what + " was answered with HTTP " + r.statusCode() + Statuses.hint(r.statusCode()),
             r.statusCode());
       }
     } catch (java.io.IOException e) {
@@ -308,6 +312,7 @@ public final class StreamableHttp implements Transport {
     if (ex.cancelled) {
       body.cancel();
     }
+    ex.opened.complete(null);
     return body;
   }
 
@@ -476,7 +481,7 @@ public final class StreamableHttp implements Transport {
           ex.what
               + " was answered with HTTP "
               + status
-              + (expired ? " (the server ended the session)" : hint(status))
+              + (expired ? " (the server ended the session)" : Statuses.hint(status))
               + (text.isEmpty() ? "" : ": " + redact(ServerText.cut(text)));
       if (ex.listen) {
         if (challenge != null) {
@@ -516,22 +521,6 @@ public final class StreamableHttp implements Transport {
     }
   }
 
-  private static String hint(int status) {
-    switch (status) {
-      case 401:
-        return " (not authorized: set McpClient.HttpBuilder.authorization(...) for a server that"
-            + " uses OAuth, or check the bearer token or headers)";
-      case 403:
-        return " (forbidden: check the token's permissions)";
-      case 404:
-        return " (no MCP endpoint at this URL: check the path, often /mcp)";
-      case 405:
-        return " (this URL does not take this method: is it a Streamable HTTP endpoint?)";
-      default:
-        return "";
-    }
-  }
-
   private static String excerpt(byte[] b, int off, int len) {
     int n = Math.min(len, 200);
     return new String(b, off, n, StandardCharsets.UTF_8) + (n < len ? "..." : "");
@@ -539,6 +528,7 @@ public final class StreamableHttp implements Transport {
 
   /** After an exchange ends: resume a request whose stream broke, or listen again. */
   private void finished(Exchange ex, Throwable error) {
+    ex.opened.complete(null);
     if (ex.id >= 0) {
       exchanges.remove(ex.id, ex);
     }
@@ -642,10 +632,19 @@ public final class StreamableHttp implements Transport {
     this.protocolVersion = protocolVersion;
   }
 
+  /** Opens the listening stream, and waits until the server answered it (at most 5 seconds). */
   @Override
   public void ready() {
-    if (!modern && listening == null) {
-      listen("");
+    Exchange l = !modern && listening == null ? listen("") : null;
+    try {
+      // Else a request could reach the server first, and be answered on a stream not yet heard.
+      if (l != null) {
+        l.opened.get(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(Level.DEBUG, () -> sink.name() + " has not answered the listening GET yet");
     }
   }
 
@@ -657,9 +656,9 @@ public final class StreamableHttp implements Transport {
     this.modern = modern;
   }
 
-  private void listen(String lastEventId) {
+  private Exchange listen(String lastEventId) {
     if (closed.get()) {
-      return;
+      return null;
     }
     Exchange ex = new Exchange(-1, "GET listening", true, 0, lastEventId);
     listening = ex;
@@ -668,6 +667,7 @@ public final class StreamableHttp implements Transport {
       b.header("Last-Event-ID", lastEventId);
     }
     exchange(ex, b.build());
+    return ex;
   }
 
   private void relisten(Exchange ex, Body body, Throwable cause) {
