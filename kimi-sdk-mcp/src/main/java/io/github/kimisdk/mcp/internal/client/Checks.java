@@ -2,6 +2,7 @@ package io.github.kimisdk.mcp.internal.client;
 
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.mcp.McpProtocol;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,6 +44,45 @@ public final class Checks {
       throw new IllegalArgumentException(what + " must not be blank");
     }
     return s;
+  }
+
+  /**
+   * Returns {@code version}, checked.
+   *
+   * @param version a protocol version
+   * @return {@code version}
+   * @throws NullPointerException if {@code version} is null
+   * @throws IllegalArgumentException if the client does not speak it
+   */
+  public static String protocolVersion(String version) {
+    Objects.requireNonNull(version, "version must not be null");
+    if (!Handshake.PROTOCOL_VERSIONS.contains(version)) {
+      throw new IllegalArgumentException(
+          "this client does not speak protocol version "
+              + version
+              + "; it speaks "
+              + String.join(", ", Handshake.PROTOCOL_VERSIONS));
+    }
+    return version;
+  }
+
+  /**
+   * Returns {@code protocol}, checked against the one version pinned.
+   *
+   * @param protocol the generation chosen
+   * @param pinned the version pinned, or null
+   * @return {@code protocol}
+   * @throws IllegalStateException if {@code pinned} belongs to another generation
+   */
+  public static McpProtocol protocol(McpProtocol protocol, String pinned) {
+    boolean modern = pinned != null && Handshake.MODERN_VERSIONS.contains(pinned);
+    if (pinned != null
+        && (protocol == McpProtocol.MODERN && !modern
+            || protocol == McpProtocol.LEGACY && modern)) {
+      throw new IllegalStateException(
+          "protocolVersion(\"" + pinned + "\") is not of the protocol " + protocol);
+    }
+    return protocol;
   }
 
   /**
