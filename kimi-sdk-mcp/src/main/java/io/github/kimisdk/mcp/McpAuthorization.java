@@ -1,6 +1,7 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.mcp.internal.auth.AuthSettings;
+import io.github.kimisdk.mcp.internal.auth.DpopKey;
 import io.github.kimisdk.mcp.internal.auth.GrantType;
 import io.github.kimisdk.mcp.internal.client.Checks;
 import java.net.URI;
@@ -88,7 +89,9 @@ public final class McpAuthorization {
             b.clientName,
             b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory(),
             b.timeout,
-            b.userTimeout);
+            b.userTimeout,
+            b.dpop,
+            new DpopKey());
   }
 
   /** How the engine reads this authorization. */
@@ -216,6 +219,7 @@ public final class McpAuthorization {
     private McpTokenStore tokenStore;
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration userTimeout = DEFAULT_USER_TIMEOUT;
+    private Boolean dpop;
 
     private Builder(GrantType grant) {
       this.grant = grant;
@@ -364,6 +368,28 @@ public final class McpAuthorization {
     public Builder userTimeout(Duration timeout) {
       codeOnly("userTimeout(...)");
       this.userTimeout = Checks.positive(timeout, "userTimeout");
+      return this;
+    }
+
+    /**
+     * Sets whether tokens are bound to a key of the client's (DPoP, RFC 9449; the MCP extension
+     * SEP-1932), so that a stolen token is of no use without the key. A bound token goes with
+     * {@code Authorization: DPoP} and a fresh proof on each request, and is refreshed with a proof
+     * of the same key; the nonces servers ask for are answered. The key (EC, P-256, proofs signed
+     * ES256) is made with the JDK when first needed, one per authorization, and lives in memory
+     * only: a bound token in a store that outlives the process is obtained anew after a restart.
+     *
+     * <p>By default tokens are bound when the MCP server asks for it: its challenge names the
+     * {@code DPoP} scheme, or its protected resource metadata says {@code
+     * dpop_bound_access_tokens_required}, and the authorization server takes ES256 proofs (or says
+     * nothing of DPoP while the server offers no other scheme).
+     *
+     * @param bound true to bind every token (the call fails where the authorization server does not
+     *     take ES256 proofs or issues an unbound token), false never to
+     * @return this builder
+     */
+    public Builder dpop(boolean bound) {
+      this.dpop = bound;
       return this;
     }
 

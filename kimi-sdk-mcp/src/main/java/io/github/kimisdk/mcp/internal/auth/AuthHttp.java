@@ -46,8 +46,11 @@ final class AuthHttp {
     this.secrets = secrets;
   }
 
-  /** An answer: its status and JSON body (null when not JSON), and its text for messages. */
-  record Answer(int status, JsonValue json, String text) {}
+  /**
+   * An answer: its status and JSON body (null when not JSON), its text for messages, and its {@code
+   * DPoP-Nonce} (RFC 9449 8; null when none, or longer than 512 characters).
+   */
+  record Answer(int status, JsonValue json, String text, String dpopNonce) {}
 
   Answer get(String server, URI url, String what) {
     return send(
@@ -100,7 +103,9 @@ final class AuthHttp {
       json = null;
     }
     String text = new String(body, 0, Math.min(body.length, 600), StandardCharsets.UTF_8).strip();
-    return new Answer(response.statusCode(), json, text);
+    String nonce = response.headers().firstValue("DPoP-Nonce").orElse(null);
+    return new Answer(
+        response.statusCode(), json, text, nonce == null || nonce.length() > 512 ? null : nonce);
   }
 
   /** What an authorization server said when it refused: its OAuth error, else its status. */

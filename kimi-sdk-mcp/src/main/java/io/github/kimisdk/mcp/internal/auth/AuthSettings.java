@@ -24,6 +24,9 @@ import java.util.function.Function;
  * @param tokenStore keeps registrations and tokens
  * @param timeout bounds each exchange with an authorization server
  * @param userTimeout bounds the person's part
+ * @param dpop true to bind every token to the client's key (DPoP), false never, null as the server
+ *     asks
+ * @param dpopKey the key tokens are bound to, one per {@code McpAuthorization}
  */
 public record AuthSettings(
     GrantType grant,
@@ -38,7 +41,9 @@ public record AuthSettings(
     String clientName,
     McpTokenStore tokenStore,
     Duration timeout,
-    Duration userTimeout) {
+    Duration userTimeout,
+    Boolean dpop,
+    DpopKey dpopKey) {
 
   /** Returns the grant and the client's identity, never a secret or key. */
   @Override

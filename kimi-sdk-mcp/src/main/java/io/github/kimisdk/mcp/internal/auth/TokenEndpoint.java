@@ -5,7 +5,6 @@ import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.mcp.McpCredentials;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
-import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -29,11 +28,13 @@ final class TokenEndpoint {
   private final PrivateKey signingKey;
   private final AuthHttp http;
   private final Secrets secrets;
+  private final Dpop dpop;
 
-  TokenEndpoint(PrivateKey signingKey, AuthHttp http, Secrets secrets) {
+  TokenEndpoint(PrivateKey signingKey, AuthHttp http, Secrets secrets, Dpop dpop) {
     this.signingKey = signingKey;
     this.http = http;
     this.secrets = secrets;
+    this.dpop = dpop;
   }
 
   /** Refreshes {@code known}'s token with its refresh token. */
@@ -97,10 +98,11 @@ final class TokenEndpoint {
         break;
     }
     AuthHttp.Answer a =
-        http.send(
+        dpop.send(
             server,
+            http,
             b.POST(HttpRequest.BodyPublishers.ofString(Forms.form(f), StandardCharsets.UTF_8)),
-            "the token endpoint");
+            as.token());
     if (a.status() != 200 || !(a.json() instanceof JsonObject o)) {
       throw secrets.fail(
           server, "the authorization server refused the token request: " + http.refusal(a), null);
@@ -113,15 +115,7 @@ final class TokenEndpoint {
           null);
     }
     secrets.remember(access);
-    String type = Fields.string(o, "token_type");
-    if (type != null && !type.equalsIgnoreCase("bearer")) {
-      throw secrets.fail(
-          server,
-          "the authorization server issued a token of type "
-              + secrets.safe(ServerText.cut(type))
-              + ", which this client does not send (it sends Bearer tokens)",
-          null);
-    }
+    dpop.accept(server, Fields.string(o, "token_type"), access);
     String refresh = Fields.string(o, "refresh_token");
     if (refresh != null) {
       secrets.remember(refresh);
