@@ -3,6 +3,7 @@ package io.github.kimisdk.mcp;
 import io.github.kimisdk.mcp.internal.auth.AuthSettings;
 import io.github.kimisdk.mcp.internal.auth.DpopKey;
 import io.github.kimisdk.mcp.internal.auth.GrantType;
+import io.github.kimisdk.mcp.internal.auth.IdentityProvider;
 import io.github.kimisdk.mcp.internal.client.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How an {@link McpClient} authorizes itself with an HTTP server that requires OAuth, as the MCP
@@ -91,7 +93,11 @@ public final class McpAuthorization {
             b.timeout,
             b.userTimeout,
             b.dpop,
-            new DpopKey());
+            new DpopKey(),
+            b.idpTokenEndpoint == null
+                ? null
+                : new IdentityProvider(
+                    b.idpTokenEndpoint, b.idpClientId, b.idpClientSecret, b.idToken));
   }
 
   /** How the engine reads this authorization. */
@@ -195,6 +201,52 @@ public final class McpAuthorization {
   }
 
   /**
+   * Starts an enterprise-managed authorization (the MCP extension SEP-990, the Identity Assertion
+   * Authorization Grant): on behalf of a person signed in to the enterprise's identity provider
+   * (single sign-on with OpenID Connect), with no approval of theirs per server. Their ID token is
+   * exchanged at the identity provider's token endpoint (RFC 8693 token exchange: {@code
+   * requested_token_type} {@code urn:ietf:params:oauth:token-type:id-jag}, the MCP server's
+   * authorization server as {@code audience}, the server as {@code resource}, the scopes) for an
+   * identity assertion grant (ID-JAG), which the client presents at the authorization server as a
+   * JWT bearer grant (RFC 7523), authenticated with {@code clientId} and {@code clientSecret}
+   * there. The identity provider's policy decides; a refusal at either step fails the call with
+   * {@link McpException.Kind#AUTHORIZATION}, with no other grant tried. Set {@link
+   * Builder#issuer(String)} too, so that no grant is asked for another authorization server.
+   *
+   * <pre>{@code
+   * McpAuthorization sso =
+   *     McpAuthorization.enterpriseManaged(
+   *             "release-agent", System.getenv("MCP_CLIENT_SECRET"),
+   *             "https://acme.idp.example/oauth2/token", session::idToken)
+   *         .identityProviderClient("release-agent-sso", System.getenv("IDP_CLIENT_SECRET"))
+   *         .issuer("https://auth.tracker.example.com")
+   *         .build();
+   * }</pre>
+   *
+   * @param clientId the client's id at the MCP server's authorization server
+   * @param clientSecret its secret there; null for a public client; never printed
+   * @param idpTokenEndpoint the identity provider's token endpoint: {@code https}, or {@code http}
+   *     on a loopback host
+   * @param idToken gives the person's ID token (from the client's own sign-in), asked each time a
+   *     grant is exchanged, so that a renewed one is used; never printed; what it throws, or a null
+   *     or blank token, fails the call with {@link McpException.Kind#AUTHORIZATION}
+   * @return the builder
+   * @throws NullPointerException if {@code clientId}, {@code idpTokenEndpoint} or {@code idToken}
+   *     is null
+   * @throws IllegalArgumentException if {@code clientId} or a given secret is blank, or {@code
+   *     idpTokenEndpoint} is not such a URL
+   */
+  public static Builder enterpriseManaged(
+      String clientId, String clientSecret, String idpTokenEndpoint, Supplier<String> idToken) {
+    Builder b = new Builder(GrantType.IDENTITY_ASSERTION);
+    b.clientId = Checks.nonBlank(clientId, "clientId");
+    b.clientSecret = clientSecret == null ? null : Checks.nonBlank(clientSecret, "clientSecret");
+    b.idpTokenEndpoint = Checks.httpsOrLoopback(idpTokenEndpoint, "idpTokenEndpoint");
+    b.idToken = Objects.requireNonNull(idToken, "idToken must not be null");
+    return b;
+  }
+
+  /**
    * Returns the grant and the client's identity, never a secret or key.
    *
    * @return a description
@@ -220,6 +272,10 @@ public final class McpAuthorization {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration userTimeout = DEFAULT_USER_TIMEOUT;
     private Boolean dpop;
+    private URI idpTokenEndpoint;
+    private String idpClientId;
+    private String idpClientSecret;
+    private Supplier<String> idToken;
 
     private Builder(GrantType grant) {
       this.grant = grant;
@@ -368,6 +424,31 @@ public final class McpAuthorization {
     public Builder userTimeout(Duration timeout) {
       codeOnly("userTimeout(...)");
       this.userTimeout = Checks.positive(timeout, "userTimeout");
+      return this;
+    }
+
+    /**
+     * Identifies the client at the identity provider of an {@linkplain #enterpriseManaged
+     * enterprise-managed authorization}, for providers that require it for the token exchange (a
+     * secret, HTTP Basic), or want the client named ({@code client_id} in the form); by default
+     * neither is sent.
+     *
+     * @param clientId the client's id at the identity provider
+     * @param clientSecret its secret there; null for none; never printed
+     * @return this builder
+     * @throws NullPointerException if {@code clientId} is null
+     * @throws IllegalArgumentException if {@code clientId} or a given secret is blank
+     * @throws IllegalStateException on a builder of another grant
+     */
+    public Builder identityProviderClient(String clientId, String clientSecret) {
+      if (grant != GrantType.IDENTITY_ASSERTION) {
+        throw new IllegalStateException(
+            "identityProviderClient(...) applies to an enterprise-managed authorization, not to "
+                + grant.label());
+      }
+      this.idpClientId = Checks.nonBlank(clientId, "clientId");
+      this.idpClientSecret =
+          clientSecret == null ? null : Checks.nonBlank(clientSecret, "clientSecret");
       return this;
     }
 

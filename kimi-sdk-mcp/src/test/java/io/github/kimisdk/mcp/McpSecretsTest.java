@@ -214,6 +214,33 @@ class McpSecretsTest {
         secrets.addAll(refusing.secrets);
       }
 
+      // Enterprise-managed authorization: an ID token exchanged for a grant, and an identity
+      // provider that quotes the ID token it refuses.
+      as.preRegister("enterprise-agent", "enterprise-s3cret-value");
+      secrets.add("enterprise-s3cret-value");
+      secrets.add("idp-s3cret-value");
+      for (String option : new String[] {"", "refuse"}) {
+        try (TestIdentityProvider idp = TestIdentityProvider.start(as, option)) {
+          McpAuthorization sso =
+              McpAuthorization.enterpriseManaged(
+                      "enterprise-agent",
+                      "enterprise-s3cret-value",
+                      idp.tokenEndpoint(),
+                      () -> TestIdentityProvider.ID_TOKEN)
+                  .identityProviderClient("sso-client", "idp-s3cret-value")
+                  .build();
+          run(
+              () -> {
+                try (McpClient mcp =
+                    McpClient.httpBuilder(server.url()).authorization(sso).build()) {
+                  return mcp.listTools();
+                }
+              });
+          printed.add(sso.toString());
+          secrets.addAll(idp.secrets);
+        }
+      }
+
       // A pre-registered client whose secret the token endpoint refuses.
       McpAuthorization wrong =
           McpAuthorization.authorizationCode(agent).client("service", "wrong-s3cret-value").build();
@@ -257,6 +284,7 @@ class McpSecretsTest {
         .contains("invalid_client")
         .contains("invalid_grant (the assertion [redacted] is not trusted)")
         .contains("invalid_dpop_proof (not this one: [redacted])")
+        .contains("invalid_grant (not for [redacted])")
         .contains("binding tokens to the client's key (DPoP, thumbprint")
         .contains("bad request from [redacted]");
     for (String p : printed) {

@@ -237,6 +237,17 @@ public final class EverythingClient {
           String assertion = text("valid_jwt"); // the platform's token, for this issuer
           return McpAuthorization.jwtBearer(text("client_id"), issuer -> assertion).build();
         }
+      case "auth/enterprise-managed-authorization":
+        {
+          String idToken = text("idp_id_token"); // from the person's single sign-on
+          return McpAuthorization.enterpriseManaged(
+                  text("client_id"),
+                  text("client_secret"),
+                  text("idp_token_endpoint"),
+                  () -> idToken)
+              .identityProviderClient(text("idp_client_id"), null)
+              .build();
+        }
       case "auth/pre-registration":
         {
           McpAuthorization.Builder b =

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param dpop true to bind every token to the client's key (DPoP), false never, null as the server
  *     asks
  * @param dpopKey the key tokens are bound to, one per {@code McpAuthorization}
+ * @param identityProvider the enterprise's identity provider, for an enterprise-managed
+ *     authorization; null otherwise
  */
 public record AuthSettings(
     GrantType grant,
@@ -43,7 +45,8 @@ public record AuthSettings(
     Duration timeout,
     Duration userTimeout,
     Boolean dpop,
-    DpopKey dpopKey) {
+    DpopKey dpopKey,
+    IdentityProvider identityProvider) {
 
   /** Returns the grant and the client's identity, never a secret or key. */
   @Override
@@ -57,6 +60,9 @@ public record AuthSettings(
     }
     if (issuer != null) {
       s.append(", issuer ").append(issuer);
+    }
+    if (identityProvider != null) {
+      s.append(", identity provider ").append(identityProvider.tokenEndpoint());
     }
     return s.append(']').toString();
   }

@@ -70,7 +70,14 @@ public final class Authorizer implements StreamableHttp.Credentials {
     this.dpop = new Dpop(settings.dpopKey(), settings.dpop(), secrets);
     this.tokens = new TokenEndpoint(settings.signingKey(), authHttp, secrets, dpop);
     this.grants =
-        new Grant(settings, new Registration(settings, authHttp, secrets), tokens, secrets);
+        new Grant(
+            settings,
+            new Registration(settings, authHttp, secrets),
+            tokens,
+            secrets,
+            settings.identityProvider() == null
+                ? null
+                : new IdentityAssertion(settings.identityProvider(), authHttp, secrets));
   }
 
   // ---- on every request ----

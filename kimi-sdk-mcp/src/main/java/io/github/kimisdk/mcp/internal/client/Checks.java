@@ -3,8 +3,12 @@ package io.github.kimisdk.mcp.internal.client;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpProtocol;
+import io.github.kimisdk.mcp.internal.http.Endpoint;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /** The checks of the public API's arguments, with messages that name the argument. */
@@ -44,6 +48,40 @@ public final class Checks {
       throw new IllegalArgumentException(what + " must not be blank");
     }
     return s;
+  }
+
+  /**
+   * Returns the URL {@code url}, checked: {@code https}, or plain {@code http} to a loopback host,
+   * with no fragment.
+   *
+   * @param url a URL the user gives
+   * @param what its name
+   * @return the URI
+   * @throws NullPointerException if {@code url} is null
+   * @throws IllegalArgumentException if it is not such a URL
+   */
+  public static URI httpsOrLoopback(String url, String what) {
+    Objects.requireNonNull(url, what + " must not be null");
+    URI u;
+    try {
+      u = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(what + " is not a URL: " + url, e);
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    boolean ok = u.getHost() != null && u.getRawFragment() == null && scheme.equals("https");
+    if (u.getHost() != null && u.getRawFragment() == null && scheme.equals("http")) {
+      try {
+        ok = Endpoint.of(url) != null; // the MCP endpoint's rule: plain http to loopback only
+      } catch (IllegalArgumentException e) {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          what + " must be an https URL (plain http only to a loopback host): " + url);
+    }
+    return u;
   }
 
   /**
