@@ -10,6 +10,9 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpAuthorization;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpElicitation;
+import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.McpSkill;
+import io.github.kimisdk.mcp.McpSkills;
 import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpUserAgent;
 import java.security.KeyFactory;
@@ -146,10 +149,7 @@ public final class EverythingClient {
         return;
       default:
         if (scenario.startsWith("sep-2640-")) {
-          // The skills extension: this client does not load skills, so it lists none.
-          try (McpClient mcp = builder().build()) {
-            mcp.listTools();
-          }
+          skills(!scenario.equals("sep-2640-client-no-prefetch"));
           return;
         }
         // initialize, tools_call, request-metadata: connect, list, call what is offered.
@@ -187,6 +187,32 @@ public final class EverythingClient {
       mcp.call("test_mrtr_echo_state", null);
       mcp.call("test_mrtr_no_state", null);
       mcp.call("test_mrtr_no_result_type", null);
+    }
+  }
+
+  /**
+   * The skills extension: lists the skills and, when {@code load}, loads each (its SKILL.md
+   * checked), then reads its other files; a skill that fails its check is not used further.
+   */
+  private void skills(boolean load) {
+    try (McpClient mcp = builder().build()) {
+      McpSkills skills = McpSkills.of(mcp);
+      for (McpSkill skill : skills.list()) {
+        if (!load) {
+          continue; // a host reads a skill's files only when it loads the skill
+        }
+        try {
+          skills.load(skill);
+        } catch (McpException e) {
+          System.err.println("not loaded: " + e.getMessage());
+          continue;
+        }
+        for (McpSkill.Resource r : skill.resources()) {
+          if (!r.uri().equals(skill.uri())) {
+            skills.read(skill, r.uri());
+          }
+        }
+      }
     }
   }
 
