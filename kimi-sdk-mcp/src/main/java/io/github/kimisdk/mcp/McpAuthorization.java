@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * specification's authorization section describes (protocol versions 2025-03-26 to 2026-07-28). Set
  * it with {@link McpClient.HttpBuilder#authorization(McpAuthorization)}.
  *
- * <p>Three grants, each from a static factory:
+ * <p>Four grants, each from a static factory:
  *
  * <ul>
  *   <li>{@link #authorizationCode(McpUserAgent)}: on behalf of a person, who approves in a browser
@@ -32,8 +32,14 @@ import java.util.function.Supplier;
  *       ({@code private_key_jwt});
  *   <li>{@link #jwtBearer(String, Function)}: on the program's own behalf, with an assertion its
  *       platform issued (workload identity federation: a Kubernetes service account token, a CI
- *       job's or a cloud's OpenID Connect token), which the authorization server trusts.
+ *       job's or a cloud's OpenID Connect token), which the authorization server trusts;
+ *   <li>{@link #enterpriseManaged(String, String, String, Supplier)}: on behalf of a person signed
+ *       in to the enterprise's identity provider, whose ID token it exchanges for a grant there
+ *       (SEP-990), with no approval per server.
  * </ul>
+ *
+ * <p>Tokens are bound to a key of the client's (DPoP) when a server asks for it, or as {@link
+ * Builder#dpop(boolean)} says.
  *
  * <pre>{@code
  * McpAuthorization person =
@@ -62,9 +68,10 @@ import java.util.function.Supplier;
  * <p>Every exchange with an authorization server is bounded ({@link Builder#timeout(Duration)}, the
  * answers' sizes), so is the person's part ({@link Builder#userTimeout(Duration)}); an
  * authorization server that is down or refuses fails the MCP call that needed it with {@link
- * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code, verifier
- * or assertion is ever logged, put in an exception or shown by {@code toString}. Instances are
- * immutable and may be shared by clients (each keeps its own tokens in the shared store).
+ * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code,
+ * verifier, assertion, ID token, DPoP key or proof is ever logged, put in an exception or shown by
+ * {@code toString}. Instances are immutable and may be shared by clients (each keeps its own tokens
+ * in the shared store).
  */
 public final class McpAuthorization {
 

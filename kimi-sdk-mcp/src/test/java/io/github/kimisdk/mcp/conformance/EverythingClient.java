@@ -11,6 +11,7 @@ import io.github.kimisdk.mcp.McpAuthorization;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpElicitation;
 import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.McpProtocol;
 import io.github.kimisdk.mcp.McpSkill;
 import io.github.kimisdk.mcp.McpSkills;
 import io.github.kimisdk.mcp.McpTool;
@@ -63,7 +64,8 @@ public final class EverythingClient {
    */
   public static void main(String[] args) {
     String scenario = System.getenv().getOrDefault("MCP_CONFORMANCE_SCENARIO", "");
-    String version = System.getenv().getOrDefault("MCP_CONFORMANCE_PROTOCOL_VERSION", "2025-11-25");
+    // Suites before 0.2 name no version: the client then speaks 2025-11-25 and older.
+    String version = System.getenv("MCP_CONFORMANCE_PROTOCOL_VERSION");
     String raw = System.getenv("MCP_CONFORMANCE_CONTEXT");
     JsonObject context =
         raw == null || raw.isBlank() ? JsonObject.of() : Json.parse(raw).asObject();
@@ -164,10 +166,11 @@ public final class EverythingClient {
   }
 
   private McpClient.HttpBuilder builder() {
-    return McpClient.httpBuilder(url)
-        .protocolVersion(version)
-        .callTimeout(Duration.ofSeconds(20))
-        .initializeTimeout(Duration.ofSeconds(20));
+    McpClient.HttpBuilder b =
+        McpClient.httpBuilder(url)
+            .callTimeout(Duration.ofSeconds(20))
+            .initializeTimeout(Duration.ofSeconds(20));
+    return version == null ? b.protocol(McpProtocol.LEGACY) : b.protocolVersion(version);
   }
 
   /**
@@ -264,6 +267,7 @@ public final class EverythingClient {
           return McpAuthorization.jwtBearer(text("client_id"), issuer -> assertion).build();
         }
       case "auth/enterprise-managed-authorization":
+      case "auth/cross-app-access-complete-flow": // its name in suites before 0.2
         {
           String idToken = text("idp_id_token"); // from the person's single sign-on
           return McpAuthorization.enterpriseManaged(
