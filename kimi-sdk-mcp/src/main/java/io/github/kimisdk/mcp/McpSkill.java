@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp;
 
+import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
 import java.util.List;
@@ -55,6 +56,21 @@ public record McpSkill(
   public String description() {
     String d = Fields.string(frontmatter, "description");
     return d == null ? "" : d;
+  }
+
+  /**
+   * Returns the skill's URI and name, and how many files it lists (or that it is dynamic).
+   *
+   * @return a short description
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("McpSkill")
+        .add("uri", uri)
+        .add("name", name())
+        .add("resources", resources.size())
+        .flag("dynamic", dynamic)
+        .toString();
   }
 
   /**

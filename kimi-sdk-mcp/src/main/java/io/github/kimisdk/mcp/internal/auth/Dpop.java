@@ -166,6 +166,7 @@ final class Dpop {
    * proof for the request's method and URI, with the server's nonce when it gave one.
    */
   void present(HttpRequest.Builder request, String httpMethod, URI uri, String accessToken) {
+    secrets.rememberJwtsStartingWith(key.header()); // a token another client of the key obtained
     request.header("Authorization", "DPoP " + accessToken);
     request.header("DPoP", key.proof(httpMethod, uri, accessToken, serverNonce, Instant.now()));
   }

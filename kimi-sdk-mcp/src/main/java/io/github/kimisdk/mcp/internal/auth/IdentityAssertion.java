@@ -6,7 +6,6 @@ import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -68,10 +67,7 @@ final class IdentityAssertion {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json");
     if (idp.clientId() != null && idp.clientSecret() != null) {
-      String pair = Forms.encode(idp.clientId()) + ":" + Forms.encode(idp.clientSecret());
-      b.header(
-          "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+      b.header("Authorization", Forms.basic(idp.clientId(), idp.clientSecret()));
     } else if (idp.clientId() != null) {
       form.put("client_id", idp.clientId());
     }

@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +70,7 @@ final class TokenEndpoint {
           f.put("client_id", client.clientId());
           break;
         }
-        String pair = Forms.encode(client.clientId()) + ":" + Forms.encode(client.clientSecret());
-        b.header(
-            "Authorization",
-            "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        b.header("Authorization", Forms.basic(client.clientId(), client.clientSecret()));
         break;
       case "client_secret_post":
         f.put("client_id", client.clientId());

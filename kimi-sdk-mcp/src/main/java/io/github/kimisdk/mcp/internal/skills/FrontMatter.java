@@ -121,18 +121,16 @@ public final class FrontMatter {
     return mapping(at, depth);
   }
 
+  /** The next line with text, when it is indented at least {@code indent}; else null. */
+  private String nextAt(int indent) throws Mismatch {
+    skipBlank();
+    return next < lines.size() && indentOf(lines.get(next)) >= indent ? lines.get(next) : null;
+  }
+
   private Map<String, Object> mapping(int indent, int depth) throws Mismatch {
     Map<String, Object> m = new LinkedHashMap<>();
-    while (true) {
-      skipBlank();
-      if (next >= lines.size()) {
-        return m;
-      }
-      String line = lines.get(next);
+    for (String line = nextAt(indent); line != null; line = nextAt(indent)) {
       int at = indentOf(line);
-      if (at < indent) {
-        return m;
-      }
       if (at > indent) {
         throw new Mismatch("its front matter is indented unevenly: " + quote(line));
       }
@@ -148,20 +146,13 @@ public final class FrontMatter {
       next++;
       m.put(key, value(rest.substring(colon + 1).strip(), indent, depth));
     }
+    return m;
   }
 
   private List<Object> sequence(int indent, int depth) throws Mismatch {
     List<Object> items = new ArrayList<>();
-    while (true) {
-      skipBlank();
-      if (next >= lines.size()) {
-        return items;
-      }
-      String line = lines.get(next);
+    for (String line = nextAt(indent); line != null; line = nextAt(indent)) {
       int at = indentOf(line);
-      if (at < indent) {
-        return items;
-      }
       String rest = line.substring(at);
       boolean isItem = rest.equals("-") || rest.startsWith("- ");
       if (at == indent && !isItem) {
@@ -178,6 +169,7 @@ public final class FrontMatter {
       next++;
       items.add(value(item, indent, depth));
     }
+    return items;
   }
 
   /** The value after {@code key:} (or {@code -}) on a line indented {@code indent}. */
