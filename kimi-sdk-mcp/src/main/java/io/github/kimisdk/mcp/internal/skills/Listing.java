@@ -91,6 +91,7 @@ public final class Listing {
           || !DIGEST.matcher(Fields.string(fo, "digest")).matches()
           || !(fo.get("size") instanceof JsonNumber n)
           || n.doubleValue() < 0
+          || n.doubleValue() > 0x1p53 // beyond any file a skill may hold, and a long's exact range
           || n.doubleValue() != Math.rint(n.doubleValue())) {
         return null;
       }

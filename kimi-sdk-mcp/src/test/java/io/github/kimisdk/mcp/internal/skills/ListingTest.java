@@ -69,6 +69,12 @@ class ListingTest {
           + "]}",
       false
     },
+    {
+      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
+          + FILE.replace("5}", "1e30}")
+          + "]}",
+      false
+    },
     {"\"not an object\"", false},
   };
 
