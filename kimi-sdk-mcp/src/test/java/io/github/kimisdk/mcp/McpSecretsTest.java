@@ -90,6 +90,21 @@ class McpSecretsTest {
     }
   }
 
+  /** The private half of an authorization's DPoP key, as the texts it could leak in. */
+  private static List<String> privateKey(McpAuthorization a) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = a.settings().dpopKey().getClass().getDeclaredField("keys");
+    f.setAccessible(true);
+    java.security.interfaces.ECPrivateKey k =
+        (java.security.interfaces.ECPrivateKey)
+            ((KeyPair) f.get(a.settings().dpopKey())).getPrivate();
+    byte[] s = k.getS().toByteArray();
+    return List.of(
+        k.getS().toString(),
+        k.getS().toString(16),
+        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(s).substring(2, 30),
+        java.util.Base64.getEncoder().encodeToString(k.getEncoded()).substring(40, 80));
+  }
+
   private static String ping(McpClient mcp) {
     mcp.ping();
     return "pinged";
@@ -169,6 +184,63 @@ class McpSecretsTest {
       run(() -> McpClient.httpBuilder(server.url()).authorization(refused).build());
       printed.add(refused.toString());
 
+      // Tokens bound to the client's key (DPoP), with both servers' nonces; and an authorization
+      // server that quotes the proof it refuses.
+      try (TestAuthorizationServer bindingAs =
+              TestAuthorizationServer.start("dpop", "dpop-nonce", "refresh", "expires=1");
+          McpHttpTestServer bindingServer = McpHttpTestServer.start("dpop", "dpop-nonce")) {
+        bindingServer.protect(bindingAs, Map.of());
+        McpAuthorization bound = McpAuthorization.authorizationCode(agent).build();
+        try (McpClient mcp =
+            McpClient.httpBuilder(bindingServer.url()).authorization(bound).build()) {
+          run(mcp::listTools);
+          bindingAs.revokeAccessTokens();
+          run(() -> ping(mcp));
+          printed.add(mcp.toString());
+        }
+        printed.add(bound.toString());
+        printed.add(bound.settings().toString());
+        printed.add(bound.settings().dpopKey().toString());
+        secrets.addAll(privateKey(bound));
+        secrets.addAll(bindingAs.secrets);
+        assertThat(bindingAs.secrets).as("proofs seen").anyMatch(p -> p.startsWith("eyJ"));
+      }
+      try (TestAuthorizationServer refusing = TestAuthorizationServer.start("dpop", "dpop-refuse");
+          McpHttpTestServer bindingServer = McpHttpTestServer.start("dpop")) {
+        bindingServer.protect(refusing, Map.of());
+        McpAuthorization bound = McpAuthorization.authorizationCode(agent).build();
+        run(() -> McpClient.httpBuilder(bindingServer.url()).authorization(bound).build());
+        secrets.addAll(privateKey(bound));
+        secrets.addAll(refusing.secrets);
+      }
+
+      // Enterprise-managed authorization: an ID token exchanged for a grant, and an identity
+      // provider that quotes the ID token it refuses.
+      as.preRegister("enterprise-agent", "enterprise-s3cret-value");
+      secrets.add("enterprise-s3cret-value");
+      secrets.add("idp-s3cret-value");
+      for (String option : new String[] {"", "refuse"}) {
+        try (TestIdentityProvider idp = TestIdentityProvider.start(as, option)) {
+          McpAuthorization sso =
+              McpAuthorization.enterpriseManaged(
+                      "enterprise-agent",
+                      "enterprise-s3cret-value",
+                      idp.tokenEndpoint(),
+                      () -> TestIdentityProvider.ID_TOKEN)
+                  .identityProviderClient("sso-client", "idp-s3cret-value")
+                  .build();
+          run(
+              () -> {
+                try (McpClient mcp =
+                    McpClient.httpBuilder(server.url()).authorization(sso).build()) {
+                  return mcp.listTools();
+                }
+              });
+          printed.add(sso.toString());
+          secrets.addAll(idp.secrets);
+        }
+      }
+
       // A pre-registered client whose secret the token endpoint refuses.
       McpAuthorization wrong =
           McpAuthorization.authorizationCode(agent).client("service", "wrong-s3cret-value").build();
@@ -211,6 +283,9 @@ class McpSecretsTest {
         .contains("HTTP 503")
         .contains("invalid_client")
         .contains("invalid_grant (the assertion [redacted] is not trusted)")
+        .contains("invalid_dpop_proof (not this one: [redacted])")
+        .contains("invalid_grant (not for [redacted])")
+        .contains("binding tokens to the client's key (DPoP, thumbprint")
         .contains("bad request from [redacted]");
     for (String p : printed) {
       for (String secret : secrets) {

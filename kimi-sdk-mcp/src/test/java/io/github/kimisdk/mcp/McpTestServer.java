@@ -189,6 +189,7 @@ final class McpTestServer {
         return;
       }
       if (method.equals("server/discover")) {
+        event("clientInfo " + Json.write(meta.get("io.modelcontextprotocol/clientInfo")));
         ch.send(
             result(
                 id,
@@ -210,6 +211,7 @@ final class McpTestServer {
         {
           String asked = params.get("protocolVersion").asString();
           event("initialize " + asked + " " + Json.write(params.get("capabilities")));
+          event("clientInfo " + Json.write(params.get("clientInfo")));
           String version = option("version=");
           if (version == null) {
             version = VERSIONS.contains(asked) ? asked : VERSIONS.get(0);
@@ -278,6 +280,7 @@ final class McpTestServer {
           return;
         }
       default:
+        event("unknown " + method);
         if (id != null) {
           ch.send(
               JsonObject.of(

@@ -27,6 +27,19 @@ class McpValuesToStringTest {
   }
 
   @Test
+  void skill() {
+    assertPrints(
+        new McpSkill(
+            "skill://pdf/SKILL.md",
+            JsonObject.of("name", io.github.kimisdk.json.JsonString.of("pdf")),
+            List.of(new McpSkill.Resource("skill://pdf/SKILL.md", "sha256:00", 3)),
+            false),
+        "McpSkill[uri=skill://pdf/SKILL.md, name=pdf, resources=1]",
+        new McpSkill("skill://n/SKILL.md", JsonObject.of(), List.of(), true),
+        "McpSkill[uri=skill://n/SKILL.md, resources=0, dynamic=true]");
+  }
+
+  @Test
   void progress() {
     assertPrints(
         new McpProgress("tools/call", 0.5, null, null),

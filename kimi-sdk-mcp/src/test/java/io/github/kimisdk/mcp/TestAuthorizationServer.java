@@ -48,6 +48,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The JWT bearer grant (RFC 7523) accepts the assertions of {@link #trustedAssertions} and
  * refuses any other, naming it in the refusal (as a careless server might).
+ *
+ * <p>DPoP (RFC 9449): with {@code dpop} the metadata lists ES256 ({@code dpop-algs=a+b} lists
+ * others) and a token request with a valid proof gets a token of type {@code DPoP} bound to the
+ * proof's key ({@link #boundKey}), its refresh token too (a refresh must prove the same key); with
+ * {@code dpop-nonce} a proof without the nonce {@value #NONCE} is answered {@code use_dpop_nonce};
+ * with {@code dpop-refuse} every proof is refused, quoted in the refusal.
  */
 final class TestAuthorizationServer implements AutoCloseable {
 
@@ -65,6 +71,9 @@ final class TestAuthorizationServer implements AutoCloseable {
   private final Map<String, Set<String>> refreshTokens = new ConcurrentHashMap<>();
   volatile int status; // when set, every request is answered with it (a server in trouble)
   volatile PublicKey assertionKey; // verifies private_key_jwt assertions
+  static final String NONCE = "as-nonce-1";
+  final DpopProofs proofs = new DpopProofs();
+  private final Map<String, String> boundTokens = new ConcurrentHashMap<>(); // token -> jkt
 
   private TestAuthorizationServer(Set<String> options) throws IOException {
     this.options = options;
@@ -101,6 +110,11 @@ final class TestAuthorizationServer implements AutoCloseable {
   boolean valid(String token, Set<String> scopes) {
     Set<String> granted = tokens.get(token);
     return granted != null && granted.containsAll(scopes);
+  }
+
+  /** The thumbprint of the key {@code token} (access or refresh) is bound to; null for none. */
+  String boundKey(String token) {
+    return token == null ? null : boundTokens.get(token);
   }
 
   /** Forgets every access token, as an expiry or a restart would. */
@@ -176,6 +190,10 @@ final class TestAuthorizationServer implements AutoCloseable {
     }
     if (options.contains("cimd")) {
       m.put("client_id_metadata_document_supported", true);
+    }
+    if (options.contains("dpop")) {
+      String algs = option("dpop-algs=");
+      m.put("dpop_signing_alg_values_supported", strings(algs == null ? "ES256" : algs));
     }
     String methods = option("methods=");
     m.put(
@@ -307,6 +325,38 @@ final class TestAuthorizationServer implements AutoCloseable {
     if (f.containsKey("code_verifier")) {
       secrets.add(f.get("code_verifier"));
     }
+    String jkt = null;
+    String proof = ex.getRequestHeaders().getFirst("DPoP");
+    if (proof != null && options.contains("dpop")) {
+      secrets.add(proof);
+      DpopProofs.Proof p;
+      try {
+        p = proofs.check(proof, "POST", issuer() + "/token", null);
+      } catch (IllegalArgumentException e) {
+        reply(ex, 400, "{\"error\":\"invalid_dpop_proof\"}");
+        return;
+      }
+      if (options.contains("dpop-refuse")) { // naming the proof, as a careless server might
+        reply(
+            ex,
+            400,
+            Json.write(
+                JsonObject.of(
+                    "error",
+                    JsonString.of("invalid_dpop_proof"),
+                    "error_description",
+                    JsonString.of("not this one: " + proof))));
+        return;
+      }
+      if (options.contains("dpop-nonce") && !NONCE.equals(p.nonce())) {
+        requests.add("POST token use_dpop_nonce");
+        ex.getResponseHeaders().set("DPoP-Nonce", NONCE);
+        reply(ex, 400, "{\"error\":\"use_dpop_nonce\"}");
+        return;
+      }
+      jkt = p.jkt();
+      requests.add("POST token proof nonce=" + p.nonce());
+    }
     String known = clients.get(String.valueOf(clientId));
     boolean clientOk =
         clientId != null
@@ -343,7 +393,8 @@ final class TestAuthorizationServer implements AutoCloseable {
         }
       case "refresh_token":
         scopes = refreshTokens.get(String.valueOf(f.get("refresh_token")));
-        if (scopes == null) {
+        String refreshKey = boundKey(f.get("refresh_token"));
+        if (scopes == null || (refreshKey != null && !refreshKey.equals(jkt))) {
           reply(ex, 400, "{\"error\":\"invalid_grant\"}");
           return;
         }
@@ -381,12 +432,20 @@ final class TestAuthorizationServer implements AutoCloseable {
             : next("access-token");
     tokens.put(access, scopes);
     JsonObject.Builder r =
-        JsonObject.builder().put("access_token", access).put("token_type", "Bearer");
+        JsonObject.builder()
+            .put("access_token", access)
+            .put("token_type", jkt == null ? "Bearer" : "DPoP");
+    if (jkt != null) {
+      boundTokens.put(access, jkt);
+    }
     String expires = option("expires=");
     r.put("expires_in", expires == null ? 3600 : Long.parseLong(expires));
     if (options.contains("refresh")) {
       String refresh = next("refresh-token");
       refreshTokens.put(refresh, scopes);
+      if (jkt != null) {
+        boundTokens.put(refresh, jkt);
+      }
       r.put("refresh_token", refresh);
     }
     if (!scopes.isEmpty() || options.stream().anyMatch(o -> o.startsWith("deny="))) {

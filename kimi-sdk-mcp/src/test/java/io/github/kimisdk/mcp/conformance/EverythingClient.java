@@ -10,6 +10,10 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpAuthorization;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.McpElicitation;
+import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.McpProtocol;
+import io.github.kimisdk.mcp.McpSkill;
+import io.github.kimisdk.mcp.McpSkills;
 import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpUserAgent;
 import java.security.KeyFactory;
@@ -60,7 +64,8 @@ public final class EverythingClient {
    */
   public static void main(String[] args) {
     String scenario = System.getenv().getOrDefault("MCP_CONFORMANCE_SCENARIO", "");
-    String version = System.getenv().getOrDefault("MCP_CONFORMANCE_PROTOCOL_VERSION", "2025-11-25");
+    // Suites before 0.2 name no version: the client then speaks 2025-11-25 and older.
+    String version = System.getenv("MCP_CONFORMANCE_PROTOCOL_VERSION");
     String raw = System.getenv("MCP_CONFORMANCE_CONTEXT");
     JsonObject context =
         raw == null || raw.isBlank() ? JsonObject.of() : Json.parse(raw).asObject();
@@ -146,10 +151,7 @@ public final class EverythingClient {
         return;
       default:
         if (scenario.startsWith("sep-2640-")) {
-          // The skills extension: this client does not load skills, so it lists none.
-          try (McpClient mcp = builder().build()) {
-            mcp.listTools();
-          }
+          skills(!scenario.equals("sep-2640-client-no-prefetch"));
           return;
         }
         // initialize, tools_call, request-metadata: connect, list, call what is offered.
@@ -164,10 +166,11 @@ public final class EverythingClient {
   }
 
   private McpClient.HttpBuilder builder() {
-    return McpClient.httpBuilder(url)
-        .protocolVersion(version)
-        .callTimeout(Duration.ofSeconds(20))
-        .initializeTimeout(Duration.ofSeconds(20));
+    McpClient.HttpBuilder b =
+        McpClient.httpBuilder(url)
+            .callTimeout(Duration.ofSeconds(20))
+            .initializeTimeout(Duration.ofSeconds(20));
+    return version == null ? b.protocol(McpProtocol.LEGACY) : b.protocolVersion(version);
   }
 
   /**
@@ -187,6 +190,32 @@ public final class EverythingClient {
       mcp.call("test_mrtr_echo_state", null);
       mcp.call("test_mrtr_no_state", null);
       mcp.call("test_mrtr_no_result_type", null);
+    }
+  }
+
+  /**
+   * The skills extension: lists the skills and, when {@code load}, loads each (its SKILL.md
+   * checked), then reads its other files; a skill that fails its check is not used further.
+   */
+  private void skills(boolean load) {
+    try (McpClient mcp = builder().build()) {
+      McpSkills skills = McpSkills.of(mcp);
+      for (McpSkill skill : skills.list()) {
+        if (!load) {
+          continue; // a host reads a skill's files only when it loads the skill
+        }
+        try {
+          skills.load(skill);
+        } catch (McpException e) {
+          System.err.println("not loaded: " + e.getMessage());
+          continue;
+        }
+        for (McpSkill.Resource r : skill.resources()) {
+          if (!r.uri().equals(skill.uri())) {
+            skills.read(skill, r.uri());
+          }
+        }
+      }
     }
   }
 
@@ -236,6 +265,18 @@ public final class EverythingClient {
         {
           String assertion = text("valid_jwt"); // the platform's token, for this issuer
           return McpAuthorization.jwtBearer(text("client_id"), issuer -> assertion).build();
+        }
+      case "auth/enterprise-managed-authorization":
+      case "auth/cross-app-access-complete-flow": // its name in suites before 0.2
+        {
+          String idToken = text("idp_id_token"); // from the person's single sign-on
+          return McpAuthorization.enterpriseManaged(
+                  text("client_id"),
+                  text("client_secret"),
+                  text("idp_token_endpoint"),
+                  () -> idToken)
+              .identityProviderClient(text("idp_client_id"), null)
+              .build();
         }
       case "auth/pre-registration":
         {

@@ -55,10 +55,11 @@ final class AuthHttp {
   }
 
   /**
-   * An answer: its status, its JSON body (null when not JSON), its text for messages, and where it
-   * redirects to (null when it does not).
+   * An answer: its status, its JSON body (null when not JSON), its text for messages, where it
+   * redirects to (null when it does not), and its {@code DPoP-Nonce} (RFC 9449 8; null when none,
+   * or longer than 512 characters).
    */
-  record Answer(int status, JsonValue json, String text, String location) {}
+  record Answer(int status, JsonValue json, String text, String location, String dpopNonce) {}
 
   /**
    * GETs a document (no credentials), following at most {@value #MAX_REDIRECTS} redirects, each
@@ -158,7 +159,13 @@ final class AuthHttp {
               + "), which the client does not follow with a request's body or credentials",
           null);
     }
-    return new Answer(response.statusCode(), json, text, location);
+    String nonce = response.headers().firstValue("DPoP-Nonce").orElse(null);
+    return new Answer(
+        response.statusCode(),
+        json,
+        text,
+        location,
+        nonce == null || nonce.length() > 512 ? null : nonce);
   }
 
   /** What an authorization server said when it refused: its OAuth error, else its status. */

@@ -26,6 +26,11 @@ import java.util.function.Function;
  * @param userTimeout bounds the person's part
  * @param allowPrivateAddresses whether a server may name private and loopback addresses although
  *     the MCP server is not on one (development)
+ * @param dpop true to bind every token to the client's key (DPoP), false never, null as the server
+ *     asks
+ * @param dpopKey the key tokens are bound to, one per {@code McpAuthorization}
+ * @param identityProvider the enterprise's identity provider, for an enterprise-managed
+ *     authorization; null otherwise
  */
 public record AuthSettings(
     GrantType grant,
@@ -41,7 +46,10 @@ public record AuthSettings(
     McpTokenStore tokenStore,
     Duration timeout,
     Duration userTimeout,
-    boolean allowPrivateAddresses) {
+    boolean allowPrivateAddresses,
+    Boolean dpop,
+    DpopKey dpopKey,
+    IdentityProvider identityProvider) {
 
   /** Returns the grant and the client's identity, never a secret or key. */
   @Override
@@ -55,6 +63,9 @@ public record AuthSettings(
     }
     if (issuer != null) {
       s.append(", issuer ").append(issuer);
+    }
+    if (identityProvider != null) {
+      s.append(", identity provider ").append(identityProvider.tokenEndpoint());
     }
     return s.append(']').toString();
   }

@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * token on every request, and on a 401 or 403 the steps in their order, each a class of this
  * package: {@link Challenge} (what the refusal asks for), {@link Discovery} (the authorization
  * server), {@link Registration} (who the client is there), {@link Grant} (the person's approval or
- * the program's own credentials) and {@link TokenEndpoint} (the token, and its refresh); {@link
- * Dpop} is where proofs of possession will go. One authorization runs at a time; a request that
- * failed with a grant another thread has replaced meanwhile is simply sent again.
+ * the program's own credentials), {@link TokenEndpoint} (the token, and its refresh) and {@link
+ * Dpop} (tokens bound to the client's key, and the proofs that go with them). One authorization
+ * runs at a time; a request that failed with a grant another thread has replaced meanwhile, or for
+ * want of a DPoP nonce the server has now given, is simply sent again.
  *
  * <p>Secrets (tokens, client secrets, codes, verifiers, assertions) are held in fields and in the
  * store only: every text that reaches a message passes {@link Secrets}, which blanks any of them,
@@ -41,6 +42,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
   private final Discovery discovery;
   private final Grant grants;
   private final TokenEndpoint tokens;
+  private final Dpop dpop;
   private final AtomicLong numbers = new AtomicLong();
   private volatile State state;
 
@@ -67,9 +69,17 @@ public final class Authorizer implements StreamableHttp.Credentials {
         new UrlPolicy(mcp, settings.allowPrivateAddresses(), UrlPolicy::dns, secrets);
     AuthHttp authHttp = new AuthHttp(http, settings.timeout(), secrets, policy);
     this.discovery = new Discovery(mcp, settings.issuer(), authHttp, secrets);
-    this.tokens = new TokenEndpoint(settings.signingKey(), authHttp, secrets);
+    this.dpop = new Dpop(settings.dpopKey(), settings.dpop(), secrets);
+    this.tokens = new TokenEndpoint(settings.signingKey(), authHttp, secrets, dpop);
     this.grants =
-        new Grant(settings, new Registration(settings, authHttp, secrets), tokens, secrets);
+        new Grant(
+            settings,
+            new Registration(settings, authHttp, secrets),
+            tokens,
+            secrets,
+            settings.identityProvider() == null
+                ? null
+                : new IdentityAssertion(settings.identityProvider(), authHttp, secrets));
   }
 
   // ---- on every request ----
@@ -80,7 +90,12 @@ public final class Authorizer implements StreamableHttp.Credentials {
     if (s == null || s.credentials().accessToken() == null) {
       return 0;
     }
-    request.header("Authorization", "Bearer " + s.credentials().accessToken());
+    String token = s.credentials().accessToken();
+    if (dpop.bound(token)) {
+      dpop.present(request, httpMethod, uri, token);
+    } else {
+      request.header("Authorization", "Bearer " + token);
+    }
     return s.number();
   }
 
@@ -112,6 +127,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
         return;
       }
       try {
+        dpop.active(dpop.wantedForRefresh(s.credentials().accessToken()));
         adopt(
             s.resource(),
             s.issuer(),
@@ -141,6 +157,9 @@ public final class Authorizer implements StreamableHttp.Credentials {
    */
   public void authorize(Unauthorized refusal, String server) {
     Challenge challenge = Challenge.read(refusal);
+    if (dpop.nonceAsked(challenge)) {
+      return; // the same grant, sent again with the nonce the server asked for (RFC 9449 9)
+    }
     synchronized (lock) {
       State s = state;
       if (s != null && s.number() != challenge.grant()) {
@@ -170,6 +189,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
       McpCredentials known = same != null ? same.credentials() : stored;
       if (!insufficient && known != null && known.refreshToken() != null) {
         try {
+          dpop.active(dpop.wantedForRefresh(known.accessToken()));
           adopt(
               d.resource(),
               d.issuer(),
@@ -182,6 +202,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
         }
       }
       Set<String> scopes = scopes(server, d, same, insufficient, challenged);
+      dpop.active(dpop.wanted(server, challenge, d));
       adopt(
           d.resource(),
           d.issuer(),

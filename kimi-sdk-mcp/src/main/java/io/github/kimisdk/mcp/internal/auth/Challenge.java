@@ -8,18 +8,41 @@ import java.util.Map;
 
 /**
  * The challenge step: what a server's 401 or 403 asks for, read from its {@code WWW-Authenticate}
- * (RFC 9110 11.6.1, RFC 6750 3, RFC 9728 5.1): the scopes it names, whether it refuses for want of
- * scope, and where its protected resource metadata is.
+ * (RFC 9110 11.6.1, RFC 6750 3, RFC 9728 5.1, RFC 9449 7.1): the scopes it names, whether it
+ * refuses for want of scope, where its protected resource metadata is, and whether it takes
+ * DPoP-bound tokens (or asks for a fresh DPoP nonce).
  *
  * @param status 401 or 403
  * @param parameters the parameters of the first {@code Bearer} (else {@code DPoP}) challenge
  * @param grant the grant the refused request carried (0 for none)
+ * @param schemes the parameters of the first challenge of each scheme, by lower-cased scheme
+ * @param dpopNonce the server's {@code DPoP-Nonce}; null when none
  */
-record Challenge(int status, Map<String, String> parameters, long grant) {
+record Challenge(
+    int status,
+    Map<String, String> parameters,
+    long grant,
+    Map<String, Map<String, String>> schemes,
+    String dpopNonce) {
 
   /** Reads what a transport saw. */
   static Challenge read(Unauthorized refusal) {
-    return new Challenge(refusal.status(), parameters(refusal.wwwAuthenticate()), refusal.grant());
+    Map<String, Map<String, String>> schemes = challenges(refusal.wwwAuthenticate());
+    return new Challenge(
+        refusal.status(), preferred(schemes), refusal.grant(), schemes, refusal.dpopNonce());
+  }
+
+  /** Whether the server offers the authentication scheme {@code scheme} (lower case). */
+  boolean offers(String scheme) {
+    return schemes.containsKey(scheme);
+  }
+
+  /**
+   * Whether the server refuses a DPoP proof for want of its fresh nonce, and gave one (RFC 9449 9).
+   */
+  boolean dpopNonceAsked() {
+    Map<String, String> dpop = schemes.get("dpop");
+    return dpopNonce != null && dpop != null && "use_dpop_nonce".equals(dpop.get("error"));
   }
 
   /** Whether the server refuses for want of scope: a 403, or {@code insufficient_scope}. */
@@ -42,10 +65,19 @@ record Challenge(int status, Map<String, String> parameters, long grant) {
    * WWW-Authenticate} values (RFC 9110 11.6.1): names lower-cased, quoted values unquoted.
    */
   static Map<String, String> parameters(List<String> values) {
-    Map<String, String> bearer = null;
-    Map<String, String> other = null;
+    return preferred(challenges(values));
+  }
+
+  private static Map<String, String> preferred(Map<String, Map<String, String>> schemes) {
+    Map<String, String> bearer = schemes.get("bearer");
+    Map<String, String> dpop = schemes.get("dpop");
+    return bearer != null ? bearer : dpop != null ? dpop : Map.of();
+  }
+
+  /** The parameters of the first challenge of each scheme, by lower-cased scheme (at most 16). */
+  static Map<String, Map<String, String>> challenges(List<String> values) {
+    Map<String, Map<String, String>> schemes = new LinkedHashMap<>();
     for (String v : values) {
-      String scheme = null;
       Map<String, String> params = null;
       int i = 0;
       int n = v.length();
@@ -99,19 +131,17 @@ record Challenge(int status, Map<String, String> parameters, long grant) {
           }
           i = j;
         } else {
-          // a new challenge's scheme
-          scheme = token.toLowerCase(Locale.ROOT);
+          // a new challenge's scheme; a scheme seen before keeps its first challenge
+          String scheme = token.toLowerCase(Locale.ROOT);
           params = new LinkedHashMap<>();
-          if (scheme.equals("bearer") && bearer == null) {
-            bearer = params;
-          } else if (scheme.equals("dpop") && other == null) {
-            other = params;
+          if (schemes.size() < 16) {
+            schemes.putIfAbsent(scheme, params);
           }
           i = j;
         }
       }
     }
-    return bearer != null ? bearer : other != null ? other : Map.of();
+    return schemes;
   }
 
   private static boolean tchar(char c) {

@@ -38,10 +38,15 @@ final class Discovery {
       List<String> scopes,
       boolean clientIdMetadataDocuments,
       List<String> authMethods,
-      List<String> grantTypes) {}
+      List<String> grantTypes,
+      List<String> dpopAlgs) {}
 
-  /** Where the server's discovery led: the resource to ask for and its authorization server. */
-  record Found(String resource, String issuer, Metadata as, List<String> scopes) {}
+  /**
+   * Where the server's discovery led: the resource to ask for and its authorization server, and
+   * whether the resource takes only tokens bound to a key (DPoP, RFC 9728 2).
+   */
+  record Found(
+      String resource, String issuer, Metadata as, List<String> scopes, boolean dpopRequired) {}
 
   private final URI mcp;
   private final String issuer; // the one the user named, or null
@@ -103,9 +108,10 @@ final class Discovery {
                 List.of(),
                 false,
                 List.of(),
+                List.of(),
                 List.of());
       }
-      return new Found(resource, origin, as, List.of());
+      return new Found(resource, origin, as, List.of(), false);
     }
     String resource = Fields.string(prm, "resource");
     if (resource == null) {
@@ -131,7 +137,8 @@ final class Discovery {
         resource,
         chosen,
         metadata(server, chosen, true),
-        Fields.strings(prm.get("scopes_supported"), 256));
+        Fields.strings(prm.get("scopes_supported"), 256),
+        prm.get("dpop_bound_access_tokens_required") instanceof JsonBoolean b && b.value());
   }
 
   /**
@@ -219,7 +226,8 @@ final class Discovery {
               Fields.strings(o.get("scopes_supported"), 256),
               o.get("client_id_metadata_document_supported") instanceof JsonBoolean c && c.value(),
               Fields.strings(o.get("token_endpoint_auth_methods_supported"), 256),
-              Fields.strings(o.get("grant_types_supported"), 256));
+              Fields.strings(o.get("grant_types_supported"), 256),
+              Fields.strings(o.get("dpop_signing_alg_values_supported"), 64));
       if (m.token() == null) {
         throw secrets.fail(
             server, "the authorization server " + issuer + " names no token endpoint", null);

@@ -52,6 +52,12 @@ final class Forms {
     return s.toString();
   }
 
+  /** {@code Authorization: Basic} of a client id and secret (RFC 6749 2.3.1: each form-encoded). */
+  static String basic(String clientId, String clientSecret) {
+    String pair = encode(clientId) + ":" + encode(clientSecret);
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
   static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

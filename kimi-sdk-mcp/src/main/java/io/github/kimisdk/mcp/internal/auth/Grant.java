@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * The grant step: the authorization-code grant (PKCE with S256, {@code state}, the server as {@code
- * resource}, the redirect's {@code state} and issuer checked), the client-credentials grant, and
- * the JWT bearer grant (RFC 7523 2.1), each ending in a token request.
+ * resource}, the redirect's {@code state} and issuer checked), the client-credentials grant, the
+ * JWT bearer grant (RFC 7523 2.1), and the enterprise-managed one (an {@link IdentityAssertion}
+ * presented as a JWT bearer grant), each ending in a token request.
  */
 final class Grant {
 
@@ -29,13 +30,20 @@ final class Grant {
   private final Registration registration;
   private final TokenEndpoint tokens;
   private final Secrets secrets;
+  private final IdentityAssertion identity; // null but for an enterprise-managed authorization
   private final SecureRandom random = new SecureRandom();
 
-  Grant(AuthSettings settings, Registration registration, TokenEndpoint tokens, Secrets secrets) {
+  Grant(
+      AuthSettings settings,
+      Registration registration,
+      TokenEndpoint tokens,
+      Secrets secrets,
+      IdentityAssertion identity) {
     this.settings = settings;
     this.registration = registration;
     this.tokens = tokens;
     this.secrets = secrets;
+    this.identity = identity;
   }
 
   /** Obtains new credentials for {@code scopes} with the settings' grant. */
@@ -46,6 +54,8 @@ final class Grant {
         return clientCredentials(server, d, scopes);
       case JWT_BEARER:
         return jwtBearer(server, d, scopes);
+      case IDENTITY_ASSERTION:
+        return identityAssertion(server, d, scopes);
       default:
         return authorizationCode(server, d, known, scopes);
     }
@@ -108,15 +118,47 @@ final class Grant {
     }
     assertion = assertion.strip(); // as read from a file, say
     secrets.remember(assertion);
+    McpCredentials client =
+        new McpCredentials(settings.clientId(), null, "none", null, null, null, List.of());
+    return presented(server, d, scopes, assertion, client);
+  }
+
+  /** The JWT bearer grant (RFC 7523 2.1): {@code assertion} presented once by {@code client}. */
+  private McpCredentials presented(
+      String server,
+      Discovery.Found d,
+      Set<String> scopes,
+      String assertion,
+      McpCredentials client) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", JWT_BEARER);
     form.put("assertion", assertion);
     if (!scopes.isEmpty()) {
       form.put("scope", String.join(" ", scopes));
     }
-    McpCredentials client =
-        new McpCredentials(settings.clientId(), null, "none", null, null, null, List.of());
     return tokens.token(server, d.as(), d.resource(), client, form, List.copyOf(scopes));
+  }
+
+  /**
+   * The enterprise-managed authorization (SEP-990): the client's credentials bound to one
+   * authorization server, which must offer the JWT bearer grant; then the person's ID token
+   * exchanged at the identity provider for a grant for it, presented there with those credentials.
+   */
+  private McpCredentials identityAssertion(String server, Discovery.Found d, Set<String> scopes) {
+    registration.bind(
+        server, d.issuer(), "the client's credentials belong to: no grant is asked for it");
+    offers(server, d.as(), JWT_BEARER, "the JWT bearer grant");
+    String grant = identity.exchange(server, d, scopes);
+    McpCredentials client =
+        new McpCredentials(
+            settings.clientId(),
+            settings.clientSecret(),
+            settings.clientSecret() == null ? "none" : TokenEndpoint.secretMethod(d.as(), true),
+            null,
+            null,
+            null,
+            List.of());
+    return presented(server, d, scopes, grant, client);
   }
 
   /**

@@ -7,7 +7,12 @@ public enum GrantType {
   /** On the program's own behalf, with a client secret or a signed assertion. */
   CLIENT_CREDENTIALS,
   /** On the program's own behalf, with an assertion its platform issued (RFC 7523). */
-  JWT_BEARER;
+  JWT_BEARER,
+  /**
+   * On behalf of a person signed in to the enterprise (SEP-990): their ID token exchanged at the
+   * identity provider for a grant (RFC 8693), presented as a JWT bearer grant (RFC 7523).
+   */
+  IDENTITY_ASSERTION;
 
   /**
    * Returns the grant's name in messages.
@@ -20,6 +25,8 @@ public enum GrantType {
         return "authorization code";
       case CLIENT_CREDENTIALS:
         return "client credentials";
+      case IDENTITY_ASSERTION:
+        return "enterprise-managed";
       default:
         return "JWT bearer";
     }

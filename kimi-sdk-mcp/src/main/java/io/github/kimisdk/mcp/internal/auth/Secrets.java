@@ -15,6 +15,7 @@ final class Secrets {
   private static final int MAX_KEPT = 1024;
 
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+  private volatile String jwtHeader;
 
   /** Remembers {@code secret} (one of four characters or more), to blank it wherever it appears. */
   void remember(String secret) {
@@ -30,6 +31,14 @@ final class Secrets {
     remember(c.refreshToken());
   }
 
+  /**
+   * Remembers that every JWT that begins with {@code segment} (the header of the client's DPoP
+   * proofs, made anew for every request) is a secret: each is blanked where it appears.
+   */
+  void rememberJwtsStartingWith(String segment) {
+    jwtHeader = segment;
+  }
+
   /** Blanks every secret this authorization has seen in {@code text}. */
   String safe(String text) {
     String s = text;
@@ -38,7 +47,31 @@ final class Secrets {
         s = s.replace(secret, "[redacted]");
       }
     }
-    return s;
+    String header = jwtHeader;
+    return header == null || !s.contains(header) ? s : blankJwts(s, header);
+  }
+
+  /** {@code s} with every JWT that begins with {@code header} blanked, in one pass. */
+  private static String blankJwts(String s, String header) {
+    StringBuilder out = new StringBuilder(s.length());
+    int i = 0;
+    for (int at = s.indexOf(header); at >= 0; at = s.indexOf(header, i)) {
+      out.append(s, i, at).append("[redacted]");
+      i = at + header.length();
+      while (i < s.length() && jwtChar(s.charAt(i))) {
+        i++;
+      }
+    }
+    return out.append(s, i, s.length()).toString();
+  }
+
+  private static boolean jwtChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_'
+        || c == '.';
   }
 
   /** An {@link McpException.Kind#AUTHORIZATION} failure, its detail without a secret. */

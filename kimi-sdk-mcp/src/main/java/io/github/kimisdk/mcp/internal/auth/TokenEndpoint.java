@@ -6,7 +6,6 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.mcp.McpCredentials;
 import io.github.kimisdk.mcp.internal.http.Endpoint;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
-import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,7 +13,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +28,13 @@ final class TokenEndpoint {
   private final PrivateKey signingKey;
   private final AuthHttp http;
   private final Secrets secrets;
+  private final Dpop dpop;
 
-  TokenEndpoint(PrivateKey signingKey, AuthHttp http, Secrets secrets) {
+  TokenEndpoint(PrivateKey signingKey, AuthHttp http, Secrets secrets, Dpop dpop) {
     this.signingKey = signingKey;
     this.http = http;
     this.secrets = secrets;
+    this.dpop = dpop;
   }
 
   /** Refreshes {@code known}'s token with its refresh token. */
@@ -71,10 +71,7 @@ final class TokenEndpoint {
           f.put("client_id", client.clientId());
           break;
         }
-        String pair = Forms.encode(client.clientId()) + ":" + Forms.encode(client.clientSecret());
-        b.header(
-            "Authorization",
-            "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        b.header("Authorization", Forms.basic(client.clientId(), client.clientSecret()));
         break;
       case "client_secret_post":
         f.put("client_id", client.clientId());
@@ -98,10 +95,11 @@ final class TokenEndpoint {
         break;
     }
     AuthHttp.Answer a =
-        http.send(
+        dpop.send(
             server,
+            http,
             b.POST(HttpRequest.BodyPublishers.ofString(Forms.form(f), StandardCharsets.UTF_8)),
-            "the token endpoint");
+            as.token());
     if (a.status() != 200 || !(a.json() instanceof JsonObject o)) {
       throw secrets.fail(
           server, "the authorization server refused the token request: " + http.refusal(a), null);
@@ -121,15 +119,7 @@ final class TokenEndpoint {
               + " character outside visible ASCII, such as CR or LF): it is not used",
           null);
     }
-    String type = Fields.string(o, "token_type");
-    if (type != null && !type.equalsIgnoreCase("bearer")) {
-      throw secrets.fail(
-          server,
-          "the authorization server issued a token of type "
-              + ServerText.shown(type, secrets::safe)
-              + ", which this client does not send (it sends Bearer tokens)",
-          null);
-    }
+    dpop.accept(server, Fields.string(o, "token_type"), access);
     String refresh = Fields.string(o, "refresh_token");
     if (refresh != null) {
       secrets.remember(refresh);

@@ -188,7 +188,7 @@ public final class Connection implements AutoCloseable {
     }
     meta.put(META_PREFIX + "protocolVersion", version)
         .put(META_PREFIX + "clientCapabilities", capabilities)
-        .put(META_PREFIX + "clientInfo", Handshake.clientInfo());
+        .put(META_PREFIX + "clientInfo", handshake.clientInfo());
     return p.put("_meta", meta.build()).build();
   }
 

@@ -1,10 +1,10 @@
 package io.github.kimisdk.mcp.internal.client;
 
-import io.github.kimisdk.base.version.SdkVersion;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.McpProtocol;
 import io.github.kimisdk.mcp.McpServerInfo;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
 import java.lang.System.Logger.Level;
@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Which protocol a server speaks, and what it says of itself: {@code server/discover} first (the
- * stateless protocol of 2026-07-28), else {@code initialize} (2025-11-25 and before), or the one
- * version the user pinned.
+ * stateless protocol of 2026-07-28), else {@code initialize} (2025-11-25 and before); or only the
+ * generation the user chose, or the one version the user pinned.
  */
 final class Handshake {
 
@@ -37,11 +37,14 @@ final class Handshake {
 
   void handshake() {
     String pinned = c.settings.protocolVersion();
+    McpProtocol protocol = c.settings.protocol();
     if (pinned != null && MODERN_VERSIONS.contains(pinned)) {
       discover(pinned, false);
     } else if (pinned != null) {
       initialize(pinned, List.of(pinned));
-    } else if (!discover(MODERN_VERSIONS.get(0), true)) {
+    } else if (protocol == McpProtocol.MODERN) {
+      discover(MODERN_VERSIONS.get(0), false);
+    } else if (protocol == McpProtocol.LEGACY || !discover(MODERN_VERSIONS.get(0), true)) {
       initialize(LEGACY_VERSIONS.get(0), LEGACY_VERSIONS);
     }
   }
@@ -110,7 +113,7 @@ final class Handshake {
             "speaks protocol versions "
                 + String.join(", ", supported)
                 + ", none of which this client speaks; it speaks "
-                + String.join(", ", PROTOCOL_VERSIONS));
+                + String.join(", ", probing ? PROTOCOL_VERSIONS : MODERN_VERSIONS));
       }
     }
     JsonObject server = serverInfo(o);
@@ -181,10 +184,13 @@ final class Handshake {
     }
   }
 
-  /** The client's {@code clientInfo}. */
-  static JsonObject clientInfo() {
+  /** The client's {@code clientInfo}: its name and version, as the builder set them. */
+  JsonObject clientInfo() {
     return JsonObject.of(
-        "name", JsonString.of("kimi-sdk-java"), "version", JsonString.of(SdkVersion.VERSION));
+        "name",
+        JsonString.of(c.settings.clientName()),
+        "version",
+        JsonString.of(c.settings.clientVersion()));
   }
 
   /** The first of {@code mine} that {@code theirs} holds, or null. */

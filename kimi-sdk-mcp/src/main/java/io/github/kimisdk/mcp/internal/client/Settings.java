@@ -1,6 +1,7 @@
 package io.github.kimisdk.mcp.internal.client;
 
 import io.github.kimisdk.mcp.McpElicitation;
+import io.github.kimisdk.mcp.McpProtocol;
 import io.github.kimisdk.mcp.McpRoot;
 import io.github.kimisdk.mcp.McpSampling;
 import java.time.Duration;
@@ -17,6 +18,9 @@ import java.util.List;
  * @param elicitation answers the server's requests for the user's input; null for none
  * @param roots the roots shared with the server; null for none
  * @param protocolVersion the one version to speak; null to find out
+ * @param protocol the generation of the protocol to speak
+ * @param clientName the client's name in {@code clientInfo}
+ * @param clientVersion the client's version in {@code clientInfo}
  */
 public record Settings(
     String name,
@@ -26,4 +30,7 @@ public record Settings(
     McpSampling sampling,
     McpElicitation elicitation,
     List<McpRoot> roots,
-    String protocolVersion) {}
+    String protocolVersion,
+    McpProtocol protocol,
+    String clientName,
+    String clientVersion) {}

@@ -29,8 +29,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -132,6 +135,7 @@ public final class StreamableHttp implements Transport {
     volatile Body body;
     volatile CompletableFuture<HttpResponse<Void>> future;
     volatile boolean cancelled;
+    final CompletableFuture<Void> opened = new CompletableFuture<>(); // the answer's headers came
 
     Exchange(long id, String what, boolean listen, int resumes, String resumedFrom) {
       this.id = id;
@@ -320,6 +324,7 @@ public final class StreamableHttp implements Transport {
     if (ex.cancelled) {
       body.cancel();
     }
+    ex.opened.complete(null);
     return body;
   }
 
@@ -519,6 +524,7 @@ public final class StreamableHttp implements Transport {
 
   /** After an exchange ends: resume a request whose stream broke, or listen again. */
   private void finished(Exchange ex, Throwable error) {
+    ex.opened.complete(null);
     if (ex.id >= 0) {
       exchanges.remove(ex.id, ex);
     }
@@ -622,10 +628,19 @@ public final class StreamableHttp implements Transport {
     this.protocolVersion = protocolVersion;
   }
 
+  /** Opens the listening stream, and waits until the server answered it (at most 5 seconds). */
   @Override
   public void ready() {
-    if (!modern && listening == null) {
-      listen("");
+    Exchange l = !modern && listening == null ? listen("") : null;
+    try {
+      // Else a request could reach the server first, and be answered on a stream not yet heard.
+      if (l != null) {
+        l.opened.get(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(Level.DEBUG, () -> sink.name() + " has not answered the listening GET yet");
     }
   }
 
@@ -637,9 +652,9 @@ public final class StreamableHttp implements Transport {
     this.modern = modern;
   }
 
-  private void listen(String lastEventId) {
+  private Exchange listen(String lastEventId) {
     if (closed.get()) {
-      return;
+      return null;
     }
     Exchange ex = new Exchange(-1, "GET listening", true, 0, lastEventId);
     listening = ex;
@@ -648,6 +663,7 @@ public final class StreamableHttp implements Transport {
       b.header("Last-Event-ID", lastEventId);
     }
     exchange(ex, b.build());
+    return ex;
   }
 
   private void relisten(Exchange ex, Body body, Throwable cause) {

@@ -50,4 +50,28 @@ class ChallengeTest {
     assertThat(Challenge.read(new Unauthorized(401, List.of("Bearer"), null, 0)).scopes())
         .isEmpty();
   }
+
+  @Test
+  void everySchemeOfferedIsKnownWithItsOwnParameters() {
+    Challenge c =
+        Challenge.read(
+            new Unauthorized(
+                401,
+                List.of(
+                    "Bearer error=\"invalid_token\", DPoP algs=\"ES256 PS256\", error=\"use_dpop_nonce\"",
+                    "dpop error=\"later\""),
+                "n-1",
+                0));
+    assertThat(c.offers("bearer")).isTrue();
+    assertThat(c.offers("dpop")).isTrue();
+    assertThat(c.offers("basic")).isFalse();
+    assertThat(c.parameters()).containsEntry("error", "invalid_token");
+    assertThat(c.schemes().get("dpop"))
+        .as("the first DPoP challenge")
+        .containsEntry("algs", "ES256 PS256")
+        .containsEntry("error", "use_dpop_nonce");
+    assertThat(c.dpopNonceAsked()).isTrue();
+    assertThat(c.dpopNonce()).isEqualTo("n-1");
+    assertThat(Challenge.challenges(java.util.Collections.nCopies(40, "S1, S2 a=b"))).hasSize(2);
+  }
 }
