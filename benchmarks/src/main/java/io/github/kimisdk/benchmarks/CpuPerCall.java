@@ -46,9 +46,13 @@ public final class CpuPerCall {
   /**
    * Variants of the floor that price one thing the SDK does and the floor does not: {@code
    * floorTimeout} sets a request timeout, as the SDK does for its bound on the response headers
-   * (the JDK then keeps a timer per request on its selector thread). Run only when named.
+   * (the JDK then keeps a timer per request on its selector thread); {@code floorDecode} and {@code
+   * floorResponsesDecode} decode each event with the SDK's own handler of the wire, as any client
+   * that hands out typed chunks must ({@link CpuPerCallFloorDecode}: the decode-inclusive floor).
+   * Run only when named.
    */
-  static final List<String> VARIANTS = List.of("floorTimeout");
+  static final List<String> VARIANTS =
+      List.of("floorTimeout", "floorDecode", "floorResponsesDecode");
 
   /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
@@ -269,6 +273,10 @@ public final class CpuPerCall {
         return new long[] {same.events, -1};
       case "floorResponsesChat":
         return new long[] {same.chatChunks, -1};
+      case "floorDecode":
+        return new long[] {stream.chunks, -1};
+      case "floorResponsesDecode":
+        return new long[] {same.responsesChunks(), -1};
       case "kimiResponses":
         return new long[] {same.responsesChunks(), same.contentChars};
       case "kimiResponsesChat":

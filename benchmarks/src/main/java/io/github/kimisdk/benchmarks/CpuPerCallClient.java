@@ -207,6 +207,10 @@ public final class CpuPerCallClient {
         return new CpuPerCallFloor(url, java.time.Duration.ofSeconds(60));
       case "openai":
         return new CpuPerCallOpenAi(url);
+      case "floorDecode":
+        return CpuPerCallFloorDecode.chat(url);
+      case "floorResponsesDecode":
+        return CpuPerCallFloorDecode.responses(sameAnswer(url));
       case "floorResponses":
         return new CpuPerCallFloor(
             sameAnswer(url) + "/responses",

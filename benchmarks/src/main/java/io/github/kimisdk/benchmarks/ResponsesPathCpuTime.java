@@ -138,8 +138,11 @@ public final class ResponsesPathCpuTime {
     return down.count;
   }
 
-  /** Failures do not happen on this path; one would be a broken benchmark. */
-  private enum NoErrors implements StreamErrors {
+  /**
+   * Failures do not happen on this path; one would be a broken benchmark (also {@link
+   * CpuPerCallFloorDecode}'s).
+   */
+  enum NoErrors implements StreamErrors {
     INSTANCE;
 
     @Override

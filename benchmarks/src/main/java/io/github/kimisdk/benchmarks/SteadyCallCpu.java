@@ -48,16 +48,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.SteadyCallCpu [rounds] [--clients a,b,...] [--warmup N] [--slices N]
- * [--calls N] [--jvm "args"] [--chunked] [--quiet-runs N] [--out dir]} (defaults: 5 rounds, {@link
- * #DEFAULT_CLIENTS}, 5,000 warm-up calls of each client, 20 slices of 100 calls, 5 quiet runs).
- * Clients are {@link CpuPerCall}'s, with its {@code name@label=path.jar} and {@code %option} forms.
- * {@code benchmarks/steady-cpu.sh} runs it.
+ * [--calls N] [--jvm "args"] [--chunked] [--no-gc-between-slices] [--quiet-runs N] [--out dir]}
+ * (defaults: 5 rounds, {@link #DEFAULT_CLIENTS}, 5,000 warm-up calls of each client, 20 slices of
+ * 100 calls, 5 quiet runs). Clients are {@link CpuPerCall}'s, with its {@code name@label=path.jar}
+ * and {@code %option} forms. {@code benchmarks/steady-cpu.sh} runs it.
  */
 public final class SteadyCallCpu {
 
   /** The clients run when none are named. */
   static final String DEFAULT_CLIENTS =
-      "floor,kimiIterator,openai,floorResponses,kimiResponses,openaiResponses";
+      "floor,floorDecode,kimiIterator,openai,floorResponses,floorResponsesDecode,kimiResponses,"
+          + "openaiResponses";
 
   /** The JVM settings every client runs with, before {@code --jvm}'s and its own. */
   static final List<String> PINNED =
@@ -94,6 +95,7 @@ public final class SteadyCallCpu {
     int calls = 100;
     String jvmArgs = "";
     boolean chunked = false;
+    boolean collectBetween = true;
     int quietRuns = SteadyCallCpuClient.QUIET_RUNS;
     Path out = Path.of("benchmarks/target/steady-cpu");
     for (int i = 0; i < args.length; i++) {
@@ -115,6 +117,9 @@ public final class SteadyCallCpu {
           break;
         case "--chunked":
           chunked = true;
+          break;
+        case "--no-gc-between-slices":
+          collectBetween = false;
           break;
         case "--quiet-runs":
           quietRuns = Integer.parseInt(args[++i]);
@@ -188,13 +193,14 @@ public final class SteadyCallCpu {
           Locale.ROOT,
           "SteadyCallCpu: %d rounds; each JVM: at least %d warm-up calls of each client (more"
               + " until %d turns of 100 calls of each in a row compile nothing), then %d slices of"
-              + " %d calls of each, in turns; JVM options %s; server %s in its own JVM, %s; %s; %d"
-              + " processors%n",
+              + " %d calls of each, in turns%s; JVM options %s; server %s in its own JVM, %s; %s;"
+              + " %d processors%n",
           rounds,
           warmup,
           quietRuns,
           slices,
           calls,
+          collectBetween ? ", a full collection before each slice" : "",
           String.join(" ", jvm),
           url,
           chunked
@@ -228,7 +234,7 @@ public final class SteadyCallCpu {
                     jvm,
                     group,
                     url,
-                    new int[] {warmup, slices, calls, quietRuns},
+                    new int[] {warmup, slices, calls, quietRuns, collectBetween ? 1 : 0},
                     expected,
                     out,
                     log,
@@ -305,6 +311,7 @@ public final class SteadyCallCpu {
     cmd.add(chunks.toString());
     cmd.add(chars.toString());
     cmd.add(Integer.toString(counts[3])); // quiet runs
+    cmd.add(counts[4] == 1 ? "gc" : "nogc"); // a full collection before every slice
     Path err = out.resolve(first.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
     Process p =
         new ProcessBuilder(cmd)
@@ -365,12 +372,33 @@ public final class SteadyCallCpu {
         return "floorResponses";
       case "kimiResponsesChat":
         return "floorResponsesChat";
+      case "floorResponsesDecode":
+        return "floorResponses";
       case "floor":
       case "floorResponses":
       case "floorResponsesChat":
         return null;
       default:
         return "floor";
+    }
+  }
+
+  /**
+   * The decode-inclusive floor a client is held to: the floor reading the same stream with each
+   * event decoded by the SDK's own handler ({@link CpuPerCallFloorDecode}).
+   */
+  static String decodeFloorOf(String name) {
+    switch (name) {
+      case "kimiIterator":
+      case "kimiFlow":
+      case "kimiForEachText":
+      case "openai":
+        return "floorDecode";
+      case "kimiResponses":
+      case "openaiResponses":
+        return "floorResponsesDecode";
+      default:
+        return null;
     }
   }
 
@@ -402,8 +430,9 @@ public final class SteadyCallCpu {
     System.out.println(
         "| client | CPU µs/call (median of rounds) | rounds min-max | spread of rounds"
             + " | slices within a JVM | KB allocated/call | vs floor (median; min-max; spread) | vs"
-            + " openai-java (median; min-max; spread) | vs this build's |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " decode-inclusive floor | vs openai-java (median; min-max; spread) | vs this build's"
+            + " |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Map.Entry<String, double[][]> e : results.entrySet()) {
       String label = e.getKey();
       String name = label.split("[@%]")[0];
@@ -418,7 +447,7 @@ public final class SteadyCallCpu {
       }
       System.out.printf(
           Locale.ROOT,
-          "| %s | %,.1f | %,.1f-%,.1f | %.1f%% | %.1f%% | %,.1f | %s | %s | %s |%n",
+          "| %s | %,.1f | %,.1f-%,.1f | %.1f%% | %.1f%% | %,.1f | %s | %s | %s | %s |%n",
           label,
           m / 1000,
           min / 1000,
@@ -427,14 +456,16 @@ public final class SteadyCallCpu {
           100 * median(within),
           median(column(rows, 1)) / 1024,
           ratios(results, label, floorOf(name)),
+          ratios(results, label, decodeFloorOf(name)),
           ratios(results, label, openAiOf(name)),
           label.contains("@") ? ratios(results, label, name) : "");
     }
     System.out.println();
     System.out.println(
         "spread of rounds: (max - min) / median of the JVMs' figures; slices within a JVM: the"
-            + " median over JVMs of (slowest - fastest slice) / median slice; vs floor and vs"
-            + " openai-java: each round's ratio to that client in the same round, for clients"
+            + " median over JVMs of (slowest - fastest slice) / median slice; vs floor, vs the"
+            + " decode-inclusive floor (the floor with each event decoded by the SDK's own handler:"
+            + " what is left is the SDK's machinery) and vs openai-java: each round's ratio to that client in the same round, for clients"
             + " sharing a JVM the median of their slices' ratios (slice k of one against slice k"
             + " of the other, run side by side), else the ratio of the two JVMs' medians; spread:"
             + " (max - min) / median of the rounds' ratios; vs this build's: a client of another"

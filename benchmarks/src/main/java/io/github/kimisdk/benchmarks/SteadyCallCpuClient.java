@@ -39,7 +39,9 @@ import java.util.TreeMap;
  * another build, loaded from that class path alone beside this JVM's own), base URL, warm-up calls,
  * slices, calls per slice, expected chunks per call and expected content characters per call (one
  * each per client, comma-separated), and the rounds of runs in a row that must compile nothing (0:
- * do not wait for the JIT, as a smoke run does).
+ * do not wait for the JIT, as a smoke run does), and optionally {@code gc}: a full collection
+ * before every slice, outside it, so that a client that allocates megabytes a call (openai-java)
+ * leaves no garbage for the next client's slice to collect.
  */
 public final class SteadyCallCpuClient {
 
@@ -71,6 +73,7 @@ public final class SteadyCallCpuClient {
     long[] chunks = Arrays.stream(args[5].split(",")).mapToLong(Long::parseLong).toArray();
     long[] chars = Arrays.stream(args[6].split(",")).mapToLong(Long::parseLong).toArray();
     int quietRuns = Integer.parseInt(args[7]);
+    boolean collectBetween = args.length > 8 && args[8].equals("gc");
     int n = entries.length;
     if (chunks.length != n || chars.length != n) {
       throw new IllegalArgumentException("one expected count of each kind per client");
@@ -116,6 +119,11 @@ public final class SteadyCallCpuClient {
       for (int s = 0; s < slices; s++) {
         for (int j = 0; j < n; j++) {
           int k = s % 2 == 0 ? j : n - 1 - j;
+          if (collectBetween) {
+            // every slice starts on an empty heap: no client's garbage is collected, nor its
+            // collection's aftermath paid, during another client's slice
+            System.gc();
+          }
           Snapshot start = Snapshot.take(threads);
           for (int i = 0; i < perSlice; i++) {
             check(names[k], calls[k].call(), chunks[k], chars[k]);
