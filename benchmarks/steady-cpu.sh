@@ -10,7 +10,7 @@
 # (--chunked: in pieces of a few kilobytes, as before 2026-11-26, spread by a third on 2 cores).
 # Usage: benchmarks/steady-cpu.sh [rounds, default 5] [--clients floor,kimiIterator,...] \
 #          [--warmup N (default 5000)] [--slices N (default 20)] [--calls N (default 100)] \
-#          [--jvm "args"] [--chunked] [--no-gc-between-slices] [--quiet-runs N (default 5)]
+#          [--jvm "args"] [--chunked] [--gc-between-slices] [--quiet-runs N (default 5)]
 # Builds nothing: run `mvn -o -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.SteadyCallCpu [rounds] [--clients a,b,...] [--warmup N] [--slices N]
- * [--calls N] [--jvm "args"] [--chunked] [--no-gc-between-slices] [--quiet-runs N] [--out dir]}
+ * [--calls N] [--jvm "args"] [--chunked] [--gc-between-slices] [--quiet-runs N] [--out dir]}
  * (defaults: 5 rounds, {@link #DEFAULT_CLIENTS}, 5,000 warm-up calls of each client, 20 slices of
  * 100 calls, 5 quiet runs). Clients are {@link CpuPerCall}'s, with its {@code name@label=path.jar}
  * and {@code %option} forms. {@code benchmarks/steady-cpu.sh} runs it.
@@ -95,7 +95,7 @@ public final class SteadyCallCpu {
     int calls = 100;
     String jvmArgs = "";
     boolean chunked = false;
-    boolean collectBetween = true;
+    boolean collectBetween = false;
     int quietRuns = SteadyCallCpuClient.QUIET_RUNS;
     Path out = Path.of("benchmarks/target/steady-cpu");
     for (int i = 0; i < args.length; i++) {
@@ -118,8 +118,8 @@ public final class SteadyCallCpu {
         case "--chunked":
           chunked = true;
           break;
-        case "--no-gc-between-slices":
-          collectBetween = false;
+        case "--gc-between-slices":
+          collectBetween = true;
           break;
         case "--quiet-runs":
           quietRuns = Integer.parseInt(args[++i]);
