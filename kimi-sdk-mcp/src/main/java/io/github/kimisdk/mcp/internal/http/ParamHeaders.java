@@ -64,7 +64,6 @@ public final class ParamHeaders {
             + "?=";
   }
 
-  /** One designated parameter: its header name and the property path to its value. */
   /**
    * One designated parameter: its header name and the property path to its value.
    *
