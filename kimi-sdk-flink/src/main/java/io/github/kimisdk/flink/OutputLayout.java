@@ -93,6 +93,7 @@ final class OutputLayout implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
+  @SuppressWarnings("serial") // List.copyOf: an immutable list, serializable
   private final List<Slot> slots;
   private final int physical;
 
