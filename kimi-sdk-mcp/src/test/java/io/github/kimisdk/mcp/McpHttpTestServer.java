@@ -415,8 +415,7 @@ public final class McpHttpTestServer implements AutoCloseable {
     }
     Stream stream = new Stream(session);
     session.streams.add(stream);
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-    ex.sendResponseHeaders(200, 0);
+    openEventStream(ex);
     stream.attach(ex, null);
     if (options.contains("poll")) {
       stream.write("", false); // a priming event: an id and no data
@@ -483,16 +482,14 @@ public final class McpHttpTestServer implements AutoCloseable {
     if (last != null) {
       for (Stream s : session.streams) {
         if (s.has(last)) {
-          ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-          ex.sendResponseHeaders(200, 0);
+          openEventStream(ex);
           s.attach(ex, last);
           return;
         }
       }
       Stream l = session.listening;
       if (l != null && l.has(last)) {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.sendResponseHeaders(200, 0);
+        openEventStream(ex);
         l.attach(ex, last);
         return;
       }
@@ -516,10 +513,20 @@ public final class McpHttpTestServer implements AutoCloseable {
     }
     Stream l = new Stream(session);
     session.listening = l;
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-    ex.sendResponseHeaders(200, 0);
+    openEventStream(ex);
     l.attach(ex, null);
     listening.countDown();
+  }
+
+  /**
+   * Answers with an event stream's headers, sent now, as a server that streams does: JDK 25's
+   * {@code sendResponseHeaders} leaves them in its buffer until the first event (JDK 17's sends
+   * them), and the client's build waits for the listening stream's answer.
+   */
+  private static void openEventStream(HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    ex.getResponseBody().flush();
   }
 
   private static void reply(HttpExchange ex, int status, String type, String body)
