@@ -48,8 +48,10 @@ final class ModelSettings implements Serializable {
   final String systemPrompt;
   final Double temperature;
   final Double topP;
+
   @SuppressWarnings("serial") // List.copyOf: an immutable list, serializable
   final List<String> stop;
+
   final Long maxTokens;
   final Double presencePenalty;
   final Long n;

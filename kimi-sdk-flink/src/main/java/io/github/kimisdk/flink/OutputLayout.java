@@ -95,6 +95,7 @@ final class OutputLayout implements Serializable {
 
   @SuppressWarnings("serial") // List.copyOf: an immutable list, serializable
   private final List<Slot> slots;
+
   private final int physical;
 
   private OutputLayout(List<Slot> slots) {
