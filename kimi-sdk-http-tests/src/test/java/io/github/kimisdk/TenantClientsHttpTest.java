@@ -127,7 +127,8 @@ class TenantClientsHttpTest {
     }
 
     // the same threads and connections as the one client: no pool, thread or timer per tenant
-    assertThat(clientThreads()).as("threads").hasSameSizeAs(threadsOfOne);
+    // (another test's idle pool threads, still ending when the first list was taken, may be gone)
+    assertThat(clientThreads()).as("threads the tenants started").isSubsetOf(threadsOfOne);
     assertThat(server.connectionCount()).as("connections opened").isEqualTo(connectionsOfOne);
     assertThat(server.openConnections()).as("connections open").isEqualTo(openOfOne);
 
