@@ -63,6 +63,20 @@ class LogSwitchHttpTest {
   }
 
   @Test
+  void aServersBodyAndHeadersForgeNoLogLine() {
+    AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(ApiKey.of(KEY)));
+    String forged = "{\"error\":\"x\"}\n2026-11-26 INFO granted\r\u001b[31mred\u2028";
+    assertThat(log.shown(forged.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("{\"error\":\"x\"}\\n2026-11-26 INFO granted\\r\\u001b[31mred\\u2028");
+    String longForged = forged + "\n" + "c".repeat(2 * AttemptLog.MAX_LOGGED_BODY);
+    assertThat(log.shown(longForged.getBytes(StandardCharsets.UTF_8)))
+        .doesNotContain("\n", "\r", "\u001b", "\u2028")
+        .contains("\\u001b[31m");
+    assertThat(log.headers(Map.of("X-Echo", List.of("a\u001b[2Jb"))))
+        .isEqualTo("{X-Echo: a\\u001b[2Jb}");
+  }
+
+  @Test
   void aLongBodyIsCutAtTheBoundWithItsLengthSaidAndAKeyAcrossTheCutRedacted() {
     AttemptLog log = new AttemptLog(new Captured(), true, true, new ServerText(ApiKey.of(KEY)));
     int cutAt = AttemptLog.MAX_LOGGED_BODY;

@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.text.Untrusted;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -92,29 +93,32 @@ public final class AttemptLog {
           Level.DEBUG,
           "HTTP "
               + md.statusCode()
-              + md.requestId().map(s -> " request-id=" + s).orElse("")
+              + md.requestId().map(s -> " request-id=" + Untrusted.escape(s)).orElse("")
               + " response body: "
               + shown(body));
     }
   }
 
-  /** Returns a body as logged: the key redacted, cut at {@link #MAX_LOGGED_BODY} characters. */
+  /**
+   * Returns a body as logged: the key redacted, cut at {@link #MAX_LOGGED_BODY} characters, its
+   * control characters escaped (a server's text forges no log line).
+   */
   String shown(byte[] body) {
     int total = body.length;
     if (total <= MAX_LOGGED_BODY) {
-      return text.redact(new String(body, StandardCharsets.UTF_8));
+      return Untrusted.escape(text.redact(new String(body, StandardCharsets.UTF_8)));
     }
     // four bytes at most per character: enough to fill the cut, and a key straddling it
     int read = 4 * MAX_LOGGED_BODY + 256;
     String shown = text.redact(ServerText.prefix(body, 0, total, read));
     if (total <= read && shown.length() <= MAX_LOGGED_BODY) {
-      return shown;
+      return Untrusted.escape(shown);
     }
     int end = Math.min(MAX_LOGGED_BODY, shown.length());
     if (end > 0 && Character.isHighSurrogate(shown.charAt(end - 1))) {
       end--;
     }
-    return shown.substring(0, end) + "... [cut: " + total + " bytes in all]";
+    return Untrusted.escape(shown.substring(0, end)) + "... [cut: " + total + " bytes in all]";
   }
 
   /**
@@ -138,7 +142,7 @@ public final class AttemptLog {
         boolean bearer = v.regionMatches(true, 0, "Bearer ", 0, 7);
         sb.append(bearer ? "Bearer " + REDACTED : REDACTED);
       } else {
-        sb.append(text.redact(String.join(", ", h.getValue())));
+        sb.append(Untrusted.escape(text.redact(String.join(", ", h.getValue()))));
       }
     }
     String all = sb.append('}').toString();
@@ -188,7 +192,10 @@ public final class AttemptLog {
       }
       long now = System.nanoTime();
       long headersAt = headersNanos;
-      String id = md == null ? "" : md.requestId().map(s -> " request-id=" + s).orElse("");
+      String id =
+          md == null
+              ? ""
+              : md.requestId().map(s -> " request-id=" + Untrusted.escape(s)).orElse("");
       String status = md == null ? "no response" : "HTTP " + md.statusCode();
       String headers =
           headersAt == 0 ? "" : " headers " + (headersAt - startedNanos) / 1_000_000 + " ms,";
