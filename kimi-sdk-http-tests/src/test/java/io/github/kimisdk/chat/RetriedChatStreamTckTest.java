@@ -35,7 +35,9 @@ class RetriedChatStreamTckTest extends FlowPublisherVerification<ChatCompletionC
     // default 300 ms before it collects garbage (spec 3.13), so allow it 5 s, and the HTTP-backed
     // signals
     // 5 s too (2 s were reached on a machine at a load of 15)
-    super(new TestEnvironment(5000, 300), 5000);
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(5000, 300, 10), 5000);
   }
 
   @BeforeClass

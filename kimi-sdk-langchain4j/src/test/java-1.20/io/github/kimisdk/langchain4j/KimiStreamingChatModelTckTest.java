@@ -30,7 +30,9 @@ class KimiStreamingChatModelTckTest extends FlowPublisherVerification<ChatModelS
     // HTTP exchange behind it is cancelled, which the JDK's client finishes on its own thread, on a
     // loaded machine later than the TCK's default 300 ms (spec 3.13), so allow it 5 s, and the
     // HTTP-backed signals 5 s too (2 s were reached on a machine at a load of 15)
-    super(new TestEnvironment(5000, 200), 5000);
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(5000, 200, 10), 5000);
   }
 
   @BeforeClass

@@ -172,6 +172,12 @@ public final class McpHttpTestServer implements AutoCloseable {
   /** Counted down once a listening stream is attached: what it sends now reaches the client. */
   final java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
 
+  /**
+   * Counted down just before the first listening GET's headers are sent: none can reach it first.
+   */
+  final java.util.concurrent.CountDownLatch listenAnswered =
+      new java.util.concurrent.CountDownLatch(1);
+
   /** One session: its event ids, streams and listening stream. */
   private final class Session {
     final String id;
@@ -513,6 +519,7 @@ public final class McpHttpTestServer implements AutoCloseable {
     }
     Stream l = new Stream(session);
     session.listening = l;
+    listenAnswered.countDown();
     openEventStream(ex);
     l.attach(ex, null);
     listening.countDown();

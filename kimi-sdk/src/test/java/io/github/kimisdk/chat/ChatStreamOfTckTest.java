@@ -14,7 +14,9 @@ import org.testng.SkipException;
 class ChatStreamOfTckTest extends FlowPublisherVerification<ChatCompletionChunk> {
 
   public ChatStreamOfTckTest() {
-    super(new TestEnvironment(2000, 200));
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(2000, 200, 10));
   }
 
   @Override

@@ -8,7 +8,9 @@ import org.reactivestreams.tck.flow.FlowSubscriberBlackboxVerification;
 class BlockingSubscriberTckTest extends FlowSubscriberBlackboxVerification<Integer> {
 
   public BlockingSubscriberTckTest() {
-    super(new TestEnvironment(5000, 200));
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(5000, 200, 10));
   }
 
   @Override

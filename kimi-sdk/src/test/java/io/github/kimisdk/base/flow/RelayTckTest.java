@@ -12,7 +12,9 @@ import org.testng.SkipException;
 class RelayTckTest extends FlowPublisherVerification<Integer> {
 
   public RelayTckTest() {
-    super(new TestEnvironment(2000, 200));
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(2000, 200, 10));
   }
 
   @Override

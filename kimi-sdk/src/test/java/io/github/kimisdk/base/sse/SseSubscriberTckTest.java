@@ -17,7 +17,9 @@ class SseSubscriberTckTest extends FlowPublisherVerification<String> {
 
   public SseSubscriberTckTest() {
     // Generous timeouts: the build machine is shared and can be heavily loaded.
-    super(new TestEnvironment(5000, 200), 5000);
+    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
+    // each expected error cost the whole timeout
+    super(new TestEnvironment(5000, 200, 10), 5000);
   }
 
   @AfterClass
