@@ -653,6 +653,10 @@ class ReadmeShellCommandsTest {
         }
       }
     }
+    // README's main example, the first command a reader copies: a line of its own, word for word
+    assertThat(ciLines)
+        .as(".ci/run runs README's main example on a line of its own")
+        .anySatisfy(l -> assertThat(l.strip()).isEqualTo(MAIN_EXAMPLE));
   }
 
   @TestFactory
