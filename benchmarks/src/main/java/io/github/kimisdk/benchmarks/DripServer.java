@@ -100,6 +100,7 @@ public final class DripServer {
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.sendResponseHeaders(200, 0);
+    exchange.getResponseBody().flush();
     try (OutputStream out = exchange.getResponseBody()) {
       for (int k = 0; k < chunks; k++) {
         if (k == 1 && hold) {

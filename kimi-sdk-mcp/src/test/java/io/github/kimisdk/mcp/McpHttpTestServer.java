@@ -128,9 +128,12 @@ public final class McpHttpTestServer implements AutoCloseable {
   /**
    * The token a request presents: as {@code Bearer} when not bound to a key, as {@code DPoP} with a
    * valid proof of the key it is bound to ({@link DpopProofs}, each proof's {@code jti} and nonce
-   * kept in {@link #proofs}); null otherwise.
+   * kept in {@link #proofs}); a null token otherwise. What one request presents is handed from step
+   * to step as this value, never through the exchange's attributes: on JDK 17.0.15 those are a
+   * {@code ConcurrentHashMap}, which throws on a null value, and the server then closes the
+   * connection without an answer (later JDK 17 updates take a null as a removal).
    */
-  private String bearer(HttpExchange ex) {
+  private Presented bearer(HttpExchange ex) {
     String h = ex.getRequestHeaders().getFirst("Authorization");
     TestAuthorizationServer as = guard;
     if (h != null && h.startsWith("DPoP ") && as != null) {
@@ -141,16 +144,20 @@ public final class McpHttpTestServer implements AutoCloseable {
             as.proofs.check(
                 ex.getRequestHeaders().getFirst("DPoP"), ex.getRequestMethod(), url(), token);
         proofs.add(ex.getRequestMethod() + " nonce=" + p.nonce());
-        ex.setAttribute("dpop-nonce", String.valueOf(p.nonce()));
-        return p.jkt().equals(as.boundKey(token)) ? token : null;
+        return new Presented(
+            p.jkt().equals(as.boundKey(token)) ? token : null, String.valueOf(p.nonce()));
       } catch (IllegalArgumentException e) {
         proofs.add("refused: " + e.getMessage());
-        return null;
+        return new Presented(null, null);
       }
     }
     String token = h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
-    return as != null && as.boundKey(token) != null ? null : token; // a bound token needs its proof
+    // a bound token needs its proof
+    return new Presented(as != null && as.boundKey(token) != null ? null : token, null);
   }
+
+  /** The token a request presented (or null) and the nonce its DPoP proof carried (or null). */
+  private record Presented(String token, String nonce) {}
 
   /** The DPoP proofs the server checked: method and nonce, or why one was refused. */
   final WatchedLog proofs = new WatchedLog();
@@ -271,18 +278,18 @@ public final class McpHttpTestServer implements AutoCloseable {
       return;
     }
     TestAuthorizationServer as = guard;
-    String presented = bearer(ex);
+    Presented shown = bearer(ex);
+    String presented = shown.token();
     if (presented != null
         && options.contains("dpop-nonce")
         && as.boundKey(presented) != null
-        && !NONCE.equals(ex.getAttribute("dpop-nonce"))) {
+        && !NONCE.equals(shown.nonce())) {
       requests.add(ex.getRequestMethod() + " use_dpop_nonce");
       ex.getResponseHeaders().set("DPoP-Nonce", NONCE);
       ex.getResponseHeaders().set("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"");
       reply(ex, 401, "application/json", "{\"error\":\"use_dpop_nonce\"}");
       return;
     }
-    ex.setAttribute("token", presented);
     if (as != null && !as.valid(String.valueOf(presented), Set.of())) {
       requests.add(ex.getRequestMethod() + " unauthorized");
       Set<String> base = scopes.getOrDefault("*", Set.of());
@@ -300,7 +307,7 @@ public final class McpHttpTestServer implements AutoCloseable {
     }
     switch (ex.getRequestMethod()) {
       case "POST":
-        post(ex, session, version);
+        post(ex, session, version, presented);
         return;
       case "GET":
         get(ex, session, version);
@@ -323,7 +330,8 @@ public final class McpHttpTestServer implements AutoCloseable {
     return null;
   }
 
-  private void post(HttpExchange ex, String sessionId, String version) throws IOException {
+  private void post(HttpExchange ex, String sessionId, String version, String token)
+      throws IOException {
     JsonValue message;
     try {
       message = Json.parse(ex.getRequestBody().readAllBytes());
@@ -338,7 +346,7 @@ public final class McpHttpTestServer implements AutoCloseable {
     JsonObject m = message.asObject();
     String method = m.get("method") instanceof JsonString s ? s.value() : "response";
     TestAuthorizationServer as = guard;
-    if (as != null && !as.valid((String) ex.getAttribute("token"), needs(method))) {
+    if (as != null && !as.valid(token, needs(method))) {
       requests.add("POST " + method + " forbidden");
       ex.getResponseHeaders()
           .set(

@@ -131,6 +131,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               Random random = new Random(42);
               for (int i = 0; i < body.length; ) {
                 int n = Math.min(body.length - i, 1 + random.nextInt(3));
@@ -156,6 +157,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               write(out, "data: first\n\ndata: second\n\ndata: cut sho");
             });
     HttpResponse<EventStream> response =
@@ -204,6 +206,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               write(out, "data: one\n\n");
               clientGotOne.await();
               write(out, "data: tw");
@@ -242,6 +245,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               write(out, "data: one\n\n");
               // Stall, then keep probing until the closed connection makes a write fail.
               try {
@@ -289,6 +293,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               try {
                 while (true) {
                   write(out, "data: " + written.incrementAndGet() + "\n\n");
@@ -319,6 +324,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               try {
                 for (int i = 0; ; i++) {
                   write(out, "data: " + i + "\n\n");
@@ -368,6 +374,7 @@ class SseBodySubscribersHttpTest {
         serve(
             (exchange, out) -> {
               exchange.sendResponseHeaders(200, 0);
+              out.flush();
               write(out, "data: ok\n\n");
               // Send the oversized event only once the client holds the first one: the limit
               // cancels the body, and a cancel before send() returns would fail send() itself.
