@@ -155,6 +155,20 @@ public sealed interface CallEvent {
       implements CallEvent {}
 
   /**
+   * An attempt failed and the call moves to another target of the client's fallback chain ({@link
+   * Target}): the next attempt goes there at once.
+   *
+   * @param call the call
+   * @param attempt the number of the attempt that failed
+   * @param failure why it failed: an overload, a full queue, a quota, or a request too long for the
+   *     target's model
+   * @param from the target it failed on
+   * @param to the target of the next attempt
+   */
+  record Fallback(Call call, int attempt, KimiException failure, ServedBy from, ServedBy to)
+      implements CallEvent {}
+
+  /**
    * The call succeeded.
    *
    * @param call the call

@@ -9,7 +9,8 @@ package io.github.kimisdk;
  *
  * <p>For one call the moments come in this order: {@link #onRequest} for each attempt, {@link
  * #onHeaders} when that attempt's response headers arrive, {@link #onRetry} when a failed attempt
- * is to be sent again, {@link #onFirstChunk} once for a stream, and last exactly one of {@link
+ * is to be sent again, {@link #onFallback} when a client with fallback targets moves the call to
+ * another target instead, {@link #onFirstChunk} once for a stream, and last exactly one of {@link
  * #onEnd} or {@link #onFailure}. Every method does nothing unless overridden.
  *
  * <p><b>Threads.</b> A listener is called on the thread the moment happens on, possibly for many
@@ -72,6 +73,14 @@ public interface CallListener {
    * @param event why, and how long the call waits
    */
   default void onRetry(CallEvent.Retry event) {}
+
+  /**
+   * Hears a call of a client with fallback targets move to another target after an attempt failed:
+   * the next attempt goes there at once.
+   *
+   * @param event the event
+   */
+  default void onFallback(CallEvent.Fallback event) {}
 
   /**
    * The call succeeded: the reply came whole, or the stream ended normally.

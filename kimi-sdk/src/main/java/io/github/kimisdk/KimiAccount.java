@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.client.ClientScope;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -74,5 +75,40 @@ public final class KimiAccount {
    */
   public CompletableFuture<PingResult> pingAsync() {
     return scope.ping();
+  }
+
+  /**
+   * Returns how each target of the client stands now, the client's own first: whether it takes
+   * calls (a target that said it is overloaded cools down, then is probed), and what its account
+   * spent. Nothing is sent. A client without fallback targets has one.
+   *
+   * @return the targets' states
+   */
+  public List<TargetStatus> targets() {
+    return scope.targets();
+  }
+
+  /**
+   * Checks each target's host with a call that costs no tokens ({@code GET /models}, each with its
+   * own key), all at once, and returns how each stands with its check ({@link
+   * TargetStatus#isAvailable()}): the health a team's LLM registry or a Spring health group shows
+   * per target. Each check is bounded by the client's timeouts; a failed check is reported, never
+   * thrown.
+   *
+   * @return the targets' states with their checks
+   * @throws IllegalStateException if the client is closed
+   */
+  public List<TargetStatus> checkTargets() {
+    return scope.await(checkTargetsAsync());
+  }
+
+  /**
+   * Checks each target without blocking (see {@link #checkTargets()}).
+   *
+   * @return the future of the targets' states
+   * @throws IllegalStateException if the client is closed
+   */
+  public CompletableFuture<List<TargetStatus>> checkTargetsAsync() {
+    return scope.checkTargets();
   }
 }

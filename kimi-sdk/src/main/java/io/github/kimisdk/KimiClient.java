@@ -483,12 +483,14 @@ public final class KimiClient implements AutoCloseable {
    * before its caller receives it, and a stream's usage before the consumer sees the chunk that
    * carries it (a stream closed before that counts nothing). Calls to a model without a price add
    * tokens only ({@link Spend#isComplete()}); a {@link #withCredentials} client counts its own.
-   * Thread-safe.
+   * With fallback targets ({@link Builder#fallback}), each reply is priced at the prices of the
+   * host that served it, and this adds up every target's spend ({@link KimiAccount#targets()} has
+   * each). Thread-safe.
    *
    * @return the spend so far
    */
   public Spend spend() {
-    return scope.tenant().meter().total();
+    return scope.spend();
   }
 
   /** {@return the {@code User-Agent} header this client sends} */
@@ -574,7 +576,41 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder endpoint(Endpoint endpoint) {
-      return with(settings.requestedEndpoint(Objects.requireNonNull(endpoint, "endpoint")));
+      Objects.requireNonNull(endpoint, "endpoint");
+      return with(settings.moonshotHost().requestedEndpoint(endpoint));
+    }
+
+    /**
+     * Sends the client's calls to {@code host}: its endpoint, in its dialect ({@link Host}: its
+     * model ids, its thinking switch, its reasoning key, its tool-call ids), at its prices. The
+     * application keeps naming Kimi's models, and Kimi's rules for a model apply on every host.
+     * {@link #endpoint} and {@link #baseUrl} set Moonshot's host at another endpoint.
+     *
+     * @param host the host
+     * @return this builder
+     */
+    public Builder host(Host host) {
+      return with(settings.host(Objects.requireNonNull(host, "host")));
+    }
+
+    /**
+     * Adds a fallback target, after the client's own settings and the targets added before: a call
+     * moves to the next target when its target is overloaded or its account is out of quota, never
+     * on the caller's own error (see {@link Target}). The client's one retry loop decides, with its
+     * {@link RetryPolicy} (cooldowns: {@link RetryPolicy#withCooldown}); a call the client retries
+     * goes back to the first target that admits it. Each target keeps its key, rate limit and
+     * spend; {@link KimiClient#spend()} adds them up, and a reply names the target that served it
+     * ({@link ResponseMetadata#servedBy()}).
+     *
+     * @param target the target
+     * @return this builder
+     * @throws ConfigurationException past 16 targets, the client's own included
+     */
+    public Builder fallback(Target target) {
+      Objects.requireNonNull(target, "target");
+      return with(
+          settings.fallback(
+              new ClientConfig.Fallback(target, target.revealKey(), target.keySupplier())));
     }
 
     /**

@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
  *
  * @param statusCode the HTTP status code
  * @param headers the response headers, keyed case-insensitively; never null
+ * @param servedBy the target of the client's fallback chain that answered ({@link
+ *     KimiClient.Builder#fallback}): its place, host and model; null for a client without fallback
+ *     targets
  */
-public record ResponseMetadata(int statusCode, Map<String, List<String>> headers) {
+public record ResponseMetadata(
+    int statusCode, Map<String, List<String>> headers, ServedBy servedBy) {
 
   private static final Pattern SERVER_TIMING_DUR = Pattern.compile("dur=([0-9]+(?:\\.[0-9]+)?)");
 
@@ -36,6 +40,7 @@ public record ResponseMetadata(int statusCode, Map<String, List<String>> headers
    *
    * @param statusCode the HTTP status code
    * @param headers the response headers
+   * @param servedBy the target that answered, or null
    * @throws NullPointerException if {@code headers} or a name or value in it is null
    */
   public ResponseMetadata {
@@ -57,7 +62,30 @@ public record ResponseMetadata(int statusCode, Map<String, List<String>> headers
    * @return the metadata
    */
   public static ResponseMetadata of(int statusCode, HttpHeaders headers) {
-    return new ResponseMetadata(statusCode, headers.map());
+    return new ResponseMetadata(statusCode, headers.map(), null);
+  }
+
+  /**
+   * Returns metadata of a response of a client without fallback targets.
+   *
+   * @param statusCode the HTTP status code
+   * @param headers the response headers
+   * @throws NullPointerException if {@code headers} or a name or value in it is null
+   */
+  public ResponseMetadata(int statusCode, Map<String, List<String>> headers) {
+    this(statusCode, headers, null);
+  }
+
+  /**
+   * Returns the metadata of a {@code java.net.http} response that {@code servedBy} answered.
+   *
+   * @param statusCode the HTTP status code
+   * @param headers the response headers
+   * @param servedBy the target that answered, or null
+   * @return the metadata
+   */
+  public static ResponseMetadata of(int statusCode, HttpHeaders headers, ServedBy servedBy) {
+    return new ResponseMetadata(statusCode, headers.map(), servedBy);
   }
 
   /**
@@ -205,6 +233,12 @@ public record ResponseMetadata(int statusCode, Map<String, List<String>> headers
     mshRequestId().ifPresent(v -> sb.append(", Msh-Request-Id=").append(v));
     traceId().ifPresent(v -> sb.append(", x-trace-id=").append(v));
     xRequestId().ifPresent(v -> sb.append(", x-request-id=").append(v));
+    if (servedBy != null) {
+      sb.append(", servedBy=").append(servedBy.target()).append(' ').append(servedBy.host());
+      if (servedBy.model() != null) {
+        sb.append(' ').append(servedBy.model());
+      }
+    }
     return sb.append(']').toString();
   }
 }

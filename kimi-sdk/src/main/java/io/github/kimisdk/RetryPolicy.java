@@ -49,29 +49,59 @@ import java.util.Optional;
  */
 public final class RetryPolicy {
 
+  /** The most retries a policy may allow: Flink's {@code retry-num} defaults to 100. */
+  public static final int MAX_RETRIES = 1000;
+
+  private static final Duration FIRST_COOLDOWN = Duration.ofSeconds(5);
+  private static final Duration MAX_COOLDOWN = Duration.ofSeconds(60);
+
   private static final RetryPolicy DEFAULTS =
       new RetryPolicy(
-          2, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60), null);
+          2,
+          Duration.ofMillis(500),
+          Duration.ofSeconds(8),
+          Duration.ofSeconds(60),
+          null,
+          Duration.ZERO,
+          FIRST_COOLDOWN,
+          MAX_COOLDOWN);
   private static final RetryPolicy NONE =
-      new RetryPolicy(0, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ZERO, null);
+      new RetryPolicy(
+          0,
+          Duration.ofMillis(500),
+          Duration.ofSeconds(8),
+          Duration.ZERO,
+          null,
+          Duration.ZERO,
+          FIRST_COOLDOWN,
+          MAX_COOLDOWN);
 
   private final int maxRetries;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Duration maxServerWait;
   private final Duration deadline;
+  private final Duration rateLimitWait;
+  private final Duration cooldown;
+  private final Duration maxCooldown;
 
   private RetryPolicy(
       int maxRetries,
       Duration initialBackoff,
       Duration maxBackoff,
       Duration maxServerWait,
-      Duration deadline) {
+      Duration deadline,
+      Duration rateLimitWait,
+      Duration cooldown,
+      Duration maxCooldown) {
     this.maxRetries = maxRetries;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
     this.maxServerWait = maxServerWait;
     this.deadline = deadline;
+    this.rateLimitWait = rateLimitWait;
+    this.cooldown = cooldown;
+    this.maxCooldown = maxCooldown;
   }
 
   /**
@@ -96,15 +126,24 @@ public final class RetryPolicy {
   /**
    * Returns a copy with another number of retries.
    *
-   * @param maxRetries the retries after the first attempt, from 0 to 20
+   * @param maxRetries the retries after the first attempt, from 0 to {@value #MAX_RETRIES}
    * @return the new policy
    * @throws IllegalArgumentException if {@code maxRetries} is out of range
    */
   public RetryPolicy withMaxRetries(int maxRetries) {
-    if (maxRetries < 0 || maxRetries > 20) {
-      throw new IllegalArgumentException("maxRetries must be in [0, 20]: " + maxRetries);
+    if (maxRetries < 0 || maxRetries > MAX_RETRIES) {
+      throw new IllegalArgumentException(
+          "maxRetries must be in [0, " + MAX_RETRIES + "]: " + maxRetries);
     }
-    return new RetryPolicy(maxRetries, initialBackoff, maxBackoff, maxServerWait, deadline);
+    return new RetryPolicy(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        rateLimitWait,
+        cooldown,
+        maxCooldown);
   }
 
   /**
@@ -124,7 +163,8 @@ public final class RetryPolicy {
       throw new IllegalArgumentException(
           "max backoff must be at least the initial backoff: " + max + " < " + initial);
     }
-    return new RetryPolicy(maxRetries, initial, max, maxServerWait, deadline);
+    return new RetryPolicy(
+        maxRetries, initial, max, maxServerWait, deadline, rateLimitWait, cooldown, maxCooldown);
   }
 
   /**
@@ -138,7 +178,15 @@ public final class RetryPolicy {
    */
   public RetryPolicy withMaxServerWait(Duration maxServerWait) {
     notNegative(maxServerWait, "maxServerWait");
-    return new RetryPolicy(maxRetries, initialBackoff, maxBackoff, maxServerWait, deadline);
+    return new RetryPolicy(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        rateLimitWait,
+        cooldown,
+        maxCooldown);
   }
 
   /**
@@ -155,7 +203,108 @@ public final class RetryPolicy {
     if (deadline.isZero()) {
       throw new IllegalArgumentException("deadline must be positive: " + deadline);
     }
-    return new RetryPolicy(maxRetries, initialBackoff, maxBackoff, maxServerWait, deadline);
+    return new RetryPolicy(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        rateLimitWait,
+        cooldown,
+        maxCooldown);
+  }
+
+  /**
+   * Returns a copy that waits out rate limits without spending retries: a 429 of the account's rate
+   * limit ({@code rate_limit_reached_error}, or a 429 that names no other kind; never the daily
+   * token limit or a quota) is sent again after the wait the server asks for (or the backoff) and
+   * does not count against {@link #maxRetries()}, as long as the waits of the call on such 429s add
+   * up to at most {@code total}; past it, each counts as a retry again. A batch job that must not
+   * lose a row to a busy minute sets it (Flink's {@code kimi} provider does); an interactive caller
+   * usually wants the default, {@link Duration#ZERO}: every 429 spends a retry.
+   *
+   * <p>A host's refusal for its concurrency (a 429 that says the concurrency limit was reached, or
+   * a 503 whose queue is full) is always waited out without spending a retry: the client lowers its
+   * concurrency for that host and sends the call again as soon as it has a slot (see {@link
+   * KimiClient}); such waits count against this budget, or against {@link #maxServerWait()} when it
+   * is zero.
+   *
+   * @param total the longest a call waits on rate limits without spending retries; not negative
+   * @return the new policy
+   * @throws IllegalArgumentException if {@code total} is negative
+   * @throws NullPointerException if {@code total} is null
+   */
+  public RetryPolicy withRateLimitWait(Duration total) {
+    notNegative(total, "rateLimitWait");
+    return new RetryPolicy(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        total,
+        cooldown,
+        maxCooldown);
+  }
+
+  /**
+   * Returns a copy with another cooldown of a fallback target (see {@link Target}): a target that
+   * answered that it is overloaded is not sent calls for {@code initial} (or as long as its answer
+   * asked, up to {@code max}), then one call probes it; a probe that fails again doubles the
+   * cooldown, up to {@code max}, and one that succeeds ends it. The defaults are 5 s and 60 s.
+   *
+   * @param initial the first cooldown; positive
+   * @param max the longest cooldown; at least {@code initial}
+   * @return the new policy
+   * @throws IllegalArgumentException if {@code initial} is not positive or {@code max < initial}
+   * @throws NullPointerException if an argument is null
+   */
+  public RetryPolicy withCooldown(Duration initial, Duration max) {
+    notNegative(initial, "cooldown");
+    notNegative(max, "max cooldown");
+    if (initial.isZero()) {
+      throw new IllegalArgumentException("cooldown must be positive: " + initial);
+    }
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException(
+          "max cooldown must be at least the cooldown: " + max + " < " + initial);
+    }
+    return new RetryPolicy(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        rateLimitWait,
+        initial,
+        max);
+  }
+
+  /**
+   * Returns how long a call may wait on rate limits without spending retries.
+   *
+   * @return the budget; zero when every rate-limit 429 spends a retry
+   */
+  public Duration rateLimitWait() {
+    return rateLimitWait;
+  }
+
+  /**
+   * Returns the first cooldown of a fallback target that answered that it is overloaded.
+   *
+   * @return the cooldown
+   */
+  public Duration cooldown() {
+    return cooldown;
+  }
+
+  /**
+   * Returns the longest cooldown of a fallback target.
+   *
+   * @return the longest cooldown
+   */
+  public Duration maxCooldown() {
+    return maxCooldown;
   }
 
   /**
@@ -244,12 +393,23 @@ public final class RetryPolicy {
         && p.initialBackoff.equals(initialBackoff)
         && p.maxBackoff.equals(maxBackoff)
         && p.maxServerWait.equals(maxServerWait)
-        && Objects.equals(p.deadline, deadline);
+        && Objects.equals(p.deadline, deadline)
+        && p.rateLimitWait.equals(rateLimitWait)
+        && p.cooldown.equals(cooldown)
+        && p.maxCooldown.equals(maxCooldown);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxRetries, initialBackoff, maxBackoff, maxServerWait, deadline);
+    return Objects.hash(
+        maxRetries,
+        initialBackoff,
+        maxBackoff,
+        maxServerWait,
+        deadline,
+        rateLimitWait,
+        cooldown,
+        maxCooldown);
   }
 
   @Override
@@ -263,6 +423,10 @@ public final class RetryPolicy {
         + ", maxServerWait="
         + maxServerWait
         + (deadline == null ? "" : ", deadline=" + deadline)
+        + (rateLimitWait.isZero() ? "" : ", rateLimitWait=" + rateLimitWait)
+        + (cooldown.equals(FIRST_COOLDOWN) && maxCooldown.equals(MAX_COOLDOWN)
+            ? ""
+            : ", cooldown=" + cooldown + ".." + maxCooldown)
         + "]";
   }
 }

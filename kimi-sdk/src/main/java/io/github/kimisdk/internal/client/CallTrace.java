@@ -4,6 +4,7 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.ForwardingSubscriber;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.LazyLogger;
@@ -159,6 +160,12 @@ final class CallTrace implements AttemptObserver {
   void retry(int attempt, KimiException failure, Duration wait) {
     CallEvent.Retry e = new CallEvent.Retry(call, attempt, failure, wait);
     fire(l -> l.onRetry(e));
+  }
+
+  /** Attempt {@code attempt} failed on {@code from}; the next goes to {@code to} at once. */
+  void fallback(int attempt, KimiException failure, ServedBy from, ServedBy to) {
+    CallEvent.Fallback e = new CallEvent.Fallback(call, attempt, failure, from, to);
+    fire(l -> l.onFallback(e));
   }
 
   /** A stream's first chunk reached its consumer; called on the stream's serial signals. */

@@ -118,6 +118,17 @@ final class Chain {
       return all[index].future(sending, new Futures<>(chain, index + 1, send, start));
     }
 
+    /**
+     * Returns the rest of the call on {@code other}'s chain, from its first interceptor, to this
+     * call's send step: an attempt routed to a fallback target ({@link Routing}).
+     *
+     * @param other the target's chain
+     * @return the cursor
+     */
+    Futures<T> on(Chain other) {
+      return new Futures<>(other, 0, send, start);
+    }
+
     /** Has {@code first} run once the interceptors above wrapped the answer; for the retrier. */
     void startWhenWrapped(Runnable first) {
       start[0] = first;
@@ -178,12 +189,13 @@ final class Chain {
               c.core.context(),
               sending.call().retrier(),
               new StreamingCall.Spec<>(
-                  (n, here, launch) ->
+                  (n, here, target, launch) ->
                       new Futures<Void>(
                               c, from, s -> launch.apply(send.attempt(s, n)), new Runnable[1])
-                          .proceed(sending.attempt(n, here)),
+                          .proceed(sending.attempt(n, here, target)),
                   resume),
-              c.core::isClosed);
+              c.core::isClosed,
+              sending.route());
       built[0] = call;
       return call;
     }

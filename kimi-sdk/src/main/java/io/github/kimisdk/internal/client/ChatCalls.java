@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.Host;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -37,32 +38,118 @@ final class ChatCalls {
     this.notices = new ModelNotices(config.catalog(), core.context().log());
   }
 
+  /**
+   * A request ready to send to one target: as its host reads it (its model id, its thinking switch,
+   * ...), encoded once for that target's wire, charged once by that target's limiter.
+   *
+   * @param sent the request in the host's form
+   * @param wire the protocol it is sent over
+   * @param body its bytes
+   * @param transport the target's transport
+   * @param charge what the target's rate limiter charges for it
+   */
+  private record Leg(
+      ChatRequest sent, Wire wire, byte[] body, HttpTransport transport, long charge) {}
+
   /** A request ready to send: adapted and checked, encoded once, charged once, described. */
-  private record Ready(Sending sending, byte[] body, Wire wire) {}
+  private record Ready(Sending sending, Leg first, ChainLegs legs) {
+
+    /** The leg of {@code target}. */
+    Leg leg(int target) {
+      return target == 0 || legs == null ? first : legs.leg(target);
+    }
+  }
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
    * the client's table, and describes the call for the chain; throws if it cannot be sent. A model
-   * the table marks retired or does not hold is warned about first, once per client and id.
+   * the table marks retired or does not hold is warned about first, once per client and id. A
+   * request that names the host's id of a model ({@link Host#kimiModel}) is judged by Kimi's rules
+   * for that model. On a client with fallback targets the request is checked against every target's
+   * model before anything is sent, and made for each target when first needed.
    */
   private Ready ready(
       ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
+    Host host = config.host();
+    String kimiId = host.kimiModel(request.model());
+    if (!kimiId.equals(request.model())) {
+      request = request.toBuilder().model(kimiId).build();
+    }
     ModelInfo model = config.catalog().lookup(request.model());
     notices.before(model);
     ChatRequest sent = prepare(model, request, call);
-    Wire wire = Wires.get(config.wireProtocol(), model.responsesWire());
-    byte[] body = transport.encode(wire, sent);
+    Leg first = leg(core, host, sent, model, call.tenant().limiter());
+    Targets targets = core.targets();
+    ChainLegs legs = targets == null ? null : new ChainLegs(targets, request, sent, call, first);
     RateLimiter limiter = call.tenant().limiter();
-    long charge = charge(limiter, sent, model);
     Sending s =
-        Sending.describe(operation, wire.chatPath(), call)
+        Sending.describe(operation, first.wire().chatPath(), call)
             .model(sent.model())
-            .charge(charge, estimate(limiter, sent, model, charge))
+            .charge(first.charge(), estimate(limiter, sent, model, first.charge()))
             .takesSlot()
             .chat(sent)
             .blocking(blocking)
+            .route(legs == null ? null : call.retrier().routedState(sent.model(), legs))
             .build();
-    return new Ready(s, body, wire);
+    return new Ready(s, first, legs);
+  }
+
+  /** Makes the leg of one target: {@code sent} (Kimi's form) in {@code host}'s form, encoded. */
+  private static Leg leg(
+      ClientCore target, Host host, ChatRequest sent, ModelInfo model, RateLimiter limiter) {
+    ChatRequest hosted = Dialect.translate(host, sent);
+    Wire wire =
+        Wires.get(target.config().wireProtocol(), host.speaksMoonshot() && model.responsesWire());
+    byte[] body = target.transport().encode(wire, hosted);
+    return new Leg(hosted, wire, body, target.transport(), charge(limiter, sent, model));
+  }
+
+  /**
+   * The legs of a call of a client with fallback targets: each target's request, checked against
+   * its model when the call starts (so a request a later target's model refuses fails before
+   * anything is sent), made and encoded when the call first falls back to it.
+   */
+  private final class ChainLegs implements RetryState.Legs {
+    private final Targets targets;
+    private final Leg[] legs;
+    private final ChatRequest[] checked; // each target's request in Kimi's form
+    private final ModelInfo[] models;
+
+    ChainLegs(Targets targets, ChatRequest request, ChatRequest sent, Call call, Leg first) {
+      this.targets = targets;
+      int n = targets.size();
+      this.legs = new Leg[n];
+      this.checked = new ChatRequest[n];
+      this.models = new ModelInfo[n];
+      legs[0] = first;
+      checked[0] = sent;
+      for (int t = 1; t < n; t++) {
+        String asked = targets.get(t).model().orElse(request.model());
+        if (asked.equals(sent.model())) {
+          checked[t] = sent;
+          models[t] = config.catalog().lookup(asked);
+        } else {
+          models[t] = config.catalog().lookup(asked);
+          checked[t] = prepare(models[t], request.toBuilder().model(asked).build(), call);
+        }
+      }
+    }
+
+    /** The leg of target {@code t}, made now if this is its first use. */
+    synchronized Leg leg(int t) {
+      Leg l = legs[t];
+      if (l == null) {
+        ClientCore target = targets.route(t).core();
+        l = ChatCalls.leg(target, targets.host(t), checked[t], models[t], target.limiter());
+        legs[t] = l;
+      }
+      return l;
+    }
+
+    @Override
+    public long charge(int t) {
+      return leg(t).charge();
+    }
   }
 
   /**
@@ -77,12 +164,14 @@ final class ChatCalls {
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    byte[] body = r.body();
-    Wire wire = r.wire();
     return core.chain()
         .future(
             r.sending(),
-            a -> transport.chat(wire, body, a.attempt(), a.call().overrides(), a.here()));
+            a -> {
+              Leg l = r.leg(a.target());
+              return l.transport()
+                  .chat(l.wire(), l.body(), a.attempt(), a.call().overrides(), a.here());
+            });
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
@@ -95,11 +184,13 @@ final class ChatCalls {
       throw core.calls().kimi(e);
     }
     ChatRequest sent = r.sending().request();
-    byte[] body = r.body();
     Chain.Opened<ChatCompletionChunk> opened =
         core.chain().stream(
             r.sending(),
-            (a, n) -> transport.stream(r.wire(), sent, body, n, a.call().overrides()),
+            (a, n) -> {
+              Leg l = r.leg(a.target());
+              return l.transport().stream(l.wire(), l.sent(), l.body(), n, a.call().overrides());
+            },
             partial -> Retrier.resume(sent, partial));
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }

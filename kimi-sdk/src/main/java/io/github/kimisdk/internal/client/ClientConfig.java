@@ -2,8 +2,11 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Host;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.base.flow.Scheduler;
@@ -72,6 +75,11 @@ public final class ClientConfig implements HttpSettings {
   private final PriceTable prices;
   private final List<CallListener> listeners;
   private final CacheTtl promptCacheTtl;
+  private final Host host;
+  private final List<Fallback> fallbacks;
+  private final boolean allowPlainHttp;
+  private final ServedBy self; // the target this config's calls are, in a chain; else null
+  private final List<ClientConfig> targetConfigs;
 
   private ClientConfig(Builder b) {
     this.credential =
@@ -103,7 +111,178 @@ public final class ClientConfig implements HttpSettings {
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
     this.promptCacheTtl = b.promptCacheTtl;
+    this.host = b.host != null ? b.host : Host.moonshot(endpoint);
+    this.fallbacks = List.copyOf(b.fallbacks);
+    this.allowPlainHttp = b.allowPlainHttp;
+    this.self = b.self != null ? b.self : fallbacks.isEmpty() ? null : served(0, Target.of(host));
     refuseDefaults();
+    List<ClientConfig> targets = new java.util.ArrayList<>(fallbacks.size());
+    for (int i = 0; i < fallbacks.size(); i++) {
+      // each target's rules checked here, before anything is built
+      targets.add(forTarget(fallbacks.get(i), i + 1));
+    }
+    this.targetConfigs = List.copyOf(targets);
+  }
+
+  /**
+   * Returns the settings of each fallback target, in order ({@link #forTarget}).
+   *
+   * @return the targets' settings; empty for none
+   */
+  List<ClientConfig> targetConfigs() {
+    return targetConfigs;
+  }
+
+  /**
+   * The settings of fallback target {@code t} of this client: this client's, but for the target's
+   * host (its endpoint, over chat completions unless it is Moonshot's), its key (none when it has
+   * none), its rate limit and its host's prices; the client's own headers stay the client's. The
+   * rules of the client's builder hold: plain http only to loopback (or with {@code
+   * allowPlainHttp}), a key that fits the target's endpoint.
+   *
+   * @param t the target
+   * @return its settings
+   * @throws ConfigurationException if the target's endpoint or key breaks a rule
+   */
+  private ClientConfig forTarget(Fallback f, int index) {
+    Target t = f.target();
+    Builder b = copy();
+    Endpoint ep = t.host().endpoint();
+    String problem = Keys.endpointRule(ep, allowPlainHttp);
+    if (problem != null) {
+      throw new ConfigurationException("fallback " + t + ": " + problem);
+    }
+    String key = f.key;
+    if (key != null) {
+      String bad = Keys.problem(key, "of fallback target " + t.host().name());
+      if (bad == null) {
+        bad = Keys.endpointProblem(key, "of fallback target " + t.host().name(), ep);
+      }
+      if (bad != null) {
+        throw new ConfigurationException(bad);
+      }
+      b.apiKey(ApiKey.of(key));
+    } else if (f.supplier != null) {
+      b.apiKey(f.supplier);
+    } else {
+      b.apiKey(ApiKey.of("")); // sends no key: a vLLM or SGLang without --api-key
+    }
+    b.endpoint = ep;
+    b.wireProtocol =
+        t.host().speaksMoonshot() ? ep.defaultProtocol() : WireProtocol.CHAT_COMPLETIONS;
+    b.headers = Map.of();
+    b.rateLimit = t.rateLimit().orElse(null);
+    b.prices = t.host().prices().orElse(PriceTable.none());
+    b.host = t.host();
+    b.fallbacks = List.of();
+    b.self = served(index, t);
+    return b.build();
+  }
+
+  /** A builder holding these settings. */
+  private Builder copy() {
+    Builder b = new Builder();
+    b.endpoint = endpoint;
+    b.wireProtocol = wireProtocol;
+    b.httpClient = httpClient;
+    b.executor = executor;
+    b.timeouts = timeouts;
+    b.userAgent = userAgent;
+    b.headers = headers;
+    b.maxResponseBytes = maxResponseBytes;
+    b.sseLimits = sseLimits;
+    b.preflight = preflight;
+    b.retryPolicy = retryPolicy;
+    b.scheduler = scheduler;
+    b.httpVersion = httpVersion;
+    b.maxJsonDepth = maxJsonDepth;
+    b.logger = logger;
+    b.logMessageContents = logMessageContents;
+    b.rateLimit = rateLimit;
+    b.samplingPolicy = samplingPolicy;
+    b.thinkingFallback = thinkingFallback;
+    b.modelChecks = modelChecks;
+    b.catalog = catalog;
+    b.maxRequestBytes = maxRequestBytes;
+    b.prices = prices;
+    b.listeners = listeners;
+    b.promptCacheTtl = promptCacheTtl;
+    b.host = host;
+    b.fallbacks = fallbacks;
+    b.allowPlainHttp = allowPlainHttp;
+    return b;
+  }
+
+  /**
+   * Returns the fallback target whose calls this config sends: the client's own (made from its
+   * host) in a client with fallback targets, or the target a fallback's config is for.
+   *
+   * @return the target, or null for a client without fallback targets
+   */
+  @Override
+  public ServedBy target() {
+    return self;
+  }
+
+  private static ServedBy served(int index, Target t) {
+    return new ServedBy(index, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
+  }
+
+  /**
+   * Returns the host the client's own calls go to: the one the builder was given, else Moonshot's
+   * at the client's endpoint ({@link Host#moonshot}).
+   *
+   * @return the host
+   */
+  public Host host() {
+    return host;
+  }
+
+  /**
+   * Returns the client's fallback targets, in order, after its own.
+   *
+   * @return the targets; empty for none
+   */
+  public List<Fallback> fallbacks() {
+    return fallbacks;
+  }
+
+  /**
+   * One fallback target as the client's builder was given it, with its key: held here, and only
+   * handed to that target's transport and credential.
+   */
+  public static final class Fallback {
+    private final Target target;
+    private final String key;
+    private final Supplier<String> supplier;
+
+    /**
+     * Holds a target and its key.
+     *
+     * @param target the target
+     * @param key its fixed key, or null
+     * @param supplier its key supplier, or null
+     */
+    public Fallback(Target target, String key, Supplier<String> supplier) {
+      this.target = Objects.requireNonNull(target, "target");
+      this.key = key;
+      this.supplier = supplier;
+    }
+
+    /**
+     * Returns the target.
+     *
+     * @return the target
+     */
+    public Target target() {
+      return target;
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+      return "Fallback[" + target + "]";
+    }
   }
 
   /**
@@ -464,6 +643,9 @@ public final class ClientConfig implements HttpSettings {
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private CacheTtl promptCacheTtl;
+    private Host host;
+    private List<Fallback> fallbacks = List.of();
+    private ServedBy self;
     // What KimiClient.Builder was told, resolved together by resolveAndBuild(): the endpoint and
     // protocol asked for (null: the key's and the endpoint's defaults), where the key came from.
     private String keySource = "apiKey";
@@ -864,6 +1046,45 @@ public final class ClientConfig implements HttpSettings {
             "maxRequestBytes must not be negative: " + maxRequestBytes);
       }
       this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /**
+     * Sets the host the client's own calls go to, and its endpoint.
+     *
+     * @param host the host
+     * @return this builder
+     */
+    public Builder host(Host host) {
+      this.host = host;
+      this.requestedEndpoint = host.endpoint();
+      return this;
+    }
+
+    /**
+     * Forgets the host set with {@link #host}: the endpoint set next is Moonshot's.
+     *
+     * @return this builder
+     */
+    public Builder moonshotHost() {
+      this.host = null;
+      return this;
+    }
+
+    /**
+     * Adds a fallback target, after those added before.
+     *
+     * @param fallback the target and its key
+     * @return this builder
+     * @throws ConfigurationException past 16 targets
+     */
+    public Builder fallback(Fallback fallback) {
+      if (fallbacks.size() >= 15) {
+        throw new ConfigurationException("a client takes at most 16 targets, its own included");
+      }
+      List<Fallback> t = new java.util.ArrayList<>(fallbacks);
+      t.add(fallback);
+      this.fallbacks = t;
       return this;
     }
 

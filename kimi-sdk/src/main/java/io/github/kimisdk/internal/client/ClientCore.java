@@ -4,6 +4,7 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.base.flow.DaemonTimer;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Scheduler;
@@ -87,18 +88,77 @@ public final class ClientCore {
       new ConcurrentHashMap<>();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
+  // What the fallback targets share with the client (see forTarget): its HTTP client, possibly
+  // still being built, the real clock and timer, and the logging switch.
+  private final CompletableFuture<HttpClient> http;
+  private final Scheduler system;
+  private final LogSwitch logSwitch;
+  private final ConcurrencyGate gate; // the host's concurrency, as learned
+  private final Targets targets; // the fallback chain; null for a client without
 
   private ClientCore(ClientConfig c, Exceptions make) {
     this.config = c;
     this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
-    LogSwitch logSwitch = LogSwitch.fromEnvironment();
+    this.logSwitch = LogSwitch.fromEnvironment();
     this.logger = logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
-    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
+    this.http = httpClient(c, ownedExecutor, logger);
     this.ownedHttp = c.httpClient() == null ? http : null;
     this.timer = DaemonTimer.shared().leaseRunningAtClose();
-    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
+    this.system = Scheduler.system(timer, executor(c, ownedExecutor));
     this.scheduler = c.scheduler() == null ? system : c.scheduler();
     // the client's own HTTP client has no proxy
+    HttpClient given = c.httpClient();
+    ErrorFactory errors =
+        ErrorFactory.of(make, c, given == null ? null : given.proxy().orElse(null));
+    this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
+    this.calls = new Calls(errors);
+    this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
+    this.limiter =
+        c.rateLimit() == null
+            ? null
+            : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
+    SpendMeter spend = new SpendMeter(new Prices(c), c.promptCacheTtl());
+    this.meter = c.host().speaksMoonshot() ? spend : spend.readingModels(c.host()::kimiModel);
+    this.own = new Tenant(null, c.credential(), meter, limiter);
+    this.listeners = List.copyOf(c.listeners());
+    this.jfr = Jfr.listener();
+    this.gate = new ConcurrencyGate(maxConcurrency(c));
+    this.targets = c.fallbacks().isEmpty() ? null : targets(c, make);
+    Retrier r = new Retrier(c.retryPolicy(), context);
+    this.retrier = targets == null ? r : r.routing(targets);
+    List<Interceptor> concerns = new ArrayList<>();
+    concerns.add(new Observing(this));
+    concerns.add(new Spending(this));
+    concerns.add(new Retrying(this));
+    if (targets != null) {
+      concerns.add(new Routing(targets));
+    }
+    concerns.add(new Gating(gate));
+    if (limiter != null) {
+      concerns.add(new Limiting());
+    }
+    concerns.add(new Authenticating(c.credential(), c.endpoint()));
+    this.chain = new Chain(this, concerns);
+    this.chats = new ChatCalls(this);
+    this.exchanges = new Exchanges(this);
+  }
+
+  /**
+   * The machinery of one fallback target of {@code primary}: its own transport (its host's
+   * endpoint, its key), rate limiter, gate, spend meter (its host's prices, its model ids read as
+   * Kimi's) and the part of the chain below the retrier (gate, rate limit, key), on the primary's
+   * threads, timer and HTTP client. It tracks no call: the primary's calls are what close ends.
+   */
+  private ClientCore(ClientConfig c, Exceptions make, ClientCore primary) {
+    this.config = c;
+    this.ownedExecutor = null;
+    this.logSwitch = primary.logSwitch;
+    this.logger = primary.logger;
+    this.http = primary.http;
+    this.ownedHttp = null;
+    this.timer = primary.timer;
+    this.system = primary.system;
+    this.scheduler = primary.scheduler;
     HttpClient given = c.httpClient();
     ErrorFactory errors =
         ErrorFactory.of(make, c, given == null ? null : given.proxy().orElse(null));
@@ -110,21 +170,61 @@ public final class ClientCore {
         c.rateLimit() == null
             ? null
             : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter = new SpendMeter(new Prices(c), c.promptCacheTtl());
+    this.meter =
+        new SpendMeter(new Prices(c), c.promptCacheTtl()).readingModels(c.host()::kimiModel);
     this.own = new Tenant(null, c.credential(), meter, limiter);
-    this.listeners = List.copyOf(c.listeners());
-    this.jfr = Jfr.listener();
+    this.listeners = List.of();
+    this.jfr = null;
+    this.gate = new ConcurrencyGate(maxConcurrency(c));
+    this.targets = null;
     List<Interceptor> concerns = new ArrayList<>();
-    concerns.add(new Observing(this));
-    concerns.add(new Spending());
-    concerns.add(new Retrying(this));
+    concerns.add(new Gating(gate));
     if (limiter != null) {
       concerns.add(new Limiting());
     }
     concerns.add(new Authenticating(c.credential(), c.endpoint()));
     this.chain = new Chain(this, concerns);
-    this.chats = new ChatCalls(this);
-    this.exchanges = new Exchanges(this);
+    this.chats = null;
+    this.exchanges = new Exchanges(this); // its checks (GET /models), never its chat calls
+  }
+
+  /** The most attempts in flight a host gets: the rate limit's concurrency, else no maximum. */
+  private static int maxConcurrency(ClientConfig c) {
+    return c.rateLimit() == null
+        ? Integer.MAX_VALUE
+        : c.rateLimit().maxConcurrency().orElse(Integer.MAX_VALUE);
+  }
+
+  /** Builds the fallback chain: this client first, then each target's machinery, in order. */
+  private Targets targets(ClientConfig c, Exceptions make) {
+    List<Targets.Route> routes = new ArrayList<>();
+    routes.add(
+        new Targets.Route(Target.of(c.host()), this, new TargetHealth(scheduler, c.retryPolicy())));
+    for (int i = 0; i < c.targetConfigs().size(); i++) {
+      ClientCore target = new ClientCore(c.targetConfigs().get(i), make, this);
+      routes.add(
+          new Targets.Route(
+              c.fallbacks().get(i).target(), target, new TargetHealth(scheduler, c.retryPolicy())));
+    }
+    return new Targets(routes, c.catalog());
+  }
+
+  /**
+   * Returns the client's fallback chain.
+   *
+   * @return the chain, or null for a client without fallback targets
+   */
+  Targets targets() {
+    return targets;
+  }
+
+  /**
+   * Returns the concurrency gate of the client's own host.
+   *
+   * @return the gate
+   */
+  ConcurrencyGate gate() {
+    return gate;
   }
 
   /**
@@ -225,9 +325,9 @@ public final class ClientCore {
       if (c.prices() != null) {
         return c.prices();
       }
-      return c.endpoint().isKimiCode() || c.endpoint().isChina()
-          ? PriceTable.none() // a subscription; the China platform bills in CNY
-          : PriceTable.defaults();
+      // Moonshot's global platform at its prices; Kimi Code (a subscription), the China platform
+      // (it bills in CNY) and any other host without prices the team gave: none, never a guess
+      return c.host().prices().orElse(PriceTable.none());
     }
   }
 
@@ -250,6 +350,16 @@ public final class ClientCore {
    */
   public SpendMeter meter() {
     return meter;
+  }
+
+  /**
+   * Returns what the client's own tenant spent: on a client with fallback targets, what every
+   * target's account spent, added up.
+   *
+   * @return the total
+   */
+  public io.github.kimisdk.model.Spend spent() {
+    return targets == null ? meter.total() : targets.total();
   }
 
   /**
@@ -521,6 +631,11 @@ public final class ClientCore {
       ownedExecutor.shutdown();
     }
     transport.release();
+    if (targets != null) {
+      for (int i = 1; i < targets.size(); i++) {
+        targets.route(i).core().transport.release();
+      }
+    }
     CompletableFuture<HttpClient> http = ownedHttp;
     ownedHttp = null;
     if (http != null) { // once built (a failed build left nothing to close)

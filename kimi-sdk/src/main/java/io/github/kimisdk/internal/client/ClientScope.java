@@ -6,11 +6,14 @@ import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.TargetStatus;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
@@ -119,6 +122,11 @@ public final class ClientScope {
       }
     }
     ensureOpen();
+    if (core.targets() != null) {
+      throw new ConfigurationException(
+          "withCredentials(...) is not supported on a client with fallback targets: each target"
+              + " has its own account; build a client per tenant, with that tenant's targets");
+    }
     return new ClientScope(core, defaults, core.tenant(account, apiKey), false);
   }
 
@@ -486,6 +494,88 @@ public final class ClientScope {
               int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
               return new PingResult(outcome, code, took, e);
             });
+  }
+
+  /**
+   * Returns what this client's calls spent: its tenant's meter, and on a client with fallback
+   * targets every target's.
+   *
+   * @return the total
+   */
+  public io.github.kimisdk.model.Spend spend() {
+    return tenant == core.tenant() ? core.spent() : tenant.meter().total();
+  }
+
+  /**
+   * Returns how each target of the client stands now, the client's own first: its state, what it
+   * spent; nothing is sent.
+   *
+   * @return the targets' states, one for a client without fallback targets
+   */
+  public List<TargetStatus> targets() {
+    Targets ts = core.targets();
+    if (ts == null) {
+      Target self = Target.of(core.config().host());
+      return List.of(
+          new TargetStatus(
+              self, TargetStatus.State.AVAILABLE, Duration.ZERO, tenant.meter().total(), null));
+    }
+    List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
+    for (int i = 0; i < ts.size(); i++) {
+      out.add(status(ts, i, null));
+    }
+    return out;
+  }
+
+  /**
+   * Checks each target's host with a call that costs no tokens ({@code GET /models}, with the
+   * target's key), all at once; the future completes when every check ended (each bounded by the
+   * client's timeouts), never exceptionally.
+   *
+   * @return the targets' states with their checks
+   */
+  public CompletableFuture<List<TargetStatus>> checkTargets() {
+    Targets ts = core.targets();
+    if (ts == null) {
+      Target self = Target.of(core.config().host());
+      return ping()
+          .thenApply(
+              p ->
+                  List.of(
+                      new TargetStatus(
+                          self,
+                          TargetStatus.State.AVAILABLE,
+                          Duration.ZERO,
+                          tenant.meter().total(),
+                          p)));
+    }
+    List<CompletableFuture<PingResult>> pings = new java.util.ArrayList<>(ts.size());
+    for (int i = 0; i < ts.size(); i++) {
+      ClientCore c = ts.route(i).core();
+      pings.add(i == 0 ? ping() : ClientScope.of(c).ping());
+    }
+    return CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
+              for (int i = 0; i < ts.size(); i++) {
+                out.add(status(ts, i, pings.get(i).join()));
+              }
+              return out;
+            });
+  }
+
+  private static TargetStatus status(Targets ts, int i, PingResult ping) {
+    TargetHealth h = ts.route(i).health();
+    TargetStatus.State state =
+        switch (h.state()) {
+          case AVAILABLE -> TargetStatus.State.AVAILABLE;
+          case COOLING -> TargetStatus.State.COOLING;
+          case PROBING -> TargetStatus.State.PROBING;
+        };
+    long left = h.availableInNanos();
+    Duration cooling = state == TargetStatus.State.COOLING ? Duration.ofNanos(left) : Duration.ZERO;
+    return new TargetStatus(ts.get(i), state, cooling, ts.route(i).core().meter().total(), ping);
   }
 
   /**

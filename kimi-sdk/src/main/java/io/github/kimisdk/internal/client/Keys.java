@@ -269,12 +269,9 @@ public final class Keys {
     if (problem != null) {
       return Resolved.refused(problem);
     }
-    if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
-      return Resolved.refused(
-          "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
-              + " API key is never sent unencrypted; use https:// for "
-              + ep.uri().getHost()
-              + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)");
+    String plain = endpointRule(ep, allowPlainHttp);
+    if (plain != null) {
+      return Resolved.refused(plain);
     }
     if (httpClient != null && httpClient.followRedirects() != HttpClient.Redirect.NEVER) {
       return Resolved.refused(
@@ -295,6 +292,25 @@ public final class Keys {
               + " it on your HttpClient");
     }
     return new Resolved(ep, wire, null);
+  }
+
+  /**
+   * Says what is wrong with sending calls to {@code ep}, or returns null: plain {@code http} is
+   * allowed only to loopback hosts unless {@code allowPlainHttp}, so that a key is never sent
+   * unencrypted.
+   *
+   * @param ep the endpoint
+   * @param allowPlainHttp whether the caller allowed plain http to any host
+   * @return the problem, or null
+   */
+  public static String endpointRule(Endpoint ep, boolean allowPlainHttp) {
+    if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
+      return "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
+          + " API key is never sent unencrypted; use https:// for "
+          + ep.uri().getHost()
+          + ", or, for a test setup only, KimiClient.builder().allowPlainHttp(true)";
+    }
+    return null;
   }
 
   /**

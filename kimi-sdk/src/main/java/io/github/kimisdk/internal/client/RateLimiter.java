@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -610,7 +611,10 @@ public final class RateLimiter {
     if (refusal) {
       // heard already, in the usual case, from the transport (Permit#refused)
       ApiException a = (ApiException) k;
-      refused(p, a.retryAfter().orElse(null), a.serverMessage());
+      String said = a.serverMessage();
+      boolean concurrency =
+          RateRefusal.concurrency(a.status(), said == null ? "" : said.toLowerCase(Locale.ROOT));
+      refused(p, a.retryAfter().orElse(null), said, concurrency);
     }
     if (p.slot && renewed) {
       synchronized (this) {
@@ -651,12 +655,28 @@ public final class RateLimiter {
    * backoff that doubles with each refusal in a row; lowers the limits {@code message} states. Once
    * per permit: as soon as the transport read the refusal, or else when the call ended with it.
    */
-  private void refused(Permit p, Duration retryAfter, String message) {
+  private void refused(Permit p, Duration retryAfter, String message, boolean concurrency) {
     if (!p.refused.compareAndSet(false, true)) {
       return;
     }
     Duration sharedPause;
     RateLimit stated;
+    if (concurrency) {
+      // the host's concurrency, which the client's gate adapts to (ConcurrencyGate): no pause, but
+      // a limit the host states is learned, here and through a shared store by the fleet
+      synchronized (this) {
+        rejected++;
+        stated = learn(message);
+      }
+      if (stated != null && shared) {
+        try {
+          store.pause(account, Duration.ofMillis(1), stated);
+        } catch (RuntimeException e) {
+          // the store is down: its next take reports it
+        }
+      }
+      return;
+    }
     synchronized (this) {
       rejected++;
       refusals = p.probe ? refusals + 1 : Math.max(refusals, 1);
@@ -811,7 +831,8 @@ public final class RateLimiter {
     /** Pauses the limiter, and the account in a shared store, at once (see {@link #finished}). */
     @Override
     public void refused(int attempt, RateRefusal refusal) {
-      RateLimiter.this.refused(this, refusal.retryAfter(), refusal.message());
+      RateLimiter.this.refused(
+          this, refusal.retryAfter(), refusal.message(), refusal.concurrency());
     }
   }
 

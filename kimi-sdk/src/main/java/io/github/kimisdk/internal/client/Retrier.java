@@ -35,6 +35,10 @@ public final class Retrier {
   private final boolean clientOverall;
   private final CallTrace trace; // null when nobody listens to the call
   private final boolean refreshesKey; // the key comes from a supplier: one 401 is absorbed
+  private final Targets targets; // the client's fallback targets; null for a client without
+
+  /** The most refusals for concurrency a call waits out without spending retries. */
+  static final int MAX_CONCURRENCY_REFUSALS = 100;
 
   /**
    * Creates the retrier of a client.
@@ -43,7 +47,7 @@ public final class Retrier {
    * @param context the clock, failure mapping, timeouts and log the calls run on
    */
   public Retrier(RetryPolicy policy, CallContext context) {
-    this(policy, context, null, true, null, false);
+    this(policy, context, null, true, null, false, null);
   }
 
   private Retrier(
@@ -52,13 +56,35 @@ public final class Retrier {
       Duration callTimeout,
       boolean clientOverall,
       CallTrace trace,
-      boolean refreshesKey) {
+      boolean refreshesKey,
+      Targets targets) {
     this.policy = policy;
     this.context = context;
     this.callTimeout = callTimeout;
     this.clientOverall = clientOverall;
     this.trace = trace;
     this.refreshesKey = refreshesKey;
+    this.targets = targets;
+  }
+
+  /**
+   * Returns this retrier choosing among {@code targets} for each attempt of a chat call.
+   *
+   * @param targets the client's fallback chain
+   * @return the retrier
+   */
+  Retrier routing(Targets targets) {
+    return new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey, targets);
+  }
+
+  /** Returns the client's fallback targets, or null for a client without. */
+  Targets targets() {
+    return targets;
+  }
+
+  /** Returns the policy. */
+  RetryPolicy policy() {
+    return policy;
   }
 
   /**
@@ -71,7 +97,7 @@ public final class Retrier {
   Retrier refreshing(boolean refreshes) {
     return refreshes == refreshesKey
         ? this
-        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshes);
+        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshes, targets);
   }
 
   /**
@@ -83,7 +109,7 @@ public final class Retrier {
   Retrier observed(CallTrace trace) {
     return trace == null
         ? this
-        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey);
+        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey, targets);
   }
 
   /**
@@ -101,7 +127,13 @@ public final class Retrier {
       return this;
     }
     return new Retrier(
-        policy != null ? policy : this.policy, context, callTimeout, true, trace, refreshesKey);
+        policy != null ? policy : this.policy,
+        context,
+        callTimeout,
+        true,
+        trace,
+        refreshesKey,
+        targets);
   }
 
   /**
@@ -120,7 +152,8 @@ public final class Retrier {
         callTimeout,
         false,
         trace,
-        refreshesKey);
+        refreshesKey,
+        null); // platform calls go to the client's own endpoint
   }
 
   /**
@@ -183,32 +216,90 @@ public final class Retrier {
   }
 
   /**
-   * Returns the wait before the next attempt, or null when {@code failure} is final: the policy's
-   * retry count, its retryable failures, the server's asked wait and the policy's deadline decide.
-   * A failure retried once ({@link ErrorFactory#retriedOnce}) is final when it already failed an
-   * earlier attempt of the call.
+   * What follows a failed attempt: wait {@code delay}, then send the next attempt to {@code target}
+   * (-1: the first target the call may use, chosen when it is sent, see {@link #route}).
    *
-   * @param failures the call's failures so far, the last attempt's last
-   * @param attemptsMade how many attempts were made
-   * @param startedNanos when the call started, on the context's scheduler
-   * @return the wait, or null
+   * @param delay the wait
+   * @param target the next attempt's target, or -1 to choose
+   * @param fallback whether the call moves to another target
    */
-  public Duration nextDelay(List<KimiException> failures, int attemptsMade, long startedNanos) {
-    KimiException failure = failures.get(failures.size() - 1);
-    long refusals = refreshesKey ? failures.stream().filter(Retrier::keyRefused).count() : 0;
-    if (refusals == 1 && keyRefused(failure)) {
-      return Duration.ZERO; // the key refreshed, once: the next attempt asks the supplier again
+  record Step(Duration delay, int target, boolean fallback) {}
+
+  /**
+   * Judges the last failure of a call ({@code st.last()}): returns what follows, or null when the
+   * failure is final. One loop decides everything, in this order: a supplied key's first refusal is
+   * absorbed; on a client with fallback targets, an overload (or a full queue) cools its target
+   * down and a quota its account's targets, and the call moves to the next target it may use, as it
+   * does for a request too long for its target when a later one takes a longer context; a host's
+   * refusal for its concurrency is waited out without spending a retry (the client's gate for that
+   * host lowers its concurrency); a rate-limit 429 too, within the policy's {@link
+   * RetryPolicy#rateLimitWait()}; anything else spends a retry, as the policy's retry count, its
+   * retryable failures, the server's asked wait and the policy's deadline decide. A failure retried
+   * once ({@link ErrorFactory#retriedOnce}) is final when it already failed an earlier attempt.
+   *
+   * @param st the call's course, its last failure appended; updated with what it spends
+   * @return the next step, or null
+   */
+  Step step(RetryState st) {
+    KimiException failure = st.last();
+    int t = Math.max(st.target, 0);
+    if (refreshesKey && keyRefused(failure) && st.refreshes == 0) {
+      st.refreshes++;
+      return new Step(Duration.ZERO, t, false); // the next attempt asks the supplier again
     }
-    int retries = attemptsMade - (refusals > 0 ? 1 : 0); // the refresh spends no retry
+    Targets targets = st.routing ? this.targets : null;
+    Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
+    if (targets != null) {
+      targets.judged(t, kind, failure);
+      if (targets.movesOn(kind, failure, t, st)) {
+        if (kind == Targets.Kind.QUOTA) {
+          targets.skipAccount(t, st);
+        } else {
+          st.skip(t);
+        }
+        if (targets.anyLeft(st)) {
+          st.fallbacks++;
+          return new Step(Duration.ZERO, -1, true);
+        }
+        if (kind == Targets.Kind.QUOTA || kind == Targets.Kind.CONTEXT) {
+          return null; // no target left that could answer
+        }
+      }
+    }
+    Optional<Duration> asked =
+        failure instanceof ApiException a ? a.retryAfter() : Optional.empty();
+    if (kind == Targets.Kind.CONCURRENCY) {
+      Duration budget =
+          policy.rateLimitWait().isZero() ? policy.maxServerWait() : policy.rateLimitWait();
+      int k = st.concurrencyRefusals + 1;
+      Duration wait = k == 1 ? Duration.ZERO : backoff(policy, k - 1, context.scheduler().random());
+      if (k <= MAX_CONCURRENCY_REFUSALS
+          && st.freeWaitNanos + wait.toNanos() <= budget.toNanos()
+          && withinDeadline(st, wait)) {
+        st.concurrencyRefusals = k;
+        st.freeWaitNanos += wait.toNanos();
+        return new Step(wait, t, false);
+      }
+    }
+    if (kind == Targets.Kind.RATE_LIMIT && !policy.rateLimitWait().isZero()) {
+      Duration wait =
+          asked.orElseGet(() -> backoff(policy, st.rateLimited + 1, context.scheduler().random()));
+      if (wait.compareTo(policy.maxServerWait()) <= 0
+          && st.freeWaitNanos + wait.toNanos() <= policy.rateLimitWait().toNanos()
+          && withinDeadline(st, wait)) {
+        st.rateLimited++;
+        st.freeWaitNanos += wait.toNanos();
+        return new Step(wait, t, false);
+      }
+    }
+    int retries = st.retries + 1;
     if (retries > policy.maxRetries() || !policy.isRetryable(failure)) {
       return null;
     }
     if (ErrorFactory.retriedOnce(failure)
-        && failures.stream().filter(ErrorFactory::retriedOnce).count() > 1) {
+        && st.failures.stream().filter(ErrorFactory::retriedOnce).count() > 1) {
       return null;
     }
-    Optional<Duration> asked =
-        failure instanceof ApiException a ? a.retryAfter() : Optional.empty();
     Duration wait;
     if (asked.isPresent()) {
       if (asked.get().compareTo(policy.maxServerWait()) > 0) {
@@ -216,16 +307,112 @@ public final class Retrier {
       }
       wait = asked.get();
     } else {
-      wait = backoff(policy, attemptsMade, context.scheduler().random());
+      wait = backoff(policy, retries, context.scheduler().random());
     }
+    if (!withinDeadline(st, wait)) {
+      return null;
+    }
+    st.retries = retries;
+    if (targets == null) {
+      return new Step(wait, t, false);
+    }
+    st.skipped = 0; // a new round: every target may be asked again, as its health allows
+    return new Step(wait, -1, false);
+  }
+
+  private boolean withinDeadline(RetryState st, Duration wait) {
     Optional<Duration> deadline = policy.deadline();
-    if (deadline.isPresent()) {
-      long elapsed = context.scheduler().nanoTime() - startedNanos;
-      if (elapsed + wait.toNanos() > deadline.get().toNanos()) {
-        return null;
+    if (deadline.isEmpty()) {
+      return true;
+    }
+    long elapsed = context.scheduler().nanoTime() - st.started;
+    return elapsed + wait.toNanos() <= deadline.get().toNanos();
+  }
+
+  /**
+   * Runs {@code send} once the call's next attempt has a target ({@code st.target} set): at once on
+   * a client without fallback targets or when the step named one, else once a target the call may
+   * use admits it (the first in order that is available, or whose cooldown ended: the call is then
+   * its probe). When none does, the call waits for the first to become available, as long as the
+   * policy lets it wait for a server ({@link RetryPolicy#maxServerWait()}, within its deadline);
+   * past that {@code giveUp} gets the last failure, or, before any attempt, an overload failure
+   * saying that every target is cooling down.
+   *
+   * @param st the call's course
+   * @param send sends the attempt to {@code st.target}
+   * @param giveUp ends the call
+   */
+  void route(RetryState st, Runnable send, java.util.function.Consumer<KimiException> giveUp) {
+    Targets ts = st.routing ? targets : null;
+    if (ts == null) {
+      send.run();
+      return;
+    }
+    synchronized (st) {
+      if (st.target < 0) {
+        st.target = ts.pick(st);
+      }
+      if (st.target >= 0) {
+        st.routed = st.target;
       }
     }
-    return wait;
+    if (st.target >= 0) {
+      send.run();
+      return;
+    }
+    long bound = policy.maxServerWait().toNanos();
+    Optional<Duration> deadline = policy.deadline();
+    if (deadline.isPresent()) {
+      long left = deadline.get().toNanos() - (context.scheduler().nanoTime() - st.started);
+      bound = Math.min(bound, Math.max(0, left));
+    }
+    long soonest = ts.soonestNanos(st);
+    if (soonest > bound) {
+      giveUp.accept(noTarget(st, soonest));
+      return;
+    }
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable withdraw =
+        context
+            .scheduler()
+            .schedule(
+                () -> {
+                  if (once.compareAndSet(false, true)) {
+                    giveUp.accept(noTarget(st, ts.soonestNanos(st)));
+                  }
+                },
+                Duration.ofNanos(bound));
+    ts.await(
+        st,
+        () -> {
+          if (once.compareAndSet(false, true)) {
+            withdraw.run();
+            route(st, send, giveUp);
+          }
+        });
+  }
+
+  /** The failure of a call that found no target to send to within its wait. */
+  private KimiException noTarget(RetryState st, long soonestNanos) {
+    if (!st.failures.isEmpty()) {
+      return st.last();
+    }
+    return context
+        .errors()
+        .noTargetAvailable(soonestNanos < 0 ? null : Duration.ofNanos(soonestNanos));
+  }
+
+  /**
+   * Tells the call's target that its attempt succeeded: a probe makes a cooling target available
+   * again.
+   *
+   * @param st the call's course
+   */
+  void succeeded(RetryState st) {
+    if (st.routing && st.routed >= 0) {
+      targets.succeeded(st.routed);
+    }
   }
 
   /** Tells whether {@code failure} is Kimi's refusal of the attempt's key. */
@@ -268,6 +455,46 @@ public final class Retrier {
     if (trace != null) {
       trace.retry(attempt, failure, wait);
     }
+    logged(attempt, failure, wait);
+  }
+
+  /**
+   * Logs at {@code DEBUG} that attempt {@code attempt} failed on target {@code from} and the call
+   * moves to the next target, and tells the call's listeners once it has one ({@link #fellBack}).
+   *
+   * @param attempt the failed attempt's number
+   * @param failure its failure
+   * @param from the target it failed on
+   */
+  void logFallback(int attempt, KimiException failure, int from) {
+    context.log().log(
+        Level.DEBUG,
+        () ->
+            "attempt "
+                + attempt
+                + " failed on "
+                + targets.get(from)
+                + " ("
+                + failure.getClass().getSimpleName()
+                + "); falling back");
+  }
+
+  /**
+   * Tells the call's listeners that the call moved from target {@code from} to target {@code to}
+   * after attempt {@code attempt} failed.
+   *
+   * @param attempt the failed attempt's number
+   * @param failure its failure
+   * @param from the target it failed on
+   * @param to the next attempt's target
+   */
+  void fellBack(int attempt, KimiException failure, int from, int to) {
+    if (trace != null) {
+      trace.fallback(attempt, failure, targets.served(from), targets.served(to));
+    }
+  }
+
+  private void logged(int attempt, KimiException failure, Duration wait) {
     context.log().log(
         Level.DEBUG,
         () ->
@@ -285,14 +512,15 @@ public final class Retrier {
   @FunctionalInterface
   public interface Attempts<T> {
     /**
-     * Sends attempt {@code attempt}.
+     * Sends attempt {@code attempt} to target {@code target}.
      *
      * @param attempt the attempt number, from 1
      * @param here true when this thread is the blocking caller's: send on it ({@code
      *     HttpClient.send}) and return a completed future
+     * @param target the attempt's target: 0, the client's own, unless the call fell back
      * @return the attempt's outcome
      */
-    CompletableFuture<T> send(int attempt, boolean here);
+    CompletableFuture<T> send(int attempt, boolean here, int target);
   }
 
   /**
@@ -300,7 +528,7 @@ public final class Retrier {
    * the attempt in flight and stops further attempts.
    */
   public <T> CompletableFuture<T> call(IntFunction<CompletableFuture<T>> attempt) {
-    FutureCall<T> c = prepare((n, here) -> attempt.apply(n), false);
+    FutureCall<T> c = prepare((n, here, target) -> attempt.apply(n), false, newState());
     c.start();
     return c.result();
   }
@@ -316,10 +544,42 @@ public final class Retrier {
    *
    * @param attempt sends one attempt
    * @param blocking whether the calling thread waits for the result anyway
+   * @param route the call's course, when the chain keeps it (a call that may fall back); null for a
+   *     new one
    * @return the call, not started
    */
-  <T> FutureCall<T> prepare(Attempts<T> attempt, boolean blocking) {
-    return new FutureCall<>(attempt, blocking ? Thread.currentThread() : null);
+  <T> FutureCall<T> prepare(Attempts<T> attempt, boolean blocking, RetryState route) {
+    return new FutureCall<>(
+        attempt, blocking ? Thread.currentThread() : null, route == null ? newState() : route);
+  }
+
+  /**
+   * Returns a new call's course: its attempts go to the client's own target.
+   *
+   * @return the course
+   */
+  RetryState newState() {
+    return new RetryState();
+  }
+
+  /**
+   * Returns the course of a chat call that may fall back: its first attempt goes to the first
+   * target that admits it; null when the client has no fallback targets.
+   *
+   * @param model the model the request names
+   * @param legs each target's rate-limit charge
+   * @return the course, or null
+   */
+  RetryState routedState(String model, RetryState.Legs legs) {
+    if (targets == null) {
+      return null;
+    }
+    RetryState st = new RetryState();
+    st.routing = true;
+    st.target = -1;
+    st.model = model;
+    st.legs = legs;
+    return st;
   }
 
   /** One call with its retries, as futures: prepared, wrapped by its caller, then started. */
@@ -327,16 +587,15 @@ public final class Retrier {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private final Attempts<T> attempt;
     private final Thread caller; // a blocking caller's thread, or null
-    private final List<KimiException> failures = new ArrayList<>();
+    private final RetryState state; // guarded by this, but for what route() reads
     private volatile CompletableFuture<T> current;
-    private long started;
-    private int attempts;
     private Thread sendingHere; // the caller's thread while it sends (guarded by this)
     private boolean interruptedHere; // whether a cancel interrupted that send (guarded by this)
 
-    FutureCall(Attempts<T> attempt, Thread caller) {
+    FutureCall(Attempts<T> attempt, Thread caller, RetryState state) {
       this.attempt = attempt;
       this.caller = caller;
+      this.state = state;
     }
 
     /** Returns the call's outcome; cancelling it cancels the attempt in flight. */
@@ -346,7 +605,7 @@ public final class Retrier {
 
     /** Sends the first attempt; once. */
     void start() {
-      started = context.scheduler().nanoTime();
+      state.started = context.scheduler().nanoTime();
       result.whenComplete(
           (r, e) -> {
             CompletableFuture<T> c = current;
@@ -371,7 +630,8 @@ public final class Retrier {
                       if (!result.isDone()) {
                         KimiException k = timedOut(d);
                         synchronized (this) {
-                          result.completeExceptionally(finish(k, failures, attempts));
+                          result.completeExceptionally(
+                              finish(k, state.failures, Math.max(state.attempts, 1)));
                         }
                       }
                     },
@@ -385,17 +645,32 @@ public final class Retrier {
       if (result.isDone()) {
         return;
       }
+      route(state, this::send, this::giveUp);
+    }
+
+    private synchronized void giveUp(KimiException k) {
+      if (!result.isDone()) {
+        result.completeExceptionally(finish(k, state.failures, Math.max(state.attempts, 1)));
+      }
+    }
+
+    private void send() {
+      if (result.isDone()) {
+        return;
+      }
       boolean here = caller == Thread.currentThread();
       int n;
+      int to;
       synchronized (this) {
-        n = ++attempts;
+        n = ++state.attempts;
+        to = state.target;
         if (here) {
           sendingHere = caller;
         }
       }
       CompletableFuture<T> f;
       try {
-        f = attempt.send(n, here);
+        f = attempt.send(n, here, to);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       } finally {
@@ -417,6 +692,7 @@ public final class Retrier {
           (r, e) -> {
             Error fatal = ErrorFactory.fatal(e);
             if (e == null) {
+              succeeded(state);
               result.complete(r);
             } else if (fatal != null) {
               result.completeExceptionally(fatal); // never retried
@@ -433,22 +709,44 @@ public final class Retrier {
      */
     synchronized void stop(KimiException reason) {
       if (!result.isDone()) {
-        result.completeExceptionally(finish(reason, failures, Math.max(attempts, 1)));
+        result.completeExceptionally(finish(reason, state.failures, Math.max(state.attempts, 1)));
       }
     }
 
-    private synchronized void onFailure(KimiException k) {
-      if (result.isDone()) {
+    private void onFailure(KimiException k) {
+      Step step;
+      int from;
+      synchronized (this) {
+        if (result.isDone()) {
+          return;
+        }
+        state.failures.add(k);
+        from = state.routed;
+        step = step(state);
+        if (step == null) {
+          result.completeExceptionally(finish(k, state.failures, state.attempts));
+          return;
+        }
+        state.target = step.target();
+      }
+      if (step.fallback()) {
+        logFallback(state.attempts, k, from);
+        int failedAttempt = state.attempts;
+        route(
+            state,
+            () -> {
+              fellBack(failedAttempt, k, from, state.target);
+              send();
+            },
+            this::giveUp);
         return;
       }
-      failures.add(k);
-      Duration wait = nextDelay(failures, attempts, started);
-      if (wait == null) {
-        result.completeExceptionally(finish(k, failures, attempts));
-        return;
+      logRetry(state.attempts, k, step.delay());
+      if (step.delay().isZero()) {
+        next(); // a slot or a refreshed key: no wait, no timer
+      } else {
+        context.scheduler().schedule(this::next, step.delay());
       }
-      logRetry(attempts, k, wait);
-      context.scheduler().schedule(this::next, wait);
     }
   }
 

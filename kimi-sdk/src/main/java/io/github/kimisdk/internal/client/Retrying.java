@@ -23,7 +23,10 @@ final class Retrying implements Interceptor {
         sending
             .call()
             .retrier()
-            .prepare((n, here) -> next.proceed(sending.attempt(n, here)), sending.blocking());
+            .prepare(
+                (n, here, target) -> next.proceed(sending.attempt(n, here, target)),
+                sending.blocking(),
+                sending.route());
     // The client's close ends the call here, where its attempts and their failures are known; the
     // interceptors above see it end as any failure.
     core.closing(call.result(), call::stop);

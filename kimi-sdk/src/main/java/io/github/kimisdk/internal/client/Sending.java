@@ -24,6 +24,10 @@ import io.github.kimisdk.internal.http.Overrides;
  * @param blocking whether the thread that started the call waits for it anyway
  * @param attempt 0 for the call; from 1, the attempt below the retrier
  * @param here whether the attempt is sent on the blocking caller's thread
+ * @param route the course of a call of a client with fallback targets, which its retrier keeps (the
+ *     target of its current attempt, read by the spend above it); null for other calls
+ * @param target below the retrier, the attempt's target: 0, the client's own, unless the call fell
+ *     back
  */
 record Sending(
     CallEvent.Operation operation,
@@ -38,7 +42,9 @@ record Sending(
     CallTrace trace,
     boolean blocking,
     int attempt,
-    boolean here) {
+    boolean here,
+    RetryState route,
+    int target) {
 
   /**
    * Starts the description of a call, by name: what is not set is absent (no model, no charge, no
@@ -65,6 +71,7 @@ record Sending(
     private Long estimate;
     private ChatRequest request;
     private boolean blocking;
+    private RetryState route;
 
     private Builder(CallEvent.Operation operation, String path, Call call) {
       this.operation = operation;
@@ -102,10 +109,16 @@ record Sending(
       return this;
     }
 
+    /** A call that may fall back: its retrier keeps its course in {@code route}. */
+    Builder route(RetryState route) {
+      this.route = route;
+      return this;
+    }
+
     Sending build() {
       return new Sending(
           operation, model, path, charge, slot, spends, estimate, request, call, null, blocking, 0,
-          false);
+          false, route, 0);
     }
   }
 
@@ -113,7 +126,7 @@ record Sending(
   Sending heard(Call heardCall, CallTrace heardBy) {
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, heardCall, heardBy,
-        blocking, attempt, here);
+        blocking, attempt, here, route, target);
   }
 
   /** Returns this attempt sending {@code key}, its call's overrides carrying it. */
@@ -122,7 +135,7 @@ record Sending(
         new Call(call.retrier(), call.overrides().withKey(key), call.options(), call.tenant());
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, keyedCall, trace, blocking,
-        attempt, here);
+        attempt, here, route, target);
   }
 
   /** Returns this attempt with {@code observer} hearing it too, after the call's own observer. */
@@ -136,7 +149,7 @@ record Sending(
             call.tenant());
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, heardCall, trace, blocking,
-        attempt, here);
+        attempt, here, route, target);
   }
 
   /**
@@ -145,6 +158,38 @@ record Sending(
   Sending attempt(int n, boolean sentHere) {
     return new Sending(
         operation, model, path, charge, slot, spends, estimate, request, call, trace, blocking, n,
-        sentHere);
+        sentHere, route, target);
+  }
+
+  /** Returns attempt {@code n} of this call, sent to target {@code to}. */
+  Sending attempt(int n, boolean sentHere, int to) {
+    return new Sending(
+        operation, model, path, charge, slot, spends, estimate, request, call, trace, blocking, n,
+        sentHere, route, to);
+  }
+
+  /**
+   * Returns this attempt as its target's account sends it: that target's tenant (its key, its rate
+   * limiter, its meter) and the charge of its rate limiter, the call's retrier, headers and
+   * options.
+   */
+  Sending routed(Tenant tenant, long targetCharge) {
+    Call routedCall = new Call(call.retrier(), call.overrides(), call.options(), tenant);
+    return new Sending(
+        operation,
+        model,
+        path,
+        targetCharge,
+        slot,
+        spends,
+        estimate,
+        request,
+        routedCall,
+        trace,
+        blocking,
+        attempt,
+        here,
+        route,
+        target);
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * What a client has spent: every reply's usage, priced with the client's table, added to one total
@@ -41,6 +42,8 @@ public final class SpendMeter {
   static final int MAX_UNPRICED = 64;
 
   private final Supplier<PriceTable> makePrices;
+  private final UnaryOperator<String> models; // a host's model id to Kimi's
+  private final Supplier<SpendMeter> route; // a routed view's: the meter it counts on; else null
   private volatile PriceTable prices; // null until first needed
   private final CacheTtl defaultTtl; // the client's; null for none
   // Null until the first usage is priced, so that a client that never prices has not loaded Spend
@@ -60,8 +63,41 @@ public final class SpendMeter {
    * @param defaultTtl the client's prompt cache time to live; null for none
    */
   public SpendMeter(Supplier<PriceTable> prices, CacheTtl defaultTtl) {
+    this(prices, defaultTtl, UnaryOperator.identity(), null);
+  }
+
+  private SpendMeter(
+      Supplier<PriceTable> prices,
+      CacheTtl defaultTtl,
+      UnaryOperator<String> models,
+      Supplier<SpendMeter> route) {
     this.makePrices = prices;
     this.defaultTtl = defaultTtl;
+    this.models = models;
+    this.route = route;
+  }
+
+  /**
+   * Returns a meter like this one that prices a reply under Kimi's id of the model its host named
+   * ({@code models}: a host's id to Kimi's), for a host that serves Kimi's models under ids of its
+   * own.
+   *
+   * @param models maps a host's model id to Kimi's
+   * @return the meter, empty
+   */
+  SpendMeter readingModels(UnaryOperator<String> models) {
+    return new SpendMeter(makePrices, defaultTtl, models, null);
+  }
+
+  /**
+   * Returns a view that counts each usage on the meter {@code to} gives when the usage is counted:
+   * the meter of the fallback target that served the call. Its own total stays empty.
+   *
+   * @param to gives the meter to count on
+   * @return the view
+   */
+  SpendMeter routed(Supplier<SpendMeter> to) {
+    return new SpendMeter(makePrices, defaultTtl, UnaryOperator.identity(), to);
   }
 
   /** Returns the time to live {@code request}'s cache writes were billed at. */
@@ -100,7 +136,10 @@ public final class SpendMeter {
       return Spend.NONE;
     }
     return prices()
-        .spend(model(completion.model(), request.model()), completion.usage(), ttl(request));
+        .spend(
+            models.apply(model(completion.model(), request.model())),
+            completion.usage(),
+            ttl(request));
   }
 
   /**
@@ -108,6 +147,11 @@ public final class SpendMeter {
    * of the total (or the usage past {@link #MAX_UNPRICED}).
    */
   void count(String model, Usage usage, CacheTtl ttl) {
+    if (route != null) {
+      route.get().count(model, usage, ttl);
+      return;
+    }
+    model = models.apply(model);
     if (prices == null) {
       Unpriced before;
       Unpriced now;

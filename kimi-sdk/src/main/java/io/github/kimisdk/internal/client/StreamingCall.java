@@ -15,7 +15,6 @@ import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamAttempt;
 import io.github.kimisdk.internal.http.StreamIdleException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -59,11 +58,15 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
      *
      * @param n the attempt number, from 1
      * @param here whether the attempt starts on the thread of a consumer that blocks for it
+     * @param target the attempt's target: 0, the client's own, unless the call fell back
      * @param launch starts the attempt; its future completes when the attempt ended
      * @return the attempt's end, as the interceptors passed it back
      */
     CompletableFuture<Void> send(
-        int n, boolean here, Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
+        int n,
+        boolean here,
+        int target,
+        Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
   }
 
   /**
@@ -87,7 +90,8 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
   private final Spec<T> spec;
   private final BooleanSupplier clientClosed;
   private final AtomicBoolean subscribed = new AtomicBoolean();
-  private final List<KimiException> failures = new ArrayList<>();
+  private final RetryState state; // the course of its attempts: failures, target (guarded by this)
+  private final List<KimiException> failures;
 
   private volatile StreamAttempt<T> current;
   private CompletableFuture<Void> currentEnd; // completes when the current attempt ended
@@ -98,6 +102,9 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
   private int attempts;
   private int judged; // the last attempt whose failure was judged
   private long started;
+  private KimiException fellBackFrom; // the failure that moved the call to another target
+  private int fellBackAttempt;
+  private int fellBackTarget;
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
   private Thread blockingThread;
   // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
@@ -113,10 +120,19 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
    * @param retrier the call's retry rule and whole-call timeout
    * @param spec what is sent
    * @param clientClosed tells whether the client is closing, for the message of a stopped stream
+   * @param state the call's course, when the chain keeps it (a call that may fall back); null for a
+   *     new one
    */
-  StreamingCall(CallContext context, Retrier retrier, Spec<T> spec, BooleanSupplier clientClosed) {
+  StreamingCall(
+      CallContext context,
+      Retrier retrier,
+      Spec<T> spec,
+      BooleanSupplier clientClosed,
+      RetryState state) {
     this.context = context;
     this.retrier = retrier;
+    this.state = state == null ? retrier.newState() : state;
+    this.failures = this.state.failures;
     this.errors = context.errors();
     this.spec = spec;
     this.clientClosed = clientClosed;
@@ -159,6 +175,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       relay = r;
       early = stopped;
       started = context.scheduler().nanoTime();
+      state.started = started;
       if (blocking) {
         blockingThread = Thread.currentThread();
       }
@@ -202,18 +219,53 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
    * passed back up (the permits it held are back by then).
    */
   private void nextAttempt() {
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+    }
+    retrier.route(state, this::sendAttempt, this::giveUp);
+  }
+
+  /** Ends a call that found no target to send its next attempt to. */
+  private void giveUp(KimiException k) {
+    int made;
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+      made = Math.max(attempts, 1);
+    }
+    relay.fail(retrier.finish(k, failures, made));
+  }
+
+  /** Sends the next attempt to the target {@link Retrier#route} chose. */
+  private void sendAttempt() {
     int n;
+    int to;
     boolean here;
+    KimiException moved;
+    int movedAfter;
+    int movedFrom;
     synchronized (this) {
       if (ended || stopped != null) {
         return;
       }
       n = ++attempts;
+      state.attempts = n;
+      to = state.target;
       here = blockingThread == Thread.currentThread();
+      moved = fellBackFrom;
+      movedAfter = fellBackAttempt;
+      movedFrom = fellBackTarget;
+      fellBackFrom = null;
+    }
+    if (moved != null) {
+      retrier.fellBack(movedAfter, moved, movedFrom, to);
     }
     CompletableFuture<Void> f;
     try {
-      f = spec.attempts().send(n, here, attempt -> launch(attempt, n));
+      f = spec.attempts().send(n, here, to, attempt -> launch(attempt, n));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -401,10 +453,10 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     if (k instanceof StreamAbortedException a) {
       k = a.reason(); // the caller saw no item: report (and retry) the plain failure
     }
-    Duration wait;
     RuntimeException stop;
     int made;
-    List<KimiException> sofar = null;
+    int from;
+    Retrier.Step step = null;
     synchronized (this) {
       stop = stopped;
       made = attempts;
@@ -412,19 +464,32 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
         return null; // over, or an attempt already judged
       }
       judged = n;
+      from = state.routed;
       if (stop == null) {
         failures.add(k);
-        sofar = List.copyOf(failures);
+        state.attempts = made;
+        step = retrier.step(state);
+        if (step != null) {
+          state.target = step.target();
+          if (step.fallback()) {
+            fellBackFrom = k;
+            fellBackAttempt = made;
+            fellBackTarget = from;
+          }
+        }
       }
       pending = null;
     }
     if (stop != null) {
       return stop; // closing is never retried
     }
-    wait = retrier.nextDelay(sofar, made, started);
-    if (wait != null) {
-      retrier.logRetry(made, k, wait);
-      context.scheduler().schedule(this::nextAttempt, wait);
+    if (step != null) {
+      if (step.fallback()) {
+        retrier.logFallback(made, k, from);
+      } else {
+        retrier.logRetry(made, k, step.delay());
+      }
+      context.scheduler().schedule(this::nextAttempt, step.delay());
       return null;
     }
     return retrier.finish(k, failures, made);
@@ -452,6 +517,9 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       stop = stopped != null;
     }
     withdrawTimers();
+    if (error == null && !cancelled && !stop) {
+      retrier.succeeded(state); // a probe that streamed to its end makes its target available
+    }
     Throwable outcome = cancelled || stop ? RateLimiter.CANCELLED : error;
     if (end != null) { // the attempt's end goes back up the chain: its permit first
       if (outcome == null) {

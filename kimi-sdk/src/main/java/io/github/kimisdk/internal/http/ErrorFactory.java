@@ -15,6 +15,7 @@ import io.github.kimisdk.model.ModelInfo;
 import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -241,6 +242,31 @@ public final class ErrorFactory implements StreamErrors {
   /** The call was ended by {@code interrupt}, or by the client's close when {@code client}. */
   public KimiException closed(InterruptedException interrupt, boolean client) {
     return maker().closed(interrupt, client);
+  }
+
+  /**
+   * Every target of a client's fallback chain is cooling down after an overload, and none admits
+   * the call within its wait: an overload, as each target said, retryable after {@code soonest}.
+   *
+   * @param soonest how long until the first target admits calls again, or null when a probe decides
+   * @return the failure
+   */
+  public KimiException noTargetAvailable(Duration soonest) {
+    String message =
+        "every target of the client's fallback chain is cooling down after it said it is"
+            + " overloaded"
+            + (soonest == null
+                ? ", and a probe of each is out"
+                : "; the first admits calls again in " + human(soonest))
+            + "; the call was not sent";
+    Map<String, List<String>> headers =
+        soonest == null
+            ? Map.of()
+            : Map.of("retry-after-ms", List.of(Long.toString(Math.max(1, soonest.toMillis()))));
+    byte[] body =
+        ("{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"" + message + "\"}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return httpError(new ResponseMetadata(503, headers), body, 0, body.length);
   }
 
   /** The client was closed while the call waited or ran. */

@@ -1,6 +1,8 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.model.ModelCatalog;
@@ -105,4 +107,14 @@ public interface HttpSettings {
    * @return the table
    */
   ModelCatalog catalog();
+
+  /**
+   * Returns the fallback target whose calls this transport sends, which every response's metadata
+   * names ({@link ResponseMetadata#servedBy()}).
+   *
+   * @return the target, or null for a client without fallback targets
+   */
+  default ServedBy target() {
+    return null;
+  }
 }

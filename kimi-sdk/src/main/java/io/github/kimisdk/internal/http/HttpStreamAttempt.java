@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.errors.KimiException;
@@ -43,6 +44,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   private final Function<ResponseMetadata, Body<T>> body;
   private final ErrorFactory errors;
   private final AttemptLog.Attempt log;
+  private final ServedBy target; // named in the response's metadata; null without fallbacks
   private volatile ResponseMetadata metadata;
   private volatile SseSubscriber<T> sse;
   private volatile CompletableFuture<?> exchange;
@@ -58,7 +60,9 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
       Blocking<T> blocking,
       Function<ResponseMetadata, Body<T>> body,
       ErrorFactory errors,
-      AttemptLog.Attempt log) {
+      AttemptLog.Attempt log,
+      ServedBy target) {
+    this.target = target;
     this.send = send;
     this.blocking = blocking;
     this.body = body;
@@ -160,7 +164,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
 
   private HttpResponse.BodyHandler<Flow.Publisher<T>> handler(Flow.Subscriber<? super T> events) {
     return info -> {
-      ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+      ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
       log.headers(md);
       metadata = md;
       Body<T> b = body.apply(md);

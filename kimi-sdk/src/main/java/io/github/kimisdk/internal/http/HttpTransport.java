@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.Delayer;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.IdleWatch;
@@ -94,6 +95,8 @@ public final class HttpTransport {
   private final BiConsumer<Runnable, Duration> lingerTimer;
   private final AttemptLog log;
   private final HttpTransport root; // this, or the client's transport of which this is a view
+  private final ServedBy
+      target; // the fallback target it sends for, named in each response; or null
 
   private HttpTransport(Builder b) {
     HttpSettings c = Objects.requireNonNull(b.settings, "settings");
@@ -134,6 +137,7 @@ public final class HttpTransport {
             // when bodies or headers are logged
             logContent || logHeaders ? errors.text() : null);
     this.root = this;
+    this.target = c.target();
   }
 
   /** The view of {@code client} for the attempts that send {@code key} (see {@link #keyed}). */
@@ -159,6 +163,7 @@ public final class HttpTransport {
     this.bodyWatch = client.bodyWatch;
     this.lingerTimer = client.lingerTimer;
     this.lastUri = client.lastUri;
+    this.target = client.target;
   }
 
   /**
@@ -493,7 +498,8 @@ public final class HttpTransport {
         handler -> client().send(httpRequest, handler),
         bodyFor,
         errors,
-        log.start(httpRequest, attempt, body, overrides.observer()));
+        log.start(httpRequest, attempt, body, overrides.observer()),
+        target);
   }
 
   /**
@@ -621,7 +627,7 @@ public final class HttpTransport {
 
   private BodySubscriber<Long> fileSubscriber(
       ResponseInfo info, java.nio.file.Path target, long limit, Overrides overrides, int attempt) {
-    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), this.target);
     String encoding = ErrorFactory.encoding(md);
     if (!isSuccess(md.statusCode()) || encoding != null) {
       BoundedBodySubscriber bytes = bounded(md);
@@ -659,7 +665,7 @@ public final class HttpTransport {
 
   private BodySubscriber<KimiResponse<JsonValue>> anySubscriber(
       ResponseInfo info, String path, Overrides overrides, int attempt) {
-    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
     BoundedBodySubscriber bytes = bounded(md);
     return BodySubscribers.mapping(
         bytes,
@@ -729,7 +735,7 @@ public final class HttpTransport {
     ResponseMetadata[] md = {null}; // written by the handler before the body, read after
     HttpResponse.BodyHandler<T> heard =
         info -> {
-          md[0] = ResponseMetadata.of(info.statusCode(), info.headers());
+          md[0] = ResponseMetadata.of(info.statusCode(), info.headers(), target);
           a.headers(md[0]);
           return handler.apply(info);
         };
@@ -860,7 +866,7 @@ public final class HttpTransport {
       BiFunction<ResponseMetadata, byte[], T> decode,
       Overrides overrides,
       int attempt) {
-    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
     return BodySubscribers.mapping(
@@ -1012,7 +1018,9 @@ public final class HttpTransport {
     if (apiKey == null) { // a supplier's client: every attempt carries its key (Overrides.key)
       throw new IllegalStateException("no key for this attempt");
     }
-    protocol.authorize(b, apiKey.reveal());
+    if (!apiKey.reveal().isEmpty()) { // a fallback target without a key sends none
+      protocol.authorize(b, apiKey.reveal());
+    }
     b.setHeader("User-Agent", userAgent);
     b.setHeader("Accept", accept);
     if (contentType != null) {
@@ -1026,7 +1034,7 @@ public final class HttpTransport {
 
   private BodySubscriber<ChatCompletion> completionSubscriber(
       Wire wire, ResponseInfo info, Overrides overrides, int attempt) {
-    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers());
+    ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
     BoundedBodySubscriber bytes = bounded(md);
     refuseEncoded(bytes, md);
     if (!isSuccess(info.statusCode())) {

@@ -23,8 +23,15 @@ import java.util.Optional;
  *     seconds" in its message), or null when it says nothing
  * @param message the server's message as the classifier reads it (cut, not redacted: never shown),
  *     for the limits it states; null when it has none
+ * @param concurrency whether the host refused for its concurrency ({@link #concurrency(int,
+ *     String)}): the client then lowers its concurrency for that host instead of pausing
  */
-public record RateRefusal(Duration retryAfter, String message) {
+public record RateRefusal(Duration retryAfter, String message, boolean concurrency) {
+
+  /** A refusal for the account's rate, not for its concurrency. */
+  public RateRefusal(Duration retryAfter, String message) {
+    this(retryAfter, message, false);
+  }
 
   /** The SDK's default User-Agent starts with this. */
   static final String SDK_AGENT_PREFIX = "kimi-sdk-java/";
@@ -62,6 +69,9 @@ public record RateRefusal(Duration retryAfter, String message) {
     if (quota(kind, read.code(), lower)) {
       return null;
     }
+    if (concurrency(status, lower)) {
+      return new RateRefusal(retryAfter(md, message), read.message(), true);
+    }
     boolean refused;
     if (status == 429 && kimiCode && lower.contains(KIMI_CODE_OVERLOADED)) {
       // on the Anthropic-style surface, with the SDK's own User-Agent, it is the gate: no overload
@@ -76,6 +86,24 @@ public record RateRefusal(Duration retryAfter, String message) {
       refused = false;
     }
     return refused ? new RateRefusal(retryAfter(md, message), read.message()) : null;
+  }
+
+  /**
+   * Tells whether a host refused a request for its concurrency, the one judgement of it: a 429
+   * whose message speaks of the concurrency limit (Kimi: "... reached organization max concurrency:
+   * N"; OpenAI-style gateways: "too many concurrent requests"), or a 503 whose queue is full
+   * (SGLang's "The request queue is full."). The client lowers its concurrency for that host and
+   * sends the call again when a slot frees, instead of pausing every call.
+   *
+   * @param status the HTTP status
+   * @param lower the (bounded) server message in lower case
+   * @return true for a refusal for concurrency
+   */
+  public static boolean concurrency(int status, String lower) {
+    if (status == 429) {
+      return lower.contains("concurrency") || lower.contains("concurrent requests");
+    }
+    return status == 503 && lower.contains("queue is full");
   }
 
   /**

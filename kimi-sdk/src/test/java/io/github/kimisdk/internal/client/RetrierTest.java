@@ -182,4 +182,125 @@ class RetrierTest {
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .withCauseInstanceOf(KimiException.class);
   }
+
+  private KimiException said(int status, String type, String message, int retryAfter) {
+    byte[] body =
+        ("{\"error\":{\"type\":\"" + type + "\",\"message\":\"" + message + "\"}}")
+            .getBytes(StandardCharsets.UTF_8);
+    Map<String, List<String>> headers =
+        retryAfter < 0 ? Map.of() : Map.of("Retry-After", List.of(Integer.toString(retryAfter)));
+    return errors.httpError(new ResponseMetadata(status, headers), body, 0, body.length);
+  }
+
+  private KimiException rateLimited() {
+    return said(429, "rate_limit_reached_error", "max RPM: 3, please try again after 1 seconds", 1);
+  }
+
+  @Test
+  void aRateLimitIsWaitedOutWithoutSpendingARetryWithinTheBudget() {
+    CompletableFuture<String> result =
+        run(
+            retrier(
+                RetryPolicy.none()
+                    .withMaxServerWait(Duration.ofSeconds(60))
+                    .withRateLimitWait(Duration.ofSeconds(10)),
+                Timeouts.defaults()));
+    for (int i = 0; i < 5; i++) {
+      attempts.get(i).completeExceptionally(rateLimited());
+      time.advance(Duration.ofSeconds(1));
+    }
+    attempts.get(5).complete("ok");
+    assertThat(result).isCompletedWithValue("ok");
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void pastTheBudgetARateLimitSpendsRetriesAgain() {
+    CompletableFuture<String> result =
+        run(
+            retrier(
+                RetryPolicy.defaults().withMaxRetries(1).withRateLimitWait(Duration.ofSeconds(2)),
+                Timeouts.defaults()));
+    for (int i = 0; i < 3; i++) { // two waited out, then the policy's one retry
+      attempts.get(i).completeExceptionally(rateLimited());
+      time.advance(Duration.ofSeconds(1));
+    }
+    KimiException last = rateLimited();
+    attempts.get(3).completeExceptionally(last);
+    assertThat(attempts).hasSize(4);
+    assertThat(result.handle((r, e) -> e).join()).isSameAs(last);
+    assertThat(last.attempts()).isEqualTo(4);
+    assertThat(last.getSuppressed()).hasSize(3);
+  }
+
+  @Test
+  void withoutABudgetEveryRateLimitSpendsARetry() {
+    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    KimiException limited = rateLimited();
+    attempts.get(0).completeExceptionally(limited);
+    assertThat(result.handle((r, e) -> e).join()).isSameAs(limited);
+  }
+
+  @Test
+  void aRefusalForConcurrencyIsSentAgainAtOnceWithoutSpendingARetry() {
+    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    attempts
+        .get(0)
+        .completeExceptionally(
+            said(
+                429,
+                "rate_limit_reached_error",
+                "request reached organization max concurrency: 1, please try again after 1"
+                    + " seconds",
+                1));
+    assertThat(attempts).hasSize(2); // no wait: the gate holds the attempt until a slot frees
+    attempts.get(1).complete("ok");
+    assertThat(result).isCompletedWithValue("ok");
+    assertThat(time.elapsed()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void aFullQueueIsARefusalForConcurrencyToo() {
+    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    byte[] body =
+        "{\"object\":\"error\",\"message\":\"The request queue is full.\",\"code\":503}"
+            .getBytes(StandardCharsets.UTF_8);
+    attempts
+        .get(0)
+        .completeExceptionally(
+            errors.httpError(new ResponseMetadata(503, Map.of()), body, 0, body.length));
+    assertThat(attempts).hasSize(2);
+    attempts.get(1).complete("ok");
+    assertThat(result).isCompletedWithValue("ok");
+  }
+
+  @Test
+  void repeatedRefusalsForConcurrencyBackOffWithinTheServerWait() {
+    CompletableFuture<String> result =
+        run(
+            retrier(
+                RetryPolicy.none().withMaxServerWait(Duration.ofSeconds(2)), Timeouts.defaults()));
+    KimiException last = null;
+    for (int i = 0; !result.isDone(); i++) {
+      last = said(429, "rate_limit_reached_error", "max concurrency: 1", -1);
+      attempts.get(i).completeExceptionally(last);
+      if (attempts.size() == i + 1 && !result.isDone()) {
+        time.advanceToNext(); // the backoff before the next
+      }
+    }
+    assertThat(result.handle((r, e) -> e).join()).isSameAs(last);
+    assertThat(time.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(attempts.size()).isGreaterThan(2);
+  }
+
+  @Test
+  void aPolicyTakesAsManyRetriesAsFlinksRetryNum() {
+    assertThat(RetryPolicy.defaults().withMaxRetries(100).maxRetries()).isEqualTo(100);
+    assertThat(RetryPolicy.defaults().withMaxRetries(RetryPolicy.MAX_RETRIES).maxRetries())
+        .isEqualTo(1000);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RetryPolicy.defaults().withMaxRetries(1001))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 1000]");
+  }
 }

@@ -44,13 +44,14 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, deadline),
         new StreamingCall.Spec<>(
-            (n, here, launch) -> {
+            (n, here, target, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
               return launch.apply(a);
             },
             null),
-        () -> false);
+        () -> false,
+        null);
   }
 
   private StreamingCall<String> call() {

@@ -281,9 +281,14 @@ public final class ChatCodec {
     "index", "delta", "finish_reason", "usage", "logprobs", "message"
   };
 
-  /** An assistant message's members; a delta has the first four. */
+  /**
+   * An assistant message's members; a delta has the first four and the last. {@code reasoning} is
+   * where vLLM (from 0.16), OpenRouter and Together put the reasoning Kimi puts in {@code
+   * reasoning_content}: read as the reasoning when {@code reasoning_content} is absent, kept among
+   * the other members when both came and differ.
+   */
   static final String[] MESSAGE_MEMBERS = {
-    "role", "content", "reasoning_content", "tool_calls", "name", "partial"
+    "role", "content", "reasoning_content", "tool_calls", "name", "partial", "reasoning"
   };
 
   /** A tool call's members; its {@code index} only a stream's fragments need. */
@@ -628,7 +633,7 @@ public final class ChatCodec {
     r.beginObject();
     while (r.hasNext()) {
       int member = r.selectName(MESSAGE);
-      if (fragment && member >= 4) {
+      if (fragment && (member == 4 || member == 5)) {
         member = -1; // "name" and "partial": another member of a delta
       }
       switch (member) {
@@ -638,10 +643,28 @@ public final class ChatCodec {
         case 3 -> m.calls = readArray(r, call);
         case 4 -> m.name = readString(r);
         case 5 -> m.partial = readBoolean(r);
+        case 6 -> {
+          JsonToken t = r.peek();
+          if (t == JsonToken.STRING) {
+            m.otherReasoning = r.nextString();
+          } else if (t == JsonToken.NULL) {
+            r.nextNull(); // no reasoning, as the fast path reads it
+          } else {
+            m.extra = keep(r, m.extra);
+          }
+        }
         default -> m.extra = keep(r, m.extra);
       }
     }
     r.endObject();
+    if (m.otherReasoning != null) {
+      if (m.reasoning == null) {
+        m.reasoning = m.otherReasoning;
+      } else if (!m.reasoning.equals(m.otherReasoning)) {
+        m.extra = m.extra == null ? new java.util.LinkedHashMap<>(4) : m.extra;
+        m.extra.put("reasoning", JsonString.of(m.otherReasoning));
+      }
+    }
     return m;
   }
 
@@ -864,6 +887,7 @@ public final class ChatCodec {
     String role;
     String content;
     String reasoning;
+    String otherReasoning; // a string "reasoning" member
     List<T> calls = List.of();
     String name;
     boolean partial;

@@ -4,6 +4,7 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.WireEvents;
+import io.github.kimisdk.json.JsonObject;
 
 /**
  * Decodes each event of a chat stream into a chunk: {@code [DONE]} completes at once, a payload
@@ -40,6 +41,12 @@ final class ChunkEventHandler extends WireEvents {
       throw malformed(e);
     }
     if (chunk.choices().isEmpty() && isErrorEnvelope(data, off, len, maxDepth)) {
+      out.fail(errors.inStreamError(metadata, data, off, len));
+      return;
+    }
+    if (chunk.additionalFields().get("error") instanceof JsonObject) {
+      // an error after output began, as OpenRouter sends it: a chunk with choices (finish_reason
+      // "error") and a top-level error object, on the stream's 200
       out.fail(errors.inStreamError(metadata, data, off, len));
       return;
     }

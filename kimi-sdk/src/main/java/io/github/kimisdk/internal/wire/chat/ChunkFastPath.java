@@ -312,16 +312,25 @@ final class ChunkFastPath {
     String content = null;
     String reasoning = null;
     List<ToolCallDelta> calls = List.of();
+    String other = null; // a "reasoning" member: vLLM's, OpenRouter's, Together's name for it
     for (boolean next = open(); next; next = more('}')) {
       switch (name(DELTA)) {
         case 0 -> role = role();
         case 1 -> content = string();
         case 2 -> reasoning = string();
         case 3 -> calls = toolCalls();
+        case 6 -> other = string(); // anything but a string or null: the general path
         default -> {
           // A member Delta does not model: the general path keeps it.
           return fail(null);
         }
+      }
+    }
+    if (other != null) {
+      if (reasoning == null) {
+        reasoning = other;
+      } else if (!reasoning.equals(other)) {
+        return fail(null); // both, and they differ: the general path keeps the second
       }
     }
     if (role == null && content == null && reasoning == null && calls.isEmpty()) {

@@ -1,0 +1,627 @@
+package io.github.kimisdk;
+
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.model.PriceTable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where Kimi runs, and how that host speaks: Moonshot's own API, Kimi Code, or a host of Kimi's
+ * open weights (vLLM or SGLang in a team's cluster, OpenRouter, Fireworks, Together, any other
+ * OpenAI-compatible server). The application keeps naming Kimi's models ({@code kimi-k3}) and
+ * Kimi's rules for a model apply wherever it runs; a host only translates at the wire:
+ *
+ * <ul>
+ *   <li>its <b>model id</b> for each Kimi model ({@link #modelId(String)}: {@code kimi-k3} is
+ *       {@code moonshotai/Kimi-K3} on a vLLM that serves the Hugging Face weights under their
+ *       name);
+ *   <li>how <b>thinking</b> and its effort are switched ({@link ThinkingSwitch});
+ *   <li>the key that carries an earlier turn's <b>reasoning</b> back in the history ({@link
+ *       #reasoningKey()}); replies are read whichever of {@code reasoning_content} and {@code
+ *       reasoning} the host answers with;
+ *   <li>the form of <b>tool-call ids</b> its chat template needs in the history ({@link
+ *       ToolCallIds});
+ *   <li>how it says it is <b>overloaded</b> ({@link #overloadStatuses()}: besides Kimi's {@code
+ *       engine_overloaded_error}, by default 502, 503 and 529), which moves a call to the next
+ *       {@link Target} of a fallback chain;
+ *   <li>its <b>prices</b>, when the team gives them ({@link #withPrices}): Moonshot's own are
+ *       shipped, no other host's is guessed, so the cost of a reply from a host without prices is
+ *       unknown rather than wrong.
+ * </ul>
+ *
+ * <p>Usage and cached tokens need no declaration: replies are read wherever a host puts them. The
+ * facts behind each preset, and which were verified against the host's own source or docs, are in
+ * the hosts guide ({@code docs/hosts.md}).
+ *
+ * <pre>{@code
+ * KimiClient kimi = KimiClient.builder()
+ *     .host(Host.vllm("https://vllm.internal:8000/v1"))
+ *     .apiKey(vllmKey)
+ *     .build();
+ * kimi.chat(ChatRequest.builder("kimi-k3").addUser("Hi").thinking(Thinking.disabled()).build());
+ * // sent as "model":"moonshotai/Kimi-K3", "chat_template_kwargs":{"thinking":false,...}
+ * }</pre>
+ *
+ * <p>Immutable: each {@code with} method returns a new host.
+ */
+public final class Host {
+
+  /** How a host switches thinking and its effort. */
+  public enum ThinkingSwitch {
+    /**
+     * Moonshot's: the {@code thinking} object ({@code type}, {@code keep}, {@code effort}) and K3's
+     * top-level {@code reasoning_effort}, as {@link io.github.kimisdk.chat.ChatRequest} holds them.
+     */
+    MOONSHOT,
+    /**
+     * The chat template's arguments, as vLLM and SGLang take them and Moonshot's vendor verifier
+     * sends them ({@code --think-mode opensource}): {@code chat_template_kwargs} with {@code
+     * thinking} (true or false), and with an effort {@code thinking_effort} and {@code
+     * preserve_thinking: true} (also sent for {@code keep: "all"}); neither the {@code thinking}
+     * object nor {@code reasoning_effort} is sent.
+     */
+    CHAT_TEMPLATE_KWARGS,
+    /**
+     * OpenRouter's {@code reasoning} object: {@code {"enabled": false}} for thinking off, {@code
+     * {"effort": ...}} for an effort, {@code {"enabled": true}} for thinking on.
+     */
+    REASONING_OBJECT,
+    /**
+     * A top-level {@code reasoning_effort} only: {@code "none"} for thinking off, the effort (or
+     * the host's default) for thinking on; the {@code thinking} object is not sent.
+     */
+    REASONING_EFFORT
+  }
+
+  /** The form of tool-call ids a host's chat template needs in the history. */
+  public enum ToolCallIds {
+    /** Sent as they came: Moonshot renames them itself. */
+    AS_SENT,
+    /**
+     * Renamed to Kimi's template form, {@code functions.NAME:IDX}, {@code IDX} counting the tool
+     * calls of the conversation from 0, as vLLM and SGLang number the ids they make (each tool
+     * message's {@code tool_call_id} renamed with its call): Kimi's chat template writes history
+     * ids as they are, Moonshot's API renames them itself, and its vendor verifier advises hosts of
+     * the open weights to do the same. An id already in that form is renamed too, so the numbering
+     * stays one.
+     */
+    KIMI_TEMPLATE
+  }
+
+  private static final Set<Integer> DEFAULT_OVERLOAD = Set.of(502, 503, 529);
+
+  /** The global open platform, {@link Endpoint#GLOBAL}, at Moonshot's prices. */
+  public static final Host MOONSHOT = new Host("moonshot", Endpoint.GLOBAL);
+
+  /** The China open platform, {@link Endpoint#CHINA}; it bills in CNY, so no prices are set. */
+  public static final Host MOONSHOT_CHINA = new Host("moonshot-cn", Endpoint.CHINA);
+
+  /** Kimi Code, {@link Endpoint#KIMI_CODE}: a subscription, so no prices are set. */
+  public static final Host KIMI_CODE = new Host("kimi-code", Endpoint.KIMI_CODE);
+
+  /** OpenRouter, {@code https://openrouter.ai/api/v1}: Kimi's models as {@code moonshotai/ID}. */
+  public static final Host OPENROUTER =
+      new Host("openrouter", Endpoint.of("https://openrouter.ai/api/v1"))
+          .withModelPrefix("moonshotai/")
+          .withThinkingSwitch(ThinkingSwitch.REASONING_OBJECT)
+          .withReasoningKey("reasoning");
+
+  /**
+   * Fireworks, {@code https://api.fireworks.ai/inference/v1}: Kimi's models as {@code
+   * accounts/fireworks/models/...}; thinking through Moonshot's {@code thinking} object and {@code
+   * reasoning_effort} (Fireworks takes Anthropic-style {@code thinking} and {@code
+   * reasoning_effort}, and runs Moonshot's K3 vendor verifier); reasoning in {@code
+   * reasoning_content}.
+   */
+  public static final Host FIREWORKS =
+      new Host("fireworks", Endpoint.of("https://api.fireworks.ai/inference/v1"))
+          .withModelPrefix("accounts/fireworks/models/")
+          .withModelId("kimi-k2.6", "accounts/fireworks/models/kimi-k2p6")
+          .withModelId("kimi-k2.7-code", "accounts/fireworks/models/kimi-k2p7-code");
+
+  /**
+   * Together, {@code https://api.together.xyz/v1}: Kimi's models as {@code moonshotai/...};
+   * thinking through its {@code reasoning} object ({@code {"enabled": false}} turns it off);
+   * reasoning in {@code reasoning}; 503 "Engine Overloaded" when busy.
+   */
+  public static final Host TOGETHER =
+      new Host("together", Endpoint.of("https://api.together.xyz/v1"))
+          .withModelPrefix("moonshotai/")
+          .withModelId("kimi-k2.5", "moonshotai/Kimi-K2.5")
+          .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
+          .withModelId("kimi-k2-thinking", "moonshotai/Kimi-K2-Thinking")
+          .withThinkingSwitch(ThinkingSwitch.REASONING_OBJECT)
+          .withReasoningKey("reasoning");
+
+  private final String name;
+  private final Endpoint endpoint;
+  private final Map<String, String> modelIds; // Kimi id -> the host's, Kimi ids in lower case
+  private final String modelPrefix;
+  private final ThinkingSwitch thinkingSwitch;
+  private final String reasoningKey;
+  private final ToolCallIds toolCallIds;
+  private final Set<Integer> overloadStatuses;
+  private final PriceTable prices;
+
+  private Host(String name, Endpoint endpoint) {
+    this(
+        name,
+        endpoint,
+        Map.of(),
+        "",
+        ThinkingSwitch.MOONSHOT,
+        "reasoning_content",
+        ToolCallIds.AS_SENT,
+        DEFAULT_OVERLOAD,
+        null);
+  }
+
+  private Host(
+      String name,
+      Endpoint endpoint,
+      Map<String, String> modelIds,
+      String modelPrefix,
+      ThinkingSwitch thinkingSwitch,
+      String reasoningKey,
+      ToolCallIds toolCallIds,
+      Set<Integer> overloadStatuses,
+      PriceTable prices) {
+    this.name = name;
+    this.endpoint = endpoint;
+    this.modelIds = modelIds;
+    this.modelPrefix = modelPrefix;
+    this.thinkingSwitch = thinkingSwitch;
+    this.reasoningKey = reasoningKey;
+    this.toolCallIds = toolCallIds;
+    this.overloadStatuses = overloadStatuses;
+    this.prices = prices;
+  }
+
+  /**
+   * Returns a vLLM server ({@code vllm serve} with the {@code kimi_k2} or {@code kimi_k3} reasoning
+   * and tool parsers): thinking through {@code chat_template_kwargs}, reasoning under {@code
+   * reasoning} (vLLM 0.16 and later read only that key in the history), tool-call ids in Kimi's
+   * template form, and {@code kimi-k3} as {@code moonshotai/Kimi-K3} (the weights' name, which is
+   * the served name unless {@code --served-model-name} says otherwise: then declare it with {@link
+   * #withModelId}). vLLM queues rather than refusing, so it is rarely overloaded; it bills nothing.
+   *
+   * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://vllm:8000/v1}
+   * @return the host
+   * @throws ConfigurationException if the URL is malformed
+   */
+  public static Host vllm(String baseUrl) {
+    return new Host("vllm", Endpoint.of(baseUrl))
+        .withModelId("kimi-k3", "moonshotai/Kimi-K3")
+        .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
+        .withReasoningKey("reasoning")
+        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
+  }
+
+  /**
+   * Returns an SGLang server (with the {@code kimi_k2} reasoning and tool-call parsers): thinking
+   * through {@code chat_template_kwargs}, reasoning under {@code reasoning_content}, tool-call ids
+   * in Kimi's template form, and {@code kimi-k3} as {@code moonshotai/Kimi-K3}. An SGLang started
+   * with {@code --max-queued-requests} answers 503 "The request queue is full." when it is: the
+   * client lowers its concurrency for it, and a fallback chain moves on.
+   *
+   * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://sglang:30000/v1}
+   * @return the host
+   * @throws ConfigurationException if the URL is malformed
+   */
+  public static Host sglang(String baseUrl) {
+    return new Host("sglang", Endpoint.of(baseUrl))
+        .withModelId("kimi-k3", "moonshotai/Kimi-K3")
+        .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
+        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
+  }
+
+  /**
+   * Returns another OpenAI-compatible host, which speaks as Moonshot does until its differences are
+   * declared with the {@code with} methods.
+   *
+   * @param name a short name for events, metrics and messages: letters, digits, {@code .}, {@code
+   *     _} and {@code -}, 1 to 64 characters
+   * @param baseUrl its base URL, to which the client appends {@code /chat/completions}
+   * @return the host
+   * @throws ConfigurationException if the name or the URL is malformed
+   */
+  public static Host compatible(String name, String baseUrl) {
+    return new Host(checkName(name), Endpoint.of(baseUrl));
+  }
+
+  /**
+   * Returns the host of Moonshot's own API at {@code endpoint}: {@link #MOONSHOT} for {@link
+   * Endpoint#GLOBAL}, {@link #MOONSHOT_CHINA}, {@link #KIMI_CODE}, or, for another base URL (a
+   * proxy, a {@code FakeKimiServer}), one that speaks as Moonshot does, at Moonshot's prices.
+   *
+   * @param endpoint the endpoint
+   * @return the host
+   */
+  public static Host moonshot(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Endpoint chat = endpoint.forProtocol(WireProtocol.CHAT_COMPLETIONS);
+    if (chat.equals(Endpoint.GLOBAL)) {
+      return MOONSHOT;
+    }
+    if (chat.equals(Endpoint.CHINA)) {
+      return MOONSHOT_CHINA;
+    }
+    if (chat.equals(Endpoint.KIMI_CODE)) {
+      return KIMI_CODE;
+    }
+    return MOONSHOT.withBaseUrl(endpoint.baseUrl());
+  }
+
+  private static String checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty() || name.length() > 64) {
+      throw new ConfigurationException(
+          "a host's name must be 1 to 64 characters: " + name.length());
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
+      if (!ok) {
+        throw new ConfigurationException(
+            "a host's name takes letters, digits, '.', '_' and '-' only (at index " + i + ")");
+      }
+    }
+    return name;
+  }
+
+  /**
+   * Returns this host at another base URL: the same dialect, such as {@link #OPENROUTER} through a
+   * team's proxy, or a {@code FakeKimiServer} speaking the host's dialect.
+   *
+   * @param baseUrl the base URL
+   * @return the host
+   * @throws ConfigurationException if the URL is malformed
+   */
+  public Host withBaseUrl(String baseUrl) {
+    return new Host(
+        name,
+        Endpoint.of(baseUrl),
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host with the id it serves a Kimi model under, such as {@code ("kimi-k3",
+   * "kimi-k3-fp8")} for a vLLM started with {@code --served-model-name kimi-k3-fp8}.
+   *
+   * @param kimiModel Kimi's id of the model, as the application names it
+   * @param hostModel the host's id for it
+   * @return the host
+   * @throws IllegalArgumentException if either id is blank
+   */
+  public Host withModelId(String kimiModel, String hostModel) {
+    notBlank(kimiModel, "kimiModel");
+    notBlank(hostModel, "hostModel");
+    Map<String, String> ids = new LinkedHashMap<>(modelIds);
+    ids.put(kimiModel.toLowerCase(Locale.ROOT), hostModel);
+    return new Host(
+        name,
+        endpoint,
+        Collections.unmodifiableMap(ids),
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host with a prefix that makes its id of every Kimi model not named with {@link
+   * #withModelId}, such as OpenRouter's {@code moonshotai/} ({@code moonshotai/kimi-k3}).
+   *
+   * @param prefix the prefix; empty for none
+   * @return the host
+   */
+  public Host withModelPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        prefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host switching thinking another way.
+   *
+   * @param thinkingSwitch how it switches thinking and effort
+   * @return the host
+   */
+  public Host withThinkingSwitch(ThinkingSwitch thinkingSwitch) {
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        Objects.requireNonNull(thinkingSwitch, "thinkingSwitch"),
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host reading an earlier turn's reasoning under another key in the history.
+   *
+   * @param key {@code "reasoning_content"} (Moonshot's, SGLang's) or {@code "reasoning"} (vLLM's
+   *     from 0.16, OpenRouter's)
+   * @return the host
+   * @throws IllegalArgumentException if the key is neither
+   */
+  public Host withReasoningKey(String key) {
+    if (!"reasoning_content".equals(key) && !"reasoning".equals(key)) {
+      throw new IllegalArgumentException(
+          "reasoningKey must be \"reasoning_content\" or \"reasoning\": " + key);
+    }
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        key,
+        toolCallIds,
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host needing tool-call ids in another form in the history.
+   *
+   * @param toolCallIds the form
+   * @return the host
+   */
+  public Host withToolCallIds(ToolCallIds toolCallIds) {
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        Objects.requireNonNull(toolCallIds, "toolCallIds"),
+        overloadStatuses,
+        prices);
+  }
+
+  /**
+   * Returns this host also saying it is overloaded with {@code status}, such as Groq's 498 for its
+   * flex tier, besides 502, 503, 529 and Kimi's {@code engine_overloaded_error}.
+   *
+   * @param status an HTTP status from 400 to 599
+   * @return the host
+   * @throws IllegalArgumentException if the status is out of range
+   */
+  public Host withOverloadStatus(int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("an overload status is a 4xx or 5xx: " + status);
+    }
+    Set<Integer> statuses = new TreeSet<>(overloadStatuses);
+    statuses.add(status);
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        Collections.unmodifiableSet(statuses),
+        prices);
+  }
+
+  /**
+   * Returns this host at the team's prices: the cost of each reply it serves and the client's
+   * {@code spend()} are priced with {@code prices} (looked up under Kimi's ids), rather than left
+   * unknown.
+   *
+   * @param prices the host's prices
+   * @return the host
+   */
+  public Host withPrices(PriceTable prices) {
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        Objects.requireNonNull(prices, "prices"));
+  }
+
+  /**
+   * Returns the host's short name, such as {@code "vllm"}.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the host's base URL.
+   *
+   * @return the endpoint
+   */
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * Returns the id this host serves {@code kimiModel} under: a declared one, else the id with the
+   * host's prefix, else the id itself.
+   *
+   * @param kimiModel Kimi's id of a model
+   * @return the host's id
+   */
+  public String modelId(String kimiModel) {
+    Objects.requireNonNull(kimiModel, "kimiModel");
+    String declared = modelIds.get(kimiModel.toLowerCase(Locale.ROOT));
+    if (declared != null) {
+      return declared;
+    }
+    return modelPrefix.isEmpty() || startsWithIgnoreCase(kimiModel, modelPrefix)
+        ? kimiModel
+        : modelPrefix + kimiModel;
+  }
+
+  /**
+   * Returns Kimi's id of a model this host names {@code hostModel}: the reverse of {@link
+   * #modelId}, so that a reply's model is priced and a request naming the host's id is judged by
+   * Kimi's rules for that model; {@code hostModel} itself when the host declares no such id.
+   *
+   * @param hostModel a model id as the host names it
+   * @return Kimi's id, or {@code hostModel}
+   */
+  public String kimiModel(String hostModel) {
+    Objects.requireNonNull(hostModel, "hostModel");
+    for (Map.Entry<String, String> e : modelIds.entrySet()) {
+      if (e.getValue().equalsIgnoreCase(hostModel)) {
+        return e.getKey();
+      }
+    }
+    if (!modelPrefix.isEmpty() && startsWithIgnoreCase(hostModel, modelPrefix)) {
+      return hostModel.substring(modelPrefix.length());
+    }
+    return hostModel;
+  }
+
+  /**
+   * Returns the model ids this host declares, Kimi's id to the host's.
+   *
+   * @return the ids, Kimi's in lower case
+   */
+  public Map<String, String> modelIds() {
+    return modelIds;
+  }
+
+  /**
+   * Returns how this host switches thinking.
+   *
+   * @return the switch
+   */
+  public ThinkingSwitch thinkingSwitch() {
+    return thinkingSwitch;
+  }
+
+  /**
+   * Returns the key an earlier turn's reasoning is sent back under.
+   *
+   * @return {@code "reasoning_content"} or {@code "reasoning"}
+   */
+  public String reasoningKey() {
+    return reasoningKey;
+  }
+
+  /**
+   * Returns the form of tool-call ids this host's history needs.
+   *
+   * @return the form
+   */
+  public ToolCallIds toolCallIds() {
+    return toolCallIds;
+  }
+
+  /**
+   * Returns the HTTP statuses with which this host says it is overloaded.
+   *
+   * @return the statuses
+   */
+  public Set<Integer> overloadStatuses() {
+    return overloadStatuses;
+  }
+
+  /**
+   * Returns this host's prices, when known.
+   *
+   * @return the prices, or empty when the team gave none and the host is not Moonshot's
+   */
+  public Optional<PriceTable> prices() {
+    if (prices == null && name.equals("moonshot")) {
+      // made when asked, not when the class loads: a client that never prices loads no table
+      return Optional.of(PriceTable.defaults());
+    }
+    return Optional.ofNullable(prices);
+  }
+
+  /**
+   * Tells whether this host speaks Moonshot's dialect throughout: its model ids, thinking switch,
+   * reasoning key and tool-call ids as Moonshot's API takes them, so that a request is sent as it
+   * is.
+   *
+   * @return true when nothing is translated
+   */
+  public boolean speaksMoonshot() {
+    return modelIds.isEmpty()
+        && modelPrefix.isEmpty()
+        && thinkingSwitch == ThinkingSwitch.MOONSHOT
+        && reasoningKey.equals("reasoning_content")
+        && toolCallIds == ToolCallIds.AS_SENT;
+  }
+
+  private static boolean startsWithIgnoreCase(String s, String prefix) {
+    return s.regionMatches(true, 0, prefix, 0, prefix.length());
+  }
+
+  private static void notBlank(String s, String name) {
+    Objects.requireNonNull(s, name);
+    if (s.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Host h
+        && h.name.equals(name)
+        && h.endpoint.equals(endpoint)
+        && h.modelIds.equals(modelIds)
+        && h.modelPrefix.equals(modelPrefix)
+        && h.thinkingSwitch == thinkingSwitch
+        && h.reasoningKey.equals(reasoningKey)
+        && h.toolCallIds == toolCallIds
+        && h.overloadStatuses.equals(overloadStatuses)
+        && Objects.equals(h.prices, prices);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, endpoint, modelIds, thinkingSwitch, reasoningKey, toolCallIds);
+  }
+
+  /** Returns the name and base URL. */
+  @Override
+  public String toString() {
+    return "Host[" + name + " " + endpoint.baseUrl() + "]";
+  }
+}

@@ -1,0 +1,288 @@
+package io.github.kimisdk.internal.client;
+
+import io.github.kimisdk.Host;
+import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.ConnectionException;
+import io.github.kimisdk.errors.ContextLengthExceededException;
+import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.errors.QuotaExceededException;
+import io.github.kimisdk.errors.RateLimitException;
+import io.github.kimisdk.internal.http.RateRefusal;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.Spend;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client's fallback chain: its targets in order, the first the client's own (its endpoint, key,
+ * limiter and meter), each later one a {@link ClientCore} of its own that shares the first's
+ * threads, timer and HTTP client ({@link ClientCore#forTarget}), with each target's health. The
+ * client's {@link Retrier} asks it which target an attempt goes to and tells it how each ended; the
+ * {@link Routing} interceptor hands an attempt to its target's part of the chain. Immutable but for
+ * the health of each target, which is thread-safe.
+ */
+final class Targets {
+
+  /** How a failure bears on where the call goes next: the one judgement of it. */
+  enum Kind {
+    /** The host said it is overloaded, or could not be reached before the response began. */
+    OVERLOAD,
+    /** The target's account is out of quota, or suspended. */
+    QUOTA,
+    /** The host refused for its concurrency ({@link RateRefusal#concurrency}). */
+    CONCURRENCY,
+    /** The account's rate limit. */
+    RATE_LIMIT,
+    /** The request is too long for the target's model. */
+    CONTEXT,
+    /** Anything else: the caller's own error, or one the retry policy judges. */
+    OTHER
+  }
+
+  /**
+   * One target.
+   *
+   * @param target the target as configured (the first: made from the client's own settings)
+   * @param core its machinery: the client's own for the first
+   * @param health whether it takes calls
+   */
+  record Route(Target target, ClientCore core, TargetHealth health) {
+
+    Host host() {
+      return target.host();
+    }
+  }
+
+  private final Route[] routes;
+  private final ModelCatalog catalog;
+
+  Targets(List<Route> routes, ModelCatalog catalog) {
+    this.routes = routes.toArray(new Route[0]);
+    this.catalog = catalog;
+  }
+
+  /**
+   * Judges a failure of an attempt sent to {@code host} (null: a client without fallback targets,
+   * which judges by Moonshot's statuses).
+   *
+   * @param k the failure
+   * @param host the host it came from, or null
+   * @return its kind
+   */
+  static Kind kind(KimiException k, Host host) {
+    if (k instanceof QuotaExceededException) {
+      return Kind.QUOTA;
+    }
+    if (k instanceof ApiException a) {
+      String said = a.serverMessage() == null ? "" : a.serverMessage().toLowerCase(Locale.ROOT);
+      if (RateRefusal.concurrency(a.status(), said)) {
+        return Kind.CONCURRENCY;
+      }
+      if (k instanceof EngineOverloadedException) {
+        return Kind.OVERLOAD;
+      }
+      if (k instanceof RateLimitException) {
+        return Kind.RATE_LIMIT;
+      }
+      if (k instanceof ContextLengthExceededException) {
+        return Kind.CONTEXT;
+      }
+      int status = a.status();
+      boolean overload =
+          host == null
+              ? status == 502 || status == 503 || status == 529
+              : host.overloadStatuses().contains(status);
+      return overload ? Kind.OVERLOAD : Kind.OTHER;
+    }
+    if (k instanceof ConnectionException) {
+      return Kind.OVERLOAD; // refused, reset or unreachable before a response began
+    }
+    if (k instanceof KimiTimeoutException && !(k.getCause() instanceof TimeoutException)) {
+      return Kind.OVERLOAD; // connect or first-byte timeout; not a bound the caller set
+    }
+    return Kind.OTHER;
+  }
+
+  int size() {
+    return routes.length;
+  }
+
+  Route route(int i) {
+    return routes[i];
+  }
+
+  Target get(int i) {
+    return routes[i].target();
+  }
+
+  Host host(int i) {
+    return routes[i].host();
+  }
+
+  /** What target {@code i} is, as responses and events name it. */
+  ServedBy served(int i) {
+    Target t = routes[i].target();
+    return new ServedBy(i, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
+  }
+
+  /** Tells target {@code t}'s health how its attempt failed. */
+  void judged(int t, Kind kind, KimiException failure) {
+    TargetHealth h = routes[t].health();
+    switch (kind) {
+      case OVERLOAD -> h.cool(asked(failure), false, failure);
+      case QUOTA -> h.cool(null, true, failure);
+      case CONCURRENCY -> {
+        if (failure instanceof ApiException a && a.status() != 429) {
+          h.cool(asked(failure), false, failure); // a full queue: the host is overloaded
+        } else {
+          h.probeEnded();
+        }
+      }
+      default -> h.probeEnded();
+    }
+  }
+
+  private static Duration asked(KimiException failure) {
+    return failure instanceof ApiException a ? a.retryAfter().orElse(null) : null;
+  }
+
+  /**
+   * Tells whether a failure of kind {@code kind} on target {@code t} moves the call to another
+   * target: an overload, a full queue (a 503 refusal for concurrency), a quota, or a request too
+   * long for {@code t}'s model when a later target the call may use has a longer context.
+   */
+  boolean movesOn(Kind kind, KimiException failure, int t, RetryState st) {
+    switch (kind) {
+      case OVERLOAD:
+      case QUOTA:
+        return true;
+      case CONCURRENCY:
+        return failure instanceof ApiException a && a.status() != 429;
+      case CONTEXT:
+        long window = window(t, st.model);
+        for (int i = 0; i < routes.length; i++) {
+          if (i != t && !st.skips(i) && window(i, st.model) > window) {
+            return true;
+          }
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  /** The context window of the model target {@code t} asks for, for a request of {@code model}. */
+  private long window(int t, String model) {
+    String asked = routes[t].target().model().orElse(model);
+    return asked == null ? 0 : catalog.lookup(asked).contextWindow();
+  }
+
+  /** Has the call skip every target that shares target {@code t}'s account. */
+  void skipAccount(int t, RetryState st) {
+    for (int i = 0; i < routes.length; i++) {
+      if (i == t || sameAccount(i, t)) {
+        st.skip(i);
+      }
+    }
+  }
+
+  private boolean sameAccount(int a, int b) {
+    ClientConfig x = routes[a].core().config();
+    ClientConfig y = routes[b].core().config();
+    if (!x.endpoint().equals(y.endpoint())) {
+      return false;
+    }
+    if (x.credential() == y.credential()) {
+      return true;
+    }
+    return x.apiKey() != null
+        && y.apiKey() != null
+        && x.apiKey().reveal().equals(y.apiKey().reveal());
+  }
+
+  /** Tells whether the call may still use some target. */
+  boolean anyLeft(RetryState st) {
+    for (int i = 0; i < routes.length; i++) {
+      if (!st.skips(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the first target in order that the call may use and that admits it now (making the call
+   * its probe when its cooldown just ended), or -1 when none does.
+   */
+  int pick(RetryState st) {
+    for (int i = 0; i < routes.length; i++) {
+      if (!st.skips(i) && routes[i].health().admit() != TargetHealth.Admission.NO) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Returns how long until a target the call may use admits calls again: the shortest rest of a
+   * cooldown, -1 when only probes that are out decide it, {@link Long#MAX_VALUE} when the call may
+   * use none.
+   */
+  long soonestNanos(RetryState st) {
+    long soonest = Long.MAX_VALUE;
+    boolean probing = false;
+    for (int i = 0; i < routes.length; i++) {
+      if (st.skips(i)) {
+        continue;
+      }
+      long in = routes[i].health().availableInNanos();
+      if (in < 0) {
+        probing = true;
+      } else {
+        soonest = Math.min(soonest, in);
+      }
+    }
+    return soonest == Long.MAX_VALUE && probing ? -1 : soonest;
+  }
+
+  /** Has every target the call may use tell {@code wake} when it admits calls again. */
+  void await(RetryState st, Runnable wake) {
+    for (int i = 0; i < routes.length; i++) {
+      if (!st.skips(i)) {
+        routes[i].health().await(wake);
+      }
+    }
+  }
+
+  /** Target {@code t} answered a call. */
+  void succeeded(int t) {
+    routes[t].health().succeeded();
+  }
+
+  /** What every target's account spent, added up. */
+  Spend total() {
+    Spend sum = routes[0].core().meter().total();
+    for (int i = 1; i < routes.length; i++) {
+      sum = sum.plus(routes[i].core().meter().total());
+    }
+    return sum;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("Targets[");
+    for (int i = 0; i < routes.length; i++) {
+      b.append(i == 0 ? "" : ", ")
+          .append(routes[i].target())
+          .append(' ')
+          .append(routes[i].health());
+    }
+    return b.append(']').toString();
+  }
+}
