@@ -1,0 +1,85 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's concurrency for a host adapts to what the host takes: against a server that answers
+ * one request at a time and refuses the rest with Kimi's concurrency 429, the calls are sent about
+ * one at a time instead of each backing off on its own, none fails and none spends a retry on it.
+ * How long they take is printed (a measure, not a bound; benchmarks/README.md).
+ */
+class AdaptiveConcurrencyHttpTest {
+
+  private FakeKimiServer server;
+
+  @BeforeEach
+  void start() {
+    server = new FakeKimiServer().maxConcurrency(1).latency(Duration.ofMillis(250)).start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static List<ChatRequest> twenty() {
+    List<ChatRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      requests.add(ChatRequest.of("kimi-k2.6", "Hi " + i));
+    }
+    return requests;
+  }
+
+  @Test
+  void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
+    long started = System.nanoTime();
+    List<ChatResult> results;
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      results = kimi.chatAll(twenty(), 8, null);
+    }
+    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertThat(results).allMatch(ChatResult::isSuccess);
+    assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
+    System.out.printf(
+        "chatAll, 20 calls, one at a time at 250 ms: %d ms (serialized 5000 ms), %d 429s%n",
+        ms, server.rateLimitedCount());
+  }
+
+  @Test
+  void twentyAsyncCallsAtOnceAdaptToo() {
+    long started = System.nanoTime();
+
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .retryPolicy(RetryPolicy.none())
+            .build()) {
+      for (ChatRequest r : twenty()) {
+        calls.add(kimi.chatAsync(r));
+      }
+      CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).join();
+    }
+    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
+    assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
+    System.out.printf(
+        "chatAsync, 20 calls at once, one at a time at 250 ms: %d ms, %d 429s%n",
+        ms, server.rateLimitedCount());
+  }
+}
