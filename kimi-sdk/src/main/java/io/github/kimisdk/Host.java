@@ -97,7 +97,7 @@ public final class Host {
   private static final Set<Integer> DEFAULT_OVERLOAD = Set.of(502, 503, 529);
 
   /** The global open platform, {@link Endpoint#GLOBAL}, at Moonshot's prices. */
-  public static final Host MOONSHOT = new Host("moonshot", Endpoint.GLOBAL);
+  public static final Host MOONSHOT = new Host("moonshot", Endpoint.GLOBAL).atMoonshotsPrices();
 
   /** The China open platform, {@link Endpoint#CHINA}; it bills in CNY, so no prices are set. */
   public static final Host MOONSHOT_CHINA = new Host("moonshot-cn", Endpoint.CHINA);
@@ -148,6 +148,7 @@ public final class Host {
   private final ToolCallIds toolCallIds;
   private final Set<Integer> overloadStatuses;
   private final PriceTable prices;
+  private final boolean moonshotPrices; // Moonshot's global platform: its prices, made when asked
 
   private Host(String name, Endpoint endpoint) {
     this(
@@ -159,7 +160,8 @@ public final class Host {
         "reasoning_content",
         ToolCallIds.AS_SENT,
         DEFAULT_OVERLOAD,
-        null);
+        null,
+        false);
   }
 
   private Host(
@@ -171,7 +173,8 @@ public final class Host {
       String reasoningKey,
       ToolCallIds toolCallIds,
       Set<Integer> overloadStatuses,
-      PriceTable prices) {
+      PriceTable prices,
+      boolean moonshotPrices) {
     this.name = name;
     this.endpoint = endpoint;
     this.modelIds = modelIds;
@@ -181,6 +184,7 @@ public final class Host {
     this.toolCallIds = toolCallIds;
     this.overloadStatuses = overloadStatuses;
     this.prices = prices;
+    this.moonshotPrices = moonshotPrices;
   }
 
   /**
@@ -258,6 +262,65 @@ public final class Host {
     return MOONSHOT.withBaseUrl(endpoint.baseUrl());
   }
 
+  /**
+   * Returns the host a configuration names, as Spring properties, Flink options and other text
+   * settings give it: {@code moonshot}, {@code moonshot-cn}, {@code kimi-code}, {@code openrouter},
+   * {@code fireworks} and {@code together} at their own base URL (or at {@code baseUrl}, such as a
+   * proxy's, when given), {@code vllm} and {@code sglang} at {@code baseUrl}, and any other name as
+   * an OpenAI-compatible host at {@code baseUrl} that speaks as Moonshot does ({@link
+   * #compatible}).
+   *
+   * @param name the host's name, in any case
+   * @param baseUrl its base URL, or null for a named host's own
+   * @return the host
+   * @throws ConfigurationException if the host needs a base URL and none is given, or the name or
+   *     URL is malformed
+   */
+  public static Host of(String name, String baseUrl) {
+    Objects.requireNonNull(name, "name");
+    String n = name.strip().toLowerCase(Locale.ROOT);
+    Host preset =
+        switch (n) {
+          case "moonshot" -> MOONSHOT;
+          case "moonshot-cn" -> MOONSHOT_CHINA;
+          case "kimi-code" -> KIMI_CODE;
+          case "openrouter" -> OPENROUTER;
+          case "fireworks" -> FIREWORKS;
+          case "together" -> TOGETHER;
+          default -> null;
+        };
+    if (preset != null) {
+      return baseUrl == null || baseUrl.isBlank() ? preset : preset.withBaseUrl(baseUrl);
+    }
+    if (baseUrl == null || baseUrl.isBlank()) {
+      throw new ConfigurationException(
+          "host '"
+              + name
+              + "' needs a base URL (its server's OpenAI-compatible URL, such as"
+              + " http://vllm:8000/v1); the hosts with one of their own are moonshot,"
+              + " moonshot-cn, kimi-code, openrouter, fireworks and together");
+    }
+    return switch (n) {
+      case "vllm" -> vllm(baseUrl);
+      case "sglang" -> sglang(baseUrl);
+      default -> compatible(name.strip(), baseUrl);
+    };
+  }
+
+  private Host atMoonshotsPrices() {
+    return new Host(
+        name,
+        endpoint,
+        modelIds,
+        modelPrefix,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        overloadStatuses,
+        null,
+        true);
+  }
+
   private static String checkName(String name) {
     Objects.requireNonNull(name, "name");
     if (name.isEmpty() || name.length() > 64) {
@@ -299,7 +362,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -325,7 +389,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -346,7 +411,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -365,7 +431,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -390,7 +457,8 @@ public final class Host {
         key,
         toolCallIds,
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -409,7 +477,8 @@ public final class Host {
         reasoningKey,
         Objects.requireNonNull(toolCallIds, "toolCallIds"),
         overloadStatuses,
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -435,7 +504,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         Collections.unmodifiableSet(statuses),
-        prices);
+        prices,
+        moonshotPrices);
   }
 
   /**
@@ -456,7 +526,8 @@ public final class Host {
         reasoningKey,
         toolCallIds,
         overloadStatuses,
-        Objects.requireNonNull(prices, "prices"));
+        Objects.requireNonNull(prices, "prices"),
+        false);
   }
 
   /**
@@ -567,7 +638,7 @@ public final class Host {
    * @return the prices, or empty when the team gave none and the host is not Moonshot's
    */
   public Optional<PriceTable> prices() {
-    if (prices == null && name.equals("moonshot")) {
+    if (prices == null && moonshotPrices) {
       // made when asked, not when the class loads: a client that never prices loads no table
       return Optional.of(PriceTable.defaults());
     }
@@ -611,7 +682,8 @@ public final class Host {
         && h.reasoningKey.equals(reasoningKey)
         && h.toolCallIds == toolCallIds
         && h.overloadStatuses.equals(overloadStatuses)
-        && Objects.equals(h.prices, prices);
+        && Objects.equals(h.prices, prices)
+        && h.moonshotPrices == moonshotPrices;
   }
 
   @Override

@@ -201,6 +201,8 @@ public final class CpuPerCallClient {
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FLOW);
       case "kimiForEachText":
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FOR_EACH_TEXT);
+      case "kimiChain":
+        return CpuPerCallKimi.chain(url);
       case "floor":
         return new CpuPerCallFloor(url);
       case "floorTimeout":

@@ -390,6 +390,7 @@ public final class SteadyCallCpu {
   static String decodeFloorOf(String name) {
     switch (name) {
       case "kimiIterator":
+      case "kimiChain":
       case "kimiFlow":
       case "kimiForEachText":
       case "openai":
@@ -408,6 +409,7 @@ public final class SteadyCallCpu {
       case "kimiResponses":
         return "openaiResponses";
       case "kimiIterator":
+      case "kimiChain":
       case "kimiFlow":
       case "kimiForEachText":
         return "openai";

@@ -1,0 +1,90 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.model.PriceTable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link Host}: the presets, the names a configuration gives, the declared differences. */
+class HostTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "moonshot, https://api.moonshot.ai/v1, moonshot",
+    "MOONSHOT-CN, https://api.moonshot.cn/v1, moonshot-cn",
+    "kimi-code, https://api.kimi.com/coding/v1, kimi-code",
+    "openrouter, https://openrouter.ai/api/v1, openrouter",
+    "fireworks, https://api.fireworks.ai/inference/v1, fireworks",
+    "together, https://api.together.xyz/v1, together",
+  })
+  void aNamedHostHasItsOwnBaseUrl(String name, String baseUrl, String canonical) {
+    Host h = Host.of(name, null);
+    assertThat(h.name()).isEqualTo(canonical);
+    assertThat(h.endpoint().baseUrl()).isEqualTo(baseUrl);
+    assertThat(Host.of(name, "https://proxy.example/v1").endpoint().baseUrl())
+        .isEqualTo("https://proxy.example/v1");
+  }
+
+  @Test
+  void vllmAndSglangNeedTheirServersUrl() {
+    assertThat(Host.of("vllm", "http://127.0.0.1:8000/v1"))
+        .isEqualTo(Host.vllm("http://127.0.0.1:8000/v1"));
+    assertThat(Host.of("sglang", "http://127.0.0.1:30000/v1").reasoningKey())
+        .isEqualTo("reasoning_content");
+    assertThatThrownBy(() -> Host.of("vllm", null))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("needs a base URL");
+  }
+
+  @Test
+  void anyOtherNameIsACompatibleHostSpeakingAsMoonshot() {
+    Host h = Host.of("gateway", "https://gw.example/v1");
+    assertThat(h.name()).isEqualTo("gateway");
+    assertThat(h.speaksMoonshot()).isTrue();
+    assertThatThrownBy(() -> Host.of("bad name", "https://gw.example/v1"))
+        .isInstanceOf(ConfigurationException.class);
+  }
+
+  @Test
+  void onlyMoonshotsGlobalPlatformShipsPrices() {
+    assertThat(Host.MOONSHOT.prices()).contains(PriceTable.defaults());
+    assertThat(Host.MOONSHOT_CHINA.prices()).isEmpty();
+    assertThat(Host.KIMI_CODE.prices()).isEmpty();
+    assertThat(Host.OPENROUTER.prices()).isEmpty();
+    assertThat(Host.vllm("http://127.0.0.1:1/v1").prices()).isEmpty();
+    assertThat(Host.compatible("moonshot", "https://gw.example/v1").prices())
+        .as("a compatible host named like Moonshot is not priced as Moonshot")
+        .isEmpty();
+  }
+
+  @Test
+  void theMoonshotHostOfAnEndpointIsItsPreset() {
+    assertThat(Host.moonshot(Endpoint.GLOBAL)).isSameAs(Host.MOONSHOT);
+    assertThat(Host.moonshot(Endpoint.CHINA_ANTHROPIC)).isSameAs(Host.MOONSHOT_CHINA);
+    assertThat(Host.moonshot(Endpoint.of("http://127.0.0.1:9/v1")).prices())
+        .as("a fake or proxy of Moonshot's, at Moonshot's prices")
+        .isPresent();
+  }
+
+  @Test
+  void overloadStatusesAreDeclaredByTheHost() {
+    assertThat(Host.MOONSHOT.overloadStatuses()).containsExactlyInAnyOrder(502, 503, 529);
+    assertThat(
+            Host.compatible("groq", "https://api.groq.com/openai/v1")
+                .withOverloadStatus(498)
+                .overloadStatuses())
+        .contains(498, 503);
+    assertThatThrownBy(() -> Host.MOONSHOT.withOverloadStatus(200))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aHostPrintsItsNameAndUrlOnly() {
+    assertThat(Host.vllm("http://127.0.0.1:8000/v1"))
+        .hasToString("Host[vllm http://127.0.0.1:8000/v1]");
+  }
+}
