@@ -24,9 +24,11 @@ module io.github.kimisdk {
   exports io.github.kimisdk.json;
   exports io.github.kimisdk.sse;
   // The base floor, to the satellites only (as OkHttp exports okhttp3.internal to its own modules):
-  // the MCP client schedules on the SDK's one timer, prints as every value does, escapes a
-  // server's text as the core does, tells loopback by the core's one rule and names the SDK's
-  // version in its handshake.
+  // the MCP client reads a server's bodies through the core's bounded reader, schedules on the
+  // SDK's one timer, prints as every value does, escapes a server's text as the core does, tells
+  // loopback by the core's one rule and names the SDK's version in its handshake.
+  exports io.github.kimisdk.base.body to
+      io.github.kimisdk.mcp;
   exports io.github.kimisdk.base.flow to
       io.github.kimisdk.mcp;
   exports io.github.kimisdk.base.net to

@@ -785,7 +785,9 @@ public final class McpClient implements AutoCloseable {
       Duration requestTimeout =
           callTimeout.compareTo(initializeTimeout) >= 0 ? callTimeout : initializeTimeout;
       Authorizer oauth =
-          authorization == null ? null : new Authorizer(authorization.settings(), uri, http);
+          authorization == null
+              ? null
+              : new Authorizer(authorization.settings(), uri, http, McpException.FAILURES);
       StreamableHttp.Credentials credentials = oauth == null ? StreamableHttp.NONE : oauth;
       return new McpClient(
               this,

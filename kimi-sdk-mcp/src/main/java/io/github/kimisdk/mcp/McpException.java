@@ -208,13 +208,58 @@ public final class McpException extends RuntimeException {
     return refusal;
   }
 
-  /** The constructors the engine needs, which are not public: handed to it by {@link McpClient}. */
+  /**
+   * The one place the engine's failures are made ({@link Failures}): the only caller of this
+   * class's constructors outside it. Handed to the engine by {@link McpClient}.
+   */
   static final Failures<McpException> FAILURES =
       new Failures<>() {
         @Override
+        public McpException connection(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.CONNECTION, detail, cause);
+        }
+
+        @Override
+        public McpException timeout(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.TIMEOUT, detail, cause);
+        }
+
+        @Override
+        public McpException protocol(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.PROTOCOL, detail, cause);
+        }
+
+        @Override
+        public McpException limit(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.LIMIT, detail, cause);
+        }
+
+        @Override
+        public McpException closed(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.CLOSED, detail, cause);
+        }
+
+        @Override
+        public McpException authorization(String server, String detail, Throwable cause) {
+          return new McpException(server, Kind.AUTHORIZATION, detail, cause);
+        }
+
+        @Override
+        public McpException like(McpException cause, String server, String detail) {
+          return new McpException(server, cause.kind, detail, cause);
+        }
+
+        @Override
+        public McpException httpStatus(String server, String detail, int status) {
+          return McpException.httpStatus(server, detail, status);
+        }
+
+        @Override
         public McpException errorAnswer(
             String server, String detail, int code, JsonValue data, int httpStatus) {
-          return errorResponse(server, detail, code, data, httpStatus);
+          return httpStatus == 0
+              ? errorResponse(server, detail, code, data)
+              : errorResponse(server, detail, code, data, httpStatus);
         }
 
         @Override

@@ -156,9 +156,8 @@ public final class McpSkills {
   }
 
   private McpException refused(McpSkill skill, String file, String why) {
-    return new McpException(
+    return McpException.FAILURES.protocol(
         client.name(),
-        McpException.Kind.PROTOCOL,
         "skill "
             + Listing.shown(skill.name())
             + ": "

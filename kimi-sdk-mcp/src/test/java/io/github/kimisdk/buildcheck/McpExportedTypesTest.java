@@ -28,8 +28,7 @@ class McpExportedTypesTest {
     Path mcp = McpLayoutTest.mcpLocation();
     Path root = Compat.rootOf(mcp);
     String baseline = Compat.baseline(root);
-    Path baselineJar =
-        root.resolve("compat").resolve(baseline).resolve("kimi-sdk-mcp-" + baseline + ".jar");
+    Path baselineJar = Compat.baselineJar(root, "kimi-sdk-mcp");
     assertThat(ExportedTypes.unnamedSinceBaseline(mcp, baselineJar, Compat.sinceBaseline(root)))
         .as(
             "kimi-sdk-mcp's exported types added since %s that CHANGELOG.md does not name (in a"

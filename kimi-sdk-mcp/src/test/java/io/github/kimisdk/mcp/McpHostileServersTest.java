@@ -10,8 +10,10 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.ScriptedServer.Reply;
+import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -178,6 +180,40 @@ class McpHostileServersTest {
                     + "), which the client does not follow");
       }
       assertThat(elsewhere.requests).isEmpty();
+    }
+  }
+
+  /** An authorization server's answer is read to 256 KiB and no further: past it, it fails. */
+  @Test
+  void anAuthorizationServersAnswerIsReadToItsLimitAndNoFurther() throws Exception {
+    try (ScriptedServer mcp = ScriptedServer.start()) {
+      protectedBy(mcp, mcp.origin() + "/prm");
+      mcp.on(
+          "/prm", Reply.json(200, "{\"resource\":\"" + "r".repeat(300 * 1024) + "\"}")); // 300 KiB
+      McpException e = failure(mcp, service());
+      assertThat(e.kind()).isEqualTo(McpException.Kind.AUTHORIZATION);
+      assertThat(e)
+          .hasMessageContaining(
+              "the protected resource metadata at "
+                  + mcp.origin()
+                  + "/prm answered with more than 262144 bytes");
+    }
+  }
+
+  /** An MCP server's error is reported from the start of its body, however long the body is. */
+  @Test
+  void anMcpServersLongErrorIsReportedFromItsStart() throws Exception {
+    try (ScriptedServer mcp = ScriptedServer.start()) {
+      mcp.on("/mcp", new Reply(503, Map.of(), "overloaded " + "x".repeat(1 << 20)));
+      Throwable t = catchThrowable(() -> McpClient.http(mcp.origin() + "/mcp"));
+      assertThat(t)
+          .isInstanceOf(McpException.class)
+          .hasMessageContaining("POST initialize was answered with HTTP 503")
+          .hasMessageContaining(": overloaded xxx");
+      assertThat(((McpException) t).httpStatus()).hasValue(503);
+      assertThat(t.getMessage())
+          .as("the server's text quoted to its bound")
+          .hasSizeLessThan(ServerText.QUOTE_CHARS + 200);
     }
   }
 

@@ -60,6 +60,12 @@ final class Compat {
     return root().resolve("compat").resolve(baseline());
   }
 
+  /** The baseline's jar of {@code artifact}, such as {@code kimi-sdk-mcp}, in {@code root}. */
+  static Path baselineJar(Path root, String artifact) throws IOException {
+    String baseline = baseline(root);
+    return root.resolve("compat").resolve(baseline).resolve(artifact + "-" + baseline + ".jar");
+  }
+
   /** The baseline's {@code kimi-sdk} jar. */
   static Path baselineSdkJar() throws IOException, URISyntaxException {
     return baselineDir().resolve("kimi-sdk-" + baseline() + ".jar");
@@ -70,8 +76,13 @@ final class Compat {
    * kimi-sdk/api/exported-types.txt}: one a line, blank lines and {@code #} comments aside.
    */
   static SortedSet<String> committedList(String path) throws IOException, URISyntaxException {
+    return committedList(root().resolve(path));
+  }
+
+  /** The entries of a committed list file: one a line, blank lines and {@code #} comments aside. */
+  static SortedSet<String> committedList(Path list) throws IOException {
     SortedSet<String> listed = new TreeSet<>();
-    for (String line : Files.readAllLines(root().resolve(path))) {
+    for (String line : Files.readAllLines(list)) {
       if (!line.isBlank() && !line.startsWith("#")) {
         listed.add(line.strip());
       }

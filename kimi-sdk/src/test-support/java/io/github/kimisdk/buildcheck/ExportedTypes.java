@@ -3,7 +3,6 @@ package io.github.kimisdk.buildcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +23,7 @@ final class ExportedTypes {
   /** Fails unless the module in {@code classes} exports exactly the types {@code list} names. */
   static void assertListed(Path classes, Path list, String listName) throws IOException {
     SortedSet<String> compiled = ClassFiles.exportedTypes(classes);
-    SortedSet<String> listed = new TreeSet<>();
-    for (String line : Files.readAllLines(list)) {
-      if (!line.isBlank() && !line.startsWith("#")) {
-        listed.add(line.strip());
-      }
-    }
+    SortedSet<String> listed = Compat.committedList(list);
     assertThat(compiled).as("exported types of %s", classes).isNotEmpty();
     SortedSet<String> added = new TreeSet<>(compiled);
     added.removeAll(listed);

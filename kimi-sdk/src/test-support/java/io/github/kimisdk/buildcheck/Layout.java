@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * file-level dependencies between top-level classes; nested classes count as their top-level class.
  *
  * <p>Three storeys (packages relative to {@code io.github.kimisdk}): the base floor ({@code
- * base.*}, not exported: flow, bind, scan, text, schema, the SSE plumbing, limits, the header
- * policy, the version), which every package may use; the exported packages, floor by floor; and the
+ * base.*}, not exported: flow, bind, scan, text, schema, the SSE plumbing, the body readers,
+ * limits, the header policy, the version), which every package may use; the exported packages, floor by floor; and the
  * engine ({@code internal.*}, not exported: the client's machinery, the transport, the wires, the
  * platform bodies), above every value it handles and below the facade, the root's services ({@link
  * #SERVICES}), the only classes that use it. The rules:

@@ -3,14 +3,9 @@ package io.github.kimisdk.buildcheck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,43 +30,19 @@ class FacadeMembersTest {
 
   @Test
   void kimiClientsPublicMembersAreTheCommittedList() throws Exception {
-    SortedSet<String> compiled = new TreeSet<>();
-    for (String type : FACADE) {
-      compiled.addAll(ClassFiles.members(BuildTools.sdkLocation(), type));
-    }
-    SortedSet<String> listed = Compat.committedList(LIST);
-    assertThat(compiled).as("public members of %s", FACADE).hasSizeGreaterThan(50);
-    assertThat(Compat.without(compiled, listed))
-        .as(
-            "public members of KimiClient that %s does not list: add each, and say in"
-                + " CHANGELOG.md what it is for (a new endpoint is a service behind one accessor;"
-                + " mechanism goes into internal.client)",
-            LIST)
-        .isEmpty();
-    assertThat(Compat.without(listed, compiled))
-        .as(
-            "members %s lists that KimiClient no longer has: take them off, and name the break in"
-                + " CHANGELOG.md's \"%s\"",
-            LIST, Compat.BREAKING_CHANGES)
-        .isEmpty();
+    FacadeMembers.assertListed(
+        BuildTools.sdkLocation(),
+        FACADE,
+        Compat.root().resolve(LIST),
+        LIST,
+        "a new endpoint is a service behind one accessor; mechanism goes into internal.client");
   }
 
   @Test
   void everyMemberAddedSinceTheBaselineIsNamedInTheChangelog() throws Exception {
-    String since = String.join("\n", Compat.sinceBaseline());
-    List<String> unnamed = new ArrayList<>();
-    for (String type : FACADE) {
-      SortedSet<String> added =
-          Compat.without(
-              ClassFiles.members(BuildTools.sdkLocation(), type),
-              ClassFiles.members(Compat.baselineSdkJar(), type));
-      for (String member : added) {
-        if (!namedInACodeSpan(since, member)) {
-          unnamed.add(member);
-        }
-      }
-    }
-    assertThat(unnamed)
+    assertThat(
+            FacadeMembers.unnamedSinceBaseline(
+                BuildTools.sdkLocation(), Compat.baselineSdkJar(), FACADE, Compat.sinceBaseline()))
         .as(
             "members of KimiClient added since %s that CHANGELOG.md does not name (in a code span"
                 + " such as `KimiClient.files()`, in what changed since %s): say what each is for",
@@ -124,80 +95,30 @@ class FacadeMembersTest {
             + " KimiClient.models() is prose, `kimi.tokens()` names no owner.";
     String client = "io.github.kimisdk.KimiClient#";
     String builder = "io.github.kimisdk.KimiClient$Builder#";
-    assertThat(namedInACodeSpan(text, builder + "apiKey(java.util.function.Supplier)")).isTrue();
-    assertThat(namedInACodeSpan(text, builder + "apiKey(java.lang.String)"))
+    assertThat(
+            FacadeMembers.namedInACodeSpan(text, builder + "apiKey(java.util.function.Supplier)"))
+        .isTrue();
+    assertThat(FacadeMembers.namedInACodeSpan(text, builder + "apiKey(java.lang.String)"))
         .as("another overload")
         .isFalse();
-    assertThat(namedInACodeSpan(text, client + "apiKey(java.util.function.Supplier)"))
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "apiKey(java.util.function.Supplier)"))
         .as("another owner")
         .isFalse();
-    assertThat(namedInACodeSpan(text, client + "files()")).isTrue();
-    assertThat(namedInACodeSpan(text, client + "filesAsync()")).isFalse();
-    assertThat(namedInACodeSpan(text, client + "DEFAULT_LIMIT")).isTrue();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "files()")).isTrue();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "filesAsync()")).isFalse();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "DEFAULT_LIMIT")).isTrue();
     assertThat(
-            namedInACodeSpan(
+            FacadeMembers.namedInACodeSpan(
                 text, client + "chatAll(java.util.List,int,java.util.function.Consumer)"))
         .isTrue();
-    assertThat(namedInACodeSpan(text, client + "chatAll(java.util.List,int)")).isFalse();
-    assertThat(namedInACodeSpan(text, client + "close()")).as("japicmp's own syntax").isTrue();
-    assertThat(namedInACodeSpan(text, client + "models()")).as("outside a code span").isFalse();
-    assertThat(namedInACodeSpan(text, client + "tokens()")).isFalse();
-  }
-
-  /**
-   * Whether a code span of {@code text} names {@code member} (in japicmp's syntax): as it is, or as
-   * its owner's simple name ({@code KimiClient}, {@code KimiClient.Builder}), {@code .} or {@code
-   * #}, its name and, for a method or constructor, its parameters, whose types (generics and names
-   * aside) are the erased types' simple names.
-   */
-  static boolean namedInACodeSpan(String text, String member) {
-    int hash = member.indexOf('#');
-    String owner = member.substring(0, hash);
-    String simpleOwner = owner.substring(owner.lastIndexOf('.') + 1).replace('$', '.');
-    String signature = member.substring(hash + 1);
-    int paren = signature.indexOf('(');
-    String name = paren < 0 ? signature : signature.substring(0, paren);
-    List<String> parameters = new ArrayList<>();
-    if (paren >= 0 && signature.length() > paren + 2) {
-      for (String p : signature.substring(paren + 1, signature.length() - 1).split(",")) {
-        parameters.add(p.substring(p.lastIndexOf('.') + 1));
-      }
-    }
-    Pattern named =
-        Pattern.compile(
-            "(?<![\\w.])"
-                + Pattern.quote(simpleOwner)
-                + "[.#]"
-                + Pattern.quote(name)
-                + (paren < 0 ? "(?![\\w(])" : "\\(([^)]*)\\)"));
-    String[] parts = text.split("`", -1);
-    for (int i = 1; i < parts.length - 1; i += 2) {
-      if (parts[i].contains(member)) {
-        return true;
-      }
-      Matcher m = named.matcher(parts[i]);
-      while (m.find()) {
-        if (paren < 0 || parameterTypes(m.group(1)).equals(parameters)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The simple type names of a written parameter list: {@code Supplier<String> key} is Supplier.
-   */
-  private static List<String> parameterTypes(String written) {
-    String erased = written.replaceAll("<[^<>]*>", "").replaceAll("<[^<>]*>", "").strip();
-    List<String> out = new ArrayList<>();
-    if (erased.isEmpty()) {
-      return out;
-    }
-    for (String p : erased.split(",")) {
-      String type = p.strip().split("\\s+")[0].replace("...", "[]");
-      out.add(type.substring(type.lastIndexOf('.') + 1));
-    }
-    return out;
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "chatAll(java.util.List,int)"))
+        .isFalse();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "close()"))
+        .as("japicmp's own syntax")
+        .isTrue();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "models()"))
+        .as("outside a code span")
+        .isFalse();
+    assertThat(FacadeMembers.namedInACodeSpan(text, client + "tokens()")).isFalse();
   }
 }

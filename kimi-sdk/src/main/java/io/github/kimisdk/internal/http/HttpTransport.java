@@ -3,9 +3,11 @@ package io.github.kimisdk.internal.http;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.base.body.BoundedBodySubscriber;
+import io.github.kimisdk.base.body.FileBodySubscriber;
+import io.github.kimisdk.base.body.WatchedBody;
 import io.github.kimisdk.base.flow.Delayer;
 import io.github.kimisdk.base.flow.Futures;
-import io.github.kimisdk.base.flow.IdleWatch;
 import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.base.version.SdkVersion;
@@ -910,15 +912,7 @@ public final class HttpTransport {
   /** Watches {@code body} with the body idle timeout, from now until it ends. */
   private <B extends WatchedBody<?>> B watched(B body, ResponseMetadata md) {
     Duration idle = bodyIdle;
-    IdleWatch watch =
-        IdleWatch.start(
-            bodyWatch,
-            idle,
-            now -> body.isDone() ? 0 : now - body.lastActivityNanos(),
-            () -> body.abort(errors.idle(md, idle)));
-    // the watch lets go of the body the moment it ends: a failed exchange's buffer is not kept
-    // until the next tick, and no check stays queued
-    body.whenDone(watch::stop);
+    body.watch(bodyWatch, idle, () -> errors.idle(md, idle));
     return body;
   }
 

@@ -1,11 +1,11 @@
 package io.github.kimisdk.mcp.internal.auth;
 
+import io.github.kimisdk.base.body.BoundedBodySubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpException;
-import io.github.kimisdk.mcp.internal.http.BoundedBody;
 import io.github.kimisdk.mcp.internal.rpc.Fields;
 import io.github.kimisdk.mcp.internal.rpc.Rpc;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
@@ -103,7 +103,21 @@ final class AuthHttp {
   Answer send(String server, HttpRequest.Builder request, String what) {
     HttpRequest r = request.timeout(timeout).build();
     CompletableFuture<HttpResponse<byte[]>> f =
-        http.sendAsync(r, info -> new BoundedBody(MAX_BODY, false));
+        http.sendAsync(
+            r,
+            info ->
+                new BoundedBodySubscriber(
+                    MAX_BODY,
+                    () ->
+                        secrets.fail(
+                            server,
+                            what
+                                + " at "
+                                + show(r.uri())
+                                + " answered with more than "
+                                + MAX_BODY
+                                + " bytes",
+                            null)));
     HttpResponse<byte[]> response;
     try {
       response = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,15 +130,11 @@ final class AuthHttp {
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new McpException(
-          server, McpException.Kind.CLOSED, "interrupted while authorizing", null);
+      throw secrets.interrupted(server, "interrupted while authorizing");
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof BoundedBody.TooLarge) {
-        throw secrets.fail(
-            server,
-            what + " at " + show(r.uri()) + " answered with more than " + MAX_BODY + " bytes",
-            null);
+      if (c instanceof McpException tooLarge) {
+        throw tooLarge; // the body passed MAX_BODY
       }
       throw secrets.fail(
           server,

@@ -3,6 +3,7 @@ package io.github.kimisdk.mcp.internal.auth;
 import io.github.kimisdk.mcp.McpCredentials;
 import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.internal.http.StreamableHttp;
+import io.github.kimisdk.mcp.internal.rpc.Failures;
 import io.github.kimisdk.mcp.internal.rpc.Unauthorized;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -38,7 +39,7 @@ public final class Authorizer implements StreamableHttp.Credentials {
 
   private final AuthSettings settings;
   private final Object lock = new Object();
-  private final Secrets secrets = new Secrets();
+  private final Secrets secrets;
   private final Discovery discovery;
   private final Grant grants;
   private final TokenEndpoint tokens;
@@ -61,9 +62,12 @@ public final class Authorizer implements StreamableHttp.Credentials {
    * @param settings how to authorize
    * @param mcp the MCP server's endpoint
    * @param http sends the requests to authorization servers; it follows no redirect itself
+   * @param failures makes the authorization's failures
    */
-  public Authorizer(AuthSettings settings, URI mcp, HttpClient http) {
+  public Authorizer(
+      AuthSettings settings, URI mcp, HttpClient http, Failures<McpException> failures) {
     this.settings = settings;
+    this.secrets = new Secrets(failures);
     secrets.remember(settings.clientSecret());
     UrlPolicy policy =
         new UrlPolicy(mcp, settings.allowPrivateAddresses(), UrlPolicy::dns, secrets);

@@ -1,7 +1,6 @@
 package io.github.kimisdk.mcp.internal.auth;
 
 import io.github.kimisdk.mcp.McpCredentials;
-import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -271,8 +270,7 @@ final class Grant {
       back = settings.userAgent().authorize(url, settings.userTimeout());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new McpException(
-          server, McpException.Kind.CLOSED, "interrupted while the person was approving", null);
+      throw secrets.interrupted(server, "interrupted while the person was approving");
     } catch (RuntimeException e) {
       throw secrets.fail(
           server,

@@ -1,6 +1,6 @@
 package io.github.kimisdk.mcp.internal.auth;
 
-import io.github.kimisdk.mcp.internal.http.BoundedBody;
+import io.github.kimisdk.base.body.BoundedBodySubscriber;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +44,7 @@ public final class HeadlessRedirect implements RedirectReceiver {
     CompletableFuture<HttpResponse<byte[]>> f =
         http.sendAsync(
             HttpRequest.newBuilder(authorizationUrl).timeout(timeout).GET().build(),
-            info -> new BoundedBody(PAGE_BYTES, true)); // the page is not read: its start will do
+            info -> BoundedBodySubscriber.cut(PAGE_BYTES)); // the page is not read
     try {
       r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {

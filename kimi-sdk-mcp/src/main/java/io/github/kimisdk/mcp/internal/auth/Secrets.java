@@ -2,20 +2,31 @@ package io.github.kimisdk.mcp.internal.auth;
 
 import io.github.kimisdk.mcp.McpCredentials;
 import io.github.kimisdk.mcp.McpException;
+import io.github.kimisdk.mcp.internal.rpc.Failures;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every secret one authorization has seen (tokens, client secrets, codes, verifiers, assertions),
- * so that no text it puts into a message holds one: {@link #fail} blanks them in its detail.
- * Thread-safe.
+ * so that no text it puts into a message holds one: {@link #fail} blanks them in its detail, and
+ * the authorization's failures are made here. Thread-safe.
  */
 final class Secrets {
 
   private static final int MAX_KEPT = 1024;
 
+  private final Failures<McpException> failures;
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
   private volatile String jwtHeader;
+
+  /**
+   * Creates the secrets of one authorization.
+   *
+   * @param failures makes its failures
+   */
+  Secrets(Failures<McpException> failures) {
+    this.failures = failures;
+  }
 
   /** Remembers {@code secret} (one of four characters or more), to blank it wherever it appears. */
   void remember(String secret) {
@@ -76,6 +87,11 @@ final class Secrets {
 
   /** An {@link McpException.Kind#AUTHORIZATION} failure, its detail without a secret. */
   McpException fail(String server, String detail, Throwable cause) {
-    return new McpException(server, McpException.Kind.AUTHORIZATION, safe(detail), cause);
+    return failures.authorization(server, safe(detail), cause);
+  }
+
+  /** An interrupt while authorizing: a {@link McpException.Kind#CLOSED} failure. */
+  McpException interrupted(String server, String detail) {
+    return failures.closed(server, detail, null);
   }
 }

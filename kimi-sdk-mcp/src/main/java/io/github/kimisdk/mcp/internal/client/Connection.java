@@ -72,7 +72,7 @@ public final class Connection implements AutoCloseable {
   final Handshake handshake;
   final ServerRequests requests;
   private final Events events;
-  private final Failures<McpException> failures;
+  final Failures<McpException> failures; // makes every failure
   private final DaemonTimer.Lease timer; // the SDK's shared timer, withdrawn from at close
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object sessionLock = new Object();
@@ -88,7 +88,7 @@ public final class Connection implements AutoCloseable {
    * @param events hears what the server reports
    * @param transports makes the transport, given the timer it may schedule on
    * @param auth the authorization of an HTTP server that asks for one; null for none
-   * @param failures the exceptions' constructors that are not public
+   * @param failures makes every failure
    */
   public Connection(
       Settings settings,
@@ -198,7 +198,7 @@ public final class Connection implements AutoCloseable {
   }
 
   McpException protocol(String detail) {
-    return new McpException(name, McpException.Kind.PROTOCOL, detail, null);
+    return failures.protocol(name, detail, null);
   }
 
   /** Waits for an answer; an interrupt cancels the request on the server. */
@@ -208,9 +208,8 @@ public final class Connection implements AutoCloseable {
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new McpException(
+      throw failures.closed(
           name,
-          McpException.Kind.CLOSED,
           "interrupted while waiting for an answer; the request was cancelled on the server",
           e);
     } catch (ExecutionException e) {
@@ -218,7 +217,7 @@ public final class Connection implements AutoCloseable {
       if (c instanceof RuntimeException r) {
         throw r;
       }
-      throw new McpException(name, McpException.Kind.PROTOCOL, String.valueOf(c), c);
+      throw failures.protocol(name, String.valueOf(c), c);
     }
   }
 
@@ -250,9 +249,8 @@ public final class Connection implements AutoCloseable {
         Unauthorized refusal = failures.refusal(e);
         if (refusal != null && auth != null) {
           if (++authorizations > MAX_AUTHORIZATIONS) {
-            throw new McpException(
+            throw failures.authorization(
                 name,
-                McpException.Kind.AUTHORIZATION,
                 method
                     + " was refused with HTTP "
                     + refusal.status()
@@ -418,7 +416,7 @@ public final class Connection implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    rpc.closed(new McpException(name, McpException.Kind.CLOSED, "the client was closed", null));
+    rpc.closed(failures.closed(name, "the client was closed", null));
     try {
       transport.close();
     } finally {

@@ -112,9 +112,8 @@ final class ToolCalls {
                     }));
           } catch (RejectedExecutionException x) {
             out.completeExceptionally(
-                new McpException(
+                c.failures.closed(
                     c.name,
-                    McpException.Kind.CLOSED,
                     "tools/call \"" + mcpName + "\" not finished: the client is closed",
                     x));
           }

@@ -141,8 +141,7 @@ final class ToolCatalog {
         }
       }
       if (defs.size() > MAX_TOOLS) {
-        throw new McpException(
-            c.name, McpException.Kind.LIMIT, "lists more than " + MAX_TOOLS + " tools", null);
+        throw c.failures.limit(c.name, "lists more than " + MAX_TOOLS + " tools", null);
       }
       if (c.modern) {
         // Cache hints: absent or negative means "do not keep"; pages are kept as long as the

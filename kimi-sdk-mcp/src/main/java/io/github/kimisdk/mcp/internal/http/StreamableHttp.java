@@ -1,5 +1,6 @@
 package io.github.kimisdk.mcp.internal.http;
 
+import io.github.kimisdk.base.body.BoundedBodySubscriber;
 import io.github.kimisdk.base.flow.Delayer;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
@@ -67,7 +68,10 @@ public final class StreamableHttp implements Transport {
 
   private static final System.Logger LOG = System.getLogger("io.github.kimisdk.mcp");
   private static final String EVENT_STREAM = "text/event-stream";
+
+  /** The most bytes read of a body whose start is enough: an error's, one that is not read. */
   private static final int ERROR_BODY_BYTES = 4096;
+
   private static final int MAX_EMPTY_RESUMES = 3;
   private static final int MAX_LISTEN_FAILURES = 5;
   private static final long MAX_RETRY_MILLIS = 30_000;
@@ -183,7 +187,7 @@ public final class StreamableHttp implements Transport {
   @Override
   public void send(JsonObject message, long id, Map<String, String> extra) {
     if (closed.get()) {
-      throw new McpException(sink.name(), McpException.Kind.CLOSED, "the client is closed", null);
+      throw sink.failures().closed(sink.name(), "the client is closed", null);
     }
     String method = Fields.string(message, "method");
     Exchange ex = new Exchange(id, "POST " + (method == null ? "answer" : method), false, 0, "");
@@ -206,11 +210,11 @@ public final class StreamableHttp implements Transport {
 
   /** A request the JDK refuses to build: a header value it cannot carry. */
   private McpException unsendable(Exchange ex) {
-    return new McpException(
-        sink.name(),
-        McpException.Kind.PROTOCOL,
-        ex.what + " cannot be sent: a value of one of its headers is not valid in HTTP",
-        null);
+    return sink.failures()
+        .protocol(
+            sink.name(),
+            ex.what + " cannot be sent: a value of one of its headers is not valid in HTTP",
+            null);
   }
 
   /**
@@ -227,29 +231,28 @@ public final class StreamableHttp implements Transport {
       throw unsendable(ex);
     }
     try {
-      HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
+      HttpResponse<byte[]> r =
+          client.send(request, info -> BoundedBodySubscriber.cut(ERROR_BODY_BYTES));
       if (r.statusCode() == 401 || r.statusCode() == 403) {
         throw sink.unauthorized(
             ex.what + " was answered with HTTP " + r.statusCode() + Answers.hint(r.statusCode()),
             Answers.unauthorized(r.statusCode(), r.headers(), ex.grant));
       }
       if (r.statusCode() / 100 != 2) {
-        throw McpException.httpStatus(
-            sink.name(),
-            ex.what + " was answered with HTTP " + r.statusCode() + Answers.hint(r.statusCode()),
-            r.statusCode());
+        throw sink.failures()
+            .httpStatus(
+                sink.name(),
+                ex.what
+                    + " was answered with HTTP "
+                    + r.statusCode()
+                    + Answers.hint(r.statusCode()),
+                r.statusCode());
       }
     } catch (java.io.IOException e) {
-      throw new McpException(
-          sink.name(),
-          e instanceof HttpTimeoutException
-              ? McpException.Kind.TIMEOUT
-              : McpException.Kind.CONNECTION,
-          ex.what + ": cannot reach " + describe() + " (" + e + ")",
-          e);
+      throw failure(e, ex.what + ": cannot reach " + describe() + " (" + e + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new McpException(sink.name(), McpException.Kind.CLOSED, ex.what + " interrupted", e);
+      throw sink.failures().closed(sink.name(), ex.what + " interrupted", e);
     }
   }
 
@@ -312,8 +315,10 @@ public final class StreamableHttp implements Transport {
     } else if (status == 202 || status == 204) {
       body = new Body(ex, Mode.DISCARD, status);
     } else if (status / 100 == 2) {
-      long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-      body = new Body(ex, length > maxMessageBytes ? Mode.TOO_LARGE : Mode.JSON, status);
+      body = new Body(ex, Mode.JSON, status);
+      if (info.headers().firstValueAsLong("Content-Length").orElse(-1) > maxMessageBytes) {
+        body.bytes.abort(body.tooLarge()); // before a byte of it is read
+      }
     } else {
       body = new Body(ex, Mode.ERROR, status);
       if (status == 401 || status == 403) {
@@ -325,26 +330,29 @@ public final class StreamableHttp implements Transport {
       body.cancel();
     }
     ex.opened.complete(null);
-    return body;
+    return body.reader;
   }
 
   private enum Mode {
     EVENTS,
     JSON,
     ERROR,
-    DISCARD,
-    TOO_LARGE
+    DISCARD
   }
 
-  /** Reads one response body: events or JSON dispatched as they complete, bounded. */
-  private final class Body implements HttpResponse.BodySubscriber<Void> {
+  /**
+   * One response's body, and what the exchange learnt from it: events dispatched as they complete
+   * (read by demand, each bounded by the SSE parser's limits), or a whole body read by the core's
+   * bounded reader (JSON up to {@code maxMessageBytes}, failing past it; the start of an error's or
+   * an acceptance's body, cut past {@value #ERROR_BODY_BYTES} bytes).
+   */
+  private final class Body {
     final Exchange ex;
     final Mode mode;
     final int status;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-    final SseParser parser;
-    final BoundedBody bytes; // JSON and error bodies: the one bounded reader
-    volatile Flow.Subscription subscription;
+    final SseParser parser; // EVENTS
+    final BoundedBodySubscriber bytes; // every other body: the one bounded reader
+    final HttpResponse.BodySubscriber<Void> reader;
     volatile String lastEventId = "";
     volatile int events;
     volatile boolean answered;
@@ -354,14 +362,18 @@ public final class StreamableHttp implements Transport {
       this.ex = ex;
       this.mode = mode;
       this.status = status;
-      this.parser =
-          mode == Mode.EVENTS
-              ? new SseParser(this::event, new SseLimits(maxMessageBytes, maxMessageBytes))
-              : null;
-      this.bytes =
-          mode == Mode.ERROR
-              ? new BoundedBody(ERROR_BODY_BYTES, true)
-              : new BoundedBody(maxMessageBytes, false);
+      if (mode == Mode.EVENTS) {
+        parser = new SseParser(this::event, new SseLimits(maxMessageBytes, maxMessageBytes));
+        bytes = null;
+        reader = new Events();
+      } else {
+        parser = null;
+        bytes =
+            mode == Mode.JSON
+                ? new BoundedBodySubscriber(maxMessageBytes, this::tooLarge)
+                : BoundedBodySubscriber.cut(ERROR_BODY_BYTES);
+        reader = HttpResponse.BodySubscribers.mapping(bytes, this::read);
+      }
     }
 
     private void event(String type, byte[] data, int off, int n, String id) {
@@ -378,102 +390,109 @@ public final class StreamableHttp implements Transport {
       }
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      if (ex.cancelled || done.isDone()) {
-        s.cancel();
-      } else {
-        s.request(1);
-      }
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> items) {
-      try {
-        for (ByteBuffer b : items) {
-          switch (mode) {
-            case EVENTS:
-              parser.feed(b);
-              break;
-            case JSON:
-              if (!bytes.take(b)) {
-                tooLarge();
-                return;
-              }
-              break;
-            case ERROR:
-              bytes.take(b); // the start of an error body is enough to say what went wrong
-              break;
-            default:
-              break;
-          }
+    /** A whole body, read: a JSON answer dispatched, an error reported. */
+    private Void read(byte[] b) {
+      if (mode == Mode.JSON && b.length > 0) {
+        try {
+          sink.message(Json.parse(b, 0, b.length));
+        } catch (JsonException e) {
+          sink.malformed(Answers.excerpt(b, 0, b.length), e.getMessage());
         }
-      } catch (SseException e) {
-        limit(e.getMessage());
-        return;
+      } else if (mode == Mode.ERROR) {
+        error(b);
       }
-      if (mode == Mode.TOO_LARGE) {
-        tooLarge();
-        return;
-      }
-      Flow.Subscription s = subscription;
-      if (s != null && !done.isDone()) {
-        s.request(1);
-      }
+      return null;
     }
 
-    private void tooLarge() {
-      limit("answered with more than " + maxMessageBytes + " bytes (maxMessageBytes)");
+    /** Reports a JSON answer larger than allowed, and returns the failure that ends its body. */
+    McpException tooLarge() {
+      return limit("answered with more than " + maxMessageBytes + " bytes (maxMessageBytes)");
     }
 
-    private void limit(String why) {
+    /** Reports a limit the answer passed: its request fails (or, without one, a warning). */
+    private McpException limit(String why) {
       answered = true;
-      McpException e =
-          new McpException(sink.name(), McpException.Kind.LIMIT, ex.what + ": " + why, null);
+      McpException e = sink.failures().limit(sink.name(), ex.what + ": " + why, null);
       if (ex.id >= 0) {
         sink.failed(ex.id, e);
       } else {
         LOG.log(Level.WARNING, e.getMessage());
       }
-      cancel();
+      return e;
     }
 
     void cancel() {
-      Flow.Subscription s = subscription;
-      if (s != null) {
-        s.cancel();
+      CancellationException abandoned = new CancellationException(ex.what + " abandoned");
+      if (bytes != null) {
+        bytes.abort(abandoned);
+      } else {
+        ((Events) reader).cancel(abandoned);
       }
-      done.completeExceptionally(new CancellationException(ex.what + " abandoned"));
     }
 
-    @Override
-    public void onError(Throwable t) {
-      done.completeExceptionally(t);
-    }
+    /** Reads an event stream by demand, one item at a time. */
+    private final class Events implements HttpResponse.BodySubscriber<Void> {
+      final CompletableFuture<Void> done = new CompletableFuture<>();
+      volatile Flow.Subscription subscription;
 
-    @Override
-    public void onComplete() {
-      try {
-        if (mode == Mode.EVENTS) {
-          parser.close();
-        } else if (mode == Mode.JSON && bytes.length() > 0) {
-          try {
-            sink.message(Json.parse(bytes.buffer(), 0, bytes.length()));
-          } catch (JsonException e) {
-            sink.malformed(Answers.excerpt(bytes.buffer(), 0, bytes.length()), e.getMessage());
-          }
-        } else if (mode == Mode.ERROR) {
-          error();
+      @Override
+      public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (ex.cancelled || done.isDone()) {
+          s.cancel();
+        } else {
+          s.request(1);
         }
-      } finally {
-        done.complete(null);
+      }
+
+      @Override
+      public void onNext(List<ByteBuffer> items) {
+        try {
+          for (ByteBuffer b : items) {
+            parser.feed(b);
+          }
+        } catch (SseException e) {
+          limit(e.getMessage());
+          cancel(new CancellationException(ex.what + " abandoned"));
+          return;
+        }
+        Flow.Subscription s = subscription;
+        if (s != null && !done.isDone()) {
+          s.request(1);
+        }
+      }
+
+      void cancel(CancellationException abandoned) {
+        Flow.Subscription s = subscription;
+        if (s != null) {
+          s.cancel();
+        }
+        done.completeExceptionally(abandoned);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onComplete() {
+        try {
+          parser.close();
+        } finally {
+          done.complete(null);
+        }
+      }
+
+      @Override
+      public CompletionStage<Void> getBody() {
+        return done;
       }
     }
 
-    private void error() {
+    private void error(byte[] b) {
       answered = true;
-      String text = new String(bytes.buffer(), 0, bytes.length(), StandardCharsets.UTF_8).strip();
+      String text = new String(b, StandardCharsets.UTF_8).strip();
       boolean expired = status == 404 && ex.session != null;
       if (expired && ex.session.equals(sessionId)) {
         sessionExpired = true;
@@ -504,7 +523,7 @@ public final class StreamableHttp implements Transport {
         try {
           // A JSON-RPC error in an error status: 2026-07-28 servers refuse a version or a header
           // so.
-          if (Json.parse(bytes.buffer(), 0, bytes.length()) instanceof JsonObject o
+          if (Json.parse(b, 0, b.length) instanceof JsonObject o
               && o.get("error") instanceof JsonObject err) {
             sink.errorAnswer(ex.id, err, status);
             return;
@@ -513,12 +532,7 @@ public final class StreamableHttp implements Transport {
           // not JSON-RPC: reported with the status below
         }
       }
-      sink.failed(ex.id, McpException.httpStatus(sink.name(), detail, status));
-    }
-
-    @Override
-    public CompletionStage<Void> getBody() {
-      return done;
+      sink.failed(ex.id, sink.failures().httpStatus(sink.name(), detail, status));
     }
   }
 
@@ -563,10 +577,6 @@ public final class StreamableHttp implements Transport {
       later(() -> resume(id, last, vain), delay);
       return;
     }
-    McpException.Kind kind =
-        cause instanceof HttpTimeoutException
-            ? McpException.Kind.TIMEOUT
-            : McpException.Kind.CONNECTION;
     String detail;
     if (body == null) {
       detail = ex.what + ": cannot reach " + describe() + " (" + cause + ")";
@@ -584,7 +594,14 @@ public final class StreamableHttp implements Transport {
               + ": the response ended without the answer"
               + (cause == null ? "" : " (" + cause + ")");
     }
-    sink.failed(ex.id, new McpException(sink.name(), kind, detail, cause));
+    sink.failed(ex.id, failure(cause, detail));
+  }
+
+  /** An exchange that failed in transit: a timeout, or a connection that failed or ended. */
+  private McpException failure(Throwable cause, String detail) {
+    return cause instanceof HttpTimeoutException
+        ? sink.failures().timeout(sink.name(), detail, cause)
+        : sink.failures().connection(sink.name(), detail, cause);
   }
 
   private void later(Runnable task, long delayMillis) {
@@ -751,10 +768,10 @@ public final class StreamableHttp implements Transport {
     if (session != null) {
       Exchange ex = new Exchange(-1, "DELETE", false, 0, "");
       try {
-        HttpResponse<Void> r =
+        HttpResponse<byte[]> r =
             client.send(
                 request(ex, "DELETE").timeout(Duration.ofSeconds(5)).DELETE().build(),
-                HttpResponse.BodyHandlers.discarding());
+                info -> BoundedBodySubscriber.cut(ERROR_BODY_BYTES)); // its body is not read
         if (r.statusCode() / 100 != 2 && r.statusCode() != 405) {
           LOG.log(Level.DEBUG, () -> sink.name() + " answered DELETE with HTTP " + r.statusCode());
         }

@@ -90,7 +90,7 @@ public final class Rpc implements Transport.Sink {
    * @param timer times the requests out
    * @param maxPending how many requests may wait for answers at once
    * @param name the server's current name, for messages
-   * @param failures the exceptions' constructors that are not public
+   * @param failures makes every failure
    */
   public Rpc(
       Transport transport,
@@ -131,6 +131,11 @@ public final class Rpc implements Transport.Sink {
     return name.get();
   }
 
+  @Override
+  public Failures<McpException> failures() {
+    return failures;
+  }
+
   /** A server's text as shown in messages and logs: cut, and without any secret sent to it. */
   private String shown(String serverText) {
     return ServerText.shown(serverText, transport::redact);
@@ -163,15 +168,13 @@ public final class Rpc implements Transport.Sink {
     String what = label == null ? method : method + " \"" + label + "\"";
     if (dead != null) {
       return CompletableFuture.failedFuture(
-          new McpException(
-              name(), dead.kind(), what + " not sent: the connection is closed", dead));
+          failures.like(dead, name(), what + " not sent: the connection is closed"));
     }
     if (inFlight.incrementAndGet() > maxPending) {
       inFlight.decrementAndGet();
       return CompletableFuture.failedFuture(
-          new McpException(
+          failures.limit(
               name(),
-              McpException.Kind.LIMIT,
               what
                   + " not sent: "
                   + maxPending
@@ -219,8 +222,7 @@ public final class Rpc implements Transport.Sink {
       p.timeout = timer.schedule(() -> timeOut(p, timeout), timeout);
     } catch (RejectedExecutionException e) {
       p.future.completeExceptionally(
-          new McpException(
-              name(), McpException.Kind.CLOSED, what + " not sent: the client is closed", e));
+          failures.closed(name(), what + " not sent: the client is closed", e));
       return p.future;
     }
     if (p.future.isDone()) {
@@ -253,9 +255,8 @@ public final class Rpc implements Transport.Sink {
 
   private void timeOut(Pending p, Duration timeout) {
     McpException e =
-        new McpException(
+        failures.timeout(
             name(),
-            McpException.Kind.TIMEOUT,
             p.describe()
                 + " got no answer within "
                 + human(timeout)
@@ -348,9 +349,8 @@ public final class Rpc implements Transport.Sink {
       p.future.complete(o.get("result"));
     } else {
       p.future.completeExceptionally(
-          new McpException(
+          failures.protocol(
               name(),
-              McpException.Kind.PROTOCOL,
               p.describe()
                   + " was answered with neither a result nor an error: "
                   + shown(Json.write(o)),
@@ -488,9 +488,7 @@ public final class Rpc implements Transport.Sink {
             + code
             + (httpStatus == 0 ? "" : ", HTTP " + httpStatus)
             + ")";
-    return httpStatus == 0
-        ? McpException.errorResponse(name(), detail, code, err.get("data"))
-        : failures.errorAnswer(name(), detail, code, err.get("data"), httpStatus);
+    return failures.errorAnswer(name(), detail, code, err.get("data"), httpStatus);
   }
 
   @Override

@@ -75,6 +75,9 @@ public interface Transport {
     /** The server's current name, for exceptions. */
     String name();
 
+    /** Makes the transport's failures: the one place an {@code McpException} is made. */
+    Failures<McpException> failures();
+
     /** A JSON message (an object, or a batch array) arrived. */
     void message(JsonValue message);
 

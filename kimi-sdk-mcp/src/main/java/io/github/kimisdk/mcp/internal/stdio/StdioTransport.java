@@ -3,7 +3,6 @@ package io.github.kimisdk.mcp.internal.stdio;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.internal.rpc.ServerText;
 import io.github.kimisdk.mcp.internal.rpc.Transport;
 import java.io.ByteArrayOutputStream;
@@ -94,15 +93,15 @@ public final class StdioTransport implements Transport {
     try {
       process = pb.start();
     } catch (IOException | RuntimeException e) {
-      throw new McpException(
-          sink.name(),
-          McpException.Kind.CONNECTION,
-          "cannot start `"
-              + describe()
-              + "`: "
-              + e.getMessage()
-              + " (is the program installed, and on the PATH or given with its full path?)",
-          e);
+      throw sink.failures()
+          .connection(
+              sink.name(),
+              "cannot start `"
+                  + describe()
+                  + "`: "
+                  + e.getMessage()
+                  + " (is the program installed, and on the PATH or given with its full path?)",
+              e);
     }
     String id = "mcp-" + process.pid();
     thread(id + "-out", this::readOutput);
@@ -119,16 +118,16 @@ public final class StdioTransport implements Transport {
   @Override
   public void send(JsonObject message, long id) {
     if (closed.get()) {
-      throw new McpException(sink.name(), McpException.Kind.CLOSED, "the client is closed", null);
+      throw sink.failures().closed(sink.name(), "the client is closed", null);
     }
     if (!outbox.offer(Json.writeBytes(message))) {
-      throw new McpException(
-          sink.name(),
-          McpException.Kind.LIMIT,
-          "the server does not read its input: "
-              + QUEUED_MESSAGES
-              + " messages wait to be written to it",
-          null);
+      throw sink.failures()
+          .limit(
+              sink.name(),
+              "the server does not read its input: "
+                  + QUEUED_MESSAGES
+                  + " messages wait to be written to it",
+              null);
     }
   }
 
@@ -149,11 +148,11 @@ public final class StdioTransport implements Transport {
     } catch (IOException e) {
       if (!closed.get()) {
         sink.closed(
-            new McpException(
-                sink.name(),
-                McpException.Kind.CONNECTION,
-                "cannot write to the server (" + e.getMessage() + ")" + ended(),
-                e));
+            sink.failures()
+                .connection(
+                    sink.name(),
+                    "cannot write to the server (" + e.getMessage() + ")" + ended(),
+                    e));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -205,11 +204,7 @@ public final class StdioTransport implements Transport {
     }
     if (!closed.get()) {
       sink.closed(
-          new McpException(
-              sink.name(),
-              McpException.Kind.CONNECTION,
-              "the server closed its output" + ended(),
-              null));
+          sink.failures().connection(sink.name(), "the server closed its output" + ended(), null));
     }
   }
 
@@ -243,13 +238,13 @@ public final class StdioTransport implements Transport {
 
   private void tooLarge() {
     sink.closed(
-        new McpException(
-            sink.name(),
-            McpException.Kind.LIMIT,
-            "the server sent a message of more than "
-                + maxMessageBytes
-                + " bytes (maxMessageBytes); the connection was closed",
-            null));
+        sink.failures()
+            .limit(
+                sink.name(),
+                "the server sent a message of more than "
+                    + maxMessageBytes
+                    + " bytes (maxMessageBytes); the connection was closed",
+                null));
     close();
   }
 

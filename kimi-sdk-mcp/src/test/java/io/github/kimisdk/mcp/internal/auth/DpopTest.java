@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.mcp.Door;
 import io.github.kimisdk.mcp.McpException;
 import io.github.kimisdk.mcp.internal.rpc.Unauthorized;
 import java.net.URI;
@@ -63,7 +64,7 @@ class DpopTest {
   @Test
   void tokensAreBoundWhenTheServerAsksOrTheUserSays() {
     for (Object[] row : WANTED) {
-      Dpop d = new Dpop(new DpopKey(), (Boolean) row[0], new Secrets());
+      Dpop d = new Dpop(new DpopKey(), (Boolean) row[0], new Secrets(Door.failures()));
       String algs = (String) row[3];
       Discovery.Found f = found((Boolean) row[2], algs.isEmpty() ? new String[0] : algs.split(" "));
       Challenge c = ((String) row[1]).isEmpty() ? challenge() : challenge((String) row[1]);
@@ -81,7 +82,7 @@ class DpopTest {
 
   @Test
   void theTokenTypeMustBeWhatWasAskedFor() {
-    Dpop auto = new Dpop(new DpopKey(), null, new Secrets());
+    Dpop auto = new Dpop(new DpopKey(), null, new Secrets(Door.failures()));
     auto.accept("s", "Bearer", "t1");
     auto.accept("s", null, "t2");
     assertThat(auto.bound("t1")).isFalse();
@@ -94,7 +95,7 @@ class DpopTest {
     assertThat(auto.bound("t5")).isTrue();
     auto.accept("s", "Bearer", "t6"); // asked for, not given: the server may still take it
     assertThat(auto.bound("t6")).isFalse();
-    Dpop always = new Dpop(new DpopKey(), true, new Secrets());
+    Dpop always = new Dpop(new DpopKey(), true, new Secrets(Door.failures()));
     always.active(true);
     assertThatThrownBy(() -> always.accept("s", "Bearer", "t7"))
         .hasMessageContaining("issued a Bearer token, not one bound to the client's key");
@@ -103,7 +104,7 @@ class DpopTest {
   @Test
   void aBoundTokenGoesWithItsSchemeAndAFreshProof() {
     DpopKey key = new DpopKey();
-    Dpop d = new Dpop(key, null, new Secrets());
+    Dpop d = new Dpop(key, null, new Secrets(Door.failures()));
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://m.example/mcp"));
     d.present(b, "POST", URI.create("https://m.example/mcp"), "tok");
     HttpRequest r = b.GET().build();
@@ -114,7 +115,7 @@ class DpopTest {
   @Test
   void theServersNonceIsKeptOnlyWhenItAsksForIt() {
     DpopKey key = new DpopKey();
-    Dpop d = new Dpop(key, null, new Secrets());
+    Dpop d = new Dpop(key, null, new Secrets(Door.failures()));
     Challenge other =
         Challenge.read(new Unauthorized(401, List.of("DPoP error=\"invalid_token\""), "n0", 0));
     assertThat(d.nonceAsked(other)).isFalse();
@@ -138,7 +139,7 @@ class DpopTest {
 
   @Test
   void everyProofOfTheKeyIsBlankedInMessages() {
-    Secrets secrets = new Secrets();
+    Secrets secrets = new Secrets(Door.failures());
     DpopKey key = new DpopKey();
     Dpop d = new Dpop(key, null, secrets);
     String p1 = key.proof("POST", URI.create("https://a.example/token"), null, null, Instant.now());

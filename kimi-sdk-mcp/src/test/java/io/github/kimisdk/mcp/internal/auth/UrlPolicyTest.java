@@ -3,6 +3,7 @@ package io.github.kimisdk.mcp.internal.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.mcp.Door;
 import io.github.kimisdk.mcp.McpException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -48,7 +49,7 @@ class UrlPolicyTest {
       };
 
   private UrlPolicy policy(String mcp, boolean allowPrivate) {
-    return new UrlPolicy(URI.create(mcp), allowPrivate, resolver, new Secrets());
+    return new UrlPolicy(URI.create(mcp), allowPrivate, resolver, new Secrets(Door.failures()));
   }
 
   /**

@@ -1,6 +1,5 @@
-package io.github.kimisdk.internal.http;
+package io.github.kimisdk.base.body;
 
-import io.github.kimisdk.errors.KimiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,15 +20,23 @@ import java.util.function.Supplier;
  * {@code onComplete} one at a time; {@link #abort} may come from a timer thread at any moment. The
  * channel is guarded by {@code this}; it is null once the body ended.
  */
-final class FileBodySubscriber extends WatchedBody<Long> {
+public final class FileBodySubscriber extends WatchedBody<Long> {
 
   private final Path target;
   private final long limit;
-  private final Supplier<KimiException> tooLarge;
+  private final Supplier<? extends Throwable> tooLarge;
   private FileChannel channel; // guarded by this; null before the body and once it ended
   private long size; // guarded by this
 
-  FileBodySubscriber(Path target, long limit, Supplier<KimiException> tooLarge) {
+  /**
+   * Creates a writer of a body of at most {@code limit} bytes to {@code target}, which it creates
+   * or truncates once the body starts.
+   *
+   * @param target the file
+   * @param limit the most bytes written
+   * @param tooLarge makes the failure of a larger body, on the HTTP client's thread
+   */
+  public FileBodySubscriber(Path target, long limit, Supplier<? extends Throwable> tooLarge) {
     this.target = target;
     this.limit = limit;
     this.tooLarge = tooLarge;
@@ -58,7 +65,7 @@ final class FileBodySubscriber extends WatchedBody<Long> {
   @Override
   public void onNext(List<ByteBuffer> items) {
     touch();
-    RuntimeException failure = null;
+    Throwable failure = null;
     synchronized (this) {
       if (channel == null) {
         return; // ended: aborted meanwhile
