@@ -38,11 +38,15 @@ class FrontPageTest {
     assertThat(lines()).hasSizeLessThanOrEqualTo(MAX_LINES);
   }
 
-  /** The changelog is release notes a user reads, not a diary: the history is in git. */
+  /**
+   * The changelog is release notes a user reads, not a diary: the history is in git. (300 lines
+   * since the platform's values moved and each break of the move is named; issue 80 replaces this
+   * cap with one that grows by version.)
+   */
   @Test
-  void theChangelogIsReleaseNotesOfAtMostTwoHundredFiftyLines() {
+  void theChangelogIsReleaseNotesOfAtMostThreeHundredLines() {
     List<String> changelog = Docs.lines(Docs.ROOT.resolve("CHANGELOG.md"));
-    assertThat(changelog).hasSizeLessThanOrEqualTo(250);
+    assertThat(changelog).hasSizeLessThanOrEqualTo(300);
     assertThat(changelog).filteredOn(l -> l.startsWith("## ")).isNotEmpty();
   }
 
