@@ -9,6 +9,8 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;

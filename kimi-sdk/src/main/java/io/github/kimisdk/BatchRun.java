@@ -10,6 +10,7 @@ import io.github.kimisdk.internal.batch.BatchEngine;
 import io.github.kimisdk.internal.batch.Counts;
 import io.github.kimisdk.internal.batch.Outcome;
 import io.github.kimisdk.internal.batch.Results;
+import io.github.kimisdk.platform.BatchResult;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.BatchResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

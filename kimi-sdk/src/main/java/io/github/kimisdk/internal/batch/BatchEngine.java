@@ -1,7 +1,5 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.FileObject;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.Errors;
@@ -9,6 +7,8 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.FileObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.BatchResult;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -9,6 +8,7 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.platform.BatchResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;

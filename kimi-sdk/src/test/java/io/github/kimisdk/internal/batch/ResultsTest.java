@@ -2,9 +2,9 @@ package io.github.kimisdk.internal.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.BatchResult;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.platform.BatchResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
