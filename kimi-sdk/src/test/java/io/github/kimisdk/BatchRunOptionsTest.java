@@ -121,12 +121,4 @@ class BatchRunOptionsTest {
     assertThatThrownBy(() -> new BatchRun.Result("a", 3, null, null))
         .isInstanceOf(IllegalArgumentException.class);
   }
-
-  @Test
-  void progressCountsTheRowsDone() {
-    BatchRun.Progress p = new BatchRun.Progress(10, 2, 1, 6, 2, false, false);
-    assertThat(p.done()).isEqualTo(8);
-    assertThat(p.toString())
-        .isEqualTo("Progress[rows=10, batches=2, batchesDone=1, completed=6, failed=2]");
-  }
 }

@@ -2,7 +2,8 @@
  * The platform's values, as the client's services return them: files ({@link
  * io.github.kimisdk.platform.FileObject}, {@link io.github.kimisdk.platform.FilePurpose}, {@link
  * io.github.kimisdk.platform.FileContent}), batches ({@link io.github.kimisdk.platform.Batch},
- * {@link io.github.kimisdk.platform.BatchResult}), the account's {@link
+ * {@link io.github.kimisdk.platform.BatchResult}, a run's {@link
+ * io.github.kimisdk.platform.BatchProgress}), the account's {@link
  * io.github.kimisdk.platform.Balance} and {@link io.github.kimisdk.platform.PingResult}, the
  * results of many calls ({@link io.github.kimisdk.platform.ChatResult}), and Kimi Code's usage
  * ({@link io.github.kimisdk.platform.CodeUsage}, {@link io.github.kimisdk.platform.UsageWindow},

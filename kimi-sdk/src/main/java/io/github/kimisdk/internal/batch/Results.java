@@ -85,7 +85,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
         String kind = file == 0 ? "output" : "errors";
         fileId = file == 0 ? part.outputFileId : part.errorFileId;
         Path f = dir.resolve(part.file(kind));
-        if (!part.downloaded || !Files.exists(f)) {
+        if (!part.stage().downloaded() || !Files.exists(f)) {
           file++;
           return true;
         }
@@ -184,7 +184,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
   }
 
   private String missing() {
-    if (part.skipped) {
+    if (part.stage() == Part.Stage.SKIPPED) {
       return "Not sent: the run was cancelled before this row's batch was created";
     }
     return "No result for this row: batch "
