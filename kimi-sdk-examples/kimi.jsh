@@ -9,6 +9,7 @@ import io.github.kimisdk.*;
 import io.github.kimisdk.chat.*;
 import io.github.kimisdk.json.*;
 import io.github.kimisdk.model.*;
+import io.github.kimisdk.platform.*;
 import io.github.kimisdk.token.*;
 import io.github.kimisdk.tool.*;
 import io.github.kimisdk.testing.*;

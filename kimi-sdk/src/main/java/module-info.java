@@ -15,6 +15,7 @@ module io.github.kimisdk {
   requires static jdk.jfr;
 
   exports io.github.kimisdk;
+  exports io.github.kimisdk.platform;
   exports io.github.kimisdk.errors;
   exports io.github.kimisdk.chat;
   exports io.github.kimisdk.tool;

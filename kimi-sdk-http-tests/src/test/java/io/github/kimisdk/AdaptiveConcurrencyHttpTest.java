@@ -3,6 +3,7 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.time.Duration;
 import java.util.ArrayList;

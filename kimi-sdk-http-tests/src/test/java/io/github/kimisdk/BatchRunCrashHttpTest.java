@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.BatchProgress;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class BatchRunCrashHttpTest {
     BatchRunTime later = new BatchRunTime(time.clock);
     Map<String, BatchRun.Result> results = new LinkedHashMap<>();
     try (BatchRun run = open(rows(), later)) {
-      BatchRun.Progress p = run.await(Duration.ofHours(10));
+      BatchProgress p = run.await(Duration.ofHours(10));
       assertThat(p.finished()).isTrue();
       assertThat(p.rows()).isEqualTo(ROWS);
       try (Stream<BatchRun.Result> all = run.results()) {
@@ -121,6 +122,45 @@ class BatchRunCrashHttpTest {
     }
     assertThat(server.requestCount()).isZero();
     resumeAndCheck();
+  }
+
+  /**
+   * A crash after a batch was created but before the journal named it, then a cancel: the resumed
+   * run finds the batch and cancels it, rather than skipping its part and leaving it running on the
+   * server with its input file, and says that its rows were sent.
+   */
+  @Test
+  void aBatchACrashLeftUnjournalledIsCancelledWhenTheRunIsCancelledMeanwhile() {
+    time.crashAt("created", 0, 1);
+    try (BatchRun run = open(rows(), time)) {
+      assertThatThrownBy(() -> run.await(Duration.ofHours(10)))
+          .isInstanceOf(BatchRunTime.Crash.class);
+    }
+    try (BatchRun run = open(rows(), new BatchRunTime(time.clock))) {
+      run.cancel(); // nothing the journal names is running: no cancel is sent yet
+    }
+    assertThat(server.requests()).filteredOn(r -> r.path().endsWith("/cancel")).isEmpty();
+    Map<String, BatchRun.Result> results = new LinkedHashMap<>();
+    try (BatchRun run = open(rows(), new BatchRunTime(time.clock))) {
+      BatchProgress p = run.await(Duration.ofHours(10));
+      assertThat(p.finished()).isTrue();
+      assertThat(p.cancelled()).isTrue();
+      assertThat(p.batchesDone()).isEqualTo(3);
+      try (Stream<BatchRun.Result> all = run.results()) {
+        all.forEach(r -> results.put(r.customId(), r));
+      }
+    }
+    assertThat(server.batchesCreated()).isEqualTo(1);
+    assertThat(server.requests()).filteredOn(r -> r.path().endsWith("/cancel")).hasSize(1);
+    assertThat(kimi.batches().list(null, 10))
+        .singleElement()
+        .satisfies(b -> assertThat(b.status()).isEqualTo("cancelled"));
+    assertThat(kimi.files().list()).as("files left on the server").isEmpty();
+    assertThat(results).hasSize(ROWS);
+    assertThat(results.get("row-0").error().message())
+        .matches("No result for this row: batch batch_\\d+ ended cancelled");
+    assertThat(results.get("row-3").error().message())
+        .isEqualTo("Not sent: the run was cancelled before this row's batch was created");
   }
 
   @Test

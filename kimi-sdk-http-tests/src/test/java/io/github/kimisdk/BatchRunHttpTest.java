@@ -9,6 +9,9 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchProgress;
+import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -74,7 +77,7 @@ class BatchRunHttpTest {
   @Test
   void splitsTheRowsIntoBatchesOfAtMostTheRowsAndBytesGiven() {
     try (BatchRun run = open(rows(25), options().maxRowsPerBatch(10).build())) {
-      BatchRun.Progress p = run.await(Duration.ofHours(1));
+      BatchProgress p = run.await(Duration.ofHours(1));
       assertThat(p.rows()).isEqualTo(25);
       assertThat(p.batches()).isEqualTo(3);
       assertThat(p.finished()).isTrue();
@@ -143,18 +146,18 @@ class BatchRunHttpTest {
   @Test
   void reportsProgressAsDoneOfTotalWhileTheBatchesRun() {
     server.batchDuration(Duration.ofHours(4));
-    List<BatchRun.Progress> seen = new ArrayList<>();
+    List<BatchProgress> seen = new ArrayList<>();
     try (BatchRun run =
         open(rows(40), options().maxRowsPerBatch(20).onProgress(seen::add).build())) {
-      BatchRun.Progress last = run.await(Duration.ofHours(10));
+      BatchProgress last = run.await(Duration.ofHours(10));
       assertThat(last.finished()).isTrue();
       assertThat(last.done()).isEqualTo(40);
       assertThat(run.progress()).isEqualTo(last);
     }
     assertThat(seen.get(0).rows()).isEqualTo(40);
-    assertThat(seen).extracting(BatchRun.Progress::done).isSorted();
+    assertThat(seen).extracting(BatchProgress::done).isSorted();
     // one poll an hour over four hours: a quarter of each batch a poll
-    assertThat(seen).extracting(BatchRun.Progress::done).contains(10L, 20L, 30L, 40L);
+    assertThat(seen).extracting(BatchProgress::done).contains(10L, 20L, 30L, 40L);
     assertThat(seen.get(seen.size() - 1).batchesDone()).isEqualTo(2);
   }
 
@@ -186,7 +189,7 @@ class BatchRunHttpTest {
                 ChatRequest.builder("kimi-k3").addUser("too warm").temperature(0.3).build()));
     Map<String, BatchRun.Result> results;
     try (BatchRun run = open(rows, options().build())) {
-      BatchRun.Progress p = run.await(Duration.ofHours(1));
+      BatchProgress p = run.await(Duration.ofHours(1));
       assertThat(p.rows()).isEqualTo(2);
       assertThat(p.failed()).isEqualTo(1);
       results = results(run);
@@ -275,7 +278,7 @@ class BatchRunHttpTest {
           }
         });
     Map<String, BatchRun.Result> results;
-    BatchRun.Progress last;
+    BatchProgress last;
     try (BatchRun run =
         open(rows(40), options().maxRowsPerBatch(20).pollInterval(Duration.ofHours(1)).build())) {
       running[0] = run;
@@ -329,7 +332,7 @@ class BatchRunHttpTest {
   void aRunCancelledBeforeItStartedReadsNoRowAndSendsNothing() {
     try (BatchRun run = open(rows(5), options().build())) {
       run.cancel();
-      BatchRun.Progress p = run.await(Duration.ofHours(1));
+      BatchProgress p = run.await(Duration.ofHours(1));
       assertThat(p.cancelled()).isTrue();
       assertThat(p.finished()).isTrue();
       assertThat(p.rows()).isZero();

@@ -10,6 +10,8 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;

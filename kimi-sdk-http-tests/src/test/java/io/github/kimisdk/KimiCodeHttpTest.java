@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.platform.BoosterWallet;
+import io.github.kimisdk.platform.CodeUsage;
+import io.github.kimisdk.platform.UsageWindow;
+import io.github.kimisdk.platform.WebSearchResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;

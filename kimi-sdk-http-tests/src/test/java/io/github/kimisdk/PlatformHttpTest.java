@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.DecodingException;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;

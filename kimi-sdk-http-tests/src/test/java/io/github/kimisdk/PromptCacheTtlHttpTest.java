@@ -12,6 +12,7 @@ import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.PriceTable;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

@@ -11,6 +11,7 @@ import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.Spend;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.math.BigDecimal;
 import java.util.Currency;

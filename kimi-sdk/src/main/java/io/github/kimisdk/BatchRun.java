@@ -7,9 +7,10 @@ import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.internal.batch.BatchEngine;
-import io.github.kimisdk.internal.batch.Counts;
 import io.github.kimisdk.internal.batch.Outcome;
 import io.github.kimisdk.internal.batch.Results;
+import io.github.kimisdk.platform.BatchProgress;
+import io.github.kimisdk.platform.BatchResult;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,7 @@ public final class BatchRun implements AutoCloseable {
    * ones to stop.
    *
    * @param timeout how long to go on; the batches keep running after it passes
-   * @return where the run stands, {@link Progress#finished()}
+   * @return where the run stands, {@link BatchProgress#finished()}
    * @throws KimiTimeoutException if the timeout passes first: call again to go on
    * @throws KimiException if a call to Kimi fails: the journal keeps what was done, so calling
    *     again (here or, after a restart, on a run opened again) goes on from there
@@ -106,9 +107,9 @@ public final class BatchRun implements AutoCloseable {
    *     read by a call that failed while reading them (open the run again, with the rows)
    * @throws UncheckedIOException if the state directory cannot be read or written
    */
-  public Progress await(Duration timeout) {
+  public BatchProgress await(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    return progress(engine.await(rows(), timeout, c -> options.onProgress().accept(progress(c))));
+    return engine.await(rows(), timeout, options.onProgress());
   }
 
   private synchronized Iterator<Map.Entry<String, ChatRequest>> rows() {
@@ -148,8 +149,8 @@ public final class BatchRun implements AutoCloseable {
    *
    * @return the progress
    */
-  public Progress progress() {
-    return progress(engine.counts());
+  public BatchProgress progress() {
+    return engine.progress();
   }
 
   /**
@@ -195,17 +196,6 @@ public final class BatchRun implements AutoCloseable {
     } finally {
       engine.close();
     }
-  }
-
-  private static Progress progress(Counts c) {
-    return new Progress(
-        c.rows(),
-        c.batches(),
-        c.batchesDone(),
-        c.completed(),
-        c.failed(),
-        c.cancelled(),
-        c.finished());
   }
 
   /** Returns the run's id and state directory. */
@@ -254,51 +244,6 @@ public final class BatchRun implements AutoCloseable {
      */
     public static Row of(String customId, ChatRequest request) {
       return new Row(customId, request);
-    }
-  }
-
-  /**
-   * Where a run stands.
-   *
-   * @param rows how many rows the run holds (0 until they are all written to disk)
-   * @param batches how many batches the rows were split into
-   * @param batchesDone how many of them have ended with their results on disk, or were never
-   *     created because the run was cancelled first
-   * @param completed how many rows were answered, as Kimi counts them so far
-   * @param failed how many rows failed so far, those refused before sending included
-   * @param cancelled whether the run was cancelled
-   * @param finished whether every batch is done: the results can be read
-   */
-  public record Progress(
-      long rows,
-      int batches,
-      int batchesDone,
-      long completed,
-      long failed,
-      boolean cancelled,
-      boolean finished) {
-
-    /**
-     * Returns how many rows are done, answered or failed.
-     *
-     * @return {@code completed + failed}
-     */
-    public long done() {
-      return completed + failed;
-    }
-
-    /** Returns every count. */
-    @Override
-    public String toString() {
-      return RecordText.of("Progress")
-          .add("rows", rows)
-          .add("batches", batches)
-          .add("batchesDone", batchesDone)
-          .add("completed", completed)
-          .add("failed", failed)
-          .flag("cancelled", cancelled)
-          .flag("finished", finished)
-          .toString();
     }
   }
 
@@ -379,7 +324,7 @@ public final class BatchRun implements AutoCloseable {
       long maxBytesPerBatch,
       Duration pollInterval,
       boolean deleteServerFiles,
-      Consumer<Progress> onProgress) {
+      Consumer<BatchProgress> onProgress) {
 
     /**
      * The default number of rows in one batch: 10,000. Kimi documents no limit on the lines of a
@@ -493,7 +438,7 @@ public final class BatchRun implements AutoCloseable {
       private long maxBytesPerBatch = DEFAULT_MAX_BYTES_PER_BATCH;
       private Duration pollInterval = DEFAULT_POLL_INTERVAL;
       private boolean deleteServerFiles = true;
-      private Consumer<Progress> onProgress;
+      private Consumer<BatchProgress> onProgress;
 
       private Builder(Path stateDirectory) {
         this.stateDirectory = stateDirectory;
@@ -577,7 +522,7 @@ public final class BatchRun implements AutoCloseable {
        * @param onProgress the listener
        * @return this builder
        */
-      public Builder onProgress(Consumer<Progress> onProgress) {
+      public Builder onProgress(Consumer<BatchProgress> onProgress) {
         this.onProgress = onProgress;
         return this;
       }

@@ -2,6 +2,8 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.client.ClientScope;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.PingResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 

@@ -28,6 +28,7 @@ import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.model.ThinkingFallback;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;

@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.model.Spend;
+import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.util.Objects;
 

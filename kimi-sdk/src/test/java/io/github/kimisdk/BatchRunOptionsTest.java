@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.BatchResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -119,13 +120,5 @@ class BatchRunOptionsTest {
         .isEqualTo("Result[customId=a, index=3, error=Error[httpStatus=0, message=no result]]");
     assertThatThrownBy(() -> new BatchRun.Result("a", 3, null, null))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void progressCountsTheRowsDone() {
-    BatchRun.Progress p = new BatchRun.Progress(10, 2, 1, 6, 2, false, false);
-    assertThat(p.done()).isEqualTo(8);
-    assertThat(p.toString())
-        .isEqualTo("Progress[rows=10, batches=2, batchesDone=1, completed=6, failed=2]");
   }
 }

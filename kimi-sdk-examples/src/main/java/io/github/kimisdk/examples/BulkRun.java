@@ -3,6 +3,7 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.BatchRun;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.platform.BatchProgress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -135,7 +136,7 @@ public final class BulkRun {
             .build();
     out.printf("%,d rows into batches of at most %d, state in %s%n", rows, PER_BATCH, state);
     try (BatchRun run = session.kimi().batches().run(source, options)) {
-      BatchRun.Progress done;
+      BatchProgress done;
       try {
         done = run.await(Duration.ofHours(24));
       } catch (KimiException e) {
@@ -183,7 +184,7 @@ public final class BulkRun {
   }
 
   /** Redraws the progress line: a carriage return, no line feed. */
-  private static void progressLine(PrintStream out, BatchRun.Progress p, double seconds) {
+  private static void progressLine(PrintStream out, BatchProgress p, double seconds) {
     if (p.rows() == 0) {
       return; // the rows are still being written to disk
     }

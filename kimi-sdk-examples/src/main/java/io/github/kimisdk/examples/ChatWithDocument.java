@@ -1,11 +1,11 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import io.github.kimisdk.token.TokenEstimator;
 import java.io.IOException;
 import java.io.PrintStream;

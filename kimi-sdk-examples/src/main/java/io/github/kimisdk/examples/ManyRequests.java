@@ -1,10 +1,10 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.io.PrintStream;

@@ -1,15 +1,15 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.Balance;
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.BatchResult;
-import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PingResult;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchResult;
+import io.github.kimisdk.platform.ChatResult;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
+import io.github.kimisdk.platform.PingResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,13 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.BatchResult;
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchResult;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,11 +2,11 @@ package io.github.kimisdk.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ChatResult;
-import io.github.kimisdk.FileObject;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PingResult;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.platform.ChatResult;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,6 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.WireProtocol;
@@ -18,6 +16,8 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
 import java.io.IOException;

@@ -2,10 +2,10 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.FileObject;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.file.Files;
 import java.nio.file.Path;

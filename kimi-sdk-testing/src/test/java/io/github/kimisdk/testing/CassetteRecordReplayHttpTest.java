@@ -3,8 +3,6 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.WireProtocol;
@@ -15,6 +13,8 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.charset.StandardCharsets;

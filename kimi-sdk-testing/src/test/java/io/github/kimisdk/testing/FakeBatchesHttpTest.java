@@ -3,14 +3,14 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.errors.InvalidRequestException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

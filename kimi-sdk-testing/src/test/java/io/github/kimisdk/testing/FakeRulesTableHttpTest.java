@@ -2,7 +2,6 @@ package io.github.kimisdk.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ContentPart;
@@ -13,6 +12,7 @@ import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;

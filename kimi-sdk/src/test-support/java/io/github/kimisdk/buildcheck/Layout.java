@@ -34,8 +34,8 @@ import java.util.TreeSet;
  *   <li>{@code json}, {@code sse} and the base floor ({@code base.*}) know nothing of Kimi: they
  *       use only each other.
  *   <li>Of the exported packages, only the root's services ({@link #SERVICES}) use the engine;
- *       {@code chat}, {@code errors}, {@code model}, {@code tool}, {@code token}, {@code json},
- *       {@code sse}, {@code agent} and the root's values never do.
+ *       {@code chat}, {@code errors}, {@code model}, {@code platform}, {@code tool}, {@code
+ *       token}, {@code json}, {@code sse}, {@code agent} and the root's call settings never do.
  *   <li>The engine uses neither the root's services nor {@code agent}: it stands below the facade.
  *   <li>The chat completions form of {@code chat}'s records ({@code chat.completions}: the
  *       messages, tool calls and tools as chat completions take them, which the wires, batch lines,
@@ -47,6 +47,9 @@ import java.util.TreeSet;
  *       Conversation}) uses it: no wire reads a reply with it, and nothing of the engine or of
  *       {@code token} writes with it.
  *   <li>{@code model} and {@code token} do not call the client's services.
+ *   <li>The platform's values ({@code platform}: files, batches, the balance, ping, many-calls
+ *       results, Kimi Code's usage and search results) use nothing of the root: the client and
+ *       its services return them, so the root uses {@code platform} and never the other way.
  *   <li>The wires ({@code internal.wire} and its subpackages) use neither {@code model} nor {@code
  *       token}: a wire writes the request it is given, and every model-specific change happens
  *       before, in {@code ModelInfo.adapt}.
@@ -89,6 +92,9 @@ final class Layout {
 
   private static final Set<String> MODEL_AND_COUNTING = Set.of("model", "token");
 
+  /** The platform's values, which the root's services return and which use nothing of the root. */
+  static final String PLATFORM = "platform";
+
   /** The wires' packages: {@code internal.wire} and its subpackages. */
   private static final String WIRES = "internal.wire";
 
@@ -118,7 +124,7 @@ final class Layout {
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
-      Set.of("", "errors", "chat", "tool", "agent", "model", "token", "json", "sse");
+      Set.of("", "platform", "errors", "chat", "tool", "agent", "model", "token", "json", "sse");
 
   /** kimi-sdk-mcp's client API; with {@code mcp.internal.*}, the MCP client. */
   static final String MCP = "mcp";
@@ -239,6 +245,15 @@ final class Layout {
                   + " uses "
                   + to
                   + " (the engine stands below the client and its services)");
+        }
+        if (fromPackage.equals(PLATFORM) && toPackage.isEmpty()) {
+          out.add(
+              "one-way: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the platform's values use nothing of the root: the client and its services"
+                  + " return them)");
         }
         if (MODEL_AND_COUNTING.contains(fromPackage) && SERVICES.contains(to)) {
           out.add("one-way: " + from + " uses " + to + " (model and token do not call the client)");

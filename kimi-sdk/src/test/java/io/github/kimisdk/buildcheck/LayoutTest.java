@@ -176,6 +176,14 @@ class LayoutTest {
     sources.put(
         "io/github/kimisdk/token/Counter.java",
         "package io.github.kimisdk.token; public class Counter { }");
+    sources.put(
+        "io/github/kimisdk/platform/Receipt.java",
+        """
+        package io.github.kimisdk.platform;
+        public record Receipt(io.github.kimisdk.chat.Chunk chunk, io.github.kimisdk.Options options) {
+          // the chat value is allowed; nothing of the root is, not even a plain value
+        }
+        """);
 
     sources.put(
         "io/github/kimisdk/mcp/Client.java",
@@ -277,6 +285,10 @@ class LayoutTest {
             "one-way: base.text.Text uses tool.Decl (json, sse and the base floor know nothing of"
                 + " Kimi)",
             "one-way: model.Catalog uses KimiClient (model and token do not call the client)",
+            "one-way: platform.Receipt uses Options (the platform's values use nothing of the root:"
+                + " the client and its services return them)",
+            "exported packages use each other: (root) <-> platform (KimiClient uses"
+                + " platform.Balance; platform.Receipt uses Options)",
             "one-way: internal.wire.chat.Codec uses model.Catalog (a wire writes what it is given:"
                 + " model rules apply before it)",
             "one-way: internal.wire.chat.Codec uses token.Counter (a wire writes what it is given:"
@@ -306,7 +318,11 @@ class LayoutTest {
             "errors.Errors",
             "chat.Message",
             "tool.ToolMessage",
-            "base.flow.Stage");
+            "base.flow.Stage",
+            "platform.Balance");
+    assertThat(layout.uses("KimiClient"))
+        .as("the root uses the platform's values, which use nothing of it")
+        .contains("platform.Balance");
     assertThat(layout.uses("tool.ToolMessage"))
         .as("every package may use errors")
         .contains("errors.KimiException");
@@ -319,7 +335,10 @@ class LayoutTest {
     assertThat(layout.violations()).as("base.flow may hold the one timer mechanism").isEmpty();
   }
 
-  /** A layout that keeps every rule: a public client, errors, a family across two packages. */
+  /**
+   * A layout that keeps every rule: a public client, errors, a family across two packages, a
+   * platform value the client uses.
+   */
   private static Map<String, String> clean() {
     Map<String, String> sources = new TreeMap<>();
     sources.put("module-info.java", "module synth { }");
@@ -330,7 +349,14 @@ class LayoutTest {
         public class KimiClient {
           io.github.kimisdk.errors.Errors errors;
           io.github.kimisdk.base.flow.Stage<io.github.kimisdk.chat.Message> stage;
+          io.github.kimisdk.platform.Balance balance;
         }
+        """);
+    sources.put(
+        "io/github/kimisdk/platform/Balance.java",
+        """
+        package io.github.kimisdk.platform;
+        public record Balance(java.math.BigDecimal available, io.github.kimisdk.chat.Message note) {}
         """);
     sources.put(
         "io/github/kimisdk/errors/Errors.java",

@@ -4,8 +4,6 @@ import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.Balance;
-import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
@@ -18,6 +16,8 @@ import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Clock;

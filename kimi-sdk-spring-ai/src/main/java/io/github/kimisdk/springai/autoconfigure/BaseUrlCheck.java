@@ -2,10 +2,10 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;

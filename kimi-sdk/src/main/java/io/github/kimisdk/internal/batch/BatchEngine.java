@@ -1,14 +1,16 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.FileObject;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.internal.batch.Part.Stage;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchProgress;
+import io.github.kimisdk.platform.FileObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +45,7 @@ import java.util.function.UnaryOperator;
  * reached the server or died with its connection long before another process lists them.
  *
  * <p><b>Thread model.</b> One thread at a time runs {@link #await} (a second is refused); {@link
- * #cancel} may come from any thread, at any time, and {@link #counts} too. The parts and the
+ * #cancel} may come from any thread, at any time, and {@link #progress} too. The parts and the
  * journal are guarded by {@code this}; calls to the server are made outside it.
  */
 public final class BatchEngine implements AutoCloseable {
@@ -205,22 +207,24 @@ public final class BatchEngine implements AutoCloseable {
    * @param rows the rows, read only if the directory holds none yet
    * @param timeout how long to go on
    * @param progress told where the run stands, on this thread
-   * @return where the run stands: {@link Counts#finished()} unless it was cut short
+   * @return where the run stands: {@link BatchProgress#finished()} unless it was cut short
    * @throws KimiException for a call that failed, a {@link io.github.kimisdk.errors
    *     .KimiTimeoutException} when the timeout passes first, a {@link CancelledException} when the
    *     thread is interrupted
    * @throws IllegalStateException if another thread is in this method
    */
-  public Counts await(
-      Iterator<Map.Entry<String, ChatRequest>> rows, Duration timeout, Consumer<Counts> progress) {
+  public BatchProgress await(
+      Iterator<Map.Entry<String, ChatRequest>> rows,
+      Duration timeout,
+      Consumer<BatchProgress> progress) {
     if (!running.tryLock()) {
       throw new IllegalStateException(
           "await is already running on another thread; one thread at a time takes a run on");
     }
     try {
       long deadline = hooks.nanoTime() + Math.max(0, timeout.toNanos());
-      Counts[] last = {null};
-      Consumer<Counts> report =
+      BatchProgress[] last = {null};
+      Consumer<BatchProgress> report =
           c -> {
             if (!c.equals(last[0])) {
               last[0] = c;
@@ -228,17 +232,17 @@ public final class BatchEngine implements AutoCloseable {
             }
           };
       if (!spool(rows)) {
-        Counts c = counts();
+        BatchProgress c = progress();
         report.accept(c);
         return c;
       }
-      report.accept(counts());
+      report.accept(progress());
       reconcile();
       submit(report);
       while (true) {
         poll();
         fetch(report);
-        Counts c = counts();
+        BatchProgress c = progress();
         report.accept(c);
         if (c.finished()) {
           return c;
@@ -311,10 +315,10 @@ public final class BatchEngine implements AutoCloseable {
     Map<Integer, Part> intended = new HashMap<>();
     synchronized (this) {
       for (Part p : journal.parts()) {
-        if (p.fileId == null && !p.skipped) {
+        if (p.stage() == Stage.SPOOLED) {
           unuploaded.add(p);
         }
-        if (p.batchId == null && p.creatingAt != 0 && !p.skipped) {
+        if (p.stage() == Stage.CREATING) {
           intended.put(p.number, p);
         }
       }
@@ -368,30 +372,34 @@ public final class BatchEngine implements AutoCloseable {
     }
   }
 
-  /** Uploads and creates every part not yet created; once cancelled, marks the rest skipped. */
-  private void submit(Consumer<Counts> report) {
+  /**
+   * Uploads and creates every part not yet created; once cancelled, marks the rest skipped, but for
+   * a batch whose creation a crash left unjournalled and the reconciling found: that one is taken
+   * on (and cancelled), not left running on the server unwatched.
+   */
+  private void submit(Consumer<BatchProgress> report) {
     List<Part> parts;
     synchronized (this) {
       parts = List.copyOf(journal.parts());
     }
     for (Part p : parts) {
       synchronized (this) {
-        if (p.batchId != null || p.skipped) {
+        if (!p.stage().beforeCreation()) {
           continue;
         }
-        if (journal.cancelled()) {
+        if (journal.cancelled() && !foundBatches.containsKey(p.number)) {
           journal.skipped(p);
           continue;
         }
       }
       upload(p);
       create(p);
-      report.accept(counts());
+      report.accept(progress());
     }
   }
 
   private void upload(Part p) {
-    if (p.fileId != null) {
+    if (p.stage() != Stage.SPOOLED) {
       return;
     }
     String name = fileName(p);
@@ -429,8 +437,10 @@ public final class BatchEngine implements AutoCloseable {
     synchronized (this) {
       journal.created(p, batchId);
       update(p, b);
-      cancel = journal.cancelled() && !p.cancelSent;
-      p.cancelSent |= cancel;
+      cancel = journal.cancelled() && p.stage() == Stage.RUNNING;
+      if (cancel) {
+        p.moveTo(Stage.CANCELLING);
+      }
     }
     if (cancel) {
       cancelQuietly(p);
@@ -472,7 +482,7 @@ public final class BatchEngine implements AutoCloseable {
 
   /** Takes a batch's state as seen; a final one is journalled with its files. */
   private void update(Part p, Batch b) {
-    if (p.finished) {
+    if (!p.stage().running()) {
       return;
     }
     p.status = text.keep(b.status(), 64);
@@ -496,7 +506,7 @@ public final class BatchEngine implements AutoCloseable {
     for (Part p : parts) {
       String id;
       synchronized (this) {
-        if (p.batchId == null || p.finished) {
+        if (!p.stage().running()) {
           continue;
         }
         id = p.batchId;
@@ -505,8 +515,10 @@ public final class BatchEngine implements AutoCloseable {
       boolean cancel;
       synchronized (this) {
         update(p, b);
-        cancel = !p.finished && journal.cancelled() && !p.cancelSent;
-        p.cancelSent |= cancel;
+        cancel = journal.cancelled() && p.stage() == Stage.RUNNING;
+        if (cancel) {
+          p.moveTo(Stage.CANCELLING);
+        }
       }
       if (cancel) {
         cancelQuietly(p);
@@ -515,7 +527,7 @@ public final class BatchEngine implements AutoCloseable {
   }
 
   /** Downloads the results of every batch that ended, then deletes its files from Kimi. */
-  private void fetch(Consumer<Counts> report) {
+  private void fetch(Consumer<BatchProgress> report) {
     List<Part> parts;
     synchronized (this) {
       parts = List.copyOf(journal.parts());
@@ -523,7 +535,7 @@ public final class BatchEngine implements AutoCloseable {
     for (Part p : parts) {
       boolean get;
       synchronized (this) {
-        get = p.finished && !p.downloaded;
+        get = p.stage() == Stage.FINISHED;
       }
       if (get) {
         download(p.outputFileId, p.file("output"));
@@ -534,11 +546,11 @@ public final class BatchEngine implements AutoCloseable {
           journal.downloaded(p);
         }
         hooks.step("downloaded", p.number);
-        report.accept(counts());
+        report.accept(progress());
       }
       boolean clean;
       synchronized (this) {
-        clean = settings.deleteServerFiles() && p.downloaded && !p.cleaned && p.batchId != null;
+        clean = settings.deleteServerFiles() && p.stage() == Stage.DOWNLOADED;
       }
       if (clean) {
         for (String id : new String[] {p.fileId, p.outputFileId, p.errorFileId}) {
@@ -634,8 +646,8 @@ public final class BatchEngine implements AutoCloseable {
     synchronized (this) {
       journal.cancel();
       for (Part p : journal.parts()) {
-        if (p.batchId != null && !p.finished && !p.cancelSent) {
-          p.cancelSent = true;
+        if (p.stage() == Stage.RUNNING) {
+          p.moveTo(Stage.CANCELLING);
           toCancel.add(p);
         }
       }
@@ -648,9 +660,9 @@ public final class BatchEngine implements AutoCloseable {
   /**
    * Returns where the run stands.
    *
-   * @return the counts
+   * @return the progress
    */
-  public synchronized Counts counts() {
+  public synchronized BatchProgress progress() {
     long completed = 0;
     long failed = journal.refused();
     int done = 0;
@@ -658,11 +670,11 @@ public final class BatchEngine implements AutoCloseable {
     for (Part p : parts) {
       completed += p.completed;
       failed += p.failed;
-      done += p.done() ? 1 : 0;
+      done += p.stage().done() ? 1 : 0;
     }
     boolean finished =
         (journal.spooled() && done == parts.size()) || (!journal.spooled() && journal.cancelled());
-    return new Counts(
+    return new BatchProgress(
         journal.rows(), parts.size(), done, completed, failed, journal.cancelled(), finished);
   }
 
@@ -675,7 +687,7 @@ public final class BatchEngine implements AutoCloseable {
   public Results results() {
     List<Part> parts;
     synchronized (this) {
-      if (!counts().finished()) {
+      if (!progress().finished()) {
         throw new IllegalStateException(
             "The batch run "
                 + runId()

@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.BatchResult;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.platform.BatchResult;
 
 /**
  * One row's outcome in a finished run: exactly one of {@code completion} and {@code error} is set.

@@ -1,7 +1,7 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.FileObject;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.FileObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

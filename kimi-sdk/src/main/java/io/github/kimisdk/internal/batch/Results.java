@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.batch;
 
-import io.github.kimisdk.BatchResult;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;
@@ -9,6 +8,7 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.platform.BatchResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -85,7 +85,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
         String kind = file == 0 ? "output" : "errors";
         fileId = file == 0 ? part.outputFileId : part.errorFileId;
         Path f = dir.resolve(part.file(kind));
-        if (!part.downloaded || !Files.exists(f)) {
+        if (!part.stage().downloaded() || !Files.exists(f)) {
           file++;
           return true;
         }
@@ -184,7 +184,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
   }
 
   private String missing() {
-    if (part.skipped) {
+    if (part.stage() == Part.Stage.SKIPPED) {
       return "Not sent: the run was cancelled before this row's batch was created";
     }
     return "No result for this row: batch "

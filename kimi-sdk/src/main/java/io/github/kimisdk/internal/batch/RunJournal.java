@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.batch;
 
+import io.github.kimisdk.internal.batch.Part.Stage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -30,9 +31,11 @@ import java.util.function.Consumer;
  * means the journal was damaged, and opening fails.
  *
  * <p>Events: {@code part} (a part's rows and bytes, written at the end of the spool) and {@code
- * spooled}, which commits them; {@code uploaded}; {@code creating}, the intent written before a
- * batch is created; {@code created}; {@code finished}; {@code downloaded}; {@code cleaned}; {@code
- * skipped}; {@code cancel}. Not thread-safe: its {@link BatchEngine} serialises every call.
+ * spooled}, which commits them; {@code cancel}; and one for each move of a part's {@link Stage}:
+ * {@code uploaded}, {@code creating} (the intent written before a batch is created), {@code
+ * created} (to {@code RUNNING}), {@code finished}, {@code downloaded}, {@code cleaned}, {@code
+ * skipped}. A move the part's stage cannot make is refused before it is written, and a journal that
+ * holds one is damaged. Not thread-safe: its {@link BatchEngine} serialises every call.
  */
 final class RunJournal implements AutoCloseable {
 
@@ -173,7 +176,19 @@ final class RunJournal implements AutoCloseable {
         header = header(o);
         headerBytes = ends.get(0);
       } else {
-        apply(o);
+        try {
+          apply(o);
+        } catch (IllegalStateException e) {
+          throw new IllegalArgumentException(
+              "The batch run's journal "
+                  + dir.resolve(JOURNAL).toAbsolutePath()
+                  + " is damaged at line "
+                  + (i + 1)
+                  + " ("
+                  + e.getMessage()
+                  + "); it cannot be resumed",
+              e);
+        }
       }
       goodEnd = ends.get(i);
     }
@@ -244,13 +259,24 @@ final class RunJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Replays a part's event: the move of its stage, and what the event says of it.
+   *
+   * @throws IllegalStateException if the part's stage cannot make the move
+   */
   private void applyToPart(String event, Part p, JsonObject o) {
     switch (event) {
-      case "uploaded" -> p.fileId = string(o, "file");
-      case "creating" -> p.creatingAt = number(o, "at");
-      case "created" -> p.batchId = string(o, "batch");
+      case "uploaded" -> {
+        p.moveTo(Stage.UPLOADED);
+        p.fileId = string(o, "file");
+      }
+      case "creating" -> p.moveTo(Stage.CREATING); // its "at" tells a reader when; not needed
+      case "created" -> {
+        p.moveTo(Stage.RUNNING);
+        p.batchId = string(o, "batch");
+      }
       case "finished" -> {
-        p.finished = true;
+        p.moveTo(Stage.FINISHED);
         p.status = string(o, "status");
         p.outputFileId = string(o, "output");
         p.errorFileId = string(o, "error");
@@ -258,9 +284,9 @@ final class RunJournal implements AutoCloseable {
         p.completed = number(o, "completed");
         p.failed = number(o, "failed");
       }
-      case "downloaded" -> p.downloaded = true;
-      case "cleaned" -> p.cleaned = true;
-      case "skipped" -> p.skipped = true;
+      case "downloaded" -> p.moveTo(Stage.DOWNLOADED);
+      case "cleaned" -> p.moveTo(Stage.CLEANED);
+      case "skipped" -> p.moveTo(Stage.SKIPPED);
       default -> {
         // an event of a later minor change: nothing this version acts on
       }
@@ -340,42 +366,55 @@ final class RunJournal implements AutoCloseable {
     this.spooled = true;
   }
 
+  // Each step below checks the part's move, journals it, then makes it: a move the stage cannot
+  // make is refused before anything is written.
+
   void uploaded(Part p, String fileId) {
+    p.checkMove(Stage.UPLOADED);
     append(event("uploaded", p).name("file").value(fileId).endObject());
     p.fileId = fileId;
+    p.moveTo(Stage.UPLOADED);
   }
 
   void creating(Part p, long at) {
+    p.checkMove(Stage.CREATING);
     append(event("creating", p).name("at").value(at).endObject());
-    p.creatingAt = at;
+    p.moveTo(Stage.CREATING);
   }
 
   void created(Part p, String batchId) {
+    p.checkMove(Stage.RUNNING);
     append(event("created", p).name("batch").value(batchId).endObject());
     p.batchId = batchId;
+    p.moveTo(Stage.RUNNING);
   }
 
+  /** Journals the end of a part's batch, with the status, files and counts set on the part. */
   void finished(Part p) {
+    p.checkMove(Stage.FINISHED);
     JsonWriter w = event("finished", p).name("status").value(p.status);
     w.name("output").value(p.outputFileId).name("error").value(p.errorFileId);
     w.name("total").value(p.total).name("completed").value(p.completed);
     append(w.name("failed").value(p.failed).endObject());
-    p.finished = true;
+    p.moveTo(Stage.FINISHED);
   }
 
   void downloaded(Part p) {
-    append(event("downloaded", p).endObject());
-    p.downloaded = true;
+    move(p, "downloaded", Stage.DOWNLOADED);
   }
 
   void cleaned(Part p) {
-    append(event("cleaned", p).endObject());
-    p.cleaned = true;
+    move(p, "cleaned", Stage.CLEANED);
   }
 
   void skipped(Part p) {
-    append(event("skipped", p).endObject());
-    p.skipped = true;
+    move(p, "skipped", Stage.SKIPPED);
+  }
+
+  private void move(Part p, String event, Stage next) {
+    p.checkMove(next);
+    append(event(event, p).endObject());
+    p.moveTo(next);
   }
 
   void cancel() {

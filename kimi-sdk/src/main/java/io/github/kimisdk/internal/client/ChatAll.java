@@ -1,11 +1,11 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.model.Spend;
+import io.github.kimisdk.platform.ChatResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

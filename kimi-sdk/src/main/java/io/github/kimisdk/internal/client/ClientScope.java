@@ -1,9 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.Balance;
-import io.github.kimisdk.ChatResult;
 import io.github.kimisdk.KimiResponse;
-import io.github.kimisdk.PingResult;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Target;
@@ -23,6 +20,9 @@ import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.ChatResult;
+import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.sse.EventStream;
 import java.net.http.HttpRequest;
 import java.time.Duration;

@@ -1,11 +1,5 @@
 package io.github.kimisdk.internal.platform;
 
-import io.github.kimisdk.Balance;
-import io.github.kimisdk.Batch;
-import io.github.kimisdk.BatchResult;
-import io.github.kimisdk.FileContent;
-import io.github.kimisdk.FileObject;
-import io.github.kimisdk.FilePurpose;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
@@ -23,6 +17,12 @@ import io.github.kimisdk.json.JsonToken;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.platform.Balance;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchResult;
+import io.github.kimisdk.platform.FileContent;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

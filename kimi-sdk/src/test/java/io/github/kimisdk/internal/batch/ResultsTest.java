@@ -2,9 +2,9 @@ package io.github.kimisdk.internal.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.BatchResult;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.platform.BatchResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,12 +47,20 @@ class ResultsTest {
   @BeforeEach
   void run() throws IOException {
     answered = new Part(0);
+    answered.fileId = "in-1";
     answered.batchId = "batch_1";
     answered.status = "completed";
     answered.outputFileId = "out-1";
     answered.errorFileId = "err-1";
-    answered.finished = true;
-    answered.downloaded = true;
+    for (Part.Stage s :
+        List.of(
+            Part.Stage.UPLOADED,
+            Part.Stage.CREATING,
+            Part.Stage.RUNNING,
+            Part.Stage.FINISHED,
+            Part.Stage.DOWNLOADED)) {
+      answered.moveTo(s);
+    }
     write(answered.file("ids"), "[0,\"a\"]", "[1,\"b\"]", "[2,\"c\"]", "[3,\"d\"]", "[4,\"long\"]");
     write(
         answered.file("output"),
@@ -71,7 +79,7 @@ class ResultsTest {
             + "y".repeat(10_000)
             + "\"}}},\"error\":null}");
     skipped = new Part(1);
-    skipped.skipped = true;
+    skipped.moveTo(Part.Stage.SKIPPED);
     write(skipped.file("ids"), "[5,\"e\"]");
     write(Spool.REFUSED, "{\"custom_id\":\"f\",\"index\":6,\"message\":\"too large for a batch\"}");
   }

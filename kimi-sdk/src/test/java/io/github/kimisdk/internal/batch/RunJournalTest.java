@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.internal.batch.Part.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,9 +54,54 @@ class RunJournalTest {
       Part a = j.parts().get(0);
       assertThat(a.rows).isEqualTo(3);
       assertThat(a.fileId).isEqualTo("file-a");
-      assertThat(a.creatingAt).isEqualTo(1_700_000_010L);
       assertThat(a.batchId).isEqualTo("batch-a");
+      assertThat(a.stage()).isEqualTo(Stage.RUNNING);
       assertThat(j.parts().get(1).fileId).isNull();
+      assertThat(j.parts().get(1).stage()).isEqualTo(Stage.SPOOLED);
+    }
+  }
+
+  @Test
+  void aStepItsPartsStageCannotTakeIsRefusedBeforeItIsWritten() throws IOException {
+    written();
+    long size = Files.size(journal());
+    try (RunJournal j = RunJournal.open(dir, 0)) {
+      Part a = j.parts().get(0);
+      assertThatThrownBy(() -> j.uploaded(a, "file-again"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("Part 0 of the batch run cannot go from RUNNING to UPLOADED");
+      assertThatThrownBy(() -> j.downloaded(j.parts().get(1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("Part 1 of the batch run cannot go from SPOOLED to DOWNLOADED");
+      assertThat(a.fileId).isEqualTo("file-a");
+    }
+    assertThat(Files.size(journal())).isEqualTo(size);
+  }
+
+  @Test
+  void aJournalWhoseEventsMakeAMoveNoStageAllowsIsDamaged() throws IOException {
+    written();
+    Files.writeString(
+        journal(), "{\"event\":\"downloaded\",\"part\":1}\n", StandardOpenOption.APPEND);
+    Files.writeString(journal(), "{\"event\":\"cancel\"}\n", StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> RunJournal.open(dir, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "is damaged at line 8 (Part 1 of the batch run cannot go from SPOOLED to"
+                + " DOWNLOADED); it cannot be resumed");
+  }
+
+  @Test
+  void aCreateIntendedAgainAfterAFailedOneKeepsThePartCreating() {
+    written();
+    try (RunJournal j = RunJournal.open(dir, 0)) {
+      Part b = j.parts().get(1);
+      j.uploaded(b, "file-b");
+      j.creating(b, 1_700_000_020L);
+      j.creating(b, 1_700_000_030L);
+    }
+    try (RunJournal j = RunJournal.open(dir, 0)) {
+      assertThat(j.parts().get(1).stage()).isEqualTo(Stage.CREATING);
     }
   }
 
@@ -64,14 +110,14 @@ class RunJournalTest {
     written();
     long good = Files.size(journal());
     Files.writeString(
-        journal(), "{\"event\":\"created\",\"part\":1,\"ba", StandardOpenOption.APPEND);
+        journal(), "{\"event\":\"uploaded\",\"part\":1,\"fi", StandardOpenOption.APPEND);
     try (RunJournal j = RunJournal.open(dir, 0)) {
-      assertThat(j.parts().get(1).batchId).isNull();
+      assertThat(j.parts().get(1).fileId).isNull();
       assertThat(Files.size(journal())).isEqualTo(good);
-      j.created(j.parts().get(1), "batch-b");
+      j.uploaded(j.parts().get(1), "file-b");
     }
     try (RunJournal j = RunJournal.open(dir, 0)) {
-      assertThat(j.parts().get(1).batchId).isEqualTo("batch-b");
+      assertThat(j.parts().get(1).fileId).isEqualTo("file-b");
     }
   }
 
@@ -158,22 +204,18 @@ class RunJournalTest {
       assertThat(a.rows).isEqualTo(3);
       assertThat(a.bytes).isEqualTo(612);
       assertThat(a.fileId).isEqualTo("cs00000000000000000001");
-      assertThat(a.creatingAt).isEqualTo(1764115201L);
       assertThat(a.batchId).isEqualTo("batch_0000000000000001");
-      assertThat(a.finished).isTrue();
+      assertThat(a.stage()).isEqualTo(Stage.CLEANED);
       assertThat(a.status).isEqualTo("completed");
       assertThat(a.outputFileId).isEqualTo("cs00000000000000000004");
       assertThat(a.errorFileId).isEqualTo("cs00000000000000000005");
       assertThat(List.of(a.total, a.completed, a.failed)).containsExactly(3L, 2L, 1L);
-      assertThat(a.downloaded).isTrue();
-      assertThat(a.cleaned).isTrue();
       Part b = j.parts().get(1);
       assertThat(b.status).isEqualTo("cancelled");
       assertThat(b.outputFileId).isNull();
-      assertThat(b.done()).isTrue();
-      assertThat(b.cleaned).isFalse();
+      assertThat(b.stage()).isEqualTo(Stage.DOWNLOADED);
       Part c = j.parts().get(2);
-      assertThat(c.skipped).isTrue();
+      assertThat(c.stage()).isEqualTo(Stage.SKIPPED);
       assertThat(c.fileId).isNull();
     }
   }

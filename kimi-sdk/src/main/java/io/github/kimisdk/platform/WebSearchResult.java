@@ -1,9 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 
 /**
- * One result of Kimi Code's web search ({@link KimiCode#search(String)}).
+ * One result of Kimi Code's web search ({@link io.github.kimisdk.KimiCode#search(String)}).
  *
  * @param title the page title; null when absent
  * @param url the page's address; null when absent

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of one request in {@link KimiClient#chatAll}: exactly one of {@link #completion()}
- * and {@link #error()} is non-null. Each result carries its call's tokens and cost, priced with the
- * client's table; {@link #totalSpend(List)} sums them.
+ * The outcome of one request in {@link io.github.kimisdk.KimiClient#chatAll}: exactly one of {@link
+ * #completion()} and {@link #error()} is non-null. Each result carries its call's tokens and cost,
+ * priced with the client's table; {@link #totalSpend(List)} sums them.
  *
  * <pre>{@code
  * List<ChatResult> results = kimi.chatAll(requests, 4, null);
@@ -67,7 +67,7 @@ public record ChatResult(
   /**
    * Returns the tokens and cost of several results, summed.
    *
-   * @param results the results, as {@link KimiClient#chatAll} returns them
+   * @param results the results, as {@link io.github.kimisdk.KimiClient#chatAll} returns them
    * @return the sum of their {@link #spend()}
    * @throws NullPointerException if {@code results} or an element is null
    */

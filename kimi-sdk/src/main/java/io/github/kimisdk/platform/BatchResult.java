@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -9,7 +9,8 @@ import java.util.Objects;
  * One request's outcome in a finished batch, matched back to the request by its {@code custom_id}:
  * exactly one of {@link #completion()} and {@link #error()} is non-null.
  *
- * @param index the request's position in the list given to {@link KimiBatches#create}
+ * @param index the request's position in the list given to {@link
+ *     io.github.kimisdk.KimiBatches#create}
  * @param customId the {@code custom_id} the SDK gave the request
  * @param request the request
  * @param completion the reply, or null when the request failed

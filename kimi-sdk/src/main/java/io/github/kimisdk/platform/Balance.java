@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import java.math.BigDecimal;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 import java.util.List;
@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Kimi Code's quota, as {@link KimiCode#usages()} reads it: the plan's summary, each limited window
- * and the booster wallet.
+ * Kimi Code's quota, as {@link io.github.kimisdk.KimiCode#usages()} reads it: the plan's summary,
+ * each limited window and the booster wallet.
  *
  * @param plan the plan-wide summary (Moonshot's client shows it as the weekly limit, since the
  *     server gives it no window); null when absent

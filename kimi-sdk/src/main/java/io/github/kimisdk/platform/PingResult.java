@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.KimiException;
@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The outcome of {@link KimiAccount#ping()}, the health check: whether the API is reachable and
- * accepts the key.
+ * The outcome of {@link io.github.kimisdk.KimiAccount#ping()}, the health check: whether the API is
+ * reachable and accepts the key.
  *
  * @param status what happened
  * @param httpStatus the HTTP status of the answer, or 0 when none arrived

@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.platform;
 
 import java.util.Objects;
 import java.util.Set;

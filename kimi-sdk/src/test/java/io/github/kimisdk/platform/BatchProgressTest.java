@@ -1,0 +1,26 @@
+package io.github.kimisdk.platform;
+
+import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Where a batch run stands: the rows done, and what it prints. */
+class BatchProgressTest {
+
+  @Test
+  void theRowsDoneAreTheAnsweredAndTheFailed() {
+    assertThat(new BatchProgress(10, 2, 1, 6, 2, false, false).done()).isEqualTo(8);
+    assertThat(new BatchProgress(0, 0, 0, 0, 0, true, true).done()).isZero();
+  }
+
+  @Test
+  void itPrintsEveryCountAndTheFlagsThatAreSet() {
+    assertPrints(
+        new BatchProgress(10, 2, 1, 6, 2, false, false),
+        "BatchProgress[rows=10, batches=2, batchesDone=1, completed=6, failed=2]",
+        new BatchProgress(10, 2, 2, 6, 4, true, true),
+        "BatchProgress[rows=10, batches=2, batchesDone=2, completed=6, failed=4, cancelled=true,"
+            + " finished=true]");
+  }
+}
