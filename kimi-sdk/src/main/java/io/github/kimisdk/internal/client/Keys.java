@@ -269,7 +269,7 @@ public final class Keys {
     if (problem != null) {
       return Resolved.refused(problem);
     }
-    if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
+    if (ep.needsPlainHttpAllowed() && !allowPlainHttp) {
       return Resolved.refused(
           "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
               + " API key is never sent unencrypted; use https:// for "
