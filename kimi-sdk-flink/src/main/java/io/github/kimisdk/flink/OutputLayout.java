@@ -149,25 +149,12 @@ final class OutputLayout implements Serializable {
         slots.add(new Slot(c.getName(), type, carrier(c, type, carried)));
       } else if (c instanceof Column.MetadataColumn m) {
         String key = m.getMetadataKey().orElse(c.getName());
-        Metadata metadata = Metadata.of(key);
-        if (metadata == null) {
-          throw new ValidationException(
-              "Unknown metadata column '"
-                  + key
-                  + "' in the model's OUTPUT; the kimi provider fills "
-                  + Metadata.list()
-                  + ".");
-        }
-        if (!metadata.accepts(type)) {
-          throw new ValidationException(
-              "Metadata column '"
-                  + key
-                  + "' must be "
-                  + metadata.types
-                  + ", not "
-                  + type.asSummaryString()
-                  + ".");
-        }
+        Metadata metadata =
+            metadata(
+                key,
+                type,
+                "Unknown metadata column '" + key + "' in the model's OUTPUT",
+                "Metadata column '" + key + "'");
         slots.add(new Slot(c.getName(), type, metadata));
       } else if (c.isPhysical()) {
         slots.add(new Slot(c.getName(), type, null));
@@ -213,29 +200,16 @@ final class OutputLayout implements Serializable {
               + ", which is not a physical column: name physical columns only (a metadata"
               + " column is filled by its own key).");
     }
-    Metadata metadata = Metadata.of(key);
-    if (metadata == null) {
-      throw new ValidationException(
-          "Model option 'metadata-columns' gives the "
-              + column
-              + " the unknown key '"
-              + key
-              + "'; the kimi provider fills "
-              + Metadata.list()
-              + ".");
-    }
-    if (!metadata.accepts(type)) {
-      throw new ValidationException(
-          "The "
-              + column
-              + " carries '"
-              + key
-              + "' (model option 'metadata-columns'), so it must be "
-              + metadata.types
-              + ", not "
-              + type.asSummaryString()
-              + ".");
-    }
+    Metadata metadata =
+        metadata(
+            key,
+            type,
+            "Model option 'metadata-columns' gives the "
+                + column
+                + " the unknown key '"
+                + key
+                + "'",
+            "The " + column + " carries '" + key + "' (model option 'metadata-columns'), so it");
     if (!type.isNullable()) {
       throw new ValidationException(
           "The "
@@ -244,6 +218,25 @@ final class OutputLayout implements Serializable {
               + key
               + "' (model option 'metadata-columns'), which is null on some rows (an answered"
               + " row has no error; a failed call no usage): declare it without NOT NULL.");
+    }
+    return metadata;
+  }
+
+  /**
+   * The metadata {@code key} names, for a column of {@code type}.
+   *
+   * @param unknown what is wrong when no metadata has that key
+   * @param column the column, as the message that its type does not fit names it
+   * @throws ValidationException when the key is unknown or the type does not fit
+   */
+  private static Metadata metadata(String key, LogicalType type, String unknown, String column) {
+    Metadata metadata = Metadata.of(key);
+    if (metadata == null) {
+      throw new ValidationException(unknown + "; the kimi provider fills " + Metadata.list() + ".");
+    }
+    if (!metadata.accepts(type)) {
+      throw new ValidationException(
+          column + " must be " + metadata.types + ", not " + type.asSummaryString() + ".");
     }
     return metadata;
   }

@@ -60,11 +60,18 @@ class KimiModelProviderHttpTest {
   }
 
   private static String createModel(Map<String, String> options) {
+    return createSqlModel("answer STRING", options);
+  }
+
+  /** A model created in SQL, as the SQL client creates one, with {@code output} its OUTPUT. */
+  private static String createSqlModel(String output, Map<String, String> options) {
     String name = "m" + MODELS.incrementAndGet();
     flink.env.executeSql(
         "CREATE TEMPORARY MODEL "
             + name
-            + " INPUT (prompt STRING) OUTPUT (answer STRING) "
+            + " INPUT (prompt STRING) OUTPUT ("
+            + output
+            + ") "
             + LocalFlink.with(options));
     return name;
   }
@@ -99,8 +106,19 @@ class KimiModelProviderHttpTest {
   }
 
   private static List<Row> predict(String model) throws Exception {
+    return predict("*", "tickets", model);
+  }
+
+  /** The {@code columns} of {@code model}'s predictions of {@code table}'s prompts. */
+  private static List<Row> predict(String columns, String table, String model) throws Exception {
     return flink.rows(
-        "SELECT * FROM ML_PREDICT(TABLE tickets, MODEL " + model + ", DESCRIPTOR(prompt))");
+        "SELECT "
+            + columns
+            + " FROM ML_PREDICT(TABLE "
+            + table
+            + ", MODEL "
+            + model
+            + ", DESCRIPTOR(prompt))");
   }
 
   private static List<String> answers(List<Row> rows) {
@@ -403,20 +421,10 @@ class KimiModelProviderHttpTest {
     Map<String, String> options = openAiOptions(server);
     options.put("error-handling-strategy", "ignore");
     options.put("metadata-columns", "why:error-string,status:http-status-code,cost:cost");
-    String name = "m" + MODELS.incrementAndGet();
-    flink.env.executeSql(
-        "CREATE TEMPORARY MODEL "
-            + name
-            + " INPUT (prompt STRING)"
-            + " OUTPUT (answer STRING, why STRING, status INT, cost DECIMAL(20, 12)) "
-            + LocalFlink.with(options));
+    String model =
+        createSqlModel("answer STRING, why STRING, status INT, cost DECIMAL(20, 12)", options);
 
-    List<Row> rows =
-        flink.rows(
-            "SELECT id, answer, why, status, cost"
-                + " FROM ML_PREDICT(TABLE tickets, MODEL "
-                + name
-                + ", DESCRIPTOR(prompt))");
+    List<Row> rows = predict("id, answer, why, status, cost", "tickets", model);
 
     assertThat(rows).hasSize(3);
     assertThat(server.requestCount()).isEqualTo(3); // the quota error is not retried
@@ -449,18 +457,9 @@ class KimiModelProviderHttpTest {
     options.put("model", "kimi-k2.5"); // retired: the fake answers 404, as Kimi does
     options.put("error-handling-strategy", "ignore");
     options.put("metadata-columns", "why:error-string,status:http-status-code");
-    String name = "m" + MODELS.incrementAndGet();
-    flink.env.executeSql(
-        "CREATE TEMPORARY MODEL "
-            + name
-            + " INPUT (prompt STRING) OUTPUT (answer STRING, why STRING, status INT) "
-            + LocalFlink.with(options));
+    String model = createSqlModel("answer STRING, why STRING, status INT", options);
 
-    List<Row> rows =
-        flink.rows(
-            "SELECT id, answer, why, status FROM ML_PREDICT(TABLE tickets, MODEL "
-                + name
-                + ", DESCRIPTOR(prompt))");
+    List<Row> rows = predict("id, answer, why, status", "tickets", model);
 
     assertThat(rows)
         .hasSize(3)
@@ -490,20 +489,15 @@ class KimiModelProviderHttpTest {
     options.put("thinking", "disabled");
     options.put("error-handling-strategy", "ignore");
     options.put("metadata-columns", "why:error-string,status:http-status-code,cost:cost");
-    String name = "m" + MODELS.incrementAndGet();
-    flink.env.executeSql(
-        "CREATE TEMPORARY MODEL "
-            + name
-            + " INPUT (prompt STRING)"
-            + " OUTPUT (label STRING, urgent BOOLEAN, why STRING, status INT, cost DECIMAL(20, 12)) "
-            + LocalFlink.with(options));
-    String predict = " FROM ML_PREDICT(TABLE misfits, MODEL " + name + ", DESCRIPTOR(prompt))";
+    String model =
+        createSqlModel(
+            "label STRING, urgent BOOLEAN, why STRING, status INT, cost DECIMAL(20, 12)", options);
     Map<String, String> settingsOptions = new LinkedHashMap<>(options);
     settingsOptions.remove("provider");
     ModelSettings settings = ModelSettings.of(Configuration.fromMap(settingsOptions));
     KimiClient shared = SharedClients.acquire(settings); // the jobs' client: held to read its spend
     try {
-      List<Row> rows = flink.rows("SELECT id, label, urgent, why, status, cost" + predict);
+      List<Row> rows = predict("id, label, urgent, why, status, cost", "misfits", model);
 
       assertThat(rows).hasSize(3);
       Row misfit = rows.stream().filter(r -> r.getField(1) == null).findFirst().orElseThrow();
@@ -520,7 +514,7 @@ class KimiModelProviderHttpTest {
       assertThat(rowsCost).isEqualByComparingTo(spentByRows);
 
       // the guide's query, as a second job: its sum is what that job spent
-      List<Row> sums = flink.rows("SELECT SUM(cost) AS spent" + predict);
+      List<Row> sums = predict("SUM(cost) AS spent", "misfits", model);
       BigDecimal summed = (BigDecimal) sums.get(sums.size() - 1).getField(0);
       BigDecimal spentBySum = shared.spend().cost().orElseThrow().total().subtract(spentByRows);
       assertThat(summed).isPositive().isEqualByComparingTo(spentBySum);

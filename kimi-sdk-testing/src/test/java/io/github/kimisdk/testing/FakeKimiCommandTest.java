@@ -149,23 +149,15 @@ class FakeKimiCommandTest {
   }
 
   static Options cassette(Cassette c) {
-    return new Options(
-        "127.0.0.1",
-        0,
-        Duration.ZERO,
-        List.of(),
-        false,
-        false,
-        0,
-        0,
-        null,
-        c,
-        Duration.ZERO,
-        0,
-        "");
+    return defaultsBut(c, "");
   }
 
   static Options errors(String spec) {
+    return defaultsBut(null, spec);
+  }
+
+  /** The options of an empty command line but for a cassette and the errors. */
+  static Options defaultsBut(Cassette cassette, String errors) {
     return new Options(
         "127.0.0.1",
         0,
@@ -176,10 +168,10 @@ class FakeKimiCommandTest {
         0,
         0,
         null,
-        null,
+        cassette,
         Duration.ZERO,
         0,
-        spec);
+        errors);
   }
 
   @ParameterizedTest
