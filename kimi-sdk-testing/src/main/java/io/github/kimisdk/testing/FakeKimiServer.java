@@ -311,9 +311,9 @@ public final class FakeKimiServer implements AutoCloseable {
    * <p>Each error is Kimi's body with its request id header, for example
    *
    * <pre>{@code
-   * HTTP/1.1 429 Too Many Requests
-   * Msh-Request-Id: fake-6745a1c0-e1
-   * Content-Type: application/json
+   * HTTP/1.1 429
+   * Msh-request-id: fake-6b08e78b-e1
+   * Content-type: application/json
    *
    * {"error":{"message":"You exceeded your current token quota: <org-fake> 0, please check your
    * account balance","type":"exceeded_current_quota_error"}}
