@@ -279,6 +279,19 @@ public final class Endpoint {
   }
 
   /**
+   * Tells whether a client must be allowed plain HTTP to send here ({@link
+   * KimiClient.Builder#allowPlainHttp(boolean)}, for test setups only): plain {@code http} to a
+   * host that is not {@linkplain #isLoopback() loopback}, where the API key would cross a network
+   * unencrypted. {@link KimiClient.Builder#build()} refuses such an endpoint otherwise; this is
+   * that rule, for a framework that checks a configured endpoint before any client is built.
+   *
+   * @return true for plain {@code http} to a host that is not loopback
+   */
+  public boolean needsPlainHttpAllowed() {
+    return isCleartext() && !isLoopback();
+  }
+
+  /**
    * Tells whether the host is a loopback address: {@code localhost}, an IPv4 literal in {@code
    * 127.0.0.0/8} or {@code ::1}, by the one rule the SDK keeps (never a name that merely starts
    * with {@code 127.}, nor a subdomain of {@code localhost}). No DNS lookup is made.

@@ -75,6 +75,38 @@ class EndpointTest {
   }
 
   @Test
+  void plainHttpNeedsAllowingExactlyWhereTheBuilderRefusesIt() {
+    String[] urls = {
+      "https://api.moonshot.ai/v1",
+      "https://example.com/v1",
+      "http://127.0.0.1:8089/v1",
+      "http://localhost/v1",
+      "http://[::1]:9/v1",
+      "http://example.com/v1",
+      "http://10.0.0.1/v1",
+      "http://127.example.com/v1"
+    };
+    for (String url : urls) {
+      Endpoint endpoint = Endpoint.of(url);
+      boolean built;
+      try (KimiClient kimi = KimiClient.builder().apiKey("sk-test").endpoint(endpoint).build()) {
+        built = kimi.endpoint().equals(endpoint);
+      } catch (ConfigurationException e) {
+        assertThat(e).hasMessageContaining("Plain http:// is allowed only to loopback hosts");
+        built = false;
+      }
+      assertThat(endpoint.needsPlainHttpAllowed()).as(url).isEqualTo(!built);
+      try (KimiClient allowed =
+          KimiClient.builder().apiKey("sk-test").endpoint(endpoint).allowPlainHttp(true).build()) {
+        assertThat(allowed.endpoint()).as(url).isEqualTo(endpoint);
+      }
+    }
+    assertThat(Endpoint.of("http://example.com/v1").needsPlainHttpAllowed()).isTrue();
+    assertThat(Endpoint.of("http://127.0.0.1/v1").needsPlainHttpAllowed()).isFalse();
+    assertThat(Endpoint.GLOBAL.needsPlainHttpAllowed()).isFalse();
+  }
+
+  @Test
   void aBaseUrlWithAPathTheClientAppendsOrNotOneOfMoonshotsSurfacesIsRefused() {
     // base URL, what the message must say
     String[][] refused = {

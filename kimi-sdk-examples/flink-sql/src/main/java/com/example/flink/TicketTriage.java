@@ -3,6 +3,7 @@ package com.example.flink;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ModelDescriptor;
@@ -29,8 +30,18 @@ public final class TicketTriage {
       if (offline) {
         System.out.println("No API key: using FakeKimiServer at " + fake.baseUrl() + " (offline)");
       }
+      // The job names its own classes, as a job submitted to a cluster names its jar. A local
+      // job that names none is read back by Flink's JobManager with the JVM's system class loader,
+      // which under exec:java (or any launcher with a class loader of its own) holds no Flink:
+      // "ClassNotFoundException: ...AsyncWaitOperatorFactory". Named, the job gets a class loader
+      // of its own over the one that loaded Flink, wherever that is.
+      Configuration local = new Configuration();
+      local.setString(
+          "pipeline.classpaths",
+          TicketTriage.class.getProtectionDomain().getCodeSource().getLocation().toString());
       TableEnvironment env =
-          TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().build());
+          TableEnvironment.create(
+              EnvironmentSettings.newInstance().inBatchMode().withConfiguration(local).build());
       env.executeSql(
           "CREATE TABLE tickets (id INT, prompt STRING) WITH ("
               + "'connector' = 'filesystem', 'path' = '"

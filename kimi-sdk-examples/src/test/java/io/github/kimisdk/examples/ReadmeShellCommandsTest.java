@@ -386,6 +386,10 @@ class ReadmeShellCommandsTest {
               "mvn -B -P artifacts install -DskipTests\n"
                   + "cd kimi-sdk-examples/standalone && mvn -B -q compile exec:java"),
           Check.ci(EXAMPLE_PROJECTS),
+          // docs/flink.md's local job: .ci/run runs it after the install and checks its rows
+          Check.ci(
+              "mvn -B -P artifacts install -DskipTests\n"
+                  + "cd kimi-sdk-examples/flink-sql && mvn -B -q compile exec:java"),
           Check.replacing(
               COMPANY_DEPLOY,
               "https://repo.example.com/repository/maven-releases",

@@ -1,6 +1,7 @@
 package io.github.kimisdk.flink;
 
 import io.github.kimisdk.model.ModelCatalog;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.table.api.ValidationException;
@@ -44,7 +45,8 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
   }
 
   /**
-   * {@return no option is required: the key may come from the environment, the model must be set}
+   * {@return {@code model}, the one required option: every other has a default, and the key may
+   * come from the TaskManager's environment}
    */
   @Override
   public Set<ConfigOption<?>> requiredOptions() {
@@ -66,6 +68,7 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
         KimiOptions.N,
         KimiOptions.SEED,
         KimiOptions.RESPONSE_FORMAT,
+        KimiOptions.METADATA_COLUMNS,
         KimiOptions.ERROR_HANDLING_STRATEGY,
         KimiOptions.RETRY_NUM,
         KimiOptions.RETRY_FALLBACK_STRATEGY,
@@ -95,7 +98,10 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
     helper.validate();
     ResolvedCatalogModel model = context.getCatalogModel();
     OutputLayout.checkInput(model.getResolvedInputSchema());
-    OutputLayout layout = OutputLayout.of(model.getResolvedOutputSchema());
+    OutputLayout layout =
+        OutputLayout.of(
+            model.getResolvedOutputSchema(),
+            helper.getOptions().getOptional(KimiOptions.METADATA_COLUMNS).orElse(Map.of()));
     ModelSettings settings = ModelSettings.of(helper.getOptions());
     if (settings.redis() != null) {
       requireRedisClasses(context.getClassLoader());

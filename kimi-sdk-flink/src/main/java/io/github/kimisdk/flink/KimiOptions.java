@@ -1,6 +1,7 @@
 package io.github.kimisdk.flink;
 
 import java.time.Duration;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -135,6 +136,32 @@ public final class KimiOptions {
               "retry: retry errors that can succeed on retry, then apply"
                   + " retry-fallback-strategy; failover: fail the job; ignore: emit the row with"
                   + " its error columns filled.");
+
+  /**
+   * Physical OUTPUT columns that carry a row's metadata instead of the reply, as {@code
+   * 'column:key,column:key'}: the way a model created in SQL, where Flink takes no {@code METADATA}
+   * column, gets a failed row's error and status, and each row's usage and cost. The keys are the
+   * metadata columns' ({@code error-string}, {@code http-status-code}, {@code prompt-tokens},
+   * {@code completion-tokens}, {@code reasoning-tokens}, {@code cached-tokens}, {@code cost}), each
+   * column of the key's type and nullable; these columns are left out of the JSON schema asked of
+   * the reply.
+   *
+   * <pre>{@code
+   * CREATE MODEL triage INPUT (prompt STRING)
+   * OUTPUT (answer STRING, why STRING, status INT, cost DECIMAL(20, 10))
+   * WITH ('provider' = 'kimi', 'model' = 'kimi-k3', 'error-handling-strategy' = 'ignore',
+   *       'metadata-columns' = 'why:error-string,status:http-status-code,cost:cost');
+   * }</pre>
+   */
+  public static final ConfigOption<Map<String, String>> METADATA_COLUMNS =
+      ConfigOptions.key("metadata-columns")
+          .mapType()
+          .noDefaultValue()
+          .withDescription(
+              "Physical OUTPUT columns filled with metadata instead of the reply, as"
+                  + " 'column:key,column:key' (keys: error-string, http-status-code,"
+                  + " prompt-tokens, completion-tokens, reasoning-tokens, cached-tokens, cost);"
+                  + " for models created in SQL, which take no METADATA columns.");
 
   /**
    * How many times a row's call is retried after an error that can succeed on retry (a 5xx, an

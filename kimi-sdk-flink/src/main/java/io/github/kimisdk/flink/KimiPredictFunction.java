@@ -1,6 +1,7 @@
 package io.github.kimisdk.flink;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,8 +40,9 @@ import org.apache.flink.table.functions.FunctionContext;
  *   <li>An error that cannot succeed ({@code exceeded_current_quota_error}, any other 4xx, a reply
  *       that does not fit the OUTPUT columns) is never retried, whatever {@code retry-num} says.
  *   <li>Then {@code failover} fails the job with Kimi's error (its type, request id and what to
- *       do), and {@code ignore} emits the row with {@code error-string} and {@code
- *       http-status-code} filled.
+ *       do), and {@code ignore} emits the row with {@code error-string} (ending with the request
+ *       id, when the server sent one) and {@code http-status-code} filled, and, for a reply that
+ *       does not fit, the call's usage and cost: it was billed.
  * </ul>
  *
  * <p>Created by {@link KimiModelProvider} when a statement is planned, serialized into the job, and
@@ -87,7 +90,7 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
   @Override
   public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
     if (input.isNullAt(0)) {
-      return done(new Failure("the prompt is null: no request was sent", null, null));
+      return done(new Failure("the prompt is null: no request was sent", null, null, null, null));
     }
     ChatRequest request = settings.request(input.getString(0).toString(), layout);
     return attempt(request, 0, 0);
@@ -100,11 +103,7 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
         .handle(
             (reply, failure) -> {
               if (failure == null) {
-                try {
-                  return CompletableFuture.completedFuture(rows(request, reply));
-                } catch (OutputLayout.ReplyMismatchException e) {
-                  return done(new Failure(e.getMessage(), 200, null));
-                }
+                return rows(request, reply);
               }
               KimiException k = kimi(failure);
               if (k instanceof RateLimitException r) {
@@ -118,12 +117,21 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
                 return later(wait, () -> attempt(request, retries + 1, pauses));
               }
               return done(
-                  new Failure(k.getMessage(), k instanceof ApiException a ? a.status() : null, k));
+                  new Failure(
+                      withRequestId(k.getMessage(), k.requestId()),
+                      k instanceof ApiException a ? a.status() : null,
+                      k,
+                      null,
+                      null));
             })
         .thenCompose(f -> f);
   }
 
-  private Collection<RowData> rows(ChatRequest request, ChatCompletion reply) {
+  /**
+   * The rows of a reply: one per choice, or, when a choice does not fit the OUTPUT columns, the
+   * row's failure, which keeps the call's usage and cost (the call was answered and billed).
+   */
+  private CompletableFuture<Collection<RowData>> rows(ChatRequest request, ChatCompletion reply) {
     Usage usage = reply.usage();
     Cost cost = null;
     if (usage != null) {
@@ -132,14 +140,35 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
       cost = client.prices().cost(model, usage).orElse(null);
     }
     List<RowData> out = new ArrayList<>(reply.choices().size());
-    for (Choice c : reply.choices()) {
-      out.add(layout.success(c.text(), usage, cost, out.isEmpty()));
+    try {
+      for (Choice c : reply.choices()) {
+        out.add(layout.success(c.text(), usage, cost, out.isEmpty()));
+      }
+    } catch (OutputLayout.ReplyMismatchException e) {
+      ResponseMetadata response = reply.metadata();
+      Optional<String> id = response == null ? Optional.empty() : response.requestId();
+      return done(new Failure(withRequestId(e.getMessage(), id), 200, null, usage, cost));
     }
-    return out;
+    return CompletableFuture.completedFuture(out);
   }
 
-  /** A row's final failure: its message (the SDK's, key redacted), HTTP status, and cause. */
-  private record Failure(String message, Integer status, KimiException cause) {}
+  /**
+   * {@code message} ending with the request id to quote to Moonshot's support, as the SDK's
+   * messages end ({@code [request id ...]}), unless it names it already.
+   */
+  private static String withRequestId(String message, Optional<String> requestId) {
+    if (requestId.isEmpty() || message.contains(requestId.get())) {
+      return message;
+    }
+    return message + " [request id " + OutputLayout.escape(requestId.get(), 128) + "]";
+  }
+
+  /**
+   * A row's final failure: its message (the SDK's, key redacted, with the request id), HTTP status
+   * and cause, and the call's usage and cost when it was answered (else null).
+   */
+  private record Failure(
+      String message, Integer status, KimiException cause, Usage usage, Cost cost) {}
 
   private CompletableFuture<Collection<RowData>> done(Failure f) {
     ErrorHandlingStrategy strategy =
@@ -149,7 +178,8 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
                 : ErrorHandlingStrategy.FAILOVER)
             : settings.errorHandling;
     if (strategy == ErrorHandlingStrategy.IGNORE) {
-      return CompletableFuture.completedFuture(List.of(layout.failure(f.message(), f.status())));
+      return CompletableFuture.completedFuture(
+          List.of(layout.failure(f.message(), f.status(), f.usage(), f.cost())));
     }
     return CompletableFuture.failedFuture(
         new IllegalStateException(

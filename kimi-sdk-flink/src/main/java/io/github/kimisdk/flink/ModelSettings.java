@@ -7,6 +7,7 @@ import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.flink.KimiOptions.ErrorHandlingStrategy;
 import io.github.kimisdk.flink.KimiOptions.RetryFallbackStrategy;
 import io.github.kimisdk.json.JsonNumber;
@@ -37,10 +38,11 @@ final class ModelSettings implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final String CHAT_SUFFIX = "/chat/completions";
 
-  /** A request option, the wire member it is sent as, and whether it is set. */
-  private record Sent(String option, String member, String value) implements Serializable {
-    private static final long serialVersionUID = 1L;
-  }
+  /**
+   * A request option, the wire member it is sent as, and its value (null: not set); made for a
+   * planning message, never serialized.
+   */
+  private record Sent(String option, String member, String value) {}
 
   final String baseUrl; // null: Kimi's global endpoint
   private final String apiKey; // null: the environment's, read where the client is built
@@ -148,14 +150,22 @@ final class ModelSettings implements Serializable {
       }
     }
     if (s.baseUrl != null) {
-      // the client's own rules (HTTPS but to loopback, a well-formed URL), told when planned rather
-      // than when each subtask opens; a placeholder key: the planner may not hold the real one
-      try (KimiClient probe =
-          KimiClient.builder().apiKey("planning").endpoint(Endpoint.of(s.baseUrl)).build()) {
-        probe.endpoint();
-      } catch (RuntimeException e) {
+      // the client's own rules (a well-formed URL, HTTPS but to loopback), told when planned rather
+      // than when each subtask opens, from the core's Endpoint, where the builder reads them too
+      Endpoint endpoint;
+      try {
+        endpoint = Endpoint.of(s.baseUrl);
+      } catch (ConfigurationException e) {
         throw new ValidationException(
             "Model option 'endpoint' is not a Kimi endpoint: " + e.getMessage(), e);
+      }
+      if (endpoint.needsPlainHttpAllowed()) {
+        throw new ValidationException(
+            "Model option 'endpoint' is not a Kimi endpoint: plain http:// goes only to loopback"
+                + " hosts (localhost, 127.0.0.1, ::1), so that the API key is never sent"
+                + " unencrypted; use https:// for "
+                + endpoint.uri().getHost()
+                + ".");
       }
     }
     return s;

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -32,7 +33,8 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
 /**
  * The model's OUTPUT as the provider fills it: its physical columns from the reply (one text
  * column, or several filled from a JSON object whose schema their types give) and its metadata
- * columns (error, usage, cost) by name, in the schema's order. Checked once, when the statement is
+ * (error, usage, cost) into the metadata columns by name, and into the physical columns the option
+ * {@code metadata-columns} names, in the schema's order. Checked once, when the statement is
  * planned; immutable.
  */
 final class OutputLayout implements Serializable {
@@ -124,33 +126,35 @@ final class OutputLayout implements Serializable {
   /**
    * Reads and checks the model's OUTPUT.
    *
-   * @throws ValidationException naming the column and the fix
+   * @param metadataColumns the physical columns that carry metadata ({@link
+   *     KimiOptions#METADATA_COLUMNS}): column name to metadata key
+   * @throws ValidationException naming the column or option and the fix
    */
-  static OutputLayout of(ResolvedSchema output) {
+  static OutputLayout of(ResolvedSchema output, Map<String, String> metadataColumns) {
+    for (String name : metadataColumns.keySet()) {
+      if (output.getColumn(name).isEmpty()) {
+        throw new ValidationException(
+            "Model option 'metadata-columns' names '"
+                + name
+                + "', which is not a column of the model's OUTPUT "
+                + describe(output.getColumns())
+                + ".");
+      }
+    }
     List<Slot> slots = new ArrayList<>();
     for (Column c : output.getColumns()) {
       LogicalType type = c.getDataType().getLogicalType();
-      if (c instanceof Column.MetadataColumn m) {
+      String carried = metadataColumns.get(c.getName());
+      if (carried != null) {
+        slots.add(new Slot(c.getName(), type, carrier(c, type, carried)));
+      } else if (c instanceof Column.MetadataColumn m) {
         String key = m.getMetadataKey().orElse(c.getName());
-        Metadata metadata = Metadata.of(key);
-        if (metadata == null) {
-          throw new ValidationException(
-              "Unknown metadata column '"
-                  + key
-                  + "' in the model's OUTPUT; the kimi provider fills "
-                  + Metadata.list()
-                  + ".");
-        }
-        if (!metadata.accepts(type)) {
-          throw new ValidationException(
-              "Metadata column '"
-                  + key
-                  + "' must be "
-                  + metadata.types
-                  + ", not "
-                  + type.asSummaryString()
-                  + ".");
-        }
+        Metadata metadata =
+            metadata(
+                key,
+                type,
+                "Unknown metadata column '" + key + "' in the model's OUTPUT",
+                "Metadata column '" + key + "'");
         slots.add(new Slot(c.getName(), type, metadata));
       } else if (c.isPhysical()) {
         slots.add(new Slot(c.getName(), type, null));
@@ -164,8 +168,10 @@ final class OutputLayout implements Serializable {
     OutputLayout layout = new OutputLayout(slots);
     if (layout.physical == 0) {
       throw new ValidationException(
-          "The model's OUTPUT has no physical column: declare one STRING column for the reply, or"
-              + " several columns to be filled from a JSON reply.");
+          "The model's OUTPUT has no physical column"
+              + (metadataColumns.isEmpty() ? "" : " but those 'metadata-columns' names")
+              + ": declare one STRING column for the reply, or several columns to be filled from"
+              + " a JSON reply.");
     }
     for (Slot s : layout.slots) {
       if (s.metadata() != null) {
@@ -182,6 +188,57 @@ final class OutputLayout implements Serializable {
       schemaOf(s.name(), s.type()); // throws for a type JSON cannot fill
     }
     return layout;
+  }
+
+  /** The metadata a physical column named in {@code metadata-columns} carries, checked. */
+  private static Metadata carrier(Column c, LogicalType type, String key) {
+    String column = "OUTPUT column '" + c.getName() + "'";
+    if (!c.isPhysical()) {
+      throw new ValidationException(
+          "Model option 'metadata-columns' names the "
+              + column
+              + ", which is not a physical column: name physical columns only (a metadata"
+              + " column is filled by its own key).");
+    }
+    Metadata metadata =
+        metadata(
+            key,
+            type,
+            "Model option 'metadata-columns' gives the "
+                + column
+                + " the unknown key '"
+                + key
+                + "'",
+            "The " + column + " carries '" + key + "' (model option 'metadata-columns'), so it");
+    if (!type.isNullable()) {
+      throw new ValidationException(
+          "The "
+              + column
+              + " carries '"
+              + key
+              + "' (model option 'metadata-columns'), which is null on some rows (an answered"
+              + " row has no error; a failed call no usage): declare it without NOT NULL.");
+    }
+    return metadata;
+  }
+
+  /**
+   * The metadata {@code key} names, for a column of {@code type}.
+   *
+   * @param unknown what is wrong when no metadata has that key
+   * @param column the column, as the message that its type does not fit names it
+   * @throws ValidationException when the key is unknown or the type does not fit
+   */
+  private static Metadata metadata(String key, LogicalType type, String unknown, String column) {
+    Metadata metadata = Metadata.of(key);
+    if (metadata == null) {
+      throw new ValidationException(unknown + "; the kimi provider fills " + Metadata.list() + ".");
+    }
+    if (!metadata.accepts(type)) {
+      throw new ValidationException(
+          column + " must be " + metadata.types + ", not " + type.asSummaryString() + ".");
+    }
+    return metadata;
   }
 
   /** {@return true when the reply fills several columns from one JSON object} */
@@ -253,40 +310,48 @@ final class OutputLayout implements Serializable {
                 : convert(s.name(), s.type(), object.get(s.name()), text));
         continue;
       }
-      Usage u = first ? usage : null;
-      row.setField(
-          i,
-          switch (s.metadata()) {
-            case ERROR_STRING, HTTP_STATUS_CODE -> null;
-            case PROMPT_TOKENS -> count(s.type(), u == null ? 0 : u.promptTokens());
-            case COMPLETION_TOKENS -> count(s.type(), u == null ? 0 : u.completionTokens());
-            case REASONING_TOKENS ->
-                count(s.type(), u == null || u.reasoningTokens() == null ? 0 : u.reasoningTokens());
-            case CACHED_TOKENS ->
-                count(s.type(), u == null || u.cachedTokens() == null ? 0 : u.cachedTokens());
-            case COST ->
-                cost == null && first
-                    ? null
-                    : money(s.type(), first ? cost.total() : BigDecimal.ZERO);
-          });
+      row.setField(i, spent(s, usage, cost, first));
     }
     return row;
   }
 
   /**
-   * Returns the row of a failed call: physical and usage columns null, the error columns filled.
+   * Returns the row of a failed call: the reply's columns null, the error columns filled, and the
+   * usage and cost columns the call's when it was answered and billed ({@code usage} not null: a
+   * reply that does not fit the columns), else null.
    */
-  RowData failure(String error, Integer status) {
+  RowData failure(String error, Integer status, Usage usage, Cost cost) {
     GenericRowData row = new GenericRowData(slots.size());
     for (int i = 0; i < slots.size(); i++) {
-      Metadata m = slots.get(i).metadata();
-      if (m == Metadata.ERROR_STRING) {
+      Slot s = slots.get(i);
+      if (s.metadata() == Metadata.ERROR_STRING) {
         row.setField(i, StringData.fromString(error));
-      } else if (m == Metadata.HTTP_STATUS_CODE) {
+      } else if (s.metadata() == Metadata.HTTP_STATUS_CODE) {
         row.setField(i, status);
+      } else if (s.metadata() != null && usage != null) {
+        row.setField(i, spent(s, usage, cost, true));
       }
     }
     return row;
+  }
+
+  /**
+   * A metadata column of a call's row: the usage and cost on its first row, zero on its other rows
+   * (so that summing them adds up to what was spent); no error.
+   */
+  private static Object spent(Slot s, Usage usage, Cost cost, boolean first) {
+    Usage u = first ? usage : null;
+    return switch (s.metadata()) {
+      case ERROR_STRING, HTTP_STATUS_CODE -> null;
+      case PROMPT_TOKENS -> count(s.type(), u == null ? 0 : u.promptTokens());
+      case COMPLETION_TOKENS -> count(s.type(), u == null ? 0 : u.completionTokens());
+      case REASONING_TOKENS ->
+          count(s.type(), u == null || u.reasoningTokens() == null ? 0 : u.reasoningTokens());
+      case CACHED_TOKENS ->
+          count(s.type(), u == null || u.cachedTokens() == null ? 0 : u.cachedTokens());
+      case COST ->
+          cost == null && first ? null : money(s.type(), first ? cost.total() : BigDecimal.ZERO);
+    };
   }
 
   private JsonObject parse(String text) {
@@ -382,7 +447,21 @@ final class OutputLayout implements Serializable {
   /** Quotes server text for an error: control characters escaped, at most {@link #MAX_QUOTED}. */
   static String quote(String text) {
     StringBuilder b = new StringBuilder("\"");
-    int n = Math.min(text.length(), MAX_QUOTED);
+    escape(b, text, MAX_QUOTED);
+    b.append('"');
+    if (text.length() > MAX_QUOTED) {
+      b.append(" (").append(text.length() - MAX_QUOTED).append(" more characters)");
+    }
+    return b.toString();
+  }
+
+  /** Server text for an error, unquoted: control characters escaped, at most {@code max}. */
+  static String escape(String text, int max) {
+    return escape(new StringBuilder(), text, max).toString();
+  }
+
+  private static StringBuilder escape(StringBuilder b, String text, int max) {
+    int n = Math.min(text.length(), max);
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
       if (c == '"' || c == '\\') {
@@ -393,11 +472,7 @@ final class OutputLayout implements Serializable {
         b.append(c);
       }
     }
-    b.append('"');
-    if (text.length() > n) {
-      b.append(" (").append(text.length() - n).append(" more characters)");
-    }
-    return b.toString();
+    return b;
   }
 
   private static String describe(List<Column> columns) {

@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.apache.flink.util.ExceptionUtils;
@@ -86,6 +90,44 @@ class DocsSqlTest {
     }
     flink.env.useCatalog("default_catalog");
     assertThat(run).as("statements run").isGreaterThanOrEqualTo(7);
+  }
+
+  /**
+   * The guide's table of a local job's Flink dependencies is the example job's: the same artifacts
+   * of {@code org.apache.flink}, at the version its pom gives them.
+   */
+  @Test
+  void theGuidesLocalJobDependenciesAreTheExampleJobs() throws Exception {
+    String pom =
+        Files.readString(
+            ROOT.resolve("kimi-sdk-examples/flink-sql/pom.xml"), StandardCharsets.UTF_8);
+    Matcher version = Pattern.compile("<flink.version>([^<]+)</flink.version>").matcher(pom);
+    assertThat(version.find()).isTrue();
+    Map<String, String> inPom = new TreeMap<>();
+    Matcher dependency =
+        Pattern.compile(
+                "<groupId>org\\.apache\\.flink</groupId>\\s*<artifactId>([^<]+)</artifactId>"
+                    + "\\s*<version>([^<]+)</version>")
+            .matcher(pom);
+    while (dependency.find()) {
+      inPom.put(
+          dependency.group(1), dependency.group(2).replace("${flink.version}", version.group(1)));
+    }
+    Map<String, String> inGuide = new TreeMap<>();
+    boolean table = false;
+    for (String line : Files.readAllLines(ROOT.resolve("docs/flink.md"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("| artifact (`org.apache.flink`)")) {
+        table = true;
+      } else if (table && !line.startsWith("|")) {
+        break;
+      } else if (table && !line.startsWith("|---")) {
+        String[] cells = line.split("\\|");
+        String artifact = cells[1].strip();
+        artifact = artifact.substring(artifact.lastIndexOf('`', artifact.length() - 2) + 1);
+        inGuide.put(artifact.substring(0, artifact.length() - 1), cells[2].strip());
+      }
+    }
+    assertThat(inGuide).hasSize(6).isEqualTo(inPom);
   }
 
   @Test

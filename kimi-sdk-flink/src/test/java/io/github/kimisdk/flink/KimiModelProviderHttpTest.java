@@ -60,11 +60,18 @@ class KimiModelProviderHttpTest {
   }
 
   private static String createModel(Map<String, String> options) {
+    return createSqlModel("answer STRING", options);
+  }
+
+  /** A model created in SQL, as the SQL client creates one, with {@code output} its OUTPUT. */
+  private static String createSqlModel(String output, Map<String, String> options) {
     String name = "m" + MODELS.incrementAndGet();
     flink.env.executeSql(
         "CREATE TEMPORARY MODEL "
             + name
-            + " INPUT (prompt STRING) OUTPUT (answer STRING) "
+            + " INPUT (prompt STRING) OUTPUT ("
+            + output
+            + ") "
             + LocalFlink.with(options));
     return name;
   }
@@ -99,8 +106,19 @@ class KimiModelProviderHttpTest {
   }
 
   private static List<Row> predict(String model) throws Exception {
+    return predict("*", "tickets", model);
+  }
+
+  /** The {@code columns} of {@code model}'s predictions of {@code table}'s prompts. */
+  private static List<Row> predict(String columns, String table, String model) throws Exception {
     return flink.rows(
-        "SELECT * FROM ML_PREDICT(TABLE tickets, MODEL " + model + ", DESCRIPTOR(prompt))");
+        "SELECT "
+            + columns
+            + " FROM ML_PREDICT(TABLE "
+            + table
+            + ", MODEL "
+            + model
+            + ", DESCRIPTOR(prompt))");
   }
 
   private static List<String> answers(List<Row> rows) {
@@ -394,6 +412,115 @@ class KimiModelProviderHttpTest {
                   .contains("\\\"high\\\"");
             });
     assertThat(server.requestCount()).isEqualTo(1); // a misfit is not retried
+  }
+
+  @Test
+  void aModelCreatedInSqlSaysWhyEachFailedRowFailedInColumnsOfItsOwn(FakeKimiServer server)
+      throws Exception {
+    server.failCalls("quota=0.5"); // of the three calls, the second is out of quota
+    Map<String, String> options = openAiOptions(server);
+    options.put("error-handling-strategy", "ignore");
+    options.put("metadata-columns", "why:error-string,status:http-status-code,cost:cost");
+    String model =
+        createSqlModel("answer STRING, why STRING, status INT, cost DECIMAL(20, 12)", options);
+
+    List<Row> rows = predict("id, answer, why, status, cost", "tickets", model);
+
+    assertThat(rows).hasSize(3);
+    assertThat(server.requestCount()).isEqualTo(3); // the quota error is not retried
+    assertThat(rows.stream().filter(r -> r.getField(1) == null))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat((String) r.getField(2))
+                  .contains("exceeded_current_quota_error")
+                  .containsPattern("\\[request id fake-[0-9a-f]+-e[0-9]+]");
+              assertThat(r.getField(3)).isEqualTo(429);
+              assertThat(r.getField(4)).isNull(); // not answered, not billed
+            });
+    assertThat(rows.stream().filter(r -> r.getField(1) != null))
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat((String) r.getField(1)).startsWith("You said: Classify:");
+              assertThat(r.getField(2)).isNull();
+              assertThat(r.getField(3)).isNull();
+              assertThat((BigDecimal) r.getField(4)).isPositive();
+            });
+    // one reply column: the carriers ask for no JSON schema
+    assertThat(server.requests().get(0).json().get("response_format")).isNull();
+  }
+
+  @Test
+  void aNotFoundRowsErrorEndsWithTheRequestIdTheFakeSent(FakeKimiServer server) throws Exception {
+    Map<String, String> options = openAiOptions(server);
+    options.put("model", "kimi-k2.5"); // retired: the fake answers 404, as Kimi does
+    options.put("error-handling-strategy", "ignore");
+    options.put("metadata-columns", "why:error-string,status:http-status-code");
+    String model = createSqlModel("answer STRING, why STRING, status INT", options);
+
+    List<Row> rows = predict("id, answer, why, status", "tickets", model);
+
+    assertThat(rows)
+        .hasSize(3)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getField(1)).isNull();
+              assertThat((String) r.getField(2))
+                  .contains("Not found the model kimi-k2.5")
+                  .containsPattern("\\[request id fake-[0-9a-f]+-e[0-9]+]");
+              assertThat(r.getField(3)).isEqualTo(404);
+            });
+  }
+
+  @Test
+  void theGuidesSumOfCostIsTheClientsSpendWithRepliesThatDidNotFit(FakeKimiServer server)
+      throws Exception {
+    flink.prompts(
+        "misfits",
+        List.of("label=bug urgent=true", "label=ui urgent=very", "label=docs urgent=false"));
+    server.respondWith(
+        r ->
+            r.bodyText().contains("urgent=very")
+                ? FakeResponse.json(200, reply("{\"label\": \"ui\", \"urgent\": \"very\"}"))
+                    .withHeader("Msh-Request-Id", "req-misfit-1")
+                : null);
+    Map<String, String> options = openAiOptions(server);
+    options.put("thinking", "disabled");
+    options.put("error-handling-strategy", "ignore");
+    options.put("metadata-columns", "why:error-string,status:http-status-code,cost:cost");
+    String model =
+        createSqlModel(
+            "label STRING, urgent BOOLEAN, why STRING, status INT, cost DECIMAL(20, 12)", options);
+    Map<String, String> settingsOptions = new LinkedHashMap<>(options);
+    settingsOptions.remove("provider");
+    ModelSettings settings = ModelSettings.of(Configuration.fromMap(settingsOptions));
+    KimiClient shared = SharedClients.acquire(settings); // the jobs' client: held to read its spend
+    try {
+      List<Row> rows = predict("id, label, urgent, why, status, cost", "misfits", model);
+
+      assertThat(rows).hasSize(3);
+      Row misfit = rows.stream().filter(r -> r.getField(1) == null).findFirst().orElseThrow();
+      assertThat((String) misfit.getField(3))
+          .contains("the reply's value for column 'urgent' does not fit BOOLEAN")
+          .endsWith("[request id req-misfit-1]");
+      assertThat(misfit.getField(4)).isEqualTo(200);
+      assertThat((BigDecimal) misfit.getField(5)).as("answered and billed").isPositive();
+      BigDecimal rowsCost = BigDecimal.ZERO;
+      for (Row r : rows) {
+        rowsCost = rowsCost.add((BigDecimal) r.getField(5));
+      }
+      BigDecimal spentByRows = shared.spend().cost().orElseThrow().total();
+      assertThat(rowsCost).isEqualByComparingTo(spentByRows);
+
+      // the guide's query, as a second job: its sum is what that job spent
+      List<Row> sums = predict("SUM(cost) AS spent", "misfits", model);
+      BigDecimal summed = (BigDecimal) sums.get(sums.size() - 1).getField(0);
+      BigDecimal spentBySum = shared.spend().cost().orElseThrow().total().subtract(spentByRows);
+      assertThat(summed).isPositive().isEqualByComparingTo(spentBySum);
+    } finally {
+      SharedClients.release(settings);
+    }
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ModelSettingsTest {
 
   private static final OutputLayout TEXT =
-      OutputLayout.of(ResolvedSchema.of(Column.physical("answer", DataTypes.STRING())));
+      OutputLayout.of(ResolvedSchema.of(Column.physical("answer", DataTypes.STRING())), Map.of());
 
   private static ModelSettings settings(String... keyValues) {
     Map<String, String> m = new HashMap<>();
@@ -40,6 +40,50 @@ class ModelSettingsTest {
   })
   void endpointIsTheChatCompletionsUrlOrABaseUrl(String endpoint, String baseUrl) {
     assertThat(settings("endpoint", endpoint).baseUrl).isEqualTo(baseUrl);
+  }
+
+  /**
+   * The endpoints planning takes are the ones the client's builder takes (with the key planning
+   * never holds), judged by the core's one rule: told when planned, never first when a subtask
+   * opens.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "https://api.moonshot.ai/v1/chat/completions",
+    "https://example.com/v1",
+    "http://127.0.0.1:8089/v1",
+    "http://localhost:8089/v1/chat/completions",
+    "http://[::1]:8089/v1",
+    "http://example.com/v1",
+    "http://10.0.0.7:8000/v1",
+    "http://127.example.com/v1",
+    "https://api.moonshot.ai",
+    "https://api.moonshot.ai/v2",
+    "ftp://example.com/v1",
+    "https://user:pw@example.com/v1",
+    "https://example.com/v1?x=1",
+    "not a url"
+  })
+  void planningTakesAnEndpointExactlyWhenTheClientBuilderDoes(String endpoint) {
+    boolean planned;
+    try {
+      settings("endpoint", endpoint);
+      planned = true;
+    } catch (ValidationException e) {
+      assertThat(e).hasMessageStartingWith("Model option 'endpoint' is not a Kimi endpoint: ");
+      planned = false;
+    }
+    boolean built;
+    try (io.github.kimisdk.KimiClient kimi =
+        io.github.kimisdk.KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(endpoint.replaceFirst("/chat/completions$", ""))
+            .build()) {
+      built = kimi.endpoint() != null;
+    } catch (io.github.kimisdk.errors.ConfigurationException e) {
+      built = false;
+    }
+    assertThat(planned).isEqualTo(built);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.model.Cost;
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.Map;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.catalog.Column;
@@ -38,7 +39,12 @@ class OutputLayoutTest {
   }
 
   private static OutputLayout layout(Column... columns) {
-    return OutputLayout.of(ResolvedSchema.of(columns));
+    return OutputLayout.of(ResolvedSchema.of(columns), Map.of());
+  }
+
+  /** A layout whose physical columns named in {@code carried} carry that metadata. */
+  private static OutputLayout layout(Map<String, String> carried, Column... columns) {
+    return OutputLayout.of(ResolvedSchema.of(columns), carried);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -243,12 +249,114 @@ class OutputLayoutTest {
             meta("http-status-code", DataTypes.INT()),
             meta("cost", DataTypes.DOUBLE()));
 
-    RowData row = l.failure("quota", 429);
+    RowData row = l.failure("quota", 429, null, null);
 
     assertThat(row.isNullAt(0)).isTrue();
     assertThat(row.getString(1).toString()).isEqualTo("quota");
     assertThat(row.getInt(2)).isEqualTo(429);
     assertThat(row.isNullAt(3)).isTrue();
+  }
+
+  @Test
+  void aBilledFailureKeepsTheCallsUsageAndCost() {
+    OutputLayout l =
+        layout(
+            col("label", DataTypes.STRING()),
+            col("urgent", DataTypes.BOOLEAN()),
+            meta("error-string", DataTypes.STRING()),
+            meta("http-status-code", DataTypes.INT()),
+            meta("prompt-tokens", DataTypes.BIGINT()),
+            meta("cost", DataTypes.DECIMAL(12, 6)));
+
+    RowData row = l.failure("does not fit", 200, USAGE, COST);
+
+    assertThat(row.isNullAt(0)).isTrue();
+    assertThat(row.isNullAt(1)).isTrue();
+    assertThat(row.getString(2).toString()).isEqualTo("does not fit");
+    assertThat(row.getInt(3)).isEqualTo(200);
+    assertThat(row.getLong(4)).isEqualTo(10);
+    assertThat(row.getDecimal(5, 12, 6).toBigDecimal()).isEqualByComparingTo("0.00042");
+  }
+
+  @Test
+  void physicalColumnsNamedInMetadataColumnsCarryTheirKeysAndLeaveTheSchema() {
+    OutputLayout l =
+        layout(
+            Map.of("why", "error-string", "status", "http-status-code", "spent", "cost"),
+            col("label", DataTypes.STRING()),
+            col("why", DataTypes.STRING()),
+            col("score", DataTypes.INT()),
+            col("status", DataTypes.INT()),
+            col("spent", DataTypes.DECIMAL(12, 6)));
+
+    assertThat(l.structured()).isTrue();
+    assertThat(l.schema().get("properties").asObject().names()).containsExactly("label", "score");
+    RowData ok = l.success("{\"label\":\"bug\",\"score\":3}", USAGE, COST, true);
+    assertThat(ok.getString(0).toString()).isEqualTo("bug");
+    assertThat(ok.isNullAt(1)).isTrue();
+    assertThat(ok.getInt(2)).isEqualTo(3);
+    assertThat(ok.isNullAt(3)).isTrue();
+    assertThat(ok.getDecimal(4, 12, 6).toBigDecimal()).isEqualByComparingTo("0.00042");
+    RowData failed = l.failure("429 exceeded_current_quota_error", 429, null, null);
+    assertThat(failed.getString(1).toString()).isEqualTo("429 exceeded_current_quota_error");
+    assertThat(failed.getInt(3)).isEqualTo(429);
+    assertThat(failed.isNullAt(4)).isTrue();
+  }
+
+  @Test
+  void oneReplyColumnBesideCarriersIsTheTextReply() {
+    OutputLayout l =
+        layout(
+            Map.of("why", "error-string"),
+            col("answer", DataTypes.STRING()),
+            col("why", DataTypes.STRING()));
+
+    assertThat(l.structured()).isFalse();
+    assertThat(l.success("hello", USAGE, COST, true).getString(0).toString()).isEqualTo("hello");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "nope:error-string | names 'nope', which is not a column of the model's OUTPUT (answer"
+            + " STRING, why STRING, status INT, meta STRING)",
+        "why:http-headers | the unknown key 'http-headers'; the kimi provider fills error-string"
+            + " STRING",
+        "status:error-string | OUTPUT column 'status' carries 'error-string' (model option"
+            + " 'metadata-columns'), so it must be STRING, not INT",
+        "why:cost | so it must be DECIMAL or DOUBLE, not STRING",
+        "meta:error-string | names the OUTPUT column 'meta', which is not a physical column",
+        "answer:error-string,why:error-string,status:http-status-code | no physical column but"
+            + " those 'metadata-columns' names"
+      })
+  void aWrongMetadataColumnsOptionFailsNamingTheColumnAndTheFix(String option, String message) {
+    Map<String, String> carried = new java.util.LinkedHashMap<>();
+    for (String pair : option.split(",")) {
+      carried.put(pair.split(":")[0], pair.split(":")[1]);
+    }
+    assertThatThrownBy(
+            () ->
+                layout(
+                    carried,
+                    col("answer", DataTypes.STRING()),
+                    col("why", DataTypes.STRING()),
+                    col("status", DataTypes.INT()),
+                    Column.metadata("meta", DataTypes.STRING(), "error-string", false)))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void aCarrierDeclaredNotNullIsRefused() {
+    assertThatThrownBy(
+            () ->
+                layout(
+                    Map.of("why", "error-string"),
+                    col("answer", DataTypes.STRING()),
+                    col("why", DataTypes.STRING().notNull())))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("declare it without NOT NULL");
   }
 
   @Test

@@ -77,6 +77,13 @@ final class FakeKimiCommand {
         --batch-line-failures N
                          every N-th line of each batch fails with a 500 server_error
                          in its error file (default 0: none)
+        --errors KIND=SHARE[,KIND=SHARE...]
+                         answer that share of the chat calls with Kimi's error of
+                         that kind, by rule, not by chance (quota=0.5 fails the 2nd,
+                         4th, 6th, ... call): quota (429 exceeded_current_quota_error),
+                         rate-limit (429 rate_limit_reached_error, Retry-After: 1),
+                         overloaded (429 engine_overloaded_error); each share in
+                         (0, 1], at most 1 in all; each error with its Msh-Request-Id
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -95,10 +102,12 @@ final class FakeKimiCommand {
       Tls tls,
       Cassette cassette,
       Duration batchDuration,
-      int batchLineFailures) {
+      int batchLineFailures,
+      String errors) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
+      Objects.requireNonNull(errors, "errors");
       apiKeys = List.copyOf(apiKeys);
     }
 
@@ -110,7 +119,7 @@ final class FakeKimiCommand {
         List<String> apiKeys,
         boolean verbose,
         boolean help) {
-      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null, Duration.ZERO, 0);
+      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null, Duration.ZERO, 0, "");
     }
 
     @Override
@@ -139,6 +148,8 @@ final class FakeKimiCommand {
           + batchDuration
           + ", batchLineFailures="
           + batchLineFailures
+          + ", errors="
+          + errors
           + "]";
     }
   }
@@ -181,6 +192,7 @@ final class FakeKimiCommand {
     boolean keepTiming = false;
     Duration batchDuration = Duration.ZERO;
     int batchLineFailures = 0;
+    String errors = "";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -216,7 +228,8 @@ final class FakeKimiCommand {
             "--record-missing",
             "--scrub",
             "--batch-duration",
-            "--batch-line-failures" -> {
+            "--batch-line-failures",
+            "--errors" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -232,6 +245,7 @@ final class FakeKimiCommand {
             case "--batch-duration" ->
                 batchDuration = Duration.ofMillis(number(name, value, 9_999_999) * 1000L);
             case "--batch-line-failures" -> batchLineFailures = number(name, value, 1_000_000);
+            case "--errors" -> errors = errors(value);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -267,7 +281,20 @@ final class FakeKimiCommand {
         tls || tlsCert != null ? new Tls(tlsCert, tlsKey) : null,
         cassette(record, cassettes, replay, recordMissing, scrub, keepTiming),
         batchDuration,
-        batchLineFailures);
+        batchLineFailures,
+        errors);
+  }
+
+  /** The canonical form of an {@code --errors} spec, checked as {@link FakeErrors} reads it. */
+  private static String errors(String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException("--errors takes KIND=SHARE pairs, such as quota=0.5");
+    }
+    try {
+      return FakeErrors.parse(value).toString();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--errors: " + e.getMessage());
+    }
   }
 
   private static int number(String name, String value, int max) throws UsageException {
@@ -447,7 +474,8 @@ final class FakeKimiCommand {
             .maxConcurrency(options.maxConcurrency())
             .requestsPerMinute(options.requestsPerMinute())
             .batchDuration(options.batchDuration())
-            .batchLineFailures(options.batchLineFailures());
+            .batchLineFailures(options.batchLineFailures())
+            .failCalls(options.errors());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }

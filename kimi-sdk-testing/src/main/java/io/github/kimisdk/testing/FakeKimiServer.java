@@ -229,6 +229,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile List<byte[]> requiredKeys = List.of(); // UTF-8; empty: any non-blank key
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
+  private volatile FakeErrors errors = FakeErrors.NONE;
   private volatile CassetteDeck deck; // null: no cassette
   private volatile Consumer<String> warnings = m -> LOG.log(System.Logger.Level.WARNING, m);
   private final FakeSurface.Backend judging = new JudgingBackend();
@@ -289,6 +290,58 @@ public final class FakeKimiServer implements AutoCloseable {
       throw new IllegalArgumentException("limit must be 0 (off) or positive: " + limit);
     }
     rateLimit.maxConcurrency(limit);
+    return this;
+  }
+
+  /**
+   * Answers a share of the chat calls ({@code POST /v1/chat/completions}) from now on with Kimi's
+   * errors, each exactly as Kimi sends it, as {@code --errors} does for the process: a team tests
+   * what its code does when Kimi refuses, without scripting each answer. The spec is {@code
+   * KIND=SHARE[,KIND=SHARE...]}, each share a decimal in (0, 1], their sum at most 1, with the
+   * kinds
+   *
+   * <ul>
+   *   <li>{@code quota}: 429 {@code exceeded_current_quota_error}, the account's balance spent,
+   *       which no retry helps;
+   *   <li>{@code rate-limit}: 429 {@code rate_limit_reached_error} with {@code Retry-After: 1}, the
+   *       organisation's limit;
+   *   <li>{@code overloaded}: 429 {@code engine_overloaded_error}, Kimi busy whatever the account.
+   * </ul>
+   *
+   * <p>Each error is Kimi's body with its request id header, for example
+   *
+   * <pre>{@code
+   * HTTP/1.1 429
+   * Msh-request-id: fake-6b08e78b-e1
+   * Content-type: application/json
+   *
+   * {"error":{"message":"You exceeded your current token quota: <org-fake> 0, please check your
+   * account balance","type":"exceeded_current_quota_error"}}
+   * }</pre>
+   *
+   * <p>Which calls fail is decided, not drawn: counting the chat calls that reach the model from
+   * this call on (after the key check, the rate limits and any {@linkplain #enqueue scripted}
+   * response), call {@code i} (from 0) fails when {@code floor((i+1)T) > floor(iT)}, {@code T} the
+   * sum of the shares. So {@code "quota=0.5"} fails calls 1, 3, 5, ..., {@code "quota=1"} every
+   * call, {@code "overloaded=0.25"} calls 3, 7, 11, .... Of several kinds, a failing call takes the
+   * first kind, in the order given, that has failed fewer of the first {@code i+1} calls than its
+   * share of them says ({@code floor((i+1)S) - floor((i+1)S')}, {@code S} the sum of the shares up
+   * to and including it, {@code S'} before it): each kind's calls are spread evenly. Other
+   * endpoints, and the Messages and Responses surfaces, are answered as usual.
+   *
+   * <pre>{@code
+   * server.failCalls("quota=0.5");         // every second chat call: 429, out of quota
+   * server.failCalls("rate-limit=0.1,overloaded=0.1");
+   * server.failCalls("");                  // none again
+   * }</pre>
+   *
+   * @param errors the kinds and their shares; blank for none
+   * @return this server
+   * @throws IllegalArgumentException if a kind is unknown or named twice, a share is not a decimal
+   *     in (0, 1], or the shares add up to more than 1
+   */
+  public FakeKimiServer failCalls(String errors) {
+    this.errors = FakeErrors.parse(Objects.requireNonNull(errors, "errors"));
     return this;
   }
 
@@ -1256,6 +1309,9 @@ public final class FakeKimiServer implements AutoCloseable {
         if (response == null) {
           answered = once(rateLimit::release);
           response = script.poll();
+          if (response == null && ChatSurface.INSTANCE.claims(request)) {
+            response = errors.next();
+          }
         }
       }
       // recorded once its scripted answer is claimed: a test that took this request and sends

@@ -68,6 +68,7 @@ final class FakeModel {
 
   private final Clock clock;
   private final AtomicLong sequence = new AtomicLong();
+  private static final AtomicLong ERRORS = new AtomicLong(); // numbers the errors' request ids
   final FakeTokenCounter tokenCounter = new FakeTokenCounter();
   private final FakePromptCache promptCache = new FakePromptCache();
   final Map<String, ModelInfo> models = new java.util.concurrent.ConcurrentHashMap<>();
@@ -1028,11 +1029,22 @@ final class FakeModel {
     return FakeResponse.json(w.endArray().endObject().toString());
   }
 
+  /**
+   * Returns one of the fake's own errors in Kimi's shape, {@code {"error":{"message","type"}}},
+   * with the {@code Msh-Request-Id} Kimi gives every answer, errors included: a client quotes it.
+   */
   static FakeResponse error(int status, String type, String message) {
     JsonWriter w = new JsonWriter();
     w.beginObject().name("error").beginObject();
     w.name("message").value(message).name("type").value(type);
-    return FakeResponse.error(status, w.endObject().endObject().toString());
+    String requestId =
+        String.format(
+            java.util.Locale.ROOT,
+            "fake-%08x-e%d",
+            System.currentTimeMillis() / 1000,
+            ERRORS.incrementAndGet());
+    return FakeResponse.error(status, w.endObject().endObject().toString())
+        .withHeader("Msh-Request-Id", requestId);
   }
 
   private record Usage(int prompt, int cached, int completion, int reasoning) {

@@ -77,7 +77,8 @@ class FakeKimiCommandTest {
                 null,
                 null,
                 Duration.ZERO,
-                0)),
+                0,
+                "")),
         Arguments.of(
             new String[] {"--batch-duration", "7200", "--batch-line-failures=10"},
             new Options(
@@ -92,7 +93,12 @@ class FakeKimiCommandTest {
                 null,
                 null,
                 Duration.ofHours(2),
-                10)),
+                10,
+                "")),
+        Arguments.of(new String[] {"--errors", "quota=0.5"}, errors("quota=0.5")),
+        Arguments.of(
+            new String[] {"--errors= Rate-Limit = .10 ,overloaded=0.2"},
+            errors("rate-limit=0.1,overloaded=0.2")),
         Arguments.of(
             new String[] {"--tls"},
             new Options(
@@ -107,7 +113,8 @@ class FakeKimiCommandTest {
                 new Tls(null, null),
                 null,
                 Duration.ZERO,
-                0)),
+                0,
+                "")),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -122,7 +129,8 @@ class FakeKimiCommandTest {
                 new Tls(Path.of("c.pem"), Path.of("k.pem")),
                 null,
                 Duration.ZERO,
-                0)),
+                0,
+                "")),
         Arguments.of(
             new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
             cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
@@ -141,8 +149,29 @@ class FakeKimiCommandTest {
   }
 
   static Options cassette(Cassette c) {
+    return defaultsBut(c, "");
+  }
+
+  static Options errors(String spec) {
+    return defaultsBut(null, spec);
+  }
+
+  /** The options of an empty command line but for a cassette and the errors. */
+  static Options defaultsBut(Cassette cassette, String errors) {
     return new Options(
-        "127.0.0.1", 0, Duration.ZERO, List.of(), false, false, 0, 0, null, c, Duration.ZERO, 0);
+        "127.0.0.1",
+        0,
+        Duration.ZERO,
+        List.of(),
+        false,
+        false,
+        0,
+        0,
+        null,
+        cassette,
+        Duration.ZERO,
+        0,
+        errors);
   }
 
   @ParameterizedTest
@@ -190,6 +219,22 @@ class FakeKimiCommandTest {
         Arguments.of(
             new String[] {"--batch-duration", "1.5"}, "--batch-duration takes a whole number"),
         Arguments.of(new String[] {"--batch-line-failures"}, "--batch-line-failures needs a value"),
+        Arguments.of(new String[] {"--errors"}, "--errors needs a value"),
+        Arguments.of(new String[] {"--errors", " "}, "--errors takes KIND=SHARE pairs"),
+        Arguments.of(new String[] {"--errors", "quota"}, "'quota' is not KIND=SHARE"),
+        Arguments.of(
+            new String[] {"--errors", "busy=0.5"},
+            "unknown error kind 'busy': use quota, rate-limit, overloaded"),
+        Arguments.of(new String[] {"--errors", "quota=0"}, "must be a decimal in (0, 1]"),
+        Arguments.of(new String[] {"--errors", "quota=1.5"}, "must be a decimal in (0, 1]"),
+        Arguments.of(new String[] {"--errors", "quota=half"}, "must be a decimal in (0, 1]"),
+        Arguments.of(new String[] {"--errors", "quota=-0.5"}, "must be a decimal in (0, 1]"),
+        Arguments.of(
+            new String[] {"--errors", "quota=0.5,quota=0.1"}, "error kind 'quota' is named twice"),
+        Arguments.of(
+            new String[] {"--errors", "quota=0.6,overloaded=0.5"},
+            "the shares add up to 1.1, more than every call"),
+        Arguments.of(new String[] {"--errors", "quota=0.5,"}, "'' is not KIND=SHARE"),
         Arguments.of(new String[] {"8089"}, "unknown argument: 8089"),
         Arguments.of(new String[] {"--prot", "8089"}, "unknown argument: --prot"));
   }
@@ -270,6 +315,18 @@ class FakeKimiCommandTest {
   }
 
   @Test
+  void theErrorsOfTheCommandLineFailTheirShareOfChatCalls() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(FakeKimiCommand.parse("--errors", "quota=0.5"), System.err)) {
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        statuses.add(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode());
+      }
+      assertThat(statuses).containsExactly(200, 429, 200, 429);
+    }
+  }
+
+  @Test
   void tlsServesHttpsAndWritesTheCertificateToTrust() throws Exception {
     try (FakeKimiServer server =
         FakeKimiCommand.start(FakeKimiCommand.parse("--tls"), System.err)) {
@@ -309,6 +366,8 @@ class FakeKimiCommandTest {
             "--record-missing URL",
             "--scrub NAME",
             "--keep-timing",
+            "--errors KIND=SHARE[,KIND=SHARE...]",
+            "quota (429 exceeded_current_quota_error)",
             "--verbose",
             "--help");
     assertThat(ran.err()).isEmpty();

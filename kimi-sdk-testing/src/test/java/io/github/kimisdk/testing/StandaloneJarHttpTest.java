@@ -487,6 +487,40 @@ class StandaloneJarHttpTest {
   }
 
   /**
+   * {@code --errors quota=0.5} answers every second chat call with Kimi's quota error, with its
+   * request id, and the testing guide shows the body the process sends, as it sends it.
+   */
+  @Test
+  void answersItsShareOfChatCallsWithKimisErrorAsTheGuideShowsIt() throws Exception {
+    Started s = startOnAFreePort("--errors", "quota=0.5");
+    try {
+      String url = s.baseUrl() + "/chat/completions";
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(post(url, chat("hi", false), "any-key"));
+      }
+      assertThat(answers.stream().map(HttpResponse::statusCode))
+          .containsExactly(200, 429, 200, 429);
+      HttpResponse<String> refused = answers.get(1);
+      assertThat(refused.headers().firstValue("Msh-Request-Id"))
+          .hasValueSatisfying(id -> assertThat(id).startsWith("fake-"));
+      assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+      assertThat(refused.body())
+          .isEqualTo(
+              "{\"error\":{\"message\":\"You exceeded your current token quota: <org-fake> 0,"
+                  + " please check your account balance\","
+                  + "\"type\":\"exceeded_current_quota_error\"}}");
+      assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
+          .as("docs/testing.md shows the body the process sends")
+          .contains("\n" + refused.body() + "\n");
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
+  /**
    * The READMEs quote the command this test runs ({@code --port 8089} where it takes a free port)
    * and the line it prints first, as this test sees it printed.
    */

@@ -304,7 +304,7 @@ public final class Keys {
    * @return the problem, or null
    */
   public static String endpointRule(Endpoint ep, boolean allowPlainHttp) {
-    if (ep.isCleartext() && !ep.isLoopback() && !allowPlainHttp) {
+    if (ep.needsPlainHttpAllowed() && !allowPlainHttp) {
       return "Plain http:// is allowed only to loopback hosts (localhost, 127.0.0.1, ::1) so the"
           + " API key is never sent unencrypted; use https:// for "
           + ep.uri().getHost()
