@@ -133,6 +133,30 @@ class FallbackHttpTest {
   }
 
   @Test
+  void aProbeThatIsCancelledLetsTheNextCallProbe() throws Exception {
+    a.enqueue(FakeResponse.error(429, OVERLOADED));
+    a.enqueue(FakeResponse.reply("slow").withHeadersDelay(Duration.ofSeconds(30)));
+    a.enqueue(FakeResponse.reply("probe"));
+    RetryPolicy policy =
+        RetryPolicy.defaults().withCooldown(Duration.ofMillis(100), Duration.ofMillis(100));
+    try (KimiClient kimi = chain(policy).build()) {
+      kimi.chat(hi()); // A overloaded: served by B, A cools for 100 ms
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (kimi.account().targets().get(0).state() == TargetStatus.State.COOLING
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      var slow = kimi.chatAsync(hi()); // the probe, held by A
+      while (a.requestCount() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      slow.cancel(true);
+      ChatCompletion next = kimi.chat(hi());
+      assertThat(next.text()).as("the next call probes A again").isEqualTo("probe");
+    }
+  }
+
+  @Test
   void thousandCallsWhoseFirstTargetIsOverloadedHalfTheTimeAllSucceedOnceEach() {
     AtomicInteger seenByA = new AtomicInteger();
     List<Long> probesAt = new CopyOnWriteArrayList<>();

@@ -250,7 +250,7 @@ public final class Retrier {
     Targets targets = st.routing ? this.targets : null;
     Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
     if (targets != null) {
-      targets.judged(t, kind, failure);
+      targets.judged(t, kind, failure, st);
       if (targets.movesOn(kind, failure, t, st)) {
         if (kind == Targets.Kind.QUOTA) {
           targets.skipAccount(t, st);
@@ -411,7 +411,19 @@ public final class Retrier {
    */
   void succeeded(RetryState st) {
     if (st.routing && st.routed >= 0) {
-      targets.succeeded(st.routed);
+      targets.succeeded(st.routed, st);
+    }
+  }
+
+  /**
+   * Tells the call's probe, if it held one that its end did not settle (it was cancelled, or its
+   * client closed), that it ended, so that the next call probes that target.
+   *
+   * @param st the call's course
+   */
+  void ended(RetryState st) {
+    if (st.routing && st.probe >= 0) {
+      targets.release(st);
     }
   }
 
@@ -608,6 +620,7 @@ public final class Retrier {
       state.started = context.scheduler().nanoTime();
       result.whenComplete(
           (r, e) -> {
+            ended(state);
             CompletableFuture<T> c = current;
             if (c != null && !c.isDone()) {
               c.cancel(true);

@@ -52,6 +52,9 @@ final class RetryState {
   /** The targets this round of the call skips (overloaded or out of quota), one bit each. */
   long skipped;
 
+  /** The target whose probe the call's current attempt is, or -1. */
+  volatile int probe = -1;
+
   /** How many times the call moved to another target. */
   int fallbacks;
 

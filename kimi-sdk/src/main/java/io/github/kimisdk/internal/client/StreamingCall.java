@@ -520,6 +520,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     if (error == null && !cancelled && !stop) {
       retrier.succeeded(state); // a probe that streamed to its end makes its target available
     }
+    retrier.ended(state); // a probe cancelled or failed after its first event ends here
     Throwable outcome = cancelled || stop ? RateLimiter.CANCELLED : error;
     if (end != null) { // the attempt's end goes back up the chain: its permit first
       if (outcome == null) {

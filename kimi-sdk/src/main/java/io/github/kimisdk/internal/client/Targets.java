@@ -131,8 +131,11 @@ final class Targets {
     return new ServedBy(i, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
   }
 
-  /** Tells target {@code t}'s health how its attempt failed. */
-  void judged(int t, Kind kind, KimiException failure) {
+  /** Tells target {@code t}'s health how the call's attempt failed. */
+  void judged(int t, Kind kind, KimiException failure, RetryState st) {
+    if (st.probe == t) {
+      st.probe = -1; // told below
+    }
     TargetHealth h = routes[t].health();
     switch (kind) {
       case OVERLOAD -> h.cool(asked(failure), false, failure);
@@ -222,11 +225,28 @@ final class Targets {
    */
   int pick(RetryState st) {
     for (int i = 0; i < routes.length; i++) {
-      if (!st.skips(i) && routes[i].health().admit() != TargetHealth.Admission.NO) {
+      if (st.skips(i)) {
+        continue;
+      }
+      TargetHealth.Admission a = routes[i].health().admit();
+      if (a != TargetHealth.Admission.NO) {
+        st.probe = a == TargetHealth.Admission.PROBE ? i : -1;
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Ends the probe the call held, if its attempt ended without telling (the call was cancelled or
+   * its client closed): the next call probes the target instead, so a probe never stays out.
+   */
+  void release(RetryState st) {
+    int t = st.probe;
+    if (t >= 0) {
+      st.probe = -1;
+      routes[t].health().probeEnded();
+    }
   }
 
   /**
@@ -260,8 +280,11 @@ final class Targets {
     }
   }
 
-  /** Target {@code t} answered a call. */
-  void succeeded(int t) {
+  /** Target {@code t} answered the call. */
+  void succeeded(int t, RetryState st) {
+    if (st.probe == t) {
+      st.probe = -1;
+    }
     routes[t].health().succeeded();
   }
 

@@ -367,6 +367,37 @@ class SharedRateLimiterTest {
   }
 
   @Test
+  void aRefusalForConcurrencyPausesNobodyButTheFleetLearnsTheLimitItStates() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    RateLimiter.Permit p = l.acquire("m", 0, true).join();
+
+    p.refused(
+        1,
+        new RateRefusal(
+            Duration.ofSeconds(1),
+            "Your account request reached organization max concurrency: 2, please try again"
+                + " after 1 seconds",
+            true));
+
+    assertThat(store.paused).hasSize(1);
+    assertThat(store.paused.get(0).pause()).isEqualTo(Duration.ofMillis(1));
+    assertThat(store.paused.get(0).stated().maxConcurrency()).hasValue(2);
+    assertThat(l.pauseLeft()).as("the client's gate adapts; nobody pauses").isEmpty();
+    assertThat(l.maxConcurrency()).isEqualTo(2);
+    assertThat(l.acquire("m", 0, true)).isDone();
+  }
+
+  @Test
+  void aRefusalForConcurrencyThatStatesNothingSharesNothing() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(5).build());
+    l.acquire("m", 0, true).join().refused(1, new RateRefusal(null, "queue is full", true));
+    assertThat(store.paused).isEmpty();
+    assertThat(l.pauseLeft()).isEmpty();
+  }
+
+  @Test
   void aRefusalHeardFromTheTransportPausesTheSharedStoreAtOnceAndOnlyOnce() {
     RecordingStore store = new RecordingStore();
     RateLimiter l = limiter(shared(store).maxConcurrency(5).requestsPerMinute(500).build());
