@@ -37,16 +37,17 @@ final class ChatCalls {
     this.notices = new ModelNotices(config.catalog(), core.context().log());
   }
 
-  /** A request ready to send: adapted and checked, encoded once, charged once, described. */
-  private record Ready(Sending sending, byte[] body, Wire wire) {}
-
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
    * the client's table, and describes the call for the chain; throws if it cannot be sent. A model
    * the table marks retired or does not hold is warned about first, once per client and id.
    */
-  private Ready ready(
-      ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
+  private Sending ready(
+      ChatRequest request,
+      Call call,
+      CallEvent.Operation operation,
+      boolean blocking,
+      Interception interception) {
     ModelInfo model = config.catalog().lookup(request.model());
     notices.before(model);
     ChatRequest sent = prepare(model, request, call);
@@ -54,15 +55,30 @@ final class ChatCalls {
     byte[] body = transport.encode(wire, sent);
     RateLimiter limiter = call.tenant().limiter();
     long charge = charge(limiter, sent, model);
-    Sending s =
-        Sending.describe(operation, wire.chatPath(), call)
-            .model(sent.model())
-            .charge(charge, estimate(limiter, sent, model, charge))
-            .takesSlot()
-            .chat(sent)
-            .blocking(blocking)
-            .build();
-    return new Ready(s, body, wire);
+    return Sending.describe(operation, wire.chatPath(), call)
+        .model(sent.model())
+        .charge(charge, estimate(limiter, sent, model, charge))
+        .takesSlot()
+        .chat(sent)
+        .blocking(blocking)
+        .encoded(body, wire)
+        .intercepted(interception)
+        .build();
+  }
+
+  /**
+   * Prepares {@code changed}, the request a public interceptor passed on in place of {@code
+   * sending}'s, as {@link #ready} prepares a call's: adapted, checked, encoded and charged again;
+   * {@code sending}'s own description when it is the same request.
+   */
+  Sending rewrite(Sending sending, ChatRequest changed) {
+    if (changed == sending.request()) {
+      return sending;
+    }
+    boolean streamed = sending.operation() == CallEvent.Operation.CHAT_STREAM;
+    ChatRequest r =
+        changed.stream() == streamed ? changed : changed.toBuilder().stream(streamed).build();
+    return ready(r, sending.call(), sending.operation(), sending.blocking(), null);
   }
 
   /**
@@ -71,36 +87,43 @@ final class ChatCalls {
    */
   CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call, boolean blocking) {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
-    Ready r;
+    Interception interception = Interception.of(config.interceptors(), call.options());
+    Sending s;
     try {
-      r = ready(once, call, CallEvent.Operation.CHAT, blocking);
+      s = ready(once, call, CallEvent.Operation.CHAT, blocking, interception);
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    byte[] body = r.body();
-    Wire wire = r.wire();
-    return core.chain()
+    return core.chain(interception)
         .future(
-            r.sending(),
-            a -> transport.chat(wire, body, a.attempt(), a.call().overrides(), a.here()));
+            s,
+            a -> {
+              Sending.Encoded e = a.encoded();
+              return transport.chat(
+                  e.wire(), e.body(), a.attempt(), a.call().overrides(), a.here());
+            });
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
   ChatStream stream(ChatRequest request, Call call) {
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
-    Ready r;
+    Interception interception = Interception.of(config.interceptors(), call.options());
+    Sending s;
     try {
-      r = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false);
+      s = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false, interception);
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
-    ChatRequest sent = r.sending().request();
-    byte[] body = r.body();
     Chain.Opened<ChatCompletionChunk> opened =
-        core.chain().stream(
-            r.sending(),
-            (a, n) -> transport.stream(r.wire(), sent, body, n, a.call().overrides()),
-            partial -> Retrier.resume(sent, partial));
+        core.chain(interception).stream(
+            s,
+            (a, n) -> {
+              Sending.Encoded e = a.encoded();
+              return e.answer() != null
+                  ? new Replay.Attempt(e.answer())
+                  : transport.stream(e.wire(), a.request(), e.body(), n, a.call().overrides());
+            },
+            Retrier::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }
 

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
@@ -71,6 +72,7 @@ public final class ClientConfig implements HttpSettings {
   private final long maxRequestBytes;
   private final PriceTable prices;
   private final List<CallListener> listeners;
+  private final List<KimiInterceptor> interceptors;
   private final CacheTtl promptCacheTtl;
 
   private ClientConfig(Builder b) {
@@ -102,6 +104,7 @@ public final class ClientConfig implements HttpSettings {
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
+    this.interceptors = List.copyOf(b.interceptors);
     this.promptCacheTtl = b.promptCacheTtl;
     refuseDefaults();
   }
@@ -426,6 +429,15 @@ public final class ClientConfig implements HttpSettings {
     return listeners;
   }
 
+  /**
+   * Returns the public interceptors of every chat call, in the order they were added.
+   *
+   * @return the interceptors
+   */
+  public List<KimiInterceptor> interceptors() {
+    return interceptors;
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -463,6 +475,7 @@ public final class ClientConfig implements HttpSettings {
     private long maxRequestBytes;
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
+    private List<KimiInterceptor> interceptors = List.of();
     private CacheTtl promptCacheTtl;
     // What KimiClient.Builder was told, resolved together by resolveAndBuild(): the endpoint and
     // protocol asked for (null: the key's and the endpoint's defaults), where the key came from.
@@ -960,6 +973,19 @@ public final class ClientConfig implements HttpSettings {
       List<CallListener> l = new java.util.ArrayList<>(listeners);
       l.add(listener);
       this.listeners = l;
+      return this;
+    }
+
+    /**
+     * Adds a public interceptor of every chat call, after those added before.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(KimiInterceptor interceptor) {
+      List<KimiInterceptor> l = new java.util.ArrayList<>(interceptors);
+      l.add(interceptor);
+      this.interceptors = l;
       return this;
     }
 

@@ -79,7 +79,10 @@ public final class ClientCore {
   private final Exchanges exchanges;
   private final SpendMeter meter;
   private final Tenant own; // the tenant of the client the builder made
-  private volatile Chain chain; // built once; a test may add an interceptor before its first call
+  // Built once; a test may add an interceptor before the first call. The intercepted chain is the
+  // chain of chat calls that have public interceptors (see chain(Interception)).
+  private volatile Chain chain;
+  private volatile Chain intercepted;
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
   // What close() ends, each the way it is ended: a call with its retries counts its attempts.
@@ -114,17 +117,39 @@ public final class ClientCore {
     this.own = new Tenant(null, c.credential(), meter, limiter);
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
+    this.chain = new Chain(this, concerns(c, limiter, null, null));
+    this.intercepted =
+        new Chain(
+            this,
+            concerns(c, limiter, new Intercepting(this, false), new Intercepting(this, true)));
+    this.chats = new ChatCalls(this);
+    this.exchanges = new Exchanges(this);
+  }
+
+  /**
+   * Returns the interceptors of every call, in order: the listeners, the spend, the retries, the
+   * rate limit, the key, then the transport. A chat call with public interceptors ({@link
+   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
+   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
+   * other call through the chain without them, which is the same as before there were any.
+   */
+  private List<Interceptor> concerns(
+      ClientConfig c, RateLimiter limiter, Intercepting perCall, Intercepting perAttempt) {
     List<Interceptor> concerns = new ArrayList<>();
+    if (perCall != null) {
+      concerns.add(perCall);
+    }
     concerns.add(new Observing(this));
     concerns.add(new Spending());
     concerns.add(new Retrying(this));
+    if (perAttempt != null) {
+      concerns.add(perAttempt);
+    }
     if (limiter != null) {
       concerns.add(new Limiting());
     }
     concerns.add(new Authenticating(c.credential(), c.endpoint()));
-    this.chain = new Chain(this, concerns);
-    this.chats = new ChatCalls(this);
-    this.exchanges = new Exchanges(this);
+    return concerns;
   }
 
   /**
@@ -367,9 +392,18 @@ public final class ClientCore {
     return chain;
   }
 
+  /**
+   * Returns the chain of a chat call: the one with the public interceptors' two layers when it has
+   * any ({@code interception} not null), else {@link #chain()}.
+   */
+  Chain chain(Interception interception) {
+    return interception == null ? chain : intercepted;
+  }
+
   /** Adds {@code extra} at the end of the chain, below the retrier; for tests, before any call. */
   void intercept(Interceptor extra) {
     chain = chain.with(extra);
+    intercepted = intercepted.with(extra);
   }
 
   ChatCalls chats() {

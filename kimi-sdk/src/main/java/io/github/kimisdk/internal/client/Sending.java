@@ -1,10 +1,13 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.Overrides;
+import io.github.kimisdk.internal.wire.Wire;
+import java.util.Map;
 
 /**
  * What one call sends, as every {@link Interceptor} sees it: built by the call shape (its body is
@@ -24,6 +27,8 @@ import io.github.kimisdk.internal.http.Overrides;
  * @param blocking whether the thread that started the call waits for it anyway
  * @param attempt 0 for the call; from 1, the attempt below the retrier
  * @param here whether the attempt is sent on the blocking caller's thread
+ * @param encoded a chat's body and wire (or an interceptor's answer to replay), or null
+ * @param interception the call's public interceptors, or null when it has none
  */
 record Sending(
     CallEvent.Operation operation,
@@ -38,7 +43,19 @@ record Sending(
     CallTrace trace,
     boolean blocking,
     int attempt,
-    boolean here) {
+    boolean here,
+    Encoded encoded,
+    Interception interception) {
+
+  /**
+   * What a chat attempt sends: its body, encoded once, on its wire; or, for a stream's attempt that
+   * a per-attempt interceptor answered, that answer, replayed as chunks instead of sending.
+   *
+   * @param body the encoded request
+   * @param wire the wire it is sent on
+   * @param answer the interceptor's answer to replay, or null to send {@code body}
+   */
+  record Encoded(byte[] body, Wire wire, ChatCompletion answer) {}
 
   /**
    * Starts the description of a call, by name: what is not set is absent (no model, no charge, no
@@ -65,6 +82,8 @@ record Sending(
     private Long estimate;
     private ChatRequest request;
     private boolean blocking;
+    private Encoded encoded;
+    private Interception interception;
 
     private Builder(CallEvent.Operation operation, String path, Call call) {
       this.operation = operation;
@@ -102,18 +121,56 @@ record Sending(
       return this;
     }
 
+    /** A chat's body, encoded once, and the wire it goes on. */
+    Builder encoded(byte[] body, Wire wire) {
+      this.encoded = new Encoded(body, wire, null);
+      return this;
+    }
+
+    /** The call's public interceptors (null: none). */
+    Builder intercepted(Interception interception) {
+      this.interception = interception;
+      return this;
+    }
+
     Sending build() {
       return new Sending(
-          operation, model, path, charge, slot, spends, estimate, request, call, null, blocking, 0,
-          false);
+          operation,
+          model,
+          path,
+          charge,
+          slot,
+          spends,
+          estimate,
+          request,
+          call,
+          null,
+          blocking,
+          0,
+          false,
+          encoded,
+          interception);
     }
   }
 
   /** Returns this call heard by {@code trace} (null: nobody listens), with {@code call}. */
   Sending heard(Call heardCall, CallTrace heardBy) {
     return new Sending(
-        operation, model, path, charge, slot, spends, estimate, request, heardCall, heardBy,
-        blocking, attempt, here);
+        operation,
+        model,
+        path,
+        charge,
+        slot,
+        spends,
+        estimate,
+        request,
+        heardCall,
+        heardBy,
+        blocking,
+        attempt,
+        here,
+        encoded,
+        interception);
   }
 
   /** Returns this attempt sending {@code key}, its call's overrides carrying it. */
@@ -121,8 +178,21 @@ record Sending(
     Call keyedCall =
         new Call(call.retrier(), call.overrides().withKey(key), call.options(), call.tenant());
     return new Sending(
-        operation, model, path, charge, slot, spends, estimate, request, keyedCall, trace, blocking,
-        attempt, here);
+        operation,
+        model,
+        path,
+        charge,
+        slot,
+        spends,
+        estimate,
+        request,
+        keyedCall,
+        trace,
+        blocking,
+        attempt,
+        here,
+        encoded,
+        interception);
   }
 
   /** Returns this attempt with {@code observer} hearing it too, after the call's own observer. */
@@ -135,8 +205,21 @@ record Sending(
             call.options(),
             call.tenant());
     return new Sending(
-        operation, model, path, charge, slot, spends, estimate, request, heardCall, trace, blocking,
-        attempt, here);
+        operation,
+        model,
+        path,
+        charge,
+        slot,
+        spends,
+        estimate,
+        request,
+        heardCall,
+        trace,
+        blocking,
+        attempt,
+        here,
+        encoded,
+        interception);
   }
 
   /**
@@ -144,7 +227,67 @@ record Sending(
    */
   Sending attempt(int n, boolean sentHere) {
     return new Sending(
-        operation, model, path, charge, slot, spends, estimate, request, call, trace, blocking, n,
-        sentHere);
+        operation,
+        model,
+        path,
+        charge,
+        slot,
+        spends,
+        estimate,
+        request,
+        call,
+        trace,
+        blocking,
+        n,
+        sentHere,
+        encoded,
+        interception);
+  }
+
+  /**
+   * Returns this call or attempt sending {@code fresh}'s request (as {@code ChatCalls} prepared it
+   * again after an interceptor changed it: its model, charge, estimate, body and wire), with {@code
+   * headers} added to every attempt it makes, on the calling thread's terms: {@code blocking} and
+   * {@code here} only when the thread that started it sends it.
+   */
+  Sending rewritten(Sending fresh, Map<String, String> headers, boolean sameThread) {
+    Call c = headers.isEmpty() ? call : call.withHeaders(headers);
+    return new Sending(
+        operation,
+        fresh.model,
+        fresh.path,
+        fresh.charge,
+        slot,
+        spends,
+        fresh.estimate,
+        fresh.request,
+        c,
+        trace,
+        blocking && sameThread,
+        attempt,
+        here && sameThread,
+        fresh.encoded,
+        interception);
+  }
+
+  /** Returns this attempt replaying {@code answer} instead of sending its request. */
+  Sending answered(ChatCompletion answer) {
+    Encoded e = new Encoded(encoded.body(), encoded.wire(), answer);
+    return new Sending(
+        operation,
+        model,
+        path,
+        charge,
+        slot,
+        spends,
+        estimate,
+        request,
+        call,
+        trace,
+        blocking,
+        attempt,
+        here,
+        e,
+        interception);
   }
 }
