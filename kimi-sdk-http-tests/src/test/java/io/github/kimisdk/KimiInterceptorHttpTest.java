@@ -238,6 +238,43 @@ class KimiInterceptorHttpTest {
   }
 
   @Test
+  void everyAttemptOfACallHasTheCallsIdAndEveryCallItsOwn(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    List<Long> calls = Collections.synchronizedList(new ArrayList<>());
+    List<Long> attempts = Collections.synchronizedList(new ArrayList<>());
+    KimiInterceptor attempt =
+        new KimiInterceptor() {
+          @Override
+          public boolean perAttempt() {
+            return true;
+          }
+
+          @Override
+          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+            attempts.add(chain.callId());
+            return chain.proceed(chain.request());
+          }
+        };
+    KimiClient kimi =
+        clients.build(
+            b ->
+                b.retryPolicy(FAST)
+                    .interceptor(
+                        chain -> {
+                          calls.add(chain.callId());
+                          return chain.proceed(chain.request());
+                        })
+                    .interceptor(attempt));
+    server.enqueue(FakeResponse.error(503, BUSY));
+
+    kimi.chat(HI);
+    kimi.chat(HI);
+
+    assertThat(calls).hasSize(2).doesNotHaveDuplicates();
+    assertThat(attempts).containsExactly(calls.get(0), calls.get(0), calls.get(1));
+  }
+
+  @Test
   void aPerAttemptInterceptorSeesEachAttemptOfAStream(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     Attempts attempts = new Attempts();

@@ -103,6 +103,16 @@ public interface KimiInterceptor {
     boolean streamed();
 
     /**
+     * Returns the call's id: the same for the chain of a once-per-call interceptor and for the
+     * chain of every attempt of that call, and unique among the calls of this JVM. An interceptor
+     * that runs once per attempt finds with it what a once-per-call one kept for the call (a
+     * tracing span, say).
+     *
+     * @return the id, positive
+     */
+    long callId();
+
+    /**
      * Returns the attempt's number, from 1, for an interceptor that runs once per attempt; 0 for
      * one that runs once per call.
      *

@@ -276,6 +276,11 @@ final class Intercepting implements Interceptor {
     }
 
     @Override
+    public long callId() {
+      return sending.interception().id();
+    }
+
+    @Override
     public int attempt() {
       return perAttempt ? sending.attempt() : 0;
     }

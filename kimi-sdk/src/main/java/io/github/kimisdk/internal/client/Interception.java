@@ -5,6 +5,7 @@ import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatCompletion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -16,7 +17,9 @@ import java.util.function.Supplier;
 final class Interception {
 
   private static final KimiInterceptor[] NONE = new KimiInterceptor[0];
+  private static final AtomicLong IDS = new AtomicLong();
 
+  private final long id = IDS.incrementAndGet();
   private final KimiInterceptor[] perCall;
   private final KimiInterceptor[] perAttempt;
   private volatile Supplier<ChatCompletion> streamed = () -> null;
@@ -45,6 +48,11 @@ final class Interception {
     return new Interception(
         calls.isEmpty() ? NONE : calls.toArray(NONE),
         attempts.isEmpty() ? NONE : attempts.toArray(NONE));
+  }
+
+  /** Returns the call's id, for {@code KimiInterceptor.Chain.callId()}. */
+  long id() {
+    return id;
   }
 
   /** Returns the interceptors that run once per attempt, or else once per call, in order. */
