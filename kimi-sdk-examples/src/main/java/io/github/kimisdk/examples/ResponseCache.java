@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A response cache as a {@link KimiInterceptor}: a repeated identical request is answered from a
  * map, with no request sent, as a whole reply and as a stream (which replays the cached answer as
  * chunks). It keeps at most {@link #CAPACITY} answers, the least recently used going first, and
- * caches only requests at temperature 0, where one answer is the answer (docs/interceptors.md says
- * when caching a model's answer is wrong).
+ * leaves out requests that offer tools, whose answers depend on what the tools return. Caching a
+ * model's answer is right only where one answer is the answer (docs/interceptors.md says when it is
+ * wrong): Kimi's current models fix their sampling, so a request cannot ask for the one most likely
+ * answer, and a cache returns the first sample forever.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ResponseCache
@@ -67,9 +69,9 @@ public final class ResponseCache implements KimiInterceptor {
             });
   }
 
-  /** Only a request that asks for the one most likely answer, and calls no tool, is cached. */
+  /** A request that offers no tools is cached: a tool's result is not part of the request. */
   static boolean cacheable(ChatRequest request) {
-    return request.temperature() != null && request.temperature() == 0 && request.tools().isEmpty();
+    return request.tools().isEmpty();
   }
 
   /**
@@ -98,7 +100,6 @@ public final class ResponseCache implements KimiInterceptor {
       ChatRequest question =
           ChatRequest.builder(session.model())
               .addUser("What is the capital of France? One word.")
-              .temperature(0.0)
               .thinking(ExampleSession.thinkingOffWherePossible(session.model()))
               .build();
       for (int i = 1; i <= 2; i++) {

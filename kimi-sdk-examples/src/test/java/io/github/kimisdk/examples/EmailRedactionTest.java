@@ -15,7 +15,7 @@ class EmailRedactionTest {
 
     int status = EmailRedaction.run(Map.of(), c.out);
 
-    assertThat(status).isZero();
+    assertThat(status).as(c.text()).isZero();
     assertThat(c.text())
         .contains("[sent] addresses left: 0")
         .contains("escalations go to [email]")

@@ -13,7 +13,7 @@ class ResponseCacheTest {
 
     int status = ResponseCache.run(Map.of(), c.out);
 
-    assertThat(status).isZero();
+    assertThat(status).as(c.text()).isZero();
     assertThat(c.text())
         .contains("(cache hits 0)")
         .contains("[call 2]")
