@@ -24,10 +24,9 @@ import org.springframework.ai.tool.ToolCallback;
  * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
  * max tokens, stop sequences, penalties, tool callbacks and tool context), Kimi's own (thinking,
  * reasoning effort, prompt cache key and time to live, tool choice, safety identifier, log
- * probabilities, predicted output), the response format and extra body fields, HTTP headers sent with
- * the request ({@link #getHttpHeaders()}); and, not sent, the tenant the request is made for ({@link
- * #getTenant()}). Immutable; {@link #mutate()} returns a
- * builder holding a copy.
+ * probabilities, predicted output), the response format and extra body fields, HTTP headers sent
+ * with the request ({@link #getHttpHeaders()}); and, not sent, the tenant the request is made for
+ * ({@link #getTenant()}). Immutable; {@link #mutate()} returns a builder holding a copy.
  *
  * <pre>{@code
  * KimiChatOptions options = KimiChatOptions.builder()
@@ -681,9 +680,9 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * Adds HTTP headers to the request (see {@link KimiChatOptions#getHttpHeaders()}), as a
      * request's options in {@code ChatClient}: {@code
      * .options(KimiChatOptions.builder().httpHeaders(Map.of("X-Tenant", tenantId)))}. A header
-     * added again replaces the earlier value (names compare without case); a null value removes
-     * it. The key's headers ({@code Authorization}, {@code x-api-key}) and those the client manages
-     * are refused when the request is sent, as the SDK's {@code RequestOptions} refuses them.
+     * added again replaces the earlier value (names compare without case); a null value removes it.
+     * The key's headers ({@code Authorization}, {@code x-api-key}) and those the client manages are
+     * refused when the request is sent, as the SDK's {@code RequestOptions} refuses them.
      *
      * @param httpHeaders the headers; null adds nothing
      * @return this builder

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,15 +60,16 @@ class KimiOpenTelemetryAutoConfigurationTest {
   void anOpenTelemetryBeanGetsTheClientsCallsAsSpansAndTheTraceContextOnTheWire() {
     server.enqueue(FakeResponse.reply("traced"));
 
+    List<SpanData> spans = new ArrayList<>();
     runner
         .withUserConfiguration(Traced.class)
         .run(
             context -> {
               assertThat(context).hasBean("kimiTelemetryCustomizer");
               assertThat(context.getBean(ChatModel.class).call("Hello")).isEqualTo("traced");
+              spans.addAll(SPANS.getFinishedSpanItems()); // the exporter forgets them at close
             });
 
-    List<SpanData> spans = SPANS.getFinishedSpanItems();
     assertThat(spans).singleElement().satisfies(s -> assertThat(s.getName()).startsWith("chat "));
     SpanData span = spans.get(0);
     assertThat(server.takeRequest().header("traceparent"))
