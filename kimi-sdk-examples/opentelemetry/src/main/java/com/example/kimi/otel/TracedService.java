@@ -35,6 +35,7 @@ public final class TracedService implements AutoCloseable {
   private static final TextMapGetter<HttpExchange> HEADERS =
       new TextMapGetter<>() {
         @Override
+        @SuppressWarnings("deprecation") // still abstract in the API this builds against
         public Iterable<String> keys(HttpExchange exchange) {
           return exchange.getRequestHeaders().keySet();
         }
