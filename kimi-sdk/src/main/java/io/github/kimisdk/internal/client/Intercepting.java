@@ -188,10 +188,10 @@ final class Intercepting implements Interceptor {
     answer.whenComplete(
         (c, e) -> {
           if (e != null) {
-            out.completeExceptionally(failure(interceptor, e));
+            out.completeExceptionally(failure(interceptor, e, link.passedUp));
           } else if (c == null) {
             out.completeExceptionally(
-                failure(interceptor, new NullPointerException("the answer was null")));
+                failure(interceptor, new NullPointerException("the answer was null"), null));
           } else {
             out.complete(c);
           }
@@ -200,13 +200,15 @@ final class Intercepting implements Interceptor {
   }
 
   /**
-   * Returns what a call fails with when an interceptor failed with {@code error}: a {@code
-   * KimiException} (the chain's own, passed on) or an {@link Error} as it is, anything else as the
-   * cause of a {@link ConfigurationException} that names the interceptor.
+   * Returns what a call fails with when an interceptor failed with {@code error}: the failure the
+   * rest of the chain passed up ({@code passedUp}: a cancelled attempt's included, which the
+   * retrier reads as such), a {@code KimiException} or an {@link Error} as it is, anything else as
+   * the cause of a {@link ConfigurationException} that names the interceptor.
    */
-  private Throwable failure(KimiInterceptor interceptor, Throwable error) {
+  private static Throwable failure(
+      KimiInterceptor interceptor, Throwable error, Throwable passedUp) {
     Throwable t = Futures.unwrap(error);
-    if (t instanceof KimiException || t instanceof Error) {
+    if (t == passedUp || t instanceof KimiException || t instanceof Error) {
       return t;
     }
     return new ConfigurationException(
@@ -249,6 +251,8 @@ final class Intercepting implements Interceptor {
     private final Function<Sending, CompletableFuture<ChatCompletion>> bottom;
     private final Thread hookThread = Thread.currentThread();
     private volatile boolean inHook = true;
+    // the failure the rest of the chain passed up through this link, passed on as it is
+    private volatile Throwable passedUp;
 
     Link(
         KimiInterceptor[] list,
@@ -308,7 +312,20 @@ final class Intercepting implements Interceptor {
       } catch (RuntimeException e) {
         return core.calls().failed(e); // the request's: a PreflightException, say
       }
-      return index + 1 < list.length ? run(list, index + 1, next, bottom) : bottom.apply(next);
+      CompletableFuture<ChatCompletion> rest =
+          index + 1 < list.length ? run(list, index + 1, next, bottom) : bottom.apply(next);
+      // noted before the interceptor's own stages run: they depend on this future, not on rest
+      CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
+      rest.whenComplete(
+          (c, e) -> {
+            if (e != null) {
+              passedUp = Futures.unwrap(e);
+              out.completeExceptionally(e);
+            } else {
+              out.complete(c);
+            }
+          });
+      return Futures.cancelling(out, rest);
     }
 
     /** Names the interceptor and the call's kind, never the request's content. */
