@@ -14,6 +14,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -109,14 +110,15 @@ final class Intercepting implements Interceptor {
    */
   private CompletableFuture<Void> streamAttempt(
       Sending sending, Chain.Futures<Void> next, KimiInterceptor[] list, Interception ic) {
-    CompletableFuture<Void>[] sent = newEnds();
+    // the attempt's end once the interceptors passed it on; set once, on whichever thread proceeds
+    AtomicReference<CompletableFuture<Void>> sent = new AtomicReference<>();
     Function<Sending, CompletableFuture<ChatCompletion>> bottom =
         s -> {
-          if (sent[0] != null) {
+          if (sent.get() != null) {
             return CompletableFuture.failedFuture(onceOnly());
           }
           CompletableFuture<Void> end = next.proceed(s);
-          sent[0] = end;
+          sent.set(end);
           CompletableFuture<ChatCompletion> delivered = new CompletableFuture<>();
           end.whenComplete(
               (v, e) -> {
@@ -132,7 +134,7 @@ final class Intercepting implements Interceptor {
     CompletableFuture<Void> out = new CompletableFuture<>();
     answer.whenComplete(
         (c, e) -> {
-          CompletableFuture<Void> end = sent[0];
+          CompletableFuture<Void> end = sent.get();
           if (end == null) { // answered, or failed, without proceeding
             if (e != null) {
               out.completeExceptionally(e);
@@ -144,11 +146,6 @@ final class Intercepting implements Interceptor {
           }
         });
     return Futures.cancelling(out, answer);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static CompletableFuture<Void>[] newEnds() {
-    return (CompletableFuture<Void>[]) new CompletableFuture<?>[1];
   }
 
   private static <T> void forward(CompletableFuture<T> from, CompletableFuture<T> to) {
