@@ -99,8 +99,7 @@ final class ChatCalls {
             s,
             a -> {
               Sending.Encoded e = a.encoded();
-              return transport.chat(
-                  e.wire(), e.body(), a.attempt(), a.call().overrides(), a.here());
+              return transport.chat(e.wire, e.body, a.attempt(), a.call().overrides(), a.here());
             });
   }
 
@@ -119,9 +118,9 @@ final class ChatCalls {
             s,
             (a, n) -> {
               Sending.Encoded e = a.encoded();
-              return e.answer() != null
-                  ? new Replay.Attempt(e.answer())
-                  : transport.stream(e.wire(), a.request(), e.body(), n, a.call().overrides());
+              return e.answer != null
+                  ? new Replay(e.answer)
+                  : transport.stream(e.wire, a.request(), e.body, n, a.call().overrides());
             },
             Retrier::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));

@@ -103,7 +103,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
           if (e != null) {
             r.fail(core.calls().failure(e));
           } else {
-            Replay.replay(c, r);
+            new Replay(c).start(r, null);
           }
         });
   }

@@ -24,30 +24,65 @@ import java.util.function.Consumer;
  * whichever thread asks): {@code next} is the drain loop's alone; {@code demand} and {@code done}
  * are shared.
  */
-final class Replay implements Flow.Subscription {
+final class Replay implements Flow.Subscription, StreamAttempt<ChatCompletionChunk> {
 
+  private final ChatCompletion answer;
   private final List<ChatCompletionChunk> items;
-  private final Flow.Subscriber<? super ChatCompletionChunk> to;
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
+  private volatile Flow.Subscriber<? super ChatCompletionChunk> to; // set once, by start
   private volatile boolean done;
   private int next; // the drain loop's
 
-  private Replay(List<ChatCompletionChunk> items, Flow.Subscriber<? super ChatCompletionChunk> to) {
-    this.items = items;
-    this.to = to;
+  /**
+   * Prepares the replay of {@code answer}; as a stream's attempt (one a per-attempt interceptor
+   * answered), nothing is sent.
+   *
+   * @param answer the whole answer
+   */
+  Replay(ChatCompletion answer) {
+    this.answer = answer;
+    this.items = chunks(answer);
   }
 
-  /**
-   * Replays {@code completion} to {@code to}: hands it its subscription, then chunks by demand.
-   *
-   * @param completion the whole answer
-   * @param to the subscriber
-   */
-  static void replay(ChatCompletion completion, Flow.Subscriber<? super ChatCompletionChunk> to) {
-    Replay r = new Replay(chunks(completion), to);
-    to.onSubscribe(r);
+  /** Hands {@code events} its subscription; the chunks follow by demand. */
+  @Override
+  public void start(
+      Flow.Subscriber<? super ChatCompletionChunk> events, Consumer<Throwable> failed) {
+    to = events;
+    events.onSubscribe(this);
   }
+
+  @Override
+  public ResponseMetadata metadata() {
+    return answer.metadata();
+  }
+
+  @Override
+  public void cancel() {
+    done = true;
+  }
+
+  @Override
+  public long idleNanos(long now, boolean dataEvents) {
+    return 0; // every chunk is at hand
+  }
+
+  @Override
+  public boolean progressed(boolean dataEvents) {
+    return to != null;
+  }
+
+  @Override
+  public void abort(Throwable cause) {}
+
+  @Override
+  public Throwable failureFor(Throwable cause) {
+    return cause;
+  }
+
+  @Override
+  public void ended(Throwable error) {}
 
   /**
    * Returns the chunks that add up to {@code c}.
@@ -120,11 +155,6 @@ final class Replay implements Flow.Subscription {
     drain();
   }
 
-  @Override
-  public void cancel() {
-    done = true;
-  }
-
   private void drain() {
     if (wip.getAndIncrement() != 0) {
       return;
@@ -139,54 +169,5 @@ final class Replay implements Flow.Subscription {
         to.onComplete();
       }
     } while (wip.decrementAndGet() != 0);
-  }
-
-  /**
-   * An attempt of a stream that a per-attempt interceptor answered: nothing is sent, the answer's
-   * chunks go to the stream.
-   */
-  static final class Attempt implements StreamAttempt<ChatCompletionChunk> {
-    private final ChatCompletion answer;
-    private volatile boolean started;
-
-    Attempt(ChatCompletion answer) {
-      this.answer = answer;
-    }
-
-    @Override
-    public void start(
-        Flow.Subscriber<? super ChatCompletionChunk> events, Consumer<Throwable> failed) {
-      started = true;
-      replay(answer, events);
-    }
-
-    @Override
-    public ResponseMetadata metadata() {
-      return answer.metadata();
-    }
-
-    @Override
-    public void cancel() {}
-
-    @Override
-    public long idleNanos(long now, boolean dataEvents) {
-      return 0; // every chunk is at hand
-    }
-
-    @Override
-    public boolean progressed(boolean dataEvents) {
-      return started;
-    }
-
-    @Override
-    public void abort(Throwable cause) {}
-
-    @Override
-    public Throwable failureFor(Throwable cause) {
-      return cause;
-    }
-
-    @Override
-    public void ended(Throwable error) {}
   }
 }

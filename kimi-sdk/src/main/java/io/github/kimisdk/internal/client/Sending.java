@@ -49,13 +49,20 @@ record Sending(
 
   /**
    * What a chat attempt sends: its body, encoded once, on its wire; or, for a stream's attempt that
-   * a per-attempt interceptor answered, that answer, replayed as chunks instead of sending.
-   *
-   * @param body the encoded request
-   * @param wire the wire it is sent on
-   * @param answer the interceptor's answer to replay, or null to send {@code body}
+   * a per-attempt interceptor answered, that answer, replayed as chunks instead of sending. A plain
+   * class, not a record: nothing compares or prints it, and the core jar counts its bytes.
    */
-  record Encoded(byte[] body, Wire wire, ChatCompletion answer) {}
+  static final class Encoded {
+    final byte[] body; // the encoded request
+    final Wire wire; // the wire it is sent on
+    final ChatCompletion answer; // the interceptor's answer to replay, or null to send body
+
+    Encoded(byte[] body, Wire wire, ChatCompletion answer) {
+      this.body = body;
+      this.wire = wire;
+      this.answer = answer;
+    }
+  }
 
   /**
    * Starts the description of a call, by name: what is not set is absent (no model, no charge, no
@@ -272,7 +279,7 @@ record Sending(
 
   /** Returns this attempt replaying {@code answer} instead of sending its request. */
   Sending answered(ChatCompletion answer) {
-    Encoded e = new Encoded(encoded.body(), encoded.wire(), answer);
+    Encoded e = new Encoded(encoded.body, encoded.wire, answer);
     return new Sending(
         operation,
         model,
