@@ -108,8 +108,8 @@ public final class KimiChatModel implements ChatModel {
 
   /**
    * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
-   * well-known value for Kimi, the one {@code GenAiCallListener} (kimi-sdk-examples/opentelemetry)
-   * writes too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
+   * well-known value for Kimi, the one kimi-sdk-opentelemetry's spans (KimiTelemetry.PROVIDER)
+   * carry too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
    * high-cardinality key (on spans, not on metrics), and under Spring AI's {@code gen_ai.system},
    * the low-cardinality key its {@code gen_ai.client.*} meters are tagged with. Metrics stay
    * without {@code gen_ai.provider.name} so that their tag keys are those of every other Spring AI
