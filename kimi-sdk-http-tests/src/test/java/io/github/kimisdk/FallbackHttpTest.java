@@ -316,6 +316,47 @@ class FallbackHttpTest {
   }
 
   @Test
+  void aPerAttemptInterceptorSeesEachAttemptGoToItsTarget() {
+    a.enqueue(FakeResponse.error(503, OVERLOADED));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    KimiInterceptor each =
+        new KimiInterceptor() {
+          @Override
+          public java.util.concurrent.CompletableFuture<ChatCompletion> intercept(Chain chain) {
+            seen.add(chain.attempt() + " " + chain.endpoint());
+            return chain.proceed(chain.request());
+          }
+
+          @Override
+          public boolean perAttempt() {
+            return true;
+          }
+        };
+    try (KimiClient kimi = chain(RetryPolicy.defaults()).interceptor(each).build()) {
+      assertThat(kimi.chat(hi()).metadata().servedBy().target()).isEqualTo(1);
+    }
+    assertThat(seen)
+        .containsExactly(
+            "1 " + a.baseUrl() + "/chat/completions", "2 " + b.baseUrl() + "/chat/completions");
+  }
+
+  @Test
+  void aRequestAnInterceptorChangesIsSentChangedToTheFallbackTargetToo() {
+    a.enqueue(FakeResponse.error(529, OVERLOADED));
+    KimiInterceptor redact =
+        chain ->
+            chain.proceed(
+                chain.request().toBuilder()
+                    .messages(List.of(io.github.kimisdk.chat.Message.user("[redacted]")))
+                    .build());
+    try (KimiClient kimi = chain(RetryPolicy.defaults()).interceptor(redact).build()) {
+      kimi.chat(hi());
+    }
+    assertThat(a.takeRequest().bodyText()).contains("[redacted]");
+    assertThat(b.takeRequest().bodyText()).contains("[redacted]").doesNotContain("\"Hi\"");
+  }
+
+  @Test
   void aStreamFallsBackBeforeItsFirstEvent() {
     a.enqueue(FakeResponse.error(429, OVERLOADED));
     b.enqueue(FakeResponse.reply("streamed by b"));

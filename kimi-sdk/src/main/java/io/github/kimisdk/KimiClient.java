@@ -851,6 +851,22 @@ public final class KimiClient implements AutoCloseable {
     }
 
     /**
+     * Adds an interceptor of every chat call this client and the clients derived from it make (see
+     * {@link KimiInterceptor}): interceptors run in the order they were added, the first outermost,
+     * and before a derived client's own ({@link RequestOptions.Builder#interceptor}).
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv().interceptor(new ResponseCache()).build();
+     * }</pre>
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(KimiInterceptor interceptor) {
+      return with(settings.interceptor(Objects.requireNonNull(interceptor, "interceptor")));
+    }
+
+    /**
      * Also logs request bodies and non-streamed response bodies, the conversation, at {@code DEBUG}
      * (default off).
      *

@@ -36,7 +36,7 @@ import java.util.Optional;
 public final class RequestOptions {
 
   private static final RequestOptions NONE =
-      new RequestOptions(Map.of(), Map.of(), null, null, null, null, List.of());
+      new RequestOptions(Map.of(), Map.of(), null, null, null, null, List.of(), List.of());
 
   private final Map<String, String> headers;
   private final Map<String, String> queryParams;
@@ -45,6 +45,7 @@ public final class RequestOptions {
   private final SamplingPolicy samplingPolicy;
   private final ThinkingFallback thinkingFallback;
   private final List<CallListener> listeners;
+  private final List<KimiInterceptor> interceptors;
 
   private RequestOptions(
       Map<String, String> headers,
@@ -53,7 +54,8 @@ public final class RequestOptions {
       RetryPolicy retryPolicy,
       SamplingPolicy samplingPolicy,
       ThinkingFallback thinkingFallback,
-      List<CallListener> listeners) {
+      List<CallListener> listeners,
+      List<KimiInterceptor> interceptors) {
     this.headers = headers;
     this.queryParams = queryParams;
     this.timeout = timeout;
@@ -61,6 +63,7 @@ public final class RequestOptions {
     this.samplingPolicy = samplingPolicy;
     this.thinkingFallback = thinkingFallback;
     this.listeners = listeners;
+    this.interceptors = interceptors;
   }
 
   /**
@@ -95,14 +98,15 @@ public final class RequestOptions {
     b.samplingPolicy = samplingPolicy;
     b.thinkingFallback = thinkingFallback;
     b.listeners.addAll(listeners);
+    b.interceptors.addAll(interceptors);
     return b;
   }
 
   /**
    * Returns these options with {@code later}'s settings on top: its headers and query parameters
    * are added (replacing a header or parameter of the same name), its other settings replace these
-   * where it sets them, and its listeners hear the call after these ones. A derived client merges
-   * its options with each call's this way.
+   * where it sets them, its listeners hear the call after these ones, and its interceptors run
+   * inside these ones. A derived client merges its options with each call's this way.
    *
    * @param later the options that win
    * @return the merged options
@@ -132,6 +136,7 @@ public final class RequestOptions {
       b.thinkingFallback = later.thinkingFallback;
     }
     b.listeners.addAll(later.listeners);
+    b.interceptors.addAll(later.interceptors);
     return b.build();
   }
 
@@ -147,7 +152,8 @@ public final class RequestOptions {
         && retryPolicy == null
         && samplingPolicy == null
         && thinkingFallback == null
-        && listeners.isEmpty();
+        && listeners.isEmpty()
+        && interceptors.isEmpty();
   }
 
   /**
@@ -215,6 +221,16 @@ public final class RequestOptions {
     return listeners;
   }
 
+  /**
+   * Returns the interceptors of the call, in the order they were added; they run inside the
+   * client's own ({@link KimiClient.Builder#interceptor(KimiInterceptor)}).
+   *
+   * @return the interceptors; unmodifiable
+   */
+  public List<KimiInterceptor> interceptors() {
+    return interceptors;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RequestOptions r
@@ -224,13 +240,21 @@ public final class RequestOptions {
         && Objects.equals(r.retryPolicy, retryPolicy)
         && r.samplingPolicy == samplingPolicy
         && r.thinkingFallback == thinkingFallback
-        && r.listeners.equals(listeners);
+        && r.listeners.equals(listeners)
+        && r.interceptors.equals(interceptors);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        headers, queryParams, timeout, retryPolicy, samplingPolicy, thinkingFallback, listeners);
+        headers,
+        queryParams,
+        timeout,
+        retryPolicy,
+        samplingPolicy,
+        thinkingFallback,
+        listeners,
+        interceptors);
   }
 
   /** Lists what is set: header and parameter names, never their values. */
@@ -244,6 +268,7 @@ public final class RequestOptions {
         .add("samplingPolicy", samplingPolicy)
         .add("thinkingFallback", thinkingFallback)
         .add("listeners", listeners.isEmpty() ? null : listeners.size())
+        .add("interceptors", interceptors.isEmpty() ? null : interceptors.size())
         .toString();
   }
 
@@ -256,6 +281,7 @@ public final class RequestOptions {
     private SamplingPolicy samplingPolicy;
     private ThinkingFallback thinkingFallback;
     private final List<CallListener> listeners = new ArrayList<>();
+    private final List<KimiInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -396,6 +422,21 @@ public final class RequestOptions {
     }
 
     /**
+     * Adds an interceptor of the chat calls these options are used for (see {@link
+     * KimiInterceptor}): it runs inside the client's interceptors, after those added before here.
+     * On a derived client, {@code
+     * kimi.withOptions(RequestOptions.builder().interceptor(i).build())}.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     * @throws NullPointerException if {@code interceptor} is null
+     */
+    public Builder interceptor(KimiInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
      * Builds the options.
      *
      * @return the options
@@ -407,7 +448,8 @@ public final class RequestOptions {
           && retryPolicy == null
           && samplingPolicy == null
           && thinkingFallback == null
-          && listeners.isEmpty()) {
+          && listeners.isEmpty()
+          && interceptors.isEmpty()) {
         return NONE;
       }
       return new RequestOptions(
@@ -417,7 +459,8 @@ public final class RequestOptions {
           retryPolicy,
           samplingPolicy,
           thinkingFallback,
-          List.copyOf(listeners));
+          List.copyOf(listeners),
+          List.copyOf(interceptors));
     }
 
     private static void checkValue(String what, String value) {

@@ -199,6 +199,8 @@ public final class CpuPerCallClient {
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.ITERATOR);
       case "kimiFlow":
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FLOW);
+      case "kimiTelemetry":
+        return CpuPerCallKimi.withTelemetry(url);
       case "kimiForEachText":
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FOR_EACH_TEXT);
       case "kimiChain":

@@ -34,8 +34,11 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
   }
 
   CpuPerCallKimi(String url, Mode mode, WireProtocol wire) {
-    this.kimi =
-        KimiClient.builder().apiKey("sk-cpu-per-call").baseUrl(url).wireProtocol(wire).build();
+    this(KimiClient.builder().apiKey("sk-cpu-per-call").baseUrl(url).wireProtocol(wire), mode);
+  }
+
+  private CpuPerCallKimi(KimiClient.Builder builder, Mode mode) {
+    this.kimi = builder.build();
     this.mode = mode;
   }
 
@@ -50,14 +53,29 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
             .baseUrl(url)
             .fallback(
                 Target.of(Host.vllm(url).withModelId("kimi-k3", "kimi-k3"), "kimi-k3")
-                    .apiKey("sk-cpu-per-call"))
-            .build(),
+                    .apiKey("sk-cpu-per-call")),
         Mode.ITERATOR);
   }
 
-  private CpuPerCallKimi(KimiClient kimi, Mode mode) {
-    this.kimi = kimi;
-    this.mode = mode;
+  /**
+   * The iterator with kimi-sdk-opentelemetry installed on an OpenTelemetry SDK that keeps its spans
+   * and metrics and exports them nowhere: a span, its attributes and events, both metrics and the
+   * trace context per call, the artifact's own cost and the SDK's, without an exporter's.
+   */
+  static CpuPerCallKimi withTelemetry(String url) {
+    io.opentelemetry.sdk.OpenTelemetrySdk otel =
+        io.opentelemetry.sdk.OpenTelemetrySdk.builder()
+            .setTracerProvider(io.opentelemetry.sdk.trace.SdkTracerProvider.builder().build())
+            .setMeterProvider(
+                io.opentelemetry.sdk.metrics.SdkMeterProvider.builder()
+                    .registerMetricReader(
+                        io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader.create())
+                    .build())
+            .build();
+    return new CpuPerCallKimi(
+        io.github.kimisdk.opentelemetry.KimiTelemetry.create(otel)
+            .install(KimiClient.builder().apiKey("sk-cpu-per-call").baseUrl(url)),
+        Mode.ITERATOR);
   }
 
   @Override

@@ -102,6 +102,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-flink",
               "kimi-sdk-langchain4j",
               "kimi-sdk-mcp",
+              "kimi-sdk-opentelemetry",
               "kimi-sdk-parent",
               "kimi-sdk-redis",
               "kimi-sdk-spring-ai",

@@ -89,7 +89,8 @@ class ReleaseBundleTest {
           "kimi-sdk-spring-ai",
           "kimi-sdk-spring-ai-starter",
           "kimi-sdk-redis",
-          "kimi-sdk-flink");
+          "kimi-sdk-flink",
+          "kimi-sdk-opentelemetry");
 
   /** Published as a POM alone. */
   static final Set<String> POM_ONLY = Set.of("kimi-sdk-parent", "kimi-sdk-bom");

@@ -61,7 +61,7 @@ public final class KimiChatModel extends KimiModel implements ChatModel {
     io.github.kimisdk.chat.ChatRequest kimi =
         Requests.toKimi(request.messages(), merged(defaults, request.parameters()), false);
     try {
-      return Responses.toChatResponse(client.chat(kimi));
+      return Responses.toChatResponse(clientFor(client, customHeaders).chat(kimi));
     } catch (RuntimeException e) {
       throw Errors.map(e);
     }
@@ -87,7 +87,7 @@ public final class KimiChatModel extends KimiModel implements ChatModel {
     CompletableFuture<io.github.kimisdk.chat.ChatCompletion> call;
     try {
       kimi = Requests.toKimi(request.messages(), merged(defaults, request.parameters()), false);
-      call = client.chatAsync(kimi);
+      call = clientFor(client, customHeaders).chatAsync(kimi);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(Errors.map(e));
     }

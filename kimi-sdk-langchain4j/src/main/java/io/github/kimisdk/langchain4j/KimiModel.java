@@ -5,8 +5,11 @@ import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What {@link KimiChatModel} and {@link KimiStreamingChatModel} share: the client, the request
@@ -20,6 +23,8 @@ abstract class KimiModel {
   final KimiChatRequestParameters defaults;
   private final List<ChatModelListener> listeners;
   final boolean logsStreamedResponses;
+  // evaluated per request; null when the builder was given none
+  final Supplier<Map<String, String>> customHeaders;
 
   KimiModel(KimiModelBuilder<?> builder) {
     this.defaults = builder.resolvedParameters();
@@ -29,6 +34,22 @@ abstract class KimiModel {
     // client records it, so its first call with the model does not repeat it
     client.warnAboutModel(defaults.modelName());
     this.logsStreamedResponses = builder.settings.logsStreamedResponses();
+    this.customHeaders = builder.customHeaders;
+  }
+
+  /**
+   * Returns the client one request is sent with: {@code client} itself, or, when the model has
+   * custom headers, a client derived from it ({@code KimiClient.withOptions}, no thread or
+   * connection) that sends the headers {@code headers} gives for this request.
+   */
+  static KimiClient clientFor(KimiClient client, Supplier<Map<String, String>> headers) {
+    if (headers == null) {
+      return client;
+    }
+    Map<String, String> now = headers.get();
+    return now == null || now.isEmpty()
+        ? client
+        : client.withOptions(RequestOptions.builder().headers(now).build());
   }
 
   /** A request's parameters over a model's defaults, unless LangChain4j merged them already. */

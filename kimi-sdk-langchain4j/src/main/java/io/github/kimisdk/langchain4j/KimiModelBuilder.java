@@ -27,6 +27,7 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   final ClientSettings settings;
   private List<ChatModelListener> listeners = List.of();
   private ChatRequestParameters defaultRequestParameters;
+  Supplier<Map<String, String>> customHeaders; // read by KimiModel
   private final KimiChatRequestParameters.Builder parameters = KimiChatRequestParameters.builder();
 
   /**
@@ -349,6 +350,35 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   public B samplingPolicy(SamplingPolicy samplingPolicy) {
     settings.samplingPolicy = samplingPolicy;
     return self();
+  }
+
+  /**
+   * Sets headers sent with every request, computed for each request by {@code headers} (a gateway's
+   * token, a tenant id, a trace id): it is called once per request, on the thread that makes it,
+   * and its headers go after the client's own (replacing a client header of the same name). The
+   * key's headers ({@code Authorization}, {@code x-api-key}) and those the client manages are
+   * refused, failing the request. Works with {@code client(..)} too: each request is sent by a
+   * client derived from it ({@code KimiClient.withOptions}), which costs no thread or connection.
+   *
+   * @param headers supplies the headers of each request; null, or a supplier giving null or an
+   *     empty map, sends none
+   * @return this builder
+   */
+  public B customHeaders(Supplier<Map<String, String>> headers) {
+    this.customHeaders = headers;
+    return self();
+  }
+
+  /**
+   * Sets headers sent with every request, the same each time (see {@link #customHeaders(Supplier)}
+   * for headers computed per request).
+   *
+   * @param headers the headers; null or empty sends none
+   * @return this builder
+   */
+  public B customHeaders(Map<String, String> headers) {
+    Map<String, String> fixed = headers == null ? null : Map.copyOf(headers);
+    return customHeaders(fixed == null ? null : () -> fixed);
   }
 
   /**

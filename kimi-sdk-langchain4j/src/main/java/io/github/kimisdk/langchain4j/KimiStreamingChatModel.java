@@ -82,7 +82,7 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
   public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
     Objects.requireNonNull(handler, "handler");
     StreamingChat.start(
-        client,
+        clientFor(client, customHeaders),
         Requests.toKimi(request.messages(), merged(defaults, request.parameters()), true),
         handler,
         executor,
@@ -128,7 +128,7 @@ public final class KimiStreamingChatModel extends KimiModel implements Streaming
     // is told what it needs)
     try {
       return new EventPublisher(
-          client,
+          clientFor(client, customHeaders),
           () -> Requests.toKimi(request.messages(), merged(defaults, request.parameters()), true),
           logsStreamedResponses);
     } catch (LinkageError e) {

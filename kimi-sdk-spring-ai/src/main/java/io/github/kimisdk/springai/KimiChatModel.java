@@ -1,6 +1,7 @@
 package io.github.kimisdk.springai;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -10,6 +11,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.ai.chat.messages.UserMessage;
@@ -106,8 +108,8 @@ public final class KimiChatModel implements ChatModel {
 
   /**
    * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
-   * well-known value for Kimi, the one {@code GenAiCallListener} (kimi-sdk-examples/opentelemetry)
-   * writes too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
+   * well-known value for Kimi, the one kimi-sdk-opentelemetry's spans (KimiTelemetry.PROVIDER)
+   * carry too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
    * high-cardinality key (on spans, not on metrics), and under Spring AI's {@code gen_ai.system},
    * the low-cardinality key its {@code gen_ai.client.*} meters are tagged with. Metrics stay
    * without {@code gen_ai.provider.name} so that their tag keys are those of every other Spring AI
@@ -287,7 +289,16 @@ public final class KimiChatModel implements ChatModel {
    * KimiChatOptions#getTenant()}), else the model's own.
    */
   private KimiClient clientOf(Prompt prompt) {
-    String tenant = ((KimiChatOptions) prompt.getOptions()).getTenant();
+    KimiChatOptions options = (KimiChatOptions) prompt.getOptions();
+    KimiClient of = tenantClient(options.getTenant());
+    Map<String, String> headers = options.getHttpHeaders();
+    // a derived client per request costs no thread or connection (KimiClient.withOptions)
+    return headers.isEmpty()
+        ? of
+        : of.withOptions(RequestOptions.builder().headers(headers).build());
+  }
+
+  private KimiClient tenantClient(String tenant) {
     if (tenant == null) {
       return client;
     }

@@ -24,9 +24,9 @@ import org.springframework.ai.tool.ToolCallback;
  * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
  * max tokens, stop sequences, penalties, tool callbacks and tool context), Kimi's own (thinking,
  * reasoning effort, prompt cache key and time to live, tool choice, safety identifier, log
- * probabilities, predicted output), the response format and extra body fields; and, not sent, the
- * tenant the request is made for ({@link #getTenant()}). Immutable; {@link #mutate()} returns a
- * builder holding a copy.
+ * probabilities, predicted output), the response format and extra body fields, HTTP headers sent
+ * with the request ({@link #getHttpHeaders()}); and, not sent, the tenant the request is made for
+ * ({@link #getTenant()}). Immutable; {@link #mutate()} returns a builder holding a copy.
  *
  * <pre>{@code
  * KimiChatOptions options = KimiChatOptions.builder()
@@ -76,6 +76,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   private final Prediction prediction;
   private final Map<String, JsonValue> extraBody;
   private final String tenant;
+  private final Map<String, String> httpHeaders;
 
   /**
    * Copies the values of a built set of portable options and of the builder's Kimi options.
@@ -118,6 +119,10 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
             ? Map.of()
             : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
     this.tenant = b.tenant;
+    this.httpHeaders =
+        b.httpHeaders.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.httpHeaders));
   }
 
   private static List<ToolCallback> copy(List<ToolCallback> callbacks) {
@@ -161,6 +166,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
             .topLogprobs(topLogprobs)
             .prediction(prediction)
             .extraBody(extraBody)
+            .httpHeaders(httpHeaders)
             .tenant(tenant);
     if (!toolCallbacks.isEmpty()) {
       b.toolCallbacks(toolCallbacks);
@@ -362,6 +368,18 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   }
 
   /**
+   * Returns the HTTP headers sent with the request, after the client's own (a header of the same
+   * name replaces the client's): a gateway's authorization, a tenant id, a trace id, computed per
+   * request. The request's options' headers are added to the model's default options' headers,
+   * replacing those of the same name, as Spring AI merges options.
+   *
+   * @return the headers by name, in the order set; empty when none, never null
+   */
+  public Map<String, String> getHttpHeaders() {
+    return httpHeaders;
+  }
+
+  /**
    * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
    *
    * @return the schema as JSON text, or null when the response format is not a JSON schema
@@ -405,6 +423,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         && Objects.equals(topLogprobs, that.topLogprobs)
         && Objects.equals(prediction, that.prediction)
         && extraBody.equals(that.extraBody)
+        && httpHeaders.equals(that.httpHeaders)
         && Objects.equals(tenant, that.tenant);
   }
 
@@ -432,6 +451,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         topLogprobs,
         prediction,
         extraBody,
+        httpHeaders,
         tenant);
   }
 
@@ -458,6 +478,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     append(sb, "prediction", prediction == null ? null : "(set)");
     append(sb, "extraBody", extraBody.isEmpty() ? null : extraBody.keySet());
     append(sb, "tenant", tenant);
+    // header values may hold credentials: named, not shown
+    append(sb, "httpHeaders", httpHeaders.isEmpty() ? null : httpHeaders.keySet());
     if (!toolCallbacks.isEmpty()) {
       List<String> names = new ArrayList<>(toolCallbacks.size());
       for (ToolCallback c : toolCallbacks) {
@@ -495,6 +517,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     private Prediction prediction;
     private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
     private String tenant;
+    private final Map<String, String> httpHeaders = new LinkedHashMap<>();
 
     /** Creates a builder with nothing set; see {@link KimiChatOptions#builder()}. */
     protected Builder() {}
@@ -654,6 +677,30 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     }
 
     /**
+     * Adds HTTP headers to the request (see {@link KimiChatOptions#getHttpHeaders()}), as a
+     * request's options in {@code ChatClient}: {@code
+     * .options(KimiChatOptions.builder().httpHeaders(Map.of("X-Tenant", tenantId)))}. A header
+     * added again replaces the earlier value (names compare without case); a null value removes it.
+     * The key's headers ({@code Authorization}, {@code x-api-key}) and those the client manages are
+     * refused when the request is sent, as the SDK's {@code RequestOptions} refuses them.
+     *
+     * @param httpHeaders the headers; null adds nothing
+     * @return this builder
+     */
+    public Builder httpHeaders(Map<String, String> httpHeaders) {
+      if (httpHeaders != null) {
+        for (Map.Entry<String, String> e : httpHeaders.entrySet()) {
+          String name = Objects.requireNonNull(e.getKey(), "header names must not be null");
+          this.httpHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+          if (e.getValue() != null) {
+            this.httpHeaders.put(name, e.getValue());
+          }
+        }
+      }
+      return self();
+    }
+
+    /**
      * Sets the JSON Schema the reply must follow (what {@code ChatClient}'s {@code entity(...)}
      * with {@code useProviderStructuredOutput()} sets): sent as a {@code json_schema} response
      * format named {@value KimiChatOptions#OUTPUT_SCHEMA_NAME}, rewritten into the JSON Schema Kimi
@@ -709,6 +756,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
           this.prediction = that.prediction;
         }
         this.extraBody.putAll(that.extraBody);
+        httpHeaders(that.httpHeaders);
         if (that.tenant != null) {
           this.tenant = that.tenant;
         }

@@ -1,27 +1,16 @@
 package com.example.kimi.boot;
 
-import com.example.kimi.otel.GenAiCallListener;
-import io.github.kimisdk.springai.autoconfigure.KimiClientCustomizer;
-import io.opentelemetry.api.OpenTelemetry;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** What the application adds to the auto-configured client and chat model. */
+/**
+ * What the application adds to the auto-configured chat model. The GenAI spans need nothing here:
+ * with kimi-sdk-opentelemetry on the class path and an OpenTelemetry bean (an OpenTelemetry Spring
+ * Boot starter, or the tests' own), the auto-configuration installs it on the client.
+ */
 @Configuration(proxyBeanMethods = false)
 class KimiConfiguration {
-
-  /**
-   * Adds the GenAI listener to the client the auto-configuration builds, reporting to the
-   * application's OpenTelemetry bean (an OpenTelemetry Spring Boot starter or your own), or to
-   * nothing when there is none.
-   */
-  @Bean
-  KimiClientCustomizer genAiSpans(ObjectProvider<OpenTelemetry> openTelemetry) {
-    return builder ->
-        builder.listener(new GenAiCallListener(openTelemetry.getIfAvailable(OpenTelemetry::noop)));
-  }
 
   /** The application's one ChatClient, over Kimi's chat model. */
   @Bean

@@ -84,7 +84,7 @@ class KimiApplicationTest {
   private static final Queue<ChatModelObservationContext> OBSERVED = new ConcurrentLinkedQueue<>();
 
   /**
-   * The keys Spring AI's observation has and the listener's span does not, each with its reason.
+   * The keys Spring AI's observation has and kimi-sdk-opentelemetry's span does not, each with its reason.
    * Every other key of the observation is on the span, with the same value.
    */
   private static final Map<String, String> SPRING_ONLY =
@@ -97,7 +97,7 @@ class KimiApplicationTest {
           "Spring AI's own, not a name of the conventions",
           "gen_ai.usage.cache_creation.input_tokens",
           "Spring AI's name for cache writes, renamed cache_write in the conventions; the"
-              + " listener writes neither while the name moves");
+              + " client's span writes neither by default while the name moves");
 
   /** The application's OpenTelemetry, exporting its spans to memory. */
   @TestConfiguration
@@ -164,7 +164,7 @@ class KimiApplicationTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonValue answer = Json.parse(response.body());
-    // The listener's span reached the application's OpenTelemetry, with the completion's id.
+    // kimi-sdk-opentelemetry's span reached the application's OpenTelemetry, with the completion's id.
     List<SpanData> spans = SPANS.getFinishedSpanItems();
     assertThat(spans).hasSize(1);
     SpanData span = spans.get(0);

@@ -4,13 +4,13 @@ import io.github.kimisdk.KimiClient;
 
 /**
  * Customizes the {@link KimiClient} the auto-configuration builds, after the {@code spring.ai.kimi}
- * properties were applied: a bean of this type adds a call listener, a retry policy, a shared rate
- * limit, without giving up the properties.
+ * properties were applied: a bean of this type adds a call listener, an interceptor, a retry
+ * policy, a shared rate limit, without giving up the properties.
  *
  * <pre>{@code
  * @Bean
- * KimiClientCustomizer genAiSpans(OpenTelemetry otel) {
- *   return builder -> builder.listener(new GenAiCallListener(otel));
+ * KimiClientCustomizer responseCache() {
+ *   return builder -> builder.interceptor(new MyResponseCache());
  * }
  * }</pre>
  */

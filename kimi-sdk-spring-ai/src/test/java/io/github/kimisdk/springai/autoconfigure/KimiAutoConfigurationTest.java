@@ -603,7 +603,8 @@ class KimiAutoConfigurationTest {
                   KimiRedisRateLimitAutoConfiguration.class.getName(),
                   KimiChatClientAutoConfiguration.class.getName(),
                   KimiHealthAutoConfiguration.class.getName(),
-                  KimiMetricsAutoConfiguration.class.getName()));
+                  KimiMetricsAutoConfiguration.class.getName(),
+                  KimiOpenTelemetryAutoConfiguration.class.getName()));
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.internal.http.Overrides;
+import java.util.Map;
 
 /**
  * One call's effective settings: its retrier (the retry policy and whole-call timeout it runs
@@ -19,5 +20,10 @@ public record Call(Retrier retrier, Overrides overrides, RequestOptions options,
     return trace == null
         ? this
         : new Call(retrier.observed(trace), overrides.observed(trace), options, tenant);
+  }
+
+  /** Returns this call with {@code headers} added to every request it sends, already checked. */
+  Call withHeaders(Map<String, String> headers) {
+    return new Call(retrier, overrides.withHeaders(headers), options, tenant);
   }
 }

@@ -8,6 +8,8 @@ import io.github.kimisdk.internal.http.StreamAttempt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -72,22 +74,20 @@ final class Chain {
    * the answer, so a cancel or a close reaches it even while it is sent on this thread.
    */
   <T> CompletableFuture<T> future(Sending sending, FutureSend<T> send) {
-    Futures<T> head = new Futures<>(this, 0, send, new Runnable[1]);
+    Futures<T> head = new Futures<>(this, 0, send, new AtomicReference<>());
     CompletableFuture<T> out = head.proceed(sending);
-    Runnable start = head.start[0];
-    if (start != null) {
-      start.run();
-    }
+    head.startNow();
     return out;
   }
 
   /** Prepares a call whose answer is a stream; nothing is sent until it is subscribed to. */
   <T> Opened<T> stream(
-      Sending sending, StreamSend<T> send, Function<ChatCompletion, ChatRequest> resume) {
+      Sending sending,
+      StreamSend<T> send,
+      BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume) {
     Streams<T> head = new Streams<>(this, 0, send, resume, new StreamingCall<?>[1]);
     StoppablePublisher<T> out = head.proceed(sending);
-    StreamingCall<?> call = head.built[0];
-    return new Opened<>(out, call::metadata);
+    return new Opened<>(out, head::metadata);
   }
 
   /** The rest of the chain of a future call, from one interceptor on. */
@@ -95,9 +95,10 @@ final class Chain {
     private final Chain chain;
     private final int index;
     private final FutureSend<T> send;
-    private final Runnable[] start; // shared by the call's cursors: what starts its first attempt
+    // shared by the call's cursors: what starts its first attempt, until it ran
+    private final AtomicReference<Runnable> start;
 
-    private Futures(Chain chain, int index, FutureSend<T> send, Runnable[] start) {
+    private Futures(Chain chain, int index, FutureSend<T> send, AtomicReference<Runnable> start) {
       this.chain = chain;
       this.index = index;
       this.send = send;
@@ -129,9 +130,32 @@ final class Chain {
       return new Futures<>(other, 0, send, start);
     }
 
+    /**
+     * Sends {@code sending} at the end of the chain, past the interceptors left: an attempt a
+     * public interceptor answered, which takes no permit and sends no key.
+     *
+     * @param sending what is answered
+     * @return the answer
+     */
+    CompletableFuture<T> end(Sending sending) {
+      return send.send(sending);
+    }
+
     /** Has {@code first} run once the interceptors above wrapped the answer; for the retrier. */
     void startWhenWrapped(Runnable first) {
-      start[0] = first;
+      start.set(first);
+    }
+
+    /**
+     * Starts the call's first attempt now, if it waits to be started: at the head of the chain once
+     * every interceptor wrapped the answer, or where a public interceptor passed the call on, which
+     * may be later and on another thread (it runs once, whoever asks first).
+     */
+    void startNow() {
+      Runnable first = start.getAndSet(null);
+      if (first != null) {
+        first.run();
+      }
     }
   }
 
@@ -140,14 +164,16 @@ final class Chain {
     private final Chain chain;
     private final int index;
     private final StreamSend<T> send;
-    private final Function<ChatCompletion, ChatRequest> resume;
-    private final StreamingCall<?>[] built; // shared by the call's cursors: the call with retries
+    private final BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume;
+    // shared by the call's cursors: the call with retries, once prepared (a public interceptor
+    // prepares it when the stream is consumed)
+    private final StreamingCall<?>[] built;
 
     private Streams(
         Chain chain,
         int index,
         StreamSend<T> send,
-        Function<ChatCompletion, ChatRequest> resume,
+        BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume,
         StreamingCall<?>[] built) {
       this.chain = chain;
       this.index = index;
@@ -184,6 +210,9 @@ final class Chain {
     StoppablePublisher<T> retried(Sending sending) {
       Chain c = chain;
       int from = index;
+      ChatRequest sent = sending.request();
+      Function<ChatCompletion, ChatRequest> continued =
+          resume == null ? null : partial -> resume.apply(sent, partial);
       StreamingCall<T> call =
           new StreamingCall<>(
               c.core.context(),
@@ -191,13 +220,22 @@ final class Chain {
               new StreamingCall.Spec<>(
                   (n, here, target, launch) ->
                       new Futures<Void>(
-                              c, from, s -> launch.apply(send.attempt(s, n)), new Runnable[1])
+                              c,
+                              from,
+                              s -> launch.apply(send.attempt(s, n)),
+                              new AtomicReference<>())
                           .proceed(sending.attempt(n, here, target)),
-                  resume),
+                  continued),
               c.core::isClosed,
               sending.route());
       built[0] = call;
       return call;
+    }
+
+    /** Returns the metadata of the current attempt's response; null before it, or before any. */
+    ResponseMetadata metadata() {
+      StreamingCall<?> call = built[0];
+      return call == null ? null : call.metadata();
     }
   }
 }

@@ -39,37 +39,30 @@ final class ChatCalls {
   }
 
   /**
-   * A request ready to send to one target: as its host reads it (its model id, its thinking switch,
-   * ...), encoded once for that target's wire, charged once by that target's limiter.
+   * A request ready to send to one fallback target: as its host reads it (its model id, its
+   * thinking switch, ...), encoded once for that target's wire, with its transport, and charged
+   * once by that target's limiter.
    *
-   * @param sent the request in the host's form
-   * @param wire the protocol it is sent over
-   * @param body its bytes
-   * @param transport the target's transport
+   * @param encoded the request in the host's form, its body, wire and transport
    * @param charge what the target's rate limiter charges for it
    */
-  private record Leg(
-      ChatRequest sent, Wire wire, byte[] body, HttpTransport transport, long charge) {}
-
-  /** A request ready to send: adapted and checked, encoded once, charged once, described. */
-  private record Ready(Sending sending, Leg first, ChainLegs legs) {
-
-    /** The leg of {@code target}. */
-    Leg leg(int target) {
-      return target == 0 || legs == null ? first : legs.leg(target);
-    }
-  }
+  private record Leg(Sending.Encoded encoded, long charge) {}
 
   /**
    * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
    * the client's table, and describes the call for the chain; throws if it cannot be sent. A model
    * the table marks retired or does not hold is warned about first, once per client and id. A
    * request that names the host's id of a model ({@link Host#kimiModel}) is judged by Kimi's rules
-   * for that model. On a client with fallback targets the request is checked against every target's
-   * model before anything is sent, and made for each target when first needed.
+   * for that model, and is sent in the host's form ({@link Dialect}). On a client with fallback
+   * targets the request is checked against every target's model before anything is sent, and made
+   * for each target when the call first falls back to it ({@link ChainLegs}).
    */
-  private Ready ready(
-      ChatRequest request, Call call, CallEvent.Operation operation, boolean blocking) {
+  private Sending ready(
+      ChatRequest request,
+      Call call,
+      CallEvent.Operation operation,
+      boolean blocking,
+      Interception interception) {
     Host host = config.host();
     String kimiId = host.kimiModel(request.model());
     if (!kimiId.equals(request.model())) {
@@ -78,77 +71,121 @@ final class ChatCalls {
     ModelInfo model = config.catalog().lookup(request.model());
     notices.before(model);
     ChatRequest sent = prepare(model, request, call);
-    Leg first = leg(core, host, sent, model, call.tenant().limiter());
-    Targets targets = core.targets();
-    ChainLegs legs = targets == null ? null : new ChainLegs(targets, request, sent, call, first);
+    ChatRequest hosted = Dialect.translate(host, sent);
+    Wire wire = Wires.get(config.wireProtocol(), host.speaksMoonshot() && model.responsesWire());
+    byte[] body = transport.encode(wire, hosted);
     RateLimiter limiter = call.tenant().limiter();
-    Sending s =
-        Sending.describe(operation, first.wire().chatPath(), call)
+    long charge = charge(limiter, sent, model);
+    Targets targets = core.targets();
+    RetryState route =
+        targets == null
+            ? null
+            : call.retrier().routedState(sent.model(), new ChainLegs(targets, request, sent, call));
+    Sending.Builder b =
+        Sending.describe(operation, wire.chatPath(), call)
             .model(sent.model())
-            .charge(first.charge(), estimate(limiter, sent, model, first.charge()))
+            .charge(charge, estimate(limiter, sent, model, charge))
             .takesSlot()
             .chat(sent)
             .blocking(blocking)
-            .route(legs == null ? null : call.retrier().routedState(sent.model(), legs))
-            .build();
-    return new Ready(s, first, legs);
+            .intercepted(interception)
+            .route(route);
+    return b.encoded(body, wire, hosted == sent ? null : hosted).build();
   }
 
-  /** Makes the leg of one target: {@code sent} (Kimi's form) in {@code host}'s form, encoded. */
-  private static Leg leg(
-      ClientCore target, Host host, ChatRequest sent, ModelInfo model, RateLimiter limiter) {
-    ChatRequest hosted = Dialect.translate(host, sent);
-    Wire wire =
-        Wires.get(target.config().wireProtocol(), host.speaksMoonshot() && model.responsesWire());
-    byte[] body = target.transport().encode(wire, hosted);
-    return new Leg(hosted, wire, body, target.transport(), charge(limiter, sent, model));
+  /**
+   * Prepares {@code changed}, the request a public interceptor passed on in place of {@code
+   * sending}'s, as {@link #ready} prepares a call's: adapted, checked, encoded and charged again;
+   * {@code sending}'s own description when it is the same request.
+   */
+  Sending rewrite(Sending sending, ChatRequest changed) {
+    if (changed == sending.request()) {
+      return sending;
+    }
+    boolean streamed = sending.operation() == CallEvent.Operation.CHAT_STREAM;
+    ChatRequest r =
+        changed.stream() == streamed ? changed : changed.toBuilder().stream(streamed).build();
+    return ready(r, sending.call(), sending.operation(), sending.blocking(), null);
   }
 
   /**
    * The legs of a call of a client with fallback targets: each target's request, checked against
    * its model when the call starts (so a request a later target's model refuses fails before
-   * anything is sent), made and encoded when the call first falls back to it.
+   * anything is sent), made and encoded when the call first falls back to it; the {@link Routing}
+   * interceptor hands an attempt its target's leg.
    */
-  private final class ChainLegs implements RetryState.Legs {
+  final class ChainLegs implements RetryState.Legs {
     private final Targets targets;
+    private final ChatRequest sent; // the client's own target's request, in Kimi's form
     private final Leg[] legs;
     private final ChatRequest[] checked; // each target's request in Kimi's form
     private final ModelInfo[] models;
+    private final Call call;
 
-    ChainLegs(Targets targets, ChatRequest request, ChatRequest sent, Call call, Leg first) {
+    ChainLegs(Targets targets, ChatRequest request, ChatRequest sent, Call call) {
       this.targets = targets;
+      this.sent = sent;
+      this.call = call;
       int n = targets.size();
       this.legs = new Leg[n];
       this.checked = new ChatRequest[n];
       this.models = new ModelInfo[n];
-      legs[0] = first;
       checked[0] = sent;
       for (int t = 1; t < n; t++) {
         String asked = targets.get(t).model().orElse(request.model());
-        if (asked.equals(sent.model())) {
-          checked[t] = sent;
-          models[t] = config.catalog().lookup(asked);
-        } else {
-          models[t] = config.catalog().lookup(asked);
-          checked[t] = prepare(models[t], request.toBuilder().model(asked).build(), call);
-        }
+        models[t] = config.catalog().lookup(asked);
+        checked[t] =
+            asked.equals(sent.model())
+                ? sent
+                : prepare(models[t], request.toBuilder().model(asked).build(), call);
       }
     }
 
-    /** The leg of target {@code t}, made now if this is its first use. */
-    synchronized Leg leg(int t) {
-      Leg l = legs[t];
-      if (l == null) {
-        ClientCore target = targets.route(t).core();
-        l = ChatCalls.leg(target, targets.host(t), checked[t], models[t], target.limiter());
-        legs[t] = l;
+    /**
+     * Returns target {@code t}'s leg of {@code request}: the call's own request's, made now if this
+     * is its first use; a request a per-attempt interceptor changed is made afresh.
+     */
+    Leg leg(int t, ChatRequest request) {
+      if (request != sent) {
+        String asked = targets.get(t).model().orElse(request.model());
+        ModelInfo m = config.catalog().lookup(asked);
+        ChatRequest r =
+            asked.equals(request.model())
+                ? request
+                : prepare(m, request.toBuilder().model(asked).build(), call);
+        return make(t, r, m);
       }
-      return l;
+      synchronized (this) {
+        Leg l = legs[t];
+        if (l == null) {
+          l = make(t, checked[t], models[t]);
+          legs[t] = l;
+        }
+        return l;
+      }
+    }
+
+    private Leg make(int t, ChatRequest kimiForm, ModelInfo model) {
+      ClientCore target = targets.route(t).core();
+      Host host = targets.host(t);
+      ChatRequest hosted = Dialect.translate(host, kimiForm);
+      Wire wire =
+          Wires.get(target.config().wireProtocol(), host.speaksMoonshot() && model.responsesWire());
+      HttpTransport tt = target.transport();
+      byte[] body = tt.encode(wire, hosted);
+      return new Leg(
+          new Sending.Encoded(body, wire, null, hosted, tt),
+          ChatCalls.charge(target.limiter(), kimiForm, model));
     }
 
     @Override
-    public long charge(int t) {
-      return leg(t).charge();
+    public long charge(int t, ChatRequest request) {
+      return leg(t, request).charge();
+    }
+
+    @Override
+    public Sending.Encoded encoded(int t, ChatRequest request) {
+      return leg(t, request).encoded();
     }
   }
 
@@ -158,40 +195,46 @@ final class ChatCalls {
    */
   CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call, boolean blocking) {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
-    Ready r;
+    Interception interception = Interception.of(config.interceptors(), call.options());
+    Sending s;
     try {
-      r = ready(once, call, CallEvent.Operation.CHAT, blocking);
+      s = ready(once, call, CallEvent.Operation.CHAT, blocking, interception);
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
-    return core.chain()
+    return core.chain(interception)
         .future(
-            r.sending(),
+            s,
             a -> {
-              Leg l = r.leg(a.target());
-              return l.transport()
-                  .chat(l.wire(), l.body(), a.attempt(), a.call().overrides(), a.here());
+              Sending.Encoded e = a.encoded();
+              HttpTransport t = e.transport != null ? e.transport : transport;
+              return t.chat(e.wire, e.body, a.attempt(), a.call().overrides(), a.here());
             });
   }
 
   /** Prepares a streaming chat call; a request that cannot be sent fails here, not later. */
   ChatStream stream(ChatRequest request, Call call) {
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
-    Ready r;
+    Interception interception = Interception.of(config.interceptors(), call.options());
+    Sending s;
     try {
-      r = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false);
+      s = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false, interception);
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
-    ChatRequest sent = r.sending().request();
     Chain.Opened<ChatCompletionChunk> opened =
-        core.chain().stream(
-            r.sending(),
+        core.chain(interception).stream(
+            s,
             (a, n) -> {
-              Leg l = r.leg(a.target());
-              return l.transport().stream(l.wire(), l.sent(), l.body(), n, a.call().overrides());
+              Sending.Encoded e = a.encoded();
+              if (e.answer != null) {
+                return new Replay(e.answer);
+              }
+              HttpTransport t = e.transport != null ? e.transport : transport;
+              ChatRequest sentThere = e.sent != null ? e.sent : a.request();
+              return t.stream(e.wire, sentThere, e.body, n, a.call().overrides());
             },
-            partial -> Retrier.resume(sent, partial));
+            Retrier::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }
 

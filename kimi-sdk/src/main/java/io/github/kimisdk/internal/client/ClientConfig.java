@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Host;
+import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.ServedBy;
@@ -74,6 +75,7 @@ public final class ClientConfig implements HttpSettings {
   private final long maxRequestBytes;
   private final PriceTable prices;
   private final List<CallListener> listeners;
+  private final List<KimiInterceptor> interceptors;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -110,6 +112,7 @@ public final class ClientConfig implements HttpSettings {
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
+    this.interceptors = List.copyOf(b.interceptors);
     this.promptCacheTtl = b.promptCacheTtl;
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
@@ -206,6 +209,7 @@ public final class ClientConfig implements HttpSettings {
     b.maxRequestBytes = maxRequestBytes;
     b.prices = prices;
     b.listeners = listeners;
+    b.interceptors = interceptors;
     b.promptCacheTtl = promptCacheTtl;
     b.host = host;
     b.fallbacks = fallbacks;
@@ -605,6 +609,15 @@ public final class ClientConfig implements HttpSettings {
     return listeners;
   }
 
+  /**
+   * Returns the public interceptors of every chat call, in the order they were added.
+   *
+   * @return the interceptors
+   */
+  public List<KimiInterceptor> interceptors() {
+    return interceptors;
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -642,6 +655,7 @@ public final class ClientConfig implements HttpSettings {
     private long maxRequestBytes;
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
+    private List<KimiInterceptor> interceptors = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1181,6 +1195,19 @@ public final class ClientConfig implements HttpSettings {
       List<CallListener> l = new java.util.ArrayList<>(listeners);
       l.add(listener);
       this.listeners = l;
+      return this;
+    }
+
+    /**
+     * Adds a public interceptor of every chat call, after those added before.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(KimiInterceptor interceptor) {
+      List<KimiInterceptor> l = new java.util.ArrayList<>(interceptors);
+      l.add(interceptor);
+      this.interceptors = l;
       return this;
     }
 

@@ -80,7 +80,10 @@ public final class ClientCore {
   private final Exchanges exchanges;
   private final SpendMeter meter;
   private final Tenant own; // the tenant of the client the builder made
-  private volatile Chain chain; // built once; a test may add an interceptor before its first call
+  // Built once; a test may add an interceptor before the first call. The intercepted chain is the
+  // chain of chat calls that have public interceptors (see chain(Interception)).
+  private volatile Chain chain;
+  private volatile Chain intercepted;
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
   // What close() ends, each the way it is ended: a call with its retries counts its attempts.
@@ -88,8 +91,9 @@ public final class ClientCore {
       new ConcurrentHashMap<>();
   private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
   private volatile boolean closed;
-  // What the fallback targets share with the client (see forTarget): its HTTP client, possibly
-  // still being built, the real clock and timer, and the logging switch.
+
+  // What the fallback targets share with the client (see the target's constructor): its HTTP
+  // client, possibly still being built, the real clock and timer, and the logging switch.
   private final CompletableFuture<HttpClient> http;
   private final Scheduler system;
   private final LogSwitch logSwitch;
@@ -126,19 +130,11 @@ public final class ClientCore {
     this.targets = c.fallbacks().isEmpty() ? null : targets(c, make);
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = targets == null ? r : r.routing(targets);
-    List<Interceptor> concerns = new ArrayList<>();
-    concerns.add(new Observing(this));
-    concerns.add(new Spending(this));
-    concerns.add(new Retrying(this));
-    if (targets != null) {
-      concerns.add(new Routing(targets));
-    }
-    concerns.add(new Gating(gate));
-    if (limiter != null) {
-      concerns.add(new Limiting());
-    }
-    concerns.add(new Authenticating(c.credential(), c.endpoint()));
-    this.chain = new Chain(this, concerns);
+    this.chain = new Chain(this, concerns(c, limiter, null, null));
+    this.intercepted =
+        new Chain(
+            this,
+            concerns(c, limiter, new Intercepting(this, false), new Intercepting(this, true)));
     this.chats = new ChatCalls(this);
     this.exchanges = new Exchanges(this);
   }
@@ -184,6 +180,7 @@ public final class ClientCore {
     }
     concerns.add(new Authenticating(c.credential(), c.endpoint()));
     this.chain = new Chain(this, concerns);
+    this.intercepted = chain;
     this.chats = null;
     this.exchanges = new Exchanges(this); // its checks (GET /models), never its chat calls
   }
@@ -225,6 +222,37 @@ public final class ClientCore {
    */
   ConcurrencyGate gate() {
     return gate;
+  }
+
+  /**
+   * Returns the interceptors of every call, in order: the listeners, the spend, the retries, the
+   * fallback targets' switch (on a client with fallback targets), the host's concurrency, the rate
+   * limit, the key, then the transport. A chat call with public interceptors ({@link
+   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
+   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
+   * other call through the chain without them, which is the same as before there were any.
+   */
+  private List<Interceptor> concerns(
+      ClientConfig c, RateLimiter limiter, Intercepting perCall, Intercepting perAttempt) {
+    List<Interceptor> concerns = new ArrayList<>();
+    if (perCall != null) {
+      concerns.add(perCall);
+    }
+    concerns.add(new Observing(this));
+    concerns.add(new Spending(this));
+    concerns.add(new Retrying(this));
+    if (perAttempt != null) {
+      concerns.add(perAttempt);
+    }
+    if (targets != null) {
+      concerns.add(new Routing(targets));
+    }
+    concerns.add(new Gating(gate));
+    if (limiter != null) {
+      concerns.add(new Limiting());
+    }
+    concerns.add(new Authenticating(c.credential(), c.endpoint()));
+    return concerns;
   }
 
   /**
@@ -477,9 +505,18 @@ public final class ClientCore {
     return chain;
   }
 
+  /**
+   * Returns the chain of a chat call: the one with the public interceptors' two layers when it has
+   * any ({@code interception} not null), else {@link #chain()}.
+   */
+  Chain chain(Interception interception) {
+    return interception == null ? chain : intercepted;
+  }
+
   /** Adds {@code extra} at the end of the chain, below the retrier; for tests, before any call. */
   void intercept(Interceptor extra) {
     chain = chain.with(extra);
+    intercepted = intercepted.with(extra);
   }
 
   ChatCalls chats() {

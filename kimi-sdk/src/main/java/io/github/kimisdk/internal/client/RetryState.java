@@ -67,15 +67,26 @@ final class RetryState {
   /** What each target's rate limiter charges the call; null when it charges the first's. */
   Legs legs;
 
-  /** The rate-limit charge of a call at each of its targets, made when first needed. */
+  /** A call's request at each of its targets: in the host's form, encoded, charged. */
   interface Legs {
     /**
-     * Returns what target {@code t}'s rate limiter charges the call.
+     * Returns what target {@code t}'s rate limiter charges for {@code request}.
      *
      * @param t the target
+     * @param request the attempt's request, in Kimi's form
      * @return the charge in tokens, 0 for none
      */
-    long charge(int t);
+    long charge(int t, io.github.kimisdk.chat.ChatRequest request);
+
+    /**
+     * Returns {@code request} as target {@code t} is sent it: its host's form, encoded for its
+     * wire, with its transport.
+     *
+     * @param t the target
+     * @param request the attempt's request, in Kimi's form
+     * @return the leg
+     */
+    Sending.Encoded encoded(int t, io.github.kimisdk.chat.ChatRequest request);
   }
 
   /** Returns the last failure. */

@@ -25,7 +25,17 @@ final class Routing implements Interceptor {
     }
     ClientCore core = targets.route(t).core();
     RetryState st = sending.route();
-    long charge = st == null || st.legs == null ? sending.charge() : st.legs.charge(t);
-    return next.on(core.chain()).proceed(sending.routed(core.tenant(), charge));
+    if (st == null || st.legs == null) {
+      return next.proceed(sending); // not a chat call: never routed elsewhere
+    }
+    Sending.Encoded leg;
+    long charge;
+    try {
+      leg = st.legs.encoded(t, sending.request());
+      charge = st.legs.charge(t, sending.request());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e); // this target refuses what an interceptor changed
+    }
+    return next.on(core.chain()).proceed(sending.routed(core.tenant(), charge, leg));
   }
 }

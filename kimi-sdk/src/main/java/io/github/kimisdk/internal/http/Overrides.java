@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,6 +46,22 @@ public record Overrides(
    */
   public Overrides withKey(ApiKey attemptKey) {
     return new Overrides(headers, query, observer, attemptKey);
+  }
+
+  /**
+   * Returns these overrides with {@code more} headers, each replacing one of the same name (names
+   * compare without case).
+   *
+   * @param more the headers to add, already checked ({@code HeaderPolicy})
+   * @return the overrides
+   */
+  public Overrides withHeaders(Map<String, String> more) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    for (Map.Entry<String, String> e : more.entrySet()) {
+      all.keySet().removeIf(k -> k.equalsIgnoreCase(e.getKey()));
+      all.put(e.getKey(), e.getValue());
+    }
+    return new Overrides(all, query, observer, key);
   }
 
   /** Never prints the key. */

@@ -1,0 +1,411 @@
+package io.github.kimisdk.opentelemetry;
+
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.assertThat;
+import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
+import io.github.kimisdk.testing.RecordedRequest;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The artifact's spans, metrics and trace context, against FakeKimiServer and the OpenTelemetry
+ * SDK's in-memory exporters. A span ends, and its metrics are recorded, before the caller has the
+ * call's outcome, so each test reads them right after its call.
+ */
+class KimiTelemetryTest {
+
+  static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+  // Delta temporality: each collection holds only what was recorded since the one before.
+  static final InMemoryMetricReader METRICS = InMemoryMetricReader.createDelta();
+  static final OpenTelemetrySdk OTEL =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
+                  .build())
+          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
+          .build();
+
+  // retired, so listed here as a proxy would list it: a model that fixes no sampling value
+  static final String MODEL = "moonshot-v1-8k";
+  static final String BUSY = "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}";
+  static final String BAD_KEY = "{\"error\":{\"type\":\"invalid_authentication_error\"}}";
+
+  FakeKimiServer server;
+  KimiClient kimi;
+
+  @AfterAll
+  static void stop() {
+    OTEL.close();
+  }
+
+  @BeforeEach
+  void start() {
+    server = new FakeKimiServer().start();
+    server.addModel(ModelCatalog.defaults().lookup(MODEL));
+    kimi = client(b -> b);
+    SPANS.reset();
+    METRICS.collectAllMetrics();
+  }
+
+  @AfterEach
+  void close() {
+    kimi.close();
+    server.close();
+  }
+
+  KimiClient client(UnaryOperator<KimiTelemetry.Builder> settings) {
+    return settings
+        .apply(KimiTelemetry.builder(OTEL))
+        .build()
+        .install(
+            KimiClient.builder()
+                .apiKey("sk-test")
+                .baseUrl(server.baseUrl())
+                .retryPolicy(
+                    RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))))
+        .build();
+  }
+
+  static ChatRequest everySetting() {
+    return ChatRequest.builder(MODEL)
+        .addUser("Hello")
+        .maxCompletionTokens(50)
+        .temperature(0.3)
+        .topP(0.9)
+        .n(2)
+        .presencePenalty(0.1)
+        .frequencyPenalty(0.2)
+        .stop("END")
+        .extraBody("seed", JsonNumber.of(42))
+        .build();
+  }
+
+  @Test
+  void aBlockingCallIsOneClientSpanUnderTheCallersWithTheConventionsAttributes() {
+    ChatCompletion reply = inCallerSpan(() -> kimi.chat(everySetting()));
+
+    SpanData span = kimiSpan();
+    assertChildOfCaller(span);
+    assertThat(span)
+        .hasName("chat " + MODEL)
+        .hasKind(SpanKind.CLIENT)
+        .hasAttributesSatisfying(
+            equalTo(GenAi.OPERATION_NAME, "chat"),
+            equalTo(GenAi.PROVIDER_NAME, "moonshot_ai"),
+            equalTo(GenAi.REQUEST_MODEL, MODEL),
+            equalTo(GenAi.MAX_TOKENS, 50L),
+            equalTo(GenAi.TEMPERATURE, 0.3),
+            equalTo(GenAi.TOP_P, 0.9),
+            equalTo(GenAi.PRESENCE_PENALTY, 0.1),
+            equalTo(GenAi.FREQUENCY_PENALTY, 0.2),
+            equalTo(GenAi.CHOICE_COUNT, 2L),
+            equalTo(GenAi.SEED, 42L),
+            equalTo(GenAi.STOP_SEQUENCES, List.of("END")),
+            equalTo(GenAi.RESPONSE_ID, reply.id()),
+            equalTo(GenAi.RESPONSE_MODEL, reply.model()),
+            equalTo(GenAi.FINISH_REASONS, List.of("stop", "stop")),
+            equalTo(GenAi.INPUT_TOKENS, (long) reply.usage().promptTokens()),
+            equalTo(GenAi.OUTPUT_TOKENS, (long) reply.usage().completionTokens()),
+            equalTo(GenAi.SERVER_ADDRESS, URI.create(server.baseUrl()).getHost()),
+            equalTo(GenAi.SERVER_PORT, (long) server.port()),
+            equalTo(GenAi.REQUEST_ID, reply.metadata().requestId().orElseThrow()));
+    assertThat(span.getAttributes().get(AttributeKey.stringKey("gen_ai.system"))).isNull();
+  }
+
+  @Test
+  void anAsyncCallIsOneClientSpanUnderTheCallers() {
+    ChatCompletion reply =
+        inCallerSpan(() -> kimi.chatAsync(ChatRequest.of(MODEL, "Hello")).join());
+
+    SpanData span = kimiSpan();
+    assertChildOfCaller(span);
+    assertThat(span).hasAttributesSatisfying(equalTo(GenAi.RESPONSE_ID, reply.id()));
+  }
+
+  @Test
+  void aStreamedCallIsOneClientSpanUnderTheCallersWithItsIdAndUsage() {
+    ChatCompletion reply =
+        inCallerSpan(() -> kimi.stream(ChatRequest.of(MODEL, "Tell me a story")).toCompletion());
+
+    SpanData span = kimiSpan();
+    assertChildOfCaller(span);
+    assertThat(span)
+        .hasName("chat " + MODEL)
+        .hasKind(SpanKind.CLIENT)
+        .hasAttributesSatisfying(
+            equalTo(GenAi.RESPONSE_ID, reply.id()),
+            equalTo(GenAi.RESPONSE_MODEL, reply.model()),
+            equalTo(GenAi.INPUT_TOKENS, (long) reply.usage().promptTokens()),
+            equalTo(GenAi.OUTPUT_TOKENS, (long) reply.usage().completionTokens()),
+            equalTo(GenAi.SERVER_PORT, (long) server.port()));
+  }
+
+  @Test
+  void theRequestCarriesTheTraceContextOfTheCallsSpanInTheCallersTrace() {
+    inCallerSpan(() -> kimi.chat(ChatRequest.of(MODEL, "Hello")));
+
+    SpanData span = kimiSpan();
+    RecordedRequest sent = server.takeRequest();
+    String traceparent = sent.header("traceparent").orElseThrow();
+    assertThat(traceparent).isEqualTo(traceparent(span)).contains(caller().getTraceId());
+  }
+
+  @Test
+  void everyAttemptCarriesTheTraceContextAndEachRetryIsASpanEvent() {
+    server.enqueue(FakeResponse.error(503, BUSY));
+
+    ChatCompletion reply = inCallerSpan(() -> kimi.chat(ChatRequest.of(MODEL, "Hello")));
+
+    SpanData span = kimiSpan();
+    assertThat(span)
+        .hasStatus(StatusData.unset())
+        .hasAttributesSatisfying(equalTo(GenAi.RESPONSE_ID, reply.id()));
+    assertThat(span.getEvents()).hasSize(1);
+    EventData retry = span.getEvents().get(0);
+    assertThat(retry.getName()).isEqualTo("kimi.retry");
+    assertThat(retry.getAttributes().get(GenAi.ATTEMPT)).isEqualTo(2L);
+    assertThat(retry.getAttributes().get(GenAi.ERROR_TYPE))
+        .isEqualTo("io.github.kimisdk.errors.ServerException");
+    assertThat(retry.getAttributes().get(GenAi.SERVER_PORT)).isEqualTo((long) server.port());
+    String expected = traceparent(span);
+    assertThat(server.takeRequest().header("traceparent")).hasValue(expected);
+    assertThat(server.takeRequest().header("traceparent")).hasValue(expected);
+  }
+
+  @Test
+  void aFailedCallSetsErrorTypeOnItsSpanAndItsDuration() {
+    server.enqueue(FakeResponse.error(401, BAD_KEY));
+
+    assertThatThrownBy(() -> inCallerSpan(() -> kimi.chat(ChatRequest.of(MODEL, "Hello"))))
+        .isInstanceOf(AuthenticationException.class);
+
+    SpanData span = kimiSpan();
+    assertChildOfCaller(span);
+    assertThat(span)
+        .hasStatus(StatusData.create(StatusCode.ERROR, "AuthenticationException"))
+        .hasAttributesSatisfying(
+            equalTo(GenAi.ERROR_TYPE, AuthenticationException.class.getName()));
+    HistogramPointData point =
+        onlyPoint(METRICS.collectAllMetrics(), "gen_ai.client.operation.duration");
+    assertThat(point.getAttributes().get(GenAi.ERROR_TYPE))
+        .isEqualTo(AuthenticationException.class.getName());
+  }
+
+  @Test
+  void theMetricsRecordTheDurationAndTheTokensAsTheConventionsNameThem() {
+    ChatCompletion reply = kimi.chat(ChatRequest.of(MODEL, "Hello"));
+
+    Collection<MetricData> metrics = METRICS.collectAllMetrics();
+    assertThat(metric(metrics, "gen_ai.client.operation.duration").getUnit()).isEqualTo("s");
+    HistogramPointData duration = onlyPoint(metrics, "gen_ai.client.operation.duration");
+    assertThat(duration.getCount()).isEqualTo(1);
+    assertThat(duration.getSum()).isPositive();
+    Attributes shared =
+        Attributes.builder()
+            .put(GenAi.OPERATION_NAME, "chat")
+            .put(GenAi.PROVIDER_NAME, "moonshot_ai")
+            .put(GenAi.REQUEST_MODEL, MODEL)
+            .put(GenAi.RESPONSE_MODEL, reply.model())
+            .put(GenAi.SERVER_ADDRESS, URI.create(server.baseUrl()).getHost())
+            .put(GenAi.SERVER_PORT, (long) server.port())
+            .build();
+    assertThat(duration.getAttributes()).isEqualTo(shared);
+
+    MetricData tokenMetric = metric(metrics, "gen_ai.client.token.usage");
+    assertThat(tokenMetric.getUnit()).isEqualTo("{token}");
+    List<HistogramPointData> tokens = List.copyOf(tokenMetric.getHistogramData().getPoints());
+    assertThat(tokens).hasSize(2);
+    for (HistogramPointData p : tokens) {
+      String type = p.getAttributes().get(GenAi.TOKEN_TYPE);
+      assertThat(p.getAttributes().toBuilder().remove(GenAi.TOKEN_TYPE).build()).isEqualTo(shared);
+      long expected =
+          "input".equals(type) ? reply.usage().promptTokens() : reply.usage().completionTokens();
+      assertThat((long) p.getSum()).as(type).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void messagesAreRecordedOnlyWhenTheApplicationOptsIn() {
+    kimi.chat(ChatRequest.of(MODEL, "my secret question"));
+    assertThat(kimiSpan().getAttributes().get(GenAi.INPUT_MESSAGES)).isNull();
+    SPANS.reset();
+
+    try (KimiClient recording = client(b -> b.captureMessageContent(true))) {
+      ChatCompletion reply = recording.chat(ChatRequest.of(MODEL, "my secret question"));
+
+      SpanData span = kimiSpan();
+      assertThat(span.getAttributes().get(GenAi.INPUT_MESSAGES))
+          .isEqualTo(
+              "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"my secret"
+                  + " question\"}]}]");
+      assertThat(span.getAttributes().get(GenAi.OUTPUT_MESSAGES)).contains(reply.text());
+    }
+  }
+
+  @Test
+  void detailedTokenCountsAreWrittenOnlyWhenTheApplicationOptsIn() {
+    ChatRequest request =
+        ChatRequest.builder(MODEL)
+            .addSystem("You are a careful assistant. ".repeat(80)) // over 256 tokens: cached
+            .addUser("Hello")
+            .build();
+    kimi.chat(request); // fills the fake's prefix cache
+    ChatCompletion cached = kimi.chat(request);
+    assertThat(cached.usage().cachedTokens()).isPositive();
+    assertThat(SPANS.getFinishedSpanItems())
+        .allSatisfy(s -> assertThat(s.getAttributes().get(GenAi.CACHE_READ_TOKENS)).isNull());
+    SPANS.reset();
+
+    try (KimiClient detailed = client(b -> b.experimentalAttributes(true))) {
+      ChatCompletion again = detailed.chat(request);
+
+      assertThat(kimiSpan())
+          .hasAttributesSatisfying(
+              equalTo(GenAi.CACHE_READ_TOKENS, (long) again.usage().cachedTokens()));
+    }
+  }
+
+  @Test
+  void withPropagationOffNoTraceContextIsSent() {
+    try (KimiClient quiet = client(b -> b.propagateContext(false))) {
+      inCallerSpan(() -> quiet.chat(ChatRequest.of(MODEL, "Hello")));
+    }
+
+    assertThat(server.takeRequest().header("traceparent")).isEmpty();
+    assertThat(kimiSpan()).isNotNull();
+  }
+
+  @Test
+  void everyAttributeIsTheConventionsOrKimisAndNoneHoldsTheKey() {
+    kimi.chat(everySetting());
+    server.enqueue(FakeResponse.error(401, BAD_KEY));
+    assertThatThrownBy(() -> kimi.chat(ChatRequest.of(MODEL, "Hi")))
+        .isInstanceOf(AuthenticationException.class);
+
+    Set<String> written = new TreeSet<>();
+    for (SpanData s : SPANS.getFinishedSpanItems()) {
+      s.getAttributes()
+          .forEach(
+              (key, value) -> {
+                written.add(key.getKey());
+                assertThat(String.valueOf(value)).doesNotContain("sk-test");
+              });
+    }
+    for (MetricData m : METRICS.collectAllMetrics()) {
+      for (HistogramPointData p : m.getHistogramData().getPoints()) {
+        p.getAttributes().forEach((key, value) -> written.add(key.getKey()));
+      }
+    }
+    assertThat(written)
+        .allSatisfy(
+            name ->
+                assertThat(
+                        name.startsWith("gen_ai.")
+                            || name.startsWith("kimi.")
+                            || name.startsWith("server.")
+                            || name.equals("error.type"))
+                    .as(name)
+                    .isTrue())
+        .contains("gen_ai.provider.name", "gen_ai.request.seed", "error.type", "kimi.request_id");
+  }
+
+  // Runs the call inside a span of the caller's, the one every Kimi span must be a child of.
+  @SuppressWarnings("try")
+  static <T> T inCallerSpan(Supplier<T> call) {
+    Span parent = OTEL.getTracer("test").spanBuilder("caller").startSpan();
+    try (Scope ignored = parent.makeCurrent()) {
+      return call.get();
+    } finally {
+      parent.end();
+    }
+  }
+
+  static SpanData kimiSpan() {
+    List<SpanData> kimi =
+        SPANS.getFinishedSpanItems().stream()
+            .filter(
+                s ->
+                    s.getInstrumentationScopeInfo()
+                        .getName()
+                        .equals(KimiTelemetry.INSTRUMENTATION_SCOPE))
+            .toList();
+    assertThat(kimi).as("one Kimi span").hasSize(1);
+    return kimi.get(0);
+  }
+
+  /** The W3C header of {@code span}'s context: version, trace, span, flags. */
+  static String traceparent(SpanData span) {
+    return "00-"
+        + span.getTraceId()
+        + "-"
+        + span.getSpanId()
+        + "-"
+        + span.getSpanContext().getTraceFlags().asHex();
+  }
+
+  static SpanData caller() {
+    return SPANS.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals("caller"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static void assertChildOfCaller(SpanData span) {
+    SpanData caller = caller();
+    assertThat(span.getTraceId()).as("the caller's trace").isEqualTo(caller.getTraceId());
+    assertThat(span.getParentSpanId()).as("the caller's child").isEqualTo(caller.getSpanId());
+  }
+
+  static MetricData metric(Collection<MetricData> metrics, String name) {
+    return metrics.stream()
+        .filter(m -> m.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name + ": " + metrics));
+  }
+
+  static HistogramPointData onlyPoint(Collection<MetricData> metrics, String name) {
+    List<HistogramPointData> points =
+        List.copyOf(metric(metrics, name).getHistogramData().getPoints());
+    assertThat(points).as(name).hasSize(1);
+    return points.get(0);
+  }
+}
