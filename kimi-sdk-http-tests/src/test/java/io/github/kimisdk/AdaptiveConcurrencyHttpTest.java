@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +83,30 @@ class AdaptiveConcurrencyHttpTest {
     System.out.printf(
         "chatAsync, 20 calls at once, one at a time at 250 ms: %d ms, %d 429s%n",
         ms, server.rateLimitedCount());
+  }
+
+  @Test
+  void aWaitForASlotIsBoundedAsTheRateLimitersQueueIs() {
+    server.latency(Duration.ZERO); // the refusal comes at once; an admitted call takes 3 s
+    server.respondWith(r -> FakeResponse.reply("slow").withHeadersDelay(Duration.ofSeconds(3)));
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .retryPolicy(RetryPolicy.none())
+            .rateLimit(RateLimit.builder().maxQueueWait(Duration.ofMillis(300)).build())
+            .build()) {
+      CompletableFuture<?> first = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "one"));
+      CompletableFuture<?> second = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "two"));
+      // one of them is refused for concurrency (the limit learned: 1) and waits for the other's
+      // slot, which the server holds for 3 s: past 300 ms it fails, unsent again
+      Throwable failed =
+          org.assertj.core.api.Assertions.catchThrowable(
+              () -> CompletableFuture.allOf(first, second).join());
+      assertThat(failed)
+          .hasCauseInstanceOf(io.github.kimisdk.errors.KimiTimeoutException.class)
+          .hasMessageContaining("RateLimit.Builder.maxQueueWait");
+      assertThat(server.rateLimitedCount()).isEqualTo(1);
+    }
   }
 }

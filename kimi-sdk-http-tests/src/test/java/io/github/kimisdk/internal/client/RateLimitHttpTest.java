@@ -270,7 +270,7 @@ class RateLimitHttpTest {
   }
 
   @Test
-  void aStreamRefusedWithA429PausesEveryoneSharingTheClient() {
+  void aStreamRefusedForConcurrencyLowersTheLimitPausesNobodyAndIsSentAgain() {
     kimi =
         ClientInternals.builder(time)
             .apiKey("sk-test")
@@ -287,10 +287,40 @@ class RateLimitHttpTest {
                     + " 7 seconds\"}}")
             .withHeader("Retry-After", "7"));
     ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
+    assertThat(stream.toCompletion().text())
+        .as("sent again at once, no retry of RetryPolicy.none() spent")
+        .isEqualTo("You said: s");
+    http.awaitSettled();
+    assertThat(ClientInternals.core(kimi).limiter().pauseLeft()).isEmpty();
+    assertThat(ClientInternals.core(kimi).limiter().maxConcurrency()).isEqualTo(2);
+    assertThat(ClientInternals.core(kimi).gate().limit()).isEqualTo(2);
+
+    CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
+    assertThat(next.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: n");
+  }
+
+  @Test
+  void aStreamRefusedForTheRateWithA429PausesEveryoneSharingTheClient() {
+    kimi =
+        ClientInternals.builder(time)
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .httpClient(http)
+            .retryPolicy(RetryPolicy.none())
+            .rateLimit(RateLimit.builder().maxConcurrency(4).requestsPerMinute(500).build())
+            .build();
+    server.enqueue(
+        FakeResponse.error(
+                429,
+                "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"Your account"
+                    + " o<a> request reached organization max RPM: 100, please try again after"
+                    + " 7 seconds\"}}")
+            .withHeader("Retry-After", "7"));
+    ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
     assertThatThrownBy(() -> stream.forEachText(t -> {})).isInstanceOf(RateLimitException.class);
     http.awaitSettled();
     assertThat(ClientInternals.core(kimi).limiter().pauseLeft()).hasValue(Duration.ofSeconds(7));
-    assertThat(ClientInternals.core(kimi).limiter().maxConcurrency()).isEqualTo(2);
+    assertThat(ClientInternals.core(kimi).limiter().requestsPerMinute()).isEqualTo(100);
 
     CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
     assertThat(http.sent()).isEqualTo(1);

@@ -174,7 +174,7 @@ public final class ClientCore {
     this.gate = new ConcurrencyGate(maxConcurrency(c));
     this.targets = null;
     List<Interceptor> concerns = new ArrayList<>();
-    concerns.add(new Gating(gate));
+    concerns.add(new Gating(gate, this));
     if (limiter != null) {
       concerns.add(new Limiting());
     }
@@ -247,7 +247,7 @@ public final class ClientCore {
     if (targets != null) {
       concerns.add(new Routing(targets));
     }
-    concerns.add(new Gating(gate));
+    concerns.add(new Gating(gate, this));
     if (limiter != null) {
       concerns.add(new Limiting());
     }

@@ -25,9 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * taken at once.
  *
  * <p>Invariants (guarded by {@code this}): {@code inFlight} counts the granted permits not yet
- * finished; {@code limit} is at least 1, at most {@code max}, and {@link Integer#MAX_VALUE} until
- * the host first refused (or a maximum was configured); {@code epoch} counts the decreases; a
- * waiter is granted only while {@code inFlight < limit}, and only by {@link #drain}, in order.
+ * finished; {@code limit} is at least 1 and below {@code max}, or {@link Integer#MAX_VALUE} while
+ * the gate does not limit (until the host first refuses, and again once the limit climbed back to
+ * the configured maximum, which the rate limiter enforces with its own queue); {@code epoch} counts
+ * the decreases; a waiter is granted only while {@code inFlight < limit}, and only by {@link
+ * #drain}, in order.
  *
  * <p>Thread model: any thread acquires and finishes; state changes under the lock, waiters are
  * completed outside it (a completion runs the attempt's send).
@@ -50,14 +52,16 @@ final class ConcurrencyGate {
    * Creates the gate of one host.
    *
    * @param max the most attempts in flight the client allows this host ({@code RateLimit}'s
-   *     concurrency), or {@link Integer#MAX_VALUE} for no configured maximum
+   *     concurrency, which the client's rate limiter enforces itself), or {@link Integer#MAX_VALUE}
+   *     for no configured maximum: once the learned limit climbs back to it, the gate stops
+   *     limiting
    */
   ConcurrencyGate(int max) {
     if (max < 1) {
       throw new IllegalArgumentException("max must be positive: " + max);
     }
     this.max = max;
-    this.limit = max;
+    this.limit = Integer.MAX_VALUE;
     this.ceiling = max;
   }
 
@@ -109,6 +113,9 @@ final class ConcurrencyGate {
         if (limit < ceiling && successes >= Math.max(limit, INCREASE_AFTER)) {
           limit++;
           successes = 0;
+          if (limit >= max) {
+            limit = Integer.MAX_VALUE; // back at the configured maximum: the rate limiter's again
+          }
         }
       }
     }
@@ -128,7 +135,7 @@ final class ConcurrencyGate {
         decreases++;
       } else if (p.epoch == epoch) {
         // the first refusal of this round; the others were sent before the limit came down
-        limit = Math.max(1, Math.min(limit, inFlight) / 2);
+        limit = Math.max(1, Math.min(Math.min(limit, max), inFlight) / 2);
         epoch++;
         decreases++;
       }
@@ -174,6 +181,15 @@ final class ConcurrencyGate {
    * @return the attempt's outcome
    */
   <T> CompletableFuture<T> call(PermitCall<T> call) {
+    return call(call, null);
+  }
+
+  /**
+   * As {@link #call(PermitCall)}; {@code queued}, when not null, is told of the permit's future
+   * when the attempt has to wait for a slot (to bound the wait).
+   */
+  <T> CompletableFuture<T> call(
+      PermitCall<T> call, java.util.function.Consumer<CompletableFuture<Permit>> queued) {
     CompletableFuture<Permit> acquired = acquire();
     if (acquired.isDone()) { // the usual case: no queue, no extra future
       Permit p = acquired.join();
@@ -186,6 +202,9 @@ final class ConcurrencyGate {
       }
       f.whenComplete((r, e) -> p.finish(e));
       return f;
+    }
+    if (queued != null) {
+      queued.accept(acquired);
     }
     Thread asking = Thread.currentThread();
     CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);

@@ -8,14 +8,17 @@ import java.util.concurrent.CompletableFuture;
  * the gate of the target it goes to and gives it back when it ends; the permit hears a refusal for
  * concurrency from the transport and lowers the gate's limit. Until a host first refuses, an
  * attempt only passes a counter. In every chain, below the retrier; an attempt whose permit arrives
- * on another thread than the one that asked is not sent on it.
+ * on another thread than the one that asked is not sent on it, and a wait for a slot is bounded as
+ * the rate limiter's queue is ({@code RateLimit.Builder.maxQueueWait}).
  */
 final class Gating implements Interceptor {
 
   private final ConcurrencyGate gate;
+  private final ClientCore core;
 
-  Gating(ConcurrencyGate gate) {
+  Gating(ConcurrencyGate gate, ClientCore core) {
     this.gate = gate;
+    this.core = core;
   }
 
   @Override
@@ -29,6 +32,24 @@ final class Gating implements Interceptor {
                 (!sending.here() || sameThread
                         ? sending
                         : sending.attempt(sending.attempt(), false))
-                    .heardBy(permit)));
+                    .heardBy(permit)),
+        this::bound);
+  }
+
+  /**
+   * Bounds a wait for a slot as the rate limiter bounds its queue ({@code
+   * RateLimit.Builder.maxQueueWait}): past it the attempt fails unsent, as a call that waited too
+   * long for the limiter does.
+   */
+  private void bound(CompletableFuture<ConcurrencyGate.Permit> waiting) {
+    var limit = core.config().rateLimit();
+    if (limit == null || limit.maxQueueWait().isEmpty()) {
+      return;
+    }
+    java.time.Duration d = limit.maxQueueWait().get();
+    Runnable withdraw =
+        core.scheduler()
+            .schedule(() -> waiting.completeExceptionally(core.errors().queueTimeout(d)), d);
+    waiting.whenComplete((p, e) -> withdraw.run());
   }
 }

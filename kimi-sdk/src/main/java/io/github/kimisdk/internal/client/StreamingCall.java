@@ -489,7 +489,11 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       } else {
         retrier.logRetry(made, k, step.delay());
       }
-      context.scheduler().schedule(this::nextAttempt, step.delay());
+      if (step.delay().isZero()) {
+        nextAttempt(); // a slot, another target or a refreshed key: no wait, no timer
+      } else {
+        context.scheduler().schedule(this::nextAttempt, step.delay());
+      }
       return null;
     }
     return retrier.finish(k, failures, made);

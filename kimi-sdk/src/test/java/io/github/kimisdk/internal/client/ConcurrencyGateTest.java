@@ -111,23 +111,26 @@ class ConcurrencyGateTest {
   }
 
   @Test
-  void successesInARowRaiseTheLimitByOneUpToTheMaximum() {
-    ConcurrencyGate bounded = new ConcurrencyGate(3);
+  void successesInARowRaiseTheLimitByOneBackToTheConfiguredMaximumWhereItStopsLimiting() {
+    ConcurrencyGate bounded = new ConcurrencyGate(4);
     List<ConcurrencyGate.Permit> p = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       p.add(bounded.acquire().join());
     }
-    p.get(0).refused(1, CONCURRENCY); // 3 in flight: limit 1
+    assertThat(bounded.limit())
+        .as("the configured maximum is the rate limiter's to enforce, with its own queue")
+        .isEqualTo(Integer.MAX_VALUE);
+    p.get(0).refused(1, CONCURRENCY); // 4 in flight: limit 2
     p.forEach(x -> x.finish(null));
-    assertThat(bounded.limit()).isEqualTo(1);
+    assertThat(bounded.limit()).isEqualTo(2);
     for (int i = 0; i < ConcurrencyGate.INCREASE_AFTER; i++) {
       bounded.acquire().join().finish(null);
     }
-    assertThat(bounded.limit()).isEqualTo(2);
+    assertThat(bounded.limit()).isEqualTo(3);
     for (int i = 0; i < 100; i++) {
       bounded.acquire().join().finish(null);
     }
-    assertThat(bounded.limit()).isEqualTo(3);
+    assertThat(bounded.limit()).isEqualTo(Integer.MAX_VALUE);
   }
 
   @Test
