@@ -3,8 +3,17 @@ package io.github.kimisdk.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +61,66 @@ class FakeDialectTest {
   @Test
   void everyDialectIsInTheTable() {
     assertThat(FakeDialect.values()).hasSize(6);
+  }
+
+  /** The code spans of a Markdown table cell, in order. */
+  private static List<String> spans(String cell) {
+    List<String> out = new ArrayList<>();
+    Matcher m = Pattern.compile("`([^`]+)`").matcher(cell);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  @Test
+  void theTestingGuidesTableSaysWhatEachDialectDeclares() throws IOException {
+    List<String> lines =
+        Files.readAllLines(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);
+    int at = lines.indexOf("## Hosts and overload");
+    assertThat(at).as("docs/testing.md has the section").isPositive();
+    Map<FakeDialect, String[]> rows = new EnumMap<>(FakeDialect.class);
+    for (String line : lines.subList(at, lines.size())) {
+      if (line.startsWith("## ") && !line.equals("## Hosts and overload")) {
+        break;
+      }
+      if (line.startsWith("| `") && line.split("\\|").length == 10) {
+        String[] cells = line.split("\\|");
+        rows.putIfAbsent(FakeDialect.of(spans(cells[1]).get(0)), cells);
+      }
+    }
+    assertThat(rows).as("a row per dialect").hasSize(FakeDialect.values().length);
+    rows.forEach(
+        (d, cells) -> {
+          // | dialect | serves | unknown | thinking | replies | history | ids | errors | key |
+          List<String> replies = new ArrayList<>(List.of(d.replyKey));
+          if (d.reasoningDetails) {
+            replies.add("reasoning_details");
+          }
+          assertThat(spans(cells[5])).as("%s's reasoning in replies", d).isEqualTo(replies);
+          List<String> history = d.historyKeys.isEmpty() ? List.of(d.replyKey) : d.historyKeys;
+          assertThat(spans(cells[6]).subList(0, history.size()))
+              .as("%s's reasoning read in the history", d)
+              .isEqualTo(history);
+          assertThat(cells[7].contains("functions.NAME:IDX"))
+              .as("%s's tool-call ids", d)
+              .isEqualTo(d.templateToolIds);
+          assertThat(cells[9].strip().equals("needed"))
+              .as("%s needs a key", d)
+              .isEqualTo(d.needsKey);
+          String thinking = cells[4];
+          String first = spans(thinking).isEmpty() ? "" : spans(thinking).get(0);
+          assertThat(
+                  switch (d.thinkingSwitch) {
+                    case THINKING_OBJECT -> first.equals("thinking");
+                    case CHAT_TEMPLATE_KWARGS ->
+                        thinking.contains("chat_template_kwargs") || thinking.contains("as vLLM");
+                    case REASONING_OBJECT ->
+                        first.equals("reasoning") || thinking.contains("as OpenRouter");
+                  })
+              .as("%s's thinking switch: %s", d, thinking)
+              .isTrue();
+        });
   }
 
   @ParameterizedTest(name = "{0}")
