@@ -121,38 +121,6 @@ final class FakeKimiCommand {
       apiKeys = List.copyOf(apiKeys);
     }
 
-    /** The options in Moonshot's dialect. */
-    Options(
-        String host,
-        int port,
-        Duration latency,
-        List<String> apiKeys,
-        boolean verbose,
-        boolean help,
-        int maxConcurrency,
-        int requestsPerMinute,
-        Tls tls,
-        Cassette cassette,
-        Duration batchDuration,
-        int batchLineFailures,
-        String errors) {
-      this(
-          host,
-          port,
-          latency,
-          apiKeys,
-          verbose,
-          help,
-          maxConcurrency,
-          requestsPerMinute,
-          tls,
-          cassette,
-          batchDuration,
-          batchLineFailures,
-          errors,
-          FakeDialect.MOONSHOT.spec);
-    }
-
     /** The options of the first options, with no limit and plain HTTP. */
     Options(
         String host,
@@ -161,7 +129,21 @@ final class FakeKimiCommand {
         List<String> apiKeys,
         boolean verbose,
         boolean help) {
-      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null, Duration.ZERO, 0, "");
+      this(
+          host,
+          port,
+          latency,
+          apiKeys,
+          verbose,
+          help,
+          0,
+          0,
+          null,
+          null,
+          Duration.ZERO,
+          0,
+          "",
+          FakeDialect.MOONSHOT.spec);
     }
 
     @Override

@@ -1591,7 +1591,7 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /** What every surface answers with; reads the server's fields as they are at each call. */
-  private final class ServerBackend implements FakeSurface.Backend {
+  private class ServerBackend implements FakeSurface.Backend {
 
     @Override
     public FakeResponse responder(RecordedRequest request) {
@@ -1642,46 +1642,11 @@ public final class FakeKimiServer implements AutoCloseable {
    * What the rules judge a cassette's request with: the built-in model and endpoints, no responder,
    * and thinking signatures the recorded Kimi made.
    */
-  private final class JudgingBackend implements FakeSurface.Backend {
+  private final class JudgingBackend extends ServerBackend {
 
     @Override
     public FakeResponse responder(RecordedRequest request) {
       return null;
-    }
-
-    @Override
-    public FakeResponse model(
-        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
-      return model.respond(chat, streamedIds, scripted, true);
-    }
-
-    @Override
-    public FakeResponse model(
-        RecordedRequest chat,
-        StreamedToolCallIds streamedIds,
-        FakeResponse.Answer scripted,
-        boolean moonshotHistory) {
-      return model.respond(chat, streamedIds, scripted, moonshotHistory);
-    }
-
-    @Override
-    public FakeDialect dialect() {
-      return dialect;
-    }
-
-    @Override
-    public List<String> modelIds() {
-      return backend.modelIds();
-    }
-
-    @Override
-    public boolean lenient() {
-      return model.lenient;
-    }
-
-    @Override
-    public FakeResponse endpoints(RecordedRequest request) {
-      return backend.endpoints(request);
     }
 
     @Override

@@ -37,6 +37,11 @@ class FakeDialectHttpTest {
       return Json.parse(body).asObject();
     }
 
+    /** A whole reply's first message. */
+    JsonObject message() {
+      return json().get("choices").asArray().get(0).asObject().get("message").asObject();
+    }
+
     /** A stream's data payloads, {@code [DONE]} included; comments as {@code ": text"}. */
     List<String> events() {
       List<String> out = new ArrayList<>();
@@ -240,8 +245,7 @@ class FakeDialectHttpTest {
           .as("the host's switch is the host's, not the model's: %s", asRead)
           .isFalse();
     }
-    JsonObject message =
-        a.json().get("choices").asArray().get(0).asObject().get("message").asObject();
+    JsonObject message = a.message();
     String key =
         dialect.equals("sglang") || dialect.equals("fireworks") || dialect.equals("moonshot")
             ? "reasoning_content"
@@ -265,15 +269,7 @@ class FakeDialectHttpTest {
   void answersReasoningUnderTheHostsKeyStreamedAndNot(
       String dialect, String key, String absent, FakeKimiServer server) throws Exception {
     server.dialect(dialect);
-    JsonObject message =
-        chat(server, body(k3(dialect), "hi", ""))
-            .json()
-            .get("choices")
-            .asArray()
-            .get(0)
-            .asObject()
-            .get("message")
-            .asObject();
+    JsonObject message = chat(server, body(k3(dialect), "hi", "")).message();
     String reasoning = text(message.get(key));
     assertThat(reasoning).startsWith("The user wrote");
     assertThat(message.has(absent)).isFalse();
@@ -405,19 +401,7 @@ class FakeDialectHttpTest {
 
     Answer whole = chat(server, request);
     assertThat(whole.status()).as(whole.body()).isEqualTo(200);
-    JsonObject call =
-        whole
-            .json()
-            .get("choices")
-            .asArray()
-            .get(0)
-            .asObject()
-            .get("message")
-            .asObject()
-            .get("tool_calls")
-            .asArray()
-            .get(0)
-            .asObject();
+    JsonObject call = whole.message().get("tool_calls").asArray().get(0).asObject();
     assertThat(text(call.get("id"))).isEqualTo(id);
 
     Answer streamed = chat(server, request.replaceFirst("\\{", "{\"stream\":true,"));

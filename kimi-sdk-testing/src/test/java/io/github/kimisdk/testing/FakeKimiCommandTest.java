@@ -78,7 +78,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--batch-duration", "7200", "--batch-line-failures=10"},
             new Options(
@@ -94,7 +95,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ofHours(2),
                 10,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(new String[] {"--errors", "quota=0.5"}, errors("quota=0.5")),
         Arguments.of(
             new String[] {"--errors", "queue-full=0.5,stream-error=0.25"},
@@ -120,7 +122,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -136,7 +139,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
             cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
@@ -164,21 +168,20 @@ class FakeKimiCommandTest {
 
   /** The options of an empty command line but for the dialect. */
   static Options dialect(String name) {
-    Options d = defaultsBut(null, "");
     return new Options(
-        d.host(),
-        d.port(),
-        d.latency(),
-        d.apiKeys(),
-        d.verbose(),
-        d.help(),
-        d.maxConcurrency(),
-        d.requestsPerMinute(),
-        d.tls(),
-        d.cassette(),
-        d.batchDuration(),
-        d.batchLineFailures(),
-        d.errors(),
+        "127.0.0.1",
+        0,
+        Duration.ZERO,
+        List.of(),
+        false,
+        false,
+        0,
+        0,
+        null,
+        null,
+        Duration.ZERO,
+        0,
+        "",
         name);
   }
 
@@ -197,7 +200,8 @@ class FakeKimiCommandTest {
         cassette,
         Duration.ZERO,
         0,
-        errors);
+        errors,
+        "moonshot");
   }
 
   @ParameterizedTest
