@@ -131,6 +131,7 @@ enum FakeDialect {
   final List<String> historyKeys; // empty: the history is read as sent
   final boolean templateToolIds;
   final boolean needsKey;
+  private final Host preset; // the SDK's preset of this host, read for its model ids only
 
   FakeDialect(
       String spec,
@@ -147,6 +148,15 @@ enum FakeDialect {
     this.historyKeys = historyKeys;
     this.templateToolIds = templateToolIds;
     this.needsKey = needsKey;
+    this.preset =
+        switch (spec) {
+          case "vllm" -> Host.vllm(ANY_URL);
+          case "sglang" -> Host.sglang(ANY_URL);
+          case "openrouter" -> Host.OPENROUTER;
+          case "fireworks" -> Host.FIREWORKS;
+          case "together" -> Host.TOGETHER;
+          default -> Host.MOONSHOT;
+        };
   }
 
   /**
@@ -175,18 +185,6 @@ enum FakeDialect {
 
   // ---- model ids ----
 
-  /** The SDK's preset of this host, read for its model ids only. */
-  private Host preset() {
-    return switch (this) {
-      case MOONSHOT -> Host.MOONSHOT;
-      case VLLM -> Host.vllm(ANY_URL);
-      case SGLANG -> Host.sglang(ANY_URL);
-      case OPENROUTER -> Host.OPENROUTER;
-      case FIREWORKS -> Host.FIREWORKS;
-      case TOGETHER -> Host.TOGETHER;
-    };
-  }
-
   /**
    * Returns the id this host serves a model of the server under, or null when it does not serve it:
    * vLLM and SGLang serve the open weights under their Hugging Face names (the ids the SDK's preset
@@ -198,12 +196,12 @@ enum FakeDialect {
     return switch (this) {
       case MOONSHOT -> kimiId;
       case VLLM, SGLANG -> {
-        String declared = preset().modelIds().get(kimiId.toLowerCase(Locale.ROOT));
+        String declared = preset.modelIds().get(kimiId.toLowerCase(Locale.ROOT));
         yield declared != null
             ? declared
             : ModelCatalog.defaults().find(kimiId).isEmpty() ? kimiId : null;
       }
-      case OPENROUTER, FIREWORKS, TOGETHER -> preset().modelId(kimiId);
+      case OPENROUTER, FIREWORKS, TOGETHER -> preset.modelId(kimiId);
     };
   }
 
@@ -539,7 +537,7 @@ enum FakeDialect {
       if (!backend.lenient()) {
         return unknownModel(hostModel, hostIds(served));
       }
-      kimiId = preset().kimiModel(hostModel);
+      kimiId = preset.kimiModel(hostModel);
     }
     Map<String, JsonValue> out = new LinkedHashMap<>(body.members());
     out.put("model", JsonString.of(kimiId));
