@@ -407,8 +407,9 @@ public final class FakeKimiServer implements AutoCloseable {
    * in the host's envelope), but a host never refuses a history for missing reasoning: it renders
    * what it is given. Only {@code POST /v1/chat/completions} and {@code GET /v1/models} speak the
    * dialect; the other endpoints and surfaces stay Kimi's, as do scripted responses, which are sent
-   * as they are. Each host's fields, with their sources: the testing guide ({@code
-   * docs/testing.md}, "Hosts and overload").
+   * as they are, and the limits of {@link #maxConcurrency} and {@link #requestsPerMinute} (Kimi's
+   * 429s). Each host's fields, with their sources: the testing guide ({@code docs/testing.md},
+   * "Hosts and overload").
    *
    * <pre>{@code
    * FakeKimiServer vllm = new FakeKimiServer().dialect("vllm").start();
