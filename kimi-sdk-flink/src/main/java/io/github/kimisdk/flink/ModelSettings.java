@@ -178,7 +178,7 @@ final class ModelSettings implements Serializable {
       if (n > KimiOptions.MAX_FALLBACKS) {
         throw new ValidationException(
             "Model option '"
-                + key
+                + OutputLayout.escape(key, 100)
                 + "': a model takes at most "
                 + KimiOptions.MAX_FALLBACKS
                 + " fallback targets (a client takes 16, its own included).");
@@ -190,7 +190,7 @@ final class ModelSettings implements Serializable {
       if (e.getKey() != expected) {
         throw new ValidationException(
             "Model option '"
-                + e.getValue()
+                + OutputLayout.escape(e.getValue(), 100)
                 + "' names fallback target "
                 + e.getKey()
                 + ", but no option names target "
