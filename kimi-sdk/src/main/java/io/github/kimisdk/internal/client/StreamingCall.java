@@ -100,6 +100,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
   private RuntimeException stopped;
   private boolean ended;
   private int attempts;
+  private int launched; // the last attempt made at the chain's end
   private int judged; // the last attempt whose failure was judged
   private long started;
   private KimiException fellBackFrom; // the failure that moved the call to another target
@@ -269,15 +270,17 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    boolean over;
+    boolean withdraw;
     synchronized (this) {
-      over = ended;
-      if (!over) {
+      // ended meanwhile: an attempt still in the chain (waiting for its permit) is withdrawn; one
+      // that was made ends by the stream's end, which may still be on its way up the chain
+      withdraw = ended && launched != n;
+      if (!ended) {
         pending = f;
       }
     }
-    if (over) {
-      f.cancel(false); // still waiting for a permit, or ended meanwhile: withdraws it
+    if (withdraw) {
+      f.cancel(false);
     }
     f.whenComplete(
         (r, error) -> {
@@ -300,6 +303,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       if (!drop) {
         current = call;
         currentEnd = end;
+        launched = n;
       }
       block = blockingThread == Thread.currentThread();
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,41 @@ class StreamingCallTest {
     assertThat(broken.attempts()).isEqualTo(2);
     assertThat(broken.getSuppressed()).singleElement().isInstanceOf(ServerException.class);
     assertThat(time.pending()).as("nothing is retried once an item went out").isZero();
+  }
+
+  /**
+   * The attempt's end passes back up through the interceptors below the retrier, which may take a
+   * moment (another thread, a permit returned); a stream that ended meanwhile does not cancel that
+   * end, so an interceptor hears the attempt succeed.
+   */
+  @Test
+  void anAttemptThatEndedTheStreamBeforeItsSendReturnedIsNotWithdrawn() {
+    List<Runnable> later = new ArrayList<>();
+    List<CompletableFuture<Void>> passed = new ArrayList<>();
+    CallContext c = context(Timeouts.defaults());
+    StreamingCall<String> s =
+        new StreamingCall<>(
+            c,
+            new Retrier(RetryPolicy.defaults(), c).forCall(null, null),
+            new StreamingCall.Spec<>(
+                (n, here, target, launch) -> {
+                  FakeAttempt a = new FakeAttempt(n);
+                  attempts.add(a);
+                  CompletableFuture<Void> up = launch.apply(a).thenApplyAsync(v -> v, later::add);
+                  passed.add(up);
+                  a.open().send("a").complete(); // the whole stream, before send returns
+                  return up;
+                },
+                null),
+            () -> false,
+            null);
+
+    s.subscribe(out);
+    later.forEach(Runnable::run);
+
+    assertThat(out.items).containsExactly("a");
+    assertThat(out.completed).isTrue();
+    assertThat(passed).singleElement().satisfies(f -> assertThat(f).isCompleted());
   }
 
   @Test
