@@ -50,7 +50,7 @@ class AdaptiveConcurrencyHttpTest {
         KimiClient.builder()
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.none())
+            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
             .build()) {
       results = kimi.chatAll(twenty(), 8, null);
     }
@@ -71,7 +71,7 @@ class AdaptiveConcurrencyHttpTest {
         KimiClient.builder()
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.none())
+            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
             .build()) {
       for (ChatRequest r : twenty()) {
         calls.add(kimi.chatAsync(r));
@@ -93,7 +93,7 @@ class AdaptiveConcurrencyHttpTest {
         KimiClient.builder()
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.none())
+            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
             .rateLimit(
                 RateLimit.builder().maxConcurrency(8).maxQueueWait(Duration.ofMillis(300)).build())
             .build()) {

@@ -227,7 +227,8 @@ public final class RetryPolicy {
    * a 503 whose queue is full) is always waited out without spending a retry: the client lowers its
    * concurrency for that host and sends the call again as soon as it has a slot (see {@link
    * KimiClient}); such waits count against this budget, or against {@link #maxServerWait()} when it
-   * is zero.
+   * is zero. A policy with neither, such as {@link #none()}, makes one attempt whatever the
+   * failure.
    *
    * @param total the longest a call waits on rate limits without spending retries; not negative
    * @return the new policy

@@ -164,7 +164,7 @@ class FirstRefusalPausesFirstTest {
           KimiClient.builder()
               .apiKey("sk-first-refusal")
               .baseUrl(System.getProperty("kimi.test.url"))
-              .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
+              .retryPolicy(RetryPolicy.none())
               .rateLimit(
                   RateLimit.builder()
                       .maxConcurrency(2)

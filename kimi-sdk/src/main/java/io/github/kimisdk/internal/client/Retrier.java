@@ -268,9 +268,9 @@ public final class Retrier {
     }
     Optional<Duration> asked =
         failure instanceof ApiException a ? a.retryAfter() : Optional.empty();
-    if (kind == Targets.Kind.CONCURRENCY) {
-      Duration budget =
-          policy.rateLimitWait().isZero() ? policy.maxServerWait() : policy.rateLimitWait();
+    Duration budget =
+        policy.rateLimitWait().isZero() ? policy.maxServerWait() : policy.rateLimitWait();
+    if (kind == Targets.Kind.CONCURRENCY && !budget.isZero()) { // none(): one attempt, always
       int k = st.concurrencyRefusals + 1;
       Duration wait = k == 1 ? Duration.ZERO : backoff(policy, k - 1, context.scheduler().random());
       if (k <= MAX_CONCURRENCY_REFUSALS

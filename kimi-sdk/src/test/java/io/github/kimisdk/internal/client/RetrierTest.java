@@ -241,9 +241,22 @@ class RetrierTest {
     assertThat(result.handle((r, e) -> e).join()).isSameAs(limited);
   }
 
+  /** No retries, but a server's asked wait of up to a minute: refusals for concurrency wait. */
+  static final RetryPolicy WAITS_WITHOUT_RETRIES =
+      RetryPolicy.none().withMaxServerWait(Duration.ofSeconds(60));
+
+  @Test
+  void underNoneARefusalForConcurrencyIsFinalAsEveryFailureIs() {
+    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    KimiException refused = said(429, "rate_limit_reached_error", "max concurrency: 1", -1);
+    attempts.get(0).completeExceptionally(refused);
+    assertThat(result.handle((r, e) -> e).join()).isSameAs(refused);
+    assertThat(attempts).as("one attempt, as none() promises").hasSize(1);
+  }
+
   @Test
   void aRefusalForConcurrencyIsSentAgainAtOnceWithoutSpendingARetry() {
-    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    CompletableFuture<String> result = run(retrier(WAITS_WITHOUT_RETRIES, Timeouts.defaults()));
     attempts
         .get(0)
         .completeExceptionally(
@@ -261,7 +274,7 @@ class RetrierTest {
 
   @Test
   void aFullQueueIsARefusalForConcurrencyToo() {
-    CompletableFuture<String> result = run(retrier(RetryPolicy.none(), Timeouts.defaults()));
+    CompletableFuture<String> result = run(retrier(WAITS_WITHOUT_RETRIES, Timeouts.defaults()));
     byte[] body =
         "{\"object\":\"error\",\"message\":\"The request queue is full.\",\"code\":503}"
             .getBytes(StandardCharsets.UTF_8);
