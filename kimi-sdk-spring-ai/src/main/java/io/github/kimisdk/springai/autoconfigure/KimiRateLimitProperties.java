@@ -73,6 +73,33 @@ public class KimiRateLimitProperties {
    * @throws IllegalArgumentException if a value is out of range
    */
   public RateLimit toRateLimit(RateLimitStore store) {
+    return toRateLimit(
+        PREFIX,
+        tier,
+        maxConcurrency,
+        requestsPerMinute,
+        tokensPerMinute,
+        maxQueueWait,
+        account,
+        store);
+  }
+
+  /**
+   * Returns the rate limit of these values, set under {@code prefix} (the client's, {@value
+   * #PREFIX}, or a fallback target's, {@code spring.ai.kimi.fallback[n].rate-limit}).
+   *
+   * @return the limit, or null when no limit is set
+   * @throws KimiSettingsException if {@code account} is set without a limit, or without a store
+   */
+  static RateLimit toRateLimit(
+      String prefix,
+      Integer tier,
+      Integer maxConcurrency,
+      Integer requestsPerMinute,
+      Long tokensPerMinute,
+      Duration maxQueueWait,
+      String account,
+      RateLimitStore store) {
     boolean anyLimit =
         tier != null
             || maxConcurrency != null
@@ -80,18 +107,18 @@ public class KimiRateLimitProperties {
             || tokensPerMinute != null;
     if (!anyLimit) {
       if (account != null && !account.isBlank()) {
-        throw new RateLimitSettingsException(
-            PREFIX
+        throw new KimiSettingsException(
+            prefix
                 + ".account is set ("
                 + account
                 + "), so this application's processes are to share one account's limits, but"
                 + " no limit is set to share.",
             "Set "
-                + PREFIX
+                + prefix
                 + ".tier (Moonshot's tier, 0 to 5), or "
-                + PREFIX
+                + prefix
                 + ".max-concurrency, .requests-per-minute or .tokens-per-minute; or unset "
-                + PREFIX
+                + prefix
                 + ".account.");
       }
       return null;
@@ -111,7 +138,7 @@ public class KimiRateLimitProperties {
     }
     if (account != null && !account.isBlank()) {
       if (store == null) {
-        throw noStore();
+        throw noStore(prefix, account);
       }
       b.store(store, account);
     }
@@ -122,7 +149,7 @@ public class KimiRateLimitProperties {
    * The failure of an {@code account} without a store: what of the Redis store is missing from the
    * application (its jars, or Spring Data Redis's connection factory), and what to add.
    */
-  private RateLimitSettingsException noStore() {
+  private static KimiSettingsException noStore(String prefix, String account) {
     ClassLoader loader = ClassUtils.getDefaultClassLoader(); // the application's, as it starts
     boolean redisStore =
         ClassUtils.isPresent("io.github.kimisdk.redis.RedisRateLimitStore", loader);
@@ -150,8 +177,8 @@ public class KimiRateLimitProperties {
               + " (org.springframework.boot:spring-boot-starter-data-redis, configured by"
               + " spring.data.redis.*), whose Redis then holds the shared limits";
     }
-    return new RateLimitSettingsException(
-        PREFIX
+    return new KimiSettingsException(
+        prefix
             + ".account is set ("
             + account
             + "), so this application's processes are to share one account's limits, but the"
@@ -160,7 +187,7 @@ public class KimiRateLimitProperties {
             + ").",
         add
             + "; or define a RateLimitStore bean of your own; or unset "
-            + PREFIX
+            + prefix
             + ".account to limit each process alone.");
   }
 

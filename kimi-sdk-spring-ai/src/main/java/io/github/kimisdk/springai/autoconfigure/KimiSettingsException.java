@@ -1,20 +1,30 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 /**
- * {@code spring.ai.kimi.rate-limit.*} asks for what cannot be: an {@code account} to share limits
- * in without a limit to share, or without a store to share it in. It names what is missing, and
- * {@link KimiFailureAnalyzer} turns it into Spring Boot's failure report ("APPLICATION FAILED TO
- * START", the description and the action) instead of a stack trace.
+ * The {@code spring.ai.kimi.*} properties ask for what cannot be: an {@code account} to share
+ * limits in without a limit to share, or without a store to share it in; a host that needs a base
+ * URL without one, a malformed base URL, plain {@code http} to a host that is not loopback. It
+ * names the properties at fault, and {@link KimiFailureAnalyzer} turns it into Spring Boot's
+ * failure report ("APPLICATION FAILED TO START", the description and the action) instead of a stack
+ * trace. Its message never holds a key.
  */
-final class RateLimitSettingsException extends IllegalStateException {
+final class KimiSettingsException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
   /** What to do about it. */
   private final String action;
 
-  RateLimitSettingsException(String description, String action) {
-    super(description + " " + action);
+  KimiSettingsException(String description, String action) {
+    this(description, action, null);
+  }
+
+  /**
+   * Creates the exception with the failure that revealed it, such as the SDK's {@code
+   * ConfigurationException}.
+   */
+  KimiSettingsException(String description, String action, Throwable cause) {
+    super(description + " " + action, cause);
     this.action = action;
   }
 
