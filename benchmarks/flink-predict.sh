@@ -5,7 +5,9 @@
 # bundles openai-java, OkHttp and Kotlin) is copied alone from Maven Central into
 # benchmarks/target/flink-model-openai (its parent POM is not served, so it cannot be a dependency).
 # Usage: benchmarks/flink-predict.sh [rows, default 2000] [--parallelism 1,2,4] [--latency ms]
-#          [--no-openai]
+#          [--max-concurrency N] [--no-openai]
+# With --max-concurrency N the fake takes N requests at a time (Kimi's 429 "max concurrency" to the
+# rest), and each provider's job is timed and its 429s counted instead of its rows per second.
 # Builds nothing: run `mvn -B -P artifacts install -DskipTests` (kimi-sdk-flink's jar) and
 # `mvn -B -q -P benchmarks -pl benchmarks -am package -DskipTests` first.
 set -euo pipefail

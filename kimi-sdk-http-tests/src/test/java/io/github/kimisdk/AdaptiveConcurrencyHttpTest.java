@@ -94,7 +94,8 @@ class AdaptiveConcurrencyHttpTest {
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .retryPolicy(RetryPolicy.none())
-            .rateLimit(RateLimit.builder().maxQueueWait(Duration.ofMillis(300)).build())
+            .rateLimit(
+                RateLimit.builder().maxConcurrency(8).maxQueueWait(Duration.ofMillis(300)).build())
             .build()) {
       CompletableFuture<?> first = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "one"));
       CompletableFuture<?> second = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "two"));

@@ -397,6 +397,29 @@ class FallbackHttpTest {
   }
 
   @Test
+  void aChunkWhoseChoiceFinishesWithErrorBesideAnErrorObjectFailsTheStreamWithoutFallingBack() {
+    // OpenRouter's error after output began: a chunk on the 200 with finish_reason "error"
+    a.enqueue(
+        FakeResponse.rawSse(
+            "data: {\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                + "\"model\":\"kimi-k2.6\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+                + "\"assistant\",\"content\":\"Hel\"}}]}\n\n"
+                + "data: {\"id\":\"gen-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                + "\"model\":\"kimi-k2.6\",\"error\":{\"code\":\"server_error\",\"message\":"
+                + "\"Provider disconnected unexpectedly\"},\"choices\":[{\"index\":0,\"delta\":"
+                + "{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n"));
+    try (KimiClient kimi = chain();
+        ChatStream s = kimi.stream(hi())) {
+      Throwable t = catchThrowable(s::toCompletion);
+      assertThat(t)
+          .isInstanceOf(StreamException.class)
+          .hasMessageContaining("Provider disconnected");
+      assertThat(((StreamException) t).partial().text()).isEqualTo("Hel");
+    }
+    assertThat(b.requestCount()).isZero();
+  }
+
+  @Test
   void eachTargetKeepsItsSpendAtItsHostsPrices() {
     a.enqueue(FakeResponse.reply("from a"));
     a.enqueue(FakeResponse.error(429, OVERLOADED));

@@ -573,7 +573,9 @@ class KimiClientHttpTest {
         429,
         err(
             "rate_limit_reached_error",
-            "Your account o<a> request reached organization max concurrency: 1, please try again after 1 seconds"),
+            // a refusal for concurrency is sent again, not thrown (AdaptiveConcurrencyHttpTest)
+            "Your account o<a> request reached organization max RPM: 3, please try again after 1"
+                + " seconds"),
         RateLimitException.class
       },
       {

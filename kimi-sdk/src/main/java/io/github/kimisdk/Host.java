@@ -191,9 +191,10 @@ public final class Host {
    * Returns a vLLM server ({@code vllm serve} with the {@code kimi_k2} or {@code kimi_k3} reasoning
    * and tool parsers): thinking through {@code chat_template_kwargs}, reasoning under {@code
    * reasoning} (vLLM 0.16 and later read only that key in the history), tool-call ids in Kimi's
-   * template form, and {@code kimi-k3} as {@code moonshotai/Kimi-K3} (the weights' name, which is
-   * the served name unless {@code --served-model-name} says otherwise: then declare it with {@link
-   * #withModelId}). vLLM queues rather than refusing, so it is rarely overloaded; it bills nothing.
+   * template form, and the open weights under their names ({@code kimi-k3} as {@code
+   * moonshotai/Kimi-K3}, {@code kimi-k2.6} as {@code moonshotai/Kimi-K2.6}), which are the served
+   * names unless {@code --served-model-name} says otherwise: then declare it with {@link
+   * #withModelId}. vLLM queues rather than refusing, so it is rarely overloaded; it bills nothing.
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://vllm:8000/v1}
    * @return the host
@@ -202,6 +203,7 @@ public final class Host {
   public static Host vllm(String baseUrl) {
     return new Host("vllm", Endpoint.of(baseUrl))
         .withModelId("kimi-k3", "moonshotai/Kimi-K3")
+        .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
         .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
         .withReasoningKey("reasoning")
         .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
@@ -210,9 +212,10 @@ public final class Host {
   /**
    * Returns an SGLang server (with the {@code kimi_k2} reasoning and tool-call parsers): thinking
    * through {@code chat_template_kwargs}, reasoning under {@code reasoning_content}, tool-call ids
-   * in Kimi's template form, and {@code kimi-k3} as {@code moonshotai/Kimi-K3}. An SGLang started
-   * with {@code --max-queued-requests} answers 503 "The request queue is full." when it is: the
-   * client lowers its concurrency for it, and a fallback chain moves on.
+   * in Kimi's template form, and the open weights under their names as {@link #vllm} serves them
+   * ({@code kimi-k3} as {@code moonshotai/Kimi-K3}). An SGLang started with {@code
+   * --max-queued-requests} answers 503 "The request queue is full." when it is: the client lowers
+   * its concurrency for it, and a fallback chain moves on.
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://sglang:30000/v1}
    * @return the host
@@ -221,6 +224,7 @@ public final class Host {
   public static Host sglang(String baseUrl) {
     return new Host("sglang", Endpoint.of(baseUrl))
         .withModelId("kimi-k3", "moonshotai/Kimi-K3")
+        .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
         .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
         .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
   }

@@ -40,6 +40,20 @@ class HostTest {
         .hasMessageContaining("needs a base URL");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"vllm", "sglang"})
+  void aServerOfTheOpenWeightsServesThemUnderTheirHuggingFaceNames(String name) {
+    Host h = Host.of(name, "http://127.0.0.1:8000/v1");
+    assertThat(h.modelIds())
+        .containsExactly(
+            java.util.Map.entry("kimi-k3", "moonshotai/Kimi-K3"),
+            java.util.Map.entry("kimi-k2.6", "moonshotai/Kimi-K2.6"));
+    assertThat(h.kimiModel("moonshotai/Kimi-K2.6")).isEqualTo("kimi-k2.6");
+    assertThat(h.modelId("kimi-k3.1-pro"))
+        .as("a model of Moonshot's platform alone: named as the application names it")
+        .isEqualTo("kimi-k3.1-pro");
+  }
+
   @Test
   void anyOtherNameIsACompatibleHostSpeakingAsMoonshot() {
     Host h = Host.of("gateway", "https://gw.example/v1");

@@ -32,9 +32,16 @@ import org.apache.flink.util.CloseableIterator;
  * rows / 5} and {@code rows} rows (the difference of their times over the difference of their rows,
  * as cpu-per-call.sh does), after a warm-up job.
  *
+ * <p>With {@code --max-concurrency N}, the fake takes only N requests at a time (Kimi's 429 "max
+ * concurrency" to the others) and the run measures how a provider copes instead: per parallelism,
+ * after a warm-up job, one job of {@code rows} rows, its time, and the 429s the fake answered
+ * (counted from its {@code --verbose} lines) beside the serialized time ({@code rows * latency /
+ * N}); give {@code --latency} with it.
+ *
  * <p>Usage: {@code java -cp benchmarks.jar:FLINK io.github.kimisdk.benchmarks.FlinkPredictRun
- * [rows, default 2000] [--parallelism 1,2,4] [--provider kimi|openai] [--latency ms]}; {@code
- * benchmarks/flink-predict.sh} builds the class path and runs both providers.
+ * [rows, default 2000] [--parallelism 1,2,4] [--provider kimi|openai] [--latency ms]
+ * [--max-concurrency N]}; {@code benchmarks/flink-predict.sh} builds the class path and runs both
+ * providers.
  */
 public final class FlinkPredictRun {
 
@@ -45,8 +52,10 @@ public final class FlinkPredictRun {
     List<Integer> parallelisms = List.of(1, 2, 4);
     String provider = "kimi";
     int latency = 0;
+    int maxConcurrency = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--max-concurrency" -> maxConcurrency = Integer.parseInt(args[++i]);
         case "--parallelism" -> {
           List<Integer> p = new ArrayList<>();
           for (String s : args[++i].split(",")) {
@@ -63,8 +72,9 @@ public final class FlinkPredictRun {
       throw new IllegalArgumentException("rows must be at least 5 (two jobs of rows / 5 and rows)");
     }
     int port = freePort();
-    Process fake =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -72,9 +82,11 @@ public final class FlinkPredictRun {
                 "--port",
                 Integer.toString(port),
                 "--latency",
-                Integer.toString(latency))
-            .redirectErrorStream(true)
-            .start();
+                Integer.toString(latency)));
+    if (maxConcurrency > 0) {
+      command.addAll(List.of("--max-concurrency", Integer.toString(maxConcurrency), "--verbose"));
+    }
+    Process fake = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(fake.getInputStream(), StandardCharsets.UTF_8));
@@ -87,6 +99,10 @@ public final class FlinkPredictRun {
         }
       }
       String base = "http://127.0.0.1:" + port + "/v1";
+      if (maxConcurrency > 0) {
+        limited(provider, base, out, rows, parallelisms, latency, maxConcurrency);
+        return;
+      }
       System.out.printf(
           Locale.ROOT,
           "provider %s, %d rows, fake latency %d ms, %d cores%n",
@@ -123,6 +139,75 @@ public final class FlinkPredictRun {
       }
     } finally {
       fake.destroyForcibly();
+    }
+  }
+
+  /**
+   * Against a fake taking {@code maxConcurrency} requests at a time: per parallelism, after a
+   * warm-up job, one job's time and the 429s the fake answered it, read from its lines.
+   */
+  static void limited(
+      String provider,
+      String base,
+      BufferedReader fakeOut,
+      int rows,
+      List<Integer> parallelisms,
+      int latency,
+      int maxConcurrency)
+      throws Exception {
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger requests =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                for (String l = fakeOut.readLine(); l != null; l = fakeOut.readLine()) {
+                  if (l.contains(" -> ")) {
+                    requests.incrementAndGet();
+                  }
+                  if (l.contains(" -> 429")) {
+                    refused.incrementAndGet();
+                  }
+                }
+              } catch (IOException e) {
+                // the fake ended
+              }
+            },
+            "fake-lines");
+    drain.setDaemon(true);
+    drain.start();
+    System.out.printf(
+        Locale.ROOT,
+        "provider %s, %d rows, a fake taking %d request(s) at a time, %d ms each (serialized:"
+            + " %.1f s), %d cores%n",
+        provider,
+        rows,
+        maxConcurrency,
+        latency,
+        rows * (double) latency / maxConcurrency / 1000,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("parallelism | job's time (s, its start included) | 429s | requests");
+    for (int p : parallelisms) {
+      job(provider, base, rows, p); // warm-up
+      Thread.sleep(2 * (long) latency); // the warm-up's last answers counted
+      int refused0 = refused.get();
+      int requests0 = requests.get();
+      long t0 = System.nanoTime();
+      int got = job(provider, base, rows, p);
+      long wall = System.nanoTime() - t0;
+      Thread.sleep(2 * (long) latency);
+      if (got != rows) {
+        throw new IllegalStateException(got + " rows of " + rows);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%d | %.1f | %d | %d%n",
+          p,
+          wall / 1e9,
+          refused.get() - refused0,
+          requests.get() - requests0);
     }
   }
 

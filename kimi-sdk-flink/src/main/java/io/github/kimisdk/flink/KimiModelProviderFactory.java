@@ -53,10 +53,14 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
     return Set.of(KimiOptions.MODEL);
   }
 
-  /** {@return every other option of {@link KimiOptions}} */
+  /**
+   * {@return every other option of {@link KimiOptions} but the fallback targets' ({@code
+   * fallback.N.*}), whose keys are numbered: the provider checks those itself}
+   */
   @Override
   public Set<ConfigOption<?>> optionalOptions() {
     return Set.of(
+        KimiOptions.HOST,
         KimiOptions.ENDPOINT,
         KimiOptions.API_KEY,
         KimiOptions.SYSTEM_PROMPT,
@@ -95,7 +99,7 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
   public ModelProvider createModelProvider(Context context) {
     FactoryUtil.ModelProviderFactoryHelper helper =
         FactoryUtil.createModelProviderFactoryHelper(this, context);
-    helper.validate();
+    helper.validateExcept(KimiOptions.FALLBACK_PREFIX); // ModelSettings checks fallback.N.*
     ResolvedCatalogModel model = context.getCatalogModel();
     OutputLayout.checkInput(model.getResolvedInputSchema());
     OutputLayout layout =
@@ -106,14 +110,13 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
     if (settings.redis() != null) {
       requireRedisClasses(context.getClassLoader());
     }
-    settings
-        .check(ModelCatalog.defaults(), layout)
-        .ifPresent(
-            w ->
-                LOG.log(
-                    System.Logger.Level.WARNING,
-                    "Model " + context.getObjectIdentifier().asSummaryString() + ": " + w));
-    return new KimiModelProvider(settings, layout);
+    for (String w : settings.check(ModelCatalog.defaults(), layout)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Model " + context.getObjectIdentifier().asSummaryString() + ": " + w);
+    }
+    return new KimiModelProvider(
+        settings, layout, context.getConfiguration().get(KimiModelProvider.PREDICT_TIMEOUT));
   }
 
   private static void requireRedisClasses(ClassLoader loader) {

@@ -9,7 +9,8 @@ import org.apache.flink.configuration.ConfigOptions;
  * The options of the {@code kimi} model provider, as {@code CREATE MODEL ... WITH (...)} names
  * them. The options of Flink's own {@code openai} provider keep their names and meanings, so that a
  * job moves to Kimi by changing {@code 'provider'} alone; Kimi adds {@link #THINKING}, {@link
- * #REASONING_EFFORT} and the {@code rate-limit.*} options.
+ * #REASONING_EFFORT}, the {@code rate-limit.*} options, {@link #HOST} and the fallback targets'
+ * {@code fallback.N.*} options ({@link #fallbackHost(int)}).
  *
  * <pre>{@code
  * CREATE MODEL summarizer
@@ -35,6 +36,113 @@ public final class KimiOptions {
               "Full URL of the chat completions endpoint, such as"
                   + " https://api.moonshot.ai/v1/chat/completions; Kimi's global endpoint when"
                   + " left out.");
+
+  /**
+   * The dialect of the host {@link #ENDPOINT} names, as {@code Host.of(name, baseUrl)} reads it:
+   * {@code moonshot} (the default), {@code moonshot-cn}, {@code kimi-code}, {@code openrouter},
+   * {@code fireworks} and {@code together} (at their own URL when {@code endpoint} is left out),
+   * {@code vllm} and {@code sglang} (which need {@code endpoint}), or any other name for an
+   * OpenAI-compatible server that speaks as Moonshot does. The model keeps Kimi's name ({@code
+   * kimi-k3}) and Kimi's rules; the host's model id, thinking switch and reasoning key are the
+   * host's.
+   */
+  public static final ConfigOption<String> HOST =
+      ConfigOptions.key("host")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The host's dialect: moonshot (the default), moonshot-cn, kimi-code, openrouter,"
+                  + " fireworks, together, vllm, sglang, or another name for an OpenAI-compatible"
+                  + " server that speaks as Moonshot does.");
+
+  /**
+   * The prefix of a fallback target's options, {@code fallback.N.host}, {@code
+   * fallback.N.endpoint}, {@code fallback.N.model} and {@code fallback.N.api-key}, N from 1 to
+   * {@value #MAX_FALLBACKS}: a row whose call finds its target overloaded (or its account out of
+   * quota) is sent to the next target, in the order of N. See {@link #fallbackHost(int)}.
+   */
+  public static final String FALLBACK_PREFIX = "fallback.";
+
+  /** The most fallback targets a model takes: the client takes 16 targets, its own included. */
+  public static final int MAX_FALLBACKS = 15;
+
+  /**
+   * Fallback target {@code n}'s host dialect, as {@link #HOST} names one. With neither {@code
+   * fallback.N.host} nor {@code fallback.N.endpoint}, the target is on the model's own host
+   * (another model, or another account's key, there); with only {@code fallback.N.endpoint}, it
+   * speaks as Moonshot does.
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.host}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<String> fallbackHost(int n) {
+    return ConfigOptions.key(fallbackKey(n, "host"))
+        .stringType()
+        .noDefaultValue()
+        .withDescription("Fallback target " + n + "'s host dialect, as 'host' names one.");
+  }
+
+  /**
+   * Fallback target {@code n}'s full chat completions URL, as {@link #ENDPOINT} gives one. Left
+   * out: the URL of {@code fallback.N.host} (which {@code vllm}, {@code sglang} and other servers
+   * of a team's own do not have), or the model's own when {@code fallback.N.host} is left out too.
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.endpoint}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<String> fallbackEndpoint(int n) {
+    return ConfigOptions.key(fallbackKey(n, "endpoint"))
+        .stringType()
+        .noDefaultValue()
+        .withDescription("Fallback target " + n + "'s chat completions URL, as 'endpoint'.");
+  }
+
+  /**
+   * The Kimi model fallback target {@code n} asks for, such as {@code kimi-k3}; Kimi's rules for it
+   * are checked when the statement is planned. Left out: the model's {@code model}.
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.model}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<String> fallbackModel(int n) {
+    return ConfigOptions.key(fallbackKey(n, "model"))
+        .stringType()
+        .noDefaultValue()
+        .withDescription("The Kimi model fallback target " + n + " asks for; 'model' if unset.");
+  }
+
+  /**
+   * Fallback target {@code n}'s key. Left out: the model's {@code api-key} when the target's URL is
+   * the model's own, else no key (a vLLM or SGLang started without {@code --api-key}); a target on
+   * Moonshot's platforms, or on the model's URL while the model's key comes from the TaskManager's
+   * environment, needs one. Flink masks it as it masks {@code api-key} (its name contains {@code
+   * api-key}).
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.api-key}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<String> fallbackApiKey(int n) {
+    return ConfigOptions.key(fallbackKey(n, "api-key"))
+        .stringType()
+        .noDefaultValue()
+        .withDescription("Fallback target " + n + "'s API key.");
+  }
+
+  /** The names a fallback target's options end with, after {@code fallback.N.}. */
+  static final java.util.List<String> FALLBACK_OPTIONS =
+      java.util.List.of("host", "endpoint", "model", "api-key");
+
+  private static String fallbackKey(int n, String name) {
+    if (n < 1 || n > MAX_FALLBACKS) {
+      throw new IllegalArgumentException(
+          "a fallback target's place is from 1 to " + MAX_FALLBACKS + ": " + n);
+    }
+    return FALLBACK_PREFIX + n + "." + name;
+  }
 
   /**
    * The API key. Left out: read from the environment of each TaskManager as {@code
@@ -142,9 +250,10 @@ public final class KimiOptions {
    * 'column:key,column:key'}: the way a model created in SQL, where Flink takes no {@code METADATA}
    * column, gets a failed row's error and status, and each row's usage and cost. The keys are the
    * metadata columns' ({@code error-string}, {@code http-status-code}, {@code prompt-tokens},
-   * {@code completion-tokens}, {@code reasoning-tokens}, {@code cached-tokens}, {@code cost}), each
-   * column of the key's type and nullable; these columns are left out of the JSON schema asked of
-   * the reply.
+   * {@code completion-tokens}, {@code reasoning-tokens}, {@code cached-tokens}, {@code cost}, and
+   * {@code served-by}: 0 when the model's own endpoint answered, N when {@code fallback.N} did),
+   * each column of the key's type and nullable; these columns are left out of the JSON schema asked
+   * of the reply.
    *
    * <pre>{@code
    * CREATE MODEL triage INPUT (prompt STRING)
@@ -160,21 +269,25 @@ public final class KimiOptions {
           .withDescription(
               "Physical OUTPUT columns filled with metadata instead of the reply, as"
                   + " 'column:key,column:key' (keys: error-string, http-status-code,"
-                  + " prompt-tokens, completion-tokens, reasoning-tokens, cached-tokens, cost);"
+                  + " prompt-tokens, completion-tokens, reasoning-tokens, cached-tokens, cost,"
+                  + " served-by);"
                   + " for models created in SQL, which take no METADATA columns.");
 
   /**
-   * How many times a row's call is retried after an error that can succeed on retry (a 5xx, an
-   * overloaded engine, a connection failure); Kimi's rate-limit 429 is waited out without counting,
-   * and an error that cannot succeed (a quota 429, a 4xx) is never retried.
+   * How many times the client retries a row's call under {@code retry} after an error that can
+   * succeed on retry (a 5xx, an overloaded engine, a connection failure), from 0 to {@code
+   * RetryPolicy.MAX_RETRIES} (1,000): the client's {@code RetryPolicy}, so its rules hold (K3's
+   * base64url 400 retried once per call, a server's asked wait honoured). Kimi's rate-limit 429 and
+   * a host's refusal for its concurrency are waited out without counting, and an error that cannot
+   * succeed (a quota 429, a 4xx) is never retried.
    */
   public static final ConfigOption<Integer> RETRY_NUM =
       ConfigOptions.key("retry-num")
           .intType()
           .defaultValue(100)
           .withDescription(
-              "Retries of an error that can succeed on retry; rate limits are waited out without"
-                  + " counting, and an error that cannot succeed is never retried.");
+              "Retries of an error that can succeed on retry (0 to 1000); rate limits are waited"
+                  + " out without counting, and an error that cannot succeed is never retried.");
 
   /** What {@code retry} does once a row's retries are spent: {@code failover} or {@code ignore}. */
   public static final ConfigOption<RetryFallbackStrategy> RETRY_FALLBACK_STRATEGY =

@@ -1,15 +1,16 @@
 package io.github.kimisdk.flink;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Choice;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.flink.KimiOptions.ErrorHandlingStrategy;
 import io.github.kimisdk.flink.KimiOptions.RetryFallbackStrategy;
 import io.github.kimisdk.model.Cost;
@@ -20,23 +21,29 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncPredictFunction;
 import org.apache.flink.table.functions.FunctionContext;
 
 /**
  * The {@code kimi} provider's predict function: one chat call per input row, asynchronous, on the
- * JVM's shared {@link KimiClient}. Each choice of the reply is an output row; a failed row is
- * handled as the model's options say, and is never dropped without a row:
+ * JVM's shared {@link KimiClient}, and the call's reply or failure mapped to rows. Each choice of
+ * the reply is an output row; a failed row is handled as the model's options say, and is never
+ * dropped without a row. The client decides what is sent again, by the {@link RetryPolicy} the
+ * options give ({@link ModelSettings#retryPolicy}), as for any caller of the SDK:
  *
  * <ul>
- *   <li>Kimi's rate-limit 429 ({@code rate_limit_reached_error}) is waited out, as long as it says
- *       (or 1 s doubling up to 60 s), and sent again without counting as a retry: backpressure,
- *       never a lost row (Flink's {@code table.exec.async-ml-predict.timeout} bounds a row).
+ *   <li>Kimi's rate-limit 429 ({@code rate_limit_reached_error}) and a host's refusal for its
+ *       concurrency (Kimi's "max concurrency" 429, a 503 whose queue is full) are waited out and
+ *       the call sent again without spending a retry, in every strategy, for up to Flink's timeout
+ *       of a row ({@code table.exec.async-ml-predict.timeout}, or the query's {@code timeout}),
+ *       which bounds the row anyway: backpressure, never a lost row.
  *   <li>An error that can succeed on retry (5xx, an overloaded engine, a connection failure or
- *       timeout) is retried up to {@code retry-num} times under {@code retry}, with backoff.
+ *       timeout) is retried up to {@code retry-num} times under {@code retry}, with the client's
+ *       backoff; K3's base64url 400 once per call; each retry is a {@code CallEvent.Retry} to the
+ *       client's listeners, and the final error carries the earlier ones as suppressed.
+ *   <li>With fallback targets ({@code fallback.N.*}), an overloaded target moves the call to the
+ *       next one, as the client's chain decides.
  *   <li>An error that cannot succeed ({@code exceeded_current_quota_error}, any other 4xx, a reply
  *       that does not fit the OUTPUT columns) is never retried, whatever {@code retry-num} says.
  *   <li>Then {@code failover} fails the job with Kimi's error (its type, request id and what to
@@ -48,28 +55,27 @@ import org.apache.flink.table.functions.FunctionContext;
  * <p>Created by {@link KimiModelProvider} when a statement is planned, serialized into the job, and
  * opened on each subtask. Thread model: {@code open} and {@code close} run on the task thread;
  * {@code asyncPredict} runs on the task thread and its futures complete on the client's threads;
- * the only mutable field, {@code client}, is written in {@code open} and {@code close}.
+ * the mutable fields, {@code client} and {@code held}, are written in {@code open} and {@code
+ * close}.
  */
 public final class KimiPredictFunction extends AsyncPredictFunction {
 
   private static final long serialVersionUID = 1L;
-  private static final RetryPolicy JUDGE = RetryPolicy.defaults();
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-  private static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
-  private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
 
   private final ModelSettings settings;
   private final OutputLayout layout;
-  private transient volatile KimiClient client;
+  private final Duration rowTimeout;
+  private transient volatile KimiClient client; // the shared client, with this model's policy
+  private transient volatile boolean held; // whether this subtask holds a shared client
 
-  KimiPredictFunction(ModelSettings settings, OutputLayout layout) {
+  KimiPredictFunction(ModelSettings settings, OutputLayout layout, Duration rowTimeout) {
     this.settings = settings;
     this.layout = layout;
+    this.rowTimeout = rowTimeout;
   }
 
   /**
-   * Takes the JVM's shared client for this model's endpoint, key and settings.
+   * Takes the JVM's shared client for this model's host, key, fallback targets and limits.
    *
    * @param context the function's context
    * @throws Exception if the client cannot be built (no key in the environment, for one)
@@ -77,8 +83,23 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
   @Override
   public void open(FunctionContext context) throws Exception {
     super.open(context);
-    client = SharedClients.acquire(settings);
-    client.warnAboutModel(settings.model);
+    KimiClient shared = SharedClients.acquire(settings);
+    held = true;
+    callThrough(shared);
+  }
+
+  /**
+   * Sends this function's calls through {@code shared} with the model's retry policy: {@link #open}
+   * gives it the JVM's shared client, a test a client of its own (with a listener).
+   */
+  void callThrough(KimiClient shared) {
+    shared.warnAboutModel(settings.model);
+    client = shared.withOptions(RequestOptions.builder().retryPolicy(retryPolicy()).build());
+  }
+
+  /** {@return the retry policy of this function's calls} */
+  RetryPolicy retryPolicy() {
+    return settings.retryPolicy(rowTimeout);
   }
 
   /**
@@ -90,41 +111,32 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
   @Override
   public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
     if (input.isNullAt(0)) {
-      return done(new Failure("the prompt is null: no request was sent", null, null, null, null));
+      return done(
+          new Failure("the prompt is null: no request was sent", null, null, null, null, null));
     }
     ChatRequest request = settings.request(input.getString(0).toString(), layout);
-    return attempt(request, 0, 0);
-  }
-
-  private CompletableFuture<Collection<RowData>> attempt(
-      ChatRequest request, int retries, int pauses) {
     return client
         .chatAsync(request)
-        .handle(
-            (reply, failure) -> {
-              if (failure == null) {
-                return rows(request, reply);
-              }
-              KimiException k = kimi(failure);
-              if (k instanceof RateLimitException r) {
-                Duration wait = r.retryAfter().orElse(grow(FIRST_PAUSE, MAX_PAUSE, pauses));
-                return later(wait, () -> attempt(request, retries, pauses + 1));
-              }
-              if (settings.errorHandling == ErrorHandlingStrategy.RETRY
-                  && retries < settings.retryNum
-                  && JUDGE.isRetryable(k)) {
-                Duration wait = jitter(grow(FIRST_BACKOFF, MAX_BACKOFF, retries));
-                return later(wait, () -> attempt(request, retries + 1, pauses));
-              }
-              return done(
-                  new Failure(
-                      withRequestId(k.getMessage(), k.requestId()),
-                      k instanceof ApiException a ? a.status() : null,
-                      k,
-                      null,
-                      null));
-            })
+        .handle((reply, failure) -> failure == null ? rows(request, reply) : done(failure(failure)))
         .thenCompose(f -> f);
+  }
+
+  /** A call's final failure, as the client ended it, as a row's. */
+  private static Failure failure(Throwable failure) {
+    KimiException k = kimi(failure);
+    return new Failure(
+        withRequestId(k.getMessage(), k.requestId()),
+        k instanceof ApiException a ? a.status() : null,
+        k,
+        null,
+        null,
+        k.metadata().map(KimiPredictFunction::target).orElse(null));
+  }
+
+  /** The place of the target that answered: 0, the model's own, or N of {@code fallback.N}. */
+  private static Integer target(ResponseMetadata metadata) {
+    ServedBy served = metadata.servedBy();
+    return served == null ? 0 : served.target();
   }
 
   /**
@@ -139,15 +151,16 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
           reply.model() == null || reply.model().isBlank() ? request.model() : reply.model();
       cost = client.prices().cost(model, usage).orElse(null);
     }
+    ResponseMetadata response = reply.metadata();
+    Integer servedBy = response == null ? null : target(response);
     List<RowData> out = new ArrayList<>(reply.choices().size());
     try {
       for (Choice c : reply.choices()) {
-        out.add(layout.success(c.text(), usage, cost, out.isEmpty()));
+        out.add(layout.success(c.text(), usage, cost, servedBy, out.isEmpty()));
       }
     } catch (OutputLayout.ReplyMismatchException e) {
-      ResponseMetadata response = reply.metadata();
       Optional<String> id = response == null ? Optional.empty() : response.requestId();
-      return done(new Failure(withRequestId(e.getMessage(), id), 200, null, usage, cost));
+      return done(new Failure(withRequestId(e.getMessage(), id), 200, null, usage, cost, servedBy));
     }
     return CompletableFuture.completedFuture(out);
   }
@@ -165,10 +178,16 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
 
   /**
    * A row's final failure: its message (the SDK's, key redacted, with the request id), HTTP status
-   * and cause, and the call's usage and cost when it was answered (else null).
+   * and cause, the call's usage and cost when it was answered (else null), and the target that
+   * answered last (null when none did).
    */
   private record Failure(
-      String message, Integer status, KimiException cause, Usage usage, Cost cost) {}
+      String message,
+      Integer status,
+      KimiException cause,
+      Usage usage,
+      Cost cost,
+      Integer servedBy) {}
 
   private CompletableFuture<Collection<RowData>> done(Failure f) {
     ErrorHandlingStrategy strategy =
@@ -179,7 +198,7 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
             : settings.errorHandling;
     if (strategy == ErrorHandlingStrategy.IGNORE) {
       return CompletableFuture.completedFuture(
-          List.of(layout.failure(f.message(), f.status(), f.usage(), f.cost())));
+          List.of(layout.failure(f.message(), f.status(), f.usage(), f.cost(), f.servedBy())));
     }
     return CompletableFuture.failedFuture(
         new IllegalStateException(
@@ -211,23 +230,6 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
     throw new IllegalStateException(t);
   }
 
-  private static CompletableFuture<Collection<RowData>> later(
-      Duration wait, java.util.function.Supplier<CompletableFuture<Collection<RowData>>> next) {
-    return CompletableFuture.supplyAsync(
-            next, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS))
-        .thenCompose(f -> f);
-  }
-
-  private static Duration grow(Duration first, Duration max, int n) {
-    Duration d = first.multipliedBy(1L << Math.min(n, 16));
-    return d.compareTo(max) > 0 ? max : d;
-  }
-
-  private static Duration jitter(Duration d) {
-    long ms = d.toMillis();
-    return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
-  }
-
   /**
    * Releases this subtask's hold of the shared client; the last holder closes it.
    *
@@ -235,9 +237,9 @@ public final class KimiPredictFunction extends AsyncPredictFunction {
    */
   @Override
   public void close() throws Exception {
-    KimiClient c = client;
     client = null;
-    if (c != null) {
+    if (held) {
+      held = false;
       SharedClients.release(settings);
     }
     super.close();

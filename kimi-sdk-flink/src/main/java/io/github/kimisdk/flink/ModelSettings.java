@@ -1,9 +1,12 @@
 package io.github.kimisdk.flink;
 
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 
@@ -44,7 +48,38 @@ final class ModelSettings implements Serializable {
    */
   private record Sent(String option, String member, String value) {}
 
-  final String baseUrl; // null: Kimi's global endpoint
+  /**
+   * A fallback target as its options give it: its place {@code n} (from 1), its host's dialect and
+   * base URL (null: as {@link ModelSettings#targetHost} says), the Kimi model it asks for (null:
+   * the model's own) and its key (null: as {@link ModelSettings#targetKey} says). Never prints the
+   * key.
+   */
+  record Fallback(int n, String host, String baseUrl, String model, String apiKey)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Whether the target is on the model's own host: neither its host nor its URL is given. */
+    boolean onTheModelsHost() {
+      return host == null && baseUrl == null;
+    }
+
+    /** {@return the option name {@code fallback.N.name} of this target} */
+    String option(String name) {
+      return KimiOptions.FALLBACK_PREFIX + n + "." + name;
+    }
+
+    @Override
+    public String toString() {
+      return "fallback "
+          + n
+          + (host == null ? "" : " " + host)
+          + (baseUrl == null ? "" : " at " + baseUrl)
+          + (model == null ? "" : ", model " + model);
+    }
+  }
+
+  final String host; // null: Moonshot's dialect
+  final String baseUrl; // null: the host's own URL (Kimi's global endpoint without a host)
   private final String apiKey; // null: the environment's, read where the client is built
   final String model;
   final String systemPrompt;
@@ -72,9 +107,12 @@ final class ModelSettings implements Serializable {
   final boolean redisRestartWait;
   final Duration maxQueueWait;
 
+  @SuppressWarnings("serial") // List.copyOf: an immutable list, serializable
+  final List<Fallback> fallbacks;
+
   private ModelSettings(ReadableConfig c) {
-    String endpoint = c.get(KimiOptions.ENDPOINT);
-    this.baseUrl = endpoint == null ? null : baseUrlOf(endpoint.trim());
+    this.host = blankToNull(c.get(KimiOptions.HOST));
+    this.baseUrl = baseUrlOf(c.get(KimiOptions.ENDPOINT));
     this.apiKey = c.get(KimiOptions.API_KEY);
     this.model = c.get(KimiOptions.MODEL);
     this.systemPrompt = c.get(KimiOptions.SYSTEM_PROMPT);
@@ -99,6 +137,73 @@ final class ModelSettings implements Serializable {
     this.redis = c.get(KimiOptions.RATE_LIMIT_REDIS);
     this.redisRestartWait = c.get(KimiOptions.RATE_LIMIT_REDIS_RESTART_WAIT);
     this.maxQueueWait = c.get(KimiOptions.RATE_LIMIT_MAX_QUEUE_WAIT);
+    List<Fallback> targets = new ArrayList<>();
+    for (int n : fallbackPlaces(c)) {
+      targets.add(
+          new Fallback(
+              n,
+              blankToNull(c.get(KimiOptions.fallbackHost(n))),
+              baseUrlOf(c.get(KimiOptions.fallbackEndpoint(n))),
+              blankToNull(c.get(KimiOptions.fallbackModel(n))),
+              c.get(KimiOptions.fallbackApiKey(n))));
+    }
+    this.fallbacks = List.copyOf(targets);
+  }
+
+  /**
+   * The places N of the {@code fallback.N.*} options, in order, checked: each key one of a target's
+   * options, N from 1 to {@link KimiOptions#MAX_FALLBACKS} without a gap. Flink leaves these keys
+   * to the provider ({@code validateExcept}); a key's value is never printed.
+   */
+  private static List<Integer> fallbackPlaces(ReadableConfig c) {
+    TreeMap<Integer, String> places = new TreeMap<>();
+    for (String key : c.toMap().keySet()) {
+      if (!key.startsWith(KimiOptions.FALLBACK_PREFIX)) {
+        continue;
+      }
+      String rest = key.substring(KimiOptions.FALLBACK_PREFIX.length());
+      int dot = rest.indexOf('.');
+      String place = dot < 0 ? rest : rest.substring(0, dot);
+      String name = dot < 0 ? "" : rest.substring(dot + 1);
+      if (!place.matches("[1-9][0-9]{0,5}") || !KimiOptions.FALLBACK_OPTIONS.contains(name)) {
+        throw new ValidationException(
+            "Unsupported model option '"
+                + OutputLayout.escape(key, 100)
+                + "': a fallback target's options are fallback.N.host, fallback.N.endpoint,"
+                + " fallback.N.model and fallback.N.api-key, N from 1 to "
+                + KimiOptions.MAX_FALLBACKS
+                + ".");
+      }
+      int n = Integer.parseInt(place);
+      if (n > KimiOptions.MAX_FALLBACKS) {
+        throw new ValidationException(
+            "Model option '"
+                + OutputLayout.escape(key, 100)
+                + "': a model takes at most "
+                + KimiOptions.MAX_FALLBACKS
+                + " fallback targets (a client takes 16, its own included).");
+      }
+      places.putIfAbsent(n, key);
+    }
+    int expected = 1;
+    for (Map.Entry<Integer, String> e : places.entrySet()) {
+      if (e.getKey() != expected) {
+        throw new ValidationException(
+            "Model option '"
+                + OutputLayout.escape(e.getValue(), 100)
+                + "' names fallback target "
+                + e.getKey()
+                + ", but no option names target "
+                + expected
+                + ": number the fallback targets 1, 2, 3, ... in the order they are tried.");
+      }
+      expected++;
+    }
+    return List.copyOf(places.keySet());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
   }
 
   /**
@@ -113,9 +218,13 @@ final class ModelSettings implements Serializable {
       throw new ValidationException(
           "Model option 'model' is missing: name a Kimi model, such as 'model' = 'kimi-k3'.");
     }
-    if (s.retryNum < 0) {
+    if (s.retryNum < 0 || s.retryNum > RetryPolicy.MAX_RETRIES) {
       throw new ValidationException(
-          "Model option 'retry-num' must not be negative: " + s.retryNum + ".");
+          "Model option 'retry-num' must be from 0 to "
+              + RetryPolicy.MAX_RETRIES
+              + " (the client's most retries): "
+              + s.retryNum
+              + ".");
     }
     positive(KimiOptions.RATE_LIMIT_MAX_CONCURRENCY.key(), s.maxConcurrency);
     positive(KimiOptions.RATE_LIMIT_REQUESTS_PER_MINUTE.key(), s.requestsPerMinute);
@@ -149,26 +258,115 @@ final class ModelSettings implements Serializable {
                 + " 'rate-limit.tokens-per-minute'.");
       }
     }
-    if (s.baseUrl != null) {
-      // the client's own rules (a well-formed URL, HTTPS but to loopback), told when planned rather
-      // than when each subtask opens, from the core's Endpoint, where the builder reads them too
-      Endpoint endpoint;
+    // every target's host and URL by the client's own rules (Host.of; a well-formed URL, HTTPS but
+    // to loopback), told when planned rather than when each subtask opens
+    s.modelsHost();
+    for (Fallback f : s.fallbacks) {
+      Host h = s.targetHost(f);
+      if (s.targetKey(f) != null) {
+        continue;
+      }
+      if (h.endpoint().equals(s.modelsHost().endpoint())) {
+        if (s.apiKey == null) {
+          throw new ValidationException(
+              "Model option '"
+                  + f.option("api-key")
+                  + "' is missing: fallback target "
+                  + f.n()
+                  + " is on the model's own URL, whose key comes from the TaskManager's"
+                  + " environment, which a fallback target does not read; give the target its"
+                  + " key.");
+        }
+      } else if (moonshots(h)) {
+        throw new ValidationException(
+            "Model option '"
+                + f.option("api-key")
+                + "' is missing: fallback target "
+                + f.n()
+                + " is on Moonshot's platform ("
+                + h.endpoint().baseUrl()
+                + "), which answers no call without a key.");
+      }
+    }
+    return s;
+  }
+
+  /** The model's own host: {@code host} at {@code endpoint}, checked. */
+  Host modelsHost() {
+    return hostOf(KimiOptions.HOST.key(), host, KimiOptions.ENDPOINT.key(), baseUrl);
+  }
+
+  /** Fallback target {@code f}'s host, checked: the model's own when it names neither. */
+  Host targetHost(Fallback f) {
+    if (f.onTheModelsHost()) {
+      return modelsHost();
+    }
+    return hostOf(f.option("host"), f.host(), f.option("endpoint"), f.baseUrl());
+  }
+
+  /**
+   * The key fallback target {@code f} sends: its own, or the model's {@code api-key} when the
+   * target is at the model's own URL (the key goes nowhere new); null for none.
+   */
+  String targetKey(Fallback f) {
+    if (f.apiKey() != null) {
+      return f.apiKey();
+    }
+    return targetHost(f).endpoint().equals(modelsHost().endpoint()) ? apiKey : null;
+  }
+
+  /**
+   * The host a target's options name, by the client's own rules: its URL by {@link Endpoint#of} and
+   * {@link Endpoint#needsPlainHttpAllowed()}, its dialect by {@link Host#of}; without a host name,
+   * Moonshot's dialect (at Kimi's global endpoint without a URL).
+   *
+   * @throws ValidationException naming the option and the fix
+   */
+  private static Host hostOf(String hostOption, String name, String endpointOption, String url) {
+    Endpoint endpoint = null;
+    if (url != null) {
       try {
-        endpoint = Endpoint.of(s.baseUrl);
+        endpoint = Endpoint.of(url);
       } catch (ConfigurationException e) {
         throw new ValidationException(
-            "Model option 'endpoint' is not a Kimi endpoint: " + e.getMessage(), e);
+            "Model option '" + endpointOption + "' is not a Kimi endpoint: " + e.getMessage(), e);
       }
       if (endpoint.needsPlainHttpAllowed()) {
         throw new ValidationException(
-            "Model option 'endpoint' is not a Kimi endpoint: plain http:// goes only to loopback"
-                + " hosts (localhost, 127.0.0.1, ::1), so that the API key is never sent"
-                + " unencrypted; use https:// for "
+            "Model option '"
+                + endpointOption
+                + "' is not a Kimi endpoint: plain http:// goes only to loopback hosts"
+                + " (localhost, 127.0.0.1, ::1), so that the API key is never sent unencrypted;"
+                + " use https:// for "
                 + endpoint.uri().getHost()
                 + ".");
       }
     }
-    return s;
+    if (name == null) {
+      return endpoint == null ? Host.MOONSHOT : Host.moonshot(endpoint);
+    }
+    try {
+      return Host.of(name, url);
+    } catch (ConfigurationException e) {
+      throw new ValidationException(
+          "Model option '"
+              + hostOption
+              + "' = '"
+              + OutputLayout.escape(name, 64)
+              + "' cannot be used"
+              + (url == null ? " without '" + endpointOption + "'" : "")
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Whether {@code h} is one of Moonshot's own platforms, which refuse a call without a key. */
+  private static boolean moonshots(Host h) {
+    Endpoint chat = h.endpoint().forProtocol(WireProtocol.CHAT_COMPLETIONS);
+    return chat.equals(Endpoint.GLOBAL)
+        || chat.equals(Endpoint.CHINA)
+        || chat.equals(Endpoint.KIMI_CODE);
   }
 
   private static void positive(String option, Number value) {
@@ -179,7 +377,10 @@ final class ModelSettings implements Serializable {
   }
 
   private static String baseUrlOf(String endpoint) {
-    String url = endpoint;
+    if (endpoint == null) {
+      return null;
+    }
+    String url = endpoint.trim();
     while (url.endsWith("/")) {
       url = url.substring(0, url.length() - 1);
     }
@@ -250,13 +451,14 @@ final class ModelSettings implements Serializable {
   }
 
   /**
-   * Checks the options against the model's rules in {@code catalog}, as the client would check
-   * every call: a problem fails the statement, naming the option and the fix, before any request.
+   * Checks the options against the rules of the model and of each fallback target's model in {@code
+   * catalog}, as the client would check every call: a problem fails the statement, naming the
+   * option and the fix, before any request.
    *
-   * @return the catalog's warning about the model (retired, or not in the table), if any
+   * @return the catalog's warnings about the models (retired, or not in the table), if any
    * @throws ValidationException naming the option and the fix
    */
-  java.util.Optional<String> check(ModelCatalog catalog, OutputLayout layout) {
+  List<String> check(ModelCatalog catalog, OutputLayout layout) {
     ChatRequest request;
     try {
       request = request("(each row's prompt)", layout);
@@ -269,18 +471,42 @@ final class ModelSettings implements Serializable {
               + optionsNamedIn(e.getMessage()),
           e);
     }
-    List<String> problems = catalog.lookup(model).problems(request);
-    if (!problems.isEmpty()) {
-      StringBuilder b = new StringBuilder("Kimi would refuse every row of model '" + model + "':");
-      for (String p : problems) {
-        b.append("\n- ").append(p).append(optionsNamedIn(p));
+    List<String> warnings = new ArrayList<>();
+    check(catalog, request, model, null);
+    catalog.warning(model).ifPresent(warnings::add);
+    for (Fallback f : fallbacks) {
+      if (f.model() != null && !f.model().equals(model)) {
+        check(catalog, request.toBuilder().model(f.model()).build(), f.model(), f);
+        catalog.warning(f.model()).ifPresent(w -> warnings.add(f.option("model") + ": " + w));
       }
-      b.append(
-          "\nNo request was sent. Change the model's options (ALTER MODEL ... SET) and run the"
-              + " statement again.");
-      throw new ValidationException(b.toString());
     }
-    return catalog.warning(model);
+    return warnings;
+  }
+
+  /** Checks {@code request} against {@code model}'s rules: the model's, or target {@code f}'s. */
+  private void check(ModelCatalog catalog, ChatRequest request, String model, Fallback f) {
+    List<String> problems = catalog.lookup(model).problems(request);
+    if (problems.isEmpty()) {
+      return;
+    }
+    StringBuilder b =
+        new StringBuilder(
+            f == null
+                ? "Kimi would refuse every row of model '" + model + "':"
+                : "Kimi would refuse every row sent to fallback target "
+                    + f.n()
+                    + " (model option '"
+                    + f.option("model")
+                    + "' = '"
+                    + model
+                    + "'):");
+    for (String p : problems) {
+      b.append("\n- ").append(p).append(optionsNamedIn(p));
+    }
+    b.append(
+        "\nNo request was sent. Change the model's options (ALTER MODEL ... SET) and run the"
+            + " statement again.");
+    throw new ValidationException(b.toString());
   }
 
   /** " (model option 'x' = 'v')" for each option whose wire member the message names. */
@@ -334,11 +560,25 @@ final class ModelSettings implements Serializable {
     return s.toLowerCase(Locale.ROOT);
   }
 
-  /** The key of the client a JVM shares between subtasks: endpoint, key and client settings. */
+  /**
+   * The key of the client a JVM shares between subtasks: host, endpoint, key, fallback targets and
+   * client settings. (Each model's retry policy is its calls' own, not the client's.)
+   */
   String clientKey() {
     Map<String, Object> k = new LinkedHashMap<>();
+    k.put("host", host);
     k.put("endpoint", baseUrl);
     k.put("key", apiKey == null ? "environment" : digest(apiKey));
+    for (Fallback f : fallbacks) {
+      String key = f.apiKey() == null ? null : digest(f.apiKey());
+      k.put(
+          f.option(""),
+          List.of(
+              String.valueOf(f.host()),
+              String.valueOf(f.baseUrl()),
+              String.valueOf(f.model()),
+              String.valueOf(key)));
+    }
     k.put("max-concurrency", maxConcurrency);
     k.put("rpm", requestsPerMinute);
     k.put("tpm", tokensPerMinute);
@@ -360,8 +600,9 @@ final class ModelSettings implements Serializable {
   }
 
   /**
-   * Builds the client the calls of this JVM share: no retries of its own (the function retries as
-   * the options say), the rate limit of the options, shared through {@code store} when given.
+   * Builds the client the calls of this JVM share: its host, its fallback targets in order, and the
+   * rate limit of the options, shared through {@code store} when given. Each model's calls carry
+   * their own retry policy ({@link #retryPolicy}).
    */
   KimiClient.Builder clientBuilder(io.github.kimisdk.RateLimitStore store) {
     KimiClient.Builder b = KimiClient.builder();
@@ -370,8 +611,17 @@ final class ModelSettings implements Serializable {
     } else {
       b.apiKey(apiKey);
     }
-    b.endpoint(baseUrl == null ? Endpoint.GLOBAL : Endpoint.of(baseUrl));
-    b.retryPolicy(RetryPolicy.none());
+    if (host == null) {
+      b.endpoint(baseUrl == null ? Endpoint.GLOBAL : Endpoint.of(baseUrl));
+    } else {
+      b.host(modelsHost());
+    }
+    for (Fallback f : fallbacks) {
+      Host h = targetHost(f);
+      Target t = f.model() == null ? Target.of(h) : Target.of(h, f.model());
+      String key = targetKey(f);
+      b.fallback(key == null ? t : t.apiKey(key));
+    }
     if (limited()) {
       RateLimit.Builder r = RateLimit.builder();
       if (maxConcurrency != null) {
@@ -394,12 +644,35 @@ final class ModelSettings implements Serializable {
     return b;
   }
 
+  /**
+   * The retry policy of this model's calls, from its options: under {@code retry}, {@code
+   * retry-num} retries with the client's backoff; under {@code failover} and {@code ignore}, none.
+   * In every strategy a rate-limit 429 and a host's refusal for its concurrency are waited out
+   * without spending a retry, and a server's asked wait is honoured, for up to {@code wait}
+   * (Flink's timeout of the row, which bounds the row anyway).
+   *
+   * @param wait the longest a call waits on rate limits and on a server's asked wait
+   */
+  RetryPolicy retryPolicy(Duration wait) {
+    RetryPolicy p =
+        errorHandling == ErrorHandlingStrategy.RETRY
+            ? RetryPolicy.defaults().withMaxRetries(retryNum)
+            : RetryPolicy.none();
+    return p.withMaxServerWait(wait).withRateLimitWait(wait);
+  }
+
   @Override
   public String toString() {
-    return "kimi model "
-        + model
-        + " at "
-        + (baseUrl == null ? Endpoint.GLOBAL.baseUrl() : baseUrl)
-        + (account == null ? "" : ", account " + account + " on " + redisForDisplay());
+    StringBuilder b =
+        new StringBuilder("kimi model ")
+            .append(model)
+            .append(" at ")
+            .append(baseUrl == null ? modelsHost().endpoint().baseUrl() : baseUrl)
+            .append(host == null ? "" : " (" + host + ")");
+    for (Fallback f : fallbacks) {
+      b.append(", ").append(f);
+    }
+    return b.append(account == null ? "" : ", account " + account + " on " + redisForDisplay())
+        .toString();
   }
 }

@@ -52,7 +52,8 @@ final class OutputLayout implements Serializable {
     COMPLETION_TOKENS("completion-tokens", "INT or BIGINT"),
     REASONING_TOKENS("reasoning-tokens", "INT or BIGINT"),
     CACHED_TOKENS("cached-tokens", "INT or BIGINT"),
-    COST("cost", "DECIMAL or DOUBLE");
+    COST("cost", "DECIMAL or DOUBLE"),
+    SERVED_BY("served-by", "INT");
 
     final String key;
     final String types;
@@ -75,7 +76,7 @@ final class OutputLayout implements Serializable {
       LogicalTypeRoot root = type.getTypeRoot();
       return switch (this) {
         case ERROR_STRING -> type.is(LogicalTypeFamily.CHARACTER_STRING);
-        case HTTP_STATUS_CODE -> root == LogicalTypeRoot.INTEGER;
+        case HTTP_STATUS_CODE, SERVED_BY -> root == LogicalTypeRoot.INTEGER;
         case COST -> root == LogicalTypeRoot.DECIMAL || root == LogicalTypeRoot.DOUBLE;
         default -> root == LogicalTypeRoot.INTEGER || root == LogicalTypeRoot.BIGINT;
       };
@@ -293,11 +294,13 @@ final class OutputLayout implements Serializable {
   /**
    * Returns the row of one choice of a reply.
    *
+   * @param servedBy the target that answered: 0 the model's own, N its {@code fallback.N}; null
+   *     when unknown
    * @param first whether this is the call's first choice: the usage and cost columns are the call's
    *     there, and zero on the others, so that summing them adds up to what was spent
    * @throws ReplyMismatchException when a structured reply does not fit the columns
    */
-  RowData success(String text, Usage usage, Cost cost, boolean first) {
+  RowData success(String text, Usage usage, Cost cost, Integer servedBy, boolean first) {
     GenericRowData row = new GenericRowData(slots.size());
     JsonObject object = structured() ? parse(text) : null;
     for (int i = 0; i < slots.size(); i++) {
@@ -310,17 +313,18 @@ final class OutputLayout implements Serializable {
                 : convert(s.name(), s.type(), object.get(s.name()), text));
         continue;
       }
-      row.setField(i, spent(s, usage, cost, first));
+      row.setField(i, s.metadata() == Metadata.SERVED_BY ? servedBy : spent(s, usage, cost, first));
     }
     return row;
   }
 
   /**
-   * Returns the row of a failed call: the reply's columns null, the error columns filled, and the
-   * usage and cost columns the call's when it was answered and billed ({@code usage} not null: a
-   * reply that does not fit the columns), else null.
+   * Returns the row of a failed call: the reply's columns null, the error columns filled, the usage
+   * and cost columns the call's when it was answered and billed ({@code usage} not null: a reply
+   * that does not fit the columns), else null, and {@code served-by} the target that answered last
+   * (null when none did).
    */
-  RowData failure(String error, Integer status, Usage usage, Cost cost) {
+  RowData failure(String error, Integer status, Usage usage, Cost cost, Integer servedBy) {
     GenericRowData row = new GenericRowData(slots.size());
     for (int i = 0; i < slots.size(); i++) {
       Slot s = slots.get(i);
@@ -328,6 +332,8 @@ final class OutputLayout implements Serializable {
         row.setField(i, StringData.fromString(error));
       } else if (s.metadata() == Metadata.HTTP_STATUS_CODE) {
         row.setField(i, status);
+      } else if (s.metadata() == Metadata.SERVED_BY) {
+        row.setField(i, servedBy);
       } else if (s.metadata() != null && usage != null) {
         row.setField(i, spent(s, usage, cost, true));
       }
@@ -342,7 +348,7 @@ final class OutputLayout implements Serializable {
   private static Object spent(Slot s, Usage usage, Cost cost, boolean first) {
     Usage u = first ? usage : null;
     return switch (s.metadata()) {
-      case ERROR_STRING, HTTP_STATUS_CODE -> null;
+      case ERROR_STRING, HTTP_STATUS_CODE, SERVED_BY -> null;
       case PROMPT_TOKENS -> count(s.type(), u == null ? 0 : u.promptTokens());
       case COMPLETION_TOKENS -> count(s.type(), u == null ? 0 : u.completionTokens());
       case REASONING_TOKENS ->

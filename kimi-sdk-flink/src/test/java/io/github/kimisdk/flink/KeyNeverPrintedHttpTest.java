@@ -32,6 +32,7 @@ class KeyNeverPrintedHttpTest {
 
   private static final String KEY = "sk-never-printed-9f8e7d6c5b4a";
   private static final String REDIS_PASSWORD = "redis-pass-5e4d3c";
+  private static final String FALLBACK_KEY = "sk-fallback-never-printed-1a2b3c";
 
   private static LocalFlink flink;
   private final List<String> logged = new ArrayList<>();
@@ -63,11 +64,19 @@ class KeyNeverPrintedHttpTest {
   @AfterEach
   void stopCapturing() {
     Logger.getLogger("io.github.kimisdk").removeHandler(capture);
-    assertThat(String.join("\n", logged)).doesNotContain(KEY).doesNotContain(REDIS_PASSWORD);
+    assertThat(String.join("\n", logged))
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY)
+        .doesNotContain(REDIS_PASSWORD);
   }
 
+  /** The model's options with a key, and a fallback target with a key of its own. */
   private static Map<String, String> options(FakeKimiServer server) {
-    return LocalFlink.kimi(server, KEY);
+    Map<String, String> o = LocalFlink.kimi(server, KEY);
+    o.put("fallback.1.endpoint", server.baseUrl() + "/chat/completions");
+    o.put("fallback.1.model", "kimi-k3.1-pro");
+    o.put("fallback.1.api-key", FALLBACK_KEY);
+    return o;
   }
 
   private static String model(String name, Map<String, String> options) {
@@ -107,7 +116,7 @@ class KeyNeverPrintedHttpTest {
       throws Exception {
     String m = model("shown", options(server));
 
-    assertThat(printed(flink.rows("SHOW CREATE MODEL " + m))).contains(KEY);
+    assertThat(printed(flink.rows("SHOW CREATE MODEL " + m))).contains(KEY).contains(FALLBACK_KEY);
     assertThat(
             flink
                 .env
@@ -115,12 +124,13 @@ class KeyNeverPrintedHttpTest {
                 .orElseThrow()
                 .getModel(new ObjectPath("default_database", m))
                 .toString())
-        .contains(KEY);
+        .contains(KEY)
+        .contains(FALLBACK_KEY);
   }
 
   @Test
   void aKeyFromTheEnvironmentIsInNoCatalog(FakeKimiServer server) throws Exception {
-    Map<String, String> o = options(server);
+    Map<String, String> o = LocalFlink.kimi(server, KEY);
     o.remove("api-key");
     String m = model("fromenv", o);
 
@@ -133,8 +143,13 @@ class KeyNeverPrintedHttpTest {
   void describeModelPrintsNoKey(FakeKimiServer server) throws Exception {
     String m = model("described", options(server));
 
-    assertThat(printed(flink.rows("DESCRIBE MODEL " + m))).contains("prompt").doesNotContain(KEY);
-    assertThat(printed(flink.rows("DESCRIBE MODEL EXTENDED " + m))).doesNotContain(KEY);
+    assertThat(printed(flink.rows("DESCRIBE MODEL " + m)))
+        .contains("prompt")
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
+    assertThat(printed(flink.rows("DESCRIBE MODEL EXTENDED " + m)))
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
   }
 
   @Test
@@ -146,7 +161,40 @@ class KeyNeverPrintedHttpTest {
         flink.env.explainSql(
             query, ExplainDetail.JSON_EXECUTION_PLAN, ExplainDetail.ESTIMATED_COST);
 
-    assertThat(plan).contains("ML_PREDICT").doesNotContain(KEY);
+    assertThat(plan).contains("ML_PREDICT").doesNotContain(KEY).doesNotContain(FALLBACK_KEY);
+    assertThat(server.requestCount()).isZero();
+  }
+
+  /**
+   * {@code COMPILE PLAN}'s JSON holds a catalog model's options as given, as SHOW CREATE MODEL
+   * does, a fallback target's key beside {@code api-key}, unless the plan names catalog objects by
+   * identifier alone ({@code table.plan.compile.catalog-objects} = {@code IDENTIFIER}). If Flink
+   * starts masking them, this fails and the guide's advice can be relaxed.
+   */
+  @Test
+  void theCompiledPlanHoldsEitherKeyGivenAsAnOptionUnlessItNamesTheModelAlone(
+      FakeKimiServer server) {
+    String m = model("compiled", options(server));
+    flink.env.executeSql(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS answers_sink (prompt STRING, answer STRING)"
+            + " WITH ('connector' = 'blackhole')");
+    String insert =
+        "INSERT INTO answers_sink SELECT prompt, answer FROM ML_PREDICT(TABLE questions, MODEL "
+            + m
+            + ", DESCRIPTOR(prompt))";
+
+    assertThat(flink.env.compilePlanSql(insert).asJsonString())
+        .contains("\"api-key\" : \"" + KEY + "\"")
+        .contains("\"fallback.1.api-key\" : \"" + FALLBACK_KEY + "\"");
+    flink.env.getConfig().set("table.plan.compile.catalog-objects", "IDENTIFIER");
+    try {
+      assertThat(flink.env.compilePlanSql(insert).asJsonString())
+          .contains(m)
+          .doesNotContain(KEY)
+          .doesNotContain(FALLBACK_KEY);
+    } finally {
+      flink.env.getConfig().set("table.plan.compile.catalog-objects", "ALL");
+    }
     assertThat(server.requestCount()).isZero();
   }
 
@@ -156,7 +204,29 @@ class KeyNeverPrintedHttpTest {
     o.put("temprature", "0.5"); // misspelt
     String m = model("misspelt", o);
 
-    assertThat(failureOf(m)).contains("temprature").doesNotContain(KEY);
+    assertThat(failureOf(m))
+        .contains("temprature")
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
+  }
+
+  /**
+   * Flink masks a fallback target's key where it prints the options in an error, as it masks {@code
+   * api-key}: its name holds {@code api-key}. The provider's own refusal of a fallback option names
+   * the option, never a value.
+   */
+  @Test
+  void aFallbackOptionsFailurePrintsNoKey(FakeKimiServer server) {
+    Map<String, String> o = options(server);
+    o.put("fallback.2.endpoint", "http://10.0.0.7:8000/v1/chat/completions"); // plain HTTP
+    o.put("fallback.2.api-key", FALLBACK_KEY);
+    String m = model("plainfallback", o);
+
+    assertThat(failureOf(m))
+        .contains("'fallback.2.endpoint' is not a Kimi endpoint")
+        .contains("'fallback.2.api-key'='******'")
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
   }
 
   @Test
@@ -168,9 +238,14 @@ class KeyNeverPrintedHttpTest {
     o.remove("provider");
     ModelSettings settings = ModelSettings.of(Configuration.fromMap(o));
 
-    assertThat(settings.toString() + settings.redisForDisplay() + settings.clientKey())
+    assertThat(
+            settings.toString()
+                + settings.redisForDisplay()
+                + settings.clientKey()
+                + settings.fallbacks)
         .doesNotContain(REDIS_PASSWORD)
-        .doesNotContain(KEY);
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
   }
 
   @Test
@@ -187,6 +262,9 @@ class KeyNeverPrintedHttpTest {
     o.put("error-handling-strategy", "failover");
     String m = model("refused", o);
 
-    assertThat(failureOf(m)).contains("invalid_authentication_error").doesNotContain(KEY);
+    assertThat(failureOf(m))
+        .contains("invalid_authentication_error")
+        .doesNotContain(KEY)
+        .doesNotContain(FALLBACK_KEY);
   }
 }

@@ -65,15 +65,7 @@ class KimiModelProviderHttpTest {
 
   /** A model created in SQL, as the SQL client creates one, with {@code output} its OUTPUT. */
   private static String createSqlModel(String output, Map<String, String> options) {
-    String name = "m" + MODELS.incrementAndGet();
-    flink.env.executeSql(
-        "CREATE TEMPORARY MODEL "
-            + name
-            + " INPUT (prompt STRING) OUTPUT ("
-            + output
-            + ") "
-            + LocalFlink.with(options));
-    return name;
+    return flink.createModel(output, options);
   }
 
   /** A model whose OUTPUT has {@code answer} and the given metadata columns (Table API only). */

@@ -19,6 +19,8 @@ import org.apache.flink.util.CloseableIterator;
 final class LocalFlink {
 
   private static LocalFlink shared; // guarded by the class
+  private static final java.util.concurrent.atomic.AtomicInteger MODELS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   final TableEnvironment env;
 
@@ -70,6 +72,22 @@ final class LocalFlink {
     o.put("api-key", key);
     o.put("model", "kimi-k3");
     return o;
+  }
+
+  /**
+   * Creates a temporary model in SQL, as the SQL client creates one: INPUT {@code prompt STRING},
+   * OUTPUT {@code output}, the {@code options}; returns its name, new for each model of the JVM.
+   */
+  String createModel(String output, Map<String, String> options) {
+    String name = "sql_model" + MODELS.incrementAndGet();
+    env.executeSql(
+        "CREATE TEMPORARY MODEL "
+            + name
+            + " INPUT (prompt STRING) OUTPUT ("
+            + output
+            + ") "
+            + with(options));
+    return name;
   }
 
   /** The {@code WITH} clause of {@code options}, in their order. */

@@ -3,9 +3,13 @@ package io.github.kimisdk.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.Host;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.model.ModelCatalog;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -99,7 +103,20 @@ class ModelSettingsTest {
         "rate-limit.account | org-1 | 'rate-limit.account' and 'rate-limit.redis' go together",
         "rate-limit.redis | redis://127.0.0.1:6379 | 'rate-limit.account' and 'rate-limit.redis'"
             + " go together",
-        "retry-num | -1 | 'retry-num' must not be negative",
+        "retry-num | -1 | 'retry-num' must be from 0 to 1000",
+        "retry-num | 1001 | 'retry-num' must be from 0 to 1000",
+        "host | vllm | 'host' = 'vllm' cannot be used without 'endpoint'",
+        "host | my host | 'host' = 'my host' cannot be used",
+        "fallback.1.modle | kimi-k3 | Unsupported model option 'fallback.1.modle'",
+        "fallback.0.model | kimi-k3 | Unsupported model option 'fallback.0.model'",
+        "fallback.01.model | kimi-k3 | Unsupported model option 'fallback.01.model'",
+        "fallback.model | kimi-k3 | Unsupported model option 'fallback.model'",
+        "fallback.16.model | kimi-k3 | at most 15 fallback targets",
+        "fallback.2.model | kimi-k3 | no option names target 1",
+        "fallback.1.endpoint | http://10.0.0.7:8000/v1 | 'fallback.1.endpoint' is not a Kimi"
+            + " endpoint",
+        "fallback.1.host | sglang | 'fallback.1.host' = 'sglang' cannot be used without"
+            + " 'fallback.1.endpoint'",
         "rate-limit.max-concurrency | 0 | 'rate-limit.max-concurrency' must be positive",
         "rate-limit.requests-per-minute | -5 | 'rate-limit.requests-per-minute' must be positive",
         "endpoint | http://example.com/v1 | 'endpoint' is not a Kimi endpoint"
@@ -108,6 +125,109 @@ class ModelSettingsTest {
     assertThatThrownBy(() -> settings(option, value))
         .isInstanceOf(ValidationException.class)
         .hasMessageContaining(message);
+  }
+
+  @ParameterizedTest(name = "{0} retry-num {1}")
+  @CsvSource({"retry, 7, 7", "retry, 0, 0", "retry, 1000, 1000", "failover, 7, 0", "ignore, 7, 0"})
+  void theRetryPolicyIsTheClientsFromTheStrategyWithRateLimitsWaitedOutInEvery(
+      String strategy, String retryNum, int retries) {
+    Duration rowTimeout = Duration.ofSeconds(90);
+    RetryPolicy p =
+        settings("error-handling-strategy", strategy, "retry-num", retryNum)
+            .retryPolicy(rowTimeout);
+
+    assertThat(p.maxRetries()).isEqualTo(retries);
+    assertThat(p.rateLimitWait()).isEqualTo(rowTimeout);
+    assertThat(p.maxServerWait()).isEqualTo(rowTimeout);
+    assertThat(p.initialBackoff()).isEqualTo(RetryPolicy.defaults().initialBackoff());
+    assertThat(p.maxBackoff()).isEqualTo(RetryPolicy.defaults().maxBackoff());
+  }
+
+  @ParameterizedTest(name = "{0} at {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "moonshot | | https://api.moonshot.ai/v1",
+        "moonshot-cn | | https://api.moonshot.cn/v1",
+        "openrouter | | https://openrouter.ai/api/v1",
+        "OpenRouter | https://proxy.example.com/v1/chat/completions | https://proxy.example.com/v1",
+        "vllm | http://127.0.0.1:8000/v1/chat/completions | http://127.0.0.1:8000/v1",
+        "my-gateway | https://gw.example.com/v1 | https://gw.example.com/v1"
+      })
+  void theHostIsTheClientsHostOfTheSameNameAtTheEndpoint(
+      String host, String endpoint, String baseUrl) {
+    ModelSettings s =
+        endpoint == null ? settings("host", host) : settings("host", host, "endpoint", endpoint);
+
+    assertThat(s.modelsHost()).isEqualTo(Host.of(host, endpoint == null ? null : baseUrl));
+    assertThat(s.modelsHost().endpoint().baseUrl()).isEqualTo(baseUrl);
+    assertThat(s.toString()).contains(baseUrl);
+  }
+
+  @Test
+  void aFallbackTargetNamesItsHostEndpointModelAndKeyOrTakesTheModelsOwn() {
+    ModelSettings s =
+        settings(
+            "api-key", "sk-primary",
+            "endpoint", "https://api.moonshot.ai/v1/chat/completions",
+            "fallback.1.model", "kimi-k3",
+            "fallback.2.host", "vllm",
+            "fallback.2.endpoint", "http://127.0.0.1:8000/v1/chat/completions",
+            "fallback.3.endpoint", "https://api.moonshot.cn/v1",
+            "fallback.3.api-key", "sk-china");
+
+    assertThat(s.fallbacks).hasSize(3);
+    ModelSettings.Fallback sameHost = s.fallbacks.get(0);
+    assertThat(s.targetHost(sameHost)).isEqualTo(Host.MOONSHOT);
+    assertThat(s.targetKey(sameHost)).isEqualTo("sk-primary"); // the model's own URL: its key
+    ModelSettings.Fallback vllm = s.fallbacks.get(1);
+    assertThat(s.targetHost(vllm).name()).isEqualTo("vllm");
+    assertThat(s.targetKey(vllm)).isNull(); // another host: never the model's key
+    ModelSettings.Fallback china = s.fallbacks.get(2);
+    assertThat(s.targetHost(china)).isEqualTo(Host.MOONSHOT_CHINA);
+    assertThat(s.targetKey(china)).isEqualTo("sk-china");
+    assertThat(s.toString() + s.fallbacks + s.clientKey())
+        .contains("fallback 1, model kimi-k3")
+        .contains("fallback 2 vllm at http://127.0.0.1:8000/v1")
+        .doesNotContain("sk-primary")
+        .doesNotContain("sk-china");
+    try (KimiClient built = s.clientBuilder(null).build()) {
+      assertThat(built.account().targets())
+          .extracting(t -> t.target().host().name())
+          .containsExactly("moonshot", "moonshot", "vllm", "moonshot-cn");
+    }
+  }
+
+  @Test
+  void aFallbackTargetThatWouldSendNoKeyWhereOneIsNeededFailsNamingItsKeyOption() {
+    assertThatThrownBy(() -> settings("fallback.1.host", "moonshot-cn", "api-key", "sk-a"))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("'fallback.1.api-key' is missing")
+        .hasMessageContaining("Moonshot's platform")
+        .hasMessageNotContaining("sk-a");
+    assertThatThrownBy(
+            () -> settings("fallback.1.model", "kimi-k3")) // the key from the environment
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("'fallback.1.api-key' is missing")
+        .hasMessageContaining("environment");
+  }
+
+  @Test
+  void clientsAreSharedByHostAndFallbackTargetsToo() {
+    String a = settings("api-key", "sk-a").clientKey();
+
+    assertThat(settings("api-key", "sk-a", "host", "moonshot").clientKey()).isNotEqualTo(a);
+    assertThat(settings("api-key", "sk-a", "fallback.1.model", "kimi-k3.1-pro").clientKey())
+        .isNotEqualTo(a);
+    assertThat(
+            settings("api-key", "sk-a", "fallback.1.model", "kimi-k3", "fallback.1.api-key", "sk-b")
+                .clientKey())
+        .isNotEqualTo(
+            settings("api-key", "sk-a", "fallback.1.model", "kimi-k3", "fallback.1.api-key", "sk-c")
+                .clientKey())
+        .doesNotContain("sk-b");
+    assertThat(settings("api-key", "sk-a", "error-handling-strategy", "ignore").clientKey())
+        .isEqualTo(a); // the policy is each model's calls', not the client's
   }
 
   @Test
@@ -158,6 +278,30 @@ class ModelSettingsTest {
         .hasMessageContaining("No request was sent");
   }
 
+  /** K3's rules hold wherever K3 answers: a fallback target's model is checked as the model's. */
+  @Test
+  void k3RulesStopTheStatementWhicheverTargetAsksForK3() {
+    ModelSettings s =
+        settings(
+            "model", "my-finetune", // unknown to the table: warned about, not checked
+            "api-key", "sk-a",
+            "thinking", "enabled",
+            "temperature", "0.3",
+            "fallback.1.model", "kimi-k3");
+
+    assertThatThrownBy(() -> s.check(ModelCatalog.defaults(), TEXT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("fallback target 1 (model option 'fallback.1.model' = 'kimi-k3')")
+        .hasMessageContaining("leave temperature unset")
+        .hasMessageContaining("'temperature' = '0.3'")
+        .hasMessageContaining("No request was sent");
+    assertThat(
+            settings("model", "my-finetune", "api-key", "sk-a", "fallback.1.model", "kimi-k9")
+                .check(ModelCatalog.defaults(), TEXT))
+        .hasSize(2)
+        .anySatisfy(w -> assertThat(w).startsWith("fallback.1.model: ").contains("kimi-k9"));
+  }
+
   @Test
   void optionsKimiTakesPassTheCheck() {
     assertThat(
@@ -169,7 +313,8 @@ class ModelSettingsTest {
   @Test
   void anUnknownModelIsWarnedAboutNotRefused() {
     assertThat(settings("model", "kimi-k9-preview").check(ModelCatalog.defaults(), TEXT))
-        .hasValueSatisfying(w -> assertThat(w).contains("kimi-k9-preview"));
+        .singleElement()
+        .satisfies(w -> assertThat(w).contains("kimi-k9-preview"));
   }
 
   @Test

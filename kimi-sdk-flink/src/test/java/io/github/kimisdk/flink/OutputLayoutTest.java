@@ -122,7 +122,12 @@ class OutputLayoutTest {
   }
 
   @ParameterizedTest(name = "{0} as {1}")
-  @CsvSource({"http-status-code, STRING", "prompt-tokens, DOUBLE", "cost, INT"})
+  @CsvSource({
+    "http-status-code, STRING",
+    "prompt-tokens, DOUBLE",
+    "cost, INT",
+    "served-by, STRING"
+  })
   void aMetadataColumnOfAnotherTypeIsRefused(String key, String sqlType) {
     DataType type = parse(sqlType);
     assertThatThrownBy(() -> layout(col("a", DataTypes.STRING()), meta(key, type)))
@@ -156,8 +161,8 @@ class OutputLayoutTest {
             meta("cached-tokens", DataTypes.INT()),
             meta("cost", DataTypes.DECIMAL(12, 6)));
 
-    RowData first = l.success("hello", USAGE, COST, true);
-    RowData second = l.success("hi", USAGE, COST, false);
+    RowData first = l.success("hello", USAGE, COST, 0, true);
+    RowData second = l.success("hi", USAGE, COST, 0, false);
 
     assertThat(first.isNullAt(0)).isTrue();
     assertThat(first.getString(1).toString()).isEqualTo("hello");
@@ -172,10 +177,26 @@ class OutputLayoutTest {
   }
 
   @Test
+  void servedByIsTheTargetOnEveryChoicesRowAndOnAFailureTheLastToAnswer() {
+    OutputLayout l =
+        layout(
+            Map.of("via", "served-by"),
+            col("answer", DataTypes.STRING()),
+            col("via", DataTypes.INT()),
+            meta("error-string", DataTypes.STRING()));
+
+    assertThat(l.success("hello", USAGE, COST, 2, true).getInt(1)).isEqualTo(2);
+    assertThat(l.success("hi", USAGE, COST, 2, false).getInt(1)).isEqualTo(2);
+    assertThat(l.failure("overloaded", 503, null, null, 1).getInt(1)).isEqualTo(1);
+    assertThat(l.failure("connection refused", null, null, null, null).isNullAt(1)).isTrue();
+    assertThat(l.schema().get("properties").asObject().names()).containsExactly("answer");
+  }
+
+  @Test
   void anUnpricedModelLeavesCostNull() {
     OutputLayout l = layout(col("answer", DataTypes.STRING()), meta("cost", DataTypes.DOUBLE()));
 
-    assertThat(l.success("x", USAGE, null, true).isNullAt(1)).isTrue();
+    assertThat(l.success("x", USAGE, null, 0, true).isNullAt(1)).isTrue();
   }
 
   @Test
@@ -196,6 +217,7 @@ class OutputLayoutTest {
                 + "\"tags\":[\"ui\",\"crash\"],\"note\":null}",
             USAGE,
             COST,
+            0,
             true);
 
     assertThat(row.getString(0).toString()).isEqualTo("bug");
@@ -226,7 +248,7 @@ class OutputLayoutTest {
     OutputLayout l =
         layout(col("label", DataTypes.STRING().notNull()), col("score", DataTypes.INT()));
 
-    assertThatThrownBy(() -> l.success(reply, USAGE, COST, true))
+    assertThatThrownBy(() -> l.success(reply, USAGE, COST, 0, true))
         .isInstanceOf(OutputLayout.ReplyMismatchException.class)
         .hasMessageContaining(message);
   }
@@ -235,7 +257,7 @@ class OutputLayoutTest {
   void aDecimalBeyondItsPrecisionIsAMismatch() {
     OutputLayout l = layout(col("a", DataTypes.STRING()), col("price", DataTypes.DECIMAL(4, 2)));
 
-    assertThatThrownBy(() -> l.success("{\"a\":\"x\",\"price\":12345.6}", USAGE, COST, true))
+    assertThatThrownBy(() -> l.success("{\"a\":\"x\",\"price\":12345.6}", USAGE, COST, 0, true))
         .isInstanceOf(OutputLayout.ReplyMismatchException.class)
         .hasMessageContaining("DECIMAL(4, 2)");
   }
@@ -249,7 +271,7 @@ class OutputLayoutTest {
             meta("http-status-code", DataTypes.INT()),
             meta("cost", DataTypes.DOUBLE()));
 
-    RowData row = l.failure("quota", 429, null, null);
+    RowData row = l.failure("quota", 429, null, null, null);
 
     assertThat(row.isNullAt(0)).isTrue();
     assertThat(row.getString(1).toString()).isEqualTo("quota");
@@ -268,7 +290,7 @@ class OutputLayoutTest {
             meta("prompt-tokens", DataTypes.BIGINT()),
             meta("cost", DataTypes.DECIMAL(12, 6)));
 
-    RowData row = l.failure("does not fit", 200, USAGE, COST);
+    RowData row = l.failure("does not fit", 200, USAGE, COST, null);
 
     assertThat(row.isNullAt(0)).isTrue();
     assertThat(row.isNullAt(1)).isTrue();
@@ -291,13 +313,13 @@ class OutputLayoutTest {
 
     assertThat(l.structured()).isTrue();
     assertThat(l.schema().get("properties").asObject().names()).containsExactly("label", "score");
-    RowData ok = l.success("{\"label\":\"bug\",\"score\":3}", USAGE, COST, true);
+    RowData ok = l.success("{\"label\":\"bug\",\"score\":3}", USAGE, COST, 0, true);
     assertThat(ok.getString(0).toString()).isEqualTo("bug");
     assertThat(ok.isNullAt(1)).isTrue();
     assertThat(ok.getInt(2)).isEqualTo(3);
     assertThat(ok.isNullAt(3)).isTrue();
     assertThat(ok.getDecimal(4, 12, 6).toBigDecimal()).isEqualByComparingTo("0.00042");
-    RowData failed = l.failure("429 exceeded_current_quota_error", 429, null, null);
+    RowData failed = l.failure("429 exceeded_current_quota_error", 429, null, null, null);
     assertThat(failed.getString(1).toString()).isEqualTo("429 exceeded_current_quota_error");
     assertThat(failed.getInt(3)).isEqualTo(429);
     assertThat(failed.isNullAt(4)).isTrue();
@@ -312,7 +334,7 @@ class OutputLayoutTest {
             col("why", DataTypes.STRING()));
 
     assertThat(l.structured()).isFalse();
-    assertThat(l.success("hello", USAGE, COST, true).getString(0).toString()).isEqualTo("hello");
+    assertThat(l.success("hello", USAGE, COST, 0, true).getString(0).toString()).isEqualTo("hello");
   }
 
   @ParameterizedTest(name = "{0}")

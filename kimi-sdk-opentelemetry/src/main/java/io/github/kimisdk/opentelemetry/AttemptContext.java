@@ -15,8 +15,10 @@ import java.util.concurrent.CompletableFuture;
  * The once-per-attempt interceptor: sends the W3C trace context of the call's span with the attempt
  * (the caller's current context when the call has no span of {@link CallSpan}'s), and adds each
  * attempt after the first to the span as a {@code kimi.retry} event naming the URL it goes to and
- * the failure before it. W3C's propagator is used whatever propagators the application configured,
- * so that the header is the one a GenAI server reads; baggage is never sent.
+ * the failure before it, or a {@code kimi.fallback} event when it goes to another URL than the
+ * attempt before (a client's fallback chain moving on to its next target). W3C's propagator is used
+ * whatever propagators the application configured, so that the header is the one a GenAI server
+ * reads; baggage is never sent.
  */
 final class AttemptContext implements KimiInterceptor {
 
@@ -43,7 +45,13 @@ final class AttemptContext implements KimiInterceptor {
       if (failure != null) {
         a.put(GenAi.ERROR_TYPE, failure);
       }
-      call.span.addEvent("kimi.retry", a.build());
+      java.net.URI before = call.lastEndpoint;
+      // an attempt to another URL than the one before is the client's fallback chain moving on
+      boolean moved = before != null && !before.equals(chain.endpoint());
+      call.span.addEvent(moved ? "kimi.fallback" : "kimi.retry", a.build());
+    }
+    if (call != null) {
+      call.lastEndpoint = chain.endpoint();
     }
     Map<String, String> headers = Map.of();
     if (propagate) {

@@ -1,6 +1,7 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.KimiInterceptor;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
@@ -35,6 +36,7 @@ final class CallSpan implements KimiInterceptor {
   static final class Open {
     final Span span;
     volatile String lastFailure;
+    volatile java.net.URI lastEndpoint; // the URL of the attempt before, for a fallback's event
 
     Open(Span span) {
       this.span = span;
@@ -138,6 +140,18 @@ final class CallSpan implements KimiInterceptor {
       return;
     }
     span.setAllAttributes(genAi.response(reply));
+    ServedBy served = reply.metadata() == null ? null : reply.metadata().servedBy();
+    if (served != null) {
+      // a client with fallback targets: the span and the metrics name the target that answered
+      AttributesBuilder target =
+          Attributes.builder()
+              .put(GenAi.TARGET, (long) served.target())
+              .put(GenAi.TARGET_HOST, served.host());
+      GenAi.server(target, served.baseUrl());
+      Attributes t = target.build();
+      span.setAllAttributes(t);
+      shared.putAll(t);
+    }
     span.end();
     if (reply.model() != null) {
       shared.put(GenAi.RESPONSE_MODEL, reply.model());

@@ -85,6 +85,8 @@ final class GenAi {
   static final AttributeKey<String> COST_CURRENCY = AttributeKey.stringKey("kimi.cost.currency");
   static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("kimi.request_id");
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("kimi.attempt");
+  static final AttributeKey<Long> TARGET = AttributeKey.longKey("kimi.target");
+  static final AttributeKey<String> TARGET_HOST = AttributeKey.stringKey("kimi.target.host");
 
   private final boolean experimental;
   private final boolean contents;

@@ -26,12 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * finish reasons, the input and output tokens, {@code server.address} and {@code server.port}, and
  * {@code error.type} when the call failed. Each attempt after the first is a {@code kimi.retry}
  * event on the span ({@code kimi.attempt}, the URL's {@code server.address} and {@code
- * server.port}, and the failure before it as {@code error.type}). The cost the price table gives is
- * {@code kimi.cost} (with {@code kimi.cost.currency}) and Kimi's request id {@code
- * kimi.request_id}, where the conventions have no name. Every request carries the W3C trace context
- * of the call's span ({@code traceparent}, and {@code tracestate} when there is one), so a server
- * that reads it (vLLM, most gateways) joins the trace; {@link Builder#propagateContext(boolean)}
- * turns that off. Baggage is never sent.
+ * server.port}, and the failure before it as {@code error.type}), or a {@code kimi.fallback} event
+ * when it goes to another URL than the attempt before; on a client with fallback targets, the span
+ * and the metrics name the target that answered ({@code kimi.target}, {@code kimi.target.host}, its
+ * {@code server.address} and {@code server.port}). The cost the price table gives is {@code
+ * kimi.cost} (with {@code kimi.cost.currency}) and Kimi's request id {@code kimi.request_id}, where
+ * the conventions have no name. Every request carries the W3C trace context of the call's span
+ * ({@code traceparent}, and {@code tracestate} when there is one), so a server that reads it (vLLM,
+ * most gateways) joins the trace; {@link Builder#propagateContext(boolean)} turns that off. Baggage
+ * is never sent.
  *
  * <p>Every GenAI name is still "development" in the conventions. The ones every GenAI backend reads
  * (above) are written by default; the detailed token counts, whose names are still moving ({@code

@@ -5,8 +5,10 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equal
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.AuthenticationException;
@@ -209,6 +211,42 @@ class KimiTelemetryTest {
     String expected = traceparent(span);
     assertThat(server.takeRequest().header("traceparent")).hasValue(expected);
     assertThat(server.takeRequest().header("traceparent")).hasValue(expected);
+  }
+
+  @Test
+  void aFallbackIsASpanEventAndTheSpanAndMetricsNameTheTargetThatAnswered() {
+    server.enqueue(
+        FakeResponse.error(
+            429, "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}"));
+    try (FakeKimiServer second = new FakeKimiServer().start()) {
+      second.addModel(ModelCatalog.defaults().lookup(MODEL));
+      try (KimiClient chain =
+          KimiTelemetry.builder(OTEL)
+              .build()
+              .install(
+                  KimiClient.builder()
+                      .apiKey("sk-test")
+                      .baseUrl(server.baseUrl())
+                      .fallback(
+                          Target.of(Host.compatible("backup", second.baseUrl())).apiKey("sk-b")))
+              .build()) {
+        inCallerSpan(() -> chain.chat(ChatRequest.of(MODEL, "Hello")));
+      }
+      SpanData span = kimiSpan();
+      assertThat(span.getEvents()).hasSize(1);
+      EventData moved = span.getEvents().get(0);
+      assertThat(moved.getName()).isEqualTo("kimi.fallback");
+      assertThat(moved.getAttributes().get(GenAi.SERVER_PORT)).isEqualTo((long) second.port());
+      assertThat(span)
+          .hasAttributesSatisfying(
+              equalTo(GenAi.TARGET, 1L),
+              equalTo(GenAi.TARGET_HOST, "backup"),
+              equalTo(GenAi.SERVER_PORT, (long) second.port()));
+      HistogramPointData point =
+          onlyPoint(METRICS.collectAllMetrics(), "gen_ai.client.operation.duration");
+      assertThat(point.getAttributes().get(GenAi.TARGET_HOST)).isEqualTo("backup");
+      assertThat(second.takeRequest().header("traceparent")).hasValue(traceparent(span));
+    }
   }
 
   @Test

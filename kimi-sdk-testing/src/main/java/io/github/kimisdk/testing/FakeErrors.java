@@ -8,27 +8,42 @@ import java.util.Locale;
 
 /**
  * The errors {@link FakeKimiServer#failCalls} (and {@code --errors}) answers a share of chat calls
- * with, chosen by a rule a test can predict: no randomness. With {@code T} the sum of the shares,
- * call {@code i} (0 for the first counted) fails when {@code floor((i+1)T) > floor(iT)}; a failing
- * call takes the first kind, in the order given, that has failed fewer calls than its part of the
- * first {@code i+1}: {@code floor((i+1)S) - floor((i+1)S')}, {@code S} the sum of the shares up to
- * and including that kind and {@code S'} the sum before it. So the calls of each kind are spread
- * evenly and their count after {@code n} calls is within one of {@code n} times its share. Shares
- * are decimals, computed exactly ({@code 0.29} fails 29 calls of 100, never 28).
+ * with, each in the words of the server's {@link FakeDialect}, chosen by a rule a test can predict:
+ * no randomness. With {@code T} the sum of the shares, call {@code i} (0 for the first counted)
+ * fails when {@code floor((i+1)T) > floor(iT)}; a failing call takes the first kind, in the order
+ * given, that has failed fewer calls than its part of the first {@code i+1}: {@code floor((i+1)S) -
+ * floor((i+1)S')}, {@code S} the sum of the shares up to and including that kind and {@code S'} the
+ * sum before it. So the calls of each kind are spread evenly and their count after {@code n} calls
+ * is within one of {@code n} times its share. Shares are decimals, computed exactly ({@code 0.29}
+ * fails 29 calls of 100, never 28).
  *
  * <p>Thread model: {@link #next} is called from the server's exchange threads, several at once; the
  * counters are guarded by this. The kinds and shares never change: a new spec is a new object.
  */
 final class FakeErrors {
 
-  /** Kimi's errors that a share of calls can get, by their name in a spec. */
+  /** The errors that a share of calls can get, by their name in a spec. */
   enum Kind {
-    /** 429 {@code exceeded_current_quota_error}: the account's balance is spent; never retried. */
+    /**
+     * 429 {@code exceeded_current_quota_error}: the Moonshot account's balance is spent; never
+     * retried. In another dialect, Kimi's status and words in the host's envelope, as a gateway
+     * passes a Moonshot account's error on.
+     */
     QUOTA("quota"),
-    /** 429 {@code rate_limit_reached_error} with {@code Retry-After}: Kimi's organisation limit. */
+    /**
+     * 429 {@code rate_limit_reached_error} with {@code Retry-After}: Kimi's organisation limit; in
+     * another dialect as {@link #QUOTA} is.
+     */
     RATE_LIMIT("rate-limit"),
-    /** 429 {@code engine_overloaded_error}: Kimi is busy, whatever the account. */
-    OVERLOADED("overloaded");
+    /** The host's overload: Moonshot's 429 {@code engine_overloaded_error}, vLLM's 503, .... */
+    OVERLOADED("overloaded"),
+    /** 503 "The request queue is full." (SGLang's words) in the host's envelope. */
+    QUEUE_FULL("queue-full"),
+    /**
+     * A streamed call's 200 cut after its first chunk of output and failed there, as the host fails
+     * a stream ({@link FakeDialect#failStream}); a call that is not streamed is answered as usual.
+     */
+    STREAM_ERROR("stream-error");
 
     final String spec;
 
@@ -36,27 +51,29 @@ final class FakeErrors {
       this.spec = spec;
     }
 
-    /** The answer of one failed call, exactly as Kimi sends it (with its request id). */
-    FakeResponse response() {
+    /**
+     * The answer of one failed call, exactly as the host of {@code dialect} sends it (Moonshot's
+     * with its request id); null for {@link #STREAM_ERROR}, which fails the answer itself.
+     */
+    FakeResponse response(FakeDialect dialect) {
       return switch (this) {
         case QUOTA ->
-            FakeModel.error(
+            dialect.own(
                 429,
                 "exceeded_current_quota_error",
                 "You exceeded your current token quota: <org-fake> 0, please check your account"
                     + " balance");
         case RATE_LIMIT ->
-            FakeModel.error(
+            dialect
+                .own(
                     429,
                     "rate_limit_reached_error",
                     "Your account org-fake<ak-fake> request reached organization max RPM: 3,"
                         + " please try again after 1 seconds")
                 .withHeader("Retry-After", "1");
-        case OVERLOADED ->
-            FakeModel.error(
-                429,
-                "engine_overloaded_error",
-                "The engine is currently overloaded, please try again later");
+        case OVERLOADED -> dialect.overloaded();
+        case QUEUE_FULL -> dialect.queueFull();
+        case STREAM_ERROR -> null;
       };
     }
 
@@ -134,8 +151,8 @@ final class FakeErrors {
     return new FakeErrors(kinds, upTo);
   }
 
-  /** Counts one call and returns its error, or null when it is answered as usual. */
-  synchronized FakeResponse next() {
+  /** Counts one call and returns the kind it fails with, or null when it is answered as usual. */
+  synchronized Kind next() {
     if (kinds.isEmpty()) {
       return null;
     }
@@ -149,7 +166,7 @@ final class FakeErrors {
       long through = floor(i + 1, upTo.get(k));
       if (failed[k] < through - before) {
         failed[k]++;
-        return kinds.get(k).response();
+        return kinds.get(k);
       }
       before = through;
     }

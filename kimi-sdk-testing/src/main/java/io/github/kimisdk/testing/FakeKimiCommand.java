@@ -77,13 +77,21 @@ final class FakeKimiCommand {
         --batch-line-failures N
                          every N-th line of each batch fails with a 500 server_error
                          in its error file (default 0: none)
+        --dialect NAME   speak chat completions as that host does: moonshot (the
+                         default), vllm, sglang, openrouter, fireworks or together
+                         (its model ids, thinking switch, reasoning fields, tool-call
+                         ids and errors; Kimi's rules for the model still apply)
         --errors KIND=SHARE[,KIND=SHARE...]
-                         answer that share of the chat calls with Kimi's error of
-                         that kind, by rule, not by chance (quota=0.5 fails the 2nd,
-                         4th, 6th, ... call): quota (429 exceeded_current_quota_error),
+                         answer that share of the chat calls with an error of that
+                         kind, in the dialect's words, by rule, not by chance
+                         (quota=0.5 fails the 2nd, 4th, 6th, ... call):
+                         quota (429 exceeded_current_quota_error),
                          rate-limit (429 rate_limit_reached_error, Retry-After: 1),
-                         overloaded (429 engine_overloaded_error); each share in
-                         (0, 1], at most 1 in all; each error with its Msh-Request-Id
+                         overloaded (the host's: Kimi's 429 engine_overloaded_error,
+                         vLLM's 503, ...), queue-full (503 "The request queue is
+                         full."), stream-error (a stream fails after its first chunk
+                         of output, on its 200); each share in (0, 1], at most 1 in
+                         all
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -103,11 +111,13 @@ final class FakeKimiCommand {
       Cassette cassette,
       Duration batchDuration,
       int batchLineFailures,
-      String errors) {
+      String errors,
+      String dialect) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
       Objects.requireNonNull(errors, "errors");
+      Objects.requireNonNull(dialect, "dialect");
       apiKeys = List.copyOf(apiKeys);
     }
 
@@ -119,7 +129,21 @@ final class FakeKimiCommand {
         List<String> apiKeys,
         boolean verbose,
         boolean help) {
-      this(host, port, latency, apiKeys, verbose, help, 0, 0, null, null, Duration.ZERO, 0, "");
+      this(
+          host,
+          port,
+          latency,
+          apiKeys,
+          verbose,
+          help,
+          0,
+          0,
+          null,
+          null,
+          Duration.ZERO,
+          0,
+          "",
+          FakeDialect.MOONSHOT.spec);
     }
 
     @Override
@@ -150,6 +174,8 @@ final class FakeKimiCommand {
           + batchLineFailures
           + ", errors="
           + errors
+          + ", dialect="
+          + dialect
           + "]";
     }
   }
@@ -193,6 +219,7 @@ final class FakeKimiCommand {
     Duration batchDuration = Duration.ZERO;
     int batchLineFailures = 0;
     String errors = "";
+    String dialect = FakeDialect.MOONSHOT.spec;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -229,7 +256,8 @@ final class FakeKimiCommand {
             "--scrub",
             "--batch-duration",
             "--batch-line-failures",
-            "--errors" -> {
+            "--errors",
+            "--dialect" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -246,6 +274,7 @@ final class FakeKimiCommand {
                 batchDuration = Duration.ofMillis(number(name, value, 9_999_999) * 1000L);
             case "--batch-line-failures" -> batchLineFailures = number(name, value, 1_000_000);
             case "--errors" -> errors = errors(value);
+            case "--dialect" -> dialect = dialect(value);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -282,7 +311,17 @@ final class FakeKimiCommand {
         cassette(record, cassettes, replay, recordMissing, scrub, keepTiming),
         batchDuration,
         batchLineFailures,
-        errors);
+        errors,
+        dialect);
+  }
+
+  /** The name of the dialect {@code --dialect} names, as {@link FakeDialect#of} reads it. */
+  private static String dialect(String value) throws UsageException {
+    try {
+      return FakeDialect.of(value).spec;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--dialect: " + e.getMessage());
+    }
   }
 
   /** The canonical form of an {@code --errors} spec, checked as {@link FakeErrors} reads it. */
@@ -423,10 +462,13 @@ final class FakeKimiCommand {
         return START_FAILED;
       }
     }
+    String dialect = options.dialect();
     out.println(
         "FakeKimiServer at "
             + server.baseUrl()
-            + " (Anthropic Messages: "
+            + " ("
+            + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
+            + "Anthropic Messages: "
             + server.anthropicBaseUrl()
             + trust
             + ")");
@@ -475,7 +517,8 @@ final class FakeKimiCommand {
             .requestsPerMinute(options.requestsPerMinute())
             .batchDuration(options.batchDuration())
             .batchLineFailures(options.batchLineFailures())
-            .failCalls(options.errors());
+            .failCalls(options.errors())
+            .dialect(options.dialect());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }

@@ -157,6 +157,12 @@ import javax.net.ssl.SSLContext;
  * stays one (a cut stream stays cut, an error chunk becomes an {@code error} event). openai-java's
  * client works against it.
  *
+ * <p><b>Other hosts, and overload.</b> {@link #dialect} makes the chat completions surface speak as
+ * another host of Kimi's models does (vLLM, SGLang, OpenRouter, Fireworks, Together: their model
+ * ids, thinking switch, reasoning fields, tool-call ids and errors), and {@link #failCalls} answers
+ * a share of calls with the host's overload, a full queue or an error after a stream began, so a
+ * fallback chain is tested offline.
+ *
  * <p><b>In a test, or as a process.</b> {@link FakeKimiExtension} gives a JUnit 5 test a started
  * server and a client; {@link #main} runs one as a process an application is pointed at by its
  * configuration ({@code java -jar kimi-sdk-testing-VERSION-standalone.jar --port 8089}).
@@ -230,6 +236,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
   private volatile FakeErrors errors = FakeErrors.NONE;
+  private volatile FakeDialect dialect = FakeDialect.MOONSHOT;
   private volatile CassetteDeck deck; // null: no cassette
   private volatile Consumer<String> warnings = m -> LOG.log(System.Logger.Level.WARNING, m);
   private final FakeSurface.Backend judging = new JudgingBackend();
@@ -294,21 +301,35 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /**
-   * Answers a share of the chat calls ({@code POST /v1/chat/completions}) from now on with Kimi's
-   * errors, each exactly as Kimi sends it, as {@code --errors} does for the process: a team tests
-   * what its code does when Kimi refuses, without scripting each answer. The spec is {@code
-   * KIND=SHARE[,KIND=SHARE...]}, each share a decimal in (0, 1], their sum at most 1, with the
-   * kinds
+   * Answers a share of the chat calls ({@code POST /v1/chat/completions}) from now on with errors,
+   * each exactly as the host of the server's {@linkplain #dialect dialect} sends it (Kimi, by
+   * default), as {@code --errors} does for the process: a team tests what its code does when Kimi
+   * refuses or a host is overloaded (a fallback chain, a row kept with its reason), without
+   * scripting each answer. The spec is {@code KIND=SHARE[,KIND=SHARE...]}, each share a decimal in
+   * (0, 1], their sum at most 1, with the kinds
    *
    * <ul>
    *   <li>{@code quota}: 429 {@code exceeded_current_quota_error}, the account's balance spent,
    *       which no retry helps;
    *   <li>{@code rate-limit}: 429 {@code rate_limit_reached_error} with {@code Retry-After: 1}, the
    *       organisation's limit;
-   *   <li>{@code overloaded}: 429 {@code engine_overloaded_error}, Kimi busy whatever the account.
+   *   <li>{@code overloaded}: the host busy whatever the account: Kimi's 429 {@code
+   *       engine_overloaded_error}; vLLM's 503 {@code ServiceUnavailableError}, SGLang's 503 "The
+   *       request queue is full.", OpenRouter's 502 "Provider returned error", Fireworks' 503,
+   *       Together's 503 "Engine Overloaded";
+   *   <li>{@code queue-full}: 503 "The request queue is full." in the host's envelope, a refusal
+   *       for the host's concurrency;
+   *   <li>{@code stream-error}: a streamed call's 200 stream sends its role chunk and its first
+   *       chunk of output, then fails as the host fails a stream that began: OpenRouter with a
+   *       chunk carrying a top-level {@code error} ({@code "code":"server_error"}) and {@code
+   *       finish_reason: "error"}, the others with {@code data: {"error":{...}}} then {@code data:
+   *       [DONE]}; a call that is not streamed is answered as usual.
    * </ul>
    *
-   * <p>Each error is Kimi's body with its request id header, for example
+   * <p>In another dialect than Moonshot's, {@code quota} and {@code rate-limit} keep Kimi's status
+   * and words in the host's envelope, as a gateway passes a Moonshot account's errors on. The
+   * bodies of every dialect are in the testing guide ({@code docs/testing.md}, "Hosts and
+   * overload"). In Moonshot's, each error is Kimi's body with its request id header, for example
    *
    * <pre>{@code
    * HTTP/1.1 429
@@ -332,6 +353,7 @@ public final class FakeKimiServer implements AutoCloseable {
    * <pre>{@code
    * server.failCalls("quota=0.5");         // every second chat call: 429, out of quota
    * server.failCalls("rate-limit=0.1,overloaded=0.1");
+   * server.dialect("sglang").failCalls("overloaded=0.5"); // every second: 503 queue full
    * server.failCalls("");                  // none again
    * }</pre>
    *
@@ -342,6 +364,66 @@ public final class FakeKimiServer implements AutoCloseable {
    */
   public FakeKimiServer failCalls(String errors) {
     this.errors = FakeErrors.parse(Objects.requireNonNull(errors, "errors"));
+    return this;
+  }
+
+  /**
+   * Speaks chat completions as the host {@code host} names does, in front of the same model and
+   * Kimi's rules for it ({@code --dialect} on the command line), so a program written for Moonshot
+   * is tested against each host it may run on, and a fallback chain offline, by changing the host
+   * alone: {@code KimiClient.builder().host(Host.vllm(server.baseUrl()))}, or a preset at the
+   * fake's URL ({@code Host.OPENROUTER.withBaseUrl(server.baseUrl())}). The names are {@code
+   * Host.of}'s:
+   *
+   * <ul>
+   *   <li>{@code moonshot} (the default; also {@code moonshot-cn} and {@code kimi-code}): Kimi's
+   *       own API, as the rest of this class describes it;
+   *   <li>{@code vllm}: the open weights under their Hugging Face names ({@code moonshotai/Kimi-K3}
+   *       for kimi-k3; 404 "The model `kimi-k3` does not exist."), thinking switched by {@code
+   *       chat_template_kwargs.thinking} ({@code enable_thinking} too) with {@code thinking_effort}
+   *       and {@code preserve_thinking}, while Moonshot's {@code thinking} object is not read (K3
+   *       then thinks, as on a real vLLM), reasoning answered under {@code reasoning} and read from
+   *       the history only under {@code reasoning} (a {@code reasoning_content} there is dropped),
+   *       tool calls numbered {@code functions.NAME:IDX} across the conversation, errors as {@code
+   *       {"error":{"message","type","param","code"}}} with {@code code} the status, and no key
+   *       needed unless {@link #requireApiKey};
+   *   <li>{@code sglang}: as vLLM, but reasoning under {@code reasoning_content} both ways, flat
+   *       errors {@code {"object":"error","message","type","param","code"}} (an unknown model is
+   *       400);
+   *   <li>{@code openrouter}: every model as {@code moonshotai/ID} (400 "... is not a valid model
+   *       ID"), thinking switched by the {@code reasoning} object ({@code enabled}, {@code effort},
+   *       {@code exclude}), reasoning answered under {@code reasoning} and {@code
+   *       reasoning_details} and read from either, errors as {@code
+   *       {"error":{"code","message","metadata"}}} (the model's refusals wrapped as "Provider
+   *       returned error"), a keep-alive comment first in a stream and its usage always last;
+   *   <li>{@code fireworks}: {@code accounts/fireworks/models/ID}, Moonshot's {@code thinking} and
+   *       {@code reasoning_effort}, {@code reasoning_content};
+   *   <li>{@code together}: {@code moonshotai/ID} (K2.x capitalised, {@code moonshotai/Kimi-K2.6}),
+   *       the {@code reasoning} object, {@code reasoning} out.
+   * </ul>
+   *
+   * <p>{@link RecordedRequest#asRead()} tells what the model behind the host read of each call.
+   * Kimi's rules for the model behind the id still apply (a K3 sampling value it fixes is refused,
+   * in the host's envelope), but a host never refuses a history for missing reasoning: it renders
+   * what it is given. Only {@code POST /v1/chat/completions} and {@code GET /v1/models} speak the
+   * dialect; the other endpoints and surfaces stay Kimi's, as do scripted responses, which are sent
+   * as they are, and the limits of {@link #maxConcurrency} and {@link #requestsPerMinute} (Kimi's
+   * 429s). Each host's fields, with their sources: the testing guide ({@code docs/testing.md},
+   * "Hosts and overload").
+   *
+   * <pre>{@code
+   * FakeKimiServer vllm = new FakeKimiServer().dialect("vllm").start();
+   * KimiClient kimi = KimiClient.builder().host(Host.vllm(vllm.baseUrl())).build();
+   * kimi.chat(ChatRequest.builder("kimi-k3").addUser("hi").thinking(Thinking.disabled()).build());
+   * // the fake read "model":"moonshotai/Kimi-K3","chat_template_kwargs":{"thinking":false}
+   * }</pre>
+   *
+   * @param host the host's name, in any case
+   * @return this server
+   * @throws IllegalArgumentException if the name is none of these
+   */
+  public FakeKimiServer dialect(String host) {
+    this.dialect = FakeDialect.of(Objects.requireNonNull(host, "host"));
     return this;
   }
 
@@ -1230,6 +1312,9 @@ public final class FakeKimiServer implements AutoCloseable {
    *       Cassette#replay}), with {@code --record-missing URL} forwarding and appending those it
    *       lacks; {@code --scrub NAME} scrubs one more header or JSON member, and {@code
    *       --keep-timing} keeps the events' timing (see {@link #cassette(Cassette)});
+   *   <li>{@code --dialect NAME}: speak as that host does ({@link #dialect});
+   *   <li>{@code --errors KIND=SHARE[,...]}: fail that share of the chat calls ({@link
+   *       #failCalls});
    *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
    *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
    *       #batchLineFailures});
@@ -1303,6 +1388,7 @@ public final class FakeKimiServer implements AutoCloseable {
                     exchange.getRequestHeaders(),
                     in.readAllBytes());
       }
+      FakeErrors.Kind failure = null;
       response = unauthorized(request);
       if (response == null) {
         response = rateLimit.admit();
@@ -1310,7 +1396,8 @@ public final class FakeKimiServer implements AutoCloseable {
           answered = once(rateLimit::release);
           response = script.poll();
           if (response == null && ChatSurface.INSTANCE.claims(request)) {
-            response = errors.next();
+            failure = errors.next();
+            response = failure == null ? null : failure.response(dialect);
           }
         }
       }
@@ -1340,6 +1427,9 @@ public final class FakeKimiServer implements AutoCloseable {
       } else {
         // the one place the request's surface is chosen; it answers in its own shape
         response = FakeSurface.of(request).answer(request, response, backend);
+        if (failure == FakeErrors.Kind.STREAM_ERROR) {
+          response = dialect.failStream(response);
+        }
       }
       request.answered(response);
       send(exchange, response, answered);
@@ -1397,7 +1487,9 @@ public final class FakeKimiServer implements AutoCloseable {
         return null;
       }
     }
-    return FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
+    return FakeSurface.of(request) == ChatSurface.INSTANCE
+        ? dialect.unauthorized()
+        : FakeModel.error(401, "invalid_authentication_error", "Invalid Authentication");
   }
 
   private static Runnable once(Runnable r) {
@@ -1500,7 +1592,7 @@ public final class FakeKimiServer implements AutoCloseable {
   }
 
   /** What every surface answers with; reads the server's fields as they are at each call. */
-  private final class ServerBackend implements FakeSurface.Backend {
+  private class ServerBackend implements FakeSurface.Backend {
 
     @Override
     public FakeResponse responder(RecordedRequest request) {
@@ -1510,7 +1602,31 @@ public final class FakeKimiServer implements AutoCloseable {
     @Override
     public FakeResponse model(
         RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
-      return model.respond(chat, streamedIds, scripted);
+      return model.respond(chat, streamedIds, scripted, true);
+    }
+
+    @Override
+    public FakeResponse model(
+        RecordedRequest chat,
+        StreamedToolCallIds streamedIds,
+        FakeResponse.Answer scripted,
+        boolean moonshotHistory) {
+      return model.respond(chat, streamedIds, scripted, moonshotHistory);
+    }
+
+    @Override
+    public FakeDialect dialect() {
+      return dialect;
+    }
+
+    @Override
+    public List<String> modelIds() {
+      return List.copyOf(model.order);
+    }
+
+    @Override
+    public boolean lenient() {
+      return model.lenient;
     }
 
     @Override
@@ -1527,22 +1643,11 @@ public final class FakeKimiServer implements AutoCloseable {
    * What the rules judge a cassette's request with: the built-in model and endpoints, no responder,
    * and thinking signatures the recorded Kimi made.
    */
-  private final class JudgingBackend implements FakeSurface.Backend {
+  private final class JudgingBackend extends ServerBackend {
 
     @Override
     public FakeResponse responder(RecordedRequest request) {
       return null;
-    }
-
-    @Override
-    public FakeResponse model(
-        RecordedRequest chat, StreamedToolCallIds streamedIds, FakeResponse.Answer scripted) {
-      return model.respond(chat, streamedIds, scripted);
-    }
-
-    @Override
-    public FakeResponse endpoints(RecordedRequest request) {
-      return backend.endpoints(request);
     }
 
     @Override

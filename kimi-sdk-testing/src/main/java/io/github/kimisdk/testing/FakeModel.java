@@ -94,18 +94,20 @@ final class FakeModel {
   }
 
   FakeResponse respond(RecordedRequest request) {
-    return respond(request, null, null);
+    return respond(request, null, null, true);
   }
 
   /**
    * Answers a request; {@code idsOverride} overrides how a stream sends tool call ids (null: as the
    * server is set); {@code scripted} says what the model says instead of its own answer, or is
-   * null.
+   * null; {@code moonshotHistory}: a thinking model's history without {@code reasoning_content} is
+   * refused as Moonshot's API refuses it (another host renders the history it is given).
    */
   FakeResponse respond(
       RecordedRequest request,
       FakeKimiServer.StreamedToolCallIds idsOverride,
-      FakeResponse.Answer scripted) {
+      FakeResponse.Answer scripted,
+      boolean moonshotHistory) {
     String path = request.path();
     int q = path.indexOf('?');
     if (q >= 0) {
@@ -116,7 +118,7 @@ final class FakeModel {
       return error(401, "invalid_authentication_error", "Invalid Authentication");
     }
     if (path.equals("/v1/chat/completions") && request.method().equals("POST")) {
-      return chat(request, idsOverride, scripted);
+      return chat(request, idsOverride, scripted, moonshotHistory);
     }
     if (path.equals("/v1/models") && request.method().equals("GET")) {
       return models();
@@ -130,7 +132,8 @@ final class FakeModel {
   private FakeResponse chat(
       RecordedRequest request,
       FakeKimiServer.StreamedToolCallIds idsOverride,
-      FakeResponse.Answer scripted) {
+      FakeResponse.Answer scripted,
+      boolean moonshotHistory) {
     JsonValue parsed = request.json();
     if (!(parsed instanceof JsonObject body)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
@@ -183,7 +186,7 @@ final class FakeModel {
     if (invalid == null) {
       invalid = checkHistory(messages);
     }
-    if (invalid == null) {
+    if (invalid == null && moonshotHistory) {
       invalid = FakeRules.reasoning(messages, thinking, preserved && !lenient);
     }
     if (invalid != null) {

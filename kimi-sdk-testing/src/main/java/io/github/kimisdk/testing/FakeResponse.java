@@ -331,6 +331,13 @@ public final class FakeResponse {
     return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer, file);
   }
 
+  /** Returns a copy without the header {@code name}, in any case. */
+  FakeResponse withoutHeader(String name) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.keySet().removeIf(k -> k.equalsIgnoreCase(name));
+    return new FakeResponse(status, h, parts, streamed, holdOpen, headersDelay, answer, file);
+  }
+
   /**
    * Returns a copy with another status.
    *

@@ -36,6 +36,35 @@ sealed interface FakeSurface permits ChatSurface, MessagesSurface, ResponsesSurf
         FakeKimiServer.StreamedToolCallIds streamedIds,
         FakeResponse.Answer scripted);
 
+    /**
+     * As {@link #model(RecordedRequest, FakeKimiServer.StreamedToolCallIds, FakeResponse.Answer)};
+     * {@code moonshotHistory}: the history's reasoning is checked as Moonshot's API checks it
+     * (another host renders what it is given). (Default methods: the interface is held by the
+     * compatibility gate like a public one.)
+     */
+    default FakeResponse model(
+        RecordedRequest chat,
+        FakeKimiServer.StreamedToolCallIds streamedIds,
+        FakeResponse.Answer scripted,
+        boolean moonshotHistory) {
+      return model(chat, streamedIds, scripted);
+    }
+
+    /** Returns the dialect the chat surface speaks. */
+    default FakeDialect dialect() {
+      return FakeDialect.MOONSHOT;
+    }
+
+    /** Returns Kimi's ids of the models the server serves, in its order. */
+    default List<String> modelIds() {
+      return List.of();
+    }
+
+    /** Tells whether the server answers any model id ({@link FakeKimiServer#lenient()}). */
+    default boolean lenient() {
+      return false;
+    }
+
     /** Returns the answer of Kimi's endpoints other than chat: platform, services, then model. */
     FakeResponse endpoints(RecordedRequest request);
 

@@ -39,6 +39,7 @@ public final class RecordedRequest {
   private final long size;
   private volatile int status; // 0 until answered
   private volatile JsonObject error; // null: none
+  private volatile JsonObject read; // null: no model read it
 
   RecordedRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
     this(method, path, headers, body.clone(), null, body.length);
@@ -178,13 +179,44 @@ public final class RecordedRequest {
    * Returns the error the fake answered with: the {@code error} object of its body, such as {@code
    * {"message":"invalid temperature: only 1 is allowed for this model","type":
    * "invalid_request_error"}} (on the Anthropic surface {@code {"type":"not_found_error",...}}),
-   * for an answer of status 400 or more in Kimi's or Anthropic's error shape. Empty for any other
+   * for an answer of status 400 or more in Kimi's or Anthropic's error shape, or a host's of {@link
+   * FakeKimiServer#dialect} (SGLang's flat body is its own error object; vLLM's {@code
+   * {"error":"Unauthorized"}} reads as {@code {"message":"Unauthorized"}}). Empty for any other
    * answer, and while the request is not answered yet.
    *
    * @return the error object, or empty
    */
   public Optional<JsonObject> error() {
     return Optional.ofNullable(error);
+  }
+
+  /**
+   * Returns the chat request as the model behind the fake's {@linkplain FakeKimiServer#dialect
+   * dialect} read it, in Kimi's own form: the body as sent in Moonshot's dialect; in another, what
+   * that host passes on to the model: Kimi's id of the host's model, Moonshot's {@code thinking}
+   * object from the host's switch (none when the host read none, so the model's default applies),
+   * and each assistant message's {@code reasoning_content} taken from the key the host reads in the
+   * history, every other reasoning key dropped. A test checks with it what the host made of a call:
+   * vLLM reads an earlier turn's reasoning only under {@code reasoning}, so a history sent under
+   * {@code reasoning_content} reaches the model without it.
+   *
+   * <pre>{@code
+   * server.dialect("vllm");
+   * // ... a call with "chat_template_kwargs":{"thinking":false} ...
+   * JsonObject read = server.takeRequest().asRead().orElseThrow();
+   * assertThat(read.get("thinking").toString()).isEqualTo("{\"type\":\"disabled\"}");
+   * }</pre>
+   *
+   * @return the request the model read, or empty when no model read one (not a chat call, a
+   *     scripted answer, one the host refused first such as an unknown model, or not yet answered)
+   */
+  public Optional<JsonObject> asRead() {
+    return Optional.ofNullable(read);
+  }
+
+  /** Sets the request the model read, before the answer is sent. */
+  void read(JsonObject request) {
+    read = request;
   }
 
   /** Sets what the fake answered, once, before the answer is sent. */

@@ -105,8 +105,10 @@ final class RequestLog {
 
   /**
    * The error object of an answer's body, {@code {"type":...,"message":...}}: Kimi's envelope
-   * {@code {"error":{...}}}, which the Messages surface nests too; null for an answer below 400, a
-   * stream, a body over {@link #MAX_PARSED_BODY} or any other body.
+   * {@code {"error":{...}}}, which the Messages surface and most hosts nest too; SGLang's flat body
+   * {@code {"object":"error",...}} is its own; a bare {@code {"error":"Unauthorized"}} (vLLM's and
+   * SGLang's 401) reads as its message. Null for an answer below 400, a stream, a body over {@link
+   * #MAX_PARSED_BODY} or any other body.
    */
   static JsonObject errorOf(FakeResponse response) {
     List<FakeResponse.Part> parts = response.parts();
@@ -122,7 +124,18 @@ final class RequestLog {
     } catch (RuntimeException notJson) {
       return null;
     }
-    return json instanceof JsonObject o && o.get("error") instanceof JsonObject e ? e : null;
+    if (!(json instanceof JsonObject o)) {
+      return null;
+    }
+    if (o.get("error") instanceof JsonObject e) {
+      return e;
+    }
+    if (o.get("error") instanceof JsonString message) {
+      return JsonObject.of("message", message);
+    }
+    return o.get("object") instanceof JsonString object && object.value().equals("error")
+        ? o
+        : null;
   }
 
   /**

@@ -16,8 +16,8 @@ class FakeErrorsTest {
     FakeErrors errors = FakeErrors.parse(spec);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      FakeResponse r = errors.next();
-      out.add(r == null ? "-" : type(r));
+      FakeErrors.Kind k = errors.next();
+      out.add(k == null ? "-" : type(k.response(FakeDialect.MOONSHOT)));
     }
     return out;
   }
@@ -71,9 +71,9 @@ class FakeErrorsTest {
 
   @Test
   void eachKindIsKimisBodyWithItsRequestId() {
-    FakeResponse quota = FakeErrors.Kind.QUOTA.response();
-    FakeResponse rate = FakeErrors.Kind.RATE_LIMIT.response();
-    FakeResponse busy = FakeErrors.Kind.OVERLOADED.response();
+    FakeResponse quota = FakeErrors.Kind.QUOTA.response(FakeDialect.MOONSHOT);
+    FakeResponse rate = FakeErrors.Kind.RATE_LIMIT.response(FakeDialect.MOONSHOT);
+    FakeResponse busy = FakeErrors.Kind.OVERLOADED.response(FakeDialect.MOONSHOT);
     assertThat(List.of(quota, rate, busy)).allSatisfy(r -> assertThat(r.status()).isEqualTo(429));
     assertThat(new String(quota.parts().get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo(
@@ -84,6 +84,24 @@ class FakeErrorsTest {
     assertThat(quota.headers().get("Msh-Request-Id"))
         .startsWith("fake-")
         .isNotEqualTo(busy.headers().get("Msh-Request-Id"));
+  }
+
+  @Test
+  void theNewKindsTakeTheirShareOfCallsAsTheOthersDo() {
+    FakeErrors errors = FakeErrors.parse("queue-full=0.5,stream-error=0.5");
+    List<FakeErrors.Kind> kinds = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      kinds.add(errors.next());
+    }
+    assertThat(kinds)
+        .containsExactly(
+            FakeErrors.Kind.STREAM_ERROR,
+            FakeErrors.Kind.QUEUE_FULL,
+            FakeErrors.Kind.STREAM_ERROR,
+            FakeErrors.Kind.QUEUE_FULL);
+    assertThat(FakeErrors.Kind.STREAM_ERROR.response(FakeDialect.VLLM))
+        .as("a stream error fails the answer itself, after the model wrote it")
+        .isNull();
   }
 
   @Test

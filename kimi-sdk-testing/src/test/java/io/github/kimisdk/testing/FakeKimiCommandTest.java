@@ -78,7 +78,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--batch-duration", "7200", "--batch-line-failures=10"},
             new Options(
@@ -94,8 +95,15 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ofHours(2),
                 10,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(new String[] {"--errors", "quota=0.5"}, errors("quota=0.5")),
+        Arguments.of(
+            new String[] {"--errors", "queue-full=0.5,stream-error=0.25"},
+            errors("queue-full=0.5,stream-error=0.25")),
+        Arguments.of(new String[] {"--dialect", "vllm"}, dialect("vllm")),
+        Arguments.of(new String[] {"--dialect= SGLang"}, dialect("sglang")),
+        Arguments.of(new String[] {"--dialect", "kimi-code"}, dialect("moonshot")),
         Arguments.of(
             new String[] {"--errors= Rate-Limit = .10 ,overloaded=0.2"},
             errors("rate-limit=0.1,overloaded=0.2")),
@@ -114,7 +122,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--tls-key=k.pem", "--tls-cert", "c.pem"},
             new Options(
@@ -130,7 +139,8 @@ class FakeKimiCommandTest {
                 null,
                 Duration.ZERO,
                 0,
-                "")),
+                "",
+                "moonshot")),
         Arguments.of(
             new String[] {"--record", "https://api.moonshot.ai/v1", "--cassettes", "tapes"},
             cassette(Cassette.record("https://api.moonshot.ai/v1", Path.of("tapes")))),
@@ -156,6 +166,25 @@ class FakeKimiCommandTest {
     return defaultsBut(null, spec);
   }
 
+  /** The options of an empty command line but for the dialect. */
+  static Options dialect(String name) {
+    return new Options(
+        "127.0.0.1",
+        0,
+        Duration.ZERO,
+        List.of(),
+        false,
+        false,
+        0,
+        0,
+        null,
+        null,
+        Duration.ZERO,
+        0,
+        "",
+        name);
+  }
+
   /** The options of an empty command line but for a cassette and the errors. */
   static Options defaultsBut(Cassette cassette, String errors) {
     return new Options(
@@ -171,7 +200,8 @@ class FakeKimiCommandTest {
         cassette,
         Duration.ZERO,
         0,
-        errors);
+        errors,
+        "moonshot");
   }
 
   @ParameterizedTest
@@ -224,7 +254,13 @@ class FakeKimiCommandTest {
         Arguments.of(new String[] {"--errors", "quota"}, "'quota' is not KIND=SHARE"),
         Arguments.of(
             new String[] {"--errors", "busy=0.5"},
-            "unknown error kind 'busy': use quota, rate-limit, overloaded"),
+            "unknown error kind 'busy': use quota, rate-limit, overloaded, queue-full,"
+                + " stream-error"),
+        Arguments.of(new String[] {"--dialect"}, "--dialect needs a value"),
+        Arguments.of(
+            new String[] {"--dialect", "tgi"},
+            "--dialect: unknown dialect 'tgi': use moonshot, vllm, sglang, openrouter, fireworks,"
+                + " together"),
         Arguments.of(new String[] {"--errors", "quota=0"}, "must be a decimal in (0, 1]"),
         Arguments.of(new String[] {"--errors", "quota=1.5"}, "must be a decimal in (0, 1]"),
         Arguments.of(new String[] {"--errors", "quota=half"}, "must be a decimal in (0, 1]"),
@@ -327,6 +363,24 @@ class FakeKimiCommandTest {
   }
 
   @Test
+  void theDialectOfTheCommandLineServesTheHostsIdsAndOverloadsInItsWords() throws Exception {
+    try (FakeKimiServer server =
+        FakeKimiCommand.start(
+            FakeKimiCommand.parse("--dialect", "sglang", "--errors", "overloaded=0.5"),
+            System.err)) {
+      String body = FakeDialectHttpTest.body("moonshotai/Kimi-K3", "hi", "");
+      FakeDialectHttpTest.Answer ok =
+          FakeDialectHttpTest.send(server, "POST", "/chat/completions", body, null);
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(ok.json().get("model").asString()).isEqualTo("moonshotai/Kimi-K3");
+      FakeDialectHttpTest.Answer busy =
+          FakeDialectHttpTest.send(server, "POST", "/chat/completions", body, null);
+      assertThat(busy.status()).isEqualTo(503);
+      assertThat(busy.body()).contains("\"object\":\"error\"", "The request queue is full.");
+    }
+  }
+
+  @Test
   void tlsServesHttpsAndWritesTheCertificateToTrust() throws Exception {
     try (FakeKimiServer server =
         FakeKimiCommand.start(FakeKimiCommand.parse("--tls"), System.err)) {
@@ -367,6 +421,7 @@ class FakeKimiCommandTest {
             "--scrub NAME",
             "--keep-timing",
             "--errors KIND=SHARE[,KIND=SHARE...]",
+            "--dialect NAME",
             "quota (429 exceeded_current_quota_error)",
             "--verbose",
             "--help");

@@ -521,6 +521,37 @@ class StandaloneJarHttpTest {
   }
 
   /**
+   * {@code --dialect sglang --errors overloaded=0.5} speaks as SGLang (its model id, no key needed)
+   * and answers every second chat call with its full queue, as the testing guide shows it.
+   */
+  @Test
+  void aDialectSpeaksAsItsHostAndOverloadsAsTheGuideShowsIt() throws Exception {
+    Started s = startOnAFreePort("--dialect", "sglang", "--errors", "overloaded=0.5");
+    try {
+      assertThat(s.firstLine()).contains("/v1 (speaking sglang; Anthropic Messages: ");
+      String url = s.baseUrl() + "/chat/completions";
+      String body =
+          "{\"model\":\"moonshotai/Kimi-K3\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+      HttpResponse<String> ok = post(url, body, null);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      assertThat(ok.body()).contains("\"model\":\"moonshotai/Kimi-K3\"");
+      HttpResponse<String> busy = post(url, body, null);
+      assertThat(busy.statusCode()).isEqualTo(503);
+      assertThat(busy.body())
+          .isEqualTo(
+              "{\"object\":\"error\",\"message\":\"The request queue is full.\","
+                  + "\"type\":\"HTTPStatus.SERVICE_UNAVAILABLE\",\"param\":null,\"code\":503}");
+      assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
+          .as("docs/testing.md shows the body the process sends")
+          .contains("\n" + busy.body() + "\n");
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
+  /**
    * The READMEs quote the command this test runs ({@code --port 8089} where it takes a free port)
    * and the line it prints first, as this test sees it printed.
    */

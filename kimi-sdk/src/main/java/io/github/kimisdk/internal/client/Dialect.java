@@ -21,8 +21,11 @@ import java.util.Map;
  * A {@link Host}'s translation of a request at the wire: the request as the client adapted and
  * checked it against Kimi's model (its Kimi id, Moonshot's thinking switch, {@code
  * reasoning_content} in the history, the tool-call ids as they came) becomes the request that host
- * reads: its model id, its thinking switch, its reasoning key, its tool-call ids. Nothing else
- * changes, and a host that speaks Moonshot's dialect sends the request as it is. Stateless.
+ * reads: its model id, its thinking switch, its reasoning key, its tool-call ids; and a stream asks
+ * for its usage ({@code stream_options.include_usage}), which Moonshot puts in the finishing chunk
+ * unasked but OpenAI-compatible servers (vLLM, SGLang, ...) send only when asked, so a stream's
+ * usage and spend are counted on every host. Nothing else changes, and a host that speaks
+ * Moonshot's dialect sends the request as it is. Stateless.
  */
 final class Dialect {
 
@@ -47,6 +50,10 @@ final class Dialect {
       changed = true;
     }
     changed |= thinking(host.thinkingSwitch(), request, b);
+    if (request.stream() && !request.includeUsage()) {
+      b.includeUsage(true);
+      changed = true;
+    }
     List<Message> messages = request.messages();
     if (host.toolCallIds() == Host.ToolCallIds.KIMI_TEMPLATE) {
       messages = templateIds(messages);

@@ -33,6 +33,21 @@ class DialectTest {
   }
 
   @Test
+  void aStreamAsksAHostThatIsNotMoonshotForItsUsage() {
+    ChatRequest streamed = k3().stream(true).build();
+    assertThat(Dialect.translate(VLLM, streamed).includeUsage()).isTrue();
+    assertThat(Dialect.translate(Host.TOGETHER, streamed).includeUsage()).isTrue();
+    assertThat(Dialect.translate(Host.MOONSHOT, streamed))
+        .as("Moonshot puts the usage in the finishing chunk unasked")
+        .isSameAs(streamed);
+    assertThat(Dialect.translate(VLLM, k3().build()).includeUsage())
+        .as("a whole reply carries its usage")
+        .isFalse();
+    ChatRequest asked = k3().stream(true).includeUsage(true).build();
+    assertThat(Dialect.translate(VLLM, asked).includeUsage()).isTrue();
+  }
+
+  @Test
   void aHostNamesTheModelByItsOwnId() {
     assertThat(Dialect.translate(VLLM, k3().build()).model()).isEqualTo("moonshotai/Kimi-K3");
     assertThat(Dialect.translate(Host.OPENROUTER, k3().build()).model())

@@ -44,9 +44,10 @@ final class ChunkEventHandler extends WireEvents {
       out.fail(errors.inStreamError(metadata, data, off, len));
       return;
     }
-    if (chunk.additionalFields().get("error") instanceof JsonObject) {
-      // an error after output began, as OpenRouter sends it: a chunk with choices (finish_reason
-      // "error") and a top-level error object, on the stream's 200
+    if (chunk.additionalFields().get("error") instanceof JsonObject && endsInError(chunk)) {
+      // an error after output began, as OpenRouter sends it: a chunk whose choice finishes with
+      // "error" beside a top-level error object, on the stream's 200 (an error member beside
+      // choices that go on is a chunk, as before)
       out.fail(errors.inStreamError(metadata, data, off, len));
       return;
     }
@@ -61,5 +62,15 @@ final class ChunkEventHandler extends WireEvents {
   @Override
   protected boolean finished() {
     return progress.finished(choices, usage);
+  }
+
+  /** Tells whether a choice of {@code chunk} finishes with {@code "error"}. */
+  private static boolean endsInError(ChatCompletionChunk chunk) {
+    for (ChatCompletionChunk.ChunkChoice c : chunk.choices()) {
+      if (c.finishReason() != null && "error".equals(c.finishReason().value())) {
+        return true;
+      }
+    }
+    return false;
   }
 }
