@@ -102,6 +102,33 @@ class HostsAndFallbackHttpTest {
   }
 
   @Test
+  void aFallbackTargetThatRefusesItsKeyFailsTheCallWithoutShowingTheKey() {
+    // a key as long as a real one, which the second host echoes in its 401
+    String secondKey = "sk-or-v1-0123456789abcdefghijklmnopqrstuvwxyz";
+    first.failCalls("overloaded=1");
+    second.enqueue(
+        FakeResponse.error(
+            401, "{\"error\":{\"code\":401,\"message\":\"No auth for " + secondKey + "\"}}"));
+    KimiChatModel model =
+        KimiChatModel.builder()
+            .apiKey("sk-first")
+            .baseUrl(first.baseUrl())
+            .fallback(
+                Target.of(Host.OPENROUTER.withBaseUrl(second.baseUrl()), "kimi-k3")
+                    .apiKey(secondKey))
+            .maxRetries(0)
+            .modelName("kimi-k2.6")
+            .build();
+
+    assertThatThrownBy(() -> model.chat("Hi"))
+        .isInstanceOf(dev.langchain4j.exception.AuthenticationException.class)
+        .hasMessageContaining("[API key redacted]")
+        .satisfies(e -> assertThat(e.toString()).doesNotContain(secondKey))
+        .rootCause()
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secondKey));
+  }
+
+  @Test
   void aModelWithoutFallbackTargetsNamesNoTarget() {
     KimiChatModel model = FakeModels.chat(first).build();
 

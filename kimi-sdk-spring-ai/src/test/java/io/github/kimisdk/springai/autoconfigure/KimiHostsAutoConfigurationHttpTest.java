@@ -322,6 +322,50 @@ class KimiHostsAutoConfigurationHttpTest {
         .run(context -> assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN));
   }
 
+  @Test
+  void aRefusedKeyIsToldInEachTargetsCheckAndNeverShown() {
+    // each host refuses its key and echoes it, as some servers do in their 401 (a key as long as
+    // a real one: a short test key is redacted only after "Bearer ", as ServerText says)
+    String firstKey = "sk-first-0123456789abcdefghijklmnopqrstuvwxyz";
+    String secondKey = "sk-or-v1-0123456789abcdefghijklmnopqrstuvwxyz";
+    first.enqueue(
+        FakeResponse.error(
+            401,
+            "{\"error\":{\"type\":\"invalid_authentication_error\","
+                + "\"message\":\"Invalid key "
+                + firstKey
+                + "\"}}"));
+    second.enqueue(
+        FakeResponse.error(
+            401, "{\"error\":{\"code\":401,\"message\":\"No auth for " + secondKey + "\"}}"));
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=" + firstKey,
+            "spring.ai.kimi.base-url=" + first.baseUrl(),
+            "spring.ai.kimi.fallback[0].host=openrouter",
+            "spring.ai.kimi.fallback[0].base-url=" + second.baseUrl(),
+            "spring.ai.kimi.fallback[0].api-key=" + secondKey)
+        .run(
+            context -> {
+              IndicatedHealthDescriptor health = kimi(context);
+              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              for (Map<String, Object> t : targets(health)) {
+                assertThat(castMap(t.get("check")))
+                    .containsEntry("status", "BAD_KEY")
+                    .containsEntry("httpStatus", 401)
+                    .containsKey("message");
+                assertThat(t).containsEntry("available", false);
+              }
+              assertThat(health.getDetails().toString())
+                  .doesNotContain(firstKey)
+                  .doesNotContain(secondKey)
+                  .contains("[API key redacted]");
+            });
+    assertThat(first.takeRequest().header("Authorization")).hasValue("Bearer " + firstKey);
+    assertThat(second.takeRequest().header("Authorization")).hasValue("Bearer " + secondKey);
+  }
+
   /** The failure analysis of a start with these properties, which must fail. */
   private FailureAnalysis failedStart(String... properties) {
     FailureAnalysis[] analysis = new FailureAnalysis[1];
@@ -439,6 +483,19 @@ class KimiHostsAutoConfigurationHttpTest {
     assertThat(analysis.getDescription())
         .startsWith("spring.ai.kimi.fallback[15] cannot be added: a client takes at most 16");
     assertThat(analysis.getCause()).hasRootCauseInstanceOf(ConfigurationException.class);
+  }
+
+  @Test
+  void aKeyThatDoesNotFitItsTargetsHostFailsTheStartWithoutShowingIt() {
+    String openPlatformKey = "sk-0123456789abcdefghijklmnopqrstuvwxyz0123456789ab";
+    FailureAnalysis analysis =
+        failedStart(
+            "spring.ai.kimi.api-key=sk-first-key",
+            "spring.ai.kimi.base-url=" + first.baseUrl(),
+            "spring.ai.kimi.fallback[0].host=kimi-code",
+            "spring.ai.kimi.fallback[0].api-key=" + openPlatformKey);
+    assertThat(analysis.getDescription()).contains("spring.ai.kimi.fallback[0]");
+    assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(openPlatformKey);
   }
 
   @Test
