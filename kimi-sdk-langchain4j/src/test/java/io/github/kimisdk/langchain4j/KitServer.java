@@ -1,5 +1,7 @@
 package io.github.kimisdk.langchain4j;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import io.github.kimisdk.Endpoint;
@@ -113,6 +115,15 @@ final class KitServer implements AutoCloseable {
 
   KimiStreamingChatModel.Builder listenedStreaming(ChatModelListener listener) {
     return streaming(null).samplingPolicy(SamplingPolicy.ADAPT).listeners(List.of(listener));
+  }
+
+  /**
+   * Asserts that the overloaded host was asked (then cooled down, and probed again after each
+   * cooldown) and that the fallback answered the kit's calls.
+   */
+  void assertTheFallbackAnswered() {
+    assertThat(overloaded.requestCount()).isPositive();
+    assertThat(server.requestCount()).isGreaterThan(overloaded.requestCount());
   }
 
   @Override

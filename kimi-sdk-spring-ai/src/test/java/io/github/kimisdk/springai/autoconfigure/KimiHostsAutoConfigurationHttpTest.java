@@ -28,12 +28,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 
 /**
  * The host and the fallback targets from {@code spring.ai.kimi.*}, against two fakes on loopback:
@@ -52,14 +49,7 @@ class KimiHostsAutoConfigurationHttpTest {
   private final FakeKimiServer anyModel = new FakeKimiServer().lenient().start();
 
   private final ApplicationContextRunner runner =
-      Contexts.withoutEnvironmentVariables()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  KimiAutoConfiguration.class,
-                  KimiHealthAutoConfiguration.class,
-                  HealthContributorRegistryAutoConfiguration.class,
-                  HealthContributorAutoConfiguration.class,
-                  HealthEndpointAutoConfiguration.class))
+      Contexts.withKimiHealth()
           .withPropertyValues(
               "spring.ai.kimi.api-key=sk-first-key",
               "management.endpoint.health.show-details=always");
@@ -205,10 +195,8 @@ class KimiHostsAutoConfigurationHttpTest {
     assertThat(longestOnly.toPolicy().maxCooldown()).isEqualTo(Duration.ofMinutes(5));
   }
 
-  /** Kimi's group ({@code /actuator/health/kimi}) and its indicator in it. */
-  private static IndicatedHealthDescriptor kimi(AssertableApplicationContext context) {
-    return (IndicatedHealthDescriptor)
-        context.getBean(HealthEndpoint.class).healthForPath("kimi", "kimiApi");
+  private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
+    return Contexts.kimiHealth(context);
   }
 
   @SuppressWarnings("unchecked")
