@@ -17,6 +17,7 @@ import io.github.kimisdk.errors.QuotaExceededException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;
+import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -503,6 +504,25 @@ class FallbackHttpTest {
     RecordedRequest atB = b.takeRequest();
     assertThat(atB.path()).endsWith("/models");
     assertThat(atB.header("Authorization")).contains("Bearer sk-test-b");
+  }
+
+  @Test
+  void aDerivedClientsTimeoutBoundsTheCheckOfEveryTarget() {
+    // B answers its check after 3 s; a probe's client, derived with 300 ms, must not wait for it
+    b.enqueue(
+        FakeResponse.json("{\"object\":\"list\",\"data\":[]}")
+            .withHeadersDelay(Duration.ofSeconds(3)));
+    try (KimiClient kimi = chain()) {
+      long started = System.nanoTime();
+      List<TargetStatus> checked =
+          kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(300)).build())
+              .account()
+              .checkTargets();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+      assertThat(checked.get(0).ping().isOk()).isTrue();
+      assertThat(checked.get(1).ping().status()).isEqualTo(PingResult.Status.UNREACHABLE);
+      assertThat(checked.get(1).isAvailable()).isFalse();
+    }
   }
 
   @Test

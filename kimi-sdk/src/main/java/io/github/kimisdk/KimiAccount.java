@@ -94,8 +94,9 @@ public final class KimiAccount {
    * Checks each target's host with a call that costs no tokens ({@code GET /models}, each with its
    * own key), all at once, and returns how each stands with its check ({@link
    * TargetStatus#isAvailable()}): the health a team's LLM registry or a Spring health group shows
-   * per target. Each check is bounded by the client's timeouts; a failed check is reported, never
-   * thrown.
+   * per target. Each check is bounded by the client's timeouts, and by the timeout of a client
+   * derived with {@link KimiClient#withOptions} (as a health probe bounds its checks); a failed
+   * check is reported, never thrown.
    *
    * @return the targets' states with their checks
    * @throws IllegalStateException if the client is closed

@@ -1,7 +1,9 @@
 package io.github.kimisdk.langchain4j;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.langchain4j.internal.Slf4jLogger;
@@ -30,8 +32,11 @@ final class ClientSettings {
   String apiKey;
   Supplier<String> apiKeySupplier; // the later of apiKey(..) and apiKey(Supplier) wins
   String baseUrl;
+  Host host;
+  final List<Target> fallbacks = new ArrayList<>();
   Duration timeout;
   Integer maxRetries;
+  RetryPolicy retryPolicy;
   Boolean logRequests;
   Boolean logResponses;
   SamplingPolicy samplingPolicy;
@@ -51,8 +56,11 @@ final class ClientSettings {
       List<String> conflicts = new ArrayList<>();
       add(conflicts, "apiKey", apiKey != null ? apiKey : apiKeySupplier);
       add(conflicts, "baseUrl", baseUrl);
+      add(conflicts, "host", host);
+      add(conflicts, "fallback", fallbacks.isEmpty() ? null : fallbacks);
       add(conflicts, "timeout", timeout);
       add(conflicts, "maxRetries", maxRetries);
+      add(conflicts, "retryPolicy", retryPolicy);
       add(conflicts, "logRequests", logRequests);
       add(conflicts, "logResponses", logResponses);
       add(conflicts, "samplingPolicy", samplingPolicy);
@@ -72,8 +80,13 @@ final class ClientSettings {
     } else {
       fromEnv(b);
     }
-    if (baseUrl != null) {
+    if (host != null) {
+      b.host(baseUrl == null ? host : host.withBaseUrl(baseUrl));
+    } else if (baseUrl != null) {
       b.baseUrl(baseUrl);
+    }
+    for (Target t : fallbacks) {
+      b.fallback(t);
     }
     if (timeout != null) {
       b.timeouts(
@@ -82,8 +95,9 @@ final class ClientSettings {
               .withFirstEvent(timeout)
               .withStreamIdle(timeout));
     }
-    if (maxRetries != null) {
-      b.retryPolicy(RetryPolicy.defaults().withMaxRetries(maxRetries));
+    if (retryPolicy != null || maxRetries != null) {
+      RetryPolicy policy = retryPolicy == null ? RetryPolicy.defaults() : retryPolicy;
+      b.retryPolicy(maxRetries == null ? policy : policy.withMaxRetries(maxRetries));
     }
     boolean requests = Boolean.TRUE.equals(logRequests);
     boolean responses = Boolean.TRUE.equals(logResponses);

@@ -1,26 +1,30 @@
 package io.github.kimisdk.langchain4j;
 
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.Logprobs;
 import java.util.Objects;
 
 /**
  * What a Kimi response says about itself: LangChain4j's common metadata (id, model, {@link
  * KimiTokenUsage}, finish reason) and Kimi's: when it was created, the request id Kimi's support
- * asks for ({@code Msh-Request-Id}) and, when the request asked for them ({@link
- * KimiChatRequestParameters#logprobs()}), the log probabilities of the reply's tokens.
+ * asks for ({@code Msh-Request-Id}), when the request asked for them ({@link
+ * KimiChatRequestParameters#logprobs()}), the log probabilities of the reply's tokens, and on a
+ * client with fallback targets, the target that answered ({@link #servedBy()}).
  */
 public final class KimiChatResponseMetadata extends ChatResponseMetadata {
 
   private final Long created;
   private final String requestId;
   private final Logprobs logprobs;
+  private final ServedBy servedBy;
 
   private KimiChatResponseMetadata(Builder builder) {
     super(builder);
     this.created = builder.created;
     this.requestId = builder.requestId;
     this.logprobs = builder.logprobs;
+    this.servedBy = builder.servedBy;
   }
 
   /**
@@ -53,6 +57,17 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
   }
 
   /**
+   * Returns the target of the client's fallback chain that answered (its place, host, base URL and
+   * model; see {@code KimiChatModel.Builder.fallback}), or null for a client without fallback
+   * targets.
+   *
+   * @return the target that answered, or null
+   */
+  public ServedBy servedBy() {
+    return servedBy;
+  }
+
+  /**
    * Returns a builder holding these values.
    *
    * @return the builder
@@ -62,7 +77,8 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
     return ((Builder) toBuilder(builder()))
         .created(created)
         .requestId(requestId)
-        .logprobs(logprobs);
+        .logprobs(logprobs)
+        .servedBy(servedBy);
   }
 
   @Override
@@ -71,12 +87,13 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
         && super.equals(that)
         && Objects.equals(created, that.created)
         && Objects.equals(requestId, that.requestId)
-        && Objects.equals(logprobs, that.logprobs);
+        && Objects.equals(logprobs, that.logprobs)
+        && Objects.equals(servedBy, that.servedBy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), created, requestId, logprobs);
+    return Objects.hash(super.hashCode(), created, requestId, logprobs, servedBy);
   }
 
   @Override
@@ -95,6 +112,7 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
         + requestId
         + "', logprobs="
         + (logprobs == null ? "null" : logprobs.content().size() + " tokens")
+        + (servedBy == null ? "" : ", servedBy=" + servedBy)
         + "}";
   }
 
@@ -113,6 +131,7 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
     private Long created;
     private String requestId;
     private Logprobs logprobs;
+    private ServedBy servedBy;
 
     private Builder() {}
 
@@ -146,6 +165,17 @@ public final class KimiChatResponseMetadata extends ChatResponseMetadata {
      */
     public Builder logprobs(Logprobs logprobs) {
       this.logprobs = logprobs;
+      return this;
+    }
+
+    /**
+     * Sets the target of the client's fallback chain that answered.
+     *
+     * @param servedBy the target, or null for a client without fallback targets
+     * @return this builder
+     */
+    public Builder servedBy(ServedBy servedBy) {
+      this.servedBy = servedBy;
       return this;
     }
 

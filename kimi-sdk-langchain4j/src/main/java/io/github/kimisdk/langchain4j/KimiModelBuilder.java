@@ -3,7 +3,10 @@ package io.github.kimisdk.langchain4j;
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormat;
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;
@@ -15,10 +18,11 @@ import java.util.function.Supplier;
 /**
  * The builder settings {@link KimiChatModel} and {@link KimiStreamingChatModel} share, named as
  * LangChain4j's providers name them. Either a client of the model's own ({@code apiKey}, {@code
- * baseUrl}, {@code timeout}, {@code maxRetries}, {@code logRequests}, {@code samplingPolicy};
- * without an API key the client reads {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
- * KIMI_CODING_API_KEY}), or an existing {@code client}, which keeps its own settings. Request
- * parameters set here override those of {@code defaultRequestParameters}.
+ * baseUrl}, {@code host}, {@code fallback}, {@code timeout}, {@code maxRetries}, {@code
+ * retryPolicy}, {@code logRequests}, {@code samplingPolicy}; without an API key the client reads
+ * {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), or an existing
+ * {@code client}, which keeps its own settings. Request parameters set here override those of
+ * {@code defaultRequestParameters}.
  *
  * @param <B> the concrete builder
  */
@@ -46,8 +50,9 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
   /**
    * Uses an existing client, with its key, endpoint, timeouts, retries and rate limit. Cannot be
-   * combined with {@code apiKey}, {@code baseUrl}, {@code timeout}, {@code maxRetries}, {@code
-   * logRequests}, {@code logResponses} or {@code samplingPolicy}: set those on the client.
+   * combined with {@code apiKey}, {@code baseUrl}, {@code host}, {@code fallback}, {@code timeout},
+   * {@code maxRetries}, {@code retryPolicy}, {@code logRequests}, {@code logResponses} or {@code
+   * samplingPolicy}: set those on the client.
    *
    * @param client the client; the model does not close it
    * @return this builder
@@ -94,6 +99,37 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    */
   public B baseUrl(String baseUrl) {
     settings.baseUrl = baseUrl;
+    return self();
+  }
+
+  /**
+   * Sends the model's calls to {@code host}, in its dialect ({@code KimiClient.Builder.host}): a
+   * vLLM or SGLang of the team's, OpenRouter, Fireworks, Together, Kimi Code or Moonshot's China
+   * platform. The model keeps naming Kimi's models ({@code modelName("kimi-k3")}) and Kimi's rules
+   * for a model apply on every host. With {@code baseUrl} too, the host is at that base URL ({@link
+   * Host#withBaseUrl}, such as a vendor through a proxy).
+   *
+   * @param host the host; null for Moonshot's
+   * @return this builder
+   */
+  public B host(Host host) {
+    settings.host = host;
+    return self();
+  }
+
+  /**
+   * Adds a fallback target to the model's own client, after the targets added before ({@code
+   * KimiClient.Builder.fallback}): a call moves to the next target when its target is overloaded or
+   * its account is out of quota, never on the caller's own error, and a stream moves only before
+   * its first event. The response's metadata names the target that answered ({@link
+   * KimiChatResponseMetadata#servedBy()}); how long an overloaded target cools down is the retry
+   * policy's ({@code retryPolicy}, {@link RetryPolicy#withCooldown}).
+   *
+   * @param target the target
+   * @return this builder
+   */
+  public B fallback(Target target) {
+    settings.fallbacks.add(Objects.requireNonNull(target, "target"));
     return self();
   }
 
@@ -310,6 +346,20 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    */
   public B maxRetries(Integer maxRetries) {
     settings.maxRetries = maxRetries;
+    return self();
+  }
+
+  /**
+   * Sets the whole retry policy of the model's own client: its retries and backoff, how long an
+   * overloaded fallback target cools down ({@link RetryPolicy#withCooldown}) and how long a call
+   * may wait out rate limits without spending retries ({@link RetryPolicy#withRateLimitWait}).
+   * {@code maxRetries}, when set too, replaces the policy's number of retries.
+   *
+   * @param retryPolicy the policy; null for the SDK's default
+   * @return this builder
+   */
+  public B retryPolicy(RetryPolicy retryPolicy) {
+    settings.retryPolicy = retryPolicy;
     return self();
   }
 

@@ -4,6 +4,7 @@ import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.catalog.ModelCatalog;
 import dev.langchain4j.model.catalog.ModelDescription;
 import dev.langchain4j.model.catalog.ModelType;
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelInfo;
@@ -191,6 +192,21 @@ public final class KimiModelCatalog implements ModelCatalog {
      */
     public Builder baseUrl(String baseUrl) {
       settings.baseUrl = baseUrl;
+      return this;
+    }
+
+    /**
+     * Lists the models of {@code host} (its {@code GET /models}, with the catalog's key): a vLLM or
+     * SGLang of the team's, OpenRouter, Kimi Code, ... With {@code baseUrl} too, the host is at
+     * that base URL. A host lists its models by its own ids (such as {@code moonshotai/Kimi-K3}),
+     * and the catalog lists them so, with what the host states about each; a chat model takes
+     * either id.
+     *
+     * @param host the host; null for Moonshot's
+     * @return this builder
+     */
+    public Builder host(Host host) {
+      settings.host = host;
       return this;
     }
 

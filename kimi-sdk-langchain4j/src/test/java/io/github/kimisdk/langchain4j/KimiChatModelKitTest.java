@@ -15,7 +15,12 @@ import org.junit.jupiter.api.AfterAll;
  */
 class KimiChatModelKitTest extends AbstractChatModelIT {
 
-  private final KitServer kit = new KitServer();
+  final KitServer kit = kit();
+
+  /** The fake the kit runs against, and how the models reach it. */
+  KitServer kit() {
+    return new KitServer();
+  }
 
   @AfterAll
   void closeServer() {

@@ -25,7 +25,12 @@ import org.mockito.InOrder;
  */
 class KimiStreamingChatModelKitTest extends AbstractStreamingChatModelIT {
 
-  private final KitServer kit = new KitServer();
+  final KitServer kit = kit();
+
+  /** The fake the kit runs against, and how the models reach it. */
+  KitServer kit() {
+    return new KitServer();
+  }
 
   @AfterAll
   void closeServer() {

@@ -1,7 +1,12 @@
 package io.github.kimisdk.langchain4j;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Host;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -13,7 +18,9 @@ import java.util.function.Function;
 /**
  * The fake Kimi the kit tests run against, answering the kit's prompts ({@link KitAnswers}), and
  * the models the kit is run on: kimi-k3 as it comes (thinking), and kimi-k3 with thinking off.
- * Retries are off, so a refused request fails at once.
+ * Retries are off, so a refused request fails at once. {@link #behindAnOverloadedHost()} puts a
+ * host that answers every chat call {@code engine_overloaded_error} in front of it, as the models'
+ * first target, with this fake their fallback: every answer comes from the fallback.
  */
 final class KitServer implements AutoCloseable {
 
@@ -35,6 +42,9 @@ final class KitServer implements AutoCloseable {
 
   final FakeKimiServer server;
 
+  /** The overloaded first target of the models, or null when they ask {@link #server} alone. */
+  final FakeKimiServer overloaded;
+
   /** The fake answering the chat kits' prompts. */
   KitServer() {
     this(new KitAnswers());
@@ -42,25 +52,39 @@ final class KitServer implements AutoCloseable {
 
   /** The fake answering with {@code answers} first, then with its own model. */
   KitServer(Function<RecordedRequest, FakeResponse> answers) {
-    server = new FakeKimiServer().respondWith(answers).start();
+    this(answers, null);
+  }
+
+  private KitServer(Function<RecordedRequest, FakeResponse> answers, FakeKimiServer overloaded) {
+    this.server = new FakeKimiServer().respondWith(answers).start();
+    this.overloaded = overloaded;
+  }
+
+  /**
+   * The fake answering the chat kits' prompts as the fallback of models whose first target answers
+   * every chat call {@code engine_overloaded_error}.
+   */
+  static KitServer behindAnOverloadedHost() {
+    return new KitServer(new KitAnswers(), new FakeKimiServer().failCalls("overloaded=1").start());
   }
 
   KimiChatModel.Builder chat(Thinking thinking) {
-    return KimiChatModel.builder()
-        .apiKey("sk-kit")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName(MODEL)
-        .thinking(thinking);
+    return on(KimiChatModel.builder()).maxRetries(0).modelName(MODEL).thinking(thinking);
   }
 
   KimiStreamingChatModel.Builder streaming(Thinking thinking) {
-    return KimiStreamingChatModel.builder()
-        .apiKey("sk-kit")
-        .baseUrl(server.baseUrl())
-        .maxRetries(0)
-        .modelName(MODEL)
-        .thinking(thinking);
+    return on(KimiStreamingChatModel.builder()).maxRetries(0).modelName(MODEL).thinking(thinking);
+  }
+
+  /** {@code builder} on this fake, or on the overloaded host with this fake as its fallback. */
+  private <B extends KimiModelBuilder<B>> B on(B builder) {
+    builder.apiKey("sk-kit");
+    if (overloaded == null) {
+      return builder.baseUrl(server.baseUrl());
+    }
+    return builder
+        .baseUrl(overloaded.baseUrl())
+        .fallback(Target.of(Host.moonshot(Endpoint.of(server.baseUrl()))).apiKey("sk-kit"));
   }
 
   /** Both settings the kit runs on: thinking as kimi-k3 comes, and off. */
@@ -93,8 +117,20 @@ final class KitServer implements AutoCloseable {
     return streaming(null).samplingPolicy(SamplingPolicy.ADAPT).listeners(List.of(listener));
   }
 
+  /**
+   * Asserts that the overloaded host was asked (then cooled down, and probed again after each
+   * cooldown) and that the fallback answered the kit's calls.
+   */
+  void assertTheFallbackAnswered() {
+    assertThat(overloaded.requestCount()).isPositive();
+    assertThat(server.requestCount()).isGreaterThan(overloaded.requestCount());
+  }
+
   @Override
   public void close() {
     server.close();
+    if (overloaded != null) {
+      overloaded.close();
+    }
   }
 }

@@ -107,6 +107,14 @@ public final class KimiChatModel implements ChatModel {
   public static final String RATE_LIMIT_HEADERS = "rateLimitHeaders";
 
   /**
+   * The response metadata key of the target of a client's fallback chain that answered (the SDK's
+   * {@link io.github.kimisdk.ServedBy}: its place, host, base URL and model), on a client with
+   * fallback targets ({@code spring.ai.kimi.fallback[n].*}): {@value}. A stream's last response
+   * carries it.
+   */
+  public static final String SERVED_BY = "servedBy";
+
+  /**
    * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
    * well-known value for Kimi, the one kimi-sdk-opentelemetry's spans (KimiTelemetry.PROVIDER)
    * carry too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a

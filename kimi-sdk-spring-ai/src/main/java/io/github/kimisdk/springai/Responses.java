@@ -152,6 +152,9 @@ final class Responses {
       if (!limits.isEmpty()) {
         b.keyValue(KimiChatModel.RATE_LIMIT_HEADERS, limits);
       }
+      if (response.servedBy() != null) {
+        b.keyValue(KimiChatModel.SERVED_BY, response.servedBy());
+      }
     }
     return b.build();
   }

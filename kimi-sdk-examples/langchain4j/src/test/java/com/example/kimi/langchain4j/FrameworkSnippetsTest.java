@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The framework snippets compile against this project's classpath (kimi-sdk-langchain4j,
- * LangChain4j, LangGraph4j): the repository README's {@code ```java langchain4j} and {@code ```java
- * langgraph4j} blocks (kimi-sdk-examples' ReadmeSnippetsTest compiles the plain {@code ```java}
- * blocks against the SDK alone and skips these), and every {@code ```java} block of
- * kimi-sdk-langchain4j/README.md ({@code ```java quarkus} needs Quarkus and is not compiled).
+ * LangChain4j, LangGraph4j): the {@code ```java langchain4j} and {@code ```java langgraph4j} blocks
+ * of the repository README and of the guides ({@code docs/}; kimi-sdk-examples' ReadmeSnippetsTest
+ * compiles the plain {@code ```java} blocks against the SDK alone and skips these), and every
+ * {@code ```java} block of kimi-sdk-langchain4j/README.md ({@code ```java quarkus} needs Quarkus and
+ * is not compiled).
  *
  * <p>Each Markdown file's snippets share one package. A section (from one {@code ##} or {@code ###}
  * heading to the next) shows its imports once, in its snippets' {@code import} lines, and those
@@ -45,6 +46,12 @@ class FrameworkSnippetsTest {
 
   static final Path README = Path.of("..", "..", "README.md");
   static final Path MODULE_README = Path.of("..", "..", "kimi-sdk-langchain4j", "README.md");
+  static final Path GUIDES = Path.of("..", "..", "docs");
+
+  /** Whether a fence opens a LangChain4j or LangGraph4j block. */
+  static boolean framework(String fence) {
+    return fence.equals("```java langchain4j") || fence.equals("```java langgraph4j");
+  }
 
   /** The names snippets use without declaring them, spelled out so they import nothing. */
   static final String CONTEXT =
@@ -170,10 +177,26 @@ class FrameworkSnippetsTest {
 
   @Test
   void theReadmesFrameworkSnippetsCompile() throws IOException {
-    List<Snippet> snippets =
-        snippets(README, f -> f.equals("```java langchain4j") || f.equals("```java langgraph4j"));
+    List<Snippet> snippets = snippets(README, FrameworkSnippetsTest::framework);
     assertThat(snippets).as("```java langchain4j and langgraph4j blocks").isNotEmpty();
     assertThat(compile("README.md", snippets)).isEmpty();
+  }
+
+  @Test
+  void theGuidesFrameworkSnippetsCompile() throws IOException {
+    List<String> errors = new ArrayList<>();
+    int n = 0;
+    try (var pages = Files.list(GUIDES)) {
+      for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        List<Snippet> snippets = snippets(page, FrameworkSnippetsTest::framework);
+        if (!snippets.isEmpty()) {
+          n += snippets.size();
+          errors.addAll(compile("docs/" + page.getFileName(), snippets));
+        }
+      }
+    }
+    assertThat(n).as("```java langchain4j blocks in docs/").isPositive();
+    assertThat(errors).isEmpty();
   }
 
   @Test

@@ -66,6 +66,7 @@ public final class Responses {
             .created(c.created() == 0 ? null : c.created())
             .requestId(md == null ? null : md.requestId().orElse(null))
             .logprobs(c.choices().isEmpty() ? null : c.choices().get(0).logprobs())
+            .servedBy(md == null ? null : md.servedBy())
             .build();
     return ChatResponse.builder().aiMessage(ai.build()).metadata(metadata).build();
   }

@@ -1,12 +1,17 @@
 package io.github.kimisdk.springai.autoconfigure;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiTenants;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
@@ -28,8 +33,9 @@ import org.springframework.core.env.Environment;
  * spring.ai.model.chat} is unset or {@code kimi}:
  *
  * <ul>
- *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key}, {@code spring.ai.kimi.base-url}
- *       {@code spring.ai.kimi.retry.*} ({@link KimiConnectionProperties}) and {@code
+ *   <li>a {@link KimiClient} from {@code spring.ai.kimi.api-key}, {@code spring.ai.kimi.host},
+ *       {@code spring.ai.kimi.base-url}, {@code spring.ai.kimi.fallback[n].*} (its fallback
+ *       targets), {@code spring.ai.kimi.retry.*} ({@link KimiConnectionProperties}) and {@code
  *       spring.ai.kimi.rate-limit.*} ({@link KimiRateLimitProperties}: with an {@code account},
  *       shared through the application's {@link RateLimitStore}, such as the one {@link
  *       KimiRedisRateLimitAutoConfiguration} keeps in its Redis; without the key property, from
@@ -81,12 +87,14 @@ public class KimiAutoConfiguration {
    * Builds the client from the properties: the key from the application's {@link
    * KimiApiKeySupplier} bean, asked before every attempt (so a rotated key needs no restart), else
    * from {@code spring.ai.kimi.api-key} (else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or
-   * {@code KIMI_CODING_API_KEY}), the base URL from {@code spring.ai.kimi.base-url} (else {@code
-   * KIMI_BASE_URL}), the retries from {@code spring.ai.kimi.retry.*}, the rate limit from {@code
-   * spring.ai.kimi.rate-limit.*} (shared through {@code store} when an account is set); then the
-   * customizers. A base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words;
-   * one on another host without {@code /v1} is asked for {@code GET /models} once (no tokens, at
-   * most 3 s), and a 404 is logged as a warning.
+   * {@code KIMI_CODING_API_KEY}), the host from {@code spring.ai.kimi.host} ({@link
+   * io.github.kimisdk.Host#of(String, String)}; unset, Moonshot's) at the base URL from {@code
+   * spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
+   * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
+   * through {@code store} when an account is set), the fallback targets from {@code
+   * spring.ai.kimi.fallback[n].*}, in order; then the customizers. A base URL on Moonshot's hosts
+   * without {@code /v1} fails here, in the SDK's words; one on another host without {@code /v1} is
+   * asked for {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -97,7 +105,10 @@ public class KimiAutoConfiguration {
    * @throws io.github.kimisdk.errors.ConfigurationException if the client cannot be built from
    *     these settings, such as a base URL on Moonshot's hosts without {@code /v1}
    * @throws IllegalStateException if {@code spring.ai.kimi.rate-limit.account} is set without a
-   *     limit, or without a store to share it in
+   *     limit, or without a store to share it in; if a host named in {@code spring.ai.kimi.host} or
+   *     {@code spring.ai.kimi.fallback[n].host} needs a base URL and has none, or its URL is
+   *     malformed; or if the client cannot be built from a fallback target's settings (each naming
+   *     the properties at fault)
    */
   @Bean
   @ConditionalOnMissingBean
@@ -119,19 +130,44 @@ public class KimiAutoConfiguration {
       builder.apiKey(KimiEnvironment.key(environment).value());
     }
     String baseUrl = KimiEnvironment.baseUrl(environment);
-    if (baseUrl != null) {
+    Host host = connection.toHost(baseUrl);
+    if (host != null) {
+      builder.host(host);
+    } else if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
     RetryPolicy retry = connection.getRetry().toPolicy();
     if (retry != null) {
       builder.retryPolicy(retry);
     }
-    RateLimit limit = rateLimit.toRateLimit(store.getIfUnique());
+    RateLimitStore shared = store.getIfUnique();
+    RateLimit limit = rateLimit.toRateLimit(shared);
     if (limit != null) {
       builder.rateLimit(limit);
     }
+    List<Target> targets = new ArrayList<>();
+    for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
+      int n = targets.size();
+      Target target = f.toTarget(n, shared);
+      try {
+        builder.fallback(target);
+      } catch (ConfigurationException tooMany) {
+        throw new KimiSettingsException(
+            KimiConnectionProperties.Fallback.prefix(n)
+                + " cannot be added: "
+                + tooMany.getMessage(),
+            "Remove fallback targets from " + KimiConnectionProperties.PREFIX + ".fallback.",
+            tooMany);
+      }
+      targets.add(target);
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
-    KimiClient client = builder.build();
+    KimiClient client;
+    try {
+      client = builder.build();
+    } catch (ConfigurationException wrong) {
+      throw fallbackAtFault(wrong, targets);
+    }
     if (baseUrl != null) {
       String source =
           environment.getProperty(KimiEnvironment.BASE_URL, "").isBlank()
@@ -141,6 +177,47 @@ public class KimiAutoConfiguration {
           .ifPresent(w -> LogFactory.getLog(KimiClient.LOGGER_NAME).warn(w));
     }
     return client;
+  }
+
+  /**
+   * Names the fallback target whose settings the client's build refused (plain {@code http} to a
+   * host that is not loopback, a key that does not fit its host) by its properties: the SDK's
+   * message names the target as it prints ({@link Target#toString()}, never its key) or by its
+   * host's name. A failure of the client's own settings is returned as it is, for {@link
+   * KimiFailureAnalyzer} to name {@code spring.ai.kimi.*}.
+   */
+  static RuntimeException fallbackAtFault(ConfigurationException wrong, List<Target> targets) {
+    String message = String.valueOf(wrong.getMessage());
+    int atFault = -1;
+    for (int n = 0; n < targets.size() && atFault < 0; n++) {
+      if (message.contains(targets.get(n).toString())) {
+        atFault = n;
+      }
+    }
+    for (int n = 0; n < targets.size() && atFault < 0; n++) {
+      String name = targets.get(n).host().name();
+      boolean unique = targets.stream().filter(t -> t.host().name().equals(name)).count() == 1;
+      if (unique && message.contains("fallback target " + name)) {
+        atFault = n;
+      }
+    }
+    if (atFault < 0) {
+      return wrong;
+    }
+    String prefix = KimiConnectionProperties.Fallback.prefix(atFault);
+    return new KimiSettingsException(
+        "Kimi's client could not be built from its fallback target "
+            + prefix
+            + " ("
+            + prefix
+            + ".host, .base-url, .api-key): "
+            + message,
+        "Set "
+            + prefix
+            + ".base-url or .api-key as the description says: a host across a network takes"
+            + " https:// (plain http:// goes to a loopback address only, unless a"
+            + " KimiClientCustomizer calls allowPlainHttp(true), for a test setup only).",
+        wrong);
   }
 
   /**

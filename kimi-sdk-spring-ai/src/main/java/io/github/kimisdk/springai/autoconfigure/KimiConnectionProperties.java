@@ -1,13 +1,21 @@
 package io.github.kimisdk.springai.autoconfigure;
 
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Host;
+import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.errors.ConfigurationException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code spring.ai.kimi.*} properties the client is built from (application.properties,
  * environment variables such as {@code SPRING_AI_KIMI_API_KEY}, command-line arguments): the key,
- * the base URL and the retries ({@code spring.ai.kimi.retry.*}).
+ * the host and its base URL, the fallback targets ({@code spring.ai.kimi.fallback[n].*}) and the
+ * retries ({@code spring.ai.kimi.retry.*}).
  */
 @ConfigurationProperties(KimiConnectionProperties.PREFIX)
 public class KimiConnectionProperties {
@@ -26,6 +34,21 @@ public class KimiConnectionProperties {
    * environment, else Moonshot's global one (Kimi Code's for an sk-kimi- key).
    */
   private String baseUrl;
+
+  /**
+   * The host the client's calls go to, in its dialect: moonshot (the default), moonshot-cn,
+   * kimi-code, openrouter, fireworks, together (each at its own base URL unless base-url names
+   * another, such as a proxy's), vllm or sglang (at base-url), or any other name for an
+   * OpenAI-compatible server at base-url that speaks as Moonshot does.
+   */
+  private String host;
+
+  /**
+   * The fallback targets, in order (spring.ai.kimi.fallback[0].host, .base-url, .model, .api-key,
+   * .rate-limit.*): a call moves to the next one when its target is overloaded or its account is
+   * out of quota, never on the caller's own error.
+   */
+  private List<Fallback> fallback = new ArrayList<>();
 
   private final Retry retry = new Retry();
 
@@ -70,6 +93,45 @@ public class KimiConnectionProperties {
   }
 
   /**
+   * Returns the name of the host the client's calls go to.
+   *
+   * @return the name, or null for Moonshot's (at the base URL, when one is set)
+   */
+  public String getHost() {
+    return host;
+  }
+
+  /**
+   * Sets the host the client's calls go to ({@code spring.ai.kimi.host}), by a name {@link
+   * Host#of(String, String)} reads: {@code moonshot}, {@code moonshot-cn}, {@code kimi-code},
+   * {@code openrouter}, {@code fireworks}, {@code together}, {@code vllm}, {@code sglang}, or
+   * another name for an OpenAI-compatible server at {@code spring.ai.kimi.base-url}.
+   *
+   * @param host the host's name
+   */
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  /**
+   * Returns the fallback targets ({@code spring.ai.kimi.fallback[n].*}), in order.
+   *
+   * @return the targets, bound in place
+   */
+  public List<Fallback> getFallback() {
+    return fallback;
+  }
+
+  /**
+   * Sets the fallback targets ({@code spring.ai.kimi.fallback[n].*}), in order.
+   *
+   * @param fallback the targets
+   */
+  public void setFallback(List<Fallback> fallback) {
+    this.fallback = fallback == null ? new ArrayList<>() : fallback;
+  }
+
+  /**
    * Returns the retry properties ({@code spring.ai.kimi.retry.*}).
    *
    * @return the retry properties, bound in place
@@ -80,7 +142,238 @@ public class KimiConnectionProperties {
 
   @Override
   public String toString() {
-    return "KimiConnectionProperties[baseUrl=" + baseUrl + "]"; // never the key
+    return "KimiConnectionProperties[host="
+        + host
+        + ", baseUrl="
+        + baseUrl
+        + ", fallback="
+        + fallback
+        + "]"; // never a key
+  }
+
+  /**
+   * Returns the host of the client's own target: {@code spring.ai.kimi.host} at {@code baseUrl}.
+   *
+   * @param baseUrl the base URL set ({@code spring.ai.kimi.base-url}, else {@code KIMI_BASE_URL}),
+   *     or null
+   * @return the host, or null when no host is named (the client is Moonshot's, at the base URL)
+   * @throws KimiSettingsException if the host needs a base URL and has none, or the name or URL is
+   *     malformed
+   */
+  Host toHost(String baseUrl) {
+    return host == null || host.isBlank() ? null : host(PREFIX, host, baseUrl);
+  }
+
+  /**
+   * Returns the host {@code name} at {@code baseUrl}, naming the properties under {@code prefix} in
+   * the failure when it cannot be made.
+   */
+  static Host host(String prefix, String name, String baseUrl) {
+    try {
+      return Host.of(name, baseUrl);
+    } catch (ConfigurationException wrong) {
+      boolean noUrl = baseUrl == null || baseUrl.isBlank();
+      throw new KimiSettingsException(
+          "Kimi's host "
+              + prefix
+              + ".host="
+              + name.strip()
+              + (noUrl ? "" : " at " + baseUrl.strip())
+              + " cannot be made: "
+              + wrong.getMessage(),
+          noUrl
+              ? "Set "
+                  + prefix
+                  + ".base-url to the server's OpenAI-compatible base URL, or name a host with a"
+                  + " base URL of its own in "
+                  + prefix
+                  + ".host."
+              : "Set " + prefix + ".base-url (or " + prefix + ".host) as the description says.",
+          wrong);
+    }
+  }
+
+  /**
+   * One fallback target ({@code spring.ai.kimi.fallback[n].*}): the host, its base URL, the Kimi
+   * model to ask there, the key of its account and its account's rate limit. Each value unset: the
+   * host is Moonshot's, at its own base URL; the model is the one each request names; no key is
+   * sent (a vLLM or SGLang started without {@code --api-key}); no rate limit.
+   */
+  public static class Fallback {
+
+    /**
+     * The host, as spring.ai.kimi.host names one: moonshot (the default), moonshot-cn, kimi-code,
+     * openrouter, fireworks, together, vllm, sglang, or another name for an OpenAI-compatible
+     * server at base-url.
+     */
+    private String host;
+
+    /**
+     * The host's base URL: required for vllm, sglang and other servers; for the named vendors, a
+     * proxy's in place of their own.
+     */
+    private String baseUrl;
+
+    /**
+     * The Kimi model to ask this target for, such as kimi-k3, whatever model a request names;
+     * unset, the request's own.
+     */
+    private String model;
+
+    /** The key of this target's account; unset, none is sent. */
+    private String apiKey;
+
+    private final FallbackRateLimit rateLimit = new FallbackRateLimit();
+
+    /** Creates the properties with nothing set. */
+    public Fallback() {}
+
+    /**
+     * Returns the target these properties make, the {@code n}th fallback.
+     *
+     * @param n its place among {@code spring.ai.kimi.fallback}, from 0
+     * @param store the application's rate limit store, or null when it has none
+     * @return the target
+     * @throws KimiSettingsException if the host cannot be made, the model is blank or the rate
+     *     limit cannot be shared
+     */
+    Target toTarget(int n, RateLimitStore store) {
+      String prefix = prefix(n);
+      Host h = host == null || host.isBlank() ? moonshot(prefix) : host(prefix, host, baseUrl);
+      Target t = model == null ? Target.of(h) : Target.of(h, model.strip());
+      if (apiKey != null && !apiKey.isBlank()) {
+        t = t.apiKey(apiKey.strip());
+      }
+      io.github.kimisdk.RateLimit limit = rateLimit.toRateLimit(prefix + ".rate-limit", store);
+      return limit == null ? t : t.rateLimit(limit);
+    }
+
+    /** Moonshot's host, at the base URL when one is set ({@link Host#moonshot(Endpoint)}). */
+    private Host moonshot(String prefix) {
+      if (baseUrl == null || baseUrl.isBlank()) {
+        return Host.MOONSHOT;
+      }
+      try {
+        return Host.moonshot(Endpoint.of(baseUrl.strip()));
+      } catch (ConfigurationException wrong) {
+        throw new KimiSettingsException(
+            "Kimi's fallback target " + prefix + " cannot be made: " + wrong.getMessage(),
+            "Set " + prefix + ".base-url as the description says.",
+            wrong);
+      }
+    }
+
+    /** The prefix of the {@code n}th fallback's properties. */
+    static String prefix(int n) {
+      return PREFIX + ".fallback[" + n + "]";
+    }
+
+    /**
+     * Returns the host's name.
+     *
+     * @return the name, or null for Moonshot's
+     */
+    public String getHost() {
+      return host;
+    }
+
+    /**
+     * Sets the host ({@code host}), by a name {@link Host#of(String, String)} reads.
+     *
+     * @param host the host's name
+     */
+    public void setHost(String host) {
+      this.host = host;
+    }
+
+    /**
+     * Returns the host's base URL.
+     *
+     * @return the URL, or null for the named host's own
+     */
+    public String getBaseUrl() {
+      return baseUrl;
+    }
+
+    /**
+     * Sets the host's base URL ({@code base-url}).
+     *
+     * @param baseUrl the URL
+     */
+    public void setBaseUrl(String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Returns the Kimi model this target asks for.
+     *
+     * @return the model, or null for the one each request names
+     */
+    public String getModel() {
+      return model;
+    }
+
+    /**
+     * Sets the Kimi model this target asks for ({@code model}), such as {@code kimi-k3}, whatever a
+     * request names; Kimi's rules for it apply to what is sent there.
+     *
+     * @param model the model
+     */
+    public void setModel(String model) {
+      this.model = model;
+    }
+
+    /**
+     * Returns the key of this target's account.
+     *
+     * @return the key, or null when none is sent
+     */
+    public String getApiKey() {
+      return apiKey;
+    }
+
+    /**
+     * Sets the key of this target's account ({@code api-key}).
+     *
+     * @param apiKey the key
+     */
+    public void setApiKey(String apiKey) {
+      this.apiKey = apiKey;
+    }
+
+    /**
+     * Returns this target's rate limit properties ({@code rate-limit.*}).
+     *
+     * @return the properties, bound in place
+     */
+    public FallbackRateLimit getRateLimit() {
+      return rateLimit;
+    }
+
+    @Override
+    public String toString() {
+      return "Fallback[host="
+          + host
+          + ", baseUrl="
+          + baseUrl
+          + ", model="
+          + model
+          + ", apiKey="
+          + (apiKey == null ? null : "***")
+          + "]"; // never the key
+    }
+  }
+
+  /**
+   * A fallback target's rate limit ({@code spring.ai.kimi.fallback[n].rate-limit.*}), as {@code
+   * spring.ai.kimi.rate-limit.*} sets the client's own: a Moonshot tier or the limits themselves,
+   * and with {@code account}, the account whose limits every process shares through the
+   * application's {@link RateLimitStore}. Nothing set, no limit.
+   */
+  public static class FallbackRateLimit extends RateLimitValues {
+
+    /** Creates the properties with nothing set. */
+    public FallbackRateLimit() {}
   }
 
   /**
@@ -108,6 +401,22 @@ public class KimiConnectionProperties {
     /** No retry starts after this time from the first attempt (the SDK's default: none). */
     private Duration deadline;
 
+    /**
+     * How long a target that said it is overloaded gets no calls before one call probes it (the
+     * SDK's default: 5s, or as long as its Retry-After asks, up to max-cooldown); a probe refused
+     * again doubles it.
+     */
+    private Duration cooldown;
+
+    /** The longest cooldown of an overloaded target (the SDK's default: 60s). */
+    private Duration maxCooldown;
+
+    /**
+     * How long a call may wait out rate-limit 429s without spending retries (the SDK's default: 0,
+     * every such 429 spends one); a host's refusal for its concurrency is waited out within it.
+     */
+    private Duration rateLimitWait;
+
     /** Creates the properties with nothing set. */
     public Retry() {}
 
@@ -122,7 +431,10 @@ public class KimiConnectionProperties {
           && initialBackoff == null
           && maxBackoff == null
           && maxServerWait == null
-          && deadline == null) {
+          && deadline == null
+          && cooldown == null
+          && maxCooldown == null
+          && rateLimitWait == null) {
         return null;
       }
       RetryPolicy p = RetryPolicy.defaults();
@@ -140,6 +452,14 @@ public class KimiConnectionProperties {
       }
       if (deadline != null) {
         p = p.withDeadline(deadline);
+      }
+      if (cooldown != null || maxCooldown != null) {
+        Duration first = cooldown == null ? p.cooldown() : cooldown;
+        Duration longest = maxCooldown != null ? maxCooldown : max(p.maxCooldown(), first);
+        p = p.withCooldown(first, longest);
+      }
+      if (rateLimitWait != null) {
+        p = p.withRateLimitWait(rateLimitWait);
       }
       return p;
     }
@@ -233,6 +553,68 @@ public class KimiConnectionProperties {
      */
     public void setDeadline(Duration deadline) {
       this.deadline = deadline;
+    }
+
+    /**
+     * Returns the first cooldown of a target that said it is overloaded.
+     *
+     * @return the cooldown, or null for the SDK's default
+     */
+    public Duration getCooldown() {
+      return cooldown;
+    }
+
+    /**
+     * Sets how long a target that said it is overloaded gets no calls before one call probes it
+     * ({@code cooldown}, {@link RetryPolicy#withCooldown}); unset {@code max-cooldown} is then at
+     * least as long.
+     *
+     * @param cooldown the first cooldown; positive
+     */
+    public void setCooldown(Duration cooldown) {
+      this.cooldown = cooldown;
+    }
+
+    /**
+     * Returns the longest cooldown of an overloaded target.
+     *
+     * @return the cooldown, or null for the SDK's default
+     */
+    public Duration getMaxCooldown() {
+      return maxCooldown;
+    }
+
+    /**
+     * Sets the longest cooldown of an overloaded target ({@code max-cooldown}), which a probe
+     * refused again doubles the cooldown up to.
+     *
+     * @param maxCooldown the longest cooldown; at least {@code cooldown}
+     */
+    public void setMaxCooldown(Duration maxCooldown) {
+      this.maxCooldown = maxCooldown;
+    }
+
+    /**
+     * Returns how long a call may wait out rate limits without spending retries.
+     *
+     * @return the budget, or null for the SDK's default (none)
+     */
+    public Duration getRateLimitWait() {
+      return rateLimitWait;
+    }
+
+    /**
+     * Sets how long a call may wait out rate-limit 429s without spending retries ({@code
+     * rate-limit-wait}, {@link RetryPolicy#withRateLimitWait}).
+     *
+     * @param rateLimitWait the budget; not negative
+     */
+    public void setRateLimitWait(Duration rateLimitWait) {
+      this.rateLimitWait = rateLimitWait;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+      return a.compareTo(b) >= 0 ? a : b;
     }
   }
 }

@@ -21,6 +21,9 @@ final class KimiEnvironment {
   /** The base URL property. */
   static final String BASE_URL = KimiConnectionProperties.PREFIX + ".base-url";
 
+  /** The host property. */
+  static final String HOST = KimiConnectionProperties.PREFIX + ".host";
+
   /** The variables that hold a key when the property is unset, in the order they are read. */
   static final List<String> KEY_VARIABLES =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");

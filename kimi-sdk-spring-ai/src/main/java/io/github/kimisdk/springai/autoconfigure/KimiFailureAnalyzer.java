@@ -28,8 +28,10 @@ import org.springframework.util.PlaceholderResolutionException;
  * {@code spring.ai.kimi.chat.*} options are ones the client would refuse every call with (the
  * call's words); or the client cannot be built from {@code spring.ai.kimi.*} (the SDK's words); or
  * the key property names a placeholder nothing sets; or {@code spring.ai.kimi.rate-limit.account}
- * is set without a limit or a store to share it in. Ordered before Spring Boot's analyzer of
- * missing beans, which would only say that a {@code ChatModel} bean could not be found.
+ * is set without a limit or a store to share it in; or a host ({@code spring.ai.kimi.host}, {@code
+ * spring.ai.kimi.fallback[n].*}) cannot be made or its target cannot be built (each naming the
+ * properties at fault, never a key). Ordered before Spring Boot's analyzer of missing beans, which
+ * would only say that a {@code ChatModel} bean could not be found.
  */
 final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -64,8 +66,8 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
       if (t instanceof SpringAi1SpellingException old) {
         return spelling(old);
       }
-      if (t instanceof RateLimitSettingsException limits) {
-        return new FailureAnalysis(limits.description(), limits.action(), failure);
+      if (t instanceof KimiSettingsException settings) {
+        return new FailureAnalysis(settings.description(), settings.action(), failure);
       }
       if (t instanceof PlaceholderResolutionException unresolved) {
         FailureAnalysis keyPlaceholder = unresolvedKey(unresolved, failure);
@@ -129,6 +131,9 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
                 : null;
     KimiEnvironment.Key key = KimiEnvironment.key(environment);
     List<String> sources = new ArrayList<>();
+    if (!environment.getProperty(KimiEnvironment.HOST, "").isBlank()) {
+      sources.add(KimiEnvironment.HOST);
+    }
     if (baseUrl != null) {
       sources.add(baseUrl);
     }
@@ -139,15 +144,23 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
         "Kimi's client could not be built from "
             + (sources.isEmpty()
                 ? "the " + KimiConnectionProperties.PREFIX + ".* properties"
-                : String.join(" and ", sources))
+                : listed(sources, " and "))
             + ": "
             + wrong.getMessage(),
         "Set "
-            + String.join(" or ", sources.isEmpty() ? List.of(KimiEnvironment.BASE_URL) : sources)
+            + listed(sources.isEmpty() ? List.of(KimiEnvironment.BASE_URL) : sources, " or ")
             + " as the description says (the base URL of Moonshot's global platform is "
             + Endpoint.GLOBAL.baseUrl()
             + ").",
         failure);
+  }
+
+  /** {@code a}, {@code a and b}, {@code a, b and c}, with {@code last} before the last. */
+  private static String listed(List<String> items, String last) {
+    int n = items.size();
+    return n < 2
+        ? String.join("", items)
+        : String.join(", ", items.subList(0, n - 1)) + last + items.get(n - 1);
   }
 
   /**

@@ -639,24 +639,8 @@ class KimiAutoConfigurationTest {
     assertThat(p.toString()).doesNotContain("sk-secret").contains("api.moonshot.cn");
   }
 
-  /**
-   * The analyzer as Spring Boot makes it for a failed start: with the application's environment
-   * (here the given properties, without the process's environment variables).
-   */
   private static KimiFailureAnalyzer analyzer(String... properties) {
-    StandardEnvironment environment = new StandardEnvironment();
-    environment
-        .getPropertySources()
-        .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-    java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
-    for (String p : properties) {
-      int eq = p.indexOf('=');
-      values.put(p.substring(0, eq), p.substring(eq + 1));
-    }
-    environment
-        .getPropertySources()
-        .addFirst(new org.springframework.core.env.MapPropertySource("test", values));
-    return new KimiFailureAnalyzer(environment);
+    return Contexts.analyzer(properties);
   }
 
   /** An application that needs a chat model. */

@@ -22,14 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -48,14 +44,7 @@ class KimiHealthProbesHttpTest {
   private final AtomicInteger calls = new AtomicInteger();
 
   private final ApplicationContextRunner runner =
-      Contexts.withoutEnvironmentVariables()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  KimiAutoConfiguration.class,
-                  KimiHealthAutoConfiguration.class,
-                  HealthContributorRegistryAutoConfiguration.class,
-                  HealthContributorAutoConfiguration.class,
-                  HealthEndpointAutoConfiguration.class))
+      Contexts.withKimiHealth()
           .withBean(
               KimiClientCustomizer.class,
               () ->
@@ -84,10 +73,8 @@ class KimiHealthProbesHttpTest {
     return context.getBean(HealthEndpoint.class).healthForPath("kimi");
   }
 
-  /** Kimi's indicator in its group, {@code /actuator/health/kimi/kimiApi}. */
   private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return (IndicatedHealthDescriptor)
-        context.getBean(HealthEndpoint.class).healthForPath("kimi", "kimiApi");
+    return Contexts.kimiHealth(context);
   }
 
   /** The components {@code /actuator/health} shows. */

@@ -28,6 +28,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -477,23 +478,27 @@ public final class ClientScope {
    */
   public CompletableFuture<PingResult> ping() {
     long started = System.nanoTime();
-    return status("GET", "models")
-        .handle(
-            (ok, error) -> {
-              Duration took = Duration.ofNanos(System.nanoTime() - started);
-              if (error == null) {
-                return new PingResult(PingResult.Status.OK, ok, took, null);
-              }
-              KimiException e = calls().kimi(error);
-              PingResult.Status outcome =
-                  e instanceof AuthenticationException || e instanceof PermissionDeniedException
-                      ? PingResult.Status.BAD_KEY
-                      : e instanceof ConnectionException || e instanceof KimiTimeoutException
-                          ? PingResult.Status.UNREACHABLE
-                          : PingResult.Status.ERROR;
-              int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
-              return new PingResult(outcome, code, took, e);
-            });
+    return ping(status("GET", "models"), started);
+  }
+
+  /** The outcome of a check, {@code GET /models} as {@code check} sends it from {@code started}. */
+  private CompletableFuture<PingResult> ping(CompletableFuture<Integer> check, long started) {
+    return check.handle(
+        (ok, error) -> {
+          Duration took = Duration.ofNanos(System.nanoTime() - started);
+          if (error == null) {
+            return new PingResult(PingResult.Status.OK, ok, took, null);
+          }
+          KimiException e = calls().kimi(error);
+          PingResult.Status outcome =
+              e instanceof AuthenticationException || e instanceof PermissionDeniedException
+                  ? PingResult.Status.BAD_KEY
+                  : e instanceof ConnectionException || e instanceof KimiTimeoutException
+                      ? PingResult.Status.UNREACHABLE
+                      : PingResult.Status.ERROR;
+          int code = e.metadata().map(ResponseMetadata::statusCode).orElse(0);
+          return new PingResult(outcome, code, took, e);
+        });
   }
 
   /**
@@ -530,7 +535,8 @@ public final class ClientScope {
   /**
    * Checks each target's host with a call that costs no tokens ({@code GET /models}, with the
    * target's key), all at once; the future completes when every check ended (each bounded by the
-   * client's timeouts), never exceptionally.
+   * client's timeouts, and by this client's options: a client derived with a short timeout, as a
+   * health probe makes, bounds every target's check by it), never exceptionally.
    *
    * @return the targets' states with their checks
    */
@@ -551,8 +557,10 @@ public final class ClientScope {
     }
     List<CompletableFuture<PingResult>> pings = new java.util.ArrayList<>(ts.size());
     for (int i = 0; i < ts.size(); i++) {
-      ClientCore c = ts.route(i).core();
-      pings.add(i == 0 ? ping() : ClientScope.of(c).ping());
+      ClientScope target = i == 0 ? this : ClientScope.of(ts.route(i).core()).derive(defaults);
+      long started = System.nanoTime();
+      pings.add(
+          i == 0 ? ping() : target.ping(target.bounded(target.status("GET", "models")), started));
     }
     return CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -563,6 +571,42 @@ public final class ClientScope {
               }
               return out;
             });
+  }
+
+  /**
+   * Bounds a call of a fallback target's machinery by this scope's timeout ({@link
+   * RequestOptions#timeout()}), which the client's retrier applies to the client's own calls: a
+   * target's chain is the part below the retrier, so its check would otherwise wait as long as the
+   * transport's timeouts allow. Past the timeout the call is cancelled (its exchange aborted) and
+   * the result fails as the retrier's would.
+   */
+  private <T> CompletableFuture<T> bounded(CompletableFuture<T> call) {
+    Optional<Duration> limit = defaults.timeout();
+    if (limit.isEmpty() || call.isDone()) {
+      return call;
+    }
+    Duration d = limit.get();
+    CompletableFuture<T> out = new CompletableFuture<>();
+    Runnable withdraw =
+        core.scheduler()
+            .schedule(
+                () -> {
+                  if (out.completeExceptionally(
+                      core.retrier().forPlatformCall(null, d).timedOut(d))) {
+                    call.cancel(true);
+                  }
+                },
+                d);
+    call.whenComplete(
+        (r, e) -> {
+          withdraw.run();
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(r);
+          }
+        });
+    return out;
   }
 
   private static TargetStatus status(Targets ts, int i, PingResult ping) {
