@@ -541,6 +541,32 @@ class FallbackHttpTest {
   }
 
   @Test
+  void aHostedPlatformsTargetWithoutAKeyIsRefusedAtBuildWithoutTakingTheClientsKey() {
+    for (Host hosted : List.of(Host.MOONSHOT, Host.KIMI_CODE, Host.OPENROUTER, Host.TOGETHER)) {
+      assertThat(
+              catchThrowable(
+                  () ->
+                      KimiClient.builder()
+                          .apiKey("sk-client-key-0123456789abcdef")
+                          .baseUrl(a.baseUrl())
+                          .fallback(Target.of(hosted, "kimi-k3"))
+                          .build()))
+          .as(hosted.name())
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("fallback target 1 (" + hosted.name() + ") has no API key")
+          .hasMessageNotContaining("0123456789");
+    }
+    try (KimiClient keyless =
+        KimiClient.builder()
+            .apiKey("sk-test-a")
+            .baseUrl(a.baseUrl())
+            .fallback(Target.of(Host.vllm(b.baseUrl()), "kimi-k3"))
+            .build()) {
+      assertThat(keyless.account().targets()).as("a self-hosted server may take no key").hasSize(2);
+    }
+  }
+
+  @Test
   void aTargetOverPlainHttpToAnotherHostIsRefusedAtBuild() {
     assertThat(
             catchThrowable(

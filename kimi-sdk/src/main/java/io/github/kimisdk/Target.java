@@ -31,9 +31,10 @@ import java.util.function.Supplier;
  * all of it: a target is never retried by a loop of its own.
  *
  * <p>Each target keeps its own key, rate limit ({@link RateLimit}, shared through a store where
- * configured) and spend, priced at its host's prices ({@link Host#withPrices}). A target without a
- * key sends none (a vLLM or SGLang started without {@code --api-key}). Immutable; never prints its
- * key.
+ * configured) and spend, priced at its host's prices ({@link Host#withPrices}), and never takes the
+ * client's key. A target without a key sends none (a vLLM or SGLang started without {@code
+ * --api-key}); one on a hosted platform's preset URL (Moonshot, Kimi Code, OpenRouter, Fireworks,
+ * Together) fails the client's build. Immutable; never prints its key.
  */
 public final class Target {
 

@@ -141,12 +141,31 @@ public final class ClientConfig implements HttpSettings {
    * host (its endpoint, over chat completions unless it is Moonshot's), its key (none when it has
    * none), its rate limit and its host's prices; the client's own headers stay the client's. The
    * rules of the client's builder hold: plain http only to loopback (or with {@code
-   * allowPlainHttp}), a key that fits the target's endpoint.
+   * allowPlainHttp}), a key that fits the target's endpoint; a hosted platform's target has one.
    *
-   * @param t the target
+   * @param f the target and its key
+   * @param index its place in the chain, the client's own being 0
    * @return its settings
    * @throws ConfigurationException if the target's endpoint or key breaks a rule
    */
+  /** Whether a host is a hosted platform that answers no call without a key (its preset URL). */
+  private static boolean needsKey(Host h) {
+    String url = h.endpoint().baseUrl();
+    for (Host p :
+        List.of(
+            Host.MOONSHOT,
+            Host.MOONSHOT_CHINA,
+            Host.KIMI_CODE,
+            Host.OPENROUTER,
+            Host.FIREWORKS,
+            Host.TOGETHER)) {
+      if (p.endpoint().baseUrl().equals(url)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private ClientConfig forTarget(Fallback f, int index) {
     Target t = f.target();
     Builder b = copy();
@@ -167,6 +186,15 @@ public final class ClientConfig implements HttpSettings {
       b.apiKey(ApiKey.of(key));
     } else if (f.supplier != null) {
       b.apiKey(f.supplier);
+    } else if (needsKey(t.host())) {
+      throw new ConfigurationException(
+          "fallback target "
+              + index
+              + " ("
+              + t.host().name()
+              + ") has no API key, and "
+              + ep.baseUrl()
+              + " needs one: give it Target.apiKey(...) (a target never takes the client's key)");
     } else {
       b.apiKey(ApiKey.of("")); // sends no key: a vLLM or SGLang without --api-key
     }
