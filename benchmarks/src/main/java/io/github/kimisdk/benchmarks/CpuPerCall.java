@@ -49,11 +49,12 @@ public final class CpuPerCall {
    * (the JDK then keeps a timer per request on its selector thread); {@code floorDecode} and {@code
    * floorResponsesDecode} decode each event with the SDK's own handler of the wire, as any client
    * that hands out typed chunks must ({@link CpuPerCallFloorDecode}: the decode-inclusive floor);
-   * and {@code kimiTelemetry}, the iterator with kimi-sdk-opentelemetry installed (what the
-   * artifact adds per call). Run only when named.
+   * {@code kimiTelemetry}, the iterator with kimi-sdk-opentelemetry installed (what the artifact
+   * adds per call); and {@code kimiChain}, the iterator through a fallback chain whose first target
+   * answers (what a chain adds per call). Run only when named.
    */
   static final List<String> VARIANTS =
-      List.of("floorTimeout", "floorDecode", "floorResponsesDecode", "kimiTelemetry");
+      List.of("floorTimeout", "floorDecode", "floorResponsesDecode", "kimiTelemetry", "kimiChain");
 
   /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
