@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.internal.http.ServerText;
@@ -207,37 +206,8 @@ final class ConcurrencyGate {
       queued.accept(acquired);
     }
     Thread asking = Thread.currentThread();
-    CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);
-    acquired.whenComplete(
-        (permit, error) -> {
-          if (error != null) {
-            out.completeExceptionally(Futures.unwrap(error));
-            return;
-          }
-          if (out.isDone()) {
-            permit.finish(RateLimiter.CANCELLED);
-            return;
-          }
-          CompletableFuture<T> f;
-          try {
-            f = call.send(permit, Thread.currentThread() == asking);
-          } catch (RuntimeException e) {
-            permit.finish(e);
-            out.completeExceptionally(e);
-            return;
-          }
-          Futures.cancelling(out, f);
-          f.whenComplete(
-              (r, e) -> {
-                permit.finish(e);
-                if (e != null) {
-                  out.completeExceptionally(Futures.unwrap(e));
-                } else {
-                  out.complete(r);
-                }
-              });
-        });
-    return out;
+    return RateLimiter.whenGranted(
+        acquired, permit -> call.send(permit, Thread.currentThread() == asking), Permit::finish);
   }
 
   /** Sends an attempt with its permit. */

@@ -33,6 +33,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -266,7 +267,26 @@ public final class RateLimiter {
    */
   public <T> CompletableFuture<T> call(
       String model, long charge, boolean slot, Function<Permit, CompletableFuture<T>> call) {
-    CompletableFuture<Permit> acquired = acquire(model, charge, slot);
+    return whenGranted(acquire(model, charge, slot), call, Permit::finish);
+  }
+
+  /**
+   * Runs {@code call} with a permit once {@code acquired} grants it, and ends the permit with the
+   * call's outcome ({@code finish}: null for a success). Cancelling the result withdraws from the
+   * queue or cancels the call; a permit granted after that is ended at once as {@link #CANCELLED}.
+   * The rate limiter's calls and the concurrency gate's wait this way.
+   *
+   * @param acquired the permit, when granted
+   * @param call sends the call holding the permit
+   * @param finish ends a permit with the call's failure, or null
+   * @param <P> the permit's type
+   * @param <T> the answer's type
+   * @return the answer
+   */
+  static <P, T> CompletableFuture<T> whenGranted(
+      CompletableFuture<P> acquired,
+      Function<P, CompletableFuture<T>> call,
+      BiConsumer<P, Throwable> finish) {
     CompletableFuture<T> out = Futures.cancelling(new CompletableFuture<>(), acquired);
     acquired.whenComplete(
         (permit, error) -> {
@@ -275,21 +295,21 @@ public final class RateLimiter {
             return;
           }
           if (out.isDone()) {
-            permit.finish(CANCELLED);
+            finish.accept(permit, CANCELLED);
             return;
           }
           CompletableFuture<T> f;
           try {
             f = call.apply(permit);
           } catch (RuntimeException e) {
-            permit.finish(e);
+            finish.accept(permit, e);
             out.completeExceptionally(e);
             return;
           }
           Futures.cancelling(out, f);
           f.whenComplete(
               (r, e) -> {
-                permit.finish(e);
+                finish.accept(permit, e);
                 if (e != null) {
                   out.completeExceptionally(Futures.unwrap(e));
                 } else {
