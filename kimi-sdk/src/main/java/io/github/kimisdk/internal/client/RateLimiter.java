@@ -473,7 +473,7 @@ public final class RateLimiter {
             }
           }
         }
-        w.permit = new Permit(w.slot, probing, lease);
+        w.permit = new Permit(w.slot, probing, lease, maxConcurrency);
         if (probing) {
           probeOut = true;
         }
@@ -674,6 +674,13 @@ public final class RateLimiter {
    * in a shared store before anyone here or elsewhere goes on: for {@code retryAfter}, else a
    * backoff that doubles with each refusal in a row; lowers the limits {@code message} states. Once
    * per permit: as soon as the transport read the refusal, or else when the call ended with it.
+   *
+   * <p>A refusal for concurrency that the client's own count explains (the limit it states is lower
+   * than the one {@code p} was granted under, or it states none) pauses nobody: the limit is
+   * learned, here and through a shared store by the fleet, and the client's gate adapts to it
+   * ({@link ConcurrencyGate}). One that it does not explain (the call was sent within the limit
+   * stated: someone else holds the account's slots) is waited out as Kimi asks, as a refusal for
+   * the rate is.
    */
   private void refused(Permit p, Duration retryAfter, String message, boolean concurrency) {
     if (!p.refused.compareAndSet(false, true)) {
@@ -681,13 +688,14 @@ public final class RateLimiter {
     }
     Duration sharedPause;
     RateLimit stated;
-    if (concurrency) {
-      // the host's concurrency, which the client's gate adapts to (ConcurrencyGate): no pause, but
-      // a limit the host states is learned, here and through a shared store by the fleet
-      synchronized (this) {
-        rejected++;
-        stated = learn(message);
-      }
+    boolean explained;
+    synchronized (this) {
+      rejected++;
+      stated = learn(message);
+      int said = stated == null ? 0 : stated.maxConcurrency().orElse(0);
+      explained = concurrency && (said == 0 || said < p.limit);
+    }
+    if (explained) {
       if (stated != null && shared) {
         try {
           store.pause(account, Duration.ofMillis(1), stated);
@@ -698,7 +706,6 @@ public final class RateLimiter {
       return;
     }
     synchronized (this) {
-      rejected++;
       refusals = p.probe ? refusals + 1 : Math.max(refusals, 1);
       Duration pause = retryAfter != null ? retryAfter : backoff(refusals);
       long until = scheduler.nanoTime() + pause.toNanos();
@@ -707,7 +714,6 @@ public final class RateLimiter {
       }
       pausing = true;
       probing = true;
-      stated = learn(message);
       sharedPause = shared ? pause : null;
     }
     if (sharedPause != null) {
@@ -824,13 +830,15 @@ public final class RateLimiter {
     private final boolean slot;
     private final boolean probe;
     private final String lease;
+    private final int limit; // the concurrency limit it was granted under
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicBoolean refused = new AtomicBoolean(); // its refusal paused the limiter
 
-    private Permit(boolean slot, boolean probe, String lease) {
+    private Permit(boolean slot, boolean probe, String lease, int limit) {
       this.slot = slot;
       this.probe = probe;
       this.lease = lease;
+      this.limit = limit;
     }
 
     /**

@@ -388,6 +388,34 @@ class SharedRateLimiterTest {
     assertThat(l.acquire("m", 0, true)).isDone();
   }
 
+  /**
+   * Issue 75 and 79 together: a call sent within the concurrency Kimi states was refused for slots
+   * someone else holds, which no gate here can see free: the fleet waits as Kimi asks. Calls sent
+   * above it, as a burst is before the first refusal is read, are explained by this client's own
+   * count: the limit is learned and nobody pauses, however many of them are refused.
+   */
+  @Test
+  void aRefusalForConcurrencyWithinTheStatedLimitIsWaitedOutAsKimiAsksAndABurstAboveItIsNot() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter within = limiter(shared(store).maxConcurrency(3).build());
+    within
+        .acquire("m", 0, true)
+        .join()
+        .refused(1, new RateRefusal(Duration.ofSeconds(5), "max concurrency: 3", true));
+    assertThat(store.paused).singleElement().satisfies(x -> assertThat(x.pause()).hasSeconds(5));
+    assertThat(within.pauseLeft()).hasValue(Duration.ofSeconds(5));
+
+    RecordingStore fleet = new RecordingStore();
+    RateLimiter burst = limiter(shared(fleet).maxConcurrency(4).build());
+    RateLimiter.Permit first = burst.acquire("m", 0, true).join();
+    RateLimiter.Permit second = burst.acquire("m", 0, true).join();
+    first.refused(1, new RateRefusal(Duration.ofSeconds(5), "max concurrency: 2", true));
+    second.refused(1, new RateRefusal(Duration.ofSeconds(5), "max concurrency: 2", true));
+    assertThat(burst.pauseLeft()).as("both were sent above the limit stated").isEmpty();
+    assertThat(fleet.paused).allSatisfy(x -> assertThat(x.pause()).isEqualTo(Duration.ofMillis(1)));
+    assertThat(burst.maxConcurrency()).isEqualTo(2);
+  }
+
   @Test
   void aRefusalForConcurrencyThatStatesNothingSharesNothing() {
     RecordingStore store = new RecordingStore();
