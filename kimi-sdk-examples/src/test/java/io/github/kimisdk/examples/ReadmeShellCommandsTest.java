@@ -193,7 +193,9 @@ class ReadmeShellCommandsTest {
           Map.entry("BulkRun", " rows into batches of at most "),
           Map.entry("KimiChat", "kimi-chat with kimi-k3."),
           Map.entry("AgentGraphExample", "(thread 42 holds 8 messages)"),
-          Map.entry("AssistantExample", "(the assistant remembers 8 messages)"));
+          Map.entry("AssistantExample", "(the assistant remembers 8 messages)"),
+          Map.entry("ResponseCache", "[server] 1 request received"),
+          Map.entry("EmailRedaction", "[sent] addresses left: 0"));
 
   /** The program a run command names: its {@code -Dexec.mainClass}'s simple name. */
   static String programOf(String command) {
