@@ -136,18 +136,6 @@ public final class ClientConfig implements HttpSettings {
     return targetConfigs;
   }
 
-  /**
-   * The settings of fallback target {@code t} of this client: this client's, but for the target's
-   * host (its endpoint, over chat completions unless it is Moonshot's), its key (none when it has
-   * none), its rate limit and its host's prices; the client's own headers stay the client's. The
-   * rules of the client's builder hold: plain http only to loopback (or with {@code
-   * allowPlainHttp}), a key that fits the target's endpoint; a hosted platform's target has one.
-   *
-   * @param f the target and its key
-   * @param index its place in the chain, the client's own being 0
-   * @return its settings
-   * @throws ConfigurationException if the target's endpoint or key breaks a rule
-   */
   /** Whether a host is a hosted platform that answers no call without a key (its preset URL). */
   private static boolean needsKey(Host h) {
     String url = h.endpoint().baseUrl();
@@ -166,6 +154,18 @@ public final class ClientConfig implements HttpSettings {
     return false;
   }
 
+  /**
+   * The settings of fallback target {@code f} of this client: this client's, but for the target's
+   * host (its endpoint, over chat completions unless it is Moonshot's), its key (none when it has
+   * none), its rate limit and its host's prices; the client's own headers stay the client's. The
+   * rules of the client's builder hold: plain http only to loopback (or with {@code
+   * allowPlainHttp}), a key that fits the target's endpoint; a hosted platform's target has one.
+   *
+   * @param f the target and its key
+   * @param index its place in the chain, the client's own being 0
+   * @return its settings
+   * @throws ConfigurationException if the target's endpoint or key breaks a rule
+   */
   private ClientConfig forTarget(Fallback f, int index) {
     Target t = f.target();
     Builder b = copy();
