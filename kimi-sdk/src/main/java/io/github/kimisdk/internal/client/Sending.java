@@ -273,24 +273,7 @@ record Sending(
    * Returns attempt {@code n} of this call, sent on the blocking caller's thread when {@code here}.
    */
   Sending attempt(int n, boolean sentHere) {
-    return new Sending(
-        operation,
-        model,
-        path,
-        charge,
-        slot,
-        spends,
-        estimate,
-        request,
-        call,
-        trace,
-        blocking,
-        n,
-        sentHere,
-        encoded,
-        interception,
-        route,
-        target);
+    return attempt(n, sentHere, target);
   }
 
   /**
