@@ -528,8 +528,11 @@ public final class KimiClient implements AutoCloseable {
 
   /**
    * Configures a {@link KimiClient}. Only the API key is required; the endpoint defaults to {@link
-   * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys). A {@code null}
-   * argument throws {@link NullPointerException} unless a method says it may be null.
+   * Endpoint#GLOBAL} (or {@link Endpoint#KIMI_CODE} for {@code sk-kimi-} keys). A client whose
+   * {@link #host} is a team's own server ({@link Host#vllm}, {@link Host#sglang}, {@link
+   * Host#compatible}) may be built without a key and then sends none, as a server started without
+   * {@code --api-key} expects; Moonshot's API and a hosted platform at its preset URL need one. A
+   * {@code null} argument throws {@link NullPointerException} unless a method says it may be null.
    */
   public static final class Builder {
     // Every setting goes straight into the one settings state the client is built from, read by
@@ -949,12 +952,13 @@ public final class KimiClient implements AutoCloseable {
      * Builds the client.
      *
      * @return the client
-     * @throws ConfigurationException if no key was set, the key is malformed or plainly not for
-     *     this endpoint (a Kimi Code key on the open platform, another vendor's such as {@code
-     *     sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain {@code http} is used for a
-     *     non-loopback host without {@link #allowPlainHttp(boolean)}, an HTTP client was combined
-     *     with executor or timeout settings, the HTTP client follows redirects, or a one-hour
-     *     prompt cache is asked of the Anthropic Messages or Responses protocol
+     * @throws ConfigurationException if no key was set (but for a team's own {@link #host}), the
+     *     key is malformed or plainly not for this endpoint (a Kimi Code key on the open platform,
+     *     another vendor's such as {@code sk-proj-} or {@code sk-ant-} on Moonshot's hosts), plain
+     *     {@code http} is used for a non-loopback host without {@link #allowPlainHttp(boolean)}, an
+     *     HTTP client was combined with executor or timeout settings, the HTTP client follows
+     *     redirects, or a one-hour prompt cache is asked of the Anthropic Messages or Responses
+     *     protocol
      */
     public KimiClient build() {
       return new KimiClient(ClientScope.start(settings.resolveAndBuild(), Errors.exceptions()));

@@ -82,6 +82,7 @@ public final class ClientConfig implements HttpSettings {
   private final boolean allowPlainHttp;
   private final ServedBy self; // the target this config's calls are, in a chain; else null
   private final List<ClientConfig> targetConfigs;
+  private final String hostLabel; // how failures name the host; null for Moonshot's API
 
   private ClientConfig(Builder b) {
     this.credential =
@@ -118,6 +119,7 @@ public final class ClientConfig implements HttpSettings {
     this.fallbacks = List.copyOf(b.fallbacks);
     this.allowPlainHttp = b.allowPlainHttp;
     this.self = b.self != null ? b.self : fallbacks.isEmpty() ? null : served(0, Target.of(host));
+    this.hostLabel = moonshot(host) ? null : label(host, self);
     refuseDefaults();
     List<ClientConfig> targets = new java.util.ArrayList<>(fallbacks.size());
     for (int i = 0; i < fallbacks.size(); i++) {
@@ -134,6 +136,24 @@ public final class ClientConfig implements HttpSettings {
    */
   List<ClientConfig> targetConfigs() {
     return targetConfigs;
+  }
+
+  /**
+   * Whether a client whose own host is {@code h} may be built without a key, and then sends none: a
+   * team's own server (vLLM, SGLang, another OpenAI-compatible one) started without {@code
+   * --api-key}, as a fallback target may be; never Moonshot's API (at any URL, a proxy's included)
+   * nor a hosted platform at its preset URL.
+   */
+  static boolean keyOptional(Host h) {
+    return !moonshot(h) && !needsKey(h);
+  }
+
+  /** Whether a host is Moonshot's own API (the open platforms, Kimi Code), at any URL. */
+  private static boolean moonshot(Host h) {
+    String name = h.name();
+    return name.equals(Host.MOONSHOT.name())
+        || name.equals(Host.MOONSHOT_CHINA.name())
+        || name.equals(Host.KIMI_CODE.name());
   }
 
   /** Whether a host is a hosted platform that answers no call without a key (its preset URL). */
@@ -258,6 +278,41 @@ public final class ClientConfig implements HttpSettings {
 
   private static ServedBy served(int index, Target t) {
     return new ServedBy(index, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
+  }
+
+  @Override
+  public String hostLabel() {
+    return hostLabel;
+  }
+
+  /**
+   * Returns how failures name {@code h}: its product's name, its address (host and port, nothing of
+   * the path) and, in a chain, its place and model, such as {@code "vLLM at vllm.internal:8000
+   * (target 1, kimi-k3)"}.
+   */
+  static String label(Host h, ServedBy self) {
+    String name =
+        switch (h.name()) {
+          case "vllm" -> "vLLM";
+          case "sglang" -> "SGLang";
+          case "openrouter" -> "OpenRouter";
+          case "fireworks" -> "Fireworks";
+          case "together" -> "Together";
+          default -> h.name();
+        };
+    java.net.URI u = h.endpoint().uri();
+    StringBuilder b = new StringBuilder(name).append(" at ").append(u.getHost());
+    if (u.getPort() >= 0) {
+      b.append(':').append(u.getPort());
+    }
+    if (self != null) {
+      b.append(" (target ").append(self.target());
+      if (self.model() != null) {
+        b.append(", ").append(self.model());
+      }
+      b.append(')');
+    }
+    return b.toString();
   }
 
   /**
@@ -786,10 +841,22 @@ public final class ClientConfig implements HttpSettings {
      * @throws ConfigurationException if the settings cannot make a client, saying why
      */
     public ClientConfig resolveAndBuild() {
+      // a team's own server (vLLM, SGLang, another compatible one) may run without a key, as a
+      // fallback target may: such a client sends none; a hosted platform still needs one
+      boolean keyless =
+          apiKey == null && apiKeySupplier == null && host != null && keyOptional(host);
+      if (apiKey == null && apiKeySupplier == null && host != null && !keyless && !moonshot(host)) {
+        refuse(
+            "No API key for "
+                + host.name()
+                + " at "
+                + host.endpoint().baseUrl()
+                + ", which needs one: call apiKey(...) with the key of your account there");
+      }
       Keys.Resolved r =
           Keys.resolve(
               apiKey == null ? null : apiKey.reveal(),
-              apiKeySupplier != null,
+              apiKeySupplier != null || keyless,
               keySource,
               requestedEndpoint,
               requestedProtocol,
@@ -798,6 +865,9 @@ public final class ClientConfig implements HttpSettings {
               executor != null,
               timeouts);
       refuse(r.problem());
+      if (keyless) {
+        this.apiKey = ApiKey.of(""); // sends no key
+      }
       this.endpoint = r.endpoint();
       this.wireProtocol = r.protocol();
       return build();

@@ -34,6 +34,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -85,6 +86,8 @@ final class ErrorMaker {
   private final ServerText text;
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
   private final ModelCatalog models;
+  private final String who; // the host that answers, when not Moonshot's API: "vLLM at host:port"
+  private final String whoShort; // its name alone, "vLLM"; "Kimi" for Moonshot's API
 
   /** The maker of the attempts that send {@code key}: the settings' fixed key, or another. */
   ErrorMaker(Exceptions make, HttpSettings settings, ProxySelector proxies, ApiKey key) {
@@ -97,6 +100,9 @@ final class ErrorMaker {
     this.text = new ServerText(key);
     this.proxies = proxies;
     this.models = settings.catalog();
+    this.who = settings.hostLabel();
+    int at = who == null ? -1 : who.indexOf(" at ");
+    this.whoShort = who == null ? "Kimi" : at < 0 ? who : who.substring(0, at);
   }
 
   /**
@@ -749,7 +755,8 @@ final class ErrorMaker {
               retryAfter,
               true,
               inStream,
-              "Kimi is overloaded on its side (an account upgrade does not help); retry with"
+              whoShort
+                  + " is overloaded on its side (an account upgrade does not help); retry with"
                   + " backoff"
                   + waitHint(retryAfter)));
     }
@@ -788,7 +795,8 @@ final class ErrorMaker {
               retryAfter,
               false,
               inStream,
-              "Kimi's content filter flagged the input or the output; retrying the same request"
+              whoShort
+                  + "'s content filter flagged the input or the output; retrying the same request"
                   + " will not help"));
     }
     if (t.equals("invalid_authentication_error")
@@ -884,7 +892,7 @@ final class ErrorMaker {
           status == 504
               ? "The gateway timed out waiting for the answer; use stream(...) for long"
                   + " generations"
-              : "Kimi failed on its side; retrying later may help";
+              : whoShort + " failed on its side; retrying later may help";
       return make.server(error(md, status, body, retryAfter, true, inStream, hint));
     }
     return make.api(
@@ -957,12 +965,30 @@ final class ErrorMaker {
       boolean inStream,
       String hint) {
     StringBuilder sb = new StringBuilder();
-    sb.append(inStream ? "Kimi error event in the stream (HTTP " : "Kimi API error (HTTP ");
-    sb.append(status);
-    if (body.type() != null) {
-      sb.append(", ").append(body.type());
+    if (who == null) {
+      sb.append(inStream ? "Kimi error event in the stream (HTTP " : "Kimi API error (HTTP ");
+      sb.append(status);
+      if (body.type() != null) {
+        sb.append(", ").append(body.type());
+      }
+      sb.append("): ");
+    } else {
+      // another host: it, not Kimi, answered (on-call looks at the team's own server)
+      sb.append(who);
+      if (inStream) {
+        sb.append(" sent an error event in the stream (HTTP ").append(status);
+        if (body.type() != null) {
+          sb.append(", ").append(body.type());
+        }
+        sb.append(')');
+      } else {
+        sb.append(" answered HTTP ").append(status);
+        if (body.type() != null) {
+          sb.append(" (").append(body.type()).append(')');
+        }
+      }
+      sb.append(": ");
     }
-    sb.append("): ");
     String message = body.message() == null ? "(no message)" : body.message();
     sb.append(message);
     if (hint != null) {
@@ -1023,6 +1049,41 @@ final class ErrorMaker {
         + formula
         + " to this key; check the formula's URI (its official tools are named like"
         + " moonshot/web-search:latest)";
+  }
+
+  /**
+   * No target of a client's fallback chain takes the call ({@link ErrorFactory#noTargetAvailable}):
+   * an overload that nobody answered, so it names no answering host, only every target.
+   */
+  KimiException noTargetAvailable(Duration soonest, String targets) {
+    String message =
+        "No target of the client's fallback chain takes the call: "
+            + targets
+            + (soonest == null
+                ? ""
+                : "; the first admits calls again in " + ErrorFactory.human(soonest));
+    String hint =
+        "a call waits for a cooling target only within RetryPolicy.withRateLimitWait(...) (none"
+            + " by default), so a chain whose every target is down fails at once";
+    ResponseMetadata md =
+        new ResponseMetadata(
+            503,
+            soonest == null
+                ? Map.of()
+                : Map.of(
+                    "retry-after-ms", List.of(Long.toString(Math.max(1, soonest.toMillis())))));
+    return make.engineOverloaded(
+        new ApiError(
+            md,
+            503,
+            "engine_overloaded_error",
+            null,
+            null,
+            message + ". " + hint.substring(0, 1).toUpperCase(Locale.ROOT) + hint.substring(1),
+            soonest,
+            true,
+            false,
+            hint));
   }
 
   /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */
@@ -1190,6 +1251,11 @@ final class ErrorMaker {
     }
     if (endpoint.isKimiCode()) {
       return "Check the Kimi Code key is current (kimi.com/code/console)";
+    }
+    if (who != null) {
+      return "Check the key is one "
+          + who
+          + " takes: a vLLM or SGLang server's --api-key, a vendor's key from its console";
     }
     return "Check the API key is valid for " + endpoint.baseUrl();
   }

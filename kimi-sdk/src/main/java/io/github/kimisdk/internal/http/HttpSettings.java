@@ -117,4 +117,15 @@ public interface HttpSettings {
   default ServedBy target() {
     return null;
   }
+
+  /**
+   * Returns how failures name the host that answered, when it is not Moonshot's own API: its name
+   * and address, and its place in a fallback chain, such as {@code "vLLM at vllm.internal:8000
+   * (target 1, kimi-k3)"}, so that an error from a team's own server is not read as Kimi's.
+   *
+   * @return the host's label, or null for Moonshot's API, whose failures keep Kimi's words
+   */
+  default String hostLabel() {
+    return null;
+  }
 }
