@@ -230,6 +230,11 @@ public final class RetryPolicy {
    * is zero. A policy with neither, such as {@link #none()}, makes one attempt whatever the
    * failure.
    *
+   * <p>A call to a client with fallback targets ({@link Target}) waits for a cooling target only
+   * within this budget too (each wait within {@link #maxServerWait()}): with the default, zero, a
+   * call whose every target refused it or cools down fails at once, naming each target and its last
+   * answer, instead of waiting out their cooldowns.
+   *
    * @param total the longest a call waits on rate limits without spending retries; not negative
    * @return the new policy
    * @throws IllegalArgumentException if {@code total} is negative

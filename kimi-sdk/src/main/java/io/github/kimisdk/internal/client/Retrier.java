@@ -249,9 +249,11 @@ public final class Retrier {
     }
     Targets targets = st.routing ? this.targets : null;
     Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
+    boolean cooled = false; // the target cools down for as long as its answer asked
     if (targets != null) {
       targets.judged(t, kind, failure, st);
       if (targets.movesOn(kind, failure, t, st)) {
+        cooled = true;
         if (kind == Targets.Kind.QUOTA) {
           targets.skipAccount(t, st);
         } else {
@@ -301,7 +303,9 @@ public final class Retrier {
       return null;
     }
     Duration wait;
-    if (asked.isPresent()) {
+    if (asked.isPresent() && !cooled) {
+      // (a target that cooled down for it honours its asked wait itself: the new round skips it
+      // while it cools, and fails at once when every target does, rather than waiting it out)
       if (asked.get().compareTo(policy.maxServerWait()) > 0) {
         return null;
       }
@@ -333,10 +337,11 @@ public final class Retrier {
    * Runs {@code send} once the call's next attempt has a target ({@code st.target} set): at once on
    * a client without fallback targets or when the step named one, else once a target the call may
    * use admits it (the first in order that is available, or whose cooldown ended: the call is then
-   * its probe). When none does, the call waits for the first to become available, as long as the
-   * policy lets it wait for a server ({@link RetryPolicy#maxServerWait()}, within its deadline);
-   * past that {@code giveUp} gets the last failure, or, before any attempt, an overload failure
-   * saying that every target is cooling down.
+   * its probe). When none does, the call waits for the first to become available only within what
+   * it may still wait without spending retries ({@link #freeWaitLeft}: the policy's {@link
+   * RetryPolicy#rateLimitWait()}, none by default); past that {@code giveUp} gets a failure that
+   * names every target with its last answer ({@link #noTarget}), so a call to a chain whose every
+   * target is down fails at once instead of waiting out cooldowns.
    *
    * @param st the call's course
    * @param send sends the attempt to {@code st.target}
@@ -360,17 +365,13 @@ public final class Retrier {
       send.run();
       return;
     }
-    long bound = policy.maxServerWait().toNanos();
-    Optional<Duration> deadline = policy.deadline();
-    if (deadline.isPresent()) {
-      long left = deadline.get().toNanos() - (context.scheduler().nanoTime() - st.started);
-      bound = Math.min(bound, Math.max(0, left));
-    }
+    long bound = freeWaitLeft(st);
     long soonest = ts.soonestNanos(st);
-    if (soonest > bound) {
+    if (soonest != 0 && (soonest > bound || bound == 0)) {
       giveUp.accept(noTarget(st, soonest));
       return;
     }
+    long since = context.scheduler().nanoTime();
     java.util.concurrent.atomic.AtomicBoolean once =
         new java.util.concurrent.atomic.AtomicBoolean();
     Runnable withdraw =
@@ -388,19 +389,65 @@ public final class Retrier {
         () -> {
           if (once.compareAndSet(false, true)) {
             withdraw.run();
+            synchronized (st) {
+              st.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
+            }
             route(st, send, giveUp);
           }
         });
   }
 
-  /** The failure of a call that found no target to send to within its wait. */
-  private KimiException noTarget(RetryState st, long soonestNanos) {
-    if (!st.failures.isEmpty()) {
-      return st.last();
+  /**
+   * Returns how long the call may still wait, spending no retry, for a target to admit it: what is
+   * left of the policy's {@link RetryPolicy#rateLimitWait()} (the one budget of every such wait: a
+   * rate limit, a refusal for concurrency, a cooling target), within {@link
+   * RetryPolicy#maxServerWait()} and its deadline. Zero by default, so a call never waits out a
+   * cooldown unless its policy asks.
+   */
+  private long freeWaitLeft(RetryState st) {
+    long bound = Math.max(0, policy.rateLimitWait().toNanos() - st.freeWaitNanos);
+    bound = Math.min(bound, policy.maxServerWait().toNanos());
+    Optional<Duration> deadline = policy.deadline();
+    if (deadline.isPresent()) {
+      long left = deadline.get().toNanos() - (context.scheduler().nanoTime() - st.started);
+      bound = Math.min(bound, Math.max(0, left));
     }
+    return bound;
+  }
+
+  /**
+   * The failure of a call that found no target to send to: an overload naming every target with its
+   * last answer and state, the call's own failures suppressed in it by {@link #finish}.
+   */
+  private KimiException noTarget(RetryState st, long soonestNanos) {
     return context
         .errors()
-        .noTargetAvailable(soonestNanos < 0 ? null : Duration.ofNanos(soonestNanos));
+        .noTargetAvailable(
+            soonestNanos < 0 || soonestNanos == Long.MAX_VALUE
+                ? null
+                : Duration.ofNanos(soonestNanos),
+            targets.describe(st));
+  }
+
+  /**
+   * Returns the failure that ends a call whose policy gave up after {@code last}: on a client with
+   * fallback targets, when every target the call may use refused it this round and the last for
+   * overload or its concurrency, the failure that names them all ({@link #noTarget}); else {@code
+   * last}.
+   *
+   * @param st the call's course
+   * @param last the last attempt's failure
+   * @return the failure to report
+   */
+  KimiException ending(RetryState st, KimiException last) {
+    if (!st.routing || targets.anyLeft(st)) {
+      return last;
+    }
+    Targets.Kind kind = Targets.kind(last, targets.host(Math.max(st.target, 0)));
+    if (kind != Targets.Kind.OVERLOAD && kind != Targets.Kind.CONCURRENCY) {
+      return last; // a quota stays a quota: paying, not waiting, is what helps
+    }
+    return noTarget(st, targets.soonestNanos(new RetryState()));
   }
 
   /**
@@ -737,7 +784,7 @@ public final class Retrier {
         from = state.routed;
         step = step(state);
         if (step == null) {
-          result.completeExceptionally(finish(k, state.failures, state.attempts));
+          result.completeExceptionally(finish(ending(state, k), state.failures, state.attempts));
           return;
         }
         state.target = step.target();

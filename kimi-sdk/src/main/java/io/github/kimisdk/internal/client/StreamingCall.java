@@ -500,7 +500,7 @@ final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
       }
       return null;
     }
-    return retrier.finish(k, failures, made);
+    return retrier.finish(retrier.ending(state, k), failures, made);
   }
 
   /** Gives a chat stream's failure, once items were delivered, the request that continues it. */

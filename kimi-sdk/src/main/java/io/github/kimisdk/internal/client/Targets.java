@@ -288,6 +288,62 @@ final class Targets {
     routes[t].health().succeeded();
   }
 
+  /**
+   * Says, for a failure that names every target, each target's place, host and model, its last
+   * answer (the failure that last cooled it down, or the one it gave this call) and whether it
+   * takes calls now; at most {@link #ANSWER_CHARS} characters of each answer, whose server text was
+   * neutralised when its exception was made.
+   *
+   * @param st the call's course, whose own failures name answers not yet told to a target's health
+   * @return one clause per target, separated by "; "
+   */
+  String describe(RetryState st) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < routes.length; i++) {
+      Route r = routes[i];
+      java.net.URI u = r.host().endpoint().uri();
+      b.append(i == 0 ? "" : "; ")
+          .append("target ")
+          .append(i)
+          .append(" (")
+          .append(r.host().name())
+          .append(" at ")
+          .append(u.getHost())
+          .append(u.getPort() >= 0 ? ":" + u.getPort() : "");
+      r.target().model().ifPresent(m -> b.append(", ").append(m));
+      b.append(") ");
+      KimiException last = r.health().lastFailure();
+      b.append(last == null ? "has not refused a call" : "answered " + answer(last));
+      long in = r.health().availableInNanos();
+      if (in > 0) {
+        b.append(", cooling down for ").append(Math.max(1, (in + 999_999_999L) / 1_000_000_000L));
+        b.append(" s more");
+      } else if (in < 0) {
+        b.append(", its probe out");
+      } else if (st.skips(i)) {
+        b.append(", not asked again by this call");
+      }
+    }
+    return b.toString();
+  }
+
+  /** The most characters of a target's last answer that {@link #describe} keeps. */
+  static final int ANSWER_CHARS = 160;
+
+  private static String answer(KimiException k) {
+    String said;
+    if (k instanceof ApiException a) {
+      said =
+          "HTTP "
+              + a.status()
+              + a.errorType().map(t -> " " + t).orElse("")
+              + (a.serverMessage().isEmpty() ? "" : " \"" + a.serverMessage() + "\"");
+    } else {
+      said = k.getClass().getSimpleName() + " (" + k.getMessage() + ")";
+    }
+    return said.length() <= ANSWER_CHARS ? said : said.substring(0, ANSWER_CHARS - 3) + "...";
+  }
+
   /** What every target's account spent, added up. */
   Spend total() {
     Spend sum = routes[0].core().meter().total();

@@ -15,7 +15,6 @@ import io.github.kimisdk.model.ModelInfo;
 import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -245,28 +244,19 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   /**
-   * Every target of a client's fallback chain is cooling down after an overload, and none admits
-   * the call within its wait: an overload, as each target said, retryable after {@code soonest}.
+   * No target of a client's fallback chain takes the call: each refused it (overloaded, its
+   * concurrency, its quota) or cools down after doing so, and the call may wait for none: an
+   * overload (HTTP 503, {@code engine_overloaded_error}) that names every target with its last
+   * answer, retryable after {@code soonest}. Nothing answered it, so it names no host as the
+   * answering one.
    *
-   * @param soonest how long until the first target admits calls again, or null when a probe decides
+   * @param soonest how long until the first target admits calls again, or null when a probe or
+   *     nothing decides it
+   * @param targets each target, its last answer and state ({@code Targets.describe})
    * @return the failure
    */
-  public KimiException noTargetAvailable(Duration soonest) {
-    String message =
-        "every target of the client's fallback chain is cooling down after it said it is"
-            + " overloaded"
-            + (soonest == null
-                ? ", and a probe of each is out"
-                : "; the first admits calls again in " + human(soonest))
-            + "; the call was not sent";
-    Map<String, List<String>> headers =
-        soonest == null
-            ? Map.of()
-            : Map.of("retry-after-ms", List.of(Long.toString(Math.max(1, soonest.toMillis()))));
-    byte[] body =
-        ("{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"" + message + "\"}}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return httpError(new ResponseMetadata(503, headers), body, 0, body.length);
+  public KimiException noTargetAvailable(Duration soonest, String targets) {
+    return maker().noTargetAvailable(soonest, targets);
   }
 
   /** The client was closed while the call waited or ran. */
