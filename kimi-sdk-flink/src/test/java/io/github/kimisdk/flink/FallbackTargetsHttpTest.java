@@ -96,6 +96,26 @@ class FallbackTargetsHttpTest {
   }
 
   @Test
+  void aTeamsOwnVllmWithoutAKeyIsSentNone() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.util.stream.Stream.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY")
+            .allMatch(v -> System.getenv(v) == null || System.getenv(v).isBlank()),
+        "a key in this environment would be sent");
+    try (FakeKimiServer vllm = new FakeKimiServer().dialect("vllm").start()) {
+      Map<String, String> o = new java.util.LinkedHashMap<>();
+      o.put("provider", "kimi");
+      o.put("host", "vllm");
+      o.put("endpoint", vllm.baseUrl() + "/chat/completions");
+      o.put("model", "kimi-k3");
+      o.put("thinking", "disabled");
+      List<Row> rows = predict(flink.createModel("answer STRING, via INT", o));
+
+      assertThat(rows).hasSize(ROWS);
+      assertThat(vllm.requests()).allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+    }
+  }
+
+  @Test
   void aQuotaErrorIsNeverRetriedButAnotherAccountsTargetAnswers(FakeKimiServer primary)
       throws Exception {
     primary.failCalls("quota=1");

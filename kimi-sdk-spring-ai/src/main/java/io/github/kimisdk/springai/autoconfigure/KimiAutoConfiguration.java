@@ -127,7 +127,10 @@ public class KimiAutoConfiguration {
     if (supplier != null) {
       builder.apiKey(supplier);
     } else {
-      builder.apiKey(KimiEnvironment.key(environment).value());
+      KimiEnvironment.Key key = KimiEnvironment.key(environment);
+      if (key != null) {
+        builder.apiKey(key.value());
+      } // else the host is a team's own server, which runs without a key (OnApiKeyCondition)
     }
     String baseUrl = KimiEnvironment.baseUrl(environment);
     Host host = connection.toHost(baseUrl);

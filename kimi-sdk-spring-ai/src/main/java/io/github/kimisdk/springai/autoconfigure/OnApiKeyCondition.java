@@ -9,7 +9,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Matches when the application defines a {@link KimiApiKeySupplier} bean, or a Kimi API key is set
  * to something other than blanks: {@code spring.ai.kimi.api-key}, else {@code MOONSHOT_API_KEY},
- * {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} ({@link KimiEnvironment}).
+ * {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} ({@link KimiEnvironment}); or when {@code
+ * spring.ai.kimi.host} names a team's own server ({@code vllm}, {@code sglang} or another
+ * OpenAI-compatible one), which may run without a key: the client then sends none.
  */
 class OnApiKeyCondition extends SpringBootCondition {
 
@@ -27,8 +29,12 @@ class OnApiKeyCondition extends SpringBootCondition {
           message.found("bean").items(KimiApiKeySupplier.class.getName()));
     }
     KimiEnvironment.Key key = KimiEnvironment.key(context.getEnvironment());
-    return key != null
-        ? ConditionOutcome.match(message.found("key in").items(key.source()))
+    if (key != null) {
+      return ConditionOutcome.match(message.found("key in").items(key.source()));
+    }
+    String host = context.getEnvironment().getProperty(HOST, "").strip();
+    return ownServer(host)
+        ? ConditionOutcome.match(message.because("the host " + host + " may run without a key"))
         : ConditionOutcome.noMatch(
             message
                 .didNotFind("key in")
@@ -37,5 +43,25 @@ class OnApiKeyCondition extends SpringBootCondition {
                     KimiEnvironment.KEY_VARIABLES.get(0),
                     KimiEnvironment.KEY_VARIABLES.get(1),
                     KimiEnvironment.KEY_VARIABLES.get(2)));
+  }
+
+  private static final String HOST = KimiConnectionProperties.PREFIX + ".host";
+
+  /**
+   * Whether {@code host}, as {@code spring.ai.kimi.host} names it, is a team's own server rather
+   * than Moonshot's API or a vendor's, which need a key.
+   */
+  static boolean ownServer(String host) {
+    if (host.isEmpty()) {
+      return false;
+    }
+    switch (host.toLowerCase(java.util.Locale.ROOT)) {
+      case "moonshot", "moonshot-cn", "kimi-code", "openrouter", "fireworks", "together" -> {
+        return false;
+      }
+      default -> {
+        return true;
+      }
+    }
   }
 }

@@ -145,6 +145,27 @@ class KimiHostsAutoConfigurationHttpTest {
   }
 
   @Test
+  void aTeamsOwnServerNeedsNoKeyAndIsSentNone() {
+    try (FakeKimiServer vllm = new FakeKimiServer().dialect("vllm").start()) {
+      Contexts.withKimiHealth()
+          .withPropertyValues(
+              "spring.ai.kimi.host=vllm",
+              "spring.ai.kimi.base-url=" + vllm.baseUrl(),
+              "spring.ai.kimi.chat.model=kimi-k3")
+          .run(
+              context -> {
+                assertThat(context).hasSingleBean(KimiClient.class);
+                assertThat(context.getBean(ChatModel.class).call("Hi")).isNotBlank();
+              });
+      assertThat(vllm.takeRequest().header("Authorization")).isEmpty();
+    }
+    // a hosted platform without a key makes no client, as before
+    Contexts.withKimiHealth()
+        .withPropertyValues("spring.ai.kimi.host=openrouter")
+        .run(context -> assertThat(context).doesNotHaveBean(KimiClient.class));
+  }
+
+  @Test
   void eachFallbackTargetHasItsHostModelKeyAndRateLimit() {
     runner
         .withPropertyValues(
