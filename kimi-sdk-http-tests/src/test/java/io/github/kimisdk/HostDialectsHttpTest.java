@@ -43,11 +43,11 @@ class HostDialectsHttpTest {
         "\"chat_template_kwargs\":{\"thinking\":false}",
         "reasoning_content"),
     OPENROUTER(
-        "openrouter", "moonshotai/kimi-k3", "\"reasoning\":{\"enabled\":false}", "reasoning"),
+        "openrouter", "moonshotai/kimi-k3", "\"reasoning\":{\"effort\":\"none\"}", "reasoning"),
     FIREWORKS(
         "fireworks",
         "accounts/fireworks/models/kimi-k3",
-        "\"thinking\":{\"type\":\"disabled\"}",
+        "\"reasoning_effort\":\"none\"",
         "reasoning_content"),
     TOGETHER("together", "moonshotai/kimi-k3", "\"reasoning\":{\"enabled\":false}", "reasoning");
 
