@@ -1,5 +1,7 @@
 package io.github.kimisdk;
 
+import static io.github.kimisdk.HostDialectsHttpTest.message;
+import static io.github.kimisdk.HostDialectsHttpTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ChatCompletion;
@@ -8,14 +10,11 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
-import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,14 +136,8 @@ class HostPresetsHttpTest {
   void kimiK25OnFireworksIsSentInFireworksSpellingAndItsToolRoundTripIsAccepted() {
     FakeKimiServer fireworks = fake("fireworks").models("kimi-k2.5", "kimi-k3");
     ChatRequest ask =
-        ChatRequest.builder("kimi-k2.5")
-            .addTool(
-                Tool.function(
-                    "get_weather",
-                    "The weather in a city",
-                    Json.parse(
-                        "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
-                            + "\"required\":[\"city\"]}")))
+        HostDialectsHttpTest.weather()
+            .model("kimi-k2.5")
             .addUser("the weather in city=Paris")
             .build();
     try (KimiClient kimi = client(Host.FIREWORKS.withBaseUrl(fireworks.baseUrl()))) {
@@ -222,19 +215,5 @@ class HostPresetsHttpTest {
     assertThat(body(off).get("reasoning")).isEqualTo(Json.parse("{\"enabled\":false}"));
     assertThat(Json.write(off.asRead().orElseThrow().get("thinking")))
         .isEqualTo("{\"type\":\"disabled\"}");
-  }
-
-  /** The first message of {@code role} in a request's body. */
-  private static JsonObject message(JsonObject body, String role) {
-    for (JsonValue m : ((JsonArray) body.get("messages")).values()) {
-      if (m instanceof JsonObject o && role.equals(text(o.get("role")))) {
-        return o;
-      }
-    }
-    throw new AssertionError("no " + role + " message in " + body);
-  }
-
-  private static String text(JsonValue v) {
-    return v instanceof JsonString s ? s.value() : v == null ? null : Json.write(v);
   }
 }

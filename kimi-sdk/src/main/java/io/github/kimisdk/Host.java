@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Where Kimi runs, and how that host speaks: Moonshot's own API, Kimi Code, or a host of Kimi's
@@ -208,46 +209,64 @@ public final class Host {
   private final boolean dotsAsP; // Fireworks' spelling: a dot between digits written p
 
   private Host(String name, Endpoint endpoint) {
-    this(
-        name,
-        endpoint,
-        Map.of(),
-        "",
-        ThinkingSwitch.MOONSHOT,
-        "reasoning_content",
-        ToolCallIds.AS_SENT,
-        DEFAULT_OVERLOAD,
-        null,
-        false,
-        MessageSchema.OPEN,
-        false);
+    this(new Parts(name, endpoint));
   }
 
-  private Host(
-      String name,
-      Endpoint endpoint,
-      Map<String, String> modelIds,
-      String modelPrefix,
-      ThinkingSwitch thinkingSwitch,
-      String reasoningKey,
-      ToolCallIds toolCallIds,
-      Set<Integer> overloadStatuses,
-      PriceTable prices,
-      boolean moonshotPrices,
-      MessageSchema messageSchema,
-      boolean dotsAsP) {
-    this.name = name;
-    this.endpoint = endpoint;
-    this.modelIds = modelIds;
-    this.modelPrefix = modelPrefix;
-    this.thinkingSwitch = thinkingSwitch;
-    this.reasoningKey = reasoningKey;
-    this.toolCallIds = toolCallIds;
-    this.overloadStatuses = overloadStatuses;
-    this.prices = prices;
-    this.moonshotPrices = moonshotPrices;
-    this.messageSchema = messageSchema;
-    this.dotsAsP = dotsAsP;
+  private Host(Parts p) {
+    this.name = p.name;
+    this.endpoint = p.endpoint;
+    this.modelIds = p.modelIds;
+    this.modelPrefix = p.modelPrefix;
+    this.thinkingSwitch = p.thinkingSwitch;
+    this.reasoningKey = p.reasoningKey;
+    this.toolCallIds = p.toolCallIds;
+    this.overloadStatuses = p.overloadStatuses;
+    this.prices = p.prices;
+    this.moonshotPrices = p.moonshotPrices;
+    this.messageSchema = p.messageSchema;
+    this.dotsAsP = p.dotsAsP;
+  }
+
+  /** A host's parts by name, Moonshot's dialect unless changed: each {@code with} changes some. */
+  private static final class Parts {
+    String name;
+    Endpoint endpoint;
+    Map<String, String> modelIds = Map.of();
+    String modelPrefix = "";
+    ThinkingSwitch thinkingSwitch = ThinkingSwitch.MOONSHOT;
+    String reasoningKey = "reasoning_content";
+    ToolCallIds toolCallIds = ToolCallIds.AS_SENT;
+    Set<Integer> overloadStatuses = DEFAULT_OVERLOAD;
+    PriceTable prices;
+    boolean moonshotPrices;
+    MessageSchema messageSchema = MessageSchema.OPEN;
+    boolean dotsAsP;
+
+    Parts(String name, Endpoint endpoint) {
+      this.name = name;
+      this.endpoint = endpoint;
+    }
+
+    Parts(Host h) {
+      this(h.name, h.endpoint);
+      modelIds = h.modelIds;
+      modelPrefix = h.modelPrefix;
+      thinkingSwitch = h.thinkingSwitch;
+      reasoningKey = h.reasoningKey;
+      toolCallIds = h.toolCallIds;
+      overloadStatuses = h.overloadStatuses;
+      prices = h.prices;
+      moonshotPrices = h.moonshotPrices;
+      messageSchema = h.messageSchema;
+      dotsAsP = h.dotsAsP;
+    }
+  }
+
+  /** Returns this host with the parts {@code change} sets. */
+  private Host with(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new Host(p);
   }
 
   /**
@@ -390,19 +409,11 @@ public final class Host {
   }
 
   private Host atMoonshotsPrices() {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        null,
-        true,
-        messageSchema,
-        dotsAsP);
+    return with(
+        p -> {
+          p.prices = null;
+          p.moonshotPrices = true;
+        });
   }
 
   private static String checkName(String name) {
@@ -437,19 +448,8 @@ public final class Host {
    * @throws ConfigurationException if the URL is malformed
    */
   public Host withBaseUrl(String baseUrl) {
-    return new Host(
-        name,
-        Endpoint.of(baseUrl),
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    Endpoint e = Endpoint.of(baseUrl);
+    return with(p -> p.endpoint = e);
   }
 
   /**
@@ -466,19 +466,7 @@ public final class Host {
     notBlank(hostModel, "hostModel");
     Map<String, String> ids = new LinkedHashMap<>(modelIds);
     ids.put(kimiModel.toLowerCase(Locale.ROOT), hostModel);
-    return new Host(
-        name,
-        endpoint,
-        Collections.unmodifiableMap(ids),
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    return with(p -> p.modelIds = Collections.unmodifiableMap(ids));
   }
 
   /**
@@ -490,19 +478,7 @@ public final class Host {
    */
   public Host withModelPrefix(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        prefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    return with(p -> p.modelPrefix = prefix);
   }
 
   /**
@@ -512,19 +488,8 @@ public final class Host {
    * @return the host
    */
   public Host withThinkingSwitch(ThinkingSwitch thinkingSwitch) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        Objects.requireNonNull(thinkingSwitch, "thinkingSwitch"),
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    Objects.requireNonNull(thinkingSwitch, "thinkingSwitch");
+    return with(p -> p.thinkingSwitch = thinkingSwitch);
   }
 
   /**
@@ -540,19 +505,7 @@ public final class Host {
       throw new IllegalArgumentException(
           "reasoningKey must be \"reasoning_content\" or \"reasoning\": " + key);
     }
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        key,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    return with(p -> p.reasoningKey = key);
   }
 
   /**
@@ -562,19 +515,8 @@ public final class Host {
    * @return the host
    */
   public Host withToolCallIds(ToolCallIds toolCallIds) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        Objects.requireNonNull(toolCallIds, "toolCallIds"),
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    Objects.requireNonNull(toolCallIds, "toolCallIds");
+    return with(p -> p.toolCallIds = toolCallIds);
   }
 
   /**
@@ -591,19 +533,7 @@ public final class Host {
     }
     Set<Integer> statuses = new TreeSet<>(overloadStatuses);
     statuses.add(status);
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        Collections.unmodifiableSet(statuses),
-        prices,
-        moonshotPrices,
-        messageSchema,
-        dotsAsP);
+    return with(p -> p.overloadStatuses = Collections.unmodifiableSet(statuses));
   }
 
   /**
@@ -614,36 +544,13 @@ public final class Host {
    * @return the host
    */
   public Host withMessageSchema(MessageSchema schema) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        Objects.requireNonNull(schema, "schema"),
-        dotsAsP);
+    Objects.requireNonNull(schema, "schema");
+    return with(p -> p.messageSchema = schema);
   }
 
   /** Fireworks' spelling of a model id: a dot between two digits written {@code p}. */
   private Host spellingDotsAsP() {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices,
-        messageSchema,
-        true);
+    return with(p -> p.dotsAsP = true);
   }
 
   /**
@@ -655,19 +562,12 @@ public final class Host {
    * @return the host
    */
   public Host withPrices(PriceTable prices) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        Objects.requireNonNull(prices, "prices"),
-        false,
-        messageSchema,
-        dotsAsP);
+    Objects.requireNonNull(prices, "prices");
+    return with(
+        p -> {
+          p.prices = prices;
+          p.moonshotPrices = false;
+        });
   }
 
   /**

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Host}'s translation of a request at the wire: the request as the client adapted and
@@ -64,7 +65,7 @@ final class Dialect {
       messages = templateIds(messages);
     }
     if (host.messageSchema() == Host.MessageSchema.STRICT) {
-      messages = strict(host, messages);
+      messages = strict(messages);
     }
     if (!host.reasoningKey().equals("reasoning_content")) {
       messages = reasoningUnder(host.reasoningKey(), messages);
@@ -159,39 +160,49 @@ final class Dialect {
    */
   static List<Message> templateIds(List<Message> messages) {
     Map<String, String> renamed = new HashMap<>();
+    int[] index = {0};
+    return replaced(
+        messages,
+        m -> {
+          if (m instanceof AssistantMessage a && !a.toolCalls().isEmpty()) {
+            List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
+            boolean differ = false;
+            for (ToolCall c : a.toolCalls()) {
+              String id = "functions." + (c.name() == null ? "" : c.name()) + ":" + index[0]++;
+              if (c.id() != null) {
+                renamed.put(c.id(), id);
+              }
+              differ |= !id.equals(c.id());
+              calls.add(new ToolCall(id, c.type(), c.name(), c.arguments(), c.additionalFields()));
+            }
+            return differ
+                ? new AssistantMessage(
+                    a.content(),
+                    a.reasoningContent(),
+                    calls,
+                    a.name(),
+                    a.partial(),
+                    a.reasoningSignature(),
+                    a.additionalFields())
+                : m;
+          }
+          if (m instanceof ToolMessage t && renamed.containsKey(t.toolCallId())) {
+            String id = renamed.get(t.toolCallId());
+            return id.equals(t.toolCallId()) ? m : new ToolMessage(id, t.name(), t.content());
+          }
+          return m;
+        });
+  }
+
+  /**
+   * Returns {@code messages} with each message {@code change} gives for it, in order; the list
+   * itself when it gives each back unchanged.
+   */
+  private static List<Message> replaced(List<Message> messages, UnaryOperator<Message> change) {
     List<Message> out = null;
-    int index = 0;
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
-      Message now = m;
-      if (m instanceof AssistantMessage a && !a.toolCalls().isEmpty()) {
-        List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
-        boolean differ = false;
-        for (ToolCall c : a.toolCalls()) {
-          String id = "functions." + (c.name() == null ? "" : c.name()) + ":" + index++;
-          if (c.id() != null) {
-            renamed.put(c.id(), id);
-          }
-          differ |= !id.equals(c.id());
-          calls.add(new ToolCall(id, c.type(), c.name(), c.arguments(), c.additionalFields()));
-        }
-        if (differ) {
-          now =
-              new AssistantMessage(
-                  a.content(),
-                  a.reasoningContent(),
-                  calls,
-                  a.name(),
-                  a.partial(),
-                  a.reasoningSignature(),
-                  a.additionalFields());
-        }
-      } else if (m instanceof ToolMessage t && renamed.containsKey(t.toolCallId())) {
-        String id = renamed.get(t.toolCallId());
-        if (!id.equals(t.toolCallId())) {
-          now = new ToolMessage(id, t.name(), t.content());
-        }
-      }
+      Message now = change.apply(m);
       if (now != m && out == null) {
         out = new ArrayList<>(messages.subList(0, i));
       }
@@ -246,24 +257,25 @@ final class Dialect {
    * name} and without the members a reply carried beside the modelled ones, each tool call without
    * its extra members; what the check refuses ({@link #check}) never reaches here.
    */
-  static List<Message> strict(Host host, List<Message> messages) {
-    List<Message> out = null;
-    for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
-      Message now = m;
-      if (m instanceof SystemMessage s && s.name() != null) {
-        now = new SystemMessage(s.content(), null, s.tools());
-      } else if (m instanceof UserMessage u && u.name() != null) {
-        now = new UserMessage(u.content(), null);
-      } else if (m instanceof ToolMessage t && t.name() != null) {
-        now = new ToolMessage(t.toolCallId(), null, t.content());
-      } else if (m instanceof AssistantMessage a && !plain(a)) {
-        List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
-        for (ToolCall c : a.toolCalls()) {
-          calls.add(new ToolCall(c.id(), c.type(), c.name(), c.arguments()));
-        }
-        now =
-            new AssistantMessage(
+  static List<Message> strict(List<Message> messages) {
+    return replaced(
+        messages,
+        m -> {
+          if (m instanceof SystemMessage s && s.name() != null) {
+            return new SystemMessage(s.content(), null, s.tools());
+          }
+          if (m instanceof UserMessage u && u.name() != null) {
+            return new UserMessage(u.content(), null);
+          }
+          if (m instanceof ToolMessage t && t.name() != null) {
+            return new ToolMessage(t.toolCallId(), null, t.content());
+          }
+          if (m instanceof AssistantMessage a && !plain(a)) {
+            List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
+            for (ToolCall c : a.toolCalls()) {
+              calls.add(new ToolCall(c.id(), c.type(), c.name(), c.arguments()));
+            }
+            return new AssistantMessage(
                 a.content(),
                 a.reasoningContent(),
                 calls,
@@ -271,15 +283,9 @@ final class Dialect {
                 a.partial(),
                 a.reasoningSignature(),
                 null);
-      }
-      if (now != m && out == null) {
-        out = new ArrayList<>(messages.subList(0, i));
-      }
-      if (out != null) {
-        out.add(now);
-      }
-    }
-    return out == null ? messages : out;
+          }
+          return m;
+        });
   }
 
   /** Tells whether an assistant message carries nothing a strict schema refuses. */
@@ -301,30 +307,22 @@ final class Dialect {
    * is replaced, so the key is sent once.
    */
   static List<Message> reasoningUnder(String key, List<Message> messages) {
-    List<Message> out = null;
-    for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
-      Message now = m;
-      if (m instanceof AssistantMessage a && a.reasoningContent() != null) {
-        Map<String, JsonValue> fields = new LinkedHashMap<>(a.additionalFields().members());
-        fields.put(key, JsonString.of(a.reasoningContent()));
-        now =
-            new AssistantMessage(
-                a.content(),
-                null,
-                a.toolCalls(),
-                a.name(),
-                a.partial(),
-                a.reasoningSignature(),
-                JsonObject.of(fields));
-      }
-      if (now != m && out == null) {
-        out = new ArrayList<>(messages.subList(0, i));
-      }
-      if (out != null) {
-        out.add(now);
-      }
-    }
-    return out == null ? messages : out;
+    return replaced(
+        messages,
+        m -> {
+          if (!(m instanceof AssistantMessage a) || a.reasoningContent() == null) {
+            return m;
+          }
+          Map<String, JsonValue> fields = new LinkedHashMap<>(a.additionalFields().members());
+          fields.put(key, JsonString.of(a.reasoningContent()));
+          return new AssistantMessage(
+              a.content(),
+              null,
+              a.toolCalls(),
+              a.name(),
+              a.partial(),
+              a.reasoningSignature(),
+              JsonObject.of(fields));
+        });
   }
 }
