@@ -133,6 +133,44 @@ class HostPresetsHttpTest {
   }
 
   @Test
+  void anSglangAdmittingTwoAnswersTwentyStreamsSentEightAtOnceItsConcurrencyGateHearingItsEvents()
+      throws Exception {
+    FakeKimiServer sglang = fake("sglang").maxConcurrency(2).latency(Duration.ofMillis(100));
+    java.util.concurrent.ExecutorService eight =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<String>> streams = new ArrayList<>();
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .host(Host.sglang(sglang.baseUrl()))
+            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
+            .build()) {
+      for (int i = 0; i < 20; i++) {
+        String text = "hi " + i;
+        streams.add(
+            eight.submit(
+                () -> {
+                  try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k3", text))) {
+                    return s.toCompletion().text();
+                  }
+                }));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(streams.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo("You said: hi " + i);
+      }
+    } finally {
+      eight.shutdownNow();
+    }
+    assertThat(sglang.rateLimitedCount())
+        .as("streams refused with SGLang's event, for 20 streams")
+        .isLessThan(20);
+    System.out.printf(
+        "SGLang admitting 2, 20 streams 8 at once: %d refused with its event%n",
+        sglang.rateLimitedCount());
+  }
+
+  @Test
   void kimiK25OnFireworksIsSentInFireworksSpellingAndItsToolRoundTripIsAccepted() {
     FakeKimiServer fireworks = fake("fireworks").models("kimi-k2.5", "kimi-k3");
     ChatRequest ask =
