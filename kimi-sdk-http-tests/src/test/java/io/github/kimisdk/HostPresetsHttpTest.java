@@ -78,6 +78,9 @@ class HostPresetsHttpTest {
         .as("each refusal an error event on the stream's 200, as SGLang sends it")
         .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
     assertThat(moonshot.requestCount()).isEqualTo(20);
+    System.out.printf(
+        "SGLang refusing every stream first: 20 of 20 answered; requests to SGLang: %d%n",
+        sglang.requestCount());
   }
 
   @Test
