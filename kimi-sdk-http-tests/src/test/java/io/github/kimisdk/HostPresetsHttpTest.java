@@ -200,6 +200,33 @@ class HostPresetsHttpTest {
   }
 
   @Test
+  void aPartialReplyAFallbackFireworksCouldNotTakeFailsBeforeAnythingIsSent() {
+    FakeKimiServer moonshot = fake("moonshot");
+    FakeKimiServer fireworks = fake("fireworks");
+    ChatRequest partial =
+        ChatRequest.builder("kimi-k2.6")
+            .addUser("Write a haiku")
+            .addMessage(
+                new io.github.kimisdk.chat.AssistantMessage(
+                    "Autumn", null, List.of(), null, true, null, null))
+            .build();
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-a")
+            .baseUrl(moonshot.baseUrl())
+            .fallback(
+                Target.of(Host.FIREWORKS.withBaseUrl(fireworks.baseUrl()), "kimi-k2.6")
+                    .apiKey("fw-b"))
+            .build()) {
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> kimi.chat(partial)))
+          .isInstanceOf(io.github.kimisdk.errors.ConfigurationException.class)
+          .hasMessageContaining("partial assistant message")
+          .hasMessageContaining("fireworks");
+    }
+    assertThat(moonshot.requestCount() + fireworks.requestCount()).isZero();
+  }
+
+  @Test
   void fireworksIsSentTheEffortAloneAndThinkingOffAsNone() {
     FakeKimiServer fireworks = fake("fireworks");
     try (KimiClient kimi = client(Host.FIREWORKS.withBaseUrl(fireworks.baseUrl()))) {
