@@ -43,11 +43,11 @@ class HostDialectsHttpTest {
         "\"chat_template_kwargs\":{\"thinking\":false}",
         "reasoning_content"),
     OPENROUTER(
-        "openrouter", "moonshotai/kimi-k3", "\"reasoning\":{\"enabled\":false}", "reasoning"),
+        "openrouter", "moonshotai/kimi-k3", "\"reasoning\":{\"effort\":\"none\"}", "reasoning"),
     FIREWORKS(
         "fireworks",
         "accounts/fireworks/models/kimi-k3",
-        "\"thinking\":{\"type\":\"disabled\"}",
+        "\"reasoning_effort\":\"none\"",
         "reasoning_content"),
     TOGETHER("together", "moonshotai/kimi-k3", "\"reasoning\":{\"enabled\":false}", "reasoning");
 
@@ -154,7 +154,7 @@ class HostDialectsHttpTest {
   }
 
   /** The weather tool, in a request for kimi-k3 that thinks. */
-  private static ChatRequest.Builder weather() {
+  static ChatRequest.Builder weather() {
     return ChatRequest.builder("kimi-k3")
         .addTool(
             Tool.function(
@@ -263,7 +263,7 @@ class HostDialectsHttpTest {
   }
 
   /** The first message of {@code role} in a request's body. */
-  private static JsonObject message(JsonObject body, String role) {
+  static JsonObject message(JsonObject body, String role) {
     for (JsonValue m : ((JsonArray) body.get("messages")).values()) {
       if (m instanceof JsonObject o && role.equals(text(o.get("role")))) {
         return o;
@@ -272,7 +272,7 @@ class HostDialectsHttpTest {
     throw new AssertionError("no " + role + " message in " + body);
   }
 
-  private static String text(JsonValue v) {
+  static String text(JsonValue v) {
     return v instanceof JsonString s ? s.value() : v == null ? null : Json.write(v);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Where Kimi runs, and how that host speaks: Moonshot's own API, Kimi Code, or a host of Kimi's
@@ -27,9 +28,10 @@ import java.util.TreeSet;
  *       reasoning} the host answers with;
  *   <li>the form of <b>tool-call ids</b> its chat template needs in the history ({@link
  *       ToolCallIds});
+ *   <li>which members of a <b>message</b> it takes ({@link MessageSchema});
  *   <li>how it says it is <b>overloaded</b> ({@link #overloadStatuses()}: besides Kimi's {@code
- *       engine_overloaded_error}, by default 502, 503 and 529), which moves a call to the next
- *       {@link Target} of a fallback chain;
+ *       engine_overloaded_error} and a full queue, by default 502, 503 and 529), which moves a call
+ *       to the next {@link Target} of a fallback chain;
  *   <li>its <b>prices</b>, when the team gives them ({@link #withPrices}): Moonshot's own are
  *       shipped, no other host's is guessed, so the cost of a reply from a host without prices is
  *       unknown rather than wrong.
@@ -68,15 +70,61 @@ public final class Host {
      */
     CHAT_TEMPLATE_KWARGS,
     /**
-     * OpenRouter's {@code reasoning} object: {@code {"enabled": false}} for thinking off, {@code
-     * {"effort": ...}} for an effort, {@code {"enabled": true}} for thinking on.
+     * OpenRouter's {@code reasoning} object, as its reasoning-tokens guide documents it: {@code
+     * {"effort": "none"}} for thinking off, {@code {"effort": ...}} for an effort (its levels are
+     * {@code none}, {@code minimal}, {@code low}, {@code medium}, {@code high}, {@code xhigh} and
+     * {@code max}: Kimi's levels are sent as they are, K3's {@code max} as {@code max}), {@code
+     * {"enabled": true}} for thinking on.
      */
     REASONING_OBJECT,
     /**
      * A top-level {@code reasoning_effort} only: {@code "none"} for thinking off, the effort (or
      * the host's default) for thinking on; the {@code thinking} object is not sent.
      */
-    REASONING_EFFORT
+    REASONING_EFFORT,
+    /**
+     * Together's, as its reasoning guide documents it: the {@code reasoning} object's {@code
+     * enabled} switches thinking ({@code {"enabled": false}} off, {@code {"enabled": true}} on),
+     * and an effort goes as the top-level {@code reasoning_effort}, whose documented levels are
+     * {@code low}, {@code medium} and {@code high} (K3's {@code max} is sent as {@code high}, the
+     * most it documents); a {@code reasoning.effort} is not sent, since Together does not read it.
+     */
+    REASONING_ENABLED_AND_EFFORT,
+    /**
+     * Fireworks', as its chat completions reference documents it: a top-level {@code
+     * reasoning_effort} ({@code "none"} for thinking off, the effort as it is: {@code low}, {@code
+     * medium}, {@code high}, {@code max}), {@code {"type": "enabled"}} as the {@code thinking}
+     * object for thinking on without an effort (the object takes {@code type} and {@code
+     * budget_tokens} only, and is never sent beside {@code reasoning_effort}, which Fireworks
+     * refuses), and preserved thinking ({@code keep: "all"}) as {@code reasoning_history:
+     * "preserved"}.
+     */
+    REASONING_EFFORT_AND_HISTORY
+  }
+
+  /**
+   * Which members of a chat message a host takes. The SDK writes a message's {@code role}, {@code
+   * content}, {@code reasoning_content} (or the host's reasoning key), {@code tool_calls} and
+   * {@code tool_call_id}, and, when set, a {@code name}, {@code partial}, K3's {@code tools} on a
+   * system message, and the members a reply carried beside the ones it models.
+   */
+  public enum MessageSchema {
+    /**
+     * Every member the SDK writes: the host ignores those it does not read (Moonshot, vLLM, ...).
+     */
+    OPEN,
+    /**
+     * Only {@code role}, {@code content}, {@code reasoning_content}, {@code tool_calls} (each with
+     * {@code id}, {@code type} and {@code function} of {@code name} and {@code arguments}) and
+     * {@code tool_call_id}, as a host whose message schema refuses any other member with a 400
+     * (Fireworks: {@code additionalProperties: false}, "Extra inputs are not permitted"). A {@code
+     * name} and the members a reply carried beside these are left out, which changes nothing the
+     * model reads there; a {@code partial} assistant message and tools declared on a system message
+     * are refused before anything is sent ({@link
+     * io.github.kimisdk.errors.ConfigurationException}), since leaving them out would change the
+     * answer.
+     */
+    STRICT
   }
 
   /** The form of tool-call ids a host's chat template needs in the history. */
@@ -105,7 +153,12 @@ public final class Host {
   /** Kimi Code, {@link Endpoint#KIMI_CODE}: a subscription, so no prices are set. */
   public static final Host KIMI_CODE = new Host("kimi-code", Endpoint.KIMI_CODE);
 
-  /** OpenRouter, {@code https://openrouter.ai/api/v1}: Kimi's models as {@code moonshotai/ID}. */
+  /**
+   * OpenRouter, {@code https://openrouter.ai/api/v1}: Kimi's models as {@code moonshotai/ID};
+   * thinking through its {@code reasoning} object ({@link ThinkingSwitch#REASONING_OBJECT});
+   * reasoning in {@code reasoning}. Its 429 is a rate limit, not an overload; 502 (the model down)
+   * and 503 (no provider available) move a fallback chain on.
+   */
   public static final Host OPENROUTER =
       new Host("openrouter", Endpoint.of("https://openrouter.ai/api/v1"))
           .withModelPrefix("moonshotai/")
@@ -114,21 +167,24 @@ public final class Host {
 
   /**
    * Fireworks, {@code https://api.fireworks.ai/inference/v1}: Kimi's models as {@code
-   * accounts/fireworks/models/...}; thinking through Moonshot's {@code thinking} object and {@code
-   * reasoning_effort} (Fireworks takes Anthropic-style {@code thinking} and {@code
-   * reasoning_effort}, and runs Moonshot's K3 vendor verifier); reasoning in {@code
-   * reasoning_content}.
+   * accounts/fireworks/models/ID} in Fireworks' spelling, a dot between digits written {@code p}
+   * ({@code kimi-k2.5} as {@code accounts/fireworks/models/kimi-k2p5}, {@code kimi-k3} as {@code
+   * accounts/fireworks/models/kimi-k3}); thinking through {@code reasoning_effort}, {@code
+   * thinking} and {@code reasoning_history} ({@link ThinkingSwitch#REASONING_EFFORT_AND_HISTORY});
+   * reasoning in {@code reasoning_content}; a strict message schema ({@link MessageSchema#STRICT}).
    */
   public static final Host FIREWORKS =
       new Host("fireworks", Endpoint.of("https://api.fireworks.ai/inference/v1"))
           .withModelPrefix("accounts/fireworks/models/")
-          .withModelId("kimi-k2.6", "accounts/fireworks/models/kimi-k2p6")
-          .withModelId("kimi-k2.7-code", "accounts/fireworks/models/kimi-k2p7-code");
+          .withThinkingSwitch(ThinkingSwitch.REASONING_EFFORT_AND_HISTORY)
+          .withMessageSchema(MessageSchema.STRICT)
+          .spellingDotsAsP();
 
   /**
    * Together, {@code https://api.together.xyz/v1}: Kimi's models as {@code moonshotai/...};
-   * thinking through its {@code reasoning} object ({@code {"enabled": false}} turns it off);
-   * reasoning in {@code reasoning}; 503 "Engine Overloaded" when busy.
+   * thinking switched by its {@code reasoning} object's {@code enabled}, an effort as the top-level
+   * {@code reasoning_effort} ({@link ThinkingSwitch#REASONING_ENABLED_AND_EFFORT}); reasoning in
+   * {@code reasoning}; 503 "Engine Overloaded" when busy.
    */
   public static final Host TOGETHER =
       new Host("together", Endpoint.of("https://api.together.xyz/v1"))
@@ -136,7 +192,7 @@ public final class Host {
           .withModelId("kimi-k2.5", "moonshotai/Kimi-K2.5")
           .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
           .withModelId("kimi-k2-thinking", "moonshotai/Kimi-K2-Thinking")
-          .withThinkingSwitch(ThinkingSwitch.REASONING_OBJECT)
+          .withThinkingSwitch(ThinkingSwitch.REASONING_ENABLED_AND_EFFORT)
           .withReasoningKey("reasoning");
 
   private final String name;
@@ -149,52 +205,83 @@ public final class Host {
   private final Set<Integer> overloadStatuses;
   private final PriceTable prices;
   private final boolean moonshotPrices; // Moonshot's global platform: its prices, made when asked
+  private final MessageSchema messageSchema;
+  private final boolean dotsAsP; // Fireworks' spelling: a dot between digits written p
 
   private Host(String name, Endpoint endpoint) {
-    this(
-        name,
-        endpoint,
-        Map.of(),
-        "",
-        ThinkingSwitch.MOONSHOT,
-        "reasoning_content",
-        ToolCallIds.AS_SENT,
-        DEFAULT_OVERLOAD,
-        null,
-        false);
+    this(new Parts(name, endpoint));
   }
 
-  private Host(
-      String name,
-      Endpoint endpoint,
-      Map<String, String> modelIds,
-      String modelPrefix,
-      ThinkingSwitch thinkingSwitch,
-      String reasoningKey,
-      ToolCallIds toolCallIds,
-      Set<Integer> overloadStatuses,
-      PriceTable prices,
-      boolean moonshotPrices) {
-    this.name = name;
-    this.endpoint = endpoint;
-    this.modelIds = modelIds;
-    this.modelPrefix = modelPrefix;
-    this.thinkingSwitch = thinkingSwitch;
-    this.reasoningKey = reasoningKey;
-    this.toolCallIds = toolCallIds;
-    this.overloadStatuses = overloadStatuses;
-    this.prices = prices;
-    this.moonshotPrices = moonshotPrices;
+  private Host(Parts p) {
+    this.name = p.name;
+    this.endpoint = p.endpoint;
+    this.modelIds = p.modelIds;
+    this.modelPrefix = p.modelPrefix;
+    this.thinkingSwitch = p.thinkingSwitch;
+    this.reasoningKey = p.reasoningKey;
+    this.toolCallIds = p.toolCallIds;
+    this.overloadStatuses = p.overloadStatuses;
+    this.prices = p.prices;
+    this.moonshotPrices = p.moonshotPrices;
+    this.messageSchema = p.messageSchema;
+    this.dotsAsP = p.dotsAsP;
+  }
+
+  /** A host's parts by name, Moonshot's dialect unless changed: each {@code with} changes some. */
+  private static final class Parts {
+    String name;
+    Endpoint endpoint;
+    Map<String, String> modelIds = Map.of();
+    String modelPrefix = "";
+    ThinkingSwitch thinkingSwitch = ThinkingSwitch.MOONSHOT;
+    String reasoningKey = "reasoning_content";
+    ToolCallIds toolCallIds = ToolCallIds.AS_SENT;
+    Set<Integer> overloadStatuses = DEFAULT_OVERLOAD;
+    PriceTable prices;
+    boolean moonshotPrices;
+    MessageSchema messageSchema = MessageSchema.OPEN;
+    boolean dotsAsP;
+
+    Parts(String name, Endpoint endpoint) {
+      this.name = name;
+      this.endpoint = endpoint;
+    }
+
+    Parts(Host h) {
+      this(h.name, h.endpoint);
+      modelIds = h.modelIds;
+      modelPrefix = h.modelPrefix;
+      thinkingSwitch = h.thinkingSwitch;
+      reasoningKey = h.reasoningKey;
+      toolCallIds = h.toolCallIds;
+      overloadStatuses = h.overloadStatuses;
+      prices = h.prices;
+      moonshotPrices = h.moonshotPrices;
+      messageSchema = h.messageSchema;
+      dotsAsP = h.dotsAsP;
+    }
+  }
+
+  /** Returns this host with the parts {@code change} sets. */
+  private Host with(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new Host(p);
   }
 
   /**
-   * Returns a vLLM server ({@code vllm serve} with the {@code kimi_k2} or {@code kimi_k3} reasoning
-   * and tool parsers): thinking through {@code chat_template_kwargs}, reasoning under {@code
+   * Returns a vLLM server: thinking through {@code chat_template_kwargs}, reasoning under {@code
    * reasoning} (vLLM 0.16 and later read only that key in the history), tool-call ids in Kimi's
    * template form, and the open weights under their names ({@code kimi-k3} as {@code
    * moonshotai/Kimi-K3}, {@code kimi-k2.6} as {@code moonshotai/Kimi-K2.6}), which are the served
    * names unless {@code --served-model-name} says otherwise: then declare it with {@link
-   * #withModelId}. vLLM queues rather than refusing, so it is rarely overloaded; it bills nothing.
+   * #withModelId}. Start it with the parsers of the model it serves, {@code --reasoning-parser
+   * kimi_k3 --tool-call-parser kimi_k3} for K3 and {@code kimi_k2} for both with K2.5 and K2.6:
+   * without them, or with K2's for K3 (whose markers differ), reasoning and tool calls stay in
+   * {@code content} and no error says so. vLLM queues rather than refusing unless it is started
+   * with {@code --max-num-queued-reqs} (from 0.29): past it, it answers 503 "The engine is
+   * currently busy and cannot accept new requests...", which lowers the client's concurrency for it
+   * and moves a fallback chain on. It bills nothing.
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://vllm:8000/v1}
    * @return the host
@@ -210,12 +297,15 @@ public final class Host {
   }
 
   /**
-   * Returns an SGLang server (with the {@code kimi_k2} reasoning and tool-call parsers): thinking
-   * through {@code chat_template_kwargs}, reasoning under {@code reasoning_content}, tool-call ids
-   * in Kimi's template form, and the open weights under their names as {@link #vllm} serves them
-   * ({@code kimi-k3} as {@code moonshotai/Kimi-K3}). An SGLang started with {@code
-   * --max-queued-requests} answers 503 "The request queue is full." when it is: the client lowers
-   * its concurrency for it, and a fallback chain moves on.
+   * Returns an SGLang server: thinking through {@code chat_template_kwargs}, reasoning under {@code
+   * reasoning_content}, tool-call ids in Kimi's template form, and the open weights under their
+   * names as {@link #vllm} serves them ({@code kimi-k3} as {@code moonshotai/Kimi-K3}). Start it
+   * with the parsers of the model it serves, {@code --reasoning-parser kimi_k3 --tool-call-parser
+   * kimi_k3} for K3 and {@code kimi_k2} for both with K2.5 and K2.6: without them, or with K2's for
+   * K3, reasoning and tool calls stay in {@code content}. An SGLang started with {@code
+   * --max-queued-requests} refuses a call when its queue is full, "The request queue is full.": a
+   * whole reply with a 503, a stream with an error event naming 503 on its 200 before any output;
+   * either lowers the client's concurrency for it and moves a fallback chain on.
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://sglang:30000/v1}
    * @return the host
@@ -230,8 +320,15 @@ public final class Host {
   }
 
   /**
-   * Returns another OpenAI-compatible host, which speaks as Moonshot does until its differences are
-   * declared with the {@code with} methods.
+   * Returns another OpenAI-compatible host, which is assumed to speak Moonshot's dialect: Kimi's
+   * model ids, Moonshot's {@code thinking} object and {@code reasoning_effort}, {@code
+   * reasoning_content} in the history, tool-call ids as they came, and any message member. A server
+   * that speaks another (a vLLM behind a gateway reads {@code chat_template_kwargs}, and ignores
+   * Moonshot's {@code thinking} without a word) needs it declared: start from the preset it runs
+   * ({@code Host.vllm(url)}, {@code Host.sglang(url)}, {@code Host.OPENROUTER.withBaseUrl(url)},
+   * ...) or declare each difference with the {@code with} methods ({@link #withThinkingSwitch},
+   * {@link #withReasoningKey}, {@link #withToolCallIds}, {@link #withModelId}, {@link
+   * #withMessageSchema}, ...).
    *
    * @param name a short name for events, metrics and messages: letters, digits, {@code .}, {@code
    *     _} and {@code -}, 1 to 64 characters
@@ -312,17 +409,11 @@ public final class Host {
   }
 
   private Host atMoonshotsPrices() {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        null,
-        true);
+    return with(
+        p -> {
+          p.prices = null;
+          p.moonshotPrices = true;
+        });
   }
 
   private static String checkName(String name) {
@@ -357,17 +448,8 @@ public final class Host {
    * @throws ConfigurationException if the URL is malformed
    */
   public Host withBaseUrl(String baseUrl) {
-    return new Host(
-        name,
-        Endpoint.of(baseUrl),
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    Endpoint e = Endpoint.of(baseUrl);
+    return with(p -> p.endpoint = e);
   }
 
   /**
@@ -384,17 +466,7 @@ public final class Host {
     notBlank(hostModel, "hostModel");
     Map<String, String> ids = new LinkedHashMap<>(modelIds);
     ids.put(kimiModel.toLowerCase(Locale.ROOT), hostModel);
-    return new Host(
-        name,
-        endpoint,
-        Collections.unmodifiableMap(ids),
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    return with(p -> p.modelIds = Collections.unmodifiableMap(ids));
   }
 
   /**
@@ -406,17 +478,7 @@ public final class Host {
    */
   public Host withModelPrefix(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        prefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    return with(p -> p.modelPrefix = prefix);
   }
 
   /**
@@ -426,17 +488,8 @@ public final class Host {
    * @return the host
    */
   public Host withThinkingSwitch(ThinkingSwitch thinkingSwitch) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        Objects.requireNonNull(thinkingSwitch, "thinkingSwitch"),
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    Objects.requireNonNull(thinkingSwitch, "thinkingSwitch");
+    return with(p -> p.thinkingSwitch = thinkingSwitch);
   }
 
   /**
@@ -452,17 +505,7 @@ public final class Host {
       throw new IllegalArgumentException(
           "reasoningKey must be \"reasoning_content\" or \"reasoning\": " + key);
     }
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        key,
-        toolCallIds,
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    return with(p -> p.reasoningKey = key);
   }
 
   /**
@@ -472,17 +515,8 @@ public final class Host {
    * @return the host
    */
   public Host withToolCallIds(ToolCallIds toolCallIds) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        Objects.requireNonNull(toolCallIds, "toolCallIds"),
-        overloadStatuses,
-        prices,
-        moonshotPrices);
+    Objects.requireNonNull(toolCallIds, "toolCallIds");
+    return with(p -> p.toolCallIds = toolCallIds);
   }
 
   /**
@@ -499,17 +533,24 @@ public final class Host {
     }
     Set<Integer> statuses = new TreeSet<>(overloadStatuses);
     statuses.add(status);
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        Collections.unmodifiableSet(statuses),
-        prices,
-        moonshotPrices);
+    return with(p -> p.overloadStatuses = Collections.unmodifiableSet(statuses));
+  }
+
+  /**
+   * Returns this host taking the members of a chat message {@code schema} names: {@link
+   * MessageSchema#STRICT} for a host that refuses a member it does not know.
+   *
+   * @param schema which members it takes
+   * @return the host
+   */
+  public Host withMessageSchema(MessageSchema schema) {
+    Objects.requireNonNull(schema, "schema");
+    return with(p -> p.messageSchema = schema);
+  }
+
+  /** Fireworks' spelling of a model id: a dot between two digits written {@code p}. */
+  private Host spellingDotsAsP() {
+    return with(p -> p.dotsAsP = true);
   }
 
   /**
@@ -521,17 +562,12 @@ public final class Host {
    * @return the host
    */
   public Host withPrices(PriceTable prices) {
-    return new Host(
-        name,
-        endpoint,
-        modelIds,
-        modelPrefix,
-        thinkingSwitch,
-        reasoningKey,
-        toolCallIds,
-        overloadStatuses,
-        Objects.requireNonNull(prices, "prices"),
-        false);
+    Objects.requireNonNull(prices, "prices");
+    return with(
+        p -> {
+          p.prices = prices;
+          p.moonshotPrices = false;
+        });
   }
 
   /**
@@ -565,9 +601,26 @@ public final class Host {
     if (declared != null) {
       return declared;
     }
-    return modelPrefix.isEmpty() || startsWithIgnoreCase(kimiModel, modelPrefix)
-        ? kimiModel
-        : modelPrefix + kimiModel;
+    if (!modelPrefix.isEmpty() && startsWithIgnoreCase(kimiModel, modelPrefix)) {
+      return kimiModel;
+    }
+    return modelPrefix + (dotsAsP ? respell(kimiModel, '.', 'p') : kimiModel);
+  }
+
+  /** Writes each {@code from} between two digits as {@code to}: {@code kimi-k2.5} as k2p5. */
+  private static String respell(String id, char from, char to) {
+    char[] c = null;
+    for (int i = 1; i < id.length() - 1; i++) {
+      if (id.charAt(i) == from && isDigit(id.charAt(i - 1)) && isDigit(id.charAt(i + 1))) {
+        c = c == null ? id.toCharArray() : c;
+        c[i] = to;
+      }
+    }
+    return c == null ? id : new String(c);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /**
@@ -586,7 +639,8 @@ public final class Host {
       }
     }
     if (!modelPrefix.isEmpty() && startsWithIgnoreCase(hostModel, modelPrefix)) {
-      return hostModel.substring(modelPrefix.length());
+      String id = hostModel.substring(modelPrefix.length());
+      return dotsAsP ? respell(id, 'p', '.') : id;
     }
     return hostModel;
   }
@@ -628,6 +682,15 @@ public final class Host {
   }
 
   /**
+   * Returns which members of a chat message this host takes.
+   *
+   * @return the schema
+   */
+  public MessageSchema messageSchema() {
+    return messageSchema;
+  }
+
+  /**
    * Returns the HTTP statuses with which this host says it is overloaded.
    *
    * @return the statuses
@@ -651,8 +714,8 @@ public final class Host {
 
   /**
    * Tells whether this host speaks Moonshot's dialect throughout: its model ids, thinking switch,
-   * reasoning key and tool-call ids as Moonshot's API takes them, so that a request is sent as it
-   * is.
+   * reasoning key, tool-call ids and message schema as Moonshot's API takes them, so that a request
+   * is sent as it is.
    *
    * @return true when nothing is translated
    */
@@ -661,7 +724,8 @@ public final class Host {
         && modelPrefix.isEmpty()
         && thinkingSwitch == ThinkingSwitch.MOONSHOT
         && reasoningKey.equals("reasoning_content")
-        && toolCallIds == ToolCallIds.AS_SENT;
+        && toolCallIds == ToolCallIds.AS_SENT
+        && messageSchema == MessageSchema.OPEN;
   }
 
   private static boolean startsWithIgnoreCase(String s, String prefix) {
@@ -687,12 +751,15 @@ public final class Host {
         && h.toolCallIds == toolCallIds
         && h.overloadStatuses.equals(overloadStatuses)
         && Objects.equals(h.prices, prices)
-        && h.moonshotPrices == moonshotPrices;
+        && h.moonshotPrices == moonshotPrices
+        && h.messageSchema == messageSchema
+        && h.dotsAsP == dotsAsP;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, endpoint, modelIds, thinkingSwitch, reasoningKey, toolCallIds);
+    return Objects.hash(
+        name, endpoint, modelIds, thinkingSwitch, reasoningKey, toolCallIds, messageSchema);
   }
 
   /** Returns the name and base URL. */

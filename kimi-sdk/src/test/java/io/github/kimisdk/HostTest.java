@@ -101,4 +101,37 @@ class HostTest {
     assertThat(Host.vllm("http://127.0.0.1:8000/v1"))
         .hasToString("Host[vllm http://127.0.0.1:8000/v1]");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "kimi-k2.5, accounts/fireworks/models/kimi-k2p5",
+    "kimi-k2.6, accounts/fireworks/models/kimi-k2p6",
+    "kimi-k2.7-code, accounts/fireworks/models/kimi-k2p7-code",
+    "kimi-k3, accounts/fireworks/models/kimi-k3",
+    "kimi-k3.1-pro, accounts/fireworks/models/kimi-k3p1-pro",
+    "kimi-k2-thinking, accounts/fireworks/models/kimi-k2-thinking",
+  })
+  void fireworksSpellsADotBetweenDigitsAsP(String kimi, String fireworks) {
+    assertThat(Host.FIREWORKS.modelId(kimi)).isEqualTo(fireworks);
+    assertThat(Host.FIREWORKS.kimiModel(fireworks)).isEqualTo(kimi);
+    assertThat(Host.FIREWORKS.modelId(fireworks)).as("already the host's id").isEqualTo(fireworks);
+    assertThat(Host.OPENROUTER.modelId(kimi))
+        .as("no other host respells")
+        .isEqualTo("moonshotai/" + kimi);
+  }
+
+  @Test
+  void aStrictMessageSchemaIsDeclaredAndNoLongerSpeaksMoonshot() {
+    assertThat(Host.FIREWORKS.messageSchema()).isEqualTo(Host.MessageSchema.STRICT);
+    assertThat(Host.OPENROUTER.messageSchema()).isEqualTo(Host.MessageSchema.OPEN);
+    Host strict =
+        Host.compatible("gw", "https://gw.example/v1").withMessageSchema(Host.MessageSchema.STRICT);
+    assertThat(strict.speaksMoonshot()).isFalse();
+    assertThat(strict).isNotEqualTo(Host.compatible("gw", "https://gw.example/v1"));
+    assertThat(strict.withMessageSchema(Host.MessageSchema.OPEN))
+        .isEqualTo(Host.compatible("gw", "https://gw.example/v1"));
+    assertThat(Host.FIREWORKS.withBaseUrl("https://proxy.example/v1").modelId("kimi-k2.5"))
+        .as("a preset at another URL keeps its spelling")
+        .isEqualTo("accounts/fireworks/models/kimi-k2p5");
+  }
 }

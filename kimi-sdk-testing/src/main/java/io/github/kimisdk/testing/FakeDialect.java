@@ -72,20 +72,26 @@ enum FakeDialect {
       false,
       true),
   /**
-   * Fireworks: Moonshot's {@code thinking} and {@code reasoning_effort}, {@code reasoning_content}.
+   * Fireworks: {@code reasoning_effort} ({@code none} for off), {@code thinking} of {@code type}
+   * and {@code budget_tokens} only and never beside {@code reasoning_effort}, {@code
+   * reasoning_history}; {@code reasoning_content}; a message schema that refuses any member it does
+   * not declare ({@link #strictRefusal}).
    */
   FIREWORKS(
       "fireworks",
-      Switch.THINKING_OBJECT,
+      Switch.REASONING_EFFORT_AND_HISTORY,
       "reasoning_content",
       false,
       List.of("reasoning_content", "reasoning"),
       false,
       true),
-  /** Together: its {@code reasoning} object, {@code reasoning} out, 503 "Engine Overloaded". */
+  /**
+   * Together: {@code reasoning.enabled} and a top-level {@code reasoning_effort}, {@code reasoning}
+   * out, 503 "Engine Overloaded".
+   */
   TOGETHER(
       "together",
-      Switch.REASONING_OBJECT,
+      Switch.REASONING_ENABLED_AND_EFFORT,
       "reasoning",
       false,
       List.of("reasoning", "reasoning_content"),
@@ -107,7 +113,20 @@ enum FakeDialect {
      * exclude}) and a top-level {@code reasoning_effort}; Moonshot's {@code thinking} object is not
      * read.
      */
-    REASONING_OBJECT
+    REASONING_OBJECT,
+    /**
+     * Together's: the {@code reasoning} object's {@code enabled} switches thinking and the
+     * top-level {@code reasoning_effort} sets the effort; a {@code reasoning.effort} is not read,
+     * nor Moonshot's {@code thinking} object.
+     */
+    REASONING_ENABLED_AND_EFFORT,
+    /**
+     * Fireworks': a top-level {@code reasoning_effort} ({@code none}, {@code low}, {@code medium},
+     * {@code high}, {@code max}, a boolean or a token count), or the {@code thinking} object of
+     * {@code type} and {@code budget_tokens} (never both), and {@code reasoning_history} ({@code
+     * preserved} keeps the earlier reasoning).
+     */
+    REASONING_EFFORT_AND_HISTORY
   }
 
   /** The members a host may carry reasoning under in an assistant message. */
@@ -117,12 +136,28 @@ enum FakeDialect {
   /** Where vLLM and SGLang presets are built: only their model ids are read. */
   private static final String ANY_URL = "http://127.0.0.1:8000/v1";
 
-  /** The fake's words for vLLM's admission refusal, whose own text no source gave. */
+  /**
+   * vLLM's refusal past {@code --max-num-queued-reqs}, {@code QueueOverflowError}'s words
+   * (vllm-project/vllm {@code vllm/exceptions.py}, 0.29).
+   */
   static final String VLLM_BUSY =
-      "The server is at its admission limit (--max-num-queued-reqs); try again later";
+      "The engine is currently busy and cannot accept new requests. Please try again later or on"
+          + " a different instance.";
 
-  /** SGLang's message when its queue is full ({@code --max-queued-requests}). */
+  /**
+   * SGLang's message when its queue is full ({@code --max-queued-requests}; sgl-project/sglang
+   * {@code managers/scheduler.py} {@code _abort_on_queued_limit}).
+   */
   static final String QUEUE_FULL = "The request queue is full.";
+
+  /**
+   * The error event with which SGLang refuses a stream whose queue is full, on the stream's 200 and
+   * before any chunk, as {@code json.dumps} writes it ({@code serving_chat.py} writes {@code
+   * create_streaming_error_response(message, code.name, code.value)}, {@code serving_base.py}).
+   */
+  static final String SGLANG_QUEUE_FULL_EVENT =
+      "{\"error\": {\"object\": \"error\", \"message\": \"The request queue is full.\", \"type\":"
+          + " \"SERVICE_UNAVAILABLE\", \"param\": null, \"code\": 503}}";
 
   final String spec;
   final Switch thinkingSwitch;
@@ -351,16 +386,18 @@ enum FakeDialect {
     return own(status, this == MOONSHOT ? type : null, message);
   }
 
-  /** The host's answer when it is overloaded, as {@code failCalls("overloaded=...")} asks. */
-  FakeResponse overloaded() {
+  /**
+   * The host's answer when it is overloaded, as {@code failCalls("overloaded=...")} asks: for vLLM
+   * and SGLang, their refusal when full ({@link #queueFull}).
+   */
+  FakeResponse overloaded(RecordedRequest request) {
     return switch (this) {
       case MOONSHOT ->
           FakeModel.error(
               429,
               "engine_overloaded_error",
               "The engine is currently overloaded, please try again later");
-      case VLLM -> own(503, "ServiceUnavailableError", VLLM_BUSY);
-      case SGLANG -> own(503, null, QUEUE_FULL);
+      case VLLM, SGLANG -> queueFull(request);
       case OPENROUTER -> {
         String raw =
             Json.write(
@@ -379,9 +416,39 @@ enum FakeDialect {
     };
   }
 
-  /** The host's answer when its queue is full, as {@code failCalls("queue-full=...")} asks. */
-  FakeResponse queueFull() {
-    return own(503, this == MOONSHOT ? "engine_overloaded_error" : null, QUEUE_FULL);
+  /**
+   * The host's answer when its queue is full, as {@code failCalls("queue-full=...")} and {@link
+   * FakeKimiServer#maxConcurrency} in these dialects ask: vLLM's 503 {@code QueueOverflowError},
+   * also for a stream (its admission check runs before the response starts); SGLang's 503 "The
+   * request queue is full." for a whole reply and, for a stream, its error event naming 503 on the
+   * stream's 200, then {@code data: [DONE]}; the other hosts SGLang's words in their envelope.
+   */
+  FakeResponse queueFull(RecordedRequest request) {
+    return switch (this) {
+      case VLLM -> own(503, "Service Unavailable", VLLM_BUSY);
+      case SGLANG ->
+          streamed(request)
+              ? FakeResponse.sse().data(SGLANG_QUEUE_FULL_EVENT).done().build()
+              : own(503, null, QUEUE_FULL);
+      case MOONSHOT -> own(503, "engine_overloaded_error", QUEUE_FULL);
+      case OPENROUTER, FIREWORKS, TOGETHER -> own(503, null, QUEUE_FULL);
+    };
+  }
+
+  /**
+   * The host's refusal of a call past {@link FakeKimiServer#maxConcurrency}: vLLM's and SGLang's
+   * full queue ({@link #queueFull}), which their admission limits answer; Kimi's concurrency 429
+   * ({@code kimi}) from Moonshot and the vendors, which pass an account's limit on.
+   */
+  FakeResponse concurrencyRefusal(RecordedRequest request, FakeResponse kimi) {
+    return this == VLLM || this == SGLANG ? queueFull(request) : kimi;
+  }
+
+  /** Whether a chat call asks for a stream. */
+  static boolean streamed(RecordedRequest request) {
+    return request.json() instanceof JsonObject o
+        && o.get("stream") instanceof JsonBoolean b
+        && b.value();
   }
 
   private static String kimiType(int status) {
@@ -539,6 +606,12 @@ enum FakeDialect {
       }
       kimiId = preset.kimiModel(hostModel);
     }
+    if (this == FIREWORKS) {
+      String refused = strictRefusal(body);
+      if (refused != null) {
+        return own(400, "invalid_request_error", refused);
+      }
+    }
     Map<String, JsonValue> out = new LinkedHashMap<>(body.members());
     out.put("model", JsonString.of(kimiId));
     boolean exclude = thinking(body, out);
@@ -561,6 +634,100 @@ enum FakeDialect {
     }
     JsonObject kimi = JsonObject.of(out);
     return new Read(withKey(request, Json.writeBytes(kimi)), kimi, hostModel, history, exclude);
+  }
+
+  /** The members of a message Fireworks' schema declares; it refuses any other. */
+  private static final List<String> FIREWORKS_MESSAGE =
+      List.of("role", "content", "reasoning_content", "tool_calls", "tool_call_id");
+
+  private static final List<String> FIREWORKS_TOOL_CALL = List.of("id", "type", "function");
+  private static final List<String> FIREWORKS_FUNCTION = List.of("name", "arguments");
+  private static final List<String> FIREWORKS_PART =
+      List.of("type", "text", "image_url", "video_url");
+  private static final List<String> FIREWORKS_EFFORTS =
+      List.of("low", "medium", "high", "max", "none");
+  private static final List<String> FIREWORKS_HISTORY =
+      List.of("disabled", "interleaved", "preserved");
+
+  /**
+   * What Fireworks' request schema refuses of a call, as its 400 says it ("messages.2.name: Extra
+   * inputs are not permitted"), or null: a message member beyond {@link #FIREWORKS_MESSAGE} (in a
+   * tool call, beyond {@code id}, {@code type}, {@code function} of {@code name} and {@code
+   * arguments}; in a content part, beyond {@code type}, {@code text}, {@code image_url}, {@code
+   * video_url}), a {@code thinking} object with more than {@code type} and {@code budget_tokens}
+   * (at least 1024), {@code thinking} beside {@code reasoning_effort}, an effort or a {@code
+   * reasoning_history} it does not list. Fireworks' chat completions reference (its OpenAPI schema:
+   * {@code additionalProperties: false}); the request's own members are not checked, since
+   * Fireworks takes more than its schema lists ({@code stream_options}).
+   */
+  static String strictRefusal(JsonObject body) {
+    if (body.get("messages") instanceof JsonArray messages) {
+      for (int i = 0; i < messages.size(); i++) {
+        if (!(messages.get(i) instanceof JsonObject m)) {
+          continue;
+        }
+        String at = "messages." + i;
+        String extra = extra(m, FIREWORKS_MESSAGE, at);
+        if (extra == null && m.get("tool_calls") instanceof JsonArray calls) {
+          for (int j = 0; j < calls.size() && extra == null; j++) {
+            if (calls.get(j) instanceof JsonObject c) {
+              String call = at + ".tool_calls." + j;
+              extra = extra(c, FIREWORKS_TOOL_CALL, call);
+              if (extra == null && c.get("function") instanceof JsonObject f) {
+                extra = extra(f, FIREWORKS_FUNCTION, call + ".function");
+              }
+            }
+          }
+        }
+        if (extra == null && m.get("content") instanceof JsonArray parts) {
+          for (int j = 0; j < parts.size() && extra == null; j++) {
+            if (parts.get(j) instanceof JsonObject part) {
+              extra = extra(part, FIREWORKS_PART, at + ".content." + j);
+            }
+          }
+        }
+        if (extra != null) {
+          return extra;
+        }
+      }
+    }
+    JsonValue thinking = body.get("thinking");
+    if (thinking instanceof JsonObject t) {
+      String extra = extra(t, List.of("type", "budget_tokens"), "thinking");
+      if (extra != null) {
+        return extra;
+      }
+      if (!(t.get("type") instanceof JsonString type)
+          || !(type.value().equals("enabled") || type.value().equals("disabled"))) {
+        return "thinking.type: Input should be 'enabled' or 'disabled'";
+      }
+      if (t.get("budget_tokens") instanceof JsonNumber n && n.longValue() < 1024) {
+        return "thinking.budget_tokens: must be >= 1024";
+      }
+    }
+    JsonValue effort = body.get("reasoning_effort");
+    boolean hasEffort = effort != null && !(effort instanceof JsonNull);
+    if (thinking != null && !(thinking instanceof JsonNull) && hasEffort) {
+      return "thinking cannot be specified together with reasoning_effort";
+    }
+    if (effort instanceof JsonString e && !FIREWORKS_EFFORTS.contains(e.value())) {
+      return "Invalid reasoning effort: " + e.value();
+    }
+    if (body.get("reasoning_history") instanceof JsonString h
+        && !FIREWORKS_HISTORY.contains(h.value())) {
+      return "reasoning_history: Input should be 'disabled', 'interleaved' or 'preserved'";
+    }
+    return null;
+  }
+
+  /** The first member of {@code o} not in {@code allowed}, as Fireworks' 400 names it, or null. */
+  private static String extra(JsonObject o, List<String> allowed, String at) {
+    for (String name : o.members().keySet()) {
+      if (!allowed.contains(name)) {
+        return at + "." + name + ": Extra inputs are not permitted";
+      }
+    }
+    return null;
   }
 
   /**
@@ -637,6 +804,64 @@ enum FakeDialect {
           out.put("thinking", JsonObject.of("type", JsonString.of(on ? "enabled" : "disabled")));
         }
         return exclude;
+      }
+      case REASONING_ENABLED_AND_EFFORT -> {
+        out.remove("thinking");
+        out.remove("reasoning");
+        out.remove("reasoning_effort");
+        Boolean on = null;
+        if (body.get("reasoning") instanceof JsonObject reasoning
+            && reasoning.get("enabled") instanceof JsonBoolean b) {
+          on = b.value(); // reasoning.effort is not read
+        }
+        // the levels its reasoning guide documents; another value is not read
+        String effort =
+            body.get("reasoning_effort") instanceof JsonString e
+                    && List.of("low", "medium", "high").contains(e.value())
+                ? e.value()
+                : null;
+        if (on != null || effort != null) {
+          boolean thinks = on == null || on;
+          JsonObject.Builder t = JsonObject.builder().put("type", thinks ? "enabled" : "disabled");
+          if (thinks && effort != null) {
+            t.put("effort", effort);
+          }
+          out.put("thinking", t.build());
+        }
+        return false;
+      }
+      case REASONING_EFFORT_AND_HISTORY -> {
+        out.remove("thinking");
+        out.remove("reasoning_effort");
+        out.remove("reasoning_history");
+        Boolean on = null;
+        String effort = null;
+        if (body.get("thinking") instanceof JsonObject t
+            && t.get("type") instanceof JsonString type) {
+          on = type.value().equals("enabled");
+        }
+        JsonValue e = body.get("reasoning_effort");
+        if (e instanceof JsonString level) {
+          on = !level.value().equals("none");
+          effort = on ? level.value() : null;
+        } else if (e instanceof JsonBoolean b) {
+          on = b.value();
+        } else if (e instanceof JsonNumber) {
+          on = true;
+        }
+        boolean keep =
+            body.get("reasoning_history") instanceof JsonString h && h.value().equals("preserved");
+        if (on != null) {
+          JsonObject.Builder t = JsonObject.builder().put("type", on ? "enabled" : "disabled");
+          if (on && keep) {
+            t.put("keep", "all");
+          }
+          if (effort != null) {
+            t.put("effort", effort);
+          }
+          out.put("thinking", t.build());
+        }
+        return false;
       }
     }
     throw new AssertionError(thinkingSwitch);

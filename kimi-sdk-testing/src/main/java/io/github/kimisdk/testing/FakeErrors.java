@@ -35,9 +35,16 @@ final class FakeErrors {
      * another dialect as {@link #QUOTA} is.
      */
     RATE_LIMIT("rate-limit"),
-    /** The host's overload: Moonshot's 429 {@code engine_overloaded_error}, vLLM's 503, .... */
+    /**
+     * The host's overload: Moonshot's 429 {@code engine_overloaded_error}, vLLM's and SGLang's full
+     * queue, OpenRouter's 502, .... ({@link FakeDialect#overloaded}).
+     */
     OVERLOADED("overloaded"),
-    /** 503 "The request queue is full." (SGLang's words) in the host's envelope. */
+    /**
+     * The host's full queue: vLLM's 503 "The engine is currently busy ...", SGLang's "The request
+     * queue is full." (a 503, or for a stream an error event naming 503 on its 200), the others
+     * SGLang's words in their envelope ({@link FakeDialect#queueFull}).
+     */
     QUEUE_FULL("queue-full"),
     /**
      * A streamed call's 200 cut after its first chunk of output and failed there, as the host fails
@@ -52,10 +59,11 @@ final class FakeErrors {
     }
 
     /**
-     * The answer of one failed call, exactly as the host of {@code dialect} sends it (Moonshot's
-     * with its request id); null for {@link #STREAM_ERROR}, which fails the answer itself.
+     * The answer of one failed call {@code request}, exactly as the host of {@code dialect} sends
+     * it (Moonshot's with its request id); null for {@link #STREAM_ERROR}, which fails the answer
+     * itself.
      */
-    FakeResponse response(FakeDialect dialect) {
+    FakeResponse response(FakeDialect dialect, RecordedRequest request) {
       return switch (this) {
         case QUOTA ->
             dialect.own(
@@ -71,8 +79,8 @@ final class FakeErrors {
                     "Your account org-fake<ak-fake> request reached organization max RPM: 3,"
                         + " please try again after 1 seconds")
                 .withHeader("Retry-After", "1");
-        case OVERLOADED -> dialect.overloaded();
-        case QUEUE_FULL -> dialect.queueFull();
+        case OVERLOADED -> dialect.overloaded(request);
+        case QUEUE_FULL -> dialect.queueFull(request);
         case STREAM_ERROR -> null;
       };
     }

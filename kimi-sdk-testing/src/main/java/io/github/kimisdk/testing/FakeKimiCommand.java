@@ -47,7 +47,9 @@ final class FakeKimiCommand {
                          is taken
         --max-concurrency N
                          answer Kimi's 429 to a request that arrives while N are
-                         being answered (default 0: no limit)
+                         being answered (with --dialect vllm or sglang, a chat
+                         call gets the host's full queue: its 503, or SGLang's
+                         error event on a stream's 200) (default 0: no limit)
         --requests-per-minute N
                          answer Kimi's 429, with Retry-After, once N requests were
                          taken in the last 60 seconds (default 0: no limit)
@@ -88,10 +90,11 @@ final class FakeKimiCommand {
                          quota (429 exceeded_current_quota_error),
                          rate-limit (429 rate_limit_reached_error, Retry-After: 1),
                          overloaded (the host's: Kimi's 429 engine_overloaded_error,
-                         vLLM's 503, ...), queue-full (503 "The request queue is
-                         full."), stream-error (a stream fails after its first chunk
-                         of output, on its 200); each share in (0, 1], at most 1 in
-                         all
+                         vLLM's 503, ...), queue-full (the host's full queue: vLLM's
+                         503, SGLang's "The request queue is full." as a 503 or an
+                         event on a stream's 200), stream-error (a stream fails
+                         after its first chunk of output, on its 200); each share
+                         in (0, 1], at most 1 in all
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit

@@ -286,7 +286,12 @@ public final class FakeKimiServer implements AutoCloseable {
    * limit} accepted requests are still being answered gets HTTP 429 {@code
    * rate_limit_reached_error} ("request reached organization max concurrency: N, please try again
    * after 1 seconds") with {@code Retry-After: 1}. A request counts until its answer is handed to
-   * the connection (a stream's, until it ends).
+   * the connection (a stream's, until it ends). In the {@code vllm} and {@code sglang} {@linkplain
+   * #dialect dialects} a chat call past the limit gets the host's own refusal when its queue is
+   * full instead, as a server started with {@code --max-num-queued-reqs} or {@code
+   * --max-queued-requests} refuses it: vLLM's 503 "The engine is currently busy and cannot accept
+   * new requests. ...", SGLang's 503 "The request queue is full." or, for a stream, its error event
+   * naming 503 on the stream's 200.
    *
    * @param limit the requests answered at once, at least 1; 0 switches the limit off
    * @return this server
@@ -314,11 +319,13 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code rate-limit}: 429 {@code rate_limit_reached_error} with {@code Retry-After: 1}, the
    *       organisation's limit;
    *   <li>{@code overloaded}: the host busy whatever the account: Kimi's 429 {@code
-   *       engine_overloaded_error}; vLLM's 503 {@code ServiceUnavailableError}, SGLang's 503 "The
-   *       request queue is full.", OpenRouter's 502 "Provider returned error", Fireworks' 503,
-   *       Together's 503 "Engine Overloaded";
-   *   <li>{@code queue-full}: 503 "The request queue is full." in the host's envelope, a refusal
-   *       for the host's concurrency;
+   *       engine_overloaded_error}; vLLM's and SGLang's full queue (as {@code queue-full}),
+   *       OpenRouter's 502 "Provider returned error", Fireworks' 503, Together's 503 "Engine
+   *       Overloaded";
+   *   <li>{@code queue-full}: the host's refusal for its concurrency: vLLM's 503 "The engine is
+   *       currently busy and cannot accept new requests. ...", SGLang's "The request queue is
+   *       full." (a 503, or for a stream an error event naming 503 on its 200, before any chunk),
+   *       the other hosts' 503 with SGLang's words in their envelope;
    *   <li>{@code stream-error}: a streamed call's 200 stream sends its role chunk and its first
    *       chunk of output, then fails as the host fails a stream that began: OpenRouter with a
    *       chunk carrying a top-level {@code error} ({@code "code":"server_error"}) and {@code
@@ -353,7 +360,7 @@ public final class FakeKimiServer implements AutoCloseable {
    * <pre>{@code
    * server.failCalls("quota=0.5");         // every second chat call: 429, out of quota
    * server.failCalls("rate-limit=0.1,overloaded=0.1");
-   * server.dialect("sglang").failCalls("overloaded=0.5"); // every second: 503 queue full
+   * server.dialect("sglang").failCalls("overloaded=0.5"); // every second: SGLang's full queue
    * server.failCalls("");                  // none again
    * }</pre>
    *
@@ -396,10 +403,16 @@ public final class FakeKimiServer implements AutoCloseable {
    *       reasoning_details} and read from either, errors as {@code
    *       {"error":{"code","message","metadata"}}} (the model's refusals wrapped as "Provider
    *       returned error"), a keep-alive comment first in a stream and its usage always last;
-   *   <li>{@code fireworks}: {@code accounts/fireworks/models/ID}, Moonshot's {@code thinking} and
-   *       {@code reasoning_effort}, {@code reasoning_content};
+   *   <li>{@code fireworks}: {@code accounts/fireworks/models/ID} with a dot between digits written
+   *       {@code p} ({@code kimi-k2p6}), thinking switched by {@code reasoning_effort} ({@code
+   *       none}: off) or the {@code thinking} object of {@code type} and {@code budget_tokens}
+   *       (never both), {@code reasoning_history}, {@code reasoning_content}; a strict schema: a
+   *       message member it does not declare (a tool message's {@code name}), a {@code thinking}
+   *       member beyond those two, or both switches at once, are refused with 400 "Extra inputs are
+   *       not permitted" or its like;
    *   <li>{@code together}: {@code moonshotai/ID} (K2.x capitalised, {@code moonshotai/Kimi-K2.6}),
-   *       the {@code reasoning} object, {@code reasoning} out.
+   *       thinking switched by {@code reasoning.enabled} and its effort by the top-level {@code
+   *       reasoning_effort} ({@code reasoning.effort} is not read), {@code reasoning} out.
    * </ul>
    *
    * <p>{@link RecordedRequest#asRead()} tells what the model behind the host read of each call.
@@ -1391,14 +1404,20 @@ public final class FakeKimiServer implements AutoCloseable {
       FakeErrors.Kind failure = null;
       response = unauthorized(request);
       if (response == null) {
-        response = rateLimit.admit();
-        if (response == null) {
+        FakeRateLimit.Refusal refused = rateLimit.admit();
+        if (refused == null) {
           answered = once(rateLimit::release);
           response = script.poll();
           if (response == null && ChatSurface.INSTANCE.claims(request)) {
             failure = errors.next();
-            response = failure == null ? null : failure.response(dialect);
+            response = failure == null ? null : failure.response(dialect, request);
           }
+        } else {
+          // past maxConcurrency a chat call is refused as the host refuses it when full
+          response =
+              refused.concurrency() && ChatSurface.INSTANCE.claims(request)
+                  ? dialect.concurrencyRefusal(request, refused.kimi())
+                  : refused.kimi();
         }
       }
       // recorded once its scripted answer is claimed: a test that took this request and sends

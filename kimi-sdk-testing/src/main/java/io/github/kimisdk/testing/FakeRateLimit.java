@@ -48,28 +48,37 @@ final class FakeRateLimit {
   }
 
   /**
-   * Admits a request now (then {@link #release()} it once answered), or returns Kimi's 429 {@code
-   * rate_limit_reached_error}.
+   * A refused request: Kimi's 429 for it, and whether the concurrency limit refused it (which the
+   * server's dialect answers in its host's words).
+   *
+   * @param kimi Kimi's 429 {@code rate_limit_reached_error}
+   * @param concurrency whether {@code maxConcurrency} refused it, not the per-minute limit
    */
-  synchronized FakeResponse admit() {
+  record Refusal(FakeResponse kimi, boolean concurrency) {}
+
+  /** Admits a request now (then {@link #release()} it once answered), or refuses it. */
+  synchronized Refusal admit() {
     open++;
     peak = Math.max(peak, open);
     if (maxConcurrency > 0 && open > maxConcurrency) {
       open--;
       rejected++;
-      return FakeModel.error(
-              429,
-              "rate_limit_reached_error",
-              "Your account org-fake<ak-fake> request reached organization max concurrency: "
-                  + maxConcurrency
-                  + ", please try again after 1 seconds")
-          .withHeader("Retry-After", "1");
+      return new Refusal(
+          FakeModel.error(
+                  429,
+                  "rate_limit_reached_error",
+                  "Your account org-fake<ak-fake> request reached organization max concurrency: "
+                      + maxConcurrency
+                      + ", please try again after 1 seconds")
+              .withHeader("Retry-After", "1"),
+          true);
     }
     FakeResponse refused = admitPerMinute();
     if (refused != null) {
       open--;
+      return new Refusal(refused, false);
     }
-    return refused;
+    return null;
   }
 
   private FakeResponse admitPerMinute() {

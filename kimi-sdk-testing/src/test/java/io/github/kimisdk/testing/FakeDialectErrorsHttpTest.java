@@ -34,9 +34,9 @@ class FakeDialectErrorsHttpTest {
       value = {
         "moonshot | 429 | {\"error\":{\"message\":\"The engine is currently overloaded, please try"
             + " again later\",\"type\":\"engine_overloaded_error\"}}",
-        "vllm | 503 | {\"error\":{\"message\":\"The server is at its admission limit"
-            + " (--max-num-queued-reqs); try again"
-            + " later\",\"type\":\"ServiceUnavailableError\",\"param\":null,\"code\":503}}",
+        "vllm | 503 | {\"error\":{\"message\":\"The engine is currently busy and cannot accept new"
+            + " requests. Please try again later or on a different instance.\",\"type\":\"Service"
+            + " Unavailable\",\"param\":null,\"code\":503}}",
         "sglang | 503 | {\"object\":\"error\",\"message\":\"The request queue is"
             + " full.\",\"type\":\"HTTPStatus.SERVICE_UNAVAILABLE\",\"param\":null,\"code\":503}",
         "openrouter | 502 | {\"error\":{\"code\":502,\"message\":\"Provider returned"
@@ -74,8 +74,9 @@ class FakeDialectErrorsHttpTest {
       value = {
         "moonshot | {\"error\":{\"message\":\"The request queue is"
             + " full.\",\"type\":\"engine_overloaded_error\"}}",
-        "vllm | {\"error\":{\"message\":\"The request queue is"
-            + " full.\",\"type\":\"ServiceUnavailableError\",\"param\":null,\"code\":503}}",
+        "vllm | {\"error\":{\"message\":\"The engine is currently busy and cannot accept new"
+            + " requests. Please try again later or on a different instance.\",\"type\":\"Service"
+            + " Unavailable\",\"param\":null,\"code\":503}}",
         "sglang | {\"object\":\"error\",\"message\":\"The request queue is"
             + " full.\",\"type\":\"HTTPStatus.SERVICE_UNAVAILABLE\",\"param\":null,\"code\":503}",
         "openrouter | {\"error\":{\"code\":503,\"message\":\"The request queue is full.\"}}",
@@ -90,6 +91,109 @@ class FakeDialectErrorsHttpTest {
     FakeDialectHttpTest.Answer a = chat(server, body(k3(dialect), "hi", ""));
     assertThat(a.status()).isEqualTo(503);
     assertThat(errorBody(dialect, a)).isEqualTo(body);
+  }
+
+  private static final String FIREWORKS_K26 = "accounts/fireworks/models/kimi-k2p6";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a name on a tool message | \"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+            + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"f:0\","
+            + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
+            + "{\"role\":\"tool\",\"tool_call_id\":\"f:0\",\"name\":\"f\",\"content\":\"ok\"}] |"
+            + " messages.2.name: Extra inputs are not permitted",
+        "a reply's extra member on a tool call | \"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"hi\"},{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"f:0\","
+            + "\"index\":0,\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":"
+            + "\"{}\"}}]}] | messages.1.tool_calls.0.index: Extra inputs are not permitted",
+        "Moonshot's thinking object | \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"thinking\":{\"type\":\"enabled\",\"keep\":\"all\"} | thinking.keep: Extra inputs"
+            + " are not permitted",
+        "thinking beside reasoning_effort | \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"thinking\":{\"type\":\"enabled\"},\"reasoning_effort\":\"high\" | thinking cannot"
+            + " be specified together with reasoning_effort",
+        "a budget under 1024 | \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":100} |"
+            + " thinking.budget_tokens: must be >= 1024",
+        "an effort it does not list | \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"reasoning_effort\":\"xhigh\" | Invalid reasoning effort: xhigh",
+      })
+  void fireworksRefusesWhatItsSchemaDoesNotDeclare(
+      String what, String members, String message, FakeKimiServer server) throws Exception {
+    server.dialect("fireworks");
+    FakeDialectHttpTest.Answer a =
+        chat(server, "{\"model\":\"" + FIREWORKS_K26 + "\"," + members + "}");
+    assertThat(a.status()).as(a.body()).isEqualTo(400);
+    assertThat(text(Json.parse(a.body()).asObject().get("error").asObject().get("message")))
+        .isEqualTo(message);
+    assertThat(server.takeRequest().asRead()).as("the model read nothing").isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void fireworksTakesWhatItsSchemaDeclaresAndAStreamsUsageOption(FakeKimiServer server)
+      throws Exception {
+    server.dialect("fireworks");
+    FakeDialectHttpTest.Answer a =
+        chat(
+            server,
+            "{\"model\":\""
+                + FIREWORKS_K26
+                + "\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+                + "\"text\":\"hi\"}]}]}");
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+  }
+
+  @org.junit.jupiter.api.Test
+  void sglangRefusesAStreamWhoseQueueIsFullWithAnErrorEventOnItsTwoHundred(FakeKimiServer server)
+      throws Exception {
+    server.dialect("sglang").failCalls("queue-full=1");
+    FakeDialectHttpTest.Answer a = chat(server, body(k3("sglang"), "hi", "\"stream\":true"));
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(a.events())
+        .as("before any chunk, as serving_chat.py writes the abort of a full queue")
+        .containsExactly(
+            "{\"error\": {\"object\": \"error\", \"message\": \"The request queue is full.\","
+                + " \"type\": \"SERVICE_UNAVAILABLE\", \"param\": null, \"code\": 503}}",
+            "[DONE]");
+    assertThat(server.takeRequest().status()).isEqualTo(200);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"vllm, 503, false", "vllm, 503, true", "sglang, 503, false", "sglang, 200, true"})
+  void pastMaxConcurrencyVllmAndSglangRefuseAsTheirQueuesDo(
+      String dialect, int status, boolean stream, FakeKimiServer server) throws Exception {
+    server.dialect(dialect).maxConcurrency(1);
+    FakeKimiServer held = server;
+    held.respondWith(
+        r -> FakeResponse.reply("slow").withHeadersDelay(java.time.Duration.ofMillis(600)));
+    java.util.concurrent.CompletableFuture<FakeDialectHttpTest.Answer> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return chat(server, body(k3(dialect), "one", ""));
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            });
+    assertThat(
+            server.awaitConnections(
+                () -> server.activeExchanges() == 1, java.time.Duration.ofSeconds(5)))
+        .isTrue();
+    FakeDialectHttpTest.Answer refused =
+        chat(server, body(k3(dialect), "two", stream ? "\"stream\":true" : ""));
+    assertThat(refused.status()).isEqualTo(status);
+    String said = stream && dialect.equals("sglang") ? refused.events().get(0) : refused.body();
+    assertThat(said)
+        .contains(
+            dialect.equals("vllm")
+                ? "The engine is currently busy and cannot accept new requests."
+                : "The request queue is full.");
+    assertThat(first.join().status()).isEqualTo(200);
+    assertThat(server.rateLimitedCount()).isEqualTo(1);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -229,8 +229,13 @@ class FakeDialectHttpTest {
         "openrouter | \"reasoning\":{\"effort\":\"none\"} | {\"type\":\"disabled\"} | false",
         "openrouter | \"thinking\":{\"type\":\"disabled\"} | - | true",
         "together | \"reasoning\":{\"enabled\":false} | {\"type\":\"disabled\"} | false",
-        "together | \"reasoning_effort\":\"none\" | {\"type\":\"disabled\"} | false",
+        "together | \"reasoning\":{\"enabled\":true},\"reasoning_effort\":\"low\" |"
+            + " {\"type\":\"enabled\",\"effort\":\"low\"} | true",
+        "together | \"reasoning\":{\"effort\":\"none\"} | - | true",
         "fireworks | \"thinking\":{\"type\":\"disabled\"} | {\"type\":\"disabled\"} | false",
+        "fireworks | \"reasoning_effort\":\"none\" | {\"type\":\"disabled\"} | false",
+        "fireworks | \"reasoning_effort\":\"max\",\"reasoning_history\":\"preserved\" |"
+            + " {\"type\":\"enabled\",\"keep\":\"all\",\"effort\":\"max\"} | true",
       })
   void readsTheHostsThinkingSwitchAndNoOther(
       String dialect, String sent, String read, boolean thinks, FakeKimiServer server)
@@ -396,7 +401,11 @@ class FakeDialectHttpTest {
       String dialect, String id, FakeKimiServer server) throws Exception {
     // K3's own ids are per turn: vLLM and SGLang make their own for Kimi's parsers
     server.dialect(dialect).toolCallIds(FakeKimiServer.ToolCallIds.PER_TURN);
-    String reasoning = "\"reasoning_content\":\"I will call.\",\"reasoning\":\"I will call.\",";
+    // Fireworks' strict schema refuses a member it does not declare, such as reasoning
+    String reasoning =
+        dialect.equals("fireworks")
+            ? "\"reasoning_content\":\"I will call.\","
+            : "\"reasoning_content\":\"I will call.\",\"reasoning\":\"I will call.\",";
     String request = toolHistory(k3(dialect), reasoning, "\"get_weather:0\"");
 
     Answer whole = chat(server, request);

@@ -36,10 +36,10 @@ class FakeDialectTest {
             + " false",
         "OPENROUTER | REASONING_OBJECT | reasoning | true | reasoning_details,reasoning | false |"
             + " true",
-        "FIREWORKS | THINKING_OBJECT | reasoning_content | false | reasoning_content,reasoning |"
-            + " false | true",
-        "TOGETHER | REASONING_OBJECT | reasoning | false | reasoning,reasoning_content | false |"
-            + " true",
+        "FIREWORKS | REASONING_EFFORT_AND_HISTORY | reasoning_content | false |"
+            + " reasoning_content,reasoning | false | true",
+        "TOGETHER | REASONING_ENABLED_AND_EFFORT | reasoning | false | reasoning,reasoning_content"
+            + " | false | true",
       })
   void eachDialectDeclaresWhatItsHostReadsAndWrites(
       FakeDialect d,
@@ -115,8 +115,9 @@ class FakeDialectTest {
                     case THINKING_OBJECT -> first.equals("thinking");
                     case CHAT_TEMPLATE_KWARGS ->
                         thinking.contains("chat_template_kwargs") || thinking.contains("as vLLM");
-                    case REASONING_OBJECT ->
-                        first.equals("reasoning") || thinking.contains("as OpenRouter");
+                    case REASONING_OBJECT, REASONING_ENABLED_AND_EFFORT ->
+                        first.equals("reasoning");
+                    case REASONING_EFFORT_AND_HISTORY -> first.equals("reasoning_effort");
                   })
               .as("%s's thinking switch: %s", d, thinking)
               .isTrue();

@@ -11,13 +11,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@link FakeErrors}: which calls fail, by rule, one case per rule. */
 class FakeErrorsTest {
 
+  /** A chat call that is not streamed. */
+  private static final RecordedRequest CHAT =
+      new RecordedRequest(
+          "POST",
+          "/v1/chat/completions",
+          java.util.Map.of(),
+          "{\"model\":\"kimi-k3\",\"messages\":[]}"
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
   /** The first {@code n} calls' answers: "-" for a call answered as usual, else the error type. */
   private static List<String> calls(String spec, int n) {
     FakeErrors errors = FakeErrors.parse(spec);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       FakeErrors.Kind k = errors.next();
-      out.add(k == null ? "-" : type(k.response(FakeDialect.MOONSHOT)));
+      out.add(k == null ? "-" : type(k.response(FakeDialect.MOONSHOT, CHAT)));
     }
     return out;
   }
@@ -71,9 +80,9 @@ class FakeErrorsTest {
 
   @Test
   void eachKindIsKimisBodyWithItsRequestId() {
-    FakeResponse quota = FakeErrors.Kind.QUOTA.response(FakeDialect.MOONSHOT);
-    FakeResponse rate = FakeErrors.Kind.RATE_LIMIT.response(FakeDialect.MOONSHOT);
-    FakeResponse busy = FakeErrors.Kind.OVERLOADED.response(FakeDialect.MOONSHOT);
+    FakeResponse quota = FakeErrors.Kind.QUOTA.response(FakeDialect.MOONSHOT, CHAT);
+    FakeResponse rate = FakeErrors.Kind.RATE_LIMIT.response(FakeDialect.MOONSHOT, CHAT);
+    FakeResponse busy = FakeErrors.Kind.OVERLOADED.response(FakeDialect.MOONSHOT, CHAT);
     assertThat(List.of(quota, rate, busy)).allSatisfy(r -> assertThat(r.status()).isEqualTo(429));
     assertThat(new String(quota.parts().get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo(
@@ -99,7 +108,7 @@ class FakeErrorsTest {
             FakeErrors.Kind.QUEUE_FULL,
             FakeErrors.Kind.STREAM_ERROR,
             FakeErrors.Kind.QUEUE_FULL);
-    assertThat(FakeErrors.Kind.STREAM_ERROR.response(FakeDialect.VLLM))
+    assertThat(FakeErrors.Kind.STREAM_ERROR.response(FakeDialect.VLLM, CHAT))
         .as("a stream error fails the answer itself, after the model wrote it")
         .isNull();
   }

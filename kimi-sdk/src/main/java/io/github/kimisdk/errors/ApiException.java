@@ -49,7 +49,9 @@ public sealed class ApiException extends KimiException
   }
 
   /**
-   * Returns the HTTP status. An error event inside a stream reports the stream's status (200).
+   * Returns the HTTP status. An error event inside a stream reports the status its error object
+   * names as its {@code code} (an HTTP status, such as the 503 of SGLang's event for a full queue),
+   * else the stream's status (200).
    *
    * @return the HTTP status code
    */

@@ -138,6 +138,7 @@ final class ChatCalls {
             asked.equals(sent.model())
                 ? sent
                 : prepare(models[t], request.toBuilder().model(asked).build(), call);
+        Dialect.check(targets.host(t), checked[t]); // a strict host's refusal, before any send
       }
     }
 

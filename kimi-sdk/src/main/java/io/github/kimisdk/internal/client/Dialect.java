@@ -4,8 +4,11 @@ import io.github.kimisdk.Host;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -16,16 +19,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link Host}'s translation of a request at the wire: the request as the client adapted and
  * checked it against Kimi's model (its Kimi id, Moonshot's thinking switch, {@code
  * reasoning_content} in the history, the tool-call ids as they came) becomes the request that host
- * reads: its model id, its thinking switch, its reasoning key, its tool-call ids; and a stream asks
- * for its usage ({@code stream_options.include_usage}), which Moonshot puts in the finishing chunk
- * unasked but OpenAI-compatible servers (vLLM, SGLang, ...) send only when asked, so a stream's
- * usage and spend are counted on every host. Nothing else changes, and a host that speaks
- * Moonshot's dialect sends the request as it is. Stateless.
+ * reads: its model id, its thinking switch, its reasoning key, its tool-call ids, the message
+ * members its schema takes; and a stream asks for its usage ({@code stream_options.include_usage}),
+ * which Moonshot puts in the finishing chunk unasked but OpenAI-compatible servers (vLLM, SGLang,
+ * ...) send only when asked, so a stream's usage and spend are counted on every host. Nothing else
+ * changes, and a host that speaks Moonshot's dialect sends the request as it is. Stateless.
  */
 final class Dialect {
 
@@ -37,11 +41,13 @@ final class Dialect {
    * @param host the host
    * @param request the request in Kimi's form, adapted and checked
    * @return the request in the host's form; {@code request} itself when nothing changes
+   * @throws ConfigurationException if the host's message schema cannot take it ({@link #check})
    */
   static ChatRequest translate(Host host, ChatRequest request) {
     if (host.speaksMoonshot()) {
       return request;
     }
+    check(host, request);
     ChatRequest.Builder b = request.toBuilder();
     boolean changed = false;
     String id = host.modelId(request.model());
@@ -57,6 +63,9 @@ final class Dialect {
     List<Message> messages = request.messages();
     if (host.toolCallIds() == Host.ToolCallIds.KIMI_TEMPLATE) {
       messages = templateIds(messages);
+    }
+    if (host.messageSchema() == Host.MessageSchema.STRICT) {
+      messages = strict(messages);
     }
     if (!host.reasoningKey().equals("reasoning_content")) {
       messages = reasoningUnder(host.reasoningKey(), messages);
@@ -76,12 +85,13 @@ final class Dialect {
       return false;
     }
     boolean on = t == null || t.type() == Thinking.Type.ENABLED;
+    boolean keepAll = on && t != null && "all".equals(t.keep());
     b.thinking(null).reasoningEffort(null);
     switch (how) {
       case CHAT_TEMPLATE_KWARGS -> {
         Map<String, JsonValue> kwargs = new LinkedHashMap<>(members(r.extraBody(), KWARGS));
         kwargs.put("thinking", JsonBoolean.of(on));
-        if (on && (effort != null || (t != null && "all".equals(t.keep())))) {
+        if (on && (effort != null || keepAll)) {
           kwargs.put("preserve_thinking", JsonBoolean.TRUE);
         }
         if (on && effort != null) {
@@ -92,15 +102,35 @@ final class Dialect {
       case REASONING_OBJECT -> {
         Map<String, JsonValue> reasoning = new LinkedHashMap<>(members(r.extraBody(), REASONING));
         if (!on) {
-          reasoning.put("enabled", JsonBoolean.FALSE);
+          reasoning.put("effort", JsonString.of("none")); // OpenRouter's off switch
         } else if (effort != null) {
-          reasoning.put("effort", JsonString.of(objectEffort(effort)));
+          reasoning.put("effort", JsonString.of(effort)); // max and xhigh are its levels too
         } else {
           reasoning.put("enabled", JsonBoolean.TRUE);
         }
         b.extraBody(REASONING, JsonObject.of(reasoning));
       }
       case REASONING_EFFORT -> b.reasoningEffort(on ? effort : "none");
+      case REASONING_ENABLED_AND_EFFORT -> {
+        Map<String, JsonValue> reasoning = new LinkedHashMap<>(members(r.extraBody(), REASONING));
+        reasoning.put("enabled", JsonBoolean.of(on));
+        b.extraBody(REASONING, JsonObject.of(reasoning));
+        if (on && effort != null) {
+          b.reasoningEffort(upToHigh(effort));
+        }
+      }
+      case REASONING_EFFORT_AND_HISTORY -> {
+        if (!on) {
+          b.reasoningEffort("none");
+        } else if (effort != null) {
+          b.reasoningEffort(effort);
+        } else {
+          b.thinking(Thinking.enabled()); // {"type":"enabled"}: never beside reasoning_effort
+        }
+        if (keepAll) {
+          b.extraBody(HISTORY, JsonString.of("preserved"));
+        }
+      }
       case MOONSHOT -> throw new AssertionError(how);
     }
     return true;
@@ -108,12 +138,13 @@ final class Dialect {
 
   private static final String KWARGS = "chat_template_kwargs";
   private static final String REASONING = "reasoning";
+  private static final String HISTORY = "reasoning_history";
 
   /**
-   * Kimi's {@code max} as a {@code reasoning} object's effort, whose levels stop at {@code high}
-   * (OpenRouter, Together: {@code low}, {@code medium}, {@code high}); other levels as they are.
+   * An effort as a host whose documented levels stop at {@code high} takes it (Together: {@code
+   * low}, {@code medium}, {@code high}): K3's {@code max} as {@code high}, the others as they are.
    */
-  static String objectEffort(String effort) {
+  static String upToHigh(String effort) {
     return effort.equals("max") ? "high" : effort;
   }
 
@@ -129,39 +160,49 @@ final class Dialect {
    */
   static List<Message> templateIds(List<Message> messages) {
     Map<String, String> renamed = new HashMap<>();
+    int[] index = {0};
+    return replaced(
+        messages,
+        m -> {
+          if (m instanceof AssistantMessage a && !a.toolCalls().isEmpty()) {
+            List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
+            boolean differ = false;
+            for (ToolCall c : a.toolCalls()) {
+              String id = "functions." + (c.name() == null ? "" : c.name()) + ":" + index[0]++;
+              if (c.id() != null) {
+                renamed.put(c.id(), id);
+              }
+              differ |= !id.equals(c.id());
+              calls.add(new ToolCall(id, c.type(), c.name(), c.arguments(), c.additionalFields()));
+            }
+            return differ
+                ? new AssistantMessage(
+                    a.content(),
+                    a.reasoningContent(),
+                    calls,
+                    a.name(),
+                    a.partial(),
+                    a.reasoningSignature(),
+                    a.additionalFields())
+                : m;
+          }
+          if (m instanceof ToolMessage t && renamed.containsKey(t.toolCallId())) {
+            String id = renamed.get(t.toolCallId());
+            return id.equals(t.toolCallId()) ? m : new ToolMessage(id, t.name(), t.content());
+          }
+          return m;
+        });
+  }
+
+  /**
+   * Returns {@code messages} with each message {@code change} gives for it, in order; the list
+   * itself when it gives each back unchanged.
+   */
+  private static List<Message> replaced(List<Message> messages, UnaryOperator<Message> change) {
     List<Message> out = null;
-    int index = 0;
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
-      Message now = m;
-      if (m instanceof AssistantMessage a && !a.toolCalls().isEmpty()) {
-        List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
-        boolean differ = false;
-        for (ToolCall c : a.toolCalls()) {
-          String id = "functions." + (c.name() == null ? "" : c.name()) + ":" + index++;
-          if (c.id() != null) {
-            renamed.put(c.id(), id);
-          }
-          differ |= !id.equals(c.id());
-          calls.add(new ToolCall(id, c.type(), c.name(), c.arguments(), c.additionalFields()));
-        }
-        if (differ) {
-          now =
-              new AssistantMessage(
-                  a.content(),
-                  a.reasoningContent(),
-                  calls,
-                  a.name(),
-                  a.partial(),
-                  a.reasoningSignature(),
-                  a.additionalFields());
-        }
-      } else if (m instanceof ToolMessage t && renamed.containsKey(t.toolCallId())) {
-        String id = renamed.get(t.toolCallId());
-        if (!id.equals(t.toolCallId())) {
-          now = new ToolMessage(id, t.name(), t.content());
-        }
-      }
+      Message now = change.apply(m);
       if (now != m && out == null) {
         out = new ArrayList<>(messages.subList(0, i));
       }
@@ -173,35 +214,115 @@ final class Dialect {
   }
 
   /**
+   * Refuses a request whose messages a host with a strict message schema ({@link
+   * Host.MessageSchema#STRICT}) cannot take without a change to what the model reads: a partial
+   * assistant message, tools declared on a system message. Called before anything is sent, for the
+   * client's own host and every fallback target's.
+   *
+   * @param host the host
+   * @param request the request in Kimi's form
+   * @throws ConfigurationException naming the host, the message and what to do
+   */
+  static void check(Host host, ChatRequest request) {
+    if (host.messageSchema() != Host.MessageSchema.STRICT) {
+      return;
+    }
+    List<Message> messages = request.messages();
+    for (int i = 0; i < messages.size(); i++) {
+      Message m = messages.get(i);
+      if (m instanceof AssistantMessage a && a.partial()) {
+        throw new ConfigurationException(
+            "messages["
+                + i
+                + "] is a partial assistant message, which "
+                + host.name()
+                + "'s message schema does not take (only role, content, reasoning_content,"
+                + " tool_calls and tool_call_id); send it to a host that continues a partial"
+                + " reply (Moonshot), or leave partial unset");
+      }
+      if (m instanceof SystemMessage s && s.declaresTools()) {
+        throw new ConfigurationException(
+            "messages["
+                + i
+                + "] declares tools on a system message (K3's dynamic tools), which "
+                + host.name()
+                + "'s message schema does not take; declare them in the request's tools, or"
+                + " send the request to a host that takes them (Moonshot, vLLM, SGLang)");
+      }
+    }
+  }
+
+  /**
+   * Writes the messages as a host with a strict message schema takes them: each without its {@code
+   * name} and without the members a reply carried beside the modelled ones, each tool call without
+   * its extra members; what the check refuses ({@link #check}) never reaches here.
+   */
+  static List<Message> strict(List<Message> messages) {
+    return replaced(
+        messages,
+        m -> {
+          if (m instanceof SystemMessage s && s.name() != null) {
+            return new SystemMessage(s.content(), null, s.tools());
+          }
+          if (m instanceof UserMessage u && u.name() != null) {
+            return new UserMessage(u.content(), null);
+          }
+          if (m instanceof ToolMessage t && t.name() != null) {
+            return new ToolMessage(t.toolCallId(), null, t.content());
+          }
+          if (m instanceof AssistantMessage a && !plain(a)) {
+            List<ToolCall> calls = new ArrayList<>(a.toolCalls().size());
+            for (ToolCall c : a.toolCalls()) {
+              calls.add(new ToolCall(c.id(), c.type(), c.name(), c.arguments()));
+            }
+            return new AssistantMessage(
+                a.content(),
+                a.reasoningContent(),
+                calls,
+                null,
+                a.partial(),
+                a.reasoningSignature(),
+                null);
+          }
+          return m;
+        });
+  }
+
+  /** Tells whether an assistant message carries nothing a strict schema refuses. */
+  private static boolean plain(AssistantMessage a) {
+    if (a.name() != null || !a.additionalFields().members().isEmpty()) {
+      return false;
+    }
+    for (ToolCall c : a.toolCalls()) {
+      if (!c.additionalFields().members().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Moves each assistant message's reasoning under {@code key}: the host reads only that key in the
    * history (vLLM from 0.16 drops {@code reasoning_content}). A member of that name the reply kept
    * is replaced, so the key is sent once.
    */
   static List<Message> reasoningUnder(String key, List<Message> messages) {
-    List<Message> out = null;
-    for (int i = 0; i < messages.size(); i++) {
-      Message m = messages.get(i);
-      Message now = m;
-      if (m instanceof AssistantMessage a && a.reasoningContent() != null) {
-        Map<String, JsonValue> fields = new LinkedHashMap<>(a.additionalFields().members());
-        fields.put(key, JsonString.of(a.reasoningContent()));
-        now =
-            new AssistantMessage(
-                a.content(),
-                null,
-                a.toolCalls(),
-                a.name(),
-                a.partial(),
-                a.reasoningSignature(),
-                JsonObject.of(fields));
-      }
-      if (now != m && out == null) {
-        out = new ArrayList<>(messages.subList(0, i));
-      }
-      if (out != null) {
-        out.add(now);
-      }
-    }
-    return out == null ? messages : out;
+    return replaced(
+        messages,
+        m -> {
+          if (!(m instanceof AssistantMessage a) || a.reasoningContent() == null) {
+            return m;
+          }
+          Map<String, JsonValue> fields = new LinkedHashMap<>(a.additionalFields().members());
+          fields.put(key, JsonString.of(a.reasoningContent()));
+          return new AssistantMessage(
+              a.content(),
+              null,
+              a.toolCalls(),
+              a.name(),
+              a.partial(),
+              a.reasoningSignature(),
+              JsonObject.of(fields));
+        });
   }
 }

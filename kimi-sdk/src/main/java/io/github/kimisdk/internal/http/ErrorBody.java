@@ -96,6 +96,31 @@ record ErrorBody(String type, String message, String code) {
     return type == null ? "" : type;
   }
 
+  /**
+   * Returns the status an error is judged by: the HTTP status its error object names as its {@code
+   * code} (a number from 400 to 599) when it came inside a 2xx answer, as SGLang names 503 in the
+   * error event that refuses a stream whose queue is full ({@code {"error": {"message": "The
+   * request queue is full.", "type": "SERVICE_UNAVAILABLE", "code": 503, ...}}} on the stream's
+   * 200); else {@code transportStatus}. Read from the bounded parts ({@link #read}).
+   *
+   * @param transportStatus the response's HTTP status
+   * @return the status to judge the error by
+   */
+  int status(int transportStatus) {
+    if (transportStatus < 200 || transportStatus >= 300 || code == null || code.length() != 3) {
+      return transportStatus;
+    }
+    int named = 0;
+    for (int i = 0; i < 3; i++) {
+      char c = code.charAt(i);
+      if (c < '0' || c > '9') {
+        return transportStatus;
+      }
+      named = named * 10 + (c - '0');
+    }
+    return named >= 400 && named < 600 ? named : transportStatus;
+  }
+
   static ErrorBody parse(byte[] body, int off, int len) {
     if (len == 0) {
       return new ErrorBody(null, null, null);

@@ -215,9 +215,14 @@ final class ErrorMaker {
     return classify(metadata, metadata.statusCode(), ErrorBody.parse(body, off, len), false, path);
   }
 
-  /** A {@code {"error": ...}} payload inside a 2xx event stream. */
+  /**
+   * A {@code {"error": ...}} payload inside a 2xx event stream, judged by the status its error
+   * object names, if any ({@link ErrorBody#status}): SGLang's full queue, an event naming 503, is
+   * the 503 it stands for.
+   */
   public KimiException inStreamError(ResponseMetadata metadata, byte[] data, int off, int len) {
-    return classify(metadata, metadata.statusCode(), ErrorBody.parse(data, off, len), true);
+    ErrorBody body = ErrorBody.parse(data, off, len);
+    return classify(metadata, body.read().status(metadata.statusCode()), body, true);
   }
 
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */

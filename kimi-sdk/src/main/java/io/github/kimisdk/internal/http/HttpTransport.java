@@ -15,6 +15,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.WireEvents;
@@ -457,7 +458,7 @@ public final class HttpTransport {
             streamBody(
                 md,
                 wire.readsLooseStreams(),
-                () -> wire.events(md, errors, maxJsonDepth, request),
+                () -> wire.events(md, heard(overrides, attempt), maxJsonDepth, request),
                 overrides,
                 attempt));
   }
@@ -1143,6 +1144,51 @@ public final class HttpTransport {
         observer.refused(attempt, refusal);
       }
     }
+  }
+
+  /**
+   * Returns the stream errors of attempt {@code attempt}: the client's, which first tell the
+   * attempt's observers when an error event refuses the stream for the host's concurrency (SGLang's
+   * full queue, an event naming 503 on the stream's 200: {@link RateRefusal#ofEvent}), as {@link
+   * #heardRefusal} does for a refusal with a status, so that the host's concurrency gate hears it.
+   */
+  private StreamErrors heard(Overrides overrides, int attempt) {
+    AttemptObserver observer = overrides.observer();
+    if (!observer.hearsRefusals()) {
+      return errors;
+    }
+    return new StreamErrors() {
+      @Override
+      public KimiException inStreamError(ResponseMetadata md, byte[] data, int off, int len) {
+        RateRefusal refusal = RateRefusal.ofEvent(md, data, off, len, kimiCode, userAgent);
+        if (refusal != null) {
+          observer.refused(attempt, refusal);
+        }
+        return errors.inStreamError(md, data, off, len);
+      }
+
+      @Override
+      public KimiException truncated(ResponseMetadata md, ChatCompletion partial, Throwable cause) {
+        return errors.truncated(md, partial, cause);
+      }
+
+      @Override
+      public KimiException malformedChunk(
+          ResponseMetadata md, ChatCompletion partial, Throwable cause) {
+        return errors.malformedChunk(md, partial, cause);
+      }
+
+      @Override
+      public KimiException decoding(ResponseMetadata md, String problem, Throwable cause) {
+        return errors.decoding(md, problem, cause);
+      }
+
+      @Override
+      public KimiException streamFailure(
+          Throwable error, ResponseMetadata md, ChatCompletion partial, boolean started) {
+        return errors.streamFailure(error, md, partial, started);
+      }
+    };
   }
 
   /** Tells whether a body is Kimi's error envelope ({@link WireEvents#isErrorEnvelope}). */

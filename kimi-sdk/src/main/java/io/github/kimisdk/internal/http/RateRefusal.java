@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -63,6 +64,32 @@ public record RateRefusal(Duration retryAfter, String message, boolean concurren
         ErrorFactory.encoding(md) != null
             ? new ErrorBody(null, null, null)
             : ErrorBody.parse(body, off, len).read();
+    return judge(md, status, read, kimiCode, userAgent);
+  }
+
+  /**
+   * Returns the refusal for its concurrency that an error event inside a 2xx stream is, judged by
+   * the status it names ({@link ErrorBody#status}) as {@link ErrorMaker#inStreamError} judges it,
+   * or null when it is none: SGLang refuses a stream whose queue is full with such an event, on the
+   * stream's 200, before any output. Linear in the payload.
+   *
+   * @param md the stream's status and headers
+   * @param data holds the payload
+   * @param off where it starts
+   * @param len its length
+   * @param kimiCode whether the client calls Kimi Code
+   * @param userAgent the User-Agent the client sends
+   * @return the refusal for concurrency, or null
+   */
+  static RateRefusal ofEvent(
+      ResponseMetadata md, byte[] data, int off, int len, boolean kimiCode, String userAgent) {
+    ErrorBody read = ErrorBody.parse(data, off, len).read();
+    RateRefusal r = judge(md, read.status(md.statusCode()), read, kimiCode, userAgent);
+    return r != null && r.concurrency() ? r : null;
+  }
+
+  private static RateRefusal judge(
+      ResponseMetadata md, int status, ErrorBody read, boolean kimiCode, String userAgent) {
     String message = read.message() == null ? "" : read.message();
     String lower = message.toLowerCase(Locale.ROOT);
     String kind = ErrorBody.kind(read.type(), read.code());
@@ -89,22 +116,65 @@ public record RateRefusal(Duration retryAfter, String message, boolean concurren
   }
 
   /**
-   * Tells whether a host refused a request for its concurrency, the one judgement of it: a 429
-   * whose message speaks of the concurrency limit (Kimi: "... reached organization max concurrency:
-   * N"; OpenAI-style gateways: "too many concurrent requests"), or a 503 whose queue is full
-   * (SGLang's "The request queue is full."). The client lowers its concurrency for that host and
-   * sends the call again when a slot frees, instead of pausing every call.
+   * Tells whether a host refused a request for its concurrency, the one judgement of it: a response
+   * with the status and words of one of the hosts' own refusals of a request because too many are
+   * already in flight or queued ({@link #FULL_QUEUE}). The client lowers its concurrency for that
+   * host and sends the call again when a slot frees, instead of pausing every call; a fallback
+   * chain moves a call refused so with a 5xx to its next target.
    *
-   * @param status the HTTP status
+   * @param status the HTTP status, or the status a stream's error event names ({@link
+   *     ErrorBody#status})
    * @param lower the (bounded) server message in lower case
    * @return true for a refusal for concurrency
    */
   public static boolean concurrency(int status, String lower) {
-    if (status == 429) {
-      return lower.contains("concurrency") || lower.contains("concurrent requests");
+    for (FullQueue f : FULL_QUEUE) {
+      if (f.status() == status && lower.contains(f.words())) {
+        return true;
+      }
     }
-    return status == 503 && lower.contains("queue is full");
+    return false;
   }
+
+  /**
+   * How a host says that it refused a request for its concurrency: with {@code status}, in a
+   * message that holds {@code words} (lower case).
+   *
+   * @param status the HTTP status, or the status a stream's error event names
+   * @param words what the message holds, lower case
+   */
+  record FullQueue(int status, String words) {}
+
+  /**
+   * Each host's own words for a full queue, the one place that holds them, each from its source:
+   *
+   * <ul>
+   *   <li>Moonshot, 429 {@code rate_limit_reached_error} "... request reached organization max
+   *       concurrency: N, please try again after 1 seconds" (kimi-api.md section 4.2; the limit N
+   *       it states is read by the gate and the limiter);
+   *   <li>OpenAI-style gateways, 429 "too many concurrent requests";
+   *   <li>vLLM, 503 "The engine is currently busy and cannot accept new requests. Please try again
+   *       later or on a different instance." ({@code QueueOverflowError}) and "The engine has
+   *       reached its prefill token backlog limit. ..." ({@code MaxQueuedTokensError}), past {@code
+   *       --max-num-queued-reqs} and {@code --max-num-queued-tokens} (vllm-project/vllm {@code
+   *       vllm/exceptions.py}, PR #49445, 0.29), as a 503 status even for a stream (the admission
+   *       check runs before the response starts);
+   *   <li>SGLang, 503 "The request queue is full." past {@code --max-queued-requests}, and, with
+   *       priority scheduling, "The request is aborted by a higher priority request." (sgl-project/
+   *       sglang {@code managers/scheduler.py} {@code _abort_on_queued_limit}): a 503 status for a
+   *       whole reply, and for a stream an error event on its 200 that names 503 as its {@code
+   *       code} ({@code entrypoints/openai/serving_chat.py}, {@code
+   *       create_streaming_error_response} in {@code serving_base.py}).
+   * </ul>
+   */
+  static final List<FullQueue> FULL_QUEUE =
+      List.of(
+          new FullQueue(429, "max concurrency"),
+          new FullQueue(429, "concurrent requests"),
+          new FullQueue(503, "is currently busy and cannot accept new requests"),
+          new FullQueue(503, "reached its prefill token backlog limit"),
+          new FullQueue(503, "the request queue is full"),
+          new FullQueue(503, "aborted by a higher priority request"));
 
   /**
    * Tells whether an error says the balance or the plan's quota is used up, or the account is

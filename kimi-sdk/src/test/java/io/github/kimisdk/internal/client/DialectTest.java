@@ -11,6 +11,7 @@ import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -101,23 +102,64 @@ class DialectTest {
         .isEqualTo(Json.parse("{\"custom\":\"x\",\"thinking\":false}"));
   }
 
+  private static JsonValue reasoning(Host host, ChatRequest r) {
+    return Dialect.translate(host, r).extraBody().get("reasoning");
+  }
+
   @Test
-  void aReasoningObjectSwitchesThinkingOffOrSetsTheEffort() {
-    assertThat(
-            Dialect.translate(Host.OPENROUTER, k3().thinking(Thinking.disabled()).build())
-                .extraBody()
-                .get("reasoning"))
-        .isEqualTo(Json.parse("{\"enabled\":false}"));
-    assertThat(
-            Dialect.translate(Host.TOGETHER, k3().reasoningEffort("max").build())
-                .extraBody()
-                .get("reasoning"))
-        .isEqualTo(Json.parse("{\"effort\":\"high\"}"));
-    assertThat(
-            Dialect.translate(Host.OPENROUTER, k3().thinking(Thinking.enabled()).build())
-                .extraBody()
-                .get("reasoning"))
+  void openRoutersReasoningObjectSaysNoneForThinkingOffAndSendsItsLevelsAsTheyAre() {
+    assertThat(reasoning(Host.OPENROUTER, k3().thinking(Thinking.disabled()).build()))
+        .as("its reasoning-tokens guide's off switch")
+        .isEqualTo(Json.parse("{\"effort\":\"none\"}"));
+    assertThat(reasoning(Host.OPENROUTER, k3().reasoningEffort("max").build()))
+        .as("max is one of its levels: not silently high")
+        .isEqualTo(Json.parse("{\"effort\":\"max\"}"));
+    assertThat(reasoning(Host.OPENROUTER, k3().thinking(Thinking.enabled()).build()))
         .isEqualTo(Json.parse("{\"enabled\":true}"));
+    ChatRequest low = Dialect.translate(Host.OPENROUTER, k3().reasoningEffort("low").build());
+    assertThat(low.reasoningEffort()).as("sent once, inside the object").isNull();
+    assertThat(low.extraBody().get("reasoning")).isEqualTo(Json.parse("{\"effort\":\"low\"}"));
+  }
+
+  @Test
+  void togetherSwitchesThinkingWithEnabledAndTakesTheEffortAtTheTopLevel() {
+    ChatRequest off = Dialect.translate(Host.TOGETHER, k3().thinking(Thinking.disabled()).build());
+    assertThat(off.extraBody().get("reasoning")).isEqualTo(Json.parse("{\"enabled\":false}"));
+    assertThat(off.reasoningEffort()).isNull();
+    ChatRequest effort = Dialect.translate(Host.TOGETHER, k3().reasoningEffort("low").build());
+    assertThat(effort.reasoningEffort()).isEqualTo("low");
+    assertThat(effort.extraBody().get("reasoning"))
+        .as("no reasoning.effort, which Together does not read")
+        .isEqualTo(Json.parse("{\"enabled\":true}"));
+    assertThat(
+            Dialect.translate(Host.TOGETHER, k3().reasoningEffort("max").build()).reasoningEffort())
+        .as("its documented levels stop at high")
+        .isEqualTo("high");
+  }
+
+  @Test
+  void fireworksTakesTheEffortAloneTheThinkingTypeAloneAndPreservedHistory() {
+    ChatRequest off =
+        Dialect.translate(
+            Host.FIREWORKS,
+            ChatRequest.builder("kimi-k2.6").addUser("Hi").thinking(Thinking.disabled()).build());
+    assertThat(off.reasoningEffort()).isEqualTo("none");
+    assertThat(off.thinking()).isNull();
+    ChatRequest max = Dialect.translate(Host.FIREWORKS, k3().reasoningEffort("max").build());
+    assertThat(max.reasoningEffort()).isEqualTo("max");
+    assertThat(max.thinking()).as("never beside reasoning_effort").isNull();
+    ChatRequest inObject =
+        Dialect.translate(
+            Host.FIREWORKS, k3().thinking(Thinking.enabled().withEffort("low")).build());
+    assertThat(inObject.reasoningEffort()).isEqualTo("low");
+    assertThat(inObject.thinking()).isNull();
+    ChatRequest on = Dialect.translate(Host.FIREWORKS, k3().thinking(Thinking.enabled()).build());
+    assertThat(on.thinking()).as("type alone").isEqualTo(Thinking.enabled());
+    assertThat(on.reasoningEffort()).isNull();
+    ChatRequest kept =
+        Dialect.translate(Host.FIREWORKS, k3().thinking(Thinking.preserved()).build());
+    assertThat(kept.thinking()).isEqualTo(Thinking.enabled());
+    assertThat(kept.extraBody().get("reasoning_history")).isEqualTo(JsonString.of("preserved"));
   }
 
   @Test
@@ -220,5 +262,70 @@ class DialectTest {
     assertThat(((AssistantMessage) out.get(1)).additionalFields().members())
         .containsOnlyKeys("reasoning")
         .containsEntry("reasoning", JsonString.of("mine"));
+  }
+
+  @Test
+  void aStrictSchemaLeavesOutNamesAndTheMembersARepliesCarried() {
+    ToolCall call =
+        new ToolCall(
+            "get_weather:0",
+            "function",
+            "get_weather",
+            "{}",
+            JsonObject.of("index", io.github.kimisdk.json.JsonNumber.of(0)));
+    AssistantMessage turn =
+        new AssistantMessage(
+            "",
+            "I will call get_weather.",
+            List.of(call),
+            "kimi",
+            false,
+            null,
+            JsonObject.of("reasoning_details", io.github.kimisdk.json.JsonArray.of()));
+    ChatRequest r =
+        ChatRequest.builder("kimi-k2.6")
+            .addMessage(new io.github.kimisdk.chat.SystemMessage("Be brief", "boss", List.of()))
+            .addMessage(
+                new io.github.kimisdk.chat.UserMessage(
+                    List.of(io.github.kimisdk.chat.ContentPart.text("weather?")), "ann"))
+            .addMessage(turn)
+            .addMessage(Message.tool(call, "sunny"))
+            .build();
+    assertThat(((ToolMessage) r.messages().get(3)).name()).isEqualTo("get_weather");
+
+    List<Message> sent = Dialect.translate(Host.FIREWORKS, r).messages();
+
+    assertThat(((io.github.kimisdk.chat.SystemMessage) sent.get(0)).name()).isNull();
+    assertThat(((io.github.kimisdk.chat.UserMessage) sent.get(1)).name()).isNull();
+    AssistantMessage a = (AssistantMessage) sent.get(2);
+    assertThat(a.name()).isNull();
+    assertThat(a.additionalFields().members()).isEmpty();
+    assertThat(a.reasoningContent()).isEqualTo("I will call get_weather.");
+    assertThat(a.toolCalls().get(0).additionalFields().members()).isEmpty();
+    assertThat(a.toolCalls().get(0).id()).isEqualTo("get_weather:0");
+    ToolMessage t = (ToolMessage) sent.get(3);
+    assertThat(t.name()).as("the name Fireworks refuses").isNull();
+    assertThat(t.toolCallId()).isEqualTo("get_weather:0");
+    Host open = Host.compatible("gw", "https://gw.example/v1").withModelPrefix("kimi/");
+    assertThat(Dialect.translate(open, r).messages())
+        .as("an open schema sends them")
+        .isEqualTo(r.messages());
+  }
+
+  @Test
+  void aStrictSchemaRefusesWhatLeavingOutWouldChange() {
+    ChatRequest partial =
+        ChatRequest.builder("kimi-k2.6")
+            .addUser("Write a haiku")
+            .addMessage(new AssistantMessage("Autumn", null, List.of(), null, true, null, null))
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Dialect.translate(Host.FIREWORKS, partial))
+        .isInstanceOf(io.github.kimisdk.errors.ConfigurationException.class)
+        .hasMessageContaining("messages[1]")
+        .hasMessageContaining("partial")
+        .hasMessageContaining("fireworks");
+    assertThat(Dialect.translate(Host.OPENROUTER, partial).messages())
+        .isEqualTo(partial.messages());
   }
 }

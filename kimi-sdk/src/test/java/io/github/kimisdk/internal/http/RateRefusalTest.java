@@ -246,4 +246,105 @@ class RateRefusalTest {
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(RateRefusal.retryAfter(null, "slow down")).isNull();
   }
+
+  /** Each host's own words for a full queue, and words that say something else. */
+  static Stream<Arguments> fullQueues() {
+    return Stream.of(
+        Arguments.of(
+            "Moonshot's 429",
+            429,
+            "Your account org<ak> request reached organization max concurrency: 4, please try again"
+                + " after 1 seconds",
+            true),
+        Arguments.of("a gateway's 429", 429, "Too many concurrent requests", true),
+        Arguments.of(
+            "vLLM's QueueOverflowError",
+            503,
+            "The engine is currently busy and cannot accept new requests. Please try again later"
+                + " or on a different instance.",
+            true),
+        Arguments.of(
+            "vLLM's MaxQueuedTokensError",
+            503,
+            "The engine has reached its prefill token backlog limit. Please try again later or on"
+                + " a different instance.",
+            true),
+        Arguments.of("SGLang's full queue", 503, "The request queue is full.", true),
+        Arguments.of(
+            "SGLang's priority eviction",
+            503,
+            "The request is aborted by a higher priority request.",
+            true),
+        Arguments.of("Together's overload", 503, "Engine Overloaded", false),
+        Arguments.of("Moonshot's RPM", 429, "request reached organization max RPM: 3", false),
+        Arguments.of(
+            "vLLM's words under another status",
+            500,
+            "is currently busy and cannot" + " accept new requests",
+            false),
+        Arguments.of("SGLang's words under 429", 429, "The request queue is full.", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fullQueues")
+  void eachHostsOwnWordsForAFullQueueAreARefusalForConcurrency(
+      String host, int status, String message, boolean concurrency) {
+    assertThat(RateRefusal.concurrency(status, message.toLowerCase(java.util.Locale.ROOT)))
+        .isEqualTo(concurrency);
+    byte[] b = err("ServiceUnavailableError", message).getBytes(StandardCharsets.UTF_8);
+    RateRefusal r =
+        RateRefusal.of(new ResponseMetadata(status, Map.of()), b, 0, b.length, false, SDK_AGENT);
+    assertThat(r != null && r.concurrency()).as("the transport's refusal").isEqualTo(concurrency);
+  }
+
+  private static final String SGLANG_EVENT =
+      "{\"error\": {\"object\": \"error\", \"message\": \"The request queue is full.\","
+          + " \"type\": \"SERVICE_UNAVAILABLE\", \"param\": null, \"code\": 503}}";
+
+  @org.junit.jupiter.api.Test
+  void sglangsErrorEventOnAStreamsTwoHundredIsTheFullQueueItNames() {
+    ResponseMetadata stream =
+        new ResponseMetadata(200, Map.of("Content-Type", List.of("text/event-stream")));
+    byte[] b = SGLANG_EVENT.getBytes(StandardCharsets.UTF_8);
+
+    RateRefusal r = RateRefusal.ofEvent(stream, b, 0, b.length, false, SDK_AGENT);
+    KimiException e = TestErrors.factory().inStreamError(stream, b, 0, b.length);
+
+    assertThat(r).isNotNull();
+    assertThat(r.concurrency()).isTrue();
+    assertThat(r.message()).isEqualTo("The request queue is full.");
+    assertThat(e).isInstanceOf(io.github.kimisdk.errors.ServerException.class);
+    ApiException a = (ApiException) e;
+    assertThat(a.status()).as("the status the event names").isEqualTo(503);
+    assertThat(a.isInStream()).isTrue();
+    assertThat(a.isRetryable()).isTrue();
+    assertThat(a.metadata().orElseThrow().statusCode()).as("the stream's own").isEqualTo(200);
+  }
+
+  @org.junit.jupiter.api.Test
+  void anErrorEventWithoutAStatusIsJudgedByTheStreamsAndIsNoRefusal() {
+    ResponseMetadata stream = new ResponseMetadata(200, Map.of());
+    for (String event :
+        List.of(
+            err("server_error", "The request queue is full."),
+            "{\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected\"}}",
+            "{\"error\":{\"code\":99,\"message\":\"The request queue is full.\"}}")) {
+      byte[] b = event.getBytes(StandardCharsets.UTF_8);
+      assertThat(RateRefusal.ofEvent(stream, b, 0, b.length, false, SDK_AGENT)).as(event).isNull();
+      ApiException a = (ApiException) TestErrors.factory().inStreamError(stream, b, 0, b.length);
+      assertThat(a.status()).as(event).isEqualTo(200);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theStatusAnErrorNamesCountsOnlyInsideATwoHundred() {
+    ErrorBody named = new ErrorBody("SERVICE_UNAVAILABLE", "full", "503");
+    assertThat(named.status(200)).isEqualTo(503);
+    assertThat(named.status(204)).isEqualTo(503);
+    assertThat(named.status(500)).as("a status of its own wins").isEqualTo(500);
+    assertThat(new ErrorBody(null, "x", "200").status(200)).isEqualTo(200);
+    assertThat(new ErrorBody(null, "x", "5031").status(200)).isEqualTo(200);
+    assertThat(new ErrorBody(null, "x", "50a").status(200)).isEqualTo(200);
+    assertThat(new ErrorBody(null, "x", null).status(200)).isEqualTo(200);
+  }
 }
