@@ -92,7 +92,9 @@ class VerifyTargetsHttpTest {
       assertThat(f.fix()).isEmpty();
     }
     assertThat(r.requests()).isEqualTo(4);
-    assertThat(r.tokens()).as("the tokens the host reported").isBetween(100L, 600L);
+    // the guide's cost: 182 tokens against the fake (prompts of about 100 tokens, and at most
+    // 96 + 32 + 128 completion tokens for a model that can switch thinking off)
+    assertThat(r.tokens()).as("the tokens the host reported").isBetween(100L, 400L);
     assertThat(r.model()).isEqualTo("kimi-k3");
     assertThat(r.hostModel()).isEqualTo(s == Server.MOONSHOT ? "kimi-k3" : "moonshotai/Kimi-K3");
   }
