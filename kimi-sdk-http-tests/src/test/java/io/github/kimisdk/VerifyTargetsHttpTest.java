@@ -10,6 +10,7 @@ import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -209,6 +211,105 @@ class VerifyTargetsHttpTest {
       assertThat(r.finding(Check.THINKING_OFF).fix())
           .contains("withThinkingSwitch(Host.ThinkingSwitch.CHAT_TEMPLATE_KWARGS)");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Server.class)
+  void anOverloadedHostIsToldOverloadedNeverMisconfigured(Server s) {
+    FakeKimiServer f = fake(s, "");
+    f.failCalls("overloaded=1");
+    try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(s.host(f.baseUrl())).build()) {
+      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      assertThat(failed(r)).as(r.toString()).isEqualTo(EnumSet.of(Check.ACCESS));
+      assertThat(r.finding(Check.ACCESS).detail()).contains("while it was checked");
+      assertThat(r.finding(Check.ACCESS).fix())
+          .contains("check it again when it is not overloaded");
+      assertThat(r.finding(Check.MODEL).outcome()).isEqualTo(Outcome.SKIPPED);
+      assertThat(r.requests()).as("GET /models and one call, sent once").isEqualTo(2);
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void aHostThatDoesNotAnswerIsBoundedByTheClientsTimeout() {
+    FakeKimiServer f = fake(Server.VLLM, "");
+    f.latency(Duration.ofSeconds(20));
+    try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
+      TargetReport r =
+          kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(300)).build())
+              .account()
+              .verifyTargets("kimi-k3")
+              .get(0);
+      assertThat(failed(r)).isEqualTo(EnumSet.of(Check.ACCESS));
+      assertThat(r.finding(Check.ACCESS).detail())
+          .startsWith("the host did not answer within PT0.3S");
+      assertThat(r.requests()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void aStreamThatStallsIsBoundedByTheClientsTimeout() {
+    FakeKimiServer f = fake(Server.VLLM, "");
+    f.respondWith(
+        r ->
+            r.bodyText().contains("\"stream\":true")
+                ? FakeResponse.sse()
+                    .data(
+                        "{\"id\":\"x\",\"object\":\"chat.completion.chunk\",\"choices\":"
+                            + "[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}")
+                    .pause(Duration.ofSeconds(20))
+                    .done()
+                    .build()
+                : null);
+    try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
+      TargetReport r =
+          kimi.withOptions(RequestOptions.builder().timeout(Duration.ofSeconds(2)).build())
+              .account()
+              .verifyTargets("kimi-k3")
+              .get(0);
+      assertThat(failed(r)).as(r.toString()).isEqualTo(EnumSet.of(Check.ACCESS));
+      assertThat(r.finding(Check.ACCESS).detail())
+          .startsWith("the host did not answer within PT2S");
+      assertThat(r.finding(Check.THINKING_ON).outcome()).isEqualTo(Outcome.PASSED);
+      assertThat(r.finding(Check.STREAM_USAGE).outcome()).isEqualTo(Outcome.SKIPPED);
+    }
+  }
+
+  @Test
+  void aHostEchoingTheKeyIsQuotedWithTheKeyRedacted() {
+    FakeKimiServer f = fake(Server.VLLM, "no-reasoning-parser");
+    f.respondWith(
+        r ->
+            r.path().endsWith("/chat/completions")
+                ? FakeResponse.reply("Your key is " + KEY + ".")
+                : null);
+    try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
+      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      assertThat(r.finding(Check.REASONING_SPLIT).detail())
+          .contains("Your key is [API key redacted].");
+      assertThat(r.finding(Check.TOOL_CALLS).detail()).contains("[API key redacted]");
+      for (Finding finding : r.findings()) {
+        assertThat(finding.detail() + finding.fix()).doesNotContain(KEY);
+      }
+      assertThat(r.toString()).doesNotContain(KEY);
+    }
+  }
+
+  @Test
+  void aTargetOnAnotherWireIsReportedUncheckedAndDoesNotPass() {
+    FakeKimiServer f = fake(Server.MOONSHOT, "");
+    try (KimiClient kimi = KimiClient.builder().apiKey(KEY).baseUrl(f.anthropicBaseUrl()).build()) {
+      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      assertThat(r.failures()).isEmpty();
+      assertThat(r.passed()).isFalse();
+      assertThat(r.finding(Check.ACCESS).detail())
+          .isEqualTo(
+              "not checked: the check speaks chat completions, and this target speaks"
+                  + " ANTHROPIC_MESSAGES");
+      assertThat(r.requests()).isZero();
+    }
+    assertThat(f.requestCount()).isZero();
   }
 
   @Test

@@ -171,12 +171,21 @@ public record TargetReport(
   }
 
   /**
-   * Tells whether no check failed: the host serves the model as the target expects.
+   * Tells whether the host was reached and no check failed: it serves the model as the target
+   * expects.
    *
-   * @return true when every check passed or was skipped for want of the feature
+   * @return true when {@link Check#ACCESS} passed and every other check passed or was skipped for
+   *     want of the feature; false when a check failed or the target could not be checked at all
    */
   public boolean passed() {
-    return failures().isEmpty();
+    boolean reached = false;
+    for (Finding f : findings) {
+      if (f.failed()) {
+        return false;
+      }
+      reached |= f.check() == Check.ACCESS && f.outcome() == Outcome.PASSED;
+    }
+    return reached;
   }
 
   /**

@@ -49,6 +49,19 @@ class TargetReportTest {
   }
 
   @Test
+  void aTargetThatCouldNotBeCheckedDoesNotPass() {
+    List<Finding> skipped = new ArrayList<>();
+    for (Check c : Check.values()) {
+      skipped.add(new Finding(c, Outcome.SKIPPED, "not checked: another wire", ""));
+    }
+    TargetReport r =
+        new TargetReport(
+            Target.of(Host.MOONSHOT), "kimi-k3", "kimi-k3", skipped, 0, 0, Duration.ZERO);
+    assertThat(r.failures()).isEmpty();
+    assertThat(r.passed()).isFalse();
+  }
+
+  @Test
   void itPrintsTheTargetTheFailuresAndTheCostButNeverTheKey() {
     String text = report(Outcome.FAILED).toString();
     assertThat(text)

@@ -290,9 +290,11 @@ final class VerifyCommand {
             + String.format(Locale.ROOT, "%.1f s", r.took().toMillis() / 1000.0)
             + ".");
     out.println(
-        failed == 0
-            ? "Every check passed."
-            : failed + " of " + r.findings().size() + " checks failed.");
+        failed > 0
+            ? failed + " of " + r.findings().size() + " checks failed."
+            : r.passed()
+                ? "Every check passed."
+                : "Not checked: " + r.finding(TargetReport.Check.ACCESS).detail());
   }
 
   private static String pad(String s, int width) {

@@ -659,12 +659,21 @@ final class HostCheck {
       stop("not checked: the key was refused");
       return true;
     }
-    if (k instanceof ConnectionException || k instanceof KimiTimeoutException) {
+    if (k instanceof ConnectionException) {
       fail(
           Check.ACCESS,
           "nothing answered at " + host.endpoint().baseUrl() + ": " + quote(k.getMessage()),
           "check that the server runs and that the base URL (scheme, host, port, /v1) is its own");
       stop("not checked: nothing answered");
+      return true;
+    }
+    if (k instanceof KimiTimeoutException) {
+      fail(
+          Check.ACCESS,
+          "the host did not answer within " + bound + ": " + quote(k.getMessage()),
+          "check the server's load and log; each request is bounded by the client's timeouts and"
+              + " its options' timeout (KimiClient.withOptions; the command's --timeout)");
+      stop("not checked: the host did not answer in time");
       return true;
     }
     if (k instanceof ApiException a) {
