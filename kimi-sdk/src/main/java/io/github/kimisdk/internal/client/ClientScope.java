@@ -595,7 +595,7 @@ public final class ClientScope {
             (p, body) -> {
               String problem =
                   p.isOk() && body != null
-                      ? HostCheck.notServed(host, model, body, core.errors().text())
+                      ? HostFindings.notServed(host, model, body, core.errors().text())
                       : null;
               return problem == null
                   ? p
