@@ -55,19 +55,21 @@ class VerifyCommandHttpTest {
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** {@code verify --host HOST --base-url URL --model kimi-k3} and {@code more}. */
+  private static Run verify(
+      Map<String, String> env, String host, FakeKimiServer server, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "verify", "--host", host, "--base-url", server.baseUrl(), "--model", "kimi-k3"));
+    args.addAll(List.of(more));
+    return run(env, args.toArray(String[]::new));
+  }
+
   @Test
   void aVllmSetUpRightPassesEveryCheckAndExitsZero() {
     FakeKimiServer vllm = fake("vllm", "");
-    Run r =
-        run(
-            Map.of(),
-            "verify",
-            "--host",
-            "vllm",
-            "--base-url",
-            vllm.baseUrl(),
-            "--model",
-            "kimi-k3");
+    Run r = verify(Map.of(), "vllm", vllm);
     assertThat(r.status()).as(r.out() + r.err()).isZero();
     assertThat(r.out())
         .startsWith("Checking kimi-k3 on vllm at " + vllm.baseUrl() + " (as moonshotai/Kimi-K3)\n")
@@ -98,18 +100,7 @@ class VerifyCommandHttpTest {
   void theKeyComesFromTheVariableNamedAndIsNeverPrinted() {
     FakeKimiServer sglang = fake("sglang", "retired=kimi-k3");
     sglang.requireApiKey(KEY);
-    Run r =
-        run(
-            Map.of("SGLANG_KEY", KEY),
-            "verify",
-            "--host",
-            "sglang",
-            "--base-url",
-            sglang.baseUrl(),
-            "--model",
-            "kimi-k3",
-            "--api-key-env",
-            "SGLANG_KEY");
+    Run r = verify(Map.of("SGLANG_KEY", KEY), "sglang", sglang, "--api-key-env", "SGLANG_KEY");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out())
         .contains("  PASSED   access ")
@@ -124,18 +115,7 @@ class VerifyCommandHttpTest {
   void aWrongKeyIsToldAsSuchAndNeverPrinted() {
     FakeKimiServer vllm = fake("vllm", "");
     vllm.requireApiKey("sk-the-servers-own-key-0123456789");
-    Run r =
-        run(
-            Map.of("VLLM_KEY", KEY),
-            "verify",
-            "--host",
-            "vllm",
-            "--base-url",
-            vllm.baseUrl(),
-            "--model",
-            "kimi-k3",
-            "--api-key-env",
-            "VLLM_KEY");
+    Run r = verify(Map.of("VLLM_KEY", KEY), "vllm", vllm, "--api-key-env", "VLLM_KEY");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.out()).contains("  FAILED   access           the host refused the key: 401");
     assertThat(r.out() + r.err()).doesNotContain(KEY);
