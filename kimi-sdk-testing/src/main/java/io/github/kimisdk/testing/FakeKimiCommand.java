@@ -95,6 +95,13 @@ final class FakeKimiCommand {
                          event on a stream's 200), stream-error (a stream fails
                          after its first chunk of output, on its 200); each share
                          in (0, 1], at most 1 in all
+        --misconfigure KIND[,KIND...]
+                         play a host of Kimi's model set up wrong, in the dialect's
+                         words: no-reasoning-parser (raw think markers in content),
+                         k2-reasoning-parser (K3 split by K2's parser),
+                         ignores-thinking-switch, no-tool-parser (raw tool-call
+                         markers in content), no-stream-usage, retired=MODEL (404 in
+                         the host's words, left out of /v1/models)
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -115,13 +122,49 @@ final class FakeKimiCommand {
       Duration batchDuration,
       int batchLineFailures,
       String errors,
-      String dialect) {
+      String dialect,
+      String misconfigure) {
     Options {
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
       Objects.requireNonNull(errors, "errors");
       Objects.requireNonNull(dialect, "dialect");
+      Objects.requireNonNull(misconfigure, "misconfigure");
       apiKeys = List.copyOf(apiKeys);
+    }
+
+    /** The options of a server set up right. */
+    Options(
+        String host,
+        int port,
+        Duration latency,
+        List<String> apiKeys,
+        boolean verbose,
+        boolean help,
+        int maxConcurrency,
+        int requestsPerMinute,
+        Tls tls,
+        Cassette cassette,
+        Duration batchDuration,
+        int batchLineFailures,
+        String errors,
+        String dialect) {
+      this(
+          host,
+          port,
+          latency,
+          apiKeys,
+          verbose,
+          help,
+          maxConcurrency,
+          requestsPerMinute,
+          tls,
+          cassette,
+          batchDuration,
+          batchLineFailures,
+          errors,
+          dialect,
+          "");
     }
 
     /** The options of the first options, with no limit and plain HTTP. */
@@ -179,6 +222,8 @@ final class FakeKimiCommand {
           + errors
           + ", dialect="
           + dialect
+          + ", misconfigure="
+          + misconfigure
           + "]";
     }
   }
@@ -223,6 +268,7 @@ final class FakeKimiCommand {
     int batchLineFailures = 0;
     String errors = "";
     String dialect = FakeDialect.MOONSHOT.spec;
+    String misconfigure = "";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -260,7 +306,8 @@ final class FakeKimiCommand {
             "--batch-duration",
             "--batch-line-failures",
             "--errors",
-            "--dialect" -> {
+            "--dialect",
+            "--misconfigure" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -278,6 +325,7 @@ final class FakeKimiCommand {
             case "--batch-line-failures" -> batchLineFailures = number(name, value, 1_000_000);
             case "--errors" -> errors = errors(value);
             case "--dialect" -> dialect = dialect(value);
+            case "--misconfigure" -> misconfigure = misconfigure(value);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -315,7 +363,22 @@ final class FakeKimiCommand {
         batchDuration,
         batchLineFailures,
         errors,
-        dialect);
+        dialect,
+        misconfigure);
+  }
+
+  /**
+   * The canonical form of a {@code --misconfigure} spec, as {@link FakeMisconfiguration} reads it.
+   */
+  private static String misconfigure(String value) throws UsageException {
+    if (value.isBlank()) {
+      throw new UsageException("--misconfigure takes kinds: " + FakeMisconfiguration.kinds());
+    }
+    try {
+      return FakeMisconfiguration.parse(value).toString();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--misconfigure: " + e.getMessage());
+    }
   }
 
   /** The name of the dialect {@code --dialect} names, as {@link FakeDialect#of} reads it. */
@@ -471,6 +534,9 @@ final class FakeKimiCommand {
             + server.baseUrl()
             + " ("
             + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
+            + (options.misconfigure().isEmpty()
+                ? ""
+                : "misconfigured: " + options.misconfigure() + "; ")
             + "Anthropic Messages: "
             + server.anthropicBaseUrl()
             + trust
@@ -521,7 +587,8 @@ final class FakeKimiCommand {
             .batchDuration(options.batchDuration())
             .batchLineFailures(options.batchLineFailures())
             .failCalls(options.errors())
-            .dialect(options.dialect());
+            .dialect(options.dialect())
+            .misconfigure(options.misconfigure());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }

@@ -161,7 +161,9 @@ import javax.net.ssl.SSLContext;
  * another host of Kimi's models does (vLLM, SGLang, OpenRouter, Fireworks, Together: their model
  * ids, thinking switch, reasoning fields, tool-call ids and errors), and {@link #failCalls} answers
  * a share of calls with the host's overload, a full queue or an error after a stream began, so a
- * fallback chain is tested offline.
+ * fallback chain is tested offline; {@link #misconfigure} plays a host set up wrong (no reasoning
+ * or tool parser, K2's parser on K3, an ignored thinking switch, a retired model id, no usage in a
+ * stream), so a check of a team's host is tested against each fault.
  *
  * <p><b>In a test, or as a process.</b> {@link FakeKimiExtension} gives a JUnit 5 test a started
  * server and a client; {@link #main} runs one as a process an application is pointed at by its
@@ -237,6 +239,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile Consumer<String> requestLog; // null: quiet
   private volatile FakeErrors errors = FakeErrors.NONE;
   private volatile FakeDialect dialect = FakeDialect.MOONSHOT;
+  private volatile FakeMisconfiguration misconfiguration = FakeMisconfiguration.NONE;
   private volatile CassetteDeck deck; // null: no cassette
   private volatile Consumer<String> warnings = m -> LOG.log(System.Logger.Level.WARNING, m);
   private final FakeSurface.Backend judging = new JudgingBackend();
@@ -437,6 +440,60 @@ public final class FakeKimiServer implements AutoCloseable {
    */
   public FakeKimiServer dialect(String host) {
     this.dialect = FakeDialect.of(Objects.requireNonNull(host, "host"));
+    return this;
+  }
+
+  /**
+   * Plays a host of Kimi's model set up wrong ({@code --misconfigure} on the command line), in the
+   * server's {@linkplain #dialect dialect}, so that a check of a team's host (the SDK's {@code
+   * KimiAccount.verifyTargets}, Moonshot's vendor verifier) is tested against each fault it must
+   * name: the faults that make hosts get Kimi wrong, as vLLM's and SGLang's {@code kimi_k2} and
+   * {@code kimi_k3} parsers leave them. The spec is {@code KIND[,KIND...]}, with the kinds
+   *
+   * <ul>
+   *   <li>{@code no-reasoning-parser}: the model's raw output in {@code content} and no reasoning
+   *       field (no {@code --reasoning-parser}): K3's channels {@code
+   *       <|open|>think<|sep|>...<|close|>think<|sep|><|open|>response<|sep|>...<|close|>response<|sep|><|close|>message<|sep|>},
+   *       K2's {@code <think>...</think>};
+   *   <li>{@code k2-reasoning-parser}: K3 served with K2's reasoning parser, which knows none of
+   *       K3's markers: with thinking on, vLLM's passes the whole output on as reasoning (K3's
+   *       channel markers in it, no content), SGLang's as content; with thinking off, as content on
+   *       both; a K2 model is split as usual;
+   *   <li>{@code ignores-thinking-switch}: thinking off is not read and the model thinks (the
+   *       request is still judged as sent);
+   *   <li>{@code no-tool-parser}: tool calls as Kimi's raw markers in {@code content} ({@code
+   *       <|open|>tools<|sep|><|open|>call tool="get_weather" index="1"<|sep|>...} for K3, {@code
+   *       <|tool_calls_section_begin|>...} for K2) and {@code finish_reason} {@code stop};
+   *   <li>{@code no-stream-usage}: no usage in a stream, whatever {@code stream_options} asks;
+   *   <li>{@code retired=MODEL}: Kimi's {@code MODEL} is no longer served: left out of {@code GET
+   *       /v1/models}, and a call naming it gets the host's own 404 (vLLM: 404 {@code
+   *       NotFoundError} "The model `moonshotai/Kimi-K3` does not exist."; Moonshot: 404 "Not found
+   *       the model kimi-k3 or Permission denied"). It stays retired; {@link #addModel} serves it
+   *       again.
+   * </ul>
+   *
+   * <pre>{@code
+   * FakeKimiServer vllm = new FakeKimiServer().dialect("vllm")
+   *     .misconfigure("no-reasoning-parser,no-tool-parser").start();
+   * // a K3 reply: "content":"<|open|>think<|sep|>The user wrote ...<|close|>think<|sep|>..."
+   * }</pre>
+   *
+   * <p>The faults apply to the model's answers to {@code POST /v1/chat/completions}, scripted
+   * replies included; other endpoints, the other surfaces, errors and scripted responses that are
+   * not typed replies are answered as usual.
+   *
+   * @param spec the faults; blank for a server set up right (a retired model stays retired)
+   * @return this server
+   * @throws IllegalArgumentException if a kind is unknown or named twice, or {@code retired=} names
+   *     no model
+   */
+  public FakeKimiServer misconfigure(String spec) {
+    FakeMisconfiguration m = FakeMisconfiguration.parse(Objects.requireNonNull(spec, "spec"));
+    for (String id : m.retired()) {
+      model.models.remove(id);
+      model.order.remove(id);
+    }
+    this.misconfiguration = m;
     return this;
   }
 
@@ -1328,6 +1385,7 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --dialect NAME}: speak as that host does ({@link #dialect});
    *   <li>{@code --errors KIND=SHARE[,...]}: fail that share of the chat calls ({@link
    *       #failCalls});
+   *   <li>{@code --misconfigure KIND[,...]}: play a host set up wrong ({@link #misconfigure});
    *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
    *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
    *       #batchLineFailures});
@@ -1445,7 +1503,8 @@ public final class FakeKimiServer implements AutoCloseable {
         }
       } else {
         // the one place the request's surface is chosen; it answers in its own shape
-        response = FakeSurface.of(request).answer(request, response, backend);
+        response =
+            FakeSurface.of(request).answer(request, response, misconfiguration.over(backend));
         if (failure == FakeErrors.Kind.STREAM_ERROR) {
           response = dialect.failStream(response);
         }

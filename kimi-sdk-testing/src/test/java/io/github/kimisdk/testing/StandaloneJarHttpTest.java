@@ -555,6 +555,44 @@ class StandaloneJarHttpTest {
     }
   }
 
+  @Test
+  void aMisconfiguredProcessAnswersAsAHostSetUpWrongAndSaysSo() throws Exception {
+    Started s =
+        startOnAFreePort("--dialect", "vllm", "--misconfigure", "no-tool-parser,retired=kimi-k2.6");
+    try {
+      assertThat(s.firstLine())
+          .contains(
+              "/v1 (speaking vllm; misconfigured: no-tool-parser,retired=kimi-k2.6; Anthropic"
+                  + " Messages: ");
+      String url = s.baseUrl() + "/chat/completions";
+      HttpResponse<String> retired =
+          post(
+              url,
+              "{\"model\":\"moonshotai/Kimi-K2.6\",\"messages\":[{\"role\":\"user\","
+                  + "\"content\":\"hi\"}]}",
+              null);
+      assertThat(retired.statusCode()).isEqualTo(404);
+      assertThat(retired.body()).contains("The model `moonshotai/Kimi-K2.6` does not exist.");
+      HttpResponse<String> tool =
+          post(
+              url,
+              "{\"model\":\"moonshotai/Kimi-K3\",\"messages\":[{\"role\":\"user\","
+                  + "\"content\":\"weather in city=Paris\"}],\"chat_template_kwargs\":"
+                  + "{\"thinking\":false},\"tools\":[{\"type\":\"function\",\"function\":"
+                  + "{\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\","
+                  + "\"properties\":{\"city\":{\"type\":\"string\"}}}}}]}",
+              null);
+      assertThat(tool.statusCode()).as(tool.body()).isEqualTo(200);
+      assertThat(tool.body())
+          .contains("<|open|>tools<|sep|><|open|>call tool=\\\"get_weather\\\"")
+          .doesNotContain("\"tool_calls\"");
+      s.server().process().destroy();
+      assertThat(s.server().awaitExit()).isEqualTo(143);
+    } finally {
+      s.server().process().destroyForcibly();
+    }
+  }
+
   /**
    * The READMEs quote the command this test runs ({@code --port 8089} where it takes a free port)
    * and the line it prints first, as this test sees it printed.

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * The outcome of {@link io.github.kimisdk.KimiAccount#ping()}, the health check: whether the API is
- * reachable and accepts the key.
+ * reachable and accepts the key, and, for a target of {@link
+ * io.github.kimisdk.KimiAccount#checkTargets()} that names its model, whether its host serves it.
  *
  * @param status what happened
  * @param httpStatus the HTTP status of the answer, or 0 when none arrived
@@ -25,7 +26,15 @@ public record PingResult(Status status, int httpStatus, Duration latency, KimiEx
     /** No answer: connection refused, DNS failure, TLS failure or timeout. */
     UNREACHABLE,
     /** The API answered with another error, such as a 5xx or an unexpected body. */
-    ERROR
+    ERROR,
+    /**
+     * The host answered and took the key, but does not serve the model the check asked about: its
+     * {@code GET /models} does not list the id the target sends (a retired or misspelt id, or a
+     * server started under another name). No call for that model can succeed until the target's
+     * model or the host's id of it changes; waiting does not help. Only {@link
+     * io.github.kimisdk.KimiAccount#checkTargets()} checks a model, for a target that names one.
+     */
+    MISCONFIGURED
   }
 
   /**

@@ -32,8 +32,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code host}, {@code latencyMs}, ...). A client with fallback targets is up while any target
  * takes calls, and tells each, in order, under {@code targets}: its host, endpoint, model (when it
  * names one), state ({@code AVAILABLE}, {@code COOLING} with {@code cooldownLeftMs}, {@code
- * PROBING}), whether it takes calls ({@code available}) and its {@code check}. The states are read
- * at each probe (the client knows them, nothing is sent); the checks are the cached ones.
+ * PROBING}), whether it takes calls ({@code available}), its {@code condition} ({@code UP}, {@code
+ * OVERLOADED}, {@code MISCONFIGURED} for a model its host no longer lists or a key refused, {@code
+ * DOWN}: {@code TargetStatus.condition()}) and its {@code check}. The states are read at each probe
+ * (the client knows them, nothing is sent); the checks are the cached ones.
  *
  * <p>Thread model: {@link #health()} runs on the threads of whoever probes (the web server's, a JMX
  * thread), any number at once. The last result and the check in flight are guarded by {@code lock};
@@ -167,6 +169,7 @@ final class KimiHealthIndicator implements HealthIndicator {
     health.withDetail("status", ping.status().name());
     health.withDetail("endpoint", endpoint);
     health.withDetail("host", only.target().host().name());
+    health.withDetail("condition", only.condition().name());
     health.withDetail("latencyMs", ping.latency().toMillis());
     health.withDetail("checkedAt", at);
     check(ping).forEach(health::withDetail);
@@ -213,6 +216,7 @@ final class KimiHealthIndicator implements HealthIndicator {
       t.put("cooldownLeftMs", status.cooldownLeft().toMillis());
     }
     t.put("available", status.isAvailable());
+    t.put("condition", status.condition().name());
     PingResult ping = status.ping();
     Map<String, Object> check = new LinkedHashMap<>();
     check.put("status", ping.status().name());

@@ -45,8 +45,11 @@ class KimiHostsAutoConfigurationHttpTest {
   private final FakeKimiServer first = new FakeKimiServer().start();
   private final FakeKimiServer second = new FakeKimiServer().start();
 
-  /** A fake for a host's dialect: it answers whatever model id the host names. */
-  private final FakeKimiServer anyModel = new FakeKimiServer().lenient().start();
+  /**
+   * A fake for a vLLM host: it speaks vLLM's dialect (its model ids in {@code GET /models}, which
+   * the health check compares with a target's model) and answers whatever model id it is asked.
+   */
+  private final FakeKimiServer anyModel = new FakeKimiServer().lenient().dialect("vllm").start();
 
   private final ApplicationContextRunner runner =
       Contexts.withKimiHealth()
@@ -267,7 +270,9 @@ class KimiHostsAutoConfigurationHttpTest {
                   .containsEntry("endpoint", anyModel.baseUrl())
                   .containsEntry("model", "kimi-k3")
                   .containsEntry("state", "AVAILABLE")
-                  .containsEntry("available", true);
+                  .containsEntry("available", true)
+                  .containsEntry("condition", "UP");
+              assertThat(targets.get(0)).containsEntry("condition", "OVERLOADED");
               for (Map<String, Object> t : targets) {
                 assertThat(castMap(t.get("check")))
                     .containsEntry("status", "OK")
@@ -299,6 +304,35 @@ class KimiHostsAutoConfigurationHttpTest {
 
   private static List<RecordedRequest> models(FakeKimiServer server) {
     return server.requests().stream().filter(r -> r.path().equals("/v1/models")).toList();
+  }
+
+  @Test
+  void aTargetWhoseModelItsHostNoLongerServesIsMisconfiguredNotAvailable() {
+    FakeKimiServer retired = new FakeKimiServer().dialect("vllm").misconfigure("retired=kimi-k3");
+    try (retired) {
+      retired.start();
+      runner
+          .withPropertyValues(
+              "spring.ai.kimi.base-url=" + first.baseUrl(),
+              "spring.ai.kimi.fallback[0].host=vllm",
+              "spring.ai.kimi.fallback[0].base-url=" + retired.baseUrl(),
+              "spring.ai.kimi.fallback[0].model=kimi-k3")
+          .run(
+              context -> {
+                IndicatedHealthDescriptor health = kimi(context);
+                assertThat(health.getStatus()).as("the first takes calls").isEqualTo(Status.UP);
+                Map<String, Object> t = targets(health).get(1);
+                assertThat(t)
+                    .containsEntry("available", false)
+                    .containsEntry("condition", "MISCONFIGURED");
+                assertThat(castMap(t.get("check")))
+                    .containsEntry("status", "MISCONFIGURED")
+                    .containsEntry("httpStatus", 200)
+                    .containsEntry("error", "ConfigurationException");
+                assertThat(castMap(t.get("check")).get("message").toString())
+                    .contains("does not serve kimi-k3 as moonshotai/Kimi-K3");
+              });
+    }
   }
 
   @Test

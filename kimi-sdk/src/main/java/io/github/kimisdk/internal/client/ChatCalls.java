@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.client;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -12,6 +13,8 @@ import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -296,6 +299,20 @@ final class ChatCalls {
       }
     }
     return adapted;
+  }
+
+  /**
+   * Returns {@code request} as {@code host} reads it on the chat completions wire: adapted to its
+   * model and checked as {@link #checked} does, translated by the host's {@link Dialect} and
+   * encoded by {@code transport}, as a call to that host is sent; the body of one request of the
+   * host check ({@link HostCheck}), for the client's own target or another.
+   *
+   * @throws PreflightException if the model would reject the request
+   */
+  JsonValue hosted(
+      Host host, HttpTransport transport, ChatRequest request, RequestOptions options) {
+    ChatRequest hosted = Dialect.translate(host, checked(request, options));
+    return Json.parse(transport.encode(Wires.get(WireProtocol.CHAT_COMPLETIONS, false), hosted));
   }
 
   /** Returns {@code request} as the client sends it to its model, before the model checks. */

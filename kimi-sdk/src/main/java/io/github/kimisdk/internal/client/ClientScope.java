@@ -1,9 +1,12 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.TargetReport;
 import io.github.kimisdk.TargetStatus;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -559,8 +562,13 @@ public final class ClientScope {
     for (int i = 0; i < ts.size(); i++) {
       ClientScope target = i == 0 ? this : ClientScope.of(ts.route(i).core()).derive(defaults);
       long started = System.nanoTime();
+      Optional<String> model = ts.get(i).model();
       pings.add(
-          i == 0 ? ping() : target.ping(target.bounded(target.status("GET", "models")), started));
+          i == 0
+              ? ping()
+              : model.isPresent()
+                  ? target.served(ts.host(i), model.get(), started)
+                  : target.ping(target.bounded(target.status("GET", "models")), started));
     }
     return CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0]))
         .thenApply(
@@ -568,6 +576,72 @@ public final class ClientScope {
               List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
               for (int i = 0; i < ts.size(); i++) {
                 out.add(status(ts, i, pings.get(i).join()));
+              }
+              return out;
+            });
+  }
+
+  /**
+   * Checks a target that names its model: {@code GET /models} as {@link #ping} sends it, and
+   * whether the host lists its id of {@code model}; a listing without it is {@link
+   * PingResult.Status#MISCONFIGURED} (a listing it cannot read, or an empty one, tells nothing).
+   */
+  private CompletableFuture<PingResult> served(Host host, String model, long started) {
+    CompletableFuture<byte[]> listing =
+        bounded(core.exchanges().platform(call(), "GET", "models", null, null, true, (md, b) -> b));
+    return ping(listing.thenApply(b -> 200), started)
+        .thenCombine(
+            listing.handle((b, e) -> b),
+            (p, body) -> {
+              String problem =
+                  p.isOk() && body != null
+                      ? HostFindings.notServed(host, model, body, core.errors().text())
+                      : null;
+              return problem == null
+                  ? p
+                  : new PingResult(
+                      PingResult.Status.MISCONFIGURED,
+                      p.httpStatus(),
+                      p.latency(),
+                      new ConfigurationException(problem));
+            });
+  }
+
+  /**
+   * Checks each target's host as a team's host check does before it sends traffic: the target's
+   * model served, its thinking switch, reasoning and tool calls split as its preset expects, usage
+   * in a stream, the model's sampling values taken ({@link HostCheck}); all targets at once, each
+   * with a few requests sent once, one after another; never exceptionally.
+   *
+   * @param model Kimi's id of the model checked on a target that asks for the model each request
+   *     names (the client's own, and {@code Target.of(host)})
+   * @return one report per target, in order
+   */
+  public CompletableFuture<List<TargetReport>> verifyTargets(String model) {
+    Objects.requireNonNull(model, "model");
+    if (model.isBlank()) {
+      throw new IllegalArgumentException("model must not be blank");
+    }
+    ensureOpen();
+    RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
+    Targets ts = core.targets();
+    List<CompletableFuture<TargetReport>> reports = new java.util.ArrayList<>();
+    if (ts == null) {
+      reports.add(
+          new HostCheck(core, core, derive(once), Target.of(core.config().host()), model).run());
+    } else {
+      for (int i = 0; i < ts.size(); i++) {
+        ClientCore c = ts.route(i).core();
+        ClientScope s = i == 0 ? derive(once) : ClientScope.of(c).derive(defaults.merge(once));
+        reports.add(new HostCheck(core, c, s, ts.get(i), model).run());
+      }
+    }
+    return CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              List<TargetReport> out = new java.util.ArrayList<>(reports.size());
+              for (CompletableFuture<TargetReport> r : reports) {
+                out.add(r.join());
               }
               return out;
             });

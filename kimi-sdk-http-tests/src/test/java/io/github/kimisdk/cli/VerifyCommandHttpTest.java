@@ -1,0 +1,160 @@
+package io.github.kimisdk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code java -jar kimi-sdk.jar verify} against a {@link FakeKimiServer}: the report a team reads,
+ * its exit status, the key read from the variable named and never printed; and the jar itself, run
+ * as a process, as the guide runs it.
+ */
+class VerifyCommandHttpTest {
+
+  private static final String KEY = "sk-command-0123456789abcdefghijkl";
+
+  private final List<FakeKimiServer> fakes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    fakes.forEach(FakeKimiServer::close);
+  }
+
+  private FakeKimiServer fake(String dialect, String misconfigure) {
+    FakeKimiServer f = new FakeKimiServer().dialect(dialect).misconfigure(misconfigure).start();
+    fakes.add(f);
+    return f;
+  }
+
+  /** The status, standard output and standard error of one run. */
+  record Run(int status, String out, String err) {}
+
+  private static Run run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        VerifyCommand.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** {@code verify --host HOST --base-url URL --model kimi-k3} and {@code more}. */
+  private static Run verify(
+      Map<String, String> env, String host, FakeKimiServer server, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "verify", "--host", host, "--base-url", server.baseUrl(), "--model", "kimi-k3"));
+    args.addAll(List.of(more));
+    return run(env, args.toArray(String[]::new));
+  }
+
+  @Test
+  void aVllmSetUpRightPassesEveryCheckAndExitsZero() {
+    FakeKimiServer vllm = fake("vllm", "");
+    Run r = verify(Map.of(), "vllm", vllm);
+    assertThat(r.status()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .startsWith("Checking kimi-k3 on vllm at " + vllm.baseUrl() + " (as moonshotai/Kimi-K3)\n")
+        .contains("  PASSED   access           the host answered at ")
+        .contains("  PASSED   tool calls       the call came back as tool_calls: get_weather(")
+        .contains("Cost: 4 requests, ")
+        .endsWith("Every check passed.\n");
+    assertThat(vllm.requests().get(1).header("Authorization"))
+        .as("no key of the caller's: vLLM's placeholder")
+        .hasValue("Bearer " + VerifyCommand.NO_KEY);
+  }
+
+  @Test
+  void aVllmWithoutItsParsersIsToldWhichFlagsToAddAndExitsOne() {
+    FakeKimiServer vllm = fake("vllm", "no-reasoning-parser,no-tool-parser");
+    Run r =
+        run(Map.of(), "verify", "--host=vllm", "--base-url=" + vllm.baseUrl(), "--model=kimi-k3");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("  FAILED   reasoning split  Kimi's markers came back inside content (")
+        .contains("fix: start vLLM with --reasoning-parser kimi_k3\n")
+        .contains("  FAILED   tool calls       the tool call came back as Kimi's raw markers")
+        .contains("fix: start vLLM with --enable-auto-tool-choice --tool-call-parser kimi_k3\n")
+        .endsWith("3 of 8 checks failed.\n");
+  }
+
+  @Test
+  void theKeyComesFromTheVariableNamedAndIsNeverPrinted() {
+    FakeKimiServer sglang = fake("sglang", "retired=kimi-k3");
+    sglang.requireApiKey(KEY);
+    Run r = verify(Map.of("SGLANG_KEY", KEY), "sglang", sglang, "--api-key-env", "SGLANG_KEY");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("  PASSED   access ")
+        .contains("  FAILED   model            GET /models lists ")
+        .contains("The model `moonshotai/Kimi-K3` does not exist.")
+        .contains("  SKIPPED  tool calls       not checked: the model is not served");
+    assertThat(r.out() + r.err()).doesNotContain(KEY);
+    assertThat(sglang.requests().get(0).header("Authorization")).hasValue("Bearer " + KEY);
+  }
+
+  @Test
+  void aWrongKeyIsToldAsSuchAndNeverPrinted() {
+    FakeKimiServer vllm = fake("vllm", "");
+    vllm.requireApiKey("sk-the-servers-own-key-0123456789");
+    Run r = verify(Map.of("VLLM_KEY", KEY), "vllm", vllm, "--api-key-env", "VLLM_KEY");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out()).contains("  FAILED   access           the host refused the key: 401");
+    assertThat(r.out() + r.err()).doesNotContain(KEY);
+  }
+
+  /** The core jar as a user runs it: its manifest names the command. */
+  @Test
+  void theJarRunsTheCheckAsAProgram() throws Exception {
+    String path = System.getProperty("kimisdk.sdkJar", "");
+    assumeTrue(!path.isEmpty(), "run by Maven, which passes the core jar's path");
+    Path jar = Path.of(path);
+    assumeTrue(Files.isRegularFile(jar), "the core jar is packaged: " + jar);
+    FakeKimiServer vllm = fake("vllm", "ignores-thinking-switch");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-jar",
+                jar.toString(),
+                "verify",
+                "--host",
+                "vllm",
+                "--base-url",
+                vllm.baseUrl(),
+                "--model",
+                "kimi-k3")
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().close();
+    String output = read(p);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(1);
+    assertThat(output)
+        .contains("  FAILED   thinking off     thinking off still brought reasoning")
+        .contains("fix: the server's chat template ignores chat_template_kwargs.thinking")
+        .endsWith("1 of 8 checks failed.\n");
+  }
+
+  private static String read(Process p) throws IOException {
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,155 @@
+package io.github.kimisdk.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.cli.VerifyCommand.Options;
+import io.github.kimisdk.cli.VerifyCommand.UsageException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The command line of {@code java -jar kimi-sdk.jar verify}, read in process: one case per rule.
+ * The check it runs against a host is {@code VerifyCommandHttpTest}'s.
+ */
+class VerifyCommandTest {
+
+  private static final Duration SIXTY = Duration.ofSeconds(60);
+
+  static Stream<Arguments> goodCommandLines() {
+    return Stream.of(
+        Arguments.of(
+            new String[] {
+              "verify",
+              "--host",
+              "vllm",
+              "--base-url",
+              "http://127.0.0.1:8000/v1",
+              "--model",
+              "kimi-k3"
+            },
+            new Options("vllm", "http://127.0.0.1:8000/v1", "kimi-k3", null, null, SIXTY, false)),
+        Arguments.of(
+            new String[] {
+              "verify",
+              "--host=sglang",
+              "--base-url=http://127.0.0.1:30000/v1",
+              "--model=kimi-k3",
+              "--model-id=kimi-k3-fp8",
+              "--api-key-env=SGLANG_KEY",
+              "--timeout=5"
+            },
+            new Options(
+                "sglang",
+                "http://127.0.0.1:30000/v1",
+                "kimi-k3",
+                "kimi-k3-fp8",
+                "SGLANG_KEY",
+                Duration.ofSeconds(5),
+                false)),
+        Arguments.of(
+            new String[] {"verify", "--help"},
+            new Options(null, null, null, null, null, SIXTY, true)),
+        Arguments.of(
+            new String[] {"--help"}, new Options(null, null, null, null, null, SIXTY, true)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("goodCommandLines")
+  void readsAGoodCommandLine(String[] args, Options expected) throws Exception {
+    assertThat(VerifyCommand.parse(args)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> badCommandLines() {
+    return Stream.of(
+        Arguments.of(new String[] {}, "name a command: verify"),
+        Arguments.of(new String[] {"check"}, "unknown command: check"),
+        Arguments.of(new String[] {"verify", "--model", "kimi-k3"}, "--host names the host"),
+        Arguments.of(new String[] {"verify", "--host", "vllm"}, "--model names the model"),
+        Arguments.of(new String[] {"verify", "--host"}, "--host needs a value"),
+        Arguments.of(new String[] {"verify", "--host="}, "--host needs a value"),
+        Arguments.of(
+            new String[] {"verify", "--host", "moonshot", "--model", "kimi-k3", "--timeout", "0"},
+            "--timeout takes a whole number of seconds from 1: 0"),
+        Arguments.of(new String[] {"verify", "--verbose"}, "unknown argument: --verbose"),
+        Arguments.of(
+            new String[] {"verify", "--host", "moonshot", "--model", "kimi-k3", "--api-key", "k"},
+            "--api-key is not taken: a key on the command line is seen by every user of the"
+                + " machine (ps); put it in an environment variable and name it with"
+                + " --api-key-env VAR"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badCommandLines")
+  void refusesABadCommandLineSayingWhy(String[] args, String message) {
+    assertThatThrownBy(() -> VerifyCommand.parse(args))
+        .isInstanceOf(UsageException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  private static String[] run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        VerifyCommand.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {
+      String.valueOf(status),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
+  }
+
+  @Test
+  void aKeyOnTheCommandLineIsRefusedAndNeverPrinted() {
+    String[] r =
+        run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3", "--api-key=sk-secret-1");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[1] + r[2]).doesNotContain("sk-secret-1").contains("--api-key-env VAR");
+  }
+
+  @Test
+  void aHostedPlatformWithoutItsKeyIsAUsageError() {
+    String[] r = run(Map.of(), "verify", "--host", "openrouter", "--model", "kimi-k3");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("openrouter needs a key: name the variable");
+    String[] moonshot = run(Map.of(), "verify", "--host", "moonshot", "--model", "kimi-k3");
+    assertThat(moonshot[2]).contains("moonshot needs a key: set MOONSHOT_API_KEY");
+    String[] unset =
+        run(
+            Map.of(),
+            "verify",
+            "--host",
+            "moonshot",
+            "--model",
+            "kimi-k3",
+            "--api-key-env",
+            "MY_KEY");
+    assertThat(unset[2]).contains("the environment variable MY_KEY is not set");
+  }
+
+  @Test
+  void aHostThatNeedsABaseUrlWithoutOneIsAUsageError() {
+    String[] r = run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3");
+    assertThat(r[0]).isEqualTo("2");
+    assertThat(r[2]).contains("host 'vllm' needs a base URL");
+  }
+
+  @Test
+  void helpPrintsTheUsageAndSucceeds() {
+    String[] r = run(Map.of(), "verify", "--help");
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).isEqualTo(VerifyCommand.USAGE);
+  }
+}
