@@ -37,7 +37,6 @@ final class VerifyCommand {
    * examples send this placeholder to such a server ({@code
    * examples/online_serving/openai_chat_completion_client.py}), which ignores it.
    */
-  static final String NO_KEY = "EMPTY";
 
   /** The variables a Moonshot host's key is read from without {@code --api-key-env}. */
   private static final List<String> MOONSHOT_KEYS =
@@ -67,8 +66,9 @@ final class VerifyCommand {
                            (vLLM's --served-model-name): Host.withModelId
         --api-key-env VAR  read the host's key from the environment variable VAR. Without it,
                            moonshot, moonshot-cn and kimi-code read MOONSHOT_API_KEY,
-                           KIMI_API_KEY or KIMI_CODING_API_KEY, and other hosts are sent no key
-                           (vLLM's placeholder, EMPTY). A key is never taken on the command line
+                           KIMI_API_KEY or KIMI_CODING_API_KEY, the vendors need it, and a
+                           team's own server is sent no key. A key is never taken on the command
+                           line
         --timeout SECONDS  the bound of each request (default 60)
         --help             print this help and exit
 
@@ -136,7 +136,11 @@ final class VerifyCommand {
       return USAGE_ERROR;
     }
     List<TargetReport> reports;
-    try (KimiClient kimi = KimiClient.builder().host(host).apiKey(key).build()) {
+    KimiClient.Builder client = KimiClient.builder().host(host);
+    if (key != null) {
+      client.apiKey(key);
+    }
+    try (KimiClient kimi = client.build()) {
       reports =
           kimi.withOptions(RequestOptions.builder().timeout(o.timeout()).build())
               .account()
@@ -256,7 +260,7 @@ final class VerifyCommand {
       throw new UsageException(
           host.name() + " needs a key: name the variable that holds it with --api-key-env VAR");
     }
-    return NO_KEY;
+    return null; // a team's own server started without --api-key: the client sends none
   }
 
   /** Prints one target's report: each check, what the host did, what to change, the cost. */
