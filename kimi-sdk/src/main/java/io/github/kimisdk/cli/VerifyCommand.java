@@ -32,12 +32,6 @@ final class VerifyCommand {
   /** The bound of each request when {@code --timeout} sets none. */
   static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
-  /**
-   * What a self-hosted server without {@code --api-key} is sent when no key is given: vLLM's own
-   * examples send this placeholder to such a server ({@code
-   * examples/online_serving/openai_chat_completion_client.py}), which ignores it.
-   */
-
   /** The variables a Moonshot host's key is read from without {@code --api-key-env}. */
   private static final List<String> MOONSHOT_KEYS =
       List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY");
