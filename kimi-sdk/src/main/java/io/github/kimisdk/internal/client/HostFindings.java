@@ -747,6 +747,8 @@ final class HostFindings {
       case CHAT_TEMPLATE_KWARGS -> "chat_template_kwargs.thinking";
       case REASONING_OBJECT -> "the reasoning object";
       case REASONING_EFFORT -> "reasoning_effort";
+      case REASONING_ENABLED_AND_EFFORT -> "reasoning.enabled and reasoning_effort";
+      case REASONING_EFFORT_AND_HISTORY -> "reasoning_effort and the thinking object's type";
     };
   }
 

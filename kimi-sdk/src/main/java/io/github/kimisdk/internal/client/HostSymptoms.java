@@ -436,6 +436,14 @@ final class HostSymptoms {
           "the host ignores reasoning_effort \"none\": try"
               + " withThinkingSwitch(Host.ThinkingSwitch.REASONING_OBJECT), or the switch its docs"
               + " name";
+      case REASONING_ENABLED_AND_EFFORT ->
+          "the host ignores reasoning.enabled false: try"
+              + " withThinkingSwitch(Host.ThinkingSwitch.REASONING_OBJECT), or the switch its docs"
+              + " name";
+      case REASONING_EFFORT_AND_HISTORY ->
+          "the host ignores reasoning_effort \"none\": try"
+              + " withThinkingSwitch(Host.ThinkingSwitch.REASONING_ENABLED_AND_EFFORT), or the"
+              + " switch its docs name";
     };
   }
 
