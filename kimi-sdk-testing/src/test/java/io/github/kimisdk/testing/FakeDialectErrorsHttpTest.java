@@ -167,9 +167,17 @@ class FakeDialectErrorsHttpTest {
   void pastMaxConcurrencyVllmAndSglangRefuseAsTheirQueuesDo(
       String dialect, int status, boolean stream, FakeKimiServer server) throws Exception {
     server.dialect(dialect).maxConcurrency(1);
-    FakeKimiServer held = server;
-    held.respondWith(
-        r -> FakeResponse.reply("slow").withHeadersDelay(java.time.Duration.ofMillis(600)));
+    // the first call is held until the second was refused, however slow the machine
+    java.util.concurrent.CountDownLatch refusedSeen = new java.util.concurrent.CountDownLatch(1);
+    server.respondWith(
+        r -> {
+          try {
+            refusedSeen.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return FakeResponse.reply("slow");
+        });
     java.util.concurrent.CompletableFuture<FakeDialectHttpTest.Answer> first =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> {
@@ -183,8 +191,12 @@ class FakeDialectErrorsHttpTest {
             server.awaitConnections(
                 () -> server.activeExchanges() == 1, java.time.Duration.ofSeconds(5)))
         .isTrue();
-    FakeDialectHttpTest.Answer refused =
-        chat(server, body(k3(dialect), "two", stream ? "\"stream\":true" : ""));
+    FakeDialectHttpTest.Answer refused;
+    try {
+      refused = chat(server, body(k3(dialect), "two", stream ? "\"stream\":true" : ""));
+    } finally {
+      refusedSeen.countDown();
+    }
     assertThat(refused.status()).isEqualTo(status);
     String said = stream && dialect.equals("sglang") ? refused.events().get(0) : refused.body();
     assertThat(said)
