@@ -79,7 +79,7 @@ class VerifyCommandHttpTest {
         .endsWith("Every check passed.\n");
     assertThat(vllm.requests())
         .as("a team's own server started without --api-key is sent no key")
-        .allSatisfy(r -> assertThat(r.header("Authorization")).isEmpty());
+        .allSatisfy(req -> assertThat(req.header("Authorization")).isEmpty());
   }
 
   @Test
