@@ -70,7 +70,9 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
       Relay.refuse(subscriber, "This stream was already subscribed; it can be consumed only once");
       return;
     }
-    Relay<ChatCompletionChunk> r = new Relay<>(subscriber, this);
+    // the interceptors' chunk observers hear each chunk as it reaches the consumer, replayed or not
+    Relay<ChatCompletionChunk> r =
+        new Relay<>(list.length == 0 ? subscriber : new Observed(subscriber), this);
     RuntimeException early;
     synchronized (this) {
       relay = r;
@@ -177,6 +179,19 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
 
   @Override
   public void ended(Throwable error, boolean cancelled) {}
+
+  /** Passes every signal on, telling the interceptors' chunk observers of each chunk first. */
+  private final class Observed extends ForwardingSubscriber<ChatCompletionChunk> {
+    Observed(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
+      super(downstream);
+    }
+
+    @Override
+    public void onNext(ChatCompletionChunk item) {
+      interception.chunk(item);
+      super.onNext(item);
+    }
+  }
 
   /**
    * Passes every signal on, adding each chunk up first; its end answers the interceptors' {@code
