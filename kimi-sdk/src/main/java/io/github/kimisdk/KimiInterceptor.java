@@ -220,14 +220,15 @@ public interface KimiInterceptor {
     ServedBy target();
 
     /**
-     * Has {@code observer} hear each chunk of a streamed call as it reaches the consumer, in order,
-     * on the thread that delivers it (the client's HTTP threads, or a blocking consumer's own): for
-     * what only a stream's chunks tell, such as the time to its first chunk and between the next
-     * ones. It must be quick and must not block; an exception it throws is logged (on {@code
-     * io.github.kimisdk.listener}, naming the interceptor), and the stream goes on. Only the chain
-     * of a once-per-call interceptor of a streamed call has chunks (an answer an interceptor
-     * replays included); on any other chain this does nothing. Call it before {@link #proceed}:
-     * chunks delivered before it was called are not heard.
+     * Has {@code observer} hear each chunk of a streamed call as it arrives, in order, before the
+     * consumer gets it, on the thread that delivers it (the client's HTTP threads, or a blocking
+     * consumer's own): for what only a stream's chunks tell, such as the time to its first chunk
+     * and between the next ones. Every chunk is heard before {@link #proceed}'s future completes
+     * with the stream's end. It must be quick and must not block; an exception it throws is logged
+     * (on {@code io.github.kimisdk.listener}, naming the interceptor), and the stream goes on. Only
+     * the chain of a once-per-call interceptor of a streamed call has chunks to tell, those of the
+     * stream it proceeded to (an answer an interceptor below replays has none); on any other chain
+     * this does nothing. Call it before {@link #proceed}: chunks that arrived before are not heard.
      *
      * @param observer told of each chunk
      * @throws NullPointerException if {@code observer} is null

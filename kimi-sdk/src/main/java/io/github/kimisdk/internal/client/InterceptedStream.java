@@ -70,9 +70,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
       Relay.refuse(subscriber, "This stream was already subscribed; it can be consumed only once");
       return;
     }
-    // the interceptors' chunk observers hear each chunk as it reaches the consumer, replayed or not
-    Relay<ChatCompletionChunk> r =
-        new Relay<>(list.length == 0 ? subscriber : new Observed(subscriber), this);
+    Relay<ChatCompletionChunk> r = new Relay<>(subscriber, this);
     RuntimeException early;
     synchronized (this) {
       relay = r;
@@ -180,22 +178,10 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
   @Override
   public void ended(Throwable error, boolean cancelled) {}
 
-  /** Passes every signal on, telling the interceptors' chunk observers of each chunk first. */
-  private final class Observed extends ForwardingSubscriber<ChatCompletionChunk> {
-    Observed(Flow.Subscriber<? super ChatCompletionChunk> downstream) {
-      super(downstream);
-    }
-
-    @Override
-    public void onNext(ChatCompletionChunk item) {
-      interception.chunk(item);
-      super.onNext(item);
-    }
-  }
-
   /**
-   * Passes every signal on, adding each chunk up first; its end answers the interceptors' {@code
-   * proceed} before the consumer hears it. Signals arrive serially; {@code sofar} may be read by
+   * Passes every signal on, telling the interceptors' chunk observers of each chunk as it arrives
+   * and adding it up first; its end answers the interceptors' {@code proceed} before the consumer
+   * hears it, after every chunk was observed. Signals arrive serially; {@code sofar} may be read by
    * the thread that delivers them, or after the end.
    */
   private final class Accumulating extends ForwardingSubscriber<ChatCompletionChunk> {
@@ -215,6 +201,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
 
     @Override
     public void onNext(ChatCompletionChunk item) {
+      interception.chunk(item);
       synchronized (this) {
         acc.add(item);
       }
