@@ -72,8 +72,8 @@ import reactor.core.publisher.Mono;
  * {@code vllm}; the target a reply names under {@value #SERVED_BY} on a client with fallback
  * targets). Unless the builder is given a convention of its own, the observation has Spring AI's
  * keys, its low-cardinality {@code gen_ai.system} naming that provider, and the high-cardinality
- * {@code gen_ai.provider.name} (see {@link #PROVIDER}), {@code kimi.target} and {@code
- * kimi.target.host} (the target's place in the chain and its host).
+ * {@code gen_ai.provider.name} (see {@link #PROVIDER}) and, on a client with fallback targets,
+ * {@code kimi.target} and {@code kimi.target.host} (the target's place in the chain and its host).
  *
  * <p><b>Tenants.</b> A request whose options name a tenant ({@link KimiChatOptions#getTenant()}) is
  * sent with that tenant's client, which the model's {@link KimiTenants} gives: the tenant's own

@@ -59,13 +59,17 @@ final class KimiObservationConvention extends DefaultChatModelObservationConvent
   @Override
   public KeyValues getHighCardinalityKeyValues(ChatModelObservationContext context) {
     KeyValues keys = super.getHighCardinalityKeyValues(context);
-    ServedBy served = servedBy(context);
-    if (served == null) {
-      return keys.and(PROVIDER_NAME, context.getOperationMetadata().provider());
+    ServedBy named = named(context);
+    if (named != null) {
+      // a client with fallback targets: which of them served, as kimi-sdk-opentelemetry says it
+      return keys.and(PROVIDER_NAME, provider(named.host()))
+          .and(TARGET, Integer.toString(named.target()))
+          .and(TARGET_HOST, named.host());
     }
-    return keys.and(PROVIDER_NAME, provider(served.host()))
-        .and(TARGET, Integer.toString(served.target()))
-        .and(TARGET_HOST, served.host());
+    ServedBy own = context.get(OWN_TARGET);
+    return keys.and(
+        PROVIDER_NAME,
+        own != null ? provider(own.host()) : context.getOperationMetadata().provider());
   }
 
   /**
@@ -73,6 +77,12 @@ final class KimiObservationConvention extends DefaultChatModelObservationConvent
    * else the client's own, as the model put it in the context; null when neither is known.
    */
   static ServedBy servedBy(ChatModelObservationContext context) {
+    ServedBy named = named(context);
+    return named != null ? named : context.get(OWN_TARGET);
+  }
+
+  /** The target the call's response names ({@link KimiChatModel#SERVED_BY}), or null. */
+  private static ServedBy named(ChatModelObservationContext context) {
     ChatResponse response = context.getResponse();
     if (response != null && response.getMetadata() != null) {
       Object named = response.getMetadata().get(KimiChatModel.SERVED_BY);
@@ -80,6 +90,6 @@ final class KimiObservationConvention extends DefaultChatModelObservationConvent
         return s;
       }
     }
-    return context.get(OWN_TARGET);
+    return null;
   }
 }
