@@ -88,6 +88,22 @@ class KimiInterceptorHttpTest {
     }
   }
 
+  /** An interceptor that runs once per attempt, tells {@code seen} of it, and passes it on. */
+  static KimiInterceptor eachAttempt(java.util.function.Consumer<KimiInterceptor.Chain> seen) {
+    return new KimiInterceptor() {
+      @Override
+      public boolean perAttempt() {
+        return true;
+      }
+
+      @Override
+      public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+        seen.accept(chain);
+        return chain.proceed(chain.request());
+      }
+    };
+  }
+
   static ChatCompletion answer(String text) {
     return new ChatCompletion(
         "cached-1",
@@ -705,26 +721,17 @@ class KimiInterceptorHttpTest {
           return chain.proceed(chain.request());
         };
     KimiInterceptor perAttempt =
-        new KimiInterceptor() {
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-
-          @Override
-          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            seen.add(
-                "attempt "
-                    + chain.attempt()
-                    + " on target "
-                    + chain.target().target()
-                    + " "
-                    + chain.target().model()
-                    + " at "
-                    + chain.endpoint());
-            return chain.proceed(chain.request());
-          }
-        };
+        eachAttempt(
+            chain ->
+                seen.add(
+                    "attempt "
+                        + chain.attempt()
+                        + " on target "
+                        + chain.target().target()
+                        + " "
+                        + chain.target().model()
+                        + " at "
+                        + chain.endpoint()));
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     CallListener heard =
         new CallListener() {
@@ -765,19 +772,7 @@ class KimiInterceptorHttpTest {
   void aClientWithoutFallbackTargetsIsItsOwnOnlyTarget(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     List<ServedBy> targets = Collections.synchronizedList(new ArrayList<>());
-    KimiInterceptor perAttempt =
-        new KimiInterceptor() {
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-
-          @Override
-          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            targets.add(chain.target());
-            return chain.proceed(chain.request());
-          }
-        };
+    KimiInterceptor perAttempt = eachAttempt(chain -> targets.add(chain.target()));
     KimiClient kimi = clients.build(b -> b.retryPolicy(FAST).interceptor(perAttempt));
     server.enqueue(FakeResponse.error(503, BUSY));
 

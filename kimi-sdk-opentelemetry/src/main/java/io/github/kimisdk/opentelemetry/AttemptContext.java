@@ -76,24 +76,14 @@ final class AttemptContext implements KimiInterceptor {
       return f;
     }
     // the attempt's outcome is noted before it passes up, so the next attempt finds it
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
-    f.whenComplete(
+    return CallSpan.after(
+        f,
         (r, e) -> {
           if (e != null) {
             Throwable t = CallSpan.unwrap(e);
             call.lastFailure = GenAi.errorType(t);
             call.lastStatus = GenAi.status(t);
-            out.completeExceptionally(e);
-          } else {
-            out.complete(r);
           }
         });
-    out.whenComplete(
-        (r, e) -> {
-          if (out.isCancelled()) {
-            f.cancel(true);
-          }
-        });
-    return out;
   }
 }

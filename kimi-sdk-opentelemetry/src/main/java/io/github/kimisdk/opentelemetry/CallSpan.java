@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 
 /**
  * The once-per-call interceptor: starts the call's client span as a child of the caller's current
@@ -163,24 +164,37 @@ final class CallSpan implements KimiInterceptor {
       ended(call, shared, null, e);
       throw e;
     }
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
-    sent.whenComplete(
+    return after(
+        sent,
         (reply, error) -> {
           open.remove(id);
+          ended(call, shared, reply, error);
+        });
+  }
+
+  /**
+   * Returns a future of {@code f}'s outcome that completes once {@code noted} heard it (so a caller
+   * that sees the outcome finds it noted), whatever {@code noted} throws; cancelling it cancels
+   * {@code f}.
+   */
+  static <T> CompletableFuture<T> after(CompletableFuture<T> f, BiConsumer<T, Throwable> noted) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete(
+        (value, error) -> {
           try {
-            ended(call, shared, reply, error);
+            noted.accept(value, error);
           } finally {
             if (error != null) {
               out.completeExceptionally(error);
             } else {
-              out.complete(reply);
+              out.complete(value);
             }
           }
         });
     out.whenComplete(
-        (r, e) -> {
+        (v, e) -> {
           if (out.isCancelled()) {
-            sent.cancel(true);
+            f.cancel(true);
           }
         });
     return out;

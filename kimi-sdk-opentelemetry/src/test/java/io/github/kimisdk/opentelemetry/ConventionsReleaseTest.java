@@ -17,14 +17,11 @@ import io.github.kimisdk.testing.FakeResponse;
 import io.opentelemetry.api.common.AttributeType;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,16 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConventionsReleaseTest {
 
-  static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
-  static final InMemoryMetricReader METRICS = InMemoryMetricReader.createDelta();
-  static final OpenTelemetrySdk OTEL =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
-          .build();
+  static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
+  static final InMemorySpanExporter SPANS = TELEMETRY.spans;
+  static final InMemoryMetricReader METRICS = TELEMETRY.metrics;
+  static final OpenTelemetrySdk OTEL = TELEMETRY.sdk;
   static final String MODEL = "moonshot-v1-8k"; // fixes no sampling value
   static final String KEY = "sk-conventions-release-0123456789";
 

@@ -38,16 +38,13 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,17 +64,10 @@ import org.junit.jupiter.api.Test;
  */
 class KimiTelemetryTest {
 
-  static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
-  // Delta temporality: each collection holds only what was recorded since the one before.
-  static final InMemoryMetricReader METRICS = InMemoryMetricReader.createDelta();
-  static final OpenTelemetrySdk OTEL =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
-          .build();
+  static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
+  static final InMemorySpanExporter SPANS = TELEMETRY.spans;
+  static final InMemoryMetricReader METRICS = TELEMETRY.metrics;
+  static final OpenTelemetrySdk OTEL = TELEMETRY.sdk;
 
   // retired, so listed here as a proxy would list it: a model that fixes no sampling value
   static final String MODEL = "moonshot-v1-8k";
