@@ -229,8 +229,10 @@ final class CallSpan implements KimiInterceptor {
       double toFirst = (call.firstChunk - call.started) / 1e9;
       span.setAttribute(GenAi.TIME_TO_FIRST_CHUNK, toFirst);
       firstChunk.record(toFirst, metric);
+      // bounded by the array read: a stream its consumer closed may still be delivering a chunk
+      int count = call.gapCount;
       long[] gaps = call.gaps;
-      for (int i = 0; i < call.gapCount; i++) {
+      for (int i = 0, n = Math.min(count, gaps.length); i < n; i++) {
         perChunk.record(gaps[i] / 1e9, metric);
       }
     }
