@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 
@@ -65,7 +66,7 @@ final class CallSpan implements KimiInterceptor {
         firstChunk = now;
       } else {
         if (gapCount == gaps.length) {
-          gaps = Arrays.copyOf(gaps, Math.max(64, gaps.length * 2));
+          gaps = Arrays.copyOf(gaps, Math.max(256, gaps.length * 2));
         }
         gaps[gapCount++] = now - lastChunk;
       }
@@ -91,6 +92,10 @@ final class CallSpan implements KimiInterceptor {
   private final DoubleHistogram perChunk;
   private final GenAi genAi;
   private final Map<Long, Open> open;
+  private final Map<Attributes, Attributes> series = new ConcurrentHashMap<>();
+
+  /** The most sets of metric attributes {@link #interned} keeps. */
+  static final int MAX_INTERNED = 256;
 
   CallSpan(OpenTelemetry otel, GenAi genAi, Map<Long, Open> open) {
     this.tracer =
@@ -224,7 +229,7 @@ final class CallSpan implements KimiInterceptor {
     if (reply != null && reply.model() != null) {
       shared.put(GenAi.RESPONSE_MODEL, reply.model());
     }
-    Attributes metric = shared.build();
+    Attributes metric = interned(shared.build());
     if (call.firstChunk != 0) {
       double toFirst = (call.firstChunk - call.started) / 1e9;
       span.setAttribute(GenAi.TIME_TO_FIRST_CHUNK, toFirst);
@@ -246,7 +251,7 @@ final class CallSpan implements KimiInterceptor {
       }
       span.setStatus(StatusCode.ERROR, cause.getClass().getSimpleName());
       span.end();
-      duration.record(seconds, metric.toBuilder().put(GenAi.ERROR_TYPE, type).build());
+      duration.record(seconds, interned(metric.toBuilder().put(GenAi.ERROR_TYPE, type).build()));
       return;
     }
     span.setAllAttributes(genAi.response(reply));
@@ -255,10 +260,30 @@ final class CallSpan implements KimiInterceptor {
     Usage usage = reply.usage();
     if (usage != null) {
       tokens.record(
-          usage.promptTokens(), metric.toBuilder().put(GenAi.TOKEN_TYPE, "input").build());
+          usage.promptTokens(),
+          interned(metric.toBuilder().put(GenAi.TOKEN_TYPE, "input").build()));
       tokens.record(
-          usage.completionTokens(), metric.toBuilder().put(GenAi.TOKEN_TYPE, "output").build());
+          usage.completionTokens(),
+          interned(metric.toBuilder().put(GenAi.TOKEN_TYPE, "output").build()));
     }
+  }
+
+  /**
+   * Returns the one instance of a metric's attributes that equal {@code a}: the SDK finds the
+   * series of a recording by its attributes in a map, and an instance it already holds is found
+   * without comparing every attribute (a stream records a chunk's time some hundreds of times). At
+   * most {@value #MAX_INTERNED} sets are kept; past them, the first ones go.
+   */
+  private Attributes interned(Attributes a) {
+    Attributes held = series.putIfAbsent(a, a);
+    if (held != null) {
+      return held;
+    }
+    if (series.size() > MAX_INTERNED) {
+      series.clear(); // a client of many models or hosts: start again rather than grow
+      series.put(a, a);
+    }
+    return a;
   }
 
   /** Returns the failure a completion wrapper carries. */

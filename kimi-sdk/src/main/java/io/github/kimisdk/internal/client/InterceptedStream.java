@@ -187,6 +187,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
   private final class Accumulating extends ForwardingSubscriber<ChatCompletionChunk> {
     private final ChatAccumulator acc = new ChatAccumulator();
     private final CompletableFuture<ChatCompletion> end;
+    private ChatCompletion made; // sofar()'s, for the chunks added so far; guarded by this
 
     Accumulating(
         Flow.Subscriber<? super ChatCompletionChunk> downstream,
@@ -195,8 +196,17 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
       this.end = end;
     }
 
+    /**
+     * What the chunks add up to so far; made once for the chunks there are (the once-per-attempt
+     * layer and the end each ask for it when a stream ends), again after one more.
+     */
     synchronized ChatCompletion sofar() {
-      return acc.toCompletion().withMetadata(next.metadata());
+      ChatCompletion c = made;
+      if (c == null) {
+        c = acc.toCompletion().withMetadata(next.metadata());
+        made = c;
+      }
+      return c;
     }
 
     @Override
@@ -204,6 +214,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
       interception.chunk(item);
       synchronized (this) {
         acc.add(item);
+        made = null;
       }
       super.onNext(item);
     }
