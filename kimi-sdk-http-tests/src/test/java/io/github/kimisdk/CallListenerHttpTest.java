@@ -164,6 +164,47 @@ class CallListenerHttpTest {
     assertThat(client.moments()).endsWith("first", "failure").doesNotContain("end");
   }
 
+  /** Throws on every end; a class of its own, so its one log line is this test's. */
+  static final class ThrowsOnEnd implements CallListener {
+    @Override
+    public void onEnd(CallEvent.End e) {
+      throw new IllegalStateException("listener-boom-42\nforged line");
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsIsLoggedByNameWithWhatItThrew() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.github.kimisdk.listener");
+    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            lines.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.addHandler(handler);
+    try {
+      client(new ThrowsOnEnd());
+      kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
+      kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
+    } finally {
+      log.removeHandler(handler);
+    }
+
+    assertThat(lines)
+        .containsExactly(
+            "The CallListener io.github.kimisdk.CallListenerHttpTest$ThrowsOnEnd threw"
+                + " java.lang.IllegalStateException: listener-boom-42\\nforged line; the call"
+                + " goes on (logged once per listener class)");
+  }
+
   @Test
   void aListenerThatThrowsNeverBreaksTheCallAndTheOthersStillHearIt() throws Exception {
     CallListener throwing =

@@ -292,7 +292,8 @@ class KeySupplierHttpTest {
     assertThatThrownBy(() -> kimi.chat(ask("Hi")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
-            "The key supplier threw java.lang.IllegalStateException, so the call was not sent;"
+            "The key supplier (a lambda in io.github.kimisdk.KeySupplierHttpTest) threw"
+                + " java.lang.IllegalStateException: the vault is sealed, so the call was not sent;"
                 + " the supplier's failure is this exception's cause")
         .hasCauseInstanceOf(IllegalStateException.class)
         .satisfies(witness::add);
@@ -301,6 +302,44 @@ class KeySupplierHttpTest {
     assertThatThrownBy(() -> kimi.models().list()).isInstanceOf(ConfigurationException.class);
     assertThat(asked).hasValue(3); // once per call: no retry
     assertThat(server.requestCount()).isZero();
+    witness.assertNoneHolds(OLD, NEW);
+  }
+
+  /** A supplier's failure names it and says why, without a key it knew or one shaped so. */
+  static final class Vault implements Supplier<String> {
+    final AtomicInteger asked = new AtomicInteger();
+
+    @Override
+    public String get() {
+      if (asked.getAndIncrement() == 0) {
+        return OLD;
+      }
+      throw new IllegalStateException(
+          "lease of " + OLD + " expired; " + NEW + " is not\nready " + "x".repeat(5_000));
+    }
+  }
+
+  @Test
+  void aSupplierThatThrowsIsNamedAndItsMessageToldWithoutAnyKey() {
+    KimiClient kimi = client(new Vault(), RetryPolicy.none());
+    kimi.chat(ask("Hi"));
+
+    assertThatThrownBy(() -> kimi.chat(ask("Hi")))
+        .isInstanceOf(ConfigurationException.class)
+        .satisfies(
+            e -> {
+              witness.add(e);
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "The key supplier (io.github.kimisdk.KeySupplierHttpTest$Vault) threw"
+                          + " java.lang.IllegalStateException: lease of [API key redacted]"
+                          + " expired; [API key redacted] is not\\nready xxx")
+                  .doesNotContain("\n")
+                  .endsWith(
+                      ", so the call was not sent; the supplier's failure is this exception's"
+                          + " cause (a stand-in with its stack trace: its message held a key)")
+                  .hasSizeLessThan(1_000);
+            });
     witness.assertNoneHolds(OLD, NEW);
   }
 

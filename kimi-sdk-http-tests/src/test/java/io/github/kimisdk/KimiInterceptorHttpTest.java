@@ -88,6 +88,22 @@ class KimiInterceptorHttpTest {
     }
   }
 
+  /** An interceptor that runs once per attempt, tells {@code seen} of it, and passes it on. */
+  static KimiInterceptor eachAttempt(java.util.function.Consumer<KimiInterceptor.Chain> seen) {
+    return new KimiInterceptor() {
+      @Override
+      public boolean perAttempt() {
+        return true;
+      }
+
+      @Override
+      public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+        seen.accept(chain);
+        return chain.proceed(chain.request());
+      }
+    };
+  }
+
   static ChatCompletion answer(String text) {
     return new ChatCompletion(
         "cached-1",
@@ -466,22 +482,113 @@ class KimiInterceptorHttpTest {
     assertThat(order).containsExactly("client 1", "client 2", "options", "client 1", "client 2");
   }
 
+  /** Throws from {@code intercept}, as a class of its own. */
+  static final class Exploding implements KimiInterceptor {
+    @Override
+    public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+      throw new IllegalStateException("interceptor-boom-42");
+    }
+  }
+
+  /**
+   * How a failed call names its interceptor, one rule per row: a class by its binary name, a lambda
+   * by the class that wrote it (never its generated name), a named one by its name; whether it
+   * threw or failed its future; each says what it threw.
+   */
   @Test
-  void anInterceptorThatThrowsFailsTheCallNamingItAndSendsNothing(
+  void anInterceptorThatFailsFailsTheCallNamingItAndSayingWhatItThrewAndSendsNothing(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    KimiInterceptor broken =
+    KimiInterceptor lambda =
         chain -> {
-          throw new IllegalStateException("no");
+          throw new IllegalStateException("interceptor-boom-42");
         };
-    KimiClient kimi = clients.build(b -> b.interceptor(broken));
+    KimiInterceptor failedFuture =
+        chain ->
+            chain
+                .proceed(chain.request())
+                .thenCompose(
+                    reply ->
+                        CompletableFuture.failedFuture(
+                            new IllegalStateException("interceptor-boom-42")));
+    Object[][] rows = {
+      {new Exploding(), "io.github.kimisdk.KimiInterceptorHttpTest$Exploding"},
+      {lambda, "a lambda in io.github.kimisdk.KimiInterceptorHttpTest"},
+      {KimiInterceptor.named("tenant-tags", lambda), "tenant-tags"},
+      {KimiInterceptor.named("after-the-reply", failedFuture), "after-the-reply"},
+    };
+    for (Object[] row : rows) {
+      KimiInterceptor broken = (KimiInterceptor) row[0];
+      String name = (String) row[1];
+      KimiClient kimi = clients.build(b -> b.interceptor(broken));
+      int before = server.requestCount();
+
+      // a stream's end reached its consumer before the interceptor failed after it: no failure
+      List<ThrowingCall> calls =
+          name.equals("after-the-reply")
+              ? List.of(() -> kimi.chat(HI))
+              : List.of(() -> kimi.chat(HI), () -> kimi.stream(HI).toCompletion());
+      for (ThrowingCall call : calls) {
+        assertThatThrownBy(call::run)
+            .as(name)
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessage(
+                "The interceptor "
+                    + name
+                    + " failed the call: java.lang.IllegalStateException: interceptor-boom-42")
+            .hasCauseInstanceOf(IllegalStateException.class);
+      }
+      if (!name.equals("after-the-reply")) {
+        assertThat(server.requestCount()).as(name + " sends nothing").isEqualTo(before);
+      }
+    }
+  }
+
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+
+  @Test
+  void whatAnInterceptorThrewIsEscapedCutAndWithoutTheKeyInTheCallsFailure(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    String key = "sk-interceptor-failure-0123456789abcdef";
+    KimiInterceptor leaky =
+        chain -> {
+          throw new IllegalStateException(
+              "forged\nWARNING line with " + key + " " + "x".repeat(10_000));
+        };
+    KimiClient kimi = clients.build(b -> b.apiKey(key).interceptor(leaky));
 
     assertThatThrownBy(() -> kimi.chat(HI))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining(broken.getClass().getName())
-        .hasCauseInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> kimi.stream(HI).toCompletion())
-        .isInstanceOf(ConfigurationException.class);
-    assertThat(server.requestCount()).isZero();
+        .satisfies(
+            e -> {
+              String m = e.getMessage();
+              assertThat(m).doesNotContain(key).doesNotContain("\n").contains("forged\\n");
+              assertThat(m).contains("[API key redacted]").hasSizeLessThan(1_000);
+            });
+  }
+
+  @Test
+  void aNamedInterceptorIsTheSameInterceptorUnderAName(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    Attempts attempts = new Attempts();
+    KimiInterceptor named = KimiInterceptor.named("attempts", attempts);
+    assertThat(named.perAttempt()).isTrue();
+    assertThat(named.name()).isEqualTo("attempts");
+    assertThat(named).hasToString("KimiInterceptor[attempts]");
+    KimiClient kimi = clients.build(b -> b.retryPolicy(FAST).interceptor(named));
+    server.enqueue(FakeResponse.error(503, BUSY));
+
+    kimi.chat(HI);
+
+    assertThat(attempts.seen).hasSize(2);
+    assertThat(new Exploding().name())
+        .isEqualTo("io.github.kimisdk.KimiInterceptorHttpTest$Exploding");
+    for (String bad : new String[] {"", "  ", "n".repeat(101)}) {
+      assertThatThrownBy(() -> KimiInterceptor.named(bad, attempts))
+          .as("[" + bad + "]")
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test
@@ -589,5 +696,206 @@ class KimiInterceptorHttpTest {
         clients.build(b -> b.interceptor(chain -> CompletableFuture.completedFuture(withTools)));
 
     assertThat(kimi.stream(HI).toCompletion()).isEqualTo(withTools);
+  }
+
+  static final String OVERLOADED =
+      "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}";
+
+  /**
+   * The chain docs/hosts.md shows first: two targets on one URL, two models. The first target's
+   * model is overloaded, so the call falls back to the second: the interceptors, the listeners and
+   * the reply all say so, though both attempts went to the same URL.
+   */
+  @Test
+  void aFallbackBetweenTwoTargetsOfOneUrlIsAFallbackToTheInterceptorsAndTheListeners(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    server.respondWith(
+        r ->
+            r.bodyText().contains("\"model\":\"kimi-k3\"")
+                ? FakeResponse.error(429, OVERLOADED)
+                : null);
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    KimiInterceptor perCall =
+        chain -> {
+          seen.add("call on " + chain.target());
+          return chain.proceed(chain.request());
+        };
+    KimiInterceptor perAttempt =
+        eachAttempt(
+            chain ->
+                seen.add(
+                    "attempt "
+                        + chain.attempt()
+                        + " on target "
+                        + chain.target().target()
+                        + " "
+                        + chain.target().model()
+                        + " at "
+                        + chain.endpoint()));
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    CallListener heard =
+        new CallListener() {
+          @Override
+          public void onRetry(CallEvent.Retry e) {
+            events.add("retry after attempt " + e.attempt());
+          }
+
+          @Override
+          public void onFallback(CallEvent.Fallback e) {
+            events.add("fallback from " + e.from().target() + " to " + e.to().target());
+          }
+        };
+    Host sameUrl = Host.moonshot(Endpoint.of(server.baseUrl()));
+    KimiClient kimi =
+        clients.build(
+            b ->
+                b.retryPolicy(FAST)
+                    .interceptor(perCall)
+                    .interceptor(perAttempt)
+                    .listener(heard)
+                    .fallback(Target.of(sameUrl, MODEL).apiKey(FakeKimiExtension.KEY)));
+
+    ChatCompletion reply = kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
+
+    URI chat = URI.create(server.baseUrl() + "/chat/completions");
+    ServedBy own = new ServedBy(0, sameUrl.name(), sameUrl.endpoint().uri(), null);
+    assertThat(seen)
+        .containsExactly(
+            "call on " + own,
+            "attempt 1 on target 0 null at " + chat,
+            "attempt 2 on target 1 " + MODEL + " at " + chat);
+    assertThat(events).containsExactly("fallback from 0 to 1");
+    assertThat(reply.metadata().servedBy().target()).isEqualTo(1);
+  }
+
+  @Test
+  void aClientWithoutFallbackTargetsIsItsOwnOnlyTarget(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    List<ServedBy> targets = Collections.synchronizedList(new ArrayList<>());
+    KimiInterceptor perAttempt = eachAttempt(chain -> targets.add(chain.target()));
+    KimiClient kimi = clients.build(b -> b.retryPolicy(FAST).interceptor(perAttempt));
+    server.enqueue(FakeResponse.error(503, BUSY));
+
+    kimi.chat(HI);
+
+    ServedBy own = new ServedBy(0, "moonshot", URI.create(server.baseUrl()), null);
+    assertThat(targets).containsExactly(own, own);
+    KimiClient vllm =
+        clients.build(
+            b -> b.host(Host.vllm(server.baseUrl())).retryPolicy(FAST).interceptor(perAttempt));
+    targets.clear();
+    server.dialect("vllm");
+    vllm.chat(ChatRequest.of("kimi-k3", "Hi"));
+    assertThat(targets)
+        .singleElement()
+        .satisfies(t -> assertThat(t.host()).isEqualTo("vllm"))
+        .satisfies(t -> assertThat(t.target()).isZero());
+  }
+
+  @Test
+  void aStreamsOncePerCallInterceptorHearsEachChunkAsItReachesTheConsumer(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    List<ChatCompletionChunk> heard = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    KimiClient kimi =
+        clients.build(
+            b ->
+                b.interceptor(
+                    chain -> {
+                      chain.onChunk(
+                          c -> {
+                            heard.add(c);
+                            threads.add(Thread.currentThread().getName());
+                          });
+                      return chain.proceed(chain.request());
+                    }));
+    server.enqueue(FakeResponse.reply("one two three"));
+
+    List<ChatCompletionChunk> consumed = new ArrayList<>();
+    try (ChatStream s = kimi.stream(HI)) {
+      s.forEach(consumed::add);
+    }
+
+    assertThat(consumed).hasSizeGreaterThan(2);
+    assertThat(heard).containsExactlyElementsOf(consumed);
+    heard.clear();
+    kimi.chat(HI);
+    assertThat(heard).as("a whole reply has no chunks").isEmpty();
+  }
+
+  @Test
+  void anObserverThatThrowsStopsNothingAndAReplayedAnswerHasNoChunksToTell(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    List<ChatCompletionChunk> heard = Collections.synchronizedList(new ArrayList<>());
+    KimiInterceptor observing =
+        chain -> {
+          chain.onChunk(
+              c -> {
+                throw new IllegalStateException("observer-boom");
+              });
+          chain.onChunk(heard::add);
+          return chain.proceed(chain.request());
+        };
+    KimiClient kimi = clients.build(b -> b.interceptor(observing));
+    server.enqueue(FakeResponse.reply("one two three"));
+
+    List<ChatCompletionChunk> consumed = new ArrayList<>();
+    try (ChatStream s = kimi.stream(HI)) {
+      s.forEach(consumed::add);
+    }
+    assertThat(heard).isNotEmpty().containsExactlyElementsOf(consumed);
+
+    heard.clear();
+    KimiClient cached =
+        clients.build(
+            b ->
+                b.interceptor(observing)
+                    .interceptor(chain -> CompletableFuture.completedFuture(answer("cached"))));
+    assertThat(cached.stream(HI).toCompletion().text()).isEqualTo("cached");
+    assertThat(heard).isEmpty();
+  }
+
+  /** A request kimi-k3's rules refuse before sending: temperature 1.0 with thinking off. */
+  static final ChatRequest REFUSED =
+      ChatRequest.builder("kimi-k3")
+          .addUser("Hi")
+          .thinking(io.github.kimisdk.chat.Thinking.disabled())
+          .temperature(1.0)
+          .build();
+
+  @Test
+  void aCallRefusedBeforeSendingRunsItsOncePerCallInterceptorsWithTheRefusal(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    KimiInterceptor tracing =
+        chain -> {
+          String what = (chain.streamed() ? "stream " : "chat ") + chain.request().model();
+          return chain
+              .proceed(chain.request())
+              .whenComplete(
+                  (r, e) ->
+                      seen.add(
+                          what + " -> " + (e == null ? "reply" : e.getClass().getSimpleName())));
+        };
+    KimiInterceptor answering = chain -> CompletableFuture.completedFuture(answer("cached"));
+    Attempts attempts = new Attempts();
+    KimiClient kimi = clients.build(b -> b.interceptor(tracing).interceptor(attempts));
+    KimiClient cached = clients.build(b -> b.interceptor(tracing).interceptor(answering));
+
+    assertThatThrownBy(() -> kimi.chat(REFUSED))
+        .isInstanceOf(io.github.kimisdk.errors.PreflightException.class);
+    assertThatThrownBy(() -> kimi.stream(REFUSED))
+        .isInstanceOf(io.github.kimisdk.errors.PreflightException.class);
+    assertThatThrownBy(() -> cached.chat(REFUSED))
+        .as("the refusal stands, whatever the interceptors answer")
+        .isInstanceOf(io.github.kimisdk.errors.PreflightException.class);
+
+    assertThat(seen)
+        .containsExactly(
+            "chat kimi-k3 -> PreflightException",
+            "stream kimi-k3 -> PreflightException",
+            "chat kimi-k3 -> reply");
+    assertThat(attempts.seen).as("no attempt").isEmpty();
+    assertThat(server.requestCount()).isZero();
   }
 }

@@ -275,7 +275,10 @@ class TenantClientsHttpTest {
         };
     assertThatThrownBy(() -> kimi.withCredentials("acme", broken).chat(ask("Hi")))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("The key supplier of account acme threw");
+        .hasMessageStartingWith(
+            "The key supplier of account acme (a lambda in io.github.kimisdk.TenantClientsHttpTest)"
+                + " threw java.lang.IllegalStateException: no key stored for acme, so the call was"
+                + " not sent");
     assertThatThrownBy(() -> kimi.withCredentials("acme", () -> "").chat(ask("Hi")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageStartingWith("The API key from the key supplier of account acme is empty");

@@ -28,9 +28,10 @@ package io.github.kimisdk;
  * was already heard.
  *
  * <p>A listener that throws does not break the call: the exception is caught, and logged once per
- * listener class at {@code WARNING} on {@code io.github.kimisdk.listener}. Events never hold the
- * API key; {@link CallEvent.Call#request()} holds a chat's request, messages included, but no
- * event's {@code toString} prints them.
+ * listener class at {@code WARNING} on {@code io.github.kimisdk.listener}, the line naming the
+ * listener's class and saying what it threw (its class and message, escaped and cut). Events never
+ * hold the API key; {@link CallEvent.Call#request()} holds a chat's request, messages included, but
+ * no event's {@code toString} prints them.
  *
  * <pre>{@code
  * KimiClient kimi = KimiClient.builder()

@@ -1,10 +1,14 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.UserCode;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import java.net.URI;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Runs around every chat call of a client ({@code chat}, {@code chatAsync}, {@code stream}, and
@@ -35,9 +39,10 @@ import java.util.concurrent.CompletableFuture;
  * what it answers is the call's answer; the client's {@link CallListener}s and spend meter hear
  * only what it passes on (an answer from a cache is no call: not heard, not counted). One whose
  * {@link #perAttempt()} is true runs below the retries, once for every attempt, with the attempt's
- * number and the URL it goes to ({@link Chain#attempt()}, {@link Chain#endpoint()}): the place for
- * headers that must be fresh on every attempt, such as a trace context, or for what must see each
- * retry.
+ * number, the target of the client's fallback chain and the URL it goes to ({@link
+ * Chain#attempt()}, {@link Chain#target()}, {@link Chain#endpoint()}): the place for headers that
+ * must be fresh on every attempt, such as a trace context, or for what must see each retry, and
+ * tell a retry (the same target again) from a fallback (another target).
  *
  * <p><b>Streams.</b> A streamed call runs its once-per-call interceptors when it is consumed (a
  * stream is cold). {@link Chain#proceed} then starts the stream, whose chunks reach the consumer as
@@ -46,15 +51,26 @@ import java.util.concurrent.CompletableFuture;
  * change the chunks already delivered. An interceptor that answers a streamed call without
  * proceeding answers with a whole {@link ChatCompletion}, which the client replays to the consumer
  * as a stream of chunks ({@link Chain#streamed()} tells which kind of call it is). A stream
- * proceeds at most once per call, and once per attempt.
+ * proceeds at most once per call, and once per attempt. What only the chunks tell (when the first
+ * arrived, the gaps between them) a once-per-call interceptor hears through {@link Chain#onChunk}.
+ *
+ * <p><b>A call refused before sending.</b> A call the client refuses before anything is sent (the
+ * model's rules, the context budget: a {@link io.github.kimisdk.errors.PreflightException}, or a
+ * request larger than the rate limit allows) still runs its once-per-call interceptors, so that one
+ * that traces or counts calls sees it: {@link Chain#request()} is the request as adapted to its
+ * model, {@link Chain#proceed} fails with the refusal whatever request it is given, nothing is sent
+ * and no once-per-attempt interceptor runs; the call fails with the refusal whatever they answer (a
+ * stream's {@code stream} throws it, after they ran on the calling thread).
  *
  * <p><b>Threads and failures.</b> {@link #intercept} runs on the thread that starts the call (for a
  * stream, the one that starts consuming it; for an attempt after a retry, the client's timer or
  * HTTP threads) and must not block: compose on the future {@link Chain#proceed} returns. {@link
  * Chain#proceed} may be called later, from another thread (after an asynchronous cache lookup,
- * say). An exception thrown from {@code intercept}, or a future it fails, fails the call with that
- * exception as the cause of a {@link io.github.kimisdk.errors.KimiException} (a {@code
- * KimiException} itself passes through as it is); once per call, it is not retried.
+ * say). An exception thrown from {@code intercept}, or a future it fails, fails the call with a
+ * {@link io.github.kimisdk.errors.ConfigurationException} whose message names the interceptor
+ * ({@link #name()}) and says what it threw (its class and message, escaped, cut to 500 characters,
+ * the client's key redacted), the exception its cause (a {@code KimiException} itself passes
+ * through as it is); once per call, it is not retried.
  *
  * <p><b>Keys.</b> An interceptor never sees the API key: neither the request nor the chain holds
  * it, and the key's headers ({@code Authorization}, {@code x-api-key}) cannot be set through it.
@@ -79,6 +95,67 @@ public interface KimiInterceptor {
    */
   default boolean perAttempt() {
     return false;
+  }
+
+  /**
+   * Returns the name failures and logs give this interceptor. By default its class's binary name
+   * ({@code com.example.Cache}), or for a lambda {@code "a lambda in com.example.App"}, the class
+   * that wrote it (a lambda's own class name changes from run to run); {@link #named} gives one a
+   * name of its own.
+   *
+   * @return the name
+   */
+  default String name() {
+    return UserCode.name(getClass());
+  }
+
+  /**
+   * Returns {@code interceptor} under {@code name}: the same interceptor (its {@link #intercept}
+   * and {@link #perAttempt()}), which failures and logs name {@code name} ({@link #name()}); for a
+   * lambda, which has no name a reader would know.
+   *
+   * <pre>{@code
+   * KimiClient.builder().interceptor(KimiInterceptor.named("tenant-tags", chain -> ...))
+   * }</pre>
+   *
+   * @param name the name, 1 to 100 characters
+   * @param interceptor the interceptor
+   * @return the named interceptor
+   * @throws IllegalArgumentException if {@code name} is blank or longer than 100 characters
+   * @throws NullPointerException if an argument is null
+   */
+  static KimiInterceptor named(String name, KimiInterceptor interceptor) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(interceptor, "interceptor");
+    if (name.isBlank() || name.length() > UserCode.MAX_NAME) {
+      throw new IllegalArgumentException(
+          "an interceptor's name must be 1 to "
+              + UserCode.MAX_NAME
+              + " characters, not blank: "
+              + name.length());
+    }
+    boolean attempts = interceptor.perAttempt();
+    return new KimiInterceptor() {
+      @Override
+      public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+        return interceptor.intercept(chain);
+      }
+
+      @Override
+      public boolean perAttempt() {
+        return attempts;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String toString() {
+        return "KimiInterceptor[" + UserCode.given(name) + "]";
+      }
+    };
   }
 
   /**
@@ -128,6 +205,35 @@ public interface KimiInterceptor {
      * @return the URL
      */
     URI endpoint();
+
+    /**
+     * Returns the target of the client's fallback chain ({@link KimiClient.Builder#fallback}) the
+     * call or attempt is on: for an attempt, the target it is sent to, so that a once-per-attempt
+     * interceptor tells a fallback (another target than the attempt before) from a retry (the same
+     * one), even when two targets share a URL; for a once-per-call interceptor, the client's own
+     * (target 0), where every call starts. A client without fallback targets has one target, its
+     * own: its host ({@link Host#name()}, Moonshot's unless the builder named another), its base
+     * URL, and no model of its own.
+     *
+     * @return the target, as a reply served there names it ({@link ResponseMetadata#servedBy()})
+     */
+    ServedBy target();
+
+    /**
+     * Has {@code observer} hear each chunk of a streamed call as it arrives, in order, before the
+     * consumer gets it, on the thread that delivers it (the client's HTTP threads, or a blocking
+     * consumer's own): for what only a stream's chunks tell, such as the time to its first chunk
+     * and between the next ones. Every chunk is heard before {@link #proceed}'s future completes
+     * with the stream's end. It must be quick and must not block; an exception it throws is logged
+     * (on {@code io.github.kimisdk.listener}, naming the interceptor), and the stream goes on. Only
+     * the chain of a once-per-call interceptor of a streamed call has chunks to tell, those of the
+     * stream it proceeded to (an answer an interceptor below replays has none); on any other chain
+     * this does nothing. Call it before {@link #proceed}: chunks that arrived before are not heard.
+     *
+     * @param observer told of each chunk
+     * @throws NullPointerException if {@code observer} is null
+     */
+    void onChunk(Consumer<? super ChatCompletionChunk> observer);
 
     /**
      * Passes the call (or attempt) on with {@code request}, which the client adapts to its model,

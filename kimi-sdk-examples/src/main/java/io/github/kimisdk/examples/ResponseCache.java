@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A response cache as a {@link KimiInterceptor}: a repeated identical request is answered from a
  * map, with no request sent, as a whole reply and as a stream (which replays the cached answer as
- * chunks). It keeps at most {@link #CAPACITY} answers, the least recently used going first, and
- * leaves out requests that offer tools, whose answers depend on what the tools return. Caching a
- * model's answer is right only where one answer is the answer (docs/interceptors.md says when it is
- * wrong): Kimi's current models fix their sampling, so a request cannot ask for the one most likely
- * answer, and a cache returns the first sample forever.
+ * chunks). A request is keyed by what decides its answer ({@link #key}): a stream and a whole reply
+ * of the same question share one entry, whichever came first, since {@code stream} and {@code
+ * stream_options.include_usage} only say how the answer is delivered. It keeps at most {@link
+ * #CAPACITY} answers, the least recently used going first, and leaves out requests that offer
+ * tools, whose answers depend on what the tools return. Caching a model's answer is right only
+ * where one answer is the answer (docs/interceptors.md says when it is wrong): Kimi's current
+ * models fix their sampling, so a request cannot ask for the one most likely answer, and a cache
+ * returns the first sample forever.
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.ResponseCache
@@ -48,8 +51,7 @@ public final class ResponseCache implements KimiInterceptor {
     if (!cacheable(request)) {
       return chain.proceed(request);
     }
-    // a stream and a whole reply of the same question share an answer
-    ChatRequest key = request.toBuilder().stream(false).build();
+    ChatRequest key = key(request);
     ChatCompletion hit;
     synchronized (answers) {
       hit = answers.get(key);
@@ -67,6 +69,21 @@ public final class ResponseCache implements KimiInterceptor {
               }
               return reply;
             });
+  }
+
+  /**
+   * Returns the key of a request's answer: the request without what only says how the answer is
+   * delivered (whether it is streamed, and whether a stream ends with a usage chunk), so a stream
+   * is answered from a whole reply's entry and the reverse. Everything else decides the answer: the
+   * messages, the model, the sampling, the thinking, a user's {@code safety_identifier}.
+   *
+   * @param request the request as the client sends it
+   * @return the key
+   */
+  static ChatRequest key(ChatRequest request) {
+    return request.stream() || request.includeUsage()
+        ? request.toBuilder().stream(false).includeUsage(false).build()
+        : request;
   }
 
   /** A request that offers no tools is cached: a tool's result is not part of the request. */

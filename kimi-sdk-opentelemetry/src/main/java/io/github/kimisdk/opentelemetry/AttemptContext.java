@@ -1,6 +1,7 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.KimiInterceptor;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -14,11 +15,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The once-per-attempt interceptor: sends the W3C trace context of the call's span with the attempt
  * (the caller's current context when the call has no span of {@link CallSpan}'s), and adds each
- * attempt after the first to the span as a {@code kimi.retry} event naming the URL it goes to and
- * the failure before it, or a {@code kimi.fallback} event when it goes to another URL than the
- * attempt before (a client's fallback chain moving on to its next target). W3C's propagator is used
- * whatever propagators the application configured, so that the header is the one a GenAI server
- * reads; baggage is never sent.
+ * attempt after the first to the span as an event: {@code kimi.fallback} when it goes to another
+ * target of the client's fallback chain than the attempt before ({@link
+ * KimiInterceptor.Chain#target()}, so two targets on one URL are told apart), {@code kimi.retry}
+ * when it goes to the same one, each naming the URL it goes to and the failure before it. W3C's
+ * propagator is used whatever propagators the application configured, so that the header is the one
+ * a GenAI server reads; baggage is never sent.
  */
 final class AttemptContext implements KimiInterceptor {
 
@@ -38,20 +40,27 @@ final class AttemptContext implements KimiInterceptor {
   @Override
   public CompletableFuture<ChatCompletion> intercept(Chain chain) {
     CallSpan.Open call = open.get(chain.callId());
-    if (call != null && chain.attempt() > 1) {
-      AttributesBuilder a = Attributes.builder().put(GenAi.ATTEMPT, (long) chain.attempt());
-      GenAi.server(a, chain.endpoint());
-      String failure = call.lastFailure;
-      if (failure != null) {
-        a.put(GenAi.ERROR_TYPE, failure);
-      }
-      java.net.URI before = call.lastEndpoint;
-      // an attempt to another URL than the one before is the client's fallback chain moving on
-      boolean moved = before != null && !before.equals(chain.endpoint());
-      call.span.addEvent(moved ? "kimi.fallback" : "kimi.retry", a.build());
-    }
     if (call != null) {
-      call.lastEndpoint = chain.endpoint();
+      ServedBy target = chain.target();
+      ServedBy before = call.lastTarget;
+      if (chain.attempt() > 1) {
+        boolean moved = before != null && before.target() != target.target();
+        AttributesBuilder a = Attributes.builder().put(GenAi.ATTEMPT, (long) chain.attempt());
+        GenAi.server(a, chain.endpoint());
+        if (moved) {
+          a.put(GenAi.TARGET, (long) target.target()).put(GenAi.TARGET_HOST, target.host());
+        }
+        String failure = call.lastFailure;
+        if (failure != null) {
+          a.put(GenAi.ERROR_TYPE, failure);
+        }
+        int status = call.lastStatus;
+        if (status > 0) {
+          a.put(GenAi.HTTP_STATUS, (long) status);
+        }
+        call.span.addEvent(moved ? "kimi.fallback" : "kimi.retry", a.build());
+      }
+      call.lastTarget = target;
     }
     Map<String, String> headers = Map.of();
     if (propagate) {
@@ -63,14 +72,18 @@ final class AttemptContext implements KimiInterceptor {
       }
     }
     CompletableFuture<ChatCompletion> f = chain.proceed(chain.request(), headers);
-    if (call != null) {
-      f.whenComplete(
-          (r, e) -> {
-            if (e != null) {
-              call.lastFailure = CallSpan.unwrap(e).getClass().getName();
-            }
-          });
+    if (call == null) {
+      return f;
     }
-    return f;
+    // the attempt's outcome is noted before it passes up, so the next attempt finds it
+    return CallSpan.after(
+        f,
+        (r, e) -> {
+          if (e != null) {
+            Throwable t = CallSpan.unwrap(e);
+            call.lastFailure = GenAi.errorType(t);
+            call.lastStatus = GenAi.status(t);
+          }
+        });
   }
 }

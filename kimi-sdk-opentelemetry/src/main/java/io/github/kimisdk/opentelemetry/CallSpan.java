@@ -17,33 +17,66 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 
 /**
  * The once-per-call interceptor: starts the call's client span as a child of the caller's current
  * context (on the thread that starts the call, or consumes the stream), passes the call on inside
- * it, and once the call ended sets the response's attributes, ends the span and records the two
+ * it, and once the call ended sets the response's attributes, ends the span and records the
  * metrics, before the caller sees the outcome. The call's span is kept by call id until then, for
- * the once-per-attempt interceptor ({@link AttemptContext}).
+ * the once-per-attempt interceptor ({@link AttemptContext}); a stream's chunks are timed as they
+ * arrive ({@link KimiInterceptor.Chain#onChunk}).
  */
 final class CallSpan implements KimiInterceptor {
 
-  /** What one call in flight keeps: its span, and the failure of its last attempt. */
+  /**
+   * What one call in flight keeps: its span, where it started, and what its attempts found. The
+   * chunk times are written on the thread that delivers the stream's chunks, one at a time, and
+   * read once the stream ended (its end completes the future this interceptor waits on, after the
+   * last chunk); the rest is written by the attempts, one after the other.
+   */
   static final class Open {
     final Span span;
-    volatile String lastFailure;
-    volatile java.net.URI lastEndpoint; // the URL of the attempt before, for a fallback's event
+    final long started;
+    final ServedBy start;
+    volatile ServedBy lastTarget; // the target of the last attempt; null before the first
+    volatile String lastFailure; // error.type of the last attempt's failure
+    volatile int lastStatus; // its HTTP status, or 0
+    long firstChunk; // System.nanoTime() of the first chunk; 0 before it
+    long lastChunk;
+    long[] gaps = NO_GAPS; // nanoseconds between each chunk and the one before
+    int gapCount;
 
-    Open(Span span) {
+    Open(Span span, long started, ServedBy start) {
       this.span = span;
+      this.started = started;
+      this.start = start;
+    }
+
+    /** A chunk arrived at {@code now}. */
+    void chunk(long now) {
+      if (firstChunk == 0) {
+        firstChunk = now;
+      } else {
+        if (gapCount == gaps.length) {
+          gaps = Arrays.copyOf(gaps, Math.max(256, gaps.length * 2));
+        }
+        gaps[gapCount++] = now - lastChunk;
+      }
+      lastChunk = now;
     }
   }
 
-  // The bucket boundaries the conventions advise for the two metrics.
+  private static final long[] NO_GAPS = new long[0];
+
+  // The bucket boundaries the conventions advise for the metrics: seconds, and tokens.
   private static final List<Double> DURATION_BUCKETS =
       List.of(
           0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
@@ -55,29 +88,56 @@ final class CallSpan implements KimiInterceptor {
   private final Tracer tracer;
   private final DoubleHistogram duration;
   private final LongHistogram tokens;
+  private final DoubleHistogram firstChunk;
+  private final DoubleHistogram perChunk;
   private final GenAi genAi;
   private final Map<Long, Open> open;
+  private final Map<Attributes, Attributes> series = new ConcurrentHashMap<>();
+
+  /** The most sets of metric attributes {@link #interned} keeps. */
+  static final int MAX_INTERNED = 256;
 
   CallSpan(OpenTelemetry otel, GenAi genAi, Map<Long, Open> open) {
-    this.tracer = otel.getTracer(KimiTelemetry.INSTRUMENTATION_SCOPE);
-    Meter meter = otel.getMeter(KimiTelemetry.INSTRUMENTATION_SCOPE);
-    this.duration =
-        meter
-            .histogramBuilder("gen_ai.client.operation.duration")
-            .setUnit("s")
-            .setDescription("GenAI operation duration")
-            .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+    this.tracer =
+        otel.tracerBuilder(KimiTelemetry.INSTRUMENTATION_SCOPE)
+            .setInstrumentationVersion(KimiTelemetry.VERSION)
+            .setSchemaUrl(KimiTelemetry.SCHEMA_URL)
             .build();
+    Meter meter =
+        otel.meterBuilder(KimiTelemetry.INSTRUMENTATION_SCOPE)
+            .setInstrumentationVersion(KimiTelemetry.VERSION)
+            .setSchemaUrl(KimiTelemetry.SCHEMA_URL)
+            .build();
+    this.duration = seconds(meter, "gen_ai.client.operation.duration", "GenAI operation duration");
     this.tokens =
         meter
             .histogramBuilder("gen_ai.client.token.usage")
             .ofLongs()
             .setUnit("{token}")
-            .setDescription("Measures number of input and output tokens used")
+            .setDescription("Input and output tokens a call used")
             .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS)
             .build();
+    this.firstChunk =
+        seconds(
+            meter,
+            "gen_ai.client.operation.time_to_first_chunk",
+            "Time from a streamed call's start to its first chunk");
+    this.perChunk =
+        seconds(
+            meter,
+            "gen_ai.client.operation.time_per_output_chunk",
+            "Time between a streamed call's chunks, from the chunk before to each after the first");
     this.genAi = genAi;
     this.open = open;
+  }
+
+  private static DoubleHistogram seconds(Meter meter, String name, String description) {
+    return meter
+        .histogramBuilder(name)
+        .setUnit("s")
+        .setDescription(description)
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
   }
 
   @Override
@@ -85,66 +145,80 @@ final class CallSpan implements KimiInterceptor {
   public CompletableFuture<ChatCompletion> intercept(Chain chain) {
     ChatRequest request = chain.request();
     Context parent = Context.current();
-    AttributesBuilder shared = genAi.shared(request, chain.endpoint());
+    ServedBy target = chain.target();
+    AttributesBuilder shared = genAi.shared(request, target, chain.endpoint());
+    boolean streamed = chain.streamed();
     Span span =
         tracer
             .spanBuilder("chat " + request.model())
             .setSpanKind(SpanKind.CLIENT)
             .setParent(parent)
-            .setAllAttributes(genAi.request(shared.build(), request))
+            .setAllAttributes(genAi.request(shared.build(), request, streamed))
             .startSpan();
-    long started = System.nanoTime();
     long id = chain.callId();
-    open.put(id, new Open(span));
+    Open call = new Open(span, System.nanoTime(), target);
+    open.put(id, call);
+    if (streamed) {
+      chain.onChunk(chunk -> call.chunk(System.nanoTime()));
+    }
     CompletableFuture<ChatCompletion> sent;
     try (Scope ignored = parent.with(span).makeCurrent()) {
       sent = chain.proceed(request);
     } catch (RuntimeException e) {
       open.remove(id);
-      ended(span, shared, started, null, e);
+      ended(call, shared, null, e);
       throw e;
     }
-    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
-    sent.whenComplete(
+    return after(
+        sent,
         (reply, error) -> {
           open.remove(id);
+          ended(call, shared, reply, error);
+        });
+  }
+
+  /**
+   * Returns a future of {@code f}'s outcome that completes once {@code noted} heard it (so a caller
+   * that sees the outcome finds it noted), whatever {@code noted} throws; cancelling it cancels
+   * {@code f}.
+   */
+  static <T> CompletableFuture<T> after(CompletableFuture<T> f, BiConsumer<T, Throwable> noted) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    f.whenComplete(
+        (value, error) -> {
           try {
-            ended(span, shared, started, reply, error);
+            noted.accept(value, error);
           } finally {
             if (error != null) {
               out.completeExceptionally(error);
             } else {
-              out.complete(reply);
+              out.complete(value);
             }
           }
         });
     out.whenComplete(
-        (r, e) -> {
+        (v, e) -> {
           if (out.isCancelled()) {
-            sent.cancel(true);
+            f.cancel(true);
           }
         });
     return out;
   }
 
   /** Ends the span with the call's outcome and records the metrics. */
-  private void ended(
-      Span span, AttributesBuilder shared, long started, ChatCompletion reply, Throwable error) {
-    double seconds = (System.nanoTime() - started) / 1e9;
-    if (error != null) {
-      String type = unwrap(error).getClass().getName();
-      span.setAttribute(GenAi.ERROR_TYPE, type);
-      span.setStatus(StatusCode.ERROR, unwrap(error).getClass().getSimpleName());
-      span.end();
-      duration.record(seconds, shared.put(GenAi.ERROR_TYPE, type).build());
-      return;
-    }
-    span.setAllAttributes(genAi.response(reply));
-    ServedBy served = reply.metadata() == null ? null : reply.metadata().servedBy();
-    if (served != null) {
-      // a client with fallback targets: the span and the metrics name the target that answered
+  private void ended(Open call, AttributesBuilder shared, ChatCompletion reply, Throwable error) {
+    long now = System.nanoTime();
+    double seconds = (now - call.started) / 1e9;
+    Span span = call.span;
+    ServedBy byReply =
+        reply == null || reply.metadata() == null ? null : reply.metadata().servedBy();
+    ServedBy last = call.lastTarget;
+    ServedBy served = byReply != null ? byReply : last != null ? last : call.start;
+    if (byReply != null || served.target() != call.start.target()) {
+      // a client with fallback targets: the span and the metrics name the target that served
       AttributesBuilder target =
           Attributes.builder()
+              .put(GenAi.PROVIDER_NAME, GenAi.provider(served.host()))
               .put(GenAi.TARGET, (long) served.target())
               .put(GenAi.TARGET_HOST, served.host());
       GenAi.server(target, served.baseUrl());
@@ -152,19 +226,64 @@ final class CallSpan implements KimiInterceptor {
       span.setAllAttributes(t);
       shared.putAll(t);
     }
-    span.end();
-    if (reply.model() != null) {
+    if (reply != null && reply.model() != null) {
       shared.put(GenAi.RESPONSE_MODEL, reply.model());
     }
-    Attributes metric = shared.build();
+    Attributes metric = interned(shared.build());
+    if (call.firstChunk != 0) {
+      double toFirst = (call.firstChunk - call.started) / 1e9;
+      span.setAttribute(GenAi.TIME_TO_FIRST_CHUNK, toFirst);
+      firstChunk.record(toFirst, metric);
+      // bounded by the array read: a stream its consumer closed may still be delivering a chunk
+      int count = call.gapCount;
+      long[] gaps = call.gaps;
+      for (int i = 0, n = Math.min(count, gaps.length); i < n; i++) {
+        perChunk.record(gaps[i] / 1e9, metric);
+      }
+    }
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      String type = GenAi.errorType(cause);
+      span.setAttribute(GenAi.ERROR_TYPE, type);
+      int status = GenAi.status(cause);
+      if (status > 0) {
+        span.setAttribute(GenAi.HTTP_STATUS, (long) status);
+      }
+      span.setStatus(StatusCode.ERROR, cause.getClass().getSimpleName());
+      span.end();
+      duration.record(seconds, interned(metric.toBuilder().put(GenAi.ERROR_TYPE, type).build()));
+      return;
+    }
+    span.setAllAttributes(genAi.response(reply));
+    span.end();
     duration.record(seconds, metric);
     Usage usage = reply.usage();
     if (usage != null) {
       tokens.record(
-          usage.promptTokens(), metric.toBuilder().put(GenAi.TOKEN_TYPE, "input").build());
+          usage.promptTokens(),
+          interned(metric.toBuilder().put(GenAi.TOKEN_TYPE, "input").build()));
       tokens.record(
-          usage.completionTokens(), metric.toBuilder().put(GenAi.TOKEN_TYPE, "output").build());
+          usage.completionTokens(),
+          interned(metric.toBuilder().put(GenAi.TOKEN_TYPE, "output").build()));
     }
+  }
+
+  /**
+   * Returns the one instance of a metric's attributes that equal {@code a}: the SDK finds the
+   * series of a recording by its attributes in a map, and an instance it already holds is found
+   * without comparing every attribute (a stream records a chunk's time some hundreds of times). At
+   * most {@value #MAX_INTERNED} sets are kept; past them, the first ones go.
+   */
+  private Attributes interned(Attributes a) {
+    Attributes held = series.putIfAbsent(a, a);
+    if (held != null) {
+      return held;
+    }
+    if (series.size() > MAX_INTERNED) {
+      series.clear(); // a client of many models or hosts: start again rather than grow
+      series.put(a, a);
+    }
+    return a;
   }
 
   /** Returns the failure a completion wrapper carries. */

@@ -17,18 +17,33 @@ import java.util.concurrent.ConcurrentHashMap;
  *     .build();
  * }</pre>
  *
- * <p>Every chat call ({@code chat}, {@code chatAsync}, {@code stream}) gets one client span, a
- * child of the caller's current span, and records the two GenAI client metrics, {@code
- * gen_ai.client.operation.duration} and {@code gen_ai.client.token.usage}, as the OpenTelemetry
- * semantic conventions for generative AI describe a client span ({@value #SEMANTIC_CONVENTIONS}):
- * the span is named {@code chat <model>}, carries {@code gen_ai.operation.name}, {@code
- * gen_ai.provider.name} ({@value #PROVIDER}), the request's settings, the response's id, model and
- * finish reasons, the input and output tokens, {@code server.address} and {@code server.port}, and
- * {@code error.type} when the call failed. Each attempt after the first is a {@code kimi.retry}
- * event on the span ({@code kimi.attempt}, the URL's {@code server.address} and {@code
- * server.port}, and the failure before it as {@code error.type}), or a {@code kimi.fallback} event
- * when it goes to another URL than the attempt before; on a client with fallback targets, the span
- * and the metrics name the target that answered ({@code kimi.target}, {@code kimi.target.host}, its
+ * <p>It follows the OpenTelemetry semantic conventions for generative AI as release {@value
+ * #SEMANTIC_CONVENTIONS} of open-telemetry/semantic-conventions states them, the last release of
+ * that repository to hold them (they moved to open-telemetry/semantic-conventions-genai, whose text
+ * has no release this module could follow yet); its spans and metrics carry that release's schema
+ * URL ({@value #SCHEMA_URL}) and this artifact's version ({@link #VERSION}) in their
+ * instrumentation scope ({@value #INSTRUMENTATION_SCOPE}). Every chat call ({@code chat}, {@code
+ * chatAsync}, {@code stream}) gets one client span, a child of the caller's current span, named
+ * {@code chat <model>}, and records {@code gen_ai.client.operation.duration} and {@code
+ * gen_ai.client.token.usage}; a stream also records {@code
+ * gen_ai.client.operation.time_to_first_chunk} and {@code
+ * gen_ai.client.operation.time_per_output_chunk}. The span carries {@code gen_ai.operation.name},
+ * {@code gen_ai.provider.name} (the host that served the call: {@value #PROVIDER} for Moonshot's
+ * platforms, the host's name for any other, such as {@code vllm}), the request's settings, {@code
+ * gen_ai.request.stream} for a stream, the response's id, model and finish reasons, {@code
+ * gen_ai.response.time_to_first_chunk} for a stream, the input and output tokens, {@code
+ * server.address}, {@code server.port}, the HTTP status ({@code http.response.status_code}), and,
+ * when the call failed, {@code error.type}: Kimi's error type (such as {@code
+ * engine_overloaded_error}) or else the HTTP status of a server's refusal, the failure's class for
+ * anything else. A call the client refused before sending (the model's rules, the context budget)
+ * is a span too, with its {@code error.type} and no server attempt: the conventions' client span is
+ * the client's operation, and {@code error.type} may be "the error code returned by the Generative
+ * AI provider or the client library". Each attempt after the first is a {@code kimi.retry} event on
+ * the span ({@code kimi.attempt}, the URL's {@code server.address} and {@code server.port}, the
+ * failure before it as {@code error.type} and {@code http.response.status_code}), or a {@code
+ * kimi.fallback} event when it goes to another target of the client's fallback chain ({@code
+ * kimi.target}, {@code kimi.target.host}); on a client with fallback targets, the span and the
+ * metrics name the target that served ({@code kimi.target}, {@code kimi.target.host}, its provider,
  * {@code server.address} and {@code server.port}). The cost the price table gives is {@code
  * kimi.cost} (with {@code kimi.cost.currency}) and Kimi's request id {@code kimi.request_id}, where
  * the conventions have no name. Every request carries the W3C trace context of the call's span
@@ -37,12 +52,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * is never sent.
  *
  * <p>Every GenAI name is still "development" in the conventions. The ones every GenAI backend reads
- * (above) are written by default; the detailed token counts, whose names are still moving ({@code
+ * (above) are written by default; the detailed token counts ({@code
  * gen_ai.usage.cache_read.input_tokens}, {@code gen_ai.usage.cache_creation.input_tokens}, {@code
- * gen_ai.usage.reasoning.output_tokens}), only with {@link
+ * gen_ai.usage.reasoning.output_tokens}, added in 1.40.0 and 1.41.0) only with {@link
  * Builder#experimentalAttributes(boolean)}. Message contents ({@code gen_ai.input.messages}, {@code
- * gen_ai.output.messages}) are recorded only with {@link Builder#captureMessageContent(boolean)}.
- * The API key never is: the interceptors this installs never see it.
+ * gen_ai.output.messages}) are recorded only with {@link Builder#captureMessageContent(boolean)}:
+ * as structured values where the OpenTelemetry API in use has them ({@code AttributeKey.valueKey}),
+ * as JSON strings otherwise, as the conventions ask. The API key never is: the interceptors this
+ * installs never see it.
  *
  * <p>It is two {@link KimiInterceptor}s ({@link #interceptors()}): one per call (the span and
  * metrics), added first so that its span encloses every other interceptor, and one per attempt (the
@@ -55,18 +72,31 @@ public final class KimiTelemetry {
   public static final String INSTRUMENTATION_SCOPE = "io.github.kimisdk.opentelemetry";
 
   /**
-   * The provider's name: {@value}, the conventions' well-known {@code gen_ai.provider.name} for
-   * Moonshot's Kimi (the value kimi-sdk-spring-ai's observations carry too).
+   * The instrumentation scope's version: this artifact's version, written by the build.
+   *
+   * @see #INSTRUMENTATION_SCOPE
+   */
+  public static final String VERSION = ScopeVersion.VERSION;
+
+  /**
+   * The provider name of Moonshot AI's own platforms (Moonshot, its China platform, Kimi Code):
+   * {@value}, the {@code gen_ai.provider.name} that open-telemetry/semantic-conventions-genai lists
+   * for Moonshot AI (v1.41.1 lists none, and its provider names are open). A call another host
+   * served carries that host's name instead; kimi-sdk-spring-ai's observations carry the same.
    */
   public static final String PROVIDER = "moonshot_ai";
 
   /**
-   * The version of the semantic conventions followed: {@value}, the last release of
-   * open-telemetry/semantic-conventions to hold the GenAI conventions (where {@code
-   * gen_ai.provider.name} replaced {@code gen_ai.system}), whose names
-   * open-telemetry/semantic-conventions-genai carries on.
+   * The release of open-telemetry/semantic-conventions followed: {@value}, the last to hold the
+   * GenAI conventions, and the first to hold every name this module writes ({@code
+   * gen_ai.request.stream}, {@code gen_ai.response.time_to_first_chunk}, {@code
+   * gen_ai.usage.reasoning.output_tokens} and the two streaming metrics came in 1.41.0).
    */
-  public static final String SEMANTIC_CONVENTIONS = "1.37.0";
+  public static final String SEMANTIC_CONVENTIONS = "1.41.1";
+
+  /** The schema URL of the spans and metrics: {@value}, the release followed. */
+  public static final String SCHEMA_URL =
+      "https://opentelemetry.io/schemas/" + SEMANTIC_CONVENTIONS;
 
   private final List<KimiInterceptor> interceptors;
 
@@ -168,8 +198,9 @@ public final class KimiTelemetry {
 
     /**
      * Sets whether spans record the messages sent and received ({@code gen_ai.input.messages} and
-     * {@code gen_ai.output.messages}, JSON as the conventions shape them); off by default, since
-     * they hold what users wrote.
+     * {@code gen_ai.output.messages}, in the shape the conventions' JSON schemas give them: as
+     * structured attribute values where the OpenTelemetry API in use has them, as JSON strings
+     * otherwise); off by default, since they hold what users wrote.
      *
      * @param on whether to record them
      * @return this builder

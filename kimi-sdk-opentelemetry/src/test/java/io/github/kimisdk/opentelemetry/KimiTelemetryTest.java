@@ -4,42 +4,52 @@ import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.asser
 import static io.opentelemetry.sdk.testing.assertj.OpenTelemetryAssertions.equalTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.model.ModelCatalog;
+import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.tool.ToolCall;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.KeyValue;
+import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.common.ValueType;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -54,22 +64,20 @@ import org.junit.jupiter.api.Test;
  */
 class KimiTelemetryTest {
 
-  static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
-  // Delta temporality: each collection holds only what was recorded since the one before.
-  static final InMemoryMetricReader METRICS = InMemoryMetricReader.createDelta();
-  static final OpenTelemetrySdk OTEL =
-      OpenTelemetrySdk.builder()
-          .setTracerProvider(
-              SdkTracerProvider.builder()
-                  .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
-                  .build())
-          .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
-          .build();
+  static final InMemoryTelemetry TELEMETRY = new InMemoryTelemetry();
+  static final InMemorySpanExporter SPANS = TELEMETRY.spans;
+  static final InMemoryMetricReader METRICS = TELEMETRY.metrics;
+  static final OpenTelemetrySdk OTEL = TELEMETRY.sdk;
 
   // retired, so listed here as a proxy would list it: a model that fixes no sampling value
   static final String MODEL = "moonshot-v1-8k";
   static final String BUSY = "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}";
   static final String BAD_KEY = "{\"error\":{\"type\":\"invalid_authentication_error\"}}";
+  static final String OVERLOADED =
+      "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}";
+  static final AttributeKey<Value<?>> INPUT_VALUE = AttributeKey.valueKey("gen_ai.input.messages");
+  static final AttributeKey<Value<?>> OUTPUT_VALUE =
+      AttributeKey.valueKey("gen_ai.output.messages");
 
   FakeKimiServer server;
   KimiClient kimi;
@@ -95,15 +103,16 @@ class KimiTelemetryTest {
   }
 
   KimiClient client(UnaryOperator<KimiTelemetry.Builder> settings) {
+    return client(
+        settings, RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1)));
+  }
+
+  KimiClient client(UnaryOperator<KimiTelemetry.Builder> settings, RetryPolicy retries) {
     return settings
         .apply(KimiTelemetry.builder(OTEL))
         .build()
-        .install(
-            KimiClient.builder()
-                .apiKey("sk-test")
-                .baseUrl(server.baseUrl())
-                .retryPolicy(
-                    RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))))
+        .install(KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()))
+        .retryPolicy(retries)
         .build();
   }
 
@@ -206,7 +215,9 @@ class KimiTelemetryTest {
     assertThat(retry.getName()).isEqualTo("kimi.retry");
     assertThat(retry.getAttributes().get(GenAi.ATTEMPT)).isEqualTo(2L);
     assertThat(retry.getAttributes().get(GenAi.ERROR_TYPE))
-        .isEqualTo("io.github.kimisdk.errors.ServerException");
+        .as("the failure before it, by Kimi's error type")
+        .isEqualTo("server_error");
+    assertThat(retry.getAttributes().get(GenAi.HTTP_STATUS)).isEqualTo(503L);
     assertThat(retry.getAttributes().get(GenAi.SERVER_PORT)).isEqualTo((long) server.port());
     String expected = traceparent(span);
     assertThat(server.takeRequest().header("traceparent")).hasValue(expected);
@@ -261,11 +272,79 @@ class KimiTelemetryTest {
     assertThat(span)
         .hasStatus(StatusData.create(StatusCode.ERROR, "AuthenticationException"))
         .hasAttributesSatisfying(
-            equalTo(GenAi.ERROR_TYPE, AuthenticationException.class.getName()));
+            equalTo(GenAi.ERROR_TYPE, "invalid_authentication_error"),
+            equalTo(GenAi.HTTP_STATUS, 401L));
     HistogramPointData point =
         onlyPoint(METRICS.collectAllMetrics(), "gen_ai.client.operation.duration");
     assertThat(point.getAttributes().get(GenAi.ERROR_TYPE))
-        .isEqualTo(AuthenticationException.class.getName());
+        .isEqualTo("invalid_authentication_error");
+  }
+
+  /**
+   * {@code error.type}, one rule per row: Kimi's error type when the server gave one of a safe
+   * form, else the HTTP status of its refusal; the failure's class for anything that is no server
+   * answer.
+   */
+  @Test
+  void errorTypeIsTheErrorsOwnIdentifierWhereOneExists() {
+    Object[][] rows = {
+      {
+        FakeResponse.error(429, "{\"error\":{\"type\":\"engine_overloaded_error\"}}"),
+        "engine_overloaded_error",
+        429L
+      },
+      {FakeResponse.error(503, "upstream connect error"), "503", 503L},
+      {FakeResponse.error(500, "{\"error\":{\"type\":\"no such type; drop table\"}}"), "500", 500L},
+      {FakeResponse.resetBeforeHeaders(), "io.github.kimisdk.errors.ConnectionException", null},
+    };
+    try (KimiClient once = client(b -> b, RetryPolicy.none())) {
+      for (Object[] row : rows) {
+        SPANS.reset();
+        server.enqueue((FakeResponse) row[0]);
+
+        assertThatThrownBy(() -> once.chat(ChatRequest.of(MODEL, "Hello")))
+            .isInstanceOf(KimiException.class);
+
+        SpanData span = kimiSpan();
+        assertThat(span.getAttributes().get(GenAi.ERROR_TYPE)).as("%s", row[1]).isEqualTo(row[1]);
+        assertThat(span.getAttributes().get(GenAi.HTTP_STATUS)).as("%s", row[1]).isEqualTo(row[2]);
+      }
+    }
+  }
+
+  @Test
+  void aCallRefusedBeforeSendingIsASpanWithItsErrorAndNoAttempt() {
+    ChatRequest refused =
+        ChatRequest.builder("kimi-k3")
+            .addUser("Hello")
+            .thinking(Thinking.disabled())
+            .temperature(1.0) // kimi-k3 takes 0.6 with thinking off: the client refuses it
+            .build();
+
+    assertThatThrownBy(() -> inCallerSpan(() -> kimi.chat(refused)))
+        .isInstanceOf(PreflightException.class);
+    assertThatThrownBy(() -> inCallerSpan(() -> kimi.stream(refused)))
+        .isInstanceOf(PreflightException.class);
+
+    assertThat(server.requestCount()).isZero();
+    List<SpanData> spans = kimiSpans();
+    assertThat(spans).hasSize(2);
+    for (SpanData span : spans) {
+      assertThat(span)
+          .hasName("chat kimi-k3")
+          .hasStatus(StatusData.create(StatusCode.ERROR, "PreflightException"))
+          .hasAttributesSatisfying(
+              equalTo(GenAi.ERROR_TYPE, PreflightException.class.getName()),
+              equalTo(GenAi.REQUEST_MODEL, "kimi-k3"));
+      assertThat(span.getAttributes().get(GenAi.HTTP_STATUS)).isNull();
+      assertThat(span.getEvents()).isEmpty();
+    }
+    assertThat(spans.get(1).getAttributes().get(GenAi.STREAM)).isTrue();
+    HistogramPointData duration =
+        onlyPoint(METRICS.collectAllMetrics(), "gen_ai.client.operation.duration");
+    assertThat(duration.getCount()).isEqualTo(2);
+    assertThat(duration.getAttributes().get(GenAi.ERROR_TYPE))
+        .isEqualTo(PreflightException.class.getName());
   }
 
   @Test
@@ -302,8 +381,9 @@ class KimiTelemetryTest {
   }
 
   @Test
-  void messagesAreRecordedOnlyWhenTheApplicationOptsIn() {
+  void messagesAreRecordedOnlyWhenTheApplicationOptsInAsStructuredValues() {
     kimi.chat(ChatRequest.of(MODEL, "my secret question"));
+    assertThat(kimiSpan().getAttributes().get(INPUT_VALUE)).isNull();
     assertThat(kimiSpan().getAttributes().get(GenAi.INPUT_MESSAGES)).isNull();
     SPANS.reset();
 
@@ -311,12 +391,56 @@ class KimiTelemetryTest {
       ChatCompletion reply = recording.chat(ChatRequest.of(MODEL, "my secret question"));
 
       SpanData span = kimiSpan();
-      assertThat(span.getAttributes().get(GenAi.INPUT_MESSAGES))
+      assertThat(span.getAttributes().get(GenAi.INPUT_MESSAGES)).as("not a string").isNull();
+      Value<?> input = span.getAttributes().get(INPUT_VALUE);
+      assertThat(input.getType()).isEqualTo(ValueType.ARRAY);
+      assertThat(input)
           .isEqualTo(
-              "[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"my secret"
-                  + " question\"}]}]");
-      assertThat(span.getAttributes().get(GenAi.OUTPUT_MESSAGES)).contains(reply.text());
+              Value.of(
+                  Value.of(
+                      KeyValue.of("role", Value.of("user")),
+                      KeyValue.of(
+                          "parts",
+                          Value.of(
+                              Value.of(
+                                  KeyValue.of("type", Value.of("text")),
+                                  KeyValue.of("content", Value.of("my secret question"))))))));
+      Value<?> output = span.getAttributes().get(OUTPUT_VALUE);
+      assertThat(output.getType()).isEqualTo(ValueType.ARRAY);
+      assertThat(output.asString()).contains(reply.text()).contains("finish_reason");
     }
+  }
+
+  @Test
+  void whereTheApiHasNoStructuredValuesMessagesAreJsonStringsOfTheSameShape() {
+    GenAi json = new GenAi(false, true, false, PriceTable.defaults());
+    GenAi structured = new GenAi(false, true, true, PriceTable.defaults());
+    ChatRequest request =
+        ChatRequest.builder(MODEL)
+            .addSystem("Be brief.")
+            .addUser("Weather in Paris?")
+            .addMessage(
+                Message.assistant(
+                    null,
+                    null,
+                    List.of(
+                        ToolCall.function("call_1", "get_weather", "{\"location\":\"Paris\"}"))))
+            .addMessage(Message.tool("call_1", "get_weather", "rainy"))
+            .build();
+
+    String written = json.request(Attributes.empty(), request, false).get(GenAi.INPUT_MESSAGES);
+    Value<?> value = structured.request(Attributes.empty(), request, false).get(INPUT_VALUE);
+
+    assertThat(written)
+        .isEqualTo(
+            "[{\"role\":\"system\",\"parts\":[{\"type\":\"text\",\"content\":\"Be brief.\"}]},"
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"Weather in"
+                + " Paris?\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\","
+                + "\"id\":\"call_1\",\"name\":\"get_weather\",\"arguments\":{\"location\":"
+                + "\"Paris\"}}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\","
+                + "\"id\":\"call_1\",\"response\":\"rainy\"}]}]");
+    assertThat(value).isEqualTo(Structured.value(Json.parse(written)));
+    assertThat(Structured.AVAILABLE).as("the API this module compiles against has them").isTrue();
   }
 
   @Test
@@ -353,37 +477,162 @@ class KimiTelemetryTest {
   }
 
   @Test
-  void everyAttributeIsTheConventionsOrKimisAndNoneHoldsTheKey() {
-    kimi.chat(everySetting());
-    server.enqueue(FakeResponse.error(401, BAD_KEY));
-    assertThatThrownBy(() -> kimi.chat(ChatRequest.of(MODEL, "Hi")))
-        .isInstanceOf(AuthenticationException.class);
+  void theScopeHasTheArtifactsVersionAndTheConventionsSchemaUrl() {
+    kimi.chat(ChatRequest.of(MODEL, "Hello"));
 
-    Set<String> written = new TreeSet<>();
-    for (SpanData s : SPANS.getFinishedSpanItems()) {
-      s.getAttributes()
-          .forEach(
-              (key, value) -> {
-                written.add(key.getKey());
-                assertThat(String.valueOf(value)).doesNotContain("sk-test");
-              });
-    }
+    assertThat(KimiTelemetry.VERSION).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    SpanData span = kimiSpan();
+    assertThat(span.getInstrumentationScopeInfo().getVersion()).isEqualTo(KimiTelemetry.VERSION);
+    assertThat(span.getInstrumentationScopeInfo().getSchemaUrl())
+        .isEqualTo("https://opentelemetry.io/schemas/1.41.1");
     for (MetricData m : METRICS.collectAllMetrics()) {
-      for (HistogramPointData p : m.getHistogramData().getPoints()) {
-        p.getAttributes().forEach((key, value) -> written.add(key.getKey()));
+      assertThat(m.getInstrumentationScopeInfo().getVersion()).isEqualTo(KimiTelemetry.VERSION);
+      assertThat(m.getInstrumentationScopeInfo().getSchemaUrl())
+          .isEqualTo(KimiTelemetry.SCHEMA_URL);
+    }
+  }
+
+  @Test
+  void aStreamsSpanSaysSoAndHasItsTimeToFirstChunkAsTheCallerMeasuredIt() {
+    server.latency(Duration.ofMillis(300)); // the first chunk comes 300 ms after the request
+
+    long started = System.nanoTime();
+    long first = 0;
+    try (ChatStream s = kimi.stream(ChatRequest.of(MODEL, "Tell me a story"))) {
+      for (ChatCompletionChunk c : s) {
+        if (first == 0) {
+          first = System.nanoTime();
+        }
       }
     }
-    assertThat(written)
-        .allSatisfy(
-            name ->
-                assertThat(
-                        name.startsWith("gen_ai.")
-                            || name.startsWith("kimi.")
-                            || name.startsWith("server.")
-                            || name.equals("error.type"))
-                    .as(name)
-                    .isTrue())
-        .contains("gen_ai.provider.name", "gen_ai.request.seed", "error.type", "kimi.request_id");
+    double measured = (first - started) / 1e9;
+
+    SpanData span = kimiSpan();
+    assertThat(span.getAttributes().get(GenAi.STREAM)).isTrue();
+    Double toFirst = span.getAttributes().get(GenAi.TIME_TO_FIRST_CHUNK);
+    assertThat(toFirst).isGreaterThanOrEqualTo(0.3).isCloseTo(measured, within(0.05));
+    SPANS.reset();
+    kimi.chat(ChatRequest.of(MODEL, "Hello"));
+    assertThat(kimiSpan().getAttributes().get(GenAi.STREAM))
+        .as("set if and only if the request is streaming")
+        .isNull();
+    assertThat(kimiSpan().getAttributes().get(GenAi.TIME_TO_FIRST_CHUNK)).isNull();
+  }
+
+  @Test
+  void aStreamRecordsTheTimeToItsFirstChunkAndBetweenTheOthers() {
+    server.enqueue(
+        FakeResponse.stream(
+            List.of(
+                "{\"id\":\"c1\",\"model\":\""
+                    + MODEL
+                    + "\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"role\":\"assistant\",\"content\":\"one\"}}]}",
+                "{\"id\":\"c1\",\"model\":\""
+                    + MODEL
+                    + "\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\" two\"}}]}",
+                "{\"id\":\"c1\",\"model\":\""
+                    + MODEL
+                    + "\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,"
+                    + "\"completion_tokens\":2,\"total_tokens\":5}}"),
+            Duration.ofMillis(40)));
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (ChatStream s = kimi.stream(ChatRequest.of(MODEL, "Count"))) {
+      s.forEach(chunks::add);
+    }
+
+    Collection<MetricData> metrics = METRICS.collectAllMetrics();
+    MetricData first = metric(metrics, "gen_ai.client.operation.time_to_first_chunk");
+    assertThat(first.getUnit()).isEqualTo("s");
+    HistogramPointData toFirst = onlyPoint(metrics, "gen_ai.client.operation.time_to_first_chunk");
+    assertThat(toFirst.getCount()).isEqualTo(1);
+    assertThat(toFirst.getSum())
+        .isEqualTo(kimiSpan().getAttributes().get(GenAi.TIME_TO_FIRST_CHUNK));
+    HistogramPointData between =
+        onlyPoint(metrics, "gen_ai.client.operation.time_per_output_chunk");
+    assertThat(between.getCount()).isEqualTo(chunks.size() - 1);
+    assertThat(between.getSum())
+        .isPositive()
+        .isLessThan(onlyPoint(metrics, "gen_ai.client.operation.duration").getSum());
+    assertThat(toFirst.getAttributes())
+        .isEqualTo(onlyPoint(metrics, "gen_ai.client.operation.duration").getAttributes())
+        .containsEntry(GenAi.RESPONSE_MODEL, MODEL);
+
+    kimi.chat(ChatRequest.of(MODEL, "Hello"));
+    assertThat(METRICS.collectAllMetrics())
+        .as("neither is recorded for a call that is not streamed")
+        .noneMatch(m -> m.getName().contains("chunk"));
+  }
+
+  @Test
+  void aSuccessfulCallsSpanHasItsHttpStatus() {
+    kimi.chat(ChatRequest.of(MODEL, "Hello"));
+
+    assertThat(kimiSpan().getAttributes().get(GenAi.HTTP_STATUS)).isEqualTo(200L);
+  }
+
+  @Test
+  void theProviderIsTheHostThatServedTheCall() {
+    kimi.chat(ChatRequest.of(MODEL, "Hello"));
+    assertThat(kimiSpan().getAttributes().get(GenAi.PROVIDER_NAME)).isEqualTo("moonshot_ai");
+    SPANS.reset();
+    METRICS.collectAllMetrics();
+    server.dialect("vllm");
+
+    try (KimiClient vllm =
+        KimiTelemetry.create(OTEL)
+            .install(KimiClient.builder().host(Host.vllm(server.baseUrl())).apiKey("sk-test"))
+            .build()) {
+      vllm.chat(ChatRequest.of("kimi-k3", "Hello"));
+    }
+
+    assertThat(kimiSpan().getAttributes().get(GenAi.PROVIDER_NAME)).isEqualTo("vllm");
+    assertThat(
+            onlyPoint(METRICS.collectAllMetrics(), "gen_ai.client.operation.duration")
+                .getAttributes()
+                .get(GenAi.PROVIDER_NAME))
+        .isEqualTo("vllm");
+    assertThat(GenAi.provider("kimi-code")).isEqualTo("moonshot_ai");
+    assertThat(GenAi.provider("openrouter")).isEqualTo("openrouter");
+  }
+
+  /**
+   * The chain docs/hosts.md shows first: two targets on one URL with two models. The first target's
+   * model is overloaded: its fallback is a {@code kimi.fallback} event, not a retry.
+   */
+  @Test
+  void aFallbackToAnotherTargetOnTheSameUrlIsAFallbackEvent() {
+    server.respondWith(
+        r ->
+            r.bodyText().contains("\"model\":\"kimi-k3\"")
+                ? FakeResponse.error(429, OVERLOADED)
+                : null);
+    Host sameUrl = Host.moonshot(Endpoint.of(server.baseUrl()));
+    try (KimiClient chain =
+        KimiTelemetry.create(OTEL)
+            .install(
+                KimiClient.builder()
+                    .apiKey("sk-test")
+                    .baseUrl(server.baseUrl())
+                    .fallback(Target.of(sameUrl, MODEL).apiKey("sk-test")))
+            .build()) {
+      inCallerSpan(() -> chain.chat(ChatRequest.of("kimi-k3", "Hello")));
+    }
+
+    SpanData span = kimiSpan();
+    assertThat(span.getEvents()).hasSize(1);
+    EventData moved = span.getEvents().get(0);
+    assertThat(moved.getName()).isEqualTo("kimi.fallback");
+    assertThat(moved.getAttributes().get(GenAi.TARGET)).isEqualTo(1L);
+    assertThat(moved.getAttributes().get(GenAi.ERROR_TYPE)).isEqualTo("engine_overloaded_error");
+    assertThat(moved.getAttributes().get(GenAi.SERVER_PORT)).isEqualTo((long) server.port());
+    assertThat(span)
+        .hasAttributesSatisfying(
+            equalTo(GenAi.TARGET, 1L),
+            equalTo(GenAi.RESPONSE_MODEL, MODEL),
+            equalTo(GenAi.PROVIDER_NAME, "moonshot_ai"));
   }
 
   // Runs the call inside a span of the caller's, the one every Kimi span must be a child of.
@@ -398,16 +647,19 @@ class KimiTelemetryTest {
   }
 
   static SpanData kimiSpan() {
-    List<SpanData> kimi =
-        SPANS.getFinishedSpanItems().stream()
-            .filter(
-                s ->
-                    s.getInstrumentationScopeInfo()
-                        .getName()
-                        .equals(KimiTelemetry.INSTRUMENTATION_SCOPE))
-            .toList();
+    List<SpanData> kimi = kimiSpans();
     assertThat(kimi).as("one Kimi span").hasSize(1);
     return kimi.get(0);
+  }
+
+  static List<SpanData> kimiSpans() {
+    return SPANS.getFinishedSpanItems().stream()
+        .filter(
+            s ->
+                s.getInstrumentationScopeInfo()
+                    .getName()
+                    .equals(KimiTelemetry.INSTRUMENTATION_SCOPE))
+        .toList();
   }
 
   /** The W3C header of {@code span}'s context: version, trace, span, flags. */

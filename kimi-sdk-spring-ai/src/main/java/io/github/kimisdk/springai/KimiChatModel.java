@@ -1,7 +1,9 @@
 package io.github.kimisdk.springai;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -64,10 +66,14 @@ import reactor.core.publisher.Mono;
  * whole usage.
  *
  * <p><b>Observations.</b> Every call and stream is a {@code gen_ai.client.operation} observation
- * (Spring AI's {@link ChatModelObservationDocumentation}, provider {@value #PROVIDER}) on the given
- * {@link ObservationRegistry}; a stream's ends when it completes, fails or is cancelled. Unless the
- * builder is given a convention of its own, the observation has Spring AI's keys and also the
- * OpenTelemetry GenAI conventions' {@code gen_ai.provider.name} (see {@link #PROVIDER}).
+ * (Spring AI's {@link ChatModelObservationDocumentation}) on the given {@link ObservationRegistry};
+ * a stream's ends when it completes, fails or is cancelled. Its provider is the host that served
+ * the call ({@value #PROVIDER} for Moonshot's platforms, the host's name for any other, such as
+ * {@code vllm}; the target a reply names under {@value #SERVED_BY} on a client with fallback
+ * targets). Unless the builder is given a convention of its own, the observation has Spring AI's
+ * keys, its low-cardinality {@code gen_ai.system} naming that provider, and the high-cardinality
+ * {@code gen_ai.provider.name} (see {@link #PROVIDER}) and, on a client with fallback targets,
+ * {@code kimi.target} and {@code kimi.target.host} (the target's place in the chain and its host).
  *
  * <p><b>Tenants.</b> A request whose options name a tenant ({@link KimiChatOptions#getTenant()}) is
  * sent with that tenant's client, which the model's {@link KimiTenants} gives: the tenant's own
@@ -115,9 +121,11 @@ public final class KimiChatModel implements ChatModel {
   public static final String SERVED_BY = "servedBy";
 
   /**
-   * The provider name of the observations: {@value}, the OpenTelemetry GenAI conventions'
-   * well-known value for Kimi, the one kimi-sdk-opentelemetry's spans (KimiTelemetry.PROVIDER)
-   * carry too. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
+   * The provider name of the observations of a call Moonshot AI's own platforms served (Moonshot,
+   * its China platform, Kimi Code): {@value}, the value open-telemetry/semantic-conventions-genai
+   * lists for Moonshot AI, the one kimi-sdk-opentelemetry's spans (KimiTelemetry.PROVIDER) carry
+   * too; a call another host served (a vLLM, OpenRouter, a fallback target's host) carries that
+   * host's name. It goes under {@code gen_ai.provider.name}, the conventions' attribute, as a
    * high-cardinality key (on spans, not on metrics), and under Spring AI's {@code gen_ai.system},
    * the low-cardinality key its {@code gen_ai.client.*} meters are tagged with. Metrics stay
    * without {@code gen_ai.provider.name} so that their tag keys are those of every other Spring AI
@@ -137,6 +145,7 @@ public final class KimiChatModel implements ChatModel {
   private final KimiChatOptions options;
   private final ObservationRegistry observationRegistry;
   private final ChatModelObservationConvention observationConvention; // null: the default
+  private final ServedBy own; // the client's own target, which serves a call unless it falls back
 
   private KimiChatModel(Builder b) {
     this.client = Objects.requireNonNull(b.client, "kimiClient must be set");
@@ -149,6 +158,8 @@ public final class KimiChatModel implements ChatModel {
     client.warnAboutModel(options.getModel());
     this.observationRegistry = b.observationRegistry;
     this.observationConvention = b.observationConvention;
+    Host host = client.account().targets().get(0).target().host();
+    this.own = new ServedBy(0, host.name(), host.endpoint().uri(), null);
     refuseWhatEveryCallWouldBeRefused(client, options);
   }
 
@@ -202,8 +213,7 @@ public final class KimiChatModel implements ChatModel {
   @Override
   public ChatResponse call(Prompt prompt) {
     Prompt request = withOptions(prompt);
-    ChatModelObservationContext context =
-        ChatModelObservationContext.builder().prompt(request).provider(PROVIDER).build();
+    ChatModelObservationContext context = observed(request, false);
     return ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
         .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
         .observe(
@@ -231,12 +241,7 @@ public final class KimiChatModel implements ChatModel {
     return Flux.deferContextual(
         contextView -> {
           Prompt request = withOptions(prompt);
-          ChatModelObservationContext context =
-              ChatModelObservationContext.builder()
-                  .prompt(request)
-                  .provider(PROVIDER)
-                  .streaming(true)
-                  .build();
+          ChatModelObservationContext context = observed(request, true);
           Observation observation =
               ChatModelObservationDocumentation.CHAT_MODEL_OPERATION.observation(
                   observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry);
@@ -276,6 +281,21 @@ public final class KimiChatModel implements ChatModel {
               .doFinally(signal -> observation.stop())
               .contextWrite(c -> c.put(ObservationThreadLocalAccessor.KEY, observation));
         });
+  }
+
+  /**
+   * The observation's context of a call: its prompt, the provider of the client's own host, and
+   * that target itself, which the convention names unless the response names another.
+   */
+  private ChatModelObservationContext observed(Prompt request, boolean streaming) {
+    ChatModelObservationContext context =
+        ChatModelObservationContext.builder()
+            .prompt(request)
+            .provider(KimiObservationConvention.provider(own.host()))
+            .streaming(streaming)
+            .build();
+    context.put(KimiObservationConvention.OWN_TARGET, own);
+    return context;
   }
 
   /** The prompt with the options the request is sent with, naming a model. */

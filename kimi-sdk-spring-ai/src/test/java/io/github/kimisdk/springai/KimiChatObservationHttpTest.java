@@ -3,6 +3,9 @@ package io.github.kimisdk.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.Host;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.testing.FakeResponse;
 import io.micrometer.common.KeyValue;
@@ -41,7 +44,9 @@ class KimiChatObservationHttpTest {
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_OPERATION_TYPE.asString(), "chat")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "moonshot_ai")
         .hasHighCardinalityKeyValue("gen_ai.provider.name", "moonshot_ai")
+        .doesNotHaveHighCardinalityKeyValueWithKey("kimi.target") // one target: its own
         .doesNotHaveLowCardinalityKeyValueWithKey("gen_ai.provider.name")
+        .doesNotHaveLowCardinalityKeyValueWithKey("kimi.target")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.REQUEST_MODEL.asString(), "kimi-k3")
         .hasLowCardinalityKeyValue(LowCardinalityKeyNames.RESPONSE_MODEL.asString(), "kimi-k3")
         .hasHighCardinalityKeyValue(
@@ -75,6 +80,77 @@ class KimiChatObservationHttpTest {
                   .containsAll(names(spring.getHighCardinalityKeyValues(context)))
                   .contains("gen_ai.provider.name");
             });
+  }
+
+  /**
+   * A call another host served is observed under that host: the fallback target of a chain whose
+   * first target's model is overloaded (both on one URL), and a client whose own host is a vLLM.
+   * The meters' provider says which host; the spans also say which target.
+   */
+  @Test
+  void aCallIsObservedUnderTheHostThatServedIt() {
+    kimi.server.respondWith(
+        r ->
+            r.bodyText().contains("\"model\":\"kimi-k3\"")
+                ? FakeResponse.error(
+                    429, "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}")
+                : null);
+    try (KimiClient chain =
+        KimiClient.builder()
+            .apiKey(FakeKimi.KEY)
+            .baseUrl(kimi.server.baseUrl())
+            .fallback(
+                Target.of(Host.compatible("backup", kimi.server.baseUrl()), "kimi-k2.6")
+                    .apiKey(FakeKimi.KEY))
+            .build()) {
+      KimiChatModel.builder()
+          .kimiClient(chain)
+          .observationRegistry(registry)
+          .build()
+          .call(new Prompt("Hello"));
+    }
+
+    TestObservationRegistryAssert.assertThat(registry)
+        .hasSingleObservationThat()
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "backup")
+        .hasHighCardinalityKeyValue("gen_ai.provider.name", "backup")
+        .hasHighCardinalityKeyValue("kimi.target", "1")
+        .hasHighCardinalityKeyValue("kimi.target.host", "backup");
+
+    kimi.server.respondWith(r -> null);
+    kimi.server.dialect("vllm");
+    TestObservationRegistry vllmRegistry = TestObservationRegistry.create();
+    try (KimiClient vllm =
+        KimiClient.builder().host(Host.vllm(kimi.server.baseUrl())).apiKey(FakeKimi.KEY).build()) {
+      KimiChatModel.builder()
+          .kimiClient(vllm)
+          .observationRegistry(vllmRegistry)
+          .build()
+          .call(new Prompt("Hello"));
+    }
+    TestObservationRegistryAssert.assertThat(vllmRegistry)
+        .hasSingleObservationThat()
+        .hasLowCardinalityKeyValue(LowCardinalityKeyNames.AI_PROVIDER.asString(), "vllm")
+        .hasHighCardinalityKeyValue("gen_ai.provider.name", "vllm");
+  }
+
+  @Test
+  void theProviderOfAHostIsTheOneKimiSdkOpenTelemetryNames() {
+    for (String host :
+        List.of(
+            "moonshot",
+            "moonshot-cn",
+            "kimi-code",
+            "vllm",
+            "sglang",
+            "openrouter",
+            "fireworks",
+            "together",
+            "backup")) {
+      assertThat(KimiObservationConvention.provider(host))
+          .as(host)
+          .isEqualTo(io.github.kimisdk.opentelemetry.KimiTelemetrySpringParity.provider(host));
+    }
   }
 
   private static List<String> names(KeyValues values) {

@@ -39,7 +39,8 @@ import java.util.Set;
  *   "request": {
  *     "method": "POST",
  *     "path": "/v1/chat/completions",
- *     "headers": {"content-type": "application/json"},
+ *     "headers": {"authorization": "Bearer (scrubbed)", "content-type": "application/json",
+ *                 "traceparent": "00-...", "user-agent": "kimi-sdk-java/..."},
  *     "body": {...}                   (JSON; or "multipart": [{"name", "filename",
  *                                      "content_type", "text" or "base64"}], "text", "base64")
  *   },
@@ -66,9 +67,25 @@ final class CassetteFormat {
   /** What a scrubbed value becomes. */
   static final String SCRUBBED = "(scrubbed)";
 
-  /** The request headers a cassette keeps, for a reader; none is matched on. */
-  static final List<String> REQUEST_HEADERS =
-      List.of("content-type", "accept", "anthropic-version", "anthropic-beta");
+  /**
+   * The request headers a cassette leaves out: the connection's, which say nothing of the call and
+   * change from run to run. Every other one is kept, for a reader (the SDK's, a trace context, a
+   * team's own), a secret one ({@link SecretHeaders}) with its value scrubbed; none is matched on,
+   * so a cassette of any version replays whatever headers it kept.
+   */
+  static final Set<String> UNRECORDED_HEADERS =
+      Set.of(
+          "host",
+          "connection",
+          "content-length",
+          "transfer-encoding",
+          "keep-alive",
+          "expect",
+          "upgrade",
+          "http2-settings",
+          "te",
+          "trailer",
+          "proxy-connection");
 
   /** The response headers a cassette keeps and replays; and those that start so. */
   static final Set<String> RESPONSE_HEADERS =
@@ -262,18 +279,25 @@ final class CassetteFormat {
   }
 
   /**
-   * The request as a cassette writes it: method, path (the query too), the headers it keeps, and
-   * the body, scrubbed.
+   * The request as a cassette writes it: method, path (the query too), its headers but the
+   * connection's ({@link #UNRECORDED_HEADERS}), in the order of their names, and the body,
+   * scrubbed.
    */
   static JsonObject request(
       String method, String path, Map<String, List<String>> headers, byte[] body, Scrub scrub) {
     String contentType = first(headers, "content-type");
-    Map<String, String> kept = new LinkedHashMap<>();
-    for (String name : REQUEST_HEADERS) {
-      String v = first(headers, name);
-      if (v != null && !scrub.named(name)) {
-        kept.put(name, scrub.text(name.equals("content-type") ? withoutBoundary(v) : v));
+    Map<String, String> kept = new java.util.TreeMap<>();
+    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (h.getValue().isEmpty() || UNRECORDED_HEADERS.contains(name) || scrub.named(name)) {
+        continue;
       }
+      String v = String.join(", ", h.getValue());
+      kept.put(
+          name,
+          SecretHeaders.named(name)
+              ? SecretHeaders.shown(v, SCRUBBED)
+              : scrub.text(name.equals("content-type") ? withoutBoundary(v) : v));
     }
     JsonObject.Builder b = JsonObject.builder().put("method", method).put("path", scrub.text(path));
     if (!kept.isEmpty()) {

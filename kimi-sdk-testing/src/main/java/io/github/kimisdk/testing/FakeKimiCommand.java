@@ -102,8 +102,10 @@ final class FakeKimiCommand {
                          ignores-thinking-switch, no-tool-parser (raw tool-call
                          markers in content), no-stream-usage, retired=MODEL (404 in
                          the host's words, left out of /v1/models)
-        --verbose        print one line per request on standard error: method, path,
-                         model, status, and the error answered (never the key)
+        --verbose        print a line per request on standard error: method, path,
+                         model, status, and the error answered; then its headers, one
+                         per line, indented (Authorization and any header named like a
+                         key, token or secret shown as [redacted]; never the key)
         --help           print this help and exit
       """;
 
@@ -568,8 +570,8 @@ final class FakeKimiCommand {
 
   /**
    * Starts a server as the options say; it keeps no requests, and with {@code --verbose} prints a
-   * line per request on {@code log}: standard error, so that standard output keeps only the lines
-   * {@link #run} prints first, which scripts read for the base URL.
+   * line per request and its headers under it on {@code log}: standard error, so that standard
+   * output keeps only the lines {@link #run} prints first, which scripts read for the base URL.
    */
   static FakeKimiServer start(Options options, PrintStream log) throws UsageException {
     InetAddress address;
@@ -593,7 +595,7 @@ final class FakeKimiCommand {
       server.requireApiKeys(options.apiKeys());
     }
     if (options.verbose()) {
-      server.logRequests(log::println);
+      server.logRequests(log::println, true);
     }
     server.warnTo(log::println);
     if (options.cassette() != null) {

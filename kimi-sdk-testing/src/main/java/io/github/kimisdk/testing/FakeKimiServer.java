@@ -237,6 +237,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private volatile List<byte[]> requiredKeys = List.of(); // UTF-8; empty: any non-blank key
   private volatile boolean recording = true;
   private volatile Consumer<String> requestLog; // null: quiet
+  private volatile boolean requestLogHeaders; // each request's headers under its line
   private volatile FakeErrors errors = FakeErrors.NONE;
   private volatile FakeDialect dialect = FakeDialect.MOONSHOT;
   private volatile FakeMisconfiguration misconfiguration = FakeMisconfiguration.NONE;
@@ -849,7 +850,17 @@ public final class FakeKimiServer implements AutoCloseable {
    * is answered; the sink is called on the server's threads, several at once.
    */
   FakeKimiServer logRequests(Consumer<String> sink) {
+    return logRequests(sink, false);
+  }
+
+  /**
+   * Hands {@code sink} one line per request answered, as {@link #logRequests(Consumer)} does, and
+   * with {@code headers} the request's headers under it, one per line ({@link RequestLog#headers}):
+   * what {@code --verbose} prints.
+   */
+  FakeKimiServer logRequests(Consumer<String> sink, boolean headers) {
     requestLog = sink;
+    requestLogHeaders = headers;
     return this;
   }
 
@@ -1389,9 +1400,11 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
    *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
    *       #batchLineFailures});
-   *   <li>{@code --verbose}: print one line per request on standard error, {@code POST
+   *   <li>{@code --verbose}: print a line per request on standard error, {@code POST
    *       /v1/chat/completions model=kimi-k3 -> 200}, with the error's type and message when the
-   *       answer is one (never the key); quiet by default;
+   *       answer is one, then the request's headers, one per line, indented ({@code traceparent:
+   *       00-...}; the value of {@code Authorization} and of any header named like a key, token or
+   *       secret shown as {@code [redacted]}, the key nowhere); quiet by default;
    *   <li>{@code --help}: print the usage and exit.
    * </ul>
    *
@@ -1434,6 +1447,7 @@ public final class FakeKimiServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     Consumer<String> log = requestLog; // as set when the request came
+    boolean logHeaders = requestLogHeaders;
     boolean dropped = false;
     Runnable answered = () -> {};
     RecordedRequest request = null;
@@ -1525,7 +1539,7 @@ public final class FakeKimiServer implements AutoCloseable {
       throw e;
     } finally {
       // every surface and endpoint is answered here, so this one line logs them all
-      log(log, exchange, request, response, dropped);
+      log(log, logHeaders, exchange, request, response, dropped);
       answered.run();
       if (!dropped) {
         exchange.close();
@@ -1538,13 +1552,15 @@ public final class FakeKimiServer implements AutoCloseable {
 
   private static void log(
       Consumer<String> sink,
+      boolean headers,
       HttpExchange exchange,
       RecordedRequest request,
       FakeResponse response,
       boolean dropped) {
     if (sink != null) {
       String path = exchange.getRequestURI().getRawPath();
-      sink.accept(RequestLog.line(exchange.getRequestMethod(), path, request, response, dropped));
+      String line = RequestLog.line(exchange.getRequestMethod(), path, request, response, dropped);
+      sink.accept(headers && request != null ? line + RequestLog.headers(request) : line);
     }
   }
 

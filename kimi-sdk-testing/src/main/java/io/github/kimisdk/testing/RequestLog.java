@@ -5,13 +5,17 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The line {@code --verbose} prints for each request the server answers: {@code POST
  * /v1/chat/completions model=kimi-k3 -> 200}, and for an error answer its type and message ({@code
- * -> 404 resource_not_found_error: Not found the model ...}). The request's headers are never read
- * but for the key, which is masked wherever the client sent it back in its body; every part is cut
- * to a bound and made one line, so the line stays short whatever a client sends.
+ * -> 404 resource_not_found_error: Not found the model ...}); then the request's headers, one per
+ * line, indented, in the order of their names ({@link #headers}), a secret one's value never shown
+ * ({@link SecretHeaders}). The key is masked wherever else the client sent it (its body, another
+ * header); every part is cut to a bound and made one line, so each line stays short whatever a
+ * client sends.
  */
 final class RequestLog {
 
@@ -20,6 +24,17 @@ final class RequestLog {
 
   static final int MAX_MODEL = 64;
   static final int MAX_MESSAGE = 300;
+
+  /** The longest header name and value a line shows, in characters. */
+  static final int MAX_HEADER_NAME = 64;
+
+  static final int MAX_HEADER_VALUE = 200;
+
+  /** The most headers shown of one request; the rest are counted. */
+  static final int MAX_HEADERS = 64;
+
+  /** What a secret header's value is shown as. */
+  static final String REDACTED = "[redacted]";
 
   /** The largest request body read for its model; a larger one (an upload) is not parsed. */
   static final int MAX_PARSED_BODY = 1 << 20;
@@ -58,6 +73,41 @@ final class RequestLog {
       if (error != null) {
         sb.append(' ').append(error);
       }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The request's headers as {@code --verbose} shows them under its line: each on a line of its own
+   * ({@code "\n traceparent: 00-..."}), names in lower case and in order, a secret header's value
+   * shown as {@value #REDACTED} (after its scheme: {@code authorization: Bearer [redacted]}), the
+   * key masked in any other, each cut to a bound, at most {@value #MAX_HEADERS} headers.
+   *
+   * @param request the request as read
+   * @return the lines, each starting with a line feed; empty for a request without headers
+   */
+  static String headers(RecordedRequest request) {
+    String key = key(request);
+    StringBuilder sb = new StringBuilder(256);
+    int shown = 0;
+    Map<String, List<String>> all = request.headers();
+    for (Map.Entry<String, List<String>> e : all.entrySet()) {
+      if (shown == MAX_HEADERS) {
+        sb.append("\n  ... ").append(all.size() - shown).append(" more headers");
+        break;
+      }
+      String name = e.getKey().toLowerCase(Locale.ROOT);
+      boolean secret = SecretHeaders.named(name);
+      for (String value : e.getValue()) {
+        sb.append("\n  ")
+            .append(part(name, MAX_HEADER_NAME, key))
+            .append(": ")
+            .append(
+                secret
+                    ? part(SecretHeaders.shown(value, REDACTED), MAX_HEADER_VALUE, key)
+                    : part(value, MAX_HEADER_VALUE, key));
+      }
+      shown++;
     }
     return sb.toString();
   }

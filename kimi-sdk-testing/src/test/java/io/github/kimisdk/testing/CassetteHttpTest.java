@@ -583,4 +583,51 @@ class CassetteHttpTest {
         .contains("FakeKimiServer: cassette " + tape + " holds no recorded exchange that matches")
         .contains("$.body.messages[0].content: recorded \"hi\", sent \"ho\"");
   }
+
+  /**
+   * A recording keeps the request's headers for a reader (a trace context, a team's own, the
+   * client's), a secret one with its value scrubbed, the connection's none, and the key nowhere;
+   * none is matched on, so a replay answers a request whatever headers it sends, and a cassette
+   * written before headers were kept (the golden ones) still replays.
+   */
+  @Test
+  void aRecordingKeepsTheRequestsHeadersButASecretOnesValue() throws Exception {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    try (FakeKimiServer recorder =
+        FakeKimiCommand.start(
+            FakeKimiCommand.parse("--record", kimi.baseUrl(), "--cassettes", tape.toString()),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + recorder.port() + "/v1/chat/completions"))
+              .header("Authorization", "Bearer " + KEY)
+              .header("x-api-key", KEY)
+              .header("X-Auth-Token", "a token")
+              .header("traceparent", traceparent)
+              .header("X-Team", "search for " + KEY)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(chat("hi")))
+              .build();
+      assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+    }
+    Path written = CassetteFormat.files(tape).get(0);
+    assertThat(Files.readString(written)).doesNotContain(KEY, "a token");
+    JsonObject headers = file(written).get("request").get("headers").asObject();
+    assertThat(headers.members())
+        .containsEntry("traceparent", JsonString.of(traceparent))
+        .containsEntry("authorization", JsonString.of("Bearer (scrubbed)"))
+        .containsEntry("x-api-key", JsonString.of("(scrubbed)"))
+        .containsEntry("x-auth-token", JsonString.of("(scrubbed)"))
+        .containsEntry("x-team", JsonString.of("search for (scrubbed)"))
+        .containsEntry("content-type", JsonString.of("application/json"))
+        .doesNotContainKeys("host", "content-length", "connection");
+    assertThat(List.copyOf(headers.names())).isSorted();
+
+    try (FakeKimiServer replay = replayer()) {
+      assertThat(send(replay, "POST", "/v1/chat/completions", chat("hi")).body())
+          .as("a request without those headers matches")
+          .contains("You said: hi");
+    }
+  }
 }

@@ -165,9 +165,15 @@ class CassetteRecordReplayHttpTest {
         String text = Files.readString(f, StandardCharsets.UTF_8);
         assertThat(text).as(f.toString()).doesNotContain(SECRET, "do-not-write");
         if (f.startsWith(cassette)) {
-          assertThat(text.toLowerCase(Locale.ROOT))
-              .as(f.toString())
-              .doesNotContain("authorization", "bearer", "x-api-key", "cookie");
+          // a secret header is kept by name, as it was sent, its value scrubbed
+          for (String line : text.toLowerCase(Locale.ROOT).split("\n")) {
+            if (line.contains("authorization") || line.contains("x-api-key")) {
+              assertThat(line)
+                  .as(f.toString())
+                  .matches(" *\"[a-z-]+\": \"(bearer )?\\(scrubbed\\)\",?");
+            }
+          }
+          assertThat(text.toLowerCase(Locale.ROOT)).as(f.toString()).doesNotContain("cookie");
         }
       }
     }

@@ -189,6 +189,52 @@ class RequestLogHttpTest {
     assertThat(line()).isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 503");
   }
 
+  /**
+   * With headers on, as {@code --verbose} has them: each header under the request's line, in the
+   * order of its name; a secret one's value never, one named by each rule; the key nowhere.
+   */
+  @Test
+  void showsEachHeaderButTheValueOfASecretOneAndNeverTheKey() throws Exception {
+    server.logRequests(lines::add, true);
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(root + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + KEY)
+            .header("x-api-key", KEY)
+            .header("Api-Key", "another-secret-value")
+            .header("X-Auth-Token", "a token")
+            .header("X-Client-Secret", "shh")
+            .header("Cookie", "session=abc")
+            .header("traceparent", traceparent)
+            .header("X-Team", "search " + KEY + " " + "t".repeat(500))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(chat("kimi-k3", false)))
+            .build();
+    FakeKimiServerOptionsHttpTest.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+
+    String[] shown = line().split("\n");
+    assertThat(shown[0]).isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
+    assertThat(java.util.Arrays.asList(shown).subList(1, shown.length))
+        .contains(
+            "  api-key: [redacted]",
+            "  authorization: Bearer [redacted]",
+            "  content-type: application/json",
+            "  cookie: [redacted]",
+            "  traceparent: " + traceparent,
+            "  x-api-key: [redacted]",
+            "  x-auth-token: [redacted]",
+            "  x-client-secret: [redacted]")
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("  x-team: search ***")
+                    .endsWith("...")
+                    .hasSize("  x-team: ".length() + RequestLog.MAX_HEADER_VALUE + 3))
+        .allSatisfy(l -> assertThat(l).startsWith("  ").doesNotContain(KEY))
+        .isSortedAccordingTo(java.util.Comparator.naturalOrder());
+    assertThat(String.join("\n", shown)).doesNotContain("another-secret-value", "shh", "abc");
+  }
+
   @Test
   void isQuietUnlessAsked() throws Exception {
     server.logRequests(null);

@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -24,7 +25,9 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,24 @@ class StandaloneJarHttpTest {
       String line = err.poll(START.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(line).as("a line on stderr from %s within %s", jar, START).isNotNull();
       return line;
+    }
+
+    /**
+     * Waits for the next request's {@code --verbose} lines on standard error: its line, then its
+     * headers, names in order, up to the {@code user-agent} every request of the JDK's client
+     * carries (the last of the names its requests here have).
+     */
+    List<String> nextRequest() throws InterruptedException {
+      List<String> block = new ArrayList<>();
+      String line = nextErrorLine();
+      assertThat(line).as("a request's line").doesNotStartWith(" ");
+      block.add(line);
+      do {
+        line = nextErrorLine();
+        assertThat(line).as("a header's line").startsWith("  ");
+        block.add(line);
+      } while (!line.startsWith("  user-agent: "));
+      return block;
     }
 
     /** Waits for the process to end and for its output to be read to the end. */
@@ -248,25 +269,40 @@ class StandaloneJarHttpTest {
   }
 
   /**
-   * {@code --verbose} prints a line per request on standard error, never the key, and the module
-   * README quotes the lines of its sample (a reply, a 400, the model list) as this run prints them.
+   * {@code --verbose} prints a line per request on standard error and its headers under it (a
+   * {@code traceparent} as sent; {@code Authorization} and a header named like a key redacted; the
+   * key nowhere), and the module README quotes the lines of its sample (a reply, a 400, the model
+   * list) as this run prints them, but for the port and the JDK's {@code user-agent}.
    */
   @Test
-  void verbosePrintsOneLinePerRequestOnStandardErrorWithoutTheKey() throws Exception {
+  void verbosePrintsEachRequestAndItsHeadersOnStandardErrorWithoutTheKey() throws Exception {
     String key = "sk-local-verbose-test";
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     Started s = startOnAFreePort("--verbose", "--api-key", key);
-    List<String> sample = new ArrayList<>();
+    List<List<String>> sample = new ArrayList<>();
     try {
       String url = s.baseUrl() + "/chat/completions";
       assertThat(s.server().nextLine()).isEqualTo("Serving until stopped (Ctrl-C or SIGTERM).");
-      assertThat(post(url, chat("Hello", false), key).statusCode()).isEqualTo(200);
-      sample.add(s.server().nextErrorLine());
-      assertThat(sample.get(0)).isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200");
+      Map<String, String> traced = new LinkedHashMap<>();
+      traced.put("traceparent", traceparent);
+      traced.put("Api-Key", key); // names that sort before user-agent, the block's last
+      traced.put("Team", "search " + key);
+      assertThat(post(url, chat("Hello", false), key, traced).statusCode()).isEqualTo(200);
+      sample.add(s.server().nextRequest());
+      assertThat(sample.get(0))
+          .startsWith("POST /v1/chat/completions model=kimi-k3 -> 200")
+          .contains(
+              "  authorization: Bearer [redacted]",
+              "  content-type: application/json",
+              "  traceparent: " + traceparent,
+              "  api-key: [redacted]",
+              "  team: search ***")
+          .allSatisfy(l -> assertThat(l).doesNotContain(key));
       String hot = chat("Hello", false).replace("\"stream\"", "\"temperature\":0.3,\"stream\"");
       HttpResponse<String> refused = post(url, hot, key);
       assertThat(refused.statusCode()).isEqualTo(400);
-      sample.add(s.server().nextErrorLine());
-      assertThat(sample.get(1))
+      sample.add(s.server().nextRequest());
+      assertThat(sample.get(1).get(0))
           .isEqualTo(
               "POST /v1/chat/completions model=kimi-k3 -> 400 invalid_request_error:"
                   + " invalid temperature: only 1 is allowed for this model");
@@ -277,20 +313,20 @@ class StandaloneJarHttpTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(models.statusCode()).isEqualTo(200);
-      sample.add(s.server().nextErrorLine());
-      assertThat(sample.get(2)).isEqualTo("GET /v1/models -> 200");
+      sample.add(s.server().nextRequest());
+      assertThat(sample.get(2).get(0)).isEqualTo("GET /v1/models -> 200");
 
       assertThat(post(url, chat("hi", true), key).statusCode()).isEqualTo(200);
-      assertThat(s.server().nextErrorLine())
+      assertThat(s.server().nextRequest().get(0))
           .isEqualTo("POST /v1/chat/completions model=kimi-k3 -> 200 stream");
       assertThat(post(url, chat("hi", false), "sk-wrong").statusCode()).isEqualTo(401);
-      assertThat(s.server().nextErrorLine())
+      assertThat(s.server().nextRequest().get(0))
           .isEqualTo(
               "POST /v1/chat/completions model=kimi-k3 -> 401"
                   + " invalid_authentication_error: Invalid Authentication");
       String retired = chat("hi", false).replace("kimi-k3", "kimi-k2.5");
       assertThat(post(url, retired, key).statusCode()).isEqualTo(404);
-      assertThat(s.server().nextErrorLine())
+      assertThat(s.server().nextRequest().get(0))
           .startsWith(
               "POST /v1/chat/completions model=kimi-k2.5 -> 404 resource_not_found_error: ");
       // standard output keeps only the two lines a script reads
@@ -302,13 +338,37 @@ class StandaloneJarHttpTest {
     } finally {
       s.server().process().destroyForcibly();
     }
-    assertThat(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8))
+    String printed = sample.stream().map(b -> String.join("\n", b)).collect(joining("\n"));
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    String marker = "Serving until stopped (Ctrl-C or SIGTERM).\n";
+    int from = readme.indexOf(marker, readme.indexOf("--port 8089 --verbose"));
+    assertThat(from).as("README.md has the --verbose sample").isPositive();
+    String quoted = readme.substring(from + marker.length(), readme.indexOf("```", from)).strip();
+    assertThat(asAnyMachinePrintsIt(quoted))
         .as("README.md quotes the --verbose lines as the jar prints them")
-        .contains(
-            "Serving until stopped (Ctrl-C or SIGTERM).\n" + String.join("\n", sample) + "\n");
+        .isEqualTo(asAnyMachinePrintsIt(printed));
     assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
         .as("docs/testing.md quotes the refused call's --verbose line as the jar prints it")
-        .contains("```text\n" + sample.get(1) + "\n```");
+        .contains("```text\n" + sample.get(1).get(0) + "\n");
+  }
+
+  /** {@code --verbose} lines with what changes from machine to machine made the same. */
+  static String asAnyMachinePrintsIt(String lines) {
+    return lines
+        .replaceAll("(?m)^  host: 127\\.0\\.0\\.1:\\d+$", "  host: 127.0.0.1:PORT")
+        .replaceAll(
+            "(?m)^  user-agent: Java-http-client/.*$", "  user-agent: Java-http-client/JDK");
+  }
+
+  static HttpResponse<String> post(String url, String body, String key, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + key)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
+    return FakeKimiServerOptionsHttpTest.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -14,10 +14,11 @@ import org.springframework.context.annotation.Bean;
  * {@code kimi.spend.tokens} by {@code gen_ai.token.type} ({@code input}, {@code output}), {@code
  * kimi.spend.cached.tokens}, {@code kimi.spend.cache.write.tokens}, {@code
  * kimi.spend.reasoning.tokens}, {@code kimi.spend.unpriced.tokens} and {@code kimi.spend.cost} by
- * {@code currency}. Spring Boot's metrics bind them to every registry; they are read from the
- * client when the registry is, and count every call of the client, made through Spring AI or not.
- * {@code management.metrics.enable.kimi.spend=false} turns them off; a bean named {@code
- * kimiSpendMeters} replaces them.
+ * {@code currency}, each counted per target of the client and tagged with the target's place and
+ * host ({@code kimi.target}, {@code kimi.target.host}). Spring Boot's metrics bind them to every
+ * registry; they are read from the client when the registry is, and count every call of the client,
+ * made through Spring AI or not. {@code management.metrics.enable.kimi.spend=false} turns them off;
+ * a bean named {@code kimiSpendMeters} replaces them.
  */
 @AutoConfiguration(after = KimiAutoConfiguration.class)
 @ConditionalOnClass({KimiClient.class, MeterBinder.class})

@@ -177,6 +177,66 @@ class KimiHealthAndMetricsHttpTest {
             });
   }
 
+  /**
+   * On a chain, each target's spend is its own set of counters, tagged with its place and host: the
+   * second target served the call its overloaded first could not, and the counters say so.
+   */
+  @Test
+  void spendIsCountedPerTargetTaggedWithItsPlaceAndHost() {
+    try (FakeKimiServer second = new FakeKimiServer().start()) {
+      server.failCalls("overloaded=1");
+      runner
+          .withPropertyValues(
+              baseUrl(),
+              "spring.ai.kimi.fallback[0].host=vllm",
+              "spring.ai.kimi.fallback[0].base-url=" + second.baseUrl(),
+              "spring.ai.kimi.fallback[0].model=kimi-k3",
+              "spring.ai.kimi.retry.cooldown=1h")
+          .run(
+              context -> {
+                second.dialect("vllm");
+                context.getBean(ChatModel.class).call("Hello");
+                KimiClient client = context.getBean(KimiClient.class);
+                Spend atVllm = client.account().targets().get(1).spend();
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+
+                assertThat(atVllm.promptTokens()).isPositive();
+                assertThat(
+                        registry
+                            .get("kimi.spend.tokens")
+                            .tag(KimiSpendMeters.TOKEN_TYPE, "input")
+                            .tag(KimiSpendMeters.TARGET, "1")
+                            .tag(KimiSpendMeters.TARGET_HOST, "vllm")
+                            .functionCounter()
+                            .count())
+                    .isEqualTo(atVllm.promptTokens());
+                assertThat(
+                        registry
+                            .get("kimi.spend.tokens")
+                            .tag(KimiSpendMeters.TOKEN_TYPE, "input")
+                            .tag(KimiSpendMeters.TARGET, "0")
+                            .tag(KimiSpendMeters.TARGET_HOST, "moonshot")
+                            .functionCounter()
+                            .count())
+                    .isZero();
+                double sum =
+                    registry
+                        .get("kimi.spend.tokens")
+                        .tag(KimiSpendMeters.TOKEN_TYPE, "input")
+                        .functionCounters()
+                        .stream()
+                        .mapToDouble(c -> c.count())
+                        .sum();
+                assertThat(sum).isEqualTo(client.spend().promptTokens());
+                assertThat(registry.get("kimi.spend.tokens").meters())
+                    .allSatisfy(
+                        m ->
+                            assertThat(m.getId().getTags().toString())
+                                .doesNotContain(second.baseUrl(), "127.0.0.1"));
+              });
+    }
+  }
+
   private static double count(MeterRegistry registry, String name, String type) {
     var search = registry.get(name);
     if (type != null) {

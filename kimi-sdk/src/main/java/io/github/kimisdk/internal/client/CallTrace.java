@@ -10,6 +10,7 @@ import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Pull;
 import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.base.text.UserCode;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -38,7 +39,8 @@ import java.util.function.Consumer;
  * What the {@link CallListener}s of one call hear, and when: each attempt (as {@link
  * io.github.kimisdk.internal.http.AttemptLog} sees it), each retry (from the {@link Retrier}), a
  * stream's first chunk, and exactly one end or failure (from the call's future or stream). A
- * listener that throws is skipped for that moment and logged once per class.
+ * listener that throws is skipped for that moment and logged once per class, the log line naming it
+ * and saying what it threw (escaped, cut).
  */
 final class CallTrace implements AttemptObserver {
 
@@ -309,8 +311,10 @@ final class CallTrace implements AttemptObserver {
           LOG.log(
               Level.WARNING,
               "The CallListener "
-                  + l.getClass().getName()
-                  + " threw; the call goes on (logged once per listener class)",
+                  + UserCode.name(l.getClass())
+                  + " threw "
+                  + UserCode.thrown(e)
+                  + "; the call goes on (logged once per listener class)",
               e);
         }
       }

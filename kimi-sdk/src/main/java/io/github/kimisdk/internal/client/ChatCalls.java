@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.wire.Wire;
@@ -203,6 +204,8 @@ final class ChatCalls {
     Sending s;
     try {
       s = ready(once, call, CallEvent.Operation.CHAT, blocking, interception);
+    } catch (KimiException refusal) {
+      return refused(once, call, CallEvent.Operation.CHAT, interception, refusal);
     } catch (RuntimeException e) {
       return core.calls().failed(e);
     }
@@ -223,6 +226,9 @@ final class ChatCalls {
     Sending s;
     try {
       s = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false, interception);
+    } catch (KimiException refusal) {
+      refused(streaming, call, CallEvent.Operation.CHAT_STREAM, interception, refusal);
+      throw refusal;
     } catch (RuntimeException e) {
       throw core.calls().kimi(e);
     }
@@ -240,6 +246,44 @@ final class ChatCalls {
             },
             Retrier::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
+  }
+
+  /**
+   * Fails a call the client refused before sending ({@link #ready} threw {@code refusal}), after
+   * its once-per-call public interceptors heard it ({@link Intercepting#refused}): with the request
+   * as adapted to its model, as they would have seen it, and nothing sent.
+   */
+  private CompletableFuture<ChatCompletion> refused(
+      ChatRequest request,
+      Call call,
+      CallEvent.Operation operation,
+      Interception interception,
+      KimiException refusal) {
+    if (interception == null || interception.of(false).length == 0) {
+      return CompletableFuture.failedFuture(refusal);
+    }
+    ChatRequest adapted;
+    ModelInfo model;
+    try {
+      String kimiId = config.host().kimiModel(request.model());
+      model = config.catalog().lookup(kimiId);
+      adapted =
+          adapt(
+              model,
+              kimiId.equals(request.model()) ? request : request.toBuilder().model(kimiId).build(),
+              call.options());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(refusal); // not even adapted: nothing to show
+    }
+    Wire wire =
+        Wires.get(config.wireProtocol(), config.host().speaksMoonshot() && model.responsesWire());
+    Sending s =
+        Sending.describe(operation, wire.chatPath(), call)
+            .model(adapted.model())
+            .chat(adapted)
+            .intercepted(interception)
+            .build();
+    return new Intercepting(core, false).refused(s, refusal);
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */

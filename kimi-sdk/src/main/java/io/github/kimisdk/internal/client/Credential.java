@@ -1,8 +1,10 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.base.text.UserCode;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.internal.http.ApiKey;
+import io.github.kimisdk.internal.http.ServerText;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -88,14 +90,7 @@ public final class Credential {
     try {
       value = supplier.get();
     } catch (RuntimeException e) {
-      // its message is the supplier's, which may hold anything: the cause keeps it, ours names it
-      throw new ConfigurationException(
-          Character.toUpperCase(name.charAt(0))
-              + name.substring(1)
-              + " threw "
-              + e.getClass().getName()
-              + ", so the call was not sent; the supplier's failure is this exception's cause",
-          e);
+      throw failed(e);
     }
     ApiKey held = last;
     if (held != null && held.reveal().equals(value)) {
@@ -113,6 +108,38 @@ public final class Credential {
     ApiKey key = ApiKey.of(value);
     last = key;
     return key;
+  }
+
+  /**
+   * What a call fails with when the supplier threw {@code e}: a message that names the supplier and
+   * says what it threw, with the last key and anything shaped like a key redacted ({@link
+   * Keys#masked}), escaped and cut; the cause is {@code e} itself, or, when its message held a key,
+   * a stand-in with the redacted message and {@code e}'s stack trace (a key must not reach a log
+   * through a cause).
+   */
+  private ConfigurationException failed(RuntimeException e) {
+    String raw = UserCode.raw(e);
+    ServerText text = new ServerText(last);
+    // both return their argument itself when they find nothing: one pass each over the message
+    boolean heldKey = Keys.masked(raw) != raw || text.redact(raw) != raw;
+    String head =
+        raw.length() > ServerText.MAX_MESSAGE ? raw.substring(0, ServerText.MAX_MESSAGE) : raw;
+    String masked = heldKey ? text.redact(Keys.masked(head)) : head;
+    Throwable cause = e;
+    if (heldKey) {
+      cause = new IllegalStateException(text.keep(masked, ServerText.MAX_MESSAGE));
+      cause.setStackTrace(e.getStackTrace());
+    }
+    return new ConfigurationException(
+        Character.toUpperCase(name.charAt(0))
+            + name.substring(1)
+            + " ("
+            + UserCode.name(supplier.getClass())
+            + ") threw "
+            + text.keep(masked, UserCode.MAX_MESSAGE)
+            + ", so the call was not sent; the supplier's failure is this exception's cause"
+            + (heldKey ? " (a stand-in with its stack trace: its message held a key)" : ""),
+        cause);
   }
 
   /** Never prints the key. */

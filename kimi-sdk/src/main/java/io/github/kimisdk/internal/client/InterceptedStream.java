@@ -179,13 +179,15 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
   public void ended(Throwable error, boolean cancelled) {}
 
   /**
-   * Passes every signal on, adding each chunk up first; its end answers the interceptors' {@code
-   * proceed} before the consumer hears it. Signals arrive serially; {@code sofar} may be read by
+   * Passes every signal on, telling the interceptors' chunk observers of each chunk as it arrives
+   * and adding it up first; its end answers the interceptors' {@code proceed} before the consumer
+   * hears it, after every chunk was observed. Signals arrive serially; {@code sofar} may be read by
    * the thread that delivers them, or after the end.
    */
   private final class Accumulating extends ForwardingSubscriber<ChatCompletionChunk> {
     private final ChatAccumulator acc = new ChatAccumulator();
     private final CompletableFuture<ChatCompletion> end;
+    private ChatCompletion made; // sofar()'s, for the chunks added so far; guarded by this
 
     Accumulating(
         Flow.Subscriber<? super ChatCompletionChunk> downstream,
@@ -194,14 +196,25 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
       this.end = end;
     }
 
+    /**
+     * What the chunks add up to so far; made once for the chunks there are (the once-per-attempt
+     * layer and the end each ask for it when a stream ends), again after one more.
+     */
     synchronized ChatCompletion sofar() {
-      return acc.toCompletion().withMetadata(next.metadata());
+      ChatCompletion c = made;
+      if (c == null) {
+        c = acc.toCompletion().withMetadata(next.metadata());
+        made = c;
+      }
+      return c;
     }
 
     @Override
     public void onNext(ChatCompletionChunk item) {
+      interception.chunk(item);
       synchronized (this) {
         acc.add(item);
+        made = null;
       }
       super.onNext(item);
     }

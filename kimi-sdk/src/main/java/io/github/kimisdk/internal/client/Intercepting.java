@@ -2,19 +2,23 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.KimiInterceptor;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.base.net.HeaderPolicy;
+import io.github.kimisdk.base.text.UserCode;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.http.ServerText;
 import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -47,8 +51,12 @@ import java.util.function.Function;
  */
 final class Intercepting implements Interceptor {
 
+  /** The most characters of what an interceptor threw that its call's failure says. */
+  static final int MAX_THROWN = 500;
+
   private final ClientCore core;
   private final boolean perAttempt;
+  private final ServedBy own; // the client's own target, as KimiInterceptor.Chain.target() names it
 
   /**
    * Creates the layer of the interceptors that run once per attempt, or else once per call.
@@ -59,6 +67,10 @@ final class Intercepting implements Interceptor {
   Intercepting(ClientCore core, boolean perAttempt) {
     this.core = core;
     this.perAttempt = perAttempt;
+    ClientConfig c = core.config();
+    ServedBy self = c.target();
+    this.own =
+        self != null ? self : new ServedBy(0, c.host().name(), c.host().endpoint().uri(), null);
   }
 
   /** Returns the client's machinery. */
@@ -170,6 +182,7 @@ final class Intercepting implements Interceptor {
       Function<Sending, CompletableFuture<ChatCompletion>> bottom) {
     Link link = new Link(list, i, sending, bottom);
     KimiInterceptor interceptor = list[i];
+    ServerText text = core.errors().text();
     CompletableFuture<ChatCompletion> answer;
     try {
       answer = interceptor.intercept(link);
@@ -185,10 +198,10 @@ final class Intercepting implements Interceptor {
     answer.whenComplete(
         (c, e) -> {
           if (e != null) {
-            out.completeExceptionally(failure(interceptor, e, link.passedUp));
+            out.completeExceptionally(failure(interceptor, e, link.passedUp, text));
           } else if (c == null) {
             out.completeExceptionally(
-                failure(interceptor, new NullPointerException("the answer was null"), null));
+                failure(interceptor, new NullPointerException("the answer was null"), null, text));
           } else {
             out.complete(c);
           }
@@ -200,20 +213,43 @@ final class Intercepting implements Interceptor {
    * Returns what a call fails with when an interceptor failed with {@code error}: the failure the
    * rest of the chain passed up ({@code passedUp}: a cancelled attempt's included, which the
    * retrier reads as such), a {@code KimiException} or an {@link Error} as it is, anything else as
-   * the cause of a {@link ConfigurationException} that names the interceptor.
+   * the cause of a {@link ConfigurationException} that names the interceptor and says what it
+   * threw: its class and message, the client's key redacted, escaped and cut ({@code text}).
    */
   private static Throwable failure(
-      KimiInterceptor interceptor, Throwable error, Throwable passedUp) {
+      KimiInterceptor interceptor, Throwable error, Throwable passedUp, ServerText text) {
     Throwable t = Futures.unwrap(error);
     if (t == passedUp || t instanceof KimiException || t instanceof Error) {
       return t;
     }
     return new ConfigurationException(
         "The interceptor "
-            + interceptor.getClass().getName()
+            + Interception.name(interceptor)
             + " failed the call: "
-            + t.getClass().getName(),
+            + text.keep(UserCode.raw(t), MAX_THROWN),
         t);
+  }
+
+  /**
+   * Runs the once-per-call interceptors of a call the client refused before sending ({@code
+   * sending}: its request as adapted to its model), so that one that traces sees it: their {@code
+   * proceed} fails with {@code refusal}, whatever request it is given. Returns a future that fails
+   * with the refusal once they answered, whatever they answered; what they failed with instead is
+   * added to it as suppressed.
+   */
+  CompletableFuture<ChatCompletion> refused(Sending sending, KimiException refusal) {
+    KimiInterceptor[] list = sending.interception().of(false);
+    CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
+    run(list, 0, sending, s -> CompletableFuture.failedFuture(refusal))
+        .whenComplete(
+            (c, e) -> {
+              Throwable t = e == null ? null : Futures.unwrap(e);
+              if (t != null && t != refusal && !(t instanceof Error)) {
+                refusal.addSuppressed(t);
+              }
+              out.completeExceptionally(refusal);
+            });
+    return out;
   }
 
   /** Why a stream's call or attempt cannot proceed twice. */
@@ -287,6 +323,21 @@ final class Intercepting implements Interceptor {
     }
 
     @Override
+    public ServedBy target() {
+      Targets targets = core.targets();
+      int t = perAttempt ? sending.target() : 0;
+      return t > 0 && targets != null ? targets.served(t) : own;
+    }
+
+    @Override
+    public void onChunk(Consumer<? super ChatCompletionChunk> observer) {
+      Objects.requireNonNull(observer, "observer");
+      if (!perAttempt && streamed()) {
+        sending.interception().onChunk(observer, list[index]);
+      }
+    }
+
+    @Override
     public URI endpoint() {
       Targets targets = core.targets();
       ClientConfig c =
@@ -337,7 +388,7 @@ final class Intercepting implements Interceptor {
           + (streamed() ? "stream" : "chat")
           + (perAttempt ? ", attempt " + sending.attempt() : "")
           + ", "
-          + list[index].getClass().getName()
+          + Interception.name(list[index])
           + "]";
     }
   }

@@ -4,6 +4,7 @@ import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.internal.http.ApiKey;
+import io.github.kimisdk.internal.http.ServerText;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +148,45 @@ public final class Keys {
           + " kimi.com/code/console)";
     }
     return null;
+  }
+
+  /**
+   * Returns {@code text} with every run that has a secret key's shape replaced by {@link
+   * ServerText#REDACTED}: {@code sk-} and at least 8 more letters, digits, {@code -} or {@code _}
+   * (Moonshot's and Kimi Code's keys, OpenAI's and Anthropic's); for a text that may hold a key the
+   * client never saw, such as the message of a key supplier that failed. One pass, linear.
+   *
+   * @param text the text
+   * @return the text without anything shaped like a key
+   */
+  public static String masked(String text) {
+    StringBuilder sb = null;
+    int from = 0;
+    int at = text.indexOf("sk-");
+    while (at >= 0) {
+      int end = at + 3;
+      while (end < text.length() && isKeyChar(text.charAt(end))) {
+        end++;
+      }
+      boolean standsAlone = at == 0 || !isKeyChar(text.charAt(at - 1));
+      if (standsAlone && end - at - 3 >= 8) {
+        if (sb == null) {
+          sb = new StringBuilder(text.length());
+        }
+        sb.append(text, from, at).append(ServerText.REDACTED);
+        from = end;
+      }
+      at = text.indexOf("sk-", Math.max(end, at + 1));
+    }
+    return sb == null ? text : sb.append(text, from, text.length()).toString();
+  }
+
+  private static boolean isKeyChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
   }
 
   /**
