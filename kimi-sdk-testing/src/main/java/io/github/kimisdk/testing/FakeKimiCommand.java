@@ -95,6 +95,18 @@ final class FakeKimiCommand {
                          event on a stream's 200), stream-error (a stream fails
                          after its first chunk of output, on its 200); each share
                          in (0, 1], at most 1 in all
+        --service-time MS
+                         each answer to a chat call takes MS milliseconds, holding its
+                         place under --max-concurrency; refusals come at once
+        --slow-first-token EVERY:MS
+                         every EVERY-th stream waits MS milliseconds for its first
+                         chunk (5:3000: the 5th, 10th, ... wait 3 s)
+        --cut-streams EVERY:AFTER
+                         every EVERY-th stream is cut after AFTER chunks of output, the
+                         connection closed without [DONE]; a continuation is never cut
+        --replicas N     run N servers of one model, each with its own prefix cache,
+                         limits and faults, on ports --port, --port+1, ... (free ports
+                         without --port); one line per server names its base URL
         --verbose        print one line per request on standard error: method, path,
                          model, status, and the error answered (never the key)
         --help           print this help and exit
@@ -115,13 +127,51 @@ final class FakeKimiCommand {
       Duration batchDuration,
       int batchLineFailures,
       String errors,
-      String dialect) {
+      String dialect,
+      FakeServing.Settings serving,
+      int replicas) {
     Options {
+      Objects.requireNonNull(serving, "serving");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
       Objects.requireNonNull(errors, "errors");
       Objects.requireNonNull(dialect, "dialect");
       apiKeys = List.copyOf(apiKeys);
+    }
+
+    /** The options before replicas and their serving: one server, answering at once. */
+    Options(
+        String host,
+        int port,
+        Duration latency,
+        List<String> apiKeys,
+        boolean verbose,
+        boolean help,
+        int maxConcurrency,
+        int requestsPerMinute,
+        Tls tls,
+        Cassette cassette,
+        Duration batchDuration,
+        int batchLineFailures,
+        String errors,
+        String dialect) {
+      this(
+          host,
+          port,
+          latency,
+          apiKeys,
+          verbose,
+          help,
+          maxConcurrency,
+          requestsPerMinute,
+          tls,
+          cassette,
+          batchDuration,
+          batchLineFailures,
+          errors,
+          dialect,
+          FakeServing.Settings.NONE,
+          1);
     }
 
     /** The options of the first options, with no limit and plain HTTP. */
@@ -179,6 +229,10 @@ final class FakeKimiCommand {
           + errors
           + ", dialect="
           + dialect
+          + ", serving="
+          + serving
+          + ", replicas="
+          + replicas
           + "]";
     }
   }
@@ -223,6 +277,10 @@ final class FakeKimiCommand {
     int batchLineFailures = 0;
     String errors = "";
     String dialect = FakeDialect.MOONSHOT.spec;
+    int serviceMillis = 0;
+    int[] slow = {0, 0};
+    int[] cut = {0, 0};
+    int replicas = 1;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -260,7 +318,11 @@ final class FakeKimiCommand {
             "--batch-duration",
             "--batch-line-failures",
             "--errors",
-            "--dialect" -> {
+            "--dialect",
+            "--service-time",
+            "--slow-first-token",
+            "--cut-streams",
+            "--replicas" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -278,6 +340,10 @@ final class FakeKimiCommand {
             case "--batch-line-failures" -> batchLineFailures = number(name, value, 1_000_000);
             case "--errors" -> errors = errors(value);
             case "--dialect" -> dialect = dialect(value);
+            case "--service-time" -> serviceMillis = number(name, value, 3_600_000);
+            case "--slow-first-token" -> slow = pair(name, value, "EVERY:MS", 3_600_000);
+            case "--cut-streams" -> cut = pair(name, value, "EVERY:AFTER", 1_000_000);
+            case "--replicas" -> replicas = number(name, value, 64);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -298,6 +364,17 @@ final class FakeKimiCommand {
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
+    if (replicas < 1) {
+      throw new UsageException("--replicas takes a number from 1 to 64: " + replicas);
+    }
+    if (cut[0] > 0 && cut[1] < 1) {
+      throw new UsageException("--cut-streams cuts after at least one chunk: EVERY:AFTER, 2:5");
+    }
+    if (replicas > 1 && (tls || tlsCert != null || record != null || replay != null)) {
+      throw new UsageException(
+          "--replicas serves the built-in model over HTTP: it takes no --tls, --record or"
+              + " --replay");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together: a certificate and its key");
     }
@@ -315,7 +392,22 @@ final class FakeKimiCommand {
         batchDuration,
         batchLineFailures,
         errors,
-        dialect);
+        dialect,
+        new FakeServing.Settings(
+            Duration.ofMillis(serviceMillis), slow[0], Duration.ofMillis(slow[1]), cut[0], cut[1]),
+        replicas);
+  }
+
+  /** Reads {@code EVERY:N}: a count of streams and a number up to {@code max}. */
+  private static int[] pair(String name, String value, String form, int max) throws UsageException {
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      throw new UsageException(name + " takes " + form + ": " + value);
+    }
+    return new int[] {
+      number(name, value.substring(0, colon), 1_000_000),
+      number(name, value.substring(colon + 1), max)
+    };
   }
 
   /** The name of the dialect {@code --dialect} names, as {@link FakeDialect#of} reads it. */
@@ -439,13 +531,18 @@ final class FakeKimiCommand {
       return 0;
     }
     FakeKimiServer server;
+    List<FakeKimiServer> others = new ArrayList<>();
     try {
-      server = start(options, err);
+      server = start(options, err, options.port());
+      for (int r = 1; r < options.replicas(); r++) {
+        others.add(start(options, err, options.port() == 0 ? 0 : options.port() + r));
+      }
     } catch (UsageException e) {
       err.println("FakeKimiServer: " + e.getMessage());
       err.flush();
       return USAGE_ERROR;
     } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+      others.forEach(FakeKimiServer::close);
       err.println(
           "FakeKimiServer: "
               + e.getMessage()
@@ -454,6 +551,8 @@ final class FakeKimiCommand {
       return START_FAILED;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fake-kimi-shutdown"));
+    others.forEach(
+        o -> Runtime.getRuntime().addShutdownHook(new Thread(o::close, "fake-kimi-shutdown")));
     String trust = "";
     if (options.tls() != null) {
       try {
@@ -466,15 +565,20 @@ final class FakeKimiCommand {
       }
     }
     String dialect = options.dialect();
-    out.println(
-        "FakeKimiServer at "
-            + server.baseUrl()
-            + " ("
-            + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
-            + "Anthropic Messages: "
-            + server.anthropicBaseUrl()
-            + trust
-            + ")");
+    List<FakeKimiServer> all = new ArrayList<>(List.of(server));
+    all.addAll(others);
+    for (int r = 0; r < all.size(); r++) {
+      out.println(
+          "FakeKimiServer at "
+              + all.get(r).baseUrl()
+              + " ("
+              + (all.size() > 1 ? "replica " + (r + 1) + " of " + all.size() + "; " : "")
+              + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
+              + "Anthropic Messages: "
+              + all.get(r).anthropicBaseUrl()
+              + trust
+              + ")");
+    }
     out.println("Serving until stopped (Ctrl-C or SIGTERM).");
     out.flush();
     return SERVING;
@@ -506,6 +610,12 @@ final class FakeKimiCommand {
    * {@link #run} prints first, which scripts read for the base URL.
    */
   static FakeKimiServer start(Options options, PrintStream log) throws UsageException {
+    return start(options, log, options.port());
+  }
+
+  /** Starts one server as the options say, on {@code port}: one replica of several. */
+  private static FakeKimiServer start(Options options, PrintStream log, int port)
+      throws UsageException {
     InetAddress address;
     try {
       address = InetAddress.getByName(options.host());
@@ -522,6 +632,11 @@ final class FakeKimiCommand {
             .batchLineFailures(options.batchLineFailures())
             .failCalls(options.errors())
             .dialect(options.dialect());
+    FakeServing.Settings serving = options.serving();
+    server
+        .serviceTime(serving.serviceTime())
+        .slowFirstToken(serving.slowEvery(), serving.slowFirstToken())
+        .cutStreams(serving.cutEvery(), serving.cutAfter());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }
@@ -561,6 +676,6 @@ final class FakeKimiCommand {
     } else if (options.tls() != null) {
       server.tls();
     }
-    return server.start(address, options.port());
+    return server.start(address, port);
   }
 }
