@@ -19,6 +19,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -599,12 +600,13 @@ public final class RoutingRun {
     out.printf(
         Locale.ROOT,
         "RoutingRun: %d round(s), replicas in the vLLM dialect admitting %d, %d ms per answer;"
-            + " java %s on %d cores%n",
+            + " java %s on %d cores, load average %.2f%n",
         rounds,
         ADMITS,
         SERVICE.toMillis(),
         System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     for (String scenario : scenarios) {
       Map<String, Run> clients = clientsOf(scenario);
       Map<String, List<Figures>> byClient = new TreeMap<>();
@@ -624,6 +626,10 @@ public final class RoutingRun {
       }
       report(scenario, order, byClient, out);
     }
+    out.printf(
+        Locale.ROOT,
+        "RoutingRun: done, load average %.2f%n",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** The clients each scenario runs, the baseline last. */
@@ -749,6 +755,28 @@ public final class RoutingRun {
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
+  /** Each figure's median over the rounds; what each replica served, as the last round. */
+  static Figures medians(List<Figures> runs) {
+    Figures last = runs.get(runs.size() - 1);
+    return new Figures(
+        last.client(),
+        median(runs, Figures::wallSeconds),
+        (int) Math.round(median(runs, Figures::refusals)),
+        (int) Math.round(median(runs, Figures::failed)),
+        median(runs, Figures::fromCache),
+        last.servedPerReplica(),
+        (int) Math.round(median(runs, Figures::conversationsSwitched)),
+        (int) Math.round(median(runs, Figures::switches)),
+        median(runs, Figures::ttftP50),
+        median(runs, Figures::ttftP95),
+        median(runs, Figures::ttftMax),
+        (int) Math.round(median(runs, Figures::extraRequests)),
+        Math.round(median(runs, Figures::unusedTokens)),
+        (int) Math.round(median(runs, Figures::finishedUnaided)),
+        (int) Math.round(median(runs, Figures::exactAfterResume)),
+        (int) Math.round(median(runs, Figures::wordsTwice)));
+  }
+
   static void report(
       String scenario, List<String> order, Map<String, List<Figures>> byClient, PrintStream out) {
     String baseline = order.get(order.size() - 1);
@@ -756,7 +784,9 @@ public final class RoutingRun {
     out.println();
     out.println("### " + scenario + " (medians of " + base.size() + " rounds)");
     out.println();
-    out.println("| client | wall (s) | vs baseline | 503s | failed | other figures (last round) |");
+    out.println(
+        "| client | wall (s) | vs baseline | 503s | failed | the other figures (served: the last"
+            + " round) |");
     out.println("|---|---|---|---|---|---|");
     for (String c : order) {
       List<Figures> runs = byClient.get(c);
@@ -768,8 +798,7 @@ public final class RoutingRun {
       }
       Collections.sort(ratios);
       double ratio = ratios.get(ratios.size() / 2);
-      Figures last = runs.get(runs.size() - 1);
-      String rest = line(last);
+      String rest = line(medians(runs));
       rest = rest.substring(rest.indexOf("served"));
       double failed = median(runs, Figures::failed);
       out.printf(

@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that reached the model (or a responder) are served so; a refusal, a scripted response and a
  * {@code failCalls} error are answered at once, as they are.
  *
- * <p>Thread model: the settings are immutable values swapped whole ({@code volatile}); the counters
- * are atomic, counted from the moment their setting was made, and the server's handler threads call
- * {@link #serve} concurrently.
+ * <p>Thread model: the settings are an immutable value swapped whole ({@code volatile}), by setters
+ * that hold this object's lock so that two settings made at once both stay; the counters are
+ * atomic, counted from the moment their setting was made; the server's handler threads call {@link
+ * #serve} concurrently, without the lock.
  */
 final class FakeServing {
 
@@ -62,18 +63,18 @@ final class FakeServing {
     return settings;
   }
 
-  void serviceTime(Duration d) {
+  synchronized void serviceTime(Duration d) {
     Settings s = settings;
     settings = new Settings(d, s.slowEvery(), s.slowFirstToken(), s.cutEvery(), s.cutAfter());
   }
 
-  void slowFirstToken(int every, Duration d) {
+  synchronized void slowFirstToken(int every, Duration d) {
     Settings s = settings;
     settings = new Settings(s.serviceTime(), every, d, s.cutEvery(), s.cutAfter());
     streams.set(0);
   }
 
-  void cutStreams(int every, int after) {
+  synchronized void cutStreams(int every, int after) {
     Settings s = settings;
     settings = new Settings(s.serviceTime(), s.slowEvery(), s.slowFirstToken(), every, after);
     uncut.set(0);
