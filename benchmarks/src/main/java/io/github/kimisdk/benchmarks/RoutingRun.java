@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The routing scenarios of issue 86, against replicas of one model played by {@link FakeKimiServer}
@@ -202,28 +205,65 @@ public final class RoutingRun {
 
   // ---- the scenarios ----
 
-  /** What one run of a scenario measured; a figure a scenario does not measure is -1. */
+  /**
+   * What one run of a scenario measured: what every scenario measures, and what its own measures
+   * (null where it measures none).
+   *
+   * @param client the client's name
+   * @param wallSeconds the run's wall time
+   * @param refusals the replicas' refusals past their limit (503s)
+   * @param failed the calls that failed
+   * @param served the calls each replica answered
+   * @param cache the conversations' cache and replica switches
+   * @param firstText the streams' time to first text
+   * @param cut the cut streams' fate
+   */
   record Figures(
       String client,
       double wallSeconds,
       int refusals,
       int failed,
-      double fromCache,
-      String servedPerReplica,
-      int conversationsSwitched,
-      int switches,
-      double ttftP50,
-      double ttftP95,
-      double ttftMax,
-      int extraRequests,
-      long unusedTokens,
-      int finishedUnaided,
-      int exactAfterResume,
-      int wordsTwice) {
+      String served,
+      Cache cache,
+      FirstText firstText,
+      Cut cut) {}
 
-    static Figures of(String client, double wall, int refusals, int failed, String served) {
-      return new Figures(
-          client, wall, refusals, failed, -1, served, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  /**
+   * The share of the cacheable prompt tokens served from a cache (-1 when none was cacheable), the
+   * conversations that switched replica, and the switches.
+   */
+  record Cache(double fromCache, int conversationsSwitched, int switches) {}
+
+  /**
+   * Time to first text (p50, p95, max, in seconds), the requests beyond the calls, and the
+   * completion tokens of replies the caller never read.
+   */
+  record FirstText(double p50, double p95, double max, int extraRequests, long unusedTokens) {}
+
+  /**
+   * Streams that finished without the caller retrying, exact after the caller's resume, with a word
+   * twice, and the requests beyond the calls (the caller's resumes).
+   */
+  record Cut(int finishedUnaided, int exactAfterResume, int wordsTwice, int extraRequests) {}
+
+  /**
+   * Runs {@code task(0)} to {@code task(n - 1)} at once, each on a thread; returns the wall time.
+   */
+  static double atOnce(int n, IntConsumer task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        int which = i;
+        done.add(pool.submit(() -> task.accept(which)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -249,47 +289,33 @@ public final class RoutingRun {
     List<List<Integer>> servedBy = new ArrayList<>();
     AtomicLong cached = new AtomicLong();
     AtomicInteger failed = new AtomicInteger();
-    long start;
-    long end;
+    for (int c = 0; c < conversations; c++) {
+      sent.add(Collections.synchronizedList(new ArrayList<>()));
+      servedBy.add(Collections.synchronizedList(new ArrayList<>()));
+    }
+    double wall;
     try (KimiClient kimi = client.apply(replicas)) {
-      ExecutorService pool = Executors.newFixedThreadPool(conversations);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        start = System.nanoTime();
-        for (int c = 0; c < conversations; c++) {
-          List<ChatRequest> mine = Collections.synchronizedList(new ArrayList<>());
-          List<Integer> where = Collections.synchronizedList(new ArrayList<>());
-          sent.add(mine);
-          servedBy.add(where);
-          int conversation = c;
-          done.add(
-              pool.submit(
-                  () -> {
-                    Conversation chat = Conversation.create().addSystem(system(conversation));
-                    for (int t = 0; t < turns; t++) {
-                      chat.addUser("Turn " + t + ": where should I go next, and when?");
-                      ChatRequest r = thinkingOff(chat.request(MODEL)).build();
-                      try {
-                        ChatCompletion reply = kimi.chat(r);
-                        chat.addReply(reply);
-                        mine.add(r);
-                        where.add(replicaOf(reply.metadata(), replicas));
-                        Integer c1 = reply.usage() == null ? null : reply.usage().cachedTokens();
-                        cached.addAndGet(c1 == null ? 0 : c1);
-                      } catch (KimiException e) {
-                        failed.incrementAndGet();
-                        return; // the conversation ends with its first failed turn
-                      }
-                    }
-                  }));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-        end = System.nanoTime();
-      } finally {
-        pool.shutdownNow();
-      }
+      wall =
+          atOnce(
+              conversations,
+              c -> {
+                Conversation chat = Conversation.create().addSystem(system(c));
+                for (int t = 0; t < turns; t++) {
+                  chat.addUser("Turn " + t + ": where should I go next, and when?");
+                  ChatRequest r = thinkingOff(chat.request(MODEL)).build();
+                  try {
+                    ChatCompletion reply = kimi.chat(r);
+                    chat.addReply(reply);
+                    sent.get(c).add(r);
+                    servedBy.get(c).add(replicaOf(reply.metadata(), replicas));
+                    Integer hit = reply.usage() == null ? null : reply.usage().cachedTokens();
+                    cached.addAndGet(hit == null ? 0 : hit);
+                  } catch (KimiException e) {
+                    failed.incrementAndGet();
+                    return; // the conversation ends with its first failed turn
+                  }
+                }
+              });
     } finally {
       close(replicas);
     }
@@ -310,21 +336,13 @@ public final class RoutingRun {
     }
     return new Figures(
         name,
-        (end - start) / 1e9,
+        wall,
         refusals(replicas),
         failed.get(),
-        cacheable == 0 ? -1 : (double) cached.get() / cacheable,
         Arrays.toString(served),
-        switched,
-        switches,
-        -1,
-        -1,
-        -1,
-        -1,
-        -1,
-        -1,
-        -1,
-        -1);
+        new Cache(cacheable == 0 ? -1 : (double) cached.get() / cacheable, switched, switches),
+        null,
+        null);
   }
 
   /**
@@ -356,47 +374,32 @@ public final class RoutingRun {
     List<FakeKimiServer> replicas = replicas(replicaCount, SERVICE, s -> {});
     AtomicInteger failed = new AtomicInteger();
     int[] served = new int[replicaCount];
-    long start;
-    long end;
+    double wall;
     try (KimiClient kimi = client.apply(replicas)) {
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        start = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-          int thread = t;
-          done.add(
-              pool.submit(
-                  () -> {
-                    for (int i = 0; i < each; i++) {
-                      ChatRequest r =
-                          thinkingOff(
-                                  ChatRequest.builder(MODEL)
-                                      .addUser("single call " + thread + "." + i))
-                              .build();
-                      try {
-                        int where = replicaOf(kimi.chat(r).metadata(), replicas);
-                        synchronized (served) {
-                          served[where]++;
-                        }
-                      } catch (KimiException e) {
-                        failed.incrementAndGet();
-                      }
+      wall =
+          atOnce(
+              threads,
+              thread -> {
+                for (int i = 0; i < each; i++) {
+                  ChatRequest r =
+                      thinkingOff(
+                              ChatRequest.builder(MODEL).addUser("single call " + thread + "." + i))
+                          .build();
+                  try {
+                    int where = replicaOf(kimi.chat(r).metadata(), replicas);
+                    synchronized (served) {
+                      served[where]++;
                     }
-                  }));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-        end = System.nanoTime();
-      } finally {
-        pool.shutdownNow();
-      }
+                  } catch (KimiException e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              });
     } finally {
       close(replicas);
     }
-    return Figures.of(
-        name, (end - start) / 1e9, refusals(replicas), failed.get(), Arrays.toString(served));
+    return new Figures(
+        name, wall, refusals(replicas), failed.get(), Arrays.toString(served), null, null, null);
   }
 
   /** 30 streamed calls, one at a time, the first replica slow to its first chunk on every fifth. */
@@ -454,18 +457,15 @@ public final class RoutingRun {
         (end - start) / 1e9,
         refusals(replicas),
         failed,
-        -1,
         Arrays.toString(served),
-        -1,
-        -1,
-        percentile(ttft, 0.50),
-        percentile(ttft, 0.95),
-        ttft.isEmpty() ? -1 : ttft.get(ttft.size() - 1),
-        requests(replicas) - calls,
-        Math.max(0, spent - used),
-        -1,
-        -1,
-        -1);
+        null,
+        new FirstText(
+            percentile(ttft, 0.50),
+            percentile(ttft, 0.95),
+            ttft.isEmpty() ? -1 : ttft.get(ttft.size() - 1),
+            requests(replicas) - calls,
+            Math.max(0, spent - used)),
+        null);
   }
 
   /** The nearest-rank percentile of sorted values; -1 for none. */
@@ -552,18 +552,10 @@ public final class RoutingRun {
         (end - start) / 1e9,
         refusals(replicas),
         failed,
-        -1,
         Arrays.toString(served),
-        -1,
-        -1,
-        -1,
-        -1,
-        -1,
-        requests(replicas) - calls,
-        -1,
-        unaided,
-        exact,
-        twice);
+        null,
+        null,
+        new Cut(unaided, exact, twice, requests(replicas) - calls));
   }
 
   // ---- the run ----
@@ -632,70 +624,56 @@ public final class RoutingRun {
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
+  /** A scenario of calls through the client a function makes of that many replicas. */
+  interface Load {
+    Figures run(String name, Function<List<FakeKimiServer>, KimiClient> client, int replicas)
+        throws Exception;
+  }
+
+  /**
+   * The clients of a load on replicas that refuse past their limit: today's chain (waiting, and
+   * with the default policy), the chain held to each replica's limit, and the baseline.
+   */
+  static Map<String, Run> underLoad(Load load) {
+    Map<String, Function<List<FakeKimiServer>, KimiClient>> clients = new LinkedHashMap<>();
+    clients.put("routed", RoutingRun::routed);
+    clients.put("chain, default policy", RoutingRun::chainWithTheDefaultPolicy);
+    clients.put("chain held to 2 each", RoutingRun::chainEachHeldToItsLimit);
+    clients.put("one replica (baseline)", RoutingRun::oneReplicaHeldToItsLimit);
+    Map<String, Run> m = new LinkedHashMap<>();
+    clients.forEach(
+        (name, client) ->
+            m.put(name, () -> load.run(name, client, name.endsWith("(baseline)") ? 1 : 2)));
+    return m;
+  }
+
   /** The clients each scenario runs, the baseline last. */
   static Map<String, Run> clientsOf(String scenario) {
-    Map<String, Run> m = new java.util.LinkedHashMap<>();
+    Map<String, Run> m = new LinkedHashMap<>();
     switch (scenario) {
-      case "conversations" -> {
-        m.put("routed", () -> conversations("routed", RoutingRun::routed, 2));
-        m.put(
-            "chain, default policy",
-            () -> conversations("chain, default policy", RoutingRun::chainWithTheDefaultPolicy, 2));
-        m.put(
-            "chain held to 2 each",
-            () -> conversations("chain held to 2 each", RoutingRun::chainEachHeldToItsLimit, 2));
-        m.put(
-            "one replica (baseline)",
-            () -> conversations("one replica (baseline)", RoutingRun::oneReplicaHeldToItsLimit, 1));
-      }
-      case "singles" -> {
-        m.put("routed", () -> singles("routed", RoutingRun::routed, 2));
-        m.put(
-            "chain, default policy",
-            () -> singles("chain, default policy", RoutingRun::chainWithTheDefaultPolicy, 2));
-        m.put(
-            "chain held to 2 each",
-            () -> singles("chain held to 2 each", RoutingRun::chainEachHeldToItsLimit, 2));
-        m.put(
-            "one replica (baseline)",
-            () -> singles("one replica (baseline)", RoutingRun::oneReplicaHeldToItsLimit, 1));
-      }
+      case "conversations" -> m.putAll(underLoad(RoutingRun::conversations));
+      case "singles" -> m.putAll(underLoad(RoutingRun::singles));
       case "slow-first-token" -> {
         m.put("routed", () -> slowFirstToken("routed", RoutingRun::routed, 2, true));
+        String baseline = "one healthy replica (baseline)";
         m.put(
-            "one healthy replica (baseline)",
-            () ->
-                slowFirstToken(
-                    "one healthy replica (baseline)",
-                    RoutingRun::oneReplicaHeldToItsLimit,
-                    1,
-                    false));
+            baseline,
+            () -> slowFirstToken(baseline, RoutingRun::oneReplicaHeldToItsLimit, 1, false));
       }
       case "cut-streams" -> {
-        m.put(
-            "routed, second vLLM",
-            () -> cutStreams("routed, second vLLM", RoutingRun::routed, List.of("vllm", "vllm")));
-        m.put(
-            "routed, second Moonshot",
-            () ->
-                cutStreams(
-                    "routed, second Moonshot",
-                    RoutingRun::routedToAMoonshotSecond,
-                    List.of("vllm", "moonshot")));
-        m.put(
-            "resume in Moonshot's form (before)",
-            () ->
-                cutStreams(
-                    "resume in Moonshot's form (before)",
-                    RoutingRun::routedResumingInMoonshotsForm,
-                    List.of("vllm", "vllm")));
-        m.put(
-            "one replica (baseline)",
-            () ->
-                cutStreams(
-                    "one replica (baseline)",
-                    RoutingRun::oneReplicaHeldToItsLimit,
-                    List.of("vllm")));
+        Map<String, Function<List<FakeKimiServer>, KimiClient>> clients = new LinkedHashMap<>();
+        Map<String, List<String>> dialects = new LinkedHashMap<>();
+        clients.put("routed, second vLLM", RoutingRun::routed);
+        dialects.put("routed, second vLLM", List.of("vllm", "vllm"));
+        clients.put("routed, second Moonshot", RoutingRun::routedToAMoonshotSecond);
+        dialects.put("routed, second Moonshot", List.of("vllm", "moonshot"));
+        clients.put(
+            "resume in Moonshot's form (before)", RoutingRun::routedResumingInMoonshotsForm);
+        dialects.put("resume in Moonshot's form (before)", List.of("vllm", "vllm"));
+        clients.put("one replica (baseline)", RoutingRun::oneReplicaHeldToItsLimit);
+        dialects.put("one replica (baseline)", List.of("vllm"));
+        clients.forEach(
+            (name, client) -> m.put(name, () -> cutStreams(name, client, dialects.get(name))));
       }
       default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
     }
@@ -712,45 +690,48 @@ public final class RoutingRun {
             f.wallSeconds(),
             f.refusals(),
             f.failed(),
-            f.servedPerReplica()));
-    if (f.fromCache() >= 0) {
-      sb.append(String.format(Locale.ROOT, ", from cache %.2f", f.fromCache()));
-    }
-    if (f.conversationsSwitched() >= 0) {
+            f.served()));
+    Cache c = f.cache();
+    if (c != null) {
+      if (c.fromCache() >= 0) {
+        sb.append(String.format(Locale.ROOT, ", from cache %.2f", c.fromCache()));
+      }
       sb.append(
           String.format(
               Locale.ROOT,
               ", switched %d of 6 (%d switches)",
-              f.conversationsSwitched(),
-              f.switches()));
+              c.conversationsSwitched(),
+              c.switches()));
     }
-    if (f.ttftMax() >= 0) {
+    FirstText t = f.firstText();
+    if (t != null) {
       sb.append(
           String.format(
               Locale.ROOT,
               ", first text p50 %.2f s p95 %.2f s max %.2f s, extra requests %d, unused tokens %d",
-              f.ttftP50(),
-              f.ttftP95(),
-              f.ttftMax(),
-              f.extraRequests(),
-              f.unusedTokens()));
+              t.p50(),
+              t.p95(),
+              t.max(),
+              t.extraRequests(),
+              t.unusedTokens()));
     }
-    if (f.finishedUnaided() >= 0) {
+    Cut cut = f.cut();
+    if (cut != null) {
       sb.append(
           String.format(
               Locale.ROOT,
               ", finished unaided %d of 10, exact after the caller's resume %d, a word twice %d,"
                   + " extra requests %d",
-              f.finishedUnaided(),
-              f.exactAfterResume(),
-              f.wordsTwice(),
-              f.extraRequests()));
+              cut.finishedUnaided(),
+              cut.exactAfterResume(),
+              cut.wordsTwice(),
+              cut.extraRequests()));
     }
     return sb.toString();
   }
 
-  /** The median of a figure over the rounds. */
-  static double median(List<Figures> runs, java.util.function.ToDoubleFunction<Figures> figure) {
+  /** The median of a number over a list. */
+  static <T> double median(List<T> runs, ToDoubleFunction<T> figure) {
     double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
@@ -758,23 +739,36 @@ public final class RoutingRun {
   /** Each figure's median over the rounds; what each replica served, as the last round. */
   static Figures medians(List<Figures> runs) {
     Figures last = runs.get(runs.size() - 1);
+    List<Cache> caches = runs.stream().map(Figures::cache).toList();
+    List<FirstText> texts = runs.stream().map(Figures::firstText).toList();
+    List<Cut> cuts = runs.stream().map(Figures::cut).toList();
     return new Figures(
         last.client(),
         median(runs, Figures::wallSeconds),
         (int) Math.round(median(runs, Figures::refusals)),
         (int) Math.round(median(runs, Figures::failed)),
-        median(runs, Figures::fromCache),
-        last.servedPerReplica(),
-        (int) Math.round(median(runs, Figures::conversationsSwitched)),
-        (int) Math.round(median(runs, Figures::switches)),
-        median(runs, Figures::ttftP50),
-        median(runs, Figures::ttftP95),
-        median(runs, Figures::ttftMax),
-        (int) Math.round(median(runs, Figures::extraRequests)),
-        Math.round(median(runs, Figures::unusedTokens)),
-        (int) Math.round(median(runs, Figures::finishedUnaided)),
-        (int) Math.round(median(runs, Figures::exactAfterResume)),
-        (int) Math.round(median(runs, Figures::wordsTwice)));
+        last.served(),
+        last.cache() == null
+            ? null
+            : new Cache(
+                median(caches, Cache::fromCache),
+                (int) Math.round(median(caches, Cache::conversationsSwitched)),
+                (int) Math.round(median(caches, Cache::switches))),
+        last.firstText() == null
+            ? null
+            : new FirstText(
+                median(texts, FirstText::p50),
+                median(texts, FirstText::p95),
+                median(texts, FirstText::max),
+                (int) Math.round(median(texts, FirstText::extraRequests)),
+                Math.round(median(texts, FirstText::unusedTokens))),
+        last.cut() == null
+            ? null
+            : new Cut(
+                (int) Math.round(median(cuts, Cut::finishedUnaided)),
+                (int) Math.round(median(cuts, Cut::exactAfterResume)),
+                (int) Math.round(median(cuts, Cut::wordsTwice)),
+                (int) Math.round(median(cuts, Cut::extraRequests))));
   }
 
   static void report(
