@@ -42,6 +42,13 @@ if ! "$root/benchmarks/flink-predict.sh" 100 --parallelism 1 --no-openai \
   echo "smoke.sh: flink-predict.sh failed; see benchmarks/target/smoke-flink-predict.log" >&2
   exit 1
 fi
+# The routing scenarios of issue 86 in their tiniest form (the cut streams, one round: about 15 s),
+# so the harness never rots; its figures go to the log.
+if ! java -cp "$jar" io.github.kimisdk.benchmarks.RoutingRun cut-streams --rounds 1 \
+    > "$root/benchmarks/target/smoke-routing.log" 2>&1; then
+  echo "smoke.sh: RoutingRun failed; see benchmarks/target/smoke-routing.log" >&2
+  exit 1
+fi
 # The soak of issue 47, short: 2,000 seeded calls under random faults (about 30 s), exit 1 on any
 # violation; its summary goes to the log, its last line here.
 soak_log=$root/benchmarks/target/smoke-soak.log

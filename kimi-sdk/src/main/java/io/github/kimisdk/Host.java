@@ -29,6 +29,9 @@ import java.util.function.Consumer;
  *   <li>the form of <b>tool-call ids</b> its chat template needs in the history ({@link
  *       ToolCallIds});
  *   <li>which members of a <b>message</b> it takes ({@link MessageSchema});
+ *   <li>how it <b>continues</b> a reply the request ends with, such as what arrived of a stream
+ *       that was cut ({@link Continuation}: Moonshot's {@code partial}, vLLM's and SGLang's {@code
+ *       continue_final_message}, OpenRouter's assistant prefill, or none);
  *   <li>how it says it is <b>overloaded</b> ({@link #overloadStatuses()}: besides Kimi's {@code
  *       engine_overloaded_error} and a full queue, by default 502, 503 and 529), which moves a call
  *       to the next {@link Target} of a fallback chain;
@@ -119,12 +122,49 @@ public final class Host {
      * {@code tool_call_id}, as a host whose message schema refuses any other member with a 400
      * (Fireworks: {@code additionalProperties: false}, "Extra inputs are not permitted"). A {@code
      * name} and the members a reply carried beside these are left out, which changes nothing the
-     * model reads there; a {@code partial} assistant message and tools declared on a system message
-     * are refused before anything is sent ({@link
-     * io.github.kimisdk.errors.ConfigurationException}), since leaving them out would change the
-     * answer.
+     * model reads there; tools declared on a system message, and a {@code partial} assistant
+     * message the host's {@link Continuation} would send with its {@code partial} member, are
+     * refused before anything is sent ({@link io.github.kimisdk.errors.ConfigurationException}),
+     * since leaving them out would change the answer.
      */
     STRICT
+  }
+
+  /**
+   * How a host continues a reply: a request whose last message is a partial assistant message
+   * ({@link io.github.kimisdk.chat.Message#partial(String)}, as {@code
+   * StreamException.resumeRequest()} ends with what arrived of a cut stream) asks the model to go
+   * on from that text, and the answer does not repeat it. Hosts ask for it in different forms, and
+   * one that does not read the form it is sent starts the answer over, repeating its words. The
+   * client writes the request in its host's form; the facts and their sources are in the hosts
+   * guide ({@code docs/hosts.md}).
+   */
+  public enum Continuation {
+    /**
+     * Moonshot's partial mode: the last message is {@code {"role": "assistant", "content": "...",
+     * "partial": true}}.
+     */
+    PARTIAL,
+    /**
+     * vLLM's and SGLang's: the last message is the assistant's text without {@code partial}
+     * (neither server reads that member), and the request carries {@code "continue_final_message":
+     * true} with {@code "add_generation_prompt": false}; vLLM refuses both set to true and adds the
+     * generation prompt unless told not to, SGLang has no {@code add_generation_prompt} member and
+     * ignores it.
+     */
+    CONTINUE_FINAL_MESSAGE,
+    /**
+     * An assistant message at the end of the messages is itself the prefix the model continues, as
+     * OpenRouter's assistant prefill documents it: the message is sent without {@code partial}.
+     */
+    PREFILL,
+    /**
+     * The host documents no way to continue a reply (Fireworks' and Together's chat completions): a
+     * request that ends with a partial assistant message is refused before anything is sent ({@link
+     * io.github.kimisdk.errors.ConfigurationException}), since the host would start the answer
+     * over.
+     */
+    NONE
   }
 
   /** The form of tool-call ids a host's chat template needs in the history. */
@@ -163,7 +203,8 @@ public final class Host {
       new Host("openrouter", Endpoint.of("https://openrouter.ai/api/v1"))
           .withModelPrefix("moonshotai/")
           .withThinkingSwitch(ThinkingSwitch.REASONING_OBJECT)
-          .withReasoningKey("reasoning");
+          .withReasoningKey("reasoning")
+          .withContinuation(Continuation.PREFILL);
 
   /**
    * Fireworks, {@code https://api.fireworks.ai/inference/v1}: Kimi's models as {@code
@@ -171,20 +212,23 @@ public final class Host {
    * ({@code kimi-k2.5} as {@code accounts/fireworks/models/kimi-k2p5}, {@code kimi-k3} as {@code
    * accounts/fireworks/models/kimi-k3}); thinking through {@code reasoning_effort}, {@code
    * thinking} and {@code reasoning_history} ({@link ThinkingSwitch#REASONING_EFFORT_AND_HISTORY});
-   * reasoning in {@code reasoning_content}; a strict message schema ({@link MessageSchema#STRICT}).
+   * reasoning in {@code reasoning_content}; a strict message schema ({@link MessageSchema#STRICT});
+   * no way to continue a reply in its chat completions ({@link Continuation#NONE}).
    */
   public static final Host FIREWORKS =
       new Host("fireworks", Endpoint.of("https://api.fireworks.ai/inference/v1"))
           .withModelPrefix("accounts/fireworks/models/")
           .withThinkingSwitch(ThinkingSwitch.REASONING_EFFORT_AND_HISTORY)
           .withMessageSchema(MessageSchema.STRICT)
+          .withContinuation(Continuation.NONE)
           .spellingDotsAsP();
 
   /**
    * Together, {@code https://api.together.xyz/v1}: Kimi's models as {@code moonshotai/...};
    * thinking switched by its {@code reasoning} object's {@code enabled}, an effort as the top-level
    * {@code reasoning_effort} ({@link ThinkingSwitch#REASONING_ENABLED_AND_EFFORT}); reasoning in
-   * {@code reasoning}; 503 "Engine Overloaded" when busy.
+   * {@code reasoning}; 503 "Engine Overloaded" when busy; no way to continue a reply ({@link
+   * Continuation#NONE}).
    */
   public static final Host TOGETHER =
       new Host("together", Endpoint.of("https://api.together.xyz/v1"))
@@ -193,7 +237,8 @@ public final class Host {
           .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
           .withModelId("kimi-k2-thinking", "moonshotai/Kimi-K2-Thinking")
           .withThinkingSwitch(ThinkingSwitch.REASONING_ENABLED_AND_EFFORT)
-          .withReasoningKey("reasoning");
+          .withReasoningKey("reasoning")
+          .withContinuation(Continuation.NONE);
 
   private final String name;
   private final Endpoint endpoint;
@@ -206,6 +251,7 @@ public final class Host {
   private final PriceTable prices;
   private final boolean moonshotPrices; // Moonshot's global platform: its prices, made when asked
   private final MessageSchema messageSchema;
+  private final Continuation continuation;
   private final boolean dotsAsP; // Fireworks' spelling: a dot between digits written p
 
   private Host(String name, Endpoint endpoint) {
@@ -224,6 +270,7 @@ public final class Host {
     this.prices = p.prices;
     this.moonshotPrices = p.moonshotPrices;
     this.messageSchema = p.messageSchema;
+    this.continuation = p.continuation;
     this.dotsAsP = p.dotsAsP;
   }
 
@@ -240,6 +287,7 @@ public final class Host {
     PriceTable prices;
     boolean moonshotPrices;
     MessageSchema messageSchema = MessageSchema.OPEN;
+    Continuation continuation = Continuation.PARTIAL;
     boolean dotsAsP;
 
     Parts(String name, Endpoint endpoint) {
@@ -258,6 +306,7 @@ public final class Host {
       prices = h.prices;
       moonshotPrices = h.moonshotPrices;
       messageSchema = h.messageSchema;
+      continuation = h.continuation;
       dotsAsP = h.dotsAsP;
     }
   }
@@ -281,7 +330,8 @@ public final class Host {
    * {@code content} and no error says so. vLLM queues rather than refusing unless it is started
    * with {@code --max-num-queued-reqs} (from 0.29): past it, it answers 503 "The engine is
    * currently busy and cannot accept new requests...", which lowers the client's concurrency for it
-   * and moves a fallback chain on. It bills nothing.
+   * and moves a fallback chain on. A reply is continued with {@code continue_final_message} ({@link
+   * Continuation#CONTINUE_FINAL_MESSAGE}). It bills nothing.
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://vllm:8000/v1}
    * @return the host
@@ -293,7 +343,8 @@ public final class Host {
         .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
         .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
         .withReasoningKey("reasoning")
-        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
+        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE)
+        .withContinuation(Continuation.CONTINUE_FINAL_MESSAGE);
   }
 
   /**
@@ -305,7 +356,8 @@ public final class Host {
    * K3, reasoning and tool calls stay in {@code content}. An SGLang started with {@code
    * --max-queued-requests} refuses a call when its queue is full, "The request queue is full.": a
    * whole reply with a 503, a stream with an error event naming 503 on its 200 before any output;
-   * either lowers the client's concurrency for it and moves a fallback chain on.
+   * either lowers the client's concurrency for it and moves a fallback chain on. A reply is
+   * continued with {@code continue_final_message} ({@link Continuation#CONTINUE_FINAL_MESSAGE}).
    *
    * @param baseUrl the server's OpenAI-compatible base URL, such as {@code http://sglang:30000/v1}
    * @return the host
@@ -316,7 +368,8 @@ public final class Host {
         .withModelId("kimi-k3", "moonshotai/Kimi-K3")
         .withModelId("kimi-k2.6", "moonshotai/Kimi-K2.6")
         .withThinkingSwitch(ThinkingSwitch.CHAT_TEMPLATE_KWARGS)
-        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE);
+        .withToolCallIds(ToolCallIds.KIMI_TEMPLATE)
+        .withContinuation(Continuation.CONTINUE_FINAL_MESSAGE);
   }
 
   /**
@@ -328,7 +381,7 @@ public final class Host {
    * ({@code Host.vllm(url)}, {@code Host.sglang(url)}, {@code Host.OPENROUTER.withBaseUrl(url)},
    * ...) or declare each difference with the {@code with} methods ({@link #withThinkingSwitch},
    * {@link #withReasoningKey}, {@link #withToolCallIds}, {@link #withModelId}, {@link
-   * #withMessageSchema}, ...).
+   * #withMessageSchema}, {@link #withContinuation}, ...).
    *
    * @param name a short name for events, metrics and messages: letters, digits, {@code .}, {@code
    *     _} and {@code -}, 1 to 64 characters
@@ -548,6 +601,19 @@ public final class Host {
     return with(p -> p.messageSchema = schema);
   }
 
+  /**
+   * Returns this host continuing a reply in another form, such as {@link
+   * Continuation#CONTINUE_FINAL_MESSAGE} for a vLLM behind a gateway declared with {@link
+   * #compatible}.
+   *
+   * @param continuation how it continues a reply
+   * @return the host
+   */
+  public Host withContinuation(Continuation continuation) {
+    Objects.requireNonNull(continuation, "continuation");
+    return with(p -> p.continuation = continuation);
+  }
+
   /** Fireworks' spelling of a model id: a dot between two digits written {@code p}. */
   private Host spellingDotsAsP() {
     return with(p -> p.dotsAsP = true);
@@ -691,6 +757,15 @@ public final class Host {
   }
 
   /**
+   * Returns how this host continues a reply.
+   *
+   * @return the form
+   */
+  public Continuation continuation() {
+    return continuation;
+  }
+
+  /**
    * Returns the HTTP statuses with which this host says it is overloaded.
    *
    * @return the statuses
@@ -714,8 +789,8 @@ public final class Host {
 
   /**
    * Tells whether this host speaks Moonshot's dialect throughout: its model ids, thinking switch,
-   * reasoning key, tool-call ids and message schema as Moonshot's API takes them, so that a request
-   * is sent as it is.
+   * reasoning key, tool-call ids, message schema and continuation as Moonshot's API takes them, so
+   * that a request is sent as it is.
    *
    * @return true when nothing is translated
    */
@@ -725,7 +800,8 @@ public final class Host {
         && thinkingSwitch == ThinkingSwitch.MOONSHOT
         && reasoningKey.equals("reasoning_content")
         && toolCallIds == ToolCallIds.AS_SENT
-        && messageSchema == MessageSchema.OPEN;
+        && messageSchema == MessageSchema.OPEN
+        && continuation == Continuation.PARTIAL;
   }
 
   private static boolean startsWithIgnoreCase(String s, String prefix) {
@@ -753,13 +829,21 @@ public final class Host {
         && Objects.equals(h.prices, prices)
         && h.moonshotPrices == moonshotPrices
         && h.messageSchema == messageSchema
+        && h.continuation == continuation
         && h.dotsAsP == dotsAsP;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        name, endpoint, modelIds, thinkingSwitch, reasoningKey, toolCallIds, messageSchema);
+        name,
+        endpoint,
+        modelIds,
+        thinkingSwitch,
+        reasoningKey,
+        toolCallIds,
+        messageSchema,
+        continuation);
   }
 
   /** Returns the name and base URL. */

@@ -134,4 +134,25 @@ class HostTest {
         .as("a preset at another URL keeps its spelling")
         .isEqualTo("accounts/fireworks/models/kimi-k2p5");
   }
+
+  @Test
+  void eachPresetContinuesAReplyInItsHostsForm() {
+    assertThat(Host.MOONSHOT.continuation()).isEqualTo(Host.Continuation.PARTIAL);
+    assertThat(Host.KIMI_CODE.continuation()).isEqualTo(Host.Continuation.PARTIAL);
+    assertThat(Host.vllm("http://127.0.0.1:8000/v1").continuation())
+        .isEqualTo(Host.Continuation.CONTINUE_FINAL_MESSAGE);
+    assertThat(Host.sglang("http://127.0.0.1:30000/v1").continuation())
+        .isEqualTo(Host.Continuation.CONTINUE_FINAL_MESSAGE);
+    assertThat(Host.OPENROUTER.continuation()).isEqualTo(Host.Continuation.PREFILL);
+    assertThat(Host.FIREWORKS.continuation()).isEqualTo(Host.Continuation.NONE);
+    assertThat(Host.TOGETHER.continuation()).isEqualTo(Host.Continuation.NONE);
+    Host gateway = Host.compatible("gw", "https://gw.example/v1");
+    Host vllmBehind = gateway.withContinuation(Host.Continuation.CONTINUE_FINAL_MESSAGE);
+    assertThat(vllmBehind.speaksMoonshot()).isFalse();
+    assertThat(vllmBehind).isNotEqualTo(gateway);
+    assertThat(vllmBehind.withContinuation(Host.Continuation.PARTIAL)).isEqualTo(gateway);
+    assertThat(Host.OPENROUTER.withBaseUrl("https://proxy.example/v1").continuation())
+        .as("a preset at another URL keeps its form")
+        .isEqualTo(Host.Continuation.PREFILL);
+  }
 }

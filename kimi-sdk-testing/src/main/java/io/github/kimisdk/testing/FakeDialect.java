@@ -612,6 +612,10 @@ enum FakeDialect {
         return own(400, "invalid_request_error", refused);
       }
     }
+    FakeResponse flags = FakeContinuation.refusal(this, body);
+    if (flags != null) {
+      return flags;
+    }
     Map<String, JsonValue> out = new LinkedHashMap<>(body.members());
     out.put("model", JsonString.of(kimiId));
     boolean exclude = thinking(body, out);
@@ -630,7 +634,7 @@ enum FakeDialect {
           read.add(v);
         }
       }
-      out.put("messages", JsonArray.of(read));
+      out.put("messages", JsonArray.of(FakeContinuation.read(this, body, read, out)));
     }
     JsonObject kimi = JsonObject.of(out);
     return new Read(withKey(request, Json.writeBytes(kimi)), kimi, hostModel, history, exclude);
@@ -1167,7 +1171,8 @@ enum FakeDialect {
     return new FakeResponse.Part(Duration.ZERO, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static JsonObject chunk(String data) {
+  /** A chunk's JSON object; null for {@code [DONE]}, a comment or data that is not an object. */
+  static JsonObject chunk(String data) {
     if (data == null) {
       return null;
     }
@@ -1179,7 +1184,7 @@ enum FakeDialect {
   }
 
   /** Whether a chunk carries output: a delta with reasoning, content or tool calls. */
-  private static boolean hasOutput(JsonObject chunk) {
+  static boolean hasOutput(JsonObject chunk) {
     if (!(chunk.get("choices") instanceof JsonArray choices)) {
       return false;
     }

@@ -102,6 +102,18 @@ final class FakeKimiCommand {
                          ignores-thinking-switch, no-tool-parser (raw tool-call
                          markers in content), no-stream-usage, retired=MODEL (404 in
                          the host's words, left out of /v1/models)
+        --service-time MS
+                         each answer to a chat call takes MS milliseconds, holding its
+                         place under --max-concurrency; refusals come at once
+        --slow-first-token EVERY:MS
+                         every EVERY-th stream waits MS milliseconds for its first
+                         chunk (5:3000: the 5th, 10th, ... wait 3 s)
+        --cut-streams EVERY:AFTER
+                         every EVERY-th stream is cut after AFTER chunks of output, the
+                         connection closed without [DONE]; a continuation is never cut
+        --replicas N     run N servers of one model, each with its own prefix cache,
+                         limits and faults, on ports --port, --port+1, ... (free ports
+                         without --port); one line per server names its base URL
         --verbose        print a line per request on standard error: method, path,
                          model, status, and the error answered; then its headers, one
                          per line, indented (Authorization and any header named like a
@@ -125,8 +137,11 @@ final class FakeKimiCommand {
       int batchLineFailures,
       String errors,
       String dialect,
-      String misconfigure) {
+      String misconfigure,
+      FakeServing.Settings serving,
+      int replicas) {
     Options {
+      Objects.requireNonNull(serving, "serving");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(latency, "latency");
       Objects.requireNonNull(errors, "errors");
@@ -135,7 +150,7 @@ final class FakeKimiCommand {
       apiKeys = List.copyOf(apiKeys);
     }
 
-    /** The options of a server set up right. */
+    /** The options of one server set up right, answering at once. */
     Options(
         String host,
         int port,
@@ -166,7 +181,9 @@ final class FakeKimiCommand {
           batchLineFailures,
           errors,
           dialect,
-          "");
+          "",
+          FakeServing.Settings.NONE,
+          1);
     }
 
     /** The options of the first options, with no limit and plain HTTP. */
@@ -226,6 +243,10 @@ final class FakeKimiCommand {
           + dialect
           + ", misconfigure="
           + misconfigure
+          + ", serving="
+          + serving
+          + ", replicas="
+          + replicas
           + "]";
     }
   }
@@ -271,6 +292,10 @@ final class FakeKimiCommand {
     String errors = "";
     String dialect = FakeDialect.MOONSHOT.spec;
     String misconfigure = "";
+    int serviceMillis = 0;
+    int[] slow = {0, 0};
+    int[] cut = {0, 0};
+    int replicas = 1;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -309,7 +334,11 @@ final class FakeKimiCommand {
             "--batch-line-failures",
             "--errors",
             "--dialect",
-            "--misconfigure" -> {
+            "--misconfigure",
+            "--service-time",
+            "--slow-first-token",
+            "--cut-streams",
+            "--replicas" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new UsageException(name + " needs a value");
@@ -328,6 +357,10 @@ final class FakeKimiCommand {
             case "--errors" -> errors = errors(value);
             case "--dialect" -> dialect = dialect(value);
             case "--misconfigure" -> misconfigure = misconfigure(value);
+            case "--service-time" -> serviceMillis = number(name, value, 3_600_000);
+            case "--slow-first-token" -> slow = pair(name, value, "EVERY:MS", 3_600_000);
+            case "--cut-streams" -> cut = pair(name, value, "EVERY:AFTER", 1_000_000);
+            case "--replicas" -> replicas = number(name, value, 64);
             case "--tls-cert" -> tlsCert = file(name, value);
             case "--tls-key" -> tlsKey = file(name, value);
             case "--record" -> record = url(name, value);
@@ -348,6 +381,17 @@ final class FakeKimiCommand {
         default -> throw new UsageException("unknown argument: " + arg);
       }
     }
+    if (replicas < 1) {
+      throw new UsageException("--replicas takes a number from 1 to 64: " + replicas);
+    }
+    if (cut[0] > 0 && cut[1] < 1) {
+      throw new UsageException("--cut-streams cuts after at least one chunk: EVERY:AFTER, 2:5");
+    }
+    if (replicas > 1 && (tls || tlsCert != null || record != null || replay != null)) {
+      throw new UsageException(
+          "--replicas serves the built-in model over HTTP: it takes no --tls, --record or"
+              + " --replay");
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together: a certificate and its key");
     }
@@ -366,7 +410,10 @@ final class FakeKimiCommand {
         batchLineFailures,
         errors,
         dialect,
-        misconfigure);
+        misconfigure,
+        new FakeServing.Settings(
+            Duration.ofMillis(serviceMillis), slow[0], Duration.ofMillis(slow[1]), cut[0], cut[1]),
+        replicas);
   }
 
   /**
@@ -381,6 +428,18 @@ final class FakeKimiCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--misconfigure: " + e.getMessage());
     }
+  }
+
+  /** Reads {@code EVERY:N}: a count of streams and a number up to {@code max}. */
+  private static int[] pair(String name, String value, String form, int max) throws UsageException {
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      throw new UsageException(name + " takes " + form + ": " + value);
+    }
+    return new int[] {
+      number(name, value.substring(0, colon), 1_000_000),
+      number(name, value.substring(colon + 1), max)
+    };
   }
 
   /** The name of the dialect {@code --dialect} names, as {@link FakeDialect#of} reads it. */
@@ -504,13 +563,18 @@ final class FakeKimiCommand {
       return 0;
     }
     FakeKimiServer server;
+    List<FakeKimiServer> others = new ArrayList<>();
     try {
-      server = start(options, err);
+      server = start(options, err, options.port());
+      for (int r = 1; r < options.replicas(); r++) {
+        others.add(start(options, err, options.port() == 0 ? 0 : options.port() + r));
+      }
     } catch (UsageException e) {
       err.println("FakeKimiServer: " + e.getMessage());
       err.flush();
       return USAGE_ERROR;
     } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+      others.forEach(FakeKimiServer::close);
       err.println(
           "FakeKimiServer: "
               + e.getMessage()
@@ -519,6 +583,8 @@ final class FakeKimiCommand {
       return START_FAILED;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "fake-kimi-shutdown"));
+    others.forEach(
+        o -> Runtime.getRuntime().addShutdownHook(new Thread(o::close, "fake-kimi-shutdown")));
     String trust = "";
     if (options.tls() != null) {
       try {
@@ -531,18 +597,23 @@ final class FakeKimiCommand {
       }
     }
     String dialect = options.dialect();
-    out.println(
-        "FakeKimiServer at "
-            + server.baseUrl()
-            + " ("
-            + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
-            + (options.misconfigure().isEmpty()
-                ? ""
-                : "misconfigured: " + options.misconfigure() + "; ")
-            + "Anthropic Messages: "
-            + server.anthropicBaseUrl()
-            + trust
-            + ")");
+    List<FakeKimiServer> all = new ArrayList<>(List.of(server));
+    all.addAll(others);
+    for (int r = 0; r < all.size(); r++) {
+      out.println(
+          "FakeKimiServer at "
+              + all.get(r).baseUrl()
+              + " ("
+              + (all.size() > 1 ? "replica " + (r + 1) + " of " + all.size() + "; " : "")
+              + (dialect.equals(FakeDialect.MOONSHOT.spec) ? "" : "speaking " + dialect + "; ")
+              + (options.misconfigure().isEmpty()
+                  ? ""
+                  : "misconfigured: " + options.misconfigure() + "; ")
+              + "Anthropic Messages: "
+              + all.get(r).anthropicBaseUrl()
+              + trust
+              + ")");
+    }
     out.println("Serving until stopped (Ctrl-C or SIGTERM).");
     out.flush();
     return SERVING;
@@ -574,6 +645,12 @@ final class FakeKimiCommand {
    * output keeps only the lines {@link #run} prints first, which scripts read for the base URL.
    */
   static FakeKimiServer start(Options options, PrintStream log) throws UsageException {
+    return start(options, log, options.port());
+  }
+
+  /** Starts one server as the options say, on {@code port}: one replica of several. */
+  private static FakeKimiServer start(Options options, PrintStream log, int port)
+      throws UsageException {
     InetAddress address;
     try {
       address = InetAddress.getByName(options.host());
@@ -591,6 +668,11 @@ final class FakeKimiCommand {
             .failCalls(options.errors())
             .dialect(options.dialect())
             .misconfigure(options.misconfigure());
+    FakeServing.Settings serving = options.serving();
+    server
+        .serviceTime(serving.serviceTime())
+        .slowFirstToken(serving.slowEvery(), serving.slowFirstToken())
+        .cutStreams(serving.cutEvery(), serving.cutAfter());
     if (!options.apiKeys().isEmpty()) {
       server.requireApiKeys(options.apiKeys());
     }
@@ -630,6 +712,6 @@ final class FakeKimiCommand {
     } else if (options.tls() != null) {
       server.tls();
     }
-    return server.start(address, options.port());
+    return server.start(address, port);
   }
 }

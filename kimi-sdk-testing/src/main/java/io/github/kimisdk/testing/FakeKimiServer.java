@@ -163,7 +163,12 @@ import javax.net.ssl.SSLContext;
  * a share of calls with the host's overload, a full queue or an error after a stream began, so a
  * fallback chain is tested offline; {@link #misconfigure} plays a host set up wrong (no reasoning
  * or tool parser, K2's parser on K3, an ignored thinking switch, a retired model id, no usage in a
- * stream), so a check of a team's host is tested against each fault.
+ * stream), so a check of a team's host is tested against each fault. {@link #replicas} starts
+ * several servers of one model, each with its own prefix cache and admission limit, and {@link
+ * #serviceTime}, {@link #slowFirstToken} and {@link #cutStreams} make each answer take time, a
+ * stream slow to its first chunk, or a stream cut after some of its chunks; the model continues a
+ * reply in each host's form (Moonshot's {@code partial}, vLLM's and SGLang's {@code
+ * continue_final_message}, OpenRouter's prefill) without repeating it.
  *
  * <p><b>In a test, or as a process.</b> {@link FakeKimiExtension} gives a JUnit 5 test a started
  * server and a client; {@link #main} runs one as a process an application is pointed at by its
@@ -228,6 +233,7 @@ public final class FakeKimiServer implements AutoCloseable {
   private final FakePlatform platform;
   private final FakeServices services;
   private final FakeRateLimit rateLimit;
+  private final FakeServing serving = new FakeServing();
   private final FakeSurface.Backend backend = new ServerBackend();
   private volatile Function<RecordedRequest, FakeResponse> responder = r -> null;
   private HttpServer server;
@@ -741,6 +747,128 @@ public final class FakeKimiServer implements AutoCloseable {
     }
     this.latency = latency;
     return this;
+  }
+
+  /**
+   * Makes each answer to a chat call take {@code time} on the server ({@code --service-time} on the
+   * command line), as a replica busy generating it would, while the call holds its place under
+   * {@link #maxConcurrency}: a whole reply's status line comes after it, a stream's headers at once
+   * and its first chunk after it. Unlike {@link #latency}, a refusal (past {@code maxConcurrency},
+   * a rule broken, a {@link #failCalls} error) and a scripted response are answered at once. So two
+   * servers with {@code maxConcurrency(2)} and {@code serviceTime(Duration.ofMillis(250))} are two
+   * vLLM replicas that each answer two calls at once in 250 ms and refuse a third.
+   *
+   * @param time the time each answer takes; zero (the default) for none
+   * @return this server
+   * @throws IllegalArgumentException if {@code time} is negative
+   */
+  public FakeKimiServer serviceTime(Duration time) {
+    Objects.requireNonNull(time, "time");
+    if (time.isNegative()) {
+      throw new IllegalArgumentException("time must not be negative: " + time);
+    }
+    serving.serviceTime(time);
+    return this;
+  }
+
+  /**
+   * Makes every {@code every}-th streamed answer from now on wait {@code delay} for its first chunk
+   * instead of the {@link #serviceTime service time}, as a replica slow to its first token does
+   * ({@code --slow-first-token EVERY:MS}): its headers come at once, its chunks after the wait. The
+   * streams are counted from this call on, continuations included; {@code slowFirstToken(5,
+   * Duration.ofSeconds(3))} makes the 5th, 10th, 15th, ... stream wait 3 s.
+   *
+   * @param every every how many streams one is slow; 0 for none
+   * @param delay that stream's wait for its first chunk
+   * @return this server
+   * @throws IllegalArgumentException if {@code every} or {@code delay} is negative
+   */
+  public FakeKimiServer slowFirstToken(int every, Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (every < 0 || delay.isNegative()) {
+      throw new IllegalArgumentException(
+          "every and delay must not be negative: " + every + ", " + delay);
+    }
+    serving.slowFirstToken(every, delay);
+    return this;
+  }
+
+  /**
+   * Cuts every {@code every}-th streamed answer from now on after its {@code afterChunks}-th chunk
+   * of output (reasoning, content or a tool call), closing the connection without {@code data:
+   * [DONE]}, as a replica that fails or restarts mid-answer does ({@code --cut-streams
+   * EVERY:AFTER}). The streams are counted from this call on; a stream that continues a reply (in
+   * the dialect's form: Moonshot's {@code partial}, vLLM's {@code continue_final_message}, ...) is
+   * neither counted nor cut, so the caller's continuation of a cut answer finishes it. {@code
+   * cutStreams(2, 5)} cuts the 2nd, 4th, 6th, ... stream after 5 chunks of output; with the
+   * built-in model, a user message of 10 words gets a reply of 12 chunks ("You said:" and the
+   * words), and its continuation brings the other 7, each word once.
+   *
+   * @param every every how many streams one is cut; 0 for none
+   * @param afterChunks the chunks of output a cut stream sends, at least 1
+   * @return this server
+   * @throws IllegalArgumentException if {@code every} is negative, or {@code afterChunks} is not
+   *     positive while {@code every} is
+   */
+  public FakeKimiServer cutStreams(int every, int afterChunks) {
+    if (every < 0 || (every > 0 && afterChunks < 1)) {
+      throw new IllegalArgumentException(
+          "every must not be negative and afterChunks at least 1: " + every + ", " + afterChunks);
+    }
+    serving.cutStreams(every, every == 0 ? 0 : afterChunks);
+    return this;
+  }
+
+  /**
+   * Returns how many streams {@link #cutStreams} cut.
+   *
+   * @return the count
+   */
+  public int cutStreamCount() {
+    return serving.cuts();
+  }
+
+  /**
+   * Starts {@code count} servers on free ports, each made by {@code configure} from a new server
+   * before it starts: replicas of one model behind no gateway, as a team runs two vLLM servers of
+   * K3, each with its own prefix cache (a conversation's cached tokens are reported only by the
+   * replica that served its earlier turns) and its own {@link #maxConcurrency admission limit},
+   * requests, counts and faults ({@code --replicas N} on the command line). Close each, or all of
+   * them with the list's servers in a try-with-resources.
+   *
+   * <pre>{@code
+   * List<FakeKimiServer> replicas =
+   *     FakeKimiServer.replicas(
+   *         2, s -> s.dialect("vllm").maxConcurrency(2).serviceTime(Duration.ofMillis(250)));
+   * KimiClient kimi =
+   *     KimiClient.builder()
+   *         .host(Host.vllm(replicas.get(0).baseUrl()))
+   *         .fallback(Target.of(Host.vllm(replicas.get(1).baseUrl())))
+   *         .build();
+   * }</pre>
+   *
+   * @param count how many, at least 1
+   * @param configure sets each server up before it starts
+   * @return the started servers, in order
+   * @throws IllegalArgumentException if {@code count} is not positive
+   */
+  public static List<FakeKimiServer> replicas(int count, Consumer<FakeKimiServer> configure) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    Objects.requireNonNull(configure, "configure");
+    List<FakeKimiServer> started = new ArrayList<>(count);
+    try {
+      for (int i = 0; i < count; i++) {
+        FakeKimiServer s = new FakeKimiServer();
+        configure.accept(s);
+        started.add(s.start());
+      }
+    } catch (RuntimeException e) {
+      started.forEach(FakeKimiServer::close);
+      throw e;
+    }
+    return List.copyOf(started);
   }
 
   /**
@@ -1397,6 +1525,10 @@ public final class FakeKimiServer implements AutoCloseable {
    *   <li>{@code --errors KIND=SHARE[,...]}: fail that share of the chat calls ({@link
    *       #failCalls});
    *   <li>{@code --misconfigure KIND[,...]}: play a host set up wrong ({@link #misconfigure});
+   *   <li>{@code --service-time MS}, {@code --slow-first-token EVERY:MS}, {@code --cut-streams
+   *       EVERY:AFTER}: each answer takes time, every {@code EVERY}-th stream is slow to its first
+   *       chunk or cut ({@link #serviceTime}, {@link #slowFirstToken}, {@link #cutStreams});
+   *   <li>{@code --replicas N}: N servers of one model, one line each ({@link #replicas});
    *   <li>{@code --batch-duration S}: each batch takes {@code S} seconds ({@link #batchDuration});
    *       {@code --batch-line-failures N}: every {@code N}-th line of each batch fails ({@link
    *       #batchLineFailures});
@@ -1517,10 +1649,13 @@ public final class FakeKimiServer implements AutoCloseable {
         }
       } else {
         // the one place the request's surface is chosen; it answers in its own shape
+        FakeResponse given = response;
         response =
             FakeSurface.of(request).answer(request, response, misconfiguration.over(backend));
         if (failure == FakeErrors.Kind.STREAM_ERROR) {
           response = dialect.failStream(response);
+        } else if (given == null && ChatSurface.INSTANCE.claims(request)) {
+          response = serving.serve(request.asRead().orElse(null), response);
         }
       }
       request.answered(response);

@@ -213,13 +213,22 @@ final class FakeModel {
     }
     int choices = body.get("n") instanceof JsonNumber nn ? Math.max(1, nn.intValue()) : 1;
     String userText = lastUserText(messages);
+    // a reply to continue (Kimi's partial mode): the model goes on after the prefix, calling no
+    // tool and thinking no more, and does not repeat it
+    String prefix = FakeContinuation.prefix(messages);
     List<Call> calls =
-        scripted != null ? scripted(scripted, messages) : plan(body, messages, userText);
+        scripted != null
+            ? scripted(scripted, messages)
+            : prefix != null ? List.of() : plan(body, messages, userText);
     List<String> reasoning;
     List<String> content;
     if (scripted != null && scripted.text() != null) {
       reasoning = thinking ? pieces("I will answer with the reply I was given.") : List.of();
       content = pieces(scripted.text());
+    } else if (prefix != null && calls.isEmpty()) {
+      reasoning = List.of();
+      String reply = structured(body, answer(messages, userText), userText);
+      content = pieces(FakeContinuation.rest(reply, prefix));
     } else if (!calls.isEmpty()) {
       List<String> names = new ArrayList<>();
       calls.forEach(c -> names.add(c.name));

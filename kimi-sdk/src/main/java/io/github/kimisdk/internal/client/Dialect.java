@@ -26,10 +26,13 @@ import java.util.function.UnaryOperator;
  * checked it against Kimi's model (its Kimi id, Moonshot's thinking switch, {@code
  * reasoning_content} in the history, the tool-call ids as they came) becomes the request that host
  * reads: its model id, its thinking switch, its reasoning key, its tool-call ids, the message
- * members its schema takes; and a stream asks for its usage ({@code stream_options.include_usage}),
- * which Moonshot puts in the finishing chunk unasked but OpenAI-compatible servers (vLLM, SGLang,
- * ...) send only when asked, so a stream's usage and spend are counted on every host. Nothing else
- * changes, and a host that speaks Moonshot's dialect sends the request as it is. Stateless.
+ * members its schema takes, its form of continuing a reply the request ends with ({@link
+ * Host.Continuation}, so that {@code StreamException.resumeRequest()} is continued on every host
+ * rather than started over); and a stream asks for its usage ({@code
+ * stream_options.include_usage}), which Moonshot puts in the finishing chunk unasked but
+ * OpenAI-compatible servers (vLLM, SGLang, ...) send only when asked, so a stream's usage and spend
+ * are counted on every host. Nothing else changes, and a host that speaks Moonshot's dialect sends
+ * the request as it is. Stateless.
  */
 final class Dialect {
 
@@ -69,6 +72,9 @@ final class Dialect {
     }
     if (!host.reasoningKey().equals("reasoning_content")) {
       messages = reasoningUnder(host.reasoningKey(), messages);
+    }
+    if (host.continuation() != Host.Continuation.PARTIAL && endsPartial(messages)) {
+      messages = continued(host.continuation(), messages, b);
     }
     if (messages != request.messages()) {
       b.messages(messages);
@@ -213,33 +219,90 @@ final class Dialect {
     return out == null ? messages : out;
   }
 
+  /** Tells whether the last message is a partial assistant message: a reply to continue. */
+  static boolean endsPartial(List<Message> messages) {
+    return !messages.isEmpty()
+        && messages.get(messages.size() - 1) instanceof AssistantMessage a
+        && a.partial();
+  }
+
+  private static final String CONTINUE = "continue_final_message";
+  private static final String GENERATION_PROMPT = "add_generation_prompt";
+
   /**
-   * Refuses a request whose messages a host with a strict message schema ({@link
-   * Host.MessageSchema#STRICT}) cannot take without a change to what the model reads: a partial
-   * assistant message, tools declared on a system message. Called before anything is sent, for the
-   * client's own host and every fallback target's.
+   * Writes the partial assistant message that ends {@code messages} in the form {@code how} takes:
+   * without its {@code partial} member (which neither vLLM, SGLang nor OpenRouter reads), and for
+   * {@link Host.Continuation#CONTINUE_FINAL_MESSAGE} with {@code continue_final_message: true} and
+   * {@code add_generation_prompt: false} on the request.
+   */
+  private static List<Message> continued(
+      Host.Continuation how, List<Message> messages, ChatRequest.Builder b) {
+    int last = messages.size() - 1;
+    AssistantMessage a = (AssistantMessage) messages.get(last);
+    switch (how) {
+      case CONTINUE_FINAL_MESSAGE -> {
+        b.extraBody(CONTINUE, JsonBoolean.TRUE);
+        b.extraBody(GENERATION_PROMPT, JsonBoolean.FALSE);
+      }
+      case PREFILL -> {}
+      case PARTIAL, NONE -> throw new AssertionError(how); // sent as it is; refused by check
+    }
+    List<Message> out = new ArrayList<>(messages);
+    out.set(
+        last,
+        new AssistantMessage(
+            a.content(),
+            a.reasoningContent(),
+            a.toolCalls(),
+            a.name(),
+            false,
+            a.reasoningSignature(),
+            a.additionalFields()));
+    return out;
+  }
+
+  /**
+   * Refuses a request its host cannot take without a change to what the model reads: one that ends
+   * with a partial assistant message on a host that documents no way to continue a reply ({@link
+   * Host.Continuation#NONE}, which would start the answer over), and, on a host with a strict
+   * message schema ({@link Host.MessageSchema#STRICT}), a partial assistant message its form sends
+   * with the {@code partial} member, or tools declared on a system message (a partial message is
+   * always the last: {@code ChatRequest} refuses one elsewhere). Called before anything is sent,
+   * for the client's own host and every fallback target's.
    *
    * @param host the host
    * @param request the request in Kimi's form
    * @throws ConfigurationException naming the host, the message and what to do
    */
   static void check(Host host, ChatRequest request) {
+    List<Message> messages = request.messages();
+    int last = messages.size() - 1;
+    if (host.continuation() == Host.Continuation.NONE && endsPartial(messages)) {
+      throw new ConfigurationException(
+          "messages["
+              + last
+              + "] is a partial assistant message, a reply to continue, and "
+              + host.name()
+              + " documents no way to continue a reply: it would start the answer over and"
+              + " repeat its words; send it to a host that continues one (Moonshot's partial"
+              + " mode, vLLM's or SGLang's continue_final_message, OpenRouter's prefill), or"
+              + " declare the host's form with Host.withContinuation");
+    }
     if (host.messageSchema() != Host.MessageSchema.STRICT) {
       return;
     }
-    List<Message> messages = request.messages();
+    if (host.continuation() == Host.Continuation.PARTIAL && endsPartial(messages)) {
+      throw new ConfigurationException(
+          "messages["
+              + last
+              + "] is a partial assistant message, which "
+              + host.name()
+              + "'s message schema does not take (only role, content, reasoning_content,"
+              + " tool_calls and tool_call_id); send it to a host that continues a partial"
+              + " reply (Moonshot), or leave partial unset");
+    }
     for (int i = 0; i < messages.size(); i++) {
       Message m = messages.get(i);
-      if (m instanceof AssistantMessage a && a.partial()) {
-        throw new ConfigurationException(
-            "messages["
-                + i
-                + "] is a partial assistant message, which "
-                + host.name()
-                + "'s message schema does not take (only role, content, reasoning_content,"
-                + " tool_calls and tool_call_id); send it to a host that continues a partial"
-                + " reply (Moonshot), or leave partial unset");
-      }
       if (m instanceof SystemMessage s && s.declaresTools()) {
         throw new ConfigurationException(
             "messages["

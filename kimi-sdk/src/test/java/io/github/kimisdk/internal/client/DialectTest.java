@@ -312,6 +312,114 @@ class DialectTest {
         .isEqualTo(r.messages());
   }
 
+  private static ChatRequest cut() {
+    return ChatRequest.builder("kimi-k3")
+        .addUser("Write a haiku")
+        .thinking(Thinking.disabled())
+        .addMessage(Message.partial("Autumn moon"))
+        .build();
+  }
+
+  private static JsonObject body(ChatRequest r) {
+    return (JsonObject)
+        Json.parse(
+            new String(
+                io.github.kimisdk.internal.wire.chat.ChatCodec.encodeRequest(r),
+                java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject lastMessage(ChatRequest r) {
+    io.github.kimisdk.json.JsonArray messages =
+        (io.github.kimisdk.json.JsonArray) body(r).get("messages");
+    return (JsonObject) messages.get(messages.size() - 1);
+  }
+
+  @Test
+  void moonshotContinuesAReplyWithPartialOnTheLastMessage() {
+    ChatRequest r = cut();
+    assertThat(Dialect.translate(Host.MOONSHOT, r)).isSameAs(r);
+    assertThat(Host.MOONSHOT.continuation()).isEqualTo(Host.Continuation.PARTIAL);
+    assertThat(lastMessage(r).get("partial")).isEqualTo(io.github.kimisdk.json.JsonBoolean.TRUE);
+    assertThat(Host.compatible("gw", "https://gw.example/v1").continuation())
+        .as("a compatible host speaks Moonshot's dialect")
+        .isEqualTo(Host.Continuation.PARTIAL);
+  }
+
+  @Test
+  void vllmAndSglangContinueAReplyWithContinueFinalMessageAndNoGenerationPrompt() {
+    for (Host host : List.of(VLLM, SGLANG)) {
+      ChatRequest out = Dialect.translate(host, cut());
+      JsonObject body = body(out);
+      assertThat(body.get("continue_final_message"))
+          .as(host.name())
+          .isEqualTo(io.github.kimisdk.json.JsonBoolean.TRUE);
+      assertThat(body.get("add_generation_prompt"))
+          .as("%s: vLLM refuses both true, and adds the prompt unless told not to", host.name())
+          .isEqualTo(io.github.kimisdk.json.JsonBoolean.FALSE);
+      JsonObject last = lastMessage(out);
+      assertThat(last.has("partial")).as("%s reads no partial member", host.name()).isFalse();
+      assertThat(last.get("role")).isEqualTo(JsonString.of("assistant"));
+      assertThat(last.get("content")).isEqualTo(JsonString.of("Autumn moon"));
+    }
+  }
+
+  @Test
+  void openRouterContinuesALastAssistantMessageAsItsPrefill() {
+    ChatRequest out = Dialect.translate(Host.OPENROUTER, cut());
+    JsonObject body = body(out);
+    assertThat(body.has("continue_final_message")).isFalse();
+    assertThat(lastMessage(out).has("partial")).isFalse();
+    assertThat(lastMessage(out).get("content")).isEqualTo(JsonString.of("Autumn moon"));
+  }
+
+  @Test
+  void aHostThatCannotContinueAReplyRefusesItBeforeSending() {
+    for (Host host : List.of(Host.FIREWORKS, Host.TOGETHER)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Dialect.translate(host, cut()))
+          .as(host.name())
+          .isInstanceOf(io.github.kimisdk.errors.ConfigurationException.class)
+          .hasMessageContaining("messages[1]")
+          .hasMessageContaining("partial assistant message")
+          .hasMessageContaining(host.name())
+          .hasMessageContaining("start the answer over");
+    }
+    Host declared =
+        Host.TOGETHER
+            .withBaseUrl("https://gw.example/v1")
+            .withContinuation(Host.Continuation.PREFILL);
+    assertThat(lastMessage(Dialect.translate(declared, cut())).has("partial"))
+        .as("a declared form is used")
+        .isFalse();
+  }
+
+  @Test
+  void onlyALastPartialMessageIsAReplyToContinue() {
+    ChatRequest answered =
+        ChatRequest.builder("kimi-k3")
+            .addUser("Write a haiku")
+            .addMessage(Message.assistant("Autumn moon"))
+            .addUser("Another")
+            .build();
+    assertThat(body(Dialect.translate(VLLM, answered)).has("continue_final_message")).isFalse();
+    assertThat(Dialect.translate(Host.TOGETHER, answered).messages())
+        .isEqualTo(answered.messages());
+  }
+
+  @Test
+  void aContinuationKeepsTheRestOfTheHostsTranslation() {
+    ChatRequest out =
+        Dialect.translate(
+            VLLM,
+            cut().toBuilder().stream(true)
+                .extraBody("seed", io.github.kimisdk.json.JsonNumber.of(7))
+                .build());
+    JsonObject body = body(out);
+    assertThat(body.get("model")).isEqualTo(JsonString.of("moonshotai/Kimi-K3"));
+    assertThat(body.get("chat_template_kwargs")).isEqualTo(Json.parse("{\"thinking\":false}"));
+    assertThat(body.get("seed")).isEqualTo(io.github.kimisdk.json.JsonNumber.of(7));
+    assertThat(out.includeUsage()).isTrue();
+  }
+
   @Test
   void aStrictSchemaRefusesWhatLeavingOutWouldChange() {
     ChatRequest partial =
@@ -319,13 +427,20 @@ class DialectTest {
             .addUser("Write a haiku")
             .addMessage(new AssistantMessage("Autumn", null, List.of(), null, true, null, null))
             .build();
+    Host strictPartial =
+        Host.compatible("gw", "https://gw.example/v1").withMessageSchema(Host.MessageSchema.STRICT);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> Dialect.translate(Host.FIREWORKS, partial))
+            () -> Dialect.translate(strictPartial, partial))
+        .as("Moonshot's form sends the partial member, which a strict schema refuses")
         .isInstanceOf(io.github.kimisdk.errors.ConfigurationException.class)
         .hasMessageContaining("messages[1]")
         .hasMessageContaining("partial")
-        .hasMessageContaining("fireworks");
-    assertThat(Dialect.translate(Host.OPENROUTER, partial).messages())
-        .isEqualTo(partial.messages());
+        .hasMessageContaining("message schema");
+    Host strictPrefill = Host.FIREWORKS.withContinuation(Host.Continuation.PREFILL);
+    assertThat(lastMessage(Dialect.translate(strictPrefill, partial)).has("partial"))
+        .as("a strict host with a prefill takes the last message without its member")
+        .isFalse();
+    assertThat(Dialect.translate(Host.OPENROUTER, partial).messages().get(0))
+        .isEqualTo(partial.messages().get(0));
   }
 }
