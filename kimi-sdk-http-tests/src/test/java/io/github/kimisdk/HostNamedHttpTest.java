@@ -151,18 +151,19 @@ class HostNamedHttpTest {
   @Test
   void aChainWhoseEveryTargetIsDownFailsAtOnceNamingEachTarget() {
     AtomicInteger asked = new AtomicInteger();
+    // down, not busy: a 503 of the proxy in front of vLLM, a 502 of SGLang's, Kimi's overload
     vllm.respondWith(
         r -> {
           asked.incrementAndGet();
-          return FakeResponse.error(503, BUSY).withHeader("Retry-After", "20");
+          return FakeResponse.error(
+                  503, "{\"error\":{\"message\":\"no healthy upstream\",\"code\":503}}")
+              .withHeader("Retry-After", "20");
         });
     sglang.respondWith(
         r -> {
           asked.incrementAndGet();
           return FakeResponse.error(
-                  503,
-                  "{\"object\":\"error\",\"message\":\"The request queue is full.\","
-                      + "\"type\":\"ServiceUnavailableError\",\"code\":503}")
+                  502, "{\"error\":{\"message\":\"upstream connect error\",\"code\":502}}")
               .withHeader("Retry-After", "40");
         });
     moonshot.respondWith(
@@ -187,9 +188,9 @@ class HostNamedHttpTest {
       assertThat(first.getMessage())
           .startsWith("No target of the client's fallback chain takes the call: target 0 (vllm at ")
           .contains("target 0 (vllm at " + hostAndPort(vllm) + ") answered HTTP 503")
-          .contains("cannot accept new requests")
-          .contains("target 1 (sglang at " + hostAndPort(sglang) + ", kimi-k3) answered HTTP 503")
-          .contains("The request queue is full.")
+          .contains("no healthy upstream")
+          .contains("target 1 (sglang at " + hostAndPort(sglang) + ", kimi-k3) answered HTTP 502")
+          .contains("upstream connect error")
           .contains("target 2 (moonshot at " + hostAndPort(moonshot) + ") answered HTTP 429")
           .contains("engine_overloaded_error")
           .contains("cooling down for")
@@ -212,16 +213,46 @@ class HostNamedHttpTest {
   }
 
   @Test
+  void aChainWhoseTargetsAreBusyWaitsForThemRatherThanFailing() {
+    AtomicInteger vllmAsked = new AtomicInteger();
+    vllm.respondWith(
+        r ->
+            vllmAsked.incrementAndGet() <= 2
+                ? FakeResponse.error(503, BUSY)
+                : FakeResponse.reply("vllm had room"));
+    sglang.respondWith(
+        r ->
+            FakeResponse.error(
+                503,
+                "{\"object\":\"error\",\"message\":\"The request queue is full.\","
+                    + "\"type\":\"ServiceUnavailableError\",\"code\":503}"));
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm(vllm.baseUrl()))
+            .retryPolicy(
+                RetryPolicy.defaults().withCooldown(Duration.ofMillis(200), Duration.ofMillis(400)))
+            .fallback(Target.of(Host.sglang(sglang.baseUrl()), "kimi-k3"))
+            .build()) {
+      // both queues full, both cooling: busy, not down, so the call waits for the first to take
+      // it (a chain that were down would fail at once, as the test above shows)
+      assertThat(kimi.chat(hi()).text()).isEqualTo("vllm had room");
+    }
+    assertThat(vllmAsked.get()).isEqualTo(3);
+    assertThat(sglang.requestCount()).isPositive();
+  }
+
+  @Test
   void aPolicyThatAsksWaitsForACoolingTargetWithinItsFreeWait() {
+    String down = "{\"error\":{\"message\":\"no healthy upstream\",\"code\":503}}";
     AtomicInteger asked = new AtomicInteger();
     vllm.respondWith(
         r ->
             asked.incrementAndGet() == 1
-                ? FakeResponse.error(503, BUSY)
+                ? FakeResponse.error(503, down)
                 : FakeResponse.reply("vllm is back"));
-    sglang.respondWith(r -> FakeResponse.error(503, BUSY));
+    sglang.respondWith(r -> FakeResponse.error(503, down));
     RetryPolicy policy =
-        RetryPolicy.none()
+        RetryPolicy.defaults()
             .withCooldown(Duration.ofMillis(200), Duration.ofMillis(400))
             .withRateLimitWait(Duration.ofSeconds(30));
     try (KimiClient kimi =

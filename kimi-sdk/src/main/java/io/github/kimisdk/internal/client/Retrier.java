@@ -280,6 +280,11 @@ public final class Retrier {
           && withinDeadline(st, wait)) {
         st.concurrencyRefusals = k;
         st.freeWaitNanos += wait.toNanos();
+        if (cooled) {
+          // every target refused for its full queue: the first to admit the call takes it
+          st.skipped = 0;
+          return new Step(wait, -1, false);
+        }
         return new Step(wait, t, false);
       }
     }
@@ -339,9 +344,10 @@ public final class Retrier {
    * use admits it (the first in order that is available, or whose cooldown ended: the call is then
    * its probe). When none does, the call waits for the first to become available only within what
    * it may still wait without spending retries ({@link #freeWaitLeft}: the policy's {@link
-   * RetryPolicy#rateLimitWait()}, none by default); past that {@code giveUp} gets a failure that
-   * names every target with its last answer ({@link #noTarget}), so a call to a chain whose every
-   * target is down fails at once instead of waiting out cooldowns.
+   * RetryPolicy#rateLimitWait()}, none by default), or, when a target cools for its full queue
+   * (busy, not down), within {@link RetryPolicy#maxServerWait()}; past that {@code giveUp} gets a
+   * failure that names every target with its last answer ({@link #noTarget}), so a call to a chain
+   * whose every target is down fails at once instead of waiting out cooldowns.
    *
    * @param st the call's course
    * @param send sends the attempt to {@code st.target}
@@ -366,6 +372,12 @@ public final class Retrier {
       return;
     }
     long bound = freeWaitLeft(st);
+    if (ts.anyBusy(st)) {
+      // a target that refused for its full queue is busy, not down: the call waits for it, all
+      // its waits that spend no retry within maxServerWait (and the deadline)
+      long busy = Math.max(0, policy.maxServerWait().toNanos() - st.freeWaitNanos);
+      bound = Math.max(bound, Math.min(busy, serverWaitLeft(st)));
+    }
     long soonest = ts.soonestNanos(st);
     if (soonest != 0 && (soonest > bound || bound == 0)) {
       giveUp.accept(noTarget(st, soonest));
@@ -405,8 +417,13 @@ public final class Retrier {
    * cooldown unless its policy asks.
    */
   private long freeWaitLeft(RetryState st) {
-    long bound = Math.max(0, policy.rateLimitWait().toNanos() - st.freeWaitNanos);
-    bound = Math.min(bound, policy.maxServerWait().toNanos());
+    long free = Math.max(0, policy.rateLimitWait().toNanos() - st.freeWaitNanos);
+    return Math.min(free, serverWaitLeft(st));
+  }
+
+  /** How long one wait for a server may last: {@link RetryPolicy#maxServerWait()}, the deadline. */
+  private long serverWaitLeft(RetryState st) {
+    long bound = policy.maxServerWait().toNanos();
     Optional<Duration> deadline = policy.deadline();
     if (deadline.isPresent()) {
       long left = deadline.get().toNanos() - (context.scheduler().nanoTime() - st.started);

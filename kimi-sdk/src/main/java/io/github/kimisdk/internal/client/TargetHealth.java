@@ -53,6 +53,7 @@ final class TargetHealth {
   private int probes;
   private int coolings;
   private KimiException lastFailure;
+  private boolean busy; // its last cooldown is for a full queue: busy, not down
   private List<Runnable> waiters = new ArrayList<>();
 
   TargetHealth(Scheduler scheduler, RetryPolicy policy) {
@@ -104,8 +105,18 @@ final class TargetHealth {
    * longest cooldown.
    */
   void cool(Duration asked, boolean longest, KimiException failure) {
+    cool(asked, longest, failure, false);
+  }
+
+  /**
+   * Cools the target down as {@link #cool(Duration, boolean, KimiException)} does; {@code
+   * fullQueue} when it refused for its full queue: it is busy, not down, and a call may wait for it
+   * ({@link #busy()}).
+   */
+  void cool(Duration asked, boolean longest, KimiException failure, boolean fullQueue) {
     synchronized (this) {
       lastFailure = failure;
+      busy = fullQueue;
       coolings++;
       if (state == State.PROBING) {
         // its probe was refused again: this cooldown is longer
@@ -228,6 +239,14 @@ final class TargetHealth {
   /** How many times it was cooled down. */
   synchronized int coolings() {
     return coolings;
+  }
+
+  /**
+   * Tells whether it cools down, or waits for its probe, after it refused for its full queue: a
+   * host that is busy, not down or overloaded.
+   */
+  synchronized boolean busy() {
+    return busy && state != State.AVAILABLE;
   }
 
   /** The failure that last cooled it down, or null. */

@@ -142,7 +142,7 @@ final class Targets {
       case QUOTA -> h.cool(null, true, failure);
       case CONCURRENCY -> {
         if (failure instanceof ApiException a && a.status() != 429) {
-          h.cool(asked(failure), false, failure); // a full queue: the host is overloaded
+          h.cool(asked(failure), false, failure, true); // a full queue: the host is busy
         } else {
           h.probeEnded();
         }
@@ -269,6 +269,19 @@ final class Targets {
       }
     }
     return soonest == Long.MAX_VALUE && probing ? -1 : soonest;
+  }
+
+  /**
+   * Tells whether a target the call may use cools down for its full queue only: busy, not down, so
+   * the call may wait for it.
+   */
+  boolean anyBusy(RetryState st) {
+    for (int i = 0; i < routes.length; i++) {
+      if (!st.skips(i) && routes[i].health().busy()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Has every target the call may use tell {@code wake} when it admits calls again. */
