@@ -478,34 +478,11 @@ final class EventScan {
       }
       if (c == '\\') {
         esc = true;
-        if (q + 1 >= end) {
+        int n = ByteScan.escapeLength(b, q, end);
+        if (n < 0) {
           return -1;
         }
-        switch (b[q + 1]) {
-          case '"':
-          case '\\':
-          case '/':
-          case 'b':
-          case 'f':
-          case 'n':
-          case 'r':
-          case 't':
-            q += 2;
-            break;
-          case 'u':
-            if (q + 6 > end) {
-              return -1;
-            }
-            for (int i = q + 2; i < q + 6; i++) {
-              if (Character.digit(b[i], 16) < 0) {
-                return -1;
-              }
-            }
-            q += 6;
-            break;
-          default:
-            return -1;
-        }
+        q += n;
       } else if (c < 0x20) {
         return -1;
       } else {
