@@ -992,11 +992,34 @@ public final class JsonReader {
         return p;
       } else if (c == '\\') {
         escape = true;
-        int n = ByteScan.escapeLength(b, p, lim);
-        if (n < 0) {
-          throw badEscape(b, p, lim);
+        if (p + 1 >= lim) {
+          throw syntax("Unterminated string", p + 1);
         }
-        p += n;
+        switch (b[p + 1]) {
+          case '"':
+          case '\\':
+          case '/':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't':
+            p += 2;
+            break;
+          case 'u':
+            for (int i = p + 2; i < p + 6; i++) {
+              if (i >= lim) {
+                throw syntax("Unterminated string", i);
+              }
+              if (hex(b[i]) < 0) {
+                throw syntax("Expected 4 hex digits after \\u", i);
+              }
+            }
+            p += 6;
+            break;
+          default:
+            throw syntax("Invalid escape sequence " + describe(b[p + 1] & 0xFF, "\\"), p);
+        }
       } else if (c < 0x20) {
         throw syntax(
             "Unescaped control character " + describe(c, "") + " in string; write it as \\u00XX",
@@ -1078,27 +1101,6 @@ public final class JsonReader {
       }
     }
     return new String(out, 0, n);
-  }
-
-  /**
-   * Says what is wrong with the escape at {@code p}, which {@link ByteScan#escapeLength} refused.
-   */
-  private JsonException badEscape(byte[] b, int p, int lim) {
-    if (p + 1 >= lim) {
-      return syntax("Unterminated string", p + 1);
-    }
-    if (b[p + 1] != 'u') {
-      return syntax("Invalid escape sequence " + describe(b[p + 1] & 0xFF, "\\"), p);
-    }
-    for (int i = p + 2; i < p + 6; i++) {
-      if (i >= lim) {
-        return syntax("Unterminated string", i);
-      }
-      if (hex(b[i]) < 0) {
-        return syntax("Expected 4 hex digits after \\u", i);
-      }
-    }
-    throw new AssertionError(p);
   }
 
   private static int hex(int c) {

@@ -100,45 +100,6 @@ public final class ByteScan {
   }
 
   /**
-   * Returns the length of the escape sequence at {@code p}, where a string holds a backslash: 2
-   * when one of {@code " / b f n r t} or a second backslash follows it, 6 when {@code u} and four
-   * hex digits do; -1 for any other escape, or one cut short by {@code lim}.
-   *
-   * @param b the bytes
-   * @param p where the backslash is
-   * @param lim where the bytes end
-   * @return 2, 6 or -1
-   */
-  public static int escapeLength(byte[] b, int p, int lim) {
-    if (p + 1 >= lim) {
-      return -1;
-    }
-    switch (b[p + 1]) {
-      case '"':
-      case '\\':
-      case '/':
-      case 'b':
-      case 'f':
-      case 'n':
-      case 'r':
-      case 't':
-        return 2;
-      case 'u':
-        if (p + 6 > lim) {
-          return -1;
-        }
-        for (int i = p + 2; i < p + 6; i++) {
-          if (Character.digit(b[i], 16) < 0) {
-            return -1;
-          }
-        }
-        return 6;
-      default:
-        return -1;
-    }
-  }
-
-  /**
    * Returns the index of the first CR or LF in {@code b[p, lim)}, or {@code lim}. A byte of {@code
    * w ^ 0x0A..} or {@code w ^ 0x0D..} is zero where {@code w} holds LF or CR, and {@code (x -
    * 0x01..) & ~x & 0x80..} flags zero bytes; its lowest flag is always exact (borrows only ever

@@ -478,11 +478,34 @@ final class EventScan {
       }
       if (c == '\\') {
         esc = true;
-        int n = ByteScan.escapeLength(b, q, end);
-        if (n < 0) {
+        if (q + 1 >= end) {
           return -1;
         }
-        q += n;
+        switch (b[q + 1]) {
+          case '"':
+          case '\\':
+          case '/':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't':
+            q += 2;
+            break;
+          case 'u':
+            if (q + 6 > end) {
+              return -1;
+            }
+            for (int i = q + 2; i < q + 6; i++) {
+              if (Character.digit(b[i], 16) < 0) {
+                return -1;
+              }
+            }
+            q += 6;
+            break;
+          default:
+            return -1;
+        }
       } else if (c < 0x20) {
         return -1;
       } else {
