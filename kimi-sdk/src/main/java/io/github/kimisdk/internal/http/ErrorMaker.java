@@ -605,13 +605,12 @@ final class ErrorMaker {
 
   /** A stream that did not end within {@link Timeouts#streamTotal()}: never retried. */
   public KimiException streamTotalTimeout(Duration limit) {
-    return make.timeout(
+    return boundRanOut(
+        "stream total time",
         "The stream did not finish within its total time of "
             + ErrorFactory.human(limit)
             + " (Timeouts.withStreamTotal); a server that sends only keep-alive comments, or an"
-            + " answer longer than expected, ends here. Raise the limit or leave it unset",
-        new java.util.concurrent.TimeoutException("stream total time"),
-        null);
+            + " answer longer than expected, ends here. Raise the limit or leave it unset");
   }
 
   /**
@@ -619,14 +618,21 @@ final class ErrorMaker {
    * sent, and it is not retried (a retry would queue again).
    */
   public KimiException queueTimeout(Duration limit) {
-    return make.timeout(
+    return boundRanOut(
+        "rate limiter queue",
         "The call waited "
             + ErrorFactory.human(limit)
             + " in the client's rate-limit queue without a permit and was not sent"
             + " (RateLimit.Builder.maxQueueWait); lower the load, raise the limits, or allow a"
-            + " longer wait",
-        new java.util.concurrent.TimeoutException("rate limiter queue"),
-        null);
+            + " longer wait");
+  }
+
+  /**
+   * A bound the caller set ran out: a timeout whose cause, a {@code TimeoutException} naming the
+   * {@code bound}, makes it final ({@code RetryPolicy.isRetryable}).
+   */
+  private KimiException boundRanOut(String bound, String message) {
+    return make.timeout(message, new java.util.concurrent.TimeoutException(bound), null);
   }
 
   /**
