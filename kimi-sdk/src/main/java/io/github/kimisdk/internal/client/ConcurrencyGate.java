@@ -147,7 +147,7 @@ final class ConcurrencyGate {
   private Permit grant() {
     inFlight++;
     long now = clock.getAsLong();
-    return new Permit(limit.granted(held(), now), now);
+    return new Permit(limit.granted(inFlight, refusing, now), now);
   }
 
   /** The learned limit: {@link Integer#MAX_VALUE} while the gate does not limit. */
@@ -188,7 +188,8 @@ final class ConcurrencyGate {
               p.start,
               refusedForConcurrency,
               cancelled(failure),
-              held(),
+              inFlight,
+              refusing,
               clock.getAsLong());
     }
     tell(c);
@@ -207,15 +208,12 @@ final class ConcurrencyGate {
     synchronized (this) {
       refusing++; // the host holds it no more, though its permit is not given back yet
       if (stated >= 1) {
-        c = limit.stated((int) Math.min(stated, Integer.MAX_VALUE), held(), clock.getAsLong());
+        c =
+            limit.stated(
+                (int) Math.min(stated, Integer.MAX_VALUE), inFlight, refusing, clock.getAsLong());
       }
     }
     tell(c); // the refusal itself is counted when the attempt ends
-  }
-
-  /** The attempts in flight that the host was not heard to refuse; under the lock. */
-  private int held() {
-    return inFlight - refusing;
   }
 
   private void tell(ConcurrencyLimit.Change c) {

@@ -216,8 +216,8 @@ final class ConcurrencyLimit {
   }
 
   /**
-   * How many attempts may be in flight now: the limit, or, while the round holds, its peak less its
-   * refusals (at least 1).
+   * How many attempts may be in flight now: the limit, or, while the round holds, its peak less the
+   * refusals no answer has made up for (at least 1).
    */
   int allowed() {
     if (!holding) {
@@ -248,20 +248,21 @@ final class ConcurrencyLimit {
   }
 
   /**
-   * Grants an attempt at {@code now}, {@code inFlight} now in flight (it included).
+   * Grants an attempt at {@code now}.
    *
-   * @param inFlight the attempts in flight
+   * @param inFlight the attempts in flight, it included
+   * @param refusing how many of them the host was heard to refuse, their ends still to come
    * @param now the clock's time
    * @return its round, or {@link #NO_ROUND} when the round's cohort is full
    */
-  int granted(int inFlight, long now) {
+  int granted(int inFlight, int refusing, long now) {
     if (inFlight == 1 && granted == 0) {
       // the first attempt after the host was left idle: the round's time starts now
       roundStart = now;
       startSum = 0;
       heldNanos = 0;
     }
-    peak = Math.max(peak, inFlight);
+    peak = Math.max(peak, inFlight - refusing);
     startSum += now;
     if (granted == size) {
       return NO_ROUND;
@@ -276,10 +277,11 @@ final class ConcurrencyLimit {
    *
    * @param stated the host's limit, at least 1
    * @param inFlight the attempts in flight
+   * @param refusing how many of them the host was heard to refuse, their ends still to come
    * @param now the clock's time
    * @return the change, or null when the limit stays
    */
-  Change stated(int stated, int inFlight, long now) {
+  Change stated(int stated, int inFlight, int refusing, long now) {
     if (stated < ceiling) {
       ceiling = stated;
     }
@@ -291,7 +293,7 @@ final class ConcurrencyLimit {
     trial = false;
     past = 0;
     pastNext = 0;
-    next(inFlight, now);
+    next(inFlight, refusing, now);
     return new Change(Reason.STATED, from, limit, 0, 0, tolerated);
   }
 
@@ -303,6 +305,7 @@ final class ConcurrencyLimit {
    * @param refusedForConcurrency whether the host refused it for its concurrency
    * @param cancelledAttempt whether it was cancelled: it held the host, but says nothing of it
    * @param inFlight the attempts still in flight
+   * @param refusing how many of them the host was heard to refuse, their ends still to come
    * @param now the clock's time
    * @return the change the round decided, or null when the limit stays
    */
@@ -312,6 +315,7 @@ final class ConcurrencyLimit {
       boolean refusedForConcurrency,
       boolean cancelledAttempt,
       int inFlight,
+      int refusing,
       long now) {
     long from = Math.max(start, roundStart);
     startSum -= from;
@@ -325,7 +329,7 @@ final class ConcurrencyLimit {
         holding = holding || atLeast(seenRefused, seen, tolerated) < SIGNIFICANT;
         cleanAttempts = 0;
       } else if (++cleanAttempts * tolerated >= FORGET && tolerated > MIN_TOLERATED) {
-        // no refusal where the tolerated share gives three: the noise has fallen
+        // no refusal where the tolerated share gives seven: the noise has fallen
         tolerated = Math.max(MIN_TOLERATED, tolerated / 2);
         cleanAttempts = 0;
       }
@@ -339,15 +343,15 @@ final class ConcurrencyLimit {
     } else if (refusedForConcurrency) {
       refused++;
     }
-    return ended < size ? null : judge(inFlight, now);
+    return ended < size ? null : judge(inFlight, refusing, now);
   }
 
-  private Change judge(int inFlight, long now) {
+  private Change judge(int inFlight, int refusing, long now) {
     int from = limit;
     int n = ended - cancelled;
     int r = refused;
     if (n == 0) {
-      next(inFlight, now); // every attempt was cancelled: nothing to judge
+      next(inFlight, refusing, now); // every attempt was cancelled: nothing to judge
       return null;
     }
     Reason reason = null;
@@ -438,7 +442,7 @@ final class ConcurrencyLimit {
     if (reason == Reason.CUT) {
       trialRound = n;
     }
-    next(inFlight, now);
+    next(inFlight, refusing, now);
     return reason == null || reason == Reason.WAITING
         ? null
         : new Change(reason, from, limit, n, r, tolerated);
@@ -460,8 +464,8 @@ final class ConcurrencyLimit {
 
   /**
    * What the host held during the round: the time-average of the attempts in flight that it did not
-   * refuse (those that ended, and those still out), or, when the round took no measurable time, the
-   * share of its peak it did not refuse.
+   * refuse (those that ended, and those still out, whose refusal may be coming: a few milliseconds
+   * each), or, when the round took no measurable time, the share of its peak it did not refuse.
    */
   private int held(int inFlight, long now, int r, int n) {
     int notRefused = (int) Math.ceil(peak * (1 - (double) r / n));
@@ -473,8 +477,11 @@ final class ConcurrencyLimit {
     return Math.max(notRefused, (int) Math.floor(nanos / window));
   }
 
-  /** Begins the next round at {@code now}, {@code inFlight} attempts of earlier ones still out. */
-  private void next(int inFlight, long now) {
+  /**
+   * Begins the next round at {@code now}, {@code inFlight} attempts of earlier ones still out,
+   * {@code refusing} of them refused.
+   */
+  private void next(int inFlight, int refusing, long now) {
     size = Math.max(MIN_ROUND, limit == NONE ? peak : limit);
     if (trial) {
       size = Math.max(size, trialRound); // a trial's rounds are as large as the one that cut
@@ -487,7 +494,7 @@ final class ConcurrencyLimit {
     seen = 0;
     seenRefused = 0;
     holding = false;
-    peak = inFlight;
+    peak = inFlight - refusing;
     roundStart = now;
     startSum = (long) inFlight * now; // what is out counts from now on
     heldNanos = 0;

@@ -76,6 +76,22 @@ class ConcurrencyGateTest {
   }
 
   @Test
+  void aRetryGrantedBeforeItsRefusedAttemptsPermitIsBackIsNotCountedTwice() {
+    List<ConcurrencyGate.Permit> round = grant(8);
+    List<ConcurrencyGate.Permit> refused = round.subList(0, 6);
+    refused.forEach(p -> p.refused(1, CONCURRENCY)); // heard from the transport
+    List<ConcurrencyGate.Permit> retries = grant(6); // sent again before the failures went up
+    assertThat(gate.inFlight()).isEqualTo(14);
+    refused.forEach(p -> p.finish(new IllegalStateException("refused")));
+    round.get(6).finish(null);
+    round.get(7).finish(null);
+    assertThat(gate.limit())
+        .as("2 of the 8 out were not refused, not 2 of 14: the retries only replaced them")
+        .isEqualTo(2);
+    retries.forEach(p -> p.finish(null));
+  }
+
+  @Test
   void aLimitTheHostStatesIsTakenAtOnce() {
     List<ConcurrencyGate.Permit> p = grant(10);
     p.get(0).refused(1, new RateRefusal(null, "reached organization max concurrency: 3", true));

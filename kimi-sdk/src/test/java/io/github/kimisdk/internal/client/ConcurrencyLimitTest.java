@@ -35,7 +35,7 @@ class ConcurrencyLimitTest {
   /** Grants {@code n} attempts now. */
   private void grant(int n) {
     for (int i = 0; i < n; i++) {
-      out.add(new Out(rule.granted(out.size() + 1, now), now));
+      out.add(new Out(rule.granted(out.size() + 1, 0, now), now));
     }
   }
 
@@ -46,7 +46,8 @@ class ConcurrencyLimitTest {
 
   private void end(boolean refused, boolean cancelled) {
     Out o = out.remove(0);
-    ConcurrencyLimit.Change c = rule.ended(o.round, o.start, refused, cancelled, out.size(), now);
+    ConcurrencyLimit.Change c =
+        rule.ended(o.round, o.start, refused, cancelled, out.size(), 0, now);
     if (c != null) {
       changes.add(c);
     }
@@ -55,7 +56,7 @@ class ConcurrencyLimitTest {
   /** Ends the attempt in flight at {@code index} now. */
   private void endAt(int index, boolean refused) {
     Out o = out.remove(index);
-    ConcurrencyLimit.Change c = rule.ended(o.round, o.start, refused, false, out.size(), now);
+    ConcurrencyLimit.Change c = rule.ended(o.round, o.start, refused, false, out.size(), 0, now);
     if (c != null) {
       changes.add(c);
     }
@@ -355,7 +356,7 @@ class ConcurrencyLimitTest {
   void aStatedLimitIsTakenAtOnceEndsTheTrialAndCapsEveryRaise() {
     warm();
     round(64, 8); // cut to 56, on trial
-    ConcurrencyLimit.Change c = rule.stated(3, out.size(), now);
+    ConcurrencyLimit.Change c = rule.stated(3, out.size(), 0, now);
     assertThat(c.reason()).isEqualTo(Reason.STATED);
     assertThat(c.to()).isEqualTo(3);
     assertThat(rule.onTrial()).isFalse();
@@ -363,7 +364,7 @@ class ConcurrencyLimitTest {
       roundAt(3, 0);
     }
     assertThat(rule.limit()).isEqualTo(3);
-    assertThat(rule.stated(5, 0, now)).as("above the limit").isNull();
+    assertThat(rule.stated(5, 0, 0, now)).as("above the limit").isNull();
   }
 
   @Test
@@ -492,10 +493,10 @@ class ConcurrencyLimitTest {
       ConcurrencyLimit r, int n, int refused, List<ConcurrencyLimit.Change> seen) {
     int[] rounds = new int[n];
     for (int i = 0; i < n; i++) {
-      rounds[i] = r.granted(i + 1, 0);
+      rounds[i] = r.granted(i + 1, 0, 0);
     }
     for (int i = 0; i < n; i++) {
-      ConcurrencyLimit.Change c = r.ended(rounds[i], 0, i < refused, false, n - i - 1, 0);
+      ConcurrencyLimit.Change c = r.ended(rounds[i], 0, i < refused, false, n - i - 1, 0, 0);
       if (c != null) {
         seen.add(c);
       }
@@ -514,11 +515,11 @@ class ConcurrencyLimitTest {
       int batch = Math.min(level, size - done);
       int[] rounds = new int[batch];
       for (int i = 0; i < batch; i++) {
-        rounds[i] = r.granted(i + 1, 0);
+        rounds[i] = r.granted(i + 1, 0, 0);
       }
       for (int i = 0; i < batch; i++) {
         boolean no = done == 0 && i < refused;
-        ConcurrencyLimit.Change c = r.ended(rounds[i], 0, no, false, batch - i - 1, 0);
+        ConcurrencyLimit.Change c = r.ended(rounds[i], 0, no, false, batch - i - 1, 0, 0);
         if (c != null) {
           seen.add(c);
         }
