@@ -45,24 +45,31 @@ class AdaptiveConcurrencyHttpTest {
     return requests;
   }
 
-  @Test
-  void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
+  /** What twenty calls through {@code chatAll} got, and how long they took. */
+  private record Run(List<ChatResult> results, long millis) {}
+
+  /** Sends the twenty through {@code chatAll}, 8 at once, by a client that spends no retry. */
+  private Run chatAllTwenty() {
     long started = System.nanoTime();
-    List<ChatResult> results;
     try (KimiClient kimi =
         KimiClient.builder()
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
             .build()) {
-      results = kimi.chatAll(twenty(), 8, null);
+      List<ChatResult> results = kimi.chatAll(twenty(), 8, null);
+      return new Run(results, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
-    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertThat(results).allMatch(ChatResult::isSuccess);
+  }
+
+  @Test
+  void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
+    Run run = chatAllTwenty();
+    assertThat(run.results()).allMatch(ChatResult::isSuccess);
     assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
     System.out.printf(
         "chatAll, 20 calls, one at a time at 250 ms: %d ms (serialized 5000 ms), %d 429s%n",
-        ms, server.rateLimitedCount());
+        run.millis(), server.rateLimitedCount());
   }
 
   @Test
@@ -118,23 +125,13 @@ class AdaptiveConcurrencyHttpTest {
             open.decrementAndGet();
           }
         });
-    long started = System.nanoTime();
-    List<ChatResult> results;
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
-      results = kimi.chatAll(twenty(), 8, null);
-    }
-    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertThat(results).allMatch(ChatResult::isSuccess);
+    Run run = chatAllTwenty();
+    assertThat(run.results()).allMatch(ChatResult::isSuccess);
     assertThat(refused.get()).as("503s for 20 calls").isLessThan(20);
     System.out.printf(
         "chatAll, 20 calls, two at a time at 250 ms, 503 when full: %d ms (serialized 2500 ms),"
             + " %d 503s%n",
-        ms, refused.get());
+        run.millis(), refused.get());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.internal.http.ServerText;
@@ -175,25 +176,33 @@ final class ConcurrencyGate {
     return limit.undone();
   }
 
-  private void finished(Permit p, Throwable failure, boolean refusedForConcurrency) {
+  private void finished(Permit p, Throwable failure, boolean heard) {
+    // heard from the transport in the usual case; else judged from the failure the call got
+    boolean refusal = heard || refusedForConcurrency(failure);
     ConcurrencyLimit.Change c;
     synchronized (this) {
       inFlight--;
-      if (refusedForConcurrency) {
+      if (heard) {
         refusing--;
       }
       c =
           limit.ended(
-              p.round,
-              p.start,
-              refusedForConcurrency,
-              cancelled(failure),
-              inFlight,
-              refusing,
-              clock.getAsLong());
+              p.round, p.start, refusal, cancelled(failure), inFlight, refusing, clock.getAsLong());
     }
     tell(c);
     drain();
+  }
+
+  /**
+   * Tells whether an attempt's failure is its host's refusal for concurrency, as {@link
+   * RateRefusal#concurrency} judges a status and a server's message.
+   */
+  static boolean refusedForConcurrency(Throwable failure) {
+    if (failure == null || !(Futures.unwrap(failure) instanceof ApiException a)) {
+      return false;
+    }
+    String said = a.serverMessage();
+    return RateRefusal.concurrency(a.status(), said == null ? "" : said.toLowerCase(Locale.ROOT));
   }
 
   private static boolean cancelled(Throwable failure) {

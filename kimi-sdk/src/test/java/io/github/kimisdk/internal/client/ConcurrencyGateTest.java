@@ -2,10 +2,15 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.RateRefusal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,19 @@ class ConcurrencyGateTest {
         .as("2 of the 8 out were not refused, not 2 of 14: the retries only replaced them")
         .isEqualTo(2);
     retries.forEach(p -> p.finish(null));
+  }
+
+  @Test
+  void aRefusalTheTransportDidNotTellIsJudgedFromTheFailure() {
+    ErrorFactory errors = TestErrors.factory();
+    byte[] body =
+        "{\"object\":\"error\",\"message\":\"The request queue is full.\",\"code\":503}"
+            .getBytes(StandardCharsets.UTF_8);
+    for (ConcurrencyGate.Permit each : grant(ConcurrencyLimit.MIN_ROUND)) {
+      each.finish(errors.httpError(new ResponseMetadata(503, Map.of()), body, 0, body.length));
+    }
+    assertThat(gate.cuts()).isEqualTo(1);
+    assertThat(ConcurrencyGate.refusedForConcurrency(new IllegalStateException("other"))).isFalse();
   }
 
   @Test
