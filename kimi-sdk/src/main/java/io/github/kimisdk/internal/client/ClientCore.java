@@ -126,7 +126,9 @@ public final class ClientCore {
     this.own = new Tenant(null, c.credential(), meter, limiter);
     this.listeners = List.copyOf(c.listeners());
     this.jfr = Jfr.listener();
-    this.gate = new ConcurrencyGate(maxConcurrency(c));
+    this.gate =
+        new ConcurrencyGate(
+            maxConcurrency(c), ConcurrencyGate.told(target(c), logger), scheduler::nanoTime);
     this.targets = c.fallbacks().isEmpty() ? null : targets(c, make);
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = targets == null ? r : r.routing(targets);
@@ -171,7 +173,9 @@ public final class ClientCore {
     this.own = new Tenant(null, c.credential(), meter, limiter);
     this.listeners = List.of();
     this.jfr = null;
-    this.gate = new ConcurrencyGate(maxConcurrency(c));
+    this.gate =
+        new ConcurrencyGate(
+            maxConcurrency(c), ConcurrencyGate.told(target(c), logger), scheduler::nanoTime);
     this.targets = null;
     List<Interceptor> concerns = new ArrayList<>();
     concerns.add(new Gating(gate, this));
@@ -183,6 +187,12 @@ public final class ClientCore {
     this.intercepted = chain;
     this.chats = null;
     this.exchanges = new Exchanges(this); // its checks (GET /models), never its chat calls
+  }
+
+  /** The host's name and address, as its gate's moves name it: never a key or a path. */
+  private static String target(ClientConfig c) {
+    java.net.URI u = c.endpoint().uri();
+    return c.host().name() + " at " + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
   }
 
   /** The most attempts in flight a host gets: the rate limit's concurrency, else no maximum. */
