@@ -78,12 +78,17 @@ class FakeServingHttpTest {
       }
     }
 
-    assertThat(cut).as("the 2nd and the 4th").isEqualTo(2);
-    assertThat(server.cutStreamCount()).isEqualTo(2);
     for (int i = 0; i < 4; i++) {
       assertThat(texts.get(i)).isEqualTo("You said: " + TEN_WORDS + " call" + i);
     }
-    assertThat(server.requestCount()).as("4 streams and 2 continuations, none cut").isEqualTo(6);
+    // every second stream the server sends is cut: one whose chunks all arrived before the caller
+    // read the first is sent again by the client itself (a stream is retried until its first event
+    // reaches the caller), which a loaded machine makes happen now and then; the others the caller
+    // finished with its continuation, which is never cut
+    assertThat(cut).isPositive().isLessThanOrEqualTo(server.cutStreamCount());
+    assertThat(server.requestCount())
+        .as("each cut stream, retried or continued, is one more request")
+        .isEqualTo(4 + server.cutStreamCount());
   }
 
   @Test
@@ -126,6 +131,12 @@ class FakeServingHttpTest {
       assertThat(
               server.awaitConnections(() -> server.activeExchanges() == 1, Duration.ofSeconds(10)))
           .isTrue();
+      // admitted, not only connected (which the server tells no waiter of): it then holds its
+      // place under the limit for its service time
+      long admittedBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.peakConcurrency() < 1 && System.nanoTime() < admittedBy) {
+        Thread.onSpinWait();
+      }
       HttpResponse<String> refused =
           HTTP.send(
               post(
