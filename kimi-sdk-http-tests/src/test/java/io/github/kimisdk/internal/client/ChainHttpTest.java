@@ -47,7 +47,7 @@ class ChainHttpTest {
 
     @Override
     public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-      String name = sending.operation() + "#" + sending.attempt();
+      String name = sending.call().operation() + "#" + sending.number();
       synchronized (seen) {
         seen.add(name);
       }
@@ -65,7 +65,7 @@ class ChainHttpTest {
     @Override
     public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
       synchronized (seen) {
-        seen.add(sending.operation() + " stream");
+        seen.add(sending.call().operation() + " stream");
       }
       return next.proceed(sending);
     }

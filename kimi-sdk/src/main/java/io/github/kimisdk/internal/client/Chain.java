@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The interceptors of one client, in order, built once ({@link ClientCore}): every call shape hands
- * its {@link Sending} and its transport step to {@link #future} or {@link #stream}, and each
- * interceptor wraps the rest. Immutable; the cursors ({@link Futures}, {@link Streams}) are made
- * per call.
+ * The layers of one client, in order, built once, each with the parts it uses: every call shape
+ * hands its {@link Sending} (the call, described once) and its transport step to {@link #future} or
+ * {@link #stream}, and each layer wraps the rest. Above the retrying layer a layer sees the call;
+ * below it, each attempt, which the retrying layer makes ({@link Retrying}) and every layer below
+ * reads for its target's parts, so every target's attempt takes the same chain. Immutable; the
+ * cursors ({@link Futures}, {@link Streams}) are made per call.
  */
 final class Chain {
 
@@ -55,10 +58,12 @@ final class Chain {
   record Opened<T>(StoppablePublisher<T> stream, Supplier<ResponseMetadata> metadata) {}
 
   private final Interceptor[] interceptors;
-  private final ClientCore core;
+  private final CallContext context; // what a stream's retries run on
+  private final BooleanSupplier closed; // whether the client is closing, for a stopped stream
 
-  Chain(ClientCore core, List<Interceptor> interceptors) {
-    this.core = core;
+  Chain(CallContext context, BooleanSupplier closed, List<Interceptor> interceptors) {
+    this.context = context;
+    this.closed = closed;
     this.interceptors = interceptors.toArray(new Interceptor[0]);
   }
 
@@ -66,7 +71,7 @@ final class Chain {
   Chain with(Interceptor extra) {
     List<Interceptor> all = new ArrayList<>(List.of(interceptors));
     all.add(extra);
-    return new Chain(core, all);
+    return new Chain(context, closed, all);
   }
 
   /**
@@ -117,17 +122,6 @@ final class Chain {
         return send.send(sending);
       }
       return all[index].future(sending, new Futures<>(chain, index + 1, send, start));
-    }
-
-    /**
-     * Returns the rest of the call on {@code other}'s chain, from its first interceptor, to this
-     * call's send step: an attempt routed to a fallback target ({@link Routing}).
-     *
-     * @param other the target's chain
-     * @return the cursor
-     */
-    Futures<T> on(Chain other) {
-      return new Futures<>(other, 0, send, start);
     }
 
     /**
@@ -183,8 +177,8 @@ final class Chain {
     }
 
     /**
-     * Hands {@code sending} to the next interceptor; past the last one, the stream is retried here
-     * ({@link #retried}).
+     * Hands {@code sending} to the next interceptor, down to the retrying layer, which makes the
+     * stream's attempts ({@link #retried}).
      *
      * @param sending what is sent
      * @return the stream
@@ -194,40 +188,46 @@ final class Chain {
       if (index < all.length) {
         return all[index].stream(sending, new Streams<>(chain, index + 1, send, resume, built));
       }
-      return retried(sending);
+      // the retrying layer turns a stream into attempts (retried): no stream passes it
+      throw new IllegalStateException("a stream reached the end of a chain without retries");
     }
 
     /**
-     * Prepares the call with its retries, as its retrier says: each attempt passes the rest of the
-     * chain as a future ({@link Interceptor#future}, its attempt's number in {@link
-     * Sending#attempt()}), which completes when the attempt ended; at the chain's end the attempt
-     * is made and sent. The retrying interceptor calls this; the interceptors after it see each
-     * attempt, and no stream hook.
+     * Prepares the call with its retries, as its retrier says: each attempt ({@code attempts} makes
+     * it) passes the rest of the chain as a future ({@link Interceptor#future}), which completes
+     * when the attempt ended; at the chain's end the attempt is made and sent. The retrying layer
+     * calls this; the layers after it see each attempt, and no stream hook.
      *
      * @param sending the call, heard by its trace
+     * @param attempts makes attempt {@code n} of the call, on a thread, to a target
+     * @param course the call's course, for a call that may fall back; null for a new one
      * @return the stream
      */
-    StoppablePublisher<T> retried(Sending sending) {
+    StoppablePublisher<T> retried(Sending sending, Retrying.Attempts attempts, RetryState course) {
       Chain c = chain;
       int from = index;
-      ChatRequest sent = sending.request();
+      ChatRequest sent = sending.call().request();
       Function<ChatCompletion, ChatRequest> continued =
           resume == null ? null : partial -> resume.apply(sent, partial);
       StreamingCall<T> call =
           new StreamingCall<>(
-              c.core.context(),
-              sending.call().retrier(),
+              c.context,
+              sending.call().settings().retrier(),
               new StreamingCall.Spec<>(
-                  (n, here, target, launch) ->
-                      new Futures<Void>(
-                              c,
-                              from,
-                              s -> launch.apply(send.attempt(s, n)),
-                              new AtomicReference<>())
-                          .proceed(sending.attempt(n, here, target)),
+                  (n, here, target, launch) -> {
+                    Sending a;
+                    try {
+                      a = attempts.attempt(sending, n, here, target);
+                    } catch (RuntimeException e) {
+                      return CompletableFuture.failedFuture(e); // the target refuses the request
+                    }
+                    return new Futures<Void>(
+                            c, from, s -> launch.apply(send.attempt(s, n)), new AtomicReference<>())
+                        .proceed(a);
+                  },
                   continued),
-              c.core::isClosed,
-              sending.route());
+              c.closed,
+              course);
       built[0] = call;
       return call;
     }

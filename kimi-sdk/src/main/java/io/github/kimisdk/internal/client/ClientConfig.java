@@ -80,9 +80,7 @@ public final class ClientConfig implements HttpSettings {
   private final Host host;
   private final List<Fallback> fallbacks;
   private final boolean allowPlainHttp;
-  private final ServedBy self; // the target this config's calls are, in a chain; else null
-  private final List<ClientConfig> targetConfigs;
-  private final String hostLabel; // how failures name the host; null for Moonshot's API
+  private final List<TargetSettings> targets; // the client's own first, then each fallback
 
   private ClientConfig(Builder b) {
     this.credential =
@@ -118,34 +116,28 @@ public final class ClientConfig implements HttpSettings {
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
     this.allowPlainHttp = b.allowPlainHttp;
-    this.self = b.self != null ? b.self : fallbacks.isEmpty() ? null : served(0, Target.of(host));
-    this.hostLabel = moonshot(host) ? null : label(host, self);
     refuseDefaults();
-    List<ClientConfig> targets = new java.util.ArrayList<>(fallbacks.size());
+    List<TargetSettings> all = new java.util.ArrayList<>(fallbacks.size() + 1);
+    all.add(TargetSettings.own(this));
     for (int i = 0; i < fallbacks.size(); i++) {
       // each target's rules checked here, before anything is built
-      targets.add(forTarget(fallbacks.get(i), i + 1));
+      all.add(TargetSettings.of(this, fallbacks.get(i), i + 1));
     }
-    this.targetConfigs = List.copyOf(targets);
+    this.targets = List.copyOf(all);
   }
 
   /**
-   * Returns the settings of each fallback target, in order ({@link #forTarget}).
+   * Returns the settings of each target, the client's own first, then each fallback in order.
    *
-   * @return the targets' settings; empty for none
+   * @return the targets' settings
    */
-  List<ClientConfig> targetConfigs() {
-    return targetConfigs;
+  List<TargetSettings> targets() {
+    return targets;
   }
 
-  /**
-   * Whether a client whose own host is {@code h} may be built without a key, and then sends none: a
-   * team's own server (vLLM, SGLang, another OpenAI-compatible one) started without {@code
-   * --api-key}, as a fallback target may be; never Moonshot's API (at any URL, a proxy's included)
-   * nor a hosted platform at its preset URL.
-   */
-  static boolean keyOptional(Host h) {
-    return !moonshot(h) && !needsKey(h);
+  /** Whether plain {@code http} may go to any host, for the fallback targets' checks. */
+  boolean allowsPlainHttp() {
+    return allowPlainHttp;
   }
 
   /** Whether a host is Moonshot's own API (the open platforms, Kimi Code), at any URL. */
@@ -156,115 +148,6 @@ public final class ClientConfig implements HttpSettings {
         || name.equals(Host.KIMI_CODE.name());
   }
 
-  /** Whether a host is a hosted platform that answers no call without a key (its preset URL). */
-  private static boolean needsKey(Host h) {
-    String url = h.endpoint().baseUrl();
-    for (Host p :
-        List.of(
-            Host.MOONSHOT,
-            Host.MOONSHOT_CHINA,
-            Host.KIMI_CODE,
-            Host.OPENROUTER,
-            Host.FIREWORKS,
-            Host.TOGETHER)) {
-      if (p.endpoint().baseUrl().equals(url)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The settings of fallback target {@code f} of this client: this client's, but for the target's
-   * host (its endpoint, over chat completions unless it is Moonshot's), its key (none when it has
-   * none), its rate limit and its host's prices; the client's own headers stay the client's. The
-   * rules of the client's builder hold: plain http only to loopback (or with {@code
-   * allowPlainHttp}), a key that fits the target's endpoint; a hosted platform's target has one.
-   *
-   * @param f the target and its key
-   * @param index its place in the chain, the client's own being 0
-   * @return its settings
-   * @throws ConfigurationException if the target's endpoint or key breaks a rule
-   */
-  private ClientConfig forTarget(Fallback f, int index) {
-    Target t = f.target();
-    Builder b = copy();
-    Endpoint ep = t.host().endpoint();
-    String problem = Keys.endpointRule(ep, allowPlainHttp);
-    if (problem != null) {
-      throw new ConfigurationException("fallback " + t + ": " + problem);
-    }
-    String key = f.key;
-    if (key != null) {
-      String bad = Keys.problem(key, "of fallback target " + t.host().name());
-      if (bad == null) {
-        bad = Keys.endpointProblem(key, "of fallback target " + t.host().name(), ep);
-      }
-      if (bad != null) {
-        throw new ConfigurationException(bad);
-      }
-      b.apiKey(ApiKey.of(key));
-    } else if (f.supplier != null) {
-      b.apiKey(f.supplier);
-    } else if (needsKey(t.host())) {
-      throw new ConfigurationException(
-          "fallback target "
-              + index
-              + " ("
-              + t.host().name()
-              + ") has no API key, and "
-              + ep.baseUrl()
-              + " needs one: give it Target.apiKey(...) (a target never takes the client's key)");
-    } else {
-      b.apiKey(ApiKey.of("")); // sends no key: a vLLM or SGLang without --api-key
-    }
-    b.endpoint = ep;
-    b.wireProtocol =
-        t.host().speaksMoonshot() ? ep.defaultProtocol() : WireProtocol.CHAT_COMPLETIONS;
-    b.headers = Map.of();
-    b.rateLimit = t.rateLimit().orElse(null);
-    b.prices = t.host().prices().orElse(PriceTable.none());
-    b.host = t.host();
-    b.fallbacks = List.of();
-    b.self = served(index, t);
-    return b.build();
-  }
-
-  /** A builder holding these settings. */
-  private Builder copy() {
-    Builder b = new Builder();
-    b.endpoint = endpoint;
-    b.wireProtocol = wireProtocol;
-    b.httpClient = httpClient;
-    b.executor = executor;
-    b.timeouts = timeouts;
-    b.userAgent = userAgent;
-    b.headers = headers;
-    b.maxResponseBytes = maxResponseBytes;
-    b.sseLimits = sseLimits;
-    b.preflight = preflight;
-    b.retryPolicy = retryPolicy;
-    b.scheduler = scheduler;
-    b.httpVersion = httpVersion;
-    b.maxJsonDepth = maxJsonDepth;
-    b.logger = logger;
-    b.logMessageContents = logMessageContents;
-    b.rateLimit = rateLimit;
-    b.samplingPolicy = samplingPolicy;
-    b.thinkingFallback = thinkingFallback;
-    b.modelChecks = modelChecks;
-    b.catalog = catalog;
-    b.maxRequestBytes = maxRequestBytes;
-    b.prices = prices;
-    b.listeners = listeners;
-    b.interceptors = interceptors;
-    b.promptCacheTtl = promptCacheTtl;
-    b.host = host;
-    b.fallbacks = fallbacks;
-    b.allowPlainHttp = allowPlainHttp;
-    return b;
-  }
-
   /**
    * Returns the fallback target whose calls this config sends: the client's own (made from its
    * host) in a client with fallback targets, or the target a fallback's config is for.
@@ -273,16 +156,12 @@ public final class ClientConfig implements HttpSettings {
    */
   @Override
   public ServedBy target() {
-    return self;
-  }
-
-  private static ServedBy served(int index, Target t) {
-    return new ServedBy(index, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
+    return targets.get(0).target();
   }
 
   @Override
   public String hostLabel() {
-    return hostLabel;
+    return targets.get(0).hostLabel();
   }
 
   /**
@@ -290,7 +169,10 @@ public final class ClientConfig implements HttpSettings {
    * the path) and, in a chain, its place and model, such as {@code "vLLM at vllm.internal:8000
    * (target 1, kimi-k3)"}.
    */
-  static String label(Host h, ServedBy self) {
+  static String labelOf(Host h, ServedBy self) {
+    if (moonshot(h)) {
+      return null; // Kimi's words
+    }
     String name =
         switch (h.name()) {
           case "vllm" -> "vLLM";
@@ -363,6 +245,16 @@ public final class ClientConfig implements HttpSettings {
      */
     public Target target() {
       return target;
+    }
+
+    /** Its fixed key, or null; handed only to its own credential. */
+    String key() {
+      return key;
+    }
+
+    /** Its key supplier, or null. */
+    Supplier<String> supplier() {
+      return supplier;
     }
 
     /** Never prints the key. */
@@ -742,7 +634,6 @@ public final class ClientConfig implements HttpSettings {
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
-    private ServedBy self;
     // What KimiClient.Builder was told, resolved together by resolveAndBuild(): the endpoint and
     // protocol asked for (null: the key's and the endpoint's defaults), where the key came from.
     private String keySource = "apiKey";
@@ -844,7 +735,7 @@ public final class ClientConfig implements HttpSettings {
       // a team's own server (vLLM, SGLang, another compatible one) may run without a key, as a
       // fallback target may: such a client sends none; a hosted platform still needs one
       boolean keyless =
-          apiKey == null && apiKeySupplier == null && host != null && keyOptional(host);
+          apiKey == null && apiKeySupplier == null && host != null && !host.needsKey();
       if (apiKey == null && apiKeySupplier == null && host != null && !keyless && !moonshot(host)) {
         refuse(
             "No API key for "

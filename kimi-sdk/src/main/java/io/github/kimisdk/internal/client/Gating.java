@@ -1,55 +1,58 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.base.flow.Scheduler;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The host's concurrency, as its {@link ConcurrencyGate} has learned it: each attempt of a chat
- * call (one that takes a concurrency slot), a future call's or a stream's, waits for a permit of
- * the gate of the target it goes to and gives it back when it ends; the permit hears a refusal for
- * concurrency from the transport and lowers the gate's limit. Until a host first refuses, an
- * attempt only passes a counter. In every chain, below the retrier; an attempt whose permit arrives
- * on another thread than the one that asked is not sent on it, and a wait for a slot is bounded as
- * the rate limiter's queue is ({@code RateLimit.Builder.maxQueueWait}).
+ * The host's concurrency, as its {@link ConcurrencyGate} has learned it: each attempt of a call
+ * that takes a concurrency slot (every call but the platform's), a future call's or a stream's,
+ * waits for a permit of the gate of the target it goes to and gives it back when it ends; the
+ * permit hears a refusal for concurrency from the transport. Until a host first refuses, an attempt
+ * only passes a counter. Below the retrier; an attempt whose permit arrives on another thread than
+ * the one that asked is not sent on it, and a wait for a slot is bounded as the target's rate
+ * limiter bounds its queue ({@code RateLimit.Builder.maxQueueWait}).
  */
 final class Gating implements Interceptor {
 
-  private final ConcurrencyGate gate;
-  private final ClientCore core;
+  private final TargetParts[] parts;
+  private final Scheduler scheduler;
 
-  Gating(ConcurrencyGate gate, ClientCore core) {
-    this.gate = gate;
-    this.core = core;
+  Gating(TargetParts[] parts, Scheduler scheduler) {
+    this.parts = parts;
+    this.scheduler = scheduler;
   }
 
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-    if (!sending.slot()) {
+    if (!sending.call().slot()) {
       return next.proceed(sending); // platform calls take no slot of the host's
     }
-    return gate.call(
+    TargetParts target = parts[sending.attempt().target()];
+    return target.gate.call(
         (permit, sameThread) ->
             next.proceed(
-                (!sending.here() || sameThread
-                        ? sending
-                        : sending.attempt(sending.attempt(), false))
-                    .heardBy(permit)),
-        this::bound);
+                sending.at(
+                    (sameThread ? sending.attempt() : sending.attempt().elsewhere())
+                        .heardBy(permit))),
+        waiting -> bound(target, waiting));
   }
 
   /**
-   * Bounds a wait for a slot as the rate limiter bounds its queue ({@code
+   * Bounds a wait for a slot as the target's rate limiter bounds its queue ({@code
    * RateLimit.Builder.maxQueueWait}): past it the attempt fails unsent, as a call that waited too
    * long for the limiter does.
    */
-  private void bound(CompletableFuture<ConcurrencyGate.Permit> waiting) {
-    var limit = core.config().rateLimit();
+  private void bound(TargetParts target, CompletableFuture<ConcurrencyGate.Permit> waiting) {
+    RateLimit limit = target.settings.rateLimit();
     if (limit == null || limit.maxQueueWait().isEmpty()) {
       return;
     }
-    java.time.Duration d = limit.maxQueueWait().get();
+    Duration d = limit.maxQueueWait().get();
     Runnable withdraw =
-        core.scheduler()
-            .schedule(() -> waiting.completeExceptionally(core.errors().queueTimeout(d)), d);
+        scheduler.schedule(
+            () -> waiting.completeExceptionally(target.calls.errors().queueTimeout(d)), d);
     waiting.whenComplete((p, e) -> withdraw.run());
   }
 }

@@ -84,7 +84,7 @@ final class HostCheck {
       Wires.get(WireProtocol.CHAT_COMPLETIONS, false).chatPath();
 
   private final ClientCore primary; // the client's: its model table, request forms and timer
-  private final ClientCore core; // the target's machinery (the primary's for the client's own)
+  private final TargetParts core; // the target's machinery
   private final ClientScope scope; // sends on the target's chain, once
   private final Target target;
   private final Host host;
@@ -97,13 +97,12 @@ final class HostCheck {
   private int requests;
   private long started;
 
-  HostCheck(
-      ClientCore primary, ClientCore core, ClientScope scope, Target target, String askedModel) {
+  HostCheck(ClientCore primary, TargetParts core, ClientScope scope, String askedModel) {
     this.primary = primary;
     this.core = core;
     this.scope = scope;
-    this.target = target;
-    this.host = core.config().host();
+    this.target = core.target;
+    this.host = core.settings.host();
     this.model = target.model().orElse(askedModel);
     this.info = primary.config().catalog().lookup(model);
     this.bound = scope.defaults().timeout().orElse(REQUEST_BOUND);
@@ -114,16 +113,16 @@ final class HostCheck {
             info,
             primary.config().catalog(),
             primary.calls(),
-            target.hasKey() || core == primary,
+            target.hasKey() || core == primary.parts(0),
             bound,
             new ServerText(key(core)),
             CHAT_PATH);
   }
 
   /** The target's key, to redact from what its host says; null when it has none or cannot say. */
-  private static ApiKey key(ClientCore core) {
+  private static ApiKey key(TargetParts core) {
     try {
-      return core.config().credential().key(core.config().endpoint());
+      return core.settings.credential().key(core.settings.endpoint());
     } catch (RuntimeException none) {
       return null;
     }
@@ -136,10 +135,10 @@ final class HostCheck {
    */
   CompletableFuture<TargetReport> run() {
     started = System.nanoTime();
-    if (core.config().wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
+    if (core.settings.wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
       found.stop(
           "not checked: the check speaks chat completions, and this target speaks "
-              + core.config().wireProtocol());
+              + core.settings.wireProtocol());
       return CompletableFuture.completedFuture(report());
     }
     return listModels()
@@ -335,7 +334,7 @@ final class HostCheck {
   private CompletableFuture<JsonValue> send(ChatRequest request) {
     JsonValue body;
     try {
-      body = primary.chats().hosted(host, core.transport(), request, scope.defaults());
+      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -354,7 +353,7 @@ final class HostCheck {
     JsonValue body;
     EventStream events;
     try {
-      body = primary.chats().hosted(host, core.transport(), request, scope.defaults());
+      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
       events = scope.requestEvents("POST", CHAT_PATH, body);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

@@ -32,7 +32,6 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
   private final Chain.Streams<ChatCompletionChunk> next;
   private final KimiInterceptor[] list;
   private final Interception interception;
-  private final ClientCore core;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   private Relay<ChatCompletionChunk> relay;
@@ -51,7 +50,6 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
     this.next = next;
     this.list = list;
     this.interception = interception;
-    this.core = layer.core();
   }
 
   @Override
@@ -101,7 +99,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
             return; // the stream's own chunks and end reached the consumer
           }
           if (e != null) {
-            r.fail(core.calls().failure(e));
+            r.fail(layer.calls().failure(e));
           } else {
             new Replay(c).start(r, null);
           }
@@ -144,7 +142,7 @@ final class InterceptedStream implements StoppablePublisher<ChatCompletionChunk>
   public RuntimeException stop(InterruptedException interrupt) {
     StoppablePublisher<ChatCompletionChunk> in;
     Relay<ChatCompletionChunk> r;
-    RuntimeException failure = core.errors().closed(interrupt, core.isClosed());
+    RuntimeException failure = layer.calls().errors().closed(interrupt, layer.closing());
     synchronized (this) {
       in = inner;
       r = relay;

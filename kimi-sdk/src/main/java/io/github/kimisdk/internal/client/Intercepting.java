@@ -54,39 +54,67 @@ final class Intercepting implements Interceptor {
   /** The most characters of what an interceptor threw that its call's failure says. */
   static final int MAX_THROWN = 500;
 
-  private final ClientCore core;
+  /** Prepares a call's request again after an interceptor changed it ({@link ChatCalls}). */
+  @FunctionalInterface
+  interface Rewrite {
+    /**
+     * Returns the call that sends {@code changed} in place of {@code sending}'s request: adapted,
+     * checked and made for each target as the call's first request was.
+     *
+     * @param sending the call
+     * @param changed the request an interceptor passed on
+     * @return the call, its attempt not yet refined
+     */
+    CallSpec rewrite(Sending sending, ChatRequest changed);
+  }
+
   private final boolean perAttempt;
+  private final Rewrite rewrite;
+  private final Calls calls;
+  private final InFlight inFlight;
+  private final TargetParts[] parts;
   private final ServedBy own; // the client's own target, as KimiInterceptor.Chain.target() names it
 
   /**
    * Creates the layer of the interceptors that run once per attempt, or else once per call.
    *
-   * @param core the client's machinery
    * @param perAttempt whether this is the layer below the retries
+   * @param rewrite prepares a changed request
+   * @param calls maps failures
+   * @param inFlight tells whether the client closes
+   * @param parts each target's machinery, for the target an attempt names
    */
-  Intercepting(ClientCore core, boolean perAttempt) {
-    this.core = core;
+  Intercepting(
+      boolean perAttempt, Rewrite rewrite, Calls calls, InFlight inFlight, TargetParts[] parts) {
     this.perAttempt = perAttempt;
-    ClientConfig c = core.config();
+    this.rewrite = rewrite;
+    this.calls = calls;
+    this.inFlight = inFlight;
+    this.parts = parts;
+    TargetSettings c = parts[0].settings;
     ServedBy self = c.target();
-    this.own =
-        self != null ? self : new ServedBy(0, c.host().name(), c.host().endpoint().uri(), null);
+    this.own = self != null ? self : TargetSettings.served(0, parts[0].target);
   }
 
-  /** Returns the client's machinery. */
-  ClientCore core() {
-    return core;
+  /** Returns how the layer maps failures. */
+  Calls calls() {
+    return calls;
+  }
+
+  /** Tells whether the client is closing. */
+  boolean closing() {
+    return inFlight.isClosed();
   }
 
   @Override
   @SuppressWarnings("unchecked") // a chat's answer is a completion, a stream attempt's its end
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-    Interception ic = sending.interception();
+    Interception ic = sending.call().interception();
     KimiInterceptor[] list = ic == null ? null : ic.of(perAttempt);
     if (list == null || list.length == 0) {
       return next.proceed(sending);
     }
-    if (perAttempt && sending.operation() == CallEvent.Operation.CHAT_STREAM) {
+    if (perAttempt && sending.call().operation() == CallEvent.Operation.CHAT_STREAM) {
       return (CompletableFuture<T>) streamAttempt(sending, (Chain.Futures<Void>) next, list, ic);
     }
     Chain.Futures<ChatCompletion> rest = (Chain.Futures<ChatCompletion>) next;
@@ -103,7 +131,7 @@ final class Intercepting implements Interceptor {
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
-    Interception ic = sending.interception();
+    Interception ic = sending.call().interception();
     if (perAttempt || ic == null) {
       return next.proceed(sending);
     }
@@ -151,7 +179,7 @@ final class Intercepting implements Interceptor {
             if (e != null) {
               out.completeExceptionally(e);
             } else {
-              forward(next.end(sending.answered(c)), out);
+              forward(next.end(sending.at(sending.attempt().answered(c))), out);
             }
           } else {
             forward(end, out);
@@ -182,7 +210,7 @@ final class Intercepting implements Interceptor {
       Function<Sending, CompletableFuture<ChatCompletion>> bottom) {
     Link link = new Link(list, i, sending, bottom);
     KimiInterceptor interceptor = list[i];
-    ServerText text = core.errors().text();
+    ServerText text = calls.errors().text();
     CompletableFuture<ChatCompletion> answer;
     try {
       answer = interceptor.intercept(link);
@@ -238,7 +266,7 @@ final class Intercepting implements Interceptor {
    * added to it as suppressed.
    */
   CompletableFuture<ChatCompletion> refused(Sending sending, KimiException refusal) {
-    KimiInterceptor[] list = sending.interception().of(false);
+    KimiInterceptor[] list = sending.call().interception().of(false);
     CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
     run(list, 0, sending, s -> CompletableFuture.failedFuture(refusal))
         .whenComplete(
@@ -304,47 +332,42 @@ final class Intercepting implements Interceptor {
 
     @Override
     public ChatRequest request() {
-      return sending.request();
+      return sending.call().request();
     }
 
     @Override
     public boolean streamed() {
-      return sending.operation() == CallEvent.Operation.CHAT_STREAM;
+      return sending.call().operation() == CallEvent.Operation.CHAT_STREAM;
     }
 
     @Override
     public long callId() {
-      return sending.interception().id();
+      return sending.call().interception().id();
     }
 
     @Override
     public int attempt() {
-      return perAttempt ? sending.attempt() : 0;
+      return perAttempt ? sending.number() : 0;
     }
 
     @Override
     public ServedBy target() {
-      Targets targets = core.targets();
-      int t = perAttempt ? sending.target() : 0;
-      return t > 0 && targets != null ? targets.served(t) : own;
+      int t = perAttempt ? sending.attempt().target() : 0;
+      return t > 0 ? parts[t].settings.target() : own;
     }
 
     @Override
     public void onChunk(Consumer<? super ChatCompletionChunk> observer) {
       Objects.requireNonNull(observer, "observer");
       if (!perAttempt && streamed()) {
-        sending.interception().onChunk(observer, list[index]);
+        sending.call().interception().onChunk(observer, list[index]);
       }
     }
 
     @Override
     public URI endpoint() {
-      Targets targets = core.targets();
-      ClientConfig c =
-          perAttempt && targets != null && sending.target() > 0
-              ? targets.route(sending.target()).core().config() // the fallback target's URL
-              : core.config();
-      return CallTrace.endpoint(c.endpoint().uri(), sending.path());
+      int t = perAttempt ? sending.attempt().target() : 0; // a fallback target's URL, or own
+      return CallTrace.endpoint(parts[t].settings.endpoint().uri(), sending.call().path());
     }
 
     @Override
@@ -361,9 +384,9 @@ final class Intercepting implements Interceptor {
       }
       Sending next;
       try {
-        next = sending.rewritten(core.chats().rewrite(sending, request), added, sameThread);
+        next = sending.rewritten(rewrite.rewrite(sending, request), added, sameThread);
       } catch (RuntimeException e) {
-        return core.calls().failed(e); // the request's: a PreflightException, say
+        return calls.failed(e); // the request's: a PreflightException, say
       }
       CompletableFuture<ChatCompletion> rest =
           index + 1 < list.length ? run(list, index + 1, next, bottom) : bottom.apply(next);
@@ -386,7 +409,7 @@ final class Intercepting implements Interceptor {
     public String toString() {
       return "KimiInterceptor.Chain["
           + (streamed() ? "stream" : "chat")
-          + (perAttempt ? ", attempt " + sending.attempt() : "")
+          + (perAttempt ? ", attempt " + sending.number() : "")
           + ", "
           + Interception.name(list[index])
           + "]";

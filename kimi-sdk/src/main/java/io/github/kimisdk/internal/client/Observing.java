@@ -5,33 +5,45 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The call's listeners (the client's, Flight Recorder's, the call's) and its attempt log: finds
- * them once per call, lets them hear the call's attempts and retries, and its end or failure.
+ * them once per call ({@link Listening}), lets them hear the call's attempts and retries, and its
+ * end or failure.
  */
 final class Observing implements Interceptor {
 
-  private final ClientCore core;
+  private final Listening listening;
+  private final Calls calls;
 
-  Observing(ClientCore core) {
-    this.core = core;
+  Observing(Listening listening, Calls calls) {
+    this.listening = listening;
+    this.calls = calls;
   }
 
   private Sending heard(Sending s) {
-    ClientCore.Traced t =
-        core.traced(s.call(), s.operation(), s.model(), s.path(), s.estimate(), s.request());
-    return s.heard(t.call(), t.trace());
+    CallSpec c = s.call();
+    CallTrace trace =
+        listening.traced(
+            c.settings().options().listeners(),
+            c.operation(),
+            c.model(),
+            c.path(),
+            c.legs() == null ? null : c.legs().leg(0, c.request()).estimate,
+            c.request());
+    return trace == null ? s : s.heard(c.settings().observed(trace), trace);
   }
 
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
     Sending s = heard(sending);
     CompletableFuture<T> f = next.proceed(s);
-    return s.trace() == null ? f : s.trace().observe(f, core.calls());
+    CallTrace t = s.call().trace();
+    return t == null ? f : t.observe(f, calls);
   }
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
     Sending s = heard(sending);
     StoppablePublisher<T> p = next.proceed(s);
-    return s.trace() == null ? p : s.trace().observe(p, core.calls());
+    CallTrace t = s.call().trace();
+    return t == null ? p : t.observe(p, calls);
   }
 }

@@ -243,11 +243,11 @@ public final class Retrier {
   Step step(RetryState st) {
     KimiException failure = st.last();
     int t = Math.max(st.target, 0);
-    if (refreshesKey && keyRefused(failure) && st.refreshes == 0) {
-      st.refreshes++;
+    if (refreshesKey && keyRefused(failure) && st.waits.refreshes == 0) {
+      st.waits.refreshes++;
       return new Step(Duration.ZERO, t, false); // the next attempt asks the supplier again
     }
-    Targets targets = st.routing ? this.targets : null;
+    Targets targets = st.routing() ? this.targets : null;
     Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
     boolean cooled = false; // the target cools down for as long as its answer asked
     if (targets != null) {
@@ -260,7 +260,7 @@ public final class Retrier {
           st.skip(t);
         }
         if (targets.anyLeft(st)) {
-          st.fallbacks++;
+          st.route.fallbacks++;
           return new Step(Duration.ZERO, -1, true);
         }
         if (kind == Targets.Kind.QUOTA || kind == Targets.Kind.CONTEXT) {
@@ -273,16 +273,16 @@ public final class Retrier {
     Duration budget =
         policy.rateLimitWait().isZero() ? policy.maxServerWait() : policy.rateLimitWait();
     if (kind == Targets.Kind.CONCURRENCY && !budget.isZero()) { // none(): one attempt, always
-      int k = st.concurrencyRefusals + 1;
+      int k = st.waits.concurrencyRefusals + 1;
       Duration wait = k == 1 ? Duration.ZERO : backoff(policy, k - 1, context.scheduler().random());
       if (k <= MAX_CONCURRENCY_REFUSALS
-          && st.freeWaitNanos + wait.toNanos() <= budget.toNanos()
+          && st.waits.freeWaitNanos + wait.toNanos() <= budget.toNanos()
           && withinDeadline(st, wait)) {
-        st.concurrencyRefusals = k;
-        st.freeWaitNanos += wait.toNanos();
+        st.waits.concurrencyRefusals = k;
+        st.waits.freeWaitNanos += wait.toNanos();
         if (cooled) {
           // every target refused for its full queue: the first to admit the call takes it
-          st.skipped = 0;
+          st.route.skipped = 0;
           return new Step(wait, -1, false);
         }
         return new Step(wait, t, false);
@@ -290,12 +290,13 @@ public final class Retrier {
     }
     if (kind == Targets.Kind.RATE_LIMIT && !policy.rateLimitWait().isZero()) {
       Duration wait =
-          asked.orElseGet(() -> backoff(policy, st.rateLimited + 1, context.scheduler().random()));
+          asked.orElseGet(
+              () -> backoff(policy, st.waits.rateLimited + 1, context.scheduler().random()));
       if (wait.compareTo(policy.maxServerWait()) <= 0
-          && st.freeWaitNanos + wait.toNanos() <= policy.rateLimitWait().toNanos()
+          && st.waits.freeWaitNanos + wait.toNanos() <= policy.rateLimitWait().toNanos()
           && withinDeadline(st, wait)) {
-        st.rateLimited++;
-        st.freeWaitNanos += wait.toNanos();
+        st.waits.rateLimited++;
+        st.waits.freeWaitNanos += wait.toNanos();
         return new Step(wait, t, false);
       }
     }
@@ -325,7 +326,7 @@ public final class Retrier {
     if (targets == null) {
       return new Step(wait, t, false);
     }
-    st.skipped = 0; // a new round: every target may be asked again, as its health allows
+    st.route.skipped = 0; // a new round: every target may be asked again, as its health allows
     return new Step(wait, -1, false);
   }
 
@@ -354,7 +355,7 @@ public final class Retrier {
    * @param giveUp ends the call
    */
   void route(RetryState st, Runnable send, java.util.function.Consumer<KimiException> giveUp) {
-    Targets ts = st.routing ? targets : null;
+    Targets ts = st.routing() ? targets : null;
     if (ts == null) {
       send.run();
       return;
@@ -375,7 +376,7 @@ public final class Retrier {
     if (ts.anyBusy(st)) {
       // a target that refused for its full queue is busy, not down: the call waits for it, all
       // its waits that spend no retry within maxServerWait (and the deadline)
-      long busy = Math.max(0, policy.maxServerWait().toNanos() - st.freeWaitNanos);
+      long busy = Math.max(0, policy.maxServerWait().toNanos() - st.waits.freeWaitNanos);
       bound = Math.max(bound, Math.min(busy, serverWaitLeft(st)));
     }
     long soonest = ts.soonestNanos(st);
@@ -402,7 +403,7 @@ public final class Retrier {
           if (once.compareAndSet(false, true)) {
             withdraw.run();
             synchronized (st) {
-              st.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
+              st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
             }
             route(st, send, giveUp);
           }
@@ -417,7 +418,7 @@ public final class Retrier {
    * cooldown unless its policy asks.
    */
   private long freeWaitLeft(RetryState st) {
-    long free = Math.max(0, policy.rateLimitWait().toNanos() - st.freeWaitNanos);
+    long free = Math.max(0, policy.rateLimitWait().toNanos() - st.waits.freeWaitNanos);
     return Math.min(free, serverWaitLeft(st));
   }
 
@@ -457,14 +458,14 @@ public final class Retrier {
    * @return the failure to report
    */
   KimiException ending(RetryState st, KimiException last) {
-    if (!st.routing || targets.anyLeft(st)) {
+    if (!st.routing() || targets.anyLeft(st)) {
       return last;
     }
     Targets.Kind kind = Targets.kind(last, targets.host(Math.max(st.target, 0)));
     if (kind != Targets.Kind.OVERLOAD && kind != Targets.Kind.CONCURRENCY) {
       return last; // a quota stays a quota: paying, not waiting, is what helps
     }
-    return noTarget(st, targets.soonestNanos(new RetryState()));
+    return noTarget(st, targets.soonestNanos(new RetryState(null))); // over every target
   }
 
   /**
@@ -474,7 +475,7 @@ public final class Retrier {
    * @param st the call's course
    */
   void succeeded(RetryState st) {
-    if (st.routing && st.routed >= 0) {
+    if (st.routing() && st.routed >= 0) {
       targets.succeeded(st.routed, st);
     }
   }
@@ -486,7 +487,7 @@ public final class Retrier {
    * @param st the call's course
    */
   void ended(RetryState st) {
-    if (st.routing && st.probe >= 0) {
+    if (st.routing() && st.route.probe >= 0) {
       targets.release(st);
     }
   }
@@ -643,19 +644,13 @@ public final class Retrier {
    * target that admits it; null when the client has no fallback targets.
    *
    * @param model the model the request names
-   * @param legs each target's rate-limit charge
    * @return the course, or null
    */
-  RetryState routedState(String model, RetryState.Legs legs) {
+  RetryState routedState(String model) {
     if (targets == null) {
       return null;
     }
-    RetryState st = new RetryState();
-    st.routing = true;
-    st.target = -1;
-    st.model = model;
-    st.legs = legs;
-    return st;
+    return new RetryState(model);
   }
 
   /** One call with its retries, as futures: prepared, wrapped by its caller, then started. */

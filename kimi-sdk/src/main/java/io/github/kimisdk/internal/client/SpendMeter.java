@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.base.flow.ForwardingSubscriber;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.StoppablePublisher;
@@ -13,6 +14,7 @@ import io.github.kimisdk.model.Spend;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -43,7 +45,6 @@ public final class SpendMeter {
 
   private final Supplier<PriceTable> makePrices;
   private final UnaryOperator<String> models; // a host's model id to Kimi's
-  private final Supplier<SpendMeter> route; // a routed view's: the meter it counts on; else null
   private volatile PriceTable prices; // null until first needed
   private final CacheTtl defaultTtl; // the client's; null for none
   // Null until the first usage is priced, so that a client that never prices has not loaded Spend
@@ -63,18 +64,14 @@ public final class SpendMeter {
    * @param defaultTtl the client's prompt cache time to live; null for none
    */
   public SpendMeter(Supplier<PriceTable> prices, CacheTtl defaultTtl) {
-    this(prices, defaultTtl, UnaryOperator.identity(), null);
+    this(prices, defaultTtl, UnaryOperator.identity());
   }
 
   private SpendMeter(
-      Supplier<PriceTable> prices,
-      CacheTtl defaultTtl,
-      UnaryOperator<String> models,
-      Supplier<SpendMeter> route) {
+      Supplier<PriceTable> prices, CacheTtl defaultTtl, UnaryOperator<String> models) {
     this.makePrices = prices;
     this.defaultTtl = defaultTtl;
     this.models = models;
-    this.route = route;
   }
 
   /**
@@ -86,18 +83,7 @@ public final class SpendMeter {
    * @return the meter, empty
    */
   SpendMeter readingModels(UnaryOperator<String> models) {
-    return new SpendMeter(makePrices, defaultTtl, models, null);
-  }
-
-  /**
-   * Returns a view that counts each usage on the meter {@code to} gives when the usage is counted:
-   * the meter of the fallback target that served the call. Its own total stays empty.
-   *
-   * @param to gives the meter to count on
-   * @return the view
-   */
-  SpendMeter routed(Supplier<SpendMeter> to) {
-    return new SpendMeter(makePrices, defaultTtl, UnaryOperator.identity(), to);
+    return new SpendMeter(makePrices, defaultTtl, models);
   }
 
   /** Returns the time to live {@code request}'s cache writes were billed at. */
@@ -147,10 +133,6 @@ public final class SpendMeter {
    * of the total (or the usage past {@link #MAX_UNPRICED}).
    */
   void count(String model, Usage usage, CacheTtl ttl) {
-    if (route != null) {
-      route.get().count(model, usage, ttl);
-      return;
-    }
     model = models.apply(model);
     if (prices == null) {
       Unpriced before;
@@ -214,6 +196,18 @@ public final class SpendMeter {
    * cancels {@code attempt}.
    */
   public <T> CompletableFuture<T> metered(ChatRequest request, CompletableFuture<T> attempt) {
+    return metered(request, attempt, null);
+  }
+
+  /**
+   * As {@link #metered(ChatRequest, CompletableFuture)}, counting the reply's usage on the meter
+   * {@code by} names for the reply's metadata (the meter of the target that served it, as the reply
+   * says), or on this one when {@code by} is null.
+   */
+  <T> CompletableFuture<T> metered(
+      ChatRequest request,
+      CompletableFuture<T> attempt,
+      Function<ResponseMetadata, SpendMeter> by) {
     String requestModel = request.model();
     CacheTtl ttl = ttl(request);
     CompletableFuture<T> out = new CompletableFuture<>();
@@ -225,7 +219,8 @@ public final class SpendMeter {
           }
           try {
             if (r instanceof ChatCompletion c && c.usage() != null) {
-              count(model(c.model(), requestModel), c.usage(), ttl);
+              SpendMeter m = by == null ? this : by.apply(c.metadata());
+              m.count(model(c.model(), requestModel), c.usage(), ttl);
             }
           } catch (RuntimeException | Error accounting) {
             out.completeExceptionally(accounting);
@@ -244,17 +239,27 @@ public final class SpendMeter {
    * back.
    */
   public <T> StoppablePublisher<T> metered(ChatRequest request, StoppablePublisher<T> stream) {
+    return metered(request, stream, null);
+  }
+
+  /**
+   * As {@link #metered(ChatRequest, StoppablePublisher)}, counting each usage on the meter {@code
+   * by} gives when it passes (the meter of the target whose response carries it, as the stream's
+   * metadata says), or on this one when {@code by} is null.
+   */
+  <T> StoppablePublisher<T> metered(
+      ChatRequest request, StoppablePublisher<T> stream, Supplier<SpendMeter> by) {
     String requestModel = request.model();
     CacheTtl ttl = ttl(request);
     return new StoppablePublisher<>() {
       @Override
       public void subscribe(Flow.Subscriber<? super T> subscriber) {
-        stream.subscribe(new Counting<>(requestModel, ttl, subscriber));
+        stream.subscribe(new Counting<>(requestModel, ttl, by, subscriber));
       }
 
       @Override
       public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
-        stream.subscribeBlocking(new Counting<>(requestModel, ttl, subscriber));
+        stream.subscribeBlocking(new Counting<>(requestModel, ttl, by, subscriber));
       }
 
       @Override
@@ -277,12 +282,18 @@ public final class SpendMeter {
   private final class Counting<T> extends ForwardingSubscriber<T> {
     private final String requestModel;
     private final CacheTtl ttl;
+    private final Supplier<SpendMeter> by; // the meter of the target that answers; null: this
     private Usage counted; // the usage counted so far for this stream
 
-    Counting(String requestModel, CacheTtl ttl, Flow.Subscriber<? super T> downstream) {
+    Counting(
+        String requestModel,
+        CacheTtl ttl,
+        Supplier<SpendMeter> by,
+        Flow.Subscriber<? super T> downstream) {
       super(downstream);
       this.requestModel = requestModel;
       this.ttl = ttl;
+      this.by = by;
     }
 
     @Override
@@ -291,7 +302,8 @@ public final class SpendMeter {
         Usage u = chunk.usage();
         Usage add = counted == null ? u : added(counted, u);
         if (add != null) {
-          count(model(chunk.model(), requestModel), add, ttl);
+          (by == null ? SpendMeter.this : by.get())
+              .count(model(chunk.model(), requestModel), add, ttl);
           counted = u;
         }
       }

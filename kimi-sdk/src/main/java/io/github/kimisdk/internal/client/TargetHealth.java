@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.TargetStatus.State;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.errors.KimiException;
 import java.time.Duration;
@@ -25,13 +26,6 @@ import java.util.List;
  */
 final class TargetHealth {
 
-  /** A target's state. */
-  enum State {
-    AVAILABLE,
-    COOLING,
-    PROBING
-  }
-
   /** What a call that asks may do. */
   enum Admission {
     /** Send it. */
@@ -45,7 +39,7 @@ final class TargetHealth {
   private final Scheduler scheduler;
   private final Duration firstCooldown;
   private final Duration maxCooldown;
-  private State state = State.AVAILABLE;
+  private State state = State.AVAILABLE; // TargetStatus.State: the one enum of it
   private long until;
   private Duration cooldown;
   private boolean probeOut;

@@ -20,12 +20,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A client's fallback chain: its targets in order, the first the client's own (its endpoint, key,
- * limiter and meter), each later one a {@link ClientCore} of its own that shares the first's
- * threads, timer and HTTP client ({@link ClientCore#forTarget}), with each target's health. The
- * client's {@link Retrier} asks it which target an attempt goes to and tells it how each ended; the
- * {@link Routing} interceptor hands an attempt to its target's part of the chain. Immutable but for
- * the health of each target, which is thread-safe.
+ * A client's fallback chain: its targets in order, the first the client's own, each with its
+ * machinery ({@link TargetParts}: transport, limiter, gate, meter, account, health), all built
+ * alike on the client's shared threads, timer and HTTP client. The client's {@link Retrier} asks it
+ * which target an attempt goes to and tells it how each ended; the layers below the retrier take
+ * the attempt's target's parts. Immutable but for the health of each target, which is thread-safe.
  */
 final class Targets {
 
@@ -45,25 +44,11 @@ final class Targets {
     OTHER
   }
 
-  /**
-   * One target.
-   *
-   * @param target the target as configured (the first: made from the client's own settings)
-   * @param core its machinery: the client's own for the first
-   * @param health whether it takes calls
-   */
-  record Route(Target target, ClientCore core, TargetHealth health) {
-
-    Host host() {
-      return target.host();
-    }
-  }
-
-  private final Route[] routes;
+  private final TargetParts[] routes;
   private final ModelCatalog catalog;
 
-  Targets(List<Route> routes, ModelCatalog catalog) {
-    this.routes = routes.toArray(new Route[0]);
+  Targets(List<TargetParts> routes, ModelCatalog catalog) {
+    this.routes = routes.toArray(new TargetParts[0]);
     this.catalog = catalog;
   }
 
@@ -113,30 +98,29 @@ final class Targets {
     return routes.length;
   }
 
-  Route route(int i) {
+  TargetParts route(int i) {
     return routes[i];
   }
 
   Target get(int i) {
-    return routes[i].target();
+    return routes[i].target;
   }
 
   Host host(int i) {
-    return routes[i].host();
+    return routes[i].settings.host();
   }
 
   /** What target {@code i} is, as responses and events name it. */
   ServedBy served(int i) {
-    Target t = routes[i].target();
-    return new ServedBy(i, t.host().name(), t.host().endpoint().uri(), t.model().orElse(null));
+    return routes[i].settings.target();
   }
 
   /** Tells target {@code t}'s health how the call's attempt failed. */
   void judged(int t, Kind kind, KimiException failure, RetryState st) {
-    if (st.probe == t) {
-      st.probe = -1; // told below
+    if (st.route.probe == t) {
+      st.route.probe = -1; // told below
     }
-    TargetHealth h = routes[t].health();
+    TargetHealth h = routes[t].health;
     switch (kind) {
       case OVERLOAD -> h.cool(asked(failure), false, failure);
       case QUOTA -> h.cool(null, true, failure);
@@ -168,9 +152,9 @@ final class Targets {
       case CONCURRENCY:
         return failure instanceof ApiException a && a.status() != 429;
       case CONTEXT:
-        long window = window(t, st.model);
+        long window = window(t, st.route.model);
         for (int i = 0; i < routes.length; i++) {
-          if (i != t && !st.skips(i) && window(i, st.model) > window) {
+          if (i != t && !st.skips(i) && window(i, st.route.model) > window) {
             return true;
           }
         }
@@ -182,7 +166,7 @@ final class Targets {
 
   /** The context window of the model target {@code t} asks for, for a request of {@code model}. */
   private long window(int t, String model) {
-    String asked = routes[t].target().model().orElse(model);
+    String asked = routes[t].target.model().orElse(model);
     return asked == null ? 0 : catalog.lookup(asked).contextWindow();
   }
 
@@ -196,8 +180,8 @@ final class Targets {
   }
 
   private boolean sameAccount(int a, int b) {
-    ClientConfig x = routes[a].core().config();
-    ClientConfig y = routes[b].core().config();
+    TargetSettings x = routes[a].settings;
+    TargetSettings y = routes[b].settings;
     if (!x.endpoint().equals(y.endpoint())) {
       return false;
     }
@@ -228,9 +212,9 @@ final class Targets {
       if (st.skips(i)) {
         continue;
       }
-      TargetHealth.Admission a = routes[i].health().admit();
+      TargetHealth.Admission a = routes[i].health.admit();
       if (a != TargetHealth.Admission.NO) {
-        st.probe = a == TargetHealth.Admission.PROBE ? i : -1;
+        st.route.probe = a == TargetHealth.Admission.PROBE ? i : -1;
         return i;
       }
     }
@@ -242,10 +226,10 @@ final class Targets {
    * its client closed): the next call probes the target instead, so a probe never stays out.
    */
   void release(RetryState st) {
-    int t = st.probe;
+    int t = st.route.probe;
     if (t >= 0) {
-      st.probe = -1;
-      routes[t].health().probeEnded();
+      st.route.probe = -1;
+      routes[t].health.probeEnded();
     }
   }
 
@@ -261,7 +245,7 @@ final class Targets {
       if (st.skips(i)) {
         continue;
       }
-      long in = routes[i].health().availableInNanos();
+      long in = routes[i].health.availableInNanos();
       if (in < 0) {
         probing = true;
       } else {
@@ -277,7 +261,7 @@ final class Targets {
    */
   boolean anyBusy(RetryState st) {
     for (int i = 0; i < routes.length; i++) {
-      if (!st.skips(i) && routes[i].health().busy()) {
+      if (!st.skips(i) && routes[i].health.busy()) {
         return true;
       }
     }
@@ -288,17 +272,17 @@ final class Targets {
   void await(RetryState st, Runnable wake) {
     for (int i = 0; i < routes.length; i++) {
       if (!st.skips(i)) {
-        routes[i].health().await(wake);
+        routes[i].health.await(wake);
       }
     }
   }
 
   /** Target {@code t} answered the call. */
   void succeeded(int t, RetryState st) {
-    if (st.probe == t) {
-      st.probe = -1;
+    if (st.route.probe == t) {
+      st.route.probe = -1;
     }
-    routes[t].health().succeeded();
+    routes[t].health.succeeded();
   }
 
   /**
@@ -313,21 +297,21 @@ final class Targets {
   String describe(RetryState st) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < routes.length; i++) {
-      Route r = routes[i];
-      java.net.URI u = r.host().endpoint().uri();
+      TargetParts r = routes[i];
+      java.net.URI u = r.settings.host().endpoint().uri();
       b.append(i == 0 ? "" : "; ")
           .append("target ")
           .append(i)
           .append(" (")
-          .append(r.host().name())
+          .append(r.settings.host().name())
           .append(" at ")
           .append(u.getHost())
           .append(u.getPort() >= 0 ? ":" + u.getPort() : "");
-      r.target().model().ifPresent(m -> b.append(", ").append(m));
+      r.target.model().ifPresent(m -> b.append(", ").append(m));
       b.append(") ");
-      KimiException last = r.health().lastFailure();
+      KimiException last = r.health.lastFailure();
       b.append(last == null ? "has not refused a call" : "answered " + answer(last));
-      long in = r.health().availableInNanos();
+      long in = r.health.availableInNanos();
       if (in > 0) {
         b.append(", cooling down for ").append(Math.max(1, (in + 999_999_999L) / 1_000_000_000L));
         b.append(" s more");
@@ -359,9 +343,9 @@ final class Targets {
 
   /** What every target's account spent, added up. */
   Spend total() {
-    Spend sum = routes[0].core().meter().total();
+    Spend sum = routes[0].meter.total();
     for (int i = 1; i < routes.length; i++) {
-      sum = sum.plus(routes[i].core().meter().total());
+      sum = sum.plus(routes[i].meter.total());
     }
     return sum;
   }
@@ -370,10 +354,7 @@ final class Targets {
   public String toString() {
     StringBuilder b = new StringBuilder("Targets[");
     for (int i = 0; i < routes.length; i++) {
-      b.append(i == 0 ? "" : ", ")
-          .append(routes[i].target())
-          .append(' ')
-          .append(routes[i].health());
+      b.append(i == 0 ? "" : ", ").append(routes[i].target).append(' ').append(routes[i].health);
     }
     return b.append(']').toString();
   }
