@@ -164,8 +164,7 @@ public final class ClientCore {
     }
     concerns.add(
         new Observing(
-            new Listening(c.listeners(), parts[0].meter::prices, c.endpoint().uri()),
-            context.calls()));
+            new Listening(c.listeners(), parts[0].meter, c.endpoint().uri()), context.calls()));
     concerns.add(new Spending(parts));
     concerns.add(new Retrying(parts, inFlight));
     if (perAttempt != null) {

@@ -4,11 +4,9 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.model.PriceTable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Who hears a client's calls: its listeners, Flight Recorder's while a recording wants its event,
@@ -19,10 +17,10 @@ final class Listening {
 
   private final List<CallListener> listeners; // the client's
   private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
-  private final Supplier<PriceTable> prices;
+  private final SpendMeter prices; // its table is made only when a call is traced
   private final URI endpoint;
 
-  Listening(List<CallListener> listeners, Supplier<PriceTable> prices, URI endpoint) {
+  Listening(List<CallListener> listeners, SpendMeter prices, URI endpoint) {
     this.listeners = List.copyOf(listeners);
     this.jfr = Jfr.listener();
     this.prices = prices;
@@ -56,6 +54,6 @@ final class Listening {
     if (all.isEmpty()) { // nobody listens: the trace's class stays unloaded
       return null;
     }
-    return CallTrace.start(all, operation, model, path, estimate, prices.get(), endpoint, sent);
+    return CallTrace.start(all, operation, model, path, estimate, prices.prices(), endpoint, sent);
   }
 }
