@@ -35,8 +35,7 @@ import java.util.Optional;
  */
 public final class RequestOptions {
 
-  private static final RequestOptions NONE =
-      new RequestOptions(Map.of(), Map.of(), null, null, null, null, List.of(), List.of());
+  private static final RequestOptions NONE = new RequestOptions(new Builder());
 
   private final Map<String, String> headers;
   private final Map<String, String> queryParams;
@@ -47,23 +46,15 @@ public final class RequestOptions {
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
 
-  private RequestOptions(
-      Map<String, String> headers,
-      Map<String, String> queryParams,
-      Duration timeout,
-      RetryPolicy retryPolicy,
-      SamplingPolicy samplingPolicy,
-      ThinkingFallback thinkingFallback,
-      List<CallListener> listeners,
-      List<KimiInterceptor> interceptors) {
-    this.headers = headers;
-    this.queryParams = queryParams;
-    this.timeout = timeout;
-    this.retryPolicy = retryPolicy;
-    this.samplingPolicy = samplingPolicy;
-    this.thinkingFallback = thinkingFallback;
-    this.listeners = listeners;
-    this.interceptors = interceptors;
+  private RequestOptions(Builder b) {
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.queryParams = Collections.unmodifiableMap(new LinkedHashMap<>(b.queryParams));
+    this.timeout = b.timeout;
+    this.retryPolicy = b.retryPolicy;
+    this.samplingPolicy = b.samplingPolicy;
+    this.thinkingFallback = b.thinkingFallback;
+    this.listeners = List.copyOf(b.listeners);
+    this.interceptors = List.copyOf(b.interceptors);
   }
 
   /**
@@ -442,25 +433,8 @@ public final class RequestOptions {
      * @return the options
      */
     public RequestOptions build() {
-      if (headers.isEmpty()
-          && queryParams.isEmpty()
-          && timeout == null
-          && retryPolicy == null
-          && samplingPolicy == null
-          && thinkingFallback == null
-          && listeners.isEmpty()
-          && interceptors.isEmpty()) {
-        return NONE;
-      }
-      return new RequestOptions(
-          Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
-          Collections.unmodifiableMap(new LinkedHashMap<>(queryParams)),
-          timeout,
-          retryPolicy,
-          samplingPolicy,
-          thinkingFallback,
-          List.copyOf(listeners),
-          List.copyOf(interceptors));
+      RequestOptions built = new RequestOptions(this);
+      return built.isEmpty() ? NONE : built;
     }
 
     private static void checkValue(String what, String value) {

@@ -9,6 +9,7 @@ import io.github.kimisdk.errors.TruncatedStreamException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * When and how long a {@link KimiClient} waits before sending a failed call again.
@@ -55,26 +56,13 @@ public final class RetryPolicy {
   private static final Duration FIRST_COOLDOWN = Duration.ofSeconds(5);
   private static final Duration MAX_COOLDOWN = Duration.ofSeconds(60);
 
-  private static final RetryPolicy DEFAULTS =
-      new RetryPolicy(
-          2,
-          Duration.ofMillis(500),
-          Duration.ofSeconds(8),
-          Duration.ofSeconds(60),
-          null,
-          Duration.ZERO,
-          FIRST_COOLDOWN,
-          MAX_COOLDOWN);
+  private static final RetryPolicy DEFAULTS = new RetryPolicy(new Parts());
   private static final RetryPolicy NONE =
-      new RetryPolicy(
-          0,
-          Duration.ofMillis(500),
-          Duration.ofSeconds(8),
-          Duration.ZERO,
-          null,
-          Duration.ZERO,
-          FIRST_COOLDOWN,
-          MAX_COOLDOWN);
+      DEFAULTS.with(
+          p -> {
+            p.maxRetries = 0;
+            p.maxServerWait = Duration.ZERO;
+          });
 
   private final int maxRetries;
   private final Duration initialBackoff;
@@ -85,23 +73,47 @@ public final class RetryPolicy {
   private final Duration cooldown;
   private final Duration maxCooldown;
 
-  private RetryPolicy(
-      int maxRetries,
-      Duration initialBackoff,
-      Duration maxBackoff,
-      Duration maxServerWait,
-      Duration deadline,
-      Duration rateLimitWait,
-      Duration cooldown,
-      Duration maxCooldown) {
-    this.maxRetries = maxRetries;
-    this.initialBackoff = initialBackoff;
-    this.maxBackoff = maxBackoff;
-    this.maxServerWait = maxServerWait;
-    this.deadline = deadline;
-    this.rateLimitWait = rateLimitWait;
-    this.cooldown = cooldown;
-    this.maxCooldown = maxCooldown;
+  private RetryPolicy(Parts p) {
+    this.maxRetries = p.maxRetries;
+    this.initialBackoff = p.initialBackoff;
+    this.maxBackoff = p.maxBackoff;
+    this.maxServerWait = p.maxServerWait;
+    this.deadline = p.deadline;
+    this.rateLimitWait = p.rateLimitWait;
+    this.cooldown = p.cooldown;
+    this.maxCooldown = p.maxCooldown;
+  }
+
+  /** A policy's parts by name, the defaults' unless changed: each {@code with} changes some. */
+  private static final class Parts {
+    int maxRetries = 2;
+    Duration initialBackoff = Duration.ofMillis(500);
+    Duration maxBackoff = Duration.ofSeconds(8);
+    Duration maxServerWait = Duration.ofSeconds(60);
+    Duration deadline;
+    Duration rateLimitWait = Duration.ZERO;
+    Duration cooldown = FIRST_COOLDOWN;
+    Duration maxCooldown = MAX_COOLDOWN;
+
+    Parts() {}
+
+    Parts(RetryPolicy r) {
+      maxRetries = r.maxRetries;
+      initialBackoff = r.initialBackoff;
+      maxBackoff = r.maxBackoff;
+      maxServerWait = r.maxServerWait;
+      deadline = r.deadline;
+      rateLimitWait = r.rateLimitWait;
+      cooldown = r.cooldown;
+      maxCooldown = r.maxCooldown;
+    }
+  }
+
+  /** Returns this policy with the parts {@code change} sets. */
+  private RetryPolicy with(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new RetryPolicy(p);
   }
 
   /**
@@ -135,15 +147,7 @@ public final class RetryPolicy {
       throw new IllegalArgumentException(
           "maxRetries must be in [0, " + MAX_RETRIES + "]: " + maxRetries);
     }
-    return new RetryPolicy(
-        maxRetries,
-        initialBackoff,
-        maxBackoff,
-        maxServerWait,
-        deadline,
-        rateLimitWait,
-        cooldown,
-        maxCooldown);
+    return with(p -> p.maxRetries = maxRetries);
   }
 
   /**
@@ -157,14 +161,8 @@ public final class RetryPolicy {
    * @throws NullPointerException if an argument is null
    */
   public RetryPolicy withBackoff(Duration initial, Duration max) {
-    notNegative(initial, "initial backoff");
-    notNegative(max, "max backoff");
-    if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException(
-          "max backoff must be at least the initial backoff: " + max + " < " + initial);
-    }
-    return new RetryPolicy(
-        maxRetries, initial, max, maxServerWait, deadline, rateLimitWait, cooldown, maxCooldown);
+    range(initial, "initial backoff", max, "max backoff");
+    return with(p -> p.initialBackoff = initial).with(p -> p.maxBackoff = max);
   }
 
   /**
@@ -178,15 +176,7 @@ public final class RetryPolicy {
    */
   public RetryPolicy withMaxServerWait(Duration maxServerWait) {
     notNegative(maxServerWait, "maxServerWait");
-    return new RetryPolicy(
-        maxRetries,
-        initialBackoff,
-        maxBackoff,
-        maxServerWait,
-        deadline,
-        rateLimitWait,
-        cooldown,
-        maxCooldown);
+    return with(p -> p.maxServerWait = maxServerWait);
   }
 
   /**
@@ -199,19 +189,26 @@ public final class RetryPolicy {
    * @throws NullPointerException if {@code deadline} is null
    */
   public RetryPolicy withDeadline(Duration deadline) {
-    notNegative(deadline, "deadline");
-    if (deadline.isZero()) {
-      throw new IllegalArgumentException("deadline must be positive: " + deadline);
-    }
-    return new RetryPolicy(
-        maxRetries,
-        initialBackoff,
-        maxBackoff,
-        maxServerWait,
-        deadline,
-        rateLimitWait,
-        cooldown,
-        maxCooldown);
+    positive(deadline, "deadline");
+    return with(p -> p.deadline = deadline);
+  }
+
+  /**
+   * Returns a copy with another cooldown of a fallback target (see {@link Target}): a target that
+   * answered that it is overloaded is not sent calls for {@code initial} (or as long as its answer
+   * asked, up to {@code max}), then one call probes it; a probe that fails again doubles the
+   * cooldown, up to {@code max}, and one that succeeds ends it. The defaults are 5 s and 60 s.
+   *
+   * @param initial the first cooldown; positive
+   * @param max the longest cooldown; at least {@code initial}
+   * @return the new policy
+   * @throws IllegalArgumentException if {@code initial} is not positive or {@code max < initial}
+   * @throws NullPointerException if an argument is null
+   */
+  public RetryPolicy withCooldown(Duration initial, Duration max) {
+    range(initial, "cooldown", max, "max cooldown");
+    positive(initial, "cooldown");
+    return with(p -> p.cooldown = initial).with(p -> p.maxCooldown = max);
   }
 
   /**
@@ -242,48 +239,7 @@ public final class RetryPolicy {
    */
   public RetryPolicy withRateLimitWait(Duration total) {
     notNegative(total, "rateLimitWait");
-    return new RetryPolicy(
-        maxRetries,
-        initialBackoff,
-        maxBackoff,
-        maxServerWait,
-        deadline,
-        total,
-        cooldown,
-        maxCooldown);
-  }
-
-  /**
-   * Returns a copy with another cooldown of a fallback target (see {@link Target}): a target that
-   * answered that it is overloaded is not sent calls for {@code initial} (or as long as its answer
-   * asked, up to {@code max}), then one call probes it; a probe that fails again doubles the
-   * cooldown, up to {@code max}, and one that succeeds ends it. The defaults are 5 s and 60 s.
-   *
-   * @param initial the first cooldown; positive
-   * @param max the longest cooldown; at least {@code initial}
-   * @return the new policy
-   * @throws IllegalArgumentException if {@code initial} is not positive or {@code max < initial}
-   * @throws NullPointerException if an argument is null
-   */
-  public RetryPolicy withCooldown(Duration initial, Duration max) {
-    notNegative(initial, "cooldown");
-    notNegative(max, "max cooldown");
-    if (initial.isZero()) {
-      throw new IllegalArgumentException("cooldown must be positive: " + initial);
-    }
-    if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException(
-          "max cooldown must be at least the cooldown: " + max + " < " + initial);
-    }
-    return new RetryPolicy(
-        maxRetries,
-        initialBackoff,
-        maxBackoff,
-        maxServerWait,
-        deadline,
-        rateLimitWait,
-        initial,
-        max);
+    return with(p -> p.rateLimitWait = total);
   }
 
   /**
@@ -383,6 +339,23 @@ public final class RetryPolicy {
     }
     // only seen for a stream that broke before its first chunk reached the caller
     return failure instanceof TruncatedStreamException;
+  }
+
+  /** Checks a range of waits: neither negative, and {@code max} at least {@code initial}. */
+  private static void range(Duration initial, String initialName, Duration max, String maxName) {
+    notNegative(initial, initialName);
+    notNegative(max, maxName);
+    if (max.compareTo(initial) < 0) {
+      throw new IllegalArgumentException(
+          maxName + " must be at least the " + initialName + ": " + max + " < " + initial);
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    notNegative(d, name);
+    if (d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
   }
 
   private static void notNegative(Duration d, String name) {

@@ -5,6 +5,7 @@ import io.github.kimisdk.errors.TruncatedStreamException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How long a {@link KimiClient} waits for each phase of a call.
@@ -67,15 +68,7 @@ public final class Timeouts {
    */
   static final Duration DEFAULT_TOTAL = Duration.ofHours(2);
 
-  private static final Timeouts DEFAULTS =
-      new Timeouts(
-          Duration.ofSeconds(10),
-          Duration.ofMinutes(10),
-          Duration.ofMinutes(5),
-          Duration.ofMinutes(10),
-          IdleClock.DATA_EVENTS,
-          DEFAULT_TOTAL,
-          DEFAULT_TOTAL);
+  private static final Timeouts DEFAULTS = new Timeouts(new Parts());
 
   private final Duration connect;
   private final Duration responseHeaders;
@@ -85,21 +78,44 @@ public final class Timeouts {
   private final Duration overall;
   private final Duration streamTotal;
 
-  private Timeouts(
-      Duration connect,
-      Duration responseHeaders,
-      Duration streamIdle,
-      Duration firstEvent,
-      IdleClock idleClock,
-      Duration overall,
-      Duration streamTotal) {
-    this.connect = positive(connect, "connect");
-    this.responseHeaders = positive(responseHeaders, "responseHeaders");
-    this.streamIdle = positive(streamIdle, "streamIdle");
-    this.firstEvent = positive(firstEvent, "firstEvent");
-    this.idleClock = Objects.requireNonNull(idleClock, "idleClock");
-    this.overall = overall == null ? null : positive(overall, "overall");
-    this.streamTotal = streamTotal == null ? null : positive(streamTotal, "streamTotal");
+  private Timeouts(Parts p) {
+    this.connect = positive(p.connect, "connect");
+    this.responseHeaders = positive(p.responseHeaders, "responseHeaders");
+    this.streamIdle = positive(p.streamIdle, "streamIdle");
+    this.firstEvent = positive(p.firstEvent, "firstEvent");
+    this.idleClock = Objects.requireNonNull(p.idleClock, "idleClock");
+    this.overall = p.overall == null ? null : positive(p.overall, "overall");
+    this.streamTotal = p.streamTotal == null ? null : positive(p.streamTotal, "streamTotal");
+  }
+
+  /** The timeouts' parts by name, the defaults' unless changed: each {@code with} changes one. */
+  private static final class Parts {
+    Duration connect = Duration.ofSeconds(10);
+    Duration responseHeaders = Duration.ofMinutes(10);
+    Duration streamIdle = Duration.ofMinutes(5);
+    Duration firstEvent = Duration.ofMinutes(10);
+    IdleClock idleClock = IdleClock.DATA_EVENTS;
+    Duration overall = DEFAULT_TOTAL;
+    Duration streamTotal = DEFAULT_TOTAL;
+
+    Parts() {}
+
+    Parts(Timeouts t) {
+      connect = t.connect;
+      responseHeaders = t.responseHeaders;
+      streamIdle = t.streamIdle;
+      firstEvent = t.firstEvent;
+      idleClock = t.idleClock;
+      overall = t.overall;
+      streamTotal = t.streamTotal;
+    }
+  }
+
+  /** Returns these timeouts with the part {@code change} sets, checked as a new one is. */
+  private Timeouts with(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new Timeouts(p);
   }
 
   /**
@@ -121,8 +137,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code connect} is zero or negative
    */
   public Timeouts withConnect(Duration connect) {
-    return new Timeouts(
-        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+    return with(p -> p.connect = connect);
   }
 
   /**
@@ -134,8 +149,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code responseHeaders} is zero or negative
    */
   public Timeouts withResponseHeaders(Duration responseHeaders) {
-    return new Timeouts(
-        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+    return with(p -> p.responseHeaders = responseHeaders);
   }
 
   /**
@@ -154,8 +168,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code streamIdle} is zero or negative
    */
   public Timeouts withStreamIdle(Duration streamIdle) {
-    return new Timeouts(
-        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+    return with(p -> p.streamIdle = streamIdle);
   }
 
   /**
@@ -170,8 +183,7 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code firstEvent} is zero or negative
    */
   public Timeouts withFirstEvent(Duration firstEvent) {
-    return new Timeouts(
-        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+    return with(p -> p.firstEvent = firstEvent);
   }
 
   /**
@@ -183,8 +195,7 @@ public final class Timeouts {
    * @throws NullPointerException if {@code idleClock} is null
    */
   public Timeouts withIdleClock(IdleClock idleClock) {
-    return new Timeouts(
-        connect, responseHeaders, streamIdle, firstEvent, idleClock, overall, streamTotal);
+    return with(p -> p.idleClock = idleClock);
   }
 
   /**
@@ -197,14 +208,8 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code overall} is zero or negative
    */
   public Timeouts withOverall(Duration overall) {
-    return new Timeouts(
-        connect,
-        responseHeaders,
-        streamIdle,
-        firstEvent,
-        idleClock,
-        Objects.requireNonNull(overall, "overall"),
-        streamTotal);
+    Objects.requireNonNull(overall, "overall");
+    return with(p -> p.overall = overall);
   }
 
   /**
@@ -219,14 +224,8 @@ public final class Timeouts {
    * @throws IllegalArgumentException if {@code streamTotal} is zero or negative
    */
   public Timeouts withStreamTotal(Duration streamTotal) {
-    return new Timeouts(
-        connect,
-        responseHeaders,
-        streamIdle,
-        firstEvent,
-        idleClock,
-        overall,
-        Objects.requireNonNull(streamTotal, "streamTotal"));
+    Objects.requireNonNull(streamTotal, "streamTotal");
+    return with(p -> p.streamTotal = streamTotal);
   }
 
   /**

@@ -233,11 +233,8 @@ public final class ToolRunner {
     // resolved by turning thinking off keeps thinking off for the whole run; the client's cache
     // time to live, when the request and the runner set none, is set).
     request = kimi.adapt(request);
-    List<Message> transcript = new ArrayList<>(request.messages());
-    int initial = transcript.size();
-    AtomicInteger argumentErrors = new AtomicInteger();
-    Usage usage = null;
-    ChatCompletion last = null;
+    Run run = new Run(request.messages());
+    List<Message> transcript = run.transcript;
     ToolChoice choice = request.toolChoice();
     List<FunctionTool> dynamic = new ArrayList<>();
     for (Message m : request.messages()) {
@@ -250,7 +247,8 @@ public final class ToolRunner {
       try {
         listed = listSources();
       } catch (RuntimeException e) {
-        return new Result(Outcome.FAILED, transcript, initial, last, usage, step, e);
+        // as it always has: this ending counts no argument errors
+        return new Result(Outcome.FAILED, transcript, run.initial, run.last, run.usage, step, e);
       }
       Toolset ts = toolset(request.tools(), dynamic, listed);
       ChatRequest.Builder next = request.toBuilder().messages(transcript).tools(ts.all);
@@ -264,43 +262,36 @@ public final class ToolRunner {
       }
       Outcome limit = totals.check(stepRequest);
       if (limit != null) {
-        return new Result(
-            limit, transcript, initial, last, usage, step - 1, null, argumentErrors.get());
+        return run.end(limit, step - 1, null);
       }
       listener.onStep(step, stepRequest);
+      ChatCompletion last;
       try {
         last = streaming ? streamStep(step, stepRequest) : kimi.chat(stepRequest);
       } catch (KimiException e) {
-        return new Result(
-            Outcome.FAILED, transcript, initial, last, usage, step, e, argumentErrors.get());
+        return run.end(Outcome.FAILED, step, e);
       }
-      usage = usage == null ? last.usage() : usage.plus(last.usage());
+      run.add(last);
       totals.add(stepRequest, last);
       if (last.choices().isEmpty()) {
-        return new Result(
+        return run.end(
             Outcome.FAILED,
-            transcript,
-            initial,
-            last,
-            usage,
             step,
             new DecodingException(
-                "Kimi returned a completion without choices: " + last.id(), null, last.metadata()),
-            argumentErrors.get());
+                "Kimi returned a completion without choices: " + last.id(), null, last.metadata()));
       }
       AssistantMessage reply = last.choices().get(0).message();
       transcript.add(reply);
       listener.onReply(step, last);
       if (last.usage() != null) {
-        listener.onUsage(step, last.usage(), usage);
+        listener.onUsage(step, last.usage(), run.usage);
       }
       if (!reply.hasToolCalls()) {
-        return new Result(
-            Outcome.ANSWERED, transcript, initial, last, usage, step, null, argumentErrors.get());
+        return run.end(Outcome.ANSWERED, step, null);
       }
       List<ToolResult> results;
       try {
-        results = execute(step, reply.toolCalls(), ts, argumentErrors);
+        results = execute(step, reply.toolCalls(), ts, run.argumentErrors);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         // Answer every call so the transcript stays valid history (a conversation can go on).
@@ -312,23 +303,40 @@ public final class ToolRunner {
                       Duration.ZERO)
                   .toMessage());
         }
-        return new Result(
-            Outcome.FAILED,
-            transcript,
-            initial,
-            last,
-            usage,
-            step,
-            cancelled(e),
-            argumentErrors.get());
+        return run.end(Outcome.FAILED, step, cancelled(e));
       }
       for (ToolResult r : results) {
         transcript.add(r.toMessage());
         listener.onToolResult(step, r);
       }
     }
-    return new Result(
-        Outcome.STEP_LIMIT, transcript, initial, last, usage, maxSteps, null, argumentErrors.get());
+    return run.end(Outcome.STEP_LIMIT, maxSteps, null);
+  }
+
+  /** What one run has gathered: its transcript, summed usage and last reply, and its ending. */
+  private static final class Run {
+    final List<Message> transcript;
+    final int initial;
+    final AtomicInteger argumentErrors = new AtomicInteger();
+    Usage usage;
+    ChatCompletion last;
+
+    Run(List<Message> messages) {
+      transcript = new ArrayList<>(messages);
+      initial = transcript.size();
+    }
+
+    /** Takes a step's reply: the last one, its usage added to the sum. */
+    void add(ChatCompletion reply) {
+      last = reply;
+      usage = usage == null ? reply.usage() : usage.plus(reply.usage());
+    }
+
+    /** Ends the run after {@code steps} model calls, with what it gathered. */
+    Result end(Outcome outcome, int steps, RuntimeException error) {
+      return new Result(
+          outcome, transcript, initial, last, usage, steps, error, argumentErrors.get());
+    }
   }
 
   /** The tools of one step: what the model is told, and how each call is answered. */
@@ -1275,9 +1283,7 @@ public final class ToolRunner {
      * @throws IllegalArgumentException if {@code maxSteps} is below 1
      */
     public Builder maxSteps(int maxSteps) {
-      if (maxSteps < 1) {
-        throw new IllegalArgumentException("maxSteps must be at least 1: " + maxSteps);
-      }
+      atLeastOne(maxSteps, "maxSteps");
       this.maxSteps = maxSteps;
       return this;
     }
@@ -1326,9 +1332,7 @@ public final class ToolRunner {
      * @throws IllegalArgumentException if {@code maxTotalTokens} is below 1
      */
     public Builder maxTotalTokens(long maxTotalTokens) {
-      if (maxTotalTokens < 1) {
-        throw new IllegalArgumentException("maxTotalTokens must be at least 1: " + maxTotalTokens);
-      }
+      atLeastOne(maxTotalTokens, "maxTotalTokens");
       this.maxTotalTokens = maxTotalTokens;
       return this;
     }
@@ -1341,9 +1345,7 @@ public final class ToolRunner {
      * @throws IllegalArgumentException if {@code parallelism} is below 1
      */
     public Builder parallelism(int parallelism) {
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
-      }
+      atLeastOne(parallelism, "parallelism");
       this.parallelism = parallelism;
       return this;
     }
@@ -1445,6 +1447,12 @@ public final class ToolRunner {
      */
     public ToolRunner build() {
       return new ToolRunner(this);
+    }
+
+    private static void atLeastOne(long value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1: " + value);
+      }
     }
   }
 }

@@ -46,15 +46,7 @@ public sealed interface ContentPart
    * @throws IllegalArgumentException if the bytes are not a supported image format
    */
   static ImagePart image(byte[] bytes) {
-    Objects.requireNonNull(bytes, "image bytes must not be null");
-    String type = MediaTypes.sniff(bytes);
-    if (!MediaTypes.supported(type, "image/")) {
-      throw new IllegalArgumentException(
-          "cannot detect a supported image format (png, jpeg, webp, gif) from the bytes"
-              + (type == null ? "" : " (they look like " + type + ")")
-              + "; pass the media type with ContentPart.image(bytes, \"image/png\")");
-    }
-    return new ImagePart(MediaTypes.dataUrl(type, bytes));
+    return new ImagePart(MediaTypes.detectedDataUrl(bytes, "image/"));
   }
 
   /**
@@ -67,8 +59,7 @@ public sealed interface ContentPart
    * @throws IllegalArgumentException if {@code mediaType} is not an {@code image/} type
    */
   static ImagePart image(byte[] bytes, String mediaType) {
-    Objects.requireNonNull(bytes, "image bytes must not be null");
-    return new ImagePart(MediaTypes.dataUrl(MediaTypes.check(mediaType, "image/"), bytes));
+    return new ImagePart(MediaTypes.declaredDataUrl(bytes, mediaType, "image/"));
   }
 
   /**
@@ -82,8 +73,7 @@ public sealed interface ContentPart
    * @throws UncheckedIOException if the file cannot be read
    */
   static ImagePart image(Path file) {
-    byte[] bytes = MediaTypes.read(file);
-    return new ImagePart(MediaTypes.dataUrl(MediaTypes.detect(file, bytes, "image/"), bytes));
+    return new ImagePart(MediaTypes.fileDataUrl(file, "image/"));
   }
 
   /**
@@ -121,16 +111,7 @@ public sealed interface ContentPart
    * @throws IllegalArgumentException if the bytes are not a supported video format
    */
   static VideoPart video(byte[] bytes) {
-    Objects.requireNonNull(bytes, "video bytes must not be null");
-    String type = MediaTypes.sniff(bytes);
-    if (!MediaTypes.supported(type, "video/")) {
-      throw new IllegalArgumentException(
-          "cannot detect a supported video format (mp4, mov, webm, avi, flv, mpeg, wmv, 3gpp)"
-              + " from the bytes"
-              + (type == null ? "" : " (they look like " + type + ")")
-              + "; pass the media type with ContentPart.video(bytes, \"video/mp4\")");
-    }
-    return new VideoPart(MediaTypes.dataUrl(type, bytes));
+    return new VideoPart(MediaTypes.detectedDataUrl(bytes, "video/"));
   }
 
   /**
@@ -143,8 +124,7 @@ public sealed interface ContentPart
    * @throws IllegalArgumentException if {@code mediaType} is not a {@code video/} type
    */
   static VideoPart video(byte[] bytes, String mediaType) {
-    Objects.requireNonNull(bytes, "video bytes must not be null");
-    return new VideoPart(MediaTypes.dataUrl(MediaTypes.check(mediaType, "video/"), bytes));
+    return new VideoPart(MediaTypes.declaredDataUrl(bytes, mediaType, "video/"));
   }
 
   /**
@@ -159,8 +139,7 @@ public sealed interface ContentPart
    * @throws UncheckedIOException if the file cannot be read
    */
   static VideoPart video(Path file) {
-    byte[] bytes = MediaTypes.read(file);
-    return new VideoPart(MediaTypes.dataUrl(MediaTypes.detect(file, bytes, "video/"), bytes));
+    return new VideoPart(MediaTypes.fileDataUrl(file, "video/"));
   }
 
   /**

@@ -25,6 +25,65 @@ final class MediaTypes {
     return "ms://" + fileId;
   }
 
+  /** The kind of part a media type prefix makes: {@code "image"} or {@code "video"}. */
+  private static String kind(String prefix) {
+    return prefix.equals("image/") ? "image" : "video";
+  }
+
+  /** The formats Kimi takes for parts of {@code prefix}'s kind, for messages. */
+  private static String formats(String prefix) {
+    return prefix.equals("image/")
+        ? "png, jpeg, webp, gif"
+        : "mp4, mov, webm, avi, flv, mpeg, wmv, 3gpp";
+  }
+
+  /**
+   * A media type of {@code prefix}'s kind, for messages: {@code image/png} or {@code video/mp4}.
+   */
+  private static String example(String prefix) {
+    return prefix + (prefix.equals("image/") ? "png" : "mp4");
+  }
+
+  /**
+   * Returns a {@code data:} URL of {@code bytes}, their media type (one of {@code prefix}) detected
+   * from them.
+   */
+  static String detectedDataUrl(byte[] bytes, String prefix) {
+    String kind = kind(prefix);
+    Objects.requireNonNull(bytes, kind + " bytes must not be null");
+    String type = sniff(bytes);
+    if (!supported(type, prefix)) {
+      throw new IllegalArgumentException(
+          "cannot detect a supported "
+              + kind
+              + " format ("
+              + formats(prefix)
+              + ") from the bytes"
+              + (type == null ? "" : " (they look like " + type + ")")
+              + "; pass the media type with ContentPart."
+              + kind
+              + "(bytes, \""
+              + example(prefix)
+              + "\")");
+    }
+    return dataUrl(type, bytes);
+  }
+
+  /** Returns a {@code data:} URL of {@code bytes} of {@code mediaType}, one of {@code prefix}. */
+  static String declaredDataUrl(byte[] bytes, String mediaType, String prefix) {
+    Objects.requireNonNull(bytes, kind(prefix) + " bytes must not be null");
+    return dataUrl(check(mediaType, prefix), bytes);
+  }
+
+  /**
+   * Returns a {@code data:} URL of {@code file}, read now, its media type (one of {@code prefix})
+   * detected from its content or, failing that, its name.
+   */
+  static String fileDataUrl(Path file, String prefix) {
+    byte[] bytes = read(file);
+    return dataUrl(detect(file, bytes, prefix), bytes);
+  }
+
   static String check(String mediaType, String prefix) {
     Objects.requireNonNull(mediaType, "mediaType must not be null");
     String t = mediaType.trim().toLowerCase(Locale.ROOT);
@@ -33,8 +92,7 @@ final class MediaTypes {
           "mediaType must be a "
               + prefix
               + "* type, such as "
-              + prefix
-              + (prefix.equals("image/") ? "png" : "mp4")
+              + example(prefix)
               + ": "
               + mediaType);
     }
@@ -56,7 +114,7 @@ final class MediaTypes {
       type = byExtension(file);
     }
     if (!supported(type, prefix)) {
-      String kind = prefix.equals("image/") ? "image" : "video";
+      String kind = kind(prefix);
       throw new IllegalArgumentException(
           "cannot detect a supported "
               + kind
@@ -64,9 +122,7 @@ final class MediaTypes {
               + file
               + (type == null ? "" : " (it looks like " + type + ")")
               + "; supported: "
-              + (kind.equals("image")
-                  ? "png, jpeg, webp, gif"
-                  : "mp4, mov, webm, avi, flv, mpeg, wmv, 3gpp")
+              + formats(prefix)
               + ", or pass the media type with ContentPart."
               + kind
               + "(bytes, mediaType)");

@@ -263,12 +263,7 @@ public final class JsonReader {
    *     would nest deeper than the limit
    */
   public void beginObject() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_BEGIN_OBJECT) {
-      throw mismatch(JsonToken.BEGIN_OBJECT, p);
-    }
-    push(EMPTY_OBJECT);
-    peeked = P_NONE;
+    begin(P_BEGIN_OBJECT, EMPTY_OBJECT);
   }
 
   /**
@@ -277,13 +272,7 @@ public final class JsonReader {
    * @throws JsonException if the next token is not {@link JsonToken#END_OBJECT}
    */
   public void endObject() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_END_OBJECT) {
-      throw mismatch(JsonToken.END_OBJECT, p);
-    }
-    pop();
-    peeked = P_NONE;
-    afterValue();
+    end(P_END_OBJECT);
   }
 
   /**
@@ -293,12 +282,7 @@ public final class JsonReader {
    *     would nest deeper than the limit
    */
   public void beginArray() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_BEGIN_ARRAY) {
-      throw mismatch(JsonToken.BEGIN_ARRAY, p);
-    }
-    push(EMPTY_ARRAY);
-    peeked = P_NONE;
+    begin(P_BEGIN_ARRAY, EMPTY_ARRAY);
   }
 
   /**
@@ -307,11 +291,44 @@ public final class JsonReader {
    * @throws JsonException if the next token is not {@link JsonToken#END_ARRAY}
    */
   public void endArray() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_END_ARRAY) {
-      throw mismatch(JsonToken.END_ARRAY, p);
-    }
+    end(P_END_ARRAY);
+  }
+
+  /** Consumes {@code open}, the opening of an object or array, and enters {@code newScope}. */
+  private void begin(int open, int newScope) {
+    expect(open);
+    push(newScope);
+    peeked = P_NONE;
+  }
+
+  /** Consumes {@code close}, the closing of an object or array, and leaves its scope. */
+  private void end(int close) {
+    expect(close);
     pop();
+    consumed();
+  }
+
+  /** Peeks, and fails unless the next token is {@code token}. */
+  private void expect(int token) {
+    int p = peeked == P_NONE ? doPeek() : peeked;
+    if (p != token) {
+      throw mismatch(TOKENS[token], p);
+    }
+  }
+
+  /**
+   * Peeks, and fails unless the next token is a number; returns {@code P_LONG} or {@code P_NUMBER}.
+   */
+  private int expectNumber() {
+    int p = peeked == P_NONE ? doPeek() : peeked;
+    if (p != P_LONG && p != P_NUMBER) {
+      throw mismatch(JsonToken.NUMBER, p);
+    }
+    return p;
+  }
+
+  /** Marks the peeked value consumed, and counts it in its array. */
+  private void consumed() {
     peeked = P_NONE;
     afterValue();
   }
@@ -443,13 +460,9 @@ public final class JsonReader {
    *     malformed
    */
   public String nextString() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_STRING) {
-      throw mismatch(JsonToken.STRING, p);
-    }
+    expect(P_STRING);
     String s = readString();
-    peeked = P_NONE;
-    afterValue();
+    consumed();
     return s;
   }
 
@@ -461,21 +474,17 @@ public final class JsonReader {
    *     integral or does not fit in a {@code long}
    */
   public long nextLong() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
     long v;
-    if (p == P_LONG) {
+    if (expectNumber() == P_LONG) {
       v = peekedLong;
-    } else if (p == P_NUMBER) {
+    } else {
       try {
         v = JsonNumber.exactLong(literal());
       } catch (JsonException e) {
         throw syntax(e.getMessage(), numStart);
       }
-    } else {
-      throw mismatch(JsonToken.NUMBER, p);
     }
-    peeked = P_NONE;
-    afterValue();
+    consumed();
     return v;
   }
 
@@ -513,21 +522,17 @@ public final class JsonReader {
    *     beyond the {@code double} range
    */
   public double nextDouble() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
     double v;
-    if (p == P_LONG) {
+    if (expectNumber() == P_LONG) {
       v = peekedLong;
-    } else if (p == P_NUMBER) {
+    } else {
       try {
         v = JsonNumber.toDouble(literal());
       } catch (JsonException e) {
         throw syntax(e.getMessage(), numStart);
       }
-    } else {
-      throw mismatch(JsonToken.NUMBER, p);
     }
-    peeked = P_NONE;
-    afterValue();
+    consumed();
     return v;
   }
 
@@ -542,8 +547,7 @@ public final class JsonReader {
     if (p != P_TRUE && p != P_FALSE) {
       throw mismatch(JsonToken.BOOLEAN, p);
     }
-    peeked = P_NONE;
-    afterValue();
+    consumed();
     return p == P_TRUE;
   }
 
@@ -553,12 +557,8 @@ public final class JsonReader {
    * @throws JsonException if the next token is not {@link JsonToken#NULL}
    */
   public void nextNull() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_NULL) {
-      throw mismatch(JsonToken.NULL, p);
-    }
-    peeked = P_NONE;
-    afterValue();
+    expect(P_NULL);
+    consumed();
   }
 
   /**
@@ -573,8 +573,7 @@ public final class JsonReader {
     if (p != P_NULL) {
       return false;
     }
-    peeked = P_NONE;
-    afterValue();
+    consumed();
     return true;
   }
 
@@ -650,10 +649,7 @@ public final class JsonReader {
    *     whitespace follows it
    */
   public void endDocument() {
-    int p = peeked == P_NONE ? doPeek() : peeked;
-    if (p != P_EOF) {
-      throw mismatch(JsonToken.END_DOCUMENT, p);
-    }
+    expect(P_EOF);
   }
 
   /**

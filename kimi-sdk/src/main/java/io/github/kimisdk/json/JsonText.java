@@ -63,24 +63,6 @@ final class JsonText {
     return value;
   }
 
-  /** Names the kind of a value for messages: "an object", "a string", ... */
-  static String describe(JsonValue v) {
-    switch (v.type()) {
-      case BEGIN_OBJECT:
-        return "an object";
-      case BEGIN_ARRAY:
-        return "an array";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      default:
-        return "null";
-    }
-  }
-
   /** Tells whether {@code s} is exactly one JSON number literal, without whitespace. */
   static boolean isNumberLiteral(String s) {
     if (s.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.github.kimisdk.json;
 
+import io.github.kimisdk.base.text.JsonKind;
 import java.math.BigDecimal;
 
 /**
@@ -141,6 +142,6 @@ public sealed interface JsonValue
   JsonToken type();
 
   private JsonException typeMismatch(String expected) {
-    return new JsonException("Expected " + expected + " but was " + JsonText.describe(this));
+    return new JsonException("Expected " + expected + " but was " + JsonKind.of(type()));
   }
 }

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What one model costs per million tokens: prompt tokens that miss Kimi's prefix cache, prompt
@@ -174,16 +175,11 @@ public record Price(
    * @return the dated price
    */
   public Price dated(LocalDate asOf, String source) {
-    return new Price(
-        currency,
-        inputCacheMiss,
-        inputCacheHit,
-        output,
-        asOf,
-        source,
-        retired,
-        cacheWriteFiveMinutes,
-        cacheWriteOneHour);
+    return with(
+        p -> {
+          p.asOf = asOf;
+          p.source = source;
+        });
   }
 
   /**
@@ -196,16 +192,13 @@ public record Price(
    * @throws IllegalArgumentException if an amount is not a decimal number or is negative
    */
   public Price withCacheWrites(String fiveMinutes, String oneHour) {
-    return new Price(
-        currency,
-        inputCacheMiss,
-        inputCacheHit,
-        output,
-        asOf,
-        source,
-        retired,
-        decimal(fiveMinutes, "cacheWriteFiveMinutes"),
-        decimal(oneHour, "cacheWriteOneHour"));
+    BigDecimal five = decimal(fiveMinutes, "cacheWriteFiveMinutes");
+    BigDecimal hour = decimal(oneHour, "cacheWriteOneHour");
+    return with(
+        p -> {
+          p.cacheWriteFiveMinutes = five;
+          p.cacheWriteOneHour = hour;
+        });
   }
 
   /**
@@ -232,16 +225,7 @@ public record Price(
    * @return the marked price
    */
   public Price asRetired() {
-    return new Price(
-        currency,
-        inputCacheMiss,
-        inputCacheHit,
-        output,
-        asOf,
-        source,
-        true,
-        cacheWriteFiveMinutes,
-        cacheWriteOneHour);
+    return with(p -> p.retired = true);
   }
 
   /**
@@ -359,6 +343,39 @@ public record Price(
         per(cachedTokens, inputCacheHit),
         per(completionTokens, output),
         per(cacheWriteTokens, cacheWrite(ttl)));
+  }
+
+  /** A price's parts by name, copied from one: each {@code with} method changes some. */
+  private static final class Parts {
+    LocalDate asOf;
+    String source;
+    boolean retired;
+    BigDecimal cacheWriteFiveMinutes;
+    BigDecimal cacheWriteOneHour;
+
+    Parts(Price from) {
+      asOf = from.asOf;
+      source = from.source;
+      retired = from.retired;
+      cacheWriteFiveMinutes = from.cacheWriteFiveMinutes;
+      cacheWriteOneHour = from.cacheWriteOneHour;
+    }
+  }
+
+  /** Returns this price with the parts {@code change} sets, checked as a new one is. */
+  private Price with(Consumer<Parts> change) {
+    Parts p = new Parts(this);
+    change.accept(p);
+    return new Price(
+        currency,
+        inputCacheMiss,
+        inputCacheHit,
+        output,
+        p.asOf,
+        p.source,
+        p.retired,
+        p.cacheWriteFiveMinutes,
+        p.cacheWriteOneHour);
   }
 
   private static BigDecimal per(long tokens, BigDecimal pricePerMillion) {

@@ -1,9 +1,7 @@
 package io.github.kimisdk.sse;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import io.github.kimisdk.base.scan.ByteScan;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -71,12 +69,6 @@ public final class SseParser {
   private static final byte LF = '\n';
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
   private static final int SCRATCH_BYTES = 8192;
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-  private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
-  private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
 
   private final Listener listener;
   private final int maxLineBytes;
@@ -332,32 +324,9 @@ public final class SseParser {
     }
   }
 
-  /**
-   * Returns the index of the first CR or LF in {@code a[i, end)}, or {@code end}. Eight bytes at a
-   * time: a byte of {@code w ^ 0x0A..} or {@code w ^ 0x0D..} is zero where {@code w} holds LF or
-   * CR, and {@code (x - 0x01..) & ~x & 0x80..} flags zero bytes; its lowest flag is always exact
-   * (borrows only ever create false flags above a real one), so the lowest flag of the two is the
-   * first line end.
-   */
+  /** Returns the index of the first CR or LF in {@code a[i, end)}, or {@code end}. */
   static int indexOfLineEnd(byte[] a, int i, int end) {
-    while (end - i >= Long.BYTES) {
-      long w = (long) LONGS.get(a, i);
-      long x = w ^ LFS;
-      long y = w ^ CRS;
-      long found = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
-      if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
-      }
-      i += Long.BYTES;
-    }
-    while (i < end) {
-      byte b = a[i];
-      if (b == LF || b == CR) {
-        return i;
-      }
-      i++;
-    }
-    return end;
+    return ByteScan.lineEnd(a, i, end);
   }
 
   /** Consumes a leading BOM, byte by byte across chunks; returns where parsing goes on. */

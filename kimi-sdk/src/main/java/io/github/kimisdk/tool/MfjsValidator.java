@@ -1,5 +1,6 @@
 package io.github.kimisdk.tool;
 
+import io.github.kimisdk.base.text.JsonKind;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonException;
@@ -225,21 +226,8 @@ final class MfjsValidator {
     throw new IllegalArgumentException(
         label
             + " at $: JSON schema parsing error: the schema must be a JSON object, not "
-            + kind(schema)
+            + JsonKind.of(schema.type())
             + "; send an object schema such as {\"type\":\"object\"}");
-  }
-
-  private static String kind(JsonValue v) {
-    if (v instanceof JsonArray) {
-      return "an array";
-    }
-    if (v instanceof JsonString) {
-      return "a string";
-    }
-    if (v instanceof JsonNumber) {
-      return "a number";
-    }
-    return "a boolean";
   }
 
   private void run() {

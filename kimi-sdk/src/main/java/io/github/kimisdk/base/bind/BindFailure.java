@@ -1,5 +1,9 @@
 package io.github.kimisdk.base.bind;
 
+import io.github.kimisdk.base.text.JsonKind;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 
 /**
@@ -22,22 +26,33 @@ public final class BindFailure extends RuntimeException {
     return new BindFailure("expected " + what + " but was " + kind(actual), null);
   }
 
+  /** Returns {@code v} as an object, or throws the failure that says what it was instead. */
+  static JsonObject object(JsonValue v) {
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    throw expected("an object", v);
+  }
+
+  /** Returns {@code v} as an array, or throws the failure that says what it was instead. */
+  static JsonArray array(JsonValue v) {
+    if (v instanceof JsonArray a) {
+      return a;
+    }
+    throw expected("an array", v);
+  }
+
+  /** Returns {@code v} as a string, or throws the failure that says what it was instead. */
+  static JsonString string(JsonValue v) {
+    if (v instanceof JsonString s) {
+      return s;
+    }
+    throw expected("a string", v);
+  }
+
   /** Names the kind of a JSON value, never its content (a reply may hold secrets). */
   static String kind(JsonValue v) {
-    switch (v.type()) {
-      case BEGIN_OBJECT:
-        return "an object";
-      case BEGIN_ARRAY:
-        return "an array";
-      case STRING:
-        return "a string";
-      case NUMBER:
-        return "a number";
-      case BOOLEAN:
-        return "a boolean";
-      default:
-        return "null";
-    }
+    return JsonKind.of(v.type());
   }
 
   /** Prepends a path segment ({@code .name} or {@code [3]}) and, first time only, a component. */

@@ -56,9 +56,7 @@ public final class EnumShape extends Shape {
 
   @Override
   public Object bind(JsonValue v) {
-    if (!(v instanceof JsonString s)) {
-      throw BindFailure.expected("a string", v);
-    }
+    JsonString s = BindFailure.string(v);
     Object c = constants.get(s.value());
     if (c == null) {
       throw new BindFailure(

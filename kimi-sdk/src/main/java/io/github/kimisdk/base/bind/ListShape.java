@@ -59,9 +59,7 @@ public final class ListShape extends Shape {
 
   @Override
   public Object bind(JsonValue v) {
-    if (!(v instanceof JsonArray a)) {
-      throw BindFailure.expected("an array", v);
-    }
+    JsonArray a = BindFailure.array(v);
     int n = a.size();
     Object[] out = primitive == null && kind == Kind.ARRAY ? newArray.apply(n) : new Object[n];
     for (int i = 0; i < n; i++) {

@@ -26,9 +26,7 @@ public final class MapShape extends Shape {
 
   @Override
   public Object bind(JsonValue v) {
-    if (!(v instanceof JsonObject o)) {
-      throw BindFailure.expected("an object", v);
-    }
+    JsonObject o = BindFailure.object(v);
     Map<String, Object> out = new LinkedHashMap<>(o.size() * 2);
     for (Map.Entry<String, JsonValue> e : o.members().entrySet()) {
       if (e.getValue() == JsonNull.INSTANCE && value.nullBindsToJavaNull()) {

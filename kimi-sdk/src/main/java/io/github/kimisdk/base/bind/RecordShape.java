@@ -121,9 +121,7 @@ public final class RecordShape extends Shape {
 
   @Override
   public Object bind(JsonValue v) {
-    if (!(v instanceof JsonObject o)) {
-      throw BindFailure.expected("an object", v);
-    }
+    JsonObject o = BindFailure.object(v);
     Object[] args = new Object[names.length];
     for (int i = 0; i < args.length; i++) {
       JsonValue m = o.get(names[i]);

@@ -231,15 +231,9 @@ public final class ScalarShape extends Shape {
       case JSON_VALUE:
         return v;
       case JSON_OBJECT:
-        if (v instanceof JsonObject) {
-          return v;
-        }
-        throw BindFailure.expected("an object", v);
+        return BindFailure.object(v);
       case JSON_ARRAY:
-        if (v instanceof JsonArray) {
-          return v;
-        }
-        throw BindFailure.expected("an array", v);
+        return BindFailure.array(v);
       default:
         return time(string(v));
     }
@@ -276,10 +270,7 @@ public final class ScalarShape extends Shape {
   }
 
   private static String string(JsonValue v) {
-    if (v instanceof JsonString s) {
-      return s.value();
-    }
-    throw BindFailure.expected("a string", v);
+    return BindFailure.string(v).value();
   }
 
   private static JsonNumber number(JsonValue v) {

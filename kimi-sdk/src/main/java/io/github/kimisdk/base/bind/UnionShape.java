@@ -68,9 +68,7 @@ public final class UnionShape extends Shape {
 
   @Override
   public Object bind(JsonValue v) {
-    if (!(v instanceof JsonObject o)) {
-      throw BindFailure.expected("an object", v);
-    }
+    JsonObject o = BindFailure.object(v);
     JsonValue tag = o.get(RecordShape.DISCRIMINATOR);
     if (tag == null) {
       throw new BindFailure(

@@ -45,14 +45,7 @@ public final class BlockingSubscriber<T> implements Flow.Subscriber<T>, Iterator
   private static final Object COMPLETE = new Object();
   private static final Object CLOSED = new Object();
 
-  private static final Flow.Subscription CANCELLED =
-      new Flow.Subscription() {
-        @Override
-        public void request(long n) {}
-
-        @Override
-        public void cancel() {}
-      };
+  private static final Flow.Subscription CANCELLED = Relay.NOTHING;
 
   /** A failure in the queue, behind the items that came before it, and the thread it came on. */
   private static final class Failure {

@@ -25,21 +25,13 @@ public final class IdleWatch implements Runnable {
   private volatile Runnable onIdle;
   private volatile Runnable withdraw = () -> {};
 
-  private IdleWatch(
-      Delayer delayer,
-      Duration firstLimit,
-      BooleanSupplier started,
-      Duration limit,
-      LongUnaryOperator idleNanosAt,
-      Runnable onIdle) {
+  // What it watches (started, idleNanosAt, onIdle) is handed over by start(), before it is armed.
+  private IdleWatch(Delayer delayer, Duration firstLimit, Duration limit) {
     this.delayer = delayer;
     this.limit = limit;
     this.firstLimit = firstLimit;
-    this.started = started;
     long shortest = Math.min(limit.toNanos(), firstLimit.toNanos());
     this.period = Duration.ofNanos(Math.max(shortest / 4, 1_000_000));
-    this.idleNanosAt = idleNanosAt;
-    this.onIdle = onIdle;
   }
 
   /**
@@ -54,9 +46,7 @@ public final class IdleWatch implements Runnable {
    */
   public static IdleWatch start(
       Delayer delayer, Duration limit, LongUnaryOperator idleNanosAt, Runnable onIdle) {
-    IdleWatch w = new IdleWatch(delayer, limit, null, limit, idleNanosAt, onIdle);
-    w.arm();
-    return w;
+    return start(delayer, limit, null, limit, idleNanosAt, onIdle);
   }
 
   /**
@@ -78,7 +68,10 @@ public final class IdleWatch implements Runnable {
       Duration limit,
       LongUnaryOperator idleNanosAt,
       Runnable onIdle) {
-    IdleWatch w = new IdleWatch(delayer, firstLimit, started, limit, idleNanosAt, onIdle);
+    IdleWatch w = new IdleWatch(delayer, firstLimit, limit);
+    w.started = started;
+    w.idleNanosAt = idleNanosAt;
+    w.onIdle = onIdle;
     w.arm();
     return w;
   }

@@ -66,7 +66,11 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
     void ended(Throwable error, boolean cancelled);
   }
 
-  private static final Flow.Subscription NOTHING =
+  /**
+   * The subscription that does nothing: a refused subscriber's, and the mark a subscriber leaves
+   * where its upstream was once it cancelled it.
+   */
+  public static final Flow.Subscription NOTHING =
       new Flow.Subscription() {
         @Override
         public void request(long n) {}

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The byte scans the JSON decoders run over string contents ({@code JsonReader}, the chunk fast
  * path, the Responses event scan): where the plain run of a string ends, and how long a UTF-8
- * sequence is; and the bytes of the names the last two match.
+ * sequence is; and the bytes of the names the last two match. And the one the SSE parser runs over
+ * its input: where a line ends. Each looks at eight bytes at a time (one {@code long}) while eight
+ * remain.
  */
 public final class ByteScan {
 
@@ -19,6 +21,8 @@ public final class ByteScan {
   private static final long SPACES = 0x2020202020202020L;
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+  private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
 
   private ByteScan() {}
 
@@ -93,6 +97,38 @@ public final class ByteScan {
 
   private static boolean isCont(byte b) {
     return (b & 0xC0) == 0x80;
+  }
+
+  /**
+   * Returns the index of the first CR or LF in {@code b[p, lim)}, or {@code lim}. A byte of {@code
+   * w ^ 0x0A..} or {@code w ^ 0x0D..} is zero where {@code w} holds LF or CR, and {@code (x -
+   * 0x01..) & ~x & 0x80..} flags zero bytes; its lowest flag is always exact (borrows only ever
+   * create false flags above a real one), so the lowest flag of the two is the first line end.
+   *
+   * @param b the bytes
+   * @param p where to start
+   * @param lim where to stop
+   * @return the index of the first CR or LF, or {@code lim}
+   */
+  public static int lineEnd(byte[] b, int p, int lim) {
+    while (lim - p >= Long.BYTES) {
+      long w = (long) LONGS.get(b, p);
+      long x = w ^ LFS;
+      long y = w ^ CRS;
+      long found = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
+      if (found != 0) {
+        return p + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+      p += Long.BYTES;
+    }
+    while (p < lim) {
+      byte c = b[p];
+      if (c == '\n' || c == '\r') {
+        return p;
+      }
+      p++;
+    }
+    return lim;
   }
 
   /**

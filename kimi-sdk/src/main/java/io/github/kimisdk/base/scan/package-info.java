@@ -1,2 +1,5 @@
-/** The base floor's byte scan, which both JSON decoders run over strings. Not exported. */
+/**
+ * The base floor's byte scans: the one both JSON decoders run over strings, and the SSE parser's
+ * search for a line end. Not exported.
+ */
 package io.github.kimisdk.base.scan;

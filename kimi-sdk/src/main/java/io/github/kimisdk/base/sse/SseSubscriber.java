@@ -2,6 +2,7 @@ package io.github.kimisdk.base.sse;
 
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Pull;
+import io.github.kimisdk.base.flow.Relay;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.sse.SseParser;
 import java.lang.System.Logger.Level;
@@ -64,14 +65,7 @@ import java.util.function.LongSupplier;
 public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.Publisher<T>> {
   private static final System.Logger LOG = LazyLogger.of(SseSubscriber.class.getName());
 
-  private static final Flow.Subscription CANCELLED =
-      new Flow.Subscription() {
-        @Override
-        public void request(long n) {}
-
-        @Override
-        public void cancel() {}
-      };
+  private static final Flow.Subscription CANCELLED = Relay.NOTHING;
 
   /** The most bytes read and discarded after the end before the connection is given up. */
   static final int LINGER_MAX_BYTES = 64 * 1024;
@@ -669,13 +663,8 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
       Objects.requireNonNull(subscriber, "subscriber");
       if (!subscribed.compareAndSet(false, true)) {
-        try {
-          subscriber.onSubscribe(CANCELLED);
-        } finally {
-          subscriber.onError(
-              new IllegalStateException(
-                  "an SSE body publisher has one subscriber only; it was already subscribed"));
-        }
+        Relay.refuse(
+            subscriber, "an SSE body publisher has one subscriber only; it was already subscribed");
         return;
       }
       try {

@@ -1,5 +1,6 @@
 package io.github.kimisdk.chat.completions;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,6 +52,27 @@ public final class RequestFields {
       names.addAll(f.names());
     }
     return Set.copyOf(names);
+  }
+
+  /**
+   * Returns chat completions' fates of {@code components}, for another wire that writes each of
+   * them as chat completions does: under the same members, whatever its value.
+   *
+   * @param components the components
+   * @return their fates, in the order given
+   * @throws IllegalArgumentException if chat completions treats one of them otherwise (another
+   *     fate, or one only for some values)
+   */
+  public static List<Fate> writtenAlike(String... components) {
+    List<Fate> alike = new ArrayList<>(components.length);
+    for (String c : components) {
+      List<Fate> fates = FATES.stream().filter(f -> f.component().equals(c)).toList();
+      if (fates.size() != 1 || fates.get(0).kind() != Fate.Kind.WRITTEN) {
+        throw new IllegalArgumentException(c + ": chat completions does not always write it");
+      }
+      alike.add(fates.get(0));
+    }
+    return List.copyOf(alike);
   }
 
   /**

@@ -436,11 +436,7 @@ public final class BatchEngine implements AutoCloseable {
     boolean cancel;
     synchronized (this) {
       journal.created(p, batchId);
-      update(p, b);
-      cancel = journal.cancelled() && p.stage() == Stage.RUNNING;
-      if (cancel) {
-        p.moveTo(Stage.CANCELLING);
-      }
+      cancel = updateToCancel(p, b);
     }
     if (cancel) {
       cancelQuietly(p);
@@ -497,6 +493,20 @@ public final class BatchEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes a batch's state as seen and tells whether to cancel it: the run was cancelled and the
+   * batch still runs, and is now marked cancelling. Called holding this engine's lock; the caller
+   * cancels it after letting go.
+   */
+  private boolean updateToCancel(Part p, Batch b) {
+    update(p, b);
+    boolean cancel = journal.cancelled() && p.stage() == Stage.RUNNING;
+    if (cancel) {
+      p.moveTo(Stage.CANCELLING);
+    }
+    return cancel;
+  }
+
   /** Asks for every running batch's state once, and cancels those still running once cancelled. */
   private void poll() {
     List<Part> parts;
@@ -514,11 +524,7 @@ public final class BatchEngine implements AutoCloseable {
       Batch b = remote.get(id);
       boolean cancel;
       synchronized (this) {
-        update(p, b);
-        cancel = journal.cancelled() && p.stage() == Stage.RUNNING;
-        if (cancel) {
-          p.moveTo(Stage.CANCELLING);
-        }
+        cancel = updateToCancel(p, b);
       }
       if (cancel) {
         cancelQuietly(p);

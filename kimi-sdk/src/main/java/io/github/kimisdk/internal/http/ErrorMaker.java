@@ -281,16 +281,15 @@ final class ErrorMaker {
 
   /** No bytes of a response body arrived for {@code idle} after the headers. */
   public KimiException idle(ResponseMetadata metadata, Duration idle) {
-    return make.timeout(
+    return ofResponse(
+        make::timeout,
+        metadata,
         "The response headers arrived (HTTP "
             + metadata.statusCode()
             + ") but no bytes of the body followed for "
             + ErrorFactory.human(idle)
             + "; the exchange was aborted. Raise Timeouts.withStreamIdle(...) if the server is"
-            + " this slow"
-            + idSuffix(metadata),
-        null,
-        metadata);
+            + " this slow");
   }
 
   /**
@@ -298,14 +297,13 @@ final class ErrorMaker {
    * is a decoding error that is not retried.
    */
   public KimiException encoded(ResponseMetadata metadata, String encoding) {
-    return make.decoding(
+    return ofResponse(
+        make::decoding,
+        metadata,
         "The response has Content-Encoding: "
             + text.keep(encoding, ServerText.MAX_SHORT)
             + ", which the SDK does not decode. The SDK sends no Accept-Encoding, so the server"
-            + " (or a proxy in between) compressed it unasked; turn compression off there"
-            + idSuffix(metadata),
-        null,
-        metadata);
+            + " (or a proxy in between) compressed it unasked; turn compression off there");
   }
 
   /**
@@ -313,39 +311,50 @@ final class ErrorMaker {
    * before a byte of it is read.
    */
   public KimiException tooLarge(ResponseMetadata metadata, long limit, long contentLength) {
-    return make.tooLarge(
+    return ofResponse(
+        make::tooLarge,
+        metadata,
         "The response announced "
             + contentLength
             + " bytes (Content-Length), above the limit of "
             + limit
             + " bytes, and was refused before its body was read; raise the limit with"
-            + " KimiClient.builder().maxResponseBytes(...) if this is expected"
-            + idSuffix(metadata),
-        null,
-        metadata);
+            + RAISE_LIMIT);
   }
 
   /** A file download larger than {@code limit}, which no file Kimi stores can be. */
   public KimiException fileTooLarge(ResponseMetadata metadata, long limit) {
-    return make.tooLarge(
+    return ofResponse(
+        make::tooLarge,
+        metadata,
         "The file download exceeded "
             + limit
-            + " bytes, more than Kimi stores for an account, and was abandoned"
-            + idSuffix(metadata),
-        null,
-        metadata);
+            + " bytes, more than Kimi stores for an account, and was abandoned");
   }
 
   /** A body larger than the configured limit. */
   public KimiException tooLarge(ResponseMetadata metadata, long limit) {
-    return make.tooLarge(
+    return ofResponse(
+        make::tooLarge,
+        metadata,
         "The response body exceeded the limit of "
             + limit
-            + " bytes and was abandoned; raise it with KimiClient.builder().maxResponseBytes(...)"
-            + " if this is expected"
-            + idSuffix(metadata),
-        null,
-        metadata);
+            + " bytes and was abandoned; raise it with"
+            + RAISE_LIMIT);
+  }
+
+  /** How a body limit is raised, for a message that ends with it. */
+  private static final String RAISE_LIMIT =
+      " KimiClient.builder().maxResponseBytes(...) if this is expected";
+
+  /** What makes one kind of exception from a message, a cause and a response. */
+  private interface Make {
+    KimiException of(String message, Throwable cause, ResponseMetadata metadata);
+  }
+
+  /** A failure of the response itself, with no cause: {@code message} and its request id. */
+  private static KimiException ofResponse(Make kind, ResponseMetadata metadata, String message) {
+    return kind.of(message + idSuffix(metadata), null, metadata);
   }
 
   /**
@@ -596,13 +605,12 @@ final class ErrorMaker {
 
   /** A stream that did not end within {@link Timeouts#streamTotal()}: never retried. */
   public KimiException streamTotalTimeout(Duration limit) {
-    return make.timeout(
+    return boundRanOut(
+        "stream total time",
         "The stream did not finish within its total time of "
             + ErrorFactory.human(limit)
             + " (Timeouts.withStreamTotal); a server that sends only keep-alive comments, or an"
-            + " answer longer than expected, ends here. Raise the limit or leave it unset",
-        new java.util.concurrent.TimeoutException("stream total time"),
-        null);
+            + " answer longer than expected, ends here. Raise the limit or leave it unset");
   }
 
   /**
@@ -610,14 +618,21 @@ final class ErrorMaker {
    * sent, and it is not retried (a retry would queue again).
    */
   public KimiException queueTimeout(Duration limit) {
-    return make.timeout(
+    return boundRanOut(
+        "rate limiter queue",
         "The call waited "
             + ErrorFactory.human(limit)
             + " in the client's rate-limit queue without a permit and was not sent"
             + " (RateLimit.Builder.maxQueueWait); lower the load, raise the limits, or allow a"
-            + " longer wait",
-        new java.util.concurrent.TimeoutException("rate limiter queue"),
-        null);
+            + " longer wait");
+  }
+
+  /**
+   * A bound the caller set ran out: a timeout whose cause, a {@code TimeoutException} naming the
+   * {@code bound}, makes it final ({@code RetryPolicy.isRetryable}).
+   */
+  private KimiException boundRanOut(String bound, String message) {
+    return make.timeout(message, new java.util.concurrent.TimeoutException(bound), null);
   }
 
   /**
@@ -738,12 +753,13 @@ final class ErrorMaker {
     Duration retryAfter = RateRefusal.retryAfter(md, serverMessage);
 
     String code = read.code() == null ? "" : read.code();
+    Answer answer =
+        (retryable, hint) -> error(md, status, body, retryAfter, retryable, inStream, hint);
     if (status >= 300 && status < 400) {
-      return make.api(error(md, status, body, retryAfter, false, inStream, redirectHint(md)));
+      return make.api(answer.of(false, redirectHint(md)));
     }
     if (RateRefusal.quota(t, code, lower)) {
-      ApiError e =
-          error(md, status, body, retryAfter, false, inStream, quotaHint(lower, retryAfter));
+      ApiError e = answer.of(false, quotaHint(lower, retryAfter));
       return make.quotaExceeded(e, lower.contains("suspended"));
     }
     if (status == 429
@@ -753,13 +769,8 @@ final class ErrorMaker {
     }
     if (t.equals("engine_overloaded_error") || t.equals("overloaded_error")) {
       return make.engineOverloaded(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
+          answer.of(
               true,
-              inStream,
               whoShort
                   + " is overloaded on its side (an account upgrade does not help); retry with"
                   + " backoff"
@@ -769,37 +780,22 @@ final class ErrorMaker {
       // any other 429 too: OpenAI's "requests"/"tokens" types, which gateways pass through
       if (RateRefusal.tokensPerDay(serverMessage)) {
         return make.tokensPerDay(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
+            answer.of(
                 false,
-                inStream,
                 "The organisation's daily token allowance (TPD) is used up; retrying today will"
                     + " not help. Raise the account tier on the platform console"));
       }
       return make.rateLimit(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
+          answer.of(
               true,
-              inStream,
               "A rate limit (concurrency, RPM or TPM) was hit; retry"
                   + (retryAfter == null ? " after a short wait" : waitHint(retryAfter))
                   + " or send fewer requests at once"));
     }
     if (t.equals("content_filter")) {
       return make.contentFilter(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
+          answer.of(
               false,
-              inStream,
               whoShort
                   + "'s content filter flagged the input or the output; retrying the same request"
                   + " will not help"));
@@ -808,7 +804,7 @@ final class ErrorMaker {
         || t.equals("incorrect_api_key_error")
         || t.equals("authentication_error")
         || status == 401) {
-      return make.authentication(error(md, status, body, retryAfter, false, inStream, authHint()));
+      return make.authentication(answer.of(false, authHint()));
     }
     if (t.equals("permission_denied_error")
         || t.equals("permission_error")
@@ -827,8 +823,7 @@ final class ErrorMaker {
                   + " (Endpoint.GLOBAL) with a platform key"
               : "The key is valid but may not use this API, model or network location (check"
                   + " the organisation's IP allow-list and the API's availability)";
-      return make.permissionDenied(
-          error(md, status, body, retryAfter, false, inStream, hint), gated);
+      return make.permissionDenied(answer.of(false, hint), gated);
     }
     if (t.equals("resource_not_found_error")
         || t.equals("not_found_error")
@@ -852,7 +847,7 @@ final class ErrorMaker {
                       : "The URL path does not exist; check the base URL ("
                           + endpoint.baseUrl()
                           + ") ends in /v1";
-      return make.notFound(error(md, status, body, retryAfter, false, inStream, hint));
+      return make.notFound(answer.of(false, hint));
     }
     if (t.equals("invalid_request_error")
         || t.equals("request_too_large")
@@ -863,13 +858,8 @@ final class ErrorMaker {
         long limit = number(LIMIT, serverMessage);
         long requested = number(REQUESTED, serverMessage);
         return make.contextLength(
-            error(
-                md,
-                status,
-                body,
-                retryAfter,
+            answer.of(
                 false,
-                inStream,
                 "The request does not fit the model's context"
                     + (limit >= 0 ? " of " + limit + " tokens" : "")
                     + "; shorten the conversation or lower max_completion_tokens"),
@@ -878,14 +868,7 @@ final class ErrorMaker {
       }
       boolean retried = retried(status, serverMessage);
       return make.invalidRequest(
-          error(
-              md,
-              status,
-              body,
-              retryAfter,
-              retried,
-              inStream,
-              retried ? REPLAY_GLITCH_HINT : invalidRequestHint(lower)));
+          answer.of(retried, retried ? REPLAY_GLITCH_HINT : invalidRequestHint(lower)));
     }
     if (t.equals("server_error")
         || t.equals("api_error")
@@ -898,10 +881,14 @@ final class ErrorMaker {
               ? "The gateway timed out waiting for the answer; use stream(...) for long"
                   + " generations"
               : whoShort + " failed on its side; retrying later may help";
-      return make.server(error(md, status, body, retryAfter, true, inStream, hint));
+      return make.server(answer.of(true, hint));
     }
-    return make.api(
-        error(md, status, body, retryAfter, retried(status, serverMessage), inStream, null));
+    return make.api(answer.of(retried(status, serverMessage), null));
+  }
+
+  /** The error of the answer being classified, given whether it may be retried and its hint. */
+  private interface Answer {
+    ApiError of(boolean retryable, String hint);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.chat.completions.Fate;
+import io.github.kimisdk.chat.completions.RequestFields;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonReader;
 import io.github.kimisdk.json.JsonString;
@@ -369,13 +370,16 @@ public abstract class Wire {
   /**
    * Returns what the protocols that are not chat completions drop alike, each with why that changes
    * nothing ({@code n = 1}, the usage switch, a text format, the names of messages, an effort the
-   * thinking setting overrides, Kimi's default cache time), followed by a protocol's own fates.
+   * thinking setting overrides, Kimi's default cache time), followed by the components a protocol
+   * writes as chat completions does and then its own fates.
    *
+   * @param writtenAlike the components the protocol writes as chat completions does
    * @param own the protocol's own fates
    * @return the fates
    */
-  protected static List<Fate> withDropsAlike(Fate... own) {
+  protected static List<Fate> withDropsAlike(List<String> writtenAlike, Fate... own) {
     List<Fate> all = new ArrayList<>(Alike.DROPPED);
+    all.addAll(RequestFields.writtenAlike(writtenAlike.toArray(String[]::new)));
     all.addAll(List.of(own));
     return List.copyOf(all);
   }

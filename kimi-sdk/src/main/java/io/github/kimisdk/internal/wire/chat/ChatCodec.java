@@ -9,6 +9,7 @@ import static io.github.kimisdk.internal.wire.chat.Lenient.readInteger;
 import static io.github.kimisdk.internal.wire.chat.Lenient.readLong;
 import static io.github.kimisdk.internal.wire.chat.Lenient.readString;
 
+import io.github.kimisdk.base.text.JsonKind;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -844,12 +845,8 @@ public final class ChatCodec {
           String path = r.path();
           JsonToken t = r.peek();
           r.skipValue();
-          String what =
-              t == JsonToken.BOOLEAN
-                  ? "a boolean"
-                  : t == JsonToken.BEGIN_OBJECT ? "an object" : "an array";
           throw new JsonException(
-              "a tool call's index must be an integer, not " + what, -1, -1, -1, path);
+              "a tool call's index must be an integer, not " + JsonKind.of(t), -1, -1, -1, path);
         }
     }
   }

@@ -65,16 +65,11 @@ public final class MessagesWire extends Wire {
   /** What Messages writes and drops of each component; the refusals are {@link #REFUSALS}. */
   private static final List<Fate> FATES =
       withDropsAlike(
-          Fate.written("model", "model"),
+          List.of("model", "temperature", "topP", "stream", "tools", "toolChoice", "extraBody"),
           Fate.written("messages", "system", "messages"),
           // the thinking budget is the whole allowance but one token
           Fate.written("maxCompletionTokens", "max_tokens", "thinking"),
-          Fate.written("temperature", "temperature"),
-          Fate.written("topP", "top_p"),
           Fate.written("stop", "stop_sequences"),
-          Fate.written("stream", "stream"),
-          Fate.written("tools", "tools"),
-          Fate.written("toolChoice", "tool_choice"),
           Fate.written("thinking", "thinking", "output_config"),
           Fate.dropped(
                   "thinking",
@@ -84,8 +79,7 @@ public final class MessagesWire extends Wire {
           Fate.dropped(
               "promptCacheKey",
               "Messages has no cache key, and Kimi caches a repeated prefix without one"),
-          Fate.written("safetyIdentifier", "metadata"),
-          Fate.written("extraBody"));
+          Fate.written("safetyIdentifier", "metadata"));
 
   /** What Messages refuses, in the order checked. */
   private static final List<Refusal> REFUSALS = refusals();

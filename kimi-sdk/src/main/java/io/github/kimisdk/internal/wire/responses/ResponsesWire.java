@@ -79,22 +79,23 @@ public final class ResponsesWire extends Wire {
   /** What Responses writes and drops of each component; the refusals are {@link #REFUSALS}. */
   private static final List<Fate> FATES =
       withDropsAlike(
-          Fate.written("model", "model"),
+          List.of(
+              "model",
+              "temperature",
+              "topP",
+              "stream",
+              "tools",
+              "toolChoice",
+              "promptCacheKey",
+              "safetyIdentifier",
+              "extraBody"),
           Fate.written("messages", "input"),
           Fate.written("maxCompletionTokens", "max_output_tokens"),
-          Fate.written("temperature", "temperature"),
-          Fate.written("topP", "top_p"),
           Fate.dropped("presencePenalty", "a penalty of 0 changes nothing").when("0"),
           Fate.dropped("frequencyPenalty", "a penalty of 0 changes nothing").when("0"),
-          Fate.written("stream", "stream"),
           Fate.written("responseFormat", "text").when("a JSON format"),
-          Fate.written("tools", "tools"),
-          Fate.written("toolChoice", "tool_choice"),
           Fate.written("thinking", "thinking", "reasoning"),
-          Fate.written("reasoningEffort", "reasoning"),
-          Fate.written("promptCacheKey", "prompt_cache_key"),
-          Fate.written("safetyIdentifier", "safety_identifier"),
-          Fate.written("extraBody"));
+          Fate.written("reasoningEffort", "reasoning"));
 
   /** What Responses refuses, in the order checked. */
   private static final List<Refusal> REFUSALS = refusals();
