@@ -64,7 +64,19 @@ final class CallTrace implements AttemptObserver {
   private volatile ResponseMetadata last;
   private volatile long firstChunkNanos;
 
-  private CallTrace(
+  /**
+   * Starts the trace of a call that someone listens to ({@link Listening}).
+   *
+   * @param listeners the client's listeners, then the call's; not empty
+   * @param operation the kind of call
+   * @param model the model asked for, or null
+   * @param path the path below the base URL; a query is dropped
+   * @param estimate the estimated prompt tokens, or null
+   * @param prices the client's prices, for the cost at the end
+   * @param base the client's base URL (no user info, no query)
+   * @param sent a chat's request as sent, or null
+   */
+  CallTrace(
       List<CallListener> listeners,
       CallEvent.Operation operation,
       String model,
@@ -79,33 +91,6 @@ final class CallTrace implements AttemptObserver {
         new CallEvent.Call(IDS.incrementAndGet(), operation, model, p, endpoint(base, p), sent);
     this.estimate = estimate;
     this.prices = prices;
-  }
-
-  /**
-   * Starts the trace of a call, or returns null when nobody listens.
-   *
-   * @param listeners the client's listeners, then the call's
-   * @param operation the kind of call
-   * @param model the model asked for, or null
-   * @param path the path below the base URL; a query is dropped
-   * @param estimate the estimated prompt tokens, or null
-   * @param prices the client's prices, for the cost at the end
-   * @param base the client's base URL (no user info, no query)
-   * @param sent a chat's request as sent, or null
-   * @return the trace, or null
-   */
-  static CallTrace start(
-      List<CallListener> listeners,
-      CallEvent.Operation operation,
-      String model,
-      String path,
-      Long estimate,
-      PriceTable prices,
-      URI base,
-      ChatRequest sent) {
-    return listeners.isEmpty()
-        ? null
-        : new CallTrace(listeners, operation, model, path, estimate, prices, base, sent);
   }
 
   /** The URI the transport calls for {@code path}, or its quoted form if the path is not legal. */

@@ -119,6 +119,47 @@ public final class Calls {
     return Futures.cancelling(out, f);
   }
 
+  /**
+   * Returns {@code call} bounded by {@code limit} on {@code scheduler}'s clock: past it the call is
+   * cancelled and the result fails with what {@code late} makes; otherwise it completes as the call
+   * does. No timer entry outlives the call.
+   *
+   * @param call the call
+   * @param limit its bound
+   * @param scheduler the clock and delayer
+   * @param late makes the failure past the bound
+   * @param <T> the value type
+   * @return the bounded call
+   */
+  public static <T> CompletableFuture<T> bounded(
+      CompletableFuture<T> call,
+      java.time.Duration limit,
+      io.github.kimisdk.base.flow.Scheduler scheduler,
+      java.util.function.Supplier<KimiException> late) {
+    if (call.isDone()) {
+      return call;
+    }
+    CompletableFuture<T> out = new CompletableFuture<>();
+    Runnable withdraw =
+        scheduler.schedule(
+            () -> {
+              if (out.completeExceptionally(late.get())) {
+                call.cancel(true);
+              }
+            },
+            limit);
+    call.whenComplete(
+        (r, e) -> {
+          withdraw.run();
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(r);
+          }
+        });
+    return out;
+  }
+
   /** Returns a future failed with {@code error} as a {@link KimiException}. */
   public <T> CompletableFuture<T> failed(Throwable error) {
     return CompletableFuture.failedFuture(kimi(error));

@@ -670,27 +670,8 @@ public final class ClientScope {
       return call;
     }
     Duration d = limit.get();
-    CompletableFuture<T> out = new CompletableFuture<>();
-    Runnable withdraw =
-        core.scheduler()
-            .schedule(
-                () -> {
-                  if (out.completeExceptionally(
-                      core.retrier().forPlatformCall(null, d).timedOut(d))) {
-                    call.cancel(true);
-                  }
-                },
-                d);
-    call.whenComplete(
-        (r, e) -> {
-          withdraw.run();
-          if (e != null) {
-            out.completeExceptionally(e);
-          } else {
-            out.complete(r);
-          }
-        });
-    return out;
+    return Calls.bounded(
+        call, d, core.scheduler(), () -> core.retrier().forPlatformCall(null, d).timedOut(d));
   }
 
   private static TargetStatus status(Targets ts, int i, PingResult ping) {

@@ -94,21 +94,20 @@ final class Exchanges {
       String contentType,
       boolean errorEnvelopes,
       BiFunction<ResponseMetadata, byte[], T> decode) {
-    CallSpec s = CallSpec.exchange(CallEvent.Operation.PLATFORM, path, null, once(call), false);
-    return core.chain()
-        .future(
-            Sending.of(s),
-            a ->
-                transport(a)
-                    .exchange(
-                        method,
-                        path,
-                        body,
-                        contentType,
-                        errorEnvelopes,
-                        decode,
-                        a.attempt().overrides(),
-                        a.attempt().number()));
+    return platformCall(
+        call,
+        path,
+        a ->
+            transport(a)
+                .exchange(
+                    method,
+                    path,
+                    body,
+                    contentType,
+                    errorEnvelopes,
+                    decode,
+                    a.attempt().overrides(),
+                    a.attempt().number()));
   }
 
   /**
@@ -116,13 +115,18 @@ final class Exchanges {
    * body goes to the file as it arrives, at most {@code limit} bytes.
    */
   CompletableFuture<Long> download(Call call, String path, java.nio.file.Path target, long limit) {
+    return platformCall(
+        call,
+        path,
+        a ->
+            transport(a)
+                .download(path, target, limit, a.attempt().overrides(), a.attempt().number()));
+  }
+
+  /** Sends a platform call's attempts, which {@code send} makes, down the client's chain. */
+  private <T> CompletableFuture<T> platformCall(Call call, String path, Chain.FutureSend<T> send) {
     CallSpec s = CallSpec.exchange(CallEvent.Operation.PLATFORM, path, null, once(call), false);
-    return core.chain()
-        .future(
-            Sending.of(s),
-            a ->
-                transport(a)
-                    .download(path, target, limit, a.attempt().overrides(), a.attempt().number()));
+    return core.chain().future(Sending.of(s), send);
   }
 
   /** A platform call's {@code call}: sent once unless its options give a retry policy. */

@@ -417,30 +417,7 @@ final class HostCheck {
 
   /** Bounds a call by the check's bound: past it the call is cancelled and fails as timed out. */
   private <T> CompletableFuture<T> bounded(CompletableFuture<T> call) {
-    if (call.isDone()) {
-      return call;
-    }
-    CompletableFuture<T> out = new CompletableFuture<>();
-    Runnable withdraw =
-        primary
-            .scheduler()
-            .schedule(
-                () -> {
-                  if (out.completeExceptionally(timedOut())) {
-                    call.cancel(true);
-                  }
-                },
-                bound);
-    call.whenComplete(
-        (r, e) -> {
-          withdraw.run();
-          if (e != null) {
-            out.completeExceptionally(e);
-          } else {
-            out.complete(r);
-          }
-        });
-    return out;
+    return Calls.bounded(call, bound, primary.scheduler(), this::timedOut);
   }
 
   private KimiException timedOut() {

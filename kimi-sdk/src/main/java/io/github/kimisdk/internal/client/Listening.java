@@ -54,6 +54,6 @@ final class Listening {
     if (all.isEmpty()) { // nobody listens: the trace's class stays unloaded
       return null;
     }
-    return CallTrace.start(all, operation, model, path, estimate, prices.prices(), endpoint, sent);
+    return new CallTrace(all, operation, model, path, estimate, prices.prices(), endpoint, sent);
   }
 }
