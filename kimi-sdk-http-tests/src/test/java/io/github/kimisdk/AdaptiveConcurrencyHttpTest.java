@@ -10,15 +10,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The client's concurrency for a host adapts to what the host takes: against a server that answers
- * one request at a time and refuses the rest with Kimi's concurrency 429, the calls are sent about
- * one at a time instead of each backing off on its own, none fails and none spends a retry on it.
- * How long they take is printed (a measure, not a bound; benchmarks/README.md).
+ * one request at a time and refuses the rest with Kimi's concurrency 429 (which states the limit),
+ * or two at a time refusing the rest with SGLang's 503 (which states none), the calls are sent
+ * about as many at a time as it takes instead of each backing off on its own, none fails and none
+ * spends a retry on it. How long they take is printed (a measure, not a bound;
+ * benchmarks/README.md).
  */
 class AdaptiveConcurrencyHttpTest {
 
@@ -42,24 +45,31 @@ class AdaptiveConcurrencyHttpTest {
     return requests;
   }
 
-  @Test
-  void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
+  /** What twenty calls through {@code chatAll} got, and how long they took. */
+  private record Run(List<ChatResult> results, long millis) {}
+
+  /** Sends the twenty through {@code chatAll}, 8 at once, by a client that spends no retry. */
+  private Run chatAllTwenty() {
     long started = System.nanoTime();
-    List<ChatResult> results;
     try (KimiClient kimi =
         KimiClient.builder()
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
             .build()) {
-      results = kimi.chatAll(twenty(), 8, null);
+      List<ChatResult> results = kimi.chatAll(twenty(), 8, null);
+      return new Run(results, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
-    long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertThat(results).allMatch(ChatResult::isSuccess);
+  }
+
+  @Test
+  void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
+    Run run = chatAllTwenty();
+    assertThat(run.results()).allMatch(ChatResult::isSuccess);
     assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
     System.out.printf(
         "chatAll, 20 calls, one at a time at 250 ms: %d ms (serialized 5000 ms), %d 429s%n",
-        ms, server.rateLimitedCount());
+        run.millis(), server.rateLimitedCount());
   }
 
   @Test
@@ -83,6 +93,45 @@ class AdaptiveConcurrencyHttpTest {
     System.out.printf(
         "chatAsync, 20 calls at once, one at a time at 250 ms: %d ms, %d 429s%n",
         ms, server.rateLimitedCount());
+  }
+
+  /**
+   * A server that answers two requests at a time and refuses the rest with SGLang's 503 "The
+   * request queue is full." (no {@code Retry-After}, no limit stated): the gate finds the two by
+   * itself, each refused call goes again when a slot frees, none fails.
+   */
+  @Test
+  void twentyCallsEightAtOnceToAServerAdmittingTwoThatAnswers503WhenFullAllAnswered() {
+    server.maxConcurrency(0).latency(Duration.ZERO);
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    server.respondWith(
+        r -> {
+          if (open.incrementAndGet() > 2) {
+            open.decrementAndGet();
+            refused.incrementAndGet();
+            return FakeResponse.json(
+                503,
+                "{\"object\":\"error\",\"message\":\"The request queue is full.\","
+                    + "\"type\":\"Service Unavailable\",\"param\":null,\"code\":503}");
+          }
+          try {
+            Thread.sleep(250); // the model's work: the server holds the request meanwhile
+            return FakeResponse.reply("ok");
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FakeResponse.reply("interrupted");
+          } finally {
+            open.decrementAndGet();
+          }
+        });
+    Run run = chatAllTwenty();
+    assertThat(run.results()).allMatch(ChatResult::isSuccess);
+    assertThat(refused.get()).as("503s for 20 calls").isLessThan(20);
+    System.out.printf(
+        "chatAll, 20 calls, two at a time at 250 ms, 503 when full: %d ms (serialized 2500 ms),"
+            + " %d 503s%n",
+        run.millis(), refused.get());
   }
 
   @Test

@@ -221,11 +221,12 @@ public final class RetryPolicy {
    * usually wants the default, {@link Duration#ZERO}: every 429 spends a retry.
    *
    * <p>A host's refusal for its concurrency (a 429 that says the concurrency limit was reached, or
-   * a 503 whose queue is full) is always waited out without spending a retry: the client lowers its
-   * concurrency for that host and sends the call again as soon as it has a slot (see {@link
-   * KimiClient}); such waits count against this budget, or against {@link #maxServerWait()} when it
-   * is zero. A policy with neither, such as {@link #none()}, makes one attempt whatever the
-   * failure.
+   * a 503 whose queue is full) is always waited out without spending a retry: the call is sent
+   * again after the wait the host asks for (at once when it asks none), as soon as that host's gate
+   * has a slot for it; the gate sends the host fewer calls at once only when fewer bring fewer
+   * refusals (docs/hosts.md, "Concurrency that adapts"). Such waits count against this budget, or
+   * against {@link #maxServerWait()} when it is zero. A policy with neither, such as {@link
+   * #none()}, makes one attempt whatever the failure.
    *
    * <p>A call to a client with fallback targets ({@link Target}) waits for a cooling target only
    * within this budget too (each wait within {@link #maxServerWait()}): with the default, zero, a

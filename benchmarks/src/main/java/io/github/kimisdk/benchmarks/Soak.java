@@ -111,12 +111,19 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.kimisdk.benchmarks.Soak [calls] [seed]
- *     [concurrency] [--virtual] [--hold-ms 25000]
+ *     [concurrency] [--virtual] [--hold-ms 25000] [--concurrency-refusals 6]
  * </pre>
  *
  * Defaults: 500 calls, seed 47, concurrency 64, the server holding a silent response 25 s: longer
  * than the total bound, so that a client that leaves a silent response open ends that call by its
  * total bound, as the issue's user saw (and its {@code attempts()} is checked on that path too).
+ *
+ * <p>{@code --concurrency-refusals P} makes it issue 84's storm: P percent of the attempts (4 in
+ * the usual soak) are refused at random with Moonshot's 429 {@code rate_limit_reached_error}
+ * "request reached organization max concurrency, please slow down", {@code Retry-After} 0 or 1,
+ * whatever the client has in flight; the other faults keep their shares. The report's {@code
+ * calls:} line then gives the calls per second over the calls' phases, the failed calls and the
+ * call times, to compare two builds on the same server, seed and program.
  */
 public final class Soak {
 
@@ -206,12 +213,15 @@ public final class Soak {
     List<String> positional = new ArrayList<>();
     boolean virtual = false;
     long holdMillis = 25_000;
+    int concurrencyRefusals = 0;
     try {
       for (int i = 0; i < args.length; i++) {
         if (args[i].equals("--virtual")) {
           virtual = true;
         } else if (args[i].equals("--hold-ms")) {
           holdMillis = Long.parseLong(args[++i]);
+        } else if (args[i].equals("--concurrency-refusals")) {
+          concurrencyRefusals = Integer.parseInt(args[++i]);
         } else {
           positional.add(args[i]);
         }
@@ -223,13 +233,20 @@ public final class Soak {
         throw new IllegalArgumentException(
             "need calls >= 1, concurrency >= 1, 0 < hold-ms <= 600000");
       }
+      if (concurrencyRefusals < 0 || concurrencyRefusals > SoakServer.MAX_CONCURRENCY_REFUSALS) {
+        throw new IllegalArgumentException(
+            "need 0 <= concurrency-refusals <= " + SoakServer.MAX_CONCURRENCY_REFUSALS);
+      }
       if (virtual && Runtime.version().feature() < 21) {
         throw new IllegalArgumentException("--virtual needs JDK 21 or later");
       }
-      System.exit(run(calls, seed, concurrency, virtual, holdMillis, System.out));
+      System.exit(
+          run(calls, seed, concurrency, virtual, holdMillis, concurrencyRefusals, System.out));
     } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
       System.err.println(
-          "usage: Soak [calls] [seed] [concurrency] [--virtual] [--hold-ms N]: " + e.getMessage());
+          "usage: Soak [calls] [seed] [concurrency] [--virtual] [--hold-ms N]"
+              + " [--concurrency-refusals P]: "
+              + e.getMessage());
       System.exit(2);
     }
   }
@@ -238,9 +255,26 @@ public final class Soak {
   static int run(
       int calls, long seed, int concurrency, boolean virtual, long holdMillis, PrintStream out)
       throws IOException, InterruptedException {
+    return run(calls, seed, concurrency, virtual, holdMillis, 0, out);
+  }
+
+  /**
+   * Runs the soak, {@code concurrencyRefusals} percent of the attempts refused for concurrency (0:
+   * the usual soak), prints its report to {@code out} and returns the exit status.
+   */
+  static int run(
+      int calls,
+      long seed,
+      int concurrency,
+      boolean virtual,
+      long holdMillis,
+      int concurrencyRefusals,
+      PrintStream out)
+      throws IOException, InterruptedException {
     int warmup = Math.min(calls / 2, Math.max(calls / 10, 2 * concurrency));
     long started = System.nanoTime();
-    try (SoakServer server = new SoakServer(seed, holdMillis, IDLE.toMillis() + HOLD_SLACK_MS)) {
+    try (SoakServer server =
+        new SoakServer(seed, concurrencyRefusals, holdMillis, IDLE.toMillis() + HOLD_SLACK_MS)) {
       Soak soak = new Soak(calls, seed, server);
       ExecutorService workers =
           virtual
@@ -262,7 +296,7 @@ public final class Soak {
         out.printf(
             Locale.ROOT,
             "soak: seed %d, %d calls (%d warm-up), %d %s; client %d attempts, backoff %d..%d ms,"
-                + " idle %d s, total %d s; silent responses held %d ms%n",
+                + " idle %d s, total %d s; silent responses held %d ms%s%n",
             seed,
             calls,
             warmup,
@@ -273,14 +307,21 @@ public final class Soak {
             MAX_BACKOFF.toMillis(),
             IDLE.toSeconds(),
             TOTAL.toSeconds(),
-            holdMillis);
+            holdMillis,
+            concurrencyRefusals == 0
+                ? ""
+                : "; " + concurrencyRefusals + "% of attempts refused for concurrency");
+        long calling = System.nanoTime();
         boolean finished = soak.phase(workers, concurrency, 0, warmup, out);
+        calling = System.nanoTime() - calling;
         Resources before =
             finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
+        long second = System.nanoTime();
         finished = finished && soak.phase(workers, concurrency, warmup, calls, out);
+        calling += System.nanoTime() - second;
         Resources after =
             finished ? Resources.measure(server, holdMillis, soak::releasedDropped) : null;
-        return soak.report(out, before, after, System.nanoTime() - started);
+        return soak.report(out, before, after, calling, System.nanoTime() - started);
       } finally {
         sdkLog.removeHandler(soak.warnings);
         sdkLog.setUseParentHandlers(true);
@@ -975,8 +1016,11 @@ public final class Soak {
     return s == null ? "null" : "\"" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "\"";
   }
 
-  /** Prints the report and returns the exit status. */
-  private int report(PrintStream out, Resources before, Resources after, long nanos) {
+  /**
+   * Prints the report and returns the exit status; {@code calling} is the time of the calls' phases
+   * (without the measurements of resources between and after them), {@code nanos} the whole run's.
+   */
+  private int report(PrintStream out, Resources before, Resources after, long calling, long nanos) {
     out.println();
     out.println(
         "shape                calls      ok  failed dropped  attempts   p50 ms   p99 ms   max ms");
@@ -1003,6 +1047,20 @@ public final class Soak {
             + " in all, "
             + server.connectionsAccepted()
             + " connections)");
+    out.printf(
+        Locale.ROOT,
+        "calls: %d in %.1f s of calling, %.1f calls/s; %d failed; every call p50 %d ms, p99 %d ms,"
+            + " max %d ms, %d over 15 s; %d requests, %d refused with a 429%n",
+        tally.endedCalls(),
+        calling / 1e9,
+        tally.endedCalls() / (calling / 1e9),
+        tally.failedCalls(),
+        tally.percentileOfAll(50),
+        tally.percentileOfAll(99),
+        tally.percentileOfAll(100),
+        tally.over(15_000),
+        server.requests(),
+        tally.fault(Fault.RATE_LIMITED));
     out.println("failures, by shape, last fault and type:");
     tally.failures().forEach((k, v) -> out.printf(Locale.ROOT, "  %-68s %6d%n", k, v));
 
@@ -1494,6 +1552,46 @@ public final class Soak {
         }
       }
       return 0;
+    }
+
+    /** The calls that failed (neither a reply nor a stream dropped after its first chunk). */
+    synchronized int failedCalls() {
+      int n = 0;
+      for (Shape s : Shape.values()) {
+        n += failed(s);
+      }
+      return n;
+    }
+
+    /** The {@code p}th percentile of every call's wall time in ms, whatever its shape. */
+    synchronized long percentileOfAll(double p) {
+      long rank = (long) Math.ceil(p / 100.0 * endedCalls());
+      long seen = 0;
+      for (int ms = 0; ms < histogram[0].length; ms++) {
+        for (long[] h : histogram) {
+          seen += h[ms];
+        }
+        if (seen >= Math.max(1, rank)) {
+          return ms;
+        }
+      }
+      return 0;
+    }
+
+    /** The calls that took longer than {@code ms}. */
+    synchronized long over(long ms) {
+      long n = 0;
+      for (long[] h : histogram) {
+        for (int t = (int) Math.min(ms + 1, h.length); t < h.length; t++) {
+          n += h[t];
+        }
+      }
+      return n;
+    }
+
+    /** The attempts the server answered with {@code f}. */
+    synchronized long fault(Fault f) {
+      return faults[f.ordinal()];
     }
 
     synchronized String faults() {

@@ -52,7 +52,10 @@ final class SoakServer implements AutoCloseable {
      * is long (80 to 120 chunks, streamed one every 50 to 90 ms).
      */
     WHOLE(70),
-    /** HTTP 429 with {@code Retry-After} 0 or 1 ({@code rate_limit_reached_error} or overload). */
+    /**
+     * HTTP 429 with {@code Retry-After} 0 or 1 ({@code rate_limit_reached_error} or overload; with
+     * {@code --concurrency-refusals}, Moonshot's refusal for the organization's concurrency).
+     */
     RATE_LIMITED(4),
     /** HTTP 500 (JSON), 502 (an HTML page, as a proxy sends) or 503 (JSON). */
     SERVER_ERROR(5),
@@ -103,6 +106,8 @@ final class SoakServer implements AutoCloseable {
    * @param status the HTTP status of an error answer (429, 500, 502, 503, 400)
    * @param retryAfter the {@code Retry-After} seconds of a 429
    * @param overloaded whether a 429 says {@code engine_overloaded_error}
+   * @param concurrency whether a 429 is Moonshot's refusal for the organization's concurrency
+   *     ({@code rate_limit_reached_error}, {@link #CONCURRENCY_REFUSAL}), never an overload
    * @param delayMillis the wait before the first byte of a slow reply
    * @param keep how many content pieces a cut or malformed stream sends first
    * @param topLevelUsage whether a whole stream also sends the usage chunk of {@code
@@ -117,6 +122,7 @@ final class SoakServer implements AutoCloseable {
       int status,
       int retryAfter,
       boolean overloaded,
+      boolean concurrency,
       int delayMillis,
       int keep,
       boolean topLevelUsage,
@@ -166,6 +172,13 @@ final class SoakServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What a storm's 429 says: Moonshot's words when an organization has more requests in flight than
+   * its concurrency allows, with no number (issue 84's storm).
+   */
+  static final String CONCURRENCY_REFUSAL =
+      "request reached organization max concurrency, please slow down";
+
   private static final Pattern TAG = Pattern.compile("soak-(\\d+)");
   private static final String[] WORDS = {
     "soak",
@@ -192,6 +205,7 @@ final class SoakServer implements AutoCloseable {
   private static final int MAX_BODY_BYTES = 1024 * 1024;
 
   private final long seed;
+  private final int concurrencyRefusals;
   private final long holdMillis;
   private final long holdBoundMillis;
   private final ServerSocket listener;
@@ -214,7 +228,22 @@ final class SoakServer implements AutoCloseable {
    *     a margin); longer is recorded as an attempt past its bounds
    */
   SoakServer(long seed, long holdMillis, long holdBoundMillis) throws IOException {
+    this(seed, 0, holdMillis, holdBoundMillis);
+  }
+
+  /**
+   * Starts the server on 127.0.0.1 on a free port; {@code concurrencyRefusals} percent of the
+   * attempts (0: the soak's usual 4, in Kimi's mixed words) are refused with Moonshot's 429 for the
+   * organization's concurrency ({@link #plan(long, int, int, int)}).
+   */
+  SoakServer(long seed, int concurrencyRefusals, long holdMillis, long holdBoundMillis)
+      throws IOException {
+    if (concurrencyRefusals < 0 || concurrencyRefusals > MAX_CONCURRENCY_REFUSALS) {
+      throw new IllegalArgumentException(
+          "concurrency refusals must be in [0, " + MAX_CONCURRENCY_REFUSALS + "] percent");
+    }
     this.seed = seed;
+    this.concurrencyRefusals = concurrencyRefusals;
     this.holdMillis = holdMillis;
     this.holdBoundMillis = holdBoundMillis;
     this.listener = new ServerSocket();
@@ -233,15 +262,36 @@ final class SoakServer implements AutoCloseable {
    * @return the plan
    */
   static Plan plan(long seed, int call, int attempt) {
+    return plan(seed, call, attempt, 0);
+  }
+
+  /** The most percent of attempts {@code --concurrency-refusals} may refuse. */
+  static final int MAX_CONCURRENCY_REFUSALS = 70;
+
+  /**
+   * Returns the fault script of one attempt of a storm of refusals for concurrency: as {@link
+   * #plan(long, int, int)}, but {@code concurrencyRefusals} percent of the attempts (when positive)
+   * are {@link Fault#RATE_LIMITED}, each Moonshot's refusal for the organization's concurrency, the
+   * whole replies giving way to them; every other fault keeps its share, and the seed draws the
+   * same numbers.
+   *
+   * @param seed the run's seed
+   * @param call the call's number
+   * @param attempt the attempt's number, from 1
+   * @param concurrencyRefusals the percent refused for concurrency, or 0 for the usual soak
+   * @return the plan
+   */
+  static Plan plan(long seed, int call, int attempt, int concurrencyRefusals) {
     SplittableRandom r = new SplittableRandom(mix(seed, call, attempt));
     int roll = r.nextInt(100);
     Fault fault = Fault.WHOLE;
     for (Fault f : Fault.values()) {
-      if (roll < f.weight) {
+      int weight = weight(f, concurrencyRefusals);
+      if (roll < weight) {
         fault = f;
         break;
       }
-      roll -= f.weight;
+      roll -= weight;
     }
     // one reply in ten is long, and streamed it drips (4 to 11 s): a stream dropped after its first
     // chunk is then mid-answer and holds its connection until the client releases it
@@ -268,17 +318,32 @@ final class SoakServer implements AutoCloseable {
           case BAD_REQUEST -> 400;
           default -> 200;
         };
+    int retryAfter = r.nextInt(2);
+    boolean overloaded = r.nextBoolean();
+    boolean concurrency = concurrencyRefusals > 0 && fault == Fault.RATE_LIMITED;
     return new Plan(
         fault,
         status,
-        r.nextInt(2),
-        r.nextBoolean(),
+        retryAfter,
+        overloaded && !concurrency,
+        concurrency,
         100 + r.nextInt(501),
         fault == Fault.CUT ? 1 + r.nextInt(pieceCount - 1) : r.nextInt(pieceCount),
         r.nextBoolean(),
         reply,
         List.copyOf(pieces),
         drip);
+  }
+
+  /** A fault's share in percent: the storm's refusals taken from the whole replies. */
+  private static int weight(Fault f, int concurrencyRefusals) {
+    if (concurrencyRefusals == 0) {
+      return f.weight;
+    }
+    if (f == Fault.RATE_LIMITED) {
+      return concurrencyRefusals;
+    }
+    return f == Fault.WHOLE ? f.weight + Fault.RATE_LIMITED.weight - concurrencyRefusals : f.weight;
   }
 
   private static String word(SplittableRandom r) {
@@ -470,7 +535,7 @@ final class SoakServer implements AutoCloseable {
       int number;
       synchronized (log) {
         number = log.size() + 1;
-        attempt = log.add(new Attempt(plan(seed, call, number), stream));
+        attempt = log.add(new Attempt(plan(seed, call, number, concurrencyRefusals), stream));
       }
       requests.incrementAndGet();
       Plan p = attempt.plan;
@@ -490,7 +555,11 @@ final class SoakServer implements AutoCloseable {
               p.overloaded() ? "engine_overloaded_error" : "rate_limit_reached_error",
               p.overloaded()
                   ? "The engine is currently overloaded, please try again later"
-                  : "Your account is rate limited, please try again after " + p.retryAfter() + " s",
+                  : p.concurrency()
+                      ? CONCURRENCY_REFUSAL
+                      : "Your account is rate limited, please try again after "
+                          + p.retryAfter()
+                          + " s",
               "Retry-After: " + p.retryAfter());
           return true;
         case SERVER_ERROR:

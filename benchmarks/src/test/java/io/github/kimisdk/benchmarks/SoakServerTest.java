@@ -63,6 +63,45 @@ class SoakServerTest {
   }
 
   @Test
+  void aStormTakesItsRefusalsForConcurrencyFromTheWholeRepliesAndLeavesEveryOtherFaultAsItWas() {
+    Map<Fault, Integer> seen = new EnumMap<>(Fault.class);
+    int n = 50_000;
+    for (int call = 0; call < n; call++) {
+      Plan usual = SoakServer.plan(SEED, call, 1 + call % 3);
+      Plan storm = SoakServer.plan(SEED, call, 1 + call % 3, 6);
+      seen.merge(storm.fault(), 1, Integer::sum);
+      assertThat(storm.concurrency()).isEqualTo(storm.fault() == Fault.RATE_LIMITED);
+      if (storm.concurrency()) {
+        assertThat(storm.overloaded()).as("a storm's 429 is never an overload").isFalse();
+      }
+      if (usual.fault() != Fault.WHOLE && usual.fault() != Fault.RATE_LIMITED) {
+        assertThat(storm).as("call %d", call).isEqualTo(usual); // the same draws
+      }
+    }
+    for (Fault f : Fault.values()) {
+      int share = f == Fault.RATE_LIMITED ? 6 : f == Fault.WHOLE ? f.weight - 2 : f.weight;
+      assertThat(100.0 * seen.getOrDefault(f, 0) / n).as(f.name()).isCloseTo(share, within(0.6));
+    }
+  }
+
+  @Test
+  void aStormsRefusalIsMoonshotsRateLimitForConcurrency() throws Exception {
+    try (SoakServer storm = new SoakServer(SEED, 6, 300, 100)) {
+      int call = -1;
+      for (int c = 0; call < 0; c++) {
+        call = SoakServer.plan(SEED, c, 1, 6).fault() == Fault.RATE_LIMITED ? c : -1;
+      }
+      HttpResponse<String> r = send(storm, call, false);
+      assertThat(r.statusCode()).isEqualTo(429);
+      assertThat(r.body())
+          .contains("\"type\":\"rate_limit_reached_error\"")
+          .contains(SoakServer.CONCURRENCY_REFUSAL);
+      assertThat(r.headers().firstValue("Retry-After"))
+          .hasValue(String.valueOf(SoakServer.plan(SEED, call, 1, 6).retryAfter()));
+    }
+  }
+
+  @Test
   void aWholeReplyIsWhatThePlanSaysAndEachRequestIsCountedForItsCall() throws Exception {
     int call = callWhose(p -> p.fault() == Fault.WHOLE);
     Plan plan = SoakServer.plan(SEED, call, 1);
@@ -166,6 +205,10 @@ class SoakServerTest {
   }
 
   private HttpResponse<String> send(int call, boolean stream) throws Exception {
+    return send(server, call, stream);
+  }
+
+  private HttpResponse<String> send(SoakServer to, int call, boolean stream) throws Exception {
     String body =
         "{\"model\":\"kimi-k2.6\",\"messages\":[{\"role\":\"user\",\"content\":\"soak-"
             + call
@@ -173,7 +216,7 @@ class SoakServerTest {
             + (stream ? ",\"stream\":true" : "")
             + "}";
     return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+        HttpRequest.newBuilder(URI.create(to.baseUrl() + "/chat/completions"))
             .timeout(Duration.ofSeconds(10))
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),

@@ -270,7 +270,7 @@ class RateLimitHttpTest {
   }
 
   @Test
-  void aStreamRefusedForConcurrencyLowersTheLimitPausesNobodyAndIsSentAgain() {
+  void aStreamRefusedForConcurrencyLowersTheLimitPausesNobodyAndIsSentAgainAfterItsRetryAfter() {
     kimi =
         ClientInternals.builder(time)
             .apiKey("sk-test")
@@ -287,16 +287,22 @@ class RateLimitHttpTest {
                     + " 7 seconds\"}}")
             .withHeader("Retry-After", "7"));
     ChatStream stream = kimi.stream(ChatRequest.of("kimi-k2.6", "s"));
-    assertThat(stream.toCompletion().text())
-        .as("sent again at once, no retry spent")
-        .isEqualTo("You said: s");
-    http.awaitSettled();
+    CompletableFuture<ChatCompletion> whole = CompletableFuture.supplyAsync(stream::toCompletion);
+    time.awaitScheduled(Duration.ofSeconds(7)); // its retry, after the wait Kimi asked for
     assertThat(ClientInternals.core(kimi).limiter().pauseLeft()).isEmpty();
     assertThat(ClientInternals.core(kimi).limiter().maxConcurrency()).isEqualTo(2);
     assertThat(ClientInternals.core(kimi).gate().limit()).isEqualTo(2);
 
+    // nobody else waits: another call goes at once
     CompletableFuture<ChatCompletion> next = kimi.chatAsync(ChatRequest.of("kimi-k2.6", "n"));
     assertThat(next.orTimeout(30, TimeUnit.SECONDS).join().text()).isEqualTo("You said: n");
+    assertThat(http.sent()).as("the stream not sent again before its 7 s").isEqualTo(2);
+
+    assertThat(whole).isNotDone();
+    time.advance(Duration.ofSeconds(7));
+    assertThat(whole.orTimeout(30, TimeUnit.SECONDS).join().text())
+        .as("sent again, no retry spent")
+        .isEqualTo("You said: s");
   }
 
   @Test

@@ -1,54 +1,55 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.internal.jfr.Jfr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * The concurrency one host takes, learned from its refusals (additive increase, multiplicative
- * decrease): until a host refuses an attempt for its concurrency (a 429 that says its concurrency
- * limit was reached, a 503 whose queue is full: {@link RateRefusal#concurrency()}), every attempt
- * passes at once and the gate only counts them; the first refusal sets the limit to half the
- * attempts then in flight, each later one halves it again (at most once per round of attempts: a
- * refusal of an attempt granted before the last decrease does not lower it again), never below 1;
- * each {@code max(limit, INCREASE_AFTER)} successes in a row raise it by one, up to the configured
- * maximum, or to the limit the host stated. Attempts over the limit wait, in arrival order, for a
- * slot; a refused attempt's call is sent again through the gate (the retrier neither backs it off
- * nor counts it as a retry), so a host that takes one request at a time is sent about one at a time
- * instead of each call backing off on its own. A limit the host states ("max concurrency: N") is
- * taken at once.
+ * The queue of attempts to one host, held to the concurrency its {@link ConcurrencyLimit} has
+ * learned from the host's refusals: until the host refuses an attempt for its concurrency (a 429
+ * that says its concurrency limit was reached, a 503 whose queue is full: {@link
+ * RateRefusal#concurrency()}), every attempt passes at once and the gate only counts them. Attempts
+ * over the limit wait, in arrival order, for a slot. Each permit tells the rule how its attempt
+ * ended, and a limit the host states ("max concurrency: N") as soon as the transport read it; the
+ * rule alone decides how many may be out (when it cuts, keeps, undoes, raises or holds: see its
+ * comment), and each move is told to {@code changes} (the client logs it and records it for Flight
+ * Recorder). A refused attempt's call is sent again through the gate after the wait the host asked
+ * for (the retrier does not count it as a retry), so a host that takes one request at a time is
+ * sent about one at a time instead of each call backing off on its own.
  *
  * <p>Invariants (guarded by {@code this}): {@code inFlight} counts the granted permits not yet
- * finished; {@code limit} is at least 1 and below {@code max}, or {@link Integer#MAX_VALUE} while
- * the gate does not limit (until the host first refuses, and again once the limit climbed back to
- * the configured maximum, which the rate limiter enforces with its own queue); {@code epoch} counts
- * the decreases; a waiter is granted only while {@code inFlight < limit}, and only by {@link
- * #drain}, in order.
+ * finished, {@code refusing} those of them whose attempt the host refused for its concurrency (the
+ * rule counts the others: a refused call's next attempt may be granted before its refused one's
+ * permit is given back); a waiter is granted only while {@code inFlight < limit.allowed()}, and
+ * only by {@link #drain}, in order; the rule is read and changed only under the lock.
  *
  * <p>Thread model: any thread acquires and finishes; state changes under the lock, waiters are
- * completed outside it (a completion runs the attempt's send).
+ * completed and changes told outside it (a completion runs the attempt's send, and telling a change
+ * logs).
  */
 final class ConcurrencyGate {
 
-  /** The fewest successes in a row that raise the limit by one (more once the limit is higher). */
-  static final int INCREASE_AFTER = 4;
-
-  private final int max;
-  private int ceiling; // the most the limit climbs back to: max, or less once the host stated less
+  private final ConcurrencyLimit limit;
+  private final Consumer<ConcurrencyLimit.Change> changes;
+  private final LongSupplier clock;
   private final ArrayDeque<CompletableFuture<Permit>> waiting = new ArrayDeque<>();
-  private int limit;
   private int inFlight;
-  private int epoch;
-  private int successes;
-  private int decreases;
+  private int refusing; // of them, refused for concurrency and not finished yet
 
   /**
-   * Creates the gate of one host.
+   * Creates the gate of one host that tells nobody of its changes.
    *
    * @param max the most attempts in flight the client allows this host ({@code RateLimit}'s
    *     concurrency, which the client's rate limiter enforces itself), or {@link Integer#MAX_VALUE}
@@ -56,12 +57,74 @@ final class ConcurrencyGate {
    *     limiting
    */
   ConcurrencyGate(int max) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be positive: " + max);
-    }
-    this.max = max;
-    this.limit = Integer.MAX_VALUE;
-    this.ceiling = max;
+    this(max, c -> {}, System::nanoTime);
+  }
+
+  /**
+   * Creates the gate of one host.
+   *
+   * @param max as {@link #ConcurrencyGate(int)}
+   * @param changes told of each move of the limit, outside the lock, on the thread that made it
+   * @param clock the time in nanoseconds (the client's scheduler's)
+   */
+  ConcurrencyGate(int max, Consumer<ConcurrencyLimit.Change> changes, LongSupplier clock) {
+    this.clock = clock;
+    this.limit = new ConcurrencyLimit(max, clock.getAsLong());
+    this.changes = changes;
+  }
+
+  /**
+   * Returns what tells each move of a host's limit: a line at {@code DEBUG} on {@code log} and a
+   * Flight Recorder event ({@code io.github.kimisdk.ConcurrencyLimit}) when a recording wants it.
+   *
+   * @param target the host's name and address, as the line and the event name it
+   * @param log the client's logger
+   * @return the teller
+   */
+  static Consumer<ConcurrencyLimit.Change> told(String target, System.Logger log) {
+    return c -> {
+      Jfr.limitChanged(
+          target,
+          c.reason().toString(),
+          asInt(c.from()),
+          asInt(c.to()),
+          c.attempts(),
+          c.refused(),
+          100 * c.tolerated());
+      log.log(System.Logger.Level.DEBUG, () -> line(target, c));
+    };
+  }
+
+  /** The line that tells a move of {@code target}'s limit. */
+  static String line(String target, ConcurrencyLimit.Change c) {
+    String round =
+        c.attempts() == 0
+            ? "the host stated it"
+            : c.refused()
+                + " of the round's "
+                + c.attempts()
+                + " attempts refused for concurrency, "
+                + String.format(Locale.ROOT, "%.1f%%", 100 * c.tolerated())
+                + " tolerated";
+    return "concurrency limit of "
+        + target
+        + ": "
+        + shown(c.from())
+        + " -> "
+        + shown(c.to())
+        + " ("
+        + c.reason()
+        + ": "
+        + round
+        + ")";
+  }
+
+  private static String shown(int limit) {
+    return limit == ConcurrencyLimit.NONE ? "none" : Integer.toString(limit);
+  }
+
+  private static int asInt(int limit) {
+    return limit == ConcurrencyLimit.NONE ? -1 : limit;
   }
 
   /**
@@ -72,9 +135,8 @@ final class ConcurrencyGate {
    */
   CompletableFuture<Permit> acquire() {
     synchronized (this) {
-      if (waiting.isEmpty() && inFlight < limit) {
-        inFlight++;
-        return CompletableFuture.completedFuture(new Permit(epoch));
+      if (waiting.isEmpty() && inFlight < limit.allowed()) {
+        return CompletableFuture.completedFuture(grant());
       }
       CompletableFuture<Permit> w = new CompletableFuture<>();
       waiting.add(w);
@@ -82,9 +144,16 @@ final class ConcurrencyGate {
     }
   }
 
-  /** The learned limit: {@link Integer#MAX_VALUE} until the host first refused. */
+  /** Grants a permit now; under the lock. */
+  private Permit grant() {
+    inFlight++;
+    long now = clock.getAsLong();
+    return new Permit(limit.granted(inFlight, refusing, now), now);
+  }
+
+  /** The learned limit: {@link Integer#MAX_VALUE} while the gate does not limit. */
   synchronized int limit() {
-    return limit;
+    return limit.limit();
   }
 
   /** The attempts granted and not yet finished. */
@@ -97,48 +166,68 @@ final class ConcurrencyGate {
     return waiting.size();
   }
 
-  /** How many refusals lowered the limit. */
-  synchronized int decreases() {
-    return decreases;
+  /** How many cuts the rule tried; for tests. */
+  synchronized int cuts() {
+    return limit.cuts();
   }
 
-  private void finished(Permit p, Throwable failure, boolean refusedForConcurrency) {
+  /** How many cuts the rule undid; for tests. */
+  synchronized int undone() {
+    return limit.undone();
+  }
+
+  private void finished(Permit p, Throwable failure, boolean heard) {
+    // heard from the transport in the usual case; else judged from the failure the call got
+    boolean refusal = heard || refusedForConcurrency(failure);
+    ConcurrencyLimit.Change c;
     synchronized (this) {
       inFlight--;
-      if (refusedForConcurrency) {
-        // told already by the transport, in the usual case; the limit moved there
-      } else if (failure == null) {
-        successes++;
-        if (limit < ceiling && successes >= Math.max(limit, INCREASE_AFTER)) {
-          limit++;
-          successes = 0;
-          if (limit >= max) {
-            limit = Integer.MAX_VALUE; // back at the configured maximum: the rate limiter's again
-          }
-        }
+      if (heard) {
+        refusing--;
       }
+      c =
+          limit.ended(
+              p.round, p.start, refusal, cancelled(failure), inFlight, refusing, clock.getAsLong());
     }
+    tell(c);
     drain();
   }
 
-  private void refused(Permit p, String message) {
+  /**
+   * Tells whether an attempt's failure is its host's refusal for concurrency, as {@link
+   * RateRefusal#concurrency} judges a status and a server's message.
+   */
+  static boolean refusedForConcurrency(Throwable failure) {
+    if (failure == null || !(Futures.unwrap(failure) instanceof ApiException a)) {
+      return false;
+    }
+    String said = a.serverMessage();
+    return RateRefusal.concurrency(a.status(), said == null ? "" : said.toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean cancelled(Throwable failure) {
+    return failure != null
+        && (failure == RateLimiter.CANCELLED
+            || Futures.unwrap(failure) instanceof CancellationException);
+  }
+
+  private void refused(String message) {
+    long stated = message == null ? -1 : ServerText.numberAfterAnchor(message, "concurrency:", "");
+    ConcurrencyLimit.Change c = null;
     synchronized (this) {
-      long stated =
-          message == null ? -1 : ServerText.numberAfterAnchor(message, "concurrency:", "");
-      if (stated >= 1 && stated < ceiling) {
-        ceiling = (int) stated; // the host said how many it takes: no use climbing past it
+      refusing++; // the host holds it no more, though its permit is not given back yet
+      if (stated >= 1) {
+        c =
+            limit.stated(
+                (int) Math.min(stated, Integer.MAX_VALUE), inFlight, refusing, clock.getAsLong());
       }
-      if (stated >= 1 && stated < limit) {
-        limit = (int) stated;
-        epoch++;
-        decreases++;
-      } else if (p.epoch == epoch) {
-        // the first refusal of this round; the others were sent before the limit came down
-        limit = Math.max(1, Math.min(Math.min(limit, max), inFlight) / 2);
-        epoch++;
-        decreases++;
-      }
-      successes = 0;
+    }
+    tell(c); // the refusal itself is counted when the attempt ends
+  }
+
+  private void tell(ConcurrencyLimit.Change c) {
+    if (c != null) {
+      changes.accept(c);
     }
   }
 
@@ -147,18 +236,17 @@ final class ConcurrencyGate {
     List<CompletableFuture<Permit>> granted = null;
     List<Permit> permits = null;
     synchronized (this) {
-      while (inFlight < limit && !waiting.isEmpty()) {
+      while (inFlight < limit.allowed() && !waiting.isEmpty()) {
         CompletableFuture<Permit> w = waiting.poll();
         if (w.isDone()) {
           continue; // withdrawn
         }
-        inFlight++;
         if (granted == null) {
           granted = new ArrayList<>(2);
           permits = new ArrayList<>(2);
         }
         granted.add(w);
-        permits.add(new Permit(epoch));
+        permits.add(grant());
       }
     }
     if (granted == null) {
@@ -226,7 +314,7 @@ final class ConcurrencyGate {
   @Override
   public synchronized String toString() {
     return "ConcurrencyGate[limit="
-        + (limit == Integer.MAX_VALUE ? "none" : Integer.toString(limit))
+        + (limit.limit() == ConcurrencyLimit.NONE ? "none" : Integer.toString(limit.limit()))
         + ", inFlight="
         + inFlight
         + ", waiting="
@@ -236,12 +324,14 @@ final class ConcurrencyGate {
 
   /** One attempt's right to be sent; it hears the attempt's refusal from the transport. */
   final class Permit implements AttemptObserver {
-    private final int epoch;
+    private final int round; // the rule's round it was granted in, or NO_ROUND
+    private final long start; // when
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicBoolean refusal = new AtomicBoolean();
 
-    private Permit(int epoch) {
-      this.epoch = epoch;
+    private Permit(int round, long start) {
+      this.round = round;
+      this.start = start;
     }
 
     /** Gives the slot back; {@code failure} is the attempt's, null on success. Once. */
@@ -259,7 +349,7 @@ final class ConcurrencyGate {
     @Override
     public void refused(int attempt, RateRefusal r) {
       if (r.concurrency() && refusal.compareAndSet(false, true)) {
-        ConcurrencyGate.this.refused(this, r.message());
+        ConcurrencyGate.this.refused(r.message());
       }
     }
   }

@@ -231,11 +231,12 @@ public final class Retrier {
    * absorbed; on a client with fallback targets, an overload (or a full queue) cools its target
    * down and a quota its account's targets, and the call moves to the next target it may use, as it
    * does for a request too long for its target when a later one takes a longer context; a host's
-   * refusal for its concurrency is waited out without spending a retry (the client's gate for that
-   * host lowers its concurrency); a rate-limit 429 too, within the policy's {@link
-   * RetryPolicy#rateLimitWait()}; anything else spends a retry, as the policy's retry count, its
-   * retryable failures, the server's asked wait and the policy's deadline decide. A failure retried
-   * once ({@link ErrorFactory#retriedOnce}) is final when it already failed an earlier attempt.
+   * refusal for its concurrency is waited out without spending a retry, after the wait the host
+   * asked for (the client's gate for that host judges whether sending fewer helps); a rate-limit
+   * 429 too, within the policy's {@link RetryPolicy#rateLimitWait()}; anything else spends a retry,
+   * as the policy's retry count, its retryable failures, the server's asked wait and the policy's
+   * deadline decide. A failure retried once ({@link ErrorFactory#retriedOnce}) is final when it
+   * already failed an earlier attempt.
    *
    * @param st the call's course, its last failure appended; updated with what it spends
    * @return the next step, or null
@@ -274,8 +275,12 @@ public final class Retrier {
         policy.rateLimitWait().isZero() ? policy.maxServerWait() : policy.rateLimitWait();
     if (kind == Targets.Kind.CONCURRENCY && !budget.isZero()) { // none(): one attempt, always
       int k = st.waits.concurrencyRefusals + 1;
-      Duration wait = k == 1 ? Duration.ZERO : backoff(policy, k - 1, context.scheduler().random());
+      // the host's asked wait, else at once (the gate holds it for a slot), then backing off
+      Duration wait =
+          asked.orElseGet(
+              () -> k == 1 ? Duration.ZERO : backoff(policy, k - 1, context.scheduler().random()));
       if (k <= MAX_CONCURRENCY_REFUSALS
+          && wait.compareTo(policy.maxServerWait()) <= 0
           && st.waits.freeWaitNanos + wait.toNanos() <= budget.toNanos()
           && withinDeadline(st, wait)) {
         st.waits.concurrencyRefusals = k;

@@ -63,11 +63,20 @@ final class TargetParts {
             ? null
             : new RateLimiter(
                 settings.rateLimit(), shared.scheduler(), errors, c.catalog(), c.timeouts());
+    java.net.URI u = settings.endpoint().uri();
     this.gate =
         new ConcurrencyGate(
             settings.rateLimit() == null
                 ? Integer.MAX_VALUE
-                : settings.rateLimit().maxConcurrency().orElse(Integer.MAX_VALUE));
+                : settings.rateLimit().maxConcurrency().orElse(Integer.MAX_VALUE),
+            // the host's name and address, as its gate's moves name it: never a key or a path
+            ConcurrencyGate.told(
+                settings.host().name()
+                    + " at "
+                    + u.getHost()
+                    + (u.getPort() < 0 ? "" : ":" + u.getPort()),
+                shared.logger()),
+            shared.scheduler()::nanoTime);
     SpendMeter spend = new SpendMeter(new Prices(settings), c.promptCacheTtl());
     this.meter =
         settings.host().speaksMoonshot() ? spend : spend.readingModels(settings.host()::kimiModel);

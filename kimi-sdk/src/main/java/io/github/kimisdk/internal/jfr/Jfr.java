@@ -46,6 +46,32 @@ public final class Jfr {
   }
 
   /**
+   * Records a move of a host's concurrency limit as an {@code io.github.kimisdk.ConcurrencyLimit}
+   * event, when this runtime has Flight Recorder and a running recording enables the event; does
+   * nothing otherwise (and loads no Flight Recorder class).
+   *
+   * @param target the host's name and address
+   * @param reason why it moved: cut, kept, undone, raised or stated
+   * @param from the limit before, or -1 for none
+   * @param limit the limit now, or -1 for none
+   * @param roundAttempts the attempts of the round that decided it which ended
+   * @param roundRefusals how many of them the host refused for its concurrency
+   * @param tolerated the refusal share, in percent, that no longer cuts
+   */
+  public static void limitChanged(
+      String target,
+      String reason,
+      int from,
+      int limit,
+      int roundAttempts,
+      int roundRefusals,
+      double tolerated) {
+    if (PRESENT) {
+      LimitEvents.commit(target, reason, from, limit, roundAttempts, roundRefusals, tolerated);
+    }
+  }
+
+  /**
    * Returns the listener that records a {@code io.github.kimisdk.Call} event per call, or null when
    * this runtime has no Flight Recorder; only then are the Flight Recorder classes loaded.
    *

@@ -2,14 +2,23 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.RateRefusal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** {@link ConcurrencyGate}: additive increase, multiplicative decrease, one rule per case. */
+/**
+ * {@link ConcurrencyGate}: the queue that holds attempts to the limit its rule learned (the rule's
+ * own table is {@link ConcurrencyLimitTest}), and tells each move of it.
+ */
 class ConcurrencyGateTest {
 
   private static final RateRefusal CONCURRENCY =
@@ -17,7 +26,8 @@ class ConcurrencyGateTest {
 
   private static final RateRefusal RATE = new RateRefusal(Duration.ofSeconds(1), "max RPM: 3");
 
-  private final ConcurrencyGate gate = new ConcurrencyGate(Integer.MAX_VALUE);
+  private final List<ConcurrencyLimit.Change> told = new ArrayList<>();
+  private final ConcurrencyGate gate = new ConcurrencyGate(Integer.MAX_VALUE, told::add, () -> 0);
 
   private List<ConcurrencyGate.Permit> grant(int n) {
     List<ConcurrencyGate.Permit> out = new ArrayList<>();
@@ -29,6 +39,17 @@ class ConcurrencyGateTest {
     return out;
   }
 
+  private static void refuse(ConcurrencyGate.Permit p) {
+    p.refused(1, CONCURRENCY);
+    p.finish(new IllegalStateException("refused"));
+  }
+
+  /** Eight attempts at once, all refused: the round cuts the limit to 1. */
+  private void cutToOne() {
+    grant(ConcurrencyLimit.MIN_ROUND).forEach(ConcurrencyGateTest::refuse);
+    assertThat(gate.limit()).isEqualTo(1);
+  }
+
   @Test
   void passesEveryAttemptUntilTheHostFirstRefuses() {
     grant(1000);
@@ -37,34 +58,55 @@ class ConcurrencyGateTest {
   }
 
   @Test
-  void theFirstRefusalHalvesWhatWasInFlight() {
+  void oneRefusalMovesNothingUntilItsRoundIsJudged() {
     List<ConcurrencyGate.Permit> p = grant(8);
-    p.get(3).refused(1, CONCURRENCY);
-    assertThat(gate.limit()).isEqualTo(4);
-    assertThat(gate.decreases()).isEqualTo(1);
+    refuse(p.get(3));
+    assertThat(gate.limit()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(told).isEmpty();
   }
 
   @Test
-  void refusalsOfOneRoundLowerTheLimitOnce() {
-    List<ConcurrencyGate.Permit> p = grant(8);
-    for (ConcurrencyGate.Permit each : p.subList(1, 8)) {
-      each.refused(1, CONCURRENCY);
-    }
-    assertThat(gate.limit()).isEqualTo(4);
-    assertThat(gate.decreases()).isEqualTo(1);
+  void aRoundOfRefusalsCutsTheLimitAndTellsIt() {
+    cutToOne();
+    assertThat(told)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo(ConcurrencyLimit.Reason.CUT);
+              assertThat(c.from()).isEqualTo(ConcurrencyLimit.NONE);
+              assertThat(c.to()).isEqualTo(1);
+              assertThat(c.attempts()).isEqualTo(8);
+              assertThat(c.refused()).isEqualTo(8);
+            });
   }
 
   @Test
-  void aRefusalOfTheNextRoundHalvesAgainButNeverBelowOne() {
-    List<ConcurrencyGate.Permit> first = grant(4);
-    first.get(0).refused(1, CONCURRENCY); // limit 2
-    first.forEach(x -> x.finish(null));
-    for (int round = 0; round < 5; round++) {
-      ConcurrencyGate.Permit p = gate.acquire().join();
-      p.refused(1, CONCURRENCY);
-      p.finish(new IllegalStateException("refused"));
+  void aRetryGrantedBeforeItsRefusedAttemptsPermitIsBackIsNotCountedTwice() {
+    List<ConcurrencyGate.Permit> round = grant(8);
+    List<ConcurrencyGate.Permit> refused = round.subList(0, 6);
+    refused.forEach(p -> p.refused(1, CONCURRENCY)); // heard from the transport
+    List<ConcurrencyGate.Permit> retries = grant(6); // sent again before the failures went up
+    assertThat(gate.inFlight()).isEqualTo(14);
+    refused.forEach(p -> p.finish(new IllegalStateException("refused")));
+    round.get(6).finish(null);
+    round.get(7).finish(null);
+    assertThat(gate.limit())
+        .as("2 of the 8 out were not refused, not 2 of 14: the retries only replaced them")
+        .isEqualTo(2);
+    retries.forEach(p -> p.finish(null));
+  }
+
+  @Test
+  void aRefusalTheTransportDidNotTellIsJudgedFromTheFailure() {
+    ErrorFactory errors = TestErrors.factory();
+    byte[] body =
+        "{\"object\":\"error\",\"message\":\"The request queue is full.\",\"code\":503}"
+            .getBytes(StandardCharsets.UTF_8);
+    for (ConcurrencyGate.Permit each : grant(ConcurrencyLimit.MIN_ROUND)) {
+      each.finish(errors.httpError(new ResponseMetadata(503, Map.of()), body, 0, body.length));
     }
-    assertThat(gate.limit()).isEqualTo(1);
+    assertThat(gate.cuts()).isEqualTo(1);
+    assertThat(ConcurrencyGate.refusedForConcurrency(new IllegalStateException("other"))).isFalse();
   }
 
   @Test
@@ -72,25 +114,44 @@ class ConcurrencyGateTest {
     List<ConcurrencyGate.Permit> p = grant(10);
     p.get(0).refused(1, new RateRefusal(null, "reached organization max concurrency: 3", true));
     assertThat(gate.limit()).isEqualTo(3);
+    assertThat(told)
+        .extracting(ConcurrencyLimit.Change::reason)
+        .containsExactly(ConcurrencyLimit.Reason.STATED);
   }
 
   @Test
   void aRefusalForTheRateMovesNothing() {
-    List<ConcurrencyGate.Permit> p = grant(4);
-    p.get(0).refused(1, RATE);
+    List<ConcurrencyGate.Permit> p = grant(ConcurrencyLimit.MIN_ROUND);
+    for (ConcurrencyGate.Permit each : p) {
+      each.refused(1, RATE);
+      each.finish(new IllegalStateException("rate limited"));
+    }
     assertThat(gate.limit()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(gate.cuts()).isZero();
+  }
+
+  @Test
+  void cancelledAttemptsSayNothingOfTheHost() {
+    for (ConcurrencyGate.Permit each : grant(ConcurrencyLimit.MIN_ROUND)) {
+      each.finish(new CancellationException("cancelled"));
+    }
+    for (ConcurrencyGate.Permit each : grant(ConcurrencyLimit.MIN_ROUND)) {
+      each.finish(RateLimiter.CANCELLED);
+    }
+    assertThat(gate.limit()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(told).isEmpty();
   }
 
   @Test
   void attemptsOverTheLimitWaitInOrderForASlot() {
-    List<ConcurrencyGate.Permit> p = grant(2);
-    p.get(0).refused(1, CONCURRENCY); // limit 1, two in flight
-    p.get(0).finish(new IllegalStateException("refused"));
+    cutToOne();
+    ConcurrencyGate.Permit holder = gate.acquire().join();
     CompletableFuture<ConcurrencyGate.Permit> a = gate.acquire();
     CompletableFuture<ConcurrencyGate.Permit> b = gate.acquire();
     assertThat(a).isNotDone();
     assertThat(b).isNotDone();
-    p.get(1).finish(null);
+    assertThat(gate.waiting()).isEqualTo(2);
+    holder.finish(null);
     assertThat(a).isDone();
     assertThat(b).isNotDone();
     a.join().finish(null);
@@ -99,38 +160,14 @@ class ConcurrencyGateTest {
 
   @Test
   void aWithdrawnWaiterGivesItsSlotToTheNext() {
-    List<ConcurrencyGate.Permit> p = grant(2);
-    p.get(0).refused(1, CONCURRENCY);
-    p.get(0).finish(new IllegalStateException("refused"));
+    cutToOne();
+    ConcurrencyGate.Permit holder = gate.acquire().join();
     CompletableFuture<ConcurrencyGate.Permit> a = gate.acquire();
     CompletableFuture<ConcurrencyGate.Permit> b = gate.acquire();
     a.cancel(false);
-    p.get(1).finish(null);
+    holder.finish(null);
     assertThat(b).isDone();
     assertThat(gate.inFlight()).isEqualTo(1);
-  }
-
-  @Test
-  void successesInARowRaiseTheLimitByOneBackToTheConfiguredMaximumWhereItStopsLimiting() {
-    ConcurrencyGate bounded = new ConcurrencyGate(4);
-    List<ConcurrencyGate.Permit> p = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      p.add(bounded.acquire().join());
-    }
-    assertThat(bounded.limit())
-        .as("the configured maximum is the rate limiter's to enforce, with its own queue")
-        .isEqualTo(Integer.MAX_VALUE);
-    p.get(0).refused(1, CONCURRENCY); // 4 in flight: limit 2
-    p.forEach(x -> x.finish(null));
-    assertThat(bounded.limit()).isEqualTo(2);
-    for (int i = 0; i < ConcurrencyGate.INCREASE_AFTER; i++) {
-      bounded.acquire().join().finish(null);
-    }
-    assertThat(bounded.limit()).isEqualTo(3);
-    for (int i = 0; i < 100; i++) {
-      bounded.acquire().join().finish(null);
-    }
-    assertThat(bounded.limit()).isEqualTo(Integer.MAX_VALUE);
   }
 
   @Test
@@ -139,5 +176,23 @@ class ConcurrencyGateTest {
     p.finish(null);
     p.finish(null);
     assertThat(gate.inFlight()).isZero();
+  }
+
+  @Test
+  void theLineThatTellsAMoveNamesTheTargetTheLimitsAndTheRound() {
+    String line =
+        ConcurrencyGate.line(
+            "vllm at vllm.internal:8000",
+            new ConcurrencyLimit.Change(
+                ConcurrencyLimit.Reason.UNDONE, 57, ConcurrencyLimit.NONE, 60, 4, 0.0625));
+    assertThat(line)
+        .isEqualTo(
+            "concurrency limit of vllm at vllm.internal:8000: 57 -> none (undone: 4 of the"
+                + " round's 60 attempts refused for concurrency, 6.3% tolerated)");
+    assertThat(
+            ConcurrencyGate.line(
+                "moonshot at api.moonshot.ai",
+                new ConcurrencyLimit.Change(ConcurrencyLimit.Reason.STATED, 8, 3, 0, 0, 0)))
+        .endsWith(": 8 -> 3 (stated: the host stated it)");
   }
 }

@@ -23,6 +23,7 @@ public final class ManualScheduler implements Scheduler {
   public synchronized Runnable schedule(Runnable task, Duration delay) {
     Task t = new Task(now + delay.toNanos(), seq++, task);
     tasks.add(t);
+    notifyAll(); // a test may wait for it: awaitScheduled
     return () -> {
       synchronized (this) {
         tasks.remove(t);
@@ -76,6 +77,28 @@ public final class ManualScheduler implements Scheduler {
     long n = nanoTime();
     advance(Duration.ofNanos(Math.max(0, due - n)));
     return true;
+  }
+
+  /**
+   * Waits (real time, at most a minute: the client's own threads schedule it) until a task is due
+   * {@code delay} or more from now, as a retry's wait is.
+   *
+   * @param delay how far ahead the task is due, at least
+   */
+  public synchronized void awaitScheduled(Duration delay) {
+    long give = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (tasks.stream().noneMatch(t -> t.due() - now >= delay.toNanos())) {
+      long left = give - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("nothing was scheduled " + delay + " ahead: " + tasks.size());
+      }
+      try {
+        wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   /** Returns the virtual time passed since creation. */

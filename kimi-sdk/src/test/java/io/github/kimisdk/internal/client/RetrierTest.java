@@ -255,7 +255,7 @@ class RetrierTest {
   }
 
   @Test
-  void aRefusalForConcurrencyIsSentAgainAtOnceWithoutSpendingARetry() {
+  void aRefusalForConcurrencyIsSentAgainAfterTheWaitTheHostAskedForWithoutSpendingARetry() {
     CompletableFuture<String> result = run(retrier(WAITS_WITHOUT_RETRIES, Timeouts.defaults()));
     attempts
         .get(0)
@@ -266,10 +266,38 @@ class RetrierTest {
                 "request reached organization max concurrency: 1, please try again after 1"
                     + " seconds",
                 1));
-    assertThat(attempts).hasSize(2); // no wait: the gate holds the attempt until a slot frees
+    assertThat(attempts).as("not before its Retry-After").hasSize(1);
+    time.advanceToNext();
+    assertThat(attempts).hasSize(2); // then through the gate, which holds it for a slot
+    attempts.get(1).complete("ok");
+    assertThat(result).isCompletedWithValue("ok");
+    assertThat(time.elapsed()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aRefusalForConcurrencyThatAsksNoWaitIsSentAgainAtOnce() {
+    CompletableFuture<String> result = run(retrier(WAITS_WITHOUT_RETRIES, Timeouts.defaults()));
+    attempts
+        .get(0)
+        .completeExceptionally(
+            said(429, "rate_limit_reached_error", "too many concurrent requests", -1));
+    assertThat(attempts).hasSize(2); // the gate holds it until a slot frees
     attempts.get(1).complete("ok");
     assertThat(result).isCompletedWithValue("ok");
     assertThat(time.elapsed()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void aRefusalForConcurrencyAskingForMoreThanTheServerWaitIsFinal() {
+    CompletableFuture<String> result =
+        run(
+            retrier(
+                RetryPolicy.none().withMaxServerWait(Duration.ofSeconds(2)), Timeouts.defaults()));
+    KimiException refused =
+        said(429, "rate_limit_reached_error", "reached organization max concurrency: 1", 5);
+    attempts.get(0).completeExceptionally(refused);
+    assertThat(result.handle((r, e) -> e).join()).isSameAs(refused);
+    assertThat(attempts).hasSize(1);
   }
 
   @Test
