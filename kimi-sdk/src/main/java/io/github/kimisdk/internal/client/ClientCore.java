@@ -98,8 +98,9 @@ public final class ClientCore {
     this.targets = parts.length == 1 ? null : new Targets(List.of(parts), c.catalog());
     TargetParts own = parts[0];
     this.context =
-        new CallContext(shared.scheduler(), system, own.calls, c.timeouts(), shared.logger());
-    this.inFlight = new InFlight(() -> own.calls.errors().clientClosed());
+        new CallContext(
+            shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
+    this.inFlight = new InFlight(() -> own.errors.clientClosed());
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = targets == null ? r : r.routing(targets);
     this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));

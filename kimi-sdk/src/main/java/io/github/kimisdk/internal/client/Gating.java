@@ -51,8 +51,7 @@ final class Gating implements Interceptor {
     }
     Duration d = limit.maxQueueWait().get();
     Runnable withdraw =
-        scheduler.schedule(
-            () -> waiting.completeExceptionally(target.calls.errors().queueTimeout(d)), d);
+        scheduler.schedule(() -> waiting.completeExceptionally(target.errors.queueTimeout(d)), d);
     waiting.whenComplete((p, e) -> withdraw.run());
   }
 }

@@ -252,15 +252,15 @@ public final class Retrier {
     Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
     boolean cooled = false; // the target cools down for as long as its answer asked
     if (targets != null) {
-      targets.judged(t, kind, failure, st);
-      if (targets.movesOn(kind, failure, t, st)) {
+      targets.judged(t, kind, failure, st.route);
+      if (targets.movesOn(kind, failure, t, st.route)) {
         cooled = true;
         if (kind == Targets.Kind.QUOTA) {
-          targets.skipAccount(t, st);
+          targets.skipAccount(t, st.route);
         } else {
-          st.skip(t);
+          st.route.skip(t);
         }
-        if (targets.anyLeft(st)) {
+        if (targets.anyLeft(st.route)) {
           st.route.fallbacks++;
           return new Step(Duration.ZERO, -1, true);
         }
@@ -367,7 +367,7 @@ public final class Retrier {
     }
     synchronized (st) {
       if (st.target < 0) {
-        st.target = ts.pick(st);
+        st.target = ts.pick(st.route);
       }
       if (st.target >= 0) {
         st.routed = st.target;
@@ -378,13 +378,13 @@ public final class Retrier {
       return;
     }
     long bound = freeWaitLeft(st);
-    if (ts.anyBusy(st)) {
+    if (ts.anyBusy(st.route)) {
       // a target that refused for its full queue is busy, not down: the call waits for it, all
       // its waits that spend no retry within maxServerWait (and the deadline)
       long busy = Math.max(0, policy.maxServerWait().toNanos() - st.waits.freeWaitNanos);
       bound = Math.max(bound, Math.min(busy, serverWaitLeft(st)));
     }
-    long soonest = ts.soonestNanos(st);
+    long soonest = ts.soonestNanos(st.route);
     if (soonest != 0 && (soonest > bound || bound == 0)) {
       giveUp.accept(noTarget(st, soonest));
       return;
@@ -398,12 +398,12 @@ public final class Retrier {
             .schedule(
                 () -> {
                   if (once.compareAndSet(false, true)) {
-                    giveUp.accept(noTarget(st, ts.soonestNanos(st)));
+                    giveUp.accept(noTarget(st, ts.soonestNanos(st.route)));
                   }
                 },
                 Duration.ofNanos(bound));
     ts.await(
-        st,
+        st.route,
         () -> {
           if (once.compareAndSet(false, true)) {
             withdraw.run();
@@ -449,7 +449,7 @@ public final class Retrier {
             soonestNanos < 0 || soonestNanos == Long.MAX_VALUE
                 ? null
                 : Duration.ofNanos(soonestNanos),
-            targets.describe(st));
+            targets.describe(st.route));
   }
 
   /**
@@ -463,14 +463,14 @@ public final class Retrier {
    * @return the failure to report
    */
   KimiException ending(RetryState st, KimiException last) {
-    if (!st.routing() || targets.anyLeft(st)) {
+    if (!st.routing() || targets.anyLeft(st.route)) {
       return last;
     }
     Targets.Kind kind = Targets.kind(last, targets.host(Math.max(st.target, 0)));
     if (kind != Targets.Kind.OVERLOAD && kind != Targets.Kind.CONCURRENCY) {
       return last; // a quota stays a quota: paying, not waiting, is what helps
     }
-    return noTarget(st, targets.soonestNanos(new RetryState(null))); // over every target
+    return noTarget(st, targets.soonestNanos(new Route(null))); // over every target
   }
 
   /**
@@ -481,7 +481,7 @@ public final class Retrier {
    */
   void succeeded(RetryState st) {
     if (st.routing() && st.routed >= 0) {
-      targets.succeeded(st.routed, st);
+      targets.succeeded(st.routed, st.route);
     }
   }
 
@@ -493,7 +493,7 @@ public final class Retrier {
    */
   void ended(RetryState st) {
     if (st.routing() && st.route.probe >= 0) {
-      targets.release(st);
+      targets.release(st.route);
     }
   }
 

@@ -75,25 +75,6 @@ final class RetryState {
     long freeWaitNanos;
   }
 
-  /** Where a call of a client with fallback targets goes, and may no longer go this round. */
-  static final class Route {
-    /** The model the request names, for the context windows of the targets; null for none. */
-    final String model;
-
-    /** The targets this round of the call skips (overloaded or out of quota), one bit each. */
-    long skipped;
-
-    /** The target whose probe the call's current attempt is, or -1. */
-    volatile int probe = -1;
-
-    /** How many times the call moved to another target. */
-    int fallbacks;
-
-    Route(String model) {
-      this.model = model;
-    }
-  }
-
   /** Whether the call's attempts go to the client's fallback targets (a chat call). */
   boolean routing() {
     return route != null;
@@ -102,16 +83,6 @@ final class RetryState {
   /** Returns the last failure. */
   KimiException last() {
     return failures.get(failures.size() - 1);
-  }
-
-  /** Tells whether this round of the call skips {@code t}. */
-  boolean skips(int t) {
-    return (route.skipped & (1L << t)) != 0;
-  }
-
-  /** Has this round of the call skip {@code t}. */
-  void skip(int t) {
-    route.skipped |= 1L << t;
   }
 
   @Override

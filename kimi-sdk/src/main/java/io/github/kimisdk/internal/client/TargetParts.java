@@ -35,7 +35,7 @@ final class TargetParts {
   final Target target;
   final TargetSettings settings;
   final HttpTransport transport;
-  final Calls calls;
+  final ErrorFactory errors;
   final RateLimiter limiter; // null when the target has no rate limit
   final ConcurrencyGate gate;
   final SpendMeter meter;
@@ -57,7 +57,7 @@ final class TargetParts {
             .bodyWatch(shared.system())
             .lingerTimer(shared.timer()::schedule)
             .build();
-    this.calls = new Calls(errors);
+    this.errors = errors;
     this.limiter =
         settings.rateLimit() == null
             ? null

@@ -116,9 +116,9 @@ final class Targets {
   }
 
   /** Tells target {@code t}'s health how the call's attempt failed. */
-  void judged(int t, Kind kind, KimiException failure, RetryState st) {
-    if (st.route.probe == t) {
-      st.route.probe = -1; // told below
+  void judged(int t, Kind kind, KimiException failure, Route st) {
+    if (st.probe == t) {
+      st.probe = -1; // told below
     }
     TargetHealth h = routes[t].health;
     switch (kind) {
@@ -144,7 +144,7 @@ final class Targets {
    * target: an overload, a full queue (a 503 refusal for concurrency), a quota, or a request too
    * long for {@code t}'s model when a later target the call may use has a longer context.
    */
-  boolean movesOn(Kind kind, KimiException failure, int t, RetryState st) {
+  boolean movesOn(Kind kind, KimiException failure, int t, Route st) {
     switch (kind) {
       case OVERLOAD:
       case QUOTA:
@@ -152,9 +152,9 @@ final class Targets {
       case CONCURRENCY:
         return failure instanceof ApiException a && a.status() != 429;
       case CONTEXT:
-        long window = window(t, st.route.model);
+        long window = window(t, st.model);
         for (int i = 0; i < routes.length; i++) {
-          if (i != t && !st.skips(i) && window(i, st.route.model) > window) {
+          if (i != t && !st.skips(i) && window(i, st.model) > window) {
             return true;
           }
         }
@@ -171,7 +171,7 @@ final class Targets {
   }
 
   /** Has the call skip every target that shares target {@code t}'s account. */
-  void skipAccount(int t, RetryState st) {
+  void skipAccount(int t, Route st) {
     for (int i = 0; i < routes.length; i++) {
       if (i == t || sameAccount(i, t)) {
         st.skip(i);
@@ -194,7 +194,7 @@ final class Targets {
   }
 
   /** Tells whether the call may still use some target. */
-  boolean anyLeft(RetryState st) {
+  boolean anyLeft(Route st) {
     for (int i = 0; i < routes.length; i++) {
       if (!st.skips(i)) {
         return true;
@@ -207,14 +207,14 @@ final class Targets {
    * Returns the first target in order that the call may use and that admits it now (making the call
    * its probe when its cooldown just ended), or -1 when none does.
    */
-  int pick(RetryState st) {
+  int pick(Route st) {
     for (int i = 0; i < routes.length; i++) {
       if (st.skips(i)) {
         continue;
       }
       TargetHealth.Admission a = routes[i].health.admit();
       if (a != TargetHealth.Admission.NO) {
-        st.route.probe = a == TargetHealth.Admission.PROBE ? i : -1;
+        st.probe = a == TargetHealth.Admission.PROBE ? i : -1;
         return i;
       }
     }
@@ -225,10 +225,10 @@ final class Targets {
    * Ends the probe the call held, if its attempt ended without telling (the call was cancelled or
    * its client closed): the next call probes the target instead, so a probe never stays out.
    */
-  void release(RetryState st) {
-    int t = st.route.probe;
+  void release(Route st) {
+    int t = st.probe;
     if (t >= 0) {
-      st.route.probe = -1;
+      st.probe = -1;
       routes[t].health.probeEnded();
     }
   }
@@ -238,7 +238,7 @@ final class Targets {
    * cooldown, -1 when only probes that are out decide it, {@link Long#MAX_VALUE} when the call may
    * use none.
    */
-  long soonestNanos(RetryState st) {
+  long soonestNanos(Route st) {
     long soonest = Long.MAX_VALUE;
     boolean probing = false;
     for (int i = 0; i < routes.length; i++) {
@@ -259,7 +259,7 @@ final class Targets {
    * Tells whether a target the call may use cools down for its full queue only: busy, not down, so
    * the call may wait for it.
    */
-  boolean anyBusy(RetryState st) {
+  boolean anyBusy(Route st) {
     for (int i = 0; i < routes.length; i++) {
       if (!st.skips(i) && routes[i].health.busy()) {
         return true;
@@ -269,7 +269,7 @@ final class Targets {
   }
 
   /** Has every target the call may use tell {@code wake} when it admits calls again. */
-  void await(RetryState st, Runnable wake) {
+  void await(Route st, Runnable wake) {
     for (int i = 0; i < routes.length; i++) {
       if (!st.skips(i)) {
         routes[i].health.await(wake);
@@ -278,9 +278,9 @@ final class Targets {
   }
 
   /** Target {@code t} answered the call. */
-  void succeeded(int t, RetryState st) {
-    if (st.route.probe == t) {
-      st.route.probe = -1;
+  void succeeded(int t, Route st) {
+    if (st.probe == t) {
+      st.probe = -1;
     }
     routes[t].health.succeeded();
   }
@@ -294,7 +294,7 @@ final class Targets {
    * @param st the call's course, whose own failures name answers not yet told to a target's health
    * @return one clause per target, separated by "; "
    */
-  String describe(RetryState st) {
+  String describe(Route st) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < routes.length; i++) {
       TargetParts r = routes[i];
