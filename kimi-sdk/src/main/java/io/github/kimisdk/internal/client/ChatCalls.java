@@ -11,7 +11,20 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.internal.chain.Attempt;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallSpec;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Interception;
+import io.github.kimisdk.internal.chain.Leg;
+import io.github.kimisdk.internal.chain.Replay;
+import io.github.kimisdk.internal.chain.Retrier;
+import io.github.kimisdk.internal.chain.Sending;
+import io.github.kimisdk.internal.config.ClientConfig;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.limit.RateLimiter;
+import io.github.kimisdk.internal.route.Dialect;
+import io.github.kimisdk.internal.route.TargetParts;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
@@ -26,7 +39,7 @@ import java.util.concurrent.CompletableFuture;
  * host's form, encoded once for its wire, charged once by its rate limiter; every attempt to a
  * target sends its bytes.
  */
-final class ChatCalls {
+public final class ChatCalls {
 
   private static final System.Logger SAMPLING_LOG = LazyLogger.of("io.github.kimisdk.sampling");
 
@@ -38,7 +51,7 @@ final class ChatCalls {
   ChatCalls(ClientCore core) {
     this.core = core;
     this.config = core.config();
-    this.windows = new ModelWindows(core);
+    this.windows = new ModelWindows(config.catalog(), core.exchanges(), core::call);
     this.notices = new ModelNotices(config.catalog(), core.context().log());
   }
 

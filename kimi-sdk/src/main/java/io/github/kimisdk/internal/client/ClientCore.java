@@ -7,11 +7,36 @@ import io.github.kimisdk.base.flow.DaemonTimer;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.internal.chain.Authenticating;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallContext;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Gating;
+import io.github.kimisdk.internal.chain.InFlight;
+import io.github.kimisdk.internal.chain.Intercepting;
+import io.github.kimisdk.internal.chain.Interception;
+import io.github.kimisdk.internal.chain.Interceptor;
+import io.github.kimisdk.internal.chain.Limiting;
+import io.github.kimisdk.internal.chain.Listening;
+import io.github.kimisdk.internal.chain.Observing;
+import io.github.kimisdk.internal.chain.Retrier;
+import io.github.kimisdk.internal.chain.Retrying;
+import io.github.kimisdk.internal.chain.Spending;
+import io.github.kimisdk.internal.config.ClientConfig;
+import io.github.kimisdk.internal.config.TargetSettings;
+import io.github.kimisdk.internal.credential.Credential;
+import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import io.github.kimisdk.internal.limit.RateLimiter;
+import io.github.kimisdk.internal.limit.SpendMeter;
+import io.github.kimisdk.internal.route.TargetParts;
+import io.github.kimisdk.internal.route.Targets;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +72,7 @@ public final class ClientCore {
       Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
   /** The logger of attempts unless the builder sets another (see {@code KimiClient}). */
-  public static final String LOGGER_NAME = "io.github.kimisdk.http";
+  public static final String LOGGER_NAME = HttpTransport.LOGGER_NAME;
 
   /** Kimi Code's reported limit on a request body: 2 MiB (see {@code KimiClient}). */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = HttpTransport.KIMI_CODE_MAX_REQUEST_BYTES;
@@ -104,11 +129,11 @@ public final class ClientCore {
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = targets == null ? r : r.routing(targets);
     this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));
+    this.exchanges = new Exchanges(this);
     this.chats = new ChatCalls(this);
     this.intercepted =
         new Chain(
             context, inFlight::isClosed, concerns(c, intercepting(false), intercepting(true)));
-    this.exchanges = new Exchanges(this);
   }
 
   /** The layer of the public interceptors that run once per attempt, or else once per call. */

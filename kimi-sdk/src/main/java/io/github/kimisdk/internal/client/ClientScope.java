@@ -19,8 +19,14 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.config.ClientConfig;
+import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.internal.route.TargetHealth;
+import io.github.kimisdk.internal.route.Targets;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.platform.Balance;
@@ -538,6 +544,12 @@ public final class ClientScope {
     return out;
   }
 
+  /** What of the client a host check uses. */
+  private HostCheck.Client checking() {
+    return new HostCheck.Client(
+        core.config().catalog(), core.calls(), core.chats(), core.scheduler(), core.retrier());
+  }
+
   /**
    * Returns the scope whose calls other than chats go to target {@code i} of this client's chain,
    * with that target's account and this scope's options: a check of that target's host, on the
@@ -639,11 +651,11 @@ public final class ClientScope {
     Targets ts = core.targets();
     List<CompletableFuture<TargetReport>> reports = new java.util.ArrayList<>();
     if (ts == null) {
-      reports.add(new HostCheck(core, core.parts(0), derive(once), model).run());
+      reports.add(new HostCheck(checking(), core.parts(0), true, derive(once), model).run());
     } else {
       for (int i = 0; i < ts.size(); i++) {
         ClientScope s = i == 0 ? derive(once) : forTarget(i).derive(once);
-        reports.add(new HostCheck(core, core.parts(i), s, model).run());
+        reports.add(new HostCheck(checking(), core.parts(i), i == 0, s, model).run());
       }
     }
     return CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))

@@ -4,6 +4,11 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.chain.Attempt;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallSpec;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Sending;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -23,7 +28,7 @@ import java.util.function.BiFunction;
  * balance, token counts), which take no concurrency slot and are sent once unless the call's
  * options give a retry policy.
  */
-final class Exchanges {
+public final class Exchanges {
 
   private final ClientCore core;
 

@@ -5,15 +5,20 @@ import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.TargetReport;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.chain.Retrier;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.internal.route.TargetParts;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
@@ -58,7 +63,7 @@ import java.util.function.Function;
  * findings are touched by one step at a time, each step's writes visible to the next through the
  * futures' completion.
  */
-final class HostCheck {
+public final class HostCheck {
 
   /** The most completion tokens of the call with thinking on. */
   static final int THINKING_ON_TOKENS = 96;
@@ -83,7 +88,7 @@ final class HostCheck {
   private static final String CHAT_PATH =
       Wires.get(WireProtocol.CHAT_COMPLETIONS, false).chatPath();
 
-  private final ClientCore primary; // the client's: its model table, request forms and timer
+  private final Client primary; // the client's: its model table, request forms and timer
   private final TargetParts core; // the target's machinery
   private final ClientScope scope; // sends on the target's chain, once
   private final Target target;
@@ -97,23 +102,36 @@ final class HostCheck {
   private int requests;
   private long started;
 
-  HostCheck(ClientCore primary, TargetParts core, ClientScope scope, String askedModel) {
+  /**
+   * What of the client the check uses: its model table, its futures, its request forms, its clock
+   * and the bound of its calls.
+   *
+   * @param catalog the model table
+   * @param calls maps and chains the client's futures
+   * @param chats makes a request as the client sends it
+   * @param scheduler the client's clock and delayer
+   * @param retrier the client's retrier, for a bound's failure
+   */
+  record Client(
+      ModelCatalog catalog, Calls calls, ChatCalls chats, Scheduler scheduler, Retrier retrier) {}
+
+  HostCheck(Client primary, TargetParts core, boolean own, ClientScope scope, String askedModel) {
     this.primary = primary;
     this.core = core;
     this.scope = scope;
     this.target = core.target;
     this.host = core.settings.host();
     this.model = target.model().orElse(askedModel);
-    this.info = primary.config().catalog().lookup(model);
+    this.info = primary.catalog().lookup(model);
     this.bound = scope.defaults().timeout().orElse(REQUEST_BOUND);
     this.found =
         new HostFindings(
             host,
             model,
             info,
-            primary.config().catalog(),
+            primary.catalog(),
             primary.calls(),
-            target.hasKey() || core == primary.parts(0),
+            target.hasKey() || own,
             bound,
             new ServerText(key(core)),
             CHAT_PATH);
