@@ -96,7 +96,7 @@ public final class Chain {
   }
 
   /** The rest of the chain of a future call, from one interceptor on. */
-  static final class Futures<T> {
+  public static final class Futures<T> {
     private final Chain chain;
     private final int index;
     private final FutureSend<T> send;
@@ -116,7 +116,7 @@ public final class Chain {
      * @param sending what is sent
      * @return the answer
      */
-    CompletableFuture<T> proceed(Sending sending) {
+    public CompletableFuture<T> proceed(Sending sending) {
       Interceptor[] all = chain.interceptors;
       if (index == all.length) {
         return send.send(sending);
@@ -154,7 +154,7 @@ public final class Chain {
   }
 
   /** The rest of the chain of a streamed call, from one interceptor on. */
-  static final class Streams<T> {
+  public static final class Streams<T> {
     private final Chain chain;
     private final int index;
     private final StreamSend<T> send;
@@ -183,7 +183,7 @@ public final class Chain {
      * @param sending what is sent
      * @return the stream
      */
-    StoppablePublisher<T> proceed(Sending sending) {
+    public StoppablePublisher<T> proceed(Sending sending) {
       Interceptor[] all = chain.interceptors;
       if (index < all.length) {
         return all[index].stream(sending, new Streams<>(chain, index + 1, send, resume, built));

@@ -33,7 +33,7 @@ public record Sending(CallSpec call, Attempt attempt) {
   }
 
   /** The attempt's number, 0 above the retrier. */
-  int number() {
+  public int number() {
     return attempt == null ? 0 : attempt.number();
   }
 

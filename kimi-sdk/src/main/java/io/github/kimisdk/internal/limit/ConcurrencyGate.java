@@ -1,10 +1,9 @@
 package io.github.kimisdk.internal.limit;
 
 import io.github.kimisdk.base.flow.Futures;
-import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.internal.http.AttemptObserver;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.RateRefusal;
-import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.jfr.Jfr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -152,7 +151,7 @@ public final class ConcurrencyGate {
   }
 
   /** The learned limit: {@link Integer#MAX_VALUE} while the gate does not limit. */
-  synchronized int limit() {
+  public synchronized int limit() {
     return limit.limit();
   }
 
@@ -198,11 +197,8 @@ public final class ConcurrencyGate {
    * RateRefusal#concurrency} judges a status and a server's message.
    */
   static boolean refusedForConcurrency(Throwable failure) {
-    if (failure == null || !(Futures.unwrap(failure) instanceof ApiException a)) {
-      return false;
-    }
-    String said = a.serverMessage();
-    return RateRefusal.concurrency(a.status(), said == null ? "" : said.toLowerCase(Locale.ROOT));
+    RateRefusal r = ErrorFactory.refusal(failure);
+    return r != null && r.concurrency();
   }
 
   private static boolean cancelled(Throwable failure) {
@@ -211,15 +207,13 @@ public final class ConcurrencyGate {
             || Futures.unwrap(failure) instanceof CancellationException);
   }
 
-  private void refused(String message) {
-    long stated = message == null ? -1 : ServerText.numberAfterAnchor(message, "concurrency:", "");
+  private void refused(RateRefusal r) {
+    int stated = r.statedConcurrency();
     ConcurrencyLimit.Change c = null;
     synchronized (this) {
       refusing++; // the host holds it no more, though its permit is not given back yet
       if (stated >= 1) {
-        c =
-            limit.stated(
-                (int) Math.min(stated, Integer.MAX_VALUE), inFlight, refusing, clock.getAsLong());
+        c = limit.stated(stated, inFlight, refusing, clock.getAsLong());
       }
     }
     tell(c); // the refusal itself is counted when the attempt ends
@@ -349,7 +343,7 @@ public final class ConcurrencyGate {
     @Override
     public void refused(int attempt, RateRefusal r) {
       if (r.concurrency() && refusal.compareAndSet(false, true)) {
-        ConcurrencyGate.this.refused(r.message());
+        ConcurrencyGate.this.refused(r);
       }
     }
   }

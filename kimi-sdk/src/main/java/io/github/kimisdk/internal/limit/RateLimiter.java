@@ -9,7 +9,6 @@ import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.base.limit.LocalRateLimitStore;
 import io.github.kimisdk.base.limit.MinuteWindow;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
@@ -26,7 +25,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -628,14 +626,12 @@ public final class RateLimiter {
    */
   private void finished(Permit p, Throwable failure) {
     KimiException k = failure == null ? null : kimiCause(failure);
-    boolean refusal = k instanceof RateLimitException || k instanceof EngineOverloadedException;
-    if (refusal) {
-      // heard already, in the usual case, from the transport (Permit#refused)
-      ApiException a = (ApiException) k;
-      String said = a.serverMessage();
-      boolean concurrency =
-          RateRefusal.concurrency(a.status(), said == null ? "" : said.toLowerCase(Locale.ROOT));
-      refused(p, a.retryAfter().orElse(null), said, concurrency);
+    RateRefusal r =
+        k instanceof RateLimitException || k instanceof EngineOverloadedException
+            ? ErrorFactory.refusal(k)
+            : null;
+    if (r != null) {
+      refused(p, r); // heard already, in the usual case, from the transport (Permit#refused)
     }
     if (p.slot && renewed) {
       synchronized (this) {
@@ -683,7 +679,9 @@ public final class RateLimiter {
    * stated: someone else holds the account's slots) is waited out as Kimi asks, as a refusal for
    * the rate is.
    */
-  private void refused(Permit p, Duration retryAfter, String message, boolean concurrency) {
+  private void refused(Permit p, RateRefusal r) {
+    Duration retryAfter = r.retryAfter();
+    boolean concurrency = r.concurrency();
     if (!p.refused.compareAndSet(false, true)) {
       return;
     }
@@ -692,7 +690,7 @@ public final class RateLimiter {
     boolean explained;
     synchronized (this) {
       rejected++;
-      stated = learn(message);
+      stated = learn(r);
       int said = stated == null ? 0 : stated.maxConcurrency().orElse(0);
       explained = concurrency && (said == 0 || said < p.limit);
     }
@@ -736,7 +734,8 @@ public final class RateLimiter {
    * Lowers the limits to those Kimi states in a rate-limit message; returns what it stated (for a
    * shared store), or null when it stated nothing.
    */
-  private RateLimit learn(String message) {
+  private RateLimit learn(RateRefusal r) {
+    String message = r.message();
     if (message == null) {
       return null;
     }
@@ -754,13 +753,13 @@ public final class RateLimiter {
       lowered.requestsPerMinute((int) rpm);
       lower = true;
     }
-    long n = ServerText.numberAfterAnchor(message, "max concurrency:", "");
-    if (n >= 1 && n <= Integer.MAX_VALUE) {
-      said.maxConcurrency((int) n);
+    int n = r.statedConcurrency();
+    if (n >= 1) {
+      said.maxConcurrency(n);
       stated = true;
     }
     if (n >= 1 && n < maxConcurrency) {
-      maxConcurrency = (int) n;
+      maxConcurrency = n;
       lowered.maxConcurrency(maxConcurrency);
       lower = true;
     }
@@ -860,8 +859,7 @@ public final class RateLimiter {
     /** Pauses the limiter, and the account in a shared store, at once (see {@link #finished}). */
     @Override
     public void refused(int attempt, RateRefusal refusal) {
-      RateLimiter.this.refused(
-          this, refusal.retryAfter(), refusal.message(), refusal.concurrency());
+      RateLimiter.this.refused(this, refusal);
     }
   }
 

@@ -12,12 +12,12 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.QuotaExceededException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.config.TargetSettings;
+import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.Spend;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -66,8 +66,8 @@ public final class Targets {
       return Kind.QUOTA;
     }
     if (k instanceof ApiException a) {
-      String said = a.serverMessage() == null ? "" : a.serverMessage().toLowerCase(Locale.ROOT);
-      if (RateRefusal.concurrency(a.status(), said)) {
+      RateRefusal r = ErrorFactory.refusal(k);
+      if (r != null && r.concurrency()) {
         return Kind.CONCURRENCY;
       }
       if (k instanceof EngineOverloadedException) {
