@@ -78,7 +78,7 @@ class KeyHeldOnceHttpTest {
         assertThat(visited)
             .as("the walk reaches where the key is sent and redacted")
             .contains(
-                "internal.client.ClientConfig",
+                "internal.config.ClientConfig",
                 "internal.http.HttpTransport",
                 "internal.http.ErrorFactory",
                 "internal.http.ServerText");

@@ -4,6 +4,7 @@ import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.model.PriceTable;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -433,16 +434,12 @@ public final class Host {
   public static Host of(String name, String baseUrl) {
     Objects.requireNonNull(name, "name");
     String n = name.strip().toLowerCase(Locale.ROOT);
-    Host preset =
-        switch (n) {
-          case "moonshot" -> MOONSHOT;
-          case "moonshot-cn" -> MOONSHOT_CHINA;
-          case "kimi-code" -> KIMI_CODE;
-          case "openrouter" -> OPENROUTER;
-          case "fireworks" -> FIREWORKS;
-          case "together" -> TOGETHER;
-          default -> null;
-        };
+    Host preset = null;
+    for (Host p : Presets.HOSTED) {
+      if (p.name.equals(n)) {
+        preset = p;
+      }
+    }
     if (preset != null) {
       return baseUrl == null || baseUrl.isBlank() ? preset : preset.withBaseUrl(baseUrl);
     }
@@ -459,6 +456,38 @@ public final class Host {
       case "sglang" -> sglang(baseUrl);
       default -> compatible(name.strip(), baseUrl);
     };
+  }
+
+  /**
+   * The hosts with a URL of their own, in one list: {@link #of} names them, {@link #needsKey} knows
+   * their URLs. A holder class, so the list is made after the constants it lists.
+   */
+  private static final class Presets {
+    static final List<Host> HOSTED =
+        List.of(MOONSHOT, MOONSHOT_CHINA, KIMI_CODE, OPENROUTER, FIREWORKS, TOGETHER);
+  }
+
+  /**
+   * Tells whether this host answers no call without a key: Moonshot's API at any URL (a proxy's
+   * included), and a hosted platform (OpenRouter, Fireworks, Together) at its own URL. A team's own
+   * server ({@link #vllm}, {@link #sglang}, {@link #compatible}) may run without one, and a client
+   * or a {@link Target} without a key then sends none.
+   *
+   * @return true when a key is needed
+   */
+  public boolean needsKey() {
+    for (Host p : Presets.HOSTED) {
+      boolean moonshots = p.moonshotApi() && p.name.equals(name);
+      if (moonshots || p.endpoint.baseUrl().equals(endpoint.baseUrl())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether this is one of Moonshot's own platforms (open platform, China, Kimi Code). */
+  private boolean moonshotApi() {
+    return this == MOONSHOT || this == MOONSHOT_CHINA || this == KIMI_CODE;
   }
 
   private Host atMoonshotsPrices() {

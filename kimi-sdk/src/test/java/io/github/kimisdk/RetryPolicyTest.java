@@ -8,7 +8,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.TestErrors;
-import io.github.kimisdk.internal.client.Retrier;
+import io.github.kimisdk.internal.chain.Retrier;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

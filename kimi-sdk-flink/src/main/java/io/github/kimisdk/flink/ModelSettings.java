@@ -361,21 +361,6 @@ final class ModelSettings implements Serializable {
     }
   }
 
-  /**
-   * Whether {@code h} is a team's own server (vLLM, SGLang, another OpenAI-compatible one), which a
-   * client may call without a key, rather than Moonshot's API or a vendor's.
-   */
-  private static boolean ownServer(Host h) {
-    switch (h.name()) {
-      case "moonshot", "moonshot-cn", "kimi-code", "openrouter", "fireworks", "together" -> {
-        return false;
-      }
-      default -> {
-        return true;
-      }
-    }
-  }
-
   /** Whether the environment holds a key where {@code KimiClient.fromEnv()} reads one. */
   private static boolean keyInEnvironment() {
     for (String v : List.of("MOONSHOT_API_KEY", "KIMI_API_KEY", "KIMI_CODING_API_KEY")) {
@@ -632,7 +617,7 @@ final class ModelSettings implements Serializable {
    */
   KimiClient.Builder clientBuilder(io.github.kimisdk.RateLimitStore store) {
     KimiClient.Builder b = KimiClient.builder();
-    if (apiKey == null && host != null && ownServer(modelsHost()) && !keyInEnvironment()) {
+    if (apiKey == null && host != null && !modelsHost().needsKey() && !keyInEnvironment()) {
       // a team's vLLM or SGLang started without --api-key: the client sends no key
     } else if (apiKey == null) {
       b.fromEnv();

@@ -9,6 +9,9 @@ import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.TestClients;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Interceptor;
+import io.github.kimisdk.internal.chain.Sending;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -47,7 +50,7 @@ class ChainHttpTest {
 
     @Override
     public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-      String name = sending.operation() + "#" + sending.attempt();
+      String name = sending.call().operation() + "#" + sending.number();
       synchronized (seen) {
         seen.add(name);
       }
@@ -65,7 +68,7 @@ class ChainHttpTest {
     @Override
     public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
       synchronized (seen) {
-        seen.add(sending.operation() + " stream");
+        seen.add(sending.call().operation() + " stream");
       }
       return next.proceed(sending);
     }

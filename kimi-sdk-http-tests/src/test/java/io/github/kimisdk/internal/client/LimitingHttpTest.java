@@ -6,6 +6,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.TestClients;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

@@ -1,5 +1,6 @@
 package io.github.kimisdk.springai.autoconfigure;
 
+import io.github.kimisdk.Host;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -33,7 +34,7 @@ class OnApiKeyCondition extends SpringBootCondition {
       return ConditionOutcome.match(message.found("key in").items(key.source()));
     }
     String host = context.getEnvironment().getProperty(HOST, "").strip();
-    return ownServer(host)
+    return ownServer(host, context.getEnvironment().getProperty(BASE_URL))
         ? ConditionOutcome.match(message.because("the host " + host + " may run without a key"))
         : ConditionOutcome.noMatch(
             message
@@ -46,22 +47,21 @@ class OnApiKeyCondition extends SpringBootCondition {
   }
 
   private static final String HOST = KimiConnectionProperties.PREFIX + ".host";
+  private static final String BASE_URL = KimiConnectionProperties.PREFIX + ".base-url";
 
   /**
-   * Whether {@code host}, as {@code spring.ai.kimi.host} names it, is a team's own server rather
-   * than Moonshot's API or a vendor's, which need a key.
+   * Whether {@code host} at {@code baseUrl}, as {@code spring.ai.kimi.host} and {@code base-url}
+   * name them, is a team's own server, which may run without a key ({@link Host#needsKey}); a host
+   * that cannot be made is not (its start fails with the properties named).
    */
-  static boolean ownServer(String host) {
+  static boolean ownServer(String host, String baseUrl) {
     if (host.isEmpty()) {
       return false;
     }
-    switch (host.toLowerCase(java.util.Locale.ROOT)) {
-      case "moonshot", "moonshot-cn", "kimi-code", "openrouter", "fireworks", "together" -> {
-        return false;
-      }
-      default -> {
-        return true;
-      }
+    try {
+      return !Host.of(host, baseUrl).needsKey();
+    } catch (RuntimeException cannotBeMade) {
+      return false;
     }
   }
 }

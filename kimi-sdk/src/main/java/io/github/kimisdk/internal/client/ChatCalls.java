@@ -11,7 +11,20 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.internal.chain.Attempt;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallSpec;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Interception;
+import io.github.kimisdk.internal.chain.Leg;
+import io.github.kimisdk.internal.chain.Replay;
+import io.github.kimisdk.internal.chain.Retrier;
+import io.github.kimisdk.internal.chain.Sending;
+import io.github.kimisdk.internal.config.ClientConfig;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.limit.RateLimiter;
+import io.github.kimisdk.internal.route.Dialect;
+import io.github.kimisdk.internal.route.TargetParts;
 import io.github.kimisdk.internal.wire.Wire;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
@@ -21,138 +34,109 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Chat calls, blocking-free and streamed: each request is adapted to its model, checked, encoded
- * once, charged to the rate limiter once, and its bytes sent by every attempt.
+ * Chat calls, blocking-free and streamed: each request is adapted to its model and checked once,
+ * then made, in one place, for each target it may go to ({@link TargetLegs}): in that target's
+ * host's form, encoded once for its wire, charged once by its rate limiter; every attempt to a
+ * target sends its bytes.
  */
-final class ChatCalls {
+public final class ChatCalls {
 
   private static final System.Logger SAMPLING_LOG = LazyLogger.of("io.github.kimisdk.sampling");
 
   private final ClientCore core;
   private final ClientConfig config;
-  private final HttpTransport transport;
   private final ModelWindows windows;
   private final ModelNotices notices;
 
   ChatCalls(ClientCore core) {
     this.core = core;
     this.config = core.config();
-    this.transport = core.transport();
-    this.windows = new ModelWindows(core);
+    this.windows = new ModelWindows(config.catalog(), core.exchanges(), core::call);
     this.notices = new ModelNotices(config.catalog(), core.context().log());
   }
 
   /**
-   * A request ready to send to one fallback target: as its host reads it (its model id, its
-   * thinking switch, ...), encoded once for that target's wire, with its transport, and charged
-   * once by that target's limiter.
-   *
-   * @param encoded the request in the host's form, its body, wire and transport
-   * @param charge what the target's rate limiter charges for it
+   * Adapts and checks {@code request} once, against its model looked up once in the client's table,
+   * makes it for each target ({@link TargetLegs}: the client's own now, so that what cannot be sent
+   * fails here, each other target's when the call first goes there) and describes the call for the
+   * chain; throws if it cannot be sent. A model the table marks retired or does not hold is warned
+   * about first, once per client and id. A request that names the host's id of a model ({@link
+   * Host#kimiModel}) is judged by Kimi's rules for that model, and is sent in the host's form
+   * ({@link Dialect}). On a client with fallback targets the request is checked against every
+   * target's model before anything is sent.
    */
-  private record Leg(Sending.Encoded encoded, long charge) {}
-
-  /**
-   * Adapts, checks, encodes and charges {@code request} once, against its model looked up once in
-   * the client's table, and describes the call for the chain; throws if it cannot be sent. A model
-   * the table marks retired or does not hold is warned about first, once per client and id. A
-   * request that names the host's id of a model ({@link Host#kimiModel}) is judged by Kimi's rules
-   * for that model, and is sent in the host's form ({@link Dialect}). On a client with fallback
-   * targets the request is checked against every target's model before anything is sent, and made
-   * for each target when the call first falls back to it ({@link ChainLegs}).
-   */
-  private Sending ready(
+  private CallSpec ready(
       ChatRequest request,
       Call call,
       CallEvent.Operation operation,
       boolean blocking,
       Interception interception) {
-    Host host = config.host();
-    String kimiId = host.kimiModel(request.model());
+    String kimiId = config.host().kimiModel(request.model());
     if (!kimiId.equals(request.model())) {
       request = request.toBuilder().model(kimiId).build();
     }
     ModelInfo model = config.catalog().lookup(request.model());
     notices.before(model);
     ChatRequest sent = prepare(model, request, call);
-    ChatRequest hosted = Dialect.translate(host, sent);
-    Wire wire = Wires.get(config.wireProtocol(), host.speaksMoonshot() && model.responsesWire());
-    byte[] body = transport.encode(wire, hosted);
-    RateLimiter limiter = call.tenant().limiter();
-    long charge = charge(limiter, sent, model);
-    Targets targets = core.targets();
-    RetryState route =
-        targets == null
-            ? null
-            : call.retrier().routedState(sent.model(), new ChainLegs(targets, request, sent, call));
-    Sending.Builder b =
-        Sending.describe(operation, wire.chatPath(), call)
-            .model(sent.model())
-            .charge(charge, estimate(limiter, sent, model, charge))
-            .takesSlot()
-            .chat(sent)
-            .blocking(blocking)
-            .intercepted(interception)
-            .route(route);
-    return b.encoded(body, wire, hosted == sent ? null : hosted).build();
+    TargetLegs legs = new TargetLegs(request, sent, model, call);
+    Leg own = legs.leg(0, sent);
+    return CallSpec.chat(operation, own.wire.chatPath(), sent, call, blocking, interception, legs);
   }
 
   /**
    * Prepares {@code changed}, the request a public interceptor passed on in place of {@code
-   * sending}'s, as {@link #ready} prepares a call's: adapted, checked, encoded and charged again;
-   * {@code sending}'s own description when it is the same request.
+   * sending}'s, as {@link #ready} prepares a call's: adapted, checked and made for each target
+   * again; {@code sending}'s own call when it is the same request.
    */
-  Sending rewrite(Sending sending, ChatRequest changed) {
-    if (changed == sending.request()) {
-      return sending;
+  CallSpec rewrite(Sending sending, ChatRequest changed) {
+    CallSpec c = sending.call();
+    if (changed == c.request()) {
+      return c;
     }
-    boolean streamed = sending.operation() == CallEvent.Operation.CHAT_STREAM;
+    boolean streamed = c.operation() == CallEvent.Operation.CHAT_STREAM;
     ChatRequest r =
         changed.stream() == streamed ? changed : changed.toBuilder().stream(streamed).build();
-    return ready(r, sending.call(), sending.operation(), sending.blocking(), null);
+    return ready(r, c.settings(), c.operation(), c.blocking(), null);
   }
 
   /**
-   * The legs of a call of a client with fallback targets: each target's request, checked against
+   * A call's request at each of its targets, the client's own first: every target's checked against
    * its model when the call starts (so a request a later target's model refuses fails before
-   * anything is sent), made and encoded when the call first falls back to it; the {@link Routing}
-   * interceptor hands an attempt its target's leg.
+   * anything is sent), made, encoded and charged, the same way for every target, when the call
+   * first goes there; an attempt's leg is made by the retrying layer ({@link Retrying}).
    */
-  final class ChainLegs implements RetryState.Legs {
-    private final Targets targets;
+  final class TargetLegs implements Leg.Legs {
     private final ChatRequest sent; // the client's own target's request, in Kimi's form
     private final Leg[] legs;
     private final ChatRequest[] checked; // each target's request in Kimi's form
     private final ModelInfo[] models;
     private final Call call;
 
-    ChainLegs(Targets targets, ChatRequest request, ChatRequest sent, Call call) {
-      this.targets = targets;
+    TargetLegs(ChatRequest request, ChatRequest sent, ModelInfo model, Call call) {
       this.sent = sent;
       this.call = call;
-      int n = targets.size();
+      int n = core.targetCount();
       this.legs = new Leg[n];
       this.checked = new ChatRequest[n];
       this.models = new ModelInfo[n];
       checked[0] = sent;
+      models[0] = model;
       for (int t = 1; t < n; t++) {
-        String asked = targets.get(t).model().orElse(request.model());
+        TargetParts target = core.parts(t);
+        String asked = target.target.model().orElse(request.model());
         models[t] = config.catalog().lookup(asked);
         checked[t] =
             asked.equals(sent.model())
                 ? sent
                 : prepare(models[t], request.toBuilder().model(asked).build(), call);
-        Dialect.check(targets.host(t), checked[t]); // a strict host's refusal, before any send
+        Dialect.check(target.settings.host(), checked[t]); // a strict host's refusal, now
       }
     }
 
-    /**
-     * Returns target {@code t}'s leg of {@code request}: the call's own request's, made now if this
-     * is its first use; a request a per-attempt interceptor changed is made afresh.
-     */
-    Leg leg(int t, ChatRequest request) {
-      if (request != sent) {
-        String asked = targets.get(t).model().orElse(request.model());
+    @Override
+    public Leg leg(int t, ChatRequest request) {
+      if (request != sent) { // a request a per-attempt interceptor changed: made afresh
+        String asked = core.parts(t).target.model().orElse(request.model());
         ModelInfo m = config.catalog().lookup(asked);
         ChatRequest r =
             asked.equals(request.model())
@@ -170,27 +154,19 @@ final class ChatCalls {
       }
     }
 
+    /** Makes target {@code t}'s leg: the one place a chat request is made for a target. */
     private Leg make(int t, ChatRequest kimiForm, ModelInfo model) {
-      ClientCore target = targets.route(t).core();
-      Host host = targets.host(t);
+      TargetParts target = core.parts(t);
+      Host host = target.settings.host();
       ChatRequest hosted = Dialect.translate(host, kimiForm);
       Wire wire =
-          Wires.get(target.config().wireProtocol(), host.speaksMoonshot() && model.responsesWire());
-      HttpTransport tt = target.transport();
-      byte[] body = tt.encode(wire, hosted);
+          Wires.get(target.settings.wireProtocol(), host.speaksMoonshot() && model.responsesWire());
+      byte[] body = target.transport.encode(wire, hosted);
+      // the client's own target counts against the call's account (a tenant's limiter)
+      RateLimiter limiter = t == 0 ? call.tenant().limiter() : target.limiter;
+      long charge = charge(limiter, kimiForm, model);
       return new Leg(
-          new Sending.Encoded(body, wire, null, hosted, tt),
-          ChatCalls.charge(target.limiter(), kimiForm, model));
-    }
-
-    @Override
-    public long charge(int t, ChatRequest request) {
-      return leg(t, request).charge();
-    }
-
-    @Override
-    public Sending.Encoded encoded(int t, ChatRequest request) {
-      return leg(t, request).encoded();
+          body, wire, hosted, target.transport, charge, estimate(limiter, kimiForm, model, charge));
     }
   }
 
@@ -201,7 +177,7 @@ final class ChatCalls {
   CompletableFuture<ChatCompletion> chat(ChatRequest request, Call call, boolean blocking) {
     ChatRequest once = request.stream() ? request.toBuilder().stream(false).build() : request;
     Interception interception = Interception.of(config.interceptors(), call.options());
-    Sending s;
+    CallSpec s;
     try {
       s = ready(once, call, CallEvent.Operation.CHAT, blocking, interception);
     } catch (KimiException refusal) {
@@ -211,11 +187,11 @@ final class ChatCalls {
     }
     return core.chain(interception)
         .future(
-            s,
+            Sending.of(s),
             a -> {
-              Sending.Encoded e = a.encoded();
-              HttpTransport t = e.transport != null ? e.transport : transport;
-              return t.chat(e.wire, e.body, a.attempt(), a.call().overrides(), a.here());
+              Attempt at = a.attempt();
+              Leg l = at.leg();
+              return l.transport.chat(l.wire, l.body, at.number(), at.overrides(), at.here());
             });
   }
 
@@ -223,7 +199,7 @@ final class ChatCalls {
   ChatStream stream(ChatRequest request, Call call) {
     ChatRequest streaming = request.stream() ? request : request.toBuilder().stream(true).build();
     Interception interception = Interception.of(config.interceptors(), call.options());
-    Sending s;
+    CallSpec s;
     try {
       s = ready(streaming, call, CallEvent.Operation.CHAT_STREAM, false, interception);
     } catch (KimiException refusal) {
@@ -234,15 +210,14 @@ final class ChatCalls {
     }
     Chain.Opened<ChatCompletionChunk> opened =
         core.chain(interception).stream(
-            s,
+            Sending.of(s),
             (a, n) -> {
-              Sending.Encoded e = a.encoded();
-              if (e.answer != null) {
-                return new Replay(e.answer);
+              Attempt at = a.attempt();
+              if (at.answer() != null) {
+                return new Replay(at.answer());
               }
-              HttpTransport t = e.transport != null ? e.transport : transport;
-              ChatRequest sentThere = e.sent != null ? e.sent : a.request();
-              return t.stream(e.wire, sentThere, e.body, n, a.call().overrides());
+              Leg l = at.leg();
+              return l.transport.stream(l.wire, l.sent, l.body, n, at.overrides());
             },
             Retrier::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
@@ -277,13 +252,9 @@ final class ChatCalls {
     }
     Wire wire =
         Wires.get(config.wireProtocol(), config.host().speaksMoonshot() && model.responsesWire());
-    Sending s =
-        Sending.describe(operation, wire.chatPath(), call)
-            .model(adapted.model())
-            .chat(adapted)
-            .intercepted(interception)
-            .build();
-    return new Intercepting(core, false).refused(s, refusal);
+    CallSpec s =
+        CallSpec.chat(operation, wire.chatPath(), adapted, call, false, interception, null);
+    return core.intercepting(false).refused(Sending.of(s), refusal);
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */

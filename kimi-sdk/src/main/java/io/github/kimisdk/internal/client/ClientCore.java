@@ -1,31 +1,46 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.CallListener;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.base.flow.DaemonTimer;
 import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Scheduler;
-import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.internal.chain.Authenticating;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallContext;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Gating;
+import io.github.kimisdk.internal.chain.InFlight;
+import io.github.kimisdk.internal.chain.Intercepting;
+import io.github.kimisdk.internal.chain.Interception;
+import io.github.kimisdk.internal.chain.Interceptor;
+import io.github.kimisdk.internal.chain.Limiting;
+import io.github.kimisdk.internal.chain.Listening;
+import io.github.kimisdk.internal.chain.Observing;
+import io.github.kimisdk.internal.chain.Retrier;
+import io.github.kimisdk.internal.chain.Retrying;
+import io.github.kimisdk.internal.chain.Spending;
+import io.github.kimisdk.internal.config.ClientConfig;
+import io.github.kimisdk.internal.config.TargetSettings;
+import io.github.kimisdk.internal.credential.Credential;
+import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.model.PriceTable;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import io.github.kimisdk.internal.limit.RateLimiter;
+import io.github.kimisdk.internal.limit.SpendMeter;
+import io.github.kimisdk.internal.route.TargetParts;
+import io.github.kimisdk.internal.route.Targets;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
@@ -34,19 +49,18 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The machinery one {@code KimiClient} and every client derived from it share, wired once, in one
- * direction: threads, timer and scheduler, the transport, the retrier, the rate limiter, the {@link
- * Chain} of interceptors every call goes through, and the per-shape calls built on them ({@link
- * ChatCalls}, {@link Exchanges}). It tracks the calls and streams in flight so that {@link
- * #close()} ends them, and releases what it created.
+ * direction: threads, timer and scheduler, each target's machinery ({@link TargetParts}, the
+ * client's own first, every one built alike), the retrier, the {@link Chain} every call goes
+ * through (each layer built with the parts it uses, never this class), and the per-shape calls
+ * built on them ({@link ChatCalls}, {@link Exchanges}). It tracks the calls and streams in flight
+ * ({@link InFlight}) so that {@link #close()} ends them, and releases what it created.
  *
- * <p>Invariants: {@code closed} goes from false to true once; after it, no call starts (the facade
- * checks {@link #isClosed()} first) and every call or stream that was tracked has been ended with a
- * {@code CancelledException}.
+ * <p>Invariants: once closed, no call starts (the facade checks {@link #isClosed()} first) and
+ * every call or stream that was tracked has been ended with a {@code CancelledException}.
  */
 public final class ClientCore {
 
@@ -58,7 +72,7 @@ public final class ClientCore {
       Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
 
   /** The logger of attempts unless the builder sets another (see {@code KimiClient}). */
-  public static final String LOGGER_NAME = "io.github.kimisdk.http";
+  public static final String LOGGER_NAME = HttpTransport.LOGGER_NAME;
 
   /** Kimi Code's reported limit on a request body: 2 MiB (see {@code KimiClient}). */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = HttpTransport.KIMI_CODE_MAX_REQUEST_BYTES;
@@ -68,152 +82,79 @@ public final class ClientCore {
   // The HTTP client this client builds, under way in the background (see httpClient); null when
   // the caller gave one. Cleared on close, see HttpTransport.release().
   private volatile CompletableFuture<HttpClient> ownedHttp;
-  private final DaemonTimer.Lease timer; // of the SDK's shared timer, closed with the client
-  private final Scheduler scheduler;
-  private final System.Logger logger;
-  private final HttpTransport transport;
-  private final Calls calls;
+  private final TargetParts.Shared shared; // threads, timer, clocks, log: every target's
+  private final TargetParts[] parts; // each target's machinery, the client's own first
+  private final Targets targets; // the fallback chain; null for a client without
   private final CallContext context;
   private final Retrier retrier;
-  private final RateLimiter limiter;
-  private final ChatCalls chats;
-  private final Exchanges exchanges;
-  private final SpendMeter meter;
-  private final Tenant own; // the tenant of the client the builder made
+  private final InFlight inFlight;
   // Built once; a test may add an interceptor before the first call. The intercepted chain is the
   // chain of chat calls that have public interceptors (see chain(Interception)).
   private volatile Chain chain;
   private volatile Chain intercepted;
-  private final List<CallListener> listeners; // the client's
-  private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
-  // What close() ends, each the way it is ended: a call with its retries counts its attempts.
-  private final Map<CompletableFuture<?>, Consumer<KimiException>> inFlight =
-      new ConcurrentHashMap<>();
-  private final Set<AutoCloseable> streams = Collections.newSetFromMap(new WeakHashMap<>());
-  private volatile boolean closed;
-
-  // What the fallback targets share with the client (see the target's constructor): its HTTP
-  // client, possibly still being built, the real clock and timer, and the logging switch.
-  private final CompletableFuture<HttpClient> http;
-  private final Scheduler system;
-  private final LogSwitch logSwitch;
-  private final ConcurrencyGate gate; // the host's concurrency, as learned
-  private final Targets targets; // the fallback chain; null for a client without
+  private final ChatCalls chats;
+  private final Exchanges exchanges;
 
   private ClientCore(ClientConfig c, Exceptions make) {
     this.config = c;
     this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
-    this.logSwitch = LogSwitch.fromEnvironment();
-    this.logger = logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
-    this.http = httpClient(c, ownedExecutor, logger);
+    LogSwitch logSwitch = LogSwitch.fromEnvironment();
+    System.Logger logger =
+        logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
+    CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
     this.ownedHttp = c.httpClient() == null ? http : null;
-    this.timer = DaemonTimer.shared().leaseRunningAtClose();
-    this.system = Scheduler.system(timer, executor(c, ownedExecutor));
-    this.scheduler = c.scheduler() == null ? system : c.scheduler();
-    // the client's own HTTP client has no proxy
-    HttpClient given = c.httpClient();
-    ErrorFactory errors =
-        ErrorFactory.of(make, c, given == null ? null : given.proxy().orElse(null));
-    this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
-    this.calls = new Calls(errors);
-    this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
-    this.limiter =
-        c.rateLimit() == null
-            ? null
-            : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    SpendMeter spend = new SpendMeter(new Prices(c), c.promptCacheTtl());
-    this.meter = c.host().speaksMoonshot() ? spend : spend.readingModels(c.host()::kimiModel);
-    this.own = new Tenant(null, c.credential(), meter, limiter);
-    this.listeners = List.copyOf(c.listeners());
-    this.jfr = Jfr.listener();
-    this.gate =
-        new ConcurrencyGate(
-            maxConcurrency(c), ConcurrencyGate.told(target(c), logger), scheduler::nanoTime);
-    this.targets = c.fallbacks().isEmpty() ? null : targets(c, make);
+    DaemonTimer.Lease timer = DaemonTimer.shared().leaseRunningAtClose();
+    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
+    this.shared =
+        new TargetParts.Shared(
+            make,
+            http,
+            logger,
+            logSwitch,
+            system,
+            c.scheduler() == null ? system : c.scheduler(),
+            timer);
+    List<TargetSettings> settings = c.targets();
+    this.parts = new TargetParts[settings.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Target t = i == 0 ? Target.of(c.host()) : c.fallbacks().get(i - 1).target();
+      parts[i] = new TargetParts(t, settings.get(i), shared);
+    }
+    this.targets = parts.length == 1 ? null : new Targets(List.of(parts), c.catalog());
+    TargetParts own = parts[0];
+    this.context =
+        new CallContext(
+            shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
+    this.inFlight = new InFlight(() -> own.errors.clientClosed());
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = targets == null ? r : r.routing(targets);
-    this.chain = new Chain(this, concerns(c, limiter, null, null));
+    this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));
+    this.exchanges = new Exchanges(this);
+    this.chats = new ChatCalls(this);
     this.intercepted =
         new Chain(
-            this,
-            concerns(c, limiter, new Intercepting(this, false), new Intercepting(this, true)));
-    this.chats = new ChatCalls(this);
-    this.exchanges = new Exchanges(this);
+            context, inFlight::isClosed, concerns(c, intercepting(false), intercepting(true)));
+  }
+
+  /** The layer of the public interceptors that run once per attempt, or else once per call. */
+  Intercepting intercepting(boolean perAttempt) {
+    return new Intercepting(
+        perAttempt, (s, changed) -> chats.rewrite(s, changed), context.calls(), inFlight, parts);
   }
 
   /**
-   * The machinery of one fallback target of {@code primary}: its own transport (its host's
-   * endpoint, its key), rate limiter, gate, spend meter (its host's prices, its model ids read as
-   * Kimi's) and the part of the chain below the retrier (gate, rate limit, key), on the primary's
-   * threads, timer and HTTP client. It tracks no call: the primary's calls are what close ends.
+   * Returns the machinery of target {@code i}: 0, the client's own, then each fallback target.
+   *
+   * @param i the target
+   * @return its parts
    */
-  private ClientCore(ClientConfig c, Exceptions make, ClientCore primary) {
-    this.config = c;
-    this.ownedExecutor = null;
-    this.logSwitch = primary.logSwitch;
-    this.logger = primary.logger;
-    this.http = primary.http;
-    this.ownedHttp = null;
-    this.timer = primary.timer;
-    this.system = primary.system;
-    this.scheduler = primary.scheduler;
-    HttpClient given = c.httpClient();
-    ErrorFactory errors =
-        ErrorFactory.of(make, c, given == null ? null : given.proxy().orElse(null));
-    this.transport = transport(c, http, errors, logger, logSwitch, system, timer);
-    this.calls = new Calls(errors);
-    this.context = new CallContext(scheduler, system, calls, c.timeouts(), logger);
-    this.retrier = new Retrier(c.retryPolicy(), context);
-    this.limiter =
-        c.rateLimit() == null
-            ? null
-            : new RateLimiter(c.rateLimit(), scheduler, errors, c.catalog(), c.timeouts());
-    this.meter =
-        new SpendMeter(new Prices(c), c.promptCacheTtl()).readingModels(c.host()::kimiModel);
-    this.own = new Tenant(null, c.credential(), meter, limiter);
-    this.listeners = List.of();
-    this.jfr = null;
-    this.gate =
-        new ConcurrencyGate(
-            maxConcurrency(c), ConcurrencyGate.told(target(c), logger), scheduler::nanoTime);
-    this.targets = null;
-    List<Interceptor> concerns = new ArrayList<>();
-    concerns.add(new Gating(gate, this));
-    if (limiter != null) {
-      concerns.add(new Limiting());
-    }
-    concerns.add(new Authenticating(c.credential(), c.endpoint()));
-    this.chain = new Chain(this, concerns);
-    this.intercepted = chain;
-    this.chats = null;
-    this.exchanges = new Exchanges(this); // its checks (GET /models), never its chat calls
+  TargetParts parts(int i) {
+    return parts[i];
   }
 
-  /** The host's name and address, as its gate's moves name it: never a key or a path. */
-  private static String target(ClientConfig c) {
-    java.net.URI u = c.endpoint().uri();
-    return c.host().name() + " at " + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-  }
-
-  /** The most attempts in flight a host gets: the rate limit's concurrency, else no maximum. */
-  private static int maxConcurrency(ClientConfig c) {
-    return c.rateLimit() == null
-        ? Integer.MAX_VALUE
-        : c.rateLimit().maxConcurrency().orElse(Integer.MAX_VALUE);
-  }
-
-  /** Builds the fallback chain: this client first, then each target's machinery, in order. */
-  private Targets targets(ClientConfig c, Exceptions make) {
-    List<Targets.Route> routes = new ArrayList<>();
-    routes.add(
-        new Targets.Route(Target.of(c.host()), this, new TargetHealth(scheduler, c.retryPolicy())));
-    for (int i = 0; i < c.targetConfigs().size(); i++) {
-      ClientCore target = new ClientCore(c.targetConfigs().get(i), make, this);
-      routes.add(
-          new Targets.Route(
-              c.fallbacks().get(i).target(), target, new TargetHealth(scheduler, c.retryPolicy())));
-    }
-    return new Targets(routes, c.catalog());
+  /** How many targets the client has: 1, its own, and each fallback. */
+  int targetCount() {
+    return parts.length;
   }
 
   /**
@@ -231,37 +172,33 @@ public final class ClientCore {
    * @return the gate
    */
   ConcurrencyGate gate() {
-    return gate;
+    return parts[0].gate;
   }
 
   /**
-   * Returns the interceptors of every call, in order: the listeners, the spend, the retries, the
-   * fallback targets' switch (on a client with fallback targets), the host's concurrency, the rate
-   * limit, the key, then the transport. A chat call with public interceptors ({@link
-   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
-   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
-   * other call through the chain without them, which is the same as before there were any.
+   * Returns the layers of every call, in order, each built with the parts it uses: the listeners,
+   * the spend, the retries, the host's concurrency, the rate limit, the key, then the transport. A
+   * chat call with public interceptors ({@link io.github.kimisdk.KimiInterceptor}) goes through a
+   * chain with two more, {@code perCall} on top and {@code perAttempt} just below the retries (see
+   * {@link Intercepting} for why there); every other call through the chain without them.
    */
   private List<Interceptor> concerns(
-      ClientConfig c, RateLimiter limiter, Intercepting perCall, Intercepting perAttempt) {
+      ClientConfig c, Intercepting perCall, Intercepting perAttempt) {
     List<Interceptor> concerns = new ArrayList<>();
     if (perCall != null) {
       concerns.add(perCall);
     }
-    concerns.add(new Observing(this));
-    concerns.add(new Spending(this));
-    concerns.add(new Retrying(this));
+    concerns.add(
+        new Observing(
+            new Listening(c.listeners(), parts[0].meter, c.endpoint().uri()), context.calls()));
+    concerns.add(new Spending(parts));
+    concerns.add(new Retrying(parts, inFlight));
     if (perAttempt != null) {
       concerns.add(perAttempt);
     }
-    if (targets != null) {
-      concerns.add(new Routing(targets));
-    }
-    concerns.add(new Gating(gate, this));
-    if (limiter != null) {
-      concerns.add(new Limiting());
-    }
-    concerns.add(new Authenticating(c.credential(), c.endpoint()));
+    concerns.add(new Gating(parts, shared.scheduler()));
+    concerns.add(new Limiting());
+    concerns.add(new Authenticating(parts));
     return concerns;
   }
 
@@ -325,51 +262,6 @@ public final class ClientCore {
   }
 
   /**
-   * Returns the transport, reading the settings of {@code c}: the logging {@code logSwitch} asks
-   * for, body idle watches on the real clock ({@code system}) and the ends of stream lingers on
-   * {@code timer}.
-   */
-  private static HttpTransport transport(
-      ClientConfig c,
-      CompletableFuture<HttpClient> http,
-      ErrorFactory errors,
-      System.Logger logger,
-      LogSwitch logSwitch,
-      Scheduler system,
-      DaemonTimer.Lease timer) {
-    return HttpTransport.builder(c, http, errors)
-        .logger(logger)
-        .logSwitch(logSwitch)
-        .bodyWatch(system)
-        .lingerTimer(timer::schedule)
-        .build();
-  }
-
-  /**
-   * Makes the price table: the caller's, else the endpoint's (none where it bills otherwise); the
-   * meter asks when it first needs it (see {@link SpendMeter}). A class, not a lambda: linking a
-   * lambda loads the classes of its signature, and a client that never prices should not load the
-   * table's.
-   */
-  private static final class Prices implements Supplier<PriceTable> {
-    private final ClientConfig c;
-
-    Prices(ClientConfig c) {
-      this.c = c;
-    }
-
-    @Override
-    public PriceTable get() {
-      if (c.prices() != null) {
-        return c.prices();
-      }
-      // Moonshot's global platform at its prices; Kimi Code (a subscription), the China platform
-      // (it bills in CNY) and any other host without prices the team gave: none, never a guess
-      return c.host().prices().orElse(PriceTable.none());
-    }
-  }
-
-  /**
    * Wires a client's machinery. The one thread it starts is its own pool's first, which builds the
    * HTTP client the caller gave none of (see {@code httpClient}); the rest wait for the first call.
    *
@@ -387,7 +279,7 @@ public final class ClientCore {
    * @return the meter
    */
   public SpendMeter meter() {
-    return meter;
+    return parts[0].meter;
   }
 
   /**
@@ -397,7 +289,7 @@ public final class ClientCore {
    * @return the total
    */
   public io.github.kimisdk.model.Spend spent() {
-    return targets == null ? meter.total() : targets.total();
+    return targets == null ? meter().total() : targets.total();
   }
 
   /**
@@ -406,7 +298,7 @@ public final class ClientCore {
    * @return the tenant
    */
   public Tenant tenant() {
-    return own;
+    return parts[0].tenant;
   }
 
   /**
@@ -427,12 +319,14 @@ public final class ClientCore {
       if (limit.store().isPresent()) {
         limit = limit.toBuilder().store(limit.store().get(), account).build();
       }
-      tenantLimiter = new RateLimiter(limit, scheduler, errors(), c.catalog(), c.timeouts());
+      tenantLimiter =
+          new RateLimiter(limit, shared.scheduler(), errors(), c.catalog(), c.timeouts());
     }
+    SpendMeter own = meter();
     return new Tenant(
         account,
         Credential.supplied(apiKey, "the key supplier of account " + account),
-        new SpendMeter(meter::prices, c.promptCacheTtl()),
+        new SpendMeter(own::prices, c.promptCacheTtl()),
         tenantLimiter);
   }
 
@@ -454,62 +348,32 @@ public final class ClientCore {
    * @return the call's retrier and HTTP overrides
    */
   public Call call(RequestOptions options, Tenant tenant) {
+    return call(options, tenant, 0);
+  }
+
+  /**
+   * Returns a call's effective settings as {@link #call(RequestOptions, Tenant)} does, for a call
+   * other than a chat sent to target {@code target} (a check of a fallback target's host).
+   *
+   * @param options the merged options of the client and the call
+   * @param tenant whose call it is
+   * @param target where it goes
+   * @return the call's settings
+   */
+  Call call(RequestOptions options, Tenant tenant, int target) {
     return new Call(
         retrier
             .forCall(options.retryPolicy().orElse(null), options.timeout().orElse(null))
             .refreshing(tenant.credential().refreshable()),
         Overrides.of(options.headers(), options.queryParams()),
         options,
-        tenant);
+        tenant,
+        target);
   }
 
   /**
-   * Returns {@code call} heard by its listeners (the client's, Flight Recorder's, the call's) and
-   * the trace that tells them; the trace is null, and the call itself returned, when nobody
-   * listens.
-   */
-  Traced traced(
-      Call call, CallEvent.Operation operation, String model, String path, Long estimate) {
-    return traced(call, operation, model, path, estimate, null);
-  }
-
-  /** As above, for a chat: {@code sent} is the request as sent, which its listeners see. */
-  Traced traced(
-      Call call,
-      CallEvent.Operation operation,
-      String model,
-      String path,
-      Long estimate,
-      ChatRequest sent) {
-    List<CallListener> callOwn = call.options().listeners();
-    // Flight Recorder's listener hears only calls that start while a recording wants its event
-    boolean recording = jfr != null && Jfr.recording();
-    List<CallListener> all;
-    if (callOwn.isEmpty() && !recording) {
-      all = listeners;
-    } else {
-      all = new ArrayList<>(listeners.size() + callOwn.size() + 1);
-      all.addAll(listeners);
-      if (recording) {
-        all.add(jfr);
-      }
-      all.addAll(callOwn);
-    }
-    if (all.isEmpty()) { // nobody listens: the call as it is, and the trace's class stays unloaded
-      return new Traced(call, null);
-    }
-    CallTrace trace =
-        CallTrace.start(
-            all, operation, model, path, estimate, meter.prices(), config.endpoint().uri(), sent);
-    return new Traced(call.observed(trace), trace);
-  }
-
-  /** A call and its trace (null when nobody listens). */
-  record Traced(Call call, CallTrace trace) {}
-
-  /**
-   * Returns the chain every call goes through: close tracking, listeners, retries, the rate limit,
-   * spend, then the transport.
+   * Returns the chain every call goes through: listeners, spend, retries, the host's concurrency,
+   * the rate limit, the key, then the transport.
    */
   Chain chain() {
     return chain;
@@ -537,8 +401,9 @@ public final class ClientCore {
     return exchanges;
   }
 
+  /** The transport of the client's own target. */
   HttpTransport transport() {
-    return transport;
+    return parts[0].transport;
   }
 
   Retrier retrier() {
@@ -555,7 +420,7 @@ public final class ClientCore {
    * @return the helper
    */
   public Calls calls() {
-    return calls;
+    return context.calls();
   }
 
   /**
@@ -564,7 +429,7 @@ public final class ClientCore {
    * @return the factory
    */
   public ErrorFactory errors() {
-    return transport.errors();
+    return context.errors();
   }
 
   /**
@@ -573,7 +438,7 @@ public final class ClientCore {
    * @return the limiter, or null when calls are not limited
    */
   public RateLimiter limiter() {
-    return limiter;
+    return parts[0].limiter;
   }
 
   /**
@@ -582,7 +447,7 @@ public final class ClientCore {
    * @return the scheduler
    */
   public Scheduler scheduler() {
-    return scheduler;
+    return shared.scheduler();
   }
 
   /**
@@ -597,22 +462,6 @@ public final class ClientCore {
   }
 
   /**
-   * Has {@link #close()} end the call whose outcome is {@code f} through {@code stop}, which fails
-   * it with the failure it is given, its attempts counted and the earlier failures suppressed,
-   * until {@code f} completes.
-   *
-   * @param f the call's outcome
-   * @param stop ends the call with the given failure
-   */
-  void closing(CompletableFuture<?> f, Consumer<KimiException> stop) {
-    inFlight.put(f, stop);
-    f.whenComplete((r, e) -> inFlight.remove(f));
-    if (closed) {
-      stop.accept(errors().clientClosed());
-    }
-  }
-
-  /**
    * Tracks {@code f} until it completes, so that {@link #close()} ends it.
    *
    * @param f the future handed out
@@ -620,7 +469,7 @@ public final class ClientCore {
    * @return {@code f}
    */
   public <T> CompletableFuture<T> tracked(CompletableFuture<T> f) {
-    closing(f, f::completeExceptionally);
+    inFlight.closing(f, f::completeExceptionally);
     return f;
   }
 
@@ -632,10 +481,7 @@ public final class ClientCore {
    * @return {@code stream}
    */
   public <S extends AutoCloseable> S open(S stream) {
-    synchronized (streams) {
-      streams.add(stream);
-    }
-    return stream;
+    return inFlight.open(stream);
   }
 
   /**
@@ -644,7 +490,7 @@ public final class ClientCore {
    * @return true once closed
    */
   public boolean isClosed() {
-    return closed;
+    return inFlight.isClosed();
   }
 
   /**
@@ -654,34 +500,15 @@ public final class ClientCore {
    * Idempotent.
    */
   public void close() {
-    if (closed) {
+    if (!inFlight.close()) {
       return;
     }
-    closed = true;
-    for (Consumer<KimiException> stop : inFlight.values()) {
-      stop.accept(errors().clientClosed()); // cancels the work behind it
-    }
-    List<AutoCloseable> open;
-    synchronized (streams) {
-      open = List.copyOf(streams);
-      streams.clear();
-    }
-    for (AutoCloseable s : open) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        throw new AssertionError(e); // the SDK's streams do not throw from close()
-      }
-    }
-    timer.close();
+    shared.timer().close();
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-    transport.release();
-    if (targets != null) {
-      for (int i = 1; i < targets.size(); i++) {
-        targets.route(i).core().transport.release();
-      }
+    for (TargetParts p : parts) {
+      p.transport.release();
     }
     CompletableFuture<HttpClient> http = ownedHttp;
     ownedHttp = null;
@@ -708,7 +535,7 @@ public final class ClientCore {
               try {
                 http.close();
               } catch (Exception e) {
-                logger.log(System.Logger.Level.DEBUG, "closing the HTTP client failed", e);
+                shared.logger().log(System.Logger.Level.DEBUG, "closing the HTTP client failed", e);
               }
             },
             "kimi-http-close");

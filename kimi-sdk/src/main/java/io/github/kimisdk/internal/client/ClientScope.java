@@ -19,8 +19,14 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.config.ClientConfig;
+import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.internal.route.TargetHealth;
+import io.github.kimisdk.internal.route.Targets;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.platform.Balance;
@@ -51,13 +57,16 @@ public final class ClientScope {
   private final RequestOptions defaults;
   private final Tenant tenant;
   private final boolean root;
+  private final int target; // where its calls other than chats go: 0, but for a target's check
   private volatile boolean closed;
 
-  private ClientScope(ClientCore core, RequestOptions defaults, Tenant tenant, boolean root) {
+  private ClientScope(
+      ClientCore core, RequestOptions defaults, Tenant tenant, boolean root, int target) {
     this.core = core;
     this.defaults = defaults;
     this.tenant = tenant;
     this.root = root;
+    this.target = target;
   }
 
   /**
@@ -67,7 +76,7 @@ public final class ClientScope {
    * @return the scope
    */
   public static ClientScope of(ClientCore core) {
-    return new ClientScope(core, RequestOptions.none(), core.tenant(), true);
+    return new ClientScope(core, RequestOptions.none(), core.tenant(), true, 0);
   }
 
   /**
@@ -99,7 +108,7 @@ public final class ClientScope {
    */
   public ClientScope derive(RequestOptions options) {
     ensureOpen();
-    return new ClientScope(core, defaults.merge(options), tenant, false);
+    return new ClientScope(core, defaults.merge(options), tenant, false, target);
   }
 
   /**
@@ -131,7 +140,7 @@ public final class ClientScope {
           "withCredentials(...) is not supported on a client with fallback targets: each target"
               + " has its own account; build a client per tenant, with that tenant's targets");
     }
-    return new ClientScope(core, defaults, core.tenant(account, apiKey), false);
+    return new ClientScope(core, defaults, core.tenant(account, apiKey), false, target);
   }
 
   /**
@@ -205,7 +214,7 @@ public final class ClientScope {
 
   private Call call() {
     ensureOpen();
-    return core.call(defaults, tenant);
+    return core.call(defaults, tenant, target);
   }
 
   /**
@@ -535,6 +544,21 @@ public final class ClientScope {
     return out;
   }
 
+  /** What of the client a host check uses. */
+  private HostCheck.Client checking() {
+    return new HostCheck.Client(
+        core.config().catalog(), core.calls(), core.chats(), core.scheduler(), core.retrier());
+  }
+
+  /**
+   * Returns the scope whose calls other than chats go to target {@code i} of this client's chain,
+   * with that target's account and this scope's options: a check of that target's host, on the
+   * client's one chain.
+   */
+  private ClientScope forTarget(int i) {
+    return new ClientScope(core, defaults, core.parts(i).tenant, false, i);
+  }
+
   /**
    * Checks each target's host with a call that costs no tokens ({@code GET /models}, with the
    * target's key), all at once; the future completes when every check ended (each bounded by the
@@ -560,7 +584,7 @@ public final class ClientScope {
     }
     List<CompletableFuture<PingResult>> pings = new java.util.ArrayList<>(ts.size());
     for (int i = 0; i < ts.size(); i++) {
-      ClientScope target = i == 0 ? this : ClientScope.of(ts.route(i).core()).derive(defaults);
+      ClientScope target = i == 0 ? this : forTarget(i);
       long started = System.nanoTime();
       Optional<String> model = ts.get(i).model();
       pings.add(
@@ -627,13 +651,11 @@ public final class ClientScope {
     Targets ts = core.targets();
     List<CompletableFuture<TargetReport>> reports = new java.util.ArrayList<>();
     if (ts == null) {
-      reports.add(
-          new HostCheck(core, core, derive(once), Target.of(core.config().host()), model).run());
+      reports.add(new HostCheck(checking(), core.parts(0), true, derive(once), model).run());
     } else {
       for (int i = 0; i < ts.size(); i++) {
-        ClientCore c = ts.route(i).core();
-        ClientScope s = i == 0 ? derive(once) : ClientScope.of(c).derive(defaults.merge(once));
-        reports.add(new HostCheck(core, c, s, ts.get(i), model).run());
+        ClientScope s = i == 0 ? derive(once) : forTarget(i).derive(once);
+        reports.add(new HostCheck(checking(), core.parts(i), i == 0, s, model).run());
       }
     }
     return CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))
@@ -660,40 +682,16 @@ public final class ClientScope {
       return call;
     }
     Duration d = limit.get();
-    CompletableFuture<T> out = new CompletableFuture<>();
-    Runnable withdraw =
-        core.scheduler()
-            .schedule(
-                () -> {
-                  if (out.completeExceptionally(
-                      core.retrier().forPlatformCall(null, d).timedOut(d))) {
-                    call.cancel(true);
-                  }
-                },
-                d);
-    call.whenComplete(
-        (r, e) -> {
-          withdraw.run();
-          if (e != null) {
-            out.completeExceptionally(e);
-          } else {
-            out.complete(r);
-          }
-        });
-    return out;
+    return Calls.bounded(
+        call, d, core.scheduler(), () -> core.retrier().forPlatformCall(null, d).timedOut(d));
   }
 
   private static TargetStatus status(Targets ts, int i, PingResult ping) {
-    TargetHealth h = ts.route(i).health();
-    TargetStatus.State state =
-        switch (h.state()) {
-          case AVAILABLE -> TargetStatus.State.AVAILABLE;
-          case COOLING -> TargetStatus.State.COOLING;
-          case PROBING -> TargetStatus.State.PROBING;
-        };
+    TargetHealth h = ts.route(i).health;
+    TargetStatus.State state = h.state();
     long left = h.availableInNanos();
     Duration cooling = state == TargetStatus.State.COOLING ? Duration.ofNanos(left) : Duration.ZERO;
-    return new TargetStatus(ts.get(i), state, cooling, ts.route(i).core().meter().total(), ping);
+    return new TargetStatus(ts.get(i), state, cooling, ts.route(i).meter.total(), ping);
   }
 
   /**

@@ -4,6 +4,11 @@ import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.internal.chain.Attempt;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.chain.CallSpec;
+import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Sending;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -23,14 +28,17 @@ import java.util.function.BiFunction;
  * balance, token counts), which take no concurrency slot and are sent once unless the call's
  * options give a retry policy.
  */
-final class Exchanges {
+public final class Exchanges {
 
   private final ClientCore core;
-  private final HttpTransport transport;
 
   Exchanges(ClientCore core) {
     this.core = core;
-    this.transport = core.transport();
+  }
+
+  /** The transport of the target an attempt goes to. */
+  private HttpTransport transport(Sending a) {
+    return core.parts(a.attempt().target()).transport;
   }
 
   /**
@@ -45,19 +53,19 @@ final class Exchanges {
     String model = modelOf(body);
     if (bytes != null) {
       try {
-        transport.checkSize(model, bytes);
+        core.parts(call.target()).transport.checkSize(model, bytes);
       } catch (RuntimeException e) {
         return core.calls().failed(e);
       }
     }
-    Sending s =
-        Sending.describe(CallEvent.Operation.REQUEST, p, call)
-            .model(model)
-            .takesSlot()
-            .blocking(blocking)
-            .build();
+    CallSpec s = CallSpec.exchange(CallEvent.Operation.REQUEST, p, model, call, blocking);
     return core.chain()
-        .future(s, a -> transport.json(m, p, bytes, a.call().overrides(), a.attempt(), a.here()));
+        .future(
+            Sending.of(s),
+            a -> {
+              Attempt at = a.attempt();
+              return transport(a).json(m, p, bytes, at.overrides(), at.number(), at.here());
+            });
   }
 
   /** Prepares a request whose answer is an event stream; nothing is sent until it is consumed. */
@@ -67,16 +75,14 @@ final class Exchanges {
     byte[] bytes = body == null ? null : Json.writeBytes(body);
     String model = modelOf(body);
     if (bytes != null) {
-      transport.checkSize(model, bytes);
+      core.parts(call.target()).transport.checkSize(model, bytes);
     }
-    Sending s =
-        Sending.describe(CallEvent.Operation.REQUEST_EVENTS, p, call)
-            .model(model)
-            .takesSlot()
-            .build();
+    CallSpec s = CallSpec.exchange(CallEvent.Operation.REQUEST_EVENTS, p, model, call, false);
     Chain.Opened<ServerSentEvent> opened =
         core.chain().stream(
-            s, (a, n) -> transport.events(m, p, bytes, a.call().overrides(), n), null);
+            Sending.of(s),
+            (a, n) -> transport(a).events(m, p, bytes, a.attempt().overrides(), n),
+            null);
     return core.open(EventStream.of(opened.stream()));
   }
 
@@ -93,20 +99,20 @@ final class Exchanges {
       String contentType,
       boolean errorEnvelopes,
       BiFunction<ResponseMetadata, byte[], T> decode) {
-    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once(call)).build();
-    return core.chain()
-        .future(
-            s,
-            a ->
-                transport.exchange(
+    return platformCall(
+        call,
+        path,
+        a ->
+            transport(a)
+                .exchange(
                     method,
                     path,
                     body,
                     contentType,
                     errorEnvelopes,
                     decode,
-                    a.call().overrides(),
-                    a.attempt()));
+                    a.attempt().overrides(),
+                    a.attempt().number()));
   }
 
   /**
@@ -114,9 +120,18 @@ final class Exchanges {
    * body goes to the file as it arrives, at most {@code limit} bytes.
    */
   CompletableFuture<Long> download(Call call, String path, java.nio.file.Path target, long limit) {
-    Sending s = Sending.describe(CallEvent.Operation.PLATFORM, path, once(call)).build();
-    return core.chain()
-        .future(s, a -> transport.download(path, target, limit, a.call().overrides(), a.attempt()));
+    return platformCall(
+        call,
+        path,
+        a ->
+            transport(a)
+                .download(path, target, limit, a.attempt().overrides(), a.attempt().number()));
+  }
+
+  /** Sends a platform call's attempts, which {@code send} makes, down the client's chain. */
+  private <T> CompletableFuture<T> platformCall(Call call, String path, Chain.FutureSend<T> send) {
+    CallSpec s = CallSpec.exchange(CallEvent.Operation.PLATFORM, path, null, once(call), false);
+    return core.chain().future(Sending.of(s), send);
   }
 
   /** A platform call's {@code call}: sent once unless its options give a retry policy. */
@@ -126,7 +141,8 @@ final class Exchanges {
         call.retrier().forPlatformCall(o.retryPolicy().orElse(null), o.timeout().orElse(null)),
         call.overrides(),
         o,
-        call.tenant());
+        call.tenant(),
+        call.target());
   }
 
   private static String checkMethod(String method) {

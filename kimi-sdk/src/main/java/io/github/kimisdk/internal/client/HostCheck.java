@@ -5,15 +5,20 @@ import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.TargetReport;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.chain.Calls;
+import io.github.kimisdk.internal.chain.Retrier;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.ServerText;
+import io.github.kimisdk.internal.route.TargetParts;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
@@ -58,7 +63,7 @@ import java.util.function.Function;
  * findings are touched by one step at a time, each step's writes visible to the next through the
  * futures' completion.
  */
-final class HostCheck {
+public final class HostCheck {
 
   /** The most completion tokens of the call with thinking on. */
   static final int THINKING_ON_TOKENS = 96;
@@ -83,8 +88,8 @@ final class HostCheck {
   private static final String CHAT_PATH =
       Wires.get(WireProtocol.CHAT_COMPLETIONS, false).chatPath();
 
-  private final ClientCore primary; // the client's: its model table, request forms and timer
-  private final ClientCore core; // the target's machinery (the primary's for the client's own)
+  private final Client primary; // the client's: its model table, request forms and timer
+  private final TargetParts core; // the target's machinery
   private final ClientScope scope; // sends on the target's chain, once
   private final Target target;
   private final Host host;
@@ -97,33 +102,45 @@ final class HostCheck {
   private int requests;
   private long started;
 
-  HostCheck(
-      ClientCore primary, ClientCore core, ClientScope scope, Target target, String askedModel) {
+  /**
+   * What of the client the check uses: its model table, its futures, its request forms, its clock
+   * and the bound of its calls.
+   *
+   * @param catalog the model table
+   * @param calls maps and chains the client's futures
+   * @param chats makes a request as the client sends it
+   * @param scheduler the client's clock and delayer
+   * @param retrier the client's retrier, for a bound's failure
+   */
+  record Client(
+      ModelCatalog catalog, Calls calls, ChatCalls chats, Scheduler scheduler, Retrier retrier) {}
+
+  HostCheck(Client primary, TargetParts core, boolean own, ClientScope scope, String askedModel) {
     this.primary = primary;
     this.core = core;
     this.scope = scope;
-    this.target = target;
-    this.host = core.config().host();
+    this.target = core.target;
+    this.host = core.settings.host();
     this.model = target.model().orElse(askedModel);
-    this.info = primary.config().catalog().lookup(model);
+    this.info = primary.catalog().lookup(model);
     this.bound = scope.defaults().timeout().orElse(REQUEST_BOUND);
     this.found =
         new HostFindings(
             host,
             model,
             info,
-            primary.config().catalog(),
+            primary.catalog(),
             primary.calls(),
-            target.hasKey() || core == primary,
+            target.hasKey() || own,
             bound,
             new ServerText(key(core)),
             CHAT_PATH);
   }
 
   /** The target's key, to redact from what its host says; null when it has none or cannot say. */
-  private static ApiKey key(ClientCore core) {
+  private static ApiKey key(TargetParts core) {
     try {
-      return core.config().credential().key(core.config().endpoint());
+      return core.settings.credential().key(core.settings.endpoint());
     } catch (RuntimeException none) {
       return null;
     }
@@ -136,10 +153,10 @@ final class HostCheck {
    */
   CompletableFuture<TargetReport> run() {
     started = System.nanoTime();
-    if (core.config().wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
+    if (core.settings.wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
       found.stop(
           "not checked: the check speaks chat completions, and this target speaks "
-              + core.config().wireProtocol());
+              + core.settings.wireProtocol());
       return CompletableFuture.completedFuture(report());
     }
     return listModels()
@@ -335,7 +352,7 @@ final class HostCheck {
   private CompletableFuture<JsonValue> send(ChatRequest request) {
     JsonValue body;
     try {
-      body = primary.chats().hosted(host, core.transport(), request, scope.defaults());
+      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -354,7 +371,7 @@ final class HostCheck {
     JsonValue body;
     EventStream events;
     try {
-      body = primary.chats().hosted(host, core.transport(), request, scope.defaults());
+      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
       events = scope.requestEvents("POST", CHAT_PATH, body);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -418,30 +435,7 @@ final class HostCheck {
 
   /** Bounds a call by the check's bound: past it the call is cancelled and fails as timed out. */
   private <T> CompletableFuture<T> bounded(CompletableFuture<T> call) {
-    if (call.isDone()) {
-      return call;
-    }
-    CompletableFuture<T> out = new CompletableFuture<>();
-    Runnable withdraw =
-        primary
-            .scheduler()
-            .schedule(
-                () -> {
-                  if (out.completeExceptionally(timedOut())) {
-                    call.cancel(true);
-                  }
-                },
-                bound);
-    call.whenComplete(
-        (r, e) -> {
-          withdraw.run();
-          if (e != null) {
-            out.completeExceptionally(e);
-          } else {
-            out.complete(r);
-          }
-        });
-    return out;
+    return Calls.bounded(call, bound, primary.scheduler(), this::timedOut);
   }
 
   private KimiException timedOut() {

@@ -13,8 +13,10 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.internal.route.Targets;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -41,7 +43,7 @@ import java.util.concurrent.CompletionException;
  * <p>Thread model: the check's steps call it one at a time (see {@link HostCheck}), so its fields
  * need no lock.
  */
-final class HostFindings {
+public final class HostFindings {
 
   /** The longest quote of a host's text in a finding. */
   private static final int QUOTE = 160;

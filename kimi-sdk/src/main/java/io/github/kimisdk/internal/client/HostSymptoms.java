@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Host;
+import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
@@ -27,7 +28,7 @@ import java.util.Map;
  * kimi_k3} parsers, SGLang's {@code KimiK3Detector} and {@code kimik3_format}). Each scan is one
  * {@code indexOf} per marker over a text the client already bounded: linear in the reply.
  */
-final class HostSymptoms {
+public final class HostSymptoms {
 
   private HostSymptoms() {}
 

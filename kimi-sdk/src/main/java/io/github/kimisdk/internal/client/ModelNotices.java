@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (they come from the caller, but a program that makes up ids must not grow it without end); beyond
  * that, further ids are not warned about.
  */
-final class ModelNotices {
+public final class ModelNotices {
 
   /** The most ids one client remembers having warned about. */
   static final int MAX_IDS = 1_000;

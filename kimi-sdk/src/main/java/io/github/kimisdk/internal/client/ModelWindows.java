@@ -1,8 +1,12 @@
 package io.github.kimisdk.internal.client;
 
+import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.base.flow.LazyLogger;
+import io.github.kimisdk.internal.chain.Call;
+import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.model.ListedModel;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 /**
  * The context windows a client's preflight learns from {@code GET /models} for the models its table
@@ -24,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * thread (the preflight of an asynchronous call too, as the rest of its preparation runs there).
  * {@code reported} is a concurrent set, bounded.
  */
-final class ModelWindows {
+public final class ModelWindows {
 
   /** The logger that says a window could not be checked: {@value}. */
   static final String LOGGER = "io.github.kimisdk.preflight";
@@ -35,13 +40,18 @@ final class ModelWindows {
   /** The most model ids said to be unchecked; the ids come from the caller's requests. */
   private static final int MAX_REPORTED = 256;
 
-  private final ClientCore core;
+  private final ModelCatalog catalog;
+  private final Exchanges exchanges;
+  private final BiFunction<RequestOptions, Tenant, Call> calls; // a listing's own call settings
   private final AtomicReference<CompletableFuture<List<ListedModel>>> listing =
       new AtomicReference<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  ModelWindows(ClientCore core) {
-    this.core = core;
+  ModelWindows(
+      ModelCatalog catalog, Exchanges exchanges, BiFunction<RequestOptions, Tenant, Call> calls) {
+    this.catalog = catalog;
+    this.exchanges = exchanges;
+    this.calls = calls;
   }
 
   /**
@@ -62,7 +72,7 @@ final class ModelWindows {
       List<ListedModel> listed = list(call).get();
       for (ListedModel m : listed) {
         if (m.id().equals(model.id()) && m.contextLength() != null && m.contextLength() > 0) {
-          return core.config().catalog().updated(List.of(m)).lookup(model.id());
+          return catalog.updated(List.of(m)).lookup(model.id());
         }
       }
       why = "GET /models does not list it with a context_length";
@@ -87,9 +97,9 @@ final class ModelWindows {
       return listing.get();
     }
     try {
-      core.exchanges()
+      exchanges
           .platform(
-              core.call(call.options(), call.tenant()),
+              calls.apply(call.options(), call.tenant()),
               "GET",
               "models",
               null,

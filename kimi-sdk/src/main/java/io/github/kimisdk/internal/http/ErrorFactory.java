@@ -259,6 +259,31 @@ public final class ErrorFactory implements StreamErrors {
     return maker().noTargetAvailable(soonest, targets);
   }
 
+  /**
+   * Returns the refusal for the account's rate or a host's concurrency that an attempt's failure
+   * is, judged by the same rule as the response it was made from ({@link RateRefusal}), or null
+   * when it is none: for what hears an attempt's end when the transport did not tell it first (the
+   * rate limiter, the concurrency gate, the fallback chain).
+   *
+   * @param failure the attempt's failure, wrapped or not
+   * @return the refusal, or null
+   */
+  public static RateRefusal refusal(Throwable failure) {
+    if (failure == null || !(Futures.unwrap(failure) instanceof ApiException a)) {
+      return null;
+    }
+    String said = a.serverMessage();
+    String lower = said == null ? "" : said.toLowerCase(java.util.Locale.ROOT);
+    Duration asked = a.retryAfter().orElse(null);
+    if (RateRefusal.concurrency(a.status(), lower)) {
+      return new RateRefusal(asked, said, true);
+    }
+    return a instanceof io.github.kimisdk.errors.RateLimitException
+            || a instanceof io.github.kimisdk.errors.EngineOverloadedException
+        ? new RateRefusal(asked, said)
+        : null;
+  }
+
   /** The client was closed while the call waited or ran. */
   public KimiException clientClosed() {
     return maker().clientClosed();

@@ -68,12 +68,15 @@ import java.util.function.Supplier;
 public final class HttpTransport {
 
   /** The SDK version from the build, for the default User-Agent ({@link SdkVersion}). */
+  /** The logger of attempts unless the client's builder sets another: the one name of it. */
+  public static final String LOGGER_NAME = "io.github.kimisdk.http";
+
   public static final String VERSION = SdkVersion.VERSION;
 
   /** The largest request body Kimi Code accepts, the default limit of a client there. */
   public static final long KIMI_CODE_MAX_REQUEST_BYTES = 2L * 1024 * 1024;
 
-  // The HTTP client, or the client's build of it still under way (see ClientCore): the first send
+  // The HTTP client, or the client's build of it still under way: the first send
   // waits for it. Cleared by release(): on JDK 17 to 20 a pooled connection keeps the last
   // exchange, and with it the body handler and this transport, reachable; the HttpClient (its
   // facade) must not be, or the JDK's cleaner never closes it and its selector thread and

@@ -34,6 +34,18 @@ public record RateRefusal(Duration retryAfter, String message, boolean concurren
     this(retryAfter, message, false);
   }
 
+  /**
+   * Returns the concurrency the host states ("... max concurrency: N"), the one reading of it that
+   * the concurrency gate and the rate limiter both take; 0 when it states none. Linear in the
+   * (bounded) message.
+   *
+   * @return the stated limit, or 0
+   */
+  public int statedConcurrency() {
+    long n = message == null ? -1 : ServerText.numberAfterAnchor(message, "concurrency:", "");
+    return n >= 1 && n <= Integer.MAX_VALUE ? (int) n : 0;
+  }
+
   /** The SDK's default User-Agent starts with this. */
   static final String SDK_AGENT_PREFIX = "kimi-sdk-java/";
 

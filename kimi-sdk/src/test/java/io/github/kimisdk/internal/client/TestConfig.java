@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.internal.config.ClientConfig;
 import io.github.kimisdk.internal.http.ApiKey;
 
 /**

@@ -9,11 +9,11 @@ import java.time.Duration;
  * What {@link RateLimitStore#inProcess()} is, on a test's clock: a store that clients of one JVM
  * can share, with its leases counted for assertions.
  */
-final class VirtualStore implements RateLimitStore {
+public final class VirtualStore implements RateLimitStore {
 
   private final LocalRateLimitStore counters;
 
-  VirtualStore(ManualScheduler time) {
+  public VirtualStore(ManualScheduler time) {
     this.counters = new LocalRateLimitStore(time::nanoTime);
   }
 
@@ -45,7 +45,7 @@ final class VirtualStore implements RateLimitStore {
         stated == null ? 0 : stated.tokensPerMinute().orElse(0));
   }
 
-  int leases(String account) {
+  public int leases(String account) {
     return counters.leases(account);
   }
 }

@@ -1,0 +1,60 @@
+package io.github.kimisdk.internal.chain;
+
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.jfr.Jfr;
+import io.github.kimisdk.internal.limit.SpendMeter;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who hears a client's calls: its listeners, Flight Recorder's while a recording wants its event,
+ * and each call's own; with the prices and the endpoint their events name. What the listening layer
+ * ({@link Observing}) is built with. Immutable.
+ */
+public final class Listening {
+
+  private final List<CallListener> listeners; // the client's
+  private final CallListener jfr; // Flight Recorder's, or null without jdk.jfr
+  private final SpendMeter prices; // its table is made only when a call is traced
+  private final URI endpoint;
+
+  public Listening(List<CallListener> listeners, SpendMeter prices, URI endpoint) {
+    this.listeners = List.copyOf(listeners);
+    this.jfr = Jfr.listener();
+    this.prices = prices;
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * Returns the trace of a call (its listeners, the client's, Flight Recorder's and the call's), or
+   * null when nobody listens; {@code sent} is a chat's request as sent, which they see.
+   */
+  CallTrace traced(
+      List<CallListener> callOwn,
+      CallEvent.Operation operation,
+      String model,
+      String path,
+      Long estimate,
+      ChatRequest sent) {
+    // Flight Recorder's listener hears only calls that start while a recording wants its event
+    boolean recording = jfr != null && Jfr.recording();
+    List<CallListener> all;
+    if (callOwn.isEmpty() && !recording) {
+      all = listeners;
+    } else {
+      all = new ArrayList<>(listeners.size() + callOwn.size() + 1);
+      all.addAll(listeners);
+      if (recording) {
+        all.add(jfr);
+      }
+      all.addAll(callOwn);
+    }
+    if (all.isEmpty()) { // nobody listens: the trace's class stays unloaded
+      return null;
+    }
+    return new CallTrace(all, operation, model, path, estimate, prices.prices(), endpoint, sent);
+  }
+}

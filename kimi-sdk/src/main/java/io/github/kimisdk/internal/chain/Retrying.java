@@ -1,0 +1,93 @@
+package io.github.kimisdk.internal.chain;
+
+import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.internal.credential.Tenant;
+import io.github.kimisdk.internal.route.TargetParts;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Retries, and the client's close of a call in flight: turns a call into its attempts, each sent
+ * through the rest of the chain as its {@link Retrier} says. A future call's attempts are futures
+ * ({@link Retrier.FutureCall}); a stream's are run by its {@link StreamingCall}, each passing the
+ * rest of the chain as a future of its end. Each attempt is made here, the same way whichever
+ * target it goes to ({@link #attempt}): the target's request from the call's legs, the target's
+ * account, the call's overrides; the layers below read its target's parts from it.
+ */
+public final class Retrying implements Interceptor {
+
+  /** Makes one attempt of a call. */
+  @FunctionalInterface
+  interface Attempts {
+    /**
+     * Returns attempt {@code n} of {@code call}.
+     *
+     * @param call the call
+     * @param n the attempt number, from 1
+     * @param here whether it is sent on the blocking caller's thread
+     * @param target its target, as the retrier chose it
+     * @return the attempt
+     * @throws RuntimeException if the target's model refuses the call's request
+     */
+    Sending attempt(Sending call, int n, boolean here, int target);
+  }
+
+  private final TargetParts[] parts;
+  private final InFlight inFlight;
+  private final Attempts attempts = this::attempt;
+
+  public Retrying(TargetParts[] parts, InFlight inFlight) {
+    this.parts = parts;
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * Makes attempt {@code n} of {@code s} for {@code target}: a chat's request in that target's form
+   * ({@link Leg.Legs}), sent for the call's tenant on its own target and for the target's account
+   * on another; a call other than a chat goes to the target its settings name.
+   */
+  private Sending attempt(Sending s, int n, boolean here, int target) {
+    CallSpec c = s.call();
+    int own = c.settings().target();
+    int t = c.legs() == null ? own : target;
+    Leg leg = c.legs() == null ? null : c.legs().leg(t, c.request());
+    Tenant tenant = t == own ? c.settings().tenant() : parts[t].tenant;
+    return s.at(new Attempt(n, here, t, leg, c.settings().overrides(), tenant, null));
+  }
+
+  /** The course of a call that may fall back, which its retrier keeps; null for another. */
+  private static RetryState course(Sending s) {
+    CallSpec c = s.call();
+    return c.legs() == null ? null : c.settings().retrier().routedState(c.model());
+  }
+
+  @Override
+  public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
+    Retrier.FutureCall<T> call =
+        sending
+            .call()
+            .settings()
+            .retrier()
+            .prepare(
+                (n, here, target) -> {
+                  Sending a;
+                  try {
+                    a = attempt(sending, n, here, target);
+                  } catch (RuntimeException e) {
+                    return CompletableFuture.failedFuture(e); // the target refuses the request
+                  }
+                  return next.proceed(a);
+                },
+                sending.call().blocking(),
+                course(sending));
+    // The client's close ends the call here, where its attempts and their failures are known; the
+    // layers above see it end as any failure.
+    inFlight.closing(call.result(), call::stop);
+    next.startWhenWrapped(call::start);
+    return call.result();
+  }
+
+  @Override
+  public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
+    return next.retried(sending, attempts, course(sending));
+  }
+}

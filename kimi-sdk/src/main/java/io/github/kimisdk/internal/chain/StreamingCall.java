@@ -1,0 +1,628 @@
+package io.github.kimisdk.internal.chain;
+
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.base.flow.IdleWatch;
+import io.github.kimisdk.base.flow.Relay;
+import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.StreamAbortedException;
+import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.StreamAttempt;
+import io.github.kimisdk.internal.http.StreamIdleException;
+import io.github.kimisdk.internal.limit.RateLimiter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One streaming call with its retries, as a cold, single-subscriber publisher: every stream of the
+ * SDK (a chat stream, the events of {@code requestEvents}) runs on it, built by the retrying
+ * interceptor of the client's {@link Chain}. Subscribing hands the subscriber a {@link Relay}; each
+ * attempt then passes the rest of the chain as a future (so the rate limiter gives it a permit of
+ * its own, and a retry waits behind the pause a 429 started, like everyone's), and at the chain's
+ * end it is sent and attaches its event stream to the relay; that future completes when the attempt
+ * ends. An attempt that fails before an item reached the subscriber is retried as the {@link
+ * Retrier} says, judged once its failure passed back up the chain (a permit is back before the
+ * retry queues for the next); once an item has reached the subscriber, the stream's failure is
+ * final and carries what arrived. {@link #stop} (a close, or the consumer's interrupt) fails the
+ * subscriber with a failure that says so and is never retried.
+ *
+ * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}, and
+ * {@code currentEnd} completes once it ended; after {@code ended} nothing starts, an attempt still
+ * in the chain ({@code pending}) is cancelled, and every timer the call armed is withdrawn. The
+ * call arms the bounds of the whole call (total time, whole-call deadline) once, when it is
+ * subscribed; each attempt arms its own idle watch when it starts ({@link #watch}), so a retried
+ * attempt is bounded exactly as the first one was. Every way the call ends reports the attempts
+ * sent and the earlier attempts' failures ({@link ErrorFactory#finish}).
+ *
+ * @param <T> the item type
+ */
+public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owner {
+
+  /** Sends one attempt through the part of the chain below the retrier. */
+  @FunctionalInterface
+  interface Attempts<T> {
+    /**
+     * Sends attempt {@code n}: through the interceptors below the retrier, then {@code launch} with
+     * the attempt made at the chain's end, which starts it and returns its end.
+     *
+     * @param n the attempt number, from 1
+     * @param here whether the attempt starts on the thread of a consumer that blocks for it
+     * @param target the attempt's target: 0, the client's own, unless the call fell back
+     * @param launch starts the attempt; its future completes when the attempt ended
+     * @return the attempt's end, as the interceptors passed it back
+     */
+    CompletableFuture<Void> send(
+        int n,
+        boolean here,
+        int target,
+        Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
+  }
+
+  /**
+   * What one streaming call sends.
+   *
+   * @param attempts sends each attempt
+   * @param resume builds the request that continues the stream after what arrived, for a chat
+   *     stream's failure; null for other streams
+   */
+  record Spec<T>(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
+
+    /** Checks the spec. */
+    Spec {
+      Objects.requireNonNull(attempts, "attempts");
+    }
+  }
+
+  private final CallContext context;
+  private final Retrier retrier;
+  private final ErrorFactory errors;
+  private final Spec<T> spec;
+  private final BooleanSupplier clientClosed;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  private final RetryState state; // the course of its attempts: failures, target (guarded by this)
+  private final List<KimiException> failures;
+
+  private volatile StreamAttempt<T> current;
+  private CompletableFuture<Void> currentEnd; // completes when the current attempt ended
+  private CompletableFuture<Void> pending; // the current attempt as the chain passed it back
+  private Relay<T> relay;
+  private RuntimeException stopped;
+  private boolean ended;
+  private int attempts;
+  private int launched; // the last attempt made at the chain's end
+  private int judged; // the last attempt whose failure was judged
+  private long started;
+  private KimiException fellBackFrom; // the failure that moved the call to another target
+  private int fellBackAttempt;
+  private int fellBackTarget;
+  // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
+  private Thread blockingThread;
+  // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
+  private IdleWatch idle; // the idle watch of watched, the attempt running now
+  private StreamAttempt<T> watched;
+  private Runnable withdrawTotal = () -> {};
+  private Runnable withdrawDeadline = () -> {};
+
+  /**
+   * Prepares a call; nothing is sent until it is subscribed to.
+   *
+   * @param context the clocks, failure mapping and timeouts the call runs on
+   * @param retrier the call's retry rule and whole-call timeout
+   * @param spec what is sent
+   * @param clientClosed tells whether the client is closing, for the message of a stopped stream
+   * @param state the call's course, when the chain keeps it (a call that may fall back); null for a
+   *     new one
+   */
+  StreamingCall(
+      CallContext context,
+      Retrier retrier,
+      Spec<T> spec,
+      BooleanSupplier clientClosed,
+      RetryState state) {
+    this.context = context;
+    this.retrier = retrier;
+    this.state = state == null ? retrier.newState() : state;
+    this.failures = this.state.failures;
+    this.errors = context.errors();
+    this.spec = spec;
+    this.clientClosed = clientClosed;
+  }
+
+  /**
+   * Returns the metadata of the current attempt's response.
+   *
+   * @return the metadata, or null before its headers
+   */
+  public ResponseMetadata metadata() {
+    StreamAttempt<T> c = current;
+    return c == null ? null : c.metadata();
+  }
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super T> subscriber) {
+    subscribe(subscriber, false);
+  }
+
+  /**
+   * Subscribes like {@link #subscribe}, sending the first attempt on the calling thread (when no
+   * rate limiter makes it wait for a permit): {@code HttpClient.send} instead of {@code sendAsync},
+   * whose completion costs a new thread per call on a machine with fewer than 3 processors.
+   */
+  @Override
+  public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+    subscribe(subscriber, true);
+  }
+
+  private void subscribe(Flow.Subscriber<? super T> subscriber, boolean blocking) {
+    Objects.requireNonNull(subscriber, "subscriber");
+    if (!subscribed.compareAndSet(false, true)) {
+      Relay.refuse(subscriber, "This stream was already subscribed; it can be consumed only once");
+      return;
+    }
+    Relay<T> r = new Relay<>(subscriber, this);
+    RuntimeException early;
+    synchronized (this) {
+      relay = r;
+      early = stopped;
+      started = context.scheduler().nanoTime();
+      state.started = started;
+      if (blocking) {
+        blockingThread = Thread.currentThread();
+      }
+    }
+    r.start();
+    if (early != null) {
+      r.fail(early);
+      return;
+    }
+    Runnable total =
+        context
+            .timeouts()
+            .streamTotal()
+            .map(t -> context.watchdog().schedule(() -> stopWith(errors.streamTotalTimeout(t)), t))
+            .orElse(() -> {});
+    Duration deadline = retrier.callTimeout();
+    Runnable dead =
+        deadline == null
+            ? () -> {}
+            : context.scheduler().schedule(() -> stopWith(retrier.timedOut(deadline)), deadline);
+    boolean over;
+    synchronized (this) {
+      over = ended;
+      withdrawTotal = total;
+      withdrawDeadline = dead;
+    }
+    if (over) {
+      withdrawTimers();
+    }
+    try {
+      nextAttempt();
+    } finally {
+      synchronized (this) {
+        blockingThread = null;
+      }
+    }
+  }
+
+  /**
+   * Starts the next attempt through the chain below the retrier; its failure is judged once it
+   * passed back up (the permits it held are back by then).
+   */
+  private void nextAttempt() {
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+    }
+    retrier.route(state, this::sendAttempt, this::giveUp);
+  }
+
+  /** Ends a call that found no target to send its next attempt to. */
+  private void giveUp(KimiException k) {
+    int made;
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+      made = Math.max(attempts, 1);
+    }
+    relay.fail(retrier.finish(k, failures, made));
+  }
+
+  /** Sends the next attempt to the target {@link Retrier#route} chose. */
+  private void sendAttempt() {
+    int n;
+    int to;
+    boolean here;
+    KimiException moved;
+    int movedAfter;
+    int movedFrom;
+    synchronized (this) {
+      if (ended || stopped != null) {
+        return;
+      }
+      n = ++attempts;
+      state.attempts = n;
+      to = state.target;
+      here = blockingThread == Thread.currentThread();
+      moved = fellBackFrom;
+      movedAfter = fellBackAttempt;
+      movedFrom = fellBackTarget;
+      fellBackFrom = null;
+    }
+    if (moved != null) {
+      retrier.fellBack(movedAfter, moved, movedFrom, to);
+    }
+    CompletableFuture<Void> f;
+    try {
+      f = spec.attempts().send(n, here, to, attempt -> launch(attempt, n));
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    boolean withdraw;
+    synchronized (this) {
+      // ended meanwhile: an attempt still in the chain (waiting for its permit) is withdrawn; one
+      // that was made ends by the stream's end, which may still be on its way up the chain
+      withdraw = ended && launched != n;
+      if (!ended) {
+        pending = f;
+      }
+    }
+    if (withdraw) {
+      f.cancel(false);
+    }
+    f.whenComplete(
+        (r, error) -> {
+          if (error != null) {
+            Throwable out = judge(n, Futures.unwrap(error));
+            if (out != null) {
+              relay.fail(out);
+            }
+          }
+        });
+  }
+
+  /** Starts attempt {@code n}, made at the chain's end; returns its end. */
+  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n) {
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    boolean drop;
+    boolean block;
+    synchronized (this) {
+      drop = ended;
+      if (!drop) {
+        current = call;
+        currentEnd = end;
+        launched = n;
+      }
+      block = blockingThread == Thread.currentThread();
+    }
+    if (drop) {
+      return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
+    }
+    watch(call);
+    Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
+    if (block) {
+      call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
+    } else {
+      call.start(relay, failed);
+    }
+    return end;
+  }
+
+  /**
+   * Arms the idle watch of attempt {@code call}, in place of the last attempt's: every attempt is
+   * watched from its own start, however the one before it ended (an idle watch that fired has
+   * stopped for good), with the first-event budget until its first progress and the idle timeout
+   * after, progress being what the timeouts' idle clock counts. The watch reaches only its own
+   * attempt, so a check of an earlier one still queued on the timer can never abort a later one.
+   */
+  private void watch(StreamAttempt<T> call) {
+    Timeouts t = context.timeouts();
+    boolean dataEvents = t.idleClock() == Timeouts.IdleClock.DATA_EVENTS;
+    Duration limit = t.streamIdle();
+    Duration first = t.firstEvent().compareTo(limit) > 0 ? t.firstEvent() : limit;
+    IdleWatch w =
+        IdleWatch.start(
+            context.watchdog(),
+            first,
+            () -> call.progressed(dataEvents),
+            limit,
+            now -> call.idleNanos(now, dataEvents),
+            () -> call.abort(new StreamIdleException(idleMessage(call, dataEvents, first, limit))));
+    IdleWatch old;
+    boolean over;
+    synchronized (this) {
+      over = ended;
+      old = idle;
+      idle = over ? null : w;
+      watched = over ? null : call;
+    }
+    if (old != null) {
+      old.stop();
+    }
+    if (over) {
+      w.stop();
+    }
+  }
+
+  /** Says which budget an idle attempt ran out of, and which settings change it. */
+  private static String idleMessage(
+      StreamAttempt<?> call, boolean dataEvents, Duration first, Duration limit) {
+    String what = dataEvents ? "no data event" : "no data";
+    String keepAlives =
+        dataEvents ? "; keep-alive comments and pings do not count (Timeouts.withIdleClock)" : "";
+    if (!call.progressed(dataEvents)) {
+      return what
+          + " for "
+          + ErrorFactory.human(first)
+          + " after the response headers, waiting for the first one (Timeouts.withFirstEvent"
+          + keepAlives
+          + ")";
+    }
+    return what
+        + " for "
+        + ErrorFactory.human(limit)
+        + " while the stream was read (Timeouts.withStreamIdle"
+        + keepAlives
+        + ")";
+  }
+
+  @Override
+  public Throwable upstreamFailed(Throwable error, boolean delivered) {
+    StreamAttempt<T> call;
+    CompletableFuture<Void> end;
+    synchronized (this) {
+      call = current;
+      end = currentEnd;
+    }
+    if (!delivered) {
+      attemptFailed(call, end, error);
+      return null; // judged once the failure passed back up the chain, as any attempt's
+    }
+    // an item reached the subscriber: final; the failure goes back up and is delivered here
+    Throwable fatal = ErrorFactory.fatal(error);
+    Throwable k = fatal != null ? fatal : context.calls().kimi(error);
+    synchronized (this) {
+      judged = attempts;
+    }
+    if (call != null) {
+      call.ended(k);
+    }
+    if (end != null) {
+      end.completeExceptionally(k);
+    }
+    if (fatal != null) {
+      return fatal;
+    }
+    RuntimeException stop;
+    int made;
+    synchronized (this) {
+      stop = stopped;
+      made = attempts;
+      if (stop == null && !ended) {
+        failures.add((KimiException) k);
+      }
+    }
+    if (stop != null) {
+      return stop;
+    }
+    resumable(k, true);
+    return errors.finish((KimiException) k, failures, made);
+  }
+
+  /** Ends a failed attempt before any of its items reached the subscriber. */
+  private void attemptFailed(StreamAttempt<T> call, CompletableFuture<Void> end, Throwable error) {
+    IdleWatch w = null;
+    synchronized (this) {
+      if (call != null && watched == call) {
+        w = idle; // its watch ends with it; the next attempt arms its own
+        idle = null;
+        watched = null;
+      }
+    }
+    if (w != null) {
+      w.stop();
+    }
+    Throwable fatal = ErrorFactory.fatal(error);
+    Throwable k = fatal != null ? fatal : context.calls().kimi(error);
+    if (call != null) {
+      call.ended(k);
+    }
+    if (end != null) {
+      end.completeExceptionally(k); // judged once it passed back up the chain
+    }
+  }
+
+  /**
+   * Judges the failure of attempt {@code n}, delivered to no item: returns the failure to deliver,
+   * or null when a retry was scheduled or the stream is over.
+   */
+  private Throwable judge(int n, Throwable error) {
+    Error fatal = ErrorFactory.fatal(error);
+    if (fatal != null) {
+      return fatal; // never wrapped, never retried
+    }
+    KimiException k = context.calls().kimi(error);
+    if (k instanceof StreamAbortedException a) {
+      k = a.reason(); // the caller saw no item: report (and retry) the plain failure
+    }
+    RuntimeException stop;
+    int made;
+    int from;
+    Retrier.Step step = null;
+    synchronized (this) {
+      stop = stopped;
+      made = attempts;
+      if (ended || n != made || n <= judged) {
+        return null; // over, or an attempt already judged
+      }
+      judged = n;
+      from = state.routed;
+      if (stop == null) {
+        failures.add(k);
+        state.attempts = made;
+        step = retrier.step(state);
+        if (step != null) {
+          state.target = step.target();
+          if (step.fallback()) {
+            fellBackFrom = k;
+            fellBackAttempt = made;
+            fellBackTarget = from;
+          }
+        }
+      }
+      pending = null;
+    }
+    if (stop != null) {
+      return stop; // closing is never retried
+    }
+    if (step != null) {
+      if (step.fallback()) {
+        retrier.logFallback(made, k, from);
+      } else {
+        retrier.logRetry(made, k, step.delay());
+      }
+      if (step.delay().isZero()) {
+        nextAttempt(); // a slot, another target or a refreshed key: no wait, no timer
+      } else {
+        context.scheduler().schedule(this::nextAttempt, step.delay());
+      }
+      return null;
+    }
+    return retrier.finish(retrier.ending(state, k), failures, made);
+  }
+
+  /** Gives a chat stream's failure, once items were delivered, the request that continues it. */
+  private void resumable(Throwable failure, boolean delivered) {
+    if (delivered && spec.resume() != null && failure instanceof StreamException se) {
+      errors.resumeRequest(se, spec.resume().apply(se.partial()));
+    }
+  }
+
+  @Override
+  public void ended(Throwable error, boolean cancelled) {
+    StreamAttempt<T> call;
+    CompletableFuture<Void> end;
+    CompletableFuture<Void> f;
+    boolean stop;
+    synchronized (this) {
+      ended = true;
+      call = current;
+      end = currentEnd;
+      f = pending;
+      pending = null;
+      stop = stopped != null;
+    }
+    withdrawTimers();
+    if (error == null && !cancelled && !stop) {
+      retrier.succeeded(state); // a probe that streamed to its end makes its target available
+    }
+    retrier.ended(state); // a probe cancelled or failed after its first event ends here
+    Throwable outcome = cancelled || stop ? RateLimiter.CANCELLED : error;
+    if (end != null) { // the attempt's end goes back up the chain: its permit first
+      if (outcome == null) {
+        end.complete(null);
+      } else {
+        end.completeExceptionally(outcome);
+      }
+    }
+    if (f != null) {
+      f.cancel(false); // an attempt still in the chain, waiting for its permit
+    }
+    if (call != null) {
+      if (cancelled || error != null) {
+        call.cancel(); // an exchange still waiting for its headers
+      }
+      call.ended(outcome);
+    }
+  }
+
+  private void withdrawTimers() {
+    IdleWatch w;
+    Runnable total;
+    Runnable deadline;
+    synchronized (this) {
+      w = idle;
+      idle = null;
+      watched = null;
+      total = withdrawTotal;
+      deadline = withdrawDeadline;
+      withdrawTotal = () -> {};
+      withdrawDeadline = () -> {};
+    }
+    if (w != null) {
+      w.stop();
+    }
+    total.run();
+    deadline.run();
+  }
+
+  @Override
+  public RuntimeException stop(InterruptedException interrupt) {
+    return stopWith(errors.closed(interrupt, clientClosed.getAsBoolean()));
+  }
+
+  /**
+   * Ends the stream with {@code reason} (a close, an interrupt, a total or whole-call timeout),
+   * never retried; once items were delivered the failure carries what arrived.
+   */
+  private RuntimeException stopWith(KimiException reason) {
+    Relay<T> r;
+    StreamAttempt<T> call;
+    synchronized (this) {
+      if (stopped != null) {
+        return stopped;
+      }
+      r = relay;
+      call = current;
+      if (r == null || ended || r.isEnded()) {
+        stopped = reason; // not started (a later subscriber is failed at once) or over
+        return reason;
+      }
+    }
+    Throwable mapped = call == null ? reason : call.failureFor(reason);
+    RuntimeException failure = mapped instanceof RuntimeException re ? re : reason;
+    resumable(failure, r.delivered());
+    List<KimiException> earlier;
+    int made;
+    synchronized (this) {
+      earlier = List.copyOf(failures);
+      made = attempts;
+    }
+    if (failure instanceof KimiException k && made > 0) {
+      errors.finish(k, earlier, made); // every attempt sent, the earlier failures suppressed
+    }
+    synchronized (this) {
+      if (stopped == null) {
+        stopped = failure;
+      }
+      failure = stopped;
+    }
+    r.fail(failure);
+    return failure;
+  }
+
+  @Override
+  public boolean isEnded() {
+    Relay<T> r;
+    synchronized (this) {
+      if (ended) {
+        return true;
+      }
+      r = relay;
+    }
+    return r != null && r.isEnded();
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.kimisdk.internal.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.Host;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.model.ModelCatalog;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Targets#kind} and {@link Targets#movesOn}, one row per host's own answer: each host's
+ * words for a full queue are a refusal for concurrency, which moves a chain on when it comes with a
+ * 5xx (or, inside a stream's 200, names one); its overload moves it on; a rate limit and the
+ * caller's own error do not.
+ */
+class TargetsTest {
+
+  private static final ErrorFactory ERRORS = TestErrors.factory();
+  private static final Targets TARGETS = new Targets(List.of(), ModelCatalog.defaults());
+  private static final Host VLLM = Host.vllm("http://127.0.0.1:8000/v1");
+  private static final Host SGLANG = Host.sglang("http://127.0.0.1:30000/v1");
+
+  private static KimiException status(int status, String body) {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    return ERRORS.httpError(new ResponseMetadata(status, Map.of()), b, 0, b.length);
+  }
+
+  private static KimiException event(String payload) {
+    byte[] b = payload.getBytes(StandardCharsets.UTF_8);
+    ResponseMetadata stream =
+        new ResponseMetadata(200, Map.of("Content-Type", List.of("text/event-stream")));
+    return ERRORS.inStreamError(stream, b, 0, b.length);
+  }
+
+  static Stream<Arguments> answers() {
+    return Stream.of(
+        Arguments.of(
+            "SGLang refusing a stream: an event naming 503 on its 200",
+            SGLANG,
+            event(
+                "{\"error\": {\"object\": \"error\", \"message\": \"The request queue is full.\","
+                    + " \"type\": \"SERVICE_UNAVAILABLE\", \"param\": null, \"code\": 503}}"),
+            Targets.Kind.CONCURRENCY,
+            true),
+        Arguments.of(
+            "SGLang refusing a whole reply: 503",
+            SGLANG,
+            status(
+                503,
+                "{\"object\":\"error\",\"message\":\"The request queue is full.\","
+                    + "\"type\":\"HTTPStatus.SERVICE_UNAVAILABLE\",\"param\":null,\"code\":503}"),
+            Targets.Kind.CONCURRENCY,
+            true),
+        Arguments.of(
+            "vLLM past --max-num-queued-reqs",
+            VLLM,
+            status(
+                503,
+                "{\"error\":{\"message\":\"The engine is currently busy and cannot accept new"
+                    + " requests. Please try again later or on a different instance.\","
+                    + "\"type\":\"Service Unavailable\",\"param\":null,\"code\":503}}"),
+            Targets.Kind.CONCURRENCY,
+            true),
+        Arguments.of(
+            "Moonshot's concurrency 429: waited out on the same target",
+            Host.MOONSHOT,
+            status(
+                429,
+                "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"request reached"
+                    + " organization max concurrency: 2, please try again after 1 seconds\"}}"),
+            Targets.Kind.CONCURRENCY,
+            false),
+        Arguments.of(
+            "Together's overload",
+            Host.TOGETHER,
+            status(
+                503,
+                "{\"id\":\"x\",\"error\":{\"message\":\"Engine Overloaded\",\"type\":"
+                    + "\"server_error\",\"param\":null,\"code\":null}}"),
+            Targets.Kind.OVERLOAD,
+            true),
+        Arguments.of(
+            "OpenRouter's model down",
+            Host.OPENROUTER,
+            status(502, "{\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}"),
+            Targets.Kind.OVERLOAD,
+            true),
+        Arguments.of(
+            "OpenRouter's 429, a rate limit in its docs",
+            Host.OPENROUTER,
+            status(429, "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}"),
+            Targets.Kind.RATE_LIMIT,
+            false),
+        Arguments.of(
+            "OpenRouter's error after the output began: no status named",
+            Host.OPENROUTER,
+            event(
+                "{\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected"
+                    + " unexpectedly\"}}"),
+            Targets.Kind.OTHER,
+            false),
+        Arguments.of(
+            "SGLang's event for a bad request: the caller's own",
+            SGLANG,
+            event(
+                "{\"error\": {\"object\": \"error\", \"message\": \"bad\", \"type\":"
+                    + " \"BadRequestError\", \"param\": null, \"code\": 400}}"),
+            Targets.Kind.OTHER,
+            false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("answers")
+  void eachHostsAnswerIsJudgedByItsOwnWords(
+      String answer, Host host, KimiException failure, Targets.Kind kind, boolean movesOn) {
+    assertThat(Targets.kind(failure, host)).isEqualTo(kind);
+    assertThat(TARGETS.movesOn(kind, failure, 0, null)).isEqualTo(movesOn);
+  }
+}
