@@ -169,6 +169,43 @@ public sealed interface CallEvent {
       implements CallEvent {}
 
   /**
+   * A call of a client whose targets share load ({@link KimiClient.Builder#replica}) went elsewhere
+   * than it would have without routing, with no attempt failing: its conversation moved off the
+   * member that held its prefix cache, a slow stream was hedged with a second copy, or a cut stream
+   * was continued from what arrived.
+   *
+   * @param call the call
+   * @param attempt the number of the attempt sent elsewhere
+   * @param kind what happened
+   * @param from the target the call was on, or would have gone to
+   * @param to the target the attempt goes to
+   * @param after how long the call waited for text before a hedge; zero for the other kinds
+   */
+  record Rerouted(Call call, int attempt, Reroute kind, ServedBy from, ServedBy to, Duration after)
+      implements CallEvent {}
+
+  /** What sent a call elsewhere ({@link Rerouted}). */
+  enum Reroute {
+    /**
+     * Its conversation moved: the member that served its earlier turns (and holds their prefix
+     * cache) had no room or was down, so this call goes to another.
+     */
+    MOVED,
+    /**
+     * A stream brought no text within the policy's hedge delay ({@link RetryPolicy#withHedging}): a
+     * second copy went to another member or target; the first to bring text streams to the caller,
+     * the other is cancelled.
+     */
+    HEDGED,
+    /**
+     * A stream was cut after its text began ({@link RetryPolicy#withStreamContinuation}): it goes
+     * on from what arrived, on the same or the next target, in the form that host continues an
+     * answer.
+     */
+    CONTINUED
+  }
+
+  /**
    * The call succeeded.
    *
    * @param call the call

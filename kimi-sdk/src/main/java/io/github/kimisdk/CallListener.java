@@ -10,8 +10,10 @@ package io.github.kimisdk;
  * <p>For one call the moments come in this order: {@link #onRequest} for each attempt, {@link
  * #onHeaders} when that attempt's response headers arrive, {@link #onRetry} when a failed attempt
  * is to be sent again, {@link #onFallback} when a client with fallback targets moves the call to
- * another target instead, {@link #onFirstChunk} once for a stream, and last exactly one of {@link
- * #onEnd} or {@link #onFailure}. Every method does nothing unless overridden.
+ * another target instead, {@link #onRerouted} when routing sends an attempt elsewhere with no
+ * failure (a conversation moved, a stream hedged or continued), {@link #onFirstChunk} once for a
+ * stream, and last exactly one of {@link #onEnd} or {@link #onFailure}. Every method does nothing
+ * unless overridden.
  *
  * <p><b>Threads.</b> A listener is called on the thread the moment happens on, possibly for many
  * calls at once: keep it cheap and thread-safe, and never block in it. Attempt 1's {@link
@@ -82,6 +84,15 @@ public interface CallListener {
    * @param event the event
    */
   default void onFallback(CallEvent.Fallback event) {}
+
+  /**
+   * Hears a call of a client whose targets share load go elsewhere with no attempt failing: its
+   * conversation moved to another member, a slow stream was hedged, or a cut stream continued
+   * ({@link CallEvent.Reroute}).
+   *
+   * @param event the event
+   */
+  default void onRerouted(CallEvent.Rerouted event) {}
 
   /**
    * The call succeeded: the reply came whole, or the stream ended normally.

@@ -614,7 +614,51 @@ public final class KimiClient implements AutoCloseable {
       Objects.requireNonNull(target, "target");
       return with(
           settings.fallback(
-              new ClientConfig.Fallback(target, target.revealKey(), target.keySupplier())));
+              new ClientConfig.Fallback(target, target.revealKey(), target.keySupplier(), false)));
+    }
+
+    /**
+     * Adds a target that shares the load of the one added last (the client's own settings when none
+     * was): a replica of the same model, on the same host or another. The targets that share a
+     * place in the chain are its group, and the client routes among them as a gateway would: a call
+     * goes to the member with the most room under the concurrency it learnt for it (and its {@link
+     * RateLimit}), by {@link Target#weight}; a conversation (calls whose first messages match)
+     * stays on the member that holds its prefix cache while that member has room, and moves, told
+     * as {@link CallEvent.Reroute#MOVED}, only when it is overloaded or down; a call spills to
+     * another member, or to the next place in the chain, instead of waiting while one has room. A
+     * member that refuses for its full queue sends the call to another member, or waits for room,
+     * instead of cooling down. Places in the chain still fall back in order, as {@link
+     * #fallback(Target)} says. docs/hosts.md ("Replicas that share the load") gives the trade-offs.
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder()
+     *     .host(Host.vllm("http://gpu-a:8000/v1"))
+     *     .replica(Target.of(Host.vllm("http://gpu-b:8000/v1")))
+     *     .fallback(Target.of(Host.MOONSHOT, "kimi-k3").apiKey(moonshotKey))
+     *     .build();
+     * }</pre>
+     *
+     * @param target the replica, with its own key (a replica never takes the client's key)
+     * @return this builder
+     * @throws ConfigurationException past 16 targets, the client's own included
+     */
+    public Builder replica(Target target) {
+      Objects.requireNonNull(target, "target");
+      return with(
+          settings.fallback(
+              new ClientConfig.Fallback(target, target.revealKey(), target.keySupplier(), true)));
+    }
+
+    /**
+     * Sets the weight of the client's own target among the members of its group ({@link #replica}),
+     * as {@link Target#weight} sets a replica's; it means nothing without replicas.
+     *
+     * @param weight from 1 (the default) to {@link Target#MAX_WEIGHT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code weight} is out of range
+     */
+    public Builder weight(int weight) {
+      return with(settings.weight(Target.checkWeight(weight)));
     }
 
     /**

@@ -72,6 +72,9 @@ public final class RetryPolicy {
   private final Duration rateLimitWait;
   private final Duration cooldown;
   private final Duration maxCooldown;
+  private final Duration hedgeAfter;
+  private final double hedgeBudget;
+  private final boolean continuesStreams;
 
   private RetryPolicy(Parts p) {
     this.maxRetries = p.maxRetries;
@@ -82,6 +85,9 @@ public final class RetryPolicy {
     this.rateLimitWait = p.rateLimitWait;
     this.cooldown = p.cooldown;
     this.maxCooldown = p.maxCooldown;
+    this.hedgeAfter = p.hedgeAfter;
+    this.hedgeBudget = p.hedgeBudget;
+    this.continuesStreams = p.continuesStreams;
   }
 
   /** A policy's parts by name, the defaults' unless changed: each {@code with} changes some. */
@@ -94,6 +100,9 @@ public final class RetryPolicy {
     Duration rateLimitWait = Duration.ZERO;
     Duration cooldown = FIRST_COOLDOWN;
     Duration maxCooldown = MAX_COOLDOWN;
+    Duration hedgeAfter; // null: no hedging
+    double hedgeBudget;
+    boolean continuesStreams;
 
     Parts() {}
 
@@ -106,6 +115,9 @@ public final class RetryPolicy {
       rateLimitWait = r.rateLimitWait;
       cooldown = r.cooldown;
       maxCooldown = r.maxCooldown;
+      hedgeAfter = r.hedgeAfter;
+      hedgeBudget = r.hedgeBudget;
+      continuesStreams = r.continuesStreams;
     }
   }
 
@@ -244,6 +256,81 @@ public final class RetryPolicy {
   }
 
   /**
+   * Returns a copy that hedges a slow first token: a stream that brought no text within {@code
+   * after} of being sent is sent once more, to another member of its group ({@link
+   * KimiClient.Builder#replica}) or the next target of the chain that admits it; the first copy to
+   * bring text streams to the caller and the other is cancelled at once. At most {@code budget} of
+   * the streams sent are hedged (0.1: one extra request in ten, counted over the client's recent
+   * streams), so a slow host cannot double the load on the others. A hedge costs tokens: the
+   * cancelled copy's prompt was read and is billed by its host; its usage, as far as it is known,
+   * counts in the client's spend, limits and telemetry like any request's. A call is hedged at most
+   * once; a client with one target does not hedge. Told as {@link CallEvent.Reroute#HEDGED}.
+   *
+   * @param after how long to wait for the first text before hedging; positive
+   * @param budget the most hedges per stream sent, from 0 (exclusive) to 1
+   * @return the new policy
+   * @throws IllegalArgumentException if {@code after} is not positive or {@code budget} is out of
+   *     range
+   * @throws NullPointerException if {@code after} is null
+   */
+  public RetryPolicy withHedging(Duration after, double budget) {
+    positive(after, "hedge delay");
+    if (!(budget > 0 && budget <= 1)) {
+      throw new IllegalArgumentException("hedge budget must be above 0 and at most 1: " + budget);
+    }
+    return with(
+        p -> {
+          p.hedgeAfter = after;
+          p.hedgeBudget = budget;
+        });
+  }
+
+  /**
+   * Returns how long a stream waits for its first text before it is hedged ({@link #withHedging}).
+   *
+   * @return the delay, or empty when streams are not hedged
+   */
+  public Optional<Duration> hedgeAfter() {
+    return Optional.ofNullable(hedgeAfter);
+  }
+
+  /**
+   * Returns the most hedges per stream sent ({@link #withHedging}).
+   *
+   * @return the budget; zero when streams are not hedged
+   */
+  public double hedgeBudget() {
+    return hedgeBudget;
+  }
+
+  /**
+   * Returns a copy that finishes a cut stream ({@code continues} true): a chat stream that fails
+   * after its text began (a connection cut, a stream that ends without its end, an idle stream) is
+   * continued from what arrived, on the same target or the next that admits it, in the form that
+   * target's host continues an answer ({@link Host#continuation()}); the caller reads one stream
+   * with each word once. A continuation spends one of the policy's retries. A stream that cannot
+   * continue (its host has no such form, its reasoning or a tool call was cut mid-way, a structured
+   * output was cut) fails as it would without, and its failure says why. Told as {@link
+   * CallEvent.Reroute#CONTINUED}. Off by default.
+   *
+   * @param continues whether cut streams are continued
+   * @return the new policy
+   */
+  public RetryPolicy withStreamContinuation(boolean continues) {
+    return with(p -> p.continuesStreams = continues);
+  }
+
+  /**
+   * Tells whether a cut chat stream is continued from what arrived ({@link
+   * #withStreamContinuation}).
+   *
+   * @return true when it is
+   */
+  public boolean continuesStreams() {
+    return continuesStreams;
+  }
+
+  /**
    * Returns how long a call may wait on rate limits without spending retries.
    *
    * @return the budget; zero when every rate-limit 429 spends a retry
@@ -376,7 +463,10 @@ public final class RetryPolicy {
         && Objects.equals(p.deadline, deadline)
         && p.rateLimitWait.equals(rateLimitWait)
         && p.cooldown.equals(cooldown)
-        && p.maxCooldown.equals(maxCooldown);
+        && p.maxCooldown.equals(maxCooldown)
+        && Objects.equals(p.hedgeAfter, hedgeAfter)
+        && Double.compare(p.hedgeBudget, hedgeBudget) == 0
+        && p.continuesStreams == continuesStreams;
   }
 
   @Override
@@ -389,7 +479,10 @@ public final class RetryPolicy {
         deadline,
         rateLimitWait,
         cooldown,
-        maxCooldown);
+        maxCooldown,
+        hedgeAfter,
+        hedgeBudget,
+        continuesStreams);
   }
 
   @Override
@@ -407,6 +500,8 @@ public final class RetryPolicy {
         + (cooldown.equals(FIRST_COOLDOWN) && maxCooldown.equals(MAX_COOLDOWN)
             ? ""
             : ", cooldown=" + cooldown + ".." + maxCooldown)
+        + (hedgeAfter == null ? "" : ", hedgeAfter=" + hedgeAfter + ", hedgeBudget=" + hedgeBudget)
+        + (continuesStreams ? ", continuesStreams" : "")
         + "]";
   }
 }

@@ -43,18 +43,24 @@ public final class Target {
   private final String apiKey;
   private final Supplier<String> apiKeySupplier;
   private final RateLimit rateLimit;
+  private final int weight;
+
+  /** The most a target may weigh against the other members of its group. */
+  public static final int MAX_WEIGHT = 1000;
 
   private Target(
       Host host,
       String model,
       String apiKey,
       Supplier<String> apiKeySupplier,
-      RateLimit rateLimit) {
+      RateLimit rateLimit,
+      int weight) {
     this.host = host;
     this.model = model;
     this.apiKey = apiKey;
     this.apiKeySupplier = apiKeySupplier;
     this.rateLimit = rateLimit;
+    this.weight = weight;
   }
 
   /**
@@ -64,7 +70,7 @@ public final class Target {
    * @return the target, without a key or a rate limit
    */
   public static Target of(Host host) {
-    return new Target(Objects.requireNonNull(host, "host"), null, null, null, null);
+    return new Target(Objects.requireNonNull(host, "host"), null, null, null, null, 1);
   }
 
   /**
@@ -81,7 +87,7 @@ public final class Target {
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
-    return new Target(Objects.requireNonNull(host, "host"), model, null, null, null);
+    return new Target(Objects.requireNonNull(host, "host"), model, null, null, null, 1);
   }
 
   /**
@@ -91,7 +97,8 @@ public final class Target {
    * @return the target
    */
   public Target apiKey(String apiKey) {
-    return new Target(host, model, Objects.requireNonNull(apiKey, "apiKey"), null, rateLimit);
+    return new Target(
+        host, model, Objects.requireNonNull(apiKey, "apiKey"), null, rateLimit, weight);
   }
 
   /**
@@ -101,7 +108,8 @@ public final class Target {
    * @return the target
    */
   public Target apiKey(Supplier<String> apiKey) {
-    return new Target(host, model, null, Objects.requireNonNull(apiKey, "apiKey"), rateLimit);
+    return new Target(
+        host, model, null, Objects.requireNonNull(apiKey, "apiKey"), rateLimit, weight);
   }
 
   /**
@@ -113,7 +121,48 @@ public final class Target {
    */
   public Target rateLimit(RateLimit rateLimit) {
     return new Target(
-        host, model, apiKey, apiKeySupplier, Objects.requireNonNull(rateLimit, "rateLimit"));
+        host,
+        model,
+        apiKey,
+        apiKeySupplier,
+        Objects.requireNonNull(rateLimit, "rateLimit"),
+        weight);
+  }
+
+  /**
+   * Returns this target with its weight among the members of its group ({@link
+   * KimiClient.Builder#replica}): of members with equal room, one of weight 2 is sent twice the
+   * calls of one of weight 1. It means nothing for a target that shares no load.
+   *
+   * @param weight from 1 (the default) to {@link #MAX_WEIGHT}
+   * @return the target
+   * @throws IllegalArgumentException if {@code weight} is out of range
+   */
+  public Target weight(int weight) {
+    return new Target(host, model, apiKey, apiKeySupplier, rateLimit, checkWeight(weight));
+  }
+
+  /**
+   * Checks a weight of a member of a group.
+   *
+   * @param weight the weight
+   * @return it
+   * @throws IllegalArgumentException if it is not from 1 to {@link #MAX_WEIGHT}
+   */
+  static int checkWeight(int weight) {
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException("weight must be from 1 to " + MAX_WEIGHT + ": " + weight);
+    }
+    return weight;
+  }
+
+  /**
+   * Returns this target's weight among the members of its group.
+   *
+   * @return the weight, 1 unless set
+   */
+  public int weight() {
+    return weight;
   }
 
   /**
@@ -178,6 +227,7 @@ public final class Target {
         .add("baseUrl", host.endpoint().baseUrl())
         .add("model", model)
         .add("key", hasKey() ? "***" : null)
+        .add("weight", weight == 1 ? null : weight)
         .toString();
   }
 }

@@ -155,6 +155,15 @@ public final class CallTrace implements AttemptObserver {
     fire(l -> l.onFallback(e));
   }
 
+  /**
+   * Attempt {@code attempt} goes to {@code to} instead of {@code from} with no failure: a moved
+   * conversation, a hedge after {@code after}, a continued stream.
+   */
+  void rerouted(int attempt, CallEvent.Reroute kind, ServedBy from, ServedBy to, Duration after) {
+    CallEvent.Rerouted e = new CallEvent.Rerouted(call, attempt, kind, from, to, after);
+    fire(l -> l.onRerouted(e));
+  }
+
   /** A stream's first chunk reached its consumer; called on the stream's serial signals. */
   void firstChunk() {
     if (firstChunkNanos != 0) {

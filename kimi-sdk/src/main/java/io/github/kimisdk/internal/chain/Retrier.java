@@ -578,6 +578,34 @@ public final class Retrier {
     }
   }
 
+  /**
+   * Tells the call's listeners that attempt {@code attempt} goes to target {@code to} instead of
+   * {@code from} with no failure ({@link io.github.kimisdk.CallEvent.Reroute}).
+   *
+   * @param attempt the attempt sent elsewhere
+   * @param kind why
+   * @param from the target the call was on, or would have gone to
+   * @param to the attempt's target
+   * @param after the wait before a hedge; zero for the other kinds
+   */
+  void rerouted(
+      int attempt, io.github.kimisdk.CallEvent.Reroute kind, int from, int to, Duration after) {
+    context.log().log(
+        Level.DEBUG,
+        () ->
+            "attempt "
+                + attempt
+                + " "
+                + kind
+                + " from "
+                + targets.get(from)
+                + " to "
+                + targets.get(to));
+    if (trace != null) {
+      trace.rerouted(attempt, kind, targets.served(from), targets.served(to), after);
+    }
+  }
+
   private void logged(int attempt, KimiException failure, Duration wait) {
     context.log().log(
         Level.DEBUG,

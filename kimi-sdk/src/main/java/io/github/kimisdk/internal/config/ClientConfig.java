@@ -71,6 +71,7 @@ public final class ClientConfig implements HttpSettings {
   private final System.Logger logger;
   private final boolean logMessageContents;
   private final RateLimit rateLimit;
+  private final int weight;
   private final SamplingPolicy samplingPolicy;
   private final ThinkingFallback thinkingFallback;
   private final boolean modelChecks;
@@ -107,6 +108,7 @@ public final class ClientConfig implements HttpSettings {
     this.logger = b.logger;
     this.logMessageContents = b.logMessageContents;
     this.rateLimit = b.rateLimit;
+    this.weight = b.weight;
     this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
     this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
     this.modelChecks = b.modelChecks;
@@ -227,6 +229,7 @@ public final class ClientConfig implements HttpSettings {
     private final Target target;
     private final String key;
     private final Supplier<String> supplier;
+    private final boolean replica;
 
     /**
      * Holds a target and its key.
@@ -234,11 +237,24 @@ public final class ClientConfig implements HttpSettings {
      * @param target the target
      * @param key its fixed key, or null
      * @param supplier its key supplier, or null
+     * @param replica whether it shares the load of the target before it, in its group, rather than
+     *     being the next tier of the chain
      */
-    public Fallback(Target target, String key, Supplier<String> supplier) {
+    public Fallback(Target target, String key, Supplier<String> supplier, boolean replica) {
       this.target = Objects.requireNonNull(target, "target");
       this.key = key;
       this.supplier = supplier;
+      this.replica = replica;
+    }
+
+    /**
+     * Tells whether the target shares the load of the target before it (its group), rather than
+     * being the next tier of the chain.
+     *
+     * @return true for a replica
+     */
+    public boolean replica() {
+      return replica;
     }
 
     /**
@@ -263,7 +279,7 @@ public final class ClientConfig implements HttpSettings {
     /** Never prints the key. */
     @Override
     public String toString() {
-      return "Fallback[" + target + "]";
+      return (replica ? "Replica[" : "Fallback[") + target + "]";
     }
   }
 
@@ -514,6 +530,15 @@ public final class ClientConfig implements HttpSettings {
   }
 
   /**
+   * Returns the weight of the client's own target among the members of its group.
+   *
+   * @return the weight, 1 unless set
+   */
+  public int weight() {
+    return weight;
+  }
+
+  /**
    * Returns what to do with sampling values the model fixes.
    *
    * @return the policy
@@ -626,6 +651,7 @@ public final class ClientConfig implements HttpSettings {
     private System.Logger logger;
     private boolean logMessageContents;
     private RateLimit rateLimit;
+    private int weight = 1;
     private SamplingPolicy samplingPolicy;
     private ThinkingFallback thinkingFallback;
     private boolean modelChecks;
@@ -979,6 +1005,17 @@ public final class ClientConfig implements HttpSettings {
      */
     public Builder rateLimit(RateLimit rateLimit) {
       this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /**
+     * Sets the weight of the client's own target among the members of its group.
+     *
+     * @param weight the weight, checked by the caller
+     * @return this builder
+     */
+    public Builder weight(int weight) {
+      this.weight = weight;
       return this;
     }
 
