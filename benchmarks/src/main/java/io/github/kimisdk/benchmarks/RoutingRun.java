@@ -96,15 +96,34 @@ public final class RoutingRun {
   static final Duration WAIT = Duration.ofMinutes(1);
 
   /**
-   * The client the routing is measured through. Today's: the chain of docs/hosts.md, the first
-   * replica the client's own host and each other a fallback target, in order, whose calls wait for
-   * a cooling replica ({@link #WAIT}) rather than fail. The routing work (groups, affinity,
-   * hedging, continuation) changes this function and nothing else of the harness.
+   * The client the routing is measured through: the first replica the client's own host and each
+   * other its replica ({@code KimiClient.Builder.replica}), one group that shares the load, with
+   * the {@link #ROUTED} policy. Before issue 86 this was {@link #chainWaiting}.
    *
    * @param replicas the replicas, each a vLLM
    * @return the client
    */
   static KimiClient routed(List<FakeKimiServer> replicas) {
+    KimiClient.Builder b =
+        KimiClient.builder().host(Host.vllm(replicas.get(0).baseUrl())).retryPolicy(ROUTED);
+    for (FakeKimiServer r : replicas.subList(1, replicas.size())) {
+      b.replica(Target.of(Host.vllm(r.baseUrl())));
+    }
+    return b.build();
+  }
+
+  /**
+   * The routed client's policy: hedging after half a second without text within a quarter of extra
+   * requests, cut streams continued, and waits for a busy replica within {@link #WAIT}.
+   */
+  static final RetryPolicy ROUTED =
+      RetryPolicy.defaults()
+          .withRateLimitWait(WAIT)
+          .withHedging(Duration.ofMillis(500), 0.25)
+          .withStreamContinuation(true);
+
+  /** Issue 86's chain: the first replica the client's own host, the other a fallback target. */
+  static KimiClient chainWaiting(List<FakeKimiServer> replicas) {
     return chain(replicas, RetryPolicy.defaults().withRateLimitWait(WAIT));
   }
 
@@ -148,7 +167,8 @@ public final class RoutingRun {
   static KimiClient routedToAMoonshotSecond(List<FakeKimiServer> replicas) {
     return KimiClient.builder()
         .host(Host.vllm(replicas.get(0).baseUrl()))
-        .fallback(
+        .retryPolicy(ROUTED)
+        .replica(
             Target.of(Host.moonshot(Endpoint.of(replicas.get(1).baseUrl()))).apiKey("sk-second"))
         .build();
   }
@@ -637,6 +657,7 @@ public final class RoutingRun {
   static Map<String, Run> underLoad(Load load) {
     Map<String, Function<List<FakeKimiServer>, KimiClient>> clients = new LinkedHashMap<>();
     clients.put("routed", RoutingRun::routed);
+    clients.put("chain, waiting", RoutingRun::chainWaiting);
     clients.put("chain, default policy", RoutingRun::chainWithTheDefaultPolicy);
     clients.put("chain held to 2 each", RoutingRun::chainEachHeldToItsLimit);
     clients.put("one replica (baseline)", RoutingRun::oneReplicaHeldToItsLimit);

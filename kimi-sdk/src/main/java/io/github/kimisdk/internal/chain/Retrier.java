@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.AssistantMessage;
@@ -251,6 +252,9 @@ public final class Retrier {
       return new Step(Duration.ZERO, t, false); // the next attempt asks the supplier again
     }
     Targets targets = st.routing() ? this.targets : null;
+    if (targets != null) {
+      targets.done(st.route); // the attempt's room in its group is free again
+    }
     Targets.Kind kind = Targets.kind(failure, targets == null ? null : targets.host(t));
     boolean cooled = false; // the target cools down for as long as its answer asked
     if (targets != null) {
@@ -287,6 +291,9 @@ public final class Retrier {
           && withinDeadline(st, wait)) {
         st.waits.concurrencyRefusals = k;
         st.waits.freeWaitNanos += wait.toNanos();
+        if (st.route != null && st.route.full) {
+          return new Step(wait, -1, false); // its group's member with room takes it
+        }
         if (cooled) {
           // every target refused for its full queue: the first to admit the call takes it
           st.route.skipped = 0;
@@ -367,16 +374,27 @@ public final class Retrier {
       send.run();
       return;
     }
+    int picked = -1;
     synchronized (st) {
       if (st.target < 0) {
-        st.target = ts.pick(st.route);
+        picked = ts.pick(st.route);
+        st.target = Math.max(picked, -1);
       }
       if (st.target >= 0) {
         st.routed = st.target;
       }
     }
     if (st.target >= 0) {
+      int from = st.route.movedFrom;
+      if (from >= 0) {
+        st.route.movedFrom = -1;
+        rerouted(st.attempts + 1, CallEvent.Reroute.MOVED, from, st.target, Duration.ZERO);
+      }
       send.run();
+      return;
+    }
+    if (picked == Targets.WAIT_FOR_ROOM) {
+      waitForRoom(ts, st, send, giveUp);
       return;
     }
     long bound = freeWaitLeft(st);
@@ -405,6 +423,62 @@ public final class Retrier {
                 },
                 Duration.ofNanos(bound));
     ts.await(
+        st.route,
+        () -> {
+          if (once.compareAndSet(false, true)) {
+            withdraw.run();
+            synchronized (st) {
+              st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
+            }
+            route(st, send, giveUp);
+          }
+        });
+  }
+
+  /**
+   * Has a call whose every member is full wait for room, as a call waits for a busy target: within
+   * {@link RetryPolicy#maxServerWait()} of waits that spend no retry, and the deadline; it is then
+   * sent to the member it waited at, room or not (its gate still holds it to the limit it learnt).
+   */
+  private void waitForRoom(
+      Targets ts, RetryState st, Runnable send, java.util.function.Consumer<KimiException> giveUp) {
+    long busy = Math.max(0, policy.maxServerWait().toNanos() - st.waits.freeWaitNanos);
+    long bound = Math.max(freeWaitLeft(st), Math.min(busy, serverWaitLeft(st)));
+    long since = context.scheduler().nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable anyway =
+        () -> {
+          int t;
+          synchronized (st) {
+            st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
+            t = ts.pickWaited(st.route);
+            st.target = t;
+            if (t >= 0) {
+              st.routed = t;
+            }
+          }
+          if (t >= 0) {
+            send.run();
+          } else {
+            route(st, send, giveUp); // its member no longer takes calls: choose again
+          }
+        };
+    if (bound == 0) {
+      anyway.run();
+      return;
+    }
+    Runnable withdraw =
+        context
+            .scheduler()
+            .schedule(
+                () -> {
+                  if (once.compareAndSet(false, true)) {
+                    anyway.run();
+                  }
+                },
+                Duration.ofNanos(bound));
+    ts.awaitRoom(
         st.route,
         () -> {
           if (once.compareAndSet(false, true)) {
@@ -485,6 +559,9 @@ public final class Retrier {
     if (st.routing() && st.routed >= 0) {
       targets.succeeded(st.routed, st.route);
     }
+    if (st.routing()) {
+      targets.done(st.route);
+    }
   }
 
   /**
@@ -494,6 +571,9 @@ public final class Retrier {
    * @param st the call's course
    */
   void ended(RetryState st) {
+    if (st.routing()) {
+      targets.done(st.route);
+    }
     if (st.routing() && st.route.probe >= 0) {
       targets.release(st.route);
     }
@@ -588,8 +668,7 @@ public final class Retrier {
    * @param to the attempt's target
    * @param after the wait before a hedge; zero for the other kinds
    */
-  void rerouted(
-      int attempt, io.github.kimisdk.CallEvent.Reroute kind, int from, int to, Duration after) {
+  void rerouted(int attempt, CallEvent.Reroute kind, int from, int to, Duration after) {
     context.log().log(
         Level.DEBUG,
         () ->
@@ -681,11 +760,11 @@ public final class Retrier {
    * @param model the model the request names
    * @return the course, or null
    */
-  RetryState routedState(String model) {
+  RetryState routedState(String model, ChatRequest request) {
     if (targets == null) {
       return null;
     }
-    return new RetryState(model);
+    return new RetryState(model, targets.grouped() ? Targets.affinityKey(request) : 0);
   }
 
   /** One call with its retries, as futures: prepared, wrapped by its caller, then started. */

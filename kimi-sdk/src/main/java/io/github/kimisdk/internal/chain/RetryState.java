@@ -55,9 +55,10 @@ public final class RetryState {
    * first target that admits it.
    *
    * @param model the model the request names, for the context windows of the targets
+   * @param key its conversation's key, which keeps it on one member of a group; 0 for none
    */
-  RetryState(String model) {
-    this.route = new Route(model);
+  RetryState(String model, long key) {
+    this.route = new Route(model, key);
     this.target = -1;
   }
 

@@ -57,7 +57,7 @@ public final class Retrying implements Interceptor {
   /** The course of a call that may fall back, which its retrier keeps; null for another. */
   private static RetryState course(Sending s) {
     CallSpec c = s.call();
-    return c.legs() == null ? null : c.settings().retrier().routedState(c.model());
+    return c.legs() == null ? null : c.settings().retrier().routedState(c.model(), c.request());
   }
 
   @Override

@@ -120,7 +120,11 @@ public final class ClientCore {
       Target t = i == 0 ? Target.of(c.host()) : c.fallbacks().get(i - 1).target();
       parts[i] = new TargetParts(t, settings.get(i), shared);
     }
-    this.targets = parts.length == 1 ? null : new Targets(List.of(parts), c.catalog());
+    this.targets =
+        parts.length == 1
+            ? null
+            : new Targets(
+                List.of(parts), c.catalog(), groups(c), weights(c), shared.scheduler()::nanoTime);
     TargetParts own = parts[0];
     this.context =
         new CallContext(
@@ -206,6 +210,29 @@ public final class ClientCore {
    * Returns the client's own pool, for when the caller gave neither an HTTP client nor an executor:
    * up to {@link #DEFAULT_THREADS} daemon threads, created on demand, ending when idle.
    */
+
+  /**
+   * Each target's group: the index of its first member, a replica joining the group of the target
+   * before it.
+   */
+  private static int[] groups(ClientConfig c) {
+    int[] g = new int[c.fallbacks().size() + 1];
+    for (int i = 1; i < g.length; i++) {
+      g[i] = c.fallbacks().get(i - 1).replica() ? g[i - 1] : i;
+    }
+    return g;
+  }
+
+  /** Each target's weight in its group, the client's own first. */
+  private static int[] weights(ClientConfig c) {
+    int[] w = new int[c.fallbacks().size() + 1];
+    w[0] = c.weight();
+    for (int i = 1; i < w.length; i++) {
+      w[i] = c.fallbacks().get(i - 1).target().weight();
+    }
+    return w;
+  }
+
   private static ExecutorService newPool() {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(

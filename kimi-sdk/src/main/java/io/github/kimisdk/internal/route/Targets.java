@@ -3,6 +3,10 @@ package io.github.kimisdk.internal.route;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.SystemMessage;
+import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.ContextLengthExceededException;
@@ -17,8 +21,12 @@ import io.github.kimisdk.internal.http.RateRefusal;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.Spend;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * A client's fallback chain: its targets in order, the first the client's own, each with its
@@ -48,9 +56,171 @@ public final class Targets {
   private final TargetParts[] routes;
   private final ModelCatalog catalog;
 
+  // Groups of members that share the load (KimiClient.Builder.replica): the place of each target
+  // in the chain (the index of its group's first member), the places in order with their members,
+  // and each member's weight. Null places: no group has two members, and every pick is by order.
+  private final int[] placeOf;
+  private final int[][] places;
+  private final int[] weights;
+  private final LongSupplier clock;
+  // Guarded by this: each member's attempts picked and not ended, the most it was taught to take
+  // at once (by a full-queue refusal; NONE until one) and when, the conversations' members, and
+  // the calls waiting for room.
+  private final int[] assigned;
+  private final int[] taught;
+  private final long[] taughtAt;
+  private final int[] answeredAt; // the most attempts out at once when one was answered
+  private final Affinity affinity;
+  private List<Runnable> roomWaiters = new ArrayList<>();
+  private long releases; // attempts ended, for a waiter to know it missed none
+  private int spin; // breaks ties between members for calls without a conversation key
+
+  /** No taught limit: the member takes what its gate lets through. */
+  static final int NONE = Integer.MAX_VALUE;
+
+  /** How long a member's taught limit stands without a refusal before it is raised by one. */
+  static final long RAISE_AFTER_NANOS = 10_000_000_000L;
+
+  /** The most conversations whose member is remembered; the least recently used go first. */
+  static final int AFFINITY_ENTRIES = 4096;
+
+  /** What {@link #pick} returns when every member the call may use is full: wait for room. */
+  public static final int WAIT_FOR_ROOM = -2;
+
   public Targets(List<TargetParts> routes, ModelCatalog catalog) {
+    this(routes, catalog, null, null, System::nanoTime);
+  }
+
+  /**
+   * Creates a client's chain.
+   *
+   * @param routes its targets, its own first
+   * @param catalog the models' context windows
+   * @param groupOf each target's group, the index of the group's first member; null: each its own
+   * @param weights each target's weight in its group; null: 1 each
+   * @param clock the client's clock, in nanoseconds
+   */
+  public Targets(
+      List<TargetParts> routes,
+      ModelCatalog catalog,
+      int[] groupOf,
+      int[] weights,
+      LongSupplier clock) {
     this.routes = routes.toArray(new TargetParts[0]);
     this.catalog = catalog;
+    this.clock = clock;
+    int n = this.routes.length;
+    boolean grouped = false;
+    if (groupOf != null) {
+      for (int i = 0; i < n; i++) {
+        grouped |= groupOf[i] != i;
+      }
+    }
+    if (grouped) {
+      this.placeOf = groupOf.clone();
+      List<int[]> ps = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (groupOf[i] == i) {
+          int size = 0;
+          for (int j = i; j < n; j++) {
+            size += groupOf[j] == i ? 1 : 0;
+          }
+          int[] members = new int[size];
+          for (int j = i, k = 0; j < n; j++) {
+            if (groupOf[j] == i) {
+              members[k++] = j;
+            }
+          }
+          ps.add(members);
+        }
+      }
+      this.places = ps.toArray(new int[0][]);
+      this.weights = weights == null ? filled(n, 1) : weights.clone();
+      this.assigned = new int[n];
+      this.taught = filled(n, NONE);
+      this.taughtAt = new long[n];
+      this.answeredAt = new int[n];
+      this.affinity = new Affinity();
+    } else {
+      this.placeOf = null;
+      this.places = null;
+      this.weights = null;
+      this.assigned = null;
+      this.taught = null;
+      this.taughtAt = null;
+      this.answeredAt = null;
+      this.affinity = null;
+    }
+  }
+
+  private static int[] filled(int n, int v) {
+    int[] a = new int[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+
+  /** The conversations' members, least recently used first; bounded. */
+  private static final class Affinity extends LinkedHashMap<Long, Integer> {
+    private static final long serialVersionUID = 1L;
+
+    Affinity() {
+      super(64, 0.75f, true);
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Integer> eldest) {
+      return size() > AFFINITY_ENTRIES;
+    }
+  }
+
+  /** Tells whether some group of the chain has more than one member. */
+  public boolean grouped() {
+    return places != null;
+  }
+
+  /** Tells whether target {@code t} shares the load of its place with another member. */
+  public boolean sharesLoad(int t) {
+    if (places == null) {
+      return false;
+    }
+    for (int i = 0; i < routes.length; i++) {
+      if (i != t && placeOf[i] == placeOf[t]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The key that keeps a conversation on one member: its model, its system messages and its first
+   * user message, which every later turn of the conversation repeats at its start (the prefix a
+   * host's cache holds); 0 when the request has no user message.
+   *
+   * @param request the call's request
+   * @return the key, never 0 for a request with a user message
+   */
+  public static long affinityKey(ChatRequest request) {
+    long h = 0xcbf29ce484222325L;
+    h = mix(h, request.model());
+    for (Message m : request.messages()) {
+      if (m instanceof SystemMessage s) {
+        h = mix(h, s.content());
+      } else if (m instanceof UserMessage u) {
+        h = mix(h, u.text());
+        return h == 0 ? 1 : h;
+      }
+    }
+    return 0;
+  }
+
+  private static long mix(long h, String s) {
+    if (s == null) {
+      return h * 0x100000001b3L;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    }
+    return (h ^ 0xff) * 0x100000001b3L; // a separator, so "ab"+"c" differs from "a"+"bc"
   }
 
   /**
@@ -118,6 +288,7 @@ public final class Targets {
 
   /** Tells target {@code t}'s health how the call's attempt failed. */
   public void judged(int t, Kind kind, KimiException failure, Route st) {
+    st.full = false;
     if (st.probe == t) {
       st.probe = -1; // told below
     }
@@ -126,7 +297,10 @@ public final class Targets {
       case OVERLOAD -> h.cool(asked(failure), false, failure);
       case QUOTA -> h.cool(null, true, failure);
       case CONCURRENCY -> {
-        if (failure instanceof ApiException a && a.status() != 429) {
+        if (failure instanceof ApiException a && a.status() != 429 && sharesLoad(t) && taught(t)) {
+          st.full = true; // another member, or this one's next slot, takes it
+          h.probeEnded();
+        } else if (failure instanceof ApiException a && a.status() != 429) {
           h.cool(asked(failure), false, failure, true); // a full queue: the host is busy
         } else {
           h.probeEnded();
@@ -151,7 +325,7 @@ public final class Targets {
       case QUOTA:
         return true;
       case CONCURRENCY:
-        return failure instanceof ApiException a && a.status() != 429;
+        return failure instanceof ApiException a && a.status() != 429 && !st.full;
       case CONTEXT:
         long window = window(t, st.model);
         for (int i = 0; i < routes.length; i++) {
@@ -209,6 +383,9 @@ public final class Targets {
    * its probe when its cooldown just ended), or -1 when none does.
    */
   public int pick(Route st) {
+    if (places != null) {
+      return pickShared(st);
+    }
     for (int i = 0; i < routes.length; i++) {
       if (st.skips(i)) {
         continue;
@@ -220,6 +397,257 @@ public final class Targets {
       }
     }
     return -1;
+  }
+
+  /**
+   * The pick of a chain with groups: place by place in order, the member of the call's conversation
+   * while it takes calls and has room (or while the others have none, or it is not yet overloaded:
+   * the call then waits for its room), else the member with the most room for its weight; a place
+   * whose members are all full is passed for the next with room, and when none has room the call
+   * waits for it ({@link #WAIT_FOR_ROOM}, at {@code st.waitsAt}). Returns -1 when no target the
+   * call may use takes calls now.
+   */
+  private int pickShared(Route st) {
+    int n = routes.length;
+    for (int tries = 0; tries <= n; tries++) {
+      boolean[] open = new boolean[n]; // read outside this lock: a health runs its waiters
+      for (int i = 0; i < n; i++) {
+        open[i] = !st.skips(i) && routes[i].health.availableInNanos() == 0;
+      }
+      int chosen;
+      synchronized (this) {
+        releaseLocked(st);
+        chosen = chooseLocked(st, open);
+        st.releasesSeen = releases;
+        if (chosen >= 0) {
+          assigned[chosen]++;
+          st.holding = chosen;
+        }
+      }
+      if (chosen < 0) {
+        return chosen;
+      }
+      TargetHealth.Admission a = routes[chosen].health.admit();
+      if (a != TargetHealth.Admission.NO) {
+        st.probe = a == TargetHealth.Admission.PROBE ? chosen : -1;
+        return chosen;
+      }
+      done(st); // cooled or probed meanwhile: choose again
+      st.movedFrom = -1;
+    }
+    return -1;
+  }
+
+  private int chooseLocked(Route st, boolean[] open) {
+    long now = clock.getAsLong();
+    Integer kept = st.key == 0 ? null : affinity.get(st.key);
+    int sticky = kept == null ? -1 : kept;
+    int queue = -1;
+    st.movedFrom = -1;
+    st.waitsAt = -1;
+    for (int[] members : places) {
+      boolean stickyHere = sticky >= 0 && placeOf[sticky] == placeOf[members[0]];
+      if (stickyHere && open[sticky]) {
+        if (room(sticky, now) > 0) {
+          return sticky;
+        }
+        int other = best(members, open, st.key, sticky, now);
+        if (other >= 0 && overloaded(sticky, now)) {
+          st.movedFrom = sticky;
+          affinity.put(st.key, other);
+          return other;
+        }
+        st.waitsAt = sticky; // its cache is worth a short wait for its room
+        return WAIT_FOR_ROOM;
+      }
+      int b = best(members, open, st.key, -1, now);
+      if (b >= 0) {
+        if (st.key != 0) {
+          affinity.put(st.key, b);
+          if (stickyHere && b != sticky) {
+            st.movedFrom = sticky; // its member is down or skipped
+          }
+        }
+        return b;
+      }
+      if (queue < 0) {
+        queue = leastLoaded(members, open, now);
+      }
+    }
+    if (queue >= 0) {
+      st.waitsAt = queue;
+      return WAIT_FOR_ROOM;
+    }
+    return -1;
+  }
+
+  /** What member {@code t} may still take: its limit less its attempts out, NONE-safe. */
+  private int room(int t, long now) {
+    int cap = cap(t, now);
+    return cap == NONE ? NONE : cap - assigned[t];
+  }
+
+  /**
+   * The most member {@code t} takes at once: what its full-queue refusals taught (raised by one
+   * after each {@link #RAISE_AFTER_NANOS} without one), within its gate's limit.
+   */
+  private int cap(int t, long now) {
+    if (taught[t] != NONE && now - taughtAt[t] >= RAISE_AFTER_NANOS) {
+      taught[t]++;
+      taughtAt[t] = now;
+    }
+    return Math.min(taught[t], routes[t].gate.limit());
+  }
+
+  /** Overloaded: as many calls wait for member {@code t} as it takes at once. */
+  private boolean overloaded(int t, long now) {
+    int cap = cap(t, now);
+    return cap != NONE && assigned[t] >= 2 * cap;
+  }
+
+  /**
+   * The member of {@code members} with room whose load for its weight is least, ties broken by the
+   * conversation's key (the same member for the same key) or in turn; -1 when none has room.
+   */
+  private int best(int[] members, boolean[] open, long key, int not, long now) {
+    int best = -1;
+    long bestTie = 0;
+    for (int m : members) {
+      if (m == not || !open[m] || room(m, now) <= 0) {
+        continue;
+      }
+      long tie = key != 0 ? scramble(key ^ (m * 0x9e3779b97f4a7c15L)) : scramble(spin + m);
+      if (best < 0) {
+        best = m;
+        bestTie = tie;
+        continue;
+      }
+      // (assigned+1)/weight, compared without division
+      long a = (long) (assigned[m] + 1) * weights[best];
+      long b = (long) (assigned[best] + 1) * weights[m];
+      if (a < b || (a == b && tie > bestTie)) {
+        best = m;
+        bestTie = tie;
+      }
+    }
+    if (key == 0) {
+      spin++;
+    }
+    return best;
+  }
+
+  /** The open member of {@code members} with the fewest calls for what it takes; -1 for none. */
+  private int leastLoaded(int[] members, boolean[] open, long now) {
+    int best = -1;
+    double least = Double.MAX_VALUE;
+    for (int m : members) {
+      if (!open[m]) {
+        continue;
+      }
+      int cap = cap(m, now);
+      double load = (assigned[m] + 1.0) / ((cap == NONE ? 1 : cap) * (double) weights[m]);
+      if (load < least) {
+        least = load;
+        best = m;
+      }
+    }
+    return best;
+  }
+
+  private static long scramble(long x) {
+    x = (x ^ (x >>> 33)) * 0xff51afd7ed558ccdL;
+    x = (x ^ (x >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return x ^ (x >>> 33);
+  }
+
+  /**
+   * Sends a call that waited for room as long as it may to the member it waited at, room or not
+   * (the member's gate and limiter still hold it to their limits); -1 when that member no longer
+   * takes calls.
+   */
+  public int pickWaited(Route st) {
+    int t = st.waitsAt;
+    if (t < 0 || st.skips(t) || routes[t].health.availableInNanos() != 0) {
+      return -1;
+    }
+    synchronized (this) {
+      releaseLocked(st);
+      assigned[t]++;
+      st.holding = t;
+      if (st.key != 0) {
+        affinity.put(st.key, t);
+      }
+    }
+    TargetHealth.Admission a = routes[t].health.admit();
+    if (a == TargetHealth.Admission.NO) {
+      done(st);
+      return -1;
+    }
+    st.probe = a == TargetHealth.Admission.PROBE ? t : -1;
+    return t;
+  }
+
+  /**
+   * Has {@code wake} run once a member of a group frees room (an attempt of it ended): at once when
+   * one did since the call's last pick.
+   */
+  public void awaitRoom(Route st, Runnable wake) {
+    synchronized (this) {
+      if (releases == st.releasesSeen) {
+        roomWaiters.add(wake);
+        return;
+      }
+    }
+    wake.run();
+  }
+
+  /**
+   * Tells the call's member that its attempt ended, freeing its room, and wakes the calls that wait
+   * for room; nothing when it holds none. Safe to call more than once.
+   */
+  public void done(Route st) {
+    if (places == null) {
+      return;
+    }
+    List<Runnable> wake;
+    synchronized (this) {
+      if (!releaseLocked(st) || roomWaiters.isEmpty()) {
+        return;
+      }
+      wake = roomWaiters;
+      roomWaiters = new ArrayList<>();
+    }
+    for (Runnable r : wake) {
+      r.run();
+    }
+  }
+
+  private boolean releaseLocked(Route st) {
+    int t = st.holding;
+    if (t < 0) {
+      return false;
+    }
+    st.holding = -1;
+    assigned[t]--;
+    releases++;
+    return true;
+  }
+
+  /**
+   * Teaches member {@code t} the most it takes at once from its full-queue refusal of an attempt,
+   * its room already freed: the attempts still out to it (the host held them when it refused),
+   * never fewer than it once answered beside (the host may not yet have freed the slot of an
+   * attempt the client saw end: its gate judges whether refusals at that load go on); returns false
+   * when it refused with nothing else out and takes one at a time (busy, not full).
+   */
+  private synchronized boolean taught(int t) {
+    int out = assigned[t];
+    if (out == 0 && taught[t] <= 1) {
+      return false;
+    }
+    taught[t] = Math.min(taught[t], Math.max(1, Math.max(out, answeredAt[t])));
+    taughtAt[t] = clock.getAsLong();
+    return true;
   }
 
   /**
@@ -282,6 +710,13 @@ public final class Targets {
   public void succeeded(int t, Route st) {
     if (st.probe == t) {
       st.probe = -1;
+    }
+    if (places != null) {
+      synchronized (this) {
+        if (st.holding == t) { // the attempts out beside it, itself included, were all taken
+          answeredAt[t] = Math.max(answeredAt[t], assigned[t]);
+        }
+      }
     }
     routes[t].health.succeeded();
   }
