@@ -73,7 +73,8 @@ public final class Targets {
   private final Affinity affinity;
   private List<Runnable> roomWaiters = new ArrayList<>();
   private long releases; // attempts ended, for a waiter to know it missed none
-  private int spin; // breaks ties between members for calls without a conversation key
+  private long
+      spin; // draws a member for calls between members for calls without a conversation key
 
   /** No taught limit: the member takes what its gate lets through. */
   static final int NONE = Integer.MAX_VALUE;
@@ -464,8 +465,8 @@ public final class Targets {
       if (b >= 0) {
         if (st.key != 0) {
           affinity.put(st.key, b);
-          if (stickyHere && b != sticky) {
-            st.movedFrom = sticky; // its member is down or skipped
+          if (stickyHere && b != sticky && !st.skips(sticky)) {
+            st.movedFrom = sticky; // its member is down (its own failure: told as a fallback)
           }
         }
         return b;
@@ -506,34 +507,42 @@ public final class Targets {
   }
 
   /**
-   * The member of {@code members} with room whose load for its weight is least, ties broken by the
-   * conversation's key (the same member for the same key) or in turn; -1 when none has room.
+   * The member of {@code members} with room whose load for its weight is least; among idle members,
+   * or members as loaded for their weights, the one the conversation's key (or, without one, a
+   * counter) draws by weight (weighted rendezvous hashing: the same member for the same key, each
+   * member drawn in proportion to its weight); -1 when none has room.
    */
   private int best(int[] members, boolean[] open, long key, int not, long now) {
     int best = -1;
-    long bestTie = 0;
+    double bestDraw = 0;
+    long draw = key != 0 ? key : scramble(++spin);
     for (int m : members) {
       if (m == not || !open[m] || room(m, now) <= 0) {
         continue;
       }
-      long tie = key != 0 ? scramble(key ^ (m * 0x9e3779b97f4a7c15L)) : scramble(spin + m);
+      double d = draw(draw, m);
       if (best < 0) {
         best = m;
-        bestTie = tie;
+        bestDraw = d;
         continue;
       }
-      // (assigned+1)/weight, compared without division
-      long a = (long) (assigned[m] + 1) * weights[best];
-      long b = (long) (assigned[best] + 1) * weights[m];
-      if (a < b || (a == b && tie > bestTie)) {
+      // (assigned+1)/weight, compared without division; idle members tie
+      boolean idle = assigned[m] == 0 && assigned[best] == 0;
+      long a = idle ? 0 : (long) (assigned[m] + 1) * weights[best];
+      long b = idle ? 0 : (long) (assigned[best] + 1) * weights[m];
+      if (a < b || (a == b && d > bestDraw)) {
         best = m;
-        bestTie = tie;
+        bestDraw = d;
       }
     }
-    if (key == 0) {
-      spin++;
-    }
     return best;
+  }
+
+  /** Member {@code m}'s weighted rendezvous score for {@code key}: w / -ln(u), u in (0, 1). */
+  private double draw(long key, int m) {
+    long h = scramble(key ^ ((m + 1) * 0x9e3779b97f4a7c15L));
+    double u = ((h >>> 11) + 0.5) / (double) (1L << 53);
+    return weights[m] / -Math.log(u);
   }
 
   /** The open member of {@code members} with the fewest calls for what it takes; -1 for none. */
