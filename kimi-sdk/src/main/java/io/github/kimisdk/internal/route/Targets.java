@@ -73,8 +73,7 @@ public final class Targets {
   private final Affinity affinity;
   private List<Runnable> roomWaiters = new ArrayList<>();
   private long releases; // attempts ended, for a waiter to know it missed none
-  private long
-      spin; // draws a member for calls between members for calls without a conversation key
+  private long spin; // draws a member for the calls without a conversation key
 
   /** No taught limit: the member takes what its gate lets through. */
   static final int NONE = Integer.MAX_VALUE;

@@ -1,0 +1,259 @@
+package io.github.kimisdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replicas that share the load ({@link KimiClient.Builder#replica}), against fakes that play them
+ * in vLLM's dialect, each with its own admission limit (503 past it) and prefix cache: where each
+ * call goes, what a full replica's refusal does, how a conversation stays where its cache is, and
+ * what moves it.
+ */
+class ReplicaGroupHttpTest {
+
+  private List<FakeKimiServer> replicas = List.of();
+
+  @AfterEach
+  void stop() {
+    replicas.forEach(FakeKimiServer::close);
+  }
+
+  private static KimiClient.Builder group(List<FakeKimiServer> rs, RetryPolicy policy) {
+    KimiClient.Builder b =
+        KimiClient.builder().host(Host.vllm(rs.get(0).baseUrl())).retryPolicy(policy);
+    for (FakeKimiServer r : rs.subList(1, rs.size())) {
+      b.replica(Target.of(Host.vllm(r.baseUrl())));
+    }
+    return b;
+  }
+
+  private static ChatRequest.Builder turn(List<Message> history) {
+    return ChatRequest.builder("kimi-k3").messages(history).thinking(Thinking.disabled());
+  }
+
+  @Test
+  void sixConversationsAtOnceEachStayOnOneReplicaAndBothReplicasServe() throws Exception {
+    replicas =
+        FakeKimiServer.replicas(
+            2, s -> s.dialect("vllm").maxConcurrency(2).serviceTime(Duration.ofMillis(40)));
+    Map<Integer, Set<Integer>> servedBy = new ConcurrentHashMap<>();
+    try (KimiClient kimi =
+        group(replicas, RetryPolicy.defaults().withRateLimitWait(Duration.ofSeconds(30))).build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      try {
+        List<Future<?>> runs = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+          int conversation = c;
+          runs.add(
+              pool.submit(
+                  () -> {
+                    List<Message> history = new ArrayList<>();
+                    history.add(Message.system("You are assistant number " + conversation + "."));
+                    for (int t = 0; t < 5; t++) {
+                      history.add(Message.user("turn " + t + " of conversation " + conversation));
+                      ChatCompletion reply = kimi.chat(turn(history).build());
+                      servedBy
+                          .computeIfAbsent(conversation, k -> new TreeSet<>())
+                          .add(reply.metadata().servedBy().target());
+                      history.add(Message.assistant(reply.text()));
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : runs) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(servedBy).hasSize(6);
+    servedBy.forEach(
+        (c, targets) -> assertThat(targets).as("the replicas of conversation " + c).hasSize(1));
+    Set<Integer> used = new TreeSet<>();
+    servedBy.values().forEach(used::addAll);
+    assertThat(used).as("both replicas answered").containsExactly(0, 1);
+  }
+
+  @Test
+  void aReplicaHeldToItsLimitSpillsToTheOtherInsteadOfQueueing() throws Exception {
+    replicas =
+        FakeKimiServer.replicas(
+            2, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(150)));
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    List<Integer> served = new CopyOnWriteArrayList<>();
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm(replicas.get(0).baseUrl()))
+            .rateLimit(one)
+            .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
+            .build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          int n = i;
+          calls.add(
+              pool.submit(
+                  () ->
+                      served.add(
+                          kimi.chat(ChatRequest.of("kimi-k3", "call " + n))
+                              .metadata()
+                              .servedBy()
+                              .target())));
+        }
+        for (Future<?> f : calls) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(served).as("each replica took one").containsExactlyInAnyOrder(0, 1);
+    assertThat(replicas.get(0).rateLimitedCount() + replicas.get(1).rateLimitedCount()).isZero();
+  }
+
+  @Test
+  void idleCallsAreSharedInProportionToTheWeights() {
+    replicas = FakeKimiServer.replicas(2, s -> s.dialect("vllm"));
+    int[] served = new int[2];
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm(replicas.get(0).baseUrl()))
+            .weight(3)
+            .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())))
+            .build()) {
+      for (int i = 0; i < 200; i++) {
+        served[
+            kimi.chat(ChatRequest.of("kimi-k3", "question " + i)).metadata().servedBy().target()]++;
+      }
+    }
+    assertThat(served[0] / 200.0).as("the share of the member of weight 3").isBetween(0.65, 0.85);
+  }
+
+  @Test
+  void aConversationAsksTheSameReplicaEveryTurnWhenIdle() {
+    replicas = FakeKimiServer.replicas(3, s -> s.dialect("vllm"));
+    Set<Integer> served = new TreeSet<>();
+    try (KimiClient kimi = group(replicas, RetryPolicy.defaults()).build()) {
+      List<Message> history = new ArrayList<>();
+      history.add(Message.system("You keep a long document in mind."));
+      for (int t = 0; t < 8; t++) {
+        history.add(Message.user("turn " + t));
+        ChatCompletion reply = kimi.chat(turn(history).build());
+        served.add(reply.metadata().servedBy().target());
+        history.add(Message.assistant(reply.text()));
+      }
+    }
+    assertThat(served).hasSize(1);
+  }
+
+  @Test
+  void aConversationWhoseReplicaWentDownMovesAndTheMoveIsTold() {
+    replicas = FakeKimiServer.replicas(2, s -> s.dialect("vllm"));
+    List<CallEvent.Rerouted> moves = new CopyOnWriteArrayList<>();
+    List<CallEvent.Fallback> fallbacks = new CopyOnWriteArrayList<>();
+    CallListener heard =
+        new CallListener() {
+          @Override
+          public void onRerouted(CallEvent.Rerouted event) {
+            moves.add(event);
+          }
+
+          @Override
+          public void onFallback(CallEvent.Fallback event) {
+            fallbacks.add(event);
+          }
+        };
+    try (KimiClient kimi =
+        group(
+                replicas,
+                RetryPolicy.defaults().withCooldown(Duration.ofMinutes(1), Duration.ofMinutes(1)))
+            .listener(heard)
+            .build()) {
+      List<Message> history = new ArrayList<>();
+      history.add(Message.system("A conversation with a cache to keep."));
+      history.add(Message.user("first turn"));
+      ChatCompletion first = kimi.chat(turn(history).build());
+      int home = first.metadata().servedBy().target();
+      history.add(Message.assistant(first.text()));
+      assertThat(moves).isEmpty();
+
+      // its replica goes down; another call finds out (it falls back, cooling the replica)
+      replicas.get(home).failCalls("overloaded=1");
+      for (int i = 0; fallbacks.isEmpty() && i < 200; i++) {
+        kimi.chat(ChatRequest.of("kimi-k3", "another call " + i));
+      }
+      assertThat(fallbacks).as("some call found the replica down").isNotEmpty();
+      moves.clear();
+
+      history.add(Message.user("second turn"));
+      ChatCompletion second = kimi.chat(turn(history).build());
+      assertThat(second.metadata().servedBy().target()).isEqualTo(1 - home);
+      assertThat(moves)
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.kind()).isEqualTo(CallEvent.Reroute.MOVED);
+                assertThat(m.from().target()).isEqualTo(home);
+                assertThat(m.to().target()).isEqualTo(1 - home);
+                assertThat(m.after()).isEqualTo(Duration.ZERO);
+              });
+    }
+  }
+
+  @Test
+  void aFullReplicasRefusalNeitherCoolsItNorFailsTheCall() throws Exception {
+    replicas =
+        FakeKimiServer.replicas(
+            2, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(60)));
+    List<CallEvent.Fallback> fallbacks = new CopyOnWriteArrayList<>();
+    int calls = 12;
+    try (KimiClient kimi =
+        group(replicas, RetryPolicy.defaults().withRateLimitWait(Duration.ofSeconds(30)))
+            .listener(
+                new CallListener() {
+                  @Override
+                  public void onFallback(CallEvent.Fallback event) {
+                    fallbacks.add(event);
+                  }
+                })
+            .build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<ChatCompletion>> runs = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+          int n = i;
+          runs.add(pool.submit(() -> kimi.chat(ChatRequest.of("kimi-k3", "call " + n))));
+        }
+        for (Future<ChatCompletion> f : runs) {
+          assertThat(f.get(60, TimeUnit.SECONDS).text()).isNotEmpty();
+        }
+        assertThat(kimi.account().targets())
+            .allSatisfy(s -> assertThat(s.state()).isEqualTo(TargetStatus.State.AVAILABLE));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(fallbacks).as("a full replica is not a failed one").isEmpty();
+  }
+}
