@@ -325,7 +325,7 @@ public final class Targets {
       case QUOTA:
         return true;
       case CONCURRENCY:
-        return failure instanceof ApiException a && a.status() != 429 && !st.full;
+        return failure instanceof ApiException a && a.status() != 429 && (st == null || !st.full);
       case CONTEXT:
         long window = window(t, st.model);
         for (int i = 0; i < routes.length; i++) {

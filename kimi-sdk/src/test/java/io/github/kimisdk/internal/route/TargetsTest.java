@@ -125,4 +125,43 @@ class TargetsTest {
     assertThat(Targets.kind(failure, host)).isEqualTo(kind);
     assertThat(TARGETS.movesOn(kind, failure, 0, null)).isEqualTo(movesOn);
   }
+
+  @org.junit.jupiter.api.Test
+  void aConversationKeepsItsKeyTurnAfterTurnAndOthersHaveTheirOwn() {
+    List<io.github.kimisdk.chat.Message> first =
+        List.of(
+            io.github.kimisdk.chat.Message.system("You are a careful reviewer."),
+            io.github.kimisdk.chat.Message.user("Review this diff."));
+    List<io.github.kimisdk.chat.Message> later =
+        List.of(
+            first.get(0),
+            first.get(1),
+            io.github.kimisdk.chat.Message.assistant("It looks fine."),
+            io.github.kimisdk.chat.Message.user("And the tests?"));
+    long key = Targets.affinityKey(request("kimi-k3", first));
+    assertThat(key).isNotZero();
+    assertThat(Targets.affinityKey(request("kimi-k3", later))).isEqualTo(key);
+    assertThat(Targets.affinityKey(request("kimi-k2.5", first)))
+        .as("another model")
+        .isNotEqualTo(key);
+    assertThat(
+            Targets.affinityKey(
+                request(
+                    "kimi-k3",
+                    List.of(
+                        io.github.kimisdk.chat.Message.system("You are a careful reviewer"),
+                        io.github.kimisdk.chat.Message.user(".Review this diff.")))))
+        .as("the same characters split otherwise")
+        .isNotEqualTo(key);
+    assertThat(
+            Targets.affinityKey(
+                request("kimi-k3", List.of(io.github.kimisdk.chat.Message.system("Only this.")))))
+        .as("no user message: no conversation")
+        .isZero();
+  }
+
+  private static io.github.kimisdk.chat.ChatRequest request(
+      String model, List<io.github.kimisdk.chat.Message> messages) {
+    return io.github.kimisdk.chat.ChatRequest.builder(model).messages(messages).build();
+  }
 }
