@@ -51,10 +51,17 @@ public final class CpuPerCall {
    * that hands out typed chunks must ({@link CpuPerCallFloorDecode}: the decode-inclusive floor);
    * {@code kimiTelemetry}, the iterator with kimi-sdk-opentelemetry installed (what the artifact
    * adds per call); and {@code kimiChain}, the iterator through a fallback chain whose first target
-   * answers (what a chain adds per call). Run only when named.
+   * answers (what a chain adds per call); {@code kimiGroup}, the iterator through a group of two
+   * replicas that share the load (what choosing a member adds per call). Run only when named.
    */
   static final List<String> VARIANTS =
-      List.of("floorTimeout", "floorDecode", "floorResponsesDecode", "kimiTelemetry", "kimiChain");
+      List.of(
+          "floorTimeout",
+          "floorDecode",
+          "floorResponsesDecode",
+          "kimiTelemetry",
+          "kimiChain",
+          "kimiGroup");
 
   /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the

@@ -205,6 +205,8 @@ public final class CpuPerCallClient {
         return new CpuPerCallKimi(url, CpuPerCallKimi.Mode.FOR_EACH_TEXT);
       case "kimiChain":
         return CpuPerCallKimi.chain(url);
+      case "kimiGroup":
+        return CpuPerCallKimi.group(url);
       case "floor":
         return new CpuPerCallFloor(url);
       case "floorTimeout":

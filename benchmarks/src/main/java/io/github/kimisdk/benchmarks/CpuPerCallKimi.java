@@ -58,6 +58,22 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
   }
 
   /**
+   * The iterator through a group of two replicas ({@code KimiClient.Builder.replica}) that share
+   * the load, both at the same server: each call's member chosen by its room and weight, its
+   * conversation's key computed and remembered, its room held and freed.
+   */
+  static CpuPerCallKimi group(String url) {
+    return new CpuPerCallKimi(
+        KimiClient.builder()
+            .apiKey("sk-cpu-per-call")
+            .baseUrl(url)
+            .replica(
+                Target.of(Host.vllm(url).withModelId("kimi-k3", "kimi-k3"), "kimi-k3")
+                    .apiKey("sk-cpu-per-call")),
+        Mode.ITERATOR);
+  }
+
+  /**
    * The iterator with kimi-sdk-opentelemetry installed on an OpenTelemetry SDK that keeps its spans
    * and metrics and exports them nowhere: a span, its attributes and events, both metrics and the
    * trace context per call, the artifact's own cost and the SDK's, without an exporter's.

@@ -391,6 +391,7 @@ public final class SteadyCallCpu {
     switch (name) {
       case "kimiIterator":
       case "kimiChain":
+      case "kimiGroup":
       case "kimiFlow":
       case "kimiForEachText":
       case "openai":
@@ -410,6 +411,7 @@ public final class SteadyCallCpu {
         return "openaiResponses";
       case "kimiIterator":
       case "kimiChain":
+      case "kimiGroup":
       case "kimiFlow":
       case "kimiForEachText":
         return "openai";
