@@ -256,4 +256,42 @@ class ReplicaGroupHttpTest {
     }
     assertThat(fallbacks).as("a full replica is not a failed one").isEmpty();
   }
+
+  @Test
+  void aGroupWhoseMembersAreAllHeldToTheirLimitSpillsToTheNextPlace() throws Exception {
+    replicas =
+        FakeKimiServer.replicas(
+            3, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(300)));
+    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
+    List<Integer> served = new CopyOnWriteArrayList<>();
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm(replicas.get(0).baseUrl()))
+            .rateLimit(one)
+            .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
+            .fallback(Target.of(Host.vllm(replicas.get(2).baseUrl())).rateLimit(one))
+            .build()) {
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          int n = i;
+          calls.add(
+              pool.submit(
+                  () ->
+                      served.add(
+                          kimi.chat(ChatRequest.of("kimi-k3", "call " + n))
+                              .metadata()
+                              .servedBy()
+                              .target())));
+        }
+        for (Future<?> f : calls) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(served).as("the third call to the next place").containsExactlyInAnyOrder(0, 1, 2);
+  }
 }

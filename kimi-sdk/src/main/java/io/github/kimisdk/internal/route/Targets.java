@@ -62,6 +62,7 @@ public final class Targets {
   private final int[] placeOf;
   private final int[][] places;
   private final int[] weights;
+  private final int[] configured; // each member's RateLimit.maxConcurrency, or NONE
   private final LongSupplier clock;
   // Guarded by this: each member's attempts picked and not ended, the most it was taught to take
   // at once (by a full-queue refusal; NONE until one) and when, the conversations' members, and
@@ -137,6 +138,12 @@ public final class Targets {
       this.places = ps.toArray(new int[0][]);
       this.weights = weights == null ? filled(n, 1) : weights.clone();
       this.assigned = new int[n];
+      this.configured = new int[n];
+      for (int i = 0; i < n; i++) {
+        TargetSettings ts = this.routes[i].settings;
+        configured[i] =
+            ts.rateLimit() == null ? NONE : ts.rateLimit().maxConcurrency().orElse(NONE);
+      }
       this.taught = filled(n, NONE);
       this.taughtAt = new long[n];
       this.answeredAt = new int[n];
@@ -146,6 +153,7 @@ public final class Targets {
       this.places = null;
       this.weights = null;
       this.assigned = null;
+      this.configured = null;
       this.taught = null;
       this.taughtAt = null;
       this.answeredAt = null;
@@ -489,14 +497,15 @@ public final class Targets {
 
   /**
    * The most member {@code t} takes at once: what its full-queue refusals taught (raised by one
-   * after each {@link #RAISE_AFTER_NANOS} without one), within its gate's limit.
+   * after each {@link #RAISE_AFTER_NANOS} without one), within its gate's limit and its {@code
+   * RateLimit.maxConcurrency}.
    */
   private int cap(int t, long now) {
     if (taught[t] != NONE && now - taughtAt[t] >= RAISE_AFTER_NANOS) {
       taught[t]++;
       taughtAt[t] = now;
     }
-    return Math.min(taught[t], routes[t].gate.limit());
+    return Math.min(Math.min(taught[t], configured[t]), routes[t].gate.limit());
   }
 
   /** Overloaded: as many calls wait for member {@code t} as it takes at once. */
