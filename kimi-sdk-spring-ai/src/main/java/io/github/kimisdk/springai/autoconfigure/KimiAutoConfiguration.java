@@ -92,9 +92,11 @@ public class KimiAutoConfiguration {
    * spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code
-   * spring.ai.kimi.fallback[n].*}, in order; then the customizers. A base URL on Moonshot's hosts
-   * without {@code /v1} fails here, in the SDK's words; one on another host without {@code /v1} is
-   * asked for {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a warning.
+   * spring.ai.kimi.fallback[n].*}, in order (each with {@code replica=true} a replica of the one
+   * before it), the own target's weight from {@code spring.ai.kimi.weight}; then the customizers. A
+   * base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another
+   * host without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a
+   * 404 is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -139,6 +141,10 @@ public class KimiAutoConfiguration {
     } else if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
+    Integer weight = connection.checkedWeight();
+    if (weight != null) {
+      builder.weight(weight);
+    }
     RetryPolicy retry = connection.getRetry().toPolicy();
     if (retry != null) {
       builder.retryPolicy(retry);
@@ -153,7 +159,11 @@ public class KimiAutoConfiguration {
       int n = targets.size();
       Target target = f.toTarget(n, shared);
       try {
-        builder.fallback(target);
+        if (f.isReplica()) {
+          builder.replica(target);
+        } else {
+          builder.fallback(target);
+        }
       } catch (ConfigurationException tooMany) {
         throw new KimiSettingsException(
             KimiConnectionProperties.Fallback.prefix(n)
