@@ -141,10 +141,6 @@ public class KimiAutoConfiguration {
     } else if (baseUrl != null) {
       builder.baseUrl(baseUrl);
     }
-    Integer weight = connection.checkedWeight();
-    if (weight != null) {
-      builder.weight(weight);
-    }
     RetryPolicy retry = connection.getRetry().toPolicy();
     if (retry != null) {
       builder.retryPolicy(retry);
@@ -154,26 +150,7 @@ public class KimiAutoConfiguration {
     if (limit != null) {
       builder.rateLimit(limit);
     }
-    List<Target> targets = new ArrayList<>();
-    for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
-      int n = targets.size();
-      Target target = f.toTarget(n, shared);
-      try {
-        if (f.isReplica()) {
-          builder.replica(target);
-        } else {
-          builder.fallback(target);
-        }
-      } catch (ConfigurationException tooMany) {
-        throw new KimiSettingsException(
-            KimiConnectionProperties.Fallback.prefix(n)
-                + " cannot be added: "
-                + tooMany.getMessage(),
-            "Remove fallback targets from " + KimiConnectionProperties.PREFIX + ".fallback.",
-            tooMany);
-      }
-      targets.add(target);
-    }
+    List<Target> targets = chain(builder, connection, shared);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client;
     try {
@@ -190,6 +167,44 @@ public class KimiAutoConfiguration {
           .ifPresent(w -> LogFactory.getLog(KimiClient.LOGGER_NAME).warn(w));
     }
     return client;
+  }
+
+  /**
+   * Adds the chain of {@code spring.ai.kimi.fallback[n].*} to {@code builder}, in order: each a
+   * replica of the target before it ({@code replica=true}) or the next fallback; and the weight of
+   * the client's own target ({@code spring.ai.kimi.weight}).
+   *
+   * @return the targets added, in order
+   * @throws KimiSettingsException if a target cannot be made, a weight is out of range or the chain
+   *     is longer than a client takes, naming the properties
+   */
+  static List<Target> chain(
+      KimiClient.Builder builder, KimiConnectionProperties connection, RateLimitStore store) {
+    Integer weight = connection.checkedWeight();
+    if (weight != null) {
+      builder.weight(weight);
+    }
+    List<Target> targets = new ArrayList<>();
+    for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
+      int n = targets.size();
+      Target target = f.toTarget(n, store);
+      try {
+        if (f.isReplica()) {
+          builder.replica(target);
+        } else {
+          builder.fallback(target);
+        }
+      } catch (ConfigurationException tooMany) {
+        throw new KimiSettingsException(
+            KimiConnectionProperties.Fallback.prefix(n)
+                + " cannot be added: "
+                + tooMany.getMessage(),
+            "Remove fallback targets from " + KimiConnectionProperties.PREFIX + ".fallback.",
+            tooMany);
+      }
+      targets.add(target);
+    }
+    return targets;
   }
 
   /**

@@ -1,6 +1,12 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
@@ -13,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.InOrder;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -104,6 +111,52 @@ class KimiRoutingPropertiesTest {
                   .containsExactly(true, false);
               assertThat(p.toString()).contains("replica").doesNotContain("sk-moonshot-key");
             });
+  }
+
+  @Test
+  void eachTargetReachesTheBuilderAsAReplicaOrAFallbackInOrderWithTheOwnWeight() {
+    KimiConnectionProperties connection = new KimiConnectionProperties();
+    connection.setWeight(3);
+    connection.setFallback(
+        List.of(
+            target("http://127.0.0.1:8002/v1", true, 2),
+            target("http://127.0.0.1:8003/v1", false, null),
+            target("http://127.0.0.1:8004/v1", true, null)));
+    KimiClient.Builder builder = mock(KimiClient.Builder.class);
+
+    List<Target> chain = KimiAutoConfiguration.chain(builder, connection, null);
+
+    assertThat(chain).extracting(Target::weight).containsExactly(2, 1, 1);
+    InOrder order = inOrder(builder);
+    order.verify(builder).replica(chain.get(0));
+    order.verify(builder).fallback(chain.get(1));
+    order.verify(builder).replica(chain.get(2));
+    verify(builder).weight(3);
+    verify(builder, never()).fallback(chain.get(0));
+    verify(builder, never()).fallback(chain.get(2));
+  }
+
+  @Test
+  void withoutRoutingPropertiesTheChainIsFallbacksAndTheOwnWeightIsLeftAlone() {
+    KimiConnectionProperties connection = new KimiConnectionProperties();
+    connection.setFallback(List.of(target("http://127.0.0.1:8002/v1", false, null)));
+    KimiClient.Builder builder = mock(KimiClient.Builder.class);
+
+    KimiAutoConfiguration.chain(builder, connection, null);
+
+    verify(builder).fallback(any());
+    verify(builder, never()).replica(any());
+    verify(builder, never()).weight(anyInt());
+  }
+
+  private static KimiConnectionProperties.Fallback target(
+      String baseUrl, boolean replica, Integer weight) {
+    KimiConnectionProperties.Fallback f = new KimiConnectionProperties.Fallback();
+    f.setHost("vllm");
+    f.setBaseUrl(baseUrl);
+    f.setReplica(replica);
+    f.setWeight(weight);
+    return f;
   }
 
   static Stream<Arguments> outOfRange() {
