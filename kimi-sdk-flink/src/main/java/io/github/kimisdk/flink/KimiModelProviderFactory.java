@@ -61,6 +61,7 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
   public Set<ConfigOption<?>> optionalOptions() {
     return Set.of(
         KimiOptions.HOST,
+        KimiOptions.WEIGHT,
         KimiOptions.ENDPOINT,
         KimiOptions.API_KEY,
         KimiOptions.SYSTEM_PROMPT,

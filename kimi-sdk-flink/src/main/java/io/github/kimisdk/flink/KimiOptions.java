@@ -9,8 +9,9 @@ import org.apache.flink.configuration.ConfigOptions;
  * The options of the {@code kimi} model provider, as {@code CREATE MODEL ... WITH (...)} names
  * them. The options of Flink's own {@code openai} provider keep their names and meanings, so that a
  * job moves to Kimi by changing {@code 'provider'} alone; Kimi adds {@link #THINKING}, {@link
- * #REASONING_EFFORT}, the {@code rate-limit.*} options, {@link #HOST} and the fallback targets'
- * {@code fallback.N.*} options ({@link #fallbackHost(int)}).
+ * #REASONING_EFFORT}, the {@code rate-limit.*} options, {@link #HOST}, {@link #WEIGHT} and the
+ * fallback targets' {@code fallback.N.*} options ({@link #fallbackHost(int)}), of which {@code
+ * fallback.N.replica} makes a target a replica that shares the load of the one before it.
  *
  * <pre>{@code
  * CREATE MODEL summarizer
@@ -56,10 +57,25 @@ public final class KimiOptions {
                   + " server that speaks as Moonshot does.");
 
   /**
+   * The weight of the model's own target among the replicas that share its load ({@link
+   * #fallbackReplica(int)} on {@code fallback.1}), from 1 to 1000: of members with equal room, one
+   * of weight 2 gets twice the rows of one of weight 1. Left out: 1.
+   */
+  public static final ConfigOption<Integer> WEIGHT =
+      ConfigOptions.key("weight")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "The model's own target's weight among its replicas (fallback.1.replica), from 1"
+                  + " to 1000; 1 when left out.");
+
+  /**
    * The prefix of a fallback target's options, {@code fallback.N.host}, {@code
-   * fallback.N.endpoint}, {@code fallback.N.model} and {@code fallback.N.api-key}, N from 1 to
-   * {@value #MAX_FALLBACKS}: a row whose call finds its target overloaded (or its account out of
-   * quota) is sent to the next target, in the order of N. See {@link #fallbackHost(int)}.
+   * fallback.N.endpoint}, {@code fallback.N.model}, {@code fallback.N.api-key}, {@code
+   * fallback.N.replica} and {@code fallback.N.weight}, N from 1 to {@value #MAX_FALLBACKS}: a row
+   * whose call finds its target overloaded (or its account out of quota) is sent to the next
+   * target, in the order of N; a target with {@code replica} instead shares the load of the one
+   * before it. See {@link #fallbackHost(int)}.
    */
   public static final String FALLBACK_PREFIX = "fallback.";
 
@@ -132,9 +148,43 @@ public final class KimiOptions {
         .withDescription("Fallback target " + n + "'s API key.");
   }
 
+  /**
+   * Whether target {@code n} is a replica of the target before it (the model's own for {@code
+   * fallback.1}) rather than the next fallback: {@code true}, it joins that target's group and
+   * shares its load ({@code KimiClient.Builder.replica}); a row goes to the member with the most
+   * room under what it learnt of each member's concurrency, by {@link #fallbackWeight(int)}, and
+   * spills to another member instead of waiting. Left out: {@code false}.
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.replica}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<Boolean> fallbackReplica(int n) {
+    return ConfigOptions.key(fallbackKey(n, "replica"))
+        .booleanType()
+        .defaultValue(false)
+        .withDescription(
+            "Whether target " + n + " is a replica sharing the load of the target before it.");
+  }
+
+  /**
+   * Target {@code n}'s weight among the members of its group ({@link #fallbackReplica(int)}), from
+   * 1 to 1000. Left out: 1.
+   *
+   * @param n the target's place, from 1
+   * @return the option {@code fallback.N.weight}
+   * @throws IllegalArgumentException if {@code n} is not in [1, {@value #MAX_FALLBACKS}]
+   */
+  public static ConfigOption<Integer> fallbackWeight(int n) {
+    return ConfigOptions.key(fallbackKey(n, "weight"))
+        .intType()
+        .noDefaultValue()
+        .withDescription("Target " + n + "'s weight among its replicas, from 1 to 1000.");
+  }
+
   /** The names a fallback target's options end with, after {@code fallback.N.}. */
   static final java.util.List<String> FALLBACK_OPTIONS =
-      java.util.List.of("host", "endpoint", "model", "api-key");
+      java.util.List.of("host", "endpoint", "model", "api-key", "replica", "weight");
 
   private static String fallbackKey(int n, String name) {
     if (n < 1 || n > MAX_FALLBACKS) {

@@ -51,10 +51,18 @@ final class ModelSettings implements Serializable {
   /**
    * A fallback target as its options give it: its place {@code n} (from 1), its host's dialect and
    * base URL (null: as {@link ModelSettings#targetHost} says), the Kimi model it asks for (null:
-   * the model's own) and its key (null: as {@link ModelSettings#targetKey} says). Never prints the
+   * the model's own), its key (null: as {@link ModelSettings#targetKey} says), whether it is a
+   * replica of the target before it, and its weight among its group (null: 1). Never prints the
    * key.
    */
-  record Fallback(int n, String host, String baseUrl, String model, String apiKey)
+  record Fallback(
+      int n,
+      String host,
+      String baseUrl,
+      String model,
+      String apiKey,
+      boolean replica,
+      Integer weight)
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -74,11 +82,14 @@ final class ModelSettings implements Serializable {
           + n
           + (host == null ? "" : " " + host)
           + (baseUrl == null ? "" : " at " + baseUrl)
-          + (model == null ? "" : ", model " + model);
+          + (model == null ? "" : ", model " + model)
+          + (replica ? ", replica" : "")
+          + (weight == null ? "" : ", weight " + weight);
     }
   }
 
   final String host; // null: Moonshot's dialect
+  final Integer weight; // null: 1, among the replicas of the model's own target
   final String baseUrl; // null: the host's own URL (Kimi's global endpoint without a host)
   private final String apiKey; // null: the environment's, read where the client is built
   final String model;
@@ -112,6 +123,7 @@ final class ModelSettings implements Serializable {
 
   private ModelSettings(ReadableConfig c) {
     this.host = blankToNull(c.get(KimiOptions.HOST));
+    this.weight = c.get(KimiOptions.WEIGHT);
     this.baseUrl = baseUrlOf(c.get(KimiOptions.ENDPOINT));
     this.apiKey = c.get(KimiOptions.API_KEY);
     this.model = c.get(KimiOptions.MODEL);
@@ -145,7 +157,9 @@ final class ModelSettings implements Serializable {
               blankToNull(c.get(KimiOptions.fallbackHost(n))),
               baseUrlOf(c.get(KimiOptions.fallbackEndpoint(n))),
               blankToNull(c.get(KimiOptions.fallbackModel(n))),
-              c.get(KimiOptions.fallbackApiKey(n))));
+              c.get(KimiOptions.fallbackApiKey(n)),
+              c.get(KimiOptions.fallbackReplica(n)),
+              c.get(KimiOptions.fallbackWeight(n))));
     }
     this.fallbacks = List.copyOf(targets);
   }
@@ -170,7 +184,8 @@ final class ModelSettings implements Serializable {
             "Unsupported model option '"
                 + OutputLayout.escape(key, 100)
                 + "': a fallback target's options are fallback.N.host, fallback.N.endpoint,"
-                + " fallback.N.model and fallback.N.api-key, N from 1 to "
+                + " fallback.N.model, fallback.N.api-key, fallback.N.replica and"
+                + " fallback.N.weight, N from 1 to "
                 + KimiOptions.MAX_FALLBACKS
                 + ".");
       }
@@ -202,6 +217,21 @@ final class ModelSettings implements Serializable {
     return List.copyOf(places.keySet());
   }
 
+  /** Checks a weight: from 1 to {@link Target#MAX_WEIGHT} when set. */
+  private static void weight(String option, Integer weight) {
+    if (weight != null && (weight < 1 || weight > Target.MAX_WEIGHT)) {
+      throw new ValidationException(
+          "Model option '"
+              + option
+              + "' must be from 1 to "
+              + Target.MAX_WEIGHT
+              + ": "
+              + weight
+              + ". Of replicas with equal room, one of weight 2 gets twice the rows of one of"
+              + " weight 1; leave it out for 1.");
+    }
+  }
+
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.strip();
   }
@@ -225,6 +255,10 @@ final class ModelSettings implements Serializable {
               + " (the client's most retries): "
               + s.retryNum
               + ".");
+    }
+    weight(KimiOptions.WEIGHT.key(), s.weight);
+    for (Fallback f : s.fallbacks) {
+      weight(f.option("weight"), f.weight());
     }
     positive(KimiOptions.RATE_LIMIT_MAX_CONCURRENCY.key(), s.maxConcurrency);
     positive(KimiOptions.RATE_LIMIT_REQUESTS_PER_MINUTE.key(), s.requestsPerMinute);
@@ -579,6 +613,7 @@ final class ModelSettings implements Serializable {
     Map<String, Object> k = new LinkedHashMap<>();
     k.put("host", host);
     k.put("endpoint", baseUrl);
+    k.put("weight", weight);
     k.put("key", apiKey == null ? "environment" : digest(apiKey));
     for (Fallback f : fallbacks) {
       String key = f.apiKey() == null ? null : digest(f.apiKey());
@@ -588,7 +623,9 @@ final class ModelSettings implements Serializable {
               String.valueOf(f.host()),
               String.valueOf(f.baseUrl()),
               String.valueOf(f.model()),
-              String.valueOf(key)));
+              String.valueOf(key),
+              String.valueOf(f.replica()),
+              String.valueOf(f.weight())));
     }
     k.put("max-concurrency", maxConcurrency);
     k.put("rpm", requestsPerMinute);
@@ -611,9 +648,9 @@ final class ModelSettings implements Serializable {
   }
 
   /**
-   * Builds the client the calls of this JVM share: its host, its fallback targets in order, and the
-   * rate limit of the options, shared through {@code store} when given. Each model's calls carry
-   * their own retry policy ({@link #retryPolicy}).
+   * Builds the client the calls of this JVM share: its host and weight, its fallback targets and
+   * replicas in order, and the rate limit of the options, shared through {@code store} when given.
+   * Each model's calls carry their own retry policy ({@link #retryPolicy}).
    */
   KimiClient.Builder clientBuilder(io.github.kimisdk.RateLimitStore store) {
     KimiClient.Builder b = KimiClient.builder();
@@ -633,7 +670,20 @@ final class ModelSettings implements Serializable {
       Host h = targetHost(f);
       Target t = f.model() == null ? Target.of(h) : Target.of(h, f.model());
       String key = targetKey(f);
-      b.fallback(key == null ? t : t.apiKey(key));
+      if (key != null) {
+        t = t.apiKey(key);
+      }
+      if (f.weight() != null) {
+        t = t.weight(f.weight());
+      }
+      if (f.replica()) {
+        b.replica(t);
+      } else {
+        b.fallback(t);
+      }
+    }
+    if (weight != null) {
+      b.weight(weight);
     }
     if (limited()) {
       RateLimit.Builder r = RateLimit.builder();

@@ -33,7 +33,11 @@ final class ClientSettings {
   Supplier<String> apiKeySupplier; // the later of apiKey(..) and apiKey(Supplier) wins
   String baseUrl;
   Host host;
-  final List<Target> fallbacks = new ArrayList<>();
+
+  /** The targets added after the client's own, in order: fallbacks and replicas. */
+  final List<Added> targets = new ArrayList<>();
+
+  Integer weight; // the client's own target's, among its replicas
   Duration timeout;
   Integer maxRetries;
   RetryPolicy retryPolicy;
@@ -57,7 +61,9 @@ final class ClientSettings {
       add(conflicts, "apiKey", apiKey != null ? apiKey : apiKeySupplier);
       add(conflicts, "baseUrl", baseUrl);
       add(conflicts, "host", host);
-      add(conflicts, "fallback", fallbacks.isEmpty() ? null : fallbacks);
+      add(conflicts, "fallback", targets.stream().anyMatch(t -> !t.replica()) ? targets : null);
+      add(conflicts, "replica", targets.stream().anyMatch(Added::replica) ? targets : null);
+      add(conflicts, "weight", weight);
       add(conflicts, "timeout", timeout);
       add(conflicts, "maxRetries", maxRetries);
       add(conflicts, "retryPolicy", retryPolicy);
@@ -85,8 +91,15 @@ final class ClientSettings {
     } else if (baseUrl != null) {
       b.baseUrl(baseUrl);
     }
-    for (Target t : fallbacks) {
-      b.fallback(t);
+    for (Added t : targets) {
+      if (t.replica()) {
+        b.replica(t.target());
+      } else {
+        b.fallback(t.target());
+      }
+    }
+    if (weight != null) {
+      b.weight(weight);
     }
     if (timeout != null) {
       b.timeouts(
@@ -110,6 +123,12 @@ final class ClientSettings {
     }
     return b.build();
   }
+
+  /**
+   * A target added to the chain: the next fallback, or a replica that shares the load of the one
+   * before it.
+   */
+  record Added(Target target, boolean replica) {}
 
   /** Whether a streamed reply is logged whole when it ends (the SDK logs none of its chunks). */
   boolean logsStreamedResponses() {

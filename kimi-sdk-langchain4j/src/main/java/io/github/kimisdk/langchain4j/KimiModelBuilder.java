@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 /**
  * The builder settings {@link KimiChatModel} and {@link KimiStreamingChatModel} share, named as
  * LangChain4j's providers name them. Either a client of the model's own ({@code apiKey}, {@code
- * baseUrl}, {@code host}, {@code fallback}, {@code timeout}, {@code maxRetries}, {@code
- * retryPolicy}, {@code logRequests}, {@code samplingPolicy}; without an API key the client reads
- * {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}), or an existing
- * {@code client}, which keeps its own settings. Request parameters set here override those of
- * {@code defaultRequestParameters}.
+ * baseUrl}, {@code host}, {@code fallback}, {@code replica}, {@code weight}, {@code timeout},
+ * {@code maxRetries}, {@code retryPolicy}, {@code logRequests}, {@code samplingPolicy}; without an
+ * API key the client reads {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code
+ * KIMI_CODING_API_KEY}), or an existing {@code client}, which keeps its own settings. Request
+ * parameters set here override those of {@code defaultRequestParameters}.
  *
  * @param <B> the concrete builder
  */
@@ -50,9 +50,9 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
 
   /**
    * Uses an existing client, with its key, endpoint, timeouts, retries and rate limit. Cannot be
-   * combined with {@code apiKey}, {@code baseUrl}, {@code host}, {@code fallback}, {@code timeout},
-   * {@code maxRetries}, {@code retryPolicy}, {@code logRequests}, {@code logResponses} or {@code
-   * samplingPolicy}: set those on the client.
+   * combined with {@code apiKey}, {@code baseUrl}, {@code host}, {@code fallback}, {@code replica},
+   * {@code weight}, {@code timeout}, {@code maxRetries}, {@code retryPolicy}, {@code logRequests},
+   * {@code logResponses} or {@code samplingPolicy}: set those on the client.
    *
    * @param client the client; the model does not close it
    * @return this builder
@@ -129,7 +129,42 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
    * @return this builder
    */
   public B fallback(Target target) {
-    settings.fallbacks.add(Objects.requireNonNull(target, "target"));
+    settings.targets.add(new ClientSettings.Added(Objects.requireNonNull(target, "target"), false));
+    return self();
+  }
+
+  /**
+   * Adds a replica to the model's own client: a target that shares the load of the one added last,
+   * the client's own when none was ({@code KimiClient.Builder.replica}). The members of a group
+   * share the calls by the room each has and by {@link Target#weight}; a conversation stays on the
+   * member that holds its prefix cache while that member has room, and a call spills to another
+   * member instead of waiting. Moves, hedges ({@link RetryPolicy#withHedging}) and continued
+   * streams ({@link RetryPolicy#withStreamContinuation}) are told to the client's listeners as
+   * {@code CallEvent.Rerouted}; the response's metadata names the member that answered ({@link
+   * KimiChatResponseMetadata#servedBy()}).
+   *
+   * @param target the replica, with its own key if it takes one
+   * @return this builder
+   */
+  public B replica(Target target) {
+    settings.targets.add(new ClientSettings.Added(Objects.requireNonNull(target, "target"), true));
+    return self();
+  }
+
+  /**
+   * Sets the weight of the model's own client's target among the replicas that share its load
+   * ({@code KimiClient.Builder.weight}); a replica's own is its {@link Target#weight}.
+   *
+   * @param weight from 1 (the default) to {@link Target#MAX_WEIGHT}
+   * @return this builder
+   * @throws IllegalArgumentException if {@code weight} is out of range
+   */
+  public B weight(int weight) {
+    if (weight < 1 || weight > Target.MAX_WEIGHT) {
+      throw new IllegalArgumentException(
+          "weight must be from 1 to " + Target.MAX_WEIGHT + ": " + weight);
+    }
+    settings.weight = weight;
     return self();
   }
 

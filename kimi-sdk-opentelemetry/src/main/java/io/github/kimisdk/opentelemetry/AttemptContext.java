@@ -18,9 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * attempt after the first to the span as an event: {@code kimi.fallback} when it goes to another
  * target of the client's fallback chain than the attempt before ({@link
  * KimiInterceptor.Chain#target()}, so two targets on one URL are told apart), {@code kimi.retry}
- * when it goes to the same one, each naming the URL it goes to and the failure before it. W3C's
- * propagator is used whatever propagators the application configured, so that the header is the one
- * a GenAI server reads; baggage is never sent.
+ * when it goes to the same one, each naming the URL it goes to and the failure before it; an
+ * attempt told as a reroute ({@link RerouteEvents}) has its {@code kimi.rerouted} event instead.
+ * W3C's propagator is used whatever propagators the application configured, so that the header is
+ * the one a GenAI server reads; baggage is never sent.
  */
 final class AttemptContext implements KimiInterceptor {
 
@@ -43,7 +44,9 @@ final class AttemptContext implements KimiInterceptor {
     if (call != null) {
       ServedBy target = chain.target();
       ServedBy before = call.lastTarget;
-      if (chain.attempt() > 1) {
+      // an attempt the listener told as a reroute (RerouteEvents, heard before the attempt is
+      // sent) has its kimi.rerouted event: no kimi.fallback or kimi.retry beside it
+      if (chain.attempt() > 1 && !call.wasRerouted(chain.attempt())) {
         boolean moved = before != null && before.target() != target.target();
         AttributesBuilder a = Attributes.builder().put(GenAi.ATTEMPT, (long) chain.attempt());
         GenAi.server(a, chain.endpoint());

@@ -1,9 +1,11 @@
 package io.github.kimisdk.opentelemetry;
 
+import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.model.PriceTable;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,14 +44,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * the span ({@code kimi.attempt}, the URL's {@code server.address} and {@code server.port}, the
  * failure before it as {@code error.type} and {@code http.response.status_code}), or a {@code
  * kimi.fallback} event when it goes to another target of the client's fallback chain ({@code
- * kimi.target}, {@code kimi.target.host}); on a client with fallback targets, the span and the
- * metrics name the target that served ({@code kimi.target}, {@code kimi.target.host}, its provider,
- * {@code server.address} and {@code server.port}). The cost the price table gives is {@code
- * kimi.cost} (with {@code kimi.cost.currency}) and Kimi's request id {@code kimi.request_id}, where
- * the conventions have no name. Every request carries the W3C trace context of the call's span
- * ({@code traceparent}, and {@code tracestate} when there is one), so a server that reads it (vLLM,
- * most gateways) joins the trace; {@link Builder#propagateContext(boolean)} turns that off. Baggage
- * is never sent.
+ * kimi.target}, {@code kimi.target.host}); a call routing sent elsewhere with no attempt failing (a
+ * conversation moved to another replica, a stream hedged or continued) is a {@code kimi.rerouted}
+ * event ({@code kimi.reroute}: {@code moved}, {@code hedged} or {@code continued}, the target it
+ * went to as a fallback's, the one it left as {@code kimi.reroute.from.*}, and a hedge's wait as
+ * {@code kimi.reroute.after}, in seconds), told by the listener {@link #install} adds ({@link
+ * #listener()}); on a client with fallback targets, the span and the metrics name the target that
+ * served ({@code kimi.target}, {@code kimi.target.host}, its provider, {@code server.address} and
+ * {@code server.port}). The cost the price table gives is {@code kimi.cost} (with {@code
+ * kimi.cost.currency}) and Kimi's request id {@code kimi.request_id}, where the conventions have no
+ * name. Every request carries the W3C trace context of the call's span ({@code traceparent}, and
+ * {@code tracestate} when there is one), so a server that reads it (vLLM, most gateways) joins the
+ * trace; {@link Builder#propagateContext(boolean)} turns that off. Baggage is never sent.
  *
  * <p>Every GenAI name is still "development" in the conventions. The ones every GenAI backend reads
  * (above) are written by default; the detailed token counts ({@code
@@ -99,12 +105,18 @@ public final class KimiTelemetry {
       "https://opentelemetry.io/schemas/" + SEMANTIC_CONVENTIONS;
 
   private final List<KimiInterceptor> interceptors;
+  private final CallListener listener;
 
   private KimiTelemetry(Builder b) {
     ConcurrentHashMap<Long, CallSpan.Open> open = new ConcurrentHashMap<>();
+    ConcurrentHashMap<Span, CallSpan.Open> spans = new ConcurrentHashMap<>();
+    ConcurrentHashMap<Long, CallSpan.Open> joined = new ConcurrentHashMap<>();
     GenAi genAi = new GenAi(b.experimental, b.contents, b.prices);
     this.interceptors =
-        List.of(new CallSpan(b.openTelemetry, genAi, open), new AttemptContext(b.propagate, open));
+        List.of(
+            new CallSpan(b.openTelemetry, genAi, open, spans, joined),
+            new AttemptContext(b.propagate, open));
+    this.listener = new RerouteEvents(spans, joined);
   }
 
   /**
@@ -131,8 +143,9 @@ public final class KimiTelemetry {
   }
 
   /**
-   * Adds this telemetry's interceptors to {@code builder}, after any it has: the client it builds,
-   * and every client derived from it, reports every chat call.
+   * Adds this telemetry's interceptors to {@code builder}, after any it has, and its listener
+   * ({@link #listener()}): the client it builds, and every client derived from it, reports every
+   * chat call.
    *
    * @param builder the client's builder
    * @return {@code builder}
@@ -143,7 +156,7 @@ public final class KimiTelemetry {
     for (KimiInterceptor i : interceptors) {
       builder.interceptor(i);
     }
-    return builder;
+    return builder.listener(listener);
   }
 
   /**
@@ -156,6 +169,19 @@ public final class KimiTelemetry {
    */
   public List<KimiInterceptor> interceptors() {
     return interceptors;
+  }
+
+  /**
+   * Returns the listener {@link #install} adds: it tells each call routing sent elsewhere with no
+   * attempt failing ({@link io.github.kimisdk.CallEvent.Rerouted}: a conversation moved to another
+   * replica, a stream hedged or continued) as a {@code kimi.rerouted} event on the call's span. For
+   * a client whose builder gets {@link #interceptors()} by hand: add it too ({@code
+   * KimiClient.Builder.listener}), or reroutes are not told.
+   *
+   * @return the listener
+   */
+  public CallListener listener() {
+    return listener;
   }
 
   /** Builds {@link KimiTelemetry}. Not thread-safe. */

@@ -92,7 +92,7 @@ class HostPropertiesReadmeTest {
 
   @Test
   void theHostsTableNamesTheHostAndEveryPropertyOfAFallbackTargetAndNoOther() throws IOException {
-    Set<String> expected = new TreeSet<>(List.of("host", "base-url"));
+    Set<String> expected = new TreeSet<>(List.of("host", "base-url", "api-key", "weight"));
     for (String p : properties(KimiConnectionProperties.Fallback.class)) {
       if (p.equals("rate-limit")) {
         for (String limit : properties(KimiConnectionProperties.FallbackRateLimit.class)) {
@@ -105,7 +105,11 @@ class HostPropertiesReadmeTest {
 
     assertThat(documented(section(Path.of("README.md"), "## Hosts and fallback targets")))
         .isEqualTo(expected)
-        .contains("fallback[n].api-key", "fallback[n].rate-limit.account");
+        .contains(
+            "fallback[n].api-key",
+            "fallback[n].rate-limit.account",
+            "fallback[n].replica",
+            "fallback[n].weight");
   }
 
   @Test
@@ -126,7 +130,13 @@ class HostPropertiesReadmeTest {
 
     assertThat(documented(section(Path.of("README.md"), "## Retries")))
         .isEqualTo(metadata)
-        .contains("cooldown", "max-cooldown", "rate-limit-wait");
+        .contains(
+            "cooldown",
+            "max-cooldown",
+            "rate-limit-wait",
+            "hedge-after",
+            "hedge-budget",
+            "continue-streams");
   }
 
   @Test
@@ -144,10 +154,16 @@ class HostPropertiesReadmeTest {
 
   /** The first {@code ```properties} block of a section. */
   private static List<String> propertiesBlock(List<String> section) {
+    return propertiesBlock(section, 0);
+  }
+
+  /** The {@code n}th {@code ```properties} block of a section, from 0. */
+  private static List<String> propertiesBlock(List<String> section, int n) {
     int start = -1;
+    int seen = 0;
     for (int i = 0; i < section.size() && start < 0; i++) {
       // ```properties, or ```properties spring-ai in the guides (not the examples' logging file)
-      if (section.get(i).startsWith("```properties")) {
+      if (section.get(i).startsWith("```properties") && seen++ == n) {
         start = i;
       }
     }
@@ -203,6 +219,20 @@ class HostPropertiesReadmeTest {
     assertThat(chain.get(2).host().endpoint().baseUrl()).isEqualTo("https://vllm.internal:8000/v1");
     assertThat(chain.get(2).model()).contains("kimi-k3");
     assertThat(chain.get(2).rateLimit()).isPresent();
+  }
+
+  @Test
+  void theReadmesReplicasBlockMakesTheGroupItDescribes() throws IOException {
+    List<String> block =
+        propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets"), 1);
+    assertThat(block).contains("spring.ai.kimi.fallback[0].replica=true");
+    Chain chain = chainOf(block);
+    assertThat(chain.targets())
+        .extracting(t -> t.host().name())
+        .containsExactly("vllm", "vllm", "moonshot");
+    assertThat(chain.targets().get(1).host().endpoint().baseUrl())
+        .isEqualTo("https://gpu-b.internal:8000/v1");
+    assertThat(chain.targets().get(2).model()).contains("kimi-k3");
   }
 
   @Test

@@ -92,9 +92,11 @@ public class KimiAutoConfiguration {
    * spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code
-   * spring.ai.kimi.fallback[n].*}, in order; then the customizers. A base URL on Moonshot's hosts
-   * without {@code /v1} fails here, in the SDK's words; one on another host without {@code /v1} is
-   * asked for {@code GET /models} once (no tokens, at most 3 s), and a 404 is logged as a warning.
+   * spring.ai.kimi.fallback[n].*}, in order (each with {@code replica=true} a replica of the one
+   * before it), the own target's weight from {@code spring.ai.kimi.weight}; then the customizers. A
+   * base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another
+   * host without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a
+   * 404 is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -148,22 +150,7 @@ public class KimiAutoConfiguration {
     if (limit != null) {
       builder.rateLimit(limit);
     }
-    List<Target> targets = new ArrayList<>();
-    for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
-      int n = targets.size();
-      Target target = f.toTarget(n, shared);
-      try {
-        builder.fallback(target);
-      } catch (ConfigurationException tooMany) {
-        throw new KimiSettingsException(
-            KimiConnectionProperties.Fallback.prefix(n)
-                + " cannot be added: "
-                + tooMany.getMessage(),
-            "Remove fallback targets from " + KimiConnectionProperties.PREFIX + ".fallback.",
-            tooMany);
-      }
-      targets.add(target);
-    }
+    List<Target> targets = chain(builder, connection, shared);
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client;
     try {
@@ -180,6 +167,44 @@ public class KimiAutoConfiguration {
           .ifPresent(w -> LogFactory.getLog(KimiClient.LOGGER_NAME).warn(w));
     }
     return client;
+  }
+
+  /**
+   * Adds the chain of {@code spring.ai.kimi.fallback[n].*} to {@code builder}, in order: each a
+   * replica of the target before it ({@code replica=true}) or the next fallback; and the weight of
+   * the client's own target ({@code spring.ai.kimi.weight}).
+   *
+   * @return the targets added, in order
+   * @throws KimiSettingsException if a target cannot be made, a weight is out of range or the chain
+   *     is longer than a client takes, naming the properties
+   */
+  static List<Target> chain(
+      KimiClient.Builder builder, KimiConnectionProperties connection, RateLimitStore store) {
+    Integer weight = connection.checkedWeight();
+    if (weight != null) {
+      builder.weight(weight);
+    }
+    List<Target> targets = new ArrayList<>();
+    for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
+      int n = targets.size();
+      Target target = f.toTarget(n, store);
+      try {
+        if (f.isReplica()) {
+          builder.replica(target);
+        } else {
+          builder.fallback(target);
+        }
+      } catch (ConfigurationException tooMany) {
+        throw new KimiSettingsException(
+            KimiConnectionProperties.Fallback.prefix(n)
+                + " cannot be added: "
+                + tooMany.getMessage(),
+            "Remove fallback targets from " + KimiConnectionProperties.PREFIX + ".fallback.",
+            tooMany);
+      }
+      targets.add(target);
+    }
+    return targets;
   }
 
   /**

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code spring.ai.kimi.*} properties the client is built from (application.properties,
  * environment variables such as {@code SPRING_AI_KIMI_API_KEY}, command-line arguments): the key,
- * the host and its base URL, the fallback targets ({@code spring.ai.kimi.fallback[n].*}) and the
- * retries ({@code spring.ai.kimi.retry.*}).
+ * the host and its base URL, the own target's weight among its replicas, the fallback targets and
+ * replicas ({@code spring.ai.kimi.fallback[n].*}) and the retries ({@code spring.ai.kimi.retry.*}).
  */
 @ConfigurationProperties(KimiConnectionProperties.PREFIX)
 public class KimiConnectionProperties {
@@ -44,9 +44,17 @@ public class KimiConnectionProperties {
   private String host;
 
   /**
+   * The weight of the client's own target among the replicas that share its load (a
+   * fallback[n].replica=true right after it), from 1 (the default) to 1000: of members with equal
+   * room, one of weight 2 gets twice the calls of one of weight 1.
+   */
+  private Integer weight;
+
+  /**
    * The fallback targets, in order (spring.ai.kimi.fallback[0].host, .base-url, .model, .api-key,
    * .rate-limit.*): a call moves to the next one when its target is overloaded or its account is
-   * out of quota, never on the caller's own error.
+   * out of quota, never on the caller's own error. One with replica=true is instead a replica of
+   * the target before it, sharing its load (.weight weighs it among them).
    */
   private List<Fallback> fallback = new ArrayList<>();
 
@@ -114,6 +122,49 @@ public class KimiConnectionProperties {
   }
 
   /**
+   * Returns the weight of the client's own target among its replicas.
+   *
+   * @return the weight, or null for the SDK's default (1)
+   */
+  public Integer getWeight() {
+    return weight;
+  }
+
+  /**
+   * Sets the weight of the client's own target among the replicas that share its load ({@code
+   * spring.ai.kimi.weight}, {@link io.github.kimisdk.KimiClient.Builder#weight(int)}).
+   *
+   * @param weight from 1 to {@link Target#MAX_WEIGHT}
+   */
+  public void setWeight(Integer weight) {
+    this.weight = weight;
+  }
+
+  /**
+   * Returns the client's own weight as the SDK takes it, checked.
+   *
+   * @return the weight, or null when unset
+   * @throws KimiSettingsException if it is out of range, naming the property
+   */
+  Integer checkedWeight() {
+    return weight == null ? null : checkWeight(PREFIX + ".weight", weight);
+  }
+
+  /**
+   * Checks a weight set under {@code property}.
+   *
+   * @throws KimiSettingsException if it is not from 1 to {@link Target#MAX_WEIGHT}
+   */
+  static int checkWeight(String property, int weight) {
+    if (weight < 1 || weight > Target.MAX_WEIGHT) {
+      throw new KimiSettingsException(
+          "Kimi's " + property + "=" + weight + " is out of range.",
+          "Set " + property + " from 1 to " + Target.MAX_WEIGHT + ", or leave it unset for 1.");
+    }
+    return weight;
+  }
+
+  /**
    * Returns the fallback targets ({@code spring.ai.kimi.fallback[n].*}), in order.
    *
    * @return the targets, bound in place
@@ -146,6 +197,7 @@ public class KimiConnectionProperties {
         + host
         + ", baseUrl="
         + baseUrl
+        + (weight == null ? "" : ", weight=" + weight)
         + ", fallback="
         + fallback
         + "]"; // never a key
@@ -195,9 +247,12 @@ public class KimiConnectionProperties {
 
   /**
    * One fallback target ({@code spring.ai.kimi.fallback[n].*}): the host, its base URL, the Kimi
-   * model to ask there, the key of its account and its account's rate limit. Each value unset: the
-   * host is Moonshot's, at its own base URL; the model is the one each request names; no key is
-   * sent (a vLLM or SGLang started without {@code --api-key}); no rate limit.
+   * model to ask there, the key of its account and its account's rate limit; with {@code
+   * replica=true}, a replica that shares the load of the target before it instead of a fallback
+   * ({@link io.github.kimisdk.KimiClient.Builder#replica}), weighed by {@code weight}. Each value
+   * unset: the host is Moonshot's, at its own base URL; the model is the one each request names; no
+   * key is sent (a vLLM or SGLang started without {@code --api-key}); no rate limit; a fallback of
+   * weight 1.
    */
   public static class Fallback {
 
@@ -223,6 +278,20 @@ public class KimiConnectionProperties {
     /** The key of this target's account; unset, none is sent. */
     private String apiKey;
 
+    /**
+     * Whether this target is a replica of the one before it (the client's own for fallback[0]):
+     * true, it joins that target's group and shares its load (a call goes to the member with the
+     * most room; a conversation stays on the member that holds its cache); false (the default), it
+     * is the next fallback, tried when the ones before it cannot serve.
+     */
+    private boolean replica;
+
+    /**
+     * This target's weight among the members of its group (replica=true, or the target a replica
+     * joins), from 1 (the default) to 1000.
+     */
+    private Integer weight;
+
     private final FallbackRateLimit rateLimit = new FallbackRateLimit();
 
     /** Creates the properties with nothing set. */
@@ -234,8 +303,8 @@ public class KimiConnectionProperties {
      * @param n its place among {@code spring.ai.kimi.fallback}, from 0
      * @param store the application's rate limit store, or null when it has none
      * @return the target
-     * @throws KimiSettingsException if the host cannot be made, the model is blank or the rate
-     *     limit cannot be shared
+     * @throws KimiSettingsException if the host cannot be made, the model is blank, the rate limit
+     *     cannot be shared or the weight is out of range
      */
     Target toTarget(int n, RateLimitStore store) {
       String prefix = prefix(n);
@@ -243,6 +312,9 @@ public class KimiConnectionProperties {
       Target t = model == null ? Target.of(h) : Target.of(h, model.strip());
       if (apiKey != null && !apiKey.isBlank()) {
         t = t.apiKey(apiKey.strip());
+      }
+      if (weight != null) {
+        t = t.weight(checkWeight(prefix + ".weight", weight));
       }
       io.github.kimisdk.RateLimit limit = rateLimit.toRateLimit(prefix + ".rate-limit", store);
       return limit == null ? t : t.rateLimit(limit);
@@ -342,6 +414,44 @@ public class KimiConnectionProperties {
     }
 
     /**
+     * Tells whether this target is a replica of the one before it.
+     *
+     * @return true for a replica, false for a fallback
+     */
+    public boolean isReplica() {
+      return replica;
+    }
+
+    /**
+     * Sets whether this target is a replica of the one before it ({@code replica}, {@link
+     * io.github.kimisdk.KimiClient.Builder#replica}) rather than the next fallback.
+     *
+     * @param replica true for a replica
+     */
+    public void setReplica(boolean replica) {
+      this.replica = replica;
+    }
+
+    /**
+     * Returns this target's weight among the members of its group.
+     *
+     * @return the weight, or null for the SDK's default (1)
+     */
+    public Integer getWeight() {
+      return weight;
+    }
+
+    /**
+     * Sets this target's weight among the members of its group ({@code weight}, {@link
+     * Target#weight(int)}).
+     *
+     * @param weight from 1 to {@link Target#MAX_WEIGHT}
+     */
+    public void setWeight(Integer weight) {
+      this.weight = weight;
+    }
+
+    /**
      * Returns this target's rate limit properties ({@code rate-limit.*}).
      *
      * @return the properties, bound in place
@@ -360,6 +470,8 @@ public class KimiConnectionProperties {
           + model
           + ", apiKey="
           + (apiKey == null ? null : "***")
+          + (replica ? ", replica" : "")
+          + (weight == null ? "" : ", weight=" + weight)
           + "]"; // never the key
     }
   }
@@ -417,6 +529,28 @@ public class KimiConnectionProperties {
      */
     private Duration rateLimitWait;
 
+    /**
+     * How long a stream may bring no text before a second copy goes to another replica or target
+     * (the SDK's default: none, no hedging); the first copy to bring text is read and the other
+     * cancelled. A hedge costs the tokens of the copy cancelled.
+     */
+    private Duration hedgeAfter;
+
+    /**
+     * The most hedges per stream sent, above 0 and at most 1 (default 0.1 with hedge-after: one
+     * extra request in ten); needs hedge-after.
+     */
+    private Double hedgeBudget;
+
+    /**
+     * Whether a chat stream cut after its text began goes on from what arrived, on the same or the
+     * next target, in the form that host continues an answer (the SDK's default: false).
+     */
+    private Boolean continueStreams;
+
+    /** The hedge budget with {@code hedge-after} and no {@code hedge-budget}: {@value}. */
+    private static final double DEFAULT_HEDGE_BUDGET = 0.1;
+
     /** Creates the properties with nothing set. */
     public Retry() {}
 
@@ -425,6 +559,8 @@ public class KimiConnectionProperties {
      *
      * @return the policy, or null when nothing is set (the client keeps its default)
      * @throws IllegalArgumentException if a value is out of range
+     * @throws IllegalStateException if {@code hedge-after} is not positive, {@code hedge-budget} is
+     *     not above 0 and at most 1, or is set without {@code hedge-after} (naming the property)
      */
     public RetryPolicy toPolicy() {
       if (maxRetries == null
@@ -434,7 +570,10 @@ public class KimiConnectionProperties {
           && deadline == null
           && cooldown == null
           && maxCooldown == null
-          && rateLimitWait == null) {
+          && rateLimitWait == null
+          && hedgeAfter == null
+          && hedgeBudget == null
+          && continueStreams == null) {
         return null;
       }
       RetryPolicy p = RetryPolicy.defaults();
@@ -461,7 +600,49 @@ public class KimiConnectionProperties {
       if (rateLimitWait != null) {
         p = p.withRateLimitWait(rateLimitWait);
       }
+      p = hedging(p);
+      if (continueStreams != null) {
+        p = p.withStreamContinuation(continueStreams);
+      }
       return p;
+    }
+
+    /** Returns {@code p} with the hedging set, checked; {@code p} when none is. */
+    private RetryPolicy hedging(RetryPolicy p) {
+      String retry = PREFIX + ".retry.";
+      if (hedgeAfter == null) {
+        if (hedgeBudget != null) {
+          throw new KimiSettingsException(
+              "Kimi's " + retry + "hedge-budget=" + hedgeBudget + " is set without hedge-after.",
+              "Set "
+                  + retry
+                  + "hedge-after to how long a stream may bring no text before it is hedged,"
+                  + " or remove "
+                  + retry
+                  + "hedge-budget.");
+        }
+        return p;
+      }
+      if (hedgeAfter.isZero() || hedgeAfter.isNegative()) {
+        throw new KimiSettingsException(
+            "Kimi's " + retry + "hedge-after=" + hedgeAfter + " is not positive.",
+            "Set "
+                + retry
+                + "hedge-after to a positive duration (such as 500ms), or remove it for no"
+                + " hedging.");
+      }
+      double budget = hedgeBudget == null ? DEFAULT_HEDGE_BUDGET : hedgeBudget;
+      if (!(budget > 0 && budget <= 1)) {
+        throw new KimiSettingsException(
+            "Kimi's " + retry + "hedge-budget=" + hedgeBudget + " is out of range.",
+            "Set "
+                + retry
+                + "hedge-budget above 0 and at most 1 (0.1: one extra request in ten), or leave"
+                + " it unset for "
+                + DEFAULT_HEDGE_BUDGET
+                + ".");
+      }
+      return p.withHedging(hedgeAfter, budget);
     }
 
     /**
@@ -611,6 +792,62 @@ public class KimiConnectionProperties {
      */
     public void setRateLimitWait(Duration rateLimitWait) {
       this.rateLimitWait = rateLimitWait;
+    }
+
+    /**
+     * Returns how long a stream may bring no text before it is hedged.
+     *
+     * @return the delay, or null for no hedging
+     */
+    public Duration getHedgeAfter() {
+      return hedgeAfter;
+    }
+
+    /**
+     * Sets how long a stream may bring no text before a second copy goes to another replica or
+     * target ({@code hedge-after}, {@link RetryPolicy#withHedging}).
+     *
+     * @param hedgeAfter the delay; positive
+     */
+    public void setHedgeAfter(Duration hedgeAfter) {
+      this.hedgeAfter = hedgeAfter;
+    }
+
+    /**
+     * Returns the most hedges per stream sent.
+     *
+     * @return the budget, or null for 0.1 with {@code hedge-after}
+     */
+    public Double getHedgeBudget() {
+      return hedgeBudget;
+    }
+
+    /**
+     * Sets the most hedges per stream sent ({@code hedge-budget}, {@link RetryPolicy#withHedging}).
+     *
+     * @param hedgeBudget above 0 and at most 1
+     */
+    public void setHedgeBudget(Double hedgeBudget) {
+      this.hedgeBudget = hedgeBudget;
+    }
+
+    /**
+     * Tells whether a cut chat stream goes on from what arrived.
+     *
+     * @return true or false, or null for the SDK's default (false)
+     */
+    public Boolean getContinueStreams() {
+      return continueStreams;
+    }
+
+    /**
+     * Sets whether a chat stream cut after its text began goes on from what arrived ({@code
+     * continue-streams}, {@link RetryPolicy#withStreamContinuation}).
+     *
+     * @param continueStreams true to continue cut streams
+     */
+    public void setContinueStreams(Boolean continueStreams) {
+      this.continueStreams = continueStreams;
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -19,11 +19,22 @@ import org.springframework.context.annotation.Bean;
  * registry; they are read from the client when the registry is, and count every call of the client,
  * made through Spring AI or not. {@code management.metrics.enable.kimi.spend=false} turns them off;
  * a bean named {@code kimiSpendMeters} replaces them.
+ *
+ * <p>It also counts the calls that routing sent elsewhere with no attempt failing ({@link
+ * io.github.kimisdk.CallEvent.Rerouted}: a conversation moved off its replica, a stream hedged or
+ * continued) as {@code kimi.reroutes}, by {@code kimi.reroute} ({@code moved}, {@code hedged},
+ * {@code continued}) and the target the attempt went to ({@code kimi.target}, {@code
+ * kimi.target.host}), on the client the auto-configuration builds (a listener its customizer {@code
+ * kimiRerouteListener} adds). {@code management.metrics.enable.kimi.reroutes=false} turns them off;
+ * a bean named {@code kimiRerouteMeters} replaces them.
  */
 @AutoConfiguration(after = KimiAutoConfiguration.class)
 @ConditionalOnClass({KimiClient.class, MeterBinder.class})
 @ConditionalOnSingleCandidate(KimiClient.class)
 public class KimiMetricsAutoConfiguration {
+
+  /** The listener the client's builder gets, and the meters read. */
+  private final KimiRerouteMeters reroutes = new KimiRerouteMeters();
 
   /** Creates the configuration; Spring does. */
   public KimiMetricsAutoConfiguration() {}
@@ -38,5 +49,29 @@ public class KimiMetricsAutoConfiguration {
   @ConditionalOnMissingBean(name = "kimiSpendMeters")
   public MeterBinder kimiSpendMeters(KimiClient client) {
     return new KimiSpendMeters(client);
+  }
+
+  /**
+   * Adds the listener that counts the client's reroutes to the builder of the client the
+   * auto-configuration builds.
+   *
+   * @return the customizer
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "kimiRerouteListener")
+  public KimiClientCustomizer kimiRerouteListener() {
+    return builder -> builder.listener(reroutes);
+  }
+
+  /**
+   * Makes the reroute counters, one per kind and target of the client.
+   *
+   * @param client the application's client
+   * @return the meters, bound by Spring Boot to the application's registries
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "kimiRerouteMeters")
+  public MeterBinder kimiRerouteMeters(KimiClient client) {
+    return registry -> reroutes.bindTo(registry, client);
   }
 }
