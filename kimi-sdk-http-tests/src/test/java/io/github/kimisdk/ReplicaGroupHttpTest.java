@@ -142,6 +142,9 @@ class ReplicaGroupHttpTest {
             .weight(3)
             .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())))
             .build()) {
+      assertThat(kimi.account().targets())
+          .extracting(status -> status.target().weight())
+          .containsExactly(3, 1);
       for (int i = 0; i < 200; i++) {
         served[
             kimi.chat(ChatRequest.of("kimi-k3", "question " + i)).metadata().servedBy().target()]++;

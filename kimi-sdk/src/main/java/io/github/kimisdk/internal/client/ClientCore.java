@@ -117,7 +117,8 @@ public final class ClientCore {
     List<TargetSettings> settings = c.targets();
     this.parts = new TargetParts[settings.size()];
     for (int i = 0; i < parts.length; i++) {
-      Target t = i == 0 ? Target.of(c.host()) : c.fallbacks().get(i - 1).target();
+      Target t =
+          i == 0 ? Target.of(c.host()).weight(c.weight()) : c.fallbacks().get(i - 1).target();
       parts[i] = new TargetParts(t, settings.get(i), shared);
     }
     this.targets =
