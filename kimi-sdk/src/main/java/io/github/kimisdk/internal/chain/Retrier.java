@@ -409,30 +409,12 @@ public final class Retrier {
       giveUp.accept(noTarget(st, soonest));
       return;
     }
-    long since = context.scheduler().nanoTime();
-    java.util.concurrent.atomic.AtomicBoolean once =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable withdraw =
-        context
-            .scheduler()
-            .schedule(
-                () -> {
-                  if (once.compareAndSet(false, true)) {
-                    giveUp.accept(noTarget(st, ts.soonestNanos(st.route)));
-                  }
-                },
-                Duration.ofNanos(bound));
-    ts.await(
-        st.route,
-        () -> {
-          if (once.compareAndSet(false, true)) {
-            withdraw.run();
-            synchronized (st) {
-              st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
-            }
-            route(st, send, giveUp);
-          }
-        });
+    awaitWithin(
+        st,
+        bound,
+        wake -> ts.await(st.route, wake),
+        () -> route(st, send, giveUp),
+        () -> giveUp.accept(noTarget(st, ts.soonestNanos(st.route))));
   }
 
   /**
@@ -444,14 +426,10 @@ public final class Retrier {
       Targets ts, RetryState st, Runnable send, java.util.function.Consumer<KimiException> giveUp) {
     long busy = Math.max(0, policy.maxServerWait().toNanos() - st.waits.freeWaitNanos);
     long bound = Math.max(freeWaitLeft(st), Math.min(busy, serverWaitLeft(st)));
-    long since = context.scheduler().nanoTime();
-    java.util.concurrent.atomic.AtomicBoolean once =
-        new java.util.concurrent.atomic.AtomicBoolean();
     Runnable anyway =
         () -> {
           int t;
           synchronized (st) {
-            st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
             t = ts.pickWaited(st.route);
             st.target = t;
             if (t >= 0) {
@@ -460,33 +438,57 @@ public final class Retrier {
           }
           if (t >= 0) {
             send.run();
+          } else if (bound > 0) {
+            route(st, send, giveUp); // its member stopped taking calls meanwhile: choose again
           } else {
-            route(st, send, giveUp); // its member no longer takes calls: choose again
+            giveUp.accept(noTarget(st, ts.soonestNanos(st.route)));
           }
         };
     if (bound == 0) {
       anyway.run();
       return;
     }
+    awaitWithin(
+        st, bound, wake -> ts.awaitRoom(st.route, wake), () -> route(st, send, giveUp), anyway);
+  }
+
+  /**
+   * Waits, spending no retry, for whichever comes first: the wake {@code register} is given ({@code
+   * woken} runs) or {@code bound} nanoseconds ({@code timedOut} runs); once, either way, the time
+   * waited counted among the call's free waits.
+   */
+  private void awaitWithin(
+      RetryState st,
+      long bound,
+      java.util.function.Consumer<Runnable> register,
+      Runnable woken,
+      Runnable timedOut) {
+    long since = context.scheduler().nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable waited =
+        () -> {
+          synchronized (st) {
+            st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
+          }
+        };
     Runnable withdraw =
         context
             .scheduler()
             .schedule(
                 () -> {
                   if (once.compareAndSet(false, true)) {
-                    anyway.run();
+                    waited.run();
+                    timedOut.run();
                   }
                 },
                 Duration.ofNanos(bound));
-    ts.awaitRoom(
-        st.route,
+    register.accept(
         () -> {
           if (once.compareAndSet(false, true)) {
             withdraw.run();
-            synchronized (st) {
-              st.waits.freeWaitNanos += Math.max(0, context.scheduler().nanoTime() - since);
-            }
-            route(st, send, giveUp);
+            waited.run();
+            woken.run();
           }
         });
   }
