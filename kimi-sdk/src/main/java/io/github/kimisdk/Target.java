@@ -55,12 +55,12 @@ public final class Target {
       Supplier<String> apiKeySupplier,
       RateLimit rateLimit,
       int weight) {
-    this.host = host;
+    this.host = Objects.requireNonNull(host, "host");
     this.model = model;
     this.apiKey = apiKey;
     this.apiKeySupplier = apiKeySupplier;
     this.rateLimit = rateLimit;
-    this.weight = weight;
+    this.weight = checkWeight(weight);
   }
 
   /**
@@ -70,7 +70,7 @@ public final class Target {
    * @return the target, without a key or a rate limit
    */
   public static Target of(Host host) {
-    return new Target(Objects.requireNonNull(host, "host"), null, null, null, null, 1);
+    return new Target(host, null, null, null, null, 1);
   }
 
   /**
@@ -87,7 +87,7 @@ public final class Target {
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
     }
-    return new Target(Objects.requireNonNull(host, "host"), model, null, null, null, 1);
+    return new Target(host, model, null, null, null, 1);
   }
 
   /**
@@ -139,7 +139,7 @@ public final class Target {
    * @throws IllegalArgumentException if {@code weight} is out of range
    */
   public Target weight(int weight) {
-    return new Target(host, model, apiKey, apiKeySupplier, rateLimit, checkWeight(weight));
+    return new Target(host, model, apiKey, apiKeySupplier, rateLimit, weight);
   }
 
   /**

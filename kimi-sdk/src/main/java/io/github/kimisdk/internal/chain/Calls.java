@@ -70,20 +70,7 @@ public final class Calls {
 
   /** Returns a future of {@code f}'s value through {@code fn}; cancelling it cancels {@code f}. */
   public <R, T> CompletableFuture<T> map(CompletableFuture<R> f, Function<R, T> fn) {
-    CompletableFuture<T> out = new CompletableFuture<>();
-    f.whenComplete(
-        (r, e) -> {
-          if (e != null) {
-            out.completeExceptionally(failure(e));
-            return;
-          }
-          try {
-            out.complete(fn.apply(r));
-          } catch (RuntimeException d) {
-            out.completeExceptionally(kimi(d));
-          }
-        });
-    return Futures.cancelling(out, f);
+    return compose(f, r -> CompletableFuture.completedFuture(fn.apply(r)));
   }
 
   /**
