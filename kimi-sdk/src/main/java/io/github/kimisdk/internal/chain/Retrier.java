@@ -590,19 +590,26 @@ public final class Retrier {
    */
   void rerouted(
       int attempt, io.github.kimisdk.CallEvent.Reroute kind, int from, int to, Duration after) {
+    rerouted(attempt, kind, targets.served(from), targets.served(to), after);
+  }
+
+  /**
+   * As {@link #rerouted(int, io.github.kimisdk.CallEvent.Reroute, int, int, Duration)}, for targets
+   * named by what they are: a call of a client without fallback targets, whose own target is not in
+   * a chain, is continued on it.
+   */
+  void rerouted(
+      int attempt,
+      io.github.kimisdk.CallEvent.Reroute kind,
+      io.github.kimisdk.ServedBy from,
+      io.github.kimisdk.ServedBy to,
+      Duration after) {
     context.log().log(
         Level.DEBUG,
         () ->
-            "attempt "
-                + attempt
-                + " "
-                + kind
-                + " from "
-                + targets.get(from)
-                + " to "
-                + targets.get(to));
+            "attempt " + attempt + " " + kind + " from " + from.baseUrl() + " to " + to.baseUrl());
     if (trace != null) {
-      trace.rerouted(attempt, kind, targets.served(from), targets.served(to), after);
+      trace.rerouted(attempt, kind, from, to, after);
     }
   }
 

@@ -46,7 +46,7 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, deadline),
         new StreamingCall.Spec<>(
-            (n, here, target, launch) -> {
+            (n, here, target, request, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
               return launch.apply(a);
@@ -115,7 +115,7 @@ class StreamingCallTest {
             c,
             new Retrier(RetryPolicy.defaults(), c).forCall(null, null),
             new StreamingCall.Spec<>(
-                (n, here, target, launch) -> {
+                (n, here, target, request, launch) -> {
                   FakeAttempt a = new FakeAttempt(n);
                   attempts.add(a);
                   CompletableFuture<Void> up = launch.apply(a).thenApplyAsync(v -> v, later::add);
