@@ -47,7 +47,7 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
     /**
      * Judges the failure of the attached upstream. Returns the error to deliver, or null to keep
      * the subscriber waiting for another upstream, which the owner then attaches. A null is allowed
-     * only while {@code delivered} is false.
+     * only while {@code delivered} is false, or on a relay made {@link #continuable()}.
      *
      * @param error the upstream's error
      * @param delivered whether any item reached the subscriber
@@ -100,6 +100,8 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
   private final AtomicReference<Object> terminal = new AtomicReference<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean delivered;
+  private long emitted; // items delivered; written by onNext only, read under the lock after it
+  private volatile boolean continuable;
 
   // Guarded by this; upstream is also read without the lock on the fast path of request.
   private volatile Flow.Subscription upstream;
@@ -132,6 +134,15 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
     if (wip.decrementAndGet() != 0) {
       emitTerminal();
     }
+  }
+
+  /**
+   * Lets the owner attach another upstream after items were delivered (a stream continued from what
+   * arrived): every request then goes through the relay's lock, so that the next upstream is asked
+   * for exactly the demand the last one left unmet. Call before {@link #start()}.
+   */
+  public void continuable() {
+    continuable = true;
   }
 
   /**
@@ -187,7 +198,7 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
       return;
     }
     Flow.Subscription up = upstream;
-    if (up != null && delivered) {
+    if (up != null && delivered && !continuable) {
       // Once an item went out no other upstream can follow, so the total asked is no longer
       // needed: pass the demand on without the lock (after a cancel the upstream ignores it).
       up.request(n);
@@ -247,7 +258,8 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
         n = -1;
       } else {
         upstream = s;
-        n = requested;
+        // the demand not yet met: a continuing upstream follows one that delivered items
+        n = requested == Long.MAX_VALUE ? requested : requested - emitted;
       }
     }
     if (n < 0) {
@@ -268,6 +280,7 @@ public final class Relay<T> implements Flow.Subscription, Flow.Subscriber<T>, Pu
       if (!delivered) {
         delivered = true;
       }
+      emitted++;
       try {
         d.onNext(item);
       } catch (Throwable e) {

@@ -74,6 +74,12 @@ public record CallSpec(
     return operation != CallEvent.Operation.PLATFORM;
   }
 
+  /** Returns this chat call sending {@code continued} in place of its request (a continuation). */
+  CallSpec sending(ChatRequest continued) {
+    return new CallSpec(
+        operation, path, model, continued, settings, trace, blocking, interception, legs);
+  }
+
   /** Returns this call heard by {@code heardBy} (null: nobody listens), with {@code heard}. */
   CallSpec heard(Call heard, CallTrace heardBy) {
     return new CallSpec(

@@ -5,6 +5,7 @@ import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.StreamAttempt;
+import io.github.kimisdk.internal.route.TargetParts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -201,23 +202,30 @@ public final class Chain {
      * @param sending the call, heard by its trace
      * @param attempts makes attempt {@code n} of the call, on a thread, to a target
      * @param course the call's course, for a call that may fall back; null for a new one
+     * @param parts each target's machinery, for a chat stream continued after a cut
      * @return the stream
      */
-    StoppablePublisher<T> retried(Sending sending, Retrying.Attempts attempts, RetryState course) {
+    StoppablePublisher<T> retried(
+        Sending sending, Retrying.Attempts attempts, RetryState course, TargetParts[] parts) {
       Chain c = chain;
       int from = index;
       ChatRequest sent = sending.call().request();
       Function<ChatCompletion, ChatRequest> continued =
           resume == null ? null : partial -> resume.apply(sent, partial);
+      Continuing continuing =
+          resume == null || sent == null || sending.call().legs() == null
+              ? null
+              : new Continuing(
+                  sent, resume, i -> parts[i].settings.host(), i -> parts[i].settings.target());
       StreamingCall<T> call =
           new StreamingCall<>(
               c.context,
               sending.call().settings().retrier(),
               new StreamingCall.Spec<>(
-                  (n, here, target, launch) -> {
+                  (n, here, target, request, launch) -> {
                     Sending a;
                     try {
-                      a = attempts.attempt(sending, n, here, target);
+                      a = attempts.attempt(sending, n, here, target, request);
                     } catch (RuntimeException e) {
                       return CompletableFuture.failedFuture(e); // the target refuses the request
                     }
@@ -225,7 +233,8 @@ public final class Chain {
                             c, from, s -> launch.apply(send.attempt(s, n)), new AtomicReference<>())
                         .proceed(a);
                   },
-                  continued),
+                  continued,
+                  continuing),
               c.closed,
               course);
       built[0] = call;

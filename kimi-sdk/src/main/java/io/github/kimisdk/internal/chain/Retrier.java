@@ -379,6 +379,8 @@ public final class Retrier {
       if (st.target < 0) {
         picked = ts.pick(st.route);
         st.target = Math.max(picked, -1);
+      } else {
+        ts.hold(st.route, st.target);
       }
       if (st.target >= 0) {
         st.routed = st.target;
@@ -671,19 +673,26 @@ public final class Retrier {
    * @param after the wait before a hedge; zero for the other kinds
    */
   void rerouted(int attempt, CallEvent.Reroute kind, int from, int to, Duration after) {
+    rerouted(attempt, kind, targets.served(from), targets.served(to), after);
+  }
+
+  /**
+   * As {@link #rerouted(int, CallEvent.Reroute, int, int, Duration)}, for targets named by what
+   * they are: a call of a client without fallback targets, whose own target is not in a chain, is
+   * continued on it.
+   */
+  void rerouted(
+      int attempt,
+      CallEvent.Reroute kind,
+      io.github.kimisdk.ServedBy from,
+      io.github.kimisdk.ServedBy to,
+      Duration after) {
     context.log().log(
         Level.DEBUG,
         () ->
-            "attempt "
-                + attempt
-                + " "
-                + kind
-                + " from "
-                + targets.get(from)
-                + " to "
-                + targets.get(to));
+            "attempt " + attempt + " " + kind + " from " + from.baseUrl() + " to " + to.baseUrl());
     if (trace != null) {
-      trace.rerouted(attempt, kind, targets.served(from), targets.served(to), after);
+      trace.rerouted(attempt, kind, from, to, after);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.route.Route;
 import java.util.ArrayList;
@@ -38,6 +39,13 @@ public final class RetryState {
    * retrier reads it (which target served a call comes back with its answer).
    */
   volatile int routed = -1;
+
+  /**
+   * The request of the call's next attempts in place of its own, in Kimi's form: a cut stream's
+   * continuation ({@link Continuing}); null for the call's own. Each target's leg writes it in that
+   * target's host's form.
+   */
+  ChatRequest request;
 
   /** What the call spent without spending retries. */
   final Waits waits = new Waits();

@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.route.TargetParts;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +26,12 @@ public final class Retrying implements Interceptor {
      * @param n the attempt number, from 1
      * @param here whether it is sent on the blocking caller's thread
      * @param target its target, as the retrier chose it
+     * @param request the request it sends in place of the call's (a cut stream's continuation), in
+     *     Kimi's form; null for the call's own
      * @return the attempt
      * @throws RuntimeException if the target's model refuses the call's request
      */
-    Sending attempt(Sending call, int n, boolean here, int target);
+    Sending attempt(Sending call, int n, boolean here, int target, ChatRequest request);
   }
 
   private final TargetParts[] parts;
@@ -43,10 +46,16 @@ public final class Retrying implements Interceptor {
   /**
    * Makes attempt {@code n} of {@code s} for {@code target}: a chat's request in that target's form
    * ({@link Leg.Legs}), sent for the call's tenant on its own target and for the target's account
-   * on another; a call other than a chat goes to the target its settings name.
+   * on another; a call other than a chat goes to the target its settings name. A continuing attempt
+   * of a cut stream sends {@code request} instead of the call's, and the layers below see it as the
+   * call's request.
    */
-  private Sending attempt(Sending s, int n, boolean here, int target) {
+  private Sending attempt(Sending s, int n, boolean here, int target, ChatRequest request) {
     CallSpec c = s.call();
+    if (request != null && c.legs() != null) {
+      c = c.sending(request);
+      s = new Sending(c, s.attempt());
+    }
     int own = c.settings().target();
     int t = c.legs() == null ? own : target;
     Leg leg = c.legs() == null ? null : c.legs().leg(t, c.request());
@@ -71,7 +80,7 @@ public final class Retrying implements Interceptor {
                 (n, here, target) -> {
                   Sending a;
                   try {
-                    a = attempt(sending, n, here, target);
+                    a = attempt(sending, n, here, target, null);
                   } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e); // the target refuses the request
                   }
@@ -88,6 +97,6 @@ public final class Retrying implements Interceptor {
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
-    return next.retried(sending, attempts, course(sending));
+    return next.retried(sending, attempts, course(sending), parts);
   }
 }

@@ -1,11 +1,13 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.IdleWatch;
 import io.github.kimisdk.base.flow.Relay;
 import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
@@ -35,16 +37,23 @@ import java.util.function.Function;
  * ends. An attempt that fails before an item reached the subscriber is retried as the {@link
  * Retrier} says, judged once its failure passed back up the chain (a permit is back before the
  * retry queues for the next); once an item has reached the subscriber, the stream's failure is
- * final and carries what arrived. {@link #stop} (a close, or the consumer's interrupt) fails the
- * subscriber with a failure that says so and is never retried.
+ * final and carries what arrived, unless the call is a chat stream whose policy continues cut
+ * streams ({@link Continuing}): then a {@link StreamException} is judged as an attempt's failure
+ * is, and unless the stream cannot go on from what arrived, the next attempt sends the call's
+ * request with that text as a partial answer ({@link RetryState#request}), each attempt's chunks
+ * passing a {@link Continuing.Seam} that keeps what the caller saw and joins a continuing attempt's
+ * chunks to the stream, and the relay asks it for the demand the cut one left unmet. {@link #stop}
+ * (a close, or the consumer's interrupt) fails the subscriber with a failure that says so and is
+ * never retried nor continued.
  *
  * <p>Invariants (guarded by {@code this}): at most one attempt is in flight, {@code current}, and
- * {@code currentEnd} completes once it ended; after {@code ended} nothing starts, an attempt still
- * in the chain ({@code pending}) is cancelled, and every timer the call armed is withdrawn. The
- * call arms the bounds of the whole call (total time, whole-call deadline) once, when it is
- * subscribed; each attempt arms its own idle watch when it starts ({@link #watch}), so a retried
- * attempt is bounded exactly as the first one was. Every way the call ends reports the attempts
- * sent and the earlier attempts' failures ({@link ErrorFactory#finish}).
+ * {@code currentEnd} completes once it ended (a continuation too is sent only after the cut
+ * attempt's end passed back up the chain); after {@code ended} nothing starts, an attempt still in
+ * the chain ({@code pending}) is cancelled, and every timer the call armed is withdrawn. The call
+ * arms the bounds of the whole call (total time, whole-call deadline) once, when it is subscribed;
+ * each attempt arms its own idle watch when it starts ({@link #watch}), so a retried attempt is
+ * bounded exactly as the first one was. Every way the call ends reports the attempts sent and the
+ * earlier attempts' failures ({@link ErrorFactory#finish}).
  *
  * @param <T> the item type
  */
@@ -60,6 +69,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
      * @param n the attempt number, from 1
      * @param here whether the attempt starts on the thread of a consumer that blocks for it
      * @param target the attempt's target: 0, the client's own, unless the call fell back
+     * @param request the request the attempt sends in place of the call's (a cut stream's
+     *     continuation), in Kimi's form; null for the call's own
      * @param launch starts the attempt; its future completes when the attempt ended
      * @return the attempt's end, as the interceptors passed it back
      */
@@ -67,6 +78,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         int n,
         boolean here,
         int target,
+        ChatRequest request,
         Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
   }
 
@@ -76,12 +88,20 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
    * @param attempts sends each attempt
    * @param resume builds the request that continues the stream after what arrived, for a chat
    *     stream's failure; null for other streams
+   * @param continuing what continues a chat stream cut after its text began, when its policy says
+   *     so ({@link io.github.kimisdk.RetryPolicy#continuesStreams()}); null for other streams
    */
-  record Spec<T>(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
+  record Spec<T>(
+      Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume, Continuing continuing) {
 
     /** Checks the spec. */
     Spec {
       Objects.requireNonNull(attempts, "attempts");
+    }
+
+    /** A stream that is never continued after a cut. */
+    Spec(Attempts<T> attempts, Function<ChatCompletion, ChatRequest> resume) {
+      this(attempts, resume, null);
     }
   }
 
@@ -93,6 +113,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private final RetryState state; // the course of its attempts: failures, target (guarded by this)
   private final List<KimiException> failures;
+  // A chat stream whose policy continues it after a cut: what continues it, and what reached the
+  // caller across its attempts (guarded by itself); both null for any other stream.
+  private final Continuing continuing;
+  private final ChatAccumulator seen;
 
   private volatile StreamAttempt<T> current;
   private CompletableFuture<Void> currentEnd; // completes when the current attempt ended
@@ -107,6 +131,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private KimiException fellBackFrom; // the failure that moved the call to another target
   private int fellBackAttempt;
   private int fellBackTarget;
+  private StreamException cut; // the cut of attempt cutAt, to be continued once it passed back up
+  private int cutAt;
+  private int cutTarget = -1; // the target a cut stream was on, until its continuation is sent
+  private boolean joined; // a cut was continued: each later attempt joins the caller's stream
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
   private Thread blockingThread;
   // Withdrawn when the stream ends, so no timer entry keeps the call, its parser or what arrived.
@@ -138,6 +166,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     this.errors = context.errors();
     this.spec = spec;
     this.clientClosed = clientClosed;
+    this.continuing =
+        spec.continuing() != null && retrier.policy().continuesStreams() ? spec.continuing() : null;
+    this.seen = continuing == null ? null : new ChatAccumulator();
   }
 
   /**
@@ -172,6 +203,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return;
     }
     Relay<T> r = new Relay<>(subscriber, this);
+    if (continuing != null) {
+      r.continuable(); // a cut stream goes on in another attempt after items were delivered
+    }
     RuntimeException early;
     synchronized (this) {
       relay = r;
@@ -249,6 +283,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     KimiException moved;
     int movedAfter;
     int movedFrom;
+    int cutOn;
+    ChatRequest request;
     synchronized (this) {
       if (ended || stopped != null) {
         return;
@@ -261,13 +297,24 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       movedAfter = fellBackAttempt;
       movedFrom = fellBackTarget;
       fellBackFrom = null;
+      cutOn = cutTarget;
+      cutTarget = -1;
+      request = state.request;
     }
     if (moved != null) {
       retrier.fellBack(movedAfter, moved, movedFrom, to);
     }
+    if (cutOn >= 0) {
+      retrier.rerouted(
+          n,
+          CallEvent.Reroute.CONTINUED,
+          continuing.served(cutOn),
+          continuing.served(to),
+          Duration.ZERO);
+    }
     CompletableFuture<Void> f;
     try {
-      f = spec.attempts().send(n, here, to, attempt -> launch(attempt, n));
+      f = spec.attempts().send(n, here, to, request, attempt -> launch(attempt, n));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -286,7 +333,12 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     f.whenComplete(
         (r, error) -> {
           if (error != null) {
-            Throwable out = judge(n, Futures.unwrap(error));
+            Throwable out;
+            try {
+              out = judge(n, Futures.unwrap(error));
+            } catch (RuntimeException bug) {
+              out = bug; // delivered, never lost in this callback: the stream would wait forever
+            }
             if (out != null) {
               relay.fail(out);
             }
@@ -299,6 +351,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     CompletableFuture<Void> end = new CompletableFuture<>();
     boolean drop;
     boolean block;
+    boolean join;
     synchronized (this) {
       drop = ended;
       if (!drop) {
@@ -307,16 +360,19 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         launched = n;
       }
       block = blockingThread == Thread.currentThread();
+      join = joined;
     }
     if (drop) {
       return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
     }
     watch(call);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
+    Flow.Subscriber<? super T> events =
+        continuing == null ? relay : new Continuing.Seam<>(relay, seen, join);
     if (block) {
-      call.startBlocking(relay, failed); // the iterator's thread waits for the items anyway
+      call.startBlocking(events, failed); // the iterator's thread waits for the items anyway
     } else {
-      call.start(relay, failed);
+      call.start(events, failed);
     }
     return end;
   }
@@ -391,8 +447,25 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       attemptFailed(call, end, error);
       return null; // judged once the failure passed back up the chain, as any attempt's
     }
-    // an item reached the subscriber: final; the failure goes back up and is delivered here
     Throwable fatal = ErrorFactory.fatal(error);
+    if (continuing != null && fatal == null) {
+      // a chat stream that may go on from what arrived: judged, as any attempt's failure, once it
+      // passed back up the chain (its permits are back before a continuation queues for its own)
+      KimiException k = context.calls().kimi(error);
+      boolean goesOn;
+      synchronized (this) {
+        goesOn = k instanceof StreamException && stopped == null && !ended;
+        if (goesOn) {
+          cut = (StreamException) k;
+          cutAt = attempts;
+        }
+      }
+      if (goesOn) {
+        attemptFailed(call, end, k);
+        return null;
+      }
+    }
+    // an item reached the subscriber: final; the failure goes back up and is delivered here
     Throwable k = fatal != null ? fatal : context.calls().kimi(error);
     synchronized (this) {
       judged = attempts;
@@ -454,6 +527,13 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     if (fatal != null) {
       return fatal; // never wrapped, never retried
     }
+    boolean wasCut;
+    synchronized (this) {
+      wasCut = cut != null && cutAt == n;
+    }
+    if (wasCut) {
+      return continueAfter(n);
+    }
     KimiException k = context.calls().kimi(error);
     if (k instanceof StreamAbortedException a) {
       k = a.reason(); // the caller saw no item: report (and retry) the plain failure
@@ -489,25 +569,140 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return stop; // closing is never retried
     }
     if (step != null) {
-      if (step.fallback()) {
-        retrier.logFallback(made, k, from);
-      } else {
-        retrier.logRetry(made, k, step.delay());
-      }
-      if (step.delay().isZero()) {
-        nextAttempt(); // a slot, another target or a refreshed key: no wait, no timer
-      } else {
-        context.scheduler().schedule(this::nextAttempt, step.delay());
-      }
+      next(step, made, k, from);
       return null;
     }
     return retrier.finish(retrier.ending(state, k), failures, made);
   }
 
+  /** Sends the next attempt as {@code step} says, after attempt {@code made} failed with k. */
+  private void next(Retrier.Step step, int made, KimiException k, int from) {
+    if (step.fallback()) {
+      retrier.logFallback(made, k, from);
+    } else {
+      retrier.logRetry(made, k, step.delay());
+    }
+    if (step.delay().isZero()) {
+      nextAttempt(); // a slot, another target or a refreshed key: no wait, no timer
+    } else {
+      context.scheduler().schedule(this::nextAttempt, step.delay());
+    }
+  }
+
+  /**
+   * Judges the cut of attempt {@code n}, after items reached the caller, once it passed back up the
+   * chain: unless the stream cannot go on ({@link Continuing#refusal}), the next attempt sends the
+   * call's request with what the caller saw as a partial answer, as a retry of the same target
+   * (spending one of the policy's retries, after its backoff), or on the next target when the
+   * retrier moves the call on; its chunks join the caller's stream ({@link Continuing.Seam}).
+   * Returns the failure to deliver, saying why the stream was not continued, or null when it goes
+   * on or the stream is over.
+   */
+  private Throwable continueAfter(int n) {
+    StreamException c;
+    ChatCompletion all;
+    boolean before; // continued before: the failure carries all the caller saw
+    String why;
+    RuntimeException stop;
+    int made;
+    int from;
+    Retrier.Step step = null;
+    KimiException reason;
+    synchronized (this) {
+      c = cut;
+      cut = null;
+      stop = stopped;
+      made = attempts;
+      if (ended || n != made || n <= judged) {
+        return null;
+      }
+      judged = n;
+      pending = null;
+      from = state.routed;
+      before = joined;
+      all = seenNow();
+      // the plain failure is what the retrier judges, as for an attempt that delivered nothing
+      reason = c instanceof StreamAbortedException a ? a.reason() : c;
+      why = stop == null ? continuing.refusal(all, Math.max(from, 0)) : null;
+      ChatRequest next = null;
+      if (stop == null && why == null) {
+        try {
+          next = continuing.request(all);
+        } catch (IllegalArgumentException refused) {
+          why = "the request cannot end with a partial answer (" + refused.getMessage() + ")";
+        }
+      }
+      if (stop == null && why == null) {
+        failures.add(reason);
+        state.attempts = made;
+        step = retrier.step(state);
+        if (step == null) {
+          why = spent(reason);
+          failures.remove(failures.size() - 1);
+        } else {
+          state.target = step.target();
+          state.request = next;
+          joined = true;
+          cutTarget = Math.max(from, 0);
+          if (step.fallback()) {
+            fellBackFrom = reason;
+            fellBackAttempt = made;
+            fellBackTarget = from;
+          }
+        }
+      }
+    }
+    if (stop != null) {
+      return stop; // closing is never continued
+    }
+    if (step != null) {
+      next(step, made, reason, from);
+      return null;
+    }
+    StreamException out =
+        errors.restated(
+            c,
+            "It was not continued (RetryPolicy.withStreamContinuation): " + why + ".",
+            before ? all.withMetadata(c.partial().metadata()) : c.partial());
+    synchronized (this) {
+      if (ended) {
+        return null;
+      }
+      failures.add(out);
+    }
+    resumable(out, true);
+    return retrier.finish(out, failures, made);
+  }
+
+  /** Says why a cut stream's failure {@code reason} has no retry left to continue it with. */
+  private String spent(KimiException reason) {
+    io.github.kimisdk.RetryPolicy p = retrier.policy();
+    if (state.retries >= p.maxRetries()) {
+      return "its retries are spent (RetryPolicy.maxRetries " + p.maxRetries() + ")";
+    }
+    if (!p.isRetryable(reason)) {
+      return "the retry policy does not retry its failure";
+    }
+    return "no retry fits the retry policy's deadline or longest server wait";
+  }
+
+  /** What reached the caller so far, across the attempts of a continued stream. */
+  private ChatCompletion seenNow() {
+    synchronized (seen) {
+      return seen.toCompletion();
+    }
+  }
+
   /** Gives a chat stream's failure, once items were delivered, the request that continues it. */
   private void resumable(Throwable failure, boolean delivered) {
     if (delivered && spec.resume() != null && failure instanceof StreamException se) {
-      errors.resumeRequest(se, spec.resume().apply(se.partial()));
+      ChatRequest resume;
+      try {
+        resume = spec.resume().apply(se.partial());
+      } catch (IllegalArgumentException refused) {
+        return; // a request that cannot end with a partial answer (a JSON object's): none
+      }
+      errors.resumeRequest(se, resume);
     }
   }
 
@@ -594,6 +789,15 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     Throwable mapped = call == null ? reason : call.failureFor(reason);
     RuntimeException failure = mapped instanceof RuntimeException re ? re : reason;
+    boolean before;
+    synchronized (this) {
+      before = joined;
+    }
+    if (before && failure instanceof StreamException se) {
+      // a continued stream's failure carries all the caller saw, across its attempts
+      ChatCompletion all = seenNow();
+      failure = errors.restated(se, null, all.withMetadata(se.partial().metadata()));
+    }
     resumable(failure, r.delivered());
     List<KimiException> earlier;
     int made;

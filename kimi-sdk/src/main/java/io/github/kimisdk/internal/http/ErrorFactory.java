@@ -329,6 +329,14 @@ public final class ErrorFactory implements StreamErrors {
     return maker().awaited(failure);
   }
 
+  /**
+   * Returns {@code failure} with {@code note} after its message and {@code partial} as what arrived
+   * ({@link ErrorMaker#restated}).
+   */
+  public StreamException restated(StreamException failure, String note, ChatCompletion partial) {
+    return maker().restated(failure, note, partial);
+  }
+
   /** Gives {@code failure} the request that continues its stream. */
   public void resumeRequest(StreamException failure, ChatRequest request) {
     maker().resumeRequest(failure, request);

@@ -13,6 +13,8 @@ import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.MalformedChunkException;
+import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
@@ -726,6 +728,29 @@ final class ErrorMaker {
    */
   public KimiException awaited(KimiException failure) {
     return make.madeOnAnotherThread(failure) ? Futures.withCallerFrames(failure) : failure;
+  }
+
+  /**
+   * Returns {@code failure} told again: its message followed by {@code note} (null: none), and
+   * {@code partial} as what arrived. A cut stream that was not continued says why; one continued
+   * before it was cut again carries all the caller read, across its attempts.
+   */
+  public StreamException restated(StreamException failure, String note, ChatCompletion partial) {
+    String message = note == null ? failure.getMessage() : failure.getMessage() + " " + note;
+    ResponseMetadata md = failure.metadata().orElse(null);
+    StreamException out;
+    if (failure instanceof StreamAbortedException a) {
+      out = make.streamAborted(message, a.reason(), md, partial);
+    } else if (failure instanceof MalformedChunkException) {
+      out = make.malformedChunk(message, failure.getCause(), md, partial);
+    } else {
+      out = make.truncatedStream(message, failure.getCause(), md, partial);
+    }
+    out.setStackTrace(failure.getStackTrace());
+    for (Throwable s : failure.getSuppressed()) {
+      out.addSuppressed(s);
+    }
+    return out;
   }
 
   /** Records the request that continues a failed stream. */

@@ -605,6 +605,20 @@ public final class Targets {
   }
 
   /**
+   * Counts the call's next attempt in the room of target {@code t}, which the call's course named
+   * (a retry on the same target) rather than chose: as a chosen one is, until it ends.
+   */
+  public void hold(Route st, int t) {
+    if (places != null) {
+      synchronized (this) {
+        releaseLocked(st);
+        assigned[t]++;
+        st.holding = t;
+      }
+    }
+  }
+
+  /**
    * Has {@code wake} run once a member of a group frees room (an attempt of it ended): at once when
    * one did since the call's last pick.
    */

@@ -164,6 +164,45 @@ class RelayTest {
   }
 
   @Test
+  void aContinuingUpstreamIsAskedForTheDemandTheLastOneLeftUnmet() {
+    Recorder r = new Recorder(2);
+    Relay<Integer> relay = new Relay<>(r, owner);
+    relay.continuable();
+    relay.start();
+    owner.retry = true;
+    Upstream first = new Upstream();
+    relay.onSubscribe(first);
+    relay.onNext(1);
+    r.subscription.request(3); // through the lock: counted for a continuing upstream
+    relay.onNext(2);
+    relay.onError(new IllegalStateException("cut"));
+    assertThat(owner.deliveredAtFailure).isTrue();
+    r.subscription.request(1); // between the two upstreams
+    Upstream next = new Upstream();
+    relay.onSubscribe(next);
+    relay.onNext(3);
+    assertThat(first.requests).containsExactly(2L, 3L);
+    assertThat(next.requests).as("asked 2 + 3 + 1, delivered 2").containsExactly(4L);
+    assertThat(r.items).containsExactly(1, 2, 3);
+    assertThat(r.signals).containsExactly("subscribe");
+  }
+
+  @Test
+  void aContinuingUpstreamOfAnUnboundedSubscriberIsAskedForEverything() {
+    Recorder r = new Recorder(Long.MAX_VALUE);
+    Relay<Integer> relay = new Relay<>(r, owner);
+    relay.continuable();
+    relay.start();
+    owner.retry = true;
+    relay.onSubscribe(new Upstream());
+    relay.onNext(1);
+    relay.onError(new IllegalStateException("cut"));
+    Upstream next = new Upstream();
+    relay.onSubscribe(next);
+    assertThat(next.requests).containsExactly(Long.MAX_VALUE);
+  }
+
+  @Test
   void demandAddsUpToLongMaxValue() {
     Recorder r = new Recorder(Long.MAX_VALUE);
     Relay<Integer> relay = started(r);

@@ -2,17 +2,23 @@ package io.github.kimisdk.internal.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.errors.TruncatedStreamException;
 import io.github.kimisdk.internal.client.ManualScheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamIdleException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +52,7 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, deadline),
         new StreamingCall.Spec<>(
-            (n, here, target, launch) -> {
+            (n, here, target, request, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
               return launch.apply(a);
@@ -115,7 +121,7 @@ class StreamingCallTest {
             c,
             new Retrier(RetryPolicy.defaults(), c).forCall(null, null),
             new StreamingCall.Spec<>(
-                (n, here, target, launch) -> {
+                (n, here, target, request, launch) -> {
                   FakeAttempt a = new FakeAttempt(n);
                   attempts.add(a);
                   CompletableFuture<Void> up = launch.apply(a).thenApplyAsync(v -> v, later::add);
@@ -133,6 +139,87 @@ class StreamingCallTest {
     assertThat(out.items).containsExactly("a");
     assertThat(out.completed).isTrue();
     assertThat(passed).singleElement().satisfies(f -> assertThat(f).isCompleted());
+  }
+
+  private final List<ChatRequest> sent = new ArrayList<>();
+
+  /** A chat stream's call whose policy continues it after a cut, recording each request sent. */
+  private StreamingCall<String> continuing(RetryPolicy policy) {
+    CallContext c = context(Timeouts.defaults());
+    ChatRequest request = ChatRequest.builder("kimi-k3").addUser("hi").build();
+    return new StreamingCall<>(
+        c,
+        new Retrier(policy, c).forCall(null, null),
+        new StreamingCall.Spec<>(
+            (n, here, target, req, launch) -> {
+              sent.add(req);
+              FakeAttempt a = new FakeAttempt(n);
+              attempts.add(a);
+              return launch.apply(a);
+            },
+            partial -> Retrier.resume(request, partial),
+            new Continuing(
+                request,
+                Retrier::resume,
+                t -> Host.MOONSHOT,
+                t -> new ServedBy(t, "moonshot", URI.create("https://api.moonshot.ai/v1"), null))),
+        () -> false,
+        null);
+  }
+
+  private KimiException cut() {
+    return errors.truncated(
+        new ResponseMetadata(200, Map.of()),
+        new ChatCompletion(null, null, 0, null, List.of(), null, null),
+        null);
+  }
+
+  @Test
+  void aCutStreamWhosePolicyContinuesItGoesOnInTheNextAttemptAfterTheBackoff() {
+    StreamingCall<String> s = continuing(RetryPolicy.defaults().withStreamContinuation(true));
+    s.subscribe(out);
+    attempts.get(0).open().send("a").fail(cut());
+
+    assertThat(out.error).as("the caller sees no failure").isNull();
+    assertThat(attempts).as("the continuation waits for its backoff").hasSize(1);
+    assertThat(time.advanceToNext()).isTrue();
+    attempts.get(1).open().send("b").complete();
+
+    assertThat(out.items).containsExactly("a", "b");
+    assertThat(out.completed).isTrue();
+    assertThat(sent.get(0)).as("the call's own request").isNull();
+    assertThat(sent.get(1)).as("the continuing request").isNotNull();
+    assertThat(attempts.get(0).ended).singleElement().isInstanceOf(TruncatedStreamException.class);
+  }
+
+  @Test
+  void aStopWhileAContinuationWaitsForItsBackoffEndsTheStreamAndSendsNothingMore() {
+    StreamingCall<String> s = continuing(RetryPolicy.defaults().withStreamContinuation(true));
+    s.subscribe(out);
+    attempts.get(0).open().send("a").fail(cut());
+
+    RuntimeException stop = s.stop(null);
+    time.advanceToNext();
+
+    assertThat(out.error).isSameAs(stop);
+    assertThat(attempts).as("no continuation after the stop").hasSize(1);
+    assertThat(watchdog.pending()).as("every timer of the stream withdrawn").isZero();
+  }
+
+  @Test
+  void aCutStreamWithNoRetryLeftFailsSayingWhyItWasNotContinued() {
+    StreamingCall<String> s =
+        continuing(RetryPolicy.defaults().withMaxRetries(0).withStreamContinuation(true));
+    s.subscribe(out);
+    attempts.get(0).open().send("a").fail(cut());
+
+    assertThat(out.items).containsExactly("a");
+    assertThat(out.error)
+        .isInstanceOf(TruncatedStreamException.class)
+        .hasMessageContaining("It was not continued (RetryPolicy.withStreamContinuation)")
+        .hasMessageContaining("its retries are spent");
+    assertThat(((TruncatedStreamException) out.error).resumeRequest()).isPresent();
+    assertThat(time.pending()).isZero();
   }
 
   @Test
