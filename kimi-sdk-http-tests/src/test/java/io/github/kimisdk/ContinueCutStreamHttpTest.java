@@ -138,6 +138,12 @@ class ContinueCutStreamHttpTest {
             .listener(listener)
             .build()) {
       texts = tenStreams(kimi, folded);
+      long prompt = folded.stream().mapToLong(c -> c.usage().promptTokens()).sum();
+      long completion = folded.stream().mapToLong(c -> c.usage().completionTokens()).sum();
+      assertThat(kimi.spend().promptTokens())
+          .as("the spend counts the usage each stream ended with, a continuation's included")
+          .isEqualTo(prompt);
+      assertThat(kimi.spend().completionTokens()).isEqualTo(completion);
     }
     eachWordOnce(texts);
     assertThat(server.cutStreamCount()).isEqualTo(5);

@@ -555,12 +555,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         state.attempts = made;
         step = retrier.step(state);
         if (step != null) {
-          state.target = step.target();
-          if (step.fallback()) {
-            fellBackFrom = k;
-            fellBackAttempt = made;
-            fellBackTarget = from;
-          }
+          take(step, k, made, from);
         }
       }
       pending = null;
@@ -573,6 +568,19 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return null;
     }
     return retrier.finish(retrier.ending(state, k), failures, made);
+  }
+
+  /**
+   * Takes {@code step} as the call's course after attempt {@code made} failed with {@code k} on
+   * target {@code from}: its target, and the failure a fallback is told with. Under the lock.
+   */
+  private void take(Retrier.Step step, KimiException k, int made, int from) {
+    state.target = step.target();
+    if (step.fallback()) {
+      fellBackFrom = k;
+      fellBackAttempt = made;
+      fellBackTarget = from;
+    }
   }
 
   /** Sends the next attempt as {@code step} says, after attempt {@code made} failed with k. */
@@ -640,15 +648,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
           why = spent(reason);
           failures.remove(failures.size() - 1);
         } else {
-          state.target = step.target();
+          take(step, reason, made, from);
           state.request = next;
           joined = true;
           cutTarget = Math.max(from, 0);
-          if (step.fallback()) {
-            fellBackFrom = reason;
-            fellBackAttempt = made;
-            fellBackTarget = from;
-          }
         }
       }
     }
