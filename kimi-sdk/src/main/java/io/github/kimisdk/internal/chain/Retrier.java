@@ -569,6 +569,25 @@ public final class Retrier {
   }
 
   /**
+   * Hands a hedged stream's call over from target {@code from}, whose attempt was aborted for
+   * bringing nothing within the hedge delay: its room is free, and this round of the call passes
+   * that target for another that admits it; no retry is spent and the target does not cool down.
+   *
+   * @param st the call's course
+   * @param from the slow attempt's target
+   */
+  void handOver(RetryState st, int from) {
+    if (st.routing()) {
+      targets.done(st.route);
+      targets.release(st.route); // a probe that brought nothing proves nothing either way
+      if (from >= 0) {
+        st.route.skip(from);
+      }
+    }
+    st.target = -1;
+  }
+
+  /**
    * Tells the call's probe, if it held one that its end did not settle (it was cancelled, or its
    * client closed), that it ended, so that the next call probes that target.
    *

@@ -134,6 +134,13 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private StreamException cut; // the cut of attempt cutAt, to be continued once it passed back up
   private int cutAt;
   private int cutTarget = -1; // the target a cut stream was on, until its continuation is sent
+  // Hedging (RetryPolicy.withHedging): null when the call is not hedged. A hedge is armed per
+  // attempt when it starts and withdrawn when the call ends; at most one per call.
+  private final Duration hedgeAfter;
+  private boolean hedged; // the call was hedged (once per call)
+  private int hedgeOf = -1; // the attempt aborted for the hedge, until it is judged
+  private int hedgeFrom = -1; // the target it was on, until the hedge is sent and told
+  private Runnable withdrawHedge = () -> {};
   private boolean joined; // a cut was continued: each later attempt joins the caller's stream
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
   private Thread blockingThread;
@@ -169,6 +176,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     this.continuing =
         spec.continuing() != null && retrier.policy().continuesStreams() ? spec.continuing() : null;
     this.seen = continuing == null ? null : new ChatAccumulator();
+    this.hedgeAfter =
+        spec.resume() != null && this.state.routing() && retrier.targets() != null
+            ? retrier.policy().hedgeAfter().orElse(null)
+            : null;
   }
 
   /**
@@ -205,6 +216,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     Relay<T> r = new Relay<>(subscriber, this);
     if (continuing != null) {
       r.continuable(); // a cut stream goes on in another attempt after items were delivered
+    }
+    if (hedgeAfter != null) {
+      retrier.targets().streamStarted(retrier.policy().hedgeBudget());
     }
     RuntimeException early;
     synchronized (this) {
@@ -304,6 +318,16 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     if (moved != null) {
       retrier.fellBack(movedAfter, moved, movedFrom, to);
     }
+    int slowOn;
+    synchronized (this) {
+      slowOn = hedgeOf < 0 ? hedgeFrom : -1;
+      if (slowOn >= 0) {
+        hedgeFrom = -1;
+      }
+    }
+    if (slowOn >= 0) {
+      retrier.rerouted(n, CallEvent.Reroute.HEDGED, slowOn, to, hedgeAfter);
+    }
     if (cutOn >= 0) {
       retrier.rerouted(
           n,
@@ -366,6 +390,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
     }
     watch(call);
+    armHedge(call, n);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
     Flow.Subscriber<? super T> events =
         continuing == null ? relay : new Continuing.Seam<>(relay, seen, join);
@@ -526,6 +551,10 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     Error fatal = ErrorFactory.fatal(error);
     if (fatal != null) {
       return fatal; // never wrapped, never retried
+    }
+    if (handedOver(n)) {
+      nextAttempt(); // the hedge: another target, at once
+      return null;
     }
     boolean wasCut;
     synchronized (this) {
@@ -747,11 +776,97 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
   }
 
+  /**
+   * Tells whether attempt {@code n} ended because it was aborted for its hedge, and if so hands the
+   * call over: no failure of its host, no retry spent.
+   */
+  private synchronized boolean handedOver(int n) {
+    if (hedgeOf != n) {
+      return false;
+    }
+    hedgeOf = -1;
+    if (ended || stopped != null || n != attempts || n <= judged) {
+      hedgeFrom = -1;
+      return false; // over: judged as any attempt (it will find nothing to do)
+    }
+    judged = n;
+    pending = null;
+    retrier.handOver(state, hedgeFrom);
+    return true;
+  }
+
+  /**
+   * Arms the hedge of attempt {@code n}: when it has delivered nothing after the policy's hedge
+   * delay, it is aborted and the call goes on at once on another target that admits it, when the
+   * client's hedge budget allows ({@link #hedge}).
+   */
+  private void armHedge(StreamAttempt<T> call, int n) {
+    if (hedgeAfter == null) {
+      return;
+    }
+    synchronized (this) {
+      if (hedged || ended) {
+        return;
+      }
+    }
+    Runnable w = context.scheduler().schedule(() -> hedge(call, n), hedgeAfter);
+    Runnable old;
+    boolean over;
+    synchronized (this) {
+      old = withdrawHedge;
+      withdrawHedge = w;
+      over = ended;
+    }
+    old.run();
+    if (over) {
+      w.run();
+    }
+  }
+
+  /**
+   * Hedges attempt {@code n}, still the call's current one with nothing delivered after the hedge
+   * delay: another target that admits calls takes the call, the slow attempt is aborted (its
+   * exchange closed, its permits back) and, judged, hands over ({@link Retrier#handOver}) without
+   * spending a retry or cooling its target. The slow copy brought no text, so the caller reads each
+   * word from the copy that answers.
+   */
+  private void hedge(StreamAttempt<T> call, int n) {
+    synchronized (this) {
+      if (ended
+          || stopped != null
+          || hedged
+          || current != call
+          || launched != n
+          || attempts != n
+          || relay.delivered()) {
+        return;
+      }
+      int from = state.routed;
+      if (from < 0
+          || !retrier.targets().canHedge(state.route, from)
+          || !retrier.targets().spendHedge()) {
+        return;
+      }
+      hedged = true;
+      hedgeOf = n;
+      hedgeFrom = from;
+    }
+    call.abort(
+        new StreamIdleException(
+            "no data for "
+                + ErrorFactory.human(hedgeAfter)
+                + " after the request was sent: hedged on another target"
+                + " (RetryPolicy.withHedging)"));
+  }
+
   private void withdrawTimers() {
     IdleWatch w;
     Runnable total;
     Runnable deadline;
+    Runnable hedge;
     synchronized (this) {
+      hedge = withdrawHedge;
+      withdrawHedge = () -> {};
       w = idle;
       idle = null;
       watched = null;
@@ -765,6 +880,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     total.run();
     deadline.run();
+    hedge.run();
   }
 
   @Override

@@ -73,6 +73,7 @@ public final class Targets {
   private final int[] answeredAt; // the most attempts out at once when one was answered
   private final Affinity affinity;
   private List<Runnable> roomWaiters = new ArrayList<>();
+  private double hedgeCredits = 1; // guarded by this: hedges the budget still pays for
   private long releases; // attempts ended, for a waiter to know it missed none
   private long spin; // draws a member for the calls without a conversation key
 
@@ -84,6 +85,9 @@ public final class Targets {
 
   /** The most conversations whose member is remembered; the least recently used go first. */
   static final int AFFINITY_ENTRIES = 4096;
+
+  /** The most hedges a client's budget holds at once; it starts with one. */
+  static final double HEDGE_CREDITS = 10;
 
   /** What {@link #pick} returns when every member the call may use is full: wait for room. */
   public static final int WAIT_FOR_ROOM = -2;
@@ -616,6 +620,36 @@ public final class Targets {
         st.holding = t;
       }
     }
+  }
+
+  /**
+   * Tells whether a target other than {@code from} that the call may use takes calls now: a hedged
+   * stream has somewhere to go.
+   */
+  public boolean canHedge(Route st, int from) {
+    for (int i = 0; i < routes.length; i++) {
+      if (i != from && !st.skips(i) && routes[i].health.availableInNanos() == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Adds a stream's share of the hedge budget ({@code RetryPolicy.hedgeBudget()}): the client's
+   * hedges are paid from what its streams added, at most {@link #HEDGE_CREDITS} held at once.
+   */
+  public synchronized void streamStarted(double budget) {
+    hedgeCredits = Math.min(HEDGE_CREDITS, hedgeCredits + budget);
+  }
+
+  /** Spends one hedge from the budget; false when less than one is left. */
+  public synchronized boolean spendHedge() {
+    if (hedgeCredits < 1) {
+      return false;
+    }
+    hedgeCredits -= 1;
+    return true;
   }
 
   /**
