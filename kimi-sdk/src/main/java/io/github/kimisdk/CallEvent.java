@@ -169,10 +169,10 @@ public sealed interface CallEvent {
       implements CallEvent {}
 
   /**
-   * A call of a client whose targets share load ({@link KimiClient.Builder#replica}) went elsewhere
-   * than it would have without routing, with no attempt failing: its conversation moved off the
-   * member that held its prefix cache, a slow stream was hedged with a second copy, or a cut stream
-   * was continued from what arrived.
+   * A call went elsewhere than it would have without routing, with no attempt failing: its
+   * conversation moved off the member of a group ({@link KimiClient.Builder#replica}) that held its
+   * prefix cache, a slow stream was hedged on another target, or a cut stream was continued from
+   * what arrived (on a client of one target too, from that target to itself).
    *
    * @param call the call
    * @param attempt the number of the attempt sent elsewhere
@@ -192,9 +192,8 @@ public sealed interface CallEvent {
      */
     MOVED,
     /**
-     * A stream brought no text within the policy's hedge delay ({@link RetryPolicy#withHedging}): a
-     * second copy went to another member or target; the first to bring text streams to the caller,
-     * the other is cancelled.
+     * A stream brought nothing within the policy's hedge delay ({@link RetryPolicy#withHedging}):
+     * it went to another member or target, and its slow copy was cancelled.
      */
     HEDGED,
     /**

@@ -530,9 +530,9 @@ public class KimiConnectionProperties {
     private Duration rateLimitWait;
 
     /**
-     * How long a stream may bring no text before a second copy goes to another replica or target
-     * (the SDK's default: none, no hedging); the first copy to bring text is read and the other
-     * cancelled. A hedge costs the tokens of the copy cancelled.
+     * How long a stream may bring nothing before it goes to another replica or target and its slow
+     * copy is cancelled (the SDK's default: none, no hedging). The copy cancelled may be billed its
+     * prompt.
      */
     private Duration hedgeAfter;
 
