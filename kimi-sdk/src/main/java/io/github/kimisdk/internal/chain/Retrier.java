@@ -34,10 +34,8 @@ public final class Retrier {
 
   private final RetryPolicy policy;
   private final CallContext context;
-  private final Duration callTimeout;
-  private final boolean clientOverall;
+  private final Rules rules;
   private final CallTrace trace; // null when nobody listens to the call
-  private final boolean refreshesKey; // the key comes from a supplier: one 401 is absorbed
   private final Targets targets; // the client's fallback targets; null for a client without
 
   /** The most refusals for concurrency a call waits out without spending retries. */
@@ -50,23 +48,25 @@ public final class Retrier {
    * @param context the clock, failure mapping, timeouts and log the calls run on
    */
   public Retrier(RetryPolicy policy, CallContext context) {
-    this(policy, context, null, true, null, false, null);
+    this(new Rules(policy, null, true, false), context, null, null);
   }
 
-  private Retrier(
-      RetryPolicy policy,
-      CallContext context,
-      Duration callTimeout,
-      boolean clientOverall,
-      CallTrace trace,
-      boolean refreshesKey,
-      Targets targets) {
-    this.policy = policy;
+  /**
+   * What one retrier applies to its calls.
+   *
+   * @param policy when to retry
+   * @param callTimeout the call's own whole-call timeout ({@code RequestOptions.timeout}), or null
+   * @param clientOverall whether {@link Timeouts#overall()} bounds the call when it has none
+   * @param refreshesKey whether the key comes from a supplier, so one refusal of it is absorbed
+   */
+  private record Rules(
+      RetryPolicy policy, Duration callTimeout, boolean clientOverall, boolean refreshesKey) {}
+
+  private Retrier(Rules rules, CallContext context, CallTrace trace, Targets targets) {
+    this.rules = rules;
+    this.policy = rules.policy();
     this.context = context;
-    this.callTimeout = callTimeout;
-    this.clientOverall = clientOverall;
     this.trace = trace;
-    this.refreshesKey = refreshesKey;
     this.targets = targets;
   }
 
@@ -77,7 +77,7 @@ public final class Retrier {
    * @return the retrier
    */
   public Retrier routing(Targets targets) {
-    return new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey, targets);
+    return new Retrier(rules, context, trace, targets);
   }
 
   /** Returns the client's fallback targets, or null for a client without. */
@@ -98,9 +98,13 @@ public final class Retrier {
    * @return the retrier; this one when it already says so
    */
   public Retrier refreshing(boolean refreshes) {
-    return refreshes == refreshesKey
+    return refreshes == rules.refreshesKey()
         ? this
-        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshes, targets);
+        : new Retrier(
+            new Rules(policy, rules.callTimeout(), rules.clientOverall(), refreshes),
+            context,
+            trace,
+            targets);
   }
 
   /**
@@ -110,9 +114,7 @@ public final class Retrier {
    * @return the retrier for the call
    */
   Retrier observed(CallTrace trace) {
-    return trace == null
-        ? this
-        : new Retrier(policy, context, callTimeout, clientOverall, trace, refreshesKey, targets);
+    return trace == null ? this : new Retrier(rules, context, trace, targets);
   }
 
   /**
@@ -129,14 +131,9 @@ public final class Retrier {
     if (policy == null && callTimeout == null) {
       return this;
     }
-    return new Retrier(
-        policy != null ? policy : this.policy,
-        context,
-        callTimeout,
-        true,
-        trace,
-        refreshesKey,
-        targets);
+    Rules call =
+        new Rules(policy != null ? policy : this.policy, callTimeout, true, rules.refreshesKey());
+    return new Retrier(call, context, trace, targets);
   }
 
   /**
@@ -149,14 +146,10 @@ public final class Retrier {
    * @return the retrier for the call
    */
   public Retrier forPlatformCall(RetryPolicy policy, Duration callTimeout) {
-    return new Retrier(
-        policy != null ? policy : RetryPolicy.none(),
-        context,
-        callTimeout,
-        false,
-        trace,
-        refreshesKey,
-        null); // platform calls go to the client's own endpoint
+    Rules call =
+        new Rules(
+            policy != null ? policy : RetryPolicy.none(), callTimeout, false, rules.refreshesKey());
+    return new Retrier(call, context, trace, null); // to the client's own endpoint
   }
 
   /**
@@ -165,15 +158,15 @@ public final class Retrier {
    * @return the timeout, or null
    */
   public Duration callTimeout() {
-    return callTimeout;
+    return rules.callTimeout();
   }
 
   /** Returns the timeout that bounds a non-streaming call, and the setting that chose it. */
   private Optional<Duration> overall() {
-    if (callTimeout != null) {
-      return Optional.of(callTimeout);
+    if (rules.callTimeout() != null) {
+      return Optional.of(rules.callTimeout());
     }
-    return clientOverall ? context.timeouts().overall() : Optional.empty();
+    return rules.clientOverall() ? context.timeouts().overall() : Optional.empty();
   }
 
   /**
@@ -186,7 +179,7 @@ public final class Retrier {
     return context
         .errors()
         .overallTimeout(
-            limit, callTimeout != null ? "RequestOptions.timeout" : "Timeouts.withOverall");
+            limit, rules.callTimeout() != null ? "RequestOptions.timeout" : "Timeouts.withOverall");
   }
 
   /**
@@ -247,7 +240,7 @@ public final class Retrier {
   Step step(RetryState st) {
     KimiException failure = st.last();
     int t = Math.max(st.target, 0);
-    if (refreshesKey && keyRefused(failure) && st.waits.refreshes == 0) {
+    if (rules.refreshesKey() && keyRefused(failure) && st.waits.refreshes == 0) {
       st.waits.refreshes++;
       return new Step(Duration.ZERO, t, false); // the next attempt asks the supplier again
     }
@@ -618,7 +611,7 @@ public final class Retrier {
    * @return the failure to report
    */
   KimiException finish(KimiException last, List<KimiException> failures, int attempts) {
-    if (refreshesKey
+    if (rules.refreshesKey()
         && last instanceof AuthenticationException refused
         && failures.stream().filter(Retrier::keyRefused).count() > 1) {
       List<KimiException> earlier = new ArrayList<>(failures);
