@@ -91,8 +91,9 @@ class HostPropertiesReadmeTest {
   }
 
   @Test
-  void theHostsTableNamesTheHostAndEveryPropertyOfAFallbackTargetAndNoOther() throws IOException {
-    Set<String> expected = new TreeSet<>(List.of("host", "base-url"));
+  void theHostsTableNamesTheHostTheKeyAndEveryPropertyOfAFallbackTargetAndNoOther()
+      throws IOException {
+    Set<String> expected = new TreeSet<>(List.of("host", "base-url", "api-key"));
     for (String p : properties(KimiConnectionProperties.Fallback.class)) {
       if (p.equals("rate-limit")) {
         for (String limit : properties(KimiConnectionProperties.FallbackRateLimit.class)) {
