@@ -91,7 +91,8 @@ class HostPropertiesReadmeTest {
   }
 
   @Test
-  void theHostsTableNamesTheHostAndEveryPropertyOfAFallbackTargetAndNoOther() throws IOException {
+  void theHostsTableNamesTheHostTheKeyTheWeightAndEveryPropertyOfAFallbackTargetAndNoOther()
+      throws IOException {
     Set<String> expected = new TreeSet<>(List.of("host", "base-url", "api-key", "weight"));
     for (String p : properties(KimiConnectionProperties.Fallback.class)) {
       if (p.equals("rate-limit")) {

@@ -67,7 +67,6 @@ import java.util.function.Supplier;
  */
 public final class HttpTransport {
 
-  /** The SDK version from the build, for the default User-Agent ({@link SdkVersion}). */
   /** The logger of attempts unless the client's builder sets another: the one name of it. */
   public static final String LOGGER_NAME = "io.github.kimisdk.http";
 
