@@ -208,11 +208,6 @@ public final class ClientCore {
   }
 
   /**
-   * Returns the client's own pool, for when the caller gave neither an HTTP client nor an executor:
-   * up to {@link #DEFAULT_THREADS} daemon threads, created on demand, ending when idle.
-   */
-
-  /**
    * Each target's group: the index of its first member, a replica joining the group of the target
    * before it.
    */
@@ -234,6 +229,10 @@ public final class ClientCore {
     return w;
   }
 
+  /**
+   * Returns the client's own pool, for when the caller gave neither an HTTP client nor an executor:
+   * up to {@link #DEFAULT_THREADS} daemon threads, created on demand, ending when idle.
+   */
   private static ExecutorService newPool() {
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
