@@ -100,33 +100,14 @@ class ReplicaGroupHttpTest {
         FakeKimiServer.replicas(
             2, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(150)));
     RateLimit one = RateLimit.builder().maxConcurrency(1).build();
-    List<Integer> served = new CopyOnWriteArrayList<>();
+    List<Integer> served = new ArrayList<>();
     try (KimiClient kimi =
         KimiClient.builder()
             .host(Host.vllm(replicas.get(0).baseUrl()))
             .rateLimit(one)
             .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
             .build()) {
-      ExecutorService pool = Executors.newFixedThreadPool(2);
-      try {
-        List<Future<?>> calls = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-          int n = i;
-          calls.add(
-              pool.submit(
-                  () ->
-                      served.add(
-                          kimi.chat(ChatRequest.of("kimi-k3", "call " + n))
-                              .metadata()
-                              .servedBy()
-                              .target())));
-        }
-        for (Future<?> f : calls) {
-          f.get(30, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      served.addAll(servedAtOnce(kimi, 2));
     }
     assertThat(served).as("each replica took one").containsExactlyInAnyOrder(0, 1);
     assertThat(replicas.get(0).rateLimitedCount() + replicas.get(1).rateLimitedCount()).isZero();
@@ -266,7 +247,7 @@ class ReplicaGroupHttpTest {
         FakeKimiServer.replicas(
             3, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(300)));
     RateLimit one = RateLimit.builder().maxConcurrency(1).build();
-    List<Integer> served = new CopyOnWriteArrayList<>();
+    List<Integer> served = new ArrayList<>();
     try (KimiClient kimi =
         KimiClient.builder()
             .host(Host.vllm(replicas.get(0).baseUrl()))
@@ -274,27 +255,29 @@ class ReplicaGroupHttpTest {
             .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
             .fallback(Target.of(Host.vllm(replicas.get(2).baseUrl())).rateLimit(one))
             .build()) {
-      ExecutorService pool = Executors.newFixedThreadPool(3);
-      try {
-        List<Future<?>> calls = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-          int n = i;
-          calls.add(
-              pool.submit(
-                  () ->
-                      served.add(
-                          kimi.chat(ChatRequest.of("kimi-k3", "call " + n))
-                              .metadata()
-                              .servedBy()
-                              .target())));
-        }
-        for (Future<?> f : calls) {
-          f.get(30, TimeUnit.SECONDS);
-        }
-      } finally {
-        pool.shutdownNow();
-      }
+      served.addAll(servedAtOnce(kimi, 3));
     }
     assertThat(served).as("the third call to the next place").containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  /**
+   * Sends {@code count} single calls at once, each from its own thread; the targets that served.
+   */
+  private static List<Integer> servedAtOnce(KimiClient kimi, int count) throws Exception {
+    List<Integer> served = new CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    try {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ChatRequest call = ChatRequest.of("kimi-k3", "call " + i);
+        calls.add(pool.submit(() -> served.add(kimi.chat(call).metadata().servedBy().target())));
+      }
+      for (Future<?> f : calls) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return served;
   }
 }
