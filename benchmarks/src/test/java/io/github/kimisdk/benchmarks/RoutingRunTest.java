@@ -25,14 +25,17 @@ class RoutingRunTest {
   }
 
   @Test
-  void tenCutStreamsFinishWithTheExactTextThroughTheRoutedClient() throws Exception {
+  void tenCutStreamsFinishWithTheExactTextThroughTheRoutedClientWithNoRetryByTheCaller()
+      throws Exception {
     RoutingRun.Figures f =
         RoutingRun.cutStreams("routed", RoutingRun::routed, List.of("vllm", "vllm"));
     assertThat(f.failed()).isZero();
     RoutingRun.Cut cut = f.cut();
-    assertThat(cut.finishedUnaided() + cut.extraRequests())
-        .as("every cut one resumed")
+    assertThat(cut.finishedUnaided())
+        .as("continued by the client, none by the caller")
         .isEqualTo(10);
+    // each replica cuts every second stream it serves: one continuing request per cut
+    assertThat(cut.extraRequests()).as("the continuations").isBetween(1, 5);
     assertThat(cut.exactAfterResume()).isEqualTo(10);
     assertThat(cut.wordsTwice()).isZero();
   }
