@@ -424,7 +424,7 @@ public final class Targets {
     for (int tries = 0; tries <= n; tries++) {
       boolean[] open = new boolean[n]; // read outside this lock: a health runs its waiters
       for (int i = 0; i < n; i++) {
-        open[i] = !st.skips(i) && routes[i].health.availableInNanos() == 0;
+        open[i] = takes(st, i);
       }
       int chosen;
       synchronized (this) {
@@ -432,22 +432,34 @@ public final class Targets {
         chosen = chooseLocked(st, open);
         st.releasesSeen = releases;
         if (chosen >= 0) {
-          assigned[chosen]++;
-          st.holding = chosen;
+          holdLocked(st, chosen);
         }
       }
-      if (chosen < 0) {
+      if (chosen < 0 || admitted(st, chosen)) {
         return chosen;
       }
-      TargetHealth.Admission a = routes[chosen].health.admit();
-      if (a != TargetHealth.Admission.NO) {
-        st.probe = a == TargetHealth.Admission.PROBE ? chosen : -1;
-        return chosen;
-      }
-      done(st); // cooled or probed meanwhile: choose again
-      st.movedFrom = -1;
+      st.movedFrom = -1; // cooled or probed meanwhile: choose again
     }
     return -1;
+  }
+
+  /** Tells whether the call may use target {@code t} and its health takes calls now. */
+  private boolean takes(Route st, int t) {
+    return !st.skips(t) && routes[t].health.availableInNanos() == 0;
+  }
+
+  /**
+   * Asks the health of target {@code t}, whose room the call holds, to admit it (the call becomes
+   * its probe when its cooldown just ended); when it does not, the room is freed.
+   */
+  private boolean admitted(Route st, int t) {
+    TargetHealth.Admission a = routes[t].health.admit();
+    if (a == TargetHealth.Admission.NO) {
+      done(st);
+      return false;
+    }
+    st.probe = a == TargetHealth.Admission.PROBE ? t : -1;
+    return true;
   }
 
   private int chooseLocked(Route st, boolean[] open) {
@@ -588,24 +600,16 @@ public final class Targets {
    */
   public int pickWaited(Route st) {
     int t = st.waitsAt;
-    if (t < 0 || st.skips(t) || routes[t].health.availableInNanos() != 0) {
+    if (t < 0 || !takes(st, t)) {
       return -1;
     }
     synchronized (this) {
-      releaseLocked(st);
-      assigned[t]++;
-      st.holding = t;
+      holdLocked(st, t);
       if (st.key != 0) {
         affinity.put(st.key, t);
       }
     }
-    TargetHealth.Admission a = routes[t].health.admit();
-    if (a == TargetHealth.Admission.NO) {
-      done(st);
-      return -1;
-    }
-    st.probe = a == TargetHealth.Admission.PROBE ? t : -1;
-    return t;
+    return admitted(st, t) ? t : -1;
   }
 
   /**
@@ -615,9 +619,7 @@ public final class Targets {
   public void hold(Route st, int t) {
     if (places != null) {
       synchronized (this) {
-        releaseLocked(st);
-        assigned[t]++;
-        st.holding = t;
+        holdLocked(st, t);
       }
     }
   }
@@ -628,7 +630,7 @@ public final class Targets {
    */
   public boolean canHedge(Route st, int from) {
     for (int i = 0; i < routes.length; i++) {
-      if (i != from && !st.skips(i) && routes[i].health.availableInNanos() == 0) {
+      if (i != from && takes(st, i)) {
         return true;
       }
     }
@@ -685,6 +687,13 @@ public final class Targets {
     for (Runnable r : wake) {
       r.run();
     }
+  }
+
+  /** Has the call hold room at target {@code t}, freeing what it held before. */
+  private void holdLocked(Route st, int t) {
+    releaseLocked(st);
+    assigned[t]++;
+    st.holding = t;
   }
 
   private boolean releaseLocked(Route st) {
