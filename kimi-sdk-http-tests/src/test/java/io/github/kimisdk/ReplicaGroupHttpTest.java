@@ -96,18 +96,10 @@ class ReplicaGroupHttpTest {
 
   @Test
   void aReplicaHeldToItsLimitSpillsToTheOtherInsteadOfQueueing() throws Exception {
-    replicas =
-        FakeKimiServer.replicas(
-            2, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(150)));
-    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
-    List<Integer> served = new ArrayList<>();
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .host(Host.vllm(replicas.get(0).baseUrl()))
-            .rateLimit(one)
-            .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
-            .build()) {
-      served.addAll(servedAtOnce(kimi, 2));
+    replicas = heldToOne(2, Duration.ofMillis(150));
+    List<Integer> served;
+    try (KimiClient kimi = groupHeldToOne().build()) {
+      served = servedAtOnce(kimi, 2);
     }
     assertThat(served).as("each replica took one").containsExactlyInAnyOrder(0, 1);
     assertThat(replicas.get(0).rateLimitedCount() + replicas.get(1).rateLimitedCount()).isZero();
@@ -243,21 +235,31 @@ class ReplicaGroupHttpTest {
 
   @Test
   void aGroupWhoseMembersAreAllHeldToTheirLimitSpillsToTheNextPlace() throws Exception {
-    replicas =
-        FakeKimiServer.replicas(
-            3, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(300)));
-    RateLimit one = RateLimit.builder().maxConcurrency(1).build();
-    List<Integer> served = new ArrayList<>();
+    replicas = heldToOne(3, Duration.ofMillis(300));
+    List<Integer> served;
     try (KimiClient kimi =
-        KimiClient.builder()
-            .host(Host.vllm(replicas.get(0).baseUrl()))
-            .rateLimit(one)
-            .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(one))
-            .fallback(Target.of(Host.vllm(replicas.get(2).baseUrl())).rateLimit(one))
+        groupHeldToOne()
+            .fallback(Target.of(Host.vllm(replicas.get(2).baseUrl())).rateLimit(ONE))
             .build()) {
-      served.addAll(servedAtOnce(kimi, 3));
+      served = servedAtOnce(kimi, 3);
     }
     assertThat(served).as("the third call to the next place").containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  private static final RateLimit ONE = RateLimit.builder().maxConcurrency(1).build();
+
+  /** Replicas that each take one call at once, holding it {@code service}. */
+  private static List<FakeKimiServer> heldToOne(int count, Duration service) {
+    return FakeKimiServer.replicas(
+        count, s -> s.dialect("vllm").maxConcurrency(1).serviceTime(service));
+  }
+
+  /** The first two replicas in one group, each held to one call at once by the client. */
+  private KimiClient.Builder groupHeldToOne() {
+    return KimiClient.builder()
+        .host(Host.vllm(replicas.get(0).baseUrl()))
+        .rateLimit(ONE)
+        .replica(Target.of(Host.vllm(replicas.get(1).baseUrl())).rateLimit(ONE));
   }
 
   /**
