@@ -319,6 +319,10 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       if (!handler.isKeepAlive(type)) {
         dataEventDispatched = true; // the clock is read once the buffer is parsed (stampProgress)
         if (!sawEvent) {
+          // The first one is timed before it counts as seen: an idle check that finds it seen
+          // (and so applies the idle limit, not the first-event budget) must also find its time,
+          // not the subscription's, while the subscriber spends as long as it likes on it.
+          lastProgressNanos = clock.getAsLong();
           sawEvent = true;
         }
       }
@@ -697,13 +701,17 @@ public final class SseSubscriber<T> implements HttpResponse.BodySubscriber<Flow.
       } else {
         long current;
         long next;
+        boolean timed = false;
         do {
           current = demand.get();
+          if (current == 0 && !timed) {
+            // Timed before the demand rises: an idle check that sees it wanted must measure from
+            // now, not from when it last wanted something (perhaps long ago, before a slow item).
+            demandSince = clock.getAsLong();
+            timed = true;
+          }
           next = current + n < 0 ? Long.MAX_VALUE : current + n;
         } while (!demand.compareAndSet(current, next));
-        if (current == 0) {
-          demandSince = clock.getAsLong();
-        }
       }
       drain();
     }

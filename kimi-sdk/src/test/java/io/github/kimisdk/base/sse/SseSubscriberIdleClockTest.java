@@ -149,4 +149,87 @@ class SseSubscriberIdleClockTest {
     now += DRIP;
     assertThat(sse.idleNanos(now, false)).isEqualTo(DRIP);
   }
+
+  /**
+   * The first data event after keep-alives, to a subscriber that spends time on it (as a framework
+   * whose handlers run inline does): while it does, the stream counts as started and the idle time
+   * runs from that event, never from the subscription, so an idle limit shorter than the wait for
+   * the first event does not fire the moment the first event is seen.
+   */
+  @Test
+  void theFirstDataEventIsTimedBeforeItCountsAsSeen() {
+    SseSubscriber<String> body =
+        new SseSubscriber<>(
+            new SseSubscriberTest.StringHandler(),
+            SseLimits.defaults(),
+            null,
+            Duration.ZERO,
+            () -> now);
+    FakeUpstream upstream = new FakeUpstream(body);
+    long[] seenWhileHandled = {-1, -1};
+    RecordingSubscriber<String> slow =
+        new RecordingSubscriber<>(10) {
+          @Override
+          public synchronized void onNext(String item) {
+            super.onNext(item);
+            if (items.size() == 1) {
+              now += TimeUnit.MILLISECONDS.toNanos(150); // the subscriber's work on it
+              seenWhileHandled[0] = body.progressed(true) ? 1 : 0;
+              seenWhileHandled[1] = body.idleNanos(now, true);
+            }
+          }
+        };
+    body.getBody().toCompletableFuture().join().subscribe(slow);
+    for (int i = 0; i < 8; i++) {
+      now += TimeUnit.MILLISECONDS.toNanos(100);
+      upstream.deliver(": keep-alive\n\n");
+    }
+
+    upstream.deliver("data: first\n\n");
+
+    assertThat(slow.items).containsExactly("message:first:");
+    assertThat(seenWhileHandled[0]).as("seen as started while it is handled").isEqualTo(1);
+    assertThat(seenWhileHandled[1])
+        .as("idle from the first event (150 ms), not from the subscription 950 ms before")
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+  }
+
+  /**
+   * A consumer that asks again long after its last item: an idle check at any moment of its request
+   * finds either nothing wanted or a wait measured from the request, never the time since it last
+   * wanted something.
+   */
+  @Test
+  void demandIsTimedBeforeItRises() {
+    java.util.List<Long> checked = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<SseSubscriber<String>> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    boolean[] probing = {false};
+    SseSubscriber<String> body =
+        new SseSubscriber<>(
+            new SseSubscriberTest.StringHandler(),
+            SseLimits.defaults(),
+            null,
+            Duration.ZERO,
+            () -> {
+              if (probing[0]) {
+                checked.add(self.get().idleNanos(now, true)); // what a check would see at this read
+              }
+              return now;
+            });
+    self.set(body);
+    FakeUpstream upstream = new FakeUpstream(body);
+    RecordingSubscriber<String> rec = RecordingSubscriber.subscribedTo(body, 1);
+    upstream.deliver("data: a\n\n");
+    assertThat(rec.items).hasSize(1);
+    now += TimeUnit.SECONDS.toNanos(5); // the consumer works on it, wanting nothing
+
+    probing[0] = true;
+    rec.request(1);
+    probing[0] = false;
+
+    assertThat(checked).as("the clock was read for the request").isNotEmpty();
+    assertThat(checked).as("no read saw the 5 s without demand as idle").containsOnly(0L);
+    assertThat(body.idleNanos(now, true)).isZero();
+  }
 }

@@ -239,4 +239,92 @@ class KeepAliveStallHttpTest {
     server.always(dripped("data: " + shortChunk("Hel", null) + "\n\n"));
     isCutAfterHel();
   }
+
+  /**
+   * The case {@code Timeouts.withFirstEvent} exists for, through the public API: a thinking model
+   * whose first event comes after 0.8 s of keep-alives (more than twice the idle timeout), read by
+   * a {@code Flow} subscriber that spends half the idle timeout on the first chunk (as a framework
+   * whose handlers run inline does). The idle clock runs from the first event once it counts as
+   * seen, so no stream is cut: 20 of 20 answer "Hello".
+   */
+  @Test
+  void aSubscriberSlowOnTheFirstChunkAfterLongKeepAlivesIsNeverCut() throws Exception {
+    server.always(
+        commentsThen(
+            8,
+            "data: "
+                + chunk(0, "Hel", null)
+                + "\n\ndata: "
+                + chunk(0, "lo", "stop")
+                + "\n\ndata: [DONE]\n\n"));
+    Timeouts t =
+        Timeouts.defaults()
+            .withStreamIdle(Duration.ofMillis(300))
+            .withFirstEvent(Duration.ofSeconds(20));
+    int streams = 20;
+    java.util.List<java.util.concurrent.CompletableFuture<String>> answers =
+        new java.util.ArrayList<>();
+    try (KimiClient kimi = client(t, 0)) {
+      for (int i = 0; i < streams; i++) {
+        java.util.concurrent.CompletableFuture<String> answer =
+            new java.util.concurrent.CompletableFuture<>();
+        answers.add(answer);
+        kimi.stream(HELLO).subscribe(new SlowOnFirst(answer, Duration.ofMillis(150)));
+      }
+      int cut = 0;
+      for (java.util.concurrent.CompletableFuture<String> a : answers) {
+        try {
+          assertThat(a.get(TOTAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+              .isEqualTo("Hello");
+        } catch (java.util.concurrent.ExecutionException failed) {
+          cut++;
+        }
+      }
+      assertThat(cut).as("streams cut of %d", streams).isZero();
+    }
+    assertThat(server.requests()).hasSize(streams);
+  }
+
+  /** Requests one chunk at a time and works {@code firstWork} on the first; joins the text. */
+  static final class SlowOnFirst
+      implements java.util.concurrent.Flow.Subscriber<io.github.kimisdk.chat.ChatCompletionChunk> {
+    private final java.util.concurrent.CompletableFuture<String> answer;
+    private final Duration firstWork;
+    private final StringBuilder text = new StringBuilder();
+    private java.util.concurrent.Flow.Subscription subscription;
+    private boolean first = true;
+
+    SlowOnFirst(java.util.concurrent.CompletableFuture<String> answer, Duration firstWork) {
+      this.answer = answer;
+      this.firstWork = firstWork;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+      subscription = s;
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(io.github.kimisdk.chat.ChatCompletionChunk chunk) {
+      if (first) {
+        first = false;
+        // the subscriber's own work, inline on the delivering thread: time it simulates, not a
+        // wait for another thread
+        java.util.concurrent.locks.LockSupport.parkNanos(firstWork.toNanos());
+      }
+      text.append(chunk.text());
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      answer.completeExceptionally(e);
+    }
+
+    @Override
+    public void onComplete() {
+      answer.complete(text.toString());
+    }
+  }
 }
