@@ -46,11 +46,16 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   private final AttemptLog.Attempt log;
   private final ServedBy target; // named in the response's metadata; null without fallbacks
   private volatile ResponseMetadata metadata;
-  private volatile SseSubscriber<T> sse;
+  private volatile SseSubscriber<T> sse; // written under this, with abortedBefore
   private volatile CompletableFuture<?> exchange;
   // The thread inside startBlocking's send, and whether cancel interrupted it (guarded by this).
   private Thread sending;
   private boolean interrupted;
+  // Guarded by this: the cause of an abort before the events started, and the failure callback,
+  // told at most once (the abort's cause, or the exchange's failure, whichever comes first).
+  private Throwable abortedBefore;
+  private Consumer<Throwable> failed;
+  private boolean told;
 
   HttpStreamAttempt(
       Function<
@@ -86,20 +91,60 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
    */
   @Override
   public void start(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
+    if (!listen(failed)) {
+      return; // aborted before it was sent: told already
+    }
     CompletableFuture<HttpResponse<Flow.Publisher<T>>> sent;
     try {
       sent = send.apply(handler(events));
     } catch (RuntimeException e) {
-      failed.accept(errors.failure(e, null, null));
+      tell(errors.failure(e, null, null));
       return;
     }
     exchange = sent;
+    boolean abandon;
+    synchronized (this) {
+      abandon = abortedBefore != null; // aborted while it was being sent
+    }
+    if (abandon) {
+      sent.cancel(true);
+    }
     sent.whenComplete(
         (response, error) -> {
           if (error != null) {
-            exchangeFailed(error, failed);
+            exchangeFailed(error, this::tell);
           } // else the event stream was subscribed to when the headers arrived
         });
+  }
+
+  /**
+   * Keeps {@code failed} as the callback of the attempt's failure before its events; false when the
+   * attempt was aborted before it started, its cause then told to {@code failed} at once.
+   */
+  private boolean listen(Consumer<Throwable> failed) {
+    Throwable early;
+    synchronized (this) {
+      this.failed = failed;
+      early = abortedBefore;
+    }
+    if (early != null) {
+      tell(early);
+      return false;
+    }
+    return true;
+  }
+
+  /** Tells the failure callback {@code k}, once: later failures of the attempt are dropped. */
+  private void tell(Throwable k) {
+    Consumer<Throwable> f;
+    synchronized (this) {
+      if (told || failed == null) {
+        return;
+      }
+      told = true;
+      f = failed;
+    }
+    f.accept(k);
   }
 
   /**
@@ -115,7 +160,13 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
    */
   @Override
   public void startBlocking(Flow.Subscriber<? super T> events, Consumer<Throwable> failed) {
+    if (!listen(failed)) {
+      return; // aborted before it was sent: told already
+    }
     synchronized (this) {
+      if (abortedBefore != null) {
+        return; // aborted between the two: told by the abort
+      }
       sending = Thread.currentThread();
     }
     Throwable error = null;
@@ -137,7 +188,9 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
       }
     }
     if (ours) {
-      Thread.interrupted(); // cancel's interrupt, whether or not send saw it; the stream has ended
+      // cancel's interrupt, whether or not send saw it: the stream has ended, or an abort before
+      // its events told the failure already
+      Thread.interrupted();
       return;
     }
     if (error instanceof InterruptedException) {
@@ -157,7 +210,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
               // a failure delivered from another thread does (BlockingSubscriber)
               Futures.withCallerFrames(k);
             }
-            failed.accept(k);
+            tell(k);
           });
     }
   }
@@ -165,12 +218,24 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   private HttpResponse.BodyHandler<Flow.Publisher<T>> handler(Flow.Subscriber<? super T> events) {
     return info -> {
       ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
+      synchronized (this) {
+        if (abortedBefore != null) {
+          // aborted before its headers came: nothing of the answer reaches anyone, and the
+          // connection is given up at once rather than read to its end
+          return new Refused<>();
+        }
+      }
       log.headers(md);
       metadata = md;
       Body<T> b = body.apply(md);
       SseSubscriber<T> s = b.sse();
       if (s != null) {
-        sse = s;
+        synchronized (this) {
+          if (abortedBefore != null) {
+            return new Refused<>(); // aborted while its body was being chosen
+          }
+          sse = s;
+        }
         // Subscribe here, on the thread that read the headers: waiting for the response future
         // instead costs a thread hand-over per call (sendAsync completes it on the common pool,
         // a new thread per call on small machines).
@@ -230,16 +295,73 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   }
 
   /**
-   * Aborts a started event stream with {@code cause} (closing the connection); else no effect.
+   * Aborts the attempt with {@code cause}: a started event stream ends with it (its connection
+   * closed); before that, the exchange is abandoned (the request aborted, the connection closed, an
+   * answer whose headers come later refused unread) and {@code cause} goes to the failure callback,
+   * once. No effect once the attempt failed or its stream ended.
    *
    * @param cause why
    */
   @Override
   public void abort(Throwable cause) {
-    SseSubscriber<T> s = sse;
+    SseSubscriber<T> s;
+    Consumer<Throwable> f = null;
+    synchronized (this) {
+      s = sse;
+      if (s == null) {
+        if (abortedBefore != null || told) {
+          return;
+        }
+        abortedBefore = cause;
+        if (failed != null) {
+          told = true; // before the exchange is cancelled, which fails it on this thread
+          f = failed;
+        }
+      }
+    }
     if (s != null) {
       s.abort(cause);
+      return;
     }
+    CompletableFuture<?> x = exchange;
+    if (x != null) {
+      x.cancel(true); // HttpClient aborts the exchange and closes its connection
+    }
+    synchronized (this) {
+      if (sending != null && !interrupted) {
+        interrupted = true;
+        sending.interrupt(); // send abandons the exchange when its thread is interrupted
+      }
+    }
+    if (f != null) {
+      f.accept(cause); // else told when the attempt starts
+    }
+  }
+
+  /**
+   * The body of an answer that came after its attempt was aborted: its subscription is cancelled at
+   * once (the connection closed, nothing read), and the publisher it leaves refuses anyone.
+   */
+  private static final class Refused<T> implements HttpResponse.BodySubscriber<Flow.Publisher<T>> {
+    @Override
+    public java.util.concurrent.CompletionStage<Flow.Publisher<T>> getBody() {
+      return CompletableFuture.completedFuture(
+          subscriber -> io.github.kimisdk.base.flow.Relay.refuse(subscriber, "aborted"));
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.cancel();
+    }
+
+    @Override
+    public void onNext(java.util.List<java.nio.ByteBuffer> item) {}
+
+    @Override
+    public void onError(Throwable throwable) {}
+
+    @Override
+    public void onComplete() {}
   }
 
   /**
