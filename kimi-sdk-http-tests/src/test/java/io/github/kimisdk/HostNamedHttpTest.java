@@ -186,7 +186,9 @@ class HostNamedHttpTest {
       long firstMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(first).isInstanceOf(EngineOverloadedException.class);
       assertThat(first.getMessage())
-          .startsWith("No target of the client's fallback chain takes the call: target 0 (vllm at ")
+          .startsWith(
+              "No target of the client's fallback chain takes the call (after 3 attempts in ")
+          .contains("): target 0 (vllm at ")
           .contains("target 0 (vllm at " + hostAndPort(vllm) + ") answered HTTP 503")
           .contains("no healthy upstream")
           .contains("target 1 (sglang at " + hostAndPort(sglang) + ", kimi-k3) answered HTTP 502")
@@ -196,6 +198,9 @@ class HostNamedHttpTest {
           .contains("cooling down for")
           .doesNotContain("sk-test");
       assertThat(((KimiException) first).attempts()).as("each target once").isEqualTo(3);
+      assertThat(((io.github.kimisdk.errors.ApiException) first).status())
+          .as("the status its last answer came with")
+          .isEqualTo(429);
       assertThat(first.getSuppressed()).hasSize(3);
       assertThat(firstMs)
           .as("no cooldown of 20 to 60 s was waited out (the backoff of one retry at most)")

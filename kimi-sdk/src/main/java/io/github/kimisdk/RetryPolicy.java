@@ -54,6 +54,7 @@ public final class RetryPolicy {
   public static final int MAX_RETRIES = 1000;
 
   private static final Duration FIRST_COOLDOWN = Duration.ofSeconds(5);
+  private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
   private static final Duration MAX_COOLDOWN = Duration.ofSeconds(60);
 
   private static final RetryPolicy DEFAULTS = new RetryPolicy(new Parts());
@@ -62,6 +63,7 @@ public final class RetryPolicy {
           p -> {
             p.maxRetries = 0;
             p.maxServerWait = Duration.ZERO;
+            p.busyWait = Duration.ZERO;
           });
 
   private final int maxRetries;
@@ -70,6 +72,7 @@ public final class RetryPolicy {
   private final Duration maxServerWait;
   private final Duration deadline;
   private final Duration rateLimitWait;
+  private final Duration busyWait;
   private final Duration cooldown;
   private final Duration maxCooldown;
   private final Duration hedgeAfter;
@@ -83,6 +86,7 @@ public final class RetryPolicy {
     this.maxServerWait = p.maxServerWait;
     this.deadline = p.deadline;
     this.rateLimitWait = p.rateLimitWait;
+    this.busyWait = p.busyWait;
     this.cooldown = p.cooldown;
     this.maxCooldown = p.maxCooldown;
     this.hedgeAfter = p.hedgeAfter;
@@ -98,6 +102,7 @@ public final class RetryPolicy {
     Duration maxServerWait = Duration.ofSeconds(60);
     Duration deadline;
     Duration rateLimitWait = Duration.ZERO;
+    Duration busyWait = BUSY_WAIT;
     Duration cooldown = FIRST_COOLDOWN;
     Duration maxCooldown = MAX_COOLDOWN;
     Duration hedgeAfter; // null: no hedging
@@ -113,6 +118,7 @@ public final class RetryPolicy {
       maxServerWait = r.maxServerWait;
       deadline = r.deadline;
       rateLimitWait = r.rateLimitWait;
+      busyWait = r.busyWait;
       cooldown = r.cooldown;
       maxCooldown = r.maxCooldown;
       hedgeAfter = r.hedgeAfter;
@@ -130,7 +136,8 @@ public final class RetryPolicy {
 
   /**
    * Returns the defaults: 2 retries, backoff from 0.5 s doubling up to 8 s with jitter, server
-   * requested waits honoured up to 60 s, no overall deadline.
+   * requested waits honoured up to 60 s, at most 5 s in all waiting for busy hosts ({@link
+   * #withBusyWait}), no overall deadline.
    *
    * @return the default policy
    */
@@ -233,12 +240,9 @@ public final class RetryPolicy {
    * usually wants the default, {@link Duration#ZERO}: every 429 spends a retry.
    *
    * <p>A host's refusal for its concurrency (a 429 that says the concurrency limit was reached, or
-   * a 503 whose queue is full) is always waited out without spending a retry: the call is sent
-   * again after the wait the host asks for (at once when it asks none), as soon as that host's gate
-   * has a slot for it; the gate sends the host fewer calls at once only when fewer bring fewer
-   * refusals (docs/hosts.md, "Concurrency that adapts"). Such waits count against this budget, or
-   * against {@link #maxServerWait()} when it is zero. A policy with neither, such as {@link
-   * #none()}, makes one attempt whatever the failure.
+   * a 503 whose queue is full) is waited out without spending a retry, within {@link #busyWait()}
+   * or this budget, whichever is longer ({@link #withBusyWait}). A policy with neither, such as
+   * {@link #none()}, makes one attempt whatever the failure.
    *
    * <p>A call to a client with fallback targets ({@link Target}) waits for a cooling target only
    * within this budget too (each wait within {@link #maxServerWait()}): with the default, zero, a
@@ -253,6 +257,38 @@ public final class RetryPolicy {
   public RetryPolicy withRateLimitWait(Duration total) {
     notNegative(total, "rateLimitWait");
     return with(p -> p.rateLimitWait = total);
+  }
+
+  /**
+   * Returns a copy that waits at most {@code total}, in all, for hosts that are busy rather than
+   * down: a host's refusal for its concurrency (a 429 that says the concurrency limit was reached,
+   * or a 503 whose queue is full, as vLLM's busy engine and SGLang's full queue answer) is sent
+   * again without spending a retry, after the wait the host asks for (at once when it asks none,
+   * then backing off), as soon as that host's gate has a slot for it; a fallback chain whose
+   * targets are all busy waits for the first to have room. The call's every such wait counts
+   * against {@code total} (or against {@link #rateLimitWait()} when that is longer); past it the
+   * call fails, its failure saying how long it waited, over how many attempts, and what each host
+   * last answered. 5 s by default: well under what a service's own caller usually waits, so a busy
+   * host makes a call fail within seconds rather than hold it for a minute. A batch job that would
+   * rather wait sets more.
+   *
+   * @param total the longest a call waits in all for busy hosts; not negative
+   * @return the new policy
+   * @throws IllegalArgumentException if {@code total} is negative
+   * @throws NullPointerException if {@code total} is null
+   */
+  public RetryPolicy withBusyWait(Duration total) {
+    notNegative(total, "busyWait");
+    return with(p -> p.busyWait = total);
+  }
+
+  /**
+   * Returns the longest a call waits in all for busy hosts ({@link #withBusyWait}).
+   *
+   * @return the budget; 5 s by default
+   */
+  public Duration busyWait() {
+    return busyWait;
   }
 
   /**
@@ -464,6 +500,7 @@ public final class RetryPolicy {
         && p.maxServerWait.equals(maxServerWait)
         && Objects.equals(p.deadline, deadline)
         && p.rateLimitWait.equals(rateLimitWait)
+        && p.busyWait.equals(busyWait)
         && p.cooldown.equals(cooldown)
         && p.maxCooldown.equals(maxCooldown)
         && Objects.equals(p.hedgeAfter, hedgeAfter)
@@ -480,6 +517,7 @@ public final class RetryPolicy {
         maxServerWait,
         deadline,
         rateLimitWait,
+        busyWait,
         cooldown,
         maxCooldown,
         hedgeAfter,
@@ -499,6 +537,7 @@ public final class RetryPolicy {
         + maxServerWait
         + (deadline == null ? "" : ", deadline=" + deadline)
         + (rateLimitWait.isZero() ? "" : ", rateLimitWait=" + rateLimitWait)
+        + (busyWait.equals(BUSY_WAIT) ? "" : ", busyWait=" + busyWait)
         + (cooldown.equals(FIRST_COOLDOWN) && maxCooldown.equals(MAX_COOLDOWN)
             ? ""
             : ", cooldown=" + cooldown + ".." + maxCooldown)

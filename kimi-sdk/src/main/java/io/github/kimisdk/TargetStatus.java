@@ -54,7 +54,10 @@ public record TargetStatus(
      * model id must change ({@link KimiAccount#verifyTargets(String)} says which).
      */
     MISCONFIGURED,
-    /** Its host could not be reached, or failed its check another way (a 5xx, a malformed body). */
+    /**
+     * Its host could not be reached (even while it cools down), or failed its check another way (a
+     * 5xx, a malformed body).
+     */
     DOWN
   }
 
@@ -87,9 +90,10 @@ public record TargetStatus(
 
   /**
    * Tells what the target's state and its check say about it: {@link Condition#MISCONFIGURED} for a
-   * check that found the model not served or the key refused, {@link Condition#OVERLOADED} while it
-   * cools down or when its check was answered with an overload, {@link Condition#DOWN} for a check
-   * that reached nothing or failed otherwise, else {@link Condition#UP}.
+   * check that found the model not served or the key refused, {@link Condition#DOWN} for a check
+   * that reached nothing (cooling down or not), {@link Condition#OVERLOADED} while it cools down or
+   * when its check was answered with an overload, {@link Condition#DOWN} for a check that failed
+   * otherwise, else {@link Condition#UP}.
    *
    * @return the condition
    */
@@ -98,6 +102,9 @@ public record TargetStatus(
         && (ping.status() == PingResult.Status.MISCONFIGURED
             || ping.status() == PingResult.Status.BAD_KEY)) {
       return Condition.MISCONFIGURED;
+    }
+    if (ping != null && ping.status() == PingResult.Status.UNREACHABLE) {
+      return Condition.DOWN; // cooling or not: waiting for a host that is not there does not help
     }
     if (state == State.COOLING) {
       return Condition.OVERLOADED;

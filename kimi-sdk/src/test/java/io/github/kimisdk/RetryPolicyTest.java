@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.internal.chain.Continuing;
 import io.github.kimisdk.internal.chain.Retrier;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class RetryPolicyTest {
     ChatRequest req = ChatRequest.of("kimi-k2.6", "tell a story");
     io.github.kimisdk.chat.ChatCompletion none =
         new io.github.kimisdk.chat.ChatAccumulator().toCompletion();
-    assertThat(Retrier.resume(req, none)).isSameAs(req);
+    assertThat(Continuing.resume(req, none)).isSameAs(req);
     ChatRequest prefixed = req.toBuilder().addMessage(Message.partial("Once")).build();
     byte[] chunk =
         ("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
@@ -96,10 +97,10 @@ class RetryPolicyTest {
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     io.github.kimisdk.chat.ChatAccumulator acc = new io.github.kimisdk.chat.ChatAccumulator();
     acc.add(io.github.kimisdk.internal.wire.chat.ChatCodec.decodeChunk(chunk, 0, chunk.length));
-    ChatRequest resumed = Retrier.resume(prefixed, acc.toCompletion());
+    ChatRequest resumed = Continuing.resume(prefixed, acc.toCompletion());
     assertThat(resumed.messages()).hasSize(2);
     assertThat(resumed.messages().get(1)).isEqualTo(Message.partial("Once upon"));
-    ChatRequest fresh = Retrier.resume(req, acc.toCompletion());
+    ChatRequest fresh = Continuing.resume(req, acc.toCompletion());
     assertThat(fresh.messages()).hasSize(2);
     assertThat(fresh.messages().get(1)).isEqualTo(Message.partial(" upon"));
   }

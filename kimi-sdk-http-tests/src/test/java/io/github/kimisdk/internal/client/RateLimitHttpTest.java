@@ -276,7 +276,9 @@ class RateLimitHttpTest {
             .apiKey("sk-test")
             .baseUrl(server.baseUrl())
             .httpClient(http)
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
+            // a wait for a busy host of 7 s, which the default busy wait (5 s) would not take
+            .retryPolicy(
+                RetryPolicy.defaults().withMaxRetries(0).withBusyWait(Duration.ofSeconds(10)))
             .rateLimit(RateLimit.builder().maxConcurrency(4).build())
             .build();
     server.enqueue(

@@ -5,6 +5,7 @@ import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.Overrides;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
 
 /**
  * What one attempt of a call adds to it, below the retrier: its number, whether it is sent on the
@@ -20,6 +21,8 @@ import io.github.kimisdk.internal.http.Overrides;
  * @param overrides its headers, query parameters, key and observers
  * @param tenant whose key it sends, whose limiter and spend it counts against
  * @param answer a per-attempt interceptor's answer, replayed instead of sending; null to send
+ * @param permit the room the attempt holds in its target's gate, taken when its route chose a
+ *     member of a group; null when the gate grants one as it passes
  */
 public record Attempt(
     int number,
@@ -28,7 +31,8 @@ public record Attempt(
     Leg leg,
     Overrides overrides,
     Tenant tenant,
-    ChatCompletion answer) {
+    ChatCompletion answer,
+    ConcurrencyGate.Permit permit) {
 
   /** Returns this attempt sending {@code key}. */
   Attempt keyed(ApiKey key) {
@@ -60,6 +64,6 @@ public record Attempt(
   }
 
   private Attempt with(Overrides o, Leg l, boolean onCaller, ChatCompletion a) {
-    return new Attempt(number, onCaller, target, l, o, tenant, a);
+    return new Attempt(number, onCaller, target, l, o, tenant, a, permit);
   }
 }

@@ -222,10 +222,10 @@ public final class Chain {
               c.context,
               sending.call().settings().retrier(),
               new StreamingCall.Spec<>(
-                  (n, here, target, request, launch) -> {
+                  (n, here, target, request, permit, launch) -> {
                     Sending a;
                     try {
-                      a = attempts.attempt(sending, n, here, target, request);
+                      a = attempts.attempt(sending, n, here, target, request, permit);
                     } catch (RuntimeException e) {
                       return CompletableFuture.failedFuture(e); // the target refuses the request
                     }

@@ -2,10 +2,12 @@ package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.Host;
 import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ResponseFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.function.IntFunction;
  * and the seam between its attempts ({@link Seam}), which makes the attempts read as one stream.
  * Stateless but for the request it was made for; a call's {@link Seam}s keep what the caller saw.
  */
-final class Continuing {
+public final class Continuing {
 
   private final ChatRequest request; // the call's request, in Kimi's form
   private final BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume;
@@ -45,6 +47,22 @@ final class Continuing {
     this.resume = resume;
     this.hosts = hosts;
     this.served = served;
+  }
+
+  /** Builds the request that continues {@code request} after {@code partial} arrived. */
+  public static ChatRequest resume(ChatRequest request, ChatCompletion partial) {
+    String text = partial.text();
+    if (text.isEmpty()) {
+      return request;
+    }
+    List<Message> messages = new ArrayList<>(request.messages());
+    Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+    if (last instanceof AssistantMessage a && a.partial() && a.content() != null) {
+      messages.set(messages.size() - 1, Message.partial(a.content() + text, a.name()));
+    } else {
+      messages.add(Message.partial(text));
+    }
+    return request.toBuilder().messages(messages).build();
   }
 
   /**

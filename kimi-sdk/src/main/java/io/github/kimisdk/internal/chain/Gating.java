@@ -38,7 +38,8 @@ public final class Gating implements Interceptor {
                 sending.at(
                     (sameThread ? sending.attempt() : sending.attempt().elsewhere())
                         .heardBy(permit))),
-        waiting -> bound(target, waiting));
+        waiting -> bound(target, waiting),
+        sending.attempt().permit());
   }
 
   /**

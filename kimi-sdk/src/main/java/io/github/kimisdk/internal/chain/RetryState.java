@@ -2,16 +2,18 @@ package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.route.Route;
+import io.github.kimisdk.internal.route.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The course of one call's attempts, as its {@link Retrier} judges them: the failures so far, what
- * the call has spent of its policy (retries, and the waits that spend none: {@link Waits}), the
- * target of its next attempt and, on a client with fallback targets, its {@link Route}. Owned by
- * one call (a {@link Retrier.FutureCall} or a {@link StreamingCall}) and read and written under
- * that call's lock.
+ * the call has spent of its policy (retries, and the waits that spend none: {@link Waits}), and, on
+ * a client with fallback targets, its {@link Route}, which owns where each attempt goes. Owned by
+ * one call (a {@link FutureCall} or a {@link StreamingCall}) and read and written under that call's
+ * lock; the route keeps its own.
  */
 public final class RetryState {
 
@@ -28,17 +30,13 @@ public final class RetryState {
   int retries;
 
   /**
-   * The target of the next attempt: 0, the client's own, unless the call falls back; -1 while it is
-   * to be chosen ({@link Retrier#route}).
+   * The target of the next attempt, as the route chose it (0, the client's own, on a client without
+   * fallback targets), and the room it holds there (null: none taken, its gate grants one). Written
+   * when the attempt is routed, read when it is sent, on whichever thread the call runs.
    */
-  int target;
+  volatile int target;
 
-  /**
-   * The target of the attempt in flight, or of the last one sent; -1 before the first. Written when
-   * an attempt is routed and read when it ended, on whichever threads the call runs: only the
-   * retrier reads it (which target served a call comes back with its answer).
-   */
-  volatile int routed = -1;
+  volatile ConcurrencyGate.Permit permit;
 
   /**
    * The request of the call's next attempts in place of its own, in Kimi's form: a cut stream's
@@ -46,6 +44,15 @@ public final class RetryState {
    * target's host's form.
    */
   ChatRequest request;
+
+  /** The route's verdict on the last failure; null for a call without a route. */
+  Verdict verdict;
+
+  /**
+   * What ended the call when a bound did (its deadline, its wait for busy hosts): a sentence its
+   * failure adds; null otherwise.
+   */
+  String end;
 
   /** What the call spent without spending retries. */
   final Waits waits = new Waits();
@@ -59,14 +66,13 @@ public final class RetryState {
   }
 
   /**
-   * The course of a chat call of a client with fallback targets: its first attempt goes to the
-   * first target that admits it.
+   * The course of a chat call of a client with fallback targets: its attempts go where {@code
+   * route} says.
    *
-   * @param model the model the request names, for the context windows of the targets
-   * @param key its conversation's key, which keeps it on one member of a group; 0 for none
+   * @param route the call's route
    */
-  RetryState(String model, long key) {
-    this.route = new Route(model, key);
+  RetryState(Route route) {
+    this.route = route;
     this.target = -1;
   }
 
@@ -83,6 +89,9 @@ public final class RetryState {
 
     /** What the call waited without spending retries, in nanoseconds. */
     long freeWaitNanos;
+
+    /** Of it, what the call waited for busy hosts, in nanoseconds. */
+    long busyNanos;
   }
 
   /** Whether the call's attempts go to the client's fallback targets (a chat call). */
@@ -103,7 +112,7 @@ public final class RetryState {
         + retries
         + ", target="
         + target
-        + (route == null ? "" : ", fallbacks=" + route.fallbacks)
+        + (route == null ? "" : ", " + route)
         + "]";
   }
 }

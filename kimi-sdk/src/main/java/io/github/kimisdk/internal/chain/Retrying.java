@@ -3,16 +3,17 @@ package io.github.kimisdk.internal.chain;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.credential.Tenant;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.route.TargetParts;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Retries, and the client's close of a call in flight: turns a call into its attempts, each sent
  * through the rest of the chain as its {@link Retrier} says. A future call's attempts are futures
- * ({@link Retrier.FutureCall}); a stream's are run by its {@link StreamingCall}, each passing the
- * rest of the chain as a future of its end. Each attempt is made here, the same way whichever
- * target it goes to ({@link #attempt}): the target's request from the call's legs, the target's
- * account, the call's overrides; the layers below read its target's parts from it.
+ * ({@link FutureCall}); a stream's are run by its {@link StreamingCall}, each passing the rest of
+ * the chain as a future of its end. Each attempt is made here, the same way whichever target it
+ * goes to ({@link #attempt}): the target's request from the call's legs, the target's account, the
+ * call's overrides; the layers below read its target's parts from it.
  */
 public final class Retrying implements Interceptor {
 
@@ -28,10 +29,17 @@ public final class Retrying implements Interceptor {
      * @param target its target, as the retrier chose it
      * @param request the request it sends in place of the call's (a cut stream's continuation), in
      *     Kimi's form; null for the call's own
+     * @param permit the room it holds in its target's gate, or null
      * @return the attempt
      * @throws RuntimeException if the target's model refuses the call's request
      */
-    Sending attempt(Sending call, int n, boolean here, int target, ChatRequest request);
+    Sending attempt(
+        Sending call,
+        int n,
+        boolean here,
+        int target,
+        ChatRequest request,
+        ConcurrencyGate.Permit permit);
   }
 
   private final TargetParts[] parts;
@@ -50,7 +58,13 @@ public final class Retrying implements Interceptor {
    * of a cut stream sends {@code request} instead of the call's, and the layers below see it as the
    * call's request.
    */
-  private Sending attempt(Sending s, int n, boolean here, int target, ChatRequest request) {
+  private Sending attempt(
+      Sending s,
+      int n,
+      boolean here,
+      int target,
+      ChatRequest request,
+      ConcurrencyGate.Permit permit) {
     CallSpec c = s.call();
     if (request != null && c.legs() != null) {
       c = c.sending(request);
@@ -60,34 +74,36 @@ public final class Retrying implements Interceptor {
     int t = c.legs() == null ? own : target;
     Leg leg = c.legs() == null ? null : c.legs().leg(t, c.request());
     Tenant tenant = t == own ? c.settings().tenant() : parts[t].tenant;
-    return s.at(new Attempt(n, here, t, leg, c.settings().overrides(), tenant, null));
+    return s.at(new Attempt(n, here, t, leg, c.settings().overrides(), tenant, null, permit));
   }
 
   /** The course of a call that may fall back, which its retrier keeps; null for another. */
-  private static RetryState course(Sending s) {
+  private static RetryState course(Sending s, boolean stream) {
     CallSpec c = s.call();
-    return c.legs() == null ? null : c.settings().retrier().routedState(c.model(), c.request());
+    return c.legs() == null
+        ? null
+        : c.settings().retrier().routedState(c.model(), c.request(), stream);
   }
 
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-    Retrier.FutureCall<T> call =
+    FutureCall<T> call =
         sending
             .call()
             .settings()
             .retrier()
             .prepare(
-                (n, here, target) -> {
+                (n, here, target, permit) -> {
                   Sending a;
                   try {
-                    a = attempt(sending, n, here, target, null);
+                    a = attempt(sending, n, here, target, null, permit);
                   } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e); // the target refuses the request
                   }
                   return next.proceed(a);
                 },
                 sending.call().blocking(),
-                course(sending));
+                course(sending, false));
     // The client's close ends the call here, where its attempts and their failures are known; the
     // layers above see it end as any failure.
     inFlight.closing(call.result(), call::stop);
@@ -97,6 +113,6 @@ public final class Retrying implements Interceptor {
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
-    return next.retried(sending, attempts, course(sending), parts);
+    return next.retried(sending, attempts, course(sending, true), parts);
   }
 }

@@ -16,6 +16,7 @@ import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamAttempt;
 import io.github.kimisdk.internal.http.StreamIdleException;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
      * @param target the attempt's target: 0, the client's own, unless the call fell back
      * @param request the request the attempt sends in place of the call's (a cut stream's
      *     continuation), in Kimi's form; null for the call's own
+     * @param permit the room the attempt holds in its target's gate, or null
      * @param launch starts the attempt; its future completes when the attempt ended
      * @return the attempt's end, as the interceptors passed it back
      */
@@ -79,6 +81,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         boolean here,
         int target,
         ChatRequest request,
+        ConcurrencyGate.Permit permit,
         Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
   }
 
@@ -128,9 +131,6 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private int launched; // the last attempt made at the chain's end
   private int judged; // the last attempt whose failure was judged
   private long started;
-  private KimiException fellBackFrom; // the failure that moved the call to another target
-  private int fellBackAttempt;
-  private int fellBackTarget;
   private StreamException cut; // the cut of attempt cutAt, to be continued once it passed back up
   private int cutAt;
   private int cutTarget = -1; // the target a cut stream was on, until its continuation is sent
@@ -139,7 +139,6 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   private final Duration hedgeAfter;
   private boolean hedged; // the call was hedged (once per call)
   private int hedgeOf = -1; // the attempt aborted for the hedge, until it is judged
-  private int hedgeFrom = -1; // the target it was on, until the hedge is sent and told
   private Runnable withdrawHedge = () -> {};
   private boolean joined; // a cut was continued: each later attempt joins the caller's stream
   // The thread of a blocking consumer while it subscribes: its first attempt is sent on it.
@@ -168,7 +167,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       RetryState state) {
     this.context = context;
     this.retrier = retrier;
-    this.state = state == null ? retrier.newState() : state;
+    this.state = state == null ? new RetryState() : state;
     this.failures = this.state.failures;
     this.errors = context.errors();
     this.spec = spec;
@@ -177,7 +176,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         spec.continuing() != null && retrier.policy().continuesStreams() ? spec.continuing() : null;
     this.seen = continuing == null ? null : new ChatAccumulator();
     this.hedgeAfter =
-        spec.resume() != null && this.state.routing() && retrier.targets() != null
+        spec.resume() != null && this.state.routing()
             ? retrier.policy().hedgeAfter().orElse(null)
             : null;
   }
@@ -216,9 +215,6 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     Relay<T> r = new Relay<>(subscriber, this);
     if (continuing != null) {
       r.continuable(); // a cut stream goes on in another attempt after items were delivered
-    }
-    if (hedgeAfter != null) {
-      retrier.targets().streamStarted(retrier.policy().hedgeBudget());
     }
     RuntimeException early;
     synchronized (this) {
@@ -289,44 +285,29 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     relay.fail(retrier.finish(k, failures, made));
   }
 
-  /** Sends the next attempt to the target {@link Retrier#route} chose. */
+  /** Sends the next attempt to the target the call's route chose ({@link Retrier#route}). */
   private void sendAttempt() {
     int n;
     int to;
     boolean here;
-    KimiException moved;
-    int movedAfter;
-    int movedFrom;
     int cutOn;
     ChatRequest request;
+    ConcurrencyGate.Permit permit = state.permit;
+    state.permit = null; // the attempt's now: its gate gives it back when the attempt ends
     synchronized (this) {
       if (ended || stopped != null) {
+        if (permit != null) {
+          permit.release();
+        }
         return;
       }
       n = ++attempts;
       state.attempts = n;
-      to = state.target;
+      to = Math.max(state.target, 0);
       here = blockingThread == Thread.currentThread();
-      moved = fellBackFrom;
-      movedAfter = fellBackAttempt;
-      movedFrom = fellBackTarget;
-      fellBackFrom = null;
       cutOn = cutTarget;
       cutTarget = -1;
       request = state.request;
-    }
-    if (moved != null) {
-      retrier.fellBack(movedAfter, moved, movedFrom, to);
-    }
-    int slowOn;
-    synchronized (this) {
-      slowOn = hedgeOf < 0 ? hedgeFrom : -1;
-      if (slowOn >= 0) {
-        hedgeFrom = -1;
-      }
-    }
-    if (slowOn >= 0) {
-      retrier.rerouted(n, CallEvent.Reroute.HEDGED, slowOn, to, hedgeAfter);
     }
     if (cutOn >= 0) {
       retrier.rerouted(
@@ -338,9 +319,12 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     CompletableFuture<Void> f;
     try {
-      f = spec.attempts().send(n, here, to, request, attempt -> launch(attempt, n));
+      f = spec.attempts().send(n, here, to, request, permit, attempt -> launch(attempt, n));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
+    }
+    if (permit != null) {
+      f.whenComplete((r, e) -> permit.release()); // given back by its gate; else here
     }
     boolean withdraw;
     synchronized (this) {
@@ -390,10 +374,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       return CompletableFuture.failedFuture(RateLimiter.CANCELLED);
     }
     watch(call);
-    armHedge(call, n);
-    Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
-    Flow.Subscriber<? super T> events =
+    Flow.Subscriber<? super T> joined =
         continuing == null ? relay : new Continuing.Seam<>(relay, seen, join);
+    Lane<T> events = new Lane<>(joined);
+    armHedge(call, events, n);
+    Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
     if (block) {
       call.startBlocking(events, failed); // the iterator's thread waits for the items anyway
     } else {
@@ -569,8 +554,6 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     RuntimeException stop;
     int made;
-    int from;
-    Retrier.Step step = null;
     synchronized (this) {
       stop = stopped;
       made = attempts;
@@ -578,62 +561,27 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         return null; // over, or an attempt already judged
       }
       judged = n;
-      from = state.routed;
-      if (stop == null) {
-        failures.add(k);
-        state.attempts = made;
-        step = retrier.step(state);
-        if (step != null) {
-          take(step, k, made, from);
-        }
-      }
       pending = null;
     }
     if (stop != null) {
       return stop; // closing is never retried
     }
+    Retrier.Step step = retrier.failed(state, k); // the one rule, as a future call's
     if (step != null) {
-      next(step, made, k, from);
+      retrier.after(step, this::nextAttempt);
       return null;
     }
     return retrier.finish(retrier.ending(state, k), failures, made);
   }
 
   /**
-   * Takes {@code step} as the call's course after attempt {@code made} failed with {@code k} on
-   * target {@code from}: its target, and the failure a fallback is told with. Under the lock.
-   */
-  private void take(Retrier.Step step, KimiException k, int made, int from) {
-    state.target = step.target();
-    if (step.fallback()) {
-      fellBackFrom = k;
-      fellBackAttempt = made;
-      fellBackTarget = from;
-    }
-  }
-
-  /** Sends the next attempt as {@code step} says, after attempt {@code made} failed with k. */
-  private void next(Retrier.Step step, int made, KimiException k, int from) {
-    if (step.fallback()) {
-      retrier.logFallback(made, k, from);
-    } else {
-      retrier.logRetry(made, k, step.delay());
-    }
-    if (step.delay().isZero()) {
-      nextAttempt(); // a slot, another target or a refreshed key: no wait, no timer
-    } else {
-      context.scheduler().schedule(this::nextAttempt, step.delay());
-    }
-  }
-
-  /**
    * Judges the cut of attempt {@code n}, after items reached the caller, once it passed back up the
    * chain: unless the stream cannot go on ({@link Continuing#refusal}), the next attempt sends the
-   * call's request with what the caller saw as a partial answer, as a retry of the same target
-   * (spending one of the policy's retries, after its backoff), or on the next target when the
-   * retrier moves the call on; its chunks join the caller's stream ({@link Continuing.Seam}).
-   * Returns the failure to deliver, saying why the stream was not continued, or null when it goes
-   * on or the stream is over.
+   * call's request with what the caller saw as a partial answer where the call's route says (a cut
+   * stays where it was: a retry of the same target, spending one of the policy's retries, after its
+   * backoff, unless that target no longer takes calls); its chunks join the caller's stream ({@link
+   * Continuing.Seam}). Returns the failure to deliver, saying why the stream was not continued, or
+   * null when it goes on or the stream is over.
    */
   private Throwable continueAfter(int n) {
     StreamException c;
@@ -643,8 +591,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     RuntimeException stop;
     int made;
     int from;
-    Retrier.Step step = null;
     KimiException reason;
+    ChatRequest next = null;
     synchronized (this) {
       c = cut;
       cut = null;
@@ -655,13 +603,12 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
       }
       judged = n;
       pending = null;
-      from = state.routed;
+      from = Math.max(state.target, 0);
       before = joined;
       all = seenNow();
       // the plain failure is what the retrier judges, as for an attempt that delivered nothing
       reason = c instanceof StreamAbortedException a ? a.reason() : c;
-      why = stop == null ? continuing.refusal(all, Math.max(from, 0)) : null;
-      ChatRequest next = null;
+      why = stop == null ? continuing.refusal(all, from) : null;
       if (stop == null && why == null) {
         try {
           next = continuing.request(all);
@@ -669,27 +616,26 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
           why = "the request cannot end with a partial answer (" + refused.getMessage() + ")";
         }
       }
-      if (stop == null && why == null) {
-        failures.add(reason);
-        state.attempts = made;
-        step = retrier.step(state);
-        if (step == null) {
-          why = spent(reason);
-          failures.remove(failures.size() - 1);
-        } else {
-          take(step, reason, made, from);
-          state.request = next;
-          joined = true;
-          cutTarget = Math.max(from, 0);
-        }
-      }
     }
     if (stop != null) {
       return stop; // closing is never continued
     }
-    if (step != null) {
-      next(step, made, reason, from);
-      return null;
+    if (why == null) {
+      Retrier.Step step = retrier.failed(state, reason);
+      synchronized (this) {
+        if (step == null) {
+          why = spent(reason);
+          failures.remove(reason);
+        } else {
+          state.request = next;
+          joined = true;
+          cutTarget = from;
+        }
+      }
+      if (step != null) {
+        retrier.after(step, this::nextAttempt);
+        return null;
+      }
     }
     StreamException out =
         errors.restated(
@@ -786,21 +732,19 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     hedgeOf = -1;
     if (ended || stopped != null || n != attempts || n <= judged) {
-      hedgeFrom = -1;
       return false; // over: judged as any attempt (it will find nothing to do)
     }
     judged = n;
-    pending = null;
-    retrier.handOver(state, hedgeFrom);
+    pending = null; // the route sends the next attempt where the hand-over reserved
     return true;
   }
 
   /**
-   * Arms the hedge of attempt {@code n}: when it has delivered nothing after the policy's hedge
-   * delay, it is aborted and the call goes on at once on another target that admits it, when the
-   * client's hedge budget allows ({@link #hedge}).
+   * Arms the hedge of attempt {@code n}, from when it is sent: when it has delivered nothing after
+   * the policy's hedge delay (its headers late or its first event), it is handed over ({@link
+   * #hedge}).
    */
-  private void armHedge(StreamAttempt<T> call, int n) {
+  private void armHedge(StreamAttempt<T> call, Lane<T> lane, int n) {
     if (hedgeAfter == null) {
       return;
     }
@@ -809,7 +753,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         return;
       }
     }
-    Runnable w = context.scheduler().schedule(() -> hedge(call, n), hedgeAfter);
+    Runnable w = context.scheduler().schedule(() -> hedge(call, lane, n), hedgeAfter);
     Runnable old;
     boolean over;
     synchronized (this) {
@@ -825,12 +769,15 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
   /**
    * Hedges attempt {@code n}, still the call's current one with nothing delivered after the hedge
-   * delay: another target that admits calls takes the call, the slow attempt is aborted (its
-   * exchange closed, its permits back) and, judged, hands over ({@link Retrier#handOver}) without
-   * spending a retry or cooling its target. The slow copy brought no text, so the caller reads each
-   * word from the copy that answers.
+   * delay. The route first reserves where the call goes (room or probe taken, a hedge spent from
+   * the allowance): with nowhere to go, the slow attempt goes on. Then the attempt's lane closes,
+   * so nothing it sends from now on reaches the caller (when it had passed an item meanwhile, the
+   * reservation is undone and the attempt goes on). Then the slow attempt is aborted, before its
+   * headers too (its request aborted, its connection closed, its permits back) and, judged, hands
+   * over ({@link #handedOver}) without spending a retry or cooling its target: the next attempt
+   * goes where the route reserved. The caller reads each word once, from the copy that answers.
    */
-  private void hedge(StreamAttempt<T> call, int n) {
+  private void hedge(StreamAttempt<T> call, Lane<T> lane, int n) {
     synchronized (this) {
       if (ended
           || stopped != null
@@ -841,15 +788,22 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
           || relay.delivered()) {
         return;
       }
-      int from = state.routed;
-      if (from < 0
-          || !retrier.targets().canHedge(state.route, from)
-          || !retrier.targets().spendHedge()) {
-        return;
+    }
+    Runnable undo = retrier.hedge(state, hedgeAfter);
+    if (undo == null) {
+      return; // nowhere to go: the slow copy goes on
+    }
+    boolean go;
+    synchronized (this) {
+      go = !ended && stopped == null && !hedged && current == call && attempts == n && lane.close();
+      if (go) {
+        hedged = true;
+        hedgeOf = n;
       }
-      hedged = true;
-      hedgeOf = n;
-      hedgeFrom = from;
+    }
+    if (!go) {
+      undo.run(); // it delivered (or ended) meanwhile: it is the caller's stream now
+      return;
     }
     call.abort(
         new StreamIdleException(
@@ -857,6 +811,58 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
                 + ErrorFactory.human(hedgeAfter)
                 + " after the request was sent: hedged on another target"
                 + " (RetryPolicy.withHedging)"));
+  }
+
+  /**
+   * One attempt's items on their way to the caller, which a hand-over closes: the first item it
+   * passes makes the attempt the caller's stream (a hedge can no longer close it), and once closed
+   * it passes no item, so an attempt handed over never delivers a word after the copy that took
+   * over. Its subscription and end pass through (the relay judges the end as an attempt's).
+   */
+  static final class Lane<T> implements Flow.Subscriber<T> {
+    private static final int OPEN = 0;
+    private static final int PASSING = 1;
+    private static final int CLOSED = 2;
+    private final java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger(OPEN);
+    private final Flow.Subscriber<? super T> to;
+
+    Lane(Flow.Subscriber<? super T> to) {
+      this.to = to;
+    }
+
+    /** Closes the lane while it has passed nothing; false once it passed an item. */
+    boolean close() {
+      return state.compareAndSet(OPEN, CLOSED) || state.get() == CLOSED;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      to.onSubscribe(s);
+    }
+
+    @Override
+    public void onNext(T item) {
+      if (state.get() == PASSING || state.compareAndSet(OPEN, PASSING)) {
+        to.onNext(item);
+      } // closed: handed over, dropped
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      to.onError(error);
+    }
+
+    @Override
+    public void onComplete() {
+      if (state.get() == CLOSED) {
+        // an answer that ended after it was handed over reached nobody: an attempt's failure,
+        // which the call judges as the hand-over
+        to.onError(new StreamIdleException("handed over before it ended"));
+      } else {
+        to.onComplete();
+      }
+    }
   }
 
   private void withdrawTimers() {

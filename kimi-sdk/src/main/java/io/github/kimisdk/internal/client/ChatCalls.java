@@ -15,10 +15,10 @@ import io.github.kimisdk.internal.chain.Attempt;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.CallSpec;
 import io.github.kimisdk.internal.chain.Chain;
+import io.github.kimisdk.internal.chain.Continuing;
 import io.github.kimisdk.internal.chain.Interception;
 import io.github.kimisdk.internal.chain.Leg;
 import io.github.kimisdk.internal.chain.Replay;
-import io.github.kimisdk.internal.chain.Retrier;
 import io.github.kimisdk.internal.chain.Sending;
 import io.github.kimisdk.internal.config.ClientConfig;
 import io.github.kimisdk.internal.http.HttpTransport;
@@ -219,7 +219,7 @@ public final class ChatCalls {
               Leg l = at.leg();
               return l.transport.stream(l.wire, l.sent, l.body, n, at.overrides());
             },
-            Retrier::resume);
+            Continuing::resume);
     return core.open(ChatStream.of(opened.stream(), opened.metadata()));
   }
 

@@ -35,8 +35,8 @@ import io.github.kimisdk.internal.jfr.Jfr;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.limit.SpendMeter;
+import io.github.kimisdk.internal.route.Router;
 import io.github.kimisdk.internal.route.TargetParts;
-import io.github.kimisdk.internal.route.Targets;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +84,7 @@ public final class ClientCore {
   private volatile CompletableFuture<HttpClient> ownedHttp;
   private final TargetParts.Shared shared; // threads, timer, clocks, log: every target's
   private final TargetParts[] parts; // each target's machinery, the client's own first
-  private final Targets targets; // the fallback chain; null for a client without
+  private final Router router; // the fallback chain; null for a client without
   private final CallContext context;
   private final Retrier retrier;
   private final InFlight inFlight;
@@ -121,18 +121,17 @@ public final class ClientCore {
           i == 0 ? Target.of(c.host()).weight(c.weight()) : c.fallbacks().get(i - 1).target();
       parts[i] = new TargetParts(t, settings.get(i), shared);
     }
-    this.targets =
+    this.router =
         parts.length == 1
             ? null
-            : new Targets(
-                List.of(parts), c.catalog(), groups(c), weights(c), shared.scheduler()::nanoTime);
+            : new Router(List.of(parts), c.catalog(), groups(c), weights(c), c.retryPolicy());
     TargetParts own = parts[0];
     this.context =
         new CallContext(
             shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
     this.inFlight = new InFlight(() -> own.errors.clientClosed());
     Retrier r = new Retrier(c.retryPolicy(), context);
-    this.retrier = targets == null ? r : r.routing(targets);
+    this.retrier = router == null ? r : r.routing(router);
     this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));
     this.exchanges = new Exchanges(this);
     this.chats = new ChatCalls(this);
@@ -163,12 +162,12 @@ public final class ClientCore {
   }
 
   /**
-   * Returns the client's fallback chain.
+   * Returns where the client's chat calls go among its targets.
    *
-   * @return the chain, or null for a client without fallback targets
+   * @return the router, or null for a client without fallback targets
    */
-  Targets targets() {
-    return targets;
+  Router router() {
+    return router;
   }
 
   /**
@@ -316,7 +315,7 @@ public final class ClientCore {
    * @return the total
    */
   public io.github.kimisdk.model.Spend spent() {
-    return targets == null ? meter().total() : targets.total();
+    return router == null ? meter().total() : router.total();
   }
 
   /**

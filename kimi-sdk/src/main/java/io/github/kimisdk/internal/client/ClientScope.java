@@ -25,8 +25,7 @@ import io.github.kimisdk.internal.config.ClientConfig;
 import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.MalformedBodyException;
 import io.github.kimisdk.internal.platform.PlatformCodec;
-import io.github.kimisdk.internal.route.TargetHealth;
-import io.github.kimisdk.internal.route.Targets;
+import io.github.kimisdk.internal.route.Router;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.platform.Balance;
@@ -135,7 +134,7 @@ public final class ClientScope {
       }
     }
     ensureOpen();
-    if (core.targets() != null) {
+    if (core.router() != null) {
       throw new ConfigurationException(
           "withCredentials(...) is not supported on a client with fallback targets: each target"
               + " has its own account; build a client per tenant, with that tenant's targets");
@@ -530,7 +529,7 @@ public final class ClientScope {
    * @return the targets' states, one for a client without fallback targets
    */
   public List<TargetStatus> targets() {
-    Targets ts = core.targets();
+    Router ts = core.router();
     if (ts == null) {
       Target self = Target.of(core.config().host());
       return List.of(
@@ -539,7 +538,7 @@ public final class ClientScope {
     }
     List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
     for (int i = 0; i < ts.size(); i++) {
-      out.add(status(ts, i, null));
+      out.add(ts.status(i, null));
     }
     return out;
   }
@@ -568,7 +567,7 @@ public final class ClientScope {
    * @return the targets' states with their checks
    */
   public CompletableFuture<List<TargetStatus>> checkTargets() {
-    Targets ts = core.targets();
+    Router ts = core.router();
     if (ts == null) {
       Target self = Target.of(core.config().host());
       return ping()
@@ -599,7 +598,7 @@ public final class ClientScope {
             done -> {
               List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
               for (int i = 0; i < ts.size(); i++) {
-                out.add(status(ts, i, pings.get(i).join()));
+                out.add(ts.status(i, pings.get(i).join()));
               }
               return out;
             });
@@ -648,7 +647,7 @@ public final class ClientScope {
     }
     ensureOpen();
     RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
-    Targets ts = core.targets();
+    Router ts = core.router();
     List<CompletableFuture<TargetReport>> reports = new java.util.ArrayList<>();
     if (ts == null) {
       reports.add(new HostCheck(checking(), core.parts(0), true, derive(once), model).run());
@@ -684,14 +683,6 @@ public final class ClientScope {
     Duration d = limit.get();
     return Calls.bounded(
         call, d, core.scheduler(), () -> core.retrier().forPlatformCall(null, d).timedOut(d));
-  }
-
-  private static TargetStatus status(Targets ts, int i, PingResult ping) {
-    TargetHealth h = ts.route(i).health;
-    TargetStatus.State state = h.state();
-    long left = h.availableInNanos();
-    Duration cooling = state == TargetStatus.State.COOLING ? Duration.ofNanos(left) : Duration.ZERO;
-    return new TargetStatus(ts.get(i), state, cooling, ts.route(i).meter.total(), ping);
   }
 
   /**

@@ -16,7 +16,7 @@ import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;
-import io.github.kimisdk.internal.route.Targets;
+import io.github.kimisdk.internal.route.Kind;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -513,13 +513,13 @@ public final class HostFindings {
       return true;
     }
     if (k instanceof ApiException a) {
-      Targets.Kind kind = Targets.kind(a, host);
-      if (kind == Targets.Kind.OVERLOAD
-          || kind == Targets.Kind.CONCURRENCY
-          || kind == Targets.Kind.RATE_LIMIT
-          || kind == Targets.Kind.QUOTA) {
+      Kind kind = Kind.of(a, host);
+      if (kind == Kind.OVERLOAD
+          || kind == Kind.CONCURRENCY
+          || kind == Kind.RATE_LIMIT
+          || kind == Kind.QUOTA) {
         overloaded(
-            (kind == Targets.Kind.QUOTA ? "the account is out of quota: " : "")
+            (kind == Kind.QUOTA ? "the account is out of quota: " : "")
                 + "the host answered "
                 + said(a));
         return true;

@@ -244,19 +244,35 @@ public final class ErrorFactory implements StreamErrors {
   }
 
   /**
-   * No target of a client's fallback chain takes the call: each refused it (overloaded, its
-   * concurrency, its quota) or cools down after doing so, and the call may wait for none: an
-   * overload (HTTP 503, {@code engine_overloaded_error}) that names every target with its last
-   * answer, retryable after {@code soonest}. Nothing answered it, so it names no host as the
-   * answering one.
+   * No target of a client's fallback chain takes the call: each refused it (overloaded, busy, its
+   * quota) or cools down after doing so, and the call may wait for none, or waited as long as it
+   * may: an overload ({@code engine_overloaded_error}, with the status its last answer came with)
+   * that names every target with its last answer, retryable after {@code soonest}. Nothing answered
+   * it, so it names no host as the answering one.
    *
    * @param soonest how long until the first target admits calls again, or null when a probe or
    *     nothing decides it
-   * @param targets each target, its last answer and state ({@code Targets.describe})
+   * @param targets each target, its last answer and state ({@code Route.describe})
+   * @param course what the call did (its attempts, its waits), a clause; null for none
+   * @param last the call's last failure, whose status the failure keeps; null for none
    * @return the failure
    */
-  public KimiException noTargetAvailable(Duration soonest, String targets) {
-    return maker().noTargetAvailable(soonest, targets);
+  public KimiException noTargetAvailable(
+      Duration soonest, String targets, String course, KimiException last) {
+    return maker().noTargetAvailable(soonest, targets, course, last);
+  }
+
+  /**
+   * Returns {@code failure} told again with {@code note} after its message, as the same kind of
+   * failure (status, server text, metadata, cause, trace and suppressed failures kept): how the
+   * call that ends on it got there (how long it waited, which bound ended it).
+   *
+   * @param failure the failure
+   * @param note a sentence
+   * @return the failure told again; {@code failure} itself for a kind no retry follows
+   */
+  public KimiException restated(KimiException failure, String note) {
+    return maker().restated(failure, note);
   }
 
   /**

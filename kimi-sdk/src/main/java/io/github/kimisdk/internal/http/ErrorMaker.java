@@ -89,6 +89,8 @@ final class ErrorMaker {
   private final ProxySelector proxies; // null: the JDK's default, as an HttpClient without one
   private final ModelCatalog models;
   private final String who; // the host that answers, when not Moonshot's API: "vLLM at host:port"
+  private final String streamEnd; // the event that ends a stream on the client's wire
+  private final io.github.kimisdk.ServedBy target; // its place in a chain, or null
   private final String whoShort; // its name alone, "vLLM"; "Kimi" for Moonshot's API
 
   /** The maker of the attempts that send {@code key}: the settings' fixed key, or another. */
@@ -103,6 +105,14 @@ final class ErrorMaker {
     this.proxies = proxies;
     this.models = settings.catalog();
     this.who = settings.hostLabel();
+    this.target = settings.target();
+    io.github.kimisdk.WireProtocol wire = settings.wireProtocol();
+    this.streamEnd =
+        wire == io.github.kimisdk.WireProtocol.ANTHROPIC_MESSAGES
+            ? "'message_stop'"
+            : wire == io.github.kimisdk.WireProtocol.RESPONSES
+                ? "'response.completed'"
+                : "'data: [DONE]'";
     int at = who == null ? -1 : who.indexOf(" at ");
     this.whoShort = who == null ? "Kimi" : at < 0 ? who : who.substring(0, at);
   }
@@ -230,18 +240,56 @@ final class ErrorMaker {
   /** The stream ended before {@code [DONE]}; {@code cause} is null for a clean EOF. */
   public KimiException truncated(
       ResponseMetadata metadata, ChatCompletion partial, Throwable cause) {
-    String how =
-        cause == null ? "the response ended" : "the connection failed (" + describe(cause) + ")";
+    String from =
+        who != null
+            ? who
+            : "Kimi at "
+                + endpoint.uri().getHost()
+                + (target == null ? "" : " (target " + target.target() + ")");
     return make.truncatedStream(
-        "The stream was cut off: "
-            + how
-            + " before 'data: [DONE]' (message_stop over Anthropic Messages, response.completed over"
-            + " Responses). The chunks that arrived are in partial()"
+        "The stream from "
+            + from
+            + " was cut off: "
+            + cut(cause)
+            + " before its end ("
+            + streamEnd
+            + "). The chunks that arrived are in partial(); resumeRequest() continues the reply,"
+            + " and RetryPolicy.withStreamContinuation(true) has the client continue a cut stream"
+            + " itself"
             + idSuffix(metadata)
             + ".",
         cause,
         metadata,
         partial);
+  }
+
+  /**
+   * Says how a stream was cut, in words of the protocol rather than of the JDK's HTTP client (whose
+   * messages name its parser's states): the stream's own idle bound, a reset, a close, a timeout.
+   */
+  private String cut(Throwable cause) {
+    if (cause == null) {
+      return "the response ended";
+    }
+    if (cause instanceof StreamIdleException) {
+      return describe(cause); // the SDK's own words: which bound, which setting
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return "the response timed out";
+    }
+    String m = cause.getMessage() == null ? "" : cause.getMessage().toLowerCase(Locale.ROOT);
+    if (m.contains("reset")) {
+      return "the connection was reset";
+    }
+    if (cause instanceof java.io.EOFException
+        || m.contains("eof")
+        || m.contains("closed")
+        || m.contains("chunked")
+        || m.contains("content-length")
+        || m.contains("premature")) {
+      return "the connection closed in the middle of the response";
+    }
+    return "the connection failed (" + cause.getClass().getSimpleName() + ")";
   }
 
   /**
@@ -1072,19 +1120,26 @@ final class ErrorMaker {
    * No target of a client's fallback chain takes the call ({@link ErrorFactory#noTargetAvailable}):
    * an overload that nobody answered, so it names no answering host, only every target.
    */
-  KimiException noTargetAvailable(Duration soonest, String targets) {
+  KimiException noTargetAvailable(
+      Duration soonest, String targets, String course, KimiException last) {
     String message =
-        "No target of the client's fallback chain takes the call: "
+        "No target of the client's fallback chain takes the call"
+            + (course == null ? "" : " " + course)
+            + ": "
             + targets
             + (soonest == null
                 ? ""
                 : "; the first admits calls again in " + ErrorFactory.human(soonest));
     String hint =
-        "a call waits for a cooling target only within RetryPolicy.withRateLimitWait(...) (none"
-            + " by default), so a chain whose every target is down fails at once";
+        "a call waits for busy hosts (a full queue, a concurrency limit) at most"
+            + " RetryPolicy.withBusyWait in all (5 s by default), and for a target cooling down"
+            + " after an overload or a failed connection only within"
+            + " RetryPolicy.withRateLimitWait (none by default)";
+    // the status the last answer came with, when a host answered; else an overload's
+    int status = last instanceof ApiException a ? a.status() : 503;
     ResponseMetadata md =
         new ResponseMetadata(
-            503,
+            status,
             soonest == null
                 ? Map.of()
                 : Map.of(
@@ -1092,7 +1147,7 @@ final class ErrorMaker {
     return make.engineOverloaded(
         new ApiError(
             md,
-            503,
+            status,
             "engine_overloaded_error",
             null,
             null,
@@ -1101,6 +1156,84 @@ final class ErrorMaker {
             true,
             false,
             hint));
+  }
+
+  /**
+   * Returns {@code failure} told again with {@code note} after its message: the same kind of
+   * failure, with the same status, server text, metadata, cause, trace and suppressed failures. A
+   * call that ends on it says there what its course did (how long it waited, which bound ended it).
+   */
+  KimiException restated(KimiException failure, String note) {
+    String said = failure.getMessage();
+    String message = said + (said.endsWith(".") ? " " : ". ") + note;
+    ResponseMetadata md = failure.metadata().orElse(null);
+    KimiException out;
+    if (failure instanceof StreamException se) {
+      return restated(se, note, se.partial());
+    } else if (failure instanceof ApiException a) {
+      ApiError e =
+          new ApiError(
+              md,
+              a.status(),
+              a.errorType().orElse(null),
+              a.code().orElse(null),
+              a.serverMessage(),
+              message,
+              a.retryAfter().orElse(null),
+              a.isRetryable(),
+              a.isInStream(),
+              a.hint().orElse(null));
+      out = restatedApi(a, e);
+    } else if (failure instanceof io.github.kimisdk.errors.ConnectionException) {
+      out = make.connection(message, failure.getCause(), md);
+    } else if (failure instanceof io.github.kimisdk.errors.KimiTimeoutException) {
+      out = make.timeout(message, failure.getCause(), md);
+    } else {
+      return failure; // a failure no retry follows: told as it is
+    }
+    out.setStackTrace(failure.getStackTrace());
+    for (Throwable s : failure.getSuppressed()) {
+      out.addSuppressed(s);
+    }
+    return out;
+  }
+
+  /** The API failure of {@code a}'s own kind, told by {@code e}. */
+  private ApiException restatedApi(ApiException a, ApiError e) {
+    if (a instanceof io.github.kimisdk.errors.EngineOverloadedException) {
+      return make.engineOverloaded(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.TokensPerDayLimitException) {
+      return make.tokensPerDay(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.RateLimitException) {
+      return make.rateLimit(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.QuotaExceededException q) {
+      return make.quotaExceeded(e, q.isAccountSuspended());
+    }
+    if (a instanceof io.github.kimisdk.errors.ServerException) {
+      return make.server(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.ContextLengthExceededException c) {
+      return make.contextLength(e, c.tokenLimit().orElse(-1), c.requestedTokens().orElse(-1));
+    }
+    if (a instanceof io.github.kimisdk.errors.PermissionDeniedException d) {
+      return make.permissionDenied(e, d.isClientGated());
+    }
+    if (a instanceof AuthenticationException) {
+      return make.authentication(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.NotFoundException) {
+      return make.notFound(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.ContentFilterException) {
+      return make.contentFilter(e);
+    }
+    if (a instanceof io.github.kimisdk.errors.InvalidRequestException) {
+      return make.invalidRequest(e);
+    }
+    return make.api(e);
   }
 
   /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */

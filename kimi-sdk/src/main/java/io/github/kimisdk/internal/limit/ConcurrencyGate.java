@@ -28,6 +28,14 @@ import java.util.function.LongSupplier;
  * for (the retrier does not count it as a retry), so a host that takes one request at a time is
  * sent about one at a time instead of each call backing off on its own.
  *
+ * <p>A gate also says how much room its host has for one more attempt ({@link #room()}), for a
+ * group of replicas that share the load: the most it holds at once, which its full-queue refusals
+ * teach at once ({@link #teach()}: the attempts still out when it refused, never below what it once
+ * answered beside; raised by one after {@link #RAISE_AFTER_NANOS} without a refusal), within its
+ * learned limit and its configured maximum, less the permits granted. A member's room is taken with
+ * a permit ({@link #tryTake()}) when its attempt is chosen, so the count of one host's attempts is
+ * the gate's alone, and the group is told when a slot frees ({@link #onRelease}).
+ *
  * <p>Invariants (guarded by {@code this}): {@code inFlight} counts the granted permits not yet
  * finished, {@code refusing} those of them whose attempt the host refused for its concurrency (the
  * rule counts the others: a refused call's next attempt may be granted before its refused one's
@@ -46,6 +54,16 @@ public final class ConcurrencyGate {
   private final ArrayDeque<CompletableFuture<Permit>> waiting = new ArrayDeque<>();
   private int inFlight;
   private int refusing; // of them, refused for concurrency and not finished yet
+  private final int max; // the configured maximum, or ConcurrencyLimit.NONE
+  // What full-queue refusals taught of the most the host holds at once (NONE until one), when, and
+  // the most permits that were out when one of them was answered.
+  private int taught = ConcurrencyLimit.NONE;
+  private long taughtAt;
+  private int answeredAt;
+  private volatile Runnable onRelease = () -> {};
+
+  /** How long a taught most stands without a refusal before it is raised by one. */
+  static final long RAISE_AFTER_NANOS = 10_000_000_000L;
 
   /**
    * Creates the gate of one host that tells nobody of its changes.
@@ -68,6 +86,7 @@ public final class ConcurrencyGate {
    */
   public ConcurrencyGate(int max, Consumer<ConcurrencyLimit.Change> changes, LongSupplier clock) {
     this.clock = clock;
+    this.max = max;
     this.limit = new ConcurrencyLimit(max, clock.getAsLong());
     this.changes = changes;
   }
@@ -156,8 +175,81 @@ public final class ConcurrencyGate {
   }
 
   /** The attempts granted and not yet finished. */
-  synchronized int inFlight() {
+  public synchronized int inFlight() {
     return inFlight;
+  }
+
+  /**
+   * The most attempts the host is given at once as a member of a group: what its full-queue
+   * refusals taught, within the learned limit and the configured maximum; {@link Integer#MAX_VALUE}
+   * for no limit.
+   */
+  public synchronized int cap() {
+    long now = clock.getAsLong();
+    if (taught != ConcurrencyLimit.NONE && now - taughtAt >= RAISE_AFTER_NANOS) {
+      taught++;
+      taughtAt = now;
+    }
+    return Math.min(Math.min(taught, max), limit.limit());
+  }
+
+  /**
+   * How many more attempts the host takes now ({@link #cap()} less the permits out; none while
+   * attempts wait for a slot); {@link Integer#MAX_VALUE} for no limit.
+   */
+  public synchronized int room() {
+    int cap = cap();
+    if (cap == ConcurrencyLimit.NONE) {
+      return cap;
+    }
+    return waiting.isEmpty() ? Math.max(0, cap - inFlight) : 0;
+  }
+
+  /** The attempts out and waiting: its load, against {@link #cap()}. */
+  public synchronized int load() {
+    return inFlight + waiting.size();
+  }
+
+  /**
+   * Grants a permit now when the host has room ({@link #room()}), else none: the permit of an
+   * attempt a group chose this member for, handed down to the attempt's layer of this gate.
+   *
+   * @return the permit, or null
+   */
+  public Permit tryTake() {
+    synchronized (this) {
+      if (room() > 0) {
+        return grant();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Learns from a full-queue refusal of an attempt, whose permit is back: the most the host holds
+   * at once is the attempts still out (the host held them when it refused), never fewer than it
+   * once answered beside (it may not yet have freed the slot of an attempt the client saw end).
+   *
+   * @return false when it refused with nothing else out and takes one at a time: busy, not full
+   */
+  public synchronized boolean teach() {
+    int out = inFlight;
+    if (out == 0 && taught <= 1) {
+      return false;
+    }
+    taught = Math.min(taught, Math.max(1, Math.max(out, answeredAt)));
+    taughtAt = clock.getAsLong();
+    return true;
+  }
+
+  /**
+   * Has {@code released} run each time a permit is given back (a slot may have freed), outside the
+   * gate's lock; for the group that reads this gate's room.
+   *
+   * @param released what to run
+   */
+  public void onRelease(Runnable released) {
+    this.onRelease = released;
   }
 
   /** The attempts waiting for a slot. */
@@ -180,6 +272,9 @@ public final class ConcurrencyGate {
     boolean refusal = heard || refusedForConcurrency(failure);
     ConcurrencyLimit.Change c;
     synchronized (this) {
+      if (failure == null) {
+        answeredAt = Math.max(answeredAt, inFlight); // the attempts out beside it, itself too
+      }
       inFlight--;
       if (heard) {
         refusing--;
@@ -190,6 +285,7 @@ public final class ConcurrencyGate {
     }
     tell(c);
     drain();
+    onRelease.run();
   }
 
   /**
@@ -271,7 +367,22 @@ public final class ConcurrencyGate {
    */
   public <T> CompletableFuture<T> call(
       PermitCall<T> call, java.util.function.Consumer<CompletableFuture<Permit>> queued) {
-    CompletableFuture<Permit> acquired = acquire();
+    return call(call, queued, null);
+  }
+
+  /**
+   * As {@link #call(PermitCall, java.util.function.Consumer)}, with {@code taken}, when not null,
+   * as the attempt's permit: granted when its member was chosen ({@link #tryTake()}), it is used at
+   * once.
+   */
+  public <T> CompletableFuture<T> call(
+      PermitCall<T> call,
+      java.util.function.Consumer<CompletableFuture<Permit>> queued,
+      Permit taken) {
+    CompletableFuture<Permit> acquired =
+        taken != null && taken.gate() == this
+            ? CompletableFuture.completedFuture(taken)
+            : acquire();
     if (acquired.isDone()) { // the usual case: no queue, no extra future
       Permit p = acquired.join();
       CompletableFuture<T> f;
@@ -333,6 +444,19 @@ public final class ConcurrencyGate {
       if (done.compareAndSet(false, true)) {
         finished(this, failure, refusal.get());
       }
+    }
+
+    /**
+     * Gives the slot back as an attempt that was not sent (counted by no rule), unless it was given
+     * back already. Safe more than once, and after the attempt ended.
+     */
+    public void release() {
+      finish(RateLimiter.CANCELLED);
+    }
+
+    /** The gate this permit belongs to. */
+    ConcurrencyGate gate() {
+      return ConcurrencyGate.this;
     }
 
     @Override

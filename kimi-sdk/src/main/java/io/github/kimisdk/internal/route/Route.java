@@ -1,82 +1,499 @@
 package io.github.kimisdk.internal.route;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
- * Where one call of a client with fallback targets goes: the model its request names (for the
- * targets' context windows), the key that keeps its conversation on one member of a group, the
- * targets this round of the call may no longer use, the target whose probe its attempt is, the
- * member whose room its attempt holds, and how often it moved on. Owned by one call, read and
- * written under that call's lock ({@code probe} also read by the call's end, on another thread;
- * {@code holding} only under its {@link Targets}' lock).
+ * Where one chat call's attempts go, owned by that call and asked by its retrier, which decides
+ * only when (retries, backoff, waits, the deadline). It answers where the next attempt goes ({@link
+ * #next}: a target, with the room it holds there; or a wait for a target that may come back; or
+ * nowhere), what a failure means for where ({@link #failed}: stay, move, choose again, a new round,
+ * or nothing left), and whether a slow stream may be handed over ({@link #hedge}, reserving the
+ * room or probe the hand-over counts on); the moves to tell (a fallback, a conversation moved, a
+ * hedge) come back with its answers. Each answer also tells the targets' health what it learnt:
+ * refusals and failures before the response cool a target or hold a busy one; a failure after the
+ * response began is retried where it was and neither cools the target nor moves the call.
+ *
+ * <p>Thread model: a call's attempts run one after another, so {@link #next}, {@link #failed},
+ * {@link #succeeded} and {@link #ended} come one at a time (from whichever thread the call runs
+ * on); {@link #hedge} comes from a timer while an attempt runs, and {@link #ended} may come from a
+ * cancel at any time. Every field is guarded by {@code this}; the targets' health and the groups'
+ * rooms are told outside this lock (a health runs the calls that wait for it).
  */
 public final class Route {
 
-  /** The model the request names, for the context windows of the targets; null for none. */
-  final String model;
+  private final Router router;
+  private final String model; // for the targets' context windows; null for none
+  private final long key; // the conversation's key (Router.affinityKey), or 0
 
-  /**
-   * The conversation's key ({@link Targets#affinityKey}): calls with one key go to the member that
-   * served it last while it has room; 0 for none.
-   */
-  final long key;
+  // Guarded by this.
+  private long skipped; // the targets this round of the call may no longer use, one bit each
+  private boolean newRound; // every target refused: the next pick starts a new round
+  private int target = -1; // the target of the attempt in flight, or of the last one sent
+  private ConcurrencyGate.Permit holding; // the room that attempt holds, in its target's gate
+  private int probe = -1; // the target whose probe that attempt is
+  private int named = -1; // the next attempt's target without a choice: a stay, a hand-over
+  private ConcurrencyGate.Permit reserved; // the room a hand-over reserved
+  private int reservedProbe = -1; // the probe a hand-over reserved
+  private boolean handOver; // named is a hand-over's target, admitted when it was reserved
+  private int waitAt = -1; // the member a call whose every member is full waits at
+  private long seen; // the groups' releases when the call last chose
+  private KimiException fellBack; // the failure that moves the call, until told
+  private int fellBackFrom = -1;
+  private int hedgedFrom = -1; // the slow attempt's target, until the hand-over is told
+  private Duration hedgedAfter = Duration.ZERO;
+  private int fallbacks;
+  private boolean over; // ended: nothing more is held
 
-  /** The targets this round of the call skips (overloaded or out of quota), one bit each. */
-  public long skipped;
-
-  /** The target whose probe the call's current attempt is, or -1. */
-  public volatile int probe = -1;
-
-  /** How many times the call moved to another target. */
-  public int fallbacks;
-
-  /** The member whose room the call's attempt holds in its group, or -1 (its Targets' lock). */
-  int holding = -1;
-
-  /**
-   * The member the call's conversation was kept on, when its last pick moved it off (that member
-   * had no room for long, or was down), or -1: read once by the retrier, which tells the move.
-   */
-  public int movedFrom = -1;
-
-  /**
-   * Whether the call's last failure was a group member's full-queue refusal that taught it its
-   * limit: the call chooses again in its place (another member with room, or this one's next slot),
-   * neither cooling the member nor moving on.
-   */
-  public boolean full;
-
-  /** The releases of room its Targets had counted when the call last chose (its lock). */
-  long releasesSeen;
-
-  /** The member the call waits for room at, when every member it may use is full; or -1. */
-  int waitsAt = -1;
-
-  /**
-   * The route of a call of {@code model}.
-   *
-   * @param model the model its request names, or null
-   */
-  public Route(String model) {
-    this(model, 0);
-  }
-
-  /**
-   * The route of a call of {@code model} whose conversation has key {@code key}.
-   *
-   * @param model the model its request names, or null
-   * @param key the conversation's key, or 0
-   */
-  public Route(String model, long key) {
+  Route(Router router, String model, long key) {
+    this.router = router;
     this.model = model;
     this.key = key;
   }
 
-  /** Tells whether this round of the call skips {@code t}. */
-  boolean skips(int t) {
+  private boolean skips(int t) {
     return (skipped & (1L << t)) != 0;
   }
 
-  /** Has this round of the call skip {@code t}. */
-  public void skip(int t) {
-    skipped |= 1L << t;
+  /**
+   * Returns where the next attempt goes, taking the room (and the probe) it counts on there, and
+   * tells {@code tell} the moves that choice made: the fallback a failure asked for, a conversation
+   * moved off its member, a hand-over.
+   *
+   * @param tell hears each move, on this thread, before this returns
+   * @return where the attempt goes, or why it waits
+   */
+  public Where next(Consumer<Move> tell) {
+    int stay;
+    boolean handed;
+    ConcurrencyGate.Permit taken;
+    int takenProbe;
+    int lastProbe;
+    synchronized (this) {
+      if (over) {
+        return new Where(Where.NOWHERE, null, Long.MAX_VALUE, false);
+      }
+      lastProbe =
+          probe; // an attempt handed over ended without a judgement: its probe proves nothing
+      probe = -1;
+      if (holding != null) {
+        holding.release(); // given back already when its attempt ended; else now
+        holding = null;
+      }
+      stay = named;
+      handed = handOver;
+      taken = reserved;
+      takenProbe = reservedProbe;
+      named = -1;
+      handOver = false;
+      reserved = null;
+      reservedProbe = -1;
+      if (newRound) {
+        skipped = 0;
+        newRound = false;
+      }
+    }
+    if (lastProbe >= 0) {
+      router.health(lastProbe).probeEnded();
+    }
+    int t = -1;
+    int left = -1;
+    if (stay >= 0 && !handed) {
+      // a retry in place: its target again, as its health allows, holding its room there
+      TargetHealth.Admission a = router.health(stay).admit();
+      if (a != TargetHealth.Admission.NO) {
+        t = stay;
+        takenProbe = a == TargetHealth.Admission.PROBE ? stay : -1;
+        Rooms rooms = router.rooms();
+        if (rooms != null && rooms.sharesLoad(stay)) {
+          taken = rooms.take(stay); // none when full: its gate queues the attempt
+          rooms.keep(key, stay);
+        }
+      }
+    } else if (stay >= 0) {
+      t = stay; // a hand-over's target: its room or probe reserved
+    }
+    Where w;
+    if (t >= 0) {
+      w = new Where(t, taken, 0, false);
+    } else {
+      Router.Pick p = pick();
+      w = p.where();
+      takenProbe = p.probe();
+      left = p.left();
+    }
+    List<Move> moves = new ArrayList<>(2);
+    synchronized (this) {
+      if (over) {
+        release(w.permit(), takenProbe);
+        return new Where(Where.NOWHERE, null, Long.MAX_VALUE, false);
+      }
+      if (!w.go()) {
+        return w;
+      }
+      target = w.target();
+      holding = w.permit();
+      probe = takenProbe;
+      if (fellBack != null) {
+        moves.add(new Move.Fallback(fellBack, router.served(fellBackFrom), router.served(target)));
+        fellBack = null;
+      }
+      if (left >= 0 && left != target) {
+        moves.add(
+            new Move.Rerouted(
+                CallEvent.Reroute.MOVED,
+                router.served(left),
+                router.served(target),
+                Duration.ZERO));
+      }
+      if (hedgedFrom >= 0) {
+        moves.add(
+            new Move.Rerouted(
+                CallEvent.Reroute.HEDGED,
+                router.served(hedgedFrom),
+                router.served(target),
+                hedgedAfter));
+        hedgedFrom = -1;
+      }
+    }
+    for (Move m : moves) {
+      tell.accept(m);
+    }
+    return w;
+  }
+
+  /** Chooses the next attempt's target among those the call may use (outside the lock). */
+  private Router.Pick pick() {
+    long skip;
+    synchronized (this) {
+      skip = skipped;
+    }
+    Router.Pick p = router.pick(skip, key);
+    synchronized (this) {
+      seen = p.seen();
+      waitAt = p.waitAt();
+    }
+    return p;
+  }
+
+  /**
+   * Has {@code wake} run once the call may be admitted again: a member of its group freed room,
+   * when it waits for room; else a target it may use ended its cooldown, hold or probe.
+   *
+   * @param wake what to run, once or more (the caller runs it once)
+   */
+  public void await(Runnable wake) {
+    int at;
+    long s;
+    long skip;
+    synchronized (this) {
+      at = waitAt;
+      s = seen;
+      skip = skipped;
+    }
+    if (at >= 0) {
+      router.rooms().await(s, wake);
+      return;
+    }
+    for (int i = 0; i < router.size(); i++) {
+      if ((skip & (1L << i)) == 0) {
+        router.health(i).await(wake);
+      }
+    }
+  }
+
+  /**
+   * Names, for the next {@link #next}, the member a call waited for room at as long as it may: it
+   * goes there room or not (its gate and limiter still hold it to their limits).
+   *
+   * @return false when the call waited at no member, or that member no longer takes calls
+   */
+  public boolean anyway() {
+    int t;
+    synchronized (this) {
+      t = waitAt;
+      waitAt = -1;
+    }
+    if (t < 0 || router.health(t).availableInNanos() != 0) {
+      return false;
+    }
+    synchronized (this) {
+      named = t; // a stay: admitted again by next(), its room taken if it has some
+    }
+    return true;
+  }
+
+  /**
+   * Judges the failure of the call's attempt, tells its target's health, and says where the next
+   * attempt goes: an overload (or a target that could not be reached) cools the target and moves
+   * the call on; a quota cools every target of its account; a full queue holds a busy target and
+   * moves on, or, in a group that learnt the member's room, chooses again; a request too long for
+   * the target moves only to a target with a longer context; a failure after the response began, a
+   * rate limit, a host's concurrency 429 and the caller's own error stay where they were.
+   *
+   * @param k the attempt's failure
+   * @return its kind and where the next attempt goes
+   */
+  public Verdict failed(KimiException k) {
+    int t;
+    int wasProbe;
+    synchronized (this) {
+      t = target;
+      wasProbe = probe;
+      probe = -1;
+      if (holding != null) {
+        holding.release(); // given back when its attempt ended; else now
+        holding = null;
+      }
+    }
+    if (t < 0) {
+      return new Verdict(Kind.of(k, null), Verdict.Next.STAY);
+    }
+    Kind kind = Kind.of(k, router.host(t));
+    TargetHealth h = router.health(t);
+    Duration asked = k instanceof ApiException a ? a.retryAfter().orElse(null) : null;
+    boolean moves;
+    switch (kind) {
+      case OVERLOAD:
+        h.cool(asked, false, k);
+        moves = true;
+        break;
+      case QUOTA:
+        h.cool(null, true, k);
+        moves = true;
+        break;
+      case CONCURRENCY:
+        if (k instanceof ApiException a && a.status() == 429) {
+          endProbe(h, wasProbe, t); // a host's concurrency 429: waited out where it is
+          moves = false;
+        } else if (fullMember(t)) {
+          endProbe(h, wasProbe, t);
+          return new Verdict(
+              kind, Verdict.Next.CHOOSE); // another member with room, or its next slot
+        } else {
+          h.hold(router.busyHold(asked), k); // a full queue: busy, not down
+          moves = true;
+        }
+        break;
+      case CUT:
+        h.succeeded(); // the host answered: a probe proved it up, whatever became of the answer
+        moves = false;
+        break;
+      case CONTEXT:
+        endProbe(h, wasProbe, t);
+        moves = longerContext(t);
+        break;
+      default:
+        endProbe(h, wasProbe, t);
+        moves = false;
+    }
+    synchronized (this) {
+      if (!moves) {
+        named = t; // stays: the next attempt goes where this one went
+        return new Verdict(kind, Verdict.Next.STAY);
+      }
+      if (kind == Kind.QUOTA) {
+        for (int i = 0; i < router.size(); i++) {
+          if (i == t || router.sameAccount(i, t)) {
+            skipped |= 1L << i;
+          }
+        }
+      } else {
+        skipped |= 1L << t;
+      }
+      if (anyLeftLocked()) {
+        fallbacks++;
+        fellBack = k;
+        fellBackFrom = t;
+        return new Verdict(kind, Verdict.Next.MOVE);
+      }
+      if (kind == Kind.QUOTA || kind == Kind.CONTEXT) {
+        return new Verdict(kind, Verdict.Next.END); // no target left that could answer
+      }
+      newRound = true;
+      return new Verdict(kind, Verdict.Next.ROUND);
+    }
+  }
+
+  /** Tells whether member {@code t} refused for its full queue and its group learnt its room. */
+  private boolean fullMember(int t) {
+    Rooms rooms = router.rooms();
+    return rooms != null && rooms.sharesLoad(t) && router.parts(t).gate.teach();
+  }
+
+  private static void endProbe(TargetHealth h, int probe, int t) {
+    if (probe == t) {
+      h.probeEnded();
+    }
+  }
+
+  /** Tells whether a target the call may still use has a longer context than target {@code t}'s. */
+  private boolean longerContext(int t) {
+    long window = router.window(t, model);
+    long skip;
+    synchronized (this) {
+      skip = skipped;
+    }
+    for (int i = 0; i < router.size(); i++) {
+      if (i != t && (skip & (1L << i)) == 0 && router.window(i, model) > window) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean anyLeftLocked() {
+    for (int i = 0; i < router.size(); i++) {
+      if (!skips(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reserves a hand-over for the call's slow attempt: another target the call may use that admits
+   * it now (a member with room, whose room is taken; or the first target in order, whose probe it
+   * becomes when its cooldown just ended), paid from the client's hedge allowance. The next {@link
+   * #next} goes there and tells the hedge; the slow attempt's target does not cool down, and this
+   * round passes it.
+   *
+   * @param after how long the attempt had brought nothing
+   * @return what undoes the reservation if the hand-over does not happen (the slow attempt
+   *     delivered meanwhile), or null when there is nowhere to go: the slow attempt goes on
+   */
+  public Runnable hedge(Duration after) {
+    int from;
+    long skip;
+    synchronized (this) {
+      from = target;
+      skip = skipped;
+      if (over || from < 0 || named >= 0) {
+        return null;
+      }
+    }
+    Router.Pick p = router.handOver(from, skip, key);
+    int to = p.where().target();
+    ConcurrencyGate.Permit permit = p.where().permit();
+    int probeAt = p.probe();
+    if (to < 0 || !router.spendHedge()) {
+      release(permit, probeAt);
+      return null;
+    }
+    boolean late;
+    synchronized (this) {
+      late = over || target != from || named >= 0;
+      if (!late) {
+        named = to;
+        reserved = permit;
+        reservedProbe = probeAt;
+        handOver = true;
+        hedgedFrom = from;
+        hedgedAfter = after;
+        skipped |= 1L << from;
+      }
+    }
+    if (late) {
+      router.refundHedge();
+      release(permit, probeAt);
+      return null;
+    }
+    int reservedAt = to;
+    int pr = probeAt;
+    long was = skip;
+    return () -> {
+      boolean undo;
+      synchronized (this) {
+        undo = named == reservedAt && reserved == permit && hedgedFrom == from;
+        if (undo) {
+          named = -1;
+          handOver = false;
+          reserved = null;
+          reservedProbe = -1;
+          hedgedFrom = -1;
+          skipped = was;
+        }
+      }
+      if (undo) {
+        router.refundHedge();
+        release(permit, pr);
+      }
+    };
+  }
+
+  private void release(ConcurrencyGate.Permit permit, int probeAt) {
+    if (permit != null) {
+      permit.release();
+    }
+    if (probeAt >= 0) {
+      router.health(probeAt).probeEnded();
+    }
+  }
+
+  /** The call's attempt succeeded: a probe makes its target available again. */
+  public void succeeded() {
+    int t;
+    synchronized (this) {
+      t = target;
+      probe = -1;
+      if (holding != null) {
+        holding.release();
+        holding = null;
+      }
+    }
+    if (t >= 0) {
+      router.health(t).succeeded();
+    }
+  }
+
+  /**
+   * The call ended (answered, failed, cancelled, its client closed): the room and probe it still
+   * held are given back, so that a probe never stays out. Safe more than once.
+   */
+  public void ended() {
+    ConcurrencyGate.Permit h;
+    ConcurrencyGate.Permit r;
+    int p;
+    int rp;
+    synchronized (this) {
+      over = true;
+      h = holding;
+      r = reserved;
+      p = probe;
+      rp = reservedProbe;
+      holding = null;
+      reserved = null;
+      probe = -1;
+      reservedProbe = -1;
+      named = -1;
+      handOver = false;
+    }
+    release(h, p);
+    release(r, rp);
+  }
+
+  /**
+   * Says, for a failure that names every target, each one's last answer with its status and state,
+   * and how many times this call moved.
+   *
+   * @return one clause per target
+   */
+  public String describe() {
+    long skip;
+    synchronized (this) {
+      skip = skipped;
+    }
+    return router.describe(i -> (skip & (1L << i)) != 0);
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "Route[target=" + target + ", fallbacks=" + fallbacks + "]";
   }
 }

@@ -10,19 +10,24 @@ import java.util.List;
 
 /**
  * Whether one fallback target takes calls, as the client judges it from the answers it got: {@code
- * AVAILABLE}; {@code COOLING} after it said it is overloaded (or its account ran out of quota),
- * until its cooldown ends; then {@code PROBING}: the next call that asks is its probe, and while
- * the probe is out no other call is sent there. A probe that succeeds makes it available again and
- * resets the cooldown; one that is refused again cools it for twice as long, up to the policy's
- * longest. So a target that stays down is sent one call per cooldown, however many calls the client
- * makes meanwhile.
+ * AVAILABLE}; {@code COOLING} after it said it is overloaded, could not be reached, or its account
+ * ran out of quota, until its cooldown ends; then {@code PROBING}: the next call that asks is its
+ * probe, and while the probe is out no other call is sent there. A probe that succeeds makes it
+ * available again and resets the cooldown; one that is refused again cools it for twice as long, up
+ * to the policy's longest. So a target that stays down is sent one call per cooldown, however many
+ * calls the client makes meanwhile.
+ *
+ * <p>A target that refused for its full queue is busy, not down: it is held ({@link #hold}) for the
+ * wait its answer asked, or a short one, never doubled and never probed; when the hold ends it is
+ * available again.
  *
  * <p>Calls that find no target they may use wait here ({@link #await}) and are told when this one
- * may be asked again (its cooldown ended, its probe came back).
+ * may be asked again (its cooldown or hold ended, its probe came back).
  *
  * <p>Invariants (guarded by {@code this}): {@code until} is meaningful only while {@code COOLING};
- * {@code probeOut} only while {@code PROBING}; {@code cooldown} is between the policy's first and
- * longest cooldown; a timer is armed for {@code until} while cooling with waiters.
+ * {@code probeOut} only while {@code PROBING}; {@code busy} only while {@code COOLING} (a hold);
+ * {@code cooldown} is between the policy's first and longest cooldown; a timer is armed for {@code
+ * until} while cooling with waiters.
  */
 public final class TargetHealth {
 
@@ -47,7 +52,8 @@ public final class TargetHealth {
   private int probes;
   private int coolings;
   private KimiException lastFailure;
-  private boolean busy; // its last cooldown is for a full queue: busy, not down
+  private boolean busy; // it is held for a full queue: busy, not down
+  private boolean unreachable; // its last cooldown is for a host that could not be reached
   private List<Runnable> waiters = new ArrayList<>();
 
   TargetHealth(Scheduler scheduler, RetryPolicy policy) {
@@ -57,11 +63,19 @@ public final class TargetHealth {
     this.cooldown = firstCooldown;
   }
 
-  /** Says whether a call may be sent now, and makes it the probe when the cooldown just ended. */
+  /**
+   * Says whether a call may be sent now, and makes it the probe when the cooldown just ended. Runs
+   * no waiter (a waiter waits for the timer of the cooldown's end), so it may be asked under a
+   * call's lock.
+   */
   synchronized Admission admit() {
     if (state == State.COOLING && scheduler.nanoTime() - until >= 0) {
-      state = State.PROBING;
-      probeOut = false;
+      if (busy) {
+        released(); // a hold ended: available again, no probe
+      } else {
+        state = State.PROBING;
+        probeOut = false;
+      }
     }
     switch (state) {
       case AVAILABLE:
@@ -99,18 +113,10 @@ public final class TargetHealth {
    * longest cooldown.
    */
   void cool(Duration asked, boolean longest, KimiException failure) {
-    cool(asked, longest, failure, false);
-  }
-
-  /**
-   * Cools the target down as {@link #cool(Duration, boolean, KimiException)} does; {@code
-   * fullQueue} when it refused for its full queue: it is busy, not down, and a call may wait for it
-   * ({@link #busy()}).
-   */
-  void cool(Duration asked, boolean longest, KimiException failure, boolean fullQueue) {
     synchronized (this) {
       lastFailure = failure;
-      busy = fullQueue;
+      busy = false;
+      unreachable = failure != null && Kind.unreachable(failure);
       coolings++;
       if (state == State.PROBING) {
         // its probe was refused again: this cooldown is longer
@@ -131,6 +137,42 @@ public final class TargetHealth {
     }
   }
 
+  /**
+   * Holds the target for {@code hold}: it refused for its full queue, so it is busy, not down. A
+   * target cooling for an overload stays cooling, but its probe came back: the host answers.
+   */
+  void hold(Duration hold, KimiException failure) {
+    List<Runnable> wake = null;
+    synchronized (this) {
+      lastFailure = failure;
+      if (state == State.COOLING && !busy) {
+        return; // cooling for an overload: a refusal of a call sent before says nothing new
+      }
+      if (state == State.PROBING) {
+        cooldown = firstCooldown; // the host answered its probe: it is up
+        probeOut = false;
+        wake = takeWaiters();
+      }
+      long at = scheduler.nanoTime() + hold.toNanos();
+      if (state != State.COOLING || at - until > 0) {
+        until = at;
+      }
+      state = State.COOLING;
+      busy = true;
+      unreachable = false;
+      armIfWaited();
+    }
+    run(wake);
+  }
+
+  /** Ends a hold, or the cooldown a probe ended: available again (under the lock). */
+  private void released() {
+    state = State.AVAILABLE;
+    busy = false;
+    unreachable = false;
+    probeOut = false;
+  }
+
   /** A call sent to the target succeeded: available again, the cooldown reset. */
   void succeeded() {
     List<Runnable> wake = null;
@@ -138,10 +180,9 @@ public final class TargetHealth {
       if (state == State.AVAILABLE) {
         return;
       }
-      if (state == State.PROBING) {
-        state = State.AVAILABLE;
+      if (state == State.PROBING || (state == State.COOLING && busy)) {
+        released();
         cooldown = firstCooldown;
-        probeOut = false;
         wake = takeWaiters();
       }
     }
@@ -195,6 +236,9 @@ public final class TargetHealth {
         armIfWaited(); // cooled again for longer meanwhile
         return;
       }
+      if (state == State.COOLING && busy) {
+        released(); // a hold ends when it ends: available again, no probe
+      }
       wake = takeWaiters();
     }
     run(wake);
@@ -220,9 +264,17 @@ public final class TargetHealth {
   /** The target's state now. */
   public synchronized State state() {
     if (state == State.COOLING && scheduler.nanoTime() - until >= 0) {
-      return State.PROBING;
+      return busy ? State.AVAILABLE : State.PROBING;
     }
     return state;
+  }
+
+  /**
+   * Tells whether the target's last cooldown, still running or probing, is for a host that could
+   * not be reached: down, not overloaded.
+   */
+  public synchronized boolean unreachable() {
+    return unreachable && state != State.AVAILABLE;
   }
 
   /** How many probes were sent. */
@@ -235,15 +287,12 @@ public final class TargetHealth {
     return coolings;
   }
 
-  /**
-   * Tells whether it cools down, or waits for its probe, after it refused for its full queue: a
-   * host that is busy, not down or overloaded.
-   */
+  /** Tells whether it is held for its full queue: a host that is busy, not down or overloaded. */
   synchronized boolean busy() {
-    return busy && state != State.AVAILABLE;
+    return busy && state == State.COOLING;
   }
 
-  /** The failure that last cooled it down, or null. */
+  /** The failure that last cooled or held it, or null. */
   synchronized KimiException lastFailure() {
     return lastFailure;
   }

@@ -33,7 +33,7 @@ class ContinuingTest {
   private static Continuing continuing(ChatRequest request, Host host) {
     return new Continuing(
         request,
-        Retrier::resume,
+        Continuing::resume,
         t -> host,
         t -> new ServedBy(t, host.name(), URI.create("http://h"), null));
   }

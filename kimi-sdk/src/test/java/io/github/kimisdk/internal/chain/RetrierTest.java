@@ -242,9 +242,14 @@ class RetrierTest {
     assertThat(result.handle((r, e) -> e).join()).isSameAs(limited);
   }
 
-  /** No retries, but a server's asked wait of up to a minute: refusals for concurrency wait. */
+  /**
+   * No retries, but a server's asked wait of up to a minute and a minute for busy hosts: refusals
+   * for concurrency wait.
+   */
   static final RetryPolicy WAITS_WITHOUT_RETRIES =
-      RetryPolicy.none().withMaxServerWait(Duration.ofSeconds(60));
+      RetryPolicy.none()
+          .withMaxServerWait(Duration.ofSeconds(60))
+          .withBusyWait(Duration.ofSeconds(60));
 
   @Test
   void underNoneARefusalForConcurrencyIsFinalAsEveryFailureIs() {
@@ -317,11 +322,14 @@ class RetrierTest {
   }
 
   @Test
-  void repeatedRefusalsForConcurrencyBackOffWithinTheServerWait() {
+  void repeatedRefusalsForConcurrencyBackOffWithinTheBusyWaitAndSayHowLongTheyWaited() {
     CompletableFuture<String> result =
         run(
             retrier(
-                RetryPolicy.none().withMaxServerWait(Duration.ofSeconds(2)), Timeouts.defaults()));
+                RetryPolicy.none()
+                    .withMaxServerWait(Duration.ofSeconds(60))
+                    .withBusyWait(Duration.ofSeconds(2)),
+                Timeouts.defaults()));
     KimiException last = null;
     for (int i = 0; !result.isDone(); i++) {
       last = said(429, "rate_limit_reached_error", "max concurrency: 1", -1);
@@ -330,10 +338,61 @@ class RetrierTest {
         time.advanceToNext(); // the backoff before the next
       }
     }
-    assertThat(result.handle((r, e) -> e).join()).isSameAs(last);
+    Throwable e = result.handle((r, x) -> x).join();
+    assertThat(e)
+        .isInstanceOf(io.github.kimisdk.errors.RateLimitException.class)
+        .hasMessageStartingWith(last.getMessage())
+        .hasMessageContaining("The call waited")
+        .hasMessageContaining("over " + attempts.size() + " attempts")
+        .hasMessageContaining("RetryPolicy.withBusyWait (2 s)");
+    assertThat(e.getSuppressed()).contains(last);
+    assertThat(((KimiException) e).attempts()).isEqualTo(attempts.size());
     assertThat(time.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(2));
     assertThat(attempts.size()).isGreaterThan(2);
   }
+
+  @Test
+  void byDefaultABusyHostFailsTheCallWithinSeconds() {
+    CompletableFuture<String> result = run(retrier(RetryPolicy.defaults(), Timeouts.defaults()));
+    for (int i = 0; !result.isDone(); i++) {
+      attempts
+          .get(i)
+          .completeExceptionally(
+              errors.httpError(
+                  new ResponseMetadata(503, Map.of()), FULL_QUEUE, 0, FULL_QUEUE.length));
+      if (attempts.size() == i + 1 && !result.isDone()) {
+        time.advanceToNext();
+      }
+    }
+    assertThat(time.elapsed()).isLessThanOrEqualTo(RetryPolicy.defaults().busyWait());
+    assertThat(result.handle((r, x) -> x).join())
+        .hasMessageContaining("The call waited")
+        .hasMessageContaining("RetryPolicy.withBusyWait (5 s)");
+  }
+
+  @Test
+  void aDeadlineThatEndsTheCallIsNamedInItsFailure() {
+    CompletableFuture<String> result =
+        run(
+            retrier(
+                RetryPolicy.defaults().withMaxRetries(10).withDeadline(Duration.ofSeconds(3)),
+                Timeouts.defaults()));
+    for (int i = 0; !result.isDone(); i++) {
+      attempts.get(i).completeExceptionally(busy());
+      if (attempts.size() == i + 1 && !result.isDone()) {
+        time.advanceToNext();
+      }
+    }
+    assertThat(result.handle((r, x) -> x).join())
+        .isInstanceOf(ServerException.class)
+        .hasMessageContaining("stopped at its deadline, RetryPolicy.withDeadline (3 s)")
+        .hasMessageContaining("after " + attempts.size() + " attempts");
+  }
+
+  private static final byte[] FULL_QUEUE =
+      ("{\"error\":{\"message\":\"The engine is currently busy and cannot accept new requests.\","
+              + "\"type\":\"Service Unavailable\",\"param\":null,\"code\":503}}")
+          .getBytes(StandardCharsets.UTF_8);
 
   @Test
   void aPolicyTakesAsManyRetriesAsFlinksRetryNum() {

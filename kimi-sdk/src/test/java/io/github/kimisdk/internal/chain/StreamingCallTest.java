@@ -52,7 +52,7 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, deadline),
         new StreamingCall.Spec<>(
-            (n, here, target, request, launch) -> {
+            (n, here, target, request, permit, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
               return launch.apply(a);
@@ -121,7 +121,7 @@ class StreamingCallTest {
             c,
             new Retrier(RetryPolicy.defaults(), c).forCall(null, null),
             new StreamingCall.Spec<>(
-                (n, here, target, request, launch) -> {
+                (n, here, target, request, permit, launch) -> {
                   FakeAttempt a = new FakeAttempt(n);
                   attempts.add(a);
                   CompletableFuture<Void> up = launch.apply(a).thenApplyAsync(v -> v, later::add);
@@ -151,16 +151,16 @@ class StreamingCallTest {
         c,
         new Retrier(policy, c).forCall(null, null),
         new StreamingCall.Spec<>(
-            (n, here, target, req, launch) -> {
+            (n, here, target, req, permit, launch) -> {
               sent.add(req);
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
               return launch.apply(a);
             },
-            partial -> Retrier.resume(request, partial),
+            partial -> Continuing.resume(request, partial),
             new Continuing(
                 request,
-                Retrier::resume,
+                Continuing::resume,
                 t -> Host.MOONSHOT,
                 t -> new ServedBy(t, "moonshot", URI.create("https://api.moonshot.ai/v1"), null))),
         () -> false,

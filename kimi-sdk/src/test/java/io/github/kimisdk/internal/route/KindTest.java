@@ -7,7 +7,6 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.model.ModelCatalog;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,15 +16,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link Targets#kind} and {@link Targets#movesOn}, one row per host's own answer: each host's
- * words for a full queue are a refusal for concurrency, which moves a chain on when it comes with a
- * 5xx (or, inside a stream's 200, names one); its overload moves it on; a rate limit and the
- * caller's own error do not.
+ * {@link Kind#of}, one row per host's own answer: each host's words for a full queue are a refusal
+ * for concurrency, which moves a chain on when it comes with a 5xx (or, inside a stream's 200,
+ * names one); its overload moves it on; a rate limit and the caller's own error do not. And by when
+ * it happened: a failure before the response began (no connection, no headers) is an overload, one
+ * after its 2xx status (a body cut, headers then silence, a stream's end) a cut, retried in place.
  */
-class TargetsTest {
+class KindTest {
 
   private static final ErrorFactory ERRORS = TestErrors.factory();
-  private static final Targets TARGETS = new Targets(List.of(), ModelCatalog.defaults());
   private static final Host VLLM = Host.vllm("http://127.0.0.1:8000/v1");
   private static final Host SGLANG = Host.sglang("http://127.0.0.1:30000/v1");
 
@@ -49,7 +48,7 @@ class TargetsTest {
             event(
                 "{\"error\": {\"object\": \"error\", \"message\": \"The request queue is full.\","
                     + " \"type\": \"SERVICE_UNAVAILABLE\", \"param\": null, \"code\": 503}}"),
-            Targets.Kind.CONCURRENCY,
+            Kind.CONCURRENCY,
             true),
         Arguments.of(
             "SGLang refusing a whole reply: 503",
@@ -58,7 +57,7 @@ class TargetsTest {
                 503,
                 "{\"object\":\"error\",\"message\":\"The request queue is full.\","
                     + "\"type\":\"HTTPStatus.SERVICE_UNAVAILABLE\",\"param\":null,\"code\":503}"),
-            Targets.Kind.CONCURRENCY,
+            Kind.CONCURRENCY,
             true),
         Arguments.of(
             "vLLM past --max-num-queued-reqs",
@@ -68,7 +67,7 @@ class TargetsTest {
                 "{\"error\":{\"message\":\"The engine is currently busy and cannot accept new"
                     + " requests. Please try again later or on a different instance.\","
                     + "\"type\":\"Service Unavailable\",\"param\":null,\"code\":503}}"),
-            Targets.Kind.CONCURRENCY,
+            Kind.CONCURRENCY,
             true),
         Arguments.of(
             "Moonshot's concurrency 429: waited out on the same target",
@@ -77,7 +76,7 @@ class TargetsTest {
                 429,
                 "{\"error\":{\"type\":\"rate_limit_reached_error\",\"message\":\"request reached"
                     + " organization max concurrency: 2, please try again after 1 seconds\"}}"),
-            Targets.Kind.CONCURRENCY,
+            Kind.CONCURRENCY,
             false),
         Arguments.of(
             "Together's overload",
@@ -86,19 +85,19 @@ class TargetsTest {
                 503,
                 "{\"id\":\"x\",\"error\":{\"message\":\"Engine Overloaded\",\"type\":"
                     + "\"server_error\",\"param\":null,\"code\":null}}"),
-            Targets.Kind.OVERLOAD,
+            Kind.OVERLOAD,
             true),
         Arguments.of(
             "OpenRouter's model down",
             Host.OPENROUTER,
             status(502, "{\"error\":{\"code\":502,\"message\":\"Provider returned error\"}}"),
-            Targets.Kind.OVERLOAD,
+            Kind.OVERLOAD,
             true),
         Arguments.of(
             "OpenRouter's 429, a rate limit in its docs",
             Host.OPENROUTER,
             status(429, "{\"error\":{\"code\":429,\"message\":\"Rate limit exceeded\"}}"),
-            Targets.Kind.RATE_LIMIT,
+            Kind.RATE_LIMIT,
             false),
         Arguments.of(
             "OpenRouter's error after the output began: no status named",
@@ -106,7 +105,7 @@ class TargetsTest {
             event(
                 "{\"error\":{\"code\":\"server_error\",\"message\":\"Provider disconnected"
                     + " unexpectedly\"}}"),
-            Targets.Kind.OTHER,
+            Kind.OTHER,
             false),
         Arguments.of(
             "SGLang's event for a bad request: the caller's own",
@@ -114,16 +113,54 @@ class TargetsTest {
             event(
                 "{\"error\": {\"object\": \"error\", \"message\": \"bad\", \"type\":"
                     + " \"BadRequestError\", \"param\": null, \"code\": 400}}"),
-            Targets.Kind.OTHER,
+            Kind.OTHER,
             false));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("answers")
   void eachHostsAnswerIsJudgedByItsOwnWords(
-      String answer, Host host, KimiException failure, Targets.Kind kind, boolean movesOn) {
-    assertThat(Targets.kind(failure, host)).isEqualTo(kind);
-    assertThat(TARGETS.movesOn(kind, failure, 0, null)).isEqualTo(movesOn);
+      String answer, Host host, KimiException failure, Kind kind, boolean movesOn) {
+    assertThat(Kind.of(failure, host)).isEqualTo(kind);
+    try (TestRouters.Chain chain = TestRouters.chain(host, Host.MOONSHOT)) {
+      Route route = chain.route();
+      assertThat(route.next(m -> {}).target()).isZero();
+      Verdict v = route.failed(failure);
+      assertThat(v.kind()).isEqualTo(kind);
+      assertThat(v.next() == Verdict.Next.MOVE).as("moves on").isEqualTo(movesOn);
+    }
+  }
+
+  static Stream<Arguments> byWhenItHappened() {
+    ResponseMetadata ok = new ResponseMetadata(200, Map.of());
+    return Stream.of(
+        Arguments.of(
+            "refused before the response began",
+            ERRORS.failure(new java.net.ConnectException("Connection refused"), null, null),
+            Kind.OVERLOAD),
+        Arguments.of(
+            "no headers in time",
+            ERRORS.failure(new java.net.http.HttpTimeoutException("request timed out"), null, null),
+            Kind.OVERLOAD),
+        Arguments.of(
+            "a body cut after its 200",
+            ERRORS.failure(new java.io.IOException("connection reset"), ok, null),
+            Kind.CUT),
+        Arguments.of(
+            "headers then silence", ERRORS.idle(ok, java.time.Duration.ofSeconds(1)), Kind.CUT),
+        Arguments.of(
+            "a stream that ended without its end",
+            ERRORS.truncated(
+                new ResponseMetadata(200, Map.of("Content-Type", List.of("text/event-stream"))),
+                new io.github.kimisdk.chat.ChatAccumulator().toCompletion(),
+                new java.io.EOFException()),
+            Kind.CUT));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("byWhenItHappened")
+  void aFailureIsJudgedByWhenItHappened(String when, KimiException failure, Kind kind) {
+    assertThat(Kind.of(failure, Host.vllm("http://127.0.0.1:8000/v1"))).isEqualTo(kind);
   }
 
   @org.junit.jupiter.api.Test
@@ -138,14 +175,14 @@ class TargetsTest {
             first.get(1),
             io.github.kimisdk.chat.Message.assistant("It looks fine."),
             io.github.kimisdk.chat.Message.user("And the tests?"));
-    long key = Targets.affinityKey(request("kimi-k3", first));
+    long key = Router.affinityKey(request("kimi-k3", first));
     assertThat(key).isNotZero();
-    assertThat(Targets.affinityKey(request("kimi-k3", later))).isEqualTo(key);
-    assertThat(Targets.affinityKey(request("kimi-k2.5", first)))
+    assertThat(Router.affinityKey(request("kimi-k3", later))).isEqualTo(key);
+    assertThat(Router.affinityKey(request("kimi-k2.5", first)))
         .as("another model")
         .isNotEqualTo(key);
     assertThat(
-            Targets.affinityKey(
+            Router.affinityKey(
                 request(
                     "kimi-k3",
                     List.of(
@@ -154,7 +191,7 @@ class TargetsTest {
         .as("the same characters split otherwise")
         .isNotEqualTo(key);
     assertThat(
-            Targets.affinityKey(
+            Router.affinityKey(
                 request("kimi-k3", List.of(io.github.kimisdk.chat.Message.system("Only this.")))))
         .as("no user message: no conversation")
         .isZero();
