@@ -435,8 +435,10 @@ public final class FaultRun {
       this.events = events;
     }
 
+    /** Successful calls per second of the load's wall (a call that fails fast is no work done). */
     double callsPerSecond() {
-      return calls / (wallNanos / 1e9);
+      long ok = results.values().stream().filter(r -> r.text != null).count();
+      return ok / (wallNanos / 1e9);
     }
   }
 
@@ -560,7 +562,19 @@ public final class FaultRun {
           f.allowedFailures++;
         } else {
           count(f.disallowed, why);
-          example(f, res.call, why + ": " + oneLine(res.failure.getMessage()));
+          example(
+              f,
+              res.call,
+              why
+                  + ": "
+                  + oneLine(res.failure.getMessage())
+                  + " [attempts "
+                  + res.failure.attempts()
+                  + "; server: "
+                  + reqs
+                  + "; heard: "
+                  + heard
+                  + "]");
         }
         continue;
       }
@@ -848,7 +862,9 @@ public final class FaultRun {
           sl.wallNanos += sw;
           dl.calls += callsInPart;
           sl.calls += callsInPart;
-          rep.roundRatios.add((double) sw / dw);
+          double dRate = succeeded(dl.results, part, 0) / (double) dw;
+          double sRate = succeeded(sl.results, part, SINGLE_OFFSET) / (double) sw;
+          rep.roundRatios.add(sRate == 0 ? 0 : dRate / sRate);
         }
         // 6: the client idle afterwards: no request left open once every call ended
         int open = d.ledger.awaitQuiet(Duration.ofSeconds(15));
@@ -885,6 +901,17 @@ public final class FaultRun {
     }
     judge(rep);
     return rep;
+  }
+
+  private static int succeeded(Map<Integer, Result> results, List<Job> part, int offset) {
+    int n = 0;
+    for (Job j : part) {
+      for (int t = 0; t < j.turns(); t++) {
+        Result r = results.get(j.firstCall() + offset + t);
+        n += r != null && r.text != null ? 1 : 0;
+      }
+    }
+    return n;
   }
 
   /** Counts the client's threads that are running (not parked, not waiting on a socket). */
@@ -995,7 +1022,7 @@ public final class FaultRun {
             "5 throughput vs one target",
             String.format(
                 Locale.ROOT,
-                "%.2fx (%.1f vs %.1f calls/s; rounds %s)",
+                "%.2fx (%.1f vs %.1f successful calls/s; rounds %s)",
                 ratio,
                 rep.described.callsPerSecond(),
                 rep.single.callsPerSecond(),
@@ -1432,7 +1459,7 @@ public final class FaultRun {
     b.append(
         String.format(
             Locale.ROOT,
-            "- %s: %d calls in %.1f s (%.1f calls/s): %d succeeded, %d failed (%d allowed), %d"
+            "- %s: %d calls in %.1f s (%.1f successful calls/s): %d succeeded, %d failed (%d allowed), %d"
                 + " lost; %d server requests %s; %d hedges, %d continuations%n",
             title,
             l.calls,
