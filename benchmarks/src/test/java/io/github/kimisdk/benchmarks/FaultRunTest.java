@@ -165,7 +165,7 @@ class FaultRunTest {
 
     @BeforeAll
     void run() throws Exception {
-      rep = FaultRun.load(90, 240, 12, 1, new PrintStream(OutputStream.nullOutputStream()));
+      rep = FaultRun.load(90, 240, 12, 1, 1, new PrintStream(OutputStream.nullOutputStream()));
     }
 
     @Test
@@ -191,23 +191,26 @@ class FaultRunTest {
     }
 
     @Test
-    @Disabled(
-        "issue 90: a hedge cannot cancel a copy whose headers have not arrived; when that copy is"
-            + " later cut, the call's request goes elsewhere as a fresh answer after the caller"
-            + " read its start (the full run read wrong text on today's main)")
     void everySuccessfulCallReadsExactlyTheServersTextEachWordOnce() {
       assertThat(rep.df.wrongText).as(String.join("\n", rep.df.wrongExamples)).isZero();
       assertThat(rep.sf.wrongText).as(String.join("\n", rep.sf.wrongExamples)).isZero();
     }
 
     @Test
-    @Disabled(
-        "issue 90: streams whose headers come late are not hedged today (HttpStreamAttempt.abort"
-            + " does nothing before the headers), and slow copies are left to run")
-    void noHedgedCopyIsLeftOpenAndLateHeadersAreHedgedAsLateFirstTokensAre() {
-      FaultRun.Figures f = rep.df;
-      assertThat(f.hedgedCopiesNotClosed).as("hedged copies the client did not close").isZero();
+    void noHedgedCopyIsLeftOpen() {
+      assertThat(rep.df.hedgedCopiesNotClosed)
+          .as("hedged copies the client did not close")
+          .isZero();
       assertThat(rep.openAfterIdle).as(rep.openAfterIdleDetail).isZero();
+    }
+
+    @Test
+    @Disabled(
+        "issue 90: streams whose headers come late are not hedged today (0 of 8 at a quarter of the"
+            + " faults, against 4 of 4 whose first token came late): HttpStreamAttempt.abort does"
+            + " nothing before the headers")
+    void streamsWithLateHeadersAreHedgedAsStreamsWithALateFirstTokenAre() {
+      FaultRun.Figures f = rep.df;
       assertThat(f.lateHeadersHedged).as("streams with late headers hedged").isPositive();
       double late = (double) f.lateHeadersHedged / f.lateHeaders;
       double slow = f.slowToken == 0 ? 0 : (double) f.slowTokenHedged / f.slowToken;
