@@ -462,6 +462,7 @@ public final class FaultRun {
     final List<String> wrongExamples = new ArrayList<>();
     int hedges;
     int hedgedCopiesNotClosed;
+    final List<String> hedgeExamples = new ArrayList<>();
     int leftOpen;
     int lateHeaders;
     int lateHeadersHedged;
@@ -523,6 +524,9 @@ public final class FaultRun {
             || (slow.outcome != Outcome.CLIENT_CLOSED_BEFORE_HEADERS
                 && slow.outcome != Outcome.CLIENT_CLOSED_AFTER_HEADERS)) {
           f.hedgedCopiesNotClosed++;
+          if (f.hedgeExamples.size() < 5) {
+            f.hedgeExamples.add("call " + res.call + " hedged off " + h.from() + ": " + slow);
+          }
         }
       }
       if (res.stream && !reqs.isEmpty()) {
@@ -788,13 +792,17 @@ public final class FaultRun {
   /** Tells whether some word of the reply's words (each carries its place) came twice. */
   static boolean wordTwice(String text) {
     Set<String> seen = new HashSet<>();
-    for (String w : text.split(" ")) {
-      if (!w.isEmpty() && !seen.add(w)) {
+    Matcher m = WORD.matcher(text);
+    while (m.find()) {
+      if (!seen.add(m.group())) {
         return true;
       }
     }
     return false;
   }
+
+  /** A word of a reply: letters then its place, found even where two copies run together. */
+  private static final Pattern WORD = Pattern.compile("[^\\s\\d]+\\d+");
 
   private static String abbreviate(String s) {
     return s.length() <= 90 ? s : s.substring(0, 60) + " ... " + s.substring(s.length() - 25);
@@ -1497,6 +1505,9 @@ public final class FaultRun {
     }
     for (String e : f.wrongExamples) {
       b.append("  - wrong text: ").append(e.replace("|", "/")).append('\n');
+    }
+    for (String e : f.hedgeExamples) {
+      b.append("  - slow copy not closed by the client: ").append(e).append('\n');
     }
     for (String e : f.moveExamples) {
       b.append("  - move after a cut: ").append(e).append('\n');
