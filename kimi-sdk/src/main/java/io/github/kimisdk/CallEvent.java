@@ -50,7 +50,8 @@ public sealed interface CallEvent {
   /**
    * Which call an event belongs to.
    *
-   * @param id the call's number, unique within the process
+   * @param id the call's number, unique within the process: the same as its interceptors' {@code
+   *     KimiInterceptor.Chain.callId()}
    * @param operation the kind of call
    * @param model the model asked for; null when the call names none (most platform calls)
    * @param path the endpoint path below the base URL, without query, such as {@code
@@ -169,10 +170,11 @@ public sealed interface CallEvent {
       implements CallEvent {}
 
   /**
-   * A call went elsewhere than it would have without routing, with no attempt failing: its
-   * conversation moved off the member of a group ({@link KimiClient.Builder#replica}) that held its
-   * prefix cache, a slow stream was hedged on another target, or a cut stream was continued from
-   * what arrived (on a client of one target too, from that target to itself).
+   * A call went elsewhere than it would have without routing: its conversation moved off the member
+   * of a group ({@link KimiClient.Builder#replica}) that held its prefix cache (for any reason: the
+   * member full for long, or its failure, told then beside the {@link Fallback} of the failed
+   * attempt), a slow stream was hedged on another target, or a cut stream was continued from what
+   * arrived (on a client of one target too, from that target to itself).
    *
    * @param call the call
    * @param attempt the number of the attempt sent elsewhere
@@ -188,12 +190,14 @@ public sealed interface CallEvent {
   enum Reroute {
     /**
      * Its conversation moved: the member that served its earlier turns (and holds their prefix
-     * cache) had no room or was down, so this call goes to another.
+     * cache) had no room for long, refused it for an overload, or was down, so this call goes to
+     * another. A reply cut after it began never moves a conversation.
      */
     MOVED,
     /**
-     * A stream brought nothing within the policy's hedge delay ({@link RetryPolicy#withHedging}):
-     * it went to another member or target, and its slow copy was cancelled.
+     * A stream brought nothing within the policy's hedge delay ({@link RetryPolicy#withHedging}),
+     * its headers late or its first event: it went to another member or target, and its slow copy
+     * was cancelled, before its headers too.
      */
     HEDGED,
     /**

@@ -181,9 +181,9 @@ public interface KimiInterceptor {
 
     /**
      * Returns the call's id: the same for the chain of a once-per-call interceptor and for the
-     * chain of every attempt of that call, and unique among the calls of this JVM. An interceptor
-     * that runs once per attempt finds with it what a once-per-call one kept for the call (a
-     * tracing span, say).
+     * chain of every attempt of that call, and unique among the calls of this JVM; the call's
+     * listeners hear it as {@link CallEvent.Call#id()}. An interceptor that runs once per attempt
+     * finds with it what a once-per-call one kept for the call (a tracing span, say).
      *
      * @return the id, positive
      */

@@ -293,16 +293,18 @@ public final class RetryPolicy {
 
   /**
    * Returns a copy that hedges a slow first token: a chat stream that brought nothing within {@code
-   * after} of being sent goes at once to another member of its group ({@link
-   * KimiClient.Builder#replica}) or the next target of the chain that admits it, and the slow copy
-   * is cancelled (a hand-over, not a race: the slow copy had sent no chunk, so the caller reads
-   * each word once, from the copy that answers). A hedge spends no retry and does not cool the slow
-   * target. Each stream adds {@code budget} of a hedge to the client's allowance and a hedge spends
-   * one (the allowance starts at one and holds at most ten), so a host slow for everyone cannot
-   * double the load on the others. The cancelled copy counts in the client's limits and telemetry
-   * as an attempt; it reports no usage, so its prompt, if its host bills it, is not in the client's
-   * spend. A call is hedged at most once; a client with one target, and a call that is not
-   * streamed, are not hedged. Told as {@link CallEvent.Reroute#HEDGED}.
+   * after} of being sent (its headers late, or its first event) goes at once to another member of
+   * its group ({@link KimiClient.Builder#replica}) or the next target of the chain that admits it,
+   * and the slow copy is cancelled, before its headers too (a hand-over, not a race: the slow copy
+   * had sent no chunk and sends none after, so the caller reads each word once, from the copy that
+   * answers). With nowhere to go the slow copy goes on: the hand-over's room is reserved first. A
+   * hedge spends no retry and does not cool the slow target. Each stream adds {@code budget} of a
+   * hedge to the client's allowance and a hedge spends one (the allowance starts at one and holds
+   * at most ten), so a host slow for everyone cannot double the load on the others. The cancelled
+   * copy counts in the client's limits and telemetry as an attempt; it reports no usage, so its
+   * prompt, if its host bills it, is not in the client's spend. A call is hedged at most once; a
+   * client with one target, and a call that is not streamed, are not hedged. Told as {@link
+   * CallEvent.Reroute#HEDGED}.
    *
    * @param after how long to wait for the first text before hedging; positive
    * @param budget the most hedges per stream sent, from 0 (exclusive) to 1

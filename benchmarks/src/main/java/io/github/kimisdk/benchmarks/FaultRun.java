@@ -520,9 +520,15 @@ public final class FaultRun {
         }
         f.hedges++;
         Req slow = lastBefore(reqs, h.from(), h.at());
-        if (slow == null
-            || (slow.outcome != Outcome.CLIENT_CLOSED_BEFORE_HEADERS
-                && slow.outcome != Outcome.CLIENT_CLOSED_AFTER_HEADERS)) {
+        // closed by the client; or aborted before it reached the server (null); or ended by the
+        // server before the hand-over was told (it answered or refused as the client aborted it: a
+        // race the client cannot win, and nothing of it reached the caller)
+        boolean closed =
+            slow == null
+                || slow.outcome == Outcome.CLIENT_CLOSED_BEFORE_HEADERS
+                || slow.outcome == Outcome.CLIENT_CLOSED_AFTER_HEADERS
+                || (slow.outcome != Outcome.OPEN && slow.endedAt != 0 && slow.endedAt <= h.at());
+        if (!closed) {
           f.hedgedCopiesNotClosed++;
           if (f.hedgeExamples.size() < 5) {
             f.hedgeExamples.add("call " + res.call + " hedged off " + h.from() + ": " + slow);
@@ -648,17 +654,29 @@ public final class FaultRun {
   }
 
   /**
-   * Why a conversation's move is one the issue forbids, or null when its member was full,
-   * overloaded or down: the call's own last request at the member it left, if any, else the
-   * member's last failed request of any call before the move (within 60 s, the longest cooldown).
+   * Why a conversation's move is one the issue forbids, or null when its member may have been full,
+   * overloaded or down. The server cannot see a member's room as the client learnt it, so a member
+   * that refused any call (busy, a 502, a restart) in the window a refusal holds or cools it, or
+   * teaches its room (60 s, the longest cooldown), may have been full or down; a move off a member
+   * that refused nothing in that window, whose own last failure (or the call's own request there)
+   * was a reply cut after it began, was made for the cut.
    */
   static String moveCause(Ledger ledger, List<Req> reqs, Heard h) {
+    long since = h.at() - TimeUnit.SECONDS.toNanos(60);
+    for (Req r : ledger.all) {
+      if (r.host.equals(h.from())
+          && r.received >= since
+          && r.received <= h.at()
+          && r.fault != null
+          && r.fault.refusal()) {
+        return null; // it refused a call: it may have been held, cooling, or learnt full
+      }
+    }
     Req own = lastBefore(reqs, h.from(), h.at());
     if (own != null && own.outcome != Outcome.COMPLETED && own.fault != null) {
       return own.fault.afterResponseBegan() ? "its own reply was cut (" + own.fault + ")" : null;
     }
     Req lastFailure = null;
-    long since = h.at() - TimeUnit.SECONDS.toNanos(60);
     for (Req r : ledger.all) {
       if (r.host.equals(h.from())
           && r.received >= since
@@ -933,33 +951,39 @@ public final class FaultRun {
     return n;
   }
 
-  /** Counts the client's threads that are running (not parked, not waiting on a socket). */
+  /**
+   * Counts the client's threads that keep running once it is idle: running (not parked, not in a
+   * native wait, not reading a socket: a connection read to its end or being closed) in at least
+   * three of five samples 200 ms apart. A thread caught once on its way to rest is not busy.
+   */
   static void busyThreads(LoadReport rep) throws InterruptedException {
-    int most = 0;
-    String detail = "";
+    Map<Thread, Integer> seen = new java.util.HashMap<>();
+    Map<Thread, String> where = new java.util.HashMap<>();
     for (int sample = 0; sample < 5; sample++) {
-      int busy = 0;
-      List<String> names = new ArrayList<>();
       for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
         Thread t = e.getKey();
         if (!t.getName().startsWith("kimi") || t.getState() != Thread.State.RUNNABLE) {
           continue;
         }
         StackTraceElement[] st = e.getValue();
-        boolean native0 = st.length > 0 && st[0].isNativeMethod();
-        if (!native0) {
-          busy++;
-          names.add(t.getName() + " at " + (st.length > 0 ? st[0] : "?"));
+        boolean resting =
+            st.length > 0
+                && (st[0].isNativeMethod() || st[0].getClassName().startsWith("sun.nio.ch."));
+        if (!resting) {
+          seen.merge(t, 1, Integer::sum);
+          where.put(t, t.getName() + " at " + (st.length > 0 ? st[0] : "?"));
         }
-      }
-      if (busy > most) {
-        most = busy;
-        detail = String.join(", ", names);
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    rep.busyClientThreads = most;
-    rep.busyThreadsDetail = detail;
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<Thread, Integer> e : seen.entrySet()) {
+      if (e.getValue() >= 3) {
+        names.add(where.get(e.getKey()));
+      }
+    }
+    rep.busyClientThreads = names.size();
+    rep.busyThreadsDetail = String.join(", ", names);
   }
 
   static void judge(LoadReport rep) {

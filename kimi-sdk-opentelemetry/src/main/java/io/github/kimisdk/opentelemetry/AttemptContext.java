@@ -18,10 +18,11 @@ import java.util.concurrent.CompletableFuture;
  * attempt after the first to the span as an event: {@code kimi.fallback} when it goes to another
  * target of the client's fallback chain than the attempt before ({@link
  * KimiInterceptor.Chain#target()}, so two targets on one URL are told apart), {@code kimi.retry}
- * when it goes to the same one, each naming the URL it goes to and the failure before it; an
- * attempt told as a reroute ({@link RerouteEvents}) has its {@code kimi.rerouted} event instead.
- * W3C's propagator is used whatever propagators the application configured, so that the header is
- * the one a GenAI server reads; baggage is never sent.
+ * when it goes to the same one, each naming the URL it goes to and the failure before it (a
+ * fallback also names the target it failed on, as {@code kimi.rerouted} does); an attempt told as a
+ * reroute ({@link RerouteEvents}) has its {@code kimi.rerouted} event instead. W3C's propagator is
+ * used whatever propagators the application configured, so that the header is the one a GenAI
+ * server reads; baggage is never sent.
  */
 final class AttemptContext implements KimiInterceptor {
 
@@ -52,6 +53,10 @@ final class AttemptContext implements KimiInterceptor {
         GenAi.server(a, chain.endpoint());
         if (moved) {
           a.put(GenAi.TARGET, (long) target.target()).put(GenAi.TARGET_HOST, target.host());
+          // the target whose attempt failed, as a reroute names where it came from
+          a.put(RerouteEvents.FROM_TARGET, (long) before.target())
+              .put(RerouteEvents.FROM_HOST, before.host());
+          RerouteEvents.fromServer(a, before);
         }
         String failure = call.lastFailure;
         if (failure != null) {

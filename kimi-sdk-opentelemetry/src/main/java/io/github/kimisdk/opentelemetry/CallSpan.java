@@ -53,7 +53,6 @@ final class CallSpan implements KimiInterceptor {
     long lastChunk;
     long[] gaps = NO_GAPS; // nanoseconds between each chunk and the one before
     int gapCount;
-    volatile long listenerId; // the call's id as a listener hears it (RerouteEvents); 0 unknown
     private final java.util.Set<Integer> rerouted = ConcurrentHashMap.newKeySet(2);
 
     Open(Span span, long started, ServedBy start) {
@@ -104,19 +103,12 @@ final class CallSpan implements KimiInterceptor {
   private final DoubleHistogram perChunk;
   private final GenAi genAi;
   private final Map<Long, Open> open;
-  private final Map<Span, Open> spans;
-  private final Map<Long, Open> joined;
   private final Map<Attributes, Attributes> series = new ConcurrentHashMap<>();
 
   /** The most sets of metric attributes {@link #interned} keeps. */
   static final int MAX_INTERNED = 256;
 
-  CallSpan(
-      OpenTelemetry otel,
-      GenAi genAi,
-      Map<Long, Open> open,
-      Map<Span, Open> spans,
-      Map<Long, Open> joined) {
+  CallSpan(OpenTelemetry otel, GenAi genAi, Map<Long, Open> open) {
     this.tracer =
         otel.tracerBuilder(KimiTelemetry.INSTRUMENTATION_SCOPE)
             .setInstrumentationVersion(KimiTelemetry.VERSION)
@@ -148,8 +140,6 @@ final class CallSpan implements KimiInterceptor {
             "Time between a streamed call's chunks, from the chunk before to each after the first");
     this.genAi = genAi;
     this.open = open;
-    this.spans = spans;
-    this.joined = joined;
   }
 
   private static DoubleHistogram seconds(Meter meter, String name, String description) {
@@ -179,7 +169,6 @@ final class CallSpan implements KimiInterceptor {
     long id = chain.callId();
     Open call = new Open(span, System.nanoTime(), target);
     open.put(id, call);
-    spans.put(span, call);
     if (streamed) {
       chain.onChunk(chunk -> call.chunk(System.nanoTime()));
     }
@@ -199,14 +188,9 @@ final class CallSpan implements KimiInterceptor {
         });
   }
 
-  /** Drops call {@code id} from every map that holds it. */
+  /** Drops call {@code id}: it ended. */
   private void forget(long id, Open call) {
-    open.remove(id);
-    spans.remove(call.span);
-    long heard = call.listenerId;
-    if (heard != 0) {
-      joined.remove(heard, call);
-    }
+    open.remove(id, call);
   }
 
   /**

@@ -171,6 +171,10 @@ final class GenAi {
    * connection, a request the client refused before sending) by its class's name.
    */
   static String errorType(Throwable failure) {
+    if (failure instanceof io.github.kimisdk.errors.StreamAbortedException s
+        && s.reason() instanceof ApiException) {
+      failure = s.reason(); // an error event after chunks: the type the host sent
+    }
     if (failure instanceof ApiException a) {
       Optional<String> type = a.errorType();
       if (type.isPresent() && identifier(type.get())) {
@@ -206,6 +210,10 @@ final class GenAi {
 
   /** Returns the HTTP status a failure carries (of the response that failed it), or 0. */
   static int status(Throwable failure) {
+    if (failure instanceof io.github.kimisdk.errors.StreamAbortedException s
+        && s.reason() instanceof ApiException r) {
+      return r.status();
+    }
     if (failure instanceof ApiException a) {
       return a.status();
     }

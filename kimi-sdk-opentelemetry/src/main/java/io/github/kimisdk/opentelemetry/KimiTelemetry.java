@@ -5,7 +5,6 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.model.PriceTable;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,15 +107,11 @@ public final class KimiTelemetry {
   private final CallListener listener;
 
   private KimiTelemetry(Builder b) {
-    ConcurrentHashMap<Long, CallSpan.Open> open = new ConcurrentHashMap<>();
-    ConcurrentHashMap<Span, CallSpan.Open> spans = new ConcurrentHashMap<>();
-    ConcurrentHashMap<Long, CallSpan.Open> joined = new ConcurrentHashMap<>();
+    ConcurrentHashMap<Long, CallSpan.Open> open = new ConcurrentHashMap<>(); // by the call's id
     GenAi genAi = new GenAi(b.experimental, b.contents, b.prices);
     this.interceptors =
-        List.of(
-            new CallSpan(b.openTelemetry, genAi, open, spans, joined),
-            new AttemptContext(b.propagate, open));
-    this.listener = new RerouteEvents(spans, joined);
+        List.of(new CallSpan(b.openTelemetry, genAi, open), new AttemptContext(b.propagate, open));
+    this.listener = new RerouteEvents(open);
   }
 
   /**

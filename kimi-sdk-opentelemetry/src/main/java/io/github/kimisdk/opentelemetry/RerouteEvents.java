@@ -6,20 +6,17 @@ import io.github.kimisdk.ServedBy;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.Span;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The listener that adds each reroute ({@link CallEvent.Rerouted}: a conversation moved off its
- * replica, a stream hedged or continued) to the call's span as a {@value #EVENT} event. A
- * listener's call is not an interceptor's (their ids differ), so the two are joined where the
- * listener first hears the call while {@link CallSpan}'s span is current: attempt 1's {@link
- * #onRequest}, on the thread that starts the call inside that span, or a reroute heard there; the
- * join is kept on the span's {@link CallSpan.Open} and dropped when the call ends or the span does.
- * A reroute of a call never joined (its first attempt waited on the rate limiter's timer) is not
- * told. The event marks its attempt, so that {@link AttemptContext} does not tell the same attempt
- * again as a fallback or a retry when it runs after the listener, as the client runs them.
+ * replica, a stream hedged or continued) to the call's span as a {@value #EVENT} event. A call has
+ * one id for its listeners and its interceptors ({@code CallEvent.Call.id()} is {@code
+ * KimiInterceptor.Chain.callId()}), so the reroute finds its call's span by that id, whichever
+ * thread it is heard on. A hedge or a continuation marks its attempt, so that {@link
+ * AttemptContext} does not tell the same attempt again as a fallback or a retry when it runs after
+ * the listener, as the client runs them; a conversation moved stands beside its attempt's fallback.
  */
 final class RerouteEvents implements CallListener {
 
@@ -46,36 +43,39 @@ final class RerouteEvents implements CallListener {
   /** How long a hedged stream waited for text, in seconds, as the conventions give durations. */
   static final AttributeKey<Double> AFTER = AttributeKey.doubleKey("kimi.reroute.after");
 
-  private final Map<Span, CallSpan.Open> spans;
-  private final Map<Long, CallSpan.Open> calls;
+  private final Map<Long, CallSpan.Open> open;
 
   /**
-   * @param spans the open calls by their span, which {@link CallSpan} keeps
-   * @param calls the open calls by the listener's call id, joined here and dropped by both
+   * @param open the calls in flight by their id, which {@link CallSpan} keeps
    */
-  RerouteEvents(Map<Span, CallSpan.Open> spans, Map<Long, CallSpan.Open> calls) {
-    this.spans = spans;
-    this.calls = calls;
+  RerouteEvents(Map<Long, CallSpan.Open> open) {
+    this.open = open;
   }
 
-  @Override
-  public void onRequest(CallEvent.Request event) {
-    if (event.attempt() == 1) {
-      join(event.call().id());
+  /**
+   * Puts {@code from}'s {@code server.address} and {@code server.port} as where a move came from.
+   */
+  static void fromServer(AttributesBuilder a, ServedBy from) {
+    AttributesBuilder server = Attributes.builder();
+    GenAi.server(server, from.baseUrl());
+    Attributes s = server.build();
+    String address = s.get(GenAi.SERVER_ADDRESS);
+    if (address != null) {
+      a.put(FROM_ADDRESS, address).put(FROM_PORT, s.get(GenAi.SERVER_PORT));
     }
   }
 
   @Override
   public void onRerouted(CallEvent.Rerouted event) {
-    long id = event.call().id();
-    CallSpan.Open call = calls.get(id);
+    CallSpan.Open call = open.get(event.call().id());
     if (call == null) {
-      call = join(id);
-      if (call == null) {
-        return;
-      }
+      return; // a call of another client, or one that ended
     }
-    call.rerouted(event.attempt());
+    if (event.kind() != CallEvent.Reroute.MOVED) {
+      // a hedge or a continuation stands for its attempt's retry or fallback event; a conversation
+      // moved stands beside them (its member's failure, when one moved it, is the fallback's)
+      call.rerouted(event.attempt());
+    }
     AttributesBuilder a =
         Attributes.builder()
             .put(KIND, event.kind().name().toLowerCase(Locale.ROOT))
@@ -86,44 +86,11 @@ final class RerouteEvents implements CallListener {
     ServedBy from = event.from();
     if (from != null) {
       a.put(FROM_TARGET, (long) from.target()).put(FROM_HOST, from.host());
-      AttributesBuilder server = Attributes.builder();
-      GenAi.server(server, from.baseUrl());
-      Attributes s = server.build();
-      String address = s.get(GenAi.SERVER_ADDRESS);
-      if (address != null) {
-        a.put(FROM_ADDRESS, address).put(FROM_PORT, s.get(GenAi.SERVER_PORT));
-      }
+      fromServer(a, from);
     }
     if (event.kind() == CallEvent.Reroute.HEDGED && event.after() != null) {
       a.put(AFTER, event.after().toNanos() / 1e9);
     }
     call.span.addEvent(EVENT, a.build());
-  }
-
-  @Override
-  public void onEnd(CallEvent.End event) {
-    calls.remove(event.call().id());
-  }
-
-  @Override
-  public void onFailure(CallEvent.Failure event) {
-    calls.remove(event.call().id());
-  }
-
-  /** The calls joined now; for tests. */
-  int joined() {
-    return calls.size();
-  }
-
-  /**
-   * Joins call {@code id} to the span current on this thread, if it is one of {@link CallSpan}'s.
-   */
-  private CallSpan.Open join(long id) {
-    CallSpan.Open call = spans.get(Span.current());
-    if (call != null) {
-      call.listenerId = id;
-      calls.put(id, call);
-    }
-    return call;
   }
 }

@@ -248,6 +248,12 @@ class KimiTelemetryTest {
       EventData moved = span.getEvents().get(0);
       assertThat(moved.getName()).isEqualTo("kimi.fallback");
       assertThat(moved.getAttributes().get(GenAi.SERVER_PORT)).isEqualTo((long) second.port());
+      assertThat(moved.getAttributes().get(RerouteEvents.FROM_TARGET))
+          .as("the target that failed")
+          .isZero();
+      assertThat(moved.getAttributes().get(RerouteEvents.FROM_PORT))
+          .isEqualTo((long) server.port());
+      assertThat(moved.getAttributes().get(GenAi.ERROR_TYPE)).isEqualTo("engine_overloaded_error");
       assertThat(span)
           .hasAttributesSatisfying(
               equalTo(GenAi.TARGET, 1L),
@@ -258,6 +264,35 @@ class KimiTelemetryTest {
       assertThat(point.getAttributes().get(GenAi.TARGET_HOST)).isEqualTo("backup");
       assertThat(second.takeRequest().header("traceparent")).hasValue(traceparent(span));
     }
+  }
+
+  @Test
+  void anErrorEventAfterTheFirstChunksSetsTheErrorTypeTheHostSent() {
+    server.enqueue(
+        FakeResponse.sse()
+            .data(
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
+                    + MODEL
+                    + "\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+                    + "\"content\":\"Hel\"},\"finish_reason\":null}]}")
+            .data("{\"error\":{\"type\":\"server_error\",\"message\":\"the engine fell over\"}}")
+            .build());
+    try (KimiClient kimi =
+        KimiTelemetry.builder(OTEL)
+            .build()
+            .install(
+                KimiClient.builder()
+                    .apiKey("sk-test")
+                    .baseUrl(server.baseUrl())
+                    .retryPolicy(io.github.kimisdk.RetryPolicy.none()))
+            .build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> kimi.stream(ChatRequest.of(MODEL, "Hello")).toCompletion())
+          .isInstanceOf(io.github.kimisdk.errors.StreamAbortedException.class);
+    }
+    assertThat(kimiSpan().getAttributes().get(GenAi.ERROR_TYPE))
+        .as("the type the host's event named, not the stream's exception class")
+        .isEqualTo("server_error");
   }
 
   @Test

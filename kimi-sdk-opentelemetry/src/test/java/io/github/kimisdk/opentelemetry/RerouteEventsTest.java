@@ -88,7 +88,9 @@ class RerouteEventsTest {
             KimiClient.builder()
                 .apiKey("sk-otel-key")
                 .baseUrl(server.baseUrl())
-                .replica(Target.of(Host.compatible("backup", second.baseUrl())).apiKey("sk-b")))
+                // an ordered chain: the reroutes are the ones the test tells, and a group's own
+                // (a conversation moved beside a fallback) would be told too
+                .fallback(Target.of(Host.compatible("backup", second.baseUrl())).apiKey("sk-b")))
         .listener(teller)
         .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(1)))
         .build();
@@ -201,14 +203,10 @@ class RerouteEventsTest {
             })) {
       kimi.chat(ChatRequest.of(MODEL, "Hello"));
     }
-    RerouteEvents listener = (RerouteEvents) telemetry.listener();
-    assertThat(listener.joined()).as("the call's join dropped when it ended").isZero();
-
     telemetry
         .listener()
         .onRerouted(rerouted(seen.get(), CallEvent.Reroute.HEDGED, 2, Duration.ofSeconds(1)));
 
-    assertThat(listener.joined()).isZero();
-    assertThat(kimiSpan().getEvents()).hasSize(1);
+    assertThat(kimiSpan().getEvents()).as("the ended call's span is not told").hasSize(1);
   }
 }

@@ -1,6 +1,6 @@
 package io.github.kimisdk.json;
 
-import io.github.kimisdk.base.text.JsonKind;
+import io.github.kimisdk.base.bind.JsonKind;
 import java.math.BigDecimal;
 
 /**

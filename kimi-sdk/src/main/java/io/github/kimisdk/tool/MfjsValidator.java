@@ -1,6 +1,6 @@
 package io.github.kimisdk.tool;
 
-import io.github.kimisdk.base.text.JsonKind;
+import io.github.kimisdk.base.bind.JsonKind;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonException;

@@ -37,6 +37,14 @@ import java.util.TreeSet;
  *       {@code chat}, {@code errors}, {@code model}, {@code platform}, {@code tool}, {@code
  *       token}, {@code json}, {@code sse}, {@code agent} and the root's call settings never do.
  *   <li>The engine uses neither the root's services nor {@code agent}: it stands below the facade.
+ *   <li>The engine's rooms keep their walls ({@link #ENGINE_WALLS}, as each room's {@code
+ *       package-info} states): the routing ({@code internal.route}) uses the limits, credentials,
+ *       settings and transport, never the chain that retries nor the client; the chain uses the
+ *       routing, never the client; the limits, the transport and the wires stand below both. Only
+ *       {@code internal.client} may use every room.
+ *   <li>The base floor uses nothing above it: of its packages only the codec's parts ({@link
+ *       #BASE_CODEC}: the binder, the schema dialects, the SSE plumbing) read {@code json}'s
+ *       values or feed {@code sse}'s parser, and nothing of it uses any other package.
  *   <li>The chat completions form of {@code chat}'s records ({@code chat.completions}: the
  *       messages, tool calls and tools as chat completions take them, which the wires, batch lines,
  *       token counting and the saved form write, and the request members chat completions writes)
@@ -125,6 +133,45 @@ final class Layout {
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
       Set.of("", "platform", "errors", "chat", "tool", "agent", "model", "token", "json", "sse");
+
+  /**
+   * The engine's rooms, and the other rooms each may use (its own subpackages always): the walls
+   * each room's {@code package-info} states. {@code internal.client}, the rooms' one caller, may use
+   * every room and is not listed; a room not listed here is a violation, so a new one is placed.
+   */
+  static final Map<String, Set<String>> ENGINE_WALLS =
+      Map.ofEntries(
+          Map.entry(
+              "internal.route",
+              Set.of("internal.limit", "internal.credential", "internal.config", "internal.http")),
+          Map.entry(
+              "internal.chain",
+              Set.of(
+                  "internal.route",
+                  "internal.limit",
+                  "internal.credential",
+                  "internal.config",
+                  "internal.http",
+                  "internal.wire",
+                  "internal.jfr")),
+          Map.entry(
+              "internal.config", Set.of("internal.credential", "internal.http", "internal.wire")),
+          Map.entry("internal.credential", Set.of("internal.limit", "internal.http")),
+          Map.entry("internal.limit", Set.of("internal.http", "internal.jfr")),
+          Map.entry("internal.http", Set.of("internal.wire")),
+          Map.entry("internal.wire", Set.of()),
+          Map.entry("internal.platform", Set.of("internal.http", "internal.wire")),
+          Map.entry("internal.batch", Set.of("internal.http", "internal.platform")),
+          Map.entry("internal.jfr", Set.of()));
+
+  /** The engine's room that uses every other: the client's core and its call shapes. */
+  static final String ENGINE_CLIENT = "internal.client";
+
+  /**
+   * The parts of the base floor that read {@code json}'s values or feed {@code sse}'s parser: the
+   * binder, the schema dialects, the SSE plumbing. The rest of the floor uses only the floor.
+   */
+  static final Set<String> BASE_CODEC = Set.of("base.bind", "base.schema", "base.sse");
 
   /** kimi-sdk-mcp's client API; with {@code mcp.internal.*}, the MCP client. */
   static final String MCP = "mcp";
@@ -237,6 +284,23 @@ final class Layout {
                   + " uses "
                   + to
                   + " (only the client and its services use the engine, internal.*)");
+        }
+        if (isEngine(fromPackage) && isEngine(toPackage)) {
+          String wall = engineWall(fromPackage, toPackage);
+          if (wall != null) {
+            out.add("engine wall: " + from + " uses " + to + " (" + wall + ")");
+          }
+        }
+        if (isBaseFloor(fromPackage)
+            && NEUTRAL.contains(toPackage)
+            && !BASE_CODEC.contains(room(fromPackage, 2))) {
+          out.add(
+              "base floor: "
+                  + from
+                  + " uses "
+                  + to
+                  + " (the base floor uses nothing above it; only its codec's parts, base.bind,"
+                  + " base.schema and base.sse, read json's values and feed sse's parser)");
         }
         if (isEngine(fromPackage) && (SERVICES.contains(to) || toPackage.equals("agent"))) {
           out.add(
@@ -446,6 +510,38 @@ final class Layout {
 
   private static boolean isEngine(String pkg) {
     return pkg.equals(ENGINE) || pkg.startsWith(ENGINE + ".");
+  }
+
+  /** The package's first {@code depth} segments: its room ("internal.wire.chat" -> 2: "internal.wire"). */
+  private static String room(String pkg, int depth) {
+    int at = -1;
+    for (int i = 0; i < depth; i++) {
+      at = pkg.indexOf('.', at + 1);
+      if (at < 0) {
+        return pkg;
+      }
+    }
+    return pkg.substring(0, at);
+  }
+
+  /** Says why an engine room may not use another, or null when it may. */
+  private static String engineWall(String fromPackage, String toPackage) {
+    String from = room(fromPackage, 2);
+    String to = room(toPackage, 2);
+    if (from.equals(to) || from.equals(ENGINE_CLIENT)) {
+      return null;
+    }
+    Set<String> allowed = ENGINE_WALLS.get(from);
+    if (allowed == null) {
+      return from + " is a room of the engine Layout.ENGINE_WALLS does not place";
+    }
+    if (allowed.contains(to)) {
+      return null;
+    }
+    return from
+        + " may use "
+        + (allowed.isEmpty() ? "no other room" : String.join(", ", new java.util.TreeSet<>(allowed)))
+        + " of the engine";
   }
 
   private static boolean isNeutral(String pkg) {

@@ -336,6 +336,85 @@ class LayoutTest {
   }
 
   /**
+   * The engine's rooms keep the walls their package-info files state, {@code internal.route}'s
+   * among them (it never uses the chain that retries, nor the client), and the base floor uses
+   * nothing above it (only its codec's parts read json's values).
+   */
+  @Test
+  void theEngineRoomsKeepTheirWallsAndTheBaseFloorUsesNothingAboveIt(@TempDir Path dir)
+      throws Exception {
+    Map<String, String> sources = new TreeMap<>(clean());
+    sources.put(
+        "io/github/kimisdk/internal/route/Router.java",
+        """
+        package io.github.kimisdk.internal.route;
+        public class Router {
+          io.github.kimisdk.internal.limit.Gate gate; // allowed
+          io.github.kimisdk.internal.chain.Retrier retrier;
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/chain/Retrier.java",
+        """
+        package io.github.kimisdk.internal.chain;
+        public class Retrier { io.github.kimisdk.internal.route.Route route; } // allowed
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/route/Route.java",
+        "package io.github.kimisdk.internal.route; public class Route { }");
+    sources.put(
+        "io/github/kimisdk/internal/limit/Gate.java",
+        """
+        package io.github.kimisdk.internal.limit;
+        public class Gate { io.github.kimisdk.internal.route.Route route; }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/client/Core.java",
+        """
+        package io.github.kimisdk.internal.client;
+        public class Core {
+          io.github.kimisdk.internal.chain.Retrier retrier; // allowed: the client uses every room
+          io.github.kimisdk.internal.route.Route route; // allowed
+        }
+        """);
+    sources.put(
+        "io/github/kimisdk/internal/attic/Box.java",
+        "package io.github.kimisdk.internal.attic; public class Box { }");
+    sources.put(
+        "io/github/kimisdk/internal/wire/chat/Codec.java",
+        """
+        package io.github.kimisdk.internal.wire.chat;
+        public class Codec { io.github.kimisdk.internal.attic.Box box; }
+        """);
+    sources.put(
+        "io/github/kimisdk/json/Value.java",
+        "package io.github.kimisdk.json; public class Value { }");
+    sources.put(
+        "io/github/kimisdk/base/bind/Binder.java",
+        """
+        package io.github.kimisdk.base.bind;
+        public class Binder { io.github.kimisdk.json.Value value; } // allowed: the codec's part
+        """);
+    sources.put(
+        "io/github/kimisdk/base/text/Kind.java",
+        "package io.github.kimisdk.base.text; public class Kind { io.github.kimisdk.json.Value v; }");
+    Layout layout = Layout.read(compile(dir, sources));
+    assertThat(layout.violations())
+        .filteredOn(v -> v.startsWith("engine wall") || v.startsWith("base floor"))
+        .containsExactlyInAnyOrder(
+            "engine wall: internal.route.Router uses internal.chain.Retrier (internal.route may use"
+                + " internal.config, internal.credential, internal.http, internal.limit of the"
+                + " engine)",
+            "engine wall: internal.limit.Gate uses internal.route.Route (internal.limit may use"
+                + " internal.http, internal.jfr of the engine)",
+            "engine wall: internal.wire.chat.Codec uses internal.attic.Box (internal.wire may use no"
+                + " other room of the engine)",
+            "base floor: base.text.Kind uses json.Value (the base floor uses nothing above it; only"
+                + " its codec's parts, base.bind, base.schema and base.sse, read json's values and"
+                + " feed sse's parser)");
+  }
+
+  /**
    * A layout that keeps every rule: a public client, errors, a family across two packages, a
    * platform value the client uses.
    */

@@ -1,6 +1,5 @@
 package io.github.kimisdk.base.bind;
 
-import io.github.kimisdk.base.text.JsonKind;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

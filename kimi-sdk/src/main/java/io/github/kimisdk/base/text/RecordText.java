@@ -1,7 +1,5 @@
 package io.github.kimisdk.base.text;
 
-import io.github.kimisdk.json.JsonArray;
-import io.github.kimisdk.json.JsonObject;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +33,8 @@ public final class RecordText {
   }
 
   /**
-   * Adds {@code name=value} unless the value is absent or empty; a present {@code Optional} shows
+   * Adds {@code name=value} unless the value is absent or empty (a value that prints as {@code {}}
+   * or {@code []}, an empty JSON object or array, is empty too); a present {@code Optional} shows
    * its content.
    *
    * @param name the member's name
@@ -47,12 +46,14 @@ public final class RecordText {
     if (v == null
         || v instanceof CharSequence s && s.length() == 0
         || v instanceof Collection<?> c && c.isEmpty()
-        || v instanceof Map<?, ?> m && m.isEmpty()
-        || v instanceof JsonObject j && j.isEmpty()
-        || v instanceof JsonArray a && a.isEmpty()) {
+        || v instanceof Map<?, ?> m && m.isEmpty()) {
       return this;
     }
-    member(name).append(v);
+    String shown = String.valueOf(v);
+    if (!(v instanceof CharSequence) && (shown.equals("{}") || shown.equals("[]"))) {
+      return this; // an empty JSON object or array (the base floor knows no JSON type)
+    }
+    member(name).append(shown);
     return this;
   }
 

@@ -32,7 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -49,7 +48,6 @@ public final class CallTrace implements AttemptObserver {
 
   private static final System.Logger LOG = LazyLogger.of(LOGGER_NAME);
   private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
-  private static final AtomicLong IDS = new AtomicLong();
 
   private final List<CallListener> listeners;
   private final CallEvent.Call call;
@@ -75,6 +73,7 @@ public final class CallTrace implements AttemptObserver {
    * @param prices the client's prices, for the cost at the end
    * @param base the client's base URL (no user info, no query)
    * @param sent a chat's request as sent, or null
+   * @param id the call's one id ({@link Interception#nextId()}), which its interceptors see too
    */
   CallTrace(
       List<CallListener> listeners,
@@ -84,11 +83,11 @@ public final class CallTrace implements AttemptObserver {
       Long estimate,
       PriceTable prices,
       URI base,
-      ChatRequest sent) {
+      ChatRequest sent,
+      long id) {
     this.listeners = listeners;
     String p = pathOnly(path);
-    this.call =
-        new CallEvent.Call(IDS.incrementAndGet(), operation, model, p, endpoint(base, p), sent);
+    this.call = new CallEvent.Call(id, operation, model, p, endpoint(base, p), sent);
     this.estimate = estimate;
     this.prices = prices;
   }

@@ -31,7 +31,7 @@ public final class Interception {
   private static final System.Logger LOG = LazyLogger.of(CallTrace.LOGGER_NAME);
   private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
 
-  private final long id = IDS.incrementAndGet();
+  private final long id = nextId();
   private final KimiInterceptor[] perCall;
   private final KimiInterceptor[] perAttempt;
   private volatile Supplier<ChatCompletion> streamed = () -> null;
@@ -64,6 +64,18 @@ public final class Interception {
     return new Interception(
         calls.isEmpty() ? NONE : calls.toArray(NONE),
         attempts.isEmpty() ? NONE : attempts.toArray(NONE));
+  }
+
+  /**
+   * Draws a call's id: the one counter of the JVM's calls, so that a call's interceptors ({@code
+   * KimiInterceptor.Chain.callId()}), its listeners ({@code CallEvent.Call.id()}) and what builds
+   * on them (telemetry) name it alike. A call with interceptors takes its {@code Interception}'s;
+   * one without draws its own when someone listens to it.
+   *
+   * @return a new id, positive
+   */
+  static long nextId() {
+    return IDS.incrementAndGet();
   }
 
   /** Returns the call's id, for {@code KimiInterceptor.Chain.callId()}. */

@@ -30,7 +30,8 @@ public final class Listening {
 
   /**
    * Returns the trace of a call (its listeners, the client's, Flight Recorder's and the call's), or
-   * null when nobody listens; {@code sent} is a chat's request as sent, which they see.
+   * null when nobody listens; {@code sent} is a chat's request as sent, which they see, and {@code
+   * id} the call's one id, which its interceptors see too.
    */
   CallTrace traced(
       List<CallListener> callOwn,
@@ -38,7 +39,8 @@ public final class Listening {
       String model,
       String path,
       Long estimate,
-      ChatRequest sent) {
+      ChatRequest sent,
+      long id) {
     // Flight Recorder's listener hears only calls that start while a recording wants its event
     boolean recording = jfr != null && Jfr.recording();
     List<CallListener> all;
@@ -55,6 +57,7 @@ public final class Listening {
     if (all.isEmpty()) { // nobody listens: the trace's class stays unloaded
       return null;
     }
-    return new CallTrace(all, operation, model, path, estimate, prices.prices(), endpoint, sent);
+    return new CallTrace(
+        all, operation, model, path, estimate, prices.prices(), endpoint, sent, id);
   }
 }

@@ -27,7 +27,8 @@ public final class Observing implements Interceptor {
             c.model(),
             c.path(),
             c.legs() == null ? null : c.legs().leg(0, c.request()).estimate,
-            c.request());
+            c.request(),
+            c.interception() == null ? Interception.nextId() : c.interception().id());
     return trace == null ? s : s.heard(c.settings().observed(trace), trace);
   }
 

@@ -164,7 +164,6 @@ public final class Retrier {
     return rules.clientOverall() ? context.timeouts().overall() : Optional.empty();
   }
 
-  /** Returns the context the calls run on. */
   CallContext context() {
     return context;
   }
@@ -570,20 +569,14 @@ public final class Retrier {
     return end == null ? last : context.errors().restated(last, end);
   }
 
-  /**
-   * Tells the call's route that its attempt succeeded: a probe makes a cooling target available
-   * again.
-   */
+  /** Tells the call's route that its attempt succeeded (a probe ends a cooldown). */
   void succeeded(RetryState st) {
     if (st.route != null) {
       st.route.succeeded();
     }
   }
 
-  /**
-   * Tells the call's route that the call ended, however it ended, so that the room and probe it
-   * still held are given back.
-   */
+  /** Tells the call's route that the call ended: the room and probe it held go back. */
   void ended(RetryState st) {
     if (st.route != null) {
       st.route.ended();

@@ -251,7 +251,7 @@ final class ErrorMaker {
             + from
             + " was cut off: "
             + cut(cause)
-            + " before its end ("
+            + " before its end event ("
             + streamEnd
             + "). The chunks that arrived are in partial(); resumeRequest() continues the reply,"
             + " and RetryPolicy.withStreamContinuation(true) has the client continue a cut stream"
@@ -269,7 +269,7 @@ final class ErrorMaker {
    */
   private String cut(Throwable cause) {
     if (cause == null) {
-      return "the response ended";
+      return "its body ended";
     }
     if (cause instanceof StreamIdleException) {
       return describe(cause); // the SDK's own words: which bound, which setting
@@ -465,6 +465,19 @@ final class ErrorMaker {
     }
     if (t instanceof ConnectException || t instanceof UnresolvedAddressException) {
       return make.connection(connectFailure(t), t, metadata);
+    }
+    if (t instanceof IOException && metadata != null && metadata.statusCode() / 100 == 2) {
+      // after its status: the answer was lost, not refused (retried where it was)
+      return make.connection(
+          "The response from "
+              + (who != null ? who : endpoint.uri().getHost())
+              + " was cut off after its status (HTTP "
+              + metadata.statusCode()
+              + "): "
+              + cut(t)
+              + idSuffix(metadata),
+          t,
+          metadata);
     }
     if (t instanceof IOException) {
       return make.connection(
@@ -1184,6 +1197,9 @@ final class ErrorMaker {
               a.isInStream(),
               a.hint().orElse(null));
       out = restatedApi(a, e);
+      if (out == null) {
+        return failure;
+      }
     } else if (failure instanceof io.github.kimisdk.errors.ConnectionException) {
       out = make.connection(message, failure.getCause(), md);
     } else if (failure instanceof io.github.kimisdk.errors.KimiTimeoutException) {
@@ -1198,42 +1214,23 @@ final class ErrorMaker {
     return out;
   }
 
-  /** The API failure of {@code a}'s own kind, told by {@code e}. */
+  /**
+   * The API failure of {@code a}'s own kind, told by {@code e}: one a call ends on after its waits
+   * or its deadline (an overload, a rate limit, a server's error); null for a kind no retry
+   * follows, which is told as it is.
+   */
   private ApiException restatedApi(ApiException a, ApiError e) {
     if (a instanceof io.github.kimisdk.errors.EngineOverloadedException) {
       return make.engineOverloaded(e);
     }
-    if (a instanceof io.github.kimisdk.errors.TokensPerDayLimitException) {
-      return make.tokensPerDay(e);
-    }
-    if (a instanceof io.github.kimisdk.errors.RateLimitException) {
+    if (a instanceof io.github.kimisdk.errors.RateLimitException
+        && !(a instanceof io.github.kimisdk.errors.TokensPerDayLimitException)) {
       return make.rateLimit(e);
-    }
-    if (a instanceof io.github.kimisdk.errors.QuotaExceededException q) {
-      return make.quotaExceeded(e, q.isAccountSuspended());
     }
     if (a instanceof io.github.kimisdk.errors.ServerException) {
       return make.server(e);
     }
-    if (a instanceof io.github.kimisdk.errors.ContextLengthExceededException c) {
-      return make.contextLength(e, c.tokenLimit().orElse(-1), c.requestedTokens().orElse(-1));
-    }
-    if (a instanceof io.github.kimisdk.errors.PermissionDeniedException d) {
-      return make.permissionDenied(e, d.isClientGated());
-    }
-    if (a instanceof AuthenticationException) {
-      return make.authentication(e);
-    }
-    if (a instanceof io.github.kimisdk.errors.NotFoundException) {
-      return make.notFound(e);
-    }
-    if (a instanceof io.github.kimisdk.errors.ContentFilterException) {
-      return make.contentFilter(e);
-    }
-    if (a instanceof io.github.kimisdk.errors.InvalidRequestException) {
-      return make.invalidRequest(e);
-    }
-    return make.api(e);
+    return a.getClass() == ApiException.class ? make.api(e) : null;
   }
 
   /** The hint of a 3xx answer, which the SDK never follows (it would send the key elsewhere). */

@@ -817,7 +817,9 @@ public final class HttpTransport {
       return;
     }
     if (error != null) {
-      KimiException k = errors.failure(error, null, null);
+      // with the headers, when they came: a body cut after its status is a failure after the
+      // response began, judged as one (retried in place; the host answered)
+      KimiException k = errors.failure(error, md, null);
       a.ended(k.metadata().orElse(md), k);
       result.completeExceptionally(k);
     } else {

@@ -36,11 +36,9 @@ public final class Route {
   private long skipped; // the targets this round of the call may no longer use, one bit each
   private boolean newRound; // every target refused: the next pick starts a new round
   private int target = -1; // the target of the attempt in flight, or of the last one sent
-  private ConcurrencyGate.Permit holding; // the room that attempt holds, in its target's gate
-  private int probe = -1; // the target whose probe that attempt is
+  private Hold current = Hold.NONE; // the room and probe that attempt holds
   private int named = -1; // the next attempt's target without a choice: a stay, a hand-over
-  private ConcurrencyGate.Permit reserved; // the room a hand-over reserved
-  private int reservedProbe = -1; // the probe a hand-over reserved
+  private Hold reserved = Hold.NONE; // the room or probe a hand-over reserved
   private boolean handOver; // named is a hand-over's target, admitted when it was reserved
   private int waitAt = -1; // the member a call whose every member is full waits at
   private long seen; // the groups' releases when the call last chose
@@ -50,6 +48,24 @@ public final class Route {
   private Duration hedgedAfter = Duration.ZERO;
   private int fallbacks;
   private boolean over; // ended: nothing more is held
+
+  /**
+   * The room an attempt holds in its target's gate (a permit; null for none) and the target whose
+   * probe it is (-1 for none).
+   */
+  private record Hold(ConcurrencyGate.Permit permit, int probe) {
+    static final Hold NONE = new Hold(null, -1);
+
+    /** Gives the room back (a no-op once its attempt's end did) and ends the probe, if any. */
+    void release(Router router) {
+      if (permit != null) {
+        permit.release();
+      }
+      if (probe >= 0) {
+        router.health(probe).probeEnded();
+      }
+    }
+  }
 
   Route(Router router, String model, long key) {
     this.router = router;
@@ -72,36 +88,24 @@ public final class Route {
   public Where next(Consumer<Move> tell) {
     int stay;
     boolean handed;
-    ConcurrencyGate.Permit taken;
-    int takenProbe;
-    int lastProbe;
+    Hold taken;
     synchronized (this) {
       if (over) {
         return new Where(Where.NOWHERE, null, Long.MAX_VALUE, false);
       }
-      lastProbe =
-          probe; // an attempt handed over ended without a judgement: its probe proves nothing
-      probe = -1;
-      if (holding != null) {
-        holding.release(); // given back already when its attempt ended; else now
-        holding = null;
-      }
       stay = named;
       handed = handOver;
       taken = reserved;
-      takenProbe = reservedProbe;
       named = -1;
       handOver = false;
-      reserved = null;
-      reservedProbe = -1;
+      reserved = Hold.NONE;
       if (newRound) {
         skipped = 0;
         newRound = false;
       }
     }
-    if (lastProbe >= 0) {
-      router.health(lastProbe).probeEnded();
-    }
+    // an attempt handed over ended without a judgement: its probe proves nothing
+    take().release(router);
     int t = -1;
     int left = -1;
     if (stay >= 0 && !handed) {
@@ -109,37 +113,37 @@ public final class Route {
       TargetHealth.Admission a = router.health(stay).admit();
       if (a != TargetHealth.Admission.NO) {
         t = stay;
-        takenProbe = a == TargetHealth.Admission.PROBE ? stay : -1;
         Rooms rooms = router.rooms();
+        ConcurrencyGate.Permit room = null;
         if (rooms != null && rooms.sharesLoad(stay)) {
-          taken = rooms.take(stay); // none when full: its gate queues the attempt
+          room = rooms.take(stay); // none when full: its gate queues the attempt
           rooms.keep(key, stay);
         }
+        taken = new Hold(room, a == TargetHealth.Admission.PROBE ? stay : -1);
       }
     } else if (stay >= 0) {
       t = stay; // a hand-over's target: its room or probe reserved
     }
     Where w;
     if (t >= 0) {
-      w = new Where(t, taken, 0, false);
+      w = new Where(t, taken.permit(), 0, false);
     } else {
       Router.Pick p = pick();
       w = p.where();
-      takenProbe = p.probe();
+      taken = new Hold(w.permit(), p.probe());
       left = p.left();
     }
     List<Move> moves = new ArrayList<>(2);
     synchronized (this) {
       if (over) {
-        release(w.permit(), takenProbe);
+        taken.release(router);
         return new Where(Where.NOWHERE, null, Long.MAX_VALUE, false);
       }
       if (!w.go()) {
         return w;
       }
       target = w.target();
-      holding = w.permit();
-      probe = takenProbe;
+      current = taken;
       if (fellBack != null) {
         moves.add(new Move.Fallback(fellBack, router.served(fellBackFrom), router.served(target)));
         fellBack = null;
@@ -242,16 +246,14 @@ public final class Route {
    */
   public Verdict failed(KimiException k) {
     int t;
-    int wasProbe;
     synchronized (this) {
       t = target;
-      wasProbe = probe;
-      probe = -1;
-      if (holding != null) {
-        holding.release(); // given back when its attempt ended; else now
-        holding = null;
-      }
     }
+    Hold held = take();
+    if (held.permit() != null) {
+      held.permit().release(); // given back when its attempt ended; else now
+    }
+    int wasProbe = held.probe();
     if (t < 0) {
       return new Verdict(Kind.of(k, null), Verdict.Next.STAY);
     }
@@ -382,8 +384,9 @@ public final class Route {
     int to = p.where().target();
     ConcurrencyGate.Permit permit = p.where().permit();
     int probeAt = p.probe();
+    Hold hold = new Hold(permit, probeAt);
     if (to < 0 || !router.spendHedge()) {
-      release(permit, probeAt);
+      hold.release(router);
       return null;
     }
     boolean late;
@@ -391,8 +394,7 @@ public final class Route {
       late = over || target != from || named >= 0;
       if (!late) {
         named = to;
-        reserved = permit;
-        reservedProbe = probeAt;
+        reserved = hold;
         handOver = true;
         hedgedFrom = from;
         hedgedAfter = after;
@@ -401,39 +403,28 @@ public final class Route {
     }
     if (late) {
       router.refundHedge();
-      release(permit, probeAt);
+      hold.release(router);
       return null;
     }
     int reservedAt = to;
-    int pr = probeAt;
     long was = skip;
     return () -> {
       boolean undo;
       synchronized (this) {
-        undo = named == reservedAt && reserved == permit && hedgedFrom == from;
+        undo = named == reservedAt && reserved == hold && hedgedFrom == from;
         if (undo) {
           named = -1;
           handOver = false;
-          reserved = null;
-          reservedProbe = -1;
+          reserved = Hold.NONE;
           hedgedFrom = -1;
           skipped = was;
         }
       }
       if (undo) {
         router.refundHedge();
-        release(permit, pr);
+        hold.release(router);
       }
     };
-  }
-
-  private void release(ConcurrencyGate.Permit permit, int probeAt) {
-    if (permit != null) {
-      permit.release();
-    }
-    if (probeAt >= 0) {
-      router.health(probeAt).probeEnded();
-    }
   }
 
   /** The call's attempt succeeded: a probe makes its target available again. */
@@ -441,15 +432,21 @@ public final class Route {
     int t;
     synchronized (this) {
       t = target;
-      probe = -1;
-      if (holding != null) {
-        holding.release();
-        holding = null;
-      }
+    }
+    Hold held = take();
+    if (held.permit() != null) {
+      held.permit().release();
     }
     if (t >= 0) {
       router.health(t).succeeded();
     }
+  }
+
+  /** Takes what the call's attempt holds, leaving nothing held. */
+  private synchronized Hold take() {
+    Hold held = current;
+    current = Hold.NONE;
+    return held;
   }
 
   /**
@@ -457,25 +454,19 @@ public final class Route {
    * held are given back, so that a probe never stays out. Safe more than once.
    */
   public void ended() {
-    ConcurrencyGate.Permit h;
-    ConcurrencyGate.Permit r;
-    int p;
-    int rp;
+    Hold held;
+    Hold handed;
     synchronized (this) {
       over = true;
-      h = holding;
-      r = reserved;
-      p = probe;
-      rp = reservedProbe;
-      holding = null;
-      reserved = null;
-      probe = -1;
-      reservedProbe = -1;
+      held = current;
+      handed = reserved;
+      current = Hold.NONE;
+      reserved = Hold.NONE;
       named = -1;
       handOver = false;
     }
-    release(h, p);
-    release(r, rp);
+    held.release(router);
+    handed.release(router);
   }
 
   /**

@@ -582,7 +582,11 @@ class ErrorFactoryTest {
     TruncatedStreamException t =
         (TruncatedStreamException) GLOBAL.truncated(md(200), partial, null);
     assertThat(t.partial()).isSameAs(partial);
-    assertThat(t).hasMessageContaining("before 'data: [DONE]'");
+    assertThat(t)
+        .hasMessageContaining("its body ended before its end event ('data: [DONE]')")
+        .hasMessageContaining("RetryPolicy.withStreamContinuation(true)")
+        .hasMessageContaining("resumeRequest()")
+        .hasMessageNotContaining("message_stop");
   }
 
   @Test

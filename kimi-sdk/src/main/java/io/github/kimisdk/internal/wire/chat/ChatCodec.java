@@ -9,7 +9,7 @@ import static io.github.kimisdk.internal.wire.chat.Lenient.readInteger;
 import static io.github.kimisdk.internal.wire.chat.Lenient.readLong;
 import static io.github.kimisdk.internal.wire.chat.Lenient.readString;
 
-import io.github.kimisdk.base.text.JsonKind;
+import io.github.kimisdk.base.bind.JsonKind;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;

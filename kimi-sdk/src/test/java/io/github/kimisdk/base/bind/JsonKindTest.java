@@ -1,4 +1,4 @@
-package io.github.kimisdk.base.text;
+package io.github.kimisdk.base.bind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
