@@ -225,7 +225,7 @@ class KimiHostsAutoConfigurationHttpTest {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> targets(IndicatedHealthDescriptor health) {
-    return (List<Map<String, Object>>) health.getDetails().get(KimiHealthIndicator.TARGETS);
+    return (List<Map<String, Object>>) health.getDetails().get(KimiHealthCheck.TARGETS);
   }
 
   @Test
