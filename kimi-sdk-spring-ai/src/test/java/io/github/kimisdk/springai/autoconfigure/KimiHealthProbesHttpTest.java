@@ -44,7 +44,7 @@ class KimiHealthProbesHttpTest {
   private final AtomicInteger calls = new AtomicInteger();
 
   private final ApplicationContextRunner runner =
-      Contexts.withKimiHealth()
+      HealthContexts.withKimiHealth()
           .withBean(
               KimiClientCustomizer.class,
               () ->
@@ -74,7 +74,7 @@ class KimiHealthProbesHttpTest {
   }
 
   private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return Contexts.kimiHealth(context);
+    return HealthContexts.kimiHealth(context);
   }
 
   /** The components {@code /actuator/health} shows. */
