@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,8 @@ class KimiChatOptionsBoot3Test {
     assertThat(defaults.getOutputSchema()).isNull();
     assertThat(copy.getResponseFormat().type()).isEqualTo(ResponseFormat.Type.JSON_SCHEMA);
     assertThat(copy.getOutputSchema()).contains("\"a\"");
-    assertThat(defaults.copy()).isEqualTo(defaults).isNotSameAs(defaults);
+    KimiChatOptions again = defaults.copy();
+    assertThat(again).isEqualTo(defaults).isNotSameAs(defaults);
   }
 
   @Test
@@ -97,7 +97,7 @@ class KimiChatOptionsBoot3Test {
   private static final Pattern BUILDER_METHOD = Pattern.compile("public Builder (\\w+)\\(");
 
   @Test
-  void everyBuilderMethodOfTheBoot4OptionsIsHereToo() throws IOException {
+  void everyBuilderMethodOfTheBoot4OptionsIsHereToo() throws Exception {
     Path boot4 =
         Path.of(
             "../kimi-sdk-spring-ai/src/main/java/io/github/kimisdk/springai/KimiChatOptions.java");
@@ -114,6 +114,14 @@ class KimiChatOptionsBoot3Test {
     }
 
     assertThat(there).as("read from kimi-sdk-spring-ai").contains("reasoningEffort", "tenant");
+    // the options' own mutate(), read with the builder's methods, is the options' here too
+    assertThat(there.remove("mutate")).isTrue();
+    assertThat(KimiChatOptions.class.getMethod("mutate").getReturnType())
+        .isEqualTo(KimiChatOptions.Builder.class);
+    // Spring AI 2's ChatClient merges builders (combineWith); Spring AI 1's hands the model the
+    // request's options, which the model lays over its own (overlaidWith)
+    assertThat(there.remove("combineWith")).isTrue();
+    assertThat(KimiChatOptions.class.getMethod("overlaidWith", ChatOptions.class)).isNotNull();
     assertThat(here).containsAll(there);
   }
 }

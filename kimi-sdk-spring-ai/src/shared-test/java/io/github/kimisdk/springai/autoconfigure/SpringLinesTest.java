@@ -13,10 +13,15 @@ import org.junit.jupiter.api.Test;
 class SpringLinesTest {
 
   private static final Predicate<String> BOOT4_AI2 =
-      Set.of(SpringLines.BOOT4_CLASS, SpringLines.SPRING_AI2_CLASS)::contains;
-  private static final Predicate<String> BOOT3_AI1 = name -> false;
-  private static final Predicate<String> BOOT3_AI2 = Set.of(SpringLines.SPRING_AI2_CLASS)::contains;
-  private static final Predicate<String> BOOT4_AI1 = Set.of(SpringLines.BOOT4_CLASS)::contains;
+      Set.of(SpringLines.BOOT4_CLASS, SpringLines.SPRING_AI2_CLASS, SpringLines.SPRING_AI_111_CLASS)
+          ::contains;
+  private static final Predicate<String> BOOT3_AI1 =
+      Set.of(SpringLines.SPRING_AI_111_CLASS)::contains;
+  private static final Predicate<String> BOOT3_AI110 = name -> false;
+  private static final Predicate<String> BOOT3_AI2 =
+      Set.of(SpringLines.SPRING_AI2_CLASS, SpringLines.SPRING_AI_111_CLASS)::contains;
+  private static final Predicate<String> BOOT4_AI1 =
+      Set.of(SpringLines.BOOT4_CLASS, SpringLines.SPRING_AI_111_CLASS)::contains;
 
   @Test
   void eachLineOnItsOwnClassesPasses() {
@@ -62,5 +67,16 @@ class SpringLinesTest {
     assertThat(boot4WithAi1[1])
         .startsWith("Spring AI 2 is what runs on Spring Boot 4")
         .contains("kimi-sdk-spring-ai-starter");
+  }
+
+  @Test
+  void theBoot3JarOnSpringAi110SaysToBringSpringAiTo111() {
+    String[] wrong = SpringLines.mismatch(SpringLines.BOOT3, BOOT3_AI110, "1.1.0");
+
+    assertThat(wrong[0])
+        .contains("kimi-sdk-spring-ai-boot3 needs Spring AI 1.1.1 or newer")
+        .contains("runs Spring AI 1.1.0");
+    assertThat(wrong[1]).startsWith("Bring Spring AI to 1.1.1 or newer");
+    assertThat(SpringLines.mismatch(SpringLines.BOOT4, BOOT4_AI2, "2.0.0")).isNull();
   }
 }

@@ -22,6 +22,13 @@ enum SpringLines {
   static final String SPRING_AI2_CLASS =
       "org.springframework.ai.model.tool.StructuredOutputChatOptions$Builder";
 
+  /**
+   * A class the Spring Boot 3.5 line needs of Spring AI 1.1 that 1.1.0 lacks: the options {@code
+   * entity(..)} asks Kimi's structured output through.
+   */
+  static final String SPRING_AI_111_CLASS =
+      "org.springframework.ai.model.tool.StructuredOutputChatOptions";
+
   private final String boot;
   private final String springAi;
   private final String module;
@@ -79,6 +86,19 @@ enum SpringLines {
     SpringLines boot = boot(present);
     SpringLines springAi = springAi(present);
     if (boot == built && springAi == built) {
+      if (built == BOOT3 && !present.test(SPRING_AI_111_CLASS)) {
+        return new String[] {
+          "io.github.kimisdk:"
+              + built.module()
+              + " needs Spring AI 1.1.1 or newer, and this application runs Spring AI "
+              + (springAiVersion == null ? "1.1.0" : springAiVersion)
+              + ", which lacks StructuredOutputChatOptions (what entity(..) asks Kimi's"
+              + " structured output through).",
+          "Bring Spring AI to 1.1.1 or newer: import spring-ai-bom 1.1.2 (the version "
+              + built.starter()
+              + " names), or remove the older version the application pins."
+        };
+      }
       return null;
     }
     String running =
