@@ -11,6 +11,7 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.ToolCall;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -283,10 +284,26 @@ class Boot3ApplicationTest {
         assertThat(health.healthForPath("kimi").getStatus()).isEqualTo(Status.UP);
       }
       assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+      // the spend meters, bound to Boot 3's registry
+      MeterRegistry registry = context.getBean(MeterRegistry.class);
+      assertThat(registry.find("kimi.spend.tokens").tag("gen_ai.token.type", "input").meters())
+          .isNotEmpty();
     }
     assertThat(kimi.requests())
         .hasSizeLessThanOrEqualTo(2)
         .allSatisfy(r -> assertThat(r.path()).isEqualTo("/v1/models"));
     assertThat(kimi.requestCount()).isEqualTo(1);
+  }
+
+  @Test
+  void withoutAKeyTheStartFailsInKimisWords(CapturedOutput output) {
+    assertThatThrownBy(() -> start("--spring.ai.kimi.base-url=" + kimi.baseUrl()).close())
+        .isInstanceOf(Exception.class);
+
+    assertThat(output.getAll())
+        .contains("APPLICATION FAILED TO START")
+        .contains("No Kimi API key is set")
+        .contains("spring.ai.kimi.api-key")
+        .doesNotContain("\tat org.springframework");
   }
 }
