@@ -309,7 +309,7 @@ public class KimiAutoConfiguration {
    * @param observationConvention the application's convention, if it has one
    * @return the model
    * @throws IllegalStateException if options are set under {@code spring.ai.kimi.chat.options.*},
-   *     Spring AI 1's spelling, which this module does not read
+   *     Spring AI 1's spelling, which neither Spring line's artifact reads
    * @throws io.github.kimisdk.errors.PreflightException if the options are ones the client would
    *     refuse every call with, such as {@code temperature=0.3} on kimi-k3 ({@link
    *     KimiChatModel.Builder#build()})
