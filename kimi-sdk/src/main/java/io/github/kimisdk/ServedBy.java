@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.RecordText;
 import java.net.URI;
 import java.util.Objects;
 
@@ -32,5 +33,22 @@ public record ServedBy(int target, String host, URI baseUrl, String model) {
     }
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(baseUrl, "baseUrl");
+  }
+
+  /**
+   * Returns the target as it prints in a log line: its place, host, base URL and, when it names
+   * one, its model (a target that asks for the request's own model prints none, not {@code
+   * model=null}).
+   *
+   * @return the text
+   */
+  @Override
+  public String toString() {
+    return RecordText.of("ServedBy")
+        .add("target", target)
+        .add("host", host)
+        .add("baseUrl", baseUrl)
+        .add("model", model)
+        .toString();
   }
 }

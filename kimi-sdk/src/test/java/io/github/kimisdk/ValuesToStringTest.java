@@ -53,6 +53,16 @@ class ValuesToStringTest {
   }
 
   @Test
+  void servedBy() {
+    URI base = URI.create("https://api.moonshot.ai/v1");
+    assertPrints(
+        new ServedBy(0, "moonshot", base, null),
+        "ServedBy[target=0, host=moonshot, baseUrl=https://api.moonshot.ai/v1]",
+        new ServedBy(1, "vllm", URI.create("http://127.0.0.1:8000/v1"), "kimi-k3"),
+        "ServedBy[target=1, host=vllm, baseUrl=http://127.0.0.1:8000/v1, model=kimi-k3]");
+  }
+
+  @Test
   void requestOptions() {
     assertPrints(
         RequestOptions.builder().header("X-Secret", "v").timeout(Duration.ofSeconds(3)).build(),

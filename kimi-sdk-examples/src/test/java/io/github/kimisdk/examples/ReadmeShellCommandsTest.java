@@ -106,6 +106,8 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-parent",
               "kimi-sdk-redis",
               "kimi-sdk-spring-ai",
+              "kimi-sdk-spring-ai-boot3",
+              "kimi-sdk-spring-ai-boot3-starter",
               "kimi-sdk-spring-ai-starter",
               "kimi-sdk-testing");
       for (String a : deployed) {

@@ -88,6 +88,8 @@ class ReleaseBundleTest {
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",
           "kimi-sdk-spring-ai-starter",
+          "kimi-sdk-spring-ai-boot3",
+          "kimi-sdk-spring-ai-boot3-starter",
           "kimi-sdk-redis",
           "kimi-sdk-flink",
           "kimi-sdk-opentelemetry");

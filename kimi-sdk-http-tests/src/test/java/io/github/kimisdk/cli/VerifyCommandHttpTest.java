@@ -77,6 +77,10 @@ class VerifyCommandHttpTest {
         .contains("  PASSED   tool calls       the call came back as tool_calls: get_weather(")
         .contains("Cost: 4 requests, ")
         .endsWith("Every check passed.\n");
+    assertThat(r.out())
+        .as("no key was sent, so nothing is said of one taken")
+        .contains("(no key was sent)")
+        .doesNotContain("took the key");
     assertThat(vllm.requests())
         .as("a team's own server started without --api-key is sent no key")
         .allSatisfy(req -> assertThat(req.header("Authorization")).isEmpty());
@@ -117,8 +121,42 @@ class VerifyCommandHttpTest {
     vllm.requireApiKey("sk-the-servers-own-key-0123456789");
     Run r = verify(Map.of("VLLM_KEY", KEY), "vllm", vllm, "--api-key-env", "VLLM_KEY");
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.out()).contains("  FAILED   access           the host refused the key: 401");
+    assertThat(r.out())
+        .contains("  FAILED   access           the host refused the key: 401")
+        .contains("fix: check the key in the variable --api-key-env names")
+        .doesNotContain("Target.apiKey")
+        .contains("Cost: 1 request, ");
     assertThat(r.out() + r.err()).doesNotContain(KEY);
+  }
+
+  @Test
+  void aBaseUrlWithoutV1IsToldApartFromARefusedKey() {
+    FakeKimiServer vllm = fake("vllm", "");
+    String origin = vllm.baseUrl().substring(0, vllm.baseUrl().length() - "/v1".length());
+    Run r = run(Map.of(), "verify", "--host", "vllm", "--base-url", origin, "--model", "kimi-k3");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("  FAILED   access           the host answered 401")
+        .contains("whose path does not end in /v1")
+        .contains(
+            "fix: check the base URL: an OpenAI-compatible server's ends in /v1, such as "
+                + origin
+                + "/v1")
+        .doesNotContain("refused the key", "took the key", "Target.apiKey");
+  }
+
+  @Test
+  void aHostThatAsksForAKeyWhenNoneWasSentSaysSoWithTheCommandsFix() {
+    FakeKimiServer vllm = fake("vllm", "");
+    vllm.requireApiKey("sk-the-servers-own-key-0123456789");
+    Run r = verify(Map.of(), "vllm", vllm);
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("  FAILED   access           the host asks for a key, and none was sent: 401")
+        .contains(
+            "fix: the host needs a key: put its key in an environment variable and name it with"
+                + " --api-key-env VAR")
+        .doesNotContain("refused the key", "Target.apiKey");
   }
 
   /** The core jar as a user runs it: its manifest names the command. */

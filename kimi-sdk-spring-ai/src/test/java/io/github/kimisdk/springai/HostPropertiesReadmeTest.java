@@ -223,9 +223,27 @@ class HostPropertiesReadmeTest {
   }
 
   @Test
-  void theReadmesReplicasBlockMakesTheGroupItDescribes() throws IOException {
+  void theReadmesOneFieldPerEnvironmentBlockKeepsTheTargetWholeWhenTheFieldChanges()
+      throws IOException {
     List<String> block =
         propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets"), 1);
+    assertThat(block).anyMatch(p -> p.contains("${KIMI_FALLBACK_0_BASE_URL:"));
+
+    Target byDefault = chainOf(block).targets().get(1);
+    List<String> elsewhere = new ArrayList<>(block);
+    elsewhere.add("KIMI_FALLBACK_0_BASE_URL=https://api.moonshot.cn/v1"); // one environment's
+    Target overridden = chainOf(elsewhere).targets().get(1);
+
+    assertThat(byDefault.host().endpoint().baseUrl()).isEqualTo("https://api.moonshot.ai/v1");
+    assertThat(overridden.host().endpoint().baseUrl()).isEqualTo("https://api.moonshot.cn/v1");
+    assertThat(overridden.model()).contains("kimi-k3");
+    assertThat(overridden.hasKey()).isTrue();
+  }
+
+  @Test
+  void theReadmesReplicasBlockMakesTheGroupItDescribes() throws IOException {
+    List<String> block =
+        propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets"), 2);
     assertThat(block).contains("spring.ai.kimi.fallback[0].replica=true");
     Chain chain = chainOf(block);
     assertThat(chain.targets())

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -114,8 +116,9 @@ final class FakeKimiCommand {
         --replicas N     run N servers of one model, each with its own prefix cache,
                          limits and faults, on ports --port, --port+1, ... (free ports
                          without --port); one line per server names its base URL
-        --verbose        print a line per request on standard error: method, path,
-                         model, status, and the error answered; then its headers, one
+        --verbose        print a line per request on standard error: when it was answered
+                         (UTC), method, path, model, status, and the error answered; then
+                         its headers, one
                          per line, indented (Authorization and any header named like a
                          key, token or secret shown as [redacted]; never the key)
         --help           print this help and exit
@@ -639,6 +642,11 @@ final class FakeKimiCommand {
     }
   }
 
+  /** Now, as a {@code --verbose} line opens: {@code 2026-11-27T09:12:03.456Z}. */
+  static String answeredAt() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
   /**
    * Starts a server as the options say; it keeps no requests, and with {@code --verbose} prints a
    * line per request and its headers under it on {@code log}: standard error, so that standard
@@ -677,7 +685,9 @@ final class FakeKimiCommand {
       server.requireApiKeys(options.apiKeys());
     }
     if (options.verbose()) {
-      server.logRequests(log::println, true);
+      // each request's line opens with when it was answered (UTC, to the millisecond), so that a
+      // team lines the fake's side up with its own logs; the headers under it carry none
+      server.logRequests(line -> log.println(answeredAt() + " " + line), true);
     }
     server.warnTo(log::println);
     if (options.cassette() != null) {

@@ -74,6 +74,27 @@ class FakeDialectTest {
   }
 
   @Test
+  void theTestingGuidesOverloadTableHasOneRowOfThreeCellsPerDialect() throws IOException {
+    List<String> lines =
+        Files.readAllLines(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);
+    int at = lines.indexOf("| dialect | `overloaded` | `queue-full` |");
+    assertThat(at).as("docs/testing.md has the overload table").isPositive();
+    List<String> dialects = new ArrayList<>();
+    for (String line : lines.subList(at + 2, lines.size())) {
+      if (!line.startsWith("|")) {
+        break;
+      }
+      String[] cells = line.split("\\|");
+      assertThat(cells).as("a row of dialect, overloaded, queue-full: %s", line).hasSize(4);
+      dialects.add(FakeDialect.of(spans(cells[1]).get(0)).name());
+    }
+    assertThat(dialects)
+        .as("each dialect once, in the order of the dialects' table")
+        .containsExactly(
+            Arrays.stream(FakeDialect.values()).map(Enum::name).toArray(String[]::new));
+  }
+
+  @Test
   void theTestingGuidesTableSaysWhatEachDialectDeclares() throws IOException {
     List<String> lines =
         Files.readAllLines(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);

@@ -10,14 +10,36 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Usage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The fake's prefix cache: a history sent again unchanged is a hit from 256 tokens on. */
 class FakePromptCacheHttpTest {
+
+  /**
+   * The guides a team reads before its first run say where the fake's cache starts, as the fake
+   * holds it: otherwise a short test conversation reads {@code cachedTokens()} null on every turn,
+   * and nothing says why.
+   */
+  @Test
+  void theTestingAndHostsGuidesSayTheCacheStartsWhereTheFakesDoes() throws IOException {
+    for (String guide : List.of("testing.md", "hosts.md")) {
+      String text =
+          Files.readString(Path.of("..", "docs", guide), StandardCharsets.UTF_8)
+              .replaceAll("\\s+", " ");
+      assertThat(text)
+          .as("docs/%s", guide)
+          .contains(FakePromptCache.MIN_TOKENS + " leading tokens");
+    }
+  }
 
   /** Instructions long enough (over 256 tokens) to be cached. */
   static final String LONG_SYSTEM =

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,7 +90,12 @@ class StandaloneJarHttpTest {
       List<String> block = new ArrayList<>();
       String line = nextErrorLine();
       assertThat(line).as("a request's line").doesNotStartWith(" ");
-      block.add(line);
+      Matcher at = ANSWERED_AT.matcher(line);
+      assertThat(at.lookingAt()).as("a request's line opens with its time: %s", line).isTrue();
+      assertThat(Duration.between(Instant.parse(at.group(1)), Instant.now()).abs())
+          .as("the time it was answered")
+          .isLessThan(Duration.ofMinutes(5));
+      block.add(line.substring(at.end()));
       do {
         line = nextErrorLine();
         assertThat(line).as("a header's line").startsWith("  ");
@@ -349,12 +355,25 @@ class StandaloneJarHttpTest {
         .isEqualTo(asAnyMachinePrintsIt(printed));
     assertThat(Files.readString(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8))
         .as("docs/testing.md quotes the refused call's --verbose line as the jar prints it")
-        .contains("```text\n" + sample.get(1).get(0) + "\n");
+        .matches(
+            Pattern.compile(
+                "(?s).*```text\n"
+                    + ANSWERED_AT.pattern()
+                    + Pattern.quote(sample.get(1).get(0) + "\n")
+                    + ".*"));
   }
 
-  /** {@code --verbose} lines with what changes from machine to machine made the same. */
+  /** The time a {@code --verbose} request line opens with, and the space after it. */
+  static final Pattern ANSWERED_AT =
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z) ");
+
+  /**
+   * {@code --verbose} lines with what changes from machine to machine (and from run to run: the
+   * time a request's line opens with) made the same.
+   */
   static String asAnyMachinePrintsIt(String lines) {
     return lines
+        .replaceAll("(?m)^" + ANSWERED_AT.pattern(), "")
         // a body-less GET: JDK 25's HttpClient sends "Content-Length: 0", JDK 17's sends none
         .replaceAll("(?m)^(GET [^\n]*(?:\n  [^\n]*)*?)\n  content-length: 0$", "$1")
         .replaceAll("(?m)^  host: 127\\.0\\.0\\.1:\\d+$", "  host: 127.0.0.1:PORT")

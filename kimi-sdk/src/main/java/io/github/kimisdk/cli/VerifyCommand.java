@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * {@code verify}: the host check ({@link io.github.kimisdk.KimiAccount#verifyTargets(String)}) of
@@ -276,15 +277,15 @@ final class VerifyCommand {
               + f.detail());
       if (f.failed()) {
         failed++;
-        out.println("  " + pad("", 24) + "fix: " + f.fix());
+        out.println("  " + pad("", 24) + "fix: " + onTheCommandLine(f.fix()));
       }
     }
     out.println(
         "Cost: "
             + r.requests()
-            + " requests, "
+            + (r.requests() == 1 ? " request, " : " requests, ")
             + r.tokens()
-            + " tokens, "
+            + (r.tokens() == 1 ? " token, " : " tokens, ")
             + String.format(Locale.ROOT, "%.1f s", r.took().toMillis() / 1000.0)
             + ".");
     out.println(
@@ -293,6 +294,39 @@ final class VerifyCommand {
             : r.passed()
                 ? "Every check passed."
                 : "Not checked: " + r.finding(TargetReport.Check.ACCESS).detail());
+  }
+
+  /**
+   * The fixes the host check words for a program (its Java methods), as this command takes them:
+   * its options. Each pair is a program's words and the command's.
+   */
+  private static final List<String[]> COMMAND_LINE_FIXES =
+      List.of(
+          new String[] {
+            "check the target's key (Target.apiKey, or the client's apiKey) against the server's"
+                + " --api-key",
+            "check the key in the variable --api-key-env names (MOONSHOT_API_KEY without it, on"
+                + " Moonshot's hosts) against the server's --api-key"
+          },
+          new String[] {
+            "give the target its key (Target.apiKey)",
+            "put its key in an environment variable and name it with --api-key-env VAR"
+          },
+          new String[] {
+            "(KimiClient.withOptions; the command's --timeout)", "(--timeout SECONDS)"
+          });
+
+  /** A program's method that declares the id a host serves the model under. */
+  private static final Pattern WITH_MODEL_ID =
+      Pattern.compile("host\\.withModelId\\(\"[^\"]*\", \"([^\"]*)\"\\)");
+
+  /** A fix in the command's words: its options where the host check names a Java method. */
+  static String onTheCommandLine(String fix) {
+    String said = fix;
+    for (String[] pair : COMMAND_LINE_FIXES) {
+      said = said.replace(pair[0], pair[1]);
+    }
+    return WITH_MODEL_ID.matcher(said).replaceAll("--model-id $1");
   }
 
   private static String pad(String s, int width) {

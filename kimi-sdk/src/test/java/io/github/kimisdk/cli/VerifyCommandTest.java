@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -144,6 +145,28 @@ class VerifyCommandTest {
     String[] r = run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3");
     assertThat(r[0]).isEqualTo("2");
     assertThat(r[2]).contains("host 'vllm' needs a base URL");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "check the target's key (Target.apiKey, or the client's apiKey) against the server's"
+            + " --api-key | check the key in the variable --api-key-env names (MOONSHOT_API_KEY"
+            + " without it, on Moonshot's hosts) against the server's --api-key",
+        "the host needs a key: give the target its key (Target.apiKey) | the host needs a key:"
+            + " put its key in an environment variable and name it with --api-key-env VAR",
+        "check the server's load and log; each request is bounded by the client's timeouts and"
+            + " its options' timeout (KimiClient.withOptions; the command's --timeout) | check the"
+            + " server's load and log; each request is bounded by the client's timeouts and its"
+            + " options' timeout (--timeout SECONDS)",
+        "the host serves it as moonshotai/Kimi-K3: declare that id,"
+            + " host.withModelId(\"kimi-k3\", \"moonshotai/Kimi-K3\") | the host serves it as"
+            + " moonshotai/Kimi-K3: declare that id, --model-id moonshotai/Kimi-K3",
+        "start vLLM with --reasoning-parser kimi_k3 | start vLLM with --reasoning-parser kimi_k3",
+      })
+  void aFixIsSaidInTheCommandsOwnOptions(String program, String command) {
+    assertThat(VerifyCommand.onTheCommandLine(program)).isEqualTo(command);
   }
 
   @Test

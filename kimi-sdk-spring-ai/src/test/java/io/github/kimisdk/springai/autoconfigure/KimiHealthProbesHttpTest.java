@@ -44,7 +44,7 @@ class KimiHealthProbesHttpTest {
   private final AtomicInteger calls = new AtomicInteger();
 
   private final ApplicationContextRunner runner =
-      Contexts.withKimiHealth()
+      HealthContexts.withKimiHealth()
           .withBean(
               KimiClientCustomizer.class,
               () ->
@@ -74,7 +74,7 @@ class KimiHealthProbesHttpTest {
   }
 
   private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return Contexts.kimiHealth(context);
+    return HealthContexts.kimiHealth(context);
   }
 
   /** The components {@code /actuator/health} shows. */
@@ -288,22 +288,22 @@ class KimiHealthProbesHttpTest {
       Health first = indicator.health();
       assertThat(first.getStatus()).isEqualTo(Status.UP);
       assertThat(first.getDetails())
-          .containsEntry(KimiHealthIndicator.AGE, 0L)
-          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 120_000L);
+          .containsEntry(KimiHealthCheck.AGE, 0L)
+          .containsEntry(KimiHealthCheck.NEXT_CHECK, 120_000L);
       now.addAndGet(Duration.ofSeconds(119).toNanos());
       Health cached = indicator.health();
       assertThat(cached.getStatus()).isEqualTo(Status.UP);
       // the same check, saying how old it is: a cached UP speaks of then
       assertThat(cached.getDetails())
           .containsEntry("checkedAt", first.getDetails().get("checkedAt"))
-          .containsEntry(KimiHealthIndicator.AGE, 119_000L)
-          .containsEntry(KimiHealthIndicator.NEXT_CHECK, 1_000L);
+          .containsEntry(KimiHealthCheck.AGE, 119_000L)
+          .containsEntry(KimiHealthCheck.NEXT_CHECK, 1_000L);
       assertThat(modelRequests()).isEqualTo(1);
 
       now.addAndGet(Duration.ofSeconds(1).toNanos());
       Health again = indicator.health();
       assertThat(again.getStatus()).isEqualTo(Status.UP);
-      assertThat(again.getDetails()).containsEntry(KimiHealthIndicator.AGE, 0L);
+      assertThat(again.getDetails()).containsEntry(KimiHealthCheck.AGE, 0L);
       assertThat(modelRequests()).isEqualTo(2);
     }
   }

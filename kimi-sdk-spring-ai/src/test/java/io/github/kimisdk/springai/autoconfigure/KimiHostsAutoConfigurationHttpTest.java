@@ -52,7 +52,7 @@ class KimiHostsAutoConfigurationHttpTest {
   private final FakeKimiServer anyModel = new FakeKimiServer().lenient().dialect("vllm").start();
 
   private final ApplicationContextRunner runner =
-      Contexts.withKimiHealth()
+      HealthContexts.withKimiHealth()
           .withPropertyValues(
               "spring.ai.kimi.api-key=sk-first-key",
               "management.endpoint.health.show-details=always");
@@ -150,7 +150,7 @@ class KimiHostsAutoConfigurationHttpTest {
   @Test
   void aTeamsOwnServerNeedsNoKeyAndIsSentNone() {
     try (FakeKimiServer vllm = new FakeKimiServer().dialect("vllm").start()) {
-      Contexts.withKimiHealth()
+      HealthContexts.withKimiHealth()
           .withPropertyValues(
               "spring.ai.kimi.host=vllm",
               "spring.ai.kimi.base-url=" + vllm.baseUrl(),
@@ -163,7 +163,7 @@ class KimiHostsAutoConfigurationHttpTest {
       assertThat(vllm.takeRequest().header("Authorization")).isEmpty();
     }
     // a hosted platform without a key makes no client, as before
-    Contexts.withKimiHealth()
+    HealthContexts.withKimiHealth()
         .withPropertyValues("spring.ai.kimi.host=openrouter")
         .run(context -> assertThat(context).doesNotHaveBean(KimiClient.class));
   }
@@ -220,12 +220,12 @@ class KimiHostsAutoConfigurationHttpTest {
   }
 
   private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return Contexts.kimiHealth(context);
+    return HealthContexts.kimiHealth(context);
   }
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> targets(IndicatedHealthDescriptor health) {
-    return (List<Map<String, Object>>) health.getDetails().get(KimiHealthIndicator.TARGETS);
+    return (List<Map<String, Object>>) health.getDetails().get(KimiHealthCheck.TARGETS);
   }
 
   @Test

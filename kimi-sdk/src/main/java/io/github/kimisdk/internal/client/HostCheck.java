@@ -131,10 +131,19 @@ public final class HostCheck {
             info,
             primary.catalog(),
             primary.calls(),
-            target.hasKey() || own,
+            target.hasKey() || (own && sendsKey(core)),
             bound,
             new ServerText(key(core)),
             CHAT_PATH);
+  }
+
+  /**
+   * Whether the client's own target sends a key: one was given (a team's own server's client may
+   * have none, and sends none), or a supplier gives it.
+   */
+  private static boolean sendsKey(TargetParts core) {
+    ApiKey key = key(core);
+    return key == null || !key.reveal().isEmpty(); // a supplier that cannot say yet: keyed
   }
 
   /** The target's key, to redact from what its host says; null when it has none or cannot say. */

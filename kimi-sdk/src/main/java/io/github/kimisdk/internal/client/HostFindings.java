@@ -106,6 +106,23 @@ public final class HostFindings {
     return stopped;
   }
 
+  /** What access's pass says of the key: that the host took it, when one was sent. */
+  private String tookKey() {
+    return keyed ? " and took the key" : " (no key was sent)";
+  }
+
+  /**
+   * Whether the base URL's path ends in {@code /v1}, as an OpenAI-compatible API's does (every
+   * preset's chat completions base URL does).
+   */
+  private boolean baseUrlEndsInV1() {
+    String path = host.endpoint().uri().getPath();
+    while (path != null && path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    return path != null && path.endsWith("/v1");
+  }
+
   /** Whether the host refused the sampling values the model fixes. */
   boolean samplingRefused() {
     return samplingRefused;
@@ -115,9 +132,7 @@ public final class HostFindings {
 
   /** {@code GET /models}'s answer: the host answered; does it list its id of the model. */
   void listing(byte[] body) {
-    pass(
-        Check.ACCESS,
-        "the host answered GET /models at " + host.endpoint().baseUrl() + " and took the key");
+    pass(Check.ACCESS, "the host answered GET /models at " + host.endpoint().baseUrl() + tookKey());
     List<String> ids = new ArrayList<>();
     try {
       for (ListedModel m : PlatformCodec.decodeModels(body)) {
@@ -147,7 +162,7 @@ public final class HostFindings {
   // ---- judging the replies ----
   /** The first chat call's reply: the model served, the sampling taken, thinking on. */
   void firstReply(HostSymptoms.Reply reply, boolean samplingSent) {
-    pass(Check.ACCESS, "the host answered at " + host.endpoint().baseUrl() + " and took the key");
+    pass(Check.ACCESS, "the host answered at " + host.endpoint().baseUrl() + tookKey());
     if (!findings.containsKey(Check.MODEL)) {
       pass(
           Check.MODEL,
@@ -485,14 +500,34 @@ public final class HostFindings {
   private boolean access(KimiException k) {
     if (k instanceof AuthenticationException || k instanceof PermissionDeniedException) {
       ApiException a = (ApiException) k;
+      if (!baseUrlEndsInV1()) {
+        // a server answers 401 or 403 for a path it does not serve as readily as for a key
+        // (FakeKimiServer does outside /v1): the base URL first, which the key cannot explain
+        String base = host.endpoint().baseUrl();
+        fail(
+            Check.ACCESS,
+            "the host answered "
+                + said(a)
+                + " at "
+                + base
+                + ", whose path does not end in /v1: a server answers so for a path it does not"
+                + " serve, so the base URL is at fault before "
+                + (keyed ? "the key" : "any key"),
+            "check the base URL: an OpenAI-compatible server's ends in /v1, such as "
+                + (base.endsWith("/") ? base + "v1" : base + "/v1"));
+        stop("not checked: the base URL does not end in /v1");
+        return true;
+      }
       fail(
           Check.ACCESS,
-          "the host refused the key: " + said(a),
+          keyed
+              ? "the host refused the key: " + said(a)
+              : "the host asks for a key, and none was sent: " + said(a),
           keyed
               ? "check the target's key (Target.apiKey, or the client's apiKey) against the"
                   + " server's --api-key"
               : "the host needs a key: give the target its key (Target.apiKey)");
-      stop("not checked: the key was refused");
+      stop(keyed ? "not checked: the key was refused" : "not checked: the host asks for a key");
       return true;
     }
     if (k instanceof ConnectionException) {

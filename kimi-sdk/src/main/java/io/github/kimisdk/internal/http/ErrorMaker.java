@@ -141,8 +141,13 @@ final class ErrorMaker {
       end++;
     }
     String id = serverMessage.substring(start, end);
+    // the sentence's own punctuation after the id ("... `kimi-k2.5` does not exist.")
+    while (!id.isEmpty() && ".,;:".indexOf(id.charAt(id.length() - 1)) >= 0) {
+      id = id.substring(0, id.length() - 1);
+    }
+    // quoted as Kimi ('x', "x") or vLLM and SGLang (`x`) quote it: the id is what is inside
     if (id.length() >= 2
-        && (id.startsWith("'") || id.startsWith("\""))
+        && (id.startsWith("'") || id.startsWith("\"") || id.startsWith("`"))
         && id.endsWith(id.substring(0, 1))) {
       id = id.substring(1, id.length() - 1);
     }

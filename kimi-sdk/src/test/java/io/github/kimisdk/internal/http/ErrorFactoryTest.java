@@ -256,6 +256,12 @@ class ErrorFactoryTest {
         // a model the table marks retired: when, and what to use instead
         "Not found the model kimi-k2.5 or Permission denied | kimi-k2.5 was retired on 2026-08-31"
             + " (Kimi answers 404 for it); use kimi-k2.6 instead",
+        // as vLLM and SGLang quote it: the id itself, never "did you mean" the id asked for
+        "The model `kimi-k2.5` does not exist. | kimi-k2.5 was retired on 2026-08-31"
+            + " (Kimi answers 404 for it); use kimi-k2.6 instead",
+        "The model `kimi-k2.6x` does not exist. | did you mean kimi-k2.6?",
+        "The model `kimi-k3` does not exist."
+            + " | the SDK knows kimi-k3, so this key is probably not entitled to it",
         "Not found the model kimi-latest or Permission denied | kimi-latest was retired on"
             + " 2026-01-28 (Kimi answers 404 for it); use kimi-k2.6 instead",
         "Not found the model kimi-k2-thinking-turbo or Permission denied | kimi-k2-thinking-turbo"

@@ -16,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -79,6 +80,8 @@ public class KimiAutoConfiguration {
   // application's credential and its tenants, each optional.
   @Autowired private ObjectProvider<KimiApiKeySupplier> apiKeySupplier;
   @Autowired private ObjectProvider<KimiTenants> tenants;
+  // What the line's chat model takes from the application besides (SpringLine.chatModel).
+  @Autowired private BeanFactory beans;
 
   /** Creates the configuration; Spring does. */
   public KimiAutoConfiguration() {}
@@ -187,7 +190,13 @@ public class KimiAutoConfiguration {
     List<Target> targets = new ArrayList<>();
     for (KimiConnectionProperties.Fallback f : connection.getFallback()) {
       int n = targets.size();
-      Target target = f.toTarget(n, store);
+      Target target;
+      try {
+        target = f.toTarget(n, store);
+      } catch (KimiSettingsException wrong) {
+        throw new KimiSettingsException(
+            wrong.description(), wrong.action() + " " + LIST_REPLACED_WHOLE, wrong);
+      }
       try {
         if (f.isReplica()) {
           builder.replica(target);
@@ -208,6 +217,21 @@ public class KimiAutoConfiguration {
   }
 
   /**
+   * What a fallback target that no longer builds so often means: its list was overridden in part.
+   * Spring Boot binds a list from the one property source that has it with the highest precedence,
+   * whole; the fields other sources set are dropped.
+   */
+  static final String LIST_REPLACED_WHOLE =
+      "If "
+          + KimiConnectionProperties.PREFIX
+          + ".fallback is set in more than one place (application.properties and an environment"
+          + " variable such as SPRING_AI_KIMI_FALLBACK_0_BASE_URL, or a profile's file), note that"
+          + " Spring Boot replaces a list whole: the source that wins gives every target and every"
+          + " field, and the fields set elsewhere are dropped. Set each target's fields all in one"
+          + " place, or keep the list in one file and override one field with a placeholder there"
+          + " (fallback[0].base-url=${KIMI_FALLBACK_0_BASE_URL:https://api.moonshot.ai/v1}).";
+
+  /**
    * Names the fallback target whose settings the client's build refused (plain {@code http} to a
    * host that is not loopback, a key that does not fit its host) by its properties: the SDK's
    * message names the target as it prints ({@link Target#toString()}, never its key) or by its
@@ -223,6 +247,12 @@ public class KimiAutoConfiguration {
       }
     }
     for (int n = 0; n < targets.size() && atFault < 0; n++) {
+      // the SDK numbers the client's own target 0, so fallback[n] is its target n + 1
+      if (message.contains("fallback target " + (n + 1) + " (")) {
+        atFault = n;
+      }
+    }
+    for (int n = 0; n < targets.size() && atFault < 0; n++) {
       String name = targets.get(n).host().name();
       boolean unique = targets.stream().filter(t -> t.host().name().equals(name)).count() == 1;
       if (unique && message.contains("fallback target " + name)) {
@@ -233,6 +263,26 @@ public class KimiAutoConfiguration {
       return wrong;
     }
     String prefix = KimiConnectionProperties.Fallback.prefix(atFault);
+    Target t = targets.get(atFault);
+    if (!t.hasKey() && t.host().needsKey()) {
+      return new KimiSettingsException(
+          "Kimi's client could not be built from its fallback target "
+              + prefix
+              + " (host "
+              + t.host().name()
+              + " at "
+              + t.host().endpoint().baseUrl()
+              + "): it has no API key, and its host needs one; "
+              + prefix
+              + ".api-key is not set (a target never takes the client's key).",
+          "Set "
+              + prefix
+              + ".api-key, such as "
+              + prefix
+              + ".api-key=${MOONSHOT_API_KEY}. "
+              + LIST_REPLACED_WHOLE,
+          wrong);
+    }
     return new KimiSettingsException(
         "Kimi's client could not be built from its fallback target "
             + prefix
@@ -244,7 +294,8 @@ public class KimiAutoConfiguration {
             + prefix
             + ".base-url or .api-key as the description says: a host across a network takes"
             + " https:// (plain http:// goes to a loopback address only, unless a"
-            + " KimiClientCustomizer calls allowPlainHttp(true), for a test setup only).",
+            + " KimiClientCustomizer calls allowPlainHttp(true), for a test setup only). "
+            + LIST_REPLACED_WHOLE,
         wrong);
   }
 
@@ -258,7 +309,7 @@ public class KimiAutoConfiguration {
    * @param observationConvention the application's convention, if it has one
    * @return the model
    * @throws IllegalStateException if options are set under {@code spring.ai.kimi.chat.options.*},
-   *     Spring AI 1's spelling, which this module does not read
+   *     Spring AI 1's spelling, which neither Spring line's artifact reads
    * @throws io.github.kimisdk.errors.PreflightException if the options are ones the client would
    *     refuse every call with, such as {@code temperature=0.3} on kimi-k3 ({@link
    *     KimiChatModel.Builder#build()})
@@ -273,7 +324,7 @@ public class KimiAutoConfiguration {
       ObjectProvider<ObservationRegistry> observationRegistry,
       ObjectProvider<ChatModelObservationConvention> observationConvention) {
     SpringAi1SpellingException.refuse(environment);
-    return KimiChatModel.builder()
+    return SpringLine.chatModel(beans)
         .kimiClient(client)
         .tenants(tenants == null ? null : tenants.getIfUnique())
         .options(chat.toOptions())

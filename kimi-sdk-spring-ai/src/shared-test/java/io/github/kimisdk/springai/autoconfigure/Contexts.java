@@ -2,18 +2,11 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
-import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
-import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
-/** The contexts the auto-configuration tests start. */
+/** The contexts the auto-configuration tests of both Spring lines start. */
 final class Contexts {
 
   private Contexts() {}
@@ -31,27 +24,6 @@ final class Contexts {
                     .getEnvironment()
                     .getPropertySources()
                     .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME));
-  }
-
-  /**
-   * A runner as {@link #withoutEnvironmentVariables()}, with Kimi's client, its health indicator
-   * and Spring Boot's health endpoint.
-   */
-  static ApplicationContextRunner withKimiHealth() {
-    return withoutEnvironmentVariables()
-        .withConfiguration(
-            AutoConfigurations.of(
-                KimiAutoConfiguration.class,
-                KimiHealthAutoConfiguration.class,
-                HealthContributorRegistryAutoConfiguration.class,
-                HealthContributorAutoConfiguration.class,
-                HealthEndpointAutoConfiguration.class));
-  }
-
-  /** Kimi's indicator in its group, {@code /actuator/health/kimi/kimiApi}. */
-  static IndicatedHealthDescriptor kimiHealth(ApplicationContext context) {
-    return (IndicatedHealthDescriptor)
-        context.getBean(HealthEndpoint.class).healthForPath("kimi", "kimiApi");
   }
 
   /**

@@ -19,8 +19,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The {@code spring.ai.kimi.chat.*} properties: the chat model's default options, such as {@code
  * spring.ai.kimi.chat.model=kimi-k3} and {@code spring.ai.kimi.chat.reasoning-effort=high}, each
- * unset (null) until bound, spelled flat as Spring AI 2 spells its providers' options. Spring AI
- * 1's {@code spring.ai.kimi.chat.options.*} is not read: the start fails naming the flat spelling.
+ * unset (null) until bound, spelled flat as Spring AI 2 spells its providers' options, on both
+ * Spring lines. Spring AI 1's {@code spring.ai.kimi.chat.options.*} is not read: the start fails
+ * naming the flat spelling.
  */
 @ConfigurationProperties(KimiChatProperties.PREFIX)
 public class KimiChatProperties {

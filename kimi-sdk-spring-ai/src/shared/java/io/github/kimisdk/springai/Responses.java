@@ -15,7 +15,6 @@ import java.util.Map;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
-import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.metadata.EmptyUsage;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -159,18 +158,12 @@ final class Responses {
     return b.build();
   }
 
-  /** The usage, the SDK's record as the native usage; cache reads and writes when Kimi said. */
+  /**
+   * The usage, the SDK's record as the native usage (the line's {@code Usage}: cache reads and
+   * writes where it has them, {@link SpringAiLine#usage}).
+   */
   static Usage usage(io.github.kimisdk.chat.Usage u) {
-    if (u == null) {
-      return new EmptyUsage();
-    }
-    return new DefaultUsage(
-        u.promptTokens(),
-        u.completionTokens(),
-        u.totalTokens(),
-        u,
-        u.cachedTokens() == null ? null : u.cachedTokens().longValue(),
-        u.cacheWriteTokens() == null ? null : u.cacheWriteTokens().longValue());
+    return u == null ? new EmptyUsage() : SpringAiLine.usage(u);
   }
 
   private static String orEmpty(String s) {

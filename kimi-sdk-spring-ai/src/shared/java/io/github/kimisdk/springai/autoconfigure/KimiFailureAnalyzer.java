@@ -256,11 +256,12 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
     return new FailureAnalysis(
         "Kimi's chat options are set under "
             + SpringAi1SpellingException.OLD_PREFIX
-            + ".*, Spring AI 1's spelling, which kimi-sdk-spring-ai (for Spring AI 2) does not"
-            + " read: "
+            + ".*, the spelling of Spring AI 1's own providers, which "
+            + SpringLine.BUILT_FOR.module()
+            + " does not read (on both Spring lines it reads Spring AI 2's flat spelling): "
             + String.join(", ", old.renames())
             + ".",
-        "Spell them as Spring AI 2 does, directly under "
+        "Spell them flat, directly under "
             + KimiChatProperties.PREFIX
             + ".*, such as "
             + KimiChatProperties.PREFIX

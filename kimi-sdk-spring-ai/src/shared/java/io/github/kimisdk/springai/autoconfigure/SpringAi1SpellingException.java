@@ -8,9 +8,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
- * Options spelled under {@code spring.ai.kimi.chat.options.*}, Spring AI 1's spelling, which this
- * module (Spring AI 2 only) does not read: the start fails naming each one's flat spelling, rather
- * than running with the settings silently ignored.
+ * Options spelled under {@code spring.ai.kimi.chat.options.*}, the spelling of Spring AI 1's own
+ * providers, which neither Spring line's artifact reads (both read Spring AI 2's flat spelling):
+ * the start fails naming each one's flat spelling, rather than running with the settings silently
+ * ignored.
  */
 final class SpringAi1SpellingException extends IllegalStateException {
 
@@ -25,7 +26,9 @@ final class SpringAi1SpellingException extends IllegalStateException {
     super(
         "Spring AI 1's spelling "
             + OLD_PREFIX
-            + ".* is not read by kimi-sdk-spring-ai (Spring AI 2): "
+            + ".* is not read by "
+            + SpringLine.BUILT_FOR.module()
+            + ": "
             + String.join(", ", renames));
     this.renames = List.copyOf(renames);
   }

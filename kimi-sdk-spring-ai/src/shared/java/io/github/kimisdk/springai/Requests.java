@@ -43,6 +43,29 @@ final class Requests {
       List<org.springframework.ai.chat.messages.Message> messages,
       KimiChatOptions o,
       boolean stream) {
+    List<ToolDefinition> tools = new ArrayList<>(o.getToolCallbacks().size());
+    for (ToolCallback c : o.getToolCallbacks()) {
+      tools.add(c.getToolDefinition());
+    }
+    return toKimi(messages, o, stream, tools);
+  }
+
+  /**
+   * Maps a whole request, declaring the given tools (on Spring AI 1, the options' callbacks and the
+   * tools their names resolve to).
+   *
+   * @param messages the prompt's messages
+   * @param o the options, already merged with the model's defaults, naming a model
+   * @param stream whether the request streams
+   * @param tools the tools declared to the model
+   * @return the SDK's request
+   * @throws IllegalArgumentException for what Kimi does not take
+   */
+  static ChatRequest toKimi(
+      List<org.springframework.ai.chat.messages.Message> messages,
+      KimiChatOptions o,
+      boolean stream,
+      List<ToolDefinition> tools) {
     if (o.getTopK() != null) {
       throw new IllegalArgumentException(
           "topK is not supported by Kimi: its models sample with temperature and topP only;"
@@ -72,12 +95,12 @@ final class Requests {
     if (o.getStopSequences() != null && !o.getStopSequences().isEmpty()) {
       b.stop(o.getStopSequences());
     }
-    if (!o.getToolCallbacks().isEmpty()) {
-      List<Tool> tools = new ArrayList<>(o.getToolCallbacks().size());
-      for (ToolCallback c : o.getToolCallbacks()) {
-        tools.add(tool(c.getToolDefinition()));
+    if (!tools.isEmpty()) {
+      List<Tool> declared = new ArrayList<>(tools.size());
+      for (ToolDefinition d : tools) {
+        declared.add(tool(d));
       }
-      b.tools(tools);
+      b.tools(declared);
     }
     return b.build();
   }
