@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param reason why it asks (the policy's or hook's words), or why it is in doubt
  * @param policy the id of the tool's approval policy in force
  * @param argumentsSha256 the SHA-256 of {@code arguments}, in hex
+ * @param idempotencyKey the key the call runs with ({@link ToolContext#idempotencyKey()}): for a
+ *     call in doubt, what to look up in the system it changes before deciding
  */
 public record PendingCall(
     Kind kind,
@@ -31,7 +33,8 @@ public record PendingCall(
     String arguments,
     String reason,
     String policy,
-    String argumentsSha256) {
+    String argumentsSha256,
+    String idempotencyKey) {
 
   /** Says why a call waits. */
   public enum Kind {
@@ -57,6 +60,7 @@ public record PendingCall(
    * @param reason why
    * @param policy the policy's id
    * @param argumentsSha256 the arguments' digest
+   * @param idempotencyKey the call's key
    * @throws NullPointerException if an argument but {@code callId} is null
    */
   public PendingCall {
@@ -67,5 +71,6 @@ public record PendingCall(
     Objects.requireNonNull(reason, "reason must not be null");
     Objects.requireNonNull(policy, "policy must not be null");
     Objects.requireNonNull(argumentsSha256, "argumentsSha256 must not be null");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey must not be null");
   }
 }

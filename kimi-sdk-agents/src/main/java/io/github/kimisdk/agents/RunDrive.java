@@ -387,7 +387,8 @@ final class RunDrive {
                 "begun but not finished when its worker stopped, and the tool is not idempotent:"
                     + " its effect may or may not have happened",
                 tool == null ? "never" : tool.approval().id(),
-                Ids.sha256(r.arguments()));
+                Ids.sha256(r.arguments()),
+                r.key());
         Decided decided = decide(p, decisions);
         if (decided.changed) {
           changed = true;
@@ -448,7 +449,8 @@ final class RunDrive {
               args,
               ask,
               policy,
-              Ids.sha256(args));
+              Ids.sha256(args),
+              Ids.idempotencyKey(d.id, step, pos));
       if (covered(name, parsed, policy)) {
         emit(new RunEvent.Approved(d.id, step, pos, name, "allowance"));
         jobs.add(new Job(pos, call, tool, args, false, null));

@@ -550,7 +550,8 @@ public final class RunState {
               str(p, "arguments"),
               str(p, "reason"),
               str(p, "policy"),
-              str(p, "arguments_sha256")));
+              str(p, "arguments_sha256"),
+              Ids.idempotencyKey(d.id, num(p, "step").intValue(), num(p, "position").intValue())));
     }
     d.note = opt(o, "note");
     return d;
