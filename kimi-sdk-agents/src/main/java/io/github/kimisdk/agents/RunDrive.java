@@ -209,6 +209,9 @@ final class RunDrive {
   }
 
   private RunResult loop(List<Decision> decisions) {
+    if (d.status != RunState.Status.ANSWERED) {
+      d.status = RunState.Status.RUNNING; // saved so until it pauses, stops or ends again
+    }
     while (true) {
       if (d.turn != null) {
         boolean complete = turn(decisions);

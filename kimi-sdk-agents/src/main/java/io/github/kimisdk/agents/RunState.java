@@ -446,7 +446,7 @@ public final class RunState {
     try {
       root = Json.parse(json);
     } catch (JsonException e) {
-      throw new IllegalArgumentException("a saved run must be JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException("a saved agent run must be JSON: " + e.getMessage(), e);
     }
     if (!(root instanceof JsonObject o)
         || !(o.get("format") instanceof JsonString f)
