@@ -14,7 +14,7 @@ class FileRunStoreTest extends RunStoreContract {
   private final AtomicInteger stores = new AtomicInteger();
 
   @Override
-  RunStore store() {
+  protected RunStore store() {
     return FileRunStore.of(dir.resolve("store-" + stores.incrementAndGet()));
   }
 

@@ -28,7 +28,7 @@ class JdbcRunStorePostgresTest extends RunStoreContract {
   }
 
   @Override
-  RunStore store() {
+  protected RunStore store() {
     return JdbcRunStore.of(server.dataSource(), "t" + TABLES.incrementAndGet()).createTables();
   }
 

@@ -2,7 +2,7 @@ package io.github.kimisdk.agents;
 
 class MemoryRunStoreTest extends RunStoreContract {
   @Override
-  RunStore store() {
+  protected RunStore store() {
     return RunStore.inMemory();
   }
 }

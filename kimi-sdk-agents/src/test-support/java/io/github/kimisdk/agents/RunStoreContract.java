@@ -19,18 +19,18 @@ import org.junit.jupiter.api.Test;
  * Times are handed in, as the agent's clock gives them, so a lapsed lease is a later instant and no
  * test waits.
  */
-abstract class RunStoreContract {
-  static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
-  static final Duration LEASE = Duration.ofSeconds(30);
+public abstract class RunStoreContract {
+  protected static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+  protected static final Duration LEASE = Duration.ofSeconds(30);
 
   /** A new store, sharing nothing with another test's. */
-  abstract RunStore store();
+  protected abstract RunStore store();
 
-  static byte[] bytes(String s) {
+  protected static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static String text(byte[] b) {
+  protected static String text(byte[] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
