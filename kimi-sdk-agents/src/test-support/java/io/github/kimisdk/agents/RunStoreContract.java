@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * test waits.
  */
 public abstract class RunStoreContract {
+  /** For subclasses: the test classes of each store. */
+  protected RunStoreContract() {}
+
   protected static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
   protected static final Duration LEASE = Duration.ofSeconds(30);
 
