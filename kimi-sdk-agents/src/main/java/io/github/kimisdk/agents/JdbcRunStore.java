@@ -257,6 +257,8 @@ public final class JdbcRunStore implements RunStore {
       } catch (SQLException | RuntimeException e) {
         rollback(c);
         throw e;
+      } finally {
+        c.setAutoCommit(true); // as a pool lends its connections
       }
     } catch (SQLException e) {
       throw failed("write " + key + " of run " + claim.runId(), e);
