@@ -208,8 +208,7 @@ class AgentGatesHttpTest {
       FakeKimiServer server, KimiClient kimi) {
     RunStore store = RunStore.inMemory();
     // the result's write fails after the transfer ran: as a crash between the two would leave it
-    Agent failing =
-        agent(kimi, bank.tool()).store(new FailingStoreAfter(store, "call/", 1)).build();
+    Agent failing = agent(kimi, bank.tool()).store(new FailingStore(store, "call/", 1)).build();
     RunResult crashed = failing.run("r1", List.of(Message.user("transfer to=acct-1 amount=7")));
     assertThat(crashed).isInstanceOf(RunResult.Failed.class);
     assertThat(bank.requests()).isEqualTo(1);
@@ -234,9 +233,7 @@ class AgentGatesHttpTest {
   void anIdempotentToolFoundBegunRunsAgainWithTheSameKey(FakeKimiServer server, KimiClient kimi) {
     RunStore store = RunStore.inMemory();
     Agent failing =
-        agent(kimi, bank.tool().asIdempotent())
-            .store(new FailingStoreAfter(store, "call/", 1))
-            .build();
+        agent(kimi, bank.tool().asIdempotent()).store(new FailingStore(store, "call/", 1)).build();
     failing.run("r1", List.of(Message.user("transfer to=acct-1 amount=7")));
 
     Agent agent = agent(kimi, bank.tool().asIdempotent()).store(store).build();

@@ -147,7 +147,7 @@ class AgentTransferHttpTest {
       FakeKimiServer server, KimiClient kimi) throws Exception {
     RunResult.Paused paused = startPaused(kimi);
     // the approving worker records the decision, then its store fails before the call begins
-    RunStore failing = new FailingStore(FileRunStore.of(dir), "call/");
+    RunStore failing = new FailingStore(FileRunStore.of(dir), "call/", 0);
     Agent crashing =
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")

@@ -2,14 +2,19 @@ package io.github.kimisdk.agents;
 
 import java.time.Instant;
 
-/** A store that fails every write whose key starts with a prefix, as a store gone down would. */
+/**
+ * A store that lets the first {@code allowed} writes under a prefix through and fails the rest: the
+ * write of a call's result after its intent, as a crash between the two would leave it.
+ */
 final class FailingStore implements RunStore {
   private final RunStore store;
   private final String prefix;
+  private int allowed; // guarded by this
 
-  FailingStore(RunStore store, String prefix) {
+  FailingStore(RunStore store, String prefix, int allowed) {
     this.store = store;
     this.prefix = prefix;
+    this.allowed = allowed;
   }
 
   @Override
@@ -30,7 +35,11 @@ final class FailingStore implements RunStore {
   @Override
   public void put(Claim.Held claim, String key, byte[] value) {
     if (key.startsWith(prefix)) {
-      throw new RunStoreException("the store is down (a test's)", null);
+      synchronized (this) {
+        if (allowed-- <= 0) {
+          throw new RunStoreException("the store is down (a test's)", null);
+        }
+      }
     }
     store.put(claim, key, value);
   }
