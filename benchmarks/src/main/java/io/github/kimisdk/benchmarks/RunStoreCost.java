@@ -138,7 +138,12 @@ public final class RunStoreCost {
   }
 
   static RunState hundredSteps(KimiClient kimi) {
-    Agent agent = Agent.builder(kimi, "kimi-k3").tool(notifyTool()).maxSteps(120).build();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .tool(notifyTool())
+            .maxSteps(120)
+            .store(RunStore.inMemory())
+            .build();
     RunResult r = agent.run("hundred", List.of(Message.user(hundredTurns())));
     if (!(r instanceof RunResult.Answered a)) {
       throw new IllegalStateException("the 100-step run did not answer: " + r);

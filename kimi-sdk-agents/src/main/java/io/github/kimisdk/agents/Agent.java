@@ -76,6 +76,9 @@ public final class Agent {
   /** The default time a tool call may run before it is interrupted. */
   public static final Duration DEFAULT_TOOL_TIMEOUT = Duration.ofSeconds(60);
 
+  /** The directory of the default store, {@link FileRunStore}, in the working directory. */
+  public static final String DEFAULT_STORE = "kimi-runs";
+
   /** The default number of a turn's calls run at once. */
   public static final int DEFAULT_PARALLELISM = 4;
 
@@ -351,8 +354,10 @@ public final class Agent {
     }
 
     /**
-     * Sets where runs are kept: {@link FileRunStore}, {@link JdbcRunStore}, a Redis store, or (the
-     * default) {@link RunStore#inMemory()}, which keeps them in this process only.
+     * Sets where runs are kept: {@link FileRunStore} (by default {@code
+     * FileRunStore.of(Path.of("kimi-runs"))}, a directory of the working directory, made when the
+     * agent is built), {@link JdbcRunStore}, a Redis store, or {@link RunStore#inMemory()} (this
+     * process only: for tests).
      *
      * @param store the store
      * @return this builder
@@ -508,6 +513,8 @@ public final class Agent {
      * @return the agent
      * @throws IllegalArgumentException if a spend limit is set and the client's price table has no
      *     price for the model in its currency
+     * @throws RunStoreException if no store was set and the default store's directory cannot be
+     *     made
      */
     public Agent build() {
       if (maxSpend != null) {
@@ -523,7 +530,7 @@ public final class Agent {
         }
       }
       if (store == null) {
-        store = RunStore.inMemory();
+        store = FileRunStore.of(java.nio.file.Path.of(DEFAULT_STORE));
       }
       if (owner == null) {
         owner = Ids.defaultOwner();

@@ -36,6 +36,7 @@ class AgentGatesHttpTest {
 
   Agent.Builder agent(KimiClient kimi, AgentTool transfer) {
     return Agent.builder(kimi, "kimi-k3")
+        .store(RunStore.inMemory())
         .tool(transfer)
         .tool(notifyTool())
         .listener(
@@ -290,5 +291,21 @@ class AgentGatesHttpTest {
     // and the claim was released: the run resumes at once
     assertThat(agent.resume(agent.load("r1").orElseThrow(), List.of()))
         .isInstanceOf(RunResult.Paused.class);
+  }
+
+  @Test
+  void withoutAStoreRunsAreKeptInFilesUnderKimiRuns(KimiClient kimi) throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(Agent.DEFAULT_STORE);
+    boolean existed = java.nio.file.Files.exists(dir);
+    try {
+      Agent agent = Agent.builder(kimi, "kimi-k3").build();
+      assertThat(agent.store()).isInstanceOf(FileRunStore.class);
+      assertThat(((FileRunStore) agent.store()).directory())
+          .isEqualTo(dir.toAbsolutePath().normalize());
+    } finally {
+      if (!existed) {
+        java.nio.file.Files.deleteIfExists(dir);
+      }
+    }
   }
 }

@@ -75,6 +75,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
             .tool(
@@ -100,6 +101,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
             .tool(

@@ -39,6 +39,7 @@ class AgentSpanEventsTest {
               .approval(Approval.always());
       Agent agent =
           Agent.builder(kimi, "kimi-k3")
+              .store(io.github.kimisdk.agents.RunStore.inMemory())
               .tool(transfer)
               .hook(
                   c -> c.arguments().contains("acct-0") ? Verdict.deny("closed") : Verdict.allow())
