@@ -5,6 +5,9 @@ module io.github.kimisdk.examples {
   // a module path or a runtime image without it; on the module path McpToolCalling and
   // McpOAuthAgent need --add-modules io.github.kimisdk.mcp.
   requires static io.github.kimisdk.mcp;
+  // The agent examples' runs, approvals and stores (kimi-sdk-agents). Optional, as the MCP client
+  // is: on the module path ApprovalRun and CrashResume need --add-modules io.github.kimisdk.agents.
+  requires static io.github.kimisdk.agents;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
   // McpOAuthAgent's own authorization and MCP servers, on loopback.

@@ -33,6 +33,16 @@ record ChildProcess(List<String> command, int status, String stdout, String stde
         FakeKimiServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
+  /** kimi-sdk-agents' jar or classes. */
+  static Path agentsLocation() throws URISyntaxException {
+    return Path.of(
+        io.github.kimisdk.agents.Agent.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .toURI());
+  }
+
   /** The examples' compiled classes (an exploded named module: it has module-info.class). */
   static Path mcpLocation() throws URISyntaxException {
     return Path.of(

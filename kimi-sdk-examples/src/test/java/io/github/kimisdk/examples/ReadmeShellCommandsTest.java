@@ -197,7 +197,9 @@ class ReadmeShellCommandsTest {
           Map.entry("AgentGraphExample", "(thread 42 holds 8 messages)"),
           Map.entry("AssistantExample", "(the assistant remembers 8 messages)"),
           Map.entry("ResponseCache", "[server] 1 request received"),
-          Map.entry("EmailRedaction", "[sent] addresses left: 0"));
+          Map.entry("EmailRedaction", "[sent] addresses left: 0"),
+          Map.entry("ApprovalRun", "[approval] "),
+          Map.entry("CrashResume", "[crash] "));
 
   /** The program a run command names: its {@code -Dexec.mainClass}'s simple name. */
   static String programOf(String command) {

@@ -376,6 +376,14 @@ final class ReadmeSnippets {
     }
   }
 
+  private static Path agents() {
+    try {
+      return ChildProcess.agentsLocation();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   static List<String> compile(List<Snippet> snippets, Path sdk, Path out) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
@@ -390,9 +398,16 @@ final class ReadmeSnippets {
             "-proc:none",
             "-Xlint:none",
             "--module-path",
-            sdk + File.pathSeparator + testing() + File.pathSeparator + mcp(),
+            sdk
+                + File.pathSeparator
+                + testing()
+                + File.pathSeparator
+                + mcp()
+                + File.pathSeparator
+                + agents(),
             "--add-modules",
-            "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp",
+            "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
+                + "io.github.kimisdk.agents",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

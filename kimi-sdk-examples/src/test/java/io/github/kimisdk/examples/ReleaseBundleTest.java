@@ -84,6 +84,7 @@ class ReleaseBundleTest {
           "kimi-sdk",
           "kimi-sdk-testing",
           "kimi-sdk-mcp",
+          "kimi-sdk-agents",
           "kimi-sdk-bom",
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",

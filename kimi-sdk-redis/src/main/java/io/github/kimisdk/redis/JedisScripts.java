@@ -81,6 +81,15 @@ public final class JedisScripts implements RedisScripts {
 
   @Override
   public long eval(String script, String sha1, List<String> keys, List<String> args) {
+    return (Long) call(script, sha1, keys, args);
+  }
+
+  @Override
+  public String evalText(String script, String sha1, List<String> keys, List<String> args) {
+    return (String) call(script, sha1, keys, args);
+  }
+
+  private Object call(String script, String sha1, List<String> keys, List<String> args) {
     try {
       try {
         return run(script, sha1, keys, args);
@@ -98,11 +107,11 @@ public final class JedisScripts implements RedisScripts {
     }
   }
 
-  private long run(String script, String sha1, List<String> keys, List<String> args) {
+  private Object run(String script, String sha1, List<String> keys, List<String> args) {
     try {
-      return (Long) jedis.evalsha(sha1, keys, args);
+      return jedis.evalsha(sha1, keys, args);
     } catch (JedisNoScriptException e) {
-      return (Long) jedis.eval(script, keys, args);
+      return jedis.eval(script, keys, args);
     }
   }
 

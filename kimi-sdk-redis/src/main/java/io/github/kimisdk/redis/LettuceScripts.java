@@ -86,6 +86,17 @@ public final class LettuceScripts implements RedisScripts {
 
   @Override
   public long eval(String script, String sha1, List<String> keys, List<String> args) {
+    Long reply = call(script, sha1, keys, args, ScriptOutputType.INTEGER);
+    return reply;
+  }
+
+  @Override
+  public String evalText(String script, String sha1, List<String> keys, List<String> args) {
+    return call(script, sha1, keys, args, ScriptOutputType.VALUE);
+  }
+
+  private <T> T call(
+      String script, String sha1, List<String> keys, List<String> args, ScriptOutputType type) {
     if (!connected.getAsBoolean()) {
       // Lettuce would keep the command until it reconnects or times out, unless told to reject it
       throw new RedisUnavailableException("the Lettuce connection is not connected", null);
@@ -93,13 +104,11 @@ public final class LettuceScripts implements RedisScripts {
     String[] k = keys.toArray(NO_KEYS);
     String[] a = args.toArray(NO_KEYS);
     try {
-      Long reply;
       try {
-        reply = commands.evalsha(sha1, ScriptOutputType.INTEGER, k, a);
+        return commands.evalsha(sha1, type, k, a);
       } catch (RedisNoScriptException e) {
-        reply = commands.eval(script, ScriptOutputType.INTEGER, k, a);
+        return commands.eval(script, type, k, a);
       }
-      return reply;
     } catch (RedisException e) {
       if (unavailable(e)) {
         throw new RedisUnavailableException(e.getMessage(), e);

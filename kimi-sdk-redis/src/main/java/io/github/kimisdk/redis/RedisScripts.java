@@ -36,4 +36,22 @@ public interface RedisScripts {
    * @throws RedisUnavailableException when Redis cannot be reached or cannot serve now
    */
   long eval(String script, String sha1, List<String> keys, List<String> args);
+
+  /**
+   * Runs {@code script} as {@link #eval} does and returns its reply as text: what {@link
+   * RedisRunStore} asks of a client. The adapters of this module implement it; another client's
+   * adapter that only serves the rate limiter need not.
+   *
+   * @param script the Lua source
+   * @param sha1 the SHA-1 digest of {@code script}, in lowercase hexadecimal
+   * @param keys the keys the script touches, all in one hash slot
+   * @param args the script's arguments
+   * @return the script's reply, a bulk string; null for Redis's nil
+   * @throws RedisUnavailableException when Redis cannot be reached or cannot serve now
+   * @throws UnsupportedOperationException when the adapter runs no script that answers text
+   */
+  default String evalText(String script, String sha1, List<String> keys, List<String> args) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " runs no script that answers text; implement evalText");
+  }
 }

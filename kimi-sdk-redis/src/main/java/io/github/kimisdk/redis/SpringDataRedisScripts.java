@@ -73,6 +73,18 @@ public final class SpringDataRedisScripts implements RedisScripts {
 
   @Override
   public long eval(String script, String sha1, List<String> keys, List<String> args) {
+    Long reply = call(script, sha1, keys, args, ReturnType.INTEGER);
+    return Objects.requireNonNull(reply, "the script's reply");
+  }
+
+  @Override
+  public String evalText(String script, String sha1, List<String> keys, List<String> args) {
+    byte[] reply = call(script, sha1, keys, args, ReturnType.VALUE);
+    return reply == null ? null : new String(reply, StandardCharsets.UTF_8);
+  }
+
+  private <T> T call(
+      String script, String sha1, List<String> keys, List<String> args, ReturnType type) {
     byte[][] keysAndArgs = new byte[keys.size() + args.size()][];
     int i = 0;
     for (String k : keys) {
@@ -82,22 +94,15 @@ public final class SpringDataRedisScripts implements RedisScripts {
       keysAndArgs[i++] = a.getBytes(StandardCharsets.UTF_8);
     }
     try (RedisConnection c = factory.getConnection()) {
-      Long reply;
       try {
-        reply = c.scriptingCommands().evalSha(sha1, ReturnType.INTEGER, keys.size(), keysAndArgs);
+        return c.scriptingCommands().evalSha(sha1, type, keys.size(), keysAndArgs);
       } catch (RuntimeException e) {
         if (!says(e, "NOSCRIPT")) {
           throw e;
         }
-        reply =
-            c.scriptingCommands()
-                .eval(
-                    script.getBytes(StandardCharsets.UTF_8),
-                    ReturnType.INTEGER,
-                    keys.size(),
-                    keysAndArgs);
+        return c.scriptingCommands()
+            .eval(script.getBytes(StandardCharsets.UTF_8), type, keys.size(), keysAndArgs);
       }
-      return Objects.requireNonNull(reply, "the script's reply");
     } catch (RuntimeException e) {
       if (unavailable(e)) {
         throw new RedisUnavailableException(e.getMessage(), e);

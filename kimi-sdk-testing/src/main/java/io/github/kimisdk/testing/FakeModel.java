@@ -444,10 +444,7 @@ final class FakeModel {
       }
       String role = m.get("role") instanceof JsonString r ? r.value() : "";
       if (!role.equals("tool") && !open.isEmpty()) {
-        return invalid(
-            "Invalid request: the tool calls "
-                + open.keySet()
-                + " are not answered by tool messages before the next message");
+        return unanswered(open);
       }
       if (role.equals("assistant") && m.get("tool_calls") instanceof JsonArray calls) {
         for (JsonValue c : calls.values()) {
@@ -481,7 +478,17 @@ final class FakeModel {
         }
       }
     }
-    return null;
+    // A call left without its result, at the end of the history too, as Kimi refuses it.
+    return open.isEmpty() ? null : unanswered(open);
+  }
+
+  /** Kimi's (and OpenAI's) refusal of tool calls without their results. */
+  private static FakeResponse unanswered(Map<String, String> open) {
+    return invalid(
+        "Invalid request: an assistant message with 'tool_calls' must be followed by tool messages"
+            + " responding to each 'tool_call_id'. The following tool_call_ids did not have"
+            + " response messages: "
+            + String.join(", ", open.keySet()));
   }
 
   private static String toolName(JsonValue toolOrCall) {

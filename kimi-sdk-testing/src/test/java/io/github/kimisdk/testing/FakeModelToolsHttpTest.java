@@ -146,7 +146,19 @@ class FakeModelToolsHttpTest {
                 + ","
                 + user("again")
                 + "]}",
-            "Invalid request: the tool calls [c0] are not answered"),
+            "Invalid request: an assistant message with 'tool_calls' must be followed by tool"
+                + " messages responding to each 'tool_call_id'. The following tool_call_ids did not"
+                + " have response messages: c0"),
+        Arguments.of(
+            "callLeftUnansweredAtTheEnd",
+            "{\"model\":\"moonshot-v1-8k\",\"messages\":["
+                + user("hi")
+                + ","
+                + CALL_WITHOUT_REASONING
+                + "]}",
+            "Invalid request: an assistant message with 'tool_calls' must be followed by tool"
+                + " messages responding to each 'tool_call_id'. The following tool_call_ids did not"
+                + " have response messages: c0"),
         Arguments.of(
             "strayToolMessage",
             "{\"model\":\"moonshot-v1-8k\",\"messages\":["

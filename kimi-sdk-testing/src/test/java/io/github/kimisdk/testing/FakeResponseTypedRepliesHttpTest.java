@@ -178,7 +178,18 @@ class FakeResponseTypedRepliesHttpTest {
             .addMessage(Message.user("and?"))
             .build();
     assertThatThrownBy(() -> kimi.chat(unanswered))
-        .hasMessageContaining("are not answered by tool messages");
+        .hasMessageContaining(
+            "an assistant message with 'tool_calls' must be followed by tool messages responding"
+                + " to each 'tool_call_id'")
+        .hasMessageContaining(calls.choices().get(0).message().toolCalls().get(0).id());
+    // and so is a history that ends on the call, its result never sent
+    server.enqueue(FakeResponse.reply("noon"));
+    ChatRequest endsOnTheCall =
+        first.toBuilder().addMessage(calls.choices().get(0).message()).build();
+    assertThatThrownBy(() -> kimi.chat(endsOnTheCall))
+        .hasMessageContaining(
+            "an assistant message with 'tool_calls' must be followed by tool messages responding"
+                + " to each 'tool_call_id'");
   }
 
   @Test

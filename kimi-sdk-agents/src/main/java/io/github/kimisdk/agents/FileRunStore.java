@@ -1,0 +1,259 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps runs in a directory, one subdirectory per run: no setup, for one machine (or a file system
+ * whose locks its workers share). Each record is a file written whole to a temporary file, forced
+ * to disk, moved over the old one atomically, and its directory forced too: a write that returns
+ * survives a crash of the process or the machine, and a reader never sees half a record. The claim
+ * is a file beside the records, read and changed only under an operating-system lock on the run's
+ * {@code lock} file (released by the system when a process dies) and, within this process, a lock
+ * of its own.
+ *
+ * <pre>{@code
+ * Agent agent = Agent.builder(kimi, "kimi-k3")
+ *     .store(FileRunStore.of(Path.of("runs")))
+ *     .tool(transfer)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Layout: {@code DIR/RUN_ID/claim} (the holder, its token and the end of its lease, JSON),
+ * {@code DIR/RUN_ID/state.rec} (the saved {@link RunState}), {@code
+ * DIR/RUN_ID/call_000003_0001.rec} (one tool call's record). Thread-safe.
+ */
+public final class FileRunStore implements RunStore {
+  private static final ReentrantLock[] STRIPES = new ReentrantLock[64];
+
+  static {
+    for (int i = 0; i < STRIPES.length; i++) {
+      STRIPES[i] = new ReentrantLock();
+    }
+  }
+
+  private final Path dir;
+
+  private FileRunStore(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Returns a store that keeps runs under {@code dir}, created when missing.
+   *
+   * @param dir the directory
+   * @return the store
+   * @throws NullPointerException if {@code dir} is null
+   * @throws RunStoreException if the directory cannot be created
+   */
+  public static FileRunStore of(Path dir) {
+    Objects.requireNonNull(dir, "dir must not be null");
+    Path abs = dir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(abs);
+    } catch (IOException e) {
+      throw new RunStoreException("cannot create the run store's directory " + abs, e);
+    }
+    return new FileRunStore(abs);
+  }
+
+  /**
+   * Returns the directory.
+   *
+   * @return the absolute directory
+   */
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public Claim claim(String runId, String owner, Instant now, Instant until) {
+    Objects.requireNonNull(owner, "owner must not be null");
+    return locked(
+        Ids.runId(runId),
+        run -> {
+          Held current = readClaim(run);
+          if (current != null && current.until > now.toEpochMilli()) {
+            return new Claim.Taken(runId, current.owner, Instant.ofEpochMilli(current.until));
+          }
+          Claim.Held held = new Claim.Held(runId, owner, Ids.newToken(), until);
+          writeClaim(run, held);
+          return held;
+        });
+  }
+
+  @Override
+  public boolean renew(Claim.Held claim, Instant until) {
+    return locked(
+        claim.runId(),
+        run -> {
+          if (!holds(run, claim)) {
+            return false;
+          }
+          writeClaim(run, claim.renewed(until));
+          return true;
+        });
+  }
+
+  @Override
+  public void release(Claim.Held claim) {
+    locked(
+        claim.runId(),
+        run -> {
+          if (holds(run, claim)) {
+            Files.deleteIfExists(run.resolve("claim"));
+            force(run);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void put(Claim.Held claim, String key, byte[] value) {
+    Ids.key(key);
+    Objects.requireNonNull(value, "value must not be null");
+    locked(
+        claim.runId(),
+        run -> {
+          if (!holds(run, claim)) {
+            throw new ClaimLostException(claim.runId());
+          }
+          write(run, fileName(key), value);
+          return null;
+        });
+  }
+
+  @Override
+  public byte[] get(String runId, String key) {
+    Path file = dir.resolve(Ids.runId(runId)).resolve(fileName(Ids.key(key)));
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new RunStoreException("cannot read " + file, e);
+    }
+  }
+
+  private static String fileName(String key) {
+    return key.replace('/', '_') + ".rec";
+  }
+
+  /** A claim as its file holds it. */
+  private record Held(String owner, String token, long until) {}
+
+  private static Held readClaim(Path run) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(run.resolve("claim"));
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    JsonValue v = Json.parse(bytes);
+    return new Held(v.get("owner").asString(), v.get("token").asString(), v.get("until").asLong());
+  }
+
+  private static void writeClaim(Path run, Claim.Held claim) throws IOException {
+    JsonObject o =
+        JsonObject.builder()
+            .put("owner", JsonString.of(claim.owner()))
+            .put("token", JsonString.of(claim.token()))
+            .put("until", claim.until().toEpochMilli())
+            .build();
+    write(run, "claim", Json.write(o).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean holds(Path run, Claim.Held claim) throws IOException {
+    Held current = readClaim(run);
+    return current != null && current.token.equals(claim.token());
+  }
+
+  /** Writes a file whole and durably: a forced temporary file, moved atomically, its dir forced. */
+  private static void write(Path run, String name, byte[] value) throws IOException {
+    Path tmp = run.resolve(name + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(value);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(
+          tmp,
+          run.resolve(name),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("the file system of " + run + " cannot replace a file atomically", e);
+    }
+    force(run);
+  }
+
+  /** Forces a directory's entries to disk, where the system allows opening a directory. */
+  private static void force(Path directory) throws IOException {
+    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
+      // Windows opens no directory: its moves are durable on their own
+    }
+  }
+
+  @FunctionalInterface
+  private interface Locked<T> {
+    T apply(Path run) throws IOException;
+  }
+
+  /** Runs {@code body} on a run's directory under this process's lock and the system's. */
+  private <T> T locked(String runId, Locked<T> body) {
+    Path run = dir.resolve(runId);
+    ReentrantLock stripe = STRIPES[Math.floorMod(run.hashCode(), STRIPES.length)];
+    stripe.lock();
+    try {
+      if (!Files.isDirectory(run)) {
+        Files.createDirectories(run);
+        force(dir);
+      }
+      try (FileChannel ch =
+          FileChannel.open(
+              run.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = ch.lock();
+        try {
+          return body.apply(run);
+        } finally {
+          lock.release();
+        }
+      }
+    } catch (IOException e) {
+      throw new RunStoreException("the run store at " + dir + " failed on run " + runId, e);
+    } finally {
+      stripe.unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FileRunStore[" + dir + "]";
+  }
+}

@@ -1,0 +1,167 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A moment of an agent run, as an {@link AgentListener} sees it. {@code kimi-sdk-opentelemetry}
+ * records the ones a team watches (claimed, taken, resumed, paused, in doubt, approved, denied,
+ * asked again) as span events named {@code kimi.agent.*}.
+ */
+public sealed interface RunEvent {
+
+  /**
+   * Returns the run's id.
+   *
+   * @return the id
+   */
+  String runId();
+
+  /**
+   * This worker claimed the run.
+   *
+   * @param runId the run
+   * @param owner this worker
+   * @param until when the claim lapses unless renewed
+   */
+  record Claimed(String runId, String owner, Instant until) implements RunEvent {}
+
+  /**
+   * Another worker holds the run; this one did nothing.
+   *
+   * @param runId the run
+   * @param holder the other worker
+   * @param until when its claim lapses if it dies
+   */
+  record Taken(String runId, String holder, Instant until) implements RunEvent {}
+
+  /**
+   * A saved run goes on.
+   *
+   * @param runId the run
+   * @param revision the revision it goes on from
+   * @param status where it stood
+   * @param decisions how many decisions were handed in
+   */
+  record Resumed(String runId, long revision, RunState.Status status, int decisions)
+      implements RunEvent {}
+
+  /**
+   * The model is called.
+   *
+   * @param runId the run
+   * @param step the step, from 1
+   * @param request the request
+   */
+  record ModelCalled(String runId, int step, ChatRequest request) implements RunEvent {}
+
+  /**
+   * The model replied; the reply is saved before any of its calls runs.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param completion the reply
+   */
+  record Replied(String runId, int step, ChatCompletion completion) implements RunEvent {}
+
+  /**
+   * A tool call starts; its intent is recorded.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place in the reply
+   * @param tool the tool
+   * @param rerun whether it runs again after a crash or a decision on a call in doubt
+   */
+  record ToolStarted(String runId, int step, int position, String tool, boolean rerun)
+      implements RunEvent {}
+
+  /**
+   * A tool call has a result, recorded; a call answered without running (denied, rejected, given by
+   * a person, found recorded) has one too.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param content what the model reads
+   * @param error whether the call failed
+   * @param elapsed how long the tool ran; zero when it did not run
+   */
+  record ToolFinished(
+      String runId,
+      int step,
+      int position,
+      String tool,
+      String content,
+      boolean error,
+      Duration elapsed)
+      implements RunEvent {}
+
+  /**
+   * A call that asks may run: a person approved it, with the arguments as asked or edited, or an
+   * allowance given earlier covers it.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param how {@code decision}, {@code edited} or {@code allowance}
+   */
+  record Approved(String runId, int step, int position, String tool, String how)
+      implements RunEvent {}
+
+  /**
+   * A call does not run: a hook or the tool's policy denied it, or a person rejected it.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param by {@code hook}, {@code policy} or {@code person}
+   * @param reason what the model reads
+   */
+  record Denied(String runId, int step, int position, String tool, String by, String reason)
+      implements RunEvent {}
+
+  /**
+   * A decision no longer matches its call (the arguments, the tool or the policy changed since it
+   * was made), so it was set aside and the call asks again.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param why what changed
+   */
+  record AskedAgain(String runId, int step, int position, String tool, String why)
+      implements RunEvent {}
+
+  /**
+   * Calls were found begun but not finished after a crash, and their tools are not idempotent: they
+   * wait for a person's decision.
+   *
+   * @param runId the run
+   * @param calls the calls
+   */
+  record InDoubt(String runId, List<PendingCall> calls) implements RunEvent {}
+
+  /**
+   * The run paused, saved, waiting on decisions.
+   *
+   * @param runId the run
+   * @param pending the calls it waits on
+   */
+  record Paused(String runId, List<PendingCall> pending) implements RunEvent {}
+
+  /**
+   * The run ended this drive (answered, paused, stopped or failed) and released its claim.
+   *
+   * @param runId the run
+   * @param status where it stands
+   */
+  record Ended(String runId, RunState.Status status) implements RunEvent {}
+}

@@ -1,0 +1,92 @@
+package io.github.kimisdk.agents;
+
+import java.time.Instant;
+
+/**
+ * Keeps agent runs where a fleet can reach them: each run's records (its saved {@link RunState} and
+ * one record per tool call, written before and after its effect) and the claim that lets one worker
+ * at a time drive it. {@link FileRunStore} (one machine, no setup), {@link JdbcRunStore} (any
+ * database with a JDBC driver) and, in {@code kimi-sdk-redis}, a Redis store implement it; {@link
+ * #inMemory()} holds runs in this process only.
+ *
+ * <p><b>The contract</b>, which every implementation passes in the same tests:
+ *
+ * <ul>
+ *   <li>{@link #claim} is atomic across every worker of the store: a run is free when it has no
+ *       claim or its claim's lease ended at or before {@code now}; then the caller holds it with a
+ *       new token. Otherwise the answer is {@link Claim.Taken}, naming the holder and when its
+ *       lease lapses.
+ *   <li>{@link #put} writes one record only while the claim's token is still the run's (a fencing
+ *       token): a worker whose lease lapsed and whose run another worker claimed gets {@link
+ *       ClaimLostException}, and nothing is written. A write that returns is durable (on disk, or
+ *       committed) and replaces the record whole.
+ *   <li>{@link #get} reads a record as last written, from any worker; no claim is needed to read.
+ * </ul>
+ *
+ * <p>Times are the workers' ({@code now} and {@code until} come from the agent's clock): the
+ * workers' clocks must agree to well within a lease. Implementations are thread-safe.
+ */
+public interface RunStore {
+
+  /**
+   * Claims a run for a worker, atomically.
+   *
+   * @param runId the run
+   * @param owner the worker, as it names itself
+   * @param now the worker's time
+   * @param until when the claim lapses unless renewed
+   * @return {@link Claim.Held} with a new token, or {@link Claim.Taken}
+   * @throws RunStoreException if the store fails
+   */
+  Claim claim(String runId, String owner, Instant now, Instant until);
+
+  /**
+   * Extends a claim this worker holds.
+   *
+   * @param claim the claim
+   * @param until when it now lapses
+   * @return false when the claim passed to another worker
+   * @throws RunStoreException if the store fails
+   */
+  boolean renew(Claim.Held claim, Instant until);
+
+  /**
+   * Releases a claim, so another worker may claim the run at once; nothing when it is no longer
+   * held.
+   *
+   * @param claim the claim
+   * @throws RunStoreException if the store fails
+   */
+  void release(Claim.Held claim);
+
+  /**
+   * Writes a record of a run while the claim holds it, durably, replacing the record whole.
+   *
+   * @param claim the claim
+   * @param key the record's key: lower-case letters, digits, {@code /}, {@code -}, at most 64
+   * @param value the record's bytes
+   * @throws ClaimLostException if the claim passed to another worker; nothing was written
+   * @throws RunStoreException if the store fails
+   */
+  void put(Claim.Held claim, String key, byte[] value);
+
+  /**
+   * Reads a record of a run.
+   *
+   * @param runId the run
+   * @param key the record's key
+   * @return the bytes last written, or null when there is none
+   * @throws RunStoreException if the store fails
+   */
+  byte[] get(String runId, String key);
+
+  /**
+   * Returns a store that holds runs in this process only: claims and records are shared by every
+   * agent of the process that uses this store, and lost when it ends.
+   *
+   * @return a new, empty store
+   */
+  static RunStore inMemory() {
+    return new MemoryRunStore();
+  }
+}

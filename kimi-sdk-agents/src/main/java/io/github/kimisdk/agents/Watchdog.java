@@ -1,0 +1,34 @@
+package io.github.kimisdk.agents;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The one timer of this module: a tool call's timeout. Its daemon thread ends when idle. */
+final class Watchdog {
+  private Watchdog() {}
+
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "kimi-agent-watchdog");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setKeepAliveTime(10, TimeUnit.SECONDS);
+    t.allowCoreThreadTimeOut(true);
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /** Runs {@code task} after {@code delay}; the returned action withdraws it. */
+  static Runnable schedule(Runnable task, Duration delay) {
+    ScheduledFuture<?> f = TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    return () -> f.cancel(false);
+  }
+}

@@ -1,0 +1,208 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.JsonSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A program that runs (or resumes) one agent run with transfers against a bank of files, for {@link
+ * CrashResumeTest}: a separate JVM its test kills with SIGKILL at a chosen point. At that point it
+ * prints {@code KILL-POINT} and waits to be killed; at its end it prints {@code RESULT} and how the
+ * run ended.
+ *
+ * <p>Arguments: {@code run|resume STORE_DIR BANK_DIR BASE_URL RUN_ID KILL IDEMPOTENT}, where {@code
+ * KILL} is {@code none}, or {@code put-before:K}, {@code put-after:K} (the K-th write to the
+ * store), {@code effect-before:K}, {@code effect-after:K} (the K-th transfer).
+ */
+public final class CrashWorker {
+  static final String TASK =
+      "transfer to=acct-1 amount=11 and notify to=acct-1 then transfer to=acct-2 amount=12 and"
+          + " notify to=acct-2 then transfer to=acct-3 amount=13 and notify to=acct-3";
+
+  private CrashWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    Path storeDir = Path.of(args[1]);
+    Path bank = Path.of(args[2]);
+    String baseUrl = args[3];
+    String runId = args[4];
+    String kill = args[5];
+    boolean idempotent = Boolean.parseBoolean(args[6]);
+    String[] k = kill.split(":");
+    String where = k[0];
+    int at = k.length > 1 ? Integer.parseInt(k[1]) : -1;
+    AtomicInteger puts = new AtomicInteger();
+    AtomicInteger effects = new AtomicInteger();
+
+    RunStore files = FileRunStore.of(storeDir);
+    RunStore store =
+        new RunStore() {
+          @Override
+          public Claim claim(String id, String owner, Instant now, Instant until) {
+            return files.claim(id, owner, now, until);
+          }
+
+          @Override
+          public boolean renew(Claim.Held c, Instant until) {
+            return files.renew(c, until);
+          }
+
+          @Override
+          public void release(Claim.Held c) {
+            files.release(c);
+          }
+
+          @Override
+          public void put(Claim.Held c, String key, byte[] value) {
+            int n = puts.incrementAndGet();
+            if (where.equals("put-before") && n == at) {
+              die("before write " + n + " (" + key + ")");
+            }
+            files.put(c, key, value);
+            if (where.equals("put-after") && n == at) {
+              die("after write " + n + " (" + key + ")");
+            }
+          }
+
+          @Override
+          public byte[] get(String id, String key) {
+            return files.get(id, key);
+          }
+        };
+
+    AgentTool transfer =
+        AgentTool.of(
+            "transfer",
+            "Moves money to an account",
+            JsonSchema.object()
+                .required("to", JsonSchema.string())
+                .required("amount", JsonSchema.integer())
+                .build(),
+            (JsonValue a, ToolContext ctx) -> {
+              int n = effects.incrementAndGet();
+              if (where.equals("effect-before") && n == at) {
+                die("before transfer " + n);
+              }
+              String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
+              if (where.equals("effect-after") && n == at) {
+                die("after transfer " + n);
+              }
+              return r;
+            });
+    if (idempotent) {
+      transfer = transfer.asIdempotent();
+    }
+    AgentTool notify =
+        AgentTool.of(
+            "notify",
+            "Tells an account holder",
+            JsonSchema.object().required("to", JsonSchema.string()).build(),
+            (a, ctx) -> "told " + a.get("to").asString());
+    try (KimiClient kimi = KimiClient.builder().apiKey("sk-crash-test").baseUrl(baseUrl).build()) {
+      Agent agent =
+          Agent.builder(kimi, "kimi-k3")
+              .name("crash", "1")
+              .tool(transfer)
+              .tool(notify)
+              .store(store)
+              .lease(Duration.ofSeconds(1))
+              .build();
+      RunResult r;
+      if (mode.equals("run")) {
+        r = agent.run(runId, List.of(Message.user(TASK)));
+      } else {
+        r = resume(agent, bank, runId);
+      }
+      System.out.println("RESULT " + describe(r));
+      System.out.flush();
+    }
+  }
+
+  /** Resumes, deciding each call in doubt by what the bank holds under its key. */
+  private static RunResult resume(Agent agent, Path bank, String runId) {
+    RunState state = agent.load(runId).orElse(null);
+    if (state == null) {
+      return agent.run(runId, List.of(Message.user(TASK)));
+    }
+    RunResult r = agent.resume(state, List.of());
+    for (int i = 0; i < 5 && r instanceof RunResult.Paused p; i++) {
+      List<Decision> decisions = new ArrayList<>();
+      for (PendingCall c : p.pending()) {
+        Path effect = bank.resolve(c.idempotencyKey());
+        decisions.add(
+            Files.exists(effect)
+                ? Decision.answer(c, "transferred (found done: " + read(effect) + ")")
+                : Decision.approve(c));
+      }
+      r = agent.resume(p.state(), decisions);
+    }
+    return r;
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The bank: an effect is a file named by its key, made once; every request is logged. */
+  static String transfer(Path bank, String to, long amount, ToolContext ctx) throws IOException {
+    Files.writeString(
+        bank.resolve("requests.log"),
+        ctx.runId() + " " + ctx.idempotencyKey() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    try {
+      Files.writeString(
+          bank.resolve(ctx.idempotencyKey()),
+          ctx.runId() + " " + to + " " + amount,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+    } catch (FileAlreadyExistsException e) {
+      return "transferred " + amount + " to " + to + " (already done under this key)";
+    }
+    return "transferred " + amount + " to " + to;
+  }
+
+  private static void die(String where) {
+    System.out.println("KILL-POINT " + where);
+    System.out.flush();
+    while (true) {
+      LockSupport.park();
+    }
+  }
+
+  private static String describe(RunResult r) {
+    if (r instanceof RunResult.Answered a) {
+      return "ANSWERED " + a.text().replace('\n', ' ');
+    }
+    if (r instanceof RunResult.Taken t) {
+      return "TAKEN " + t.until().toEpochMilli();
+    }
+    if (r instanceof RunResult.Paused p) {
+      return "PAUSED " + p.pending();
+    }
+    if (r instanceof RunResult.Failed f) {
+      return "FAILED " + f.error();
+    }
+    return "OTHER " + r;
+  }
+}

@@ -1,0 +1,144 @@
+package io.github.kimisdk.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Runs saved by earlier builds load, and go on: the golden files of {@code formats/}. */
+@ExtendWith(FakeKimiExtension.class)
+class RunStateGoldenFilesTest {
+
+  static String golden(String name) throws IOException {
+    try (InputStream in = RunStateGoldenFilesTest.class.getResourceAsStream("/formats/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aPausedRunLoadsWithItsMessagesTurnAndPendingCall() throws IOException {
+    RunState s = RunState.fromJson(golden("agent-run-v1-paused.json"));
+
+    assertThat(s.id()).isEqualTo("golden-1");
+    assertThat(s.status()).isEqualTo(RunState.Status.PAUSED);
+    assertThat(s.agent()).isEqualTo("payments@1");
+    assertThat(s.tools()).containsExactly("transfer", "notify");
+    assertThat(s.model()).isEqualTo("kimi-k3");
+    assertThat(s.steps()).isEqualTo(1);
+    assertThat(s.newMessageIndex()).isEqualTo(2);
+    List<Message> m = s.messages();
+    assertThat(m).hasSize(3);
+    AssistantMessage reply = (AssistantMessage) m.get(2);
+    assertThat(reply.reasoningContent()).isEqualTo("I will call transfer and notify.");
+    assertThat(reply.toolCalls()).hasSize(2);
+    assertThat(s.pending())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.kind()).isEqualTo(PendingCall.Kind.APPROVAL);
+              assertThat(p.tool()).isEqualTo("transfer");
+              assertThat(p.arguments()).isEqualTo("{\"to\":\"acct-1\",\"amount\":100}");
+              assertThat(p.policy()).isEqualTo("always");
+              assertThat(p.argumentsSha256()).isEqualTo(Ids.sha256(p.arguments()));
+              assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey("golden-1", 1, 0));
+            });
+    assertThat(s.usageByModel()).containsKey("kimi-k3");
+    // what it reads, it writes back the same
+    assertThat(RunState.fromJson(s.toJson()).toJson()).isEqualTo(s.toJson());
+  }
+
+  @Test
+  void everyGoldenFileReadsBackAsItWasWritten() throws IOException {
+    for (String name :
+        List.of(
+            "agent-run-v1-paused.json",
+            "agent-run-v1-allowance.json",
+            "agent-run-v1-decided.json",
+            "agent-run-v1-answered.json")) {
+      String json = golden(name);
+      assertThat(RunState.fromJson(json).toJson()).as(name).isEqualTo(json.strip());
+    }
+  }
+
+  @Test
+  void aSavedPausedRunGoesOnInThisBuild(FakeKimiServer server, KimiClient kimi) throws Exception {
+    Bank bank = new Bank();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .store(RunStore.inMemory())
+            .name("payments", "1")
+            .tool(bank.tool().approval(Approval.always()))
+            .tool(
+                AgentTool.of(
+                    "notify",
+                    "Tells an account holder",
+                    io.github.kimisdk.tool.JsonSchema.object()
+                        .required("to", io.github.kimisdk.tool.JsonSchema.string())
+                        .build(),
+                    (a, ctx) -> "told " + a.get("to").asString()))
+            .build();
+    RunState s = RunState.fromJson(golden("agent-run-v1-allowance.json"));
+
+    RunResult r = agent.resume(s, List.of(Decision.reject(s.pending().get(0), "not today")));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.requests()).isZero();
+  }
+
+  @Test
+  void aRecordedEditedApprovalLoadsAndRunsTheEditedCall(FakeKimiServer server, KimiClient kimi)
+      throws Exception {
+    Bank bank = new Bank();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .store(RunStore.inMemory())
+            .name("payments", "1")
+            .tool(bank.tool().approval(Approval.always()))
+            .tool(
+                AgentTool.of(
+                    "notify",
+                    "Tells an account holder",
+                    io.github.kimisdk.tool.JsonSchema.object()
+                        .required("to", io.github.kimisdk.tool.JsonSchema.string())
+                        .build(),
+                    (a, ctx) -> "told " + a.get("to").asString()))
+            .build();
+
+    RunResult r = agent.resume(RunState.fromJson(golden("agent-run-v1-decided.json")), List.of());
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).extracting(Bank.Transfer::amount).containsExactly(2L);
+  }
+
+  @Test
+  void aNewerVersionIsRefusedNamingBoth() throws IOException {
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 2,");
+
+    assertThatThrownBy(() -> RunState.fromJson(newer))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("version 2, newer than this SDK reads (1)");
+  }
+
+  @Test
+  void whatIsNotASavedRunIsRefusedSayingWhat() {
+    assertThatThrownBy(() -> RunState.fromJson("{\"format\":\"kimi-sdk.conversation\"}"))
+        .hasMessageContaining("not a saved agent run");
+    assertThatThrownBy(() -> RunState.fromJson("[1"))
+        .hasMessageContaining("a saved agent run must be JSON");
+    assertThatThrownBy(
+            () ->
+                RunState.fromJson("{\"format\":\"kimi-sdk.agent-run\",\"version\":1,\"id\":\"x\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"revision\" must be a number");
+  }
+}

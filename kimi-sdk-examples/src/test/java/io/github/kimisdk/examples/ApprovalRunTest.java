@@ -1,0 +1,40 @@
+package io.github.kimisdk.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApprovalRunTest {
+
+  @Test
+  void theRunPausesIsSavedAndASecondProgramApprovesTheTransferOnce() {
+    Captured c = new Captured();
+    assertThat(ApprovalRun.run(new String[0], Map.of(), c.out)).isZero();
+    assertThat(c.text())
+        .contains("[approval] the run waits for a person:")
+        .contains("transfer {\"to\":\"acct-7\",\"amount\":120} (this tool needs approval)")
+        .contains("[saved] run invoice-42, revision ")
+        .contains("[loaded] run invoice-42, PAUSED")
+        .contains("[answer] ")
+        .contains("[ledger] [120 EUR to acct-7]");
+  }
+
+  @Test
+  void asTwoProgramsOnADirectoryARejectionDoesNoTransfer(@TempDir Path dir) throws Exception {
+    Captured first = new Captured();
+    assertThat(ApprovalRun.run(new String[] {"start", dir.toString()}, Map.of(), first.out))
+        .isZero();
+    assertThat(Files.exists(dir.resolve("runs/invoice-42/state.rec"))).isTrue();
+    Captured second = new Captured();
+    assertThat(ApprovalRun.run(new String[] {"reject", dir.toString()}, Map.of(), second.out))
+        .isZero();
+    assertThat(second.text())
+        .contains("[approval] rejected: transfer")
+        .contains("the invoice is disputed")
+        .contains("[ledger] []");
+  }
+}

@@ -1,0 +1,126 @@
+package io.github.kimisdk.opentelemetry;
+
+import io.github.kimisdk.agents.AgentListener;
+import io.github.kimisdk.agents.RunEvent;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+
+/**
+ * Records the moments of an agent run ({@code kimi-sdk-agents}) a team watches as events on the
+ * current span: the span the application opens around {@code Agent.run} or {@code Agent.resume},
+ * under which the run's chat spans also are. The conventions name no approval or resume events yet,
+ * so the names are Kimi's own: {@value #CLAIMED}, {@value #TAKEN}, {@value #RESUMED}, {@value
+ * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED} and {@value #ASKED_AGAIN}.
+ * Each carries {@code kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is concerned;
+ * never a call's arguments or its idempotency key.
+ *
+ * <pre>{@code
+ * Agent agent = Agent.builder(kimi, "kimi-k3")
+ *     .listener(AgentSpanEvents.create())
+ *     .tool(transfer)
+ *     .build();
+ * Span span = tracer.spanBuilder("invoice-42").startSpan();
+ * try (Scope s = span.makeCurrent()) {
+ *   agent.run("invoice-42", messages);
+ * } finally {
+ *   span.end();
+ * }
+ * }</pre>
+ *
+ * <p>Needs {@code kimi-sdk-agents} on the class path. Stateless and thread-safe.
+ */
+public final class AgentSpanEvents implements AgentListener {
+
+  /** This worker claimed the run. */
+  public static final String CLAIMED = "kimi.agent.claimed";
+
+  /** Another worker holds the run. */
+  public static final String TAKEN = "kimi.agent.taken";
+
+  /** A saved run goes on. */
+  public static final String RESUMED = "kimi.agent.resumed";
+
+  /** The run paused on calls that wait for a decision. */
+  public static final String PAUSED = "kimi.agent.paused";
+
+  /** Calls found begun but not finished after a crash wait for a person. */
+  public static final String IN_DOUBT = "kimi.agent.in_doubt";
+
+  /** A call that asked may run. */
+  public static final String APPROVED = "kimi.agent.approved";
+
+  /** A call does not run: a hook, its policy or a person refused it. */
+  public static final String DENIED = "kimi.agent.denied";
+
+  /** A decision no longer matched its call, which asks again. */
+  public static final String ASKED_AGAIN = "kimi.agent.asked_again";
+
+  static final AttributeKey<String> RUN = AttributeKey.stringKey("kimi.agent.run.id");
+  static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
+  static final AttributeKey<String> HOLDER = AttributeKey.stringKey("kimi.agent.claim.holder");
+  static final AttributeKey<String> UNTIL = AttributeKey.stringKey("kimi.agent.claim.until");
+  static final AttributeKey<String> STATUS = AttributeKey.stringKey("kimi.agent.run.status");
+  static final AttributeKey<Long> REVISION = AttributeKey.longKey("kimi.agent.run.revision");
+  static final AttributeKey<Long> CALLS = AttributeKey.longKey("kimi.agent.calls");
+  static final AttributeKey<Long> STEP = AttributeKey.longKey("kimi.agent.step");
+  static final AttributeKey<String> HOW = AttributeKey.stringKey("kimi.agent.approved.how");
+  static final AttributeKey<String> BY = AttributeKey.stringKey("kimi.agent.denied.by");
+
+  private AgentSpanEvents() {}
+
+  /**
+   * Returns the listener.
+   *
+   * @return a listener that records on the current span
+   */
+  public static AgentSpanEvents create() {
+    return new AgentSpanEvents();
+  }
+
+  @Override
+  public void onEvent(RunEvent event) {
+    Span span = Span.current();
+    if (!span.isRecording()) {
+      return;
+    }
+    AttributesBuilder a = Attributes.builder().put(RUN, event.runId());
+    String name;
+    if (event instanceof RunEvent.Claimed e) {
+      name = CLAIMED;
+      a.put(UNTIL, e.until().toString());
+    } else if (event instanceof RunEvent.Taken e) {
+      name = TAKEN;
+      a.put(HOLDER, e.holder()).put(UNTIL, e.until().toString());
+    } else if (event instanceof RunEvent.Resumed e) {
+      name = RESUMED;
+      a.put(REVISION, e.revision())
+          .put(STATUS, e.status().name().toLowerCase(java.util.Locale.ROOT));
+      a.put(CALLS, (long) e.decisions());
+    } else if (event instanceof RunEvent.Paused e) {
+      name = PAUSED;
+      a.put(CALLS, (long) e.pending().size());
+    } else if (event instanceof RunEvent.InDoubt e) {
+      name = IN_DOUBT;
+      a.put(CALLS, (long) e.calls().size());
+    } else if (event instanceof RunEvent.Approved e) {
+      name = APPROVED;
+      a.put(TOOL, e.tool()).put(STEP, (long) e.step()).put(HOW, e.how());
+    } else if (event instanceof RunEvent.Denied e) {
+      name = DENIED;
+      a.put(TOOL, e.tool()).put(STEP, (long) e.step()).put(BY, e.by());
+    } else if (event instanceof RunEvent.AskedAgain e) {
+      name = ASKED_AGAIN;
+      a.put(TOOL, e.tool()).put(STEP, (long) e.step());
+    } else {
+      return; // the model's calls have spans of their own; tools' come with agent spans
+    }
+    span.addEvent(name, a.build());
+  }
+
+  @Override
+  public String toString() {
+    return "AgentSpanEvents";
+  }
+}
