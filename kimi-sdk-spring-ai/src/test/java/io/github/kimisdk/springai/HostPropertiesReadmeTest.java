@@ -135,6 +135,7 @@ class HostPropertiesReadmeTest {
             "cooldown",
             "max-cooldown",
             "rate-limit-wait",
+            "busy-wait",
             "hedge-after",
             "hedge-budget",
             "continue-streams");

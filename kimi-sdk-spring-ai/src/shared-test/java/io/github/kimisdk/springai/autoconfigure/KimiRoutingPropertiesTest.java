@@ -69,6 +69,15 @@ class KimiRoutingPropertiesTest {
   }
 
   @Test
+  void busyWaitBecomesTheSdksBusyWait() {
+    KimiConnectionProperties.Retry retry = new KimiConnectionProperties.Retry();
+    retry.setBusyWait(Duration.ofSeconds(20));
+
+    assertThat(retry.toPolicy())
+        .isEqualTo(RetryPolicy.defaults().withBusyWait(Duration.ofSeconds(20)));
+  }
+
+  @Test
   void continueStreamsFalseAloneIsTheDefaultPolicySpelledOut() {
     KimiConnectionProperties.Retry retry = new KimiConnectionProperties.Retry();
     retry.setContinueStreams(false);

@@ -530,6 +530,13 @@ public class KimiConnectionProperties {
     private Duration rateLimitWait;
 
     /**
+     * How long a call may wait in all for hosts that are busy rather than down: refusals for their
+     * concurrency, vLLM's busy 503, SGLang's full queue, a full group (the SDK's default: 5s); past
+     * it the call fails, saying how long it waited.
+     */
+    private Duration busyWait;
+
+    /**
      * How long a stream may bring nothing before it goes to another replica or target and its slow
      * copy is cancelled (the SDK's default: none, no hedging). The copy cancelled may be billed its
      * prompt.
@@ -571,6 +578,7 @@ public class KimiConnectionProperties {
           && cooldown == null
           && maxCooldown == null
           && rateLimitWait == null
+          && busyWait == null
           && hedgeAfter == null
           && hedgeBudget == null
           && continueStreams == null) {
@@ -599,6 +607,9 @@ public class KimiConnectionProperties {
       }
       if (rateLimitWait != null) {
         p = p.withRateLimitWait(rateLimitWait);
+      }
+      if (busyWait != null) {
+        p = p.withBusyWait(busyWait);
       }
       p = hedging(p);
       if (continueStreams != null) {
@@ -792,6 +803,25 @@ public class KimiConnectionProperties {
      */
     public void setRateLimitWait(Duration rateLimitWait) {
       this.rateLimitWait = rateLimitWait;
+    }
+
+    /**
+     * Returns how long a call may wait in all for busy hosts.
+     *
+     * @return the wait, or null for the SDK's default
+     */
+    public Duration getBusyWait() {
+      return busyWait;
+    }
+
+    /**
+     * Sets how long a call may wait in all for hosts that are busy rather than down ({@code
+     * busy-wait}, {@link RetryPolicy#withBusyWait}).
+     *
+     * @param busyWait the wait; not negative
+     */
+    public void setBusyWait(Duration busyWait) {
+      this.busyWait = busyWait;
     }
 
     /**

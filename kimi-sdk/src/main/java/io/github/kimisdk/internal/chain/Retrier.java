@@ -525,13 +525,9 @@ public final class Retrier {
               + (st.attempts == 1 ? " attempt" : " attempts")
               + " in "
               + ErrorFactory.human(Duration.ofNanos(context.scheduler().nanoTime() - st.started))
-              + (st.waits.busyNanos > 0
-                  ? ", "
-                      + ErrorFactory.human(Duration.ofNanos(st.waits.busyNanos))
-                      + " of it"
-                      + " waiting for busy hosts"
-                  : "")
-              + ")";
+              + ", of which it waited "
+              + ErrorFactory.human(Duration.ofNanos(st.waits.busyNanos))
+              + " for busy hosts)";
     }
     return context
         .errors()

@@ -172,13 +172,24 @@ public final class Route {
     return w;
   }
 
-  /** Chooses the next attempt's target among those the call may use (outside the lock). */
+  /**
+   * Chooses the next attempt's target among those the call may use (outside the lock). When none of
+   * them takes the call and none is merely busy, but a target this round passed is busy (held after
+   * refusing for its full queue), a new round begins: the call waits for a busy host rather than
+   * failing for the down ones.
+   */
   private Router.Pick pick() {
     long skip;
     synchronized (this) {
       skip = skipped;
     }
     Router.Pick p = router.pick(skip, key);
+    if (!p.where().go() && !p.where().busy() && skip != 0 && router.anyBusy(skip)) {
+      synchronized (this) {
+        skipped = 0;
+      }
+      p = router.pick(0, key);
+    }
     synchronized (this) {
       seen = p.seen();
       waitAt = p.waitAt();

@@ -276,6 +276,16 @@ public final class Router {
     return asked != null && asked.compareTo(busyHold) > 0 ? asked : busyHold;
   }
 
+  /** Tells whether a target of {@code among} (one bit each) is held busy after a full queue. */
+  boolean anyBusy(long among) {
+    for (int i = 0; i < parts.length; i++) {
+      if ((among & (1L << i)) != 0 && parts[i].health.busy()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Spends one hedge from the allowance; false when less than one is left. */
   synchronized boolean spendHedge() {
     if (hedgeCredits < 1) {

@@ -140,6 +140,26 @@ class RouteTest {
   }
 
   @Test
+  void busyTargetsPassedThisRoundAreWaitedForRatherThanFailingOnTheDownOnes() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B, C)) {
+      c.router.health(2).cool(null, false, overloaded()); // C down before the call
+      Route r = c.route();
+      next(r);
+      assertThat(r.failed(fullQueue()).next()).isEqualTo(Verdict.Next.MOVE);
+      next(r);
+      assertThat(r.failed(fullQueue()).next()).isEqualTo(Verdict.Next.MOVE);
+
+      Where w = r.next(told::add);
+
+      assertThat(w.target()).isEqualTo(Where.WAIT);
+      assertThat(w.busy()).as("a busy host is worth a short wait").isTrue();
+      assertThat(w.soonestNanos()).isEqualTo(Duration.ofMillis(500).toNanos());
+      c.time.advance(Duration.ofMillis(500));
+      assertThat(next(r)).as("the first busy host back").isZero();
+    }
+  }
+
+  @Test
   void aHandOverWithNowhereToGoTakesNothingAndLeavesTheSlowCopyAlone() {
     try (TestRouters.Chain c = TestRouters.chain(A, B)) {
       c.router.health(1).cool(null, false, overloaded());
