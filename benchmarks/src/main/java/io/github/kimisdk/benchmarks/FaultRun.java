@@ -785,7 +785,9 @@ public final class FaultRun {
           lastFailure = r;
         }
       }
-      if (lastFailure != null && lastFailure.fault.afterResponseBegan()) {
+      if (lastFailure != null
+          && lastFailure.fault.afterResponseBegan()
+          && !restartedBefore(ledger, port, at)) {
         return "target " + m.group(1) + " cooled after a cut reply (" + lastFailure.fault + ")";
       }
     }
@@ -801,10 +803,36 @@ public final class FaultRun {
 
   static void ports(Ledger ledger, List<FaultServer> servers) {
     Map<String, String> m = new HashMap<>();
+    Map<String, FaultServer> byPort = new HashMap<>();
     for (FaultServer s : servers) {
       m.put(s.name, Integer.toString(s.port()));
+      byPort.put(Integer.toString(s.port()), s);
     }
     PORTS.put(ledger, m);
+    SERVERS.put(ledger, byPort);
+  }
+
+  /** Each run's servers by their port, for the windows in which one was down (restarting). */
+  private static final Map<Ledger, Map<String, FaultServer>> SERVERS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /**
+   * Tells whether the server on {@code port} restarted (its connections reset, before or after
+   * their headers: a reset may drop headers the client had not read yet, so the client saw no
+   * response) within the longest cooldown before {@code at}.
+   */
+  static boolean restartedBefore(Ledger ledger, String port, long at) {
+    FaultServer s = SERVERS.getOrDefault(ledger, Map.of()).get(port);
+    if (s == null) {
+      return false;
+    }
+    long since = at - TimeUnit.SECONDS.toNanos(60);
+    for (long[] w : s.downWindows()) {
+      if (w[0] >= since && w[0] <= at) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Tells whether some word of the reply's words (each carries its place) came twice. */
