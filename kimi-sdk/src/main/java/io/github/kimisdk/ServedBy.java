@@ -1,6 +1,5 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.base.text.RecordText;
 import java.net.URI;
 import java.util.Objects;
 
@@ -44,11 +43,7 @@ public record ServedBy(int target, String host, URI baseUrl, String model) {
    */
   @Override
   public String toString() {
-    return RecordText.of("ServedBy")
-        .add("target", target)
-        .add("host", host)
-        .add("baseUrl", baseUrl)
-        .add("model", model)
-        .toString();
+    String named = model == null ? "" : ", model=" + model;
+    return "ServedBy[target=" + target + ", host=" + host + ", baseUrl=" + baseUrl + named + "]";
   }
 }

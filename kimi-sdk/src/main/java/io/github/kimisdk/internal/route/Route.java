@@ -453,7 +453,7 @@ public final class Route {
     }
   }
 
-  /** Takes what the call's attempt holds, leaving nothing held. */
+  /** Takes what the call's attempt holds (its room, its probe), leaving nothing held. */
   private synchronized Hold take() {
     Hold held = current;
     current = Hold.NONE;
@@ -480,12 +480,7 @@ public final class Route {
     handed.release(router);
   }
 
-  /**
-   * Says, for a failure that names every target, each one's last answer with its status and state,
-   * and how many times this call moved.
-   *
-   * @return one clause per target
-   */
+  /** Says, for a failure that names every target, each one's last answer, status and state. */
   public String describe() {
     long skip;
     synchronized (this) {
