@@ -122,11 +122,11 @@ class RunStateGoldenFilesTest {
 
   @Test
   void aNewerVersionIsRefusedNamingBoth() throws IOException {
-    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 2,");
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 3,");
 
     assertThatThrownBy(() -> RunState.fromJson(newer))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version 2, newer than this SDK reads (1)");
+        .hasMessageContaining("version 3, newer than this SDK reads (2)");
   }
 
   @Test
