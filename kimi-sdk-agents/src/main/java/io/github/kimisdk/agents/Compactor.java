@@ -215,7 +215,10 @@ final class Compactor {
     Sizes.Weight before = weigh(next, m);
     int head = head(m);
     List<Integer> cuts = cuts(m, head);
-    int keptTurns = cuts.isEmpty() ? 0 : cuts.size() - 1; // turns after the first cut point
+    if (cuts.isEmpty()) {
+      return null; // nothing after the head, or only a turn whose calls wait
+    }
+    int keptTurns = cuts.size() - 1; // turns after the first place a cut may fall
     int summaryTokens = settings.summaryTokens(limits);
     int cut = -1;
     List<Message> after = null;
