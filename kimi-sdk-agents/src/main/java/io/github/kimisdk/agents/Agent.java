@@ -483,7 +483,8 @@ public final class Agent {
     }
 
     /**
-     * Sets the step limit: the most model calls in a run, counted across resumes.
+     * Sets the step limit: the most model calls in a run, counted across resumes, its subagents'
+     * calls included ({@link Agent#asTool}); a compaction's summary call is not a step.
      *
      * @param maxSteps at least 1; default {@value Agent#DEFAULT_MAX_STEPS}
      * @return this builder
@@ -499,7 +500,8 @@ public final class Agent {
 
     /**
      * Sets a token limit: the run stops before a model call whose prompt (as the SDK's estimator
-     * counts it) and whole output cap could take its tokens past the limit.
+     * counts it) and whole output cap could take its tokens past the limit, its subagents' tokens
+     * and the calls in flight counted with its own.
      *
      * @param maxTotalTokens at least 1
      * @return this builder
@@ -516,7 +518,11 @@ public final class Agent {
     /**
      * Sets a spend limit: the run stops before a model call whose worst case (its estimated prompt
      * at the cache-miss price and its whole output cap) could take its cost, priced with the
-     * client's {@link KimiClient#prices()}, past {@code amount}.
+     * client's {@link KimiClient#prices()}, past {@code amount}. The run's subagents are held to it
+     * with the run: every model call in flight holds its worst case until its reply, so calls in
+     * parallel never take the run past it together. The output cap is the request's {@code
+     * max_completion_tokens}, or the model's default output when the request sets none: set one
+     * ({@link #request}) so that a worst case is not the whole default output.
      *
      * @param amount the most the run may cost, not negative
      * @param currency its currency

@@ -148,7 +148,8 @@ public interface AgentTracer {
     /**
      * Ends the span, on the thread that started it.
      *
-     * @param result how the drive ended
+     * @param result how the drive ended; null when it ended by throwing (the store failed before
+     *     the run was saved, or the state is not this agent's)
      * @param usage the tokens the drive's model calls used (compaction's included); null when it
      *     made none
      */

@@ -220,24 +220,39 @@ final class Compactor {
     }
     int keptTurns = cuts.size() - 1; // turns after the first place a cut may fall
     int summaryTokens = settings.summaryTokens(limits);
+    int recent = Math.min(settings.recentTurns(), keptTurns);
     int cut = -1;
-    List<Message> after = null;
-    for (int keep = Math.min(settings.recentTurns(), keptTurns); keep >= 0; keep--) {
+    // the recent turns asked for, or more: the first cut where the next request fits and the
+    // summary can be asked for with the history as it was sent (read from Kimi's prefix cache)
+    for (int keep = recent; keep <= keptTurns; keep++) {
       int at = cuts.get(cuts.size() - 1 - keep);
-      if (at <= head) {
-        continue;
+      if (force) {
+        cut = at;
+        break;
       }
-      List<Message> candidate = assemble(m, head, at, placeholder(m, head, at, summaryTokens));
-      cut = at;
-      after = candidate;
-      if (force || fits(weigh(next, candidate), limits)) {
+      if (!fits(
+          weigh(next, assemble(m, head, at, placeholder(m, head, at, summaryTokens))), limits)) {
+        break; // keeping more turns only makes it larger
+      }
+      if (asSent(next, model, m, at, summaryTokens)) {
+        cut = at;
         break;
       }
     }
-    if (cut < 0) {
-      return null;
+    // else fewer, down to none, for the next request to fit (the summary request is then shortened)
+    for (int keep = recent; cut < 0 && keep >= 0; keep--) {
+      int at = cuts.get(cuts.size() - 1 - keep);
+      if (keep == 0
+          || fits(
+              weigh(next, assemble(m, head, at, placeholder(m, head, at, summaryTokens))),
+              limits)) {
+        cut = at;
+      }
     }
-    if (!force && !fits(weigh(next, after), limits)) {
+    if (!force
+        && !fits(
+            weigh(next, assemble(m, head, cut, placeholder(m, head, cut, summaryTokens))),
+            limits)) {
       List<Message> least = assemble(m, head, m.size(), placeholder(m, head, head, summaryTokens));
       if (!fits(weigh(next, least), limits)) {
         return null; // the head alone does not fit: a summary cannot help
@@ -288,6 +303,16 @@ final class Compactor {
         head);
   }
 
+  /** Whether the summary can be asked for with the history to {@code cut} as it was sent. */
+  private boolean asSent(
+      ChatRequest next, String model, List<Message> m, int cut, int summaryTokens) {
+    List<Message> history = new ArrayList<>(m.subList(0, cut));
+    history.add(Message.user(INSTRUCTION));
+    ChatRequest ask =
+        summaryBuilder(next, model).maxCompletionTokens(summaryTokens).messages(history).build();
+    return fits(weigh(ask, history), limits(model));
+  }
+
   /** The head, the system messages of the replaced part, the summary, then the turns kept. */
   private static List<Message> assemble(List<Message> m, int head, int cut, UserMessage summary) {
     List<Message> out = new ArrayList<>(head + 1 + m.size() - cut);
@@ -308,9 +333,10 @@ final class Compactor {
     return summaryMessage(m.subList(head, cut), room, "model");
   }
 
-  /** The request that asks for the summary: the history to the cut, as it was sent, and the ask. */
-  private ChatRequest summaryRequest(
-      ChatRequest next, String model, List<Message> m, int head, int cut, int summaryTokens) {
+  /**
+   * The summary request's settings: {@code next}'s (its tools, thinking, cache key), no tool call.
+   */
+  private static ChatRequest.Builder summaryBuilder(ChatRequest next, String model) {
     ChatRequest.Builder b =
         model.equals(next.model())
             ? next.toBuilder()
@@ -324,7 +350,14 @@ final class Compactor {
                 .tools(next.tools())
                 .promptCacheKey(next.promptCacheKey())
                 .promptCacheTtl(next.promptCacheTtl());
-    b.toolChoice(ToolChoice.none()).maxCompletionTokens(summaryTokens).stream(false);
+    return b.toolChoice(ToolChoice.none()).stream(false);
+  }
+
+  /** The request that asks for the summary: the history to the cut, as it was sent, and the ask. */
+  private ChatRequest summaryRequest(
+      ChatRequest next, String model, List<Message> m, int head, int cut, int summaryTokens) {
+    ChatRequest.Builder b = summaryBuilder(next, model);
+    b.maxCompletionTokens(summaryTokens);
     Limits limits = limits(model);
     List<Message> history = new ArrayList<>(m.subList(0, cut));
     history.add(Message.user(INSTRUCTION));

@@ -141,6 +141,9 @@ class AgentCompactionHttpTest {
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     assertThat(results).as("the results overflow the window").isGreaterThan(2 * WINDOW);
     assertThat(compactions()).hasSizeGreaterThanOrEqualTo(2);
+    // each summary was asked for with the history as it was sent: read from Kimi's prefix cache
+    assertThat(compactions())
+        .allSatisfy(c -> assertThat(c.report().usage().cachedTokens()).isPositive());
     int threshold = (int) Math.floor(Compaction.DEFAULT_THRESHOLD * WINDOW);
     // every request the server received: taken, by Kimi's rules, under the threshold
     assertThat(server.requests()).isNotEmpty();
