@@ -196,10 +196,11 @@ public final class Agent {
    * with every other subagent it runs, as this agent's own limits bound it alone; calls of one turn
    * run in parallel, up to the parent's {@link Builder#parallelism(int)}. What the subagent answers
    * is the call's result. A subagent that fails, or that a limit stops, is a tool error the calling
-   * model reads, not a failure of its run. A call in the subagent that waits for approval pauses
-   * the calling run: its {@link RunResult.Paused#pending()} holds the subagent's calls (under the
-   * subagent's run id), its saved state holds the subagent's, and {@link #resume} with their
-   * decisions goes on inside the subagent.
+   * model reads, not a failure of its run (but a failure of the store fails the calling run, to be
+   * resumed, as in any run). A call in the subagent that waits for approval pauses the calling run:
+   * its {@link RunResult.Paused#pending()} holds the subagent's calls (under the subagent's run
+   * id), its saved state holds the subagent's, and {@link #resume} with their decisions goes on
+   * inside the subagent.
    *
    * <pre>{@code
    * Agent researcher = Agent.builder(kimi, "kimi-k2.6")

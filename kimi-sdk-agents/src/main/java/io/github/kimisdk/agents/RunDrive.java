@@ -1001,6 +1001,8 @@ final class RunDrive {
                   + " agent stopped before it answered: "
                   + limit(st.limit())
                   + " was reached";
+        } else if (r instanceof RunResult.Failed f && f.error() instanceof RunStoreException s) {
+          throw s; // the store this run writes to failed: the run fails, to be resumed
         } else if (r instanceof RunResult.Failed f) {
           error = true;
           failure = f.error();

@@ -277,6 +277,38 @@ class AgentSubagentsHttpTest {
   }
 
   @Test
+  void aStoreThatFailsInsideASubagentFailsTheRunAndItsResumeDoesTheEffectOnce() {
+    Bank bank = new Bank();
+    Agent payer =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payer", "1")
+            .tool(bank.tool().asIdempotent())
+            .store(RunStore.inMemory())
+            .build();
+    RunStore store = RunStore.inMemory();
+    // the subagent's first record (its transfer's intent) is written, then the store fails
+    RunStore failing = new FailingStore(store, "c1-0/call/", 1);
+    Agent.Builder lead =
+        Agent.builder(kimi, "kimi-k3").name("lead", "1").tool(payer.asTool("pay", "Pays"));
+
+    RunResult r =
+        lead.store(failing)
+            .build()
+            .run("crashy", List.of(Message.user("pay task=\"transfer to=acct-3 amount=30\"")));
+
+    assertThat(r).isInstanceOf(RunResult.Failed.class);
+    assertThat(((RunResult.Failed) r).error()).isInstanceOf(RunStoreException.class);
+    assertThat(bank.requests()).isEqualTo(1); // the effect happened before the store failed
+    Agent again = lead.store(store).build();
+    RunResult done = again.resume(again.load("crashy").orElseThrow(), List.of());
+
+    assertThat(done).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).hasSize(1); // run again with the same key: done once
+    assertThat(bank.requests()).isEqualTo(2);
+    assertThat(((RunResult.Answered) done).text()).contains("transferred 30 to acct-3");
+  }
+
+  @Test
   void anAgentToolRefusesToRunOutsideARun() throws Exception {
     Agent alone = child("north", (a, c) -> "x");
     AgentTool tool = alone.asTool("research", "Researches");
