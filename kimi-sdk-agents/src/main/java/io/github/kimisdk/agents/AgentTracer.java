@@ -29,7 +29,8 @@ import java.util.Objects;
  *
  * <p><b>What a tracer is told.</b> The agent's name, version and description, the run's id and
  * model, the tool's name, description, call id and arguments, and its result: never an idempotency
- * key, and nothing of the store. Whether arguments and results reach a span is the tracer's choice.
+ * key (a result that echoes its call's key is given with {@code [idempotency key]} in its place),
+ * and nothing of the store. Whether arguments and results reach a span is the tracer's choice.
  */
 public interface AgentTracer {
 

@@ -1055,10 +1055,11 @@ final class RunDrive {
       tree.store.put(
           tree.claim, recordKey, CallRecord.done(key, name, j.arguments(), content, error));
     } catch (RunStoreException e) {
-      endTool(toolSpan, content, true, e);
+      endTool(toolSpan, "", true, e);
       throw e;
     }
-    endTool(toolSpan, content, error, failure);
+    // a tracer never sees the call's key, even where the tool echoed it in its result
+    endTool(toolSpan, content.replace(key, "[idempotency key]"), error, failure);
     emit(new RunEvent.ToolFinished(d.id, step, j.position(), name, content, error, elapsed));
     return new Done(new RunState.Result(content, error), List.of(), child);
   }

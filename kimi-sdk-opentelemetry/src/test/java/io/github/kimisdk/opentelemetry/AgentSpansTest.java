@@ -261,6 +261,31 @@ class AgentSpansTest {
   }
 
   @Test
+  void aResultThatEchoesItsIdempotencyKeyReachesTheSpanWithoutIt() {
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .store(RunStore.inMemory())
+            .tool(
+                AgentTool.of(
+                    "pay",
+                    "Pays",
+                    JsonSchema.object().build(),
+                    (args, ctx) -> {
+                      keys.add(ctx.idempotencyKey());
+                      return "paid under " + ctx.idempotencyKey();
+                    }))
+            .tracer(AgentSpans.builder(otel).captureMessageContent(true).build())
+            .build();
+
+    agent.run("echo", List.of(Message.user("pay")));
+
+    SpanData t = one("execute_tool pay");
+    assertThat(t.getAttributes().get(AttributeKey.valueKey("gen_ai.tool.call.result")).asString())
+        .isEqualTo("paid under [idempotency key]");
+    noKeyAnywhere();
+  }
+
+  @Test
   void aFailedToolCallIsAnErrorNamingWhatItThrew() {
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
