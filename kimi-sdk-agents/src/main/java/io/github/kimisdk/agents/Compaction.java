@@ -81,46 +81,47 @@ public final class Compaction {
    */
   public static final int DEFAULT_SUMMARY_TOKENS = 4_000;
 
-  private static final Compaction DEFAULTS =
-      new Compaction(
-          true,
-          DEFAULT_THRESHOLD,
-          0,
-          0,
-          DEFAULT_RECENT_TURNS,
-          null,
-          DEFAULT_MAX_TOOL_RESULT_TOKENS,
-          DEFAULT_SUMMARY_TOKENS);
+  private static final Compaction DEFAULTS = new Compaction(new Values(true));
 
-  private static final Compaction OFF =
-      new Compaction(false, DEFAULT_THRESHOLD, 0, 0, DEFAULT_RECENT_TURNS, null, 0, 0);
+  private static final Compaction OFF = new Compaction(new Values(false));
 
-  private final boolean enabled;
-  private final double threshold;
-  private final int maxPromptTokens;
-  private final long maxRequestBytes;
-  private final int recentTurns;
-  private final String model;
-  private final int maxToolResultTokens;
-  private final int summaryTokens;
+  /** The settings' values: never changed once a {@link Compaction} holds them. */
+  private static final class Values implements Cloneable {
+    boolean enabled;
+    double threshold = DEFAULT_THRESHOLD;
+    int maxPromptTokens;
+    long maxRequestBytes;
+    int recentTurns = DEFAULT_RECENT_TURNS;
+    String model;
+    int maxToolResultTokens = DEFAULT_MAX_TOOL_RESULT_TOKENS;
+    int summaryTokens = DEFAULT_SUMMARY_TOKENS;
 
-  private Compaction(
-      boolean enabled,
-      double threshold,
-      int maxPromptTokens,
-      long maxRequestBytes,
-      int recentTurns,
-      String model,
-      int maxToolResultTokens,
-      int summaryTokens) {
-    this.enabled = enabled;
-    this.threshold = threshold;
-    this.maxPromptTokens = maxPromptTokens;
-    this.maxRequestBytes = maxRequestBytes;
-    this.recentTurns = recentTurns;
-    this.model = model;
-    this.maxToolResultTokens = maxToolResultTokens;
-    this.summaryTokens = summaryTokens;
+    Values(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    @Override
+    protected Values clone() {
+      try {
+        return (Values) super.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private final Values v;
+
+  private Compaction(Values values) {
+    this.v = values;
+  }
+
+  /** A copy of these settings, switched on, with {@code change} made. */
+  private Compaction with(java.util.function.Consumer<Values> change) {
+    Values x = v.clone();
+    x.enabled = true;
+    change.accept(x);
+    return new Compaction(x);
   }
 
   /**
@@ -159,15 +160,7 @@ public final class Compaction {
       throw new IllegalArgumentException(
           "the threshold is a share of the window in (0, 1]: " + share);
     }
-    return new Compaction(
-        true,
-        share,
-        maxPromptTokens,
-        maxRequestBytes,
-        recentTurns,
-        model,
-        maxToolResultTokens(),
-        summaryTokens());
+    return with(x -> x.threshold = share);
   }
 
   /**
@@ -183,15 +176,7 @@ public final class Compaction {
     if (tokens < 1_000) {
       throw new IllegalArgumentException("maxPromptTokens must be at least 1000: " + tokens);
     }
-    return new Compaction(
-        true,
-        threshold,
-        tokens,
-        maxRequestBytes,
-        recentTurns,
-        model,
-        maxToolResultTokens(),
-        summaryTokens());
+    return with(x -> x.maxPromptTokens = tokens);
   }
 
   /**
@@ -207,15 +192,7 @@ public final class Compaction {
     if (bytes < 16_384) {
       throw new IllegalArgumentException("maxRequestBytes must be at least 16384: " + bytes);
     }
-    return new Compaction(
-        true,
-        threshold,
-        maxPromptTokens,
-        bytes,
-        recentTurns,
-        model,
-        maxToolResultTokens(),
-        summaryTokens());
+    return with(x -> x.maxRequestBytes = bytes);
   }
 
   /**
@@ -231,15 +208,7 @@ public final class Compaction {
     if (turns < 0) {
       throw new IllegalArgumentException("recentTurns must not be negative: " + turns);
     }
-    return new Compaction(
-        true,
-        threshold,
-        maxPromptTokens,
-        maxRequestBytes,
-        turns,
-        model,
-        maxToolResultTokens(),
-        summaryTokens());
+    return with(x -> x.recentTurns = turns);
   }
 
   /**
@@ -250,15 +219,7 @@ public final class Compaction {
    * @return the settings
    */
   public Compaction model(String model) {
-    return new Compaction(
-        true,
-        threshold,
-        maxPromptTokens,
-        maxRequestBytes,
-        recentTurns,
-        model,
-        maxToolResultTokens(),
-        summaryTokens());
+    return with(x -> x.model = model);
   }
 
   /**
@@ -274,15 +235,7 @@ public final class Compaction {
     if (tokens < 100) {
       throw new IllegalArgumentException("maxToolResultTokens must be at least 100: " + tokens);
     }
-    return new Compaction(
-        true,
-        threshold,
-        maxPromptTokens,
-        maxRequestBytes,
-        recentTurns,
-        model,
-        tokens,
-        summaryTokens());
+    return with(x -> x.maxToolResultTokens = tokens);
   }
 
   /**
@@ -296,15 +249,7 @@ public final class Compaction {
     if (tokens < 256) {
       throw new IllegalArgumentException("summaryTokens must be at least 256: " + tokens);
     }
-    return new Compaction(
-        true,
-        threshold,
-        maxPromptTokens,
-        maxRequestBytes,
-        recentTurns,
-        model,
-        maxToolResultTokens(),
-        tokens);
+    return with(x -> x.summaryTokens = tokens);
   }
 
   /**
@@ -313,7 +258,7 @@ public final class Compaction {
    * @return false for {@link #off()}
    */
   public boolean enabled() {
-    return enabled;
+    return v.enabled;
   }
 
   /**
@@ -322,7 +267,7 @@ public final class Compaction {
    * @return the share
    */
   public double threshold() {
-    return threshold;
+    return v.threshold;
   }
 
   /**
@@ -331,7 +276,7 @@ public final class Compaction {
    * @return the turns
    */
   public int recentTurns() {
-    return recentTurns;
+    return v.recentTurns;
   }
 
   /**
@@ -340,15 +285,15 @@ public final class Compaction {
    * @return the model, or null for the run's own
    */
   public String model() {
-    return model;
+    return v.model;
   }
 
   int maxToolResultTokens() {
-    return maxToolResultTokens > 0 ? maxToolResultTokens : DEFAULT_MAX_TOOL_RESULT_TOKENS;
+    return v.maxToolResultTokens;
   }
 
   int summaryTokens() {
-    return summaryTokens > 0 ? summaryTokens : DEFAULT_SUMMARY_TOKENS;
+    return v.summaryTokens;
   }
 
   /** The limit of one tool result under {@code l}: never more than a quarter of the threshold. */
@@ -368,15 +313,17 @@ public final class Compaction {
   /** The limits for requests to a model, on a Kimi Code endpoint or not. */
   Compactor.Limits limits(ModelInfo model, boolean kimiCode) {
     long tokens =
-        model.windowKnown() ? (long) Math.floor(threshold * model.contextWindow()) : Long.MAX_VALUE;
-    if (maxPromptTokens > 0) {
-      tokens = Math.min(tokens, maxPromptTokens);
+        model.windowKnown()
+            ? (long) Math.floor(v.threshold * model.contextWindow())
+            : Long.MAX_VALUE;
+    if (v.maxPromptTokens > 0) {
+      tokens = Math.min(tokens, v.maxPromptTokens);
     }
     long bytes =
-        maxRequestBytes > 0
-            ? maxRequestBytes
+        v.maxRequestBytes > 0
+            ? v.maxRequestBytes
             : kimiCode
-                ? (long) Math.floor(threshold * KimiClient.KIMI_CODE_MAX_REQUEST_BYTES)
+                ? (long) Math.floor(v.threshold * KimiClient.KIMI_CODE_MAX_REQUEST_BYTES)
                 : Long.MAX_VALUE;
     return new Compactor.Limits((int) Math.min(Integer.MAX_VALUE, tokens), bytes);
   }
@@ -424,7 +371,7 @@ public final class Compaction {
     Objects.requireNonNull(conversation, "conversation must not be null");
     Objects.requireNonNull(next, "next must not be null");
     List<Message> messages = conversation.messages();
-    String by = model != null ? model : next.model();
+    String by = v.model != null ? v.model : next.model();
     if (messages.isEmpty()) {
       return new Result(conversation, new CompactionReport(by, 0, 0, 0, 0, 0, null, null, 0));
     }
@@ -450,18 +397,18 @@ public final class Compaction {
   /** Describes the settings. */
   @Override
   public String toString() {
-    if (!enabled) {
+    if (!v.enabled) {
       return "Compaction[off]";
     }
     return String.format(
         Locale.ROOT,
         "Compaction[threshold=%s%s%s, recentTurns=%d, model=%s, maxToolResultTokens=%d,"
             + " summaryTokens=%d]",
-        threshold,
-        maxPromptTokens > 0 ? ", maxPromptTokens=" + maxPromptTokens : "",
-        maxRequestBytes > 0 ? ", maxRequestBytes=" + maxRequestBytes : "",
-        recentTurns,
-        model == null ? "the run's" : model,
+        v.threshold,
+        v.maxPromptTokens > 0 ? ", maxPromptTokens=" + v.maxPromptTokens : "",
+        v.maxRequestBytes > 0 ? ", maxRequestBytes=" + v.maxRequestBytes : "",
+        v.recentTurns,
+        v.model == null ? "the run's" : v.model,
         maxToolResultTokens(),
         summaryTokens());
   }
