@@ -619,6 +619,10 @@ final class FakeModel {
   /** How the model counts the turns it did in a summary it writes ({@link #summarize}). */
   private static final Pattern TURNS_DONE = Pattern.compile("Turns done: (\\d+)");
 
+  /** The task and the turns done, as a summary of this model's names them. */
+  private static final Pattern OWN_SUMMARY =
+      Pattern.compile("Summary of the work so far\\. Task: (.*?) Turns done: \\d+", Pattern.DOTALL);
+
   /** A request for a summary: no tool may be called and the last user message asks for one. */
   private static final Pattern SUMMARY_ASKED = Pattern.compile("(?i)\\b(summary|summari[sz]e)\\b");
 
@@ -648,6 +652,10 @@ final class FakeModel {
       return new Progress(text, done, true);
     }
     done += Integer.parseInt(summary.group(1));
+    Matcher own = OWN_SUMMARY.matcher(text);
+    if (own.find()) {
+      return new Progress(own.group(1).strip(), done, true); // the task, as its summary names it
+    }
     for (int i = user - 1; i >= 0; i--) {
       if (all.get(i) instanceof JsonObject m
           && m.get("role") instanceof JsonString r

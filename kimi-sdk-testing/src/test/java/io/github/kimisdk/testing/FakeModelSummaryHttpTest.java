@@ -128,6 +128,38 @@ class FakeModelSummaryHttpTest {
   }
 
   @Test
+  void aSummaryInTheSameUserMessageAsTheTaskCountsToo() throws Exception {
+    // Anthropic Messages joins consecutive user messages into one turn: the task and the summary
+    String summary =
+        message(
+                chat(
+                    body(
+                        firstTurn()
+                            + ",{\"role\":\"user\",\"content\":\"Summarize the conversation\"}",
+                        ",\"tool_choice\":\"none\"")))
+            .get("content")
+            .asString();
+
+    HttpResponse<String> r =
+        chat(
+            body(
+                "{\"role\":\"user\",\"content\":"
+                    + Json.write(io.github.kimisdk.json.JsonString.of(TASK + "\n\n" + summary))
+                    + "}",
+                ""));
+
+    assertThat(
+            message(r)
+                .get("tool_calls")
+                .asArray()
+                .get(0)
+                .get("function")
+                .get("arguments")
+                .asString())
+        .isEqualTo("{\"path\":\"b.txt\"}");
+  }
+
+  @Test
   void aPromptOverASmallWindowIsRefusedInKimisWords() throws Exception {
     server.addModel(ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(2_000));
 
