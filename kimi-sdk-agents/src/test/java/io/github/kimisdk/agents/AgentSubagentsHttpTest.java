@@ -309,6 +309,59 @@ class AgentSubagentsHttpTest {
   }
 
   @Test
+  void theModelCallsInFlightAreHeldToTheParentsLimitAcrossItsChildren() {
+    server.latency(Duration.ofMillis(400)); // each answer takes a while: the calls overlap
+    List<Agent> children = new ArrayList<>();
+    for (String region : REGIONS) {
+      children.add(child(region, (args, ctx) -> region + " sold 1 unit"));
+    }
+
+    RunResult held =
+        parent(children).maxConcurrentCalls(2).build().run("held", List.of(Message.user(TASK)));
+
+    assertThat(held).isInstanceOf(RunResult.Answered.class);
+    assertThat(server.peakConcurrency()).isLessThanOrEqualTo(2);
+    RunResult free = parent(children).build().run("free", List.of(Message.user(TASK)));
+    assertThat(free).isInstanceOf(RunResult.Answered.class);
+    assertThat(server.peakConcurrency()).as("without the limit").isGreaterThan(2);
+  }
+
+  @Test
+  void theParentsDeadlineStopsItsChildrenToo() {
+    io.github.kimisdk.testing.FakeClock clock =
+        new io.github.kimisdk.testing.FakeClock(java.time.Instant.parse("2026-11-27T10:00:00Z"));
+    List<Agent> children = new ArrayList<>();
+    for (String region : REGIONS) {
+      children.add(
+          Agent.builder(kimi, "kimi-k3")
+              .name("researcher-" + region, "1")
+              .clock(clock)
+              .tool(
+                  AgentTool.of(
+                      "lookup",
+                      "Looks a figure up",
+                      JsonSchema.object().required("query", JsonSchema.string()).build(),
+                      (args, ctx) -> {
+                        clock.advance(Duration.ofMinutes(1)); // a slow service
+                        return region + " sold 1 unit";
+                      }))
+              .store(RunStore.inMemory())
+              .build());
+    }
+    Agent lead = parent(children).clock(clock).timeLimit(Duration.ofMinutes(2)).build();
+
+    RunResult r = lead.run("deadline", List.of(Message.user(TASK)));
+
+    assertThat(r).isInstanceOf(RunResult.Stopped.class);
+    assertThat(((RunResult.Stopped) r).limit()).isEqualTo(RunResult.Limit.TIME);
+    // the parent's first call and the children's first: then the deadline had passed
+    assertThat(server.requestCount()).isEqualTo(5);
+    assertThat(toolMessages(((RunResult.Stopped) r).state()))
+        .hasSize(4)
+        .allMatch(t -> t.content().contains("the time limit"));
+  }
+
+  @Test
   void anAgentToolRefusesToRunOutsideARun() throws Exception {
     Agent alone = child("north", (a, c) -> "x");
     AgentTool tool = alone.asTool("research", "Researches");
