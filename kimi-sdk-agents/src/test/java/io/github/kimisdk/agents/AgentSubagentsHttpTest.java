@@ -310,7 +310,7 @@ class AgentSubagentsHttpTest {
 
   @Test
   void theModelCallsInFlightAreHeldToTheParentsLimitAcrossItsChildren() {
-    server.latency(Duration.ofMillis(400)); // each answer takes a while: the calls overlap
+    server.latency(Duration.ofMillis(600)); // each answer takes a while: the calls overlap
     List<Agent> children = new ArrayList<>();
     for (String region : REGIONS) {
       children.add(child(region, (args, ctx) -> region + " sold 1 unit"));
@@ -330,6 +330,7 @@ class AgentSubagentsHttpTest {
   void theParentsDeadlineStopsItsChildrenToo() {
     io.github.kimisdk.testing.FakeClock clock =
         new io.github.kimisdk.testing.FakeClock(java.time.Instant.parse("2026-11-27T10:00:00Z"));
+    CountDownLatch allCalled = new CountDownLatch(4);
     List<Agent> children = new ArrayList<>();
     for (String region : REGIONS) {
       children.add(
@@ -342,13 +343,18 @@ class AgentSubagentsHttpTest {
                       "Looks a figure up",
                       JsonSchema.object().required("query", JsonSchema.string()).build(),
                       (args, ctx) -> {
-                        clock.advance(Duration.ofMinutes(1)); // a slow service
+                        // every child made its first call; then the services take three minutes
+                        allCalled.countDown();
+                        if (!allCalled.await(10, TimeUnit.SECONDS)) {
+                          return "Error: the other researchers never called";
+                        }
+                        clock.advance(Duration.ofMinutes(1));
                         return region + " sold 1 unit";
                       }))
               .store(RunStore.inMemory())
               .build());
     }
-    Agent lead = parent(children).clock(clock).timeLimit(Duration.ofMinutes(2)).build();
+    Agent lead = parent(children).clock(clock).timeLimit(Duration.ofSeconds(30)).build();
 
     RunResult r = lead.run("deadline", List.of(Message.user(TASK)));
 
