@@ -49,6 +49,13 @@ if ! java -cp "$jar" io.github.kimisdk.benchmarks.RoutingRun cut-streams --round
   echo "smoke.sh: RoutingRun failed; see benchmarks/target/smoke-routing.log" >&2
   exit 1
 fi
+# What compaction costs (issue 92) in a small form (12 documents: a few seconds), so the harness
+# never rots; its figures go to the log.
+if ! java -cp "$jar" io.github.kimisdk.benchmarks.CompactionCost 12 \
+    > "$root/benchmarks/target/smoke-compaction-cost.log" 2>&1; then
+  echo "smoke.sh: CompactionCost failed; see benchmarks/target/smoke-compaction-cost.log" >&2
+  exit 1
+fi
 # The soak of issue 47, short: 2,000 seeded calls under random faults (about 30 s), exit 1 on any
 # violation; its summary goes to the log, its last line here.
 soak_log=$root/benchmarks/target/smoke-soak.log

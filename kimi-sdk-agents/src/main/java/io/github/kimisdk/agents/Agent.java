@@ -4,6 +4,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.model.Price;
+import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -103,6 +104,12 @@ public final class Agent {
   final AgentListener listener;
   final Duration toolTimeout;
   final ThreadPoolExecutor pool;
+  final Compaction compaction;
+  final String instructions;
+  final String description;
+  final int maxConcurrentCalls;
+  final Duration timeLimit;
+  final AgentTracer tracer;
 
   private Agent(Builder b) {
     this.kimi = b.kimi;
@@ -123,6 +130,12 @@ public final class Agent {
     this.maxTotalTokens = b.maxTotalTokens;
     this.maxSpend = b.maxSpend;
     this.currency = b.currency;
+    this.compaction = b.compaction;
+    this.instructions = b.instructions;
+    this.description = b.description;
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.timeLimit = b.timeLimit;
+    this.tracer = b.tracer;
     this.listener = b.listener;
     this.toolTimeout = b.toolTimeout;
     int id = AGENTS.incrementAndGet();
@@ -175,6 +188,54 @@ public final class Agent {
   }
 
   /**
+   * Returns this agent as a tool another agent's model may call with a task: a subagent. A call
+   * starts a run of this agent (its instructions, tools, model, hooks and compaction) with the task
+   * as its user message, inside the calling run: under its claim and in its store (the subagent's
+   * own store, lease and owner are not used), its records and idempotency keys its own. The calling
+   * run's limits (steps, tokens, spend, the model calls in flight, its deadline) bound the subagent
+   * with every other subagent it runs, as this agent's own limits bound it alone; calls of one turn
+   * run in parallel, up to the parent's {@link Builder#parallelism(int)}. What the subagent answers
+   * is the call's result. A subagent that fails, or that a limit stops, is a tool error the calling
+   * model reads, not a failure of its run (but a failure of the store fails the calling run, to be
+   * resumed, as in any run). A call in the subagent that waits for approval pauses the calling run:
+   * its {@link RunResult.Paused#pending()} holds the subagent's calls (under the subagent's run
+   * id), its saved state holds the subagent's, and {@link #resume} with their decisions goes on
+   * inside the subagent.
+   *
+   * <pre>{@code
+   * Agent researcher = Agent.builder(kimi, "kimi-k2.6")
+   *     .name("researcher", "1")
+   *     .instructions("You find facts and cite where they come from.")
+   *     .tool(search)
+   *     .build();
+   * Agent lead = Agent.builder(kimi, "kimi-k3")
+   *     .tool(researcher.asTool("research", "Finds facts about one question"))
+   *     .maxSpend(new BigDecimal("0.50"), Currency.getInstance("USD"))   // both agents, together
+   *     .build();
+   * }</pre>
+   *
+   * @param name the tool's name, matching {@link io.github.kimisdk.tool.FunctionTool#NAME_PATTERN}
+   * @param description what the subagent does, for the calling model
+   * @return the tool, which takes {@code {"task": "..."}}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public AgentTool asTool(String name, String description) {
+    Objects.requireNonNull(description, "description must not be null");
+    JsonSchema task =
+        JsonSchema.string()
+            .description(
+                "The task for the agent, with everything it needs to know: it sees nothing else of"
+                    + " this conversation");
+    return AgentTool.of(
+            name,
+            description,
+            JsonSchema.object().required("task", task).build(),
+            new Subagent(this))
+        .asIdempotent();
+  }
+
+  /**
    * Starts a run under {@code runId} from {@code messages}: claims it in the store, calls the model
    * with this agent's tools and settings, and drives it until the model answers, a call waits for a
    * decision, a limit stops it, or a call fails.
@@ -204,8 +265,11 @@ public final class Agent {
     d.maxTotalTokens = maxTotalTokens;
     d.maxSpend = maxSpend;
     d.currency = currency;
+    if (instructions != null) {
+      d.messages.add(Message.system(instructions));
+    }
     d.messages.addAll(messages);
-    d.newMessageIndex = messages.size();
+    d.newMessageIndex = d.messages.size();
     return new RunDrive(this, d).start();
   }
 
@@ -275,6 +339,12 @@ public final class Agent {
     private AgentListener listener = e -> {};
     private int parallelism = DEFAULT_PARALLELISM;
     private Duration toolTimeout = DEFAULT_TOOL_TIMEOUT;
+    private Compaction compaction = Compaction.defaults();
+    private String instructions;
+    private String description;
+    private int maxConcurrentCalls;
+    private Duration timeLimit;
+    private AgentTracer tracer = AgentTracer.NONE;
 
     private Builder(KimiClient kimi, String model) {
       this.kimi = kimi;
@@ -414,7 +484,8 @@ public final class Agent {
     }
 
     /**
-     * Sets the step limit: the most model calls in a run, counted across resumes.
+     * Sets the step limit: the most model calls in a run, counted across resumes, its subagents'
+     * calls included ({@link Agent#asTool}); a compaction's summary call is not a step.
      *
      * @param maxSteps at least 1; default {@value Agent#DEFAULT_MAX_STEPS}
      * @return this builder
@@ -430,7 +501,8 @@ public final class Agent {
 
     /**
      * Sets a token limit: the run stops before a model call whose prompt (as the SDK's estimator
-     * counts it) and whole output cap could take its tokens past the limit.
+     * counts it) and whole output cap could take its tokens past the limit, its subagents' tokens
+     * and the calls in flight counted with its own.
      *
      * @param maxTotalTokens at least 1
      * @return this builder
@@ -447,7 +519,11 @@ public final class Agent {
     /**
      * Sets a spend limit: the run stops before a model call whose worst case (its estimated prompt
      * at the cache-miss price and its whole output cap) could take its cost, priced with the
-     * client's {@link KimiClient#prices()}, past {@code amount}.
+     * client's {@link KimiClient#prices()}, past {@code amount}. The run's subagents are held to it
+     * with the run: every model call in flight holds its worst case until its reply, so calls in
+     * parallel never take the run past it together. The output cap is the request's {@code
+     * max_completion_tokens}, or the model's default output when the request sets none: set one
+     * ({@link #request}) so that a worst case is not the whole default output.
      *
      * @param amount the most the run may cost, not negative
      * @param currency its currency
@@ -504,6 +580,96 @@ public final class Agent {
      */
     public Builder toolTimeout(Duration toolTimeout) {
       this.toolTimeout = positive(toolTimeout, "toolTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how the run's history stays inside the model's window: by default {@link
+     * Compaction#defaults()}, which summarizes the older history before a request would pass 85% of
+     * the window (where the client's model table states the window) and cuts a tool result over
+     * 25,000 tokens as it arrives; {@link Compaction#off()} sends every history whole.
+     *
+     * @param compaction the settings
+     * @return this builder
+     * @throws NullPointerException if {@code compaction} is null
+     */
+    public Builder compaction(Compaction compaction) {
+      this.compaction = Objects.requireNonNull(compaction, "compaction must not be null");
+      return this;
+    }
+
+    /**
+     * Sets the agent's instructions: a system message that opens every run this agent starts,
+     * before the messages {@link Agent#run} is given (or, for a subagent, before its task).
+     *
+     * @param instructions the instructions, not blank
+     * @return this builder
+     * @throws NullPointerException if {@code instructions} is null
+     * @throws IllegalArgumentException if it is blank
+     */
+    public Builder instructions(String instructions) {
+      Objects.requireNonNull(instructions, "instructions must not be null");
+      if (instructions.isBlank()) {
+        throw new IllegalArgumentException("instructions must not be blank");
+      }
+      this.instructions = instructions;
+      return this;
+    }
+
+    /**
+     * Describes what the agent does, for traces ({@code gen_ai.agent.description}).
+     *
+     * @param description the description
+     * @return this builder
+     * @throws NullPointerException if {@code description} is null
+     */
+    public Builder description(String description) {
+      this.description = Objects.requireNonNull(description, "description must not be null");
+      return this;
+    }
+
+    /**
+     * Limits the model calls in flight at once in a run and its subagents together (the account's
+     * concurrency is shared by all of them); a call waits for a place.
+     *
+     * @param maxConcurrentCalls at least 1; by default no limit
+     * @return this builder
+     * @throws IllegalArgumentException if it is below 1
+     */
+    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+      if (maxConcurrentCalls < 1) {
+        throw new IllegalArgumentException(
+            "maxConcurrentCalls must be at least 1: " + maxConcurrentCalls);
+      }
+      this.maxConcurrentCalls = maxConcurrentCalls;
+      return this;
+    }
+
+    /**
+     * Sets a deadline for each drive of a run ({@link Agent#run}, {@link Agent#resume}): no model
+     * call starts after it (in the run or in its subagents), and the run stops with {@link
+     * RunResult.Limit#TIME}. A call in flight finishes; a paused run's wait does not count.
+     *
+     * @param timeLimit positive
+     * @return this builder
+     * @throws NullPointerException if {@code timeLimit} is null
+     * @throws IllegalArgumentException if it is not positive
+     */
+    public Builder timeLimit(Duration timeLimit) {
+      this.timeLimit = positive(timeLimit, "timeLimit");
+      return this;
+    }
+
+    /**
+     * Sets the tracer that gives each drive of a run and each tool call a span ({@code
+     * kimi-sdk-opentelemetry}'s {@code AgentSpans}).
+     *
+     * @param tracer the tracer; {@link AgentTracer#NONE} by default
+     * @return this builder
+     * @throws NullPointerException if {@code tracer} is null
+     */
+    public Builder tracer(AgentTracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer must not be null");
       return this;
     }
 

@@ -45,6 +45,20 @@ final class Ids {
   }
 
   /**
+   * The id of the subagent's run a call starts: the parent's id, the step and the place (a digest
+   * of them when that would be longer than a run id may be).
+   */
+  static String childRunId(String parentRunId, int step, int position) {
+    String id = parentRunId + "." + step + "." + position;
+    return id.length() <= 128 ? id : "sub-" + sha256(id).substring(0, 40);
+  }
+
+  /** The prefix of the records of the subagent's run a call starts, below its parent's prefix. */
+  static String childPrefix(String parentPrefix, int step, int position) {
+    return parentPrefix + "c" + step + "-" + position + "/";
+  }
+
+  /**
    * The idempotency key of a call: from the run, the step and the place, never from the model's
    * call id (which is not unique across turns).
    */

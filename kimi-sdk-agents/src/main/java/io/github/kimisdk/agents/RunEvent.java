@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A moment of an agent run, as an {@link AgentListener} sees it. {@code kimi-sdk-opentelemetry}
  * records the ones a team watches (claimed, taken, resumed, paused, in doubt, approved, denied,
- * asked again) as span events named {@code kimi.agent.*}.
+ * asked again, compacted, a tool result cut) as span events named {@code kimi.agent.*}. A
+ * subagent's run has events of its own, under its own run id.
  */
 public sealed interface RunEvent {
 
@@ -100,6 +101,38 @@ public sealed interface RunEvent {
       boolean error,
       Duration elapsed)
       implements RunEvent {}
+
+  /**
+   * A tool result over the limit for one result ({@link Compaction#maxToolResultTokens(int)}) was
+   * cut as it arrived: the model reads its start and end, with a note saying how much was left out.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param originalChars the result's length, in characters
+   * @param keptChars the length of what the model reads, the note included
+   * @param originalTokens the result's tokens, estimated
+   */
+  record ToolResultCut(
+      String runId,
+      int step,
+      int position,
+      String tool,
+      int originalChars,
+      int keptChars,
+      int originalTokens)
+      implements RunEvent {}
+
+  /**
+   * The run's history was compacted before a model call would have crossed the threshold: the older
+   * part was replaced by a summary the model wrote ({@link Compaction}).
+   *
+   * @param runId the run
+   * @param step the step whose model call comes next
+   * @param report what was replaced, the request's weight before and after, and what it cost
+   */
+  record Compacted(String runId, int step, CompactionReport report) implements RunEvent {}
 
   /**
    * A call that asks may run: a person approved it, with the arguments as asked or edited, or an

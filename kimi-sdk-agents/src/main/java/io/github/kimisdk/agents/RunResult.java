@@ -179,6 +179,8 @@ public sealed interface RunResult {
     /**
      * The most spend of {@link Agent.Builder#maxSpend(java.math.BigDecimal, java.util.Currency)}.
      */
-    SPEND
+    SPEND,
+    /** The deadline of {@link Agent.Builder#timeLimit(java.time.Duration)}. */
+    TIME
   }
 }

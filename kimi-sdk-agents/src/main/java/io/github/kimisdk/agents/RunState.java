@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Holds the whole state of an agent run as a value: the messages exactly as the model sent them
@@ -41,17 +42,23 @@ import java.util.TreeMap;
  * version 1), {@code "turn"} (while a reply's tool calls are open: its {@code step}, the {@code
  * results} by call position, the {@code decisions} bound to its calls), {@code "allowances"},
  * {@code "pending"} (the calls a paused run waits on) and {@code "note"} (why it stopped or
- * failed). The format's documentation, member by member, is in {@code docs/agents.md}. A later
- * version of this SDK reads every earlier version; a file of a newer version is refused with an
- * error naming both versions.
+ * failed). Version 2 adds {@code "child_steps"} (the model calls its subagents made, once their
+ * runs ended) and, in the open turn, {@code "children"}: the saved form of each subagent's run that
+ * has not ended, by the position of the call that started it. The format's documentation, member by
+ * member, is in {@code docs/agents.md}. A later version of this SDK reads every earlier version; a
+ * file of a newer version is refused with an error naming both versions.
  */
 public final class RunState {
 
   /** The value of the {@code format} member of a saved run. */
   public static final String FORMAT = "kimi-sdk.agent-run";
 
-  /** The version of the saved form this class writes, and the newest it reads. */
-  public static final int VERSION = 1;
+  /**
+   * The newest version of the saved form this class reads and writes. A state that holds nothing
+   * version 2 added (a subagent's run in its open turn, steps its subagents made) is written as
+   * version 1, which a build of the version before reads too.
+   */
+  public static final int VERSION = 2;
 
   /** Says where a run stands. */
   public enum Status {
@@ -94,6 +101,7 @@ public final class RunState {
     List<Grant> allowances = new ArrayList<>();
     List<PendingCall> pending = new ArrayList<>();
     String note;
+    int childSteps;
 
     Data copy() {
       Data c = new Data();
@@ -116,6 +124,7 @@ public final class RunState {
       c.allowances = new ArrayList<>(allowances);
       c.pending = new ArrayList<>(pending);
       c.note = note;
+      c.childSteps = childSteps;
       return c;
     }
 
@@ -128,11 +137,16 @@ public final class RunState {
     }
   }
 
-  /** The open turn of a run: a reply's calls, the results so far and the decisions recorded. */
+  /**
+   * The open turn of a run: a reply's calls, the results so far, the decisions recorded, and the
+   * runs of its subagents that have not ended (each published by the thread that drives it, as it
+   * saves).
+   */
   static final class Turn {
     final int step;
     final TreeMap<Integer, Result> results = new TreeMap<>();
     final TreeMap<Integer, Recorded> decisions = new TreeMap<>();
+    final ConcurrentSkipListMap<Integer, RunState> children = new ConcurrentSkipListMap<>();
 
     Turn(int step) {
       this.step = step;
@@ -142,6 +156,7 @@ public final class RunState {
       Turn t = new Turn(step);
       t.results.putAll(results);
       t.decisions.putAll(decisions);
+      t.children.putAll(children);
       return t;
     }
   }
@@ -315,9 +330,19 @@ public final class RunState {
     return toJson().getBytes(StandardCharsets.UTF_8);
   }
 
-  private JsonObject tree() {
+  /** The version a state is written as: 2 when it holds what version 2 added, else 1. */
+  private int writtenVersion() {
+    boolean v2 = d.childSteps > 0 || (d.turn != null && !d.turn.children.isEmpty());
+    for (PendingCall p : d.pending) {
+      v2 |= !p.runId().equals(d.id);
+    }
+    return v2 ? 2 : 1;
+  }
+
+  JsonObject tree() {
     JsonObject.Builder o = JsonObject.builder();
-    o.put("format", FORMAT).put("version", VERSION).put("id", d.id).put("revision", d.revision);
+    o.put("format", FORMAT).put("version", writtenVersion()).put("id", d.id);
+    o.put("revision", d.revision);
     o.put("status", d.status.name().toLowerCase(Locale.ROOT));
     JsonArray.Builder tools = JsonArray.builder();
     d.tools.forEach(tools::add);
@@ -329,6 +354,9 @@ public final class RunState {
             .put("tools", tools.build())
             .build());
     o.put("model", d.model).put("steps", d.steps);
+    if (d.childSteps > 0) {
+      o.put("child_steps", d.childSteps);
+    }
     JsonObject.Builder limits = JsonObject.builder().put("max_steps", d.maxSteps);
     if (d.maxTotalTokens > 0) {
       limits.put("max_total_tokens", d.maxTotalTokens);
@@ -357,7 +385,7 @@ public final class RunState {
     }
     o.put("allowances", grants.build());
     JsonArray.Builder pending = JsonArray.builder();
-    d.pending.forEach(p -> pending.add(pending(p)));
+    d.pending.forEach(p -> pending.add(pending(p, d.id)));
     o.put("pending", pending.build());
     if (d.note != null) {
       o.put("note", d.note);
@@ -394,19 +422,29 @@ public final class RunState {
           }
           decisions.add(o.build());
         });
-    return JsonObject.builder()
-        .put("step", t.step)
-        .put("results", results.build())
-        .put("decisions", decisions.build())
-        .build();
+    JsonObject.Builder turn =
+        JsonObject.builder()
+            .put("step", t.step)
+            .put("results", results.build())
+            .put("decisions", decisions.build());
+    if (!t.children.isEmpty()) {
+      JsonArray.Builder children = JsonArray.builder();
+      t.children.forEach(
+          (pos, run) ->
+              children.add(
+                  JsonObject.builder().put("position", pos).put("run", run.tree()).build()));
+      turn.put("children", children.build());
+    }
+    return turn.build();
   }
 
-  private static JsonObject pending(PendingCall p) {
+  private static JsonObject pending(PendingCall p, String runId) {
     JsonObject.Builder o =
-        JsonObject.builder()
-            .put("kind", p.kind().name().toLowerCase(Locale.ROOT))
-            .put("step", p.step())
-            .put("position", p.position());
+        JsonObject.builder().put("kind", p.kind().name().toLowerCase(Locale.ROOT));
+    if (!p.runId().equals(runId)) {
+      o.put("run_id", p.runId()); // a subagent's call (version 2)
+    }
+    o.put("step", p.step()).put("position", p.position());
     if (p.callId() != null) {
       o.put("call_id", p.callId());
     }
@@ -472,6 +510,17 @@ public final class RunState {
     }
   }
 
+  /** Reads a subagent's run nested in a saved run, of any version this class reads. */
+  private static RunState nested(JsonObject o) {
+    if (!(o.get("format") instanceof JsonString f) || !f.value().equals(FORMAT)) {
+      throw new IllegalArgumentException("a subagent's \"run\" must be a saved agent run");
+    }
+    if (!(o.get("version") instanceof JsonNumber v) || v.intValue() < 1 || v.intValue() > VERSION) {
+      throw new IllegalArgumentException("a subagent's \"run\" has an unknown version");
+    }
+    return new RunState(read(o));
+  }
+
   private static Data read(JsonObject o) {
     Data d = new Data();
     d.id = Ids.runId(str(o, "id"));
@@ -490,6 +539,9 @@ public final class RunState {
     }
     d.model = str(o, "model");
     d.steps = num(o, "steps").intValue();
+    if (o.get("child_steps") instanceof JsonNumber cs) {
+      d.childSteps = cs.intValue();
+    }
     JsonObject limits = obj(o, "limits");
     d.maxSteps = num(limits, "max_steps").intValue();
     if (limits.get("max_total_tokens") instanceof JsonNumber n) {
@@ -524,6 +576,10 @@ public final class RunState {
                 opt(r, "arguments"),
                 opt(r, "text")));
       }
+      for (JsonValue cv : arr(t, "children")) {
+        JsonObject child = cv.asObject();
+        d.turn.children.put(num(child, "position").intValue(), nested(obj(child, "run")));
+      }
       if (!(d.messages.get(d.messages.size() - 1) instanceof AssistantMessage a)
           || !a.hasToolCalls()) {
         throw new IllegalArgumentException("an open \"turn\" needs a last reply with tool calls");
@@ -539,10 +595,12 @@ public final class RunState {
     }
     for (JsonValue pv : arr(o, "pending")) {
       JsonObject p = pv.asObject();
+      String runId = opt(p, "run_id");
+      runId = runId == null ? d.id : Ids.runId(runId);
       d.pending.add(
           new PendingCall(
               kind(str(p, "kind")),
-              d.id,
+              runId,
               num(p, "step").intValue(),
               num(p, "position").intValue(),
               opt(p, "call_id"),
@@ -551,7 +609,7 @@ public final class RunState {
               str(p, "reason"),
               str(p, "policy"),
               str(p, "arguments_sha256"),
-              Ids.idempotencyKey(d.id, num(p, "step").intValue(), num(p, "position").intValue())));
+              Ids.idempotencyKey(runId, num(p, "step").intValue(), num(p, "position").intValue())));
     }
     d.note = opt(o, "note");
     return d;

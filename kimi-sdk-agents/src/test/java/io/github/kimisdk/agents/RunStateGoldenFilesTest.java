@@ -64,7 +64,10 @@ class RunStateGoldenFilesTest {
             "agent-run-v1-paused.json",
             "agent-run-v1-allowance.json",
             "agent-run-v1-decided.json",
-            "agent-run-v1-answered.json")) {
+            "agent-run-v1-answered.json",
+            "agent-run-v1-compacted.json",
+            "agent-run-v2-child-paused.json",
+            "agent-run-v2-children-answered.json")) {
       String json = golden(name);
       assertThat(RunState.fromJson(json).toJson()).as(name).isEqualTo(json.strip());
     }
@@ -121,12 +124,103 @@ class RunStateGoldenFilesTest {
   }
 
   @Test
+  void aCompactedRunLoadsWithItsSummaryAndGoesOn(FakeKimiServer server, KimiClient kimi)
+      throws Exception {
+    RunState s = RunState.fromJson(golden("agent-run-v1-compacted.json"));
+
+    List<Message> m = s.messages();
+    assertThat(m.get(0)).isInstanceOf(io.github.kimisdk.chat.SystemMessage.class);
+    assertThat(((io.github.kimisdk.chat.UserMessage) m.get(1)).text()).startsWith("read_file");
+    assertThat(((io.github.kimisdk.chat.UserMessage) m.get(2)).text())
+        .startsWith(Compactor.HEADER)
+        .contains(Compactor.LEDGER);
+    assertThat(s.pending()).singleElement().extracting(PendingCall::tool).isEqualTo("transfer");
+    Bank bank = new Bank();
+    Agent reader =
+        Agent.builder(kimi, "kimi-k3")
+            .name("reader", "1")
+            .store(RunStore.inMemory())
+            .tool(
+                AgentTool.of(
+                    "read_file",
+                    "Reads a file",
+                    io.github.kimisdk.tool.JsonSchema.object()
+                        .required("path", io.github.kimisdk.tool.JsonSchema.string())
+                        .build(),
+                    (a, c) -> "contents"))
+            .tool(bank.tool().approval(Approval.always()))
+            .build();
+
+    RunResult r = reader.resume(s, List.of(Decision.approve(s.pending().get(0))));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).extracting(Bank.Transfer::amount).containsExactly(5L);
+  }
+
+  @Test
+  void aRunPausedOnASubagentsCallLoadsAndGoesOnInsideTheSubagent(
+      FakeKimiServer server, KimiClient kimi) throws Exception {
+    RunState s = RunState.fromJson(golden("agent-run-v2-child-paused.json"));
+    assertThat(s.status()).isEqualTo(RunState.Status.PAUSED);
+    PendingCall p = s.pending().get(0);
+    assertThat(p.runId()).isEqualTo("golden-2.1.0");
+    assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey("golden-2.1.0", 1, 0));
+    Bank bank = new Bank();
+    Agent payer =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payer", "1")
+            .request(b -> b.maxCompletionTokens(2_000))
+            .tool(bank.tool().approval(Approval.always()))
+            .store(RunStore.inMemory())
+            .build();
+    Agent notifier =
+        Agent.builder(kimi, "kimi-k3")
+            .name("notifier", "1")
+            .request(b -> b.maxCompletionTokens(2_000))
+            .tool(
+                AgentTool.of(
+                    "lookup",
+                    "Looks up",
+                    io.github.kimisdk.tool.JsonSchema.object()
+                        .required("query", io.github.kimisdk.tool.JsonSchema.string())
+                        .build(),
+                    (a, c) -> "noted"))
+            .store(RunStore.inMemory())
+            .build();
+    Agent lead =
+        Agent.builder(kimi, "kimi-k3")
+            .name("lead", "1")
+            .request(b -> b.maxCompletionTokens(2_000))
+            .store(RunStore.inMemory())
+            .tool(payer.asTool("pay", "Pays an invoice"))
+            .tool(notifier.asTool("note", "Notes a payment"))
+            .build();
+
+    RunResult r = lead.resume(s, List.of(Decision.approve(p)));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers())
+        .singleElement()
+        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
+    assertThat(((RunResult.Answered) r).state().toJson()).contains("\"child_steps\": 4");
+  }
+
+  @Test
+  void aRunOfVersionTwoThatHoldsNothingNewIsWrittenAsVersionOne() throws IOException {
+    RunState answered = RunState.fromJson(golden("agent-run-v1-answered.json"));
+
+    assertThat(answered.toJson()).contains("\"version\": 1,");
+    assertThat(RunState.fromJson(golden("agent-run-v2-children-answered.json")).toJson())
+        .contains("\"version\": 2,");
+  }
+
+  @Test
   void aNewerVersionIsRefusedNamingBoth() throws IOException {
-    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 2,");
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 3,");
 
     assertThatThrownBy(() -> RunState.fromJson(newer))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version 2, newer than this SDK reads (1)");
+        .hasMessageContaining("version 3, newer than this SDK reads (2)");
   }
 
   @Test

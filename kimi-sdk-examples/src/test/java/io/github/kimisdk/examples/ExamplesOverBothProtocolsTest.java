@@ -53,6 +53,28 @@ class ExamplesOverBothProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Wire.class)
+  void longRun(Wire wire) {
+    Captured c = new Captured();
+    assertThat(LongRun.run(wire.env, c.out)).isZero();
+    assertThat(c.text())
+        .containsPattern(wire.fake())
+        .contains("[compacted] before step ")
+        .contains("[run] 13 steps, ");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
+  void subagents(Wire wire) {
+    Captured c = new Captured();
+    assertThat(Subagents.run(wire.env, c.out)).isZero();
+    assertThat(c.text())
+        .containsPattern(wire.fake())
+        .contains("[start] research_west")
+        .contains("[answer] From the tools: research_north says ");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Wire.class)
   void quickstart(Wire wire) {
     Captured c = new Captured();
     assertThat(Quickstart.run("Say hi", wire.env, c.out)).isZero();

@@ -199,7 +199,9 @@ class ReadmeShellCommandsTest {
           Map.entry("ResponseCache", "[server] 1 request received"),
           Map.entry("EmailRedaction", "[sent] addresses left: 0"),
           Map.entry("ApprovalRun", "[approval] "),
-          Map.entry("CrashResume", "[crash] "));
+          Map.entry("CrashResume", "[crash] "),
+          Map.entry("LongRun", "[compacted] before step "),
+          Map.entry("Subagents", "[start] research_"));
 
   /** The program a run command names: its {@code -Dexec.mainClass}'s simple name. */
   static String programOf(String command) {

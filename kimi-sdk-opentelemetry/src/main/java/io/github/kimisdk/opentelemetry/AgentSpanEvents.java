@@ -1,6 +1,7 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.agents.AgentListener;
+import io.github.kimisdk.agents.CompactionReport;
 import io.github.kimisdk.agents.RunEvent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -12,9 +13,13 @@ import io.opentelemetry.api.trace.Span;
  * current span: the span the application opens around {@code Agent.run} or {@code Agent.resume},
  * under which the run's chat spans also are. The conventions name no approval or resume events yet,
  * so the names are Kimi's own: {@value #CLAIMED}, {@value #TAKEN}, {@value #RESUMED}, {@value
- * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED} and {@value #ASKED_AGAIN}.
- * Each carries {@code kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is concerned;
- * never a call's arguments or its idempotency key.
+ * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED}, {@value #ASKED_AGAIN},
+ * {@value #COMPACTED} (the tokens and bytes of the next request before and after, the messages
+ * replaced, the summary call's model, tokens, cached tokens and cost, the prefix cache given up)
+ * and {@value #TOOL_RESULT_CUT} (the result's length and what was kept). Each carries {@code
+ * kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is concerned; never a call's
+ * arguments or its idempotency key. With {@link AgentSpans} as the agent's tracer, the current span
+ * is the run's {@code invoke_agent} span.
  *
  * <pre>{@code
  * Agent agent = Agent.builder(kimi, "kimi-k3")
@@ -57,6 +62,12 @@ public final class AgentSpanEvents implements AgentListener {
   /** A decision no longer matched its call, which asks again. */
   public static final String ASKED_AGAIN = "kimi.agent.asked_again";
 
+  /** The run's history was compacted: its older part replaced by a summary. */
+  public static final String COMPACTED = "kimi.agent.compacted";
+
+  /** A tool result over its limit was cut as it arrived. */
+  public static final String TOOL_RESULT_CUT = "kimi.agent.tool_result_cut";
+
   static final AttributeKey<String> RUN = AttributeKey.stringKey("kimi.agent.run.id");
   static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
   static final AttributeKey<String> HOLDER = AttributeKey.stringKey("kimi.agent.claim.holder");
@@ -67,6 +78,24 @@ public final class AgentSpanEvents implements AgentListener {
   static final AttributeKey<Long> STEP = AttributeKey.longKey("kimi.agent.step");
   static final AttributeKey<String> HOW = AttributeKey.stringKey("kimi.agent.approved.how");
   static final AttributeKey<String> BY = AttributeKey.stringKey("kimi.agent.denied.by");
+  static final AttributeKey<Long> TOKENS_BEFORE =
+      AttributeKey.longKey("kimi.agent.compaction.tokens_before");
+  static final AttributeKey<Long> TOKENS_AFTER =
+      AttributeKey.longKey("kimi.agent.compaction.tokens_after");
+  static final AttributeKey<Long> BYTES_BEFORE =
+      AttributeKey.longKey("kimi.agent.compaction.bytes_before");
+  static final AttributeKey<Long> BYTES_AFTER =
+      AttributeKey.longKey("kimi.agent.compaction.bytes_after");
+  static final AttributeKey<Long> SUMMARIZED =
+      AttributeKey.longKey("kimi.agent.compaction.messages");
+  static final AttributeKey<Long> CACHE_GIVEN_UP =
+      AttributeKey.longKey("kimi.agent.compaction.cache_given_up");
+  static final AttributeKey<String> SUMMARY_MODEL =
+      AttributeKey.stringKey("kimi.agent.compaction.model");
+  static final AttributeKey<Long> ORIGINAL_CHARS =
+      AttributeKey.longKey("kimi.agent.tool_result.chars");
+  static final AttributeKey<Long> KEPT_CHARS =
+      AttributeKey.longKey("kimi.agent.tool_result.kept_chars");
 
   private AgentSpanEvents() {}
 
@@ -113,8 +142,36 @@ public final class AgentSpanEvents implements AgentListener {
     } else if (event instanceof RunEvent.AskedAgain e) {
       name = ASKED_AGAIN;
       a.put(TOOL, e.tool()).put(STEP, (long) e.step());
+    } else if (event instanceof RunEvent.Compacted e) {
+      name = COMPACTED;
+      CompactionReport r = e.report();
+      a.put(STEP, (long) e.step())
+          .put(SUMMARY_MODEL, r.model())
+          .put(SUMMARIZED, (long) r.summarized())
+          .put(TOKENS_BEFORE, (long) r.tokensBefore())
+          .put(TOKENS_AFTER, (long) r.tokensAfter())
+          .put(BYTES_BEFORE, r.bytesBefore())
+          .put(BYTES_AFTER, r.bytesAfter())
+          .put(CACHE_GIVEN_UP, (long) r.cacheGivenUp());
+      if (r.usage() != null) {
+        a.put(GenAi.INPUT_TOKENS, (long) r.usage().promptTokens())
+            .put(GenAi.OUTPUT_TOKENS, (long) r.usage().completionTokens());
+        if (r.usage().cachedTokens() != null) {
+          a.put(GenAi.CACHE_READ_TOKENS, (long) r.usage().cachedTokens());
+        }
+      }
+      if (r.cost() != null) {
+        a.put(GenAi.COST, r.cost().total().doubleValue())
+            .put(GenAi.COST_CURRENCY, r.cost().currency().getCurrencyCode());
+      }
+    } else if (event instanceof RunEvent.ToolResultCut e) {
+      name = TOOL_RESULT_CUT;
+      a.put(TOOL, e.tool())
+          .put(STEP, (long) e.step())
+          .put(ORIGINAL_CHARS, (long) e.originalChars())
+          .put(KEPT_CHARS, (long) e.keptChars());
     } else {
-      return; // the model's calls have spans of their own; tools' come with agent spans
+      return; // the model's calls have spans of their own, and tools' (AgentSpans)
     }
     span.addEvent(name, a.build());
   }

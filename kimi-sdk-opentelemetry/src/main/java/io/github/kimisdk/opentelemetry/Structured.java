@@ -10,6 +10,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
+import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,10 @@ final class Structured {
         AttributeKey.valueKey("gen_ai.input.messages");
     static final AttributeKey<Value<?>> OUTPUT_MESSAGES =
         AttributeKey.valueKey("gen_ai.output.messages");
+    static final AttributeKey<Value<?>> TOOL_ARGUMENTS =
+        AttributeKey.valueKey("gen_ai.tool.call.arguments");
+    static final AttributeKey<Value<?>> TOOL_RESULT =
+        AttributeKey.valueKey("gen_ai.tool.call.result");
 
     private Keys() {}
   }
@@ -55,6 +60,16 @@ final class Structured {
   /** Puts {@code gen_ai.output.messages} as a structured value. */
   static void putOutput(AttributesBuilder a, JsonArray messages) {
     a.put(Keys.OUTPUT_MESSAGES, value(messages));
+  }
+
+  /**
+   * Puts a tool call's {@code gen_ai.tool.call.arguments} (or {@code .result}) on a span: {@code
+   * json} as a structured value when it is given, else {@code text} as a string value.
+   */
+  static void putTool(Span span, boolean arguments, JsonValue json, String text) {
+    span.setAttribute(
+        arguments ? Keys.TOOL_ARGUMENTS : Keys.TOOL_RESULT,
+        json != null ? value(json) : Value.of(text));
   }
 
   /** The OpenTelemetry value of a JSON value: objects as key-value lists, members in order. */

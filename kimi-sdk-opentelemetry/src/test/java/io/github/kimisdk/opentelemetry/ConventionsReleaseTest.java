@@ -46,7 +46,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the signal it belongs to; and no name written is missing from v1.41.1 (the list in {@code
  * semantic-conventions-1.41.1.txt}, read from that tag) but the {@code kimi.*} ones. One run of
  * calls writes them all: whole replies, a stream, a retry, a fallback, a failure and a call refused
- * before sending, with every opt-in on.
+ * before sending, with every opt-in on, and an agent's run with a tool and a subagent ({@link
+ * AgentSpans}, {@link AgentSpanEvents}).
  */
 class ConventionsReleaseTest {
 
@@ -116,6 +117,34 @@ class ConventionsReleaseTest {
                 .temperature(1.0)
                 .build();
         catchThrowable(() -> kimi.chat(refused));
+        // an agent's run: invoke_agent, execute_tool (content captured), a subagent's run
+        io.github.kimisdk.agents.AgentTool lookup =
+            io.github.kimisdk.agents.AgentTool.of(
+                "lookup",
+                "Looks a figure up",
+                io.github.kimisdk.tool.JsonSchema.object()
+                    .required("query", io.github.kimisdk.tool.JsonSchema.string())
+                    .build(),
+                (args, ctx) -> "{\"figure\":42}");
+        io.github.kimisdk.agents.Agent child =
+            io.github.kimisdk.agents.Agent.builder(kimi, "kimi-k3")
+                .name("researcher", "1")
+                .store(io.github.kimisdk.agents.RunStore.inMemory())
+                .tool(lookup)
+                .build();
+        io.github.kimisdk.agents.Agent lead =
+            io.github.kimisdk.agents.Agent.builder(kimi, "kimi-k3")
+                .name("lead", "1")
+                .description("Answers with figures")
+                .store(io.github.kimisdk.agents.RunStore.inMemory())
+                .tool(child.asTool("research", "Researches a figure"))
+                .tracer(AgentSpans.builder(OTEL).captureMessageContent(true).build())
+                .listener(AgentSpanEvents.create())
+                .build();
+        lead.run(
+            "conventions",
+            java.util.List.of(
+                io.github.kimisdk.chat.Message.user("research task=\"lookup query=sales\"")));
       }
     }
     for (SpanData s : SPANS.getFinishedSpanItems()) {
@@ -184,6 +213,16 @@ class ConventionsReleaseTest {
         row("gen_ai.token.type", AttributeType.STRING, "1.28.0 or earlier", "metric"),
         row("gen_ai.input.messages", AttributeType.VALUE, "1.37.0", "span"),
         row("gen_ai.output.messages", AttributeType.VALUE, "1.37.0", "span"),
+        row("gen_ai.agent.name", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.agent.description", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.agent.version", AttributeType.STRING, "1.40.0", "span"),
+        row("gen_ai.conversation.id", AttributeType.STRING, "1.34.0", "span"),
+        row("gen_ai.tool.name", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.tool.call.id", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.tool.type", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.tool.description", AttributeType.STRING, "1.33.0", "span"),
+        row("gen_ai.tool.call.arguments", AttributeType.VALUE, "1.38.0", "span"),
+        row("gen_ai.tool.call.result", AttributeType.VALUE, "1.38.0", "span"),
         row("server.address", AttributeType.STRING, "stable", "span event metric"),
         row("server.port", AttributeType.LONG, "stable", "span event metric"),
         row("error.type", AttributeType.STRING, "stable", "span event metric"),

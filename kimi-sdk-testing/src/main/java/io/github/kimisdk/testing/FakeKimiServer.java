@@ -110,8 +110,13 @@ import javax.net.ssl.SSLContext;
  * the weather?"), or else the first declared. Arguments satisfy the tool's schema, taking {@code
  * name=value} (or {@code name="quoted value"}) pairs from the message. Once a turn's results are
  * present it calls the next turn's tools, and after the last turn it answers by quoting the
- * results. Call ids are unique across the conversation unless {@link #toolCallIds(ToolCallIds)}
- * asks for K3's per-turn ids, and a stream can be made to send them blank or not at all ({@link
+ * results. Asked for a summary (a last user message that says "summary", "summarize" or
+ * "summarise", with {@code tool_choice} {@code none}, as an agent's compaction asks), it answers
+ * with one of the work so far: the task, the turns of tool calls done ("Turns done: N"), each
+ * result with its call's arguments, and what is open; a later request whose last user message holds
+ * that summary goes on from the next turn of the task, which is the user message before it. Call
+ * ids are unique across the conversation unless {@link #toolCallIds(ToolCallIds)} asks for K3's
+ * per-turn ids, and a stream can be made to send them blank or not at all ({@link
  * #streamedToolCallIds(StreamedToolCallIds)}). {@code $web_search} is answered as Kimi does: the
  * call carries a search id, the echoed arguments come back as the tool result, and the answer
  * follows. Like Kimi it rejects with 400 {@code invalid_request_error}: more than 128 tools,
@@ -604,6 +609,28 @@ public final class FakeKimiServer implements AutoCloseable {
    */
   public FakeKimiServer lenient() {
     model.lenient = true;
+    return this;
+  }
+
+  /**
+   * Refuses a chat request whose body is larger than {@code bytes}, as Kimi Code refuses one over
+   * its 2 MiB ({@code KimiClient.KIMI_CODE_MAX_REQUEST_BYTES}): 400 {@code invalid_request_error}
+   * "total message size N exceeds limit L", before anything else is checked. Zero (the default)
+   * sets no limit.
+   *
+   * <pre>{@code
+   * server.maxRequestBytes(KimiClient.KIMI_CODE_MAX_REQUEST_BYTES); // as Kimi Code
+   * }</pre>
+   *
+   * @param bytes the largest body taken, or 0 for no limit
+   * @return this server
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  public FakeKimiServer maxRequestBytes(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("maxRequestBytes must not be negative: " + bytes);
+    }
+    model.maxRequestBytes = bytes;
     return this;
   }
 

@@ -76,6 +76,7 @@ final class FakeModel {
   volatile boolean lenient;
   volatile FakeKimiServer.ToolCallIds toolCallIds = FakeKimiServer.ToolCallIds.UNIQUE;
   volatile FakeKimiServer.StreamedToolCallIds streamedIds = FakeKimiServer.StreamedToolCallIds.SENT;
+  volatile long maxRequestBytes; // 0: no limit on a body's size
 
   FakeModel(Clock clock) {
     this.clock = clock;
@@ -134,6 +135,14 @@ final class FakeModel {
       FakeKimiServer.StreamedToolCallIds idsOverride,
       FakeResponse.Answer scripted,
       boolean moonshotHistory) {
+    long limit = maxRequestBytes;
+    if (limit > 0 && request.body().length > limit) {
+      // Kimi Code's words for a body over its limit (kimi-api.md 4.2.1)
+      return error(
+          400,
+          "invalid_request_error",
+          "total message size " + request.body().length + " exceeds limit " + limit);
+    }
     JsonValue parsed = request.json();
     if (!(parsed instanceof JsonObject body)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
@@ -212,19 +221,25 @@ final class FakeModel {
           "Invalid request: Your request exceeded model token limit: " + info.contextWindow());
     }
     int choices = body.get("n") instanceof JsonNumber nn ? Math.max(1, nn.intValue()) : 1;
-    String userText = lastUserText(messages);
+    // the task: the last user message, or the one before a summary the model wrote of the work
+    String userText = progress(messages.values(), messages.size()).task();
     // a reply to continue (Kimi's partial mode): the model goes on after the prefix, calling no
     // tool and thinking no more, and does not repeat it
     String prefix = FakeContinuation.prefix(messages);
+    boolean summary =
+        scripted == null && prefix == null && asksForSummary(body, lastUserText(messages));
     List<Call> calls =
         scripted != null
             ? scripted(scripted, messages)
-            : prefix != null ? List.of() : plan(body, messages, userText);
+            : prefix != null || summary ? List.of() : plan(body, messages, userText);
     List<String> reasoning;
     List<String> content;
     if (scripted != null && scripted.text() != null) {
       reasoning = thinking ? pieces("I will answer with the reply I was given.") : List.of();
       content = pieces(scripted.text());
+    } else if (summary) {
+      reasoning = thinking ? pieces("I will summarize the work so far.") : List.of();
+      content = pieces(summarize(messages.values()));
     } else if (prefix != null && calls.isEmpty()) {
       reasoning = List.of();
       String reply = structured(body, answer(messages, userText), userText);
@@ -510,7 +525,9 @@ final class FakeModel {
    * order named; "then" separates turns, and tools named in one turn are called in parallel. With
    * no tool named, the tool whose name shares most words with the message is called once ({@code
    * get_weather} for "what is the weather?"), or else the first declared. A turn is due while fewer
-   * assistant tool-call messages follow the last user message than there are turns.
+   * assistant tool-call messages follow the last user message than there are turns; after a summary
+   * of its own ({@link #summarize}), the task is the user message before it and the turns it counts
+   * are done.
    */
   private List<Call> plan(JsonObject body, JsonArray messages, String userText) {
     List<JsonObject> tools = FakeRules.declaredTools(body);
@@ -549,28 +566,15 @@ final class FakeModel {
       groupTexts = List.of(userText);
     }
     List<JsonValue> all = messages.values();
-    int done = 0;
     int callsSoFar = 0;
-    boolean afterUser = false;
     for (JsonValue v : all) {
       if (v instanceof JsonObject m && m.get("tool_calls") instanceof JsonArray calls) {
         callsSoFar += calls.size();
       }
     }
-    for (int i = all.size() - 1; i >= 0; i--) {
-      JsonObject m = (JsonObject) all.get(i);
-      String role = m.get("role") instanceof JsonString r ? r.value() : "";
-      if (role.equals("user")) {
-        afterUser = true;
-        break;
-      }
-      if (role.equals("assistant")
-          && m.get("tool_calls") instanceof JsonArray calls
-          && !calls.isEmpty()) {
-        done++;
-      }
-    }
-    if (!afterUser || done >= turns.size()) {
+    Progress progress = progress(all, all.size());
+    int done = progress.done();
+    if (!progress.afterUser() || done >= turns.size()) {
       return List.of();
     }
     List<Call> out = new ArrayList<>();
@@ -602,6 +606,115 @@ final class FakeModel {
       out.add(new Call(id, name, args));
     }
     return out;
+  }
+
+  /**
+   * Where a conversation stands before message {@code end}: its task (the last user message, or,
+   * when that is a summary this model wrote of the work, the user message before it), the turns of
+   * tool calls done on it (those after the last user message, plus the ones a summary of its own
+   * counts), and whether a user message was found at all.
+   */
+  private record Progress(String task, int done, boolean afterUser) {}
+
+  /** How the model counts the turns it did in a summary it writes ({@link #summarize}). */
+  private static final Pattern TURNS_DONE = Pattern.compile("Turns done: (\\d+)");
+
+  /** The task and the turns done, as a summary of this model's names them. */
+  private static final Pattern OWN_SUMMARY =
+      Pattern.compile("Summary of the work so far\\. Task: (.*?) Turns done: \\d+", Pattern.DOTALL);
+
+  /** A request for a summary: no tool may be called and the last user message asks for one. */
+  private static final Pattern SUMMARY_ASKED = Pattern.compile("(?i)\\b(summary|summari[sz]e)\\b");
+
+  private static Progress progress(List<JsonValue> all, int end) {
+    int done = 0;
+    int user = end - 1;
+    for (; user >= 0; user--) {
+      if (!(all.get(user) instanceof JsonObject m)) {
+        continue;
+      }
+      String role = m.get("role") instanceof JsonString r ? r.value() : "";
+      if (role.equals("user")) {
+        break;
+      }
+      if (role.equals("assistant")
+          && m.get("tool_calls") instanceof JsonArray calls
+          && !calls.isEmpty()) {
+        done++;
+      }
+    }
+    if (user < 0) {
+      return new Progress("", done, false);
+    }
+    String text = text(all.get(user));
+    Matcher summary = TURNS_DONE.matcher(text);
+    if (!summary.find()) {
+      return new Progress(text, done, true);
+    }
+    done += Integer.parseInt(summary.group(1));
+    Matcher own = OWN_SUMMARY.matcher(text);
+    if (own.find()) {
+      return new Progress(own.group(1).strip(), done, true); // the task, as its summary names it
+    }
+    for (int i = user - 1; i >= 0; i--) {
+      if (all.get(i) instanceof JsonObject m
+          && m.get("role") instanceof JsonString r
+          && r.value().equals("user")
+          && !TURNS_DONE.matcher(text(m)).find()) {
+        return new Progress(text(m), done, true);
+      }
+    }
+    return new Progress(text, done, true);
+  }
+
+  /** Whether a request asks for a summary: tool choice {@code none} and the words in its text. */
+  private static boolean asksForSummary(JsonObject body, String lastUserText) {
+    return body.get("tool_choice") instanceof JsonString c
+        && c.value().equals("none")
+        && SUMMARY_ASKED.matcher(lastUserText).find();
+  }
+
+  /**
+   * The summary the model writes of a conversation before its last message (the request for it):
+   * the task, the turns of tool calls done on it, each result it read since the task (or its last
+   * summary) with the call's arguments, and what is open. A later request whose last user message
+   * holds this summary goes on from the turn after those it counts.
+   */
+  private static String summarize(List<JsonValue> all) {
+    Progress p = progress(all, all.size() - 1);
+    StringBuilder results = new StringBuilder();
+    Map<String, String> calls = new HashMap<>();
+    for (int i = 0; i < all.size() - 1; i++) {
+      if (!(all.get(i) instanceof JsonObject m)) {
+        continue;
+      }
+      if (m.get("tool_calls") instanceof JsonArray list) {
+        for (JsonValue c : list.values()) {
+          if (c instanceof JsonObject co && co.get("id") instanceof JsonString id) {
+            calls.put(id.value(), toolName(c) + " " + arguments(c));
+          }
+        }
+      }
+      if (m.get("role") instanceof JsonString r && r.value().equals("tool")) {
+        String id = m.get("tool_call_id") instanceof JsonString s ? s.value() : "";
+        String content = text(m).replaceAll("\\s+", " ").strip();
+        results
+            .append(results.length() == 0 ? "" : "; ")
+            .append(calls.getOrDefault(id, "a tool"))
+            .append(" returned \"")
+            .append(content.length() > 60 ? content.substring(0, 60) + "..." : content)
+            .append('"');
+      }
+    }
+    return "Summary of the work so far. Task: "
+        + p.task()
+        + " Turns done: "
+        + p.done()
+        + ". Results: "
+        + (results.length() == 0 ? "none" : results)
+        + ". Open items: the rest of the task after turn "
+        + p.done()
+        + ".";
   }
 
   /** The scripted calls of a typed reply, each with an id made as {@link #plan} makes them. */

@@ -1,0 +1,216 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.model.Cost;
+import io.github.kimisdk.model.Price;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The limits of one run, chained to its parent's for a subagent's run: steps, tokens, spend, a
+ * deadline and the model calls in flight. Before a model call every level of the chain holds the
+ * call's worst case (its estimated prompt at the cache-miss price and its whole output cap), and
+ * refuses it when what was spent, plus what calls in flight hold, plus it, would pass the level's
+ * limit; after the reply the hold is replaced by what the call cost. Children running in parallel
+ * therefore never take their parent past its limits together.
+ *
+ * <p>Thread model: every level of a tree shares the root's monitor ({@link #lock}); the runs of a
+ * tree call {@link #hold} and {@link Hold#settle} from their own threads.
+ */
+final class Budget {
+  private final Budget parent;
+  private final Object lock;
+  private final int maxSteps;
+  private final long maxTokens;
+  private final BigDecimal maxSpend;
+  private final Currency currency;
+  private final Instant deadline;
+  private final Semaphore calls;
+
+  // guarded by lock
+  private int steps;
+  private long tokens;
+  private BigDecimal spent;
+  private int heldSteps;
+  private long heldTokens;
+  private BigDecimal heldSpend = BigDecimal.ZERO;
+
+  /**
+   * A level of the chain.
+   *
+   * @param parent the parent run's budget, or null for a root run
+   * @param maxSteps the most model calls, 0 for no limit
+   * @param maxTokens the most tokens, 0 for no limit
+   * @param maxSpend the most spend, or null
+   * @param currency the spend's currency, or null
+   * @param deadline when model calls stop, or null
+   * @param maxCalls the most model calls in flight at once under this level, 0 for no limit
+   * @param steps the model calls made so far under this level
+   * @param tokens the tokens used so far under this level
+   * @param spent the spend so far under this level, in {@code currency}
+   */
+  Budget(
+      Budget parent,
+      int maxSteps,
+      long maxTokens,
+      BigDecimal maxSpend,
+      Currency currency,
+      Instant deadline,
+      int maxCalls,
+      int steps,
+      long tokens,
+      BigDecimal spent) {
+    this.parent = parent;
+    this.lock = parent == null ? this : parent.lock;
+    this.maxSteps = maxSteps;
+    this.maxTokens = maxTokens;
+    this.maxSpend = maxSpend;
+    this.currency = currency;
+    this.deadline = deadline;
+    this.calls = maxCalls > 0 ? new Semaphore(maxCalls, true) : null;
+    this.steps = steps;
+    this.tokens = tokens;
+    this.spent = spent == null ? BigDecimal.ZERO : spent;
+  }
+
+  /** The earliest deadline of the chain, or null. */
+  Instant deadline() {
+    Instant d = parent == null ? null : parent.deadline();
+    if (deadline == null) {
+      return d;
+    }
+    return d == null || deadline.isBefore(d) ? deadline : d;
+  }
+
+  /** What one model call holds at each level until its reply. */
+  final class Hold {
+    private final List<Budget> levels;
+    private final long worstTokens;
+    private final List<BigDecimal> worstSpend;
+    private final boolean step;
+    private boolean settled;
+
+    private Hold(List<Budget> levels, long worstTokens, List<BigDecimal> worstSpend, boolean step) {
+      this.levels = levels;
+      this.worstTokens = worstTokens;
+      this.worstSpend = worstSpend;
+      this.step = step;
+    }
+
+    /**
+     * Replaces the hold by what the call used ({@code used} 0 and a null cost when it failed); a
+     * step counts when the call was one and the model replied.
+     */
+    void settle(long used, Cost cost, boolean replied) {
+      synchronized (lock) {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        for (int i = 0; i < levels.size(); i++) {
+          Budget b = levels.get(i);
+          if (step) {
+            b.heldSteps--;
+          }
+          b.heldTokens -= worstTokens;
+          b.heldSpend = b.heldSpend.subtract(worstSpend.get(i));
+          if (step && replied) {
+            b.steps++;
+          }
+          b.tokens += used;
+          if (cost != null && b.currency != null && cost.currency().equals(b.currency)) {
+            b.spent = b.spent.add(cost.total());
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Holds a model call's worst case at every level of the chain, or names the first limit it would
+   * pass.
+   *
+   * @param prompt the estimated prompt tokens
+   * @param output the output cap
+   * @param price the model's price, or null when the table has none
+   * @param now the time
+   * @param step whether the call is a step of the run (a compaction's summary call is not)
+   * @return a {@link Hold}, or the {@link RunResult.Limit} that refuses the call
+   */
+  Object hold(long prompt, long output, Price price, Instant now, boolean step) {
+    Instant d = deadline();
+    if (d != null && !now.isBefore(d)) {
+      return RunResult.Limit.TIME;
+    }
+    List<Budget> levels = new ArrayList<>();
+    for (Budget b = this; b != null; b = b.parent) {
+      levels.add(b);
+    }
+    long worstTokens = prompt + output;
+    List<BigDecimal> worst = new ArrayList<>(levels.size());
+    synchronized (lock) {
+      for (Budget b : levels) {
+        BigDecimal w =
+            price == null || b.currency == null || !price.currency().equals(b.currency)
+                ? BigDecimal.ZERO
+                : price.cost(prompt, 0, 0, output, CacheTtl.FIVE_MINUTES).total();
+        worst.add(w);
+        if (step && b.maxSteps > 0 && b.steps + b.heldSteps + 1 > b.maxSteps) {
+          return RunResult.Limit.STEPS;
+        }
+        if (b.maxTokens > 0 && b.tokens + b.heldTokens + worstTokens > b.maxTokens) {
+          return RunResult.Limit.TOKENS;
+        }
+        if (b.maxSpend != null && b.spent.add(b.heldSpend).add(w).compareTo(b.maxSpend) > 0) {
+          return RunResult.Limit.SPEND;
+        }
+      }
+      for (int i = 0; i < levels.size(); i++) {
+        Budget b = levels.get(i);
+        if (step) {
+          b.heldSteps++;
+        }
+        b.heldTokens += worstTokens;
+        b.heldSpend = b.heldSpend.add(worst.get(i));
+      }
+    }
+    return new Hold(levels, worstTokens, worst, step);
+  }
+
+  /**
+   * Waits for a place for one model call at every level that limits the calls in flight, root
+   * first; the returned action gives them back.
+   *
+   * @throws InterruptedException when interrupted while waiting (nothing is then held)
+   */
+  Runnable enter() throws InterruptedException {
+    List<Semaphore> gates = new ArrayList<>();
+    for (Budget b = this; b != null; b = b.parent) {
+      if (b.calls != null) {
+        gates.add(0, b.calls);
+      }
+    }
+    List<Semaphore> taken = new ArrayList<>(gates.size());
+    try {
+      for (Semaphore s : gates) {
+        s.acquire();
+        taken.add(s);
+      }
+    } catch (InterruptedException e) {
+      taken.forEach(Semaphore::release);
+      throw e;
+    }
+    return () -> taken.forEach(Semaphore::release);
+  }
+
+  /** What this level has spent so far, for a test. */
+  BigDecimal spent() {
+    synchronized (lock) {
+      return spent;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.json.JsonValue;
+
+/**
+ * The handler of an agent run as another agent's tool ({@link Agent#asTool}): a marker the parent's
+ * drive recognises and runs as a subagent's run under its own claim, records and limits. Called
+ * outside a run, it refuses.
+ */
+final class Subagent implements ToolHandler {
+  final Agent agent;
+
+  Subagent(Agent agent) {
+    this.agent = agent;
+  }
+
+  @Override
+  public String call(JsonValue arguments, ToolContext context) {
+    throw new IllegalStateException(
+        "the agent " + agent.name + " runs as a tool only inside another agent's run");
+  }
+
+  @Override
+  public String toString() {
+    return "Subagent[" + agent.name + "@" + agent.version + "]";
+  }
+}

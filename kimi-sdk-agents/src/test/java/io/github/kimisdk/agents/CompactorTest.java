@@ -1,0 +1,291 @@
+package io.github.kimisdk.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Choice;
+import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.SystemMessage;
+import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.chat.UserMessage;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.token.RequestTokens;
+import io.github.kimisdk.tool.Tool;
+import io.github.kimisdk.tool.ToolCall;
+import io.github.kimisdk.tool.ToolChoice;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Where a compaction may cut and what it keeps, over random histories (fixed seeds): turns with
+ * parallel calls answered in any order, user messages between them, K3's dynamic tool declarations,
+ * and a last turn whose calls still wait for results.
+ */
+class CompactorTest {
+  static final KimiClient KIMI =
+      KimiClient.builder().apiKey("sk-compactor-test").baseUrl("http://127.0.0.1:9/v1").build();
+
+  @AfterAll
+  static void close() {
+    KIMI.close();
+  }
+
+  /** A random history: a head, then turns; with {@code pending}, a last turn half answered. */
+  static List<Message> history(Random r, boolean pending) {
+    List<Message> m = new ArrayList<>();
+    if (r.nextBoolean()) {
+      m.add(Message.system("You are careful."));
+    }
+    m.add(Message.user("the task " + r.nextInt(1000)));
+    int turns = 1 + r.nextInt(9);
+    int ids = 0;
+    for (int t = 0; t < turns; t++) {
+      int calls = r.nextInt(4);
+      List<ToolCall> list = new ArrayList<>();
+      for (int c = 0; c < calls; c++) {
+        list.add(ToolCall.function("f:" + ids++, "read_" + c, "{\"n\":" + r.nextInt(99) + "}"));
+      }
+      m.add(
+          new AssistantMessage(
+              calls == 0 ? "thinking aloud" : "", "reasoning " + t, list, null, false));
+      List<ToolCall> answers = new ArrayList<>(list);
+      java.util.Collections.shuffle(answers, r);
+      for (ToolCall c : answers) {
+        m.add(
+            new ToolMessage(
+                c.id(), c.name(), "result of " + c.id() + " " + "x".repeat(r.nextInt(200))));
+      }
+      if (r.nextInt(5) == 0) {
+        m.add(Message.user("and also " + t));
+      }
+      if (r.nextInt(6) == 0) {
+        m.add(
+            new SystemMessage(
+                "",
+                null,
+                List.of(
+                    Tool.function(
+                        "dyn_" + t,
+                        "d",
+                        JsonObject.of("type", io.github.kimisdk.json.JsonString.of("object"))))));
+      }
+    }
+    if (pending) {
+      List<ToolCall> list =
+          List.of(ToolCall.function("p:0", "pay", "{}"), ToolCall.function("p:1", "note", "{}"));
+      m.add(new AssistantMessage("", "paying", list, null, false));
+      m.add(new ToolMessage("p:1", "note", "noted"));
+    }
+    return m;
+  }
+
+  static Stream<Arguments> seeds() {
+    return Stream.iterate(0, i -> i + 1).limit(300).map(i -> Arguments.of(i, i % 3 == 0));
+  }
+
+  @ParameterizedTest(name = "seed {0}, pending {1}")
+  @MethodSource("seeds")
+  void aCutFallsBetweenTurnsOnlyAndNeverBeforeCallsThatWait(int seed, boolean pending) {
+    List<Message> m = history(new Random(seed), pending);
+    int head = Compactor.head(m);
+
+    List<Integer> cuts = Compactor.cuts(m, head);
+
+    int open = pending ? m.size() - 2 : m.size();
+    for (int cut : cuts) {
+      assertThat(cut).isGreaterThan(head).isLessThanOrEqualTo(open);
+      if (cut < m.size()) {
+        assertThat(m.get(cut)).isInstanceOfAny(AssistantMessage.class, UserMessage.class);
+      }
+      assertThat(answered(m.subList(head, cut))).as("the replaced part answers its calls").isTrue();
+    }
+    assertThat(cuts.contains(m.size())).isEqualTo(!pending);
+  }
+
+  /** Whether every call of {@code part} is answered in it, and every result answers one of it. */
+  static boolean answered(List<Message> part) {
+    Set<String> calls = new HashSet<>();
+    Set<String> results = new HashSet<>();
+    for (Message x : part) {
+      if (x instanceof AssistantMessage a) {
+        a.toolCalls().forEach(c -> calls.add(c.id()));
+      } else if (x instanceof ToolMessage t) {
+        results.add(t.toolCallId());
+      }
+    }
+    return calls.equals(results);
+  }
+
+  @ParameterizedTest(name = "seed {0}, pending {1}")
+  @MethodSource("seeds")
+  void aCompactionKeepsTheHeadTheSystemMessagesAndEveryKeptMessageAsItWas(
+      int seed, boolean pending) {
+    List<Message> m = history(new Random(seed), pending);
+    int head = Compactor.head(m);
+    int keep = seed % 4;
+    Compactor c =
+        new Compactor(
+            KIMI, Compaction.defaults().recentTurns(keep), new Sizes(RequestTokens.estimated()));
+    ChatRequest next = ChatRequest.builder("kimi-k3").messages(m).build();
+    List<ChatRequest> asked = new ArrayList<>();
+
+    Compactor.Outcome o = c.compact(next, true, q -> reply(asked, q));
+
+    if (Compactor.cuts(m, head).isEmpty()) {
+      assertThat(o).isNull();
+      return;
+    }
+    List<Message> out = o.messages();
+    assertThat(out.subList(0, head)).containsExactlyElementsOf(m.subList(0, head));
+    int summaryAt =
+        out.indexOf(
+            out.stream()
+                .filter(x -> x instanceof UserMessage u && u.text().startsWith(Compactor.HEADER))
+                .findFirst()
+                .orElseThrow());
+    int replaced = o.report().summarized();
+    List<Message> kept = out.subList(summaryAt + 1, out.size());
+    // the kept turns: the history's last messages, the very objects
+    List<Message> tail = m.subList(m.size() - kept.size(), m.size());
+    for (int i = 0; i < kept.size(); i++) {
+      assertThat(kept.get(i)).isSameAs(tail.get(i));
+    }
+    assertThat(head + replaced + kept.size()).isEqualTo(m.size());
+    // the system messages of the replaced part stay, between the head and the summary
+    long systems =
+        m.subList(head, head + replaced).stream().filter(x -> x instanceof SystemMessage).count();
+    assertThat(summaryAt - head).isEqualTo((int) systems);
+    // the summary request: the history to the cut as it was, the ask, and no tool call allowed
+    ChatRequest ask = asked.get(0);
+    assertThat(ask.toolChoice()).isEqualTo(ToolChoice.none());
+    assertThat(ask.messages().subList(0, head + replaced))
+        .containsExactlyElementsOf(m.subList(0, head + replaced));
+    assertThat(((UserMessage) ask.messages().get(head + replaced)).text())
+        .isEqualTo(Compactor.INSTRUCTION);
+    // the new history keeps Kimi's rules: every call answered before the next message (but the
+    // pending turn's, which waits at the end)
+    assertThat(answered(kept.subList(0, pending ? kept.size() - 2 : kept.size()))).isTrue();
+    assertThat(o.report().usage()).isNotNull();
+  }
+
+  static ChatCompletion reply(List<ChatRequest> asked, ChatRequest q) {
+    asked.add(q);
+    AssistantMessage a =
+        new AssistantMessage("The task is done up to here.", "r", List.of(), null, false);
+    return new ChatCompletion(
+        "c",
+        "chat.completion",
+        0,
+        q.model(),
+        List.of(new Choice(0, a, FinishReason.STOP, null, null, null)),
+        Usage.of(100, 10, 110),
+        null);
+  }
+
+  @Test
+  void theLedgerListsEachCallWithItsArgumentsAndOutcome() {
+    List<Message> replaced =
+        List.of(
+            new AssistantMessage(
+                "",
+                "r",
+                List.of(
+                    ToolCall.function("a:0", "read_file", "{\"path\":\"a.txt\"}"),
+                    ToolCall.function("a:1", "delete", "{\"path\":\"b.txt\"}")),
+                null,
+                false),
+            new ToolMessage("a:1", "delete", "Error: delete failed: read-only"),
+            new ToolMessage("a:0", "read_file", "line one\n\nline   two"));
+
+    assertThat(Compactor.ledger(replaced))
+        .containsExactly(
+            "- delete {\"path\":\"b.txt\"} -> error, 31 characters: \"Error: delete failed: read-only\"",
+            "- read_file {\"path\":\"a.txt\"} -> ok, 20 characters: \"line one line two\"");
+  }
+
+  @Test
+  void aLaterSummaryCarriesAnEarlierLedgerAndKeepsTheNewestEntries() {
+    List<Message> first = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      first.add(
+          new AssistantMessage(
+              "",
+              "r",
+              List.of(ToolCall.function("c" + i, "step", "{\"i\":" + i + "}")),
+              null,
+              false));
+      first.add(new ToolMessage("c" + i, "step", "done " + i));
+    }
+    UserMessage earlier = Compactor.summaryMessage(first, "first summary", "kimi-k3");
+    List<Message> second = new ArrayList<>(List.of(earlier));
+    for (int i = 50; i < 70; i++) {
+      second.add(
+          new AssistantMessage(
+              "",
+              "r",
+              List.of(ToolCall.function("c" + i, "step", "{\"i\":" + i + "}")),
+              null,
+              false));
+      second.add(new ToolMessage("c" + i, "step", "done " + i));
+    }
+
+    List<String> ledger = Compactor.ledger(second);
+
+    assertThat(ledger).hasSize(Compactor.LEDGER_ENTRIES + 1);
+    assertThat(ledger.get(0)).isEqualTo("- ... and 10 earlier calls, not listed");
+    assertThat(ledger.get(1)).startsWith("- step {\"i\":10}");
+    assertThat(ledger.get(ledger.size() - 1)).startsWith("- step {\"i\":69}");
+    // and once more: the count adds up
+    UserMessage later = Compactor.summaryMessage(second, "second", "kimi-k3");
+    assertThat(Compactor.ledger(List.of(later)).get(0))
+        .isEqualTo("- ... and 10 earlier calls, not listed");
+  }
+
+  @Test
+  void aLongResultIsCutKeepingItsStartAndEndWithANote() {
+    Compactor c =
+        new Compactor(
+            KIMI,
+            Compaction.defaults().maxToolResultTokens(1_000),
+            new Sizes(RequestTokens.estimated()));
+    StringBuilder s = new StringBuilder("START ");
+    for (int i = 0; i < 20_000; i++) {
+      s.append("word").append(i % 97).append(' ');
+    }
+    s.append("END");
+
+    Compactor.Cut cut = c.cut(s.toString(), Compactor.Limits.NONE);
+
+    assertThat(cut).isNotNull();
+    assertThat(cut.content()).startsWith("START ").endsWith("END").contains("[kimi-sdk cut ");
+    assertThat(cut.originalChars()).isEqualTo(s.length());
+    assertThat(io.github.kimisdk.token.TokenEstimator.forKimi().estimate(cut.content()))
+        .isLessThanOrEqualTo(1_000);
+    assertThat(c.cut("short", Compactor.Limits.NONE)).isNull();
+  }
+
+  @Test
+  void aStringsJsonLengthCountsItsEscapesAndUtf8Bytes() {
+    assertThat(Sizes.json(null)).isZero();
+    assertThat(Sizes.json("")).isEqualTo(2);
+    assertThat(Sizes.json("a\"b\\c\n")).isEqualTo(2 + 1 + 2 + 1 + 2 + 1 + 2);
+    assertThat(Sizes.json("\u0001")).isEqualTo(2 + 6);
+    assertThat(Sizes.json("é")).isEqualTo(2 + 2);
+    assertThat(Sizes.json("月")).isEqualTo(2 + 3);
+    assertThat(Sizes.json("😀")).isEqualTo(2 + 4);
+  }
+}
