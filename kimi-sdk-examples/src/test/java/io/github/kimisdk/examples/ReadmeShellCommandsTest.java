@@ -98,6 +98,7 @@ class ReadmeShellCommandsTest {
           .as(run.describe())
           .containsExactly(
               "kimi-sdk",
+              "kimi-sdk-agents",
               "kimi-sdk-bom",
               "kimi-sdk-flink",
               "kimi-sdk-langchain4j",
