@@ -407,6 +407,17 @@ class ReadmeShellCommandsTest {
               deployedTheArtifactsAt("0.1.0-acme.1"),
               // its -DskipTests as written: it alone keeps the core's test jar out of the deploy
               SKIP_JAVADOC),
+          // CONTRIBUTING's suite beside busy loops: here twice with a short build, which shows the
+          // loops run beside it and the command's outcome decides (the full suite is this build)
+          Check.replacing(
+              ".ci/under-load",
+              ".ci/under-load",
+              ".ci/under-load --loops 1 --times 2 -- mvn -B -q -pl kimi-sdk validate",
+              prints(
+                  "under-load: 1 busy loop(s) on ",
+                  "under-load: run 1 of 2 passed in ",
+                  "under-load: run 2 of 2 passed in ",
+                  "under-load: 2 of 2 passed beside 1 busy loop(s)")),
           // uploads to Maven Central: ReleaseBundleTest runs it up to the bundle
           Check.by(ReleaseBundleTest.class, "mvn -B -P release -Drevision=0.1.0 deploy"),
           Check.here(
