@@ -753,12 +753,13 @@ class ReadmeShellCommandsTest {
 
   /**
    * What the documented commands need: every pom (a {@code -P slow} command reads the profile's
-   * modules), .mvn, every module's main sources, and what the compatibility gate reads in verify
+   * modules), .mvn, .ci (CONTRIBUTING's scripts), every module's main sources, and what the compatibility gate reads in verify
    * (the baseline under compat/, CHANGELOG.md's accepted breaks).
    */
   static void copySources(Path copy) throws IOException {
     Path root = ReadmeInStepTest.ROOT;
     copyTree(root.resolve(".mvn"), copy.resolve(".mvn"));
+    copyTree(root.resolve(".ci"), copy.resolve(".ci"));
     copyTree(root.resolve("compat"), copy.resolve("compat"));
     Files.copy(root.resolve("CHANGELOG.md"), copy.resolve("CHANGELOG.md"));
     try (Stream<Path> all = Files.walk(root)) {
@@ -767,9 +768,12 @@ class ReadmeShellCommandsTest {
         if (!relative.toString().contains("target") && !relative.startsWith(".git")) {
           Files.createDirectories(copy.resolve(relative).getParent());
           Files.copy(pom, copy.resolve(relative.toString()));
-          Path main = pom.resolveSibling("src/main");
-          if (Files.isDirectory(main)) {
-            copyTree(main, copy.resolve(relative).resolveSibling("src/main"));
+          // src/shared: the main sources both Spring lines compile (kimi-sdk-spring-ai's)
+          for (String sources : List.of("src/main", "src/shared")) {
+            Path main = pom.resolveSibling(sources);
+            if (Files.isDirectory(main)) {
+              copyTree(main, copy.resolve(relative).resolveSibling(sources));
+            }
           }
         }
       }
