@@ -753,8 +753,9 @@ class ReadmeShellCommandsTest {
 
   /**
    * What the documented commands need: every pom (a {@code -P slow} command reads the profile's
-   * modules), .mvn, .ci (CONTRIBUTING's scripts), every module's main sources, and what the compatibility gate reads in verify
-   * (the baseline under compat/, CHANGELOG.md's accepted breaks).
+   * modules), .mvn, .ci (CONTRIBUTING's scripts), every module's main sources, and what the
+   * compatibility gate reads in verify (the baseline under compat/, CHANGELOG.md's accepted
+   * breaks).
    */
   static void copySources(Path copy) throws IOException {
     Path root = ReadmeInStepTest.ROOT;
