@@ -102,7 +102,10 @@ public final class FaultRun {
 
   /** The policy docs/hosts.md describes: hedging at 400 ms, budget 0.05, continuation on. */
   static final RetryPolicy DESCRIBED =
-      RetryPolicy.defaults().withHedging(Duration.ofMillis(400), 0.05).withStreamContinuation(true);
+      RetryPolicy.defaults()
+          .withHedging(Duration.ofMillis(400), 0.05)
+          .withStreamContinuation(true)
+          .withRateLimitWait(Duration.ofMillis(Long.getLong("faultrun.coolingWaitMs", 0)));
 
   /** The defaults, with an idle timeout of 2 s so that a stall of 3 s mid-stream is a failure. */
   static final Timeouts TIMEOUTS = Timeouts.defaults().withStreamIdle(Duration.ofSeconds(2));
@@ -470,6 +473,10 @@ public final class FaultRun {
     int slowTokenHedged;
     int allowedFailures;
     final Map<String, Integer> failureKinds = new TreeMap<>();
+
+    /** "no target takes the call" failures by what each target last answered (noTargetCause). */
+    final Map<String, Integer> noTargetCauses = new TreeMap<>();
+
     final Map<String, Integer> disallowed = new TreeMap<>();
     final List<String> disallowedExamples = new ArrayList<>();
     int moves;
@@ -576,6 +583,10 @@ public final class FaultRun {
       if (res.failure != null) {
         f.failed++;
         count(f.failureKinds, res.failure.getClass().getSimpleName());
+        String failedMessage = res.failure.getMessage();
+        if (failedMessage != null && failedMessage.contains(NO_TARGET)) {
+          count(f.noTargetCauses, noTargetCause(failedMessage));
+        }
         String why = disallowed(ledger, res, reqs);
         if (why == null) {
           f.allowedFailures++;
@@ -601,7 +612,9 @@ public final class FaultRun {
         continue; // lost
       }
       f.succeeded++;
-      if (res.job.bad()) {
+      // a call meant to be refused with 400 whose requests never reached the server (a target
+      // cooling, a connection refused) was never refused: it is judged as any other
+      if (res.job.bad() && !reqs.isEmpty()) {
         count(f.disallowed, "a 400 request that succeeded");
       }
       String full = ledger.fullText(res.call);
@@ -711,7 +724,9 @@ public final class FaultRun {
   static String disallowed(Ledger ledger, Result res, List<Req> reqs) {
     KimiException e = res.failure;
     String msg = e.getMessage() == null ? "" : e.getMessage();
-    if (res.job.bad()) {
+    // a call meant to be refused with 400 whose requests never reached the server (a target
+    // cooling, a connection refused) was never refused: it is judged as any other
+    if (res.job.bad() && !reqs.isEmpty()) {
       if (!(e instanceof InvalidRequestException)) {
         return "a 400 reported as " + e.getClass().getSimpleName();
       }
@@ -744,6 +759,49 @@ public final class FaultRun {
         + " attempt(s), retries unspent ("
         + e.getClass().getSimpleName()
         + ")";
+  }
+
+  /**
+   * What each target of a "no target takes the call" failure last answered, in a few words: {@code
+   * 0: HTTP 502, 1: no bytes, 2: HTTP 429}.
+   */
+  static String noTargetCause(String msg) {
+    String body = msg.substring(msg.indexOf(NO_TARGET) + NO_TARGET.length());
+    int hint = body.indexOf(". A call waits");
+    if (hint >= 0) {
+      body = body.substring(0, hint);
+    }
+    List<String> parts = new ArrayList<>();
+    for (String clause : body.split("; (?=target \\d)")) {
+      Matcher m = CLAUSE.matcher(clause.trim().replaceFirst("^:\\s*", ""));
+      if (!m.find()) {
+        continue;
+      }
+      String answer = m.group(4);
+      String lower = answer.toLowerCase(Locale.ROOT);
+      String kind;
+      if (answer.startsWith("HTTP ")) {
+        kind = answer.length() >= 8 ? answer.substring(0, 8) : answer;
+      } else if (lower.contains("refused")) {
+        kind = "refused";
+      } else if (lower.contains("no bytes")) {
+        kind = "no bytes";
+      } else if (lower.contains("timed out") || lower.contains("timeout")) {
+        kind = "timed out";
+      } else {
+        kind = answer.length() > 24 ? answer.substring(0, 24) : answer;
+      }
+      // the state is the clause's last part, after the host's own words (which may say "busy")
+      String tail = lower.substring(lower.lastIndexOf(", ") + 1).trim();
+      String state =
+          tail.startsWith("probing")
+              ? " probing"
+              : tail.startsWith("cooling")
+                  ? " cooling"
+                  : tail.startsWith("busy for") ? " busy" : "";
+      parts.add(m.group(1) + ": " + kind + state);
+    }
+    return parts.isEmpty() ? "unread" : String.join(", ", parts);
   }
 
   private static final Pattern CLAUSE =
@@ -1549,6 +1607,11 @@ public final class FaultRun {
             f.hedges,
             f.continued));
     b.append("  - failures by type: ").append(f.failureKinds).append('\n');
+    if (!f.noTargetCauses.isEmpty()) {
+      b.append("  - \"no target takes the call\" by what each target last answered: ")
+          .append(f.noTargetCauses)
+          .append('\n');
+    }
     if (!f.disallowed.isEmpty()) {
       b.append("  - not allowed: ").append(f.disallowed).append('\n');
       for (String e : f.disallowedExamples) {

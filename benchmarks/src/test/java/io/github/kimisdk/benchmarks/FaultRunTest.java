@@ -49,6 +49,23 @@ class FaultRunTest {
   }
 
   @Test
+  void aNoTargetFailureIsSortedByWhatEachTargetLastAnswered() {
+    String msg =
+        "No target of the client's fallback chain takes the call (after 1 attempts in 0 s, of which"
+            + " it waited 0 s for busy hosts): target 0 (vllm at 127.0.0.1:46379) answered HTTP 502"
+            + " \"502 Bad Gateway\", cooling down for 5 s more; target 1 (vllm at 127.0.0.1:46247)"
+            + " answered ConnectionException (could not be reached) (I/O failure talking to"
+            + " http://127.0.0.1:46247/v1: Connection refused), cooling down for 3 s more; target 2"
+            + " (moonshot at 127.0.0.1:41000) answered HTTP 429 engine_overloaded_error \"busy\","
+            + " probing. A call waits for a target cooling down only within"
+            + " RetryPolicy.withRateLimitWait (none by default)";
+    assertThat(FaultRun.noTargetCause(msg))
+        .isEqualTo("0: HTTP 502 cooling, 1: refused cooling, 2: HTTP 429 probing");
+    assertThat(FaultRun.noTargetCause("No target of the client's fallback chain takes the call"))
+        .isEqualTo("unread");
+  }
+
+  @Test
   void aContinuationInEachHostsFormIsAnsweredWithExactlyTheRest() throws Exception {
     Ledger ledger = new Ledger(90, (call, arrival, stream, continuation) -> Fault.WHOLE);
     try (FaultServer vllm = new FaultServer("V", Dialect.VLLM, ledger, 0);
