@@ -1,0 +1,923 @@
+package io.github.kimisdk.agents;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonException;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A strict Kimi chat completions server on loopback, written from Kimi's documented rules
+ * (shared/docs/kimi-api.md §2.6, §4.2 and §4.2.1), not from {@code FakeKimiServer}: it shares no
+ * code with the fake and only reads and writes JSON with the SDK's public codec ({@code
+ * io.github.kimisdk.json}). It serves {@code POST /v1/chat/completions} for one model, kimi-k3,
+ * with a small window, refuses every request that breaks one of the rules below with Kimi's 400 and
+ * Kimi's words, and records each request and each violation, so that a test can assert that a run
+ * broke none.
+ *
+ * <p><b>The rules</b>, checked in this order (the first broken one answers):
+ *
+ * <ol>
+ *   <li>The body is at most {@link #maxBodyBytes} bytes: else 400 "total message size N exceeds
+ *       limit M" (Kimi Code's refusal, §4.2.1).
+ *   <li>The model is kimi-k3: else 404 "Not found the model X or Permission denied".
+ *   <li>kimi-k3's pinned sampling while it thinks: temperature 1, top_p 0.95, n 1, penalties 0 when
+ *       sent; a named {@code tool_choice} is refused ("tool_choice 'specified' is incompatible with
+ *       thinking enabled").
+ *   <li>Every assistant message with {@code tool_calls} is followed at once by tool messages that
+ *       answer each of its ids, once each: else "an assistant message with 'tool_calls' must be
+ *       followed by tool messages responding to each 'tool_call_id'". A tool message that answers
+ *       no call of the assistant message before it is refused too (the wording of that one is this
+ *       server's: kimi-api.md quotes none).
+ *   <li>Thinking is on (kimi-k3 thinks unless {@code thinking.type} is {@code "disabled"}): every
+ *       assistant message carries {@code reasoning_content} (an empty one counts, as Moonshot's own
+ *       client sends it): else "thinking is enabled but reasoning_content is missing in assistant
+ *       tool call message at index N" for a message with calls, and K3's preserved-thinking "...
+ *       requires reasoning_content on every assistant message, but assistant message at index N is
+ *       missing reasoning_content" for one without.
+ *   <li>The prompt's tokens, by this server's own count ({@link #promptTokens}), plus the output
+ *       cap ({@code max_completion_tokens}, else {@code max_tokens}, else {@link #defaultCap}) fit
+ *       the window: else 400 "Your request exceeded model token limit: W".
+ * </ol>
+ *
+ * Errors take Kimi's shape: {@code {"error":{"message":...,"type":"invalid_request_error"}}}.
+ *
+ * <p><b>The token count.</b> This server does not use the SDK's estimator: a text costs its UTF-8
+ * bytes divided by 4, rounded up; a message costs 4 tokens plus each of its strings (content or its
+ * text parts, {@code reasoning_content}, {@code name}, {@code tool_call_id}, each call's name and
+ * arguments); the tools cost their JSON text. A reply's {@code completion_tokens} are counted the
+ * same way, and {@code usage} reports both.
+ *
+ * <p><b>The scripted model.</b> It reads the conversation and answers as a model would, from what
+ * the history shows:
+ *
+ * <ul>
+ *   <li>a first user message "Read documents 1 to N of S ..." asks for documents read one per turn:
+ *       each reply calls {@code read_document} with the lowest index not read yet, and once every
+ *       one is read it answers naming each ("document i of S, checksum=c"). A document counts as
+ *       read when the history holds that line: in a tool result, or in a summary this model wrote
+ *       (which lists every document read), so after a compaction it goes on from the documents
+ *       still unread.
+ *   <li>a first user message "Delegate to a, b, c: each reads documents 1 to N." calls the tools
+ *       named (which must be declared) in one turn, each with {@code {"task": "Read documents 1 to
+ *       N of x ..."}} where x is the name after its {@code research_}, and then answers with their
+ *       results.
+ *   <li>a request with {@code tool_choice} {@code "none"} whose last message is a user message
+ *       asking to summarize (a compaction's summary call: the SDK's {@code Compactor} asks so) is
+ *       answered with a summary: the task, every document read with its checksum, and what is still
+ *       to read.
+ * </ul>
+ *
+ * Every reply carries a {@code reasoning_content}, and tool call ids are Kimi's {@code
+ * functions.<name>:<index in the reply>}, which repeat from one turn to the next as Kimi's do.
+ *
+ * <p><b>A gate</b> ({@link #gateFirstCalls}) can hold the first request of each of n conversations
+ * until all n are in flight: a run that sends them one after another cannot pass it (it opens for
+ * everyone after 30 seconds, and the overlap the test then measures is missing).
+ *
+ * <p>Thread model: the JDK server's handler runs on the server's executor, several exchanges at
+ * once; the records are lists guarded by {@code this}; the gate is a latch, thread-safe on its own.
+ * No exchange attribute is used (CONTRIBUTING.md, JdkHttpServerUseTest).
+ */
+final class KimiRulesServer implements AutoCloseable {
+  static final String MODEL = "kimi-k3";
+  static final String TOOL_CALLS_RULE =
+      "an assistant message with 'tool_calls' must be followed by tool messages responding to each"
+          + " 'tool_call_id'";
+
+  /** The most exchanges kept: the rest are counted, not kept (bounded memory). */
+  private static final int MAX_RECORDS = 5_000;
+
+  private static final Pattern READ_TASK =
+      Pattern.compile("^Read documents 1 to (\\d+) of ([a-z]+)\\b");
+  private static final Pattern DELEGATE_TASK =
+      Pattern.compile("^Delegate to ([a-z_, ]+): each reads documents 1 to (\\d+)\\.");
+
+  /** What a publish_report result says, and a summary repeats. */
+  static final String PUBLISHED = "report published";
+
+  static final Pattern DOCUMENT_LINE =
+      Pattern.compile("document (\\d+) of ([a-z]+), checksum=(\\d+)");
+
+  /** One request and what was answered; {@code request} is null when the body was not JSON. */
+  record Exchange(
+      int seq,
+      long receivedNanos,
+      long answeredNanos,
+      String body,
+      JsonObject request,
+      String conversation,
+      int status,
+      String error,
+      int promptTokens,
+      int completionTokens,
+      boolean summary) {}
+
+  /** A rule a request broke. */
+  record Violation(int seq, String message, String body) {}
+
+  private final HttpServer http;
+  private final ExecutorService pool;
+  private final int window;
+  private final long maxBodyBytes;
+  private final int defaultCap;
+  private final AtomicInteger seq = new AtomicInteger();
+  private final List<Exchange> exchanges = new ArrayList<>();
+  private final List<Violation> violations = new ArrayList<>();
+  private volatile CountDownLatch gate;
+
+  private KimiRulesServer(int window, long maxBodyBytes, int defaultCap) throws IOException {
+    this.window = window;
+    this.maxBodyBytes = maxBodyBytes;
+    this.defaultCap = defaultCap;
+    AtomicInteger threads = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            16,
+            r -> {
+              Thread t = new Thread(r, "kimi-rules-server-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.setExecutor(pool);
+    http.createContext("/v1/chat/completions", this::handle);
+  }
+
+  /**
+   * Starts a server for kimi-k3 with a window of {@code window} tokens, refusing bodies over {@code
+   * maxBodyBytes}; a request without an output cap is counted with 1,024 (the docs' "good default
+   * such as 1024").
+   */
+  static KimiRulesServer start(int window, long maxBodyBytes) {
+    try {
+      KimiRulesServer s = new KimiRulesServer(window, maxBodyBytes, 1_024);
+      s.http.start();
+      return s;
+    } catch (IOException e) {
+      throw new IllegalStateException("the server did not start", e);
+    }
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1";
+  }
+
+  /**
+   * Holds the first request of each of the next {@code parties} conversations that ask for
+   * documents until all of them have arrived (30 seconds at most).
+   */
+  void gateFirstCalls(int parties) {
+    gate = new CountDownLatch(parties);
+  }
+
+  synchronized List<Exchange> exchanges() {
+    return List.copyOf(exchanges);
+  }
+
+  synchronized List<Violation> violations() {
+    return List.copyOf(violations);
+  }
+
+  int requestCount() {
+    return seq.get();
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+    pool.shutdownNow();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // HTTP
+
+  private void handle(HttpExchange ex) throws IOException {
+    long received = System.nanoTime();
+    int n = seq.incrementAndGet();
+    try (ex) {
+      byte[] raw;
+      try (InputStream in = ex.getRequestBody()) {
+        raw = in.readAllBytes();
+      }
+      String body = new String(raw, StandardCharsets.UTF_8);
+      if (!"POST".equals(ex.getRequestMethod())) {
+        answer(ex, 405, error("Method Not Allowed", "invalid_request_error"));
+        return;
+      }
+      String auth = ex.getRequestHeaders().getFirst("Authorization");
+      if (auth == null || !auth.startsWith("Bearer ") || auth.length() < 8) {
+        record(n, received, body, null, null, 401, "Invalid Authentication", 0, 0, false);
+        answer(ex, 401, error("Invalid Authentication", "invalid_authentication_error"));
+        return;
+      }
+      Outcome o = judge(n, raw, body);
+      if (o.reply == null) {
+        record(n, received, body, o.request, o.conversation, o.status, o.error, 0, 0, false);
+        answer(ex, o.status, error(o.error, o.type));
+        return;
+      }
+      JsonObject r = o.request;
+      boolean stream = r.get("stream") != null && r.get("stream").asBoolean();
+      if (o.reply.gated) {
+        passGate();
+      }
+      Reply reply = o.reply;
+      record(
+          n,
+          received,
+          body,
+          r,
+          o.conversation,
+          200,
+          null,
+          o.promptTokens,
+          reply.completionTokens(),
+          reply.summary);
+      if (stream) {
+        stream(ex, n, reply, o.promptTokens);
+      } else {
+        answer(ex, 200, completion(n, reply, o.promptTokens));
+      }
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        violations.add(new Violation(n, "the server failed: " + e, null));
+      }
+      throw e;
+    }
+  }
+
+  private void passGate() {
+    CountDownLatch g = gate;
+    if (g == null) {
+      return;
+    }
+    g.countDown();
+    try {
+      if (!g.await(30, TimeUnit.SECONDS)) {
+        gate = null; // open for everyone: the overlap a test measures is then missing
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void record(
+      int n,
+      long received,
+      String body,
+      JsonObject request,
+      String conversation,
+      int status,
+      String error,
+      int prompt,
+      int completion,
+      boolean summary) {
+    if (exchanges.size() < MAX_RECORDS) {
+      exchanges.add(
+          new Exchange(
+              n,
+              received,
+              System.nanoTime(),
+              body,
+              request,
+              conversation,
+              status,
+              error,
+              prompt,
+              completion,
+              summary));
+    }
+  }
+
+  private static void answer(HttpExchange ex, int status, JsonObject body) throws IOException {
+    byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.getResponseHeaders().set("x-request-id", "rules-" + System.identityHashCode(body));
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Moonshot's streamed shape: deltas, then the finish chunk with {@code usage} in its choice. */
+  private void stream(HttpExchange ex, int n, Reply reply, int prompt) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+    ex.sendResponseHeaders(200, 0);
+    ex.getResponseBody().flush();
+    OutputStream out = ex.getResponseBody();
+    JsonObject.Builder first =
+        JsonObject.builder().put("role", "assistant").put("reasoning_content", reply.reasoning);
+    event(out, chunk(n, first.build(), null, null));
+    if (!reply.calls.isEmpty()) {
+      JsonArray.Builder calls = JsonArray.builder();
+      for (int i = 0; i < reply.calls.size(); i++) {
+        calls.add(call(i, reply.calls.get(i), true));
+      }
+      event(out, chunk(n, JsonObject.of("tool_calls", calls.build()), null, null));
+    } else {
+      event(out, chunk(n, JsonObject.builder().put("content", reply.content).build(), null, null));
+    }
+    event(out, chunk(n, JsonObject.of(), reply.finishReason(), usage(prompt, reply)));
+    out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    out.close();
+  }
+
+  private static void event(OutputStream out, JsonObject chunk) throws IOException {
+    out.write(("data: " + Json.write(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static JsonObject chunk(int n, JsonObject delta, String finish, JsonObject usage) {
+    JsonObject.Builder choice = JsonObject.builder().put("index", 0).put("delta", delta);
+    if (finish != null) {
+      choice.put("finish_reason", finish);
+    } else {
+      choice.putNull("finish_reason");
+    }
+    if (usage != null) {
+      choice.put("usage", usage);
+    }
+    return JsonObject.builder()
+        .put("id", "chatcmpl-rules-" + n)
+        .put("object", "chat.completion.chunk")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", MODEL)
+        .put("choices", JsonArray.of(choice.build()))
+        .build();
+  }
+
+  private static JsonObject completion(int n, Reply reply, int prompt) {
+    JsonObject.Builder message =
+        JsonObject.builder()
+            .put("role", "assistant")
+            .put("content", reply.content)
+            .put("reasoning_content", reply.reasoning);
+    if (!reply.calls.isEmpty()) {
+      JsonArray.Builder calls = JsonArray.builder();
+      for (int i = 0; i < reply.calls.size(); i++) {
+        calls.add(call(i, reply.calls.get(i), false));
+      }
+      message.put("tool_calls", calls.build());
+    }
+    JsonObject choice =
+        JsonObject.builder()
+            .put("index", 0)
+            .put("message", message.build())
+            .put("finish_reason", reply.finishReason())
+            .build();
+    return JsonObject.builder()
+        .put("id", "chatcmpl-rules-" + n)
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", MODEL)
+        .put("choices", JsonArray.of(choice))
+        .put("usage", usage(prompt, reply))
+        .build();
+  }
+
+  private static JsonObject call(int index, Call c, boolean delta) {
+    JsonObject.Builder b = JsonObject.builder();
+    if (delta) {
+      b.put("index", index);
+    }
+    return b.put("id", "functions." + c.name + ":" + index)
+        .put("type", "function")
+        .put(
+            "function",
+            JsonObject.builder().put("name", c.name).put("arguments", c.arguments).build())
+        .build();
+  }
+
+  private static JsonObject usage(int prompt, Reply reply) {
+    int completion = reply.completionTokens();
+    return JsonObject.builder()
+        .put("prompt_tokens", prompt)
+        .put("completion_tokens", completion)
+        .put("total_tokens", prompt + completion)
+        .build();
+  }
+
+  private static JsonObject error(String message, String type) {
+    return JsonObject.of(
+        "error", JsonObject.builder().put("message", message).put("type", type).build());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The rules
+
+  /** What a request got: an error (status, message, type) or a reply. */
+  private static final class Outcome {
+    JsonObject request;
+    String conversation;
+    int status;
+    String error;
+    String type = "invalid_request_error";
+    int promptTokens;
+    Reply reply;
+  }
+
+  private Outcome judge(int n, byte[] raw, String body) {
+    Outcome o = new Outcome();
+    if (raw.length > maxBodyBytes) {
+      return refuse(
+          n, o, body, 400, "total message size " + raw.length + " exceeds limit " + maxBodyBytes);
+    }
+    JsonValue parsed;
+    try {
+      parsed = Json.parse(raw);
+    } catch (JsonException e) {
+      return refuse(n, o, body, 400, "Invalid request: the body is not JSON: " + e.getMessage());
+    }
+    if (!(parsed instanceof JsonObject r)) {
+      return refuse(n, o, body, 400, "Invalid request: the body is not a JSON object");
+    }
+    o.request = r;
+    String model = string(r.get("model"));
+    if (!MODEL.equals(model)) {
+      o.type = "resource_not_found_error";
+      return refuse(n, o, body, 404, "Not found the model " + model + " or Permission denied");
+    }
+    if (!(r.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+      return refuse(n, o, body, 400, "Invalid request: messages must be a non-empty array");
+    }
+    List<JsonObject> m = new ArrayList<>();
+    for (JsonValue v : messages) {
+      if (!(v instanceof JsonObject x) || string(x.get("role")) == null) {
+        return refuse(n, o, body, 400, "Invalid request: every message is an object with a role");
+      }
+      m.add(x);
+    }
+    o.conversation = conversationTask(m);
+    JsonValue thinking = r.get("thinking");
+    boolean thinks =
+        !(thinking instanceof JsonObject t && "disabled".equals(string(t.get("type"))));
+    String pinned = thinks ? pinned(r) : null;
+    if (pinned != null) {
+      return refuse(n, o, body, 400, pinned);
+    }
+    String history = toolCallRule(m);
+    if (history != null) {
+      return refuse(n, o, body, 400, history);
+    }
+    if (thinks) {
+      String reasoning = reasoningRule(m);
+      if (reasoning != null) {
+        return refuse(n, o, body, 400, reasoning);
+      }
+    }
+    o.promptTokens = promptTokens(m, r.get("tools"));
+    int cap = cap(r);
+    if ((long) o.promptTokens + cap > window) {
+      return refuse(n, o, body, 400, "Your request exceeded model token limit: " + window);
+    }
+    try {
+      o.reply = Script.answer(r, m);
+    } catch (IllegalStateException e) {
+      o.type = "server_error";
+      return refuse(n, o, body, 500, "the scripted model cannot answer: " + e.getMessage());
+    }
+    if (o.reply.completionTokens() > cap) {
+      o.type = "server_error";
+      return refuse(n, o, body, 500, "the scripted reply is over the request's cap of " + cap);
+    }
+    return o;
+  }
+
+  private Outcome refuse(int n, Outcome o, String body, int status, String message) {
+    o.status = status;
+    o.error = message;
+    synchronized (this) {
+      violations.add(new Violation(n, message, body));
+    }
+    return o;
+  }
+
+  private int cap(JsonObject r) {
+    JsonValue c = r.get("max_completion_tokens");
+    if (c == null || c.isNull()) {
+      c = r.get("max_tokens");
+    }
+    return c == null || c.isNull() ? defaultCap : c.asInt();
+  }
+
+  /** kimi-k3's pinned sampling while it thinks (§2.1, §4.2.1); null when it is kept. */
+  private static String pinned(JsonObject r) {
+    String[][] fixed = {
+      {"temperature", "1"},
+      {"top_p", "0.95"},
+      {"n", "1"},
+      {"presence_penalty", "0"},
+      {"frequency_penalty", "0"}
+    };
+    for (String[] f : fixed) {
+      JsonValue v = r.get(f[0]);
+      if (v != null && !v.isNull() && v.asDouble() != Double.parseDouble(f[1])) {
+        return "invalid " + f[0] + ": only " + f[1] + " is allowed for this model";
+      }
+    }
+    if (r.get("tool_choice") instanceof JsonObject) {
+      return "tool_choice 'specified' is incompatible with thinking enabled";
+    }
+    return null;
+  }
+
+  /** Rule 4: each call answered by the tool messages right after it; none answers no call. */
+  static String toolCallRule(List<JsonObject> m) {
+    for (int i = 0; i < m.size(); i++) {
+      JsonObject x = m.get(i);
+      String role = string(x.get("role"));
+      if ("tool".equals(role)) {
+        String id = string(x.get("tool_call_id"));
+        return id == null
+            ? "Invalid request: the tool message at index " + i + " has no tool_call_id"
+            : "Invalid request: the tool message at index "
+                + i
+                + " answers tool_call_id "
+                + id
+                + ", which no assistant message before it called";
+      }
+      if (!"assistant".equals(role) || !(x.get("tool_calls") instanceof JsonArray calls)) {
+        continue;
+      }
+      Set<String> open = new LinkedHashSet<>();
+      for (JsonValue c : calls) {
+        String id = c instanceof JsonObject co ? string(co.get("id")) : null;
+        if (id == null || !open.add(id)) {
+          return "Invalid request: the tool calls of the assistant message at index "
+              + i
+              + " need distinct ids";
+        }
+      }
+      int j = i + 1;
+      for (; j < m.size() && "tool".equals(string(m.get(j).get("role"))); j++) {
+        String id = string(m.get(j).get("tool_call_id"));
+        if (id == null || !open.remove(id)) {
+          return "Invalid request: the tool message at index "
+              + j
+              + " answers tool_call_id "
+              + id
+              + ", which no assistant message before it called";
+        }
+      }
+      if (!open.isEmpty()) {
+        return "Invalid request: "
+            + TOOL_CALLS_RULE
+            + ". The following tool_call_ids did not have response messages: "
+            + String.join(", ", open)
+            + " (assistant message at index "
+            + i
+            + ")";
+      }
+      i = j - 1;
+    }
+    return null;
+  }
+
+  /** Rule 5: with thinking on, every assistant message carries reasoning_content. */
+  static String reasoningRule(List<JsonObject> m) {
+    for (int i = 0; i < m.size(); i++) {
+      JsonObject x = m.get(i);
+      if (!"assistant".equals(string(x.get("role")))) {
+        continue;
+      }
+      JsonValue rc = x.get("reasoning_content");
+      if (rc != null && !rc.isNull()) {
+        continue;
+      }
+      boolean calls = x.get("tool_calls") instanceof JsonArray a && !a.isEmpty();
+      return calls
+          ? "thinking is enabled but reasoning_content is missing in assistant tool call message"
+              + " at index "
+              + i
+          : "preserved thinking (thinking.keep=all) requires reasoning_content on every assistant"
+              + " message, but assistant message at index "
+              + i
+              + " is missing reasoning_content";
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The count
+
+  /** A text's tokens by this server's count: its UTF-8 bytes divided by 4, rounded up. */
+  static int tokens(String s) {
+    return s == null ? 0 : (s.getBytes(StandardCharsets.UTF_8).length + 3) / 4;
+  }
+
+  /** The prompt's tokens: 4 a message and its strings, and the tools' JSON text. */
+  static int promptTokens(List<JsonObject> m, JsonValue tools) {
+    long n = 0;
+    for (JsonObject x : m) {
+      n += 4;
+      n += tokens(text(x));
+      n += tokens(string(x.get("reasoning_content")));
+      n += tokens(string(x.get("name")));
+      n += tokens(string(x.get("tool_call_id")));
+      if (x.get("tool_calls") instanceof JsonArray calls) {
+        for (JsonValue c : calls) {
+          JsonValue f = c.get("function");
+          if (f != null) {
+            n += tokens(string(f.get("name"))) + tokens(string(f.get("arguments")));
+          }
+        }
+      }
+    }
+    if (tools != null && !tools.isNull()) {
+      n += tokens(Json.write(tools));
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The scripted model
+
+  /** A call the model makes. */
+  record Call(String name, String arguments) {}
+
+  /** A reply: its text, its reasoning, its calls; {@code gated} when it waits at the gate. */
+  record Reply(String content, String reasoning, List<Call> calls, boolean summary, boolean gated) {
+    String finishReason() {
+      return calls.isEmpty() ? "stop" : "tool_calls";
+    }
+
+    int completionTokens() {
+      int n = tokens(content) + tokens(reasoning);
+      for (Call c : calls) {
+        n += tokens(c.name) + tokens(c.arguments);
+      }
+      return n;
+    }
+  }
+
+  /** The model: answers a conversation from what its history shows. */
+  private static final class Script {
+    static Reply answer(JsonObject r, List<JsonObject> m) {
+      String task = conversationTask(m);
+      if (task == null) {
+        throw new IllegalStateException("no user message after the system messages");
+      }
+      JsonObject last = m.get(m.size() - 1);
+      boolean noTools = "none".equals(string(r.get("tool_choice")));
+      if (noTools
+          && "user".equals(string(last.get("role")))
+          && text(last).startsWith("Summarize")) {
+        return summary(task, m);
+      }
+      Matcher read = READ_TASK.matcher(task);
+      if (read.find()) {
+        return reading(r, m, Integer.parseInt(read.group(1)), read.group(2), noTools);
+      }
+      Matcher delegate = DELEGATE_TASK.matcher(task);
+      if (delegate.find()) {
+        return delegating(r, m, delegate.group(1), Integer.parseInt(delegate.group(2)), noTools);
+      }
+      throw new IllegalStateException("a task the script does not know: " + task);
+    }
+
+    /** Every document the history shows as read, by index: from results or a summary. */
+    static TreeMap<Integer, String> read(List<JsonObject> m, String set) {
+      TreeMap<Integer, String> out = new TreeMap<>();
+      boolean first = true;
+      for (JsonObject x : m) {
+        String role = string(x.get("role"));
+        boolean user = "user".equals(role);
+        if (user && first) {
+          first = false; // the task itself names no document read
+          continue;
+        }
+        if (!user && !"tool".equals(role)) {
+          continue;
+        }
+        Matcher d = DOCUMENT_LINE.matcher(text(x));
+        while (d.find()) {
+          if (d.group(2).equals(set)) {
+            out.put(Integer.parseInt(d.group(1)), d.group(3));
+          }
+        }
+      }
+      return out;
+    }
+
+    static Reply reading(JsonObject r, List<JsonObject> m, int count, String set, boolean noTools) {
+      TreeMap<Integer, String> read = read(m, set);
+      int next = 1;
+      while (read.containsKey(next)) {
+        next++;
+      }
+      if (next <= count && !noTools) {
+        declared(r, "read_document");
+        boolean first = m.stream().noneMatch(x -> "assistant".equals(string(x.get("role"))));
+        return new Reply(
+            "",
+            "Documents read: "
+                + read.size()
+                + " of "
+                + count
+                + ". Document "
+                + next
+                + " of "
+                + set
+                + " is next; I read it with read_document.",
+            List.of(new Call("read_document", "{\"index\":" + next + "}")),
+            false,
+            first);
+      }
+      String task = conversationTask(m);
+      if (task.contains("call publish_report") && !published(m) && !noTools) {
+        declared(r, "publish_report");
+        return new Reply(
+            "",
+            "Every document is read; the task asks for the report to be published.",
+            List.of(new Call("publish_report", "{\"documents\":" + count + "}")),
+            false,
+            false);
+      }
+      StringBuilder s = new StringBuilder("I read " + read.size() + " documents of " + set + ":");
+      read.forEach(
+          (i, c) ->
+              s.append("\n- document ")
+                  .append(i)
+                  .append(" of ")
+                  .append(set)
+                  .append(", checksum=")
+                  .append(c));
+      return new Reply(
+          s.toString(), "Every document is read; I name each.", List.of(), false, false);
+    }
+
+    /** Whether the history shows the report published: a tool result, or a summary, says so. */
+    static boolean published(List<JsonObject> m) {
+      for (int i = 1; i < m.size(); i++) {
+        String role = string(m.get(i).get("role"));
+        if (("tool".equals(role) || "user".equals(role)) && text(m.get(i)).contains(PUBLISHED)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static Reply delegating(
+        JsonObject r, List<JsonObject> m, String names, int count, boolean noTools) {
+      List<String> tools = new ArrayList<>();
+      for (String t : names.split(",")) {
+        if (!t.isBlank()) {
+          tools.add(t.strip());
+        }
+      }
+      Map<String, String> results = new LinkedHashMap<>();
+      List<String> calledNames = new ArrayList<>();
+      for (int i = 0; i < m.size(); i++) {
+        JsonObject x = m.get(i);
+        if ("assistant".equals(string(x.get("role")))
+            && x.get("tool_calls") instanceof JsonArray c) {
+          calledNames.clear();
+          for (JsonValue call : c) {
+            calledNames.add(string(call.get("function").get("name")));
+          }
+        } else if ("tool".equals(string(x.get("role")))) {
+          String id = string(x.get("tool_call_id"));
+          int at = id == null ? -1 : id.lastIndexOf(':');
+          int index = at < 0 ? -1 : Integer.parseInt(id.substring(at + 1));
+          if (index >= 0 && index < calledNames.size()) {
+            results.put(calledNames.get(index), text(x));
+          }
+        }
+      }
+      if (results.isEmpty() && !noTools) {
+        List<Call> calls = new ArrayList<>();
+        for (String t : tools) {
+          declared(r, t);
+          String region = t.startsWith("research_") ? t.substring("research_".length()) : t;
+          String task =
+              "Read documents 1 to "
+                  + count
+                  + " of "
+                  + region
+                  + " with read_document, one per turn, then name each document read with its"
+                  + " checksum.";
+          calls.add(new Call(t, Json.write(JsonObject.of("task", Json.toJson(task)))));
+        }
+        return new Reply(
+            "", "I hand each region to its researcher, all at once.", calls, false, false);
+      }
+      StringBuilder s = new StringBuilder("Findings of " + results.size() + " researchers:");
+      results.forEach((t, v) -> s.append("\n## ").append(t).append('\n').append(v));
+      return new Reply(s.toString(), "Every researcher answered.", List.of(), false, false);
+    }
+
+    static Reply summary(String task, List<JsonObject> m) {
+      StringBuilder s = new StringBuilder("Task: ").append(task).append('\n');
+      Matcher read = READ_TASK.matcher(task);
+      if (read.find()) {
+        int count = Integer.parseInt(read.group(1));
+        String set = read.group(2);
+        TreeMap<Integer, String> done = read(m, set);
+        s.append("Documents read so far, with their checksums:");
+        done.forEach(
+            (i, c) ->
+                s.append("\n- document ")
+                    .append(i)
+                    .append(" of ")
+                    .append(set)
+                    .append(", checksum=")
+                    .append(c));
+        List<Integer> open = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+          if (!done.containsKey(i)) {
+            open.add(i);
+          }
+        }
+        s.append("\nStill to read: ").append(open.isEmpty() ? "none" : open.toString());
+        if (published(m)) {
+          s.append("\nStatus: ").append(PUBLISHED).append('.');
+        }
+      } else {
+        s.append("Results so far:");
+        for (JsonObject x : m) {
+          if ("tool".equals(string(x.get("role")))) {
+            String t = text(x);
+            s.append("\n- ").append(t, 0, Math.min(200, t.length()));
+          }
+        }
+      }
+      return new Reply(
+          s.toString(), "I summarize what the work needs to go on.", List.of(), true, false);
+    }
+
+    private static void declared(JsonObject r, String tool) {
+      if (r.get("tools") instanceof JsonArray tools) {
+        for (JsonValue t : tools) {
+          JsonValue f = t.get("function");
+          if (f != null && tool.equals(string(f.get("name")))) {
+            return;
+          }
+        }
+      }
+      throw new IllegalStateException("the tool " + tool + " is not declared");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Reading messages
+
+  /** The first user message after the leading system messages: the conversation's task. */
+  static String conversationTask(List<JsonObject> m) {
+    for (JsonObject x : m) {
+      String role = string(x.get("role"));
+      if ("user".equals(role)) {
+        return text(x);
+      }
+      if (!"system".equals(role)) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** A message's text: its string content, or its text parts joined. */
+  static String text(JsonObject x) {
+    JsonValue c = x.get("content");
+    if (c == null || c.isNull()) {
+      return "";
+    }
+    if (c instanceof JsonArray parts) {
+      StringBuilder s = new StringBuilder();
+      for (JsonValue p : parts) {
+        if ("text".equals(string(p.get("type")))) {
+          s.append(string(p.get("text")));
+        }
+      }
+      return s.toString();
+    }
+    return c.asString();
+  }
+
+  static String string(JsonValue v) {
+    return v == null || v.isNull() ? null : v.asString();
+  }
+}
