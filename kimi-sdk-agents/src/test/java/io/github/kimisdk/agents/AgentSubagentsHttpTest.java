@@ -146,10 +146,10 @@ class AgentSubagentsHttpTest {
     }
     assertThat(saved).isEqualByComparingTo(spent());
     assertThat(state.toJson()).contains("\"child_steps\": 8");
-    // in parallel: as long as the slowest child, not the four together
-    assertThat(wall)
-        .isGreaterThanOrEqualTo(Duration.ofMillis(900))
-        .isLessThan(Duration.ofMillis(2_400));
+    // in parallel: each child's tool waited for all four to start (the latch above) before its
+    // work, so they overlapped; the wall is at least the slowest child's work (no ceiling on a
+    // wall clock: a busy machine must not decide this test)
+    assertThat(wall).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     // the children's runs were runs: events under their own ids, every request by Kimi's rules
     assertThat(events)
         .anyMatch(e -> e instanceof RunEvent.ToolStarted t && t.runId().equals("fan-out.1.3"));
