@@ -766,17 +766,8 @@ public final class FaultRun {
    * 0: HTTP 502, 1: no bytes, 2: HTTP 429}.
    */
   static String noTargetCause(String msg) {
-    String body = msg.substring(msg.indexOf(NO_TARGET) + NO_TARGET.length());
-    int hint = body.indexOf(". A call waits");
-    if (hint >= 0) {
-      body = body.substring(0, hint);
-    }
     List<String> parts = new ArrayList<>();
-    for (String clause : body.split("; (?=target \\d)")) {
-      Matcher m = CLAUSE.matcher(clause.trim().replaceFirst("^:\\s*", ""));
-      if (!m.find()) {
-        continue;
-      }
+    for (Matcher m : clauses(msg)) {
       String answer = m.group(4);
       String lower = answer.toLowerCase(Locale.ROOT);
       String kind;
@@ -804,6 +795,23 @@ public final class FaultRun {
     return parts.isEmpty() ? "unread" : String.join(", ", parts);
   }
 
+  /** The clauses of a "no target takes the call" message, a target each, matched by CLAUSE. */
+  static List<Matcher> clauses(String msg) {
+    String body = msg.substring(msg.indexOf(NO_TARGET) + NO_TARGET.length());
+    int hint = body.indexOf(". A call waits");
+    if (hint >= 0) {
+      body = body.substring(0, hint);
+    }
+    List<Matcher> out = new ArrayList<>();
+    for (String clause : body.split("; (?=target \\d)")) {
+      Matcher m = CLAUSE.matcher(clause.trim().replaceFirst("^:\\s*", ""));
+      if (m.find()) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
   private static final Pattern CLAUSE =
       Pattern.compile("target (\\d+) \\((\\S+) at 127\\.0\\.0\\.1:(\\d+)[^)]*\\) answered (.*)");
 
@@ -813,16 +821,7 @@ public final class FaultRun {
    * books, its last failed request before the failure: a cut reply there is the forbidden cause.
    */
   static String cooledByCut(Ledger ledger, String msg, long at) {
-    String body = msg.substring(msg.indexOf(NO_TARGET) + NO_TARGET.length());
-    int hint = body.indexOf(". A call waits");
-    if (hint >= 0) {
-      body = body.substring(0, hint);
-    }
-    for (String clause : body.split("; (?=target \\d)")) {
-      Matcher m = CLAUSE.matcher(clause.trim().replaceFirst("^:\\s*", ""));
-      if (!m.find()) {
-        continue;
-      }
+    for (Matcher m : clauses(msg)) {
       String answer = m.group(4);
       if (answer.startsWith("HTTP ")
           || answer.toLowerCase(Locale.ROOT).contains("refused")

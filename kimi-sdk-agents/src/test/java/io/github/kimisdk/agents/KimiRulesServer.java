@@ -758,14 +758,7 @@ final class KimiRulesServer implements AutoCloseable {
             false);
       }
       StringBuilder s = new StringBuilder("I read " + read.size() + " documents of " + set + ":");
-      read.forEach(
-          (i, c) ->
-              s.append("\n- document ")
-                  .append(i)
-                  .append(" of ")
-                  .append(set)
-                  .append(", checksum=")
-                  .append(c));
+      listDocuments(s, set, read);
       return new Reply(
           s.toString(), "Every document is read; I name each.", List.of(), false, false);
     }
@@ -830,6 +823,18 @@ final class KimiRulesServer implements AutoCloseable {
       return new Reply(s.toString(), "Every researcher answered.", List.of(), false, false);
     }
 
+    /** Appends a line per document read: its number, its set and its checksum. */
+    static void listDocuments(StringBuilder s, String set, Map<Integer, String> read) {
+      read.forEach(
+          (i, c) ->
+              s.append("\n- document ")
+                  .append(i)
+                  .append(" of ")
+                  .append(set)
+                  .append(", checksum=")
+                  .append(c));
+    }
+
     static Reply summary(String task, List<JsonObject> m) {
       StringBuilder s = new StringBuilder("Task: ").append(task).append('\n');
       Matcher read = READ_TASK.matcher(task);
@@ -838,14 +843,7 @@ final class KimiRulesServer implements AutoCloseable {
         String set = read.group(2);
         TreeMap<Integer, String> done = read(m, set);
         s.append("Documents read so far, with their checksums:");
-        done.forEach(
-            (i, c) ->
-                s.append("\n- document ")
-                    .append(i)
-                    .append(" of ")
-                    .append(set)
-                    .append(", checksum=")
-                    .append(c));
+        listDocuments(s, set, done);
         List<Integer> open = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
           if (!done.containsKey(i)) {
