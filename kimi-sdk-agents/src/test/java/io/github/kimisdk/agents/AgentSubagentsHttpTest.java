@@ -393,7 +393,9 @@ class AgentSubagentsHttpTest {
                 return region + " sold 1 unit";
               }));
     }
-    // the parent's first call and four children's first calls: 5 of 5; none gets a second
+    // five model calls for the whole tree: the parent's first, then four among the children,
+    // who need two each to answer (a tool call, then the answer). Which child takes which of the
+    // four depends on when each starts; that the five are shared is what holds.
     Agent lead = parent(children).maxSteps(5).build();
 
     RunResult r = lead.run("steps", List.of(Message.user(TASK)));
@@ -401,8 +403,15 @@ class AgentSubagentsHttpTest {
     assertThat(r).isInstanceOf(RunResult.Stopped.class);
     assertThat(((RunResult.Stopped) r).limit()).isEqualTo(RunResult.Limit.STEPS);
     assertThat(server.requestCount()).isEqualTo(5);
-    assertThat(toolMessages(((RunResult.Stopped) r).state()))
-        .hasSize(4)
-        .allMatch(t -> t.content().contains("the limit on model calls"));
+    List<ToolMessage> results = toolMessages(((RunResult.Stopped) r).state());
+    assertThat(results).hasSize(4);
+    long stopped =
+        results.stream().filter(t -> t.content().contains("the limit on model calls")).count();
+    assertThat(stopped).as("children stopped by the tree's limit").isGreaterThanOrEqualTo(2);
+    assertThat(results)
+        .allMatch(
+            t ->
+                t.content().contains("the limit on model calls")
+                    || t.content().contains("sold 1 unit"));
   }
 }
