@@ -30,6 +30,52 @@ class ClosedClientLeakTest {
         .toList();
   }
 
+  /**
+   * Builds a client, makes a call and a stream, closes it, and returns a weak reference to the
+   * HttpClient it built. In a method of its own: no local of the test's frame holds the client (an
+   * interpreted frame keeps a dead local's value until the slot is reused, and on a busy machine
+   * the test's loop may not be compiled before it judges).
+   */
+  static WeakReference<HttpClient> usedAndClosed(
+      FakeKimiServer server, ReferenceQueue<HttpClient> collected) {
+    KimiClient k = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
+    k.chat(ChatRequest.of("kimi-k3", "hi"));
+    try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
+      s.toCompletion();
+    }
+    WeakReference<HttpClient> ref =
+        new WeakReference<>(ClientInternals.core(k).ownedHttpClient(), collected);
+    k.close();
+    return ref;
+  }
+
+  /**
+   * A closed client that something still holds (a caller's field, or, as happened on a busy
+   * machine, the JDK's last exchange keeping the stream's machinery and through it the client's)
+   * holds no longer the HttpClient it built: once closed, nothing of the client's reaches it.
+   */
+  @Test
+  void aClosedClientStillHeldLetsGoOfItsHttpClient() throws Exception {
+    try (FakeKimiServer server = new FakeKimiServer().lenient().start()) {
+      KimiClient k = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
+      try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
+        s.toCompletion();
+      }
+      ReferenceQueue<HttpClient> collected = new ReferenceQueue<>();
+      WeakReference<HttpClient> ref =
+          new WeakReference<>(ClientInternals.core(k).ownedHttpClient(), collected);
+      k.close();
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      boolean cleared = false;
+      while (!cleared && System.nanoTime() < deadline) {
+        System.gc();
+        cleared = collected.remove(100) != null;
+      }
+      assertThat(cleared).as("the HttpClient of a closed client that is still held").isTrue();
+      assertThat(ClientInternals.core(k).isClosed()).isTrue(); // the client was held all along
+    }
+  }
+
   @Test
   void closedClientsAreCollectedWithTheirSelectorThreads() throws Exception {
     try (FakeKimiServer server = new FakeKimiServer().lenient().start()) {
@@ -37,13 +83,7 @@ class ClosedClientLeakTest {
       ReferenceQueue<HttpClient> collected = new ReferenceQueue<>();
       List<WeakReference<HttpClient>> refs = new ArrayList<>();
       for (int i = 0; i < CLIENTS; i++) {
-        KimiClient k = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-        k.chat(ChatRequest.of("kimi-k3", "hi"));
-        try (var s = k.stream(ChatRequest.of("kimi-k3", "hi"))) {
-          s.toCompletion();
-        }
-        refs.add(new WeakReference<>(ClientInternals.core(k).ownedHttpClient(), collected));
-        k.close();
+        refs.add(usedAndClosed(server, collected));
       }
       // wait for the collector to clear each reference: a GC, then the queue's own wait
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

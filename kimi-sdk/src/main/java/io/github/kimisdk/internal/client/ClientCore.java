@@ -105,7 +105,7 @@ public final class ClientCore {
     this.ownedHttp = c.httpClient() == null ? http : null;
     DaemonTimer.Lease timer = DaemonTimer.shared().leaseRunningAtClose();
     Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
-    this.shared =
+    TargetParts.Shared building =
         new TargetParts.Shared(
             make,
             http,
@@ -119,8 +119,9 @@ public final class ClientCore {
     for (int i = 0; i < parts.length; i++) {
       Target t =
           i == 0 ? Target.of(c.host()).weight(c.weight()) : c.fallbacks().get(i - 1).target();
-      parts[i] = new TargetParts(t, settings.get(i), shared);
+      parts[i] = new TargetParts(t, settings.get(i), building);
     }
+    this.shared = building.withoutHttp(); // the HTTP client is the transports' to let go of
     this.router =
         parts.length == 1
             ? null

@@ -36,7 +36,21 @@ public final class TargetParts {
       LogSwitch logSwitch,
       Scheduler system,
       Scheduler scheduler,
-      DaemonTimer.Lease timer) {}
+      DaemonTimer.Lease timer) {
+
+    /**
+     * What the client keeps once its targets are built: the same, without the HTTP client, which is
+     * its targets' transports' alone to let go of at close ({@link HttpTransport#release()}). An
+     * exchange the JDK still holds after close may keep the client's machinery reachable; the
+     * HttpClient must not be, or on JDK 17 to 20 its cleaner never closes it, and on any JDK its
+     * pool and selector thread outlive the client.
+     *
+     * @return this, without {@link #http()}
+     */
+    public Shared withoutHttp() {
+      return new Shared(make, null, logger, logSwitch, system, scheduler, timer);
+    }
+  }
 
   public final Target target;
   public final TargetSettings settings;
