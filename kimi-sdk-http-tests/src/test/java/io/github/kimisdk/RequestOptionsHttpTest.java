@@ -96,15 +96,14 @@ class RequestOptionsHttpTest {
   @Test
   void aPerCallTimeoutFiresWhileTheClientDefaultWouldNot() {
     KimiClient kimi = client();
+    // the server answers after 2 s: a call that did not give up at 200 ms would return "slow"
     server.enqueue(slowCompletion(Duration.ofSeconds(2)));
-    long started = System.nanoTime();
     assertThatThrownBy(
             () ->
                 kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(200)).build())
                     .chat(HI))
         .isInstanceOf(KimiTimeoutException.class)
         .hasMessageContaining("RequestOptions.timeout");
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1800));
     server.enqueue(slowCompletion(Duration.ofMillis(400)));
     assertThat(kimi.chat(HI).text()).isEqualTo("slow");
   }
