@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,7 @@ final class RedisServer implements AutoCloseable {
   private final List<Path> files = new ArrayList<>();
   private Process process;
 
-  private RedisServer(int port, List<String> extra, String ready) {
+  RedisServer(int port, List<String> extra, String ready) {
     this.port = port;
     this.extra = extra;
     this.ready = ready;
@@ -51,23 +52,25 @@ final class RedisServer implements AutoCloseable {
    * its bus on another, a failed master's replica taking over {@code nodeTimeoutMillis} after.
    */
   static RedisServer startClusterNode(long nodeTimeoutMillis) throws IOException {
-    int port = freePort();
-    RedisServer r =
-        new RedisServer(
-            port,
-            List.of(
-                "--cluster-enabled",
-                "yes",
-                "--cluster-port",
-                Integer.toString(freePort()),
-                "--cluster-config-file",
-                "kimi-sdk-redis-nodes-" + port + ".conf",
-                "--cluster-node-timeout",
-                Long.toString(nodeTimeoutMillis)),
-            "Ready to accept connections");
-    r.files.add(TMP.resolve("kimi-sdk-redis-nodes-" + port + ".conf"));
-    r.restart();
-    return r;
+    return startOnFreePorts(
+        2,
+        ports -> {
+          RedisServer r =
+              new RedisServer(
+                  ports[0],
+                  List.of(
+                      "--cluster-enabled",
+                      "yes",
+                      "--cluster-port",
+                      Integer.toString(ports[1]),
+                      "--cluster-config-file",
+                      "kimi-sdk-redis-nodes-" + ports[0] + ".conf",
+                      "--cluster-node-timeout",
+                      Long.toString(nodeTimeoutMillis)),
+                  "Ready to accept connections");
+          r.files.add(TMP.resolve("kimi-sdk-redis-nodes-" + ports[0] + ".conf"));
+          return r;
+        });
   }
 
   /**
@@ -76,35 +79,90 @@ final class RedisServer implements AutoCloseable {
    */
   static RedisServer startSentinel(String name, int master, long downAfterMillis)
       throws IOException {
-    int port = freePort();
-    Path conf = TMP.resolve("kimi-sdk-redis-sentinel-" + port + ".conf");
-    Files.writeString(
-        conf,
-        String.join(
-            "\n",
-            "port " + port,
-            "bind 127.0.0.1",
-            "dir " + TMP,
-            "sentinel monitor " + name + " 127.0.0.1 " + master + " 1",
-            "sentinel down-after-milliseconds " + name + " " + downAfterMillis,
-            "sentinel failover-timeout " + name + " 10000",
-            ""));
-    RedisServer r = new RedisServer(port, List.of(conf.toString(), "--sentinel"), "+monitor");
-    r.files.add(conf);
-    r.restart();
-    return r;
+    return startOnFreePorts(
+        1,
+        ports -> {
+          Path conf = TMP.resolve("kimi-sdk-redis-sentinel-" + ports[0] + ".conf");
+          Files.writeString(
+              conf,
+              String.join(
+                  "\n",
+                  "port " + ports[0],
+                  "bind 127.0.0.1",
+                  "dir " + TMP,
+                  "sentinel monitor " + name + " 127.0.0.1 " + master + " 1",
+                  "sentinel down-after-milliseconds " + name + " " + downAfterMillis,
+                  "sentinel failover-timeout " + name + " 10000",
+                  ""));
+          RedisServer r =
+              new RedisServer(ports[0], List.of(conf.toString(), "--sentinel"), "+monitor");
+          r.files.add(conf);
+          return r;
+        });
   }
 
   private static RedisServer start(List<String> extra) throws IOException {
-    RedisServer r = new RedisServer(freePort(), extra, "Ready to accept connections");
-    r.restart();
-    return r;
+    return startOnFreePorts(
+        1, ports -> new RedisServer(ports[0], extra, "Ready to accept connections"));
+  }
+
+  /** A server to start on the given free ports, not yet started. */
+  interface OnPorts {
+    RedisServer make(int[] ports) throws IOException;
+  }
+
+  /**
+   * Starts the server {@code make} gives on {@code count} distinct free ports, and again on fresh
+   * ones when a port was taken between being found free and redis-server binding it (another
+   * process's connection may take it meanwhile, as seen on a loaded machine).
+   */
+  static RedisServer startOnFreePorts(int count, OnPorts make) throws IOException {
+    PortTaken taken = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      RedisServer r = make.make(freePorts(count));
+      try {
+        r.restart();
+        return r;
+      } catch (PortTaken e) {
+        r.close();
+        taken = e;
+      } catch (IOException | RuntimeException e) {
+        r.close();
+        throw e;
+      }
+    }
+    throw taken;
   }
 
   /** Returns a free loopback port. */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    return freePorts(1)[0];
+  }
+
+  /** Returns {@code count} distinct free loopback ports, each held open until all are found. */
+  static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  /** redis-server ended before it was ready because a port it was given was in use. */
+  static final class PortTaken extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    PortTaken(String message) {
+      super(message);
     }
   }
 
@@ -134,6 +192,7 @@ final class RedisServer implements AutoCloseable {
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    ArrayDeque<String> last = new ArrayDeque<>(); // what it said before it ended, for the error
     String line;
     while ((line = out.readLine()) != null) {
       if (line.contains(ready)) {
@@ -142,8 +201,15 @@ final class RedisServer implements AutoCloseable {
         drain.start();
         return;
       }
+      if (last.size() == 8) {
+        last.removeFirst();
+      }
+      last.addLast(line.length() > 300 ? line.substring(0, 300) : line);
     }
-    throw new IOException("redis-server on port " + port + " ended before it was ready");
+    String said = String.join("\n", last);
+    String message =
+        "redis-server on port " + port + " ended before it was ready; its last lines:\n" + said;
+    throw said.contains("Address already in use") ? new PortTaken(message) : new IOException(message);
   }
 
   /** Makes this replica a primary ({@code REPLICAOF NO ONE}, through redis-cli). */
