@@ -209,7 +209,9 @@ final class RedisServer implements AutoCloseable {
     String said = String.join("\n", last);
     String message =
         "redis-server on port " + port + " ended before it was ready; its last lines:\n" + said;
-    throw said.contains("Address already in use") ? new PortTaken(message) : new IOException(message);
+    throw said.contains("Address already in use")
+        ? new PortTaken(message)
+        : new IOException(message);
   }
 
   /** Makes this replica a primary ({@code REPLICAOF NO ONE}, through redis-cli). */
