@@ -4,6 +4,7 @@ import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.Price;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -12,16 +13,28 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The limits of one run, chained to its parent's for a subagent's run: steps, tokens, spend, a
- * deadline and the model calls in flight. Before a model call every level of the chain holds the
- * call's worst case (its estimated prompt at the cache-miss price and its whole output cap), and
- * refuses it when what was spent, plus what calls in flight hold, plus it, would pass the level's
- * limit; after the reply the hold is replaced by what the call cost. Children running in parallel
- * therefore never take their parent past its limits together.
+ * deadline and the model calls in flight.
+ *
+ * <p><b>The one worst-case rule.</b> A model call's worst case is its prompt as the SDK's estimator
+ * counts it, all of it at the cache-miss price or, when higher, all of it written to the cache at
+ * the request's time to live, plus the output cap the request sends, at the output price. When the
+ * request sends no cap and a limit on tokens or spend is set, the run sends the most output that
+ * fits what is left ({@link #affordable}), never more than the model's default output; a call for
+ * which fewer than {@value #MIN_OUTPUT} output tokens fit (or the request's own cap, when smaller)
+ * is not made. Before a call, every level of the chain holds its worst case, and refuses it when
+ * what was spent, plus what calls in flight hold, plus it, would pass the level's limit; after the
+ * reply the hold is replaced by what the call cost. Children running in parallel therefore never
+ * take their parent past its limits together.
  *
  * <p>Thread model: every level of a tree shares the root's monitor ({@link #lock}); the runs of a
  * tree call {@link #hold} and {@link Hold#settle} from their own threads.
  */
 final class Budget {
+  /** The fewest output tokens a call is made with when a limit sets its cap. */
+  static final int MIN_OUTPUT = 1_024;
+
+  private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
   private final Budget parent;
   private final Object lock;
   private final int maxSteps;
@@ -86,6 +99,58 @@ final class Budget {
     return d == null || deadline.isBefore(d) ? deadline : d;
   }
 
+  /** Whether a level of the chain limits tokens or spend, so that the run sets the output cap. */
+  boolean capsOutput() {
+    for (Budget b = this; b != null; b = b.parent) {
+      if (b.maxTokens > 0 || b.maxSpend != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The most output tokens, at most {@code cap}, that a call of {@code prompt} tokens can send and
+   * still fit every level's token and spend limits with what is spent and held now.
+   */
+  long affordable(long prompt, long cap, Price price, CacheTtl ttl) {
+    long out = cap;
+    synchronized (lock) {
+      for (Budget b = this; b != null; b = b.parent) {
+        if (b.maxTokens > 0) {
+          out = Math.min(out, b.maxTokens - b.tokens - b.heldTokens - prompt);
+        }
+        if (b.maxSpend != null && spendable(price, b.currency)) {
+          BigDecimal left =
+              b.maxSpend
+                  .subtract(b.spent)
+                  .subtract(b.heldSpend)
+                  .subtract(worst(price, prompt, 0, ttl));
+          BigDecimal perToken = price.output().divide(MILLION);
+          if (perToken.signum() > 0) {
+            long n =
+                left.signum() <= 0 ? 0 : left.divide(perToken, 0, RoundingMode.FLOOR).longValue();
+            out = Math.min(out, n);
+          } else if (left.signum() < 0) {
+            out = 0;
+          }
+        }
+      }
+    }
+    return Math.max(0, out);
+  }
+
+  private static boolean spendable(Price price, Currency currency) {
+    return price != null && currency != null && price.currency().equals(currency);
+  }
+
+  /** The worst case of a call (the rule in the class comment), in the price's currency. */
+  static BigDecimal worst(Price price, long prompt, long output, CacheTtl ttl) {
+    BigDecimal miss = price.cost(prompt, 0, 0, output, CacheTtl.FIVE_MINUTES).total();
+    BigDecimal written = price.cost(prompt, 0, prompt, output, ttl).total();
+    return miss.max(written);
+  }
+
   /** What one model call holds at each level until its reply. */
   final class Hold {
     private final List<Budget> levels;
@@ -135,13 +200,14 @@ final class Budget {
    * pass.
    *
    * @param prompt the estimated prompt tokens
-   * @param output the output cap
+   * @param output the output cap the request sends
    * @param price the model's price, or null when the table has none
+   * @param ttl the time to live of the request's cache writes
    * @param now the time
    * @param step whether the call is a step of the run (a compaction's summary call is not)
    * @return a {@link Hold}, or the {@link RunResult.Limit} that refuses the call
    */
-  Object hold(long prompt, long output, Price price, Instant now, boolean step) {
+  Object hold(long prompt, long output, Price price, CacheTtl ttl, Instant now, boolean step) {
     Instant d = deadline();
     if (d != null && !now.isBefore(d)) {
       return RunResult.Limit.TIME;
@@ -155,9 +221,7 @@ final class Budget {
     synchronized (lock) {
       for (Budget b : levels) {
         BigDecimal w =
-            price == null || b.currency == null || !price.currency().equals(b.currency)
-                ? BigDecimal.ZERO
-                : price.cost(prompt, 0, 0, output, CacheTtl.FIVE_MINUTES).total();
+            spendable(price, b.currency) ? worst(price, prompt, output, ttl) : BigDecimal.ZERO;
         worst.add(w);
         if (step && b.maxSteps > 0 && b.steps + b.heldSteps + 1 > b.maxSteps) {
           return RunResult.Limit.STEPS;
@@ -181,6 +245,18 @@ final class Budget {
     return new Hold(levels, worstTokens, worst, step);
   }
 
+  /** The limit a call too small to make would pass: tokens when a token limit is the tighter. */
+  RunResult.Limit tighter(long prompt, long minOutput, Price price, CacheTtl ttl) {
+    synchronized (lock) {
+      for (Budget b = this; b != null; b = b.parent) {
+        if (b.maxTokens > 0 && b.tokens + b.heldTokens + prompt + minOutput > b.maxTokens) {
+          return RunResult.Limit.TOKENS;
+        }
+      }
+    }
+    return RunResult.Limit.SPEND;
+  }
+
   /**
    * Waits for a place for one model call at every level that limits the calls in flight, root
    * first; the returned action gives them back.
@@ -193,6 +269,9 @@ final class Budget {
       if (b.calls != null) {
         gates.add(0, b.calls);
       }
+    }
+    if (gates.isEmpty()) {
+      return () -> {};
     }
     List<Semaphore> taken = new ArrayList<>(gates.size());
     try {

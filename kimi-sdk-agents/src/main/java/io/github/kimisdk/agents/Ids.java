@@ -39,6 +39,50 @@ final class Ids {
     return key;
   }
 
+  /** A call's id: its run, step and place ({@link PendingCall#id()}). */
+  private static final Pattern CALL_ID =
+      Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,127}):([1-9][0-9]{0,8}):(0|[1-9][0-9]{0,8})");
+
+  /** Checks a call id; returns its run, step and position. */
+  static java.util.regex.MatchResult callId(String id) {
+    java.util.regex.Matcher m = CALL_ID.matcher(id);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "a call id is RUN_ID:STEP:POSITION, as PendingCall.id() gives it: "
+              + (id.length() > 160 ? id.substring(0, 160) + "..." : id));
+    }
+    return m.toMatchResult();
+  }
+
+  private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
+
+  /**
+   * Checks a run's labels: at most 16, each name a lower-case letter then up to 62 lower-case
+   * letters, digits, {@code .}, {@code _} or {@code -}, each value at most 256 characters.
+   */
+  static java.util.Map<String, String> labels(java.util.Map<String, String> labels) {
+    Objects.requireNonNull(labels, "labels must not be null");
+    if (labels.size() > 16) {
+      throw new IllegalArgumentException("a run takes at most 16 labels: " + labels.size());
+    }
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    labels.forEach(
+        (k, v) -> {
+          if (k == null || !LABEL.matcher(k).matches()) {
+            throw new IllegalArgumentException(
+                "a label's name is a lower-case letter, then up to 62 lower-case letters, digits,"
+                    + " '.', '_' or '-': "
+                    + k);
+          }
+          if (v == null || v.length() > 256) {
+            throw new IllegalArgumentException(
+                "the label " + k + " needs a value of at most 256 characters");
+          }
+          out.put(k, v);
+        });
+    return out;
+  }
+
   /** The record of the call at {@code position} of the reply of {@code step}. */
   static String callKey(int step, int position) {
     return String.format("call/%06d/%04d", step, position);
@@ -59,12 +103,28 @@ final class Ids {
   }
 
   /**
-   * The idempotency key of a call: from the run, the step and the place, never from the model's
-   * call id (which is not unique across turns).
+   * The idempotency key of a call: from the run's instance, its id, the step and the place, never
+   * from the model's call id (which is not unique across turns). The instance is made once when a
+   * run starts, so a run started again under an id used before (deleted, or in another store) hands
+   * its tools other keys, while the keys of one run never change across its resumes. A run saved
+   * before instances existed (no {@code instance}) keeps the keys it had: from its id alone.
    */
-  static String idempotencyKey(String runId, int step, int position) {
-    return "kimi-" + sha256(runId + "\u0000" + step + "\u0000" + position).substring(0, 40);
+  static String idempotencyKey(String instance, String runId, int step, int position) {
+    String seed =
+        instance == null
+            ? runId + "\u0000" + step + "\u0000" + position
+            : instance + "\u0000" + runId + "\u0000" + step + "\u0000" + position;
+    return "kimi-" + sha256(seed).substring(0, 40);
   }
+
+  /** A new run instance: 128 random bits, in hex. */
+  static String newInstance() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   static String sha256(String text) {
     try {

@@ -143,9 +143,30 @@ public sealed interface RunEvent {
    * @param position the call's place
    * @param tool the tool
    * @param how {@code decision}, {@code edited} or {@code allowance}
+   * @param approvals who approved, when and why (empty for an allowance, or when nobody was named)
    */
-  record Approved(String runId, int step, int position, String tool, String how)
-      implements RunEvent {}
+  record Approved(
+      String runId,
+      int step,
+      int position,
+      String tool,
+      String how,
+      List<Decision.Approver> approvals)
+      implements RunEvent {
+    /**
+     * Copies the approvals.
+     *
+     * @param runId the run
+     * @param step the step
+     * @param position the call's place
+     * @param tool the tool
+     * @param how how it was approved
+     * @param approvals who approved
+     */
+    public Approved {
+      approvals = List.copyOf(approvals);
+    }
+  }
 
   /**
    * A call does not run: a hook or the tool's policy denied it, or a person rejected it.
@@ -156,9 +177,86 @@ public sealed interface RunEvent {
    * @param tool the tool
    * @param by {@code hook}, {@code policy} or {@code person}
    * @param reason what the model reads
+   * @param approver the person who rejected it, when {@code by} is {@code person} and they were
+   *     named; else null
    */
-  record Denied(String runId, int step, int position, String tool, String by, String reason)
+  record Denied(
+      String runId,
+      int step,
+      int position,
+      String tool,
+      String by,
+      String reason,
+      Decision.Approver approver)
       implements RunEvent {}
+
+  /**
+   * A call waited for approval longer than its tool's approval allows ({@link
+   * Approval#expiresAfter}): it was rejected, or it keeps waiting, escalated.
+   *
+   * @param runId the run
+   * @param step the step
+   * @param position the call's place
+   * @param tool the tool
+   * @param then what happened to it
+   * @param after how long it was allowed to wait
+   */
+  record Expired(
+      String runId, int step, int position, String tool, Approval.Expiry then, Duration after)
+      implements RunEvent {}
+
+  /**
+   * A run saved under another version of its agent (another version name, other instructions or
+   * tools) is resumed: what changed, and what the agent's {@link VersionRule} made of it.
+   *
+   * @param runId the run
+   * @param savedBy the agent that saved it, as {@code name@version}
+   * @param resumedBy this agent, as {@code name@version}
+   * @param added the tools this version adds
+   * @param removed the tools it no longer has
+   * @param changed the tools whose declaration or effect changed
+   * @param rule the rule
+   * @param continued whether the run went on (else the resume was refused)
+   */
+  record AgentChanged(
+      String runId,
+      String savedBy,
+      String resumedBy,
+      List<String> added,
+      List<String> removed,
+      List<String> changed,
+      VersionRule rule,
+      boolean continued)
+      implements RunEvent {
+    /**
+     * Copies the lists.
+     *
+     * @param runId the run
+     * @param savedBy the agent that saved it
+     * @param resumedBy this agent
+     * @param added the tools added
+     * @param removed the tools removed
+     * @param changed the tools changed
+     * @param rule the rule
+     * @param continued whether the run went on
+     */
+    public AgentChanged {
+      added = List.copyOf(added);
+      removed = List.copyOf(removed);
+      changed = List.copyOf(changed);
+    }
+  }
+
+  /**
+   * A piece of the model's reply as it streams, for an agent that streams ({@link
+   * Agent.Builder#streaming(boolean)}).
+   *
+   * @param runId the run
+   * @param step the step
+   * @param text the piece, never empty
+   * @param reasoning whether it is reasoning ({@code reasoning_content}) rather than answer text
+   */
+  record Streamed(String runId, int step, String text, boolean reasoning) implements RunEvent {}
 
   /**
    * A decision no longer matches its call (the arguments, the tool or the policy changed since it

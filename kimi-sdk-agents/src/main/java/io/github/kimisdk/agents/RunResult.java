@@ -21,6 +21,15 @@ public sealed interface RunResult {
   String runId();
 
   /**
+   * Returns the model's answer.
+   *
+   * @return the answer when the run {@linkplain Answered answered}, else {@code ""}
+   */
+  default String text() {
+    return "";
+  }
+
+  /**
    * The model answered without calling a tool.
    *
    * @param state the run as saved

@@ -6,7 +6,8 @@ package io.github.kimisdk.agents;
  * meets it stops before any further effect; what it recorded stays, and a resume goes on from
  * there.
  */
-public sealed class RunStoreException extends RuntimeException permits ClaimLostException {
+public sealed class RunStoreException extends RuntimeException
+    permits ClaimLostException, RunTamperedException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -8,6 +8,7 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -294,18 +295,21 @@ class AgentGatesHttpTest {
   }
 
   @Test
-  void withoutAStoreRunsAreKeptInFilesUnderKimiRuns(KimiClient kimi) throws Exception {
-    java.nio.file.Path dir = java.nio.file.Path.of(Agent.DEFAULT_STORE);
-    boolean existed = java.nio.file.Files.exists(dir);
-    try {
-      Agent agent = Agent.builder(kimi, "kimi-k3").build();
-      assertThat(agent.store()).isInstanceOf(FileRunStore.class);
-      assertThat(((FileRunStore) agent.store()).directory())
-          .isEqualTo(dir.toAbsolutePath().normalize());
-    } finally {
-      if (!existed) {
-        java.nio.file.Files.deleteIfExists(dir);
-      }
+  void withoutAStoreARunLivesInMemoryAndWritesNoFile(FakeKimiServer server, KimiClient kimi)
+      throws Exception {
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+    java.util.Set<java.nio.file.Path> before;
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(cwd)) {
+      before = s.collect(java.util.stream.Collectors.toSet());
+    }
+    server.enqueue(FakeResponse.reply("hello"));
+    Agent agent = Agent.builder(kimi, "kimi-k3").build();
+    assertThat(agent.store()).isEmpty();
+    RunResult r = agent.run(List.of(Message.user("hi")));
+    assertThat(r.text()).isEqualTo("hello");
+    assertThat(agent.load(r.runId())).isEmpty();
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(cwd)) {
+      assertThat(s.collect(java.util.stream.Collectors.toSet())).isEqualTo(before);
     }
   }
 }

@@ -197,7 +197,7 @@ class AgentTransferHttpTest {
     CountDownLatch letGo = new CountDownLatch(1);
     AgentTool slow =
         AgentTool.of(
-                bank.tool().tool(),
+                (io.github.kimisdk.tool.FunctionTool) bank.tool().tool(),
                 (args, ctx) -> {
                   inTheTool.countDown();
                   letGo.await(30, TimeUnit.SECONDS);

@@ -75,8 +75,10 @@ class CrashResumeTest {
       // every transfer once: three effects a run, under the keys of its three transfer calls
       Set<String> expected = new HashSet<>();
       for (int i = 0; i < RUNS; i++) {
+        String instance =
+            RunState.fromBytes(FileRunStore.of(store).get("crash-" + i, Ids.STATE)).data().instance;
         for (int step = 1; step <= 3; step++) {
-          expected.add(Ids.idempotencyKey("crash-" + i, step, 0));
+          expected.add(Ids.idempotencyKey(instance, "crash-" + i, step, 0));
         }
       }
       Set<String> effects = new HashSet<>();

@@ -50,7 +50,7 @@ class RunStateGoldenFilesTest {
               assertThat(p.arguments()).isEqualTo("{\"to\":\"acct-1\",\"amount\":100}");
               assertThat(p.policy()).isEqualTo("always");
               assertThat(p.argumentsSha256()).isEqualTo(Ids.sha256(p.arguments()));
-              assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey("golden-1", 1, 0));
+              assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey(null, "golden-1", 1, 0));
             });
     assertThat(s.usageByModel()).containsKey("kimi-k3");
     // what it reads, it writes back the same
@@ -164,7 +164,7 @@ class RunStateGoldenFilesTest {
     assertThat(s.status()).isEqualTo(RunState.Status.PAUSED);
     PendingCall p = s.pending().get(0);
     assertThat(p.runId()).isEqualTo("golden-2.1.0");
-    assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey("golden-2.1.0", 1, 0));
+    assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey(null, "golden-2.1.0", 1, 0));
     Bank bank = new Bank();
     Agent payer =
         Agent.builder(kimi, "kimi-k3")
@@ -216,11 +216,11 @@ class RunStateGoldenFilesTest {
 
   @Test
   void aNewerVersionIsRefusedNamingBoth() throws IOException {
-    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 3,");
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 4,");
 
     assertThatThrownBy(() -> RunState.fromJson(newer))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version 3, newer than this SDK reads (2)");
+        .hasMessageContaining("version 4, newer than this SDK reads (3)");
   }
 
   @Test

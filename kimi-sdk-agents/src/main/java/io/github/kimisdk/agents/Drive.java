@@ -1,0 +1,204 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Usage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One drive of a root run: its span around everything; its claim taken (a run in memory claims
+ * nothing), the run started or loaded, the loop driven until it answers, pauses, stops or fails,
+ * and the claim released. Stateless: each drive is its own.
+ */
+final class Drive {
+  private Drive() {}
+
+  /** The loop a drive made, for the span's usage. */
+  private static final class Holder {
+    Loop loop;
+
+    Usage used() {
+      return loop == null ? null : loop.models().used();
+    }
+  }
+
+  static Journal journal(Agent agent, String runId) {
+    return agent.store == null ? Journal.NONE : new StoreJournal(agent, runId);
+  }
+
+  /**
+   * Starts a run.
+   *
+   * @throws IllegalStateException when the store already holds a run with this id
+   */
+  static RunResult start(
+      Agent agent, String runId, List<? extends Message> messages, Map<String, String> labels) {
+    Journal journal = journal(agent, runId);
+    Tracing tracing = new Tracing(agent, null, runId);
+    Holder h = new Holder();
+    return tracing.traced(
+        agent.model,
+        () -> {
+          RunResult.Taken taken = claim(agent, journal, tracing, runId);
+          if (taken != null) {
+            return taken;
+          }
+          Loop loop;
+          boolean started = false;
+          try {
+            if (agent.store != null && agent.store.get(runId, Ids.STATE) != null) {
+              throw new IllegalStateException(
+                  "the store already holds a run "
+                      + runId
+                      + "; resume it with Agent.resume, or use Agent.runOrResume");
+            }
+            RunData d = Versions.fresh(agent, runId, messages, Ids.newInstance());
+            d.labels.putAll(labels);
+            Tree tree = new Tree(journal, runId);
+            tree.enter("", d);
+            loop = new Loop(agent, d, tree, null, "", tracing);
+            h.loop = loop;
+            loop.save();
+            started = true;
+          } finally {
+            if (!started) {
+              journal.release();
+            }
+          }
+          return go(loop, journal, List.of());
+        },
+        h::used);
+  }
+
+  /**
+   * Goes on with a run: the store's latest state (which {@code given}, when there is one, must be),
+   * or {@code given} itself for an agent without a store.
+   *
+   * @param given the state the caller holds, or null to go on from the store's
+   * @throws IllegalStateException when there is no such run, it moved on since {@code given}, or it
+   *     may not go on under this agent ({@link VersionRule})
+   * @throws IllegalArgumentException when a signed decision does not verify, or names a call that
+   *     no longer waits (nothing was claimed)
+   */
+  static RunResult resume(Agent agent, String runId, RunData given, List<Decision> decisions) {
+    Journal journal = journal(agent, runId);
+    verifyTokens(agent, runId, given, decisions);
+    Tracing tracing = new Tracing(agent, null, runId);
+    Holder h = new Holder();
+    return tracing.traced(
+        given != null ? given.model : agent.model,
+        () -> {
+          RunResult.Taken taken = claim(agent, journal, tracing, runId);
+          if (taken != null) {
+            return taken;
+          }
+          Loop loop;
+          boolean going = false;
+          try {
+            RunData stored = journal.loadState();
+            RunData d = pick(agent, runId, given, stored);
+            Versions.check(agent, d, tracing);
+            Tree tree = new Tree(journal, runId);
+            tree.enter("", d);
+            loop = new Loop(agent, d, tree, null, "", tracing);
+            h.loop = loop;
+            if (journal.durable() && stored == null) {
+              loop.save(); // a state the store did not hold: it holds it now
+            }
+            tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, decisions.size()));
+            going = true;
+          } finally {
+            if (!going) {
+              journal.release();
+            }
+          }
+          return go(loop, journal, decisions);
+        },
+        h::used);
+  }
+
+  /**
+   * The state a resume goes on from: the store's, checked against the caller's, or the caller's.
+   */
+  private static RunData pick(Agent agent, String runId, RunData given, RunData stored) {
+    if (stored == null) {
+      if (given == null) {
+        throw new IllegalStateException(
+            agent.store == null
+                ? "an agent without a store resumes a run from its state: Agent.resume(state, ...)"
+                : "the store holds no run " + runId);
+      }
+      return given.copy();
+    }
+    if (given != null && given.revision != stored.revision) {
+      throw new IllegalStateException(
+          "run "
+              + runId
+              + " has moved on since this state was read (revision "
+              + given.revision
+              + "; the store holds revision "
+              + stored.revision
+              + "): load it again, decide on its pending calls as they are now, and resume");
+    }
+    return stored;
+  }
+
+  /** Claims the run; the {@link RunResult.Taken} to return when another worker holds it. */
+  private static RunResult.Taken claim(
+      Agent agent, Journal journal, Tracing tracing, String runId) {
+    Claim c = journal.claim();
+    if (c instanceof Claim.Taken t) {
+      tracing.emit(new RunEvent.Taken(runId, t.holder(), t.until()));
+      return new RunResult.Taken(t.runId(), t.holder(), t.until());
+    }
+    if (c instanceof Claim.Held held) {
+      tracing.emit(new RunEvent.Claimed(runId, agent.owner, held.until()));
+    }
+    return null;
+  }
+
+  private static RunResult go(Loop loop, Journal journal, List<Decision> decisions) {
+    RunResult result;
+    try {
+      result = loop.drive(decisions);
+    } finally {
+      journal.release();
+    }
+    loop.tracing().emit(new RunEvent.Ended(loop.data().id, loop.data().status));
+    return result;
+  }
+
+  /**
+   * Verifies every signed decision before anything is claimed: its MAC under the agent's key, and
+   * that the call it names waits in the run as the caller or the store holds it.
+   */
+  private static void verifyTokens(
+      Agent agent, String runId, RunData given, List<Decision> decisions) {
+    RunData state = null;
+    for (Decision dec : decisions) {
+      Decision.Target t = dec.target();
+      if (t.token() == null) {
+        continue;
+      }
+      DecisionTokens.verify(agent.key, t);
+      if (state == null) {
+        state = agent.store != null ? StoreJournal.load(agent.store, agent.key, runId) : given;
+      }
+      boolean waits = false;
+      if (state != null) {
+        for (PendingCall p : state.pending) {
+          waits |= p.id().equals(t.callId());
+        }
+      }
+      if (!waits) {
+        throw new IllegalArgumentException(
+            "the decision token names the call "
+                + t.callId()
+                + ", which does not wait in run "
+                + runId
+                + ": it was decided already (this token was used, or another decision came"
+                + " first), or it belongs to another run; nothing ran");
+      }
+    }
+  }
+}

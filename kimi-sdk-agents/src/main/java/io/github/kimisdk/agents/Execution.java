@@ -1,0 +1,249 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs the calls of a turn that may run, in parallel on the agent's pool: each call's intent
+ * recorded in the journal before it runs and its result after, the tool (or a subagent's run)
+ * inside its span and under the tool timeout, a long result cut, and the result put in the turn.
+ *
+ * <p>Thread model: {@link #runAll} on the thread that drives the run, which alone touches the run's
+ * data; {@link #execute} on a pool thread per call, touching only the journal, the listener, the
+ * tracer and its own call (a subagent's run is its own {@link Loop}), and handing its outcome back.
+ */
+final class Execution {
+  private final Loop run;
+  private final Agent agent;
+  private final RunData d;
+
+  private Execution(Loop run) {
+    this.run = run;
+    this.agent = run.agent;
+    this.d = run.data();
+  }
+
+  /**
+   * What one call came to: its result, or the calls its paused subagent waits on; for a subagent,
+   * its run's data as it ended this drive and its path in the tree.
+   */
+  private record Done(
+      RunData.Result result, List<PendingCall> waiting, RunData child, String childPath) {}
+
+  /**
+   * Runs the jobs and records their results in the turn; returns the calls each paused subagent
+   * waits on, by the position of the call that started it.
+   *
+   * @throws RunStoreException when the journal failed for a call (the others finished first)
+   */
+  static Map<Integer, List<PendingCall>> runAll(Loop run, int step, List<Turns.Job> jobs) {
+    return new Execution(run).all(step, jobs);
+  }
+
+  private Map<Integer, List<PendingCall>> all(int step, List<Turns.Job> jobs) {
+    TreeMap<Integer, List<PendingCall>> waiting = new TreeMap<>();
+    if (jobs.isEmpty()) {
+      return waiting;
+    }
+    List<CompletableFuture<Done>> futures = new ArrayList<>(jobs.size());
+    for (Turns.Job j : jobs) {
+      // a subagent's saved run leaves this run's data for its own thread, which alone drives it
+      RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.children.remove(j.position());
+      futures.add(CompletableFuture.supplyAsync(() -> execute(step, j, saved), agent.pool));
+    }
+    RunStoreException failed = null;
+    for (int i = 0; i < jobs.size(); i++) {
+      int pos = jobs.get(i).position();
+      try {
+        Done done = join(futures.get(i));
+        if (done.child() != null && done.result() != null) {
+          // an ended subagent: its steps and usage are this run's now
+          run.fold(done.child());
+          run.tree.ended(done.childPath());
+        }
+        if (done.result() != null) {
+          d.turn.results.put(pos, done.result());
+        } else {
+          waiting.put(pos, done.waiting());
+        }
+      } catch (RunStoreException e) {
+        failed = failed == null ? e : failed;
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return waiting;
+  }
+
+  private static Done join(CompletableFuture<Done> f) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // a call that began finishes and is recorded before the run stops
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RunStoreException s) {
+            throw s;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Runs one call on a pool thread, inside its span: its intent recorded, the tool (or the
+   * subagent's run), the result cut to its limit and recorded. A subagent that paused leaves the
+   * call begun: the run resumes it from its saved state.
+   */
+  private Done execute(int step, Turns.Job j, RunData savedChild) {
+    String key = Ids.idempotencyKey(d.instance, d.id, step, j.position());
+    String recordKey = run.path + Ids.callKey(step, j.position());
+    String name = j.tool().name();
+    CallRecord begun = CallRecord.begun(key, name, j.arguments());
+    run.tree.journal.writeCall(recordKey, begun);
+    run.tracing().emit(new RunEvent.ToolStarted(d.id, step, j.position(), name, j.rerun()));
+    Subagent sub = Subagents.of(j.tool());
+    AgentTracer.ToolSpan span =
+        run.tracing()
+            .startTool(
+                new AgentTracer.ToolStart(
+                    d.id,
+                    step,
+                    j.position(),
+                    name,
+                    j.tool().tool() instanceof io.github.kimisdk.tool.FunctionTool f
+                        ? f.description()
+                        : null,
+                    j.call().id(),
+                    j.arguments(),
+                    sub != null));
+    long t0 = System.nanoTime();
+    String content;
+    boolean error = false;
+    Throwable failure = null;
+    Subagents.Outcome child = null;
+    try {
+      if (sub != null) {
+        child = Subagents.run(run, sub, step, j, savedChild);
+        Subagents.Outcome o = child;
+        if (o.waiting() != null) {
+          run.tracing().endTool(span, "", false, null);
+          return new Done(null, o.waiting(), null, o.path());
+        }
+        content = o.content();
+        error = o.error();
+        failure = o.failure();
+      } else if (Turns.echoes(j.tool())) {
+        content = j.call().arguments(); // Kimi's built-in: its arguments back, unchanged
+      } else {
+        Handled h = handle(j, step, name, key);
+        content = h.content();
+        error = h.failure() != null;
+        failure = h.failure();
+      }
+    } catch (RunStoreException e) {
+      run.tracing().endTool(span, "", true, e);
+      throw e;
+    } catch (RuntimeException e) {
+      error = true;
+      failure = e;
+      content = "Error: " + name + " failed: " + Texts.describe(e);
+    }
+    if (run.compactor() != null && !Turns.echoes(j.tool())) {
+      Compactor.Cut cut = run.compactor().cut(content, run.compactor().limits(d.model));
+      if (cut != null) {
+        content = cut.content();
+        run.tracing()
+            .emit(
+                new RunEvent.ToolResultCut(
+                    d.id,
+                    step,
+                    j.position(),
+                    name,
+                    cut.originalChars(),
+                    content.length(),
+                    cut.originalTokens()));
+      }
+    }
+    if (j.note() != null) {
+      content = j.note() + content;
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+    try {
+      run.tree.journal.writeCall(recordKey, begun.finished(content, error));
+    } catch (RunStoreException e) {
+      run.tracing().endTool(span, "", true, e);
+      throw e;
+    }
+    // a tracer never sees the call's key, even where the tool echoed it in its result
+    run.tracing().endTool(span, content.replace(key, "[idempotency key]"), error, failure);
+    run.tracing()
+        .emit(new RunEvent.ToolFinished(d.id, step, j.position(), name, content, error, elapsed));
+    return new Done(
+        new RunData.Result(content, error),
+        List.of(),
+        child == null ? null : child.data(),
+        child == null ? null : child.path());
+  }
+
+  /** What a handler came to: what the model reads, and what it threw. */
+  private record Handled(String content, Throwable failure) {}
+
+  /** Runs a tool's handler, timed out after the agent's tool timeout: its result or failure. */
+  private Handled handle(Turns.Job j, int step, String name, String key) {
+    ToolContext ctx = new ToolContext(d.id, step, j.position(), key, j.rerun());
+    CompletableFuture<String> out = new CompletableFuture<>();
+    Thread worker = Thread.currentThread();
+    Runnable cancel =
+        Watchdog.schedule(
+            () -> {
+              if (!out.isDone()) {
+                worker.interrupt();
+              }
+            },
+            agent.toolTimeout);
+    try {
+      String r;
+      if (j.tool().handler() instanceof Handlers.Formula f) {
+        OfficialTools.Answer a = f.run(name, j.arguments());
+        return a.error()
+            ? new Handled("Error: " + a.text(), new IllegalStateException(a.text()))
+            : new Handled(a.text().isEmpty() ? "(no output)" : a.text(), null);
+      }
+      r = j.tool().handler().call(Json.parse(j.arguments()), ctx);
+      return new Handled(r == null || r.isEmpty() ? "(no output)" : r, null);
+    } catch (InterruptedException e) {
+      return new Handled(
+          "Error: "
+              + name
+              + " did not finish within "
+              + agent.toolTimeout.toMillis()
+              + " ms and was cancelled",
+          new TimeoutException(
+              name + " did not finish within " + agent.toolTimeout.toMillis() + " ms"));
+    } catch (Handlers.BadArguments | Handlers.SourceError e) {
+      return new Handled("Error: " + e.getMessage(), e);
+    } catch (Exception e) {
+      return new Handled("Error: " + name + " failed: " + Texts.describe(e), e);
+    } finally {
+      out.complete("");
+      cancel.run();
+      Thread.interrupted();
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.CacheTtl;
+import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.CancelledException;
+import io.github.kimisdk.model.Cost;
+import io.github.kimisdk.model.Price;
+import io.github.kimisdk.token.RequestTokens;
+
+/**
+ * A run's model calls, each held to the run's limits and its parents' ({@link Budget}): its worst
+ * case held, a place among the calls in flight waited for, the call made (streamed, when the agent
+ * streams, each piece told as a {@link RunEvent.Streamed}), and what it used counted in the run's
+ * usage and, for a step, as a step. One per run; used by the thread that drives it.
+ */
+final class ModelCalls {
+  private final Agent agent;
+  private final Loop run;
+  private final Sizes sizes = new Sizes(RequestTokens.estimated());
+  private Usage used; // what this drive's calls used
+
+  ModelCalls(Agent agent, Loop run) {
+    this.agent = agent;
+    this.run = run;
+  }
+
+  Sizes sizes() {
+    return sizes;
+  }
+
+  /** The tokens this drive's model calls used; null when it made none. */
+  Usage used() {
+    return used;
+  }
+
+  /** A model call a limit refused before it was sent. */
+  static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient RunResult.Limit limit;
+
+    Refused(RunResult.Limit limit) {
+      super(limit.name(), null, false, false);
+      this.limit = limit;
+    }
+  }
+
+  /**
+   * Makes one model call under the run's limits.
+   *
+   * @param step whether it is a step of the run (a compaction's summary call is not)
+   * @throws Refused when a limit refuses the call
+   * @throws io.github.kimisdk.errors.KimiException when the call fails
+   */
+  ChatCompletion call(ChatRequest request, boolean step) {
+    Budget budget = run.budget();
+    boolean weigh = budget.capsOutput() || run.compacts();
+    int prompt = weigh ? sizes.weigh(request).tokens() : 0;
+    Price price = agent.kimi.prices().find(request.model()).orElse(null);
+    CacheTtl ttl =
+        request.promptCacheTtl() != null ? request.promptCacheTtl() : CacheTtl.FIVE_MINUTES;
+    long output =
+        request.maxCompletionTokens() != null
+            ? request.maxCompletionTokens()
+            : agent.kimi.catalog().lookup(request.model()).defaultMaxOutput();
+    if (budget.capsOutput()) {
+      long fits = budget.affordable(prompt, output, price, ttl);
+      long least = Math.min(Budget.MIN_OUTPUT, output);
+      if (fits < least) {
+        throw new Refused(budget.tighter(prompt, least, price, ttl));
+      }
+      if (fits < output || request.maxCompletionTokens() == null) {
+        output = fits;
+        request =
+            request.toBuilder()
+                .maxCompletionTokens((int) Math.min(Integer.MAX_VALUE, fits))
+                .build();
+      }
+    }
+    Object held = budget.hold(prompt, output, price, ttl, agent.clock.instant(), step);
+    if (held instanceof RunResult.Limit limit) {
+      throw new Refused(limit);
+    }
+    Budget.Hold hold = (Budget.Hold) held;
+    boolean replied = false;
+    ChatCompletion reply = null;
+    try {
+      Runnable exit;
+      try {
+        exit = budget.enter();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException(
+            CancelledException.Reason.INTERRUPTED,
+            "interrupted while waiting for a place among the run's model calls",
+            e);
+      }
+      try {
+        reply = agent.streaming && step ? streamed(request) : agent.kimi.chat(request);
+        replied = true;
+      } finally {
+        exit.run();
+      }
+    } finally {
+      Usage u = reply == null ? null : reply.usage();
+      String by =
+          reply == null || reply.model() == null || reply.model().isBlank()
+              ? request.model()
+              : reply.model();
+      Cost cost = u == null ? null : price(by, u, ttl);
+      hold.settle(u == null ? 0 : u.totalTokens(), cost, replied && step);
+      if (u != null) {
+        Usage kept = strip(u);
+        run.data().usage.merge(by, kept, Usage::plus);
+        used = used == null ? kept : used.plus(kept);
+        if (weigh) {
+          sizes.calibrate(prompt, u.promptTokens());
+        }
+      }
+    }
+    return reply;
+  }
+
+  private ChatCompletion streamed(ChatRequest request) {
+    int step = run.data().steps + 1;
+    String id = run.data().id;
+    try (ChatStream stream =
+        agent.kimi.stream(request.toBuilder().stream(true).includeUsage(true).build())) {
+      return stream.forEachText(
+          r -> run.tracing().emit(new RunEvent.Streamed(id, step, r, true)),
+          t -> run.tracing().emit(new RunEvent.Streamed(id, step, t, false)));
+    }
+  }
+
+  private Cost price(String model, Usage u, CacheTtl ttl) {
+    try {
+      return agent.kimi.prices().cost(model, u, ttl).orElse(null);
+    } catch (RuntimeException refused) {
+      return null;
+    }
+  }
+
+  /** The usage as a run keeps it: without the server's own cost figure, which it prices itself. */
+  private static Usage strip(Usage u) {
+    return new Usage(
+        u.promptTokens(),
+        u.completionTokens(),
+        u.totalTokens(),
+        u.cachedTokens(),
+        u.reasoningTokens(),
+        null,
+        u.cacheWriteTokens());
+  }
+}

@@ -1,0 +1,162 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.chat.Usage;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's state while the engine drives it: the one declaration of a run's fields. {@link RunState}
+ * holds a copy; {@link RunFormat} writes and reads every field; {@code RunDataFieldsTest} fails
+ * when a field is added here and missed by {@link #copy()} or by the saved form. Not thread-safe: a
+ * run's data belongs to the thread that drives the run.
+ */
+final class RunData {
+  String id;
+
+  /** Made once when the run starts: what makes its idempotency keys its own; null before v3. */
+  String instance;
+
+  long revision;
+  RunState.Status status = RunState.Status.RUNNING;
+  String agentName;
+  String agentVersion;
+
+  /**
+   * The agent's tools when the run was last saved, in order, each with the digest of its
+   * declaration and effect ({@link Toolbox#digest}); a digest is null before v3.
+   */
+  Map<String, String> tools = new LinkedHashMap<>();
+
+  /**
+   * The digest of the agent's instructions and tool declarations when last saved; null before v3.
+   */
+  String agentDigest;
+
+  String model;
+  int steps;
+
+  /** The model calls of subagents whose runs ended. */
+  int childSteps;
+
+  int maxSteps;
+  long maxTotalTokens;
+  BigDecimal maxSpend;
+  Currency currency;
+  int newMessageIndex;
+  List<Message> messages = new ArrayList<>();
+  Map<String, Usage> usage = new LinkedHashMap<>();
+  OpenTurn turn;
+  List<Grant> allowances = new ArrayList<>();
+  List<PendingCall> pending = new ArrayList<>();
+  String note;
+
+  /** The team's own labels of the run; null before v3. */
+  Map<String, String> labels = new TreeMap<>();
+
+  /** When the run started and when it was last saved; null before v3. */
+  Instant createdAt;
+
+  Instant updatedAt;
+
+  /** A copy that shares nothing mutable with this one (messages and values are immutable). */
+  RunData copy() {
+    RunData c = new RunData();
+    c.id = id;
+    c.instance = instance;
+    c.revision = revision;
+    c.status = status;
+    c.agentName = agentName;
+    c.agentVersion = agentVersion;
+    c.tools = new LinkedHashMap<>(tools);
+    c.agentDigest = agentDigest;
+    c.model = model;
+    c.steps = steps;
+    c.childSteps = childSteps;
+    c.maxSteps = maxSteps;
+    c.maxTotalTokens = maxTotalTokens;
+    c.maxSpend = maxSpend;
+    c.currency = currency;
+    c.newMessageIndex = newMessageIndex;
+    c.messages = new ArrayList<>(messages);
+    c.usage = new LinkedHashMap<>(usage);
+    c.turn = turn == null ? null : turn.copy();
+    c.allowances = new ArrayList<>(allowances);
+    c.pending = new ArrayList<>(pending);
+    c.note = note;
+    c.labels = new TreeMap<>(labels);
+    c.createdAt = createdAt;
+    c.updatedAt = updatedAt;
+    return c;
+  }
+
+  /** The reply whose calls are open, or null. */
+  AssistantMessage openReply() {
+    return turn == null ? null : (AssistantMessage) messages.get(messages.size() - 1);
+  }
+
+  /**
+   * The open turn of a run: a reply's calls, the results so far, the decisions recorded, and the
+   * saved runs of its subagents that have not ended, by the position of the call that started each.
+   */
+  static final class OpenTurn {
+    final int step;
+    final TreeMap<Integer, Result> results = new TreeMap<>();
+    final TreeMap<Integer, Recorded> decisions = new TreeMap<>();
+    final TreeMap<Integer, RunData> children = new TreeMap<>();
+
+    OpenTurn(int step) {
+      this.step = step;
+    }
+
+    OpenTurn copy() {
+      OpenTurn t = new OpenTurn(step);
+      t.results.putAll(results);
+      t.decisions.putAll(decisions);
+      children.forEach((pos, child) -> t.children.put(pos, child.copy()));
+      return t;
+    }
+  }
+
+  /** A call's result, as the model reads it. */
+  record Result(String content, boolean error) {}
+
+  /**
+   * A decision recorded against a call before the call runs, with what it was bound to and who made
+   * it.
+   *
+   * @param verdict {@code approve}, {@code reject} or {@code answer}
+   * @param kind the pending call's kind
+   * @param tool the tool the decision was made for
+   * @param argumentsSha256 the digest of the arguments it was made for
+   * @param policy the approval policy in force when it was made
+   * @param arguments the edited arguments, or null
+   * @param text the rejection's message or the answer's content, or null
+   * @param approvals who decided, when, and why: one entry per person (two under a two-person rule)
+   * @param token the id of the signed token it came in, or null
+   */
+  record Recorded(
+      String verdict,
+      PendingCall.Kind kind,
+      String tool,
+      String argumentsSha256,
+      String policy,
+      String arguments,
+      String text,
+      List<Decision.Approver> approvals,
+      String token) {
+    Recorded {
+      approvals = List.copyOf(approvals);
+    }
+  }
+
+  /** An allowance with the policy it was given under. */
+  record Grant(Allowance allowance, String policy) {}
+}

@@ -1,0 +1,17 @@
+package io.github.kimisdk.agents;
+
+/** How the agent words a failure for the model and for logs. Stateless. */
+final class Texts {
+  private Texts() {}
+
+  /** A throwable as the model reads it: its class's simple name and its message. */
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /** {@code s} cut to {@code max} characters, with {@code ...} where it was cut. */
+  static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
+  }
+}

@@ -1,0 +1,108 @@
+package io.github.kimisdk.agents;
+
+import io.github.kimisdk.chat.Usage;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What a run tells the outside: its events, to its agent's listener and every parent run's agent's,
+ * and its spans, to the nearest tracer up the tree. A listener or tracer that throws is logged and
+ * otherwise ignored: telling never fails a run.
+ *
+ * <p>Thread model: one per run (a subagent's has its own); {@link #traced} runs on the driving
+ * thread, {@link #startTool} and {@link #endTool} on the thread that runs the call, {@link #emit}
+ * on either.
+ */
+final class Tracing {
+  private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+
+  private final Agent agent;
+  private final Tracing parent;
+  private final String runId;
+  private AgentTracer.RunSpan span = AgentTracer.RunSpan.NONE; // set and ended by the driver
+
+  Tracing(Agent agent, Tracing parent, String runId) {
+    this.agent = agent;
+    this.parent = parent;
+    this.runId = runId;
+  }
+
+  /** Runs a drive inside its span: started first, ended with how the drive ended. */
+  RunResult traced(String model, Supplier<RunResult> drive, Supplier<Usage> used) {
+    span = startRun(model);
+    RunResult result = null;
+    try {
+      result = drive.get();
+      return result;
+    } finally {
+      try {
+        span.end(result, used.get());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
+      }
+    }
+  }
+
+  private AgentTracer.RunSpan startRun(String model) {
+    try {
+      AgentTracer.RunSpan s =
+          tracer()
+              .startRun(
+                  new AgentTracer.RunStart(
+                      agent.name,
+                      agent.version,
+                      agent.description,
+                      runId,
+                      model,
+                      parent == null ? null : parent.runId));
+      return s == null ? AgentTracer.RunSpan.NONE : s;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
+      return AgentTracer.RunSpan.NONE;
+    }
+  }
+
+  /** This agent's tracer, or, when it has none, the nearest parent's. */
+  private AgentTracer tracer() {
+    for (Tracing t = this; t != null; t = t.parent) {
+      if (t.agent.tracer != AgentTracer.NONE) {
+        return t.agent.tracer;
+      }
+    }
+    return AgentTracer.NONE;
+  }
+
+  AgentTracer.ToolSpan startTool(AgentTracer.ToolStart call) {
+    try {
+      AgentTracer.ToolSpan s = span.startTool(call);
+      return s == null ? AgentTracer.ToolSpan.NONE : s;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
+      return AgentTracer.ToolSpan.NONE;
+    }
+  }
+
+  void endTool(AgentTracer.ToolSpan s, String content, boolean error, Throwable failure) {
+    try {
+      s.end(content, error, failure);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
+    }
+  }
+
+  /** Tells the agent's listener, and every parent run's agent's that is another. */
+  void emit(RunEvent e) {
+    Set<AgentListener> told = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tracing t = this; t != null; t = t.parent) {
+      if (told.add(t.agent.listener)) {
+        try {
+          t.agent.listener.onEvent(e);
+        } catch (RuntimeException x) {
+          LOG.log(System.Logger.Level.WARNING, "an agent listener failed on " + e, x);
+        }
+      }
+    }
+  }
+}
