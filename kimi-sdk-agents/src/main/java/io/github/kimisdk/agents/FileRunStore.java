@@ -20,13 +20,19 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps runs in a directory, one subdirectory per run: no setup, for one machine (or a file system
- * whose locks its workers share). Each record is a file written whole to a temporary file, forced
- * to disk, moved over the old one atomically, and its directory forced too: a write that returns
- * survives a crash of the process or the machine, and a reader never sees half a record. The claim
- * is a file beside the records, read and changed only under an operating-system lock on the run's
- * {@code lock} file (released by the system when a process dies) and, within this process, a lock
- * of its own.
+ * Keeps runs in a directory, one subdirectory per run: no setup, for one machine (or a local file
+ * system its workers share; not NFS, whose locks are not to be relied on). Each record is a file
+ * written whole to a temporary file, forced to disk, moved over the old one atomically, and its
+ * directory forced too: a write that returns survives a crash of the process or the machine, and a
+ * reader never sees half a record.
+ *
+ * <p><b>The claim</b> is an operating-system lock on the run's {@code claim.lock} file, held by the
+ * worker's process for the claim's whole life, and a {@code claim} file naming the holder, its
+ * fencing token and the end of its lease. The system releases the lock the moment the holder's
+ * process dies (a {@code kill -9} included), so another worker claims the run at once: a crash
+ * costs no lease. A holder that is alive but stopped renewing (stuck) is taken over when its lease
+ * lapses, and fenced out as in every store. The claim file is read and changed only under a short
+ * lock on the run's {@code lock} file and, within this process, a lock of its own.
  *
  * <pre>{@code
  * Agent agent = Agent.builder(kimi, "kimi-k3")
@@ -36,8 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>Layout: {@code DIR/RUN_ID/claim} (the holder, its token and the end of its lease, JSON),
- * {@code DIR/RUN_ID/state.rec} (the saved {@link RunState}), {@code
- * DIR/RUN_ID/call_000003_0001.rec} (one tool call's record). Thread-safe.
+ * {@code DIR/RUN_ID/claim.lock} (what the holder's process locks), {@code DIR/RUN_ID/lock} (the
+ * short lock around reading and changing the claim), {@code DIR/RUN_ID/state.rec} (the saved {@link
+ * RunState}), {@code DIR/RUN_ID/call_000003_0001.rec} (one tool call's record). Thread-safe.
  */
 public final class FileRunStore implements RunStore {
   private static final ReentrantLock[] STRIPES = new ReentrantLock[64];
@@ -47,6 +54,15 @@ public final class FileRunStore implements RunStore {
       STRIPES[i] = new ReentrantLock();
     }
   }
+
+  /**
+   * The operating-system locks this process holds on runs' {@code claim.lock} files, by file, with
+   * the token of the claim each serves: the system allows one lock per file per process, so a claim
+   * taken over within the process keeps it.
+   */
+  private static final java.util.Map<Path, OsLock> HELD = new java.util.HashMap<>(); // guarded
+
+  private record OsLock(FileLock lock, String token) {}
 
   private final Path dir;
 
@@ -89,13 +105,65 @@ public final class FileRunStore implements RunStore {
         Ids.runId(runId),
         run -> {
           Held current = readClaim(run);
-          if (current != null && current.until > now.toEpochMilli()) {
-            return new Claim.Taken(runId, current.owner, Instant.ofEpochMilli(current.until));
+          boolean lapsed = current == null || current.until <= now.toEpochMilli();
+          Path lockFile = run.resolve("claim.lock");
+          synchronized (HELD) {
+            boolean ours = HELD.containsKey(lockFile);
+            if (!ours && !lapsed && !tryHold(lockFile)) {
+              return new Claim.Taken(runId, current.owner, Instant.ofEpochMilli(current.until));
+            }
+            if (ours && !lapsed) {
+              // a live claim of this process: taken, as in any store
+              return new Claim.Taken(runId, current.owner, Instant.ofEpochMilli(current.until));
+            }
+            if (!HELD.containsKey(lockFile)) {
+              tryHold(lockFile); // a lapsed holder may still hold it: then the lease alone fences
+            }
+            Claim.Held held = new Claim.Held(runId, owner, Ids.newToken(), until);
+            OsLock l = HELD.get(lockFile);
+            if (l != null) {
+              HELD.put(lockFile, new OsLock(l.lock(), held.token()));
+            }
+            writeClaim(run, held);
+            return held;
           }
-          Claim.Held held = new Claim.Held(runId, owner, Ids.newToken(), until);
-          writeClaim(run, held);
-          return held;
         });
+  }
+
+  /**
+   * Takes the operating-system lock on a run's claim file unless another process holds it; true
+   * when this process holds it now. Called under HELD's monitor.
+   */
+  private static boolean tryHold(Path lockFile) throws IOException {
+    FileChannel ch =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      return false;
+    }
+    HELD.put(lockFile, new OsLock(lock, ""));
+    return true;
+  }
+
+  /** Lets go of the operating-system lock this process holds for a claim, if it holds one. */
+  private static void letGo(Path run, Claim.Held claim) throws IOException {
+    Path lockFile = run.resolve("claim.lock");
+    OsLock l;
+    synchronized (HELD) {
+      l = HELD.get(lockFile);
+      if (l == null || !l.token().equals(claim.token())) {
+        return;
+      }
+      HELD.remove(lockFile);
+    }
+    l.lock().acquiredBy().close(); // closing the channel releases its lock
   }
 
   @Override
@@ -120,6 +188,7 @@ public final class FileRunStore implements RunStore {
             Files.deleteIfExists(run.resolve("claim"));
             force(run);
           }
+          letGo(run, claim);
           return null;
         });
   }
