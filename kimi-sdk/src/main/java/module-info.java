@@ -19,7 +19,6 @@ module io.github.kimisdk {
   exports io.github.kimisdk.errors;
   exports io.github.kimisdk.chat;
   exports io.github.kimisdk.tool;
-  exports io.github.kimisdk.agent;
   exports io.github.kimisdk.model;
   exports io.github.kimisdk.token;
   exports io.github.kimisdk.json;

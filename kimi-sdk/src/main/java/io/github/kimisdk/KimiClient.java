@@ -252,8 +252,7 @@ public final class KimiClient implements AutoCloseable {
    * Returns {@code request} as this client sends it, before the model checks: adapted by {@link
    * ModelInfo#adapt} against the client's catalog and policies ({@link Builder#promptCacheTtl},
    * {@link SamplingPolicy}, {@link ThinkingFallback}). Encoded, this is byte for byte the body sent
-   * (unless a clamping preflight budget lowers {@code max_completion_tokens}); a loop such as
-   * {@code ToolRunner} adapts its first request so the later ones continue what was sent.
+   * (unless a clamping preflight budget lowers {@code max_completion_tokens}).
    *
    * @param request the request
    * @return the request as it would be sent; {@code request} itself when nothing changes

@@ -12,13 +12,13 @@ import java.util.function.Consumer;
 
 /**
  * Runs around every chat call of a client ({@code chat}, {@code chatAsync}, {@code stream}, and
- * what is built on them, such as {@code chatAll} and {@code ToolRunner}): it sees the request
- * before it is encoded and the completion after it is decoded, and may change the request, add
- * headers, or answer the call itself without a request reaching the server (a cache). Add it to a
- * client with {@link KimiClient.Builder#interceptor(KimiInterceptor)}, or to a derived client with
- * {@link RequestOptions.Builder#interceptor(KimiInterceptor)} (after the client's own);
- * interceptors run in the order they were added, the first outermost. Other calls (files, batches,
- * {@code request}) pass no interceptor.
+ * what is built on them, such as {@code chatAll} and an agent's loop): it sees the request before
+ * it is encoded and the completion after it is decoded, and may change the request, add headers, or
+ * answer the call itself without a request reaching the server (a cache). Add it to a client with
+ * {@link KimiClient.Builder#interceptor(KimiInterceptor)}, or to a derived client with {@link
+ * RequestOptions.Builder#interceptor(KimiInterceptor)} (after the client's own); interceptors run
+ * in the order they were added, the first outermost. Other calls (files, batches, {@code request})
+ * pass no interceptor.
  *
  * <pre>{@code
  * KimiInterceptor cache = chain -> {

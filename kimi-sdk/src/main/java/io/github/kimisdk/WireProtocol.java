@@ -77,7 +77,7 @@ import io.github.kimisdk.errors.RateLimitException;
  * cache writes ({@code cache_creation_input_tokens}) to cache-write tokens, priced at five minutes.
  * Streams map {@code message_start}, {@code content_block_*}, {@code message_delta} and {@code
  * message_stop} events onto chunks (tool-call fragments by block index), so {@link
- * io.github.kimisdk.chat.ChatAccumulator} and {@link io.github.kimisdk.agent.ToolRunner} behave the
+ * io.github.kimisdk.chat.ChatAccumulator} and an agent's loop ({@code kimi-sdk-agents}) behave the
  * same. Anthropic error envelopes map onto the same exceptions and retry rules ({@code
  * overloaded_error} is an {@link EngineOverloadedException}, {@code rate_limit_error} a {@link
  * RateLimitException}, and so on).
@@ -162,8 +162,8 @@ public enum WireProtocol {
    * output_tokens_details.reasoning_tokens} to reasoning tokens. Streams map {@code
    * response.output_text.delta}, {@code response.reasoning_summary_text.delta}, {@code
    * function_call} items and their argument deltas, and {@code response.completed} or {@code
-   * response.incomplete} onto chunks, so {@link io.github.kimisdk.chat.ChatAccumulator} and {@link
-   * io.github.kimisdk.agent.ToolRunner} behave the same. An output item is the one at its {@code
+   * response.incomplete} onto chunks, so {@link io.github.kimisdk.chat.ChatAccumulator} and an
+   * agent's loop ({@code kimi-sdk-agents}) behave the same. An output item is the one at its {@code
    * output_index}, whatever ids the events and the final object give it (gateways rename items from
    * event to event), and the final object adds only what the events did not deliver. An {@code
    * error} or {@code response.failed} event fails the stream with the exception its code names

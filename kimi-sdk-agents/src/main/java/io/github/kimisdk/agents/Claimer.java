@@ -4,23 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The claim of one root run while a worker drives it: taken (waiting for it up to the agent's claim
  * wait), renewed by a heartbeat every third of the lease, and released when the drive ends.
  *
  * <p>Thread model: {@link #claim} and {@link #release} run on the driving thread; the heartbeat on
- * the module's one scheduler thread. {@link #held} is read by every thread that writes a record of
- * the run (the driving thread and its pool's), so it is volatile; the heartbeat replaces it with
- * the renewed claim.
+ * the module's one timer thread ({@link Watchdog}). {@link #held} is read by every thread that
+ * writes a record of the run (the driving thread and its pool's), so it is volatile; the heartbeat
+ * replaces it with the renewed claim.
  */
 final class Claimer {
   private static final System.Logger LOG = System.getLogger(Agent.class.getName());
-
-  /** The heartbeats of every claim of this process, on one daemon thread that ends when idle. */
-  private static final ScheduledThreadPoolExecutor HEARTBEATS = scheduler();
 
   private final RunStore store;
   private final String runId;
@@ -40,21 +35,6 @@ final class Claimer {
     this.clock = clock;
   }
 
-  private static ScheduledThreadPoolExecutor scheduler() {
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "kimi-agent-heartbeat");
-              th.setDaemon(true);
-              return th;
-            });
-    t.setKeepAliveTime(10, TimeUnit.SECONDS);
-    t.allowCoreThreadTimeOut(true);
-    t.setRemoveOnCancelPolicy(true);
-    return t;
-  }
-
   /**
    * Claims the run, trying again while it is taken until the claim wait is over (at the end of the
    * holder's lease, or sooner for a holder whose process died, which a file store sees at once).
@@ -70,8 +50,7 @@ final class Claimer {
       if (c instanceof Claim.Held h) {
         held = h;
         long every = Math.max(1, lease.toNanos() / 3);
-        heartbeat =
-            HEARTBEATS.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.NANOSECONDS);
+        heartbeat = Watchdog.every(this::renew, every);
         return null;
       }
       Claim.Taken taken = (Claim.Taken) c;

@@ -5,7 +5,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The one timer of this module: a tool call's timeout. Its daemon thread ends when idle. */
+/**
+ * The one timer of this module: tool calls' timeouts and claims' heartbeats. Its daemon thread ends
+ * when idle.
+ */
 final class Watchdog {
   private Watchdog() {}
 
@@ -24,6 +27,11 @@ final class Watchdog {
     t.allowCoreThreadTimeOut(true);
     t.setRemoveOnCancelPolicy(true);
     return t;
+  }
+
+  /** Runs {@code task} every {@code every}, the first time after it; cancel the future to stop. */
+  static ScheduledFuture<?> every(Runnable task, long everyNanos) {
+    return TIMER.scheduleWithFixedDelay(task, everyNanos, everyNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Runs {@code task} after {@code delay}; the returned action withdraws it. */

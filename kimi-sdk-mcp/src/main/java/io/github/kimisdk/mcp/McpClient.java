@@ -2,6 +2,7 @@ package io.github.kimisdk.mcp;
 
 import io.github.kimisdk.base.flow.Delayer;
 import io.github.kimisdk.base.version.SdkVersion;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.internal.auth.Authorizer;
 import io.github.kimisdk.mcp.internal.client.Checks;
@@ -33,8 +34,8 @@ import java.util.function.BiFunction;
  * <pre>{@code
  * try (McpClient files =
  *     McpClient.stdio(List.of("npx", "-y", "@modelcontextprotocol/server-filesystem", "/tmp"))) {
- *   ToolRunner runner = ToolRunner.builder(kimi).tools(McpToolset.of(files)).build();
- *   System.out.println(runner.run(ChatRequest.of("kimi-k2.6", "List /tmp")).text());
+ *   Agent agent = Agent.builder(kimi, "kimi-k2.6").tools(McpToolset.of(files)).build();
+ *   System.out.println(agent.run(List.of(Message.user("List /tmp"))).text());
  * }
  * }</pre>
  *
@@ -249,6 +250,26 @@ public final class McpClient implements AutoCloseable {
   public McpToolResult call(McpTool tool, JsonValue arguments) {
     String toolName = Objects.requireNonNull(tool, "tool must not be null").name();
     return connection.call(toolName, Checks.arguments(toolName, arguments));
+  }
+
+  /**
+   * Calls a tool by its definition with members of the request's {@code _meta} (MCP lets a client
+   * send its own there, each named with a reverse-DNS prefix, such as {@code
+   * "io.github.kimisdk/idempotency-key"}), as {@link #call(String, JsonValue)} does.
+   *
+   * @param tool one of this server's tools, from {@link #listTools()}
+   * @param arguments the arguments: a JSON object, or null for none
+   * @param meta the members of the request's {@code _meta}; a newer protocol's own members are
+   *     added beside them
+   * @return the result
+   * @throws NullPointerException if {@code tool} or {@code meta} is null
+   * @throws IllegalArgumentException if {@code arguments} is not a JSON object
+   * @throws McpException as {@link #call(String, JsonValue)} does
+   */
+  public McpToolResult call(McpTool tool, JsonValue arguments, JsonObject meta) {
+    String toolName = Objects.requireNonNull(tool, "tool must not be null").name();
+    Objects.requireNonNull(meta, "meta must not be null");
+    return connection.call(toolName, Checks.arguments(toolName, arguments), meta);
   }
 
   /**

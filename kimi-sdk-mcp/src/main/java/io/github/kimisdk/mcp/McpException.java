@@ -16,9 +16,9 @@ import java.util.OptionalInt;
  * a child process, ends with what it last wrote to its standard error. {@link #kind()} classifies
  * the failure.
  *
- * <p>Inside a {@link io.github.kimisdk.agent.ToolRunner} a failing MCP tool call does not throw:
- * the model reads this message as the tool's error result, as for any local tool that throws; a
- * server that cannot list its tools ends the run with this exception as its {@code error()}.
+ * <p>Inside an agent's run ({@code kimi-sdk-agents}) a failing MCP tool call does not throw: the
+ * model reads this message as the tool's error result, as for any local tool that throws; a server
+ * that cannot list its tools fails the run with this exception as its error.
  *
  * <pre>{@code
  * try {

@@ -81,6 +81,33 @@ public record McpTool(String name, JsonObject definition) {
   }
 
   /**
+   * Tells whether the server marks the tool as destructive ({@code annotations.destructiveHint}):
+   * it may destroy or overwrite. MCP's default when absent is true for a tool not read-only; this
+   * answers true only when the hint is present and true.
+   *
+   * @return true when the hint is present and true
+   */
+  public boolean destructive() {
+    return hint("destructiveHint");
+  }
+
+  /**
+   * Tells whether the server marks the tool as idempotent ({@code annotations.idempotentHint}):
+   * calling it again with the same arguments has no further effect.
+   *
+   * @return true when the hint is present and true
+   */
+  public boolean idempotent() {
+    return hint("idempotentHint");
+  }
+
+  private boolean hint(String name) {
+    return definition.get("annotations") instanceof JsonObject a
+        && a.get(name) instanceof JsonBoolean b
+        && b.value();
+  }
+
+  /**
    * Tells whether the server runs the tool only as a task ({@code execution.taskSupport} is {@code
    * "required"}), which this client does not do: such a tool cannot be called with {@link
    * McpClient#call(McpTool, JsonValue)}.

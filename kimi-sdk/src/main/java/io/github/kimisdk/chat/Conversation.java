@@ -48,8 +48,8 @@ import java.util.UUID;
  *
  * <p>The history is checked as it grows: a tool message must answer a call of the latest assistant
  * message that is still open, and no other message may follow until every call is answered ({@link
- * #pendingToolCalls()} lists the open ones). A {@link io.github.kimisdk.agent.ToolRunner} appends
- * whole tool turns with {@code runner.run(conversation, conversation.request(model))}.
+ * #pendingToolCalls()} lists the open ones). An agent's run ({@code kimi-sdk-agents}) keeps whole
+ * tool turns of its own in the same form.
  *
  * <p>It counts the tokens of its replies per model ({@link #usage()}, {@link #usageByModel()}) as
  * {@link #addReply(ChatCompletion)} adds them, and {@link #addUsage(String, Usage)} for calls whose
@@ -296,7 +296,7 @@ public final class Conversation {
 
   /**
    * Counts the tokens of calls made for this conversation whose replies were added another way, for
-   * example by a {@link io.github.kimisdk.agent.ToolRunner} run (which does this itself).
+   * example by an agent's run of {@code kimi-sdk-agents}.
    *
    * @param model the model that answered
    * @param usage the tokens of the calls

@@ -60,7 +60,7 @@ public sealed interface Tool permits FunctionTool, BuiltinTool {
    *
    * <p>It fails on Kimi's side with {@code kimi-k3}. There, and for new code, use the official web
    * search formula {@code moonshot/web-search:latest} instead: a function tool that Kimi runs as a
-   * fiber, which {@code io.github.kimisdk.agent.ToolRunner.Builder.formula(String)} declares and
+   * fiber, which {@code AgentTool.formula(kimi, uri)} of {@code kimi-sdk-agents} declares and
    * answers.
    *
    * @return the {@code $web_search} tool

@@ -35,8 +35,8 @@ import java.util.TreeSet;
  *       use only each other.
  *   <li>Of the exported packages, only the root's services ({@link #SERVICES}) use the engine;
  *       {@code chat}, {@code errors}, {@code model}, {@code platform}, {@code tool}, {@code
- *       token}, {@code json}, {@code sse}, {@code agent} and the root's call settings never do.
- *   <li>The engine uses neither the root's services nor {@code agent}: it stands below the facade.
+ *       token}, {@code json}, {@code sse} and the root's call settings never do.
+ *   <li>The engine does not use the root's services: it stands below the facade.
  *   <li>The engine's rooms keep their walls ({@link #ENGINE_WALLS}, as each room's {@code
  *       package-info} states): the routing ({@code internal.route}) uses the limits, credentials,
  *       settings and transport, never the chain that retries nor the client; the chain uses the
@@ -70,7 +70,6 @@ import java.util.TreeSet;
  *   <li>No two exported packages use each other: the packages stand floor by floor. The listed
  *       exceptions: every package may use {@code errors}, and a lower package may use a few plain
  *       values of the root ({@link #ROOT_VALUES}), each named with its reason.
- *   <li>{@code agent} stands above everything else: no other package uses it.
  *   <li>One timer mechanism, {@code base.flow.DaemonTimer}: no class outside {@code base.flow} uses
  *       {@code java.util.Timer}, a {@code ScheduledThreadPoolExecutor}, the scheduled pools of
  *       {@code Executors}, or the delayer behind {@code CompletableFuture}'s {@code
@@ -81,8 +80,8 @@ import java.util.TreeSet;
  * <p>Read with {@code kimi-sdk-mcp}'s classes beside the core's ({@link #read(Path...)}), the rules
  * of that module too: the MCP client ({@code mcp} and its engine, {@code mcp.internal.*}) knows
  * nothing of Kimi, so of the core it uses only {@code json}, {@code sse} and the base floor; it
- * does not use its Kimi adapters ({@code mcp.kimi}), which use the client's API and not its engine,
- * and are the one package besides the core's root that may use {@code agent}; {@code mcp} holds
+ * does not use its Kimi adapters ({@code mcp.kimi}), which use the client's API and not its engine;
+ * {@code mcp} holds
  * public types only; and the core knows nothing of the module.
  */
 final class Layout {
@@ -132,7 +131,7 @@ final class Layout {
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
-      Set.of("", "platform", "errors", "chat", "tool", "agent", "model", "token", "json", "sse");
+      Set.of("", "platform", "errors", "chat", "tool", "model", "token", "json", "sse");
 
   /**
    * The engine's rooms, and the other rooms each may use (its own subpackages always): the walls
@@ -302,7 +301,7 @@ final class Layout {
                   + " (the base floor uses nothing above it; only its codec's parts, base.bind,"
                   + " base.schema and base.sse, read json's values and feed sse's parser)");
         }
-        if (isEngine(fromPackage) && (SERVICES.contains(to) || toPackage.equals("agent"))) {
+        if (isEngine(fromPackage) && SERVICES.contains(to)) {
           out.add(
               "one-way: "
                   + from
@@ -388,9 +387,6 @@ final class Layout {
                   + " uses "
                   + to
                   + " (errors stands low: it uses only the values a failure carries)");
-        }
-        if (toPackage.equals("agent") && !isMcpAdapters(fromPackage)) {
-          out.add("one-way: " + from + " uses " + to + " (agent stands above every package)");
         }
       }
     }

@@ -190,17 +190,14 @@ class LayoutTest {
         "package io.github.kimisdk.mcp; public class Client { io.github.kimisdk.tool.Decl d; }");
     sources.put(
         "io/github/kimisdk/tool/Decl.java",
-        "package io.github.kimisdk.tool; public class Decl { io.github.kimisdk.agent.Runner r; }");
-    sources.put(
-        "io/github/kimisdk/agent/Runner.java",
-        "package io.github.kimisdk.agent; public class Runner { io.github.kimisdk.mcp.Client c; }");
+        "package io.github.kimisdk.tool; public class Decl { io.github.kimisdk.mcp.Client c; }");
 
     sources.put(
         "io/github/kimisdk/mcp/kimi/Toolset.java",
         """
         package io.github.kimisdk.mcp.kimi;
         public class Toolset {
-          io.github.kimisdk.agent.Runner runner; // the adapters may use agent
+          io.github.kimisdk.tool.Decl decl; // the adapters may use the core's values
           io.github.kimisdk.mcp.Client client; // and the client's API
           io.github.kimisdk.mcp.internal.Engine engine;
         }
@@ -229,9 +226,9 @@ class LayoutTest {
         }
         """);
     sources.put(
-        "io/github/kimisdk/agent/Timeouts.java",
+        "io/github/kimisdk/tool/Timeouts.java",
         """
-        package io.github.kimisdk.agent;
+        package io.github.kimisdk.tool;
         import java.util.concurrent.*;
         public class Timeouts {
           io.github.kimisdk.internal.client.Clock clock;
@@ -254,30 +251,29 @@ class LayoutTest {
         .containsExactlyInAnyOrder(
             "one-way: Options uses internal.http.Transport" + engine,
             "one-way: mcp.Version uses internal.http.Transport" + engine,
-            "one-way: agent.Timeouts uses internal.client.Clock" + engine,
+            "one-way: tool.Timeouts uses internal.client.Clock" + engine,
             "one-way: chat.Chunk uses internal.http.Transport" + engine,
             "one-way: chat.Chunk uses internal.wire.chat.Codec" + engine,
             "one-way: chat.format.Records uses internal.wire.chat.Codec" + engine,
             "one-way: internal.client.Clock uses KimiClient (the engine stands below the client and"
                 + " its services)",
             "one timer: mcp.Version uses java.util.concurrent.ScheduledThreadPoolExecutor" + timer,
-            "one timer: agent.Timeouts uses"
+            "one timer: tool.Timeouts uses"
                 + " java.util.concurrent.Executors.newSingleThreadScheduledExecutor"
                 + timer,
-            "one timer: agent.Timeouts uses java.util.concurrent.CompletableFuture.orTimeout"
+            "one timer: tool.Timeouts uses java.util.concurrent.CompletableFuture.orTimeout"
                 + timer,
-            "one timer: agent.Timeouts uses java.util.Timer" + timer,
+            "one timer: tool.Timeouts uses java.util.Timer" + timer,
             "one-way: mcp.Client uses tool.Decl" + plainMcp,
             "one-way: mcp.Version uses internal.http.Transport" + plainMcp,
-            "one-way: agent.Runner uses mcp.Client (the core knows nothing of kimi-sdk-mcp)",
+            "one-way: tool.Decl uses mcp.Client (the core knows nothing of kimi-sdk-mcp)",
             "one-way: mcp.kimi.Toolset uses mcp.internal.Engine (the Kimi adapters use the MCP"
                 + " client's API, not its engine)",
             "one-way: mcp.internal.Engine uses mcp.kimi.Sampling (the MCP client does not use its"
                 + " Kimi adapters)",
             "mcp package: mcp.Hidden is not public (the MCP client's API holds public types;"
                 + " machinery goes to mcp.internal.*)",
-            "one-way: tool.Decl uses agent.Runner (agent stands above every package)",
-            "cycle across packages: agent.Runner -> mcp.Client -> tool.Decl -> agent.Runner",
+            "cycle across packages: mcp.Client -> tool.Decl -> mcp.Client",
             "exported packages use each other: chat <-> json (chat.Chunk uses json.Reader;"
                 + " json.Reader uses chat.Chunk)",
             "one-way: json.Reader uses chat.Chunk (json, sse and the base floor know nothing of"

@@ -1,6 +1,5 @@
 package io.github.kimisdk.mcp.kimi;
 
-import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -11,8 +10,7 @@ import io.github.kimisdk.mcp.McpTool;
 import io.github.kimisdk.mcp.McpToolResult;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolCall;
-import java.time.Duration;
+import io.github.kimisdk.tool.ToolSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,7 +30,7 @@ import java.util.regex.Pattern;
  * try (McpClient files = McpClient.stdio(List.of("npx", "-y", "@modelcontextprotocol/server-filesystem", "/tmp"))) {
  *   McpToolset fs = McpToolset.builder(files).toolPrefix("fs_").build();
  *   ChatRequest request = ChatRequest.builder("kimi-k3").addUser("List /tmp").tools(fs.tools()).build();
- *   // ... or let a ToolRunner run the calls: ToolRunner.builder(kimi).tools(fs).build()
+ *   // ... or let an agent run the calls: Agent.builder(kimi, "kimi-k3").tools(fs).build()
  * }
  * }</pre>
  *
@@ -44,12 +42,21 @@ import java.util.regex.Pattern;
  * accepts any object and quotes the original in its description, so one odd schema never fails the
  * whole request. A tool that runs only as a task ({@link McpTool#taskOnly()}) is left out.
  *
+ * <p>A toolset is a {@link ToolSource}: an agent of {@code kimi-sdk-agents} takes it with {@code
+ * Agent.Builder.tools(toolset)}, maps the server's hints ({@link #hints(String)}) onto its tools'
+ * effects and approvals, and hands each call its idempotency key, which the toolset sends in the
+ * request's {@code _meta} as {@value #IDEMPOTENCY_KEY}: a server that honours it makes the effect
+ * once, however often a crashed run calls again.
+ *
  * <p>The declarations follow the server's list: when the client lists again (after the server said
  * its list changed, or the time a 2026-07-28 server said it may be kept is over) and finds other
  * tools, the next {@link #tools()} derives them anew; a call goes to the tool the last declarations
  * named. A toolset is thread-safe.
  */
-public final class McpToolset implements ToolRunner.ToolSource {
+public final class McpToolset implements ToolSource {
+
+  /** The member of a call's {@code _meta} that carries the caller's idempotency key. */
+  public static final String IDEMPOTENCY_KEY = "io.github.kimisdk/idempotency-key";
 
   /** The longest server text (a schema) quoted to the model. */
   private static final int QUOTE_CHARS = 4096;
@@ -103,8 +110,8 @@ public final class McpToolset implements ToolRunner.ToolSource {
   }
 
   /**
-   * Returns the server's name, which a {@link ToolRunner} puts in front of a tool name another tool
-   * already has.
+   * Returns the server's name, which an agent puts in front of a tool name another tool already
+   * has.
    *
    * @return the client's {@link McpClient#name()}
    */
@@ -151,39 +158,67 @@ public final class McpToolset implements ToolRunner.ToolSource {
    * @throws McpException as {@link McpClient#call(McpTool, JsonValue)} does
    */
   public McpToolResult call(String kimiName, JsonValue arguments) {
+    return client.call(tool(kimiName), arguments);
+  }
+
+  /** The server's tool a name the model knows stands for. */
+  private McpTool tool(String kimiName) {
     // The names the model was given come from the last declarations: no listing just to call.
     Declared last = declared;
     McpTool known = last == null || kimiName == null ? null : last.by().get(kimiName);
     if (known != null) {
-      return client.call(known, arguments);
+      return known;
     }
-    McpTool tool =
-        serverTool(kimiName)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        client.name()
-                            + " offers no tool named \""
-                            + kimiName
-                            + "\" to Kimi; the names are: "
-                            + String.join(", ", declared().by().keySet())));
-    return client.call(tool, arguments);
+    return serverTool(kimiName)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    client.name()
+                        + " offers no tool named \""
+                        + kimiName
+                        + "\" to Kimi; the names are: "
+                        + String.join(", ", declared().by().keySet())));
   }
 
   /**
-   * Calls the server's tool for a {@link ToolRunner}: {@link #call(String, JsonValue)}, its text as
-   * the result the model reads, an error the tool reports as an error result.
+   * Returns what the server says of a tool's effects: its {@code readOnlyHint}, {@code
+   * destructiveHint} and {@code idempotentHint} annotations (each true only when present and true).
+   * Hints a server chose to give, not guarantees: an agent maps them onto its tools, and a team can
+   * change what it makes of them.
    *
-   * @param call the model's call
-   * @param name a name from {@link #tools()}
-   * @param arguments the arguments: a JSON object, or null for none
-   * @return the result
-   * @throws McpException as {@link McpClient#call(McpTool, JsonValue)} does
+   * @param kimiName the name the model knows the tool by
+   * @return the hints; {@link ToolSource.Hints#NONE} for a name this toolset does not declare
    */
   @Override
-  public ToolRunner.ToolResult call(ToolCall call, String name, JsonValue arguments) {
-    McpToolResult r = call(name, arguments);
-    return new ToolRunner.ToolResult(call, r.text(), r.isError(), Duration.ZERO);
+  public ToolSource.Hints hints(String kimiName) {
+    McpTool t = kimiName == null ? null : declared().by().get(kimiName);
+    return t == null
+        ? ToolSource.Hints.NONE
+        : new ToolSource.Hints(t.readOnly(), t.destructive(), t.idempotent());
+  }
+
+  /**
+   * Calls the server's tool for an agent: {@link #call(String, JsonValue)}, its text as the result,
+   * the tool's own errors as an error result, and the idempotency key, when there is one, in the
+   * request's {@code _meta} as {@value #IDEMPOTENCY_KEY}.
+   *
+   * @param kimiName the name the model called
+   * @param arguments the arguments
+   * @param idempotencyKey the call's key, or null
+   * @return the result
+   * @throws McpException if the call fails
+   * @throws IllegalArgumentException if the name is no tool of this toolset
+   */
+  @Override
+  public ToolSource.Result call(String kimiName, JsonValue arguments, String idempotencyKey) {
+    McpToolResult r =
+        idempotencyKey == null
+            ? call(kimiName, arguments)
+            : client.call(
+                tool(kimiName),
+                arguments,
+                JsonObject.of(IDEMPOTENCY_KEY, JsonString.of(idempotencyKey)));
+    return new ToolSource.Result(r.text(), r.isError());
   }
 
   private Declared declared() {

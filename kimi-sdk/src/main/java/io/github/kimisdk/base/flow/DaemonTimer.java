@@ -24,9 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #shared()}, serves the whole SDK, so that an agent run has one timer thread: each client
  * schedules on it through a {@link Lease} that runs its waiting tasks at the client's close (as a
  * timer of its own would, {@link #leaseRunningAtClose()}), each {@code McpClient} through a lease
- * that withdraws them at its close ({@link #lease()}), and {@code ToolRunner} (tool timeouts, fiber
- * waits), which has nothing to close, on the timer itself. When a lease closes and no task waits,
- * the thread ends at once rather than after {@link #KEEP_ALIVE_SECONDS}.
+ * that withdraws them at its close ({@link #lease()}). When a lease closes and no task waits, the
+ * thread ends at once rather than after {@link #KEEP_ALIVE_SECONDS}.
  */
 public final class DaemonTimer implements Delayer, AutoCloseable {
 

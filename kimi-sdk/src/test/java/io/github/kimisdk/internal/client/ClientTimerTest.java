@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients schedule on the SDK's one shared timer, where {@code ToolRunner} schedules too, so an
- * agent run has one timer thread; a client's close still runs its own waiting tasks, as its own
- * timer's close did, and leaves another client's alone.
+ * Clients schedule on the SDK's one shared timer, where the MCP client schedules too, so a program
+ * has one timer thread; a client's close still runs its own waiting tasks, as its own timer's close
+ * did, and leaves another client's alone.
  */
 class ClientTimerTest {
 
@@ -39,7 +39,7 @@ class ClientTimerTest {
   }
 
   @Test
-  void twoClientsAndToolRunnersTimerScheduleOnOneTimerThread() throws Exception {
+  void twoClientsAndTheSharedTimerScheduleOnOneTimerThread() throws Exception {
     Noting a = new Noting();
     Noting b = new Noting();
     List<String> runner = new CopyOnWriteArrayList<>();
@@ -48,7 +48,7 @@ class ClientTimerTest {
         KimiClient two = client(b)) {
       ClientInternals.core(one).scheduler().schedule(() -> {}, Duration.ZERO);
       ClientInternals.core(two).scheduler().schedule(() -> {}, Duration.ZERO);
-      DaemonTimer.shared() // where ToolRunner's tool timeouts and fiber waits run
+      DaemonTimer.shared() // where what has nothing to close schedules
           .schedule(
               () -> {
                 runner.add(Thread.currentThread().getName());
@@ -60,7 +60,7 @@ class ClientTimerTest {
       assertThat(runnerRan.await(10, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(List.of(a.threads.get(0), b.threads.get(0), runner.get(0)))
-        .as("the timer threads of two clients and of ToolRunner")
+        .as("the timer threads of two clients and of the shared timer")
         .allMatch(n -> n.startsWith("kimi-timer-shared-"), "the shared timer's")
         .containsOnly(runner.get(0));
   }

@@ -361,7 +361,19 @@ public final class Connection implements AutoCloseable {
    * @return the result
    */
   public McpToolResult call(String tool, JsonObject arguments) {
-    return calls.call(tool, arguments);
+    return calls.call(tool, arguments, null);
+  }
+
+  /**
+   * Calls a tool and waits, with the request's {@code _meta} ({@link ToolCalls#call}).
+   *
+   * @param tool the tool's name as the server lists it
+   * @param arguments the arguments
+   * @param meta members of the request's {@code _meta}
+   * @return the result
+   */
+  public McpToolResult call(String tool, JsonObject arguments, JsonObject meta) {
+    return calls.call(tool, arguments, meta);
   }
 
   /**

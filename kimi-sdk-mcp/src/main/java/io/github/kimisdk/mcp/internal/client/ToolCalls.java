@@ -29,9 +29,14 @@ final class ToolCalls {
     this.c = c;
   }
 
-  /** Calls a tool and waits for its result. */
-  McpToolResult call(String mcpName, JsonObject args) {
-    JsonObject params = JsonObject.of("name", JsonString.of(mcpName), "arguments", args);
+  /**
+   * Calls a tool and waits for its result; {@code meta}, when not null, goes as its {@code _meta}.
+   */
+  McpToolResult call(String mcpName, JsonObject args, JsonObject meta) {
+    JsonObject params =
+        meta == null
+            ? JsonObject.of("name", JsonString.of(mcpName), "arguments", args)
+            : JsonObject.of("name", JsonString.of(mcpName), "arguments", args, "_meta", meta);
     boolean mirror = c.modern && c.http();
     try {
       return result(
@@ -105,7 +110,7 @@ final class ToolCalls {
                                 ? result(
                                     mcpName,
                                     c.inputs.request("tools/call", params, mcpName, true, sent, r))
-                                : call(mcpName, args));
+                                : call(mcpName, args, null));
                       } catch (RuntimeException | Error x) {
                         out.completeExceptionally(x);
                       }
