@@ -78,6 +78,9 @@ class JlinkImageTest {
         ChildProcess.run(
             LaunchModesTest.TIMEOUT,
             java.toString(),
+            // the examples require the agent loop statically: a program that runs one adds it
+            "--add-modules",
+            "io.github.kimisdk.agents",
             "--module",
             "io.github.kimisdk.examples/io.github.kimisdk.examples.TypedOutput");
     assertThat(typed.status()).as(typed.describe()).isZero();
