@@ -18,7 +18,6 @@ final class StepPrinter implements AgentListener {
   private final PrintStream out;
   private final boolean cache;
   private boolean answering;
-  private int errors;
   // the results of the open turn, by the call's place, until those before them are printed
   private final TreeMap<Integer, RunEvent.ToolFinished> waiting = new TreeMap<>();
   private int next;
@@ -30,11 +29,6 @@ final class StepPrinter implements AgentListener {
   StepPrinter(PrintStream out, boolean cache) {
     this.out = out;
     this.cache = cache;
-  }
-
-  /** How many tool calls of the run answered with an error (bad arguments, a tool that threw). */
-  synchronized int toolErrors() {
-    return errors;
   }
 
   @Override
@@ -49,7 +43,6 @@ final class StepPrinter implements AgentListener {
     } else if (event instanceof RunEvent.Replied r) {
       replied(r.step(), r.completion());
     } else if (event instanceof RunEvent.ToolFinished f) {
-      errors += f.error() ? 1 : 0;
       waiting.put(f.position(), f);
       while (!waiting.isEmpty() && waiting.firstKey() == next) {
         RunEvent.ToolFinished done = waiting.pollFirstEntry().getValue();
