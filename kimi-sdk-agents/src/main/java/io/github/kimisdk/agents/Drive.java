@@ -108,7 +108,7 @@ final class Drive {
           try {
             RunData stored = journal.loadState();
             RunData d = pick(agent, runId, given, stored);
-            Versions.check(agent, d, tracing);
+            Versions.check(agent, d, tracing, engine);
             Tree tree = new Tree(journal, runId, engine);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);

@@ -83,7 +83,7 @@ final class Subagents {
                 data.trace = tracing.context();
                 c.save();
               } else {
-                Versions.check(child, data, c.tracing());
+                Versions.check(child, data, c.tracing(), parent.tree.engine);
                 c.tracing()
                     .emit(
                         new RunEvent.Resumed(
