@@ -90,7 +90,7 @@ final class Turns {
                     + " effect: it is neither read-only nor idempotent",
                 tool == null ? "never" : tool.approval().id(),
                 since(before, pos, now));
-        Decisions.Found f = decided.find(p, decisions);
+        Decisions.Found f = decided.find(p, decisions, tool);
         changed |= f.changed();
         if (f.recorded() == null || !f.complete()) {
           inDoubt.add(f.pending());
@@ -148,7 +148,7 @@ final class Turns {
               ask,
               policy,
               since(before, pos, now));
-      Decisions.Found f = decided.find(p, decisions);
+      Decisions.Found f = decided.find(p, decisions, tool);
       changed |= f.changed();
       if (f.recorded() != null && f.complete()) {
         changed |= apply(f.recorded(), p, call, tool, jobs, false);
