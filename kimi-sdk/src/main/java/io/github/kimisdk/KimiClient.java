@@ -264,6 +264,31 @@ public final class KimiClient implements AutoCloseable {
     return scope.adapt(request);
   }
 
+  /**
+   * Lists what this client would refuse {@code request} for before sending anything, in the words
+   * of the {@link PreflightException} a chat or stream call with it throws: the request as {@link
+   * #adapt} makes it, checked against its model's rules in this client's catalog ({@link
+   * ModelInfo#problems(ChatRequest, Set)}) and, over {@link WireProtocol#CHAT_COMPLETIONS}, its
+   * host's ({@link Host#problems}: a field Moonshot's API takes and ignores), the fields marked
+   * {@link Builder#deliberateFields deliberate} sent as they are. For a framework that checks its
+   * default options when it starts, as every call would be checked; nothing is sent. The client's
+   * own target only: a fallback target's rules are checked when a call starts, and the context
+   * budget ({@link Builder#preflight}) when it is sent.
+   *
+   * <pre>{@code
+   * List<String> problems = kimi.problems(defaults);
+   * if (!problems.isEmpty()) {
+   *   throw new PreflightException(defaults.model(), problems); // what every call would throw
+   * }
+   * }</pre>
+   *
+   * @param request the request
+   * @return the problems; empty when none is found, or when {@link Builder#modelChecks} is off
+   */
+  public List<String> problems(ChatRequest request) {
+    return scope.problems(request);
+  }
+
   // --- any endpoint -------------------------------------------------------------------------
 
   /**

@@ -302,19 +302,41 @@ public final class ChatCalls {
    */
   private void check(
       ModelInfo model, ChatRequest request, TargetSettings target, boolean modelRules) {
+    List<String> problems = problems(model, request, target, modelRules);
+    if (!problems.isEmpty()) {
+      throw new PreflightException(request.model(), problems);
+    }
+  }
+
+  /** What {@link #check} refuses {@code request} for; empty when the model checks are off. */
+  private List<String> problems(
+      ModelInfo model, ChatRequest request, TargetSettings target, boolean modelRules) {
     if (!config.modelChecks()) {
-      return;
+      return List.of();
     }
     List<String> problems =
         modelRules ? model.problems(request, config.deliberateFields()) : List.of();
     List<String> ignored = hostProblems(model, request, target);
-    if (!ignored.isEmpty()) {
-      problems = new ArrayList<>(problems);
-      problems.addAll(ignored);
+    if (ignored.isEmpty()) {
+      return problems;
     }
-    if (!problems.isEmpty()) {
-      throw new PreflightException(request.model(), problems);
-    }
+    List<String> all = new ArrayList<>(problems);
+    all.addAll(ignored);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Lists what a call with {@code request} would be refused for before anything is sent to the
+   * client's own target, in the words of its {@code PreflightException}: adapted as it is adapted,
+   * then checked against its model and its host ({@link #check}); empty when nothing is found or
+   * the model checks are off. A fallback target's rules are not looked at, nor the context budget.
+   */
+  List<String> problems(ChatRequest request, RequestOptions options) {
+    String kimiId = config.host().kimiModel(request.model());
+    ChatRequest asked =
+        kimiId.equals(request.model()) ? request : request.toBuilder().model(kimiId).build();
+    ModelInfo model = config.catalog().lookup(asked.model());
+    return problems(model, adapt(model, asked, options), core.parts(0).settings, true);
   }
 
   /**
