@@ -96,10 +96,11 @@ public class KimiAutoConfiguration {
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code
    * spring.ai.kimi.fallback[n].*}, in order (each with {@code replica=true} a replica of the one
-   * before it), the own target's weight from {@code spring.ai.kimi.weight}; then the customizers. A
-   * base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another
-   * host without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a
-   * 404 is logged as a warning.
+   * before it), the own target's weight from {@code spring.ai.kimi.weight}, the fields sent
+   * deliberately from {@code spring.ai.kimi.deliberate-fields}; then the customizers. A base URL on
+   * Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another host
+   * without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a 404
+   * is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -154,6 +155,9 @@ public class KimiAutoConfiguration {
       builder.rateLimit(limit);
     }
     List<Target> targets = chain(builder, connection, shared);
+    if (!connection.getDeliberateFields().isEmpty()) {
+      builder.deliberateFields(connection.getDeliberateFields().toArray(String[]::new));
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client;
     try {

@@ -126,9 +126,13 @@ class KimiAutoConfigurationTest {
             "spring.ai.kimi.chat.extra-body.seed=42",
             "spring.ai.kimi.chat.extra-body.label=nightly",
             "spring.ai.kimi.chat.extra-body.quoted=\"42\"",
-            "spring.ai.kimi.chat.extra-body.flags.fast=true")
+            "spring.ai.kimi.chat.extra-body.flags.fast=true",
+            // fields Moonshot's API would ignore: sent deliberately, else refused at start
+            "spring.ai.kimi.deliberate-fields=seed,label,quoted,flags")
         .run(
             context -> {
+              assertThat(context.getBean(KimiClient.class).deliberateFields())
+                  .containsExactlyInAnyOrder("seed", "label", "quoted", "flags");
               KimiChatOptions o = context.getBean(KimiChatModel.class).getOptions();
               assertThat(o.getToolChoice()).isEqualTo(ToolChoice.none());
               assertThat(o.getSafetyIdentifier()).isEqualTo("user-4f1c");
@@ -213,6 +217,51 @@ class KimiAutoConfigurationTest {
                     .isInstanceOf(PreflightException.class)
                     .hasMessage(call.getMessage())
                     .hasMessageContaining("kimi-k3 accepts reasoning_effort low, high, max"));
+  }
+
+  @Test
+  void aFieldKimiWouldIgnoreFailsTheStartInTheCallsWordsUnlessItIsDeliberate() {
+    PreflightException call =
+        refusalOfACallWith(
+            KimiChatOptions.builder()
+                .model("kimi-k3")
+                .extraBody(java.util.Map.of("seed", 42))
+                .build());
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.chat.extra-body.seed=42")
+        .run(
+            context -> {
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .isInstanceOf(PreflightException.class)
+                  .hasMessage(call.getMessage())
+                  .hasMessageContaining("\"seed\"")
+                  .hasMessageContaining("(rule ignored-field)");
+              FailureAnalysis analysis =
+                  analyzer("spring.ai.kimi.chat.extra-body.seed=42")
+                      .analyze(context.getStartupFailure());
+              assertThat(analysis.getAction()).contains("spring.ai.kimi.deliberate-fields");
+            });
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.model=kimi-k3.1-pro",
+            "spring.ai.kimi.chat.thinking=disabled")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("kimi-k3.1-pro takes no thinking field"));
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.extra-body.seed=42",
+            "spring.ai.kimi.deliberate-fields=seed")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KimiChatModel.class));
+    assertThat(server.requestCount()).as("nothing sent at start").isEqualTo(0);
   }
 
   @Test

@@ -311,6 +311,18 @@ public final class ClientScope {
   }
 
   /**
+   * Lists what a call with {@code request} would be refused for before anything is sent to the
+   * client's own target.
+   *
+   * @param request the request
+   * @return the problems, in the words of the call's {@code PreflightException}; empty for none
+   */
+  public List<String> problems(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().problems(request, defaults);
+  }
+
+  /**
    * Returns {@code request} as this client sends it to its model, adapted and checked (as {@link
    * #adapt}, then the model checks when they are on): a request to be sent later, in a batch.
    *

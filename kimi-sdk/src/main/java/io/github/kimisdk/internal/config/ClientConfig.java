@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,6 +76,7 @@ public final class ClientConfig implements HttpSettings {
   private final SamplingPolicy samplingPolicy;
   private final ThinkingFallback thinkingFallback;
   private final boolean modelChecks;
+  private final Set<String> deliberateFields;
   private final ModelCatalog catalog;
   private final long maxRequestBytes;
   private final PriceTable prices;
@@ -112,6 +114,7 @@ public final class ClientConfig implements HttpSettings {
     this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
     this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
     this.modelChecks = b.modelChecks;
+    this.deliberateFields = Set.copyOf(b.deliberateFields);
     this.catalog = b.catalog; // null: the defaults, made when first asked for (see catalog())
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
@@ -575,6 +578,16 @@ public final class ClientConfig implements HttpSettings {
   }
 
   /**
+   * Returns the top-level fields sent as they are, which the rules of what Kimi ignores do not
+   * judge.
+   *
+   * @return the fields, unmodifiable
+   */
+  public Set<String> deliberateFields() {
+    return deliberateFields;
+  }
+
+  /**
    * Returns the models.
    *
    * @return the table
@@ -655,6 +668,7 @@ public final class ClientConfig implements HttpSettings {
     private SamplingPolicy samplingPolicy;
     private ThinkingFallback thinkingFallback;
     private boolean modelChecks;
+    private Set<String> deliberateFields = Set.of();
     private ModelCatalog catalog;
     private long maxRequestBytes;
     private PriceTable prices;
@@ -1060,6 +1074,17 @@ public final class ClientConfig implements HttpSettings {
      */
     public Builder modelChecks(boolean modelChecks) {
       this.modelChecks = modelChecks;
+      return this;
+    }
+
+    /**
+     * Sets the top-level fields sent as they are (default none).
+     *
+     * @param fields the fields, as chat completions names them
+     * @return this builder
+     */
+    public Builder deliberateFields(Set<String> fields) {
+      this.deliberateFields = Set.copyOf(fields);
       return this;
     }
 
