@@ -87,16 +87,17 @@ public final class Chain {
   public <T> CompletableFuture<T> future(Sending sending, FutureSend<T> send) {
     Propagation propagation = context.calls().propagation();
     CallerContext caller = propagation.capture();
-    CompletableFuture<T> out;
     ContextPropagator.Scope here = caller.enter();
     try {
       Futures<T> head = new Futures<>(this, 0, send, new AtomicReference<>());
-      out = head.proceed(sending.carrying(caller));
+      CompletableFuture<T> out = head.proceed(sending.carrying(caller));
       head.startNow();
+      // handed out here, where the context is current: a call already ended (a blocking one)
+      // completes it without restoring what this thread has
+      return propagation.handOut(out, caller);
     } finally {
       here.close();
     }
-    return propagation.handOut(out, caller);
   }
 
   /**
