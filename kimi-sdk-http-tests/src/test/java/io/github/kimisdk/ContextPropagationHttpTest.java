@@ -156,6 +156,85 @@ class ContextPropagationHttpTest {
     assertThat(tour.seen()).allSatisfy(s -> assertThat(s.context()).as(s.toString()).isNull());
   }
 
+  /**
+   * A stream asked for on the caller's thread and read on a worker of no context (as a framework's
+   * adapter reads it, kimi-sdk-langchain4j's among them): its start there (attempt 1, the
+   * interceptors) and every callback after run in the context of the thread that asked for it.
+   */
+  @Test
+  void aStreamAskedForOnTheCallersThreadAndReadOnAWorkerRunsItsCallbacksInTheCallersContext()
+      throws Exception {
+    CallbackTour tour = new CallbackTour(TENANT::get, "kimi-k3");
+    kimi = tour.install(builder(), KEY).build();
+    AtomicInteger n = new AtomicInteger();
+    callerPool =
+        Executors.newFixedThreadPool(2, r -> new Thread(r, "reader-" + n.incrementAndGet()));
+    failNext();
+    io.github.kimisdk.chat.ChatStream iterated;
+    io.github.kimisdk.chat.ChatStream subscribed;
+    TENANT.set("initrode");
+    try {
+      iterated = kimi.stream(ChatRequest.of("kimi-k3", "tour stream"));
+      subscribed = kimi.stream(ChatRequest.of("kimi-k3", "tour stream"));
+    } finally {
+      TENANT.remove();
+    }
+    String read =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try (io.github.kimisdk.chat.ChatStream s = iterated) {
+                    return s.toCompletion().text() + " " + TENANT.get();
+                  }
+                },
+                callerPool)
+            .get(30, TimeUnit.SECONDS);
+    CompletableFuture<String> flowed = new CompletableFuture<>();
+    callerPool.execute(
+        () ->
+            subscribed.subscribe(
+                new java.util.concurrent.Flow.Subscriber<
+                    io.github.kimisdk.chat.ChatCompletionChunk>() {
+                  @Override
+                  public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                  }
+
+                  @Override
+                  public void onNext(io.github.kimisdk.chat.ChatCompletionChunk c) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    flowed.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onComplete() {
+                    flowed.complete(TENANT.get());
+                  }
+                }));
+    assertThat(flowed.get(30, TimeUnit.SECONDS)).isEqualTo("initrode");
+    subscribed.close();
+
+    assertThat(read).as("the reader's own context, after").endsWith(" null");
+    assertThat(tour.seen())
+        .as("the interceptors and listeners of both streams")
+        .filteredOn(s -> s.call().equals("stream"))
+        .extracting(CallbackTour.Seen::kind)
+        .contains(
+            "interceptor intercept",
+            "attempt interceptor intercept",
+            "listener onRequest",
+            "listener onRetry",
+            "listener onFirstChunk",
+            "interceptor onChunk",
+            "listener onEnd");
+    assertThat(tour.seen())
+        .allSatisfy(s -> assertThat(s.context()).as(s.toString()).isEqualTo("initrode"));
+    assertThat(tour.seen())
+        .filteredOn(s -> s.kind().equals("interceptor intercept"))
+        .allSatisfy(s -> assertThat(s.thread()).startsWith("reader-"));
+  }
+
   @Test
   void aClientGivenAnHttpClientWithoutAnExecutorRunsNoStageOnTheCommonPool() throws Exception {
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();

@@ -6,17 +6,17 @@ package io.github.kimisdk;
  * runs for that call on its own threads: a container or framework supplies one, and a client runs
  * with every propagator added to it ({@link KimiClient.Builder#contextPropagator}).
  *
- * <p>The client calls {@link #capture()} once per call, on the thread that starts it: the caller of
- * {@code chat}, {@code chatAsync}, {@code request} or a platform call, and for a stream the thread
- * that starts consuming it (its first iteration, or {@code subscribe}), the thread where attempt
- * 1's {@link CallListener#onRequest} and the interceptors run. Then, around each callback of that
- * call it runs on another thread, it makes the captured context current ({@link Captured#restore})
- * and puts back what was there after ({@link Scope#close}): a {@link CallListener}'s moments, a
- * {@link KimiInterceptor}'s {@code intercept}, its chunk observers and the stages it composes on
- * {@code proceed}, a {@code Flow} subscriber's signals, the key supplier, and the stages of the
- * futures the client returns, {@code ...Async} ones without an executor included (they run on the
- * client's executor, never on {@code ForkJoinPool.commonPool()}). {@code docs/observability.md}
- * ("What runs where") lists which thread runs each.
+ * <p>The client calls {@link #capture()} once per call, on the caller's thread: the one that calls
+ * {@code chat}, {@code chatAsync}, {@code request}, a platform call, or {@code stream} (a stream
+ * read on another thread, such as a framework's worker, runs its callbacks in the context of the
+ * thread that asked for it). Then, around each callback of that call it runs on another thread, it
+ * makes the captured context current ({@link Captured#restore}) and puts back what was there after
+ * ({@link Scope#close}): a {@link CallListener}'s moments, a {@link KimiInterceptor}'s {@code
+ * intercept}, its chunk observers and the stages it composes on {@code proceed}, a {@code Flow}
+ * subscriber's signals, the key supplier, and the stages of the futures the client returns, {@code
+ * ...Async} ones without an executor included (they run on the client's executor, never on {@code
+ * ForkJoinPool.commonPool()}). {@code docs/observability.md} ("What runs where") lists which thread
+ * runs each.
  *
  * <pre>{@code
  * ContextPropagator mdc = () -> {

@@ -8,21 +8,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The caller's context of one call: what each of the client's {@link ContextPropagator}s captured
- * on the thread that started it, restored around each callback the client runs for the call ({@link
- * #restore}). A future call's is captured when it is made; a stream's when it is consumed ({@link
- * Propagation#later()}), until then it restores nothing. {@link #NONE}, for a client with no
+ * on the thread that made the call ({@code chat}, {@code stream}, ...), restored around each
+ * callback the client runs for the call ({@link #restore}). {@link #NONE}, for a client with no
  * propagator, captures and restores nothing and touches no thread-local state.
  *
  * <p>A context already current on a thread is not restored again there: the thread that captured it
  * while it starts the call ({@link #enter}), and a callback inside another of the same call's
  * restores (a listener heard while a subscriber's signal runs), pay one thread-local read. A
  * propagator that throws is logged once per class on {@value CallTrace#LOGGER_NAME} and skipped.
- * Thread-safe: the captured values are written once, before any callback can read them.
+ * Immutable.
  */
 public final class CallerContext implements ContextPropagator.Captured {
 
   /** The context of a client without propagators: nothing captured, nothing restored. */
-  public static final CallerContext NONE = new CallerContext(null);
+  public static final CallerContext NONE = new CallerContext(null, null);
 
   private static final ContextPropagator.Scope NOTHING = () -> {};
   private static final ThreadLocal<CallerContext> CURRENT = new ThreadLocal<>();
@@ -30,17 +29,21 @@ public final class CallerContext implements ContextPropagator.Captured {
   private static final Set<Class<?>> WARNED = ConcurrentHashMap.newKeySet();
 
   private final ContextPropagator[] propagators; // null for NONE
-  private volatile ContextPropagator.Captured[] captured; // null until captured
+  // null for NONE; an entry is null where its propagator threw
+  private final ContextPropagator.Captured[] captured;
 
-  CallerContext(ContextPropagator[] propagators) {
+  private CallerContext(ContextPropagator[] propagators, ContextPropagator.Captured[] captured) {
     this.propagators = propagators;
+    this.captured = captured;
   }
 
-  /** Captures the current thread's context with every propagator; once, on the caller's thread. */
-  void capture() {
-    if (propagators == null || captured != null) {
-      return;
-    }
+  /**
+   * Captures the current thread's context with every propagator, on the caller's thread.
+   *
+   * @param propagators the client's propagators, in the order they were added; not empty
+   * @return the context
+   */
+  static CallerContext capture(ContextPropagator[] propagators) {
     ContextPropagator.Captured[] c = new ContextPropagator.Captured[propagators.length];
     for (int i = 0; i < c.length; i++) {
       try {
@@ -52,16 +55,7 @@ public final class CallerContext implements ContextPropagator.Captured {
         warn(propagators[i], "capture", e);
       }
     }
-    captured = c;
-  }
-
-  /**
-   * Tells whether this context holds anything to restore.
-   *
-   * @return false for {@link #NONE} and for a stream's not yet consumed
-   */
-  boolean isEmpty() {
-    return captured == null;
+    return new CallerContext(propagators, c);
   }
 
   /**
@@ -129,7 +123,7 @@ public final class CallerContext implements ContextPropagator.Captured {
     }
   }
 
-  private void warn(Object propagator, String what, RuntimeException e) {
+  private static void warn(Object propagator, String what, RuntimeException e) {
     if (WARNED.add(propagator.getClass())) {
       LOG.log(
           System.Logger.Level.WARNING,

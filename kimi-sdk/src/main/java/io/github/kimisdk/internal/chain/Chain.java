@@ -102,14 +102,15 @@ public final class Chain {
 
   /**
    * Prepares a call whose answer is a stream; nothing is sent until it is subscribed to. The
-   * caller's context is captured when it is, on the subscribing thread, and a {@code Flow}
-   * subscriber's signals run in it ({@link Carried}).
+   * caller's context is captured here, on the thread that asks for the stream, and restored where
+   * it is consumed, which may be another thread (a framework's worker), and around a {@code Flow}
+   * subscriber's signals ({@link Carried}).
    */
   public <T> Opened<T> stream(
       Sending sending,
       StreamSend<T> send,
       BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume) {
-    CallerContext caller = context.calls().propagation().later();
+    CallerContext caller = context.calls().propagation().capture();
     Streams<T> head = new Streams<>(this, 0, send, resume, new StreamingCall<?>[1]);
     StoppablePublisher<T> out = head.proceed(sending.carrying(caller));
     return new Opened<>(
@@ -117,9 +118,10 @@ public final class Chain {
   }
 
   /**
-   * A stream that captures the caller's context when it is consumed, and passes a {@code Flow}
-   * subscriber's signals to it in that context. A blocking consumer (the iterator) gets its signals
-   * as they are: it hands the items out on its own thread, whose context is the caller's.
+   * A stream consumed in the caller's context: its start (attempt 1, the interceptors) runs in it
+   * on the consuming thread, and a {@code Flow} subscriber's signals run in it on whichever thread
+   * delivers them. A blocking consumer (the iterator) gets its signals as they are: it hands the
+   * items out on its own thread, to code of its own.
    */
   private static final class Carried<T> implements StoppablePublisher<T> {
     private final StoppablePublisher<T> stream;
@@ -132,8 +134,7 @@ public final class Chain {
 
     @Override
     public void subscribe(Flow.Subscriber<? super T> subscriber) {
-      caller.capture();
-      ContextPropagator.Scope here = caller.enter();
+      ContextPropagator.Scope here = caller.restore();
       try {
         stream.subscribe(new InContext<>(subscriber, caller));
       } finally {
@@ -143,8 +144,7 @@ public final class Chain {
 
     @Override
     public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
-      caller.capture();
-      ContextPropagator.Scope here = caller.enter();
+      ContextPropagator.Scope here = caller.restore();
       try {
         stream.subscribeBlocking(subscriber);
       } finally {

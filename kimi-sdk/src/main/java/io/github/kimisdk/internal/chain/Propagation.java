@@ -61,19 +61,7 @@ public final class Propagation {
     if (propagators == null) {
       return CallerContext.NONE;
     }
-    CallerContext c = new CallerContext(propagators);
-    c.capture();
-    return c;
-  }
-
-  /**
-   * Returns the context of a call that starts later, on the thread that consumes it (a stream):
-   * captured then ({@link CallerContext#capture()}), empty until.
-   *
-   * @return the context; {@link CallerContext#NONE} when the client has no propagator
-   */
-  CallerContext later() {
-    return propagators == null ? CallerContext.NONE : new CallerContext(propagators);
+    return CallerContext.capture(propagators);
   }
 
   /**
