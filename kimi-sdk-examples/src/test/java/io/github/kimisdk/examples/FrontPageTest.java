@@ -176,7 +176,9 @@ class FrontPageTest {
                 "-pl kimi-sdk-spring-ai-boot3,kimi-sdk-spring-ai-boot3-starter surefire:test"
                     + "\\s*\\\\?\\s*-Dspring-ai\\.version=(\\S+)")
             .matcher(ci);
-    assertThat(oldest3.find()).as(".ci/run runs the Boot 3.5 line on its oldest Spring AI").isTrue();
+    assertThat(oldest3.find())
+        .as(".ci/run runs the Boot 3.5 line on its oldest Spring AI")
+        .isTrue();
     assertThat(front.replaceAll("\\s+", " "))
         .contains(
             "the Boot 3.5 starter with Spring Boot "
