@@ -528,6 +528,28 @@ public final class KimiClient implements AutoCloseable {
     return scope.spend();
   }
 
+  /**
+   * Captures the current thread's context with every propagator of this client ({@link
+   * Builder#contextPropagator}), for code of one's own that runs work of a caller's elsewhere, as
+   * the client does for its callbacks: capture on the caller's thread, restore around the work on
+   * the other, in a try-with-resources. With no propagator it captures nothing and restores
+   * nothing. A propagator that throws is logged and skipped, as in a call.
+   *
+   * <pre>{@code
+   * ContextPropagator.Captured caller = kimi.captureContext();     // on the caller's thread
+   * pool.execute(() -> {
+   *   try (ContextPropagator.Scope s = caller.restore()) {         // on the worker
+   *     handle(request);
+   *   }
+   * });
+   * }</pre>
+   *
+   * @return the captured context; it may be restored any number of times, on any thread
+   */
+  public ContextPropagator.Captured captureContext() {
+    return scope.captureContext();
+  }
+
   /** {@return the {@code User-Agent} header this client sends} */
   public String userAgent() {
     return scope.config().userAgent();
@@ -990,6 +1012,27 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder interceptor(KimiInterceptor interceptor) {
       return with(settings.interceptor(Objects.requireNonNull(interceptor, "interceptor")));
+    }
+
+    /**
+     * Adds a propagator of the caller's context (see {@link ContextPropagator}): a logging MDC, a
+     * tracing context, a container's security context, captured where each call starts and made
+     * current around every callback the client runs for it on its own threads (listeners,
+     * interceptors, a {@code Flow} subscriber's signals, the key supplier, the stages of the
+     * futures it returns). Several may be added: each captures in the order added, and is restored
+     * in that order. kimi-sdk-opentelemetry's {@code KimiTelemetry.install} adds OpenTelemetry's,
+     * the Spring modules' auto-configuration SLF4J's MDC (docs/observability.md, "What runs
+     * where").
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv().contextPropagator(mdc).build();
+     * }</pre>
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder contextPropagator(ContextPropagator propagator) {
+      return with(settings.contextPropagator(Objects.requireNonNull(propagator, "propagator")));
     }
 
     /**

@@ -242,7 +242,7 @@ public final class ChatCalls {
       Interception interception,
       KimiException refusal) {
     if (interception == null || interception.of(false).length == 0) {
-      return CompletableFuture.failedFuture(refusal);
+      return core.calls().failed(refusal);
     }
     ChatRequest adapted;
     ModelInfo model;
@@ -255,13 +255,15 @@ public final class ChatCalls {
               kimiId.equals(request.model()) ? request : request.toBuilder().model(kimiId).build(),
               call.options());
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(refusal); // not even adapted: nothing to show
+      return core.calls().failed(refusal); // not even adapted: nothing to show
     }
     Wire wire =
         Wires.get(config.wireProtocol(), config.host().speaksMoonshot() && model.responsesWire());
     CallSpec s =
         CallSpec.chat(operation, wire.chatPath(), adapted, call, false, interception, null);
-    return core.intercepting(false).refused(Sending.of(s), refusal);
+    return core.calls()
+        .propagation()
+        .handOut(core.intercepting(false).refused(Sending.of(s), refusal));
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */

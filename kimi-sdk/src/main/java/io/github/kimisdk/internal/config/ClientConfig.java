@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.config;
 
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiInterceptor;
@@ -82,6 +83,7 @@ public final class ClientConfig implements HttpSettings {
   private final PriceTable prices;
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
+  private final List<ContextPropagator> propagators;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -120,6 +122,7 @@ public final class ClientConfig implements HttpSettings {
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
+    this.propagators = List.copyOf(b.propagators);
     this.promptCacheTtl = b.promptCacheTtl;
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
@@ -634,6 +637,15 @@ public final class ClientConfig implements HttpSettings {
     return interceptors;
   }
 
+  /**
+   * Returns the propagators of the caller's context, in the order they were added.
+   *
+   * @return the propagators; empty when none was added
+   */
+  public List<ContextPropagator> propagators() {
+    return propagators;
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -674,6 +686,7 @@ public final class ClientConfig implements HttpSettings {
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private List<KimiInterceptor> interceptors = List.of();
+    private List<ContextPropagator> propagators = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1262,6 +1275,19 @@ public final class ClientConfig implements HttpSettings {
       List<KimiInterceptor> l = new java.util.ArrayList<>(interceptors);
       l.add(interceptor);
       this.interceptors = l;
+      return this;
+    }
+
+    /**
+     * Adds a propagator of the caller's context, after those added before.
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder contextPropagator(ContextPropagator propagator) {
+      List<ContextPropagator> l = new java.util.ArrayList<>(propagators);
+      l.add(propagator);
+      this.propagators = l;
       return this;
     }
 

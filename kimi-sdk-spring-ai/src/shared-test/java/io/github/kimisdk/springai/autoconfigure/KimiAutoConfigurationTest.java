@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -43,9 +42,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.retry.RetryTemplate;
 
-/** The auto-configuration in a Spring context: what it makes, from what, and when it backs off. */
+/**
+ * The auto-configuration in a Spring context: what it makes, from what, and when it backs off. Runs
+ * on both Spring lines; that Spring AI's retry stays out of Kimi's calls is each line's own {@code
+ * SpringAiRetryTest} (Spring AI 2 retries with Spring Framework's {@code RetryTemplate}, 1.1 with
+ * spring-retry's).
+ */
 class KimiAutoConfigurationTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
@@ -483,37 +486,6 @@ class KimiAutoConfigurationTest {
                 .withBackoff(RetryPolicy.defaults().initialBackoff(), Duration.ofSeconds(20))
                 .withMaxServerWait(Duration.ofSeconds(30))
                 .withDeadline(Duration.ofMinutes(2)));
-  }
-
-  @Test
-  void springAisRetryStaysOutOfKimisCallsSoTheClientsRetriesAreTheOnlyLayer() {
-    for (int i = 0; i < 5; i++) {
-      server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
-    }
-
-    runner
-        .withConfiguration(AutoConfigurations.of(SpringAiRetryAutoConfiguration.class))
-        .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot",
-            baseUrl(),
-            "spring.ai.kimi.retry.max-retries=2",
-            "spring.ai.kimi.retry.initial-backoff=1ms",
-            "spring.ai.kimi.retry.max-backoff=2ms",
-            "spring.ai.retry.max-attempts=10",
-            "spring.ai.retry.backoff.initial-interval=1ms")
-        .run(
-            context -> {
-              // Spring AI's RetryTemplate is there, for the application's other providers ...
-              RetryTemplate springRetry = context.getBean(RetryTemplate.class);
-              ChatModel model = context.getBean(ChatModel.class);
-              // ... and even a call the application wraps in it is not tried again: Kimi's
-              // failures are the SDK's exceptions, after the SDK's own retries, never Spring AI's
-              // TransientAiException.
-              assertThatThrownBy(() -> springRetry.execute(() -> model.call("Hi")))
-                  .hasRootCauseInstanceOf(ServerException.class);
-            });
-
-    assertThat(server.requestCount()).as("1 attempt and the client's 2 retries").isEqualTo(3);
   }
 
   @Test
