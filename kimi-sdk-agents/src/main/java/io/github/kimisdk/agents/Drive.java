@@ -1,5 +1,6 @@
 package io.github.kimisdk.agents;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.chat.Message;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class Drive {
       Map<String, String> labels,
       Engine engine) {
     Journal journal = journal(agent, runId, engine);
+    ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
@@ -63,7 +65,7 @@ final class Drive {
                 Versions.fresh(agent, runId, messages, engine.newInstance(), engine.now(agent));
             d.labels.putAll(labels);
             d.trace = tracing.context(); // the span later drives of this run link to
-            Tree tree = new Tree(journal, runId, engine);
+            Tree tree = new Tree(journal, runId, engine, caller);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
@@ -93,6 +95,7 @@ final class Drive {
       Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     Journal journal = journal(agent, runId, engine);
     verifyTokens(agent, runId, given, decisions, engine);
+    ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
@@ -109,7 +112,7 @@ final class Drive {
             RunData stored = journal.loadState();
             RunData d = pick(agent, runId, given, stored);
             Versions.check(agent, d, tracing, engine);
-            Tree tree = new Tree(journal, runId, engine);
+            Tree tree = new Tree(journal, runId, engine, caller);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;

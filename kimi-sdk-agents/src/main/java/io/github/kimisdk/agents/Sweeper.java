@@ -139,14 +139,17 @@ public final class Sweeper {
             }
           });
     }
-    // threads of the sweep's own (a resume runs its tool calls on the agent's pool)
+    // threads of the sweep's own (a resume runs its tool calls on the agent's pool), in the
+    // caller's context
     java.util.concurrent.ThreadPoolExecutor threads = Pools.tools(maxConcurrent);
+    io.github.kimisdk.ContextPropagator.Captured caller = agent.kimi.captureContext();
     try {
       List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
       for (String id : due) {
         outcomes.add(
             threads.submit(
                 () -> {
+                  io.github.kimisdk.ContextPropagator.Scope scope = caller.restore();
                   try {
                     // as listed: a run another sweeper or worker went on with since has moved on
                     RunState s = agent.load(id).orElse(null);
@@ -163,6 +166,8 @@ public final class Sweeper {
                         : "refused";
                   } catch (RuntimeException e) {
                     return "refused";
+                  } finally {
+                    scope.close();
                   }
                 }));
       }
