@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), and
-# cpu-per-call.sh, steady-cpu.sh and flink-predict.sh in a tiny form, so the benchmarks never rot,
+# cpu-per-call.sh, steady-cpu.sh, flink-predict.sh and ToolLoopCost in a tiny form, so the benchmarks never rot,
 # then a short soak
 # (Soak, 2,000 calls). Fails when any benchmark throws (JMH then prints "<failure>" and, with -foe
 # true, exits non-zero), when either CPU harness fails and when the soak finds a violation. Run after
@@ -54,6 +54,18 @@ fi
 if ! java -cp "$jar" io.github.kimisdk.benchmarks.CompactionCost 12 \
     > "$root/benchmarks/target/smoke-compaction-cost.log" 2>&1; then
   echo "smoke.sh: CompactionCost failed; see benchmarks/target/smoke-compaction-cost.log" >&2
+  exit 1
+fi
+# What a tool loop costs (issue 97) in its tiniest form (one round, two warm-up loops and two
+# slices of one loop of each: a few seconds): the hand-written loop, the agent in memory with and
+# without compaction and on a file store, and the agent of "another build" (this jar named
+# otherwise, its loop compiled against it and loaded on its own), so the harness never rots.
+# ToolRunner's loop needs a build that has it (ToolLoopCost's comment); its figures go to the log.
+if ! java -cp "$jar" io.github.kimisdk.benchmarks.ToolLoopCost 1 \
+    --clients "chat,agent,agentNoCompaction,agentFile,agent@same=$root/benchmarks/target/./benchmarks.jar" \
+    --warmup 2 --run 1 --slices 2 --loops 1 --quiet-runs 0 --out "$root/benchmarks/target/smoke-tool-loop" \
+    > "$root/benchmarks/target/smoke-tool-loop-cost.log" 2>&1; then
+  echo "smoke.sh: ToolLoopCost failed; see benchmarks/target/smoke-tool-loop-cost.log" >&2
   exit 1
 fi
 # The soak of issue 47, short: 2,000 seeded calls under random faults (about 30 s), exit 1 on any

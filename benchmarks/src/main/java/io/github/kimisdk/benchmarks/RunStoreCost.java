@@ -318,9 +318,23 @@ public final class RunStoreCost {
   }
 
   static RedisClient startRedis(Path dir, List<AutoCloseable> servers) throws Exception {
+    int port = startRedisServer(dir, servers);
+    if (port < 0) {
+      return null;
+    }
+    RedisClient client = redisClient(port);
+    servers.add(0, client::close);
+    return client;
+  }
+
+  /**
+   * Starts redis-server on loopback, its append-only file forced at every write, and waits until it
+   * answers; returns its port, or -1 when this machine has no redis-server.
+   */
+  static int startRedisServer(Path dir, List<AutoCloseable> servers) throws Exception {
     Path server = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(server)) {
-      return null;
+      return -1;
     }
     Files.createDirectories(dir);
     int port = freePort();
@@ -343,24 +357,27 @@ public final class RunStoreCost {
             .redirectOutput(dir.resolve("log").toFile())
             .start();
     servers.add(() -> p.destroyForcibly().waitFor(10, TimeUnit.SECONDS));
-    RedisClient client =
-        RedisClient.builder()
-            .hostAndPort("127.0.0.1", port)
-            .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())
-            .build();
-    servers.add(0, client::close);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      try {
-        client.ping();
-        return client;
-      } catch (RuntimeException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
+    try (RedisClient client = redisClient(port)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try {
+          client.ping();
+          return port;
+        } catch (RuntimeException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.onSpinWait();
         }
-        Thread.onSpinWait();
       }
     }
+  }
+
+  private static RedisClient redisClient(int port) {
+    return RedisClient.builder()
+        .hostAndPort("127.0.0.1", port)
+        .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())
+        .build();
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -255,7 +255,10 @@ public final class SteadyCallCpuClient {
   }
 
   /** CPU time and allocated bytes of every live Java thread, by thread id. */
-  private static final class Snapshot {
+  static final class Snapshot {
+    /** A pool's threads together: their digits become N (compiled once, not per snapshot). */
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
+
     final Map<Long, Long> cpu = new HashMap<>();
     final Map<Long, Long> bytes = new HashMap<>();
     final Map<Long, String> names = new HashMap<>();
@@ -266,7 +269,7 @@ public final class SteadyCallCpuClient {
       for (java.lang.management.ThreadInfo info : threads.getThreadInfo(ids)) {
         if (info != null) {
           // a pool's threads together: digits become N
-          s.names.put(info.getThreadId(), info.getThreadName().replaceAll("[0-9]+", "N"));
+          s.names.put(info.getThreadId(), DIGITS.matcher(info.getThreadName()).replaceAll("N"));
         }
       }
       long[] cpu = threads.getThreadCpuTime(ids);
